@@ -1,0 +1,68 @@
+/* wam/error.h — error codes and the last-error message.
+ *
+ * Every public libwam function returns int: 0 on success, a negative wam_err
+ * on failure. The message (field, value, rule broken) is kept per thread and
+ * read with wam_error_last(). One table maps each code to a CLI exit code and
+ * an HTTP status, so every front end reports the same failure the same way. */
+#ifndef WAM_ERROR_H
+#define WAM_ERROR_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum wam_err {
+	WAM_OK = 0,
+	WAM_EINVAL = -1,     /* bad input: a field breaks a rule */
+	WAM_ENOTFOUND = -2,  /* the record asked for does not exist */
+	WAM_ECONFLICT = -3,  /* duplicate, or an illegal state transition */
+	WAM_EDB = -4,        /* the store failed */
+	WAM_EIO = -5,        /* a file could not be read or written */
+	WAM_EAUTH = -6,      /* not authenticated */
+	WAM_EFORBIDDEN = -7, /* authenticated but not allowed */
+	WAM_EINTEGRITY = -8, /* the ledger or a projection was tampered with */
+	WAM_ENOMEM = -9      /* out of memory */
+} wam_err;
+
+/* The last error set on this thread. Fields are empty strings, never NULL;
+ * `line` is 0 when the error is not about a line of an input file. */
+typedef struct wam_error {
+	int code;
+	char field[64];
+	char message[512];
+	long line;
+} wam_error;
+
+/* Records an error for this thread and returns `code`, so a caller can write
+ * `return wam_error_set(WAM_EINVAL, "serial", "must not be empty");`.
+ * `field` may be NULL. Never fails. */
+int wam_error_set(int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Like wam_error_set, also naming the input line the error concerns. */
+int wam_error_set_line(int code, long line, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The last error on this thread; valid until the next wam call on it. */
+const wam_error *wam_error_last(void);
+
+/* Forgets the last error. */
+void wam_error_clear(void);
+
+/* Stable lowercase name of a code ("invalid", "not_found", ...). */
+const char *wam_error_name(int code);
+
+/* Process exit code for a result (documented in docs/cli.md):
+ * 0 ok, 2 bad input, 3 not found, 4 conflict, 5 integrity failure,
+ * 6 database or I/O, 7 not allowed, 1 anything else. */
+int wam_error_exit_code(int code);
+
+/* HTTP status for a result (200, 400, 401, 403, 404, 409, 422, 500). */
+int wam_error_http_status(int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

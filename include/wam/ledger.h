@@ -1,0 +1,67 @@
+/* wam/ledger.h — the tamper-evident event log.
+ *
+ * Every change to a registry is an event: a row with a ULID, the node id, a
+ * sequence number, the time, the actor, a type ("item.registered"), a subject
+ * (the record it concerns) and a canonical JSON payload. Each event's hash is
+ * BLAKE2b-256 over the previous event's hash followed by the event's canonical
+ * bytes, and the node signs checkpoints (sequence, hash) with its Ed25519
+ * key at the end of every command. Items, markings, sites and holders are
+ * projections computed from the events alone; wam_ledger_rebuild() recomputes
+ * them. No code path updates or deletes an event. See docs/ledger.md. */
+#ifndef WAM_LEDGER_H
+#define WAM_LEDGER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What wam_ledger_verify() found. */
+typedef struct wam_verify_report {
+	int intact;              /* 1 when nothing is wrong */
+	int64_t events;          /* events read */
+	int64_t checkpoints;     /* signed checkpoints checked */
+	int64_t first_bad_seq;   /* first sequence number that is wrong, 0 if none */
+	char problem[32];        /* event_changed, event_missing, event_inserted,
+	                          * events_reordered, checkpoint_invalid,
+	                          * unsigned_events, projection_mismatch, key_mismatch */
+	char detail[512];        /* a sentence for a person */
+	char table[32];          /* projection_mismatch: the table */
+	char record_id[40];      /* projection_mismatch: the record */
+	char public_key[65];     /* hex of the node public key the checkpoints use */
+	double chain_seconds;    /* time spent on the hash chain and signatures */
+	double projection_seconds; /* time spent replaying and comparing */
+} wam_verify_report;
+
+/* Flags for wam_ledger_verify(). */
+#define WAM_VERIFY_CHAIN_ONLY 0x1u /* skip the projection comparison */
+
+/* Checks the hash chain, every checkpoint signature and (unless
+ * WAM_VERIFY_CHAIN_ONLY) that every projection row equals what replaying the
+ * events produces. Returns 0 and fills `*out` whether or not the registry is
+ * intact (read out->intact); returns negative only if verification itself
+ * could not run (WAM_EDB, WAM_ENOMEM). Changes nothing. */
+int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out);
+
+/* Drops every projection and recomputes it from the events, in one
+ * transaction. Appends no event. */
+int wam_ledger_rebuild(wam_db *db);
+
+/* The events of one subject (or of the whole registry when `subject` is
+ * NULL) with seq > `after_seq`, oldest first, at most `limit` (0: no limit).
+ * `*out` is a JSON array of event objects {seq, id, node, time, actor, type,
+ * subject, payload, prev_hash, hash}; the caller frees it with json_decref. */
+int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq,
+                      int limit, json_t **out);
+
+/* The number of events and the head hash (hex, 65 bytes incl. NUL). */
+int wam_ledger_head(wam_db *db, int64_t *seq, char head_hex[65]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

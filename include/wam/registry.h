@@ -1,0 +1,148 @@
+/* wam/registry.h — weapons, their markings, sites and holders.
+ *
+ * Records cross this API as jansson JSON objects, the same shape the CLI
+ * prints with --json and the HTTP API sends; docs/registry.md lists every
+ * field. Inputs are borrowed (never stolen); every `json_t **out` is a new
+ * reference the caller releases with json_decref(). Each mutating call is one
+ * transaction (it joins the caller's if one is open) and appends one or more
+ * events; on failure nothing is written and wam_error_last() names the field
+ * and the rule. */
+#ifndef WAM_REGISTRY_H
+#define WAM_REGISTRY_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Registers a site (armoury, depot, police station, unit, collection point,
+ * ...): {name, kind, country?, lat?, lon?, parent_id?, notes?}. */
+int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site);
+
+/* One site by id; WAM_ENOTFOUND if there is none. */
+int wam_registry_get_site(wam_db *db, json_t **out, const char *id);
+
+/* Every site, ordered by name. */
+int wam_registry_list_sites(wam_db *db, json_t **out);
+
+/* Registers a holder (state force, police, dealer, civilian, ...):
+ * {type, name, country?, licence?, address?}. */
+int wam_registry_add_holder(wam_db *db, json_t **out, const json_t *holder);
+
+/* One holder by id. */
+int wam_registry_get_holder(wam_db *db, json_t **out, const char *id);
+
+/* Every holder, ordered by name. */
+int wam_registry_list_holders(wam_db *db, json_t **out);
+
+/* Flags for wam_registry_add_item(). */
+#define WAM_ALLOW_DUPLICATE 0x1u /* record a duplicate candidate knowingly */
+
+/* Registers a weapon: {category, make, model, calibre, serial, country, year,
+ * import_marks: [{country, year}], markings: [{component, kind, text,
+ * script?, legibility?, altered?, location?}], status?, site_id?, holder_id?,
+ * notes?, id?}. `serial` is the frame/receiver serial; it becomes a marking
+ * if no frame serial marking is given. The marking status is derived (rules
+ * R1–R3). If the normalized (make, serial, country) matches a record already
+ * there, fails with WAM_ECONFLICT naming both ids unless
+ * WAM_ALLOW_DUPLICATE is set, in which case the new record lists the others
+ * in `duplicate_of`. */
+int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned flags);
+
+/* One weapon by id with its markings and import marks. */
+int wam_registry_get_item(wam_db *db, json_t **out, const char *id);
+
+/* Every weapon whose normalized serial equals that of `serial` (an array,
+ * possibly empty). */
+int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial);
+
+/* Filters for wam_registry_list_items(); NULL fields do not filter. */
+typedef struct wam_item_filter {
+	const char *status;
+	const char *site_id;
+	const char *make;     /* compared case-insensitively */
+	const char *category;
+	const char *after_id; /* cursor: only ids greater than this */
+	int limit;            /* 0: 50; at most 10000 */
+} wam_item_filter;
+
+/* Weapons matching `f`, ordered by id (registration order): an object
+ * {items: [...], next: id or null}. */
+int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f);
+
+/* Changes a weapon's status following the state machine in
+ * docs/registry.md. `details` carries {reason, document?, certificate?};
+ * lost, stolen and destroyed need a reason, destroyed needs a certificate.
+ * An illegal transition fails with WAM_ECONFLICT giving the allowed ones. */
+int wam_registry_set_status(wam_db *db, json_t **out, const char *id,
+                            const char *status, const json_t *details);
+
+/* Every event about a weapon, oldest first, each with {seq, time, actor,
+ * type, summary, before, after}. */
+int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
+
+/* Counts by status, category and marking status: {items, by_status: {...},
+ * by_category: {...}, by_marking_status: {...}, sites, holders}. */
+int wam_registry_summary(wam_db *db, json_t **out);
+
+/* Callback for long operations: `done` of `total` rows (total 0 if
+ * unknown). */
+typedef void (*wam_progress_fn)(long done, long total, void *payload);
+
+/* Options for wam_registry_import(). */
+typedef struct wam_import_opts {
+	int dry_run;            /* validate everything, write nothing */
+	int skip_bad;           /* commit good rows, write bad ones to `rejects` */
+	int allow_duplicates;   /* like WAM_ALLOW_DUPLICATE for each row */
+	FILE *rejects;          /* with skip_bad: rejected rows + a reason column */
+	wam_progress_fn progress;
+	void *progress_payload;
+} wam_import_opts;
+
+/* What an import did. `errors` is a JSON array of {line, column, rule,
+ * message}; the caller frees it. */
+typedef struct wam_import_report {
+	long rows;
+	long imported;
+	long rejected;
+	json_t *errors;
+} wam_import_report;
+
+/* Imports weapons from CSV (docs/formats/items-csv.md) or a registry JSON
+ * document (docs/formats/registry-json.md, detected by a leading '{'). By
+ * default all or nothing: any bad row fails with WAM_EINVAL and writes
+ * nothing, with every bad row in `report->errors`. */
+int wam_registry_import(wam_db *db, wam_import_report *report, FILE *in,
+                        const wam_import_opts *opts);
+
+/* Frees what a report holds (not the report). NULL-safe. */
+void wam_import_report_free(wam_import_report *report);
+
+/* Writes every weapon as CSV (items-csv.md) or the whole registry (sites,
+ * holders, weapons) as JSON (registry-json.md). `format` is "csv" or
+ * "json". */
+int wam_registry_export(wam_db *db, FILE *out, const char *format);
+
+/* Options for wam_registry_demo(). */
+typedef struct wam_demo_opts {
+	long items;   /* how many weapons; 0: 10000 */
+	uint64_t seed; /* same seed, same registry content and ids */
+	wam_progress_fn progress;
+	void *progress_payload;
+} wam_demo_opts;
+
+/* Fills an empty registry with a plausible synthetic one from the reference
+ * data (data/manufacturers.json): sites, holders, weapons with markings in
+ * several scripts, and a few events each. Fails with WAM_ECONFLICT if the
+ * registry already holds weapons. */
+int wam_registry_demo(wam_db *db, const wam_demo_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

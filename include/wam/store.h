@@ -1,0 +1,68 @@
+/* wam/store.h — opening a registry and running commands as transactions.
+ *
+ * A registry is one store (SQLite by default: one file, WAL,
+ * synchronous=FULL) holding the ledger of events and the projections derived
+ * from it, plus the node's Ed25519 signing key in a file beside it
+ * ("<path>.key", mode 0600). Everything a front end does goes through a
+ * wam_db handle. A handle is used by one thread at a time. */
+#ifndef WAM_STORE_H
+#define WAM_STORE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wam_db wam_db;
+
+/* Options for wam_db_create(). Zero-initialise, then set what you need. */
+typedef struct wam_init_opts {
+	const char *country; /* the registry's own ISO 3166 code, or NULL */
+	const char *name;    /* a human name for the registry, or NULL */
+} wam_init_opts;
+
+/* Flags for wam_db_open(). */
+#define WAM_DB_READONLY 0x1u
+
+/* Creates a new registry at `path`: the schema, a node id, the node's signing
+ * key (written to "<path>.key") and the genesis event, and loads reference
+ * data. Fails with WAM_ECONFLICT if `path` already exists, WAM_EIO if the key
+ * file cannot be written. On failure nothing is left behind. `*out` is freed
+ * with wam_db_close(). */
+int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts);
+
+/* Opens an existing registry. Fails with WAM_ENOTFOUND if there is none at
+ * `path`, WAM_EDB if the file is not a wam registry. Projections whose schema
+ * is older than this build are rebuilt from the events on open. */
+int wam_db_open(wam_db **out, const char *path, unsigned flags);
+
+/* Closes the registry, rolling back an open transaction. NULL-safe. */
+void wam_db_close(wam_db *db);
+
+/* Names who acts through this handle ("cli:alice", "user:01J..."); every
+ * event records it. Fails with WAM_EINVAL if empty or longer than 127 bytes. */
+int wam_db_set_actor(wam_db *db, const char *actor);
+
+/* The node id (a ULID) of this registry. Lives as long as `db`. */
+const char *wam_db_node_id(const wam_db *db);
+
+/* The registry's file path. Lives as long as `db`. */
+const char *wam_db_path(const wam_db *db);
+
+/* Starts a command. Calls nest: only the outermost commit writes. Every
+ * mutating libwam function calls this itself, so a front end needs it only
+ * to group several calls into one all-or-nothing command. */
+int wam_db_begin(wam_db *db);
+
+/* Ends a command: signs a checkpoint over the last event appended (if any)
+ * and commits. On failure everything since the outermost begin is undone. */
+int wam_db_commit(wam_db *db);
+
+/* Undoes everything since the outermost wam_db_begin(). Never fails. */
+void wam_db_rollback(wam_db *db);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,78 @@
+-- Projections: computed from the events only, dropped and recomputed by
+-- `wam rebuild`. Every row carries last_seq, the event that last shaped it.
+
+CREATE TABLE registry (
+  node_id    TEXT PRIMARY KEY,
+  name       TEXT,
+  country    TEXT,
+  created    TEXT NOT NULL,
+  last_seq   INTEGER NOT NULL
+);
+
+CREATE TABLE sites (
+  id        TEXT PRIMARY KEY,
+  name      TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  country   TEXT,
+  lat       REAL,
+  lon       REAL,
+  parent_id TEXT,
+  notes     TEXT,
+  last_seq  INTEGER NOT NULL
+);
+
+CREATE TABLE holders (
+  id        TEXT PRIMARY KEY,
+  type      TEXT NOT NULL,
+  name      TEXT NOT NULL,
+  country   TEXT,
+  licence   TEXT,
+  address   TEXT,
+  last_seq  INTEGER NOT NULL
+);
+
+CREATE TABLE items (
+  id             TEXT PRIMARY KEY,
+  category       TEXT NOT NULL,
+  make           TEXT,
+  model          TEXT,
+  calibre        TEXT,
+  serial         TEXT,                    -- frame/receiver serial, verbatim
+  serial_key     TEXT,                    -- derived: normalized serial
+  make_key       TEXT,                    -- derived: normalized make
+  country        TEXT,
+  year           INTEGER,
+  status         TEXT NOT NULL,
+  marking_status TEXT NOT NULL,           -- derived by rules R1-R3
+  marking_reason TEXT NOT NULL,
+  site_id        TEXT,
+  holder_id      TEXT,
+  notes          TEXT,
+  duplicate_of   TEXT,                    -- ids recorded knowingly as duplicates
+  registered_seq INTEGER NOT NULL,
+  last_seq       INTEGER NOT NULL
+);
+CREATE INDEX items_serial ON items(serial_key, make_key, country);
+CREATE INDEX items_status ON items(status);
+CREATE INDEX items_site ON items(site_id);
+
+CREATE TABLE markings (
+  item_id    TEXT NOT NULL,
+  n          INTEGER NOT NULL,            -- order as recorded
+  component  TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  text       TEXT NOT NULL,               -- verbatim, any script
+  script     TEXT NOT NULL,
+  legibility TEXT NOT NULL,
+  altered    INTEGER NOT NULL,
+  location   TEXT,
+  PRIMARY KEY (item_id, n)
+);
+
+CREATE TABLE import_marks (
+  item_id TEXT NOT NULL,
+  n       INTEGER NOT NULL,
+  country TEXT NOT NULL,
+  year    INTEGER,
+  PRIMARY KEY (item_id, n)
+);

@@ -1,0 +1,79 @@
+/* The wam command-line tool: shared pieces. The tool uses only libwam's
+ * public headers (include/wam/). */
+#ifndef WAM_CLI_H
+#define WAM_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "wam/error.h"
+#include "wam/ledger.h"
+#include "wam/registry.h"
+#include "wam/store.h"
+
+#define CLI_MAX_OPTS 64
+
+/* Parsed command line of one command: positional words and options. */
+typedef struct cli_args {
+	int npos;
+	char *pos[32];
+	int nopt;
+	struct {
+		const char *name; /* without the leading dashes */
+		const char *value; /* NULL for a flag */
+	} opt[CLI_MAX_OPTS];
+} cli_args;
+
+/* Global settings. */
+typedef struct cli_env {
+	const char *db_path;
+	bool json;
+	bool tty;
+} cli_env;
+
+/* One command: words (e.g. "item add"), options taking a value and flags,
+ * the function and a one-line usage. */
+typedef struct cli_command {
+	const char *words;
+	const char *const *valued;
+	const char *const *flags;
+	int (*run)(const cli_env *env, const cli_args *a);
+	const char *usage;
+	const char *help;
+} cli_command;
+
+extern const cli_command cli_registry_commands[];
+extern const cli_command cli_ledger_commands[];
+
+/* The value of option `name`, or NULL. The last occurrence wins. */
+const char *cli_opt(const cli_args *a, const char *name);
+bool cli_flag(const cli_args *a, const char *name);
+
+/* Opens the registry of `env` (read-only unless `write`). Prints the error
+ * and returns its exit code on failure. */
+int cli_open(const cli_env *env, wam_db **db, bool write);
+
+/* Prints the last libwam error (as JSON with --json) and returns the exit
+ * code for `rc`. */
+int cli_fail(const cli_env *env, int rc);
+/* A usage error: prints `msg` and returns 2. */
+int cli_usage(const cli_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints `v` as stable JSON (sorted keys, 2-space indent) on stdout. */
+void cli_print_json(const json_t *v);
+
+/* A table: column titles and, for each row object, the keys to show. */
+typedef struct cli_column {
+	const char *title;
+	const char *key;
+	int max; /* widest a cell may be, in columns; 0: no limit */
+} cli_column;
+void cli_print_table(const cli_column *cols, const json_t *rows);
+/* A record as "key: value" lines. */
+void cli_print_record(const char *const *keys, const json_t *obj);
+
+/* A progress bar on stderr when it is a terminal. */
+void cli_progress(long done, long total, void *payload);
+void cli_progress_end(const cli_env *env);
+
+#endif

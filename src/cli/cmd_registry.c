@@ -1,0 +1,617 @@
+/* Registry commands: init, sites, holders, weapons, import, export, demo. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *const no_opts[] = {NULL};
+
+/* ---- init ---- */
+
+static int cmd_init(const cli_env *env, const cli_args *a)
+{
+	wam_init_opts o = {.country = cli_opt(a, "country"), .name = cli_opt(a, "name")};
+	wam_db *db;
+	int rc = wam_db_create(&db, env->db_path, &o);
+	if (rc)
+		return cli_fail(env, rc);
+	if (env->json) {
+		json_t *j = json_pack("{s:s, s:s}", "db", env->db_path, "node_id", wam_db_node_id(db));
+		cli_print_json(j);
+		json_decref(j);
+	} else {
+		printf("created registry %s\nnode id   %s\nnode key  %s.key (keep it private; it signs the ledger)\n",
+		       env->db_path, wam_db_node_id(db), env->db_path);
+	}
+	wam_db_close(db);
+	return 0;
+}
+
+/* ---- sites and holders ---- */
+
+static const cli_column site_cols[] = {{"ID", "id", 0},         {"NAME", "name", 40}, {"KIND", "kind", 0},
+                                       {"COUNTRY", "country", 0}, {"LAT", "lat", 0},   {"LON", "lon", 0},
+                                       {NULL, NULL, 0}};
+static const char *const site_keys[] = {"id", "name", "kind", "country", "lat", "lon", "parent_id", "notes", NULL};
+
+static int print_or_fail(const cli_env *env, int rc, json_t *v, const char *const *keys, const cli_column *cols)
+{
+	if (rc)
+		return cli_fail(env, rc);
+	if (env->json)
+		cli_print_json(v);
+	else if (json_is_array(v))
+		cli_print_table(cols, v);
+	else
+		cli_print_record(keys, v);
+	json_decref(v);
+	return 0;
+}
+
+static void set_opt(json_t *o, const cli_args *a, const char *opt, const char *key)
+{
+	const char *v = cli_opt(a, opt);
+	if (v)
+		json_object_set_new(o, key, json_string(v));
+}
+
+static int cmd_site_add(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam site add NAME --kind KIND [--country CC] [--lat X] [--lon Y]");
+	wam_db *db;
+	int rc = cli_open(env, &db, true);
+	if (rc)
+		return rc;
+	json_t *s = json_pack("{s:s}", "name", a->pos[0]), *out = NULL;
+	set_opt(s, a, "kind", "kind");
+	set_opt(s, a, "country", "country");
+	set_opt(s, a, "lat", "lat");
+	set_opt(s, a, "lon", "lon");
+	set_opt(s, a, "parent", "parent_id");
+	set_opt(s, a, "notes", "notes");
+	rc = wam_registry_add_site(db, &out, s);
+	json_decref(s);
+	rc = print_or_fail(env, rc, out, site_keys, site_cols);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_site_list(const cli_env *env, const cli_args *a)
+{
+	(void)a;
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	rc = wam_registry_list_sites(db, &out);
+	rc = print_or_fail(env, rc, out, site_keys, site_cols);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_site_show(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam site show ID");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	rc = wam_registry_get_site(db, &out, a->pos[0]);
+	rc = print_or_fail(env, rc, out, site_keys, site_cols);
+	wam_db_close(db);
+	return rc;
+}
+
+static const cli_column holder_cols[] = {{"ID", "id", 0},           {"TYPE", "type", 0},
+                                         {"NAME", "name", 48},      {"COUNTRY", "country", 0},
+                                         {"LICENCE", "licence", 0}, {NULL, NULL, 0}};
+static const char *const holder_keys[] = {"id", "type", "name", "country", "licence", "address", NULL};
+
+static int cmd_holder_add(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam holder add NAME --type TYPE [--country CC] [--licence L]");
+	wam_db *db;
+	int rc = cli_open(env, &db, true);
+	if (rc)
+		return rc;
+	json_t *h = json_pack("{s:s}", "name", a->pos[0]), *out = NULL;
+	set_opt(h, a, "type", "type");
+	set_opt(h, a, "country", "country");
+	set_opt(h, a, "licence", "licence");
+	set_opt(h, a, "address", "address");
+	rc = wam_registry_add_holder(db, &out, h);
+	json_decref(h);
+	rc = print_or_fail(env, rc, out, holder_keys, holder_cols);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_holder_list(const cli_env *env, const cli_args *a)
+{
+	(void)a;
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	rc = wam_registry_list_holders(db, &out);
+	rc = print_or_fail(env, rc, out, holder_keys, holder_cols);
+	wam_db_close(db);
+	return rc;
+}
+
+/* ---- weapons ---- */
+
+static const cli_column item_cols[] = {{"ID", "id", 0},           {"CAT", "category", 0},
+                                       {"MAKE", "make", 22},      {"MODEL", "model", 18},
+                                       {"CALIBRE", "calibre", 12}, {"SERIAL", "serial", 16},
+                                       {"CTRY", "country", 0},    {"STATUS", "status", 0},
+                                       {"MARKING", "marking_status", 0}, {NULL, NULL, 0}};
+static const char *const item_keys[] = {"id",      "category",       "make",           "model",   "calibre",
+                                        "serial",  "country",        "year",           "status",  "marking_status",
+                                        "marking_reason", "site_id", "holder_id",      "notes",   "duplicate_of",
+                                        "last_seq", NULL};
+
+static void print_item(const json_t *item)
+{
+	cli_print_record(item_keys, item);
+	static const cli_column mcols[] = {{"COMPONENT", "component", 0}, {"KIND", "kind", 0},
+	                                   {"TEXT", "text", 40},          {"SCRIPT", "script", 0},
+	                                   {"LEGIBILITY", "legibility", 0}, {"ALTERED", "altered", 0},
+	                                   {NULL, NULL, 0}};
+	static const cli_column icols[] = {{"IMPORT COUNTRY", "country", 0}, {"YEAR", "year", 0}, {NULL, NULL, 0}};
+	if (json_array_size(json_object_get(item, "markings"))) {
+		puts("\nmarkings:");
+		cli_print_table(mcols, json_object_get(item, "markings"));
+	}
+	if (json_array_size(json_object_get(item, "import_marks"))) {
+		puts("\nimport marks:");
+		cli_print_table(icols, json_object_get(item, "import_marks"));
+	}
+}
+
+static json_t *read_json_input(const cli_env *env, const char *from, int *rc)
+{
+	json_error_t err;
+	json_t *j = !strcmp(from, "-") ? json_loadf(stdin, 0, &err) : json_load_file(from, 0, &err);
+	if (!j) {
+		wam_error_set(WAM_EINVAL, "from", "%s is not valid JSON: %s (line %d, column %d)", from, err.text,
+		              err.line, err.column);
+		*rc = cli_fail(env, WAM_EINVAL);
+	}
+	return j;
+}
+
+/* --marking COMPONENT:KIND:TEXT, e.g. --marking bolt:serial:56-1234567 */
+static int add_markings(const cli_env *env, const cli_args *a, json_t *item)
+{
+	for (int i = 0; i < a->nopt; i++) {
+		if (strcmp(a->opt[i].name, "marking") != 0)
+			continue;
+		const char *v = a->opt[i].value, *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			return cli_usage(env, "--marking takes COMPONENT:KIND:TEXT, e.g. bolt:serial:56-1234567");
+		json_t *list = json_object_get(item, "markings");
+		if (!list) {
+			list = json_array();
+			json_object_set_new(item, "markings", list);
+		}
+		json_array_append_new(list, json_pack("{s:s#, s:s#, s:s}", "component", v, (int)(c1 - v), "kind", c1 + 1,
+		                                      (int)(c2 - c1 - 1), "text", c2 + 1));
+	}
+	return 0;
+}
+
+/* --import HT:2019 (repeatable) */
+static int add_import_marks(const cli_env *env, const cli_args *a, json_t *item)
+{
+	for (int i = 0; i < a->nopt; i++) {
+		if (strcmp(a->opt[i].name, "import") != 0)
+			continue;
+		const char *v = a->opt[i].value, *colon = strchr(v, ':');
+		json_t *list = json_object_get(item, "import_marks");
+		if (!list) {
+			list = json_array();
+			json_object_set_new(item, "import_marks", list);
+		}
+		json_t *m = json_pack("{s:s#}", "country", v, colon ? (int)(colon - v) : (int)strlen(v));
+		if (colon) {
+			char *end;
+			errno = 0;
+			long y = strtol(colon + 1, &end, 10);
+			if (errno || *end || end == colon + 1) {
+				json_decref(m);
+				return cli_usage(env, "--import takes COUNTRY[:YEAR], e.g. HT:2019");
+			}
+			json_object_set_new(m, "year", json_integer(y));
+		}
+		json_array_append_new(list, m);
+	}
+	return 0;
+}
+
+static int cmd_item_add(const cli_env *env, const cli_args *a)
+{
+	int rc = 0;
+	json_t *item, *out = NULL;
+	const char *from = cli_opt(a, "from");
+	if (a->npos)
+		return cli_usage(env, "unexpected argument '%s'", a->pos[0]);
+	if (from) {
+		if (!(item = read_json_input(env, from, &rc)))
+			return rc;
+	} else {
+		item = json_object();
+	}
+	static const struct {
+		const char *opt, *key;
+	} map[] = {{"category", "category"}, {"make", "make"},       {"model", "model"},   {"calibre", "calibre"},
+	           {"serial", "serial"},     {"country", "country"}, {"status", "status"}, {"site", "site_id"},
+	           {"holder", "holder_id"},  {"notes", "notes"},     {"id", "id"}};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		set_opt(item, a, map[i].opt, map[i].key);
+	const char *year = cli_opt(a, "year");
+	if (year)
+		json_object_set_new(item, "year", json_string(year));
+	if ((rc = add_markings(env, a, item)) || (rc = add_import_marks(env, a, item))) {
+		json_decref(item);
+		return rc;
+	}
+	wam_db *db;
+	if ((rc = cli_open(env, &db, true))) {
+		json_decref(item);
+		return rc;
+	}
+	rc = wam_registry_add_item(db, &out, item, cli_flag(a, "allow-duplicate") ? WAM_ALLOW_DUPLICATE : 0);
+	json_decref(item);
+	if (rc) {
+		rc = cli_fail(env, rc);
+	} else if (env->json) {
+		cli_print_json(out);
+	} else {
+		printf("registered %s\n\n", json_string_value(json_object_get(out, "id")));
+		print_item(out);
+	}
+	json_decref(out);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_item_show(const cli_env *env, const cli_args *a)
+{
+	const char *serial = cli_opt(a, "serial");
+	if ((a->npos != 1 && !serial) || (a->npos && serial))
+		return cli_usage(env, "usage: wam item show ID | --serial SERIAL");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	rc = serial ? wam_registry_find_serial(db, &out, serial) : wam_registry_get_item(db, &out, a->pos[0]);
+	if (!rc && serial && !json_array_size(out)) {
+		json_decref(out);
+		out = NULL;
+		rc = wam_error_set(WAM_ENOTFOUND, "serial", "no weapon with serial '%s'", serial);
+	}
+	if (rc) {
+		rc = cli_fail(env, rc);
+	} else if (env->json) {
+		cli_print_json(serial && json_array_size(out) == 1 ? json_array_get(out, 0) : out);
+	} else if (serial) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(out, i, it)
+		{
+			if (i)
+				puts("\n----");
+			print_item(it);
+		}
+	} else {
+		print_item(out);
+	}
+	json_decref(out);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_item_list(const cli_env *env, const cli_args *a)
+{
+	wam_item_filter f = {.status = cli_opt(a, "status"),
+	                     .site_id = cli_opt(a, "site"),
+	                     .make = cli_opt(a, "make"),
+	                     .category = cli_opt(a, "category"),
+	                     .after_id = cli_opt(a, "after")};
+	const char *limit = cli_opt(a, "limit");
+	if (limit) {
+		char *end;
+		f.limit = (int)strtol(limit, &end, 10);
+		if (*end || f.limit <= 0)
+			return cli_usage(env, "--limit takes a positive number");
+	}
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	rc = wam_registry_list_items(db, &out, &f);
+	if (rc) {
+		rc = cli_fail(env, rc);
+	} else if (env->json) {
+		cli_print_json(out);
+	} else {
+		cli_print_table(item_cols, json_object_get(out, "items"));
+		const char *next = json_string_value(json_object_get(out, "next"));
+		if (next)
+			printf("\nmore: wam item list --after %s\n", next);
+	}
+	json_decref(out);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_item_status(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 2)
+		return cli_usage(env, "usage: wam item status ID STATUS --reason TEXT [--document D] [--certificate C]");
+	wam_db *db;
+	json_t *out = NULL, *d = json_object();
+	int rc = cli_open(env, &db, true);
+	if (rc) {
+		json_decref(d);
+		return rc;
+	}
+	set_opt(d, a, "reason", "reason");
+	set_opt(d, a, "document", "document");
+	set_opt(d, a, "certificate", "certificate");
+	rc = wam_registry_set_status(db, &out, a->pos[0], a->pos[1], d);
+	json_decref(d);
+	if (rc)
+		rc = cli_fail(env, rc);
+	else if (env->json)
+		cli_print_json(out);
+	else
+		printf("%s is now %s\n", a->pos[0], json_string_value(json_object_get(out, "status")));
+	json_decref(out);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_item_history(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam item history ID");
+	static const cli_column cols[] = {{"SEQ", "seq", 0},     {"TIME", "time", 0},       {"ACTOR", "actor", 20},
+	                                  {"EVENT", "type", 0},  {"WHAT", "summary", 70}, {NULL, NULL, 0}};
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	rc = wam_registry_item_history(db, &out, a->pos[0]);
+	rc = print_or_fail(env, rc, out, NULL, cols);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_summary(const cli_env *env, const cli_args *a)
+{
+	(void)a;
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	if ((rc = wam_registry_summary(db, &out))) {
+		rc = cli_fail(env, rc);
+	} else if (env->json) {
+		cli_print_json(out);
+	} else {
+		const char *groups[] = {"totals", "by_status", "by_category", "by_marking_status"};
+		for (size_t g = 0; g < 4; g++) {
+			printf("%s%s:\n", g ? "\n" : "", groups[g]);
+			const char *k;
+			json_t *v;
+			json_object_foreach(json_object_get(out, groups[g]), k, v)
+				printf("  %-20s %lld\n", k, (long long)json_integer_value(v));
+		}
+	}
+	json_decref(out);
+	wam_db_close(db);
+	return rc;
+}
+
+/* ---- import, export, demo ---- */
+
+static int cmd_import(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam import FILE|- [--dry-run] [--skip-bad [--rejects FILE]]");
+	const char *path = a->pos[0];
+	FILE *in = !strcmp(path, "-") ? stdin : fopen(path, "rb"), *rejects = NULL;
+	if (!in) {
+		wam_error_set(WAM_EIO, "file", "cannot read %s: %s", path, strerror(errno));
+		return cli_fail(env, WAM_EIO);
+	}
+	char rpath[4096];
+	wam_import_opts o = {.dry_run = cli_flag(a, "dry-run"),
+	                     .skip_bad = cli_flag(a, "skip-bad"),
+	                     .allow_duplicates = cli_flag(a, "allow-duplicates"),
+	                     .progress = env->json ? NULL : cli_progress};
+	if (o.skip_bad && !o.dry_run) {
+		snprintf(rpath, sizeof rpath, "%s", cli_opt(a, "rejects") ? cli_opt(a, "rejects") : "");
+		if (!rpath[0])
+			snprintf(rpath, sizeof rpath, "%s.rejected.csv", strcmp(path, "-") ? path : "import");
+		if (!(rejects = fopen(rpath, "w"))) {
+			wam_error_set(WAM_EIO, "rejects", "cannot write %s: %s", rpath, strerror(errno));
+			if (in != stdin)
+				fclose(in);
+			return cli_fail(env, WAM_EIO);
+		}
+		o.rejects = rejects;
+	}
+	wam_db *db;
+	wam_import_report rep = {0};
+	int rc = cli_open(env, &db, true);
+	if (rc)
+		goto done;
+	int irc = wam_registry_import(db, &rep, in, &o);
+	cli_progress_end(env);
+	wam_error saved = *wam_error_last();
+	if (env->json) {
+		json_t *j = json_pack("{s:I, s:I, s:I, s:b, s:O}", "rows", (json_int_t)rep.rows, "imported",
+		                      (json_int_t)(irc ? 0 : rep.imported), "rejected", (json_int_t)rep.rejected, "dry_run",
+		                      o.dry_run, "errors", rep.errors ? rep.errors : json_array());
+		if (rejects)
+			json_object_set_new(j, "rejects_file", json_string(rpath));
+		cli_print_json(j);
+		json_decref(j);
+	} else {
+		size_t i;
+		json_t *e;
+		json_array_foreach(rep.errors, i, e)
+			fprintf(stderr, "line %lld, column %s: %s\n", (long long)json_integer_value(json_object_get(e, "line")),
+			        *json_string_value(json_object_get(e, "column")) ? json_string_value(json_object_get(e, "column"))
+			                                                         : "-",
+			        json_string_value(json_object_get(e, "message")));
+		if (!irc)
+			printf("%s%ld rows read, %ld %s, %ld rejected%s%s\n", o.dry_run ? "dry run: " : "", rep.rows,
+			       rep.imported, o.dry_run ? "would be imported" : "imported", rep.rejected,
+			       rejects && rep.rejected ? "; rejected rows with reasons in " : "",
+			       rejects && rep.rejected ? rpath : "");
+	}
+	if (irc) {
+		wam_error_set_line(saved.code, saved.line, saved.field, "%s", saved.message);
+		rc = cli_fail(env, irc);
+	}
+	wam_import_report_free(&rep);
+	wam_db_close(db);
+done:
+	if (rejects) {
+		fclose(rejects);
+		if (!rep.rejected)
+			unlink(rpath);
+	}
+	if (in != stdin)
+		fclose(in);
+	return rc;
+}
+
+static int cmd_export(const cli_env *env, const cli_args *a)
+{
+	const char *format = cli_opt(a, "format") ? cli_opt(a, "format") : "csv", *path = cli_opt(a, "out");
+	wam_db *db;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	FILE *out = stdout;
+	char tmp[4200];
+	if (path) {
+		/* write beside the target, rename when complete: no half-written export */
+		snprintf(tmp, sizeof tmp, "%s.partial", path);
+		if (!(out = fopen(tmp, "w"))) {
+			wam_error_set(WAM_EIO, "out", "cannot write %s: %s", path, strerror(errno));
+			wam_db_close(db);
+			return cli_fail(env, WAM_EIO);
+		}
+	}
+	rc = wam_registry_export(db, out, format);
+	if (path) {
+		if (fclose(out) != 0 && !rc)
+			rc = wam_error_set(WAM_EIO, "out", "cannot write %s", path);
+		if (!rc && rename(tmp, path) != 0)
+			rc = wam_error_set(WAM_EIO, "out", "cannot write %s: %s", path, strerror(errno));
+		if (rc)
+			unlink(tmp);
+	}
+	wam_db_close(db);
+	return rc ? cli_fail(env, rc) : 0;
+}
+
+static int cmd_demo(const cli_env *env, const cli_args *a)
+{
+	wam_demo_opts o = {.items = 10000, .seed = 1, .progress = env->json ? NULL : cli_progress};
+	const char *items = cli_opt(a, "items"), *seed = cli_opt(a, "seed");
+	char *end;
+	if (items && ((o.items = strtol(items, &end, 10)) <= 0 || *end))
+		return cli_usage(env, "--items takes a positive number");
+	if (seed && (o.seed = strtoull(seed, &end, 10), *end))
+		return cli_usage(env, "--seed takes a number");
+	wam_db *db;
+	int rc = access(env->db_path, F_OK) == 0 ? cli_open(env, &db, true) : 0;
+	if (rc)
+		return rc;
+	if (access(env->db_path, F_OK) != 0) {
+		wam_init_opts io = {.country = "HT", .name = "National Small Arms Registry (demo)"};
+		if ((rc = wam_db_create(&db, env->db_path, &io)))
+			return cli_fail(env, rc);
+		wam_db_set_actor(db, "demo");
+	}
+	rc = wam_registry_demo(db, &o);
+	cli_progress_end(env);
+	if (rc) {
+		rc = cli_fail(env, rc);
+	} else {
+		json_t *sum = NULL;
+		wam_registry_summary(db, &sum);
+		if (env->json)
+			cli_print_json(sum);
+		else
+			printf("demo registry %s: %lld weapons, %lld events (seed %llu)\n", env->db_path,
+			       (long long)json_integer_value(json_object_get(json_object_get(sum, "totals"), "items")),
+			       (long long)json_integer_value(json_object_get(json_object_get(sum, "totals"), "events")),
+			       (unsigned long long)o.seed);
+		json_decref(sum);
+	}
+	wam_db_close(db);
+	return rc;
+}
+
+static const char *const init_valued[] = {"country", "name", NULL};
+static const char *const site_valued[] = {"kind", "country", "lat", "lon", "parent", "notes", NULL};
+static const char *const holder_valued[] = {"type", "country", "licence", "address", NULL};
+static const char *const item_add_valued[] = {"category", "make", "model",  "calibre", "serial", "country",
+                                              "year",     "import", "marking", "status", "site",  "holder",
+                                              "notes",    "from",   "id",      NULL};
+static const char *const item_add_flags[] = {"allow-duplicate", NULL};
+static const char *const item_show_valued[] = {"serial", NULL};
+static const char *const item_list_valued[] = {"status", "site", "make", "category", "limit", "after", NULL};
+static const char *const item_status_valued[] = {"reason", "document", "certificate", NULL};
+static const char *const import_valued[] = {"rejects", NULL};
+static const char *const import_flags[] = {"dry-run", "skip-bad", "allow-duplicates", NULL};
+static const char *const export_valued[] = {"format", "out", NULL};
+static const char *const demo_valued[] = {"items", "seed", NULL};
+
+const cli_command cli_registry_commands[] = {
+	{"init", init_valued, no_opts, cmd_init, "init [--country CC] [--name NAME]",
+	 "create a registry: schema, node id, signing key"},
+	{"site add", site_valued, no_opts, cmd_site_add,
+	 "site add NAME --kind KIND [--country CC] [--lat X --lon Y] [--parent ID]", "register a site"},
+	{"site list", no_opts, no_opts, cmd_site_list, "site list", "list sites"},
+	{"site show", no_opts, no_opts, cmd_site_show, "site show ID", "show a site"},
+	{"holder add", holder_valued, no_opts, cmd_holder_add, "holder add NAME --type TYPE [--country CC]",
+	 "register a holder (unit, agency, licensee)"},
+	{"holder list", no_opts, no_opts, cmd_holder_list, "holder list", "list holders"},
+	{"item add", item_add_valued, item_add_flags, cmd_item_add,
+	 "item add --category C --make M ... | --from FILE|-", "register a weapon"},
+	{"item show", item_show_valued, no_opts, cmd_item_show, "item show ID | --serial S", "show a weapon"},
+	{"item list", item_list_valued, no_opts, cmd_item_list,
+	 "item list [--status S] [--site ID] [--make M] [--category C] [--limit N]", "list weapons"},
+	{"item status", item_status_valued, no_opts, cmd_item_status, "item status ID STATUS --reason TEXT",
+	 "change a weapon's status"},
+	{"item history", no_opts, no_opts, cmd_item_history, "item history ID", "every event of a weapon"},
+	{"summary", no_opts, no_opts, cmd_summary, "summary", "counts by status, category, marking"},
+	{"import", import_valued, import_flags, cmd_import, "import FILE|- [--dry-run] [--skip-bad]",
+	 "import weapons from CSV or a registry JSON"},
+	{"export", export_valued, no_opts, cmd_export, "export --format csv|json [--out FILE]",
+	 "export weapons (CSV) or the whole registry (JSON)"},
+	{"demo", demo_valued, no_opts, cmd_demo, "demo [--items N] [--seed N]", "fill a new registry with demo data"},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,196 @@
+/* Output for people and for scripts: tables that line up in any script
+ * (display widths from utf8proc, so CJK and Arabic cells align), stable
+ * JSON, errors and a progress bar. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+
+#include "cli.h"
+
+void cli_print_json(const json_t *v)
+{
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY);
+	putchar('\n');
+}
+
+int cli_fail(const cli_env *env, int rc)
+{
+	const wam_error *e = wam_error_last();
+	if (env && env->json) {
+		json_t *o = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", wam_error_name(rc), "message", e->message,
+		                      "field", e->field);
+		if (e->line)
+			json_object_set_new(json_object_get(o, "error"), "line", json_integer(e->line));
+		char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+		fprintf(stderr, "%s\n", s);
+		free(s);
+		json_decref(o);
+	} else {
+		fprintf(stderr, "wam: %s", e->message[0] ? e->message : wam_error_name(rc));
+		if (e->line)
+			fprintf(stderr, " (line %ld)", e->line);
+		if (e->field[0])
+			fprintf(stderr, " [field: %s]", e->field);
+		fputc('\n', stderr);
+	}
+	return wam_error_exit_code(rc);
+}
+
+int cli_usage(const cli_env *env, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	wam_error_set(WAM_EINVAL, "", "%s", msg);
+	return cli_fail(env, WAM_EINVAL);
+}
+
+/* Display width of UTF-8 text, and the byte length of its longest prefix
+ * that fits in `max` columns. */
+static int width(const char *s, int max, size_t *fit)
+{
+	int w = 0;
+	size_t i = 0, len = strlen(s);
+	*fit = len;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (k <= 0) {
+			k = 1;
+			cp = '?';
+		}
+		int cw = utf8proc_charwidth(cp);
+		if (cw < 0)
+			cw = 0;
+		if (max && w + cw > max) {
+			*fit = i;
+			return w;
+		}
+		w += cw;
+		i += (size_t)k;
+	}
+	return w;
+}
+
+static char *cell(const json_t *row, const char *key)
+{
+	const json_t *v = json_object_get(row, key);
+	char buf[64];
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+		return strdup(buf);
+	}
+	if (json_is_real(v)) {
+		snprintf(buf, sizeof buf, "%.6g", json_real_value(v));
+		return strdup(buf);
+	}
+	if (json_is_true(v))
+		return strdup("yes");
+	if (json_is_false(v))
+		return strdup("no");
+	if (json_is_array(v) || json_is_object(v))
+		return json_dumps(v, JSON_COMPACT);
+	return strdup("");
+}
+
+static void put_cell(const char *s, int max, int pad, bool last)
+{
+	size_t fit;
+	int w = width(s, max, &fit);
+	bool cut = fit < strlen(s);
+	if (cut) {
+		size_t f2;
+		w = width(s, max - 1, &f2);
+		fwrite(s, 1, f2, stdout);
+		fputs("…", stdout);
+		w++;
+	} else {
+		fputs(s, stdout);
+	}
+	if (!last)
+		for (int i = w; i < pad + 2; i++)
+			putchar(' ');
+}
+
+void cli_print_table(const cli_column *cols, const json_t *rows)
+{
+	int n = 0;
+	while (cols[n].title)
+		n++;
+	int *w = calloc((size_t)n, sizeof *w);
+	size_t fit;
+	for (int c = 0; c < n; c++)
+		w[c] = width(cols[c].title, 0, &fit);
+	size_t r;
+	const json_t *row;
+	json_array_foreach(rows, r, row)
+	{
+		for (int c = 0; c < n; c++) {
+			char *s = cell(row, cols[c].key);
+			int cw = width(s, cols[c].max, &fit);
+			if (cols[c].max && fit < strlen(s))
+				cw = cols[c].max;
+			if (cw > w[c])
+				w[c] = cw;
+			free(s);
+		}
+	}
+	for (int c = 0; c < n; c++)
+		put_cell(cols[c].title, 0, w[c], c == n - 1);
+	putchar('\n');
+	json_array_foreach(rows, r, row)
+	{
+		for (int c = 0; c < n; c++) {
+			char *s = cell(row, cols[c].key);
+			put_cell(s, cols[c].max, w[c], c == n - 1);
+			free(s);
+		}
+		putchar('\n');
+	}
+	free(w);
+}
+
+void cli_print_record(const char *const *keys, const json_t *obj)
+{
+	int w = 0;
+	for (int i = 0; keys[i]; i++)
+		if ((int)strlen(keys[i]) > w)
+			w = (int)strlen(keys[i]);
+	for (int i = 0; keys[i]; i++) {
+		char *s = cell(obj, keys[i]);
+		printf("%-*s  %s\n", w + 1, keys[i], *s ? s : "-");
+		free(s);
+	}
+}
+
+void cli_progress(long done, long total, void *payload)
+{
+	(void)payload;
+	if (!isatty(2))
+		return;
+	int pct = total > 0 ? (int)(100.0 * (double)done / (double)total) : 0;
+	if (pct > 100)
+		pct = 100;
+	char bar[41];
+	int fill = pct * 40 / 100;
+	for (int i = 0; i < 40; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[40] = '\0';
+	fprintf(stderr, "\r[%s] %3d%%", bar, pct);
+	fflush(stderr);
+}
+
+void cli_progress_end(const cli_env *env)
+{
+	(void)env;
+	if (isatty(2))
+		fputs("\r\033[K", stderr);
+}

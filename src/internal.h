@@ -1,0 +1,192 @@
+/* Internal interfaces shared by libwam's rooms. Nothing here is public: front
+ * ends include only include/wam/. */
+#ifndef WAM_INTERNAL_H
+#define WAM_INTERNAL_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wam/error.h"
+#include "wam/ledger.h"
+#include "wam/registry.h"
+#include "wam/store.h"
+
+#define WAM_ID_LEN 26       /* a ULID in Crockford base32 */
+#define WAM_HASH_LEN 32     /* BLAKE2b-256 */
+#define WAM_TIME_LEN 24     /* 2026-11-26T04:13:58.123Z */
+#define WAM_CHECKPOINT_EVERY 4096 /* long commands sign every this many events */
+
+/* ---- growable byte buffer with a size cap (util/buf.c) ---- */
+typedef struct wam_buf {
+	char *p;
+	size_t n, cap, max; /* max 0: 1 GiB */
+} wam_buf;
+int wam_buf_put(wam_buf *b, const void *p, size_t n);
+int wam_buf_puts(wam_buf *b, const char *s);
+int wam_buf_putc(wam_buf *b, char c);
+int wam_buf_printf(wam_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends `s` as a JSON string literal (quotes and escapes). */
+int wam_buf_put_json_string(wam_buf *b, const char *s, size_t n);
+void wam_buf_reset(wam_buf *b);
+void wam_buf_free(wam_buf *b);
+
+/* ---- small pseudo-random generator for deterministic demo data (util/rng.c) ---- */
+typedef struct wam_rng {
+	uint64_t s;
+} wam_rng;
+uint64_t wam_rng_next(wam_rng *r);
+uint32_t wam_rng_below(wam_rng *r, uint32_t n);
+
+/* ---- ids, time, hex (util/ids.c) ---- */
+/* A new ULID for `ms` (milliseconds since the epoch) with 80 random bits
+ * from `rng`, or from libsodium when `rng` is NULL. */
+void wam_ulid(char out[WAM_ID_LEN + 1], uint64_t ms, wam_rng *rng);
+uint64_t wam_now_ms(void);
+void wam_time_iso(char out[WAM_TIME_LEN + 1], uint64_t ms);
+void wam_hex(char *out, const unsigned char *p, size_t n);
+int wam_unhex(unsigned char *out, size_t n, const char *hex);
+/* True when `s` is 26 Crockford base32 characters. */
+bool wam_is_ulid(const char *s);
+
+/* ---- canonical JSON (util/canon.c) ---- */
+/* Canonical bytes of a JSON value: compact, keys sorted, UTF-8 as is. The
+ * caller frees the result with free(). NULL on allocation failure. */
+char *wam_canon(const json_t *v);
+
+/* ---- RFC 4180 CSV (util/csv.c) ---- */
+#define WAM_CSV_MAX_FIELD 8192   /* bytes in one field */
+#define WAM_CSV_MAX_FIELDS 64    /* fields in one record */
+typedef struct wam_csv {
+	FILE *in;
+	long line;       /* physical line the next record starts on */
+	long record_line; /* line the last record read started on */
+	bool started;
+	int pushed[4];
+	size_t npushed;
+	wam_buf field;
+	wam_buf raw;     /* the record's bytes as read, for reject files */
+	char *fields[WAM_CSV_MAX_FIELDS];
+	size_t nfields;
+	wam_buf store;   /* NUL-separated field texts */
+} wam_csv;
+/* Reads the next record: 1 when one was read, 0 at end of input, negative on
+ * a malformed record (error set with its line; reading may continue). A
+ * UTF-8 byte order mark at the very start is skipped. */
+int wam_csv_next(wam_csv *r);
+void wam_csv_free(wam_csv *r);
+/* Writes one field, quoted when it needs to be. */
+void wam_csv_put(FILE *out, const char *s, bool last);
+
+/* ---- the SQLite handle ---- */
+struct projector;
+struct refdata;
+
+struct wam_db {
+	sqlite3 *conn;
+	char *path;
+	char node_id[WAM_ID_LEN + 1];
+	char actor[128];
+	bool readonly;
+	/* ledger head, valid inside a transaction */
+	int64_t head_seq;
+	unsigned char head_hash[WAM_HASH_LEN];
+	int64_t signed_seq;  /* last event covered by a checkpoint */
+	bool head_loaded;
+	/* signing key, loaded on the first commit that needs it */
+	bool have_key;
+	unsigned char pk[32];
+	unsigned char sk[64];
+	int tx_depth;
+	/* ids: a seeded generator and clock make demo registries reproducible */
+	wam_rng *id_rng;
+	uint64_t id_clock_ms;
+	struct projector *proj;
+	struct refdata *ref;
+	wam_buf scratch;
+	sqlite3_stmt *stmts[64];
+};
+
+/* A cached prepared statement for `slot` (an enum per file keeps slots
+ * apart), reset and with bindings cleared. NULL on failure, error set. */
+sqlite3_stmt *wam_stmt(wam_db *db, int slot, const char *sql);
+int wam_sql_fail(sqlite3 *conn, const char *what);
+int wam_sql_exec(sqlite3 *conn, const char *sql);
+/* Text of column `i`, "" when NULL. */
+const char *wam_col_text(sqlite3_stmt *st, int i);
+/* Binds `s` or NULL when `s` is NULL or empty. */
+int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+/* Statement slots, one range per file. */
+enum {
+	SLOT_LEDGER = 0,      /* ledger.c: 0..7 */
+	SLOT_REGISTRY = 8,    /* registry: 8..31 */
+	SLOT_REFDATA = 32,    /* refdata: 32..35 */
+	SLOT_MAX = 64
+};
+
+/* A new ULID for a record made through `db` (seeded during demo runs). */
+void wam_db_new_id(wam_db *db, char out[WAM_ID_LEN + 1]);
+
+/* ---- ledger (ledger/ledger.c) ---- */
+/* Appends one event inside the open transaction and applies it to the
+ * projections. `payload` is borrowed. `*seq_out` may be NULL. */
+int wam_ledger_append(wam_db *db, const char *type, const char *subject,
+                      const json_t *payload, int64_t *seq_out);
+/* Signs a checkpoint over the head if events were appended since the last. */
+int wam_ledger_checkpoint(wam_db *db);
+/* The canonical bytes an event's hash covers. */
+int wam_event_bytes(wam_buf *b, int64_t seq, const char *id, const char *node,
+                    const char *time, const char *actor, const char *type,
+                    const char *subject, const char *payload, size_t payload_len);
+/* Loads "<path>.key" into db->pk/sk. */
+int wam_key_load(wam_db *db);
+int wam_key_create(wam_db *db);
+/* The public key in "<path>.key", when that file can be read. */
+int wam_key_public(const wam_db *db, unsigned char pk[32]);
+#define WAM_CHECKPOINT_MSG_LEN (18 + WAM_ID_LEN + 8 + WAM_HASH_LEN)
+/* The bytes a checkpoint signature covers. */
+void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const char *node, int64_t seq,
+                            const unsigned char hash[WAM_HASH_LEN]);
+
+/* ---- projections (ledger/project.c) ---- */
+/* The projection schema, run on a fresh connection or after dropping. */
+extern const char wam_sql_projections[];
+extern const char wam_sql_ledger[];
+#define WAM_PROJECTION_VERSION "1"
+int wam_projection_create(sqlite3 *conn);
+int wam_projection_drop(sqlite3 *conn);
+struct projector *wam_projector_new(sqlite3 *conn);
+void wam_projector_free(struct projector *p);
+/* Applies one event to the projection tables on the projector's connection. */
+int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
+                        const char *subject, const json_t *payload);
+/* Replays every event of `src` (seq order) into the projector. */
+int wam_projector_replay(struct projector *p, sqlite3 *src,
+                         wam_progress_fn progress, void *payload);
+
+/* ---- reference data (registry/refdata.c) ---- */
+/* Loads countries (Debian iso-codes) and categories (data/) into tables. */
+int wam_refdata_load(sqlite3 *conn);
+/* Directory of wam's data files: $WAM_DATA_DIR or the compiled-in one. */
+const char *wam_data_dir(void);
+bool wam_refdata_country(wam_db *db, const char *code);
+bool wam_refdata_category(wam_db *db, const char *code);
+void wam_refdata_free(struct refdata *r);
+
+/* ---- serial keys (match/normalize.c) ---- */
+/* The normalized key of a serial or name: NFKC, case folded to upper case,
+ * Arabic-Indic and Persian digits to ASCII, separators removed. Returns the
+ * length, or -1 on invalid UTF-8. `out` holds at least 4*strlen(in)+1. */
+long wam_norm_key(char *out, size_t cap, const char *in);
+
+/* ---- registry internals shared with import and demo ---- */
+/* Validates an item object and builds the event payload for it. `line` is
+ * for error messages (0 if none). */
+int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line);
+int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1]);
+
+#endif

@@ -1,0 +1,328 @@
+/* Projections: the tables a registry is queried through, computed from the
+ * events alone. One apply function per event type; the live registry,
+ * `wam rebuild` and `wam verify` all run this same code, so a projection that
+ * disagrees with its events can only come from outside wam. Derived values
+ * (normalized keys, marking status) are computed here, never stored in
+ * events, so an improved rule is applied to every record by a rebuild. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "registry/rules.h"
+
+enum {
+	P_REGISTRY,
+	P_SITE,
+	P_HOLDER,
+	P_ITEM,
+	P_MARKING,
+	P_IMPORT_MARK,
+	P_STATUS,
+	P_COUNT
+};
+
+static const char *const sql[P_COUNT] = {
+	[P_REGISTRY] = "INSERT INTO registry(node_id,name,country,created,last_seq) VALUES(?,?,?,?,?)",
+	[P_SITE] = "INSERT INTO sites(id,name,kind,country,lat,lon,parent_id,notes,last_seq)"
+	           " VALUES(?,?,?,?,?,?,?,?,?)",
+	[P_HOLDER] = "INSERT INTO holders(id,type,name,country,licence,address,last_seq) VALUES(?,?,?,?,?,?,?)",
+	[P_ITEM] = "INSERT INTO items(id,category,make,model,calibre,serial,serial_key,make_key,country,year,status,"
+	           "marking_status,marking_reason,site_id,holder_id,notes,duplicate_of,registered_seq,last_seq)"
+	           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[P_MARKING] = "INSERT INTO markings(item_id,n,component,kind,text,script,legibility,altered,location)"
+	              " VALUES(?,?,?,?,?,?,?,?,?)",
+	[P_IMPORT_MARK] = "INSERT INTO import_marks(item_id,n,country,year) VALUES(?,?,?,?)",
+	[P_STATUS] = "UPDATE items SET status=?, last_seq=? WHERE id=?",
+};
+
+struct projector {
+	sqlite3 *conn;
+	sqlite3_stmt *st[P_COUNT];
+	char country[8]; /* the registry's own country, from registry.created */
+};
+
+int wam_projection_create(sqlite3 *conn)
+{
+	return wam_sql_exec(conn, wam_sql_projections);
+}
+
+int wam_projection_drop(sqlite3 *conn)
+{
+	return wam_sql_exec(conn, "DROP TABLE IF EXISTS registry; DROP TABLE IF EXISTS sites;"
+	                          "DROP TABLE IF EXISTS holders; DROP TABLE IF EXISTS items;"
+	                          "DROP TABLE IF EXISTS markings; DROP TABLE IF EXISTS import_marks;");
+}
+
+struct projector *wam_projector_new(sqlite3 *conn)
+{
+	struct projector *p = calloc(1, sizeof *p);
+	if (!p) {
+		wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	p->conn = conn;
+	/* the registry's country shapes marking rule R2; read it if known */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(conn, "SELECT coalesce(country,'') FROM registry", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(p->country, sizeof p->country, "%s", wam_col_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	return p;
+}
+
+void wam_projector_free(struct projector *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < P_COUNT; i++)
+		sqlite3_finalize(p->st[i]);
+	free(p);
+}
+
+static sqlite3_stmt *stmt(struct projector *p, int k)
+{
+	if (!p->st[k]) {
+		if (sqlite3_prepare_v3(p->conn, sql[k], -1, SQLITE_PREPARE_PERSISTENT, &p->st[k], NULL) != SQLITE_OK) {
+			wam_sql_fail(p->conn, "prepare projection");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(p->st[k]);
+	}
+	return p->st[k];
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	if (json_is_string(v))
+		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v), SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_num(sqlite3_stmt *st, int i, const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	if (json_is_integer(v))
+		sqlite3_bind_int64(st, i, json_integer_value(v));
+	else if (json_is_real(v))
+		sqlite3_bind_double(st, i, json_real_value(v));
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int run(struct projector *p, sqlite3_stmt *st, int64_t seq)
+{
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(p->conn) == SQLITE_CONSTRAINT_PRIMARYKEY ||
+		    sqlite3_extended_errcode(p->conn) == SQLITE_CONSTRAINT_UNIQUE)
+			return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
+			                     (long long)seq);
+		return wam_sql_fail(p->conn, "apply event");
+	}
+	return 0;
+}
+
+static int apply_registry(struct projector *p, int64_t seq, const json_t *pl, const char *time)
+{
+	sqlite3_stmt *st = stmt(p, P_REGISTRY);
+	if (!st)
+		return WAM_EDB;
+	bind_str(st, 1, pl, "node_id");
+	bind_str(st, 2, pl, "name");
+	bind_str(st, 3, pl, "country");
+	sqlite3_bind_text(st, 4, time, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, seq);
+	snprintf(p->country, sizeof p->country, "%s", str(pl, "country") ? str(pl, "country") : "");
+	return run(p, st, seq);
+}
+
+static int apply_site(struct projector *p, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st = stmt(p, P_SITE);
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "name");
+	bind_str(st, 3, pl, "kind");
+	bind_str(st, 4, pl, "country");
+	bind_num(st, 5, pl, "lat");
+	bind_num(st, 6, pl, "lon");
+	bind_str(st, 7, pl, "parent_id");
+	bind_str(st, 8, pl, "notes");
+	sqlite3_bind_int64(st, 9, seq);
+	return run(p, st, seq);
+}
+
+static int apply_holder(struct projector *p, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st = stmt(p, P_HOLDER);
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "type");
+	bind_str(st, 3, pl, "name");
+	bind_str(st, 4, pl, "country");
+	bind_str(st, 5, pl, "licence");
+	bind_str(st, 6, pl, "address");
+	sqlite3_bind_int64(st, 7, seq);
+	return run(p, st, seq);
+}
+
+static int apply_item(struct projector *p, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc;
+	char serial_key[512], make_key[512], reason[256];
+	const char *mstatus;
+	wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key);
+	mstatus = wam_marking_status(pl, p->country, reason, sizeof reason);
+
+	sqlite3_stmt *st = stmt(p, P_ITEM);
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "category");
+	bind_str(st, 3, pl, "make");
+	bind_str(st, 4, pl, "model");
+	bind_str(st, 5, pl, "calibre");
+	bind_str(st, 6, pl, "serial");
+	sqlite3_bind_text(st, 7, serial_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, make_key, -1, SQLITE_STATIC);
+	bind_str(st, 9, pl, "country");
+	bind_num(st, 10, pl, "year");
+	bind_str(st, 11, pl, "status");
+	sqlite3_bind_text(st, 12, mstatus, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, reason, -1, SQLITE_STATIC);
+	bind_str(st, 14, pl, "site_id");
+	bind_str(st, 15, pl, "holder_id");
+	bind_str(st, 16, pl, "notes");
+	const json_t *dup = json_object_get(pl, "duplicate_of");
+	char *dups = NULL;
+	if (json_is_array(dup) && json_array_size(dup)) {
+		wam_buf b = {0};
+		size_t i;
+		const json_t *v;
+		json_array_foreach(dup, i, v)
+		{
+			if (i)
+				wam_buf_putc(&b, ' ');
+			wam_buf_puts(&b, json_string_value(v) ? json_string_value(v) : "");
+		}
+		dups = b.p;
+	}
+	if (dups)
+		sqlite3_bind_text(st, 17, dups, -1, free);
+	else
+		sqlite3_bind_null(st, 17);
+	sqlite3_bind_int64(st, 18, seq);
+	sqlite3_bind_int64(st, 19, seq);
+	if ((rc = run(p, st, seq)))
+		return rc;
+
+	size_t i;
+	const json_t *m;
+	json_array_foreach(json_object_get(pl, "markings"), i, m)
+	{
+		if (!(st = stmt(p, P_MARKING)))
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+		bind_str(st, 3, m, "component");
+		bind_str(st, 4, m, "kind");
+		bind_str(st, 5, m, "text");
+		bind_str(st, 6, m, "script");
+		bind_str(st, 7, m, "legibility");
+		sqlite3_bind_int(st, 8, json_is_true(json_object_get(m, "altered")));
+		bind_str(st, 9, m, "location");
+		if ((rc = run(p, st, seq)))
+			return rc;
+	}
+	json_array_foreach(json_object_get(pl, "import_marks"), i, m)
+	{
+		if (!(st = stmt(p, P_IMPORT_MARK)))
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+		bind_str(st, 3, m, "country");
+		bind_num(st, 4, m, "year");
+		if ((rc = run(p, st, seq)))
+			return rc;
+	}
+	return 0;
+}
+
+static int apply_status(struct projector *p, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st = stmt(p, P_STATUS);
+	if (!st)
+		return WAM_EDB;
+	bind_str(st, 1, pl, "to");
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	int rc = run(p, st, seq);
+	if (!rc && sqlite3_changes(p->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld changes the status of %s, which does not exist",
+		                     (long long)seq, id);
+	return rc;
+}
+
+static int apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,
+                 const char *time)
+{
+	if (!strcmp(type, "item.registered"))
+		return apply_item(p, seq, subject, payload);
+	if (!strcmp(type, "item.status_changed"))
+		return apply_status(p, seq, subject, payload);
+	if (!strcmp(type, "site.added"))
+		return apply_site(p, seq, subject, payload);
+	if (!strcmp(type, "holder.added"))
+		return apply_holder(p, seq, subject, payload);
+	if (!strcmp(type, "registry.created"))
+		return apply_registry(p, seq, payload, time);
+	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
+}
+
+int wam_projector_apply(struct projector *p, int64_t seq, const char *type, const char *subject,
+                        const json_t *payload)
+{
+	char now[WAM_TIME_LEN + 1];
+	wam_time_iso(now, wam_now_ms());
+	return apply(p, seq, type, subject, payload, now);
+}
+
+int wam_projector_replay(struct projector *p, sqlite3 *src, wam_progress_fn progress, void *payload)
+{
+	sqlite3_stmt *st;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(src, "SELECT seq, type, subject, payload, time FROM events ORDER BY seq", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return wam_sql_fail(src, "read events");
+	long n = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		json_error_t jerr;
+		json_t *pl = json_loadb((const char *)sqlite3_column_text(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+		                        JSON_DECODE_ANY, &jerr);
+		if (!pl) {
+			rc = wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has a payload that is not JSON", (long long)seq);
+			break;
+		}
+		rc = apply(p, seq, wam_col_text(st, 1), wam_col_text(st, 2), pl, wam_col_text(st, 4));
+		json_decref(pl);
+		if (rc)
+			break;
+		if (progress && (++n & 0xffff) == 0)
+			progress(n, 0, payload);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = wam_sql_fail(src, "read events");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,354 @@
+/* Proving a registry: the hash chain, the signed checkpoints, and that every
+ * projection row is what the events say.
+ *
+ * The chain pass streams events in seq order, rebuilds each event's
+ * canonical bytes from its columns and recomputes the hash; it stops at the
+ * first wrong sequence number. Checkpoints are loaded first (there are few)
+ * and checked as the stream passes them. The projection pass replays the
+ * events into a private temporary database with the same code that built the
+ * live projections, then compares table by table with EXCEPT in both
+ * directions. Rebuild is the same replay, into the live tables. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+typedef struct checkpoint {
+	int64_t seq;
+	unsigned char hash[WAM_HASH_LEN];
+	unsigned char sig[64];
+	char node[WAM_ID_LEN + 1];
+	bool sig_ok_shape;
+} checkpoint;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+	if (!r->intact)
+		return; /* keep the first finding */
+	r->intact = 0;
+	r->first_bad_seq = seq;
+	snprintf(r->problem, sizeof r->problem, "%s", problem);
+	va_start(ap, fmt);
+	vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+	va_end(ap);
+}
+
+static int load_checkpoints(wam_db *db, checkpoint **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db->conn, "SELECT seq, hash, signature, node FROM checkpoints ORDER BY seq", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read checkpoints");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			checkpoint *p = realloc(*out, cap * sizeof *p);
+			if (!p) {
+				sqlite3_finalize(st);
+				return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			}
+			*out = p;
+		}
+		checkpoint *c = &(*out)[(*n)++];
+		memset(c, 0, sizeof *c);
+		c->seq = sqlite3_column_int64(st, 0);
+		c->sig_ok_shape = sqlite3_column_bytes(st, 1) == WAM_HASH_LEN && sqlite3_column_bytes(st, 2) == 64;
+		if (c->sig_ok_shape) {
+			memcpy(c->hash, sqlite3_column_blob(st, 1), WAM_HASH_LEN);
+			memcpy(c->sig, sqlite3_column_blob(st, 2), 64);
+		}
+		snprintf(c->node, sizeof c->node, "%s", wam_col_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The node's public key from the database, cross-checked with the key file
+ * when it is readable (an attacker who rewrites the database cannot also
+ * make the key file agree without the secret key). */
+static int node_key(wam_db *db, wam_verify_report *r, unsigned char pk[32])
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db->conn, "SELECT public_key FROM nodes WHERE id=?", -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read node key");
+	sqlite3_bind_text(st, 1, db->node_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW || wam_unhex(pk, 32, wam_col_text(st, 0)) != 0)
+		bad(r, "key_mismatch", 1, "the node's public key is missing from the registry");
+	sqlite3_finalize(st);
+	wam_hex(r->public_key, pk, 32);
+	unsigned char file_pk[32];
+	if (wam_key_public(db, file_pk) == 0 && sodium_memcmp(file_pk, pk, 32) != 0)
+		bad(r, "key_mismatch", 1, "the public key in the registry differs from the node key file");
+	wam_error_clear();
+	return rc;
+}
+
+static int verify_chain(wam_db *db, wam_verify_report *r)
+{
+	int rc = 0;
+	checkpoint *cps = NULL;
+	size_t ncp = 0, ci = 0;
+	unsigned char pk[32], running[WAM_HASH_LEN] = {0}, h[WAM_HASH_LEN];
+	wam_buf b = {0};
+	sqlite3_stmt *st = NULL;
+	int64_t expect = 1, last_good_cp = 0;
+
+	if ((rc = node_key(db, r, pk)) || (rc = load_checkpoints(db, &cps, &ncp)))
+		goto done;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events ORDER BY seq",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "read events");
+		goto done;
+	}
+	int step;
+	while (r->intact && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		r->events++;
+		if (seq < expect) {
+			bad(r, "event_inserted", seq, "event %lld is out of sequence (expected %lld)", (long long)seq,
+			    (long long)expect);
+			break;
+		}
+		if (seq > expect) {
+			bad(r, "event_missing", expect, "event %lld is missing: the ledger jumps from %lld to %lld",
+			    (long long)expect, (long long)expect - 1, (long long)seq);
+			break;
+		}
+		const unsigned char *prev = sqlite3_column_blob(st, 8), *hash = sqlite3_column_blob(st, 9);
+		if (sqlite3_column_bytes(st, 8) != WAM_HASH_LEN || sqlite3_column_bytes(st, 9) != WAM_HASH_LEN) {
+			bad(r, "event_changed", seq, "event %lld has a malformed hash", (long long)seq);
+			break;
+		}
+		if ((rc = wam_event_bytes(&b, seq, wam_col_text(st, 1), wam_col_text(st, 2), wam_col_text(st, 3),
+		                          wam_col_text(st, 4), wam_col_text(st, 5), wam_col_text(st, 6),
+		                          (const char *)sqlite3_column_text(st, 7), (size_t)sqlite3_column_bytes(st, 7))))
+			goto done;
+		crypto_generichash_state hs;
+		crypto_generichash_init(&hs, NULL, 0, WAM_HASH_LEN);
+		crypto_generichash_update(&hs, prev, WAM_HASH_LEN);
+		crypto_generichash_update(&hs, (const unsigned char *)b.p, b.n);
+		crypto_generichash_final(&hs, h, WAM_HASH_LEN);
+		if (memcmp(h, hash, WAM_HASH_LEN) != 0) {
+			bad(r, "event_changed", seq, "event %lld was changed: its content does not match its hash",
+			    (long long)seq);
+			break;
+		}
+		if (memcmp(prev, running, WAM_HASH_LEN) != 0) {
+			bad(r, "events_reordered", seq,
+			    "event %lld is intact but does not follow event %lld: events were inserted, removed or reordered",
+			    (long long)seq, (long long)seq - 1);
+			break;
+		}
+		memcpy(running, hash, WAM_HASH_LEN);
+		while (ci < ncp && cps[ci].seq < seq)
+			ci++; /* a checkpoint on a missing seq is caught by the gap check */
+		if (ci < ncp && cps[ci].seq == seq) {
+			unsigned char msg[WAM_CHECKPOINT_MSG_LEN];
+			checkpoint *c = &cps[ci++];
+			wam_checkpoint_message(msg, c->node, seq, c->hash);
+			if (!c->sig_ok_shape || memcmp(c->hash, hash, WAM_HASH_LEN) != 0 ||
+			    strcmp(c->node, db->node_id) != 0 ||
+			    crypto_sign_verify_detached(c->sig, msg, sizeof msg, pk) != 0) {
+				bad(r, "checkpoint_invalid", last_good_cp + 1,
+				    "the signed checkpoint at event %lld does not match the ledger: events %lld to %lld were "
+				    "rewritten",
+				    (long long)seq, (long long)last_good_cp + 1, (long long)seq);
+				break;
+			}
+			r->checkpoints++;
+			last_good_cp = seq;
+		}
+		expect = seq + 1;
+	}
+	if (r->intact && expect - 1 > last_good_cp)
+		bad(r, "unsigned_events", last_good_cp + 1,
+		    "events %lld to %lld are not covered by a signed checkpoint: they were added behind wam's back",
+		    (long long)last_good_cp + 1, (long long)expect - 1);
+	if (r->intact && ncp > 0 && cps[ncp - 1].seq > expect - 1)
+		bad(r, "event_missing", expect,
+		    "a signed checkpoint covers event %lld but the ledger ends at %lld: events were removed",
+		    (long long)cps[ncp - 1].seq, (long long)expect - 1);
+done:
+	sqlite3_finalize(st);
+	free(cps);
+	wam_buf_free(&b);
+	return rc;
+}
+
+/* Tables compared, with the column naming the record and an expression for
+ * the event that last shaped it. */
+static const struct {
+	const char *table, *id, *seq;
+} compared[] = {
+	{"registry", "node_id", "d.last_seq"},
+	{"sites", "id", "d.last_seq"},
+	{"holders", "id", "d.last_seq"},
+	{"items", "id", "d.last_seq"},
+	{"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+	{"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+};
+
+static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)
+{
+	char sql[1024];
+	for (int dir = 0; dir < 2; dir++) {
+		const char *a = dir ? "main" : "reg", *bdb = dir ? "reg" : "main";
+		snprintf(sql, sizeof sql,
+		         "SELECT d.%s, coalesce(%s, 0) FROM (SELECT * FROM %s.%s EXCEPT SELECT * FROM %s.%s) d "
+		         "ORDER BY 2 LIMIT 1",
+		         compared[t].id, compared[t].seq, a, compared[t].table, bdb, compared[t].table);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
+			return wam_sql_fail(conn, "compare projections");
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t seq = sqlite3_column_int64(st, 1);
+			if (*best_seq == 0 || seq < *best_seq) {
+				*best_seq = seq;
+				snprintf(r->table, sizeof r->table, "%s", compared[t].table);
+				snprintf(r->record_id, sizeof r->record_id, "%s", wam_col_text(st, 0));
+				snprintf(r->detail, sizeof r->detail,
+				         "%s row %s %s what the events say (last shaped by event %lld)", compared[t].table,
+				         wam_col_text(st, 0), dir ? "is missing or differs from" : "differs from",
+				         (long long)seq);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+static int verify_projections(wam_db *db, wam_verify_report *r)
+{
+	sqlite3 *tmp = NULL;
+	struct projector *p = NULL;
+	int rc;
+	/* "" is a private temporary database that spills to disk when large */
+	if (sqlite3_open_v2("", &tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, NULL) !=
+	    SQLITE_OK) {
+		rc = wam_error_set(WAM_EDB, NULL, "cannot open a scratch database");
+		goto done;
+	}
+	if ((rc = wam_sql_exec(tmp, "PRAGMA cache_size=-262144; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+	                            "BEGIN")) ||
+	    (rc = wam_projection_create(tmp)))
+		goto done;
+	if (!(p = wam_projector_new(tmp))) {
+		rc = WAM_ENOMEM;
+		goto done;
+	}
+	if ((rc = wam_projector_replay(p, db->conn, NULL, NULL))) {
+		if (rc == WAM_EINTEGRITY) {
+			bad(r, "projection_mismatch", 0, "%s", wam_error_last()->message);
+			rc = 0;
+		}
+		goto done;
+	}
+	{
+		sqlite3_stmt *st;
+		char *q = sqlite3_mprintf("file:%s?mode=ro", db->path);
+		if (sqlite3_prepare_v2(tmp, "ATTACH ? AS reg", -1, &st, NULL) != SQLITE_OK) {
+			sqlite3_free(q);
+			rc = wam_sql_fail(tmp, "attach registry");
+			goto done;
+		}
+		sqlite3_bind_text(st, 1, q, -1, sqlite3_free);
+		int s = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (s != SQLITE_DONE) {
+			rc = wam_sql_fail(tmp, "attach registry");
+			goto done;
+		}
+	}
+	int64_t best = 0;
+	char detail[512] = "";
+	for (size_t t = 0; t < sizeof compared / sizeof compared[0]; t++) {
+		if ((rc = compare_table(tmp, r, t, &best)))
+			goto done;
+	}
+	if (r->table[0]) {
+		snprintf(detail, sizeof detail, "%s", r->detail);
+		r->detail[0] = '\0';
+		bad(r, "projection_mismatch", best, "%s", detail);
+	}
+done:
+	wam_projector_free(p);
+	if (tmp)
+		sqlite3_close(tmp);
+	return rc;
+}
+
+int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out)
+{
+	int rc;
+	memset(out, 0, sizeof *out);
+	out->intact = 1;
+	double t0 = now_s();
+	/* one read transaction: a consistent snapshot for both passes */
+	if ((rc = wam_sql_exec(db->conn, "BEGIN")))
+		return rc;
+	rc = verify_chain(db, out);
+	out->chain_seconds = now_s() - t0;
+	if (!rc && out->intact && !(flags & WAM_VERIFY_CHAIN_ONLY)) {
+		t0 = now_s();
+		rc = verify_projections(db, out);
+		out->projection_seconds = now_s() - t0;
+	}
+	sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+int wam_ledger_rebuild(wam_db *db)
+{
+	int rc;
+	struct projector *p = NULL;
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	/* the cached statements and projector point at tables being dropped */
+	for (int i = 0; i < SLOT_MAX; i++) {
+		sqlite3_finalize(db->stmts[i]);
+		db->stmts[i] = NULL;
+	}
+	wam_projector_free(db->proj);
+	db->proj = NULL;
+	if ((rc = wam_projection_drop(db->conn)) || (rc = wam_projection_create(db->conn)))
+		goto fail;
+	if (!(p = wam_projector_new(db->conn))) {
+		rc = WAM_ENOMEM;
+		goto fail;
+	}
+	if ((rc = wam_projector_replay(p, db->conn, NULL, NULL)))
+		goto fail;
+	{
+		char sql[128];
+		snprintf(sql, sizeof sql, "UPDATE meta SET value='%s' WHERE key='projection_version'",
+		         WAM_PROJECTION_VERSION);
+		if ((rc = wam_sql_exec(db->conn, sql)))
+			goto fail;
+	}
+	wam_projector_free(p);
+	return wam_db_commit(db);
+fail:
+	wam_projector_free(p);
+	wam_db_rollback(db);
+	return rc;
+}

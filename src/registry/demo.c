@@ -1,0 +1,274 @@
+/* A plausible synthetic registry for demonstrations, tests and benchmarks.
+ *
+ * Everything comes from reference data: manufacturers, models, calibres,
+ * countries and serial formats (data/manufacturers.json, with Cyrillic,
+ * Arabic-Indic and Persian serials where factories use them) and the sites,
+ * holders and life paths of data/demo.json. Weapons go through the same
+ * validation and events as `item add`. Given the same seed, the registry's
+ * content and record ids are the same (ids use a seeded generator and a
+ * fixed clock); only event times differ. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct weighted {
+	const json_t *v;
+	uint32_t weight;
+} weighted;
+
+static const json_t *pick(wam_rng *rng, const json_t *arr, const char *weight_key)
+{
+	uint32_t total = 0;
+	size_t i;
+	const json_t *v;
+	json_array_foreach(arr, i, v) total += (uint32_t)json_integer_value(json_object_get(v, weight_key));
+	uint32_t x = wam_rng_below(rng, total ? total : 1);
+	json_array_foreach(arr, i, v)
+	{
+		uint32_t w = (uint32_t)json_integer_value(json_object_get(v, weight_key));
+		if (x < w)
+			return v;
+		x -= w;
+	}
+	return json_array_get(arr, 0);
+}
+
+static const char *pick_str(wam_rng *rng, const json_t *arr)
+{
+	return json_string_value(json_array_get(arr, wam_rng_below(rng, (uint32_t)json_array_size(arr))));
+}
+
+/* Expands a serial format (see data/manufacturers.json): # digit, @ Latin
+ * letter, % Cyrillic letter, & Arabic-Indic digit, ~ Persian digit. */
+static void expand_serial(wam_rng *rng, const char *fmt, wam_buf *out)
+{
+	static const char *const cyr[] = {"А", "Б", "В", "Г", "Д", "Е", "Ж", "И", "К", "Л", "М",
+	                                  "Н", "П", "Р", "С", "Т", "У", "Ф", "Х", "Ц", "Ч", "Ш"};
+	wam_buf_reset(out);
+	for (const char *p = fmt; *p; p++) {
+		unsigned d = wam_rng_below(rng, 10);
+		switch (*p) {
+		case '#':
+			wam_buf_putc(out, (char)('0' + d));
+			break;
+		case '@':
+			wam_buf_putc(out, (char)('A' + wam_rng_below(rng, 26)));
+			break;
+		case '%':
+			wam_buf_puts(out, cyr[wam_rng_below(rng, sizeof cyr / sizeof cyr[0])]);
+			break;
+		case '&': /* U+0660 + d */
+			wam_buf_putc(out, (char)0xd9);
+			wam_buf_putc(out, (char)(0xa0 + d));
+			break;
+		case '~': /* U+06F0 + d */
+			wam_buf_putc(out, (char)0xdb);
+			wam_buf_putc(out, (char)(0xb0 + d));
+			break;
+		default:
+			wam_buf_putc(out, *p);
+		}
+	}
+}
+
+/* Replaces one ASCII character of a worn serial with '?'. */
+static void wear(wam_rng *rng, wam_buf *serial)
+{
+	size_t ascii[64], n = 0;
+	for (size_t i = 0; i < serial->n && n < 64; i++)
+		if ((unsigned char)serial->p[i] < 0x80 && serial->p[i] != '-' && serial->p[i] != ' ')
+			ascii[n++] = i;
+	if (n)
+		serial->p[ascii[wam_rng_below(rng, (uint32_t)n)]] = '?';
+}
+
+static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model, const char *country,
+                         const char *site, const char *holder, const char *status, wam_buf *serial)
+{
+	const json_t *years = json_object_get(model, "years");
+	long y0 = (long)json_integer_value(json_array_get(years, 0)), y1 = (long)json_integer_value(json_array_get(years, 1));
+	long year = y0 + (long)wam_rng_below(rng, (uint32_t)(y1 >= y0 ? y1 - y0 + 1 : 1));
+	expand_serial(rng, pick_str(rng, json_object_get(model, "serial_formats")), serial);
+	const char *made_in = json_string_value(json_object_get(maker, "country"));
+	json_t *item = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:I, s:s, s:s, s:s}", "category",
+	                         json_object_get(model, "category"), "make", json_object_get(maker, "name"), "model",
+	                         json_object_get(model, "model"), "calibre", json_object_get(model, "calibre"), "serial",
+	                         serial->p, "country", json_object_get(maker, "country"), "year", (json_int_t)year,
+	                         "status", status, "site_id", site, "holder_id", holder);
+	json_t *markings = json_array();
+	uint32_t roll = wam_rng_below(rng, 1000);
+	const char *legibility = "clear";
+	bool altered = false;
+	if (roll < 10) {
+		legibility = "obliterated";
+	} else if (roll < 40) {
+		wear(rng, serial);
+		legibility = "partial";
+		json_object_set_new(item, "serial", json_string(serial->p));
+	} else if (roll < 45) {
+		altered = true;
+	}
+	json_t *frame = json_pack("{s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind", "serial", "text",
+	                          serial->p, "legibility", legibility);
+	if (altered)
+		json_object_set_new(frame, "altered", json_true());
+	json_array_append_new(markings, frame);
+	if (wam_rng_below(rng, 3) == 0)
+		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "frame_receiver", "kind",
+		                                          "manufacturer", "text", json_string_value(json_object_get(maker, "name"))));
+	const char *fc = json_string_value(json_object_get(maker, "factory_code"));
+	if (fc && wam_rng_below(rng, 2) == 0)
+		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "frame_receiver", "kind",
+		                                          "factory_code", "text", fc));
+	if (wam_rng_below(rng, 4) == 0) /* the bolt usually carries the same serial */
+		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "bolt", "kind", "serial", "text",
+		                                          serial->p));
+	json_object_set_new(item, "markings", markings);
+	if (country && made_in && strcmp(country, made_in) != 0 && wam_rng_below(rng, 10) < 8) {
+		long iy = year < 1995 ? 1995 + (long)wam_rng_below(rng, 30) : year + (long)wam_rng_below(rng, 3);
+		if (iy > 2025)
+			iy = 2025;
+		json_object_set_new(item, "import_marks",
+		                    json_pack("[{s:s, s:I}]", "country", country, "year", (json_int_t)iy));
+	}
+	return item;
+}
+
+static int add_people_and_places(wam_db *db, const json_t *demo, json_t *site_ids, json_t *holder_ids)
+{
+	int rc;
+	size_t i;
+	const json_t *v;
+	const char *country = json_string_value(json_object_get(demo, "country"));
+	json_array_foreach(json_object_get(demo, "sites"), i, v)
+	{
+		json_t *s = json_deep_copy(v), *out;
+		json_object_set_new(s, "country", json_string(country));
+		rc = wam_registry_add_site(db, &out, s);
+		json_decref(s);
+		if (rc)
+			return rc;
+		json_array_append(site_ids, json_object_get(out, "id"));
+		json_decref(out);
+	}
+	json_array_foreach(json_object_get(demo, "holders"), i, v)
+	{
+		json_t *h = json_deep_copy(v), *out;
+		json_object_set_new(h, "country", json_string(country));
+		rc = wam_registry_add_holder(db, &out, h);
+		json_decref(h);
+		if (rc)
+			return rc;
+		json_array_append(holder_ids, json_object_get(out, "id"));
+		json_decref(out);
+	}
+	return 0;
+}
+
+/* Follows a life path after registration: each later step is a status
+ * change with a recorded reason. */
+static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, const json_t *reasons,
+                const char *cert_prefix, long n)
+{
+	for (size_t k = 1; k < json_array_size(steps); k++) {
+		const char *to = json_string_value(json_array_get(steps, k));
+		const json_t *choices = json_object_get(reasons, to);
+		char reason[256], cert[64];
+		snprintf(reason, sizeof reason, "%s %ld/%04u", choices ? pick_str(rng, choices) : "recorded",
+		         2015 + (long)wam_rng_below(rng, 11), wam_rng_below(rng, 10000));
+		json_t *d = json_pack("{s:s}", "reason", reason);
+		if (!strcmp(to, "destroyed") || !strcmp(to, "deactivated")) {
+			snprintf(cert, sizeof cert, "%s%06ld", cert_prefix, n);
+			json_object_set_new(d, "certificate", json_string(cert));
+		}
+		int rc = wam_registry_set_status(db, NULL, id, to, d);
+		json_decref(d);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
+{
+	int rc;
+	long items = opts && opts->items > 0 ? opts->items : 10000;
+	wam_rng rng = {opts ? opts->seed * 0x9e3779b97f4a7c15ULL + 1 : 1};
+	wam_rng idrng = {opts ? opts->seed ^ 0x5deece66dULL : 0x5deece66dULL};
+	json_t *makers = NULL, *demo = NULL, *sites = json_array(), *holders = json_array();
+	wam_buf serial = {0};
+	char path[4096];
+	json_error_t err;
+
+	snprintf(path, sizeof path, "%s/manufacturers.json", wam_data_dir());
+	if (!(makers = json_load_file(path, 0, &err))) {
+		rc = wam_error_set(WAM_EIO, "data", "cannot load %s: %s", path, err.text);
+		goto done;
+	}
+	snprintf(path, sizeof path, "%s/demo.json", wam_data_dir());
+	if (!(demo = json_load_file(path, 0, &err))) {
+		rc = wam_error_set(WAM_EIO, "data", "cannot load %s: %s", path, err.text);
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	{
+		sqlite3_stmt *st;
+		sqlite3_prepare_v2(db->conn, "SELECT count(*) FROM items", -1, &st, NULL);
+		long have = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		if (have) {
+			rc = wam_error_set(WAM_ECONFLICT, "db", "the registry already holds %ld weapons; demo data goes into "
+			                                        "an empty registry", have);
+			goto fail;
+		}
+	}
+	db->id_rng = &idrng;
+	db->id_clock_ms = 1704067200000ULL; /* 2024-01-01: ids sort like real registrations */
+	if ((rc = add_people_and_places(db, demo, sites, holders)))
+		goto fail;
+	const json_t *list = json_object_get(makers, "manufacturers"), *paths = json_object_get(demo, "paths");
+	const json_t *reasons = json_object_get(demo, "reasons");
+	const char *country = json_string_value(json_object_get(demo, "country"));
+	const char *cert_prefix = json_string_value(json_object_get(demo, "certificate_prefix"));
+	for (long n = 0; n < items; n++) {
+		const json_t *maker = pick(&rng, list, "weight");
+		const json_t *model = pick(&rng, json_object_get(maker, "models"), "weight");
+		const json_t *path_v = pick(&rng, paths, "weight");
+		const json_t *steps = json_object_get(path_v, "steps");
+		const char *site = json_string_value(json_array_get(sites, wam_rng_below(&rng, (uint32_t)json_array_size(sites))));
+		const char *holder =
+			json_string_value(json_array_get(holders, wam_rng_below(&rng, (uint32_t)json_array_size(holders))));
+		json_t *item = make_item(&rng, maker, model, country, site, holder,
+		                         json_string_value(json_array_get(steps, 0)), &serial);
+		json_t *payload = NULL;
+		char id[WAM_ID_LEN + 1];
+		rc = wam_item_payload(db, &payload, item, 0);
+		if (!rc)
+			rc = wam_item_register(db, payload, WAM_ALLOW_DUPLICATE, id);
+		json_decref(item);
+		json_decref(payload);
+		if (!rc)
+			rc = live(db, &rng, id, steps, reasons, cert_prefix ? cert_prefix : "DEST-", n);
+		if (rc)
+			goto fail;
+		if (opts && opts->progress && (n & 1023) == 0)
+			opts->progress(n, items, opts->progress_payload);
+	}
+	db->id_rng = NULL;
+	rc = wam_db_commit(db);
+	if (!rc && opts && opts->progress)
+		opts->progress(items, items, opts->progress_payload);
+	goto done;
+fail:
+	db->id_rng = NULL;
+	wam_db_rollback(db);
+done:
+	json_decref(makers);
+	json_decref(demo);
+	json_decref(sites);
+	json_decref(holders);
+	wam_buf_free(&serial);
+	return rc;
+}

@@ -1,0 +1,312 @@
+/* Importing weapons from CSV (docs/formats/items-csv.md) or from a registry
+ * JSON document (docs/formats/registry-json.md).
+ *
+ * The whole import is one transaction. Every row is checked by the same
+ * wam_item_payload()/wam_item_register() that `item add` uses, including the
+ * duplicate check against rows earlier in the same file. Bad rows are all
+ * reported (line, column, rule); by default nothing is committed if any row
+ * is bad, with --skip-bad the good rows are committed and the bad ones are
+ * written, with the reason, to a rejects file that imports as it is once
+ * fixed. --dry-run does everything and then rolls back. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define MAX_REPORTED 1000
+
+/* Columns of items-csv.md; `error` is accepted and ignored so that a fixed
+ * rejects file imports as it is. */
+static const char *const columns[] = {"id",     "category",  "make",      "model", "calibre",
+                                      "serial", "country",   "year",      "import_marks",
+                                      "status", "site_id",   "holder_id", "notes", "duplicate_of",
+                                      "markings", "error",   NULL};
+
+static void report_error(wam_import_report *rep, long line, const char *column, const wam_error *e)
+{
+	if (json_array_size(rep->errors) >= MAX_REPORTED)
+		return;
+	const char *rule = e->code == WAM_ECONFLICT ? "duplicate" : e->code == WAM_EINVAL ? "invalid" : "error";
+	json_array_append_new(rep->errors, json_pack("{s:I, s:s, s:s, s:s}", "line", (json_int_t)line, "column",
+	                                             column ? column : "", "rule", rule, "message", e->message));
+}
+
+/* The CSV column an item field error concerns: "markings[2].kind" is in
+ * column markings. */
+static void column_of(const char *field, char *out, size_t cap)
+{
+	size_t n = strcspn(field, "[.");
+	snprintf(out, cap, "%.*s", (int)n, field);
+}
+
+/* "HT:2019;US" -> [{country: HT, year: 2019}, {country: US}] */
+static int parse_import_marks(json_t **out, const char *s, long line)
+{
+	json_t *arr = json_array();
+	char *copy = strdup(s), *save = NULL;
+	for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+		while (*t == ' ')
+			t++;
+		char *colon = strchr(t, ':');
+		json_t *m = json_object();
+		if (colon) {
+			*colon = '\0';
+			json_object_set_new(m, "year", json_string(colon + 1));
+		}
+		json_object_set_new(m, "country", json_string(t));
+		json_array_append_new(arr, m);
+	}
+	free(copy);
+	(void)line;
+	*out = arr;
+	return 0;
+}
+
+static int row_to_item(json_t **out, char **fields, size_t n, const int *col, size_t ncol, long line,
+                       unsigned *flags)
+{
+	json_t *o = json_object();
+	*flags = 0;
+	*out = NULL;
+	if (n != ncol) {
+		json_decref(o);
+		return wam_error_set_line(WAM_EINVAL, line, NULL, "the row has %zu fields but the header has %zu", n, ncol);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name = columns[col[i]], *v = fields[i];
+		if (!*v || !strcmp(name, "error"))
+			continue;
+		json_t *s = json_string(v);
+		if (!s) {
+			json_decref(o);
+			return wam_error_set_line(WAM_EINVAL, line, name, "%s is not valid UTF-8", name);
+		}
+		if (!strcmp(name, "import_marks")) {
+			json_decref(s);
+			parse_import_marks(&s, v, line);
+		} else if (!strcmp(name, "markings")) {
+			json_decref(s);
+			json_error_t err;
+			if (!(s = json_loads(v, 0, &err))) {
+				json_decref(o);
+				return wam_error_set_line(WAM_EINVAL, line, name, "markings is not a JSON list: %s", err.text);
+			}
+		} else if (!strcmp(name, "duplicate_of")) {
+			json_decref(s);
+			*flags |= WAM_ALLOW_DUPLICATE; /* recorded knowingly where it came from */
+			continue;
+		}
+		json_object_set_new(o, name, s);
+	}
+	*out = o;
+	return 0;
+}
+
+static void write_reject(FILE *f, char **fields, size_t n, const char *reason)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < n; i++)
+		wam_csv_put(f, fields[i], false);
+	wam_csv_put(f, reason, true);
+}
+
+static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts, long total)
+{
+	wam_csv csv = {.in = in};
+	int col[WAM_CSV_MAX_FIELDS], r, rc = 0;
+	size_t ncol = 0;
+	int error_col = -1;
+
+	if ((r = wam_csv_next(&csv)) <= 0) {
+		rc = r < 0 ? r : wam_error_set_line(WAM_EINVAL, 1, NULL, "the file is empty: a header line is required");
+		goto done;
+	}
+	ncol = csv.nfields;
+	bool has_category = false;
+	for (size_t i = 0; i < ncol; i++) {
+		int k = -1;
+		for (int j = 0; columns[j]; j++)
+			if (!strcmp(columns[j], csv.fields[i]))
+				k = j;
+		if (k < 0) {
+			rc = wam_error_set_line(WAM_EINVAL, 1, csv.fields[i],
+			                        "unknown column '%.60s' in the header (see docs/formats/items-csv.md)",
+			                        csv.fields[i]);
+			goto done;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (col[j] == k) {
+				rc = wam_error_set_line(WAM_EINVAL, 1, csv.fields[i], "column '%s' appears twice", csv.fields[i]);
+				goto done;
+			}
+		col[i] = k;
+		has_category |= !strcmp(columns[k], "category");
+		if (!strcmp(columns[k], "error"))
+			error_col = (int)i;
+	}
+	if (!has_category) {
+		rc = wam_error_set_line(WAM_EINVAL, 1, "category", "the header has no category column");
+		goto done;
+	}
+	if (opts->skip_bad && opts->rejects) {
+		for (size_t i = 0; i < ncol; i++)
+			if ((int)i != error_col)
+				wam_csv_put(opts->rejects, csv.fields[i], false);
+		wam_csv_put(opts->rejects, "error", true);
+	}
+	for (;;) {
+		r = wam_csv_next(&csv);
+		if (r == 0)
+			break;
+		rep->rows++;
+		json_t *item = NULL, *payload = NULL;
+		unsigned flags = opts->allow_duplicates ? WAM_ALLOW_DUPLICATE : 0;
+		char id[WAM_ID_LEN + 1], column[64] = "";
+		int e = r < 0 ? r : row_to_item(&item, csv.fields, csv.nfields, col, ncol, csv.record_line, &flags);
+		if (!e && flags)
+			flags |= WAM_ALLOW_DUPLICATE;
+		if (!e)
+			e = wam_item_payload(db, &payload, item, csv.record_line);
+		if (!e)
+			e = wam_item_register(db, payload, flags, id);
+		json_decref(item);
+		json_decref(payload);
+		if (e == WAM_EDB || e == WAM_ENOMEM || e == WAM_EIO || e == WAM_EINTEGRITY) {
+			rc = e;
+			goto done;
+		}
+		if (e) {
+			const wam_error *err = wam_error_last();
+			column_of(err->field, column, sizeof column);
+			report_error(rep, csv.record_line, column, err);
+			rep->rejected++;
+			if (opts->skip_bad && opts->rejects) {
+				if (r < 0) {
+					char *raw = csv.raw.p ? csv.raw.p : (char *)"";
+					write_reject(opts->rejects, &raw, 1, err->message);
+				} else {
+					/* drop a previous error column: the new reason replaces it */
+					char *kept[WAM_CSV_MAX_FIELDS];
+					size_t nk = 0;
+					for (size_t i = 0; i < csv.nfields; i++)
+						if ((int)i != error_col)
+							kept[nk++] = csv.fields[i];
+					char reason[600];
+					snprintf(reason, sizeof reason, "line %ld, %s: %s", csv.record_line, *column ? column : "row",
+					         err->message);
+					write_reject(opts->rejects, kept, nk, reason);
+				}
+			}
+		} else {
+			rep->imported++;
+		}
+		if (opts->progress && (rep->rows & 1023) == 0)
+			opts->progress(ftell(in), total, opts->progress_payload);
+	}
+done:
+	wam_csv_free(&csv);
+	return rc;
+}
+
+static const char *const derived[] = {"marking_status", "marking_reason", "serial_key", "registered_seq",
+                                      "last_seq", "duplicate_of", NULL};
+
+static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts)
+{
+	json_error_t err;
+	int rc = 0;
+	json_t *doc = json_loadf(in, 0, &err);
+	if (!doc)
+		return wam_error_set_line(WAM_EINVAL, err.line, NULL, "not a registry JSON document: %s", err.text);
+	if (!json_is_object(doc) || strcmp(json_string_value(json_object_get(doc, "format")) ? json_string_value(json_object_get(doc, "format")) : "", "wam-registry") != 0) {
+		json_decref(doc);
+		return wam_error_set(WAM_EINVAL, "format", "the JSON document is not a wam registry (format must be "
+		                                           "\"wam-registry\")");
+	}
+	const char *lists[] = {"sites", "holders", "items"};
+	for (int l = 0; l < 3 && !rc; l++) {
+		size_t i;
+		json_t *rec;
+		json_array_foreach(json_object_get(doc, lists[l]), i, rec)
+		{
+			json_t *copy = json_deep_copy(rec), *payload = NULL;
+			unsigned flags = opts->allow_duplicates ? WAM_ALLOW_DUPLICATE : 0;
+			char id[WAM_ID_LEN + 1], field[160];
+			int e;
+			json_object_del(copy, "last_seq");
+			rep->rows++;
+			if (l == 0) {
+				e = wam_registry_add_site(db, NULL, copy);
+			} else if (l == 1) {
+				e = wam_registry_add_holder(db, NULL, copy);
+			} else {
+				if (json_array_size(json_object_get(copy, "duplicate_of")))
+					flags |= WAM_ALLOW_DUPLICATE;
+				for (int k = 0; derived[k]; k++)
+					json_object_del(copy, derived[k]);
+				e = wam_item_payload(db, &payload, copy, 0);
+				if (!e)
+					e = wam_item_register(db, payload, flags, id);
+			}
+			json_decref(copy);
+			json_decref(payload);
+			if (e == WAM_EDB || e == WAM_ENOMEM || e == WAM_EIO || e == WAM_EINTEGRITY) {
+				rc = e;
+				break;
+			}
+			if (e) {
+				wam_error copyerr = *wam_error_last();
+				snprintf(field, sizeof field, "%s[%zu].%s", lists[l], i, copyerr.field);
+				report_error(rep, 0, field, &copyerr);
+				rep->rejected++;
+			} else {
+				rep->imported++;
+			}
+		}
+	}
+	json_decref(doc);
+	return rc;
+}
+
+int wam_registry_import(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts)
+{
+	int rc;
+	wam_import_opts none = {0};
+	if (!opts)
+		opts = &none;
+	memset(rep, 0, sizeof *rep);
+	rep->errors = json_array();
+	struct stat sb;
+	long total = fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) ? (long)sb.st_size : 0;
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	int c = getc(in);
+	while (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+		c = getc(in);
+	if (c != EOF)
+		ungetc(c, in);
+	rc = c == '{' ? import_json(db, rep, in, opts) : import_csv(db, rep, in, opts, total);
+	if (!rc && rep->rejected && !opts->skip_bad)
+		rc = wam_error_set(WAM_EINVAL, NULL, "%ld of %ld rows are bad; nothing was imported", rep->rejected,
+		                   rep->rows);
+	if (rc || opts->dry_run) {
+		wam_error saved = *wam_error_last();
+		wam_db_rollback(db);
+		if (rc)
+			wam_error_set_line(saved.code, saved.line, saved.field, "%s", saved.message);
+		return rc;
+	}
+	if (opts->progress)
+		opts->progress(total, total, opts->progress_payload);
+	return wam_db_commit(db);
+}
+
+void wam_import_report_free(wam_import_report *rep)
+{
+	if (!rep)
+		return;
+	json_decref(rep->errors);
+	rep->errors = NULL;
+}

@@ -1,0 +1,671 @@
+/* Weapons: registration, lookup, listing, status changes and history.
+ *
+ * wam_item_payload() turns what a person or file supplied into the event
+ * payload (checked, vocabularies lowercased, the frame serial mirrored as a
+ * marking); wam_item_register() checks for duplicates and appends the event.
+ * The CLI, the API, import and the demo generator all pass through these
+ * two, so a weapon is validated the same way whatever door it comes in by. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "registry/rules.h"
+#include "registry/validate.h"
+
+enum {
+	ST_DUP = SLOT_REGISTRY,
+	ST_EXISTS_ITEM,
+	ST_EXISTS_SITE,
+	ST_EXISTS_HOLDER,
+	ST_GET_ITEM,
+	ST_GET_MARKINGS,
+	ST_GET_IMPORTS,
+	ST_FIND_SERIAL,
+	ST_STATUS_OF,
+	ST_NEXT_FREE /* registry/site.c starts here */
+};
+
+static const char *const item_fields[] = {"id",     "category", "make",         "model",    "calibre",
+                                          "serial", "country",  "year",         "import_marks",
+                                          "markings", "status", "site_id",      "holder_id", "notes", NULL};
+static const char *const marking_fields[] = {"component", "kind",    "text",    "script",
+                                             "legibility", "altered", "location", NULL};
+static const char *const import_fields[] = {"country", "year", NULL};
+
+static int current_year(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+static bool exists(wam_db *db, int slot, const char *sql, const char *id)
+{
+	sqlite3_stmt *st = wam_stmt(db, slot, sql);
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW;
+}
+
+/* Country codes: ISO 3166-1 alpha-2 or ISO 3166-3 alpha-4, any case. */
+static int take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field,
+                        bool required, long line)
+{
+	const json_t *v = json_object_get(in, key);
+	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+		if (required)
+			return wam_error_set_line(WAM_EINVAL, line, field, "%s is required", field);
+		return 0;
+	}
+	const char *s = json_string_value(v);
+	char code[8];
+	size_t n = s ? strlen(s) : 0;
+	if (!s || n < 2 || n > 4)
+		return wam_error_set_line(WAM_EINVAL, line, field,
+		                          "%s '%.20s' is not an ISO 3166 code (two letters, or four for a former state)",
+		                          field, s ? s : "");
+	for (size_t i = 0; i <= n; i++)
+		code[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	if (!wam_refdata_country(db, code))
+		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%s' is not a known ISO 3166 country code", field,
+		                          s);
+	json_object_set_new(out, key, json_string(code));
+	return 0;
+}
+
+static int take_category(wam_db *db, json_t *out, const json_t *in, long line)
+{
+	const char *s = json_string_value(json_object_get(in, "category"));
+	if (!s || !*s)
+		return wam_error_set_line(WAM_EINVAL, line, "category",
+		                          "category is required (SA1-SA6, LW1-LW7, I-VII(b), SHOTGUN or PART)");
+	char code[16];
+	size_t n = strlen(s);
+	if (n < sizeof code) {
+		/* codes are upper case except the (a)/(b) of VII */
+		for (size_t i = 0; i <= n; i++)
+			code[i] = (char)(s[i] >= 'a' && s[i] <= 'z' && !(i > 0 && s[i - 1] == '(') ? s[i] - 32 : s[i]);
+		if (wam_refdata_category(db, code)) {
+			json_object_set_new(out, "category", json_string(code));
+			return 0;
+		}
+	}
+	return wam_error_set_line(WAM_EINVAL, line, "category",
+	                          "category '%.20s' is not known (SA1-SA6, LW1-LW7, I-VII(b), SHOTGUN or PART)", s);
+}
+
+static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, int slot, const char *sql,
+                    const char *what, long line)
+{
+	const char *id = json_string_value(json_object_get(in, key));
+	const json_t *v = json_object_get(in, key);
+	if (!v || json_is_null(v) || (id && !*id))
+		return 0;
+	if (!id)
+		return wam_error_set_line(WAM_EINVAL, line, key, "%s must be text", key);
+	if (!exists(db, slot, sql, id))
+		return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key, id, what);
+	json_object_set_new(out, key, json_string(id));
+	return 0;
+}
+
+static int take_markings(json_t *out, const json_t *in, long line)
+{
+	const json_t *list = json_object_get(in, "markings");
+	char f[64];
+	int rc;
+	if (!list || json_is_null(list))
+		return 0;
+	if (!json_is_array(list))
+		return wam_error_set_line(WAM_EINVAL, line, "markings", "markings must be a list");
+	if (json_array_size(list) > 64)
+		return wam_error_set_line(WAM_EINVAL, line, "markings", "more than 64 markings on one weapon");
+	json_t *arr = json_array();
+	size_t i;
+	const json_t *m;
+	json_array_foreach(list, i, m)
+	{
+		json_t *o = json_object();
+		json_array_append_new(arr, o);
+		snprintf(f, sizeof f, "markings[%zu].", i);
+		if ((rc = wam_check_fields(m, marking_fields, f, line)))
+			goto fail;
+#define F(k) (snprintf(f, sizeof f, "markings[%zu].%s", i, k), f)
+		if ((rc = wam_take_word(o, m, "component", F("component"), wam_components, "frame_receiver", true, line)) ||
+		    (rc = wam_take_word(o, m, "kind", F("kind"), wam_marking_kinds, NULL, true, line)) ||
+		    (rc = wam_take_text(o, m, "text", F("text"), true, WAM_MAX_TEXT, false, line)) ||
+		    (rc = wam_take_word(o, m, "script", F("script"), wam_scripts,
+		                        wam_detect_script(json_string_value(json_object_get(o, "text"))), true, line)) ||
+		    (rc = wam_take_word(o, m, "legibility", F("legibility"), wam_legibilities, "clear", true, line)) ||
+		    (rc = wam_take_text(o, m, "location", F("location"), false, WAM_MAX_TEXT, false, line)))
+			goto fail;
+		const json_t *alt = json_object_get(m, "altered");
+		if (alt && !json_is_boolean(alt) && !json_is_null(alt)) {
+			rc = wam_error_set_line(WAM_EINVAL, line, F("altered"), "%s must be true or false", f);
+			goto fail;
+		}
+#undef F
+		if (json_is_true(alt))
+			json_object_set_new(o, "altered", json_true());
+	}
+	json_object_set_new(out, "markings", arr);
+	return 0;
+fail:
+	json_decref(arr);
+	return rc;
+}
+
+static int take_import_marks(wam_db *db, json_t *out, const json_t *in, long line)
+{
+	const json_t *list = json_object_get(in, "import_marks");
+	char f[64];
+	int rc;
+	if (!list || json_is_null(list))
+		return 0;
+	if (!json_is_array(list))
+		return wam_error_set_line(WAM_EINVAL, line, "import_marks", "import_marks must be a list");
+	if (json_array_size(list) > 16)
+		return wam_error_set_line(WAM_EINVAL, line, "import_marks", "more than 16 import marks on one weapon");
+	json_t *arr = json_array();
+	size_t i;
+	const json_t *m;
+	json_array_foreach(list, i, m)
+	{
+		json_t *o = json_object();
+		json_array_append_new(arr, o);
+		snprintf(f, sizeof f, "import_marks[%zu].", i);
+		if ((rc = wam_check_fields(m, import_fields, f, line)))
+			goto fail;
+		snprintf(f, sizeof f, "import_marks[%zu].country", i);
+		if ((rc = take_country(db, o, m, "country", f, true, line)))
+			goto fail;
+		snprintf(f, sizeof f, "import_marks[%zu].year", i);
+		if ((rc = wam_take_int(o, m, "year", f, 1800, current_year() + 1, false, line)))
+			goto fail;
+	}
+	json_object_set_new(out, "import_marks", arr);
+	return 0;
+fail:
+	json_decref(arr);
+	return rc;
+}
+
+/* The frame/receiver serial is both a top-level field (what registries
+ * search) and a marking (what is physically on the weapon); either may be
+ * given and the other is filled in. */
+static void mirror_serial(json_t *p)
+{
+	json_t *markings = json_object_get(p, "markings");
+	const char *serial = json_string_value(json_object_get(p, "serial"));
+	size_t i;
+	json_t *m;
+	json_array_foreach(markings, i, m)
+	{
+		if (!strcmp(json_string_value(json_object_get(m, "kind")), "serial") &&
+		    !strcmp(json_string_value(json_object_get(m, "component")), "frame_receiver")) {
+			if (!serial)
+				json_object_set(p, "serial", json_object_get(m, "text"));
+			return;
+		}
+	}
+	if (!serial)
+		return;
+	if (!markings) {
+		markings = json_array();
+		json_object_set_new(p, "markings", markings);
+	}
+	json_t *m2 = json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind", "serial", "text",
+	                       serial, "script", wam_detect_script(serial), "legibility",
+	                       strchr(serial, '?') || strchr(serial, '*') ? "partial" : "clear");
+	json_array_insert_new(markings, 0, m2);
+}
+
+int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line)
+{
+	int rc;
+	json_t *p = json_object();
+	*payload = NULL;
+	if ((rc = wam_check_fields(in, item_fields, "", line)))
+		goto fail;
+	const char *id = json_string_value(json_object_get(in, "id"));
+	if (json_object_get(in, "id") && !json_is_null(json_object_get(in, "id")) && !(id && !*id)) {
+		if (!wam_is_ulid(id)) {
+			rc = wam_error_set_line(WAM_EINVAL, line, "id", "id '%.40s' is not a ULID", id ? id : "");
+			goto fail;
+		}
+		json_object_set_new(p, "id", json_string(id));
+	}
+	if ((rc = take_category(db, p, in, line)) ||
+	    (rc = wam_take_text(p, in, "make", "make", false, WAM_MAX_TEXT, false, line)) ||
+	    (rc = wam_take_text(p, in, "model", "model", false, WAM_MAX_TEXT, false, line)) ||
+	    (rc = wam_take_text(p, in, "calibre", "calibre", false, WAM_MAX_TEXT, false, line)) ||
+	    (rc = wam_take_text(p, in, "serial", "serial", false, WAM_MAX_TEXT, false, line)) ||
+	    (rc = take_country(db, p, in, "country", "country", false, line)) ||
+	    (rc = wam_take_int(p, in, "year", "year", 1800, current_year() + 1, false, line)) ||
+	    (rc = take_import_marks(db, p, in, line)) || (rc = take_markings(p, in, line)) ||
+	    (rc = wam_take_word(p, in, "status", "status", wam_statuses, "in_store", true, line)) ||
+	    (rc = take_ref(db, p, in, "site_id", ST_EXISTS_SITE, "SELECT 1 FROM sites WHERE id=?", "site", line)) ||
+	    (rc = take_ref(db, p, in, "holder_id", ST_EXISTS_HOLDER, "SELECT 1 FROM holders WHERE id=?", "holder",
+	                   line)) ||
+	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, line)))
+		goto fail;
+	mirror_serial(p);
+	*payload = p;
+	return 0;
+fail:
+	json_decref(p);
+	return rc;
+}
+
+int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1])
+{
+	int rc;
+	char serial_key[512], make_key[512];
+	const char *given = json_string_value(json_object_get(payload, "id"));
+	if (given) {
+		snprintf(id_out, WAM_ID_LEN + 1, "%s", given);
+		if (exists(db, ST_EXISTS_ITEM, "SELECT 1 FROM items WHERE id=?", id_out))
+			return wam_error_set(WAM_ECONFLICT, "id", "a weapon with id %s is already registered", id_out);
+		json_object_del(payload, "id");
+	} else {
+		wam_db_new_id(db, id_out);
+	}
+	wam_item_keys(payload, serial_key, sizeof serial_key, make_key, sizeof make_key);
+	if (serial_key[0] && !strchr(serial_key, '?') && !strchr(serial_key, '*')) {
+		sqlite3_stmt *st = wam_stmt(db, ST_DUP,
+		                            "SELECT id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "
+		                            "ORDER BY id LIMIT 20");
+		if (!st)
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, serial_key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, make_key, -1, SQLITE_STATIC);
+		wam_bind_text_or_null(st, 3, json_string_value(json_object_get(payload, "country")));
+		json_t *dups = NULL;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (!dups)
+				dups = json_array();
+			json_array_append_new(dups, json_string(wam_col_text(st, 0)));
+		}
+		if (dups && !(flags & WAM_ALLOW_DUPLICATE)) {
+			rc = wam_error_set(WAM_ECONFLICT, "serial",
+			                   "duplicate candidate: %s serial '%s' from %s is already registered as %s; nothing was "
+			                   "recorded (use --allow-duplicate to record it knowingly)",
+			                   json_string_value(json_object_get(payload, "make"))
+			                       ? json_string_value(json_object_get(payload, "make"))
+			                       : "unknown make",
+			                   json_string_value(json_object_get(payload, "serial")),
+			                   json_string_value(json_object_get(payload, "country"))
+			                       ? json_string_value(json_object_get(payload, "country"))
+			                       : "unknown country",
+			                   json_string_value(json_array_get(dups, 0)));
+			json_decref(dups);
+			return rc;
+		}
+		if (dups)
+			json_object_set_new(payload, "duplicate_of", dups);
+	}
+	return wam_ledger_append(db, "item.registered", id_out, payload, NULL);
+}
+
+int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned flags)
+{
+	int rc;
+	json_t *payload = NULL;
+	char id[WAM_ID_LEN + 1];
+	if (out)
+		*out = NULL;
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = wam_item_payload(db, &payload, item, 0)) || (rc = wam_item_register(db, payload, flags, id)))
+		goto fail;
+	json_decref(payload);
+	if ((rc = wam_db_commit(db)))
+		return rc;
+	return out ? wam_registry_get_item(db, out, id) : 0;
+fail:
+	json_decref(payload);
+	wam_db_rollback(db);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static json_t *col_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(st, i));
+	default:
+		return json_stringn((const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+	}
+}
+
+/* A row as an object, one key per column name. */
+json_t *wam_row_json(sqlite3_stmt *st);
+json_t *wam_row_json(sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+	int n = sqlite3_column_count(st);
+	for (int i = 0; i < n; i++)
+		json_object_set_new(o, sqlite3_column_name(st, i), col_json(st, i));
+	return o;
+}
+
+#define ITEM_COLUMNS                                                                                            \
+	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "    \
+	"site_id, holder_id, notes, duplicate_of, serial_key, registered_seq, last_seq"
+
+static json_t *item_row(sqlite3_stmt *st)
+{
+	json_t *o = wam_row_json(st);
+	const char *d = json_string_value(json_object_get(o, "duplicate_of"));
+	json_t *dups = json_array();
+	if (d) {
+		char *copy = strdup(d), *save = NULL;
+		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			json_array_append_new(dups, json_string(t));
+		free(copy);
+	}
+	json_object_set_new(o, "duplicate_of", dups);
+	return o;
+}
+
+static int children(wam_db *db, json_t *o, const char *id, int slot, const char *sql, const char *key)
+{
+	sqlite3_stmt *st = wam_stmt(db, slot, sql);
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *m = wam_row_json(st);
+		if (json_object_get(m, "altered"))
+			json_object_set_new(m, "altered", json_boolean(json_integer_value(json_object_get(m, "altered"))));
+		json_array_append_new(arr, m);
+	}
+	json_object_set_new(o, key, arr);
+	return 0;
+}
+
+int wam_registry_get_item(wam_db *db, json_t **out, const char *id)
+{
+	int rc;
+	*out = NULL;
+	sqlite3_stmt *st = wam_stmt(db, ST_GET_ITEM, "SELECT " ITEM_COLUMNS " FROM items WHERE id=?");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", id);
+	json_t *o = item_row(st);
+	if ((rc = children(db, o, id, ST_GET_MARKINGS,
+	                   "SELECT component, kind, text, script, legibility, altered, location FROM markings "
+	                   "WHERE item_id=? ORDER BY n",
+	                   "markings")) ||
+	    (rc = children(db, o, id, ST_GET_IMPORTS,
+	                   "SELECT country, year FROM import_marks WHERE item_id=? ORDER BY n", "import_marks"))) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial)
+{
+	char key[512];
+	*out = NULL;
+	if (wam_norm_key(key, sizeof key, serial) <= 0)
+		return wam_error_set(WAM_EINVAL, "serial", "serial '%.40s' has no letters or digits", serial);
+	sqlite3_stmt *st = wam_stmt(db, ST_FIND_SERIAL, "SELECT id FROM items WHERE serial_key=? ORDER BY id LIMIT 1000");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	json_t *ids = json_array(), *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(ids, json_string(wam_col_text(st, 0)));
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+	{
+		json_t *item;
+		int rc = wam_registry_get_item(db, &item, json_string_value(v));
+		if (rc) {
+			json_decref(ids);
+			json_decref(arr);
+			return rc;
+		}
+		json_array_append_new(arr, item);
+	}
+	json_decref(ids);
+	*out = arr;
+	return 0;
+}
+
+int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
+{
+	wam_buf sql = {0};
+	char make_key[512];
+	int limit = f && f->limit > 0 ? f->limit : 50, rc = 0;
+	*out = NULL;
+	if (limit > 10000)
+		return wam_error_set(WAM_EINVAL, "limit", "limit %d is more than 10000", limit);
+	wam_buf_puts(&sql, "SELECT " ITEM_COLUMNS " FROM items WHERE 1=1");
+	if (f && f->status) {
+		if (!wam_in_vocab(wam_statuses, f->status)) {
+			char list[256];
+			wam_vocab_list(wam_statuses, list, sizeof list);
+			return wam_error_set(WAM_EINVAL, "status", "status '%.30s' is not one of: %s", f->status, list);
+		}
+		wam_buf_puts(&sql, " AND status=:status");
+	}
+	if (f && f->site_id)
+		wam_buf_puts(&sql, " AND site_id=:site");
+	if (f && f->make) {
+		wam_norm_key(make_key, sizeof make_key, f->make);
+		wam_buf_puts(&sql, " AND make_key=:make");
+	}
+	if (f && f->category)
+		wam_buf_puts(&sql, " AND category=:category");
+	if (f && f->after_id)
+		wam_buf_puts(&sql, " AND id>:after");
+	wam_buf_puts(&sql, " ORDER BY id LIMIT :limit");
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->conn, sql.p, -1, &st, NULL) != SQLITE_OK) {
+		wam_buf_free(&sql);
+		return wam_sql_fail(db->conn, "list weapons");
+	}
+	wam_buf_free(&sql);
+#define BIND(name, val)                                                                                         \
+	if (sqlite3_bind_parameter_index(st, name))                                                                 \
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), val, -1, SQLITE_STATIC)
+	if (f) {
+		BIND(":status", f->status);
+		BIND(":site", f->site_id);
+		BIND(":make", make_key);
+		BIND(":category", f->category);
+		BIND(":after", f->after_id);
+	}
+#undef BIND
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit + 1);
+	json_t *items = json_array();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(items, item_row(st));
+	if (r != SQLITE_DONE)
+		rc = wam_sql_fail(db->conn, "list weapons");
+	sqlite3_finalize(st);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	json_t *next = json_null();
+	if (json_array_size(items) > (size_t)limit) {
+		json_array_remove(items, (size_t)limit);
+		next = json_incref(json_object_get(json_array_get(items, (size_t)limit - 1), "id"));
+	}
+	*out = json_pack("{s:o, s:o}", "items", items, "next", next);
+	return 0;
+}
+
+/* ---- status ---- */
+
+static const char *const status_fields[] = {"reason", "document", "certificate", NULL};
+
+int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details)
+{
+	int rc;
+	char from[32], next[256];
+	json_t *payload = json_object(), *empty = json_object();
+	if (out)
+		*out = NULL;
+	if (!details)
+		details = empty;
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	sqlite3_stmt *st = wam_stmt(db, ST_STATUS_OF, "SELECT status FROM items WHERE id=?");
+	if (!st) {
+		rc = WAM_EDB;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", id);
+		goto fail;
+	}
+	snprintf(from, sizeof from, "%s", wam_col_text(st, 0));
+	json_t *in = json_deep_copy(details);
+	json_object_set_new(in, "status", json_string(status ? status : ""));
+	rc = wam_take_word(payload, in, "status", "status", wam_statuses, NULL, true, 0);
+	json_decref(in);
+	if (rc || (rc = wam_check_fields(details, status_fields, "", 0)) ||
+	    (rc = wam_take_text(payload, details, "reason", "reason", false, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = wam_take_text(payload, details, "document", "document", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(payload, details, "certificate", "certificate", false, WAM_MAX_TEXT, false, 0)))
+		goto fail;
+	const char *to = json_string_value(json_object_get(payload, "status"));
+	if (!wam_status_allowed(from, to)) {
+		wam_status_next(from, next, sizeof next);
+		rc = wam_error_set(WAM_ECONFLICT, "status",
+		                   "a weapon that is %s cannot become %s (allowed from %s: %s)", from, to, from, next);
+		goto fail;
+	}
+	if (wam_status_needs_reason(to) && !json_object_get(payload, "reason")) {
+		rc = wam_error_set(WAM_EINVAL, "reason", "a change to %s needs a reason", to);
+		goto fail;
+	}
+	if (wam_status_needs_certificate(to) && !json_object_get(payload, "certificate")) {
+		rc = wam_error_set(WAM_EINVAL, "certificate", "a change to %s needs the certificate number", to);
+		goto fail;
+	}
+	json_object_set_new(payload, "to", json_string(to)); /* before `to` is freed with "status" */
+	json_object_del(payload, "status");
+	json_object_set_new(payload, "from", json_string(from));
+	if ((rc = wam_ledger_append(db, "item.status_changed", id, payload, NULL)) || (rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_registry_get_item(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(payload);
+	json_decref(empty);
+	return rc;
+}
+
+/* ---- history ---- */
+
+static json_t *history_entry(const json_t *ev)
+{
+	const char *type = json_string_value(json_object_get(ev, "type"));
+	const json_t *pl = json_object_get(ev, "payload");
+	json_t *before = json_null(), *after = json_null();
+	char summary[512];
+	if (!strcmp(type, "item.registered")) {
+		after = json_deep_copy(pl);
+		snprintf(summary, sizeof summary, "registered %s %s %s serial %s as %s",
+		         json_string_value(json_object_get(pl, "category")),
+		         json_string_value(json_object_get(pl, "make")) ? json_string_value(json_object_get(pl, "make"))
+		                                                          : "(unknown make)",
+		         json_string_value(json_object_get(pl, "model")) ? json_string_value(json_object_get(pl, "model"))
+		                                                           : "",
+		         json_string_value(json_object_get(pl, "serial")) ? json_string_value(json_object_get(pl, "serial"))
+		                                                            : "(none)",
+		         json_string_value(json_object_get(pl, "status")));
+	} else if (!strcmp(type, "item.status_changed")) {
+		before = json_pack("{s:O}", "status", json_object_get(pl, "from"));
+		after = json_pack("{s:O}", "status", json_object_get(pl, "to"));
+		const char *reason = json_string_value(json_object_get(pl, "reason"));
+		snprintf(summary, sizeof summary, "status %s → %s%s%s", json_string_value(json_object_get(pl, "from")),
+		         json_string_value(json_object_get(pl, "to")), reason ? ": " : "", reason ? reason : "");
+	} else {
+		after = json_deep_copy(pl);
+		snprintf(summary, sizeof summary, "%s", type);
+	}
+	return json_pack("{s:O, s:O, s:O, s:O, s:s, s:o, s:o, s:O}", "seq", json_object_get(ev, "seq"), "time",
+	                 json_object_get(ev, "time"), "actor", json_object_get(ev, "actor"), "type",
+	                 json_object_get(ev, "type"), "summary", summary, "before", before, "after", after, "hash",
+	                 json_object_get(ev, "hash"));
+}
+
+int wam_registry_item_history(wam_db *db, json_t **out, const char *id)
+{
+	int rc;
+	json_t *item = NULL, *events = NULL;
+	*out = NULL;
+	if ((rc = wam_registry_get_item(db, &item, id)))
+		return rc;
+	json_decref(item);
+	if ((rc = wam_ledger_events(db, id, 0, 0, &events)))
+		return rc;
+	json_t *arr = json_array();
+	size_t i;
+	json_t *ev;
+	json_array_foreach(events, i, ev) json_array_append_new(arr, history_entry(ev));
+	json_decref(events);
+	*out = arr;
+	return 0;
+}
+
+/* ---- summary ---- */
+
+static int count_by(wam_db *db, json_t *out, const char *key, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "summary");
+	json_t *o = json_object();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(o, wam_col_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
+	sqlite3_finalize(st);
+	json_object_set_new(out, key, o);
+	return 0;
+}
+
+int wam_registry_summary(wam_db *db, json_t **out)
+{
+	int rc;
+	json_t *o = json_object();
+	*out = NULL;
+	if ((rc = count_by(db, o, "totals",
+	                   "SELECT 'items', count(*) FROM items UNION ALL SELECT 'sites', count(*) FROM sites "
+	                   "UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL SELECT 'events', count(*) "
+	                   "FROM events")) ||
+	    (rc = count_by(db, o, "by_status", "SELECT status, count(*) FROM items GROUP BY 1 ORDER BY 1")) ||
+	    (rc = count_by(db, o, "by_category", "SELECT category, count(*) FROM items GROUP BY 1 ORDER BY 1")) ||
+	    (rc = count_by(db, o, "by_marking_status",
+	                   "SELECT marking_status, count(*) FROM items GROUP BY 1 ORDER BY 1"))) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}

@@ -1,0 +1,221 @@
+/* Vocabularies, the status state machine and marking rules R1–R3.
+ *
+ * The state machine follows a weapon's life: in state hands (in_service,
+ * in_store, issued), out of lawful control (lost, stolen), back under control
+ * (seized, found, surrendered), and final states (destroyed, exported).
+ * Every edge is listed once in `edges`; docs/registry.md prints the same
+ * table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "registry/rules.h"
+
+const char *const wam_components[] = {"frame_receiver", "barrel", "slide", "bolt", "bolt_carrier", "cylinder",
+                                      "breech_block", "top_cover", "magazine", "stock", "other", NULL};
+const char *const wam_marking_kinds[] = {"manufacturer", "serial", "country", "year", "model", "calibre",
+                                         "import", "state_ownership", "proof", "factory_code", "arsenal_symbol",
+                                         "assembly_no", "refurb", "unit", "other", NULL};
+const char *const wam_scripts[] = {"latin", "cyrillic", "arabic", "persian", "cjk", "greek", "mixed", "other", NULL};
+const char *const wam_legibilities[] = {"clear", "worn", "partial", "obliterated", "restored", NULL};
+const char *const wam_statuses[] = {"in_service", "in_store", "issued", "lost", "stolen", "seized", "found",
+                                    "surrendered", "deactivated", "destroyed", "exported", NULL};
+const char *const wam_site_kinds[] = {"armoury", "depot", "building", "room", "rack", "police_station", "unit",
+                                      "collection_point", "border_post", "court", "laboratory", "other", NULL};
+const char *const wam_holder_types[] = {"state_armed_force", "police", "other_state_agency", "manufacturer",
+                                        "dealer", "broker", "civilian", "un_mission", "nsag_recovered_from",
+                                        "unknown", NULL};
+
+bool wam_in_vocab(const char *const *vocab, const char *word)
+{
+	if (!word)
+		return false;
+	for (; *vocab; vocab++)
+		if (!strcmp(*vocab, word))
+			return true;
+	return false;
+}
+
+void wam_vocab_list(const char *const *vocab, char *out, size_t cap)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (; *vocab && n < cap; vocab++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "", *vocab);
+}
+
+static const struct {
+	const char *from;
+	const char *to[8];
+} edges[] = {
+	{"in_service", {"in_store", "issued", "lost", "stolen", "deactivated", "exported", NULL}},
+	{"in_store", {"in_service", "issued", "lost", "stolen", "deactivated", "destroyed", "exported", NULL}},
+	{"issued", {"in_store", "in_service", "lost", "stolen", NULL}},
+	{"lost", {"found", "seized", "surrendered", NULL}},
+	{"stolen", {"seized", "found", "surrendered", NULL}},
+	{"seized", {"in_store", "in_service", "deactivated", "destroyed", "exported", "stolen", "lost", NULL}},
+	{"found", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
+	{"surrendered", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
+	{"deactivated", {"in_store", "destroyed", "exported", "lost", "stolen", NULL}},
+	{"destroyed", {NULL}},
+	{"exported", {NULL}},
+};
+
+bool wam_status_allowed(const char *from, const char *to)
+{
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		if (!strcmp(edges[i].from, from))
+			return wam_in_vocab(edges[i].to, to);
+	return false;
+}
+
+void wam_status_next(const char *from, char *out, size_t cap)
+{
+	snprintf(out, cap, "none");
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		if (!strcmp(edges[i].from, from) && edges[i].to[0])
+			wam_vocab_list(edges[i].to, out, cap);
+}
+
+bool wam_status_needs_reason(const char *to)
+{
+	return !strcmp(to, "lost") || !strcmp(to, "stolen") || !strcmp(to, "destroyed") ||
+	       !strcmp(to, "deactivated") || !strcmp(to, "exported");
+}
+
+bool wam_status_needs_certificate(const char *to)
+{
+	return !strcmp(to, "destroyed") || !strcmp(to, "deactivated");
+}
+
+static const char *s(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v && *v ? v : NULL;
+}
+
+static bool has_wildcard(const char *t)
+{
+	return t && (strchr(t, '?') || strchr(t, '*'));
+}
+
+/* R1 (manufacture marking: maker, country, serial), R2 (import marking when
+ * the weapon was made abroad and is held in the registry's country), R3 (no
+ * unmarked weapon in state hands). Condition of the serial marks comes
+ * first: an altered or obliterated serial defeats tracing whatever else is
+ * marked. */
+const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap)
+{
+	const json_t *markings = json_object_get(item, "markings");
+	const json_t *m;
+	size_t i, nserial = 0, nobliterated = 0, npartial = 0;
+	const char *serial = s(item, "serial");
+	json_array_foreach(markings, i, m)
+	{
+		if (json_is_true(json_object_get(m, "altered"))) {
+			snprintf(reason, cap, "the %s marking on the %s shows re-stamping or alteration",
+			         s(m, "kind") ? s(m, "kind") : "", s(m, "component") ? s(m, "component") : "");
+			return "altered";
+		}
+		if (!s(m, "kind") || strcmp(s(m, "kind"), "serial") != 0)
+			continue;
+		nserial++;
+		const char *leg = s(m, "legibility");
+		if (leg && !strcmp(leg, "obliterated"))
+			nobliterated++;
+		else if ((leg && (!strcmp(leg, "partial") || !strcmp(leg, "worn"))) || has_wildcard(s(m, "text")))
+			npartial++;
+	}
+	if (!json_array_size(markings) && !serial) {
+		snprintf(reason, cap, "no markings recorded (R1, R3)");
+		return "unmarked";
+	}
+	if (nserial && nobliterated == nserial) {
+		snprintf(reason, cap, "every serial marking is obliterated");
+		return "obliterated";
+	}
+	if (npartial || has_wildcard(serial)) {
+		snprintf(reason, cap, "a serial marking is only partly legible");
+		return "partial";
+	}
+	char missing[128];
+	snprintf(missing, sizeof missing, "%s%s%s", serial ? "" : ", serial", s(item, "make") ? "" : ", manufacturer",
+	         s(item, "country") ? "" : ", country of manufacture");
+	if (missing[0]) {
+		snprintf(reason, cap, "R1: the manufacture marking lacks%s", missing + 1);
+		return "inadequate";
+	}
+	if (country && *country && strcmp(s(item, "country"), country) != 0 &&
+	    !json_array_size(json_object_get(item, "import_marks"))) {
+		snprintf(reason, cap, "R2: made in %s but no import marking for %s", s(item, "country"), country);
+		return "inadequate";
+	}
+	snprintf(reason, cap, "manufacturer, country of manufacture and serial are marked (R1)");
+	return "adequate";
+}
+
+void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap)
+{
+	const char *serial = s(item, "serial"), *make = s(item, "make");
+	if (!serial || wam_norm_key(serial_key, scap, serial) < 0)
+		serial_key[0] = '\0';
+	if (!make || wam_norm_key(make_key, mcap, make) < 0)
+		make_key[0] = '\0';
+}
+
+const char *wam_detect_script(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	unsigned seen = 0; /* bit per script */
+	enum { LATIN = 1, CYR = 2, ARAB = 4, PERS = 8, CJK = 16, GREEK = 32 };
+	while (*p) {
+		unsigned cp;
+		int len;
+		if (*p < 0x80) {
+			cp = *p;
+			len = 1;
+		} else if ((*p & 0xe0) == 0xc0) {
+			cp = ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu);
+			len = 2;
+		} else if ((*p & 0xf0) == 0xe0) {
+			cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+			len = 3;
+		} else {
+			cp = 0x10000;
+			len = 4;
+		}
+		if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+			seen |= LATIN;
+		else if (cp >= 0x0400 && cp <= 0x04ff)
+			seen |= CYR;
+		else if (cp >= 0x0370 && cp <= 0x03ff)
+			seen |= GREEK;
+		else if (cp >= 0x06f0 && cp <= 0x06f9)
+			seen |= PERS;
+		else if (cp >= 0x0600 && cp <= 0x06ff)
+			seen |= ARAB;
+		else if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf))
+			seen |= CJK;
+		for (int k = 0; k < len && *p; k++)
+			p++;
+	}
+	if (seen & PERS)
+		seen = (seen & ~(unsigned)(PERS | ARAB)) | PERS; /* Persian digits imply Persian script */
+	switch (seen) {
+	case 0:
+	case LATIN:
+		return "latin";
+	case CYR:
+		return "cyrillic";
+	case ARAB:
+		return "arabic";
+	case PERS:
+		return "persian";
+	case CJK:
+		return "cjk";
+	case GREEK:
+		return "greek";
+	default:
+		return "mixed";
+	}
+}

@@ -1,0 +1,41 @@
+/* The registry's rules: vocabularies, the weapon status state machine, and
+ * marking status rules R1–R3 (docs/registry.md). Tables, not branches. */
+#ifndef WAM_REGISTRY_RULES_H
+#define WAM_REGISTRY_RULES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A closed vocabulary: NULL-terminated list of lowercase words. */
+extern const char *const wam_components[];
+extern const char *const wam_marking_kinds[];
+extern const char *const wam_scripts[];
+extern const char *const wam_legibilities[];
+extern const char *const wam_statuses[];
+extern const char *const wam_site_kinds[];
+extern const char *const wam_holder_types[];
+
+bool wam_in_vocab(const char *const *vocab, const char *word);
+/* "a, b, c" into `out`, for error messages. */
+void wam_vocab_list(const char *const *vocab, char *out, size_t cap);
+
+/* True if a weapon may go from `from` to `to`. */
+bool wam_status_allowed(const char *from, const char *to);
+/* Statuses reachable from `from`, comma separated, or "none". */
+void wam_status_next(const char *from, char *out, size_t cap);
+/* Whether a change to `to` needs a reason / a certificate. */
+bool wam_status_needs_reason(const char *to);
+bool wam_status_needs_certificate(const char *to);
+
+/* Marking status of an item payload under rules R1–R3, with the reason in
+ * `reason`. `country` is the registry's own country ("" if unknown). */
+const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
+
+/* Derived keys of an item payload: normalized serial and make. */
+void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap);
+
+/* Script of a text: latin, cyrillic, arabic, persian, cjk, greek, mixed. */
+const char *wam_detect_script(const char *text);
+
+#endif

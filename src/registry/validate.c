@@ -1,0 +1,135 @@
+/* Field checks for registry input. Every rule lives here once; records only
+ * list which rule applies to which field. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "registry/rules.h"
+#include "registry/validate.h"
+
+static int fail(long line, const char *field, const char *fmt, const char *a, const char *b)
+{
+	return wam_error_set_line(WAM_EINVAL, line, field, fmt, a, b);
+}
+
+int wam_check_fields(const json_t *in, const char *const *allowed, const char *prefix, long line)
+{
+	const char *key;
+	const json_t *v;
+	if (!json_is_object(in))
+		return wam_error_set_line(WAM_EINVAL, line, prefix, "%s must be a JSON object", *prefix ? prefix : "input");
+	json_object_foreach((json_t *)in, key, v)
+	{
+		(void)v;
+		if (!wam_in_vocab(allowed, key)) {
+			char list[512];
+			wam_vocab_list(allowed, list, sizeof list);
+			return wam_error_set_line(WAM_EINVAL, line, key, "unknown field '%s%s' (known fields: %s)", prefix,
+			                          key, list);
+		}
+	}
+	return 0;
+}
+
+static bool has_control(const char *s, bool multiline)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
+			return true;
+		if (c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+int wam_take_text(json_t *out, const json_t *in, const char *key, const char *field, bool required, size_t max,
+                  bool multiline, long line)
+{
+	const json_t *v = json_object_get(in, key);
+	if (!v || json_is_null(v) || (json_is_string(v) && blank(json_string_value(v)))) {
+		if (required)
+			return fail(line, field, "%s is required%s", field, "");
+		return 0;
+	}
+	if (!json_is_string(v))
+		return fail(line, field, "%s must be text%s", field, "");
+	const char *s = json_string_value(v);
+	if (json_string_length(v) > max) {
+		char n[32];
+		snprintf(n, sizeof n, "%zu", max);
+		return fail(line, field, "%s is longer than %s bytes", field, n);
+	}
+	if (strlen(s) != json_string_length(v) || has_control(s, multiline))
+		return fail(line, field, "%s contains control characters%s", field, "");
+	json_object_set_new(out, key, json_stringn(s, json_string_length(v)));
+	return 0;
+}
+
+int wam_take_word(json_t *out, const json_t *in, const char *key, const char *field, const char *const *vocab,
+                  const char *dflt, bool required, long line)
+{
+	const json_t *v = json_object_get(in, key);
+	char word[64];
+	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+		if (dflt) {
+			json_object_set_new(out, key, json_string(dflt));
+			return 0;
+		}
+		if (required)
+			return fail(line, field, "%s is required%s", field, "");
+		return 0;
+	}
+	if (!json_is_string(v))
+		return fail(line, field, "%s must be text%s", field, "");
+	const char *s = json_string_value(v);
+	size_t n = strlen(s), k = 0;
+	for (size_t i = 0; i < n && k + 1 < sizeof word; i++)
+		word[k++] = s[i] == '-' || s[i] == ' ' ? '_' : (char)tolower((unsigned char)s[i]);
+	word[k] = '\0';
+	if (n >= sizeof word || !wam_in_vocab(vocab, word)) {
+		char list[512];
+		wam_vocab_list(vocab, list, sizeof list);
+		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%.60s' is not one of: %s", field, s, list);
+	}
+	json_object_set_new(out, key, json_string(word));
+	return 0;
+}
+
+int wam_take_int(json_t *out, const json_t *in, const char *key, const char *field, long lo, long hi,
+                 bool required, long line)
+{
+	const json_t *v = json_object_get(in, key);
+	long x;
+	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+		if (required)
+			return fail(line, field, "%s is required%s", field, "");
+		return 0;
+	}
+	if (json_is_integer(v)) {
+		x = (long)json_integer_value(v);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		char *end;
+		errno = 0;
+		x = strtol(s, &end, 10);
+		if (errno || end == s || *end)
+			return fail(line, field, "%s '%.40s' is not a whole number", field, s);
+	} else {
+		return fail(line, field, "%s must be a whole number%s", field, "");
+	}
+	if (x < lo || x > hi)
+		return wam_error_set_line(WAM_EINVAL, line, field, "%s %ld is outside %ld to %ld", field, x, lo, hi);
+	json_object_set_new(out, key, json_integer(x));
+	return 0;
+}

@@ -1,0 +1,311 @@
+/* Opening, creating and closing a registry, and command transactions.
+ *
+ * SQLite runs in WAL mode with synchronous=FULL: a committed command survives
+ * power loss. A command is one IMMEDIATE transaction (the writer lock is taken
+ * up front, so two commands never interleave); nested begin/commit calls join
+ * the outermost one, and the outermost commit signs a checkpoint. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+int wam_sql_fail(sqlite3 *conn, const char *what)
+{
+	int code = sqlite3_errcode(conn);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return wam_error_set(WAM_EDB, NULL, "%s: the registry is busy (another command holds it)", what);
+	if (code == SQLITE_READONLY)
+		return wam_error_set(WAM_EDB, NULL, "%s: the registry is read-only", what);
+	return wam_error_set(WAM_EDB, NULL, "%s: %s", what, sqlite3_errmsg(conn));
+}
+
+int wam_sql_exec(sqlite3 *conn, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = wam_error_set(WAM_EDB, NULL, "database: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+sqlite3_stmt *wam_stmt(wam_db *db, int slot, const char *sql)
+{
+	sqlite3_stmt *st = db->stmts[slot];
+	if (!st) {
+		if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &db->stmts[slot], NULL) !=
+		    SQLITE_OK) {
+			wam_sql_fail(db->conn, "prepare");
+			return NULL;
+		}
+		return db->stmts[slot];
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+const char *wam_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
+int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static int pragmas(sqlite3 *conn, bool readonly)
+{
+	sqlite3_busy_timeout(conn, 5000);
+	if (readonly)
+		return wam_sql_exec(conn, "PRAGMA query_only=ON; PRAGMA cache_size=-65536;");
+	return wam_sql_exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                          "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;");
+}
+
+static int read_meta(wam_db *db, const char *key, char *out, size_t cap)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->conn, "SELECT value FROM meta WHERE key=?", -1, &st, NULL) != SQLITE_OK)
+		return wam_error_set(WAM_EDB, NULL, "%s is not a wam registry", db->path);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = WAM_ENOTFOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, cap, "%s", wam_col_text(st, 0));
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static wam_db *db_new(const char *path)
+{
+	wam_db *db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	snprintf(db->actor, sizeof db->actor, "cli:%s", getenv("USER") ? getenv("USER") : "unknown");
+	return db;
+}
+
+void wam_db_close(wam_db *db)
+{
+	if (!db)
+		return;
+	if (db->tx_depth > 0) {
+		db->tx_depth = 1;
+		wam_db_rollback(db);
+	}
+	for (int i = 0; i < SLOT_MAX; i++)
+		sqlite3_finalize(db->stmts[i]);
+	wam_projector_free(db->proj);
+	wam_refdata_free(db->ref);
+	if (db->conn)
+		sqlite3_close(db->conn);
+	sodium_memzero(db->sk, sizeof db->sk);
+	wam_buf_free(&db->scratch);
+	free(db->path);
+	free(db);
+}
+
+static void remove_files(const char *path)
+{
+	static const char *suffix[] = {"", "-wal", "-shm", "-journal", ".key"};
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		char p[4096];
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+}
+
+int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
+{
+	int rc;
+	wam_db *db = NULL;
+	json_t *genesis = NULL;
+	*out = NULL;
+	if (sodium_init() < 0)
+		return wam_error_set(WAM_EIO, NULL, "libsodium could not start");
+	struct stat sb;
+	if (stat(path, &sb) == 0)
+		return wam_error_set(WAM_ECONFLICT, "db", "%s already exists; `wam init` never overwrites a registry", path);
+	if (opts && opts->country && *opts->country && strlen(opts->country) > 4)
+		return wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166 code", opts->country);
+	if (!(db = db_new(path)))
+		return WAM_ENOMEM;
+	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = wam_error_set(WAM_EIO, "db", "cannot create %s: %s", path, sqlite3_errmsg(db->conn));
+		goto fail;
+	}
+	if ((rc = pragmas(db->conn, false)))
+		goto fail;
+	wam_ulid(db->node_id, wam_now_ms(), NULL);
+	if ((rc = wam_key_create(db)))
+		goto fail;
+	if ((rc = wam_sql_exec(db->conn, "BEGIN IMMEDIATE")) || (rc = wam_sql_exec(db->conn, wam_sql_ledger)) ||
+	    (rc = wam_projection_create(db->conn)) || (rc = wam_refdata_load(db->conn)))
+		goto fail;
+	{
+		char pkhex[65], now[WAM_TIME_LEN + 1], sql[512];
+		wam_hex(pkhex, db->pk, 32);
+		wam_time_iso(now, wam_now_ms());
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO meta VALUES('schema_version','1'),('projection_version','%s'),('node_id','%s');"
+		         "INSERT INTO nodes VALUES('%s','%s','%s');",
+		         WAM_PROJECTION_VERSION, db->node_id, db->node_id, pkhex, now);
+		if ((rc = wam_sql_exec(db->conn, sql)))
+			goto fail;
+		if (opts && opts->country && *opts->country && !wam_refdata_country(db, opts->country)) {
+			rc = wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166 country code", opts->country);
+			goto fail;
+		}
+		genesis = json_pack("{s:s, s:s}", "node_id", db->node_id, "public_key", pkhex);
+		if (opts && opts->country && *opts->country)
+			json_object_set_new(genesis, "country", json_string(opts->country));
+		if (opts && opts->name && *opts->name)
+			json_object_set_new(genesis, "name", json_string(opts->name));
+		db->tx_depth = 1;
+		if ((rc = wam_ledger_append(db, "registry.created", db->node_id, genesis, NULL)) ||
+		    (rc = wam_db_commit(db)))
+			goto fail;
+	}
+	json_decref(genesis);
+	*out = db;
+	return 0;
+fail:
+	json_decref(genesis);
+	{
+		wam_error saved = *wam_error_last();
+		wam_db_close(db);
+		remove_files(path);
+		wam_error_set(saved.code, saved.field, "%s", saved.message);
+	}
+	return rc;
+}
+
+int wam_db_open(wam_db **out, const char *path, unsigned flags)
+{
+	int rc;
+	wam_db *db;
+	char version[32];
+	*out = NULL;
+	if (sodium_init() < 0)
+		return wam_error_set(WAM_EIO, NULL, "libsodium could not start");
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return wam_error_set(WAM_ENOTFOUND, "db", "no registry at %s (create one with `wam init`)", path);
+	if (!(db = db_new(path)))
+		return WAM_ENOMEM;
+	db->readonly = flags & WAM_DB_READONLY;
+	int oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (sqlite3_open_v2(path, &db->conn, oflags, NULL) != SQLITE_OK) {
+		rc = wam_error_set(WAM_EIO, "db", "cannot open %s: %s", path, sqlite3_errmsg(db->conn));
+		goto fail;
+	}
+	if ((rc = pragmas(db->conn, db->readonly)))
+		goto fail;
+	if ((rc = read_meta(db, "node_id", db->node_id, sizeof db->node_id))) {
+		rc = wam_error_set(WAM_EDB, "db", "%s is not a wam registry", path);
+		goto fail;
+	}
+	if (read_meta(db, "projection_version", version, sizeof version) == 0 &&
+	    strcmp(version, WAM_PROJECTION_VERSION) != 0 && !db->readonly) {
+		/* projections are derived: a newer layout is simply recomputed */
+		if ((rc = wam_ledger_rebuild(db)))
+			goto fail;
+	}
+	*out = db;
+	return 0;
+fail:
+	wam_db_close(db);
+	return rc;
+}
+
+int wam_db_set_actor(wam_db *db, const char *actor)
+{
+	if (!actor || !*actor || strlen(actor) >= sizeof db->actor)
+		return wam_error_set(WAM_EINVAL, "actor", "actor must be 1 to 127 bytes");
+	snprintf(db->actor, sizeof db->actor, "%s", actor);
+	return 0;
+}
+
+const char *wam_db_node_id(const wam_db *db)
+{
+	return db->node_id;
+}
+
+const char *wam_db_path(const wam_db *db)
+{
+	return db->path;
+}
+
+/* Nested calls use savepoints, so a call that fails inside a larger command
+ * (one bad record of an import) undoes only its own part. */
+int wam_db_begin(wam_db *db)
+{
+	char sql[48];
+	if (db->readonly)
+		return wam_error_set(WAM_EFORBIDDEN, "db", "the registry is open read-only");
+	if (db->tx_depth > 0) {
+		snprintf(sql, sizeof sql, "SAVEPOINT wam_%d", db->tx_depth);
+		if (wam_sql_exec(db->conn, sql))
+			return wam_sql_fail(db->conn, "begin");
+		db->tx_depth++;
+		return 0;
+	}
+	if (wam_sql_exec(db->conn, "BEGIN IMMEDIATE"))
+		return wam_sql_fail(db->conn, "begin");
+	db->tx_depth = 1;
+	db->head_loaded = false;
+	return 0;
+}
+
+int wam_db_commit(wam_db *db)
+{
+	int rc;
+	char sql[48];
+	if (db->tx_depth <= 0)
+		return wam_error_set(WAM_EDB, NULL, "commit without begin");
+	if (db->tx_depth > 1) {
+		snprintf(sql, sizeof sql, "RELEASE wam_%d", db->tx_depth - 1);
+		db->tx_depth--;
+		return wam_sql_exec(db->conn, sql);
+	}
+	if ((rc = wam_ledger_checkpoint(db)) || (rc = wam_sql_exec(db->conn, "COMMIT"))) {
+		wam_error saved = *wam_error_last();
+		wam_db_rollback(db);
+		wam_error_set(saved.code, saved.field, "%s", saved.message);
+		return rc;
+	}
+	db->tx_depth = 0;
+	db->head_loaded = false;
+	return 0;
+}
+
+void wam_db_rollback(wam_db *db)
+{
+	char sql[80];
+	if (db->tx_depth <= 0)
+		return;
+	db->head_loaded = false; /* the cached head may belong to undone events */
+	if (db->tx_depth > 1) {
+		db->tx_depth--;
+		snprintf(sql, sizeof sql, "ROLLBACK TO wam_%d; RELEASE wam_%d", db->tx_depth, db->tx_depth);
+		sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+		return;
+	}
+	sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+	db->tx_depth = 0;
+}

@@ -1,0 +1,97 @@
+/* Per-thread last error. A fixed-size record, so setting an error can never
+ * itself fail for lack of memory. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wam/error.h"
+
+static _Thread_local wam_error last;
+
+static void set_field(const char *field)
+{
+	size_t n = field ? strlen(field) : 0;
+	if (n >= sizeof last.field)
+		n = sizeof last.field - 1;
+	memcpy(last.field, field ? field : "", n);
+	last.field[n] = '\0';
+}
+
+int wam_error_set(int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	last.code = code;
+	last.line = 0;
+	set_field(field);
+	va_start(ap, fmt);
+	vsnprintf(last.message, sizeof last.message, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int wam_error_set_line(int code, long line, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	last.code = code;
+	last.line = line;
+	set_field(field);
+	va_start(ap, fmt);
+	vsnprintf(last.message, sizeof last.message, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const wam_error *wam_error_last(void)
+{
+	return &last;
+}
+
+void wam_error_clear(void)
+{
+	memset(&last, 0, sizeof last);
+}
+
+/* One table: name, exit code, HTTP status per code. */
+static const struct {
+	int code;
+	const char *name;
+	int exit_code;
+	int http;
+} table[] = {
+	{WAM_OK, "ok", 0, 200},
+	{WAM_EINVAL, "invalid", 2, 422},
+	{WAM_ENOTFOUND, "not_found", 3, 404},
+	{WAM_ECONFLICT, "conflict", 4, 409},
+	{WAM_EDB, "database", 6, 500},
+	{WAM_EIO, "io", 6, 500},
+	{WAM_EAUTH, "unauthenticated", 7, 401},
+	{WAM_EFORBIDDEN, "forbidden", 7, 403},
+	{WAM_EINTEGRITY, "integrity", 5, 500},
+	{WAM_ENOMEM, "out_of_memory", 1, 500},
+};
+
+static int find(int code)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].code == code)
+			return (int)i;
+	return -1;
+}
+
+const char *wam_error_name(int code)
+{
+	int i = find(code);
+	return i < 0 ? "error" : table[i].name;
+}
+
+int wam_error_exit_code(int code)
+{
+	int i = find(code);
+	return i < 0 ? 1 : table[i].exit_code;
+}
+
+int wam_error_http_status(int code)
+{
+	int i = find(code);
+	return i < 0 ? 500 : table[i].http;
+}

@@ -1,0 +1,103 @@
+/* ULIDs, wall-clock time, hex and the demo's seeded generator.
+ *
+ * Record ids are ULIDs (48-bit millisecond time + 80 random bits) made on the
+ * node that creates the record, so field sites can register weapons offline
+ * and merge later without collisions, and ids sort by creation time. */
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+uint64_t wam_rng_next(wam_rng *r)
+{
+	/* splitmix64: tiny, fast, and the same sequence on every platform */
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint32_t wam_rng_below(wam_rng *r, uint32_t n)
+{
+	return n ? (uint32_t)(((wam_rng_next(r) >> 32) * (uint64_t)n) >> 32) : 0;
+}
+
+void wam_ulid(char out[WAM_ID_LEN + 1], uint64_t ms, wam_rng *rng)
+{
+	unsigned char b[16];
+	for (int i = 0; i < 6; i++)
+		b[i] = (unsigned char)(ms >> (8 * (5 - i)));
+	if (rng) {
+		uint64_t x = wam_rng_next(rng), y = wam_rng_next(rng);
+		memcpy(b + 6, &x, 8);
+		memcpy(b + 14, &y, 2);
+	} else {
+		randombytes_buf(b + 6, 10);
+	}
+	/* 128 bits as 26 base32 digits, most significant first (2 spare bits) */
+	for (int i = 0; i < WAM_ID_LEN; i++) {
+		int bit = (WAM_ID_LEN - 1 - i) * 5; /* position of this digit's lsb */
+		unsigned v = 0;
+		for (int k = 4; k >= 0; k--) {
+			int pos = bit + k;
+			unsigned bitv = 0;
+			if (pos < 128)
+				bitv = (b[15 - pos / 8] >> (pos % 8)) & 1u;
+			v = (v << 1) | bitv;
+		}
+		out[i] = crockford[v];
+	}
+	out[WAM_ID_LEN] = '\0';
+}
+
+bool wam_is_ulid(const char *s)
+{
+	if (!s || strlen(s) != WAM_ID_LEN)
+		return false;
+	for (int i = 0; i < WAM_ID_LEN; i++)
+		if (!strchr(crockford, s[i]) || !s[i])
+			return false;
+	return s[0] <= '7';
+}
+
+uint64_t wam_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void wam_time_iso(char out[WAM_TIME_LEN + 1], uint64_t ms)
+{
+	time_t t = (time_t)(ms / 1000u);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char base[24];
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, WAM_TIME_LEN + 1, "%.19s.%03uZ", base, (unsigned)(ms % 1000u));
+}
+
+void wam_hex(char *out, const unsigned char *p, size_t n)
+{
+	sodium_bin2hex(out, n * 2 + 1, p, n);
+}
+
+int wam_unhex(unsigned char *out, size_t n, const char *hex)
+{
+	size_t got = 0;
+	if (!hex || strlen(hex) != n * 2 ||
+	    sodium_hex2bin(out, n, hex, n * 2, NULL, &got, NULL) != 0 || got != n)
+		return WAM_EINVAL;
+	return 0;
+}
+
+void wam_db_new_id(wam_db *db, char out[WAM_ID_LEN + 1])
+{
+	if (db->id_rng)
+		wam_ulid(out, db->id_clock_ms++, db->id_rng);
+	else
+		wam_ulid(out, wam_now_ms(), NULL);
+}
