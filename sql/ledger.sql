@@ -8,7 +8,7 @@ CREATE TABLE meta (
 
 CREATE TABLE events (
   seq       INTEGER PRIMARY KEY,          -- 1, 2, 3 ... no gaps
-  id        TEXT NOT NULL UNIQUE,         -- ULID
+  id        TEXT NOT NULL,                -- ULID made by the node (unique by construction)
   node      TEXT NOT NULL,                -- node that recorded it
   time      TEXT NOT NULL,                -- ISO 8601 UTC, milliseconds
   actor     TEXT NOT NULL,                -- who: cli:alice, user:..., demo

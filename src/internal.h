@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "wam/error.h"
 #include "wam/ledger.h"
@@ -25,9 +26,26 @@ typedef struct wam_buf {
 	char *p;
 	size_t n, cap, max; /* max 0: 1 GiB */
 } wam_buf;
-int wam_buf_put(wam_buf *b, const void *p, size_t n);
+int wam_buf_grow(wam_buf *b, size_t need);
 int wam_buf_puts(wam_buf *b, const char *s);
-int wam_buf_putc(wam_buf *b, char c);
+/* Appends bytes; the common case (room left) is inline and never calls out. */
+static inline int wam_buf_put(wam_buf *b, const void *p, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		int rc = wam_buf_grow(b, n);
+		if (rc)
+			return rc;
+	}
+	if (n)
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+	return 0;
+}
+static inline int wam_buf_putc(wam_buf *b, char c)
+{
+	return wam_buf_put(b, &c, 1);
+}
 int wam_buf_printf(wam_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends `s` as a JSON string literal (quotes and escapes). */
 int wam_buf_put_json_string(wam_buf *b, const char *s, size_t n);
@@ -56,6 +74,8 @@ bool wam_is_ulid(const char *s);
 /* Canonical bytes of a JSON value: compact, keys sorted, UTF-8 as is. The
  * caller frees the result with free(). NULL on allocation failure. */
 char *wam_canon(const json_t *v);
+/* Appends the canonical bytes of `v` to `b`. */
+int wam_canon_buf(wam_buf *b, const json_t *v);
 
 /* ---- RFC 4180 CSV (util/csv.c) ---- */
 #define WAM_CSV_MAX_FIELD 8192   /* bytes in one field */
@@ -106,7 +126,12 @@ struct wam_db {
 	uint64_t id_clock_ms;
 	struct projector *proj;
 	struct refdata *ref;
-	wam_buf scratch;
+	wam_buf scratch;     /* an event's canonical bytes */
+	wam_buf canon;       /* an event's canonical payload */
+	/* sites and holders known to exist in this transaction (they are never
+	 * deleted; cleared on rollback, which may undo a creation) */
+	char known_refs[32][WAM_ID_LEN + 1];
+	unsigned known_next;
 	sqlite3_stmt *stmts[64];
 };
 
@@ -156,14 +181,14 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
 extern const char wam_sql_ledger[];
-#define WAM_PROJECTION_VERSION "1"
+#define WAM_PROJECTION_VERSION "2"
 int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);
 void wam_projector_free(struct projector *p);
 /* Applies one event to the projection tables on the projector's connection. */
 int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
-                        const char *subject, const json_t *payload);
+                        const char *subject, const json_t *payload, const char *time);
 /* Replays every event of `src` (seq order) into the projector. */
 int wam_projector_replay(struct projector *p, sqlite3 *src,
                          wam_progress_fn progress, void *payload);

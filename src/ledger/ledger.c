@@ -67,21 +67,23 @@ int wam_ledger_append(wam_db *db, const char *type, const char *subject, const j
 	int rc;
 	char id[WAM_ID_LEN + 1], now[WAM_TIME_LEN + 1];
 	unsigned char hash[WAM_HASH_LEN];
-	char *canon = NULL;
 	if (db->tx_depth <= 0)
 		return wam_error_set(WAM_EDB, NULL, "event appended outside a command");
 	if (!db->head_loaded && (rc = load_head(db)))
 		return rc;
 	if (!db->proj && !(db->proj = wam_projector_new(db->conn)))
 		return WAM_ENOMEM;
-	if (!(canon = wam_canon(payload)))
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	wam_buf_reset(&db->canon);
+	if ((rc = wam_canon_buf(&db->canon, payload)))
+		return rc;
+	const char *canon = db->canon.p;
 	int64_t seq = db->head_seq + 1;
-	wam_ulid(id, wam_now_ms(), NULL);
-	wam_time_iso(now, wam_now_ms());
-	size_t plen = strlen(canon);
+	uint64_t ms = wam_now_ms();
+	wam_ulid(id, ms, NULL);
+	wam_time_iso(now, ms);
+	size_t plen = db->canon.n;
 	if ((rc = wam_event_bytes(&db->scratch, seq, id, db->node_id, now, db->actor, type, subject, canon, plen)))
-		goto done;
+		return rc;
 	crypto_generichash_state h;
 	crypto_generichash_init(&h, NULL, 0, WAM_HASH_LEN);
 	crypto_generichash_update(&h, db->head_hash, WAM_HASH_LEN);
@@ -91,10 +93,8 @@ int wam_ledger_append(wam_db *db, const char *type, const char *subject, const j
 	sqlite3_stmt *st = wam_stmt(db, ST_INSERT,
 	                            "INSERT INTO events(seq,id,node,time,actor,type,subject,payload,prev_hash,hash)"
 	                            " VALUES(?,?,?,?,?,?,?,?,?,?)");
-	if (!st) {
-		rc = WAM_EDB;
-		goto done;
-	}
+	if (!st)
+		return WAM_EDB;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, id, WAM_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, db->node_id, -1, SQLITE_STATIC);
@@ -105,22 +105,18 @@ int wam_ledger_append(wam_db *db, const char *type, const char *subject, const j
 	sqlite3_bind_text(st, 8, canon, (int)plen, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 9, db->head_hash, WAM_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, hash, WAM_HASH_LEN, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = wam_sql_fail(db->conn, "append event");
-		goto done;
-	}
-	if ((rc = wam_projector_apply(db->proj, seq, type, subject, payload)))
-		goto done;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return wam_sql_fail(db->conn, "append event");
+	if ((rc = wam_projector_apply(db->proj, seq, type, subject, payload, now)))
+		return rc;
 	db->head_seq = seq;
 	memcpy(db->head_hash, hash, WAM_HASH_LEN);
 	if (seq_out)
 		*seq_out = seq;
 	/* long commands sign as they go, so a tampered range stays small */
 	if (seq - db->signed_seq >= WAM_CHECKPOINT_EVERY)
-		rc = wam_ledger_checkpoint(db);
-done:
-	free(canon);
-	return rc;
+		return wam_ledger_checkpoint(db);
+	return 0;
 }
 
 /* The signed message: a domain tag, the node, the seq (big-endian) and the

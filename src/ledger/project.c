@@ -290,11 +290,9 @@ static int apply(struct projector *p, int64_t seq, const char *type, const char 
 }
 
 int wam_projector_apply(struct projector *p, int64_t seq, const char *type, const char *subject,
-                        const json_t *payload)
+                        const json_t *payload, const char *time)
 {
-	char now[WAM_TIME_LEN + 1];
-	wam_time_iso(now, wam_now_ms());
-	return apply(p, seq, type, subject, payload, now);
+	return apply(p, seq, type, subject, payload, time);
 }
 
 int wam_projector_replay(struct projector *p, sqlite3 *src, wam_progress_fn progress, void *payload)

@@ -106,16 +106,37 @@ static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, 
 		return 0;
 	if (!id)
 		return wam_error_set_line(WAM_EINVAL, line, key, "%s must be text", key);
-	if (!exists(db, slot, sql, id))
-		return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key, id, what);
+	bool known = false;
+	for (unsigned k = 0; k < 32 && !known; k++)
+		known = !strcmp(db->known_refs[k], id);
+	if (!known) {
+		if (!exists(db, slot, sql, id))
+			return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key, id,
+			                          what);
+		if (strlen(id) == WAM_ID_LEN)
+			memcpy(db->known_refs[db->known_next++ % 32], id, WAM_ID_LEN + 1);
+	}
 	json_object_set_new(out, key, json_string(id));
 	return 0;
+}
+
+/* Names a nested field in the last error: "kind" of marking 2 becomes
+ * "markings[2].kind". Done only on failure, so the common path formats
+ * nothing. */
+static int nested(int rc, const char *list, size_t i)
+{
+	if (!rc)
+		return 0;
+	wam_error e = *wam_error_last();
+	char f[160];
+	snprintf(f, sizeof f, "%s[%zu].%s", list, i, e.field);
+	wam_error_set_line(e.code, e.line, f, "%s[%zu]: %s", list, i, e.message);
+	return rc;
 }
 
 static int take_markings(json_t *out, const json_t *in, long line)
 {
 	const json_t *list = json_object_get(in, "markings");
-	char f[64];
 	int rc;
 	if (!list || json_is_null(list))
 		return 0;
@@ -130,24 +151,25 @@ static int take_markings(json_t *out, const json_t *in, long line)
 	{
 		json_t *o = json_object();
 		json_array_append_new(arr, o);
-		snprintf(f, sizeof f, "markings[%zu].", i);
-		if ((rc = wam_check_fields(m, marking_fields, f, line)))
-			goto fail;
-#define F(k) (snprintf(f, sizeof f, "markings[%zu].%s", i, k), f)
-		if ((rc = wam_take_word(o, m, "component", F("component"), wam_components, "frame_receiver", true, line)) ||
-		    (rc = wam_take_word(o, m, "kind", F("kind"), wam_marking_kinds, NULL, true, line)) ||
-		    (rc = wam_take_text(o, m, "text", F("text"), true, WAM_MAX_TEXT, false, line)) ||
-		    (rc = wam_take_word(o, m, "script", F("script"), wam_scripts,
-		                        wam_detect_script(json_string_value(json_object_get(o, "text"))), true, line)) ||
-		    (rc = wam_take_word(o, m, "legibility", F("legibility"), wam_legibilities, "clear", true, line)) ||
-		    (rc = wam_take_text(o, m, "location", F("location"), false, WAM_MAX_TEXT, false, line)))
-			goto fail;
 		const json_t *alt = json_object_get(m, "altered");
+		if ((rc = nested(wam_check_fields(m, marking_fields, "", line), "markings", i)) ||
+		    (rc = nested(wam_take_word(o, m, "component", "component", wam_components, "frame_receiver", true, line),
+		                 "markings", i)) ||
+		    (rc = nested(wam_take_word(o, m, "kind", "kind", wam_marking_kinds, NULL, true, line), "markings", i)) ||
+		    (rc = nested(wam_take_text(o, m, "text", "text", true, WAM_MAX_TEXT, false, line), "markings", i)) ||
+		    (rc = nested(wam_take_word(o, m, "script", "script", wam_scripts,
+		                               wam_detect_script(json_string_value(json_object_get(o, "text"))), true, line),
+		                 "markings", i)) ||
+		    (rc = nested(wam_take_word(o, m, "legibility", "legibility", wam_legibilities, "clear", true, line),
+		                 "markings", i)) ||
+		    (rc = nested(wam_take_text(o, m, "location", "location", false, WAM_MAX_TEXT, false, line), "markings",
+		                 i)))
+			goto fail;
 		if (alt && !json_is_boolean(alt) && !json_is_null(alt)) {
-			rc = wam_error_set_line(WAM_EINVAL, line, F("altered"), "%s must be true or false", f);
+			rc = nested(wam_error_set_line(WAM_EINVAL, line, "altered", "altered must be true or false"), "markings",
+			            i);
 			goto fail;
 		}
-#undef F
 		if (json_is_true(alt))
 			json_object_set_new(o, "altered", json_true());
 	}
@@ -161,7 +183,6 @@ fail:
 static int take_import_marks(wam_db *db, json_t *out, const json_t *in, long line)
 {
 	const json_t *list = json_object_get(in, "import_marks");
-	char f[64];
 	int rc;
 	if (!list || json_is_null(list))
 		return 0;
@@ -176,14 +197,9 @@ static int take_import_marks(wam_db *db, json_t *out, const json_t *in, long lin
 	{
 		json_t *o = json_object();
 		json_array_append_new(arr, o);
-		snprintf(f, sizeof f, "import_marks[%zu].", i);
-		if ((rc = wam_check_fields(m, import_fields, f, line)))
-			goto fail;
-		snprintf(f, sizeof f, "import_marks[%zu].country", i);
-		if ((rc = take_country(db, o, m, "country", f, true, line)))
-			goto fail;
-		snprintf(f, sizeof f, "import_marks[%zu].year", i);
-		if ((rc = wam_take_int(o, m, "year", f, 1800, current_year() + 1, false, line)))
+		if ((rc = nested(wam_check_fields(m, import_fields, "", line), "import_marks", i)) ||
+		    (rc = nested(take_country(db, o, m, "country", "country", true, line), "import_marks", i)) ||
+		    (rc = nested(wam_take_int(o, m, "year", "year", 1800, current_year() + 1, false, line), "import_marks", i)))
 			goto fail;
 	}
 	json_object_set_new(out, "import_marks", arr);
@@ -277,7 +293,7 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 	if (serial_key[0] && !strchr(serial_key, '?') && !strchr(serial_key, '*')) {
 		sqlite3_stmt *st = wam_stmt(db, ST_DUP,
 		                            "SELECT id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "
-		                            "ORDER BY id LIMIT 20");
+		                            "LIMIT 20"); /* no ORDER BY: a sort per weapon would dominate imports */
 		if (!st)
 			return WAM_EDB;
 		sqlite3_bind_text(st, 1, serial_key, -1, SQLITE_STATIC);

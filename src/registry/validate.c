@@ -72,7 +72,7 @@ int wam_take_text(json_t *out, const json_t *in, const char *key, const char *fi
 	}
 	if (strlen(s) != json_string_length(v) || has_control(s, multiline))
 		return fail(line, field, "%s contains control characters%s", field, "");
-	json_object_set_new(out, key, json_stringn(s, json_string_length(v)));
+	json_object_set(out, key, (json_t *)v); /* shared, not copied: values are never modified */
 	return 0;
 }
 
@@ -94,15 +94,19 @@ int wam_take_word(json_t *out, const json_t *in, const char *key, const char *fi
 		return fail(line, field, "%s must be text%s", field, "");
 	const char *s = json_string_value(v);
 	size_t n = strlen(s), k = 0;
-	for (size_t i = 0; i < n && k + 1 < sizeof word; i++)
-		word[k++] = s[i] == '-' || s[i] == ' ' ? '_' : (char)tolower((unsigned char)s[i]);
+	bool same = true;
+	for (size_t i = 0; i < n && k + 1 < sizeof word; i++) {
+		word[k] = s[i] == '-' || s[i] == ' ' ? '_' : (char)tolower((unsigned char)s[i]);
+		same &= word[k++] == s[i];
+	}
 	word[k] = '\0';
 	if (n >= sizeof word || !wam_in_vocab(vocab, word)) {
 		char list[512];
 		wam_vocab_list(vocab, list, sizeof list);
 		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%.60s' is not one of: %s", field, s, list);
 	}
-	json_object_set_new(out, key, json_string(word));
+	/* the common case, already in canonical form, shares the input value */
+	json_object_set_new(out, key, same ? json_incref((json_t *)v) : json_string(word));
 	return 0;
 }
 

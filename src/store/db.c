@@ -116,6 +116,7 @@ void wam_db_close(wam_db *db)
 		sqlite3_close(db->conn);
 	sodium_memzero(db->sk, sizeof db->sk);
 	wam_buf_free(&db->scratch);
+	wam_buf_free(&db->canon);
 	free(db->path);
 	free(db);
 }
@@ -300,6 +301,8 @@ void wam_db_rollback(wam_db *db)
 	if (db->tx_depth <= 0)
 		return;
 	db->head_loaded = false; /* the cached head may belong to undone events */
+	db->known_next = 0;
+	memset(db->known_refs, 0, sizeof db->known_refs);
 	if (db->tx_depth > 1) {
 		db->tx_depth--;
 		snprintf(sql, sizeof sql, "ROLLBACK TO wam_%d; RELEASE wam_%d", db->tx_depth, db->tx_depth);

@@ -13,7 +13,7 @@ static int get(wam_csv *r)
 {
 	if (r->npushed)
 		return r->pushed[--r->npushed];
-	return getc(r->in);
+	return getc_unlocked(r->in); /* one reader per file: no locking per byte */
 }
 
 static void unget(wam_csv *r, int c)
@@ -22,12 +22,31 @@ static void unget(wam_csv *r, int c)
 		r->pushed[r->npushed++] = c;
 }
 
+/* Appends a byte to the current field; both buffers were reserved for the
+ * largest field allowed, so the common case is one bounds check. */
+static inline int put(wam_csv *r, int c)
+{
+	if (r->field.n >= WAM_CSV_MAX_FIELD)
+		return WAM_EINVAL;
+	r->field.p[r->field.n++] = (char)c;
+	return 0;
+}
+
+static inline void keep_raw(wam_csv *r, int c)
+{
+	if (r->raw.n + 1 < r->raw.cap) {
+		r->raw.p[r->raw.n++] = (char)c;
+		r->raw.p[r->raw.n] = '\0';
+	}
+}
+
 static int finish_field(wam_csv *r)
 {
 	if (r->nfields >= WAM_CSV_MAX_FIELDS)
 		return wam_error_set_line(WAM_EINVAL, r->record_line, NULL, "more than %d fields in one record",
 		                          WAM_CSV_MAX_FIELDS);
-	if (wam_buf_put(&r->store, r->field.p ? r->field.p : "", r->field.n) || wam_buf_putc(&r->store, '\0'))
+	r->field.p[r->field.n] = '\0';
+	if (wam_buf_put(&r->store, r->field.p, r->field.n + 1))
 		return WAM_ENOMEM;
 	r->nfields++;
 	wam_buf_reset(&r->field);
@@ -46,8 +65,20 @@ int wam_csv_next(wam_csv *r)
 {
 	int c, rc;
 	bool quoted = false, after_quote = false, any = false;
-	r->field.max = WAM_CSV_MAX_FIELD + 8;
-	r->raw.max = (WAM_CSV_MAX_FIELD + 8) * 4;
+	if (r->field.cap < WAM_CSV_MAX_FIELD + 8) {
+		char *p = realloc(r->field.p, WAM_CSV_MAX_FIELD + 8);
+		if (!p)
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		r->field.p = p;
+		r->field.cap = WAM_CSV_MAX_FIELD + 8;
+	}
+	if (r->raw.cap < 4 * WAM_CSV_MAX_FIELD) {
+		char *p = realloc(r->raw.p, 4 * WAM_CSV_MAX_FIELD);
+		if (!p)
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		r->raw.p = p;
+		r->raw.cap = 4 * WAM_CSV_MAX_FIELD;
+	}
 	if (!r->started) {
 		r->started = true;
 		r->line = 1;
@@ -69,7 +100,7 @@ int wam_csv_next(wam_csv *r)
 	for (;;) {
 		c = get(r);
 		if (c != EOF)
-			wam_buf_putc(&r->raw, (char)c);
+			keep_raw(r, c);
 		if (c == EOF) {
 			if (quoted) {
 				return wam_error_set_line(WAM_EINVAL, r->record_line, NULL,
@@ -84,8 +115,8 @@ int wam_csv_next(wam_csv *r)
 			if (c == '"') {
 				int d = get(r);
 				if (d == '"') {
-					wam_buf_putc(&r->raw, '"');
-					if ((rc = wam_buf_putc(&r->field, '"')))
+					keep_raw(r, '"');
+					if ((rc = put(r, '"')))
 						goto too_long;
 					continue;
 				}
@@ -97,7 +128,7 @@ int wam_csv_next(wam_csv *r)
 			}
 			if (c == '\n')
 				r->line++;
-			if ((rc = wam_buf_putc(&r->field, (char)c)))
+			if ((rc = put(r, c)))
 				goto too_long;
 			continue;
 		}
@@ -112,7 +143,7 @@ int wam_csv_next(wam_csv *r)
 		if (c == '\r') {
 			int d = get(r);
 			if (d == '\n') {
-				wam_buf_putc(&r->raw, '\n');
+				keep_raw(r, '\n');
 				c = '\n';
 			} else if (d != EOF) {
 				unget(r, d);
@@ -132,7 +163,7 @@ int wam_csv_next(wam_csv *r)
 			quoted = true;
 			continue;
 		}
-		if ((rc = wam_buf_putc(&r->field, (char)c)))
+		if ((rc = put(r, c)))
 			goto too_long;
 	}
 	if ((rc = finish_field(r)))
