@@ -1,0 +1,44 @@
+# wam — the two commands of the README, and a few more.
+#   make run    install what is missing, build, create a demo registry, show the tour
+#   make test   install what is missing, build, run every test
+BUILD ?= build
+DB    ?= wam.db
+ITEMS ?= 100000
+
+.PHONY: all deps build run test asan bench format clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(MESONFLAGS) $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	@WAM=$(BUILD)/wam DB=$(DB) ITEMS=$(ITEMS) scripts/tour.sh
+
+test: build
+	meson test -C $(BUILD) --print-errorlogs || true
+	@python3 tools/test_summary.py $(BUILD)/meson-logs/testlog.json
+
+# The unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug -Dbench=false
+	ninja -C build-asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --suite unit --print-errorlogs || true
+	@python3 tools/test_summary.py build-asan/meson-logs/testlog.json
+
+bench: build
+	$(BUILD)/bench/bench_import $(BENCH_ARGS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) build-asan

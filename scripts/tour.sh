@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make run`: creates the demo registry if there is none, then walks through
+# the command line on it. Every command shown is run for real.
+set -euo pipefail
+WAM=${WAM:-build/wam}
+DB=${DB:-wam.db}
+ITEMS=${ITEMS:-100000}
+export WAM_DB=$DB
+
+step() { printf '\n\033[1m$ wam %s\033[0m\n' "$*"; "$WAM" "$@"; }
+
+if [ ! -f "$DB" ]; then
+  echo "creating a demo registry of $ITEMS weapons in $DB ..."
+  "$WAM" demo --items "$ITEMS" --seed 1
+fi
+
+cat <<TXT
+
+wam — weapons and ammunition management, tracing and embargo monitoring.
+This is a synthetic national registry ($DB). A short tour of the command line:
+TXT
+step summary
+step site list
+step item list --status stolen --limit 5
+id=$("$WAM" --json item list --status stolen --limit 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+serial=$("$WAM" --json item show "$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["serial"])')
+step item show "$id"
+step item history "$id"
+step item show --serial "$serial"
+step item list --make "Izhmash (Izhevsk Machine-Building Plant)" --limit 5
+step verify
+cat <<TXT
+
+More: wam --help, README.md and docs/. Try, on a copy of the registry:
+  wam item add --category SA4 --make Norinco --model "Type 56" --calibre 7.62x39mm \\
+      --serial 56-1234567 --country CN --year 1978 --import HT:2019
+  wam item status <id> stolen --reason "armoury break-in, report 2026/114"
+  wam export --format csv --out items.csv
+TXT
