@@ -153,6 +153,9 @@ enum {
 	SLOT_MAX = 64
 };
 
+/* A 1 GiB page cache while `on` (imports and other bulk writes). */
+void wam_db_bulk(wam_db *db, bool on);
+
 /* A new ULID for a record made through `db` (seeded during demo runs). */
 void wam_db_new_id(wam_db *db, char out[WAM_ID_LEN + 1]);
 

@@ -19,6 +19,23 @@
 
 enum { ST_HEAD = SLOT_LEDGER, ST_SIGNED, ST_INSERT, ST_CHECKPOINT };
 
+/* ,"seq":N,"subject": without printf: this runs once per event in verify */
+static int put_seq(wam_buf *b, int64_t seq)
+{
+	char d[24];
+	int n = 0;
+	uint64_t v = seq < 0 ? (uint64_t)(-seq) : (uint64_t)seq;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) && n < 20);
+	if (seq < 0)
+		d[n++] = '-';
+	int rc = wam_buf_put(b, ",\"seq\":", 7);
+	for (int i = n - 1; !rc && i >= 0; i--)
+		rc = wam_buf_putc(b, d[i]);
+	return rc ? rc : wam_buf_put(b, ",\"subject\":", 11);
+}
+
 int wam_event_bytes(wam_buf *b, int64_t seq, const char *id, const char *node, const char *time,
                     const char *actor, const char *type, const char *subject, const char *payload,
                     size_t payload_len)
@@ -29,7 +46,7 @@ int wam_event_bytes(wam_buf *b, int64_t seq, const char *id, const char *node, c
 	    (rc = wam_buf_puts(b, ",\"id\":")) || (rc = wam_buf_put_json_string(b, id, strlen(id))) ||
 	    (rc = wam_buf_puts(b, ",\"node\":")) || (rc = wam_buf_put_json_string(b, node, strlen(node))) ||
 	    (rc = wam_buf_puts(b, ",\"payload\":")) || (rc = wam_buf_put(b, payload, payload_len)) ||
-	    (rc = wam_buf_printf(b, ",\"seq\":%lld,\"subject\":", (long long)seq)) ||
+	    (rc = put_seq(b, seq)) ||
 	    (rc = wam_buf_put_json_string(b, subject, strlen(subject))) || (rc = wam_buf_puts(b, ",\"time\":")) ||
 	    (rc = wam_buf_put_json_string(b, time, strlen(time))) || (rc = wam_buf_puts(b, ",\"type\":")) ||
 	    (rc = wam_buf_put_json_string(b, type, strlen(type))) || (rc = wam_buf_putc(b, '}')))

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -102,96 +103,213 @@ static int node_key(wam_db *db, wam_verify_report *r, unsigned char pk[32])
 	return rc;
 }
 
+/* The chain pass reads events in batches. While a worker thread hashes one
+ * batch, the main thread reads and encodes the next; each event's hash is
+ * checked against its own stored prev_hash (so hashing is parallel), and the
+ * links between events, the sequence numbers and the checkpoints are then
+ * checked in order, so the first bad sequence number is still the one
+ * reported. */
+#define BATCH 8192
+
+typedef struct chain_event {
+	int64_t seq;
+	size_t off, len;
+	bool malformed;
+	unsigned char prev[WAM_HASH_LEN], hash[WAM_HASH_LEN], computed[WAM_HASH_LEN];
+} chain_event;
+
+typedef struct batch {
+	chain_event *ev;
+	size_t n;
+	wam_buf bytes;
+	int rc;
+} batch;
+
+static void *hash_batch(void *arg)
+{
+	batch *bt = arg;
+	for (size_t i = 0; i < bt->n; i++) {
+		chain_event *e = &bt->ev[i];
+		if (e->malformed)
+			continue;
+		crypto_generichash_state hs;
+		crypto_generichash_init(&hs, NULL, 0, WAM_HASH_LEN);
+		crypto_generichash_update(&hs, e->prev, WAM_HASH_LEN);
+		crypto_generichash_update(&hs, (const unsigned char *)bt->bytes.p + e->off, e->len);
+		crypto_generichash_final(&hs, e->computed, WAM_HASH_LEN);
+	}
+	return NULL;
+}
+
+/* Reads up to BATCH events into `bt`. Returns 0 at the end of the ledger, 1
+ * when events were read, negative on error. */
+static int fill_batch(sqlite3_stmt *st, batch *bt, wam_buf *one, bool *eof)
+{
+	bt->n = 0;
+	wam_buf_reset(&bt->bytes);
+	while (bt->n < BATCH && !*eof) {
+		int step = sqlite3_step(st); /* never again after DONE: it would start over */
+		if (step == SQLITE_DONE) {
+			*eof = true;
+			break;
+		}
+		if (step != SQLITE_ROW)
+			return wam_sql_fail(sqlite3_db_handle(st), "read events");
+		chain_event *e = &bt->ev[bt->n++];
+		e->seq = sqlite3_column_int64(st, 0);
+		e->malformed = sqlite3_column_bytes(st, 8) != WAM_HASH_LEN || sqlite3_column_bytes(st, 9) != WAM_HASH_LEN;
+		if (e->malformed)
+			continue;
+		memcpy(e->prev, sqlite3_column_blob(st, 8), WAM_HASH_LEN);
+		memcpy(e->hash, sqlite3_column_blob(st, 9), WAM_HASH_LEN);
+		const char *payload = (const char *)sqlite3_column_text(st, 7);
+		size_t plen = (size_t)sqlite3_column_bytes(st, 7);
+		int rc = wam_event_bytes(one, e->seq, wam_col_text(st, 1), wam_col_text(st, 2), wam_col_text(st, 3),
+		                         wam_col_text(st, 4), wam_col_text(st, 5), wam_col_text(st, 6),
+		                         payload ? payload : "", plen);
+		if (rc)
+			return rc;
+		e->off = bt->bytes.n;
+		e->len = one->n;
+		if ((rc = wam_buf_put(&bt->bytes, one->p, one->n)))
+			return rc;
+	}
+	return bt->n > 0;
+}
+
+typedef struct chain_state {
+	int64_t expect, last_good_cp;
+	unsigned char running[WAM_HASH_LEN];
+	checkpoint *cps;
+	size_t ncp, ci;
+	unsigned char pk[32];
+	const char *node;
+} chain_state;
+
+/* The in-order checks of one hashed batch. Stops at the first problem. */
+static void check_batch(chain_state *cs, const batch *bt, wam_verify_report *r)
+{
+	for (size_t i = 0; i < bt->n && r->intact; i++) {
+		const chain_event *e = &bt->ev[i];
+		int64_t seq = e->seq;
+		r->events++;
+		if (seq < cs->expect) {
+			bad(r, "event_inserted", seq, "event %lld is out of sequence (expected %lld)", (long long)seq,
+			    (long long)cs->expect);
+			return;
+		}
+		if (seq > cs->expect) {
+			bad(r, "event_missing", cs->expect, "event %lld is missing: the ledger jumps from %lld to %lld",
+			    (long long)cs->expect, (long long)cs->expect - 1, (long long)seq);
+			return;
+		}
+		if (e->malformed) {
+			bad(r, "event_changed", seq, "event %lld has a malformed hash", (long long)seq);
+			return;
+		}
+		if (memcmp(e->computed, e->hash, WAM_HASH_LEN) != 0) {
+			bad(r, "event_changed", seq, "event %lld was changed: its content does not match its hash",
+			    (long long)seq);
+			return;
+		}
+		if (memcmp(e->prev, cs->running, WAM_HASH_LEN) != 0) {
+			bad(r, "events_reordered", seq,
+			    "event %lld is intact but does not follow event %lld: events were inserted, removed or reordered",
+			    (long long)seq, (long long)seq - 1);
+			return;
+		}
+		memcpy(cs->running, e->hash, WAM_HASH_LEN);
+		while (cs->ci < cs->ncp && cs->cps[cs->ci].seq < seq)
+			cs->ci++; /* a checkpoint on a missing seq is caught by the gap check */
+		if (cs->ci < cs->ncp && cs->cps[cs->ci].seq == seq) {
+			unsigned char msg[WAM_CHECKPOINT_MSG_LEN];
+			const checkpoint *c = &cs->cps[cs->ci++];
+			wam_checkpoint_message(msg, c->node, seq, c->hash);
+			if (!c->sig_ok_shape || memcmp(c->hash, e->hash, WAM_HASH_LEN) != 0 || strcmp(c->node, cs->node) != 0 ||
+			    crypto_sign_verify_detached(c->sig, msg, sizeof msg, cs->pk) != 0) {
+				bad(r, "checkpoint_invalid", cs->last_good_cp + 1,
+				    "the signed checkpoint at event %lld does not match the ledger: events %lld to %lld were "
+				    "rewritten",
+				    (long long)seq, (long long)cs->last_good_cp + 1, (long long)seq);
+				return;
+			}
+			r->checkpoints++;
+			cs->last_good_cp = seq;
+		}
+		cs->expect = seq + 1;
+	}
+}
+
 static int verify_chain(wam_db *db, wam_verify_report *r)
 {
 	int rc = 0;
-	checkpoint *cps = NULL;
-	size_t ncp = 0, ci = 0;
-	unsigned char pk[32], running[WAM_HASH_LEN] = {0}, h[WAM_HASH_LEN];
-	wam_buf b = {0};
+	chain_state cs = {.expect = 1, .node = db->node_id};
+	batch bt[2] = {{0}, {0}};
+	wam_buf one = {0};
 	sqlite3_stmt *st = NULL;
-	int64_t expect = 1, last_good_cp = 0;
+	int cur = 0;
+	bool hashing = false, eof = false;
+	pthread_t worker;
 
-	if ((rc = node_key(db, r, pk)) || (rc = load_checkpoints(db, &cps, &ncp)))
+	if ((rc = node_key(db, r, cs.pk)) || (rc = load_checkpoints(db, &cs.cps, &cs.ncp)))
 		goto done;
+	for (int k = 0; k < 2; k++)
+		if (!(bt[k].ev = malloc(BATCH * sizeof *bt[k].ev))) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			goto done;
+		}
 	if (sqlite3_prepare_v2(db->conn,
 	                       "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events ORDER BY seq",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = wam_sql_fail(db->conn, "read events");
 		goto done;
 	}
-	int step;
-	while (r->intact && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(st, 0);
-		r->events++;
-		if (seq < expect) {
-			bad(r, "event_inserted", seq, "event %lld is out of sequence (expected %lld)", (long long)seq,
-			    (long long)expect);
+	for (;;) {
+		int got = fill_batch(st, &bt[cur], &one, &eof);
+		if (got < 0) {
+			rc = got;
 			break;
 		}
-		if (seq > expect) {
-			bad(r, "event_missing", expect, "event %lld is missing: the ledger jumps from %lld to %lld",
-			    (long long)expect, (long long)expect - 1, (long long)seq);
-			break;
-		}
-		const unsigned char *prev = sqlite3_column_blob(st, 8), *hash = sqlite3_column_blob(st, 9);
-		if (sqlite3_column_bytes(st, 8) != WAM_HASH_LEN || sqlite3_column_bytes(st, 9) != WAM_HASH_LEN) {
-			bad(r, "event_changed", seq, "event %lld has a malformed hash", (long long)seq);
-			break;
-		}
-		if ((rc = wam_event_bytes(&b, seq, wam_col_text(st, 1), wam_col_text(st, 2), wam_col_text(st, 3),
-		                          wam_col_text(st, 4), wam_col_text(st, 5), wam_col_text(st, 6),
-		                          (const char *)sqlite3_column_text(st, 7), (size_t)sqlite3_column_bytes(st, 7))))
-			goto done;
-		crypto_generichash_state hs;
-		crypto_generichash_init(&hs, NULL, 0, WAM_HASH_LEN);
-		crypto_generichash_update(&hs, prev, WAM_HASH_LEN);
-		crypto_generichash_update(&hs, (const unsigned char *)b.p, b.n);
-		crypto_generichash_final(&hs, h, WAM_HASH_LEN);
-		if (memcmp(h, hash, WAM_HASH_LEN) != 0) {
-			bad(r, "event_changed", seq, "event %lld was changed: its content does not match its hash",
-			    (long long)seq);
-			break;
-		}
-		if (memcmp(prev, running, WAM_HASH_LEN) != 0) {
-			bad(r, "events_reordered", seq,
-			    "event %lld is intact but does not follow event %lld: events were inserted, removed or reordered",
-			    (long long)seq, (long long)seq - 1);
-			break;
-		}
-		memcpy(running, hash, WAM_HASH_LEN);
-		while (ci < ncp && cps[ci].seq < seq)
-			ci++; /* a checkpoint on a missing seq is caught by the gap check */
-		if (ci < ncp && cps[ci].seq == seq) {
-			unsigned char msg[WAM_CHECKPOINT_MSG_LEN];
-			checkpoint *c = &cps[ci++];
-			wam_checkpoint_message(msg, c->node, seq, c->hash);
-			if (!c->sig_ok_shape || memcmp(c->hash, hash, WAM_HASH_LEN) != 0 ||
-			    strcmp(c->node, db->node_id) != 0 ||
-			    crypto_sign_verify_detached(c->sig, msg, sizeof msg, pk) != 0) {
-				bad(r, "checkpoint_invalid", last_good_cp + 1,
-				    "the signed checkpoint at event %lld does not match the ledger: events %lld to %lld were "
-				    "rewritten",
-				    (long long)seq, (long long)last_good_cp + 1, (long long)seq);
+		if (hashing) { /* the other batch has been hashing meanwhile */
+			pthread_join(worker, NULL);
+			hashing = false;
+			check_batch(&cs, &bt[1 - cur], r);
+			if (!r->intact)
 				break;
-			}
-			r->checkpoints++;
-			last_good_cp = seq;
 		}
-		expect = seq + 1;
+		if (!got)
+			break;
+		if (pthread_create(&worker, NULL, hash_batch, &bt[cur]) == 0)
+			hashing = true;
+		else
+			hash_batch(&bt[cur]); /* no thread: hash here, check on the next turn */
+		if (!hashing) {
+			check_batch(&cs, &bt[cur], r);
+			if (!r->intact)
+				break;
+		}
+		cur = 1 - cur;
 	}
-	if (r->intact && expect - 1 > last_good_cp)
-		bad(r, "unsigned_events", last_good_cp + 1,
+	if (hashing)
+		pthread_join(worker, NULL);
+	if (rc)
+		goto done;
+	if (r->intact && cs.expect - 1 > cs.last_good_cp)
+		bad(r, "unsigned_events", cs.last_good_cp + 1,
 		    "events %lld to %lld are not covered by a signed checkpoint: they were added behind wam's back",
-		    (long long)last_good_cp + 1, (long long)expect - 1);
-	if (r->intact && ncp > 0 && cps[ncp - 1].seq > expect - 1)
-		bad(r, "event_missing", expect,
+		    (long long)cs.last_good_cp + 1, (long long)cs.expect - 1);
+	if (r->intact && cs.ncp > 0 && cs.cps[cs.ncp - 1].seq > cs.expect - 1)
+		bad(r, "event_missing", cs.expect,
 		    "a signed checkpoint covers event %lld but the ledger ends at %lld: events were removed",
-		    (long long)cps[ncp - 1].seq, (long long)expect - 1);
+		    (long long)cs.cps[cs.ncp - 1].seq, (long long)cs.expect - 1);
 done:
 	sqlite3_finalize(st);
-	free(cps);
-	wam_buf_free(&b);
+	free(cs.cps);
+	for (int k = 0; k < 2; k++) {
+		free(bt[k].ev);
+		wam_buf_free(&bt[k].bytes);
+	}
+	wam_buf_free(&one);
 	return rc;
 }
 

@@ -224,6 +224,7 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 			goto fail;
 		}
 	}
+	wam_db_bulk(db, true);
 	db->id_rng = &idrng;
 	db->id_clock_ms = 1704067200000ULL; /* 2024-01-01: ids sort like real registrations */
 	if ((rc = add_people_and_places(db, demo, sites, holders)))
@@ -265,6 +266,7 @@ fail:
 	db->id_rng = NULL;
 	wam_db_rollback(db);
 done:
+	wam_db_bulk(db, false);
 	json_decref(makers);
 	json_decref(demo);
 	json_decref(sites);

@@ -282,6 +282,7 @@ int wam_registry_import(wam_db *db, wam_import_report *rep, FILE *in, const wam_
 	long total = fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) ? (long)sb.st_size : 0;
 	if ((rc = wam_db_begin(db)))
 		return rc;
+	wam_db_bulk(db, true);
 	int c = getc(in);
 	while (c == ' ' || c == '\n' || c == '\r' || c == '\t')
 		c = getc(in);
@@ -294,13 +295,16 @@ int wam_registry_import(wam_db *db, wam_import_report *rep, FILE *in, const wam_
 	if (rc || opts->dry_run) {
 		wam_error saved = *wam_error_last();
 		wam_db_rollback(db);
+		wam_db_bulk(db, false);
 		if (rc)
 			wam_error_set_line(saved.code, saved.line, saved.field, "%s", saved.message);
 		return rc;
 	}
 	if (opts->progress)
 		opts->progress(total, total, opts->progress_payload);
-	return wam_db_commit(db);
+	rc = wam_db_commit(db);
+	wam_db_bulk(db, false);
+	return rc;
 }
 
 void wam_import_report_free(wam_import_report *rep)

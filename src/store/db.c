@@ -234,6 +234,14 @@ fail:
 	return rc;
 }
 
+/* Bulk commands (import, demo) write far more pages than a laptop-sized
+ * cache holds; a larger cache for their duration keeps index pages resident
+ * instead of spilling them to the WAL and reading them back. */
+void wam_db_bulk(wam_db *db, bool on)
+{
+	sqlite3_exec(db->conn, on ? "PRAGMA cache_size=-1048576" : "PRAGMA cache_size=-131072", NULL, NULL, NULL);
+}
+
 int wam_db_set_actor(wam_db *db, const char *actor)
 {
 	if (!actor || !*actor || strlen(actor) >= sizeof db->actor)
