@@ -69,13 +69,19 @@ static int cmd_log(const cli_env *env, const cli_args *a)
 	                                  {"TYPE", "type", 0},       {"SUBJECT", "subject", 0},
 	                                  {NULL, NULL, 0}};
 	const char *after = cli_opt(a, "after"), *limit = cli_opt(a, "limit");
+	char *end;
+	long long after_seq = after ? strtoll(after, &end, 10) : 0;
+	if (after && (*end || after_seq < 0))
+		return cli_usage(env, "--after takes a sequence number");
+	long n = limit ? strtol(limit, &end, 10) : 50;
+	if (limit && (*end || n <= 0 || n > 100000))
+		return cli_usage(env, "--limit takes a number from 1 to 100000");
 	wam_db *db;
 	json_t *out = NULL;
 	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
-	rc = wam_ledger_events(db, cli_opt(a, "subject"), after ? strtoll(after, NULL, 10) : 0,
-	                       limit ? atoi(limit) : 50, &out);
+	rc = wam_ledger_events(db, cli_opt(a, "subject"), after_seq, (int)n, &out);
 	wam_db_close(db);
 	if (rc)
 		return cli_fail(env, rc);
