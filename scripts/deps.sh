@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages wam needs to build and test, if missing.
 set -euo pipefail
 pkgs=(gcc make pkg-config python3 meson ninja-build sqlite3 libsqlite3-dev libjansson-dev libsodium-dev
-      libutf8proc-dev libcmocka-dev iso-codes)
+      libutf8proc-dev libcmocka-dev iso-codes jq)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -91,11 +91,14 @@ typedef struct wam_csv {
 	wam_buf raw;     /* the record's bytes as read, for reject files */
 	char *fields[WAM_CSV_MAX_FIELDS];
 	size_t nfields;
+	size_t error_field; /* with an error: the field it is in */
 	wam_buf store;   /* NUL-separated field texts */
 } wam_csv;
 /* Reads the next record: 1 when one was read, 0 at end of input, negative on
- * a malformed record (error set with its line; reading may continue). A
- * UTF-8 byte order mark at the very start is skipped. */
+ * a malformed record (error set with its line, `error_field` naming the
+ * field; the record's fields are still there, an oversized one cut short, and
+ * reading may continue). Blank lines are skipped. A UTF-8 byte order mark at
+ * the very start is skipped. */
 int wam_csv_next(wam_csv *r);
 void wam_csv_free(wam_csv *r);
 /* Writes one field, quoted when it needs to be. */

@@ -304,7 +304,7 @@ static int cmd_item_show(const cli_env *env, const cli_args *a)
 	if (rc) {
 		rc = cli_fail(env, rc);
 	} else if (env->json) {
-		cli_print_json(serial && json_array_size(out) == 1 ? json_array_get(out, 0) : out);
+		cli_print_json(out); /* with --serial: always a list, however many match */
 	} else if (serial) {
 		size_t i;
 		json_t *it;

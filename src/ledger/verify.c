@@ -294,14 +294,14 @@ static int verify_chain(wam_db *db, wam_verify_report *r)
 		pthread_join(worker, NULL);
 	if (rc)
 		goto done;
-	if (r->intact && cs.expect - 1 > cs.last_good_cp)
-		bad(r, "unsigned_events", cs.last_good_cp + 1,
-		    "events %lld to %lld are not covered by a signed checkpoint: they were added behind wam's back",
-		    (long long)cs.last_good_cp + 1, (long long)cs.expect - 1);
 	if (r->intact && cs.ncp > 0 && cs.cps[cs.ncp - 1].seq > cs.expect - 1)
 		bad(r, "event_missing", cs.expect,
 		    "a signed checkpoint covers event %lld but the ledger ends at %lld: events were removed",
 		    (long long)cs.cps[cs.ncp - 1].seq, (long long)cs.expect - 1);
+	if (r->intact && cs.expect - 1 > cs.last_good_cp)
+		bad(r, "unsigned_events", cs.last_good_cp + 1,
+		    "events %lld to %lld are not covered by a signed checkpoint: they were added behind wam's back",
+		    (long long)cs.last_good_cp + 1, (long long)cs.expect - 1);
 done:
 	sqlite3_finalize(st);
 	free(cs.cps);

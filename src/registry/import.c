@@ -179,25 +179,23 @@ static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_im
 		}
 		if (e) {
 			const wam_error *err = wam_error_last();
-			column_of(err->field, column, sizeof column);
+			if (r < 0 && csv.error_field < csv.nfields && csv.error_field < ncol)
+				snprintf(column, sizeof column, "%s", columns[col[csv.error_field]]);
+			else
+				column_of(err->field, column, sizeof column);
 			report_error(rep, csv.record_line, column, err);
 			rep->rejected++;
 			if (opts->skip_bad && opts->rejects) {
-				if (r < 0) {
-					char *raw = csv.raw.p ? csv.raw.p : (char *)"";
-					write_reject(opts->rejects, &raw, 1, err->message);
-				} else {
-					/* drop a previous error column: the new reason replaces it */
-					char *kept[WAM_CSV_MAX_FIELDS];
-					size_t nk = 0;
-					for (size_t i = 0; i < csv.nfields; i++)
-						if ((int)i != error_col)
-							kept[nk++] = csv.fields[i];
-					char reason[600];
-					snprintf(reason, sizeof reason, "line %ld, %s: %s", csv.record_line, *column ? column : "row",
-					         err->message);
-					write_reject(opts->rejects, kept, nk, reason);
-				}
+				/* the row as read, less a previous error column, plus the reason */
+				char *kept[WAM_CSV_MAX_FIELDS];
+				size_t nk = 0;
+				for (size_t i = 0; i < csv.nfields; i++)
+					if ((int)i != error_col)
+						kept[nk++] = csv.fields[i];
+				char reason[600];
+				snprintf(reason, sizeof reason, "line %ld, %s: %s", csv.record_line, *column ? column : "row",
+				         err->message);
+				write_reject(opts->rejects, kept, nk, reason);
 			}
 		} else {
 			rep->imported++;

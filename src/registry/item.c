@@ -106,15 +106,18 @@ static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, 
 		return 0;
 	if (!id)
 		return wam_error_set_line(WAM_EINVAL, line, key, "%s must be text", key);
+	/* the cache is keyed by kind: a holder's id must not pass as a site's */
+	char tagged[WAM_ID_LEN + 2];
+	snprintf(tagged, sizeof tagged, "%c%s", what[0], id);
 	bool known = false;
 	for (unsigned k = 0; k < 32 && !known; k++)
-		known = !strcmp(db->known_refs[k], id);
+		known = !strcmp(db->known_refs[k], tagged);
 	if (!known) {
 		if (!exists(db, slot, sql, id))
 			return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key, id,
 			                          what);
 		if (strlen(id) == WAM_ID_LEN)
-			memcpy(db->known_refs[db->known_next++ % 32], id, WAM_ID_LEN + 1);
+			memcpy(db->known_refs[db->known_next++ % 32], tagged, sizeof tagged);
 	}
 	json_object_set_new(out, key, json_string(id));
 	return 0;
@@ -276,6 +279,21 @@ fail:
 	return rc;
 }
 
+/* Sorts a short array of id strings in place (insertion sort). */
+static void sort_ids(json_t *ids)
+{
+	size_t n = json_array_size(ids);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0; j--) {
+			json_t *a = json_array_get(ids, j - 1), *b = json_array_get(ids, j);
+			if (strcmp(json_string_value(a), json_string_value(b)) <= 0)
+				break;
+			json_incref(a);
+			json_array_set(ids, j - 1, b);
+			json_array_set_new(ids, j, a);
+		}
+}
+
 int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1])
 {
 	int rc;
@@ -305,10 +323,19 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 				dups = json_array();
 			json_array_append_new(dups, json_string(wam_col_text(st, 0)));
 		}
+		sort_ids(dups); /* the query has no ORDER BY (a sort per weapon would slow imports) */
 		if (dups && !(flags & WAM_ALLOW_DUPLICATE)) {
+			wam_buf ids = {0};
+			size_t k;
+			json_t *d;
+			json_array_foreach(dups, k, d)
+			{
+				wam_buf_puts(&ids, k ? ", " : "");
+				wam_buf_puts(&ids, json_string_value(d));
+			}
 			rc = wam_error_set(WAM_ECONFLICT, "serial",
-			                   "duplicate candidate: %s serial '%s' from %s is already registered as %s; nothing was "
-			                   "recorded (use --allow-duplicate to record it knowingly)",
+			                   "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered as "
+			                   "%s; nothing was recorded (use --allow-duplicate to record it knowingly)",
 			                   json_string_value(json_object_get(payload, "make"))
 			                       ? json_string_value(json_object_get(payload, "make"))
 			                       : "unknown make",
@@ -316,7 +343,8 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 			                   json_string_value(json_object_get(payload, "country"))
 			                       ? json_string_value(json_object_get(payload, "country"))
 			                       : "unknown country",
-			                   json_string_value(json_array_get(dups, 0)));
+			                   id_out, ids.p);
+			wam_buf_free(&ids);
 			json_decref(dups);
 			return rc;
 		}

@@ -29,6 +29,18 @@ static int put_real(wam_buf *b, double x)
 		return wam_error_set(WAM_EINVAL, NULL, "a number cannot be encoded");
 	if (!strpbrk(s, ".eEni")) /* jansson keeps a real recognisable as one */
 		return wam_buf_printf(b, "%s.0", s);
+	char *e = strchr(s, 'e');
+	if (e) { /* and writes exponents without '+' or leading zeros: 1e20, 1e-5 */
+		char *from = e + 1, *to = e + 1;
+		if (*from == '+')
+			from++;
+		else if (*from == '-')
+			*to++ = *from++;
+		while (*from == '0' && from[1])
+			from++;
+		memmove(to, from, strlen(from) + 1);
+		n = (int)strlen(s);
+	}
 	return wam_buf_put(b, s, (size_t)n);
 }
 

@@ -40,103 +40,104 @@ static inline void keep_raw(wam_csv *r, int c)
 	}
 }
 
-static int finish_field(wam_csv *r)
+/* Records the first error of the current record, naming the field it is in;
+ * parsing goes on to the end of the record so every field is still read. */
+static void record_error(wam_csv *r, int *err, const char *msg)
 {
-	if (r->nfields >= WAM_CSV_MAX_FIELDS)
-		return wam_error_set_line(WAM_EINVAL, r->record_line, NULL, "more than %d fields in one record",
-		                          WAM_CSV_MAX_FIELDS);
+	if (*err)
+		return;
+	*err = wam_error_set_line(WAM_EINVAL, r->record_line, NULL, "%s", msg);
+	r->error_field = r->nfields;
+}
+
+static void finish_field(wam_csv *r, int *err)
+{
 	r->field.p[r->field.n] = '\0';
-	if (wam_buf_put(&r->store, r->field.p, r->field.n + 1))
-		return WAM_ENOMEM;
-	r->nfields++;
-	wam_buf_reset(&r->field);
+	if (r->nfields >= WAM_CSV_MAX_FIELDS)
+		record_error(r, err, "more than 64 fields in one record");
+	else if (wam_buf_put(&r->store, r->field.p, r->field.n + 1))
+		record_error(r, err, "out of memory");
+	else
+		r->nfields++;
+	r->field.n = 0;
+}
+
+static int reserve(wam_buf *b, size_t cap)
+{
+	if (b->cap >= cap)
+		return 0;
+	char *p = realloc(b->p, cap);
+	if (!p)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	b->p = p;
+	b->cap = cap;
 	return 0;
 }
 
-/* Skips to the end of the current physical line after an error. */
-static void skip_line(wam_csv *r, int c)
+static void skip_bom(wam_csv *r)
 {
-	while (c != EOF && c != '\n')
-		c = get(r);
-	r->line++;
+	int a = get(r), b = a == 0xef ? get(r) : EOF, d = b == 0xbb ? get(r) : EOF;
+	if (a == 0xef && b == 0xbb && d == 0xbf)
+		return;
+	if (d != EOF)
+		unget(r, d);
+	if (b != EOF)
+		unget(r, b);
+	if (a != EOF)
+		unget(r, a);
 }
 
 int wam_csv_next(wam_csv *r)
 {
-	int c, rc;
-	bool quoted = false, after_quote = false, any = false;
-	if (r->field.cap < WAM_CSV_MAX_FIELD + 8) {
-		char *p = realloc(r->field.p, WAM_CSV_MAX_FIELD + 8);
-		if (!p)
-			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-		r->field.p = p;
-		r->field.cap = WAM_CSV_MAX_FIELD + 8;
-	}
-	if (r->raw.cap < 4 * WAM_CSV_MAX_FIELD) {
-		char *p = realloc(r->raw.p, 4 * WAM_CSV_MAX_FIELD);
-		if (!p)
-			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-		r->raw.p = p;
-		r->raw.cap = 4 * WAM_CSV_MAX_FIELD;
-	}
+	int rc;
+	if ((rc = reserve(&r->field, WAM_CSV_MAX_FIELD + 8)) || (rc = reserve(&r->raw, 4 * WAM_CSV_MAX_FIELD)))
+		return rc;
 	if (!r->started) {
 		r->started = true;
 		r->line = 1;
-		int a = get(r), b = a == 0xef ? get(r) : EOF, d = b == 0xbb ? get(r) : EOF;
-		if (!(a == 0xef && b == 0xbb && d == 0xbf)) {
-			if (d != EOF)
-				unget(r, d);
-			if (b != EOF)
-				unget(r, b);
-			if (a != EOF)
-				unget(r, a);
-		}
+		skip_bom(r);
 	}
+next_record:;
+	int c, err = 0;
+	bool quoted = false, after_quote = false, any = false, saw_quote = false;
 	r->nfields = 0;
-	wam_buf_reset(&r->field);
+	r->error_field = (size_t)-1;
+	r->field.n = 0;
+	r->raw.n = 0;
+	r->raw.p[0] = '\0';
 	wam_buf_reset(&r->store);
-	wam_buf_reset(&r->raw);
 	r->record_line = r->line;
 	for (;;) {
 		c = get(r);
-		if (c != EOF)
-			keep_raw(r, c);
 		if (c == EOF) {
-			if (quoted) {
-				return wam_error_set_line(WAM_EINVAL, r->record_line, NULL,
-				                          "a quoted field opened on this line is never closed");
-			}
+			if (quoted)
+				record_error(r, &err, "a quoted field opened on this line is never closed");
 			if (!any)
 				return 0;
 			break;
 		}
+		keep_raw(r, c);
 		any = true;
 		if (quoted) {
 			if (c == '"') {
 				int d = get(r);
-				if (d == '"') {
-					keep_raw(r, '"');
-					if ((rc = put(r, '"')))
-						goto too_long;
+				if (d != '"') {
+					if (d != EOF)
+						unget(r, d);
+					quoted = false;
+					after_quote = true;
 					continue;
 				}
-				if (d != EOF)
-					unget(r, d);
-				quoted = false;
-				after_quote = true;
-				continue;
-			}
-			if (c == '\n')
+				keep_raw(r, '"');
+			} else if (c == '\n') {
 				r->line++;
-			if ((rc = put(r, c)))
-				goto too_long;
+			}
+			if (put(r, c))
+				record_error(r, &err, "a field is longer than 8192 bytes");
 			continue;
 		}
 		if (c == ',') {
-			if ((rc = finish_field(r))) {
-				skip_line(r, c);
-				return rc;
-			}
+			finish_field(r, &err);
 			after_quote = false;
 			continue;
 		}
@@ -153,33 +154,25 @@ int wam_csv_next(wam_csv *r)
 			r->line++;
 			break;
 		}
-		if (after_quote) {
-			rc = wam_error_set_line(WAM_EINVAL, r->record_line, NULL,
-			                        "text after a closing quote (a quote inside a field must be doubled: \"\")");
-			skip_line(r, c);
-			return rc;
-		}
-		if (c == '"' && r->field.n == 0) {
-			quoted = true;
+		if (after_quote)
+			record_error(r, &err, "text after a closing quote (a quote inside a field must be doubled: \"\")");
+		if (c == '"' && r->field.n == 0 && !after_quote) {
+			quoted = saw_quote = true;
 			continue;
 		}
-		if ((rc = put(r, c)))
-			goto too_long;
+		if (put(r, c))
+			record_error(r, &err, "a field is longer than 8192 bytes");
 	}
-	if ((rc = finish_field(r)))
-		return rc;
+	finish_field(r, &err);
+	if (!err && r->nfields == 1 && !saw_quote && !r->store.p[0])
+		goto next_record; /* a blank line is not a record */
 	/* field pointers into the NUL-separated store */
 	char *p = r->store.p;
 	for (size_t i = 0; i < r->nfields; i++) {
 		r->fields[i] = p;
 		p += strlen(p) + 1;
 	}
-	return 1;
-too_long:
-	rc = wam_error_set_line(WAM_EINVAL, r->record_line, NULL, "a field is longer than %d bytes", WAM_CSV_MAX_FIELD);
-	/* resynchronise: skip to the end of this line, leaving any open quote */
-	skip_line(r, quoted ? 0 : c);
-	return rc;
+	return err ? err : 1;
 }
 
 void wam_csv_free(wam_csv *r)

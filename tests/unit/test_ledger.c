@@ -1,0 +1,553 @@
+/* unit-ledger: wam_ledger_verify finds every kind of tampering done to the
+ * registry file behind wam's back (changed, missing, inserted and reordered
+ * events, unsigned appended events, a rehashed chain, changed/deleted/
+ * inserted projection rows, a swapped public key); wam_ledger_rebuild
+ * recomputes the projections exactly and repairs tampered ones (also
+ * automatically on open after a layout change); a new registry verifies; and
+ * the canonical bytes are the documented JSON (docs/ledger.md).
+ *
+ * Every test starts from the same small registry:
+ *   seq 1 registry.created, 2 site.added, 3-5 item.registered (A, B, C),
+ *   6 item.status_changed (A: in_store -> issued); one signed checkpoint per
+ *   command, so checkpoints at 1..6. The site has coordinates and B has
+ *   notes with quotes, a backslash, a tab, a newline and non-Latin text, so
+ *   the canonical bytes of reals and escapes are exercised. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+typedef struct fx {
+	test_reg reg;
+	char a[WAM_ID_LEN + 1], b[WAM_ID_LEN + 1], c[WAM_ID_LEN + 1];
+} fx;
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+	json_t *out = NULL;
+	test_reg_create(&f->reg, "HT");
+	json_t *site = json_pack("{s:s, s:s, s:s, s:f, s:f}", "name", "Central Armoury", "kind", "armoury", "country",
+	                         "HT", "lat", 18.5392, "lon", -72.335);
+	assert_int_equal(wam_registry_add_site(f->reg.db, &out, site), 0);
+	json_decref(site);
+	json_decref(out);
+	test_add_item(&f->reg,
+	              "{\"category\":\"SA2\",\"make\":\"Kalashnikov\",\"model\":\"AKM\",\"serial\":\"KA-1001\","
+	              "\"country\":\"SUHH\",\"year\":1975,\"import_marks\":[{\"country\":\"HT\",\"year\":2019}]}",
+	              f->a);
+	test_add_item(&f->reg,
+	              "{\"category\":\"SA1\",\"make\":\"Beretta\",\"model\":\"92\",\"serial\":\"B-2002\",\"country\":\"IT\","
+	              "\"notes\":\"seized \\\"as is\\\"\\tfrom C:\\\\stores\\nsecond line — ✓ ١٢\"}",
+	              f->b);
+	test_add_item(&f->reg,
+	              "{\"category\":\"SA2\",\"make\":\"Norinco\",\"model\":\"Type 56\",\"serial\":\"56-3003\","
+	              "\"country\":\"CN\",\"markings\":[{\"component\":\"bolt\",\"kind\":\"serial\",\"text\":\"56-3003\"}]}",
+	              f->c);
+	assert_int_equal(wam_registry_set_status(f->reg.db, NULL, f->a, "issued", NULL), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	test_reg_destroy(&f->reg);
+	free(f);
+	return 0;
+}
+
+static wam_verify_report verify(fx *f)
+{
+	wam_verify_report r;
+	int rc = wam_ledger_verify(f->reg.db, 0, &r);
+	if (rc)
+		fail_msg("wam_ledger_verify could not run: %s", wam_error_last()->message);
+	return r;
+}
+
+#define assert_finding(r, want_problem, want_seq)                                                                 \
+	do {                                                                                                          \
+		if ((r).intact || strcmp((r).problem, want_problem) != 0 || (r).first_bad_seq != (want_seq))              \
+			fail_msg("expected %s at seq %d, got intact=%d %s at seq %lld: %s", want_problem, (int)(want_seq),   \
+			         (r).intact, (r).problem, (long long)(r).first_bad_seq, (r).detail);                         \
+	} while (0)
+
+/* Hash of one events row as wam computes it: BLAKE2b(prev || canonical bytes). */
+static void event_hash(sqlite3_stmt *st, int64_t seq, const unsigned char *prev, unsigned char out[WAM_HASH_LEN])
+{
+	wam_buf b = {0};
+	assert_int_equal(wam_event_bytes(&b, seq, (const char *)sqlite3_column_text(st, 1),
+	                                 (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+	                                 (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
+	                                 (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7),
+	                                 (size_t)sqlite3_column_bytes(st, 7)),
+	                 0);
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, WAM_HASH_LEN);
+	crypto_generichash_update(&h, prev, WAM_HASH_LEN);
+	crypto_generichash_update(&h, (const unsigned char *)b.p, b.n);
+	crypto_generichash_final(&h, out, WAM_HASH_LEN);
+	wam_buf_free(&b);
+}
+
+/* Recomputes prev_hash and hash of every event from `from` on, as a tamperer
+ * who knows the hash scheme (but not the signing key) would. */
+static void rehash_from(sqlite3 *conn, int64_t from)
+{
+	unsigned char prev[WAM_HASH_LEN] = {0}, h[WAM_HASH_LEN];
+	sqlite3_stmt *st, *up;
+	assert_int_equal(sqlite3_prepare_v2(conn, "SELECT hash FROM events WHERE seq=?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, from - 1);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		memcpy(prev, sqlite3_column_blob(st, 0), WAM_HASH_LEN);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(conn,
+	                                    "SELECT seq,id,node,time,actor,type,subject,payload FROM events WHERE seq>=? "
+	                                    "ORDER BY seq",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(conn, "UPDATE events SET prev_hash=?, hash=? WHERE seq=?", -1, &up, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, from);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		event_hash(st, seq, prev, h);
+		sqlite3_reset(up);
+		sqlite3_bind_blob(up, 1, prev, WAM_HASH_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(up, 2, h, WAM_HASH_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(up, 3, seq);
+		assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+		memcpy(prev, h, WAM_HASH_LEN);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+}
+
+/* Every projection table, every row, ordered by all columns, as text. */
+static char *dump_projections(sqlite3 *conn)
+{
+	static const char *const tables[] = {"registry", "sites", "holders", "items", "markings", "import_marks", NULL};
+	wam_buf out = {0};
+	for (int t = 0; tables[t]; t++) {
+		char sql[256];
+		sqlite3_stmt *st;
+		snprintf(sql, sizeof sql, "SELECT * FROM %s", tables[t]);
+		assert_int_equal(sqlite3_prepare_v2(conn, sql, -1, &st, NULL), SQLITE_OK);
+		int n = sqlite3_column_count(st);
+		sqlite3_finalize(st);
+		wam_buf q = {0};
+		wam_buf_printf(&q, "SELECT * FROM %s ORDER BY ", tables[t]);
+		for (int i = 1; i <= n; i++)
+			wam_buf_printf(&q, "%s%d", i > 1 ? "," : "", i);
+		assert_int_equal(sqlite3_prepare_v2(conn, q.p, -1, &st, NULL), SQLITE_OK);
+		wam_buf_free(&q);
+		wam_buf_printf(&out, "[%s]\n", tables[t]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int i = 0; i < n; i++) {
+				const unsigned char *v = sqlite3_column_text(st, i);
+				wam_buf_printf(&out, "%s|", v ? (const char *)v : "NULL");
+			}
+			wam_buf_putc(&out, '\n');
+		}
+		sqlite3_finalize(st);
+	}
+	return out.p;
+}
+
+static int64_t item_last_seq(fx *f, const char *id)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT last_seq FROM items WHERE id='%s'", id);
+	char *s = test_query_text(f->reg.db->conn, sql);
+	int64_t v = strtoll(s, NULL, 10);
+	free(s);
+	return v;
+}
+
+/* ---- the chain ---- */
+
+static void test_ledger_intact_registry_verifies(void **state)
+{
+	fx *f = *state;
+	wam_verify_report r = verify(f);
+	if (!r.intact)
+		fail_msg("not intact: %s at %lld: %s", r.problem, (long long)r.first_bad_seq, r.detail);
+	assert_int_equal(r.events, 6);
+	assert_int_equal(r.checkpoints, 6);
+	assert_int_equal(r.first_bad_seq, 0);
+	assert_string_equal(r.problem, "");
+	assert_int_equal(strlen(r.public_key), 64);
+}
+
+static void test_ledger_changed_payload_is_event_changed(void **state)
+{
+	fx *f = *state;
+	test_reg_tamper(&f->reg, "UPDATE events SET payload=replace(payload,'KA-1001','KA-1009') WHERE seq=3");
+	wam_verify_report r = verify(f);
+	assert_finding(r, "event_changed", 3);
+	assert_non_null(strstr(r.detail, "3"));
+}
+
+static void test_ledger_deleted_middle_event_is_missing(void **state)
+{
+	fx *f = *state;
+	test_reg_tamper(&f->reg, "DELETE FROM events WHERE seq=4");
+	wam_verify_report r = verify(f);
+	assert_finding(r, "event_missing", 4);
+	assert_non_null(strstr(r.detail, "event 4"));
+}
+
+static void test_ledger_deleted_last_event_is_missing(void **state)
+{
+	fx *f = *state;
+	test_reg_tamper(&f->reg, "DELETE FROM events WHERE seq=6");
+	wam_verify_report r = verify(f);
+	assert_finding(r, "event_missing", 6);
+}
+
+/* One command that appends two events is signed once, at its end: removing
+ * its newest event must still read as a missing event, not as events added
+ * behind wam's back (BUG-7). */
+static void test_ledger_deleted_last_event_of_long_command_is_missing(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(wam_db_begin(f->reg.db), 0);
+	assert_int_equal(wam_registry_set_status(f->reg.db, NULL, f->a, "in_store", NULL), 0);
+	assert_int_equal(wam_registry_set_status(f->reg.db, NULL, f->b, "issued", NULL), 0);
+	assert_int_equal(wam_db_commit(f->reg.db), 0); /* events 7 and 8, one checkpoint at 8 */
+	assert_true(verify(f).intact);
+	test_reg_tamper(&f->reg, "DELETE FROM events WHERE seq=8");
+	wam_verify_report r = verify(f);
+	if (r.intact || strcmp(r.problem, "event_missing") != 0 || r.first_bad_seq != 8)
+		fail_msg("BUG-7: expected event_missing at seq 8, got intact=%d %s at seq %lld: %s", r.intact, r.problem,
+		         (long long)r.first_bad_seq, r.detail);
+}
+
+static void test_ledger_appended_unsigned_event_is_unsigned_events(void **state)
+{
+	fx *f = *state;
+	/* a well-formed, correctly chained event 7 that no checkpoint covers */
+	wam_db_close(f->reg.db);
+	f->reg.db = NULL;
+	sqlite3 *conn;
+	assert_int_equal(sqlite3_open(f->reg.path, &conn), SQLITE_OK);
+	char sql[512], id[WAM_ID_LEN + 1], now[WAM_TIME_LEN + 1];
+	wam_ulid(id, wam_now_ms(), NULL);
+	wam_time_iso(now, wam_now_ms());
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO events(seq,id,node,time,actor,type,subject,payload,prev_hash,hash) "
+	         "SELECT 7,'%s',node,'%s','cli:mallory','item.status_changed','%s',"
+	         "'{\"from\":\"issued\",\"reason\":\"quiet transfer\",\"to\":\"in_store\"}',zeroblob(32),zeroblob(32) "
+	         "FROM events WHERE seq=6",
+	         id, now, f->a);
+	test_exec(conn, sql);
+	rehash_from(conn, 7);
+	assert_int_equal(sqlite3_close(conn), SQLITE_OK);
+	assert_int_equal(wam_db_open(&f->reg.db, f->reg.path, 0), 0);
+
+	wam_verify_report r = verify(f);
+	assert_finding(r, "unsigned_events", 7);
+	assert_int_equal(r.events, 7);
+	assert_non_null(strstr(r.detail, "7"));
+}
+
+static void test_ledger_swapped_events_detected_at_lower_seq(void **state)
+{
+	fx *f = *state;
+	test_reg_tamper(&f->reg, "UPDATE events SET seq=-4 WHERE seq=4; UPDATE events SET seq=4 WHERE seq=5;"
+	                         "UPDATE events SET seq=5 WHERE seq=-4;");
+	wam_verify_report r = verify(f);
+	assert_false(r.intact);
+	assert_int_equal(r.first_bad_seq, 4);
+	assert_true(!strcmp(r.problem, "event_changed") || !strcmp(r.problem, "events_reordered"));
+}
+
+static void test_ledger_rehashed_chain_is_checkpoint_invalid(void **state)
+{
+	fx *f = *state;
+	wam_db_close(f->reg.db);
+	f->reg.db = NULL;
+	sqlite3 *conn;
+	assert_int_equal(sqlite3_open(f->reg.path, &conn), SQLITE_OK);
+	test_exec(conn, "UPDATE events SET payload=replace(payload,'B-2002','B-9999') WHERE seq=4");
+	rehash_from(conn, 4);
+	assert_int_equal(sqlite3_close(conn), SQLITE_OK);
+	assert_int_equal(wam_db_open(&f->reg.db, f->reg.path, 0), 0);
+
+	wam_verify_report r = verify(f);
+	assert_false(r.intact);
+	assert_string_equal(r.problem, "checkpoint_invalid");
+	/* docs/ledger.md: the first event after the last good checkpoint (3) */
+	assert_int_equal(r.first_bad_seq, 4);
+}
+
+static void test_ledger_row_before_genesis_is_event_inserted(void **state)
+{
+	fx *f = *state;
+	test_reg_tamper(&f->reg, "INSERT INTO events(seq,id,node,time,actor,type,subject,payload,prev_hash,hash) "
+	                         "SELECT 0,'01ARZ3NDEKTSV4RRFFQ69G5FAV',node,time,actor,type,subject,payload,prev_hash,hash "
+	                         "FROM events WHERE seq=1");
+	wam_verify_report r = verify(f);
+	assert_finding(r, "event_inserted", 0);
+}
+
+static void test_ledger_replaced_public_key_is_key_mismatch(void **state)
+{
+	fx *f = *state;
+	unsigned char pk[32], sk[64];
+	char hex[65], sql[256];
+	crypto_sign_keypair(pk, sk);
+	wam_hex(hex, pk, 32);
+	snprintf(sql, sizeof sql, "UPDATE nodes SET public_key='%s'", hex);
+	test_reg_tamper(&f->reg, sql);
+	wam_verify_report r = verify(f);
+	assert_false(r.intact);
+	assert_string_equal(r.problem, "key_mismatch");
+}
+
+/* ---- the projections ---- */
+
+static void test_ledger_changed_item_row_is_projection_mismatch(void **state)
+{
+	fx *f = *state;
+	int64_t last = item_last_seq(f, f->b);
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE items SET status='lost' WHERE id='%s'", f->b);
+	test_reg_tamper(&f->reg, sql);
+	wam_verify_report r = verify(f);
+	assert_finding(r, "projection_mismatch", last);
+	assert_string_equal(r.table, "items");
+	assert_string_equal(r.record_id, f->b);
+}
+
+static void test_ledger_deleted_item_row_is_projection_mismatch(void **state)
+{
+	fx *f = *state;
+	int64_t last = item_last_seq(f, f->a); /* 6: A's status change */
+	assert_int_equal(last, 6);
+	char sql[160];
+	snprintf(sql, sizeof sql, "DELETE FROM items WHERE id='%s'", f->a);
+	test_reg_tamper(&f->reg, sql);
+	wam_verify_report r = verify(f);
+	assert_finding(r, "projection_mismatch", last);
+	assert_string_equal(r.table, "items");
+	assert_string_equal(r.record_id, f->a);
+}
+
+static void test_ledger_inserted_marking_row_is_projection_mismatch(void **state)
+{
+	fx *f = *state;
+	int64_t last = item_last_seq(f, f->c);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO markings VALUES('%s', 9, 'barrel', 'serial', '56-0000', 'latin', 'clear', 0, NULL)", f->c);
+	test_reg_tamper(&f->reg, sql);
+	wam_verify_report r = verify(f);
+	assert_finding(r, "projection_mismatch", last);
+	assert_string_equal(r.table, "markings");
+	assert_string_equal(r.record_id, f->c);
+}
+
+/* ---- rebuild ---- */
+
+static void test_ledger_rebuild_reproduces_projections(void **state)
+{
+	fx *f = *state;
+	char *before = dump_projections(f->reg.db->conn);
+	char *events_before = test_query_text(f->reg.db->conn, "SELECT count(*) || ':' || max(seq) FROM events");
+	assert_int_equal(wam_ledger_rebuild(f->reg.db), 0);
+	char *after = dump_projections(f->reg.db->conn);
+	char *events_after = test_query_text(f->reg.db->conn, "SELECT count(*) || ':' || max(seq) FROM events");
+	assert_string_equal(before, after);
+	assert_string_equal(events_before, events_after); /* rebuild appends no event */
+	assert_non_null(strstr(after, "KA-1001"));
+	free(before);
+	free(after);
+	free(events_before);
+	free(events_after);
+	wam_verify_report r = verify(f);
+	assert_true(r.intact);
+}
+
+static void test_ledger_rebuild_repairs_tampered_projection(void **state)
+{
+	fx *f = *state;
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "UPDATE items SET status='destroyed' WHERE id='%s'; DELETE FROM import_marks WHERE item_id='%s'", f->a,
+	         f->a);
+	test_reg_tamper(&f->reg, sql);
+	assert_false(verify(f).intact);
+	assert_int_equal(wam_ledger_rebuild(f->reg.db), 0);
+	wam_verify_report r = verify(f);
+	if (!r.intact)
+		fail_msg("still not intact after rebuild: %s: %s", r.problem, r.detail);
+	json_t *item;
+	assert_int_equal(wam_registry_get_item(f->reg.db, &item, f->a), 0);
+	assert_string_equal(json_string_value(json_object_get(item, "status")), "issued");
+	assert_int_equal(json_array_size(json_object_get(item, "import_marks")), 1);
+	json_decref(item);
+}
+
+/* docs/ledger.md: opening a registry whose projection layout is older than
+ * the program rebuilds the projections automatically. */
+static void test_ledger_old_projection_version_rebuilt_on_open(void **state)
+{
+	fx *f = *state;
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "UPDATE items SET status='lost' WHERE id='%s'; UPDATE meta SET value='0' WHERE key='projection_version'",
+	         f->c);
+	test_reg_tamper(&f->reg, sql); /* reopens */
+	char *version = test_query_text(f->reg.db->conn, "SELECT value FROM meta WHERE key='projection_version'");
+	assert_string_equal(version, WAM_PROJECTION_VERSION);
+	free(version);
+	json_t *item;
+	assert_int_equal(wam_registry_get_item(f->reg.db, &item, f->c), 0);
+	assert_string_equal(json_string_value(json_object_get(item, "status")), "in_store");
+	json_decref(item);
+	assert_true(verify(f).intact);
+}
+
+/* The registry.created projection must be the genesis event's own time, as
+ * replay computes it, not the clock when the event was projected; otherwise
+ * a new registry fails verify (projection_mismatch, table "registry", seq 1)
+ * whenever the millisecond ticks in between — once about every ten `wam
+ * init`s in an early build. To make the tick certain, an update hook
+ * installed on every new connection pauses a few ms after each insert into
+ * events. */
+static void pause_after_event_insert(void *u, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+	(void)u;
+	(void)op;
+	(void)dbname;
+	(void)rowid;
+	if (!strcmp(table, "events"))
+		usleep(3000);
+}
+
+static int install_pause(sqlite3 *conn, char **err, const struct sqlite3_api_routines *api)
+{
+	(void)err;
+	(void)api;
+	sqlite3_update_hook(conn, pause_after_event_insert, NULL);
+	return SQLITE_OK;
+}
+
+static void test_ledger_new_registry_verifies_intact(void **state)
+{
+	(void)state;
+	test_reg reg;
+	wam_verify_report r;
+	sqlite3_auto_extension((void (*)(void))install_pause);
+	test_reg_create(&reg, "HT");
+	sqlite3_reset_auto_extension();
+	assert_int_equal(wam_ledger_verify(reg.db, 0, &r), 0);
+	char *created = test_query_text(reg.db->conn, "SELECT created FROM registry");
+	char *evtime = test_query_text(reg.db->conn, "SELECT time FROM events WHERE seq=1");
+	test_reg_destroy(&reg);
+	if (!r.intact)
+		fail_msg("a new registry is not intact: %s at %lld (%s); registry.created=%s, genesis event "
+		         "time=%s",
+		         r.problem, (long long)r.first_bad_seq, r.detail, created, evtime);
+	free(created);
+	free(evtime);
+}
+
+/* docs/ledger.md: an event's canonical bytes are the JSON object
+ * {actor,id,node,payload,seq,subject,time,type}, compact, keys sorted. */
+static void test_ledger_event_bytes_are_canonical_json(void **state)
+{
+	(void)state;
+	static const int64_t seqs[] = {1, 9, 10, 99, 100, 4096, 1234567890123LL};
+	json_t *payload = json_loads("{\"serial\":\"БТ \\\"44\\\"\",\"year\":1975,\"lat\":18.54,\"ok\":true}", 0, NULL);
+	assert_non_null(payload);
+	char *canon = wam_canon(payload);
+	wam_buf b = {0};
+	char diff[1024] = "";
+	for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+		json_t *ev = json_pack("{s:s, s:s, s:s, s:O, s:I, s:s, s:s, s:s}", "actor", "cli:ana\tmaría", "id",
+		                       "01HK153X0R7HWEHKV7BZKB5Y4G", "node", "01HK153X03JTVRXQDE1JP8SY90", "payload", payload,
+		                       "seq", (json_int_t)seqs[i], "subject", "01HK153X0N0YW05XE5ZZJ9YWAQ", "time",
+		                       "2026-11-26T04:13:58.123Z", "type", "item.registered");
+		char *want = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+		assert_int_equal(wam_event_bytes(&b, seqs[i], "01HK153X0R7HWEHKV7BZKB5Y4G", "01HK153X03JTVRXQDE1JP8SY90",
+		                                 "2026-11-26T04:13:58.123Z", "cli:ana\tmaría", "item.registered",
+		                                 "01HK153X0N0YW05XE5ZZJ9YWAQ", canon, strlen(canon)),
+		                 0);
+		size_t n = strlen(diff);
+		if (strcmp(b.p, want) != 0)
+			snprintf(diff + n, sizeof diff - n, "\n  wam:  %s\n  JSON: %s", b.p, want);
+		free(want);
+		json_decref(ev);
+	}
+	wam_buf_free(&b);
+	free(canon);
+	json_decref(payload);
+	if (diff[0])
+		fail_msg("event bytes are not the documented canonical JSON:%s", diff);
+}
+
+/* The hash covers canonical bytes, which an independent verifier must be
+ * able to reproduce from the JSON alone; wam documents them as exactly
+ * jansson's json_dumps(JSON_COMPACT | JSON_SORT_KEYS |
+ * JSON_REAL_PRECISION(15)). */
+static void test_ledger_canonical_bytes_equal_jansson(void **state)
+{
+	(void)state;
+	static const char *const values[] = {
+		"{\"b\":1,\"a\":{\"d\":[1,2,{\"z\":null,\"B\":true}],\"aa\":false},\"A\":-7}",
+		"{\"text\":\"q\\\" b\\\\ n\\n t\\t c\\u0001 \\u001f d\\u007f / é ИЖ ١٢٣ ✓\"}",
+		"[18.54, -72.335, 2.0, -0.0, 0.1, 1e300]",
+		"{\"lat\":0.00001,\"lon\":-0.000012,\"big\":1e20}",
+		NULL};
+	char diff[2048] = "";
+	for (int i = 0; values[i]; i++) {
+		json_error_t err;
+		json_t *v = json_loads(values[i], JSON_DECODE_ANY, &err);
+		if (!v)
+			fail_msg("bad test JSON %s: %s", values[i], err.text);
+		char *ours = wam_canon(v);
+		char *jansson = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY);
+		size_t n = strlen(diff);
+		if (strcmp(ours, jansson) != 0)
+			snprintf(diff + n, sizeof diff - n, "\n  wam_canon: %s\n  jansson:   %s", ours, jansson);
+		free(ours);
+		free(jansson);
+		json_decref(v);
+	}
+	if (diff[0])
+		fail_msg("BUG-3: canonical bytes differ from jansson's:%s", diff);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_ledger_intact_registry_verifies),
+		T(test_ledger_changed_payload_is_event_changed),
+		T(test_ledger_deleted_middle_event_is_missing),
+		T(test_ledger_deleted_last_event_is_missing),
+		T(test_ledger_deleted_last_event_of_long_command_is_missing),
+		T(test_ledger_appended_unsigned_event_is_unsigned_events),
+		T(test_ledger_swapped_events_detected_at_lower_seq),
+		T(test_ledger_rehashed_chain_is_checkpoint_invalid),
+		T(test_ledger_row_before_genesis_is_event_inserted),
+		T(test_ledger_replaced_public_key_is_key_mismatch),
+		T(test_ledger_changed_item_row_is_projection_mismatch),
+		T(test_ledger_deleted_item_row_is_projection_mismatch),
+		T(test_ledger_inserted_marking_row_is_projection_mismatch),
+		T(test_ledger_rebuild_reproduces_projections),
+		T(test_ledger_rebuild_repairs_tampered_projection),
+		T(test_ledger_old_projection_version_rebuilt_on_open),
+		cmocka_unit_test(test_ledger_new_registry_verifies_intact),
+		cmocka_unit_test(test_ledger_event_bytes_are_canonical_json),
+		cmocka_unit_test(test_ledger_canonical_bytes_equal_jansson),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

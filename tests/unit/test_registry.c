@@ -1,0 +1,531 @@
+/* unit-registry: weapons as wam_registry_add_item and
+ * wam_registry_set_status see them — marking status rules R1-R3, the status
+ * state machine, duplicate detection on normalized (make, serial, country),
+ * validation errors that name the field, markings in any script kept
+ * verbatim, ISO 3166-3 former-state codes, and normalized serial keys. The
+ * registry under test is in Haiti (HT), which shapes rule R2. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "helpers.h"
+
+static int setup(void **state)
+{
+	test_reg *r = calloc(1, sizeof *r);
+	test_reg_create(r, "HT");
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	test_reg_destroy(*state);
+	free(*state);
+	return 0;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "(null)";
+}
+
+static long event_count(test_reg *r)
+{
+	char *s = test_query_text(r->db->conn, "SELECT count(*) FROM events");
+	long n = strtol(s, NULL, 10);
+	free(s);
+	return n;
+}
+
+/* Registers `json` and checks its marking status; returns the reason. */
+static char *marking_of(test_reg *r, const char *json, const char *want)
+{
+	json_t *out;
+	int rc = test_try_add_item(r, json, 0, &out);
+	if (rc)
+		fail_msg("add failed: %s (%s)", wam_error_last()->message, json);
+	if (strcmp(str(out, "marking_status"), want) != 0)
+		fail_msg("marking_status %s, expected %s (reason: %s) for %s", str(out, "marking_status"), want,
+		         str(out, "marking_reason"), json);
+	char *reason = strdup(str(out, "marking_reason"));
+	json_decref(out);
+	return reason;
+}
+
+/* Expects `rc` to be `code` with the error naming `field`. */
+static void expect_error(int rc, int code, const char *field)
+{
+	const wam_error *e = wam_error_last();
+	if (rc != code || strcmp(e->field, field) != 0)
+		fail_msg("expected %s on field '%s', got %s on field '%s': %s", wam_error_name(code), field,
+		         wam_error_name(rc), e->field, e->message);
+}
+
+/* ---- marking status (R1-R3) ---- */
+
+static void test_registry_marking_unmarked(void **state)
+{
+	free(marking_of(*state, "{\"category\":\"SA1\",\"make\":\"Colt\",\"country\":\"US\"}", "unmarked"));
+}
+
+static void test_registry_marking_obliterated(void **state)
+{
+	free(marking_of(*state,
+	                "{\"category\":\"SA2\",\"make\":\"Colt\",\"country\":\"US\",\"markings\":[{\"component\":"
+	                "\"frame_receiver\",\"kind\":\"serial\",\"text\":\"(ground off)\",\"legibility\":\"obliterated\"}]}",
+	                "obliterated"));
+}
+
+static void test_registry_marking_partial_with_wildcard(void **state)
+{
+	free(marking_of(*state, "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"AB12?4\",\"country\":\"HT\"}",
+	                "partial"));
+	free(marking_of(*state,
+	                "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"X77\",\"country\":\"HT\",\"markings\":[{"
+	                "\"component\":\"slide\",\"kind\":\"serial\",\"text\":\"X77\",\"legibility\":\"worn\"}]}",
+	                "partial"));
+}
+
+static void test_registry_marking_altered(void **state)
+{
+	free(marking_of(*state,
+	                "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"C-55\",\"country\":\"HT\",\"markings\":[{"
+	                "\"component\":\"barrel\",\"kind\":\"serial\",\"text\":\"C-56\",\"altered\":true}]}",
+	                "altered"));
+}
+
+static void test_registry_marking_inadequate_r1(void **state)
+{
+	char *reason = marking_of(*state, "{\"category\":\"SA1\",\"serial\":\"N-1\",\"country\":\"HT\"}", "inadequate");
+	assert_non_null(strstr(reason, "R1"));
+	assert_non_null(strstr(reason, "manufacturer"));
+	free(reason);
+	reason = marking_of(*state, "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"N-2\"}", "inadequate");
+	assert_non_null(strstr(reason, "country of manufacture"));
+	free(reason);
+}
+
+static void test_registry_marking_inadequate_r2_without_import_mark(void **state)
+{
+	char *reason =
+		marking_of(*state, "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"US-1\",\"country\":\"US\"}", "inadequate");
+	assert_non_null(strstr(reason, "R2"));
+	assert_non_null(strstr(reason, "US"));
+	assert_non_null(strstr(reason, "HT"));
+	free(reason);
+	/* the same weapon with a Haitian import mark is adequately marked */
+	free(marking_of(*state,
+	                "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"US-2\",\"country\":\"US\","
+	                "\"import_marks\":[{\"country\":\"HT\",\"year\":2019}]}",
+	                "adequate"));
+}
+
+static void test_registry_marking_adequate(void **state)
+{
+	free(marking_of(*state, "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"HT-7\",\"country\":\"HT\"}",
+	                "adequate"));
+}
+
+/* ---- status state machine ---- */
+
+static void add_in_store(test_reg *r, char *id)
+{
+	static int n;
+	char json[160];
+	snprintf(json, sizeof json, "{\"category\":\"SA2\",\"make\":\"FN Herstal\",\"serial\":\"FAL-%d\",\"country\":\"BE\"}",
+	         ++n);
+	test_add_item(r, json, id);
+}
+
+static int set_status(test_reg *r, const char *id, const char *to, const char *details)
+{
+	json_t *d = details ? json_loads(details, 0, NULL) : NULL, *out = NULL;
+	wam_error_clear();
+	int rc = wam_registry_set_status(r->db, &out, id, to, d);
+	if (!rc)
+		assert_string_equal(str(out, "status"), to);
+	json_decref(out);
+	json_decref(d);
+	return rc;
+}
+
+static void test_registry_status_legal_path(void **state)
+{
+	test_reg *r = *state;
+	char id[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	assert_int_equal(set_status(r, id, "issued", NULL), 0);
+	assert_int_equal(set_status(r, id, "in_service", NULL), 0);
+	assert_int_equal(set_status(r, id, "lost", "{\"reason\":\"patrol ambush\"}"), 0);
+	assert_int_equal(set_status(r, id, "found", NULL), 0);
+	assert_int_equal(set_status(r, id, "in_store", NULL), 0);
+	assert_int_equal(set_status(r, id, "destroyed", "{\"reason\":\"surplus\",\"certificate\":\"DEST-2024-17\"}"), 0);
+	json_t *h;
+	assert_int_equal(wam_registry_item_history(r->db, &h, id), 0);
+	assert_int_equal(json_array_size(h), 7); /* registration + 6 changes */
+	json_t *last = json_array_get(h, 6);
+	assert_string_equal(str(json_object_get(last, "before"), "status"), "in_store");
+	assert_string_equal(str(json_object_get(last, "after"), "status"), "destroyed");
+	json_decref(h);
+}
+
+static void test_registry_status_illegal_transition_lists_allowed(void **state)
+{
+	test_reg *r = *state;
+	char id[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	assert_int_equal(set_status(r, id, "stolen", "{\"reason\":\"break-in\"}"), 0);
+	long before = event_count(r);
+	expect_error(set_status(r, id, "destroyed", "{\"reason\":\"x\",\"certificate\":\"C-1\"}"), WAM_ECONFLICT,
+	             "status");
+	assert_non_null(strstr(wam_error_last()->message, "seized, found, surrendered"));
+	assert_int_equal(event_count(r), before);
+
+	char id2[WAM_ID_LEN + 1];
+	add_in_store(r, id2);
+	assert_int_equal(set_status(r, id2, "exported", "{\"reason\":\"sold to BE\"}"), 0);
+	expect_error(set_status(r, id2, "in_store", NULL), WAM_ECONFLICT, "status");
+	assert_non_null(strstr(wam_error_last()->message, "none"));
+}
+
+static void test_registry_status_stolen_needs_reason(void **state)
+{
+	test_reg *r = *state;
+	char id[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	long before = event_count(r);
+	expect_error(set_status(r, id, "stolen", NULL), WAM_EINVAL, "reason");
+	expect_error(set_status(r, id, "stolen", "{\"reason\":\"   \"}"), WAM_EINVAL, "reason");
+	assert_int_equal(event_count(r), before);
+	json_t *item;
+	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
+	assert_string_equal(str(item, "status"), "in_store");
+	json_decref(item);
+}
+
+static void test_registry_status_destroyed_needs_certificate(void **state)
+{
+	test_reg *r = *state;
+	char id[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	expect_error(set_status(r, id, "destroyed", "{\"reason\":\"surplus\"}"), WAM_EINVAL, "certificate");
+	expect_error(set_status(r, id, "deactivated", "{\"reason\":\"training\"}"), WAM_EINVAL, "certificate");
+	expect_error(set_status(r, id, "exported", NULL), WAM_EINVAL, "reason");
+}
+
+static void test_registry_status_unknown_word_and_id(void **state)
+{
+	test_reg *r = *state;
+	char id[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	expect_error(set_status(r, id, "melted", NULL), WAM_EINVAL, "status");
+	assert_non_null(strstr(wam_error_last()->message, "melted"));
+	expect_error(set_status(r, "01ARZ3NDEKTSV4RRFFQ69G5FAV", "issued", NULL), WAM_ENOTFOUND, "id");
+}
+
+/* ---- duplicates ---- */
+
+#define AK "{\"category\":\"SA2\",\"make\":\"Kalashnikov\",\"serial\":\"AB-123\",\"country\":\"SUHH\"}"
+#define AK_AGAIN "{\"category\":\"sa2\",\"make\":\"KALASHNIKOV\",\"serial\":\"ab 123\",\"country\":\"suhh\""
+
+static void test_registry_duplicate_is_conflict(void **state)
+{
+	test_reg *r = *state;
+	char first[WAM_ID_LEN + 1];
+	json_t *out;
+	test_add_item(r, AK, first);
+	long before = event_count(r);
+	expect_error(test_try_add_item(r, AK_AGAIN "}", 0, &out), WAM_ECONFLICT, "serial");
+	assert_null(out);
+	assert_non_null(strstr(wam_error_last()->message, first));
+	assert_int_equal(event_count(r), before);
+	/* another country of manufacture is another weapon */
+	test_add_item(r, "{\"category\":\"SA2\",\"make\":\"Kalashnikov\",\"serial\":\"AB-123\",\"country\":\"BG\"}", NULL);
+}
+
+/* The header promises the conflict "naming both ids": with the new record's
+ * id given, the message should carry it as well as the existing one. */
+static void test_registry_duplicate_message_names_both_ids(void **state)
+{
+	test_reg *r = *state;
+	char first[WAM_ID_LEN + 1];
+	const char *second = "01HZZZZZZZZZZZZZZZZZZZZZZZ";
+	json_t *out;
+	test_add_item(r, AK, first);
+	expect_error(test_try_add_item(r, AK_AGAIN ",\"id\":\"01HZZZZZZZZZZZZZZZZZZZZZZZ\"}", 0, &out), WAM_ECONFLICT,
+	             "serial");
+	const char *msg = wam_error_last()->message;
+	if (!strstr(msg, first) || !strstr(msg, second))
+		fail_msg("BUG-2: the duplicate message should name %s and %s: %s", first, second, msg);
+}
+
+static void test_registry_allow_duplicate_records_duplicate_of(void **state)
+{
+	test_reg *r = *state;
+	char first[WAM_ID_LEN + 1];
+	json_t *out;
+	test_add_item(r, AK, first);
+	assert_int_equal(test_try_add_item(r, AK_AGAIN "}", WAM_ALLOW_DUPLICATE, &out), 0);
+	const json_t *dups = json_object_get(out, "duplicate_of");
+	assert_int_equal(json_array_size(dups), 1);
+	assert_string_equal(json_string_value(json_array_get(dups, 0)), first);
+	assert_string_equal(str(out, "serial"), "ab 123"); /* verbatim */
+	assert_string_equal(str(out, "country"), "SUHH");
+	json_decref(out);
+	/* both are found by either spelling of the serial */
+	assert_int_equal(wam_registry_find_serial(r->db, &out, "AB123"), 0);
+	assert_int_equal(json_array_size(out), 2);
+	json_decref(out);
+}
+
+/* docs/registry.md: 56-1234567, 56 1234567 and full-width ５６１２３４５６７
+ * collide; serials with ? or * are never duplicates. */
+static void test_registry_duplicate_full_width_and_wildcards(void **state)
+{
+	test_reg *r = *state;
+	char first[WAM_ID_LEN + 1];
+	json_t *out;
+	test_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-1234567\",\"country\":\"CN\"}", first);
+	expect_error(test_try_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"５６１２３４５６７\","
+	                                  "\"country\":\"CN\"}",
+	                               0, &out),
+	             WAM_ECONFLICT, "serial");
+	assert_non_null(strstr(wam_error_last()->message, first));
+	test_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-12?4567\",\"country\":\"CN\"}", NULL);
+	assert_int_equal(test_try_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-12?4567\","
+	                                      "\"country\":\"CN\"}",
+	                                   0, &out),
+	                 0);
+	assert_int_equal(json_array_size(json_object_get(out, "duplicate_of")), 0);
+	json_decref(out);
+	test_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-*\",\"country\":\"CN\"}", NULL);
+	test_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-*\",\"country\":\"CN\"}", NULL);
+}
+
+/* ---- validation ---- */
+
+static void expect_invalid(test_reg *r, const char *json, const char *field, const char *in_message)
+{
+	json_t *out;
+	long before = event_count(r);
+	expect_error(test_try_add_item(r, json, 0, &out), WAM_EINVAL, field);
+	if (in_message && !strstr(wam_error_last()->message, in_message))
+		fail_msg("message should mention '%s': %s", in_message, wam_error_last()->message);
+	assert_null(out);
+	assert_int_equal(event_count(r), before);
+}
+
+static void test_registry_validation_names_the_field(void **state)
+{
+	test_reg *r = *state;
+	char json[256];
+	expect_invalid(r, "{\"category\":\"SA9\",\"serial\":\"1\"}", "category", "SA9");
+	expect_invalid(r, "{\"make\":\"Colt\",\"serial\":\"1\"}", "category", "required");
+	expect_invalid(r, "{\"category\":\"SA1\",\"country\":\"XX\"}", "country", "XX");
+	expect_invalid(r, "{\"category\":\"SA1\",\"year\":1700}", "year", "1700");
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(json, sizeof json, "{\"category\":\"SA1\",\"year\":%d}", tm.tm_year + 1900 + 2);
+	expect_invalid(r, json, "year", NULL);
+	expect_invalid(r, "{\"category\":\"SA1\",\"year\":\"19x5\"}", "year", "whole number");
+	expect_invalid(r, "{\"category\":\"SA1\",\"colour\":\"black\"}", "colour", "unknown field");
+	expect_invalid(r,
+	               "{\"category\":\"SA1\",\"markings\":[{\"component\":\"handle\",\"kind\":\"serial\",\"text\":\"1\"}]}",
+	               "markings[0].component", "handle");
+	expect_invalid(r,
+	               "{\"category\":\"SA1\",\"markings\":[{\"kind\":\"serial\",\"text\":\"1\"},{\"kind\":\"stamp\","
+	               "\"text\":\"2\"}]}",
+	               "markings[1].kind", "stamp");
+	expect_invalid(r, "{\"category\":\"SA1\",\"import_marks\":[{\"country\":\"ZZ\"}]}", "import_marks[0].country",
+	               "ZZ");
+	expect_invalid(r, "{\"category\":\"SA1\",\"make\":\"Co\\tlt\"}", "make", "control characters");
+	expect_invalid(r, "{\"category\":\"SA1\",\"make\":42}", "make", "text");
+	expect_invalid(r, "{\"category\":\"SA1\",\"id\":\"not-a-ulid\"}", "id", "ULID");
+}
+
+/* docs/registry.md: vocabulary words are accepted in any case, with - or a
+ * space for _, and stored lower case. */
+static void test_registry_vocabulary_any_case(void **state)
+{
+	test_reg *r = *state;
+	json_t *out;
+	int rc = test_try_add_item(r,
+	                           "{\"category\":\"vii(b)\",\"status\":\"In-Service\",\"markings\":[{\"component\":"
+	                           "\"Frame Receiver\",\"kind\":\"STATE-OWNERSHIP\",\"text\":\"FAd'H\",\"legibility\":\"Worn\"}]}",
+	                           0, &out);
+	if (rc)
+		fail_msg("%s", wam_error_last()->message);
+	assert_string_equal(str(out, "category"), "VII(b)");
+	assert_string_equal(str(out, "status"), "in_service");
+	const json_t *m = json_array_get(json_object_get(out, "markings"), 0);
+	assert_string_equal(str(m, "component"), "frame_receiver");
+	assert_string_equal(str(m, "kind"), "state_ownership");
+	assert_string_equal(str(m, "legibility"), "worn");
+	json_decref(out);
+}
+
+/* ---- references to sites and holders ---- */
+
+/* A site_id must name a site and a holder_id a holder, however many
+ * weapons were registered through the handle before (BUG-6: ids of both
+ * kinds share one "known to exist" cache in item.c take_ref). */
+static void test_registry_reference_must_name_right_kind(void **state)
+{
+	test_reg *r = *state;
+	json_t *site = json_pack("{s:s, s:s}", "name", "Depot Nord", "kind", "depot");
+	json_t *holder = json_pack("{s:s, s:s}", "name", "Police Nationale", "type", "police");
+	json_t *s_out, *h_out, *out;
+	char sid[WAM_ID_LEN + 1], hid[WAM_ID_LEN + 1], json[256], field[3][64];
+	int rc[3];
+	assert_int_equal(wam_registry_add_site(r->db, &s_out, site), 0);
+	assert_int_equal(wam_registry_add_holder(r->db, &h_out, holder), 0);
+	snprintf(sid, sizeof sid, "%s", str(s_out, "id"));
+	snprintf(hid, sizeof hid, "%s", str(h_out, "id"));
+	json_decref(site);
+	json_decref(holder);
+	json_decref(s_out);
+	json_decref(h_out);
+	snprintf(json, sizeof json, "{\"category\":\"SA1\",\"site_id\":\"%s\",\"holder_id\":\"%s\"}", sid, hid);
+	test_add_item(r, json, NULL);
+	const char *fmt[3] = {"{\"category\":\"SA1\",\"site_id\":\"%s\"}", "{\"category\":\"SA1\",\"holder_id\":\"%s\"}",
+	                      "{\"category\":\"SA1\",\"site_id\":\"%s\"}"};
+	const char *ref[3] = {hid, sid, "01ARZ3NDEKTSV4RRFFQ69G5FAV"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(json, sizeof json, fmt[i], ref[i]);
+		rc[i] = test_try_add_item(r, json, 0, &out);
+		snprintf(field[i], sizeof field[i], "%s", wam_error_last()->field);
+		json_decref(out);
+	}
+	if (rc[0] != WAM_EINVAL || strcmp(field[0], "site_id") != 0)
+		fail_msg("BUG-6: a holder's id was accepted as site_id (%s)", wam_error_name(rc[0]));
+	if (rc[1] != WAM_EINVAL || strcmp(field[1], "holder_id") != 0)
+		fail_msg("BUG-6: a site's id was accepted as holder_id (%s)", wam_error_name(rc[1]));
+	assert_int_equal(rc[2], WAM_EINVAL);
+	assert_string_equal(field[2], "site_id");
+}
+
+/* ---- scripts and countries ---- */
+
+static void test_registry_markings_kept_verbatim_with_script(void **state)
+{
+	test_reg *r = *state;
+	json_t *out;
+	int rc = test_try_add_item(
+		r,
+		"{\"category\":\"SA2\",\"make\":\"Izhmash\",\"serial\":\"БТ 4471\",\"country\":\"SUHH\",\"markings\":["
+		"{\"component\":\"frame_receiver\",\"kind\":\"manufacturer\",\"text\":\"ИЖМАШ\"},"
+		"{\"component\":\"top_cover\",\"kind\":\"state_ownership\",\"text\":\"الجيش العراقي\"},"
+		"{\"component\":\"bolt\",\"kind\":\"serial\",\"text\":\"۱۲۳۴۵\"},"
+		"{\"component\":\"stock\",\"kind\":\"other\",\"text\":\"Made in ССССР\"}]}",
+		0, &out);
+	if (rc)
+		fail_msg("%s", wam_error_last()->message);
+	const json_t *m = json_object_get(out, "markings");
+	assert_int_equal(json_array_size(m), 5); /* the frame serial is mirrored first */
+	static const char *const want[][2] = {{"БТ 4471", "cyrillic"},
+	                                      {"ИЖМАШ", "cyrillic"},
+	                                      {"الجيش العراقي", "arabic"},
+	                                      {"۱۲۳۴۵", "persian"},
+	                                      {"Made in ССССР", "mixed"}};
+	for (size_t i = 0; i < 5; i++) {
+		assert_string_equal(str(json_array_get(m, i), "text"), want[i][0]);
+		assert_string_equal(str(json_array_get(m, i), "script"), want[i][1]);
+	}
+	assert_string_equal(str(out, "serial"), "БТ 4471");
+	json_decref(out);
+}
+
+static void test_registry_iso3166_3_codes_accepted(void **state)
+{
+	test_reg *r = *state;
+	json_t *out;
+	const char *json[] = {"{\"category\":\"SA2\",\"make\":\"Izhmash\",\"serial\":\"1\",\"country\":\"SUHH\"}",
+	                      "{\"category\":\"SA2\",\"make\":\"Zastava\",\"serial\":\"2\",\"country\":\"YUCS\"}",
+	                      "{\"category\":\"SA2\",\"make\":\"Zastava\",\"serial\":\"3\",\"country\":\"yucs\"}"};
+	const char *want[] = {"SUHH", "YUCS", "YUCS"};
+	for (int i = 0; i < 3; i++) {
+		if (test_try_add_item(r, json[i], 0, &out))
+			fail_msg("%s: %s", json[i], wam_error_last()->message);
+		assert_string_equal(str(out, "country"), want[i]);
+		json_decref(out);
+	}
+}
+
+/* ---- normalized keys ---- */
+
+static void expect_key(const char *in, const char *want)
+{
+	char out[256];
+	long n = wam_norm_key(out, sizeof out, in);
+	if (n < 0 || strcmp(out, want) != 0)
+		fail_msg("wam_norm_key(\"%s\") = \"%s\" (%ld), expected \"%s\"", in, out, n, want);
+	assert_int_equal(n, (long)strlen(want));
+}
+
+static void test_registry_norm_key(void **state)
+{
+	(void)state;
+	expect_key("ab-123", "AB123");
+	expect_key(" AB 12/3. ", "AB123");
+	expect_key("ＡＢ-１２３", "AB123");     /* full-width forms */
+	expect_key("٥٦١٢٣٤٥", "5612345");     /* Arabic-Indic digits */
+	expect_key("۵۶۱۲۳۴۵", "5612345");     /* Persian digits */
+	expect_key("№ 123", "123");           /* numero sign */
+	expect_key("№123-ab", "123AB");
+	expect_key("12?4", "12?4");           /* wildcards are kept */
+	char a[64], b[64];
+	wam_norm_key(a, sizeof a, "БТ-4471");
+	wam_norm_key(b, sizeof b, "бт 4471");
+	assert_string_equal(a, b); /* Cyrillic: case does not matter either */
+	assert_int_equal(wam_norm_key(a, sizeof a, "AB\xff"), -1);
+}
+
+static void test_registry_serial_key_from_arabic_digits(void **state)
+{
+	test_reg *r = *state;
+	json_t *out;
+	assert_int_equal(
+		test_try_add_item(r, "{\"category\":\"SA2\",\"make\":\"MIC\",\"serial\":\"٥٦١٢٣٤٥\",\"country\":\"IQ\"}", 0, &out), 0);
+	assert_string_equal(str(out, "serial"), "٥٦١٢٣٤٥");
+	assert_string_equal(str(out, "serial_key"), "5612345");
+	json_decref(out);
+	assert_int_equal(wam_registry_find_serial(r->db, &out, "56-12345"), 0);
+	assert_int_equal(json_array_size(out), 1);
+	json_decref(out);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_registry_marking_unmarked),
+		T(test_registry_marking_obliterated),
+		T(test_registry_marking_partial_with_wildcard),
+		T(test_registry_marking_altered),
+		T(test_registry_marking_inadequate_r1),
+		T(test_registry_marking_inadequate_r2_without_import_mark),
+		T(test_registry_marking_adequate),
+		T(test_registry_status_legal_path),
+		T(test_registry_status_illegal_transition_lists_allowed),
+		T(test_registry_status_stolen_needs_reason),
+		T(test_registry_status_destroyed_needs_certificate),
+		T(test_registry_status_unknown_word_and_id),
+		T(test_registry_duplicate_is_conflict),
+		T(test_registry_duplicate_message_names_both_ids),
+		T(test_registry_allow_duplicate_records_duplicate_of),
+		T(test_registry_duplicate_full_width_and_wildcards),
+		T(test_registry_validation_names_the_field),
+		T(test_registry_vocabulary_any_case),
+		T(test_registry_reference_must_name_right_kind),
+		T(test_registry_markings_kept_verbatim_with_script),
+		T(test_registry_iso3166_3_codes_accepted),
+		T(test_registry_norm_key),
+		T(test_registry_serial_key_from_arabic_digits),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
