@@ -216,8 +216,10 @@ long wam_norm_key(char *out, size_t cap, const char *in);
 
 /* ---- registry internals shared with import and demo ---- */
 /* Validates an item object and builds the event payload for it. `line` is
- * for error messages (0 if none). */
-int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line);
+ * for error messages (0 if none). WAM_KEYS_CHECKED: the object's keys are
+ * known to be item fields (an import row whose header was checked once). */
+#define WAM_KEYS_CHECKED 0x100u
+int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line, unsigned flags);
 int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1]);
 
 #endif

@@ -245,7 +245,7 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		                         json_string_value(json_array_get(steps, 0)), &serial);
 		json_t *payload = NULL;
 		char id[WAM_ID_LEN + 1];
-		rc = wam_item_payload(db, &payload, item, 0);
+		rc = wam_item_payload(db, &payload, item, 0, WAM_KEYS_CHECKED);
 		if (!rc)
 			rc = wam_item_register(db, payload, WAM_ALLOW_DUPLICATE, id);
 		json_decref(item);

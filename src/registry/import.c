@@ -168,7 +168,7 @@ static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_im
 		if (!e && flags)
 			flags |= WAM_ALLOW_DUPLICATE;
 		if (!e)
-			e = wam_item_payload(db, &payload, item, csv.record_line);
+			e = wam_item_payload(db, &payload, item, csv.record_line, WAM_KEYS_CHECKED);
 		if (!e)
 			e = wam_item_register(db, payload, flags, id);
 		json_decref(item);
@@ -244,7 +244,7 @@ static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_i
 					flags |= WAM_ALLOW_DUPLICATE;
 				for (int k = 0; derived[k]; k++)
 					json_object_del(copy, derived[k]);
-				e = wam_item_payload(db, &payload, copy, 0);
+				e = wam_item_payload(db, &payload, copy, 0, 0);
 				if (!e)
 					e = wam_item_register(db, payload, flags, id);
 			}

@@ -107,8 +107,9 @@ static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, 
 	if (!id)
 		return wam_error_set_line(WAM_EINVAL, line, key, "%s must be text", key);
 	/* the cache is keyed by kind: a holder's id must not pass as a site's */
-	char tagged[WAM_ID_LEN + 2];
-	snprintf(tagged, sizeof tagged, "%c%s", what[0], id);
+	char tagged[WAM_ID_LEN + 2] = {what[0]};
+	size_t idlen = strlen(id);
+	memcpy(tagged + 1, id, idlen < WAM_ID_LEN ? idlen : WAM_ID_LEN);
 	bool known = false;
 	for (unsigned k = 0; k < 32 && !known; k++)
 		known = !strcmp(db->known_refs[k], tagged);
@@ -116,7 +117,7 @@ static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, 
 		if (!exists(db, slot, sql, id))
 			return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key, id,
 			                          what);
-		if (strlen(id) == WAM_ID_LEN)
+		if (idlen == WAM_ID_LEN)
 			memcpy(db->known_refs[db->known_next++ % 32], tagged, sizeof tagged);
 	}
 	json_object_set_new(out, key, json_string(id));
@@ -242,12 +243,12 @@ static void mirror_serial(json_t *p)
 	json_array_insert_new(markings, 0, m2);
 }
 
-int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line)
+int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, unsigned flags)
 {
 	int rc;
 	json_t *p = json_object();
 	*payload = NULL;
-	if ((rc = wam_check_fields(in, item_fields, "", line)))
+	if (!(flags & WAM_KEYS_CHECKED) && (rc = wam_check_fields(in, item_fields, "", line)))
 		goto fail;
 	const char *id = json_string_value(json_object_get(in, "id"));
 	if (json_object_get(in, "id") && !json_is_null(json_object_get(in, "id")) && !(id && !*id)) {
@@ -363,7 +364,7 @@ int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned
 		*out = NULL;
 	if ((rc = wam_db_begin(db)))
 		return rc;
-	if ((rc = wam_item_payload(db, &payload, item, 0)) || (rc = wam_item_register(db, payload, flags, id)))
+	if ((rc = wam_item_payload(db, &payload, item, 0, 0)) || (rc = wam_item_register(db, payload, flags, id)))
 		goto fail;
 	json_decref(payload);
 	if ((rc = wam_db_commit(db)))

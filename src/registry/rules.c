@@ -11,6 +11,8 @@
 #include "internal.h"
 #include "registry/rules.h"
 
+#define WAM_MAX_KEY_INPUT 256
+
 const char *const wam_components[] = {"frame_receiver", "barrel", "slide", "bolt", "bolt_carrier", "cylinder",
                                       "breech_block", "top_cover", "magazine", "stock", "other", NULL};
 const char *const wam_marking_kinds[] = {"manufacturer", "serial", "country", "year", "model", "calibre",
@@ -159,8 +161,20 @@ void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make
 	const char *serial = s(item, "serial"), *make = s(item, "make");
 	if (!serial || wam_norm_key(serial_key, scap, serial) < 0)
 		serial_key[0] = '\0';
-	if (!make || wam_norm_key(make_key, mcap, make) < 0)
+	/* a registry has a few hundred makes: remember the last one's key */
+	static _Thread_local char last_make[WAM_MAX_KEY_INPUT], last_key[4 * WAM_MAX_KEY_INPUT];
+	if (make && strlen(make) < sizeof last_make && !strcmp(make, last_make)) {
+		snprintf(make_key, mcap, "%s", last_key);
+		return;
+	}
+	if (!make || wam_norm_key(make_key, mcap, make) < 0) {
 		make_key[0] = '\0';
+		return;
+	}
+	if (strlen(make) < sizeof last_make) {
+		memcpy(last_make, make, strlen(make) + 1);
+		snprintf(last_key, sizeof last_key, "%s", make_key);
+	}
 }
 
 const char *wam_detect_script(const char *text)

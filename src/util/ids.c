@@ -72,12 +72,24 @@ uint64_t wam_now_ms(void)
 
 void wam_time_iso(char out[WAM_TIME_LEN + 1], uint64_t ms)
 {
+	/* imports stamp thousands of events a second: format each second once */
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local char base[24];
 	time_t t = (time_t)(ms / 1000u);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	char base[24];
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, WAM_TIME_LEN + 1, "%.19s.%03uZ", base, (unsigned)(ms % 1000u));
+	if (t != last) {
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+		last = t;
+	}
+	unsigned frac = (unsigned)(ms % 1000u);
+	memcpy(out, base, 19);
+	out[19] = '.';
+	out[20] = (char)('0' + frac / 100);
+	out[21] = (char)('0' + frac / 10 % 10);
+	out[22] = (char)('0' + frac % 10);
+	out[23] = 'Z';
+	out[24] = '\0';
 }
 
 void wam_hex(char *out, const unsigned char *p, size_t n)
