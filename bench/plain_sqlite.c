@@ -233,10 +233,12 @@ static int open_plain(plain *p, const char *db_path, const char *schema)
 {
 	if (sqlite3_open_v2(db_path, &p->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		return sql_fail(p->conn, "open");
-	if (sqlite3_exec(p->conn,
-	                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-1048576;"
-	                 "PRAGMA temp_store=MEMORY;",
-	                 NULL, NULL, NULL) != SQLITE_OK)
+	char pragmas[200];
+	snprintf(pragmas, sizeof pragmas,
+	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-%ld;"
+	         "PRAGMA temp_store=MEMORY;",
+	         wam_bulk_cache_kib()); /* the very cache wam's import uses */
+	if (sqlite3_exec(p->conn, pragmas, NULL, NULL, NULL) != SQLITE_OK)
 		return sql_fail(p->conn, "pragmas");
 	if (sqlite3_exec(p->conn, schema, NULL, NULL, NULL) != SQLITE_OK)
 		return sql_fail(p->conn, "create tables");

@@ -156,7 +156,9 @@ enum {
 	SLOT_MAX = 64
 };
 
-/* A 1 GiB page cache while `on` (imports and other bulk writes). */
+/* A large page cache while `on` (imports and other bulk writes): a quarter
+ * of physical memory, between 128 MiB and 4 GiB, in KiB. */
+long wam_bulk_cache_kib(void);
 void wam_db_bulk(wam_db *db, bool on);
 
 /* A new ULID for a record made through `db` (seeded during demo runs). */

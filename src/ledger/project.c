@@ -176,7 +176,7 @@ static int apply_holder(struct projector *p, int64_t seq, const char *id, const 
 	return run(p, st, seq);
 }
 
-static int apply_item(struct projector *p, int64_t seq, const char *id, const json_t *pl)
+static int apply_full_item(struct projector *p, int64_t seq, const char *id, const json_t *pl)
 {
 	int rc;
 	char serial_key[512], make_key[512], reason[256];
@@ -256,6 +256,15 @@ static int apply_item(struct projector *p, int64_t seq, const char *id, const js
 			return rc;
 	}
 	return 0;
+}
+
+/* Events hold compact payloads; the tables hold the full form. */
+static int apply_item(struct projector *p, int64_t seq, const char *id, const json_t *compact)
+{
+	json_t *full = wam_item_expand(compact);
+	int rc = full ? apply_full_item(p, seq, id, full) : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	json_decref(full);
+	return rc;
 }
 
 static int apply_status(struct projector *p, int64_t seq, const char *id, const json_t *pl)

@@ -213,36 +213,6 @@ fail:
 	return rc;
 }
 
-/* The frame/receiver serial is both a top-level field (what registries
- * search) and a marking (what is physically on the weapon); either may be
- * given and the other is filled in. */
-static void mirror_serial(json_t *p)
-{
-	json_t *markings = json_object_get(p, "markings");
-	const char *serial = json_string_value(json_object_get(p, "serial"));
-	size_t i;
-	json_t *m;
-	json_array_foreach(markings, i, m)
-	{
-		if (!strcmp(json_string_value(json_object_get(m, "kind")), "serial") &&
-		    !strcmp(json_string_value(json_object_get(m, "component")), "frame_receiver")) {
-			if (!serial)
-				json_object_set(p, "serial", json_object_get(m, "text"));
-			return;
-		}
-	}
-	if (!serial)
-		return;
-	if (!markings) {
-		markings = json_array();
-		json_object_set_new(p, "markings", markings);
-	}
-	json_t *m2 = json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind", "serial", "text",
-	                       serial, "script", wam_detect_script(serial), "legibility",
-	                       strchr(serial, '?') || strchr(serial, '*') ? "partial" : "clear");
-	json_array_insert_new(markings, 0, m2);
-}
-
 int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, unsigned flags)
 {
 	int rc;
@@ -272,7 +242,7 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, 
 	                   line)) ||
 	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, line)))
 		goto fail;
-	mirror_serial(p);
+	wam_item_compact(p);
 	*payload = p;
 	return 0;
 fail:
@@ -635,7 +605,7 @@ static json_t *history_entry(const json_t *ev)
 	json_t *before = json_null(), *after = json_null();
 	char summary[512];
 	if (!strcmp(type, "item.registered")) {
-		after = json_deep_copy(pl);
+		after = wam_item_expand(pl);
 		snprintf(summary, sizeof summary, "registered %s %s %s serial %s as %s",
 		         json_string_value(json_object_get(pl, "category")),
 		         json_string_value(json_object_get(pl, "make")) ? json_string_value(json_object_get(pl, "make"))

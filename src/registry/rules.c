@@ -233,3 +233,79 @@ const char *wam_detect_script(const char *text)
 		return "mixed";
 	}
 }
+
+/* ---- compact payloads and their full form ----
+ *
+ * An event stores what the person stated, not what wam can derive: the
+ * frame serial marking that merely repeats `serial`, legibility "clear" and a
+ * script equal to the detected one are left out (about a third of a
+ * weapon's event). The projection, history and rules see the full form. */
+
+static const char *serial_legibility(const char *serial)
+{
+	return has_wildcard(serial) ? "partial" : "clear";
+}
+
+static bool is_frame_serial(const json_t *m)
+{
+	return s(m, "kind") && !strcmp(s(m, "kind"), "serial") && s(m, "component") &&
+	       !strcmp(s(m, "component"), "frame_receiver");
+}
+
+void wam_item_compact(json_t *p)
+{
+	json_t *markings = json_object_get(p, "markings");
+	size_t i;
+	json_t *m;
+	if (!s(p, "serial")) /* the frame serial marking gives the serial */
+		json_array_foreach(markings, i, m) if (is_frame_serial(m))
+		{
+			json_object_set(p, "serial", json_object_get(m, "text"));
+			break;
+		}
+	const char *serial = s(p, "serial");
+	json_array_foreach(markings, i, m)
+	{
+		const char *text = s(m, "text") ? s(m, "text") : "";
+		if (s(m, "legibility") && !strcmp(s(m, "legibility"), "clear"))
+			json_object_del(m, "legibility");
+		if (s(m, "script") && !strcmp(s(m, "script"), wam_detect_script(text)))
+			json_object_del(m, "script");
+	}
+	m = json_array_get(markings, 0);
+	if (m && serial && is_frame_serial(m) && !strcmp(s(m, "text"), serial) && json_object_size(m) <= 4) {
+		const char *leg = s(m, "legibility") ? s(m, "legibility") : "clear";
+		bool only_defaults = json_object_size(m) == 3 + (s(m, "legibility") != NULL);
+		if (only_defaults && !strcmp(leg, serial_legibility(serial)))
+			json_array_remove(markings, 0);
+	}
+	if (markings && !json_array_size(markings))
+		json_object_del(p, "markings");
+}
+
+json_t *wam_item_expand(const json_t *payload)
+{
+	json_t *full = json_copy((json_t *)payload), *arr = json_array();
+	const json_t *m;
+	size_t i;
+	bool frame = false;
+	json_array_foreach(json_object_get(payload, "markings"), i, m)
+	{
+		json_t *c = json_copy((json_t *)m);
+		const char *text = s(c, "text") ? s(c, "text") : "";
+		if (!s(c, "legibility"))
+			json_object_set_new(c, "legibility", json_string("clear"));
+		if (!s(c, "script"))
+			json_object_set_new(c, "script", json_string(wam_detect_script(text)));
+		frame |= is_frame_serial(c);
+		json_array_append_new(arr, c);
+	}
+	const char *serial = s(payload, "serial");
+	if (serial && !frame)
+		json_array_insert_new(arr, 0,
+		                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind", "serial",
+		                                "text", serial, "script", wam_detect_script(serial), "legibility",
+		                                serial_legibility(serial)));
+	json_object_set_new(full, "markings", arr);
+	return full;
+}

@@ -35,6 +35,14 @@ const char *wam_marking_status(const json_t *item, const char *country, char *re
 /* Derived keys of an item payload: normalized serial and make. */
 void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap);
 
+/* Leaves out of an item payload what can be derived (default legibility,
+ * detected script, the frame marking that repeats `serial`), and fills
+ * `serial` from the frame serial marking when only that was given. */
+void wam_item_compact(json_t *payload);
+/* The full form of a compact payload: defaults filled in and the frame
+ * serial marking present. A new reference. */
+json_t *wam_item_expand(const json_t *payload);
+
 /* Script of a text: latin, cyrillic, arabic, persian, cjk, greek, mixed. */
 const char *wam_detect_script(const char *text);
 

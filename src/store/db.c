@@ -234,12 +234,24 @@ fail:
 	return rc;
 }
 
-/* Bulk commands (import, demo) write far more pages than a laptop-sized
- * cache holds; a larger cache for their duration keeps index pages resident
- * instead of spilling them to the WAL and reading them back. */
+long wam_bulk_cache_kib(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+	long long quarter = pages > 0 && size > 0 ? (long long)pages * size / 4 / 1024 : 1048576;
+	if (quarter > 4LL * 1048576)
+		quarter = 4LL * 1048576;
+	return quarter < 131072 ? 131072 : (long)quarter;
+}
+
+/* Bulk commands (import, demo) write far more pages than the everyday cache
+ * holds; a cache of a quarter of memory (at most 4 GiB) for their duration
+ * keeps the B-tree pages resident instead of spilling them to the WAL and
+ * reading them back. */
 void wam_db_bulk(wam_db *db, bool on)
 {
-	sqlite3_exec(db->conn, on ? "PRAGMA cache_size=-1048576" : "PRAGMA cache_size=-131072", NULL, NULL, NULL);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%ld", on ? wam_bulk_cache_kib() : 131072L);
+	sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
 }
 
 int wam_db_set_actor(wam_db *db, const char *actor)
