@@ -53,15 +53,36 @@ static bool blank(const char *s)
 	return true;
 }
 
+bool wam_absent(const json_t *v)
+{
+	return !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v));
+}
+
+/* What a field that was not given comes to: nothing, or a failure when the
+ * record cannot do without it. */
+static int not_given(const char *field, bool required, long line)
+{
+	return required ? fail(line, field, "%s is required%s", field, "") : 0;
+}
+
+bool wam_country_code(char code[WAM_COUNTRY_LEN + 1], const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	code[0] = '\0';
+	if (n < 2 || n > WAM_COUNTRY_LEN)
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		code[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	return true;
+}
+
 int wam_take_text(json_t *out, const json_t *in, const char *key, const char *field, bool required, size_t max,
                   bool multiline, long line)
 {
 	const json_t *v = json_object_get(in, key);
-	if (!v || json_is_null(v) || (json_is_string(v) && blank(json_string_value(v)))) {
-		if (required)
-			return fail(line, field, "%s is required%s", field, "");
-		return 0;
-	}
+	/* spaces alone count as no text */
+	if (wam_absent(v) || (json_is_string(v) && blank(json_string_value(v))))
+		return not_given(field, required, line);
 	if (!json_is_string(v))
 		return fail(line, field, "%s must be text%s", field, "");
 	const char *s = json_string_value(v);
@@ -81,13 +102,10 @@ int wam_take_word(json_t *out, const json_t *in, const char *key, const char *fi
 {
 	const json_t *v = json_object_get(in, key);
 	char word[64];
-	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
-		if (dflt) {
-			json_object_set_new(out, key, json_string(dflt));
-			return 0;
-		}
-		if (required)
-			return fail(line, field, "%s is required%s", field, "");
+	if (wam_absent(v)) {
+		if (!dflt)
+			return not_given(field, required, line);
+		json_object_set_new(out, key, json_string(dflt));
 		return 0;
 	}
 	if (!json_is_string(v))
@@ -115,11 +133,8 @@ int wam_take_int(json_t *out, const json_t *in, const char *key, const char *fie
 {
 	const json_t *v = json_object_get(in, key);
 	long x;
-	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
-		if (required)
-			return fail(line, field, "%s is required%s", field, "");
-		return 0;
-	}
+	if (wam_absent(v))
+		return not_given(field, required, line);
 	if (json_is_integer(v)) {
 		x = (long)json_integer_value(v);
 	} else if (json_is_string(v)) {

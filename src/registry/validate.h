@@ -8,6 +8,16 @@
 
 #define WAM_MAX_TEXT 200   /* names, makes, models, marking texts */
 #define WAM_MAX_NOTES 4000 /* free text */
+#define WAM_COUNTRY_LEN 4  /* ISO 3166-1 alpha-2, or ISO 3166-3 alpha-4 */
+
+/* True when `v` was not given: no value, null or the empty string. */
+bool wam_absent(const json_t *v);
+
+/* Copies country code `s` into `code` in upper case (people type either).
+ * Returns false, with `code` empty, when `s` is NULL or not 2 to
+ * WAM_COUNTRY_LEN bytes long. Whether the code names a country is for
+ * wam_refdata_country() to say; callers word their own errors. */
+bool wam_country_code(char code[WAM_COUNTRY_LEN + 1], const char *s);
 
 /* Fails on a key of `in` not in the NULL-terminated `allowed`. */
 int wam_check_fields(const json_t *in, const char *const *allowed, const char *prefix, long line);
