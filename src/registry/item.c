@@ -55,20 +55,17 @@ static int take_country(wam_db *db, json_t *out, const json_t *in, const char *k
                         bool required, long line)
 {
 	const json_t *v = json_object_get(in, key);
-	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+	if (wam_absent(v)) {
 		if (required)
 			return wam_error_set_line(WAM_EINVAL, line, field, "%s is required", field);
 		return 0;
 	}
 	const char *s = json_string_value(v);
-	char code[8];
-	size_t n = s ? strlen(s) : 0;
-	if (!s || n < 2 || n > 4)
+	char code[WAM_COUNTRY_LEN + 1];
+	if (!wam_country_code(code, s))
 		return wam_error_set_line(WAM_EINVAL, line, field,
 		                          "%s '%.20s' is not an ISO 3166 code (two letters, or four for a former state)",
 		                          field, s ? s : "");
-	for (size_t i = 0; i <= n; i++)
-		code[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
 	if (!wam_refdata_country(db, code))
 		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%s' is not a known ISO 3166 country code", field,
 		                          s);
@@ -101,8 +98,7 @@ static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, 
                     const char *what, long line)
 {
 	const char *id = json_string_value(json_object_get(in, key));
-	const json_t *v = json_object_get(in, key);
-	if (!v || json_is_null(v) || (id && !*id))
+	if (wam_absent(json_object_get(in, key)))
 		return 0;
 	if (!id)
 		return wam_error_set_line(WAM_EINVAL, line, key, "%s must be text", key);
@@ -138,16 +134,24 @@ static int nested(int rc, const char *list, size_t i)
 	return rc;
 }
 
-static int take_markings(json_t *out, const json_t *in, long line)
+/* Checks one element of a nested list (a marking, an import mark) into `out`. */
+typedef int (*take_element)(wam_db *db, json_t *out, const json_t *in, long line);
+
+/* The list `key` of `in`, when given: at most `max` objects, each checked
+ * by `take` into an object of its own, stored under `key` of `out`. `noun`
+ * names the elements in the error for too many; an element's error names
+ * the element (nested()). */
+static int take_list(wam_db *db, json_t *out, const json_t *in, const char *key, const char *noun, size_t max,
+                     take_element take, long line)
 {
-	const json_t *list = json_object_get(in, "markings");
+	const json_t *list = json_object_get(in, key);
 	int rc;
 	if (!list || json_is_null(list))
 		return 0;
 	if (!json_is_array(list))
-		return wam_error_set_line(WAM_EINVAL, line, "markings", "markings must be a list");
-	if (json_array_size(list) > 64)
-		return wam_error_set_line(WAM_EINVAL, line, "markings", "more than 64 markings on one weapon");
+		return wam_error_set_line(WAM_EINVAL, line, key, "%s must be a list", key);
+	if (json_array_size(list) > max)
+		return wam_error_set_line(WAM_EINVAL, line, key, "more than %zu %s on one weapon", max, noun);
 	json_t *arr = json_array();
 	size_t i;
 	const json_t *m;
@@ -155,62 +159,45 @@ static int take_markings(json_t *out, const json_t *in, long line)
 	{
 		json_t *o = json_object();
 		json_array_append_new(arr, o);
-		const json_t *alt = json_object_get(m, "altered");
-		if ((rc = nested(wam_check_fields(m, marking_fields, "", line), "markings", i)) ||
-		    (rc = nested(wam_take_word(o, m, "component", "component", wam_components, "frame_receiver", true, line),
-		                 "markings", i)) ||
-		    (rc = nested(wam_take_word(o, m, "kind", "kind", wam_marking_kinds, NULL, true, line), "markings", i)) ||
-		    (rc = nested(wam_take_text(o, m, "text", "text", true, WAM_MAX_TEXT, false, line), "markings", i)) ||
-		    (rc = nested(wam_take_word(o, m, "script", "script", wam_scripts,
-		                               wam_detect_script(json_string_value(json_object_get(o, "text"))), true, line),
-		                 "markings", i)) ||
-		    (rc = nested(wam_take_word(o, m, "legibility", "legibility", wam_legibilities, "clear", true, line),
-		                 "markings", i)) ||
-		    (rc = nested(wam_take_text(o, m, "location", "location", false, WAM_MAX_TEXT, false, line), "markings",
-		                 i)))
+		if ((rc = nested(take(db, o, m, line), key, i)))
 			goto fail;
-		if (alt && !json_is_boolean(alt) && !json_is_null(alt)) {
-			rc = nested(wam_error_set_line(WAM_EINVAL, line, "altered", "altered must be true or false"), "markings",
-			            i);
-			goto fail;
-		}
-		if (json_is_true(alt))
-			json_object_set_new(o, "altered", json_true());
 	}
-	json_object_set_new(out, "markings", arr);
+	json_object_set_new(out, key, arr);
 	return 0;
 fail:
 	json_decref(arr);
 	return rc;
 }
 
-static int take_import_marks(wam_db *db, json_t *out, const json_t *in, long line)
+static int take_marking(wam_db *db, json_t *o, const json_t *m, long line)
 {
-	const json_t *list = json_object_get(in, "import_marks");
 	int rc;
-	if (!list || json_is_null(list))
-		return 0;
-	if (!json_is_array(list))
-		return wam_error_set_line(WAM_EINVAL, line, "import_marks", "import_marks must be a list");
-	if (json_array_size(list) > 16)
-		return wam_error_set_line(WAM_EINVAL, line, "import_marks", "more than 16 import marks on one weapon");
-	json_t *arr = json_array();
-	size_t i;
-	const json_t *m;
-	json_array_foreach(list, i, m)
-	{
-		json_t *o = json_object();
-		json_array_append_new(arr, o);
-		if ((rc = nested(wam_check_fields(m, import_fields, "", line), "import_marks", i)) ||
-		    (rc = nested(take_country(db, o, m, "country", "country", true, line), "import_marks", i)) ||
-		    (rc = nested(wam_take_int(o, m, "year", "year", 1800, current_year() + 1, false, line), "import_marks", i)))
-			goto fail;
-	}
-	json_object_set_new(out, "import_marks", arr);
+	(void)db;
+	const json_t *alt = json_object_get(m, "altered");
+	if ((rc = wam_check_fields(m, marking_fields, "", line)) ||
+	    (rc = wam_take_word(o, m, "component", "component", wam_components, "frame_receiver", true, line)) ||
+	    (rc = wam_take_word(o, m, "kind", "kind", wam_marking_kinds, NULL, true, line)) ||
+	    (rc = wam_take_text(o, m, "text", "text", true, WAM_MAX_TEXT, false, line)) ||
+	    (rc = wam_take_word(o, m, "script", "script", wam_scripts,
+	                        wam_detect_script(json_string_value(json_object_get(o, "text"))), true, line)) ||
+	    (rc = wam_take_word(o, m, "legibility", "legibility", wam_legibilities, "clear", true, line)) ||
+	    (rc = wam_take_text(o, m, "location", "location", false, WAM_MAX_TEXT, false, line)))
+		return rc;
+	if (alt && !json_is_boolean(alt) && !json_is_null(alt))
+		return wam_error_set_line(WAM_EINVAL, line, "altered", "altered must be true or false");
+	if (json_is_true(alt))
+		json_object_set_new(o, "altered", json_true());
 	return 0;
-fail:
-	json_decref(arr);
-	return rc;
+}
+
+static int take_import_mark(wam_db *db, json_t *o, const json_t *m, long line)
+{
+	int rc;
+	if ((rc = wam_check_fields(m, import_fields, "", line)) ||
+	    (rc = take_country(db, o, m, "country", "country", true, line)) ||
+	    (rc = wam_take_int(o, m, "year", "year", 1800, current_year() + 1, false, line)))
+		return rc;
+	return 0;
 }
 
 int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, unsigned flags)
@@ -221,7 +208,7 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, 
 	if (!(flags & WAM_KEYS_CHECKED) && (rc = wam_check_fields(in, item_fields, "", line)))
 		goto fail;
 	const char *id = json_string_value(json_object_get(in, "id"));
-	if (json_object_get(in, "id") && !json_is_null(json_object_get(in, "id")) && !(id && !*id)) {
+	if (!wam_absent(json_object_get(in, "id"))) {
 		if (!wam_is_ulid(id)) {
 			rc = wam_error_set_line(WAM_EINVAL, line, "id", "id '%.40s' is not a ULID", id ? id : "");
 			goto fail;
@@ -235,7 +222,8 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, 
 	    (rc = wam_take_text(p, in, "serial", "serial", false, WAM_MAX_TEXT, false, line)) ||
 	    (rc = take_country(db, p, in, "country", "country", false, line)) ||
 	    (rc = wam_take_int(p, in, "year", "year", 1800, current_year() + 1, false, line)) ||
-	    (rc = take_import_marks(db, p, in, line)) || (rc = take_markings(p, in, line)) ||
+	    (rc = take_list(db, p, in, "import_marks", "import marks", 16, take_import_mark, line)) ||
+	    (rc = take_list(db, p, in, "markings", "markings", 64, take_marking, line)) ||
 	    (rc = wam_take_word(p, in, "status", "status", wam_statuses, "in_store", true, line)) ||
 	    (rc = take_ref(db, p, in, "site_id", ST_EXISTS_SITE, "SELECT 1 FROM sites WHERE id=?", "site", line)) ||
 	    (rc = take_ref(db, p, in, "holder_id", ST_EXISTS_HOLDER, "SELECT 1 FROM holders WHERE id=?", "holder",
