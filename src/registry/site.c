@@ -20,14 +20,11 @@ static const char *const holder_fields[] = {"type", "name", "country", "licence"
 static int take_country_code(wam_db *db, json_t *out, const json_t *in)
 {
 	const char *c = json_string_value(json_object_get(in, "country"));
-	const json_t *v = json_object_get(in, "country");
-	if (!v || json_is_null(v) || (c && !*c))
+	char code[WAM_COUNTRY_LEN + 1];
+	if (wam_absent(json_object_get(in, "country")))
 		return 0;
-	char code[8] = "";
-	size_t n = c ? strlen(c) : 0;
-	if (n >= 2 && n <= 4)
-		for (size_t i = 0; i <= n; i++)
-			code[i] = (char)(c[i] >= 'a' && c[i] <= 'z' ? c[i] - 32 : c[i]);
+	/* a code of the wrong length is reported as unknown, like any other */
+	wam_country_code(code, c);
 	if (!wam_refdata_country(db, code))
 		return wam_error_set(WAM_EINVAL, "country", "country '%.20s' is not a known ISO 3166 code", c ? c : "");
 	json_object_set_new(out, "country", json_string(code));
@@ -111,15 +108,10 @@ static int list_all(wam_db *db, json_t **out, const char *sql)
 #define SITE_SQL "SELECT id, name, kind, country, lat, lon, parent_id, notes, last_seq FROM sites"
 #define HOLDER_SQL "SELECT id, type, name, country, licence, address, last_seq FROM holders"
 
-int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site)
+/* Checks a site into payload `p` and gives it its id. */
+static int check_site(wam_db *db, json_t *p, const json_t *site, char id[WAM_ID_LEN + 1])
 {
 	int rc;
-	char id[WAM_ID_LEN + 1];
-	json_t *p = json_object();
-	if (out)
-		*out = NULL;
-	if ((rc = wam_db_begin(db)))
-		goto done;
 	if ((rc = wam_check_fields(site, site_fields, "", 0)) ||
 	    (rc = wam_take_text(p, site, "name", "name", true, WAM_MAX_TEXT, false, 0)) ||
 	    (rc = wam_take_word(p, site, "kind", "kind", wam_site_kinds, NULL, true, 0)) ||
@@ -128,26 +120,64 @@ int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site)
 	    (rc = wam_take_text(p, site, "parent_id", "parent_id", false, 40, false, 0)) ||
 	    (rc = wam_take_text(p, site, "notes", "notes", false, WAM_MAX_NOTES, true, 0)) ||
 	    (rc = take_id(db, site, id, "sites")))
-		goto fail;
+		return rc;
 	const char *parent = json_string_value(json_object_get(p, "parent_id"));
 	if (parent) {
 		json_t *ps;
-		if (get_one(db, &ps, ST_SITE_PARENT, SITE_SQL " WHERE id=?", parent, "site")) {
-			rc = wam_error_set(WAM_EINVAL, "parent_id", "parent_id '%.40s' names no site", parent);
-			goto fail;
-		}
+		if (get_one(db, &ps, ST_SITE_PARENT, SITE_SQL " WHERE id=?", parent, "site"))
+			return wam_error_set(WAM_EINVAL, "parent_id", "parent_id '%.40s' names no site", parent);
 		json_decref(ps);
 	}
-	if ((rc = wam_ledger_append(db, "site.added", id, p, NULL)) || (rc = wam_db_commit(db)))
+	return 0;
+}
+
+/* Checks a holder into payload `p` and gives it its id. */
+static int check_holder(wam_db *db, json_t *p, const json_t *holder, char id[WAM_ID_LEN + 1])
+{
+	int rc;
+	if ((rc = wam_check_fields(holder, holder_fields, "", 0)) ||
+	    (rc = wam_take_word(p, holder, "type", "type", wam_holder_types, NULL, true, 0)) ||
+	    (rc = wam_take_text(p, holder, "name", "name", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = take_country_code(db, p, holder)) ||
+	    (rc = wam_take_text(p, holder, "licence", "licence", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, holder, "address", "address", false, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = take_id(db, holder, id, "holders")))
+		return rc;
+	return 0;
+}
+
+typedef int (*check_record)(wam_db *db, json_t *p, const json_t *in, char id[WAM_ID_LEN + 1]);
+typedef int (*get_record)(wam_db *db, json_t **out, const char *id);
+
+/* Sites and holders are added alike: in one transaction, `check` turns the
+ * input into the payload of an `event`, and the record is read back from its
+ * projection with `get` when the caller wants it. */
+static int add_record(wam_db *db, json_t **out, const json_t *in, check_record check, const char *event, get_record get)
+{
+	int rc;
+	char id[WAM_ID_LEN + 1];
+	json_t *p = json_object();
+	if (out)
+		*out = NULL;
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = check(db, p, in, id)))
+		goto fail;
+	if ((rc = wam_ledger_append(db, event, id, p, NULL)) || (rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_registry_get_site(db, out, id);
+		rc = get(db, out, id);
 	goto done;
 fail:
 	wam_db_rollback(db);
 done:
 	json_decref(p);
 	return rc;
+}
+
+int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site)
+{
+	return add_record(db, out, site, check_site, "site.added", wam_registry_get_site);
 }
 
 int wam_registry_get_site(wam_db *db, json_t **out, const char *id)
@@ -162,31 +192,7 @@ int wam_registry_list_sites(wam_db *db, json_t **out)
 
 int wam_registry_add_holder(wam_db *db, json_t **out, const json_t *holder)
 {
-	int rc;
-	char id[WAM_ID_LEN + 1];
-	json_t *p = json_object();
-	if (out)
-		*out = NULL;
-	if ((rc = wam_db_begin(db)))
-		goto done;
-	if ((rc = wam_check_fields(holder, holder_fields, "", 0)) ||
-	    (rc = wam_take_word(p, holder, "type", "type", wam_holder_types, NULL, true, 0)) ||
-	    (rc = wam_take_text(p, holder, "name", "name", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = take_country_code(db, p, holder)) ||
-	    (rc = wam_take_text(p, holder, "licence", "licence", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, holder, "address", "address", false, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = take_id(db, holder, id, "holders")))
-		goto fail;
-	if ((rc = wam_ledger_append(db, "holder.added", id, p, NULL)) || (rc = wam_db_commit(db)))
-		goto done;
-	if (out)
-		rc = wam_registry_get_holder(db, out, id);
-	goto done;
-fail:
-	wam_db_rollback(db);
-done:
-	json_decref(p);
-	return rc;
+	return add_record(db, out, holder, check_holder, "holder.added", wam_registry_get_holder);
 }
 
 int wam_registry_get_holder(wam_db *db, json_t **out, const char *id)
