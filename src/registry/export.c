@@ -15,21 +15,61 @@ static const char *const csv_columns[] = {"id",      "category", "make",    "mod
                                           "serial",  "country",  "year",    "import_marks", "status",
                                           "site_id", "holder_id", "notes",  "duplicate_of", "markings", NULL};
 
-static void put_import_marks(FILE *out, const json_t *marks)
+/* Appends one element of a list field to `b`. */
+typedef void (*put_element)(wam_buf *b, const json_t *v);
+
+/* Writes list `v` as one CSV field: its elements as `put` spells them,
+ * `sep` between them; an empty list (or none) as an empty field. */
+static void put_joined(FILE *out, const json_t *v, char sep, put_element put, bool last)
 {
 	wam_buf b = {0};
 	size_t i;
-	const json_t *m;
-	json_array_foreach(marks, i, m)
+	const json_t *e;
+	json_array_foreach(v, i, e)
 	{
 		if (i)
-			wam_buf_putc(&b, ';');
-		wam_buf_puts(&b, json_string_value(json_object_get(m, "country")));
-		if (json_is_integer(json_object_get(m, "year")))
-			wam_buf_printf(&b, ":%lld", (long long)json_integer_value(json_object_get(m, "year")));
+			wam_buf_putc(&b, sep);
+		put(&b, e);
 	}
-	wam_csv_put(out, b.p ? b.p : "", false);
+	wam_csv_put(out, b.p, last);
 	wam_buf_free(&b);
+}
+
+/* {country: HT, year: 2019} -> "HT:2019" */
+static void put_import_mark(wam_buf *b, const json_t *m)
+{
+	wam_buf_puts(b, json_string_value(json_object_get(m, "country")));
+	if (json_is_integer(json_object_get(m, "year")))
+		wam_buf_printf(b, ":%lld", (long long)json_integer_value(json_object_get(m, "year")));
+}
+
+static void put_string(wam_buf *b, const json_t *s)
+{
+	wam_buf_puts(b, json_string_value(s));
+}
+
+/* Markings as canonical JSON, with default values left out to keep rows
+ * short. */
+static void put_markings(FILE *out, const json_t *v, bool last)
+{
+	if (!json_array_size(v)) {
+		wam_csv_put(out, "", last);
+		return;
+	}
+	json_t *copy = json_deep_copy(v);
+	size_t i;
+	json_t *m;
+	json_array_foreach(copy, i, m)
+	{
+		if (json_is_false(json_object_get(m, "altered")))
+			json_object_del(m, "altered");
+		if (json_is_null(json_object_get(m, "location")))
+			json_object_del(m, "location");
+	}
+	char *s = wam_canon(copy);
+	wam_csv_put(out, s, last);
+	free(s);
+	json_decref(copy);
 }
 
 static void put_item_csv(FILE *out, const json_t *item)
@@ -39,41 +79,11 @@ static void put_item_csv(FILE *out, const json_t *item)
 		const json_t *v = json_object_get(item, name);
 		bool last = !csv_columns[c + 1];
 		if (!strcmp(name, "import_marks")) {
-			put_import_marks(out, v);
-		} else if (!strcmp(name, "markings") || !strcmp(name, "duplicate_of")) {
-			if (!json_array_size(v)) {
-				wam_csv_put(out, "", last);
-				continue;
-			}
-			if (!strcmp(name, "duplicate_of")) {
-				wam_buf b = {0};
-				size_t i;
-				const json_t *d;
-				json_array_foreach(v, i, d)
-				{
-					if (i)
-						wam_buf_putc(&b, ' ');
-					wam_buf_puts(&b, json_string_value(d));
-				}
-				wam_csv_put(out, b.p, last);
-				wam_buf_free(&b);
-				continue;
-			}
-			/* markings with default values left out, to keep rows short */
-			json_t *copy = json_deep_copy(v);
-			size_t i;
-			json_t *m;
-			json_array_foreach(copy, i, m)
-			{
-				if (json_is_false(json_object_get(m, "altered")))
-					json_object_del(m, "altered");
-				if (json_is_null(json_object_get(m, "location")))
-					json_object_del(m, "location");
-			}
-			char *s = wam_canon(copy);
-			wam_csv_put(out, s, last);
-			free(s);
-			json_decref(copy);
+			put_joined(out, v, ';', put_import_mark, last);
+		} else if (!strcmp(name, "duplicate_of")) {
+			put_joined(out, v, ' ', put_string, last);
+		} else if (!strcmp(name, "markings")) {
+			put_markings(out, v, last);
 		} else if (json_is_integer(v)) {
 			char n[32];
 			snprintf(n, sizeof n, "%lld", (long long)json_integer_value(v));
