@@ -23,8 +23,18 @@ static const char *const columns[] = {"id",     "category",  "make",      "model
                                       "status", "site_id",   "holder_id", "notes", "duplicate_of",
                                       "markings", "error",   NULL};
 
-static void report_error(wam_import_report *rep, long line, const char *column, const wam_error *e)
+/* Errors that are not the row's fault (the database, memory, I/O, the
+ * ledger's integrity): they end the import instead of rejecting the row. */
+static bool ends_import(int e)
 {
+	return e == WAM_EDB || e == WAM_ENOMEM || e == WAM_EIO || e == WAM_EINTEGRITY;
+}
+
+/* Counts a bad row and reports why, with its line and the column or field
+ * at fault; the report keeps the first MAX_REPORTED. */
+static void reject_row(wam_import_report *rep, long line, const char *column, const wam_error *e)
+{
+	rep->rejected++;
 	if (json_array_size(rep->errors) >= MAX_REPORTED)
 		return;
 	const char *rule = e->code == WAM_ECONFLICT ? "duplicate" : e->code == WAM_EINVAL ? "invalid" : "error";
@@ -103,6 +113,19 @@ static int row_to_item(json_t **out, char **fields, size_t n, const int *col, si
 	return 0;
 }
 
+/* Checks and registers one weapon the way `item add` does; `check` is passed
+ * on to wam_item_payload(), `flags` to wam_item_register(). */
+static int import_item(wam_db *db, const json_t *item, long line, unsigned check, unsigned flags)
+{
+	json_t *payload = NULL;
+	char id[WAM_ID_LEN + 1];
+	int rc = wam_item_payload(db, &payload, item, line, check);
+	if (!rc)
+		rc = wam_item_register(db, payload, flags, id);
+	json_decref(payload);
+	return rc;
+}
+
 static void write_reject(FILE *f, char **fields, size_t n, const char *reason)
 {
 	if (!f)
@@ -161,19 +184,16 @@ static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_im
 		if (r == 0)
 			break;
 		rep->rows++;
-		json_t *item = NULL, *payload = NULL;
+		json_t *item = NULL;
 		unsigned flags = opts->allow_duplicates ? WAM_ALLOW_DUPLICATE : 0;
-		char id[WAM_ID_LEN + 1], column[64] = "";
+		char column[64] = "";
 		int e = r < 0 ? r : row_to_item(&item, csv.fields, csv.nfields, col, ncol, csv.record_line, &flags);
 		if (!e && flags)
 			flags |= WAM_ALLOW_DUPLICATE;
 		if (!e)
-			e = wam_item_payload(db, &payload, item, csv.record_line, WAM_KEYS_CHECKED);
-		if (!e)
-			e = wam_item_register(db, payload, flags, id);
+			e = import_item(db, item, csv.record_line, WAM_KEYS_CHECKED, flags);
 		json_decref(item);
-		json_decref(payload);
-		if (e == WAM_EDB || e == WAM_ENOMEM || e == WAM_EIO || e == WAM_EINTEGRITY) {
+		if (ends_import(e)) {
 			rc = e;
 			goto done;
 		}
@@ -183,8 +203,7 @@ static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_im
 				snprintf(column, sizeof column, "%s", columns[col[csv.error_field]]);
 			else
 				column_of(err->field, column, sizeof column);
-			report_error(rep, csv.record_line, column, err);
-			rep->rejected++;
+			reject_row(rep, csv.record_line, column, err);
 			if (opts->skip_bad && opts->rejects) {
 				/* the row as read, less a previous error column, plus the reason */
 				char *kept[WAM_CSV_MAX_FIELDS];
@@ -229,9 +248,9 @@ static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_i
 		json_t *rec;
 		json_array_foreach(json_object_get(doc, lists[l]), i, rec)
 		{
-			json_t *copy = json_deep_copy(rec), *payload = NULL;
+			json_t *copy = json_deep_copy(rec);
 			unsigned flags = opts->allow_duplicates ? WAM_ALLOW_DUPLICATE : 0;
-			char id[WAM_ID_LEN + 1], field[160];
+			char field[160];
 			int e;
 			json_object_del(copy, "last_seq");
 			rep->rows++;
@@ -244,21 +263,17 @@ static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_i
 					flags |= WAM_ALLOW_DUPLICATE;
 				for (int k = 0; derived[k]; k++)
 					json_object_del(copy, derived[k]);
-				e = wam_item_payload(db, &payload, copy, 0, 0);
-				if (!e)
-					e = wam_item_register(db, payload, flags, id);
+				e = import_item(db, copy, 0, 0, flags);
 			}
 			json_decref(copy);
-			json_decref(payload);
-			if (e == WAM_EDB || e == WAM_ENOMEM || e == WAM_EIO || e == WAM_EINTEGRITY) {
+			if (ends_import(e)) {
 				rc = e;
 				break;
 			}
 			if (e) {
 				wam_error copyerr = *wam_error_last();
 				snprintf(field, sizeof field, "%s[%zu].%s", lists[l], i, copyerr.field);
-				report_error(rep, 0, field, &copyerr);
-				rep->rejected++;
+				reject_row(rep, 0, field, &copyerr);
 			} else {
 				rep->imported++;
 			}
