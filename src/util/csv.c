@@ -3,7 +3,6 @@
  * and records are capped so a hostile file cannot exhaust memory; a
  * malformed record is reported with the line it starts on and skipped, so
  * an import can list every bad row in one pass. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -32,9 +31,12 @@ static inline int put(wam_csv *r, int c)
 	return 0;
 }
 
+/* Bytes of a record kept as read; a longer record is kept cut short. */
+#define CSV_MAX_RAW (4 * WAM_CSV_MAX_FIELD)
+
 static inline void keep_raw(wam_csv *r, int c)
 {
-	if (r->raw.n + 1 < r->raw.cap) {
+	if (r->raw.n + 1 < CSV_MAX_RAW) {
 		r->raw.p[r->raw.n++] = (char)c;
 		r->raw.p[r->raw.n] = '\0';
 	}
@@ -62,16 +64,12 @@ static void finish_field(wam_csv *r, int *err)
 	r->field.n = 0;
 }
 
+/* Empties `b` and makes room for `cap` bytes in it. Called once a record:
+ * after the first, the room is there and nothing calls out. */
 static int reserve(wam_buf *b, size_t cap)
 {
-	if (b->cap >= cap)
-		return 0;
-	char *p = realloc(b->p, cap);
-	if (!p)
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	b->p = p;
-	b->cap = cap;
-	return 0;
+	b->n = 0;
+	return b->cap >= cap ? 0 : wam_buf_grow(b, cap - 1);
 }
 
 static void skip_bom(wam_csv *r)
@@ -90,7 +88,7 @@ static void skip_bom(wam_csv *r)
 int wam_csv_next(wam_csv *r)
 {
 	int rc;
-	if ((rc = reserve(&r->field, WAM_CSV_MAX_FIELD + 8)) || (rc = reserve(&r->raw, 4 * WAM_CSV_MAX_FIELD)))
+	if ((rc = reserve(&r->field, WAM_CSV_MAX_FIELD + 8)) || (rc = reserve(&r->raw, CSV_MAX_RAW)))
 		return rc;
 	if (!r->started) {
 		r->started = true;
