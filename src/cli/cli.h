@@ -72,6 +72,20 @@ void cli_print_table(const cli_column *cols, const json_t *rows);
 /* A record as "key: value" lines. */
 void cli_print_record(const char *const *keys, const json_t *obj);
 
+/* How a command shows its result to people (with --json it is printed as it
+ * is): by `print` when set, else an array as a table of `cols` and an object
+ * as a record of `keys`. */
+typedef struct cli_view {
+	const char *const *keys;
+	const cli_column *cols;
+	void (*print)(const json_t *result);
+} cli_view;
+
+/* Shows the outcome of a libwam call that returned `rc` and `result`: the
+ * error when `rc` is not 0, else `result` as `view` says. Frees `result`;
+ * returns the exit code. */
+int cli_show(const cli_env *env, int rc, json_t *result, const cli_view *view);
+
 /* A progress bar on stderr when it is a terminal. */
 void cli_progress(long done, long total, void *payload);
 void cli_progress_end(const cli_env *env);

@@ -68,6 +68,7 @@ static int cmd_log(const cli_env *env, const cli_args *a)
 	static const cli_column cols[] = {{"SEQ", "seq", 0},         {"TIME", "time", 0}, {"ACTOR", "actor", 20},
 	                                  {"TYPE", "type", 0},       {"SUBJECT", "subject", 0},
 	                                  {NULL, NULL, 0}};
+	static const cli_view view = {.cols = cols};
 	const char *after = cli_opt(a, "after"), *limit = cli_opt(a, "limit");
 	char *end;
 	long long after_seq = after ? strtoll(after, &end, 10) : 0;
@@ -83,14 +84,7 @@ static int cmd_log(const cli_env *env, const cli_args *a)
 		return rc;
 	rc = wam_ledger_events(db, cli_opt(a, "subject"), after_seq, (int)n, &out);
 	wam_db_close(db);
-	if (rc)
-		return cli_fail(env, rc);
-	if (env->json)
-		cli_print_json(out);
-	else
-		cli_print_table(cols, out);
-	json_decref(out);
-	return 0;
+	return cli_show(env, rc, out, &view);
 }
 
 static const char *const verify_flags[] = {"chain-only", NULL};

@@ -30,25 +30,45 @@ static int cmd_init(const cli_env *env, const cli_args *a)
 	return 0;
 }
 
-/* ---- sites and holders ---- */
+/* ---- running a libwam call ---- */
 
-static const cli_column site_cols[] = {{"ID", "id", 0},         {"NAME", "name", 40}, {"KIND", "kind", 0},
-                                       {"COUNTRY", "country", 0}, {"LAT", "lat", 0},   {"LON", "lon", 0},
-                                       {NULL, NULL, 0}};
-static const char *const site_keys[] = {"id", "name", "kind", "country", "lat", "lon", "parent_id", "notes", NULL};
+/* A libwam read of the record `id` names; the reads of whole lists are
+ * adapted to it and ignore `id`. */
+typedef int (*read_fn)(wam_db *db, json_t **out, const char *id);
 
-static int print_or_fail(const cli_env *env, int rc, json_t *v, const char *const *keys, const cli_column *cols)
+/* Opens the registry read-only, reads with `fetch` and shows the result.
+ * Returns the exit code. */
+static int run_read(const cli_env *env, read_fn fetch, const char *id, const cli_view *view)
 {
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
 	if (rc)
-		return cli_fail(env, rc);
-	if (env->json)
-		cli_print_json(v);
-	else if (json_is_array(v))
-		cli_print_table(cols, v);
-	else
-		cli_print_record(keys, v);
-	json_decref(v);
-	return 0;
+		return rc;
+	rc = fetch(db, &out, id);
+	rc = cli_show(env, rc, out, view);
+	wam_db_close(db);
+	return rc;
+}
+
+/* A libwam call that registers the record `in` describes. */
+typedef int (*add_fn)(wam_db *db, json_t **out, const json_t *in);
+
+/* Opens the registry for writing, registers `in` (which it frees) with `add`
+ * and shows the new record. Returns the exit code. */
+static int run_add(const cli_env *env, add_fn add, json_t *in, const cli_view *view)
+{
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, true);
+	if (rc)
+		goto done;
+	rc = add(db, &out, in);
+	rc = cli_show(env, rc, out, view);
+	wam_db_close(db);
+done:
+	json_decref(in);
+	return rc;
 }
 
 static void set_opt(json_t *o, const cli_args *a, const char *opt, const char *key)
@@ -58,94 +78,75 @@ static void set_opt(json_t *o, const cli_args *a, const char *opt, const char *k
 		json_object_set_new(o, key, json_string(v));
 }
 
+/* ---- sites and holders ---- */
+
+static const cli_column site_cols[] = {{"ID", "id", 0},         {"NAME", "name", 40}, {"KIND", "kind", 0},
+                                       {"COUNTRY", "country", 0}, {"LAT", "lat", 0},   {"LON", "lon", 0},
+                                       {NULL, NULL, 0}};
+static const char *const site_keys[] = {"id", "name", "kind", "country", "lat", "lon", "parent_id", "notes", NULL};
+static const cli_view site_view = {site_keys, site_cols, NULL};
+
 static int cmd_site_add(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam site add NAME --kind KIND [--country CC] [--lat X] [--lon Y]");
-	wam_db *db;
-	int rc = cli_open(env, &db, true);
-	if (rc)
-		return rc;
-	json_t *s = json_pack("{s:s}", "name", a->pos[0]), *out = NULL;
+	json_t *s = json_pack("{s:s}", "name", a->pos[0]);
 	set_opt(s, a, "kind", "kind");
 	set_opt(s, a, "country", "country");
 	set_opt(s, a, "lat", "lat");
 	set_opt(s, a, "lon", "lon");
 	set_opt(s, a, "parent", "parent_id");
 	set_opt(s, a, "notes", "notes");
-	rc = wam_registry_add_site(db, &out, s);
-	json_decref(s);
-	rc = print_or_fail(env, rc, out, site_keys, site_cols);
-	wam_db_close(db);
-	return rc;
+	return run_add(env, wam_registry_add_site, s, &site_view);
+}
+
+static int list_sites(wam_db *db, json_t **out, const char *unused)
+{
+	(void)unused;
+	return wam_registry_list_sites(db, out);
 }
 
 static int cmd_site_list(const cli_env *env, const cli_args *a)
 {
 	(void)a;
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (rc)
-		return rc;
-	rc = wam_registry_list_sites(db, &out);
-	rc = print_or_fail(env, rc, out, site_keys, site_cols);
-	wam_db_close(db);
-	return rc;
+	return run_read(env, list_sites, NULL, &site_view);
 }
 
 static int cmd_site_show(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam site show ID");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (rc)
-		return rc;
-	rc = wam_registry_get_site(db, &out, a->pos[0]);
-	rc = print_or_fail(env, rc, out, site_keys, site_cols);
-	wam_db_close(db);
-	return rc;
+	return run_read(env, wam_registry_get_site, a->pos[0], &site_view);
 }
 
 static const cli_column holder_cols[] = {{"ID", "id", 0},           {"TYPE", "type", 0},
                                          {"NAME", "name", 48},      {"COUNTRY", "country", 0},
                                          {"LICENCE", "licence", 0}, {NULL, NULL, 0}};
 static const char *const holder_keys[] = {"id", "type", "name", "country", "licence", "address", NULL};
+static const cli_view holder_view = {holder_keys, holder_cols, NULL};
 
 static int cmd_holder_add(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam holder add NAME --type TYPE [--country CC] [--licence L]");
-	wam_db *db;
-	int rc = cli_open(env, &db, true);
-	if (rc)
-		return rc;
-	json_t *h = json_pack("{s:s}", "name", a->pos[0]), *out = NULL;
+	json_t *h = json_pack("{s:s}", "name", a->pos[0]);
 	set_opt(h, a, "type", "type");
 	set_opt(h, a, "country", "country");
 	set_opt(h, a, "licence", "licence");
 	set_opt(h, a, "address", "address");
-	rc = wam_registry_add_holder(db, &out, h);
-	json_decref(h);
-	rc = print_or_fail(env, rc, out, holder_keys, holder_cols);
-	wam_db_close(db);
-	return rc;
+	return run_add(env, wam_registry_add_holder, h, &holder_view);
+}
+
+static int list_holders(wam_db *db, json_t **out, const char *unused)
+{
+	(void)unused;
+	return wam_registry_list_holders(db, out);
 }
 
 static int cmd_holder_list(const cli_env *env, const cli_args *a)
 {
 	(void)a;
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (rc)
-		return rc;
-	rc = wam_registry_list_holders(db, &out);
-	rc = print_or_fail(env, rc, out, holder_keys, holder_cols);
-	wam_db_close(db);
-	return rc;
+	return run_read(env, list_holders, NULL, &holder_view);
 }
 
 /* ---- weapons ---- */
@@ -176,6 +177,44 @@ static void print_item(const json_t *item)
 		puts("\nimport marks:");
 		cli_print_table(icols, json_object_get(item, "import_marks"));
 	}
+}
+
+/* One weapon, or (found by serial) a list of them, one after the other. */
+static void print_items(const json_t *found)
+{
+	if (!json_is_array(found)) {
+		print_item(found);
+		return;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(found, i, it)
+	{
+		if (i)
+			puts("\n----");
+		print_item(it);
+	}
+}
+
+static void print_registered(const json_t *item)
+{
+	printf("registered %s\n\n", json_string_value(json_object_get(item, "id")));
+	print_item(item);
+}
+
+/* A page of `item list`, and how to ask for the next one. */
+static void print_item_page(const json_t *page)
+{
+	cli_print_table(item_cols, json_object_get(page, "items"));
+	const char *next = json_string_value(json_object_get(page, "next"));
+	if (next)
+		printf("\nmore: wam item list --after %s\n", next);
+}
+
+static void print_status(const json_t *item)
+{
+	printf("%s is now %s\n", json_string_value(json_object_get(item, "id")),
+	       json_string_value(json_object_get(item, "status")));
 }
 
 static json_t *read_json_input(const cli_env *env, const char *from, int *rc)
@@ -240,6 +279,7 @@ static int add_import_marks(const cli_env *env, const cli_args *a, json_t *item)
 
 static int cmd_item_add(const cli_env *env, const cli_args *a)
 {
+	static const cli_view view = {.print = print_registered};
 	int rc = 0;
 	json_t *item, *out = NULL;
 	const char *from = cli_opt(a, "from");
@@ -272,21 +312,14 @@ static int cmd_item_add(const cli_env *env, const cli_args *a)
 	}
 	rc = wam_registry_add_item(db, &out, item, cli_flag(a, "allow-duplicate") ? WAM_ALLOW_DUPLICATE : 0);
 	json_decref(item);
-	if (rc) {
-		rc = cli_fail(env, rc);
-	} else if (env->json) {
-		cli_print_json(out);
-	} else {
-		printf("registered %s\n\n", json_string_value(json_object_get(out, "id")));
-		print_item(out);
-	}
-	json_decref(out);
+	rc = cli_show(env, rc, out, &view);
 	wam_db_close(db);
 	return rc;
 }
 
 static int cmd_item_show(const cli_env *env, const cli_args *a)
 {
+	static const cli_view view = {.print = print_items};
 	const char *serial = cli_opt(a, "serial");
 	if ((a->npos != 1 && !serial) || (a->npos && serial))
 		return cli_usage(env, "usage: wam item show ID | --serial SERIAL");
@@ -295,35 +328,21 @@ static int cmd_item_show(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
+	/* with --serial: always a list, however many match, in --json too */
 	rc = serial ? wam_registry_find_serial(db, &out, serial) : wam_registry_get_item(db, &out, a->pos[0]);
 	if (!rc && serial && !json_array_size(out)) {
 		json_decref(out);
 		out = NULL;
 		rc = wam_error_set(WAM_ENOTFOUND, "serial", "no weapon with serial '%s'", serial);
 	}
-	if (rc) {
-		rc = cli_fail(env, rc);
-	} else if (env->json) {
-		cli_print_json(out); /* with --serial: always a list, however many match */
-	} else if (serial) {
-		size_t i;
-		json_t *it;
-		json_array_foreach(out, i, it)
-		{
-			if (i)
-				puts("\n----");
-			print_item(it);
-		}
-	} else {
-		print_item(out);
-	}
-	json_decref(out);
+	rc = cli_show(env, rc, out, &view);
 	wam_db_close(db);
 	return rc;
 }
 
 static int cmd_item_list(const cli_env *env, const cli_args *a)
 {
+	static const cli_view view = {.print = print_item_page};
 	wam_item_filter f = {.status = cli_opt(a, "status"),
 	                     .site_id = cli_opt(a, "site"),
 	                     .make = cli_opt(a, "make"),
@@ -342,23 +361,14 @@ static int cmd_item_list(const cli_env *env, const cli_args *a)
 	if (rc)
 		return rc;
 	rc = wam_registry_list_items(db, &out, &f);
-	if (rc) {
-		rc = cli_fail(env, rc);
-	} else if (env->json) {
-		cli_print_json(out);
-	} else {
-		cli_print_table(item_cols, json_object_get(out, "items"));
-		const char *next = json_string_value(json_object_get(out, "next"));
-		if (next)
-			printf("\nmore: wam item list --after %s\n", next);
-	}
-	json_decref(out);
+	rc = cli_show(env, rc, out, &view);
 	wam_db_close(db);
 	return rc;
 }
 
 static int cmd_item_status(const cli_env *env, const cli_args *a)
 {
+	static const cli_view view = {.print = print_status};
 	if (a->npos != 2)
 		return cli_usage(env, "usage: wam item status ID STATUS --reason TEXT [--document D] [--certificate C]");
 	wam_db *db;
@@ -373,59 +383,44 @@ static int cmd_item_status(const cli_env *env, const cli_args *a)
 	set_opt(d, a, "certificate", "certificate");
 	rc = wam_registry_set_status(db, &out, a->pos[0], a->pos[1], d);
 	json_decref(d);
-	if (rc)
-		rc = cli_fail(env, rc);
-	else if (env->json)
-		cli_print_json(out);
-	else
-		printf("%s is now %s\n", a->pos[0], json_string_value(json_object_get(out, "status")));
-	json_decref(out);
+	rc = cli_show(env, rc, out, &view);
 	wam_db_close(db);
 	return rc;
 }
 
 static int cmd_item_history(const cli_env *env, const cli_args *a)
 {
-	if (a->npos != 1)
-		return cli_usage(env, "usage: wam item history ID");
 	static const cli_column cols[] = {{"SEQ", "seq", 0},     {"TIME", "time", 0},       {"ACTOR", "actor", 20},
 	                                  {"EVENT", "type", 0},  {"WHAT", "summary", 70}, {NULL, NULL, 0}};
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (rc)
-		return rc;
-	rc = wam_registry_item_history(db, &out, a->pos[0]);
-	rc = print_or_fail(env, rc, out, NULL, cols);
-	wam_db_close(db);
-	return rc;
+	static const cli_view view = {.cols = cols};
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam item history ID");
+	return run_read(env, wam_registry_item_history, a->pos[0], &view);
+}
+
+static void print_summary(const json_t *sum)
+{
+	static const char *const groups[] = {"totals", "by_status", "by_category", "by_marking_status"};
+	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+		printf("%s%s:\n", g ? "\n" : "", groups[g]);
+		const char *k;
+		json_t *v;
+		json_object_foreach(json_object_get(sum, groups[g]), k, v)
+			printf("  %-20s %lld\n", k, (long long)json_integer_value(v));
+	}
+}
+
+static int summary(wam_db *db, json_t **out, const char *unused)
+{
+	(void)unused;
+	return wam_registry_summary(db, out);
 }
 
 static int cmd_summary(const cli_env *env, const cli_args *a)
 {
+	static const cli_view view = {.print = print_summary};
 	(void)a;
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (rc)
-		return rc;
-	if ((rc = wam_registry_summary(db, &out))) {
-		rc = cli_fail(env, rc);
-	} else if (env->json) {
-		cli_print_json(out);
-	} else {
-		const char *groups[] = {"totals", "by_status", "by_category", "by_marking_status"};
-		for (size_t g = 0; g < 4; g++) {
-			printf("%s%s:\n", g ? "\n" : "", groups[g]);
-			const char *k;
-			json_t *v;
-			json_object_foreach(json_object_get(out, groups[g]), k, v)
-				printf("  %-20s %lld\n", k, (long long)json_integer_value(v));
-		}
-	}
-	json_decref(out);
-	wam_db_close(db);
-	return rc;
+	return run_read(env, summary, NULL, &view);
 }
 
 /* ---- import, export, demo ---- */

@@ -171,6 +171,22 @@ void cli_print_record(const char *const *keys, const json_t *obj)
 	}
 }
 
+int cli_show(const cli_env *env, int rc, json_t *result, const cli_view *view)
+{
+	if (rc)
+		rc = cli_fail(env, rc);
+	else if (env->json)
+		cli_print_json(result);
+	else if (view->print)
+		view->print(result);
+	else if (json_is_array(result))
+		cli_print_table(view->cols, result);
+	else
+		cli_print_record(view->keys, result);
+	json_decref(result);
+	return rc;
+}
+
 void cli_progress(long done, long total, void *payload)
 {
 	(void)payload;
