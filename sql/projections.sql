@@ -38,7 +38,8 @@ CREATE TABLE items (
   model          TEXT,
   calibre        TEXT,
   serial         TEXT,                    -- frame/receiver serial, verbatim
-  serial_key     TEXT,                    -- derived: normalized serial
+  serial_key     TEXT,                    -- derived: canonical serial key (docs/match.md)
+  serial_alt     TEXT,                    -- derived: key of the full romanisation of a Cyrillic serial
   make_key       TEXT,                    -- derived: normalized make
   country        TEXT,
   year           INTEGER,

@@ -129,6 +129,7 @@ struct wam_db {
 	uint64_t id_clock_ms;
 	struct projector *proj;
 	struct refdata *ref;
+	struct wam_match_index *match; /* the serial index, built on first search */
 	wam_buf scratch;     /* an event's canonical bytes */
 	wam_buf canon;       /* an event's canonical payload */
 	/* sites and holders known to exist in this transaction (they are never
@@ -153,6 +154,7 @@ enum {
 	SLOT_LEDGER = 0,      /* ledger.c: 0..7 */
 	SLOT_REGISTRY = 8,    /* registry: 8..31 */
 	SLOT_REFDATA = 32,    /* refdata: 32..35 */
+	SLOT_MATCH = 36,      /* match: 36..39 */
 	SLOT_MAX = 64
 };
 
@@ -189,7 +191,7 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
 extern const char wam_sql_ledger[];
-#define WAM_PROJECTION_VERSION "2"
+#define WAM_PROJECTION_VERSION "3"
 int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);
@@ -215,6 +217,14 @@ void wam_refdata_free(struct refdata *r);
  * Arabic-Indic and Persian digits to ASCII, separators removed. Returns the
  * length, or -1 on invalid UTF-8. `out` holds at least 4*strlen(in)+1. */
 long wam_norm_key(char *out, size_t cap, const char *in);
+
+/* ---- the serial index (match/search.c) ---- */
+/* Keeps a loaded index current after an event was applied. */
+void wam_match_note(wam_db *db, const char *type, const char *subject);
+/* Drops the loaded index (after a rollback or rebuild). */
+void wam_match_forget(wam_db *db);
+/* The canonical key of a serial (match/serial.c); its length, or -1. */
+long wam_serial_key(char *out, size_t cap, const char *raw);
 
 /* ---- registry internals shared with import and demo ---- */
 /* Validates an item object and builds the event payload for it. `line` is

@@ -126,6 +126,7 @@ int wam_ledger_append(wam_db *db, const char *type, const char *subject, const j
 		return wam_sql_fail(db->conn, "append event");
 	if ((rc = wam_projector_apply(db->proj, seq, type, subject, payload, now)))
 		return rc;
+	wam_match_note(db, type, subject); /* a registered weapon is findable at once */
 	db->head_seq = seq;
 	memcpy(db->head_hash, hash, WAM_HASH_LEN);
 	if (seq_out)

@@ -27,8 +27,8 @@ static const char *const sql[P_COUNT] = {
 	           " VALUES(?,?,?,?,?,?,?,?,?)",
 	[P_HOLDER] = "INSERT INTO holders(id,type,name,country,licence,address,last_seq) VALUES(?,?,?,?,?,?,?)",
 	[P_ITEM] = "INSERT INTO items(id,category,make,model,calibre,serial,serial_key,make_key,country,year,status,"
-	           "marking_status,marking_reason,site_id,holder_id,notes,duplicate_of,registered_seq,last_seq)"
-	           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	           "marking_status,marking_reason,site_id,holder_id,notes,duplicate_of,registered_seq,last_seq,serial_alt)"
+	           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[P_MARKING] = "INSERT INTO markings(item_id,n,component,kind,text,script,legibility,altered,location)"
 	              " VALUES(?,?,?,?,?,?,?,?,?)",
 	[P_IMPORT_MARK] = "INSERT INTO import_marks(item_id,n,country,year) VALUES(?,?,?,?)",
@@ -179,9 +179,9 @@ static int apply_holder(struct projector *p, int64_t seq, const char *id, const 
 static int apply_full_item(struct projector *p, int64_t seq, const char *id, const json_t *pl)
 {
 	int rc;
-	char serial_key[512], make_key[512], reason[256];
+	char serial_key[512], make_key[512], alt[512], reason[256];
 	const char *mstatus;
-	wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key);
+	wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key, alt, sizeof alt);
 	mstatus = wam_marking_status(pl, p->country, reason, sizeof reason);
 
 	sqlite3_stmt *st = stmt(p, P_ITEM);
@@ -223,6 +223,7 @@ static int apply_full_item(struct projector *p, int64_t seq, const char *id, con
 		sqlite3_bind_null(st, 17);
 	sqlite3_bind_int64(st, 18, seq);
 	sqlite3_bind_int64(st, 19, seq);
+	sqlite3_bind_text(st, 20, alt, -1, SQLITE_STATIC);
 	if ((rc = run(p, st, seq)))
 		return rc;
 

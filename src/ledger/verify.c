@@ -448,6 +448,7 @@ int wam_ledger_rebuild(wam_db *db)
 	}
 	wam_projector_free(db->proj);
 	db->proj = NULL;
+	wam_match_forget(db);
 	if ((rc = wam_projection_drop(db->conn)) || (rc = wam_projection_create(db->conn)))
 		goto fail;
 	if (!(p = wam_projector_new(db->conn))) {

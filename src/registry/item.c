@@ -266,7 +266,7 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 	} else {
 		wam_db_new_id(db, id_out);
 	}
-	wam_item_keys(payload, serial_key, sizeof serial_key, make_key, sizeof make_key);
+	wam_item_keys(payload, serial_key, sizeof serial_key, make_key, sizeof make_key, NULL, 0);
 	if (serial_key[0] && !strchr(serial_key, '?') && !strchr(serial_key, '*')) {
 		sqlite3_stmt *st = wam_stmt(db, ST_DUP,
 		                            "SELECT id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "
@@ -425,7 +425,7 @@ int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial)
 {
 	char key[512];
 	*out = NULL;
-	if (wam_norm_key(key, sizeof key, serial) <= 0)
+	if (wam_serial_key(key, sizeof key, serial) <= 0)
 		return wam_error_set(WAM_EINVAL, "serial", "serial '%.40s' has no letters or digits", serial);
 	sqlite3_stmt *st = wam_stmt(db, ST_FIND_SERIAL, "SELECT id FROM items WHERE serial_key=? ORDER BY id LIMIT 1000");
 	if (!st)

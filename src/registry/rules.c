@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "registry/rules.h"
+#include "match/match.h"
 
 #define WAM_MAX_KEY_INPUT 256
 
@@ -156,11 +157,20 @@ const char *wam_marking_status(const json_t *item, const char *country, char *re
 	return "adequate";
 }
 
-void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap)
+void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap, char *alt,
+                   size_t acap)
 {
 	const char *serial = s(item, "serial"), *make = s(item, "make");
-	if (!serial || wam_norm_key(serial_key, scap, serial) < 0)
+	wam_serial_keys k;
+	if (alt && acap)
+		alt[0] = '\0';
+	if (serial && !wam_serial_normalize(&k, serial, NULL)) {
+		snprintf(serial_key, scap, "%s", k.canonical);
+		if (alt && acap)
+			snprintf(alt, acap, "%s", k.translit);
+	} else {
 		serial_key[0] = '\0';
+	}
 	/* a registry has a few hundred makes: remember the last one's key */
 	static _Thread_local char last_make[WAM_MAX_KEY_INPUT], last_key[4 * WAM_MAX_KEY_INPUT];
 	if (make && strlen(make) < sizeof last_make && !strcmp(make, last_make)) {

@@ -32,8 +32,11 @@ bool wam_status_needs_certificate(const char *to);
  * `reason`. `country` is the registry's own country ("" if unknown). */
 const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
 
-/* Derived keys of an item payload: normalized serial and make. */
-void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap);
+/* Derived keys of an item payload: the serial's canonical key, the make's
+ * normalized key and, for Cyrillic serials, the key of their full
+ * romanisation ("" otherwise; `alt` may be NULL). */
+void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap, char *alt,
+                   size_t acap);
 
 /* Leaves out of an item payload what can be derived (default legibility,
  * detected script, the frame marking that repeats `serial`), and fills

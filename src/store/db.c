@@ -112,6 +112,7 @@ void wam_db_close(wam_db *db)
 		sqlite3_finalize(db->stmts[i]);
 	wam_projector_free(db->proj);
 	wam_refdata_free(db->ref);
+	wam_match_forget(db);
 	if (db->conn)
 		sqlite3_close(db->conn);
 	sodium_memzero(db->sk, sizeof db->sk);
@@ -321,6 +322,7 @@ void wam_db_rollback(wam_db *db)
 	if (db->tx_depth <= 0)
 		return;
 	db->head_loaded = false; /* the cached head may belong to undone events */
+	wam_match_forget(db);    /* and the index may hold undone weapons */
 	db->known_next = 0;
 	memset(db->known_refs, 0, sizeof db->known_refs);
 	if (db->tx_depth > 1) {

@@ -1,0 +1,43 @@
+/* wam/match.h — finding a weapon from an imperfect serial.
+ *
+ * A query is a serial as read — with misread characters, Cyrillic or
+ * Arabic-Indic look-alikes, '?' for an unreadable character, '*' for a lost
+ * run, or only a fragment — plus whatever else is known (make, model,
+ * calibre, country). Candidates come ranked, each with a score, the edit
+ * operations that separate it from the query and the reason it matched.
+ * docs/match.md describes the normalization, the distance and the index. */
+#ifndef WAM_MATCH_H
+#define WAM_MATCH_H
+
+#include <jansson.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A search. NULL fields are unknown. */
+typedef struct wam_match_query {
+	const char *serial; /* required */
+	const char *make, *model, *calibre, *country;
+	int limit;     /* candidates returned; 0: 10; at most 1000 */
+	int max_edits; /* -1: by length (0 up to 4 characters, 1 for 5-7, 2 from 8) */
+} wam_match_query;
+
+/* Ranked candidates for `q`: {query: {serial, canonical, skeleton, k},
+ * candidates: [{id, serial, make, model, calibre, country, status, score,
+ * distance, reason, edits: [{op, query_pos, serial_pos, query, serial}],
+ * agreement: {make, model, calibre, country}}]}. `reason` is one of exact,
+ * look-alike, misread, edit, wildcard, partial. Every weapon within the
+ * allowed edits of the serial's skeleton is considered; none is missed.
+ * Fails with WAM_EINVAL if the serial has no letters or digits. */
+int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q);
+
+/* The normalization steps of a serial: [{step, what, text}]. */
+int wam_match_explain(json_t **out, const char *serial);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,503 @@
+/* The in-memory serial index.
+ *
+ * Every weapon is a record: its id (16-byte binary ULID), its skeleton key
+ * and interned make, model, calibre and country. Candidates are found by the
+ * pigeonhole principle (PassJoin): cut a key of length l into k+1 segments;
+ * a key within k edits of the query keeps at least one segment intact,
+ * found in the query shifted by at most k. Two tiers hold the segments:
+ *
+ *   tier 1: 2 segments per key, all records      -> k <= 1
+ *   tier 2: 3 segments per key, hashed with make -> k = 2 within a make
+ *
+ * Postings live in one array, chained from hashed buckets (a collision only
+ * costs a verification). An adjacent transposition is one edit but can break
+ * two segments, so the query's transposed variants are probed too, with one
+ * edit less. Every candidate is verified with the exact distance; what is
+ * not covered by a tier (wildcards, fragments, 2 edits without a make) is a
+ * scan of all keys. Measured in bench/bench_match.c; see docs/match.md. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/index.h"
+#include "match/tables.h"
+
+#define NO_POSTING UINT32_MAX
+#define ALT_FLAG 0x80000000u /* a posting of a record's transliteration key */
+
+typedef struct posting {
+	uint32_t rec; /* record number, ALT_FLAG for the alternative key */
+	uint32_t next;
+} posting;
+
+typedef struct tier {
+	int segments;
+	bool by_make;
+	uint32_t *head;
+	unsigned bits;
+} tier;
+
+typedef struct intern {
+	uint32_t *slot; /* 1-based ids, 0 empty */
+	size_t cap, n;
+	char **str;
+} intern;
+
+struct wam_match_index {
+	uint32_t n, cap;
+	uint8_t (*id)[16];
+	uint32_t *koff;
+	uint8_t *klen;
+	wam_match_attrs *attrs;
+	uint32_t *alt; /* per record: arena offset of the alternative key + 1, 0 none */
+	uint32_t *seen;
+	uint32_t stamp;
+	char *arena;
+	size_t arena_n, arena_cap;
+	posting *post;
+	size_t npost, postcap;
+	tier t1, t2;
+	intern attr[4];
+};
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
+static uint64_t hash_bytes(uint64_t seed, const char *p, size_t n)
+{
+	uint64_t h = seed ^ 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return mix(h);
+}
+
+/* ---- interning ---- */
+
+static uint32_t intern_get(intern *t, const char *s, bool add)
+{
+	if (!s || !*s)
+		return 0;
+	if (add && (t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		uint32_t *slot = calloc(cap, sizeof *slot);
+		char **str = realloc(t->str, (cap / 2 + 1) * sizeof *str);
+		if (!slot || !str) {
+			free(slot);
+			if (str)
+				t->str = str;
+			return 0;
+		}
+		t->str = str;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i]) {
+				size_t j = hash_bytes(0, t->str[t->slot[i]], strlen(t->str[t->slot[i]])) & (cap - 1);
+				while (slot[j])
+					j = (j + 1) & (cap - 1);
+				slot[j] = t->slot[i];
+			}
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
+	}
+	if (!t->cap)
+		return 0;
+	size_t j = hash_bytes(0, s, strlen(s)) & (t->cap - 1);
+	while (t->slot[j]) {
+		if (!strcmp(t->str[t->slot[j]], s))
+			return t->slot[j];
+		j = (j + 1) & (t->cap - 1);
+	}
+	if (!add)
+		return 0;
+	char *copy = strdup(s);
+	if (!copy)
+		return 0;
+	t->str[++t->n] = copy;
+	t->slot[j] = (uint32_t)t->n;
+	return (uint32_t)t->n;
+}
+
+uint32_t wam_match_index_attr(const wam_match_index *ix, int which, const char *key)
+{
+	return intern_get((intern *)&ix->attr[which], key, false);
+}
+
+/* ---- records ---- */
+
+wam_match_index *wam_match_index_new(void)
+{
+	wam_match_index *ix = calloc(1, sizeof *ix);
+	if (!ix)
+		return NULL;
+	ix->t1 = (tier){.segments = 2, .by_make = false};
+	ix->t2 = (tier){.segments = 3, .by_make = true};
+	return ix;
+}
+
+void wam_match_index_free(wam_match_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->id);
+	free(ix->koff);
+	free(ix->klen);
+	free(ix->attrs);
+	free(ix->alt);
+	free(ix->seen);
+	free(ix->arena);
+	free(ix->post);
+	free(ix->t1.head);
+	free(ix->t2.head);
+	for (int a = 0; a < 4; a++) {
+		for (size_t i = 1; i <= ix->attr[a].n; i++)
+			free(ix->attr[a].str[i]);
+		free(ix->attr[a].str);
+		free(ix->attr[a].slot);
+	}
+	free(ix);
+}
+
+static bool grow_records(wam_match_index *ix)
+{
+	uint32_t cap = ix->cap ? ix->cap * 2 : 1024;
+#define GROW(field)                                                                                           \
+	do {                                                                                                      \
+		void *p = realloc(ix->field, (size_t)cap * sizeof *ix->field);                                        \
+		if (!p)                                                                                               \
+			return false;                                                                                     \
+		ix->field = p;                                                                                        \
+	} while (0)
+	GROW(id);
+	GROW(koff);
+	GROW(klen);
+	GROW(attrs);
+	GROW(alt);
+	GROW(seen);
+#undef GROW
+	memset(ix->seen + ix->cap, 0, (size_t)(cap - ix->cap) * sizeof *ix->seen);
+	ix->cap = cap;
+	return true;
+}
+
+static long put_arena(wam_match_index *ix, const char *s, size_t n)
+{
+	if (ix->arena_n + n + 1 > ix->arena_cap) {
+		size_t cap = ix->arena_cap ? ix->arena_cap * 2 : 65536;
+		while (cap < ix->arena_n + n + 1)
+			cap *= 2;
+		char *p = realloc(ix->arena, cap);
+		if (!p)
+			return -1;
+		ix->arena = p;
+		ix->arena_cap = cap;
+	}
+	long off = (long)ix->arena_n;
+	memcpy(ix->arena + ix->arena_n, s, n);
+	ix->arena[ix->arena_n + n] = '\0';
+	ix->arena_n += n + 1;
+	return off;
+}
+
+/* The canonical key a posting stands for (records keep canonical keys;
+ * segments and verification use their skeletons). */
+static const char *key_of(const wam_match_index *ix, uint32_t posting_rec)
+{
+	uint32_t rec = posting_rec & ~ALT_FLAG;
+	if (posting_rec & ALT_FLAG)
+		return ix->arena + ix->alt[rec] - 1;
+	return ix->arena + ix->koff[rec];
+}
+
+/* The skeleton of a canonical key into `out` (WAM_KEY_MAX bytes). */
+static const char *fold(const char *key, char *out)
+{
+	const wam_match_tables *t = wam_match_tables_get();
+	size_t i = 0;
+	for (; key[i] && i + 1 < WAM_KEY_MAX; i++)
+		out[i] = t ? (char)t->fold[(unsigned char)key[i] & 0x7f] : key[i];
+	out[i] = '\0';
+	return out;
+}
+
+/* ---- tiers ---- */
+
+/* Start and length of segment `i` of `nseg` in a key of length `l`: the
+ * first segments are the shorter ones. */
+static void segment(size_t l, int nseg, int i, size_t *start, size_t *len)
+{
+	size_t base = l / (size_t)nseg, longer = l % (size_t)nseg, shorter = (size_t)nseg - longer;
+	size_t ui = (size_t)i;
+	*len = ui < shorter ? base : base + 1;
+	*start = ui < shorter ? ui * base : shorter * base + (ui - shorter) * (base + 1);
+}
+
+static uint64_t segment_hash(const tier *t, size_t l, int i, uint32_t make, const char *p, size_t n)
+{
+	uint64_t seed = ((uint64_t)l << 40) ^ ((uint64_t)i << 32) ^ (t->by_make ? make : 0) ^ ((uint64_t)t->segments << 56);
+	return hash_bytes(seed, p, n);
+}
+
+static bool add_posting(wam_match_index *ix, tier *t, uint64_t h, uint32_t rec)
+{
+	if (ix->npost == ix->postcap) {
+		size_t cap = ix->postcap ? ix->postcap * 2 : 8192;
+		posting *p = realloc(ix->post, cap * sizeof *p);
+		if (!p)
+			return false;
+		ix->post = p;
+		ix->postcap = cap;
+	}
+	uint32_t b = (uint32_t)(h >> (64 - t->bits));
+	ix->post[ix->npost] = (posting){rec, t->head[b]};
+	t->head[b] = (uint32_t)ix->npost++;
+	return true;
+}
+
+/* Keys shorter than the segment count have no segments: they sit in bucket
+ * 0 of the tier under a fixed hash, and every probe reads that list. */
+static uint64_t short_hash(const tier *t)
+{
+	return segment_hash(t, 0, 0, 0, "", 0);
+}
+
+static bool index_key(wam_match_index *ix, tier *t, const char *key, uint32_t make, uint32_t rec)
+{
+	size_t l = strlen(key);
+	if (l < (size_t)t->segments)
+		return add_posting(ix, t, short_hash(t), rec);
+	for (int i = 0; i < t->segments; i++) {
+		size_t start, len;
+		segment(l, t->segments, i, &start, &len);
+		if (!add_posting(ix, t, segment_hash(t, l, i, make, key + start, len), rec))
+			return false;
+	}
+	return true;
+}
+
+static bool index_record(wam_match_index *ix, uint32_t rec)
+{
+	for (int alt = 0; alt < 2; alt++) {
+		if (alt && !ix->alt[rec])
+			break;
+		uint32_t p = rec | (alt ? ALT_FLAG : 0);
+		char skel[WAM_KEY_MAX];
+		const char *key = fold(key_of(ix, p), skel);
+		if (!index_key(ix, &ix->t1, key, 0, p) || !index_key(ix, &ix->t2, key, ix->attrs[rec].make, p))
+			return false;
+	}
+	return true;
+}
+
+/* Sizes the bucket arrays to about one bucket per posting and reindexes:
+ * called as the index doubles, so adding stays amortised constant time. */
+static bool rehash(wam_match_index *ix)
+{
+	unsigned bits = 16;
+	while (((size_t)1 << bits) < (size_t)ix->n * 4 && bits < 28)
+		bits++;
+	for (int t = 0; t < 2; t++) {
+		tier *tr = t ? &ix->t2 : &ix->t1;
+		uint32_t *head = malloc(((size_t)1 << bits) * sizeof *head);
+		if (!head)
+			return false;
+		memset(head, 0xff, ((size_t)1 << bits) * sizeof *head);
+		free(tr->head);
+		tr->head = head;
+		tr->bits = bits;
+	}
+	ix->npost = 0;
+	for (uint32_t r = 0; r < ix->n; r++)
+		if (!index_record(ix, r))
+			return false;
+	return true;
+}
+
+static void encode_id(uint8_t out[16], const char *id)
+{
+	/* 26 Crockford digits = 130 bits, the top 2 always 0 */
+	memset(out, 0, 16);
+	for (int i = 0; i < 26 && id[i]; i++) {
+		const char *p = strchr(crockford, id[i]);
+		unsigned v = p ? (unsigned)(p - crockford) : 0;
+		for (int b = 4; b >= 0; b--) {
+			int pos = (25 - i) * 5 + b;
+			if (pos < 128 && (v >> b) & 1)
+				out[15 - pos / 8] |= (uint8_t)(1u << (pos % 8));
+		}
+	}
+}
+
+void wam_match_index_id(const wam_match_index *ix, uint32_t rec, char out[WAM_ID_LEN + 1])
+{
+	const uint8_t *b = ix->id[rec];
+	for (int i = 0; i < 26; i++) {
+		unsigned v = 0;
+		for (int k = 4; k >= 0; k--) {
+			int pos = (25 - i) * 5 + k;
+			v = (v << 1) | (pos < 128 ? (b[15 - pos / 8] >> (pos % 8)) & 1u : 0u);
+		}
+		out[i] = crockford[v];
+	}
+	out[26] = '\0';
+}
+
+long wam_match_index_add(wam_match_index *ix, const char *id, const char *canonical, const char *translit,
+                         const char *make_key, const char *model_key, const char *calibre_key, const char *country)
+{
+	if (ix->n == ix->cap && !grow_records(ix))
+		return -1;
+	uint32_t rec = ix->n;
+	size_t kl = strlen(canonical);
+	if (kl >= WAM_KEY_MAX)
+		kl = WAM_KEY_MAX - 1;
+	long off = put_arena(ix, canonical, kl);
+	if (off < 0)
+		return -1;
+	encode_id(ix->id[rec], id);
+	ix->koff[rec] = (uint32_t)off;
+	ix->klen[rec] = (uint8_t)kl;
+	ix->alt[rec] = 0;
+	if (translit && *translit) {
+		long a = put_arena(ix, translit, strlen(translit) < WAM_KEY_MAX ? strlen(translit) : WAM_KEY_MAX - 1);
+		if (a < 0)
+			return -1;
+		ix->alt[rec] = (uint32_t)a + 1;
+	}
+	ix->attrs[rec] = (wam_match_attrs){intern_get(&ix->attr[WAM_ATTR_MAKE], make_key, true),
+	                                   intern_get(&ix->attr[WAM_ATTR_MODEL], model_key, true),
+	                                   intern_get(&ix->attr[WAM_ATTR_CALIBRE], calibre_key, true),
+	                                   intern_get(&ix->attr[WAM_ATTR_COUNTRY], country, true)};
+	ix->seen[rec] = 0;
+	ix->n++;
+	if (!ix->t1.head || ((size_t)1 << ix->t1.bits) < (size_t)ix->n) {
+		if (!rehash(ix))
+			return -1;
+	} else if (!index_record(ix, rec)) {
+		return -1;
+	}
+	return rec;
+}
+
+/* ---- search ---- */
+
+typedef struct search {
+	wam_match_index *ix;
+	const char *q;
+	int k;
+	unsigned mode;
+	wam_match_found_fn found;
+	void *payload;
+} search;
+
+static void verify(search *s, uint32_t p)
+{
+	uint32_t rec = p & ~ALT_FLAG;
+	if (s->ix->seen[rec] == s->ix->stamp)
+		return;
+	s->ix->seen[rec] = s->ix->stamp;
+	/* a record is a candidate through its skeleton or its romanised key */
+	for (int alt = 0; alt < 2; alt++) {
+		if (alt && !s->ix->alt[rec])
+			break;
+		char skel[WAM_KEY_MAX];
+		const char *key = key_of(s->ix, rec | (alt ? ALT_FLAG : 0));
+		if (wam_match_distance(s->q, fold(key, skel), s->mode, NULL, NULL) <= s->k) {
+			s->found(rec, key, s->payload);
+			return;
+		}
+	}
+}
+
+static void read_list(search *s, const tier *t, uint64_t h)
+{
+	for (uint32_t i = t->head[h >> (64 - t->bits)]; i != NO_POSTING; i = s->ix->post[i].next)
+		verify(s, s->ix->post[i].rec);
+}
+
+/* Probes a tier with `p` (the query or a transposed variant) for keys within
+ * `budget` edits of it. */
+static void probe(search *s, const tier *t, const char *p, int budget, uint32_t make)
+{
+	size_t m = strlen(p);
+	read_list(s, t, short_hash(t));
+	size_t lo = m > (size_t)budget ? m - (size_t)budget : 1;
+	for (size_t l = lo; l <= m + (size_t)budget; l++) {
+		if (l < (size_t)t->segments)
+			continue;
+		for (int i = 0; i < t->segments; i++) {
+			size_t start, len;
+			segment(l, t->segments, i, &start, &len);
+			size_t from = start > (size_t)budget ? start - (size_t)budget : 0;
+			for (size_t x = from; x <= start + (size_t)budget && x + len <= m; x++)
+				read_list(s, t, segment_hash(t, l, i, make, p + x, len));
+		}
+	}
+	/* a transposition across a segment boundary spoils two segments */
+	if (budget > 0) {
+		char v[WAM_KEY_MAX];
+		for (size_t i = 0; i + 1 < m; i++) {
+			if (p[i] == p[i + 1])
+				continue;
+			memcpy(v, p, m + 1);
+			v[i] = p[i + 1];
+			v[i + 1] = p[i];
+			probe(s, t, v, budget - 1, make);
+		}
+	}
+}
+
+static void scan(search *s)
+{
+	for (uint32_t r = 0; r < s->ix->n; r++)
+		verify(s, r);
+}
+
+int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
+                         wam_match_found_fn found, void *payload)
+{
+	search s = {ix, q, k, partial ? WAM_DIST_PARTIAL : 0, found, payload};
+	if (!ix->n)
+		return 0;
+	if (++ix->stamp == 0) { /* the visit stamps wrapped: start afresh */
+		memset(ix->seen, 0, (size_t)ix->cap * sizeof *ix->seen);
+		ix->stamp = 1;
+	}
+	bool wild = strchr(q, '?') || strchr(q, '*');
+	if (partial || wild || k > 2 || (k == 2 && !make)) {
+		scan(&s);
+		return 1;
+	}
+	probe(&s, k <= 1 ? &ix->t1 : &ix->t2, q, k, make);
+	return 0;
+}
+
+const char *wam_match_index_canonical(const wam_match_index *ix, uint32_t rec)
+{
+	return ix->arena + ix->koff[rec];
+}
+
+wam_match_attrs wam_match_index_attrs(const wam_match_index *ix, uint32_t rec)
+{
+	return ix->attrs[rec];
+}
+
+uint32_t wam_match_index_size(const wam_match_index *ix)
+{
+	return ix->n;
+}
+
+size_t wam_match_index_bytes(const wam_match_index *ix)
+{
+	size_t per = sizeof *ix->id + sizeof *ix->koff + sizeof *ix->klen + sizeof *ix->attrs + sizeof *ix->alt +
+	             sizeof *ix->seen;
+	size_t b = (size_t)ix->cap * per + ix->arena_cap + ix->postcap * sizeof(posting);
+	b += ((size_t)1 << ix->t1.bits) * 4 + ((size_t)1 << ix->t2.bits) * 4;
+	return b;
+}

@@ -1,0 +1,67 @@
+/* The match room's internal interfaces: serial keys, distances, the index. */
+#ifndef WAM_MATCH_MATCH_H
+#define WAM_MATCH_MATCH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WAM_KEY_MAX 64
+#define WAM_MAX_SEGMENTS 8
+
+/* What normalization did to a serial. */
+enum {
+	WAM_KEY_DIGITS = 1,    /* Arabic-Indic or Persian digits */
+	WAM_KEY_LOOKALIKE = 2, /* Cyrillic or Greek look-alike letters */
+	WAM_KEY_TRANSLIT = 4,  /* Cyrillic letters romanised */
+	WAM_KEY_WILDCARD = 8   /* ? or * */
+};
+
+typedef struct wam_serial_keys {
+	char canonical[WAM_KEY_MAX]; /* ASCII [A-Z0-9?*], ranking compares these */
+	char skeleton[WAM_KEY_MAX];  /* canonical with OCR classes folded: candidates are found on it */
+	char translit[WAM_KEY_MAX];  /* canonical key of the full romanisation, when it differs ("" otherwise) */
+	unsigned char segments[WAM_MAX_SEGMENTS]; /* end offsets of the separated parts in canonical */
+	int nsegments;
+	unsigned flags;
+} wam_serial_keys;
+
+/* Runs the pipeline on `raw`. With `explain` (a JSON array), appends each
+ * step as {step, what, text}. Fails with WAM_EIO if the tables cannot be
+ * loaded, WAM_EINVAL on invalid UTF-8. */
+int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain);
+
+/* The canonical key of a serial into `out`; its length, or -1. */
+long wam_serial_key(char *out, size_t cap, const char *raw);
+
+/* One operation separating a query from a serial; positions index the
+ * canonical keys (-1: none). */
+typedef enum wam_edit_kind {
+	WAM_EDIT_SUBSTITUTE,
+	WAM_EDIT_CONFUSABLE, /* a cheap substitution within an OCR confusion class */
+	WAM_EDIT_INSERT,     /* the serial has a character the query lacks */
+	WAM_EDIT_DELETE,     /* the query has a character the serial lacks */
+	WAM_EDIT_TRANSPOSE,  /* two adjacent characters swapped */
+	WAM_EDIT_WILDCARD    /* covered by ? or * */
+} wam_edit_kind;
+
+typedef struct wam_match_edit {
+	wam_edit_kind kind;
+	int qpos, spos;
+	char q, s;
+} wam_match_edit;
+
+#define WAM_DIST_WEIGHTED 1u /* confusions cost their table cost, not 1 */
+#define WAM_DIST_PARTIAL 2u  /* the query may be a fragment of the serial */
+
+/* Distance from query key `q` to serial key `s` (both shorter than
+ * WAM_KEY_MAX). With `ops`, room for 2*WAM_KEY_MAX edits, records the
+ * operations that are not plain matches, in order. DBL_MAX if the tables
+ * cannot be loaded or a key is too long. */
+double wam_match_distance(const char *q, const char *s, unsigned mode, wam_match_edit *ops, size_t *nops);
+
+/* Edits allowed for a skeleton of `len` characters: 0 up to 4, 1 for 5-7,
+ * 2 from 8. */
+int wam_match_default_k(size_t len);
+
+#endif

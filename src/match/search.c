@@ -1,0 +1,321 @@
+/* wam_match_search: from a serial as read to ranked candidates.
+ *
+ * The query is normalized like every stored serial. The index returns every
+ * weapon within the allowed edits of the skeleton (none is missed); each is
+ * then scored by the weighted distance on the canonical keys (OCR
+ * confusions cheap, other edits full cost) and by agreement on make, model,
+ * calibre and country. If nothing matches the whole serial, the query is
+ * tried as a fragment. The index is built from the store on first use and
+ * kept current as events are appended (ledger.c). */
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "match/index.h"
+#include "match/match.h"
+#include "wam/match.h"
+
+int wam_match_default_k(size_t len)
+{
+	return len <= 4 ? 0 : len <= 7 ? 1 : 2;
+}
+
+/* ---- the index of a registry ---- */
+
+static int index_row(wam_match_index *ix, sqlite3_stmt *st)
+{
+	char model[512], calibre[512];
+	wam_norm_key(model, sizeof model, wam_col_text(st, 4));
+	wam_norm_key(calibre, sizeof calibre, wam_col_text(st, 5));
+	if (wam_match_index_add(ix, wam_col_text(st, 0), wam_col_text(st, 1), wam_col_text(st, 2), wam_col_text(st, 3),
+	                        model, calibre, wam_col_text(st, 6)) < 0)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory building the serial index");
+	return 0;
+}
+
+#define INDEX_COLUMNS "id, serial_key, serial_alt, make_key, model, calibre, country"
+
+/* The registry's index, built from the items projection on first use. */
+static int get_index(wam_db *db, wam_match_index **out)
+{
+	int rc = 0;
+	if (db->match) {
+		*out = db->match;
+		return 0;
+	}
+	wam_match_index *ix = wam_match_index_new();
+	sqlite3_stmt *st;
+	if (!ix)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	if (sqlite3_prepare_v2(db->conn, "SELECT " INDEX_COLUMNS " FROM items WHERE serial_key <> ''", -1, &st,
+	                       NULL) != SQLITE_OK) {
+		wam_match_index_free(ix);
+		return wam_sql_fail(db->conn, "read serials");
+	}
+	while (!rc && sqlite3_step(st) == SQLITE_ROW)
+		rc = index_row(ix, st);
+	sqlite3_finalize(st);
+	if (rc) {
+		wam_match_index_free(ix);
+		return rc;
+	}
+	db->match = ix;
+	*out = ix;
+	return 0;
+}
+
+void wam_match_note(wam_db *db, const char *type, const char *subject)
+{
+	if (!db->match || strcmp(type, "item.registered") != 0)
+		return;
+	sqlite3_stmt *st = wam_stmt(db, SLOT_MATCH, "SELECT " INDEX_COLUMNS " FROM items WHERE id=?");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW || !*wam_col_text(st, 1) || index_row(db->match, st)) {
+		/* cannot keep it current: drop it, the next search rebuilds it */
+		wam_match_index_free(db->match);
+		db->match = NULL;
+	}
+	sqlite3_reset(st);
+}
+
+void wam_match_forget(wam_db *db)
+{
+	wam_match_index_free(db->match);
+	db->match = NULL;
+}
+
+/* ---- ranking ---- */
+
+typedef struct candidate {
+	uint32_t rec;
+	double distance, score;
+	char key[WAM_KEY_MAX];
+} candidate;
+
+typedef struct collect {
+	candidate *c;
+	size_t n, cap;
+	bool oom;
+} collect;
+
+static void found(uint32_t rec, const char *key, void *payload)
+{
+	collect *cl = payload;
+	if (cl->n == cl->cap) {
+		size_t cap = cl->cap ? cl->cap * 2 : 64;
+		candidate *p = realloc(cl->c, cap * sizeof *p);
+		if (!p) {
+			cl->oom = true;
+			return;
+		}
+		cl->c = p;
+		cl->cap = cap;
+	}
+	candidate *c = &cl->c[cl->n++];
+	c->rec = rec;
+	snprintf(c->key, sizeof c->key, "%s", key);
+}
+
+static int by_score(const void *a, const void *b)
+{
+	const candidate *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->rec < y->rec ? -1 : x->rec > y->rec;
+}
+
+static const char *const edit_names[] = {"substitute", "confusable", "insert", "delete", "transpose", "wildcard"};
+
+static json_t *edits_json(const wam_match_edit *ops, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char q[2] = {ops[i].q, 0}, s[2] = {ops[i].s, 0};
+		json_array_append_new(arr, json_pack("{s:s, s:i, s:i, s:s, s:s}", "op", edit_names[ops[i].kind],
+		                                     "query_pos", ops[i].qpos, "serial_pos", ops[i].spos, "query", q,
+		                                     "serial", s));
+	}
+	return arr;
+}
+
+/* +1 agree, -1 disagree, 0 unknown on either side. */
+static int agree(uint32_t want, uint32_t have, bool asked)
+{
+	if (!asked || !have)
+		return 0;
+	return want == have ? 1 : -1;
+}
+
+typedef struct wanted {
+	uint32_t attr[4];
+	bool asked[4];
+	int nasked;
+} wanted;
+
+static double score(double d, int k, bool partial, const wanted *w, wam_match_attrs a, int votes[4])
+{
+	double serial = 1.0 - d / (k + 1.0);
+	if (serial < 0.05)
+		serial = 0.05;
+	if (partial)
+		serial *= 0.8;
+	const uint32_t have[4] = {a.make, a.model, a.calibre, a.country};
+	int sum = 0;
+	for (int i = 0; i < 4; i++)
+		sum += votes[i] = agree(w->attr[i], have[i], w->asked[i]);
+	if (!w->nasked)
+		return 100.0 * serial;
+	return 100.0 * (0.75 * serial + 0.25 * ((double)sum / w->nasked + 1) / 2);
+}
+
+static const char *reason(const wam_serial_keys *qk, const wam_match_edit *ops, size_t nops, double d, bool partial,
+                          bool via_alt, const char *raw_serial)
+{
+	if (partial)
+		return "partial";
+	if (qk->flags & WAM_KEY_WILDCARD)
+		return "wildcard";
+	if (d == 0) {
+		wam_serial_keys rk;
+		unsigned scripts = qk->flags;
+		if (!wam_serial_normalize(&rk, raw_serial, NULL))
+			scripts |= rk.flags;
+		return via_alt || (scripts & (WAM_KEY_LOOKALIKE | WAM_KEY_DIGITS | WAM_KEY_TRANSLIT)) ? "look-alike"
+		                                                                                      : "exact";
+	}
+	for (size_t i = 0; i < nops; i++)
+		if (ops[i].kind != WAM_EDIT_CONFUSABLE)
+			return "edit";
+	return "misread";
+}
+
+static json_t *candidate_json(wam_db *db, wam_match_index *ix, const candidate *c, const wam_serial_keys *qk, int k,
+                              bool partial, const wanted *w)
+{
+	char id[WAM_ID_LEN + 1];
+	wam_match_index_id(ix, c->rec, id);
+	json_t *item = NULL;
+	if (wam_registry_get_item(db, &item, id))
+		return NULL;
+	wam_match_edit ops[2 * WAM_KEY_MAX];
+	size_t nops = 0;
+	unsigned mode = WAM_DIST_WEIGHTED | (partial ? WAM_DIST_PARTIAL : 0);
+	double d = wam_match_distance(qk->canonical, c->key, mode, ops, &nops);
+	int votes[4];
+	double sc = score(d, k, partial, w, wam_match_index_attrs(ix, c->rec), votes);
+	bool via_alt = strcmp(c->key, wam_match_index_canonical(ix, c->rec)) != 0;
+	const char *why = reason(qk, ops, nops, d, partial, via_alt, json_string_value(json_object_get(item, "serial")));
+	json_t *agreement = json_object();
+	static const char *const names[4] = {"make", "model", "calibre", "country"};
+	for (int i = 0; i < 4; i++)
+		if (w->asked[i])
+			json_object_set_new(agreement, names[i], votes[i] > 0 ? json_true() : votes[i] < 0 ? json_false() : json_null());
+	json_t *o = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:s, s:f, s:f, s:s, s:o, s:o}", "id", id, "serial",
+	                      json_object_get(item, "serial"), "make", json_object_get(item, "make"), "model",
+	                      json_object_get(item, "model"), "calibre", json_object_get(item, "calibre"), "country",
+	                      json_object_get(item, "country"), "status", json_object_get(item, "status"),
+	                      "serial_key", c->key, "score", (double)(long)(sc * 10 + 0.5) / 10, "distance", d, "reason",
+	                      why, "edits", edits_json(ops, nops), "agreement", agreement);
+	json_decref(item);
+	return o;
+}
+
+static uint32_t attr_of(wam_match_index *ix, int which, const char *value, bool *asked)
+{
+	char key[512];
+	*asked = value && *value;
+	if (!*asked)
+		return 0;
+	if (which == WAM_ATTR_COUNTRY) {
+		size_t n = strlen(value), i;
+		for (i = 0; i < n && i + 1 < sizeof key; i++)
+			key[i] = (char)(value[i] >= 'a' && value[i] <= 'z' ? value[i] - 32 : value[i]);
+		key[i] = '\0';
+	} else {
+		wam_norm_key(key, sizeof key, value);
+	}
+	/* a value the index never saw still counts as asked: it disagrees */
+	uint32_t id = wam_match_index_attr(ix, which, key);
+	return id ? id : UINT32_MAX;
+}
+
+int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
+{
+	int rc;
+	wam_serial_keys qk;
+	wam_match_index *ix = NULL;
+	collect cl = {0};
+	*out = NULL;
+	if (!q || !q->serial)
+		return wam_error_set(WAM_EINVAL, "serial", "a serial to search for is required");
+	int limit = q->limit > 0 ? q->limit : 10;
+	if (limit > 1000)
+		return wam_error_set(WAM_EINVAL, "limit", "limit %d is more than 1000", limit);
+	if (q->max_edits > 4)
+		return wam_error_set(WAM_EINVAL, "max_edits", "at most 4 edits can be allowed");
+	if ((rc = wam_serial_normalize(&qk, q->serial, NULL)))
+		return rc;
+	size_t fixed = 0;
+	for (const char *p = qk.skeleton; *p; p++)
+		fixed += *p != '*';
+	if (!fixed)
+		return wam_error_set(WAM_EINVAL, "serial", "serial '%.40s' has no letters or digits to search for", q->serial);
+	if ((rc = get_index(db, &ix)))
+		return rc;
+	wanted w = {{0}, {false}, 0};
+	const char *values[4] = {q->make, q->model, q->calibre, q->country};
+	for (int i = 0; i < 4; i++) {
+		w.attr[i] = attr_of(ix, i, values[i], &w.asked[i]);
+		w.nasked += w.asked[i];
+	}
+	int k = q->max_edits >= 0 ? q->max_edits : wam_match_default_k(fixed);
+	uint32_t make = w.asked[WAM_ATTR_MAKE] && w.attr[WAM_ATTR_MAKE] != UINT32_MAX ? w.attr[WAM_ATTR_MAKE] : 0;
+	bool partial = false;
+	wam_match_index_find(ix, qk.skeleton, k, make, false, found, &cl);
+	/* 2 edits are searched within the make; nearer matches of any make too */
+	if (k == 2 && make && !strchr(qk.skeleton, '?') && !strchr(qk.skeleton, '*'))
+		wam_match_index_find(ix, qk.skeleton, 1, 0, false, found, &cl);
+	if (!cl.n && !cl.oom && fixed >= 4 && !strchr(qk.skeleton, '*')) {
+		partial = true; /* nothing matches the whole serial: try it as a fragment */
+		wam_match_index_find(ix, qk.skeleton, 0, 0, true, found, &cl);
+	}
+	if (cl.oom) {
+		free(cl.c);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	unsigned mode = WAM_DIST_WEIGHTED | (partial ? WAM_DIST_PARTIAL : 0);
+	for (size_t i = 0; i < cl.n; i++) {
+		int votes[4];
+		cl.c[i].distance = wam_match_distance(qk.canonical, cl.c[i].key, mode, NULL, NULL);
+		cl.c[i].score = score(cl.c[i].distance, k, partial, &w, wam_match_index_attrs(ix, cl.c[i].rec), votes);
+	}
+	qsort(cl.c, cl.n, sizeof *cl.c, by_score);
+	json_t *cands = json_array();
+	for (size_t i = 0; i < cl.n && i < (size_t)limit; i++) {
+		json_t *c = candidate_json(db, ix, &cl.c[i], &qk, k, partial, &w);
+		if (c)
+			json_array_append_new(cands, c);
+	}
+	*out = json_pack("{s:{s:s, s:s, s:s, s:i, s:b, s:I}, s:o}", "query", "serial", q->serial, "canonical",
+	                 qk.canonical, "skeleton", qk.skeleton, "max_edits", k, "partial", partial, "considered",
+	                 (json_int_t)cl.n, "candidates", cands);
+	free(cl.c);
+	return 0;
+}
+
+int wam_match_explain(json_t **out, const char *serial)
+{
+	wam_serial_keys k;
+	json_t *steps = json_array();
+	int rc = wam_serial_normalize(&k, serial, steps);
+	if (rc) {
+		json_decref(steps);
+		*out = NULL;
+		return rc;
+	}
+	*out = steps;
+	return 0;
+}

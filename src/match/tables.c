@@ -1,0 +1,160 @@
+/* Loading data/match/ (TSV files). Each file is UTF-8, one entry a line, fields
+ * separated by tabs, '#' starts a comment line. Maps are sorted by code
+ * point for binary search; the OCR classes become a 128-entry fold table and
+ * a cost matrix. Loaded once per process. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "internal.h"
+#include "match/tables.h"
+
+static wam_match_tables tables;
+static int load_rc;
+static wam_error load_error;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static int cmp_map(const void *a, const void *b)
+{
+	uint32_t x = ((const wam_char_map *)a)->cp, y = ((const wam_char_map *)b)->cp;
+	return x < y ? -1 : x > y;
+}
+
+const wam_char_map *wam_char_map_find(const wam_char_map *map, size_t n, uint32_t cp)
+{
+	wam_char_map key = {.cp = cp};
+	return bsearch(&key, map, n, sizeof *map, cmp_map);
+}
+
+/* Splits a line in place at tabs; returns the number of fields. */
+static int split(char *line, char **f, int max)
+{
+	int n = 0;
+	line[strcspn(line, "\r\n")] = '\0';
+	for (char *p = line; n < max;) {
+		f[n++] = p;
+		char *tab = strchr(p, '\t');
+		if (!tab)
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	return n;
+}
+
+static FILE *open_table(const char *name, char *path, size_t cap)
+{
+	snprintf(path, cap, "%s/match/%s", wam_data_dir(), name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		wam_error_set(WAM_EIO, "data", "cannot read the matcher table %s", path);
+	return f;
+}
+
+/* A map file: "char<TAB>replacement[<TAB>script...]". */
+static int load_map(const char *name, wam_char_map **out, size_t *n)
+{
+	char path[4096], line[512], *f[4];
+	size_t cap = 0;
+	long lineno = 0;
+	FILE *in = open_table(name, path, sizeof path);
+	if (!in)
+		return WAM_EIO;
+	while (fgets(line, sizeof line, in)) {
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		int nf = split(line, f, 4);
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)f[0], -1, &cp);
+		if (nf < 2 || k <= 0 || f[0][k] != '\0' || strlen(f[1]) >= sizeof((*out)->to)) {
+			fclose(in);
+			return wam_error_set_line(WAM_EIO, lineno, "data", "%s: line %ld is not \"character<TAB>replacement\"",
+			                          path, lineno);
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			wam_char_map *p = realloc(*out, cap * sizeof *p);
+			if (!p) {
+				fclose(in);
+				return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			}
+			*out = p;
+		}
+		wam_char_map *m = &(*out)[(*n)++];
+		memset(m, 0, sizeof *m);
+		m->cp = (uint32_t)cp;
+		snprintf(m->to, sizeof m->to, "%s", f[1]);
+		snprintf(m->script, sizeof m->script, "%s", nf > 2 ? f[2] : "");
+	}
+	fclose(in);
+	qsort(*out, *n, sizeof **out, cmp_map);
+	return 0;
+}
+
+/* ocr.tsv: "members<TAB>cost[<TAB>fold]"; the first member represents a
+ * folding class in the skeleton. */
+static int load_ocr(void)
+{
+	char path[4096], line[512], *f[3] = {NULL, NULL, NULL};
+	long lineno = 0;
+	for (int a = 0; a < 128; a++) {
+		tables.fold[a] = (unsigned char)a;
+		for (int b = 0; b < 128; b++)
+			tables.cost[a][b] = a == b ? 0.0f : 1.0f;
+	}
+	FILE *in = open_table("ocr.tsv", path, sizeof path);
+	if (!in)
+		return WAM_EIO;
+	while (fgets(line, sizeof line, in)) {
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		char *end = NULL;
+		int nf = split(line, f, 3);
+		float cost = nf >= 2 ? strtof(f[1], &end) : -1;
+		bool fold = nf == 3 && !strcmp(f[2], "fold");
+		if (nf < 2 || *end || cost < 0 || cost > 1 || strlen(f[0]) < 2 || (nf == 3 && !fold && *f[2])) {
+			fclose(in);
+			return wam_error_set_line(WAM_EIO, lineno, "data",
+			                          "%s: line %ld is not \"CLASS<TAB>cost[<TAB>fold]\"", path, lineno);
+		}
+		for (const char *a = f[0]; *a; a++) {
+			if ((unsigned char)*a >= 128)
+				continue;
+			if (fold)
+				tables.fold[(unsigned char)*a] = (unsigned char)f[0][0];
+			for (const char *b = f[0]; *b; b++)
+				if (*a != *b && (unsigned char)*b < 128 && cost < tables.cost[(unsigned char)*a][(unsigned char)*b])
+					tables.cost[(unsigned char)*a][(unsigned char)*b] = cost;
+		}
+	}
+	fclose(in);
+	return 0;
+}
+
+static void load(void)
+{
+	load_rc = load_map("digits.tsv", &tables.digits, &tables.ndigits);
+	if (!load_rc)
+		load_rc = load_map("lookalikes.tsv", &tables.lookalikes, &tables.nlookalikes);
+	if (!load_rc)
+		load_rc = load_map("translit.tsv", &tables.translit, &tables.ntranslit);
+	if (!load_rc)
+		load_rc = load_ocr();
+	if (load_rc)
+		load_error = *wam_error_last();
+}
+
+const wam_match_tables *wam_match_tables_get(void)
+{
+	pthread_once(&once, load);
+	if (load_rc) {
+		wam_error_set_line(load_error.code, load_error.line, load_error.field, "%s", load_error.message);
+		return NULL;
+	}
+	return &tables;
+}
