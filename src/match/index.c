@@ -391,6 +391,7 @@ typedef struct search {
 	wam_match_index *ix;
 	const char *q;
 	int k;
+	uint32_t make; /* searching within one make (0: all) */
 	unsigned mode;
 	wam_match_found_fn found;
 	void *payload;
@@ -402,6 +403,8 @@ static void verify(search *s, uint32_t p)
 	if (s->ix->seen[rec] == s->ix->stamp)
 		return;
 	s->ix->seen[rec] = s->ix->stamp;
+	if (s->make && s->ix->attrs[rec].make != s->make)
+		return; /* reached through a shared bucket or the short-key list */
 	/* a record is a candidate through its skeleton or its romanised key */
 	for (int alt = 0; alt < 2; alt++) {
 		if (alt && !s->ix->alt[rec])
@@ -462,7 +465,7 @@ static void scan(search *s)
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
                          wam_match_found_fn found, void *payload)
 {
-	search s = {ix, q, k, partial ? WAM_DIST_PARTIAL : 0, found, payload};
+	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, found, payload};
 	if (!ix->n)
 		return 0;
 	if (++ix->stamp == 0) { /* the visit stamps wrapped: start afresh */
@@ -474,6 +477,8 @@ int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t mak
 		scan(&s);
 		return 1;
 	}
+	if (k == 2)
+		s.make = make;
 	probe(&s, k <= 1 ? &ix->t1 : &ix->t2, q, k, make);
 	return 0;
 }
