@@ -60,6 +60,37 @@ typedef struct wam_match_edit {
  * cannot be loaded or a key is too long. */
 double wam_match_distance(const char *q, const char *s, unsigned mode, wam_match_edit *ops, size_t *nops);
 
+/* A search on an index, without the store: what wam_match_search runs and
+ * bench/bench_match.c measures. Attribute ids come from
+ * wam_match_index_attr(); UINT32_MAX marks a value the index never saw
+ * (asked, so it disagrees), 0 an attribute not asked. */
+struct wam_match_index;
+typedef struct wam_match_request {
+	const char *serial; /* as read */
+	uint32_t attr[4];   /* make, model, calibre, country */
+	int max_edits;      /* -1: by length */
+	int limit;
+} wam_match_request;
+
+typedef struct wam_match_hit {
+	uint32_t rec;
+	double distance, score;
+	char key[WAM_KEY_MAX]; /* the record's canonical key that matched */
+} wam_match_hit;
+
+typedef struct wam_match_result {
+	wam_serial_keys query;
+	int k;
+	bool partial;      /* nothing matched whole: searched as a fragment */
+	size_t considered; /* candidates within the allowed edits */
+	wam_match_hit *hits; /* best first, at most `limit`; free() it */
+	size_t nhits;
+} wam_match_result;
+
+/* Finds and ranks. Fails with WAM_EINVAL when the serial has nothing to
+ * search for, WAM_ENOMEM. */
+int wam_match_find(struct wam_match_index *ix, const wam_match_request *req, wam_match_result *res);
+
 /* Edits allowed for a skeleton of `len` characters: 0 up to 4, 1 for 5-7,
  * 2 from 8. */
 int wam_match_default_k(size_t len);

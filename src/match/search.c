@@ -89,11 +89,7 @@ void wam_match_forget(wam_db *db)
 
 /* ---- ranking ---- */
 
-typedef struct candidate {
-	uint32_t rec;
-	double distance, score;
-	char key[WAM_KEY_MAX];
-} candidate;
+typedef wam_match_hit candidate;
 
 typedef struct collect {
 	candidate *c;
@@ -242,12 +238,64 @@ static uint32_t attr_of(wam_match_index *ix, int which, const char *value, bool 
 	return id ? id : UINT32_MAX;
 }
 
+static bool has_wildcard(const char *key)
+{
+	return strchr(key, '?') || strchr(key, '*');
+}
+
+int wam_match_find(wam_match_index *ix, const wam_match_request *req, wam_match_result *res)
+{
+	int rc;
+	collect cl = {0};
+	memset(res, 0, sizeof *res);
+	if ((rc = wam_serial_normalize(&res->query, req->serial, NULL)))
+		return rc;
+	const char *skel = res->query.skeleton;
+	size_t fixed = 0;
+	for (const char *p = skel; *p; p++)
+		fixed += *p != '*';
+	if (!fixed)
+		return wam_error_set(WAM_EINVAL, "serial", "serial '%.40s' has no letters or digits to search for",
+		                     req->serial);
+	wanted w = {{0}, {false}, 0};
+	for (int i = 0; i < 4; i++) {
+		w.attr[i] = req->attr[i];
+		w.asked[i] = req->attr[i] != 0;
+		w.nasked += w.asked[i];
+	}
+	int k = req->max_edits >= 0 ? req->max_edits : wam_match_default_k(fixed);
+	uint32_t make = w.asked[WAM_ATTR_MAKE] && w.attr[WAM_ATTR_MAKE] != UINT32_MAX ? w.attr[WAM_ATTR_MAKE] : 0;
+	wam_match_index_find(ix, skel, k, make, false, found, &cl);
+	/* 2 edits are searched within the make; nearer matches of any make too */
+	if (k == 2 && make && !has_wildcard(skel))
+		wam_match_index_find(ix, skel, 1, 0, false, found, &cl);
+	if (!cl.n && !cl.oom && fixed >= 4 && !strchr(skel, '*')) {
+		res->partial = true; /* nothing matches the whole serial: try it as a fragment */
+		wam_match_index_find(ix, skel, 0, 0, true, found, &cl);
+	}
+	if (cl.oom) {
+		free(cl.c);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	unsigned mode = WAM_DIST_WEIGHTED | (res->partial ? WAM_DIST_PARTIAL : 0);
+	for (size_t i = 0; i < cl.n; i++) {
+		int votes[4];
+		cl.c[i].distance = wam_match_distance(res->query.canonical, cl.c[i].key, mode, NULL, NULL);
+		cl.c[i].score = score(cl.c[i].distance, k, res->partial, &w, wam_match_index_attrs(ix, cl.c[i].rec), votes);
+	}
+	qsort(cl.c, cl.n, sizeof *cl.c, by_score);
+	res->k = k;
+	res->considered = cl.n;
+	res->nhits = cl.n < (size_t)(req->limit > 0 ? req->limit : 10) ? cl.n : (size_t)(req->limit > 0 ? req->limit : 10);
+	res->hits = cl.c; /* best first; the tail past nhits is simply not read */
+	return 0;
+}
+
 int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
 {
 	int rc;
-	wam_serial_keys qk;
 	wam_match_index *ix = NULL;
-	collect cl = {0};
+	wam_match_result res;
 	*out = NULL;
 	if (!q || !q->serial)
 		return wam_error_set(WAM_EINVAL, "serial", "a serial to search for is required");
@@ -256,53 +304,28 @@ int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
 		return wam_error_set(WAM_EINVAL, "limit", "limit %d is more than 1000", limit);
 	if (q->max_edits > 4)
 		return wam_error_set(WAM_EINVAL, "max_edits", "at most 4 edits can be allowed");
-	if ((rc = wam_serial_normalize(&qk, q->serial, NULL)))
-		return rc;
-	size_t fixed = 0;
-	for (const char *p = qk.skeleton; *p; p++)
-		fixed += *p != '*';
-	if (!fixed)
-		return wam_error_set(WAM_EINVAL, "serial", "serial '%.40s' has no letters or digits to search for", q->serial);
 	if ((rc = get_index(db, &ix)))
 		return rc;
-	wanted w = {{0}, {false}, 0};
+	wam_match_request req = {.serial = q->serial, .max_edits = q->max_edits, .limit = limit};
 	const char *values[4] = {q->make, q->model, q->calibre, q->country};
+	wanted w = {{0}, {false}, 0};
 	for (int i = 0; i < 4; i++) {
-		w.attr[i] = attr_of(ix, i, values[i], &w.asked[i]);
+		req.attr[i] = attr_of(ix, i, values[i], &w.asked[i]);
+		w.attr[i] = req.attr[i];
 		w.nasked += w.asked[i];
 	}
-	int k = q->max_edits >= 0 ? q->max_edits : wam_match_default_k(fixed);
-	uint32_t make = w.asked[WAM_ATTR_MAKE] && w.attr[WAM_ATTR_MAKE] != UINT32_MAX ? w.attr[WAM_ATTR_MAKE] : 0;
-	bool partial = false;
-	wam_match_index_find(ix, qk.skeleton, k, make, false, found, &cl);
-	/* 2 edits are searched within the make; nearer matches of any make too */
-	if (k == 2 && make && !strchr(qk.skeleton, '?') && !strchr(qk.skeleton, '*'))
-		wam_match_index_find(ix, qk.skeleton, 1, 0, false, found, &cl);
-	if (!cl.n && !cl.oom && fixed >= 4 && !strchr(qk.skeleton, '*')) {
-		partial = true; /* nothing matches the whole serial: try it as a fragment */
-		wam_match_index_find(ix, qk.skeleton, 0, 0, true, found, &cl);
-	}
-	if (cl.oom) {
-		free(cl.c);
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	}
-	unsigned mode = WAM_DIST_WEIGHTED | (partial ? WAM_DIST_PARTIAL : 0);
-	for (size_t i = 0; i < cl.n; i++) {
-		int votes[4];
-		cl.c[i].distance = wam_match_distance(qk.canonical, cl.c[i].key, mode, NULL, NULL);
-		cl.c[i].score = score(cl.c[i].distance, k, partial, &w, wam_match_index_attrs(ix, cl.c[i].rec), votes);
-	}
-	qsort(cl.c, cl.n, sizeof *cl.c, by_score);
+	if ((rc = wam_match_find(ix, &req, &res)))
+		return rc;
 	json_t *cands = json_array();
-	for (size_t i = 0; i < cl.n && i < (size_t)limit; i++) {
-		json_t *c = candidate_json(db, ix, &cl.c[i], &qk, k, partial, &w);
+	for (size_t i = 0; i < res.nhits; i++) {
+		json_t *c = candidate_json(db, ix, &res.hits[i], &res.query, res.k, res.partial, &w);
 		if (c)
 			json_array_append_new(cands, c);
 	}
 	*out = json_pack("{s:{s:s, s:s, s:s, s:i, s:b, s:I}, s:o}", "query", "serial", q->serial, "canonical",
-	                 qk.canonical, "skeleton", qk.skeleton, "max_edits", k, "partial", partial, "considered",
-	                 (json_int_t)cl.n, "candidates", cands);
-	free(cl.c);
+	                 res.query.canonical, "skeleton", res.query.skeleton, "max_edits", res.k, "partial", res.partial,
+	                 "considered", (json_int_t)res.considered, "candidates", cands);
+	free(res.hits);
 	return 0;
 }
 
