@@ -120,3 +120,55 @@ double wam_match_distance(const char *q, const char *s, unsigned mode, wam_match
 	*nops = k;
 	return d;
 }
+
+/* ---- bit-parallel unit distance (Myers 1999, Hyyrö 2002) ----
+ *
+ * One machine word holds a column of the DP matrix for a query of up to 63
+ * characters, so verifying a candidate costs a few dozen instructions per
+ * serial character instead of a DP row. Transpositions follow Hyyrö's
+ * extension; '?' matches every character. Must give exactly
+ * wam_match_distance(q, s, 0 or WAM_DIST_PARTIAL): the unit test checks
+ * that on random keys. */
+
+void wam_bp_prepare(wam_bitpattern *p, const char *q)
+{
+	size_t m = strlen(q);
+	memset(p, 0, sizeof *p);
+	p->usable = m > 0 && m < 64 && !strchr(q, '*');
+	if (!p->usable)
+		return;
+	p->m = (int)m;
+	uint64_t wild = 0;
+	for (size_t i = 0; i < m; i++) {
+		if (q[i] == '?')
+			wild |= 1ULL << i;
+		else
+			p->peq[(unsigned char)q[i] & 0x7f] |= 1ULL << i;
+	}
+	for (int c = 0; c < 128; c++)
+		p->peq[c] |= wild;
+}
+
+int wam_bp_distance(const wam_bitpattern *p, const char *s, bool partial)
+{
+	const uint64_t mask = p->m == 64 ? ~0ULL : (1ULL << p->m) - 1, last = 1ULL << (p->m - 1);
+	uint64_t vp = mask, vn = 0, d0 = 0, prev_eq = 0;
+	int score = p->m, best = p->m;
+	for (const unsigned char *t = (const unsigned char *)s; *t; t++) {
+		uint64_t eq = p->peq[*t & 0x7f];
+		uint64_t tr = (((~d0) & eq) << 1) & prev_eq;
+		d0 = ((((eq & vp) + vp) ^ vp) | eq | vn | tr) & mask;
+		uint64_t hp = vn | ~(d0 | vp), hn = vp & d0;
+		if (hp & last)
+			score++;
+		else if (hn & last)
+			score--;
+		uint64_t x = (hp << 1) | (partial ? 0 : 1);
+		vn = x & d0 & mask;
+		vp = ((hn << 1) | ~(x | d0)) & mask;
+		prev_eq = eq;
+		if (score < best)
+			best = score;
+	}
+	return partial ? best : score;
+}

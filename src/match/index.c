@@ -393,6 +393,7 @@ typedef struct search {
 	int k;
 	uint32_t make; /* searching within one make (0: all) */
 	unsigned mode;
+	wam_bitpattern bp; /* the query, for bit-parallel verification */
 	wam_match_found_fn found;
 	void *payload;
 } search;
@@ -411,7 +412,10 @@ static void verify(search *s, uint32_t p)
 			break;
 		char skel[WAM_KEY_MAX];
 		const char *key = key_of(s->ix, rec | (alt ? ALT_FLAG : 0));
-		if (wam_match_distance(s->q, fold(key, skel), s->mode, NULL, NULL) <= s->k) {
+		fold(key, skel);
+		double d = s->bp.usable ? wam_bp_distance(&s->bp, skel, s->mode & WAM_DIST_PARTIAL)
+		                        : wam_match_distance(s->q, skel, s->mode, NULL, NULL);
+		if (d <= s->k) {
 			s->found(rec, key, s->payload);
 			return;
 		}
@@ -465,7 +469,8 @@ static void scan(search *s)
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
                          wam_match_found_fn found, void *payload)
 {
-	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, found, payload};
+	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, {{0}, 0, false}, found, payload};
+	wam_bp_prepare(&s.bp, q);
 	if (!ix->n)
 		return 0;
 	if (++ix->stamp == 0) { /* the visit stamps wrapped: start afresh */

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define WAM_KEY_MAX 64
 #define WAM_MAX_SEGMENTS 8
@@ -90,6 +91,17 @@ typedef struct wam_match_result {
 /* Finds and ranks. Fails with WAM_EINVAL when the serial has nothing to
  * search for, WAM_ENOMEM. */
 int wam_match_find(struct wam_match_index *ix, const wam_match_request *req, wam_match_result *res);
+
+/* A query prepared for bit-parallel verification. */
+typedef struct wam_bitpattern {
+	uint64_t peq[128];
+	int m;
+	bool usable; /* false with '*' or a key of 64 characters or more: use the DP */
+} wam_bitpattern;
+void wam_bp_prepare(wam_bitpattern *p, const char *q);
+/* Unit restricted Damerau distance of the prepared query to `s`; with
+ * `partial`, to the closest substring of `s`. */
+int wam_bp_distance(const wam_bitpattern *p, const char *s, bool partial);
 
 /* Edits allowed for a skeleton of `len` characters: 0 up to 4, 1 for 5-7,
  * 2 from 8. */

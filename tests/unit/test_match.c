@@ -95,6 +95,31 @@ static void test_match_distance_costs(void **state)
 	assert_true(wam_match_distance("12?4", "5612345", WAM_DIST_PARTIAL, NULL, NULL) == 0);
 }
 
+static void test_match_bit_parallel_equals_dp(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "0123AB?";
+	unsigned seed = 3;
+	for (int t = 0; t < 20000; t++) {
+		char q[16], s[16];
+		size_t m = 1 + (size_t)(rand_r(&seed) % 10), n = (size_t)(rand_r(&seed) % 12);
+		for (size_t i = 0; i < m; i++)
+			q[i] = alphabet[rand_r(&seed) % 7];
+		for (size_t i = 0; i < n; i++)
+			s[i] = alphabet[rand_r(&seed) % 6]; /* serials hold no '?' */
+		q[m] = s[n] = '\0';
+		wam_bitpattern bp;
+		wam_bp_prepare(&bp, q);
+		assert_true(bp.usable);
+		for (int partial = 0; partial < 2; partial++) {
+			double want = wam_match_distance(q, s, partial ? WAM_DIST_PARTIAL : 0, NULL, NULL);
+			int got = wam_bp_distance(&bp, s, partial);
+			if (got != (int)want)
+				fail_msg("q=%s s=%s partial=%d: dp %g, bit-parallel %d", q, s, partial, want, got);
+		}
+	}
+}
+
 /* ---- the index against brute force ---- */
 
 static void random_key(unsigned *seed, char *out, size_t len)
@@ -308,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_match_normalizes_real_scripts),
 		cmocka_unit_test(test_match_explain_lists_each_step),
 		cmocka_unit_test(test_match_distance_costs),
+		cmocka_unit_test(test_match_bit_parallel_equals_dp),
 		cmocka_unit_test(test_match_index_finds_what_brute_force_finds),
 		cmocka_unit_test(test_match_search_ranks_and_explains),
 		cmocka_unit_test(test_match_index_stays_current),
