@@ -15,8 +15,12 @@
  * edit less. Every candidate is verified with the exact distance; what is
  * not covered by a tier (wildcards, fragments, 2 edits without a make) is a
  * scan of all keys. Measured in bench/bench_match.c; see docs/match.md. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "match/index.h"
 #include "match/tables.h"
@@ -510,4 +514,225 @@ size_t wam_match_index_bytes(const wam_match_index *ix)
 	size_t b = (size_t)ix->cap * per + ix->arena_cap + ix->postcap * sizeof(posting);
 	b += ((size_t)1 << ix->t1.bits) * 4 + ((size_t)1 << ix->t2.bits) * 4;
 	return b;
+}
+
+/* ---- the index file ----
+ *
+ * "<registry>.serials", beside the database: a header, then the index's
+ * arrays as they are in memory, then the interned attribute strings. The
+ * header names the ledger position the index reflects (sequence and event
+ * hash), the matcher tables and projection layout the keys were made with,
+ * and a BLAKE2b digest of everything after it. A file that fails any check
+ * is not used. Written to a temporary name and renamed, so a reader never
+ * sees half a file. */
+
+#define FILE_MAGIC "WAMSIX01"
+
+typedef struct file_header {
+	char magic[8];
+	uint32_t endian, version;
+	wam_index_stamp stamp;
+	unsigned char tables[32];
+	char projection[8];
+	uint64_t n, arena_n, npost, strings;
+	uint32_t bits1, bits2;
+	unsigned char digest[32];
+} file_header;
+
+typedef struct chunk {
+	void *p;
+	size_t size;
+} chunk;
+
+static size_t body_chunks(const wam_match_index *ix, chunk c[10], size_t *nchunks)
+{
+	size_t n = ix->n, k = 0, total = 0;
+	c[k++] = (chunk){ix->id, n * sizeof *ix->id};
+	c[k++] = (chunk){ix->koff, n * sizeof *ix->koff};
+	c[k++] = (chunk){ix->klen, n * sizeof *ix->klen};
+	c[k++] = (chunk){ix->attrs, n * sizeof *ix->attrs};
+	c[k++] = (chunk){ix->alt, n * sizeof *ix->alt};
+	c[k++] = (chunk){ix->arena, ix->arena_n};
+	c[k++] = (chunk){ix->post, ix->npost * sizeof *ix->post};
+	c[k++] = (chunk){ix->t1.head, ((size_t)1 << ix->t1.bits) * sizeof *ix->t1.head};
+	c[k++] = (chunk){ix->t2.head, ((size_t)1 << ix->t2.bits) * sizeof *ix->t2.head};
+	*nchunks = k;
+	for (size_t i = 0; i < k; i++)
+		total += c[i].size;
+	return total;
+}
+
+static void strings_of(const wam_match_index *ix, wam_buf *b)
+{
+	for (int a = 0; a < 4; a++) {
+		wam_buf_printf(b, "%zu", ix->attr[a].n);
+		wam_buf_putc(b, '\0');
+		for (size_t i = 1; i <= ix->attr[a].n; i++)
+			wam_buf_put(b, ix->attr[a].str[i], strlen(ix->attr[a].str[i]) + 1);
+	}
+}
+
+int wam_match_index_save(const wam_match_index *ix, const char *path, const wam_index_stamp *stamp)
+{
+	const wam_match_tables *t = wam_match_tables_get();
+	char tmp[4200];
+	chunk c[10];
+	size_t nc;
+	wam_buf strings = {0};
+	file_header h;
+	if (!t)
+		return WAM_EIO;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, FILE_MAGIC, 8);
+	h.endian = 0x01020304;
+	h.version = 1;
+	h.stamp = *stamp;
+	memcpy(h.tables, t->digest, 32);
+	snprintf(h.projection, sizeof h.projection, "%s", WAM_PROJECTION_VERSION);
+	h.n = ix->n;
+	h.arena_n = ix->arena_n;
+	h.npost = ix->npost;
+	h.bits1 = ix->t1.bits;
+	h.bits2 = ix->t2.bits;
+	body_chunks(ix, c, &nc);
+	strings_of(ix, &strings);
+	c[nc++] = (chunk){strings.p, strings.n};
+	h.strings = strings.n;
+	crypto_generichash_state hs;
+	crypto_generichash_init(&hs, NULL, 0, 32);
+	for (size_t i = 0; i < nc; i++)
+		crypto_generichash_update(&hs, c[i].p, c[i].size);
+	crypto_generichash_final(&hs, h.digest, 32);
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600); /* serials are sensitive */
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	int rc = 0;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		rc = wam_error_set(WAM_EIO, "index", "cannot write the serial index %s", tmp);
+		goto done;
+	}
+	bool ok = fwrite(&h, sizeof h, 1, f) == 1;
+	for (size_t i = 0; ok && i < nc; i++)
+		ok = !c[i].size || fwrite(c[i].p, c[i].size, 1, f) == 1;
+	ok = fflush(f) == 0 && ok && fsync(fileno(f)) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		rc = wam_error_set(WAM_EIO, "index", "cannot write the serial index %s", path);
+	}
+done:
+	wam_buf_free(&strings);
+	return rc;
+}
+
+static int corrupt(const char *path, const char *why)
+{
+	return wam_error_set(WAM_EINTEGRITY, "index", "the serial index %s cannot be used: %s", path, why);
+}
+
+int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stamp *stamp)
+{
+	const wam_match_tables *t = wam_match_tables_get();
+	file_header h;
+	int rc = 0;
+	*out = NULL;
+	if (!t)
+		return WAM_EIO;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return wam_error_set(WAM_ENOTFOUND, "index", "no serial index at %s", path);
+	wam_match_index *ix = wam_match_index_new();
+	if (!ix) {
+		fclose(f);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	if (fread(&h, sizeof h, 1, f) != 1 || memcmp(h.magic, FILE_MAGIC, 8) != 0 || h.endian != 0x01020304 ||
+	    h.version != 1) {
+		rc = corrupt(path, "not a serial index of this version");
+		goto fail;
+	}
+	if (memcmp(h.tables, t->digest, 32) != 0 || strncmp(h.projection, WAM_PROJECTION_VERSION, sizeof h.projection)) {
+		rc = corrupt(path, "made with other matcher tables or an older layout");
+		goto fail;
+	}
+	if (h.n >= ALT_FLAG || h.bits1 > 28 || h.bits2 > 28 || h.bits1 < 16 || h.bits2 < 16 || h.npost > 64 * h.n + 64 ||
+	    h.arena_n > 130 * h.n + 64 || h.strings > (1u << 30)) {
+		rc = corrupt(path, "its header is inconsistent");
+		goto fail;
+	}
+	while (ix->cap < h.n)
+		if (!grow_records(ix)) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			goto fail;
+		}
+	ix->n = (uint32_t)h.n;
+	ix->arena_cap = h.arena_n + 1;
+	ix->postcap = h.npost + 1;
+	ix->t1.bits = h.bits1;
+	ix->t2.bits = h.bits2;
+	ix->arena = malloc(ix->arena_cap);
+	ix->post = malloc(ix->postcap * sizeof *ix->post);
+	ix->t1.head = malloc(((size_t)1 << h.bits1) * sizeof *ix->t1.head);
+	ix->t2.head = malloc(((size_t)1 << h.bits2) * sizeof *ix->t2.head);
+	char *strings = malloc(h.strings + 1);
+	if (!ix->arena || !ix->post || !ix->t1.head || !ix->t2.head || !strings) {
+		free(strings);
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	ix->arena_n = h.arena_n;
+	ix->npost = h.npost;
+	chunk c[10];
+	size_t nc;
+	body_chunks(ix, c, &nc);
+	c[nc++] = (chunk){strings, h.strings};
+	crypto_generichash_state hs;
+	crypto_generichash_init(&hs, NULL, 0, 32);
+	bool ok = true;
+	for (size_t i = 0; ok && i < nc; i++) {
+		ok = !c[i].size || fread(c[i].p, c[i].size, 1, f) == 1;
+		if (ok)
+			crypto_generichash_update(&hs, c[i].p, c[i].size);
+	}
+	unsigned char digest[32];
+	crypto_generichash_final(&hs, digest, 32);
+	if (!ok || getc(f) != EOF || memcmp(digest, h.digest, 32) != 0) {
+		free(strings);
+		rc = corrupt(path, "its content does not match its digest");
+		goto fail;
+	}
+	/* the interned strings, re-interned in order so ids stay the same */
+	const char *p = strings, *end = strings + h.strings;
+	strings[h.strings] = '\0';
+	for (int a = 0; a < 4 && p < end; a++) {
+		size_t count = strtoul(p, NULL, 10);
+		p += strlen(p) + 1;
+		for (size_t i = 0; i < count && p < end; i++) {
+			if (intern_get(&ix->attr[a], p, true) != i + 1)
+				ok = false;
+			p += strlen(p) + 1;
+		}
+	}
+	free(strings);
+	if (!ok) {
+		rc = corrupt(path, "its attribute table is damaged");
+		goto fail;
+	}
+	/* no offset may point outside the arena */
+	for (uint32_t r = 0; r < ix->n; r++)
+		if (ix->koff[r] + (size_t)ix->klen[r] >= ix->arena_n || ix->alt[r] > ix->arena_n) {
+			rc = corrupt(path, "a key lies outside the key arena");
+			goto fail;
+		}
+	fclose(f);
+	*stamp = h.stamp;
+	*out = ix;
+	return 0;
+fail:
+	fclose(f);
+	wam_match_index_free(ix);
+	return rc;
 }

@@ -44,6 +44,19 @@ void wam_match_index_id(const wam_match_index *ix, uint32_t rec, char out[WAM_ID
 const char *wam_match_index_canonical(const wam_match_index *ix, uint32_t rec);
 wam_match_attrs wam_match_index_attrs(const wam_match_index *ix, uint32_t rec);
 uint32_t wam_match_index_size(const wam_match_index *ix);
+/* Where in the ledger an index file stands. */
+typedef struct wam_index_stamp {
+	char node[WAM_ID_LEN + 1];
+	int64_t seq;                   /* the last event it reflects */
+	unsigned char hash[WAM_HASH_LEN]; /* that event's hash */
+} wam_index_stamp;
+
+/* Writes the index to `path` (mode 0600, atomically). */
+int wam_match_index_save(const wam_match_index *ix, const char *path, const wam_index_stamp *stamp);
+/* Reads an index file. WAM_ENOTFOUND if there is none; WAM_EINTEGRITY if it
+ * is damaged, of another version, or made with other matcher tables. */
+int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stamp *stamp);
+
 /* Bytes of memory the index holds. */
 size_t wam_match_index_bytes(const wam_match_index *ix);
 

@@ -36,26 +36,123 @@ static int index_row(wam_match_index *ix, sqlite3_stmt *st)
 
 #define INDEX_COLUMNS "id, serial_key, serial_alt, make_key, model, calibre, country"
 
-/* The registry's index, built from the items projection on first use. */
-static int get_index(wam_db *db, wam_match_index **out)
+/* The ledger head: where a freshly built index stands. */
+static int ledger_stamp(wam_db *db, wam_index_stamp *st)
+{
+	sqlite3_stmt *q;
+	memset(st, 0, sizeof *st);
+	snprintf(st->node, sizeof st->node, "%s", db->node_id);
+	if (sqlite3_prepare_v2(db->conn, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return wam_sql_fail(db->conn, "read the ledger head");
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 1) == WAM_HASH_LEN) {
+		st->seq = sqlite3_column_int64(q, 0);
+		memcpy(st->hash, sqlite3_column_blob(q, 1), WAM_HASH_LEN);
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+/* True when the ledger still holds, at the stamp's sequence, the event the
+ * stamp names: the file was made from this registry's history. */
+static bool stamp_holds(wam_db *db, const wam_index_stamp *st)
+{
+	sqlite3_stmt *q;
+	bool ok = false;
+	if (strcmp(st->node, db->node_id) != 0)
+		return false;
+	if (sqlite3_prepare_v2(db->conn, "SELECT hash FROM events WHERE seq=?", -1, &q, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(q, 1, st->seq);
+	ok = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) == WAM_HASH_LEN &&
+	     !memcmp(sqlite3_column_blob(q, 0), st->hash, WAM_HASH_LEN);
+	sqlite3_finalize(q);
+	return ok || st->seq == 0;
+}
+
+/* Adds the weapons registered after `seq`; counts them in `*added`. */
+static int catch_up(wam_db *db, wam_match_index *ix, int64_t seq, long *added)
+{
+	sqlite3_stmt *q;
+	int rc = 0;
+	*added = 0;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT i.id, i.serial_key, i.serial_alt, i.make_key, i.model, i.calibre, i.country "
+	                       "FROM events e JOIN items i ON i.id = e.subject "
+	                       "WHERE e.seq > ? AND e.type = 'item.registered' AND i.serial_key <> '' ORDER BY e.seq",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read new serials");
+	sqlite3_bind_int64(q, 1, seq);
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		rc = index_row(ix, q);
+		(*added)++;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int build(wam_db *db, wam_match_index **out)
 {
 	int rc = 0;
-	if (db->match) {
-		*out = db->match;
-		return 0;
-	}
 	wam_match_index *ix = wam_match_index_new();
 	sqlite3_stmt *st;
+	*out = NULL;
 	if (!ix)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	if (sqlite3_prepare_v2(db->conn, "SELECT " INDEX_COLUMNS " FROM items WHERE serial_key <> ''", -1, &st,
-	                       NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db->conn, "SELECT " INDEX_COLUMNS " FROM items WHERE serial_key <> ''", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		wam_match_index_free(ix);
 		return wam_sql_fail(db->conn, "read serials");
 	}
 	while (!rc && sqlite3_step(st) == SQLITE_ROW)
 		rc = index_row(ix, st);
 	sqlite3_finalize(st);
+	if (rc) {
+		wam_match_index_free(ix);
+		return rc;
+	}
+	*out = ix;
+	return 0;
+}
+
+#define SAVE_AFTER 1000 /* new weapons caught up before the file is rewritten */
+
+/* The registry's index: the file beside the database when it can be trusted
+ * (same node, same history, same tables, intact), brought up to date from
+ * the ledger; otherwise built from the items projection and saved. */
+static int get_index(wam_db *db, wam_match_index **out)
+{
+	int rc;
+	char path[4200];
+	wam_index_stamp st, head;
+	wam_match_index *ix = NULL;
+	long added = 0;
+	if (db->match) {
+		*out = db->match;
+		return 0;
+	}
+	snprintf(path, sizeof path, "%s.serials", db->path);
+	bool own_tx = sqlite3_get_autocommit(db->conn);
+	if (own_tx && (rc = wam_sql_exec(db->conn, "BEGIN"))) /* one snapshot for head, file check and catch-up */
+		return rc;
+	if ((rc = ledger_stamp(db, &head)))
+		goto done;
+	if (wam_match_index_load(&ix, path, &st) == 0 && stamp_holds(db, &st) && st.seq <= head.seq) {
+		if ((rc = catch_up(db, ix, st.seq, &added)))
+			goto done;
+	} else {
+		wam_match_index_free(ix); /* stale, foreign or damaged: never trusted */
+		ix = NULL;
+		if ((rc = build(db, &ix)))
+			goto done;
+		added = SAVE_AFTER;
+	}
+	if (added >= SAVE_AFTER)
+		wam_match_index_save(ix, path, &head); /* a cache: a read-only directory only costs speed */
+	wam_error_clear();
+done:
+	if (own_tx)
+		sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
 	if (rc) {
 		wam_match_index_free(ix);
 		return rc;

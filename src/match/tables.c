@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
 #include <utf8proc.h>
 
 #include "internal.h"
@@ -145,8 +146,22 @@ static void load(void)
 		load_rc = load_map("translit.tsv", &tables.translit, &tables.ntranslit);
 	if (!load_rc)
 		load_rc = load_ocr();
-	if (load_rc)
+	if (load_rc) {
 		load_error = *wam_error_last();
+		return;
+	}
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, sizeof tables.digest);
+	const wam_char_map *maps[3] = {tables.digits, tables.lookalikes, tables.translit};
+	size_t counts[3] = {tables.ndigits, tables.nlookalikes, tables.ntranslit};
+	for (int i = 0; i < 3; i++)
+		for (size_t j = 0; j < counts[i]; j++) {
+			crypto_generichash_update(&h, (const unsigned char *)&maps[i][j].cp, sizeof maps[i][j].cp);
+			crypto_generichash_update(&h, (const unsigned char *)maps[i][j].to, sizeof maps[i][j].to);
+		}
+	crypto_generichash_update(&h, tables.fold, sizeof tables.fold);
+	crypto_generichash_update(&h, (const unsigned char *)tables.cost, sizeof tables.cost);
+	crypto_generichash_final(&h, tables.digest, sizeof tables.digest);
 }
 
 const wam_match_tables *wam_match_tables_get(void)

@@ -18,6 +18,7 @@ typedef struct wam_match_tables {
 	size_t ndigits, nlookalikes, ntranslit;
 	unsigned char fold[128];  /* OCR skeleton: each ASCII char to its class representative */
 	float cost[128][128];     /* substitution cost between ASCII characters */
+	unsigned char digest[32]; /* of all the above: keys made with other tables differ */
 } wam_match_tables;
 
 /* The tables, loaded on first use (thread-safe). NULL if a file is missing

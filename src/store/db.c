@@ -223,7 +223,13 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 		goto fail;
 	}
 	if (read_meta(db, "projection_version", version, sizeof version) == 0 &&
-	    strcmp(version, WAM_PROJECTION_VERSION) != 0 && !db->readonly) {
+	    strcmp(version, WAM_PROJECTION_VERSION) != 0) {
+		if (db->readonly) {
+			rc = wam_error_set(WAM_EDB, "db",
+			                   "%s was written by an older wam; run `wam rebuild` once to bring it up to date",
+			                   path);
+			goto fail;
+		}
 		/* projections are derived: a newer layout is simply recomputed */
 		if ((rc = wam_ledger_rebuild(db)))
 			goto fail;

@@ -327,6 +327,80 @@ static void test_match_index_stays_current(void **state)
 	test_reg_destroy(&r);
 }
 
+static void search_one(test_reg *r, const char *serial, const char *want_id)
+{
+	json_t *res;
+	wam_match_query q = {.serial = serial, .max_edits = -1};
+	assert_int_equal(wam_match_search(r->db, &res, &q), 0);
+	if (want_id)
+		assert_string_equal(first_id(res), want_id);
+	else
+		assert_int_equal(json_array_size(json_object_get(res, "candidates")), 0);
+	json_decref(res);
+}
+
+static void reopen(test_reg *r)
+{
+	wam_db_close(r->db);
+	assert_int_equal(wam_db_open(&r->db, r->path, 0), 0);
+}
+
+static void test_match_index_file_is_checked_and_rebuilt(void **state)
+{
+	(void)state;
+	test_reg r;
+	char a[27], b[27], path[256];
+	test_reg_create(&r, NULL);
+	test_add_item(&r, "{\"category\":\"SA2\",\"make\":\"FN\",\"serial\":\"FN-448811\",\"country\":\"BE\"}", a);
+	search_one(&r, "FN448811", a); /* builds the index and writes the file */
+	snprintf(path, sizeof path, "%s.serials", r.path);
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	assert_true(size > 200);
+
+	/* weapons registered by another process after the file was written:
+	 * the next process catches up from the ledger */
+	reopen(&r);
+	test_add_item(&r, "{\"category\":\"SA2\",\"make\":\"FN\",\"serial\":\"FN-990011\",\"country\":\"BE\"}", b);
+	reopen(&r);
+	search_one(&r, "FN990011", b);
+	search_one(&r, "FN448811", a);
+
+	/* a damaged byte: the file is not trusted, the index is rebuilt */
+	reopen(&r);
+	fseek(f, size - 40, SEEK_SET);
+	int c = getc(f);
+	fseek(f, size - 40, SEEK_SET);
+	putc(c ^ 0x5a, f);
+	fclose(f);
+	wam_match_index *ix;
+	wam_index_stamp st;
+	assert_int_equal(wam_match_index_load(&ix, path, &st), WAM_EINTEGRITY);
+	search_one(&r, "FN990011", b);
+	search_one(&r, "FN-448811", a);
+	assert_int_equal(wam_match_index_load(&ix, path, &st), 0); /* written again, whole */
+	assert_int_equal(wam_match_index_size(ix), 2);
+	wam_match_index_free(ix);
+
+	/* a file from another registry's history is not used either */
+	test_reg other;
+	char x[27];
+	test_reg_create(&other, NULL);
+	test_add_item(&other, "{\"category\":\"SA2\",\"make\":\"FN\",\"serial\":\"ZZ-123456\",\"country\":\"BE\"}", x);
+	search_one(&other, "ZZ123456", x);
+	char other_path[256], cmd[600];
+	snprintf(other_path, sizeof other_path, "%s.serials", other.path);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", other_path, path);
+	assert_int_equal(system(cmd), 0);
+	reopen(&r);
+	search_one(&r, "ZZ123456", NULL);
+	search_one(&r, "FN990011", b);
+	test_reg_destroy(&other);
+	test_reg_destroy(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_match_index_finds_what_brute_force_finds),
 		cmocka_unit_test(test_match_search_ranks_and_explains),
 		cmocka_unit_test(test_match_index_stays_current),
+		cmocka_unit_test(test_match_index_file_is_checked_and_rebuilt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
