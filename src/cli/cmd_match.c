@@ -97,8 +97,8 @@ static int run_batch(const cli_env *env, wam_db *db, const char *path, const wam
 	while (fgets(line, sizeof line, in)) {
 		n++;
 		line[strcspn(line, "\r\n")] = '\0';
-		if (!line[0])
-			continue;
+		if (!line[strspn(line, "\t ")])
+			continue; /* a blank line, tabs or not, is no query */
 		char *f[5] = {NULL};
 		char *p = line;
 		for (int i = 0; i < 5 && p; i++) {
