@@ -28,6 +28,10 @@ step item show "$id"
 step item history "$id"
 step item show --serial "$serial"
 step item list --make "Izhmash (Izhevsk Machine-Building Plant)" --limit 5
+# the same serial as a field officer might read it: two characters misread
+misread=$(printf '%s' "$serial" | sed 's/1/l/; s/5/S/; s/0/O/')
+step search "$misread"
+step search --explain "ХА12?4*"
 step verify
 cat <<TXT
 
