@@ -128,7 +128,7 @@ int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain)
 	free(mapped);
 	if (explain)
 		json_array_append_new(explain, json_pack("{s:s, s:s, s:s}", "step", "raw", "what", "as typed", "text", raw));
-	step(explain, "nfkc_casefold", "Unicode NFKC, case folded (full-width forms become ASCII)", &s);
+	step(explain, "nfkc_casefold", "Unicode NFKC and case folding: full-width forms become ASCII", &s);
 
 	if (apply_map(&s, t->digits, t->ndigits, false))
 		k->flags |= WAM_KEY_DIGITS;
@@ -141,7 +141,7 @@ int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain)
 
 	if (apply_map(&s, t->translit, t->ntranslit, true))
 		k->flags |= WAM_KEY_TRANSLIT;
-	step(explain, "transliterate", "Cyrillic letters with no Latin look-alike, romanised (GOST)", &s);
+	step(explain, "transliterate", "Cyrillic letters with no Latin look-alike, romanised as in GOST", &s);
 
 	finish(&s, k->canonical, sizeof k->canonical, k);
 	if (explain)
@@ -157,7 +157,7 @@ int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain)
 	k->skeleton[i] = '\0';
 	if (explain)
 		json_array_append_new(explain, json_pack("{s:s, s:s, s:s}", "step", "skeleton", "what",
-		                                         "OCR confusion classes folded (0/O/Q/D, 1/I/L, 5/S, 8/B, 2/Z, 6/G)",
+		                                         "OCR confusion classes folded: 0/O/Q/D, 1/I/L, 5/S, 8/B, 2/Z, 6/G",
 		                                         "text", k->skeleton));
 	/* The transliteration key romanises every Cyrillic letter, look-alikes
 	 * included: a serial read as ХА1234 may have been written KHA1234. */
@@ -169,7 +169,7 @@ int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain)
 			k->translit[0] = '\0';
 		if (explain && k->translit[0])
 			json_array_append_new(explain, json_pack("{s:s, s:s, s:s}", "step", "translit_key", "what",
-			                                         "every Cyrillic letter romanised (a second key)", "text",
+			                                         "a second key: every Cyrillic letter romanised", "text",
 			                                         k->translit));
 	}
 	return 0;
