@@ -303,8 +303,9 @@ static bool index_record(wam_match_index *ix, uint32_t rec)
  * called as the index doubles, so adding stays amortised constant time. */
 static bool rehash(wam_match_index *ix)
 {
+	/* about one bucket per weapon: chains of two or three postings */
 	unsigned bits = 16;
-	while (((size_t)1 << bits) < (size_t)ix->n * 4 && bits < 28)
+	while (((size_t)1 << bits) < (size_t)ix->n * 2 && bits < 28)
 		bits++;
 	for (int t = 0; t < 2; t++) {
 		tier *tr = t ? &ix->t2 : &ix->t1;
@@ -442,12 +443,18 @@ static void probe(search *s, const tier *t, const char *p, int budget, uint32_t 
 	for (size_t l = lo; l <= m + (size_t)budget; l++) {
 		if (l < (size_t)t->segments)
 			continue;
+		long delta = (long)m - (long)l;
 		for (int i = 0; i < t->segments; i++) {
 			size_t start, len;
 			segment(l, t->segments, i, &start, &len);
-			size_t from = start > (size_t)budget ? start - (size_t)budget : 0;
-			for (size_t x = from; x <= start + (size_t)budget && x + len <= m; x++)
+			/* the segment moved by `shift`: that many edits before it, and
+			 * |delta - shift| after it, within the budget */
+			for (long shift = -budget; shift <= budget; shift++) {
+				long x = (long)start + shift;
+				if (labs(shift) + labs(delta - shift) > budget || x < 0 || (size_t)x + len > m)
+					continue;
 				read_list(s, t, segment_hash(t, l, i, make, p + x, len));
+			}
 		}
 	}
 	/* a transposition across a segment boundary spoils two segments */
