@@ -190,6 +190,21 @@ static bool grow_records(wam_match_index *ix)
 	return true;
 }
 
+static long put_arena(wam_match_index *ix, const char *s, size_t n);
+
+/* A key in the arena: its canonical form, then its skeleton, each ending in
+ * NUL; returns the canonical's offset. Storing the skeleton costs a few
+ * bytes per weapon and saves folding it on every verification. */
+static long put_key(wam_match_index *ix, const char *canonical, size_t n)
+{
+	char skel[WAM_KEY_MAX];
+	const wam_match_tables *t = wam_match_tables_get();
+	for (size_t i = 0; i < n; i++)
+		skel[i] = t ? (char)t->fold[(unsigned char)canonical[i] & 0x7f] : canonical[i];
+	long off = put_arena(ix, canonical, n);
+	return off < 0 || put_arena(ix, skel, n) < 0 ? -1 : off;
+}
+
 static long put_arena(wam_match_index *ix, const char *s, size_t n)
 {
 	if (ix->arena_n + n + 1 > ix->arena_cap) {
@@ -219,15 +234,10 @@ static const char *key_of(const wam_match_index *ix, uint32_t posting_rec)
 	return ix->arena + ix->koff[rec];
 }
 
-/* The skeleton of a canonical key into `out` (WAM_KEY_MAX bytes). */
-static const char *fold(const char *key, char *out)
+/* The skeleton stored right after a canonical key. */
+static const char *skeleton_of(const char *canonical)
 {
-	const wam_match_tables *t = wam_match_tables_get();
-	size_t i = 0;
-	for (; key[i] && i + 1 < WAM_KEY_MAX; i++)
-		out[i] = t ? (char)t->fold[(unsigned char)key[i] & 0x7f] : key[i];
-	out[i] = '\0';
-	return out;
+	return canonical + strlen(canonical) + 1;
 }
 
 /* ---- tiers ---- */
@@ -291,8 +301,7 @@ static bool index_record(wam_match_index *ix, uint32_t rec)
 		if (alt && !ix->alt[rec])
 			break;
 		uint32_t p = rec | (alt ? ALT_FLAG : 0);
-		char skel[WAM_KEY_MAX];
-		const char *key = fold(key_of(ix, p), skel);
+		const char *key = skeleton_of(key_of(ix, p));
 		if (!index_key(ix, &ix->t1, key, 0, p) || !index_key(ix, &ix->t2, key, ix->attrs[rec].make, p))
 			return false;
 	}
@@ -362,7 +371,7 @@ long wam_match_index_add(wam_match_index *ix, const char *id, const char *canoni
 	size_t kl = strlen(canonical);
 	if (kl >= WAM_KEY_MAX)
 		kl = WAM_KEY_MAX - 1;
-	long off = put_arena(ix, canonical, kl);
+	long off = put_key(ix, canonical, kl);
 	if (off < 0)
 		return -1;
 	encode_id(ix->id[rec], id);
@@ -370,7 +379,7 @@ long wam_match_index_add(wam_match_index *ix, const char *id, const char *canoni
 	ix->klen[rec] = (uint8_t)kl;
 	ix->alt[rec] = 0;
 	if (translit && *translit) {
-		long a = put_arena(ix, translit, strlen(translit) < WAM_KEY_MAX ? strlen(translit) : WAM_KEY_MAX - 1);
+		long a = put_key(ix, translit, strlen(translit) < WAM_KEY_MAX ? strlen(translit) : WAM_KEY_MAX - 1);
 		if (a < 0)
 			return -1;
 		ix->alt[rec] = (uint32_t)a + 1;
@@ -415,9 +424,7 @@ static void verify(search *s, uint32_t p)
 	for (int alt = 0; alt < 2; alt++) {
 		if (alt && !s->ix->alt[rec])
 			break;
-		char skel[WAM_KEY_MAX];
-		const char *key = key_of(s->ix, rec | (alt ? ALT_FLAG : 0));
-		fold(key, skel);
+		const char *key = key_of(s->ix, rec | (alt ? ALT_FLAG : 0)), *skel = skeleton_of(key);
 		double d = s->bp.usable ? wam_bp_distance(&s->bp, skel, s->mode & WAM_DIST_PARTIAL)
 		                        : wam_match_distance(s->q, skel, s->mode, NULL, NULL);
 		if (d <= s->k) {
@@ -471,10 +478,23 @@ static void probe(search *s, const tier *t, const char *p, int budget, uint32_t 
 	}
 }
 
+/* Every key, in memory order. Keys whose length alone puts them out of
+ * reach are skipped without a verification. */
 static void scan(search *s)
 {
-	for (uint32_t r = 0; r < s->ix->n; r++)
+	size_t m = 0, stars = 0;
+	for (const char *p = s->q; *p; p++) {
+		m += *p != '*';
+		stars += *p == '*';
+	}
+	size_t lo = m > (size_t)s->k ? m - (size_t)s->k : 0;
+	size_t hi = stars || (s->mode & WAM_DIST_PARTIAL) ? SIZE_MAX : m + (size_t)s->k;
+	for (uint32_t r = 0; r < s->ix->n; r++) {
+		size_t l = s->ix->klen[r];
+		if ((l < lo || l > hi) && !s->ix->alt[r])
+			continue;
 		verify(s, r);
+	}
 }
 
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
@@ -533,7 +553,7 @@ size_t wam_match_index_bytes(const wam_match_index *ix)
  * is not used. Written to a temporary name and renamed, so a reader never
  * sees half a file. */
 
-#define FILE_MAGIC "WAMSIX01"
+#define FILE_MAGIC "WAMSIX02"
 
 typedef struct file_header {
 	char magic[8];
@@ -729,11 +749,17 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 		goto fail;
 	}
 	/* no offset may point outside the arena */
-	for (uint32_t r = 0; r < ix->n; r++)
-		if (ix->koff[r] + (size_t)ix->klen[r] >= ix->arena_n || ix->alt[r] > ix->arena_n) {
-			rc = corrupt(path, "a key lies outside the key arena");
-			goto fail;
+	bool ends = ix->arena_n == 0 || ix->arena[ix->arena_n - 1] == '\0'; /* no strlen runs past the end */
+	for (uint32_t r = 0; r < ix->n && ends; r++)
+		if (ix->koff[r] + 2 * (size_t)ix->klen[r] + 1 >= ix->arena_n || ix->alt[r] > ix->arena_n ||
+		    ix->arena[ix->koff[r] + ix->klen[r]] != '\0') {
+			ends = false;
+			break;
 		}
+	if (!ends) {
+		rc = corrupt(path, "a key lies outside the key arena");
+		goto fail;
+	}
 	fclose(f);
 	*stamp = h.stamp;
 	*out = ix;

@@ -380,7 +380,8 @@ int wam_match_find(wam_match_index *ix, const wam_match_request *req, wam_match_
 		cl.c[i].distance = wam_match_distance(res->query.canonical, cl.c[i].key, mode, NULL, NULL);
 		cl.c[i].score = score(cl.c[i].distance, k, res->partial, &w, wam_match_index_attrs(ix, cl.c[i].rec), votes);
 	}
-	qsort(cl.c, cl.n, sizeof *cl.c, by_score);
+	if (cl.n)
+		qsort(cl.c, cl.n, sizeof *cl.c, by_score);
 	res->k = k;
 	res->considered = cl.n;
 	res->nhits = cl.n < (size_t)(req->limit > 0 ? req->limit : 10) ? cl.n : (size_t)(req->limit > 0 ? req->limit : 10);

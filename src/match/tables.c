@@ -27,7 +27,7 @@ static int cmp_map(const void *a, const void *b)
 const wam_char_map *wam_char_map_find(const wam_char_map *map, size_t n, uint32_t cp)
 {
 	wam_char_map key = {.cp = cp};
-	return bsearch(&key, map, n, sizeof *map, cmp_map);
+	return n ? bsearch(&key, map, n, sizeof *map, cmp_map) : NULL;
 }
 
 /* Splits a line in place at tabs; returns the number of fields. */
@@ -92,7 +92,8 @@ static int load_map(const char *name, wam_char_map **out, size_t *n)
 		snprintf(m->script, sizeof m->script, "%s", nf > 2 ? f[2] : "");
 	}
 	fclose(in);
-	qsort(*out, *n, sizeof **out, cmp_map);
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp_map);
 	return 0;
 }
 

@@ -128,7 +128,8 @@ static int load_codes(sqlite3 *conn, const char *sql, char ***out, size_t *n)
 		(*out)[(*n)++] = strdup(wam_col_text(st, 0));
 	}
 	sqlite3_finalize(st);
-	qsort(*out, *n, sizeof **out, cmp);
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp);
 	return 0;
 }
 
