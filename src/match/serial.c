@@ -108,6 +108,16 @@ int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain)
 		return WAM_EIO;
 	if (!raw)
 		raw = "";
+	bool ascii = !explain;
+	for (const char *p = raw; ascii && *p; p++)
+		ascii = (unsigned char)*p < 0x80;
+	if (ascii) { /* no table applies to ASCII: straight to the canonical key */
+		cps s = {.n = 0};
+		for (const char *p = raw; *p && s.n < MAXCP; p++)
+			s.c[s.n++] = (unsigned char)*p;
+		finish(&s, k->canonical, sizeof k->canonical, k);
+		goto skeleton;
+	}
 	cps s = {.n = 0};
 	utf8proc_uint8_t *mapped = NULL;
 	utf8proc_ssize_t len =
@@ -148,6 +158,7 @@ int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain)
 		json_array_append_new(explain, json_pack("{s:s, s:s, s:s}", "step", "canonical", "what",
 		                                         "upper case, separators removed", "text", k->canonical));
 	size_t i;
+skeleton:
 	for (i = 0; k->canonical[i]; i++) {
 		unsigned char c = (unsigned char)k->canonical[i];
 		k->skeleton[i] = (char)t->fold[c];

@@ -47,6 +47,25 @@ static void test_match_normalizes_real_scripts(void **state)
 	assert_int_equal(k.segments[0], 2);
 }
 
+static void test_match_ascii_shortcut_equals_pipeline(void **state)
+{
+	(void)state;
+	/* plain ASCII takes a shortcut; with explain it goes the whole way */
+	const char *inputs[] = {"56-1234567", "ab c/12?4*", "No. 77 - x", "  ", "OQD-IL1-SZ", "a_b.c,d;e"};
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		wam_serial_keys fast, full;
+		json_t *steps = json_array();
+		assert_int_equal(wam_serial_normalize(&fast, inputs[i], NULL), 0);
+		assert_int_equal(wam_serial_normalize(&full, inputs[i], steps), 0);
+		json_decref(steps);
+		assert_string_equal(fast.canonical, full.canonical);
+		assert_string_equal(fast.skeleton, full.skeleton);
+		assert_int_equal(fast.nsegments, full.nsegments);
+		assert_memory_equal(fast.segments, full.segments, sizeof fast.segments);
+		assert_int_equal(fast.flags, full.flags);
+	}
+}
+
 static void test_match_explain_lists_each_step(void **state)
 {
 	(void)state;
@@ -405,6 +424,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_normalizes_real_scripts),
+		cmocka_unit_test(test_match_ascii_shortcut_equals_pipeline),
 		cmocka_unit_test(test_match_explain_lists_each_step),
 		cmocka_unit_test(test_match_distance_costs),
 		cmocka_unit_test(test_match_bit_parallel_equals_dp),
