@@ -149,8 +149,9 @@ void wam_bp_prepare(wam_bitpattern *p, const char *q)
 		p->peq[c] |= wild;
 }
 
-int wam_bp_distance(const wam_bitpattern *p, const char *s, bool partial)
+int wam_bp_distance(const wam_bitpattern *p, const char *s, unsigned ends)
 {
+	bool free_start = ends & WAM_BP_FREE_START, free_end = ends & WAM_BP_FREE_END;
 	const uint64_t mask = p->m == 64 ? ~0ULL : (1ULL << p->m) - 1, last = 1ULL << (p->m - 1);
 	uint64_t vp = mask, vn = 0, d0 = 0, prev_eq = 0;
 	int score = p->m, best = p->m;
@@ -163,12 +164,12 @@ int wam_bp_distance(const wam_bitpattern *p, const char *s, bool partial)
 			score++;
 		else if (hn & last)
 			score--;
-		uint64_t x = (hp << 1) | (partial ? 0 : 1);
+		uint64_t x = (hp << 1) | (free_start ? 0 : 1);
 		vn = x & d0 & mask;
 		vp = ((hn << 1) | ~(x | d0)) & mask;
 		prev_eq = eq;
 		if (score < best)
 			best = score;
 	}
-	return partial ? best : score;
+	return free_end ? best : score;
 }

@@ -407,7 +407,8 @@ typedef struct search {
 	int k;
 	uint32_t make; /* searching within one make (0: all) */
 	unsigned mode;
-	wam_bitpattern bp; /* the query, for bit-parallel verification */
+	unsigned ends;     /* WAM_BP_FREE_START / _END: "*" at the query's ends */
+	wam_bitpattern bp; /* the query without those stars, for bit-parallel verification */
 	wam_match_found_fn found;
 	void *payload;
 } search;
@@ -424,8 +425,9 @@ static void verify(search *s, uint32_t p)
 	for (int alt = 0; alt < 2; alt++) {
 		if (alt && !s->ix->alt[rec])
 			break;
-		const char *key = key_of(s->ix, rec | (alt ? ALT_FLAG : 0)), *skel = skeleton_of(key);
-		double d = s->bp.usable ? wam_bp_distance(&s->bp, skel, s->mode & WAM_DIST_PARTIAL)
+		const char *key = key_of(s->ix, rec | (alt ? ALT_FLAG : 0));
+		const char *skel = alt ? skeleton_of(key) : key + s->ix->klen[rec] + 1;
+		double d = s->bp.usable ? wam_bp_distance(&s->bp, skel, s->ends)
 		                        : wam_match_distance(s->q, skel, s->mode, NULL, NULL);
 		if (d <= s->k) {
 			s->found(rec, key, s->payload);
@@ -458,8 +460,9 @@ static void probe(search *s, const tier *t, const char *p, int budget, uint32_t 
 			 * |delta - shift| after it, within the budget */
 			for (long shift = -budget; shift <= budget; shift++) {
 				long x = (long)start + shift;
-				if (labs(shift) + labs(delta - shift) > budget || x < 0 || (size_t)x + len > m)
-					continue;
+				if (labs(shift) + labs(delta - shift) > budget || x < 0 || (size_t)x + len > m ||
+				    memchr(p + x, '?', len))
+					continue; /* a segment with '?' in it is among the damaged ones */
 				read_list(s, t, segment_hash(t, l, i, make, p + x, len));
 			}
 		}
@@ -497,26 +500,97 @@ static void scan(search *s)
 	}
 }
 
+/* The record a byte of the arena belongs to (keys are stored in record
+ * order, a romanised key right after its record's own). */
+static uint32_t record_at(const wam_match_index *ix, size_t off)
+{
+	uint32_t lo = 0, hi = ix->n;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ix->koff[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A fragment (k = 0): every occurrence of its longest '?'-free piece in the
+ * key arena is a candidate; memmem runs at memory speed. */
+static void fragment(search *s)
+{
+	const char *q = s->q, *best = NULL;
+	size_t best_len = 0;
+	for (const char *p = q; *p;) {
+		size_t n = strcspn(p, "?*");
+		if (n > best_len) {
+			best = p;
+			best_len = n;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (!best_len) {
+		scan(s);
+		return;
+	}
+	const char *arena = s->ix->arena, *end = arena + s->ix->arena_n;
+	for (const char *at = arena; at < end;) {
+		const char *hit = memmem(at, (size_t)(end - at), best, best_len);
+		if (!hit)
+			break;
+		verify(s, record_at(s->ix, (size_t)(hit - arena)));
+		at = hit + 1;
+	}
+}
+
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
                          wam_match_found_fn found, void *payload)
 {
-	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, {{0}, 0, false}, found, payload};
-	wam_bp_prepare(&s.bp, q);
+	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, 0, {{0}, 0, false}, found, payload};
+	size_t m = strlen(q), w = 0, stars = 0;
+	for (const char *p = q; *p; p++) {
+		w += *p == '?';
+		stars += *p == '*';
+	}
+	/* stars only at the ends: the bit-parallel verifier handles them */
+	char core[WAM_KEY_MAX];
+	size_t from = 0, to = m;
+	while (from < to && q[from] == '*')
+		from++;
+	while (to > from && q[to - 1] == '*')
+		to--;
+	if (to - from < sizeof core && !memchr(q + from, '*', to - from)) {
+		memcpy(core, q + from, to - from);
+		core[to - from] = '\0';
+		s.ends = (from ? WAM_BP_FREE_START : 0) | (to < m ? WAM_BP_FREE_END : 0) | (partial ? WAM_BP_FRAGMENT : 0);
+		wam_bp_prepare(&s.bp, core);
+	}
 	if (!ix->n)
 		return 0;
 	if (++ix->stamp == 0) { /* the visit stamps wrapped: start afresh */
 		memset(ix->seen, 0, (size_t)ix->cap * sizeof *ix->seen);
 		ix->stamp = 1;
 	}
-	bool wild = strchr(q, '?') || strchr(q, '*');
-	if (partial || wild || k > 2 || (k == 2 && !make)) {
-		scan(&s);
+	/* '?' is a position that may differ: it spends the budget of the
+	 * pigeonhole like an edit, not the budget of the verification */
+	int budget = k + (int)w;
+	if (!partial && !stars && budget <= 1) {
+		probe(&s, &ix->t1, q, budget, 0);
+		return 0;
+	}
+	if (!partial && !stars && budget <= 2 && make) {
+		s.make = make;
+		probe(&s, &ix->t2, q, budget, make);
+		return 0;
+	}
+	if (partial && !stars && k == 0) {
+		fragment(&s);
 		return 1;
 	}
-	if (k == 2)
-		s.make = make;
-	probe(&s, k <= 1 ? &ix->t1 : &ix->t2, q, k, make);
-	return 0;
+	scan(&s);
+	return 1;
 }
 
 const char *wam_match_index_canonical(const wam_match_index *ix, uint32_t rec)

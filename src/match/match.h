@@ -99,9 +99,14 @@ typedef struct wam_bitpattern {
 	bool usable; /* false with '*' or a key of 64 characters or more: use the DP */
 } wam_bitpattern;
 void wam_bp_prepare(wam_bitpattern *p, const char *q);
-/* Unit restricted Damerau distance of the prepared query to `s`; with
- * `partial`, to the closest substring of `s`. */
-int wam_bp_distance(const wam_bitpattern *p, const char *s, bool partial);
+/* Unit restricted Damerau distance of the prepared query to `s`. With
+ * WAM_BP_FREE_START the serial's head costs nothing (the query is a suffix:
+ * "*S"), with WAM_BP_FREE_END its tail ("P*"), with both the query may lie
+ * anywhere in it (a fragment, "*F*"). */
+#define WAM_BP_FREE_START 1u
+#define WAM_BP_FREE_END 2u
+#define WAM_BP_FRAGMENT (WAM_BP_FREE_START | WAM_BP_FREE_END)
+int wam_bp_distance(const wam_bitpattern *p, const char *s, unsigned ends);
 
 /* Edits allowed for a skeleton of `len` characters: 0 up to 4, 1 for 5-7,
  * 2 from 8. */

@@ -212,6 +212,26 @@ static void found(uint32_t rec, const char *key, void *payload)
 	snprintf(c->key, sizeof c->key, "%s", key);
 }
 
+static int by_record(const void *a, const void *b)
+{
+	const candidate *x = a, *y = b;
+	return x->rec < y->rec ? -1 : x->rec > y->rec;
+}
+
+/* One entry per weapon: the passes of a search (2 edits in the make, 1 in
+ * all makes) may each find the same weapon. */
+static void unique_records(collect *cl)
+{
+	if (cl->n < 2)
+		return;
+	qsort(cl->c, cl->n, sizeof *cl->c, by_record);
+	size_t w = 1;
+	for (size_t i = 1; i < cl->n; i++)
+		if (cl->c[i].rec != cl->c[w - 1].rec)
+			cl->c[w++] = cl->c[i];
+	cl->n = w;
+}
+
 static int by_score(const void *a, const void *b)
 {
 	const candidate *x = a, *y = b;
@@ -335,10 +355,10 @@ static uint32_t attr_of(wam_match_index *ix, int which, const char *value, bool 
 	return id ? id : UINT32_MAX;
 }
 
-static bool has_wildcard(const char *key)
-{
-	return strchr(key, '?') || strchr(key, '*');
-}
+/* Longest query tried as a fragment when nothing matches it whole: a
+ * longer one is more likely a full serial that is not registered (and a
+ * fragment can always be asked for explicitly: "*4209*"). */
+#define FRAGMENT_MAX 6
 
 int wam_match_find(wam_match_index *ix, const wam_match_request *req, wam_match_result *res)
 {
@@ -362,18 +382,23 @@ int wam_match_find(wam_match_index *ix, const wam_match_request *req, wam_match_
 	}
 	int k = req->max_edits >= 0 ? req->max_edits : wam_match_default_k(fixed);
 	uint32_t make = w.asked[WAM_ATTR_MAKE] && w.attr[WAM_ATTR_MAKE] != UINT32_MAX ? w.attr[WAM_ATTR_MAKE] : 0;
+	size_t unknown = 0;
+	for (const char *p = skel; *p; p++)
+		unknown += *p == '?';
 	wam_match_index_find(ix, skel, k, make, false, found, &cl);
-	/* 2 edits are searched within the make; nearer matches of any make too */
-	if (k == 2 && make && !has_wildcard(skel))
-		wam_match_index_find(ix, skel, 1, 0, false, found, &cl);
-	if (!cl.n && !cl.oom && fixed >= 4 && !strchr(skel, '*')) {
-		res->partial = true; /* nothing matches the whole serial: try it as a fragment */
+	/* with a make, 2 edits (or '?' positions) are searched within it;
+	 * nearer matches of any make too */
+	if (make && !strchr(skel, '*') && k + (int)unknown == 2 && k >= (int)unknown)
+		wam_match_index_find(ix, skel, k - 1, 0, false, found, &cl);
+	if (!cl.n && !cl.oom && fixed >= 4 && fixed <= FRAGMENT_MAX && !strchr(skel, '*')) {
+		res->partial = true; /* nothing matches the whole serial: a fragment of one? */
 		wam_match_index_find(ix, skel, 0, 0, true, found, &cl);
 	}
 	if (cl.oom) {
 		free(cl.c);
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	}
+	unique_records(&cl);
 	unsigned mode = WAM_DIST_WEIGHTED | (res->partial ? WAM_DIST_PARTIAL : 0);
 	for (size_t i = 0; i < cl.n; i++) {
 		int votes[4];

@@ -130,11 +130,16 @@ static void test_match_bit_parallel_equals_dp(void **state)
 		wam_bitpattern bp;
 		wam_bp_prepare(&bp, q);
 		assert_true(bp.usable);
-		for (int partial = 0; partial < 2; partial++) {
-			double want = wam_match_distance(q, s, partial ? WAM_DIST_PARTIAL : 0, NULL, NULL);
-			int got = wam_bp_distance(&bp, s, partial);
+		/* the four ends: whole, "*q", "q*", "*q*" */
+		for (unsigned ends = 0; ends < 4; ends++) {
+			char dq[24];
+			snprintf(dq, sizeof dq, "%s%s%s", ends & WAM_BP_FREE_START ? "*" : "", q, ends & WAM_BP_FREE_END ? "*" : "");
+			double want = wam_match_distance(dq, s, 0, NULL, NULL);
+			int got = wam_bp_distance(&bp, s, ends);
 			if (got != (int)want)
-				fail_msg("q=%s s=%s partial=%d: dp %g, bit-parallel %d", q, s, partial, want, got);
+				fail_msg("q=%s s=%s: dp %g, bit-parallel %d", dq, s, want, got);
+			if (ends == WAM_BP_FRAGMENT && wam_match_distance(q, s, WAM_DIST_PARTIAL, NULL, NULL) != want)
+				fail_msg("q=%s s=%s: partial mode differs from *q*", q, s);
 		}
 	}
 }
@@ -218,12 +223,19 @@ static void test_match_index_finds_what_brute_force_finds(void **state)
 		mutate(&seed, q, rand_r(&seed) % (k + 1)); /* the source is within reach */
 		if (strlen(q) < 3)
 			continue;
-		uint32_t make = k == 2 ? wam_match_index_attr(ix, WAM_ATTR_MAKE, makes[src]) : 0;
+		int unknown = 0;
+		if (qn % 7 == 0) { /* one unreadable character */
+			q[rand_r(&seed) % strlen(q)] = '?';
+			unknown = 1;
+		}
+		/* the 2-edit tier ('?' spends its budget too) searches within the make */
+		bool by_make = k + unknown == 2;
+		uint32_t make = by_make ? wam_match_index_attr(ix, WAM_ATTR_MAKE, makes[src]) : 0;
 		hits h = {seen};
 		memset(seen, 0, N);
 		wam_match_index_find(ix, q, k, make, false, mark, &h);
 		for (int i = 0; i < N; i++) {
-			bool in_scope = k < 2 || !strcmp(makes[i], makes[src]);
+			bool in_scope = !by_make || !strcmp(makes[i], makes[src]);
 			bool want = in_scope && wam_match_distance(q, keys[i], 0, NULL, NULL) <= k;
 			if (want != (seen[i] == 1))
 				fail_msg("query %s k=%d: record %d (%s) expected %d, index said %d", q, k, i, keys[i], want, seen[i]);
@@ -231,6 +243,29 @@ static void test_match_index_finds_what_brute_force_finds(void **state)
 		}
 	}
 	assert_true(checked > Q * 9 / 10); /* each query had at least its source to find */
+	/* fragments (found through the key arena) and stars at the ends */
+	for (int qn = 0; qn < 200; qn++) {
+		int src = rand_r(&seed) % N;
+		size_t n = strlen(keys[src]), len = 3 + (size_t)(rand_r(&seed) % 3), at;
+		if (len > n)
+			len = n;
+		at = (size_t)rand_r(&seed) % (n - len + 1);
+		char q[32];
+		bool partial = qn % 2 == 0;
+		snprintf(q, sizeof q, "%s%.*s%s", !partial && qn % 4 == 1 ? "*" : "", (int)len, keys[src] + at,
+		         !partial && qn % 4 == 3 ? "*" : "");
+		if (qn % 5 == 0)
+			q[strlen(q) / 2] = '?';
+		hits h = {seen};
+		memset(seen, 0, N);
+		wam_match_index_find(ix, q, partial ? 0 : 1, 0, partial, mark, &h);
+		for (int i = 0; i < N; i++) {
+			bool want = wam_match_distance(q, keys[i], partial ? WAM_DIST_PARTIAL : 0, NULL, NULL) <= (partial ? 0 : 1);
+			if (want != (seen[i] == 1))
+				fail_msg("query %s%s: record %d (%s) expected %d, index said %d", q, partial ? " (fragment)" : "", i,
+				         keys[i], want, seen[i]);
+		}
+	}
 	free(seen);
 	wam_match_index_free(ix);
 }
