@@ -59,7 +59,7 @@ struct wam_match_index {
 	size_t arena_n, arena_cap;
 	posting *post;
 	size_t npost, postcap;
-	tier t1, t2;
+	tier t0, t1, t2;
 	intern attr[4];
 };
 
@@ -140,7 +140,8 @@ wam_match_index *wam_match_index_new(void)
 	wam_match_index *ix = calloc(1, sizeof *ix);
 	if (!ix)
 		return NULL;
-	ix->t1 = (tier){.segments = 2, .by_make = false};
+	ix->t0 = (tier){.segments = 1, .by_make = false};
+	ix->t1 = (tier){.segments = 0, .by_make = false}; /* deletions, see index_deletions */
 	ix->t2 = (tier){.segments = 3, .by_make = true};
 	return ix;
 }
@@ -157,6 +158,7 @@ void wam_match_index_free(wam_match_index *ix)
 	free(ix->seen);
 	free(ix->arena);
 	free(ix->post);
+	free(ix->t0.head);
 	free(ix->t1.head);
 	free(ix->t2.head);
 	for (int a = 0; a < 4; a++) {
@@ -295,6 +297,30 @@ static bool index_key(wam_match_index *ix, tier *t, const char *key, uint32_t ma
 	return true;
 }
 
+/* The deletion tier (symmetric delete, k = 1): the key with each one of its
+ * characters left out. Two keys are within one edit exactly when one equals
+ * the other, or one with a character left out equals the other, or both with
+ * one left out are equal (a substitution, or a transposition). */
+static uint64_t deletion_hash(const wam_match_index *ix, const char *key, size_t l, size_t skip)
+{
+	char d[WAM_KEY_MAX];
+	memcpy(d, key, skip);
+	memcpy(d + skip, key + skip + 1, l - skip - 1);
+	return segment_hash(&ix->t1, l - 1, 0, 0, d, l - 1);
+}
+
+static bool index_deletions(wam_match_index *ix, const char *key, uint32_t rec)
+{
+	size_t l = strlen(key);
+	for (size_t j = 0; j < l; j++) {
+		if (j && key[j] == key[j - 1])
+			continue; /* deleting either of two equal neighbours gives the same key */
+		if (!add_posting(ix, &ix->t1, deletion_hash(ix, key, l, j), rec))
+			return false;
+	}
+	return true;
+}
+
 static bool index_record(wam_match_index *ix, uint32_t rec)
 {
 	for (int alt = 0; alt < 2; alt++) {
@@ -302,7 +328,8 @@ static bool index_record(wam_match_index *ix, uint32_t rec)
 			break;
 		uint32_t p = rec | (alt ? ALT_FLAG : 0);
 		const char *key = skeleton_of(key_of(ix, p));
-		if (!index_key(ix, &ix->t1, key, 0, p) || !index_key(ix, &ix->t2, key, ix->attrs[rec].make, p))
+		if (!index_key(ix, &ix->t0, key, 0, p) || !index_deletions(ix, key, p) ||
+		    !index_key(ix, &ix->t2, key, ix->attrs[rec].make, p))
 			return false;
 	}
 	return true;
@@ -316,8 +343,9 @@ static bool rehash(wam_match_index *ix)
 	unsigned bits = 16;
 	while (((size_t)1 << bits) < (size_t)ix->n * 2 && bits < 28)
 		bits++;
-	for (int t = 0; t < 2; t++) {
-		tier *tr = t ? &ix->t2 : &ix->t1;
+	tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
+	for (int t = 0; t < 3; t++) {
+		tier *tr = tiers[t];
 		uint32_t *head = malloc(((size_t)1 << bits) * sizeof *head);
 		if (!head)
 			return false;
@@ -442,11 +470,35 @@ static void read_list(search *s, const tier *t, uint64_t h)
 		verify(s, s->ix->post[i].rec);
 }
 
+/* Keys within one edit (or one '?') of `p`, through the exact and the
+ * deletion tiers: about 2m+2 buckets, each holding little but true
+ * neighbours. */
+static void probe_one_edit(search *s, const char *p)
+{
+	size_t m = strlen(p);
+	tier *t0 = &s->ix->t0, *t1 = &s->ix->t1;
+	read_list(s, t0, segment_hash(t0, m, 0, 0, p, m));     /* equal */
+	read_list(s, t1, segment_hash(t1, m, 0, 0, p, m));     /* the key has one more character */
+	for (size_t i = 0; i < m; i++) {
+		if (i && p[i] == p[i - 1])
+			continue;
+		char d[WAM_KEY_MAX];
+		memcpy(d, p, i);
+		memcpy(d + i, p + i + 1, m - i - 1);
+		read_list(s, t0, segment_hash(t0, m - 1, 0, 0, d, m - 1)); /* the key has one less */
+		read_list(s, t1, deletion_hash(s->ix, p, m, i));          /* one differs, or two swapped */
+	}
+}
+
 /* Probes a tier with `p` (the query or a transposed variant) for keys within
  * `budget` edits of it. */
 static void probe(search *s, const tier *t, const char *p, int budget, uint32_t make)
 {
 	size_t m = strlen(p);
+	if (budget == 0 && !strchr(p, '?')) { /* nothing may differ: the whole key, one bucket */
+		read_list(s, &s->ix->t0, segment_hash(&s->ix->t0, m, 0, 0, p, m));
+		return;
+	}
 	read_list(s, t, short_hash(t));
 	size_t lo = m > (size_t)budget ? m - (size_t)budget : 1;
 	for (size_t l = lo; l <= m + (size_t)budget; l++) {
@@ -577,7 +629,10 @@ int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t mak
 	 * pigeonhole like an edit, not the budget of the verification */
 	int budget = k + (int)w;
 	if (!partial && !stars && budget <= 1) {
-		probe(&s, &ix->t1, q, budget, 0);
+		if (budget == 0 && !w)
+			probe(&s, &ix->t0, q, 0, 0);
+		else
+			probe_one_edit(&s, q);
 		return 0;
 	}
 	if (!partial && !stars && budget <= 2 && make) {
@@ -613,7 +668,7 @@ size_t wam_match_index_bytes(const wam_match_index *ix)
 	size_t per = sizeof *ix->id + sizeof *ix->koff + sizeof *ix->klen + sizeof *ix->attrs + sizeof *ix->alt +
 	             sizeof *ix->seen;
 	size_t b = (size_t)ix->cap * per + ix->arena_cap + ix->postcap * sizeof(posting);
-	b += ((size_t)1 << ix->t1.bits) * 4 + ((size_t)1 << ix->t2.bits) * 4;
+	b += ((size_t)1 << ix->t0.bits) * 4 + ((size_t)1 << ix->t1.bits) * 4 + ((size_t)1 << ix->t2.bits) * 4;
 	return b;
 }
 
@@ -627,7 +682,7 @@ size_t wam_match_index_bytes(const wam_match_index *ix)
  * is not used. Written to a temporary name and renamed, so a reader never
  * sees half a file. */
 
-#define FILE_MAGIC "WAMSIX02"
+#define FILE_MAGIC "WAMSIX03"
 
 typedef struct file_header {
 	char magic[8];
@@ -636,7 +691,7 @@ typedef struct file_header {
 	unsigned char tables[32];
 	char projection[8];
 	uint64_t n, arena_n, npost, strings;
-	uint32_t bits1, bits2;
+	uint32_t bits0, bits1, bits2;
 	unsigned char digest[32];
 } file_header;
 
@@ -645,7 +700,7 @@ typedef struct chunk {
 	size_t size;
 } chunk;
 
-static size_t body_chunks(const wam_match_index *ix, chunk c[10], size_t *nchunks)
+static size_t body_chunks(const wam_match_index *ix, chunk c[12], size_t *nchunks)
 {
 	size_t n = ix->n, k = 0, total = 0;
 	c[k++] = (chunk){ix->id, n * sizeof *ix->id};
@@ -655,6 +710,7 @@ static size_t body_chunks(const wam_match_index *ix, chunk c[10], size_t *nchunk
 	c[k++] = (chunk){ix->alt, n * sizeof *ix->alt};
 	c[k++] = (chunk){ix->arena, ix->arena_n};
 	c[k++] = (chunk){ix->post, ix->npost * sizeof *ix->post};
+	c[k++] = (chunk){ix->t0.head, ((size_t)1 << ix->t0.bits) * sizeof *ix->t0.head};
 	c[k++] = (chunk){ix->t1.head, ((size_t)1 << ix->t1.bits) * sizeof *ix->t1.head};
 	c[k++] = (chunk){ix->t2.head, ((size_t)1 << ix->t2.bits) * sizeof *ix->t2.head};
 	*nchunks = k;
@@ -677,7 +733,7 @@ int wam_match_index_save(const wam_match_index *ix, const char *path, const wam_
 {
 	const wam_match_tables *t = wam_match_tables_get();
 	char tmp[4200];
-	chunk c[10];
+	chunk c[12];
 	size_t nc;
 	wam_buf strings = {0};
 	file_header h;
@@ -693,6 +749,7 @@ int wam_match_index_save(const wam_match_index *ix, const char *path, const wam_
 	h.n = ix->n;
 	h.arena_n = ix->arena_n;
 	h.npost = ix->npost;
+	h.bits0 = ix->t0.bits;
 	h.bits1 = ix->t1.bits;
 	h.bits2 = ix->t2.bits;
 	body_chunks(ix, c, &nc);
@@ -759,7 +816,8 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 		rc = corrupt(path, "made with other matcher tables or an older layout");
 		goto fail;
 	}
-	if (h.n >= ALT_FLAG || h.bits1 > 28 || h.bits2 > 28 || h.bits1 < 16 || h.bits2 < 16 || h.npost > 64 * h.n + 64 ||
+	if (h.n >= ALT_FLAG || h.bits0 > 28 || h.bits1 > 28 || h.bits2 > 28 || h.bits0 < 16 || h.bits1 < 16 ||
+	    h.bits2 < 16 || h.npost > 64 * h.n + 64 ||
 	    h.arena_n > 130 * h.n + 64 || h.strings > (1u << 30)) {
 		rc = corrupt(path, "its header is inconsistent");
 		goto fail;
@@ -772,21 +830,23 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 	ix->n = (uint32_t)h.n;
 	ix->arena_cap = h.arena_n + 1;
 	ix->postcap = h.npost + 1;
+	ix->t0.bits = h.bits0;
 	ix->t1.bits = h.bits1;
 	ix->t2.bits = h.bits2;
 	ix->arena = malloc(ix->arena_cap);
 	ix->post = malloc(ix->postcap * sizeof *ix->post);
+	ix->t0.head = malloc(((size_t)1 << h.bits0) * sizeof *ix->t0.head);
 	ix->t1.head = malloc(((size_t)1 << h.bits1) * sizeof *ix->t1.head);
 	ix->t2.head = malloc(((size_t)1 << h.bits2) * sizeof *ix->t2.head);
 	char *strings = malloc(h.strings + 1);
-	if (!ix->arena || !ix->post || !ix->t1.head || !ix->t2.head || !strings) {
+	if (!ix->arena || !ix->post || !ix->t0.head || !ix->t1.head || !ix->t2.head || !strings) {
 		free(strings);
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
 	ix->arena_n = h.arena_n;
 	ix->npost = h.npost;
-	chunk c[10];
+	chunk c[12];
 	size_t nc;
 	body_chunks(ix, c, &nc);
 	c[nc++] = (chunk){strings, h.strings};

@@ -380,11 +380,19 @@ int wam_match_find(wam_match_index *ix, const wam_match_request *req, wam_match_
 		w.asked[i] = req->attr[i] != 0;
 		w.nasked += w.asked[i];
 	}
-	int k = req->max_edits >= 0 ? req->max_edits : wam_match_default_k(fixed);
 	uint32_t make = w.asked[WAM_ATTR_MAKE] && w.attr[WAM_ATTR_MAKE] != UINT32_MAX ? w.attr[WAM_ATTR_MAKE] : 0;
 	size_t unknown = 0;
 	for (const char *p = skel; *p; p++)
 		unknown += *p == '?';
+	int k = req->max_edits;
+	if (k < 0) {
+		k = wam_match_default_k(fixed);
+		/* The 2-edit tier is partitioned by make: without a make, the
+		 * edits and '?' positions together stay within 1, so a search
+		 * never falls back to reading every key unless asked to. */
+		if (!make && k + (int)unknown > 1)
+			k = unknown >= 1 ? 0 : 1;
+	}
 	wam_match_index_find(ix, skel, k, make, false, found, &cl);
 	/* with a make, 2 edits (or '?' positions) are searched within it;
 	 * nearer matches of any make too */
