@@ -437,9 +437,48 @@ typedef struct search {
 	unsigned mode;
 	unsigned ends;     /* WAM_BP_FREE_START / _END: "*" at the query's ends */
 	wam_bitpattern bp; /* the query without those stars, for bit-parallel verification */
+	const char *core;  /* that query without stars */
+	size_t core_len;
 	wam_match_found_fn found;
 	void *payload;
 } search;
+
+/* '?'-aware comparison of `n` characters. */
+static bool same(const char *q, const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (q[i] != k[i] && q[i] != '?')
+			return false;
+	return true;
+}
+
+/* A cheap test that can only say no: when the query has stars at its ends
+ * (a scan of every key), most keys are ruled out by their first or last
+ * characters before the bit-parallel distance runs. Exact for k = 0. */
+static bool may_match(const search *s, const char *skel, size_t l)
+{
+	const char *q = s->core;
+	size_t m = s->core_len;
+	if (!s->ends || s->ends == WAM_BP_FRAGMENT || s->k > 1 || !m)
+		return true;
+	if (s->k == 0) {
+		if (l < m)
+			return false;
+		return s->ends == WAM_BP_FREE_END ? same(q, skel, m) : same(q, skel + l - m, m);
+	}
+	/* one edit: of the two characters at the fixed end, one survives in
+	 * one of the two first (or last) places */
+	if (m < 2 || l < 1)
+		return true;
+	const char *a = s->ends == WAM_BP_FREE_END ? q : q + m - 2;
+	const char *b = s->ends == WAM_BP_FREE_END ? skel : skel + l - (l >= 2 ? 2 : 1);
+	size_t nb = l >= 2 ? 2 : 1;
+	for (size_t i = 0; i < 2; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (a[i] == '?' || a[i] == b[j])
+				return true;
+	return false;
+}
 
 static void verify(search *s, uint32_t p)
 {
@@ -454,7 +493,10 @@ static void verify(search *s, uint32_t p)
 		if (alt && !s->ix->alt[rec])
 			break;
 		const char *key = key_of(s->ix, rec | (alt ? ALT_FLAG : 0));
-		const char *skel = alt ? skeleton_of(key) : key + s->ix->klen[rec] + 1;
+		size_t l = alt ? strlen(key) : s->ix->klen[rec];
+		const char *skel = key + l + 1;
+		if (!may_match(s, skel, l))
+			continue;
 		double d = s->bp.usable ? wam_bp_distance(&s->bp, skel, s->ends)
 		                        : wam_match_distance(s->q, skel, s->mode, NULL, NULL);
 		if (d <= s->k) {
@@ -600,7 +642,7 @@ static void fragment(search *s)
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
                          wam_match_found_fn found, void *payload)
 {
-	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, 0, {{0}, 0, false}, found, payload};
+	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, 0, {{0}, 0, false}, NULL, 0, found, payload};
 	size_t m = strlen(q), w = 0, stars = 0;
 	for (const char *p = q; *p; p++) {
 		w += *p == '?';
@@ -616,6 +658,8 @@ int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t mak
 	if (to - from < sizeof core && !memchr(q + from, '*', to - from)) {
 		memcpy(core, q + from, to - from);
 		core[to - from] = '\0';
+		s.core = core;
+		s.core_len = to - from;
 		s.ends = (from ? WAM_BP_FREE_START : 0) | (to < m ? WAM_BP_FREE_END : 0) | (partial ? WAM_BP_FRAGMENT : 0);
 		wam_bp_prepare(&s.bp, core);
 	}
