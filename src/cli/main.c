@@ -58,7 +58,7 @@ static void usage(FILE *f)
 	      f);
 	for (int t = 0; tables[t]; t++)
 		for (const cli_command *c = tables[t]; c->words; c++)
-			fprintf(f, "  %-58s %s\n", c->usage, c->help);
+			fprintf(f, "  %s\n      %s\n", c->usage, c->help);
 	fputs("\nexit codes: 0 ok, 2 bad input, 3 not found, 4 conflict, 5 integrity failure,\n"
 	      "            6 database or I/O error, 7 not allowed, 1 other. See docs/cli.md.\n",
 	      f);
