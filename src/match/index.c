@@ -33,10 +33,14 @@ typedef struct posting {
 	uint32_t next;
 } posting;
 
+/* A tier's postings: a compact part (CSR: for bucket b, recs[off[b] ..
+ * off[b+1]), 4 bytes a posting) written when the index is built or saved,
+ * and chains for the weapons added since (8 bytes a posting). */
 typedef struct tier {
 	int segments;
 	bool by_make;
-	uint32_t *head;
+	uint32_t *head; /* chains; NULL while there are none */
+	uint32_t *off, *recs;
 	unsigned bits;
 } tier;
 
@@ -158,9 +162,12 @@ void wam_match_index_free(wam_match_index *ix)
 	free(ix->seen);
 	free(ix->arena);
 	free(ix->post);
-	free(ix->t0.head);
-	free(ix->t1.head);
-	free(ix->t2.head);
+	tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
+	for (int t = 0; t < 3; t++) {
+		free(tiers[t]->head);
+		free(tiers[t]->off);
+		free(tiers[t]->recs);
+	}
 	for (int a = 0; a < 4; a++) {
 		for (size_t i = 1; i <= ix->attr[a].n; i++)
 			free(ix->attr[a].str[i]);
@@ -271,6 +278,11 @@ static bool add_posting(wam_match_index *ix, tier *t, uint64_t h, uint32_t rec)
 		ix->postcap = cap;
 	}
 	uint32_t b = (uint32_t)(h >> (64 - t->bits));
+	if (!t->head) {
+		if (!(t->head = malloc(((size_t)1 << t->bits) * sizeof *t->head)))
+			return false;
+		memset(t->head, 0xff, ((size_t)1 << t->bits) * sizeof *t->head);
+	}
 	ix->post[ix->npost] = (posting){rec, t->head[b]};
 	t->head[b] = (uint32_t)ix->npost++;
 	return true;
@@ -346,12 +358,10 @@ static bool rehash(wam_match_index *ix)
 	tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
 	for (int t = 0; t < 3; t++) {
 		tier *tr = tiers[t];
-		uint32_t *head = malloc(((size_t)1 << bits) * sizeof *head);
-		if (!head)
-			return false;
-		memset(head, 0xff, ((size_t)1 << bits) * sizeof *head);
 		free(tr->head);
-		tr->head = head;
+		free(tr->off);
+		free(tr->recs);
+		tr->head = tr->off = tr->recs = NULL; /* chains are made again below */
 		tr->bits = bits;
 	}
 	ix->npost = 0;
@@ -418,7 +428,7 @@ long wam_match_index_add(wam_match_index *ix, const char *id, const char *canoni
 	                                   intern_get(&ix->attr[WAM_ATTR_COUNTRY], country, true)};
 	ix->seen[rec] = 0;
 	ix->n++;
-	if (!ix->t1.head || ((size_t)1 << ix->t1.bits) < (size_t)ix->n) {
+	if (!ix->t1.bits || ((size_t)1 << ix->t1.bits) < (size_t)ix->n) {
 		if (!rehash(ix))
 			return -1;
 	} else if (!index_record(ix, rec)) {
@@ -508,8 +518,13 @@ static void verify(search *s, uint32_t p)
 
 static void read_list(search *s, const tier *t, uint64_t h)
 {
-	for (uint32_t i = t->head[h >> (64 - t->bits)]; i != NO_POSTING; i = s->ix->post[i].next)
-		verify(s, s->ix->post[i].rec);
+	size_t b = (size_t)(h >> (64 - t->bits));
+	if (t->off)
+		for (uint32_t i = t->off[b]; i < t->off[b + 1]; i++)
+			verify(s, t->recs[i]);
+	if (t->head)
+		for (uint32_t i = t->head[b]; i != NO_POSTING; i = s->ix->post[i].next)
+			verify(s, s->ix->post[i].rec);
 }
 
 /* Keys within one edit (or one '?') of `p`, through the exact and the
@@ -712,8 +727,85 @@ size_t wam_match_index_bytes(const wam_match_index *ix)
 	size_t per = sizeof *ix->id + sizeof *ix->koff + sizeof *ix->klen + sizeof *ix->attrs + sizeof *ix->alt +
 	             sizeof *ix->seen;
 	size_t b = (size_t)ix->cap * per + ix->arena_cap + ix->postcap * sizeof(posting);
-	b += ((size_t)1 << ix->t0.bits) * 4 + ((size_t)1 << ix->t1.bits) * 4 + ((size_t)1 << ix->t2.bits) * 4;
+	const tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
+	for (int t = 0; t < 3; t++) {
+		size_t nb = tiers[t]->bits ? (size_t)1 << tiers[t]->bits : 0;
+		if (tiers[t]->head)
+			b += nb * sizeof(uint32_t);
+		if (tiers[t]->off)
+			b += (nb + 1 + tiers[t]->off[nb]) * sizeof(uint32_t);
+	}
 	return b;
+}
+
+/* Moves a tier's chains into its compact part. */
+static bool compact_tier(wam_match_index *ix, tier *t)
+{
+	size_t nb = (size_t)1 << t->bits, total = 0;
+	uint32_t *off = malloc((nb + 1) * sizeof *off);
+	if (!off)
+		return false;
+	for (size_t b = 0; b < nb; b++) {
+		off[b] = (uint32_t)total;
+		total += t->off ? t->off[b + 1] - t->off[b] : 0;
+		if (t->head)
+			for (uint32_t i = t->head[b]; i != NO_POSTING; i = ix->post[i].next)
+				total++;
+	}
+	off[nb] = (uint32_t)total;
+	uint32_t *recs = malloc((total ? total : 1) * sizeof *recs);
+	if (!recs) {
+		free(off);
+		return false;
+	}
+	for (size_t b = 0; b < nb; b++) {
+		uint32_t w = off[b];
+		if (t->off)
+			for (uint32_t i = t->off[b]; i < t->off[b + 1]; i++)
+				recs[w++] = t->recs[i];
+		if (t->head)
+			for (uint32_t i = t->head[b]; i != NO_POSTING; i = ix->post[i].next)
+				recs[w++] = ix->post[i].rec;
+	}
+	free(t->off);
+	free(t->recs);
+	free(t->head);
+	t->off = off;
+	t->recs = recs;
+	t->head = NULL;
+	return true;
+}
+
+/* Shrinks every array to its contents: a posting then costs 4 bytes, not 8. */
+static void *shrink(void *p, size_t size)
+{
+	void *q = size ? realloc(p, size) : NULL;
+	return q ? q : p;
+}
+
+int wam_match_index_compact(wam_match_index *ix)
+{
+	if (!ix->t1.bits)
+		return 0;
+	tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
+	for (int t = 0; t < 3; t++)
+		if (!compact_tier(ix, tiers[t]))
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory compacting the serial index");
+	free(ix->post);
+	ix->post = NULL;
+	ix->npost = ix->postcap = 0;
+	if (ix->n) {
+		ix->id = shrink(ix->id, ix->n * sizeof *ix->id);
+		ix->koff = shrink(ix->koff, ix->n * sizeof *ix->koff);
+		ix->klen = shrink(ix->klen, ix->n * sizeof *ix->klen);
+		ix->attrs = shrink(ix->attrs, ix->n * sizeof *ix->attrs);
+		ix->alt = shrink(ix->alt, ix->n * sizeof *ix->alt);
+		ix->seen = shrink(ix->seen, ix->n * sizeof *ix->seen);
+		ix->cap = ix->n;
+	}
+	ix->arena = shrink(ix->arena, ix->arena_n);
+	ix->arena_cap = ix->arena_n;
+	return 0;
 }
 
 /* ---- the index file ----
@@ -726,7 +818,7 @@ size_t wam_match_index_bytes(const wam_match_index *ix)
  * is not used. Written to a temporary name and renamed, so a reader never
  * sees half a file. */
 
-#define FILE_MAGIC "WAMSIX03"
+#define FILE_MAGIC "WAMSIX04"
 
 typedef struct file_header {
 	char magic[8];
@@ -734,7 +826,7 @@ typedef struct file_header {
 	wam_index_stamp stamp;
 	unsigned char tables[32];
 	char projection[8];
-	uint64_t n, arena_n, npost, strings;
+	uint64_t n, arena_n, nrecs[3], strings;
 	uint32_t bits0, bits1, bits2;
 	unsigned char digest[32];
 } file_header;
@@ -753,10 +845,12 @@ static size_t body_chunks(const wam_match_index *ix, chunk c[12], size_t *nchunk
 	c[k++] = (chunk){ix->attrs, n * sizeof *ix->attrs};
 	c[k++] = (chunk){ix->alt, n * sizeof *ix->alt};
 	c[k++] = (chunk){ix->arena, ix->arena_n};
-	c[k++] = (chunk){ix->post, ix->npost * sizeof *ix->post};
-	c[k++] = (chunk){ix->t0.head, ((size_t)1 << ix->t0.bits) * sizeof *ix->t0.head};
-	c[k++] = (chunk){ix->t1.head, ((size_t)1 << ix->t1.bits) * sizeof *ix->t1.head};
-	c[k++] = (chunk){ix->t2.head, ((size_t)1 << ix->t2.bits) * sizeof *ix->t2.head};
+	const tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
+	for (int t = 0; t < 3; t++) {
+		size_t nb = (size_t)1 << tiers[t]->bits;
+		c[k++] = (chunk){tiers[t]->off, (nb + 1) * sizeof(uint32_t)};
+		c[k++] = (chunk){tiers[t]->recs, tiers[t]->off[nb] * sizeof(uint32_t)};
+	}
 	*nchunks = k;
 	for (size_t i = 0; i < k; i++)
 		total += c[i].size;
@@ -773,16 +867,21 @@ static void strings_of(const wam_match_index *ix, wam_buf *b)
 	}
 }
 
-int wam_match_index_save(const wam_match_index *ix, const char *path, const wam_index_stamp *stamp)
+int wam_match_index_save(wam_match_index *ix, const char *path, const wam_index_stamp *stamp)
 {
 	const wam_match_tables *t = wam_match_tables_get();
 	char tmp[4200];
-	chunk c[12];
+	chunk c[14];
 	size_t nc;
 	wam_buf strings = {0};
 	file_header h;
 	if (!t)
 		return WAM_EIO;
+	if (!ix->t1.bits)
+		return wam_error_set(WAM_EINVAL, "index", "an empty serial index is not saved");
+	int crc = wam_match_index_compact(ix); /* the file holds the compact form only */
+	if (crc)
+		return crc;
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, FILE_MAGIC, 8);
 	h.endian = 0x01020304;
@@ -792,7 +891,9 @@ int wam_match_index_save(const wam_match_index *ix, const char *path, const wam_
 	snprintf(h.projection, sizeof h.projection, "%s", WAM_PROJECTION_VERSION);
 	h.n = ix->n;
 	h.arena_n = ix->arena_n;
-	h.npost = ix->npost;
+	h.nrecs[0] = ix->t0.off[(size_t)1 << ix->t0.bits];
+	h.nrecs[1] = ix->t1.off[(size_t)1 << ix->t1.bits];
+	h.nrecs[2] = ix->t2.off[(size_t)1 << ix->t2.bits];
 	h.bits0 = ix->t0.bits;
 	h.bits1 = ix->t1.bits;
 	h.bits2 = ix->t2.bits;
@@ -861,36 +962,40 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 		goto fail;
 	}
 	if (h.n >= ALT_FLAG || h.bits0 > 28 || h.bits1 > 28 || h.bits2 > 28 || h.bits0 < 16 || h.bits1 < 16 ||
-	    h.bits2 < 16 || h.npost > 64 * h.n + 64 ||
-	    h.arena_n > 130 * h.n + 64 || h.strings > (1u << 30)) {
+	    h.bits2 < 16 || h.nrecs[0] > 2 * h.n + 2 || h.nrecs[1] > 2 * 64 * h.n + 64 || h.nrecs[2] > 8 * h.n + 8 ||
+	    h.arena_n > 260 * h.n + 64 || h.strings > (1u << 30)) {
 		rc = corrupt(path, "its header is inconsistent");
 		goto fail;
 	}
-	while (ix->cap < h.n)
-		if (!grow_records(ix)) {
-			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-			goto fail;
-		}
-	ix->n = (uint32_t)h.n;
+	size_t n = (size_t)h.n;
+	ix->n = ix->cap = (uint32_t)n;
+	ix->id = malloc((n ? n : 1) * sizeof *ix->id);
+	ix->koff = malloc((n ? n : 1) * sizeof *ix->koff);
+	ix->klen = malloc(n ? n : 1);
+	ix->attrs = malloc((n ? n : 1) * sizeof *ix->attrs);
+	ix->alt = malloc((n ? n : 1) * sizeof *ix->alt);
+	ix->seen = calloc(n ? n : 1, sizeof *ix->seen);
 	ix->arena_cap = h.arena_n + 1;
-	ix->postcap = h.npost + 1;
-	ix->t0.bits = h.bits0;
-	ix->t1.bits = h.bits1;
-	ix->t2.bits = h.bits2;
 	ix->arena = malloc(ix->arena_cap);
-	ix->post = malloc(ix->postcap * sizeof *ix->post);
-	ix->t0.head = malloc(((size_t)1 << h.bits0) * sizeof *ix->t0.head);
-	ix->t1.head = malloc(((size_t)1 << h.bits1) * sizeof *ix->t1.head);
-	ix->t2.head = malloc(((size_t)1 << h.bits2) * sizeof *ix->t2.head);
+	const unsigned bits[3] = {h.bits0, h.bits1, h.bits2};
+	tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
+	bool allocated = ix->id && ix->koff && ix->klen && ix->attrs && ix->alt && ix->seen && ix->arena;
+	for (int ti = 0; ti < 3; ti++) {
+		tiers[ti]->bits = bits[ti];
+		tiers[ti]->off = malloc((((size_t)1 << bits[ti]) + 1) * sizeof(uint32_t));
+		tiers[ti]->recs = malloc((h.nrecs[ti] ? h.nrecs[ti] : 1) * sizeof(uint32_t));
+		allocated = allocated && tiers[ti]->off && tiers[ti]->recs;
+		if (tiers[ti]->off) /* body_chunks reads the last offset for the size */
+			tiers[ti]->off[(size_t)1 << bits[ti]] = (uint32_t)h.nrecs[ti];
+	}
 	char *strings = malloc(h.strings + 1);
-	if (!ix->arena || !ix->post || !ix->t0.head || !ix->t1.head || !ix->t2.head || !strings) {
+	if (!allocated || !strings) {
 		free(strings);
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
 	ix->arena_n = h.arena_n;
-	ix->npost = h.npost;
-	chunk c[12];
+	chunk c[14];
 	size_t nc;
 	body_chunks(ix, c, &nc);
 	c[nc++] = (chunk){strings, h.strings};
@@ -907,6 +1012,23 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 	if (!ok || getc(f) != EOF || memcmp(digest, h.digest, 32) != 0) {
 		free(strings);
 		rc = corrupt(path, "its content does not match its digest");
+		goto fail;
+	}
+	/* offsets must rise and stay within the postings, postings name records */
+	for (int ti = 0; ti < 3 && ok; ti++) {
+		const tier *tr = tiers[ti];
+		size_t nb = (size_t)1 << bits[ti];
+		for (size_t b = 0; b < nb && ok; b++)
+			ok = tr->off[b] <= tr->off[b + 1];
+		ok = ok && tr->off[0] == 0 && tr->off[nb] == h.nrecs[ti];
+		for (size_t i = 0; i < h.nrecs[ti] && ok; i++) {
+			uint32_t r = tr->recs[i] & ~ALT_FLAG;
+			ok = r < n && (!(tr->recs[i] & ALT_FLAG) || ix->alt[r]);
+		}
+	}
+	if (!ok) {
+		free(strings);
+		rc = corrupt(path, "its postings are damaged");
 		goto fail;
 	}
 	/* the interned strings, re-interned in order so ids stay the same */

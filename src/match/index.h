@@ -51,8 +51,13 @@ typedef struct wam_index_stamp {
 	unsigned char hash[WAM_HASH_LEN]; /* that event's hash */
 } wam_index_stamp;
 
-/* Writes the index to `path` (mode 0600, atomically). */
-int wam_match_index_save(const wam_match_index *ix, const char *path, const wam_index_stamp *stamp);
+/* Moves the postings into their compact form (4 bytes each, not 8) and
+ * shrinks every array to its contents. Searches work the same before and
+ * after; weapons added later go to chains again until the next compaction. */
+int wam_match_index_compact(wam_match_index *ix);
+
+/* Compacts the index and writes it to `path` (mode 0600, atomically). */
+int wam_match_index_save(wam_match_index *ix, const char *path, const wam_index_stamp *stamp);
 /* Reads an index file. WAM_ENOTFOUND if there is none; WAM_EINTEGRITY if it
  * is damaged, of another version, or made with other matcher tables. */
 int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stamp *stamp);
