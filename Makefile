@@ -5,7 +5,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan bench format clean
+.PHONY: all deps build run test asan bench bench-match format clean
 
 all: build
 
@@ -36,6 +36,11 @@ asan: deps
 
 bench: build
 	$(BUILD)/bench/bench_import $(BENCH_ARGS)
+
+# Serial matching at 10 million weapons against SQLite FTS5 and pg_trgm
+# (bench/README.md); e.g. make bench-match BENCH_ARGS="--weapons 1000000".
+bench-match: build
+	$(BUILD)/bench/bench_match $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
