@@ -1,0 +1,278 @@
+/* Searching the serial index: the probes of each tier, the verification
+ * of every candidate, fragments found in the key arena, and the scan of
+ * every key for what no tier covers (see index.c and docs/match.md). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/index_impl.h"
+#include "match/tables.h"
+
+/* ---- search ---- */
+
+typedef struct search {
+	wam_match_index *ix;
+	const char *q;
+	int k;
+	uint32_t make; /* searching within one make (0: all) */
+	unsigned mode;
+	unsigned ends;     /* WAM_BP_FREE_START / _END: "*" at the query's ends */
+	wam_bitpattern bp; /* the query without those stars, for bit-parallel verification */
+	const char *core;  /* that query without stars */
+	size_t core_len;
+	wam_match_found_fn found;
+	void *payload;
+} search;
+
+/* '?'-aware comparison of `n` characters. */
+static bool same(const char *q, const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (q[i] != k[i] && q[i] != '?')
+			return false;
+	return true;
+}
+
+/* A cheap test that can only say no: when the query has stars at its ends
+ * (a scan of every key), most keys are ruled out by their first or last
+ * characters before the bit-parallel distance runs. Exact for k = 0. */
+static bool may_match(const search *s, const char *skel, size_t l)
+{
+	const char *q = s->core;
+	size_t m = s->core_len;
+	if (!s->ends || s->ends == WAM_BP_FRAGMENT || s->k > 1 || !m)
+		return true;
+	if (s->k == 0) {
+		if (l < m)
+			return false;
+		return s->ends == WAM_BP_FREE_END ? same(q, skel, m) : same(q, skel + l - m, m);
+	}
+	/* one edit: of the two characters at the fixed end, one survives in
+	 * one of the two first (or last) places */
+	if (m < 2 || l < 1)
+		return true;
+	const char *a = s->ends == WAM_BP_FREE_END ? q : q + m - 2;
+	const char *b = s->ends == WAM_BP_FREE_END ? skel : skel + l - (l >= 2 ? 2 : 1);
+	size_t nb = l >= 2 ? 2 : 1;
+	for (size_t i = 0; i < 2; i++)
+		for (size_t j = 0; j < nb; j++)
+			if (a[i] == '?' || a[i] == b[j])
+				return true;
+	return false;
+}
+
+static void verify(search *s, uint32_t p)
+{
+	uint32_t rec = p & ~ALT_FLAG;
+	if (s->ix->seen[rec] == s->ix->stamp)
+		return;
+	s->ix->seen[rec] = s->ix->stamp;
+	if (s->make && s->ix->attrs[rec].make != s->make)
+		return; /* reached through a shared bucket or the short-key list */
+	/* a record is a candidate through its skeleton or its romanised key */
+	for (int alt = 0; alt < 2; alt++) {
+		if (alt && !s->ix->alt[rec])
+			break;
+		const char *key = wam_ix_key(s->ix, rec | (alt ? ALT_FLAG : 0));
+		size_t l = alt ? strlen(key) : s->ix->klen[rec];
+		const char *skel = key + l + 1;
+		if (!may_match(s, skel, l))
+			continue;
+		double d = s->bp.usable ? wam_bp_distance(&s->bp, skel, s->ends)
+		                        : wam_match_distance(s->q, skel, s->mode, NULL, NULL);
+		if (d <= s->k) {
+			s->found(rec, key, s->payload);
+			return;
+		}
+	}
+}
+
+static void read_list(search *s, const tier *t, uint64_t h)
+{
+	size_t b = (size_t)(h >> (64 - t->bits));
+	if (t->off)
+		for (uint32_t i = t->off[b]; i < t->off[b + 1]; i++)
+			verify(s, t->recs[i]);
+	if (t->head)
+		for (uint32_t i = t->head[b]; i != NO_POSTING; i = s->ix->post[i].next)
+			verify(s, s->ix->post[i].rec);
+}
+
+/* Keys within one edit (or one '?') of `p`, through the exact and the
+ * deletion tiers: about 2m+2 buckets, each holding little but true
+ * neighbours. */
+static void probe_one_edit(search *s, const char *p)
+{
+	size_t m = strlen(p);
+	tier *t0 = &s->ix->t0, *t1 = &s->ix->t1;
+	read_list(s, t0, wam_ix_segment_hash(t0, m, 0, 0, p, m));     /* equal */
+	read_list(s, t1, wam_ix_segment_hash(t1, m, 0, 0, p, m));     /* the key has one more character */
+	for (size_t i = 0; i < m; i++) {
+		if (i && p[i] == p[i - 1])
+			continue;
+		char d[WAM_KEY_MAX];
+		memcpy(d, p, i);
+		memcpy(d + i, p + i + 1, m - i - 1);
+		read_list(s, t0, wam_ix_segment_hash(t0, m - 1, 0, 0, d, m - 1)); /* the key has one less */
+		read_list(s, t1, wam_ix_deletion_hash(s->ix, p, m, i));          /* one differs, or two swapped */
+	}
+}
+
+/* Probes a tier with `p` (the query or a transposed variant) for keys within
+ * `budget` edits of it. */
+static void probe(search *s, const tier *t, const char *p, int budget, uint32_t make)
+{
+	size_t m = strlen(p);
+	if (budget == 0 && !strchr(p, '?')) { /* nothing may differ: the whole key, one bucket */
+		read_list(s, &s->ix->t0, wam_ix_segment_hash(&s->ix->t0, m, 0, 0, p, m));
+		return;
+	}
+	read_list(s, t, wam_ix_short_hash(t));
+	size_t lo = m > (size_t)budget ? m - (size_t)budget : 1;
+	for (size_t l = lo; l <= m + (size_t)budget; l++) {
+		if (l < (size_t)t->segments)
+			continue;
+		long delta = (long)m - (long)l;
+		for (int i = 0; i < t->segments; i++) {
+			size_t start, len;
+			wam_ix_segment(l, t->segments, i, &start, &len);
+			/* the segment moved by `shift`: that many edits before it, and
+			 * |delta - shift| after it, within the budget */
+			for (long shift = -budget; shift <= budget; shift++) {
+				long x = (long)start + shift;
+				if (labs(shift) + labs(delta - shift) > budget || x < 0 || (size_t)x + len > m ||
+				    memchr(p + x, '?', len))
+					continue; /* a segment with '?' in it is among the damaged ones */
+				read_list(s, t, wam_ix_segment_hash(t, l, i, make, p + x, len));
+			}
+		}
+	}
+	/* a transposition across a segment boundary spoils two segments */
+	if (budget > 0) {
+		char v[WAM_KEY_MAX];
+		for (size_t i = 0; i + 1 < m; i++) {
+			if (p[i] == p[i + 1])
+				continue;
+			memcpy(v, p, m + 1);
+			v[i] = p[i + 1];
+			v[i + 1] = p[i];
+			probe(s, t, v, budget - 1, make);
+		}
+	}
+}
+
+/* Every key, in memory order. Keys whose length alone puts them out of
+ * reach are skipped without a verification. */
+static void scan(search *s)
+{
+	size_t m = 0, stars = 0;
+	for (const char *p = s->q; *p; p++) {
+		m += *p != '*';
+		stars += *p == '*';
+	}
+	size_t lo = m > (size_t)s->k ? m - (size_t)s->k : 0;
+	size_t hi = stars || (s->mode & WAM_DIST_PARTIAL) ? SIZE_MAX : m + (size_t)s->k;
+	for (uint32_t r = 0; r < s->ix->n; r++) {
+		size_t l = s->ix->klen[r];
+		if ((l < lo || l > hi) && !s->ix->alt[r])
+			continue;
+		verify(s, r);
+	}
+}
+
+/* The record a byte of the arena belongs to (keys are stored in record
+ * order, a romanised key right after its record's own). */
+static uint32_t record_at(const wam_match_index *ix, size_t off)
+{
+	uint32_t lo = 0, hi = ix->n;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ix->koff[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A fragment (k = 0): every occurrence of its longest '?'-free piece in the
+ * key arena is a candidate; memmem runs at memory speed. */
+static void fragment(search *s)
+{
+	const char *q = s->q, *best = NULL;
+	size_t best_len = 0;
+	for (const char *p = q; *p;) {
+		size_t n = strcspn(p, "?*");
+		if (n > best_len) {
+			best = p;
+			best_len = n;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (!best_len) {
+		scan(s);
+		return;
+	}
+	const char *arena = s->ix->arena, *end = arena + s->ix->arena_n;
+	for (const char *at = arena; at < end;) {
+		const char *hit = memmem(at, (size_t)(end - at), best, best_len);
+		if (!hit)
+			break;
+		verify(s, record_at(s->ix, (size_t)(hit - arena)));
+		at = hit + 1;
+	}
+}
+
+int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
+                         wam_match_found_fn found, void *payload)
+{
+	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, 0, {{0}, 0, false}, NULL, 0, found, payload};
+	size_t m = strlen(q), w = 0, stars = 0;
+	for (const char *p = q; *p; p++) {
+		w += *p == '?';
+		stars += *p == '*';
+	}
+	/* stars only at the ends: the bit-parallel verifier handles them */
+	char core[WAM_KEY_MAX];
+	size_t from = 0, to = m;
+	while (from < to && q[from] == '*')
+		from++;
+	while (to > from && q[to - 1] == '*')
+		to--;
+	if (to - from < sizeof core && !memchr(q + from, '*', to - from)) {
+		memcpy(core, q + from, to - from);
+		core[to - from] = '\0';
+		s.core = core;
+		s.core_len = to - from;
+		s.ends = (from ? WAM_BP_FREE_START : 0) | (to < m ? WAM_BP_FREE_END : 0) | (partial ? WAM_BP_FRAGMENT : 0);
+		wam_bp_prepare(&s.bp, core);
+	}
+	if (!ix->n)
+		return 0;
+	if (++ix->stamp == 0) { /* the visit stamps wrapped: start afresh */
+		memset(ix->seen, 0, (size_t)ix->cap * sizeof *ix->seen);
+		ix->stamp = 1;
+	}
+	/* '?' is a position that may differ: it spends the budget of the
+	 * pigeonhole like an edit, not the budget of the verification */
+	int budget = k + (int)w;
+	if (!partial && !stars && budget <= 1) {
+		if (budget == 0 && !w)
+			probe(&s, &ix->t0, q, 0, 0);
+		else
+			probe_one_edit(&s, q);
+		return 0;
+	}
+	if (!partial && !stars && budget <= 2 && make) {
+		s.make = make;
+		probe(&s, &ix->t2, q, budget, make);
+		return 0;
+	}
+	if (partial && !stars && k == 0) {
+		fragment(&s);
+		return 1;
+	}
+	scan(&s);
+	return 1;
+}
