@@ -30,10 +30,7 @@
 
 #include "bench.h"
 #include "match_bench.h"
-
-#ifndef WAM_SOURCE_ROOT
-#define WAM_SOURCE_ROOT "."
-#endif
+#include "match_version.h"
 
 #define AIM_FAST 100e-6  /* exact and 1 edit, p99 */
 #define AIM_EDIT2 1e-3   /* 2 edits with a make, p99 */
@@ -367,7 +364,7 @@ static void print_table(const char *title, const mb_query *qs, const mb_outcome 
 /* The first lines: the machine, the build and the data. */
 static void print_header(const options *o, const mb_data *d, const measures *m)
 {
-	char cpu[256] = "unknown", line[512], commit[64] = "unknown";
+	char cpu[256] = "unknown", line[512];
 	FILE *f = fopen("/proc/cpuinfo", "r");
 	while (f && fgets(line, sizeof line, f))
 		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
@@ -377,16 +374,10 @@ static void print_header(const options *o, const mb_data *d, const measures *m)
 		}
 	if (f)
 		fclose(f);
-	FILE *g = popen("git -C '" WAM_SOURCE_ROOT "' describe --always --dirty 2>/dev/null", "r");
-	if (g) {
-		if (fgets(commit, sizeof commit, g))
-			commit[strcspn(commit, "\n")] = '\0';
-		pclose(g);
-	}
 	char w[32], bytes[32];
 	bench_group(w, sizeof w, (double)d->n);
-	printf("bench_match: %s weapons, %ld queries, seed %llu; %s, %ld cores; gcc %s; commit %s\n", w, o->queries,
-	       o->seed, cpu, sysconf(_SC_NPROCESSORS_ONLN), __VERSION__, commit);
+	printf("bench_match: %s weapons, %ld queries, seed %llu; %s, %ld cores; gcc %s; built from %s\n", w, o->queries,
+	       o->seed, cpu, sysconf(_SC_NPROCESSORS_ONLN), __VERSION__, MB_BUILT_FROM);
 	printf("data: %zu makes (Zipf s=1.1), %zu models, %zu calibres; %zu romanised keys, %zu serials in other "
 	       "scripts, %zu legacy duplicates (generated in %.1f s)\n",
 	       d->nmakes, d->nmodels, d->ncalibres, d->nalt, d->nscript, d->ndup, m->gen_s);

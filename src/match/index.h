@@ -30,11 +30,14 @@ enum { WAM_ATTR_MAKE, WAM_ATTR_MODEL, WAM_ATTR_CALIBRE, WAM_ATTR_COUNTRY };
 
 /* Calls `found` (with the record's canonical key that matched) for every
  * record whose skeleton (or romanised key's skeleton) is within `k` unit
- * edits (restricted Damerau-Levenshtein, '?' matching any
- * character, '*' any run) of `q`, each record at most once. With `make`
- * non-zero and k = 2, only records of that make are searched (the 2-edit
- * tier is partitioned by make); 0 searches all. `partial`: `q` may be a
- * fragment (an exact substring, '?' allowed). */
+ * edits (restricted Damerau-Levenshtein, '?' matching any character, '*'
+ * any run) of `q`, each record at most once. '?' positions and edits share
+ * one budget when the tier is chosen: up to 1, all records (exact and
+ * deletion tiers); 2, with `make` non-zero, only records of that make (the
+ * segment tier); anything else reads every key. `partial`: `q` may be a
+ * fragment (an exact substring, '?' allowed). Returns 1 when every key was
+ * read, 0 otherwise. Writes the visit marks of the records it reaches, so
+ * one index serves one search at a time. */
 typedef void (*wam_match_found_fn)(uint32_t rec, const char *key, void *payload);
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
                          wam_match_found_fn found, void *payload);
