@@ -386,12 +386,16 @@ int wam_match_find(wam_match_index *ix, const wam_match_request *req, wam_match_
 		unknown += *p == '?';
 	int k = req->max_edits;
 	if (k < 0) {
+		/* '?' positions spend the edit allowance: a reader who marked the
+		 * characters they could not read is trusted on the others. With a
+		 * make, edits and '?' together stay within 2 (the segment tier);
+		 * without one, within 1 (the 2-edit tier is partitioned by make).
+		 * So a search reads every key only for '*', for more '?' than the
+		 * allowance, or when --max-edits asks. */
+		int cap = make ? 2 : 1;
 		k = wam_match_default_k(fixed);
-		/* The 2-edit tier is partitioned by make: without a make, the
-		 * edits and '?' positions together stay within 1, so a search
-		 * never falls back to reading every key unless asked to. */
-		if (!make && k + (int)unknown > 1)
-			k = unknown >= 1 ? 0 : 1;
+		if (k + (int)unknown > cap)
+			k = cap > (int)unknown ? cap - (int)unknown : 0;
 	}
 	wam_match_index_find(ix, skel, k, make, false, found, &cl);
 	/* with a make, 2 edits (or '?' positions) are searched within it;
