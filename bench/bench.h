@@ -36,4 +36,7 @@ int bench_remove_dir(const char *dir);
 int bench_plain_insert(const char *db_path, const char *csv_path, const char *schema, long *rows,
                        double *seconds);
 
+/* Parses a decimal number in [min, max] into `*out`; -1 if it is not one. */
+int bench_parse_count(const char *s, long min, long max, long *out);
+
 #endif

@@ -96,18 +96,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-/* Parses a positive decimal number no larger than `max`. */
-static int parse_count(const char *s, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = s ? strtol(s, &end, 10) : 0;
-	if (!s || errno || end == s || *end || v < 1 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Reads the command line into `o`; returns 1 after --help, -1 on a bad
  * option. */
 static int parse_options(int argc, char **argv, options *o)
@@ -123,10 +111,10 @@ static int parse_options(int argc, char **argv, options *o)
 			o->keep = 1;
 		} else if (!strcmp(a, "--json")) {
 			o->json = 1;
-		} else if (!strcmp(a, "--rows") && !parse_count(v, 1000000000L, &n)) {
+		} else if (!strcmp(a, "--rows") && !bench_parse_count(v, 1, 1000000000L, &n)) {
 			o->rows = n;
 			i++;
-		} else if (!strcmp(a, "--runs") && !parse_count(v, MAX_RUNS, &n)) {
+		} else if (!strcmp(a, "--runs") && !bench_parse_count(v, 1, MAX_RUNS, &n)) {
 			o->runs = (int)n;
 			i++;
 		} else if (!strcmp(a, "--csv") && v) {

@@ -95,18 +95,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-/* Parses a non-negative decimal number no larger than `max`. */
-static int parse_count(const char *s, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = s ? strtol(s, &end, 10) : 0;
-	if (!s || errno || end == s || *end || v < 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Parses a non-negative number of seconds. */
 static int parse_seconds(const char *s, double *out)
 {
@@ -135,14 +123,14 @@ static int value_option(options *o, const char *a, const char *v)
 	            : !strcmp(a, "--show")         ? &o->show
 	                                           : NULL;
 	if (!strcmp(a, "--seed")) {
-		if (parse_count(v, 0x7fffffffffffffffL, &n))
+		if (bench_parse_count(v, 0, 0x7fffffffffffffffL, &n))
 			return -1;
 		o->seed = (unsigned long long)n;
 		return 0;
 	}
 	if (!dst)
 		return 1;
-	return parse_count(v, 1000000000L, dst);
+	return bench_parse_count(v, 0, 1000000000L, dst);
 }
 
 /* Reads the command line into `o`; 1 after --help, -1 on a bad option. */

@@ -131,3 +131,14 @@ int bench_remove_dir(const char *dir)
 		rc = -1;
 	return rc;
 }
+
+int bench_parse_count(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = s ? strtol(s, &end, 10) : 0;
+	if (!s || errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

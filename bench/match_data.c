@@ -184,36 +184,6 @@ size_t mb_pick_model(const mb_data *d, size_t m, wam_rng *r)
 	return mk->model_first;
 }
 
-/* Expands a serial format like src/registry/demo.c: # digit, @ Latin
- * letter, % Cyrillic letter, & Arabic-Indic digit, ~ Persian digit. */
-static void expand_format(wam_rng *r, const char *fmt, wam_buf *out)
-{
-	static const char *const cyr[] = {"А", "Б", "В", "Г", "Д", "Е", "Ж", "И", "К", "Л", "М",
-	                                  "Н", "П", "Р", "С", "Т", "У", "Ф", "Х", "Ц", "Ч", "Ш"};
-	wam_buf_reset(out);
-	for (const char *p = fmt; *p; p++) {
-		unsigned dgt = wam_rng_below(r, 10);
-		switch (*p) {
-		case '#':
-			wam_buf_putc(out, (char)('0' + dgt));
-			break;
-		case '@':
-			wam_buf_putc(out, (char)('A' + wam_rng_below(r, 26)));
-			break;
-		case '%':
-			wam_buf_puts(out, cyr[wam_rng_below(r, sizeof cyr / sizeof cyr[0])]);
-			break;
-		case '&':
-			wam_buf_put(out, (const char[]){(char)0xd9, (char)(0xa0 + dgt)}, 2);
-			break;
-		case '~':
-			wam_buf_put(out, (const char[]){(char)0xdb, (char)(0xb0 + dgt)}, 2);
-			break;
-		default:
-			wam_buf_putc(out, *p);
-		}
-	}
-}
 
 /* Draws a new raw serial for a weapon of make `m` (model into `*model`). */
 void mb_draw_serial(const mb_data *d, size_t m, wam_rng *r, wam_buf *out, size_t *model)
@@ -222,7 +192,7 @@ void mb_draw_serial(const mb_data *d, size_t m, wam_rng *r, wam_buf *out, size_t
 	const json_t *formats = json_object_get(d->models[*model].model, "serial_formats");
 	const char *fmt =
 	    json_string_value(json_array_get(formats, wam_rng_below(r, (uint32_t)json_array_size(formats))));
-	expand_format(r, fmt ? fmt : "######", out);
+	wam_demo_expand_serial(r, fmt ? fmt : "######", out);
 }
 
 /* True for the ASCII separators the formats use and the generator adds. */

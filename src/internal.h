@@ -226,6 +226,12 @@ void wam_match_forget(wam_db *db);
 /* The canonical key of a serial (match/serial.c); its length, or -1. */
 long wam_serial_key(char *out, size_t cap, const char *raw);
 
+/* ---- demo data (registry/demo.c) ---- */
+/* Expands a serial format of data/manufacturers.json into `out`: # digit,
+ * @ Latin letter, % Cyrillic letter, & Arabic-Indic digit, ~ Persian digit,
+ * anything else as is. */
+void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out);
+
 /* ---- registry internals shared with import and demo ---- */
 /* Validates an item object and builds the event payload for it. `line` is
  * for error messages (0 if none). WAM_KEYS_CHECKED: the object's keys are

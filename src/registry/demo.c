@@ -41,7 +41,7 @@ static const char *pick_str(wam_rng *rng, const json_t *arr)
 
 /* Expands a serial format (see data/manufacturers.json): # digit, @ Latin
  * letter, % Cyrillic letter, & Arabic-Indic digit, ~ Persian digit. */
-static void expand_serial(wam_rng *rng, const char *fmt, wam_buf *out)
+void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out)
 {
 	static const char *const cyr[] = {"А", "Б", "В", "Г", "Д", "Е", "Ж", "И", "К", "Л", "М",
 	                                  "Н", "П", "Р", "С", "Т", "У", "Ф", "Х", "Ц", "Ч", "Ш"};
@@ -89,7 +89,7 @@ static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model,
 	const json_t *years = json_object_get(model, "years");
 	long y0 = (long)json_integer_value(json_array_get(years, 0)), y1 = (long)json_integer_value(json_array_get(years, 1));
 	long year = y0 + (long)wam_rng_below(rng, (uint32_t)(y1 >= y0 ? y1 - y0 + 1 : 1));
-	expand_serial(rng, pick_str(rng, json_object_get(model, "serial_formats")), serial);
+	wam_demo_expand_serial(rng, pick_str(rng, json_object_get(model, "serial_formats")), serial);
 	const char *made_in = json_string_value(json_object_get(maker, "country"));
 	json_t *item = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:I, s:s, s:s, s:s}", "category",
 	                         json_object_get(model, "category"), "make", json_object_get(maker, "name"), "model",
