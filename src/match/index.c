@@ -116,6 +116,8 @@ void wam_match_index_free(wam_match_index *ix)
 	free(ix->seen);
 	free(ix->arena);
 	free(ix->post);
+	free(ix->pre);
+	free(ix->suf);
 	tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
 	for (int t = 0; t < 3; t++) {
 		free(tiers[t]->head);
@@ -410,7 +412,7 @@ size_t wam_match_index_bytes(const wam_match_index *ix)
 {
 	size_t per = sizeof *ix->id + sizeof *ix->koff + sizeof *ix->klen + sizeof *ix->attrs + sizeof *ix->alt +
 	             sizeof *ix->seen;
-	size_t b = (size_t)ix->cap * per + ix->arena_cap + ix->postcap * sizeof(posting);
+	size_t b = (size_t)ix->cap * per + ix->arena_cap + ix->postcap * sizeof(posting) + 2 * ix->nsorted * 4;
 	const tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
 	for (int t = 0; t < 3; t++) {
 		size_t nb = tiers[t]->bits ? (size_t)1 << tiers[t]->bits : 0;
@@ -467,6 +469,59 @@ static void *shrink(void *p, size_t size)
 	return q ? q : p;
 }
 
+/* The index being sorted (qsort has no context argument). */
+static const wam_match_index *sorting;
+
+static int by_skeleton(const void *a, const void *b)
+{
+	return strcmp(wam_ix_skeleton(wam_ix_key(sorting, *(const uint32_t *)a)),
+	              wam_ix_skeleton(wam_ix_key(sorting, *(const uint32_t *)b)));
+}
+
+static int by_reversed_skeleton(const void *a, const void *b)
+{
+	const char *x = wam_ix_skeleton(wam_ix_key(sorting, *(const uint32_t *)a));
+	const char *y = wam_ix_skeleton(wam_ix_key(sorting, *(const uint32_t *)b));
+	size_t i = strlen(x), j = strlen(y);
+	while (i && j) {
+		unsigned char c = (unsigned char)x[--i], d = (unsigned char)y[--j];
+		if (c != d)
+			return c < d ? -1 : 1;
+	}
+	return i ? 1 : j ? -1 : 0;
+}
+
+/* Every key, in skeleton order and in reversed-skeleton order. */
+static bool sort_keys(wam_match_index *ix)
+{
+	size_t n = 0;
+	for (uint32_t r = 0; r < ix->n; r++)
+		n += 1 + (ix->alt[r] != 0);
+	uint32_t *pre = malloc((n ? n : 1) * sizeof *pre), *suf = malloc((n ? n : 1) * sizeof *suf);
+	if (!pre || !suf) {
+		free(pre);
+		free(suf);
+		return false;
+	}
+	size_t k = 0;
+	for (uint32_t r = 0; r < ix->n; r++) {
+		pre[k++] = r;
+		if (ix->alt[r])
+			pre[k++] = r | ALT_FLAG;
+	}
+	sorting = ix;
+	qsort(pre, n, sizeof *pre, by_skeleton);
+	memcpy(suf, pre, n * sizeof *suf);
+	qsort(suf, n, sizeof *suf, by_reversed_skeleton);
+	free(ix->pre);
+	free(ix->suf);
+	ix->pre = pre;
+	ix->suf = suf;
+	ix->nsorted = n;
+	ix->sorted_n = ix->n;
+	return true;
+}
+
 int wam_match_index_compact(wam_match_index *ix)
 {
 	if (!ix->t1.bits)
@@ -475,6 +530,8 @@ int wam_match_index_compact(wam_match_index *ix)
 	for (int t = 0; t < 3; t++)
 		if (!compact_tier(ix, tiers[t]))
 			return wam_error_set(WAM_ENOMEM, NULL, "out of memory compacting the serial index");
+	if (ix->sorted_n != ix->n && !sort_keys(ix))
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory sorting the serial index");
 	free(ix->post);
 	ix->post = NULL;
 	ix->npost = ix->postcap = 0;

@@ -17,7 +17,7 @@
 #include "match/index_impl.h"
 #include "match/tables.h"
 
-#define FILE_MAGIC "WAMSIX04"
+#define FILE_MAGIC "WAMSIX05"
 
 typedef struct file_header {
 	char magic[8];
@@ -25,7 +25,7 @@ typedef struct file_header {
 	wam_index_stamp stamp;
 	unsigned char tables[32];
 	char projection[8];
-	uint64_t n, arena_n, nrecs[3], strings;
+	uint64_t n, arena_n, nrecs[3], nsorted, strings;
 	uint32_t bits0, bits1, bits2;
 	unsigned char digest[32];
 } file_header;
@@ -35,7 +35,7 @@ typedef struct chunk {
 	size_t size;
 } chunk;
 
-static size_t body_chunks(const wam_match_index *ix, chunk c[12], size_t *nchunks)
+static size_t body_chunks(const wam_match_index *ix, chunk c[16], size_t *nchunks)
 {
 	size_t n = ix->n, k = 0, total = 0;
 	c[k++] = (chunk){ix->id, n * sizeof *ix->id};
@@ -44,6 +44,8 @@ static size_t body_chunks(const wam_match_index *ix, chunk c[12], size_t *nchunk
 	c[k++] = (chunk){ix->attrs, n * sizeof *ix->attrs};
 	c[k++] = (chunk){ix->alt, n * sizeof *ix->alt};
 	c[k++] = (chunk){ix->arena, ix->arena_n};
+	c[k++] = (chunk){ix->pre, ix->nsorted * sizeof *ix->pre};
+	c[k++] = (chunk){ix->suf, ix->nsorted * sizeof *ix->suf};
 	const tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
 	for (int t = 0; t < 3; t++) {
 		size_t nb = (size_t)1 << tiers[t]->bits;
@@ -70,7 +72,7 @@ int wam_match_index_save(wam_match_index *ix, const char *path, const wam_index_
 {
 	const wam_match_tables *t = wam_match_tables_get();
 	char tmp[4200];
-	chunk c[14];
+	chunk c[16];
 	size_t nc;
 	wam_buf strings = {0};
 	file_header h;
@@ -93,6 +95,7 @@ int wam_match_index_save(wam_match_index *ix, const char *path, const wam_index_
 	h.nrecs[0] = ix->t0.off[(size_t)1 << ix->t0.bits];
 	h.nrecs[1] = ix->t1.off[(size_t)1 << ix->t1.bits];
 	h.nrecs[2] = ix->t2.off[(size_t)1 << ix->t2.bits];
+	h.nsorted = ix->nsorted;
 	h.bits0 = ix->t0.bits;
 	h.bits1 = ix->t1.bits;
 	h.bits2 = ix->t2.bits;
@@ -194,7 +197,17 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 		goto fail;
 	}
 	ix->arena_n = h.arena_n;
-	chunk c[14];
+	ix->nsorted = (size_t)h.nsorted;
+	ix->sorted_n = (uint32_t)n;
+	ix->pre = malloc((n ? 2 * n : 1) * sizeof *ix->pre);
+	ix->suf = malloc((n ? 2 * n : 1) * sizeof *ix->suf);
+	if (!ix->pre || !ix->suf || h.nsorted > 2 * (uint64_t)n) {
+		free(strings);
+		rc = !ix->pre || !ix->suf ? wam_error_set(WAM_ENOMEM, NULL, "out of memory")
+		                          : corrupt(path, "its header is inconsistent");
+		goto fail;
+	}
+	chunk c[16];
 	size_t nc;
 	body_chunks(ix, c, &nc);
 	c[nc++] = (chunk){strings, h.strings};
@@ -224,6 +237,10 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 			uint32_t r = tr->recs[i] & ~ALT_FLAG;
 			ok = r < n && (!(tr->recs[i] & ALT_FLAG) || ix->alt[r]);
 		}
+	}
+	for (size_t i = 0; i < ix->nsorted && ok; i++) { /* and so must the sorted keys */
+		uint32_t a = ix->pre[i] & ~ALT_FLAG, b = ix->suf[i] & ~ALT_FLAG;
+		ok = a < n && b < n && (!(ix->pre[i] & ALT_FLAG) || ix->alt[a]) && (!(ix->suf[i] & ALT_FLAG) || ix->alt[b]);
 	}
 	if (!ok) {
 		free(strings);

@@ -224,6 +224,70 @@ static void fragment(search *s)
 	}
 }
 
+/* Compares the first `n` characters of `key` with `p` (prefix order). */
+static int cmp_head(const char *key, const char *p, size_t n)
+{
+	return strncmp(key, p, n);
+}
+
+/* Compares the last `n` characters of `key`, read backwards, with those of
+ * `p` (the order of the reversed-key array). */
+static int cmp_tail(const char *key, const char *p, size_t n)
+{
+	size_t l = strlen(key);
+	for (size_t i = 1; i <= n; i++) {
+		if (i > l)
+			return -1;
+		unsigned char c = (unsigned char)key[l - i], d = (unsigned char)p[n - i];
+		if (c != d)
+			return c < d ? -1 : 1;
+	}
+	return 0;
+}
+
+/* A lost tail ("P*") or head ("*S") with no edits allowed: the keys that
+ * share the fixed end (up to its first '?') are a range of the sorted keys,
+ * found by binary search; weapons added since the last sort are read one by
+ * one. False when the query has no such end to search by. */
+static bool ends_search(search *s)
+{
+	const wam_match_index *ix = s->ix;
+	bool head = s->ends == WAM_BP_FREE_END, tail = s->ends == WAM_BP_FREE_START;
+	if (!ix->pre || s->k != 0 || !(head || tail) || !s->core)
+		return false;
+	const char *q = s->core, *fixed = q;
+	size_t n = s->core_len;
+	if (head) {
+		n = strcspn(q, "?");
+	} else {
+		const char *last = strrchr(q, '?');
+		if (last) {
+			fixed = last + 1;
+			n = (size_t)(q + s->core_len - fixed);
+		}
+	}
+	if (!n)
+		return false;
+	const uint32_t *order = head ? ix->pre : ix->suf;
+	int (*cmp)(const char *, const char *, size_t) = head ? cmp_head : cmp_tail;
+	size_t lo = 0, hi = ix->nsorted;
+	while (lo < hi) { /* first key not below the fixed end */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp(wam_ix_skeleton(wam_ix_key(ix, order[mid])), fixed, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < ix->nsorted; i++) {
+		if (cmp(wam_ix_skeleton(wam_ix_key(ix, order[i])), fixed, n) != 0)
+			break;
+		verify(s, order[i]);
+	}
+	for (uint32_t r = ix->sorted_n; r < ix->n; r++)
+		verify(s, r);
+	return true;
+}
+
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
                          wam_match_found_fn found, void *payload)
 {
@@ -273,6 +337,8 @@ int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t mak
 		fragment(&s);
 		return 1;
 	}
+	if (!partial && stars && ends_search(&s))
+		return 0;
 	scan(&s);
 	return 1;
 }

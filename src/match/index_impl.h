@@ -45,6 +45,12 @@ struct wam_match_index {
 	size_t npost, postcap;
 	tier t0, t1, t2;
 	intern attr[4];
+	/* keys in sorted order (postings, ALT_FLAG for romanised keys), by
+	 * skeleton and by reversed skeleton, for a lost tail ("P*") or head
+	 * ("*S"); built on compaction, covering the first `sorted_n` records */
+	uint32_t *pre, *suf;
+	size_t nsorted;
+	uint32_t sorted_n;
 };
 
 /* Shared by the index's files (index.c). */

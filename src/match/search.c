@@ -396,6 +396,8 @@ int wam_match_find(wam_match_index *ix, const wam_match_request *req, wam_match_
 		k = wam_match_default_k(fixed);
 		if (k + (int)unknown > cap)
 			k = cap > (int)unknown ? cap - (int)unknown : 0;
+		if (strchr(skel, '*'))
+			k = 0; /* a lost head or tail is marked the same way: the rest is trusted */
 	}
 	wam_match_index_find(ix, skel, k, make, false, found, &cl);
 	/* with a make, 2 edits (or '?' positions) are searched within it;
