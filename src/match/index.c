@@ -113,7 +113,6 @@ void wam_match_index_free(wam_match_index *ix)
 	free(ix->klen);
 	free(ix->attrs);
 	free(ix->alt);
-	free(ix->seen);
 	free(ix->arena);
 	free(ix->post);
 	free(ix->pre);
@@ -148,9 +147,7 @@ static bool grow_records(wam_match_index *ix)
 	GROW(klen);
 	GROW(attrs);
 	GROW(alt);
-	GROW(seen);
 #undef GROW
-	memset(ix->seen + ix->cap, 0, (size_t)(cap - ix->cap) * sizeof *ix->seen);
 	ix->cap = cap;
 	return true;
 }
@@ -382,7 +379,6 @@ long wam_match_index_add(wam_match_index *ix, const char *id, const char *canoni
 	                                   wam_ix_intern(&ix->attr[WAM_ATTR_MODEL], model_key, true),
 	                                   wam_ix_intern(&ix->attr[WAM_ATTR_CALIBRE], calibre_key, true),
 	                                   wam_ix_intern(&ix->attr[WAM_ATTR_COUNTRY], country, true)};
-	ix->seen[rec] = 0;
 	ix->n++;
 	if (!ix->t1.bits || ((size_t)1 << ix->t1.bits) < (size_t)ix->n) {
 		if (!rehash(ix))
@@ -410,8 +406,7 @@ uint32_t wam_match_index_size(const wam_match_index *ix)
 
 size_t wam_match_index_bytes(const wam_match_index *ix)
 {
-	size_t per = sizeof *ix->id + sizeof *ix->koff + sizeof *ix->klen + sizeof *ix->attrs + sizeof *ix->alt +
-	             sizeof *ix->seen;
+	size_t per = sizeof *ix->id + sizeof *ix->koff + sizeof *ix->klen + sizeof *ix->attrs + sizeof *ix->alt;
 	size_t b = (size_t)ix->cap * per + ix->arena_cap + ix->postcap * sizeof(posting) + 2 * ix->nsorted * 4;
 	const tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
 	for (int t = 0; t < 3; t++) {
@@ -541,7 +536,6 @@ int wam_match_index_compact(wam_match_index *ix)
 		ix->klen = shrink(ix->klen, ix->n * sizeof *ix->klen);
 		ix->attrs = shrink(ix->attrs, ix->n * sizeof *ix->attrs);
 		ix->alt = shrink(ix->alt, ix->n * sizeof *ix->alt);
-		ix->seen = shrink(ix->seen, ix->n * sizeof *ix->seen);
 		ix->cap = ix->n;
 	}
 	ix->arena = shrink(ix->arena, ix->arena_n);

@@ -36,8 +36,8 @@ enum { WAM_ATTR_MAKE, WAM_ATTR_MODEL, WAM_ATTR_CALIBRE, WAM_ATTR_COUNTRY };
  * deletion tiers); 2, with `make` non-zero, only records of that make (the
  * segment tier); anything else reads every key. `partial`: `q` may be a
  * fragment (an exact substring, '?' allowed). Returns 1 when every key was
- * read, 0 otherwise. Writes the visit marks of the records it reaches, so
- * one index serves one search at a time. */
+ * read, 0 otherwise. Only reads the index: searches may run side by side,
+ * as long as no weapon is added meanwhile. */
 typedef void (*wam_match_found_fn)(uint32_t rec, const char *key, void *payload);
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
                          wam_match_found_fn found, void *payload);

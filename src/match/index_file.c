@@ -176,12 +176,11 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 	ix->klen = malloc(n ? n : 1);
 	ix->attrs = malloc((n ? n : 1) * sizeof *ix->attrs);
 	ix->alt = malloc((n ? n : 1) * sizeof *ix->alt);
-	ix->seen = calloc(n ? n : 1, sizeof *ix->seen);
 	ix->arena_cap = h.arena_n + 1;
 	ix->arena = malloc(ix->arena_cap);
 	const unsigned bits[3] = {h.bits0, h.bits1, h.bits2};
 	tier *tiers[3] = {&ix->t0, &ix->t1, &ix->t2};
-	bool allocated = ix->id && ix->koff && ix->klen && ix->attrs && ix->alt && ix->seen && ix->arena;
+	bool allocated = ix->id && ix->koff && ix->klen && ix->attrs && ix->alt && ix->arena;
 	for (int ti = 0; ti < 3; ti++) {
 		tiers[ti]->bits = bits[ti];
 		tiers[ti]->off = malloc((((size_t)1 << bits[ti]) + 1) * sizeof(uint32_t));

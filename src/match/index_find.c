@@ -19,9 +19,47 @@ typedef struct search {
 	wam_bitpattern bp; /* the query without those stars, for bit-parallel verification */
 	const char *core;  /* that query without stars */
 	size_t core_len;
+	bool once;         /* a scan: every record comes once, no need to remember */
+	uint32_t *visited; /* records reached so far (open addressing, rec + 1) */
+	size_t vcap, vn;
+	bool oom;
 	wam_match_found_fn found;
 	void *payload;
 } search;
+
+/* Remembers `rec`; false if it was reached before. The set belongs to the
+ * search, so searches only read the index and can run side by side. */
+static bool first_visit(search *s, uint32_t rec)
+{
+	if ((s->vn + 1) * 2 > s->vcap) {
+		size_t cap = s->vcap ? s->vcap * 2 : 1024;
+		uint32_t *v = calloc(cap, sizeof *v);
+		if (!v) {
+			s->oom = true;
+			return true; /* without memory, a record may be verified twice */
+		}
+		for (size_t i = 0; i < s->vcap; i++)
+			if (s->visited[i]) {
+				size_t j = (s->visited[i] * 0x9e3779b1u) & (cap - 1);
+				while (v[j])
+					j = (j + 1) & (cap - 1);
+				v[j] = s->visited[i];
+			}
+		free(s->visited);
+		s->visited = v;
+		s->vcap = cap;
+	}
+	uint32_t key = rec + 1;
+	size_t j = (key * 0x9e3779b1u) & (s->vcap - 1);
+	while (s->visited[j]) {
+		if (s->visited[j] == key)
+			return false;
+		j = (j + 1) & (s->vcap - 1);
+	}
+	s->visited[j] = key;
+	s->vn++;
+	return true;
+}
 
 /* '?'-aware comparison of `n` characters. */
 static bool same(const char *q, const char *k, size_t n)
@@ -63,9 +101,8 @@ static bool may_match(const search *s, const char *skel, size_t l)
 static void verify(search *s, uint32_t p)
 {
 	uint32_t rec = p & ~ALT_FLAG;
-	if (s->ix->seen[rec] == s->ix->stamp)
+	if (!s->once && !first_visit(s, rec))
 		return;
-	s->ix->seen[rec] = s->ix->stamp;
 	if (s->make && s->ix->attrs[rec].make != s->make)
 		return; /* reached through a shared bucket or the short-key list */
 	/* a record is a candidate through its skeleton or its romanised key */
@@ -171,12 +208,14 @@ static void scan(search *s)
 	}
 	size_t lo = m > (size_t)s->k ? m - (size_t)s->k : 0;
 	size_t hi = stars || (s->mode & WAM_DIST_PARTIAL) ? SIZE_MAX : m + (size_t)s->k;
+	s->once = true; /* record by record: none comes twice */
 	for (uint32_t r = 0; r < s->ix->n; r++) {
 		size_t l = s->ix->klen[r];
 		if ((l < lo || l > hi) && !s->ix->alt[r])
 			continue;
 		verify(s, r);
 	}
+	s->once = false;
 }
 
 /* The record a byte of the arena belongs to (keys are stored in record
@@ -291,7 +330,8 @@ static bool ends_search(search *s)
 int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t make, bool partial,
                          wam_match_found_fn found, void *payload)
 {
-	search s = {ix, q, k, 0, partial ? WAM_DIST_PARTIAL : 0, 0, {{0}, 0, false}, NULL, 0, found, payload};
+	search s = {.ix = ix, .q = q, .k = k, .mode = partial ? WAM_DIST_PARTIAL : 0, .found = found,
+	            .payload = payload};
 	size_t m = strlen(q), w = 0, stars = 0;
 	for (const char *p = q; *p; p++) {
 		w += *p == '?';
@@ -312,12 +352,9 @@ int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t mak
 		s.ends = (from ? WAM_BP_FREE_START : 0) | (to < m ? WAM_BP_FREE_END : 0) | (partial ? WAM_BP_FRAGMENT : 0);
 		wam_bp_prepare(&s.bp, core);
 	}
+	int scanned = 0;
 	if (!ix->n)
 		return 0;
-	if (++ix->stamp == 0) { /* the visit stamps wrapped: start afresh */
-		memset(ix->seen, 0, (size_t)ix->cap * sizeof *ix->seen);
-		ix->stamp = 1;
-	}
 	/* '?' is a position that may differ: it spends the budget of the
 	 * pigeonhole like an edit, not the budget of the verification */
 	int budget = k + (int)w;
@@ -326,19 +363,16 @@ int wam_match_index_find(wam_match_index *ix, const char *q, int k, uint32_t mak
 			probe(&s, &ix->t0, q, 0, 0);
 		else
 			probe_one_edit(&s, q);
-		return 0;
-	}
-	if (!partial && !stars && budget <= 2 && make) {
+	} else if (!partial && !stars && budget <= 2 && make) {
 		s.make = make;
 		probe(&s, &ix->t2, q, budget, make);
-		return 0;
-	}
-	if (partial && !stars && k == 0) {
+	} else if (partial && !stars && k == 0) {
 		fragment(&s);
-		return 1;
+		scanned = 1;
+	} else if (partial || !stars || !ends_search(&s)) {
+		scan(&s);
+		scanned = 1;
 	}
-	if (!partial && stars && ends_search(&s))
-		return 0;
-	scan(&s);
-	return 1;
+	free(s.visited);
+	return scanned;
 }

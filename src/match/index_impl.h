@@ -37,8 +37,6 @@ struct wam_match_index {
 	uint8_t *klen;
 	wam_match_attrs *attrs;
 	uint32_t *alt; /* per record: arena offset of the alternative key + 1, 0 none */
-	uint32_t *seen;
-	uint32_t stamp;
 	char *arena;
 	size_t arena_n, arena_cap;
 	posting *post;
