@@ -46,96 +46,106 @@ static int split(char *line, char **f, int max)
 	return n;
 }
 
-static FILE *open_table(const char *name, char *path, size_t cap)
-{
-	snprintf(path, cap, "%s/match/%s", wam_data_dir(), name);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		wam_error_set(WAM_EIO, "data", "cannot read the matcher table %s", path);
-	return f;
-}
+/* One line of a table: its fields, and where it is for error messages. */
+typedef struct table_line {
+	char **f;
+	int nf;
+	const char *path;
+	long lineno;
+} table_line;
 
-/* A map file: "char<TAB>replacement[<TAB>script...]". */
-static int load_map(const char *name, wam_char_map **out, size_t *n)
+/* Calls `each` for every line of data/match/`name` that is not a comment
+ * or blank, with its tab-separated fields (at most `max`). Stops at the
+ * first error `each` returns. */
+static int each_line(const char *name, int max, int (*each)(const table_line *l, void *ctx), void *ctx)
 {
-	char path[4096], line[512], *f[4];
-	size_t cap = 0;
+	char path[4096], line[512], *f[4] = {NULL, NULL, NULL, NULL};
 	long lineno = 0;
-	FILE *in = open_table(name, path, sizeof path);
+	int rc = 0;
+	snprintf(path, sizeof path, "%s/match/%s", wam_data_dir(), name);
+	FILE *in = fopen(path, "r");
 	if (!in)
-		return WAM_EIO;
-	while (fgets(line, sizeof line, in)) {
+		return wam_error_set(WAM_EIO, "data", "cannot read the matcher table %s", path);
+	while (!rc && fgets(line, sizeof line, in)) {
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		int nf = split(line, f, 4);
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)f[0], -1, &cp);
-		if (nf < 2 || k <= 0 || f[0][k] != '\0' || strlen(f[1]) >= sizeof((*out)->to)) {
-			fclose(in);
-			return wam_error_set_line(WAM_EIO, lineno, "data", "%s: line %ld is not \"character<TAB>replacement\"",
-			                          path, lineno);
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			wam_char_map *p = realloc(*out, cap * sizeof *p);
-			if (!p) {
-				fclose(in);
-				return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-			}
-			*out = p;
-		}
-		wam_char_map *m = &(*out)[(*n)++];
-		memset(m, 0, sizeof *m);
-		m->cp = (uint32_t)cp;
-		snprintf(m->to, sizeof m->to, "%s", f[1]);
-		snprintf(m->script, sizeof m->script, "%s", nf > 2 ? f[2] : "");
+		table_line l = {f, split(line, f, max), path, lineno};
+		rc = each(&l, ctx);
 	}
 	fclose(in);
-	if (*n)
-		qsort(*out, *n, sizeof **out, cmp_map);
+	return rc;
+}
+
+typedef struct map_load {
+	wam_char_map **out;
+	size_t *n, cap;
+} map_load;
+
+/* A map line: "char<TAB>replacement[<TAB>script...]". */
+static int map_line(const table_line *l, void *ctx)
+{
+	map_load *ml = ctx;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)l->f[0], -1, &cp);
+	if (l->nf < 2 || k <= 0 || l->f[0][k] != '\0' || strlen(l->f[1]) >= sizeof((*ml->out)->to))
+		return wam_error_set_line(WAM_EIO, l->lineno, "data", "%s: line %ld is not \"character<TAB>replacement\"",
+		                          l->path, l->lineno);
+	if (*ml->n == ml->cap) {
+		ml->cap = ml->cap ? ml->cap * 2 : 64;
+		wam_char_map *p = realloc(*ml->out, ml->cap * sizeof *p);
+		if (!p)
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		*ml->out = p;
+	}
+	wam_char_map *m = &(*ml->out)[(*ml->n)++];
+	memset(m, 0, sizeof *m);
+	m->cp = (uint32_t)cp;
+	snprintf(m->to, sizeof m->to, "%s", l->f[1]);
+	snprintf(m->script, sizeof m->script, "%s", l->nf > 2 ? l->f[2] : "");
 	return 0;
 }
 
-/* ocr.tsv: "members<TAB>cost[<TAB>fold]"; the first member represents a
- * folding class in the skeleton. */
+static int load_map(const char *name, wam_char_map **out, size_t *n)
+{
+	map_load ml = {out, n, 0};
+	int rc = each_line(name, 4, map_line, &ml);
+	if (!rc && *n)
+		qsort(*out, *n, sizeof **out, cmp_map);
+	return rc;
+}
+
+/* An OCR class line: "members<TAB>cost[<TAB>fold]"; the first member
+ * represents a folding class in the skeleton. */
+static int ocr_line(const table_line *l, void *ctx)
+{
+	(void)ctx;
+	char *end = NULL, **f = l->f;
+	float cost = l->nf >= 2 ? strtof(f[1], &end) : -1;
+	bool fold = l->nf == 3 && !strcmp(f[2], "fold");
+	if (l->nf < 2 || *end || cost < 0 || cost > 1 || strlen(f[0]) < 2 || (l->nf == 3 && !fold && *f[2]))
+		return wam_error_set_line(WAM_EIO, l->lineno, "data", "%s: line %ld is not \"CLASS<TAB>cost[<TAB>fold]\"",
+		                          l->path, l->lineno);
+	for (const char *a = f[0]; *a; a++) {
+		if ((unsigned char)*a >= 128)
+			continue;
+		if (fold)
+			tables.fold[(unsigned char)*a] = (unsigned char)f[0][0];
+		for (const char *b = f[0]; *b; b++)
+			if (*a != *b && (unsigned char)*b < 128 && cost < tables.cost[(unsigned char)*a][(unsigned char)*b])
+				tables.cost[(unsigned char)*a][(unsigned char)*b] = cost;
+	}
+	return 0;
+}
+
 static int load_ocr(void)
 {
-	char path[4096], line[512], *f[3] = {NULL, NULL, NULL};
-	long lineno = 0;
 	for (int a = 0; a < 128; a++) {
 		tables.fold[a] = (unsigned char)a;
 		for (int b = 0; b < 128; b++)
 			tables.cost[a][b] = a == b ? 0.0f : 1.0f;
 	}
-	FILE *in = open_table("ocr.tsv", path, sizeof path);
-	if (!in)
-		return WAM_EIO;
-	while (fgets(line, sizeof line, in)) {
-		lineno++;
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		char *end = NULL;
-		int nf = split(line, f, 3);
-		float cost = nf >= 2 ? strtof(f[1], &end) : -1;
-		bool fold = nf == 3 && !strcmp(f[2], "fold");
-		if (nf < 2 || *end || cost < 0 || cost > 1 || strlen(f[0]) < 2 || (nf == 3 && !fold && *f[2])) {
-			fclose(in);
-			return wam_error_set_line(WAM_EIO, lineno, "data",
-			                          "%s: line %ld is not \"CLASS<TAB>cost[<TAB>fold]\"", path, lineno);
-		}
-		for (const char *a = f[0]; *a; a++) {
-			if ((unsigned char)*a >= 128)
-				continue;
-			if (fold)
-				tables.fold[(unsigned char)*a] = (unsigned char)f[0][0];
-			for (const char *b = f[0]; *b; b++)
-				if (*a != *b && (unsigned char)*b < 128 && cost < tables.cost[(unsigned char)*a][(unsigned char)*b])
-					tables.cost[(unsigned char)*a][(unsigned char)*b] = cost;
-		}
-	}
-	fclose(in);
-	return 0;
+	return each_line("ocr.tsv", 3, ocr_line, NULL);
 }
 
 static void load(void)
