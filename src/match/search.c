@@ -305,8 +305,11 @@ static const char *reason(const wam_serial_keys *qk, const wam_match_edit *ops, 
 	return "misread";
 }
 
-static json_t *candidate_json(wam_db *db, wam_match_index *ix, const candidate *c, const wam_serial_keys *qk, int k,
-                              bool partial, const wanted *w)
+/* A hit as the API shows it: the weapon, its score and distance (from the
+ * ranking), the edits that separate it from the query, why it matched and
+ * how its attributes agree with the ones asked. */
+static json_t *candidate_json(wam_db *db, wam_match_index *ix, const candidate *c, const wam_match_result *res,
+                              const wam_match_request *req)
 {
 	char id[WAM_ID_LEN + 1];
 	wam_match_index_id(ix, c->rec, id);
@@ -315,32 +318,36 @@ static json_t *candidate_json(wam_db *db, wam_match_index *ix, const candidate *
 		return NULL;
 	wam_match_edit ops[2 * WAM_KEY_MAX];
 	size_t nops = 0;
-	unsigned mode = WAM_DIST_WEIGHTED | (partial ? WAM_DIST_PARTIAL : 0);
-	double d = wam_match_distance(qk->canonical, c->key, mode, ops, &nops);
-	int votes[4];
-	double sc = score(d, k, partial, w, wam_match_index_attrs(ix, c->rec), votes);
+	unsigned mode = WAM_DIST_WEIGHTED | (res->partial ? WAM_DIST_PARTIAL : 0);
+	wam_match_distance(res->query.canonical, c->key, mode, ops, &nops); /* for the operations */
 	bool via_alt = strcmp(c->key, wam_match_index_canonical(ix, c->rec)) != 0;
-	const char *why = reason(qk, ops, nops, d, partial, via_alt, json_string_value(json_object_get(item, "serial")));
-	json_t *agreement = json_object();
+	const char *why = reason(&res->query, ops, nops, c->distance, res->partial, via_alt,
+	                         json_string_value(json_object_get(item, "serial")));
+	wam_match_attrs a = wam_match_index_attrs(ix, c->rec);
+	const uint32_t have[4] = {a.make, a.model, a.calibre, a.country};
 	static const char *const names[4] = {"make", "model", "calibre", "country"};
-	for (int i = 0; i < 4; i++)
-		if (w->asked[i])
-			json_object_set_new(agreement, names[i], votes[i] > 0 ? json_true() : votes[i] < 0 ? json_false() : json_null());
+	json_t *agreement = json_object();
+	for (int i = 0; i < 4; i++) {
+		int v = agree(req->attr[i], have[i], req->attr[i] != 0);
+		if (req->attr[i])
+			json_object_set_new(agreement, names[i], v > 0 ? json_true() : v < 0 ? json_false() : json_null());
+	}
 	json_t *o = json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:s, s:f, s:f, s:s, s:o, s:o}", "id", id, "serial",
 	                      json_object_get(item, "serial"), "make", json_object_get(item, "make"), "model",
 	                      json_object_get(item, "model"), "calibre", json_object_get(item, "calibre"), "country",
 	                      json_object_get(item, "country"), "status", json_object_get(item, "status"),
-	                      "serial_key", c->key, "score", (double)(long)(sc * 10 + 0.5) / 10, "distance", d, "reason",
-	                      why, "edits", edits_json(ops, nops), "agreement", agreement);
+	                      "serial_key", c->key, "score", (double)(long)(c->score * 10 + 0.5) / 10, "distance",
+	                      c->distance, "reason", why, "edits", edits_json(ops, nops), "agreement", agreement);
 	json_decref(item);
 	return o;
 }
 
-static uint32_t attr_of(wam_match_index *ix, int which, const char *value, bool *asked)
+/* The interned id of an asked attribute: 0 when not asked, UINT32_MAX when
+ * the index never saw the value (asked, so it disagrees). */
+static uint32_t attr_of(wam_match_index *ix, int which, const char *value)
 {
 	char key[512];
-	*asked = value && *value;
-	if (!*asked)
+	if (!value || !*value)
 		return 0;
 	if (which == WAM_ATTR_COUNTRY) {
 		size_t n = strlen(value), i;
@@ -350,7 +357,6 @@ static uint32_t attr_of(wam_match_index *ix, int which, const char *value, bool 
 	} else {
 		wam_norm_key(key, sizeof key, value);
 	}
-	/* a value the index never saw still counts as asked: it disagrees */
 	uint32_t id = wam_match_index_attr(ix, which, key);
 	return id ? id : UINT32_MAX;
 }
@@ -445,17 +451,13 @@ int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
 		return rc;
 	wam_match_request req = {.serial = q->serial, .max_edits = q->max_edits, .limit = limit};
 	const char *values[4] = {q->make, q->model, q->calibre, q->country};
-	wanted w = {{0}, {false}, 0};
-	for (int i = 0; i < 4; i++) {
-		req.attr[i] = attr_of(ix, i, values[i], &w.asked[i]);
-		w.attr[i] = req.attr[i];
-		w.nasked += w.asked[i];
-	}
+	for (int i = 0; i < 4; i++)
+		req.attr[i] = attr_of(ix, i, values[i]);
 	if ((rc = wam_match_find(ix, &req, &res)))
 		return rc;
 	json_t *cands = json_array();
 	for (size_t i = 0; i < res.nhits; i++) {
-		json_t *c = candidate_json(db, ix, &res.hits[i], &res.query, res.k, res.partial, &w);
+		json_t *c = candidate_json(db, ix, &res.hits[i], &res, &req);
 		if (c)
 			json_array_append_new(cands, c);
 	}
