@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "match/index.h"
 #include "match/match.h"
+#include "registry/validate.h"
 #include "wam/match.h"
 
 int wam_match_default_k(size_t len)
@@ -349,14 +350,10 @@ static uint32_t attr_of(wam_match_index *ix, int which, const char *value)
 	char key[512];
 	if (!value || !*value)
 		return 0;
-	if (which == WAM_ATTR_COUNTRY) {
-		size_t n = strlen(value), i;
-		for (i = 0; i < n && i + 1 < sizeof key; i++)
-			key[i] = (char)(value[i] >= 'a' && value[i] <= 'z' ? value[i] - 32 : value[i]);
-		key[i] = '\0';
-	} else {
+	if (which == WAM_ATTR_COUNTRY)
+		wam_country_code(key, value); /* as registration stores it */
+	else
 		wam_norm_key(key, sizeof key, value);
-	}
 	uint32_t id = wam_match_index_attr(ix, which, key);
 	return id ? id : UINT32_MAX;
 }
