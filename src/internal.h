@@ -212,7 +212,7 @@ bool wam_refdata_country(wam_db *db, const char *code);
 bool wam_refdata_category(wam_db *db, const char *code);
 void wam_refdata_free(struct refdata *r);
 
-/* ---- serial keys (match/normalize.c) ---- */
+/* ---- name keys (match/serial.c) ---- */
 /* The normalized key of a serial or name: NFKC, case folded to upper case,
  * Arabic-Indic and Persian digits to ASCII, separators removed. Returns the
  * length, or -1 on invalid UTF-8. `out` holds at least 4*strlen(in)+1. */

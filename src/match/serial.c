@@ -31,6 +31,31 @@ static utf8proc_int32_t premap(utf8proc_int32_t cp, void *data)
 	return cp == 0x2116 ? ' ' : cp; /* numero sign: NFKC would make it the letters "No" */
 }
 
+/* NFKC and case folding of UTF-8 text, as code points. -1 on invalid
+ * UTF-8. Shared by serial keys and name keys. */
+static int decode(const char *raw, cps *s)
+{
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t len =
+		utf8proc_map_custom((const utf8proc_uint8_t *)raw, 0, &mapped,
+	                            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+	                                UTF8PROC_CASEFOLD | UTF8PROC_IGNORE,
+	                            premap, NULL);
+	s->n = 0;
+	if (len < 0)
+		return -1;
+	for (utf8proc_ssize_t i = 0; i < len && s->n < MAXCP;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(mapped + i, len - i, &cp);
+		if (n <= 0)
+			break;
+		s->c[s->n++] = (uint32_t)cp;
+		i += n;
+	}
+	free(mapped);
+	return 0;
+}
+
 static void to_text(const cps *s, wam_buf *b)
 {
 	wam_buf_reset(b);
@@ -118,24 +143,9 @@ int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain)
 		finish(&s, k->canonical, sizeof k->canonical, k);
 		goto skeleton;
 	}
-	cps s = {.n = 0};
-	utf8proc_uint8_t *mapped = NULL;
-	utf8proc_ssize_t len =
-		utf8proc_map_custom((const utf8proc_uint8_t *)raw, 0, &mapped,
-	                            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-	                                UTF8PROC_CASEFOLD | UTF8PROC_IGNORE,
-	                            premap, NULL);
-	if (len < 0)
+	cps s;
+	if (decode(raw, &s))
 		return wam_error_set(WAM_EINVAL, "serial", "the serial is not valid UTF-8");
-	for (utf8proc_ssize_t i = 0; i < len && s.n < MAXCP;) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(mapped + i, len - i, &cp);
-		if (n <= 0)
-			break;
-		s.c[s.n++] = (uint32_t)cp;
-		i += n;
-	}
-	free(mapped);
 	if (explain)
 		json_array_append_new(explain, json_pack("{s:s, s:s, s:s}", "step", "raw", "what", "as typed", "text", raw));
 	step(explain, "nfkc_casefold", "Unicode NFKC and case folding: full-width forms become ASCII", &s);
@@ -196,4 +206,62 @@ long wam_serial_key(char *out, size_t cap, const char *raw)
 	}
 	snprintf(out, cap, "%s", k.canonical);
 	return (long)strlen(out);
+}
+
+/* ---- keys of names (makes, models, calibres) ----
+ *
+ * What two spellings of one name share: NFKC, case folded, ASCII letters in
+ * upper case, other scripts' digits as ASCII, separators removed. Letters
+ * of other scripts stay as they are (a Cyrillic make is not a serial). */
+
+static bool ascii_separator(unsigned char c)
+{
+	return !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '?' || c == '*');
+}
+
+static bool separator(uint32_t cp)
+{
+	if (cp < 0x80)
+		return ascii_separator((unsigned char)cp);
+	utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+	return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
+	       (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO) || c == UTF8PROC_CATEGORY_CC ||
+	       c == UTF8PROC_CATEGORY_CF || (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME);
+}
+
+long wam_norm_key(char *out, size_t cap, const char *in)
+{
+	size_t n = 0;
+	bool ascii = true;
+	for (const unsigned char *q = (const unsigned char *)in; *q && ascii; q++)
+		ascii = *q < 0x80;
+	if (ascii) { /* the common case: no allocation */
+		for (const unsigned char *p = (const unsigned char *)in; *p && n + 1 < cap; p++)
+			if (!ascii_separator(*p))
+				out[n++] = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
+		out[n] = '\0';
+		return (long)n;
+	}
+	const wam_match_tables *t = wam_match_tables_get();
+	cps s;
+	if (!t || decode(in, &s)) {
+		out[0] = '\0';
+		return -1;
+	}
+	apply_map(&s, t->digits, t->ndigits, false);
+	for (size_t i = 0; i < s.n; i++) {
+		uint32_t cp = s.c[i];
+		if (separator(cp))
+			continue;
+		if (cp >= 'a' && cp <= 'z')
+			cp -= 32;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t m = utf8proc_encode_char((utf8proc_int32_t)cp, enc);
+		if (n + (size_t)m + 1 > cap)
+			break;
+		memcpy(out + n, enc, (size_t)m);
+		n += (size_t)m;
+	}
+	out[n] = '\0';
+	return (long)n;
 }
