@@ -181,7 +181,8 @@ static int apply_full_item(struct projector *p, int64_t seq, const char *id, con
 	int rc;
 	char serial_key[512], make_key[512], alt[512], reason[256];
 	const char *mstatus;
-	wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key, alt, sizeof alt);
+	if ((rc = wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key, alt, sizeof alt)))
+		return rc;
 	mstatus = wam_marking_status(pl, p->country, reason, sizeof reason);
 
 	sqlite3_stmt *st = stmt(p, P_ITEM);

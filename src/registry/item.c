@@ -266,7 +266,8 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 	} else {
 		wam_db_new_id(db, id_out);
 	}
-	wam_item_keys(payload, serial_key, sizeof serial_key, make_key, sizeof make_key, NULL, 0);
+	if ((rc = wam_item_keys(payload, serial_key, sizeof serial_key, make_key, sizeof make_key, NULL, 0)))
+		return rc;
 	if (serial_key[0] && !strchr(serial_key, '?') && !strchr(serial_key, '*')) {
 		sqlite3_stmt *st = wam_stmt(db, ST_DUP,
 		                            "SELECT id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "

@@ -157,34 +157,39 @@ const char *wam_marking_status(const json_t *item, const char *country, char *re
 	return "adequate";
 }
 
-void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap, char *alt,
-                   size_t acap)
+int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap, char *alt,
+                  size_t acap)
 {
 	const char *serial = s(item, "serial"), *make = s(item, "make");
 	wam_serial_keys k;
+	int rc;
 	if (alt && acap)
 		alt[0] = '\0';
-	if (serial && !wam_serial_normalize(&k, serial, NULL)) {
+	serial_key[0] = make_key[0] = '\0';
+	if (serial) {
+		/* a key that cannot be made is an error, never an empty key: an
+		 * empty key would hide the weapon from duplicate checks and search */
+		if ((rc = wam_serial_normalize(&k, serial, NULL)))
+			return rc;
 		snprintf(serial_key, scap, "%s", k.canonical);
 		if (alt && acap)
 			snprintf(alt, acap, "%s", k.translit);
-	} else {
-		serial_key[0] = '\0';
 	}
 	/* a registry has a few hundred makes: remember the last one's key */
 	static _Thread_local char last_make[WAM_MAX_KEY_INPUT], last_key[4 * WAM_MAX_KEY_INPUT];
-	if (make && strlen(make) < sizeof last_make && !strcmp(make, last_make)) {
+	if (!make)
+		return 0;
+	if (strlen(make) < sizeof last_make && !strcmp(make, last_make)) {
 		snprintf(make_key, mcap, "%s", last_key);
-		return;
+		return 0;
 	}
-	if (!make || wam_norm_key(make_key, mcap, make) < 0) {
-		make_key[0] = '\0';
-		return;
-	}
+	if (wam_norm_key(make_key, mcap, make) < 0)
+		return wam_error_set(WAM_EIO, "make", "the key of make '%.40s' cannot be made (matcher tables)", make);
 	if (strlen(make) < sizeof last_make) {
 		memcpy(last_make, make, strlen(make) + 1);
 		snprintf(last_key, sizeof last_key, "%s", make_key);
 	}
+	return 0;
 }
 
 const char *wam_detect_script(const char *text)

@@ -34,9 +34,10 @@ const char *wam_marking_status(const json_t *item, const char *country, char *re
 
 /* Derived keys of an item payload: the serial's canonical key, the make's
  * normalized key and, for Cyrillic serials, the key of their full
- * romanisation ("" otherwise; `alt` may be NULL). */
-void wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap, char *alt,
-                   size_t acap);
+ * romanisation ("" otherwise; `alt` may be NULL). Fails (WAM_EIO) when the
+ * matcher tables cannot be loaded. */
+int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap, char *alt,
+                  size_t acap);
 
 /* Leaves out of an item payload what can be derived (default legibility,
  * detected script, the frame marking that repeats `serial`), and fills

@@ -65,4 +65,10 @@ printf 'garbage' | dd of=$DB.serials bs=1 seek=100 conv=notrunc 2>/dev/null
 expect_exit 0 "a damaged index file is rebuilt, not trusted" "$WAM" --db $DB --json search FN7788990
 expect_eq "still finds the weapon" "$(jget '.candidates[0].id')" "$NEW"
 
+# ---- without the matcher's tables nothing is registered with empty keys ----
+BEFORE=$("$WAM" --db $DB --json summary | jq -r .totals.events)
+expect_exit 6 "registering without the matcher tables fails" env WAM_DATA_DIR="$PWD/no-data" "$WAM" --db $DB item add --category SA1 --make Glock --serial NEW-1 --country AT
+expect_contains "and says which table" "$ERR" "matcher table"
+expect_eq "nothing was written" "$("$WAM" --db $DB --json summary | jq -r .totals.events)" "$BEFORE"
+
 done_testing
