@@ -129,7 +129,8 @@ struct wam_db {
 	uint64_t id_clock_ms;
 	struct projector *proj;
 	struct refdata *ref;
-	struct wam_match_index *match; /* the serial index, built on first search */
+	struct wam_match_shared *match; /* the serial index, shared with clones */
+	bool match_dirty;    /* the index caught up inside this handle's open transaction */
 	wam_buf scratch;     /* an event's canonical bytes */
 	wam_buf canon;       /* an event's canonical payload */
 	/* sites and holders known to exist in this transaction (they are never
@@ -140,7 +141,10 @@ struct wam_db {
 };
 
 /* A cached prepared statement for `slot` (an enum per file keeps slots
- * apart), reset and with bindings cleared. NULL on failure, error set. */
+ * apart), reset and with bindings cleared. NULL on failure, error set.
+ * Reset it as soon as its rows are read: a statement left on a row holds a
+ * read snapshot, and a long-lived handle (a server thread's) would then
+ * never see what other handles commit. */
 sqlite3_stmt *wam_stmt(wam_db *db, int slot, const char *sql);
 int wam_sql_fail(sqlite3 *conn, const char *what);
 int wam_sql_exec(sqlite3 *conn, const char *sql);
@@ -219,10 +223,15 @@ void wam_refdata_free(struct refdata *r);
 long wam_norm_key(char *out, size_t cap, const char *in);
 
 /* ---- the serial index (match/search.c) ---- */
-/* Keeps a loaded index current after an event was applied. */
-void wam_match_note(wam_db *db, const char *type, const char *subject);
-/* Drops the loaded index (after a rollback or rebuild). */
+typedef struct wam_match_shared wam_match_shared;
+/* Makes `db` use the index of `from` (a new one when `from` is NULL). */
+int wam_match_share(wam_db *db, wam_db *from);
+/* Lets go of the index; the last handle frees it. */
+void wam_match_release(wam_db *db);
+/* Drops the loaded index (after a rebuild); the next search reloads it. */
 void wam_match_forget(wam_db *db);
+/* Drops the index if it may hold weapons of the transaction being undone. */
+void wam_match_rollback(wam_db *db);
 /* The canonical key of a serial (match/serial.c); its length, or -1. */
 long wam_serial_key(char *out, size_t cap, const char *raw);
 

@@ -4,7 +4,8 @@
  * synchronous=FULL) holding the ledger of events and the projections derived
  * from it, plus the node's Ed25519 signing key in a file beside it
  * ("<path>.key", mode 0600). Everything a front end does goes through a
- * wam_db handle. A handle is used by one thread at a time. */
+ * wam_db handle. A handle is used by one thread at a time; a server gives
+ * each thread its own with wam_db_clone(). */
 #ifndef WAM_STORE_H
 #define WAM_STORE_H
 
@@ -36,6 +37,13 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts);
  * `path`, WAM_EDB if the file is not a wam registry. Projections whose schema
  * is older than this build are rebuilt from the events on open. */
 int wam_db_open(wam_db **out, const char *path, unsigned flags);
+
+/* Opens another handle on the registry `db` is open on, in the same mode and
+ * with the same actor, for another thread: each handle has its own
+ * connection and transactions, and they share what is costly to hold twice
+ * (the serial index), locked internally. Call it while no other thread uses
+ * `db`. Handles may be closed in any order. */
+int wam_db_clone(wam_db **out, wam_db *db);
 
 /* Closes the registry, rolling back an open transaction. NULL-safe. */
 void wam_db_close(wam_db *db);

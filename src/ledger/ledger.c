@@ -66,6 +66,7 @@ static int load_head(wam_db *db)
 		db->head_seq = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_bytes(st, 1) == WAM_HASH_LEN)
 			memcpy(db->head_hash, sqlite3_column_blob(st, 1), WAM_HASH_LEN);
+		sqlite3_reset(st);
 	} else if (r != SQLITE_DONE) {
 		return wam_sql_fail(db->conn, "read ledger head");
 	}
@@ -74,6 +75,7 @@ static int load_head(wam_db *db)
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return wam_sql_fail(db->conn, "read checkpoints");
 	db->signed_seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	db->head_loaded = true;
 	return 0;
 }
@@ -126,7 +128,6 @@ int wam_ledger_append(wam_db *db, const char *type, const char *subject, const j
 		return wam_sql_fail(db->conn, "append event");
 	if ((rc = wam_projector_apply(db->proj, seq, type, subject, payload, now)))
 		return rc;
-	wam_match_note(db, type, subject); /* a registered weapon is findable at once */
 	db->head_seq = seq;
 	memcpy(db->head_hash, hash, WAM_HASH_LEN);
 	if (seq_out)

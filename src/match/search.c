@@ -5,9 +5,11 @@
  * then scored by the weighted distance on the canonical keys (OCR
  * confusions cheap, other edits full cost) and by agreement on make, model,
  * calibre and country. If nothing matches the whole serial, the query is
- * tried as a fragment. The index is built from the store on first use and
- * kept current as events are appended (ledger.c). */
+ * tried as a fragment. The index is built from the store (or loaded from
+ * its file) on first use and caught up from the ledger before each search;
+ * handles opened with wam_db_clone() share it. */
 #include <float.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,71 +120,159 @@ static int build(wam_db *db, wam_match_index **out)
 
 #define SAVE_AFTER 1000 /* new weapons caught up before the file is rewritten */
 
-/* The registry's index: the file beside the database when it can be trusted
- * (same node, same history, same tables, intact), brought up to date from
- * the ledger; otherwise built from the items projection and saved. */
-static int get_index(wam_db *db, wam_match_index **out)
+/* The serial index that every handle on a registry opened with
+ * wam_db_clone() shares. Searches read it side by side under the read lock;
+ * bringing it up to the ledger head takes the write lock. Writers never add
+ * to it: the next search catches up from the ledger, so the index holds only
+ * committed weapons — except those of the catching-up handle's own open
+ * transaction, which mark that handle dirty so its rollback drops the index
+ * (no other handle can commit meanwhile: that handle holds the write lock). */
+struct wam_match_shared {
+	pthread_rwlock_t lock;
+	wam_match_index *ix;
+	int64_t seq; /* the ledger position the index reflects */
+	int refs;
+};
+
+int wam_match_share(wam_db *db, wam_db *from)
+{
+	wam_match_shared *sh = from ? from->match : NULL;
+	if (!sh) {
+		pthread_rwlockattr_t a;
+		if (!(sh = calloc(1, sizeof *sh)))
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		pthread_rwlockattr_init(&a);
+		/* a steady stream of searches must not starve a catch-up */
+		pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+		pthread_rwlock_init(&sh->lock, &a);
+		pthread_rwlockattr_destroy(&a);
+		if (from)
+			from->match = sh;
+		sh->refs = from ? 1 : 0;
+	}
+	__atomic_add_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL);
+	db->match = sh;
+	return 0;
+}
+
+void wam_match_release(wam_db *db)
+{
+	wam_match_shared *sh = db->match;
+	db->match = NULL;
+	if (!sh || __atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	wam_match_index_free(sh->ix);
+	pthread_rwlock_destroy(&sh->lock);
+	free(sh);
+}
+
+void wam_match_forget(wam_db *db)
+{
+	wam_match_shared *sh = db->match;
+	if (!sh)
+		return;
+	pthread_rwlock_wrlock(&sh->lock);
+	wam_match_index_free(sh->ix);
+	sh->ix = NULL;
+	sh->seq = 0;
+	pthread_rwlock_unlock(&sh->lock);
+	db->match_dirty = false;
+}
+
+void wam_match_rollback(wam_db *db)
+{
+	if (db->match_dirty)
+		wam_match_forget(db);
+}
+
+/* The last sequence number this handle's connection sees. */
+static int head_seq(wam_db *db, int64_t *seq)
+{
+	sqlite3_stmt *st = wam_stmt(db, SLOT_MATCH, "SELECT max(seq) FROM events");
+	if (!st)
+		return WAM_EDB;
+	*seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Brings the shared index up to the ledger head, with the write lock held:
+ * the file beside the database when it can be trusted (same node, same
+ * history, same tables, intact) brought up to date from the ledger,
+ * otherwise built from the items projection and saved. On failure the index
+ * is dropped: a half caught-up one would miss weapons for good. */
+static int refresh(wam_db *db, wam_match_shared *sh)
 {
 	int rc;
 	char path[4200];
 	wam_index_stamp st, head;
-	wam_match_index *ix = NULL;
 	long added = 0;
-	if (db->match) {
-		*out = db->match;
-		return 0;
-	}
 	snprintf(path, sizeof path, "%s.serials", db->path);
 	bool own_tx = sqlite3_get_autocommit(db->conn);
 	if (own_tx && (rc = wam_sql_exec(db->conn, "BEGIN"))) /* one snapshot for head, file check and catch-up */
 		return rc;
 	if ((rc = ledger_stamp(db, &head)))
 		goto done;
-	if (wam_match_index_load(&ix, path, &st) == 0 && stamp_holds(db, &st) && st.seq <= head.seq) {
-		if ((rc = catch_up(db, ix, st.seq, &added)))
-			goto done;
+	if (sh->ix && sh->seq >= head.seq)
+		goto done; /* another handle got there first */
+	if (sh->ix) {
+		rc = catch_up(db, sh->ix, sh->seq, &added);
+	} else if (wam_match_index_load(&sh->ix, path, &st) == 0 && stamp_holds(db, &st) && st.seq <= head.seq) {
+		rc = catch_up(db, sh->ix, st.seq, &added);
 	} else {
-		wam_match_index_free(ix); /* stale, foreign or damaged: never trusted */
-		ix = NULL;
-		if ((rc = build(db, &ix)))
-			goto done;
+		wam_match_index_free(sh->ix); /* stale, foreign or damaged: never trusted */
+		sh->ix = NULL;
+		rc = build(db, &sh->ix);
 		added = SAVE_AFTER;
 	}
-	if (added >= SAVE_AFTER)
-		wam_match_index_save(ix, path, &head); /* a cache: a read-only directory only costs speed */
+	if (rc)
+		goto done;
+	if (added >= SAVE_AFTER && own_tx)
+		wam_match_index_save(sh->ix, path, &head); /* a cache: a read-only directory only costs speed */
 	wam_error_clear();
+	sh->seq = head.seq;
+	if (!own_tx)
+		db->match_dirty = true; /* the index may hold this transaction's weapons */
 done:
 	if (own_tx)
 		sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
 	if (rc) {
-		wam_match_index_free(ix);
+		wam_match_index_free(sh->ix);
+		sh->ix = NULL;
+	}
+	return rc;
+}
+
+/* The registry's index, current up to what this handle sees, with the read
+ * lock held: the caller releases it with put_index(). */
+static int get_index(wam_db *db, wam_match_index **out)
+{
+	int rc;
+	int64_t head;
+	if (!db->match && (rc = wam_match_share(db, NULL)))
 		return rc;
+	wam_match_shared *sh = db->match;
+	if ((rc = head_seq(db, &head)))
+		return rc;
+	for (int tries = 0; tries < 3; tries++) {
+		pthread_rwlock_rdlock(&sh->lock);
+		if (sh->ix && sh->seq >= head) {
+			*out = sh->ix;
+			return 0;
+		}
+		pthread_rwlock_unlock(&sh->lock);
+		pthread_rwlock_wrlock(&sh->lock);
+		rc = refresh(db, sh);
+		pthread_rwlock_unlock(&sh->lock);
+		if (rc)
+			return rc;
 	}
-	db->match = ix;
-	*out = ix;
-	return 0;
+	return wam_error_set(WAM_EDB, NULL, "the serial index keeps changing; try the search again");
 }
 
-void wam_match_note(wam_db *db, const char *type, const char *subject)
+static void put_index(wam_db *db)
 {
-	if (!db->match || strcmp(type, "item.registered") != 0)
-		return;
-	sqlite3_stmt *st = wam_stmt(db, SLOT_MATCH, "SELECT " INDEX_COLUMNS " FROM items WHERE id=?");
-	if (!st)
-		return;
-	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW || !*wam_col_text(st, 1) || index_row(db->match, st)) {
-		/* cannot keep it current: drop it, the next search rebuilds it */
-		wam_match_index_free(db->match);
-		db->match = NULL;
-	}
-	sqlite3_reset(st);
-}
-
-void wam_match_forget(wam_db *db)
-{
-	wam_match_index_free(db->match);
-	db->match = NULL;
+	pthread_rwlock_unlock(&db->match->lock);
 }
 
 /* ---- ranking ---- */
@@ -450,8 +540,10 @@ int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
 	const char *values[4] = {q->make, q->model, q->calibre, q->country};
 	for (int i = 0; i < 4; i++)
 		req.attr[i] = attr_of(ix, i, values[i]);
-	if ((rc = wam_match_find(ix, &req, &res)))
+	if ((rc = wam_match_find(ix, &req, &res))) {
+		put_index(db);
 		return rc;
+	}
 	json_t *cands = json_array();
 	for (size_t i = 0; i < res.nhits; i++) {
 		json_t *c = candidate_json(db, ix, &res.hits[i], &res, &req);
@@ -461,6 +553,7 @@ int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
 	*out = json_pack("{s:{s:s, s:s, s:s, s:i, s:b, s:I}, s:o}", "query", "serial", q->serial, "canonical",
 	                 res.query.canonical, "skeleton", res.query.skeleton, "max_edits", res.k, "partial", res.partial,
 	                 "considered", (json_int_t)res.considered, "candidates", cands);
+	put_index(db);
 	free(res.hits);
 	return 0;
 }

@@ -47,7 +47,9 @@ static bool exists(wam_db *db, int slot, const char *sql, const char *id)
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	return sqlite3_step(st) == SQLITE_ROW;
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
 }
 
 /* Country codes: ISO 3166-1 alpha-2 or ISO 3166-3 alpha-4, any case. */
@@ -409,6 +411,7 @@ int wam_registry_get_item(wam_db *db, json_t **out, const char *id)
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", id);
 	json_t *o = item_row(st);
+	sqlite3_reset(st);
 	if ((rc = children(db, o, id, ST_GET_MARKINGS,
 	                   "SELECT component, kind, text, script, legibility, altered, location FROM markings "
 	                   "WHERE item_id=? ORDER BY n",
@@ -545,6 +548,7 @@ int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char
 		goto fail;
 	}
 	snprintf(from, sizeof from, "%s", wam_col_text(st, 0));
+	sqlite3_reset(st);
 	json_t *in = json_deep_copy(details);
 	json_object_set_new(in, "status", json_string(status ? status : ""));
 	rc = wam_take_word(payload, in, "status", "status", wam_statuses, NULL, true, 0);

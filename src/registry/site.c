@@ -88,6 +88,7 @@ static int get_one(wam_db *db, json_t **out, int slot, const char *sql, const ch
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return wam_error_set(WAM_ENOTFOUND, "id", "no %s with id '%.40s'", what, id);
 	*out = wam_row_json(st);
+	sqlite3_reset(st);
 	return 0;
 }
 

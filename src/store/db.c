@@ -112,7 +112,7 @@ void wam_db_close(wam_db *db)
 		sqlite3_finalize(db->stmts[i]);
 	wam_projector_free(db->proj);
 	wam_refdata_free(db->ref);
-	wam_match_forget(db);
+	wam_match_release(db);
 	if (db->conn)
 		sqlite3_close(db->conn);
 	sodium_memzero(db->sk, sizeof db->sk);
@@ -241,6 +241,21 @@ fail:
 	return rc;
 }
 
+int wam_db_clone(wam_db **out, wam_db *db)
+{
+	int rc = wam_db_open(out, db->path, db->readonly ? WAM_DB_READONLY : 0);
+	if (rc)
+		return rc;
+	wam_match_release(*out);
+	if ((rc = wam_match_share(*out, db))) {
+		wam_db_close(*out);
+		*out = NULL;
+		return rc;
+	}
+	snprintf((*out)->actor, sizeof (*out)->actor, "%s", db->actor);
+	return 0;
+}
+
 long wam_bulk_cache_kib(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
@@ -319,6 +334,7 @@ int wam_db_commit(wam_db *db)
 	}
 	db->tx_depth = 0;
 	db->head_loaded = false;
+	db->match_dirty = false; /* what the index caught up with is committed now */
 	return 0;
 }
 
@@ -328,7 +344,7 @@ void wam_db_rollback(wam_db *db)
 	if (db->tx_depth <= 0)
 		return;
 	db->head_loaded = false; /* the cached head may belong to undone events */
-	wam_match_forget(db);    /* and the index may hold undone weapons */
+	wam_match_rollback(db);  /* and the index may hold undone weapons */
 	db->known_next = 0;
 	memset(db->known_refs, 0, sizeof db->known_refs);
 	if (db->tx_depth > 1) {

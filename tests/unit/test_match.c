@@ -2,6 +2,7 @@
  * distance and its operations, wildcards and fragments, ranking, the index
  * checked against a brute-force scan on a generated set, and the index
  * staying current across registration, status change and reopening. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,6 +385,75 @@ static void test_match_index_stays_current(void **state)
 	test_reg_destroy(&r);
 }
 
+typedef struct searcher {
+	wam_db *db;
+	int found;
+} searcher;
+
+static void *search_many(void *arg)
+{
+	searcher *s = arg;
+	for (int i = 0; i < 200; i++) {
+		json_t *res;
+		wam_match_query q = {.serial = "ABC-I23", .max_edits = -1};
+		if (wam_match_search(s->db, &res, &q) == 0 && json_array_size(json_object_get(res, "candidates")) > 0)
+			s->found++;
+		json_decref(res);
+	}
+	return NULL;
+}
+
+static void test_match_clones_share_one_current_index(void **state)
+{
+	(void)state;
+	test_reg r;
+	char a[27], b[27];
+	json_t *res, *out;
+	wam_db *other;
+	test_reg_create(&r, NULL);
+	test_add_item(&r, "{\"category\":\"SA1\",\"make\":\"Glock\",\"serial\":\"ABC123\",\"country\":\"AT\"}", a);
+	assert_int_equal(wam_db_clone(&other, r.db), 0);
+	wam_match_query q = {.serial = "ABC123", .max_edits = -1};
+	assert_int_equal(wam_match_search(other, &res, &q), 0); /* built through the clone */
+	assert_string_equal(first_id(res), a);
+	json_decref(res);
+	/* registered through one handle, found through the other */
+	test_add_item(&r, "{\"category\":\"SA1\",\"make\":\"Glock\",\"serial\":\"XYZ789\",\"country\":\"AT\"}", b);
+	q.serial = "XYZ78";
+	assert_int_equal(wam_match_search(other, &res, &q), 0);
+	assert_string_equal(first_id(res), b);
+	json_decref(res);
+	/* searched inside a transaction that is then undone: the other handle
+	 * never finds the undone weapon */
+	assert_int_equal(wam_db_begin(r.db), 0);
+	json_t *in = json_pack("{s:s, s:s, s:s}", "category", "SA1", "make", "Glock", "serial", "QQQ999");
+	assert_int_equal(wam_registry_add_item(r.db, &out, in, 0), 0);
+	json_decref(in);
+	json_decref(out);
+	q.serial = "QQQ999";
+	assert_int_equal(wam_match_search(r.db, &res, &q), 0);
+	assert_int_equal(json_array_size(json_object_get(res, "candidates")), 1);
+	json_decref(res);
+	wam_db_rollback(r.db);
+	assert_int_equal(wam_match_search(other, &res, &q), 0);
+	assert_int_equal(json_array_size(json_object_get(res, "candidates")), 0);
+	json_decref(res);
+	/* two threads search side by side, each through its own handle */
+	wam_db *third;
+	assert_int_equal(wam_db_clone(&third, other), 0);
+	searcher s1 = {other, 0}, s2 = {third, 0};
+	pthread_t t1, t2;
+	pthread_create(&t1, NULL, search_many, &s1);
+	pthread_create(&t2, NULL, search_many, &s2);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	assert_int_equal(s1.found, 200);
+	assert_int_equal(s2.found, 200);
+	wam_db_close(other); /* closed before the handle it was cloned from */
+	wam_db_close(third);
+	test_reg_destroy(&r);
+}
+
 static void search_one(test_reg *r, const char *serial, const char *want_id)
 {
 	json_t *res;
@@ -469,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_match_index_finds_what_brute_force_finds),
 		cmocka_unit_test(test_match_search_ranks_and_explains),
 		cmocka_unit_test(test_match_index_stays_current),
+		cmocka_unit_test(test_match_clones_share_one_current_index),
 		cmocka_unit_test(test_match_index_file_is_checked_and_rebuilt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
