@@ -45,3 +45,13 @@ CREATE TABLE ref_category (
   kind   TEXT NOT NULL,                   -- small_arm, light_weapon, unroca, other
   name   TEXT NOT NULL
 );
+
+-- Secrets, beside the ledger and never in it: an Argon2id password hash or
+-- the BLAKE2b-256 hash (hex) of an API token, per user or token id. Not a
+-- projection (rebuild keeps it, verify does not compare it); the event that
+-- records a secret was set is written in the same transaction. See docs/auth.md.
+CREATE TABLE IF NOT EXISTS credentials (
+  subject TEXT PRIMARY KEY,               -- the user's or token's id
+  kind    TEXT NOT NULL,                  -- password, token
+  hash    TEXT NOT NULL
+);

@@ -78,3 +78,24 @@ CREATE TABLE import_marks (
   year    INTEGER,
   PRIMARY KEY (item_id, n)
 ) WITHOUT ROWID;
+
+-- Who may sign in (docs/auth.md). Secrets are not here: see credentials.
+CREATE TABLE users (
+  id        TEXT PRIMARY KEY,
+  name      TEXT NOT NULL UNIQUE,
+  role      TEXT NOT NULL,
+  sites     TEXT NOT NULL,                -- canonical JSON array of site ids; [] not confined
+  disabled  INTEGER NOT NULL,
+  created   TEXT NOT NULL,
+  last_seq  INTEGER NOT NULL
+);
+
+CREATE TABLE tokens (
+  id        TEXT PRIMARY KEY,
+  name      TEXT NOT NULL,
+  role      TEXT NOT NULL,
+  sites     TEXT NOT NULL,                -- canonical JSON array of site ids; [] not confined
+  revoked   INTEGER NOT NULL,
+  created   TEXT NOT NULL,
+  last_seq  INTEGER NOT NULL
+);

@@ -159,6 +159,7 @@ enum {
 	SLOT_REGISTRY = 8,    /* registry: 8..31 */
 	SLOT_REFDATA = 32,    /* refdata: 32..35 */
 	SLOT_MATCH = 36,      /* match: 36..39 */
+	SLOT_AUTH = 40,       /* auth: 40..47 */
 	SLOT_MAX = 64
 };
 
@@ -195,7 +196,7 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
 extern const char wam_sql_ledger[];
-#define WAM_PROJECTION_VERSION "3"
+#define WAM_PROJECTION_VERSION "4"
 int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);
@@ -206,6 +207,11 @@ int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
 /* Replays every event of `src` (seq order) into the projector. */
 int wam_projector_replay(struct projector *p, sqlite3 *src,
                          wam_progress_fn progress, void *payload);
+
+/* ---- users and tokens (auth/common.c) ---- */
+/* Gives a registry opened for writing the credentials table if it was made
+ * before the table existed. */
+int wam_auth_ensure_credentials(wam_db *db);
 
 /* ---- reference data (registry/refdata.c) ---- */
 /* Loads countries (Debian iso-codes) and categories (data/) into tables. */

@@ -12,7 +12,8 @@
 
 #include "cli.h"
 
-static const cli_command *const tables[] = {cli_registry_commands, cli_ledger_commands, cli_match_commands, NULL};
+static const cli_command *const tables[] = {cli_registry_commands, cli_ledger_commands, cli_match_commands,
+                                            cli_auth_commands, NULL};
 
 const char *cli_opt(const cli_args *a, const char *name)
 {

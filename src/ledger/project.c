@@ -18,6 +18,10 @@ enum {
 	P_MARKING,
 	P_IMPORT_MARK,
 	P_STATUS,
+	P_USER,
+	P_USER_CHANGE,
+	P_TOKEN,
+	P_TOKEN_REVOKE,
 	P_COUNT
 };
 
@@ -33,6 +37,12 @@ static const char *const sql[P_COUNT] = {
 	              " VALUES(?,?,?,?,?,?,?,?,?)",
 	[P_IMPORT_MARK] = "INSERT INTO import_marks(item_id,n,country,year) VALUES(?,?,?,?)",
 	[P_STATUS] = "UPDATE items SET status=?, last_seq=? WHERE id=?",
+	[P_USER] = "INSERT INTO users(id,name,role,sites,disabled,created,last_seq) VALUES(?,?,?,?,0,?,?)",
+	/* a user.changed event carries only what changed; NULL keeps the rest */
+	[P_USER_CHANGE] = "UPDATE users SET role=coalesce(?1,role), sites=coalesce(?2,sites),"
+	                  " disabled=coalesce(?3,disabled), last_seq=?4 WHERE id=?5",
+	[P_TOKEN] = "INSERT INTO tokens(id,name,role,sites,revoked,created,last_seq) VALUES(?,?,?,?,0,?,?)",
+	[P_TOKEN_REVOKE] = "UPDATE tokens SET revoked=1, last_seq=? WHERE id=?",
 };
 
 struct projector {
@@ -50,7 +60,8 @@ int wam_projection_drop(sqlite3 *conn)
 {
 	return wam_sql_exec(conn, "DROP TABLE IF EXISTS registry; DROP TABLE IF EXISTS sites;"
 	                          "DROP TABLE IF EXISTS holders; DROP TABLE IF EXISTS items;"
-	                          "DROP TABLE IF EXISTS markings; DROP TABLE IF EXISTS import_marks;");
+	                          "DROP TABLE IF EXISTS markings; DROP TABLE IF EXISTS import_marks;"
+	                          "DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens;");
 }
 
 struct projector *wam_projector_new(sqlite3 *conn)
@@ -284,6 +295,77 @@ static int apply_status(struct projector *p, int64_t seq, const char *id, const 
 	return rc;
 }
 
+/* Site lists are stored as canonical JSON, so equal lists are equal text.
+ * Without a list in the payload, binds `absent` (NULL or a text). */
+static int bind_sites(sqlite3_stmt *st, int i, const json_t *pl, const char *absent)
+{
+	const json_t *sites = json_object_get(pl, "sites");
+	if (!json_is_array(sites)) {
+		if (absent)
+			sqlite3_bind_text(st, i, absent, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, i);
+		return 0;
+	}
+	char *canon = wam_canon(sites);
+	if (!canon)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	sqlite3_bind_text(st, i, canon, -1, free);
+	return 0;
+}
+
+/* Users and tokens share a shape: id, name, role, sites, created. */
+static int apply_principal(struct projector *p, int k, int64_t seq, const char *id, const json_t *pl, const char *time)
+{
+	sqlite3_stmt *st = stmt(p, k);
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "name");
+	bind_str(st, 3, pl, "role");
+	if (bind_sites(st, 4, pl, "[]"))
+		return WAM_ENOMEM;
+	sqlite3_bind_text(st, 5, time, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, seq);
+	return run(p, st, seq);
+}
+
+static int apply_user_change(struct projector *p, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st = stmt(p, P_USER_CHANGE);
+	if (!st)
+		return WAM_EDB;
+	bind_str(st, 1, pl, "role");
+	if (bind_sites(st, 2, pl, NULL))
+		return WAM_ENOMEM;
+	const json_t *d = json_object_get(pl, "disabled");
+	if (json_is_boolean(d))
+		sqlite3_bind_int(st, 3, json_is_true(d));
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, seq);
+	sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
+	int rc = run(p, st, seq);
+	if (!rc && sqlite3_changes(p->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld changes user %s, who does not exist",
+		                     (long long)seq, id);
+	return rc;
+}
+
+static int apply_token_revoke(struct projector *p, int64_t seq, const char *id)
+{
+	sqlite3_stmt *st = stmt(p, P_TOKEN_REVOKE);
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	int rc = run(p, st, seq);
+	if (!rc && sqlite3_changes(p->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld revokes token %s, which does not exist",
+		                     (long long)seq, id);
+	return rc;
+}
+
 static int apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,
                  const char *time)
 {
@@ -297,6 +379,18 @@ static int apply(struct projector *p, int64_t seq, const char *type, const char 
 		return apply_holder(p, seq, subject, payload);
 	if (!strcmp(type, "registry.created"))
 		return apply_registry(p, seq, payload, time);
+	if (!strcmp(type, "user.added"))
+		return apply_principal(p, P_USER, seq, subject, payload, time);
+	if (!strcmp(type, "user.changed"))
+		return apply_user_change(p, seq, subject, payload);
+	if (!strcmp(type, "token.added"))
+		return apply_principal(p, P_TOKEN, seq, subject, payload, time);
+	if (!strcmp(type, "token.revoked"))
+		return apply_token_revoke(p, seq, subject);
+	/* facts the ledger keeps that shape no table: the secret itself is in
+	 * credentials, and a read changes nothing */
+	if (!strcmp(type, "user.password_set") || !strcmp(type, "record.read"))
+		return 0;
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }
 

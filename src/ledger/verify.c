@@ -324,6 +324,8 @@ static const struct {
 	{"items", "id", "d.last_seq"},
 	{"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
 	{"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+	{"users", "id", "d.last_seq"},
+	{"tokens", "id", "d.last_seq"},
 };
 
 static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)

@@ -222,6 +222,8 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 		rc = wam_error_set(WAM_EDB, "db", "%s is not a wam registry", path);
 		goto fail;
 	}
+	if (!db->readonly && (rc = wam_auth_ensure_credentials(db)))
+		goto fail;
 	if (read_meta(db, "projection_version", version, sizeof version) == 0 &&
 	    strcmp(version, WAM_PROJECTION_VERSION) != 0) {
 		if (db->readonly) {

@@ -1,0 +1,154 @@
+/* wam/auth.h — who may do what: users, roles, site scopes and API tokens.
+ *
+ * A person signs in as a user (name + password, hashed with Argon2id); a
+ * script uses an API token (a random secret shown once, stored only as its
+ * BLAKE2b hash). Both carry one role and, optionally, a list of sites they
+ * are confined to. The role decides which actions are allowed
+ * (wam_auth_allows); the sites decide which weapons can be seen or changed.
+ *
+ * Users and tokens are records like any other: adding, changing, disabling
+ * and revoking them are events in the ledger. Secrets never are: password
+ * and token hashes live in a credentials table beside the ledger, and the
+ * ledger only records that a password was set. docs/auth.md has the table of
+ * roles and actions. */
+#ifndef WAM_AUTH_H
+#define WAM_AUTH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a request wants to do. Each front end maps its commands and routes
+ * onto these; the table of which role may do which is in the library so
+ * every front end enforces the same rules. */
+typedef enum wam_action {
+	WAM_ACT_READ = 0,       /* weapons, markings, history, sites and holders without
+	                         * their sensitive fields, search, summary */
+	WAM_ACT_READ_SENSITIVE, /* site coordinates and security notes, holders'
+	                         * licence and address (each read is logged) */
+	WAM_ACT_REGISTER,       /* add weapons, sites and holders; import */
+	WAM_ACT_STATUS,         /* change a weapon's status */
+	WAM_ACT_EXPORT,         /* export the whole registry */
+	WAM_ACT_AUDIT,          /* verify the ledger, read raw events */
+	WAM_ACT_ADMIN,          /* users and tokens */
+	WAM_ACT_COUNT
+} wam_action;
+
+/* The roles, NULL-terminated: viewer, registrar, armourer, tracer, monitor,
+ * auditor, admin. */
+const char *const *wam_auth_roles(void);
+
+/* True when `role` exists. */
+bool wam_auth_role_valid(const char *role);
+
+/* True when `role` may do `act`. Unknown roles may do nothing. */
+bool wam_auth_allows(const char *role, wam_action act);
+
+/* Stable lowercase name of an action ("read", "read_sensitive", ...). */
+const char *wam_auth_action_name(wam_action act);
+
+#define WAM_AUTH_MAX_SITES 32
+
+/* Who is acting: a signed-in user or a token. */
+typedef struct wam_principal {
+	char kind[8];  /* "user" or "token" */
+	char id[27];   /* the user's or token's id */
+	char name[65];
+	char role[16];
+	int nsites;    /* 0: not confined to sites */
+	char sites[WAM_AUTH_MAX_SITES][27];
+} wam_principal;
+
+/* True when `p` may see and act on a weapon or record at `site_id`. A
+ * principal confined to sites sees only those; a weapon with no site
+ * (site_id NULL or "") is outside every confinement, so only principals not
+ * confined to sites see it. False when `p` is NULL. */
+bool wam_principal_sees_site(const wam_principal *p, const char *site_id);
+
+/* The actor string events record for `p` ("user:alice", "token:ci-export"),
+ * written into `out` (at least 128 bytes); pass it to wam_db_set_actor()
+ * before acting for `p`. */
+void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
+
+/* ---- users ---- */
+
+/* Adds a user {name, role, sites?: [site ids]} with `password` (at least 10
+ * characters, at most 1024 bytes). Names are 1-64 characters of letters,
+ * digits and . _ @ -, unique. Fails with WAM_EINVAL naming the field,
+ * WAM_ECONFLICT if the name is taken, WAM_ENOTFOUND if a site does not
+ * exist (at most WAM_AUTH_MAX_SITES; kept sorted, each once). Appends a
+ * user.added event; the password's hash goes to the credentials table in
+ * the same transaction. `*out` (`out` may be NULL) is the user as
+ * wam_auth_get_user shows it; the caller frees it with json_decref. */
+int wam_auth_add_user(wam_db *db, json_t **out, const json_t *user, const char *password);
+
+/* Replaces the password of the user named or identified by `user` and
+ * appends a user.password_set event (which holds no hash). WAM_ENOTFOUND if
+ * there is no such user, WAM_EINVAL naming "password" if it breaks the rule
+ * of wam_auth_add_user. */
+int wam_auth_set_password(wam_db *db, const char *user, const char *password);
+
+/* Changes a user: {role?, sites?, disabled?} (sites [] or null: not
+ * confined; disabled: true or false). Unknown keys are refused, with
+ * WAM_EINVAL naming the key, as are bad values; WAM_ENOTFOUND if there is no
+ * such user or site. The user.changed event holds only the keys whose value
+ * changes; when none does, no event is appended. `*out` (`out` may be NULL)
+ * is the user afterwards. */
+int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_t *changes);
+
+/* One user {id, name, role, sites, disabled, created} by id or name;
+ * WAM_ENOTFOUND if there is none. The caller frees `*out` with json_decref. */
+int wam_auth_get_user(wam_db *db, json_t **out, const char *user);
+
+/* Every user, ordered by name, as a JSON array of what wam_auth_get_user
+ * shows. The caller frees `*out` with json_decref. */
+int wam_auth_list_users(wam_db *db, json_t **out);
+
+/* Checks a name and password. On success fills `*out`. An unknown name, a
+ * wrong password and a disabled user all fail the same way, with WAM_EAUTH
+ * and the same message, in about the same time. `*out` is zeroed on
+ * failure. */
+int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char *password);
+
+/* ---- API tokens ---- */
+
+#define WAM_TOKEN_LEN 74 /* "wam_" + id (26) + "_" + 43 base64url characters */
+
+/* Adds a token {name, role, sites?} and writes its secret into `secret`
+ * (NUL-terminated). The secret is shown only this once: only its hash is
+ * kept. Appends a token.added event. Fails like wam_auth_add_user, except
+ * that token names need not be unique; `secret` is then "". `*out` (`out`
+ * may be NULL) is the token as wam_auth_list_tokens shows it. */
+int wam_auth_add_token(wam_db *db, json_t **out, const json_t *token, char secret[WAM_TOKEN_LEN + 1]);
+
+/* Revokes a token by id (a token.revoked event); later checks of it fail.
+ * WAM_ENOTFOUND if there is no such token, WAM_ECONFLICT if it is already
+ * revoked. */
+int wam_auth_revoke_token(wam_db *db, const char *id);
+
+/* Every token {id, name, role, sites, revoked, created}, newest first. */
+int wam_auth_list_tokens(wam_db *db, json_t **out);
+
+/* Checks a token's secret. On success fills `*out`; WAM_EAUTH if it is
+ * malformed, unknown or revoked (one message for all three; `*out` is then
+ * zeroed). Fast (no key stretching: the secret has 256 random bits). */
+int wam_auth_check_token(wam_db *db, wam_principal *out, const char *secret);
+
+/* ---- logged reads ---- */
+
+/* Records that the acting principal read the sensitive `fields` (a JSON
+ * array of field names) of record `subject` through `via` (e.g. "GET
+ * /api/v1/sites/01J..."): appends a record.read event, whose actor is the
+ * handle's (see wam_principal_actor). WAM_EINVAL naming "subject", "fields"
+ * or "via" when one is empty or not text. */
+int wam_auth_log_read(wam_db *db, const char *subject, const json_t *fields, const char *via);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,112 @@
+/* Roles and what each may do, as one table (the same table is in
+ * docs/auth.md), and the two questions every front end asks of a principal:
+ * may it see this site, and what does the ledger call it. Keeping the table
+ * here, not in the front ends, means the CLI, the HTTP API and any later
+ * front end refuse exactly the same things. */
+#include <string.h>
+
+#include "auth/common.h"
+
+/* clang-format off */
+static const char *const action_names[WAM_ACT_COUNT] = {
+	[WAM_ACT_READ] = "read",
+	[WAM_ACT_READ_SENSITIVE] = "read_sensitive",
+	[WAM_ACT_REGISTER] = "register",
+	[WAM_ACT_STATUS] = "status",
+	[WAM_ACT_EXPORT] = "export",
+	[WAM_ACT_AUDIT] = "audit",
+	[WAM_ACT_ADMIN] = "admin",
+};
+
+#define Y true
+#define N false
+
+/* Columns in wam_action order. A tracer and a monitor read what is needed to
+ * trace a weapon or watch an embargo, but no personal data or coordinates;
+ * an auditor proves the ledger and may take a full export; only an admin
+ * manages users and tokens. */
+static const struct role_row {
+	const char *role;
+	bool may[WAM_ACT_COUNT];
+} role_table[] = {
+	/*              read read_sensitive register status export audit admin */
+	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N }},
+	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N }},
+	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N }},
+	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N }},
+	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N }},
+	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N }},
+	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y }},
+};
+/* clang-format on */
+
+#undef Y
+#undef N
+
+/* The same names as role_table, in its order, for callers that list them. */
+static const char *const role_names[] = {"viewer",  "registrar", "armourer", "tracer",
+                                         "monitor", "auditor",   "admin",    NULL};
+
+_Static_assert(sizeof role_names / sizeof role_names[0] == sizeof role_table / sizeof role_table[0] + 1,
+               "every role in the table has a name and the list ends with NULL");
+
+static const struct role_row *find_role(const char *role)
+{
+	if (!role)
+		return NULL;
+	for (size_t i = 0; i < sizeof role_table / sizeof role_table[0]; i++)
+		if (!strcmp(role_table[i].role, role))
+			return &role_table[i];
+	return NULL;
+}
+
+const char *const *wam_auth_roles(void)
+{
+	return role_names;
+}
+
+bool wam_auth_role_valid(const char *role)
+{
+	return find_role(role) != NULL;
+}
+
+bool wam_auth_allows(const char *role, wam_action act)
+{
+	const struct role_row *r = find_role(role);
+	if (!r || (int)act < 0 || act >= WAM_ACT_COUNT)
+		return false;
+	return r->may[act];
+}
+
+const char *wam_auth_action_name(wam_action act)
+{
+	if ((int)act < 0 || act >= WAM_ACT_COUNT)
+		return "unknown";
+	return action_names[act];
+}
+
+bool wam_principal_sees_site(const wam_principal *p, const char *site_id)
+{
+	if (!p)
+		return false;
+	if (p->nsites <= 0)
+		return true;
+	/* a weapon kept nowhere in particular is in none of the confined sites */
+	if (!site_id || !*site_id)
+		return false;
+	for (int i = 0; i < p->nsites && i < WAM_AUTH_MAX_SITES; i++)
+		if (!strcmp(p->sites[i], site_id))
+			return true;
+	return false;
+}
+
+void wam_principal_actor(const wam_principal *p, char *out, size_t cap)
+{
+	if (!out || !cap)
+		return;
+	if (!p) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, cap, "%s:%s", p->kind, p->name);
+}

@@ -1,0 +1,308 @@
+/* Users: people who sign in with a name and a password.
+ *
+ * Passwords are hashed with Argon2id (libsodium's crypto_pwhash_str at the
+ * interactive limits, ~0.1 s and 64 MiB) before a transaction starts, so
+ * the writer lock is never held while hashing; the checks against the
+ * registry are repeated under the lock. The ledger records that a password
+ * was set, never the hash, which goes to the credentials table in the same
+ * transaction. A login with a name nobody has still verifies a password
+ * against a fixed hash of the same cost, so the time taken does not tell
+ * which names exist. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <utf8proc.h>
+
+#include "auth/common.h"
+#include "registry/validate.h"
+
+#define PASSWORD_MIN_CHARS 10
+#define PASSWORD_MAX_BYTES 1024
+
+#define USER_SQL "SELECT id, name, role, sites, disabled, created FROM users"
+
+/* An Argon2id hash at the interactive limits (what crypto_pwhash_str makes
+ * today) of a password nobody uses: verifying against it costs what
+ * verifying a real user's password costs. */
+static const char dummy_hash[] =
+    "$argon2id$v=19$m=65536,t=2,p=1$SUYN+V/Cimt2Wb1U8BbzGA$8HJi64Xh8o/foQ4UTeSqgBCx6HjPr4y1yag1wZMnfYE";
+
+static const char login_failed[] = "wrong user name or password";
+
+static const char *const user_fields[] = {"name", "role", "sites", NULL};
+static const char *const change_fields[] = {"role", "sites", "disabled", NULL};
+
+/* At least PASSWORD_MIN_CHARS characters (code points, so a passphrase in
+ * any script counts what a person sees) and at most PASSWORD_MAX_BYTES. */
+static int check_password(const char *password)
+{
+	if (!password)
+		return wam_error_set(WAM_EINVAL, "password", "password is required");
+	size_t n = strlen(password), chars = 0;
+	if (n > PASSWORD_MAX_BYTES)
+		return wam_error_set(WAM_EINVAL, "password", "password must be at most %d bytes", PASSWORD_MAX_BYTES);
+	for (size_t i = 0; i < n; chars++) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k =
+		    utf8proc_iterate((const utf8proc_uint8_t *)password + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0)
+			return wam_error_set(WAM_EINVAL, "password", "password is not valid UTF-8");
+		i += (size_t)k;
+	}
+	if (chars < PASSWORD_MIN_CHARS)
+		return wam_error_set(WAM_EINVAL, "password", "password must be at least %d characters",
+		                     PASSWORD_MIN_CHARS);
+	return 0;
+}
+
+static int hash_password(char hash[crypto_pwhash_STRBYTES], const char *password)
+{
+	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory hashing the password");
+	return 0;
+}
+
+static int find_user(wam_db *db, json_t **out, const char *user)
+{
+	*out = NULL;
+	if (!user || !*user)
+		return wam_error_set(WAM_ENOTFOUND, "user", "no user given");
+	/* an id wins over a name that happens to look like one */
+	sqlite3_stmt *st =
+	    wam_stmt(db, ST_AUTH_USER_GET, USER_SQL " WHERE id=?1 OR name=?1 ORDER BY id=?1 DESC LIMIT 1");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*out = wam_auth_row(st, "disabled");
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE)
+		return wam_error_set(WAM_ENOTFOUND, "user", "no user named or with id '%.80s'", user);
+	if (r != SQLITE_ROW)
+		return wam_sql_fail(db->conn, "read a user");
+	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+}
+
+static int name_free(wam_db *db, const char *name)
+{
+	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_USER_TAKEN, "SELECT id FROM users WHERE name=?");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r == SQLITE_ROW)
+		return wam_error_set(WAM_ECONFLICT, "name", "there is already a user named '%s'", name);
+	return r == SQLITE_DONE ? 0 : wam_sql_fail(db->conn, "read users");
+}
+
+/* Checks a new user into the payload `p` of its user.added event. */
+static int check_user(wam_db *db, json_t *p, const json_t *user)
+{
+	int rc;
+	if ((rc = wam_check_fields(user, user_fields, "", 0)) || (rc = wam_auth_take_name(p, user)) ||
+	    (rc = wam_auth_take_role(p, user)) || (rc = wam_auth_take_sites(db, p, user)) ||
+	    (rc = name_free(db, json_string_value(json_object_get(p, "name")))))
+		return rc;
+	return 0;
+}
+
+int wam_auth_add_user(wam_db *db, json_t **out, const json_t *user, const char *password)
+{
+	int rc;
+	bool in_tx = false;
+	char id[WAM_ID_LEN + 1], hash[crypto_pwhash_STRBYTES] = "";
+	json_t *p = json_object();
+	if (out)
+		*out = NULL;
+	if ((rc = check_user(db, p, user)) || (rc = check_password(password)) || (rc = hash_password(hash, password)))
+		goto done;
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	in_tx = true;
+	/* another command may have taken the name while the password was hashed
+	 * (sites are never removed, so they need no second look) */
+	if ((rc = name_free(db, json_string_value(json_object_get(p, "name")))))
+		goto done;
+	wam_db_new_id(db, id);
+	if ((rc = wam_ledger_append(db, "user.added", id, p, NULL)) ||
+	    (rc = wam_auth_put_credential(db, id, "password", hash)))
+		goto done;
+	in_tx = false; /* commit rolls back itself when it fails */
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_auth_get_user(db, out, id);
+done:
+	if (in_tx)
+		wam_db_rollback(db);
+	sodium_memzero(hash, sizeof hash);
+	json_decref(p);
+	return rc;
+}
+
+int wam_auth_set_password(wam_db *db, const char *user, const char *password)
+{
+	int rc;
+	bool in_tx = false;
+	char id[WAM_ID_LEN + 1], hash[crypto_pwhash_STRBYTES] = "";
+	json_t *found = NULL, *empty = json_object();
+	if ((rc = find_user(db, &found, user)) || (rc = check_password(password)))
+		goto done;
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(found, "id")));
+	if ((rc = hash_password(hash, password)) || (rc = wam_db_begin(db)))
+		goto done;
+	in_tx = true;
+	if ((rc = wam_ledger_append(db, "user.password_set", id, empty, NULL)) ||
+	    (rc = wam_auth_put_credential(db, id, "password", hash)))
+		goto done;
+	in_tx = false;
+	rc = wam_db_commit(db);
+done:
+	if (in_tx)
+		wam_db_rollback(db);
+	sodium_memzero(hash, sizeof hash);
+	json_decref(found);
+	json_decref(empty);
+	return rc;
+}
+
+/* Adds to `p` the keys of `changes` whose value differs from user `cur`. */
+static int diff_user(wam_db *db, json_t *p, const json_t *cur, const json_t *changes)
+{
+	int rc;
+	json_t *in = json_object();
+	if (json_object_get(changes, "role")) {
+		if ((rc = wam_auth_take_role(in, changes)))
+			goto done;
+		if (strcmp(json_string_value(json_object_get(in, "role")),
+		           json_string_value(json_object_get(cur, "role"))))
+			json_object_set(p, "role", json_object_get(in, "role"));
+	}
+	if (json_object_get(changes, "sites")) {
+		if ((rc = wam_auth_take_sites(db, in, changes)))
+			goto done;
+		if (!json_equal(json_object_get(in, "sites"), json_object_get(cur, "sites")))
+			json_object_set(p, "sites", json_object_get(in, "sites"));
+	}
+	const json_t *d = json_object_get(changes, "disabled");
+	if (d) {
+		if (!json_is_boolean(d)) {
+			rc = wam_error_set(WAM_EINVAL, "disabled", "disabled must be true or false");
+			goto done;
+		}
+		if (json_is_true(d) != json_is_true(json_object_get(cur, "disabled")))
+			json_object_set_new(p, "disabled", json_boolean(json_is_true(d)));
+	}
+	rc = 0;
+done:
+	json_decref(in);
+	return rc;
+}
+
+int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_t *changes)
+{
+	int rc;
+	bool in_tx = false;
+	json_t *cur = NULL, *p = json_object();
+	char id[WAM_ID_LEN + 1];
+	if (out)
+		*out = NULL;
+	if ((rc = wam_check_fields(changes, change_fields, "", 0)) || (rc = wam_db_begin(db)))
+		goto done;
+	in_tx = true;
+	if ((rc = find_user(db, &cur, user)) || (rc = diff_user(db, p, cur, changes)))
+		goto done;
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(cur, "id")));
+	/* what is already so is not an event */
+	if (json_object_size(p) && (rc = wam_ledger_append(db, "user.changed", id, p, NULL)))
+		goto done;
+	in_tx = false;
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_auth_get_user(db, out, id);
+done:
+	if (in_tx)
+		wam_db_rollback(db);
+	json_decref(cur);
+	json_decref(p);
+	return rc;
+}
+
+int wam_auth_get_user(wam_db *db, json_t **out, const char *user)
+{
+	return find_user(db, out, user);
+}
+
+int wam_auth_list_users(wam_db *db, json_t **out)
+{
+	sqlite3_stmt *st;
+	int r;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db->conn, USER_SQL " ORDER BY name", -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "list users");
+	json_t *arr = json_array();
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, wam_auth_row(st, "disabled"));
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		json_decref(arr);
+		return wam_sql_fail(db->conn, "list users");
+	}
+	*out = arr;
+	return 0;
+}
+
+int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char *password)
+{
+	int rc = 0, r;
+	bool found = false, usable = false;
+	char id[WAM_ID_LEN + 1] = "", uname[WAM_AUTH_NAME_MAX + 1] = "", role[16] = "", hash[crypto_pwhash_STRBYTES];
+	char *sites = NULL;
+	memset(out, 0, sizeof *out);
+	snprintf(hash, sizeof hash, "%s", dummy_hash);
+	/* a password too long to be anyone's says nothing about the name */
+	if (!password || strlen(password) > PASSWORD_MAX_BYTES)
+		return wam_error_set(WAM_EAUTH, NULL, "%s", login_failed);
+	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_USER_LOGIN,
+	                            "SELECT u.id, u.name, u.role, u.sites, u.disabled, c.hash FROM users u"
+	                            " LEFT JOIN credentials c ON c.subject=u.id AND c.kind='password' WHERE u.name=?");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		found = true;
+		snprintf(id, sizeof id, "%s", wam_col_text(st, 0));
+		snprintf(uname, sizeof uname, "%s", wam_col_text(st, 1));
+		snprintf(role, sizeof role, "%s", wam_col_text(st, 2));
+		sites = strdup(wam_col_text(st, 3));
+		usable = sqlite3_column_int(st, 4) == 0 && sqlite3_column_type(st, 5) != SQLITE_NULL;
+		if (usable)
+			snprintf(hash, sizeof hash, "%s", wam_col_text(st, 5));
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		rc = wam_sql_fail(db->conn, "read users");
+		goto done;
+	}
+	if (found && !sites) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	/* always one verification, whatever was found */
+	bool match = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	if (!found || !usable || !match) {
+		rc = wam_error_set(WAM_EAUTH, NULL, "%s", login_failed);
+		goto done;
+	}
+	rc = wam_auth_fill_principal(out, "user", id, uname, role, sites);
+done:
+	sodium_memzero(hash, sizeof hash);
+	free(sites);
+	return rc;
+}
