@@ -5,7 +5,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan bench bench-match format clean
+.PHONY: all deps build run test asan bench bench-import bench-http bench-match format clean
 
 all: build
 
@@ -34,8 +34,16 @@ asan: deps
 		meson test -C build-asan --suite unit --print-errorlogs || true
 	@python3 tools/test_summary.py build-asan/meson-logs/testlog.json
 
-bench: build
+bench: bench-import bench-http
+
+bench-import: build
 	$(BUILD)/bench/bench_import $(BENCH_ARGS)
+
+# wam serve under wrk on a 1-million-weapon demo (bench/README.md); e.g.
+# make bench-http HTTP_ARGS="--weapons 100000 --runs 1"
+bench-http: build
+	@scripts/deps.sh wrk
+	WAM=$(BUILD)/wam bench/bench_http.sh $(HTTP_ARGS)
 
 # Serial matching at 10 million weapons against SQLite FTS5 and pg_trgm
 # (bench/README.md); e.g. make bench-match BENCH_ARGS="--weapons 1000000".

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# `make run`: creates the demo registry if there is none, then walks through
-# the command line on it. Every command shown is run for real.
+# `make run`: creates the demo registry if there is none, walks through the
+# command line on it (every command shown is run for real), then serves the
+# API and the web console, creating an administrator the first time.
 set -euo pipefail
 WAM=${WAM:-build/wam}
 DB=${DB:-wam.db}
 ITEMS=${ITEMS:-100000}
+LISTEN=${LISTEN:-127.0.0.1:8080}
 export WAM_DB=$DB
 
 step() { printf '\n\033[1m$ wam %s\033[0m\n' "$*"; "$WAM" "$@"; }
@@ -41,3 +43,17 @@ More: wam --help, README.md and docs/. Try, on a copy of the registry:
   wam item status <id> stolen --reason "armoury break-in, report 2026/114"
   wam export --format csv --out items.csv
 TXT
+
+# The web console needs someone to sign in: an administrator with a random
+# password, printed this once (only its Argon2id hash is kept).
+if ! "$WAM" user show admin >/dev/null 2>&1; then
+  password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(15))')
+  "$WAM" user add admin --role admin --password-stdin <<<"$password" >/dev/null
+  printf '\n\033[1mcreated the user admin with the password  %s\033[0m\n' "$password"
+  echo "(shown only now; change it with: wam user passwd admin)"
+else
+  echo; echo "sign in as admin with the password shown when it was created (reset: wam user passwd admin)"
+fi
+echo
+echo "web console and API: http://$LISTEN   (docs/api.md; Ctrl-C stops the server)"
+exec "$WAM" serve --listen "$LISTEN"

@@ -124,6 +124,7 @@ struct wam_db {
 	unsigned char pk[32];
 	unsigned char sk[64];
 	int tx_depth;
+	int snapshot_depth;  /* wam_db_snapshot_begin() calls open */
 	/* ids: a seeded generator and clock make demo registries reproducible */
 	wam_rng *id_rng;
 	uint64_t id_clock_ms;
@@ -160,6 +161,7 @@ enum {
 	SLOT_REFDATA = 32,    /* refdata: 32..35 */
 	SLOT_MATCH = 36,      /* match: 36..39 */
 	SLOT_AUTH = 40,       /* auth: 40..47 */
+	SLOT_STORE = 48,      /* store/db.c: 48..49 */
 	SLOT_MAX = 64
 };
 

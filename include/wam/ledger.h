@@ -58,6 +58,12 @@ int wam_ledger_rebuild(wam_db *db);
 int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq,
                       int limit, json_t **out);
 
+/* The canonical JSON text of `v`, the form events are hashed in: compact,
+ * keys sorted, UTF-8 as is, reals to 15 significant digits. Also the
+ * quickest way to write a record as JSON. A new string the caller frees with
+ * free(), its length in `*len` (may be NULL); NULL when out of memory. */
+char *wam_ledger_canonical_json(const json_t *v, size_t *len);
+
 /* The number of events and the head hash (hex, 65 bytes incl. NUL). */
 int wam_ledger_head(wam_db *db, int64_t *seq, char head_hex[65]);
 

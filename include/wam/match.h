@@ -26,7 +26,7 @@ typedef struct wam_match_query {
 } wam_match_query;
 
 /* Ranked candidates for `q`: {query: {serial, canonical, skeleton, k},
- * candidates: [{id, serial, make, model, calibre, country, status, score,
+ * candidates: [{id, serial, make, model, calibre, country, status, site_id, score,
  * distance, reason, edits: [{op, query_pos, serial_pos, query, serial}],
  * agreement: {make, model, calibre, country}}]}. `reason` is one of exact,
  * look-alike, misread, edit, wildcard, partial. Every weapon within the

@@ -69,6 +69,9 @@ typedef struct wam_item_filter {
 	const char *category;
 	const char *after_id; /* cursor: only ids greater than this */
 	int limit;            /* 0: 50; at most 10000 */
+	const char *const *sites; /* with nsites > 0: only weapons at one of these
+	                           * sites (a user confined to sites) */
+	int nsites;               /* at most 64 */
 } wam_item_filter;
 
 /* Weapons matching `f`, ordered by id (registration order): an object

@@ -58,6 +58,14 @@ const char *wam_db_node_id(const wam_db *db);
 /* The registry's file path. Lives as long as `db`. */
 const char *wam_db_path(const wam_db *db);
 
+/* Starts a read snapshot: the reads that follow see the registry as it was
+ * at this moment, and together cost one lock of the file instead of one per
+ * statement (a server answering many small reads saves most of its system
+ * calls this way). Ends with wam_db_snapshot_end(); calls nest. A command
+ * (wam_db_begin) cannot start inside a snapshot: it fails with WAM_EDB. */
+int wam_db_snapshot_begin(wam_db *db);
+void wam_db_snapshot_end(wam_db *db);
+
 /* Starts a command. Calls nest: only the outermost commit writes. Every
  * mutating libwam function calls this itself, so a front end needs it only
  * to group several calls into one all-or-nothing command. */

@@ -46,6 +46,7 @@ extern const cli_command cli_registry_commands[];
 extern const cli_command cli_ledger_commands[];
 extern const cli_command cli_match_commands[];
 extern const cli_command cli_auth_commands[];
+extern const cli_command cli_serve_commands[];
 
 /* The value of option `name`, or NULL. The last occurrence wins. */
 const char *cli_opt(const cli_args *a, const char *name);

@@ -227,11 +227,11 @@ static int refresh(wam_db *db, wam_match_shared *sh)
 	}
 	if (rc)
 		goto done;
-	if (added >= SAVE_AFTER && own_tx)
+	if (added >= SAVE_AFTER && db->tx_depth == 0)
 		wam_match_index_save(sh->ix, path, &head); /* a cache: a read-only directory only costs speed */
 	wam_error_clear();
 	sh->seq = head.seq;
-	if (!own_tx)
+	if (db->tx_depth > 0)
 		db->match_dirty = true; /* the index may hold this transaction's weapons */
 done:
 	if (own_tx)
@@ -429,6 +429,7 @@ static json_t *candidate_json(wam_db *db, wam_match_index *ix, const candidate *
 	                      json_object_get(item, "country"), "status", json_object_get(item, "status"),
 	                      "serial_key", c->key, "score", (double)(long)(c->score * 10 + 0.5) / 10, "distance",
 	                      c->distance, "reason", why, "edits", edits_json(ops, nops), "agreement", agreement);
+	json_object_set(o, "site_id", json_object_get(item, "site_id"));
 	json_decref(item);
 	return o;
 }

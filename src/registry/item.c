@@ -469,6 +469,7 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 		if (!wam_in_vocab(wam_statuses, f->status)) {
 			char list[256];
 			wam_vocab_list(wam_statuses, list, sizeof list);
+			wam_buf_free(&sql);
 			return wam_error_set(WAM_EINVAL, "status", "status '%.30s' is not one of: %s", f->status, list);
 		}
 		wam_buf_puts(&sql, " AND status=:status");
@@ -483,6 +484,16 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 		wam_buf_puts(&sql, " AND category=:category");
 	if (f && f->after_id)
 		wam_buf_puts(&sql, " AND id>:after");
+	if (f && f->nsites > 64) {
+		wam_buf_free(&sql);
+		return wam_error_set(WAM_EINVAL, "sites", "at most 64 sites can be listed at once");
+	}
+	if (f && f->nsites > 0) {
+		wam_buf_puts(&sql, " AND site_id IN (");
+		for (int i = 0; i < f->nsites; i++)
+			wam_buf_printf(&sql, "%s:s%d", i ? "," : "", i);
+		wam_buf_puts(&sql, ")");
+	}
 	wam_buf_puts(&sql, " ORDER BY id LIMIT :limit");
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->conn, sql.p, -1, &st, NULL) != SQLITE_OK) {
@@ -499,6 +510,11 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 		BIND(":make", make_key);
 		BIND(":category", f->category);
 		BIND(":after", f->after_id);
+		for (int i = 0; i < f->nsites; i++) {
+			char name[16];
+			snprintf(name, sizeof name, ":s%d", i);
+			BIND(name, f->sites[i]);
+		}
 	}
 #undef BIND
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit + 1);

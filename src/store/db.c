@@ -147,7 +147,7 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 		return wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166 code", opts->country);
 	if (!(db = db_new(path)))
 		return WAM_ENOMEM;
-	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = wam_error_set(WAM_EIO, "db", "cannot create %s: %s", path, sqlite3_errmsg(db->conn));
 		goto fail;
 	}
@@ -211,7 +211,9 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 	if (!(db = db_new(path)))
 		return WAM_ENOMEM;
 	db->readonly = flags & WAM_DB_READONLY;
-	int oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	/* a handle is used by one thread at a time: SQLite's own locking of every
+	 * call would only cost */
+	int oflags = (db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &db->conn, oflags, NULL) != SQLITE_OK) {
 		rc = wam_error_set(WAM_EIO, "db", "cannot open %s: %s", path, sqlite3_errmsg(db->conn));
 		goto fail;
@@ -296,6 +298,34 @@ const char *wam_db_path(const wam_db *db)
 	return db->path;
 }
 
+/* BEGIN and COMMIT run for every read a server answers: prepared once. */
+static int run_cached(wam_db *db, int slot, const char *sql)
+{
+	sqlite3_stmt *st = wam_stmt(db, slot, sql);
+	if (!st)
+		return WAM_EDB;
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : wam_sql_fail(db->conn, sql);
+}
+
+int wam_db_snapshot_begin(wam_db *db)
+{
+	int rc;
+	if (db->snapshot_depth == 0 && db->tx_depth == 0 && (rc = run_cached(db, SLOT_STORE, "BEGIN")))
+		return rc;
+	db->snapshot_depth++;
+	return 0;
+}
+
+void wam_db_snapshot_end(wam_db *db)
+{
+	if (db->snapshot_depth <= 0)
+		return;
+	if (--db->snapshot_depth == 0 && db->tx_depth == 0)
+		run_cached(db, SLOT_STORE + 1, "COMMIT");
+}
+
 /* Nested calls use savepoints, so a call that fails inside a larger command
  * (one bad record of an import) undoes only its own part. */
 int wam_db_begin(wam_db *db)
@@ -303,6 +333,8 @@ int wam_db_begin(wam_db *db)
 	char sql[48];
 	if (db->readonly)
 		return wam_error_set(WAM_EFORBIDDEN, "db", "the registry is open read-only");
+	if (db->snapshot_depth > 0 && db->tx_depth == 0)
+		return wam_error_set(WAM_EDB, NULL, "a change cannot be made inside a read snapshot");
 	if (db->tx_depth > 0) {
 		snprintf(sql, sizeof sql, "SAVEPOINT wam_%d", db->tx_depth);
 		if (wam_sql_exec(db->conn, sql))

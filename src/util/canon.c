@@ -114,3 +114,15 @@ char *wam_canon(const json_t *v)
 	}
 	return b.p ? b.p : strdup("");
 }
+
+char *wam_ledger_canonical_json(const json_t *v, size_t *len)
+{
+	wam_buf b = {0};
+	if (wam_canon_buf(&b, v) || (!b.p && wam_buf_put(&b, "", 0))) {
+		wam_buf_free(&b);
+		return NULL;
+	}
+	if (len)
+		*len = b.n;
+	return b.p;
+}

@@ -1,0 +1,134 @@
+/* /api/v1/items: weapons, their markings, history and status. A caller
+ * confined to sites sees only the weapons at those sites; any other weapon
+ * answers 404, as if it did not exist, so ids cannot be probed. */
+#include <string.h>
+
+#include "http/http.h"
+#include "wam/registry.h"
+
+/* The weapon named by the path, or NULL after answering 404. */
+static json_t *visible_item(wam_request *r)
+{
+	json_t *item = NULL;
+	int rc = wam_registry_get_item(r->db, &item, r->params[0]);
+	if (rc) {
+		reply_wam(r, rc);
+		return NULL;
+	}
+	if (!request_sees_site(r, json_string_value(json_object_get(item, "site_id")))) {
+		json_decref(item);
+		reply_error(r, 404, "not_found", "id", "no weapon with id '%.40s'", r->params[0]);
+		return NULL;
+	}
+	return item;
+}
+
+void h_items_list(wam_request *r)
+{
+	long limit = 50;
+	if (!request_query_int(r, "limit", 1, 1000, &limit))
+		return;
+	wam_item_filter f = {.status = request_query(r, "status"),
+	                     .site_id = request_query(r, "site"),
+	                     .make = request_query(r, "make"),
+	                     .category = request_query(r, "category"),
+	                     .after_id = request_query(r, "after"),
+	                     .limit = (int)limit};
+	const char *sites[WAM_AUTH_MAX_SITES];
+	if (r->who.nsites > 0) {
+		if (f.site_id && !request_sees_site(r, f.site_id)) {
+			reply_error(r, 403, "forbidden", "site", "you are not confined to site '%.40s'", f.site_id);
+			return;
+		}
+		for (int i = 0; i < r->who.nsites; i++)
+			sites[i] = r->who.sites[i];
+		f.sites = sites;
+		f.nsites = r->who.nsites;
+	}
+	json_t *out;
+	int rc = wam_registry_list_items(r->db, &out, &f);
+	if (rc)
+		reply_wam(r, rc);
+	else
+		reply_json(r, 200, out);
+}
+
+void h_items_create(wam_request *r)
+{
+	bool dup;
+	if (!request_query_bool(r, "allow_duplicate", &dup))
+		return;
+	json_t *in = request_json(r);
+	if (!in)
+		return;
+	if (r->who.nsites > 0 && !request_sees_site(r, json_string_value(json_object_get(in, "site_id")))) {
+		json_decref(in);
+		reply_error(r, 403, "forbidden", "site_id", "you may register weapons only at your own sites");
+		return;
+	}
+	json_t *out;
+	int rc = wam_registry_add_item(r->db, &out, in, dup ? WAM_ALLOW_DUPLICATE : 0);
+	json_decref(in);
+	if (rc) {
+		reply_wam(r, rc);
+		return;
+	}
+	reply_header(r, "Location", arena_printf(&r->mem, "/api/v1/items/%s", json_string_value(json_object_get(out, "id"))));
+	reply_json(r, 201, out);
+}
+
+void h_item_get(wam_request *r)
+{
+	json_t *item = visible_item(r);
+	if (item)
+		reply_json(r, 200, item);
+}
+
+void h_item_markings(wam_request *r)
+{
+	json_t *item = visible_item(r);
+	if (!item)
+		return;
+	json_t *m = json_pack("{s:s, s:O, s:O}", "id", r->params[0], "markings", json_object_get(item, "markings"),
+	                      "import_marks", json_object_get(item, "import_marks"));
+	json_decref(item);
+	reply_json(r, 200, m);
+}
+
+void h_item_history(wam_request *r)
+{
+	json_t *item = visible_item(r), *out;
+	if (!item)
+		return;
+	json_decref(item);
+	int rc = wam_registry_item_history(r->db, &out, r->params[0]);
+	if (rc)
+		reply_wam(r, rc);
+	else
+		reply_json(r, 200, json_pack("{s:s, s:o}", "id", r->params[0], "events", out));
+}
+
+void h_item_status(wam_request *r)
+{
+	json_t *item = visible_item(r), *out;
+	if (!item)
+		return;
+	json_decref(item);
+	json_t *in = request_json(r);
+	if (!in)
+		return;
+	json_t *status = json_object_get(in, "status");
+	if (!json_is_string(status)) {
+		json_decref(in);
+		reply_error(r, 422, "invalid", "status", "status is required and must be a string");
+		return;
+	}
+	char *to = arena_strdup(&r->mem, json_string_value(status));
+	json_object_del(in, "status");
+	int rc = to ? wam_registry_set_status(r->db, &out, r->params[0], to, in) : WAM_ENOMEM;
+	json_decref(in);
+	if (rc)
+		reply_wam(r, rc);
+	else
+		reply_json(r, 200, out);
+}

@@ -1,0 +1,104 @@
+/* /api/v1/sites and /api/v1/holders. Where weapons are stored and who holds
+ * them are the registry's most sensitive facts: lists never carry a site's
+ * coordinates and security notes or a holder's licence and address; one
+ * record does, to roles allowed to read them, and each such read is logged
+ * as an event. */
+#include <string.h>
+
+#include "http/http.h"
+#include "wam/registry.h"
+
+static const char *const site_secrets[] = {"lat", "lon", "notes", NULL};
+static const char *const holder_secrets[] = {"licence", "address", NULL};
+
+typedef int (*list_fn)(wam_db *db, json_t **out);
+typedef int (*get_fn)(wam_db *db, json_t **out, const char *id);
+typedef int (*add_fn)(wam_db *db, json_t **out, const json_t *in);
+
+static void list(wam_request *r, list_fn fetch, const char *const *secrets, bool by_site)
+{
+	json_t *all, *shown = json_array();
+	int rc = fetch(r->db, &all);
+	if (rc) {
+		json_decref(shown);
+		reply_wam(r, rc);
+		return;
+	}
+	size_t i;
+	json_t *rec;
+	json_array_foreach(all, i, rec)
+	{
+		if (by_site && !request_sees_site(r, json_string_value(json_object_get(rec, "id"))))
+			continue;
+		strip_fields(rec, secrets);
+		json_array_append(shown, rec);
+	}
+	json_decref(all);
+	reply_json(r, 200, shown);
+}
+
+static void get(wam_request *r, get_fn fetch, const char *const *secrets, bool by_site, const char *what)
+{
+	json_t *rec;
+	int rc = fetch(r->db, &rec, r->params[0]);
+	if (rc) {
+		reply_wam(r, rc);
+		return;
+	}
+	if (by_site && !request_sees_site(r, r->params[0])) {
+		json_decref(rec);
+		reply_error(r, 404, "not_found", "id", "no %s with id '%.40s'", what, r->params[0]);
+		return;
+	}
+	if (!request_sensitive(r, rec, secrets)) {
+		json_decref(rec);
+		return;
+	}
+	reply_json(r, 200, rec);
+}
+
+static void create(wam_request *r, add_fn add, const char *kind)
+{
+	json_t *in = request_json(r), *out;
+	if (!in)
+		return;
+	int rc = add(r->db, &out, in);
+	json_decref(in);
+	if (rc) {
+		reply_wam(r, rc);
+		return;
+	}
+	reply_header(r, "Location",
+	             arena_printf(&r->mem, "/api/v1/%s/%s", kind, json_string_value(json_object_get(out, "id"))));
+	reply_json(r, 201, out);
+}
+
+void h_sites_list(wam_request *r)
+{
+	list(r, wam_registry_list_sites, site_secrets, true);
+}
+
+void h_site_get(wam_request *r)
+{
+	get(r, wam_registry_get_site, site_secrets, true, "site");
+}
+
+void h_sites_create(wam_request *r)
+{
+	create(r, wam_registry_add_site, "sites");
+}
+
+void h_holders_list(wam_request *r)
+{
+	list(r, wam_registry_list_holders, holder_secrets, false);
+}
+
+void h_holder_get(wam_request *r)
+{
+	get(r, wam_registry_get_holder, holder_secrets, false, "holder");
+}
+
+void h_holders_create(wam_request *r)
+{
+	create(r, wam_registry_add_holder, "holders");
+}

@@ -1,0 +1,222 @@
+/* The HTTP front end of libwam (`wam serve`): shared pieces of the server.
+ *
+ * Like the CLI it includes only libwam's public headers. One request is one
+ * `wam_request`: its memory comes from a per-request arena freed in one call
+ * when the response is done; its handler finds the caller's identity, role
+ * and site confinement in `who`, and answers with reply_json() or an error.
+ * Every route is a row of the table in routes.c, which names the action it
+ * needs (include/wam/auth.h); the dispatcher checks authentication, CSRF and
+ * the action before a handler runs, so a handler only checks what depends
+ * on the record (its site). */
+#ifndef WAM_HTTP_H
+#define WAM_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wam/auth.h"
+#include "wam/error.h"
+#include "wam/store.h"
+
+/* ---- options of `wam serve` ---- */
+typedef struct wam_http_opts {
+	const char *db_path;
+	const char *listen;       /* "127.0.0.1:8080"; port 0 picks a free one */
+	int threads;              /* 0: one per core, at least 2 */
+	size_t max_body;          /* bytes of a request body (imports); JSON bodies 1 MiB */
+	unsigned timeout_s;       /* idle connection timeout */
+	bool secure_cookies;      /* add Secure to the session cookie (behind TLS) */
+	FILE *access_log;         /* one JSON line per request; NULL: none */
+	const char *ready_file;   /* written with the URL once listening */
+} wam_http_opts;
+
+/* Serves until SIGINT or SIGTERM, then lets in-flight requests finish and
+ * closes the registry. Returns a process exit code. */
+int wam_http_serve(const wam_http_opts *o);
+
+/* ---- per-request arena ---- */
+typedef struct arena_block arena_block;
+typedef struct arena {
+	arena_block *head;
+} arena;
+/* Zeroed memory that lives until arena_free(); NULL when memory is
+ * exhausted. */
+void *arena_alloc(arena *a, size_t n);
+char *arena_strdup(arena *a, const char *s);
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(arena *a);
+
+/* ---- a request ---- */
+struct server;
+struct route;
+
+#define REQ_MAX_PARAMS 4
+#define REQ_MAX_HEADERS 6
+
+typedef struct wam_request {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	const struct route *route;
+	arena mem;
+	const char *method;
+	const char *path;
+	const char *params[REQ_MAX_PARAMS]; /* the {…} segments of the route, in order */
+	char *body;                          /* the request body, NUL-terminated */
+	size_t body_len, body_cap, body_max;
+	bool body_too_large;
+	wam_db *db;                          /* this thread's handle */
+	wam_principal who;
+	bool signed_in, via_cookie;
+	char csrf[44];                       /* a cookie session's CSRF token */
+	char client[64];
+	uint64_t started_us;
+	/* the answer */
+	int status;
+	char *out;        /* malloc'd body */
+	size_t out_len;
+	int out_fd;       /* >= 0: stream the body from this pipe instead */
+	const void *out_static; /* or send these bytes that outlive the server */
+	const char *out_type;
+	const char *headers[REQ_MAX_HEADERS][2];
+	int nheaders;
+	bool answered;
+} wam_request;
+
+/* Answers with `v` as JSON (stolen) and `status`. */
+void reply_json(wam_request *r, int status, json_t *v);
+/* Answers with {"error": {code, message, field?}}. */
+void reply_error(wam_request *r, int status, const char *code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Answers with libwam's last error for `rc` (status from its table). */
+void reply_wam(wam_request *r, int rc);
+/* Answers with bytes (copied) of `type`. */
+void reply_bytes(wam_request *r, int status, const char *type, const void *p, size_t n);
+/* Adds a response header; both strings must outlive the request (arena). */
+void reply_header(wam_request *r, const char *name, const char *value);
+
+/* The body as a JSON object, or NULL after answering 400/415 (malformed,
+ * not an object, not JSON, invalid UTF-8). */
+json_t *request_json(wam_request *r);
+/* A query parameter (decoded), or NULL. */
+const char *request_query(wam_request *r, const char *name);
+/* A query parameter read as a whole number in [lo, hi]; `*out` keeps its
+ * value when absent. False after answering 400 naming the parameter. */
+bool request_query_int(wam_request *r, const char *name, long lo, long hi, long *out);
+/* A query parameter read as true/false (absent: false). False after
+ * answering 400. */
+bool request_query_bool(wam_request *r, const char *name, bool *out);
+/* A request header, or NULL. */
+const char *request_header(wam_request *r, const char *name);
+
+/* True when the caller may see records at `site_id`; confinement to sites
+ * applies to weapons and sites alike. */
+bool request_sees_site(const wam_request *r, const char *site_id);
+
+/* Records a read of sensitive `fields` of `subject` (an event). Answers
+ * 500 and returns false if it cannot be logged: a read that cannot be
+ * logged is not served. */
+bool request_log_read(wam_request *r, const char *subject, json_t *fields);
+
+/* Removes `fields` (NULL-terminated) from `rec`. */
+void strip_fields(json_t *rec, const char *const *fields);
+/* Shows one record's sensitive `fields` only to roles allowed to read them
+ * (they are removed for others) and logs each such read. False after
+ * answering, when the read could not be logged. */
+bool request_sensitive(wam_request *r, json_t *rec, const char *const *fields);
+
+/* ---- routes (routes.c) ---- */
+#define ACT_PUBLIC (-1)    /* no sign-in needed */
+#define ACT_SIGNED_IN (-2) /* any signed-in caller */
+
+#define ROUTE_NATIONAL 0x1u /* refused to callers confined to sites */
+#define ROUTE_BIG_BODY 0x2u /* body up to max_body (imports), else 1 MiB */
+#define ROUTE_SNAPSHOT 0x4u /* only reads: answered from one read snapshot */
+
+typedef struct route {
+	const char *method;
+	const char *pattern; /* "/api/v1/items/{id}/status" */
+	int action;          /* a wam_action, ACT_PUBLIC or ACT_SIGNED_IN */
+	unsigned flags;
+	void (*handle)(wam_request *r);
+	const char *const *query; /* the query parameters it takes (NULL: none) */
+} route;
+
+extern const route wam_http_routes[];
+
+/* The route for `method` and `path`, with its {…} values in `params` (from
+ * the arena). NULL if none; `*path_known` tells whether another method
+ * would have matched (405 rather than 404). */
+const route *route_find(arena *a, const char *method, const char *path, const char *params[REQ_MAX_PARAMS],
+                        bool *path_known);
+
+/* ---- handlers, one file per resource ---- */
+void h_items_list(wam_request *r);
+void h_items_create(wam_request *r);
+void h_item_get(wam_request *r);
+void h_item_markings(wam_request *r);
+void h_item_history(wam_request *r);
+void h_item_status(wam_request *r);
+void h_sites_list(wam_request *r);
+void h_sites_create(wam_request *r);
+void h_site_get(wam_request *r);
+void h_holders_list(wam_request *r);
+void h_holders_create(wam_request *r);
+void h_holder_get(wam_request *r);
+void h_search(wam_request *r);
+void h_search_explain(wam_request *r);
+void h_import(wam_request *r);
+void h_export(wam_request *r);
+void h_verify(wam_request *r);
+void h_events(wam_request *r);
+void h_summary(wam_request *r);
+void h_health(wam_request *r);
+void h_users_list(wam_request *r);
+void h_users_create(wam_request *r);
+void h_user_get(wam_request *r);
+void h_user_update(wam_request *r);
+void h_user_password(wam_request *r);
+void h_tokens_list(wam_request *r);
+void h_tokens_create(wam_request *r);
+void h_token_revoke(wam_request *r);
+void h_session_create(wam_request *r);
+void h_session_get(wam_request *r);
+void h_session_delete(wam_request *r);
+void h_session_password(wam_request *r);
+
+/* ---- sessions and sign-in limits (session.c) ---- */
+typedef struct sessions sessions;
+sessions *sessions_new(void);
+void sessions_free(sessions *s);
+/* Starts a session for user `user_id`: writes the cookie value (43
+ * characters) and the CSRF token (43) into the buffers. */
+int sessions_start(sessions *s, const char *user_id, char sid[44], char csrf[44]);
+/* The user id and CSRF token of a live session; false if none (or expired). */
+bool sessions_find(sessions *s, const char *sid, char user_id[27], char csrf[44]);
+void sessions_end(sessions *s, const char *sid);
+/* Ends every session of a user (after a password change or disabling). */
+void sessions_end_user(sessions *s, const char *user_id);
+
+/* Seconds a sign-in for `name` from `client` must wait (0: go ahead). */
+int signin_wait(sessions *s, const char *name, const char *client);
+/* Counts a failed or successful sign-in. */
+void signin_result(sessions *s, const char *name, const char *client, bool ok);
+
+/* ---- static files (static.c, assets embedded at build time) ---- */
+/* Answers a GET of a file of the web console; false if there is none. */
+bool static_serve(wam_request *r);
+
+/* Security headers sent with every response. */
+extern const char *const wam_http_security_headers[][2];
+
+/* ---- the server (server.c) ---- */
+sessions *server_sessions(struct server *s);
+bool server_secure_cookies(const struct server *s);
+/* A second handle on the registry for work that outlives the request
+ * (streaming an export); the caller closes it. */
+int server_clone_db(struct server *s, wam_db **out);
+
+#endif

@@ -1,0 +1,194 @@
+/* Reading a request and writing its answer: the one error shape
+ * {"error": {code, message, field}}, JSON bodies, query parameters, and the
+ * checks that depend on who is asking (site confinement, logged reads). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "http/http.h"
+#include "wam/ledger.h"
+
+void reply_header(wam_request *r, const char *name, const char *value)
+{
+	if (r->nheaders < REQ_MAX_HEADERS) {
+		r->headers[r->nheaders][0] = name;
+		r->headers[r->nheaders][1] = value;
+		r->nheaders++;
+	}
+}
+
+static void set_body(wam_request *r, int status, const char *type, char *p, size_t n)
+{
+	free(r->out);
+	r->out = p;
+	r->out_len = n;
+	r->out_type = type;
+	r->status = status;
+	r->answered = true;
+}
+
+void reply_bytes(wam_request *r, int status, const char *type, const void *p, size_t n)
+{
+	char *copy = malloc(n ? n : 1);
+	if (!copy) {
+		set_body(r, 500, "text/plain", NULL, 0);
+		return;
+	}
+	memcpy(copy, p, n);
+	set_body(r, status, type, copy, n);
+}
+
+/* Written by the ledger's canonical encoder: keys in a stable order, and
+ * several times quicker than json_dumps on records. */
+void reply_json(wam_request *r, int status, json_t *v)
+{
+	size_t n = 0;
+	char *text = v ? wam_ledger_canonical_json(v, &n) : NULL;
+	json_decref(v);
+	if (!text) {
+		reply_error(r, 500, "out_of_memory", NULL, "the answer could not be written");
+		return;
+	}
+	set_body(r, status, "application/json; charset=utf-8", text, n);
+}
+
+void reply_error(wam_request *r, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	char msg[640];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
+	if (field && *field)
+		json_object_set_new(e, "field", json_string(field));
+	char *text = json_dumps(json_pack("{s:o}", "error", e), JSON_COMPACT);
+	set_body(r, status, "application/json; charset=utf-8", text, text ? strlen(text) : 0);
+}
+
+void reply_wam(wam_request *r, int rc)
+{
+	const wam_error *e = wam_error_last();
+	int status = wam_error_http_status(rc);
+	/* a store failure is reported without its inner detail: it may name
+	 * paths or SQL that are of no use to a client */
+	if (status >= 500) {
+		fprintf(stderr, "wam serve: %s %s: %s\n", r->method, r->path, e->message);
+		reply_error(r, status, wam_error_name(rc), NULL, "the registry could not complete the request");
+		return;
+	}
+	reply_error(r, status, wam_error_name(rc), e->field, "%s", e->message[0] ? e->message : wam_error_name(rc));
+	if (rc == WAM_EAUTH)
+		reply_header(r, "WWW-Authenticate", "Bearer realm=\"wam\"");
+}
+
+json_t *request_json(wam_request *r)
+{
+	const char *type = request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (type && strncmp(type, "application/json", 16) != 0) {
+		reply_error(r, 415, "unsupported_media_type", NULL, "the body must be application/json, not %.60s", type);
+		return NULL;
+	}
+	if (!r->body_len) {
+		reply_error(r, 400, "malformed", NULL, "a JSON object is required in the body");
+		return NULL;
+	}
+	json_error_t err;
+	json_t *v = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
+	if (!v) {
+		reply_error(r, 400, "malformed", NULL, "the body is not valid JSON: %s (line %d, column %d)", err.text,
+		            err.line, err.column);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		reply_error(r, 400, "malformed", NULL, "the body must be a JSON object");
+		return NULL;
+	}
+	return v;
+}
+
+const char *request_query(wam_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *request_header(wam_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+bool request_query_int(wam_request *r, const char *name, long lo, long hi, long *out)
+{
+	const char *s = request_query(r, name);
+	if (!s)
+		return true;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi) {
+		reply_error(r, 400, "invalid", name, "%s must be a whole number from %ld to %ld, not '%.40s'", name, lo,
+		            hi, s);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool request_query_bool(wam_request *r, const char *name, bool *out)
+{
+	const char *s = request_query(r, name);
+	*out = false;
+	if (!s)
+		return true;
+	if (!strcmp(s, "true") || !strcmp(s, "1") || !*s) {
+		*out = true;
+		return true;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "0"))
+		return true;
+	reply_error(r, 400, "invalid", name, "%s must be true or false, not '%.40s'", name, s);
+	return false;
+}
+
+bool request_sees_site(const wam_request *r, const char *site_id)
+{
+	return wam_principal_sees_site(&r->who, site_id);
+}
+
+bool request_log_read(wam_request *r, const char *subject, json_t *fields)
+{
+	char *via = arena_printf(&r->mem, "%s %s", r->method, r->path);
+	int rc = via ? wam_auth_log_read(r->db, subject, fields, via) : WAM_ENOMEM;
+	if (rc) {
+		reply_wam(r, rc);
+		return false;
+	}
+	return true;
+}
+
+void strip_fields(json_t *rec, const char *const *fields)
+{
+	for (; *fields; fields++)
+		json_object_del(rec, *fields);
+}
+
+bool request_sensitive(wam_request *r, json_t *rec, const char *const *fields)
+{
+	if (!wam_auth_allows(r->who.role, WAM_ACT_READ_SENSITIVE)) {
+		strip_fields(rec, fields);
+		return true;
+	}
+	json_t *read = json_array();
+	for (const char *const *f = fields; *f; f++) {
+		json_t *v = json_object_get(rec, *f);
+		if (v && !json_is_null(v))
+			json_array_append_new(read, json_string(*f));
+	}
+	bool ok = json_array_size(read) == 0 ||
+	          request_log_read(r, json_string_value(json_object_get(rec, "id")), read);
+	json_decref(read);
+	return ok;
+}

@@ -1,0 +1,99 @@
+/* Every route of the API in one table: method, path pattern, the action
+ * (include/wam/auth.h) a caller needs, and the query parameters it takes.
+ * docs/api/openapi.yaml describes the same routes; a test checks the two
+ * agree (`wam serve --routes` prints this table). */
+#include <string.h>
+
+#include "http/http.h"
+
+static const char *const q_items[] = {"status", "site", "make", "category", "after", "limit", NULL};
+static const char *const q_create[] = {"allow_duplicate", NULL};
+static const char *const q_search[] = {"serial", "make", "model", "calibre", "country", "limit", "max_edits", NULL};
+static const char *const q_explain[] = {"serial", NULL};
+static const char *const q_import[] = {"dry_run", "skip_bad", "allow_duplicates", NULL};
+static const char *const q_export[] = {"format", NULL};
+static const char *const q_verify[] = {"chain_only", NULL};
+static const char *const q_events[] = {"subject", "after", "limit", NULL};
+
+const route wam_http_routes[] = {
+	{"GET", "/api/v1/health", ACT_PUBLIC, 0, h_health, NULL},
+	{"POST", "/api/v1/session", ACT_PUBLIC, 0, h_session_create, NULL},
+	{"GET", "/api/v1/session", ACT_SIGNED_IN, ROUTE_SNAPSHOT, h_session_get, NULL},
+	{"DELETE", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_delete, NULL},
+	{"PUT", "/api/v1/session/password", ACT_SIGNED_IN, 0, h_session_password, NULL},
+
+	{"GET", "/api/v1/items", WAM_ACT_READ, ROUTE_SNAPSHOT, h_items_list, q_items},
+	{"POST", "/api/v1/items", WAM_ACT_REGISTER, 0, h_items_create, q_create},
+	{"GET", "/api/v1/items/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_get, NULL},
+	{"GET", "/api/v1/items/{id}/markings", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_markings, NULL},
+	{"GET", "/api/v1/items/{id}/history", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_history, NULL},
+	{"POST", "/api/v1/items/{id}/status", WAM_ACT_STATUS, 0, h_item_status, NULL},
+
+	{"GET", "/api/v1/sites", WAM_ACT_READ, ROUTE_SNAPSHOT, h_sites_list, NULL},
+	{"POST", "/api/v1/sites", WAM_ACT_REGISTER, ROUTE_NATIONAL, h_sites_create, NULL},
+	{"GET", "/api/v1/sites/{id}", WAM_ACT_READ, 0, h_site_get, NULL},
+	{"GET", "/api/v1/holders", WAM_ACT_READ, ROUTE_SNAPSHOT, h_holders_list, NULL},
+	{"POST", "/api/v1/holders", WAM_ACT_REGISTER, 0, h_holders_create, NULL},
+	{"GET", "/api/v1/holders/{id}", WAM_ACT_READ, 0, h_holder_get, NULL},
+
+	{"GET", "/api/v1/search", WAM_ACT_READ, ROUTE_SNAPSHOT, h_search, q_search},
+	{"GET", "/api/v1/search/explain", WAM_ACT_READ, 0, h_search_explain, q_explain},
+	{"GET", "/api/v1/summary", WAM_ACT_READ, ROUTE_SNAPSHOT, h_summary, NULL},
+
+	{"POST", "/api/v1/import", WAM_ACT_REGISTER, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_import, q_import},
+	{"GET", "/api/v1/export", WAM_ACT_EXPORT, ROUTE_NATIONAL, h_export, q_export},
+	{"GET", "/api/v1/verify", WAM_ACT_AUDIT, ROUTE_NATIONAL, h_verify, q_verify},
+	{"GET", "/api/v1/events", WAM_ACT_AUDIT, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_events, q_events},
+
+	{"GET", "/api/v1/users", WAM_ACT_ADMIN, ROUTE_SNAPSHOT, h_users_list, NULL},
+	{"POST", "/api/v1/users", WAM_ACT_ADMIN, 0, h_users_create, NULL},
+	{"GET", "/api/v1/users/{id}", WAM_ACT_ADMIN, ROUTE_SNAPSHOT, h_user_get, NULL},
+	{"PATCH", "/api/v1/users/{id}", WAM_ACT_ADMIN, 0, h_user_update, NULL},
+	{"PUT", "/api/v1/users/{id}/password", WAM_ACT_ADMIN, 0, h_user_password, NULL},
+	{"GET", "/api/v1/tokens", WAM_ACT_ADMIN, ROUTE_SNAPSHOT, h_tokens_list, NULL},
+	{"POST", "/api/v1/tokens", WAM_ACT_ADMIN, 0, h_tokens_create, NULL},
+	{"DELETE", "/api/v1/tokens/{id}", WAM_ACT_ADMIN, 0, h_token_revoke, NULL},
+	{NULL, NULL, 0, 0, NULL, NULL},
+};
+
+/* Matches `path` against `pattern` segment by segment; a {…} segment takes
+ * any non-empty segment without a slash. */
+static bool matches(arena *a, const char *pattern, const char *path, const char *params[REQ_MAX_PARAMS])
+{
+	int n = 0;
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			const char *close = strchr(pattern, '}');
+			size_t len = strcspn(path, "/");
+			if (!close || !len || n >= REQ_MAX_PARAMS)
+				return false;
+			char *v = arena_alloc(a, len + 1);
+			if (!v)
+				return false;
+			memcpy(v, path, len);
+			params[n++] = v;
+			pattern = close + 1;
+			path += len;
+			continue;
+		}
+		if (*pattern != *path)
+			return false;
+		pattern++;
+		path++;
+	}
+	return !*pattern && !*path;
+}
+
+const route *route_find(arena *a, const char *method, const char *path, const char *params[REQ_MAX_PARAMS],
+                        bool *path_known)
+{
+	*path_known = false;
+	for (const route *rt = wam_http_routes; rt->method; rt++) {
+		if (!matches(a, rt->pattern, path, params))
+			continue;
+		*path_known = true;
+		if (!strcmp(rt->method, method))
+			return rt;
+	}
+	return NULL;
+}

@@ -1,0 +1,594 @@
+/* wam serve: libmicrohttpd with a pool of threads on epoll.
+ *
+ * Each pool thread gets its own registry handle on first use, cloned from
+ * the one opened at start (wam_db_clone): SQLite connections are not shared
+ * between threads, while the serial index is, under its own lock. A request
+ * is read whole (up to its route's body limit) before it is dispatched;
+ * dispatch finds the route, checks parameters, identity, CSRF and the
+ * route's action, then runs the handler. A response carries the security
+ * headers, and its completion writes one access-log line and frees the
+ * request's arena.
+ *
+ * SIGINT and SIGTERM stop accepting connections, let the requests in flight
+ * finish, then close every handle, so the registry is left clean. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include "http/http.h"
+
+#define JSON_BODY_MAX (1u << 20) /* a JSON body is a record, never a registry */
+#define MAX_HANDLES 256
+/* libmicrohttpd's memory per connection, for the request line, headers and
+ * I/O buffers, zeroed on every request: the 32 KiB default costs more than
+ * answering a small read; 8 KiB still takes a browser's headers. */
+#define CONNECTION_MEMORY (8u << 10)
+
+struct server {
+	struct MHD_Daemon *daemon;
+	wam_db *primary;
+	pthread_mutex_t lock;
+	wam_db *handles[MAX_HANDLES];
+	int nhandles;
+	sessions *sessions;
+	wam_http_opts o;
+	pthread_mutex_t log_lock;
+};
+
+static _Thread_local wam_db *thread_db;
+
+sessions *server_sessions(struct server *s)
+{
+	return s->sessions;
+}
+
+bool server_secure_cookies(const struct server *s)
+{
+	return s->o.secure_cookies;
+}
+
+int server_clone_db(struct server *s, wam_db **out)
+{
+	pthread_mutex_lock(&s->lock);
+	int rc = wam_db_clone(out, s->primary);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+/* This thread's registry handle, opened on its first request. */
+static wam_db *db_for_thread(struct server *s)
+{
+	if (thread_db)
+		return thread_db;
+	pthread_mutex_lock(&s->lock);
+	if (s->nhandles < MAX_HANDLES && wam_db_clone(&thread_db, s->primary) == 0)
+		s->handles[s->nhandles++] = thread_db;
+	pthread_mutex_unlock(&s->lock);
+	return thread_db;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+const char *const wam_http_security_headers[][2] = {
+	{"Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	                            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+	                            "form-action 'self'; frame-ancestors 'none'"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "DENY"},
+	{"Referrer-Policy", "no-referrer"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+	{NULL, NULL},
+};
+
+static bool valid_utf8(const char *s)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t n = (utf8proc_ssize_t)strlen(s);
+	while (n > 0) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(p, n, &c);
+		if (k <= 0 || c == 0)
+			return false;
+		p += k;
+		n -= k;
+	}
+	return true;
+}
+
+/* Decodes %HH in a path or query argument as libmicrohttpd does, except
+ * that %00 becomes the bytes C0 80, which are not UTF-8: decoded to a NUL
+ * it would end the C string, and "/index.html%00.txt" would be served as
+ * "/index.html" or "serial=a%00b" searched as "a". valid_utf8 then refuses
+ * the path or the parameter with a 400. */
+static size_t unescape_uri(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '%' && p[1] == '0' && p[2] == '0') {
+			*w++ = (char)0xC0;
+			*w++ = (char)0x80;
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	return MHD_http_unescape(s);
+}
+
+/* ---- checking query parameters ---- */
+
+typedef struct query_check {
+	wam_request *r;
+	const char *bad_name;
+	const char *bad_utf8;
+} query_check;
+
+static enum MHD_Result check_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	query_check *q = cls;
+	const char *const *allowed = q->r->route->query;
+	bool known = false;
+	for (; allowed && *allowed && !known; allowed++)
+		known = !strcmp(*allowed, key);
+	if (!valid_utf8(key) || (value && !valid_utf8(value))) {
+		q->bad_utf8 = valid_utf8(key) ? key : "?";
+		return MHD_NO;
+	}
+	if (!known) {
+		q->bad_name = key;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static bool query_ok(wam_request *r)
+{
+	query_check q = {r, NULL, NULL};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_one, &q);
+	if (q.bad_utf8) {
+		reply_error(r, 400, "malformed", q.bad_utf8, "query parameter '%.40s' is not valid UTF-8", q.bad_utf8);
+		return false;
+	}
+	if (q.bad_name) {
+		reply_error(r, 400, "invalid", q.bad_name, "unknown query parameter '%.40s' for %s %s", q.bad_name,
+		            r->route->method, r->route->pattern);
+		return false;
+	}
+	return true;
+}
+
+/* ---- who is asking ---- */
+
+static void principal_of_user(wam_principal *p, const json_t *u)
+{
+	memset(p, 0, sizeof *p);
+	snprintf(p->kind, sizeof p->kind, "user");
+	snprintf(p->id, sizeof p->id, "%s", json_string_value(json_object_get(u, "id")));
+	snprintf(p->name, sizeof p->name, "%s", json_string_value(json_object_get(u, "name")));
+	snprintf(p->role, sizeof p->role, "%s", json_string_value(json_object_get(u, "role")));
+	size_t i;
+	json_t *s;
+	json_array_foreach(json_object_get(u, "sites"), i, s)
+	{
+		if (p->nsites < WAM_AUTH_MAX_SITES)
+			snprintf(p->sites[p->nsites++], sizeof p->sites[0], "%s", json_string_value(s));
+	}
+}
+
+/* Finds the caller from a bearer token or a session cookie; answers 401
+ * and returns false when there is none or it is not valid. */
+static bool authenticate(wam_request *r)
+{
+	const char *auth = request_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (auth) {
+		int rc;
+		if (strncasecmp(auth, "Bearer ", 7) != 0) {
+			reply_error(r, 401, "unauthenticated", NULL, "use 'Authorization: Bearer <token>'");
+			reply_header(r, "WWW-Authenticate", "Bearer realm=\"wam\"");
+			return false;
+		}
+		if ((rc = wam_auth_check_token(r->db, &r->who, auth + 7))) {
+			reply_wam(r, rc);
+			return false;
+		}
+		r->signed_in = true;
+		return true;
+	}
+	const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "wam_session");
+	char uid[27], csrf[44];
+	json_t *u = NULL;
+	if (!sid) {
+		reply_error(r, 401, "unauthenticated", NULL, "sign in, or send an API token");
+		reply_header(r, "WWW-Authenticate", "Bearer realm=\"wam\"");
+		return false;
+	}
+	if (!sessions_find(r->srv->sessions, sid, uid, csrf) || wam_auth_get_user(r->db, &u, uid) ||
+	    json_is_true(json_object_get(u, "disabled"))) {
+		json_decref(u);
+		reply_error(r, 401, "unauthenticated", NULL, "the session has ended; sign in again");
+		return false;
+	}
+	principal_of_user(&r->who, u);
+	json_decref(u);
+	r->signed_in = r->via_cookie = true;
+	memcpy(r->csrf, csrf, sizeof r->csrf);
+	/* a browser request that changes something must prove it comes from
+	 * wam's own page: the token it was given at sign-in, in a header a
+	 * cross-site form cannot set */
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+		const char *sent = request_header(r, "X-CSRF-Token");
+		if (!sent || strlen(sent) != 43 || sodium_memcmp(sent, csrf, 43) != 0) {
+			reply_error(r, 403, "csrf", "X-CSRF-Token",
+			            "a request changing data from a browser session needs the X-CSRF-Token header");
+			return false;
+		}
+	}
+	return true;
+}
+
+static void answer(wam_request *r, const route *rt);
+
+static void dispatch(wam_request *r)
+{
+	bool path_known;
+	const char *method = strcmp(r->method, "HEAD") ? r->method : "GET";
+	if (!valid_utf8(r->path)) {
+		reply_error(r, 400, "malformed", NULL, "the path is not valid UTF-8");
+		return;
+	}
+	if (!r->route && strncmp(r->path, "/api/", 5) != 0 && !strcmp(method, "GET") && static_serve(r))
+		return;
+	if (!r->route) {
+		r->route = route_find(&r->mem, method, r->path, r->params, &path_known);
+		if (!r->route) {
+			if (path_known)
+				reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %.200s", r->method,
+				            r->path);
+			else
+				reply_error(r, 404, "not_found", NULL, "no such resource: %.200s", r->path);
+			return;
+		}
+	}
+	const route *rt = r->route;
+	for (int i = 0; i < REQ_MAX_PARAMS && r->params[i]; i++)
+		if (!valid_utf8(r->params[i])) {
+			reply_error(r, 400, "malformed", NULL, "the path is not valid UTF-8");
+			return;
+		}
+	if (!query_ok(r))
+		return;
+	if (!(r->db = db_for_thread(r->srv))) {
+		reply_error(r, 500, "database", NULL, "the registry could not be opened");
+		return;
+	}
+	wam_error_clear();
+	bool snapshot = (rt->flags & ROUTE_SNAPSHOT) && wam_db_snapshot_begin(r->db) == 0;
+	answer(r, rt);
+	if (snapshot)
+		wam_db_snapshot_end(r->db);
+	if (!r->answered)
+		reply_error(r, 500, "error", NULL, "no answer was made");
+}
+
+/* Checks who is asking and whether they may, then runs the handler. */
+static void answer(wam_request *r, const route *rt)
+{
+	if (rt->action != ACT_PUBLIC) {
+		if (!authenticate(r))
+			return;
+		if (rt->action >= 0 && !wam_auth_allows(r->who.role, (wam_action)rt->action)) {
+			reply_error(r, 403, "forbidden", NULL, "the role %s may not %s", r->who.role,
+			            wam_auth_action_name((wam_action)rt->action));
+			return;
+		}
+		if ((rt->flags & ROUTE_NATIONAL) && r->who.nsites > 0) {
+			reply_error(r, 403, "forbidden", NULL, "%s %s covers the whole registry; you are confined to sites",
+			            rt->method, rt->pattern);
+			return;
+		}
+		char actor[128];
+		wam_principal_actor(&r->who, actor, sizeof actor);
+		wam_db_set_actor(r->db, actor);
+	} else {
+		wam_db_set_actor(r->db, "http:anonymous");
+	}
+	rt->handle(r);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static enum MHD_Result send_answer(wam_request *r)
+{
+	struct MHD_Response *resp;
+	if (r->out_fd >= 0) {
+		resp = MHD_create_response_from_pipe(r->out_fd);
+		r->out_fd = -1; /* the response owns it now */
+	} else if (r->out_static) {
+		resp = MHD_create_response_from_buffer(r->out_len, (void *)(uintptr_t)r->out_static,
+		                                       MHD_RESPMEM_PERSISTENT);
+	} else {
+		resp = MHD_create_response_from_buffer(r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			r->out = NULL;
+	}
+	if (!resp)
+		return MHD_NO;
+	if (r->out_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->out_type);
+	for (int i = 0; wam_http_security_headers[i][0]; i++)
+		MHD_add_response_header(resp, wam_http_security_headers[i][0], wam_http_security_headers[i][1]);
+	if (!strncmp(r->path, "/api/", 5))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+	enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static void client_of(struct MHD_Connection *c, char *out, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, cap, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)cap);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
+static wam_request *request_new(struct server *s, struct MHD_Connection *c, const char *url, const char *method)
+{
+	wam_request *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->srv = s;
+	r->conn = c;
+	r->out_fd = -1;
+	r->started_us = now_us();
+	r->method = arena_strdup(&r->mem, method);
+	r->path = arena_strdup(&r->mem, url);
+	if (!r->method || !r->path) {
+		arena_free(&r->mem);
+		free(r);
+		return NULL;
+	}
+	client_of(c, r->client, sizeof r->client);
+	bool known;
+	r->route = route_find(&r->mem, strcmp(method, "HEAD") ? method : "GET", r->path, r->params, &known);
+	r->body_max = r->route && (r->route->flags & ROUTE_BIG_BODY) ? s->o.max_body : JSON_BODY_MAX;
+	return r;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **ctx)
+{
+	(void)version;
+	struct server *s = cls;
+	wam_request *r = *ctx;
+	if (!r) {
+		if (!(r = request_new(s, c, url, method)))
+			return MHD_NO;
+		*ctx = r;
+		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (len && strtoull(len, NULL, 10) > r->body_max) {
+			/* refused before a byte of it is read */
+			reply_error(r, 413, "too_large", NULL, "the body is larger than %zu bytes", r->body_max);
+			return send_answer(r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (r->answered) { /* already refused: drain */
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		if (r->body_len + *upload_size > r->body_max) {
+			/* a body without a Content-Length (chunked): libmicrohttpd
+			 * cannot queue an answer in the middle of an upload, so the
+			 * rest is drained and the 413 sent once it is read */
+			r->body_too_large = true;
+			reply_error(r, 413, "too_large", NULL, "the body is larger than %zu bytes", r->body_max);
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		if (r->body_len + *upload_size + 1 > r->body_cap) {
+			size_t cap = r->body_cap ? r->body_cap : 4096;
+			while (cap < r->body_len + *upload_size + 1)
+				cap *= 2;
+			char *p = realloc(r->body, cap);
+			if (!p)
+				return MHD_NO;
+			r->body = p;
+			r->body_cap = cap;
+		}
+		memcpy(r->body + r->body_len, upload, *upload_size);
+		r->body_len += *upload_size;
+		r->body[r->body_len] = '\0';
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->body_too_large)
+		return send_answer(r);
+	if (r->answered)
+		return MHD_YES;
+	dispatch(r);
+	return send_answer(r);
+}
+
+static void write_log(struct server *s, wam_request *r)
+{
+	if (!s->o.access_log)
+		return;
+	char actor[128] = "-";
+	if (r->signed_in)
+		wam_principal_actor(&r->who, actor, sizeof actor);
+	time_t t = time(NULL);
+	struct tm tm;
+	char when[32];
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:f}", "time", when, "client", r->client, "user", actor,
+	                         "method", r->method, "path", r->path, "status", r->status,
+	                         "ms", (double)(now_us() - r->started_us) / 1000.0);
+	char *text = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4)) : NULL;
+	json_decref(line);
+	if (text) {
+		pthread_mutex_lock(&s->log_lock);
+		fprintf(s->o.access_log, "%s\n", text);
+		fflush(s->o.access_log);
+		pthread_mutex_unlock(&s->log_lock);
+		free(text);
+	}
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode why)
+{
+	(void)c;
+	(void)why;
+	struct server *s = cls;
+	wam_request *r = *ctx;
+	if (!r)
+		return;
+	write_log(s, r);
+	if (r->out_fd >= 0)
+		close(r->out_fd);
+	free(r->out);
+	free(r->body);
+	arena_free(&r->mem);
+	free(r);
+	*ctx = NULL;
+}
+
+/* ---- start and stop ---- */
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return -1;
+	snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 0 || port > 65535)
+		return -1;
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	sa->sin_port = htons((uint16_t)port);
+	return 0;
+}
+
+int wam_http_serve(const wam_http_opts *o)
+{
+	struct server *s = calloc(1, sizeof *s);
+	struct sockaddr_in sa;
+	int rc, code = 0;
+	if (!s)
+		return 1;
+	s->o = *o;
+	if (parse_listen(o->listen, &sa)) {
+		fprintf(stderr, "wam serve: --listen '%s' is not an IPv4 address and port (127.0.0.1:8080)\n", o->listen);
+		free(s);
+		return 2;
+	}
+	int threads = o->threads;
+	if (threads <= 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores < 2 ? 2 : cores > 64 ? 64 : (int)cores;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->log_lock, NULL);
+	if ((rc = wam_db_open(&s->primary, o->db_path, 0))) {
+		fprintf(stderr, "wam serve: %s\n", wam_error_last()->message);
+		code = wam_error_exit_code(rc);
+		goto done;
+	}
+	if (!(s->sessions = sessions_new())) {
+		code = 1;
+		goto done;
+	}
+	/* the pool threads inherit this mask: only the main thread takes the
+	 * signals, in sigwait below */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	                             on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	                             (unsigned)(o->timeout_s ? o->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT,
+	                             (unsigned)1024, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+	                             MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED,
+	                             on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape_uri, NULL,
+	                             MHD_OPTION_END);
+	if (!s->daemon) {
+		fprintf(stderr, "wam serve: cannot listen on %s (in use, or not an address of this machine)\n",
+		        o->listen);
+		code = 6;
+		goto done;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	char url[96], host[64];
+	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+	snprintf(url, sizeof url, "http://%s:%u", host, info ? info->port : ntohs(sa.sin_port));
+	printf("wam: serving %s on %s with %d threads (Ctrl-C stops)\n", o->db_path, url, threads);
+	fflush(stdout);
+	if (o->ready_file) {
+		FILE *f = fopen(o->ready_file, "w");
+		if (f) {
+			fprintf(f, "%s\n", url);
+			fclose(f);
+		}
+	}
+	int sig;
+	sigwait(&stop, &sig);
+	fprintf(stderr, "wam serve: %s: finishing requests in flight, then closing the registry\n",
+	        sig == SIGINT ? "SIGINT" : "SIGTERM");
+	MHD_socket listener = MHD_quiesce_daemon(s->daemon); /* stop accepting */
+	/* give the connections still open up to five seconds to be answered */
+	for (int i = 0; i < 50; i++) {
+		const union MHD_DaemonInfo *n = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!n || n->num_connections == 0)
+			break;
+		usleep(100000);
+	}
+	MHD_stop_daemon(s->daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+	s->daemon = NULL;
+done:
+	for (int i = 0; i < s->nhandles; i++)
+		wam_db_close(s->handles[i]);
+	wam_db_close(s->primary);
+	sessions_free(s->sessions);
+	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->log_lock);
+	free(s);
+	return code;
+}
