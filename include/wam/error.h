@@ -59,7 +59,9 @@ const char *wam_error_name(int code);
  * 6 database or I/O, 7 not allowed, 1 anything else. */
 int wam_error_exit_code(int code);
 
-/* HTTP status for a result (200, 400, 401, 403, 404, 409, 422, 500). */
+/* HTTP status for a result (200, 401, 403, 404, 409, 422, 500); bad input
+ * is 422, and a front end answers 400 itself for what never reaches
+ * libwam (malformed JSON, bad query parameters). */
 int wam_error_http_status(int code);
 
 #ifdef __cplusplus

@@ -25,7 +25,7 @@ typedef struct wam_match_query {
 	int max_edits; /* -1: by length (0 up to 4 characters, 1 for 5-7, 2 from 8) */
 } wam_match_query;
 
-/* Ranked candidates for `q`: {query: {serial, canonical, skeleton, k},
+/* Ranked candidates for `q`: {query: {serial, canonical, skeleton, max_edits, partial, considered},
  * candidates: [{id, serial, make, model, calibre, country, status, site_id, score,
  * distance, reason, edits: [{op, query_pos, serial_pos, query, serial}],
  * agreement: {make, model, calibre, country}}]}. `reason` is one of exact,

@@ -89,8 +89,9 @@ int wam_registry_set_status(wam_db *db, json_t **out, const char *id,
  * type, summary, before, after}. */
 int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
 
-/* Counts by status, category and marking status: {items, by_status: {...},
- * by_category: {...}, by_marking_status: {...}, sites, holders}. */
+/* Counts by status, category and marking status: {totals: {items, sites,
+ * holders, events}, by_status: {...}, by_category: {...},
+ * by_marking_status: {...}}. */
 int wam_registry_summary(wam_db *db, json_t **out);
 
 /* Callback for long operations: `done` of `total` rows (total 0 if

@@ -52,6 +52,13 @@ void h_events(wam_request *r)
 	long after = 0, limit = 100;
 	if (!request_query_int(r, "after", 0, LONG_MAX, &after) || !request_query_int(r, "limit", 1, 1000, &limit))
 		return;
+	/* raw events carry every payload, site coordinates and holders'
+	 * addresses among them: reading them is a logged read */
+	json_t *fields = json_pack("[s]", "events");
+	bool logged = request_log_read(r, wam_db_node_id(r->db), fields);
+	json_decref(fields);
+	if (!logged)
+		return;
 	json_t *events;
 	int rc = wam_ledger_events(r->db, request_query(r, "subject"), after, (int)limit + 1, &events);
 	if (rc) {

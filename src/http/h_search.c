@@ -42,6 +42,8 @@ void h_search(wam_request *r)
 				json_array_append(mine, c);
 		}
 		json_object_set_new(out, "candidates", mine);
+		/* how many weapons were weighed would count those elsewhere too */
+		json_object_del(json_object_get(out, "query"), "considered");
 	}
 	reply_json(r, 200, out);
 }

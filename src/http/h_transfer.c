@@ -21,6 +21,12 @@ void h_import(wam_request *r)
 	if (!request_query_bool(r, "dry_run", &dry_run) || !request_query_bool(r, "skip_bad", &skip_bad) ||
 	    !request_query_bool(r, "allow_duplicates", &dups))
 		return;
+	const char *type = request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (type && strncmp(type, "text/csv", 8) != 0 && strncmp(type, "application/json", 16) != 0) {
+		reply_error(r, 415, "unsupported_media_type", NULL,
+		            "an import is text/csv or application/json, not %.60s", type);
+		return;
+	}
 	if (!r->body_len) {
 		reply_error(r, 400, "malformed", NULL, "the body must be the CSV or JSON to import");
 		return;

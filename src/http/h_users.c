@@ -128,11 +128,26 @@ void h_session_password(wam_request *r)
 		return;
 	}
 	json_decref(in);
+	/* the current password is a sign-in: limited and counted the same way */
+	sessions *ss = server_sessions(r->srv);
+	int wait = signin_wait(ss, r->who.name, r->client);
+	if (wait > 0) {
+		sodium_memzero(current, strlen(current));
+		sodium_memzero(password, strlen(password));
+		reply_error(r, 429, "rate_limited", NULL, "too many failed sign-ins; try again in %d seconds", wait);
+		reply_header(r, "Retry-After", arena_printf(&r->mem, "%d", wait));
+		return;
+	}
 	wam_principal p;
 	int rc = wam_auth_login(r->db, &p, r->who.name, current);
-	if (!rc)
-		rc = wam_auth_set_password(r->db, r->who.id, password);
+	signin_result(ss, r->who.name, r->client, rc == 0);
 	sodium_memzero(current, strlen(current));
+	if (rc) {
+		sodium_memzero(password, strlen(password));
+		reply_error(r, 422, "invalid", "current", "the current password is not right");
+		return;
+	}
+	rc = wam_auth_set_password(r->db, r->who.id, password);
 	sodium_memzero(password, strlen(password));
 	if (rc) {
 		reply_wam(r, rc);

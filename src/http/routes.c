@@ -38,21 +38,21 @@ const route wam_http_routes[] = {
 
 	{"GET", "/api/v1/search", WAM_ACT_READ, ROUTE_SNAPSHOT, h_search, q_search},
 	{"GET", "/api/v1/search/explain", WAM_ACT_READ, 0, h_search_explain, q_explain},
-	{"GET", "/api/v1/summary", WAM_ACT_READ, ROUTE_SNAPSHOT, h_summary, NULL},
+	{"GET", "/api/v1/summary", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_summary, NULL},
 
 	{"POST", "/api/v1/import", WAM_ACT_REGISTER, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_import, q_import},
 	{"GET", "/api/v1/export", WAM_ACT_EXPORT, ROUTE_NATIONAL, h_export, q_export},
 	{"GET", "/api/v1/verify", WAM_ACT_AUDIT, ROUTE_NATIONAL, h_verify, q_verify},
-	{"GET", "/api/v1/events", WAM_ACT_AUDIT, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_events, q_events},
+	{"GET", "/api/v1/events", WAM_ACT_AUDIT, ROUTE_NATIONAL, h_events, q_events},
 
-	{"GET", "/api/v1/users", WAM_ACT_ADMIN, ROUTE_SNAPSHOT, h_users_list, NULL},
-	{"POST", "/api/v1/users", WAM_ACT_ADMIN, 0, h_users_create, NULL},
-	{"GET", "/api/v1/users/{id}", WAM_ACT_ADMIN, ROUTE_SNAPSHOT, h_user_get, NULL},
-	{"PATCH", "/api/v1/users/{id}", WAM_ACT_ADMIN, 0, h_user_update, NULL},
-	{"PUT", "/api/v1/users/{id}/password", WAM_ACT_ADMIN, 0, h_user_password, NULL},
-	{"GET", "/api/v1/tokens", WAM_ACT_ADMIN, ROUTE_SNAPSHOT, h_tokens_list, NULL},
-	{"POST", "/api/v1/tokens", WAM_ACT_ADMIN, 0, h_tokens_create, NULL},
-	{"DELETE", "/api/v1/tokens/{id}", WAM_ACT_ADMIN, 0, h_token_revoke, NULL},
+	{"GET", "/api/v1/users", WAM_ACT_ADMIN, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_users_list, NULL},
+	{"POST", "/api/v1/users", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_users_create, NULL},
+	{"GET", "/api/v1/users/{id}", WAM_ACT_ADMIN, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_user_get, NULL},
+	{"PATCH", "/api/v1/users/{id}", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_user_update, NULL},
+	{"PUT", "/api/v1/users/{id}/password", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_user_password, NULL},
+	{"GET", "/api/v1/tokens", WAM_ACT_ADMIN, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_tokens_list, NULL},
+	{"POST", "/api/v1/tokens", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_tokens_create, NULL},
+	{"DELETE", "/api/v1/tokens/{id}", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_token_revoke, NULL},
 	{NULL, NULL, 0, 0, NULL, NULL},
 };
 

@@ -12,6 +12,7 @@
  * SIGINT and SIGTERM stop accepting connections, let the requests in flight
  * finish, then close every handle, so the registry is left clean. */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -522,6 +523,11 @@ int wam_http_serve(const wam_http_opts *o)
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->log_lock, NULL);
+	/* a request allocates and frees the same few hundred KiB again and
+	 * again: keep that memory rather than give it back to the system and
+	 * take it again (an mprotect per request) */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 4 << 20);
 	if ((rc = wam_db_open(&s->primary, o->db_path, 0))) {
 		fprintf(stderr, "wam serve: %s\n", wam_error_last()->message);
 		code = wam_error_exit_code(rc);
@@ -544,7 +550,7 @@ int wam_http_serve(const wam_http_opts *o)
 	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
 	                             (unsigned)(o->timeout_s ? o->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT,
 	                             (unsigned)1024, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-	                             MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED,
+	                             MHD_OPTION_NOTIFY_COMPLETED,
 	                             on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape_uri, NULL,
 	                             MHD_OPTION_END);
 	if (!s->daemon) {

@@ -297,7 +297,8 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 			}
 			rc = wam_error_set(WAM_ECONFLICT, "serial",
 			                   "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered as "
-			                   "%s; nothing was recorded (use --allow-duplicate to record it knowingly)",
+			                   "%s; nothing was recorded (to record it knowingly: --allow-duplicate, or allow_duplicate=true "
+			                   "over HTTP)",
 			                   json_string_value(json_object_get(payload, "make"))
 			                       ? json_string_value(json_object_get(payload, "make"))
 			                       : "unknown make",
@@ -480,8 +481,20 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 		wam_norm_key(make_key, sizeof make_key, f->make);
 		wam_buf_puts(&sql, " AND make_key=:make");
 	}
-	if (f && f->category)
+	char category[16] = "";
+	if (f && f->category) {
+		/* the same spellings a registration accepts (sa4, vii(b), ...) */
+		json_t *in = json_pack("{s:s}", "category", f->category), *canon = json_object();
+		rc = take_category(db, canon, in, 0);
+		snprintf(category, sizeof category, "%s", rc ? "" : json_string_value(json_object_get(canon, "category")));
+		json_decref(in);
+		json_decref(canon);
+		if (rc) {
+			wam_buf_free(&sql);
+			return rc;
+		}
 		wam_buf_puts(&sql, " AND category=:category");
+	}
 	if (f && f->after_id)
 		wam_buf_puts(&sql, " AND id>:after");
 	if (f && f->nsites > 64) {
@@ -508,7 +521,7 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 		BIND(":status", f->status);
 		BIND(":site", f->site_id);
 		BIND(":make", make_key);
-		BIND(":category", f->category);
+		BIND(":category", category);
 		BIND(":after", f->after_id);
 		for (int i = 0; i < f->nsites; i++) {
 			char name[16];

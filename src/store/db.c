@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <sodium.h>
 
 #include "internal.h"
@@ -62,6 +63,22 @@ int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 	if (!s || !*s)
 		return sqlite3_bind_null(st, i);
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Once per process, before SQLite starts: no global memory statistics.
+ * SQLite keeps them under one process-wide mutex taken on every allocation,
+ * which threads serving reads side by side would otherwise queue on. */
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused if SQLite already started: harmless */
+}
+
+static int process_init(void)
+{
+	pthread_once(&init_once, sqlite_setup);
+	return 0;
 }
 
 static int pragmas(sqlite3 *conn, bool readonly)
@@ -138,7 +155,7 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 	wam_db *db = NULL;
 	json_t *genesis = NULL;
 	*out = NULL;
-	if (sodium_init() < 0)
+	if (sodium_init() < 0 || process_init())
 		return wam_error_set(WAM_EIO, NULL, "libsodium could not start");
 	struct stat sb;
 	if (stat(path, &sb) == 0)
@@ -203,7 +220,7 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 	wam_db *db;
 	char version[32];
 	*out = NULL;
-	if (sodium_init() < 0)
+	if (sodium_init() < 0 || process_init())
 		return wam_error_set(WAM_EIO, NULL, "libsodium could not start");
 	struct stat sb;
 	if (stat(path, &sb) != 0)
