@@ -1,4 +1,4 @@
-/* wam serve: libmicrohttpd with a pool of threads on epoll.
+/* wam serve: libmicrohttpd with a pool of threads on poll().
  *
  * Each pool thread gets its own registry handle on first use, cloned from
  * the one opened at start (wam_db_clone): SQLite connections are not shared
@@ -545,7 +545,12 @@ int wam_http_serve(const wam_http_opts *o)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	/* poll(), not epoll: with epoll, MHD_quiesce_daemon (at SIGTERM) and a
+	 * pool thread busy with a connection can both remove the listening
+	 * socket from the thread's epoll set, and the loser aborts the process
+	 * ("Failed to remove listen FD from epoll set", libmicrohttpd 0.9.75);
+	 * with poll() quiescing only signals the threads */
+	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	                             on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
 	                             (unsigned)(o->timeout_s ? o->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT,
