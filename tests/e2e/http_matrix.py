@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""e2e-http-matrix: who may call which route of `wam serve`.
+
+Every route is sent as each of the seven roles (a bearer token each) and
+with no credentials, and the answer is checked against TABLE below — kept
+here, not read from the server, so a change to the server's rules has to be
+made twice to pass. A role in a row's set gets a 2xx (the requests are
+valid); a role outside it gets 403 `forbidden`; no credentials get 401 on
+every route that is not public. The table must list exactly the routes
+`wam serve --routes --json` prints, so a new route cannot go untested.
+
+Then site confinement: tokens confined to site A see only site A's weapons
+and site, get 404 for another site's weapon (reading or changing it, and
+nothing is recorded), 403 for registering at another site, only site A
+candidates from a search, and 403 from every route that covers the whole
+registry.
+"""
+import os
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from http_lib import ROLES, Registry, Server, error_shape, main, q  # noqa: E402
+
+EVERYONE = frozenset(ROLES)
+PUBLIC = "public"  # no sign-in needed: every caller, and no one, gets an answer
+NO_TOKEN = frozenset()  # signed-in users only: a token has no password to change
+
+# method, path, who may call it, refused to callers confined to sites
+TABLE = [
+    ("GET", "/api/v1/health", PUBLIC, False),
+    ("POST", "/api/v1/session", PUBLIC, False),
+    ("GET", "/api/v1/session", EVERYONE, False),
+    ("DELETE", "/api/v1/session", EVERYONE, False),
+    ("PUT", "/api/v1/session/password", NO_TOKEN, False),
+
+    ("GET", "/api/v1/items", EVERYONE, False),
+    ("POST", "/api/v1/items", {"registrar", "admin"}, False),
+    ("GET", "/api/v1/items/{id}", EVERYONE, False),
+    ("GET", "/api/v1/items/{id}/markings", EVERYONE, False),
+    ("GET", "/api/v1/items/{id}/history", EVERYONE, False),
+    ("POST", "/api/v1/items/{id}/status", {"registrar", "armourer", "admin"}, False),
+
+    ("GET", "/api/v1/sites", EVERYONE, False),
+    ("POST", "/api/v1/sites", {"registrar", "admin"}, True),
+    ("GET", "/api/v1/sites/{id}", EVERYONE, False),
+    ("GET", "/api/v1/holders", EVERYONE, False),
+    ("POST", "/api/v1/holders", {"registrar", "admin"}, False),
+    ("GET", "/api/v1/holders/{id}", EVERYONE, False),
+
+    ("GET", "/api/v1/search", EVERYONE, False),
+    ("GET", "/api/v1/search/explain", EVERYONE, False),
+    ("GET", "/api/v1/summary", EVERYONE, True),
+
+    ("POST", "/api/v1/import", {"registrar", "admin"}, True),
+    ("GET", "/api/v1/export", {"registrar", "auditor", "admin"}, True),
+    ("GET", "/api/v1/verify", {"auditor", "admin"}, True),
+    ("GET", "/api/v1/events", {"auditor", "admin"}, True),
+
+    ("GET", "/api/v1/users", {"admin"}, True),
+    ("POST", "/api/v1/users", {"admin"}, True),
+    ("GET", "/api/v1/users/{id}", {"admin"}, True),
+    ("PATCH", "/api/v1/users/{id}", {"admin"}, True),
+    ("PUT", "/api/v1/users/{id}/password", {"admin"}, True),
+    ("GET", "/api/v1/tokens", {"admin"}, True),
+    ("POST", "/api/v1/tokens", {"admin"}, True),
+    ("DELETE", "/api/v1/tokens/{id}", {"admin"}, True),
+]
+
+CSV_HEADER = "category,make,model,calibre,serial,country\n"
+
+
+def requests(ids):
+    """For each route, the request a caller (a role, or None) sends: path,
+    body, content type, and the statuses that count as served. Everything
+    a caller makes is named after it, so no two callers collide."""
+
+    def who(c):
+        return c or "anon"
+
+    def r(path, body=None, ctype=None, ok=range(200, 300)):
+        return {"path": path, "body": body, "ctype": ctype, "ok": ok}
+
+    item, site, holder = ids["item"], ids["site_a"], ids["holder"]
+    return {
+        ("GET", "/api/v1/health"): lambda c: r("/api/v1/health"),
+        # a valid sign-in costs an Argon2 hash per caller; one without a
+        # password is refused for its input (422), which is all that matters
+        # here (http_session.py signs in for real)
+        ("POST", "/api/v1/session"): lambda c: r("/api/v1/session", {"name": f"nobody-{who(c)}"}, ok={422}),
+        ("GET", "/api/v1/session"): lambda c: r("/api/v1/session"),
+        ("DELETE", "/api/v1/session"): lambda c: r("/api/v1/session"),
+        ("PUT", "/api/v1/session/password"): lambda c: r("/api/v1/session/password",
+                                                         {"current": "not a real one", "password": "not one either"}),
+        ("GET", "/api/v1/items"): lambda c: r("/api/v1/items" + q(limit=5)),
+        ("POST", "/api/v1/items"): lambda c: r("/api/v1/items", {
+            "category": "SA1", "make": "Beretta", "model": "92FS", "calibre": "9x19mm",
+            "serial": f"MATRIX-{who(c)}", "country": "IT", "site_id": site}),
+        ("GET", "/api/v1/items/{id}"): lambda c: r(f"/api/v1/items/{item}"),
+        ("GET", "/api/v1/items/{id}/markings"): lambda c: r(f"/api/v1/items/{item}/markings"),
+        ("GET", "/api/v1/items/{id}/history"): lambda c: r(f"/api/v1/items/{item}/history"),
+        # each caller changes a weapon of its own, so the order of callers
+        # does not matter
+        ("POST", "/api/v1/items/{id}/status"): lambda c: r(f"/api/v1/items/{ids['in_store'][who(c)]}/status",
+                                                           {"status": "issued", "reason": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/sites"): lambda c: r("/api/v1/sites"),
+        ("POST", "/api/v1/sites"): lambda c: r("/api/v1/sites", {"name": f"Matrix depot {who(c)}", "kind": "depot"}),
+        ("GET", "/api/v1/sites/{id}"): lambda c: r(f"/api/v1/sites/{site}"),
+        ("GET", "/api/v1/holders"): lambda c: r("/api/v1/holders"),
+        ("POST", "/api/v1/holders"): lambda c: r("/api/v1/holders", {"name": f"Matrix unit {who(c)}",
+                                                                      "type": "police"}),
+        ("GET", "/api/v1/holders/{id}"): lambda c: r(f"/api/v1/holders/{holder}"),
+        ("GET", "/api/v1/search"): lambda c: r("/api/v1/search" + q(serial=ids["item_serial"])),
+        ("GET", "/api/v1/search/explain"): lambda c: r("/api/v1/search/explain" + q(serial="56-l234S67")),
+        ("GET", "/api/v1/summary"): lambda c: r("/api/v1/summary"),
+        ("POST", "/api/v1/import"): lambda c: r("/api/v1/import", CSV_HEADER + (
+            f"SA4,Norinco,Type 56,7.62x39mm,MATRIX-IMPORT-{who(c)},CN\n"), ctype="text/csv"),
+        ("GET", "/api/v1/export"): lambda c: r("/api/v1/export" + q(format="csv")),
+        ("GET", "/api/v1/verify"): lambda c: r("/api/v1/verify"),
+        ("GET", "/api/v1/events"): lambda c: r("/api/v1/events" + q(limit=5)),
+        ("GET", "/api/v1/users"): lambda c: r("/api/v1/users"),
+        ("POST", "/api/v1/users"): lambda c: r("/api/v1/users", {"name": f"made-by-{who(c)}", "role": "viewer",
+                                                                  "password": "a long enough password"}),
+        ("GET", "/api/v1/users/{id}"): lambda c: r(f"/api/v1/users/{ids['user']}"),
+        ("PATCH", "/api/v1/users/{id}"): lambda c: r(f"/api/v1/users/{ids['user']}", {"role": "tracer"}),
+        ("PUT", "/api/v1/users/{id}/password"): lambda c: r(f"/api/v1/users/{ids['user']}/password",
+                                                            {"password": "another long password"}),
+        ("GET", "/api/v1/tokens"): lambda c: r("/api/v1/tokens"),
+        ("POST", "/api/v1/tokens"): lambda c: r("/api/v1/tokens", {"name": f"made-by-{who(c)}", "role": "viewer"}),
+        ("DELETE", "/api/v1/tokens/{id}"): lambda c: r(f"/api/v1/tokens/{ids['victim_token']}"),
+    }
+
+
+def check_table_covers_routes(tap, reg):
+    _, listed, _ = reg.run("serve", "--routes")
+    listed_keys = {(r["method"], r["path"]) for r in listed}
+    table_keys = {(m, p) for m, p, _, _ in TABLE}
+    tap.ok(listed_keys == table_keys, "the table has a row for exactly the routes `wam serve --routes` lists",
+           f"routes without a row: {sorted(listed_keys - table_keys)}",
+           f"rows without a route: {sorted(table_keys - listed_keys)}")
+    tap.ok(len(table_keys) == len(TABLE), "no route has two rows in the table")
+    national = {(r["method"], r["path"]): r["national"] for r in listed}
+    wrong = [(m, p) for m, p, _, nat in TABLE if (m, p) in national and national[(m, p)] != nat]
+    tap.ok(not wrong, "the routes refused to confined callers are those the table marks national",
+           f"differ: {wrong}")
+    public = {(r["method"], r["path"]) for r in listed if r["action"] == "public"}
+    tap.ok(public == {(m, p) for m, p, who, _ in TABLE if who == PUBLIC},
+           "the public routes are those the table marks public", f"listed as public: {sorted(public)}")
+
+
+def run_matrix(tap, srv, tokens, ids):
+    reqs = requests(ids)
+    for method, pattern, allowed, _ in TABLE:
+        build = reqs[(method, pattern)]
+        for caller in (None,) + ROLES:
+            rq = build(caller)
+            resp = srv.request(method, rq["path"], body=rq["body"], ctype=rq["ctype"],
+                               token=tokens[caller] if caller else None)
+            name = f"{method} {pattern} as {caller or 'no one'}"
+            if allowed == PUBLIC:
+                tap.ok(resp.status in rq["ok"], f"{name}: public, answered {resp.status}", repr(resp))
+            elif caller is None:
+                tap.ok(resp.status == 401 and resp.error().get("code") == "unauthenticated"
+                       and not error_shape(resp), f"{name}: 401 unauthenticated", repr(resp))
+            elif caller in allowed:
+                tap.ok(resp.status in rq["ok"], f"{name}: allowed, answered {resp.status}", repr(resp))
+            else:
+                tap.ok(resp.status == 403 and resp.error().get("code") == "forbidden" and not error_shape(resp),
+                       f"{name}: 403 forbidden", repr(resp))
+
+
+def check_refused_changed_nothing(tap, srv, admin, ids):
+    """What each caller made is named after it: only the callers the table
+    allows may have left a record."""
+    def allowed(method, pattern):
+        return {c for m, p, who, _ in TABLE if (m, p) == (method, pattern) for c in who}
+
+    items = srv.get("/api/v1/items" + q(limit=1000), admin).json["items"]
+    seen = {
+        ("POST", "/api/v1/items"): {i["serial"][len("MATRIX-"):] for i in items
+                                    if i["serial"].startswith("MATRIX-") and "IMPORT" not in i["serial"]},
+        ("POST", "/api/v1/import"): {i["serial"][len("MATRIX-IMPORT-"):] for i in items
+                                     if i["serial"].startswith("MATRIX-IMPORT-")},
+        ("POST", "/api/v1/sites"): {s["name"][len("Matrix depot "):] for s in srv.get("/api/v1/sites", admin).json
+                                    if s["name"].startswith("Matrix depot ")},
+        ("POST", "/api/v1/holders"): {h["name"][len("Matrix unit "):]
+                                      for h in srv.get("/api/v1/holders", admin).json
+                                      if h["name"].startswith("Matrix unit ")},
+        ("POST", "/api/v1/users"): {u["name"][len("made-by-"):] for u in srv.get("/api/v1/users", admin).json
+                                    if u["name"].startswith("made-by-")},
+        ("POST", "/api/v1/tokens"): {t["name"][len("made-by-"):] for t in srv.get("/api/v1/tokens", admin).json
+                                     if t["name"].startswith("made-by-")},
+    }
+    for key, made in seen.items():
+        tap.eq(made, allowed(*key), f"{key[0]} {key[1]}: records exist for the allowed callers only")
+    by_id = {i["id"]: i for i in items}
+    changed = {c for c, i in ids["in_store"].items() if by_id[i]["status"] != "in_store"}
+    tap.eq(changed, allowed("POST", "/api/v1/items/{id}/status"),
+           "POST /api/v1/items/{id}/status: only the allowed callers changed a status")
+
+
+def events(srv, admin):
+    """The number of events in the ledger."""
+    return srv.get("/api/v1/summary", admin).json["totals"]["events"]
+
+
+def check_confinement(tap, srv, admin, ids):
+    everything = srv.get("/api/v1/items" + q(limit=1000), admin).json["items"]
+    by_site = {}
+    for it in everything:
+        by_site.setdefault(it["site_id"], []).append(it)
+    a, b = sorted((s for s in by_site if s), key=lambda s: -len(by_site[s]))[:2]
+    a_ids = {it["id"] for it in by_site[a]}
+    b_item = next(it for it in by_site[b] if it["status"] == "in_store")
+    a_item = next(it for it in by_site[a] if it["status"] == "in_store")
+
+    made = {}
+    for role in ("registrar", "viewer", "auditor", "admin"):
+        resp = srv.post("/api/v1/tokens", {"name": f"{role}-site-a", "role": role, "sites": [a]}, admin)
+        if not tap.ok(resp.status == 201, f"{role} token confined to site A is made", repr(resp)):
+            return
+        made[role] = resp.json["secret"]
+
+    for role in ("registrar", "viewer"):
+        tok = made[role]
+        got = srv.get("/api/v1/items" + q(limit=1000), tok).json["items"]
+        tap.ok(got and all(it["site_id"] == a for it in got), f"{role} of site A: GET /items lists only site A",
+               f"sites seen: {sorted({it['site_id'] or 'none' for it in got})}")
+        tap.eq({it["id"] for it in got}, a_ids, f"{role} of site A: GET /items lists every site A weapon")
+        resp = srv.get(f"/api/v1/items/{a_item['id']}", tok)
+        tap.eq(resp.status, 200, f"{role} of site A: GET /items/{{id}} of a site A weapon: 200")
+        for sub in ("", "/markings", "/history"):
+            resp = srv.get(f"/api/v1/items/{b_item['id']}{sub}", tok)
+            tap.ok(resp.status == 404 and resp.error().get("code") == "not_found" and not error_shape(resp),
+                   f"{role} of site A: GET /items/{{id}}{sub} of a site B weapon: 404", repr(resp))
+        resp = srv.get("/api/v1/items" + q(site=b, limit=10), tok)
+        tap.ok(resp.status == 403 and not error_shape(resp), f"{role} of site A: GET /items?site=B: 403",
+               repr(resp))
+        sites = srv.get("/api/v1/sites", tok).json
+        tap.eq([s["id"] for s in sites], [a], f"{role} of site A: GET /sites lists only site A")
+        resp = srv.get(f"/api/v1/sites/{b}", tok)
+        tap.eq(resp.status, 404, f"{role} of site A: GET /sites/{{id}} of site B: 404", repr(resp))
+        # a search for a site B weapon's exact serial: the admin finds it,
+        # the confined caller gets no candidate outside site A
+        found = srv.get("/api/v1/search" + q(serial=b_item["serial"], limit=10), admin).json["candidates"]
+        tap.ok(any(c["id"] == b_item["id"] for c in found), "an unconfined search finds the site B weapon",
+               f"candidates: {found}")
+        mine = srv.get("/api/v1/search" + q(serial=b_item["serial"], limit=10), tok).json["candidates"]
+        tap.ok(all(c["site_id"] == a for c in mine), f"{role} of site A: search shows only site A candidates",
+               f"candidates: {mine}")
+        mine = srv.get("/api/v1/search" + q(serial=a_item["serial"], limit=10), tok).json["candidates"]
+        tap.ok(any(c["id"] == a_item["id"] for c in mine) and all(c["site_id"] == a for c in mine),
+               f"{role} of site A: search finds a site A weapon", f"candidates: {mine}")
+
+    reg_a = made["registrar"]
+    before = events(srv, admin)
+    resp = srv.post(f"/api/v1/items/{b_item['id']}/status", {"status": "stolen", "reason": "confinement test"},
+                    reg_a)
+    tap.ok(resp.status == 404 and not error_shape(resp),
+           "registrar of site A: POST /items/{id}/status on a site B weapon: 404", repr(resp))
+    tap.eq(events(srv, admin), before, "... and no event was appended")
+    tap.eq(srv.get(f"/api/v1/items/{b_item['id']}", admin).json["status"], "in_store",
+           "... and the site B weapon's status is unchanged")
+    new = {"category": "SA1", "make": "Colt", "model": "M1911A1", "serial": "CONFINED-1", "country": "US"}
+    resp = srv.post("/api/v1/items", dict(new, site_id=b), reg_a)
+    tap.ok(resp.status == 403 and resp.error().get("field") == "site_id" and not error_shape(resp),
+           "registrar of site A: POST /items at site B: 403 naming site_id", repr(resp))
+    resp = srv.post("/api/v1/items", new, reg_a)
+    tap.ok(resp.status == 403 and resp.error().get("field") == "site_id",
+           "registrar of site A: POST /items with no site: 403", repr(resp))
+    tap.eq(events(srv, admin), before, "... and no event was appended")
+    resp = srv.post("/api/v1/items", dict(new, site_id=a), reg_a)
+    tap.eq(resp.status, 201, "registrar of site A: POST /items at site A: 201", repr(resp))
+    resp = srv.post(f"/api/v1/items/{a_item['id']}/status", {"status": "issued", "reason": "confined"}, reg_a)
+    tap.eq(resp.status, 200, "registrar of site A: POST /items/{id}/status on a site A weapon: 200", repr(resp))
+
+    # every route over the whole registry, as a confined role the table
+    # would otherwise allow to call it
+    before = events(srv, admin)
+    reqs = requests(ids)
+    for method, pattern, allowed, national in TABLE:
+        if not national:
+            continue
+        role = next(r for r in ROLES if r in allowed and r in made)
+        rq = reqs[(method, pattern)](role)
+        resp = srv.request(method, rq["path"], body=rq["body"], ctype=rq["ctype"], token=made[role])
+        tap.ok(resp.status == 403 and resp.error().get("code") == "forbidden" and not error_shape(resp),
+               f"{role} of site A: {method} {pattern} (national): 403", repr(resp))
+    tap.eq(events(srv, admin), before, "the refused national requests appended no event")
+    resp = srv.get("/api/v1/verify", admin)
+    tap.ok(resp.status == 200 and resp.json["intact"], "the ledger is intact after the matrix", repr(resp))
+
+
+def test(tap):
+    reg = Registry()
+    reg.demo(300)
+    check_table_covers_routes(tap, reg)
+
+    tokens = {role: reg.token(f"matrix-{role}", role)[0] for role in ROLES}
+    admin = tokens["admin"]
+    ids = {"victim_token": reg.token("victim", "viewer")[1],
+           "user": reg.user("matrix-user", "viewer", "matrix user password")}
+    srv = Server(reg)
+    everything = srv.get("/api/v1/items" + q(limit=1000), admin).json["items"]
+    in_store = [it for it in everything if it["status"] == "in_store"]
+    ids["item"] = everything[0]["id"]
+    ids["item_serial"] = everything[0]["serial"]
+    ids["in_store"] = {caller: it["id"] for caller, it in zip(("anon",) + ROLES, in_store)}
+    sites = srv.get("/api/v1/sites", admin).json
+    ids["site_a"] = sites[0]["id"]
+    ids["holder"] = srv.get("/api/v1/holders", admin).json[0]["id"]
+
+    run_matrix(tap, srv, tokens, ids)
+    check_refused_changed_nothing(tap, srv, admin, ids)
+    check_confinement(tap, srv, admin, ids)
+    tap.eq(srv.stop(), 0, "SIGTERM stops the server with exit code 0", srv.stderr())
+
+
+if __name__ == "__main__":
+    sys.exit(main(test))
