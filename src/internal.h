@@ -151,6 +151,8 @@ int wam_sql_fail(sqlite3 *conn, const char *what);
 int wam_sql_exec(sqlite3 *conn, const char *sql);
 /* Text of column `i`, "" when NULL. */
 const char *wam_col_text(sqlite3_stmt *st, int i);
+/* The current row as a JSON object keyed by column name (registry/item.c). */
+json_t *wam_row_json(sqlite3_stmt *st);
 /* Binds `s` or NULL when `s` is NULL or empty. */
 int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 

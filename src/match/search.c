@@ -396,6 +396,21 @@ static const char *reason(const wam_serial_keys *qk, const wam_match_edit *ops, 
 	return "misread";
 }
 
+/* What a candidate shows of its weapon: one row, without the markings and
+ * import marks a full record reads (a search shows up to a thousand). NULL
+ * if the weapon is not there (registered in a transaction since undone). */
+static json_t *candidate_record(wam_db *db, const char *id)
+{
+	sqlite3_stmt *st = wam_stmt(db, SLOT_MATCH + 1,
+	                            "SELECT serial, make, model, calibre, country, status, site_id FROM items WHERE id=?");
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	json_t *o = sqlite3_step(st) == SQLITE_ROW ? wam_row_json(st) : NULL;
+	sqlite3_reset(st);
+	return o;
+}
+
 /* A hit as the API shows it: the weapon, its score and distance (from the
  * ranking), the edits that separate it from the query, why it matched and
  * how its attributes agree with the ones asked. */
@@ -404,8 +419,8 @@ static json_t *candidate_json(wam_db *db, wam_match_index *ix, const candidate *
 {
 	char id[WAM_ID_LEN + 1];
 	wam_match_index_id(ix, c->rec, id);
-	json_t *item = NULL;
-	if (wam_registry_get_item(db, &item, id))
+	json_t *item = candidate_record(db, id);
+	if (!item)
 		return NULL;
 	wam_match_edit ops[2 * WAM_KEY_MAX];
 	size_t nops = 0;

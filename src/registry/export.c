@@ -9,7 +9,6 @@
 
 #include "internal.h"
 
-json_t *wam_row_json(sqlite3_stmt *st);
 
 static const char *const csv_columns[] = {"id",      "category", "make",    "model",        "calibre",
                                           "serial",  "country",  "year",    "import_marks", "status",

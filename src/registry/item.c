@@ -355,7 +355,6 @@ static json_t *col_json(sqlite3_stmt *st, int i)
 }
 
 /* A row as an object, one key per column name. */
-json_t *wam_row_json(sqlite3_stmt *st);
 json_t *wam_row_json(sqlite3_stmt *st)
 {
 	json_t *o = json_object();

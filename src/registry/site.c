@@ -10,7 +10,6 @@
 #include "registry/rules.h"
 #include "registry/validate.h"
 
-json_t *wam_row_json(sqlite3_stmt *st);
 
 enum { ST_SITE_PARENT = SLOT_REGISTRY + 12, ST_GET_SITE, ST_GET_HOLDER };
 
