@@ -171,3 +171,22 @@ json_t *wam_auth_row(sqlite3_stmt *st, const char *flag_key)
 	                 "role", wam_col_text(st, 2), "sites", sites, flag_key, sqlite3_column_int(st, 4) != 0,
 	                 "created", wam_col_text(st, 5));
 }
+
+int wam_auth_list(wam_db *db, json_t **out, const char *sql, const char *flag_key, const char *what)
+{
+	sqlite3_stmt *st;
+	int r;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, what);
+	json_t *arr = json_array();
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, wam_auth_row(st, flag_key));
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		json_decref(arr);
+		return wam_sql_fail(db->conn, what);
+	}
+	*out = arr;
+	return 0;
+}

@@ -56,4 +56,8 @@ int wam_auth_fill_principal(wam_principal *p, const char *kind, const char *id, 
  * flag (`flag_key`: "disabled" or "revoked") as a boolean. */
 json_t *wam_auth_row(sqlite3_stmt *st, const char *flag_key);
 
+/* Every row of `sql` as wam_auth_row() shows it, in a new array. `what`
+ * names the list in an error ("list users"). */
+int wam_auth_list(wam_db *db, json_t **out, const char *sql, const char *flag_key, const char *what);
+
 #endif

@@ -121,22 +121,8 @@ done:
 
 int wam_auth_list_tokens(wam_db *db, json_t **out)
 {
-	sqlite3_stmt *st;
-	int r;
-	*out = NULL;
 	/* rowid breaks ties within a millisecond: rows are made in event order */
-	if (sqlite3_prepare_v2(db->conn, TOKEN_SQL " ORDER BY created DESC, rowid DESC", -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "list tokens");
-	json_t *arr = json_array();
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, wam_auth_row(st, "revoked"));
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE) {
-		json_decref(arr);
-		return wam_sql_fail(db->conn, "list tokens");
-	}
-	*out = arr;
-	return 0;
+	return wam_auth_list(db, out, TOKEN_SQL " ORDER BY created DESC, rowid DESC", "revoked", "list tokens");
 }
 
 /* The id inside a well-formed secret, or false. */

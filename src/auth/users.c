@@ -240,21 +240,7 @@ int wam_auth_get_user(wam_db *db, json_t **out, const char *user)
 
 int wam_auth_list_users(wam_db *db, json_t **out)
 {
-	sqlite3_stmt *st;
-	int r;
-	*out = NULL;
-	if (sqlite3_prepare_v2(db->conn, USER_SQL " ORDER BY name", -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "list users");
-	json_t *arr = json_array();
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, wam_auth_row(st, "disabled"));
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE) {
-		json_decref(arr);
-		return wam_sql_fail(db->conn, "list users");
-	}
-	*out = arr;
-	return 0;
+	return wam_auth_list(db, out, USER_SQL " ORDER BY name", "disabled", "list users");
 }
 
 int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char *password)

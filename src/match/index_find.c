@@ -101,10 +101,12 @@ static bool may_match(const search *s, const char *skel, size_t l)
 static void verify(search *s, uint32_t p)
 {
 	uint32_t rec = p & ~ALT_FLAG;
-	if (!s->once && !first_visit(s, rec))
-		return;
+	/* another make is ruled out before the record is remembered: most
+	 * postings of a shared bucket are, and the visited set stays small */
 	if (s->make && s->ix->attrs[rec].make != s->make)
 		return; /* reached through a shared bucket or the short-key list */
+	if (!s->once && !first_visit(s, rec))
+		return;
 	/* a record is a candidate through its skeleton or its romanised key */
 	for (int alt = 0; alt < 2; alt++) {
 		if (alt && !s->ix->alt[rec])
