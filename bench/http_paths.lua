@@ -11,7 +11,9 @@ function init(args)
     n = n + 1
     paths[n] = line
   end
-  -- threads start at different places in the list
+  -- threads start at different places in the list: each thread's Lua state
+  -- seeds from the address of a table of its own
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
   n_start = math.random(n)
 end
 
