@@ -1,3 +1,4 @@
+import './app.css';
 // The minimal console: sign in, find a weapon by its serial, sign out.
 // Every call goes to the JSON API; a change sends the session's CSRF token.
 const $ = (id) => document.getElementById(id);
