@@ -58,6 +58,16 @@ int wam_ledger_rebuild(wam_db *db);
 int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq,
                       int limit, json_t **out);
 
+/* Proves one record (a weapon, site, holder, user...) without reading the
+ * whole ledger: each of its events is rehashed from its bytes, linked to
+ * the event before it, and followed to the first signed checkpoint at or
+ * after it, whose signature is checked. `*out` is {id, intact, events,
+ * first_seq, last_seq, head_seq, signed_seq} and, when not intact,
+ * {problem, detail, first_bad_seq} as wam_ledger_verify names them.
+ * WAM_ENOTFOUND if no event is about `subject`. Changes nothing; `wam
+ * verify` remains the proof of the whole registry and its projections. */
+int wam_ledger_prove(wam_db *db, json_t **out, const char *subject);
+
 /* The canonical JSON text of `v`, the form events are hashed in: compact,
  * keys sorted, UTF-8 as is, reals to 15 significant digits. Also the
  * quickest way to write a record as JSON. A new string the caller frees with

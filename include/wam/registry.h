@@ -89,9 +89,12 @@ int wam_registry_set_status(wam_db *db, json_t **out, const char *id,
  * type, summary, before, after}. */
 int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
 
-/* Counts by status, category and marking status: {totals: {items, sites,
- * holders, events}, by_status: {...}, by_category: {...},
- * by_marking_status: {...}}. */
+/* Counts by status, category, marking status and country of manufacture,
+ * the sites holding most weapons and the latest events about weapons:
+ * {totals: {items, sites, holders, events}, by_status: {...},
+ * by_category: {...}, by_marking_status: {...}, by_country: {CC: n,
+ * unknown: n}, by_site: [{id, name, items}] (the 20 largest, largest first),
+ * recent: [{seq, time, actor, type, subject, summary}] (the last 10)}. */
 int wam_registry_summary(wam_db *db, json_t **out);
 
 /* Callback for long operations: `done` of `total` rows (total 0 if

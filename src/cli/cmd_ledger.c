@@ -7,6 +7,19 @@
 
 static const char *const no_opts[] = {NULL};
 
+/* verify --record ID: one record's events up to their signed checkpoints. */
+static int verify_record(const cli_env *env, wam_db *db, const char *id)
+{
+	static const char *const keys[] = {"id",     "intact", "events",  "first_seq",    "last_seq", "signed_seq",
+	                                   "head_seq", "problem", "detail", "first_bad_seq", NULL};
+	static const cli_view view = {.keys = keys};
+	json_t *out = NULL;
+	int rc = wam_ledger_prove(db, &out, id);
+	bool intact = !rc && json_is_true(json_object_get(out, "intact"));
+	int code = cli_show(env, rc, out, &view);
+	return code ? code : intact ? 0 : wam_error_exit_code(WAM_EINTEGRITY);
+}
+
 static int cmd_verify(const cli_env *env, const cli_args *a)
 {
 	wam_db *db;
@@ -14,6 +27,11 @@ static int cmd_verify(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
+	if (cli_opt(a, "record")) {
+		rc = verify_record(env, db, cli_opt(a, "record"));
+		wam_db_close(db);
+		return rc;
+	}
 	rc = wam_ledger_verify(db, cli_flag(a, "chain-only") ? WAM_VERIFY_CHAIN_ONLY : 0, &r);
 	wam_db_close(db);
 	if (rc)
@@ -88,11 +106,13 @@ static int cmd_log(const cli_env *env, const cli_args *a)
 }
 
 static const char *const verify_flags[] = {"chain-only", NULL};
+static const char *const verify_valued[] = {"record", NULL};
 static const char *const log_valued[] = {"subject", "after", "limit", NULL};
 
 const cli_command cli_ledger_commands[] = {
-	{"verify", no_opts, verify_flags, cmd_verify, "verify [--chain-only]",
-	 "prove the chain, signatures and projections (exit 5 if not intact)"},
+	{"verify", verify_valued, verify_flags, cmd_verify, "verify [--chain-only] [--record ID]",
+	 "prove the chain, signatures and projections (exit 5 if not intact); --record proves one record's events "
+	 "up to their signed checkpoints"},
 	{"rebuild", no_opts, no_opts, cmd_rebuild, "rebuild", "recompute every projection from the events"},
 	{"log", log_valued, no_opts, cmd_log, "log [--subject ID] [--after SEQ] [--limit N]", "the ledger's events"},
 	{NULL, NULL, NULL, NULL, NULL, NULL},

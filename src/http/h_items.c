@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "wam/ledger.h"
 #include "wam/registry.h"
 
 /* The weapon named by the path, or NULL after answering 404. */
@@ -106,6 +107,21 @@ void h_item_history(wam_request *r)
 		reply_wam(r, rc);
 	else
 		reply_json(r, 200, json_pack("{s:s, s:o}", "id", r->params[0], "events", out));
+}
+
+/* Where the weapon's events stand in the chain and whether they prove out
+ * up to a signed checkpoint (wam_ledger_prove). */
+void h_item_integrity(wam_request *r)
+{
+	json_t *item = visible_item(r), *out;
+	if (!item)
+		return;
+	json_decref(item);
+	int rc = wam_ledger_prove(r->db, &out, r->params[0]);
+	if (rc)
+		reply_wam(r, rc);
+	else
+		reply_json(r, 200, out);
 }
 
 void h_item_status(wam_request *r)

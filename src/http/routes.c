@@ -27,6 +27,7 @@ const route wam_http_routes[] = {
 	{"GET", "/api/v1/items/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_get, NULL},
 	{"GET", "/api/v1/items/{id}/markings", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_markings, NULL},
 	{"GET", "/api/v1/items/{id}/history", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_history, NULL},
+	{"GET", "/api/v1/items/{id}/integrity", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_integrity, NULL},
 	{"POST", "/api/v1/items/{id}/status", WAM_ACT_STATUS, 0, h_item_status, NULL},
 
 	{"GET", "/api/v1/sites", WAM_ACT_READ, ROUTE_SNAPSHOT, h_sites_list, NULL},

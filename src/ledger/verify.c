@@ -473,3 +473,138 @@ fail:
 	wam_db_rollback(db);
 	return rc;
 }
+
+/* ---- one record's proof ---- */
+
+/* Walks the chain from event `from` to the first signed checkpoint at or
+ * after it: every event's hash recomputed from its bytes, every link, and
+ * the checkpoint's signature. Sets `*signed_at` to that checkpoint (0 if
+ * the events are not signed yet). Problems go to `r`. */
+static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int64_t *signed_at,
+                       wam_verify_report *r)
+{
+	sqlite3_stmt *cp = NULL, *ev = NULL;
+	wam_buf one = {0};
+	int rc = 0;
+	*signed_at = 0;
+	if (sqlite3_prepare_v2(db->conn, "SELECT seq, hash, signature, node FROM checkpoints WHERE seq >= ? ORDER BY seq LIMIT 1",
+	                       -1, &cp, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events "
+	                       "WHERE seq >= ? AND seq <= ? ORDER BY seq",
+	                       -1, &ev, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "read the ledger");
+		goto done;
+	}
+	sqlite3_bind_int64(cp, 1, from);
+	if (sqlite3_step(cp) != SQLITE_ROW) {
+		bad(r, "unsigned_events", from, "event %lld is not covered by a signed checkpoint yet", (long long)from);
+		goto done;
+	}
+	int64_t to = sqlite3_column_int64(cp, 0);
+	/* the link into the range: the hash of the event before it */
+	unsigned char running[WAM_HASH_LEN] = {0};
+	bool have_running = from == 1;
+	sqlite3_bind_int64(ev, 1, from > 1 ? from - 1 : 1);
+	sqlite3_bind_int64(ev, 2, to);
+	int64_t expect = from > 1 ? from - 1 : 1;
+	while (r->intact && sqlite3_step(ev) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(ev, 0);
+		if (seq != expect) {
+			bad(r, "event_missing", expect, "event %lld is missing", (long long)expect);
+			break;
+		}
+		expect++;
+		if (sqlite3_column_bytes(ev, 8) != WAM_HASH_LEN || sqlite3_column_bytes(ev, 9) != WAM_HASH_LEN) {
+			bad(r, "event_changed", seq, "event %lld has a malformed hash", (long long)seq);
+			break;
+		}
+		const unsigned char *prev = sqlite3_column_blob(ev, 8), *hash = sqlite3_column_blob(ev, 9);
+		if (seq >= from) {
+			const char *payload = (const char *)sqlite3_column_text(ev, 7);
+			unsigned char computed[WAM_HASH_LEN];
+			if ((rc = wam_event_bytes(&one, seq, wam_col_text(ev, 1), wam_col_text(ev, 2), wam_col_text(ev, 3),
+			                          wam_col_text(ev, 4), wam_col_text(ev, 5), wam_col_text(ev, 6),
+			                          payload ? payload : "", (size_t)sqlite3_column_bytes(ev, 7))))
+				goto done;
+			crypto_generichash_state hs;
+			crypto_generichash_init(&hs, NULL, 0, WAM_HASH_LEN);
+			crypto_generichash_update(&hs, prev, WAM_HASH_LEN);
+			crypto_generichash_update(&hs, (const unsigned char *)one.p, one.n);
+			crypto_generichash_final(&hs, computed, WAM_HASH_LEN);
+			if (memcmp(computed, hash, WAM_HASH_LEN) != 0) {
+				bad(r, "event_changed", seq, "event %lld was changed after it was recorded", (long long)seq);
+				break;
+			}
+			if (have_running && memcmp(prev, running, WAM_HASH_LEN) != 0) {
+				bad(r, "events_reordered", seq, "event %lld does not follow event %lld", (long long)seq,
+				    (long long)seq - 1);
+				break;
+			}
+		}
+		memcpy(running, hash, WAM_HASH_LEN);
+		have_running = true;
+	}
+	if (r->intact && expect != to + 1)
+		bad(r, "event_missing", expect, "event %lld is missing", (long long)expect);
+	if (r->intact) {
+		unsigned char msg[WAM_CHECKPOINT_MSG_LEN];
+		bool shape = sqlite3_column_bytes(cp, 1) == WAM_HASH_LEN && sqlite3_column_bytes(cp, 2) == 64 &&
+		             strlen(wam_col_text(cp, 3)) == WAM_ID_LEN;
+		if (shape)
+			wam_checkpoint_message(msg, wam_col_text(cp, 3), to, sqlite3_column_blob(cp, 1));
+		if (!shape || memcmp(sqlite3_column_blob(cp, 1), running, WAM_HASH_LEN) != 0 ||
+		    strcmp(wam_col_text(cp, 3), db->node_id) != 0 ||
+		    crypto_sign_verify_detached(sqlite3_column_blob(cp, 2), msg, sizeof msg, pk) != 0)
+			bad(r, "checkpoint_invalid", from, "the signed checkpoint at event %lld does not match the ledger",
+			    (long long)to);
+		else
+			*signed_at = to;
+	}
+done:
+	sqlite3_finalize(cp);
+	sqlite3_finalize(ev);
+	wam_buf_free(&one);
+	return rc;
+}
+
+int wam_ledger_prove(wam_db *db, json_t **out, const char *subject)
+{
+	wam_verify_report r = {.intact = 1};
+	unsigned char pk[32];
+	sqlite3_stmt *st = NULL;
+	int rc;
+	int64_t n = 0, first = 0, last = 0, signed_to = 0, head = 0;
+	*out = NULL;
+	if ((rc = node_key(db, &r, pk)) || (rc = wam_ledger_head(db, &head, r.detail)))
+		return rc;
+	r.detail[0] = '\0';
+	if (sqlite3_prepare_v2(db->conn, "SELECT seq FROM events WHERE subject=? ORDER BY seq", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return wam_sql_fail(db->conn, "read the ledger");
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	while (!rc && r.intact && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		if (!n++)
+			first = seq;
+		last = seq;
+		if (seq <= signed_to)
+			continue; /* proved by the range walked for an earlier event */
+		rc = prove_range(db, pk, seq, &signed_to, &r);
+	}
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (!n)
+		return wam_error_set(WAM_ENOTFOUND, "id", "no event is about '%.40s'", subject);
+	json_t *o = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I}", "id", subject, "intact", r.intact, "events",
+	                      (json_int_t)n, "first_seq", (json_int_t)first, "last_seq", (json_int_t)last, "head_seq",
+	                      (json_int_t)head, "signed_seq", (json_int_t)signed_to);
+	if (!r.intact) {
+		json_object_set_new(o, "problem", json_string(r.problem));
+		json_object_set_new(o, "detail", json_string(r.detail));
+		json_object_set_new(o, "first_bad_seq", json_integer(r.first_bad_seq));
+	}
+	*out = o;
+	return 0;
+}

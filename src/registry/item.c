@@ -686,6 +686,58 @@ static int count_by(wam_db *db, json_t *out, const char *key, const char *sql)
 	return 0;
 }
 
+/* The sites holding the most weapons: [{id, name, items}], largest first. */
+static int by_site(wam_db *db, json_t *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT s.id, s.name, c.n FROM (SELECT site_id, count(*) AS n FROM items "
+	                       "WHERE site_id IS NOT NULL GROUP BY site_id) c JOIN sites s ON s.id = c.site_id "
+	                       "ORDER BY c.n DESC, s.name LIMIT 20",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "summary");
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "id", wam_col_text(st, 0), "name",
+		                                     wam_col_text(st, 1), "items", (json_int_t)sqlite3_column_int64(st, 2)));
+	sqlite3_finalize(st);
+	json_object_set_new(out, "by_site", arr);
+	return 0;
+}
+
+/* The last events about weapons, newest first, each as the history shows
+ * it without the before and after. */
+static int recent(wam_db *db, json_t *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq, time, actor, type, subject, payload FROM events "
+	                       "WHERE type LIKE 'item.%' ORDER BY seq DESC LIMIT 10",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "summary");
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *ev = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:n}", "seq", (json_int_t)sqlite3_column_int64(st, 0),
+		                       "time", wam_col_text(st, 1), "actor", wam_col_text(st, 2), "type",
+		                       wam_col_text(st, 3), "subject", wam_col_text(st, 4), "payload",
+		                       json_loads(wam_col_text(st, 5), 0, NULL), "hash");
+		json_t *h = ev ? history_entry(ev) : NULL;
+		if (!h) {
+			json_decref(ev);
+			continue;
+		}
+		json_object_del(h, "before");
+		json_object_del(h, "after");
+		json_object_del(h, "hash");
+		json_object_set(h, "subject", json_object_get(ev, "subject"));
+		json_decref(ev);
+		json_array_append_new(arr, h);
+	}
+	sqlite3_finalize(st);
+	json_object_set_new(out, "recent", arr);
+	return 0;
+}
+
 int wam_registry_summary(wam_db *db, json_t **out)
 {
 	int rc;
@@ -698,7 +750,10 @@ int wam_registry_summary(wam_db *db, json_t **out)
 	    (rc = count_by(db, o, "by_status", "SELECT status, count(*) FROM items GROUP BY 1 ORDER BY 1")) ||
 	    (rc = count_by(db, o, "by_category", "SELECT category, count(*) FROM items GROUP BY 1 ORDER BY 1")) ||
 	    (rc = count_by(db, o, "by_marking_status",
-	                   "SELECT marking_status, count(*) FROM items GROUP BY 1 ORDER BY 1"))) {
+	                   "SELECT marking_status, count(*) FROM items GROUP BY 1 ORDER BY 1")) ||
+	    (rc = count_by(db, o, "by_country",
+	                   "SELECT coalesce(country, 'unknown'), count(*) FROM items GROUP BY 1 ORDER BY 2 DESC, 1")) ||
+	    (rc = by_site(db, o)) || (rc = recent(db, o))) {
 		json_decref(o);
 		return rc;
 	}

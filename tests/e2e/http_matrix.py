@@ -39,6 +39,7 @@ TABLE = [
     ("GET", "/api/v1/items/{id}", EVERYONE, False),
     ("GET", "/api/v1/items/{id}/markings", EVERYONE, False),
     ("GET", "/api/v1/items/{id}/history", EVERYONE, False),
+    ("GET", "/api/v1/items/{id}/integrity", EVERYONE, False),
     ("POST", "/api/v1/items/{id}/status", {"registrar", "armourer", "admin"}, False),
 
     ("GET", "/api/v1/sites", EVERYONE, False),
@@ -99,6 +100,7 @@ def requests(ids):
         ("GET", "/api/v1/items/{id}"): lambda c: r(f"/api/v1/items/{item}"),
         ("GET", "/api/v1/items/{id}/markings"): lambda c: r(f"/api/v1/items/{item}/markings"),
         ("GET", "/api/v1/items/{id}/history"): lambda c: r(f"/api/v1/items/{item}/history"),
+        ("GET", "/api/v1/items/{id}/integrity"): lambda c: r(f"/api/v1/items/{item}/integrity"),
         # each caller changes a weapon of its own, so the order of callers
         # does not matter
         ("POST", "/api/v1/items/{id}/status"): lambda c: r(f"/api/v1/items/{ids['in_store'][who(c)]}/status",
@@ -229,7 +231,7 @@ def check_confinement(tap, srv, admin, ids):
         tap.eq({it["id"] for it in got}, a_ids, f"{role} of site A: GET /items lists every site A weapon")
         resp = srv.get(f"/api/v1/items/{a_item['id']}", tok)
         tap.eq(resp.status, 200, f"{role} of site A: GET /items/{{id}} of a site A weapon: 200")
-        for sub in ("", "/markings", "/history"):
+        for sub in ("", "/markings", "/history", "/integrity"):
             resp = srv.get(f"/api/v1/items/{b_item['id']}{sub}", tok)
             tap.ok(resp.status == 404 and resp.error().get("code") == "not_found" and not error_shape(resp),
                    f"{role} of site A: GET /items/{{id}}{sub} of a site B weapon: 404", repr(resp))

@@ -170,6 +170,38 @@ static int64_t item_last_seq(fx *f, const char *id)
 
 /* ---- the chain ---- */
 
+static json_t *prove(fx *f, const char *id)
+{
+	json_t *out = NULL;
+	assert_int_equal(wam_ledger_prove(f->reg.db, &out, id), 0);
+	return out;
+}
+
+static void test_ledger_one_record_proves_to_its_checkpoint(void **state)
+{
+	fx *f = *state;
+	json_t *p = prove(f, f->a); /* registered at 3, issued at 6 */
+	assert_true(json_is_true(json_object_get(p, "intact")));
+	assert_int_equal(json_integer_value(json_object_get(p, "events")), 2);
+	assert_int_equal(json_integer_value(json_object_get(p, "first_seq")), 3);
+	assert_int_equal(json_integer_value(json_object_get(p, "last_seq")), 6);
+	assert_int_equal(json_integer_value(json_object_get(p, "signed_seq")), 6);
+	json_decref(p);
+	/* a changed event of one weapon fails that weapon's proof, not another's */
+	test_reg_tamper(&f->reg, "UPDATE events SET payload=replace(payload,'KA-1001','KA-1009') WHERE seq=3");
+	p = prove(f, f->a);
+	assert_false(json_is_true(json_object_get(p, "intact")));
+	assert_string_equal(json_string_value(json_object_get(p, "problem")), "event_changed");
+	assert_int_equal(json_integer_value(json_object_get(p, "first_bad_seq")), 3);
+	json_decref(p);
+	p = prove(f, f->c);
+	assert_true(json_is_true(json_object_get(p, "intact")));
+	json_decref(p);
+	json_t *none = NULL;
+	assert_int_equal(wam_ledger_prove(f->reg.db, &none, "01HZZZZZZZZZZZZZZZZZZZZZZZ"), WAM_ENOTFOUND);
+	assert_null(none);
+}
+
 static void test_ledger_intact_registry_verifies(void **state)
 {
 	fx *f = *state;
@@ -529,6 +561,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_ledger_intact_registry_verifies),
+		T(test_ledger_one_record_proves_to_its_checkpoint),
 		T(test_ledger_changed_payload_is_event_changed),
 		T(test_ledger_deleted_middle_event_is_missing),
 		T(test_ledger_deleted_last_event_is_missing),
