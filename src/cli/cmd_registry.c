@@ -400,7 +400,7 @@ static int cmd_item_history(const cli_env *env, const cli_args *a)
 
 static void print_summary(const json_t *sum)
 {
-	static const char *const groups[] = {"totals", "by_status", "by_category", "by_marking_status"};
+	static const char *const groups[] = {"totals", "by_status", "by_category", "by_marking_status", "by_country"};
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
 		printf("%s%s:\n", g ? "\n" : "", groups[g]);
 		const char *k;
@@ -408,6 +408,16 @@ static void print_summary(const json_t *sum)
 		json_object_foreach(json_object_get(sum, groups[g]), k, v)
 			printf("  %-20s %lld\n", k, (long long)json_integer_value(v));
 	}
+	size_t i;
+	json_t *e;
+	printf("\nby_site (largest):\n");
+	json_array_foreach(json_object_get(sum, "by_site"), i, e)
+		printf("  %-40s %lld\n", json_string_value(json_object_get(e, "name")),
+		       (long long)json_integer_value(json_object_get(e, "items")));
+	printf("\nrecent:\n");
+	json_array_foreach(json_object_get(sum, "recent"), i, e)
+		printf("  %-8lld %s  %s\n", (long long)json_integer_value(json_object_get(e, "seq")),
+		       json_string_value(json_object_get(e, "time")), json_string_value(json_object_get(e, "summary")));
 }
 
 static int summary(wam_db *db, json_t **out, const char *unused)
