@@ -1,0 +1,211 @@
+// The web console in Debian's Chromium, against a real `wam serve` on a
+// 3000-weapon demo registry: signing in, finding a weapon from a misread
+// serial, registering a weapon, what a viewer may not see, and Arabic
+// turning the page right-to-left. Each page seen is saved as a screenshot
+// (harness.mjs: SCREENSHOTS). One browser and one server serve all the
+// tests; each test has its own browser context, so its own session.
+//
+// run: node --test --test-reporter=tap web/tests/   (WAM=build/wam)
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  USERS, assertAbsent, clearScreenshots, launchBrowser, makeRegistry, pickMisreadWeapon, removeRegistry, screenshot, setField,
+  startServer, withPage,
+} from './harness.mjs';
+
+let dir, server, browser, url, target;
+
+before(async () => {
+  clearScreenshots();
+  dir = makeRegistry();
+  target = pickMisreadWeapon(dir);
+  server = await startServer(dir);
+  url = server.url;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const stopped = await server?.stop();
+  removeRegistry(dir);
+  if (stopped) assert.equal(stopped.code, 0, `wam serve stopped with ${JSON.stringify(stopped)}: ${server.stderr()}`);
+});
+
+const NAV = ['Dashboard', 'Search', 'Weapons', 'Register', 'Sites', 'Import', 'Users'];
+const nav = (page, name) => page.getByRole('link', { name, exact: true });
+const signOut = (page) => page.getByRole('button', { name: 'Sign out', exact: true });
+
+/** Signs in as `name` from the sign-in form; resolves once the console shows the user signed in. */
+async function signIn(page, name) {
+  if (!page.url().startsWith(url)) await page.goto(`${url}/`);
+  await page.getByLabel('User name', { exact: true }).fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(USERS[name][1]);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signOut(page).waitFor();
+}
+
+/** Goes to a route of the console without reloading it (the session stays). */
+async function go(page, route) {
+  await page.evaluate((r) => { window.location.hash = r; }, route);
+}
+
+/** The hash the console shows, which is where sign-in lands: the dashboard. */
+async function assertOnDashboard(page) {
+  const hash = await page.evaluate(() => window.location.hash);
+  assert.ok(['', '#/', '#/dashboard'].includes(hash), `after signing in the console is at ${hash}, not #/dashboard`);
+}
+
+/** A candidate of the search results that links to the weapon `id`. */
+function candidateFor(page, id) {
+  return page.getByTestId('candidate').filter({ has: page.locator(`a[href$="#/items/${id}"]`) });
+}
+
+/** Searches for `serial` as read on the search page. */
+async function search(page, serial) {
+  await go(page, '#/search');
+  await page.getByLabel('Serial as read', { exact: true }).fill(serial);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+}
+
+test('before signing in, every route shows the sign-in form; a wrong password is refused in an alert', async () => {
+  await withPage(browser, 'sign-in', async (page) => {
+    await page.goto(`${url}/#/register`);
+    await page.getByLabel('User name', { exact: true }).waitFor();
+    await page.getByLabel('Password', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await assertAbsent(page.getByTestId('register-form'), 'the register form, before signing in', 300);
+    await screenshot(page, '01-sign-in');
+
+    await page.getByLabel('User name', { exact: true }).fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: /\S/ });
+    await alert.first().waitFor();
+    await assertAbsent(signOut(page), 'the Sign out button after a wrong password', 300);
+  });
+});
+
+test('an admin signs in and lands on the dashboard, with their name, Sign out and every page in the menu', async () => {
+  await withPage(browser, 'dashboard', async (page) => {
+    await signIn(page, 'admin');
+    await assertOnDashboard(page);
+    assert.match(await page.locator('body').innerText(), /\badmin\b/, 'the signed-in user is named on the page');
+    for (const name of NAV) await nav(page, name).first().waitFor();
+    await screenshot(page, '02-dashboard');
+  });
+});
+
+test('a serial typed with two misread characters finds the weapon, its differences marked', async () => {
+  await withPage(browser, 'search', async (page) => {
+    await signIn(page, 'registrar');
+    await search(page, target.typed);
+    const found = candidateFor(page, target.id);
+    await found.first().waitFor();
+    assert.equal(await found.count(), 1, `one candidate links to #/items/${target.id}`);
+    const serial = (await found.getByTestId('candidate-serial').textContent()).trim();
+    assert.equal(serial, target.serial, `the candidate for "${target.typed}" shows the serial as registered`);
+    const marked = await found.locator('mark').allTextContents();
+    assert.ok(marked.length > 0, `the candidate marks the characters that differ from "${target.typed}"`);
+    assert.equal(marked.join('').length, 2, `two characters marked, not ${JSON.stringify(marked)}`);
+    await screenshot(page, '03-search-results');
+
+    await found.locator(`a[href$="#/items/${target.id}"]`).first().click();
+    await page.waitForURL(`**/#/items/${target.id}`);
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: target.serial }).waitFor();
+    await page.getByTestId('history').getByTestId('event').first().waitFor();
+    await page.getByTestId('integrity').waitFor();
+    await screenshot(page, '04-weapon');
+  });
+});
+
+test('the register form shows the API\'s field error next to the field and registers nothing', async () => {
+  await withPage(browser, 'register-errors', async (page) => {
+    await signIn(page, 'registrar');
+    await go(page, '#/register');
+    const form = page.getByTestId('register-form');
+    await form.waitFor();
+    await setField(page, 'Category', 'SA1');
+    await setField(page, 'Make', 'Glock');
+    await setField(page, 'Model', '17');
+    await setField(page, 'Calibre', '9x19mm');
+    await setField(page, 'Serial', '');
+    await setField(page, 'Country', 'AT');
+    await setField(page, 'Year', '3000'); // the API: 422, field "year" (1800 to next year)
+    await form.getByRole('button', { name: 'Register', exact: true }).click();
+    const yearError = page.locator('#year-error');
+    await page.waitForFunction(() => document.getElementById('year-error')?.textContent.trim(), null,
+      { timeout: 7000 }).catch(() => {
+      throw new Error('no error shown in #year-error after registering with year 3000');
+    });
+    assert.ok(await yearError.isVisible(), 'the year error is visible');
+    assert.equal(await page.evaluate(() => window.location.hash), '#/register', 'the page stays on the form');
+    await screenshot(page, '05-register-errors');
+  });
+});
+
+test('a registered weapon is on its own page with item.registered in its history, and search finds it', async () => {
+  const serial = `WT${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`;
+  await withPage(browser, 'register', async (page) => {
+    await signIn(page, 'registrar');
+    await go(page, '#/register');
+    const form = page.getByTestId('register-form');
+    await form.waitFor();
+    await setField(page, 'Category', 'SA1');
+    await setField(page, 'Make', 'Glock');
+    await setField(page, 'Model', '17');
+    await setField(page, 'Calibre', '9x19mm');
+    await setField(page, 'Serial', serial);
+    await setField(page, 'Country', 'AT');
+    await setField(page, 'Year', '2015');
+    await form.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.waitForURL(/#\/items\/[0-9A-HJKMNP-TV-Z]{26}$/);
+    const id = page.url().split('#/items/')[1];
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: serial }).waitFor();
+    await page.getByTestId('history').getByTestId('event').filter({ hasText: 'item.registered' }).first().waitFor();
+    await screenshot(page, '06-registered-weapon');
+
+    await search(page, serial);
+    const found = candidateFor(page, id);
+    await found.first().waitFor();
+    assert.equal((await found.getByTestId('candidate-serial').textContent()).trim(), serial);
+  });
+});
+
+test('a viewer has no Register, Import or Users in the menu and no register form, even at its route', async () => {
+  await withPage(browser, 'viewer', async (page) => {
+    await signIn(page, 'viewer');
+    await assertOnDashboard(page);
+    for (const name of ['Dashboard', 'Search', 'Weapons', 'Sites']) await nav(page, name).first().waitFor();
+    for (const name of ['Register', 'Import', 'Users']) await assertAbsent(nav(page, name), `the ${name} link`, 200);
+    await assertAbsent(page.getByTestId('register-form'), 'the register form on the dashboard', 200);
+    await screenshot(page, '07-viewer-dashboard');
+
+    await go(page, '#/register');
+    await assertAbsent(page.getByTestId('register-form'), 'the register form at #/register for a viewer', 1500);
+    await assertAbsent(page.getByRole('button', { name: 'Register', exact: true }), 'a Register button', 200);
+    await signOut(page).waitFor();
+  });
+});
+
+test('choosing Arabic turns the page right-to-left; English turns it back', async () => {
+  await withPage(browser, 'arabic', async (page) => {
+    await signIn(page, 'admin');
+    const language = page.getByLabel('Language', { exact: true });
+    const values = await language.locator('option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual([...values].sort(), ['ar', 'en', 'es', 'fr', 'ru', 'zh'], 'the six UN languages');
+    await language.selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl').catch(() => {
+      throw new Error('after choosing ar, <html dir> is not rtl');
+    });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ar');
+    await screenshot(page, '08-arabic-dashboard');
+
+    // the select's label is now Arabic: find it by its options
+    await page.locator('select:has(option[value="ar"]):has(option[value="en"])').selectOption('en');
+    await page.waitForFunction(() => document.documentElement.dir === 'ltr').catch(() => {
+      throw new Error('after choosing en again, <html dir> is not ltr');
+    });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await signOut(page).waitFor();
+  });
+});
