@@ -1,0 +1,140 @@
+// The shell: who is signed in, the language, the header and navigation, and
+// the page the hash names. Changing the language re-renders in place, so the
+// page, its data and its half-typed forms stay.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from './html.js';
+import { api, forgetSites, onUnauthenticated, setCsrf } from './api.js';
+import { LANGUAGES, currentLanguage, initialLanguage, label, rememberLanguage, setLanguage, t } from './i18n.js';
+import { useRoute } from './router.js';
+import { can, national } from './roles.js';
+import { SignIn } from './pages/signin.js';
+import { Dashboard } from './pages/dashboard.js';
+import { Search } from './pages/search.js';
+import { Items } from './pages/items.js';
+import { Item } from './pages/item.js';
+import { Register } from './pages/register.js';
+import { Sites } from './pages/sites.js';
+import { Import } from './pages/import.js';
+import { Users } from './pages/users.js';
+import { NotAllowed, NotFound } from './pages/misc.js';
+
+// Each page: its nav label key, who may open it, and its component.
+const PAGES = {
+  dashboard: { nav: 'nav.dashboard', may: () => true, view: Dashboard },
+  search: { nav: 'nav.search', may: () => true, view: Search },
+  items: { nav: 'nav.items', may: () => true, view: Items, record: Item },
+  register: { nav: 'nav.register', may: (u) => can(u, 'register'), view: Register },
+  sites: { nav: 'nav.sites', may: () => true, view: Sites },
+  import: { nav: 'nav.import', may: (u) => can(u, 'register') && national(u), view: Import },
+  users: { nav: 'nav.users', may: (u) => can(u, 'admin') && national(u), view: Users },
+};
+
+export function App() {
+  const [lang, setLang] = useState(null);
+  const [user, setUser] = useState(undefined); // undefined: not known yet; null: signed out
+  const route = useRoute();
+
+  useEffect(() => {
+    onUnauthenticated(() => setUser(null));
+    const start = initialLanguage();
+    setLanguage(start)
+      .catch(() => setLanguage('en'))
+      .then(() => setLang(currentLanguage()));
+    api('GET', '/session').then(
+      (s) => {
+        setCsrf(s.csrf);
+        setUser(s.user);
+      },
+      () => setUser(null),
+    );
+  }, []);
+
+  // A new page takes the focus to its heading, so a screen reader starts
+  // there; not on the first page, where the skip link comes first.
+  const first = useRef(true);
+  const ready = !!lang && user !== undefined;
+  useEffect(() => {
+    if (!ready) return;
+    if (first.current) first.current = false;
+    else document.querySelector('main h1')?.focus();
+  }, [ready, route.page, route.params[0], user?.id]);
+
+  // Signed in, the page with no name is the dashboard: say so in the address.
+  useEffect(() => {
+    if (user && !route.page) history.replaceState(null, '', '#/dashboard');
+  }, [user, route.page]);
+
+  if (!lang || user === undefined) return html`<p class="loading" role="status">…</p>`;
+
+  // a catalogue that cannot be fetched leaves the current language in place
+  const changeLanguage = (code) =>
+    setLanguage(code).then(
+      () => {
+        rememberLanguage(code);
+        setLang(code);
+      },
+      () => setLang(currentLanguage()),
+    );
+  const signedIn = (s) => {
+    forgetSites();
+    setCsrf(s.csrf);
+    setUser(s.user);
+  };
+  const signOut = async () => {
+    await api('DELETE', '/session').catch(() => {});
+    setCsrf(null);
+    forgetSites();
+    setUser(null);
+  };
+
+  const page = PAGES[route.page || 'dashboard'];
+  let content;
+  if (!user) content = html`<${SignIn} onSignedIn=${signedIn} />`;
+  else if (!page) content = html`<${NotFound} />`;
+  else if (!page.may(user)) content = html`<${NotAllowed} />`;
+  else {
+    const View = route.params.length && page.record ? page.record : page.view;
+    content = html`<${View} user=${user} route=${route} />`;
+  }
+
+  return html`
+    <a class="skip" href="#main" onClick=${skipToMain}>${t('app.skip')}</a>
+    <header class="top">
+      <div class="brand"><span class="logo" aria-hidden="true">wam</span> <span class="brand-name">${t('app.name')}</span></div>
+      <${LanguageSelect} lang=${lang} onChange=${changeLanguage} />
+      ${user && html`<div class="who">
+        <span><span class="sr-only">${t('app.signed_in_as')} </span><strong dir="auto">${user.name}</strong> · ${label('role', user.role)}</span>
+        <button type="button" class="secondary" onClick=${signOut}>${t('app.sign_out')}</button>
+      </div>`}
+    </header>
+    ${user && html`<nav class="nav" aria-label=${t('nav.label')}>
+      <ul>
+        ${Object.entries(PAGES)
+          .filter(([, p]) => p.may(user))
+          .map(([name, p]) => html`<li key=${name}>
+            <a href=${'#/' + name} aria-current=${(route.page || 'dashboard') === name ? 'page' : undefined}>${t(p.nav)}</a>
+          </li>`)}
+      </ul>
+    </nav>`}
+    <main id="main" tabindex="-1">${content}</main>
+  `;
+}
+
+// The skip link targets <main> without changing the hash, which names the page.
+function skipToMain(e) {
+  e.preventDefault();
+  document.getElementById('main').focus();
+}
+
+function LanguageSelect({ lang, onChange }) {
+  const visible = t('app.language');
+  // The accessible name always holds the English word, and the visible label
+  // in the chosen language as well, so either finds the control.
+  const name = visible === 'Language' ? visible : `${visible} (Language)`;
+  return html`<div class="lang">
+    <label for="lang">${visible}</label>
+    <select id="lang" aria-label=${name} value=${lang} onChange=${(e) => onChange(e.currentTarget.value)}>
+      ${LANGUAGES.map((l) => html`<option value=${l.code} lang=${l.code}>${l.name}</option>`)}
+    </select>
+  </div>`;
+}

@@ -1,0 +1,110 @@
+// Message catalogues, one JSON file per language (web/i18n/<lang>.json, the
+// same keys in each), and Intl formatters for the chosen language. The choice
+// is remembered in localStorage; <html lang dir> follows it so the browser
+// lays Arabic out right to left.
+
+export const LANGUAGES = [
+  { code: 'en', name: 'English' },
+  { code: 'fr', name: 'Français' },
+  { code: 'es', name: 'Español' },
+  { code: 'ru', name: 'Русский' },
+  { code: 'zh', name: '中文' },
+  { code: 'ar', name: 'العربية' },
+];
+const RTL = new Set(['ar']);
+const STORE_KEY = 'wam.lang';
+
+let lang = 'en';
+let messages = {};
+let numbers = new Intl.NumberFormat('en');
+let dates = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+let regions = null;
+
+export function currentLanguage() {
+  return lang;
+}
+
+// The language to start in: the one chosen before, else the browser's first
+// that has a catalogue, else English.
+export function initialLanguage() {
+  const codes = LANGUAGES.map((l) => l.code);
+  let saved = null;
+  try {
+    saved = localStorage.getItem(STORE_KEY);
+  } catch {
+    // storage may be disabled; the browser's languages still apply
+  }
+  if (codes.includes(saved)) return saved;
+  for (const l of navigator.languages || []) {
+    const base = l.toLowerCase().split('-')[0];
+    if (codes.includes(base)) return base;
+  }
+  return 'en';
+}
+
+// Loads a catalogue and switches every formatter to it. Rejects (leaving the
+// current language in place) when the catalogue cannot be fetched.
+export async function setLanguage(code) {
+  const res = await fetch(`/i18n/${code}.json`, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`no catalogue for ${code}`);
+  messages = await res.json();
+  lang = code;
+  numbers = new Intl.NumberFormat(code);
+  dates = new Intl.DateTimeFormat(code, { dateStyle: 'medium', timeStyle: 'short' });
+  try {
+    regions = new Intl.DisplayNames([code], { type: 'region' });
+  } catch {
+    regions = null;
+  }
+  const root = document.documentElement;
+  root.lang = code;
+  root.dir = RTL.has(code) ? 'rtl' : 'ltr';
+  document.title = t('app.title');
+}
+
+// Keeps a language the person chose for their next visit.
+export function rememberLanguage(code) {
+  try {
+    localStorage.setItem(STORE_KEY, code);
+  } catch {
+    // not remembered, still switched
+  }
+}
+
+// The message for key with {name} placeholders filled from vars; the key
+// itself when a catalogue lacks it, so a gap shows instead of hiding.
+export function t(key, vars) {
+  const m = messages[key] ?? key;
+  return vars ? m.replace(/\{(\w+)\}/g, (all, k) => (k in vars ? String(vars[k]) : all)) : m;
+}
+
+// t() for a code of a vocabulary (status.stolen, category.SA4…): the code
+// itself when no label is known, since codes are meaningful on their own.
+export function label(kind, code) {
+  if (code === null || code === undefined || code === '') return '';
+  const key = `${kind}.${code}`;
+  return key in messages ? messages[key] : code;
+}
+
+export function fmtNumber(n) {
+  return n === null || n === undefined ? '' : numbers.format(n);
+}
+
+export function fmtDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return isNaN(d) ? iso : dates.format(d);
+}
+
+// A country's name in the chosen language from Intl; former states (SUHH,
+// YUCS…), which Intl does not name, from the catalogue (country.SUHH).
+export function countryName(code) {
+  if (!code) return '';
+  const key = `country.${code}`;
+  if (key in messages) return messages[key];
+  try {
+    return (code.length === 2 && regions?.of(code)) || code;
+  } catch {
+    return code;
+  }
+}

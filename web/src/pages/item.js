@@ -1,0 +1,210 @@
+// One weapon: its record, its markings per component in their own script,
+// the status change form (for roles allowed it), its integrity in the hash
+// chain and its full history.
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api, listSites } from '../api.js';
+import { countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
+import { can } from '../roles.js';
+import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
+import { COMPONENTS, NEXT_STATUS } from '../vocab.js';
+import { Code, MarkingBadge, PageTitle, StatusBadge } from './misc.js';
+
+export function Item({ user, route }) {
+  const id = route.params[0];
+  const [item, setItem] = useState(null);
+  const [history, setHistory] = useState(null);
+  const [integrity, setIntegrity] = useState(undefined); // null: the server cannot tell
+  const [error, setError] = useState(null);
+
+  // Everything about the weapon, again after a status change.
+  const load = () => {
+    api('GET', `/items/${encodeURIComponent(id)}`).then(setItem, setError);
+    api('GET', `/items/${encodeURIComponent(id)}/history`).then((h) => setHistory(h.events), () => setHistory([]));
+    api('GET', `/items/${encodeURIComponent(id)}/integrity`).then(setIntegrity, () => setIntegrity(null));
+  };
+  useEffect(() => {
+    setItem(null);
+    setError(null);
+    load();
+  }, [id]);
+
+  if (error) {
+    return html`<${PageTitle}>${t('item.title')}<//><${LoadError} error=${error} />`;
+  }
+  if (!item) return html`<${PageTitle}>${t('item.title')}<//><${Loading} />`;
+
+  return html`
+    <${PageTitle}>${t('item.title')} <span class="key" dir="auto">${item.serial || t('item.no_serial')}</span><//>
+    <p class="subtitle"><span dir="auto">${[item.make, item.model, item.calibre].filter(Boolean).join(' · ')}</span>
+      <${StatusBadge} status=${item.status} /> <${MarkingBadge} status=${item.marking_status} /></p>
+    <div class="item-grid">
+      <div>
+        <${Record} item=${item} />
+        <${Markings} item=${item} />
+      </div>
+      <div>
+        ${can(user, 'status') && html`<${StatusForm} key=${item.id} item=${item} onChanged=${load} />`}
+        <${Integrity} item=${item} integrity=${integrity} />
+      </div>
+    </div>
+    <${History} events=${history} />`;
+}
+
+function Record({ item }) {
+  const [site, setSite] = useState(null);
+  const [holder, setHolder] = useState(null);
+  useEffect(() => {
+    if (item.site_id) listSites().then((all) => setSite(all.find((s) => s.id === item.site_id) || null), () => {});
+    if (item.holder_id) api('GET', `/holders/${encodeURIComponent(item.holder_id)}`).then(setHolder, () => {});
+  }, [item.site_id, item.holder_id]);
+
+  const row = (name, value) => html`<div><dt>${name}</dt><dd>${value === null || value === undefined || value === '' ? '—' : value}</dd></div>`;
+  return html`<section aria-labelledby="record-h">
+    <h2 id="record-h">${t('item.record')}</h2>
+    <dl class="facts wide">
+      ${row(t('field.category'), html`${label('category', item.category)} <${Code} code=${item.category} />`)}
+      ${row(t('field.make'), item.make && html`<span dir="auto">${item.make}</span>`)}
+      ${row(t('field.model'), item.model && html`<span dir="auto">${item.model}</span>`)}
+      ${row(t('field.calibre'), item.calibre && html`<span dir="auto">${item.calibre}</span>`)}
+      ${row(t('field.serial'), item.serial && html`<span class="key" dir="auto">${item.serial}</span> <span class="muted">${t('item.serial_key')} <span class="key" dir="ltr">${item.serial_key}</span></span>`)}
+      ${row(t('field.country'), item.country && html`${countryName(item.country)} <${Code} code=${item.country} />`)}
+      ${row(t('field.year'), item.year)}
+      ${row(t('field.status'), html`<${StatusBadge} status=${item.status} /> <${Code} code=${item.status} />`)}
+      ${row(t('field.marking_status'), html`<${MarkingBadge} status=${item.marking_status} /> <${Code} code=${item.marking_status} />
+        <br /><span class="reason-text" dir="auto">${item.marking_reason}</span>`)}
+      ${row(t('field.site'), item.site_id && html`<a href=${'#/items?site=' + item.site_id} dir="auto">${site ? site.name : item.site_id}</a>
+        ${site && html` <span class="muted">${label('site_kind', site.kind)}</span>`}`)}
+      ${row(t('field.holder'), item.holder_id && html`<${Holder} holder=${holder} id=${item.holder_id} />`)}
+      ${row(t('item.import_marks'), item.import_marks?.length ? item.import_marks.map((m, i) => html`${i ? ', ' : ''}${countryName(m.country)} <${Code} code=${m.country} />${m.year ? ' ' + m.year : ''}`) : null)}
+      ${item.duplicate_of?.length > 0 && row(t('item.duplicate_of'), item.duplicate_of.map((d, i) => html`${i ? ', ' : ''}<a href=${'#/items/' + d}><code>${d}</code></a>`))}
+      ${row(t('field.notes'), item.notes && html`<span class="pre" dir="auto">${item.notes}</span>`)}
+      ${row(t('item.id'), html`<code>${item.id}</code>`)}
+    </dl>
+  </section>`;
+}
+
+// Licence and address come only to roles allowed to read them.
+function Holder({ holder, id }) {
+  if (!holder) return html`<code>${id}</code>`;
+  return html`<span dir="auto">${holder.name}</span> <span class="muted">${label('holder', holder.type)}</span>
+    ${holder.licence && html`<br /><span class="muted">${t('item.licence')}</span> <span dir="auto">${holder.licence}</span>`}
+    ${holder.address && html`<br /><span class="muted">${t('item.address')}</span> <span class="pre" dir="auto">${holder.address}</span>`}`;
+}
+
+function Markings({ item }) {
+  const groups = COMPONENTS.map((c) => [c, item.markings.filter((m) => m.component === c)]).filter(([, ms]) => ms.length);
+  return html`<section aria-labelledby="markings-h">
+    <h2 id="markings-h">${t('item.markings')}</h2>
+    ${groups.length === 0 && html`<p class="muted">${t('item.no_markings')}</p>`}
+    ${groups.map(([component, ms]) => html`<div class="component" key=${component}>
+      <h3>${label('component', component)}</h3>
+      <div class="table-wrap"><table class="list">
+        <thead><tr>
+          <th scope="col">${t('marking.kind')}</th><th scope="col">${t('marking.text')}</th><th scope="col">${t('marking.script')}</th>
+          <th scope="col">${t('marking.legibility')}</th><th scope="col">${t('marking.location')}</th>
+        </tr></thead>
+        <tbody>${ms.map((m, i) => html`<tr key=${i}>
+          <td>${label('kind', m.kind)}</td>
+          <td><span class=${'marking-text script-' + m.script} dir="auto">${m.text}</span>
+            ${m.altered && html` <span class="badge tone-missing">${t('marking.altered')}</span>`}</td>
+          <td>${label('script', m.script)}</td>
+          <td>${label('legibility', m.legibility)}</td>
+          <td dir="auto">${m.location || '—'}</td>
+        </tr>`)}</tbody>
+      </table></div>
+    </div>`)}
+  </section>`;
+}
+
+const NEEDS_REASON = ['lost', 'stolen', 'destroyed', 'deactivated', 'exported'];
+
+function StatusForm({ item, onChanged }) {
+  const form = useForm({ status: '', reason: '', document: '', certificate: '' });
+  const [done, setDone] = useState(''); // the status just recorded
+  const next = NEXT_STATUS[item.status] || [];
+  const submit = form.submit(async (v) => {
+    setDone('');
+    const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x.trim() !== ''));
+    const after = await api('POST', `/items/${encodeURIComponent(item.id)}/status`, { body });
+    form.reset();
+    setDone(after.status);
+    onChanged();
+  });
+  return html`<section class="box" aria-labelledby="status-h">
+    <h2 id="status-h">${t('status_form.title')}</h2>
+    <p class="success" role="status">${done && t('status_form.done', { status: label('status', done) })}</p>
+    ${next.length === 0 ? html`<p class="muted">${t('status_form.final', { status: label('status', item.status) })}</p>` : html`
+    <form class="form" data-testid="status-form" onSubmit=${submit} novalidate>
+      <${Field} form=${form} name="status" type="select" label=${t('status_form.status')}
+        hint=${t('status_form.allowed', { status: label('status', item.status) })}
+        options=${optionsOf(next, 'status', { empty: t('common.choose') })} />
+      <${Field} form=${form} name="reason" type="textarea" rows="2" dir="auto" label=${t('status_form.reason')}
+        hint=${NEEDS_REASON.includes(form.values.status) ? t('status_form.reason_needed') : t('status_form.reason_hint')} />
+      <${Field} form=${form} name="document" dir="auto" label=${t('status_form.document')} hint=${t('status_form.document_hint')} />
+      <${Field} form=${form} name="certificate" dir="auto" label=${t('status_form.certificate')} hint=${t('status_form.certificate_hint')} />
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('status_form.submit')}<//></div>
+    </form>`}
+  </section>`;
+}
+
+// What the server says of the weapon's events in the hash chain, or, from a
+// server that cannot say, where they sit in it.
+function Integrity({ item, integrity }) {
+  const seq = (n) => (n === null || n === undefined ? '—' : '#' + fmtNumber(n));
+  return html`<section class="box" data-testid="integrity" aria-labelledby="integrity-h">
+    <h2 id="integrity-h">${t('integrity.title')}</h2>
+    ${integrity === undefined && html`<${Loading} />`}
+    ${integrity && html`<p class=${integrity.intact ? 'verdict ok' : 'verdict bad'}>
+      <span aria-hidden="true">${integrity.intact ? '✓ ' : '✗ '}</span>${integrity.intact ? t('integrity.intact') : t('integrity.broken')}
+    </p>
+    ${integrity.problem && html`<p class="alert">${integrity.problem}</p>`}`}
+    ${integrity === null && html`<p class="muted">${t('integrity.unknown')}</p>`}
+    <dl class="facts">
+      <div><dt>${t('integrity.registered')}</dt><dd>${seq(item.registered_seq)}</dd></div>
+      <div><dt>${t('integrity.last')}</dt><dd>${seq(item.last_seq)}</dd></div>
+      ${integrity && html`
+        <div><dt>${t('integrity.events')}</dt><dd>${fmtNumber(integrity.events)}</dd></div>
+        <div><dt>${t('integrity.head')}</dt><dd>${seq(integrity.head_seq)}</dd></div>
+        <div><dt>${t('integrity.signed')}</dt><dd>${seq(integrity.signed_seq)}
+          ${integrity.signed_seq >= integrity.last_seq ? '' : html` <span class="muted">${t('integrity.unsigned')}</span>`}</dd></div>`}
+    </dl>
+  </section>`;
+}
+
+function History({ events }) {
+  return html`<section data-testid="history" aria-labelledby="history-h">
+    <h2 id="history-h">${t('history.title')}</h2>
+    ${!events && html`<${Loading} />`}
+    ${events && html`<ol class="timeline">
+      ${events.map((e) => html`<li data-testid="event" key=${e.seq}>
+        <div class="event-head">
+          <span class="seq">#${fmtNumber(e.seq)}</span>
+          <time datetime=${e.time}>${fmtDate(e.time)}</time>
+          <strong>${label('event', e.type)}</strong> <code class="code">${e.type}</code>
+          <span class="muted">${t('history.by')} <span dir="auto">${e.actor}</span></span>
+        </div>
+        <p dir="auto">${e.summary}</p>
+        <${Changes} before=${e.before} after=${e.after} />
+      </li>`)}
+    </ol>`}
+  </section>`;
+}
+
+const show = (v) => (v === undefined || v === null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+// The fields an event changed, before and after.
+function Changes({ before, after }) {
+  const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
+    .filter((k) => show(before?.[k]) !== show(after?.[k]));
+  if (!keys.length) return null;
+  return html`<details>
+    <summary>${t('history.changes', { n: fmtNumber(keys.length) })}</summary>
+    <table class="list changes">
+      <thead><tr><th scope="col">${t('history.field')}</th><th scope="col">${t('history.before')}</th><th scope="col">${t('history.after')}</th></tr></thead>
+      <tbody>${keys.map((k) => html`<tr key=${k}><th scope="row"><code>${k}</code></th>
+        <td dir="auto">${show(before?.[k])}</td><td dir="auto">${show(after?.[k])}</td></tr>`)}</tbody>
+    </table>
+  </details>`;
+}

@@ -1,0 +1,123 @@
+// Register a weapon: the record as read off the weapon, with any further
+// markings per component in their own script. The API checks every rule;
+// its message goes next to the field it names.
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api, listSites } from '../api.js';
+import { label, t } from '../i18n.js';
+import { navigate } from '../router.js';
+import { Field, FormError, Submit, optionsOf, useForm } from '../components/form.js';
+import { CATEGORIES, COMPONENTS, LEGIBILITY, MARKING_KINDS, STATUSES } from '../vocab.js';
+import { PageTitle } from './misc.js';
+
+const FIELDS = ['category', 'make', 'model', 'calibre', 'serial', 'country', 'year', 'import_country', 'import_year',
+  'status', 'site_id', 'holder_id', 'notes', 'allow_duplicate'];
+const EMPTY = Object.fromEntries(FIELDS.map((f) => [f, f === 'allow_duplicate' ? false : '']));
+const MARKING = ['component', 'kind', 'text', 'legibility'];
+// the fields sent as typed (import marks and markings are shaped first)
+const SENT = ['category', 'make', 'model', 'calibre', 'serial', 'country', 'year', 'status', 'site_id', 'holder_id', 'notes'];
+
+export function Register() {
+  const [markings, setMarkings] = useState([]);
+  const names = [...FIELDS, ...markings.flatMap((_, i) => MARKING.map((k) => `markings[${i}].${k}`))];
+  const form = useForm(EMPTY, { fields: names });
+  const [sites, setSites] = useState([]);
+  const [holders, setHolders] = useState([]);
+  useEffect(() => {
+    listSites().then(setSites, () => {});
+    api('GET', '/holders').then(setHolders, () => {});
+  }, []);
+
+  // The body holds only what was typed; the API fills in the rest.
+  const submit = form.submit(async (v) => {
+    const body = {};
+    for (const f of SENT) if (v[f].trim() !== '') body[f] = v[f].trim();
+    if (v.import_country.trim()) body.import_marks = [{ country: v.import_country.trim(), ...(v.import_year.trim() && { year: v.import_year.trim() }) }];
+    if (markings.length) body.markings = markings;
+    let item;
+    try {
+      item = await api('POST', '/items', { body, query: { allow_duplicate: v.allow_duplicate ? 'true' : '' } });
+    } catch (e) {
+      // the API names the import mark's fields import_marks[0].country and
+      // .year: here they are import_country and import_year
+      if (e.field?.startsWith('import_marks[0].')) e.field = 'import_' + e.field.slice('import_marks[0].'.length);
+      throw e;
+    }
+    navigate('#/items/' + item.id);
+  });
+
+  const setMarking = (i, key) => (e) => {
+    const value = e.currentTarget.value;
+    setMarkings((ms) => ms.map((m, j) => (j === i ? { ...m, [key]: value } : m)));
+  };
+  const duplicate = form.error?.code === 'conflict' || form.values.allow_duplicate;
+
+  return html`<${PageTitle}>${t('register.title')}<//>
+    <form class="form" data-testid="register-form" onSubmit=${submit} novalidate>
+      <fieldset>
+        <legend>${t('register.weapon')}</legend>
+        <div class="row">
+          <${Field} form=${form} name="category" type="select" label=${t('field.category')} required
+            options=${[{ value: '', label: t('common.choose') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))]} />
+          <${Field} form=${form} name="status" type="select" label=${t('register.status')}
+            options=${optionsOf(STATUSES, 'status', { empty: t('register.status_default') })} />
+        </div>
+        <div class="row">
+          <${Field} form=${form} name="make" label=${t('field.make')} dir="auto" />
+          <${Field} form=${form} name="model" label=${t('field.model')} dir="auto" />
+          <${Field} form=${form} name="calibre" label=${t('field.calibre')} dir="auto" />
+        </div>
+        <div class="row">
+          <${Field} form=${form} name="serial" label=${t('field.serial')} hint=${t('register.serial_hint')} dir="auto" spellcheck="false" autocomplete="off" />
+          <${Field} form=${form} name="country" label=${t('register.country')} hint=${t('register.country_hint')} maxlength="4" size="6" autocomplete="off" />
+          <${Field} form=${form} name="year" type="number" label=${t('field.year')} min="1800" max="2100" inputmode="numeric" />
+        </div>
+        <div class="row">
+          <${Field} form=${form} name="import_country" label=${t('register.import_country')} hint=${t('register.import_hint')} maxlength="4" size="6" autocomplete="off" />
+          <${Field} form=${form} name="import_year" type="number" label=${t('register.import_year')} min="1800" max="2100" />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>${t('register.where')}</legend>
+        <div class="row">
+          <${Field} form=${form} name="site_id" type="select" label=${t('field.site')}
+            options=${[{ value: '', label: t('common.none_chosen') }, ...sites.map((s) => ({ value: s.id, label: s.name }))]} />
+          <${Field} form=${form} name="holder_id" type="select" label=${t('field.holder')}
+            options=${[{ value: '', label: t('common.none_chosen') }, ...holders.map((h) => ({ value: h.id, label: `${h.name} (${label('holder', h.type)})` }))]} />
+        </div>
+        <${Field} form=${form} name="notes" type="textarea" rows="2" label=${t('field.notes')} dir="auto" />
+      </fieldset>
+      <fieldset>
+        <legend>${t('register.markings')}</legend>
+        <p class="hint">${t('register.markings_hint')}</p>
+        ${markings.map((m, i) => html`<${MarkingRow} key=${i} i=${i} m=${m} form=${form} set=${setMarking}
+          remove=${() => setMarkings((ms) => ms.filter((_, j) => j !== i))} />`)}
+        <button type="button" class="secondary" onClick=${() => setMarkings((ms) => [...ms, { component: 'frame_receiver', kind: 'manufacturer', text: '', legibility: 'clear' }])}>
+          ${t('register.add_marking')}</button>
+      </fieldset>
+      ${duplicate && html`<${Field} form=${form} name="allow_duplicate" type="checkbox" label=${t('register.allow_duplicate')} />`}
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('register.submit')}<//></div>
+    </form>`;
+}
+
+// One marking: where it is, what it says, verbatim in whatever script.
+function MarkingRow({ i, m, form, set, remove }) {
+  const control = (key, el) => {
+    const name = `markings[${i}].${key}`;
+    const bad = form.error?.field === name;
+    return html`<div class="field">
+      <label for=${name}>${t('marking.' + key)}</label>
+      ${el({ id: name, name, value: m[key], onInput: set(i, key), 'aria-invalid': bad ? 'true' : undefined, 'aria-describedby': bad ? name + '-error' : undefined })}
+      ${bad && html`<p id=${name + '-error'} class="field-error" role="alert">${form.error.message}</p>`}
+    </div>`;
+  };
+  const select = (codes, kind) => (p) => html`<select ...${p}>${codes.map((c) => html`<option value=${c}>${label(kind, c)}</option>`)}</select>`;
+  return html`<div class="marking-row" role="group" aria-label=${t('register.marking_n', { n: i + 1 })}>
+    ${control('component', select(COMPONENTS, 'component'))}
+    ${control('kind', select(MARKING_KINDS, 'kind'))}
+    ${control('text', (p) => html`<input ...${p} dir="auto" spellcheck="false" />`)}
+    ${control('legibility', select(LEGIBILITY, 'legibility'))}
+    <button type="button" class="secondary small" onClick=${remove}>${t('register.remove_marking')}</button>
+  </div>`;
+}
