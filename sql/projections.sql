@@ -99,3 +99,45 @@ CREATE TABLE tokens (
   created   TEXT NOT NULL,
   last_seq  INTEGER NOT NULL
 );
+
+-- Weapons counted by the dimensions the dashboard shows, kept by triggers as
+-- items change: a summary of ten million weapons reads a few thousand rows,
+-- not the whole table. '' stands for an unknown country or no site. Counting
+-- costs about a quarter more on a full rebuild (4.2 s against 3.3 s for
+-- 100,000 weapons), no more than the same counting done from C.
+CREATE TABLE item_tally (
+  status         TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  marking_status TEXT NOT NULL,
+  country        TEXT NOT NULL,
+  site_id        TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  PRIMARY KEY (status, category, marking_status, country, site_id)
+) WITHOUT ROWID;
+
+CREATE TRIGGER item_tally_insert AFTER INSERT ON items BEGIN
+  INSERT INTO item_tally VALUES (NEW.status, NEW.category, NEW.marking_status, coalesce(NEW.country, ''),
+                                 coalesce(NEW.site_id, ''), 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER item_tally_update AFTER UPDATE OF status, category, marking_status, country, site_id ON items BEGIN
+  UPDATE item_tally SET n = n - 1
+   WHERE status = OLD.status AND category = OLD.category AND marking_status = OLD.marking_status
+     AND country = coalesce(OLD.country, '') AND site_id = coalesce(OLD.site_id, '');
+  DELETE FROM item_tally
+   WHERE status = OLD.status AND category = OLD.category AND marking_status = OLD.marking_status
+     AND country = coalesce(OLD.country, '') AND site_id = coalesce(OLD.site_id, '') AND n = 0;
+  INSERT INTO item_tally VALUES (NEW.status, NEW.category, NEW.marking_status, coalesce(NEW.country, ''),
+                                 coalesce(NEW.site_id, ''), 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER item_tally_delete AFTER DELETE ON items BEGIN
+  UPDATE item_tally SET n = n - 1
+   WHERE status = OLD.status AND category = OLD.category AND marking_status = OLD.marking_status
+     AND country = coalesce(OLD.country, '') AND site_id = coalesce(OLD.site_id, '');
+  DELETE FROM item_tally
+   WHERE status = OLD.status AND category = OLD.category AND marking_status = OLD.marking_status
+     AND country = coalesce(OLD.country, '') AND site_id = coalesce(OLD.site_id, '') AND n = 0;
+END;

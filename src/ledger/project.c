@@ -61,7 +61,8 @@ int wam_projection_drop(sqlite3 *conn)
 	return wam_sql_exec(conn, "DROP TABLE IF EXISTS registry; DROP TABLE IF EXISTS sites;"
 	                          "DROP TABLE IF EXISTS holders; DROP TABLE IF EXISTS items;"
 	                          "DROP TABLE IF EXISTS markings; DROP TABLE IF EXISTS import_marks;"
-	                          "DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens;");
+	                          "DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens;"
+	                          "DROP TABLE IF EXISTS item_tally;");
 }
 
 struct projector *wam_projector_new(sqlite3 *conn)

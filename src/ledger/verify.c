@@ -326,6 +326,9 @@ static const struct {
 	{"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
 	{"users", "id", "d.last_seq"},
 	{"tokens", "id", "d.last_seq"},
+	/* counts: a differing row names its dimensions, dated by the last item event */
+	{"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
+	 "(SELECT max(last_seq) FROM main.items)"},
 };
 
 static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)

@@ -691,8 +691,8 @@ static int by_site(wam_db *db, json_t *out)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT s.id, s.name, c.n FROM (SELECT site_id, count(*) AS n FROM items "
-	                       "WHERE site_id IS NOT NULL GROUP BY site_id) c JOIN sites s ON s.id = c.site_id "
+	                       "SELECT s.id, s.name, c.n FROM (SELECT site_id, sum(n) AS n FROM item_tally "
+	                       "WHERE site_id <> '' GROUP BY site_id) c JOIN sites s ON s.id = c.site_id "
 	                       "ORDER BY c.n DESC, s.name LIMIT 20",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "summary");
@@ -744,15 +744,16 @@ int wam_registry_summary(wam_db *db, json_t **out)
 	json_t *o = json_object();
 	*out = NULL;
 	if ((rc = count_by(db, o, "totals",
-	                   "SELECT 'items', count(*) FROM items UNION ALL SELECT 'sites', count(*) FROM sites "
-	                   "UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL SELECT 'events', count(*) "
+	                   "SELECT 'items', coalesce(sum(n), 0) FROM item_tally UNION ALL SELECT 'sites', count(*) FROM sites "
+	                   "UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL SELECT 'events', coalesce(max(seq), 0) "
 	                   "FROM events")) ||
-	    (rc = count_by(db, o, "by_status", "SELECT status, count(*) FROM items GROUP BY 1 ORDER BY 1")) ||
-	    (rc = count_by(db, o, "by_category", "SELECT category, count(*) FROM items GROUP BY 1 ORDER BY 1")) ||
+	    (rc = count_by(db, o, "by_status", "SELECT status, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
+	    (rc = count_by(db, o, "by_category", "SELECT category, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
 	    (rc = count_by(db, o, "by_marking_status",
-	                   "SELECT marking_status, count(*) FROM items GROUP BY 1 ORDER BY 1")) ||
+	                   "SELECT marking_status, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
 	    (rc = count_by(db, o, "by_country",
-	                   "SELECT coalesce(country, 'unknown'), count(*) FROM items GROUP BY 1 ORDER BY 2 DESC, 1")) ||
+	                   "SELECT CASE country WHEN '' THEN 'unknown' ELSE country END, sum(n) FROM item_tally "
+	                   "GROUP BY 1 ORDER BY 2 DESC, 1")) ||
 	    (rc = by_site(db, o)) || (rc = recent(db, o))) {
 		json_decref(o);
 		return rc;

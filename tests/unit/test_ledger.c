@@ -343,6 +343,32 @@ static void test_ledger_replaced_public_key_is_key_mismatch(void **state)
 
 /* ---- the projections ---- */
 
+static void test_ledger_summary_counts_follow_the_events(void **state)
+{
+	fx *f = *state;
+	json_t *s = NULL;
+	assert_int_equal(wam_registry_summary(f->reg.db, &s), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "totals"), "items")), 3);
+	json_t *by_status = json_object_get(s, "by_status");
+	assert_int_equal(json_integer_value(json_object_get(by_status, "issued")), 1); /* moved out of its first count */
+	json_int_t sum = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(by_status, k, v) sum += json_integer_value(v);
+	assert_int_equal(sum, 3);
+	json_t *by_country = json_object_get(s, "by_country");
+	assert_int_equal(json_integer_value(json_object_get(by_country, "SUHH")), 1);
+	assert_int_equal(json_integer_value(json_object_get(by_country, "CN")), 1);
+	assert_int_equal(json_array_size(json_object_get(s, "recent")), 4); /* three registrations, one change */
+	json_decref(s);
+	/* the counts are a projection: a changed count is caught */
+	test_reg_tamper(&f->reg, "UPDATE item_tally SET n = n + 5 WHERE status = 'issued'");
+	wam_verify_report r = verify(f);
+	assert_false(r.intact);
+	assert_string_equal(r.problem, "projection_mismatch");
+	assert_string_equal(r.table, "item_tally");
+}
+
 static void test_ledger_changed_item_row_is_projection_mismatch(void **state)
 {
 	fx *f = *state;
@@ -571,6 +597,7 @@ int main(void)
 		T(test_ledger_rehashed_chain_is_checkpoint_invalid),
 		T(test_ledger_row_before_genesis_is_event_inserted),
 		T(test_ledger_replaced_public_key_is_key_mismatch),
+		T(test_ledger_summary_counts_follow_the_events),
 		T(test_ledger_changed_item_row_is_projection_mismatch),
 		T(test_ledger_deleted_item_row_is_projection_mismatch),
 		T(test_ledger_inserted_marking_row_is_projection_mismatch),
