@@ -10,6 +10,8 @@ typedef struct wam_asset {
 	const char *etag; /* quoted, as sent */
 	const unsigned char *data;
 	size_t size;
+	const unsigned char *gzip; /* the same bytes gzipped, or NULL */
+	size_t gzip_size;
 } wam_asset;
 
 /* Ends with a NULL path. */

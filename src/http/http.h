@@ -55,7 +55,7 @@ struct server;
 struct route;
 
 #define REQ_MAX_PARAMS 4
-#define REQ_MAX_HEADERS 6
+#define REQ_MAX_HEADERS 8
 
 typedef struct wam_request {
 	struct server *srv;

@@ -26,6 +26,14 @@ bool static_serve(wam_request *r)
 			r->out_static = "";
 			return true;
 		}
+		reply_header(r, "Vary", "Accept-Encoding");
+		const char *accept = request_header(r, "Accept-Encoding");
+		if (a->gzip && accept && strstr(accept, "gzip")) {
+			reply_header(r, "Content-Encoding", "gzip");
+			r->out_static = a->gzip;
+			r->out_len = a->gzip_size;
+			return true;
+		}
 		r->out_static = a->data;
 		r->out_len = a->size;
 		return true;

@@ -14,6 +14,7 @@ writes are recorded with the acting user or token. The access log has one
 JSON line per request and no secret. SIGTERM during a long import lets it
 finish, then the server exits 0.
 """
+import gzip
 import os
 import re
 import signal
@@ -203,6 +204,10 @@ def check_static(tap, srv):
     tap.ok(js.status == 200 and (js.header("Content-Type") or "").startswith("text/javascript") and
            "default-src 'self'" in (js.header("Content-Security-Policy") or ""),
            "GET /app.js: 200 text/javascript with the same headers", repr(js))
+    packed = srv.get("/app.js", headers={"Accept-Encoding": "gzip, deflate"})
+    tap.ok(packed.header("Content-Encoding") == "gzip" and len(packed.body) < len(js.body) // 2 and
+           gzip.decompress(packed.body) == js.body and "Accept-Encoding" in (packed.header("Vary") or ""),
+           "GET /app.js accepting gzip: the same script gzipped, under half the size", repr(packed))
     resp = srv.request("PUT", "/api/v1/items")
     tap.ok(resp.status == 405 and resp.error().get("code") == "method_not_allowed" and not error_shape(resp),
            "PUT on /api/v1/items: 405", repr(resp))
