@@ -36,6 +36,12 @@ typedef enum wam_action {
 	WAM_ACT_EXPORT,         /* export the whole registry */
 	WAM_ACT_AUDIT,          /* verify the ledger, read raw events */
 	WAM_ACT_ADMIN,          /* users and tokens */
+	WAM_ACT_STOCK,          /* ammunition lots, custody issue and return, moves
+	                         * between locations, stock checks */
+	WAM_ACT_RESOLVE,        /* resolve a stock-check discrepancy (found, written
+	                         * off, reported lost or stolen) */
+	WAM_ACT_COLLECT,        /* field collection: recoveries, hand-overs, marking */
+	WAM_ACT_DESTROY,        /* destruction batches and their certificates */
 	WAM_ACT_COUNT
 } wam_action;
 

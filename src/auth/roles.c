@@ -16,6 +16,10 @@ static const char *const action_names[WAM_ACT_COUNT] = {
 	[WAM_ACT_EXPORT] = "export",
 	[WAM_ACT_AUDIT] = "audit",
 	[WAM_ACT_ADMIN] = "admin",
+	[WAM_ACT_STOCK] = "stock",
+	[WAM_ACT_RESOLVE] = "resolve",
+	[WAM_ACT_COLLECT] = "collect",
+	[WAM_ACT_DESTROY] = "destroy",
 };
 
 #define Y true
@@ -24,19 +28,21 @@ static const char *const action_names[WAM_ACT_COUNT] = {
 /* Columns in wam_action order. A tracer and a monitor read what is needed to
  * trace a weapon or watch an embargo, but no personal data or coordinates;
  * an auditor proves the ledger and may take a full export; only an admin
- * manages users and tokens. */
+ * manages users and tokens. Stock is the armourer's; a discrepancy a stock
+ * check finds is resolved by a registrar or an admin, never by the armourer
+ * whose store was checked (separation of duties, ISACS 05.20). */
 static const struct role_row {
 	const char *role;
 	bool may[WAM_ACT_COUNT];
 } role_table[] = {
-	/*              read read_sensitive register status export audit admin */
-	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N }},
-	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N }},
-	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N }},
-	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N }},
-	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N }},
-	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N }},
-	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y }},
+	/*              read read_sensitive register status export audit admin stock resolve collect destroy */
+	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N }},
+	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y }},
+	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y }},
+	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N }},
+	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N }},
+	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N }},
+	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y }},
 };
 /* clang-format on */
 

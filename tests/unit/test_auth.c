@@ -116,11 +116,15 @@ static void test_auth_role_table(void **state)
 	(void)state;
 	static const struct {
 		const char *role;
-		const char *may; /* read read_sensitive register status export audit admin */
+		const char *may; /* read read_sensitive register status export audit admin
+		                  * stock resolve collect destroy */
 	} want[] = {
-	    {"viewer", "y------"},  {"registrar", "yyyyy--"}, {"armourer", "yy-y---"}, {"tracer", "y------"},
-	    {"monitor", "y------"}, {"auditor", "yy--yy-"},   {"admin", "yyyyyyy"},
+	    {"viewer", "y----------"},  {"registrar", "yyyyy---yyy"}, {"armourer", "yy-y---y-yy"},
+	    {"tracer", "y----------"},  {"monitor", "y----------"},   {"auditor", "yy--yy-----"},
+	    {"admin", "yyyyyyyyyyy"},
 	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		assert_int_equal(strlen(want[i].may), WAM_ACT_COUNT);
 	const char *const *roles = wam_auth_roles();
 	size_t n = 0;
 	while (roles[n])
