@@ -208,6 +208,21 @@ void wam_projector_free(struct projector *p);
 /* Applies one event to the projection tables on the projector's connection. */
 int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
                         const char *subject, const json_t *payload, const char *time);
+/* What a room's projector works with: the connection its tables are on and
+ * a cache of prepared statements of its own (wam_room_stmt). */
+#define WAM_ROOMS_MAX 8
+typedef struct wam_room_ctx {
+	struct projector *p;
+	sqlite3 *conn;
+	int room;
+} wam_room_ctx;
+/* Applies one event of a room (its type starts with the room's prefix, in
+ * the table in ledger/project.c) to that room's projection tables. */
+typedef int (*wam_room_apply_fn)(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+                                 const json_t *payload, const char *time);
+/* A cached statement of the room for `slot` (0..31), reset, bindings
+ * cleared. NULL on failure, error set. */
+sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *sql);
 /* Replays every event of `src` (seq order) into the projector. */
 int wam_projector_replay(struct projector *p, sqlite3 *src,
                          wam_progress_fn progress, void *payload);

@@ -45,9 +45,12 @@ static const char *const sql[P_COUNT] = {
 	[P_TOKEN_REVOKE] = "UPDATE tokens SET revoked=1, last_seq=? WHERE id=?",
 };
 
+#define ROOM_SLOTS 32
+
 struct projector {
 	sqlite3 *conn;
 	sqlite3_stmt *st[P_COUNT];
+	sqlite3_stmt *room_st[WAM_ROOMS_MAX][ROOM_SLOTS]; /* the other rooms' statements */
 	char country[8]; /* the registry's own country, from registry.created */
 };
 
@@ -89,6 +92,9 @@ void wam_projector_free(struct projector *p)
 		return;
 	for (int i = 0; i < P_COUNT; i++)
 		sqlite3_finalize(p->st[i]);
+	for (int r = 0; r < WAM_ROOMS_MAX; r++)
+		for (int i = 0; i < ROOM_SLOTS; i++)
+			sqlite3_finalize(p->room_st[r][i]);
 	free(p);
 }
 
@@ -367,9 +373,44 @@ static int apply_token_revoke(struct projector *p, int64_t seq, const char *id)
 	return rc;
 }
 
+/* The rooms beyond the registry project their own events, each from its
+ * own file: a row per room, matched on the event type's prefix. */
+static const struct {
+	const char *prefix;
+	wam_room_apply_fn apply;
+} rooms[] = {
+	{NULL, NULL}, /* a room adds its row above this line */
+};
+_Static_assert(sizeof rooms / sizeof rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
+
+sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *text)
+{
+	struct projector *p = ctx->p;
+	if (slot < 0 || slot >= ROOM_SLOTS) {
+		wam_error_set(WAM_EDB, NULL, "statement slot %d out of range", slot);
+		return NULL;
+	}
+	sqlite3_stmt **st = &p->room_st[ctx->room][slot];
+	if (!*st) {
+		if (sqlite3_prepare_v3(p->conn, text, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+			wam_sql_fail(p->conn, "prepare projection");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+	}
+	return *st;
+}
+
 static int apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,
                  const char *time)
 {
+	for (int r = 0; rooms[r].prefix; r++)
+		if (!strncmp(type, rooms[r].prefix, strlen(rooms[r].prefix))) {
+			wam_room_ctx ctx = {.p = p, .conn = p->conn, .room = r};
+			return rooms[r].apply(&ctx, seq, type, subject, payload, time);
+		}
 	if (!strcmp(type, "item.registered"))
 		return apply_item(p, seq, subject, payload);
 	if (!strcmp(type, "item.status_changed"))
