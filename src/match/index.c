@@ -419,7 +419,16 @@ size_t wam_match_index_bytes(const wam_match_index *ix)
 	return b;
 }
 
-/* Moves a tier's chains into its compact part. */
+static int by_make(const void *a, const void *b, void *arg)
+{
+	const wam_match_attrs *attrs = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t mx = attrs[x & ~ALT_FLAG].make, my = attrs[y & ~ALT_FLAG].make;
+	return mx < my ? -1 : mx > my ? 1 : x < y ? -1 : x > y;
+}
+
+/* Moves a tier's chains into its compact part, each bucket in order of
+ * make. */
 static bool compact_tier(wam_match_index *ix, tier *t)
 {
 	size_t nb = (size_t)1 << t->bits, total = 0;
@@ -447,7 +456,10 @@ static bool compact_tier(wam_match_index *ix, tier *t)
 		if (t->head)
 			for (uint32_t i = t->head[b]; i != NO_POSTING; i = ix->post[i].next)
 				recs[w++] = ix->post[i].rec;
+		if (w - off[b] > 1)
+			qsort_r(recs + off[b], w - off[b], sizeof *recs, by_make, ix->attrs);
 	}
+	t->make_sorted = true;
 	free(t->off);
 	free(t->recs);
 	free(t->head);

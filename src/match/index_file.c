@@ -86,7 +86,7 @@ int wam_match_index_save(wam_match_index *ix, const char *path, const wam_index_
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, FILE_MAGIC, 8);
 	h.endian = 0x01020304;
-	h.version = 1;
+	h.version = 2; /* 2: each bucket's postings in order of make */
 	h.stamp = *stamp;
 	memcpy(h.tables, t->digest, 32);
 	snprintf(h.projection, sizeof h.projection, "%s", WAM_PROJECTION_VERSION);
@@ -155,7 +155,7 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	}
 	if (fread(&h, sizeof h, 1, f) != 1 || memcmp(h.magic, FILE_MAGIC, 8) != 0 || h.endian != 0x01020304 ||
-	    h.version != 1) {
+	    h.version != 2) {
 		rc = corrupt(path, "not a serial index of this version");
 		goto fail;
 	}
@@ -236,7 +236,13 @@ int wam_match_index_load(wam_match_index **out, const char *path, wam_index_stam
 			uint32_t r = tr->recs[i] & ~ALT_FLAG;
 			ok = r < n && (!(tr->recs[i] & ALT_FLAG) || ix->alt[r]);
 		}
+		/* a search bisects each bucket by make: an unsorted one would hide postings */
+		for (size_t b = 0; b < nb && ok; b++)
+			for (uint32_t i = tr->off[b] + 1; i < tr->off[b + 1] && ok; i++)
+				ok = ix->attrs[tr->recs[i - 1] & ~ALT_FLAG].make <= ix->attrs[tr->recs[i] & ~ALT_FLAG].make;
 	}
+	for (int ti = 0; ti < 3; ti++)
+		tiers[ti]->make_sorted = ok;
 	for (size_t i = 0; i < ix->nsorted && ok; i++) { /* and so must the sorted keys */
 		uint32_t a = ix->pre[i] & ~ALT_FLAG, b = ix->suf[i] & ~ALT_FLAG;
 		ok = a < n && b < n && (!(ix->pre[i] & ALT_FLAG) || ix->alt[a]) && (!(ix->suf[i] & ALT_FLAG) || ix->alt[b]);

@@ -125,12 +125,32 @@ static void verify(search *s, uint32_t p)
 	}
 }
 
+/* The first posting in [lo, hi) whose make is not below `make` (postings
+ * in order of make). */
+static uint32_t first_of_make(const search *s, const uint32_t *recs, uint32_t lo, uint32_t hi, uint32_t make)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (s->ix->attrs[recs[mid] & ~ALT_FLAG].make < make)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void read_list(search *s, const tier *t, uint64_t h)
 {
 	size_t b = (size_t)(h >> (64 - t->bits));
-	if (t->off)
-		for (uint32_t i = t->off[b]; i < t->off[b + 1]; i++)
+	if (t->off) {
+		uint32_t lo = t->off[b], hi = t->off[b + 1];
+		if (s->make && t->make_sorted) { /* only the asked make's run of the bucket */
+			lo = first_of_make(s, t->recs, lo, hi, s->make);
+			hi = first_of_make(s, t->recs, lo, hi, s->make + 1);
+		}
+		for (uint32_t i = lo; i < hi; i++)
 			verify(s, t->recs[i]);
+	}
 	if (t->head)
 		for (uint32_t i = t->head[b]; i != NO_POSTING; i = s->ix->post[i].next)
 			verify(s, s->ix->post[i].rec);

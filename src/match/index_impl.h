@@ -22,6 +22,9 @@ typedef struct tier {
 	uint32_t *head; /* chains; NULL while there are none */
 	uint32_t *off, *recs;
 	unsigned bits;
+	/* each compact bucket's postings are in order of make, so a search
+	 * within one make reads only that make's run (found by bisection) */
+	bool make_sorted;
 } tier;
 
 typedef struct intern {
