@@ -5,7 +5,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan bench bench-import bench-http bench-match format clean
+.PHONY: all deps build run test asan bench bench-import bench-http bench-match bench-reconcile format clean
 
 all: build
 
@@ -34,7 +34,7 @@ asan: deps
 		meson test -C build-asan --suite unit --print-errorlogs || true
 	@python3 tools/test_summary.py build-asan/meson-logs/testlog.json
 
-bench: bench-import bench-http
+bench: bench-import bench-http bench-reconcile
 
 bench-import: build
 	$(BUILD)/bench/bench_import $(BENCH_ARGS)
@@ -44,6 +44,11 @@ bench-import: build
 bench-http: build
 	@scripts/deps.sh wrk
 	WAM=$(BUILD)/wam bench/bench_http.sh $(HTTP_ARGS)
+
+# A stock check of a 100,000-weapon depot fed 100,000 reads (bench/README.md);
+# e.g. make bench-reconcile RECONCILE_ARGS="--weapons 1000000 --runs 1".
+bench-reconcile: build
+	$(BUILD)/bench/bench_reconcile $(RECONCILE_ARGS)
 
 # Serial matching at 10 million weapons against SQLite FTS5 and pg_trgm
 # (bench/README.md); e.g. make bench-match BENCH_ARGS="--weapons 1000000".

@@ -141,3 +141,68 @@ CREATE TRIGGER item_tally_delete AFTER DELETE ON items BEGIN
    WHERE status = OLD.status AND category = OLD.category AND marking_status = OLD.marking_status
      AND country = coalesce(OLD.country, '') AND site_id = coalesce(OLD.site_id, '') AND n = 0;
 END;
+
+-- ---- stock: ammunition lots, moves between locations, custody (docs/stock.md) ----
+
+-- Ammunition lots. A split-off part of a lot is a lot of its own that keeps
+-- the lot identity (lot_number, batch_number, ...) and names its parent.
+CREATE TABLE lots (
+  id              TEXT PRIMARY KEY,
+  parent_id       TEXT,                   -- the lot it was split from
+  nomenclature    TEXT NOT NULL,
+  calibre         TEXT,
+  type            TEXT,
+  manufacturer    TEXT,
+  headstamp       TEXT,                   -- headstamp or factory code
+  country         TEXT,
+  lot_number      TEXT NOT NULL,
+  batch_number    TEXT,
+  year            INTEGER,
+  rounds          INTEGER NOT NULL,
+  packages        INTEGER,
+  hazard_division TEXT,                   -- UN 1.1 to 1.6
+  compat_group    TEXT,                   -- A B C D E F G H J K L N S
+  neq_g           REAL,                   -- net explosive quantity per round, grams
+  condition       TEXT NOT NULL,
+  expiry          TEXT,                   -- shelf-life expiry, YYYY-MM-DD
+  surveillance    TEXT,                   -- last surveillance, YYYY-MM-DD
+  site_id         TEXT NOT NULL,
+  notes           TEXT,
+  created_seq     INTEGER NOT NULL,
+  last_seq        INTEGER NOT NULL
+);
+CREATE INDEX lots_site ON lots(site_id);
+
+-- Who holds a weapon issued from store: one row per issue. state is
+-- pending (waiting for a second person), open or returned; at most one
+-- row per weapon is not returned (rule R9). Who acted is the actor of the
+-- event each *_seq names.
+CREATE TABLE custody (
+  id              TEXT PRIMARY KEY,
+  item_id         TEXT NOT NULL,
+  site_id         TEXT,                   -- where the weapon was issued from
+  holder_id       TEXT,
+  person          TEXT,
+  unit            TEXT,
+  expected_return TEXT NOT NULL,          -- YYYY-MM-DD
+  purpose         TEXT,
+  document        TEXT,
+  two_person      INTEGER NOT NULL,
+  state           TEXT NOT NULL,
+  issued_seq      INTEGER NOT NULL,
+  issued_at       TEXT NOT NULL,
+  confirmed_seq   INTEGER,
+  confirmed_at    TEXT,
+  returned_seq    INTEGER,
+  returned_at     TEXT,
+  return_note     TEXT,
+  last_seq        INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX custody_one_open ON custody(item_id) WHERE state <> 'returned';
+
+-- Sites whose issues need a second person to confirm them.
+CREATE TABLE custody_rules (
+  site_id    TEXT PRIMARY KEY,
+  two_person INTEGER NOT NULL,
+  last_seq   INTEGER NOT NULL
+);

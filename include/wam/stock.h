@@ -10,6 +10,7 @@
 #define WAM_STOCK_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,6 +21,100 @@ extern "C" {
 #endif
 
 /* ---- ammunition lots, locations and moves, custody ---- */
+
+/* Sites within sites: the storage levels (depot, building, room, rack, ...)
+ * are site kinds, and parent_id links each to the one it is in. */
+
+/* The site `id` and every site under it, each with its `depth` (0 for `id`)
+ * and `path` (names from `id` down, " / " between), in tree order. */
+int wam_stock_site_tree(wam_db *db, json_t **out, const char *id);
+
+/* Moves a weapon to another site: `move` is {to, reason, document?}. A
+ * location.moved event on the weapon records {from, to, reason, document};
+ * the ledger records who moved it. WAM_EINVAL for an unknown site or a move
+ * to where the weapon already is (or without a reason). `*out` is the weapon
+ * afterwards. */
+int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const json_t *move);
+
+/* Records an ammunition lot (docs/stock.md lists the fields): nomenclature,
+ * calibre, type, manufacturer, headstamp, country, lot_number,
+ * batch_number, year, rounds, packages, hazard_division (1.1-1.6),
+ * compat_group (A-S), neq_g (net explosive quantity per round, grams),
+ * condition, expiry (YYYY-MM-DD), surveillance (YYYY-MM-DD), site_id,
+ * document?, notes?. `*out` is the lot as wam_stock_get_lot shows it. */
+int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot);
+
+/* One lot, with neq_total_g (rounds x neq_g). WAM_ENOTFOUND if none. */
+int wam_stock_get_lot(wam_db *db, json_t **out, const char *id);
+
+/* Filters for wam_stock_list_lots(); NULL fields do not filter. */
+typedef struct wam_lot_filter {
+	const char *site_id;
+	const char *condition;
+	const char *const *sites; /* with nsites > 0: only lots at these sites */
+	int nsites;               /* at most 64 */
+} wam_lot_filter;
+
+/* Lots matching `f`, ordered by site, calibre, lot number: an array. */
+int wam_stock_list_lots(wam_db *db, json_t **out, const wam_lot_filter *f);
+
+/* Adds rounds to a lot: {rounds, packages?, document, source?}. */
+int wam_stock_lot_receive(wam_db *db, json_t **out, const char *id, const json_t *receipt);
+
+/* Takes rounds out of a lot: {rounds, packages?, recipient, document}.
+ * More rounds (or packages) than the lot holds fails with WAM_ECONFLICT
+ * naming the quantity available; nothing is written. */
+int wam_stock_lot_issue(wam_db *db, json_t **out, const char *id, const json_t *issue);
+
+/* Splits part of a lot off to another site: {rounds, packages?, site_id,
+ * document?}. The new lot keeps the lot's identity (lot and batch numbers,
+ * nomenclature, hazard, condition ...) and names it in parent_id; `*out`
+ * is the new lot. */
+int wam_stock_lot_split(wam_db *db, json_t **out, const char *id, const json_t *split);
+
+/* Changes a lot's condition code: {condition, reason}. */
+int wam_stock_lot_condition(wam_db *db, json_t **out, const char *id, const json_t *change);
+
+/* Lots whose shelf life ends within `days` of `today` (YYYY-MM-DD; NULL:
+ * the current UTC date), or has ended, soonest first; `f` as above. */
+int wam_stock_lots_expiring(wam_db *db, json_t **out, int days, const char *today, const wam_lot_filter *f);
+
+/* Storage compatibility at a site, from the mixing table in
+ * data/stock/compatibility.tsv: {site_id, groups: [..], violations: [{groups:
+ * "A+B", rule, source, lots: [{id, lot_number, compat_group}]}]}. */
+int wam_stock_site_compatibility(wam_db *db, json_t **out, const char *site_id);
+
+/* Whether a site's issues need a second person to confirm them: a
+ * custody.rule_set event {two_person: true|false}. */
+int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool two_person);
+
+/* Issues a weapon: {item_id, holder_id? | person + unit, expected_return
+ * (YYYY-MM-DD), purpose?, document?, two_person?}. The weapon must be in
+ * store or in service and have no open custody (rule R9). Without the
+ * two-person rule (the site's or the request's) the custody opens at once
+ * and the weapon becomes `issued`; with it the custody stays `pending`
+ * until wam_stock_custody_confirm. `*out` is the custody record. */
+int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue);
+
+/* Confirms a pending issue as the second person: the acting user must not
+ * be the one who issued it (WAM_EFORBIDDEN). The weapon becomes `issued`. */
+int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id);
+
+/* Takes a weapon back: ends its open (or pending) custody, {note?,
+ * condition?}; an open one puts the weapon back `in_store`. WAM_ECONFLICT if
+ * the weapon is not issued. */
+int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, const json_t *ret);
+
+/* One custody record by id. */
+int wam_stock_custody_get(wam_db *db, json_t **out, const char *id);
+
+/* Custody records, newest first: `state` "pending", "open", "returned" or
+ * NULL (all); `item_id` NULL or a weapon; `sites` confines as above. */
+int wam_stock_custody_list(wam_db *db, json_t **out, const char *state, const char *item_id,
+                           const char *const *sites, int nsites);
+
+/* Open custodies whose expected return is before `today` (NULL: now). */
+int wam_stock_custody_overdue(wam_db *db, json_t **out, const char *today, const char *const *sites, int nsites);
 
 /* ---- stock checks and reconciliation ---- */
 

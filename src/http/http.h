@@ -187,6 +187,25 @@ void h_session_create(wam_request *r);
 void h_session_get(wam_request *r);
 void h_session_delete(wam_request *r);
 void h_session_password(wam_request *r);
+/* stock: lots, locations and moves (h_lots.c), custody (h_custody.c) */
+void h_lots_list(wam_request *r);
+void h_lots_create(wam_request *r);
+void h_lots_expiring(wam_request *r);
+void h_lot_get(wam_request *r);
+void h_lot_receipt(wam_request *r);
+void h_lot_issue(wam_request *r);
+void h_lot_split(wam_request *r);
+void h_lot_condition(wam_request *r);
+void h_site_compatibility(wam_request *r);
+void h_site_tree(wam_request *r);
+void h_item_move(wam_request *r);
+void h_custody_list(wam_request *r);
+void h_custody_issue(wam_request *r);
+void h_custody_overdue(wam_request *r);
+void h_custody_get(wam_request *r);
+void h_custody_confirm(wam_request *r);
+void h_custody_return(wam_request *r);
+void h_site_custody_rule(wam_request *r);
 
 /* ---- sessions and sign-in limits (session.c) ---- */
 typedef struct sessions sessions;

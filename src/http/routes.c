@@ -14,6 +14,10 @@ static const char *const q_import[] = {"dry_run", "skip_bad", "allow_duplicates"
 static const char *const q_export[] = {"format", NULL};
 static const char *const q_verify[] = {"chain_only", NULL};
 static const char *const q_events[] = {"subject", "after", "limit", NULL};
+static const char *const q_lots[] = {"site", "condition", NULL};          /* stock: lots */
+static const char *const q_lots_expiring[] = {"days", "as_of", "site", NULL};
+static const char *const q_custody[] = {"state", "item", NULL};           /* stock: custody */
+static const char *const q_overdue[] = {"as_of", NULL};
 
 const route wam_http_routes[] = {
 	{"GET", "/api/v1/health", ACT_PUBLIC, 0, h_health, NULL},
@@ -54,6 +58,26 @@ const route wam_http_routes[] = {
 	{"GET", "/api/v1/tokens", WAM_ACT_ADMIN, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_tokens_list, NULL},
 	{"POST", "/api/v1/tokens", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_tokens_create, NULL},
 	{"DELETE", "/api/v1/tokens/{id}", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_token_revoke, NULL},
+
+	/* stock: ammunition lots, locations and moves, custody */
+	{"GET", "/api/v1/lots", WAM_ACT_READ, ROUTE_SNAPSHOT, h_lots_list, q_lots},
+	{"POST", "/api/v1/lots", WAM_ACT_STOCK, 0, h_lots_create, NULL},
+	{"GET", "/api/v1/lots/expiring", WAM_ACT_READ, ROUTE_SNAPSHOT, h_lots_expiring, q_lots_expiring},
+	{"GET", "/api/v1/lots/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_lot_get, NULL},
+	{"POST", "/api/v1/lots/{id}/receipts", WAM_ACT_STOCK, 0, h_lot_receipt, NULL},
+	{"POST", "/api/v1/lots/{id}/issues", WAM_ACT_STOCK, 0, h_lot_issue, NULL},
+	{"POST", "/api/v1/lots/{id}/split", WAM_ACT_STOCK, 0, h_lot_split, NULL},
+	{"POST", "/api/v1/lots/{id}/condition", WAM_ACT_STOCK, 0, h_lot_condition, NULL},
+	{"GET", "/api/v1/sites/{id}/compatibility", WAM_ACT_READ, ROUTE_SNAPSHOT, h_site_compatibility, NULL},
+	{"GET", "/api/v1/sites/{id}/tree", WAM_ACT_READ, ROUTE_SNAPSHOT, h_site_tree, NULL},
+	{"PUT", "/api/v1/sites/{id}/custody-rule", WAM_ACT_STOCK, 0, h_site_custody_rule, NULL},
+	{"POST", "/api/v1/items/{id}/move", WAM_ACT_STOCK, 0, h_item_move, NULL},
+	{"GET", "/api/v1/custody", WAM_ACT_STOCK, ROUTE_SNAPSHOT, h_custody_list, q_custody},
+	{"POST", "/api/v1/custody", WAM_ACT_STOCK, 0, h_custody_issue, NULL},
+	{"GET", "/api/v1/custody/overdue", WAM_ACT_STOCK, ROUTE_SNAPSHOT, h_custody_overdue, q_overdue},
+	{"GET", "/api/v1/custody/{id}", WAM_ACT_STOCK, ROUTE_SNAPSHOT, h_custody_get, NULL},
+	{"POST", "/api/v1/custody/{id}/confirm", WAM_ACT_STOCK, 0, h_custody_confirm, NULL},
+	{"POST", "/api/v1/custody/{id}/return", WAM_ACT_STOCK, 0, h_custody_return, NULL},
 	{NULL, NULL, 0, 0, NULL, NULL},
 };
 

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "registry/rules.h"
+#include "stock/stock_a.h"
 
 enum {
 	P_REGISTRY,
@@ -65,7 +66,8 @@ int wam_projection_drop(sqlite3 *conn)
 	                          "DROP TABLE IF EXISTS holders; DROP TABLE IF EXISTS items;"
 	                          "DROP TABLE IF EXISTS markings; DROP TABLE IF EXISTS import_marks;"
 	                          "DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens;"
-	                          "DROP TABLE IF EXISTS item_tally;");
+	                          "DROP TABLE IF EXISTS item_tally;"
+	                          "DROP TABLE IF EXISTS lots; DROP TABLE IF EXISTS custody; DROP TABLE IF EXISTS custody_rules;");
 }
 
 struct projector *wam_projector_new(sqlite3 *conn)
@@ -379,6 +381,9 @@ static const struct {
 	const char *prefix;
 	wam_room_apply_fn apply;
 } rooms[] = {
+	{"lot.", wam_stock_a_apply},      /* stock: ammunition lots */
+	{"location.", wam_stock_a_apply}, /* stock: weapons moved between sites */
+	{"custody.", wam_stock_a_apply},  /* stock: weapons issued and returned */
 	{NULL, NULL}, /* a room adds its row above this line */
 };
 _Static_assert(sizeof rooms / sizeof rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");

@@ -329,6 +329,9 @@ static const struct {
 	/* counts: a differing row names its dimensions, dated by the last item event */
 	{"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
 	 "(SELECT max(last_seq) FROM main.items)"},
+	{"lots", "id", "d.last_seq"},          /* stock: ammunition lots */
+	{"custody", "id", "d.last_seq"},       /* stock: custody of weapons */
+	{"custody_rules", "site_id", "d.last_seq"},
 };
 
 static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)

@@ -642,6 +642,12 @@ static json_t *history_entry(const json_t *ev)
 		const char *reason = json_string_value(json_object_get(pl, "reason"));
 		snprintf(summary, sizeof summary, "status %s → %s%s%s", json_string_value(json_object_get(pl, "from")),
 		         json_string_value(json_object_get(pl, "to")), reason ? ": " : "", reason ? reason : "");
+	} else if (!strcmp(type, "location.moved")) { /* stock: a move between sites */
+		const char *from = json_string_value(json_object_get(pl, "from"));
+		before = json_pack("{s:O}", "site_id", json_object_get(pl, "from"));
+		after = json_deep_copy(pl);
+		snprintf(summary, sizeof summary, "moved from site %s to %s: %s", from ? from : "(none)",
+		         json_string_value(json_object_get(pl, "to")), json_string_value(json_object_get(pl, "reason")));
 	} else {
 		after = json_deep_copy(pl);
 		snprintf(summary, sizeof summary, "%s", type);

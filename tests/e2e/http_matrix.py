@@ -66,6 +66,26 @@ TABLE = [
     ("GET", "/api/v1/tokens", {"admin"}, True),
     ("POST", "/api/v1/tokens", {"admin"}, True),
     ("DELETE", "/api/v1/tokens/{id}", {"admin"}, True),
+
+    # stock: ammunition lots, locations and moves, custody
+    ("GET", "/api/v1/lots", EVERYONE, False),
+    ("POST", "/api/v1/lots", {"armourer", "admin"}, False),
+    ("GET", "/api/v1/lots/expiring", EVERYONE, False),
+    ("GET", "/api/v1/lots/{id}", EVERYONE, False),
+    ("POST", "/api/v1/lots/{id}/receipts", {"armourer", "admin"}, False),
+    ("POST", "/api/v1/lots/{id}/issues", {"armourer", "admin"}, False),
+    ("POST", "/api/v1/lots/{id}/split", {"armourer", "admin"}, False),
+    ("POST", "/api/v1/lots/{id}/condition", {"armourer", "admin"}, False),
+    ("GET", "/api/v1/sites/{id}/compatibility", EVERYONE, False),
+    ("GET", "/api/v1/sites/{id}/tree", EVERYONE, False),
+    ("PUT", "/api/v1/sites/{id}/custody-rule", {"armourer", "admin"}, False),
+    ("POST", "/api/v1/items/{id}/move", {"armourer", "admin"}, False),
+    ("GET", "/api/v1/custody", {"armourer", "admin"}, False),
+    ("POST", "/api/v1/custody", {"armourer", "admin"}, False),
+    ("GET", "/api/v1/custody/overdue", {"armourer", "admin"}, False),
+    ("GET", "/api/v1/custody/{id}", {"armourer", "admin"}, False),
+    ("POST", "/api/v1/custody/{id}/confirm", {"armourer", "admin"}, False),
+    ("POST", "/api/v1/custody/{id}/return", {"armourer", "admin"}, False),
 ]
 
 CSV_HEADER = "category,make,model,calibre,serial,country\n"
@@ -130,6 +150,37 @@ def requests(ids):
         ("GET", "/api/v1/tokens"): lambda c: r("/api/v1/tokens"),
         ("POST", "/api/v1/tokens"): lambda c: r("/api/v1/tokens", {"name": f"made-by-{who(c)}", "role": "viewer"}),
         ("DELETE", "/api/v1/tokens/{id}"): lambda c: r(f"/api/v1/tokens/{ids['victim_token']}"),
+        # stock: lots, moves, custody; each caller changes records of its own
+        ("GET", "/api/v1/lots"): lambda c: r("/api/v1/lots"),
+        ("POST", "/api/v1/lots"): lambda c: r("/api/v1/lots", {
+            "nomenclature": "Cartridge 9x19mm", "lot_number": f"MATRIX-{who(c)}", "rounds": 100,
+            "hazard_division": "1.4", "compat_group": "S", "site_id": site}),
+        ("GET", "/api/v1/lots/expiring"): lambda c: r("/api/v1/lots/expiring" + q(days=90)),
+        ("GET", "/api/v1/lots/{id}"): lambda c: r(f"/api/v1/lots/{ids['lot']}"),
+        ("POST", "/api/v1/lots/{id}/receipts"): lambda c: r(f"/api/v1/lots/{ids['lot']}/receipts",
+                                                            {"rounds": 10, "document": f"GRN {who(c)}"}),
+        ("POST", "/api/v1/lots/{id}/issues"): lambda c: r(f"/api/v1/lots/{ids['lot']}/issues", {
+            "rounds": 10, "recipient": f"unit {who(c)}", "document": f"ISS {who(c)}"}),
+        ("POST", "/api/v1/lots/{id}/split"): lambda c: r(f"/api/v1/lots/{ids['lot']}/split",
+                                                         {"rounds": 10, "site_id": ids["site_b"]}),
+        ("POST", "/api/v1/lots/{id}/condition"): lambda c: r(f"/api/v1/lots/{ids['lot']}/condition", {
+            "condition": {"armourer": "RESTRICTED", "admin": "SUSPENDED"}.get(c, "UNSERVICEABLE"),
+            "reason": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/sites/{id}/compatibility"): lambda c: r(f"/api/v1/sites/{site}/compatibility"),
+        ("GET", "/api/v1/sites/{id}/tree"): lambda c: r(f"/api/v1/sites/{site}/tree"),
+        ("PUT", "/api/v1/sites/{id}/custody-rule"): lambda c: r(f"/api/v1/sites/{site}/custody-rule",
+                                                                {"two_person": False}),
+        ("POST", "/api/v1/items/{id}/move"): lambda c: r(f"/api/v1/items/{ids['to_move'][who(c)][0]}/move", {
+            "to": ids["to_move"][who(c)][1], "reason": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/custody"): lambda c: r("/api/v1/custody"),
+        ("POST", "/api/v1/custody"): lambda c: r("/api/v1/custody", {
+            "item_id": ids["to_issue"][who(c)], "person": f"matrix {who(c)}", "unit": "matrix",
+            "expected_return": "2099-01-01"}),
+        ("GET", "/api/v1/custody/overdue"): lambda c: r("/api/v1/custody/overdue"),
+        ("GET", "/api/v1/custody/{id}"): lambda c: r(f"/api/v1/custody/{ids['custody']}"),
+        ("POST", "/api/v1/custody/{id}/confirm"): lambda c: r(f"/api/v1/custody/{ids['pending'][who(c)]}/confirm"),
+        ("POST", "/api/v1/custody/{id}/return"): lambda c: r(f"/api/v1/custody/{ids['open'][who(c)]}/return",
+                                                             {"note": f"matrix {who(c)}"}),
     }
 
 
@@ -311,6 +362,25 @@ def test(tap):
     sites = srv.get("/api/v1/sites", admin).json
     ids["site_a"] = sites[0]["id"]
     ids["holder"] = srv.get("/api/v1/holders", admin).json[0]["id"]
+
+    # stock: a lot at site A; per caller a weapon to move, one to issue, a
+    # pending issue to confirm and an open one to return (made by the CLI's
+    # user, so every token is a second person)
+    ids["site_b"] = sites[1]["id"]
+    ids["lot"] = reg.wam("lot", "add", "--nomenclature", "Cartridge 7.62x39mm", "--lot", "MATRIX-LOT",
+                         "--rounds", "100000", "--hazard", "1.4", "--group", "S", "--site", ids["site_a"])["id"]
+    spare = in_store[len(ROLES) + 1:]
+    callers = ("anon",) + ROLES
+    ids["to_move"] = {c: (it["id"], next(s["id"] for s in sites if s["id"] != it["site_id"]))
+                      for c, it in zip(callers, spare[-9:])}
+    ids["to_issue"] = {c: it["id"] for c, it in zip(callers, spare[-18:-9])}
+
+    def custody(it, *extra):
+        return reg.wam("custody", "issue", it["id"], "--person", "Matrix", "--unit", "M", "--return", "2099-01-01",
+                       *extra)["id"]
+    ids["pending"] = {c: custody(it, "--two-person") for c, it in zip(callers, spare[-27:-18])}
+    ids["open"] = {c: custody(it) for c, it in zip(callers, spare[-36:-27])}
+    ids["custody"] = custody(spare[-37])
 
     run_matrix(tap, srv, tokens, ids)
     check_refused_changed_nothing(tap, srv, admin, ids)

@@ -1,0 +1,139 @@
+/* /api/v1/custody: weapons issued from store and returned, the two-person
+ * rule's confirmations, overdue returns; /api/v1/sites/{id}/custody-rule.
+ * A caller confined to sites sees and acts on custody of weapons at its
+ * sites only. */
+#include <string.h>
+
+#include "http/http.h"
+#include "wam/registry.h"
+#include "wam/stock.h"
+
+/* Answers with the result of a libwam call: `*out` is read after the call
+ * (an argument list does not order its evaluation). */
+static void answer(wam_request *r, int rc, int status, json_t **out)
+{
+	if (rc)
+		reply_wam(r, rc);
+	else
+		reply_json(r, status, *out);
+}
+
+static int confined(const wam_request *r, const char **sites)
+{
+	for (int i = 0; i < r->who.nsites; i++)
+		sites[i] = r->who.sites[i];
+	return r->who.nsites;
+}
+
+void h_custody_list(wam_request *r)
+{
+	const char *sites[WAM_AUTH_MAX_SITES];
+	int n = confined(r, sites);
+	json_t *out = NULL;
+	int rc = wam_stock_custody_list(r->db, &out, request_query(r, "state"), request_query(r, "item"), sites, n);
+	answer(r, rc, 200, &out);
+}
+
+void h_custody_overdue(wam_request *r)
+{
+	const char *sites[WAM_AUTH_MAX_SITES];
+	int n = confined(r, sites);
+	json_t *out = NULL;
+	answer(r, wam_stock_custody_overdue(r->db, &out, request_query(r, "as_of"), sites, n), 200, &out);
+}
+
+void h_custody_issue(wam_request *r)
+{
+	json_t *in = request_json(r), *item = NULL, *out = NULL;
+	if (!in)
+		return;
+	const char *id = json_string_value(json_object_get(in, "item_id"));
+	if (id && !wam_registry_get_item(r->db, &item, id) &&
+	    !request_sees_site(r, json_string_value(json_object_get(item, "site_id")))) {
+		json_decref(item);
+		json_decref(in);
+		reply_error(r, 404, "not_found", "item_id", "no weapon with id '%.40s'", id);
+		return;
+	}
+	json_decref(item);
+	int rc = wam_stock_custody_issue(r->db, &out, in);
+	json_decref(in);
+	if (!rc)
+		reply_header(r, "Location",
+		             arena_printf(&r->mem, "/api/v1/custody/%s", json_string_value(json_object_get(out, "id"))));
+	answer(r, rc, 201, &out);
+}
+
+/* The custody record named by the path, or NULL after answering 404. */
+static json_t *visible(wam_request *r)
+{
+	json_t *c = NULL;
+	int rc = wam_stock_custody_get(r->db, &c, r->params[0]);
+	if (rc) {
+		reply_wam(r, rc);
+		return NULL;
+	}
+	if (!request_sees_site(r, json_string_value(json_object_get(c, "site_id")))) {
+		json_decref(c);
+		reply_error(r, 404, "not_found", "id", "no custody record with id '%.40s'", r->params[0]);
+		return NULL;
+	}
+	return c;
+}
+
+void h_custody_get(wam_request *r)
+{
+	json_t *c = visible(r);
+	if (c)
+		reply_json(r, 200, c);
+}
+
+void h_custody_confirm(wam_request *r)
+{
+	json_t *c = visible(r), *out = NULL;
+	if (!c)
+		return;
+	json_decref(c);
+	answer(r, wam_stock_custody_confirm(r->db, &out, r->params[0]), 200, &out);
+}
+
+void h_custody_return(wam_request *r)
+{
+	json_t *c = visible(r), *in = NULL, *out = NULL;
+	if (!c)
+		return;
+	/* the body is optional: {note?} */
+	if (r->body_len && !(in = request_json(r))) {
+		json_decref(c);
+		return;
+	}
+	char item[32];
+	snprintf(item, sizeof item, "%s", json_string_value(json_object_get(c, "item_id")));
+	json_decref(c);
+	int rc = wam_stock_custody_return(r->db, &out, item, in);
+	json_decref(in);
+	answer(r, rc, 200, &out);
+}
+
+void h_site_custody_rule(wam_request *r)
+{
+	json_t *in, *out = NULL;
+	if (!request_sees_site(r, r->params[0])) {
+		reply_error(r, 404, "not_found", "id", "no site with id '%.40s'", r->params[0]);
+		return;
+	}
+	if (!(in = request_json(r)))
+		return;
+	const json_t *two = json_object_get(in, "two_person");
+	if (!json_is_boolean(two)) {
+		json_decref(in);
+		reply_error(r, 422, "invalid", "two_person", "two_person is required and must be true or false");
+		return;
+	}
+	int rc = wam_stock_custody_rule(r->db, &out, r->params[0], json_is_true(two));
+	json_decref(in);
+	if (rc == WAM_EINVAL) /* the only invalid input left is a site that does not exist */
+		reply_error(r, 404, "not_found", "id", "no site with id '%.40s'", r->params[0]);
+	else
+		answer(r, rc, 200, &out);
+}

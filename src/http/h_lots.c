@@ -1,0 +1,212 @@
+/* /api/v1/lots (ammunition lots), /api/v1/sites/{id}/tree and
+ * /compatibility, and /api/v1/items/{id}/move. A caller confined to sites
+ * sees and acts on lots, sites and weapons at those sites only; others
+ * answer 404 as if they did not exist. */
+#include <string.h>
+
+#include "http/http.h"
+#include "wam/registry.h"
+#include "wam/stock.h"
+
+/* The caller's sites for a filter; 0 when not confined. */
+static int confined(const wam_request *r, const char **sites)
+{
+	for (int i = 0; i < r->who.nsites; i++)
+		sites[i] = r->who.sites[i];
+	return r->who.nsites;
+}
+
+/* The lot named by the path, or NULL after answering. */
+static json_t *visible_lot(wam_request *r)
+{
+	json_t *lot = NULL;
+	int rc = wam_stock_get_lot(r->db, &lot, r->params[0]);
+	if (rc) {
+		reply_wam(r, rc);
+		return NULL;
+	}
+	if (!request_sees_site(r, json_string_value(json_object_get(lot, "site_id")))) {
+		json_decref(lot);
+		reply_error(r, 404, "not_found", "id", "no ammunition lot with id '%.40s'", r->params[0]);
+		return NULL;
+	}
+	return lot;
+}
+
+/* A site the caller names in a body: false after answering 403. */
+static bool may_use_site(wam_request *r, const json_t *in, const char *key)
+{
+	const char *site = json_string_value(json_object_get(in, key));
+	if (r->who.nsites > 0 && site && !request_sees_site(r, site)) {
+		reply_error(r, 403, "forbidden", key, "you are not confined to site '%.40s'", site);
+		return false;
+	}
+	return true;
+}
+
+/* Answers with the result of a libwam call: `*out` is read after the call
+ * (an argument list does not order its evaluation). */
+static void answer(wam_request *r, int rc, int status, json_t **out)
+{
+	if (rc)
+		reply_wam(r, rc);
+	else
+		reply_json(r, status, *out);
+}
+
+void h_lots_list(wam_request *r)
+{
+	const char *sites[WAM_AUTH_MAX_SITES];
+	wam_lot_filter f = {.site_id = request_query(r, "site"), .condition = request_query(r, "condition")};
+	f.nsites = confined(r, sites);
+	f.sites = sites;
+	json_t *out = NULL;
+	answer(r, wam_stock_list_lots(r->db, &out, &f), 200, &out);
+}
+
+void h_lots_create(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	if (!may_use_site(r, in, "site_id")) {
+		json_decref(in);
+		return;
+	}
+	int rc = wam_stock_add_lot(r->db, &out, in);
+	json_decref(in);
+	if (!rc)
+		reply_header(r, "Location",
+		             arena_printf(&r->mem, "/api/v1/lots/%s", json_string_value(json_object_get(out, "id"))));
+	answer(r, rc, 201, &out);
+}
+
+void h_lots_expiring(wam_request *r)
+{
+	long days = 90;
+	if (!request_query_int(r, "days", 0, 36500, &days))
+		return;
+	const char *sites[WAM_AUTH_MAX_SITES];
+	wam_lot_filter f = {.site_id = request_query(r, "site")};
+	f.nsites = confined(r, sites);
+	f.sites = sites;
+	json_t *out = NULL;
+	answer(r, wam_stock_lots_expiring(r->db, &out, (int)days, request_query(r, "as_of"), &f), 200, &out);
+}
+
+void h_lot_get(wam_request *r)
+{
+	json_t *lot = visible_lot(r);
+	if (lot)
+		reply_json(r, 200, lot);
+}
+
+typedef int (*lot_change_fn)(wam_db *db, json_t **out, const char *id, const json_t *in);
+
+static void change(wam_request *r, lot_change_fn fn, int status)
+{
+	json_t *lot = visible_lot(r), *in, *out = NULL;
+	if (!lot)
+		return;
+	json_decref(lot);
+	if (!(in = request_json(r)))
+		return;
+	if (!may_use_site(r, in, "site_id")) {
+		json_decref(in);
+		return;
+	}
+	int rc = fn(r->db, &out, r->params[0], in);
+	json_decref(in);
+	answer(r, rc, status, &out);
+}
+
+void h_lot_receipt(wam_request *r)
+{
+	change(r, wam_stock_lot_receive, 200);
+}
+
+void h_lot_issue(wam_request *r)
+{
+	change(r, wam_stock_lot_issue, 200);
+}
+
+void h_lot_split(wam_request *r)
+{
+	change(r, wam_stock_lot_split, 201);
+}
+
+void h_lot_condition(wam_request *r)
+{
+	change(r, wam_stock_lot_condition, 200);
+}
+
+/* The site named by the path exists and the caller sees it; false after
+ * answering 404. */
+static bool visible_site(wam_request *r)
+{
+	json_t *site = NULL;
+	int rc = wam_registry_get_site(r->db, &site, r->params[0]);
+	json_decref(site);
+	if (rc) {
+		reply_wam(r, rc);
+		return false;
+	}
+	if (!request_sees_site(r, r->params[0])) {
+		reply_error(r, 404, "not_found", "id", "no site with id '%.40s'", r->params[0]);
+		return false;
+	}
+	return true;
+}
+
+void h_site_compatibility(wam_request *r)
+{
+	json_t *out = NULL;
+	if (visible_site(r))
+		answer(r, wam_stock_site_compatibility(r->db, &out, r->params[0]), 200, &out);
+}
+
+void h_site_tree(wam_request *r)
+{
+	json_t *all, *shown = json_array();
+	if (!visible_site(r)) {
+		json_decref(shown);
+		return;
+	}
+	int rc = wam_stock_site_tree(r->db, &all, r->params[0]);
+	if (rc) {
+		json_decref(shown);
+		reply_wam(r, rc);
+		return;
+	}
+	size_t i;
+	json_t *s;
+	json_array_foreach(all, i, s) if (request_sees_site(r, json_string_value(json_object_get(s, "id"))))
+		json_array_append(shown, s);
+	json_decref(all);
+	reply_json(r, 200, shown);
+}
+
+void h_item_move(wam_request *r)
+{
+	json_t *item = NULL, *in, *out = NULL;
+	int rc = wam_registry_get_item(r->db, &item, r->params[0]);
+	if (rc) {
+		reply_wam(r, rc);
+		return;
+	}
+	bool seen = request_sees_site(r, json_string_value(json_object_get(item, "site_id")));
+	json_decref(item);
+	if (!seen) {
+		reply_error(r, 404, "not_found", "id", "no weapon with id '%.40s'", r->params[0]);
+		return;
+	}
+	if (!(in = request_json(r)))
+		return;
+	if (!may_use_site(r, in, "to")) {
+		json_decref(in);
+		return;
+	}
+	rc = wam_stock_move_item(r->db, &out, r->params[0], in);
+	json_decref(in);
+	answer(r, rc, 200, &out);
+}
