@@ -206,3 +206,76 @@ CREATE TABLE custody_rules (
   two_person INTEGER NOT NULL,
   last_seq   INTEGER NOT NULL
 );
+
+-- Stock checks and reconciliation (docs/stock.md, "Stock checks"). A check's
+-- expected list is fixed by its check.opened event; reads are kept once per
+-- normalized key; each discrepancy found at closing is an investigation.
+CREATE TABLE stock_checks (
+  id           TEXT PRIMARY KEY,
+  site_id      TEXT NOT NULL,
+  sites        TEXT NOT NULL,              -- JSON array: site_id and, with subsites, those under it
+  type         TEXT NOT NULL,              -- FULL_SERIAL, QUANTITY, RANDOM_SAMPLE
+  status       TEXT NOT NULL,              -- open, closed
+  checkers     TEXT NOT NULL,              -- JSON array of {id, name}
+  seed         INTEGER,                    -- RANDOM_SAMPLE: the seed the sample was drawn with
+  sample_size  INTEGER,
+  population   INTEGER,                    -- RANDOM_SAMPLE: weapons the sample was drawn from
+  expected     INTEGER NOT NULL,
+  reads        INTEGER NOT NULL,           -- every read fed
+  distinct_reads INTEGER NOT NULL,         -- reads counted once
+  notes        TEXT,
+  opened_seq   INTEGER NOT NULL,
+  opened_at    TEXT NOT NULL,
+  closed_seq   INTEGER,
+  closed_at    TEXT,
+  counts       TEXT,                       -- JSON object, set at closing
+  last_seq     INTEGER NOT NULL
+);
+CREATE INDEX stock_checks_site ON stock_checks(site_id);
+
+-- What a check expects: weapons (qty NULL) and, for QUANTITY, lots' rounds.
+CREATE TABLE stock_check_expected (
+  check_id TEXT NOT NULL,
+  ref      TEXT NOT NULL,                  -- weapon or lot id
+  kind     TEXT NOT NULL,                  -- weapon, lot
+  qty      INTEGER,
+  PRIMARY KEY (check_id, ref)
+) WITHOUT ROWID;
+
+-- What a check saw, once per key: the read's normalized serial key (a weapon
+-- id is its own key) or "LOT:<ref>" with the rounds counted (the last count
+-- of a lot stands).
+CREATE TABLE stock_check_reads (
+  check_id TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  raw      TEXT NOT NULL,                  -- the read as first taken
+  method   TEXT NOT NULL,
+  qty      INTEGER,
+  seq      INTEGER NOT NULL,
+  PRIMARY KEY (check_id, key)
+) WITHOUT ROWID;
+
+-- A check's discrepancies, each an investigation until resolved.
+CREATE TABLE stock_investigations (
+  id              TEXT PRIMARY KEY,
+  check_id        TEXT NOT NULL,
+  n               INTEGER NOT NULL,        -- order within the check's reconciliation
+  kind            TEXT NOT NULL,           -- missing, unexpected, wrong_location, quantity
+  item_id         TEXT,
+  serial          TEXT,
+  lot_id          TEXT,
+  read            TEXT,
+  registered_site TEXT,
+  expected_qty    INTEGER,
+  counted_qty     INTEGER,
+  status          TEXT NOT NULL,           -- open, resolved
+  outcome         TEXT,                    -- found, written_off, lost, stolen
+  location        TEXT,
+  reason          TEXT,
+  opened_seq      INTEGER NOT NULL,
+  resolved_seq    INTEGER,
+  resolved_at     TEXT,
+  last_seq        INTEGER NOT NULL
+);
+CREATE INDEX stock_investigations_check ON stock_investigations(check_id, n);
+CREATE INDEX stock_investigations_open ON stock_investigations(status);

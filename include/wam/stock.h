@@ -118,6 +118,68 @@ int wam_stock_custody_overdue(wam_db *db, json_t **out, const char *today, const
 
 /* ---- stock checks and reconciliation ---- */
 
+struct wam_principal;
+
+/* Opens a stock check: {site_id, subsites?: bool (the sites under it too),
+ * type: FULL_SERIAL | QUANTITY | RANDOM_SAMPLE, checkers: [user names or
+ * ids, at least two different users], sample_size? or sample_fraction?
+ * (RANDOM_SAMPLE only), seed? (RANDOM_SAMPLE; made when absent), notes?}.
+ * The expected list is fixed now: the weapons at the sites whose status
+ * keeps them in store or service (and, for QUANTITY, the rounds of every
+ * ammunition lot there); a RANDOM_SAMPLE draws its weapons from that list
+ * with the seed, which the check.opened event records with the list.
+ * `*out` is the check as wam_stock_check_get shows it. */
+int wam_stock_check_open(wam_db *db, json_t **out, const json_t *check);
+
+/* How a read was taken. */
+#define WAM_READ_TYPED "typed"
+#define WAM_READ_SCANNED "scanned"
+#define WAM_READ_RFID "rfid"
+
+/* Records what was seen in an open check: `nreads` reads (weapon ids or
+ * serials; for QUANTITY checks also "LOT <lot id or number> <rounds>")
+ * taken by `method` (typed, scanned, rfid). One check.reads event holds them
+ * all; a read seen before in the check counts once. `*out` (may be NULL) is
+ * {reads, new, duplicates}. A closed check refuses reads (WAM_ECONFLICT). */
+int wam_stock_check_see(wam_db *db, json_t **out, const char *check_id, const char *method,
+                        const char *const *reads, size_t nreads);
+
+/* Like wam_stock_check_see, with one read per line of `in` (blank lines
+ * skipped, surrounding spaces trimmed), in events of up to 100,000 reads. */
+int wam_stock_check_feed(wam_db *db, json_t **out, const char *check_id, const char *method, FILE *in);
+
+/* Closes an open check and reconciles it: a check.closed event records
+ * the discrepancies, each of which opens an investigation. `*out` is the
+ * check with its reconciliation (wam_stock_check_get). */
+int wam_stock_check_close(wam_db *db, json_t **out, const char *check_id);
+
+/* One check: {id, site_id, sites, type, status (open|closed), checkers,
+ * seed, sample_size, expected, reads, distinct_reads, opened, opened_by,
+ * closed, closed_by, notes, reconciliation: {missing: [..], unexpected:
+ * [..], wrong_location: [..], quantity: [..], counts: {...}} (closed)}.
+ * Each discrepancy is {kind, item_id, serial, read, registered_site,
+ * expected_qty, counted_qty, lot_id, investigation_id}. */
+int wam_stock_check_get(wam_db *db, json_t **out, const char *check_id);
+
+/* Checks, newest first, without their reconciliation; `site_id` (may be
+ * NULL) keeps those of one site; with nsites > 0 only checks at `sites`. */
+int wam_stock_check_list(wam_db *db, json_t **out, const char *site_id, const char *const *sites, int nsites);
+
+/* Investigations, oldest first: every one when `all`, else the open ones;
+ * `check_id` (may be NULL) keeps one check's; with nsites > 0 only those of
+ * checks at `sites`. */
+int wam_stock_investigations(wam_db *db, json_t **out, const char *check_id, bool all,
+                             const char *const *sites, int nsites);
+
+/* Resolves an open investigation: {outcome: found | written_off | lost |
+ * stolen, where? (found: a site id or a description; required), reason?
+ * (required but for found)}. `by` is who resolves: its role must allow
+ * resolve and it must not be one of the check's checkers nor the one who
+ * opened it (WAM_EFORBIDDEN). lost and stolen change the weapon's status
+ * through wam_registry_set_status in the same transaction. */
+int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *investigation_id,
+                                    const json_t *resolution, const struct wam_principal *by);
+
 /* ---- destruction ---- */
 
 #ifdef __cplusplus

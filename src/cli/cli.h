@@ -47,6 +47,7 @@ extern const cli_command cli_ledger_commands[];
 extern const cli_command cli_match_commands[];
 extern const cli_command cli_auth_commands[];
 extern const cli_command cli_serve_commands[];
+extern const cli_command cli_check_commands[];   /* stock checks */
 extern const cli_command cli_stock_a_commands[]; /* lots, moves, custody */
 
 /* The value of option `name`, or NULL. The last occurrence wins. */

@@ -187,6 +187,14 @@ void h_session_create(wam_request *r);
 void h_session_get(wam_request *r);
 void h_session_delete(wam_request *r);
 void h_session_password(wam_request *r);
+/* stock: stock checks and their investigations (h_checks.c) */
+void h_checks_list(wam_request *r);
+void h_checks_open(wam_request *r);
+void h_check_get(wam_request *r);
+void h_check_reads(wam_request *r);
+void h_check_close(wam_request *r);
+void h_investigations_list(wam_request *r);
+void h_investigation_resolve(wam_request *r);
 /* stock: lots, locations and moves (h_lots.c), custody (h_custody.c) */
 void h_lots_list(wam_request *r);
 void h_lots_create(wam_request *r);

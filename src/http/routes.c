@@ -14,6 +14,9 @@ static const char *const q_import[] = {"dry_run", "skip_bad", "allow_duplicates"
 static const char *const q_export[] = {"format", NULL};
 static const char *const q_verify[] = {"chain_only", NULL};
 static const char *const q_events[] = {"subject", "after", "limit", NULL};
+static const char *const q_checks[] = {"site", NULL};                    /* stock: checks */
+static const char *const q_check_reads[] = {"method", NULL};
+static const char *const q_investigations[] = {"check", "all", NULL};
 static const char *const q_lots[] = {"site", "condition", NULL};          /* stock: lots */
 static const char *const q_lots_expiring[] = {"days", "as_of", "site", NULL};
 static const char *const q_custody[] = {"state", "item", NULL};           /* stock: custody */
@@ -78,6 +81,14 @@ const route wam_http_routes[] = {
 	{"GET", "/api/v1/custody/{id}", WAM_ACT_STOCK, ROUTE_SNAPSHOT, h_custody_get, NULL},
 	{"POST", "/api/v1/custody/{id}/confirm", WAM_ACT_STOCK, 0, h_custody_confirm, NULL},
 	{"POST", "/api/v1/custody/{id}/return", WAM_ACT_STOCK, 0, h_custody_return, NULL},
+	/* stock: stock checks and their investigations */
+	{"GET", "/api/v1/checks", WAM_ACT_READ, ROUTE_SNAPSHOT, h_checks_list, q_checks},
+	{"POST", "/api/v1/checks", WAM_ACT_STOCK, 0, h_checks_open, NULL},
+	{"GET", "/api/v1/checks/investigations", WAM_ACT_READ, ROUTE_SNAPSHOT, h_investigations_list, q_investigations},
+	{"POST", "/api/v1/checks/investigations/{id}/resolve", WAM_ACT_RESOLVE, 0, h_investigation_resolve, NULL},
+	{"GET", "/api/v1/checks/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_check_get, NULL},
+	{"POST", "/api/v1/checks/{id}/reads", WAM_ACT_STOCK, ROUTE_BIG_BODY, h_check_reads, q_check_reads},
+	{"POST", "/api/v1/checks/{id}/close", WAM_ACT_STOCK, 0, h_check_close, NULL},
 	{NULL, NULL, 0, 0, NULL, NULL},
 };
 

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "registry/rules.h"
+#include "stock/check.h"
 #include "stock/stock_a.h"
 
 enum {
@@ -67,6 +68,8 @@ int wam_projection_drop(sqlite3 *conn)
 	                          "DROP TABLE IF EXISTS markings; DROP TABLE IF EXISTS import_marks;"
 	                          "DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens;"
 	                          "DROP TABLE IF EXISTS item_tally;"
+	                          "DROP TABLE IF EXISTS stock_checks; DROP TABLE IF EXISTS stock_check_expected;"
+	                          "DROP TABLE IF EXISTS stock_check_reads; DROP TABLE IF EXISTS stock_investigations;"
 	                          "DROP TABLE IF EXISTS lots; DROP TABLE IF EXISTS custody; DROP TABLE IF EXISTS custody_rules;");
 }
 
@@ -384,6 +387,7 @@ static const struct {
 	{"lot.", wam_stock_a_apply},      /* stock: ammunition lots */
 	{"location.", wam_stock_a_apply}, /* stock: weapons moved between sites */
 	{"custody.", wam_stock_a_apply},  /* stock: weapons issued and returned */
+	{"check.", wam_check_apply},      /* stock: stock checks and their investigations */
 	{NULL, NULL}, /* a room adds its row above this line */
 };
 _Static_assert(sizeof rooms / sizeof rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");

@@ -332,6 +332,11 @@ static const struct {
 	{"lots", "id", "d.last_seq"},          /* stock: ammunition lots */
 	{"custody", "id", "d.last_seq"},       /* stock: custody of weapons */
 	{"custody_rules", "site_id", "d.last_seq"},
+	/* stock checks; expected weapons and reads dated by their check */
+	{"stock_checks", "id", "d.last_seq"},
+	{"stock_check_expected", "check_id || ' ' || ref", "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},
+	{"stock_check_reads", "check_id || ' ' || key", "d.seq"},
+	{"stock_investigations", "id", "d.last_seq"},
 };
 
 static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)

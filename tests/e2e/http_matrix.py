@@ -86,6 +86,15 @@ TABLE = [
     ("GET", "/api/v1/custody/{id}", {"armourer", "admin"}, False),
     ("POST", "/api/v1/custody/{id}/confirm", {"armourer", "admin"}, False),
     ("POST", "/api/v1/custody/{id}/return", {"armourer", "admin"}, False),
+
+    # stock checks
+    ("GET", "/api/v1/checks", EVERYONE, False),
+    ("POST", "/api/v1/checks", {"armourer", "admin"}, False),
+    ("GET", "/api/v1/checks/investigations", EVERYONE, False),
+    ("POST", "/api/v1/checks/investigations/{id}/resolve", {"registrar", "admin"}, False),
+    ("GET", "/api/v1/checks/{id}", EVERYONE, False),
+    ("POST", "/api/v1/checks/{id}/reads", {"armourer", "admin"}, False),
+    ("POST", "/api/v1/checks/{id}/close", {"armourer", "admin"}, False),
 ]
 
 CSV_HEADER = "category,make,model,calibre,serial,country\n"
@@ -181,6 +190,18 @@ def requests(ids):
         ("POST", "/api/v1/custody/{id}/confirm"): lambda c: r(f"/api/v1/custody/{ids['pending'][who(c)]}/confirm"),
         ("POST", "/api/v1/custody/{id}/return"): lambda c: r(f"/api/v1/custody/{ids['open'][who(c)]}/return",
                                                              {"note": f"matrix {who(c)}"}),
+        # stock checks: each caller closes and resolves records of its own
+        ("GET", "/api/v1/checks"): lambda c: r("/api/v1/checks"),
+        ("POST", "/api/v1/checks"): lambda c: r("/api/v1/checks", {
+            "site_id": site, "type": "FULL_SERIAL", "checkers": ids["checkers"], "notes": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/checks/investigations"): lambda c: r("/api/v1/checks/investigations"),
+        ("POST", "/api/v1/checks/investigations/{id}/resolve"): lambda c: r(
+            f"/api/v1/checks/investigations/{ids['investigation'][who(c)]}/resolve",
+            {"outcome": "written_off", "reason": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/checks/{id}"): lambda c: r(f"/api/v1/checks/{ids['check']}"),
+        ("POST", "/api/v1/checks/{id}/reads"): lambda c: r(f"/api/v1/checks/{ids['check']}/reads",
+                                                           {"reads": [f"MATRIX-READ-{who(c)}"]}),
+        ("POST", "/api/v1/checks/{id}/close"): lambda c: r(f"/api/v1/checks/{ids['to_close'][who(c)]}/close"),
     }
 
 
@@ -381,6 +402,21 @@ def test(tap):
     ids["pending"] = {c: custody(it, "--two-person") for c, it in zip(callers, spare[-27:-18])}
     ids["open"] = {c: custody(it) for c, it in zip(callers, spare[-36:-27])}
     ids["custody"] = custody(spare[-37])
+
+    # stock checks: one open check, one per caller to close, and one
+    # investigation per caller to resolve (a closed check with nothing seen)
+    ids["checkers"] = [ids["user"], reg.user("matrix-checker", "armourer", "matrix checker password")]
+    counts = {}
+    for it in in_store:
+        counts[it["site_id"]] = counts.get(it["site_id"], 0) + 1
+    busiest = max((s for s in counts if s), key=lambda s: counts[s])
+    opened = [reg.wam("stock", "open", "--site", busiest, "--type", "FULL_SERIAL", "--checkers",
+                      ",".join(ids["checkers"]))["id"] for _ in range(len(ROLES) + 3)]
+    ids["check"], done = opened[0], opened[1]
+    ids["to_close"] = dict(zip(("anon",) + ROLES, opened[2:]))
+    reg.wam("stock", "close", done)
+    invs = reg.wam("stock", "investigations", "--check", done)
+    ids["investigation"] = {caller: inv["id"] for caller, inv in zip(("anon",) + ROLES, invs)}
 
     run_matrix(tap, srv, tokens, ids)
     check_refused_changed_nothing(tap, srv, admin, ids)
