@@ -119,6 +119,8 @@ expect_exit 2 "a full serial check takes no lot counts" W stock see "$S1" "LOT L
 "$WAM" --db $DB token add registrar-api --role registrar --json >tok2.json 2>/dev/null
 ARM=$(jq -r .secret tok1.json)
 REG=$(jq -r .secret tok2.json)
+"$WAM" --db $DB token add armourer-b --role armourer --site "$B" --json >tok3.json 2>/dev/null
+CONF=$(jq -r .secret tok3.json)
 "$WAM" --db $DB serve --listen 127.0.0.1:0 --ready-file ready.txt --access-log none 2>serve.err &
 SERVE=$!
 for _ in $(seq 1 100); do [ -s ready.txt ] && break; sleep 0.1; done
@@ -154,6 +156,16 @@ expect_eq "an armourer may not resolve: 403" "$CODE" 403
 CODE=$(api "$REG" POST "/api/v1/checks/investigations/$HI/resolve" application/json '{"outcome":"found","where":"Depot B"}')
 expect_eq "a registrar resolves: 200" "$CODE" 200
 expect_eq "... found, where" "$(jq -r '"\(.outcome) \(.where)"' api.out)" "found Depot B"
+CODE=$(api "$CONF" GET /api/v1/checks)
+expect_eq "a caller confined to site B lists no check of site A" "$CODE $(jq -r length api.out)" "200 0"
+CODE=$(api "$CONF" GET "/api/v1/checks/$H")
+expect_eq "... and gets 404 for one" "$CODE" 404
+CODE=$(api "$CONF" GET /api/v1/checks/investigations)
+expect_eq "... sees none of its investigations" "$CODE $(jq -r length api.out)" "200 0"
+CODE=$(api "$CONF" POST /api/v1/checks application/json "{\"site_id\":\"$A\",\"type\":\"FULL_SERIAL\",\"checkers\":[\"ann\",\"bob\"]}")
+expect_eq "... and may not open one at site A: 403" "$CODE" 403
+CODE=$(api "$CONF" POST /api/v1/checks application/json "{\"site_id\":\"$B\",\"type\":\"FULL_SERIAL\",\"checkers\":[\"ann\",\"bob\"]}")
+expect_eq "... but may at site B: 201" "$CODE" 201
 kill "$SERVE" 2>/dev/null
 wait "$SERVE" 2>/dev/null
 
