@@ -50,9 +50,9 @@ void h_custody_issue(wam_request *r)
 	const char *id = json_string_value(json_object_get(in, "item_id"));
 	if (id && !wam_registry_get_item(r->db, &item, id) &&
 	    !request_sees_site(r, json_string_value(json_object_get(item, "site_id")))) {
+		reply_error(r, 404, "not_found", "item_id", "no weapon with id '%.40s'", id);
 		json_decref(item);
 		json_decref(in);
-		reply_error(r, 404, "not_found", "item_id", "no weapon with id '%.40s'", id);
 		return;
 	}
 	json_decref(item);
