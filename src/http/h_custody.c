@@ -107,6 +107,14 @@ void h_custody_return(wam_request *r)
 		json_decref(c);
 		return;
 	}
+	/* a custody id names one issue: an old, returned one must not close the
+	 * weapon's next */
+	if (!strcmp(json_string_value(json_object_get(c, "state")), "returned")) {
+		reply_error(r, 409, "conflict", "id", "custody %.40s is already returned", r->params[0]);
+		json_decref(c);
+		json_decref(in);
+		return;
+	}
 	char item[32];
 	snprintf(item, sizeof item, "%s", json_string_value(json_object_get(c, "item_id")));
 	json_decref(c);

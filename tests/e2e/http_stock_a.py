@@ -134,6 +134,16 @@ def test(tap):
     resp = srv.post(f"/api/v1/custody/{cid}/return", {"note": "clean"}, armourer)
     tap.ok(resp.status == 200 and resp.json["state"] == "returned", "the weapon comes back", repr(resp))
     refused(tap, srv.post(f"/api/v1/custody/{cid}/return", None, armourer), 409, "returning it twice: 409")
+    again = srv.post("/api/v1/custody", {"item_id": gun_a_2, "person": "Cpl Paul", "unit": "1 Coy",
+                                         "expected_return": "2099-01-01"}, armourer)
+    tap.ok(again.status == 201 and again.json["state"] == "open", "the weapon can be issued again", repr(again))
+    before = events(srv, admin)
+    refused(tap, srv.post(f"/api/v1/custody/{cid}/return", None, armourer), 409,
+            "the old custody's return does not close the new one: 409", "id")
+    tap.eq(events(srv, admin), before, "... and nothing was written")
+    resp = srv.post(f"/api/v1/custody/{again.json['id']}/return", None, armourer)
+    tap.ok(resp.status == 200 and resp.json["state"] == "returned", "the new custody is returned by its id",
+           repr(resp))
     resp = srv.request("PUT", f"/api/v1/sites/{b}/custody-rule", body={"two_person": True}, token=armourer)
     tap.ok(resp.status == 200 and resp.json["two_person"] is True, "PUT /sites/{id}/custody-rule", repr(resp))
 
