@@ -279,3 +279,119 @@ CREATE TABLE stock_investigations (
 );
 CREATE INDEX stock_investigations_check ON stock_investigations(check_id, n);
 CREATE INDEX stock_investigations_open ON stock_investigations(status);
+
+-- ---- field collection: recoveries, chain of custody, photos, R5 tasks (docs/collection.md) ----
+
+-- A recovery of weapons seized, found or surrendered. Who surrendered them
+-- is only a keyed pseudonym (person_ref); the weapons are registry items.
+CREATE TABLE recoveries (
+  id           TEXT PRIMARY KEY,
+  type         TEXT NOT NULL,              -- seized, found, surrendered
+  date         TEXT NOT NULL,              -- YYYY-MM-DD
+  place        TEXT,
+  lat          REAL,
+  lon          REAL,
+  admin_area   TEXT,
+  context      TEXT,                       -- armed_group, cache, battlefield, ...
+  officer      TEXT NOT NULL,              -- the collecting officer
+  person_ref   TEXT,                       -- pseudonym of who surrendered them
+  site_id      TEXT,
+  notes        TEXT,
+  recorded_seq INTEGER NOT NULL,
+  last_seq     INTEGER NOT NULL
+);
+
+CREATE TABLE recovery_items (
+  recovery_id TEXT NOT NULL,
+  n           INTEGER NOT NULL,
+  item_id     TEXT NOT NULL,
+  PRIMARY KEY (recovery_id, n)
+) WITHOUT ROWID;
+CREATE INDEX recovery_items_item ON recovery_items(item_id);
+
+-- Each hand-over of a recovery's weapons, in order: the chain of custody.
+CREATE TABLE recovery_handovers (
+  recovery_id TEXT NOT NULL,
+  n           INTEGER NOT NULL,
+  from_party  TEXT NOT NULL,
+  to_party    TEXT NOT NULL,
+  time        TEXT NOT NULL,
+  place       TEXT,
+  reason      TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  PRIMARY KEY (recovery_id, n)
+) WITHOUT ROWID;
+
+-- Photos by content: the bytes are in "<db>.photos/<hash>", once.
+CREATE TABLE recovery_photos (
+  recovery_id TEXT NOT NULL,
+  hash        TEXT NOT NULL,               -- SHA-256 of the bytes, hex
+  size        INTEGER NOT NULL,
+  media_type  TEXT NOT NULL,
+  caption     TEXT,
+  seq         INTEGER NOT NULL,
+  PRIMARY KEY (recovery_id, hash)
+) WITHOUT ROWID;
+
+-- R5: a weapon recovered unmarked, obliterated or altered is to be marked
+-- or destroyed by `due`. Its state (open, overdue, marked, destroyed) is
+-- read with the weapon's status and the day's date.
+CREATE TABLE collection_tasks (
+  id          TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,               -- mark
+  item_id     TEXT NOT NULL,
+  recovery_id TEXT NOT NULL,
+  due         TEXT NOT NULL,               -- YYYY-MM-DD
+  reason      TEXT,                        -- the marking status reason at recovery
+  marking     TEXT,                        -- the national marking assigned
+  opened_seq  INTEGER NOT NULL,
+  closed_seq  INTEGER,
+  last_seq    INTEGER NOT NULL
+);
+
+-- ---- stock: destruction (docs/stock.md, "Destruction") ----
+
+-- A destruction batch; closed only with a certificate number, kept forever.
+CREATE TABLE destructions (
+  id          TEXT PRIMARY KEY,
+  method      TEXT NOT NULL,               -- CUT, CRUSH, SMELT, SHRED, BURN, DETONATION
+  site        TEXT NOT NULL,
+  date        TEXT NOT NULL,
+  notes       TEXT,
+  state       TEXT NOT NULL,               -- open, closed
+  certificate TEXT,
+  opened_seq  INTEGER NOT NULL,
+  items_seq   INTEGER NOT NULL,            -- the event that last changed the list
+  closed_seq  INTEGER,                     -- the event that closed it: the certificate's proof
+  last_seq    INTEGER NOT NULL
+);
+
+CREATE TABLE destruction_items (
+  destruction_id TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  item_id        TEXT NOT NULL,
+  PRIMARY KEY (destruction_id, n)
+) WITHOUT ROWID;
+CREATE INDEX destruction_items_item ON destruction_items(item_id);
+
+CREATE TABLE destruction_people (
+  destruction_id TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  role           TEXT NOT NULL,            -- verifier, witness
+  name           TEXT NOT NULL,
+  user_id        TEXT,                     -- a verifier's registry user
+  PRIMARY KEY (destruction_id, n)
+) WITHOUT ROWID;
+
+-- Each reading of serials at the destruction site, with what did not match
+-- the list as it stood (derived).
+CREATE TABLE destruction_checks (
+  destruction_id TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  serials        TEXT NOT NULL,            -- canonical JSON array, as read
+  missing        TEXT NOT NULL,            -- listed but not read
+  unexpected     TEXT NOT NULL,            -- read but not listed
+  ok             INTEGER NOT NULL,
+  seq            INTEGER NOT NULL,
+  PRIMARY KEY (destruction_id, n)
+) WITHOUT ROWID;

@@ -48,6 +48,8 @@ extern const cli_command cli_match_commands[];
 extern const cli_command cli_auth_commands[];
 extern const cli_command cli_serve_commands[];
 extern const cli_command cli_check_commands[];   /* stock checks */
+extern const cli_command cli_recovery_commands[];    /* field collection */
+extern const cli_command cli_destruction_commands[]; /* destruction batches */
 extern const cli_command cli_stock_a_commands[]; /* lots, moves, custody */
 
 /* The value of option `name`, or NULL. The last occurrence wins. */

@@ -214,6 +214,24 @@ void h_custody_get(wam_request *r);
 void h_custody_confirm(wam_request *r);
 void h_custody_return(wam_request *r);
 void h_site_custody_rule(wam_request *r);
+/* collection: recoveries and tasks (h_recoveries.c) */
+void h_recoveries_list(wam_request *r);
+void h_recoveries_create(wam_request *r);
+void h_recovery_get(wam_request *r);
+void h_recovery_handover(wam_request *r);
+void h_recovery_photo_add(wam_request *r);
+void h_recovery_photo_get(wam_request *r);
+void h_tasks_list(wam_request *r);
+void h_task_mark(wam_request *r);
+/* stock: destruction batches (h_destruction.c) */
+void h_destructions_list(wam_request *r);
+void h_destructions_create(wam_request *r);
+void h_destruction_get(wam_request *r);
+void h_destruction_item(wam_request *r);
+void h_destruction_person(wam_request *r);
+void h_destruction_verify(wam_request *r);
+void h_destruction_close(wam_request *r);
+void h_destruction_certificate(wam_request *r);
 
 /* ---- sessions and sign-in limits (session.c) ---- */
 typedef struct sessions sessions;

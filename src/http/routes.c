@@ -21,6 +21,8 @@ static const char *const q_lots[] = {"site", "condition", NULL};          /* sto
 static const char *const q_lots_expiring[] = {"days", "as_of", "site", NULL};
 static const char *const q_custody[] = {"state", "item", NULL};           /* stock: custody */
 static const char *const q_overdue[] = {"as_of", NULL};
+static const char *const q_photo[] = {"caption", NULL};                   /* collection */
+static const char *const q_tasks[] = {"state", NULL};
 
 const route wam_http_routes[] = {
 	{"GET", "/api/v1/health", ACT_PUBLIC, 0, h_health, NULL},
@@ -81,6 +83,26 @@ const route wam_http_routes[] = {
 	{"GET", "/api/v1/custody/{id}", WAM_ACT_STOCK, ROUTE_SNAPSHOT, h_custody_get, NULL},
 	{"POST", "/api/v1/custody/{id}/confirm", WAM_ACT_STOCK, 0, h_custody_confirm, NULL},
 	{"POST", "/api/v1/custody/{id}/return", WAM_ACT_STOCK, 0, h_custody_return, NULL},
+	/* collection: recoveries, their chain of custody and photos, R5 tasks */
+	{"GET", "/api/v1/recoveries", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_recoveries_list, NULL},
+	{"POST", "/api/v1/recoveries", WAM_ACT_COLLECT, ROUTE_NATIONAL, h_recoveries_create, NULL},
+	{"GET", "/api/v1/recoveries/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_recovery_get, NULL},
+	{"POST", "/api/v1/recoveries/{id}/handovers", WAM_ACT_COLLECT, ROUTE_NATIONAL, h_recovery_handover, NULL},
+	{"POST", "/api/v1/recoveries/{id}/photos", WAM_ACT_COLLECT, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_recovery_photo_add,
+	 q_photo},
+	{"GET", "/api/v1/recoveries/{id}/photos/{hash}", WAM_ACT_READ, ROUTE_NATIONAL, h_recovery_photo_get, NULL},
+	{"GET", "/api/v1/tasks", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_tasks_list, q_tasks},
+	{"POST", "/api/v1/tasks/{id}/mark", WAM_ACT_COLLECT, ROUTE_NATIONAL, h_task_mark, NULL},
+	/* stock: destruction batches and their certificates */
+	{"GET", "/api/v1/destructions", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_destructions_list, NULL},
+	{"POST", "/api/v1/destructions", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destructions_create, NULL},
+	{"GET", "/api/v1/destructions/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_destruction_get, NULL},
+	{"POST", "/api/v1/destructions/{id}/items", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_item, NULL},
+	{"POST", "/api/v1/destructions/{id}/people", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_person, NULL},
+	{"POST", "/api/v1/destructions/{id}/verify", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_verify, NULL},
+	{"POST", "/api/v1/destructions/{id}/close", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_close, NULL},
+	{"GET", "/api/v1/destructions/{id}/certificate", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT,
+	 h_destruction_certificate, NULL},
 	/* stock: stock checks and their investigations */
 	{"GET", "/api/v1/checks", WAM_ACT_READ, ROUTE_SNAPSHOT, h_checks_list, q_checks},
 	{"POST", "/api/v1/checks", WAM_ACT_STOCK, 0, h_checks_open, NULL},

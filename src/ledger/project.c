@@ -11,6 +11,8 @@
 #include "registry/rules.h"
 #include "stock/check.h"
 #include "stock/stock_a.h"
+#include "collection/project.h"
+#include "stock/project_destruction.h"
 
 enum {
 	P_REGISTRY,
@@ -70,7 +72,12 @@ int wam_projection_drop(sqlite3 *conn)
 	                          "DROP TABLE IF EXISTS item_tally;"
 	                          "DROP TABLE IF EXISTS stock_checks; DROP TABLE IF EXISTS stock_check_expected;"
 	                          "DROP TABLE IF EXISTS stock_check_reads; DROP TABLE IF EXISTS stock_investigations;"
-	                          "DROP TABLE IF EXISTS lots; DROP TABLE IF EXISTS custody; DROP TABLE IF EXISTS custody_rules;");
+	                          "DROP TABLE IF EXISTS lots; DROP TABLE IF EXISTS custody; DROP TABLE IF EXISTS custody_rules;"
+	                          "DROP TABLE IF EXISTS recoveries; DROP TABLE IF EXISTS recovery_items;"
+	                          "DROP TABLE IF EXISTS recovery_handovers; DROP TABLE IF EXISTS recovery_photos;"
+	                          "DROP TABLE IF EXISTS collection_tasks; DROP TABLE IF EXISTS destructions;"
+	                          "DROP TABLE IF EXISTS destruction_items; DROP TABLE IF EXISTS destruction_people;"
+	                          "DROP TABLE IF EXISTS destruction_checks;");
 }
 
 struct projector *wam_projector_new(sqlite3 *conn)
@@ -388,6 +395,9 @@ static const struct {
 	{"location.", wam_stock_a_apply}, /* stock: weapons moved between sites */
 	{"custody.", wam_stock_a_apply},  /* stock: weapons issued and returned */
 	{"check.", wam_check_apply},      /* stock: stock checks and their investigations */
+	{"recovery.", wam_collection_apply},   /* collection: recoveries, hand-overs, photos */
+	{"task.", wam_collection_apply},       /* collection: tasks to mark or destroy (R5) */
+	{"destruction.", wam_destruction_apply}, /* stock: destruction batches */
 	{NULL, NULL}, /* a room adds its row above this line */
 };
 _Static_assert(sizeof rooms / sizeof rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");

@@ -332,6 +332,15 @@ static const struct {
 	{"lots", "id", "d.last_seq"},          /* stock: ammunition lots */
 	{"custody", "id", "d.last_seq"},       /* stock: custody of weapons */
 	{"custody_rules", "site_id", "d.last_seq"},
+	{"recoveries", "id", "d.last_seq"}, /* collection: recoveries and their lists */
+	{"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
+	{"recovery_handovers", "recovery_id", "d.seq"},
+	{"recovery_photos", "recovery_id", "d.seq"},
+	{"collection_tasks", "id", "d.last_seq"},
+	{"destructions", "id", "d.last_seq"}, /* stock: destruction batches */
+	{"destruction_items", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+	{"destruction_people", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+	{"destruction_checks", "destruction_id", "d.seq"},
 	/* stock checks; expected weapons and reads dated by their check */
 	{"stock_checks", "id", "d.last_seq"},
 	{"stock_check_expected", "check_id || ' ' || ref", "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},

@@ -95,9 +95,29 @@ TABLE = [
     ("GET", "/api/v1/checks/{id}", EVERYONE, False),
     ("POST", "/api/v1/checks/{id}/reads", {"armourer", "admin"}, False),
     ("POST", "/api/v1/checks/{id}/close", {"armourer", "admin"}, False),
+    # field collection
+    ("GET", "/api/v1/recoveries", EVERYONE, True),
+    ("POST", "/api/v1/recoveries", {"registrar", "armourer", "admin"}, True),
+    ("GET", "/api/v1/recoveries/{id}", EVERYONE, True),
+    ("POST", "/api/v1/recoveries/{id}/handovers", {"registrar", "armourer", "admin"}, True),
+    ("POST", "/api/v1/recoveries/{id}/photos", {"registrar", "armourer", "admin"}, True),
+    ("GET", "/api/v1/recoveries/{id}/photos/{hash}", EVERYONE, True),
+    ("GET", "/api/v1/tasks", EVERYONE, True),
+    ("POST", "/api/v1/tasks/{id}/mark", {"registrar", "armourer", "admin"}, True),
+
+    # destruction
+    ("GET", "/api/v1/destructions", EVERYONE, True),
+    ("POST", "/api/v1/destructions", {"registrar", "armourer", "admin"}, True),
+    ("GET", "/api/v1/destructions/{id}", EVERYONE, True),
+    ("POST", "/api/v1/destructions/{id}/items", {"registrar", "armourer", "admin"}, True),
+    ("POST", "/api/v1/destructions/{id}/people", {"registrar", "armourer", "admin"}, True),
+    ("POST", "/api/v1/destructions/{id}/verify", {"registrar", "armourer", "admin"}, True),
+    ("POST", "/api/v1/destructions/{id}/close", {"registrar", "armourer", "admin"}, True),
+    ("GET", "/api/v1/destructions/{id}/certificate", EVERYONE, True),
 ]
 
 CSV_HEADER = "category,make,model,calibre,serial,country\n"
+PNG = b"\x89PNG\r\n\x1a\n"  # the signature is all a photo needs to be taken
 
 
 def requests(ids):
@@ -202,6 +222,38 @@ def requests(ids):
         ("POST", "/api/v1/checks/{id}/reads"): lambda c: r(f"/api/v1/checks/{ids['check']}/reads",
                                                            {"reads": [f"MATRIX-READ-{who(c)}"]}),
         ("POST", "/api/v1/checks/{id}/close"): lambda c: r(f"/api/v1/checks/{ids['to_close'][who(c)]}/close"),
+        # field collection: each caller records, hands over, photographs
+        # and marks on records of its own
+        ("GET", "/api/v1/recoveries"): lambda c: r("/api/v1/recoveries"),
+        ("POST", "/api/v1/recoveries"): lambda c: r("/api/v1/recoveries", {
+            "type": "found", "date": "2026-01-02", "officer": f"matrix {who(c)}",
+            "weapons": [{"category": "SA1", "serial": f"RECOVERED-{who(c)}"}]}),
+        ("GET", "/api/v1/recoveries/{id}"): lambda c: r(f"/api/v1/recoveries/{ids['recovery']}"),
+        ("POST", "/api/v1/recoveries/{id}/handovers"): lambda c: r(f"/api/v1/recoveries/{ids['recovery']}/handovers",
+                                                                   {"from": "matrix", "to": who(c), "reason": "test"}),
+        ("POST", "/api/v1/recoveries/{id}/photos"): lambda c: r(f"/api/v1/recoveries/{ids['recovery']}/photos",
+                                                                PNG + who(c).encode(), ctype="image/png"),
+        ("GET", "/api/v1/recoveries/{id}/photos/{hash}"): lambda c: r(
+            f"/api/v1/recoveries/{ids['recovery']}/photos/{ids['photo']}"),
+        ("GET", "/api/v1/tasks"): lambda c: r("/api/v1/tasks"),
+        ("POST", "/api/v1/tasks/{id}/mark"): lambda c: r(f"/api/v1/tasks/{ids['task'][who(c)]}/mark",
+                                                         {"text": f"HT-MATRIX-{who(c)}"}),
+        # destruction: closing the shared batch is refused for its lack of
+        # verifiers (409), which is enough to tell the allowed from the rest
+        ("GET", "/api/v1/destructions"): lambda c: r("/api/v1/destructions"),
+        ("POST", "/api/v1/destructions"): lambda c: r("/api/v1/destructions", {
+            "method": "CUT", "site": f"matrix {who(c)}", "date": "2026-11-20"}),
+        ("GET", "/api/v1/destructions/{id}"): lambda c: r(f"/api/v1/destructions/{ids['batch']}"),
+        ("POST", "/api/v1/destructions/{id}/items"): lambda c: r(f"/api/v1/destructions/{ids['batch']}/items",
+                                                                 {"item_id": ids["to_destroy"][who(c)]}),
+        ("POST", "/api/v1/destructions/{id}/people"): lambda c: r(f"/api/v1/destructions/{ids['batch']}/people",
+                                                                  {"role": "witness", "name": f"witness {who(c)}"}),
+        ("POST", "/api/v1/destructions/{id}/verify"): lambda c: r(f"/api/v1/destructions/{ids['batch']}/verify",
+                                                                  {"serials": [f"DESTROY-{who(c)}"]}),
+        ("POST", "/api/v1/destructions/{id}/close"): lambda c: r(f"/api/v1/destructions/{ids['batch']}/close",
+                                                                 {"certificate": f"DC-{who(c)}"}, ok={409}),
+        ("GET", "/api/v1/destructions/{id}/certificate"): lambda c: r(
+            f"/api/v1/destructions/{ids['closed_batch']}/certificate"),
     }
 
 
@@ -417,6 +469,34 @@ def test(tap):
     reg.wam("stock", "close", done)
     invs = reg.wam("stock", "investigations", "--check", done)
     ids["investigation"] = {caller: inv["id"] for caller, inv in zip(("anon",) + ROLES, invs)}
+
+    # collection and destruction: a recovery with a photo, per caller an
+    # unmarked weapon's task to close and a weapon to list for destruction,
+    # an open batch and a closed one with its certificate
+    callers = ("anon",) + ROLES
+    rec = srv.post("/api/v1/recoveries", {
+        "type": "found", "date": "2026-01-01", "officer": "matrix", "weapons":
+        [{"category": "SA1", "markings": [{"component": "frame_receiver", "kind": "serial", "text": f"XX{c}",
+                                           "legibility": "obliterated"}]} for c in callers] +
+        [{"category": "SA1", "make": "Glock", "country": "AT", "serial": f"DESTROY-{c}"}
+         for c in callers + ("closed",)]},
+        admin).json
+    ids["recovery"] = rec["id"]
+    ids["task"] = dict(zip(callers, [t["id"] for t in rec["tasks"]]))
+    destroyable = [it["id"] for it in rec["items"] if it["serial"].startswith("DESTROY-")]
+    ids["to_destroy"] = dict(zip(callers, destroyable))
+    ids["photo"] = srv.post(f"/api/v1/recoveries/{rec['id']}/photos", PNG, admin, ctype="image/png").json["hash"]
+    ids["batch"] = srv.post("/api/v1/destructions", {"method": "CRUSH", "site": "matrix", "date": "2026-11-20"},
+                            admin).json["id"]
+    closed = srv.post("/api/v1/destructions", {"method": "CUT", "site": "matrix", "date": "2026-11-20"}, admin).json
+    ids["closed_batch"] = closed["id"]
+    srv.post(f"/api/v1/destructions/{closed['id']}/items", {"item_id": destroyable[-1]}, admin)
+    for name in ("matrix-verifier-a", "matrix-verifier-b"):
+        reg.user(name, "armourer", "matrix verifier password")
+        srv.post(f"/api/v1/destructions/{closed['id']}/people", {"role": "verifier", "name": name}, admin)
+    srv.post(f"/api/v1/destructions/{closed['id']}/verify", {"serials": ["DESTROY-closed"]}, admin)
+    resp = srv.post(f"/api/v1/destructions/{closed['id']}/close", {"certificate": "DC-MATRIX"}, admin)
+    tap.eq(resp.status, 200, "a destruction batch is closed for the certificate route", repr(resp))
 
     run_matrix(tap, srv, tokens, ids)
     check_refused_changed_nothing(tap, srv, admin, ids)

@@ -1,0 +1,87 @@
+/* wam/collection.h — field collection: weapons seized, found or surrendered
+ * (DDR, amnesties, seizures), their chain of custody and photos, and the
+ * tasks to mark or destroy what arrives unmarked (rule R5).
+ *
+ * Records cross this API as jansson JSON objects, like registry.h: inputs
+ * are borrowed, every `json_t **out` is a new reference the caller releases,
+ * each mutating call is one transaction (joining the caller's if one is
+ * open), and on failure nothing is written and wam_error_last() names the
+ * field and the rule. docs/collection.md describes the fields and rules. */
+#ifndef WAM_COLLECTION_H
+#define WAM_COLLECTION_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Days a weapon recovered unmarked, obliterated or altered has to be marked
+ * or destroyed when the recovery does not say (`task_days`). */
+#define WAM_COLLECTION_TASK_DAYS 90
+
+/* Records a recovery: {type: seized|found|surrendered, date (YYYY-MM-DD),
+ * place?, lat?, lon?, admin_area?, context?, officer, person?, site_id?,
+ * notes?, task_days?, weapons: [item | {item_id}, ...]}. Each new weapon is
+ * registered as wam_registry_add_item() would (its status is the recovery
+ * type unless it says otherwise); {item_id} names a weapon already
+ * registered (lost, stolen ...), whose status becomes the recovery type
+ * through wam_registry_set_status(). `person` (a name or document number of whoever
+ * surrendered the weapons) is never stored: the recovery keeps only its
+ * pseudonym (wam_collection_pseudonym). A weapon whose marking status is
+ * unmarked, obliterated or altered gets a task to mark or destroy it, due
+ * `task_days` after the recovery date. `*out` is the recovery as
+ * wam_collection_get_recovery() shows it. */
+int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *recovery);
+
+/* One recovery with its weapons, hand-overs (in order), photos and tasks. */
+int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id);
+
+/* Every recovery, newest first, without the lists. */
+int wam_collection_list_recoveries(wam_db *db, json_t **out);
+
+/* Records a hand-over of a recovery's weapons (chain of custody): {from, to,
+ * time? (ISO 8601; now when absent), place?, reason}. */
+int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json_t *handover);
+
+/* Stores a photo of a recovery: the bytes (JPEG, PNG, GIF or WebP, at most
+ * WAM_PHOTO_MAX) go to "<db>.photos/<sha256>" once, however often they are
+ * added, and the event records their hash, size and media type. `caption`
+ * may be NULL. Bytes that are not an image fail with WAM_EINVAL. `*out` is
+ * {hash, size, media_type, caption}. Adding a photo the recovery already
+ * has changes nothing and gives the same answer. */
+#define WAM_PHOTO_MAX (16u << 20)
+int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n,
+                             const char *caption);
+
+/* The bytes of a photo of recovery `id` (malloc'd, the caller frees them)
+ * and its media type. WAM_ENOTFOUND if the recovery has no such photo. */
+int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
+                             const char *hash);
+
+/* Tasks to mark or destroy, oldest due first: {id, kind, item_id,
+ * recovery_id, due, state (open, overdue, marked, destroyed), serial,
+ * marking_status}. `which`: "open" (open and overdue), "overdue", or NULL
+ * for all. */
+int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which);
+
+/* Assigns a national marking to the weapon of an open task and closes it:
+ * {text, component? (frame_receiver), kind? (serial), location?}. The
+ * marking is added to the weapon's markings and its marking status derived
+ * again (rules R1–R3). `*out` is the weapon. */
+int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const json_t *marking);
+
+/* The pseudonym of a person: "P-" and 24 hex digits of BLAKE2b keyed with
+ * the registry's pseudonym key ("<db>.pseudonym.key", made on first use,
+ * mode 0600). The same person always gets the same pseudonym in one
+ * registry; without the key it cannot be tied back to them. */
+int wam_collection_pseudonym(wam_db *db, char out[32], const char *person);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

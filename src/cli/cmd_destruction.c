@@ -1,0 +1,233 @@
+/* Destruction commands: wam destruction open|add|verify|close|show|list|
+ * certificate (docs/stock.md, "Destruction"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "wam/stock.h"
+
+static const char *const no_opts[] = {NULL};
+
+static const char *const batch_keys[] = {"id",          "state",      "method",     "site",  "date",
+                                         "certificate", "opened_seq", "closed_seq", "notes", NULL};
+static const cli_column batch_cols[] = {
+    {"ID", "id", 0},      {"STATE", "state", 0},     {"METHOD", "method", 0},           {"DATE", "date", 0},
+    {"SITE", "site", 32}, {"WEAPONS", "weapons", 0}, {"CERTIFICATE", "certificate", 0}, {NULL, NULL, 0}};
+static const cli_column item_cols[] = {{"#", "n", 0},        {"WEAPON", "item_id", 0}, {"SERIAL", "serial", 24},
+                                       {"MAKE", "make", 20}, {"STATUS", "status", 0},  {NULL, NULL, 0}};
+
+static void print_names(const char *title, const json_t *names)
+{
+	size_t i;
+	const json_t *v;
+	printf("%-12s ", title);
+	json_array_foreach(names, i, v) printf("%s%s", i ? ", " : "", json_string_value(v));
+	printf("%s\n", json_array_size(names) ? "" : "(none)");
+}
+
+static void print_batch(const json_t *b)
+{
+	cli_print_record(batch_keys, b);
+	print_names("verifiers:", json_object_get(b, "verifiers"));
+	print_names("witnesses:", json_object_get(b, "witnesses"));
+	const json_t *items = json_object_get(b, "items");
+	printf("\nweapons (%zu)\n", json_array_size(items));
+	if (json_array_size(items))
+		cli_print_table(item_cols, items);
+	const json_t *checks = json_object_get(b, "checks");
+	const json_t *last = json_array_get(checks, json_array_size(checks) - 1);
+	if (!last) {
+		printf("\nserials not yet read at the destruction site\n");
+		return;
+	}
+	char *missing = json_dumps(json_object_get(last, "missing"), JSON_COMPACT);
+	char *unexpected = json_dumps(json_object_get(last, "unexpected"), JSON_COMPACT);
+	printf("\nlast reading of serials (event %lld): %s\n",
+	       (long long)json_integer_value(json_object_get(last, "seq")),
+	       json_is_true(json_object_get(last, "ok")) ? "matches the list" : "DOES NOT MATCH the list");
+	if (!json_is_true(json_object_get(last, "ok")))
+		printf("  listed but not read: %s\n  read but not listed: %s\n", missing, unexpected);
+	free(missing);
+	free(unexpected);
+}
+
+static const cli_view batch_view = {batch_keys, batch_cols, print_batch};
+static const cli_view list_view = {NULL, batch_cols, NULL};
+
+static int cmd_open(const cli_env *env, const cli_args *a)
+{
+	json_t *in = json_object(), *out = NULL;
+	const char *keys[] = {"method", "site", "date", "notes"};
+	for (int i = 0; i < 4; i++)
+		if (cli_opt(a, keys[i]))
+			json_object_set_new(in, keys[i], json_string(cli_opt(a, keys[i])));
+	wam_db *db;
+	int rc = cli_open(env, &db, true);
+	if (!rc) {
+		rc = wam_stock_destruction_open(db, &out, in);
+		rc = cli_show(env, rc, out, &batch_view);
+		wam_db_close(db);
+	}
+	json_decref(in);
+	return rc;
+}
+
+/* --item ID, --verifier USER and --witness NAME, each as often as needed,
+ * all in one transaction. */
+static int cmd_add(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1 || !a->nopt)
+		return cli_usage(env, "usage: wam destruction add ID [--item WEAPON]... [--verifier USER]... "
+		                      "[--witness NAME]...");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, true);
+	if (rc)
+		return rc;
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	for (int i = 0; i < a->nopt && !rc; i++) {
+		const char *name = a->opt[i].name, *v = a->opt[i].value;
+		if (!strcmp(name, "item"))
+			rc = wam_stock_destruction_add_item(db, NULL, a->pos[0], v);
+		else
+			rc = wam_stock_destruction_add_person(db, NULL, a->pos[0], name, v);
+	}
+	if (rc)
+		wam_db_rollback(db);
+	else if (!(rc = wam_db_commit(db)))
+		rc = wam_stock_destruction_get(db, &out, a->pos[0]);
+done:
+	rc = cli_show(env, rc, out, &batch_view);
+	wam_db_close(db);
+	return rc;
+}
+
+/* The serials read at the site: arguments, or one a line from --from. */
+static int cmd_verify(const cli_env *env, const cli_args *a)
+{
+	if (a->npos < 1)
+		return cli_usage(env, "usage: wam destruction verify ID SERIAL... | --from FILE|-");
+	json_t *serials = json_array(), *out = NULL;
+	for (int i = 1; i < a->npos; i++)
+		json_array_append_new(serials, json_string(a->pos[i]));
+	const char *from = cli_opt(a, "from");
+	if (from) {
+		FILE *f = !strcmp(from, "-") ? stdin : fopen(from, "r");
+		if (!f) {
+			json_decref(serials);
+			wam_error_set(WAM_EIO, "from", "cannot read %s", from);
+			return cli_fail(env, WAM_EIO);
+		}
+		char line[512];
+		while (fgets(line, sizeof line, f)) {
+			size_t n = strcspn(line, "\r\n");
+			line[n] = '\0';
+			char *s = line;
+			while (*s == ' ' || *s == '\t')
+				s++;
+			for (n = strlen(s); n && (s[n - 1] == ' ' || s[n - 1] == '\t'); n--)
+				s[n - 1] = '\0';
+			if (*s)
+				json_array_append_new(serials, json_string(s));
+		}
+		if (f != stdin)
+			fclose(f);
+	}
+	wam_db *db;
+	int rc = cli_open(env, &db, true);
+	if (!rc) {
+		rc = wam_stock_destruction_verify(db, &out, a->pos[0], serials);
+		rc = cli_show(env, rc, out, &batch_view);
+		wam_db_close(db);
+	}
+	json_decref(serials);
+	return rc;
+}
+
+static int cmd_close(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam destruction close ID --certificate NUMBER");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, true);
+	if (!rc) {
+		rc = wam_stock_destruction_close(db, &out, a->pos[0], cli_opt(a, "certificate"));
+		rc = cli_show(env, rc, out, &batch_view);
+		wam_db_close(db);
+	}
+	return rc;
+}
+
+static int cmd_show(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam destruction show ID");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (!rc) {
+		rc = wam_stock_destruction_get(db, &out, a->pos[0]);
+		rc = cli_show(env, rc, out, &batch_view);
+		wam_db_close(db);
+	}
+	return rc;
+}
+
+static int cmd_list(const cli_env *env, const cli_args *a)
+{
+	(void)a;
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (!rc) {
+		rc = wam_stock_destruction_list(db, &out);
+		rc = cli_show(env, rc, out, &list_view);
+		wam_db_close(db);
+	}
+	return rc;
+}
+
+static int cmd_certificate(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam destruction certificate ID > cert.html");
+	wam_db *db;
+	char *html = NULL;
+	size_t n = 0;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	rc = wam_stock_destruction_certificate(db, &html, &n, a->pos[0]);
+	wam_db_close(db);
+	if (rc)
+		return cli_fail(env, rc);
+	fwrite(html, 1, n, stdout);
+	free(html);
+	return 0;
+}
+
+static const char *const open_valued[] = {"method", "site", "date", "notes", NULL};
+static const char *const add_valued[] = {"item", "verifier", "witness", NULL};
+static const char *const verify_valued[] = {"from", NULL};
+static const char *const close_valued[] = {"certificate", NULL};
+
+const cli_command cli_destruction_commands[] = {
+    {"destruction open", open_valued, no_opts, cmd_open,
+     "destruction open --method CUT|CRUSH|SMELT|SHRED|BURN|DETONATION --site WHERE --date YYYY-MM-DD",
+     "open a destruction batch"},
+    {"destruction add", add_valued, no_opts, cmd_add,
+     "destruction add ID [--item WEAPON]... [--verifier USER]... [--witness NAME]...",
+     "list weapons, verifiers (registry users) and witnesses of a batch"},
+    {"destruction verify", verify_valued, no_opts, cmd_verify, "destruction verify ID SERIAL... | --from FILE|-",
+     "record the serials read at the destruction site and compare them with the list"},
+    {"destruction close", close_valued, no_opts, cmd_close, "destruction close ID --certificate NUMBER",
+     "close a verified batch; its weapons become destroyed"},
+    {"destruction show", no_opts, no_opts, cmd_show, "destruction show ID", "show a destruction batch"},
+    {"destruction list", no_opts, no_opts, cmd_list, "destruction list", "list destruction batches"},
+    {"destruction certificate", no_opts, no_opts, cmd_certificate, "destruction certificate ID > cert.html",
+     "print a closed batch's certificate as an HTML page"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,300 @@
+/* Field collection commands: wam recovery add|show|list|handover|photo|
+ * photo-get|tasks|mark (docs/collection.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "wam/collection.h"
+
+static const char *const no_opts[] = {NULL};
+
+static void set_opt(json_t *o, const cli_args *a, const char *opt, const char *key)
+{
+	const char *v = cli_opt(a, opt);
+	if (v)
+		json_object_set_new(o, key, json_string(v));
+}
+
+static json_t *read_json(const cli_env *env, const char *from, int *rc)
+{
+	json_error_t err;
+	json_t *j = !strcmp(from, "-") ? json_loadf(stdin, 0, &err) : json_load_file(from, 0, &err);
+	if (!j) {
+		wam_error_set(WAM_EINVAL, "from", "%s is not valid JSON: %s (line %d, column %d)", from, err.text,
+		              err.line, err.column);
+		*rc = cli_fail(env, WAM_EINVAL);
+	}
+	return j;
+}
+
+static const char *text(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static const cli_column recovery_cols[] = {
+    {"ID", "id", 0},        {"TYPE", "type", 0},        {"DATE", "date", 0},       {"CONTEXT", "context", 0},
+    {"PLACE", "place", 32}, {"OFFICER", "officer", 24}, {"WEAPONS", "weapons", 0}, {NULL, NULL, 0}};
+static const cli_column item_cols[] = {{"WEAPON", "id", 0},     {"SERIAL", "serial", 24},         {"MAKE", "make", 20},
+                                       {"STATUS", "status", 0}, {"MARKING", "marking_status", 0}, {NULL, NULL, 0}};
+static const cli_column handover_cols[] = {{"#", "n", 0},    {"TIME", "time", 0},    {"FROM", "from", 24},
+                                           {"TO", "to", 24}, {"PLACE", "place", 24}, {"REASON", "reason", 40},
+                                           {NULL, NULL, 0}};
+static const cli_column photo_cols[] = {
+    {"HASH", "hash", 0}, {"TYPE", "media_type", 0}, {"BYTES", "size", 0}, {"CAPTION", "caption", 40}, {NULL, NULL, 0}};
+static const cli_column task_cols[] = {{"TASK", "id", 0},
+                                       {"STATE", "state", 0},
+                                       {"DUE", "due", 0},
+                                       {"WEAPON", "item_id", 0},
+                                       {"MARKING", "marking_status", 0},
+                                       {"RECOVERY", "recovery_id", 0},
+                                       {NULL, NULL, 0}};
+static const char *const recovery_keys[] = {"id",      "type",    "date",       "place",   "lat",   "lon", "admin_area",
+                                            "context", "officer", "person_ref", "site_id", "notes", NULL};
+
+static void print_recovery(const json_t *r)
+{
+	cli_print_record(recovery_keys, r);
+	const struct {
+		const char *title, *key;
+		const cli_column *cols;
+	} lists[] = {{"weapons", "items", item_cols},
+	             {"chain of custody", "handovers", handover_cols},
+	             {"photos", "photos", photo_cols},
+	             {"tasks", "tasks", task_cols}};
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		const json_t *l = json_object_get(r, lists[i].key);
+		printf("\n%s (%zu)\n", lists[i].title, json_array_size(l));
+		if (json_array_size(l))
+			cli_print_table(lists[i].cols, l);
+	}
+}
+
+static const cli_view recovery_view = {recovery_keys, recovery_cols, print_recovery};
+static const cli_view list_view = {NULL, recovery_cols, NULL};
+static const cli_view task_view = {NULL, task_cols, NULL};
+
+static int with_db(const cli_env *env, bool write, wam_db **db)
+{
+	return cli_open(env, db, write);
+}
+
+static int cmd_add(const cli_env *env, const cli_args *a)
+{
+	const char *from = cli_opt(a, "from");
+	int rc = 0;
+	json_t *in = from ? read_json(env, from, &rc) : json_object(), *out = NULL;
+	if (!in)
+		return rc;
+	static const struct {
+		const char *opt, *key;
+	} map[] = {{"type", "type"},     {"date", "date"},       {"place", "place"},     {"lat", "lat"},
+	           {"lon", "lon"},       {"area", "admin_area"}, {"context", "context"}, {"officer", "officer"},
+	           {"person", "person"}, {"site", "site_id"},    {"notes", "notes"},     {"task-days", "task_days"}};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		set_opt(in, a, map[i].opt, map[i].key);
+	/* --item ID: a weapon already registered */
+	for (int i = 0; i < a->nopt; i++)
+		if (!strcmp(a->opt[i].name, "item")) {
+			json_t *w = json_object_get(in, "weapons");
+			if (!json_is_array(w)) {
+				w = json_array();
+				json_object_set_new(in, "weapons", w);
+			}
+			json_array_append_new(w, json_pack("{s:s}", "item_id", a->opt[i].value));
+		}
+	wam_db *db;
+	if ((rc = with_db(env, true, &db)))
+		goto done;
+	rc = wam_collection_add_recovery(db, &out, in);
+	rc = cli_show(env, rc, out, &recovery_view);
+	wam_db_close(db);
+done:
+	json_decref(in);
+	return rc;
+}
+
+static int cmd_show(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam recovery show ID");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = with_db(env, false, &db);
+	if (rc)
+		return rc;
+	rc = wam_collection_get_recovery(db, &out, a->pos[0]);
+	rc = cli_show(env, rc, out, &recovery_view);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_list(const cli_env *env, const cli_args *a)
+{
+	(void)a;
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = with_db(env, false, &db);
+	if (rc)
+		return rc;
+	rc = wam_collection_list_recoveries(db, &out);
+	rc = cli_show(env, rc, out, &list_view);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_handover(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam recovery handover ID --from WHO --to WHO --reason WHY [--place P]");
+	json_t *in = json_object(), *out = NULL;
+	set_opt(in, a, "from", "from");
+	set_opt(in, a, "to", "to");
+	set_opt(in, a, "time", "time");
+	set_opt(in, a, "place", "place");
+	set_opt(in, a, "reason", "reason");
+	wam_db *db;
+	int rc = with_db(env, true, &db);
+	if (!rc) {
+		rc = wam_collection_handover(db, &out, a->pos[0], in);
+		rc = cli_show(env, rc, out, &recovery_view);
+		wam_db_close(db);
+	}
+	json_decref(in);
+	return rc;
+}
+
+static int cmd_photo(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 2)
+		return cli_usage(env, "usage: wam recovery photo ID FILE [--caption TEXT]");
+	FILE *f = fopen(a->pos[1], "rb");
+	if (!f) {
+		wam_error_set(WAM_EIO, "photo", "cannot read %s", a->pos[1]);
+		return cli_fail(env, WAM_EIO);
+	}
+	unsigned char *buf = malloc(WAM_PHOTO_MAX + 1);
+	size_t n = buf ? fread(buf, 1, WAM_PHOTO_MAX + 1, f) : 0;
+	fclose(f);
+	if (!buf) {
+		wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		return cli_fail(env, WAM_ENOMEM);
+	}
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = with_db(env, true, &db);
+	if (!rc) {
+		static const cli_column cols[] = {{"HASH", "hash", 0}, {NULL, NULL, 0}};
+		static const char *const keys[] = {"hash", "media_type", "size", "caption", "seq", NULL};
+		static const cli_view view = {keys, cols, NULL};
+		rc = wam_collection_add_photo(db, &out, a->pos[0], buf, n, cli_opt(a, "caption"));
+		rc = cli_show(env, rc, out, &view);
+		wam_db_close(db);
+	}
+	free(buf);
+	return rc;
+}
+
+static int cmd_photo_get(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 2)
+		return cli_usage(env, "usage: wam recovery photo-get ID HASH --out FILE");
+	const char *to = cli_opt(a, "out");
+	if (!to)
+		return cli_usage(env, "wam recovery photo-get needs --out FILE (the bytes of an image)");
+	wam_db *db;
+	unsigned char *bytes = NULL;
+	size_t n;
+	char type[32];
+	int rc = with_db(env, false, &db);
+	if (rc)
+		return rc;
+	rc = wam_collection_get_photo(db, &bytes, &n, type, a->pos[0], a->pos[1]);
+	wam_db_close(db);
+	if (rc)
+		return cli_fail(env, rc);
+	FILE *f = fopen(to, "wb");
+	bool ok = f && fwrite(bytes, 1, n, f) == n;
+	if (f && fclose(f) != 0)
+		ok = false;
+	free(bytes);
+	if (!ok) {
+		wam_error_set(WAM_EIO, "out", "cannot write %s", to);
+		return cli_fail(env, WAM_EIO);
+	}
+	if (!env->json)
+		printf("%s: %zu bytes, %s\n", to, n, type);
+	return 0;
+}
+
+static int cmd_tasks(const cli_env *env, const cli_args *a)
+{
+	const char *which = cli_flag(a, "overdue") ? "overdue" : cli_flag(a, "all") ? NULL : "open";
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = with_db(env, false, &db);
+	if (rc)
+		return rc;
+	rc = wam_collection_list_tasks(db, &out, which);
+	rc = cli_show(env, rc, out, &task_view);
+	wam_db_close(db);
+	return rc;
+}
+
+static void print_weapon(const json_t *w)
+{
+	printf("weapon %s: marking status %s (%s)\n", text(w, "id"), text(w, "marking_status"),
+	       text(w, "marking_reason"));
+}
+
+static int cmd_mark(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam recovery mark TASK --text MARKING [--component C] [--kind K]");
+	json_t *in = json_object(), *out = NULL;
+	set_opt(in, a, "text", "text");
+	set_opt(in, a, "component", "component");
+	set_opt(in, a, "kind", "kind");
+	set_opt(in, a, "location", "location");
+	static const cli_view view = {NULL, NULL, print_weapon};
+	wam_db *db;
+	int rc = with_db(env, true, &db);
+	if (!rc) {
+		rc = wam_collection_mark(db, &out, a->pos[0], in);
+		rc = cli_show(env, rc, out, &view);
+		wam_db_close(db);
+	}
+	json_decref(in);
+	return rc;
+}
+
+static const char *const add_valued[] = {"from",    "type",   "date", "place", "lat",       "lon",  "area", "context",
+                                         "officer", "person", "site", "notes", "task-days", "item", NULL};
+static const char *const handover_valued[] = {"from", "to", "time", "place", "reason", NULL};
+static const char *const photo_valued[] = {"caption", NULL};
+static const char *const photo_get_valued[] = {"out", NULL};
+static const char *const tasks_flags[] = {"overdue", "all", NULL};
+static const char *const mark_valued[] = {"text", "component", "kind", "location", NULL};
+
+const cli_command cli_recovery_commands[] = {
+    {"recovery add", add_valued, no_opts, cmd_add,
+     "recovery add --from FILE|- | --type T --date D --officer O [--item ID]... [--person NAME]",
+     "record weapons seized, found or surrendered (registers them; R5 tasks for unmarked ones)"},
+    {"recovery show", no_opts, no_opts, cmd_show, "recovery show ID",
+     "a recovery with its weapons, chain of custody, photos and tasks"},
+    {"recovery list", no_opts, no_opts, cmd_list, "recovery list", "list recoveries, newest first"},
+    {"recovery handover", handover_valued, no_opts, cmd_handover,
+     "recovery handover ID --from WHO --to WHO --reason WHY [--place P] [--time T]",
+     "record a hand-over (chain of custody)"},
+    {"recovery photo", photo_valued, no_opts, cmd_photo, "recovery photo ID FILE [--caption TEXT]",
+     "store a photo (JPEG, PNG, GIF, WebP) by its hash"},
+    {"recovery photo-get", photo_get_valued, no_opts, cmd_photo_get, "recovery photo-get ID HASH --out FILE",
+     "write a stored photo to a file"},
+    {"recovery tasks", no_opts, tasks_flags, cmd_tasks, "recovery tasks [--overdue | --all]",
+     "tasks to mark or destroy recovered weapons (open ones by default)"},
+    {"recovery mark", mark_valued, no_opts, cmd_mark, "recovery mark TASK --text MARKING [--component C] [--kind K]",
+     "assign a national marking to a task's weapon and close the task"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};

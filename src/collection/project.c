@@ -1,0 +1,311 @@
+/* The collection room's projector: recovery.* and task.* events into the
+ * recoveries, recovery_items, recovery_handovers, recovery_photos and
+ * collection_tasks tables. A task.marked event also adds a marking to a
+ * registry weapon and derives its marking status again with the registry's
+ * own rules (R1–R3), so a rebuild gives the same weapon. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "collection/project.h"
+#include "registry/rules.h"
+
+enum {
+	S_RECOVERY,
+	S_RECOVERY_ITEM,
+	S_HANDOVER,
+	S_PHOTO,
+	S_TOUCH,
+	S_TASK,
+	S_TASK_CLOSE,
+	S_ITEM_ROW,
+	S_ITEM_MARKINGS,
+	S_ITEM_IMPORTS,
+	S_MARKING,
+	S_ITEM_MARKED,
+	S_COUNTRY,
+};
+
+static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	if (json_is_string(v))
+		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v), SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_num(sqlite3_stmt *st, int i, const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	if (json_is_integer(v))
+		sqlite3_bind_int64(st, i, json_integer_value(v));
+	else if (json_is_real(v))
+		sqlite3_bind_double(st, i, json_real_value(v));
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int step(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq)
+{
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE)
+		return 0;
+	if (sqlite3_extended_errcode(ctx->conn) == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
+		                     (long long)seq);
+	return wam_sql_fail(ctx->conn, "apply event");
+}
+
+static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st =
+	    wam_room_stmt(ctx, S_RECOVERY,
+	                  "INSERT INTO recoveries(id,type,date,place,lat,lon,admin_area,context,officer,"
+	                  "person_ref,site_id,notes,recorded_seq,last_seq) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "type");
+	bind_str(st, 3, pl, "date");
+	bind_str(st, 4, pl, "place");
+	bind_num(st, 5, pl, "lat");
+	bind_num(st, 6, pl, "lon");
+	bind_str(st, 7, pl, "admin_area");
+	bind_str(st, 8, pl, "context");
+	bind_str(st, 9, pl, "officer");
+	bind_str(st, 10, pl, "person_ref");
+	bind_str(st, 11, pl, "site_id");
+	bind_str(st, 12, pl, "notes");
+	sqlite3_bind_int64(st, 13, seq);
+	sqlite3_bind_int64(st, 14, seq);
+	int rc = step(ctx, st, seq);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(json_object_get(pl, "items"), i, v)
+	{
+		if (rc)
+			break;
+		if (!(st = wam_room_stmt(ctx, S_RECOVERY_ITEM,
+		                         "INSERT INTO recovery_items(recovery_id,n,item_id) VALUES(?,?,?)")))
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+		sqlite3_bind_text(st, 3, json_string_value(v), -1, SQLITE_STATIC);
+		rc = step(ctx, st, seq);
+	}
+	return rc;
+}
+
+/* A recovery's row records the last event that shaped it or its lists. */
+static int touch(wam_room_ctx *ctx, int64_t seq, const char *id)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_TOUCH, "UPDATE recoveries SET last_seq=? WHERE id=?");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	int rc = step(ctx, st, seq);
+	if (!rc && sqlite3_changes(ctx->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld concerns recovery %s, which does not exist",
+		                     (long long)seq, id);
+	return rc;
+}
+
+static int handed_over(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc = touch(ctx, seq, id);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_HANDOVER,
+	                                 "INSERT INTO recovery_handovers(recovery_id,n,from_party,to_party,time,place,"
+	                                 "reason,seq) VALUES(?1,(SELECT count(*)+1 FROM recovery_handovers"
+	                                 " WHERE recovery_id=?1),?2,?3,?4,?5,?6,?7)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "from");
+	bind_str(st, 3, pl, "to");
+	bind_str(st, 4, pl, "time");
+	bind_str(st, 5, pl, "place");
+	bind_str(st, 6, pl, "reason");
+	sqlite3_bind_int64(st, 7, seq);
+	return step(ctx, st, seq);
+}
+
+static int photo_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc = touch(ctx, seq, id);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_PHOTO,
+	                                 "INSERT INTO recovery_photos(recovery_id,hash,size,media_type,caption,seq)"
+	                                 " VALUES(?,?,?,?,?,?)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "hash");
+	bind_num(st, 3, pl, "size");
+	bind_str(st, 4, pl, "media_type");
+	bind_str(st, 5, pl, "caption");
+	sqlite3_bind_int64(st, 6, seq);
+	return step(ctx, st, seq);
+}
+
+static int task_opened(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_TASK,
+	                                 "INSERT INTO collection_tasks(id,kind,item_id,recovery_id,due,reason,"
+	                                 "opened_seq,last_seq) VALUES(?,?,?,?,?,?,?,?)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "kind");
+	bind_str(st, 3, pl, "item_id");
+	bind_str(st, 4, pl, "recovery_id");
+	bind_str(st, 5, pl, "due");
+	bind_str(st, 6, pl, "reason");
+	sqlite3_bind_int64(st, 7, seq);
+	sqlite3_bind_int64(st, 8, seq);
+	return step(ctx, st, seq);
+}
+
+/* The weapon as the marking rules read it: serial, make, country, every
+ * marking and import mark, from its tables. */
+static int item_for_rules(wam_room_ctx *ctx, json_t **out, const char *item)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_ITEM_ROW, "SELECT serial, make, country FROM items WHERE id=?");
+	*out = NULL;
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return wam_error_set(WAM_EINTEGRITY, NULL, "a marking is added to weapon %s, which does not exist",
+		                     item);
+	}
+	json_t *o = json_object(), *marks = json_array(), *imports = json_array();
+	const char *keys[] = {"serial", "make", "country"};
+	for (int k = 0; k < 3; k++)
+		if (sqlite3_column_type(st, k) != SQLITE_NULL)
+			json_object_set_new(o, keys[k], json_string(wam_col_text(st, k)));
+	sqlite3_reset(st);
+	if (!(st = wam_room_stmt(ctx, S_ITEM_MARKINGS,
+	                         "SELECT component, kind, text, script, legibility, altered FROM markings"
+	                         " WHERE item_id=? ORDER BY n")))
+		goto fail;
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(marks, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "component",
+		                                       wam_col_text(st, 0), "kind", wam_col_text(st, 1), "text",
+		                                       wam_col_text(st, 2), "script", wam_col_text(st, 3), "legibility",
+		                                       wam_col_text(st, 4), "altered", sqlite3_column_int(st, 5)));
+	sqlite3_reset(st);
+	if (!(st = wam_room_stmt(ctx, S_ITEM_IMPORTS, "SELECT country FROM import_marks WHERE item_id=? ORDER BY n")))
+		goto fail;
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(imports, json_pack("{s:s}", "country", wam_col_text(st, 0)));
+	sqlite3_reset(st);
+	/* like a registration, a legible frame serial marking gives the serial
+	 * of a weapon recorded without one */
+	size_t i;
+	json_t *m;
+	if (!json_object_get(o, "serial"))
+		json_array_foreach(marks, i, m)
+		{
+			if (!strcmp(json_string_value(json_object_get(m, "kind")), "serial") &&
+			    !strcmp(json_string_value(json_object_get(m, "component")), "frame_receiver") &&
+			    strcmp(json_string_value(json_object_get(m, "legibility")), "obliterated") != 0) {
+				json_object_set(o, "serial", json_object_get(m, "text"));
+				break;
+			}
+		}
+	json_object_set_new(o, "markings", marks);
+	json_object_set_new(o, "import_marks", imports);
+	*out = o;
+	return 0;
+fail:
+	json_decref(o);
+	json_decref(marks);
+	json_decref(imports);
+	return WAM_EDB;
+}
+
+static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const json_t *pl)
+{
+	const json_t *m = json_object_get(pl, "marking");
+	const char *text = json_string_value(json_object_get(m, "text"));
+	int rc;
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_MARKING,
+	                                 "INSERT INTO markings(item_id,n,component,kind,text,script,legibility,altered,"
+	                                 "location) VALUES(?1,(SELECT coalesce(max(n),0)+1 FROM markings"
+	                                 " WHERE item_id=?1),?2,?3,?4,?5,'clear',0,?6)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	bind_str(st, 2, m, "component");
+	bind_str(st, 3, m, "kind");
+	bind_str(st, 4, m, "text");
+	sqlite3_bind_text(st, 5, wam_detect_script(text ? text : ""), -1, SQLITE_STATIC);
+	bind_str(st, 6, m, "location");
+	if ((rc = step(ctx, st, seq)))
+		return rc;
+
+	/* the marking status follows from all the markings, by the registry's
+	 * rules and the registry's own country (R2) */
+	char country[8] = "", reason[256];
+	if (!(st = wam_room_stmt(ctx, S_COUNTRY, "SELECT coalesce(country,'') FROM registry")))
+		return WAM_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(country, sizeof country, "%s", wam_col_text(st, 0));
+	sqlite3_reset(st);
+	json_t *full;
+	if ((rc = item_for_rules(ctx, &full, item)))
+		return rc;
+	const char *status = wam_marking_status(full, country, reason, sizeof reason);
+	if (!(st = wam_room_stmt(ctx, S_ITEM_MARKED,
+	                         "UPDATE items SET marking_status=?, marking_reason=?, last_seq=? WHERE id=?"))) {
+		json_decref(full);
+		return WAM_EDB;
+	}
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
+	rc = step(ctx, st, seq);
+	json_decref(full);
+	if (rc)
+		return rc;
+
+	if (!(st = wam_room_stmt(ctx, S_TASK_CLOSE,
+	                         "UPDATE collection_tasks SET marking=?, closed_seq=?, last_seq=? WHERE id=?")))
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, text ? text : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, seq);
+	bind_str(st, 4, pl, "task_id");
+	if ((rc = step(ctx, st, seq)))
+		return rc;
+	if (sqlite3_changes(ctx->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld closes a task that does not exist",
+		                     (long long)seq);
+	return 0;
+}
+
+int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
+                         const char *time)
+{
+	(void)time;
+	if (!strcmp(type, "recovery.recorded"))
+		return recorded(ctx, seq, subject, payload);
+	if (!strcmp(type, "recovery.handed_over"))
+		return handed_over(ctx, seq, subject, payload);
+	if (!strcmp(type, "recovery.photo_added"))
+		return photo_added(ctx, seq, subject, payload);
+	if (!strcmp(type, "task.opened"))
+		return task_opened(ctx, seq, subject, payload);
+	if (!strcmp(type, "task.marked"))
+		return task_marked(ctx, seq, subject, payload);
+	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
+}

@@ -1,0 +1,676 @@
+/* Field collection: recoveries of weapons seized, found or surrendered, their
+ * chain of custody, photos kept by content hash, and the tasks rule R5 sets
+ * for what arrives unmarked. The weapons themselves are the registry's: a
+ * recovery registers them through wam_registry_add_item() and only lists
+ * their ids. Who surrendered them is kept as a keyed pseudonym, never a
+ * name. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "registry/rules.h"
+#include "registry/validate.h"
+#include "wam/collection.h"
+
+static const char *const recovery_types[] = {"seized", "found", "surrendered", NULL};
+static const char *const contexts[] = {"armed_group", "cache", "battlefield", "border_interdiction", "amnesty", "ddr",
+                                       "crime",       "other", NULL};
+static const char *const recovery_fields[] = {"type",       "date",      "place",   "lat",    "lon",
+                                              "admin_area", "context",   "officer", "person", "site_id",
+                                              "notes",      "task_days", "weapons", NULL};
+static const char *const handover_fields[] = {"from", "to", "time", "place", "reason", NULL};
+static const char *const marking_fields[] = {"text", "component", "kind", "location", NULL};
+
+/* Marking statuses that leave a weapon untraceable until marked (R5). */
+static bool needs_marking(const char *status)
+{
+	return status && (!strcmp(status, "unmarked") || !strcmp(status, "obliterated") || !strcmp(status, "altered"));
+}
+
+/* ---- small SQL helpers (statements prepared per call: these are rare
+ * commands, not a hot path) ---- */
+
+static int query_rows(wam_db *db, json_t **out, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read collection");
+	if (a)
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	json_t *arr = json_array();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, wam_row_json(st));
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		json_decref(arr);
+		return wam_sql_fail(db->conn, "read collection");
+	}
+	*out = arr;
+	return 0;
+}
+
+/* The first row of `sql` as an object; WAM_ENOTFOUND naming `what`. */
+static int query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what)
+{
+	json_t *rows;
+	int rc = query_rows(db, &rows, sql, id, NULL);
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return wam_error_set(WAM_ENOTFOUND, "id", "no %s with id '%.40s'", what, id);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
+/* ---- dates ---- */
+
+/* True when `s` is a calendar date YYYY-MM-DD; its midnight UTC in `*t`. */
+static bool parse_date(const char *s, time_t *t)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	int v[3] = {0, 0, 0}, at[3] = {0, 5, 8}, len[3] = {4, 2, 2};
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < len[k]; i++) {
+			char c = s[at[k] + i];
+			if (c < '0' || c > '9')
+				return false;
+			v[k] = v[k] * 10 + (c - '0');
+		}
+	struct tm tm = {.tm_year = v[0] - 1900, .tm_mon = v[1] - 1, .tm_mday = v[2]};
+	*t = timegm(&tm);
+	struct tm back;
+	gmtime_r(t, &back);
+	return v[0] >= 1900 && back.tm_year == tm.tm_year && back.tm_mon == v[1] - 1 && back.tm_mday == v[2];
+}
+
+static void format_date(char out[11], time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void today(char out[11])
+{
+	format_date(out, (time_t)(wam_now_ms() / 1000));
+}
+
+/* ---- the pseudonym key: "<db>.pseudonym.key", 32 random bytes ---- */
+
+static int pseudonym_key(wam_db *db, unsigned char key[32])
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s.pseudonym.key", db->path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		/* first use: O_EXCL so two handles never make two keys */
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			randombytes_buf(key, 32);
+			ssize_t w = write(fd, key, 32);
+			int ok = w == 32 && fsync(fd) == 0;
+			close(fd);
+			if (!ok) {
+				unlink(path);
+				return wam_error_set(WAM_EIO, "person", "cannot write the pseudonym key %s", path);
+			}
+			return 0;
+		}
+		if (errno == EEXIST)
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return wam_error_set(WAM_EIO, "person", "cannot read the pseudonym key %s: %s", path, strerror(errno));
+	ssize_t n = read(fd, key, 32);
+	close(fd);
+	if (n != 32)
+		return wam_error_set(WAM_EIO, "person", "the pseudonym key %s is not 32 bytes", path);
+	return 0;
+}
+
+int wam_collection_pseudonym(wam_db *db, char out[32], const char *person)
+{
+	unsigned char key[32], h[12];
+	char norm[1024];
+	out[0] = '\0';
+	/* the same person typed differently (case, spaces, dashes, another
+	 * Unicode form) is the same person */
+	long n = wam_norm_key(norm, sizeof norm, person ? person : "");
+	if (n <= 0 || (size_t)n >= sizeof norm - 1)
+		return wam_error_set(WAM_EINVAL, "person", "person must be 1 to 200 characters of valid UTF-8");
+	int rc = pseudonym_key(db, key);
+	if (rc)
+		return rc;
+	crypto_generichash(h, sizeof h, (const unsigned char *)norm, (size_t)n, key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	out[0] = 'P';
+	out[1] = '-';
+	wam_hex(out + 2, h, sizeof h);
+	return 0;
+}
+
+/* ---- recoveries ---- */
+
+static int take_coord(json_t *out, const json_t *in, const char *key, double limit)
+{
+	const json_t *v = json_object_get(in, key);
+	if (wam_absent(v))
+		return 0;
+	double x;
+	if (json_is_number(v)) {
+		x = json_number_value(v);
+	} else if (json_is_string(v)) {
+		char *end;
+		x = strtod(json_string_value(v), &end);
+		if (end == json_string_value(v) || *end)
+			return wam_error_set(WAM_EINVAL, key, "%s '%.30s' is not a number", key, json_string_value(v));
+	} else {
+		return wam_error_set(WAM_EINVAL, key, "%s must be a number", key);
+	}
+	if (!(x >= -limit && x <= limit))
+		return wam_error_set(WAM_EINVAL, key, "%s %g is outside -%g to %g", key, x, limit, limit);
+	json_object_set_new(out, key, json_real(x));
+	return 0;
+}
+
+static int site_exists(wam_db *db, const char *id)
+{
+	json_t *row;
+	int rc = query_one(db, &row, "SELECT id FROM sites WHERE id=?", id, "site");
+	json_decref(row);
+	if (rc == WAM_ENOTFOUND)
+		return wam_error_set(WAM_EINVAL, "site_id", "no site with id '%.40s'", id);
+	return rc;
+}
+
+/* Validates everything but the weapons into `p`. */
+static int check_recovery(wam_db *db, json_t *p, const json_t *in, time_t *date, long *days)
+{
+	int rc;
+	if ((rc = wam_check_fields(in, recovery_fields, "", 0)) ||
+	    (rc = wam_take_word(p, in, "type", "type", recovery_types, NULL, true, 0)) ||
+	    (rc = wam_take_text(p, in, "date", "date", true, 10, false, 0)) ||
+	    (rc = wam_take_text(p, in, "place", "place", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = take_coord(p, in, "lat", 90)) || (rc = take_coord(p, in, "lon", 180)) ||
+	    (rc = wam_take_text(p, in, "admin_area", "admin_area", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_word(p, in, "context", "context", contexts, NULL, false, 0)) ||
+	    (rc = wam_take_text(p, in, "officer", "officer", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "site_id", "site_id", false, 40, false, 0)) ||
+	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, 0)))
+		return rc;
+	if (!parse_date(json_string_value(json_object_get(p, "date")), date))
+		return wam_error_set(WAM_EINVAL, "date", "date '%.20s' is not a calendar date YYYY-MM-DD",
+		                     json_string_value(json_object_get(p, "date")));
+	json_t *d = json_object();
+	rc = wam_take_int(d, in, "task_days", "task_days", 1, 3650, false, 0);
+	*days = json_is_integer(json_object_get(d, "task_days"))
+	            ? (long)json_integer_value(json_object_get(d, "task_days"))
+	            : WAM_COLLECTION_TASK_DAYS;
+	json_decref(d);
+	if (rc)
+		return rc;
+	const char *site = json_string_value(json_object_get(p, "site_id"));
+	if (site && (rc = site_exists(db, site)))
+		return rc;
+	const json_t *person = json_object_get(in, "person");
+	if (!wam_absent(person)) {
+		char ref[32];
+		if (!json_is_string(person))
+			return wam_error_set(WAM_EINVAL, "person", "person must be a string");
+		if ((rc = wam_collection_pseudonym(db, ref, json_string_value(person))))
+			return rc;
+		json_object_set_new(p, "person_ref", json_string(ref));
+	}
+	const json_t *w = json_object_get(in, "weapons");
+	if (!json_is_array(w) || !json_array_size(w))
+		return wam_error_set(WAM_EINVAL, "weapons", "a recovery lists at least one weapon");
+	if (json_array_size(w) > 1000)
+		return wam_error_set(WAM_EINVAL, "weapons", "a recovery lists at most 1000 weapons");
+	return 0;
+}
+
+/* Registers weapon `i` of a recovery; its id in `id`, and whether it needs
+ * marking with the reason. */
+static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t i, char id[WAM_ID_LEN + 1],
+                           json_t *tasks_for)
+{
+	if (!json_is_object(w))
+		return wam_error_set(WAM_EINVAL, "weapons", "weapons[%zu] must be an object", i);
+	json_t *item = json_copy((json_t *)w), *out = NULL;
+	int rc;
+	const char *known = json_string_value(json_object_get(w, "item_id"));
+	if (known) {
+		/* a weapon the registry knows (lost, stolen ...) comes back under
+		 * control: its status changes by the registry's state machine */
+		char reason[160];
+		snprintf(reason, sizeof reason, "recovered (%s)", json_string_value(json_object_get(p, "type")));
+		json_t *d = json_pack("{s:s}", "reason", reason);
+		if (json_object_size(w) == 1)
+			rc = wam_registry_set_status(db, &out, known, json_string_value(json_object_get(p, "type")), d);
+		else
+			rc = wam_error_set(WAM_EINVAL, "item_id", "a weapon given by item_id takes no other field");
+		json_decref(d);
+	} else {
+		if (!json_object_get(item, "status"))
+			json_object_set(item, "status", json_object_get(p, "type"));
+		if (!json_object_get(item, "site_id") && json_object_get(p, "site_id"))
+			json_object_set(item, "site_id", json_object_get(p, "site_id"));
+		rc = wam_registry_add_item(db, &out, item, 0);
+	}
+	json_decref(item);
+	if (rc) {
+		wam_error e = *wam_error_last();
+		char field[128];
+		snprintf(field, sizeof field, "weapons[%zu]%s%.40s", i, e.field[0] ? "." : "", e.field);
+		return wam_error_set(rc, field, "weapons[%zu]: %s", i, e.message);
+	}
+	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
+	const char *ms = json_string_value(json_object_get(out, "marking_status"));
+	if (needs_marking(ms))
+		json_array_append_new(tasks_for, json_pack("{s:s, s:s}", "item_id", id, "reason",
+		                                           json_string_value(json_object_get(out, "marking_reason"))));
+	json_decref(out);
+	return 0;
+}
+
+int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *in)
+{
+	int rc;
+	time_t date = 0;
+	long days = WAM_COLLECTION_TASK_DAYS;
+	char id[WAM_ID_LEN + 1], item_id[WAM_ID_LEN + 1], due[11];
+	json_t *p = json_object(), *items = json_array(), *tasks = json_array();
+	if (out)
+		*out = NULL;
+	if (!json_is_object(in)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a recovery is a JSON object");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = check_recovery(db, p, in, &date, &days)))
+		goto fail;
+	size_t i;
+	const json_t *w;
+	json_array_foreach(json_object_get(in, "weapons"), i, w)
+	{
+		if ((rc = register_weapon(db, p, w, i, item_id, tasks)))
+			goto fail;
+		json_array_append_new(items, json_string(item_id));
+	}
+	json_object_set(p, "items", items);
+	wam_db_new_id(db, id);
+	if ((rc = wam_ledger_append(db, "recovery.recorded", id, p, NULL)))
+		goto fail;
+	format_date(due, date + (time_t)days * 86400);
+	json_t *t;
+	json_array_foreach(tasks, i, t)
+	{
+		char task_id[WAM_ID_LEN + 1];
+		wam_db_new_id(db, task_id);
+		json_object_set_new(t, "kind", json_string("mark"));
+		json_object_set_new(t, "recovery_id", json_string(id));
+		json_object_set_new(t, "due", json_string(due));
+		if ((rc = wam_ledger_append(db, "task.opened", task_id, t, NULL)))
+			goto fail;
+	}
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_collection_get_recovery(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(items);
+	json_decref(tasks);
+	return rc;
+}
+
+#define RECOVERY_SQL                                                                                                   \
+	"SELECT id, type, date, place, lat, lon, admin_area, context, officer, person_ref, site_id, notes,"            \
+	" recorded_seq, last_seq, (SELECT count(*) FROM recovery_items x WHERE x.recovery_id=r.id) AS weapons"         \
+	" FROM recoveries r"
+#define TASK_SQL                                                                                                       \
+	"SELECT t.id, t.kind, t.item_id, t.recovery_id, t.due, t.reason, t.marking, t.opened_seq, t.closed_seq,"       \
+	" CASE WHEN t.closed_seq IS NOT NULL THEN 'marked' WHEN i.status='destroyed' THEN 'destroyed'"                 \
+	" WHEN t.due < ?1 THEN 'overdue' ELSE 'open' END AS state, i.serial, i.status, i.marking_status"               \
+	" FROM collection_tasks t LEFT JOIN items i ON i.id=t.item_id"
+
+int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
+{
+	json_t *rec = NULL, *list = NULL;
+	char now[11];
+	int rc = query_one(db, &rec, RECOVERY_SQL " WHERE id=?", id, "recovery");
+	*out = NULL;
+	if (rc)
+		return rc;
+	if ((rc = query_rows(db, &list,
+	                     "SELECT i.id, i.category, i.make, i.model, i.calibre, i.serial, i.country, i.status,"
+	                     " i.marking_status, i.marking_reason FROM recovery_items x JOIN items i ON i.id=x.item_id"
+	                     " WHERE x.recovery_id=? ORDER BY x.n",
+	                     id, NULL)))
+		goto fail;
+	json_object_set_new(rec, "items", list);
+	if ((rc = query_rows(db, &list,
+	                     "SELECT n, from_party AS \"from\", to_party AS \"to\", time, place, reason, seq"
+	                     " FROM recovery_handovers WHERE recovery_id=? ORDER BY n",
+	                     id, NULL)))
+		goto fail;
+	json_object_set_new(rec, "handovers", list);
+	if ((rc = query_rows(db, &list,
+	                     "SELECT hash, size, media_type, caption, seq FROM recovery_photos WHERE recovery_id=?"
+	                     " ORDER BY seq",
+	                     id, NULL)))
+		goto fail;
+	json_object_set_new(rec, "photos", list);
+	today(now);
+	if ((rc = query_rows(db, &list, TASK_SQL " WHERE t.recovery_id=?2 ORDER BY t.due, t.id", now, id)))
+		goto fail;
+	json_object_set_new(rec, "tasks", list);
+	*out = rec;
+	return 0;
+fail:
+	json_decref(rec);
+	return rc;
+}
+
+int wam_collection_list_recoveries(wam_db *db, json_t **out)
+{
+	return query_rows(db, out, RECOVERY_SQL " ORDER BY date DESC, id DESC", NULL, NULL);
+}
+
+int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json_t *in)
+{
+	int rc;
+	json_t *p = json_object(), *rec = NULL;
+	if (out)
+		*out = NULL;
+	if (!json_is_object(in)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a hand-over is a JSON object");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
+	    (rc = wam_check_fields(in, handover_fields, "", 0)) ||
+	    (rc = wam_take_text(p, in, "from", "from", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "to", "to", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "time", "time", false, 40, false, 0)) ||
+	    (rc = wam_take_text(p, in, "place", "place", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
+		goto fail;
+	if (!strcmp(json_string_value(json_object_get(p, "from")), json_string_value(json_object_get(p, "to")))) {
+		rc = wam_error_set(WAM_EINVAL, "to", "a hand-over goes to someone other than who hands over");
+		goto fail;
+	}
+	if (!json_object_get(p, "time")) {
+		char t[WAM_TIME_LEN + 1];
+		wam_time_iso(t, wam_now_ms());
+		json_object_set_new(p, "time", json_string(t));
+	}
+	if ((rc = wam_ledger_append(db, "recovery.handed_over", id, p, NULL)) || (rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_collection_get_recovery(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(rec);
+	return rc;
+}
+
+/* ---- photos ---- */
+
+/* The media type of image bytes by their signature, or NULL. */
+static const char *image_type(const unsigned char *b, size_t n)
+{
+	if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+		return "image/jpeg";
+	if (n >= 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8))
+		return "image/png";
+	if (n >= 6 && (!memcmp(b, "GIF87a", 6) || !memcmp(b, "GIF89a", 6)))
+		return "image/gif";
+	if (n >= 12 && !memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4))
+		return "image/webp";
+	return NULL;
+}
+
+static void photo_dir(const wam_db *db, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s.photos", db->path);
+}
+
+/* Writes the bytes to "<db>.photos/<hash>" unless they are there already;
+ * a temporary name and a rename so a reader never sees half a photo. */
+static int store_photo(wam_db *db, const char *hash, const void *bytes, size_t n)
+{
+	char dir[4096], path[4200], tmp[4300];
+	photo_dir(db, dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/%s", dir, hash);
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return wam_error_set(WAM_EIO, "photo", "cannot make %s: %s", dir, strerror(errno));
+	snprintf(tmp, sizeof tmp, "%s/.%s.%d", dir, hash, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return wam_error_set(WAM_EIO, "photo", "cannot write %s: %s", tmp, strerror(errno));
+	const unsigned char *p = bytes;
+	size_t left = n;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w <= 0) {
+			close(fd);
+			unlink(tmp);
+			return wam_error_set(WAM_EIO, "photo", "cannot write %s", tmp);
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return wam_error_set(WAM_EIO, "photo", "cannot store %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n, const char *caption)
+{
+	int rc;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hash[2 * crypto_hash_sha256_BYTES + 1];
+	json_t *p = json_object(), *rows = NULL, *rec = NULL, *cap = json_object();
+	if (out)
+		*out = NULL;
+	const char *type = bytes ? image_type(bytes, n) : NULL;
+	if (!type) {
+		rc = wam_error_set(WAM_EINVAL, "photo", "the photo is not a JPEG, PNG, GIF or WebP image");
+		goto done;
+	}
+	if (n > WAM_PHOTO_MAX) {
+		rc = wam_error_set(WAM_EINVAL, "photo", "a photo is at most %u bytes, not %zu", WAM_PHOTO_MAX, n);
+		goto done;
+	}
+	if (caption)
+		json_object_set_new(cap, "caption", json_string(caption));
+	crypto_hash_sha256(h, bytes, n);
+	wam_hex(hash, h, sizeof h);
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
+	    (rc = wam_take_text(p, cap, "caption", "caption", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = query_rows(db, &rows, "SELECT hash FROM recovery_photos WHERE recovery_id=? AND hash=?", id, hash)))
+		goto fail;
+	if (!json_array_size(rows)) {
+		json_object_set_new(p, "hash", json_string(hash));
+		json_object_set_new(p, "size", json_integer((json_int_t)n));
+		json_object_set_new(p, "media_type", json_string(type));
+		if ((rc = store_photo(db, hash, bytes, n)) ||
+		    (rc = wam_ledger_append(db, "recovery.photo_added", id, p, NULL)))
+			goto fail;
+	}
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out) {
+		json_decref(rows);
+		rows = NULL;
+		if (!(rc = query_rows(db, &rows,
+		                      "SELECT hash, size, media_type, caption, seq FROM recovery_photos"
+		                      " WHERE recovery_id=? AND hash=?",
+		                      id, hash)))
+			*out = json_incref(json_array_get(rows, 0));
+	}
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(rows);
+	json_decref(rec);
+	json_decref(cap);
+	return rc;
+}
+
+int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
+                             const char *hash)
+{
+	json_t *rows = NULL;
+	char dir[4096], path[4200];
+	*bytes = NULL;
+	*n = 0;
+	int rc = query_rows(db, &rows, "SELECT size, media_type FROM recovery_photos WHERE recovery_id=? AND hash=?",
+	                    id, hash);
+	if (rc)
+		return rc;
+	json_t *row = json_array_get(rows, 0);
+	if (!row) {
+		json_decref(rows);
+		return wam_error_set(WAM_ENOTFOUND, "hash", "recovery '%.40s' has no photo '%.70s'", id, hash);
+	}
+	size_t size = (size_t)json_integer_value(json_object_get(row, "size"));
+	snprintf(media_type, 32, "%s", json_string_value(json_object_get(row, "media_type")));
+	json_decref(rows);
+	photo_dir(db, dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/%s", dir, hash);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return wam_error_set(WAM_EIO, "hash", "photo %s is missing from %s", hash, dir);
+	unsigned char *b = malloc(size ? size : 1);
+	size_t got = b ? fread(b, 1, size, f) : 0;
+	int extra = fgetc(f);
+	fclose(f);
+	if (!b)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	/* the file is named by its hash: any other bytes were changed outside wam */
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char have[2 * crypto_hash_sha256_BYTES + 1];
+	crypto_hash_sha256(h, b, got);
+	wam_hex(have, h, sizeof h);
+	if (got != size || extra != EOF || strcmp(have, hash) != 0) {
+		free(b);
+		return wam_error_set(WAM_EINTEGRITY, "hash", "photo file %s does not hold the bytes recorded", path);
+	}
+	*bytes = b;
+	*n = size;
+	return 0;
+}
+
+/* ---- tasks ---- */
+
+int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which)
+{
+	char now[11];
+	json_t *all;
+	today(now);
+	*out = NULL;
+	if (which && strcmp(which, "open") && strcmp(which, "overdue") && strcmp(which, "all"))
+		return wam_error_set(WAM_EINVAL, "state", "state is open, overdue or all, not '%.20s'", which);
+	int rc = query_rows(db, &all, TASK_SQL " ORDER BY t.due, t.id", now, NULL);
+	if (rc)
+		return rc;
+	json_t *shown = json_array(), *t;
+	size_t i;
+	json_array_foreach(all, i, t)
+	{
+		const char *state = json_string_value(json_object_get(t, "state"));
+		if (which && !strcmp(which, "open") && strcmp(state, "open") && strcmp(state, "overdue"))
+			continue;
+		if (which && !strcmp(which, "overdue") && strcmp(state, "overdue"))
+			continue;
+		json_array_append(shown, t);
+	}
+	json_decref(all);
+	*out = shown;
+	return 0;
+}
+
+int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const json_t *in)
+{
+	int rc;
+	char now[11], item[WAM_ID_LEN + 1];
+	json_t *m = json_object(), *task = NULL, *p = NULL;
+	if (out)
+		*out = NULL;
+	if (!json_is_object(in)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a marking is a JSON object");
+		goto done;
+	}
+	today(now);
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	json_t *rows;
+	if ((rc = query_rows(db, &rows, TASK_SQL " WHERE t.id=?2", now, task_id)))
+		goto fail;
+	task = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	if (!task) {
+		rc = wam_error_set(WAM_ENOTFOUND, "id", "no task with id '%.40s'", task_id);
+		goto fail;
+	}
+	const char *state = json_string_value(json_object_get(task, "state"));
+	if (strcmp(state, "open") && strcmp(state, "overdue")) {
+		rc = wam_error_set(WAM_ECONFLICT, "id", "task %.40s is closed (%s)", task_id, state);
+		goto fail;
+	}
+	if ((rc = wam_check_fields(in, marking_fields, "", 0)) ||
+	    (rc = wam_take_text(m, in, "text", "text", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_word(m, in, "component", "component", wam_components, "frame_receiver", false, 0)) ||
+	    (rc = wam_take_word(m, in, "kind", "kind", wam_marking_kinds, "serial", false, 0)) ||
+	    (rc = wam_take_text(m, in, "location", "location", false, WAM_MAX_TEXT, false, 0)))
+		goto fail;
+	snprintf(item, sizeof item, "%s", json_string_value(json_object_get(task, "item_id")));
+	/* the event is the weapon's (its history shows it); the task it closes
+	 * is named in it */
+	p = json_pack("{s:s, s:O}", "task_id", task_id, "marking", m);
+	if ((rc = wam_ledger_append(db, "task.marked", item, p, NULL)) || (rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_registry_get_item(db, out, item);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(m);
+	json_decref(task);
+	json_decref(p);
+	return rc;
+}

@@ -1,0 +1,112 @@
+/* /api/v1/destructions: destruction batches and their certificates. A batch
+ * may gather weapons from several sites, so the routes are national. The
+ * certificate is an HTML page built by libwam with every value escaped. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "wam/stock.h"
+
+static void answer(wam_request *r, int rc, json_t *out, int status)
+{
+	if (rc) {
+		json_decref(out);
+		reply_wam(r, rc);
+		return;
+	}
+	reply_json(r, status, out);
+}
+
+void h_destructions_list(wam_request *r)
+{
+	json_t *out = NULL;
+	int rc = wam_stock_destruction_list(r->db, &out);
+	answer(r, rc, out, 200);
+}
+
+void h_destructions_create(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_stock_destruction_open(r->db, &out, in);
+	json_decref(in);
+	if (!rc)
+		reply_header(
+		    r, "Location",
+		    arena_printf(&r->mem, "/api/v1/destructions/%s", json_string_value(json_object_get(out, "id"))));
+	answer(r, rc, out, 201);
+}
+
+void h_destruction_get(wam_request *r)
+{
+	json_t *out = NULL;
+	int rc = wam_stock_destruction_get(r->db, &out, r->params[0]);
+	answer(r, rc, out, 200);
+}
+
+/* {item_id} */
+void h_destruction_item(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	const json_t *item = json_object_get(in, "item_id");
+	int rc = json_is_string(item) && json_object_size(in) == 1
+	             ? wam_stock_destruction_add_item(r->db, &out, r->params[0], json_string_value(item))
+	             : wam_error_set(WAM_EINVAL, "item_id", "the body is {\"item_id\": \"...\"}");
+	json_decref(in);
+	answer(r, rc, out, 200);
+}
+
+/* {role: verifier | witness, name} */
+void h_destruction_person(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = json_object_size(in) == 2 || !json_object_get(in, "role") || !json_object_get(in, "name")
+	             ? wam_stock_destruction_add_person(r->db, &out, r->params[0],
+	                                                json_string_value(json_object_get(in, "role")),
+	                                                json_string_value(json_object_get(in, "name")))
+	             : wam_error_set(WAM_EINVAL, NULL, "the body is {\"role\": ..., \"name\": ...}");
+	json_decref(in);
+	answer(r, rc, out, 200);
+}
+
+/* {serials: [...]} */
+void h_destruction_verify(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_stock_destruction_verify(r->db, &out, r->params[0], json_object_get(in, "serials"));
+	json_decref(in);
+	answer(r, rc, out, 200);
+}
+
+/* {certificate} */
+void h_destruction_close(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	const json_t *c = json_object_get(in, "certificate");
+	int rc = !c || json_is_string(c) ? wam_stock_destruction_close(r->db, &out, r->params[0], json_string_value(c))
+	                                 : wam_error_set(WAM_EINVAL, "certificate", "certificate must be a string");
+	json_decref(in);
+	answer(r, rc, out, 200);
+}
+
+void h_destruction_certificate(wam_request *r)
+{
+	char *html = NULL;
+	size_t n = 0;
+	int rc = wam_stock_destruction_certificate(r->db, &html, &n, r->params[0]);
+	if (rc) {
+		reply_wam(r, rc);
+		return;
+	}
+	reply_bytes(r, 200, "text/html; charset=utf-8", html, n);
+	free(html);
+}

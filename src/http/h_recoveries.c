@@ -1,0 +1,109 @@
+/* /api/v1/recoveries and /api/v1/tasks: field collection. Recoveries and
+ * tasks cover weapons from anywhere in the country, so the routes are
+ * national (refused to callers confined to sites). A photo is posted as its
+ * own bytes with an image content type and read back the same way. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "wam/collection.h"
+
+static void answer(wam_request *r, int rc, json_t *out, int status)
+{
+	if (rc) {
+		json_decref(out);
+		reply_wam(r, rc);
+		return;
+	}
+	reply_json(r, status, out);
+}
+
+void h_recoveries_list(wam_request *r)
+{
+	json_t *out = NULL;
+	int rc = wam_collection_list_recoveries(r->db, &out);
+	answer(r, rc, out, 200);
+}
+
+void h_recoveries_create(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_collection_add_recovery(r->db, &out, in);
+	json_decref(in);
+	if (!rc)
+		reply_header(
+		    r, "Location",
+		    arena_printf(&r->mem, "/api/v1/recoveries/%s", json_string_value(json_object_get(out, "id"))));
+	answer(r, rc, out, 201);
+}
+
+void h_recovery_get(wam_request *r)
+{
+	json_t *out = NULL;
+	int rc = wam_collection_get_recovery(r->db, &out, r->params[0]);
+	answer(r, rc, out, 200);
+}
+
+void h_recovery_handover(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_collection_handover(r->db, &out, r->params[0], in);
+	json_decref(in);
+	answer(r, rc, out, 201);
+}
+
+void h_recovery_photo_add(wam_request *r)
+{
+	const char *type = request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!type || strncmp(type, "image/", 6) != 0) {
+		reply_error(r, 415, "unsupported_media_type", NULL,
+		            "a photo is sent as image/jpeg, image/png, image/gif"
+		            " or image/webp, not %.60s",
+		            type ? type : "nothing");
+		return;
+	}
+	json_t *out = NULL;
+	int rc = wam_collection_add_photo(r->db, &out, r->params[0], r->body, r->body_len, request_query(r, "caption"));
+	if (!rc)
+		reply_header(r, "Location",
+		             arena_printf(&r->mem, "/api/v1/recoveries/%s/photos/%s", r->params[0],
+		                          json_string_value(json_object_get(out, "hash"))));
+	answer(r, rc, out, 201);
+}
+
+void h_recovery_photo_get(wam_request *r)
+{
+	unsigned char *bytes = NULL;
+	size_t n = 0;
+	char type[32];
+	int rc = wam_collection_get_photo(r->db, &bytes, &n, type, r->params[0], r->params[1]);
+	if (rc) {
+		reply_wam(r, rc);
+		return;
+	}
+	reply_header(r, "Cache-Control", "private, max-age=31536000, immutable");
+	reply_bytes(r, 200, arena_strdup(&r->mem, type), bytes, n);
+	free(bytes);
+}
+
+void h_tasks_list(wam_request *r)
+{
+	const char *state = request_query(r, "state");
+	json_t *out = NULL;
+	int rc = wam_collection_list_tasks(r->db, &out, state ? state : "open");
+	answer(r, rc, out, 200);
+}
+
+void h_task_mark(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_collection_mark(r->db, &out, r->params[0], in);
+	json_decref(in);
+	answer(r, rc, out, 200);
+}

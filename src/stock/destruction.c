@@ -1,0 +1,534 @@
+/* Destruction (ISACS 05.50): a batch lists the weapons to destroy, the
+ * method, site and date, at least two verifiers and the witnesses. Before it
+ * closes the serials read at the destruction site are checked against the
+ * list, and only a closed batch with a certificate number moves its weapons
+ * to `destroyed`, through the registry's own state machine. Nothing of a
+ * batch is ever deleted. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "registry/rules.h"
+#include "registry/validate.h"
+#include "wam/stock.h"
+
+static const char *const methods[] = {"CUT", "CRUSH", "SMELT", "SHRED", "BURN", "DETONATION", NULL};
+static const char *const roles[] = {"verifier", "witness", NULL};
+static const char *const batch_fields[] = {"method", "site", "date", "notes", NULL};
+
+/* ---- small SQL helpers ---- */
+
+static int rows_of(wam_db *db, json_t **out, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read destruction");
+	if (a)
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	json_t *arr = json_array();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, wam_row_json(st));
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		json_decref(arr);
+		return wam_sql_fail(db->conn, "read destruction");
+	}
+	*out = arr;
+	return 0;
+}
+
+#define BATCH_SQL                                                                                                      \
+	"SELECT id, method, site, date, notes, state, certificate, opened_seq, items_seq, closed_seq, last_seq"        \
+	" FROM destructions"
+
+/* The batch `id` as a bare row, WAM_ENOTFOUND if none. */
+static int batch_row(wam_db *db, json_t **out, const char *id)
+{
+	json_t *rows;
+	int rc = rows_of(db, &rows, BATCH_SQL " WHERE id=?", id, NULL);
+	*out = NULL;
+	if (rc)
+		return rc;
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return *out ? 0 : wam_error_set(WAM_ENOTFOUND, "id", "no destruction batch with id '%.40s'", id);
+}
+
+/* An open batch, for a change; WAM_ECONFLICT once closed. */
+static int open_batch(wam_db *db, const char *id)
+{
+	json_t *b;
+	int rc = batch_row(db, &b, id);
+	if (!rc && strcmp(json_string_value(json_object_get(b, "state")), "open") != 0)
+		rc = wam_error_set(WAM_ECONFLICT, "id", "destruction batch %.40s is closed; its record stays as it is",
+		                   id);
+	json_decref(b);
+	return rc;
+}
+
+int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
+{
+	json_t *b, *list;
+	int rc = batch_row(db, &b, id);
+	*out = NULL;
+	if (rc)
+		return rc;
+	if ((rc = rows_of(
+	         db, &list,
+	         "SELECT d.n, d.item_id, i.serial, i.make, i.model, i.category, i.status FROM destruction_items d"
+	         " LEFT JOIN items i ON i.id=d.item_id WHERE d.destruction_id=? ORDER BY d.n",
+	         id, NULL)))
+		goto fail;
+	json_object_set_new(b, "items", list);
+	if ((rc = rows_of(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
+	                  id, "verifier")))
+		goto fail;
+	json_t *names = json_array(), *v;
+	size_t i;
+	json_array_foreach(list, i, v) json_array_append(names, json_object_get(v, "name"));
+	json_decref(list);
+	json_object_set_new(b, "verifiers", names);
+	if ((rc = rows_of(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
+	                  id, "witness")))
+		goto fail;
+	names = json_array();
+	json_array_foreach(list, i, v) json_array_append(names, json_object_get(v, "name"));
+	json_decref(list);
+	json_object_set_new(b, "witnesses", names);
+	if ((rc = rows_of(
+	         db, &list,
+	         "SELECT n, seq, json(serials) AS serials, json(missing) AS missing,"
+	         " json(unexpected) AS unexpected, ok FROM destruction_checks WHERE destruction_id=? ORDER BY n",
+	         id, NULL)))
+		goto fail;
+	/* the lists are JSON text in their table */
+	json_array_foreach(list, i, v)
+	{
+		const char *keys[] = {"serials", "missing", "unexpected"};
+		for (int k = 0; k < 3; k++) {
+			const char *t = json_string_value(json_object_get(v, keys[k]));
+			json_t *arr = t ? json_loads(t, 0, NULL) : NULL;
+			json_object_set_new(v, keys[k], arr ? arr : json_array());
+		}
+		json_object_set_new(v, "ok", json_boolean(json_integer_value(json_object_get(v, "ok"))));
+	}
+	json_object_set_new(b, "checks", list);
+	*out = b;
+	return 0;
+fail:
+	json_decref(b);
+	return rc;
+}
+
+int wam_stock_destruction_list(wam_db *db, json_t **out)
+{
+	return rows_of(db, out,
+	               "SELECT id, method, site, date, state, certificate, opened_seq, closed_seq,"
+	               " (SELECT count(*) FROM destruction_items x WHERE x.destruction_id=d.id) AS weapons"
+	               " FROM destructions d ORDER BY id DESC",
+	               NULL, NULL);
+}
+
+/* Appends one event about batch `id` and commits; `*out` the batch after. */
+static int append_commit(wam_db *db, json_t **out, const char *type, const char *id, const json_t *p)
+{
+	int rc = wam_ledger_append(db, type, id, p, NULL);
+	if (!rc)
+		rc = wam_db_commit(db);
+	else
+		wam_db_rollback(db);
+	if (!rc && out)
+		rc = wam_stock_destruction_get(db, out, id);
+	return rc;
+}
+
+int wam_stock_destruction_open(wam_db *db, json_t **out, const json_t *in)
+{
+	int rc;
+	char id[WAM_ID_LEN + 1];
+	json_t *p = json_object();
+	if (out)
+		*out = NULL;
+	if (!json_is_object(in)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a destruction batch is a JSON object");
+		goto done;
+	}
+	json_t *upper = json_deep_copy(in);
+	const char *m = json_string_value(json_object_get(in, "method"));
+	if (m) {
+		/* methods are written in capitals (ISACS); people type either */
+		char buf[32];
+		size_t k = 0;
+		for (; m[k] && k < sizeof buf - 1; k++)
+			buf[k] = (char)(m[k] >= 'a' && m[k] <= 'z' ? m[k] - 32 : m[k]);
+		buf[k] = '\0';
+		json_object_set_new(upper, "method", json_string(buf));
+	}
+	rc = wam_check_fields(in, batch_fields, "", 0);
+	if (!rc && !wam_in_vocab(methods, json_string_value(json_object_get(upper, "method")))) {
+		char list[128];
+		wam_vocab_list(methods, list, sizeof list);
+		rc = wam_error_set(WAM_EINVAL, "method", "method must be one of %s", list);
+	}
+	if (!rc)
+		json_object_set(p, "method", json_object_get(upper, "method"));
+	json_decref(upper);
+	if (rc || (rc = wam_take_text(p, in, "site", "site", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "date", "date", true, 10, false, 0)) ||
+	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, 0)))
+		goto done;
+	const char *d = json_string_value(json_object_get(p, "date"));
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-' || strspn(d, "0123456789-") != 10) {
+		rc = wam_error_set(WAM_EINVAL, "date", "date '%.20s' is not YYYY-MM-DD", d);
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	wam_db_new_id(db, id);
+	rc = append_commit(db, out, "destruction.opened", id, p);
+done:
+	json_decref(p);
+	return rc;
+}
+
+int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, const char *item_id)
+{
+	int rc;
+	json_t *p = NULL, *rows = NULL;
+	if (out)
+		*out = NULL;
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = open_batch(db, id)))
+		goto fail;
+	if ((rc = rows_of(db, &rows, "SELECT status FROM items WHERE id=?", item_id ? item_id : "", NULL)))
+		goto fail;
+	if (!json_array_size(rows)) {
+		rc = wam_error_set(WAM_EINVAL, "item_id", "no weapon with id '%.40s'", item_id ? item_id : "");
+		goto fail;
+	}
+	const char *status = json_string_value(json_object_get(json_array_get(rows, 0), "status"));
+	if (!wam_status_allowed(status, "destroyed")) {
+		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %.40s is %s and cannot be destroyed from there",
+		                   item_id, status);
+		goto fail;
+	}
+	json_decref(rows);
+	if ((rc =
+	         rows_of(db, &rows,
+	                 "SELECT x.destruction_id FROM destruction_items x JOIN destructions d ON d.id=x.destruction_id"
+	                 " WHERE x.item_id=? AND d.state='open'",
+	                 item_id, NULL)))
+		goto fail;
+	if (json_array_size(rows)) {
+		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %.40s is already in destruction batch %s", item_id,
+		                   json_string_value(json_object_get(json_array_get(rows, 0), "destruction_id")));
+		goto fail;
+	}
+	p = json_pack("{s:s}", "item_id", item_id);
+	rc = append_commit(db, out, "destruction.item_added", id, p);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(rows);
+	return rc;
+}
+
+int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, const char *role, const char *name)
+{
+	int rc;
+	json_t *p = json_object(), *in = json_pack("{s:s?, s:s?}", "role", role, "name", name), *rows = NULL;
+	if (out)
+		*out = NULL;
+	if ((rc = wam_take_word(p, in, "role", "role", roles, NULL, true, 0)) ||
+	    (rc = wam_take_text(p, in, "name", "name", true, WAM_MAX_TEXT, false, 0)))
+		goto done;
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = open_batch(db, id)))
+		goto fail;
+	role = json_string_value(json_object_get(p, "role"));
+	name = json_string_value(json_object_get(p, "name"));
+	if (!strcmp(role, "verifier")) {
+		/* verifiers sign for what they saw: each is a user of the registry,
+		 * and two names are two different users */
+		if ((rc = rows_of(db, &rows, "SELECT id FROM users WHERE name=? AND disabled=0", name, NULL)))
+			goto fail;
+		if (!json_array_size(rows)) {
+			rc = wam_error_set(WAM_EINVAL, "name",
+			                   "a verifier is a user of the registry; '%.60s' is not one", name);
+			goto fail;
+		}
+		json_object_set(p, "user_id", json_object_get(json_array_get(rows, 0), "id"));
+		json_decref(rows);
+		rows = NULL;
+	}
+	if ((rc = rows_of(db, &rows, "SELECT 1 FROM destruction_people WHERE destruction_id=? AND name=?", id, name)))
+		goto fail;
+	if (json_array_size(rows)) {
+		rc = wam_error_set(WAM_ECONFLICT, "name", "%.60s is already a verifier or witness of this batch", name);
+		goto fail;
+	}
+	rc = append_commit(db, out, "destruction.person_added", id, p);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(in);
+	json_decref(rows);
+	return rc;
+}
+
+int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const json_t *serials)
+{
+	int rc;
+	json_t *p = NULL, *list = json_array();
+	if (out)
+		*out = NULL;
+	size_t i;
+	const json_t *v;
+	if (!json_is_array(serials) || !json_array_size(serials)) {
+		rc = wam_error_set(WAM_EINVAL, "serials", "a verification lists the serials read, at least one");
+		goto done;
+	}
+	json_array_foreach(serials, i, v)
+	{
+		const char *s = json_string_value(v);
+		if (!s || !*s || strlen(s) > WAM_MAX_TEXT) {
+			rc = wam_error_set(WAM_EINVAL, "serials", "serials[%zu] must be a serial of 1 to %d bytes", i,
+			                   WAM_MAX_TEXT);
+			goto done;
+		}
+		json_array_append(list, (json_t *)v);
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = open_batch(db, id))) {
+		wam_db_rollback(db);
+		goto done;
+	}
+	/* what matches and what does not is derived by the projector from the
+	 * list as it stands; the event holds what was read */
+	p = json_pack("{s:O}", "serials", list);
+	rc = append_commit(db, out, "destruction.verified", id, p);
+done:
+	json_decref(p);
+	json_decref(list);
+	return rc;
+}
+
+int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate)
+{
+	int rc;
+	json_t *b = NULL, *p = json_object(), *in = json_pack("{s:s?}", "certificate", certificate), *details = NULL;
+	if (out)
+		*out = NULL;
+	if ((rc = wam_take_text(p, in, "certificate", "certificate", false, WAM_MAX_TEXT, false, 0)))
+		goto done;
+	if (!json_object_get(p, "certificate")) {
+		rc = wam_error_set(WAM_EINVAL, "certificate",
+		                   "a destruction batch closes only with its certificate number");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = open_batch(db, id)) || (rc = wam_stock_destruction_get(db, &b, id)))
+		goto fail;
+	json_t *items = json_object_get(b, "items"), *checks = json_object_get(b, "checks");
+	if (!json_array_size(items)) {
+		rc = wam_error_set(WAM_ECONFLICT, "items", "destruction batch %.40s lists no weapon", id);
+		goto fail;
+	}
+	size_t nver = json_array_size(json_object_get(b, "verifiers"));
+	if (nver < 2) {
+		rc = wam_error_set(WAM_ECONFLICT, "verifiers",
+		                   "a destruction needs at least two independent verifiers; batch %.40s has %zu", id,
+		                   nver);
+		goto fail;
+	}
+	json_t *last = json_array_get(checks, json_array_size(checks) - 1);
+	if (!last ||
+	    json_integer_value(json_object_get(last, "seq")) < json_integer_value(json_object_get(b, "items_seq"))) {
+		rc =
+		    wam_error_set(WAM_ECONFLICT, "serials",
+		                  "the serials have not been read at the destruction site since the list last changed");
+		goto fail;
+	}
+	if (!json_is_true(json_object_get(last, "ok"))) {
+		char *missing = json_dumps(json_object_get(last, "missing"), JSON_COMPACT);
+		char *unexpected = json_dumps(json_object_get(last, "unexpected"), JSON_COMPACT);
+		rc = wam_error_set(WAM_ECONFLICT, "serials",
+		                   "the serials read do not match the list: listed but not read %.200s; read but not "
+		                   "listed %.200s",
+		                   missing ? missing : "[]", unexpected ? unexpected : "[]");
+		free(missing);
+		free(unexpected);
+		goto fail;
+	}
+	int64_t seq;
+	if ((rc = wam_ledger_append(db, "destruction.closed", id, p, &seq)))
+		goto fail;
+	char reason[400];
+	snprintf(reason, sizeof reason, "destroyed by %s at %s, destruction batch %s",
+	         json_string_value(json_object_get(b, "method")), json_string_value(json_object_get(b, "site")), id);
+	details = json_pack("{s:s, s:O, s:s}", "reason", reason, "certificate", json_object_get(p, "certificate"),
+	                    "document", id);
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const char *item = json_string_value(json_object_get(it, "item_id"));
+		if ((rc = wam_registry_set_status(db, NULL, item, "destroyed", details))) {
+			wam_error e = *wam_error_last();
+			rc = wam_error_set(rc, "items", "weapon %s: %s", item, e.message);
+			goto fail;
+		}
+	}
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_stock_destruction_get(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(b);
+	json_decref(p);
+	json_decref(in);
+	json_decref(details);
+	return rc;
+}
+
+/* ---- the certificate ---- */
+
+static void html_text(wam_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&':
+			wam_buf_puts(b, "&amp;");
+			break;
+		case '<':
+			wam_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			wam_buf_puts(b, "&gt;");
+			break;
+		case '"':
+			wam_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			wam_buf_puts(b, "&#39;");
+			break;
+		default:
+			wam_buf_putc(b, *s);
+		}
+	}
+}
+
+static void html_row(wam_buf *b, const char *label, const char *value)
+{
+	wam_buf_puts(b, "<tr><th>");
+	html_text(b, label);
+	wam_buf_puts(b, "</th><td>");
+	html_text(b, value ? value : "");
+	wam_buf_puts(b, "</td></tr>\n");
+}
+
+static void html_names(wam_buf *b, const char *label, const json_t *names)
+{
+	wam_buf t = {0};
+	size_t i;
+	const json_t *v;
+	json_array_foreach(names, i, v)
+	{
+		if (i)
+			wam_buf_puts(&t, ", ");
+		wam_buf_puts(&t, json_string_value(v));
+	}
+	html_row(b, label, t.p ? t.p : "");
+	wam_buf_free(&t);
+}
+
+int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, const char *id)
+{
+	json_t *b = NULL, *ev = NULL;
+	wam_buf o = {0};
+	*html = NULL;
+	*len = 0;
+	int rc = wam_stock_destruction_get(db, &b, id);
+	if (rc)
+		return rc;
+	if (strcmp(json_string_value(json_object_get(b, "state")), "closed") != 0) {
+		json_decref(b);
+		return wam_error_set(WAM_ECONFLICT, "id",
+		                     "destruction batch %.40s is not closed; it has no certificate", id);
+	}
+	char seq[24];
+	snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(b, "closed_seq")));
+	if ((rc = rows_of(db, &ev,
+	                  "SELECT lower(hex(hash)) AS hash, time, actor FROM events WHERE seq=CAST(? AS INTEGER)", seq,
+	                  NULL)))
+		goto done;
+	json_t *e = json_array_get(ev, 0);
+	wam_buf_puts(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Destruction "
+	                 "certificate ");
+	html_text(&o, json_string_value(json_object_get(b, "certificate")));
+	wam_buf_puts(&o, "</title>\n<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;color:#111}"
+	                 "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #999;"
+	                 "padding:.3em .6em;text-align:left;vertical-align:top}th{background:#eee}"
+	                 "code{font-size:.85em;word-break:break-all}@media print{body{margin:0}}</style>\n</head>\n"
+	                 "<body>\n<h1>Destruction certificate</h1>\n<table>\n");
+	html_row(&o, "Certificate number", json_string_value(json_object_get(b, "certificate")));
+	html_row(&o, "Batch", id);
+	html_row(&o, "Method", json_string_value(json_object_get(b, "method")));
+	html_row(&o, "Site", json_string_value(json_object_get(b, "site")));
+	html_row(&o, "Date", json_string_value(json_object_get(b, "date")));
+	html_names(&o, "Verifiers", json_object_get(b, "verifiers"));
+	html_names(&o, "Witnesses", json_object_get(b, "witnesses"));
+	wam_buf_puts(&o, "</table>\n<h2>Weapons destroyed</h2>\n<table>\n<tr><th>#</th><th>Weapon</th><th>Serial</th>"
+	                 "<th>Make</th><th>Model</th></tr>\n");
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(b, "items"), i, it)
+	{
+		wam_buf_printf(&o, "<tr><td>%zu</td><td>", i + 1);
+		html_text(&o, json_string_value(json_object_get(it, "item_id")));
+		wam_buf_puts(&o, "</td><td>");
+		html_text(&o, json_string_value(json_object_get(it, "serial")));
+		wam_buf_puts(&o, "</td><td>");
+		html_text(&o, json_string_value(json_object_get(it, "make")));
+		wam_buf_puts(&o, "</td><td>");
+		html_text(&o, json_string_value(json_object_get(it, "model")));
+		wam_buf_puts(&o, "</td></tr>\n");
+	}
+	wam_buf_puts(&o, "</table>\n<h2>Ledger position</h2>\n<table>\n");
+	html_row(&o, "Event", seq);
+	wam_buf_puts(&o, "<tr><th>Event hash (BLAKE2b-256)</th><td><code>");
+	html_text(&o, json_string_value(json_object_get(e, "hash")));
+	wam_buf_puts(&o, "</code></td></tr>\n");
+	html_row(&o, "Recorded", json_string_value(json_object_get(e, "time")));
+	html_row(&o, "Recorded by", json_string_value(json_object_get(e, "actor")));
+	html_row(&o, "Registry node", wam_db_node_id(db));
+	wam_buf_puts(&o, "</table>\n<p>The event above closed the batch; <code>wam verify</code> proves it is in the "
+	                 "registry's signed ledger unchanged.</p>\n</body>\n</html>\n");
+	if (!o.p) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	*html = o.p;
+	*len = o.n;
+	o.p = NULL;
+done:
+	wam_buf_free(&o);
+	json_decref(b);
+	json_decref(ev);
+	return rc;
+}

@@ -1,0 +1,240 @@
+/* The destruction projector: destruction.* events into destructions,
+ * destruction_items, destruction_people and destruction_checks. Whether a
+ * verification matches the list is derived here, from the serials the event
+ * says were read and the list as it stood, so a rebuild judges it the same
+ * way. The weapons' own status changes are item.status_changed events of the
+ * registry. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stock/project_destruction.h"
+
+enum {
+	S_OPEN,
+	S_TOUCH,
+	S_ITEM,
+	S_PERSON,
+	S_LIST,
+	S_CHECK,
+	S_CLOSE,
+};
+
+static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	if (json_is_string(v))
+		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v), SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int step(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq)
+{
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE)
+		return 0;
+	if (sqlite3_extended_errcode(ctx->conn) == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
+		                     (long long)seq);
+	return wam_sql_fail(ctx->conn, "apply event");
+}
+
+static int touch(wam_room_ctx *ctx, int64_t seq, const char *id, bool items)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_TOUCH,
+	                                 "UPDATE destructions SET last_seq=?1,"
+	                                 " items_seq=CASE WHEN ?2 THEN ?1 ELSE items_seq END WHERE id=?3");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int(st, 2, items);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	int rc = step(ctx, st, seq);
+	if (!rc && sqlite3_changes(ctx->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL,
+		                     "event %lld concerns destruction batch %s, which does not exist", (long long)seq,
+		                     id);
+	return rc;
+}
+
+static int opened(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st =
+	    wam_room_stmt(ctx, S_OPEN,
+	                  "INSERT INTO destructions(id,method,site,date,notes,state,opened_seq,items_seq,"
+	                  "last_seq) VALUES(?1,?2,?3,?4,?5,'open',?6,?6,?6)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "method");
+	bind_str(st, 3, pl, "site");
+	bind_str(st, 4, pl, "date");
+	bind_str(st, 5, pl, "notes");
+	sqlite3_bind_int64(st, 6, seq);
+	return step(ctx, st, seq);
+}
+
+static int item_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc = touch(ctx, seq, id, true);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_ITEM,
+	                                 "INSERT INTO destruction_items(destruction_id,n,item_id) VALUES(?1,"
+	                                 "(SELECT count(*)+1 FROM destruction_items WHERE destruction_id=?1),?2)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "item_id");
+	return step(ctx, st, seq);
+}
+
+static int person_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc = touch(ctx, seq, id, false);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st =
+	    wam_room_stmt(ctx, S_PERSON,
+	                  "INSERT INTO destruction_people(destruction_id,n,role,name,user_id) VALUES(?1,"
+	                  "(SELECT count(*)+1 FROM destruction_people WHERE destruction_id=?1),?2,?3,?4)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "role");
+	bind_str(st, 3, pl, "name");
+	bind_str(st, 4, pl, "user_id");
+	return step(ctx, st, seq);
+}
+
+/* The key a read or a listed serial is compared by: the canonical serial
+ * key, so case, spaces and dashes do not count; the text as is when no key
+ * can be made. */
+static void key_of(char *out, size_t cap, const char *s)
+{
+	if (wam_serial_key(out, cap, s) <= 0)
+		snprintf(out, cap, "%s", s);
+}
+
+static int verified(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc = touch(ctx, seq, id, false);
+	if (rc)
+		return rc;
+	const json_t *reads = json_object_get(pl, "serials");
+	size_t nread = json_array_size(reads), i;
+	bool *matched = calloc(nread ? nread : 1, sizeof *matched);
+	json_t *missing = json_array(), *unexpected = json_array();
+	char key[1024], rkey[1024];
+	/* a weapon is read by its serial, by a serial marking (a national
+	 * marking added since), or by its registry id when nothing is legible */
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_LIST,
+	                                 "SELECT d.item_id, coalesce(i.serial,''), d.n, 0"
+	                                 " FROM destruction_items d LEFT JOIN items i ON i.id=d.item_id"
+	                                 " WHERE d.destruction_id=?1"
+	                                 " UNION ALL SELECT d.item_id, m.text, d.n, 1 FROM destruction_items d"
+	                                 " JOIN markings m ON m.item_id=d.item_id AND m.kind='serial'"
+	                                 " AND m.legibility<>'obliterated' WHERE d.destruction_id=?1 ORDER BY 3, 4");
+	if (!st || !matched) {
+		rc = st ? wam_error_set(WAM_ENOMEM, NULL, "out of memory") : WAM_EDB;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	char item[WAM_ID_LEN + 1] = "", shown[256] = "";
+	bool found = true;
+	int r;
+	do {
+		r = sqlite3_step(st);
+		const char *row_item = r == SQLITE_ROW ? wam_col_text(st, 0) : "";
+		if (strcmp(row_item, item) != 0) {
+			/* the rows of one weapon are done */
+			if (item[0] && !found)
+				json_array_append_new(missing, json_string(shown[0] ? shown : item));
+			snprintf(item, sizeof item, "%s", row_item);
+			shown[0] = '\0';
+			found = false;
+		}
+		if (r != SQLITE_ROW)
+			break;
+		/* a mismatch is named by what can be read on the weapon: a legible
+		 * serial marking rather than a serial recorded as obliterated */
+		const char *text = wam_col_text(st, 1);
+		if (text[0] && (!shown[0] || sqlite3_column_int(st, 3) == 1))
+			snprintf(shown, sizeof shown, "%s", text);
+		key[0] = '\0';
+		if (text[0])
+			key_of(key, sizeof key, text);
+		for (i = 0; i < nread; i++) {
+			const char *rd = json_string_value(json_array_get(reads, i));
+			key_of(rkey, sizeof rkey, rd);
+			if ((key[0] && !strcmp(rkey, key)) || !strcmp(rd, item)) {
+				matched[i] = true;
+				found = true;
+			}
+		}
+	} while (1);
+	sqlite3_reset(st);
+	for (i = 0; i < nread; i++)
+		if (!matched[i])
+			json_array_append(unexpected, json_array_get(reads, i));
+	char *s_reads = wam_canon(reads), *s_missing = wam_canon(missing), *s_unexpected = wam_canon(unexpected);
+	if (!(st = wam_room_stmt(ctx, S_CHECK,
+	                         "INSERT INTO destruction_checks(destruction_id,n,serials,missing,unexpected,ok,seq)"
+	                         " VALUES(?1,(SELECT count(*)+1 FROM destruction_checks WHERE destruction_id=?1),"
+	                         "?2,?3,?4,?5,?6)"))) {
+		rc = WAM_EDB;
+	} else if (!s_reads || !s_missing || !s_unexpected) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	} else {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, s_reads, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, s_missing, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, s_unexpected, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, !json_array_size(missing) && !json_array_size(unexpected));
+		sqlite3_bind_int64(st, 6, seq);
+		rc = step(ctx, st, seq);
+	}
+	free(s_reads);
+	free(s_missing);
+	free(s_unexpected);
+done:
+	free(matched);
+	json_decref(missing);
+	json_decref(unexpected);
+	return rc;
+}
+
+static int closed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_CLOSE,
+	                                 "UPDATE destructions SET state='closed', certificate=?1, closed_seq=?2,"
+	                                 " last_seq=?2 WHERE id=?3 AND state='open'");
+	if (!st)
+		return WAM_EDB;
+	bind_str(st, 1, pl, "certificate");
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	int rc = step(ctx, st, seq);
+	if (!rc && sqlite3_changes(ctx->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld closes destruction batch %s, which is not open",
+		                     (long long)seq, id);
+	return rc;
+}
+
+int wam_destruction_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
+                          const char *time)
+{
+	(void)time;
+	if (!strcmp(type, "destruction.opened"))
+		return opened(ctx, seq, subject, payload);
+	if (!strcmp(type, "destruction.item_added"))
+		return item_added(ctx, seq, subject, payload);
+	if (!strcmp(type, "destruction.person_added"))
+		return person_added(ctx, seq, subject, payload);
+	if (!strcmp(type, "destruction.verified"))
+		return verified(ctx, seq, subject, payload);
+	if (!strcmp(type, "destruction.closed"))
+		return closed(ctx, seq, subject, payload);
+	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
+}

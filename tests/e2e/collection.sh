@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# e2e-collection: field collection and destruction through the `wam` CLI as a
+# user sees them — a surrender of an unmarked and a marked weapon (the
+# surrendering person kept as a pseudonym only), the R5 task it opens and
+# the national marking that closes it, hand-overs in order, a photo stored
+# once and a script refused, then a destruction batch: refused without two
+# verifiers, blocked by a serial mismatch, refused without a certificate,
+# closed with one (weapons destroyed), its HTML certificate, and a ledger
+# that verifies and rebuilds to the same registry.
+. "$(dirname "$0")/lib.sh"
+
+DB=col.db
+W() { "$WAM" --db $DB "$@"; }
+
+expect_exit 0 "init" W init --country HT
+cat >rec.json <<'JSON'
+{"type": "surrendered", "date": "2026-03-01", "place": "Gonaïves", "admin_area": "Artibonite",
+ "context": "amnesty", "officer": "Insp. Joseph", "person": "Marie-Claire Dorval", "task_days": 30,
+ "weapons": [{"category": "SA1", "model": "revolver", "calibre": ".38 Special"},
+             {"category": "SA4", "make": "Norinco", "model": "Type 56", "serial": "56-8812345", "country": "CN",
+              "import_marks": [{"country": "HT", "year": 2003}]}]}
+JSON
+expect_exit 0 "recovery add --from" W --json recovery add --from rec.json
+REC=$(jget .id)
+UNMARKED=$(jget '.items[0].id')
+MARKED=$(jget '.items[1].id')
+expect_eq "the weapons are registered as surrendered" "$(jget '[.items[].status] | unique | join(",")')" "surrendered"
+expect_eq "the revolver is unmarked" "$(jget '.items[0].marking_status')" "unmarked"
+expect_eq "one task, for the unmarked weapon, due 30 days on" "$(jget '[.tasks[] | .item_id + " " + .due] | join(",")')" \
+	"$UNMARKED 2026-03-31"
+expect_contains "the person is a pseudonym" "$(jget .person_ref)" "P-"
+PSEUDO=$(jget .person_ref)
+run sqlite3 $DB "SELECT count(*) FROM events WHERE payload LIKE '%Dorval%'"
+expect_eq "the name is not in the ledger" "$OUT" "0"
+expect_exit 0 "the same person surrenders again" W --json recovery add --type surrendered --date 2026-04-02 \
+	--officer "Insp. Joseph" --person "marie claire DORVAL" --from - <<<'{"weapons": [{"category": "SA2"}]}'
+expect_eq "the same person has the same pseudonym" "$(jget .person_ref)" "$PSEUDO"
+
+expect_exit 0 "open tasks listed" W recovery tasks
+expect_contains "the task is overdue" "$OUT" "overdue"
+TASK=$("$WAM" --db $DB --json recovery tasks --overdue | jq -r --arg i "$UNMARKED" '.[] | select(.item_id == $i) | .id')
+expect_exit 2 "a marking needs its text" W recovery mark "$TASK"
+expect_exit 0 "a national marking is assigned" W --json recovery mark "$TASK" --text HT-PNH-2026-000101
+expect_eq "the weapon carries the marking" \
+	"$(jget '[.markings[] | select(.text == "HT-PNH-2026-000101") | .component + ":" + .kind] | join(",")')" \
+	"frame_receiver:serial"
+run "$WAM" --db $DB --json recovery tasks --all
+expect_eq "the task is closed as marked" "$(jget ".[] | select(.id == \"$TASK\") | .state")" "marked"
+expect_exit 4 "a closed task takes no second marking" W recovery mark "$TASK" --text HT-PNH-2026-000102
+
+for step in "Insp. Joseph|Cpl. Remy|transport" "Cpl. Remy|Depot keeper|storage" "Depot keeper|Ballistics lab|examination"; do
+	IFS='|' read -r from to why <<<"$step"
+	expect_exit 0 "hand-over $from -> $to" W recovery handover "$REC" --from "$from" --to "$to" --reason "$why"
+done
+expect_exit 0 "recovery show" W --json recovery show "$REC"
+expect_eq "hand-overs are listed in order" "$(jget '[.handovers[] | .from + ">" + .to] | join(",")')" \
+	"Insp. Joseph>Cpl. Remy,Cpl. Remy>Depot keeper,Depot keeper>Ballistics lab"
+
+printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00photo bytes' >side.jpg
+printf '#!/bin/sh\necho not a photo\n' >script.sh
+expect_exit 0 "a photo is stored" W --json recovery photo "$REC" side.jpg --caption "left side, close-up"
+HASH=$(jget .hash)
+expect_eq "by its SHA-256" "$HASH" "$(sha256sum side.jpg | cut -d' ' -f1)"
+expect_exit 0 "the same photo again" W recovery photo "$REC" side.jpg
+expect_eq "the file is stored once" "$(ls $DB.photos | wc -l)" "1"
+expect_exit 2 "bytes that are no image are refused" W recovery photo "$REC" script.sh
+expect_contains "the refusal says so" "$ERR" "not a JPEG"
+expect_exit 0 "the photo is read back" W recovery photo-get "$REC" "$HASH" --out back.jpg
+expect_same_file "the same bytes" side.jpg back.jpg
+
+# ---- destruction ----
+expect_exit 0 "verifier users" W user add ver.one --role armourer --password-stdin <<<"first long password"
+expect_exit 0 "" W user add ver.two --role registrar --password-stdin <<<"second long password"
+expect_exit 0 "destruction open" W --json destruction open --method cut --site "Camp <Lamentin> & yard" \
+	--date 2026-11-20
+BATCH=$(jget .id)
+expect_exit 0 "destruction add weapons, a verifier, a witness" W destruction add "$BATCH" --item "$UNMARKED" \
+	--item "$MARKED" --verifier ver.one --witness "MINUJUSTH observer"
+expect_exit 2 "a verifier who is not a user is refused" W destruction add "$BATCH" --verifier "Somebody"
+expect_exit 0 "serials read at the site: one wrong" W destruction verify "$BATCH" HT-PNH-2026-000101 56-0000000
+expect_contains "the mismatch is shown" "$OUT" "DOES NOT MATCH"
+expect_exit 4 "one verifier is not enough" W destruction close "$BATCH" --certificate DC-2026-17
+expect_contains "the refusal names the verifiers" "$ERR" "two independent verifiers"
+expect_exit 0 "a second verifier" W destruction add "$BATCH" --verifier ver.two
+expect_exit 4 "a serial mismatch blocks closing" W destruction close "$BATCH" --certificate DC-2026-17
+expect_contains "the mismatches are named" "$ERR" "56-0000000"
+expect_contains "both ways" "$ERR" "56-8812345"
+printf 'HT-PNH-2026-000101\n 56 8812345 \n' >read.txt
+expect_exit 0 "serials read again, from a file" W destruction verify "$BATCH" --from read.txt
+expect_contains "they match" "$OUT" "matches the list"
+run "$WAM" --db $DB --json item show "$MARKED"
+expect_eq "verified is not destroyed" "$(jget .status)" "surrendered"
+expect_exit 2 "closing without a certificate is refused" W destruction close "$BATCH"
+expect_exit 0 "closing with the certificate" W --json destruction close "$BATCH" --certificate "DC-2026-<17>"
+expect_eq "the batch is closed" "$(jget .state)" "closed"
+run "$WAM" --db $DB --json item show "$MARKED"
+expect_eq "its weapons are destroyed" "$(jget .status)" "destroyed"
+expect_exit 4 "a closed batch takes no more weapons" W destruction add "$BATCH" --witness late
+expect_exit 0 "the certificate prints" W destruction certificate "$BATCH"
+expect_contains "as HTML" "$OUT" "<!DOCTYPE html>"
+expect_contains "values escaped" "$OUT" "Camp &lt;Lamentin&gt; &amp; yard"
+expect_contains "the certificate number" "$OUT" "DC-2026-&lt;17&gt;"
+expect_contains "the serials" "$OUT" "56-8812345"
+expect_contains "the verifiers" "$OUT" "ver.one, ver.two"
+run sqlite3 $DB "SELECT lower(hex(hash)) FROM events WHERE type='destruction.closed'"
+expect_contains "the closing event's hash" "$("$WAM" --db $DB destruction certificate "$BATCH")" "$OUT"
+
+expect_exit 0 "verify" W verify
+expect_contains "intact" "$OUT" "intact"
+W export --format json --out before.json >/dev/null
+sqlite3 $DB "SELECT * FROM recoveries; SELECT * FROM collection_tasks; SELECT * FROM recovery_handovers;
+ SELECT * FROM destructions; SELECT * FROM destruction_checks; SELECT * FROM markings ORDER BY 1,2;" >before.txt
+expect_exit 0 "rebuild" W rebuild
+sqlite3 $DB "SELECT * FROM recoveries; SELECT * FROM collection_tasks; SELECT * FROM recovery_handovers;
+ SELECT * FROM destructions; SELECT * FROM destruction_checks; SELECT * FROM markings ORDER BY 1,2;" >after.txt
+expect_same_file "the rebuilt tables are the same" before.txt after.txt
+W export --format json --out after.json >/dev/null
+expect_same_file "the rebuilt registry exports the same" before.json after.json
+expect_exit 0 "verify after rebuild" W verify
+
+done_testing

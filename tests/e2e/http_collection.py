@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""e2e-http-collection: field collection and destruction over the API as a
+client sees them — a recovery made with a JSON body and its 201 Location,
+an unmarked weapon's task listed and closed by a marking, hand-overs in
+order, a photo posted as image bytes, read back with its media type and
+stored once, non-images refused (415 for the content type, 422 for the
+bytes); then a destruction batch refused without a certificate (422),
+without two verifiers and with a serial mismatch (409, the mismatches
+named), closed, its weapons destroyed and its certificate an escaped HTML
+page naming the closing event's hash. Failed requests change nothing, and
+the registry verifies."""
+import os
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from http_lib import Registry, Server, main, q  # noqa: E402
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256))
+
+
+def test(tap):
+    reg = Registry()
+    reg.run("init", "--country", "HT")
+    armourer = reg.token("field", "armourer")[0]
+    viewer = reg.token("reader", "viewer")[0]
+    for name in ("verifier-a", "verifier-b"):
+        reg.user(name, "armourer", "a long verifier password")
+    srv = Server(reg)
+
+    def events():
+        return reg.wam("log", "--limit", "100000")
+
+    resp = srv.post("/api/v1/recoveries", {
+        "type": "seized", "date": "2026-02-14", "place": "Malpasse border post", "context": "border_interdiction",
+        "officer": "Agent Pierre", "person": "Driver <script>", "task_days": 10,
+        "weapons": [{"category": "SA4", "make": "Norinco", "model": "Type 56", "serial": "56-4400123",
+                     "country": "CN"},
+                    {"category": "SA1", "markings": [{"component": "frame_receiver", "kind": "serial",
+                                                      "text": "XXXXX", "legibility": "obliterated"}]}]}, armourer)
+    tap.eq(resp.status, 201, "POST /recoveries: 201", repr(resp))
+    rec = resp.json
+    tap.eq(resp.header("Location"), f"/api/v1/recoveries/{rec['id']}", "with its Location")
+    tap.ok("Driver" not in resp.body.decode() and rec["person_ref"].startswith("P-"),
+           "the person is a pseudonym only")
+    tap.eq([i["status"] for i in rec["items"]], ["seized", "seized"], "the weapons are registered as seized")
+    unmarked = rec["items"][1]["id"]
+    tap.eq([(t["item_id"], t["due"], t["state"]) for t in rec["tasks"]], [(unmarked, "2026-02-24", "overdue")],
+           "the obliterated weapon has an overdue task")
+
+    tasks = srv.get("/api/v1/tasks", viewer).json
+    tap.eq([t["item_id"] for t in tasks], [unmarked], "GET /tasks lists it for a viewer")
+    tap.eq(srv.get("/api/v1/tasks" + q(state="soon"), viewer).status, 422, "an unknown task state is 422")
+    resp = srv.post(f"/api/v1/tasks/{tasks[0]['id']}/mark", {"text": "HT-DGA-2026-000007"}, viewer)
+    tap.eq(resp.status, 403, "a viewer may not mark")
+    resp = srv.post(f"/api/v1/tasks/{tasks[0]['id']}/mark", {"text": "HT-DGA-2026-000007"}, armourer)
+    tap.eq(resp.status, 200, "POST /tasks/{id}/mark: 200", repr(resp))
+    tap.ok(any(m["text"] == "HT-DGA-2026-000007" for m in resp.json["markings"]), "the weapon has the marking")
+    tap.eq(srv.get("/api/v1/tasks", viewer).json, [], "no open task is left")
+    tap.eq(srv.post(f"/api/v1/tasks/{tasks[0]['id']}/mark", {"text": "again"}, armourer).status, 409,
+           "a closed task is 409")
+
+    for frm, to in (("Agent Pierre", "Sgt. Louis"), ("Sgt. Louis", "Evidence room")):
+        resp = srv.post(f"/api/v1/recoveries/{rec['id']}/handovers", {"from": frm, "to": to, "reason": "custody"},
+                        armourer)
+        tap.eq(resp.status, 201, f"hand-over {frm} -> {to}: 201", repr(resp))
+    got = srv.get(f"/api/v1/recoveries/{rec['id']}", viewer).json["handovers"]
+    tap.eq([(h["n"], h["from"], h["to"]) for h in got],
+           [(1, "Agent Pierre", "Sgt. Louis"), (2, "Sgt. Louis", "Evidence room")], "hand-overs listed in order")
+
+    before = len(events())
+    resp = srv.post(f"/api/v1/recoveries/{rec['id']}/photos", b"<html>not a photo</html>", armourer,
+                    ctype="image/jpeg")
+    tap.eq((resp.status, resp.error().get("field")), (422, "photo"), "bytes that are no image: 422 naming photo")
+    resp = srv.post(f"/api/v1/recoveries/{rec['id']}/photos", JPEG, armourer, ctype="application/octet-stream")
+    tap.eq(resp.status, 415, "a photo sent as another content type: 415")
+    tap.eq(len(events()), before, "the refused photos changed nothing")
+    resp = srv.post(f"/api/v1/recoveries/{rec['id']}/photos" + q(caption="left side <scale>"), JPEG, armourer,
+                    ctype="image/jpeg")
+    tap.eq(resp.status, 201, "POST /photos: 201", repr(resp))
+    photo = resp.json
+    again = srv.post(f"/api/v1/recoveries/{rec['id']}/photos", JPEG, armourer, ctype="image/jpeg")
+    tap.eq(again.json["hash"], photo["hash"], "the same photo again: the same record")
+    tap.eq(len(os.listdir(reg.db + ".photos")), 1, "stored once")
+    resp = srv.get(f"/api/v1/recoveries/{rec['id']}/photos/{photo['hash']}", viewer)
+    tap.ok(resp.status == 200 and resp.body == JPEG and resp.header("Content-Type") == "image/jpeg",
+           "GET /photos/{hash}: the bytes, as image/jpeg", repr(resp))
+    tap.eq(srv.get(f"/api/v1/recoveries/{rec['id']}/photos/{'0' * 64}", viewer).status, 404, "an unknown photo: 404")
+
+    # ---- destruction ----
+    seized = rec["items"][0]["id"]
+    resp = srv.post("/api/v1/destructions", {"method": "crush", "site": "Depot <Nord> & co", "date": "2026-11-20"},
+                    armourer)
+    tap.eq(resp.status, 201, "POST /destructions: 201", repr(resp))
+    b = resp.json["id"]
+    for body in ({"item_id": seized}, {"item_id": unmarked}):
+        tap.eq(srv.post(f"/api/v1/destructions/{b}/items", body, armourer).status, 200, "a weapon is listed")
+    tap.eq(srv.post(f"/api/v1/destructions/{b}/people", {"role": "verifier", "name": "verifier-a"}, armourer).status,
+           200, "a verifier")
+    tap.eq(srv.post(f"/api/v1/destructions/{b}/people", {"role": "witness", "name": "Mayor <Jean>"},
+                    armourer).status, 200, "a witness")
+    resp = srv.post(f"/api/v1/destructions/{b}/verify", {"serials": ["56-4400123", "HT-DGA-2026-000007"]}, armourer)
+    tap.ok(resp.status == 200 and resp.json["checks"][-1]["ok"], "the serials read match the list", repr(resp))
+    before = len(events())
+    resp = srv.post(f"/api/v1/destructions/{b}/close", {}, armourer)
+    tap.eq((resp.status, resp.error().get("field")), (422, "certificate"), "closing without a certificate: 422")
+    resp = srv.post(f"/api/v1/destructions/{b}/close", {"certificate": "DC-1"}, armourer)
+    tap.eq((resp.status, resp.error().get("field")), (409, "verifiers"), "closing with one verifier: 409")
+    srv.post(f"/api/v1/destructions/{b}/people", {"role": "verifier", "name": "verifier-b"}, armourer)
+    srv.post(f"/api/v1/destructions/{b}/verify", {"serials": ["56-4400123", "99-WRONG"]}, armourer)
+    resp = srv.post(f"/api/v1/destructions/{b}/close", {"certificate": "DC-1"}, armourer)
+    msg = resp.error().get("message", "")
+    tap.ok(resp.status == 409 and "HT-DGA-2026-000007" in msg and "99-WRONG" in msg,
+           "a serial mismatch: 409 naming both", repr(resp))
+    tap.eq(srv.get(f"/api/v1/items/{seized}", viewer).json["status"], "seized", "nothing destroyed yet")
+    tap.eq(srv.get(f"/api/v1/destructions/{b}/certificate", viewer).status, 409, "an open batch has no certificate")
+    tap.eq(len(events()), before + 2, "the refusals recorded nothing (two events: a verifier, a reading)")
+    srv.post(f"/api/v1/destructions/{b}/verify", {"serials": ["56 4400123", "ht-dga-2026-000007"]}, armourer)
+    resp = srv.post(f"/api/v1/destructions/{b}/close", {"certificate": "DC-2026/<9>"}, armourer)
+    tap.eq((resp.status, resp.json and resp.json["state"]), (200, "closed"), "closed with its certificate", repr(resp))
+    tap.eq({srv.get(f"/api/v1/items/{i}", viewer).json["status"] for i in (seized, unmarked)}, {"destroyed"},
+           "its weapons are destroyed")
+    resp = srv.get(f"/api/v1/destructions/{b}/certificate", viewer)
+    page = resp.body.decode()
+    tap.ok(resp.status == 200 and resp.header("Content-Type").startswith("text/html"),
+           "GET /certificate: text/html", repr(resp))
+    tap.ok("DC-2026/&lt;9&gt;" in page and "Depot &lt;Nord&gt; &amp; co" in page and "Mayor &lt;Jean&gt;" in page
+           and "<Nord>" not in page, "every value is escaped")
+    closing = [e for e in events() if e["type"] == "destruction.closed"][0]
+    tap.ok(closing["hash"] in page and f">{closing['seq']}<" in page, "the closing event's seq and hash are on it")
+    tap.ok("56-4400123" in page and "verifier-a, verifier-b" in page, "with serials and verifiers")
+    tap.eq(srv.post(f"/api/v1/destructions/{b}/items", {"item_id": seized}, armourer).status, 409,
+           "a closed batch takes nothing more")
+    v = srv.get("/api/v1/verify", reg.token("audit", "auditor")[0]).json
+    tap.ok(v["intact"], "the registry verifies", str(v))
+    tap.eq(srv.stop(), 0, "the server stops")
+
+
+if __name__ == "__main__":
+    sys.exit(main(test))

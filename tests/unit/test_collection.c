@@ -1,0 +1,339 @@
+/* unit-collection: recoveries as wam_collection_* sees them — the weapons
+ * registered through the registry with the recovery's status, a task to
+ * mark or destroy each one that arrives unmarked or obliterated (R5) and
+ * closed by a national marking that the registry's rules judge again,
+ * hand-overs listed in order, photos stored once by content and non-images
+ * refused, pseudonyms that are stable and hold no name, and a ledger that
+ * verifies and rebuilds to the same tables after all of it. The registry
+ * is in Haiti (HT). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+
+#include "helpers.h"
+#include "wam/collection.h"
+
+static int setup(void **state)
+{
+	test_reg *r = calloc(1, sizeof *r);
+	test_reg_create(r, "HT");
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	test_reg_destroy(*state);
+	free(*state);
+	return 0;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "(null)";
+}
+
+/* A surrender of two weapons: one fully marked, one with no marking at all. */
+static const char *RECOVERY =
+    "{\"type\": \"surrendered\", \"date\": \"2026-03-01\", \"place\": \"Cité Soleil community centre\","
+    " \"lat\": 18.58, \"lon\": -72.33, \"admin_area\": \"Ouest\", \"context\": \"amnesty\","
+    " \"officer\": \"Insp. Joseph\", \"person\": \"Jean-Baptiste Pierre\", \"task_days\": 30,"
+    " \"weapons\": ["
+    "  {\"category\": \"SA4\", \"make\": \"Norinco\", \"model\": \"Type 56\", \"calibre\": \"7.62x39mm\","
+    "   \"serial\": \"5612345\", \"country\": \"CN\", \"import_marks\": [{\"country\": \"HT\", \"year\": 2001}]},"
+    "  {\"category\": \"SA1\", \"model\": \"revolver\", \"calibre\": \".38 Special\"}"
+    "]}";
+
+static json_t *add_recovery(test_reg *r, const char *text)
+{
+	json_error_t err;
+	json_t *in = json_loads(text, 0, &err), *out = NULL;
+	if (!in)
+		fail_msg("bad test JSON: %s", err.text);
+	int rc = wam_collection_add_recovery(r->db, &out, in);
+	json_decref(in);
+	if (rc)
+		fail_msg("add recovery failed: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	return out;
+}
+
+static void expect_intact_and_rebuild(test_reg *r)
+{
+	wam_verify_report v;
+	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
+	if (!v.intact)
+		fail_msg("verify: %s", v.detail);
+	const char *dump =
+	    "SELECT group_concat(x, '|') FROM (SELECT id||type||date||coalesce(person_ref,'')||last_seq AS x"
+	    " FROM recoveries UNION ALL SELECT id||marking_status||last_seq FROM items"
+	    " UNION ALL SELECT id||coalesce(marking,'')||coalesce(closed_seq,'') FROM collection_tasks"
+	    " UNION ALL SELECT recovery_id||n||from_party||to_party FROM recovery_handovers"
+	    " UNION ALL SELECT item_id||n||text FROM markings ORDER BY 1)";
+	char *before = test_query_text(r->db->conn, dump);
+	assert_int_equal(wam_ledger_rebuild(r->db), 0);
+	char *after = test_query_text(r->db->conn, dump);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
+	assert_true(v.intact);
+}
+
+static void test_recovery_registers_weapons_and_opens_a_task(void **state)
+{
+	test_reg *r = *state;
+	json_t *rec = add_recovery(r, RECOVERY);
+	json_t *items = json_object_get(rec, "items");
+	assert_int_equal(json_array_size(items), 2);
+	assert_string_equal(str(json_array_get(items, 0), "status"), "surrendered");
+	assert_string_equal(str(json_array_get(items, 0), "marking_status"), "adequate");
+	assert_string_equal(str(json_array_get(items, 1), "marking_status"), "unmarked");
+	/* the unmarked weapon, and only it, has a task due 30 days on */
+	json_t *tasks = json_object_get(rec, "tasks");
+	assert_int_equal(json_array_size(tasks), 1);
+	json_t *t = json_array_get(tasks, 0);
+	assert_string_equal(str(t, "item_id"), str(json_array_get(items, 1), "id"));
+	assert_string_equal(str(t, "due"), "2026-03-31");
+	assert_string_equal(str(t, "kind"), "mark");
+	/* due in March 2026, and today is later: overdue */
+	json_t *open;
+	assert_int_equal(wam_collection_list_tasks(r->db, &open, "overdue"), 0);
+	assert_int_equal(json_array_size(open), 1);
+	assert_string_equal(str(json_array_get(open, 0), "state"), "overdue");
+	json_decref(open);
+	/* the name is nowhere in the ledger, only its pseudonym */
+	char *hits = test_query_text(r->db->conn, "SELECT count(*) FROM events WHERE payload LIKE '%Baptiste%'");
+	assert_string_equal(hits, "0");
+	free(hits);
+	assert_int_equal(strncmp(str(rec, "person_ref"), "P-", 2), 0);
+	assert_int_equal(strlen(str(rec, "person_ref")), 26);
+	json_decref(rec);
+	expect_intact_and_rebuild(r);
+}
+
+static void test_same_person_same_pseudonym(void **state)
+{
+	test_reg *r = *state;
+	char a[32], b[32], c[32];
+	assert_int_equal(wam_collection_pseudonym(r->db, a, "Jean-Baptiste Pierre"), 0);
+	assert_int_equal(wam_collection_pseudonym(r->db, b, "jean baptiste  PIERRE"), 0);
+	assert_int_equal(wam_collection_pseudonym(r->db, c, "Marie Pierre"), 0);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	/* the key is a file beside the registry, readable by its owner only */
+	char path[256];
+	struct stat st;
+	snprintf(path, sizeof path, "%s.pseudonym.key", r->path);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 077, 0);
+}
+
+static void test_obliterated_weapon_opens_task_and_marking_closes_it(void **state)
+{
+	test_reg *r = *state;
+	json_t *rec = add_recovery(
+	    r,
+	    "{\"type\": \"seized\", \"date\": \"2030-01-10\", \"officer\": \"Sgt. Lamy\", \"context\": \"armed_group\","
+	    " \"weapons\": [{\"category\": \"SA4\", \"make\": \"Kalashnikov Concern\", \"country\": \"RU\","
+	    " \"markings\": [{\"component\": \"frame_receiver\", \"kind\": \"serial\", \"text\": \"??????\","
+	    " \"legibility\": \"obliterated\"}]}]}");
+	json_t *item = json_array_get(json_object_get(rec, "items"), 0);
+	assert_string_equal(str(item, "status"), "seized");
+	assert_string_equal(str(item, "marking_status"), "obliterated");
+	json_t *t = json_array_get(json_object_get(rec, "tasks"), 0);
+	assert_non_null(t);
+	assert_string_equal(str(t, "due"), "2030-04-10"); /* 90 days by default */
+	assert_string_equal(str(t, "state"), "open");
+	char task[32], item_id[32];
+	snprintf(task, sizeof task, "%s", str(t, "id"));
+	snprintf(item_id, sizeof item_id, "%s", str(item, "id"));
+	json_decref(rec);
+
+	json_t *m = json_pack("{s:s}", "text", "HT-PNH-2030-000017"), *out = NULL;
+	assert_int_equal(wam_collection_mark(r->db, &out, task, m), 0);
+	/* the new marking is the weapon's, and its status is derived again */
+	assert_string_not_equal(str(out, "marking_status"), "obliterated");
+	json_t *marks = json_object_get(out, "markings");
+	int found = 0;
+	size_t i;
+	json_t *mk;
+	json_array_foreach(marks, i, mk) found += !strcmp(str(mk, "text"), "HT-PNH-2030-000017");
+	assert_int_equal(found, 1);
+	json_decref(out);
+	/* the task is closed; a second marking is refused */
+	json_t *tasks;
+	assert_int_equal(wam_collection_list_tasks(r->db, &tasks, "open"), 0);
+	assert_int_equal(json_array_size(tasks), 0);
+	json_decref(tasks);
+	assert_int_equal(wam_collection_list_tasks(r->db, &tasks, NULL), 0);
+	assert_string_equal(str(json_array_get(tasks, 0), "state"), "marked");
+	json_decref(tasks);
+	assert_int_equal(wam_collection_mark(r->db, &out, task, m), WAM_ECONFLICT);
+	json_decref(m);
+	/* the weapon's history shows the marking */
+	json_t *hist;
+	assert_int_equal(wam_registry_item_history(r->db, &hist, item_id), 0);
+	assert_int_equal(json_array_size(hist), 2);
+	json_decref(hist);
+	expect_intact_and_rebuild(r);
+}
+
+static void test_handovers_listed_in_order(void **state)
+{
+	test_reg *r = *state;
+	json_t *rec = add_recovery(r, RECOVERY), *out = NULL;
+	char id[32];
+	snprintf(id, sizeof id, "%s", str(rec, "id"));
+	json_decref(rec);
+	const char *steps[][3] = {{"Insp. Joseph", "Cpl. Remy", "transport to the depot"},
+	                          {"Cpl. Remy", "Depot keeper Alix", "storage"},
+	                          {"Depot keeper Alix", "Lab technician Noel", "examination"}};
+	for (int k = 0; k < 3; k++) {
+		json_t *h = json_pack("{s:s, s:s, s:s}", "from", steps[k][0], "to", steps[k][1], "reason", steps[k][2]);
+		assert_int_equal(wam_collection_handover(r->db, NULL, id, h), 0);
+		json_decref(h);
+	}
+	/* from and to must differ; a missing reason names the field */
+	json_t *bad = json_pack("{s:s, s:s, s:s}", "from", "A", "to", "A", "reason", "x");
+	assert_int_equal(wam_collection_handover(r->db, NULL, id, bad), WAM_EINVAL);
+	json_decref(bad);
+	bad = json_pack("{s:s, s:s}", "from", "A", "to", "B");
+	assert_int_equal(wam_collection_handover(r->db, NULL, id, bad), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "reason");
+	json_decref(bad);
+	assert_int_equal(wam_collection_get_recovery(r->db, &out, id), 0);
+	json_t *hs = json_object_get(out, "handovers");
+	assert_int_equal(json_array_size(hs), 3);
+	for (int k = 0; k < 3; k++) {
+		assert_string_equal(str(json_array_get(hs, k), "from"), steps[k][0]);
+		assert_string_equal(str(json_array_get(hs, k), "to"), steps[k][1]);
+	}
+	json_decref(out);
+	expect_intact_and_rebuild(r);
+}
+
+static int files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_same_photo_stored_once(void **state)
+{
+	test_reg *r = *state;
+	json_t *a = add_recovery(r, RECOVERY), *p1, *p2, *p3;
+	json_t *b = add_recovery(r, "{\"type\": \"found\", \"date\": \"2026-05-05\", \"officer\": \"Sgt. Lamy\","
+	                            " \"context\": \"cache\", \"weapons\": [{\"category\": \"SA1\"}]}");
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+	                                    0,    0,   0,   13,  'I',  'H',  'D',  'R'};
+	assert_int_equal(wam_collection_add_photo(r->db, &p1, str(a, "id"), png, sizeof png, "both sides"), 0);
+	assert_int_equal(wam_collection_add_photo(r->db, &p2, str(a, "id"), png, sizeof png, "both sides"), 0);
+	assert_int_equal(wam_collection_add_photo(r->db, &p3, str(b, "id"), png, sizeof png, NULL), 0);
+	assert_string_equal(str(p1, "hash"), str(p2, "hash"));
+	assert_string_equal(str(p1, "media_type"), "image/png");
+	assert_int_equal(json_integer_value(json_object_get(p1, "size")), sizeof png);
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s.photos", r->path);
+	assert_int_equal(files_in(dir), 1);
+	char *n = test_query_text(r->db->conn, "SELECT count(*) FROM events WHERE type='recovery.photo_added'");
+	assert_string_equal(n, "2"); /* once per recovery; the repeat changed nothing */
+	free(n);
+	unsigned char *bytes;
+	size_t len;
+	char type[32];
+	assert_int_equal(wam_collection_get_photo(r->db, &bytes, &len, type, str(a, "id"), str(p1, "hash")), 0);
+	assert_int_equal(len, sizeof png);
+	assert_memory_equal(bytes, png, sizeof png);
+	assert_string_equal(type, "image/png");
+	free(bytes);
+	/* not an image */
+	assert_int_equal(wam_collection_add_photo(r->db, NULL, str(a, "id"), "#!/bin/sh\nrm -rf /\n", 19, NULL),
+	                 WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "photo");
+	assert_int_equal(files_in(dir), 1);
+	json_decref(p1);
+	json_decref(p2);
+	json_decref(p3);
+	json_decref(a);
+	json_decref(b);
+	expect_intact_and_rebuild(r);
+}
+
+static void test_bad_recovery_writes_nothing(void **state)
+{
+	test_reg *r = *state;
+	char *before = test_query_text(r->db->conn, "SELECT count(*) FROM events");
+	json_t *out = NULL;
+	const char *bad[][2] = {
+	    {"{\"type\": \"bought\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"weapons\": [{\"category\": "
+	     "\"SA1\"}]}",
+	     "type"},
+	    {"{\"type\": \"found\", \"date\": \"2026-02-30\", \"officer\": \"X\", \"weapons\": [{\"category\": "
+	     "\"SA1\"}]}",
+	     "date"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"weapons\": [{\"category\": \"SA1\"}]}", "officer"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"weapons\": []}", "weapons"},
+	    /* the second weapon is bad: the first is not registered either */
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"weapons\": [{\"category\": "
+	     "\"SA1\"},"
+	     " {\"category\": \"NOPE\"}]}",
+	     "weapons[1].category"},
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		json_t *in = json_loads(bad[k][0], 0, NULL);
+		assert_int_equal(wam_collection_add_recovery(r->db, &out, in), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, bad[k][1]);
+		json_decref(in);
+	}
+	char *after = test_query_text(r->db->conn, "SELECT count(*) FROM events");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+static void test_known_weapon_recovered(void **state)
+{
+	test_reg *r = *state;
+	char id[32], text[512];
+	test_add_item(r,
+	              "{\"category\": \"SA1\", \"make\": \"Glock\", \"serial\": \"ABC123\", \"country\": \"AT\","
+	              " \"status\": \"stolen\"}",
+	              id);
+	snprintf(text, sizeof text,
+	         "{\"type\": \"seized\", \"date\": \"2026-06-01\", \"officer\": \"X\","
+	         " \"context\": \"border_interdiction\", \"weapons\": [{\"item_id\": \"%s\"}]}",
+	         id);
+	json_t *rec = add_recovery(r, text);
+	json_t *item = json_array_get(json_object_get(rec, "items"), 0);
+	assert_string_equal(str(item, "id"), id);
+	assert_string_equal(str(item, "status"), "seized");
+	assert_int_equal(json_array_size(json_object_get(rec, "tasks")), 0);
+	json_decref(rec);
+	char *n = test_query_text(r->db->conn, "SELECT count(*) FROM items");
+	assert_string_equal(n, "1");
+	free(n);
+	expect_intact_and_rebuild(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_recovery_registers_weapons_and_opens_a_task, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_same_person_same_pseudonym, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_obliterated_weapon_opens_task_and_marking_closes_it, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handovers_listed_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_same_photo_stored_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_recovery_writes_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_known_weapon_recovered, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

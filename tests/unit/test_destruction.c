@@ -1,0 +1,247 @@
+/* unit-destruction: destruction batches as wam_stock_destruction_* sees
+ * them — closing without a certificate is refused, fewer than two verifiers
+ * are refused, serials read at the site that do not match the list block
+ * closing and are named, only a closed batch moves its weapons to
+ * destroyed, a closed batch changes no more, the certificate is HTML with
+ * every value escaped and the closing event's position, and the ledger
+ * verifies and rebuilds to the same tables. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "wam/auth.h"
+#include "wam/stock.h"
+
+typedef struct fx {
+	test_reg reg;
+	char batch[32];
+	char item[3][32];
+} fx;
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "(null)";
+}
+
+static void add_user(fx *f, const char *name)
+{
+	json_t *u = json_pack("{s:s, s:s}", "name", name, "role", "armourer");
+	if (wam_auth_add_user(f->reg.db, NULL, u, "a long enough password"))
+		fail_msg("add user: %s", wam_error_last()->message);
+	json_decref(u);
+}
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+	test_reg_create(&f->reg, "HT");
+	test_add_item(&f->reg,
+	              "{\"category\": \"SA4\", \"make\": \"Norinco\", \"serial\": \"56-1001\", \"country\": \"CN\","
+	              " \"status\": \"seized\"}",
+	              f->item[0]);
+	test_add_item(&f->reg,
+	              "{\"category\": \"SA1\", \"make\": \"Taurus\", \"serial\": \"TB<99>&1\", \"country\": \"BR\","
+	              " \"status\": \"in_store\"}",
+	              f->item[1]);
+	test_add_item(&f->reg,
+	              "{\"category\": \"SA1\", \"make\": \"Glock\", \"serial\": \"GLK777\", \"country\": \"AT\","
+	              " \"status\": \"in_store\"}",
+	              f->item[2]);
+	add_user(f, "verifier.one");
+	add_user(f, "verifier.two");
+	json_t *in =
+	           json_pack("{s:s, s:s, s:s}", "method", "cut", "site", "Camp <Delta> & range", "date", "2026-11-20"),
+	       *out;
+	if (wam_stock_destruction_open(f->reg.db, &out, in))
+		fail_msg("open: %s", wam_error_last()->message);
+	snprintf(f->batch, sizeof f->batch, "%s", str(out, "id"));
+	assert_string_equal(str(out, "method"), "CUT");
+	json_decref(out);
+	json_decref(in);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, f->item[k]), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	test_reg_destroy(&f->reg);
+	free(f);
+	return 0;
+}
+
+static const char *status_of(fx *f, int k)
+{
+	static char buf[32];
+	json_t *it;
+	assert_int_equal(wam_registry_get_item(f->reg.db, &it, f->item[k]), 0);
+	snprintf(buf, sizeof buf, "%s", str(it, "status"));
+	json_decref(it);
+	return buf;
+}
+
+static int verify_serials(fx *f, const char *a, const char *b)
+{
+	json_t *s = json_array();
+	if (a)
+		json_array_append_new(s, json_string(a));
+	if (b)
+		json_array_append_new(s, json_string(b));
+	int rc = wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s);
+	json_decref(s);
+	return rc;
+}
+
+static void both_verifiers(fx *f)
+{
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "verifier.one"), 0);
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "verifier.two"), 0);
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "witness", "UNMISS observer"), 0);
+}
+
+static void test_close_without_certificate_refused(void **state)
+{
+	fx *f = *state;
+	both_verifiers(f);
+	assert_int_equal(verify_serials(f, "56-1001", "tb<99>&1"), 0);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "certificate");
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "  "), WAM_EINVAL);
+	assert_string_equal(status_of(f, 0), "seized");
+	assert_string_equal(status_of(f, 1), "in_store");
+}
+
+static void test_fewer_than_two_verifiers_refused(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "verifier.one"), 0);
+	/* the same user twice is still one verifier; a name that is no user is none */
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "verifier.one"),
+	                 WAM_ECONFLICT);
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "Someone Else"),
+	                 WAM_EINVAL);
+	assert_int_equal(verify_serials(f, "56-1001", "TB<99>&1"), 0);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-2026-001"), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "verifiers");
+	assert_string_equal(status_of(f, 0), "seized");
+}
+
+static void test_serial_mismatch_blocks_closing(void **state)
+{
+	fx *f = *state;
+	both_verifiers(f);
+	/* one listed weapon not read, one read that is not listed */
+	assert_int_equal(verify_serials(f, "56-1001", "GLK777"), 0);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-2026-001"), WAM_ECONFLICT);
+	const char *msg = wam_error_last()->message;
+	assert_non_null(strstr(msg, "TB<99>&1"));
+	assert_non_null(strstr(msg, "GLK777"));
+	assert_string_equal(status_of(f, 0), "seized");
+	/* a reading before the list changed does not count */
+	assert_int_equal(verify_serials(f, "56 1001", "tb<99>&1"), 0); /* spaces and case do not count */
+	assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, f->item[2]), 0);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-2026-001"), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "serials");
+	assert_string_equal(status_of(f, 2), "in_store");
+}
+
+static void test_only_closed_batch_destroys(void **state)
+{
+	fx *f = *state;
+	both_verifiers(f);
+	assert_int_equal(verify_serials(f, "56-1001", "TB<99>&1"), 0);
+	/* listed, verified, not closed: nothing destroyed yet */
+	assert_string_equal(status_of(f, 0), "seized");
+	assert_string_equal(status_of(f, 1), "in_store");
+	json_t *out;
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, &out, f->batch, "DC-2026-<001>"), 0);
+	assert_string_equal(str(out, "state"), "closed");
+	assert_string_equal(str(out, "certificate"), "DC-2026-<001>");
+	json_decref(out);
+	assert_string_equal(status_of(f, 0), "destroyed");
+	assert_string_equal(status_of(f, 1), "destroyed");
+	assert_string_equal(status_of(f, 2), "in_store");
+	/* the status change carries the certificate */
+	char *cert = test_query_text(f->reg.db->conn, "SELECT json_extract(payload,'$.certificate') FROM events"
+	                                              " WHERE type='item.status_changed' ORDER BY seq DESC LIMIT 1");
+	assert_string_equal(cert, "DC-2026-<001>");
+	free(cert);
+	/* a closed batch stays as it is */
+	assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, f->item[2]), WAM_ECONFLICT);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-2"), WAM_ECONFLICT);
+
+	/* the certificate: HTML, values escaped, the closing event named */
+	char *html;
+	size_t len;
+	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), 0);
+	assert_non_null(strstr(html, "<!DOCTYPE html>"));
+	assert_non_null(strstr(html, "DC-2026-&lt;001&gt;"));
+	assert_non_null(strstr(html, "TB&lt;99&gt;&amp;1"));
+	assert_non_null(strstr(html, "Camp &lt;Delta&gt; &amp; range"));
+	assert_null(strstr(html, "<Delta>"));
+	assert_non_null(strstr(html, "verifier.one, verifier.two"));
+	assert_non_null(strstr(html, "UNMISS observer"));
+	char *hash =
+	    test_query_text(f->reg.db->conn, "SELECT lower(hex(hash)) FROM events WHERE type='destruction.closed'");
+	assert_non_null(strstr(html, hash));
+	free(hash);
+	free(html);
+
+	wam_verify_report v;
+	assert_int_equal(wam_ledger_verify(f->reg.db, 0, &v), 0);
+	if (!v.intact)
+		fail_msg("verify: %s", v.detail);
+	const char *dump = "SELECT group_concat(x,'|') FROM (SELECT id||state||coalesce(certificate,'')||last_seq AS x"
+	                   " FROM destructions UNION ALL SELECT destruction_id||n||item_id FROM destruction_items"
+	                   " UNION ALL SELECT destruction_id||n||missing||unexpected||ok FROM destruction_checks"
+	                   " UNION ALL SELECT id||status||last_seq FROM items ORDER BY 1)";
+	char *before = test_query_text(f->reg.db->conn, dump);
+	assert_int_equal(wam_ledger_rebuild(f->reg.db), 0);
+	char *after = test_query_text(f->reg.db->conn, dump);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_int_equal(wam_ledger_verify(f->reg.db, 0, &v), 0);
+	assert_true(v.intact);
+}
+
+static void test_open_batch_has_no_certificate_and_bad_input(void **state)
+{
+	fx *f = *state;
+	char *html;
+	size_t len;
+	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), WAM_ECONFLICT);
+	json_t *in = json_pack("{s:s, s:s, s:s}", "method", "dissolve", "site", "x", "date", "2026-01-01");
+	assert_int_equal(wam_stock_destruction_open(f->reg.db, NULL, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "method");
+	json_decref(in);
+	/* a weapon already in an open batch, or one the machine cannot destroy */
+	assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, f->item[0]), WAM_ECONFLICT);
+	json_t *it;
+	test_add_item(&f->reg,
+	              "{\"category\": \"SA1\", \"make\": \"Colt\", \"serial\": \"C1\", \"country\": \"US\","
+	              " \"status\": \"issued\"}",
+	              NULL);
+	char *id = test_query_text(f->reg.db->conn, "SELECT id FROM items WHERE serial='C1'");
+	assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, id), WAM_ECONFLICT);
+	free(id);
+	assert_int_equal(wam_stock_destruction_get(f->reg.db, &it, f->batch), 0);
+	assert_int_equal(json_array_size(json_object_get(it, "items")), 2);
+	json_decref(it);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_close_without_certificate_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fewer_than_two_verifiers_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_serial_mismatch_blocks_closing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_only_closed_batch_destroys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_batch_has_no_certificate_and_bad_input, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
