@@ -75,6 +75,11 @@ int wam_stock_lot_split(wam_db *db, json_t **out, const char *id, const json_t *
 /* Changes a lot's condition code: {condition, reason}. */
 int wam_stock_lot_condition(wam_db *db, json_t **out, const char *id, const json_t *change);
 
+/* Every event of a lot, oldest first (a split-off lot starts with its
+ * parent's split): {seq, time, actor, type, summary, rounds_change,
+ * document, payload}. Receipts and issues carry their document references. */
+int wam_stock_lot_history(wam_db *db, json_t **out, const char *id);
+
 /* Lots whose shelf life ends within `days` of `today` (YYYY-MM-DD; NULL:
  * the current UTC date), or has ended, soonest first; `f` as above. */
 int wam_stock_lots_expiring(wam_db *db, json_t **out, int days, const char *today, const wam_lot_filter *f);

@@ -142,6 +142,23 @@ static int cmd_lot_show(const cli_env *env, const cli_args *a)
 	return run(env, a, false, call_lot_show, NULL, &lot_view);
 }
 
+static int call_lot_history(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_stock_lot_history(db, out, a->pos[0]);
+}
+
+static int cmd_lot_history(const cli_env *env, const cli_args *a)
+{
+	static const cli_column cols[] = {{"SEQ", "seq", 0},          {"TIME", "time", 0},         {"ACTOR", "actor", 20},
+	                                  {"ROUNDS", "rounds_change", 0}, {"DOCUMENT", "document", 20}, {"WHAT", "summary", 60},
+	                                  {NULL, NULL, 0}};
+	static const cli_view view = {NULL, cols, NULL};
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam lot history ID");
+	return run(env, a, false, call_lot_history, NULL, &view);
+}
+
 static int call_lot_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
@@ -399,6 +416,8 @@ const cli_command cli_stock_a_commands[] = {
 	 "lot add --nomenclature N --lot L --rounds N --hazard 1.x --group G --site S ... | --from FILE|-",
 	 "record an ammunition lot"},
 	{"lot show", no_opts, no_opts, cmd_lot_show, "lot show ID", "show an ammunition lot"},
+	{"lot history", no_opts, no_opts, cmd_lot_history, "lot history ID",
+	 "every receipt, issue, split and condition change of a lot, with its documents"},
 	{"lot list", lot_list_valued, no_opts, cmd_lot_list, "lot list [--site ID] [--condition C]",
 	 "list ammunition lots (--condition SUSPENDED: suspended lots)"},
 	{"lot receive", lot_receive_valued, no_opts, cmd_lot_receive,

@@ -101,6 +101,16 @@ void h_lot_get(wam_request *r)
 		reply_json(r, 200, lot);
 }
 
+void h_lot_history(wam_request *r)
+{
+	json_t *lot = visible_lot(r), *out = NULL;
+	if (!lot)
+		return;
+	json_decref(lot);
+	int rc = wam_stock_lot_history(r->db, &out, r->params[0]);
+	answer(r, rc, 200, &out);
+}
+
 typedef int (*lot_change_fn)(wam_db *db, json_t **out, const char *id, const json_t *in);
 
 static void change(wam_request *r, lot_change_fn fn, int status)

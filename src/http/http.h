@@ -200,6 +200,7 @@ void h_lots_list(wam_request *r);
 void h_lots_create(wam_request *r);
 void h_lots_expiring(wam_request *r);
 void h_lot_get(wam_request *r);
+void h_lot_history(wam_request *r);
 void h_lot_receipt(wam_request *r);
 void h_lot_issue(wam_request *r);
 void h_lot_split(wam_request *r);

@@ -69,6 +69,7 @@ const route wam_http_routes[] = {
 	{"POST", "/api/v1/lots", WAM_ACT_STOCK, 0, h_lots_create, NULL},
 	{"GET", "/api/v1/lots/expiring", WAM_ACT_READ, ROUTE_SNAPSHOT, h_lots_expiring, q_lots_expiring},
 	{"GET", "/api/v1/lots/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_lot_get, NULL},
+	{"GET", "/api/v1/lots/{id}/history", WAM_ACT_READ, ROUTE_SNAPSHOT, h_lot_history, NULL},
 	{"POST", "/api/v1/lots/{id}/receipts", WAM_ACT_STOCK, 0, h_lot_receipt, NULL},
 	{"POST", "/api/v1/lots/{id}/issues", WAM_ACT_STOCK, 0, h_lot_issue, NULL},
 	{"POST", "/api/v1/lots/{id}/split", WAM_ACT_STOCK, 0, h_lot_split, NULL},

@@ -565,3 +565,102 @@ int wam_stock_site_compatibility(wam_db *db, json_t **out, const char *site_id)
 	json_decref(lots);
 	return 0;
 }
+
+/* ---- a lot's history ---- */
+
+static json_int_t pl_int(const json_t *pl, const char *key)
+{
+	return json_integer_value(json_object_get(pl, key));
+}
+
+static const char *pl_str(const json_t *pl, const char *key)
+{
+	const char *s = json_string_value(json_object_get(pl, key));
+	return s ? s : "";
+}
+
+/* One event as the history shows it: what changed by how many rounds, on
+ * which document. `id` is the lot whose history it is. */
+static json_t *history_entry(const json_t *ev, const char *id)
+{
+	const char *type = json_string_value(json_object_get(ev, "type"));
+	const json_t *pl = json_object_get(ev, "payload");
+	char summary[512];
+	json_int_t change = 0;
+	if (!strcmp(type, "lot.recorded")) {
+		change = pl_int(pl, "rounds");
+		snprintf(summary, sizeof summary, "recorded %lld rounds of lot %s at site %s", (long long)change,
+		         pl_str(pl, "lot_number"), pl_str(pl, "site_id"));
+	} else if (!strcmp(type, "lot.received")) {
+		change = pl_int(pl, "rounds");
+		snprintf(summary, sizeof summary, "received %lld rounds%s%s", (long long)change,
+		         *pl_str(pl, "source") ? " from " : "", pl_str(pl, "source"));
+	} else if (!strcmp(type, "lot.issued")) {
+		change = -pl_int(pl, "rounds");
+		snprintf(summary, sizeof summary, "issued %lld rounds to %s", (long long)-change, pl_str(pl, "recipient"));
+	} else if (!strcmp(type, "lot.split") && strcmp(json_string_value(json_object_get(ev, "subject")), id)) {
+		change = pl_int(pl, "rounds");
+		snprintf(summary, sizeof summary, "split from lot %s: %lld rounds to site %s",
+		         json_string_value(json_object_get(ev, "subject")), (long long)change, pl_str(pl, "site_id"));
+	} else if (!strcmp(type, "lot.split")) {
+		change = -pl_int(pl, "rounds");
+		snprintf(summary, sizeof summary, "split %lld rounds off to lot %s at site %s", (long long)-change,
+		         pl_str(pl, "lot_id"), pl_str(pl, "site_id"));
+	} else if (!strcmp(type, "lot.condition_changed")) {
+		snprintf(summary, sizeof summary, "condition %s → %s: %s", pl_str(pl, "from"), pl_str(pl, "to"),
+		         pl_str(pl, "reason"));
+	} else {
+		snprintf(summary, sizeof summary, "%s", type);
+	}
+	const json_t *doc = json_object_get(pl, "document");
+	return json_pack("{s:O, s:O, s:O, s:s, s:s, s:I, s:O, s:O}", "seq", json_object_get(ev, "seq"), "time",
+	                 json_object_get(ev, "time"), "actor", json_object_get(ev, "actor"), "type", type, "summary",
+	                 summary, "rounds_change", change, "document", doc ? doc : json_null(), "payload", pl);
+}
+
+int wam_stock_lot_history(wam_db *db, json_t **out, const char *id)
+{
+	int rc;
+	json_t *lot = NULL, *events = NULL;
+	*out = NULL;
+	if ((rc = load_lot(db, &lot, id)))
+		return rc;
+	const char *parent = json_string_value(json_object_get(lot, "parent_id"));
+	json_t *arr = json_array();
+	/* a split-off lot begins with its parent's split event */
+	if (parent) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db->conn,
+		                       "SELECT seq FROM events WHERE subject=? AND type='lot.split' "
+		                       "AND json_extract(payload, '$.lot_id')=?",
+		                       -1, &st, NULL) != SQLITE_OK) {
+			rc = wam_sql_fail(db->conn, "lot history");
+			goto done;
+		}
+		sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		int64_t seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		if (seq) {
+			json_t *one = NULL;
+			if ((rc = wam_ledger_events(db, parent, seq - 1, 1, &one)))
+				goto done;
+			if (json_array_size(one))
+				json_array_append_new(arr, history_entry(json_array_get(one, 0), id));
+			json_decref(one);
+		}
+	}
+	if ((rc = wam_ledger_events(db, id, 0, 0, &events)))
+		goto done;
+	size_t i;
+	json_t *ev;
+	json_array_foreach(events, i, ev) json_array_append_new(arr, history_entry(ev, id));
+done:
+	json_decref(lot);
+	json_decref(events);
+	if (rc)
+		json_decref(arr);
+	else
+		*out = arr;
+	return rc;
+}

@@ -72,6 +72,7 @@ TABLE = [
     ("POST", "/api/v1/lots", {"armourer", "admin"}, False),
     ("GET", "/api/v1/lots/expiring", EVERYONE, False),
     ("GET", "/api/v1/lots/{id}", EVERYONE, False),
+    ("GET", "/api/v1/lots/{id}/history", EVERYONE, False),
     ("POST", "/api/v1/lots/{id}/receipts", {"armourer", "admin"}, False),
     ("POST", "/api/v1/lots/{id}/issues", {"armourer", "admin"}, False),
     ("POST", "/api/v1/lots/{id}/split", {"armourer", "admin"}, False),
@@ -186,6 +187,7 @@ def requests(ids):
             "hazard_division": "1.4", "compat_group": "S", "site_id": site}),
         ("GET", "/api/v1/lots/expiring"): lambda c: r("/api/v1/lots/expiring" + q(days=90)),
         ("GET", "/api/v1/lots/{id}"): lambda c: r(f"/api/v1/lots/{ids['lot']}"),
+        ("GET", "/api/v1/lots/{id}/history"): lambda c: r(f"/api/v1/lots/{ids['lot']}/history"),
         ("POST", "/api/v1/lots/{id}/receipts"): lambda c: r(f"/api/v1/lots/{ids['lot']}/receipts",
                                                             {"rounds": 10, "document": f"GRN {who(c)}"}),
         ("POST", "/api/v1/lots/{id}/issues"): lambda c: r(f"/api/v1/lots/{ids['lot']}/issues", {

@@ -77,6 +77,10 @@ def test(tap):
            and resp.json["parent_id"] == lot_a and resp.json["rounds"] == 150, "a split keeps the lot identity",
            repr(resp))
     part = resp.json["id"]
+    hist = srv.get(f"/api/v1/lots/{lot_a}/history", viewer).json
+    tap.eq([(h["type"], h["rounds_change"], h["document"]) for h in hist],
+           [("lot.recorded", 1000, None), ("lot.issued", -100, "ISS-1"), ("lot.received", 50, "GRN-1"),
+            ("lot.split", -150, None)], "GET /lots/{id}/history: each change with its rounds and document")
     resp = srv.post(f"/api/v1/lots/{part}/condition", {"condition": "SUSPENDED", "reason": "surveillance"}, armourer)
     tap.ok(resp.status == 200 and resp.json["condition"] == "SUSPENDED", "a condition change", repr(resp))
     got = srv.get("/api/v1/lots" + q(condition="SUSPENDED"), viewer).json
@@ -154,6 +158,7 @@ def test(tap):
            [x["site_id"] for x in got])
     before = events(srv, admin)
     refused(tap, srv.get(f"/api/v1/lots/{lot_b}", confined), 404, "another site's lot: 404")
+    refused(tap, srv.get(f"/api/v1/lots/{lot_b}/history", confined), 404, "another site's lot history: 404")
     refused(tap, srv.post(f"/api/v1/lots/{lot_b}/issues", {"rounds": 1, "recipient": "x", "document": "d"},
                           confined), 404, "issuing from another site's lot: 404")
     refused(tap, srv.post("/api/v1/lots", dict(lot, lot_number="L-X", site_id=b), confined), 403,

@@ -81,6 +81,13 @@ expect_eq "... is at the other site with its rounds" "$(jget '"\(.site_id) \(.ro
 expect_eq "the parent keeps the rest" "$(W --json lot show "$LOT" | jq -r .rounds)" 6000
 expect_exit 4 "a split of more than the lot holds is refused" W lot split "$LOT" --rounds 6001 --site "$SOUTH"
 expect_exit 2 "a split to the lot's own site is refused" W lot split "$LOT" --rounds 1 --site "$ROOM"
+expect_exit 0 "lot history" W --json lot history "$LOT"
+expect_eq "... lists the record, receipt, issue and split" "$(jget '[.[].type] | join(",")')" "lot.recorded,lot.received,lot.issued,lot.split"
+expect_eq "... with their rounds" "$(jget '[.[].rounds_change] | join(",")')" "12000,3000,-5000,-4000"
+expect_eq "... and documents" "$(jget '[.[] | .document // "-"] | join(",")')" "-,GRN-2026-14,ISS-88,-"
+expect_eq "... and who" "$(jget '.[2].actor')" "cli:tester"
+expect_exit 0 "the split-off part's history starts with the split" W --json lot history "$PART"
+expect_eq "... from the parent" "$(jget '.[0].type + " " + (.[0].rounds_change | tostring)')" "lot.split 4000"
 
 expect_exit 0 "a condition change" W --json lot condition "$PART" suspended --reason "surveillance: propellant stability"
 expect_eq "... takes effect" "$(jget .condition)" SUSPENDED
