@@ -395,3 +395,12 @@ CREATE TABLE destruction_checks (
   seq            INTEGER NOT NULL,
   PRIMARY KEY (destruction_id, n)
 ) WITHOUT ROWID;
+
+-- Ammunition listed for destruction: rounds of a lot.
+CREATE TABLE destruction_lots (
+  destruction_id TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  lot_id         TEXT NOT NULL,
+  rounds         INTEGER NOT NULL,
+  PRIMARY KEY (destruction_id, n)
+) WITHOUT ROWID;

@@ -190,7 +190,7 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 /* Opens a destruction batch: {method: CUT | CRUSH | SMELT | SHRED | BURN |
  * DETONATION, site (where it is destroyed), date (YYYY-MM-DD), notes?}.
  * `*out` is the batch as wam_stock_destruction_get shows it. Batches list
- * weapons only; ammunition lots are not destroyed through them. */
+ * weapons and ammunition lots (wam_stock_destruction_add_lot). */
 int wam_stock_destruction_open(wam_db *db, json_t **out, const json_t *batch);
 
 /* Adds a weapon to an open batch. The weapon must be in a status from which
@@ -198,13 +198,19 @@ int wam_stock_destruction_open(wam_db *db, json_t **out, const json_t *batch);
  * (WAM_ECONFLICT). */
 int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, const char *item_id);
 
+/* Adds `rounds` of ammunition lot `lot_id` to an open batch: at most what
+ * the lot holds (WAM_ECONFLICT), each lot once. At closing the rounds leave
+ * the lot through wam_stock_lot_issue with the certificate as document. */
+int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, const char *lot_id, long rounds);
+
 /* Adds a verifier (`role` "verifier": a user name of the registry; two
  * verifiers are two different users) or a witness ("witness": any name). */
 int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, const char *role,
                                      const char *name);
 
 /* Records the serials read at the destruction site (a JSON array of
- * strings; a weapon without a legible serial is read by its registry id).
+ * strings; a weapon without a legible serial is read by its registry id, a
+ * lot by its lot number or id).
  * The batch's `checks` then show what was listed but not read and read but
  * not listed. */
 int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const json_t *serials);
@@ -212,13 +218,14 @@ int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const
 /* Closes a batch with its certificate number and moves each weapon to
  * `destroyed` through wam_registry_set_status, in one transaction. Refused
  * without a certificate (WAM_EINVAL), and with WAM_ECONFLICT: with no
- * weapon, fewer than two verifiers, or when the last reading of serials is
+ * weapon and no lot, fewer than two verifiers, or when the last reading of serials is
  * older than the list or does not match it (the mismatches named). */
 int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate);
 
 /* One batch: {id, method, site, date, notes, state (open | closed),
  * certificate, opened_seq, items_seq, closed_seq, last_seq, items: [{n,
- * item_id, serial, make, model, category, status}], verifiers: [names],
+ * item_id, serial, make, model, category, status}], lots: [{n, lot_id,
+ * lot_number, nomenclature, calibre, rounds}], verifiers: [names],
  * witnesses: [names], checks: [{n, seq, serials, missing, unexpected,
  * ok}]}. */
 int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id);

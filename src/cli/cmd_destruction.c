@@ -78,7 +78,7 @@ static int cmd_open(const cli_env *env, const cli_args *a)
 static int cmd_add(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1 || !a->nopt)
-		return cli_usage(env, "usage: wam destruction add ID [--item WEAPON]... [--verifier USER]... "
+		return cli_usage(env, "usage: wam destruction add ID [--item WEAPON]... [--lot LOT:ROUNDS]... [--verifier USER]... "
 		                      "[--witness NAME]...");
 	wam_db *db;
 	json_t *out = NULL;
@@ -89,10 +89,22 @@ static int cmd_add(const cli_env *env, const cli_args *a)
 		goto done;
 	for (int i = 0; i < a->nopt && !rc; i++) {
 		const char *name = a->opt[i].name, *v = a->opt[i].value;
-		if (!strcmp(name, "item"))
+		if (!strcmp(name, "item")) {
 			rc = wam_stock_destruction_add_item(db, NULL, a->pos[0], v);
-		else
+		} else if (!strcmp(name, "lot")) {
+			/* LOT:ROUNDS */
+			const char *colon = strrchr(v, ':');
+			char lot[64], *end = NULL;
+			long rounds = colon ? strtol(colon + 1, &end, 10) : 0;
+			if (!colon || end == colon + 1 || *end || (size_t)(colon - v) >= sizeof lot) {
+				rc = wam_error_set(WAM_EINVAL, "lot", "--lot takes LOT:ROUNDS, not '%.60s'", v);
+				break;
+			}
+			snprintf(lot, sizeof lot, "%.*s", (int)(colon - v), v);
+			rc = wam_stock_destruction_add_lot(db, NULL, a->pos[0], lot, rounds);
+		} else {
 			rc = wam_stock_destruction_add_person(db, NULL, a->pos[0], name, v);
+		}
 	}
 	if (rc)
 		wam_db_rollback(db);
@@ -210,7 +222,7 @@ static int cmd_certificate(const cli_env *env, const cli_args *a)
 }
 
 static const char *const open_valued[] = {"method", "site", "date", "notes", NULL};
-static const char *const add_valued[] = {"item", "verifier", "witness", NULL};
+static const char *const add_valued[] = {"item", "lot", "verifier", "witness", NULL};
 static const char *const verify_valued[] = {"from", NULL};
 static const char *const close_valued[] = {"certificate", NULL};
 
@@ -219,8 +231,8 @@ const cli_command cli_destruction_commands[] = {
      "destruction open --method CUT|CRUSH|SMELT|SHRED|BURN|DETONATION --site WHERE --date YYYY-MM-DD",
      "open a destruction batch"},
     {"destruction add", add_valued, no_opts, cmd_add,
-     "destruction add ID [--item WEAPON]... [--verifier USER]... [--witness NAME]...",
-     "list weapons, verifiers (registry users) and witnesses of a batch"},
+     "destruction add ID [--item WEAPON]... [--lot LOT:ROUNDS]... [--verifier USER]... [--witness NAME]...",
+     "list weapons, ammunition, verifiers (registry users) and witnesses of a batch"},
     {"destruction verify", verify_valued, no_opts, cmd_verify, "destruction verify ID SERIAL... | --from FILE|-",
      "record the serials read at the destruction site and compare them with the list"},
     {"destruction close", close_valued, no_opts, cmd_close, "destruction close ID --certificate NUMBER",

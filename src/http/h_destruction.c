@@ -45,16 +45,22 @@ void h_destruction_get(wam_request *r)
 	answer(r, rc, out, 200);
 }
 
-/* {item_id} */
+/* {item_id} for a weapon, {lot_id, rounds} for ammunition */
 void h_destruction_item(wam_request *r)
 {
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	const json_t *item = json_object_get(in, "item_id");
-	int rc = json_is_string(item) && json_object_size(in) == 1
-	             ? wam_stock_destruction_add_item(r->db, &out, r->params[0], json_string_value(item))
-	             : wam_error_set(WAM_EINVAL, "item_id", "the body is {\"item_id\": \"...\"}");
+	const json_t *item = json_object_get(in, "item_id"), *lot = json_object_get(in, "lot_id");
+	const json_t *rounds = json_object_get(in, "rounds");
+	int rc;
+	if (json_is_string(item) && json_object_size(in) == 1)
+		rc = wam_stock_destruction_add_item(r->db, &out, r->params[0], json_string_value(item));
+	else if (json_is_string(lot) && json_is_integer(rounds) && json_object_size(in) == 2)
+		rc = wam_stock_destruction_add_lot(r->db, &out, r->params[0], json_string_value(lot),
+		                                   (long)json_integer_value(rounds));
+	else
+		rc = wam_error_set(WAM_EINVAL, "item_id", "the body is {\"item_id\": ...} or {\"lot_id\": ..., \"rounds\": N}");
 	json_decref(in);
 	answer(r, rc, out, 200);
 }

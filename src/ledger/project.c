@@ -77,7 +77,7 @@ int wam_projection_drop(sqlite3 *conn)
 	                          "DROP TABLE IF EXISTS recovery_handovers; DROP TABLE IF EXISTS recovery_photos;"
 	                          "DROP TABLE IF EXISTS collection_tasks; DROP TABLE IF EXISTS destructions;"
 	                          "DROP TABLE IF EXISTS destruction_items; DROP TABLE IF EXISTS destruction_people;"
-	                          "DROP TABLE IF EXISTS destruction_checks;");
+	                          "DROP TABLE IF EXISTS destruction_checks; DROP TABLE IF EXISTS destruction_lots;");
 }
 
 struct projector *wam_projector_new(sqlite3 *conn)

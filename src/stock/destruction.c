@@ -84,6 +84,12 @@ int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 	         id, NULL)))
 		goto fail;
 	json_object_set_new(b, "items", list);
+	if ((rc = rows_of(db, &list,
+	                  "SELECT d.n, d.lot_id, l.lot_number, l.nomenclature, l.calibre, d.rounds FROM destruction_lots d"
+	                  " LEFT JOIN lots l ON l.id=d.lot_id WHERE d.destruction_id=? ORDER BY d.n",
+	                  id, NULL)))
+		goto fail;
+	json_object_set_new(b, "lots", list);
 	if ((rc = rows_of(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
 	                  id, "verifier")))
 		goto fail;
@@ -240,6 +246,45 @@ done:
 	return rc;
 }
 
+int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, const char *lot_id, long rounds)
+{
+	int rc;
+	json_t *p = NULL, *rows = NULL;
+	if (out)
+		*out = NULL;
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = open_batch(db, id)) ||
+	    (rc = rows_of(db, &rows, "SELECT rounds FROM lots WHERE id=?", lot_id ? lot_id : "", NULL)))
+		goto fail;
+	if (!json_array_size(rows)) {
+		rc = wam_error_set(WAM_EINVAL, "lot_id", "no ammunition lot with id '%.40s'", lot_id ? lot_id : "");
+		goto fail;
+	}
+	json_int_t held = json_integer_value(json_object_get(json_array_get(rows, 0), "rounds"));
+	if (rounds <= 0 || rounds > held) {
+		rc = wam_error_set(rounds <= 0 ? WAM_EINVAL : WAM_ECONFLICT, "rounds",
+		                   "lot %.40s holds %lld rounds; %ld cannot be destroyed", lot_id, (long long)held, rounds);
+		goto fail;
+	}
+	json_decref(rows);
+	if ((rc = rows_of(db, &rows, "SELECT 1 FROM destruction_lots WHERE destruction_id=? AND lot_id=?", id, lot_id)))
+		goto fail;
+	if (json_array_size(rows)) {
+		rc = wam_error_set(WAM_ECONFLICT, "lot_id", "lot %.40s is already in this batch", lot_id);
+		goto fail;
+	}
+	p = json_pack("{s:s, s:I}", "lot_id", lot_id, "rounds", (json_int_t)rounds);
+	rc = append_commit(db, out, "destruction.lot_added", id, p);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(rows);
+	return rc;
+}
+
 int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, const char *role, const char *name)
 {
 	int rc;
@@ -342,8 +387,9 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	if ((rc = open_batch(db, id)) || (rc = wam_stock_destruction_get(db, &b, id)))
 		goto fail;
 	json_t *items = json_object_get(b, "items"), *checks = json_object_get(b, "checks");
-	if (!json_array_size(items)) {
-		rc = wam_error_set(WAM_ECONFLICT, "items", "destruction batch %.40s lists no weapon", id);
+	json_t *lots = json_object_get(b, "lots");
+	if (!json_array_size(items) && !json_array_size(lots)) {
+		rc = wam_error_set(WAM_ECONFLICT, "items", "destruction batch %.40s lists no weapon and no lot", id);
 		goto fail;
 	}
 	size_t nver = json_array_size(json_object_get(b, "verifiers"));
@@ -388,6 +434,20 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 		if ((rc = wam_registry_set_status(db, NULL, item, "destroyed", details))) {
 			wam_error e = *wam_error_last();
 			rc = wam_error_set(rc, "items", "weapon %s: %s", item, e.message);
+			goto fail;
+		}
+	}
+	/* the rounds leave their lots as an issue, by the lots' own rules */
+	json_array_foreach(lots, i, it)
+	{
+		const char *lot = json_string_value(json_object_get(it, "lot_id"));
+		json_t *issue = json_pack("{s:O, s:s, s:O}", "rounds", json_object_get(it, "rounds"), "recipient", reason,
+		                          "document", json_object_get(p, "certificate"));
+		rc = wam_stock_lot_issue(db, NULL, lot, issue);
+		json_decref(issue);
+		if (rc) {
+			wam_error e = *wam_error_last();
+			rc = wam_error_set(rc, "lots", "lot %s: %s", lot, e.message);
 			goto fail;
 		}
 	}
@@ -509,7 +569,24 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 		html_text(&o, json_string_value(json_object_get(it, "model")));
 		wam_buf_puts(&o, "</td></tr>\n");
 	}
-	wam_buf_puts(&o, "</table>\n<h2>Ledger position</h2>\n<table>\n");
+	wam_buf_puts(&o, "</table>\n");
+	if (json_array_size(json_object_get(b, "lots"))) {
+		wam_buf_puts(&o, "<h2>Ammunition destroyed</h2>\n<table>\n<tr><th>#</th><th>Lot</th><th>Lot number</th>"
+		                 "<th>Nomenclature</th><th>Rounds</th></tr>\n");
+		json_array_foreach(json_object_get(b, "lots"), i, it)
+		{
+			wam_buf_printf(&o, "<tr><td>%zu</td><td>", i + 1);
+			html_text(&o, json_string_value(json_object_get(it, "lot_id")));
+			wam_buf_puts(&o, "</td><td>");
+			html_text(&o, json_string_value(json_object_get(it, "lot_number")));
+			wam_buf_puts(&o, "</td><td>");
+			html_text(&o, json_string_value(json_object_get(it, "nomenclature")));
+			wam_buf_printf(&o, "</td><td>%lld</td></tr>\n",
+			               (long long)json_integer_value(json_object_get(it, "rounds")));
+		}
+		wam_buf_puts(&o, "</table>\n");
+	}
+	wam_buf_puts(&o, "<h2>Ledger position</h2>\n<table>\n");
 	html_row(&o, "Event", seq);
 	wam_buf_puts(&o, "<tr><th>Event hash (BLAKE2b-256)</th><td><code>");
 	html_text(&o, json_string_value(json_object_get(e, "hash")));

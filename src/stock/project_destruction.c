@@ -6,6 +6,7 @@
  * registry. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "stock/project_destruction.h"
 
@@ -17,6 +18,8 @@ enum {
 	S_LIST,
 	S_CHECK,
 	S_CLOSE,
+	S_LOT,
+	S_LOTS,
 };
 
 static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
@@ -87,6 +90,22 @@ static int item_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	bind_str(st, 2, pl, "item_id");
+	return step(ctx, st, seq);
+}
+
+static int lot_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc = touch(ctx, seq, id, true);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_LOT,
+	                                 "INSERT INTO destruction_lots(destruction_id,n,lot_id,rounds) VALUES(?1,"
+	                                 "(SELECT count(*)+1 FROM destruction_lots WHERE destruction_id=?1),?2,?3)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bind_str(st, 2, pl, "lot_id");
+	sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(pl, "rounds")));
 	return step(ctx, st, seq);
 }
 
@@ -175,6 +194,31 @@ static int verified(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 		}
 	} while (1);
 	sqlite3_reset(st);
+	/* a lot is read by its lot number (as printed on its packages) or id */
+	if (!(st = wam_room_stmt(ctx, S_LOTS,
+	                         "SELECT d.lot_id, coalesce(l.lot_number,'') FROM destruction_lots d"
+	                         " LEFT JOIN lots l ON l.id=d.lot_id WHERE d.destruction_id=? ORDER BY d.n"))) {
+		rc = WAM_EDB;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *lot = wam_col_text(st, 0), *number = wam_col_text(st, 1);
+		bool seen = false;
+		for (i = 0; i < nread; i++) {
+			const char *rd = json_string_value(json_array_get(reads, i));
+			if (!strcmp(rd, lot) || (number[0] && !strcasecmp(rd, number))) {
+				matched[i] = true;
+				seen = true;
+			}
+		}
+		if (!seen) {
+			char what[300];
+			snprintf(what, sizeof what, "lot %s", number[0] ? number : lot);
+			json_array_append_new(missing, json_string(what));
+		}
+	}
+	sqlite3_reset(st);
 	for (i = 0; i < nread; i++)
 		if (!matched[i])
 			json_array_append(unexpected, json_array_get(reads, i));
@@ -230,6 +274,8 @@ int wam_destruction_apply(wam_room_ctx *ctx, int64_t seq, const char *type, cons
 		return opened(ctx, seq, subject, payload);
 	if (!strcmp(type, "destruction.item_added"))
 		return item_added(ctx, seq, subject, payload);
+	if (!strcmp(type, "destruction.lot_added"))
+		return lot_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "destruction.person_added"))
 		return person_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "destruction.verified"))

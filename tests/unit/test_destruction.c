@@ -234,6 +234,51 @@ static void test_open_batch_has_no_certificate_and_bad_input(void **state)
 	json_decref(it);
 }
 
+static void test_ammunition_lot_destroyed(void **state)
+{
+	fx *f = *state;
+	json_t *site, *lot, *in = json_pack("{s:s, s:s}", "name", "Central depot", "kind", "depot");
+	assert_int_equal(wam_registry_add_site(f->reg.db, &site, in), 0);
+	json_decref(in);
+	in = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "nomenclature", "Cartridge 7.62x39mm", "lot_number", "LOT-77/<A>",
+	               "rounds", 1000, "hazard_division", "1.4", "compat_group", "S", "site_id", str(site, "id"));
+	if (wam_stock_add_lot(f->reg.db, &lot, in))
+		fail_msg("add lot: %s", wam_error_last()->message);
+	json_decref(in);
+	char lot_id[32];
+	snprintf(lot_id, sizeof lot_id, "%s", str(lot, "id"));
+	json_decref(lot);
+	json_decref(site);
+	assert_int_equal(wam_stock_destruction_add_lot(f->reg.db, NULL, f->batch, lot_id, 5000), WAM_ECONFLICT);
+	assert_int_equal(wam_stock_destruction_add_lot(f->reg.db, NULL, f->batch, lot_id, 0), WAM_EINVAL);
+	assert_int_equal(wam_stock_destruction_add_lot(f->reg.db, NULL, f->batch, lot_id, 300), 0);
+	both_verifiers(f);
+	/* the lot is read by its lot number too; without it the reading fails */
+	assert_int_equal(verify_serials(f, "56-1001", "TB<99>&1"), 0);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "lot LOT-77/<A>"));
+	json_t *s = json_pack("[s, s, s]", "56-1001", "TB<99>&1", "lot-77/<a>");
+	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
+	json_decref(s);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), 0);
+	assert_int_equal(wam_stock_get_lot(f->reg.db, &lot, lot_id), 0);
+	assert_int_equal(json_integer_value(json_object_get(lot, "rounds")), 700);
+	json_decref(lot);
+	char *html;
+	size_t len;
+	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), 0);
+	assert_non_null(strstr(html, "LOT-77/&lt;A&gt;"));
+	assert_non_null(strstr(html, "<td>300</td>"));
+	free(html);
+	wam_verify_report v;
+	assert_int_equal(wam_ledger_verify(f->reg.db, 0, &v), 0);
+	if (!v.intact)
+		fail_msg("verify: %s", v.detail);
+	assert_int_equal(wam_ledger_rebuild(f->reg.db), 0);
+	assert_int_equal(wam_ledger_verify(f->reg.db, 0, &v), 0);
+	assert_true(v.intact);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +287,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_serial_mismatch_blocks_closing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_only_closed_batch_destroys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_batch_has_no_certificate_and_bad_input, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ammunition_lot_destroyed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
