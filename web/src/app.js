@@ -16,6 +16,11 @@ import { Register } from './pages/register.js';
 import { Sites } from './pages/sites.js';
 import { Import } from './pages/import.js';
 import { Users } from './pages/users.js';
+import { Lot, Lots } from './pages/lots.js';
+import { Check, Checks } from './pages/checks.js';
+import { Custody } from './pages/custody.js';
+import { Recoveries, Recovery } from './pages/recoveries.js';
+import { Destruction, Destructions } from './pages/destructions.js';
 import { NotAllowed, NotFound } from './pages/misc.js';
 
 // Each page: its nav label key, who may open it, and its component.
@@ -27,6 +32,12 @@ const PAGES = {
   sites: { nav: 'nav.sites', may: () => true, view: Sites },
   import: { nav: 'nav.import', may: (u) => can(u, 'register') && national(u), view: Import },
   users: { nav: 'nav.users', may: (u) => can(u, 'admin') && national(u), view: Users },
+  // the stock room (docs/stock.md); recoveries and destructions cover the whole registry
+  lots: { nav: 'nav.lots', may: (u) => can(u, 'read'), view: Lots, record: Lot },
+  checks: { nav: 'nav.checks', may: (u) => can(u, 'read'), view: Checks, record: Check },
+  custody: { nav: 'nav.custody', may: (u) => can(u, 'stock'), view: Custody },
+  recoveries: { nav: 'nav.recoveries', may: (u) => can(u, 'read') && national(u), view: Recoveries, record: Recovery },
+  destructions: { nav: 'nav.destructions', may: (u) => can(u, 'read') && national(u), view: Destructions, record: Destruction },
 };
 
 export function App() {

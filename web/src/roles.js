@@ -2,12 +2,12 @@
 // the console only hides what would be refused.
 const ACTIONS = {
   viewer: ['read'],
-  registrar: ['read', 'read_sensitive', 'register', 'status', 'export'],
-  armourer: ['read', 'read_sensitive', 'status'],
+  registrar: ['read', 'read_sensitive', 'register', 'status', 'export', 'resolve', 'collect', 'destroy'],
+  armourer: ['read', 'read_sensitive', 'status', 'stock', 'collect', 'destroy'],
   tracer: ['read'],
   monitor: ['read'],
   auditor: ['read', 'read_sensitive', 'export', 'audit'],
-  admin: ['read', 'read_sensitive', 'register', 'status', 'export', 'audit', 'admin'],
+  admin: ['read', 'read_sensitive', 'register', 'status', 'export', 'audit', 'admin', 'stock', 'resolve', 'collect', 'destroy'],
 };
 
 export const ROLES = Object.keys(ACTIONS);

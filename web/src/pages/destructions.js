@@ -1,0 +1,112 @@
+// Destruction batches: the list, opening one, and one batch with its weapons,
+// verifiers and witnesses, the serials read at the site and the closing with
+// a certificate number (roles with destroy); a closed batch links to its
+// certificate, an HTML page the server renders.
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { fmtNumber, label, t } from '../i18n.js';
+import { navigate } from '../router.js';
+import { can } from '../roles.js';
+import { LoadError, Loading, optionsOf } from '../components/form.js';
+import { ActionForm, Day, Facts, ItemLink, SiteName, Table, bodyOf, linesOf, siteOptions, useSites } from '../components/stock.js';
+import { PageTitle, StatusBadge } from './misc.js';
+
+const METHODS = ['CUT', 'CRUSH', 'SMELT', 'SHRED', 'BURN', 'DETONATION'];
+const StateBadge = ({ state }) => html`<span class=${'badge tone-' + (state === 'open' ? 'warn' : 'gone')}>${label('batch_state', state)}</span>`;
+
+export function Destructions({ user }) {
+  const sites = useSites();
+  const [list, setList] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api('GET', '/destructions').then(setList, setError);
+  }, []);
+  const cols = [
+    [t('dest.date'), (b) => html`<a href=${'#/destructions/' + b.id}><${Day} at=${b.date} /></a>`],
+    [t('dest.method'), (b) => label('method', b.method)],
+    [t('field.site'), (b) => html`<${SiteName} sites=${sites} id=${b.site} />`],
+    [t('nav.items'), (b) => fmtNumber(b.weapons), 'num'],
+    [t('field.status'), (b) => html`<${StateBadge} state=${b.state} />`],
+    [t('dest.certificate'), (b) => b.certificate || '—'],
+  ];
+  return html`<${PageTitle}>${t('dest.title')}<//>
+    <${LoadError} error=${error} />
+    ${!list && !error && html`<${Loading} />`}
+    ${list && html`<${Table} caption=${t('dest.title')} cols=${cols} rows=${list} empty=${t('dest.none')} />`}
+    ${can(user, 'destroy') && html`<${ActionForm} prefix="dst-" title=${t('dest.open')} submit=${t('dest.open_submit')}
+      initial=${{ method: '', site: '', date: new Date().toISOString().slice(0, 10), notes: '' }}
+      fields=${[
+        { name: 'method', label: t('dest.method'), type: 'select', required: true, options: optionsOf(METHODS, 'method', { empty: t('common.choose') }) },
+        { name: 'site', label: t('dest.site'), type: 'select', required: true, options: siteOptions(sites, t('common.choose')) },
+        { name: 'date', label: t('dest.date'), type: 'date', required: true },
+        { name: 'notes', label: t('field.notes'), dir: 'auto' },
+      ]}
+      action=${async (v) => {
+        const b = await api('POST', '/destructions', { body: bodyOf(v) });
+        navigate('#/destructions/' + b.id);
+      }} />`}`;
+}
+
+export function Destruction({ user, route }) {
+  const id = route.params[0];
+  const sites = useSites();
+  const [batch, setBatch] = useState(null);
+  const [error, setError] = useState(null);
+  const path = `/destructions/${encodeURIComponent(id)}`;
+  useEffect(() => {
+    setBatch(null);
+    setError(null);
+    api('GET', path).then(setBatch, setError);
+  }, [id]);
+  if (error) return html`<${PageTitle}>${t('dest.one')}<//><${LoadError} error=${error} />`;
+  if (!batch) return html`<${PageTitle}>${t('dest.one')}<//><${Loading} />`;
+
+  // every change answers with the batch as it now is
+  const post = (what, body) => api('POST', path + what, { body }).then((b) => (setBatch(b), b));
+  const open = batch.state === 'open';
+  return html`
+    <${PageTitle}>${t('dest.one')} · ${label('method', batch.method)} · <${Day} at=${batch.date} /><//>
+    <p class="subtitle"><${StateBadge} state=${batch.state} /></p>
+    <${Facts} rows=${[
+      [t('dest.site'), html`<${SiteName} sites=${sites} id=${batch.site} />`],
+      [t('dest.verifiers'), batch.verifiers.join(', ')],
+      [t('dest.witnesses'), batch.witnesses.length ? html`<span dir="auto">${batch.witnesses.join(', ')}</span>` : null],
+      [t('dest.certificate'), batch.certificate && html`${batch.certificate} · <a href=${`/api/v1${path}/certificate`} target="_blank" rel="noopener">${t('dest.see_certificate')}<span class="sr-only"> ${t('dest.new_tab')}</span></a>`],
+      [t('field.notes'), batch.notes && html`<span class="pre" dir="auto">${batch.notes}</span>`],
+      [t('item.id'), html`<code>${batch.id}</code>`],
+    ]} />
+    <h2>${t('nav.items')}</h2>
+    <${Table} caption=${t('nav.items')} rows=${batch.items} rowKey=${(w) => w.item_id} empty=${t('dest.no_items')} cols=${[
+      [t('rec.n'), (w) => fmtNumber(w.n), 'num'],
+      [t('field.serial'), (w) => html`<${ItemLink} id=${w.item_id} serial=${w.serial} />`],
+      [t('field.make'), (w) => html`<span dir="auto">${w.make || '—'}</span>`],
+      [t('field.model'), (w) => html`<span dir="auto">${w.model || '—'}</span>`],
+      [t('field.category'), (w) => w.category],
+      [t('field.status'), (w) => html`<${StatusBadge} status=${w.status} />`],
+    ]} />
+    <h2>${t('dest.readings')}</h2>
+    <${Table} caption=${t('dest.readings')} rows=${batch.checks} rowKey=${(c) => c.n} empty=${t('dest.no_readings')} cols=${[
+      [t('rec.n'), (c) => fmtNumber(c.n), 'num'],
+      [t('dest.serials'), (c) => html`<span dir="auto">${c.serials.join(', ')}</span>`],
+      [t('dest.verdict'), (c) => (c.ok ? html`<span class="badge tone-held">${t('dest.match')}</span>` : html`<span class="badge tone-missing">${t('dest.mismatch')}</span>`)],
+      [t('dest.not_read'), (c) => html`<span dir="auto">${c.missing.join(', ') || '—'}</span>`],
+      [t('dest.not_listed'), (c) => html`<span dir="auto">${c.unexpected.join(', ') || '—'}</span>`],
+    ]} />
+    ${open && can(user, 'destroy') && html`<div class="panels">
+      <${ActionForm} prefix="di-" title=${t('dest.add_item')} submit=${t('dest.add_item_submit')}
+        initial=${{ item_id: '' }} fields=${[{ name: 'item_id', label: t('custody.item_id'), required: true, autocomplete: 'off', hint: t('custody.item_hint') }]}
+        action=${async (v) => { await post('/items', bodyOf(v)); return t('dest.item_added'); }} />
+      <${ActionForm} prefix="dp-" title=${t('dest.add_person')} submit=${t('dest.add_person_submit')} note=${t('dest.person_note')}
+        initial=${{ role: 'verifier', name: '' }}
+        fields=${[{ name: 'role', label: t('dest.person_role'), type: 'select', options: optionsOf(['verifier', 'witness'], 'dest_role') },
+          { name: 'name', label: t('users.name'), dir: 'auto', required: true, autocomplete: 'off' }]}
+        action=${async (v) => { await post('/people', bodyOf(v)); return t('dest.person_added', { name: v.name }); }} />
+      <${ActionForm} prefix="dv-" title=${t('dest.verify')} submit=${t('dest.verify_submit')}
+        initial=${{ serials: '' }} fields=${[{ name: 'serials', label: t('dest.serials_read'), type: 'textarea', rows: '5', dir: 'auto', hint: t('dest.serials_hint'), spellcheck: false }]}
+        action=${async (v) => { const b = await post('/verify', { serials: linesOf(v.serials) }); const c = b.checks[b.checks.length - 1]; return `${t('dest.readings')}: ${c?.ok ? t('dest.match') : t('dest.mismatch')}`; }} />
+      <${ActionForm} prefix="dc-" title=${t('dest.close')} submit=${t('dest.close_submit')} note=${t('dest.close_note')}
+        initial=${{ certificate: '' }} fields=${[{ name: 'certificate', label: t('dest.certificate'), required: true, dir: 'auto', autocomplete: 'off' }]}
+        action=${async (v) => { await post('/close', bodyOf(v)); return t('dest.closed'); }} />
+    </div>`}`;
+}
