@@ -34,6 +34,15 @@ step item list --make "Izhmash (Izhevsk Machine-Building Plant)" --limit 5
 misread=$(printf '%s' "$serial" | sed 's/1/l/; s/5/S/; s/0/O/')
 step search "$misread"
 step search --explain "ХА12?4*"
+# the stockpile: ammunition, custody, a stock check, field collection, destruction
+step lot list
+step lot expiring --days 365
+step custody list --state open
+step stock list
+step stock investigations
+step recovery list
+step recovery tasks
+step destruction list
 step verify
 cat <<TXT
 

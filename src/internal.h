@@ -266,6 +266,12 @@ long wam_serial_key(char *out, size_t cap, const char *raw);
  * anything else as is. */
 void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out);
 
+/* ---- the stockpile part of `wam demo` (stock/demo.c) ---- */
+/* Adds staff, lots, custody, a stock check, recoveries and a destruction to
+ * the registry the demo is filling (`demo` is data/demo.json, `sites` the
+ * ids of its sites), inside its transaction. */
+int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites);
+
 /* ---- registry internals shared with import and demo ---- */
 /* Validates an item object and builds the event payload for it. `line` is
  * for error messages (0 if none). WAM_KEYS_CHECKED: the object's keys are

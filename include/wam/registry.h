@@ -144,9 +144,13 @@ typedef struct wam_demo_opts {
 } wam_demo_opts;
 
 /* Fills an empty registry with a plausible synthetic one from the reference
- * data (data/manufacturers.json): sites, holders, weapons with markings in
- * several scripts, and a few events each. Fails with WAM_ECONFLICT if the
- * registry already holds weapons. */
+ * data (data/manufacturers.json, data/demo.json): sites, holders, weapons
+ * with markings in several scripts and a few events each. A registry of at
+ * least 40 weapons also gets a stockpile's life (src/stock/demo.c): staff
+ * users, ammunition lots, custody, a closed stock check with its
+ * investigations, recoveries with hand-overs and a marking task, and a
+ * closed destruction batch; the recoveries' weapons count towards `items`.
+ * Fails with WAM_ECONFLICT if the registry already holds weapons. */
 int wam_registry_demo(wam_db *db, const wam_demo_opts *opts);
 
 #ifdef __cplusplus

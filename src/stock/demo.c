@@ -1,0 +1,272 @@
+/* The stock room's part of `wam demo`: on the registry the registry demo has
+ * just made, a life a national stockpile would have had — staff, ammunition
+ * lots at the depots (one store mixing groups it should not), weapons issued
+ * and returned, a stock check whose reads miss and misplace a
+ * few weapons with its investigations, recoveries from a DDR collection and
+ * a seizure with their hand-overs and a weapon to be marked, and a
+ * destruction batch closed with its certificate.
+ *
+ * It goes through the public calls of each room, as a user would, so every
+ * record is an event like any other and the demo shows what the rules allow.
+ * It runs inside the registry demo's transaction with its seeded generator:
+ * the same seed gives the same stockpile. Data it draws on (lot types, the
+ * demo's staff) is in data/demo.json. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "wam/auth.h"
+#include "wam/collection.h"
+#include "wam/registry.h"
+#include "wam/stock.h"
+
+/* The id of every weapon at `site` in `status` (or, for "held", in store
+ * or in service: what a stock check expects to see), at most `max`. */
+static json_t *weapons_at(wam_db *db, const char *site, const char *status, int max)
+{
+	sqlite3_stmt *st;
+	json_t *ids = json_array();
+	bool held = !strcmp(status, "held");
+	if (sqlite3_prepare_v2(db->conn,
+	                       held ? "SELECT id FROM items WHERE site_id=?1 AND status IN ('in_store','in_service') "
+	                              "ORDER BY id LIMIT ?3"
+	                            : "SELECT id FROM items WHERE site_id=?1 AND status=?2 ORDER BY id LIMIT ?3",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ids;
+	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+	if (!held)
+		sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, max);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(ids, json_string(wam_col_text(st, 0)));
+	sqlite3_finalize(st);
+	return ids;
+}
+
+/* A field of the weapon `id`. */
+static char *weapon_field(wam_db *db, const char *id, const char *field)
+{
+	json_t *w = NULL;
+	char *v = NULL;
+	if (wam_registry_get_item(db, &w, id) == 0 && json_string_value(json_object_get(w, field)))
+		v = strdup(json_string_value(json_object_get(w, field)));
+	json_decref(w);
+	return v;
+}
+
+/* Staff the checks and the destruction name: users of the registry, made
+ * without a usable password (an admin sets one with `wam user passwd`). */
+static int add_staff(wam_db *db, const json_t *staff)
+{
+	size_t i;
+	const json_t *s;
+	json_array_foreach(staff, i, s)
+	{
+		json_t *out = NULL;
+		unsigned char raw[24];
+		char password[49];
+		randombytes_buf(raw, sizeof raw);
+		wam_hex(password, raw, sizeof raw);
+		int rc = wam_auth_add_user(db, &out, s, password);
+		sodium_memzero(password, sizeof password);
+		json_decref(out);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_lots(wam_db *db, wam_rng *rng, const json_t *types, const json_t *sites, json_t *lot_ids)
+{
+	size_t i;
+	const json_t *t;
+	json_array_foreach(types, i, t)
+	{
+		json_t *lot = json_deep_copy(t), *out = NULL;
+		const char *site = json_string_value(json_array_get(sites, i % json_array_size(sites)));
+		char number[32];
+		snprintf(number, sizeof number, "%s-%02u-%04u", json_string_value(json_object_get(t, "headstamp")),
+		         (unsigned)(5 + wam_rng_below(rng, 18)), (unsigned)wam_rng_below(rng, 10000));
+		json_object_set_new(lot, "lot_number", json_string(number));
+		json_object_set_new(lot, "site_id", json_string(site));
+		int rc = wam_stock_add_lot(db, &out, lot);
+		json_decref(lot);
+		if (rc)
+			return rc;
+		json_array_append(lot_ids, json_object_get(out, "id"));
+		json_decref(out);
+	}
+	/* the first lot is drawn on and part of it moved to the next depot */
+	const char *first = json_string_value(json_array_get(lot_ids, 0));
+	json_t *issue = json_pack("{s:i, s:s, s:s}", "rounds", 12000, "recipient", "1st Infantry Company, FAd'H",
+	                          "document", "issue voucher 2025/0311");
+	json_t *split = json_pack("{s:i, s:s, s:s}", "rounds", 20000, "site_id",
+	                          json_string_value(json_array_get(sites, 1)), "document", "transfer note 2025/0412");
+	json_t *out = NULL;
+	int rc = wam_stock_lot_issue(db, &out, first, issue);
+	json_decref(out);
+	out = NULL;
+	if (!rc)
+		rc = wam_stock_lot_split(db, &out, first, split);
+	json_decref(out);
+	json_decref(issue);
+	json_decref(split);
+	return rc;
+}
+
+static int add_custody(wam_db *db, const char *site)
+{
+	json_t *ids = weapons_at(db, site, "in_store", 3);
+	int rc = 0;
+	/* an expected return is never in the past when a weapon is issued, so
+	 * the demo has nothing overdue yet: it will, as the dates pass */
+	static const char *const due[] = {"2027-01-15", "2027-03-31", "2027-03-31"};
+	for (size_t i = 0; i < json_array_size(ids) && !rc; i++) {
+		json_t *issue = json_pack("{s:s, s:s, s:s, s:s, s:s}", "item_id", json_string_value(json_array_get(ids, i)),
+		                          "person", i ? "Sgt. M. Augustin" : "Cpl. J. Baptiste", "unit", "Port-au-Prince patrol unit",
+		                          "expected_return", due[i], "document", "custody card 2025/118");
+		json_t *out = NULL;
+		rc = wam_stock_custody_issue(db, &out, issue);
+		json_decref(issue);
+		json_decref(out);
+	}
+	/* the last one comes back */
+	if (!rc && json_array_size(ids) == 3) {
+		json_t *ret = json_pack("{s:s}", "note", "returned after patrol, cleaned"), *out = NULL;
+		rc = wam_stock_custody_return(db, &out, json_string_value(json_array_get(ids, 2)), ret);
+		json_decref(ret);
+		json_decref(out);
+	}
+	json_decref(ids);
+	return rc;
+}
+
+/* A full serial check of a store: every weapon read but three, one read of
+ * a weapon registered at another site, one serial nobody registered. */
+static int add_check(wam_db *db, const char *site, const char *other_site, const json_t *checkers)
+{
+	json_t *open = json_pack("{s:s, s:s, s:O, s:s}", "site_id", site, "type", "FULL_SERIAL", "checkers", checkers,
+	                         "notes", "annual serial-number check"),
+	       *check = NULL, *ids = weapons_at(db, site, "held", 100000), *elsewhere = weapons_at(db, other_site, "held", 1);
+	int rc = wam_stock_check_open(db, &check, open);
+	size_t n = json_array_size(ids);
+	const char **reads = calloc(n + 2, sizeof *reads);
+	size_t k = 0;
+	if (!rc && !reads)
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	for (size_t i = 3; !rc && i < n; i++)
+		reads[k++] = json_string_value(json_array_get(ids, i));
+	if (!rc && json_array_size(elsewhere))
+		reads[k++] = json_string_value(json_array_get(elsewhere, 0));
+	if (!rc)
+		reads[k++] = "ZZ-000-UNKNOWN";
+	const char *check_id = json_string_value(json_object_get(check, "id"));
+	json_t *out = NULL;
+	if (!rc)
+		rc = wam_stock_check_see(db, &out, check_id, WAM_READ_SCANNED, reads, k);
+	json_decref(out);
+	out = NULL;
+	if (!rc)
+		rc = wam_stock_check_close(db, &out, check_id);
+	json_decref(out);
+	free(reads);
+	json_decref(open);
+	json_decref(check);
+	json_decref(ids);
+	json_decref(elsewhere);
+	return rc;
+}
+
+static int add_recoveries(wam_db *db, const json_t *recoveries)
+{
+	size_t i;
+	const json_t *r;
+	json_array_foreach(recoveries, i, r)
+	{
+		json_t *out = NULL;
+		int rc = wam_collection_add_recovery(db, &out, r);
+		const char *id = json_string_value(json_object_get(out, "id"));
+		json_t *handover = json_pack("{s:s, s:s, s:s}", "from", json_string_value(json_object_get(r, "officer")),
+		                             "to", "Central Armoury, Port-au-Prince", "reason", "taken into secure storage");
+		json_t *done = NULL;
+		if (!rc)
+			rc = wam_collection_handover(db, &done, id, handover);
+		json_decref(done);
+		json_decref(handover);
+		json_decref(out);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Weapons already `destroyed` by the registry demo's life paths came with
+ * a certificate; this batch takes seized weapons through the whole
+ * procedure: listed, read at the furnace, two verifiers, closed. */
+static int add_destruction(wam_db *db, const char *site, const json_t *verifiers)
+{
+	json_t *batch = json_pack("{s:s, s:s, s:s, s:s}", "method", "CUT", "site", site, "date", "2025-11-20", "notes",
+	                          "public destruction, DDR programme"),
+	       *b = NULL, *ids = weapons_at(db, site, "seized", 5), *serials = json_array();
+	int rc = wam_stock_destruction_open(db, &b, batch);
+	const char *id = json_string_value(json_object_get(b, "id"));
+	for (size_t i = 0; !rc && i < json_array_size(ids); i++) {
+		const char *item = json_string_value(json_array_get(ids, i));
+		char *serial = weapon_field(db, item, "serial");
+		json_array_append_new(serials, json_string(serial && *serial ? serial : item));
+		free(serial);
+		json_t *out = NULL;
+		rc = wam_stock_destruction_add_item(db, &out, id, item);
+		json_decref(out);
+	}
+	size_t i;
+	const json_t *v;
+	json_array_foreach(verifiers, i, v)
+	{
+		json_t *out = NULL;
+		if (!rc)
+			rc = wam_stock_destruction_add_person(db, &out, id, "verifier", json_string_value(v));
+		json_decref(out);
+	}
+	json_t *out = NULL;
+	if (!rc)
+		rc = wam_stock_destruction_add_person(db, &out, id, "witness", "MINUSTAH liaison officer");
+	json_decref(out);
+	out = NULL;
+	if (!rc)
+		rc = wam_stock_destruction_verify(db, &out, id, serials);
+	json_decref(out);
+	out = NULL;
+	if (!rc && json_array_size(ids))
+		rc = wam_stock_destruction_close(db, &out, id, "DEST-2025-0042");
+	json_decref(out);
+	json_decref(batch);
+	json_decref(b);
+	json_decref(ids);
+	json_decref(serials);
+	return rc;
+}
+
+int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites)
+{
+	const json_t *stock = json_object_get(demo, "stock");
+	int rc;
+	json_t *lots = json_array();
+	if (!stock || json_array_size(sites) < 3) {
+		json_decref(lots);
+		return 0;
+	}
+	const char *central = json_string_value(json_array_get(sites, 0));
+	const char *other = json_string_value(json_array_get(sites, 1));
+	if ((rc = add_staff(db, json_object_get(stock, "staff"))) ||
+	    (rc = add_lots(db, rng, json_object_get(stock, "lots"), sites, lots)) || (rc = add_custody(db, central)) ||
+	    (rc = add_check(db, other, central, json_object_get(stock, "checkers"))) ||
+	    (rc = add_recoveries(db, json_object_get(stock, "recoveries"))) ||
+	    (rc = add_destruction(db, central, json_object_get(stock, "verifiers"))))
+		goto done;
+done:
+	json_decref(lots);
+	return rc;
+}
