@@ -64,7 +64,9 @@ void reply_error(wam_request *r, int status, const char *code, const char *field
 	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
 	if (field && *field)
 		json_object_set_new(e, "field", json_string(field));
-	char *text = json_dumps(json_pack("{s:o}", "error", e), JSON_COMPACT);
+	json_t *body = json_pack("{s:o}", "error", e);
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body); /* the text is all that is kept */
 	set_body(r, status, "application/json; charset=utf-8", text, text ? strlen(text) : 0);
 }
 
