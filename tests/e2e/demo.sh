@@ -25,6 +25,18 @@ expect_eq "the export has 300 weapons" "$(grep -c '^[0-9A-Z]\{26\},' a.csv)" 300
 run "$WAM" --db a.db --json summary
 expect_eq "the demo uses several scripts" "$(jq -r '[.[] | select(.kind=="serial") | .script] | unique | length > 1' \
 	< <("$WAM" --db a.db export --format json | jq '[.items[].markings[]]'))" true
+# the stockpile's life: what a user finds in each room of a 300-weapon demo
+expect_eq "the demo has ammunition lots, one of them split off another" \
+	"$("$WAM" --db a.db --json lot list | jq '[length >= 6, (map(select(.parent_id != null)) | length) == 1] | all')" true
+expect_eq "weapons are out in custody" "$("$WAM" --db a.db --json custody list --state open | jq length)" 2
+expect_eq "a closed stock check found 3 missing, 1 misplaced, 1 unknown" \
+	"$("$WAM" --db a.db --json stock investigations | jq -c '[.[].kind] | group_by(.) | map([.[0], length])')" \
+	'[["missing",3],["unexpected",1],["wrong_location",1]]'
+expect_eq "two recoveries, one weapon to be marked" \
+	"$("$WAM" --db a.db --json recovery list | jq length) $("$WAM" --db a.db --json recovery tasks --all | jq length)" "2 1"
+expect_eq "a destruction batch closed with its certificate" \
+	"$("$WAM" --db a.db --json destruction list | jq -r '.[0].state + " " + .[0].certificate')" "closed DEST-2025-0042"
+expect_exit 0 "the whole demo verifies" "$WAM" --db a.db verify
 expect_exit 4 "demo refuses a registry that already has weapons" "$WAM" --db a.db demo --items 10
 expect_exit 2 "demo --items must be a positive number" "$WAM" --db d.db demo --items -3
 
