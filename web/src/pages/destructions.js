@@ -54,6 +54,10 @@ export function Destruction({ user, route }) {
   const [batch, setBatch] = useState(null);
   const [error, setError] = useState(null);
   const path = `/destructions/${encodeURIComponent(id)}`;
+  const [lots, setLots] = useState([]); // what may be listed: lots holding rounds
+  useEffect(() => {
+    if (can(user, 'destroy')) api('GET', '/lots').then((ls) => setLots(ls.filter((l) => l.rounds > 0)), () => {});
+  }, []);
   useEffect(() => {
     setBatch(null);
     setError(null);
@@ -85,6 +89,14 @@ export function Destruction({ user, route }) {
       [t('field.category'), (w) => w.category],
       [t('field.status'), (w) => html`<${StatusBadge} status=${w.status} />`],
     ]} />
+    ${(batch.lots?.length > 0 || open) && html`<h2>${t('dest.lots')}</h2>
+    <${Table} caption=${t('dest.lots')} rows=${batch.lots || []} rowKey=${(l) => l.lot_id} empty=${t('dest.no_lots')} cols=${[
+      [t('rec.n'), (l) => fmtNumber(l.n), 'num'],
+      [t('lot.number'), (l) => html`<a href=${'#/lots/' + l.lot_id} dir="auto">${l.lot_number}</a>`],
+      [t('lot.nomenclature'), (l) => html`<span dir="auto">${l.nomenclature}</span>`],
+      [t('field.calibre'), (l) => l.calibre || '—'],
+      [t('lot.rounds'), (l) => fmtNumber(l.rounds), 'num'],
+    ]} />`}
     <h2>${t('dest.readings')}</h2>
     <${Table} caption=${t('dest.readings')} rows=${batch.checks} rowKey=${(c) => c.n} empty=${t('dest.no_readings')} cols=${[
       [t('rec.n'), (c) => fmtNumber(c.n), 'num'],
@@ -97,13 +109,19 @@ export function Destruction({ user, route }) {
       <${ActionForm} prefix="di-" title=${t('dest.add_item')} submit=${t('dest.add_item_submit')}
         initial=${{ item_id: '' }} fields=${[{ name: 'item_id', label: t('custody.item_id'), required: true, autocomplete: 'off', hint: t('custody.item_hint') }]}
         action=${async (v) => { await post('/items', bodyOf(v)); return t('dest.item_added'); }} />
+      <${ActionForm} prefix="dl-" title=${t('dest.add_lot')} submit=${t('dest.add_lot_submit')}
+        initial=${{ lot_id: '', rounds: '' }}
+        fields=${[{ name: 'lot_id', label: t('check.lot'), type: 'select', required: true,
+          options: [{ value: '', label: t('common.choose') }, ...lots.map((l) => ({ value: l.id, label: `${l.lot_number} — ${l.nomenclature} (${fmtNumber(l.rounds)})` }))] },
+          { name: 'rounds', label: t('lot.rounds'), type: 'number', min: '1', required: true }]}
+        action=${async (v) => { await post('/items', bodyOf(v, ['rounds'])); return t('dest.lot_added'); }} />
       <${ActionForm} prefix="dp-" title=${t('dest.add_person')} submit=${t('dest.add_person_submit')} note=${t('dest.person_note')}
         initial=${{ role: 'verifier', name: '' }}
         fields=${[{ name: 'role', label: t('dest.person_role'), type: 'select', options: optionsOf(['verifier', 'witness'], 'dest_role') },
           { name: 'name', label: t('users.name'), dir: 'auto', required: true, autocomplete: 'off' }]}
         action=${async (v) => { await post('/people', bodyOf(v)); return t('dest.person_added', { name: v.name }); }} />
       <${ActionForm} prefix="dv-" title=${t('dest.verify')} submit=${t('dest.verify_submit')}
-        initial=${{ serials: '' }} fields=${[{ name: 'serials', label: t('dest.serials_read'), type: 'textarea', rows: '5', dir: 'auto', hint: t('dest.serials_hint'), spellcheck: false }]}
+        initial=${{ serials: '' }} fields=${[{ name: 'serials', label: t('dest.serials_read'), type: 'textarea', rows: '5', dir: 'auto', hint: t('dest.serials_hint_lots'), spellcheck: false }]}
         action=${async (v) => { const b = await post('/verify', { serials: linesOf(v.serials) }); const c = b.checks[b.checks.length - 1]; return `${t('dest.readings')}: ${c?.ok ? t('dest.match') : t('dest.mismatch')}`; }} />
       <${ActionForm} prefix="dc-" title=${t('dest.close')} submit=${t('dest.close_submit')} note=${t('dest.close_note')}
         initial=${{ certificate: '' }} fields=${[{ name: 'certificate', label: t('dest.certificate'), required: true, dir: 'auto', autocomplete: 'off' }]}
