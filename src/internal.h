@@ -208,6 +208,15 @@ void wam_projector_free(struct projector *p);
 /* Applies one event to the projection tables on the projector's connection. */
 int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
                         const char *subject, const json_t *payload, const char *time);
+/* Binds the string (else NULL) or the number (else NULL) at `key` of `o`
+ * to parameter `i`; a string is bound without a copy, so `o` must outlive
+ * the statement's step. */
+void wam_bind_json_text(sqlite3_stmt *st, int i, const json_t *o, const char *key);
+void wam_bind_json_number(sqlite3_stmt *st, int i, const json_t *o, const char *key);
+/* Steps a statement that applies event `seq` and resets it; a record
+ * created twice is WAM_EINTEGRITY (the events say something impossible). */
+int wam_projection_step(sqlite3 *conn, sqlite3_stmt *st, int64_t seq);
+
 /* What a room's projector works with: the connection its tables are on and
  * a cache of prepared statements of its own (wam_room_stmt). */
 #define WAM_ROOMS_MAX 8

@@ -25,38 +25,6 @@ enum {
 	S_COUNTRY,
 };
 
-static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	if (json_is_string(v))
-		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v), SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void bind_num(sqlite3_stmt *st, int i, const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	if (json_is_integer(v))
-		sqlite3_bind_int64(st, i, json_integer_value(v));
-	else if (json_is_real(v))
-		sqlite3_bind_double(st, i, json_real_value(v));
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static int step(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq)
-{
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r == SQLITE_DONE)
-		return 0;
-	if (sqlite3_extended_errcode(ctx->conn) == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
-		                     (long long)seq);
-	return wam_sql_fail(ctx->conn, "apply event");
-}
-
 static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
 	sqlite3_stmt *st =
@@ -66,20 +34,20 @@ static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "type");
-	bind_str(st, 3, pl, "date");
-	bind_str(st, 4, pl, "place");
-	bind_num(st, 5, pl, "lat");
-	bind_num(st, 6, pl, "lon");
-	bind_str(st, 7, pl, "admin_area");
-	bind_str(st, 8, pl, "context");
-	bind_str(st, 9, pl, "officer");
-	bind_str(st, 10, pl, "person_ref");
-	bind_str(st, 11, pl, "site_id");
-	bind_str(st, 12, pl, "notes");
+	wam_bind_json_text(st, 2, pl, "type");
+	wam_bind_json_text(st, 3, pl, "date");
+	wam_bind_json_text(st, 4, pl, "place");
+	wam_bind_json_number(st, 5, pl, "lat");
+	wam_bind_json_number(st, 6, pl, "lon");
+	wam_bind_json_text(st, 7, pl, "admin_area");
+	wam_bind_json_text(st, 8, pl, "context");
+	wam_bind_json_text(st, 9, pl, "officer");
+	wam_bind_json_text(st, 10, pl, "person_ref");
+	wam_bind_json_text(st, 11, pl, "site_id");
+	wam_bind_json_text(st, 12, pl, "notes");
 	sqlite3_bind_int64(st, 13, seq);
 	sqlite3_bind_int64(st, 14, seq);
-	int rc = step(ctx, st, seq);
+	int rc = wam_projection_step(ctx->conn, st, seq);
 	size_t i;
 	const json_t *v;
 	json_array_foreach(json_object_get(pl, "items"), i, v)
@@ -92,7 +60,7 @@ static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
 		sqlite3_bind_text(st, 3, json_string_value(v), -1, SQLITE_STATIC);
-		rc = step(ctx, st, seq);
+		rc = wam_projection_step(ctx->conn, st, seq);
 	}
 	return rc;
 }
@@ -105,7 +73,7 @@ static int touch(wam_room_ctx *ctx, int64_t seq, const char *id)
 		return WAM_EDB;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	int rc = step(ctx, st, seq);
+	int rc = wam_projection_step(ctx->conn, st, seq);
 	if (!rc && sqlite3_changes(ctx->conn) != 1)
 		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld concerns recovery %s, which does not exist",
 		                     (long long)seq, id);
@@ -124,13 +92,13 @@ static int handed_over(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "from");
-	bind_str(st, 3, pl, "to");
-	bind_str(st, 4, pl, "time");
-	bind_str(st, 5, pl, "place");
-	bind_str(st, 6, pl, "reason");
+	wam_bind_json_text(st, 2, pl, "from");
+	wam_bind_json_text(st, 3, pl, "to");
+	wam_bind_json_text(st, 4, pl, "time");
+	wam_bind_json_text(st, 5, pl, "place");
+	wam_bind_json_text(st, 6, pl, "reason");
 	sqlite3_bind_int64(st, 7, seq);
-	return step(ctx, st, seq);
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 static int photo_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
@@ -144,12 +112,12 @@ static int photo_added(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "hash");
-	bind_num(st, 3, pl, "size");
-	bind_str(st, 4, pl, "media_type");
-	bind_str(st, 5, pl, "caption");
+	wam_bind_json_text(st, 2, pl, "hash");
+	wam_bind_json_number(st, 3, pl, "size");
+	wam_bind_json_text(st, 4, pl, "media_type");
+	wam_bind_json_text(st, 5, pl, "caption");
 	sqlite3_bind_int64(st, 6, seq);
-	return step(ctx, st, seq);
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 static int task_opened(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
@@ -160,14 +128,14 @@ static int task_opened(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "kind");
-	bind_str(st, 3, pl, "item_id");
-	bind_str(st, 4, pl, "recovery_id");
-	bind_str(st, 5, pl, "due");
-	bind_str(st, 6, pl, "reason");
+	wam_bind_json_text(st, 2, pl, "kind");
+	wam_bind_json_text(st, 3, pl, "item_id");
+	wam_bind_json_text(st, 4, pl, "recovery_id");
+	wam_bind_json_text(st, 5, pl, "due");
+	wam_bind_json_text(st, 6, pl, "reason");
 	sqlite3_bind_int64(st, 7, seq);
 	sqlite3_bind_int64(st, 8, seq);
-	return step(ctx, st, seq);
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 /* The weapon as the marking rules read it: serial, make, country, every
@@ -244,12 +212,12 @@ static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const j
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
-	bind_str(st, 2, m, "component");
-	bind_str(st, 3, m, "kind");
-	bind_str(st, 4, m, "text");
+	wam_bind_json_text(st, 2, m, "component");
+	wam_bind_json_text(st, 3, m, "kind");
+	wam_bind_json_text(st, 4, m, "text");
 	sqlite3_bind_text(st, 5, wam_detect_script(text ? text : ""), -1, SQLITE_STATIC);
-	bind_str(st, 6, m, "location");
-	if ((rc = step(ctx, st, seq)))
+	wam_bind_json_text(st, 6, m, "location");
+	if ((rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
 
 	/* the marking status follows from all the markings, by the registry's
@@ -273,7 +241,7 @@ static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const j
 	sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, seq);
 	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
-	rc = step(ctx, st, seq);
+	rc = wam_projection_step(ctx->conn, st, seq);
 	json_decref(full);
 	if (rc)
 		return rc;
@@ -284,8 +252,8 @@ static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const j
 	sqlite3_bind_text(st, 1, text ? text : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_int64(st, 3, seq);
-	bind_str(st, 4, pl, "task_id");
-	if ((rc = step(ctx, st, seq)))
+	wam_bind_json_text(st, 4, pl, "task_id");
+	if ((rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
 	if (sqlite3_changes(ctx->conn) != 1)
 		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld closes a task that does not exist",

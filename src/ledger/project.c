@@ -128,7 +128,7 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
+void wam_bind_json_text(sqlite3_stmt *st, int i, const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
 	if (json_is_string(v))
@@ -137,7 +137,7 @@ static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
 		sqlite3_bind_null(st, i);
 }
 
-static void bind_num(sqlite3_stmt *st, int i, const json_t *o, const char *key)
+void wam_bind_json_number(sqlite3_stmt *st, int i, const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
 	if (json_is_integer(v))
@@ -148,16 +148,22 @@ static void bind_num(sqlite3_stmt *st, int i, const json_t *o, const char *key)
 		sqlite3_bind_null(st, i);
 }
 
+int wam_projection_step(sqlite3 *conn, sqlite3_stmt *st, int64_t seq)
+{
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE)
+		return 0;
+	int ext = sqlite3_extended_errcode(conn);
+	if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
+		                     (long long)seq);
+	return wam_sql_fail(conn, "apply event");
+}
+
 static int run(struct projector *p, sqlite3_stmt *st, int64_t seq)
 {
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		if (sqlite3_extended_errcode(p->conn) == SQLITE_CONSTRAINT_PRIMARYKEY ||
-		    sqlite3_extended_errcode(p->conn) == SQLITE_CONSTRAINT_UNIQUE)
-			return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
-			                     (long long)seq);
-		return wam_sql_fail(p->conn, "apply event");
-	}
-	return 0;
+	return wam_projection_step(p->conn, st, seq);
 }
 
 static int apply_registry(struct projector *p, int64_t seq, const json_t *pl, const char *time)
@@ -165,9 +171,9 @@ static int apply_registry(struct projector *p, int64_t seq, const json_t *pl, co
 	sqlite3_stmt *st = stmt(p, P_REGISTRY);
 	if (!st)
 		return WAM_EDB;
-	bind_str(st, 1, pl, "node_id");
-	bind_str(st, 2, pl, "name");
-	bind_str(st, 3, pl, "country");
+	wam_bind_json_text(st, 1, pl, "node_id");
+	wam_bind_json_text(st, 2, pl, "name");
+	wam_bind_json_text(st, 3, pl, "country");
 	sqlite3_bind_text(st, 4, time, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, seq);
 	snprintf(p->country, sizeof p->country, "%s", str(pl, "country") ? str(pl, "country") : "");
@@ -180,13 +186,13 @@ static int apply_site(struct projector *p, int64_t seq, const char *id, const js
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "name");
-	bind_str(st, 3, pl, "kind");
-	bind_str(st, 4, pl, "country");
-	bind_num(st, 5, pl, "lat");
-	bind_num(st, 6, pl, "lon");
-	bind_str(st, 7, pl, "parent_id");
-	bind_str(st, 8, pl, "notes");
+	wam_bind_json_text(st, 2, pl, "name");
+	wam_bind_json_text(st, 3, pl, "kind");
+	wam_bind_json_text(st, 4, pl, "country");
+	wam_bind_json_number(st, 5, pl, "lat");
+	wam_bind_json_number(st, 6, pl, "lon");
+	wam_bind_json_text(st, 7, pl, "parent_id");
+	wam_bind_json_text(st, 8, pl, "notes");
 	sqlite3_bind_int64(st, 9, seq);
 	return run(p, st, seq);
 }
@@ -197,11 +203,11 @@ static int apply_holder(struct projector *p, int64_t seq, const char *id, const 
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "type");
-	bind_str(st, 3, pl, "name");
-	bind_str(st, 4, pl, "country");
-	bind_str(st, 5, pl, "licence");
-	bind_str(st, 6, pl, "address");
+	wam_bind_json_text(st, 2, pl, "type");
+	wam_bind_json_text(st, 3, pl, "name");
+	wam_bind_json_text(st, 4, pl, "country");
+	wam_bind_json_text(st, 5, pl, "licence");
+	wam_bind_json_text(st, 6, pl, "address");
 	sqlite3_bind_int64(st, 7, seq);
 	return run(p, st, seq);
 }
@@ -219,21 +225,21 @@ static int apply_full_item(struct projector *p, int64_t seq, const char *id, con
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "category");
-	bind_str(st, 3, pl, "make");
-	bind_str(st, 4, pl, "model");
-	bind_str(st, 5, pl, "calibre");
-	bind_str(st, 6, pl, "serial");
+	wam_bind_json_text(st, 2, pl, "category");
+	wam_bind_json_text(st, 3, pl, "make");
+	wam_bind_json_text(st, 4, pl, "model");
+	wam_bind_json_text(st, 5, pl, "calibre");
+	wam_bind_json_text(st, 6, pl, "serial");
 	sqlite3_bind_text(st, 7, serial_key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, make_key, -1, SQLITE_STATIC);
-	bind_str(st, 9, pl, "country");
-	bind_num(st, 10, pl, "year");
-	bind_str(st, 11, pl, "status");
+	wam_bind_json_text(st, 9, pl, "country");
+	wam_bind_json_number(st, 10, pl, "year");
+	wam_bind_json_text(st, 11, pl, "status");
 	sqlite3_bind_text(st, 12, mstatus, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, reason, -1, SQLITE_STATIC);
-	bind_str(st, 14, pl, "site_id");
-	bind_str(st, 15, pl, "holder_id");
-	bind_str(st, 16, pl, "notes");
+	wam_bind_json_text(st, 14, pl, "site_id");
+	wam_bind_json_text(st, 15, pl, "holder_id");
+	wam_bind_json_text(st, 16, pl, "notes");
 	const json_t *dup = json_object_get(pl, "duplicate_of");
 	char *dups = NULL;
 	if (json_is_array(dup) && json_array_size(dup)) {
@@ -266,13 +272,13 @@ static int apply_full_item(struct projector *p, int64_t seq, const char *id, con
 			return WAM_EDB;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
-		bind_str(st, 3, m, "component");
-		bind_str(st, 4, m, "kind");
-		bind_str(st, 5, m, "text");
-		bind_str(st, 6, m, "script");
-		bind_str(st, 7, m, "legibility");
+		wam_bind_json_text(st, 3, m, "component");
+		wam_bind_json_text(st, 4, m, "kind");
+		wam_bind_json_text(st, 5, m, "text");
+		wam_bind_json_text(st, 6, m, "script");
+		wam_bind_json_text(st, 7, m, "legibility");
 		sqlite3_bind_int(st, 8, json_is_true(json_object_get(m, "altered")));
-		bind_str(st, 9, m, "location");
+		wam_bind_json_text(st, 9, m, "location");
 		if ((rc = run(p, st, seq)))
 			return rc;
 	}
@@ -282,8 +288,8 @@ static int apply_full_item(struct projector *p, int64_t seq, const char *id, con
 			return WAM_EDB;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
-		bind_str(st, 3, m, "country");
-		bind_num(st, 4, m, "year");
+		wam_bind_json_text(st, 3, m, "country");
+		wam_bind_json_number(st, 4, m, "year");
 		if ((rc = run(p, st, seq)))
 			return rc;
 	}
@@ -304,7 +310,7 @@ static int apply_status(struct projector *p, int64_t seq, const char *id, const 
 	sqlite3_stmt *st = stmt(p, P_STATUS);
 	if (!st)
 		return WAM_EDB;
-	bind_str(st, 1, pl, "to");
+	wam_bind_json_text(st, 1, pl, "to");
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
 	int rc = run(p, st, seq);
@@ -340,8 +346,8 @@ static int apply_principal(struct projector *p, int k, int64_t seq, const char *
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "name");
-	bind_str(st, 3, pl, "role");
+	wam_bind_json_text(st, 2, pl, "name");
+	wam_bind_json_text(st, 3, pl, "role");
 	if (bind_sites(st, 4, pl, "[]"))
 		return WAM_ENOMEM;
 	sqlite3_bind_text(st, 5, time, -1, SQLITE_STATIC);
@@ -354,7 +360,7 @@ static int apply_user_change(struct projector *p, int64_t seq, const char *id, c
 	sqlite3_stmt *st = stmt(p, P_USER_CHANGE);
 	if (!st)
 		return WAM_EDB;
-	bind_str(st, 1, pl, "role");
+	wam_bind_json_text(st, 1, pl, "role");
 	if (bind_sites(st, 2, pl, NULL))
 		return WAM_ENOMEM;
 	const json_t *d = json_object_get(pl, "disabled");

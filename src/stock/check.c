@@ -300,7 +300,8 @@ static void draw_sample(char **ids, size_t n, size_t k, uint64_t seed)
 		ids[i] = ids[j];
 		ids[j] = t;
 	}
-	qsort(ids, k, sizeof *ids, compare_ids);
+	if (k)
+		qsort(ids, k, sizeof *ids, compare_ids);
 }
 
 static bool table_exists(wam_db *db, const char *name)
@@ -715,7 +716,8 @@ static int reconcile_weapons(wam_db *db, const char *check_id, const json_t *sit
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	qsort(seen.ids, seen.n, sizeof *seen.ids, cmp_id);
+	if (seen.n) /* no reads: no array to sort (qsort's base may not be NULL) */
+		qsort(seen.ids, seen.n, sizeof *seen.ids, cmp_id);
 	*seen_n = 0;
 	if ((rc = prepare(db, &st, "SELECT ref FROM stock_check_expected WHERE check_id=?1 AND kind='weapon'")))
 		goto done;

@@ -20,39 +20,15 @@ enum {
 	S_CUSTODY_RULE,
 };
 
-static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	if (json_is_string(v))
-		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v), SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void bind_num(sqlite3_stmt *st, int i, const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	if (json_is_integer(v))
-		sqlite3_bind_int64(st, i, json_integer_value(v));
-	else if (json_is_real(v))
-		sqlite3_bind_double(st, i, json_real_value(v));
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Runs `st`; when `one` is set, exactly one row must have changed (the
  * record the event names exists). */
 static int run(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq, const char *subject, bool one)
 {
 	if (!st)
 		return WAM_EDB;
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(ctx->conn);
-		if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
-			return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
-			                     (long long)seq);
-		return wam_sql_fail(ctx->conn, "apply event");
-	}
+	int rc = wam_projection_step(ctx->conn, st, seq);
+	if (rc)
+		return rc;
 	if (one && sqlite3_changes(ctx->conn) != 1)
 		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld names %s, which does not exist", (long long)seq,
 		                     subject);
@@ -73,18 +49,18 @@ static int lot_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int i = 2;
 	for (const char *const *k = keys; *k; k++)
-		bind_str(st, i++, pl, *k);
-	bind_num(st, 10, pl, "year");
-	bind_num(st, 11, pl, "rounds");
-	bind_num(st, 12, pl, "packages");
-	bind_str(st, 13, pl, "hazard_division");
-	bind_str(st, 14, pl, "compat_group");
-	bind_num(st, 15, pl, "neq_g");
-	bind_str(st, 16, pl, "condition");
-	bind_str(st, 17, pl, "expiry");
-	bind_str(st, 18, pl, "surveillance");
-	bind_str(st, 19, pl, "site_id");
-	bind_str(st, 20, pl, "notes");
+		wam_bind_json_text(st, i++, pl, *k);
+	wam_bind_json_number(st, 10, pl, "year");
+	wam_bind_json_number(st, 11, pl, "rounds");
+	wam_bind_json_number(st, 12, pl, "packages");
+	wam_bind_json_text(st, 13, pl, "hazard_division");
+	wam_bind_json_text(st, 14, pl, "compat_group");
+	wam_bind_json_number(st, 15, pl, "neq_g");
+	wam_bind_json_text(st, 16, pl, "condition");
+	wam_bind_json_text(st, 17, pl, "expiry");
+	wam_bind_json_text(st, 18, pl, "surveillance");
+	wam_bind_json_text(st, 19, pl, "site_id");
+	wam_bind_json_text(st, 20, pl, "notes");
 	sqlite3_bind_int64(st, 21, seq);
 	sqlite3_bind_int64(st, 22, seq);
 	return run(ctx, st, seq, id, false);
@@ -100,8 +76,8 @@ static int lot_quantity(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_int(st, 1, sign);
-	bind_num(st, 2, pl, "rounds");
-	bind_num(st, 3, pl, "packages");
+	wam_bind_json_number(st, 2, pl, "rounds");
+	wam_bind_json_number(st, 3, pl, "packages");
 	sqlite3_bind_int64(st, 4, seq);
 	sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
 	return run(ctx, st, seq, id, true);
@@ -120,10 +96,10 @@ static int lot_split(wam_room_ctx *ctx, int64_t seq, const char *id, const json_
 		"surveillance,?4,NULL,?5,?5 FROM lots WHERE id=?6");
 	if (!st)
 		return WAM_EDB;
-	bind_str(st, 1, pl, "lot_id");
-	bind_num(st, 2, pl, "rounds");
-	bind_num(st, 3, pl, "packages");
-	bind_str(st, 4, pl, "site_id");
+	wam_bind_json_text(st, 1, pl, "lot_id");
+	wam_bind_json_number(st, 2, pl, "rounds");
+	wam_bind_json_number(st, 3, pl, "packages");
+	wam_bind_json_text(st, 4, pl, "site_id");
 	sqlite3_bind_int64(st, 5, seq);
 	sqlite3_bind_text(st, 6, id, -1, SQLITE_STATIC);
 	if ((rc = run(ctx, st, seq, id, true)))
@@ -136,7 +112,7 @@ static int lot_condition(wam_room_ctx *ctx, int64_t seq, const char *id, const j
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_LOT_CONDITION, "UPDATE lots SET condition=?, last_seq=? WHERE id=?");
 	if (!st)
 		return WAM_EDB;
-	bind_str(st, 1, pl, "to");
+	wam_bind_json_text(st, 1, pl, "to");
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
 	return run(ctx, st, seq, id, true);
@@ -149,7 +125,7 @@ static int item_moved(wam_room_ctx *ctx, int64_t seq, const char *id, const json
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_MOVE, "UPDATE items SET site_id=?, last_seq=? WHERE id=?");
 	if (!st)
 		return WAM_EDB;
-	bind_str(st, 1, pl, "to");
+	wam_bind_json_text(st, 1, pl, "to");
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
 	return run(ctx, st, seq, id, true);
@@ -164,14 +140,14 @@ static int custody_issued(wam_room_ctx *ctx, int64_t seq, const char *id, const 
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "item_id");
-	bind_str(st, 3, pl, "site_id");
-	bind_str(st, 4, pl, "holder_id");
-	bind_str(st, 5, pl, "person");
-	bind_str(st, 6, pl, "unit");
-	bind_str(st, 7, pl, "expected_return");
-	bind_str(st, 8, pl, "purpose");
-	bind_str(st, 9, pl, "document");
+	wam_bind_json_text(st, 2, pl, "item_id");
+	wam_bind_json_text(st, 3, pl, "site_id");
+	wam_bind_json_text(st, 4, pl, "holder_id");
+	wam_bind_json_text(st, 5, pl, "person");
+	wam_bind_json_text(st, 6, pl, "unit");
+	wam_bind_json_text(st, 7, pl, "expected_return");
+	wam_bind_json_text(st, 8, pl, "purpose");
+	wam_bind_json_text(st, 9, pl, "document");
 	bool two = json_is_true(json_object_get(pl, "two_person"));
 	sqlite3_bind_int(st, 10, two);
 	sqlite3_bind_text(st, 11, two ? "pending" : "open", -1, SQLITE_STATIC);
@@ -197,7 +173,7 @@ static int custody_step(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
 	if (!confirm)
-		bind_str(st, 4, pl, "note");
+		wam_bind_json_text(st, 4, pl, "note");
 	return run(ctx, st, seq, id, true);
 }
 

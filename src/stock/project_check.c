@@ -32,18 +32,6 @@ static void bind_opt(sqlite3_stmt *st, int i, const json_t *o, const char *key)
 		sqlite3_bind_null(st, i);
 }
 
-static int step(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq)
-{
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(ctx->conn);
-		if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
-			return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
-			                     (long long)seq);
-		return wam_sql_fail(ctx->conn, "apply stock check event");
-	}
-	return 0;
-}
-
 /* The JSON text of `v` as a new string (compact, keys sorted). */
 static char *text_of(const json_t *v)
 {
@@ -74,7 +62,7 @@ static int apply_opened(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	bind_opt(st, 10, pl, "notes");
 	sqlite3_bind_int64(st, 11, seq);
 	sqlite3_bind_text(st, 12, time, -1, SQLITE_STATIC);
-	rc = step(ctx, st, seq);
+	rc = wam_projection_step(ctx->conn, st, seq);
 	free(sites);
 	free(checkers);
 	if (rc)
@@ -89,7 +77,7 @@ static int apply_opened(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, json_string_value(v), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, "weapon", -1, SQLITE_STATIC);
-		if ((rc = step(ctx, st, seq)))
+		if ((rc = wam_projection_step(ctx->conn, st, seq)))
 			return rc;
 	}
 	json_array_foreach(lots, i, v)
@@ -101,7 +89,7 @@ static int apply_opened(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 		bind_opt(st, 2, v, "id");
 		sqlite3_bind_text(st, 3, "lot", -1, SQLITE_STATIC);
 		bind_opt(st, 4, v, "rounds");
-		if ((rc = step(ctx, st, seq)))
+		if ((rc = wam_projection_step(ctx->conn, st, seq)))
 			return rc;
 	}
 	return 0;
@@ -139,7 +127,7 @@ static int apply_reads(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 		if (qty >= 0)
 			sqlite3_bind_int64(st, 5, qty);
 		sqlite3_bind_int64(st, 6, seq);
-		if ((rc = step(ctx, st, seq)))
+		if ((rc = wam_projection_step(ctx->conn, st, seq)))
 			return rc;
 	}
 	sqlite3_stmt *st = wam_room_stmt(
@@ -151,7 +139,7 @@ static int apply_reads(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	sqlite3_bind_int64(st, 1, (int64_t)json_array_size(reads));
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	if ((rc = step(ctx, st, seq)))
+	if ((rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
 	if (sqlite3_changes(ctx->conn) != 1)
 		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld records reads in check %s, which is not open",
@@ -174,7 +162,7 @@ static int apply_closed(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, counts ? counts : "{}", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
-	rc = step(ctx, st, seq);
+	rc = wam_projection_step(ctx->conn, st, seq);
 	free(counts);
 	if (rc)
 		return rc;
@@ -202,7 +190,7 @@ static int apply_closed(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 		bind_opt(st, 10, d, "expected_qty");
 		bind_opt(st, 11, d, "counted_qty");
 		sqlite3_bind_int64(st, 12, seq);
-		if ((rc = step(ctx, st, seq)))
+		if ((rc = wam_projection_step(ctx->conn, st, seq)))
 			return rc;
 	}
 	return 0;
@@ -223,7 +211,7 @@ static int apply_resolved(wam_room_ctx *ctx, int64_t seq, const char *id, const 
 	sqlite3_bind_int64(st, 4, seq);
 	sqlite3_bind_text(st, 5, time, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, id, -1, SQLITE_STATIC);
-	if ((rc = step(ctx, st, seq)))
+	if ((rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
 	if (sqlite3_changes(ctx->conn) != 1)
 		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld resolves investigation %s, which is not open",

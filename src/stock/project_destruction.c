@@ -22,27 +22,6 @@ enum {
 	S_LOTS,
 };
 
-static void bind_str(sqlite3_stmt *st, int i, const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-	if (json_is_string(v))
-		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v), SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static int step(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq)
-{
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r == SQLITE_DONE)
-		return 0;
-	if (sqlite3_extended_errcode(ctx->conn) == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld re-creates a record that already exists",
-		                     (long long)seq);
-	return wam_sql_fail(ctx->conn, "apply event");
-}
-
 static int touch(wam_room_ctx *ctx, int64_t seq, const char *id, bool items)
 {
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_TOUCH,
@@ -53,7 +32,7 @@ static int touch(wam_room_ctx *ctx, int64_t seq, const char *id, bool items)
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int(st, 2, items);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	int rc = step(ctx, st, seq);
+	int rc = wam_projection_step(ctx->conn, st, seq);
 	if (!rc && sqlite3_changes(ctx->conn) != 1)
 		return wam_error_set(WAM_EINTEGRITY, NULL,
 		                     "event %lld concerns destruction batch %s, which does not exist", (long long)seq,
@@ -70,12 +49,12 @@ static int opened(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "method");
-	bind_str(st, 3, pl, "site");
-	bind_str(st, 4, pl, "date");
-	bind_str(st, 5, pl, "notes");
+	wam_bind_json_text(st, 2, pl, "method");
+	wam_bind_json_text(st, 3, pl, "site");
+	wam_bind_json_text(st, 4, pl, "date");
+	wam_bind_json_text(st, 5, pl, "notes");
 	sqlite3_bind_int64(st, 6, seq);
-	return step(ctx, st, seq);
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 static int item_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
@@ -89,8 +68,8 @@ static int item_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "item_id");
-	return step(ctx, st, seq);
+	wam_bind_json_text(st, 2, pl, "item_id");
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 static int lot_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
@@ -104,9 +83,9 @@ static int lot_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "lot_id");
+	wam_bind_json_text(st, 2, pl, "lot_id");
 	sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(pl, "rounds")));
-	return step(ctx, st, seq);
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 static int person_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
@@ -121,10 +100,10 @@ static int person_added(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bind_str(st, 2, pl, "role");
-	bind_str(st, 3, pl, "name");
-	bind_str(st, 4, pl, "user_id");
-	return step(ctx, st, seq);
+	wam_bind_json_text(st, 2, pl, "role");
+	wam_bind_json_text(st, 3, pl, "name");
+	wam_bind_json_text(st, 4, pl, "user_id");
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 /* The key a read or a listed serial is compared by: the canonical serial
@@ -237,7 +216,7 @@ static int verified(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 		sqlite3_bind_text(st, 4, s_unexpected, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 5, !json_array_size(missing) && !json_array_size(unexpected));
 		sqlite3_bind_int64(st, 6, seq);
-		rc = step(ctx, st, seq);
+		rc = wam_projection_step(ctx->conn, st, seq);
 	}
 	free(s_reads);
 	free(s_missing);
@@ -256,10 +235,10 @@ static int closed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *
 	                                 " last_seq=?2 WHERE id=?3 AND state='open'");
 	if (!st)
 		return WAM_EDB;
-	bind_str(st, 1, pl, "certificate");
+	wam_bind_json_text(st, 1, pl, "certificate");
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	int rc = step(ctx, st, seq);
+	int rc = wam_projection_step(ctx->conn, st, seq);
 	if (!rc && sqlite3_changes(ctx->conn) != 1)
 		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld closes destruction batch %s, which is not open",
 		                     (long long)seq, id);
