@@ -43,10 +43,7 @@ void h_checks_list(wam_request *r)
 	const char *const *sites = confined(r, &n);
 	json_t *out;
 	int rc = wam_stock_check_list(r->db, &out, request_query(r, "site"), sites, n);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_checks_open(wam_request *r)
@@ -131,10 +128,7 @@ void h_check_reads(wam_request *r)
 		            type);
 		return;
 	}
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_check_close(wam_request *r)
@@ -144,10 +138,7 @@ void h_check_close(wam_request *r)
 		return;
 	json_decref(c);
 	int rc = wam_stock_check_close(r->db, &out, r->params[0]);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_investigations_list(wam_request *r)
@@ -159,10 +150,7 @@ void h_investigations_list(wam_request *r)
 	const char *const *sites = confined(r, &n);
 	json_t *out;
 	int rc = wam_stock_investigations(r->db, &out, request_query(r, "check"), all, sites, n);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_investigation_resolve(wam_request *r)
@@ -172,8 +160,5 @@ void h_investigation_resolve(wam_request *r)
 		return;
 	int rc = wam_stock_investigation_resolve(r->db, &out, r->params[0], in, &r->who);
 	json_decref(in);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }

@@ -8,16 +8,6 @@
 #include "wam/registry.h"
 #include "wam/stock.h"
 
-/* Answers with the result of a libwam call: `*out` is read after the call
- * (an argument list does not order its evaluation). */
-static void answer(wam_request *r, int rc, int status, json_t **out)
-{
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, status, *out);
-}
-
 static int confined(const wam_request *r, const char **sites)
 {
 	for (int i = 0; i < r->who.nsites; i++)
@@ -31,7 +21,7 @@ void h_custody_list(wam_request *r)
 	int n = confined(r, sites);
 	json_t *out = NULL;
 	int rc = wam_stock_custody_list(r->db, &out, request_query(r, "state"), request_query(r, "item"), sites, n);
-	answer(r, rc, 200, &out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_custody_overdue(wam_request *r)
@@ -39,7 +29,7 @@ void h_custody_overdue(wam_request *r)
 	const char *sites[WAM_AUTH_MAX_SITES];
 	int n = confined(r, sites);
 	json_t *out = NULL;
-	answer(r, wam_stock_custody_overdue(r->db, &out, request_query(r, "as_of"), sites, n), 200, &out);
+	reply_result(r, wam_stock_custody_overdue(r->db, &out, request_query(r, "as_of"), sites, n), 200, &out);
 }
 
 void h_custody_issue(wam_request *r)
@@ -61,7 +51,7 @@ void h_custody_issue(wam_request *r)
 	if (!rc)
 		reply_header(r, "Location",
 		             arena_printf(&r->mem, "/api/v1/custody/%s", json_string_value(json_object_get(out, "id"))));
-	answer(r, rc, 201, &out);
+	reply_result(r, rc, 201, &out);
 }
 
 /* The custody record named by the path, or NULL after answering 404. */
@@ -94,7 +84,7 @@ void h_custody_confirm(wam_request *r)
 	if (!c)
 		return;
 	json_decref(c);
-	answer(r, wam_stock_custody_confirm(r->db, &out, r->params[0]), 200, &out);
+	reply_result(r, wam_stock_custody_confirm(r->db, &out, r->params[0]), 200, &out);
 }
 
 void h_custody_return(wam_request *r)
@@ -120,7 +110,7 @@ void h_custody_return(wam_request *r)
 	json_decref(c);
 	int rc = wam_stock_custody_return(r->db, &out, item, in);
 	json_decref(in);
-	answer(r, rc, 200, &out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_site_custody_rule(wam_request *r)
@@ -143,5 +133,5 @@ void h_site_custody_rule(wam_request *r)
 	if (rc == WAM_EINVAL) /* the only invalid input left is a site that does not exist */
 		reply_error(r, 404, "not_found", "id", "no site with id '%.40s'", r->params[0]);
 	else
-		answer(r, rc, 200, &out);
+		reply_result(r, rc, 200, &out);
 }

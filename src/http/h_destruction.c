@@ -7,21 +7,11 @@
 #include "http/http.h"
 #include "wam/stock.h"
 
-static void answer(wam_request *r, int rc, json_t *out, int status)
-{
-	if (rc) {
-		json_decref(out);
-		reply_wam(r, rc);
-		return;
-	}
-	reply_json(r, status, out);
-}
-
 void h_destructions_list(wam_request *r)
 {
 	json_t *out = NULL;
 	int rc = wam_stock_destruction_list(r->db, &out);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_destructions_create(wam_request *r)
@@ -35,14 +25,14 @@ void h_destructions_create(wam_request *r)
 		reply_header(
 		    r, "Location",
 		    arena_printf(&r->mem, "/api/v1/destructions/%s", json_string_value(json_object_get(out, "id"))));
-	answer(r, rc, out, 201);
+	reply_result(r, rc, 201, &out);
 }
 
 void h_destruction_get(wam_request *r)
 {
 	json_t *out = NULL;
 	int rc = wam_stock_destruction_get(r->db, &out, r->params[0]);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 /* {item_id} for a weapon, {lot_id, rounds} for ammunition */
@@ -62,7 +52,7 @@ void h_destruction_item(wam_request *r)
 	else
 		rc = wam_error_set(WAM_EINVAL, "item_id", "the body is {\"item_id\": ...} or {\"lot_id\": ..., \"rounds\": N}");
 	json_decref(in);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 /* {role: verifier | witness, name} */
@@ -77,7 +67,7 @@ void h_destruction_person(wam_request *r)
 	                                                json_string_value(json_object_get(in, "name")))
 	             : wam_error_set(WAM_EINVAL, NULL, "the body is {\"role\": ..., \"name\": ...}");
 	json_decref(in);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 /* {serials: [...]} */
@@ -88,7 +78,7 @@ void h_destruction_verify(wam_request *r)
 		return;
 	int rc = wam_stock_destruction_verify(r->db, &out, r->params[0], json_object_get(in, "serials"));
 	json_decref(in);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 /* {certificate} */
@@ -101,7 +91,7 @@ void h_destruction_close(wam_request *r)
 	int rc = !c || json_is_string(c) ? wam_stock_destruction_close(r->db, &out, r->params[0], json_string_value(c))
 	                                 : wam_error_set(WAM_EINVAL, "certificate", "certificate must be a string");
 	json_decref(in);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_destruction_certificate(wam_request *r)

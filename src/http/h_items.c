@@ -48,10 +48,7 @@ void h_items_list(wam_request *r)
 	}
 	json_t *out;
 	int rc = wam_registry_list_items(r->db, &out, &f);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_items_create(wam_request *r)
@@ -118,10 +115,7 @@ void h_item_integrity(wam_request *r)
 		return;
 	json_decref(item);
 	int rc = wam_ledger_prove(r->db, &out, r->params[0]);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_item_status(wam_request *r)
@@ -143,8 +137,5 @@ void h_item_status(wam_request *r)
 	json_object_del(in, "status");
 	int rc = to ? wam_registry_set_status(r->db, &out, r->params[0], to, in) : WAM_ENOMEM;
 	json_decref(in);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }

@@ -16,10 +16,7 @@ void h_summary(wam_request *r)
 {
 	json_t *out;
 	int rc = wam_registry_summary(r->db, &out);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_verify(wam_request *r)

@@ -44,16 +44,6 @@ static bool may_use_site(wam_request *r, const json_t *in, const char *key)
 	return true;
 }
 
-/* Answers with the result of a libwam call: `*out` is read after the call
- * (an argument list does not order its evaluation). */
-static void answer(wam_request *r, int rc, int status, json_t **out)
-{
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, status, *out);
-}
-
 void h_lots_list(wam_request *r)
 {
 	const char *sites[WAM_AUTH_MAX_SITES];
@@ -61,7 +51,7 @@ void h_lots_list(wam_request *r)
 	f.nsites = confined(r, sites);
 	f.sites = sites;
 	json_t *out = NULL;
-	answer(r, wam_stock_list_lots(r->db, &out, &f), 200, &out);
+	reply_result(r, wam_stock_list_lots(r->db, &out, &f), 200, &out);
 }
 
 void h_lots_create(wam_request *r)
@@ -78,7 +68,7 @@ void h_lots_create(wam_request *r)
 	if (!rc)
 		reply_header(r, "Location",
 		             arena_printf(&r->mem, "/api/v1/lots/%s", json_string_value(json_object_get(out, "id"))));
-	answer(r, rc, 201, &out);
+	reply_result(r, rc, 201, &out);
 }
 
 void h_lots_expiring(wam_request *r)
@@ -91,7 +81,7 @@ void h_lots_expiring(wam_request *r)
 	f.nsites = confined(r, sites);
 	f.sites = sites;
 	json_t *out = NULL;
-	answer(r, wam_stock_lots_expiring(r->db, &out, (int)days, request_query(r, "as_of"), &f), 200, &out);
+	reply_result(r, wam_stock_lots_expiring(r->db, &out, (int)days, request_query(r, "as_of"), &f), 200, &out);
 }
 
 void h_lot_get(wam_request *r)
@@ -108,7 +98,7 @@ void h_lot_history(wam_request *r)
 		return;
 	json_decref(lot);
 	int rc = wam_stock_lot_history(r->db, &out, r->params[0]);
-	answer(r, rc, 200, &out);
+	reply_result(r, rc, 200, &out);
 }
 
 typedef int (*lot_change_fn)(wam_db *db, json_t **out, const char *id, const json_t *in);
@@ -127,7 +117,7 @@ static void change(wam_request *r, lot_change_fn fn, int status)
 	}
 	int rc = fn(r->db, &out, r->params[0], in);
 	json_decref(in);
-	answer(r, rc, status, &out);
+	reply_result(r, rc, status, &out);
 }
 
 void h_lot_receipt(wam_request *r)
@@ -172,7 +162,7 @@ void h_site_compatibility(wam_request *r)
 {
 	json_t *out = NULL;
 	if (visible_site(r))
-		answer(r, wam_stock_site_compatibility(r->db, &out, r->params[0]), 200, &out);
+		reply_result(r, wam_stock_site_compatibility(r->db, &out, r->params[0]), 200, &out);
 }
 
 void h_site_tree(wam_request *r)
@@ -218,5 +208,5 @@ void h_item_move(wam_request *r)
 	}
 	rc = wam_stock_move_item(r->db, &out, r->params[0], in);
 	json_decref(in);
-	answer(r, rc, 200, &out);
+	reply_result(r, rc, 200, &out);
 }

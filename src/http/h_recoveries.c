@@ -8,21 +8,11 @@
 #include "http/http.h"
 #include "wam/collection.h"
 
-static void answer(wam_request *r, int rc, json_t *out, int status)
-{
-	if (rc) {
-		json_decref(out);
-		reply_wam(r, rc);
-		return;
-	}
-	reply_json(r, status, out);
-}
-
 void h_recoveries_list(wam_request *r)
 {
 	json_t *out = NULL;
 	int rc = wam_collection_list_recoveries(r->db, &out);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_recoveries_create(wam_request *r)
@@ -36,14 +26,14 @@ void h_recoveries_create(wam_request *r)
 		reply_header(
 		    r, "Location",
 		    arena_printf(&r->mem, "/api/v1/recoveries/%s", json_string_value(json_object_get(out, "id"))));
-	answer(r, rc, out, 201);
+	reply_result(r, rc, 201, &out);
 }
 
 void h_recovery_get(wam_request *r)
 {
 	json_t *out = NULL;
 	int rc = wam_collection_get_recovery(r->db, &out, r->params[0]);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_recovery_handover(wam_request *r)
@@ -53,7 +43,7 @@ void h_recovery_handover(wam_request *r)
 		return;
 	int rc = wam_collection_handover(r->db, &out, r->params[0], in);
 	json_decref(in);
-	answer(r, rc, out, 201);
+	reply_result(r, rc, 201, &out);
 }
 
 void h_recovery_photo_add(wam_request *r)
@@ -72,7 +62,7 @@ void h_recovery_photo_add(wam_request *r)
 		reply_header(r, "Location",
 		             arena_printf(&r->mem, "/api/v1/recoveries/%s/photos/%s", r->params[0],
 		                          json_string_value(json_object_get(out, "hash"))));
-	answer(r, rc, out, 201);
+	reply_result(r, rc, 201, &out);
 }
 
 void h_recovery_photo_get(wam_request *r)
@@ -95,7 +85,7 @@ void h_tasks_list(wam_request *r)
 	const char *state = request_query(r, "state");
 	json_t *out = NULL;
 	int rc = wam_collection_list_tasks(r->db, &out, state ? state : "open");
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_task_mark(wam_request *r)
@@ -105,5 +95,5 @@ void h_task_mark(wam_request *r)
 		return;
 	int rc = wam_collection_mark(r->db, &out, r->params[0], in);
 	json_decref(in);
-	answer(r, rc, out, 200);
+	reply_result(r, rc, 200, &out);
 }

@@ -163,10 +163,7 @@ void h_users_list(wam_request *r)
 {
 	json_t *out;
 	int rc = wam_auth_list_users(r->db, &out);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_users_create(wam_request *r)
@@ -194,10 +191,7 @@ void h_user_get(wam_request *r)
 {
 	json_t *out;
 	int rc = wam_auth_get_user(r->db, &out, r->params[0]);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_user_update(wam_request *r)
@@ -247,10 +241,7 @@ void h_tokens_list(wam_request *r)
 {
 	json_t *out;
 	int rc = wam_auth_list_tokens(r->db, &out);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_tokens_create(wam_request *r)

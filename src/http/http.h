@@ -93,6 +93,11 @@ void reply_error(wam_request *r, int status, const char *code, const char *field
 	__attribute__((format(printf, 5, 6)));
 /* Answers with libwam's last error for `rc` (status from its table). */
 void reply_wam(wam_request *r, int rc);
+/* Answers with the outcome of a libwam call that returned `rc`: its error,
+ * or `*out` as JSON with `status`. Takes `*out` either way. (A pointer,
+ * because a call and its output in one argument list are read in no set
+ * order.) */
+void reply_result(wam_request *r, int rc, int status, json_t **out);
 /* Answers with bytes (copied) of `type`. */
 void reply_bytes(wam_request *r, int status, const char *type, const void *p, size_t n);
 /* Adds a response header; both strings must outlive the request (arena). */

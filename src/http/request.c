@@ -54,6 +54,18 @@ void reply_json(wam_request *r, int status, json_t *v)
 	set_body(r, status, "application/json; charset=utf-8", text, n);
 }
 
+void reply_result(wam_request *r, int rc, int status, json_t **out)
+{
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+		reply_wam(r, rc);
+		return;
+	}
+	reply_json(r, status, *out);
+	*out = NULL;
+}
+
 void reply_error(wam_request *r, int status, const char *code, const char *field, const char *fmt, ...)
 {
 	char msg[640];
