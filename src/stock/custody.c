@@ -132,7 +132,12 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 		rc = wam_error_set(WAM_EINVAL, "item_id", "item_id is required");
 		goto fail;
 	}
-	if ((rc = wam_registry_get_item(db, &item, item_id)) || (rc = current(db, &open, item_id)))
+	if ((rc = wam_registry_get_item(db, &item, item_id))) {
+		if (rc == WAM_ENOTFOUND) /* name the field of this request, not the registry's */
+			wam_error_set(rc, "item_id", "no weapon with id '%.40s'", item_id);
+		goto fail;
+	}
+	if ((rc = current(db, &open, item_id)))
 		goto fail;
 	if (open) {
 		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %s is already issued (%s, custody %s, %s)", item_id,

@@ -133,6 +133,9 @@ def test(tap):
     refused(tap, srv.post("/api/v1/custody", {"item_id": gun_a_2, "person": "X", "unit": "Y",
                                               "expected_return": "2099-01-01"}, armourer), 409,
             "issuing an issued weapon: 409", "item_id")
+    refused(tap, srv.post("/api/v1/custody", {"item_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ", "person": "X", "unit": "Y",
+                                              "expected_return": "2099-01-01"}, armourer), 404,
+            "issuing a weapon that does not exist: 404 naming item_id", "item_id")
     got = srv.get("/api/v1/custody/overdue" + q(as_of="2099-02-01"), armourer).json
     tap.eq([c["id"] for c in got], [cid], "GET /custody/overdue lists it after its return date")
     resp = srv.post(f"/api/v1/custody/{cid}/return", {"note": "clean"}, armourer)

@@ -87,13 +87,7 @@ export function Custody({ route }) {
       action=${async (v) => {
         const body = bodyOf(v);
         if (!v.two_person) delete body.two_person;
-        let c;
-        try {
-          c = await api('POST', '/custody', { body });
-        } catch (e) {
-          if (e.field === 'id') e.field = 'item_id'; // an unknown weapon is named by its id
-          throw e;
-        }
+        const c = await api('POST', '/custody', { body });
         load();
         return t(c.state === 'pending' ? 'custody.issued_pending' : 'custody.issued_done', { serial: c.serial || c.item_id });
       }} />`;
