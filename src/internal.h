@@ -153,6 +153,12 @@ int wam_sql_exec(sqlite3 *conn, const char *sql);
 const char *wam_col_text(sqlite3_stmt *st, int i);
 /* The current row as a JSON object keyed by column name (registry/item.c). */
 json_t *wam_row_json(sqlite3_stmt *st);
+/* Every remaining row of `st` as wam_row_json shows it, in a new array;
+ * finalizes `st`. `what` names the read in an error. */
+int wam_rows_json(sqlite3_stmt *st, json_t **out, const char *what);
+/* Every row of `sql`, with `a` and `b` (either may be NULL) bound to ?1 and
+ * ?2: a statement prepared per call, for reads that are not a hot path. */
+int wam_query_rows(wam_db *db, json_t **out, const char *sql, const char *a, const char *b);
 /* Binds `s` or NULL when `s` is NULL or empty. */
 int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 

@@ -36,34 +36,11 @@ static bool needs_marking(const char *status)
 /* ---- small SQL helpers (statements prepared per call: these are rare
  * commands, not a hot path) ---- */
 
-static int query_rows(wam_db *db, json_t **out, const char *sql, const char *a, const char *b)
-{
-	sqlite3_stmt *st;
-	*out = NULL;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "read collection");
-	if (a)
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	json_t *arr = json_array();
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, wam_row_json(st));
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE) {
-		json_decref(arr);
-		return wam_sql_fail(db->conn, "read collection");
-	}
-	*out = arr;
-	return 0;
-}
-
 /* The first row of `sql` as an object; WAM_ENOTFOUND naming `what`. */
 static int query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what)
 {
 	json_t *rows;
-	int rc = query_rows(db, &rows, sql, id, NULL);
+	int rc = wam_query_rows(db, &rows, sql, id, NULL);
 	*out = NULL;
 	if (rc)
 		return rc;
@@ -361,27 +338,27 @@ int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
 	*out = NULL;
 	if (rc)
 		return rc;
-	if ((rc = query_rows(db, &list,
+	if ((rc = wam_query_rows(db, &list,
 	                     "SELECT i.id, i.category, i.make, i.model, i.calibre, i.serial, i.country, i.status,"
 	                     " i.marking_status, i.marking_reason FROM recovery_items x JOIN items i ON i.id=x.item_id"
 	                     " WHERE x.recovery_id=? ORDER BY x.n",
 	                     id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "items", list);
-	if ((rc = query_rows(db, &list,
+	if ((rc = wam_query_rows(db, &list,
 	                     "SELECT n, from_party AS \"from\", to_party AS \"to\", time, place, reason, seq"
 	                     " FROM recovery_handovers WHERE recovery_id=? ORDER BY n",
 	                     id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "handovers", list);
-	if ((rc = query_rows(db, &list,
+	if ((rc = wam_query_rows(db, &list,
 	                     "SELECT hash, size, media_type, caption, seq FROM recovery_photos WHERE recovery_id=?"
 	                     " ORDER BY seq",
 	                     id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "photos", list);
 	today(now);
-	if ((rc = query_rows(db, &list, TASK_SQL " WHERE t.recovery_id=?2 ORDER BY t.due, t.id", now, id)))
+	if ((rc = wam_query_rows(db, &list, TASK_SQL " WHERE t.recovery_id=?2 ORDER BY t.due, t.id", now, id)))
 		goto fail;
 	json_object_set_new(rec, "tasks", list);
 	*out = rec;
@@ -393,7 +370,7 @@ fail:
 
 int wam_collection_list_recoveries(wam_db *db, json_t **out)
 {
-	return query_rows(db, out, RECOVERY_SQL " ORDER BY date DESC, id DESC", NULL, NULL);
+	return wam_query_rows(db, out, RECOVERY_SQL " ORDER BY date DESC, id DESC", NULL, NULL);
 }
 
 int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json_t *in)
@@ -518,7 +495,7 @@ int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const voi
 		goto done;
 	if ((rc = query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
 	    (rc = wam_take_text(p, cap, "caption", "caption", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = query_rows(db, &rows, "SELECT hash FROM recovery_photos WHERE recovery_id=? AND hash=?", id, hash)))
+	    (rc = wam_query_rows(db, &rows, "SELECT hash FROM recovery_photos WHERE recovery_id=? AND hash=?", id, hash)))
 		goto fail;
 	if (!json_array_size(rows)) {
 		json_object_set_new(p, "hash", json_string(hash));
@@ -533,7 +510,7 @@ int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const voi
 	if (out) {
 		json_decref(rows);
 		rows = NULL;
-		if (!(rc = query_rows(db, &rows,
+		if (!(rc = wam_query_rows(db, &rows,
 		                      "SELECT hash, size, media_type, caption, seq FROM recovery_photos"
 		                      " WHERE recovery_id=? AND hash=?",
 		                      id, hash)))
@@ -557,7 +534,7 @@ int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char 
 	char dir[4096], path[4200];
 	*bytes = NULL;
 	*n = 0;
-	int rc = query_rows(db, &rows, "SELECT size, media_type FROM recovery_photos WHERE recovery_id=? AND hash=?",
+	int rc = wam_query_rows(db, &rows, "SELECT size, media_type FROM recovery_photos WHERE recovery_id=? AND hash=?",
 	                    id, hash);
 	if (rc)
 		return rc;
@@ -604,7 +581,7 @@ int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which)
 	*out = NULL;
 	if (which && strcmp(which, "open") && strcmp(which, "overdue") && strcmp(which, "all"))
 		return wam_error_set(WAM_EINVAL, "state", "state is open, overdue or all, not '%.20s'", which);
-	int rc = query_rows(db, &all, TASK_SQL " ORDER BY t.due, t.id", now, NULL);
+	int rc = wam_query_rows(db, &all, TASK_SQL " ORDER BY t.due, t.id", now, NULL);
 	if (rc)
 		return rc;
 	json_t *shown = json_array(), *t;
@@ -638,7 +615,7 @@ int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const jso
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	json_t *rows;
-	if ((rc = query_rows(db, &rows, TASK_SQL " WHERE t.id=?2", now, task_id)))
+	if ((rc = wam_query_rows(db, &rows, TASK_SQL " WHERE t.id=?2", now, task_id)))
 		goto fail;
 	task = json_incref(json_array_get(rows, 0));
 	json_decref(rows);

@@ -364,6 +364,37 @@ json_t *wam_row_json(sqlite3_stmt *st)
 	return o;
 }
 
+int wam_rows_json(sqlite3_stmt *st, json_t **out, const char *what)
+{
+	json_t *arr = json_array();
+	int r;
+	*out = NULL;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(arr, wam_row_json(st));
+	sqlite3 *conn = sqlite3_db_handle(st);
+	int rc = r == SQLITE_DONE ? 0 : wam_sql_fail(conn, what);
+	sqlite3_finalize(st);
+	if (rc)
+		json_decref(arr);
+	else
+		*out = arr;
+	return rc;
+}
+
+int wam_query_rows(wam_db *db, json_t **out, const char *sql, const char *a, const char *b)
+{
+	static const char what[] = "read records";
+	sqlite3_stmt *st;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, what);
+	if (a)
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	return wam_rows_json(st, out, what);
+}
+
 #define ITEM_COLUMNS                                                                                            \
 	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "    \
 	"site_id, holder_id, notes, duplicate_of, serial_key, registered_seq, last_seq"

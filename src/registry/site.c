@@ -93,16 +93,7 @@ static int get_one(wam_db *db, json_t **out, int slot, const char *sql, const ch
 
 static int list_all(wam_db *db, json_t **out, const char *sql)
 {
-	sqlite3_stmt *st;
-	*out = NULL;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "list");
-	json_t *arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr, wam_row_json(st));
-	sqlite3_finalize(st);
-	*out = arr;
-	return 0;
+	return wam_query_rows(db, out, sql, NULL, NULL);
 }
 
 #define SITE_SQL "SELECT id, name, kind, country, lat, lon, parent_id, notes, last_seq FROM sites"

@@ -18,29 +18,6 @@ static const char *const batch_fields[] = {"method", "site", "date", "notes", NU
 
 /* ---- small SQL helpers ---- */
 
-static int rows_of(wam_db *db, json_t **out, const char *sql, const char *a, const char *b)
-{
-	sqlite3_stmt *st;
-	*out = NULL;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "read destruction");
-	if (a)
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	json_t *arr = json_array();
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, wam_row_json(st));
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE) {
-		json_decref(arr);
-		return wam_sql_fail(db->conn, "read destruction");
-	}
-	*out = arr;
-	return 0;
-}
-
 #define BATCH_SQL                                                                                                      \
 	"SELECT id, method, site, date, notes, state, certificate, opened_seq, items_seq, closed_seq, last_seq"        \
 	" FROM destructions"
@@ -49,7 +26,7 @@ static int rows_of(wam_db *db, json_t **out, const char *sql, const char *a, con
 static int batch_row(wam_db *db, json_t **out, const char *id)
 {
 	json_t *rows;
-	int rc = rows_of(db, &rows, BATCH_SQL " WHERE id=?", id, NULL);
+	int rc = wam_query_rows(db, &rows, BATCH_SQL " WHERE id=?", id, NULL);
 	*out = NULL;
 	if (rc)
 		return rc;
@@ -77,20 +54,20 @@ int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 	*out = NULL;
 	if (rc)
 		return rc;
-	if ((rc = rows_of(
+	if ((rc = wam_query_rows(
 	         db, &list,
 	         "SELECT d.n, d.item_id, i.serial, i.make, i.model, i.category, i.status FROM destruction_items d"
 	         " LEFT JOIN items i ON i.id=d.item_id WHERE d.destruction_id=? ORDER BY d.n",
 	         id, NULL)))
 		goto fail;
 	json_object_set_new(b, "items", list);
-	if ((rc = rows_of(db, &list,
+	if ((rc = wam_query_rows(db, &list,
 	                  "SELECT d.n, d.lot_id, l.lot_number, l.nomenclature, l.calibre, d.rounds FROM destruction_lots d"
 	                  " LEFT JOIN lots l ON l.id=d.lot_id WHERE d.destruction_id=? ORDER BY d.n",
 	                  id, NULL)))
 		goto fail;
 	json_object_set_new(b, "lots", list);
-	if ((rc = rows_of(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
+	if ((rc = wam_query_rows(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
 	                  id, "verifier")))
 		goto fail;
 	json_t *names = json_array(), *v;
@@ -98,14 +75,14 @@ int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 	json_array_foreach(list, i, v) json_array_append(names, json_object_get(v, "name"));
 	json_decref(list);
 	json_object_set_new(b, "verifiers", names);
-	if ((rc = rows_of(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
+	if ((rc = wam_query_rows(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
 	                  id, "witness")))
 		goto fail;
 	names = json_array();
 	json_array_foreach(list, i, v) json_array_append(names, json_object_get(v, "name"));
 	json_decref(list);
 	json_object_set_new(b, "witnesses", names);
-	if ((rc = rows_of(
+	if ((rc = wam_query_rows(
 	         db, &list,
 	         "SELECT n, seq, json(serials) AS serials, json(missing) AS missing,"
 	         " json(unexpected) AS unexpected, ok FROM destruction_checks WHERE destruction_id=? ORDER BY n",
@@ -132,7 +109,7 @@ fail:
 
 int wam_stock_destruction_list(wam_db *db, json_t **out)
 {
-	return rows_of(db, out,
+	return wam_query_rows(db, out,
 	               "SELECT id, method, site, date, state, certificate, opened_seq, closed_seq,"
 	               " (SELECT count(*) FROM destruction_items x WHERE x.destruction_id=d.id) AS weapons"
 	               " FROM destructions d ORDER BY id DESC",
@@ -211,7 +188,7 @@ int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, con
 		return rc;
 	if ((rc = open_batch(db, id)))
 		goto fail;
-	if ((rc = rows_of(db, &rows, "SELECT status FROM items WHERE id=?", item_id ? item_id : "", NULL)))
+	if ((rc = wam_query_rows(db, &rows, "SELECT status FROM items WHERE id=?", item_id ? item_id : "", NULL)))
 		goto fail;
 	if (!json_array_size(rows)) {
 		rc = wam_error_set(WAM_EINVAL, "item_id", "no weapon with id '%.40s'", item_id ? item_id : "");
@@ -225,7 +202,7 @@ int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, con
 	}
 	json_decref(rows);
 	if ((rc =
-	         rows_of(db, &rows,
+	         wam_query_rows(db, &rows,
 	                 "SELECT x.destruction_id FROM destruction_items x JOIN destructions d ON d.id=x.destruction_id"
 	                 " WHERE x.item_id=? AND d.state='open'",
 	                 item_id, NULL)))
@@ -255,7 +232,7 @@ int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, cons
 	if ((rc = wam_db_begin(db)))
 		return rc;
 	if ((rc = open_batch(db, id)) ||
-	    (rc = rows_of(db, &rows, "SELECT rounds FROM lots WHERE id=?", lot_id ? lot_id : "", NULL)))
+	    (rc = wam_query_rows(db, &rows, "SELECT rounds FROM lots WHERE id=?", lot_id ? lot_id : "", NULL)))
 		goto fail;
 	if (!json_array_size(rows)) {
 		rc = wam_error_set(WAM_EINVAL, "lot_id", "no ammunition lot with id '%.40s'", lot_id ? lot_id : "");
@@ -268,7 +245,7 @@ int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, cons
 		goto fail;
 	}
 	json_decref(rows);
-	if ((rc = rows_of(db, &rows, "SELECT 1 FROM destruction_lots WHERE destruction_id=? AND lot_id=?", id, lot_id)))
+	if ((rc = wam_query_rows(db, &rows, "SELECT 1 FROM destruction_lots WHERE destruction_id=? AND lot_id=?", id, lot_id)))
 		goto fail;
 	if (json_array_size(rows)) {
 		rc = wam_error_set(WAM_ECONFLICT, "lot_id", "lot %.40s is already in this batch", lot_id);
@@ -303,7 +280,7 @@ int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, c
 	if (!strcmp(role, "verifier")) {
 		/* verifiers sign for what they saw: each is a user of the registry,
 		 * and two names are two different users */
-		if ((rc = rows_of(db, &rows, "SELECT id FROM users WHERE name=? AND disabled=0", name, NULL)))
+		if ((rc = wam_query_rows(db, &rows, "SELECT id FROM users WHERE name=? AND disabled=0", name, NULL)))
 			goto fail;
 		if (!json_array_size(rows)) {
 			rc = wam_error_set(WAM_EINVAL, "name",
@@ -314,7 +291,7 @@ int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, c
 		json_decref(rows);
 		rows = NULL;
 	}
-	if ((rc = rows_of(db, &rows, "SELECT 1 FROM destruction_people WHERE destruction_id=? AND name=?", id, name)))
+	if ((rc = wam_query_rows(db, &rows, "SELECT 1 FROM destruction_people WHERE destruction_id=? AND name=?", id, name)))
 		goto fail;
 	if (json_array_size(rows)) {
 		rc = wam_error_set(WAM_ECONFLICT, "name", "%.60s is already a verifier or witness of this batch", name);
@@ -533,7 +510,7 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 	}
 	char seq[24];
 	snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(b, "closed_seq")));
-	if ((rc = rows_of(db, &ev,
+	if ((rc = wam_query_rows(db, &ev,
 	                  "SELECT lower(hex(hash)) AS hash, time, actor FROM events WHERE seq=CAST(? AS INTEGER)", seq,
 	                  NULL)))
 		goto done;

@@ -424,18 +424,7 @@ static int query_lots(wam_db *db, json_t **out, const char *where, const char *o
 #undef BIND
 	if (sqlite3_bind_parameter_index(st, ":days"))
 		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":days"), days);
-	json_t *arr = json_array();
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, wam_row_json(st));
-	if (r != SQLITE_DONE)
-		rc = wam_sql_fail(db->conn, "list lots");
-	sqlite3_finalize(st);
-	if (rc)
-		json_decref(arr);
-	else
-		*out = arr;
-	return rc;
+	return wam_rows_json(st, out, "list lots");
 }
 
 int wam_stock_list_lots(wam_db *db, json_t **out, const wam_lot_filter *f)

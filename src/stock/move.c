@@ -14,7 +14,6 @@
 int wam_stock_site_tree(wam_db *db, json_t **out, const char *id)
 {
 	sqlite3_stmt *st;
-	int rc = 0, r;
 	*out = NULL;
 	if (wam_stock_site_exists(db, id, "id"))
 		return wam_error_set(WAM_ENOTFOUND, "id", "no site with id '%.40s'", id ? id : "");
@@ -33,17 +32,7 @@ int wam_stock_site_tree(wam_db *db, json_t **out, const char *id)
 	                       -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "site tree");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	json_t *arr = json_array();
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, wam_row_json(st));
-	if (r != SQLITE_DONE)
-		rc = wam_sql_fail(db->conn, "site tree");
-	sqlite3_finalize(st);
-	if (rc)
-		json_decref(arr);
-	else
-		*out = arr;
-	return rc;
+	return wam_rows_json(st, out, "site tree");
 }
 
 int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const json_t *move)
