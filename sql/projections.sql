@@ -404,3 +404,109 @@ CREATE TABLE destruction_lots (
   rounds         INTEGER NOT NULL,
   PRIMARY KEY (destruction_id, n)
 ) WITHOUT ROWID;
+
+-- ---- trace: lost and stolen weapons, hits, origins, trace requests (docs/trace.md) ----
+
+-- A weapon reported lost or stolen. It stays open while the weapon's
+-- status is lost or stolen (read with the weapon).
+CREATE TABLE loss_reports (
+  id            TEXT PRIMARY KEY,
+  item_id       TEXT NOT NULL,
+  kind          TEXT NOT NULL,             -- lost, stolen
+  date          TEXT NOT NULL,             -- YYYY-MM-DD
+  place         TEXT,
+  circumstances TEXT NOT NULL,
+  reported_by   TEXT NOT NULL,
+  agency        TEXT,
+  police_ref    TEXT,
+  seq           INTEGER NOT NULL
+);
+CREATE INDEX loss_reports_item ON loss_reports(item_id);
+
+-- A recovered weapon the matcher found close to a registered one.
+CREATE TABLE hits (
+  id              TEXT PRIMARY KEY,
+  recovery_id     TEXT,                    -- the recovery of item_id
+  item_id         TEXT NOT NULL,           -- the recovered weapon
+  match_id        TEXT NOT NULL,           -- the registered weapon it resembles
+  score           REAL NOT NULL,
+  reason          TEXT NOT NULL,           -- the matcher's: exact, look-alike, misread, edit ...
+  distance        REAL NOT NULL,
+  edits           TEXT NOT NULL,           -- canonical JSON array, the matcher's edits
+  owner_site_id   TEXT,                    -- the registered weapon's site when found: whose inbox
+  state           TEXT NOT NULL,           -- open, confirmed, rejected
+  decision_reason TEXT,
+  point_category  TEXT,                    -- with a confirmation: the point of diversion
+  point           TEXT,                    -- canonical JSON {category, country, date, description}
+  found_seq       INTEGER NOT NULL,
+  decided_seq     INTEGER,
+  last_seq        INTEGER NOT NULL,
+  UNIQUE (item_id, match_id)
+);
+CREATE INDEX hits_match ON hits(match_id);
+CREATE INDEX hits_state ON hits(state, owner_site_id);
+
+-- A recovered weapon whose illicit origin a competent authority established
+-- other than by tracing (SDG 16.4.2 numerator).
+CREATE TABLE item_origins (
+  item_id     TEXT PRIMARY KEY,
+  method      TEXT NOT NULL,               -- investigation, intelligence, other
+  category    TEXT NOT NULL,               -- point of diversion category
+  country     TEXT,
+  date        TEXT,
+  description TEXT,
+  seq         INTEGER NOT NULL
+);
+
+-- Trace requests, outgoing and incoming. The request as drafted or received
+-- is `body` (canonical JSON); the columns are what lists and reports filter on.
+CREATE TABLE trace_requests (
+  id               TEXT PRIMARY KEY,
+  direction        TEXT NOT NULL,          -- outgoing, incoming
+  state            TEXT NOT NULL,          -- draft, sent, acknowledged, answered, closed
+  reference        TEXT,
+  requesting_state TEXT,
+  requested_state  TEXT,
+  item_id          TEXT,                   -- the registry weapon traced, if any
+  serial           TEXT,
+  confidentiality  TEXT NOT NULL,
+  urgency          TEXT NOT NULL,
+  body             TEXT NOT NULL,
+  created          TEXT NOT NULL,          -- time of the draft or the import
+  sent             TEXT,                   -- YYYY-MM-DD
+  ack_due          TEXT,
+  reply_due        TEXT,
+  acknowledged     TEXT,
+  answered         TEXT,
+  closed           TEXT,
+  close_reason     TEXT,
+  remote_node      TEXT,                   -- an imported request: the sender's node and id
+  remote_id        TEXT,
+  created_seq      INTEGER NOT NULL,
+  last_seq         INTEGER NOT NULL
+);
+CREATE INDEX trace_requests_item ON trace_requests(item_id);
+CREATE UNIQUE INDEX trace_requests_remote ON trace_requests(remote_node, remote_id) WHERE remote_node IS NOT NULL;
+
+-- Responses to a request, in order; the latest is its result.
+CREATE TABLE trace_responses (
+  request_id      TEXT NOT NULL,
+  n               INTEGER NOT NULL,
+  result          TEXT NOT NULL,           -- record_found, no_record, partial, delayed, restricted, refused
+  date            TEXT NOT NULL,
+  confidentiality TEXT NOT NULL,
+  point_category  TEXT,                    -- the point of diversion's category, if established
+  body            TEXT NOT NULL,           -- canonical JSON of the whole response
+  remote_node     TEXT,                    -- an imported response: who sent it
+  seq             INTEGER NOT NULL,
+  PRIMARY KEY (request_id, n)
+) WITHOUT ROWID;
+
+-- Registries whose signed trace documents this one accepts.
+CREATE TABLE peers (
+  node_id    TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  country    TEXT,
+  public_key TEXT NOT NULL UNIQUE,         -- hex Ed25519
+  seq        INTEGER NOT NULL
+);

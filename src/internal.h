@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "wam/error.h"
 #include "wam/ledger.h"
@@ -69,6 +70,14 @@ void wam_hex(char *out, const unsigned char *p, size_t n);
 int wam_unhex(unsigned char *out, size_t n, const char *hex);
 /* True when `s` is 26 Crockford base32 characters. */
 bool wam_is_ulid(const char *s);
+
+/* ---- calendar dates YYYY-MM-DD, UTC (util/date.c) ---- */
+/* True when `s` is a real calendar date YYYY-MM-DD (year 1900 or later);
+ * its midnight UTC in `*t` (`t` may be NULL). */
+bool wam_date_parse(const char *s, time_t *t);
+void wam_date_format(char out[11], time_t t);
+/* Today's date (UTC). */
+void wam_date_today(char out[11]);
 
 /* ---- canonical JSON (util/canon.c) ---- */
 /* Canonical bytes of a JSON value: compact, keys sorted, UTF-8 as is. The
@@ -206,7 +215,7 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
 extern const char wam_sql_ledger[];
-#define WAM_PROJECTION_VERSION "6"
+#define WAM_PROJECTION_VERSION "7"
 int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);
@@ -225,7 +234,7 @@ int wam_projection_step(sqlite3 *conn, sqlite3_stmt *st, int64_t seq);
 
 /* What a room's projector works with: the connection its tables are on and
  * a cache of prepared statements of its own (wam_room_stmt). */
-#define WAM_ROOMS_MAX 8
+#define WAM_ROOMS_MAX 16
 typedef struct wam_room_ctx {
 	struct projector *p;
 	sqlite3 *conn;

@@ -42,6 +42,10 @@ typedef enum wam_action {
 	                         * off, reported lost or stolen) */
 	WAM_ACT_COLLECT,        /* field collection: recoveries, hand-overs, marking */
 	WAM_ACT_DESTROY,        /* destruction batches and their certificates */
+	WAM_ACT_TRACE,          /* loss reports, hit decisions, trace requests and
+	                         * responses, exchange with other registries */
+	WAM_ACT_TRACE_CONFIDENTIAL, /* read restricted and confidential trace
+	                         * responses in full (rule R11; each read is logged) */
 	WAM_ACT_COUNT
 } wam_action;
 

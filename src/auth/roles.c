@@ -20,6 +20,8 @@ static const char *const action_names[WAM_ACT_COUNT] = {
 	[WAM_ACT_RESOLVE] = "resolve",
 	[WAM_ACT_COLLECT] = "collect",
 	[WAM_ACT_DESTROY] = "destroy",
+	[WAM_ACT_TRACE] = "trace",
+	[WAM_ACT_TRACE_CONFIDENTIAL] = "trace_confidential",
 };
 
 #define Y true
@@ -30,19 +32,21 @@ static const char *const action_names[WAM_ACT_COUNT] = {
  * an auditor proves the ledger and may take a full export; only an admin
  * manages users and tokens. Stock is the armourer's; a discrepancy a stock
  * check finds is resolved by a registrar or an admin, never by the armourer
- * whose store was checked (separation of duties, ISACS 05.20). */
+ * whose store was checked (separation of duties, ISACS 05.20). Traces are
+ * the tracer's, a registrar's or an admin's; a response kept restricted or
+ * confidential is read in full only by a tracer or an admin (R11). */
 static const struct role_row {
 	const char *role;
 	bool may[WAM_ACT_COUNT];
 } role_table[] = {
-	/*              read read_sensitive register status export audit admin stock resolve collect destroy */
-	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N }},
-	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y }},
-	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y }},
-	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N }},
-	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N }},
-	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N }},
-	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y }},
+	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential */
+	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N }},
+	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N }},
+	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N }},
+	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y }},
+	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N }},
+	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N }},
+	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y }},
 };
 /* clang-format on */
 

@@ -53,40 +53,6 @@ static int query_one(wam_db *db, json_t **out, const char *sql, const char *id, 
 	return 0;
 }
 
-/* ---- dates ---- */
-
-/* True when `s` is a calendar date YYYY-MM-DD; its midnight UTC in `*t`. */
-static bool parse_date(const char *s, time_t *t)
-{
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	int v[3] = {0, 0, 0}, at[3] = {0, 5, 8}, len[3] = {4, 2, 2};
-	for (int k = 0; k < 3; k++)
-		for (int i = 0; i < len[k]; i++) {
-			char c = s[at[k] + i];
-			if (c < '0' || c > '9')
-				return false;
-			v[k] = v[k] * 10 + (c - '0');
-		}
-	struct tm tm = {.tm_year = v[0] - 1900, .tm_mon = v[1] - 1, .tm_mday = v[2]};
-	*t = timegm(&tm);
-	struct tm back;
-	gmtime_r(t, &back);
-	return v[0] >= 1900 && back.tm_year == tm.tm_year && back.tm_mon == v[1] - 1 && back.tm_mday == v[2];
-}
-
-static void format_date(char out[11], time_t t)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static void today(char out[11])
-{
-	format_date(out, (time_t)(wam_now_ms() / 1000));
-}
-
 /* ---- the pseudonym key: "<db>.pseudonym.key", 32 random bytes ---- */
 
 static int pseudonym_key(wam_db *db, unsigned char key[32])
@@ -190,7 +156,7 @@ static int check_recovery(wam_db *db, json_t *p, const json_t *in, time_t *date,
 	    (rc = wam_take_text(p, in, "site_id", "site_id", false, 40, false, 0)) ||
 	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, 0)))
 		return rc;
-	if (!parse_date(json_string_value(json_object_get(p, "date")), date))
+	if (!wam_date_parse(json_string_value(json_object_get(p, "date")), date))
 		return wam_error_set(WAM_EINVAL, "date", "date '%.20s' is not a calendar date YYYY-MM-DD",
 		                     json_string_value(json_object_get(p, "date")));
 	json_t *d = json_object();
@@ -294,7 +260,7 @@ int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *in)
 	wam_db_new_id(db, id);
 	if ((rc = wam_ledger_append(db, "recovery.recorded", id, p, NULL)))
 		goto fail;
-	format_date(due, date + (time_t)days * 86400);
+	wam_date_format(due, date + (time_t)days * 86400);
 	json_t *t;
 	json_array_foreach(tasks, i, t)
 	{
@@ -357,7 +323,7 @@ int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
 	                     id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "photos", list);
-	today(now);
+	wam_date_today(now);
 	if ((rc = wam_query_rows(db, &list, TASK_SQL " WHERE t.recovery_id=?2 ORDER BY t.due, t.id", now, id)))
 		goto fail;
 	json_object_set_new(rec, "tasks", list);
@@ -577,7 +543,7 @@ int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which)
 {
 	char now[11];
 	json_t *all;
-	today(now);
+	wam_date_today(now);
 	*out = NULL;
 	if (which && strcmp(which, "open") && strcmp(which, "overdue") && strcmp(which, "all"))
 		return wam_error_set(WAM_EINVAL, "state", "state is open, overdue or all, not '%.20s'", which);
@@ -611,7 +577,7 @@ int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const jso
 		rc = wam_error_set(WAM_EINVAL, NULL, "a marking is a JSON object");
 		goto done;
 	}
-	today(now);
+	wam_date_today(now);
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	json_t *rows;

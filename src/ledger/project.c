@@ -13,6 +13,7 @@
 #include "stock/stock_a.h"
 #include "collection/project.h"
 #include "stock/project_destruction.h"
+#include "trace/project.h"
 
 enum {
 	P_REGISTRY,
@@ -77,7 +78,10 @@ int wam_projection_drop(sqlite3 *conn)
 	                          "DROP TABLE IF EXISTS recovery_handovers; DROP TABLE IF EXISTS recovery_photos;"
 	                          "DROP TABLE IF EXISTS collection_tasks; DROP TABLE IF EXISTS destructions;"
 	                          "DROP TABLE IF EXISTS destruction_items; DROP TABLE IF EXISTS destruction_people;"
-	                          "DROP TABLE IF EXISTS destruction_checks; DROP TABLE IF EXISTS destruction_lots;");
+	                          "DROP TABLE IF EXISTS destruction_checks; DROP TABLE IF EXISTS destruction_lots;"
+	                          "DROP TABLE IF EXISTS loss_reports; DROP TABLE IF EXISTS hits;"
+	                          "DROP TABLE IF EXISTS item_origins; DROP TABLE IF EXISTS trace_requests;"
+	                          "DROP TABLE IF EXISTS trace_responses; DROP TABLE IF EXISTS peers;");
 }
 
 struct projector *wam_projector_new(sqlite3 *conn)
@@ -404,6 +408,11 @@ static const struct {
 	{"recovery.", wam_collection_apply},   /* collection: recoveries, hand-overs, photos */
 	{"task.", wam_collection_apply},       /* collection: tasks to mark or destroy (R5) */
 	{"destruction.", wam_destruction_apply}, /* stock: destruction batches */
+	{"loss.", wam_trace_hit_apply},        /* trace: weapons reported lost or stolen */
+	{"hit.", wam_trace_hit_apply},         /* trace: recovered weapons close to registered ones */
+	{"origin.", wam_trace_hit_apply},      /* trace: illicit origin established otherwise */
+	{"trace.", wam_trace_request_apply},   /* trace: ITI trace requests and responses */
+	{"peer.", wam_trace_request_apply},    /* trace: registries whose documents are trusted */
 	{NULL, NULL}, /* a room adds its row above this line */
 };
 _Static_assert(sizeof rooms / sizeof rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");

@@ -347,6 +347,12 @@ static const struct {
 	{"stock_check_expected", "check_id || ' ' || ref", "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},
 	{"stock_check_reads", "check_id || ' ' || key", "d.seq"},
 	{"stock_investigations", "id", "d.last_seq"},
+	{"loss_reports", "id", "d.seq"}, /* trace: loss reports, hits, origins, requests, peers */
+	{"hits", "id", "d.last_seq"},
+	{"item_origins", "item_id", "d.seq"},
+	{"trace_requests", "id", "d.last_seq"},
+	{"trace_responses", "request_id || ' ' || n", "d.seq"},
+	{"peers", "node_id", "d.seq"},
 };
 
 static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)

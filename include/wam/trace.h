@@ -1,0 +1,233 @@
+/* wam/trace.h — tracing: lost and stolen weapons, hits between recovered
+ * weapons and the registry, ITI trace requests and their responses, the
+ * signed documents two registries exchange, and SDG indicator 16.4.2.
+ *
+ * Records cross this API as jansson JSON objects, like registry.h: inputs
+ * are borrowed, every `json_t **out` is a new reference the caller releases,
+ * each mutating call is one transaction (joining the caller's if one is
+ * open), and on failure nothing is written and wam_error_last() names the
+ * field and the rule. docs/trace.md describes the fields, states and rules;
+ * docs/formats/trace-request.md the exchange document and
+ * docs/formats/lost-stolen-csv.md the lost/stolen list. */
+#ifndef WAM_TRACE_H
+#define WAM_TRACE_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- lost and stolen weapons ---- */
+
+/* Reports a weapon lost or stolen: {kind: lost|stolen, date (YYYY-MM-DD),
+ * place?, circumstances, reported_by, agency?, police_ref?, item_id | item}.
+ * `item_id` names a registry weapon, whose status becomes `kind` through
+ * wam_registry_set_status(); `item` registers one the registry does not
+ * hold yet (a civilian's weapon, a foreign notice) with status `kind`.
+ * Recovered weapons are then searched for it (wam_trace_scan), so a weapon
+ * seized before its theft was reported still gives a hit. `*out` is the
+ * report: {id, kind, date, place, circumstances, reported_by, agency,
+ * police_ref, item_id, open (the weapon is still lost or stolen), hits}. */
+int wam_trace_report_loss(wam_db *db, json_t **out, const json_t *report);
+
+/* Loss reports, newest first; `open_only` keeps those whose weapon is still
+ * lost or stolen. Each with the weapon's serial, make, model, calibre. */
+int wam_trace_list_losses(wam_db *db, json_t **out, int open_only);
+
+/* Writes the open loss reports in the lost/stolen CSV layout
+ * (docs/formats/lost-stolen-csv.md), for an iARMS-style database. */
+int wam_trace_export_losses(wam_db *db, FILE *out);
+
+/* ---- hits ---- */
+
+/* A candidate scoring at least this (0–100, docs/match.md) is a hit. */
+#define WAM_HIT_MIN_SCORE 70
+
+/* Searches the registry for each weapon of recovery `recovery_id` (or of
+ * every recovery when NULL, and for every open loss report among recovered
+ * weapons) with the fuzzy matcher, up to two edits, and records each strong
+ * candidate not already a hit as `hit.found`. wam_collection_add_recovery()
+ * and wam_trace_report_loss() call this inside their transaction. `*out`
+ * (`out` may be NULL) is the array of new hits. */
+int wam_trace_scan(wam_db *db, json_t **out, const char *recovery_id);
+
+/* Filters for wam_trace_list_hits(); NULL fields do not filter. */
+typedef struct wam_hit_filter {
+	const char *state;        /* open, confirmed, rejected */
+	const char *const *sites; /* with nsites > 0: hits whose registered weapon is at one of these */
+	int nsites;
+} wam_hit_filter;
+
+/* Hits, open first then newest: {id, state, score, reason, distance,
+ * recovery_id, recovered: {id, serial, make, model, calibre, country,
+ * category, status, site_id}, registered: {same fields, holder_id},
+ * owner_site_id, found_seq, decided_seq, decision_reason}. */
+int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f);
+
+/* One hit with both weapons in full (as wam_registry_get_item shows them)
+ * side by side under `recovered` and `registered`, and the matcher's edits. */
+int wam_trace_get_hit(wam_db *db, json_t **out, const char *id);
+
+/* Decides an open hit: {decision: confirm|reject, reason, point_of_diversion?:
+ * {category, country?, date?, description?}}. Confirming says the two
+ * records are one weapon: the registered weapon, if lost or stolen, takes
+ * the recovery's type as its status, and the recovered weapon's illicit
+ * origin counts as traced (point of diversion from the registered weapon's
+ * holder unless given). A decided hit cannot be decided again
+ * (WAM_ECONFLICT). */
+int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t *decision);
+
+/* Records that a competent authority established a recovered weapon's
+ * illicit origin other than by tracing (SDG 16.4.2): {method:
+ * investigation|intelligence|other, category, country?, date?, description?}.
+ * `*out` is the weapon's origin record. */
+int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, const json_t *origin);
+
+/* ---- trace requests and responses (ITI section V, ISACS 05.31) ---- */
+
+/* Days the requested state has to acknowledge and to answer, when sending
+ * does not say (`ack_days`, `reply_days`). The ITI sets no deadline; these
+ * are targets for reminders, configurable per request. */
+#define WAM_TRACE_ACK_DAYS 14
+#define WAM_TRACE_REPLY_DAYS 60
+
+/* Creates a draft request: {direction?: outgoing (default)|incoming,
+ * reference?, requesting: {state, agency?, contact: {name, email?, phone?}},
+ * requested: {state, agency?, via?: national_contact_point|interpol},
+ * item_id?, item: {make?, model?, category?, calibre?, serial?,
+ * serial_reason?, country?, import_country?, year?, markings: [{component,
+ * kind, text}], photos: [sha256 hex]}, illicit_reason?:
+ * illicit_national_law|embargo_violation|inadequately_marked|
+ * illicit_manufacture|unauthorised_transfer, justification?, recovery:
+ * {recovery_id?, date?, place?, circumstances?}, intended_use?,
+ * confidentiality?: unclassified|restricted (default)|confidential,
+ * urgency?: routine (default)|urgent|immediate, notes?}. With `item_id`,
+ * item fields not given are taken from that weapon (markings, photos of its
+ * recoveries) and recovery fields from its latest recovery. A draft may
+ * miss anything; only sending checks rule R10. `*out` is the request as
+ * wam_trace_get() shows it. */
+int wam_trace_draft(wam_db *db, json_t **out, const json_t *request);
+
+/* Changes a draft: the fields given replace the draft's (objects merged one
+ * level deep). Only drafts change (WAM_ECONFLICT). */
+int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *changes);
+
+/* The data-quality of a request (a stored one by `id`, or `request` when
+ * `id` is NULL): {score: 0–100, sendable: bool, missing: [{field, rule,
+ * message}] (R10: what blocks sending), doubtful: [{field, message}]
+ * (present but questionable: a serial with '?' or '*', an illegible
+ * marking, no photo ...), recommended: [{field, message}]}. */
+int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request);
+
+/* Sends a draft: {date? (today), ack_days?, reply_days?}. Fails with
+ * WAM_EINVAL naming the first field R10 finds missing (the message lists
+ * all) and changes nothing. Sets the acknowledgement and reply due dates. */
+int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details);
+
+/* The requested state acknowledged receipt: {date? (today), note?}. */
+int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details);
+
+/* Records a response to a sent or acknowledged request: {result:
+ * record_found|no_record|partial|delayed|restricted|refused, date?,
+ * chain: [{date?, from?, consignee, country?, licence?, euc?, note?}],
+ * last_holder: {name, type?, country?, date?}, point_of_diversion:
+ * {category: illicit_manufacture|civilian_holder|state_stocks|
+ * transfer_export|other, country?, date?, description?}, restriction_reason
+ * (required for delayed, restricted and refused), confidentiality?
+ * (the request's unless given), notes?}. `delayed` keeps the request
+ * acknowledged with a new reply date (`reply_days`); any other result
+ * answers it. */
+int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *response);
+
+/* Closes an answered request, or withdraws an unanswered one: {reason}. */
+int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *details);
+
+/* Flags for wam_trace_get() and wam_trace_list(). */
+#define WAM_TRACE_CONFIDENTIAL 0x1u /* show restricted and confidential responses in full (R11) */
+
+/* One request with its responses and, for each state, the date: {id,
+ * direction, state, reference, requesting, requested, item_id, item,
+ * illicit_reason, justification, recovery, intended_use, confidentiality,
+ * urgency, notes, created, sent, ack_due, reply_due, acknowledged, answered,
+ * closed, overdue (null, "acknowledgement" or "reply"), remote (for an
+ * imported one: {node_id, request_id}), quality, responses: [...]}. Without
+ * WAM_TRACE_CONFIDENTIAL, a response whose confidentiality is restricted or
+ * confidential shows only {result, date, confidentiality, withheld: true}. */
+int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags);
+
+/* Filters for wam_trace_list(); NULL fields do not filter. */
+typedef struct wam_trace_filter {
+	const char *direction; /* outgoing, incoming */
+	const char *state;
+	int overdue_only;      /* those past their acknowledgement or reply date */
+	const char *item_id;
+} wam_trace_filter;
+
+/* Requests, newest first, without item details and responses: {id,
+ * direction, state, reference, requesting_state, requested_state, item_id,
+ * serial, urgency, confidentiality, sent, ack_due, reply_due, overdue,
+ * result (the latest response's, or null), score}. */
+int wam_trace_list(wam_db *db, json_t **out, const wam_trace_filter *f);
+
+/* ---- exchange between registries (docs/formats/trace-request.md) ---- */
+
+/* This registry's identity for exchange: {node_id, name, country,
+ * public_key (hex Ed25519)}. */
+int wam_trace_node(wam_db *db, json_t **out);
+
+/* Trusts another registry's documents: {name, country, node_id,
+ * public_key}. */
+int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer);
+int wam_trace_list_peers(wam_db *db, json_t **out);
+
+/* The signed exchange document for request `id`: for an outgoing request
+ * (sent or later) the request; for an incoming one with a response, the
+ * response. Signed with this node's key over the canonical JSON of the
+ * document without its `signature`. */
+int wam_trace_export(wam_db *db, json_t **out, const char *id);
+
+/* Imports an exchange document: a request becomes an incoming request, a
+ * response is recorded against the outgoing request it answers. Fails with
+ * WAM_EINTEGRITY ("signature") if the document was altered, WAM_EPERM
+ * ("node") if its node is not a trusted peer, WAM_ECONFLICT if it was
+ * imported already, and changes nothing. `*out` is the request as
+ * wam_trace_get() shows it to a tracer. */
+int wam_trace_import(wam_db *db, json_t **out, const json_t *document);
+
+/* ---- SDG indicator 16.4.2 ---- */
+
+/* The scope of the report. */
+typedef struct wam_sdg_scope {
+	int year;             /* recoveries dated in this year */
+	const char *site_id;  /* NULL: the whole registry; else this site and every site under it */
+} wam_sdg_scope;
+
+/* SDG 16.4.2 for the scope: {year, site_id, indicator: {value (percent, two
+ * decimals, null when nothing was recovered), numerator, denominator},
+ * counts: {recovered, seized, found, surrendered, identified,
+ * trace_initiated, traced_successfully, established_otherwise},
+ * by_type: {pistol_revolver|rifle|shotgun|smg|machine_gun|other:
+ * {recovered, numerator}}, by_result: {illicit_manufacture|civilian_holder|
+ * state_stocks|transfer_export|other|not_established: n},
+ * by_context: {context: n}}. Every figure is reproducible from the events
+ * (docs/trace.md gives each rule). */
+int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope);
+
+/* The recovered weapons behind one figure of the report: `figure` is a
+ * counts key ("seized", "traced_successfully", ...), "numerator",
+ * "by_type.<type>", "by_result.<category>" or "by_context.<context>".
+ * `*out` is [{item_id, recovery_id, recovery_type, date, serial, make,
+ * model, category, marking_status, traced, result, origin}], by date. */
+int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure);
+
+/* Writes the report as CSV: one `figure,value` row per number. */
+int wam_report_sdg_csv(const json_t *report, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
