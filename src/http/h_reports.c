@@ -1,2 +1,122 @@
-/* STUB: to be written. */
+/* /api/v1/reports/sdg-16-4-2: SDG indicator 16.4.2 for a year and a site
+ * scope, as JSON or CSV, and the recovered weapons behind each figure.
+ *
+ * A site's report covers that site and every site under it. A caller
+ * confined to sites must name a site (the whole registry is not its to
+ * count), one it is confined to, and every site under that one must be one
+ * of its sites too, so that neither the figures nor the records behind them
+ * reach beyond what it may see; otherwise 403 naming `site`, as for
+ * GET /items?site=. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "http/http.h"
+#include "wam/stock.h"
+#include "wam/trace.h"
+
+/* Reads year and site into `s` and checks the caller may see that scope.
+ * False after answering. */
+static bool report_scope(wam_request *r, wam_sdg_scope *s)
+{
+	long year = 0;
+	if (!request_query_int(r, "year", 1900, 2100, &year))
+		return false;
+	if (!year) {
+		reply_error(r, 400, "invalid", "year", "year is required: a whole number from 1900 to 2100");
+		return false;
+	}
+	s->year = (int)year;
+	s->site_id = request_query(r, "site");
+	if (s->site_id && !*s->site_id) {
+		reply_error(r, 400, "invalid", "site", "site must be a site id when given");
+		return false;
+	}
+	if (r->who.nsites <= 0)
+		return true;
+	if (!s->site_id) {
+		reply_error(
+		    r, 403, "forbidden", "site",
+		    "you are confined to sites: name one of them with site= (the report over the whole registry "
+		    "is not yours to read)");
+		return false;
+	}
+	if (!request_sees_site(r, s->site_id)) {
+		reply_error(r, 403, "forbidden", "site", "you are not confined to site '%.40s'", s->site_id);
+		return false;
+	}
+	json_t *tree = NULL;
+	int rc = wam_stock_site_tree(r->db, &tree, s->site_id);
+	if (rc) {
+		json_decref(tree);
+		reply_wam(r, rc);
+		return false;
+	}
+	size_t i;
+	json_t *site;
+	json_array_foreach(tree, i, site)
+	{
+		const char *id = json_string_value(json_object_get(site, "id"));
+		if (!request_sees_site(r, id)) {
+			reply_error(
+			    r, 403, "forbidden", "site",
+			    "the report for site '%.40s' covers site '%.40s' under it, which you are not confined to",
+			    s->site_id, id ? id : "?");
+			json_decref(tree);
+			return false;
+		}
+	}
+	json_decref(tree);
+	return true;
+}
+
+void h_report_sdg(wam_request *r)
+{
+	wam_sdg_scope scope = {0};
+	if (!report_scope(r, &scope))
+		return;
+	const char *format = request_query(r, "format");
+	bool csv = format && !strcmp(format, "csv");
+	if (format && !csv && strcmp(format, "json") != 0) {
+		reply_error(r, 400, "invalid", "format", "format must be json or csv, not '%.40s'", format);
+		return;
+	}
+	json_t *report = NULL;
+	int rc = wam_report_sdg(r->db, &report, &scope);
+	if (rc || !csv) {
+		reply_result(r, rc, 200, &report);
+		return;
+	}
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	rc = f ? wam_report_sdg_csv(report, f) : wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
+	if (f && fclose(f) && !rc)
+		rc = wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
+	json_decref(report);
+	if (rc)
+		reply_wam(r, rc);
+	else {
+		reply_header(r, "Content-Disposition",
+		             arena_printf(&r->mem, "attachment; filename=\"sdg-16-4-2-%d.csv\"", scope.year));
+		reply_bytes(r, 200, "text/csv; charset=utf-8", text ? text : "", n);
+	}
+	free(text);
+}
+
+void h_report_sdg_records(wam_request *r)
+{
+	wam_sdg_scope scope = {0};
+	if (!report_scope(r, &scope))
+		return;
+	const char *figure = request_query(r, "figure");
+	if (!figure || !*figure) {
+		reply_error(
+		    r, 400, "invalid", "figure",
+		    "figure is required: a count (seized, traced_successfully, ...), numerator, by_type.<type>, "
+		    "by_result.<category> or by_context.<context>");
+		return;
+	}
+	json_t *out = NULL;
+	int rc = wam_report_sdg_records(r->db, &out, &scope, figure);
+	reply_result(r, rc, 200, &out);
+}

@@ -238,6 +238,33 @@ void h_destruction_person(wam_request *r);
 void h_destruction_verify(wam_request *r);
 void h_destruction_close(wam_request *r);
 void h_destruction_certificate(wam_request *r);
+/* trace: losses, hits and origins (h_hits.c), trace requests and exchange
+ * (h_traces.c), SDG 16.4.2 (h_reports.c) */
+void h_losses_list(wam_request *r);
+void h_losses_create(wam_request *r);
+void h_losses_export(wam_request *r);
+void h_hits_list(wam_request *r);
+void h_hits_scan(wam_request *r);
+void h_hit_get(wam_request *r);
+void h_hit_decide(wam_request *r);
+void h_item_origin(wam_request *r);
+void h_traces_list(wam_request *r);
+void h_traces_create(wam_request *r);
+void h_traces_quality(wam_request *r);
+void h_traces_import(wam_request *r);
+void h_trace_get(wam_request *r);
+void h_trace_update(wam_request *r);
+void h_trace_quality(wam_request *r);
+void h_trace_send(wam_request *r);
+void h_trace_acknowledge(wam_request *r);
+void h_trace_respond(wam_request *r);
+void h_trace_close(wam_request *r);
+void h_trace_export(wam_request *r);
+void h_node(wam_request *r);
+void h_peers_list(wam_request *r);
+void h_peers_add(wam_request *r);
+void h_report_sdg(wam_request *r);
+void h_report_sdg_records(wam_request *r);
 
 /* ---- sessions and sign-in limits (session.c) ---- */
 typedef struct sessions sessions;

@@ -23,6 +23,11 @@ static const char *const q_custody[] = {"state", "item", NULL};           /* sto
 static const char *const q_overdue[] = {"as_of", NULL};
 static const char *const q_photo[] = {"caption", NULL};                   /* collection */
 static const char *const q_tasks[] = {"state", NULL};
+static const char *const q_losses[] = {"open", NULL};                     /* trace */
+static const char *const q_hits[] = {"state", NULL};
+static const char *const q_traces[] = {"direction", "state", "overdue", "item", NULL};
+static const char *const q_sdg[] = {"year", "site", "format", NULL};
+static const char *const q_sdg_records[] = {"year", "site", "figure", NULL};
 
 const route wam_http_routes[] = {
 	{"GET", "/api/v1/health", ACT_PUBLIC, 0, h_health, NULL},
@@ -112,6 +117,35 @@ const route wam_http_routes[] = {
 	{"GET", "/api/v1/checks/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_check_get, NULL},
 	{"POST", "/api/v1/checks/{id}/reads", WAM_ACT_STOCK, ROUTE_BIG_BODY, h_check_reads, q_check_reads},
 	{"POST", "/api/v1/checks/{id}/close", WAM_ACT_STOCK, 0, h_check_close, NULL},
+	/* trace: lost and stolen weapons, hits (the owner site's inbox), origins,
+	 * trace requests and their exchange between registries, SDG 16.4.2 */
+	{"GET", "/api/v1/losses", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_losses_list, q_losses},
+	{"POST", "/api/v1/losses", WAM_ACT_TRACE, ROUTE_NATIONAL, h_losses_create, NULL},
+	{"GET", "/api/v1/losses/export", WAM_ACT_TRACE, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_losses_export, NULL},
+	{"GET", "/api/v1/hits", WAM_ACT_READ, ROUTE_SNAPSHOT, h_hits_list, q_hits},
+	{"POST", "/api/v1/hits/scan", WAM_ACT_TRACE, ROUTE_NATIONAL, h_hits_scan, NULL},
+	{"GET", "/api/v1/hits/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_hit_get, NULL},
+	{"POST", "/api/v1/hits/{id}/decision", WAM_ACT_TRACE, 0, h_hit_decide, NULL},
+	{"POST", "/api/v1/items/{id}/origin", WAM_ACT_TRACE, ROUTE_NATIONAL, h_item_origin, NULL},
+	{"GET", "/api/v1/traces", WAM_ACT_TRACE, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_traces_list, q_traces},
+	{"POST", "/api/v1/traces", WAM_ACT_TRACE, ROUTE_NATIONAL, h_traces_create, NULL},
+	{"POST", "/api/v1/traces/quality", WAM_ACT_TRACE, ROUTE_NATIONAL, h_traces_quality, NULL},
+	{"POST", "/api/v1/traces/import", WAM_ACT_TRACE, ROUTE_NATIONAL, h_traces_import, NULL},
+	/* not ROUTE_SNAPSHOT: showing a confidential response logs the read */
+	{"GET", "/api/v1/traces/{id}", WAM_ACT_TRACE, ROUTE_NATIONAL, h_trace_get, NULL},
+	{"PATCH", "/api/v1/traces/{id}", WAM_ACT_TRACE, ROUTE_NATIONAL, h_trace_update, NULL},
+	{"GET", "/api/v1/traces/{id}/quality", WAM_ACT_TRACE, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_trace_quality, NULL},
+	{"POST", "/api/v1/traces/{id}/send", WAM_ACT_TRACE, ROUTE_NATIONAL, h_trace_send, NULL},
+	{"POST", "/api/v1/traces/{id}/acknowledge", WAM_ACT_TRACE, ROUTE_NATIONAL, h_trace_acknowledge, NULL},
+	{"POST", "/api/v1/traces/{id}/responses", WAM_ACT_TRACE, ROUTE_NATIONAL, h_trace_respond, NULL},
+	{"POST", "/api/v1/traces/{id}/close", WAM_ACT_TRACE, ROUTE_NATIONAL, h_trace_close, NULL},
+	{"GET", "/api/v1/traces/{id}/export", WAM_ACT_TRACE, ROUTE_NATIONAL, h_trace_export, NULL},
+	{"GET", "/api/v1/node", WAM_ACT_TRACE, ROUTE_NATIONAL, h_node, NULL},
+	{"GET", "/api/v1/peers", WAM_ACT_TRACE, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_peers_list, NULL},
+	/* trusting another registry's key decides whose documents are believed */
+	{"POST", "/api/v1/peers", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_peers_add, NULL},
+	{"GET", "/api/v1/reports/sdg-16-4-2", WAM_ACT_READ, ROUTE_SNAPSHOT, h_report_sdg, q_sdg},
+	{"GET", "/api/v1/reports/sdg-16-4-2/records", WAM_ACT_READ, ROUTE_SNAPSHOT, h_report_sdg_records, q_sdg_records},
 	{NULL, NULL, 0, 0, NULL, NULL},
 };
 
