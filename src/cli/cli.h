@@ -51,6 +51,9 @@ extern const cli_command cli_check_commands[];   /* stock checks */
 extern const cli_command cli_recovery_commands[];    /* field collection */
 extern const cli_command cli_destruction_commands[]; /* destruction batches */
 extern const cli_command cli_stock_a_commands[]; /* lots, moves, custody */
+extern const cli_command cli_hit_commands[];     /* loss reports, hits, origins */
+extern const cli_command cli_trace_commands[];   /* trace requests, node, peers */
+extern const cli_command cli_report_commands[];  /* SDG 16.4.2 */
 
 /* The value of option `name`, or NULL. The last occurrence wins. */
 const char *cli_opt(const cli_args *a, const char *name);
@@ -65,6 +68,14 @@ int cli_open(const cli_env *env, wam_db **db, bool write);
 int cli_fail(const cli_env *env, int rc);
 /* A usage error: prints `msg` and returns 2. */
 int cli_usage(const cli_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads one JSON value from file `from` ("-": standard input). On failure
+ * prints the error naming "from" and sets `*rc` to the exit code. */
+json_t *cli_read_json(const cli_env *env, const char *from, int *rc);
+
+/* Sets `path` ("requesting.contact.name": objects made as needed) in `o` to
+ * the text of option `opt` when given. */
+void cli_set_opt(json_t *o, const cli_args *a, const char *opt, const char *path);
 
 /* Prints `v` as stable JSON (sorted keys, 2-space indent) on stdout. */
 void cli_print_json(const json_t *v);

@@ -1,2 +1,134 @@
-/* STUB: to be written. */
+/* Reports: wam report sdg-16-4-2 (docs/trace.md, "SDG 16.4.2"). For
+ * people a table — the indicator, each count, the breakdowns; --json the
+ * report as the library gives it, --csv one figure a row, and --records
+ * FIGURE the recovered weapons behind any one number. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "wam/trace.h"
+
+static long long num(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+/* The counts in the order the indicator is built, each with what it is. */
+static const struct {
+	const char *key, *label;
+	int indent;
+} count_lines[] = {
+    {"recovered", "recovered (denominator)", 0},
+    {"seized", "seized", 2},
+    {"found", "found", 2},
+    {"surrendered", "surrendered", 2},
+    {"identified", "identified (sufficiently marked)", 0},
+    {"trace_initiated", "trace initiated", 0},
+    {"traced_successfully", "traced successfully", 0},
+    {"established_otherwise", "origin established otherwise", 0},
+};
+
+static void print_breakdown(const char *title, const json_t *group)
+{
+	if (!json_object_size(group))
+		return;
+	printf("\n%s\n", title);
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)group, k, v) printf("  %-28s %8lld\n", k, (long long)json_integer_value(v));
+}
+
+static void print_report(const json_t *r)
+{
+	const json_t *ind = json_object_get(r, "indicator"), *counts = json_object_get(r, "counts");
+	const json_t *site = json_object_get(r, "site_id");
+	printf("SDG indicator 16.4.2, %lld, %s%s%s\n", num(r, "year"),
+	       json_is_string(site) ? "site " : "whole registry", json_is_string(site) ? json_string_value(site) : "",
+	       json_is_string(site) ? " and the sites under it" : "");
+	const json_t *value = json_object_get(ind, "value");
+	if (json_is_number(value))
+		printf(
+		    "proportion of seized, found or surrendered arms whose illicit origin was traced or established:\n"
+		    "  %.2f %%  (%lld of %lld)\n",
+		    json_number_value(value), num(ind, "numerator"), num(ind, "denominator"));
+	else
+		printf("no weapon recovered in the scope: no value\n");
+	printf("\n");
+	for (size_t i = 0; i < sizeof count_lines / sizeof count_lines[0]; i++)
+		printf("%*s%-*s %8lld\n", count_lines[i].indent, "", 38 - count_lines[i].indent, count_lines[i].label,
+		       num(counts, count_lines[i].key));
+	printf("%-38s %8lld\n", "numerator (traced or established)", num(ind, "numerator"));
+
+	const json_t *by_type = json_object_get(r, "by_type");
+	if (json_object_size(by_type)) {
+		printf("\nby weapon type                  recovered  numerator\n");
+		const char *k;
+		const json_t *v;
+		json_object_foreach((json_t *)by_type, k, v)
+		    printf("  %-28s %9lld %10lld\n", k, num(v, "recovered"), num(v, "numerator"));
+	}
+	print_breakdown("by tracing result (point of diversion)", json_object_get(r, "by_result"));
+	print_breakdown("by context of recovery", json_object_get(r, "by_context"));
+	printf("\nthe weapons behind a figure: wam report sdg-16-4-2 --year %lld --records FIGURE\n", num(r, "year"));
+}
+
+static const cli_column record_cols[] = {
+    {"WEAPON", "item_id", 0}, {"RECOVERY", "recovery_id", 0}, {"TYPE", "recovery_type", 0},
+    {"DATE", "date", 0},      {"SERIAL", "serial", 20},       {"MAKE", "make", 16},
+    {"MODEL", "model", 14},   {"CAT", "category", 0},         {"MARKING", "marking_status", 0},
+    {"TRACED", "traced", 0},  {"RESULT", "result", 0},        {"ORIGIN", "origin", 30},
+    {NULL, NULL, 0}};
+
+static int cmd_sdg(const cli_env *env, const cli_args *a)
+{
+	const char *year = cli_opt(a, "year"), *figure = cli_opt(a, "records");
+	if (a->npos || !year)
+		return cli_usage(env,
+		                 "usage: wam report sdg-16-4-2 --year YYYY [--site ID] [--csv] [--records FIGURE]");
+	char *end = NULL;
+	errno = 0;
+	long y = strtol(year, &end, 10);
+	if (end == year || *end || errno || y < 1 || y > 9999) {
+		wam_error_set(WAM_EINVAL, "year", "--year takes a year (YYYY), not '%.20s'", year);
+		return cli_fail(env, WAM_EINVAL);
+	}
+	bool csv = cli_flag(a, "csv");
+	if (csv && (figure || env->json))
+		return cli_usage(env, "--csv prints the report; it goes with neither --json nor --records");
+	wam_sdg_scope scope = {.year = (int)y, .site_id = cli_opt(a, "site")};
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	if (figure) {
+		static const cli_view view = {NULL, record_cols, NULL};
+		rc = wam_report_sdg_records(db, &out, &scope, figure);
+		rc = cli_show(env, rc, out, &view);
+	} else if (csv) {
+		if (!(rc = wam_report_sdg(db, &out, &scope)))
+			rc = wam_report_sdg_csv(out, stdout);
+		if (rc)
+			rc = cli_fail(env, rc);
+		json_decref(out);
+	} else {
+		static const cli_view view = {NULL, NULL, print_report};
+		rc = wam_report_sdg(db, &out, &scope);
+		rc = cli_show(env, rc, out, &view);
+	}
+	wam_db_close(db);
+	return rc;
+}
+
+static const char *const sdg_valued[] = {"year", "site", "records", NULL};
+static const char *const sdg_flags[] = {"csv", NULL};
+
+const cli_command cli_report_commands[] = {
+    {"report sdg-16-4-2", sdg_valued, sdg_flags, cmd_sdg,
+     "report sdg-16-4-2 --year YYYY [--site ID] [--json|--csv] [--records FIGURE]",
+     "SDG 16.4.2: the share of recovered weapons whose illicit origin was traced or established, its counts and "
+     "breakdowns; --records lists the weapons behind a figure (seized, numerator, by_type.rifle ...)"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};

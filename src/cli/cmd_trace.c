@@ -1,2 +1,739 @@
-/* STUB: to be written. */
+/* Trace requests and exchange between registries: wam trace draft|update|
+ * quality|send|ack|respond|close|list|overdue|show|export|import, wam node
+ * and wam peer add|list (docs/trace.md).
+ *
+ * A request is a JSON body (--from FILE|-) and/or flags for its common
+ * fields; flags override the body. The CLI acts as the registry's own
+ * operator (actor cli:$USER) like every other command, so it may do all
+ * `trace` work; restricted and confidential responses (R11) are still
+ * withheld unless `trace show --confidential` asks for them, and that read
+ * is recorded as a record.read event. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "wam/auth.h"
+#include "wam/trace.h"
+
+static const char *const no_opts[] = {NULL};
+
+static const char *text(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* Sets `path` to the whole number of option `opt`; WAM_EINVAL naming the
+ * field when it is not one. */
+static int set_int(json_t *o, const cli_args *a, const char *opt, const char *key, const char *field)
+{
+	const char *v = cli_opt(a, opt);
+	if (!v)
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (end == v || *end || errno)
+		return wam_error_set(WAM_EINVAL, field, "--%s takes a whole number, not '%.40s'", opt, v);
+	json_object_set_new(o, key, json_integer(n));
+	return 0;
+}
+
+/* ---- the request body from flags ---- */
+
+static const struct {
+	const char *opt, *path;
+} request_map[] = {
+    {"direction", "direction"},
+    {"reference", "reference"},
+    {"requesting-state", "requesting.state"},
+    {"requesting-agency", "requesting.agency"},
+    {"contact", "requesting.contact.name"},
+    {"contact-email", "requesting.contact.email"},
+    {"contact-phone", "requesting.contact.phone"},
+    {"requested-state", "requested.state"},
+    {"requested-agency", "requested.agency"},
+    {"via", "requested.via"},
+    {"item", "item_id"},
+    {"make", "item.make"},
+    {"model", "item.model"},
+    {"category", "item.category"},
+    {"calibre", "item.calibre"},
+    {"serial", "item.serial"},
+    {"serial-reason", "item.serial_reason"},
+    {"country", "item.country"},
+    {"import-country", "item.import_country"},
+    {"illicit-reason", "illicit_reason"},
+    {"justification", "justification"},
+    {"recovery", "recovery.recovery_id"},
+    {"recovery-date", "recovery.date"},
+    {"recovery-place", "recovery.place"},
+    {"circumstances", "recovery.circumstances"},
+    {"intended-use", "intended_use"},
+    {"confidentiality", "confidentiality"},
+    {"urgency", "urgency"},
+    {"notes", "notes"},
+};
+
+/* The body of --from (an object) with the flags over it; NULL after
+ * printing the error (its exit code in `*rc`). */
+static json_t *request_body(const cli_env *env, const cli_args *a, int *rc)
+{
+	const char *from = cli_opt(a, "from") ? cli_opt(a, "from") : cli_opt(a, "file");
+	json_t *in = from ? cli_read_json(env, from, rc) : json_object();
+	if (!in)
+		return NULL;
+	if (!json_is_object(in)) {
+		json_decref(in);
+		wam_error_set(WAM_EINVAL, "from", "%s must hold one JSON object (the request)", from);
+		*rc = cli_fail(env, WAM_EINVAL);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof request_map / sizeof request_map[0]; i++)
+		cli_set_opt(in, a, request_map[i].opt, request_map[i].path);
+	json_t *item = json_object_get(in, "item");
+	if (cli_opt(a, "year")) {
+		if (!json_is_object(item)) {
+			item = json_object();
+			json_object_set_new(in, "item", item);
+		}
+		if ((*rc = set_int(item, a, "year", "year", "item.year"))) {
+			*rc = cli_fail(env, *rc);
+			json_decref(in);
+			return NULL;
+		}
+	}
+	/* --marking COMPONENT:KIND:TEXT and --photo SHA256, each as often as needed */
+	for (int i = 0; i < a->nopt; i++) {
+		const char *name = a->opt[i].name, *v = a->opt[i].value;
+		if (strcmp(name, "marking") != 0 && strcmp(name, "photo") != 0)
+			continue;
+		if (!json_is_object(item = json_object_get(in, "item"))) {
+			item = json_object();
+			json_object_set_new(in, "item", item);
+		}
+		const char *key = !strcmp(name, "marking") ? "markings" : "photos";
+		json_t *list = json_object_get(item, key);
+		if (!json_is_array(list)) {
+			list = json_array();
+			json_object_set_new(item, key, list);
+		}
+		if (!strcmp(name, "photo")) {
+			json_array_append_new(list, json_string(v));
+			continue;
+		}
+		const char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2) {
+			json_decref(in);
+			*rc = cli_usage(env,
+			                "--marking takes COMPONENT:KIND:TEXT, e.g. frame_receiver:serial:56-1234567");
+			return NULL;
+		}
+		json_array_append_new(list, json_pack("{s:s#, s:s#, s:s}", "component", v, (int)(c1 - v), "kind",
+		                                      c1 + 1, (int)(c2 - c1 - 1), "text", c2 + 1));
+	}
+	return in;
+}
+
+/* ---- showing a request ---- */
+
+static const char *const request_keys[] = {"id",
+                                           "direction",
+                                           "state",
+                                           "reference",
+                                           "item_id",
+                                           "illicit_reason",
+                                           "justification",
+                                           "intended_use",
+                                           "confidentiality",
+                                           "urgency",
+                                           "notes",
+                                           "created",
+                                           "sent",
+                                           "ack_due",
+                                           "reply_due",
+                                           "acknowledged",
+                                           "answered",
+                                           "closed",
+                                           "overdue",
+                                           NULL};
+static const cli_column list_cols[] = {{"ID", "id", 0},
+                                       {"DIR", "direction", 0},
+                                       {"STATE", "state", 0},
+                                       {"FROM", "requesting_state", 0},
+                                       {"TO", "requested_state", 0},
+                                       {"SERIAL", "serial", 20},
+                                       {"URGENCY", "urgency", 0},
+                                       {"SENT", "sent", 0},
+                                       {"ACK DUE", "ack_due", 0},
+                                       {"REPLY DUE", "reply_due", 0},
+                                       {"OVERDUE", "overdue", 0},
+                                       {"RESULT", "result", 0},
+                                       {"SCORE", "score", 0},
+                                       {NULL, NULL, 0}};
+
+/* Prints a list of {field, message} (and `rule` when there is one). */
+static void print_findings(FILE *f, const char *title, const json_t *list)
+{
+	if (!json_array_size(list))
+		return;
+	fprintf(f, "%s:\n", title);
+	size_t i;
+	const json_t *x;
+	json_array_foreach(list, i, x)
+	{
+		fprintf(f, "  %-28s %s", text(x, "field"), text(x, "message"));
+		if (*text(x, "rule"))
+			fprintf(f, " (%s)", text(x, "rule"));
+		fputc('\n', f);
+	}
+}
+
+static void print_quality(const json_t *q)
+{
+	printf("quality: %lld/100, %s\n", (long long)json_integer_value(json_object_get(q, "score")),
+	       json_is_true(json_object_get(q, "sendable")) ? "can be sent" : "cannot be sent yet (R10)");
+	print_findings(stdout, "missing", json_object_get(q, "missing"));
+	print_findings(stdout, "doubtful", json_object_get(q, "doubtful"));
+	print_findings(stdout, "recommended", json_object_get(q, "recommended"));
+}
+
+static void print_party(const char *title, const json_t *p)
+{
+	if (!json_is_object(p))
+		return;
+	const json_t *c = json_object_get(p, "contact");
+	printf("%-16s %s%s%s%s%s", title, *text(p, "state") ? text(p, "state") : "-", *text(p, "agency") ? ", " : "",
+	       text(p, "agency"), *text(p, "via") ? " via " : "", text(p, "via"));
+	if (json_is_object(c))
+		printf(" — %s%s%s%s%s", text(c, "name"), *text(c, "email") ? " " : "", text(c, "email"),
+		       *text(c, "phone") ? " " : "", text(c, "phone"));
+	putchar('\n');
+}
+
+static void print_response(const json_t *r, size_t n)
+{
+	printf("\nresponse %zu: %s, %s, %s", n + 1, text(r, "result"), text(r, "date"), text(r, "confidentiality"));
+	if (json_is_true(json_object_get(r, "withheld"))) {
+		printf(" — withheld (R11; wam trace show ID --confidential)\n");
+		return;
+	}
+	putchar('\n');
+	if (*text(r, "restriction_reason"))
+		printf("  restriction reason  %s\n", text(r, "restriction_reason"));
+	const json_t *chain = json_object_get(r, "chain");
+	if (json_array_size(chain)) {
+		static const cli_column cols[] = {{"  DATE", "date", 0},          {"FROM", "from", 24},
+		                                  {"CONSIGNEE", "consignee", 28}, {"COUNTRY", "country", 0},
+		                                  {"LICENCE", "licence", 0},      {"EUC", "euc", 0},
+		                                  {"NOTE", "note", 30},           {NULL, NULL, 0}};
+		printf("  transfer chain\n");
+		cli_print_table(cols, chain);
+	}
+	const json_t *h = json_object_get(r, "last_holder");
+	if (json_is_object(h))
+		printf("  last lawful holder  %s%s%s%s%s %s\n", text(h, "name"), *text(h, "type") ? ", " : "",
+		       text(h, "type"), *text(h, "country") ? ", " : "", text(h, "country"), text(h, "date"));
+	const json_t *p = json_object_get(r, "point_of_diversion");
+	if (json_is_object(p))
+		printf("  point of diversion  %s%s%s %s %s\n", text(p, "category"), *text(p, "country") ? ", " : "",
+		       text(p, "country"), text(p, "date"), text(p, "description"));
+	if (*text(r, "notes"))
+		printf("  notes               %s\n", text(r, "notes"));
+}
+
+static void print_request(const json_t *t)
+{
+	cli_print_record(request_keys, t);
+	print_party("requesting", json_object_get(t, "requesting"));
+	print_party("requested", json_object_get(t, "requested"));
+	const json_t *item = json_object_get(t, "item");
+	if (json_is_object(item)) {
+		static const char *const item_keys[] = {
+		    "make",          "model",   "category",       "calibre", "serial",
+		    "serial_reason", "country", "import_country", "year",    NULL};
+		printf("\nweapon\n");
+		cli_print_record(item_keys, item);
+		const json_t *marks = json_object_get(item, "markings");
+		if (json_array_size(marks)) {
+			static const cli_column cols[] = {
+			    {"COMPONENT", "component", 0}, {"KIND", "kind", 0}, {"TEXT", "text", 40}, {NULL, NULL, 0}};
+			cli_print_table(cols, marks);
+		}
+		size_t i;
+		const json_t *ph;
+		json_array_foreach(json_object_get(item, "photos"), i, ph) printf("photo  %s\n", json_string_value(ph));
+	}
+	const json_t *rec = json_object_get(t, "recovery");
+	if (json_is_object(rec))
+		printf("\nrecovery         %s %s %s %s\n", text(rec, "recovery_id"), text(rec, "date"),
+		       text(rec, "place"), text(rec, "circumstances"));
+	const json_t *remote = json_object_get(t, "remote");
+	if (json_is_object(remote))
+		printf("received from    node %s, its request %s\n", text(remote, "node_id"),
+		       text(remote, "request_id"));
+	const json_t *q = json_object_get(t, "quality");
+	if (json_is_object(q)) {
+		putchar('\n');
+		print_quality(q);
+	}
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(t, "responses"), i, r) print_response(r, i);
+}
+
+static const cli_view request_view = {request_keys, list_cols, print_request};
+static const cli_view list_view = {NULL, list_cols, NULL};
+
+/* Runs `call` on request `id` with `in` in a writable registry and shows
+ * the request it returns. */
+static int run_on_request(const cli_env *env, int (*call)(wam_db *, json_t **, const char *, const json_t *),
+                          const char *id, json_t *in)
+{
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, true);
+	if (!rc) {
+		rc = call(db, &out, id, in);
+		rc = cli_show(env, rc, out, &request_view);
+		wam_db_close(db);
+	}
+	json_decref(in);
+	return rc;
+}
+
+/* ---- commands ---- */
+
+static int cmd_draft(const cli_env *env, const cli_args *a)
+{
+	if (a->npos)
+		return cli_usage(env, "usage: wam trace draft [--from FILE|-] [--item ID] [--requested-state CC] ...");
+	int rc = 0;
+	json_t *in = request_body(env, a, &rc), *out = NULL;
+	if (!in)
+		return rc;
+	wam_db *db;
+	if (!(rc = cli_open(env, &db, true))) {
+		rc = wam_trace_draft(db, &out, in);
+		rc = cli_show(env, rc, out, &request_view);
+		wam_db_close(db);
+	}
+	json_decref(in);
+	return rc;
+}
+
+static int cmd_update(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1 || a->nopt == 0)
+		return cli_usage(
+		    env, "usage: wam trace update ID [--from FILE|-] [--intended-use T] ... (the fields that change)");
+	int rc = 0;
+	json_t *in = request_body(env, a, &rc);
+	return in ? run_on_request(env, wam_trace_update, a->pos[0], in) : rc;
+}
+
+static int cmd_quality(const cli_env *env, const cli_args *a)
+{
+	bool body = cli_opt(a, "from") || cli_opt(a, "file");
+	if (a->npos != (body ? 0 : 1) || (!body && a->nopt))
+		return cli_usage(env, "usage: wam trace quality ID | --from FILE|- [the draft flags]");
+	int rc = 0;
+	json_t *in = NULL, *out = NULL;
+	if (body && !(in = request_body(env, a, &rc)))
+		return rc;
+	static const cli_view view = {NULL, NULL, print_quality};
+	wam_db *db;
+	if (!(rc = cli_open(env, &db, false))) {
+		rc = wam_trace_quality(db, &out, body ? NULL : a->pos[0], in);
+		rc = cli_show(env, rc, out, &view);
+		wam_db_close(db);
+	}
+	json_decref(in);
+	return rc;
+}
+
+/* A refused send names the first missing field (the error) and then every
+ * one R10 finds missing, so the sender can fix them all at once. */
+static int cmd_send(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam trace send ID [--date YYYY-MM-DD] [--ack-days N] [--reply-days N]");
+	json_t *in = json_object(), *out = NULL;
+	cli_set_opt(in, a, "date", "date");
+	int rc = set_int(in, a, "ack-days", "ack_days", "ack_days");
+	if (!rc)
+		rc = set_int(in, a, "reply-days", "reply_days", "reply_days");
+	if (rc) {
+		json_decref(in);
+		return cli_fail(env, rc);
+	}
+	wam_db *db;
+	if ((rc = cli_open(env, &db, true))) {
+		json_decref(in);
+		return rc;
+	}
+	int sent = wam_trace_send(db, &out, a->pos[0], in);
+	rc = cli_show(env, sent, out, &request_view);
+	if (sent == WAM_EINVAL && !env->json) {
+		json_t *q = NULL;
+		if (!wam_trace_quality(db, &q, a->pos[0], NULL))
+			print_findings(stderr, "missing (R10)", json_object_get(q, "missing"));
+		json_decref(q);
+	}
+	wam_db_close(db);
+	json_decref(in);
+	return rc;
+}
+
+static int cmd_ack(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam trace ack ID [--date YYYY-MM-DD] [--note T]");
+	json_t *in = json_object();
+	cli_set_opt(in, a, "date", "date");
+	cli_set_opt(in, a, "note", "note");
+	return run_on_request(env, wam_trace_acknowledge, a->pos[0], in);
+}
+
+static int cmd_respond(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam trace respond ID (--from FILE|- | --result R) [--date D] ...");
+	const char *from = cli_opt(a, "from") ? cli_opt(a, "from") : cli_opt(a, "file");
+	int rc = 0;
+	json_t *in = from ? cli_read_json(env, from, &rc) : json_object();
+	if (!in)
+		return rc;
+	if (!json_is_object(in)) {
+		json_decref(in);
+		wam_error_set(WAM_EINVAL, "from", "%s must hold one JSON object (the response)", from);
+		return cli_fail(env, WAM_EINVAL);
+	}
+	static const struct {
+		const char *opt, *path;
+	} map[] = {{"result", "result"},
+	           {"date", "date"},
+	           {"restriction-reason", "restriction_reason"},
+	           {"confidentiality", "confidentiality"},
+	           {"notes", "notes"},
+	           {"holder", "last_holder.name"},
+	           {"holder-type", "last_holder.type"},
+	           {"holder-country", "last_holder.country"},
+	           {"diversion", "point_of_diversion.category"},
+	           {"diversion-country", "point_of_diversion.country"},
+	           {"diversion-date", "point_of_diversion.date"},
+	           {"diversion-description", "point_of_diversion.description"}};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		cli_set_opt(in, a, map[i].opt, map[i].path);
+	if ((rc = set_int(in, a, "reply-days", "reply_days", "reply_days"))) {
+		json_decref(in);
+		return cli_fail(env, rc);
+	}
+	return run_on_request(env, wam_trace_respond, a->pos[0], in);
+}
+
+static int cmd_close(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam trace close ID --reason WHY");
+	json_t *in = json_object();
+	cli_set_opt(in, a, "reason", "reason");
+	return run_on_request(env, wam_trace_close, a->pos[0], in);
+}
+
+static int list(const cli_env *env, const wam_trace_filter *f, const cli_view *view)
+{
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (!rc) {
+		rc = wam_trace_list(db, &out, f);
+		rc = cli_show(env, rc, out, view);
+		wam_db_close(db);
+	}
+	return rc;
+}
+
+static int cmd_list(const cli_env *env, const cli_args *a)
+{
+	if (a->npos)
+		return cli_usage(
+		    env, "usage: wam trace list [--direction outgoing|incoming] [--state S] [--overdue] [--item ID]");
+	wam_trace_filter f = {.direction = cli_opt(a, "direction"),
+	                      .state = cli_opt(a, "state"),
+	                      .overdue_only = cli_flag(a, "overdue"),
+	                      .item_id = cli_opt(a, "item")};
+	return list(env, &f, &list_view);
+}
+
+/* The reminders: one line for each request past its acknowledgement or
+ * reply date, saying who owes what since when. */
+static void print_overdue(const json_t *rows)
+{
+	if (!json_array_size(rows)) {
+		puts("no trace request is overdue");
+		return;
+	}
+	size_t i;
+	const json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		bool ack = !strcmp(text(r, "overdue"), "acknowledgement");
+		bool incoming = !strcmp(text(r, "direction"), "incoming");
+		printf("%s  %s %s: %s %s was due %s (%s, serial %s)\n", text(r, "id"), text(r, "direction"),
+		       incoming ? text(r, "requesting_state") : text(r, "requested_state"), incoming ? "our" : "their",
+		       ack ? "acknowledgement" : "reply", ack ? text(r, "ack_due") : text(r, "reply_due"),
+		       text(r, "urgency"), *text(r, "serial") ? text(r, "serial") : "-");
+	}
+}
+
+static int cmd_overdue(const cli_env *env, const cli_args *a)
+{
+	if (a->npos)
+		return cli_usage(env, "usage: wam trace overdue [--direction outgoing|incoming]");
+	wam_trace_filter f = {.direction = cli_opt(a, "direction"), .overdue_only = 1};
+	static const cli_view view = {NULL, list_cols, print_overdue};
+	return list(env, &f, &view);
+}
+
+/* True when `t` shows a response withheld (R11). */
+static bool withholds(const json_t *t)
+{
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(t, "responses"), i,
+	                   r) if (json_is_true(json_object_get(r, "withheld"))) return true;
+	return false;
+}
+
+/* With --confidential, the responses R11 withholds are shown in full and
+ * the read is recorded (record.read, actor cli:$USER) in the same
+ * transaction; without anything withheld nothing is recorded. */
+static int cmd_show(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam trace show ID [--confidential]");
+	bool full = cli_flag(a, "confidential");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, full);
+	if (rc)
+		return rc;
+	rc = wam_trace_get(db, &out, a->pos[0], 0);
+	if (!rc && full && withholds(out)) {
+		json_decref(out);
+		out = NULL;
+		json_t *fields = json_pack("[s]", "responses");
+		char via[160];
+		snprintf(via, sizeof via, "wam trace show %.100s --confidential", a->pos[0]);
+		if (!(rc = wam_db_begin(db))) {
+			rc = wam_auth_log_read(db, a->pos[0], fields, via);
+			if (!rc)
+				rc = wam_trace_get(db, &out, a->pos[0], WAM_TRACE_CONFIDENTIAL);
+			if (rc)
+				wam_db_rollback(db);
+			else
+				rc = wam_db_commit(db);
+		}
+		json_decref(fields);
+	}
+	rc = cli_show(env, rc, out, &request_view);
+	wam_db_close(db);
+	return rc;
+}
+
+/* Writes `doc` as stable JSON to `to` (completely or not at all) or to
+ * standard output. */
+static int write_document(const cli_env *env, const json_t *doc, const char *to)
+{
+	if (!to) {
+		cli_print_json(doc);
+		return 0;
+	}
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.part", to);
+	int bad = json_dump_file(doc, tmp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	if (bad || rename(tmp, to) != 0) {
+		remove(tmp);
+		wam_error_set(WAM_EIO, "out", "cannot write %s", to);
+		return cli_fail(env, WAM_EIO);
+	}
+	if (!env->json)
+		fprintf(stderr, "%s: %s\n", to, *text(doc, "kind") ? text(doc, "kind") : "written");
+	return 0;
+}
+
+static int cmd_export(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam trace export ID [--out FILE]");
+	wam_db *db;
+	json_t *doc = NULL;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	rc = wam_trace_export(db, &doc, a->pos[0]);
+	wam_db_close(db);
+	rc = rc ? cli_fail(env, rc) : write_document(env, doc, cli_opt(a, "out"));
+	json_decref(doc);
+	return rc;
+}
+
+static int cmd_import(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam trace import FILE|-");
+	int rc = 0;
+	json_t *doc = cli_read_json(env, a->pos[0], &rc), *out = NULL;
+	if (!doc)
+		return rc;
+	wam_db *db;
+	if (!(rc = cli_open(env, &db, true))) {
+		rc = wam_trace_import(db, &out, doc);
+		rc = cli_show(env, rc, out, &request_view);
+		wam_db_close(db);
+	}
+	json_decref(doc);
+	return rc;
+}
+
+/* ---- this registry and its peers ---- */
+
+static const char *const node_keys[] = {"node_id", "name", "country", "public_key", NULL};
+static const cli_column peer_cols[] = {{"NODE", "node_id", 0},
+                                       {"NAME", "name", 32},
+                                       {"COUNTRY", "country", 0},
+                                       {"PUBLIC KEY", "public_key", 0},
+                                       {NULL, NULL, 0}};
+static const cli_view node_view = {node_keys, peer_cols, NULL};
+
+static int cmd_node(const cli_env *env, const cli_args *a)
+{
+	if (a->npos)
+		return cli_usage(env, "usage: wam node");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (!rc) {
+		rc = wam_trace_node(db, &out);
+		rc = cli_show(env, rc, out, &node_view);
+		wam_db_close(db);
+	}
+	return rc;
+}
+
+/* The peer from flags, or from --from: the other registry's `wam --json
+ * node` output as it is. */
+static int cmd_peer_add(const cli_env *env, const cli_args *a)
+{
+	if (a->npos)
+		return cli_usage(env,
+		                 "usage: wam peer add --name N --country CC --node-id ID --key HEX | --from FILE|-");
+	const char *from = cli_opt(a, "from");
+	int rc = 0;
+	json_t *in = from ? cli_read_json(env, from, &rc) : json_object(), *out = NULL;
+	if (!in)
+		return rc;
+	cli_set_opt(in, a, "name", "name");
+	cli_set_opt(in, a, "country", "country");
+	cli_set_opt(in, a, "node-id", "node_id");
+	cli_set_opt(in, a, "key", "public_key");
+	wam_db *db;
+	if (!(rc = cli_open(env, &db, true))) {
+		rc = wam_trace_add_peer(db, &out, in);
+		rc = cli_show(env, rc, out, &node_view);
+		wam_db_close(db);
+	}
+	json_decref(in);
+	return rc;
+}
+
+static int cmd_peer_list(const cli_env *env, const cli_args *a)
+{
+	if (a->npos)
+		return cli_usage(env, "usage: wam peer list");
+	static const cli_view view = {NULL, peer_cols, NULL};
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, false);
+	if (!rc) {
+		rc = wam_trace_list_peers(db, &out);
+		rc = cli_show(env, rc, out, &view);
+		wam_db_close(db);
+	}
+	return rc;
+}
+
+#define REQUEST_FLAGS                                                                                                  \
+	"from", "file", "direction", "reference", "requesting-state", "requesting-agency", "contact", "contact-email", \
+	    "contact-phone", "requested-state", "requested-agency", "via", "item", "make", "model", "category",        \
+	    "calibre", "serial", "serial-reason", "country", "import-country", "year", "marking", "photo",             \
+	    "illicit-reason", "justification", "recovery", "recovery-date", "recovery-place", "circumstances",         \
+	    "intended-use", "confidentiality", "urgency", "notes"
+static const char *const draft_valued[] = {REQUEST_FLAGS, NULL};
+static const char *const send_valued[] = {"date", "ack-days", "reply-days", NULL};
+static const char *const ack_valued[] = {"date", "note", NULL};
+static const char *const respond_valued[] = {"from",
+                                             "file",
+                                             "result",
+                                             "date",
+                                             "restriction-reason",
+                                             "confidentiality",
+                                             "notes",
+                                             "holder",
+                                             "holder-type",
+                                             "holder-country",
+                                             "diversion",
+                                             "diversion-country",
+                                             "diversion-date",
+                                             "diversion-description",
+                                             "reply-days",
+                                             NULL};
+static const char *const close_valued[] = {"reason", NULL};
+static const char *const list_valued[] = {"direction", "state", "item", NULL};
+static const char *const list_flags[] = {"overdue", NULL};
+static const char *const overdue_valued[] = {"direction", NULL};
+static const char *const show_flags[] = {"confidential", NULL};
+static const char *const export_valued[] = {"out", NULL};
+static const char *const peer_valued[] = {"name", "country", "node-id", "key", "from", NULL};
+
+const cli_command cli_trace_commands[] = {
+    {"trace draft", draft_valued, no_opts, cmd_draft,
+     "trace draft [--from FILE|-] [--item ID] [--requesting-state CC] [--contact NAME] [--requested-state CC] "
+     "[--via national_contact_point|interpol] [--serial S] [--make M] [--model M] [--category C] [--calibre C] "
+     "[--country CC] [--marking COMPONENT:KIND:TEXT]... [--illicit-reason R] [--justification T] [--recovery ID] "
+     "[--intended-use T] [--confidentiality C] [--urgency U] [--notes T]",
+     "draft a trace request (flags override the JSON body); prints its data quality"},
+    {"trace update", draft_valued, no_opts, cmd_update, "trace update ID [--from FILE|-] [the draft flags]",
+     "change a draft: the fields given replace the draft's"},
+    {"trace quality", draft_valued, no_opts, cmd_quality, "trace quality ID | --from FILE|-",
+     "score 0-100, what R10 still misses, what is doubtful"},
+    {"trace send", send_valued, no_opts, cmd_send, "trace send ID [--date D] [--ack-days N] [--reply-days N]",
+     "send a draft (refused naming every field R10 misses); sets the due dates"},
+    {"trace ack", ack_valued, no_opts, cmd_ack, "trace ack ID [--date D] [--note T]",
+     "the requested state acknowledged receipt"},
+    {"trace respond", respond_valued, no_opts, cmd_respond,
+     "trace respond ID (--from FILE|- | --result R) [--date D] [--restriction-reason T] [--holder NAME] "
+     "[--diversion CATEGORY [--diversion-country CC]] [--confidentiality C] [--reply-days N]",
+     "record a response: result, transfer chain, last lawful holder, point of diversion"},
+    {"trace close", close_valued, no_opts, cmd_close, "trace close ID --reason WHY",
+     "close an answered request, or withdraw an unanswered one"},
+    {"trace list", list_valued, list_flags, cmd_list,
+     "trace list [--direction outgoing|incoming] [--state S] [--overdue] [--item ID]", "trace requests, newest first"},
+    {"trace overdue", overdue_valued, no_opts, cmd_overdue, "trace overdue [--direction outgoing|incoming]",
+     "reminders: requests past their acknowledgement or reply date"},
+    {"trace show", no_opts, show_flags, cmd_show, "trace show ID [--confidential]",
+     "a request with its responses; --confidential shows restricted ones in full (R11, the read is recorded)"},
+    {"trace export", export_valued, no_opts, cmd_export, "trace export ID [--out FILE]",
+     "the signed exchange document (docs/formats/trace-request.md)"},
+    {"trace import", no_opts, no_opts, cmd_import, "trace import FILE|-",
+     "import a request or response from a trusted registry (its signature is verified)"},
+    {"node", no_opts, no_opts, cmd_node, "node", "this registry's node id, country and public key, for its peers"},
+    {"peer add", peer_valued, no_opts, cmd_peer_add,
+     "peer add --name N --country CC --node-id ID --key HEX | --from FILE|-",
+     "trust another registry's signed trace documents (--from takes its `wam --json node`)"},
+    {"peer list", no_opts, no_opts, cmd_peer_list, "peer list", "the registries trusted"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};

@@ -17,6 +17,37 @@ void cli_print_json(const json_t *v)
 	putchar('\n');
 }
 
+json_t *cli_read_json(const cli_env *env, const char *from, int *rc)
+{
+	json_error_t err;
+	json_t *j = !strcmp(from, "-") ? json_loadf(stdin, 0, &err) : json_load_file(from, 0, &err);
+	if (!j) {
+		wam_error_set(WAM_EINVAL, "from", "%s is not valid JSON: %s (line %d, column %d)", from, err.text,
+		              err.line, err.column);
+		*rc = cli_fail(env, WAM_EINVAL);
+	}
+	return j;
+}
+
+void cli_set_opt(json_t *o, const cli_args *a, const char *opt, const char *path)
+{
+	const char *v = cli_opt(a, opt), *dot;
+	if (!v)
+		return;
+	while ((dot = strchr(path, '.'))) {
+		char key[64];
+		snprintf(key, sizeof key, "%.*s", (int)(dot - path), path);
+		json_t *next = json_object_get(o, key);
+		if (!json_is_object(next)) {
+			next = json_object();
+			json_object_set_new(o, key, next);
+		}
+		o = next;
+		path = dot + 1;
+	}
+	json_object_set_new(o, path, json_string(v));
+}
+
 int cli_fail(const cli_env *env, int rc)
 {
 	const wam_error *e = wam_error_last();
