@@ -25,6 +25,8 @@ from http_lib import ROLES, Registry, Server, error_shape, main, q  # noqa: E402
 EVERYONE = frozenset(ROLES)
 PUBLIC = "public"  # no sign-in needed: every caller, and no one, gets an answer
 NO_TOKEN = frozenset()  # signed-in users only: a token has no password to change
+TRACE = frozenset({"registrar", "tracer", "admin"})  # the trace action
+TRACE_CONFIDENTIAL = frozenset({"tracer", "admin"})  # restricted and confidential responses in full
 
 # method, path, who may call it, refused to callers confined to sites
 TABLE = [
@@ -115,9 +117,44 @@ TABLE = [
     ("POST", "/api/v1/destructions/{id}/verify", {"registrar", "armourer", "admin"}, True),
     ("POST", "/api/v1/destructions/{id}/close", {"registrar", "armourer", "admin"}, True),
     ("GET", "/api/v1/destructions/{id}/certificate", EVERYONE, True),
+
+    # tracing: losses, hits (the owner site's inbox), origins, trace
+    # requests, exchange between registries, SDG 16.4.2
+    ("GET", "/api/v1/losses", EVERYONE, True),
+    ("POST", "/api/v1/losses", TRACE, True),
+    ("GET", "/api/v1/losses/export", TRACE, True),
+    ("GET", "/api/v1/hits", EVERYONE, False),
+    ("POST", "/api/v1/hits/scan", TRACE, True),
+    ("GET", "/api/v1/hits/{id}", EVERYONE, False),
+    ("POST", "/api/v1/hits/{id}/decision", TRACE, False),
+    ("POST", "/api/v1/items/{id}/origin", TRACE, True),
+    ("GET", "/api/v1/traces", TRACE, True),
+    ("POST", "/api/v1/traces", TRACE, True),
+    ("POST", "/api/v1/traces/quality", TRACE, True),
+    ("POST", "/api/v1/traces/import", TRACE, True),
+    ("GET", "/api/v1/traces/{id}", TRACE, True),
+    ("PATCH", "/api/v1/traces/{id}", TRACE, True),
+    ("GET", "/api/v1/traces/{id}/quality", TRACE, True),
+    ("POST", "/api/v1/traces/{id}/send", TRACE, True),
+    ("POST", "/api/v1/traces/{id}/acknowledge", TRACE, True),
+    ("POST", "/api/v1/traces/{id}/responses", TRACE, True),
+    ("POST", "/api/v1/traces/{id}/close", TRACE, True),
+    ("GET", "/api/v1/traces/{id}/export", TRACE, True),
+    ("GET", "/api/v1/node", TRACE, True),
+    ("GET", "/api/v1/peers", TRACE, True),
+    ("POST", "/api/v1/peers", {"admin"}, True),
+    ("GET", "/api/v1/reports/sdg-16-4-2", EVERYONE, False),
+    ("GET", "/api/v1/reports/sdg-16-4-2/records", EVERYONE, False),
 ]
 
 CSV_HEADER = "category,make,model,calibre,serial,country\n"
+# a trace request with everything rule R10 asks for
+TRACE_REQUEST = {
+    "reference": "MATRIX-TR", "requesting": {"state": "HT", "agency": "PNH", "contact": {"name": "Insp. Matrix"}},
+    "requested": {"state": "US", "agency": "ATF"},
+    "item": {"make": "Glock", "model": "17", "category": "SA1", "calibre": "9x19mm", "serial": "MTX4471", "country": "AT"},
+    "illicit_reason": "illicit_national_law", "justification": "unlicensed possession, penal code art. 5",
+    "intended_use": "criminal investigation", "recovery": {"date": "2026-02-01", "place": "matrix"}}
 PNG = b"\x89PNG\r\n\x1a\n"  # the signature is all a photo needs to be taken
 
 
@@ -256,7 +293,170 @@ def requests(ids):
                                                                  {"certificate": f"DC-{who(c)}"}, ok={409}),
         ("GET", "/api/v1/destructions/{id}/certificate"): lambda c: r(
             f"/api/v1/destructions/{ids['closed_batch']}/certificate"),
+        # tracing: each caller reports, decides, sends, acknowledges,
+        # answers and closes records of its own; an import of a document
+        # that is not one is refused for its input (422), which is enough to
+        # tell the allowed from the rest (http_trace.py imports for real)
+        ("GET", "/api/v1/losses"): lambda c: r("/api/v1/losses" + q(open="true")),
+        ("POST", "/api/v1/losses"): lambda c: r("/api/v1/losses", {
+            "kind": "lost", "date": "2026-01-06", "circumstances": "matrix", "reported_by": f"matrix {who(c)}",
+            "item": {"category": "SA1", "make": "Ruger", "model": "LCP", "calibre": ".380 ACP", "country": "US",
+                     "serial": f"MATRIX-LOST-{who(c)}"}}),
+        ("GET", "/api/v1/losses/export"): lambda c: r("/api/v1/losses/export"),
+        ("GET", "/api/v1/hits"): lambda c: r("/api/v1/hits" + q(state="open")),
+        ("POST", "/api/v1/hits/scan"): lambda c: r("/api/v1/hits/scan", {"recovery_id": ids["trace_recovery"]}),
+        ("GET", "/api/v1/hits/{id}"): lambda c: r(f"/api/v1/hits/{ids['hit'][who(c)]}"),
+        ("POST", "/api/v1/hits/{id}/decision"): lambda c: r(f"/api/v1/hits/{ids['hit'][who(c)]}/decision", {
+            "decision": "reject", "reason": f"matrix {who(c)}"}),
+        ("POST", "/api/v1/items/{id}/origin"): lambda c: r(f"/api/v1/items/{ids['origin'][who(c)]}/origin", {
+            "method": "investigation", "category": "civilian_holder", "description": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/traces"): lambda c: r("/api/v1/traces" + q(direction="outgoing")),
+        ("POST", "/api/v1/traces"): lambda c: r("/api/v1/traces", {"requested": {"state": "BR"},
+                                                                    "notes": f"matrix {who(c)}"}),
+        ("POST", "/api/v1/traces/quality"): lambda c: r("/api/v1/traces/quality", TRACE_REQUEST),
+        ("POST", "/api/v1/traces/import"): lambda c: r("/api/v1/traces/import", {"kind": f"nothing {who(c)}"},
+                                                       ok={422}),
+        ("GET", "/api/v1/traces/{id}"): lambda c: r(f"/api/v1/traces/{ids['trace_answered']}"),
+        ("PATCH", "/api/v1/traces/{id}"): lambda c: r(f"/api/v1/traces/{ids['trace_draft']}",
+                                                      {"notes": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/traces/{id}/quality"): lambda c: r(f"/api/v1/traces/{ids['trace_draft']}/quality"),
+        ("POST", "/api/v1/traces/{id}/send"): lambda c: r(f"/api/v1/traces/{ids['to_send'][who(c)]}/send"),
+        ("POST", "/api/v1/traces/{id}/acknowledge"): lambda c: r(
+            f"/api/v1/traces/{ids['to_ack'][who(c)]}/acknowledge", {"note": f"matrix {who(c)}"}),
+        ("POST", "/api/v1/traces/{id}/responses"): lambda c: r(
+            f"/api/v1/traces/{ids['to_answer'][who(c)]}/responses", {"result": "no_record",
+                                                                     "notes": f"matrix {who(c)}"}),
+        ("POST", "/api/v1/traces/{id}/close"): lambda c: r(f"/api/v1/traces/{ids['to_close_trace'][who(c)]}/close",
+                                                           {"reason": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/traces/{id}/export"): lambda c: r(f"/api/v1/traces/{ids['trace_answered']}/export"),
+        ("GET", "/api/v1/node"): lambda c: r("/api/v1/node"),
+        ("GET", "/api/v1/peers"): lambda c: r("/api/v1/peers"),
+        ("POST", "/api/v1/peers"): lambda c: r("/api/v1/peers", dict(ids["peer"], name=f"Peer of {who(c)}")),
+        ("GET", "/api/v1/reports/sdg-16-4-2"): lambda c: r("/api/v1/reports/sdg-16-4-2" + q(year=2026)),
+        ("GET", "/api/v1/reports/sdg-16-4-2/records"): lambda c: r(
+            "/api/v1/reports/sdg-16-4-2/records" + q(year=2026, figure="seized")),
     }
+
+
+def hit_serial(tag):
+    """A serial three characters away from every other tag's (k = 2 keeps
+    hits apart); its misread twin is 1->I, 8->B away, nothing for the
+    matcher."""
+    return f"R{tag}X{tag}41038{tag}", f"R{tag}X{tag}4I03B{tag}"
+
+
+def trace_setup(tap, reg, srv, admin, ids):
+    """Per caller: a stolen weapon recovered with a misread serial (an open
+    hit to decide), a recovered weapon to give an origin, requests to send,
+    acknowledge, answer and close; a draft to change; a request answered
+    confidentially; another registry's key to trust."""
+    callers = ("anon",) + ROLES
+    tags = dict(zip(callers, "ACEHKMPT"))
+    for c in callers:
+        resp = srv.post("/api/v1/losses", {
+            "kind": "stolen", "date": "2026-01-05", "circumstances": "matrix", "reported_by": "matrix setup",
+            "item": {"category": "SA1", "make": "Glock", "model": "17", "calibre": "9x19mm", "country": "AT",
+                     "serial": hit_serial(tags[c])[0]}}, admin)
+        if not tap.eq(resp.status, 201, f"a stolen weapon is reported for {c}", repr(resp)):
+            return False
+    rec = srv.post("/api/v1/recoveries", {
+        "type": "seized", "date": "2026-03-01", "officer": "matrix", "weapons":
+        [{"category": "SA1", "make": "Glock", "model": "17", "calibre": "9x19mm", "country": "AT",
+          "serial": hit_serial(tags[c])[1]} for c in callers] +
+        [{"category": "SA1", "make": "Taurus", "country": "BR", "serial": f"ORIGIN-{c}"} for c in callers]}, admin)
+    if not tap.eq(rec.status, 201, "a recovery of the stolen weapons is recorded", repr(rec)):
+        return False
+    ids["trace_recovery"] = rec.json["id"]
+    by_serial = {it["serial"]: it["id"] for it in rec.json["items"]}
+    ids["origin"] = {c: by_serial[f"ORIGIN-{c}"] for c in callers}
+    hits = srv.get("/api/v1/hits" + q(state="open"), admin).json or []
+    hit_of = {h["recovered"]["serial"]: h["id"] for h in hits}
+    ids["hit"] = {c: hit_of.get(hit_serial(tags[c])[1]) for c in callers}
+    if not tap.ok(all(ids["hit"].values()), "each misread serial gave a hit", f"hits: {hits}"):
+        return False
+
+    def draft(n, **extra):
+        resp = srv.post("/api/v1/traces", dict(TRACE_REQUEST, reference=f"MATRIX-{n}", **extra), admin)
+        return resp.json["id"]
+
+    def sent(n):
+        t = draft(n)
+        srv.post(f"/api/v1/traces/{t}/send", {}, admin)
+        return t
+
+    ids["trace_draft"] = draft("draft")
+    ids["to_send"] = {c: draft(f"send-{c}") for c in callers}
+    ids["to_ack"] = {c: sent(f"ack-{c}") for c in callers}
+    ids["to_answer"] = {c: sent(f"answer-{c}") for c in callers}
+    ids["to_close_trace"] = {c: sent(f"close-{c}") for c in callers}
+    t = sent("answered")
+    resp = srv.post(f"/api/v1/traces/{t}/responses", {
+        "result": "record_found", "confidentiality": "confidential",
+        "last_holder": {"name": "Matrix Armory LLC", "type": "dealer", "country": "US"},
+        "point_of_diversion": {"category": "civilian_holder", "country": "US"}}, admin)
+    if not tap.eq(resp.status, 201, "a confidential response is recorded", repr(resp)):
+        return False
+    ids["trace_answered"] = t
+    other = Registry()
+    other.run("init", "--country", "BR")
+    node = other.wam("node")
+    ids["peer"] = {"name": "Peer", "country": node["country"], "node_id": node["node_id"],
+                   "public_key": node["public_key"]}
+    return True
+
+
+def check_trace_confidential(tap, srv, tokens, ids):
+    """R11: a confidential response in full to the roles allowed
+    trace_confidential, withheld from the other roles allowed trace; each
+    full read appends a record.read event naming the request."""
+    t = ids["trace_answered"]
+    for role in sorted(TRACE):
+        before = len(srv.get("/api/v1/events" + q(subject=t, limit=1000), tokens["admin"]).json["events"])
+        resp = srv.get(f"/api/v1/traces/{t}", tokens[role])
+        shown = (resp.json or {}).get("responses") or [{}]
+        full = not shown[0].get("withheld") and shown[0].get("last_holder", {}).get("name") == "Matrix Armory LLC"
+        after = srv.get("/api/v1/events" + q(subject=t, limit=1000), tokens["admin"]).json["events"]
+        reads = [e for e in after[before:] if e["type"] == "record.read"]
+        if role in TRACE_CONFIDENTIAL:
+            tap.ok(full and len(reads) == 1, f"GET /traces/{{id}} as {role}: the confidential response in full, "
+                   "and one record.read event", repr(resp), f"new events: {after[before:]}")
+        else:
+            tap.ok(resp.status == 200 and shown[0].get("withheld") is True and "last_holder" not in shown[0]
+                   and not reads, f"GET /traces/{{id}} as {role}: the confidential response withheld, no read logged",
+                   repr(resp))
+    resp = srv.get(f"/api/v1/traces/{t}/export", tokens["registrar"])
+    tap.ok(resp.status == 200, "GET /traces/{id}/export of an outgoing request as registrar: 200", repr(resp))
+
+
+def check_trace_records(tap, srv, admin):
+    """Loss reports exist for the callers allowed to report them only."""
+    made = {x["reported_by"][len("matrix "):] for x in srv.get("/api/v1/losses", admin).json
+            if (x.get("reported_by") or "").startswith("matrix ") and x["reported_by"] != "matrix setup"}
+    tap.eq(made, set(TRACE), "POST /api/v1/losses: records exist for the allowed callers only")
+
+
+def check_trace_confinement(tap, srv, admin, ids):
+    """A caller confined to site A: the SDG report needs a site of its own,
+    and it sees no hit of a weapon kept elsewhere."""
+    sites = [s["id"] for s in srv.get("/api/v1/sites", admin).json]
+    a = ids["site_a"]
+    leaves = [s for s in sites if s != a and not srv.get(f"/api/v1/sites/{s}/tree", admin).json[1:]]
+    tok = srv.post("/api/v1/tokens", {"name": "viewer-trace-a", "role": "viewer", "sites": [a]}, admin).json["secret"]
+    resp = srv.get("/api/v1/reports/sdg-16-4-2" + q(year=2026), tok)
+    tap.ok(resp.status == 403 and resp.error().get("field") == "site" and not error_shape(resp),
+           "viewer of site A: GET /reports/sdg-16-4-2 without a site: 403 naming site", repr(resp))
+    resp = srv.get("/api/v1/reports/sdg-16-4-2/records" + q(year=2026, figure="seized", site=leaves[0]), tok)
+    tap.ok(resp.status == 403 and resp.error().get("field") == "site",
+           "viewer of site A: GET /reports/sdg-16-4-2/records for another site: 403 naming site", repr(resp))
+    tok = srv.post("/api/v1/tokens", {"name": "viewer-trace-leaf", "role": "viewer", "sites": [leaves[0]]},
+                   admin).json["secret"]
+    resp = srv.get("/api/v1/reports/sdg-16-4-2" + q(year=2026, site=leaves[0]), tok)
+    tap.eq(resp.status, 200, "viewer of a site with none under it: its own report: 200", repr(resp))
+    got = srv.get("/api/v1/hits", tok).json
+    tap.ok(isinstance(got, list) and all(h["owner_site_id"] == leaves[0] for h in got),
+           "... and no hit of a weapon kept elsewhere", f"hits: {got}")
+    hit = next(iter(ids["hit"].values()))
+    tap.eq(srv.get(f"/api/v1/hits/{hit}", tok).status, 404, "... and 404 for one by id")
 
 
 def check_table_covers_routes(tap, reg):
@@ -500,7 +700,12 @@ def test(tap):
     resp = srv.post(f"/api/v1/destructions/{closed['id']}/close", {"certificate": "DC-MATRIX"}, admin)
     tap.eq(resp.status, 200, "a destruction batch is closed for the certificate route", repr(resp))
 
+    traced = trace_setup(tap, reg, srv, admin, ids)
     run_matrix(tap, srv, tokens, ids)
+    if traced:
+        check_trace_confidential(tap, srv, tokens, ids)
+        check_trace_records(tap, srv, admin)
+        check_trace_confinement(tap, srv, admin, ids)
     check_refused_changed_nothing(tap, srv, admin, ids)
     check_confinement(tap, srv, admin, ids)
     tap.eq(srv.stop(), 0, "SIGTERM stops the server with exit code 0", srv.stderr())
