@@ -242,6 +242,8 @@ static void print_response(const json_t *r, size_t n)
 		       text(p, "country"), text(p, "date"), text(p, "description"));
 	if (*text(r, "notes"))
 		printf("  notes               %s\n", text(r, "notes"));
+	if (*text(r, "purpose"))
+		printf("  to be used only for %s\n", text(r, "purpose"));
 }
 
 static void print_request(const json_t *t)
@@ -282,6 +284,16 @@ static void print_request(const json_t *t)
 	size_t i;
 	const json_t *r;
 	json_array_foreach(json_object_get(t, "responses"), i, r) print_response(r, i);
+	const json_t *cands = json_object_get(t, "candidates");
+	if (json_is_array(cands)) {
+		/* an incoming request: where this registry's record may be */
+		static const cli_column cols[] = {
+		    {"CANDIDATE", "id", 0},  {"SERIAL", "serial", 20}, {"MAKE", "make", 18},    {"MODEL", "model", 16},
+		    {"STATUS", "status", 0}, {"SCORE", "score", 0},    {"REASON", "reason", 0}, {NULL, NULL, 0}};
+		printf("\nweapons of this registry that resemble it (%zu)\n", json_array_size(cands));
+		if (json_array_size(cands))
+			cli_print_table(cols, cands);
+	}
 }
 
 static const cli_view request_view = {request_keys, list_cols, print_request};
