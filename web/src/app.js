@@ -21,6 +21,10 @@ import { Check, Checks } from './pages/checks.js';
 import { Custody } from './pages/custody.js';
 import { Recoveries, Recovery } from './pages/recoveries.js';
 import { Destruction, Destructions } from './pages/destructions.js';
+import { Hit, Inbox } from './pages/hits.js';
+import { Losses } from './pages/losses.js';
+import { TraceRoute, Traces } from './pages/traces.js';
+import { Sdg } from './pages/sdg.js';
 import { NotAllowed, NotFound } from './pages/misc.js';
 
 // Each page: its nav label key, who may open it, and its component.
@@ -38,6 +42,12 @@ const PAGES = {
   custody: { nav: 'nav.custody', may: (u) => can(u, 'stock'), view: Custody },
   recoveries: { nav: 'nav.recoveries', may: (u) => can(u, 'read') && national(u), view: Recoveries, record: Recovery },
   destructions: { nav: 'nav.destructions', may: (u) => can(u, 'read') && national(u), view: Destructions, record: Destruction },
+  // tracing (docs/trace.md): hits and the report need only read; the server
+  // keeps a caller confined to sites to its hits
+  inbox: { nav: 'nav.inbox', may: (u) => can(u, 'read'), view: Inbox, record: Hit },
+  losses: { nav: 'nav.losses', may: (u) => can(u, 'read') && national(u), view: Losses },
+  traces: { nav: 'nav.traces', may: (u) => can(u, 'trace') && national(u), view: Traces, record: TraceRoute },
+  reports: { nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: Sdg },
 };
 
 export function App() {
@@ -123,7 +133,7 @@ export function App() {
         ${Object.entries(PAGES)
           .filter(([, p]) => p.may(user))
           .map(([name, p]) => html`<li key=${name}>
-            <a href=${'#/' + name} aria-current=${(route.page || 'dashboard') === name ? 'page' : undefined}>${t(p.nav)}</a>
+            <a href=${p.href || '#/' + name} aria-current=${(route.page || 'dashboard') === name ? 'page' : undefined}>${t(p.nav)}</a>
           </li>`)}
       </ul>
     </nav>`}

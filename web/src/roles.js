@@ -2,12 +2,13 @@
 // the console only hides what would be refused.
 const ACTIONS = {
   viewer: ['read'],
-  registrar: ['read', 'read_sensitive', 'register', 'status', 'export', 'resolve', 'collect', 'destroy'],
+  registrar: ['read', 'read_sensitive', 'register', 'status', 'export', 'resolve', 'collect', 'destroy', 'trace'],
   armourer: ['read', 'read_sensitive', 'status', 'stock', 'collect', 'destroy'],
-  tracer: ['read'],
+  tracer: ['read', 'trace', 'trace_confidential'],
   monitor: ['read'],
   auditor: ['read', 'read_sensitive', 'export', 'audit'],
-  admin: ['read', 'read_sensitive', 'register', 'status', 'export', 'audit', 'admin', 'stock', 'resolve', 'collect', 'destroy'],
+  admin: ['read', 'read_sensitive', 'register', 'status', 'export', 'audit', 'admin', 'stock', 'resolve', 'collect', 'destroy',
+    'trace', 'trace_confidential'],
 };
 
 export const ROLES = Object.keys(ACTIONS);

@@ -1,0 +1,159 @@
+// SDG indicator 16.4.2 for a year and a site scope: the indicator value, the
+// counts as a bar chart with its table, the breakdowns by weapon type and by
+// tracing result. Every number links to the records behind it
+// (#/reports/sdg?year=…&site=…&figure=…), each record to its weapon.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { currentLanguage, fmtNumber, label, t } from '../i18n.js';
+import { href, navigate } from '../router.js';
+import { BarChart } from '../components/chart.js';
+import { LoadError, Loading } from '../components/form.js';
+import { Day, ItemLink, Table, siteOptions, useSites } from '../components/stock.js';
+import { SDG_COUNTS, SDG_RESULTS, SDG_TYPES } from '../components/trace.js';
+import { MarkingBadge, PageTitle } from './misc.js';
+
+const TONE = { recovered: 'plain', seized: 'recovered', found: 'recovered', surrendered: 'recovered', identified: 'held',
+  trace_initiated: 'warn', traced_successfully: 'held', established_otherwise: 'held' };
+
+export function Sdg({ route }) {
+  const q = route.query;
+  const lastYear = new Date().getUTCFullYear() - 1;
+  const year = Number(q.get('year')) || lastYear;
+  const site = q.get('site') || '';
+  const figure = q.get('figure') || '';
+  const sites = useSites();
+  const [report, setReport] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    setReport(null);
+    setError(null);
+    api('GET', '/reports/sdg-16-4-2', { query: { year, site } }).then(setReport, setError);
+  }, [year, site]);
+
+  const go = (changes) => navigate(href('reports/sdg', { year, site, ...changes }));
+  const link = (fig, n) => html`<a href=${href('reports/sdg', { year, site, figure: fig })} data-figure=${fig}
+    aria-label=${t('sdg.records_of', { figure: figureName(fig), n: fmtNumber(n) })}>${fmtNumber(n)}</a>`;
+  const lang = currentLanguage();
+  const bars = useMemo(() => report && SDG_COUNTS.map((k) => ({ key: k, label: label('sdg_count', k), value: report.counts?.[k] ?? 0, tone: TONE[k] })), [report, lang]);
+  const years = Array.from({ length: 12 }, (_, i) => lastYear + 1 - i);
+  const ind = report?.indicator;
+
+  return html`<${PageTitle}>${t('sdg.title')}<//>
+    <p class="hint">${t('sdg.intro')}</p>
+    <div class="actions filters">
+      <div class="field"><label for="sdg-year">${t('sdg.year')}</label>
+        <select id="sdg-year" value=${String(year)} onInput=${(e) => go({ year: e.currentTarget.value, figure: '' })}>
+          ${years.map((y) => html`<option value=${String(y)}>${y}</option>`)}
+        </select></div>
+      <div class="field"><label for="sdg-site">${t('field.site')}</label>
+        <select id="sdg-site" value=${site} onInput=${(e) => go({ site: e.currentTarget.value, figure: '' })}>
+          ${siteOptions(sites, t('sdg.whole_registry')).map((o) => html`<option value=${o.value}>${o.label}</option>`)}
+        </select></div>
+      <a class="button secondary" href=${`/api/v1/reports/sdg-16-4-2?${new URLSearchParams({ year, ...(site ? { site } : {}), format: 'csv' })}`}
+        download=${`sdg-16-4-2-${year}.csv`}>${t('sdg.csv')}</a>
+    </div>
+    <${LoadError} error=${error} />
+    ${!report && !error && html`<${Loading} />`}
+    ${report && html`
+      <section class="indicator" aria-labelledby="sdg-ind-h" data-testid="sdg-indicator">
+        <h2 id="sdg-ind-h">${t('sdg.indicator')}</h2>
+        <p class="indicator-value">${ind?.value === null || ind?.value === undefined ? html`<span>${t('sdg.no_value')}</span>`
+          : html`<span data-testid="sdg-value">${new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(ind.value)}</span><span class="pct"> %</span>`}</p>
+        <p>${t('sdg.fraction')} ${link('numerator', ind?.numerator ?? 0)} / ${link('recovered', ind?.denominator ?? 0)}</p>
+        <p class="hint">${t('sdg.definition')}</p>
+      </section>
+      ${figure && html`<${Records} year=${year} site=${site} figure=${figure} />`}
+      <div class="panels">
+        <section class="panel" aria-labelledby="sdg-counts-h">
+          <h2 id="sdg-counts-h">${t('sdg.counts')}</h2>
+          <${BarChart} rows=${bars} caption=${t('sdg.counts')} head=${t('sdg.figure')} />
+          <table class="numbers" data-testid="sdg-counts">
+            <caption class="sr-only">${t('sdg.counts_links')}</caption>
+            <thead><tr><th scope="col">${t('sdg.figure')}</th><th scope="col" class="num">${t('common.count')}</th></tr></thead>
+            <tbody>${SDG_COUNTS.map((k) => html`<tr key=${k}><th scope="row">${label('sdg_count', k)}</th>
+              <td class="num">${link(k, report.counts?.[k] ?? 0)}</td></tr>`)}</tbody>
+          </table>
+        </section>
+        <section class="panel" aria-labelledby="sdg-type-h">
+          <h2 id="sdg-type-h">${t('sdg.by_type')}</h2>
+          <table class="numbers">
+            <caption class="sr-only">${t('sdg.by_type')}</caption>
+            <thead><tr><th scope="col">${t('sdg.type')}</th><th scope="col" class="num">${label('sdg_count', 'recovered')}</th>
+              <th scope="col" class="num">${t('sdg.numerator')}</th></tr></thead>
+            <tbody>${typesOf(report).map((k) => html`<tr key=${k}><th scope="row">${label('sdg_type', k)}</th>
+              <td class="num">${link('by_type.' + k, report.by_type?.[k]?.recovered ?? 0)}</td>
+              <td class="num">${link(`by_type.${k}+numerator`, report.by_type?.[k]?.numerator ?? 0)}</td></tr>`)}</tbody>
+          </table>
+          <h2 id="sdg-result-h">${t('sdg.by_result')}</h2>
+          <table class="numbers">
+            <caption class="sr-only">${t('sdg.by_result')}</caption>
+            <thead><tr><th scope="col">${t('trace.pod')}</th><th scope="col" class="num">${t('common.count')}</th></tr></thead>
+            <tbody>${resultsOf(report).map((k) => html`<tr key=${k}><th scope="row">${label('sdg_result', k)}</th>
+              <td class="num">${link('by_result.' + k, report.by_result?.[k] ?? 0)}</td></tr>`)}</tbody>
+          </table>
+          ${report.by_context && Object.keys(report.by_context).length > 0 && html`
+            <h2>${t('sdg.by_context')}</h2>
+            <table class="numbers">
+              <caption class="sr-only">${t('sdg.by_context')}</caption>
+              <thead><tr><th scope="col">${t('rec.context')}</th><th scope="col" class="num">${t('common.count')}</th></tr></thead>
+              <tbody>${Object.entries(report.by_context).map(([k, n]) => html`<tr key=${k}><th scope="row">${label('context', k)}</th>
+                <td class="num">${link('by_context.' + k, n)}</td></tr>`)}</tbody>
+            </table>`}
+        </section>
+      </div>`}`;
+}
+
+// The vocabulary's rows, then any the server adds.
+const typesOf = (r) => [...SDG_TYPES, ...Object.keys(r.by_type || {}).filter((k) => !SDG_TYPES.includes(k))];
+const resultsOf = (r) => [...SDG_RESULTS, ...Object.keys(r.by_result || {}).filter((k) => !SDG_RESULTS.includes(k))];
+
+// A figure, or several joined by + (the records in all of them: a type's
+// numerator is by_type.<type>+numerator).
+function figureName(fig) {
+  if (fig.includes('+')) return fig.split('+').map(figureName).join(' · ');
+  if (fig === 'numerator') return t('sdg.numerator');
+  const [kind, code] = fig.split('.');
+  if (!code) return label('sdg_count', kind);
+  if (kind === 'by_type') return label('sdg_type', code);
+  if (kind === 'by_result') return label('sdg_result', code);
+  return label('context', code);
+}
+
+function Records({ year, site, figure }) {
+  const [rows, setRows] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    setRows(null);
+    setError(null);
+    const key = (r) => `${r.item_id} ${r.recovery_id || ''}`;
+    Promise.all(figure.split('+').map((f) => api('GET', '/reports/sdg-16-4-2/records', { query: { year, site, figure: f } })))
+      .then(([first, ...rest]) => {
+        const inAll = rest.map((l) => new Set(l.map(key)));
+        setRows(first.filter((r) => inAll.every((s) => s.has(key(r)))));
+      }, setError);
+  }, [year, site, figure]);
+  // the list appears where the person clicked from: move there
+  useEffect(() => {
+    if (rows) document.getElementById('sdg-rec-h')?.focus();
+  }, [rows]);
+  return html`<section class="box" aria-labelledby="sdg-rec-h" data-testid="sdg-records">
+    <h2 id="sdg-rec-h" tabindex="-1">${t('sdg.records', { figure: figureName(figure), year })}</h2>
+    <p><a href=${href('reports/sdg', { year, site })}>${t('sdg.hide_records')}</a></p>
+    <${LoadError} error=${error} />
+    ${!rows && !error && html`<${Loading} />`}
+    ${rows && html`<${Table} caption=${t('sdg.records', { figure: figureName(figure), year })} rows=${rows}
+      rowKey=${(r) => r.item_id + (r.recovery_id || '')} empty=${t('sdg.no_records')} cols=${[
+      [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`],
+      [t('rec.type'), (r) => label('status', r.recovery_type)],
+      [t('rec.date'), (r) => html`<${Day} at=${r.date} />`],
+      [t('field.make'), (r) => html`<span dir="auto">${[r.make, r.model].filter(Boolean).join(' ') || '—'}</span>`],
+      [t('field.category'), (r) => r.category || '—'],
+      [t('field.marking_status'), (r) => html`<${MarkingBadge} status=${r.marking_status} />`],
+      [t('sdg.traced'), (r) => (r.traced ? t('common.yes') : t('common.no'))],
+      [t('trace.result'), (r) => label('result', r.result) || '—'],
+      [t('trace.pod'), (r) => (r.origin ? label('pod', r.origin.category || r.origin) : '—')],
+      [t('rec.one'), (r) => (r.recovery_id ? html`<a href=${'#/recoveries/' + encodeURIComponent(r.recovery_id)}>${t('task.see_recovery')}</a>` : '—')],
+    ]} />`}
+  </section>`;
+}

@@ -1,0 +1,604 @@
+// Trace requests (ITI section V, ISACS 05.31): the list with its filters and
+// the import of another registry's document; a draft with its live
+// data-quality panel (R10: Send stays disabled while anything required is
+// missing); one request with its states, due dates, responses (withheld
+// ones say so, R11) and the actions its state and the role allow.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { countryName, fmtNumber, label, t } from '../i18n.js';
+import { href, navigate } from '../router.js';
+import { can } from '../roles.js';
+import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
+import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/stock.js';
+import {
+  CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, RESULTS, TRACE_STATES, TraceState, URGENCY, VIA,
+} from '../components/trace.js';
+import { CATEGORIES, COMPONENTS, MARKING_KINDS } from '../vocab.js';
+import { Code, PageTitle } from './misc.js';
+
+// ---- flat form values ↔ the API's nested objects ----
+
+// A server's field path (item.markings[0].text) as the form names it.
+const flatName = (path) => String(path || '').replace(/\[(\d+)\]/g, '.$1');
+
+// {"item.serial": "A1", "item.markings.0.text": "X"} → {item: {serial, markings: [{text}]}};
+// empty values left out, and objects or rows left empty with them.
+export function nest(flat, lists = []) {
+  const out = {};
+  for (const [key, raw] of Object.entries(flat)) {
+    if (lists.includes(key)) {
+      const lines = String(raw || '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      if (lines.length) put(out, key.split('.'), lines);
+      continue;
+    }
+    if (typeof raw === 'string' && raw.trim() === '') continue;
+    if (raw === undefined || raw === null) continue;
+    put(out, key.split('.'), raw);
+  }
+  return compact(out);
+}
+
+function put(obj, parts, value) {
+  let o = obj;
+  parts.forEach((p, i) => {
+    if (i === parts.length - 1) o[p] = value;
+    else o = o[p] ??= /^\d+$/.test(parts[i + 1]) ? [] : {};
+  });
+}
+
+function compact(v) {
+  if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(compact).filter((x) => !(x && typeof x === 'object' && !Array.isArray(x) && !Object.keys(x).length));
+  if (v && typeof v === 'object') {
+    const o = {};
+    for (const [k, x] of Object.entries(v)) {
+      const c = compact(x);
+      if (c && typeof c === 'object' && !Object.keys(c).length) continue;
+      o[k] = c;
+    }
+    return o;
+  }
+  return v;
+}
+
+// The reverse, for a stored draft: arrays of strings become lines.
+function flatten(obj, prefix = '', out = {}) {
+  for (const [k, v] of Object.entries(obj || {})) {
+    const key = prefix + k;
+    if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) out[key] = v.join('\n');
+    else if (v && typeof v === 'object') flatten(v, key + '.', out);
+    else if (v !== null && v !== undefined) out[key] = String(v);
+  }
+  return out;
+}
+
+// Moves the focus to the control a field path names (or the first of a group,
+// item.markings → its first row).
+function focusField(prefix, field) {
+  const name = flatName(field);
+  const el = document.getElementById(prefix + name) || document.querySelector(`[id^="${CSS.escape(prefix + name)}."]`);
+  el?.focus();
+  el?.scrollIntoView?.({ block: 'center' });
+}
+
+// ---- the list ----
+
+export function Traces({ user, route }) {
+  const q = route.query;
+  const filter = { direction: q.get('direction') || '', state: q.get('state') || '', overdue: q.get('overdue') || '' };
+  const [list, setList] = useState(null);
+  const [error, setError] = useState(null);
+  const key = q.toString();
+  const load = () => api('GET', '/traces', { query: filter }).then(setList, setError);
+  useEffect(() => {
+    setList(null);
+    setError(null);
+    load();
+  }, [key]);
+  const set = (k) => (e) => {
+    const v = e.currentTarget.type === 'checkbox' ? (e.currentTarget.checked ? '1' : '') : e.currentTarget.value;
+    navigate(href('traces', { ...filter, [k]: v }));
+  };
+  const cols = [
+    [t('trace.reference'), (r) => html`<a href=${'#/traces/' + encodeURIComponent(r.id)} dir="auto">${r.reference || r.id}</a>`],
+    [t('trace.direction'), (r) => label('direction', r.direction)],
+    [t('field.state'), (r) => html`<${TraceState} state=${r.state} />`],
+    [t('trace.states'), (r) => html`${countryName(r.requesting_state) || '—'} → ${countryName(r.requested_state) || '—'}`],
+    [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`],
+    [t('trace.urgency'), (r) => label('urgency', r.urgency)],
+    [t('trace.sent'), (r) => html`<${Day} at=${r.sent} />`],
+    [t('trace.due'), (r) => html`<${Day} at=${r.state === 'sent' ? r.ack_due : r.state === 'acknowledged' ? r.reply_due : null} />`],
+    [t('trace.overdue'), (r) => html`<${OverdueBadge} overdue=${r.overdue} />`],
+    [t('trace.result'), (r) => label('result', r.result) || '—'],
+    [t('trace.score'), (r) => fmtNumber(r.score), 'num'],
+  ];
+  return html`<${PageTitle}>${t('trace.title')}<//>
+    ${can(user, 'trace') && html`<p><a class="button" href="#/traces/new">${t('trace.new')}</a></p>`}
+    <div class="actions filters" role="group" aria-label=${t('trace.filters')}>
+      <div class="field"><label for="tf-direction">${t('trace.direction')}</label>
+        <select id="tf-direction" value=${filter.direction} onInput=${set('direction')}>
+          ${['', 'outgoing', 'incoming'].map((d) => html`<option value=${d}>${d ? label('direction', d) : t('common.any')}</option>`)}
+        </select></div>
+      <div class="field"><label for="tf-state">${t('field.state')}</label>
+        <select id="tf-state" value=${filter.state} onInput=${set('state')}>
+          ${['', ...TRACE_STATES].map((s) => html`<option value=${s}>${s ? label('trace_state', s) : t('common.any')}</option>`)}
+        </select></div>
+      <div class="field check"><input id="tf-overdue" type="checkbox" checked=${!!filter.overdue} onChange=${set('overdue')} />
+        <label for="tf-overdue">${t('trace.overdue_only')}</label></div>
+    </div>
+    <${LoadError} error=${error} />
+    ${!list && !error && html`<${Loading} />`}
+    ${list && html`<${Table} caption=${t('trace.title')} cols=${cols} rows=${list} empty=${t('trace.none')} />`}
+    ${can(user, 'trace') && html`<${ImportForm} />`}`;
+}
+
+// Another registry's signed request or response, as a file.
+function ImportForm() {
+  const form = useForm({}, { prefix: 'ti-', fields: ['file'] });
+  const [file, setFile] = useState(null);
+  const submit = form.submit(async () => {
+    if (!file) throw Object.assign(new Error(t('trace.import_needed')), { field: 'file', code: 'invalid' });
+    let doc;
+    try {
+      doc = JSON.parse(await file.text());
+    } catch {
+      throw Object.assign(new Error(t('trace.import_not_json')), { field: 'file', code: 'invalid' });
+    }
+    const r = await api('POST', '/traces/import', { body: doc });
+    navigate('#/traces/' + encodeURIComponent(r.id));
+  });
+  const err = form.error?.field === 'file' ? form.error : null;
+  return html`<section class="box" aria-labelledby="ti-h">
+    <h2 id="ti-h">${t('trace.import')}</h2>
+    <p class="hint">${t('trace.import_note')}</p>
+    <form class="form" onSubmit=${submit} novalidate>
+      <div class="field">
+        <label for="ti-file">${t('trace.import_file')}</label>
+        <input id="ti-file" type="file" accept="application/json,.json" aria-invalid=${err ? 'true' : undefined}
+          aria-describedby=${err ? 'ti-file-error' : undefined} onChange=${(e) => setFile(e.currentTarget.files[0] || null)} />
+        ${err && html`<p id="ti-file-error" class="field-error" role="alert">${errorText(err)}</p>`}
+      </div>
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('trace.import_submit')}<//></div>
+    </form>
+  </section>`;
+}
+
+// ---- a draft and its data quality ----
+
+const BLANK = {
+  direction: 'outgoing', reference: '',
+  'requesting.state': '', 'requesting.agency': '', 'requesting.contact.name': '', 'requesting.contact.email': '', 'requesting.contact.phone': '',
+  'requested.state': '', 'requested.agency': '', 'requested.via': '',
+  'item.make': '', 'item.model': '', 'item.category': '', 'item.calibre': '', 'item.serial': '', 'item.serial_reason': '',
+  'item.country': '', 'item.import_country': '', 'item.year': '', 'item.photos': '',
+  illicit_reason: '', justification: '', 'recovery.date': '', 'recovery.place': '', 'recovery.circumstances': '',
+  intended_use: '', confidentiality: 'restricted', urgency: 'routine', notes: '',
+};
+const MARK = ['component', 'kind', 'text'];
+
+// The new-draft page (#/traces/new?item=ID): the weapon's record fills the
+// item's fields; the server fills the rest from it when saving.
+export function NewTrace({ route }) {
+  const itemId = route.query.get('item') || '';
+  const [start, setStart] = useState(itemId ? null : { values: BLANK, marks: 1 });
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    if (!itemId) return;
+    api('GET', `/items/${encodeURIComponent(itemId)}`).then((w) => {
+      const v = { ...BLANK, item_id: w.id };
+      for (const k of ['make', 'model', 'category', 'calibre', 'serial', 'country', 'year']) if (w[k]) v['item.' + k] = String(w[k]);
+      const ms = (w.markings || []).filter((m) => m.text);
+      ms.forEach((m, i) => MARK.forEach((k) => { v[`item.markings.${i}.${k}`] = m[k] || ''; }));
+      setStart({ values: v, marks: Math.max(1, ms.length) });
+    }, setError);
+  }, [itemId]);
+  return html`<${PageTitle}>${t('trace.new')}<//>
+    <${LoadError} error=${error} />
+    ${!start && !error && html`<${Loading} />`}
+    ${start && html`<${TraceForm} initial=${start.values} rows=${start.marks} />`}`;
+}
+
+function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) {
+  const [rows, setRows] = useState(startRows);
+  const names = [...Object.keys(BLANK), ...Array.from({ length: rows }, (_, i) => MARK.map((k) => `item.markings.${i}.${k}`)).flat()];
+  const form = useForm(initial, { prefix: 'tr-', fields: names });
+  const [id, setId] = useState(storedId);
+  const [quality, setQuality] = useState(null);
+  const [qError, setQError] = useState(null);
+  const [saved, setSaved] = useState('');
+  const body = () => {
+    const b = nest(form.values, ['item.photos']);
+    if (b.item?.year && /^\d+$/.test(b.item.year)) b.item.year = Number(b.item.year);
+    if (initial.item_id) b.item_id = initial.item_id;
+    return b;
+  };
+
+  // the quality of what the form holds now, asked once typing pauses
+  const seq = useRef(0);
+  useEffect(() => {
+    const n = ++seq.current;
+    const timer = setTimeout(() => {
+      api('POST', '/traces/quality', { body: body() }).then(
+        (q) => { if (n === seq.current) { setQuality(q); setQError(null); } },
+        (e) => { if (n === seq.current) setQError(e); },
+      );
+    }, 350);
+    return () => clearTimeout(timer);
+  }, [form.values, rows]);
+
+  // Saves the draft (creating it the first time) and returns its id.
+  const save = async () => {
+    const b = body();
+    if (id) {
+      await api('PATCH', `/traces/${encodeURIComponent(id)}`, { body: b });
+      return id;
+    }
+    const r = await api('POST', '/traces', { body: b });
+    setId(r.id);
+    return r.id;
+  };
+  const rename = (e) => {
+    if (e.field) e.field = flatName(e.field);
+    return e;
+  };
+  const submit = form.submit(async () => {
+    setSaved('');
+    try {
+      const was = id;
+      const saving = await save();
+      if (!was) navigate('#/traces/' + encodeURIComponent(saving));
+      else setSaved(t('trace.saved'));
+    } catch (e) {
+      throw rename(e);
+    }
+  });
+  const send = form.submit(async () => {
+    setSaved('');
+    try {
+      const sid = await save();
+      await api('POST', `/traces/${encodeURIComponent(sid)}/send`, { body: {} });
+      // the detail page of this draft is already shown: it reloads instead
+      if (onChange) onChange();
+      else navigate('#/traces/' + encodeURIComponent(sid));
+    } catch (e) {
+      throw rename(e);
+    }
+  });
+  const F = (name, lbl, extra = {}) => html`<${Field} form=${form} name=${name} label=${lbl} ...${extra} />`;
+  const countryHint = t('trace.country_hint');
+  const blocked = !!quality && !quality.sendable;
+  return html`<div class="trace-draft">
+    <form class="form" onSubmit=${submit} novalidate data-testid="trace-form">
+      <fieldset><legend>${t('trace.parties')}</legend>
+        <div class="row">
+          ${F('direction', t('trace.direction'), { type: 'select', options: optionsOf(['outgoing', 'incoming'], 'direction') })}
+          ${F('reference', t('trace.reference'), { dir: 'auto' })}
+        </div>
+        <div class="row">
+          ${F('requesting.state', t('trace.requesting_state'), { maxlength: 4, hint: countryHint })}
+          ${F('requesting.agency', t('trace.requesting_agency'), { dir: 'auto' })}
+          ${F('requesting.contact.name', t('trace.contact_name'), { dir: 'auto' })}
+          ${F('requesting.contact.email', t('trace.contact_email'), { type: 'email', dir: 'ltr' })}
+          ${F('requesting.contact.phone', t('trace.contact_phone'), { type: 'tel', dir: 'ltr' })}
+        </div>
+        <div class="row">
+          ${F('requested.state', t('trace.requested_state'), { maxlength: 4, hint: countryHint })}
+          ${F('requested.agency', t('trace.requested_agency'), { dir: 'auto' })}
+          ${F('requested.via', t('trace.via'), { type: 'select', options: optionsOf(VIA, 'via', { empty: t('common.none_chosen') }) })}
+        </div>
+      </fieldset>
+      <fieldset><legend>${t('trace.item')}</legend>
+        ${initial.item_id && html`<p class="hint">${t('trace.from_weapon')} <${ItemLink} id=${initial.item_id} serial=${initial['item.serial'] || initial.item_id} /></p>`}
+        <div class="row">
+          ${F('item.make', t('field.make'), { dir: 'auto' })}
+          ${F('item.model', t('field.model'), { dir: 'auto' })}
+          ${F('item.category', t('field.category'), { type: 'select', options: [{ value: '', label: t('common.choose') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))] })}
+          ${F('item.calibre', t('field.calibre'), { dir: 'auto' })}
+        </div>
+        <div class="row">
+          ${F('item.serial', t('field.serial'), { dir: 'auto', autocomplete: 'off', spellcheck: 'false' })}
+          ${F('item.serial_reason', t('trace.serial_reason'), { dir: 'auto', hint: t('trace.serial_reason_hint') })}
+        </div>
+        <div class="row">
+          ${F('item.country', t('trace.country_made'), { maxlength: 4, hint: countryHint })}
+          ${F('item.import_country', t('trace.import_country'), { maxlength: 4 })}
+          ${F('item.year', t('field.year'), { inputmode: 'numeric', maxlength: 4 })}
+        </div>
+        <fieldset><legend>${t('item.markings')}</legend>
+          ${Array.from({ length: rows }, (_, i) => html`<div class="marking-row" role="group" aria-label=${t('trace.marking_n', { n: i + 1 })} key=${i}>
+            ${F(`item.markings.${i}.component`, t('marking.component'), { type: 'select', options: optionsOf(COMPONENTS, 'component', { empty: t('common.choose') }) })}
+            ${F(`item.markings.${i}.kind`, t('marking.kind'), { type: 'select', options: optionsOf(MARKING_KINDS, 'kind', { empty: t('common.choose') }) })}
+            ${F(`item.markings.${i}.text`, t('marking.text'), { dir: 'auto' })}
+          </div>`)}
+          <div class="actions">
+            <button type="button" class="secondary small" onClick=${() => setRows(rows + 1)}>${t('register.add_marking')}</button>
+            ${rows > 1 && html`<button type="button" class="secondary small" onClick=${() => {
+              form.setValues((v) => { const c = { ...v }; MARK.forEach((k) => delete c[`item.markings.${rows - 1}.${k}`]); return c; });
+              setRows(rows - 1);
+            }}>${t('trace.remove_last_marking')}</button>`}
+          </div>
+        </fieldset>
+        ${F('item.photos', t('trace.photos'), { type: 'textarea', rows: 2, dir: 'ltr', hint: t('trace.photos_hint') })}
+      </fieldset>
+      <fieldset><legend>${t('trace.why')}</legend>
+        <div class="row">
+          ${F('illicit_reason', t('trace.illicit_reason'), { type: 'select', options: optionsOf(ILLICIT, 'illicit', { empty: t('common.choose') }) })}
+        </div>
+        ${F('justification', t('trace.justification'), { type: 'textarea', rows: 2, dir: 'auto' })}
+        <div class="row">
+          ${F('recovery.date', t('trace.recovery_date'), { type: 'date' })}
+          ${F('recovery.place', t('trace.recovery_place'), { dir: 'auto' })}
+        </div>
+        ${F('recovery.circumstances', t('trace.circumstances'), { type: 'textarea', rows: 2, dir: 'auto' })}
+        ${F('intended_use', t('trace.intended_use'), { type: 'textarea', rows: 2, dir: 'auto' })}
+        <div class="row">
+          ${F('confidentiality', t('trace.confidentiality'), { type: 'select', options: optionsOf(CONFIDENTIALITY, 'confidentiality') })}
+          ${F('urgency', t('trace.urgency'), { type: 'select', options: optionsOf(URGENCY, 'urgency') })}
+        </div>
+        ${F('notes', t('field.notes'), { type: 'textarea', rows: 2, dir: 'auto' })}
+      </fieldset>
+      <${FormError} form=${form} />
+      <p class="success" role="status">${saved}</p>
+      <div class="actions">
+        <${Submit} form=${form}>${t('trace.save')}<//>
+        <button type="button" class="send" onClick=${send} disabled=${blocked || form.busy} aria-describedby="tq-summary" data-testid="trace-send">${t('trace.send')}</button>
+      </div>
+    </form>
+    <${Quality} quality=${quality} error=${qError} />
+  </div>`;
+}
+
+function Quality({ quality, error }) {
+  const jump = (field) => () => focusField('tr-', field);
+  const list = (items, cls, testid) => html`<ul class=${'quality-list ' + cls} data-testid=${testid}>
+    ${items.map((m) => html`<li key=${m.field + (m.rule || '')}>
+      <button type="button" class="link" onClick=${jump(m.field)} data-field=${m.field}>${fieldName(m.field)}</button>
+      ${m.rule && html` <${Code} code=${m.rule} />`}
+      <span class="muted" dir="auto"> ${m.message}</span>
+    </li>`)}
+  </ul>`;
+  return html`<aside class="quality box" aria-labelledby="tq-h" data-testid="trace-quality">
+    <h2 id="tq-h">${t('trace.quality')}</h2>
+    ${error && html`<${LoadError} error=${error} />`}
+    ${!quality && !error && html`<${Loading} />`}
+    ${quality && html`
+      <p class="quality-score">
+        <label for="tq-meter">${t('trace.score')}</label>
+        <meter id="tq-meter" min="0" max="100" low="50" high="80" optimum="100" value=${quality.score}></meter>
+        <strong data-testid="trace-score">${fmtNumber(quality.score)}</strong>
+      </p>
+      <p id="tq-summary" aria-live="polite" class=${quality.sendable ? 'verdict ok' : 'verdict bad'}>
+        ${quality.sendable ? t('trace.sendable') : t('trace.not_sendable', { n: fmtNumber(quality.missing.length) })}</p>
+      ${quality.missing.length > 0 && html`<h3>${t('trace.missing')}</h3>${list(quality.missing, 'missing', 'trace-missing')}`}
+      ${quality.doubtful?.length > 0 && html`<h3>${t('trace.doubtful')}</h3>${list(quality.doubtful, 'doubtful', 'trace-doubtful')}`}
+      ${quality.recommended?.length > 0 && html`<h3>${t('trace.recommended')}</h3>${list(quality.recommended, 'recommended', 'trace-recommended')}`}`}
+  </aside>`;
+}
+
+// A field path in words: the label of its control when the form shows it.
+function fieldName(field) {
+  const name = flatName(field);
+  const el = document.getElementById('tr-' + name) || document.querySelector(`[id^="${CSS.escape('tr-' + name)}."]`);
+  const lbl = el && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+  return lbl ? lbl.textContent : name;
+}
+
+// ---- one request ----
+
+// #/traces/new is the new draft; any other id one request.
+export const TraceRoute = (props) => (props.route.params[0] === 'new' ? html`<${NewTrace} ...${props} />` : html`<${Trace} ...${props} />`);
+
+function Trace({ user, route }) {
+  const id = route.params[0];
+  const [req, setReq] = useState(null);
+  const [error, setError] = useState(null);
+  const path = `/traces/${encodeURIComponent(id)}`;
+  const load = () => api('GET', path).then(setReq, setError);
+  useEffect(() => {
+    setReq(null);
+    setError(null);
+    load();
+  }, [id]);
+  if (error) return html`<${PageTitle}>${t('trace.one')}<//><${LoadError} error=${error} />`;
+  if (!req) return html`<${PageTitle}>${t('trace.one')}<//><${Loading} />`;
+  const trace = can(user, 'trace');
+  const item = req.item || {};
+  const unanswered = req.state === 'sent' || req.state === 'acknowledged';
+  return html`
+    <${PageTitle}>${t('trace.one')} <span dir="auto">${req.reference || ''}</span> · <${TraceState} state=${req.state} />
+      ${req.overdue && html` <${OverdueBadge} overdue=${req.overdue} />`}<//>
+    <p class="subtitle">${label('direction', req.direction)} · ${countryName(req.requesting?.state) || '—'} → ${countryName(req.requested?.state) || '—'}
+      · ${label('urgency', req.urgency)} · ${label('confidentiality', req.confidentiality)}
+      ${req.state !== 'draft' && html` · <a href=${`/api/v1${path}/export`} download=${`trace-${req.id}.json`}>${t('trace.export')}</a>`}</p>
+    <${Timeline} req=${req} />
+    ${req.state === 'draft' && trace
+      ? html`<h2>${t('trace.edit_draft')}</h2><${TraceForm} key=${req.id} id=${req.id} initial=${draftValues(req)} rows=${Math.max(1, item.markings?.length || 0)} onChange=${load} />`
+      : html`<${Details} req=${req} />`}
+    <h2>${t('trace.responses')}</h2>
+    ${req.responses?.length ? req.responses.map((r, i) => html`<${Response} key=${i} r=${r} />`) : html`<p class="muted">${t('trace.no_responses')}</p>`}
+    ${trace && req.state !== 'draft' && req.state !== 'closed' && html`<div class="panels">
+      ${req.state === 'sent' && html`<${ActionForm} prefix="ack-" title=${t('trace.acknowledge')} submit=${t('trace.acknowledge_submit')}
+        initial=${{ date: '', note: '' }}
+        fields=${[
+          { name: 'date', label: t('rec.date'), type: 'date', hint: t('trace.today_hint') },
+          { name: 'note', label: t('field.notes'), dir: 'auto' },
+        ]}
+        action=${async (v) => { await api('POST', path + '/acknowledge', { body: bodyOf(v) }); load(); return t('trace.acknowledged'); }} />`}
+      ${unanswered && html`<${RespondForm} path=${path} confidentiality=${req.confidentiality} onDone=${load} />`}
+      <${ActionForm} prefix="cl-" title=${t(unanswered ? 'trace.withdraw' : 'trace.close')} submit=${t(unanswered ? 'trace.withdraw_submit' : 'trace.close_submit')}
+        initial=${{ reason: '' }}
+        fields=${[{ name: 'reason', label: t('status_form.reason'), dir: 'auto', required: true }]}
+        action=${async (v) => { await api('POST', path + '/close', { body: bodyOf(v) }); load(); return t('trace.closed'); }} />
+    </div>`}`;
+}
+
+function draftValues(req) {
+  const v = { ...BLANK };
+  const flat = flatten({
+    direction: req.direction, reference: req.reference, requesting: req.requesting, requested: req.requested, item: req.item,
+    illicit_reason: req.illicit_reason, justification: req.justification, recovery: req.recovery,
+    intended_use: req.intended_use, confidentiality: req.confidentiality, urgency: req.urgency, notes: req.notes,
+  });
+  for (const [k, x] of Object.entries(flat)) if (k in BLANK || k.startsWith('item.markings.')) v[k] = x;
+  if (req.item_id) v.item_id = req.item_id;
+  return v;
+}
+
+// The states in order, each with its date or its due date.
+function Timeline({ req }) {
+  const steps = [
+    ['draft', req.created],
+    ['sent', req.sent],
+    ['acknowledged', req.acknowledged, req.state === 'sent' ? req.ack_due : null, req.overdue === 'acknowledgement'],
+    ['answered', req.answered, req.state === 'sent' || req.state === 'acknowledged' ? req.reply_due : null, req.overdue === 'reply'],
+    ['closed', req.closed],
+  ];
+  return html`<ol class="timeline states" aria-label=${t('trace.timeline')} data-testid="trace-timeline">
+    ${steps.map(([state, at, due, late]) => html`<li key=${state} class=${at ? 'done' : 'todo'}>
+      <strong>${label('trace_state', state)}</strong> ${at ? html`<${Day} at=${String(at).slice(0, 10)} />` : html`<span class="muted">${t('trace.pending')}</span>`}
+      ${due && html` · ${t('trace.due')} <${Day} at=${due} />`}
+      ${late && html` <span class="badge tone-missing">${t('trace.overdue')}</span>`}
+    </li>`)}
+  </ol>`;
+}
+
+function Details({ req }) {
+  const item = req.item || {};
+  const c = req.requesting?.contact || {};
+  const text = (s) => s && html`<span dir="auto" class="pre">${s}</span>`;
+  return html`
+    <h2>${t('trace.parties')}</h2>
+    <${Facts} rows=${[
+      [t('trace.requesting_state'), req.requesting?.state && html`${countryName(req.requesting.state)} <${Code} code=${req.requesting.state} />`],
+      [t('trace.requesting_agency'), text(req.requesting?.agency)],
+      [t('trace.contact'), text([c.name, c.email, c.phone].filter(Boolean).join(' · '))],
+      [t('trace.requested_state'), req.requested?.state && html`${countryName(req.requested.state)} <${Code} code=${req.requested.state} />`],
+      [t('trace.requested_agency'), text(req.requested?.agency)],
+      [t('trace.via'), label('via', req.requested?.via)],
+      req.remote && [t('trace.remote'), html`<code>${req.remote.node_id}</code> / <code>${req.remote.request_id}</code>`],
+    ]} />
+    <h2>${t('trace.item')}</h2>
+    <${Facts} rows=${[
+      [t('field.serial'), item.serial ? html`<${ItemLink} id=${req.item_id} serial=${item.serial} />` : text(item.serial_reason)],
+      [t('field.make'), text(item.make)],
+      [t('field.model'), text(item.model)],
+      [t('field.category'), item.category && html`${label('category', item.category)} <${Code} code=${item.category} />`],
+      [t('field.calibre'), text(item.calibre)],
+      [t('trace.country_made'), item.country && countryName(item.country)],
+      [t('trace.import_country'), item.import_country && countryName(item.import_country)],
+      [t('field.year'), item.year],
+      [t('item.markings'), item.markings?.length && html`<ul class="plain">${item.markings.map((m) => html`<li>${label('component', m.component)} · ${label('kind', m.kind)}: <span dir="auto">${m.text}</span></li>`)}</ul>`],
+      [t('trace.photos'), item.photos?.length && html`<ul class="plain">${item.photos.map((p) => html`<li><code>${p.slice(0, 16)}…</code></li>`)}</ul>`],
+    ]} />
+    <h2>${t('trace.why')}</h2>
+    <${Facts} rows=${[
+      [t('trace.illicit_reason'), label('illicit', req.illicit_reason)],
+      [t('trace.justification'), text(req.justification)],
+      [t('trace.recovery_date'), req.recovery?.date && html`<${Day} at=${req.recovery.date} />`],
+      [t('trace.recovery_place'), text(req.recovery?.place)],
+      [t('trace.circumstances'), text(req.recovery?.circumstances)],
+      [t('trace.intended_use'), text(req.intended_use)],
+      [t('trace.score'), req.quality ? fmtNumber(req.quality.score) : null],
+      [t('field.notes'), text(req.notes)],
+    ]} />`;
+}
+
+function Response({ r }) {
+  if (r.withheld) {
+    return html`<section class="box response" data-testid="trace-response">
+      <h3>${label('result', r.result)} · <${Day} at=${r.date} /></h3>
+      <p class="note">${t('trace.withheld', { level: label('confidentiality', r.confidentiality) })}</p>
+    </section>`;
+  }
+  const pod = r.point_of_diversion;
+  const lh = r.last_holder;
+  return html`<section class="box response" data-testid="trace-response">
+    <h3>${label('result', r.result)} · <${Day} at=${r.date} /> <span class="muted">${label('confidentiality', r.confidentiality)}</span></h3>
+    <${Facts} rows=${[
+      [t('trace.last_holder'), lh && html`<span dir="auto">${[lh.name, label('holder_type', lh.type), countryName(lh.country)].filter(Boolean).join(' · ')}</span>${lh.date ? html` · <${Day} at=${lh.date} />` : ''}`],
+      [t('trace.pod'), pod && html`${label('pod', pod.category)}${pod.country ? ' · ' + countryName(pod.country) : ''}${pod.date ? html` · <${Day} at=${pod.date} />` : ''}
+        ${pod.description ? html`<br /><span dir="auto">${pod.description}</span>` : ''}`],
+      [t('trace.restriction_reason'), r.restriction_reason && html`<span dir="auto">${r.restriction_reason}</span>`],
+      [t('field.notes'), r.notes && html`<span dir="auto" class="pre">${r.notes}</span>`],
+    ]} />
+    ${r.chain?.length > 0 && html`<${Table} caption=${t('trace.chain')} rows=${r.chain} rowKey=${(x) => null} cols=${[
+      [t('rec.date'), (x) => html`<${Day} at=${x.date} />`],
+      [t('rec.from'), (x) => html`<span dir="auto">${x.from || '—'}</span>`],
+      [t('trace.consignee'), (x) => html`<span dir="auto">${x.consignee}</span>`],
+      [t('field.country'), (x) => countryName(x.country) || '—'],
+      [t('trace.licence'), (x) => html`<span dir="auto">${x.licence || '—'}</span>`],
+      [t('trace.euc'), (x) => html`<span dir="auto">${x.euc || '—'}</span>`],
+    ]} />`}
+  </section>`;
+}
+
+const CHAIN = ['date', 'from', 'consignee', 'country', 'licence', 'euc'];
+
+function RespondForm({ path, confidentiality, onDone }) {
+  const [rows, setRows] = useState(1);
+  const initial = {
+    result: 'record_found', date: '', confidentiality, restriction_reason: '', reply_days: '', notes: '',
+    'last_holder.name': '', 'last_holder.type': '', 'last_holder.country': '', 'last_holder.date': '',
+    'point_of_diversion.category': '', 'point_of_diversion.country': '', 'point_of_diversion.date': '', 'point_of_diversion.description': '',
+  };
+  const names = [...Object.keys(initial), ...Array.from({ length: rows }, (_, i) => CHAIN.map((k) => `chain.${i}.${k}`)).flat()];
+  const form = useForm(initial, { prefix: 'rs-', fields: names });
+  const [done, setDone] = useState('');
+  const submit = form.submit(async (v) => {
+    setDone('');
+    const b = nest(v);
+    if (b.reply_days && /^\d+$/.test(b.reply_days)) b.reply_days = Number(b.reply_days);
+    try {
+      await api('POST', path + '/responses', { body: b });
+    } catch (e) {
+      if (e.field) e.field = flatName(e.field);
+      throw e;
+    }
+    form.reset();
+    setRows(1);
+    setDone(t('trace.response_done'));
+    onDone();
+  });
+  const F = (name, lbl, extra = {}) => html`<${Field} form=${form} name=${name} label=${lbl} ...${extra} />`;
+  const reason = NEEDS_REASON.includes(form.values.result);
+  return html`<section class="box wide" aria-labelledby="rs-h">
+    <h2 id="rs-h">${t('trace.respond')}</h2>
+    <p class="success" role="status">${done}</p>
+    <form class="form" onSubmit=${submit} novalidate>
+      <div class="row">
+        ${F('result', t('trace.result'), { type: 'select', options: optionsOf(RESULTS, 'result') })}
+        ${F('date', t('rec.date'), { type: 'date', hint: t('trace.today_hint') })}
+        ${F('confidentiality', t('trace.confidentiality'), { type: 'select', options: optionsOf(CONFIDENTIALITY, 'confidentiality') })}
+        ${form.values.result === 'delayed' && F('reply_days', t('trace.reply_days'), { inputmode: 'numeric' })}
+      </div>
+      ${reason && F('restriction_reason', t('trace.restriction_reason'), { dir: 'auto', required: true, hint: t('trace.restriction_hint') })}
+      <fieldset><legend>${t('trace.chain')}</legend>
+        ${Array.from({ length: rows }, (_, i) => html`<div class="marking-row" role="group" aria-label=${t('trace.chain_n', { n: i + 1 })} key=${i}>
+          ${F(`chain.${i}.date`, t('rec.date'), { type: 'date' })}
+          ${F(`chain.${i}.from`, t('rec.from'), { dir: 'auto' })}
+          ${F(`chain.${i}.consignee`, t('trace.consignee'), { dir: 'auto' })}
+          ${F(`chain.${i}.country`, t('field.country'), { maxlength: 4 })}
+          ${F(`chain.${i}.licence`, t('trace.licence'), { dir: 'auto' })}
+          ${F(`chain.${i}.euc`, t('trace.euc'), { dir: 'auto' })}
+        </div>`)}
+        <button type="button" class="secondary small" onClick=${() => setRows(rows + 1)}>${t('trace.add_chain')}</button>
+      </fieldset>
+      <fieldset><legend>${t('trace.last_holder')}</legend><div class="row">
+        ${F('last_holder.name', t('trace.holder_name'), { dir: 'auto' })}
+        ${F('last_holder.type', t('trace.holder_type'), { dir: 'auto' })}
+        ${F('last_holder.country', t('field.country'), { maxlength: 4 })}
+        ${F('last_holder.date', t('rec.date'), { type: 'date' })}
+      </div></fieldset>
+      <fieldset><legend>${t('trace.pod')}</legend><div class="row">
+        ${F('point_of_diversion.category', t('trace.pod_category'), { type: 'select', options: optionsOf(DIVERSION, 'pod', { empty: t('common.none_chosen') }) })}
+        ${F('point_of_diversion.country', t('field.country'), { maxlength: 4 })}
+        ${F('point_of_diversion.date', t('rec.date'), { type: 'date' })}
+        ${F('point_of_diversion.description', t('trace.description'), { dir: 'auto' })}
+      </div></fieldset>
+      ${F('notes', t('field.notes'), { type: 'textarea', rows: 2, dir: 'auto' })}
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('trace.respond_submit')}<//></div>
+    </form>
+  </section>`;
+}
