@@ -1,2 +1,443 @@
-/* STUB: to be written. */
+/* Exchange between registries: a trace request, or the response to one,
+ * leaves as a signed JSON document (docs/formats/trace-request.md) and is
+ * imported by the other registry, which accepts it only from a registry it
+ * was told to trust (a peer: node id and public key) and only if the
+ * signature covers the document as received. The signature is over the
+ * canonical JSON of the document without its "signature", so any carrier —
+ * a file, an email, the API — may reformat it without breaking it, and no
+ * change of meaning survives. */
+#include <sodium.h>
+#include <string.h>
+
 #include "internal.h"
+#include "registry/validate.h"
+#include "trace/request.h"
+#include "wam/trace.h"
+
+#define FORMAT "wam-trace/1"
+
+static const char *const peer_fields[] = {"name", "country", "node_id", "public_key", NULL};
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+int wam_trace_node(wam_db *db, json_t **out)
+{
+	json_t *rows;
+	*out = NULL;
+	/* the key as the ledger records it: readable without the secret key file */
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT n.id AS node_id, r.name, r.country, n.public_key FROM nodes n"
+	                        " LEFT JOIN registry r ON r.node_id=n.id WHERE n.id=?",
+	                        db->node_id, NULL);
+	if (rc)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return wam_error_set(WAM_EINTEGRITY, "node", "this registry's node %s has no public key in the ledger",
+		                     db->node_id);
+	}
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
+int wam_trace_list_peers(wam_db *db, json_t **out)
+{
+	return wam_query_rows(
+	    db, out, "SELECT node_id, name, country, public_key, seq FROM peers ORDER BY name, node_id", NULL, NULL);
+}
+
+static bool is_hex(const char *s, size_t n)
+{
+	if (!s || strlen(s) != n)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+			return false;
+	return true;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s + 32);
+}
+
+int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer)
+{
+	json_t *p = json_object(), *rows = NULL;
+	char node[WAM_ID_LEN + 1], key[65];
+	int rc;
+	if (out)
+		*out = NULL;
+	if (!json_is_object(peer)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a peer is a JSON object");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = wam_trace_check_fields(peer, peer_fields, "")) ||
+	    (rc = wam_take_text(p, peer, "name", "name", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_trace_take_country(db, p, peer, "country", "country", true)))
+		goto fail;
+	const char *id = str(peer, "node_id"), *pk = str(peer, "public_key");
+	if (!id || strlen(id) != WAM_ID_LEN) {
+		rc = wam_error_set(WAM_EINVAL, "node_id",
+		                   "node_id must be the registry's node id (a 26-character ULID)");
+		goto fail;
+	}
+	snprintf(node, sizeof node, "%s", id);
+	for (char *c = node; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 32);
+	if (!wam_is_ulid(node)) {
+		rc = wam_error_set(WAM_EINVAL, "node_id", "node_id '%.30s' is not a ULID", id);
+		goto fail;
+	}
+	if (!strcmp(node, db->node_id)) {
+		rc = wam_error_set(WAM_EINVAL, "node_id", "node_id %s is this registry itself", node);
+		goto fail;
+	}
+	if (!is_hex(pk, 64)) {
+		rc =
+		    wam_error_set(WAM_EINVAL, "public_key", "public_key must be an Ed25519 public key (64 hex digits)");
+		goto fail;
+	}
+	snprintf(key, sizeof key, "%s", pk);
+	lower(key);
+	if ((rc = wam_query_rows(db, &rows, "SELECT node_id FROM peers WHERE node_id=?1 OR public_key=?2", node, key)))
+		goto fail;
+	if (json_array_size(rows)) {
+		rc = wam_error_set(WAM_ECONFLICT, "node_id",
+		                   "a peer with node id %s or this public key is already trusted", node);
+		goto fail;
+	}
+	json_object_set_new(p, "public_key", json_string(key));
+	if ((rc = wam_ledger_append(db, "peer.added", node, p, NULL)))
+		goto fail;
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out) {
+		json_decref(rows);
+		rows = NULL;
+		if (!(rc = wam_query_rows(db, &rows,
+		                          "SELECT node_id, name, country, public_key, seq FROM peers WHERE node_id=?",
+		                          node, NULL)))
+			*out = json_incref(json_array_get(rows, 0));
+	}
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(rows);
+	return rc;
+}
+
+/* Signs `doc` (without "signature") with this node's key and adds the
+ * signature. */
+static int sign(wam_db *db, json_t *doc)
+{
+	int rc;
+	if (!db->have_key && (rc = wam_key_load(db)))
+		return rc;
+	char *canon = wam_canon(doc);
+	if (!canon)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	unsigned char sig[crypto_sign_BYTES];
+	char hex[2 * crypto_sign_BYTES + 1];
+	crypto_sign_detached(sig, NULL, (const unsigned char *)canon, strlen(canon), db->sk);
+	free(canon);
+	wam_hex(hex, sig, sizeof sig);
+	json_object_set_new(doc, "signature", json_string(hex));
+	return 0;
+}
+
+int wam_trace_export(wam_db *db, json_t **out, const char *id)
+{
+	json_t *row = NULL, *node = NULL, *doc = NULL, *rows = NULL;
+	char created[WAM_TIME_LEN + 1];
+	int rc;
+	*out = NULL;
+	if ((rc = wam_trace_row(db, &row, id)) || (rc = wam_trace_node(db, &node)))
+		goto done;
+	const json_t *body = json_object_get(row, "body");
+	wam_time_iso(created, wam_now_ms());
+	if (!strcmp(str(row, "direction"), "outgoing")) {
+		if (!str(row, "sent")) {
+			/* R10: only a request that passed the send check may leave */
+			rc = wam_error_set(WAM_ECONFLICT, "state",
+			                   "trace request %.40s is a %s: only a sent request can be exported (R10)", id,
+			                   str(row, "state"));
+			goto done;
+		}
+		json_t *req = wam_trace_public_body(body);
+		json_object_set(req, "id", json_object_get(row, "id"));
+		json_object_set(req, "sent", json_object_get(row, "sent"));
+		json_object_set(req, "ack_due", json_object_get(row, "ack_due"));
+		json_object_set(req, "reply_due", json_object_get(row, "reply_due"));
+		doc = json_pack("{s:s, s:s, s:s, s:O, s:o}", "format", FORMAT, "kind", "request", "created", created,
+		                "node", node, "request", req);
+	} else {
+		if ((rc = wam_query_rows(db, &rows,
+		                         "SELECT body FROM trace_responses WHERE request_id=? ORDER BY n DESC LIMIT 1",
+		                         id, NULL)))
+			goto done;
+		if (!json_array_size(rows)) {
+			rc = wam_error_set(
+			    WAM_ECONFLICT, "state",
+			    "incoming trace request %.40s has no response yet: an incoming request leaves only"
+			    " as its response",
+			    id);
+			goto done;
+		}
+		if (!str(row, "remote_id")) {
+			rc = wam_error_set(
+			    WAM_ECONFLICT, "remote",
+			    "incoming trace request %.40s was not imported: the requesting registry has no id"
+			    " to match the response to",
+			    id);
+			goto done;
+		}
+		json_t *resp = json_loads(str(json_array_get(rows, 0), "body"), 0, NULL);
+		if (!json_is_object(resp)) {
+			json_decref(resp);
+			rc = wam_error_set(WAM_EINTEGRITY, NULL, "a response of %.40s is unreadable", id);
+			goto done;
+		}
+		if (!strcmp(str(resp, "result"), "delayed") && str(row, "reply_due"))
+			json_object_set(resp, "reply_due", json_object_get(row, "reply_due"));
+		json_t *req = json_pack("{s:O, s:O?}", "id", json_object_get(row, "remote_id"), "reference",
+		                        json_object_get(body, "reference"));
+		doc = json_pack("{s:s, s:s, s:s, s:O, s:o, s:o}", "format", FORMAT, "kind", "response", "created",
+		                created, "node", node, "request", req, "response", resp);
+	}
+	if (!doc) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	if ((rc = sign(db, doc)))
+		goto done;
+	*out = doc;
+	doc = NULL;
+done:
+	json_decref(row);
+	json_decref(node);
+	json_decref(doc);
+	json_decref(rows);
+	return rc;
+}
+
+/* The trusted peer the document names, checked against its key; WAM_EFORBIDDEN
+ * naming "node" otherwise. */
+static int trusted_peer(wam_db *db, json_t **peer, const json_t *node)
+{
+	json_t *rows;
+	const char *id = str(node, "node_id"), *pk = str(node, "public_key");
+	*peer = NULL;
+	if (!id || !pk)
+		return wam_error_set(WAM_EINVAL, "node", "the document names no node (node_id and public_key)");
+	int rc =
+	    wam_query_rows(db, &rows, "SELECT node_id, name, country, public_key FROM peers WHERE node_id=?", id, NULL);
+	if (rc)
+		return rc;
+	const json_t *p = json_array_get(rows, 0);
+	if (!p || strcasecmp(str(p, "public_key"), pk)) {
+		json_decref(rows);
+		return wam_error_set(WAM_EFORBIDDEN, "node",
+		                     p ? "node %.40s signs with a key other than the one this registry trusts"
+		                       : "node %.40s is not a trusted peer of this registry (wam trace peer add)",
+		                     id);
+	}
+	*peer = json_incref((json_t *)p);
+	json_decref(rows);
+	return 0;
+}
+
+/* The signature covers the canonical document without "signature", checked
+ * with the key this registry trusts for the node (not the one the document
+ * carries). */
+static int verify(const json_t *doc, const char *public_key)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
+	const char *hex = str(doc, "signature");
+	if (!is_hex(hex, 2 * crypto_sign_BYTES) || wam_unhex(sig, sizeof sig, hex))
+		return wam_error_set(WAM_EINTEGRITY, "signature",
+		                     "the document has no Ed25519 signature (128 hex digits)");
+	if (wam_unhex(pk, sizeof pk, public_key))
+		return wam_error_set(WAM_EINTEGRITY, "node", "the trusted key of the node is not valid");
+	json_t *copy = json_copy((json_t *)doc);
+	json_object_del(copy, "signature");
+	char *canon = wam_canon(copy);
+	json_decref(copy);
+	if (!canon)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	int bad = crypto_sign_verify_detached(sig, (const unsigned char *)canon, strlen(canon), pk);
+	free(canon);
+	if (bad)
+		return wam_error_set(
+		    WAM_EINTEGRITY, "signature",
+		    "the signature does not match the document: it was altered after signing, or signed by"
+		    " another key");
+	return 0;
+}
+
+static int take_due(json_t *p, const json_t *in, const char *key, const char *field, bool required)
+{
+	const char *s = str(in, key);
+	if (!s && !required)
+		return 0;
+	if (!s || !wam_date_parse(s, NULL))
+		return wam_error_set(WAM_EINVAL, field, "%s must be a date YYYY-MM-DD", field);
+	json_object_set_new(p, key, json_string(s));
+	return 0;
+}
+
+static int import_request(wam_db *db, const json_t *doc, const json_t *peer, char id[WAM_ID_LEN + 1])
+{
+	const json_t *req = json_object_get(doc, "request");
+	json_t *in = NULL, *body = NULL, *p = json_object(), *rows = NULL;
+	int rc;
+	const char *remote_id = str(req, "id");
+	if (!json_is_object(req) || !remote_id || !*remote_id || strlen(remote_id) > 40) {
+		rc = wam_error_set(WAM_EINVAL, "request.id", "the document's request has no id");
+		goto done;
+	}
+	if ((rc = wam_query_rows(db, &rows, "SELECT id FROM trace_requests WHERE remote_node=?1 AND remote_id=?2",
+	                         str(peer, "node_id"), remote_id)))
+		goto done;
+	if (json_array_size(rows)) {
+		rc = wam_error_set(WAM_ECONFLICT, "request.id", "request %.40s of node %s was imported already as %s",
+		                   remote_id, str(peer, "node_id"), str(json_array_get(rows, 0), "id"));
+		goto done;
+	}
+	if ((rc = take_due(p, req, "sent", "request.sent", true)) ||
+	    (rc = take_due(p, req, "ack_due", "request.ack_due", false)) ||
+	    (rc = take_due(p, req, "reply_due", "request.reply_due", false)))
+		goto done;
+	in = json_copy((json_t *)req);
+	static const char *const envelope[] = {"id", "sent", "ack_due", "reply_due", NULL};
+	for (const char *const *k = envelope; *k; k++)
+		json_object_del(in, *k);
+	if (json_object_get(in, "item_id") || json_object_get(in, "notes") || json_object_get(in, "direction")) {
+		/* those are the sender's own, never part of an exchanged request */
+		rc =
+		    wam_error_set(WAM_EINVAL, "request", "an exchanged request carries no item_id, notes or direction");
+		goto done;
+	}
+	json_object_set_new(in, "direction", json_string("incoming"));
+	if ((rc = wam_trace_body(db, &body, in, "request.")))
+		goto done;
+	json_object_set(p, "body", body);
+	json_object_set(p, "remote_node", json_object_get(peer, "node_id"));
+	json_object_set_new(p, "remote_id", json_string(remote_id));
+	wam_db_new_id(db, id);
+	rc = wam_ledger_append(db, "trace.imported", id, p, NULL);
+done:
+	json_decref(in);
+	json_decref(body);
+	json_decref(p);
+	json_decref(rows);
+	return rc;
+}
+
+static int import_response(wam_db *db, const json_t *doc, const json_t *peer, char id[WAM_ID_LEN + 1])
+{
+	const json_t *req = json_object_get(doc, "request"), *resp = json_object_get(doc, "response");
+	json_t *row = NULL, *in = NULL, *r = NULL, *p = NULL, *due = json_object();
+	long days;
+	int rc;
+	const char *rid = str(req, "id");
+	if (!rid) {
+		rc = wam_error_set(WAM_EINVAL, "request.id", "the response names no request (request.id)");
+		goto done;
+	}
+	if (!json_is_object(resp)) {
+		rc = wam_error_set(WAM_EINVAL, "response", "the document has no response");
+		goto done;
+	}
+	rc = wam_trace_row(db, &row, rid);
+	if (rc == WAM_ENOTFOUND || (!rc && strcmp(str(row, "direction"), "outgoing"))) {
+		rc = wam_error_set(WAM_ENOTFOUND, "request.id", "no outgoing trace request with id '%.40s'", rid);
+		goto done;
+	}
+	if (rc)
+		goto done;
+	const char *to = str(row, "requested_state"), *from = str(peer, "country");
+	if (!to || !from || strcmp(to, from)) {
+		rc =
+		    wam_error_set(WAM_EFORBIDDEN, "node", "request %.40s was sent to %s, not to %s (node %s)", rid,
+		                  to ? to : "no state", from ? from : "a registry of no country", str(peer, "node_id"));
+		goto done;
+	}
+	const char *state = str(row, "state");
+	if (strcmp(state, "sent") && strcmp(state, "acknowledged")) {
+		rc = wam_error_set(WAM_ECONFLICT, "state",
+		                   "trace request %.40s is %s: only a sent or acknowledged request takes a response",
+		                   rid, state);
+		goto done;
+	}
+	in = json_copy((json_t *)resp);
+	if ((rc = take_due(due, in, "reply_due", "response.reply_due", false)))
+		goto done;
+	json_object_del(in, "reply_due");
+	if ((rc = wam_trace_response_body(db, &r, in, str(json_object_get(row, "body"), "confidentiality"), "response.",
+	                                  &days)))
+		goto done;
+	p = json_pack("{s:O, s:O}", "response", r, "remote_node", json_object_get(peer, "node_id"));
+	if (!strcmp(str(r, "result"), "delayed")) {
+		char d[11];
+		time_t t = 0;
+		wam_date_parse(str(r, "date"), &t);
+		wam_date_format(d, t + (time_t)WAM_TRACE_REPLY_DAYS * 86400);
+		json_object_set_new(p, "reply_due", json_string(str(due, "reply_due") ? str(due, "reply_due") : d));
+	}
+	snprintf(id, WAM_ID_LEN + 1, "%s", rid);
+	rc = wam_ledger_append(db, "trace.response_received", id, p, NULL);
+done:
+	json_decref(row);
+	json_decref(in);
+	json_decref(r);
+	json_decref(p);
+	json_decref(due);
+	return rc;
+}
+
+int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
+{
+	json_t *peer = NULL;
+	char id[WAM_ID_LEN + 1] = "";
+	int rc;
+	if (out)
+		*out = NULL;
+	if (!json_is_object(document))
+		return wam_error_set(WAM_EINVAL, NULL, "an exchange document is a JSON object");
+	const char *format = str(document, "format"), *kind = str(document, "kind");
+	if (!format || strcmp(format, FORMAT))
+		return wam_error_set(WAM_EINVAL, "format", "format '%.30s' is not %s", format ? format : "", FORMAT);
+	if (!kind || (strcmp(kind, "request") && strcmp(kind, "response")))
+		return wam_error_set(WAM_EINVAL, "kind", "kind '%.30s' is not request or response", kind ? kind : "");
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = trusted_peer(db, &peer, json_object_get(document, "node"))) ||
+	    (rc = verify(document, str(peer, "public_key"))))
+		goto fail;
+	rc =
+	    !strcmp(kind, "request") ? import_request(db, document, peer, id) : import_response(db, document, peer, id);
+	if (rc)
+		goto fail;
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(peer);
+	return rc;
+}

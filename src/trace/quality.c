@@ -1,2 +1,148 @@
-/* STUB: to be written. */
-#include "internal.h"
+/* The data quality of a trace request: what R10 and the ITI require before
+ * a request may leave (missing: sending is refused while any is), what is
+ * present but questionable (doubtful), and what would help the requested
+ * state find its record (recommended). One function serves the drafting
+ * screen, the list's score and the send gate, so they never disagree.
+ *
+ * The score weighs the required fields heavily: each of the ten is worth 7
+ * points (70), the nine recommended ones share 30, and each doubt costs 5;
+ * a complete, clean request scores 100. */
+#include <math.h>
+#include <string.h>
+
+#include "registry/validate.h"
+#include "trace/request.h"
+#include "wam/trace.h"
+
+#define REQUIRED_POINTS 7
+#define REQUIRED_COUNT 10
+#define RECOMMENDED_POINTS 30.0
+#define RECOMMENDED_COUNT 9
+#define DOUBT_POINTS 5
+
+static const char *sget(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s && *s ? s : NULL;
+}
+
+static const json_t *oget(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_object(v) ? v : NULL;
+}
+
+static void need(json_t *missing, const char *field, const char *rule, const char *message)
+{
+	json_array_append_new(missing, json_pack("{s:s, s:s, s:s}", "field", field, "rule", rule, "message", message));
+}
+
+static void note(json_t *list, const char *field, const char *message)
+{
+	json_array_append_new(list, json_pack("{s:s, s:s}", "field", field, "message", message));
+}
+
+/* True when `item` has a marking other than the serial: the manufacturer's
+ * name, proof and import marks are what a record is found by when the serial
+ * is unsure. */
+static bool markings_beyond_serial(const json_t *item)
+{
+	size_t i;
+	const json_t *m;
+	json_array_foreach(json_object_get(item, "markings"), i, m)
+	{
+		const char *kind = sget(m, "kind");
+		if (kind && strcmp(kind, "serial"))
+			return true;
+	}
+	return false;
+}
+
+json_t *wam_trace_quality_of(const json_t *body)
+{
+	json_t *missing = json_array(), *doubtful = json_array(), *recommended = json_array();
+	const json_t *item = oget(body, "item"), *requesting = oget(body, "requesting"),
+	             *requested = oget(body, "requested"), *recovery = oget(body, "recovery");
+	const json_t *contact = oget(requesting, "contact");
+
+	/* R10: the weapon identified well enough to be traced, and why */
+	if (!sget(item, "make") && !sget(item, "country"))
+		need(missing, "item.make", "R10", "the make or country of manufacture is required");
+	if (!sget(item, "serial") && !sget(item, "serial_reason"))
+		need(missing, "item.serial", "R10",
+		     "the serial number is required, or serial_reason saying why there is none");
+	if (!sget(item, "category"))
+		need(missing, "item.category", "R10", "the type of weapon (category) is required");
+	if (!sget(item, "calibre"))
+		need(missing, "item.calibre", "R10", "the calibre is required");
+	if (!sget(body, "illicit_reason"))
+		need(missing, "illicit_reason", "R10", "the reason the weapon is considered illicit is required");
+	if (!sget(body, "justification"))
+		need(missing, "justification", "R10", "the legal justification of the request is required");
+	if (!sget(body, "intended_use"))
+		need(missing, "intended_use", "R10", "the intended use of the information is required");
+	/* ITI: who asks whom, and whom to answer */
+	if (!sget(requesting, "state"))
+		need(missing, "requesting.state", "ITI", "the requesting state is required");
+	if (!sget(contact, "name"))
+		need(missing, "requesting.contact.name", "ITI", "a point of contact for the reply is required");
+	if (!sget(requested, "state"))
+		need(missing, "requested.state", "ITI", "the requested state is required");
+
+	/* doubtful: present, but the requested state may not find a record by it */
+	const char *serial = sget(item, "serial");
+	if (serial && (strchr(serial, '?') || strchr(serial, '*')))
+		note(doubtful, "item.serial", "the serial has unreadable characters ('?' or '*')");
+	else if (serial && strlen(serial) < 4)
+		note(doubtful, "item.serial", "the serial is shorter than 4 characters");
+	size_t i;
+	const json_t *m;
+	json_array_foreach(json_object_get(item, "markings"), i, m)
+	{
+		const char *leg = sget(m, "legibility");
+		if (leg && (!strcmp(leg, "partial") || !strcmp(leg, "obliterated"))) {
+			char field[64], msg[96];
+			snprintf(field, sizeof field, "item.markings[%zu]", i);
+			snprintf(msg, sizeof msg, "the marking is %s: read it again or say what is legible", leg);
+			note(doubtful, field, msg);
+		}
+	}
+	bool photos = json_array_size(json_object_get(item, "photos")) > 0;
+	if (!photos)
+		note(doubtful, "item.photos", "no photograph of the weapon or its markings");
+
+	/* recommended: each helps the requested state find the record */
+	size_t present = 0;
+#define RECOMMEND(ok, field, msg)                                                                                      \
+	do {                                                                                                           \
+		if (ok)                                                                                                \
+			present++;                                                                                     \
+		else                                                                                                   \
+			note(recommended, field, msg);                                                                 \
+	} while (0)
+	RECOMMEND(sget(item, "model"), "item.model", "the model");
+	RECOMMEND(json_object_get(item, "year") && !json_is_null(json_object_get(item, "year")), "item.year",
+	          "the year of manufacture");
+	RECOMMEND(markings_beyond_serial(item), "item.markings",
+	          "all markings besides the serial (maker, proof, import)");
+	RECOMMEND(photos, "item.photos", "photographs of the weapon and its markings");
+	RECOMMEND(sget(recovery, "date"), "recovery.date", "the date of recovery");
+	RECOMMEND(sget(recovery, "place"), "recovery.place", "the place of recovery");
+	RECOMMEND(sget(recovery, "circumstances"), "recovery.circumstances", "the circumstances of recovery");
+	RECOMMEND(sget(contact, "email") || sget(contact, "phone"), "requesting.contact.email",
+	          "an email address or telephone number for the point of contact");
+	RECOMMEND(sget(body, "reference"), "reference", "the requesting agency's own reference");
+#undef RECOMMEND
+
+	/* the missing photo is counted once, as a recommendation */
+	size_t doubts = json_array_size(doubtful) - (photos ? 0 : 1);
+	double score = REQUIRED_POINTS * (double)(REQUIRED_COUNT - json_array_size(missing)) +
+	               RECOMMENDED_POINTS * (double)present / RECOMMENDED_COUNT - DOUBT_POINTS * (double)doubts;
+	long s = lround(score);
+	if (s < 0)
+		s = 0;
+	if (s > 100)
+		s = 100;
+	return json_pack("{s:I, s:b, s:o, s:o, s:o}", "score", (json_int_t)s, "sendable", !json_array_size(missing),
+	                 "missing", missing, "doubtful", doubtful, "recommended", recommended);
+}

@@ -1,2 +1,1092 @@
-/* STUB: to be written. */
+/* Trace requests (ITI section V, ISACS 05.31) and their responses.
+ *
+ * A request is kept whole as `body`, the fields as checked at drafting
+ * (docs/trace.md); the columns of trace_requests are only what lists filter
+ * on. A draft may miss anything: R10 is checked when it is sent, by the same
+ * quality function the drafting screen shows (quality.c), so what blocks
+ * sending is exactly what the quality panel lists as missing. With
+ * `item_id`, the fields of the weapon the registry already holds are copied
+ * into the body when drafting, so the request that leaves says what was
+ * known that day, whatever the registry learns later. Responses are read
+ * under R11: restricted and confidential ones show their result only unless
+ * the reader may see them in full. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "internal.h"
+#include "registry/rules.h"
+#include "registry/validate.h"
+#include "trace/request.h"
+#include "wam/match.h"
+#include "wam/trace.h"
+
+static const char *const request_fields[] = {
+    "direction",     "reference", "requesting",   "requested",       "item_id", "item",  "illicit_reason",
+    "justification", "recovery",  "intended_use", "confidentiality", "urgency", "notes", NULL};
+static const char *const requesting_fields[] = {"state", "agency", "contact", NULL};
+static const char *const contact_fields[] = {"name", "email", "phone", NULL};
+static const char *const requested_fields[] = {"state", "agency", "via", NULL};
+static const char *const item_fields[] = {"make",   "model",         "category", "calibre",
+                                          "serial", "serial_reason", "country",  "import_country",
+                                          "year",   "markings",      "photos",   NULL};
+static const char *const marking_fields[] = {"component", "kind", "text", "legibility", NULL};
+static const char *const recovery_fields[] = {"recovery_id", "date", "place", "circumstances", NULL};
+static const char *const response_fields[] = {
+    "result",          "date",  "chain",      "last_holder", "point_of_diversion", "restriction_reason",
+    "confidentiality", "notes", "reply_days", NULL};
+static const char *const chain_fields[] = {"date", "from", "consignee", "country", "licence", "euc", "note", NULL};
+static const char *const holder_fields[] = {"name", "type", "country", "date", NULL};
+static const char *const point_fields[] = {"category", "country", "date", "description", NULL};
+static const char *const send_fields[] = {"date", "ack_days", "reply_days", NULL};
+static const char *const ack_fields[] = {"date", "note", NULL};
+static const char *const close_fields[] = {"reason", NULL};
+
+static const char *const directions[] = {"outgoing", "incoming", NULL};
+static const char *const vias[] = {"national_contact_point", "interpol", NULL};
+static const char *const illicit_reasons[] = {"illicit_national_law", "embargo_violation",     "inadequately_marked",
+                                              "illicit_manufacture",  "unauthorised_transfer", NULL};
+static const char *const confidentialities[] = {"unclassified", "restricted", "confidential", NULL};
+static const char *const urgencies[] = {"routine", "urgent", "immediate", NULL};
+static const char *const results[] = {"record_found", "no_record", "partial", "delayed", "restricted", "refused", NULL};
+static const char *const point_categories[] = {"illicit_manufacture", "civilian_holder", "state_stocks",
+                                               "transfer_export",     "other",           NULL};
+static const char *const states[] = {"draft", "sent", "acknowledged", "answered", "closed", NULL};
+
+#define FIELD_LEN 160
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* `prefix` + `path` into `buf`: every error names the field as the caller
+ * wrote it, "request.item.serial" in an imported document. */
+static const char *fname(char buf[FIELD_LEN], const char *prefix, const char *path)
+{
+	snprintf(buf, FIELD_LEN, "%.96s%.60s", prefix, path);
+	return buf;
+}
+
+int wam_trace_check_fields(const json_t *in, const char *const *allowed, const char *prefix)
+{
+	const char *key;
+	const json_t *v;
+	if (!json_is_object(in)) {
+		char f[FIELD_LEN];
+		size_t n = strlen(prefix);
+		snprintf(f, sizeof f, "%.*s", (int)(n && prefix[n - 1] == '.' ? n - 1 : n), prefix);
+		return wam_error_set(WAM_EINVAL, f, "%s must be a JSON object", *f ? f : "input");
+	}
+	json_object_foreach((json_t *)in, key, v)
+	{
+		(void)v;
+		if (!wam_in_vocab(allowed, key)) {
+			char list[512], f[FIELD_LEN];
+			wam_vocab_list(allowed, list, sizeof list);
+			snprintf(f, sizeof f, "%s%.60s", prefix, key);
+			return wam_error_set(WAM_EINVAL, f, "unknown field '%s' (known fields: %s)", f, list);
+		}
+	}
+	return 0;
+}
+
+int wam_trace_take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field, bool required)
+{
+	const json_t *v = json_object_get(in, key);
+	if (wam_absent(v)) {
+		if (required)
+			return wam_error_set(WAM_EINVAL, field, "%s is required", field);
+		return 0;
+	}
+	const char *s = json_string_value(v);
+	char code[WAM_COUNTRY_LEN + 1];
+	if (!wam_country_code(code, s))
+		return wam_error_set(WAM_EINVAL, field,
+		                     "%s '%.20s' is not an ISO 3166 code (two letters, or four for a former state)",
+		                     field, s ? s : "");
+	if (!wam_refdata_country(db, code))
+		return wam_error_set(WAM_EINVAL, field, "%s '%s' is not a known ISO 3166 country code", field, s);
+	json_object_set_new(out, key, json_string(code));
+	return 0;
+}
+
+static int take_date(json_t *out, const json_t *in, const char *key, const char *field, bool required)
+{
+	int rc = wam_take_text(out, in, key, field, required, 10, false, 0);
+	const char *s = str(out, key);
+	if (!rc && s && !wam_date_parse(s, NULL))
+		rc = wam_error_set(WAM_EINVAL, field, "%s '%.20s' is not a calendar date YYYY-MM-DD", field, s);
+	return rc;
+}
+
+/* A nested object of the input: NULL in `*sub` when not given. */
+static int section(const json_t *in, const char *key, const char *const *allowed, const char *prefix,
+                   const json_t **sub)
+{
+	const json_t *v = json_object_get(in, key);
+	char p[FIELD_LEN];
+	*sub = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	snprintf(p, sizeof p, "%s%s.", prefix, key);
+	int rc = wam_trace_check_fields(v, allowed, p);
+	if (!rc)
+		*sub = v;
+	return rc;
+}
+
+/* Sets `key` of `out` to `o` when it holds anything; consumes `o`. */
+static void set_nonempty(json_t *out, const char *key, json_t *o)
+{
+	if (json_object_size(o))
+		json_object_set_new(out, key, o);
+	else
+		json_decref(o);
+}
+
+static int current_year(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+static int take_markings(json_t *item, const json_t *in, const char *prefix)
+{
+	const json_t *arr = json_object_get(in, "markings");
+	char f[FIELD_LEN], p[FIELD_LEN];
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr))
+		return wam_error_set(WAM_EINVAL, fname(f, prefix, "item.markings"), "%s must be a list", f);
+	if (json_array_size(arr) > 100)
+		return wam_error_set(WAM_EINVAL, fname(f, prefix, "item.markings"), "%s lists at most 100 markings", f);
+	json_t *list = json_array();
+	size_t i;
+	const json_t *m;
+	int rc = 0;
+	json_array_foreach(arr, i, m)
+	{
+		json_t *o = json_object();
+		snprintf(p, sizeof p, "%sitem.markings[%zu].", prefix, i);
+		rc = wam_trace_check_fields(m, marking_fields, p);
+		if (!rc) {
+			snprintf(f, sizeof f, "%.140scomponent", p);
+			rc = wam_take_word(o, m, "component", f, wam_components, "frame_receiver", true, 0);
+		}
+		if (!rc) {
+			snprintf(f, sizeof f, "%.140skind", p);
+			rc = wam_take_word(o, m, "kind", f, wam_marking_kinds, NULL, true, 0);
+		}
+		if (!rc) {
+			snprintf(f, sizeof f, "%.140stext", p);
+			rc = wam_take_text(o, m, "text", f, true, WAM_MAX_TEXT, false, 0);
+		}
+		if (!rc) {
+			snprintf(f, sizeof f, "%.140slegibility", p);
+			rc = wam_take_word(o, m, "legibility", f, wam_legibilities, NULL, false, 0);
+		}
+		json_array_append_new(list, o);
+		if (rc)
+			break;
+	}
+	if (rc)
+		json_decref(list);
+	else
+		json_object_set_new(item, "markings", list);
+	return rc;
+}
+
+static bool is_hash(const char *s)
+{
+	if (!s || strlen(s) != 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+			return false;
+	return true;
+}
+
+static int take_photos(json_t *item, const json_t *in, const char *prefix)
+{
+	const json_t *arr = json_object_get(in, "photos");
+	char f[FIELD_LEN];
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > 100)
+		return wam_error_set(WAM_EINVAL, fname(f, prefix, "item.photos"),
+		                     "%s must be a list of at most 100 hashes", f);
+	json_t *list = json_array();
+	size_t i;
+	const json_t *h;
+	json_array_foreach(arr, i, h)
+	{
+		const char *s = json_string_value(h);
+		if (!is_hash(s)) {
+			json_decref(list);
+			snprintf(f, sizeof f, "%sitem.photos[%zu]", prefix, i);
+			return wam_error_set(WAM_EINVAL, f, "%s must be the SHA-256 of the photo (64 hex digits)", f);
+		}
+		char lower[65];
+		for (size_t k = 0; k <= 64; k++)
+			lower[k] = (char)(s[k] >= 'A' && s[k] <= 'F' ? s[k] + 32 : s[k]);
+		json_array_append_new(list, json_string(lower));
+	}
+	json_object_set_new(item, "photos", list);
+	return 0;
+}
+
+static int take_category(wam_db *db, json_t *out, const json_t *in, const char *field)
+{
+	const json_t *v = json_object_get(in, "category");
+	if (wam_absent(v))
+		return 0;
+	const char *s = json_string_value(v);
+	char code[16];
+	size_t n = s ? strlen(s) : 0;
+	if (s && n < sizeof code) {
+		/* the spellings a registration accepts: codes upper case except (a)/(b) */
+		for (size_t i = 0; i <= n; i++)
+			code[i] = (char)(s[i] >= 'a' && s[i] <= 'z' && !(i > 0 && s[i - 1] == '(') ? s[i] - 32 : s[i]);
+		if (wam_refdata_category(db, code)) {
+			json_object_set_new(out, "category", json_string(code));
+			return 0;
+		}
+	}
+	return wam_error_set(WAM_EINVAL, field, "%s '%.20s' is not known (SA1-SA6, LW1-LW7, I-VII(b), SHOTGUN or PART)",
+	                     field, s ? s : "");
+}
+
+static int take_item(wam_db *db, json_t *body, const json_t *in, const char *prefix)
+{
+	const json_t *it;
+	char f[FIELD_LEN];
+	int rc = section(in, "item", item_fields, prefix, &it);
+	if (rc || !it)
+		return rc;
+	json_t *o = json_object();
+	if ((rc = wam_take_text(o, it, "make", fname(f, prefix, "item.make"), false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(o, it, "model", fname(f, prefix, "item.model"), false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = take_category(db, o, it, fname(f, prefix, "item.category"))) ||
+	    (rc = wam_take_text(o, it, "calibre", fname(f, prefix, "item.calibre"), false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(o, it, "serial", fname(f, prefix, "item.serial"), false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(o, it, "serial_reason", fname(f, prefix, "item.serial_reason"), false, WAM_MAX_NOTES,
+	                        true, 0)) ||
+	    (rc = wam_trace_take_country(db, o, it, "country", fname(f, prefix, "item.country"), false)) ||
+	    (rc =
+	         wam_trace_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), false)) ||
+	    (rc = wam_take_int(o, it, "year", fname(f, prefix, "item.year"), 1800, current_year(), false, 0)) ||
+	    (rc = take_markings(o, it, prefix)) || (rc = take_photos(o, it, prefix))) {
+		json_decref(o);
+		return rc;
+	}
+	set_nonempty(body, "item", o);
+	return 0;
+}
+
+/* Copies `key` of `from` into `to` when `to` lacks it and `from` has a value. */
+static void fill(json_t *to, const char *key, const json_t *from, const char *from_key)
+{
+	const json_t *v = json_object_get(from, from_key);
+	if (!json_object_get(to, key) && !wam_absent(v))
+		json_object_set(to, key, (json_t *)v);
+}
+
+/* What the registry knows of weapon `item_id`, for the fields the request
+ * does not give: the weapon's identification and markings, the photos of its
+ * recoveries, and its latest recovery. */
+static int fill_from_weapon(wam_db *db, json_t *body, const char *item_id, const char *prefix)
+{
+	json_t *w = NULL, *rows = NULL;
+	char f[FIELD_LEN];
+	int rc = wam_registry_get_item(db, &w, item_id);
+	if (rc == WAM_ENOTFOUND)
+		return wam_error_set(WAM_EINVAL, fname(f, prefix, "item_id"),
+		                     "%s '%.40s' names no weapon in this registry", f, item_id);
+	if (rc)
+		return rc;
+	json_t *item = json_object_get(body, "item");
+	if (!item) {
+		item = json_object();
+		json_object_set_new(body, "item", item);
+	}
+	static const char *const same[] = {"make", "model", "category", "calibre", "serial", "country", "year", NULL};
+	for (const char *const *k = same; *k; k++)
+		fill(item, *k, w, *k);
+	size_t n = json_array_size(json_object_get(w, "import_marks"));
+	if (n) /* the most recent import */
+		fill(item, "import_country", json_array_get(json_object_get(w, "import_marks"), n - 1), "country");
+	if (!json_array_size(json_object_get(item, "markings")) && json_array_size(json_object_get(w, "markings"))) {
+		json_t *list = json_array();
+		size_t i;
+		const json_t *m;
+		json_array_foreach(json_object_get(w, "markings"), i, m)
+		{
+			json_t *o = json_pack("{s:O?, s:O?, s:O?}", "component", json_object_get(m, "component"),
+			                      "kind", json_object_get(m, "kind"), "text", json_object_get(m, "text"));
+			const char *leg = str(m, "legibility");
+			if (leg && strcmp(leg, "clear"))
+				json_object_set_new(o, "legibility", json_string(leg));
+			json_array_append_new(list, o);
+		}
+		json_object_set_new(item, "markings", list);
+	}
+	if (!json_object_get(item, "photos")) {
+		if ((rc = wam_query_rows(db, &rows,
+		                         "SELECT p.hash FROM recovery_items x JOIN recovery_photos p"
+		                         " ON p.recovery_id=x.recovery_id WHERE x.item_id=? GROUP BY p.hash"
+		                         " ORDER BY min(p.seq)",
+		                         item_id, NULL)))
+			goto done;
+		if (json_array_size(rows)) {
+			json_t *list = json_array();
+			size_t i;
+			const json_t *r;
+			json_array_foreach(rows, i, r) json_array_append(list, json_object_get(r, "hash"));
+			json_object_set_new(item, "photos", list);
+		}
+		json_decref(rows);
+		rows = NULL;
+	}
+	if ((rc = wam_query_rows(db, &rows,
+	                         "SELECT r.id AS recovery_id, r.date, r.place, r.type || coalesce(' (' ||"
+	                         " replace(r.context, '_', ' ') || ')', '') AS circumstances"
+	                         " FROM recovery_items x JOIN recoveries r ON r.id=x.recovery_id WHERE x.item_id=?"
+	                         " ORDER BY r.date DESC, r.recorded_seq DESC LIMIT 1",
+	                         item_id, NULL)))
+		goto done;
+	if (json_array_size(rows)) {
+		const json_t *r = json_array_get(rows, 0);
+		json_t *rec = json_object_get(body, "recovery");
+		if (!rec) {
+			rec = json_object();
+			json_object_set_new(body, "recovery", rec);
+		}
+		for (const char *const *k = recovery_fields; *k; k++)
+			fill(rec, *k, r, *k);
+	}
+done:
+	json_decref(rows);
+	json_decref(w);
+	return rc;
+}
+
+int wam_trace_body(wam_db *db, json_t **out, const json_t *in, const char *prefix)
+{
+	json_t *b = json_object(), *o;
+	const json_t *sec, *contact;
+	char f[FIELD_LEN];
+	int rc;
+	*out = NULL;
+	if ((rc = wam_trace_check_fields(in, request_fields, prefix)) ||
+	    (rc = wam_take_word(b, in, "direction", fname(f, prefix, "direction"), directions, "outgoing", false, 0)) ||
+	    (rc = wam_take_text(b, in, "reference", fname(f, prefix, "reference"), false, WAM_MAX_TEXT, false, 0)))
+		goto fail;
+	/* requesting: the state asking and its point of contact */
+	if ((rc = section(in, "requesting", requesting_fields, prefix, &sec)))
+		goto fail;
+	if (sec) {
+		o = json_object();
+		json_object_set_new(b, "requesting", o);
+		if ((rc = wam_trace_take_country(db, o, sec, "state", fname(f, prefix, "requesting.state"), false)) ||
+		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requesting.agency"), false, WAM_MAX_TEXT,
+		                        false, 0)))
+			goto fail;
+		char p[FIELD_LEN];
+		snprintf(p, sizeof p, "%srequesting.", prefix);
+		if ((rc = section(sec, "contact", contact_fields, p, &contact)))
+			goto fail;
+		if (contact) {
+			json_t *c = json_object();
+			if ((rc = wam_take_text(c, contact, "name", fname(f, prefix, "requesting.contact.name"), false,
+			                        WAM_MAX_TEXT, false, 0)) ||
+			    (rc = wam_take_text(c, contact, "email", fname(f, prefix, "requesting.contact.email"),
+			                        false, WAM_MAX_TEXT, false, 0)) ||
+			    (rc = wam_take_text(c, contact, "phone", fname(f, prefix, "requesting.contact.phone"),
+			                        false, 60, false, 0))) {
+				json_decref(c);
+				goto fail;
+			}
+			const char *email = str(c, "email");
+			if (email && !strchr(email, '@')) {
+				json_decref(c);
+				rc = wam_error_set(WAM_EINVAL, fname(f, prefix, "requesting.contact.email"),
+				                   "%s '%.60s' is not an email address", f, email);
+				goto fail;
+			}
+			set_nonempty(o, "contact", c);
+		}
+		if (!json_object_size(o))
+			json_object_del(b, "requesting");
+	}
+	/* requested: the state asked, and how the request travels */
+	if ((rc = section(in, "requested", requested_fields, prefix, &sec)))
+		goto fail;
+	if (sec) {
+		o = json_object();
+		if ((rc = wam_trace_take_country(db, o, sec, "state", fname(f, prefix, "requested.state"), false)) ||
+		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requested.agency"), false, WAM_MAX_TEXT,
+		                        false, 0)) ||
+		    (rc = wam_take_word(o, sec, "via", fname(f, prefix, "requested.via"), vias, NULL, false, 0))) {
+			json_decref(o);
+			goto fail;
+		}
+		set_nonempty(b, "requested", o);
+	}
+	if ((rc = wam_take_text(b, in, "item_id", fname(f, prefix, "item_id"), false, 40, false, 0)) ||
+	    (rc = take_item(db, b, in, prefix)) ||
+	    (rc = wam_take_word(b, in, "illicit_reason", fname(f, prefix, "illicit_reason"), illicit_reasons, NULL,
+	                        false, 0)) ||
+	    (rc = wam_take_text(b, in, "justification", fname(f, prefix, "justification"), false, WAM_MAX_NOTES, true,
+	                        0)))
+		goto fail;
+	if ((rc = section(in, "recovery", recovery_fields, prefix, &sec)))
+		goto fail;
+	if (sec) {
+		o = json_object();
+		if ((rc = wam_take_text(o, sec, "recovery_id", fname(f, prefix, "recovery.recovery_id"), false, 40,
+		                        false, 0)) ||
+		    (rc = take_date(o, sec, "date", fname(f, prefix, "recovery.date"), false)) ||
+		    (rc = wam_take_text(o, sec, "place", fname(f, prefix, "recovery.place"), false, WAM_MAX_TEXT, false,
+		                        0)) ||
+		    (rc = wam_take_text(o, sec, "circumstances", fname(f, prefix, "recovery.circumstances"), false,
+		                        WAM_MAX_NOTES, true, 0))) {
+			json_decref(o);
+			goto fail;
+		}
+		set_nonempty(b, "recovery", o);
+	}
+	if ((rc = wam_take_text(b, in, "intended_use", fname(f, prefix, "intended_use"), false, WAM_MAX_NOTES, true,
+	                        0)) ||
+	    (rc = wam_take_word(b, in, "confidentiality", fname(f, prefix, "confidentiality"), confidentialities,
+	                        "restricted", false, 0)) ||
+	    (rc = wam_take_word(b, in, "urgency", fname(f, prefix, "urgency"), urgencies, "routine", false, 0)) ||
+	    (rc = wam_take_text(b, in, "notes", fname(f, prefix, "notes"), false, WAM_MAX_NOTES, true, 0)))
+		goto fail;
+	if (str(b, "item_id") && (rc = fill_from_weapon(db, b, str(b, "item_id"), prefix)))
+		goto fail;
+	*out = b;
+	return 0;
+fail:
+	json_decref(b);
+	return rc;
+}
+
+/* ---- responses ---- */
+
+static int take_list(json_t *out, const json_t *in, const char *key, const char *const *allowed, const char *prefix,
+                     wam_db *db)
+{
+	const json_t *arr = json_object_get(in, key);
+	char f[FIELD_LEN], p[FIELD_LEN];
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > 100)
+		return wam_error_set(WAM_EINVAL, fname(f, prefix, key), "%s must be a list of at most 100 steps", f);
+	json_t *list = json_array();
+	size_t i;
+	const json_t *e;
+	int rc = 0;
+	json_array_foreach(arr, i, e)
+	{
+		json_t *o = json_object();
+		json_array_append_new(list, o);
+		snprintf(p, sizeof p, "%s%s[%zu].", prefix, key, i);
+#define F(name) (snprintf(f, sizeof f, "%.140s%.16s", p, name), f)
+		if ((rc = wam_trace_check_fields(e, allowed, p)) || (rc = take_date(o, e, "date", F("date"), false)) ||
+		    (rc = wam_take_text(o, e, "from", F("from"), false, WAM_MAX_TEXT, false, 0)) ||
+		    (rc = wam_take_text(o, e, "consignee", F("consignee"), true, WAM_MAX_TEXT, false, 0)) ||
+		    (rc = wam_trace_take_country(db, o, e, "country", F("country"), false)) ||
+		    (rc = wam_take_text(o, e, "licence", F("licence"), false, WAM_MAX_TEXT, false, 0)) ||
+		    (rc = wam_take_text(o, e, "euc", F("euc"), false, WAM_MAX_TEXT, false, 0)) ||
+		    (rc = wam_take_text(o, e, "note", F("note"), false, WAM_MAX_NOTES, true, 0)))
+			break;
+#undef F
+	}
+	if (rc)
+		json_decref(list);
+	else
+		json_object_set_new(out, key, list);
+	return rc;
+}
+
+int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const char *confidentiality, const char *prefix,
+                            long *reply_days)
+{
+	json_t *r = json_object(), *o = NULL, *d = json_object();
+	const json_t *sec;
+	char f[FIELD_LEN], p[FIELD_LEN];
+	int rc;
+	*out = NULL;
+	*reply_days = 0;
+	if ((rc = wam_trace_check_fields(in, response_fields, prefix)) ||
+	    (rc = wam_take_word(r, in, "result", fname(f, prefix, "result"), results, NULL, true, 0)) ||
+	    (rc = take_date(r, in, "date", fname(f, prefix, "date"), false)) ||
+	    (rc = take_list(r, in, "chain", chain_fields, prefix, db)))
+		goto fail;
+	if ((rc = section(in, "last_holder", holder_fields, prefix, &sec)))
+		goto fail;
+	if (sec) {
+		o = json_object();
+		snprintf(p, sizeof p, "%slast_holder.", prefix);
+		if ((rc = wam_take_text(o, sec, "name", fname(f, p, "name"), true, WAM_MAX_TEXT, false, 0)) ||
+		    (rc = wam_take_text(o, sec, "type", fname(f, p, "type"), false, WAM_MAX_TEXT, false, 0)) ||
+		    (rc = wam_trace_take_country(db, o, sec, "country", fname(f, p, "country"), false)) ||
+		    (rc = take_date(o, sec, "date", fname(f, p, "date"), false)))
+			goto fail;
+		json_object_set_new(r, "last_holder", o);
+		o = NULL;
+	}
+	if ((rc = section(in, "point_of_diversion", point_fields, prefix, &sec)))
+		goto fail;
+	if (sec) {
+		o = json_object();
+		snprintf(p, sizeof p, "%spoint_of_diversion.", prefix);
+		if ((rc =
+		         wam_take_word(o, sec, "category", fname(f, p, "category"), point_categories, NULL, true, 0)) ||
+		    (rc = wam_trace_take_country(db, o, sec, "country", fname(f, p, "country"), false)) ||
+		    (rc = take_date(o, sec, "date", fname(f, p, "date"), false)) ||
+		    (rc = wam_take_text(o, sec, "description", fname(f, p, "description"), false, WAM_MAX_NOTES, true,
+		                        0)))
+			goto fail;
+		json_object_set_new(r, "point_of_diversion", o);
+		o = NULL;
+	}
+	const char *result = str(r, "result");
+	bool must_say_why = !strcmp(result, "delayed") || !strcmp(result, "restricted") || !strcmp(result, "refused");
+	if ((rc = wam_take_text(r, in, "restriction_reason", fname(f, prefix, "restriction_reason"), false,
+	                        WAM_MAX_NOTES, true, 0)))
+		goto fail;
+	if (must_say_why && !str(r, "restriction_reason")) {
+		/* ITI: a state that delays, restricts or refuses says why */
+		rc =
+		    wam_error_set(WAM_EINVAL, fname(f, prefix, "restriction_reason"),
+		                  "%s is required when the result is %s (the requesting state is told why)", f, result);
+		goto fail;
+	}
+	if ((rc = wam_take_word(r, in, "confidentiality", fname(f, prefix, "confidentiality"), confidentialities,
+	                        confidentiality ? confidentiality : "restricted", false, 0)) ||
+	    (rc = wam_take_text(r, in, "notes", fname(f, prefix, "notes"), false, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = wam_take_int(d, in, "reply_days", fname(f, prefix, "reply_days"), 1, 3650, false, 0)))
+		goto fail;
+	if (json_is_integer(json_object_get(d, "reply_days")))
+		*reply_days = (long)json_integer_value(json_object_get(d, "reply_days"));
+	if (!str(r, "date")) {
+		char today[11];
+		wam_date_today(today);
+		json_object_set_new(r, "date", json_string(today));
+	}
+	json_decref(d);
+	*out = r;
+	return 0;
+fail:
+	json_decref(o);
+	json_decref(d);
+	json_decref(r);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+int wam_trace_row(wam_db *db, json_t **out, const char *id)
+{
+	json_t *rows;
+	*out = NULL;
+	int rc = wam_query_rows(db, &rows, "SELECT * FROM trace_requests WHERE id=?", id, NULL);
+	if (rc)
+		return rc;
+	if (!json_array_size(rows)) {
+		json_decref(rows);
+		return wam_error_set(WAM_ENOTFOUND, "id", "no trace request with id '%.40s'", id ? id : "");
+	}
+	json_t *row = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	json_t *body = json_loads(str(row, "body") ? str(row, "body") : "", 0, NULL);
+	if (!json_is_object(body)) {
+		json_decref(body);
+		json_decref(row);
+		return wam_error_set(WAM_EINTEGRITY, NULL, "trace request %.40s has an unreadable body", id);
+	}
+	json_object_set_new(row, "body", body);
+	*out = row;
+	return 0;
+}
+
+/* null, "acknowledgement" or "reply": the reply date passing matters more. */
+static const char *overdue_of(const json_t *row, const char *today)
+{
+	const char *state = str(row, "state"), *ack = str(row, "ack_due"), *reply = str(row, "reply_due");
+	bool waiting = !strcmp(state, "sent") || !strcmp(state, "acknowledged");
+	if (waiting && reply && strcmp(reply, today) < 0)
+		return "reply";
+	if (!strcmp(state, "sent") && ack && strcmp(ack, today) < 0)
+		return "acknowledgement";
+	return NULL;
+}
+
+json_t *wam_trace_public_body(const json_t *body)
+{
+	static const char *const shared[] = {"reference",       "requesting",    "requested", "item",
+	                                     "illicit_reason",  "justification", "recovery",  "intended_use",
+	                                     "confidentiality", "urgency",       NULL};
+	json_t *o = json_object();
+	for (const char *const *k = shared; *k; k++)
+		if (json_object_get(body, *k))
+			json_object_set(o, *k, json_object_get(body, *k));
+	return o;
+}
+
+static json_t *responses_of(wam_db *db, const char *id, const char *purpose, unsigned flags, int *rc)
+{
+	json_t *rows, *list = json_array();
+	*rc = wam_query_rows(db, &rows,
+	                     "SELECT n, result, date, confidentiality, body, remote_node, seq FROM trace_responses"
+	                     " WHERE request_id=? ORDER BY n",
+	                     id, NULL);
+	if (*rc) {
+		json_decref(list);
+		return NULL;
+	}
+	size_t i;
+	const json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		const char *conf = str(r, "confidentiality");
+		json_t *o;
+		if (strcmp(conf, "unclassified") && !(flags & WAM_TRACE_CONFIDENTIAL)) {
+			/* R11: the result is not secret, what the record says may be */
+			o = json_pack("{s:O, s:O, s:O, s:O, s:b}", "n", json_object_get(r, "n"), "result",
+			              json_object_get(r, "result"), "date", json_object_get(r, "date"),
+			              "confidentiality", json_object_get(r, "confidentiality"), "withheld", 1);
+		} else {
+			o = json_loads(str(r, "body") ? str(r, "body") : "", 0, NULL);
+			if (!json_is_object(o)) {
+				json_decref(o);
+				o = json_object();
+			}
+			json_object_set(o, "n", json_object_get(r, "n"));
+			json_object_set_new(o, "withheld", json_false());
+		}
+		json_object_set(o, "remote_node", json_object_get(r, "remote_node"));
+		/* the ITI: information received is used only for the stated purpose */
+		json_object_set_new(o, "purpose", purpose ? json_string(purpose) : json_null());
+		json_array_append_new(list, o);
+	}
+	json_decref(rows);
+	return list;
+}
+
+/* The matcher's best candidates in this registry for an incoming request's
+ * weapon: how the requested state finds its record. */
+static json_t *candidates_of(wam_db *db, const json_t *item)
+{
+	const char *serial = str(item, "serial");
+	json_t *res = NULL, *list;
+	if (!serial)
+		return json_array();
+	wam_match_query q = {.serial = serial,
+	                     .make = str(item, "make"),
+	                     .model = str(item, "model"),
+	                     .calibre = str(item, "calibre"),
+	                     .country = str(item, "country"),
+	                     .limit = 5,
+	                     .max_edits = -1};
+	if (wam_match_search(db, &res, &q)) {
+		/* a serial with no letter or digit has no candidate; not an error to the reader */
+		wam_error_clear();
+		return json_array();
+	}
+	list = json_incref(json_object_get(res, "candidates"));
+	json_decref(res);
+	return list ? list : json_array();
+}
+
+int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags)
+{
+	json_t *row = NULL;
+	char today[11];
+	int rc = wam_trace_row(db, &row, id);
+	*out = NULL;
+	if (rc)
+		return rc;
+	const json_t *body = json_object_get(row, "body");
+	json_t *o = json_pack("{s:O, s:O, s:O}", "id", json_object_get(row, "id"), "direction",
+	                      json_object_get(row, "direction"), "state", json_object_get(row, "state"));
+	static const char *const from_body[] = {
+	    "reference",      "requesting",    "requested", "item_id",      "item",
+	    "illicit_reason", "justification", "recovery",  "intended_use", "confidentiality",
+	    "urgency",        "notes",         NULL};
+	for (const char *const *k = from_body; *k; k++) {
+		json_t *v = json_object_get(body, *k);
+		json_object_set_new(o, *k, v ? json_incref(v) : json_null());
+	}
+	static const char *const from_row[] = {"created",  "sent",   "ack_due",      "reply_due", "acknowledged",
+	                                       "answered", "closed", "close_reason", NULL};
+	for (const char *const *k = from_row; *k; k++)
+		json_object_set(o, *k, json_object_get(row, *k));
+	wam_date_today(today);
+	const char *od = overdue_of(row, today);
+	json_object_set_new(o, "overdue", od ? json_string(od) : json_null());
+	if (str(row, "remote_node"))
+		json_object_set_new(o, "remote",
+		                    json_pack("{s:O, s:O}", "node_id", json_object_get(row, "remote_node"),
+		                              "request_id", json_object_get(row, "remote_id")));
+	else
+		json_object_set_new(o, "remote", json_null());
+	json_object_set_new(o, "quality", wam_trace_quality_of(body));
+	json_t *resp = responses_of(db, id, str(body, "intended_use"), flags, &rc);
+	if (rc)
+		goto fail;
+	json_object_set_new(o, "responses", resp);
+	if (!strcmp(str(row, "direction"), "incoming"))
+		json_object_set_new(o, "candidates", candidates_of(db, json_object_get(body, "item")));
+	json_decref(row);
+	*out = o;
+	return 0;
+fail:
+	json_decref(o);
+	json_decref(row);
+	return rc;
+}
+
+int wam_trace_list(wam_db *db, json_t **out, const wam_trace_filter *f)
+{
+	char today[11], list[256];
+	wam_buf sql = {0};
+	sqlite3_stmt *st = NULL;
+	json_t *rows = NULL;
+	int rc;
+	*out = NULL;
+	if (f && f->direction && !wam_in_vocab(directions, f->direction)) {
+		wam_vocab_list(directions, list, sizeof list);
+		return wam_error_set(WAM_EINVAL, "direction", "direction '%.30s' is not one of: %s", f->direction,
+		                     list);
+	}
+	if (f && f->state && !wam_in_vocab(states, f->state)) {
+		wam_vocab_list(states, list, sizeof list);
+		return wam_error_set(WAM_EINVAL, "state", "state '%.30s' is not one of: %s", f->state, list);
+	}
+	wam_date_today(today);
+	wam_buf_puts(&sql,
+	             "SELECT * FROM (SELECT r.id, r.direction, r.state, r.reference, r.requesting_state,"
+	             " r.requested_state, r.item_id, r.serial, r.urgency, r.confidentiality, r.sent, r.ack_due,"
+	             " r.reply_due, CASE WHEN r.state IN ('sent','acknowledged') AND r.reply_due < ?1 THEN 'reply'"
+	             " WHEN r.state='sent' AND r.ack_due < ?1 THEN 'acknowledgement' END AS overdue,"
+	             " (SELECT s.result FROM trace_responses s WHERE s.request_id=r.id ORDER BY s.n DESC LIMIT 1)"
+	             " AS result, r.body, r.created_seq FROM trace_requests r) WHERE 1=1");
+	if (f && f->direction)
+		wam_buf_puts(&sql, " AND direction=?2");
+	if (f && f->state)
+		wam_buf_puts(&sql, " AND state=?3");
+	if (f && f->overdue_only)
+		wam_buf_puts(&sql, " AND overdue IS NOT NULL");
+	if (f && f->item_id)
+		wam_buf_puts(&sql, " AND item_id=?4");
+	wam_buf_puts(&sql, " ORDER BY created_seq DESC");
+	if (sqlite3_prepare_v2(db->conn, sql.p, -1, &st, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "list trace requests");
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	if (f) {
+		wam_bind_text_or_null(st, 2, f->direction);
+		wam_bind_text_or_null(st, 3, f->state);
+		wam_bind_text_or_null(st, 4, f->item_id);
+	}
+	if ((rc = wam_rows_json(st, &rows, "list trace requests")))
+		goto done;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		json_t *body = json_loads(str(r, "body") ? str(r, "body") : "{}", 0, NULL),
+		       *q = wam_trace_quality_of(body);
+		json_object_set(r, "score", json_object_get(q, "score"));
+		json_object_del(r, "body");
+		json_object_del(r, "created_seq");
+		json_decref(q);
+		json_decref(body);
+	}
+	*out = rows;
+	rows = NULL;
+done:
+	wam_buf_free(&sql);
+	json_decref(rows);
+	return rc;
+}
+
+/* ---- changes ---- */
+
+/* Opens the transaction and reads request `id`, which must be in one of
+ * `allowed` (NULL-terminated) to be changed by `what`. */
+static int begin_on(wam_db *db, json_t **row, const char *id, const char *const *allowed, const char *what)
+{
+	int rc = wam_db_begin(db);
+	*row = NULL;
+	if (rc)
+		return rc;
+	if ((rc = wam_trace_row(db, row, id))) {
+		wam_db_rollback(db);
+		return rc;
+	}
+	const char *state = str(*row, "state");
+	if (!wam_in_vocab(allowed, state)) {
+		char list[128];
+		wam_vocab_list(allowed, list, sizeof list);
+		rc = wam_error_set(WAM_ECONFLICT, "state",
+		                   "trace request %.40s is %s: only a request that is %s can be %s", id, state, list,
+		                   what);
+		json_decref(*row);
+		*row = NULL;
+		wam_db_rollback(db);
+	}
+	return rc;
+}
+
+/* Appends the event and commits; the request as a tracer sees it in `*out`. */
+static int finish(wam_db *db, json_t **out, const char *id, const char *type, const json_t *payload)
+{
+	int rc = wam_ledger_append(db, type, id, payload, NULL);
+	if (rc) {
+		wam_db_rollback(db);
+		return rc;
+	}
+	if ((rc = wam_db_commit(db)))
+		return rc;
+	return out ? wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL) : 0;
+}
+
+static int not_object(const json_t *in, const char *what)
+{
+	return json_is_object(in) ? 0 : wam_error_set(WAM_EINVAL, NULL, "%s is a JSON object", what);
+}
+
+int wam_trace_draft(wam_db *db, json_t **out, const json_t *request)
+{
+	json_t *body = NULL;
+	char id[WAM_ID_LEN + 1];
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = not_object(request, "a trace request")) || (rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = wam_trace_body(db, &body, request, ""))) {
+		wam_db_rollback(db);
+		return rc;
+	}
+	wam_db_new_id(db, id);
+	rc = finish(db, out, id, "trace.drafted", body);
+	json_decref(body);
+	return rc;
+}
+
+int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *changes)
+{
+	static const char *const drafts[] = {"draft", NULL};
+	json_t *row, *merged, *body = NULL;
+	const char *key;
+	json_t *v;
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = not_object(changes, "a change")) || (rc = begin_on(db, &row, id, drafts, "changed")))
+		return rc;
+	merged = json_deep_copy(json_object_get(row, "body"));
+	json_object_foreach((json_t *)changes, key, v)
+	{
+		json_t *old = json_object_get(merged, key);
+		if (json_is_object(v) && json_is_object(old)) {
+			/* one level deep: {"item": {"serial": ...}} keeps the item's other fields */
+			json_t *c = json_copy(old);
+			json_object_update(c, v);
+			json_object_set_new(merged, key, c);
+		} else if (json_is_null(v)) {
+			json_object_del(merged, key);
+		} else {
+			json_object_set(merged, key, v);
+		}
+	}
+	if ((rc = wam_trace_body(db, &body, merged, "")))
+		wam_db_rollback(db);
+	else
+		rc = finish(db, out, id, "trace.draft_changed", body);
+	json_decref(body);
+	json_decref(merged);
+	json_decref(row);
+	return rc;
+}
+
+int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request)
+{
+	json_t *body = NULL;
+	int rc;
+	*out = NULL;
+	if (id) {
+		json_t *row;
+		if ((rc = wam_trace_row(db, &row, id)))
+			return rc;
+		*out = wam_trace_quality_of(json_object_get(row, "body"));
+		json_decref(row);
+		return 0;
+	}
+	if ((rc = not_object(request, "a trace request")) || (rc = wam_trace_body(db, &body, request, "")))
+		return rc;
+	*out = wam_trace_quality_of(body);
+	json_decref(body);
+	return 0;
+}
+
+/* `date` + `days` into `out`. */
+static void add_days(char out[11], const char *date, long days)
+{
+	time_t t = 0;
+	wam_date_parse(date, &t);
+	wam_date_format(out, t + (time_t)days * 86400);
+}
+
+/* Date `key` of `in` or today into `out` (checked). */
+static int date_or_today(json_t *p, const json_t *in, const char *key)
+{
+	int rc = take_date(p, in, key, key, false);
+	if (!rc && !str(p, key)) {
+		char today[11];
+		wam_date_today(today);
+		json_object_set_new(p, key, json_string(today));
+	}
+	return rc;
+}
+
+int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details)
+{
+	static const char *const drafts[] = {"draft", NULL};
+	json_t *row = NULL, *p = json_object(), *d = json_object(), *q = NULL, *empty = json_object();
+	char ack[11], reply[11];
+	int rc;
+	if (out)
+		*out = NULL;
+	if (!details)
+		details = empty;
+	if ((rc = not_object(details, "sending details")) || (rc = begin_on(db, &row, id, drafts, "sent")))
+		goto done;
+	if ((rc = wam_trace_check_fields(details, send_fields, "")) || (rc = date_or_today(p, details, "date")) ||
+	    (rc = wam_take_int(d, details, "ack_days", "ack_days", 1, 3650, false, 0)) ||
+	    (rc = wam_take_int(d, details, "reply_days", "reply_days", 1, 3650, false, 0)))
+		goto fail;
+	/* R10: what a request must say before it may leave */
+	q = wam_trace_quality_of(json_object_get(row, "body"));
+	const json_t *missing = json_object_get(q, "missing");
+	if (json_array_size(missing)) {
+		wam_buf msg = {0};
+		size_t i;
+		const json_t *m;
+		/* every missing field, named; the either-or ones say what else would do */
+		wam_buf_puts(&msg, "the request cannot be sent: R10 and the ITI require");
+		json_array_foreach(missing, i, m)
+		{
+			const char *field = str(m, "field");
+			wam_buf_printf(&msg, "%s %s%s", i ? "," : "", field,
+			               !strcmp(field, "item.make")     ? " (make or country of manufacture)"
+			               : !strcmp(field, "item.serial") ? " (or serial_reason)"
+			                                               : "");
+		}
+		rc = wam_error_set(WAM_EINVAL, str(json_array_get(missing, 0), "field"), "%s", msg.p);
+		wam_buf_free(&msg);
+		goto fail;
+	}
+	json_t *ad = json_object_get(d, "ack_days"), *rd = json_object_get(d, "reply_days");
+	add_days(ack, str(p, "date"), ad ? (long)json_integer_value(ad) : WAM_TRACE_ACK_DAYS);
+	add_days(reply, str(p, "date"), rd ? (long)json_integer_value(rd) : WAM_TRACE_REPLY_DAYS);
+	json_object_set_new(p, "ack_due", json_string(ack));
+	json_object_set_new(p, "reply_due", json_string(reply));
+	rc = finish(db, out, id, "trace.sent", p);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(row);
+	json_decref(p);
+	json_decref(d);
+	json_decref(q);
+	json_decref(empty);
+	return rc;
+}
+
+int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details)
+{
+	static const char *const sent[] = {"sent", NULL};
+	json_t *row = NULL, *p = json_object(), *empty = json_object();
+	int rc;
+	if (out)
+		*out = NULL;
+	if (!details)
+		details = empty;
+	if ((rc = not_object(details, "an acknowledgement")) || (rc = begin_on(db, &row, id, sent, "acknowledged")))
+		goto done;
+	if ((rc = wam_trace_check_fields(details, ack_fields, "")) || (rc = date_or_today(p, details, "date")) ||
+	    (rc = wam_take_text(p, details, "note", "note", false, WAM_MAX_NOTES, true, 0))) {
+		wam_db_rollback(db);
+		goto done;
+	}
+	rc = finish(db, out, id, "trace.acknowledged", p);
+done:
+	json_decref(row);
+	json_decref(p);
+	json_decref(empty);
+	return rc;
+}
+
+int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *response)
+{
+	static const char *const waiting[] = {"sent", "acknowledged", NULL};
+	json_t *row = NULL, *r = NULL, *p = NULL;
+	long days;
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = not_object(response, "a response")) || (rc = begin_on(db, &row, id, waiting, "answered")))
+		return rc;
+	if ((rc = wam_trace_response_body(db, &r, response, str(json_object_get(row, "body"), "confidentiality"), "",
+	                                  &days))) {
+		wam_db_rollback(db);
+		goto done;
+	}
+	p = json_pack("{s:O}", "response", r);
+	if (!strcmp(str(r, "result"), "delayed")) {
+		/* a delay is an answer to come: a new date to wait for */
+		char due[11];
+		add_days(due, str(r, "date"), days ? days : WAM_TRACE_REPLY_DAYS);
+		json_object_set_new(p, "reply_due", json_string(due));
+	}
+	rc = finish(db, out, id, "trace.responded", p);
+done:
+	json_decref(row);
+	json_decref(r);
+	json_decref(p);
+	return rc;
+}
+
+int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *details)
+{
+	static const char *const open[] = {"draft", "sent", "acknowledged", "answered", NULL};
+	json_t *row = NULL, *p = json_object();
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = not_object(details, "closing details")) || (rc = begin_on(db, &row, id, open, "closed")))
+		goto done;
+	if ((rc = wam_trace_check_fields(details, close_fields, "")) ||
+	    (rc = wam_take_text(p, details, "reason", "reason", true, WAM_MAX_NOTES, true, 0))) {
+		wam_db_rollback(db);
+		goto done;
+	}
+	char today[11];
+	wam_date_today(today);
+	json_object_set_new(p, "date", json_string(today));
+	rc = finish(db, out, id, "trace.closed", p);
+done:
+	json_decref(row);
+	json_decref(p);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* Shared by the trace request files (request.c, quality.c, exchange.c):
+ * a request body checked and completed once, the quality of a body, a
+ * response checked once, and the read of one request. Nothing here is
+ * public. */
+#ifndef WAM_TRACE_REQUEST_H
+#define WAM_TRACE_REQUEST_H
+
+#include "internal.h"
+
+/* Checks a request as given (a draft, a merged update or an imported
+ * document's request) into `*out`: vocabularies lowercased, country codes
+ * upper case, defaults set, and with `item_id` the item and recovery
+ * fields not given taken from that weapon. Fields may be missing (a draft);
+ * a bad value fails naming its field ("requested.state",
+ * "item.markings[2].text"). `prefix` is put before every field named in an
+ * error ("request." for an imported document, "" otherwise). */
+int wam_trace_body(wam_db *db, json_t **out, const json_t *in, const char *prefix);
+
+/* The data quality of a checked body (wam_trace_quality's shape). */
+json_t *wam_trace_quality_of(const json_t *body);
+
+/* Checks a response ({result, date?, chain?, ...}) into `*out`; the
+ * confidentiality defaults to `confidentiality`, the date to today.
+ * `*reply_days` gets `reply_days` if given (else 0). */
+int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const char *confidentiality, const char *prefix,
+                            long *reply_days);
+
+/* The request row of `id` with its body parsed (`body` a JSON object);
+ * WAM_ENOTFOUND naming "id" when there is none. */
+int wam_trace_row(wam_db *db, json_t **out, const char *id);
+
+/* Appends the fields of `body` that leave this registry in an exchange
+ * document (no item_id, no notes). */
+json_t *wam_trace_public_body(const json_t *body);
+
+/* Country code check against the registry's list: `field` named on failure. */
+int wam_trace_take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field,
+                           bool required);
+
+/* Checks keys of `in` against `allowed`, naming an unknown one with
+ * `prefix` before it. */
+int wam_trace_check_fields(const json_t *in, const char *const *allowed, const char *prefix);
+
+#endif
