@@ -5,9 +5,11 @@
  * A request is a JSON body (--from FILE|-) and/or flags for its common
  * fields; flags override the body. The CLI acts as the registry's own
  * operator (actor cli:$USER) like every other command, so it may do all
- * `trace` work; restricted and confidential responses (R11) are still
- * withheld unless `trace show --confidential` asks for them, and that read
- * is recorded as a record.read event. */
+ * `trace` work. Rule R11 still holds on what it prints: every command that
+ * shows a request shows restricted and confidential responses withheld,
+ * and only `trace show --confidential` shows them in full, recording the
+ * read (record.read) as the API does for a tracer; so does exporting an
+ * incoming request, whose document carries its response. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,8 +301,54 @@ static void print_request(const json_t *t)
 static const cli_view request_view = {request_keys, list_cols, print_request};
 static const cli_view list_view = {NULL, list_cols, NULL};
 
+/* The responses of request `t` (as shown in full) kept restricted or
+ * confidential, named as a read event records them: ["responses[0]", ...]
+ * (the same names the API's read events use). */
+static json_t *restricted_responses(const json_t *t)
+{
+	json_t *names = json_array();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(t, "responses"), i, r)
+	{
+		const char *level = text(r, "confidentiality");
+		if (!strcmp(level, "restricted") || !strcmp(level, "confidential")) {
+			char name[32];
+			snprintf(name, sizeof name, "responses[%zu]", i);
+			json_array_append_new(names, json_string(name));
+		}
+	}
+	return names;
+}
+
+/* Request `id` in `*out` in full, recording the read of its restricted and
+ * confidential responses (record.read, actor cli:$USER, via `via`) in the
+ * same transaction; nothing is recorded when it has none. */
+static int read_in_full(wam_db *db, json_t **out, const char *id, const char *via)
+{
+	json_t *names = NULL;
+	int rc = wam_db_begin(db);
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (!(rc = wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL))) {
+		names = restricted_responses(*out);
+		if (json_array_size(names))
+			rc = wam_auth_log_read(db, id, names, via);
+	}
+	json_decref(names);
+	if (rc) {
+		wam_db_rollback(db);
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return wam_db_commit(db);
+}
+
 /* Runs `call` on request `id` with `in` in a writable registry and shows
- * the request it returns. */
+ * the request as `trace show` does: restricted and confidential responses
+ * withheld (R11), whoever wrote them. */
 static int run_on_request(const cli_env *env, int (*call)(wam_db *, json_t **, const char *, const json_t *),
                           const char *id, json_t *in)
 {
@@ -309,6 +357,10 @@ static int run_on_request(const cli_env *env, int (*call)(wam_db *, json_t **, c
 	int rc = cli_open(env, &db, true);
 	if (!rc) {
 		rc = call(db, &out, id, in);
+		json_decref(out);
+		out = NULL;
+		if (!rc)
+			rc = wam_trace_get(db, &out, id, 0);
 		rc = cli_show(env, rc, out, &request_view);
 		wam_db_close(db);
 	}
@@ -510,19 +562,9 @@ static int cmd_overdue(const cli_env *env, const cli_args *a)
 	return list(env, &f, &view);
 }
 
-/* True when `t` shows a response withheld (R11). */
-static bool withholds(const json_t *t)
-{
-	size_t i;
-	const json_t *r;
-	json_array_foreach(json_object_get(t, "responses"), i,
-	                   r) if (json_is_true(json_object_get(r, "withheld"))) return true;
-	return false;
-}
-
-/* With --confidential, the responses R11 withholds are shown in full and
- * the read is recorded (record.read, actor cli:$USER) in the same
- * transaction; without anything withheld nothing is recorded. */
+/* Without --confidential, restricted and confidential responses show only
+ * their result (R11); with it they are shown in full and the read is
+ * recorded. */
 static int cmd_show(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
@@ -533,23 +575,12 @@ static int cmd_show(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, full);
 	if (rc)
 		return rc;
-	rc = wam_trace_get(db, &out, a->pos[0], 0);
-	if (!rc && full && withholds(out)) {
-		json_decref(out);
-		out = NULL;
-		json_t *fields = json_pack("[s]", "responses");
+	if (full) {
 		char via[160];
 		snprintf(via, sizeof via, "wam trace show %.100s --confidential", a->pos[0]);
-		if (!(rc = wam_db_begin(db))) {
-			rc = wam_auth_log_read(db, a->pos[0], fields, via);
-			if (!rc)
-				rc = wam_trace_get(db, &out, a->pos[0], WAM_TRACE_CONFIDENTIAL);
-			if (rc)
-				wam_db_rollback(db);
-			else
-				rc = wam_db_commit(db);
-		}
-		json_decref(fields);
+		rc = read_in_full(db, &out, a->pos[0], via);
+	} else {
+		rc = wam_trace_get(db, &out, a->pos[0], 0);
 	}
 	rc = cli_show(env, rc, out, &request_view);
 	wam_db_close(db);
@@ -577,16 +608,27 @@ static int write_document(const cli_env *env, const json_t *doc, const char *to)
 	return 0;
 }
 
+/* The document of an incoming request is its response: one restricted or
+ * confidential leaves in full, so exporting it is recorded as a read, as
+ * `trace show --confidential` is. */
 static int cmd_export(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam trace export ID [--out FILE]");
 	wam_db *db;
-	json_t *doc = NULL;
-	int rc = cli_open(env, &db, false);
+	json_t *t = NULL, *doc = NULL;
+	int rc = cli_open(env, &db, true);
 	if (rc)
 		return rc;
-	rc = wam_trace_export(db, &doc, a->pos[0]);
+	if (!(rc = wam_trace_get(db, &t, a->pos[0], 0)) && !strcmp(text(t, "direction"), "incoming")) {
+		json_decref(t);
+		char via[160];
+		snprintf(via, sizeof via, "wam trace export %.100s", a->pos[0]);
+		rc = read_in_full(db, &t, a->pos[0], via);
+	}
+	json_decref(t);
+	if (!rc)
+		rc = wam_trace_export(db, &doc, a->pos[0]);
 	wam_db_close(db);
 	rc = rc ? cli_fail(env, rc) : write_document(env, doc, cli_opt(a, "out"));
 	json_decref(doc);
@@ -604,6 +646,14 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 	wam_db *db;
 	if (!(rc = cli_open(env, &db, true))) {
 		rc = wam_trace_import(db, &out, doc);
+		if (!rc) {
+			/* shown as `trace show` shows it (R11) */
+			char id[64];
+			snprintf(id, sizeof id, "%s", text(out, "id"));
+			json_decref(out);
+			out = NULL;
+			rc = wam_trace_get(db, &out, id, 0);
+		}
 		rc = cli_show(env, rc, out, &request_view);
 		wam_db_close(db);
 	}
