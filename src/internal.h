@@ -296,6 +296,13 @@ void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out);
  * ids of its sites), inside its transaction. */
 int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites);
 
+/* ---- the tracing part of `wam demo` (trace/demo.c) ---- */
+/* Adds loss reports, recoveries with their hits, trace requests with their
+ * outcomes and established origins, inside the registry demo's transaction. */
+int wam_trace_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites);
+/* How many weapons the tracing demo's recoveries bring. */
+long wam_trace_demo_weapons(const json_t *demo);
+
 /* ---- registry internals shared with import and demo ---- */
 /* Validates an item object and builds the event payload for it. `line` is
  * for error messages (0 if none). WAM_KEYS_CHECKED: the object's keys are
@@ -303,5 +310,26 @@ int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *s
 #define WAM_KEYS_CHECKED 0x100u
 int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line, unsigned flags);
 int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1]);
+
+/* ---- tracing: loss reports, hits, SDG 16.4.2 (trace/hit.c) ---- */
+/* The point-of-diversion category a registered weapon's holder implies:
+ * a state holder (armed force, police, other agency, UN mission) →
+ * state_stocks; a civilian, dealer, manufacturer or broker →
+ * civilian_holder; no holder but a site → state_stocks; else other. The
+ * one place this mapping lives: hits use it in C and the SDG report in SQL
+ * as wam_diversion(holder_type, site_id) (wam_trace_sql_functions). */
+const char *wam_trace_holder_category(const char *holder_type, bool at_site);
+/* Makes wam_diversion() callable on `db`'s connection (once per handle). */
+int wam_trace_sql_functions(wam_db *db);
+/* The hits on registered weapon `match_id`, as wam_trace_list_hits() shows
+ * them. */
+int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id);
+/* Searches the recovered weapons for lost or stolen weapon `item_id` and
+ * records the new hits (appending them to `made` when not NULL), inside
+ * the caller's transaction. */
+int wam_trace_scan_loss(wam_db *db, json_t *made, const char *item_id);
+/* Point-of-diversion fields {category, country?, date?, description?} of
+ * `in` checked into `out`; errors name `prefix`.field. */
+int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *prefix);
 
 #endif

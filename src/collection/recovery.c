@@ -17,6 +17,7 @@
 #include "registry/rules.h"
 #include "registry/validate.h"
 #include "wam/collection.h"
+#include "wam/trace.h"
 
 static const char *const recovery_types[] = {"seized", "found", "surrendered", NULL};
 static const char *const contexts[] = {"armed_group", "cache", "battlefield", "border_interdiction", "amnesty", "ddr",
@@ -259,6 +260,10 @@ int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *in)
 	json_object_set(p, "items", items);
 	wam_db_new_id(db, id);
 	if ((rc = wam_ledger_append(db, "recovery.recorded", id, p, NULL)))
+		goto fail;
+	/* the weapons it registered are matched against the registry and the
+	 * lost and stolen ones now, in the same command (docs/trace.md) */
+	if ((rc = wam_trace_scan(db, NULL, id)))
 		goto fail;
 	wam_date_format(due, date + (time_t)days * 86400);
 	json_t *t;

@@ -1,2 +1,270 @@
-/* STUB: to be written. */
+/* Lost and stolen weapons: reports that put a weapon out of lawful control,
+ * read back with the weapon, and the list of open ones in the lost/stolen
+ * CSV layout (docs/formats/lost-stolen-csv.md) an iARMS-style database
+ * takes.
+ *
+ * The weapon is the registry's: a report about a weapon it holds changes
+ * that weapon's status through the state machine, one about a weapon it
+ * does not hold (a civilian's, a foreign notice) registers it with the
+ * status. Either way the recovered weapons are then searched for it, so a
+ * weapon seized before its theft was reported still gives a hit. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+#include "registry/validate.h"
+#include "wam/trace.h"
+
+static const char *const kinds[] = {"lost", "stolen", NULL};
+static const char *const loss_fields[] = {"kind",   "date",       "place",   "circumstances", "reported_by",
+                                          "agency", "police_ref", "item_id", "item",          NULL};
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s && *s ? s : NULL;
+}
+
+/* Open: the weapon is still lost or stolen and this is its latest report. */
+#define LOSS_SQL                                                                                                       \
+	"SELECT l.id, l.kind, l.date, l.place, l.circumstances, l.reported_by, l.agency, l.police_ref, l.item_id,"     \
+	" i.serial, i.make, i.model, i.calibre, i.category, i.country, i.status, l.seq,"                               \
+	" (i.status IN ('lost','stolen') AND l.seq=(SELECT max(seq) FROM loss_reports o WHERE o.item_id=l.item_id))"   \
+	" AS open FROM loss_reports l JOIN items i ON i.id=l.item_id"
+
+/* Turns the 0/1 `open` column into a JSON boolean. */
+static void open_flags(json_t *rows)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	    json_object_set_new(r, "open", json_boolean(json_integer_value(json_object_get(r, "open"))));
+}
+
+static int get_loss(wam_db *db, json_t **out, const char *id)
+{
+	json_t *rows, *hits;
+	*out = NULL;
+	int rc = wam_query_rows(db, &rows, LOSS_SQL " WHERE l.id=?", id, NULL);
+	if (rc)
+		return rc;
+	json_t *r = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	if (!r)
+		return wam_error_set(WAM_ENOTFOUND, "id", "no loss report with id '%.40s'", id);
+	json_object_set_new(r, "open", json_boolean(json_integer_value(json_object_get(r, "open"))));
+	if ((rc = wam_trace_hits_of(db, &hits, str(r, "item_id")))) {
+		json_decref(r);
+		return rc;
+	}
+	json_object_set_new(r, "hits", hits);
+	*out = r;
+	return 0;
+}
+
+/* Validates everything but the weapon into `p`. */
+static int check_loss(json_t *p, const json_t *in)
+{
+	int rc;
+	char today[11];
+	if ((rc = wam_check_fields(in, loss_fields, "", 0)) ||
+	    (rc = wam_take_word(p, in, "kind", "kind", kinds, NULL, true, 0)) ||
+	    (rc = wam_take_text(p, in, "date", "date", true, 10, false, 0)) ||
+	    (rc = wam_take_text(p, in, "place", "place", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "circumstances", "circumstances", true, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = wam_take_text(p, in, "reported_by", "reported_by", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "agency", "agency", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "police_ref", "police_ref", false, WAM_MAX_TEXT, false, 0)))
+		return rc;
+	const char *date = str(p, "date");
+	if (!wam_date_parse(date, NULL))
+		return wam_error_set(WAM_EINVAL, "date", "date '%.20s' is not a calendar date YYYY-MM-DD", date);
+	wam_date_today(today);
+	if (strcmp(date, today) > 0)
+		return wam_error_set(WAM_EINVAL, "date",
+		                     "date %s is after today (%s): a loss is reported once it happened", date, today);
+	bool by_id = !wam_absent(json_object_get(in, "item_id")), described = !wam_absent(json_object_get(in, "item"));
+	if (by_id == described)
+		return wam_error_set(WAM_EINVAL, by_id ? "item" : "item_id",
+		                     "a loss report names a registry weapon (item_id) or describes one (item), %s",
+		                     by_id ? "not both" : "one of them");
+	if (by_id && !json_is_string(json_object_get(in, "item_id")))
+		return wam_error_set(WAM_EINVAL, "item_id", "item_id must be a string");
+	if (described && !json_is_object(json_object_get(in, "item")))
+		return wam_error_set(WAM_EINVAL, "item", "item must be a JSON object (a weapon as registered)");
+	return 0;
+}
+
+/* Puts the weapon out of lawful control: its status becomes the report's
+ * kind, or it is registered with that status. Its id in `id`. */
+static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WAM_ID_LEN + 1])
+{
+	const char *kind = str(p, "kind");
+	json_t *out = NULL;
+	int rc;
+	const char *item_id = json_string_value(json_object_get(in, "item_id"));
+	if (item_id) {
+		json_t *rows;
+		if ((rc = wam_query_rows(db, &rows, "SELECT id FROM items WHERE id=?", item_id, NULL)))
+			return rc;
+		bool known = json_array_size(rows) > 0;
+		json_decref(rows);
+		if (!known)
+			return wam_error_set(WAM_EINVAL, "item_id", "no weapon with id '%.40s'", item_id);
+		json_t *d = json_pack("{s:s}", "reason", str(p, "circumstances"));
+		rc = wam_registry_set_status(db, NULL, item_id, kind, d);
+		json_decref(d);
+		if (rc) {
+			wam_error e = *wam_error_last();
+			return wam_error_set(rc, "item_id", "weapon %.40s: %s", item_id, e.message);
+		}
+		snprintf(id, WAM_ID_LEN + 1, "%s", item_id);
+		return 0;
+	}
+	const json_t *item = json_object_get(in, "item");
+	const char *status = str(item, "status");
+	if (status && strcmp(status, kind) != 0)
+		return wam_error_set(WAM_EINVAL, "item.status", "a weapon reported %s is registered as %s, not %.20s",
+		                     kind, kind, status);
+	json_t *copy = json_copy((json_t *)item);
+	json_object_set_new(copy, "status", json_string(kind));
+	rc = wam_registry_add_item(db, &out, copy, 0);
+	json_decref(copy);
+	if (rc) {
+		wam_error e = *wam_error_last();
+		char field[128];
+		snprintf(field, sizeof field, "item%s%.60s", e.field[0] ? "." : "", e.field);
+		return wam_error_set(rc, field, "item: %s", e.message);
+	}
+	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
+	json_decref(out);
+	return 0;
+}
+
+int wam_trace_report_loss(wam_db *db, json_t **out, const json_t *report)
+{
+	int rc;
+	char id[WAM_ID_LEN + 1], item[WAM_ID_LEN + 1];
+	json_t *p = json_object();
+	if (out)
+		*out = NULL;
+	if (!json_is_object(report)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a loss report is a JSON object");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = check_loss(p, report)) || (rc = lose_weapon(db, p, report, item)))
+		goto fail;
+	json_object_set_new(p, "item_id", json_string(item));
+	wam_db_new_id(db, id);
+	if ((rc = wam_ledger_append(db, "loss.reported", id, p, NULL)) || (rc = wam_trace_scan_loss(db, NULL, item)))
+		goto fail;
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = get_loss(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	return rc;
+}
+
+int wam_trace_list_losses(wam_db *db, json_t **out, int open_only)
+{
+	int rc = wam_query_rows(db, out,
+	                        open_only ? "SELECT * FROM (" LOSS_SQL ") WHERE open ORDER BY date DESC, seq DESC"
+	                                  : LOSS_SQL " ORDER BY l.date DESC, l.seq DESC",
+	                        NULL, NULL);
+	if (!rc)
+		open_flags(*out);
+	return rc;
+}
+
+/* ---- the lost/stolen CSV (docs/formats/lost-stolen-csv.md) ---- */
+
+static const char *const csv_columns[] = {"reference",
+                                          "report_type",
+                                          "report_date",
+                                          "reporting_country",
+                                          "reporting_agency",
+                                          "make",
+                                          "model",
+                                          "type",
+                                          "calibre",
+                                          "serial",
+                                          "country_of_manufacture",
+                                          "other_markings",
+                                          "place",
+                                          "circumstances",
+                                          "police_reference",
+                                          "wam_item_id",
+                                          NULL};
+
+/* The markings other than the serial the `serial` column gives, and the
+ * import marks: "kind (component): text" and "import: CC year", joined by
+ * "; ". */
+static int other_markings(wam_db *db, wam_buf *b, const char *item, const char *serial)
+{
+	json_t *rows, *m;
+	size_t i;
+	wam_buf_reset(b);
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT kind, component, text, NULL AS year FROM markings WHERE item_id=?1"
+	                        " AND NOT (kind='serial' AND component='frame_receiver' AND text=coalesce(?2,''))"
+	                        " UNION ALL SELECT 'import', NULL, country, year FROM import_marks WHERE item_id=?1",
+	                        item, serial);
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, m)
+	{
+		const char *kind = str(m, "kind"), *comp = str(m, "component"), *text = str(m, "text");
+		if (comp)
+			rc = wam_buf_printf(b, "%s%s (%s): %s", b->n ? "; " : "", kind, comp, text ? text : "");
+		else if (json_is_integer(json_object_get(m, "year")))
+			rc = wam_buf_printf(b, "%simport: %s %lld", b->n ? "; " : "", text ? text : "",
+			                    (long long)json_integer_value(json_object_get(m, "year")));
+		else
+			rc = wam_buf_printf(b, "%simport: %s", b->n ? "; " : "", text ? text : "");
+		if (rc)
+			break;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int wam_trace_export_losses(wam_db *db, FILE *out)
+{
+	json_t *rows = NULL, *reg = NULL, *r;
+	wam_buf marks = {0};
+	size_t i;
+	int rc;
+	if ((rc = wam_query_rows(db, &reg, "SELECT country FROM registry", NULL, NULL)) ||
+	    (rc = wam_query_rows(db, &rows, "SELECT * FROM (" LOSS_SQL ") WHERE open ORDER BY date, seq", NULL, NULL)))
+		goto done;
+	const char *country = str(json_array_get(reg, 0), "country");
+	for (const char *const *c = csv_columns; *c; c++)
+		wam_csv_put(out, *c, !c[1]);
+	json_array_foreach(rows, i, r)
+	{
+		if ((rc = other_markings(db, &marks, str(r, "item_id"), str(r, "serial"))))
+			goto done;
+		const char *cells[] = {
+		    str(r, "id"),      str(r, "kind"),          str(r, "date"),       country,
+		    str(r, "agency"),  str(r, "make"),          str(r, "model"),      str(r, "category"),
+		    str(r, "calibre"), str(r, "serial"),        str(r, "country"),    marks.n ? marks.p : "",
+		    str(r, "place"),   str(r, "circumstances"), str(r, "police_ref"), str(r, "item_id")};
+		size_t n = sizeof cells / sizeof cells[0];
+		for (size_t k = 0; k < n; k++)
+			wam_csv_put(out, cells[k] ? cells[k] : "", k + 1 == n);
+	}
+	if (fflush(out) != 0 || ferror(out))
+		rc = wam_error_set(WAM_EIO, NULL, "cannot write the lost/stolen list");
+done:
+	json_decref(rows);
+	json_decref(reg);
+	wam_buf_free(&marks);
+	return rc;
+}

@@ -1,9 +1,143 @@
-/* STUB: replaced by the trace room's projector. */
+/* The trace room's projector for loss reports, hits and established
+ * origins: loss.reported, hit.found, hit.decided and origin.established
+ * events into the loss_reports, hits and item_origins tables. Everything a
+ * row holds comes from its events (wam verify replays them and compares),
+ * so nothing here reads the clock or another room's state: a hit's owner
+ * site is the one its hit.found event recorded. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "trace/project.h"
 
-int wam_trace_hit_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
-        const char *time)
+enum {
+	S_LOSS,
+	S_HIT,
+	S_DECIDE,
+	S_ORIGIN,
+};
+
+static int loss_reported(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
-	(void)ctx; (void)subject; (void)payload; (void)time;
+	sqlite3_stmt *st =
+	    wam_room_stmt(ctx, S_LOSS,
+	                  "INSERT INTO loss_reports(id,item_id,kind,date,place,circumstances,reported_by,"
+	                  "agency,police_ref,seq) VALUES(?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, pl, "item_id");
+	wam_bind_json_text(st, 3, pl, "kind");
+	wam_bind_json_text(st, 4, pl, "date");
+	wam_bind_json_text(st, 5, pl, "place");
+	wam_bind_json_text(st, 6, pl, "circumstances");
+	wam_bind_json_text(st, 7, pl, "reported_by");
+	wam_bind_json_text(st, 8, pl, "agency");
+	wam_bind_json_text(st, 9, pl, "police_ref");
+	sqlite3_bind_int64(st, 10, seq);
+	return wam_projection_step(ctx->conn, st, seq);
+}
+
+/* Binds the canonical JSON of `v` (or NULL when absent or null); the text
+ * is freed by SQLite. */
+static int bind_canon(sqlite3_stmt *st, int i, const json_t *v)
+{
+	if (!v || json_is_null(v))
+		return sqlite3_bind_null(st, i);
+	char *c = wam_canon(v);
+	if (!c)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	sqlite3_bind_text(st, i, c, -1, free);
+	return 0;
+}
+
+static int hit_found(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	const json_t *edits = json_object_get(pl, "edits");
+	if (!json_is_array(edits))
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld records a hit without its edits",
+		                     (long long)seq);
+	sqlite3_stmt *st =
+	    wam_room_stmt(ctx, S_HIT,
+	                  "INSERT INTO hits(id,recovery_id,item_id,match_id,score,reason,distance,edits,"
+	                  "owner_site_id,state,found_seq,last_seq) VALUES(?,?,?,?,?,?,?,?,?,'open',?,?)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, pl, "recovery_id");
+	wam_bind_json_text(st, 3, pl, "item_id");
+	wam_bind_json_text(st, 4, pl, "match_id");
+	wam_bind_json_number(st, 5, pl, "score");
+	wam_bind_json_text(st, 6, pl, "reason");
+	wam_bind_json_number(st, 7, pl, "distance");
+	int rc = bind_canon(st, 8, edits);
+	if (rc)
+		return rc;
+	wam_bind_json_text(st, 9, pl, "owner_site_id");
+	sqlite3_bind_int64(st, 10, seq);
+	sqlite3_bind_int64(st, 11, seq);
+	return wam_projection_step(ctx->conn, st, seq);
+}
+
+static int hit_decided(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	const char *decision = json_string_value(json_object_get(pl, "decision"));
+	const char *state = decision && !strcmp(decision, "confirm")  ? "confirmed"
+	                    : decision && !strcmp(decision, "reject") ? "rejected"
+	                                                              : NULL;
+	if (!state)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld decides a hit with no decision", (long long)seq);
+	const json_t *point = json_object_get(pl, "point_of_diversion");
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_DECIDE,
+	                                 "UPDATE hits SET state=?, decision_reason=?, point_category=?, point=?,"
+	                                 " decided_seq=?, last_seq=? WHERE id=? AND state='open'");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, pl, "reason");
+	wam_bind_json_text(st, 3, point, "category");
+	int rc = bind_canon(st, 4, point);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 5, seq);
+	sqlite3_bind_int64(st, 6, seq);
+	sqlite3_bind_text(st, 7, id, -1, SQLITE_STATIC);
+	if ((rc = wam_projection_step(ctx->conn, st, seq)))
+		return rc;
+	if (sqlite3_changes(ctx->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld decides hit %s, which is not an open hit",
+		                     (long long)seq, id);
+	return 0;
+}
+
+static int origin_established(wam_room_ctx *ctx, int64_t seq, const char *item, const json_t *pl)
+{
+	sqlite3_stmt *st =
+	    wam_room_stmt(ctx, S_ORIGIN,
+	                  "INSERT INTO item_origins(item_id,method,category,country,date,description,seq)"
+	                  " VALUES(?,?,?,?,?,?,?)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, pl, "method");
+	wam_bind_json_text(st, 3, pl, "category");
+	wam_bind_json_text(st, 4, pl, "country");
+	wam_bind_json_text(st, 5, pl, "date");
+	wam_bind_json_text(st, 6, pl, "description");
+	sqlite3_bind_int64(st, 7, seq);
+	return wam_projection_step(ctx->conn, st, seq);
+}
+
+int wam_trace_hit_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
+                        const char *time)
+{
+	(void)time;
+	if (!strcmp(type, "loss.reported"))
+		return loss_reported(ctx, seq, subject, payload);
+	if (!strcmp(type, "hit.found"))
+		return hit_found(ctx, seq, subject, payload);
+	if (!strcmp(type, "hit.decided"))
+		return hit_decided(ctx, seq, subject, payload);
+	if (!strcmp(type, "origin.established"))
+		return origin_established(ctx, seq, subject, payload);
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }
