@@ -301,7 +301,7 @@ def requests(ids):
         ("POST", "/api/v1/losses"): lambda c: r("/api/v1/losses", {
             "kind": "lost", "date": "2026-01-06", "circumstances": "matrix", "reported_by": f"matrix {who(c)}",
             "item": {"category": "SA1", "make": "Ruger", "model": "LCP", "calibre": ".380 ACP", "country": "US",
-                     "serial": f"MATRIX-LOST-{who(c)}"}}),
+                     "serial": f"LOSTMTX-{who(c)}"}}),
         ("GET", "/api/v1/losses/export"): lambda c: r("/api/v1/losses/export"),
         ("GET", "/api/v1/hits"): lambda c: r("/api/v1/hits" + q(state="open")),
         ("POST", "/api/v1/hits/scan"): lambda c: r("/api/v1/hits/scan", {"recovery_id": ids["trace_recovery"]}),

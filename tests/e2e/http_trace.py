@@ -307,8 +307,8 @@ def test(tap):
     resp = viewer.get("/api/v1/reports/sdg-16-4-2/records" + q(year=YEAR, figure="numerator"))
     tap.ok(resp.status == 200 and [x["item_id"] for x in resp.json] == [recovered], "... and behind the numerator",
            repr(resp))
-    tap.eq(viewer.get("/api/v1/reports/sdg-16-4-2" + q(year=YEAR - 1)).json["counts"]["recovered"], 0,
-           "another year counts nothing")
+    resp = viewer.get("/api/v1/reports/sdg-16-4-2" + q(year=YEAR - 1))
+    tap.eq((resp.json or {}).get("counts", {}).get("recovered"), 0, "another year counts nothing", repr(resp))
     for bad in ("1899", "2101", "twenty", ""):
         refused(tap, viewer.get("/api/v1/reports/sdg-16-4-2" + q(year=bad)), 400, f"year={bad!r}: 400 naming year",
                 "year")
