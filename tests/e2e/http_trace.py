@@ -271,10 +271,15 @@ def test(tap):
     if incoming:
         tracer_b.post(f"/api/v1/traces/{incoming}/acknowledge", {})
         resp = tracer_b.post(f"/api/v1/traces/{incoming}/responses", {
-            "result": "no_record", "confidentiality": "unclassified", "notes": "no export licence under that serial"})
-        tap.eq(resp.status, 201, "registry B answers: no record", repr(resp))
+            "result": "no_record", "confidentiality": "restricted", "notes": "no export licence under that serial"})
+        tap.eq(resp.status, 201, "registry B answers, restricted: no record", repr(resp))
+        registrar_b = other.token("registrar-at", "registrar")[0]
+        refused(tap, srv_b.get(f"/api/v1/traces/{incoming}/export", registrar_b), 403,
+                "a registrar may not export a restricted answer (R11)")
+        before = len(reads_of(incoming, srv_b, auditor_b))
         answer = tracer_b.get(f"/api/v1/traces/{incoming}/export")
-        tap.eq(answer.status, 200, "registry B exports its answer", repr(answer))
+        tap.eq(answer.status, 200, "registry B's tracer exports the answer", repr(answer))
+        tap.eq(len(reads_of(incoming, srv_b, auditor_b)), before + 1, "... and the read is logged")
         node_b = tracer_b.get("/api/v1/node").json
         resp = srv.post("/api/v1/peers", {"name": "Austria", "country": node_b["country"],
                                           "node_id": node_b["node_id"], "public_key": node_b["public_key"]},
