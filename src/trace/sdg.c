@@ -1,2 +1,336 @@
-/* STUB: to be written. */
+/* SDG indicator 16.4.2: the proportion of seized, found or surrendered arms
+ * whose illicit origin or context was traced or established by a competent
+ * authority, for a year and a site scope, with every figure drillable to
+ * the weapons behind it.
+ *
+ * One query names the units and the routes by which each was traced
+ * (FIGURES_SQL); the report is one aggregate over it, grouped by every
+ * dimension at once, folded here into the counts and breakdowns, and the
+ * drill-down is the same query filtered by the figure. Both therefore
+ * apply the same rules (docs/trace.md, "SDG 16.4.2"):
+ *
+ * - a unit is a weapon recovered (recovery_items) by a recovery dated in
+ *   the year and, with a site, recorded at that site or one under it; a
+ *   weapon recovered twice in the scope counts once, by its first recovery;
+ * - traced successfully: the latest response to a sent outgoing trace
+ *   request for it found a record (record_found, partial) with a point of
+ *   diversion; or a confirmed hit; or it was the registry's own weapon,
+ *   reported lost or stolen before it was recovered (the holder mapping of
+ *   wam_trace_holder_category gives the point of diversion);
+ * - trace initiated: such a request was sent, or one of the other two;
+ * - identified: a complete legible serial (marking status adequate or
+ *   inadequate, with a serial) or a trace initiated;
+ * - established otherwise: an item_origins record and not traced. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+#include "wam/trace.h"
+
+/* ?1 first day of the year, ?2 site or NULL, ?3 the drill-down value, ?4
+ * last day of the year. */
+#define FIGURES_SQL                                                                                                    \
+	"WITH RECURSIVE scope(id) AS (SELECT ?2 WHERE ?2 IS NOT NULL"                                                  \
+	"  UNION SELECT s.id FROM sites s JOIN scope ON s.parent_id=scope.id),"                                        \
+	" pairs AS (SELECT x.item_id, r.id AS recovery_id, r.type, r.date, r.context, r.recorded_seq,"                 \
+	"  row_number() OVER (PARTITION BY x.item_id ORDER BY r.date, r.recorded_seq) AS k"                            \
+	"  FROM recoveries r JOIN recovery_items x ON x.recovery_id=r.id"                                              \
+	"  WHERE r.date BETWEEN ?1 AND ?4 AND (?2 IS NULL OR r.site_id IN scope)),"                                    \
+	" routes AS (SELECT p.item_id, p.recovery_id, p.type AS recovery_type, p.date,"                                \
+	"  coalesce(p.context,'unknown') AS context, i.serial, i.make, i.model, i.category, i.marking_status,"         \
+	"  CASE WHEN i.category='SA1' THEN 'pistol_revolver' WHEN i.category IN ('SA2','SA4') THEN 'rifle'"            \
+	"   WHEN i.category='SHOTGUN' THEN 'shotgun' WHEN i.category='SA3' THEN 'smg'"                                 \
+	"   WHEN i.category IN ('SA5','LW1') THEN 'machine_gun' ELSE 'other' END AS weapon_type,"                      \
+	"  EXISTS (SELECT 1 FROM trace_requests q WHERE q.item_id=p.item_id AND q.direction='outgoing'"                \
+	"   AND q.sent IS NOT NULL) AS requested,"                                                                     \
+	"  (SELECT s.point_category FROM trace_requests q JOIN trace_responses s ON s.request_id=q.id"                 \
+	"   WHERE q.item_id=p.item_id AND q.direction='outgoing' AND q.sent IS NOT NULL"                               \
+	"   AND s.n=(SELECT max(z.n) FROM trace_responses z WHERE z.request_id=q.id)"                                  \
+	"   AND s.result IN ('record_found','partial') AND s.point_category IS NOT NULL"                               \
+	"   ORDER BY s.seq LIMIT 1) AS by_request,"                                                                    \
+	"  (SELECT h.point_category FROM hits h WHERE h.item_id=p.item_id AND h.state='confirmed'"                     \
+	"   ORDER BY h.decided_seq LIMIT 1) AS by_hit,"                                                                \
+	"  CASE WHEN EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=p.item_id AND l.seq<p.recorded_seq)"         \
+	"   THEN wam_diversion((SELECT type FROM holders WHERE id=i.holder_id), i.site_id) END AS by_registry,"        \
+	"  o.category AS origin_category, o.method AS origin_method"                                                   \
+	"  FROM pairs p JOIN items i ON i.id=p.item_id LEFT JOIN item_origins o ON o.item_id=p.item_id"                \
+	"  WHERE p.k=1),"                                                                                              \
+	" figures AS (SELECT *,"                                                                                       \
+	"  CASE WHEN by_request IS NOT NULL THEN 'request' WHEN by_hit IS NOT NULL THEN 'hit'"                         \
+	"   WHEN by_registry IS NOT NULL THEN 'registry' END AS traced,"                                               \
+	"  (by_request IS NOT NULL OR by_hit IS NOT NULL OR by_registry IS NOT NULL) AS traced_ok,"                    \
+	"  (requested OR by_hit IS NOT NULL OR by_registry IS NOT NULL) AS initiated,"                                 \
+	"  (coalesce(by_request, by_hit, by_registry) IS NULL AND origin_category IS NOT NULL) AS otherwise,"          \
+	"  coalesce(by_request, by_hit, by_registry, origin_category, 'not_established') AS result"                    \
+	"  FROM routes),"                                                                                              \
+	" units AS (SELECT *, (initiated OR (coalesce(serial,'')<>''"                                                  \
+	"  AND marking_status IN ('adequate','inadequate'))) AS identified,"                                           \
+	"  (traced_ok OR otherwise) AS counted FROM figures) "
+
+static const char *const weapon_types[] = {"pistol_revolver", "rifle", "shotgun", "smg", "machine_gun", "other", NULL};
+static const char *const results[] = {
+    "illicit_manufacture", "civilian_holder", "state_stocks", "transfer_export", "other", "not_established", NULL};
+static const char *const count_keys[] = {"recovered",
+                                         "seized",
+                                         "found",
+                                         "surrendered",
+                                         "identified",
+                                         "trace_initiated",
+                                         "traced_successfully",
+                                         "established_otherwise",
+                                         NULL};
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return true;
+	return false;
+}
+
+/* Checks the scope; the year's first and last day into `from` and `to`. */
+static int check_scope(wam_db *db, const wam_sdg_scope *scope, char from[11], char to[11])
+{
+	if (!scope || scope->year < 1900 || scope->year > 9999)
+		return wam_error_set(WAM_EINVAL, "year", "year must be a year from 1900 to 9999, not %d",
+		                     scope ? scope->year : 0);
+	snprintf(from, 11, "%04d-01-01", scope->year);
+	snprintf(to, 11, "%04d-12-31", scope->year);
+	if (scope->site_id) {
+		json_t *rows;
+		int rc = wam_query_rows(db, &rows, "SELECT id FROM sites WHERE id=?", scope->site_id, NULL);
+		if (rc)
+			return rc;
+		size_t n = json_array_size(rows);
+		json_decref(rows);
+		if (!n)
+			return wam_error_set(WAM_EINVAL, "site_id", "no site with id '%.40s'", scope->site_id);
+	}
+	return wam_trace_sql_functions(db);
+}
+
+/* Runs FIGURES_SQL followed by `tail` for the scope, with `value` as ?3. */
+static int run(wam_db *db, json_t **out, const char *tail, const wam_sdg_scope *scope, const char *value)
+{
+	char from[11], to[11];
+	sqlite3_stmt *st;
+	wam_buf sql = {0};
+	int rc;
+	*out = NULL;
+	if ((rc = check_scope(db, scope, from, to)) || (rc = wam_buf_puts(&sql, FIGURES_SQL)) ||
+	    (rc = wam_buf_puts(&sql, tail)))
+		goto done;
+	if (sqlite3_prepare_v2(db->conn, sql.p, -1, &st, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "compute SDG 16.4.2");
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+	if (scope->site_id)
+		sqlite3_bind_text(st, 2, scope->site_id, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, to, -1, SQLITE_STATIC);
+	rc = wam_rows_json(st, out, "compute SDG 16.4.2");
+done:
+	wam_buf_free(&sql);
+	return rc;
+}
+
+static void add(json_t *o, const char *key, json_int_t n)
+{
+	json_object_set_new(o, key, json_integer(json_integer_value(json_object_get(o, key)) + n));
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Rebuilds `*o` with its keys in byte order: the contexts come in the
+ * order the groups did, and a CSV compared year to year wants them fixed. */
+static void sort_keys(json_t **o)
+{
+	size_t n = json_object_size(*o), i = 0;
+	const char **keys = n ? malloc(n * sizeof *keys) : NULL;
+	const char *k;
+	json_t *v, *sorted = json_object();
+	if (!keys) {
+		json_decref(sorted);
+		return;
+	}
+	json_object_foreach(*o, k, v) keys[i++] = k;
+	qsort(keys, n, sizeof *keys, by_key);
+	for (i = 0; i < n; i++)
+		json_object_set(sorted, keys[i], json_object_get(*o, keys[i]));
+	free(keys);
+	json_decref(*o);
+	*o = sorted;
+}
+
+static bool flag(const json_t *row, const char *key)
+{
+	return json_integer_value(json_object_get(row, key)) != 0;
+}
+
+int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope)
+{
+	json_t *groups, *g;
+	size_t i;
+	*out = NULL;
+	int rc = run(db, &groups,
+	             "SELECT recovery_type, weapon_type, context, identified, initiated, traced_ok, otherwise, result,"
+	             " count(*) AS n FROM units GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
+	             scope, NULL);
+	if (rc)
+		return rc;
+	json_t *counts = json_object(), *by_type = json_object(), *by_result = json_object(),
+	       *by_context = json_object();
+	for (const char *const *k = count_keys; *k; k++)
+		add(counts, *k, 0);
+	for (const char *const *k = weapon_types; *k; k++)
+		json_object_set_new(by_type, *k, json_pack("{s:i, s:i}", "recovered", 0, "numerator", 0));
+	for (const char *const *k = results; *k; k++)
+		add(by_result, *k, 0);
+	json_int_t numerator = 0;
+	json_array_foreach(groups, i, g)
+	{
+		json_int_t n = json_integer_value(json_object_get(g, "n"));
+		bool counted = flag(g, "traced_ok") || flag(g, "otherwise");
+		add(counts, "recovered", n);
+		add(counts, json_string_value(json_object_get(g, "recovery_type")), n);
+		add(counts, "identified", flag(g, "identified") ? n : 0);
+		add(counts, "trace_initiated", flag(g, "initiated") ? n : 0);
+		add(counts, "traced_successfully", flag(g, "traced_ok") ? n : 0);
+		add(counts, "established_otherwise", flag(g, "otherwise") ? n : 0);
+		numerator += counted ? n : 0;
+		json_t *t = json_object_get(by_type, json_string_value(json_object_get(g, "weapon_type")));
+		add(t, "recovered", n);
+		add(t, "numerator", counted ? n : 0);
+		add(by_result, json_string_value(json_object_get(g, "result")), n);
+		add(by_context, json_string_value(json_object_get(g, "context")), n);
+	}
+	json_decref(groups);
+	sort_keys(&by_context);
+	json_int_t den = json_integer_value(json_object_get(counts, "recovered"));
+	json_t *value = den ? json_real(round(10000.0 * (double)numerator / (double)den) / 100.0) : json_null();
+	*out = json_pack("{s:i, s:o, s:{s:o, s:I, s:I}, s:o, s:o, s:o, s:o}", "year", scope->year, "site_id",
+	                 scope->site_id ? json_string(scope->site_id) : json_null(), "indicator", "value", value,
+	                 "numerator", numerator, "denominator", den, "counts", counts, "by_type", by_type, "by_result",
+	                 by_result, "by_context", by_context);
+	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+}
+
+/* ---- the records behind a figure ---- */
+
+#define RECORDS_SELECT                                                                                                 \
+	"SELECT item_id, recovery_id, recovery_type, date, serial, make, model, category, marking_status, traced,"     \
+	" result, origin_method AS origin FROM units WHERE "
+#define RECORDS_ORDER " ORDER BY date, recovery_id, item_id"
+
+int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure)
+{
+	static const struct {
+		const char *figure, *where;
+	} plain[] = {
+	    {"recovered", "1"},
+	    {"denominator", "1"},
+	    {"indicator.denominator", "1"},
+	    {"identified", "identified"},
+	    {"trace_initiated", "initiated"},
+	    {"traced_successfully", "traced_ok"},
+	    {"established_otherwise", "otherwise"},
+	    {"numerator", "counted"},
+	    {"indicator.numerator", "counted"},
+	};
+	char where[128] = "", value[64] = "";
+	*out = NULL;
+	if (!figure)
+		figure = "";
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0] && !where[0]; i++)
+		if (!strcmp(figure, plain[i].figure))
+			snprintf(where, sizeof where, "%s", plain[i].where);
+	if (!where[0] && (!strcmp(figure, "seized") || !strcmp(figure, "found") || !strcmp(figure, "surrendered"))) {
+		snprintf(where, sizeof where, "recovery_type=?3");
+		snprintf(value, sizeof value, "%s", figure);
+	}
+	if (!where[0] && !strncmp(figure, "by_type.", 8)) {
+		const char *t = figure + 8, *dot = strchr(t, '.');
+		size_t n = dot ? (size_t)(dot - t) : strlen(t);
+		if (n < sizeof value) {
+			memcpy(value, t, n);
+			value[n] = '\0';
+		}
+		if (in_list(weapon_types, value) && (!dot || !strcmp(dot, ".recovered")))
+			snprintf(where, sizeof where, "weapon_type=?3");
+		else if (in_list(weapon_types, value) && !strcmp(dot, ".numerator"))
+			snprintf(where, sizeof where, "weapon_type=?3 AND counted");
+	}
+	if (!where[0] && !strncmp(figure, "by_result.", 10) && in_list(results, figure + 10)) {
+		snprintf(where, sizeof where, "result=?3");
+		snprintf(value, sizeof value, "%s", figure + 10);
+	}
+	if (!where[0] && !strncmp(figure, "by_context.", 11) && figure[11] && strlen(figure + 11) < sizeof value) {
+		snprintf(where, sizeof where, "context=?3");
+		snprintf(value, sizeof value, "%s", figure + 11);
+	}
+	if (!where[0])
+		return wam_error_set(WAM_EINVAL, "figure",
+		                     "figure '%.60s' is not one of the report's: a count (recovered, seized, found,"
+		                     " surrendered, identified, trace_initiated, traced_successfully,"
+		                     " established_otherwise), numerator, by_type.<type>[.numerator],"
+		                     " by_result.<category> or by_context.<context>",
+		                     figure);
+	char tail[256];
+	snprintf(tail, sizeof tail, RECORDS_SELECT "%s" RECORDS_ORDER, where);
+	return run(db, out, tail, scope, value[0] ? value : NULL);
+}
+
+/* ---- CSV ---- */
+
+static void csv_row(FILE *out, const char *figure, const json_t *v)
+{
+	char num[64] = "";
+	if (json_is_integer(v))
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(num, sizeof num, "%.2f", json_real_value(v));
+	else if (json_is_string(v))
+		snprintf(num, sizeof num, "%.60s", json_string_value(v));
+	wam_csv_put(out, figure, false);
+	wam_csv_put(out, num, true);
+}
+
+int wam_report_sdg_csv(const json_t *report, FILE *out)
+{
+	const json_t *ind = json_object_get(report, "indicator"), *v;
+	const char *k;
+	char figure[160];
+	if (!json_is_object(report) || !json_is_object(ind))
+		return wam_error_set(WAM_EINVAL, NULL, "not an SDG 16.4.2 report");
+	fputs("figure,value\n", out);
+	csv_row(out, "year", json_object_get(report, "year"));
+	csv_row(out, "site_id", json_object_get(report, "site_id"));
+	csv_row(out, "indicator.value", json_object_get(ind, "value"));
+	csv_row(out, "indicator.numerator", json_object_get(ind, "numerator"));
+	csv_row(out, "indicator.denominator", json_object_get(ind, "denominator"));
+	for (const char *const *c = count_keys; *c; c++)
+		csv_row(out, *c, json_object_get(json_object_get(report, "counts"), *c));
+	json_object_foreach((json_t *)json_object_get(report, "by_type"), k, v)
+	{
+		snprintf(figure, sizeof figure, "by_type.%.60s.recovered", k);
+		csv_row(out, figure, json_object_get(v, "recovered"));
+		snprintf(figure, sizeof figure, "by_type.%.60s.numerator", k);
+		csv_row(out, figure, json_object_get(v, "numerator"));
+	}
+	const char *groups[] = {"by_result", "by_context"};
+	for (int g = 0; g < 2; g++)
+		json_object_foreach((json_t *)json_object_get(report, groups[g]), k, v)
+		{
+			snprintf(figure, sizeof figure, "%s.%.60s", groups[g], k);
+			csv_row(out, figure, v);
+		}
+	if (fflush(out) != 0 || ferror(out))
+		return wam_error_set(WAM_EIO, NULL, "cannot write the report");
+	return 0;
+}
