@@ -1013,6 +1013,16 @@ done:
 	return rc;
 }
 
+/* An acknowledgement or a response dated before the request was sent is a
+ * typing error, not history. */
+static int not_before_sent(const json_t *row, const char *date)
+{
+	const char *sent = str(row, "sent");
+	if (sent && date && strcmp(date, sent) < 0)
+		return wam_error_set(WAM_EINVAL, "date", "date %s is before the request was sent (%s)", date, sent);
+	return 0;
+}
+
 int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details)
 {
 	static const char *const sent[] = {"sent", NULL};
@@ -1025,7 +1035,8 @@ int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t
 	if ((rc = not_object(details, "an acknowledgement")) || (rc = begin_on(db, &row, id, sent, "acknowledged")))
 		goto done;
 	if ((rc = wam_trace_check_fields(details, ack_fields, "")) || (rc = date_or_today(p, details, "date")) ||
-	    (rc = wam_take_text(p, details, "note", "note", false, WAM_MAX_NOTES, true, 0))) {
+	    (rc = wam_take_text(p, details, "note", "note", false, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = not_before_sent(row, str(p, "date")))) {
 		wam_db_rollback(db);
 		goto done;
 	}
@@ -1048,7 +1059,8 @@ int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *re
 	if ((rc = not_object(response, "a response")) || (rc = begin_on(db, &row, id, waiting, "answered")))
 		return rc;
 	if ((rc = wam_trace_response_body(db, &r, response, str(json_object_get(row, "body"), "confidentiality"), "",
-	                                  &days))) {
+	                                  &days)) ||
+	    (rc = not_before_sent(row, str(r, "date")))) {
 		wam_db_rollback(db);
 		goto done;
 	}

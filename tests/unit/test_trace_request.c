@@ -443,6 +443,9 @@ static void test_states_and_overdue(void **state)
 	assert_true(json_is_null(json_object_get(o, "overdue")));
 	json_decref(o);
 	json_decref(with("{}", wam_trace_acknowledge, r, id2, WAM_ECONFLICT));
+	json_decref(
+	    with("{\"result\": \"no_record\", \"date\": \"2025-12-31\"}", wam_trace_respond, r, id2, WAM_EINVAL));
+	assert_string_equal(wam_error_last()->field, "date");
 	/* delayed: a reason is owed, and the wait starts again */
 	json_decref(with("{\"result\": \"delayed\"}", wam_trace_respond, r, id, WAM_EINVAL));
 	assert_string_equal(wam_error_last()->field, "restriction_reason");
@@ -602,6 +605,7 @@ static void test_exchange_between_registries(void **state)
 	char *text = json_dumps(doc, JSON_INDENT(2));
 	json_t *carried = parse(text);
 	free(text);
+	json_decref(doc);
 
 	/* altered on the way: one character of the serial */
 	json_t *altered = json_deep_copy(carried);
