@@ -527,6 +527,309 @@ static void test_export_losses_csv(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+/* ---- SDG 16.4.2 ---- */
+
+static void add_site(test_reg *r, const char *name, const char *parent, char id[32])
+{
+	char text[300];
+	snprintf(text, sizeof text, "{\"name\": \"%s\", \"kind\": \"police_station\"%s%s%s}", name,
+	         parent ? ", \"parent_id\": \"" : "", parent ? parent : "", parent ? "\"" : "");
+	json_t *in = load(text), *out;
+	OK(wam_registry_add_site(r->db, &out, in));
+	snprintf(id, 32, "%s", str(out, "id"));
+	json_decref(in);
+	json_decref(out);
+}
+
+/* Records a recovery of one weapon given as JSON at `site`; the weapon's id
+ * in `item`. */
+static void recover(test_reg *r, const char *type, const char *date, const char *context, const char *site,
+                    const char *weapon, char item[32])
+{
+	char text[1200];
+	snprintf(text, sizeof text,
+	         "{\"type\": \"%s\", \"date\": \"%s\", \"officer\": \"Sgt. Lamy\", \"site_id\": \"%s\"%s%s%s,"
+	         " \"weapons\": [%s]}",
+	         type, date, site, context ? ", \"context\": \"" : "", context ? context : "", context ? "\"" : "",
+	         weapon);
+	json_t *in = load(text), *out = NULL;
+	OK(wam_collection_add_recovery(r->db, &out, in));
+	snprintf(item, 32, "%s", str(json_array_get(json_object_get(out, "items"), 0), "id"));
+	json_decref(in);
+	json_decref(out);
+}
+
+/* An outgoing trace request for `item`, sent, and answered with `response`
+ * (NULL: left a draft). */
+static void trace_request(test_reg *r, const char *item, const char *response)
+{
+	char text[800];
+	snprintf(
+	    text, sizeof text,
+	    "{\"item_id\": \"%s\", \"requesting\": {\"state\": \"HT\", \"contact\": {\"name\": \"Insp. Valcourt\"}},"
+	    " \"requested\": {\"state\": \"RU\"}, \"illicit_reason\": \"illicit_national_law\","
+	    " \"justification\": \"criminal investigation 2025/77\", \"intended_use\": \"prosecution\"}",
+	    item);
+	json_t *in = load(text), *out = NULL;
+	OK(wam_trace_draft(r->db, &out, in));
+	json_decref(in);
+	char id[32];
+	snprintf(id, sizeof id, "%s", str(out, "id"));
+	json_decref(out);
+	if (!response)
+		return;
+	in = load("{\"date\": \"2025-08-01\"}");
+	OK(wam_trace_send(r->db, NULL, id, in));
+	json_decref(in);
+	in = load(response);
+	OK(wam_trace_respond(r->db, NULL, id, in));
+	json_decref(in);
+}
+
+static json_int_t num(const json_t *o, const char *path)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%s", path);
+	const json_t *v = o;
+	for (char *part = key, *dot; part; part = dot ? dot + 1 : NULL) {
+		dot = strchr(part, '.');
+		if (dot)
+			*dot = '\0';
+		v = json_object_get(v, part);
+	}
+	if (!json_is_integer(v))
+		fail_msg("%s is not a number in the report", path);
+	return json_integer_value(v);
+}
+
+/* The item ids behind `figure`, in order, joined by spaces. */
+static char *records(test_reg *r, const wam_sdg_scope *scope, const char *figure)
+{
+	json_t *rows = NULL, *row;
+	size_t i;
+	OK(wam_report_sdg_records(r->db, &rows, scope, figure));
+	wam_buf b = {0};
+	json_array_foreach(rows, i, row) wam_buf_printf(&b, "%s%s", i ? " " : "", str(row, "item_id"));
+	json_decref(rows);
+	char *s = strdup(b.p ? b.p : "");
+	wam_buf_free(&b);
+	return s;
+}
+
+static void expect_records(test_reg *r, const wam_sdg_scope *scope, const char *figure, const char *ids)
+{
+	char *have = records(r, scope, figure);
+	if (strcmp(have, ids) != 0)
+		fail_msg("records of %s: expected [%s], got [%s]", figure, ids, have);
+	free(have);
+}
+
+static void test_sdg_counts_of_known_recoveries(void **state)
+{
+	test_reg *r = *state;
+	char region[32], a[32], b[32], holder[32], p1[32], p2[32], p3[32], u[10][32];
+	json_t *in, *out;
+	add_site(r, "Région Ouest", NULL, region);
+	add_site(r, "Commissariat A", region, a);
+	add_site(r, "Commissariat B", NULL, b);
+	police_armoury(r, p1, holder); /* p1 is scratch here: the armoury's site */
+	police_rifle(r, a, holder, "AK47-152634", p1);
+	police_rifle(r, a, holder, "AK47-300111", p2);
+	test_add_item(r,
+	              "{\"category\": \"SA2\", \"make\": \"Norinco\", \"model\": \"SKS\", \"calibre\": \"7.62x39mm\","
+	              " \"serial\": \"SKS-778812\", \"country\": \"CN\", \"status\": \"in_store\"}",
+	              p3);
+	json_decref(report_stolen(r, p1));
+	json_decref(report_stolen(r, p2));
+	json_decref(report_stolen(r, p3));
+
+#define W(cat, make, model, cal, serial, country)                                                                      \
+	"{\"category\": \"" cat "\", \"make\": \"" make "\", \"model\": \"" model "\", \"calibre\": \"" cal            \
+	"\", \"serial\": \"" serial "\", \"country\": \"" country "\"}"
+	/* 1: traced by a request answered with a point of diversion */
+	recover(r, "seized", "2025-01-15", "crime", a,
+	        W("SA4", "Kalashnikov Concern", "AKM", "7.62x39mm", "AKM-610203", "RU"), u[1]);
+	/* 2: a request with no record found; origin established by investigation */
+	recover(r, "found", "2025-02-10", "cache", a, W("SA1", "Glock", "17", "9x19mm", "GLK-55120", "AT"), u[2]);
+	/* 3: identified, a request only drafted */
+	recover(r, "surrendered", "2025-03-05", "amnesty", b,
+	        W("SHOTGUN", "Mossberg", "500", "12 gauge", "V0911223", "US"), u[3]);
+	/* 4: a hit on stolen police rifle p1, confirmed */
+	recover(r, "seized", "2025-04-01", "armed_group", b,
+	        W("SA4", "Kalashnikov Concern", "AK-47", "7.62x39mm", "AK47-I52B34", "RU"), u[4]);
+	/* 5: stolen police rifle p2 itself, recovered by its id */
+	char text[100];
+	snprintf(text, sizeof text, "{\"item_id\": \"%s\"}", p2);
+	recover(r, "seized", "2025-05-20", "crime", a, text, u[5]);
+	assert_string_equal(u[5], p2);
+	/* 6: serial obliterated; origin established by intelligence */
+	recover(r, "found", "2025-06-11", NULL, a,
+	        "{\"category\": \"SA3\", \"make\": \"Beretta\", \"markings\": [{\"component\": \"frame_receiver\","
+	        " \"kind\": \"serial\", \"text\": \"??????\", \"legibility\": \"obliterated\"}]}",
+	        u[6]);
+	/* 7: a heavy machine gun, serial but no make: identified, nothing else */
+	recover(r, "seized", "2025-07-07", "crime", b,
+	        "{\"category\": \"LW1\", \"calibre\": \"12.7x108mm\", \"serial\": \"DSHK-44102\"}", u[7]);
+	/* 8: the year before; 0: the year after */
+	recover(r, "seized", "2024-12-31", "crime", a, W("SA1", "Glock", "19", "9x19mm", "GLK-80001", "AT"), u[8]);
+	recover(r, "seized", "2026-01-01", "crime", a, W("SA1", "Glock", "19", "9x19mm", "GLK-93377", "AT"), u[0]);
+	/* 9: a hit on stolen rifle p3, left open */
+	recover(r, "seized", "2025-08-08", "border_interdiction", b,
+	        W("SA2", "Norinco", "SKS", "7.62x39mm", "SKS-77B812", "CN"), u[9]);
+#undef W
+
+	trace_request(r, u[1],
+	              "{\"result\": \"record_found\", \"date\": \"2025-09-01\", \"point_of_diversion\":"
+	              " {\"category\": \"transfer_export\", \"country\": \"UA\"}}");
+	trace_request(r, u[2], "{\"result\": \"no_record\", \"date\": \"2025-09-02\"}");
+	trace_request(r, u[3], NULL);
+	in = load("{\"method\": \"investigation\", \"category\": \"illicit_manufacture\", \"country\": \"HT\"}");
+	OK(wam_trace_establish_origin(r->db, &out, u[2], in));
+	assert_string_equal(str(out, "method"), "investigation");
+	json_decref(out);
+	/* a second finding for the same weapon is refused */
+	assert_int_equal(wam_trace_establish_origin(r->db, &out, u[2], in), WAM_ECONFLICT);
+	/* only a recovered weapon has an illicit origin to establish */
+	assert_int_equal(wam_trace_establish_origin(r->db, &out, p3, in), WAM_ECONFLICT);
+	json_decref(in);
+	in = load("{\"method\": \"intelligence\", \"category\": \"civilian_holder\"}");
+	OK(wam_trace_establish_origin(r->db, &out, u[6], in));
+	json_decref(out);
+	json_decref(in);
+	json_t *list = hits(r, NULL), *h;
+	size_t i;
+	assert_int_equal(json_array_size(list), 2);
+	json_array_foreach(list, i, h) if (!strcmp(str(json_object_get(h, "recovered"), "id"), u[4]))
+	{
+		in = load("{\"decision\": \"confirm\", \"reason\": \"same rifle\"}");
+		OK(wam_trace_decide_hit(r->db, &out, str(h, "id"), in));
+		json_decref(out);
+		json_decref(in);
+	}
+	json_decref(list);
+
+	wam_sdg_scope all = {.year = 2025};
+	json_t *rep;
+	OK(wam_report_sdg(r->db, &rep, &all));
+	assert_int_equal(num(rep, "counts.recovered"), 8);
+	assert_int_equal(num(rep, "counts.seized"), 5);
+	assert_int_equal(num(rep, "counts.found"), 2);
+	assert_int_equal(num(rep, "counts.surrendered"), 1);
+	assert_int_equal(num(rep, "counts.identified"), 7);
+	assert_int_equal(num(rep, "counts.trace_initiated"), 4);
+	assert_int_equal(num(rep, "counts.traced_successfully"), 3);
+	assert_int_equal(num(rep, "counts.established_otherwise"), 2);
+	assert_int_equal(num(rep, "indicator.numerator"), 5);
+	assert_int_equal(num(rep, "indicator.denominator"), 8);
+	assert_true(json_real_value(json_object_get(json_object_get(rep, "indicator"), "value")) == 62.5);
+	assert_int_equal(num(rep, "by_type.rifle.recovered"), 4);
+	assert_int_equal(num(rep, "by_type.rifle.numerator"), 3);
+	assert_int_equal(num(rep, "by_type.pistol_revolver.numerator"), 1);
+	assert_int_equal(num(rep, "by_type.shotgun.recovered"), 1);
+	assert_int_equal(num(rep, "by_type.shotgun.numerator"), 0);
+	assert_int_equal(num(rep, "by_type.smg.numerator"), 1);
+	assert_int_equal(num(rep, "by_type.machine_gun.recovered"), 1);
+	assert_int_equal(num(rep, "by_type.other.recovered"), 0);
+	assert_int_equal(num(rep, "by_result.transfer_export"), 1);
+	assert_int_equal(num(rep, "by_result.illicit_manufacture"), 1);
+	assert_int_equal(num(rep, "by_result.state_stocks"), 2);
+	assert_int_equal(num(rep, "by_result.civilian_holder"), 1);
+	assert_int_equal(num(rep, "by_result.other"), 0);
+	assert_int_equal(num(rep, "by_result.not_established"), 3);
+	assert_int_equal(num(rep, "by_context.crime"), 3);
+	assert_int_equal(num(rep, "by_context.unknown"), 1);
+	assert_int_equal(num(rep, "by_context.border_interdiction"), 1);
+	assert_int_equal(json_object_size(json_object_get(rep, "by_context")), 6);
+
+	/* every figure drills down to its weapons, by date */
+	char ids[400];
+	expect_records(r, &all, "traced_successfully", (snprintf(ids, sizeof ids, "%s %s %s", u[1], u[4], u[5]), ids));
+	expect_records(r, &all, "established_otherwise", (snprintf(ids, sizeof ids, "%s %s", u[2], u[6]), ids));
+	expect_records(r, &all, "trace_initiated",
+	               (snprintf(ids, sizeof ids, "%s %s %s %s", u[1], u[2], u[4], u[5]), ids));
+	expect_records(r, &all, "numerator",
+	               (snprintf(ids, sizeof ids, "%s %s %s %s %s", u[1], u[2], u[4], u[5], u[6]), ids));
+	expect_records(r, &all, "surrendered", u[3]);
+	expect_records(r, &all, "by_result.not_established",
+	               (snprintf(ids, sizeof ids, "%s %s %s", u[3], u[7], u[9]), ids));
+	expect_records(r, &all, "by_result.state_stocks", (snprintf(ids, sizeof ids, "%s %s", u[4], u[5]), ids));
+	expect_records(r, &all, "by_type.rifle.numerator",
+	               (snprintf(ids, sizeof ids, "%s %s %s", u[1], u[4], u[5]), ids));
+	expect_records(r, &all, "by_type.machine_gun", u[7]);
+	expect_records(r, &all, "by_context.unknown", u[6]);
+	expect_records(
+	    r, &all, "identified",
+	    (snprintf(ids, sizeof ids, "%s %s %s %s %s %s %s", u[1], u[2], u[3], u[4], u[5], u[7], u[9]), ids));
+	json_t *rows;
+	OK(wam_report_sdg_records(r->db, &rows, &all, "traced_successfully"));
+	assert_string_equal(str(json_array_get(rows, 0), "traced"), "request");
+	assert_string_equal(str(json_array_get(rows, 0), "result"), "transfer_export");
+	assert_string_equal(str(json_array_get(rows, 1), "traced"), "hit");
+	assert_string_equal(str(json_array_get(rows, 2), "traced"), "registry");
+	json_decref(rows);
+	assert_int_equal(wam_report_sdg_records(r->db, &rows, &all, "bogus"), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "figure");
+	assert_int_equal(wam_report_sdg_records(r->db, &rows, &all, "by_type.tank"), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "figure");
+
+	/* the CSV: one figure a row */
+	char path[200], line[200];
+	snprintf(path, sizeof path, "%s/sdg.csv", r->dir);
+	FILE *f = fopen(path, "w+");
+	OK(wam_report_sdg_csv(rep, f));
+	rewind(f);
+	wam_buf csv = {0};
+	while (fgets(line, sizeof line, f))
+		wam_buf_puts(&csv, line);
+	fclose(f);
+	const char *expect[] = {"figure,value\nyear,2025\nsite_id,\nindicator.value,62.50\nindicator.numerator,5\n"
+	                        "indicator.denominator,8\nrecovered,8\nseized,5\nfound,2\nsurrendered,1\nidentified,7\n"
+	                        "trace_initiated,4\ntraced_successfully,3\nestablished_otherwise,2\n",
+	                        "by_type.rifle.recovered,4\nby_type.rifle.numerator,3\n",
+	                        "by_result.not_established,3\n", "by_context.amnesty,1\nby_context.armed_group,1\n",
+	                        NULL};
+	for (const char **e = expect; *e; e++)
+		if (!strstr(csv.p, *e))
+			fail_msg("the CSV lacks\n%s\nin\n%s", *e, csv.p);
+	wam_buf_free(&csv);
+	json_decref(rep);
+
+	/* a site and the sites under it */
+	wam_sdg_scope west = {.year = 2025, .site_id = region}, east = {.year = 2025, .site_id = b};
+	OK(wam_report_sdg(r->db, &rep, &west));
+	assert_int_equal(num(rep, "indicator.denominator"), 4);
+	assert_int_equal(num(rep, "indicator.numerator"), 4);
+	assert_true(json_real_value(json_object_get(json_object_get(rep, "indicator"), "value")) == 100.0);
+	json_decref(rep);
+	OK(wam_report_sdg(r->db, &rep, &east));
+	assert_int_equal(num(rep, "indicator.denominator"), 4);
+	assert_int_equal(num(rep, "indicator.numerator"), 1);
+	assert_true(json_real_value(json_object_get(json_object_get(rep, "indicator"), "value")) == 25.0);
+	json_decref(rep);
+	expect_records(r, &east, "numerator", u[4]);
+	/* other years */
+	wam_sdg_scope y2024 = {.year = 2024}, y2023 = {.year = 2023};
+	OK(wam_report_sdg(r->db, &rep, &y2024));
+	assert_int_equal(num(rep, "counts.recovered"), 1);
+	json_decref(rep);
+	OK(wam_report_sdg(r->db, &rep, &y2023));
+	assert_int_equal(num(rep, "indicator.denominator"), 0);
+	assert_true(json_is_null(json_object_get(json_object_get(rep, "indicator"), "value")));
+	json_decref(rep);
+	/* a bad scope names its field */
+	wam_sdg_scope bad = {.year = 0};
+	assert_int_equal(wam_report_sdg(r->db, &rep, &bad), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "year");
+	bad = (wam_sdg_scope){.year = 2025, .site_id = "01JNOSUCHSITE0000000000000"};
+	assert_int_equal(wam_report_sdg(r->db, &rep, &bad), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "site_id");
+	expect_intact_and_rebuild(r);
+	/* the same figures from the rebuilt tables */
+	OK(wam_report_sdg(r->db, &rep, &all));
+	assert_int_equal(num(rep, "indicator.numerator"), 5);
+	json_decref(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +841,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reject_is_recorded, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_input_names_the_field_and_writes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_export_losses_csv, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sdg_counts_of_known_recoveries, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
