@@ -196,9 +196,10 @@ int wam_trace_export(wam_db *db, json_t **out, const char *id);
 
 /* Imports an exchange document: a request becomes an incoming request, a
  * response is recorded against the outgoing request it answers. Fails with
- * WAM_EINTEGRITY ("signature") if the document was altered, WAM_EPERM
- * ("node") if its node is not a trusted peer, WAM_ECONFLICT if it was
- * imported already, and changes nothing. `*out` is the request as
+ * WAM_EINTEGRITY ("signature") if the document was altered,
+ * WAM_EFORBIDDEN ("node") if its node is not a trusted peer, its key is not
+ * the one trusted or a response comes from another state than the one
+ * asked, WAM_ECONFLICT if it was imported already, and changes nothing. `*out` is the request as
  * wam_trace_get() shows it to a tracer. */
 int wam_trace_import(wam_db *db, json_t **out, const json_t *document);
 
