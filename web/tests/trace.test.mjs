@@ -1,2 +1,237 @@
-import { test } from "node:test";
-test.skip("not written yet", () => {});
+// Tracing in the console, in Debian's Chromium against a real `wam serve`:
+// a stolen weapon and a recovery whose serial was read with two misread
+// characters make a hit, which the inbox shows side by side and a registrar
+// confirms; a trace request drafted for the recovered weapon keeps Send
+// disabled while rule R10 misses anything and is sent once complete; the
+// SDG 16.4.2 page shows the indicator and drills down to the record. The
+// registry is made through the CLI, as a user would; each page seen is
+// saved as a screenshot (harness.mjs: SCREENSHOTS).
+//
+// run: node --test --test-reporter=tap web/tests/trace.test.mjs   (WAM=build/wam)
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  MISREADS, USERS, WAM, assertAbsent, launchBrowser, removeRegistry, screenshot, setField, startServer, wam, withPage,
+} from './harness.mjs';
+
+const TRACER = ['tracer', 'tracer: a long enough password'];
+// recoveries dated last year: the SDG page opens on last year
+const YEAR = new Date().getUTCFullYear() - 1;
+const SERIAL = 'KR52086417';
+// the serial as a field officer read it: its first two look-alike characters misread
+const READ = (() => {
+  let n = 0;
+  return [...SERIAL].map((c) => (c in MISREADS && n < 2 ? (n++, MISREADS[c]) : c)).join('');
+})();
+
+let dir, server, browser, url;
+const data = {};
+
+const json = (args, input) => JSON.parse(wam(dir, ['--json', ...args], input));
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wam-trace-'));
+  try {
+    wam(dir, ['init', '--country', 'FR', '--name', 'Trace test registry']);
+    for (const [name, [role, password]] of [...Object.entries(USERS), ['tracer', TRACER]]) {
+      wam(dir, ['user', 'add', name, '--role', role, '--password-stdin'], password + '\n');
+    }
+    // a weapon of the registry, then reported stolen
+    const item = json(['item', 'add', '--category', 'SA1', '--make', 'Glock', '--model', '17', '--calibre', '9x19mm',
+      '--serial', SERIAL, '--country', 'AT', '--year', '2012']);
+    data.stolen = item.id ?? item.item?.id;
+    assert.ok(data.stolen, `item add gave no id: ${JSON.stringify(item)}`);
+    json(['loss', 'report', '--item', data.stolen, '--kind', 'stolen', '--date', `${YEAR}-02-03`,
+      '--circumstances', 'taken from a locked car', '--reported-by', 'the owner', '--police-ref', 'PR-2291']);
+    // seized months later; the officer read the serial with two misread characters
+    const rec = json(['recovery', 'add', '--from', '-'], JSON.stringify({
+      type: 'seized', date: `${YEAR}-06-15`, officer: 'Insp. Moreau', place: 'Marseille port',
+      weapons: [{ serial: READ, make: 'Glock', model: '17', category: 'SA1', calibre: '9x19mm' }],
+    }));
+    data.recovery = rec.id;
+    data.recovered = rec.items[0].id;
+    const hits = json(['hit', 'list', '--state', 'open']);
+    data.hit = hits.find((h) => h.recovered?.id === data.recovered || h.recovery_id === data.recovery);
+    assert.ok(data.hit, `no hit for the recovered weapon ${READ} against ${SERIAL}: ${JSON.stringify(hits)}`);
+  } catch (err) {
+    removeRegistry(dir);
+    throw new Error(`${WAM}: ${err.message}${err.stderr ? `\n${err.stderr}` : ''}`);
+  }
+  server = await startServer(dir);
+  url = server.url;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const stopped = await server?.stop();
+  removeRegistry(dir);
+  if (stopped) assert.equal(stopped.code, 0, `wam serve stopped with ${JSON.stringify(stopped)}: ${server.stderr()}`);
+});
+
+const signOut = (page) => page.getByRole('button', { name: 'Sign out', exact: true });
+
+async function signIn(page, name, password = USERS[name]?.[1]) {
+  if (!page.url().startsWith(url)) await page.goto(`${url}/`);
+  await page.getByLabel('User name', { exact: true }).fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await signOut(page).waitFor();
+}
+
+async function go(page, route) {
+  await page.evaluate((r) => { window.location.hash = r; }, route);
+}
+
+test('the inbox shows the hit with both weapons side by side; confirming it records the decision', async () => {
+  await withPage(browser, 'trace-hit', async (page) => {
+    await signIn(page, 'registrar');
+    await page.getByRole('link', { name: 'Inbox', exact: true }).click();
+    const link = page.locator(`a[href="#/inbox/${data.hit.id}"]`);
+    await link.waitFor();
+    await screenshot(page, '20-trace-inbox');
+    await link.click();
+
+    const compare = page.getByTestId('hit-compare');
+    await compare.waitFor();
+    const recovered = (await page.getByTestId('serial-recovered').innerText());
+    const registered = (await page.getByTestId('serial-registered').innerText());
+    assert.ok(recovered.includes(READ), `the recovered side shows the serial as read, ${READ}: ${recovered}`);
+    assert.ok(registered.includes(SERIAL), `the registered side shows the serial as registered, ${SERIAL}: ${registered}`);
+    const marked = await page.getByTestId('serial-registered').locator('mark').allTextContents();
+    assert.equal(marked.join('').length, 2, `two characters of the registered serial marked, not ${JSON.stringify(marked)}`);
+    const markedRead = await page.getByTestId('serial-recovered').locator('mark').allTextContents();
+    assert.equal(markedRead.join('').length, 2, `two characters of the serial as read marked, not ${JSON.stringify(markedRead)}`);
+    for (const side of ['recovered', 'registered']) {
+      assert.match(await compare.getByTestId('hit-' + side).filter({ hasText: 'Glock' }).first().innerText(), /Glock/);
+    }
+    await screenshot(page, '21-trace-hit');
+
+    const form = page.getByTestId('hit-decide');
+    await setField(page, 'Decision', 'confirm');
+    await setField(page, 'Reason for the decision', 'frame and slide serials agree under magnification');
+    await form.getByRole('button', { name: 'Record the decision', exact: true }).click();
+    const decided = page.getByTestId('hit-decision');
+    await decided.waitFor();
+    assert.match(await decided.innerText(), /confirmed/);
+    assert.match(await decided.innerText(), /serials agree under magnification/);
+    await assertAbsent(page.getByTestId('hit-decide'), 'the decision form after deciding', 300);
+    await screenshot(page, '22-trace-hit-confirmed');
+
+    const stored = json(['hit', 'show', data.hit.id]);
+    assert.equal(stored.state, 'confirmed', 'the registry holds the decision');
+    assert.equal(stored.decision_reason, 'frame and slide serials agree under magnification');
+  });
+});
+
+test('a viewer reads the hit but has no decision form', async () => {
+  await withPage(browser, 'trace-hit-viewer', async (page) => {
+    await signIn(page, 'viewer');
+    await go(page, `#/inbox/${data.hit.id}`);
+    await page.getByTestId('hit-compare').waitFor();
+    await assertAbsent(page.getByTestId('hit-decide'), 'the decision form for a viewer', 500);
+    await assertAbsent(page.getByRole('link', { name: 'Trace requests', exact: true }), 'Trace requests in a viewer\'s menu', 200);
+  });
+});
+
+test('a trace draft names what R10 misses and cannot be sent until complete; then it is sent', async () => {
+  await withPage(browser, 'trace-draft', async (page) => {
+    await signIn(page, 'tracer', TRACER[1]);
+    await go(page, `#/traces/new?item=${data.recovered}`);
+    const quality = page.getByTestId('trace-quality');
+    const missing = quality.getByTestId('trace-missing');
+    await missing.waitFor();
+    const send = page.getByTestId('trace-send');
+    assert.ok(await send.isDisabled(), 'Send is disabled while fields are missing');
+    const fields = await missing.locator('button[data-field]').evaluateAll((bs) => bs.map((b) => b.dataset.field));
+    for (const f of ['illicit_reason', 'justification', 'intended_use', 'requesting.state', 'requesting.contact.name', 'requested.state']) {
+      assert.ok(fields.includes(f), `${f} is named missing (${fields.join(', ')})`);
+    }
+    for (const f of ['item.make', 'item.serial', 'item.category', 'item.calibre']) {
+      assert.ok(!fields.includes(f), `${f} came from the weapon, yet is named missing`);
+    }
+    // each missing field leads to its control
+    await missing.locator('button[data-field="justification"]').click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tr-justification', 'the link focuses the field');
+    await screenshot(page, '23-trace-draft-missing');
+
+    await setField(page, 'Requesting State', 'FR');
+    await setField(page, 'Point of contact: name', 'Cmdt. Laurent');
+    await setField(page, 'Point of contact: e-mail', 'laurent@example.org');
+    await setField(page, 'Requested State', 'AT');
+    await setField(page, 'Why the weapon is considered illicit', 'illicit_national_law');
+    await setField(page, 'Legal justification', 'possession without licence, Code de la sécurité intérieure L.317-8');
+    // all but one: the panel names only that one, and Send stays disabled
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="trace-missing"] button[data-field]')]
+      .map((b) => b.dataset.field).join() === 'intended_use').catch(async () => {
+      throw new Error(`the panel does not name intended_use alone: ${await missing.innerText().catch(() => 'no list')}`);
+    });
+    assert.ok(await send.isDisabled(), 'intended_use still missing: Send stays disabled');
+    await setField(page, 'Intended use of the information', 'criminal investigation 2291/MRS');
+    await page.waitForFunction(() => {
+      const b = document.querySelector('[data-testid="trace-send"]');
+      return b && !b.disabled;
+    }).catch(async () => {
+      const left = await missing.innerText().catch(() => '');
+      throw new Error(`Send did not become enabled; still missing: ${left}`);
+    });
+    await assertAbsent(missing, 'the list of missing fields once complete', 200);
+    assert.match(await quality.innerText(), /Ready to send/);
+    await screenshot(page, '24-trace-draft-complete');
+
+    await send.click();
+    await page.waitForURL(/#\/traces\/[0-9A-HJKMNP-TV-Z]{26}$/);
+    const state = page.getByTestId('trace-state').first();
+    await state.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="trace-state"]')?.textContent.trim() === 'sent');
+    assert.match(await page.getByTestId('trace-timeline').innerText(), /Due/, 'the timeline shows the acknowledgement due date');
+    await screenshot(page, '25-trace-sent');
+
+    const id = page.url().split('#/traces/')[1];
+    const stored = json(['trace', 'show', id]);
+    assert.equal(stored.state, 'sent');
+    assert.equal(stored.requested.state, 'AT');
+  });
+});
+
+test('the SDG 16.4.2 page shows the indicator, and a number drills down to the record behind it', async () => {
+  await withPage(browser, 'trace-sdg', async (page) => {
+    await signIn(page, 'viewer');
+    await page.getByRole('link', { name: 'SDG 16.4.2', exact: true }).click();
+    const indicator = page.getByTestId('sdg-indicator');
+    await indicator.waitFor();
+    assert.equal(await page.getByLabel('Year', { exact: true }).inputValue(), String(YEAR), 'the page opens on last year');
+    const report = json(['report', 'sdg-16-4-2', '--year', String(YEAR)]);
+    await page.getByTestId('sdg-value').waitFor();
+    const value = page.getByTestId('sdg-value');
+    assert.equal(Number(await value.getAttribute('data-value')), report.indicator.value, 'the indicator as the CLI reports it');
+    assert.match(await value.innerText(), /%/, 'shown as a percentage');
+    await screenshot(page, '26-trace-sdg');
+
+    const seized = page.getByTestId('sdg-counts').locator('a[data-figure="seized"]');
+    assert.equal((await seized.innerText()).trim(), String(report.counts.seized));
+    await seized.click();
+    const records = page.getByTestId('sdg-records');
+    await records.waitFor();
+    const weapon = records.locator(`a[href="#/items/${data.recovered}"]`);
+    await weapon.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'sdg-rec-h', 'the records take the focus');
+    await screenshot(page, '27-trace-sdg-records');
+    await weapon.click();
+    await page.waitForURL(`**/#/items/${data.recovered}`);
+  });
+});
+
+test('the SDG page in Arabic runs right to left', async () => {
+  await withPage(browser, 'trace-sdg-ar', async (page) => {
+    await signIn(page, 'viewer');
+    await page.getByLabel('Language', { exact: true }).selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await go(page, '#/reports/sdg');
+    await page.getByTestId('sdg-indicator').waitFor();
+    await screenshot(page, '28-trace-sdg-arabic');
+  });
+});

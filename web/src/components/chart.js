@@ -141,7 +141,9 @@ function Bars({ rows }) {
 }
 
 // rows: [{key, label, short?, code?, value, tone?}]; caption names the table.
-export function BarChart({ rows, caption, head }) {
+// cell(row), when given, renders the number (a link to what it counts);
+// share: false leaves out the share column (for figures that overlap).
+export function BarChart({ rows, caption, head, cell, share = true }) {
   // the same array from render to render, so the chart is drawn again only
   // when its rows change
   const bars = useMemo(() => rows.map((r) => ({ ...r, short: r.short || r.label })), [rows]);
@@ -152,12 +154,12 @@ export function BarChart({ rows, caption, head }) {
     <${Bars} rows=${bars} />
     <table class="numbers">
       <caption class="sr-only">${caption}</caption>
-      <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${t('common.count')}</th><th scope="col" class="num">${t('common.share')}</th></tr></thead>
+      <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${t('common.count')}</th>${share && html`<th scope="col" class="num">${t('common.share')}</th>`}</tr></thead>
       <tbody>
         ${rows.map((r) => html`<tr key=${r.key}>
           <th scope="row"><span class=${'dot tone-' + (r.tone || 'plain')}></span><span dir="auto">${r.label}</span>${r.code && r.code !== r.label ? html` <code>${r.code}</code>` : ''}</th>
-          <td class="num">${fmtNumber(r.value)}</td>
-          <td class="num">${total ? pct.format(r.value / total) : ''}</td>
+          <td class="num">${cell ? cell(r) : fmtNumber(r.value)}</td>
+          ${share && html`<td class="num">${total ? pct.format(r.value / total) : ''}</td>`}
         </tr>`)}
       </tbody>
     </table>

@@ -121,12 +121,14 @@ export function Hit({ user, route }) {
         </tr>`;
       })}</tbody>
     </table></div>
-    ${hit.recovery_id && html`<p><a href=${'#/recoveries/' + encodeURIComponent(hit.recovery_id)}>${t('task.see_recovery')}</a></p>`}
+    ${hit.recovery_id && html`<p>${hit.recovery && html`${label('status', hit.recovery.type)} · <${Day} at=${hit.recovery.date} />${hit.recovery.place ? html` · <span dir="auto">${hit.recovery.place}</span>` : ''} · `}
+      <a href=${'#/recoveries/' + encodeURIComponent(hit.recovery_id)}>${t('task.see_recovery')}</a></p>`}
     ${hit.state !== 'open'
       ? html`<section class="box" aria-labelledby="decided-h" data-testid="hit-decision">
           <h2 id="decided-h">${t('hit.decision')}</h2>
           <p><${HitState} state=${hit.state} /> <span dir="auto">${hit.decision_reason || ''}</span></p>
-          ${hit.point_of_diversion && html`<p>${t('trace.pod')}: ${label('pod', hit.point_of_diversion.category)}</p>`}
+          ${(hit.point || hit.point_category) && html`<p>${t('trace.pod')}: ${label('pod', hit.point?.category || hit.point_category)}
+            ${hit.point?.country ? ' · ' + countryName(hit.point.country) : ''}${hit.point?.description ? html` · <span dir="auto">${hit.point.description}</span>` : ''}</p>`}
           ${hit.state === 'confirmed' && can(user, 'trace') && hit.recovered?.id && html`<p>
             <a class="button secondary" href=${'#/traces/new?item=' + encodeURIComponent(hit.recovered.id)}>${t('trace.new_for_item')}</a></p>`}
         </section>`

@@ -7,6 +7,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { currentLanguage, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
+import { national } from '../roles.js';
 import { BarChart } from '../components/chart.js';
 import { LoadError, Loading } from '../components/form.js';
 import { Day, ItemLink, Table, siteOptions, useSites } from '../components/stock.js';
@@ -16,11 +17,13 @@ import { MarkingBadge, PageTitle } from './misc.js';
 const TONE = { recovered: 'plain', seized: 'recovered', found: 'recovered', surrendered: 'recovered', identified: 'held',
   trace_initiated: 'warn', traced_successfully: 'held', established_otherwise: 'held' };
 
-export function Sdg({ route }) {
+export function Sdg({ user, route }) {
   const q = route.query;
   const lastYear = new Date().getUTCFullYear() - 1;
   const year = Number(q.get('year')) || lastYear;
-  const site = q.get('site') || '';
+  // a caller confined to sites reports on one of them, never the whole registry
+  const confined = !national(user);
+  const site = q.get('site') || (confined ? user.sites[0] : '');
   const figure = q.get('figure') || '';
   const sites = useSites();
   const [report, setReport] = useState(null);
@@ -48,7 +51,8 @@ export function Sdg({ route }) {
         </select></div>
       <div class="field"><label for="sdg-site">${t('field.site')}</label>
         <select id="sdg-site" value=${site} onInput=${(e) => go({ site: e.currentTarget.value, figure: '' })}>
-          ${siteOptions(sites, t('sdg.whole_registry')).map((o) => html`<option value=${o.value}>${o.label}</option>`)}
+          ${(confined ? siteOptions(sites.filter((x) => user.sites.includes(x.id)), '').slice(1) : siteOptions(sites, t('sdg.whole_registry')))
+            .map((o) => html`<option value=${o.value}>${o.label}</option>`)}
         </select></div>
       <a class="button secondary" href=${`/api/v1/reports/sdg-16-4-2?${new URLSearchParams({ year, ...(site ? { site } : {}), format: 'csv' })}`}
         download=${`sdg-16-4-2-${year}.csv`}>${t('sdg.csv')}</a>
@@ -59,7 +63,7 @@ export function Sdg({ route }) {
       <section class="indicator" aria-labelledby="sdg-ind-h" data-testid="sdg-indicator">
         <h2 id="sdg-ind-h">${t('sdg.indicator')}</h2>
         <p class="indicator-value">${ind?.value === null || ind?.value === undefined ? html`<span>${t('sdg.no_value')}</span>`
-          : html`<span data-testid="sdg-value">${new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(ind.value)}</span><span class="pct"> %</span>`}</p>
+          : html`<span data-testid="sdg-value" data-value=${ind.value}>${new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 }).format(ind.value / 100)}</span>`}</p>
         <p>${t('sdg.fraction')} ${link('numerator', ind?.numerator ?? 0)} / ${link('recovered', ind?.denominator ?? 0)}</p>
         <p class="hint">${t('sdg.definition')}</p>
       </section>
@@ -67,13 +71,10 @@ export function Sdg({ route }) {
       <div class="panels">
         <section class="panel" aria-labelledby="sdg-counts-h">
           <h2 id="sdg-counts-h">${t('sdg.counts')}</h2>
-          <${BarChart} rows=${bars} caption=${t('sdg.counts')} head=${t('sdg.figure')} />
-          <table class="numbers" data-testid="sdg-counts">
-            <caption class="sr-only">${t('sdg.counts_links')}</caption>
-            <thead><tr><th scope="col">${t('sdg.figure')}</th><th scope="col" class="num">${t('common.count')}</th></tr></thead>
-            <tbody>${SDG_COUNTS.map((k) => html`<tr key=${k}><th scope="row">${label('sdg_count', k)}</th>
-              <td class="num">${link(k, report.counts?.[k] ?? 0)}</td></tr>`)}</tbody>
-          </table>
+          <div data-testid="sdg-counts">
+            <${BarChart} rows=${bars} caption=${t('sdg.counts_links')} head=${t('sdg.figure')} share=${false}
+              cell=${(r) => link(r.key, r.value)} />
+          </div>
         </section>
         <section class="panel" aria-labelledby="sdg-type-h">
           <h2 id="sdg-type-h">${t('sdg.by_type')}</h2>

@@ -14,7 +14,7 @@ import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/s
 import {
   CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, RESULTS, TRACE_STATES, TraceState, URGENCY, VIA,
 } from '../components/trace.js';
-import { CATEGORIES, COMPONENTS, MARKING_KINDS } from '../vocab.js';
+import { CATEGORIES, COMPONENTS, LEGIBILITY, MARKING_KINDS } from '../vocab.js';
 import { Code, PageTitle } from './misc.js';
 
 // ---- flat form values ↔ the API's nested objects ----
@@ -175,7 +175,7 @@ const BLANK = {
   illicit_reason: '', justification: '', 'recovery.date': '', 'recovery.place': '', 'recovery.circumstances': '',
   intended_use: '', confidentiality: 'restricted', urgency: 'routine', notes: '',
 };
-const MARK = ['component', 'kind', 'text'];
+const MARK = ['component', 'kind', 'text', 'legibility'];
 
 // The new-draft page (#/traces/new?item=ID): the weapon's record fills the
 // item's fields; the server fills the rest from it when saving.
@@ -310,6 +310,7 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
             ${F(`item.markings.${i}.component`, t('marking.component'), { type: 'select', options: optionsOf(COMPONENTS, 'component', { empty: t('common.choose') }) })}
             ${F(`item.markings.${i}.kind`, t('marking.kind'), { type: 'select', options: optionsOf(MARKING_KINDS, 'kind', { empty: t('common.choose') }) })}
             ${F(`item.markings.${i}.text`, t('marking.text'), { dir: 'auto' })}
+            ${F(`item.markings.${i}.legibility`, t('marking.legibility'), { type: 'select', options: optionsOf(LEGIBILITY, 'legibility', { empty: t('common.choose') }) })}
           </div>`)}
           <div class="actions">
             <button type="button" class="secondary small" onClick=${() => setRows(rows + 1)}>${t('register.add_marking')}</button>
@@ -364,7 +365,7 @@ function Quality({ quality, error }) {
     ${!quality && !error && html`<${Loading} />`}
     ${quality && html`
       <p class="quality-score">
-        <label for="tq-meter">${t('trace.score')}</label>
+        <label for="tq-meter">${t('hit.score')}</label>
         <meter id="tq-meter" min="0" max="100" low="50" high="80" optimum="100" value=${quality.score}></meter>
         <strong data-testid="trace-score">${fmtNumber(quality.score)}</strong>
       </p>
@@ -379,6 +380,9 @@ function Quality({ quality, error }) {
 // A field path in words: the label of its control when the form shows it.
 function fieldName(field) {
   const name = flatName(field);
+  if (name === 'item.markings') return t('item.markings');
+  const m = /^item\.markings\.(\d+)$/.exec(name);
+  if (m) return t('trace.marking_n', { n: Number(m[1]) + 1 });
   const el = document.getElementById('tr-' + name) || document.querySelector(`[id^="${CSS.escape('tr-' + name)}."]`);
   const lbl = el && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
   return lbl ? lbl.textContent : name;
