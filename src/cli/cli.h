@@ -90,6 +90,11 @@ void cli_print_table(const cli_column *cols, const json_t *rows);
 /* A record as "key: value" lines. */
 void cli_print_record(const char *const *keys, const json_t *obj);
 
+/* One more line of a record: `key` padded as cli_print_record pads keys
+ * `width` wide, then the non-empty texts that follow (up to a NULL) joined
+ * by ", "; "-" when all are empty. */
+void cli_print_joined(int width, const char *key, ...);
+
 /* How a command shows its result to people (with --json it is printed as it
  * is): by `print` when set, else an array as a table of `cols` and an object
  * as a record of `keys`. */

@@ -293,44 +293,43 @@ static void print_side_by_side(const json_t *rec, const json_t *reg)
 	json_decref(rows);
 }
 
-static const char *const hit_keys[] = {"id",          "state",           "score",          "reason",
-                                       "distance",    "recovery_id",     "owner_site_id",  "found_seq",
-                                       "decided_seq", "decision_reason", "point_category", NULL};
+static const char *const hit_keys[] = {"id",          "state",         "score",     "reason",      "distance",
+                                       "recovery_id", "owner_site_id", "found_seq", "decided_seq", "decision_reason",
+                                       NULL};
+#define HIT_KEY_WIDTH 15 /* "decision_reason", the longest key */
 
 /* The matcher's edits as "confusable 8→B at 1": the recovered serial's
  * character, the registered one's, and where (1-based, canonical key). */
 static void print_edits(const json_t *edits)
 {
-	if (!json_array_size(edits))
-		return;
-	printf("edits ");
-	size_t i;
+	char buf[512] = "";
+	size_t i, len = 0;
 	const json_t *e;
 	json_array_foreach(edits, i, e)
 	{
-		printf("%s%s", i ? "; " : " ", text(e, "op"));
-		if (*text(e, "query") || *text(e, "serial"))
-			printf(" %s→%s", *text(e, "query") ? text(e, "query") : "∅",
-			       *text(e, "serial") ? text(e, "serial") : "∅");
+		char at[32] = "";
 		const json_t *pos = json_object_get(e, "query_pos");
 		if (json_is_integer(pos))
-			printf(" at %lld", (long long)json_integer_value(pos) + 1);
+			snprintf(at, sizeof at, " at %lld", (long long)json_integer_value(pos) + 1);
+		int w = snprintf(buf + len, sizeof buf - len, "%s%s %s→%s%s", i ? "; " : "", text(e, "op"),
+		                 *text(e, "query") ? text(e, "query") : "∅",
+		                 *text(e, "serial") ? text(e, "serial") : "∅", at);
+		if (w < 0 || (size_t)w >= sizeof buf - len)
+			break;
+		len += (size_t)w;
 	}
-	putchar('\n');
+	cli_print_joined(HIT_KEY_WIDTH, "edits", buf, NULL);
 }
 
 static void print_hit(const json_t *h)
 {
 	cli_print_record(hit_keys, h);
 	print_edits(json_object_get(h, "edits"));
-	const json_t *rec = json_object_get(h, "recovery");
-	if (json_is_object(rec))
-		printf("recovery         %s %s %s, %s\n", text(rec, "type"), text(rec, "date"), text(rec, "place"),
-		       text(rec, "context"));
-	const json_t *pod = json_object_get(h, "point");
-	if (json_is_object(pod))
-		printf("point of diversion  %s%s%s %s %s\n", text(pod, "category"), *text(pod, "country") ? ", " : "",
-		       text(pod, "country"), text(pod, "date"), text(pod, "description"));
+	const json_t *rec = json_object_get(h, "recovery"), *pod = json_object_get(h, "point");
+	cli_print_joined(HIT_KEY_WIDTH, "recovery", text(rec, "type"), text(rec, "date"), text(rec, "place"),
+	                 text(rec, "context"), NULL);
+	cli_print_joined(HIT_KEY_WIDTH, "diversion", text(pod, "category"), text(pod, "country"), text(pod, "date"),
+	                 text(pod, "description"), NULL);
 	putchar('\n');
 	print_side_by_side(json_object_get(h, "recovered"), json_object_get(h, "registered"));
 }

@@ -37,7 +37,7 @@ static void print_breakdown(const char *title, const json_t *group)
 	printf("\n%s\n", title);
 	const char *k;
 	const json_t *v;
-	json_object_foreach((json_t *)group, k, v) printf("  %-28s %8lld\n", k, (long long)json_integer_value(v));
+	json_object_foreach((json_t *)group, k, v) printf("  %-36s %9lld\n", k, (long long)json_integer_value(v));
 }
 
 static void print_report(const json_t *r)
@@ -57,17 +57,17 @@ static void print_report(const json_t *r)
 		printf("no weapon recovered in the scope: no value\n");
 	printf("\n");
 	for (size_t i = 0; i < sizeof count_lines / sizeof count_lines[0]; i++)
-		printf("%*s%-*s %8lld\n", count_lines[i].indent, "", 38 - count_lines[i].indent, count_lines[i].label,
+		printf("%*s%-*s %9lld\n", count_lines[i].indent, "", 38 - count_lines[i].indent, count_lines[i].label,
 		       num(counts, count_lines[i].key));
-	printf("%-38s %8lld\n", "numerator (traced or established)", num(ind, "numerator"));
+	printf("%-38s %9lld\n", "numerator (traced or established)", num(ind, "numerator"));
 
 	const json_t *by_type = json_object_get(r, "by_type");
 	if (json_object_size(by_type)) {
-		printf("\nby weapon type                  recovered  numerator\n");
+		printf("\n%-38s %9s %10s\n", "by weapon type", "recovered", "numerator");
 		const char *k;
 		const json_t *v;
 		json_object_foreach((json_t *)by_type, k, v)
-		    printf("  %-28s %9lld %10lld\n", k, num(v, "recovered"), num(v, "numerator"));
+		    printf("  %-36s %9lld %10lld\n", k, num(v, "recovered"), num(v, "numerator"));
 	}
 	print_breakdown("by tracing result (point of diversion)", json_object_get(r, "by_result"));
 	print_breakdown("by context of recovery", json_object_get(r, "by_context"));

@@ -202,17 +202,17 @@ static void print_quality(const json_t *q)
 	print_findings(stdout, "recommended", json_object_get(q, "recommended"));
 }
 
+#define REQUEST_KEY_WIDTH 15  /* "confidentiality", the longest key of request_keys */
+#define RESPONSE_KEY_WIDTH 20 /* "  restriction_reason" */
+
 static void print_party(const char *title, const json_t *p)
 {
-	if (!json_is_object(p))
-		return;
 	const json_t *c = json_object_get(p, "contact");
-	printf("%-16s %s%s%s%s%s", title, *text(p, "state") ? text(p, "state") : "-", *text(p, "agency") ? ", " : "",
-	       text(p, "agency"), *text(p, "via") ? " via " : "", text(p, "via"));
-	if (json_is_object(c))
-		printf(" — %s%s%s%s%s", text(c, "name"), *text(c, "email") ? " " : "", text(c, "email"),
-		       *text(c, "phone") ? " " : "", text(c, "phone"));
-	putchar('\n');
+	char via[64] = "";
+	if (*text(p, "via"))
+		snprintf(via, sizeof via, "via %s", text(p, "via"));
+	cli_print_joined(REQUEST_KEY_WIDTH, title, text(p, "state"), text(p, "agency"), via, text(c, "name"),
+	                 text(c, "email"), text(c, "phone"), NULL);
 }
 
 static void print_response(const json_t *r, size_t n)
@@ -224,28 +224,31 @@ static void print_response(const json_t *r, size_t n)
 	}
 	putchar('\n');
 	if (*text(r, "restriction_reason"))
-		printf("  restriction reason  %s\n", text(r, "restriction_reason"));
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  restriction_reason", text(r, "restriction_reason"), NULL);
 	const json_t *chain = json_object_get(r, "chain");
 	if (json_array_size(chain)) {
-		static const cli_column cols[] = {{"  DATE", "date", 0},          {"FROM", "from", 24},
-		                                  {"CONSIGNEE", "consignee", 28}, {"COUNTRY", "country", 0},
-		                                  {"LICENCE", "licence", 0},      {"EUC", "euc", 0},
-		                                  {"NOTE", "note", 30},           {NULL, NULL, 0}};
+		static const cli_column cols[] = {{"DATE", "date", 0},
+		                                  {"FROM", "from", 24},
+		                                  {"CONSIGNEE", "consignee", 28},
+		                                  {"COUNTRY", "country", 0},
+		                                  {"LICENCE", "licence", 0},
+		                                  {"EUC", "euc", 0},
+		                                  {"NOTE", "note", 30},
+		                                  {NULL, NULL, 0}};
 		printf("  transfer chain\n");
 		cli_print_table(cols, chain);
 	}
-	const json_t *h = json_object_get(r, "last_holder");
+	const json_t *h = json_object_get(r, "last_holder"), *p = json_object_get(r, "point_of_diversion");
 	if (json_is_object(h))
-		printf("  last lawful holder  %s%s%s%s%s %s\n", text(h, "name"), *text(h, "type") ? ", " : "",
-		       text(h, "type"), *text(h, "country") ? ", " : "", text(h, "country"), text(h, "date"));
-	const json_t *p = json_object_get(r, "point_of_diversion");
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  last_holder", text(h, "name"), text(h, "type"),
+		                 text(h, "country"), text(h, "date"), NULL);
 	if (json_is_object(p))
-		printf("  point of diversion  %s%s%s %s %s\n", text(p, "category"), *text(p, "country") ? ", " : "",
-		       text(p, "country"), text(p, "date"), text(p, "description"));
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  point_of_diversion", text(p, "category"), text(p, "country"),
+		                 text(p, "date"), text(p, "description"), NULL);
 	if (*text(r, "notes"))
-		printf("  notes               %s\n", text(r, "notes"));
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  notes", text(r, "notes"), NULL);
 	if (*text(r, "purpose"))
-		printf("  to be used only for %s\n", text(r, "purpose"));
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  only to be used for", text(r, "purpose"), NULL);
 }
 
 static void print_request(const json_t *t)
@@ -253,6 +256,12 @@ static void print_request(const json_t *t)
 	cli_print_record(request_keys, t);
 	print_party("requesting", json_object_get(t, "requesting"));
 	print_party("requested", json_object_get(t, "requested"));
+	const json_t *rec = json_object_get(t, "recovery"), *remote = json_object_get(t, "remote");
+	cli_print_joined(REQUEST_KEY_WIDTH, "recovery", text(rec, "recovery_id"), text(rec, "date"), text(rec, "place"),
+	                 text(rec, "circumstances"), NULL);
+	if (json_is_object(remote))
+		cli_print_joined(REQUEST_KEY_WIDTH, "received from", text(remote, "node_id"),
+		                 text(remote, "request_id"), NULL);
 	const json_t *item = json_object_get(t, "item");
 	if (json_is_object(item)) {
 		static const char *const item_keys[] = {
@@ -270,14 +279,6 @@ static void print_request(const json_t *t)
 		const json_t *ph;
 		json_array_foreach(json_object_get(item, "photos"), i, ph) printf("photo  %s\n", json_string_value(ph));
 	}
-	const json_t *rec = json_object_get(t, "recovery");
-	if (json_is_object(rec))
-		printf("\nrecovery         %s %s %s %s\n", text(rec, "recovery_id"), text(rec, "date"),
-		       text(rec, "place"), text(rec, "circumstances"));
-	const json_t *remote = json_object_get(t, "remote");
-	if (json_is_object(remote))
-		printf("received from    node %s, its request %s\n", text(remote, "node_id"),
-		       text(remote, "request_id"));
 	const json_t *q = json_object_get(t, "quality");
 	if (json_is_object(q)) {
 		putchar('\n');
@@ -443,7 +444,7 @@ static int cmd_send(const cli_env *env, const cli_args *a)
 	if (sent == WAM_EINVAL && !env->json) {
 		json_t *q = NULL;
 		if (!wam_trace_quality(db, &q, a->pos[0], NULL))
-			print_findings(stderr, "missing (R10)", json_object_get(q, "missing"));
+			print_findings(stderr, "missing", json_object_get(q, "missing"));
 		json_decref(q);
 	}
 	wam_db_close(db);

@@ -202,6 +202,19 @@ void cli_print_record(const char *const *keys, const json_t *obj)
 	}
 }
 
+void cli_print_joined(int width, const char *key, ...)
+{
+	va_list ap;
+	int n = 0;
+	printf("%-*s  ", width + 1, key);
+	va_start(ap, key);
+	for (const char *part; (part = va_arg(ap, const char *));)
+		if (*part)
+			printf("%s%s", n++ ? ", " : "", part);
+	va_end(ap);
+	puts(n ? "" : "-");
+}
+
 int cli_show(const cli_env *env, int rc, json_t *result, const cli_view *view)
 {
 	if (rc)
