@@ -152,7 +152,8 @@ CSV_HEADER = "category,make,model,calibre,serial,country\n"
 TRACE_REQUEST = {
     "reference": "MATRIX-TR", "requesting": {"state": "HT", "agency": "PNH", "contact": {"name": "Insp. Matrix"}},
     "requested": {"state": "US", "agency": "ATF"},
-    "item": {"make": "Glock", "model": "17", "category": "SA1", "calibre": "9x19mm", "serial": "MTX4471", "country": "AT"},
+    "item": {"make": "Glock", "model": "17", "category": "SA1", "calibre": "9x19mm", "serial": "MTX4471",
+             "country": "AT"},
     "illicit_reason": "illicit_national_law", "justification": "unlicensed possession, penal code art. 5",
     "intended_use": "criminal investigation", "recovery": {"date": "2026-02-01", "place": "matrix"}}
 PNG = b"\x89PNG\r\n\x1a\n"  # the signature is all a photo needs to be taken
