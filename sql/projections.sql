@@ -445,8 +445,9 @@ CREATE TABLE hits (
 );
 CREATE INDEX hits_match ON hits(match_id);
 CREATE INDEX hits_state ON hits(state, owner_site_id);
--- SDG 16.4.2 reads a year's recoveries and a site's tree from its top.
-CREATE INDEX recoveries_date ON recoveries(date);
+-- SDG 16.4.2 reads a year's recoveries (from the index alone) and a site's
+-- tree from its top.
+CREATE INDEX recoveries_date ON recoveries(date, recorded_seq, id, type, context, site_id);
 CREATE INDEX sites_parent ON sites(parent_id);
 
 -- A recovered weapon whose illicit origin a competent authority established

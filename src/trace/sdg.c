@@ -28,6 +28,11 @@
 #include "internal.h"
 #include "wam/trace.h"
 
+/* A sent outgoing trace request for the unit's weapon. */
+#define SENT_REQUEST                                                                                                   \
+	"EXISTS (SELECT 1 FROM trace_requests q WHERE q.item_id=p.item_id AND q.direction='outgoing'"                  \
+	" AND q.sent IS NOT NULL)"
+
 /* ?1 first day of the year, ?2 site or NULL, ?3 the drill-down value, ?4
  * last day of the year. */
 #define FIGURES_SQL                                                                                                    \
@@ -37,18 +42,18 @@
 	"  row_number() OVER (PARTITION BY x.item_id ORDER BY r.date, r.recorded_seq) AS k"                            \
 	"  FROM recoveries r JOIN recovery_items x ON x.recovery_id=r.id"                                              \
 	"  WHERE r.date BETWEEN ?1 AND ?4 AND (?2 IS NULL OR r.site_id IN scope)),"                                    \
-	" routes AS (SELECT p.item_id, p.recovery_id, p.type AS recovery_type, p.date,"                                \
+	" routes AS MATERIALIZED (SELECT p.item_id, p.recovery_id, p.type AS recovery_type, p.date,"                   \
 	"  coalesce(p.context,'unknown') AS context, i.serial, i.make, i.model, i.category, i.marking_status,"         \
 	"  CASE WHEN i.category='SA1' THEN 'pistol_revolver' WHEN i.category IN ('SA2','SA4') THEN 'rifle'"            \
 	"   WHEN i.category='SHOTGUN' THEN 'shotgun' WHEN i.category='SA3' THEN 'smg'"                                 \
 	"   WHEN i.category IN ('SA5','LW1') THEN 'machine_gun' ELSE 'other' END AS weapon_type,"                      \
-	"  EXISTS (SELECT 1 FROM trace_requests q WHERE q.item_id=p.item_id AND q.direction='outgoing'"                \
-	"   AND q.sent IS NOT NULL) AS requested,"                                                                     \
-	"  (SELECT s.point_category FROM trace_requests q JOIN trace_responses s ON s.request_id=q.id"                 \
+	"  " SENT_REQUEST " AS requested,"                                                                             \
+	"  CASE WHEN " SENT_REQUEST                                                                                    \
+	" THEN (SELECT s.point_category FROM trace_requests q JOIN trace_responses s ON s.request_id=q.id"             \
 	"   WHERE q.item_id=p.item_id AND q.direction='outgoing' AND q.sent IS NOT NULL"                               \
 	"   AND s.n=(SELECT max(z.n) FROM trace_responses z WHERE z.request_id=q.id)"                                  \
 	"   AND s.result IN ('record_found','partial') AND s.point_category IS NOT NULL"                               \
-	"   ORDER BY s.seq LIMIT 1) AS by_request,"                                                                    \
+	"   ORDER BY s.seq LIMIT 1) END AS by_request,"                                                                \
 	"  (SELECT h.point_category FROM hits h WHERE h.item_id=p.item_id AND h.state='confirmed'"                     \
 	"   ORDER BY h.decided_seq LIMIT 1) AS by_hit,"                                                                \
 	"  CASE WHEN EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=p.item_id AND l.seq<p.recorded_seq)"         \
