@@ -53,15 +53,19 @@ static bool listed(const char *const *list, const char *name)
 	return false;
 }
 
-static void usage(FILE *f)
+/* The usage of every command, or with `topic` ("trace") of the commands
+ * whose first word it is. */
+static void usage(FILE *f, const char *topic)
 {
 	fputs("usage: wam [--db PATH] [--json] COMMAND [ARGS]\n\n"
 	      "The registry is --db, else $WAM_DB, else ./wam.db. --json prints stable JSON.\n\n"
 	      "commands:\n",
 	      f);
+	size_t n = topic ? strlen(topic) : 0;
 	for (int t = 0; tables[t]; t++)
 		for (const cli_command *c = tables[t]; c->words; c++)
-			fprintf(f, "  %s\n      %s\n", c->usage, c->help);
+			if (!topic || (!strncmp(c->words, topic, n) && (c->words[n] == ' ' || !c->words[n])))
+				fprintf(f, "  %s\n      %s\n", c->usage, c->help);
 	fputs("\nexit codes: 0 ok, 2 bad input, 3 not found, 4 conflict, 5 integrity failure,\n"
 	      "            6 database or I/O error, 7 not allowed, 1 other. See docs/cli.md.\n",
 	      f);
@@ -94,7 +98,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--json"))
 			env.json = true;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
+			usage(stdout, NULL);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {
 			puts("wam 0.1.0");
@@ -103,8 +107,12 @@ int main(int argc, char **argv)
 			return cli_usage(&env, "unknown option %s (see wam --help)", argv[i]);
 	}
 	if (i >= argc) {
-		usage(stderr);
+		usage(stderr, NULL);
 		return 2;
+	}
+	if (!strcmp(argv[i], "help")) { /* wam help [TOPIC]: wam help trace */
+		usage(stdout, i + 1 < argc ? argv[i + 1] : NULL);
+		return 0;
 	}
 	const cli_command *cmd = NULL;
 	int best = 0;

@@ -16,6 +16,9 @@ A() { "$WAM" --db a.db "$@"; }
 mkdir other
 B() { "$WAM" --db other/wam.db "$@"; }
 
+expect_exit 0 "wam help trace" "$WAM" help trace
+expect_contains "lists the trace commands" "$OUT" "trace send ID"
+expect_not_contains "and only those" "$OUT" "recovery add"
 expect_exit 0 "init the first registry (HT)" A init --country HT --name "Haiti national registry"
 expect_exit 0 "a holder" A --json holder add "Sécurité Caraïbes SA" --type dealer --country HT --licence "L-2019-77"
 HOLDER=$(jget .id)
