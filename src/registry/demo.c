@@ -233,13 +233,18 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 	const json_t *reasons = json_object_get(demo, "reasons");
 	const char *country = json_string_value(json_object_get(demo, "country"));
 	const char *cert_prefix = json_string_value(json_object_get(demo, "certificate_prefix"));
-	/* the stockpile's recoveries bring weapons of their own: --items counts them */
+	/* the stockpile's and the traces' recoveries bring weapons of their
+	 * own: --items counts them; each part runs only when the registry is
+	 * ten times larger than what it brings */
 	long recovered = 0;
 	size_t ri;
 	const json_t *rv;
 	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), ri, rv)
 		recovered += (long)json_array_size(json_object_get(rv, "weapons"));
-	long generated = items > recovered * 10 ? items - recovered : items;
+	bool with_stock = items > recovered * 10;
+	long traced = wam_trace_demo_weapons(demo);
+	bool with_trace = with_stock && items > (recovered + traced) * 10;
+	long generated = items - (with_stock ? recovered : 0) - (with_trace ? traced : 0);
 	for (long n = 0; n < generated; n++) {
 		const json_t *maker = pick(&rng, list, "weight");
 		const json_t *model = pick(&rng, json_object_get(maker, "models"), "weight");
@@ -264,7 +269,9 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		if (opts && opts->progress && (n & 1023) == 0)
 			opts->progress(n, items, opts->progress_payload);
 	}
-	if (generated < items && (rc = wam_stock_demo(db, &rng, demo, sites)))
+	if (with_stock && (rc = wam_stock_demo(db, &rng, demo, sites)))
+		goto fail;
+	if (with_trace && (rc = wam_trace_demo(db, &rng, demo, sites)))
 		goto fail;
 	db->id_rng = NULL;
 	rc = wam_db_commit(db);
