@@ -52,6 +52,10 @@ before(async () => {
       weapons: [{ serial: READ, make: 'Glock', model: '17', category: 'SA1', calibre: '9x19mm' }],
     }));
     data.recovery = rec.id;
+    // one more weapon of the registry, to report lost from the console
+    const other = json(['item', 'add', '--category', 'SA2', '--make', 'Steyr', '--model', 'AUG', '--calibre', '5.56x45mm',
+      '--serial', 'ST7731094', '--country', 'AT']);
+    data.other = other.id ?? other.item?.id;
     data.recovered = rec.items[0].id;
     const hits = json(['hit', 'list', '--state', 'open']);
     data.hit = hits.find((h) => h.recovered?.id === data.recovered || h.recovery_id === data.recovery);
@@ -194,6 +198,28 @@ test('a trace draft names what R10 misses and cannot be sent until complete; the
     const stored = json(['trace', 'show', id]);
     assert.equal(stored.state, 'sent');
     assert.equal(stored.requested.state, 'AT');
+  });
+});
+
+test('lost and stolen: the stolen weapon is listed, a weapon is reported lost from the form, the CSV is offered', async () => {
+  await withPage(browser, 'trace-losses', async (page) => {
+    await signIn(page, 'registrar');
+    await page.getByRole('link', { name: 'Lost & stolen', exact: true }).click();
+    await page.getByLabel('Show', { exact: true }).selectOption('all');
+    const row = page.locator('tr').filter({ hasText: SERIAL });
+    await row.first().waitFor();
+    assert.match(await row.first().innerText(), /Stolen/);
+    await page.getByRole('link', { name: 'Download the lost/stolen list (CSV)', exact: true }).waitFor();
+
+    await setField(page, 'Weapon record id', data.other);
+    await setField(page, 'Lost or stolen', 'lost');
+    await setField(page, 'Reported by', 'Sgt. Petit');
+    await setField(page, 'Circumstances', 'not found at the monthly stock check');
+    await page.getByRole('button', { name: 'Report', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Reported.' }).waitFor();
+    await page.locator(`a[href="#/items/${data.other}"]`).first().waitFor();
+    await screenshot(page, '29-trace-losses');
+    assert.equal(json(['item', 'show', data.other]).status, 'lost', 'the weapon is lost in the registry');
   });
 });
 

@@ -42,10 +42,10 @@ export function Inbox({ user }) {
     <section aria-labelledby="hits-h">
       <h2 id="hits-h">${t('hit.title')}</h2>
       <p class="hint">${t('hit.intro')}</p>
-      <div class="field filters"><label for="hit-state">${t('hit.which')}</label>
+      <div class="actions filters"><div class="field"><label for="hit-state">${t('hit.which')}</label>
         <select id="hit-state" value=${state} onInput=${(e) => setState(e.currentTarget.value)}>
           ${['open', 'confirmed', 'rejected', 'all'].map((s) => html`<option value=${s}>${label('hit_filter', s)}</option>`)}
-        </select></div>
+        </select></div></div>
       <${LoadError} error=${error} />
       ${!hits && !error && html`<${Loading} />`}
       ${hits && html`<${Table} caption=${t('hit.title')} cols=${cols} rows=${hits} empty=${t('hit.none')} />`}

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, listSites } from '../api.js';
 import { countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
-import { can } from '../roles.js';
+import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { COMPONENTS, NEXT_STATUS } from '../vocab.js';
 import { Code, MarkingBadge, PageTitle, StatusBadge } from './misc.js';
@@ -45,6 +45,7 @@ export function Item({ user, route }) {
       </div>
       <div>
         ${can(user, 'status') && html`<${StatusForm} key=${item.id} item=${item} onChanged=${load} />`}
+        ${can(user, 'trace') && national(user) && html`<p><a class="button secondary" href=${'#/traces/new?item=' + encodeURIComponent(item.id)}>${t('trace.new_for_item')}</a></p>`}
         <${Integrity} item=${item} integrity=${integrity} />
       </div>
     </div>

@@ -6,8 +6,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { fmtNumber, label, t } from '../i18n.js';
 import { can } from '../roles.js';
-import { optionsOf } from '../components/form.js';
-import { LoadError, Loading } from '../components/form.js';
+import { LoadError, Loading, optionsOf } from '../components/form.js';
 import { ActionForm, Day, ItemLink, Table, bodyOf } from '../components/stock.js';
 import { PageTitle } from './misc.js';
 
@@ -53,7 +52,7 @@ export function Losses({ user }) {
         { name: 'date', label: t('rec.date'), type: 'date', required: true },
         { name: 'reported_by', label: t('loss.reported_by'), dir: 'auto', required: true },
         { name: 'place', label: t('rec.place'), dir: 'auto' },
-        { name: 'agency', label: t('loss.agency'), dir: 'auto' },
+        { name: 'agency', label: t('loss.agency_only'), dir: 'auto' },
         { name: 'police_ref', label: t('loss.police_ref'), dir: 'auto' },
         { name: 'circumstances', label: t('loss.circumstances'), type: 'textarea', rows: 2, dir: 'auto', required: true },
       ]}

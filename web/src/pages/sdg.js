@@ -152,8 +152,8 @@ function Records({ year, site, figure }) {
       [t('field.category'), (r) => r.category || '—'],
       [t('field.marking_status'), (r) => html`<${MarkingBadge} status=${r.marking_status} />`],
       [t('sdg.traced'), (r) => (r.traced ? t('common.yes') : t('common.no'))],
-      [t('trace.result'), (r) => label('result', r.result) || '—'],
-      [t('trace.pod'), (r) => (r.origin ? label('pod', r.origin.category || r.origin) : '—')],
+      [t('trace.pod'), (r) => label('sdg_result', r.result) || '—'],
+      [t('sdg.established_by'), (r) => (r.origin ? label('origin_method', r.origin) : '—')],
       [t('rec.one'), (r) => (r.recovery_id ? html`<a href=${'#/recoveries/' + encodeURIComponent(r.recovery_id)}>${t('task.see_recovery')}</a>` : '—')],
     ]} />`}
   </section>`;
