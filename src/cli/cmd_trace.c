@@ -442,9 +442,16 @@ static int cmd_send(const cli_env *env, const cli_args *a)
 	int sent = wam_trace_send(db, &out, a->pos[0], in);
 	rc = cli_show(env, sent, out, &request_view);
 	if (sent == WAM_EINVAL && !env->json) {
+		/* refused by R10 (not, say, for a bad --date): the error names the
+		 * first missing field */
+		char field[sizeof wam_error_last()->field];
+		snprintf(field, sizeof field, "%s", wam_error_last()->field);
 		json_t *q = NULL;
-		if (!wam_trace_quality(db, &q, a->pos[0], NULL))
-			print_findings(stderr, "missing", json_object_get(q, "missing"));
+		if (!wam_trace_quality(db, &q, a->pos[0], NULL)) {
+			const json_t *missing = json_object_get(q, "missing");
+			if (!strcmp(field, text(json_array_get(missing, 0), "field")))
+				print_findings(stderr, "missing", missing);
+		}
 		json_decref(q);
 	}
 	wam_db_close(db);

@@ -20,7 +20,15 @@ void cli_print_json(const json_t *v)
 json_t *cli_read_json(const cli_env *env, const char *from, int *rc)
 {
 	json_error_t err;
-	json_t *j = !strcmp(from, "-") ? json_loadf(stdin, 0, &err) : json_load_file(from, 0, &err);
+	FILE *f = !strcmp(from, "-") ? stdin : fopen(from, "rb");
+	if (!f) {
+		wam_error_set(WAM_EIO, "from", "cannot read %s", from);
+		*rc = cli_fail(env, WAM_EIO);
+		return NULL;
+	}
+	json_t *j = json_loadf(f, 0, &err);
+	if (f != stdin)
+		fclose(f);
 	if (!j) {
 		wam_error_set(WAM_EINVAL, "from", "%s is not valid JSON: %s (line %d, column %d)", from, err.text,
 		              err.line, err.column);
