@@ -259,6 +259,14 @@ expect_eq "a site and the sites under it: the amnesty at Gonaïves" \
 
 expect_exit 0 "verify the first" A verify
 expect_contains "intact" "$OUT" "intact"
+TABLES="SELECT * FROM loss_reports ORDER BY id; SELECT * FROM hits ORDER BY id; SELECT * FROM item_origins;
+ SELECT * FROM trace_requests ORDER BY id; SELECT * FROM trace_responses; SELECT * FROM peers; SELECT id, status FROM items ORDER BY id;"
+sqlite3 a.db "$TABLES" >before.txt
+expect_exit 0 "rebuild the first" A rebuild
+sqlite3 a.db "$TABLES" >after.txt
+expect_same_file "the tracing tables rebuild the same from the events" before.txt after.txt
+A --json report sdg-16-4-2 --year 2025 >sdg-after.json
+expect_eq "and so does the indicator" "$(jq -r .indicator.value sdg-after.json)" "60"
 expect_exit 0 "verify the second" B verify
 expect_contains "intact" "$OUT" "intact"
 
