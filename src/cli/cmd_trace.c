@@ -701,11 +701,17 @@ static int cmd_peer_add(const cli_env *env, const cli_args *a)
 	if (a->npos)
 		return cli_usage(env,
 		                 "usage: wam peer add --name N --country CC --node-id ID --key HEX | --from FILE|-");
-	const char *from = cli_opt(a, "from");
+	const char *from = cli_opt(a, "from") ? cli_opt(a, "from") : cli_opt(a, "file");
 	int rc = 0;
 	json_t *in = from ? cli_read_json(env, from, &rc) : json_object(), *out = NULL;
 	if (!in)
 		return rc;
+	if (!json_is_object(in)) {
+		json_decref(in);
+		wam_error_set(WAM_EINVAL, "from", "%s must hold one JSON object (the peer, as its `wam --json node`)",
+		              from);
+		return cli_fail(env, WAM_EINVAL);
+	}
 	cli_set_opt(in, a, "name", "name");
 	cli_set_opt(in, a, "country", "country");
 	cli_set_opt(in, a, "node-id", "node_id");
@@ -767,7 +773,7 @@ static const char *const list_flags[] = {"overdue", NULL};
 static const char *const overdue_valued[] = {"direction", NULL};
 static const char *const show_flags[] = {"confidential", NULL};
 static const char *const export_valued[] = {"out", NULL};
-static const char *const peer_valued[] = {"name", "country", "node-id", "key", "from", NULL};
+static const char *const peer_valued[] = {"name", "country", "node-id", "key", "from", "file", NULL};
 
 const cli_command cli_trace_commands[] = {
     {"trace draft", draft_valued, no_opts, cmd_draft,
