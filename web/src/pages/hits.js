@@ -121,8 +121,8 @@ export function Hit({ user, route }) {
         </tr>`;
       })}</tbody>
     </table></div>
-    ${hit.recovery_id && html`<p>${hit.recovery && html`${label('status', hit.recovery.type)} · <${Day} at=${hit.recovery.date} />${hit.recovery.place ? html` · <span dir="auto">${hit.recovery.place}</span>` : ''} · `}
-      <a href=${'#/recoveries/' + encodeURIComponent(hit.recovery_id)}>${t('task.see_recovery')}</a></p>`}
+    ${hit.recovery_id && html`<p>${hit.recovery && html`${label('status', hit.recovery.type)} · <${Day} at=${hit.recovery.date} />${hit.recovery.place ? html` · <span dir="auto">${hit.recovery.place}</span>` : ''}`}
+      ${national(user) && html` · <a href=${'#/recoveries/' + encodeURIComponent(hit.recovery_id)}>${t('task.see_recovery')}</a>`}</p>`}
     ${hit.state !== 'open'
       ? html`<section class="box" aria-labelledby="decided-h" data-testid="hit-decision">
           <h2 id="decided-h">${t('hit.decision')}</h2>

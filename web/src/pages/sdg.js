@@ -67,7 +67,7 @@ export function Sdg({ user, route }) {
         <p>${t('sdg.fraction')} ${link('numerator', ind?.numerator ?? 0)} / ${link('recovered', ind?.denominator ?? 0)}</p>
         <p class="hint">${t('sdg.definition')}</p>
       </section>
-      ${figure && html`<${Records} year=${year} site=${site} figure=${figure} />`}
+      ${figure && html`<${Records} year=${year} site=${site} figure=${figure} recoveries=${!confined} />`}
       <div class="panels">
         <section class="panel" aria-labelledby="sdg-counts-h">
           <h2 id="sdg-counts-h">${t('sdg.counts')}</h2>
@@ -121,7 +121,8 @@ function figureName(fig) {
   return label('context', code);
 }
 
-function Records({ year, site, figure }) {
+// recoveries: whether the recovery pages (national callers only) may be linked
+function Records({ year, site, figure, recoveries }) {
   const [rows, setRows] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
@@ -154,7 +155,7 @@ function Records({ year, site, figure }) {
       [t('sdg.traced'), (r) => (r.traced ? t('common.yes') : t('common.no'))],
       [t('trace.pod'), (r) => label('sdg_result', r.result) || '—'],
       [t('sdg.established_by'), (r) => (r.origin ? label('origin_method', r.origin) : '—')],
-      [t('rec.one'), (r) => (r.recovery_id ? html`<a href=${'#/recoveries/' + encodeURIComponent(r.recovery_id)}>${t('task.see_recovery')}</a>` : '—')],
+      ...(recoveries ? [[t('rec.one'), (r) => (r.recovery_id ? html`<a href=${'#/recoveries/' + encodeURIComponent(r.recovery_id)}>${t('task.see_recovery')}</a>` : '—')]] : []),
     ]} />`}
   </section>`;
 }

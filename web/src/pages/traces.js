@@ -83,6 +83,12 @@ function focusField(prefix, field) {
 
 // ---- the list ----
 
+// The date the request waits for: the late one when it is overdue.
+function dueOf(r) {
+  if (r.overdue) return r.overdue === 'acknowledgement' ? r.ack_due : r.reply_due;
+  return r.state === 'sent' ? r.ack_due : r.state === 'acknowledged' ? r.reply_due : null;
+}
+
 export function Traces({ user, route }) {
   const q = route.query;
   const filter = { direction: q.get('direction') || '', state: q.get('state') || '', overdue: q.get('overdue') || '' };
@@ -107,7 +113,7 @@ export function Traces({ user, route }) {
     [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`],
     [t('trace.urgency'), (r) => label('urgency', r.urgency)],
     [t('trace.sent'), (r) => html`<${Day} at=${r.sent} />`],
-    [t('trace.due'), (r) => html`<${Day} at=${r.state === 'sent' ? r.ack_due : r.state === 'acknowledged' ? r.reply_due : null} />`],
+    [t('trace.due'), (r) => html`<${Day} at=${dueOf(r)} />`],
     [t('trace.overdue'), (r) => html`<${OverdueBadge} overdue=${r.overdue} />`],
     [t('trace.result'), (r) => label('result', r.result) || '—'],
     [t('trace.score'), (r) => fmtNumber(r.score), 'num'],
@@ -412,15 +418,19 @@ function Trace({ user, route }) {
   return html`
     <${PageTitle}>${t('trace.one')} <span dir="auto">${req.reference || ''}</span> · <${TraceState} state=${req.state} />
       ${req.overdue && html` <${OverdueBadge} overdue=${req.overdue} />`}<//>
-    <p class="subtitle">${label('direction', req.direction)} · ${countryName(req.requesting?.state) || '—'} → ${countryName(req.requested?.state) || '—'}
-      · ${label('urgency', req.urgency)} · ${label('confidentiality', req.confidentiality)}
+    <p class="subtitle">${[
+      label('direction', req.direction),
+      `${countryName(req.requesting?.state) || '—'} → ${countryName(req.requested?.state) || '—'}`,
+      label('urgency', req.urgency),
+      label('confidentiality', req.confidentiality),
+    ].join(' · ')}
       ${req.state !== 'draft' && html` · <a href=${`/api/v1${path}/export`} download=${`trace-${req.id}.json`}>${t('trace.export')}</a>`}</p>
     <${Timeline} req=${req} />
     ${req.state === 'draft' && trace
       ? html`<h2>${t('trace.edit_draft')}</h2><${TraceForm} key=${req.id} id=${req.id} initial=${draftValues(req)} rows=${Math.max(1, item.markings?.length || 0)} onChange=${load} />`
       : html`<${Details} req=${req} />`}
-    <h2>${t('trace.responses')}</h2>
-    ${req.responses?.length ? req.responses.map((r, i) => html`<${Response} key=${i} r=${r} />`) : html`<p class="muted">${t('trace.no_responses')}</p>`}
+    ${req.state !== 'draft' && html`<h2>${t('trace.responses')}</h2>
+    ${req.responses?.length ? req.responses.map((r, i) => html`<${Response} key=${i} r=${r} />`) : html`<p class="muted">${t('trace.no_responses')}</p>`}`}
     ${trace && req.state !== 'draft' && req.state !== 'closed' && html`<div class="panels">
       ${req.state === 'sent' && html`<${ActionForm} prefix="ack-" title=${t('trace.acknowledge')} submit=${t('trace.acknowledge_submit')}
         initial=${{ date: '', note: '' }}
