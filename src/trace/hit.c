@@ -155,16 +155,33 @@ static int check_nested_fields(const json_t *in, const char *const *allowed, con
 #define REGISTERED_BY_RECOVERY                                                                                         \
 	"NOT EXISTS (SELECT 1 FROM events e WHERE e.subject=i.id AND e.seq>i.registered_seq AND e.seq<r.recorded_seq)"
 
+/* Readable characters a serial needs to be searched for hits: fewer cannot
+ * single a weapon out ("??-?81" would match every serial of its make
+ * ending in 81), as the matcher's own fragments start at 4. */
+#define MIN_READABLE 4
+
+/* True when the canonical key of `serial` has MIN_READABLE characters
+ * other than '?' and '*'. */
+static bool readable(const char *serial)
+{
+	char key[1024];
+	long n = wam_serial_key(key, sizeof key, serial), known = 0;
+	for (long i = 0; i < n; i++)
+		known += key[i] != '?' && key[i] != '*';
+	return known >= MIN_READABLE;
+}
+
 /* The matcher's candidates for weapon `w` ({serial, make, model, calibre,
  * country}), best first: up to two edits when its make is known; without a
  * make, or with characters marked unreadable, the matcher's own allowance
  * (two edits without a make would read every key of the index). An empty
- * array when the weapon has no serial to search for. */
+ * array when the weapon has no serial to search for, or too little of one
+ * read. */
 static int candidates_of(wam_db *db, json_t **out, const json_t *w, int limit)
 {
 	const char *serial = str(w, "serial"), *make = str(w, "make");
 	*out = NULL;
-	if (!serial) {
+	if (!serial || !readable(serial)) {
 		*out = json_array();
 		return 0;
 	}
@@ -220,9 +237,15 @@ static int record_hit(wam_db *db, json_t *made, const char *recovery_id, const c
 	return rc;
 }
 
+/* A hit: a score of at least WAM_HIT_MIN_SCORE on the whole serial. The
+ * matcher's fallback to a fragment (a short serial found inside longer
+ * ones) serves a person searching; for a serial read whole it would make
+ * every registered serial containing it a hit. */
 static bool strong(const json_t *c)
 {
-	return json_number_value(json_object_get(c, "score")) >= WAM_HIT_MIN_SCORE;
+	const char *why = str(c, "reason");
+	return json_number_value(json_object_get(c, "score")) >= WAM_HIT_MIN_SCORE && why &&
+	       strcmp(why, "partial") != 0;
 }
 
 /* Searches the registry for each weapon recovery `rid` registered. */

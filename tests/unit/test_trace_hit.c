@@ -393,6 +393,26 @@ static void test_reject_is_recorded(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+static void test_little_read_or_a_fragment_is_no_hit(void **state)
+{
+	test_reg *r = *state;
+	char site[32], holder[32], rifle[32];
+	police_armoury(r, site, holder);
+	police_rifle(r, site, holder, "AK47-152681", rifle);
+	json_decref(report_stolen(r, rifle));
+	/* two characters read: every serial of the make ending in 81 would do */
+	seize_rifle(r, "seized", "2025-06-10", "crime", "?\?\?\?-?\?\?\?81", "SA4", NULL, NULL);
+	/* a short serial read whole is not a fragment of the longer ones containing it */
+	seize_rifle(r, "seized", "2025-06-11", "crime", "1526", "SA4", NULL, NULL);
+	/* three characters unread of eleven: still a hit */
+	seize_rifle(r, "seized", "2025-06-12", "crime", "AK47-15?6?1", "SA4", NULL, NULL);
+	json_t *list = hits(r, NULL);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(str(json_array_get(list, 0), "reason"), "wildcard");
+	assert_string_equal(str(json_object_get(json_array_get(list, 0), "recovered"), "serial"), "AK47-15?6?1");
+	json_decref(list);
+}
+
 /* ---- bad input ---- */
 
 static void expect_refused(test_reg *r, int code, const char *field, const char *text)
@@ -839,6 +859,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_confirm_recovers_the_stolen_weapon, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reject_is_recorded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_little_read_or_a_fragment_is_no_hit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_input_names_the_field_and_writes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_export_losses_csv, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sdg_counts_of_known_recoveries, setup, teardown),
