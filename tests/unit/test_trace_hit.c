@@ -373,6 +373,25 @@ static void test_reject_is_recorded(void **state)
 	assert_string_equal(wam_error_last()->field, "point_of_diversion");
 	assert_int_equal(events(r), before);
 	json_decref(d);
+	const char *bad[][2] = {
+	    {"{\"decision\": \"maybe\", \"reason\": \"r\"}", "decision"},
+	    {"{\"decision\": \"confirm\"}", "reason"},
+	    {"{\"decision\": \"confirm\", \"reason\": \"r\", \"point_of_diversion\": {\"category\": \"aliens\"}}",
+	     "point_of_diversion.category"},
+	    {"{\"decision\": \"confirm\", \"reason\": \"r\", \"point_of_diversion\": {\"category\": \"other\","
+	     " \"colour\": \"red\"}}",
+	     "point_of_diversion.colour"},
+	    {"{\"decision\": \"confirm\", \"reason\": \"r\", \"point_of_diversion\": {\"category\": \"other\","
+	     " \"country\": \"XX\"}}",
+	     "point_of_diversion.country"},
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		json_t *b = load(bad[k][0]);
+		assert_int_equal(wam_trace_decide_hit(r->db, &out, id, b), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, bad[k][1]);
+		json_decref(b);
+	}
+	assert_int_equal(events(r), before);
 	d = load("{\"decision\": \"reject\", \"reason\": \"different receiver pattern\"}");
 	OK(wam_trace_decide_hit(r->db, &out, id, d));
 	assert_string_equal(str(out, "state"), "rejected");
@@ -487,6 +506,28 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	assert_int_equal(wam_trace_scan(r->db, &out, "01JNOSUCHRECOVERY000000000"), WAM_ENOTFOUND);
 	assert_string_equal(wam_error_last()->field, "recovery_id");
 	assert_int_equal(count(r, "SELECT count(*) FROM loss_reports"), 0);
+
+	/* origins: a recovered weapon, a known method and category */
+	char seized[32];
+	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-998877", "SA4", NULL, seized);
+	long before = events(r);
+	const char *bad[][2] = {
+	    {"{\"method\": \"guess\", \"category\": \"other\"}", "method"},
+	    {"{\"method\": \"investigation\"}", "category"},
+	    {"{\"method\": \"investigation\", \"category\": \"other\", \"date\": \"2025-13-01\"}", "date"},
+	    {"{\"method\": \"investigation\", \"category\": \"other\", \"by\": \"me\"}", "by"},
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		json_t *b = load(bad[k][0]);
+		assert_int_equal(wam_trace_establish_origin(r->db, &out, seized, b), WAM_EINVAL);
+		assert_null(out);
+		assert_string_equal(wam_error_last()->field, bad[k][1]);
+		json_decref(b);
+	}
+	json_t *o = load("{\"method\": \"investigation\", \"category\": \"other\"}");
+	assert_int_equal(wam_trace_establish_origin(r->db, &out, "01JNOSUCHWEAPON00000000000", o), WAM_ENOTFOUND);
+	json_decref(o);
+	assert_int_equal(events(r), before);
 }
 
 /* ---- the lost/stolen CSV ---- */
@@ -850,6 +891,35 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	json_decref(rep);
 }
 
+static void test_sdg_weapon_recovered_twice_counts_once(void **state)
+{
+	test_reg *r = *state;
+	char site[32], item[32], again[32], text[100];
+	add_site(r, "Commissariat A", NULL, site);
+	recover(r, "seized", "2025-02-01", "crime", site,
+	        "{\"category\": \"SA1\", \"make\": \"Taurus\", \"model\": \"85\", \"calibre\": \".38 Special\","
+	        " \"serial\": \"TX-99120\", \"country\": \"BR\"}",
+	        item);
+	/* stolen from the evidence store, then found again the same year */
+	json_decref(report_stolen(r, item));
+	snprintf(text, sizeof text, "{\"item_id\": \"%s\"}", item);
+	recover(r, "found", "2025-09-01", "cache", site, text, again);
+	assert_string_equal(again, item);
+	wam_sdg_scope all = {.year = 2025};
+	json_t *rep;
+	OK(wam_report_sdg(r->db, &rep, &all));
+	/* once, as its first recovery: seized in a crime, origin not traced */
+	assert_int_equal(num(rep, "counts.recovered"), 1);
+	assert_int_equal(num(rep, "counts.seized"), 1);
+	assert_int_equal(num(rep, "counts.found"), 0);
+	assert_int_equal(num(rep, "by_context.crime"), 1);
+	assert_int_equal(num(rep, "counts.traced_successfully"), 0);
+	assert_int_equal(num(rep, "by_result.not_established"), 1);
+	json_decref(rep);
+	expect_records(r, &all, "seized", item);
+	expect_records(r, &all, "found", "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -863,6 +933,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_input_names_the_field_and_writes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_export_losses_csv, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sdg_counts_of_known_recoveries, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sdg_weapon_recovered_twice_counts_once, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
