@@ -9,25 +9,6 @@
 
 static const char *const no_opts[] = {NULL};
 
-static void set_opt(json_t *o, const cli_args *a, const char *opt, const char *key)
-{
-	const char *v = cli_opt(a, opt);
-	if (v)
-		json_object_set_new(o, key, json_string(v));
-}
-
-static json_t *read_json(const cli_env *env, const char *from, int *rc)
-{
-	json_error_t err;
-	json_t *j = !strcmp(from, "-") ? json_loadf(stdin, 0, &err) : json_load_file(from, 0, &err);
-	if (!j) {
-		wam_error_set(WAM_EINVAL, "from", "%s is not valid JSON: %s (line %d, column %d)", from, err.text,
-		              err.line, err.column);
-		*rc = cli_fail(env, WAM_EINVAL);
-	}
-	return j;
-}
-
 static const char *text(const json_t *o, const char *k)
 {
 	const json_t *v = json_object_get(o, k);
@@ -85,7 +66,7 @@ static int cmd_add(const cli_env *env, const cli_args *a)
 {
 	const char *from = cli_opt(a, "from");
 	int rc = 0;
-	json_t *in = from ? read_json(env, from, &rc) : json_object(), *out = NULL;
+	json_t *in = from ? cli_read_json(env, from, &rc) : json_object(), *out = NULL;
 	if (!in)
 		return rc;
 	static const struct {
@@ -94,7 +75,7 @@ static int cmd_add(const cli_env *env, const cli_args *a)
 	           {"lon", "lon"},       {"area", "admin_area"}, {"context", "context"}, {"officer", "officer"},
 	           {"person", "person"}, {"site", "site_id"},    {"notes", "notes"},     {"task-days", "task_days"}};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		set_opt(in, a, map[i].opt, map[i].key);
+		cli_set_opt(in, a, map[i].opt, map[i].key);
 	/* --item ID: a weapon already registered */
 	for (int i = 0; i < a->nopt; i++)
 		if (!strcmp(a->opt[i].name, "item")) {
@@ -150,11 +131,11 @@ static int cmd_handover(const cli_env *env, const cli_args *a)
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam recovery handover ID --from WHO --to WHO --reason WHY [--place P]");
 	json_t *in = json_object(), *out = NULL;
-	set_opt(in, a, "from", "from");
-	set_opt(in, a, "to", "to");
-	set_opt(in, a, "time", "time");
-	set_opt(in, a, "place", "place");
-	set_opt(in, a, "reason", "reason");
+	cli_set_opt(in, a, "from", "from");
+	cli_set_opt(in, a, "to", "to");
+	cli_set_opt(in, a, "time", "time");
+	cli_set_opt(in, a, "place", "place");
+	cli_set_opt(in, a, "reason", "reason");
 	wam_db *db;
 	int rc = with_db(env, true, &db);
 	if (!rc) {
@@ -254,10 +235,10 @@ static int cmd_mark(const cli_env *env, const cli_args *a)
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam recovery mark TASK --text MARKING [--component C] [--kind K]");
 	json_t *in = json_object(), *out = NULL;
-	set_opt(in, a, "text", "text");
-	set_opt(in, a, "component", "component");
-	set_opt(in, a, "kind", "kind");
-	set_opt(in, a, "location", "location");
+	cli_set_opt(in, a, "text", "text");
+	cli_set_opt(in, a, "component", "component");
+	cli_set_opt(in, a, "kind", "kind");
+	cli_set_opt(in, a, "location", "location");
 	static const cli_view view = {NULL, NULL, print_weapon};
 	wam_db *db;
 	int rc = with_db(env, true, &db);

@@ -71,13 +71,6 @@ done:
 	return rc;
 }
 
-static void set_opt(json_t *o, const cli_args *a, const char *opt, const char *key)
-{
-	const char *v = cli_opt(a, opt);
-	if (v)
-		json_object_set_new(o, key, json_string(v));
-}
-
 /* ---- sites and holders ---- */
 
 static const cli_column site_cols[] = {{"ID", "id", 0},         {"NAME", "name", 40}, {"KIND", "kind", 0},
@@ -91,12 +84,12 @@ static int cmd_site_add(const cli_env *env, const cli_args *a)
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam site add NAME --kind KIND [--country CC] [--lat X] [--lon Y]");
 	json_t *s = json_pack("{s:s}", "name", a->pos[0]);
-	set_opt(s, a, "kind", "kind");
-	set_opt(s, a, "country", "country");
-	set_opt(s, a, "lat", "lat");
-	set_opt(s, a, "lon", "lon");
-	set_opt(s, a, "parent", "parent_id");
-	set_opt(s, a, "notes", "notes");
+	cli_set_opt(s, a, "kind", "kind");
+	cli_set_opt(s, a, "country", "country");
+	cli_set_opt(s, a, "lat", "lat");
+	cli_set_opt(s, a, "lon", "lon");
+	cli_set_opt(s, a, "parent", "parent_id");
+	cli_set_opt(s, a, "notes", "notes");
 	return run_add(env, wam_registry_add_site, s, &site_view);
 }
 
@@ -130,10 +123,10 @@ static int cmd_holder_add(const cli_env *env, const cli_args *a)
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam holder add NAME --type TYPE [--country CC] [--licence L]");
 	json_t *h = json_pack("{s:s}", "name", a->pos[0]);
-	set_opt(h, a, "type", "type");
-	set_opt(h, a, "country", "country");
-	set_opt(h, a, "licence", "licence");
-	set_opt(h, a, "address", "address");
+	cli_set_opt(h, a, "type", "type");
+	cli_set_opt(h, a, "country", "country");
+	cli_set_opt(h, a, "licence", "licence");
+	cli_set_opt(h, a, "address", "address");
 	return run_add(env, wam_registry_add_holder, h, &holder_view);
 }
 
@@ -217,18 +210,6 @@ static void print_status(const json_t *item)
 	       json_string_value(json_object_get(item, "status")));
 }
 
-static json_t *read_json_input(const cli_env *env, const char *from, int *rc)
-{
-	json_error_t err;
-	json_t *j = !strcmp(from, "-") ? json_loadf(stdin, 0, &err) : json_load_file(from, 0, &err);
-	if (!j) {
-		wam_error_set(WAM_EINVAL, "from", "%s is not valid JSON: %s (line %d, column %d)", from, err.text,
-		              err.line, err.column);
-		*rc = cli_fail(env, WAM_EINVAL);
-	}
-	return j;
-}
-
 /* --marking COMPONENT:KIND:TEXT, e.g. --marking bolt:serial:56-1234567 */
 static int add_markings(const cli_env *env, const cli_args *a, json_t *item)
 {
@@ -286,7 +267,7 @@ static int cmd_item_add(const cli_env *env, const cli_args *a)
 	if (a->npos)
 		return cli_usage(env, "unexpected argument '%s'", a->pos[0]);
 	if (from) {
-		if (!(item = read_json_input(env, from, &rc)))
+		if (!(item = cli_read_json(env, from, &rc)))
 			return rc;
 	} else {
 		item = json_object();
@@ -297,7 +278,7 @@ static int cmd_item_add(const cli_env *env, const cli_args *a)
 	           {"serial", "serial"},     {"country", "country"}, {"status", "status"}, {"site", "site_id"},
 	           {"holder", "holder_id"},  {"notes", "notes"},     {"id", "id"}};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		set_opt(item, a, map[i].opt, map[i].key);
+		cli_set_opt(item, a, map[i].opt, map[i].key);
 	const char *year = cli_opt(a, "year");
 	if (year)
 		json_object_set_new(item, "year", json_string(year));
@@ -378,9 +359,9 @@ static int cmd_item_status(const cli_env *env, const cli_args *a)
 		json_decref(d);
 		return rc;
 	}
-	set_opt(d, a, "reason", "reason");
-	set_opt(d, a, "document", "document");
-	set_opt(d, a, "certificate", "certificate");
+	cli_set_opt(d, a, "reason", "reason");
+	cli_set_opt(d, a, "document", "document");
+	cli_set_opt(d, a, "certificate", "certificate");
 	rc = wam_registry_set_status(db, &out, a->pos[0], a->pos[1], d);
 	json_decref(d);
 	rc = cli_show(env, rc, out, &view);

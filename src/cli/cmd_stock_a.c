@@ -8,14 +8,6 @@
 
 static const char *const no_opts[] = {NULL};
 
-/* Copies option `opt` into `o` under `key` when given. */
-static void set_opt(json_t *o, const cli_args *a, const char *opt, const char *key)
-{
-	const char *v = cli_opt(a, opt);
-	if (v)
-		json_object_set_new(o, key, json_string(v));
-}
-
 /* Opens the registry, runs `call` and shows its result as `view` says. */
 typedef int (*call_fn)(wam_db *db, json_t **out, const cli_args *a, json_t *in);
 
@@ -71,9 +63,9 @@ static int cmd_item_move(const cli_env *env, const cli_args *a)
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam item move ID --to SITE --reason TEXT [--document D]");
 	json_t *m = json_object();
-	set_opt(m, a, "to", "to");
-	set_opt(m, a, "reason", "reason");
-	set_opt(m, a, "document", "document");
+	cli_set_opt(m, a, "to", "to");
+	cli_set_opt(m, a, "reason", "reason");
+	cli_set_opt(m, a, "document", "document");
 	return run(env, a, true, call_move, m, &view);
 }
 
@@ -115,16 +107,13 @@ static int cmd_lot_add(const cli_env *env, const cli_args *a)
 		return cli_usage(env, "usage: wam lot add --nomenclature N --lot L --rounds N --hazard 1.x --group G --site S "
 		                      "... | --from FILE|-");
 	if (from) {
-		json_error_t err;
-		lot = !strcmp(from, "-") ? json_loadf(stdin, 0, &err) : json_load_file(from, 0, &err);
-		if (!lot) {
-			wam_error_set(WAM_EINVAL, "from", "%s is not valid JSON: %s (line %d)", from, err.text, err.line);
-			return cli_fail(env, WAM_EINVAL);
-		}
+		int rc = 0;
+		if (!(lot = cli_read_json(env, from, &rc)))
+			return rc;
 	} else {
 		lot = json_object();
 		for (int i = 0; lot_opts[i][0]; i++)
-			set_opt(lot, a, lot_opts[i][0], lot_opts[i][1]);
+			cli_set_opt(lot, a, lot_opts[i][0], lot_opts[i][1]);
 	}
 	return run(env, a, true, call_lot_add, lot, &lot_view);
 }
@@ -193,13 +182,13 @@ static int lot_change(const cli_env *env, const cli_args *a, const char *kind, c
 	if (a->npos != (strcmp(kind, "condition") ? 1 : 2))
 		return cli_usage(env, "usage: wam lot %s", usage);
 	json_t *in = json_pack("{s:s}", "_kind", kind);
-	set_opt(in, a, "rounds", "rounds");
-	set_opt(in, a, "packages", "packages");
-	set_opt(in, a, "document", "document");
-	set_opt(in, a, "source", "source");
-	set_opt(in, a, "recipient", "recipient");
-	set_opt(in, a, "site", "site_id");
-	set_opt(in, a, "reason", "reason");
+	cli_set_opt(in, a, "rounds", "rounds");
+	cli_set_opt(in, a, "packages", "packages");
+	cli_set_opt(in, a, "document", "document");
+	cli_set_opt(in, a, "source", "source");
+	cli_set_opt(in, a, "recipient", "recipient");
+	cli_set_opt(in, a, "site", "site_id");
+	cli_set_opt(in, a, "reason", "reason");
 	if (!strcmp(kind, "condition"))
 		json_object_set_new(in, "condition", json_string(a->pos[1]));
 	return run(env, a, true, call_lot_change, in, &lot_view);
@@ -325,12 +314,12 @@ static int cmd_custody_issue(const cli_env *env, const cli_args *a)
 		return cli_usage(env, "usage: wam custody issue WEAPON (--holder ID | --person NAME --unit UNIT) "
 		                      "--return YYYY-MM-DD [--purpose P] [--document D] [--two-person]");
 	json_t *in = json_pack("{s:s}", "item_id", a->pos[0]);
-	set_opt(in, a, "holder", "holder_id");
-	set_opt(in, a, "person", "person");
-	set_opt(in, a, "unit", "unit");
-	set_opt(in, a, "return", "expected_return");
-	set_opt(in, a, "purpose", "purpose");
-	set_opt(in, a, "document", "document");
+	cli_set_opt(in, a, "holder", "holder_id");
+	cli_set_opt(in, a, "person", "person");
+	cli_set_opt(in, a, "unit", "unit");
+	cli_set_opt(in, a, "return", "expected_return");
+	cli_set_opt(in, a, "purpose", "purpose");
+	cli_set_opt(in, a, "document", "document");
 	if (cli_flag(a, "two-person"))
 		json_object_set_new(in, "two_person", json_true());
 	return run(env, a, true, call_issue, in, &custody_view);
@@ -359,7 +348,7 @@ static int cmd_custody_return(const cli_env *env, const cli_args *a)
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam custody return WEAPON [--note TEXT]");
 	json_t *in = json_object();
-	set_opt(in, a, "note", "note");
+	cli_set_opt(in, a, "note", "note");
 	return run(env, a, true, call_return, in, &custody_view);
 }
 
