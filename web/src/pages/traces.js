@@ -233,10 +233,20 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
     return () => clearTimeout(timer);
   }, [form.values, rows]);
 
-  // Saves the draft (creating it the first time) and returns its id.
+  // Saves the draft (creating it the first time) and returns its id. A
+  // change names what was emptied as null (the API removes it), and sends
+  // the markings and photos whole, since lists replace.
   const save = async () => {
     const b = body();
     if (id) {
+      for (const [k, was] of Object.entries(initial)) {
+        if (!was || k.startsWith('item.markings.') || k === 'item.photos' || k === 'item_id') continue;
+        const now = form.values[k];
+        if (now === undefined || String(now).trim() === '') put(b, k.split('.'), null);
+      }
+      b.item ??= {};
+      b.item.markings ??= [];
+      b.item.photos ??= [];
       await api('PATCH', `/traces/${encodeURIComponent(id)}`, { body: b });
       return id;
     }
