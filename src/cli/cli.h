@@ -19,7 +19,7 @@ typedef struct cli_args {
 	char *pos[32];
 	int nopt;
 	struct {
-		const char *name; /* without the leading dashes */
+		const char *name;  /* without the leading dashes */
 		const char *value; /* NULL for a flag */
 	} opt[CLI_MAX_OPTS];
 } cli_args;
@@ -47,13 +47,13 @@ extern const cli_command cli_ledger_commands[];
 extern const cli_command cli_match_commands[];
 extern const cli_command cli_auth_commands[];
 extern const cli_command cli_serve_commands[];
-extern const cli_command cli_check_commands[];   /* stock checks */
+extern const cli_command cli_check_commands[];       /* stock checks */
 extern const cli_command cli_recovery_commands[];    /* field collection */
 extern const cli_command cli_destruction_commands[]; /* destruction batches */
-extern const cli_command cli_stock_a_commands[]; /* lots, moves, custody */
-extern const cli_command cli_hit_commands[];     /* loss reports, hits, origins */
-extern const cli_command cli_trace_commands[];   /* trace requests, node, peers */
-extern const cli_command cli_report_commands[];  /* SDG 16.4.2 */
+extern const cli_command cli_stock_a_commands[];     /* lots, moves, custody */
+extern const cli_command cli_hit_commands[];         /* loss reports, hits, origins */
+extern const cli_command cli_trace_commands[];       /* trace requests, node, peers */
+extern const cli_command cli_report_commands[];      /* SDG 16.4.2 */
 
 /* The value of option `name`, or NULL. The last occurrence wins. */
 const char *cli_opt(const cli_args *a, const char *name);
@@ -72,6 +72,17 @@ int cli_usage(const cli_env *env, const char *fmt, ...) __attribute__((format(pr
 /* Reads one JSON value from file `from` ("-": standard input). On failure
  * prints the error naming "from" and sets `*rc` to the exit code. */
 json_t *cli_read_json(const cli_env *env, const char *from, int *rc);
+
+/* The body of a command: the JSON object of --from (or --file) FILE|-, or a
+ * new empty object when neither is given, for options to be set over. On
+ * failure (the file unreadable, not JSON, or not one object, then "FILE must
+ * hold one JSON object (`what`)") prints the error naming "from", sets
+ * `*rc` to the exit code and returns NULL. The caller frees the object. */
+json_t *cli_read_body(const cli_env *env, const cli_args *a, const char *what, int *rc);
+
+/* The string at `key` of object `o`, or "" when it is missing or not a
+ * string. Lives as long as `o`. */
+const char *cli_text(const json_t *o, const char *key);
 
 /* Sets `path` ("requesting.contact.name": objects made as needed) in `o` to
  * the text of option `opt` when given. */

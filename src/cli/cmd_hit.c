@@ -11,12 +11,6 @@
 
 static const char *const no_opts[] = {NULL};
 
-static const char *text(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
 /* ---- loss reports ---- */
 
 static const char *const loss_keys[] = {
@@ -32,11 +26,11 @@ static json_t *hit_row(const json_t *h)
 {
 	json_t *row = json_deep_copy(h);
 	const json_t *rec = json_object_get(h, "recovered"), *reg = json_object_get(h, "registered");
-	json_object_set_new(row, "recovered_serial", json_string(text(rec, "serial")));
-	json_object_set_new(row, "registered_serial", json_string(text(reg, "serial")));
-	json_object_set_new(row, "registered_id", json_string(text(reg, "id")));
-	json_object_set_new(row, "registered_status", json_string(text(reg, "status")));
-	json_object_set_new(row, "weapon", json_string(text(rec, "id")));
+	json_object_set_new(row, "recovered_serial", json_string(cli_text(rec, "serial")));
+	json_object_set_new(row, "registered_serial", json_string(cli_text(reg, "serial")));
+	json_object_set_new(row, "registered_id", json_string(cli_text(reg, "id")));
+	json_object_set_new(row, "registered_status", json_string(cli_text(reg, "status")));
+	json_object_set_new(row, "weapon", json_string(cli_text(rec, "id")));
 	return row;
 }
 
@@ -75,20 +69,14 @@ static const cli_view loss_list_view = {NULL, loss_cols, NULL};
 
 static int cmd_loss_report(const cli_env *env, const cli_args *a)
 {
-	const char *from = cli_opt(a, "from") ? cli_opt(a, "from") : cli_opt(a, "file");
-	if (a->npos || (!from && !cli_opt(a, "item") && !cli_opt(a, "serial")))
+	if (a->npos || (!cli_opt(a, "from") && !cli_opt(a, "file") && !cli_opt(a, "item") && !cli_opt(a, "serial")))
 		return cli_usage(
 		    env, "usage: wam loss report (--item ID | --serial S ... | --from FILE|-) --kind lost|stolen "
 		         "--date YYYY-MM-DD --circumstances T --reported-by NAME");
 	int rc = 0;
-	json_t *in = from ? cli_read_json(env, from, &rc) : json_object(), *out = NULL;
+	json_t *in = cli_read_body(env, a, "the report", &rc), *out = NULL;
 	if (!in)
 		return rc;
-	if (!json_is_object(in)) {
-		json_decref(in);
-		wam_error_set(WAM_EINVAL, "from", "%s must hold one JSON object (the report)", from);
-		return cli_fail(env, WAM_EINVAL);
-	}
 	static const struct {
 		const char *opt, *path;
 	} map[] = {{"item", "item_id"},
@@ -228,8 +216,8 @@ static json_t *markings_text(const json_t *item)
 	const json_t *mk;
 	json_array_foreach(json_object_get(item, "markings"), i, mk)
 	{
-		int w = snprintf(buf + len, sizeof buf - len, "%s%s:%s:%s", i ? "; " : "", text(mk, "component"),
-		                 text(mk, "kind"), text(mk, "text"));
+		int w = snprintf(buf + len, sizeof buf - len, "%s%s:%s:%s", i ? "; " : "", cli_text(mk, "component"),
+		                 cli_text(mk, "kind"), cli_text(mk, "text"));
 		if (w < 0 || (size_t)w >= sizeof buf - len)
 			break;
 		len += (size_t)w;
@@ -311,9 +299,9 @@ static void print_edits(const json_t *edits)
 		const json_t *pos = json_object_get(e, "query_pos");
 		if (json_is_integer(pos))
 			snprintf(at, sizeof at, " at %lld", (long long)json_integer_value(pos) + 1);
-		int w = snprintf(buf + len, sizeof buf - len, "%s%s %s→%s%s", i ? "; " : "", text(e, "op"),
-		                 *text(e, "query") ? text(e, "query") : "∅",
-		                 *text(e, "serial") ? text(e, "serial") : "∅", at);
+		int w = snprintf(buf + len, sizeof buf - len, "%s%s %s→%s%s", i ? "; " : "", cli_text(e, "op"),
+		                 *cli_text(e, "query") ? cli_text(e, "query") : "∅",
+		                 *cli_text(e, "serial") ? cli_text(e, "serial") : "∅", at);
 		if (w < 0 || (size_t)w >= sizeof buf - len)
 			break;
 		len += (size_t)w;
@@ -326,10 +314,10 @@ static void print_hit(const json_t *h)
 	cli_print_record(hit_keys, h);
 	print_edits(json_object_get(h, "edits"));
 	const json_t *rec = json_object_get(h, "recovery"), *pod = json_object_get(h, "point");
-	cli_print_joined(HIT_KEY_WIDTH, "recovery", text(rec, "type"), text(rec, "date"), text(rec, "place"),
-	                 text(rec, "context"), NULL);
-	cli_print_joined(HIT_KEY_WIDTH, "diversion", text(pod, "category"), text(pod, "country"), text(pod, "date"),
-	                 text(pod, "description"), NULL);
+	cli_print_joined(HIT_KEY_WIDTH, "recovery", cli_text(rec, "type"), cli_text(rec, "date"),
+	                 cli_text(rec, "place"), cli_text(rec, "context"), NULL);
+	cli_print_joined(HIT_KEY_WIDTH, "diversion", cli_text(pod, "category"), cli_text(pod, "country"),
+	                 cli_text(pod, "date"), cli_text(pod, "description"), NULL);
 	putchar('\n');
 	print_side_by_side(json_object_get(h, "recovered"), json_object_get(h, "registered"));
 }

@@ -9,12 +9,6 @@
 
 static const char *const no_opts[] = {NULL};
 
-static const char *text(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static const cli_column recovery_cols[] = {
     {"ID", "id", 0},        {"TYPE", "type", 0},        {"DATE", "date", 0},       {"CONTEXT", "context", 0},
     {"PLACE", "place", 32}, {"OFFICER", "officer", 24}, {"WEAPONS", "weapons", 0}, {NULL, NULL, 0}};
@@ -226,8 +220,8 @@ static int cmd_tasks(const cli_env *env, const cli_args *a)
 
 static void print_weapon(const json_t *w)
 {
-	printf("weapon %s: marking status %s (%s)\n", text(w, "id"), text(w, "marking_status"),
-	       text(w, "marking_reason"));
+	printf("weapon %s: marking status %s (%s)\n", cli_text(w, "id"), cli_text(w, "marking_status"),
+	       cli_text(w, "marking_reason"));
 }
 
 static int cmd_mark(const cli_env *env, const cli_args *a)

@@ -21,12 +21,6 @@
 
 static const char *const no_opts[] = {NULL};
 
-static const char *text(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
 /* Sets `path` to the whole number of option `opt`; WAM_EINVAL naming the
  * field when it is not one. */
 static int set_int(json_t *o, const cli_args *a, const char *opt, const char *key, const char *field)
@@ -83,16 +77,9 @@ static const struct {
  * printing the error (its exit code in `*rc`). */
 static json_t *request_body(const cli_env *env, const cli_args *a, int *rc)
 {
-	const char *from = cli_opt(a, "from") ? cli_opt(a, "from") : cli_opt(a, "file");
-	json_t *in = from ? cli_read_json(env, from, rc) : json_object();
+	json_t *in = cli_read_body(env, a, "the request", rc);
 	if (!in)
 		return NULL;
-	if (!json_is_object(in)) {
-		json_decref(in);
-		wam_error_set(WAM_EINVAL, "from", "%s must hold one JSON object (the request)", from);
-		*rc = cli_fail(env, WAM_EINVAL);
-		return NULL;
-	}
 	for (size_t i = 0; i < sizeof request_map / sizeof request_map[0]; i++)
 		cli_set_opt(in, a, request_map[i].opt, request_map[i].path);
 	json_t *item = json_object_get(in, "item");
@@ -186,9 +173,9 @@ static void print_findings(FILE *f, const char *title, const json_t *list)
 	const json_t *x;
 	json_array_foreach(list, i, x)
 	{
-		fprintf(f, "  %-28s %s", text(x, "field"), text(x, "message"));
-		if (*text(x, "rule"))
-			fprintf(f, " (%s)", text(x, "rule"));
+		fprintf(f, "  %-28s %s", cli_text(x, "field"), cli_text(x, "message"));
+		if (*cli_text(x, "rule"))
+			fprintf(f, " (%s)", cli_text(x, "rule"));
 		fputc('\n', f);
 	}
 }
@@ -209,22 +196,23 @@ static void print_party(const char *title, const json_t *p)
 {
 	const json_t *c = json_object_get(p, "contact");
 	char via[64] = "";
-	if (*text(p, "via"))
-		snprintf(via, sizeof via, "via %s", text(p, "via"));
-	cli_print_joined(REQUEST_KEY_WIDTH, title, text(p, "state"), text(p, "agency"), via, text(c, "name"),
-	                 text(c, "email"), text(c, "phone"), NULL);
+	if (*cli_text(p, "via"))
+		snprintf(via, sizeof via, "via %s", cli_text(p, "via"));
+	cli_print_joined(REQUEST_KEY_WIDTH, title, cli_text(p, "state"), cli_text(p, "agency"), via,
+	                 cli_text(c, "name"), cli_text(c, "email"), cli_text(c, "phone"), NULL);
 }
 
 static void print_response(const json_t *r, size_t n)
 {
-	printf("\nresponse %zu: %s, %s, %s", n + 1, text(r, "result"), text(r, "date"), text(r, "confidentiality"));
+	printf("\nresponse %zu: %s, %s, %s", n + 1, cli_text(r, "result"), cli_text(r, "date"),
+	       cli_text(r, "confidentiality"));
 	if (json_is_true(json_object_get(r, "withheld"))) {
 		printf(" — withheld (R11; wam trace show ID --confidential)\n");
 		return;
 	}
 	putchar('\n');
-	if (*text(r, "restriction_reason"))
-		cli_print_joined(RESPONSE_KEY_WIDTH, "  restriction_reason", text(r, "restriction_reason"), NULL);
+	if (*cli_text(r, "restriction_reason"))
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  restriction_reason", cli_text(r, "restriction_reason"), NULL);
 	const json_t *chain = json_object_get(r, "chain");
 	if (json_array_size(chain)) {
 		static const cli_column cols[] = {{"DATE", "date", 0},
@@ -240,15 +228,15 @@ static void print_response(const json_t *r, size_t n)
 	}
 	const json_t *h = json_object_get(r, "last_holder"), *p = json_object_get(r, "point_of_diversion");
 	if (json_is_object(h))
-		cli_print_joined(RESPONSE_KEY_WIDTH, "  last_holder", text(h, "name"), text(h, "type"),
-		                 text(h, "country"), text(h, "date"), NULL);
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  last_holder", cli_text(h, "name"), cli_text(h, "type"),
+		                 cli_text(h, "country"), cli_text(h, "date"), NULL);
 	if (json_is_object(p))
-		cli_print_joined(RESPONSE_KEY_WIDTH, "  point_of_diversion", text(p, "category"), text(p, "country"),
-		                 text(p, "date"), text(p, "description"), NULL);
-	if (*text(r, "notes"))
-		cli_print_joined(RESPONSE_KEY_WIDTH, "  notes", text(r, "notes"), NULL);
-	if (*text(r, "purpose"))
-		cli_print_joined(RESPONSE_KEY_WIDTH, "  only to be used for", text(r, "purpose"), NULL);
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  point_of_diversion", cli_text(p, "category"),
+		                 cli_text(p, "country"), cli_text(p, "date"), cli_text(p, "description"), NULL);
+	if (*cli_text(r, "notes"))
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  notes", cli_text(r, "notes"), NULL);
+	if (*cli_text(r, "purpose"))
+		cli_print_joined(RESPONSE_KEY_WIDTH, "  only to be used for", cli_text(r, "purpose"), NULL);
 }
 
 static void print_request(const json_t *t)
@@ -257,11 +245,11 @@ static void print_request(const json_t *t)
 	print_party("requesting", json_object_get(t, "requesting"));
 	print_party("requested", json_object_get(t, "requested"));
 	const json_t *rec = json_object_get(t, "recovery"), *remote = json_object_get(t, "remote");
-	cli_print_joined(REQUEST_KEY_WIDTH, "recovery", text(rec, "recovery_id"), text(rec, "date"), text(rec, "place"),
-	                 text(rec, "circumstances"), NULL);
+	cli_print_joined(REQUEST_KEY_WIDTH, "recovery", cli_text(rec, "recovery_id"), cli_text(rec, "date"),
+	                 cli_text(rec, "place"), cli_text(rec, "circumstances"), NULL);
 	if (json_is_object(remote))
-		cli_print_joined(REQUEST_KEY_WIDTH, "received from", text(remote, "node_id"),
-		                 text(remote, "request_id"), NULL);
+		cli_print_joined(REQUEST_KEY_WIDTH, "received from", cli_text(remote, "node_id"),
+		                 cli_text(remote, "request_id"), NULL);
 	const json_t *item = json_object_get(t, "item");
 	if (json_is_object(item)) {
 		static const char *const item_keys[] = {
@@ -312,7 +300,7 @@ static json_t *restricted_responses(const json_t *t)
 	const json_t *r;
 	json_array_foreach(json_object_get(t, "responses"), i, r)
 	{
-		const char *level = text(r, "confidentiality");
+		const char *level = cli_text(r, "confidentiality");
 		if (!strcmp(level, "restricted") || !strcmp(level, "confidential")) {
 			char name[32];
 			snprintf(name, sizeof name, "responses[%zu]", i);
@@ -449,7 +437,7 @@ static int cmd_send(const cli_env *env, const cli_args *a)
 		json_t *q = NULL;
 		if (!wam_trace_quality(db, &q, a->pos[0], NULL)) {
 			const json_t *missing = json_object_get(q, "missing");
-			if (!strcmp(field, text(json_array_get(missing, 0), "field")))
+			if (!strcmp(field, cli_text(json_array_get(missing, 0), "field")))
 				print_findings(stderr, "missing", missing);
 		}
 		json_decref(q);
@@ -473,16 +461,10 @@ static int cmd_respond(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam trace respond ID (--from FILE|- | --result R) [--date D] ...");
-	const char *from = cli_opt(a, "from") ? cli_opt(a, "from") : cli_opt(a, "file");
 	int rc = 0;
-	json_t *in = from ? cli_read_json(env, from, &rc) : json_object();
+	json_t *in = cli_read_body(env, a, "the response", &rc);
 	if (!in)
 		return rc;
-	if (!json_is_object(in)) {
-		json_decref(in);
-		wam_error_set(WAM_EINVAL, "from", "%s must hold one JSON object (the response)", from);
-		return cli_fail(env, WAM_EINVAL);
-	}
 	static const struct {
 		const char *opt, *path;
 	} map[] = {{"result", "result"},
@@ -552,12 +534,13 @@ static void print_overdue(const json_t *rows)
 	const json_t *r;
 	json_array_foreach(rows, i, r)
 	{
-		bool ack = !strcmp(text(r, "overdue"), "acknowledgement");
-		bool incoming = !strcmp(text(r, "direction"), "incoming");
-		printf("%s  %s %s: %s %s was due %s (%s, serial %s)\n", text(r, "id"), text(r, "direction"),
-		       incoming ? text(r, "requesting_state") : text(r, "requested_state"), incoming ? "our" : "their",
-		       ack ? "acknowledgement" : "reply", ack ? text(r, "ack_due") : text(r, "reply_due"),
-		       text(r, "urgency"), *text(r, "serial") ? text(r, "serial") : "-");
+		bool ack = !strcmp(cli_text(r, "overdue"), "acknowledgement");
+		bool incoming = !strcmp(cli_text(r, "direction"), "incoming");
+		printf("%s  %s %s: %s %s was due %s (%s, serial %s)\n", cli_text(r, "id"), cli_text(r, "direction"),
+		       incoming ? cli_text(r, "requesting_state") : cli_text(r, "requested_state"),
+		       incoming ? "our" : "their", ack ? "acknowledgement" : "reply",
+		       ack ? cli_text(r, "ack_due") : cli_text(r, "reply_due"), cli_text(r, "urgency"),
+		       *cli_text(r, "serial") ? cli_text(r, "serial") : "-");
 	}
 }
 
@@ -612,7 +595,7 @@ static int write_document(const cli_env *env, const json_t *doc, const char *to)
 		return cli_fail(env, WAM_EIO);
 	}
 	if (!env->json)
-		fprintf(stderr, "%s: %s\n", to, *text(doc, "kind") ? text(doc, "kind") : "written");
+		fprintf(stderr, "%s: %s\n", to, *cli_text(doc, "kind") ? cli_text(doc, "kind") : "written");
 	return 0;
 }
 
@@ -628,7 +611,7 @@ static int cmd_export(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, true);
 	if (rc)
 		return rc;
-	if (!(rc = wam_trace_get(db, &t, a->pos[0], 0)) && !strcmp(text(t, "direction"), "incoming")) {
+	if (!(rc = wam_trace_get(db, &t, a->pos[0], 0)) && !strcmp(cli_text(t, "direction"), "incoming")) {
 		json_decref(t);
 		char via[160];
 		snprintf(via, sizeof via, "wam trace export %.100s", a->pos[0]);
@@ -657,7 +640,7 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 		if (!rc) {
 			/* shown as `trace show` shows it (R11) */
 			char id[64];
-			snprintf(id, sizeof id, "%s", text(out, "id"));
+			snprintf(id, sizeof id, "%s", cli_text(out, "id"));
 			json_decref(out);
 			out = NULL;
 			rc = wam_trace_get(db, &out, id, 0);
@@ -701,17 +684,10 @@ static int cmd_peer_add(const cli_env *env, const cli_args *a)
 	if (a->npos)
 		return cli_usage(env,
 		                 "usage: wam peer add --name N --country CC --node-id ID --key HEX | --from FILE|-");
-	const char *from = cli_opt(a, "from") ? cli_opt(a, "from") : cli_opt(a, "file");
 	int rc = 0;
-	json_t *in = from ? cli_read_json(env, from, &rc) : json_object(), *out = NULL;
+	json_t *in = cli_read_body(env, a, "the peer, as its `wam --json node`", &rc), *out = NULL;
 	if (!in)
 		return rc;
-	if (!json_is_object(in)) {
-		json_decref(in);
-		wam_error_set(WAM_EINVAL, "from", "%s must hold one JSON object (the peer, as its `wam --json node`)",
-		              from);
-		return cli_fail(env, WAM_EINVAL);
-	}
 	cli_set_opt(in, a, "name", "name");
 	cli_set_opt(in, a, "country", "country");
 	cli_set_opt(in, a, "node-id", "node_id");

@@ -37,6 +37,25 @@ json_t *cli_read_json(const cli_env *env, const char *from, int *rc)
 	return j;
 }
 
+json_t *cli_read_body(const cli_env *env, const cli_args *a, const char *what, int *rc)
+{
+	const char *from = cli_opt(a, "from") ? cli_opt(a, "from") : cli_opt(a, "file");
+	json_t *in = from ? cli_read_json(env, from, rc) : json_object();
+	if (in && !json_is_object(in)) {
+		json_decref(in);
+		wam_error_set(WAM_EINVAL, "from", "%s must hold one JSON object (%s)", from, what);
+		*rc = cli_fail(env, WAM_EINVAL);
+		return NULL;
+	}
+	return in;
+}
+
+const char *cli_text(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
 void cli_set_opt(json_t *o, const cli_args *a, const char *opt, const char *path)
 {
 	const char *v = cli_opt(a, opt), *dot;
@@ -99,7 +118,8 @@ static int width(const char *s, int max, size_t *fit)
 	*fit = len;
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t k =
+		    utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
 		if (k <= 0) {
 			k = 1;
 			cp = '?';
