@@ -168,6 +168,13 @@ int wam_rows_json(sqlite3_stmt *st, json_t **out, const char *what);
 /* Every row of `sql`, with `a` and `b` (either may be NULL) bound to ?1 and
  * ?2: a statement prepared per call, for reads that are not a hot path. */
 int wam_query_rows(wam_db *db, json_t **out, const char *sql, const char *a, const char *b);
+/* The first row of `sql` (?1 = a, ?2 = b, as wam_query_rows binds them) in
+ * `*row`, NULL when there is none; the caller frees it. */
+int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, const char *b);
+/* The first row of `sql` with `id` bound to ?1 in `*out` (the caller frees
+ * it); WAM_ENOTFOUND naming "id" ("no `what` with id '...'") when there is
+ * none, `*out` then NULL. */
+int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what);
 /* Binds `s` or NULL when `s` is NULL or empty. */
 int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 

@@ -34,26 +34,6 @@ static bool needs_marking(const char *status)
 	return status && (!strcmp(status, "unmarked") || !strcmp(status, "obliterated") || !strcmp(status, "altered"));
 }
 
-/* ---- small SQL helpers (statements prepared per call: these are rare
- * commands, not a hot path) ---- */
-
-/* The first row of `sql` as an object; WAM_ENOTFOUND naming `what`. */
-static int query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what)
-{
-	json_t *rows;
-	int rc = wam_query_rows(db, &rows, sql, id, NULL);
-	*out = NULL;
-	if (rc)
-		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return wam_error_set(WAM_ENOTFOUND, "id", "no %s with id '%.40s'", what, id);
-	}
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return 0;
-}
-
 /* ---- the pseudonym key: "<db>.pseudonym.key", 32 random bytes ---- */
 
 static int pseudonym_key(wam_db *db, unsigned char key[32])
@@ -135,7 +115,7 @@ static int take_coord(json_t *out, const json_t *in, const char *key, double lim
 static int site_exists(wam_db *db, const char *id)
 {
 	json_t *row;
-	int rc = query_one(db, &row, "SELECT id FROM sites WHERE id=?", id, "site");
+	int rc = wam_query_one(db, &row, "SELECT id FROM sites WHERE id=?", id, "site");
 	json_decref(row);
 	if (rc == WAM_ENOTFOUND)
 		return wam_error_set(WAM_EINVAL, "site_id", "no site with id '%.40s'", id);
@@ -305,7 +285,7 @@ int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
 {
 	json_t *rec = NULL, *list = NULL;
 	char now[11];
-	int rc = query_one(db, &rec, RECOVERY_SQL " WHERE id=?", id, "recovery");
+	int rc = wam_query_one(db, &rec, RECOVERY_SQL " WHERE id=?", id, "recovery");
 	*out = NULL;
 	if (rc)
 		return rc;
@@ -356,7 +336,7 @@ int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
+	if ((rc = wam_query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
 	    (rc = wam_check_fields(in, handover_fields, "", 0)) ||
 	    (rc = wam_take_text(p, in, "from", "from", true, WAM_MAX_TEXT, false, 0)) ||
 	    (rc = wam_take_text(p, in, "to", "to", true, WAM_MAX_TEXT, false, 0)) ||
@@ -464,9 +444,10 @@ int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const voi
 	wam_hex(hash, h, sizeof h);
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
+	if ((rc = wam_query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
 	    (rc = wam_take_text(p, cap, "caption", "caption", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_query_rows(db, &rows, "SELECT hash FROM recovery_photos WHERE recovery_id=? AND hash=?", id, hash)))
+	    (rc = wam_query_rows(db, &rows, "SELECT hash FROM recovery_photos WHERE recovery_id=? AND hash=?", id,
+	                         hash)))
 		goto fail;
 	if (!json_array_size(rows)) {
 		json_object_set_new(p, "hash", json_string(hash));
@@ -478,15 +459,11 @@ int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const voi
 	}
 	if ((rc = wam_db_commit(db)))
 		goto done;
-	if (out) {
-		json_decref(rows);
-		rows = NULL;
-		if (!(rc = wam_query_rows(db, &rows,
-		                      "SELECT hash, size, media_type, caption, seq FROM recovery_photos"
-		                      " WHERE recovery_id=? AND hash=?",
-		                      id, hash)))
-			*out = json_incref(json_array_get(rows, 0));
-	}
+	if (out)
+		rc = wam_query_row(db, out,
+		                   "SELECT hash, size, media_type, caption, seq FROM recovery_photos"
+		                   " WHERE recovery_id=? AND hash=?",
+		                   id, hash);
 	goto done;
 fail:
 	wam_db_rollback(db);
@@ -585,11 +562,8 @@ int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const jso
 	wam_date_today(now);
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	json_t *rows;
-	if ((rc = wam_query_rows(db, &rows, TASK_SQL " WHERE t.id=?2", now, task_id)))
+	if ((rc = wam_query_row(db, &task, TASK_SQL " WHERE t.id=?2", now, task_id)))
 		goto fail;
-	task = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
 	if (!task) {
 		rc = wam_error_set(WAM_ENOTFOUND, "id", "no task with id '%.40s'", task_id);
 		goto fail;

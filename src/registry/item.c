@@ -395,6 +395,26 @@ int wam_query_rows(wam_db *db, json_t **out, const char *sql, const char *a, con
 	return wam_rows_json(st, out, what);
 }
 
+int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, const char *b)
+{
+	json_t *rows;
+	int rc = wam_query_rows(db, &rows, sql, a, b);
+	*row = NULL;
+	if (rc)
+		return rc;
+	*row = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
+int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what)
+{
+	int rc = wam_query_row(db, out, sql, id, NULL);
+	if (!rc && !*out)
+		rc = wam_error_set(WAM_ENOTFOUND, "id", "no %s with id '%.40s'", what, id ? id : "");
+	return rc;
+}
+
 #define ITEM_COLUMNS                                                                                            \
 	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "    \
 	"site_id, holder_id, notes, duplicate_of, serial_key, registered_seq, last_seq"

@@ -25,14 +25,7 @@ static const char *const batch_fields[] = {"method", "site", "date", "notes", NU
 /* The batch `id` as a bare row, WAM_ENOTFOUND if none. */
 static int batch_row(wam_db *db, json_t **out, const char *id)
 {
-	json_t *rows;
-	int rc = wam_query_rows(db, &rows, BATCH_SQL " WHERE id=?", id, NULL);
-	*out = NULL;
-	if (rc)
-		return rc;
-	*out = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return *out ? 0 : wam_error_set(WAM_ENOTFOUND, "id", "no destruction batch with id '%.40s'", id);
+	return wam_query_one(db, out, BATCH_SQL " WHERE id=?", id, "destruction batch");
 }
 
 /* An open batch, for a change; WAM_ECONFLICT once closed. */

@@ -121,14 +121,9 @@ int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer)
 		goto fail;
 	if ((rc = wam_db_commit(db)))
 		goto done;
-	if (out) {
-		json_decref(rows);
-		rows = NULL;
-		if (!(rc = wam_query_rows(db, &rows,
-		                          "SELECT node_id, name, country, public_key, seq FROM peers WHERE node_id=?",
-		                          node, NULL)))
-			*out = json_incref(json_array_get(rows, 0));
-	}
+	if (out)
+		rc = wam_query_row(db, out, "SELECT node_id, name, country, public_key, seq FROM peers WHERE node_id=?",
+		                   node, NULL);
 	goto done;
 fail:
 	wam_db_rollback(db);

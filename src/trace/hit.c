@@ -44,19 +44,6 @@ static const char *str(const json_t *o, const char *key)
 	return s && *s ? s : NULL;
 }
 
-/* The first row of `sql` (?1 = a, ?2 = b) or NULL in `*row`. */
-static int query_row(wam_db *db, json_t **row, const char *sql, const char *a, const char *b)
-{
-	json_t *rows;
-	int rc = wam_query_rows(db, &rows, sql, a, b);
-	*row = NULL;
-	if (rc)
-		return rc;
-	*row = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return 0;
-}
-
 /* ---- the point of diversion a holder implies ---- */
 
 static const struct {
@@ -213,9 +200,9 @@ static int record_hit(wam_db *db, json_t *made, const char *recovery_id, const c
 {
 	const char *match_id = str(c, "id");
 	json_t *row;
-	int rc = query_row(db, &row,
-	                   "SELECT id FROM hits WHERE (item_id=?1 AND match_id=?2) OR (item_id=?2 AND match_id=?1)",
-	                   item_id, match_id);
+	int rc = wam_query_row(db, &row,
+	                       "SELECT id FROM hits WHERE (item_id=?1 AND match_id=?2) OR (item_id=?2 AND match_id=?1)",
+	                       item_id, match_id);
 	if (rc || row) {
 		json_decref(row);
 		return rc;
@@ -292,8 +279,8 @@ int wam_trace_scan_loss(wam_db *db, json_t *made, const char *item_id)
 {
 	json_t *lost, *cands = NULL, *c;
 	size_t i;
-	int rc = query_row(db, &lost, "SELECT id, serial, make, model, calibre, country FROM items WHERE id=?", item_id,
-	                   NULL);
+	int rc = wam_query_row(db, &lost, "SELECT id, serial, make, model, calibre, country FROM items WHERE id=?",
+	                       item_id, NULL);
 	if (rc || !lost)
 		return rc;
 	if ((rc = candidates_of(db, &cands, lost, LOSS_LIMIT)))
@@ -307,14 +294,15 @@ int wam_trace_scan_loss(wam_db *db, json_t *made, const char *item_id)
 			continue;
 		/* a recovered weapon, registered by its (latest) recovery or only
 		 * given a recovered status */
-		if ((rc = query_row(db, &w,
-		                    "SELECT i.id, i.serial, i.make, i.model, i.calibre, i.country, i.status,"
-		                    " (SELECT r.id FROM recovery_items x JOIN recoveries r ON r.id=x.recovery_id"
-		                    "  WHERE x.item_id=i.id ORDER BY r.recorded_seq DESC LIMIT 1) AS recovery_id,"
-		                    " (SELECT " REGISTERED_BY_RECOVERY " FROM recovery_items x JOIN recoveries r"
-		                    "  ON r.id=x.recovery_id WHERE x.item_id=i.id ORDER BY r.recorded_seq DESC LIMIT 1)"
-		                    " AS new FROM items i WHERE i.id=?",
-		                    cid, NULL)))
+		if ((rc = wam_query_row(
+		         db, &w,
+		         "SELECT i.id, i.serial, i.make, i.model, i.calibre, i.country, i.status,"
+		         " (SELECT r.id FROM recovery_items x JOIN recoveries r ON r.id=x.recovery_id"
+		         "  WHERE x.item_id=i.id ORDER BY r.recorded_seq DESC LIMIT 1) AS recovery_id,"
+		         " (SELECT " REGISTERED_BY_RECOVERY " FROM recovery_items x JOIN recoveries r"
+		         "  ON r.id=x.recovery_id WHERE x.item_id=i.id ORDER BY r.recorded_seq DESC LIMIT 1)"
+		         " AS new FROM items i WHERE i.id=?",
+		         cid, NULL)))
 			break;
 		bool recovered = str(w, "recovery_id") ? json_integer_value(json_object_get(w, "new")) != 0
 		                                       : wam_in_vocab(recovered_statuses, str(w, "status"));
@@ -445,16 +433,15 @@ static void parse_member(json_t *o, const char *key)
 int wam_trace_get_hit(wam_db *db, json_t **out, const char *id)
 {
 	json_t *hit, *item = NULL, *rec = NULL;
-	int rc = query_row(db, &hit,
-	                   "SELECT id, state, score, reason, distance, edits, recovery_id, item_id, match_id,"
-	                   " owner_site_id, decision_reason, point_category, point, found_seq, decided_seq, last_seq"
-	                   " FROM hits WHERE id=?",
-	                   id, NULL);
+	int rc =
+	    wam_query_one(db, &hit,
+	                  "SELECT id, state, score, reason, distance, edits, recovery_id, item_id, match_id,"
+	                  " owner_site_id, decision_reason, point_category, point, found_seq, decided_seq, last_seq"
+	                  " FROM hits WHERE id=?",
+	                  id, "hit");
 	*out = NULL;
 	if (rc)
 		return rc;
-	if (!hit)
-		return wam_error_set(WAM_ENOTFOUND, "id", "no hit with id '%.40s'", id);
 	parse_member(hit, "edits");
 	parse_member(hit, "point");
 	if ((rc = wam_registry_get_item(db, &item, str(hit, "item_id"))))
@@ -464,8 +451,8 @@ int wam_trace_get_hit(wam_db *db, json_t **out, const char *id)
 		goto fail;
 	json_object_set_new(hit, "registered", item);
 	if (str(hit, "recovery_id") &&
-	    (rc = query_row(db, &rec, "SELECT id, type, date, place, context, site_id FROM recoveries WHERE id=?",
-	                    str(hit, "recovery_id"), NULL)))
+	    (rc = wam_query_row(db, &rec, "SELECT id, type, date, place, context, site_id FROM recoveries WHERE id=?",
+	                        str(hit, "recovery_id"), NULL)))
 		goto fail;
 	json_object_set_new(hit, "recovery", rec ? rec : json_null());
 	*out = hit;
@@ -487,7 +474,7 @@ int wam_trace_scan(wam_db *db, json_t **out, const char *recovery_id)
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	if (recovery_id) {
-		if ((rc = query_row(db, &row, "SELECT id FROM recoveries WHERE id=?", recovery_id, NULL)))
+		if ((rc = wam_query_row(db, &row, "SELECT id FROM recoveries WHERE id=?", recovery_id, NULL)))
 			goto fail;
 		if (!row) {
 			rc = wam_error_set(WAM_ENOTFOUND, "recovery_id", "no recovery with id '%.40s'", recovery_id);
@@ -549,18 +536,14 @@ int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t 
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = query_row(db, &hit,
-	                    "SELECT h.id, h.state, h.item_id, h.match_id, h.decided_seq, m.status AS match_status,"
-	                    " m.site_id, hd.type AS holder_type, r.status AS recovered_status,"
-	                    " (SELECT type FROM recoveries WHERE id=h.recovery_id) AS recovery_type"
-	                    " FROM hits h JOIN items m ON m.id=h.match_id JOIN items r ON r.id=h.item_id"
-	                    " LEFT JOIN holders hd ON hd.id=m.holder_id WHERE h.id=?",
-	                    id, NULL)))
+	if ((rc = wam_query_one(db, &hit,
+	                        "SELECT h.id, h.state, h.item_id, h.match_id, h.decided_seq, m.status AS match_status,"
+	                        " m.site_id, hd.type AS holder_type, r.status AS recovered_status,"
+	                        " (SELECT type FROM recoveries WHERE id=h.recovery_id) AS recovery_type"
+	                        " FROM hits h JOIN items m ON m.id=h.match_id JOIN items r ON r.id=h.item_id"
+	                        " LEFT JOIN holders hd ON hd.id=m.holder_id WHERE h.id=?",
+	                        id, "hit")))
 		goto fail;
-	if (!hit) {
-		rc = wam_error_set(WAM_ENOTFOUND, "id", "no hit with id '%.40s'", id);
-		goto fail;
-	}
 	if (strcmp(str(hit, "state"), "open") != 0) {
 		rc = wam_error_set(WAM_ECONFLICT, "id", "hit %s was %s already (event %lld)", id, str(hit, "state"),
 		                   (long long)json_integer_value(json_object_get(hit, "decided_seq")));
@@ -644,16 +627,13 @@ int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, co
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = query_row(db, &row,
-	                    "SELECT i.id, EXISTS (SELECT 1 FROM recovery_items x WHERE x.item_id=i.id) AS recovered,"
-	                    " (SELECT seq FROM item_origins o WHERE o.item_id=i.id) AS origin_seq FROM items i"
-	                    " WHERE i.id=?",
-	                    item_id ? item_id : "", NULL)))
+	if ((rc =
+	         wam_query_one(db, &row,
+	                       "SELECT i.id, EXISTS (SELECT 1 FROM recovery_items x WHERE x.item_id=i.id) AS recovered,"
+	                       " (SELECT seq FROM item_origins o WHERE o.item_id=i.id) AS origin_seq FROM items i"
+	                       " WHERE i.id=?",
+	                       item_id ? item_id : "", "weapon")))
 		goto fail;
-	if (!row) {
-		rc = wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", item_id ? item_id : "");
-		goto fail;
-	}
 	if (!json_integer_value(json_object_get(row, "recovered"))) {
 		rc = wam_error_set(
 		    WAM_ECONFLICT, "id",
@@ -677,10 +657,10 @@ int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, co
 	if ((rc = wam_ledger_append(db, "origin.established", item_id, p, NULL)) || (rc = wam_db_commit(db)))
 		goto done;
 	if (out) {
-		rc = query_row(db, out,
-		               "SELECT item_id, method, category, country, date, description, seq FROM item_origins"
-		               " WHERE item_id=?",
-		               item_id, NULL);
+		rc = wam_query_row(db, out,
+		                   "SELECT item_id, method, category, country, date, description, seq FROM item_origins"
+		                   " WHERE item_id=?",
+		                   item_id, NULL);
 	}
 	goto done;
 fail:

@@ -43,15 +43,11 @@ static void open_flags(json_t *rows)
 
 static int get_loss(wam_db *db, json_t **out, const char *id)
 {
-	json_t *rows, *hits;
+	json_t *r, *hits;
 	*out = NULL;
-	int rc = wam_query_rows(db, &rows, LOSS_SQL " WHERE l.id=?", id, NULL);
+	int rc = wam_query_one(db, &r, LOSS_SQL " WHERE l.id=?", id, "loss report");
 	if (rc)
 		return rc;
-	json_t *r = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	if (!r)
-		return wam_error_set(WAM_ENOTFOUND, "id", "no loss report with id '%.40s'", id);
 	json_object_set_new(r, "open", json_boolean(json_integer_value(json_object_get(r, "open"))));
 	if ((rc = wam_trace_hits_of(db, &hits, str(r, "item_id")))) {
 		json_decref(r);

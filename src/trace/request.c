@@ -592,17 +592,11 @@ fail:
 
 int wam_trace_row(wam_db *db, json_t **out, const char *id)
 {
-	json_t *rows;
+	json_t *row;
 	*out = NULL;
-	int rc = wam_query_rows(db, &rows, "SELECT * FROM trace_requests WHERE id=?", id, NULL);
+	int rc = wam_query_one(db, &row, "SELECT * FROM trace_requests WHERE id=?", id, "trace request");
 	if (rc)
 		return rc;
-	if (!json_array_size(rows)) {
-		json_decref(rows);
-		return wam_error_set(WAM_ENOTFOUND, "id", "no trace request with id '%.40s'", id ? id : "");
-	}
-	json_t *row = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
 	json_t *body = json_loads(str(row, "body") ? str(row, "body") : "", 0, NULL);
 	if (!json_is_object(body)) {
 		json_decref(body);
