@@ -336,7 +336,8 @@ int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id);
  * the caller's transaction. */
 int wam_trace_scan_loss(wam_db *db, json_t *made, const char *item_id);
 /* Point-of-diversion fields {category, country?, date?, description?} of
- * `in` checked into `out`; errors name `prefix`.field. */
+ * `in` checked into `out`, for hit decisions, origins and trace responses;
+ * errors name `prefix`.field (the bare field when `prefix` is ""). */
 int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *prefix);
 
 #endif

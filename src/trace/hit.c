@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "registry/rules.h"
 #include "registry/validate.h"
+#include "trace/request.h"
 #include "wam/match.h"
 #include "wam/trace.h"
 
@@ -91,29 +92,24 @@ int wam_trace_sql_functions(wam_db *db)
 
 /* ---- point of diversion fields ---- */
 
+/* The one check of a point of diversion, for hit decisions, origins and
+ * trace responses alike: the fields in their order, a country and a date as
+ * a request's are checked. */
 int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *prefix)
 {
-	char f[4][64];
+	char f[4][160];
 	const char *keys[4] = {"category", "country", "date", "description"};
 	for (int k = 0; k < 4; k++)
-		snprintf(f[k], sizeof f[k], "%s%s%s", prefix, *prefix ? "." : "", keys[k]);
+		snprintf(f[k], sizeof f[k], "%.120s%s%s", prefix, *prefix ? "." : "", keys[k]);
 	int rc;
 	if ((rc = wam_take_word(out, in, "category", f[0], diversions, NULL, true, 0)) ||
-	    (rc = wam_take_text(out, in, "date", f[2], false, 10, false, 0)) ||
-	    (rc = wam_take_text(out, in, "description", f[3], false, WAM_MAX_NOTES, true, 0)))
+	    (rc = wam_trace_take_country(db, out, in, "country", f[1], false)) ||
+	    (rc = wam_take_text(out, in, "date", f[2], false, 10, false, 0)))
 		return rc;
 	const char *date = str(out, "date");
 	if (date && !wam_date_parse(date, NULL))
 		return wam_error_set(WAM_EINVAL, f[2], "%s '%.20s' is not a calendar date YYYY-MM-DD", f[2], date);
-	const json_t *c = json_object_get(in, "country");
-	if (!wam_absent(c)) {
-		char code[WAM_COUNTRY_LEN + 1];
-		if (!json_is_string(c) || !wam_country_code(code, json_string_value(c)) ||
-		    !wam_refdata_country(db, code))
-			return wam_error_set(WAM_EINVAL, f[1], "%s must be a known ISO 3166 country code", f[1]);
-		json_object_set_new(out, "country", json_string(code));
-	}
-	return 0;
+	return wam_take_text(out, in, "description", f[3], false, WAM_MAX_NOTES, true, 0);
 }
 
 /* wam_check_fields names the bare key; a nested object's error names its path. */

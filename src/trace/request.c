@@ -49,8 +49,6 @@ static const char *const illicit_reasons[] = {"illicit_national_law", "embargo_v
 static const char *const confidentialities[] = {"unclassified", "restricted", "confidential", NULL};
 static const char *const urgencies[] = {"routine", "urgent", "immediate", NULL};
 static const char *const results[] = {"record_found", "no_record", "partial", "delayed", "restricted", "refused", NULL};
-static const char *const point_categories[] = {"illicit_manufacture", "civilian_holder", "state_stocks",
-                                               "transfer_export",     "other",           NULL};
 static const char *const states[] = {"draft", "sent", "acknowledged", "answered", "closed", NULL};
 
 #define FIELD_LEN 160
@@ -543,13 +541,8 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 		goto fail;
 	if (sec) {
 		o = json_object();
-		snprintf(p, sizeof p, "%spoint_of_diversion.", prefix);
-		if ((rc =
-		         wam_take_word(o, sec, "category", fname(f, p, "category"), point_categories, NULL, true, 0)) ||
-		    (rc = wam_trace_take_country(db, o, sec, "country", fname(f, p, "country"), false)) ||
-		    (rc = take_date(o, sec, "date", fname(f, p, "date"), false)) ||
-		    (rc = wam_take_text(o, sec, "description", fname(f, p, "description"), false, WAM_MAX_NOTES, true,
-		                        0)))
+		snprintf(p, sizeof p, "%spoint_of_diversion", prefix);
+		if ((rc = wam_trace_take_point(db, o, sec, p)))
 			goto fail;
 		json_object_set_new(r, "point_of_diversion", o);
 		o = NULL;
