@@ -68,6 +68,20 @@ static void show_trace(wam_request *r, const char *id, int status)
 	reply_json(r, status, t);
 }
 
+/* Answers 201 with the request just made, `made` (freed here) as the
+ * library returned it, at its Location. */
+static void show_created(wam_request *r, json_t *made)
+{
+	char *id = arena_strdup(&r->mem, json_string_value(json_object_get(made, "id")));
+	json_decref(made);
+	if (!id) {
+		reply_error(r, 500, "out_of_memory", NULL, "the answer could not be written");
+		return;
+	}
+	reply_header(r, "Location", arena_printf(&r->mem, "/api/v1/traces/%s", id));
+	show_trace(r, id, 201);
+}
+
 /* A body whose fields are all optional: none at all is {}. */
 static json_t *optional_json(wam_request *r)
 {
@@ -119,14 +133,7 @@ void h_traces_create(wam_request *r)
 		reply_wam(r, rc);
 		return;
 	}
-	char *id = arena_strdup(&r->mem, json_string_value(json_object_get(out, "id")));
-	json_decref(out);
-	if (!id) {
-		reply_error(r, 500, "out_of_memory", NULL, "the answer could not be written");
-		return;
-	}
-	reply_header(r, "Location", arena_printf(&r->mem, "/api/v1/traces/%s", id));
-	show_trace(r, id, 201);
+	show_created(r, out);
 }
 
 void h_trace_get(wam_request *r)
@@ -238,14 +245,7 @@ void h_traces_import(wam_request *r)
 			reply_wam(r, rc);
 		return;
 	}
-	char *id = arena_strdup(&r->mem, json_string_value(json_object_get(out, "id")));
-	json_decref(out);
-	if (!id) {
-		reply_error(r, 500, "out_of_memory", NULL, "the answer could not be written");
-		return;
-	}
-	reply_header(r, "Location", arena_printf(&r->mem, "/api/v1/traces/%s", id));
-	show_trace(r, id, 201);
+	show_created(r, out);
 }
 
 void h_node(wam_request *r)
