@@ -61,6 +61,13 @@ static bool misread(char *s)
 	return alike;
 }
 
+/* A registry holds many makes; the matcher looks within the make it is
+ * told. Weapon i is of make i % MAKES. */
+#define MAKES 16
+static const char *const makes[MAKES] = {"Kalashnikov", "Norinco",    "Zastava",   "FN Herstal", "Colt",   "Beretta",
+                                         "Glock",       "Heckler & Koch", "Taurus", "Smith & Wesson", "Sturm Ruger",
+                                         "Tula",        "Cugir",      "FEG",       "Arsenal",    "CZ"};
+
 static int import(wam_db *db, wam_rng *rng, long n, char (*serials)[16])
 {
 	char *text = NULL;
@@ -71,7 +78,8 @@ static int import(wam_db *db, wam_rng *rng, long n, char (*serials)[16])
 	fputs("category,make,model,calibre,serial,country,year,status\n", csv);
 	for (long i = 0; i < n; i++) {
 		random_serial(rng, serials[i]);
-		fprintf(csv, "SA4,Kalashnikov,AKM,7.62x39mm,%s,RU,1975,%s\n", serials[i], i % 50 ? "in_store" : "stolen");
+		fprintf(csv, "SA4,%s,AKM,7.62x39mm,%s,RU,1975,%s\n", makes[i % MAKES], serials[i],
+		        i % 50 ? "in_store" : "stolen");
 	}
 	fclose(csv);
 	FILE *in = fmemopen(text, len, "r");
@@ -88,9 +96,9 @@ static int import(wam_db *db, wam_rng *rng, long n, char (*serials)[16])
 	return rc;
 }
 
-static json_t *weapon(const char *serial)
+static json_t *weapon(const char *serial, long i)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "category", "SA4", "make", "Kalashnikov", "model", "AKM",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "category", "SA4", "make", makes[i % MAKES], "model", "AKM",
 	                 "calibre", "7.62x39mm", "country", "RU", "serial", serial);
 }
 
@@ -153,7 +161,7 @@ int main(int argc, char **argv)
 		for (long i = 0; i < batch; i++) {
 			char s[16];
 			random_serial(&rng, s);
-			json_t *w = weapon(s), *out = NULL;
+			json_t *w = weapon(s, i), *out = NULL;
 			json_object_set_new(w, "status", json_string("seized"));
 			if (wam_registry_add_item(db, &out, w, WAM_ALLOW_DUPLICATE))
 				return die("register");
@@ -176,15 +184,16 @@ int main(int argc, char **argv)
 			json_t *list = json_array();
 			for (long i = 0; i < per; i++) {
 				char s[16];
+				long of = i;
 				if (i % 2 == 0) {
-					/* each registered weapon turns up once at most */
-					memcpy(s, serials[(size_t)((unsigned long long)(++picked) * 7919ULL % (unsigned long long)weapons)],
-					       sizeof s);
+					/* each registered weapon turns up once at most, under its own make */
+					of = (long)((unsigned long long)(++picked) * 7919ULL % (unsigned long long)weapons);
+					memcpy(s, serials[of], sizeof s);
 					misreads += misread(s);
 				} else {
 					random_serial(&rng, s);
 				}
-				json_array_append_new(list, weapon(s));
+				json_array_append_new(list, weapon(s, of));
 			}
 			json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:o}", "type", "seized", "date", "2025-06-01", "officer",
 			                        "bench", "context", "crime", "weapons", list),
