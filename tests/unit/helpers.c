@@ -92,3 +92,62 @@ void test_add_item(test_reg *r, const char *json, char *id_out)
 		snprintf(id_out, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(out);
 }
+
+int test_setup_reg_ht(void **state)
+{
+	test_reg *r = calloc(1, sizeof *r);
+	test_reg_create(r, "HT");
+	*state = r;
+	return 0;
+}
+
+int test_teardown_reg(void **state)
+{
+	test_reg_destroy(*state);
+	free(*state);
+	return 0;
+}
+
+const char *test_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "(null)";
+}
+
+json_t *test_json(const char *text)
+{
+	json_error_t err;
+	json_t *v = json_loads(text, 0, &err);
+	if (!v)
+		fail_msg("bad test JSON: %s: %s", err.text, text);
+	return v;
+}
+
+long long test_count(test_reg *r, const char *sql)
+{
+	char *s = test_query_text(r->db->conn, sql);
+	long long n = strtoll(s, NULL, 10);
+	free(s);
+	return n;
+}
+
+long long test_events(test_reg *r)
+{
+	return test_count(r, "SELECT count(*) FROM events");
+}
+
+void test_expect_rebuilt(test_reg *r, const char *dump)
+{
+	wam_verify_report v;
+	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
+	if (!v.intact)
+		fail_msg("verify: %s", v.detail);
+	char *before = test_query_text(r->db->conn, dump);
+	assert_int_equal(wam_ledger_rebuild(r->db), 0);
+	char *after = test_query_text(r->db->conn, dump);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
+	assert_true(v.intact);
+}

@@ -34,4 +34,23 @@ void test_add_item(test_reg *r, const char *json, char *id_out);
  * item (or NULL). */
 int test_try_add_item(test_reg *r, const char *json, unsigned flags, json_t **out);
 
+/* cmocka setup and teardown of a test whose state is one registry in Haiti
+ * (HT), made fresh for each test. */
+int test_setup_reg_ht(void **state);
+int test_teardown_reg(void **state);
+/* A test with a fresh registry in Haiti, for a cmocka test table. */
+#define TEST_IN_HT(f) cmocka_unit_test_setup_teardown(f, test_setup_reg_ht, test_teardown_reg)
+/* The string at `key` of `o`, or "(null)" so that an assertion names it. */
+const char *test_str(const json_t *o, const char *key);
+/* Parses JSON text written in a test; fails the test when it is not JSON. */
+json_t *test_json(const char *text);
+/* The number the first column of `sql` gives (0 when none). */
+long long test_count(test_reg *r, const char *sql);
+/* How many events the registry's ledger holds. */
+long long test_events(test_reg *r);
+/* The ledger verifies; rebuilding the projections from it gives the same
+ * text for `dump` (a query of one text column over the tables of the room
+ * under test); it verifies again after. */
+void test_expect_rebuilt(test_reg *r, const char *dump);
+
 #endif

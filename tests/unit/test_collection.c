@@ -15,27 +15,6 @@
 #include "helpers.h"
 #include "wam/collection.h"
 
-static int setup(void **state)
-{
-	test_reg *r = calloc(1, sizeof *r);
-	test_reg_create(r, "HT");
-	*state = r;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_reg_destroy(*state);
-	free(*state);
-	return 0;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "(null)";
-}
-
 /* A surrender of two weapons: one fully marked, one with no marking at all. */
 static const char *RECOVERY =
     "{\"type\": \"surrendered\", \"date\": \"2026-03-01\", \"place\": \"Cité Soleil community centre\","
@@ -60,26 +39,16 @@ static json_t *add_recovery(test_reg *r, const char *text)
 	return out;
 }
 
+/* The tables of this room, as one text to compare before and after a
+ * rebuild. */
 static void expect_intact_and_rebuild(test_reg *r)
 {
-	wam_verify_report v;
-	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
-	if (!v.intact)
-		fail_msg("verify: %s", v.detail);
-	const char *dump =
-	    "SELECT group_concat(x, '|') FROM (SELECT id||type||date||coalesce(person_ref,'')||last_seq AS x"
-	    " FROM recoveries UNION ALL SELECT id||marking_status||last_seq FROM items"
-	    " UNION ALL SELECT id||coalesce(marking,'')||coalesce(closed_seq,'') FROM collection_tasks"
-	    " UNION ALL SELECT recovery_id||n||from_party||to_party FROM recovery_handovers"
-	    " UNION ALL SELECT item_id||n||text FROM markings ORDER BY 1)";
-	char *before = test_query_text(r->db->conn, dump);
-	assert_int_equal(wam_ledger_rebuild(r->db), 0);
-	char *after = test_query_text(r->db->conn, dump);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
-	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
-	assert_true(v.intact);
+	test_expect_rebuilt(
+	    r, "SELECT group_concat(x, '|') FROM (SELECT id||type||date||coalesce(person_ref,'')||last_seq AS x"
+	       " FROM recoveries UNION ALL SELECT id||marking_status||last_seq FROM items"
+	       " UNION ALL SELECT id||coalesce(marking,'')||coalesce(closed_seq,'') FROM collection_tasks"
+	       " UNION ALL SELECT recovery_id||n||from_party||to_party FROM recovery_handovers"
+	       " UNION ALL SELECT item_id||n||text FROM markings ORDER BY 1)");
 }
 
 static void test_recovery_registers_weapons_and_opens_a_task(void **state)
@@ -88,28 +57,28 @@ static void test_recovery_registers_weapons_and_opens_a_task(void **state)
 	json_t *rec = add_recovery(r, RECOVERY);
 	json_t *items = json_object_get(rec, "items");
 	assert_int_equal(json_array_size(items), 2);
-	assert_string_equal(str(json_array_get(items, 0), "status"), "surrendered");
-	assert_string_equal(str(json_array_get(items, 0), "marking_status"), "adequate");
-	assert_string_equal(str(json_array_get(items, 1), "marking_status"), "unmarked");
+	assert_string_equal(test_str(json_array_get(items, 0), "status"), "surrendered");
+	assert_string_equal(test_str(json_array_get(items, 0), "marking_status"), "adequate");
+	assert_string_equal(test_str(json_array_get(items, 1), "marking_status"), "unmarked");
 	/* the unmarked weapon, and only it, has a task due 30 days on */
 	json_t *tasks = json_object_get(rec, "tasks");
 	assert_int_equal(json_array_size(tasks), 1);
 	json_t *t = json_array_get(tasks, 0);
-	assert_string_equal(str(t, "item_id"), str(json_array_get(items, 1), "id"));
-	assert_string_equal(str(t, "due"), "2026-03-31");
-	assert_string_equal(str(t, "kind"), "mark");
+	assert_string_equal(test_str(t, "item_id"), test_str(json_array_get(items, 1), "id"));
+	assert_string_equal(test_str(t, "due"), "2026-03-31");
+	assert_string_equal(test_str(t, "kind"), "mark");
 	/* due in March 2026, and today is later: overdue */
 	json_t *open;
 	assert_int_equal(wam_collection_list_tasks(r->db, &open, "overdue"), 0);
 	assert_int_equal(json_array_size(open), 1);
-	assert_string_equal(str(json_array_get(open, 0), "state"), "overdue");
+	assert_string_equal(test_str(json_array_get(open, 0), "state"), "overdue");
 	json_decref(open);
 	/* the name is nowhere in the ledger, only its pseudonym */
 	char *hits = test_query_text(r->db->conn, "SELECT count(*) FROM events WHERE payload LIKE '%Baptiste%'");
 	assert_string_equal(hits, "0");
 	free(hits);
-	assert_int_equal(strncmp(str(rec, "person_ref"), "P-", 2), 0);
-	assert_int_equal(strlen(str(rec, "person_ref")), 26);
+	assert_int_equal(strncmp(test_str(rec, "person_ref"), "P-", 2), 0);
+	assert_int_equal(strlen(test_str(rec, "person_ref")), 26);
 	json_decref(rec);
 	expect_intact_and_rebuild(r);
 }
@@ -141,26 +110,26 @@ static void test_obliterated_weapon_opens_task_and_marking_closes_it(void **stat
 	    " \"markings\": [{\"component\": \"frame_receiver\", \"kind\": \"serial\", \"text\": \"??????\","
 	    " \"legibility\": \"obliterated\"}]}]}");
 	json_t *item = json_array_get(json_object_get(rec, "items"), 0);
-	assert_string_equal(str(item, "status"), "seized");
-	assert_string_equal(str(item, "marking_status"), "obliterated");
+	assert_string_equal(test_str(item, "status"), "seized");
+	assert_string_equal(test_str(item, "marking_status"), "obliterated");
 	json_t *t = json_array_get(json_object_get(rec, "tasks"), 0);
 	assert_non_null(t);
-	assert_string_equal(str(t, "due"), "2030-04-10"); /* 90 days by default */
-	assert_string_equal(str(t, "state"), "open");
+	assert_string_equal(test_str(t, "due"), "2030-04-10"); /* 90 days by default */
+	assert_string_equal(test_str(t, "state"), "open");
 	char task[32], item_id[32];
-	snprintf(task, sizeof task, "%s", str(t, "id"));
-	snprintf(item_id, sizeof item_id, "%s", str(item, "id"));
+	snprintf(task, sizeof task, "%s", test_str(t, "id"));
+	snprintf(item_id, sizeof item_id, "%s", test_str(item, "id"));
 	json_decref(rec);
 
 	json_t *m = json_pack("{s:s}", "text", "HT-PNH-2030-000017"), *out = NULL;
 	assert_int_equal(wam_collection_mark(r->db, &out, task, m), 0);
 	/* the new marking is the weapon's, and its status is derived again */
-	assert_string_not_equal(str(out, "marking_status"), "obliterated");
+	assert_string_not_equal(test_str(out, "marking_status"), "obliterated");
 	json_t *marks = json_object_get(out, "markings");
 	int found = 0;
 	size_t i;
 	json_t *mk;
-	json_array_foreach(marks, i, mk) found += !strcmp(str(mk, "text"), "HT-PNH-2030-000017");
+	json_array_foreach(marks, i, mk) found += !strcmp(test_str(mk, "text"), "HT-PNH-2030-000017");
 	assert_int_equal(found, 1);
 	json_decref(out);
 	/* the task is closed; a second marking is refused */
@@ -169,7 +138,7 @@ static void test_obliterated_weapon_opens_task_and_marking_closes_it(void **stat
 	assert_int_equal(json_array_size(tasks), 0);
 	json_decref(tasks);
 	assert_int_equal(wam_collection_list_tasks(r->db, &tasks, NULL), 0);
-	assert_string_equal(str(json_array_get(tasks, 0), "state"), "marked");
+	assert_string_equal(test_str(json_array_get(tasks, 0), "state"), "marked");
 	json_decref(tasks);
 	assert_int_equal(wam_collection_mark(r->db, &out, task, m), WAM_ECONFLICT);
 	json_decref(m);
@@ -186,7 +155,7 @@ static void test_handovers_listed_in_order(void **state)
 	test_reg *r = *state;
 	json_t *rec = add_recovery(r, RECOVERY), *out = NULL;
 	char id[32];
-	snprintf(id, sizeof id, "%s", str(rec, "id"));
+	snprintf(id, sizeof id, "%s", test_str(rec, "id"));
 	json_decref(rec);
 	const char *steps[][3] = {{"Insp. Joseph", "Cpl. Remy", "transport to the depot"},
 	                          {"Cpl. Remy", "Depot keeper Alix", "storage"},
@@ -208,8 +177,8 @@ static void test_handovers_listed_in_order(void **state)
 	json_t *hs = json_object_get(out, "handovers");
 	assert_int_equal(json_array_size(hs), 3);
 	for (int k = 0; k < 3; k++) {
-		assert_string_equal(str(json_array_get(hs, k), "from"), steps[k][0]);
-		assert_string_equal(str(json_array_get(hs, k), "to"), steps[k][1]);
+		assert_string_equal(test_str(json_array_get(hs, k), "from"), steps[k][0]);
+		assert_string_equal(test_str(json_array_get(hs, k), "to"), steps[k][1]);
 	}
 	json_decref(out);
 	expect_intact_and_rebuild(r);
@@ -235,11 +204,11 @@ static void test_same_photo_stored_once(void **state)
 	                            " \"context\": \"cache\", \"weapons\": [{\"category\": \"SA1\"}]}");
 	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
 	                                    0,    0,   0,   13,  'I',  'H',  'D',  'R'};
-	assert_int_equal(wam_collection_add_photo(r->db, &p1, str(a, "id"), png, sizeof png, "both sides"), 0);
-	assert_int_equal(wam_collection_add_photo(r->db, &p2, str(a, "id"), png, sizeof png, "both sides"), 0);
-	assert_int_equal(wam_collection_add_photo(r->db, &p3, str(b, "id"), png, sizeof png, NULL), 0);
-	assert_string_equal(str(p1, "hash"), str(p2, "hash"));
-	assert_string_equal(str(p1, "media_type"), "image/png");
+	assert_int_equal(wam_collection_add_photo(r->db, &p1, test_str(a, "id"), png, sizeof png, "both sides"), 0);
+	assert_int_equal(wam_collection_add_photo(r->db, &p2, test_str(a, "id"), png, sizeof png, "both sides"), 0);
+	assert_int_equal(wam_collection_add_photo(r->db, &p3, test_str(b, "id"), png, sizeof png, NULL), 0);
+	assert_string_equal(test_str(p1, "hash"), test_str(p2, "hash"));
+	assert_string_equal(test_str(p1, "media_type"), "image/png");
 	assert_int_equal(json_integer_value(json_object_get(p1, "size")), sizeof png);
 	char dir[256];
 	snprintf(dir, sizeof dir, "%s.photos", r->path);
@@ -250,13 +219,14 @@ static void test_same_photo_stored_once(void **state)
 	unsigned char *bytes;
 	size_t len;
 	char type[32];
-	assert_int_equal(wam_collection_get_photo(r->db, &bytes, &len, type, str(a, "id"), str(p1, "hash")), 0);
+	assert_int_equal(wam_collection_get_photo(r->db, &bytes, &len, type, test_str(a, "id"), test_str(p1, "hash")),
+	                 0);
 	assert_int_equal(len, sizeof png);
 	assert_memory_equal(bytes, png, sizeof png);
 	assert_string_equal(type, "image/png");
 	free(bytes);
 	/* not an image */
-	assert_int_equal(wam_collection_add_photo(r->db, NULL, str(a, "id"), "#!/bin/sh\nrm -rf /\n", 19, NULL),
+	assert_int_equal(wam_collection_add_photo(r->db, NULL, test_str(a, "id"), "#!/bin/sh\nrm -rf /\n", 19, NULL),
 	                 WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "photo");
 	assert_int_equal(files_in(dir), 1);
@@ -314,8 +284,8 @@ static void test_known_weapon_recovered(void **state)
 	         id);
 	json_t *rec = add_recovery(r, text);
 	json_t *item = json_array_get(json_object_get(rec, "items"), 0);
-	assert_string_equal(str(item, "id"), id);
-	assert_string_equal(str(item, "status"), "seized");
+	assert_string_equal(test_str(item, "id"), id);
+	assert_string_equal(test_str(item, "status"), "seized");
 	assert_int_equal(json_array_size(json_object_get(rec, "tasks")), 0);
 	json_decref(rec);
 	char *n = test_query_text(r->db->conn, "SELECT count(*) FROM items");
@@ -327,13 +297,13 @@ static void test_known_weapon_recovered(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_recovery_registers_weapons_and_opens_a_task, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_same_person_same_pseudonym, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_obliterated_weapon_opens_task_and_marking_closes_it, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_handovers_listed_in_order, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_same_photo_stored_once, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_recovery_writes_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_known_weapon_recovered, setup, teardown),
+	    TEST_IN_HT(test_recovery_registers_weapons_and_opens_a_task),
+	    TEST_IN_HT(test_same_person_same_pseudonym),
+	    TEST_IN_HT(test_obliterated_weapon_opens_task_and_marking_closes_it),
+	    TEST_IN_HT(test_handovers_listed_in_order),
+	    TEST_IN_HT(test_same_photo_stored_once),
+	    TEST_IN_HT(test_bad_recovery_writes_nothing),
+	    TEST_IN_HT(test_known_weapon_recovered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

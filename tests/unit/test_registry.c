@@ -11,35 +11,6 @@
 
 #include "helpers.h"
 
-static int setup(void **state)
-{
-	test_reg *r = calloc(1, sizeof *r);
-	test_reg_create(r, "HT");
-	*state = r;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_reg_destroy(*state);
-	free(*state);
-	return 0;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "(null)";
-}
-
-static long event_count(test_reg *r)
-{
-	char *s = test_query_text(r->db->conn, "SELECT count(*) FROM events");
-	long n = strtol(s, NULL, 10);
-	free(s);
-	return n;
-}
-
 /* Registers `json` and checks its marking status; returns the reason. */
 static char *marking_of(test_reg *r, const char *json, const char *want)
 {
@@ -47,10 +18,10 @@ static char *marking_of(test_reg *r, const char *json, const char *want)
 	int rc = test_try_add_item(r, json, 0, &out);
 	if (rc)
 		fail_msg("add failed: %s (%s)", wam_error_last()->message, json);
-	if (strcmp(str(out, "marking_status"), want) != 0)
-		fail_msg("marking_status %s, expected %s (reason: %s) for %s", str(out, "marking_status"), want,
-		         str(out, "marking_reason"), json);
-	char *reason = strdup(str(out, "marking_reason"));
+	if (strcmp(test_str(out, "marking_status"), want) != 0)
+		fail_msg("marking_status %s, expected %s (reason: %s) for %s", test_str(out, "marking_status"), want,
+		         test_str(out, "marking_reason"), json);
+	char *reason = strdup(test_str(out, "marking_reason"));
 	json_decref(out);
 	return reason;
 }
@@ -146,7 +117,7 @@ static int set_status(test_reg *r, const char *id, const char *to, const char *d
 	wam_error_clear();
 	int rc = wam_registry_set_status(r->db, &out, id, to, d);
 	if (!rc)
-		assert_string_equal(str(out, "status"), to);
+		assert_string_equal(test_str(out, "status"), to);
 	json_decref(out);
 	json_decref(d);
 	return rc;
@@ -167,8 +138,8 @@ static void test_registry_status_legal_path(void **state)
 	assert_int_equal(wam_registry_item_history(r->db, &h, id), 0);
 	assert_int_equal(json_array_size(h), 7); /* registration + 6 changes */
 	json_t *last = json_array_get(h, 6);
-	assert_string_equal(str(json_object_get(last, "before"), "status"), "in_store");
-	assert_string_equal(str(json_object_get(last, "after"), "status"), "destroyed");
+	assert_string_equal(test_str(json_object_get(last, "before"), "status"), "in_store");
+	assert_string_equal(test_str(json_object_get(last, "after"), "status"), "destroyed");
 	json_decref(h);
 }
 
@@ -178,11 +149,11 @@ static void test_registry_status_illegal_transition_lists_allowed(void **state)
 	char id[WAM_ID_LEN + 1];
 	add_in_store(r, id);
 	assert_int_equal(set_status(r, id, "stolen", "{\"reason\":\"break-in\"}"), 0);
-	long before = event_count(r);
+	long before = test_events(r);
 	expect_error(set_status(r, id, "destroyed", "{\"reason\":\"x\",\"certificate\":\"C-1\"}"), WAM_ECONFLICT,
 	             "status");
 	assert_non_null(strstr(wam_error_last()->message, "seized, found, surrendered"));
-	assert_int_equal(event_count(r), before);
+	assert_int_equal(test_events(r), before);
 
 	char id2[WAM_ID_LEN + 1];
 	add_in_store(r, id2);
@@ -196,13 +167,13 @@ static void test_registry_status_stolen_needs_reason(void **state)
 	test_reg *r = *state;
 	char id[WAM_ID_LEN + 1];
 	add_in_store(r, id);
-	long before = event_count(r);
+	long before = test_events(r);
 	expect_error(set_status(r, id, "stolen", NULL), WAM_EINVAL, "reason");
 	expect_error(set_status(r, id, "stolen", "{\"reason\":\"   \"}"), WAM_EINVAL, "reason");
-	assert_int_equal(event_count(r), before);
+	assert_int_equal(test_events(r), before);
 	json_t *item;
 	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
-	assert_string_equal(str(item, "status"), "in_store");
+	assert_string_equal(test_str(item, "status"), "in_store");
 	json_decref(item);
 }
 
@@ -237,11 +208,11 @@ static void test_registry_duplicate_is_conflict(void **state)
 	char first[WAM_ID_LEN + 1];
 	json_t *out;
 	test_add_item(r, AK, first);
-	long before = event_count(r);
+	long before = test_events(r);
 	expect_error(test_try_add_item(r, AK_AGAIN "}", 0, &out), WAM_ECONFLICT, "serial");
 	assert_null(out);
 	assert_non_null(strstr(wam_error_last()->message, first));
-	assert_int_equal(event_count(r), before);
+	assert_int_equal(test_events(r), before);
 	/* another country of manufacture is another weapon */
 	test_add_item(r, "{\"category\":\"SA2\",\"make\":\"Kalashnikov\",\"serial\":\"AB-123\",\"country\":\"BG\"}", NULL);
 }
@@ -272,8 +243,8 @@ static void test_registry_allow_duplicate_records_duplicate_of(void **state)
 	const json_t *dups = json_object_get(out, "duplicate_of");
 	assert_int_equal(json_array_size(dups), 1);
 	assert_string_equal(json_string_value(json_array_get(dups, 0)), first);
-	assert_string_equal(str(out, "serial"), "ab 123"); /* verbatim */
-	assert_string_equal(str(out, "country"), "SUHH");
+	assert_string_equal(test_str(out, "serial"), "ab 123"); /* verbatim */
+	assert_string_equal(test_str(out, "country"), "SUHH");
 	json_decref(out);
 	/* both are found by either spelling of the serial */
 	assert_int_equal(wam_registry_find_serial(r->db, &out, "AB123"), 0);
@@ -310,12 +281,12 @@ static void test_registry_duplicate_full_width_and_wildcards(void **state)
 static void expect_invalid(test_reg *r, const char *json, const char *field, const char *in_message)
 {
 	json_t *out;
-	long before = event_count(r);
+	long before = test_events(r);
 	expect_error(test_try_add_item(r, json, 0, &out), WAM_EINVAL, field);
 	if (in_message && !strstr(wam_error_last()->message, in_message))
 		fail_msg("message should mention '%s': %s", in_message, wam_error_last()->message);
 	assert_null(out);
-	assert_int_equal(event_count(r), before);
+	assert_int_equal(test_events(r), before);
 }
 
 static void test_registry_validation_names_the_field(void **state)
@@ -359,12 +330,12 @@ static void test_registry_vocabulary_any_case(void **state)
 	                           0, &out);
 	if (rc)
 		fail_msg("%s", wam_error_last()->message);
-	assert_string_equal(str(out, "category"), "VII(b)");
-	assert_string_equal(str(out, "status"), "in_service");
+	assert_string_equal(test_str(out, "category"), "VII(b)");
+	assert_string_equal(test_str(out, "status"), "in_service");
 	const json_t *m = json_array_get(json_object_get(out, "markings"), 0);
-	assert_string_equal(str(m, "component"), "frame_receiver");
-	assert_string_equal(str(m, "kind"), "state_ownership");
-	assert_string_equal(str(m, "legibility"), "worn");
+	assert_string_equal(test_str(m, "component"), "frame_receiver");
+	assert_string_equal(test_str(m, "kind"), "state_ownership");
+	assert_string_equal(test_str(m, "legibility"), "worn");
 	json_decref(out);
 }
 
@@ -383,8 +354,8 @@ static void test_registry_reference_must_name_right_kind(void **state)
 	int rc[3];
 	assert_int_equal(wam_registry_add_site(r->db, &s_out, site), 0);
 	assert_int_equal(wam_registry_add_holder(r->db, &h_out, holder), 0);
-	snprintf(sid, sizeof sid, "%s", str(s_out, "id"));
-	snprintf(hid, sizeof hid, "%s", str(h_out, "id"));
+	snprintf(sid, sizeof sid, "%s", test_str(s_out, "id"));
+	snprintf(hid, sizeof hid, "%s", test_str(h_out, "id"));
 	json_decref(site);
 	json_decref(holder);
 	json_decref(s_out);
@@ -432,10 +403,10 @@ static void test_registry_markings_kept_verbatim_with_script(void **state)
 	                                      {"۱۲۳۴۵", "persian"},
 	                                      {"Made in ССССР", "mixed"}};
 	for (size_t i = 0; i < 5; i++) {
-		assert_string_equal(str(json_array_get(m, i), "text"), want[i][0]);
-		assert_string_equal(str(json_array_get(m, i), "script"), want[i][1]);
+		assert_string_equal(test_str(json_array_get(m, i), "text"), want[i][0]);
+		assert_string_equal(test_str(json_array_get(m, i), "script"), want[i][1]);
 	}
-	assert_string_equal(str(out, "serial"), "БТ 4471");
+	assert_string_equal(test_str(out, "serial"), "БТ 4471");
 	json_decref(out);
 }
 
@@ -450,7 +421,7 @@ static void test_registry_iso3166_3_codes_accepted(void **state)
 	for (int i = 0; i < 3; i++) {
 		if (test_try_add_item(r, json[i], 0, &out))
 			fail_msg("%s: %s", json[i], wam_error_last()->message);
-		assert_string_equal(str(out, "country"), want[i]);
+		assert_string_equal(test_str(out, "country"), want[i]);
 		json_decref(out);
 	}
 }
@@ -490,8 +461,8 @@ static void test_registry_serial_key_from_arabic_digits(void **state)
 	json_t *out;
 	assert_int_equal(
 		test_try_add_item(r, "{\"category\":\"SA2\",\"make\":\"MIC\",\"serial\":\"٥٦١٢٣٤٥\",\"country\":\"IQ\"}", 0, &out), 0);
-	assert_string_equal(str(out, "serial"), "٥٦١٢٣٤٥");
-	assert_string_equal(str(out, "serial_key"), "5612345");
+	assert_string_equal(test_str(out, "serial"), "٥٦١٢٣٤٥");
+	assert_string_equal(test_str(out, "serial_key"), "5612345");
 	json_decref(out);
 	assert_int_equal(wam_registry_find_serial(r->db, &out, "56-12345"), 0);
 	assert_int_equal(json_array_size(out), 1);
@@ -500,7 +471,7 @@ static void test_registry_serial_key_from_arabic_digits(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) TEST_IN_HT(name)
 	const struct CMUnitTest tests[] = {
 		T(test_registry_marking_unmarked),
 		T(test_registry_marking_obliterated),

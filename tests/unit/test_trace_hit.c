@@ -17,36 +17,6 @@
 #include "wam/match.h"
 #include "wam/trace.h"
 
-static int setup(void **state)
-{
-	test_reg *r = calloc(1, sizeof *r);
-	test_reg_create(r, "HT");
-	*state = r;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_reg_destroy(*state);
-	free(*state);
-	return 0;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "(null)";
-}
-
-static json_t *load(const char *text)
-{
-	json_error_t err;
-	json_t *v = json_loads(text, 0, &err);
-	if (!v)
-		fail_msg("bad test JSON: %s: %s", err.text, text);
-	return v;
-}
-
 /* Runs a call that must succeed; fails the test with the library's message. */
 #define OK(call)                                                                                                       \
 	do {                                                                                                           \
@@ -56,31 +26,19 @@ static json_t *load(const char *text)
 			         wam_error_last()->field);                                                             \
 	} while (0)
 
-static long count(test_reg *r, const char *sql)
-{
-	char *s = test_query_text(r->db->conn, sql);
-	long n = strtol(s, NULL, 10);
-	free(s);
-	return n;
-}
-
-static long events(test_reg *r)
-{
-	return count(r, "SELECT count(*) FROM events");
-}
-
 /* A site and a police holder; their ids in `site` and `holder`. */
 static void police_armoury(test_reg *r, char site[32], char holder[32])
 {
-	json_t *in = load("{\"name\": \"Commissariat de Delmas\", \"kind\": \"police_station\", \"country\": \"HT\"}"),
+	json_t *in = test_json(
+	           "{\"name\": \"Commissariat de Delmas\", \"kind\": \"police_station\", \"country\": \"HT\"}"),
 	       *out;
 	OK(wam_registry_add_site(r->db, &out, in));
-	snprintf(site, 32, "%s", str(out, "id"));
+	snprintf(site, 32, "%s", test_str(out, "id"));
 	json_decref(in);
 	json_decref(out);
-	in = load("{\"type\": \"police\", \"name\": \"Police Nationale d'Haïti\", \"country\": \"HT\"}");
+	in = test_json("{\"type\": \"police\", \"name\": \"Police Nationale d'Haïti\", \"country\": \"HT\"}");
 	OK(wam_registry_add_holder(r->db, &out, in));
-	snprintf(holder, 32, "%s", str(out, "id"));
+	snprintf(holder, 32, "%s", test_str(out, "id"));
 	json_decref(in);
 	json_decref(out);
 }
@@ -99,7 +57,7 @@ static void police_rifle(test_reg *r, const char *site, const char *holder, cons
 
 static json_t *report_loss(test_reg *r, const char *text)
 {
-	json_t *in = load(text), *out = NULL;
+	json_t *in = test_json(text), *out = NULL;
 	OK(wam_trace_report_loss(r->db, &out, in));
 	json_decref(in);
 	return out;
@@ -128,12 +86,12 @@ static void seize_rifle(test_reg *r, const char *type, const char *date, const c
 	         " \"calibre\": \"7.62x39mm\", \"country\": \"RU\"%s%s%s}]}",
 	         type, date, context ? ", \"context\": \"" : "", context ? context : "", context ? "\"" : "", category,
 	         serial ? ", \"serial\": \"" : "", serial ? serial : "", serial ? "\"" : "");
-	json_t *in = load(text), *out = NULL;
+	json_t *in = test_json(text), *out = NULL;
 	OK(wam_collection_add_recovery(r->db, &out, in));
 	if (rid)
-		snprintf(rid, 32, "%s", str(out, "id"));
+		snprintf(rid, 32, "%s", test_str(out, "id"));
 	if (item)
-		snprintf(item, 32, "%s", str(json_array_get(json_object_get(out, "items"), 0), "id"));
+		snprintf(item, 32, "%s", test_str(json_array_get(json_object_get(out, "items"), 0), "id"));
 	json_decref(in);
 	json_decref(out);
 }
@@ -146,27 +104,17 @@ static json_t *hits(test_reg *r, const char *state)
 	return out;
 }
 
+/* The tables of this room, as one text to compare before and after a
+ * rebuild. */
 static void expect_intact_and_rebuild(test_reg *r)
 {
-	wam_verify_report v;
-	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
-	if (!v.intact)
-		fail_msg("verify: %s", v.detail);
-	const char *dump =
-	    "SELECT group_concat(x, '|') FROM (SELECT id||item_id||kind||date||circumstances||seq AS x FROM "
-	    "loss_reports"
-	    " UNION ALL SELECT id||item_id||match_id||score||reason||edits||coalesce(owner_site_id,'')||state"
-	    "||coalesce(decision_reason,'')||coalesce(point,'')||last_seq FROM hits"
-	    " UNION ALL SELECT item_id||method||category||coalesce(country,'')||seq FROM item_origins"
-	    " UNION ALL SELECT id||status||last_seq FROM items ORDER BY 1)";
-	char *before = test_query_text(r->db->conn, dump);
-	assert_int_equal(wam_ledger_rebuild(r->db), 0);
-	char *after = test_query_text(r->db->conn, dump);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
-	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
-	assert_true(v.intact);
+	test_expect_rebuilt(
+	    r, "SELECT group_concat(x, '|') FROM (SELECT id||item_id||kind||date||circumstances||seq AS x FROM "
+	       "loss_reports"
+	       " UNION ALL SELECT id||item_id||match_id||score||reason||edits||coalesce(owner_site_id,'')||state"
+	       "||coalesce(decision_reason,'')||coalesce(point,'')||last_seq FROM hits"
+	       " UNION ALL SELECT item_id||method||category||coalesce(country,'')||seq FROM item_origins"
+	       " UNION ALL SELECT id||status||last_seq FROM items ORDER BY 1)");
 }
 
 /* ---- hits ---- */
@@ -187,13 +135,13 @@ static void test_two_misread_characters_give_a_hit(void **state)
 	json_t *list = hits(r, NULL);
 	assert_int_equal(json_array_size(list), 1);
 	json_t *h = json_array_get(list, 0);
-	assert_string_equal(str(h, "state"), "open");
-	assert_string_equal(str(h, "recovery_id"), rid);
-	assert_string_equal(str(json_object_get(h, "recovered"), "id"), seized);
-	assert_string_equal(str(json_object_get(h, "registered"), "id"), rifle);
-	assert_string_equal(str(json_object_get(h, "registered"), "status"), "stolen");
-	assert_string_equal(str(json_object_get(h, "registered"), "holder_id"), holder);
-	assert_string_equal(str(h, "owner_site_id"), site);
+	assert_string_equal(test_str(h, "state"), "open");
+	assert_string_equal(test_str(h, "recovery_id"), rid);
+	assert_string_equal(test_str(json_object_get(h, "recovered"), "id"), seized);
+	assert_string_equal(test_str(json_object_get(h, "registered"), "id"), rifle);
+	assert_string_equal(test_str(json_object_get(h, "registered"), "status"), "stolen");
+	assert_string_equal(test_str(json_object_get(h, "registered"), "holder_id"), holder);
+	assert_string_equal(test_str(h, "owner_site_id"), site);
 	assert_true(json_number_value(json_object_get(h, "score")) >= WAM_HIT_MIN_SCORE);
 	/* the owner's inbox: hits on weapons at its sites */
 	const char *sites[] = {site};
@@ -210,12 +158,12 @@ static void test_two_misread_characters_give_a_hit(void **state)
 
 	/* both weapons side by side, with the matcher's edits */
 	json_t *full;
-	OK(wam_trace_get_hit(r->db, &full, str(h, "id")));
-	assert_string_equal(str(json_object_get(full, "recovered"), "serial"), "AK47-I52B34");
-	assert_string_equal(str(json_object_get(full, "registered"), "serial"), "AK47-152634");
+	OK(wam_trace_get_hit(r->db, &full, test_str(h, "id")));
+	assert_string_equal(test_str(json_object_get(full, "recovered"), "serial"), "AK47-I52B34");
+	assert_string_equal(test_str(json_object_get(full, "registered"), "serial"), "AK47-152634");
 	assert_true(json_array_size(json_object_get(json_object_get(full, "registered"), "markings")) > 0);
 	assert_int_equal(json_array_size(json_object_get(full, "edits")), 2);
-	assert_string_equal(str(json_object_get(full, "recovery"), "type"), "seized");
+	assert_string_equal(test_str(json_object_get(full, "recovery"), "type"), "seized");
 	json_decref(full);
 	json_decref(list);
 
@@ -226,7 +174,7 @@ static void test_two_misread_characters_give_a_hit(void **state)
 	seize_rifle(r, "found", "2025-07-01", "cache", "AK47-87O2I4", "SA4", NULL, NULL);
 	list = hits(r, "open");
 	assert_int_equal(json_array_size(list), 2);
-	assert_string_equal(str(json_array_get(list, 0), "reason"), "misread");
+	assert_string_equal(test_str(json_array_get(list, 0), "reason"), "misread");
 	json_decref(list);
 
 	/* an unrelated serial of the same make and model is not */
@@ -251,17 +199,17 @@ static void test_loss_reported_after_the_recovery_still_hits(void **state)
 	    "{\"kind\": \"stolen\", \"date\": \"2025-04-20\", \"circumstances\": \"taken in a burglary\","
 	    " \"reported_by\": \"M. Jean\", \"item\": {\"category\": \"SA4\", \"make\": \"Kalashnikov Concern\","
 	    " \"model\": \"AK-47\", \"calibre\": \"7.62x39mm\", \"serial\": \"KC-I957-778I\", \"country\": \"RU\"}}");
-	assert_string_equal(str(loss, "kind"), "stolen");
+	assert_string_equal(test_str(loss, "kind"), "stolen");
 	json_t *lh = json_object_get(loss, "hits");
 	assert_int_equal(json_array_size(lh), 1);
-	assert_string_equal(str(json_object_get(json_array_get(lh, 0), "recovered"), "id"), seized);
-	assert_string_equal(str(json_array_get(lh, 0), "recovery_id"), rid);
+	assert_string_equal(test_str(json_object_get(json_array_get(lh, 0), "recovered"), "id"), seized);
+	assert_string_equal(test_str(json_array_get(lh, 0), "recovery_id"), rid);
 	char lost[32];
-	snprintf(lost, sizeof lost, "%s", str(loss, "item_id"));
+	snprintf(lost, sizeof lost, "%s", test_str(loss, "item_id"));
 	json_decref(loss);
 	json_t *item;
 	OK(wam_registry_get_item(r->db, &item, lost));
-	assert_string_equal(str(item, "status"), "stolen");
+	assert_string_equal(test_str(item, "status"), "stolen");
 	json_decref(item);
 	/* scanning again finds nothing new */
 	json_t *made;
@@ -284,18 +232,19 @@ static void test_same_command_sees_its_weapons_and_rollback_forgets_them(void **
 	                   " \"reported_by\": \"Cpl. Remy\", \"item\": {\"category\": \"SA1\", \"make\": \"Glock\","
 	                   " \"model\": \"17\", \"calibre\": \"9x19mm\", \"serial\": \"BKX-4471\","
 	                   " \"country\": \"AT\"}}"));
-	json_t *in = load("{\"type\": \"found\", \"date\": \"2025-01-09\", \"officer\": \"Sgt. Lamy\", \"weapons\":"
-	                  " [{\"category\": \"SA1\", \"make\": \"Glock\", \"model\": \"17\", \"calibre\": \"9x19mm\","
-	                  " \"serial\": \"8KX-447I\", \"country\": \"AT\"}]}"),
+	json_t *in = test_json(
+	           "{\"type\": \"found\", \"date\": \"2025-01-09\", \"officer\": \"Sgt. Lamy\", \"weapons\":"
+	           " [{\"category\": \"SA1\", \"make\": \"Glock\", \"model\": \"17\", \"calibre\": \"9x19mm\","
+	           " \"serial\": \"8KX-447I\", \"country\": \"AT\"}]}"),
 	       *out;
 	OK(wam_collection_add_recovery(r->db, &out, in));
 	json_decref(in);
 	json_decref(out);
 	OK(wam_db_commit(r->db));
-	assert_int_equal(count(r, "SELECT count(*) FROM hits"), 1);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM hits"), 1);
 
 	/* a weapon reported in a command that is undone is never found */
-	long before = events(r);
+	long before = test_events(r);
 	OK(wam_db_begin(r->db));
 	json_decref(
 	    report_loss(r, "{\"kind\": \"stolen\", \"date\": \"2025-01-05\", \"circumstances\": \"x\","
@@ -303,14 +252,14 @@ static void test_same_command_sees_its_weapons_and_rollback_forgets_them(void **
 	                   " \"model\": \"19\", \"calibre\": \"9x19mm\", \"serial\": \"QQW-90210\","
 	                   " \"country\": \"AT\"}}"));
 	wam_db_rollback(r->db);
-	assert_int_equal(events(r), before);
+	assert_int_equal(test_events(r), before);
 	wam_match_query q = {.serial = "QQW-90210", .max_edits = 2};
 	json_t *res;
 	OK(wam_match_search(r->db, &res, &q));
 	assert_int_equal(json_array_size(json_object_get(res, "candidates")), 0);
 	json_decref(res);
 	seize_rifle(r, "seized", "2025-02-01", NULL, "QQW-90210", "SA4", NULL, NULL);
-	assert_int_equal(count(r, "SELECT count(*) FROM hits"), 1);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM hits"), 1);
 	expect_intact_and_rebuild(r);
 }
 
@@ -324,30 +273,31 @@ static void test_confirm_recovers_the_stolen_weapon(void **state)
 	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-I52B34", "SA4", NULL, NULL);
 	json_t *list = hits(r, NULL);
 	char id[32];
-	snprintf(id, sizeof id, "%s", str(json_array_get(list, 0), "id"));
+	snprintf(id, sizeof id, "%s", test_str(json_array_get(list, 0), "id"));
 	json_decref(list);
 
-	json_t *d = load("{\"decision\": \"confirm\", \"reason\": \"frame and bolt serials read again at the lab\"}"),
+	json_t *d = test_json(
+	           "{\"decision\": \"confirm\", \"reason\": \"frame and bolt serials read again at the lab\"}"),
 	       *out;
 	OK(wam_trace_decide_hit(r->db, &out, id, d));
-	assert_string_equal(str(out, "state"), "confirmed");
-	assert_string_equal(str(out, "point_category"), "state_stocks"); /* a police weapon */
-	assert_string_equal(str(json_object_get(out, "point"), "category"), "state_stocks");
-	assert_string_equal(str(json_object_get(out, "registered"), "status"), "seized");
+	assert_string_equal(test_str(out, "state"), "confirmed");
+	assert_string_equal(test_str(out, "point_category"), "state_stocks"); /* a police weapon */
+	assert_string_equal(test_str(json_object_get(out, "point"), "category"), "state_stocks");
+	assert_string_equal(test_str(json_object_get(out, "registered"), "status"), "seized");
 	json_decref(out);
 	/* the status change names the hit */
 	json_t *hist;
 	OK(wam_registry_item_history(r->db, &hist, rifle));
 	json_t *last = json_array_get(hist, json_array_size(hist) - 1);
-	assert_non_null(strstr(str(last, "summary"), id));
+	assert_non_null(strstr(test_str(last, "summary"), id));
 	json_decref(hist);
-	assert_int_equal(count(r, "SELECT count(*) FROM events WHERE type='hit.decided'"), 1);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM events WHERE type='hit.decided'"), 1);
 
 	/* deciding again conflicts and writes nothing */
-	long before = events(r);
+	long before = test_events(r);
 	assert_int_equal(wam_trace_decide_hit(r->db, &out, id, d), WAM_ECONFLICT);
 	assert_null(out);
-	assert_int_equal(events(r), before);
+	assert_int_equal(test_events(r), before);
 	json_decref(d);
 	expect_intact_and_rebuild(r);
 }
@@ -362,16 +312,16 @@ static void test_reject_is_recorded(void **state)
 	seize_rifle(r, "surrendered", "2025-06-10", "amnesty", "AK47-I52B34", "SA4", NULL, NULL);
 	json_t *list = hits(r, "open");
 	char id[32];
-	snprintf(id, sizeof id, "%s", str(json_array_get(list, 0), "id"));
+	snprintf(id, sizeof id, "%s", test_str(json_array_get(list, 0), "id"));
 	json_decref(list);
 	/* a point of diversion only goes with a confirmation */
-	long before = events(r);
-	json_t *d = load("{\"decision\": \"reject\", \"reason\": \"different receiver pattern\","
-	                 " \"point_of_diversion\": {\"category\": \"other\"}}"),
+	long before = test_events(r);
+	json_t *d = test_json("{\"decision\": \"reject\", \"reason\": \"different receiver pattern\","
+	                      " \"point_of_diversion\": {\"category\": \"other\"}}"),
 	       *out = NULL;
 	assert_int_equal(wam_trace_decide_hit(r->db, &out, id, d), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "point_of_diversion");
-	assert_int_equal(events(r), before);
+	assert_int_equal(test_events(r), before);
 	json_decref(d);
 	const char *bad[][2] = {
 	    {"{\"decision\": \"maybe\", \"reason\": \"r\"}", "decision"},
@@ -386,18 +336,18 @@ static void test_reject_is_recorded(void **state)
 	     "point_of_diversion.country"},
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-		json_t *b = load(bad[k][0]);
+		json_t *b = test_json(bad[k][0]);
 		assert_int_equal(wam_trace_decide_hit(r->db, &out, id, b), WAM_EINVAL);
 		assert_string_equal(wam_error_last()->field, bad[k][1]);
 		json_decref(b);
 	}
-	assert_int_equal(events(r), before);
-	d = load("{\"decision\": \"reject\", \"reason\": \"different receiver pattern\"}");
+	assert_int_equal(test_events(r), before);
+	d = test_json("{\"decision\": \"reject\", \"reason\": \"different receiver pattern\"}");
 	OK(wam_trace_decide_hit(r->db, &out, id, d));
-	assert_string_equal(str(out, "state"), "rejected");
-	assert_string_equal(str(out, "decision_reason"), "different receiver pattern");
+	assert_string_equal(test_str(out, "state"), "rejected");
+	assert_string_equal(test_str(out, "decision_reason"), "different receiver pattern");
 	assert_true(json_is_null(json_object_get(out, "point")));
-	assert_string_equal(str(json_object_get(out, "registered"), "status"), "stolen"); /* still missing */
+	assert_string_equal(test_str(json_object_get(out, "registered"), "status"), "stolen"); /* still missing */
 	json_decref(out);
 	list = hits(r, "open");
 	assert_int_equal(json_array_size(list), 0);
@@ -405,7 +355,7 @@ static void test_reject_is_recorded(void **state)
 	list = hits(r, "rejected");
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
-	json_t *c = load("{\"decision\": \"confirm\", \"reason\": \"second thoughts\"}");
+	json_t *c = test_json("{\"decision\": \"confirm\", \"reason\": \"second thoughts\"}");
 	assert_int_equal(wam_trace_decide_hit(r->db, &out, id, c), WAM_ECONFLICT);
 	json_decref(c);
 	json_decref(d);
@@ -427,8 +377,8 @@ static void test_little_read_or_a_fragment_is_no_hit(void **state)
 	seize_rifle(r, "seized", "2025-06-12", "crime", "AK47-15?6?1", "SA4", NULL, NULL);
 	json_t *list = hits(r, NULL);
 	assert_int_equal(json_array_size(list), 1);
-	assert_string_equal(str(json_array_get(list, 0), "reason"), "wildcard");
-	assert_string_equal(str(json_object_get(json_array_get(list, 0), "recovered"), "serial"), "AK47-15?6?1");
+	assert_string_equal(test_str(json_array_get(list, 0), "reason"), "wildcard");
+	assert_string_equal(test_str(json_object_get(json_array_get(list, 0), "recovered"), "serial"), "AK47-15?6?1");
 	json_decref(list);
 }
 
@@ -436,15 +386,15 @@ static void test_little_read_or_a_fragment_is_no_hit(void **state)
 
 static void expect_refused(test_reg *r, int code, const char *field, const char *text)
 {
-	long before = events(r);
-	json_t *in = load(text), *out = NULL;
+	long before = test_events(r);
+	json_t *in = test_json(text), *out = NULL;
 	int rc = wam_trace_report_loss(r->db, &out, in);
 	json_decref(in);
 	if (rc != code)
 		fail_msg("expected %d, got %d (%s) for %s", code, rc, wam_error_last()->message, text);
 	assert_null(out);
 	assert_string_equal(wam_error_last()->field, field);
-	assert_int_equal(events(r), before);
+	assert_int_equal(test_events(r), before);
 }
 
 static void test_bad_input_names_the_field_and_writes_nothing(void **state)
@@ -486,10 +436,10 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	expect_refused(r, WAM_EINVAL, "item.category", LOSS(", \"item\": {\"category\": \"BLUNDERBUSS\"}"));
 	expect_refused(r, WAM_EINVAL, "item.status", LOSS(", \"item\": {\"category\": \"SA1\", \"status\": \"lost\"}"));
 	/* a destroyed weapon cannot be stolen */
-	json_t *d = load("{\"reason\": \"x\"}");
+	json_t *d = test_json("{\"reason\": \"x\"}");
 	OK(wam_registry_set_status(r->db, NULL, rifle, "in_store", d));
 	json_decref(d);
-	d = load("{\"reason\": \"cut\", \"certificate\": \"D-1\"}");
+	d = test_json("{\"reason\": \"cut\", \"certificate\": \"D-1\"}");
 	OK(wam_registry_set_status(r->db, NULL, rifle, "destroyed", d));
 	json_decref(d);
 	snprintf(text, sizeof text, LOSS(", \"item_id\": \"%s\""), rifle);
@@ -497,7 +447,7 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 #undef LOSS
 
 	/* hits: an unknown one, a bad decision, a missing reason */
-	json_t *out = NULL, *dec = load("{\"decision\": \"confirm\", \"reason\": \"r\"}");
+	json_t *out = NULL, *dec = test_json("{\"decision\": \"confirm\", \"reason\": \"r\"}");
 	assert_int_equal(wam_trace_decide_hit(r->db, &out, "01JNOSUCHHIT00000000000000", dec), WAM_ENOTFOUND);
 	json_decref(dec);
 	wam_hit_filter f = {.state = "pending"};
@@ -505,12 +455,12 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	assert_string_equal(wam_error_last()->field, "state");
 	assert_int_equal(wam_trace_scan(r->db, &out, "01JNOSUCHRECOVERY000000000"), WAM_ENOTFOUND);
 	assert_string_equal(wam_error_last()->field, "recovery_id");
-	assert_int_equal(count(r, "SELECT count(*) FROM loss_reports"), 0);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM loss_reports"), 0);
 
 	/* origins: a recovered weapon, a known method and category */
 	char seized[32];
 	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-998877", "SA4", NULL, seized);
-	long before = events(r);
+	long before = test_events(r);
 	const char *bad[][2] = {
 	    {"{\"method\": \"guess\", \"category\": \"other\"}", "method"},
 	    {"{\"method\": \"investigation\"}", "category"},
@@ -518,16 +468,16 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	    {"{\"method\": \"investigation\", \"category\": \"other\", \"by\": \"me\"}", "by"},
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-		json_t *b = load(bad[k][0]);
+		json_t *b = test_json(bad[k][0]);
 		assert_int_equal(wam_trace_establish_origin(r->db, &out, seized, b), WAM_EINVAL);
 		assert_null(out);
 		assert_string_equal(wam_error_last()->field, bad[k][1]);
 		json_decref(b);
 	}
-	json_t *o = load("{\"method\": \"investigation\", \"category\": \"other\"}");
+	json_t *o = test_json("{\"method\": \"investigation\", \"category\": \"other\"}");
 	assert_int_equal(wam_trace_establish_origin(r->db, &out, "01JNOSUCHWEAPON00000000000", o), WAM_ENOTFOUND);
 	json_decref(o);
-	assert_int_equal(events(r), before);
+	assert_int_equal(test_events(r), before);
 }
 
 /* ---- the lost/stolen CSV ---- */
@@ -549,8 +499,8 @@ static void test_export_losses_csv(void **state)
 	json_t *all;
 	OK(wam_trace_list_losses(r->db, &all, 0));
 	assert_int_equal(json_array_size(all), 2);
-	assert_string_equal(str(json_array_get(all, 0), "date"), "2025-05-01"); /* newest first */
-	assert_string_equal(str(json_array_get(all, 0), "serial"), "BKX-4471");
+	assert_string_equal(test_str(json_array_get(all, 0), "date"), "2025-05-01"); /* newest first */
+	assert_string_equal(test_str(json_array_get(all, 0), "serial"), "BKX-4471");
 	json_decref(all);
 
 	char path[200];
@@ -576,14 +526,14 @@ static void test_export_losses_csv(void **state)
 
 	/* once the weapon is back, its report is closed and leaves the list */
 	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-I52B34", "SA4", NULL, NULL);
-	json_t *list = hits(r, NULL), *out, *d = load("{\"decision\": \"confirm\", \"reason\": \"same weapon\"}");
-	OK(wam_trace_decide_hit(r->db, &out, str(json_array_get(list, 0), "id"), d));
+	json_t *list = hits(r, NULL), *out, *d = test_json("{\"decision\": \"confirm\", \"reason\": \"same weapon\"}");
+	OK(wam_trace_decide_hit(r->db, &out, test_str(json_array_get(list, 0), "id"), d));
 	json_decref(out);
 	json_decref(d);
 	json_decref(list);
 	OK(wam_trace_list_losses(r->db, &all, 1));
 	assert_int_equal(json_array_size(all), 1);
-	assert_string_equal(str(json_array_get(all, 0), "kind"), "lost");
+	assert_string_equal(test_str(json_array_get(all, 0), "kind"), "lost");
 	json_decref(all);
 	expect_intact_and_rebuild(r);
 }
@@ -595,9 +545,9 @@ static void add_site(test_reg *r, const char *name, const char *parent, char id[
 	char text[300];
 	snprintf(text, sizeof text, "{\"name\": \"%s\", \"kind\": \"police_station\"%s%s%s}", name,
 	         parent ? ", \"parent_id\": \"" : "", parent ? parent : "", parent ? "\"" : "");
-	json_t *in = load(text), *out;
+	json_t *in = test_json(text), *out;
 	OK(wam_registry_add_site(r->db, &out, in));
-	snprintf(id, 32, "%s", str(out, "id"));
+	snprintf(id, 32, "%s", test_str(out, "id"));
 	json_decref(in);
 	json_decref(out);
 }
@@ -613,9 +563,9 @@ static void recover(test_reg *r, const char *type, const char *date, const char 
 	         " \"weapons\": [%s]}",
 	         type, date, site, context ? ", \"context\": \"" : "", context ? context : "", context ? "\"" : "",
 	         weapon);
-	json_t *in = load(text), *out = NULL;
+	json_t *in = test_json(text), *out = NULL;
 	OK(wam_collection_add_recovery(r->db, &out, in));
-	snprintf(item, 32, "%s", str(json_array_get(json_object_get(out, "items"), 0), "id"));
+	snprintf(item, 32, "%s", test_str(json_array_get(json_object_get(out, "items"), 0), "id"));
 	json_decref(in);
 	json_decref(out);
 }
@@ -631,18 +581,18 @@ static void trace_request(test_reg *r, const char *item, const char *response)
 	    " \"requested\": {\"state\": \"RU\"}, \"illicit_reason\": \"illicit_national_law\","
 	    " \"justification\": \"criminal investigation 2025/77\", \"intended_use\": \"prosecution\"}",
 	    item);
-	json_t *in = load(text), *out = NULL;
+	json_t *in = test_json(text), *out = NULL;
 	OK(wam_trace_draft(r->db, &out, in));
 	json_decref(in);
 	char id[32];
-	snprintf(id, sizeof id, "%s", str(out, "id"));
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
 	json_decref(out);
 	if (!response)
 		return;
-	in = load("{\"date\": \"2025-08-01\"}");
+	in = test_json("{\"date\": \"2025-08-01\"}");
 	OK(wam_trace_send(r->db, NULL, id, in));
 	json_decref(in);
-	in = load(response);
+	in = test_json(response);
 	OK(wam_trace_respond(r->db, NULL, id, in));
 	json_decref(in);
 }
@@ -670,7 +620,7 @@ static char *records(test_reg *r, const wam_sdg_scope *scope, const char *figure
 	size_t i;
 	OK(wam_report_sdg_records(r->db, &rows, scope, figure));
 	wam_buf b = {0};
-	json_array_foreach(rows, i, row) wam_buf_printf(&b, "%s%s", i ? " " : "", str(row, "item_id"));
+	json_array_foreach(rows, i, row) wam_buf_printf(&b, "%s%s", i ? " " : "", test_str(row, "item_id"));
 	json_decref(rows);
 	char *s = strdup(b.p ? b.p : "");
 	wam_buf_free(&b);
@@ -744,26 +694,26 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	              " {\"category\": \"transfer_export\", \"country\": \"UA\"}}");
 	trace_request(r, u[2], "{\"result\": \"no_record\", \"date\": \"2025-09-02\"}");
 	trace_request(r, u[3], NULL);
-	in = load("{\"method\": \"investigation\", \"category\": \"illicit_manufacture\", \"country\": \"HT\"}");
+	in = test_json("{\"method\": \"investigation\", \"category\": \"illicit_manufacture\", \"country\": \"HT\"}");
 	OK(wam_trace_establish_origin(r->db, &out, u[2], in));
-	assert_string_equal(str(out, "method"), "investigation");
+	assert_string_equal(test_str(out, "method"), "investigation");
 	json_decref(out);
 	/* a second finding for the same weapon is refused */
 	assert_int_equal(wam_trace_establish_origin(r->db, &out, u[2], in), WAM_ECONFLICT);
 	/* only a recovered weapon has an illicit origin to establish */
 	assert_int_equal(wam_trace_establish_origin(r->db, &out, p3, in), WAM_ECONFLICT);
 	json_decref(in);
-	in = load("{\"method\": \"intelligence\", \"category\": \"civilian_holder\"}");
+	in = test_json("{\"method\": \"intelligence\", \"category\": \"civilian_holder\"}");
 	OK(wam_trace_establish_origin(r->db, &out, u[6], in));
 	json_decref(out);
 	json_decref(in);
 	json_t *list = hits(r, NULL), *h;
 	size_t i;
 	assert_int_equal(json_array_size(list), 2);
-	json_array_foreach(list, i, h) if (!strcmp(str(json_object_get(h, "recovered"), "id"), u[4]))
+	json_array_foreach(list, i, h) if (!strcmp(test_str(json_object_get(h, "recovered"), "id"), u[4]))
 	{
-		in = load("{\"decision\": \"confirm\", \"reason\": \"same rifle\"}");
-		OK(wam_trace_decide_hit(r->db, &out, str(h, "id"), in));
+		in = test_json("{\"decision\": \"confirm\", \"reason\": \"same rifle\"}");
+		OK(wam_trace_decide_hit(r->db, &out, test_str(h, "id"), in));
 		json_decref(out);
 		json_decref(in);
 	}
@@ -823,10 +773,10 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	    (snprintf(ids, sizeof ids, "%s %s %s %s %s %s %s", u[1], u[2], u[3], u[4], u[5], u[7], u[9]), ids));
 	json_t *rows;
 	OK(wam_report_sdg_records(r->db, &rows, &all, "traced_successfully"));
-	assert_string_equal(str(json_array_get(rows, 0), "traced"), "request");
-	assert_string_equal(str(json_array_get(rows, 0), "result"), "transfer_export");
-	assert_string_equal(str(json_array_get(rows, 1), "traced"), "hit");
-	assert_string_equal(str(json_array_get(rows, 2), "traced"), "registry");
+	assert_string_equal(test_str(json_array_get(rows, 0), "traced"), "request");
+	assert_string_equal(test_str(json_array_get(rows, 0), "result"), "transfer_export");
+	assert_string_equal(test_str(json_array_get(rows, 1), "traced"), "hit");
+	assert_string_equal(test_str(json_array_get(rows, 2), "traced"), "registry");
 	json_decref(rows);
 	assert_int_equal(wam_report_sdg_records(r->db, &rows, &all, "bogus"), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "figure");
@@ -923,17 +873,16 @@ static void test_sdg_weapon_recovered_twice_counts_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_two_misread_characters_give_a_hit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_loss_reported_after_the_recovery_still_hits, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_same_command_sees_its_weapons_and_rollback_forgets_them, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_confirm_recovers_the_stolen_weapon, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reject_is_recorded, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_little_read_or_a_fragment_is_no_hit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_input_names_the_field_and_writes_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_export_losses_csv, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sdg_counts_of_known_recoveries, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sdg_weapon_recovered_twice_counts_once, setup, teardown),
+	    TEST_IN_HT(test_two_misread_characters_give_a_hit),
+	    TEST_IN_HT(test_loss_reported_after_the_recovery_still_hits),
+	    TEST_IN_HT(test_same_command_sees_its_weapons_and_rollback_forgets_them),
+	    TEST_IN_HT(test_confirm_recovers_the_stolen_weapon),
+	    TEST_IN_HT(test_reject_is_recorded),
+	    TEST_IN_HT(test_little_read_or_a_fragment_is_no_hit),
+	    TEST_IN_HT(test_bad_input_names_the_field_and_writes_nothing),
+	    TEST_IN_HT(test_export_losses_csv),
+	    TEST_IN_HT(test_sdg_counts_of_known_recoveries),
+	    TEST_IN_HT(test_sdg_weapon_recovered_twice_counts_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,34 +16,6 @@
 #include "wam/collection.h"
 #include "wam/trace.h"
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "(null)";
-}
-
-static json_t *parse(const char *text)
-{
-	json_error_t err;
-	json_t *v = json_loads(text, 0, &err);
-	if (!v)
-		fail_msg("bad test JSON: %s: %s", err.text, text);
-	return v;
-}
-
-static long long count(test_reg *r, const char *sql)
-{
-	char *s = test_query_text(r->db->conn, sql);
-	long long n = strtoll(s, NULL, 10);
-	free(s);
-	return n;
-}
-
-static long long events(test_reg *r)
-{
-	return count(r, "SELECT count(*) FROM events");
-}
-
 /* A request with everything R10 and the ITI ask for, and more. */
 static const char *COMPLETE =
     "{\"reference\": \"PF-2026-0117\","
@@ -90,7 +62,7 @@ static json_t *draft(test_reg *r, const json_t *in)
 
 static json_t *draft_text(test_reg *r, const char *text)
 {
-	json_t *in = parse(text), *out = draft(r, in);
+	json_t *in = test_json(text), *out = draft(r, in);
 	json_decref(in);
 	return out;
 }
@@ -115,27 +87,18 @@ static void del_path(json_t *o, const char *path)
 	del_path(json_object_get(o, head), dot + 1);
 }
 
+/* The tables of this room, as one text to compare before and after a
+ * rebuild. */
 static void expect_intact_and_rebuild(test_reg *r)
 {
-	wam_verify_report v;
-	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
-	if (!v.intact)
-		fail_msg("verify: %s", v.detail);
-	const char *dump =
+	test_expect_rebuilt(
+	    r,
 	    "SELECT group_concat(x, '|') FROM (SELECT id||direction||state||body||created||coalesce(sent,'')"
 	    "||coalesce(ack_due,'')||coalesce(reply_due,'')||coalesce(acknowledged,'')||coalesce(answered,'')"
 	    "||coalesce(closed,'')||coalesce(remote_node,'')||coalesce(remote_id,'')||last_seq AS x FROM trace_requests"
 	    " UNION ALL SELECT request_id||n||result||date||confidentiality||coalesce(point_category,'')||body"
 	    "||coalesce(remote_node,'')||seq FROM trace_responses"
-	    " UNION ALL SELECT node_id||name||country||public_key||seq FROM peers ORDER BY 1)";
-	char *before = test_query_text(r->db->conn, dump);
-	assert_int_equal(wam_ledger_rebuild(r->db), 0);
-	char *after = test_query_text(r->db->conn, dump);
-	assert_string_equal(before, after);
-	free(before);
-	free(after);
-	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
-	assert_true(v.intact);
+	    " UNION ALL SELECT node_id||name||country||public_key||seq FROM peers ORDER BY 1)");
 }
 
 /* Each field R10 or the ITI requires, as the error names it, and what to
@@ -159,7 +122,7 @@ static void test_send_refuses_each_missing_field(void **state)
 {
 	test_reg *r = *state;
 	for (size_t i = 0; i < sizeof REQUIRED / sizeof REQUIRED[0]; i++) {
-		json_t *in = parse(COMPLETE);
+		json_t *in = test_json(COMPLETE);
 		del_path(in, REQUIRED[i].remove);
 		if (REQUIRED[i].also)
 			del_path(in, REQUIRED[i].also);
@@ -168,38 +131,39 @@ static void test_send_refuses_each_missing_field(void **state)
 		json_t *q = json_object_get(d, "quality");
 		assert_false(json_is_true(json_object_get(q, "sendable")));
 		assert_int_equal(json_array_size(json_object_get(q, "missing")), 1);
-		assert_string_equal(str(json_array_get(json_object_get(q, "missing"), 0), "field"), REQUIRED[i].field);
-		long long before = events(r);
+		assert_string_equal(test_str(json_array_get(json_object_get(q, "missing"), 0), "field"),
+		                    REQUIRED[i].field);
+		long long before = test_events(r);
 		json_t *out = NULL;
 		wam_error_clear();
-		assert_int_equal(wam_trace_send(r->db, &out, str(d, "id"), NULL), WAM_EINVAL);
+		assert_int_equal(wam_trace_send(r->db, &out, test_str(d, "id"), NULL), WAM_EINVAL);
 		assert_null(out);
 		assert_string_equal(wam_error_last()->field, REQUIRED[i].field);
 		assert_non_null(strstr(wam_error_last()->message, REQUIRED[i].field));
-		assert_int_equal(events(r), before);
+		assert_int_equal(test_events(r), before);
 		json_t *again;
-		must(wam_trace_get(r->db, &again, str(d, "id"), 0));
-		assert_string_equal(str(again, "state"), "draft");
+		must(wam_trace_get(r->db, &again, test_str(d, "id"), 0));
+		assert_string_equal(test_str(again, "state"), "draft");
 		assert_true(json_is_null(json_object_get(again, "sent")));
 		json_decref(again);
 		json_decref(d);
 		json_decref(in);
 	}
 	/* the make alone, or the country alone, is enough; so is a reason for no serial */
-	json_t *in = parse(COMPLETE);
+	json_t *in = test_json(COMPLETE);
 	del_path(in, "item.make");
 	del_path(in, "item.serial");
 	json_object_set_new(json_object_get(in, "item"), "serial_reason", json_string("obliterated, not restorable"));
 	json_t *d = draft(r, in), *out;
 	assert_true(json_is_true(json_object_get(json_object_get(d, "quality"), "sendable")));
-	assert_int_equal(wam_trace_send(r->db, &out, str(d, "id"), NULL), 0);
-	assert_string_equal(str(out, "state"), "sent");
+	assert_int_equal(wam_trace_send(r->db, &out, test_str(d, "id"), NULL), 0);
+	assert_string_equal(test_str(out, "state"), "sent");
 	json_decref(out);
 	json_decref(d);
 	json_decref(in);
 	/* with several missing, the first is named and the message lists all */
 	d = draft_text(r, "{\"requested\": {\"state\": \"BE\"}}");
-	assert_int_equal(wam_trace_send(r->db, NULL, str(d, "id"), NULL), WAM_EINVAL);
+	assert_int_equal(wam_trace_send(r->db, NULL, test_str(d, "id"), NULL), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "item.make");
 	assert_non_null(strstr(wam_error_last()->message, "make or country of manufacture"));
 	assert_non_null(strstr(wam_error_last()->message, "requesting.contact.name"));
@@ -210,14 +174,14 @@ static void test_send_refuses_each_missing_field(void **state)
 
 static void expect_draft_refused(test_reg *r, const char *text, const char *field)
 {
-	json_t *in = parse(text), *out = NULL;
-	long long before = events(r);
+	json_t *in = test_json(text), *out = NULL;
+	long long before = test_events(r);
 	wam_error_clear();
 	assert_int_equal(wam_trace_draft(r->db, &out, in), WAM_EINVAL);
 	assert_null(out);
 	if (strcmp(wam_error_last()->field, field))
 		fail_msg("expected field %s, got %s: %s", field, wam_error_last()->field, wam_error_last()->message);
-	assert_int_equal(events(r), before);
+	assert_int_equal(test_events(r), before);
 	json_decref(in);
 }
 
@@ -242,28 +206,28 @@ static void test_draft_checks_values(void **state)
 	expect_draft_refused(r, "{\"colour\": \"black\"}", "colour");
 	/* missing everything is a draft all the same, with the defaults */
 	json_t *d = draft_text(r, "{}");
-	assert_string_equal(str(d, "state"), "draft");
-	assert_string_equal(str(d, "direction"), "outgoing");
-	assert_string_equal(str(d, "confidentiality"), "restricted");
-	assert_string_equal(str(d, "urgency"), "routine");
+	assert_string_equal(test_str(d, "state"), "draft");
+	assert_string_equal(test_str(d, "direction"), "outgoing");
+	assert_string_equal(test_str(d, "confidentiality"), "restricted");
+	assert_string_equal(test_str(d, "urgency"), "routine");
 	assert_int_equal(json_array_size(json_object_get(json_object_get(d, "quality"), "missing")), 10);
 	json_decref(d);
 	/* vocabularies and codes in their canonical spelling */
 	d = draft_text(r, COMPLETE);
-	assert_string_equal(str(json_object_get(d, "requesting"), "state"), "BR");
-	assert_string_equal(str(json_object_get(d, "requested"), "via"), "national_contact_point");
-	assert_string_equal(str(json_object_get(d, "item"), "category"), "SA4");
+	assert_string_equal(test_str(json_object_get(d, "requesting"), "state"), "BR");
+	assert_string_equal(test_str(json_object_get(d, "requested"), "via"), "national_contact_point");
+	assert_string_equal(test_str(json_object_get(d, "item"), "category"), "SA4");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(d, "item"), "photos"), 0)),
 	                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
 	/* a change merges one level deep and only drafts change */
-	json_t *ch = parse("{\"item\": {\"model\": \"FAL 50.00\"}, \"reference\": null}"), *u;
-	assert_int_equal(wam_trace_update(r->db, &u, str(d, "id"), ch), 0);
-	assert_string_equal(str(json_object_get(u, "item"), "model"), "FAL 50.00");
-	assert_string_equal(str(json_object_get(u, "item"), "serial"), "1503821");
+	json_t *ch = test_json("{\"item\": {\"model\": \"FAL 50.00\"}, \"reference\": null}"), *u;
+	assert_int_equal(wam_trace_update(r->db, &u, test_str(d, "id"), ch), 0);
+	assert_string_equal(test_str(json_object_get(u, "item"), "model"), "FAL 50.00");
+	assert_string_equal(test_str(json_object_get(u, "item"), "serial"), "1503821");
 	assert_true(json_is_null(json_object_get(u, "reference")));
 	json_decref(u);
-	assert_int_equal(wam_trace_send(r->db, NULL, str(d, "id"), NULL), 0);
-	assert_int_equal(wam_trace_update(r->db, NULL, str(d, "id"), ch), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_send(r->db, NULL, test_str(d, "id"), NULL), 0);
+	assert_int_equal(wam_trace_update(r->db, NULL, test_str(d, "id"), ch), WAM_ECONFLICT);
 	assert_string_equal(wam_error_last()->field, "state");
 	json_decref(ch);
 	json_decref(d);
@@ -274,14 +238,14 @@ static bool listed(const json_t *list, const char *field)
 {
 	size_t i;
 	const json_t *e;
-	json_array_foreach(list, i, e) if (!strcmp(str(e, "field"), field)) return true;
+	json_array_foreach(list, i, e) if (!strcmp(test_str(e, "field"), field)) return true;
 	return false;
 }
 
 static void test_quality_lists_and_score(void **state)
 {
 	test_reg *r = *state;
-	json_t *in = parse(COMPLETE), *q;
+	json_t *in = test_json(COMPLETE), *q;
 	/* complete and clean: 100, nothing to say */
 	assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), 0);
 	assert_int_equal(json_integer_value(json_object_get(q, "score")), 100);
@@ -303,8 +267,8 @@ static void test_quality_lists_and_score(void **state)
 	       *rec = json_object_get(q, "recommended");
 	assert_false(json_is_true(json_object_get(q, "sendable")));
 	assert_int_equal(json_array_size(missing), 1);
-	assert_string_equal(str(json_array_get(missing, 0), "field"), "item.calibre");
-	assert_string_equal(str(json_array_get(missing, 0), "rule"), "R10");
+	assert_string_equal(test_str(json_array_get(missing, 0), "field"), "item.calibre");
+	assert_string_equal(test_str(json_array_get(missing, 0), "rule"), "R10");
 	assert_int_equal(json_array_size(doubtful), 3);
 	assert_true(listed(doubtful, "item.serial"));
 	assert_true(listed(doubtful, "item.markings[1]"));
@@ -316,7 +280,7 @@ static void test_quality_lists_and_score(void **state)
 	assert_int_equal(json_integer_value(json_object_get(q, "score")), 76);
 	/* the same for the stored draft, and shown with it */
 	json_t *d = draft(r, in), *q2;
-	assert_int_equal(wam_trace_quality(r->db, &q2, str(d, "id"), NULL), 0);
+	assert_int_equal(wam_trace_quality(r->db, &q2, test_str(d, "id"), NULL), 0);
 	assert_true(json_equal(q, q2));
 	assert_true(json_equal(q, json_object_get(d, "quality")));
 	/* the list shows the score */
@@ -324,7 +288,7 @@ static void test_quality_lists_and_score(void **state)
 	assert_int_equal(wam_trace_list(r->db, &list, NULL), 0);
 	assert_int_equal(json_array_size(list), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "score")), 76);
-	assert_string_equal(str(json_array_get(list, 0), "serial"), "150?821");
+	assert_string_equal(test_str(json_array_get(list, 0), "serial"), "150?821");
 	json_decref(list);
 	/* a short serial is doubtful too; a bad value is refused, not scored */
 	json_object_set_new(item, "serial", json_string("A12"));
@@ -343,7 +307,7 @@ static void test_quality_lists_and_score(void **state)
 static void test_draft_takes_the_registry_weapon(void **state)
 {
 	test_reg *r = *state;
-	json_t *rec = parse(
+	json_t *rec = test_json(
 	           "{\"type\": \"seized\", \"date\": \"2026-02-11\", \"place\": \"Complexo da Maré\","
 	           " \"context\": \"armed_group\", \"officer\": \"Agente Lima\", \"weapons\": [{\"category\": \"SA4\","
 	           " \"make\": \"FN Herstal\", \"model\": \"FAL\", \"calibre\": \"7.62x51mm\", \"serial\": \"1503821\","
@@ -352,29 +316,30 @@ static void test_draft_takes_the_registry_weapon(void **state)
 	           " \"legibility\": \"worn\"}]}]}"),
 	       *out;
 	must(wam_collection_add_recovery(r->db, &out, rec));
-	const char *item_id = str(json_array_get(json_object_get(out, "items"), 0), "id");
+	const char *item_id = test_str(json_array_get(json_object_get(out, "items"), 0), "id");
 	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
 	                                    0,    0,   0,   13,  'I',  'H',  'D',  'R'};
 	json_t *photo;
-	must(wam_collection_add_photo(r->db, &photo, str(out, "id"), png, sizeof png, NULL));
+	must(wam_collection_add_photo(r->db, &photo, test_str(out, "id"), png, sizeof png, NULL));
 	char text[256];
 	snprintf(text, sizeof text, "{\"item_id\": \"%s\", \"item\": {\"model\": \"FAL 50.63\"}}", item_id);
 	json_t *d = draft_text(r, text), *item = json_object_get(d, "item"), *recovery = json_object_get(d, "recovery");
-	assert_string_equal(str(d, "item_id"), item_id);
-	assert_string_equal(str(item, "model"), "FAL 50.63"); /* what was given stays */
-	assert_string_equal(str(item, "make"), "FN Herstal");
-	assert_string_equal(str(item, "serial"), "1503821");
-	assert_string_equal(str(item, "category"), "SA4");
-	assert_string_equal(str(item, "country"), "BE");
-	assert_string_equal(str(item, "import_country"), "BR");
+	assert_string_equal(test_str(d, "item_id"), item_id);
+	assert_string_equal(test_str(item, "model"), "FAL 50.63"); /* what was given stays */
+	assert_string_equal(test_str(item, "make"), "FN Herstal");
+	assert_string_equal(test_str(item, "serial"), "1503821");
+	assert_string_equal(test_str(item, "category"), "SA4");
+	assert_string_equal(test_str(item, "country"), "BE");
+	assert_string_equal(test_str(item, "import_country"), "BR");
 	assert_int_equal(json_integer_value(json_object_get(item, "year")), 1978);
 	assert_true(json_array_size(json_object_get(item, "markings")) >= 2);
 	assert_int_equal(json_array_size(json_object_get(item, "photos")), 1);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(item, "photos"), 0)), str(photo, "hash"));
-	assert_string_equal(str(recovery, "recovery_id"), str(out, "id"));
-	assert_string_equal(str(recovery, "date"), "2026-02-11");
-	assert_string_equal(str(recovery, "place"), "Complexo da Maré");
-	assert_non_null(strstr(str(recovery, "circumstances"), "armed group"));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(item, "photos"), 0)),
+	                    test_str(photo, "hash"));
+	assert_string_equal(test_str(recovery, "recovery_id"), test_str(out, "id"));
+	assert_string_equal(test_str(recovery, "date"), "2026-02-11");
+	assert_string_equal(test_str(recovery, "place"), "Complexo da Maré");
+	assert_non_null(strstr(test_str(recovery, "circumstances"), "armed group"));
 	/* listed by the weapon */
 	wam_trace_filter f = {.item_id = item_id};
 	json_t *list;
@@ -391,7 +356,7 @@ static void test_draft_takes_the_registry_weapon(void **state)
 static json_t *with(const char *text, int (*fn)(wam_db *, json_t **, const char *, const json_t *), test_reg *r,
                     const char *id, int expect)
 {
-	json_t *in = parse(text), *out = NULL;
+	json_t *in = test_json(text), *out = NULL;
 	int rc = fn(r->db, &out, id, in);
 	json_decref(in);
 	if (rc != expect)
@@ -405,7 +370,7 @@ static void test_states_and_overdue(void **state)
 	test_reg *r = *state;
 	json_t *d = draft_text(r, COMPLETE), *o;
 	char id[WAM_ID_LEN + 1];
-	snprintf(id, sizeof id, "%s", str(d, "id"));
+	snprintf(id, sizeof id, "%s", test_str(d, "id"));
 	json_decref(d);
 	/* acknowledging or answering a draft is out of order */
 	json_decref(with("{}", wam_trace_acknowledge, r, id, WAM_ECONFLICT));
@@ -414,21 +379,21 @@ static void test_states_and_overdue(void **state)
 	json_decref(with("{\"date\": \"2026-02-31\"}", wam_trace_send, r, id, WAM_EINVAL));
 	/* sent long ago: both dates passed, the reply counts */
 	o = with("{\"date\": \"2026-01-05\"}", wam_trace_send, r, id, 0);
-	assert_string_equal(str(o, "sent"), "2026-01-05");
-	assert_string_equal(str(o, "ack_due"), "2026-01-19");
-	assert_string_equal(str(o, "reply_due"), "2026-03-06");
-	assert_string_equal(str(o, "overdue"), "reply");
+	assert_string_equal(test_str(o, "sent"), "2026-01-05");
+	assert_string_equal(test_str(o, "ack_due"), "2026-01-19");
+	assert_string_equal(test_str(o, "reply_due"), "2026-03-06");
+	assert_string_equal(test_str(o, "overdue"), "reply");
 	json_decref(o);
 	json_decref(with("{}", wam_trace_send, r, id, WAM_ECONFLICT));
 	/* a second request with a long reply target: only the acknowledgement
 	 * is late */
 	d = draft_text(r, COMPLETE);
 	char id2[WAM_ID_LEN + 1];
-	snprintf(id2, sizeof id2, "%s", str(d, "id"));
+	snprintf(id2, sizeof id2, "%s", test_str(d, "id"));
 	json_decref(d);
 	o = with("{\"date\": \"2026-01-05\", \"ack_days\": 3, \"reply_days\": 3650}", wam_trace_send, r, id2, 0);
-	assert_string_equal(str(o, "ack_due"), "2026-01-08");
-	assert_string_equal(str(o, "overdue"), "acknowledgement");
+	assert_string_equal(test_str(o, "ack_due"), "2026-01-08");
+	assert_string_equal(test_str(o, "overdue"), "acknowledgement");
 	json_decref(o);
 	wam_trace_filter f = {.overdue_only = 1};
 	json_t *list;
@@ -438,8 +403,8 @@ static void test_states_and_overdue(void **state)
 	/* acknowledged: nothing is late any more for the second */
 	o = with("{\"date\": \"2026-01-20\", \"note\": \"received by the FPS Justice\"}", wam_trace_acknowledge, r, id2,
 	         0);
-	assert_string_equal(str(o, "state"), "acknowledged");
-	assert_string_equal(str(o, "acknowledged"), "2026-01-20");
+	assert_string_equal(test_str(o, "state"), "acknowledged");
+	assert_string_equal(test_str(o, "acknowledged"), "2026-01-20");
 	assert_true(json_is_null(json_object_get(o, "overdue")));
 	json_decref(o);
 	json_decref(with("{}", wam_trace_acknowledge, r, id2, WAM_ECONFLICT));
@@ -460,34 +425,34 @@ static void test_states_and_overdue(void **state)
 	o = with("{\"result\": \"delayed\", \"date\": \"2026-03-01\", \"restriction_reason\": \"archives being moved\","
 	         " \"reply_days\": 30}",
 	         wam_trace_respond, r, id, 0);
-	assert_string_equal(str(o, "state"), "acknowledged");
-	assert_string_equal(str(o, "acknowledged"), "2026-03-01");
-	assert_string_equal(str(o, "reply_due"), "2026-03-31");
-	assert_string_equal(str(o, "overdue"), "reply");
+	assert_string_equal(test_str(o, "state"), "acknowledged");
+	assert_string_equal(test_str(o, "acknowledged"), "2026-03-01");
+	assert_string_equal(test_str(o, "reply_due"), "2026-03-31");
+	assert_string_equal(test_str(o, "overdue"), "reply");
 	json_decref(o);
 	/* answered: no longer late; answering again is out of order */
 	o = with("{\"result\": \"no_record\", \"date\": \"2026-04-02\", \"confidentiality\": \"unclassified\"}",
 	         wam_trace_respond, r, id, 0);
-	assert_string_equal(str(o, "state"), "answered");
-	assert_string_equal(str(o, "answered"), "2026-04-02");
+	assert_string_equal(test_str(o, "state"), "answered");
+	assert_string_equal(test_str(o, "answered"), "2026-04-02");
 	assert_true(json_is_null(json_object_get(o, "overdue")));
 	assert_int_equal(json_array_size(json_object_get(o, "responses")), 2);
 	json_decref(o);
 	json_decref(with("{\"result\": \"no_record\"}", wam_trace_respond, r, id, WAM_ECONFLICT));
 	assert_string_equal(wam_error_last()->field, "state");
 	must(wam_trace_list(r->db, &list, NULL));
-	assert_string_equal(str(json_array_get(list, 1), "result"), "no_record");
+	assert_string_equal(test_str(json_array_get(list, 1), "result"), "no_record");
 	json_decref(list);
 	/* closing needs a reason; an unanswered one is withdrawn the same way */
 	json_decref(with("{}", wam_trace_close, r, id, WAM_EINVAL));
 	assert_string_equal(wam_error_last()->field, "reason");
 	o = with("{\"reason\": \"no record: investigation continues by other means\"}", wam_trace_close, r, id, 0);
-	assert_string_equal(str(o, "state"), "closed");
+	assert_string_equal(test_str(o, "state"), "closed");
 	json_decref(o);
 	json_decref(with("{\"reason\": \"again\"}", wam_trace_close, r, id, WAM_ECONFLICT));
 	assert_non_null(strstr(wam_error_last()->message, "closed"));
 	o = with("{\"reason\": \"weapon identified otherwise\"}", wam_trace_close, r, id2, 0);
-	assert_string_equal(str(o, "state"), "closed");
+	assert_string_equal(test_str(o, "state"), "closed");
 	assert_true(json_is_null(json_object_get(o, "answered")));
 	json_decref(o);
 	f = (wam_trace_filter){.state = "closed"};
@@ -504,7 +469,7 @@ static void test_confidential_responses_withheld(void **state)
 	test_reg *r = *state;
 	json_t *d = draft_text(r, COMPLETE), *o;
 	char id[WAM_ID_LEN + 1];
-	snprintf(id, sizeof id, "%s", str(d, "id"));
+	snprintf(id, sizeof id, "%s", test_str(d, "id"));
 	json_decref(d);
 	json_decref(with("{}", wam_trace_send, r, id, 0));
 	/* the request is restricted, so is its response unless it says otherwise */
@@ -518,25 +483,25 @@ static void test_confidential_responses_withheld(void **state)
 	json_t *plain;
 	must(wam_trace_get(r->db, &plain, id, 0));
 	json_t *resp = json_array_get(json_object_get(plain, "responses"), 0);
-	assert_string_equal(str(resp, "result"), "record_found");
-	assert_string_equal(str(resp, "confidentiality"), "restricted");
+	assert_string_equal(test_str(resp, "result"), "record_found");
+	assert_string_equal(test_str(resp, "confidentiality"), "restricted");
 	assert_true(json_is_true(json_object_get(resp, "withheld")));
 	assert_null(json_object_get(resp, "chain"));
 	assert_null(json_object_get(resp, "point_of_diversion"));
 	assert_null(json_object_get(resp, "last_holder"));
-	assert_string_equal(str(resp, "purpose"), "criminal investigation IP 0117/2026");
+	assert_string_equal(test_str(resp, "purpose"), "criminal investigation IP 0117/2026");
 	json_t *full;
 	must(wam_trace_get(r->db, &full, id, WAM_TRACE_CONFIDENTIAL));
 	resp = json_array_get(json_object_get(full, "responses"), 0);
 	assert_false(json_is_true(json_object_get(resp, "withheld")));
-	assert_string_equal(str(json_array_get(json_object_get(resp, "chain"), 0), "euc"), "EUC-BR-79-0031");
-	assert_string_equal(str(json_object_get(resp, "point_of_diversion"), "category"), "state_stocks");
-	assert_string_equal(str(resp, "purpose"), "criminal investigation IP 0117/2026");
+	assert_string_equal(test_str(json_array_get(json_object_get(resp, "chain"), 0), "euc"), "EUC-BR-79-0031");
+	assert_string_equal(test_str(json_object_get(resp, "point_of_diversion"), "category"), "state_stocks");
+	assert_string_equal(test_str(resp, "purpose"), "criminal investigation IP 0117/2026");
 	json_decref(plain);
 	json_decref(full);
 	/* an unclassified response is read in full by anyone */
 	d = draft_text(r, COMPLETE);
-	snprintf(id, sizeof id, "%s", str(d, "id"));
+	snprintf(id, sizeof id, "%s", test_str(d, "id"));
 	json_decref(d);
 	json_decref(with("{}", wam_trace_send, r, id, 0));
 	json_decref(
@@ -545,10 +510,10 @@ static void test_confidential_responses_withheld(void **state)
 	must(wam_trace_get(r->db, &plain, id, 0));
 	resp = json_array_get(json_object_get(plain, "responses"), 0);
 	assert_false(json_is_true(json_object_get(resp, "withheld")));
-	assert_string_equal(str(resp, "notes"), "never made");
+	assert_string_equal(test_str(resp, "notes"), "never made");
 	/* the point category is recorded for the indicator; none when no point */
-	assert_int_equal(count(r, "SELECT count(*) FROM trace_responses WHERE point_category='state_stocks'"), 1);
-	assert_int_equal(count(r, "SELECT count(*) FROM trace_responses WHERE point_category IS NULL"), 1);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM trace_responses WHERE point_category='state_stocks'"), 1);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM trace_responses WHERE point_category IS NULL"), 1);
 	json_decref(plain);
 	expect_intact_and_rebuild(r);
 }
@@ -557,9 +522,9 @@ static void trust(test_reg *a, test_reg *b)
 {
 	json_t *node, *out;
 	must(wam_trace_node(b->db, &node));
-	assert_int_equal(strlen(str(node, "public_key")), 64);
+	assert_int_equal(strlen(test_str(node, "public_key")), 64);
 	assert_int_equal(wam_trace_add_peer(a->db, &out, node), 0);
-	assert_string_equal(str(out, "node_id"), str(node, "node_id"));
+	assert_string_equal(test_str(out, "node_id"), test_str(node, "node_id"));
 	json_decref(out);
 	json_decref(node);
 }
@@ -572,7 +537,7 @@ static void test_exchange_between_registries(void **state)
 	json_t *peers;
 	must(wam_trace_list_peers(br->db, &peers));
 	assert_int_equal(json_array_size(peers), 1);
-	assert_string_equal(str(json_array_get(peers, 0), "country"), "BE");
+	assert_string_equal(test_str(json_array_get(peers, 0), "country"), "BE");
 	json_decref(peers);
 	/* trusting twice, or a bad key, is refused */
 	json_t *node;
@@ -591,19 +556,19 @@ static void test_exchange_between_registries(void **state)
 	/* a draft cannot leave */
 	json_t *d = draft_text(br, COMPLETE), *doc;
 	char id[WAM_ID_LEN + 1];
-	snprintf(id, sizeof id, "%s", str(d, "id"));
+	snprintf(id, sizeof id, "%s", test_str(d, "id"));
 	json_decref(d);
 	assert_int_equal(wam_trace_export(br->db, &doc, id), WAM_ECONFLICT);
 	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_send, br, id, 0));
 	must(wam_trace_export(br->db, &doc, id));
-	assert_string_equal(str(doc, "format"), "wam-trace/1");
-	assert_string_equal(str(doc, "kind"), "request");
-	assert_int_equal(strlen(str(doc, "signature")), 128);
-	assert_string_equal(str(json_object_get(doc, "request"), "id"), id);
-	assert_string_equal(str(json_object_get(doc, "node"), "country"), "BR");
+	assert_string_equal(test_str(doc, "format"), "wam-trace/1");
+	assert_string_equal(test_str(doc, "kind"), "request");
+	assert_int_equal(strlen(test_str(doc, "signature")), 128);
+	assert_string_equal(test_str(json_object_get(doc, "request"), "id"), id);
+	assert_string_equal(test_str(json_object_get(doc, "node"), "country"), "BR");
 	/* carried as text, the way a file or the API carries it */
 	char *text = json_dumps(doc, JSON_INDENT(2));
-	json_t *carried = parse(text);
+	json_t *carried = test_json(text);
 	free(text);
 	json_decref(doc);
 
@@ -611,26 +576,26 @@ static void test_exchange_between_registries(void **state)
 	json_t *altered = json_deep_copy(carried);
 	json_object_set_new(json_object_get(json_object_get(altered, "request"), "item"), "serial",
 	                    json_string("1503827"));
-	long long before = events(be);
+	long long before = test_events(be);
 	json_t *in = NULL;
 	assert_int_equal(wam_trace_import(be->db, &in, altered), WAM_EINTEGRITY);
 	assert_string_equal(wam_error_last()->field, "signature");
 	assert_null(in);
-	assert_int_equal(events(be), before);
+	assert_int_equal(test_events(be), before);
 	json_decref(altered);
 	/* from a registry Belgium does not know */
 	test_reg other;
 	test_reg_create(&other, "FR");
 	json_t *od = draft_text(&other, COMPLETE), *odoc;
-	json_decref(with("{}", wam_trace_send, &other, str(od, "id"), 0));
-	must(wam_trace_export(other.db, &odoc, str(od, "id")));
+	json_decref(with("{}", wam_trace_send, &other, test_str(od, "id"), 0));
+	must(wam_trace_export(other.db, &odoc, test_str(od, "id")));
 	assert_int_equal(wam_trace_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
 	assert_string_equal(wam_error_last()->field, "node");
 	/* nor does a known node id with another key pass */
 	json_object_set(json_object_get(odoc, "node"), "node_id",
 	                json_object_get(json_object_get(carried, "node"), "node_id"));
 	assert_int_equal(wam_trace_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
-	assert_int_equal(events(be), before);
+	assert_int_equal(test_events(be), before);
 	json_decref(odoc);
 	json_decref(od);
 	test_reg_destroy(&other);
@@ -638,22 +603,22 @@ static void test_exchange_between_registries(void **state)
 	/* intact: an incoming request in Belgium, with its record as a candidate */
 	must(wam_trace_import(be->db, &in, carried));
 	char be_id[WAM_ID_LEN + 1];
-	snprintf(be_id, sizeof be_id, "%s", str(in, "id"));
-	assert_string_equal(str(in, "direction"), "incoming");
-	assert_string_equal(str(in, "state"), "sent");
-	assert_string_equal(str(in, "sent"), "2026-02-12");
-	assert_string_equal(str(in, "reference"), "PF-2026-0117");
-	assert_string_equal(str(json_object_get(in, "item"), "serial"), "1503821");
-	assert_string_equal(str(json_object_get(in, "remote"), "request_id"), id);
-	assert_string_equal(str(json_object_get(in, "remote"), "node_id"), br->db->node_id);
+	snprintf(be_id, sizeof be_id, "%s", test_str(in, "id"));
+	assert_string_equal(test_str(in, "direction"), "incoming");
+	assert_string_equal(test_str(in, "state"), "sent");
+	assert_string_equal(test_str(in, "sent"), "2026-02-12");
+	assert_string_equal(test_str(in, "reference"), "PF-2026-0117");
+	assert_string_equal(test_str(json_object_get(in, "item"), "serial"), "1503821");
+	assert_string_equal(test_str(json_object_get(in, "remote"), "request_id"), id);
+	assert_string_equal(test_str(json_object_get(in, "remote"), "node_id"), br->db->node_id);
 	json_t *cands = json_object_get(in, "candidates");
 	assert_true(json_array_size(cands) >= 1);
-	assert_string_equal(str(json_array_get(cands, 0), "serial"), "1503821");
+	assert_string_equal(test_str(json_array_get(cands, 0), "serial"), "1503821");
 	json_decref(in);
 	/* twice is once */
-	before = events(be);
+	before = test_events(be);
 	assert_int_equal(wam_trace_import(be->db, NULL, carried), WAM_ECONFLICT);
-	assert_int_equal(events(be), before);
+	assert_int_equal(test_events(be), before);
 	/* an incoming request leaves only as its response */
 	assert_int_equal(wam_trace_export(be->db, &doc, be_id), WAM_ECONFLICT);
 	json_decref(doc);
@@ -669,9 +634,9 @@ static void test_exchange_between_registries(void **state)
 	         "  \"description\": \"exported under licence to the Brazilian Army\"}}",
 	         wam_trace_respond, be, be_id, 0));
 	must(wam_trace_export(be->db, &doc, be_id));
-	assert_string_equal(str(doc, "kind"), "response");
-	assert_string_equal(str(json_object_get(doc, "request"), "id"), id);
-	assert_string_equal(str(json_object_get(doc, "response"), "confidentiality"), "restricted");
+	assert_string_equal(test_str(doc, "kind"), "response");
+	assert_string_equal(test_str(json_object_get(doc, "request"), "id"), id);
+	assert_string_equal(test_str(json_object_get(doc, "response"), "confidentiality"), "restricted");
 
 	/* altered response refused; the real one answers the Brazilian request */
 	altered = json_deep_copy(doc);
@@ -681,22 +646,22 @@ static void test_exchange_between_registries(void **state)
 	json_decref(altered);
 	json_t *ans;
 	must(wam_trace_import(br->db, &ans, doc));
-	assert_string_equal(str(ans, "id"), id);
-	assert_string_equal(str(ans, "state"), "answered");
-	assert_string_equal(str(ans, "answered"), "2026-03-10");
+	assert_string_equal(test_str(ans, "id"), id);
+	assert_string_equal(test_str(ans, "state"), "answered");
+	assert_string_equal(test_str(ans, "answered"), "2026-03-10");
 	json_t *resp = json_array_get(json_object_get(ans, "responses"), 0);
-	assert_string_equal(str(resp, "result"), "record_found");
-	assert_string_equal(str(resp, "remote_node"), be->db->node_id);
-	assert_string_equal(str(json_array_get(json_object_get(resp, "chain"), 0), "euc"), "EUC-BR-79-0031");
-	assert_string_equal(str(json_object_get(resp, "point_of_diversion"), "category"), "transfer_export");
+	assert_string_equal(test_str(resp, "result"), "record_found");
+	assert_string_equal(test_str(resp, "remote_node"), be->db->node_id);
+	assert_string_equal(test_str(json_array_get(json_object_get(resp, "chain"), 0), "euc"), "EUC-BR-79-0031");
+	assert_string_equal(test_str(json_object_get(resp, "point_of_diversion"), "category"), "transfer_export");
 	json_decref(ans);
-	assert_int_equal(count(br, "SELECT count(*) FROM trace_responses WHERE point_category='transfer_export'"
-	                           " AND result='record_found' AND remote_node IS NOT NULL"),
+	assert_int_equal(test_count(br, "SELECT count(*) FROM trace_responses WHERE point_category='transfer_export'"
+	                                " AND result='record_found' AND remote_node IS NOT NULL"),
 	                 1);
 	/* the same response twice conflicts */
-	before = events(br);
+	before = test_events(br);
 	assert_int_equal(wam_trace_import(br->db, NULL, doc), WAM_ECONFLICT);
-	assert_int_equal(events(br), before);
+	assert_int_equal(test_events(br), before);
 	/* a document of another format is not read */
 	json_object_set_new(doc, "format", json_string("wam-trace/9"));
 	assert_int_equal(wam_trace_import(br->db, NULL, doc), WAM_EINVAL);
