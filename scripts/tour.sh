@@ -43,6 +43,14 @@ step stock investigations
 step recovery list
 step recovery tasks
 step destruction list
+# tracing: lost and stolen weapons, hits from recoveries, trace requests, SDG 16.4.2
+step loss list --open
+step hit list --state open
+hit=$("$WAM" --json hit list --state open | python3 -c 'import json,sys; h=json.load(sys.stdin); print(h[0]["id"] if h else "")')
+if [ -n "$hit" ]; then step hit show "$hit"; fi
+step trace list
+step trace overdue
+step report sdg-16-4-2 --year 2025
 step verify
 cat <<TXT
 
