@@ -112,23 +112,6 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 	return wam_take_text(out, in, "description", f[3], false, WAM_MAX_NOTES, true, 0);
 }
 
-/* wam_check_fields names the bare key; a nested object's error names its path. */
-static int check_nested_fields(const json_t *in, const char *const *allowed, const char *prefix)
-{
-	char p[64];
-	snprintf(p, sizeof p, "%s.", prefix);
-	int rc = wam_check_fields(in, allowed, p, 0);
-	if (rc && json_is_object(in)) {
-		char field[128];
-		wam_error e = *wam_error_last();
-		snprintf(field, sizeof field, "%s%.60s", p, e.field);
-		return wam_error_set(rc, field, "%s", e.message);
-	}
-	if (rc)
-		return wam_error_set(rc, prefix, "%s must be a JSON object", prefix);
-	return 0;
-}
-
 /* ---- finding hits ---- */
 
 /* True for a recovery's weapon that the recovery registered, not one it
@@ -558,7 +541,7 @@ int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t 
 			goto fail;
 		}
 		point = json_object();
-		if ((rc = check_nested_fields(pod, point_fields, "point_of_diversion")) ||
+		if ((rc = wam_trace_check_fields(pod, point_fields, "point_of_diversion.")) ||
 		    (rc = wam_trace_take_point(db, point, pod, "point_of_diversion")))
 			goto fail;
 	} else if (confirm) {
