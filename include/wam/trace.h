@@ -163,6 +163,14 @@ int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *deta
  * confidential shows only {result, date, confidentiality, withheld: true}. */
 int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags);
 
+/* The responses of `request` (as wam_trace_get() returns it) whose
+ * confidentiality is restricted or confidential, named as the record of a
+ * read of them names them (wam_auth_log_read): ["responses[0]", ...]. A new
+ * array, empty when there are none (or `request` has no responses); the
+ * caller frees it. Front ends showing such responses in full log their read
+ * with it (R11). */
+json_t *wam_trace_restricted_responses(const json_t *request);
+
 /* Filters for wam_trace_list(); NULL fields do not filter. */
 typedef struct wam_trace_filter {
 	const char *direction; /* outgoing, incoming */

@@ -290,26 +290,6 @@ static void print_request(const json_t *t)
 static const cli_view request_view = {request_keys, list_cols, print_request};
 static const cli_view list_view = {NULL, list_cols, NULL};
 
-/* The responses of request `t` (as shown in full) kept restricted or
- * confidential, named as a read event records them: ["responses[0]", ...]
- * (the same names the API's read events use). */
-static json_t *restricted_responses(const json_t *t)
-{
-	json_t *names = json_array();
-	size_t i;
-	const json_t *r;
-	json_array_foreach(json_object_get(t, "responses"), i, r)
-	{
-		const char *level = cli_text(r, "confidentiality");
-		if (!strcmp(level, "restricted") || !strcmp(level, "confidential")) {
-			char name[32];
-			snprintf(name, sizeof name, "responses[%zu]", i);
-			json_array_append_new(names, json_string(name));
-		}
-	}
-	return names;
-}
-
 /* Request `id` in `*out` in full, recording the read of its restricted and
  * confidential responses (record.read, actor cli:$USER, via `via`) in the
  * same transaction; nothing is recorded when it has none. */
@@ -321,7 +301,7 @@ static int read_in_full(wam_db *db, json_t **out, const char *id, const char *vi
 	if (rc)
 		return rc;
 	if (!(rc = wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL))) {
-		names = restricted_responses(*out);
+		names = wam_trace_restricted_responses(*out);
 		if (json_array_size(names))
 			rc = wam_auth_log_read(db, id, names, via);
 	}

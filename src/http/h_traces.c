@@ -21,30 +21,11 @@ static bool sees_confidential(const wam_request *r)
 	return wam_auth_allows(r->who.role, WAM_ACT_TRACE_CONFIDENTIAL);
 }
 
-/* The responses of request `t` kept restricted or confidential, as the
- * field names a read event records: ["responses[0]", ...]. */
-static json_t *restricted_responses(const json_t *t)
-{
-	json_t *names = json_array();
-	size_t i;
-	const json_t *resp;
-	json_array_foreach(json_object_get(t, "responses"), i, resp)
-	{
-		const char *level = json_string_value(json_object_get(resp, "confidentiality"));
-		if (level && (!strcmp(level, "restricted") || !strcmp(level, "confidential"))) {
-			char name[32];
-			snprintf(name, sizeof name, "responses[%zu]", i);
-			json_array_append_new(names, json_string(name));
-		}
-	}
-	return names;
-}
-
 /* Logs the read of request `t`'s restricted and confidential responses, if
  * it has any. False after answering 500 when the read cannot be logged. */
 static bool log_confidential(wam_request *r, const json_t *t, const char *id)
 {
-	json_t *names = restricted_responses(t);
+	json_t *names = wam_trace_restricted_responses(t);
 	bool ok = json_array_size(names) == 0 || request_log_read(r, id, names);
 	json_decref(names);
 	return ok;
@@ -200,7 +181,7 @@ void h_trace_export(wam_request *r)
 	}
 	const char *direction = json_string_value(json_object_get(t, "direction"));
 	if (direction && !strcmp(direction, "incoming")) {
-		json_t *names = restricted_responses(t);
+		json_t *names = wam_trace_restricted_responses(t);
 		bool restricted = json_array_size(names) > 0;
 		json_decref(names);
 		if (restricted && !full) {

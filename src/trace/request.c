@@ -665,6 +665,23 @@ static json_t *responses_of(wam_db *db, const char *id, const char *purpose, uns
 	return list;
 }
 
+json_t *wam_trace_restricted_responses(const json_t *request)
+{
+	json_t *names = json_array();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(request, "responses"), i, r)
+	{
+		const char *level = json_string_value(json_object_get(r, "confidentiality"));
+		if (level && (!strcmp(level, "restricted") || !strcmp(level, "confidential"))) {
+			char name[32];
+			snprintf(name, sizeof name, "responses[%zu]", i);
+			json_array_append_new(names, json_string(name));
+		}
+	}
+	return names;
+}
+
 /* The matcher's best candidates in this registry for an incoming request's
  * weapon: how the requested state finds its record. */
 static json_t *candidates_of(wam_db *db, const json_t *item)
