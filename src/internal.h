@@ -315,6 +315,11 @@ long wam_trace_demo_weapons(const json_t *demo);
  * for error messages (0 if none). WAM_KEYS_CHECKED: the object's keys are
  * known to be item fields (an import row whose header was checked once). */
 #define WAM_KEYS_CHECKED 0x100u
+/* For wam_registry_add_item(): the weapon comes in with a recovery, which
+ * searches for hits itself, among its own weapons' siblings excluded. A
+ * weapon registered seized, found or surrendered without it is searched
+ * for at once. */
+#define WAM_IN_RECOVERY 0x200u
 int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line, unsigned flags);
 int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1]);
 
@@ -335,6 +340,10 @@ int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id);
  * records the new hits (appending them to `made` when not NULL), inside
  * the caller's transaction. */
 int wam_trace_scan_loss(wam_db *db, json_t *made, const char *item_id);
+/* Searches the registry for weapon `item_id`, registered with a recovered
+ * status (seized, found, surrendered) outside any recovery, and records the
+ * new hits, inside the caller's transaction. */
+int wam_trace_scan_weapon(wam_db *db, json_t *made, const char *item_id);
 /* Point-of-diversion fields {category, country?, date?, description?} of
  * `in` checked into `out`, for hit decisions, origins and trace responses;
  * errors name `prefix`.field (the bare field when `prefix` is ""). */

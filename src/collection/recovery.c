@@ -194,7 +194,7 @@ static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t 
 			json_object_set(item, "status", json_object_get(p, "type"));
 		if (!json_object_get(item, "site_id") && json_object_get(p, "site_id"))
 			json_object_set(item, "site_id", json_object_get(p, "site_id"));
-		rc = wam_registry_add_item(db, &out, item, 0);
+		rc = wam_registry_add_item(db, &out, item, WAM_IN_RECOVERY);
 	}
 	json_decref(item);
 	if (rc) {

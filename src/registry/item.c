@@ -328,6 +328,13 @@ int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned
 		return rc;
 	if ((rc = wam_item_payload(db, &payload, item, 0, 0)) || (rc = wam_item_register(db, payload, flags, id)))
 		goto fail;
+	/* a weapon entered directly as recovered is looked for in the registry
+	 * like one a recovery brings (rule: every recovered weapon is traced) */
+	const char *status = json_string_value(json_object_get(payload, "status"));
+	if (!(flags & WAM_IN_RECOVERY) && status &&
+	    (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered")) &&
+	    (rc = wam_trace_scan_weapon(db, NULL, id)))
+		goto fail;
 	json_decref(payload);
 	if ((rc = wam_db_commit(db)))
 		return rc;

@@ -306,6 +306,26 @@ done:
 	return rc;
 }
 
+int wam_trace_scan_weapon(wam_db *db, json_t *made, const char *item_id)
+{
+	json_t *w, *cands = NULL, *c;
+	size_t i;
+	int rc = wam_query_row(db, &w, "SELECT id, serial, make, model, calibre, country FROM items WHERE id=?",
+	                       item_id, NULL);
+	if (rc || !w)
+		return rc;
+	if (!(rc = candidates_of(db, &cands, w, SCAN_LIMIT + 1)))
+		json_array_foreach(cands, i, c)
+		{
+			const char *cid = str(c, "id");
+			if (cid && strcmp(cid, item_id) && strong(c) && (rc = record_hit(db, made, NULL, item_id, c)))
+				break;
+		}
+	json_decref(cands);
+	json_decref(w);
+	return rc;
+}
+
 /* ---- reading hits ---- */
 
 #define ITEM_AS(a)                                                                                                     \
@@ -474,6 +494,14 @@ int wam_trace_scan(wam_db *db, json_t **out, const char *recovery_id)
 		         NULL, NULL)))
 			goto fail;
 		json_array_foreach(list, i, v) if ((rc = wam_trace_scan_loss(db, made, str(v, "id")))) goto fail;
+		json_decref(list);
+		/* every weapon entered as recovered without a recovery */
+		if ((rc = wam_query_rows(db, &list,
+		                         "SELECT id FROM items i WHERE status IN ('seized','found','surrendered')"
+		                         " AND NOT EXISTS (SELECT 1 FROM recovery_items x WHERE x.item_id=i.id) ORDER BY id",
+		                         NULL, NULL)))
+			goto fail;
+		json_array_foreach(list, i, v) if ((rc = wam_trace_scan_weapon(db, made, str(v, "id")))) goto fail;
 	}
 	if ((rc = wam_db_commit(db)))
 		goto done;

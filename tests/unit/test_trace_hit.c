@@ -222,6 +222,45 @@ static void test_loss_reported_after_the_recovery_still_hits(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+/* A weapon registered as seized without a recovery (entered directly) is
+ * looked for at once, like one a recovery brings; a rescan finds nothing
+ * new. */
+static void test_weapon_entered_directly_as_seized_hits(void **state)
+{
+	test_reg *r = *state;
+	char site[32], holder[32], rifle[32];
+	police_armoury(r, site, holder);
+	police_rifle(r, site, holder, "AK47-305816", rifle);
+	json_decref(report_stolen(r, rifle));
+	json_t *in = test_json("{\"category\": \"SA4\", \"make\": \"Kalashnikov Concern\", \"model\": \"AK-47\","
+	                       " \"calibre\": \"7.62x39mm\", \"country\": \"RU\", \"serial\": \"AK47-3O58I6\","
+	                       " \"status\": \"seized\"}"),
+	       *out = NULL;
+	OK(wam_registry_add_item(r->db, &out, in, 0));
+	json_t *list = hits(r, "open");
+	assert_int_equal(json_array_size(list), 1);
+	json_t *h = json_array_get(list, 0);
+	assert_string_equal(test_str(json_object_get(h, "recovered"), "id"), test_str(out, "id"));
+	assert_string_equal(test_str(json_object_get(h, "registered"), "id"), rifle);
+	assert_true(json_is_null(json_object_get(h, "recovery_id")));
+	json_decref(list);
+	json_t *made;
+	OK(wam_trace_scan(r->db, &made, NULL));
+	assert_int_equal(json_array_size(made), 0);
+	json_decref(made);
+	/* registered in store, it is not a recovered weapon: no search */
+	json_object_set_new(in, "serial", json_string("AK47-3O58I7"));
+	json_object_set_new(in, "status", json_string("in_store"));
+	json_decref(out);
+	OK(wam_registry_add_item(r->db, &out, in, WAM_ALLOW_DUPLICATE));
+	list = hits(r, NULL);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+	json_decref(out);
+	json_decref(in);
+	expect_intact_and_rebuild(r);
+}
+
 static void test_same_command_sees_its_weapons_and_rollback_forgets_them(void **state)
 {
 	test_reg *r = *state;
@@ -875,6 +914,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    TEST_IN_HT(test_two_misread_characters_give_a_hit),
 	    TEST_IN_HT(test_loss_reported_after_the_recovery_still_hits),
+	    TEST_IN_HT(test_weapon_entered_directly_as_seized_hits),
 	    TEST_IN_HT(test_same_command_sees_its_weapons_and_rollback_forgets_them),
 	    TEST_IN_HT(test_confirm_recovers_the_stolen_weapon),
 	    TEST_IN_HT(test_reject_is_recorded),
