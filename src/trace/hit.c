@@ -207,6 +207,24 @@ static int record_hit(wam_db *db, json_t *made, const char *recovery_id, const c
  * matcher's fallback to a fragment (a short serial found inside longer
  * ones) serves a person searching; for a serial read whole it would make
  * every registered serial containing it a hit. */
+/* True when candidate `id` is a record a recovered weapon can be traced to:
+ * a weapon the registry held lawfully, or any weapon reported lost or
+ * stolen. A weapon some recovery itself registered is not one: two
+ * recovered weapons of close serials (a DDR collection of one batch of
+ * rifles) are not a trace, and would fill the inbox. */
+static int traceable(wam_db *db, const char *id, bool *yes)
+{
+	json_t *row;
+	int rc = wam_query_row(db, &row,
+	                       "SELECT EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=?1)"
+	                       " OR NOT EXISTS (SELECT 1 FROM recovery_items x JOIN recoveries r ON r.id=x.recovery_id"
+	                       " JOIN items i ON i.id=x.item_id WHERE x.item_id=?1 AND " REGISTERED_BY_RECOVERY ") AS yes",
+	                       id, NULL);
+	*yes = !rc && row && json_integer_value(json_object_get(row, "yes"));
+	json_decref(row);
+	return rc;
+}
+
 static bool strong(const json_t *c)
 {
 	const char *why = str(c, "reason");
@@ -233,7 +251,7 @@ static int scan_recovery(wam_db *db, json_t *made, const char *rid)
 			continue; /* the registry's own record: nothing to find */
 		json_t *cands, *c;
 		size_t j;
-		if ((rc = candidates_of(db, &cands, w, SCAN_LIMIT + (int)n)))
+		if ((rc = candidates_of(db, &cands, w, 4 * SCAN_LIMIT + (int)n)))
 			break;
 		json_array_foreach(cands, j, c)
 		{
@@ -241,7 +259,12 @@ static int scan_recovery(wam_db *db, json_t *made, const char *rid)
 			bool sibling = false;
 			for (size_t k = 0; k < n && !sibling; k++)
 				sibling = !strcmp(cid ? cid : "", str(json_array_get(weapons, k), "id"));
+			bool lawful = false;
 			if (sibling || !strong(c))
+				continue;
+			if ((rc = traceable(db, cid, &lawful)))
+				break;
+			if (!lawful)
 				continue;
 			if ((rc = record_hit(db, made, rid, str(w, "id"), c)))
 				break;
@@ -314,11 +337,14 @@ int wam_trace_scan_weapon(wam_db *db, json_t *made, const char *item_id)
 	                       item_id, NULL);
 	if (rc || !w)
 		return rc;
-	if (!(rc = candidates_of(db, &cands, w, SCAN_LIMIT + 1)))
+	if (!(rc = candidates_of(db, &cands, w, 4 * SCAN_LIMIT)))
 		json_array_foreach(cands, i, c)
 		{
 			const char *cid = str(c, "id");
-			if (cid && strcmp(cid, item_id) && strong(c) && (rc = record_hit(db, made, NULL, item_id, c)))
+			bool lawful = false;
+			if (!cid || !strcmp(cid, item_id) || !strong(c))
+				continue;
+			if ((rc = traceable(db, cid, &lawful)) || (lawful && (rc = record_hit(db, made, NULL, item_id, c))))
 				break;
 		}
 	json_decref(cands);

@@ -261,6 +261,37 @@ static void test_weapon_entered_directly_as_seized_hits(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+/* Two recoveries of rifles of one batch, serials a character apart: the
+ * second is no hit on the first, which no lawful record stands behind —
+ * until the first is stolen from the evidence store and reported. */
+static void test_recovered_weapons_are_no_hit_on_each_other(void **state)
+{
+	test_reg *r = *state;
+	char first[32];
+	seize_rifle(r, "surrendered", "2025-03-01", "ddr", "KC-1957-7781", "SA4", NULL, first);
+	seize_rifle(r, "surrendered", "2025-03-02", "ddr", "KC-1957-7782", "SA4", NULL, NULL);
+	json_t *list = hits(r, NULL);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+	json_t *set = test_json("{\"reason\": \"handed to the court's store\"}"), *out = NULL;
+	OK(wam_registry_set_status(r->db, &out, first, "in_store", set));
+	json_decref(out);
+	json_decref(set);
+	json_decref(report_stolen(r, first));
+	/* the loss is searched among the recovered: the batch's other rifle,
+	 * a character apart, is now a hit on it; and so is a later seizure */
+	list = hits(r, NULL);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+	seize_rifle(r, "seized", "2025-09-01", "crime", "KC-I957-778I", "SA4", NULL, NULL);
+	list = hits(r, NULL);
+	assert_int_equal(json_array_size(list), 2);
+	for (size_t i = 0; i < 2; i++)
+		assert_string_equal(test_str(json_object_get(json_array_get(list, i), "registered"), "id"), first);
+	json_decref(list);
+	expect_intact_and_rebuild(r);
+}
+
 static void test_same_command_sees_its_weapons_and_rollback_forgets_them(void **state)
 {
 	test_reg *r = *state;
@@ -915,6 +946,7 @@ int main(void)
 	    TEST_IN_HT(test_two_misread_characters_give_a_hit),
 	    TEST_IN_HT(test_loss_reported_after_the_recovery_still_hits),
 	    TEST_IN_HT(test_weapon_entered_directly_as_seized_hits),
+	    TEST_IN_HT(test_recovered_weapons_are_no_hit_on_each_other),
 	    TEST_IN_HT(test_same_command_sees_its_weapons_and_rollback_forgets_them),
 	    TEST_IN_HT(test_confirm_recovers_the_stolen_weapon),
 	    TEST_IN_HT(test_reject_is_recorded),
