@@ -53,10 +53,14 @@ CREATE TABLE items (
   registered_seq INTEGER NOT NULL,
   last_seq       INTEGER NOT NULL
 ) WITHOUT ROWID;
--- Duplicate checks and serial look-ups. Listing by status or site scans in
--- id order and stops at the page size, which stays fast even for rare
--- statuses; an index per filter would slow every registration instead.
+-- Duplicate checks and serial look-ups.
 CREATE INDEX items_serial ON items(serial_key, make_key, country);
+-- Lists by status and by site, a page at a time in id order. Without them a
+-- rare status (found, surrendered) or a small site (what a user confined to
+-- it sees) is a scan of every weapon: 0.44 s at 500,000 weapons, seconds at
+-- 10 million; with them, 0.01 s.
+CREATE INDEX items_status ON items(status, id);
+CREATE INDEX items_site ON items(site_id, id);
 
 CREATE TABLE markings (
   item_id    TEXT NOT NULL,

@@ -102,20 +102,43 @@ static int add_losses(wam_db *db, wam_rng *rng, const json_t *losses, json_t *lo
 	return rc;
 }
 
-/* A recovered weapon as the officer records it. */
-static json_t *recovered_copy(wam_rng *rng, const json_t *w)
+/* True when the registry holds a weapon of `make` whose serial reads as
+ * `serial`: the demo draws again rather than record a duplicate. */
+static bool taken(wam_db *db, const char *serial, const char *make)
 {
-	char serial[128];
-	if (!misread_serial(rng, json_string_value(json_object_get(w, "serial")), serial, sizeof serial))
-		snprintf(serial, sizeof serial, "%s", json_string_value(json_object_get(w, "serial")));
-	return json_pack("{s:O, s:O, s:O, s:O, s:O, s:s}", "category", json_object_get(w, "category"), "make",
-	                 json_object_get(w, "make"), "model", json_object_get(w, "model"), "calibre",
-	                 json_object_get(w, "calibre"), "country", json_object_get(w, "country"), "serial", serial);
+	json_t *found = NULL;
+	bool yes = false;
+	if (wam_registry_find_serial(db, &found, serial) == 0) {
+		size_t i;
+		const json_t *w;
+		json_array_foreach(found, i, w) yes |= !strcmp(json_string_value(json_object_get(w, "make")), make);
+	}
+	json_decref(found);
+	return yes;
 }
 
-static json_t *foreign_weapon(wam_rng *rng, const json_t *spec, wam_buf *serial)
+/* A recovered weapon as the officer records it; NULL when every misreading
+ * drawn reads as another weapon of its make. */
+static json_t *recovered_copy(wam_db *db, wam_rng *rng, const json_t *w)
 {
-	wam_demo_expand_serial(rng, json_string_value(json_object_get(spec, "serial")), serial);
+	char serial[128];
+	const char *make = json_string_value(json_object_get(w, "make"));
+	for (int tries = 0; tries < 8; tries++)
+		if (misread_serial(rng, json_string_value(json_object_get(w, "serial")), serial, sizeof serial) &&
+		    !taken(db, serial, make))
+			return json_pack("{s:O, s:O, s:O, s:O, s:O, s:s}", "category", json_object_get(w, "category"),
+			                 "make", json_object_get(w, "make"), "model", json_object_get(w, "model"), "calibre",
+			                 json_object_get(w, "calibre"), "country", json_object_get(w, "country"), "serial",
+			                 serial);
+	return NULL;
+}
+
+static json_t *foreign_weapon(wam_db *db, wam_rng *rng, const json_t *spec, wam_buf *serial)
+{
+	const char *make = json_string_value(json_object_get(spec, "make"));
+	do
+		wam_demo_expand_serial(rng, json_string_value(json_object_get(spec, "serial")), serial);
+	while (taken(db, serial->p, make));
 	return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:s}", "category", json_object_get(spec, "category"), "make",
 	                 json_object_get(spec, "make"), "model", json_object_get(spec, "model"), "calibre",
 	                 json_object_get(spec, "calibre"), "country", json_object_get(spec, "country"), "year",
@@ -318,14 +341,16 @@ static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t
 		if (!w || strcmp(json_string_value(json_object_get(w, "date")), date) >= 0)
 			break;
 		(*next_lost)++;
-		json_array_append_new(weapons, recovered_copy(rng, w));
+		json_t *copy = recovered_copy(db, rng, w);
+		if (copy)
+			json_array_append_new(weapons, copy);
 	}
 	size_t i;
 	const json_t *f;
 	json_array_foreach(json_object_get(spec, "foreign"), i, f)
 	{
 		json_array_append_new(foreign, json_integer((json_int_t)json_array_size(weapons)));
-		json_array_append_new(weapons, foreign_weapon(rng, json_array_get(json_object_get(tr, "foreign"),
+		json_array_append_new(weapons, foreign_weapon(db, rng, json_array_get(json_object_get(tr, "foreign"),
 		                                                                  (size_t)json_integer_value(f)),
 		                                              &serial));
 	}
