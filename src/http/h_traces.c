@@ -9,16 +9,23 @@
  * the request returned by a change to it, an exported document carrying it
  * — a record.read event names the request and the responses read, and if
  * that event cannot be written nothing is shown. Every answer that shows a
- * request goes through show_trace(), so no route can skip the rule. */
+ * request goes through show_trace(), so no route can skip the rule; raw
+ * events carrying a response (GET /events, h_ledger.c) follow it through
+ * trace_sees_confidential() and trace_log_responses_read(). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/http.h"
 #include "wam/trace.h"
 
-static bool sees_confidential(const wam_request *r)
+bool trace_sees_confidential(const wam_request *r)
 {
 	return wam_auth_allows(r->who.role, WAM_ACT_TRACE_CONFIDENTIAL);
+}
+
+bool trace_log_responses_read(wam_request *r, const char *id, json_t *names)
+{
+	return json_array_size(names) == 0 || request_log_read(r, id, names);
 }
 
 /* Logs the read of request `t`'s restricted and confidential responses, if
@@ -26,7 +33,7 @@ static bool sees_confidential(const wam_request *r)
 static bool log_confidential(wam_request *r, const json_t *t, const char *id)
 {
 	json_t *names = wam_trace_restricted_responses(t);
-	bool ok = json_array_size(names) == 0 || request_log_read(r, id, names);
+	bool ok = trace_log_responses_read(r, id, names);
 	json_decref(names);
 	return ok;
 }
@@ -34,7 +41,7 @@ static bool log_confidential(wam_request *r, const json_t *t, const char *id)
 /* Answers with request `id` as the caller may see it, with `status`. */
 static void show_trace(wam_request *r, const char *id, int status)
 {
-	bool full = sees_confidential(r);
+	bool full = trace_sees_confidential(r);
 	json_t *t = NULL;
 	int rc = wam_trace_get(r->db, &t, id, full ? WAM_TRACE_CONFIDENTIAL : 0);
 	if (rc) {
@@ -171,7 +178,7 @@ void h_trace_close(wam_request *r)
  * it, and the read is logged. */
 void h_trace_export(wam_request *r)
 {
-	bool full = sees_confidential(r);
+	bool full = trace_sees_confidential(r);
 	json_t *t = NULL, *doc = NULL;
 	int rc = wam_trace_get(r->db, &t, r->params[0], full ? WAM_TRACE_CONFIDENTIAL : 0);
 	if (rc) {

@@ -265,6 +265,15 @@ void h_peers_list(wam_request *r);
 void h_peers_add(wam_request *r);
 void h_report_sdg(wam_request *r);
 void h_report_sdg_records(wam_request *r);
+/* R11 (h_traces.c), for every answer that can carry a trace response: true
+ * when the caller's role reads restricted and confidential responses in
+ * full (trace_confidential). */
+bool trace_sees_confidential(const wam_request *r);
+/* Logs that the caller read responses `names` (["responses[0]", ...], as
+ * wam_trace_restricted_responses() names them) of trace request `id` in
+ * full; nothing when `names` is empty. False after answering 500 when the
+ * read cannot be logged: then nothing may be shown. */
+bool trace_log_responses_read(wam_request *r, const char *id, json_t *names);
 
 /* ---- sessions and sign-in limits (session.c) ---- */
 typedef struct sessions sessions;

@@ -411,22 +411,46 @@ def check_trace_confidential(tap, srv, tokens, ids):
     trace_confidential, withheld from the other roles allowed trace; each
     full read appends a record.read event naming the request."""
     t = ids["trace_answered"]
+
+    def trace_reads(via):
+        """The reads of request t recorded for route `via`, as the auditor
+        sees them (an admin's reading of the events logs a read of t)."""
+        got = srv.get("/api/v1/events" + q(subject=t, limit=1000), tokens["auditor"]).json["events"]
+        return [e for e in got if e["type"] == "record.read" and e["payload"].get("via", "").startswith(via)]
+
     for role in sorted(TRACE):
-        before = len(srv.get("/api/v1/events" + q(subject=t, limit=1000), tokens["admin"]).json["events"])
+        before = len(trace_reads("GET /api/v1/traces"))
         resp = srv.get(f"/api/v1/traces/{t}", tokens[role])
         shown = (resp.json or {}).get("responses") or [{}]
         full = not shown[0].get("withheld") and shown[0].get("last_holder", {}).get("name") == "Matrix Armory LLC"
-        after = srv.get("/api/v1/events" + q(subject=t, limit=1000), tokens["admin"]).json["events"]
-        reads = [e for e in after[before:] if e["type"] == "record.read"]
+        reads = trace_reads("GET /api/v1/traces")[before:]
         if role in TRACE_CONFIDENTIAL:
             tap.ok(full and len(reads) == 1, f"GET /traces/{{id}} as {role}: the confidential response in full, "
-                   "and one record.read event", repr(resp), f"new events: {after[before:]}")
+                   "and one record.read event", repr(resp), f"new reads: {reads}")
         else:
             tap.ok(resp.status == 200 and shown[0].get("withheld") is True and "last_holder" not in shown[0]
                    and not reads, f"GET /traces/{{id}} as {role}: the confidential response withheld, no read logged",
                    repr(resp))
     resp = srv.get(f"/api/v1/traces/{t}/export", tokens["registrar"])
     tap.ok(resp.status == 200, "GET /traces/{id}/export of an outgoing request as registrar: 200", repr(resp))
+    # the raw events carry the response too: the same rule for the roles allowed audit
+    for role in ("auditor", "admin"):
+        before = len(trace_reads("GET /api/v1/events"))
+        resp = srv.get("/api/v1/events" + q(subject=t, limit=1000), tokens[role])
+        answered = [e["payload"]["response"] for e in (resp.json or {}).get("events", [])
+                    if e["type"] == "trace.responded"]
+        reads = trace_reads("GET /api/v1/events")[before:]
+        if role in TRACE_CONFIDENTIAL:
+            tap.ok(resp.status == 200 and len(answered) == 1 and answered[0].get("last_holder", {}).get("name") ==
+                   "Matrix Armory LLC" and len(reads) == 1 and reads[0]["payload"]["fields"] == ["responses[0]"],
+                   f"GET /events?subject= as {role}: the confidential response in full, and one record.read "
+                   "naming responses[0]", repr(resp), f"reads: {reads}")
+        else:
+            tap.ok(resp.status == 200 and answered == [{"result": "record_found", "date": answered[0].get("date"),
+                                                        "confidentiality": "confidential", "withheld": True}]
+                   and "Matrix Armory" not in resp.body.decode() and not reads,
+                   f"GET /events?subject= as {role}: the confidential response withheld, no read of it logged",
+                   repr(resp), f"reads: {reads}")
 
 
 def check_trace_records(tap, srv, admin):

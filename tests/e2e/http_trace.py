@@ -218,6 +218,35 @@ def test(tap):
            and "tracer" in json.dumps(reads[-1]),
            "... and a record.read event names the request, the response and the reader", f"reads: {reads}")
 
+    # ---- the raw events carry the response too: the same rule (R11) ----
+    admin = reg.token("admin-events", "admin")[0]
+
+    def responses_in(resp):
+        return [e["payload"]["response"] for e in (resp.json or {}).get("events", [])
+                if e["type"] in ("trace.responded", "trace.response_received")]
+
+    def event_reads(subject):
+        """The reads of `subject` recorded by GET /events (as the auditor
+        sees them: its own reading of the events logs none)."""
+        return [e for e in reads_of(subject) if e["payload"]["via"].startswith("GET /api/v1/events")]
+
+    resp = srv.get("/api/v1/events" + q(subject=t, limit=1000), auditor)
+    tap.ok(resp.status == 200 and responses_in(resp) == [{"result": "record_found", "date": f"{YEAR}-04-02",
+                                                          "confidentiality": "confidential", "withheld": True}]
+           and "Caribbean" not in resp.body.decode(), "GET /events?subject= as auditor: the response withheld",
+           repr(resp))
+    resp = srv.get("/api/v1/events" + q(limit=1000), auditor)
+    tap.ok(resp.status == 200 and len(responses_in(resp)) == 1 and "Caribbean" not in resp.body.decode(),
+           "... and in the whole ledger", repr(resp))
+    tap.eq(event_reads(t), [], "... and no read of it is logged")
+    resp = srv.get("/api/v1/events" + q(subject=t, limit=1000), admin)
+    shown = responses_in(resp)
+    reads = event_reads(t)
+    tap.ok(len(shown) == 1 and shown[0].get("last_holder", {}).get("name") == "Caribbean Arms Ltd"
+           and [e["payload"]["fields"] for e in reads] == [["responses[0]"]],
+           "as admin (trace_confidential): in full, and a record.read names the request and responses[0]",
+           repr(resp), f"reads: {reads}")
+
     # ---- exchange: export, import into a second registry ----
     other = Registry()
     other.run("init", "--country", "AT")
@@ -285,10 +314,35 @@ def test(tap):
                                           "node_id": node_b["node_id"], "public_key": node_b["public_key"]},
                         reg.token("admin-a", "admin")[0])
         tap.eq(resp.status, 201, "registry A trusts registry B's key", repr(resp))
+        # a delay first: the answer received is then the second response
+        resp = tracer.post(f"/api/v1/traces/{x}/responses", {
+            "result": "delayed", "confidentiality": "restricted",
+            "restriction_reason": "the export archive of 2019 is being searched"})
+        tap.eq(resp.status, 201, "registry A records a delayed response, restricted", repr(resp))
         resp = tracer.post("/api/v1/traces/import", answer.json)
         tap.ok(resp.status == 201 and resp.json["id"] == x and resp.json["state"] == "answered"
                and resp.json["responses"][-1]["result"] == "no_record",
                "registry A imports the answer against its request", repr(resp))
+        resp = srv.get("/api/v1/events" + q(subject=x, limit=1000), auditor)
+        tap.ok(resp.status == 200 and [(r["result"], r.get("withheld")) for r in responses_in(resp)] ==
+               [("delayed", True), ("no_record", True)] and "archive" not in resp.body.decode()
+               and "licence under" not in resp.body.decode(),
+               "GET /events as auditor: the delay and the answer received are withheld", repr(resp))
+        got = srv.get("/api/v1/events" + q(subject=x, limit=1000), auditor).json["events"]
+        received = [e["seq"] for e in got if e["type"] == "trace.response_received"]
+        resp = srv.get("/api/v1/events" + q(after=received[0] - 1, limit=1), admin)
+        shown = responses_in(resp)
+        reads = event_reads(x)
+        tap.ok(len(shown) == 1 and shown[0].get("notes") == "no export licence under that serial"
+               and [e["payload"]["fields"] for e in reads] == [["responses[1]"]],
+               "as admin, a page with only the answer received: in full, its read names responses[1]",
+               repr(resp), f"reads: {reads}")
+        resp = srv.get("/api/v1/events" + q(subject=x, limit=1000), admin)
+        reads = event_reads(x)
+        tap.ok(len(responses_in(resp)) == 2 and "archive" in resp.body.decode()
+               and [e["payload"]["fields"] for e in reads][-1:] == [["responses[0]", "responses[1]"]],
+               "... all of the request's events: both in full, one record.read naming both", repr(resp),
+               f"reads: {reads}")
 
     # ---- SDG 16.4.2 ----
     resp = viewer.get("/api/v1/reports/sdg-16-4-2" + q(year=YEAR))
