@@ -215,7 +215,7 @@ int main(int argc, char **argv)
 		if (wam_report_sdg(db, &rep, &scope))
 			return die("report");
 		double g = bench_now();
-		if (wam_report_sdg_records(db, &recs, &scope, "seized"))
+		if (wam_report_sdg_records(db, &recs, &scope, "seized", 0))
 			return die("records");
 		double h = bench_now();
 		wam_item_filter lf = {.status = "seized", .limit = 1000};

@@ -336,6 +336,12 @@ int wam_trace_sql_functions(wam_db *db);
 /* The hits on registered weapon `match_id`, as wam_trace_list_hits() shows
  * them. */
 int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id);
+/* The hits on the weapons recovery `recovery_id` brought in (as recovered
+ * weapons), as wam_trace_list_hits() shows them. */
+int wam_trace_hits_of_recovery(wam_db *db, json_t **out, const char *recovery_id);
+/* The contexts of a recovery (collection/recovery.c), NULL-terminated: the
+ * SDG report's by_context keys besides "unknown". */
+extern const char *const wam_recovery_contexts[];
 /* Searches the recovered weapons for lost or stolen weapon `item_id` and
  * records the new hits (appending them to `made` when not NULL), inside
  * the caller's transaction. */

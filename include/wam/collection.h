@@ -34,11 +34,14 @@ extern "C" {
  * surrendered the weapons) is never stored: the recovery keeps only its
  * pseudonym (wam_collection_pseudonym). A weapon whose marking status is
  * unmarked, obliterated or altered gets a task to mark or destroy it, due
- * `task_days` after the recovery date. `*out` is the recovery as
- * wam_collection_get_recovery() shows it. */
+ * `task_days` after the recovery date. Its weapons are searched for hits
+ * in the same transaction (wam_trace_scan). `*out` is the recovery as
+ * wam_collection_get_recovery() shows it, hits included. */
 int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *recovery);
 
-/* One recovery with its weapons, hand-overs (in order), photos and tasks. */
+/* One recovery with its weapons, hand-overs (in order), photos, tasks and
+ * `hits`: the hits found for its weapons, open first, as
+ * wam_trace_list_hits() shows them (wam/trace.h). */
 int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id);
 
 /* Every recovery, newest first, without the lists. */

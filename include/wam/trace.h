@@ -64,6 +64,7 @@ typedef struct wam_hit_filter {
 	const char *state;        /* open, confirmed, rejected */
 	const char *const *sites; /* with nsites > 0: hits whose registered weapon is at one of these */
 	int nsites;
+	const char *item_id; /* hits whose recovered or registered weapon is this one */
 } wam_hit_filter;
 
 /* Hits, open first then newest: {id, state, score, reason, distance,
@@ -117,22 +118,31 @@ int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, co
 int wam_trace_draft(wam_db *db, json_t **out, const json_t *request);
 
 /* Changes a draft: the fields given replace the draft's (objects merged one
- * level deep). Only drafts change (WAM_ECONFLICT). */
+ * level deep); null removes a field, inside a merged object too
+ * ({"item": {"serial": null}}). Fields taken from the weapon `item_id`
+ * names are taken again only when the change names another weapon. A
+ * change that changes nothing appends no event and `*out` is the draft as
+ * it is. Only drafts change (WAM_ECONFLICT). */
 int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *changes);
 
 /* The data-quality of a request (a stored one by `id`, or `request` when
- * `id` is NULL): {score: 0–100, sendable: bool, missing: [{field, rule,
- * message}] (R10: what blocks sending), doubtful: [{field, message}]
- * (present but questionable: a serial with '?' or '*', an illegible
- * marking, no photo ...), recommended: [{field, message}]}. */
+ * `id` is NULL): {score: 0–100, complete: bool (nothing R10 requires is
+ * missing), sendable: bool (complete and outgoing; an incoming request is
+ * complete or not, never sendable), missing: [{field, rule, message}] (R10:
+ * what blocks sending), doubtful: [{field, message}] (present but
+ * questionable: a serial with '?' or '*', one with fewer than 4 readable
+ * letters or digits, an illegible marking, no photo ...), recommended:
+ * [{field, message}]}. */
 int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request);
 
-/* Sends a draft: {date? (today), ack_days?, reply_days?}. Fails with
+/* Sends a draft: {date? (today, not after today), ack_days?, reply_days?}.
+ * Fails with
  * WAM_EINVAL naming the first field R10 finds missing (the message lists
  * all) and changes nothing. Sets the acknowledgement and reply due dates. */
 int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details);
 
-/* The requested state acknowledged receipt: {date? (today), note?}. */
+/* The requested state acknowledged receipt: {date? (today, not after
+ * today), note?}. */
 int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details);
 
 /* Records a response to a sent or acknowledged request: {result:
@@ -142,7 +152,8 @@ int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t
  * {category: illicit_manufacture|civilian_holder|state_stocks|
  * transfer_export|other, country?, date?, description?}, restriction_reason
  * (required for delayed, restricted and refused), confidentiality?
- * (the request's unless given), notes?}. `delayed` keeps the request
+ * (the request's unless given), notes?}. Its date, the chain's and the
+ * last holder's are not after today. `delayed` keeps the request
  * acknowledged with a new reply date (`reply_days`); any other result
  * answers it. */
 int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *response);
@@ -198,24 +209,33 @@ int wam_trace_list_peers(wam_db *db, json_t **out);
 
 /* The signed exchange document for request `id`: for an outgoing request
  * (sent or later) the request; for an incoming one with a response, the
- * response. Signed with this node's key over the canonical JSON of the
+ * response; for an incoming one acknowledged and not answered, the
+ * acknowledgement (kind "acknowledgement": {request: {id, reference},
+ * acknowledgement: {date, note?}}). Signed with this node's key over the canonical JSON of the
  * document without its `signature`. */
 int wam_trace_export(wam_db *db, json_t **out, const char *id);
 
-/* Imports an exchange document: a request becomes an incoming request, a
- * response is recorded against the outgoing request it answers. Fails with
- * WAM_EINTEGRITY ("signature") if the document was altered,
+/* Imports an exchange document: a request becomes an incoming request, an
+ * acknowledgement acknowledges the outgoing request it names (still `sent`),
+ * a response is recorded against the outgoing request it answers. Fails
+ * with WAM_EINTEGRITY ("signature") if the document was altered,
  * WAM_EFORBIDDEN ("node") if its node is not a trusted peer, its key is not
- * the one trusted or a response comes from another state than the one
- * asked, WAM_ECONFLICT if it was imported already, and changes nothing. `*out` is the request as
+ * the one trusted or an acknowledgement or response comes from another
+ * state than the one asked, WAM_EFORBIDDEN ("request.requested.state") for
+ * a request asking another state than this registry's country,
+ * WAM_ECONFLICT if it was imported already, and changes nothing. `*out` is the request as
  * wam_trace_get() shows it to a tracer. */
 int wam_trace_import(wam_db *db, json_t **out, const json_t *document);
 
 /* ---- SDG indicator 16.4.2 ---- */
 
+/* The years a report can be asked for. */
+#define WAM_SDG_YEAR_MIN 1900
+#define WAM_SDG_YEAR_MAX 2100
+
 /* The scope of the report. */
 typedef struct wam_sdg_scope {
-	int year;             /* recoveries dated in this year */
+	int year;             /* recoveries dated in this year (WAM_SDG_YEAR_MIN to _MAX, else WAM_EINVAL "year") */
 	const char *site_id;  /* NULL: the whole registry; else this site and every site under it */
 } wam_sdg_scope;
 
@@ -232,10 +252,26 @@ int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope);
 
 /* The recovered weapons behind one figure of the report: `figure` is a
  * counts key ("seized", "traced_successfully", ...), "numerator",
- * "by_type.<type>", "by_result.<category>" or "by_context.<context>".
- * `*out` is [{item_id, recovery_id, recovery_type, date, serial, make,
- * model, category, marking_status, traced, result, origin}], by date. */
-int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure);
+ * "by_type.<type>[.numerator]", "by_result.<category>" or
+ * "by_context.<context>" (a recovery context or "unknown"); anything else,
+ * an unknown type, category or context included, is WAM_EINVAL naming
+ * "figure". `*out` is [{item_id, recovery_id, recovery_type, date, serial,
+ * make, model, category, marking_status, traced (request, hit, registry or
+ * null), result, origin, request_id (the trace request whose response
+ * traced it, when traced is "request"), restricted (that response's name
+ * as wam_trace_restricted_responses() gives it, when it is restricted or
+ * confidential; else null), withheld}], by date.
+ *
+ * R11: without WAM_TRACE_CONFIDENTIAL in `flags`, a record whose result
+ * comes from a restricted or confidential response shows `result` null and
+ * `withheld` true; in a by_result figure, which says that result by
+ * listing the weapon, such a record shows every field null but `withheld`,
+ * after the others. The report's figures, and so the number of records,
+ * stay the same either way: they are statistics, and a response's result
+ * (record found) is no secret. A front end showing the records in full
+ * logs the read of each `restricted` response of `request_id`
+ * (wam_auth_log_read), as for wam_trace_get(). */
+int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure, unsigned flags);
 
 /* Writes the report as CSV: one `figure,value` row per number. */
 int wam_report_sdg_csv(const json_t *report, FILE *out);

@@ -1,13 +1,19 @@
 /* Reports: wam report sdg-16-4-2 (docs/trace.md, "SDG 16.4.2"). For
  * people a table — the indicator, each count, the breakdowns; --json the
  * report as the library gives it, --csv one figure a row, and --records
- * FIGURE the recovered weapons behind any one number. */
+ * FIGURE the recovered weapons behind any one number: a result taken from
+ * a restricted or confidential trace response withheld (R11) unless
+ * --confidential, which records the read as `trace show --confidential`
+ * does. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "wam/auth.h"
+#include "wam/registry.h"
 #include "wam/trace.h"
 
 static long long num(const json_t *o, const char *k)
@@ -44,9 +50,11 @@ static void print_report(const json_t *r)
 {
 	const json_t *ind = json_object_get(r, "indicator"), *counts = json_object_get(r, "counts");
 	const json_t *site = json_object_get(r, "site_id");
-	printf("SDG indicator 16.4.2, %lld, %s%s%s\n", num(r, "year"),
-	       json_is_string(site) ? "site " : "whole registry", json_is_string(site) ? json_string_value(site) : "",
-	       json_is_string(site) ? " and the sites under it" : "");
+	if (json_is_string(site))
+		printf("SDG indicator 16.4.2, %lld, %s (site %s) and the sites under it\n", num(r, "year"),
+		       cli_text(r, "site_name"), json_string_value(site));
+	else
+		printf("SDG indicator 16.4.2, %lld, whole registry\n", num(r, "year"));
 	const json_t *value = json_object_get(ind, "value");
 	if (json_is_number(value))
 		printf(
@@ -81,31 +89,97 @@ static const cli_column record_cols[] = {
     {"TRACED", "traced", 0},  {"RESULT", "result", 0},        {"ORIGIN", "origin", 30},
     {NULL, NULL, 0}};
 
+/* The records as a table; a withheld result (R11) reads "withheld", and
+ * the way to the full view is said once. */
+static void print_records(const json_t *rows)
+{
+	json_t *shown = json_deep_copy(rows), *row;
+	size_t i, withheld = 0;
+	json_array_foreach(shown, i, row) if (json_is_true(json_object_get(row, "withheld")))
+	{
+		json_object_set_new(row, "result", json_string("withheld"));
+		withheld++;
+	}
+	cli_print_table(record_cols, shown);
+	json_decref(shown);
+	if (withheld)
+		printf("\n%zu result%s withheld: restricted or confidential trace responses (R11); add --confidential"
+		       " to see them, the read recorded\n",
+		       withheld, withheld == 1 ? "" : "s");
+}
+
+/* The records behind `figure` in `*out`. With `full`, restricted and
+ * confidential results are shown and each read of such a response is
+ * recorded (record.read on its trace request, via the command) in the same
+ * transaction, as `trace show --confidential` records its read. */
+static int read_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure, bool full)
+{
+	if (!full)
+		return wam_report_sdg_records(db, out, scope, figure, 0);
+	char via[200];
+	snprintf(via, sizeof via, "wam report sdg-16-4-2 --year %d%s%.60s --records %.60s --confidential", scope->year,
+	         scope->site_id ? " --site " : "", scope->site_id ? scope->site_id : "", figure);
+	int rc = wam_db_begin(db);
+	size_t i;
+	json_t *row;
+	if (rc)
+		return rc;
+	if (!(rc = wam_report_sdg_records(db, out, scope, figure, WAM_TRACE_CONFIDENTIAL)))
+		json_array_foreach(*out, i, row)
+		{
+			const char *response = json_string_value(json_object_get(row, "restricted"));
+			if (!response)
+				continue;
+			json_t *fields = json_pack("[s]", response);
+			rc = wam_auth_log_read(db, json_string_value(json_object_get(row, "request_id")), fields, via);
+			json_decref(fields);
+			if (rc)
+				break;
+		}
+	if (rc) {
+		wam_db_rollback(db);
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return wam_db_commit(db);
+}
+
 static int cmd_sdg(const cli_env *env, const cli_args *a)
 {
 	const char *year = cli_opt(a, "year"), *figure = cli_opt(a, "records");
+	bool csv = cli_flag(a, "csv"), full = cli_flag(a, "confidential");
 	if (a->npos || !year)
-		return cli_usage(env,
-		                 "usage: wam report sdg-16-4-2 --year YYYY [--site ID] [--csv] [--records FIGURE]");
+		return cli_usage(env, "usage: wam report sdg-16-4-2 --year YYYY [--site ID] [--json|--csv] [--records "
+		                      "FIGURE [--confidential]]");
 	char *end = NULL;
 	errno = 0;
 	long y = strtol(year, &end, 10);
-	if (end == year || *end || errno || y < 1 || y > 9999) {
+	/* the library says which years (WAM_EINVAL naming year) */
+	if (end == year || *end || errno || y < INT_MIN || y > INT_MAX) {
 		wam_error_set(WAM_EINVAL, "year", "--year takes a year (YYYY), not '%.20s'", year);
 		return cli_fail(env, WAM_EINVAL);
 	}
-	bool csv = cli_flag(a, "csv");
-	if (csv && (figure || env->json))
-		return cli_usage(env, "--csv prints the report; it goes with neither --json nor --records");
+	if (csv && (figure || env->json)) {
+		wam_error_set(WAM_EINVAL, "csv",
+		              "--csv prints the report as CSV; it goes with neither --json nor --records");
+		return cli_fail(env, WAM_EINVAL);
+	}
+	if (full && !figure) {
+		wam_error_set(
+		    WAM_EINVAL, "confidential",
+		    "--confidential shows the results behind a figure in full: it goes with --records FIGURE");
+		return cli_fail(env, WAM_EINVAL);
+	}
 	wam_sdg_scope scope = {.year = (int)y, .site_id = cli_opt(a, "site")};
 	wam_db *db;
 	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
+	int rc = cli_open(env, &db, full);
 	if (rc)
 		return rc;
 	if (figure) {
-		static const cli_view view = {NULL, record_cols, NULL};
-		rc = wam_report_sdg_records(db, &out, &scope, figure);
+		static const cli_view view = {NULL, NULL, print_records};
+		rc = read_records(db, &out, &scope, figure, full);
 		rc = cli_show(env, rc, out, &view);
 	} else if (csv) {
 		if (!(rc = wam_report_sdg(db, &out, &scope)))
@@ -115,7 +189,12 @@ static int cmd_sdg(const cli_env *env, const cli_args *a)
 		json_decref(out);
 	} else {
 		static const cli_view view = {NULL, NULL, print_report};
+		json_t *site = NULL;
 		rc = wam_report_sdg(db, &out, &scope);
+		/* the header names the site; --json gives the report as it is */
+		if (!rc && scope.site_id && !env->json && !(rc = wam_registry_get_site(db, &site, scope.site_id)))
+			json_object_set(out, "site_name", json_object_get(site, "name"));
+		json_decref(site);
 		rc = cli_show(env, rc, out, &view);
 	}
 	wam_db_close(db);
@@ -123,12 +202,13 @@ static int cmd_sdg(const cli_env *env, const cli_args *a)
 }
 
 static const char *const sdg_valued[] = {"year", "site", "records", NULL};
-static const char *const sdg_flags[] = {"csv", NULL};
+static const char *const sdg_flags[] = {"csv", "confidential", NULL};
 
 const cli_command cli_report_commands[] = {
     {"report sdg-16-4-2", sdg_valued, sdg_flags, cmd_sdg,
-     "report sdg-16-4-2 --year YYYY [--site ID] [--json|--csv] [--records FIGURE]",
+     "report sdg-16-4-2 --year YYYY [--site ID] [--json|--csv] [--records FIGURE [--confidential]]",
      "SDG 16.4.2: the share of recovered weapons whose illicit origin was traced or established, its counts and "
-     "breakdowns; --records lists the weapons behind a figure (seized, numerator, by_type.rifle ...)"},
+     "breakdowns; --records lists the weapons behind a figure (seized, numerator, by_type.rifle ...), results "
+     "from restricted trace responses withheld unless --confidential (the read recorded)"},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

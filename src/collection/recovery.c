@@ -20,8 +20,8 @@
 #include "wam/trace.h"
 
 static const char *const recovery_types[] = {"seized", "found", "surrendered", NULL};
-static const char *const contexts[] = {"armed_group", "cache", "battlefield", "border_interdiction", "amnesty", "ddr",
-                                       "crime",       "other", NULL};
+const char *const wam_recovery_contexts[] = {
+    "armed_group", "cache", "battlefield", "border_interdiction", "amnesty", "ddr", "crime", "other", NULL};
 static const char *const recovery_fields[] = {"type",       "date",      "place",   "lat",    "lon",
                                               "admin_area", "context",   "officer", "person", "site_id",
                                               "notes",      "task_days", "weapons", NULL};
@@ -132,7 +132,7 @@ static int check_recovery(wam_db *db, json_t *p, const json_t *in, time_t *date,
 	    (rc = wam_take_text(p, in, "place", "place", false, WAM_MAX_TEXT, false, 0)) ||
 	    (rc = take_coord(p, in, "lat", 90)) || (rc = take_coord(p, in, "lon", 180)) ||
 	    (rc = wam_take_text(p, in, "admin_area", "admin_area", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_word(p, in, "context", "context", contexts, NULL, false, 0)) ||
+	    (rc = wam_take_word(p, in, "context", "context", wam_recovery_contexts, NULL, false, 0)) ||
 	    (rc = wam_take_text(p, in, "officer", "officer", true, WAM_MAX_TEXT, false, 0)) ||
 	    (rc = wam_take_text(p, in, "site_id", "site_id", false, 40, false, 0)) ||
 	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, 0)))
@@ -312,6 +312,11 @@ int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_query_rows(db, &list, TASK_SQL " WHERE t.recovery_id=?2 ORDER BY t.due, t.id", now, id)))
 		goto fail;
 	json_object_set_new(rec, "tasks", list);
+	/* what the search for its weapons found, so whoever records a
+	 * recovery learns of a hit at once */
+	if ((rc = wam_trace_hits_of_recovery(db, &list, id)))
+		goto fail;
+	json_object_set_new(rec, "hits", list);
 	*out = rec;
 	return 0;
 fail:

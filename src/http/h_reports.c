@@ -6,7 +6,9 @@
  * count), one it is confined to, and every site under that one must be one
  * of its sites too, so that neither the figures nor the records behind them
  * reach beyond what it may see; otherwise 403 naming `site`, as for
- * GET /items?site=. */
+ * GET /items?site=. The records behind a figure withhold results taken from
+ * restricted and confidential trace responses (R11) unless the role may
+ * read them (trace_confidential), whose reads are then logged. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +21,11 @@
 static bool report_scope(wam_request *r, wam_sdg_scope *s)
 {
 	long year = 0;
-	if (!request_query_int(r, "year", 1900, 2100, &year))
+	if (!request_query_int(r, "year", WAM_SDG_YEAR_MIN, WAM_SDG_YEAR_MAX, &year))
 		return false;
 	if (!year) {
-		reply_error(r, 400, "invalid", "year", "year is required: a whole number from 1900 to 2100");
+		reply_error(r, 400, "invalid", "year", "year is required: a whole number from %d to %d",
+		            WAM_SDG_YEAR_MIN, WAM_SDG_YEAR_MAX);
 		return false;
 	}
 	s->year = (int)year;
@@ -116,7 +119,38 @@ void h_report_sdg_records(wam_request *r)
 		    "by_result.<category> or by_context.<context>");
 		return;
 	}
-	json_t *out = NULL;
-	int rc = wam_report_sdg_records(r->db, &out, &scope, figure);
+	/* R11: results from restricted and confidential trace responses only
+	 * for a role allowed trace_confidential, each such read logged (as
+	 * GET /traces/{id} logs it) in one command with the read */
+	bool full = wam_auth_allows(r->who.role, WAM_ACT_TRACE_CONFIDENTIAL);
+	json_t *out = NULL, *row;
+	size_t i;
+	int rc = full ? wam_db_begin(r->db) : 0;
+	bool began = full && !rc;
+	if (!rc)
+		rc = wam_report_sdg_records(r->db, &out, &scope, figure, full ? WAM_TRACE_CONFIDENTIAL : 0);
+	if (!rc && full)
+		json_array_foreach(out, i, row)
+		{
+			const char *response = json_string_value(json_object_get(row, "restricted"));
+			if (!response)
+				continue;
+			json_t *fields = json_pack("[s]", response);
+			const char *via = arena_printf(&r->mem, "%s %s", r->method, r->path);
+			rc = via ? wam_auth_log_read(r->db, json_string_value(json_object_get(row, "request_id")),
+			                             fields, via)
+			         : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			json_decref(fields);
+			if (rc)
+				break;
+		}
+	if (began && !rc)
+		rc = wam_db_commit(r->db);
+	else if (began)
+		wam_db_rollback(r->db);
+	if (rc) {
+		json_decref(out);
+		out = NULL;
+	}
 	reply_result(r, rc, 200, &out);
 }

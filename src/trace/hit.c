@@ -107,8 +107,15 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 	    (rc = wam_take_text(out, in, "date", f[2], false, 10, false, 0)))
 		return rc;
 	const char *date = str(out, "date");
+	char today[11];
+	wam_date_today(today);
 	if (date && !wam_date_parse(date, NULL))
 		return wam_error_set(WAM_EINVAL, f[2], "%s '%.20s' is not a calendar date YYYY-MM-DD", f[2], date);
+	/* a weapon leaves lawful hands before anyone can say where it did */
+	if (date && strcmp(date, today) > 0)
+		return wam_error_set(WAM_EINVAL, f[2],
+		                     "%s %s is after today (%s): a diversion is recorded once it happened", f[2], date,
+		                     today);
 	return wam_take_text(out, in, "description", f[3], false, WAM_MAX_NOTES, true, 0);
 }
 
@@ -403,6 +410,18 @@ int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id)
 	return rc;
 }
 
+int wam_trace_hits_of_recovery(wam_db *db, json_t **out, const char *recovery_id)
+{
+	int rc =
+	    wam_query_rows(db, out,
+	                   HIT_LIST_SQL " WHERE h.item_id IN (SELECT item_id FROM recovery_items WHERE recovery_id=?)"
+	                                " ORDER BY h.state<>'open', h.found_seq",
+	                   recovery_id, NULL);
+	if (!rc)
+		shape_hits(*out);
+	return rc;
+}
+
 int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f)
 {
 	wam_buf sql = {0};
@@ -418,6 +437,9 @@ int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f)
 	if ((rc = wam_buf_puts(&sql, HIT_LIST_SQL " WHERE 1")))
 		goto done;
 	if (f && f->state && (rc = wam_buf_puts(&sql, " AND h.state=?1")))
+		goto done;
+	/* ?66: after the 64 sites */
+	if (f && f->item_id && (rc = wam_buf_puts(&sql, " AND (h.item_id=?66 OR h.match_id=?66)")))
 		goto done;
 	if (nsites) {
 		if ((rc = wam_buf_puts(&sql, " AND h.owner_site_id IN (")))
@@ -438,6 +460,8 @@ int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f)
 		sqlite3_bind_text(st, 1, f->state, -1, SQLITE_STATIC);
 	for (int i = 0; i < nsites; i++)
 		sqlite3_bind_text(st, i + 2, f->sites[i], -1, SQLITE_STATIC);
+	if (f && f->item_id)
+		sqlite3_bind_text(st, 66, f->item_id, -1, SQLITE_STATIC);
 	if (!(rc = wam_rows_json(st, out, "list hits")))
 		shape_hits(*out);
 done:
@@ -557,6 +581,36 @@ done:
 
 /* ---- deciding ---- */
 
+/* Refuses to confirm `hit` when either of its weapons is one weapon with a
+ * third already: its registered weapon confirmed as another recovered
+ * weapon, or its recovered weapon confirmed as another registered one. Two
+ * such confirmations would count one theft as traced twice (SDG 16.4.2)
+ * and give the registered weapon two recoveries; one of them is wrong. */
+static int check_one_weapon(wam_db *db, const json_t *hit)
+{
+	json_t *other;
+	int rc = wam_query_row(db, &other,
+	                       "SELECT id, item_id, match_id, decided_seq FROM hits WHERE state='confirmed' AND id<>?1"
+	                       " AND (match_id=(SELECT match_id FROM hits WHERE id=?1)"
+	                       "  OR item_id=(SELECT item_id FROM hits WHERE id=?1))"
+	                       " ORDER BY decided_seq LIMIT 1",
+	                       str(hit, "id"), NULL);
+	if (rc || !other)
+		return rc;
+	bool same_registered = !strcmp(str(other, "match_id"), str(hit, "match_id"));
+	rc = wam_error_set(
+	    WAM_ECONFLICT, "id",
+	    same_registered ? "registered weapon %s is already confirmed as recovered weapon %s (hit %s, event %lld):"
+	                      " it cannot be a second recovered weapon too; reject this hit"
+	                    : "recovered weapon %s is already confirmed as registered weapon %s (hit %s, event %lld):"
+	                      " it cannot be a second registered weapon too; reject this hit",
+	    same_registered ? str(hit, "match_id") : str(hit, "item_id"),
+	    same_registered ? str(other, "item_id") : str(other, "match_id"), str(other, "id"),
+	    (long long)json_integer_value(json_object_get(other, "decided_seq")));
+	json_decref(other);
+	return rc;
+}
+
 int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t *decision)
 {
 	json_t *p = json_object(), *hit = NULL, *point = NULL;
@@ -587,6 +641,8 @@ int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t 
 	    (rc = wam_take_text(p, decision, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
 		goto fail;
 	bool confirm = !strcmp(str(p, "decision"), "confirm");
+	if (confirm && (rc = check_one_weapon(db, hit)))
+		goto fail;
 	const json_t *pod = json_object_get(decision, "point_of_diversion");
 	if (!wam_absent(pod)) {
 		if (!confirm) {

@@ -34,10 +34,20 @@
 	" AND q.sent IS NOT NULL)"
 
 /* ?1 first day of the year, ?2 site or NULL, ?3 the drill-down value, ?4
- * last day of the year. */
+ * last day of the year. `answers` holds, per weapon, the response that
+ * traced it: the latest response of a sent outgoing request that found a
+ * record with a point of diversion, the earliest such if several requests
+ * did; its request, its index among the request's responses and its
+ * confidentiality say which read of a restricted one a drill-down makes. */
 #define FIGURES_SQL                                                                                                    \
 	"WITH RECURSIVE scope(id) AS (SELECT ?2 WHERE ?2 IS NOT NULL"                                                  \
 	"  UNION SELECT s.id FROM sites s JOIN scope ON s.parent_id=scope.id),"                                        \
+	" answers AS (SELECT * FROM (SELECT q.item_id, q.id AS request_id, s.n, s.confidentiality,"                    \
+	"  s.point_category, row_number() OVER (PARTITION BY q.item_id ORDER BY s.seq) AS k"                           \
+	"  FROM trace_requests q JOIN trace_responses s ON s.request_id=q.id"                                          \
+	"  WHERE q.item_id IS NOT NULL AND q.direction='outgoing' AND q.sent IS NOT NULL"                              \
+	"  AND s.n=(SELECT max(z.n) FROM trace_responses z WHERE z.request_id=q.id)"                                   \
+	"  AND s.result IN ('record_found','partial') AND s.point_category IS NOT NULL) WHERE k=1),"                   \
 	" pairs AS (SELECT x.item_id, r.id AS recovery_id, r.type, r.date, r.context, r.recorded_seq,"                 \
 	"  row_number() OVER (PARTITION BY x.item_id ORDER BY r.date, r.recorded_seq) AS k"                            \
 	"  FROM recoveries r JOIN recovery_items x ON x.recovery_id=r.id"                                              \
@@ -47,19 +57,15 @@
 	"  CASE WHEN i.category='SA1' THEN 'pistol_revolver' WHEN i.category IN ('SA2','SA4') THEN 'rifle'"            \
 	"   WHEN i.category='SHOTGUN' THEN 'shotgun' WHEN i.category='SA3' THEN 'smg'"                                 \
 	"   WHEN i.category IN ('SA5','LW1') THEN 'machine_gun' ELSE 'other' END AS weapon_type,"                      \
-	"  " SENT_REQUEST " AS requested,"                                                                             \
-	"  CASE WHEN " SENT_REQUEST                                                                                    \
-	" THEN (SELECT s.point_category FROM trace_requests q JOIN trace_responses s ON s.request_id=q.id"             \
-	"   WHERE q.item_id=p.item_id AND q.direction='outgoing' AND q.sent IS NOT NULL"                               \
-	"   AND s.n=(SELECT max(z.n) FROM trace_responses z WHERE z.request_id=q.id)"                                  \
-	"   AND s.result IN ('record_found','partial') AND s.point_category IS NOT NULL"                               \
-	"   ORDER BY s.seq LIMIT 1) END AS by_request,"                                                                \
+	"  " SENT_REQUEST " AS requested, a.point_category AS by_request, a.request_id,"                               \
+	"  CASE WHEN a.confidentiality<>'unclassified' THEN 'responses[' || (a.n - 1) || ']' END AS restricted,"       \
 	"  (SELECT h.point_category FROM hits h WHERE h.item_id=p.item_id AND h.state='confirmed'"                     \
 	"   ORDER BY h.decided_seq LIMIT 1) AS by_hit,"                                                                \
 	"  CASE WHEN EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=p.item_id AND l.seq<p.recorded_seq)"         \
 	"   THEN wam_diversion((SELECT type FROM holders WHERE id=i.holder_id), i.site_id) END AS by_registry,"        \
 	"  o.category AS origin_category, o.method AS origin_method"                                                   \
 	"  FROM pairs p JOIN items i ON i.id=p.item_id LEFT JOIN item_origins o ON o.item_id=p.item_id"                \
+	"  LEFT JOIN answers a ON a.item_id=p.item_id"                                                                 \
 	"  WHERE p.k=1),"                                                                                              \
 	" figures AS (SELECT *,"                                                                                       \
 	"  CASE WHEN by_request IS NOT NULL THEN 'request' WHEN by_hit IS NOT NULL THEN 'hit'"                         \
@@ -94,12 +100,22 @@ static bool in_list(const char *const *list, const char *s)
 	return false;
 }
 
+/* The words of `list` joined by ", " into `buf`, for an error message. */
+static const char *joined(char *buf, size_t size, const char *const *list)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (const char *const *w = list; *w && n < size; w++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", w == list ? "" : ", ", *w);
+	return buf;
+}
+
 /* Checks the scope; the year's first and last day into `from` and `to`. */
 static int check_scope(wam_db *db, const wam_sdg_scope *scope, char from[11], char to[11])
 {
-	if (!scope || scope->year < 1900 || scope->year > 9999)
-		return wam_error_set(WAM_EINVAL, "year", "year must be a year from 1900 to 9999, not %d",
-		                     scope ? scope->year : 0);
+	if (!scope || scope->year < WAM_SDG_YEAR_MIN || scope->year > WAM_SDG_YEAR_MAX)
+		return wam_error_set(WAM_EINVAL, "year", "year must be a year from %d to %d, not %d", WAM_SDG_YEAR_MIN,
+		                     WAM_SDG_YEAR_MAX, scope ? scope->year : 0);
 	snprintf(from, 11, "%04d-01-01", scope->year);
 	snprintf(to, 11, "%04d-12-31", scope->year);
 	if (scope->site_id) {
@@ -230,10 +246,39 @@ int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 
 #define RECORDS_SELECT                                                                                                 \
 	"SELECT item_id, recovery_id, recovery_type, date, serial, make, model, category, marking_status, traced,"     \
-	" result, origin_method AS origin FROM units WHERE "
+	" result, origin_method AS origin, request_id, restricted FROM units WHERE "
 #define RECORDS_ORDER " ORDER BY date, recovery_id, item_id"
 
-int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure)
+/* R11 on the records of a figure: without WAM_TRACE_CONFIDENTIAL, a record
+ * whose result is a restricted or confidential response's point of
+ * diversion shows it as null, withheld. A by_result figure says that result
+ * by listing the weapon at all, so there the whole record is withheld (every
+ * field null, listed last): the figure keeps its count, as the report's
+ * counts do, and names no weapon. */
+static void withhold(json_t **rows, unsigned flags, bool by_result)
+{
+	json_t *kept = json_array(), *hidden = json_array(), *row;
+	size_t i;
+	json_array_foreach(*rows, i, row)
+	{
+		bool withheld = json_is_string(json_object_get(row, "restricted")) && !(flags & WAM_TRACE_CONFIDENTIAL);
+		if (withheld && by_result) {
+			const char *k;
+			json_t *v;
+			json_object_foreach(row, k, v) json_object_set_new(row, k, json_null());
+		} else if (withheld) {
+			json_object_set_new(row, "result", json_null());
+		}
+		json_object_set_new(row, "withheld", json_boolean(withheld));
+		json_array_append(withheld && by_result ? hidden : kept, row);
+	}
+	json_array_extend(kept, hidden);
+	json_decref(hidden);
+	json_decref(*rows);
+	*rows = kept;
+}
+
+int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure, unsigned flags)
 {
 	static const struct {
 		const char *figure, *where;
@@ -248,7 +293,8 @@ int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope,
 	    {"numerator", "counted"},
 	    {"indicator.numerator", "counted"},
 	};
-	char where[128] = "", value[64] = "";
+	char where[128] = "", value[64] = "", words[256];
+	bool by_result = false;
 	*out = NULL;
 	if (!figure)
 		figure = "";
@@ -270,12 +316,26 @@ int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope,
 			snprintf(where, sizeof where, "weapon_type=?3");
 		else if (in_list(weapon_types, value) && !strcmp(dot, ".numerator"))
 			snprintf(where, sizeof where, "weapon_type=?3 AND counted");
+		else
+			return wam_error_set(WAM_EINVAL, "figure",
+			                     "figure '%.60s': by_type.<type>[.recovered|.numerator] takes a type of %s",
+			                     figure, joined(words, sizeof words, weapon_types));
 	}
-	if (!where[0] && !strncmp(figure, "by_result.", 10) && in_list(results, figure + 10)) {
+	if (!where[0] && !strncmp(figure, "by_result.", 10)) {
+		if (!in_list(results, figure + 10))
+			return wam_error_set(WAM_EINVAL, "figure",
+			                     "figure '%.60s': by_result.<category> takes a category of %s", figure,
+			                     joined(words, sizeof words, results));
 		snprintf(where, sizeof where, "result=?3");
 		snprintf(value, sizeof value, "%s", figure + 10);
+		by_result = true;
 	}
-	if (!where[0] && !strncmp(figure, "by_context.", 11) && figure[11] && strlen(figure + 11) < sizeof value) {
+	if (!where[0] && !strncmp(figure, "by_context.", 11)) {
+		/* a recovery's contexts, and "unknown" for one that says none */
+		if (strcmp(figure + 11, "unknown") != 0 && !in_list(wam_recovery_contexts, figure + 11))
+			return wam_error_set(WAM_EINVAL, "figure",
+			                     "figure '%.60s': by_context.<context> takes a context of %s or unknown",
+			                     figure, joined(words, sizeof words, wam_recovery_contexts));
 		snprintf(where, sizeof where, "context=?3");
 		snprintf(value, sizeof value, "%s", figure + 11);
 	}
@@ -288,7 +348,10 @@ int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope,
 		                     figure);
 	char tail[256];
 	snprintf(tail, sizeof tail, RECORDS_SELECT "%s" RECORDS_ORDER, where);
-	return run(db, out, tail, scope, value[0] ? value : NULL);
+	int rc = run(db, out, tail, scope, value[0] ? value : NULL);
+	if (!rc)
+		withhold(out, flags, by_result);
+	return rc;
 }
 
 /* ---- CSV ---- */

@@ -67,6 +67,9 @@ static void test_recovery_registers_weapons_and_opens_a_task(void **state)
 	assert_string_equal(test_str(t, "item_id"), test_str(json_array_get(items, 1), "id"));
 	assert_string_equal(test_str(t, "due"), "2026-03-31");
 	assert_string_equal(test_str(t, "kind"), "mark");
+	/* nothing in the registry is close to them: no hit */
+	assert_true(json_is_array(json_object_get(rec, "hits")));
+	assert_int_equal(json_array_size(json_object_get(rec, "hits")), 0);
 	/* due in March 2026, and today is later: overdue */
 	json_t *open;
 	assert_int_equal(wam_collection_list_tasks(r->db, &open, "overdue"), 0);
@@ -294,6 +297,35 @@ static void test_known_weapon_recovered(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+/* A recovery tells whoever records it that a weapon may be a stolen one:
+ * its hits come with it, as they do when it is read again. */
+static void test_recovery_shows_its_hits(void **state)
+{
+	test_reg *r = *state;
+	char stolen[32], id[32];
+	test_add_item(r,
+	              "{\"category\": \"SA1\", \"make\": \"Glock\", \"model\": \"17\", \"calibre\": \"9x19mm\","
+	              " \"serial\": \"BKX-4471\", \"country\": \"AT\", \"status\": \"stolen\"}",
+	              stolen);
+	json_t *rec = add_recovery(r, "{\"type\": \"seized\", \"date\": \"2026-06-01\", \"officer\": \"X\","
+	                              " \"weapons\": [{\"category\": \"SA1\", \"make\": \"Glock\", \"model\": \"17\","
+	                              " \"calibre\": \"9x19mm\", \"serial\": \"8KX-447I\", \"country\": \"AT\"}]}");
+	json_t *hits = json_object_get(rec, "hits");
+	assert_int_equal(json_array_size(hits), 1);
+	json_t *h = json_array_get(hits, 0);
+	assert_string_equal(test_str(h, "state"), "open");
+	assert_string_equal(test_str(h, "recovery_id"), test_str(rec, "id"));
+	assert_string_equal(test_str(json_object_get(h, "recovered"), "serial"), "8KX-447I");
+	assert_string_equal(test_str(json_object_get(h, "registered"), "id"), stolen);
+	assert_string_equal(test_str(json_object_get(h, "registered"), "status"), "stolen");
+	snprintf(id, sizeof id, "%s", test_str(rec, "id"));
+	json_decref(rec);
+	assert_int_equal(wam_collection_get_recovery(r->db, &rec, id), 0);
+	assert_int_equal(json_array_size(json_object_get(rec, "hits")), 1);
+	json_decref(rec);
+	expect_intact_and_rebuild(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +336,7 @@ int main(void)
 	    TEST_IN_HT(test_same_photo_stored_once),
 	    TEST_IN_HT(test_bad_recovery_writes_nothing),
 	    TEST_IN_HT(test_known_weapon_recovered),
+	    TEST_IN_HT(test_recovery_shows_its_hits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

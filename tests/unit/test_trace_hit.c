@@ -132,6 +132,15 @@ static void test_two_misread_characters_give_a_hit(void **state)
 
 	/* recorded in the field with 1 read as I and 6 as B */
 	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-I52B34", "SA4", rid, seized);
+	/* the recovery shows what the search for its weapon found */
+	json_t *rec;
+	OK(wam_collection_get_recovery(r->db, &rec, rid));
+	assert_int_equal(json_array_size(json_object_get(rec, "hits")), 1);
+	json_t *rh = json_array_get(json_object_get(rec, "hits"), 0);
+	assert_string_equal(test_str(json_object_get(rh, "recovered"), "serial"), "AK47-I52B34");
+	assert_string_equal(test_str(json_object_get(rh, "registered"), "id"), rifle);
+	assert_string_equal(test_str(rh, "state"), "open");
+	json_decref(rec);
 	json_t *list = hits(r, NULL);
 	assert_int_equal(json_array_size(list), 1);
 	json_t *h = json_array_get(list, 0);
@@ -372,6 +381,85 @@ static void test_confirm_recovers_the_stolen_weapon(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+/* The id of the open hit whose recovered weapon is `recovered` and whose
+ * registered one is `registered`, into `id`. */
+static void hit_between(test_reg *r, const char *recovered, const char *registered, char id[32])
+{
+	json_t *list = hits(r, "open"), *h;
+	size_t i;
+	id[0] = '\0';
+	json_array_foreach(list, i, h) if (!strcmp(test_str(json_object_get(h, "recovered"), "id"), recovered) &&
+	                                   !strcmp(test_str(json_object_get(h, "registered"), "id"), registered))
+	    snprintf(id, 32, "%s", test_str(h, "id"));
+	json_decref(list);
+	if (!id[0])
+		fail_msg("no open hit between %s and %s", recovered, registered);
+}
+
+/* Confirming says two records are one weapon: a registered weapon already
+ * confirmed as one recovered weapon is not confirmed as a second one, nor a
+ * recovered weapon as a second registered one (the conflict names the
+ * other hit, and nothing is written); rejecting stays possible. */
+static void test_one_weapon_is_confirmed_once(void **state)
+{
+	test_reg *r = *state;
+	char site[32], holder[32], rifle[32], twin[32], first[32], second[32], h1[32], h2[32];
+	police_armoury(r, site, holder);
+	police_rifle(r, site, holder, "AK47-152634", rifle);
+	json_decref(report_stolen(r, rifle));
+	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-I52B34", "SA4", NULL, first);
+	seize_rifle(r, "seized", "2025-06-11", "crime", "AK47-I52G34", "SA4", NULL, second);
+	hit_between(r, first, rifle, h1);
+	hit_between(r, second, rifle, h2);
+	/* the hit list for one weapon, either side of the hit */
+	wam_hit_filter f = {.item_id = rifle};
+	json_t *list, *out = NULL;
+	OK(wam_trace_list_hits(r->db, &list, &f));
+	assert_int_equal(json_array_size(list), 2);
+	json_decref(list);
+	f.item_id = second;
+	OK(wam_trace_list_hits(r->db, &list, &f));
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(test_str(json_array_get(list, 0), "id"), h2);
+	json_decref(list);
+
+	json_t *yes = test_json("{\"decision\": \"confirm\", \"reason\": \"same rifle\"}");
+	OK(wam_trace_decide_hit(r->db, &out, h1, yes));
+	json_decref(out);
+	long before = test_events(r);
+	assert_int_equal(wam_trace_decide_hit(r->db, &out, h2, yes), WAM_ECONFLICT);
+	assert_null(out);
+	assert_non_null(strstr(wam_error_last()->message, h1));
+	assert_non_null(strstr(wam_error_last()->message, rifle));
+	assert_int_equal(test_events(r), before);
+	json_t *no = test_json("{\"decision\": \"reject\", \"reason\": \"the first one is the rifle\"}");
+	OK(wam_trace_decide_hit(r->db, &out, h2, no));
+	assert_string_equal(test_str(out, "state"), "rejected");
+	json_decref(out);
+
+	/* a recovered serial close to two stolen rifles: it is one of them */
+	police_rifle(r, site, holder, "AK47-300111", twin);
+	police_rifle(r, site, holder, "AK47-300117", second);
+	json_decref(report_stolen(r, twin));
+	json_decref(report_stolen(r, second));
+	seize_rifle(r, "found", "2025-07-01", "cache", "AK47-3OO11I", "SA4", NULL, first);
+	hit_between(r, first, twin, h1);
+	hit_between(r, first, second, h2);
+	OK(wam_trace_decide_hit(r->db, &out, h1, yes));
+	json_decref(out);
+	before = test_events(r);
+	assert_int_equal(wam_trace_decide_hit(r->db, &out, h2, yes), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, h1));
+	assert_non_null(strstr(wam_error_last()->message, twin));
+	assert_int_equal(test_events(r), before);
+	OK(wam_registry_get_item(r->db, &out, second));
+	assert_string_equal(test_str(out, "status"), "stolen"); /* still missing */
+	json_decref(out);
+	json_decref(yes);
+	json_decref(no);
+	expect_intact_and_rebuild(r);
+}
+
 static void test_reject_is_recorded(void **state)
 {
 	test_reg *r = *state;
@@ -404,6 +492,10 @@ static void test_reject_is_recorded(void **state)
 	    {"{\"decision\": \"confirm\", \"reason\": \"r\", \"point_of_diversion\": {\"category\": \"other\","
 	     " \"country\": \"XX\"}}",
 	     "point_of_diversion.country"},
+	    /* a diversion is known once it happened */
+	    {"{\"decision\": \"confirm\", \"reason\": \"r\", \"point_of_diversion\": {\"category\": \"other\","
+	     " \"date\": \"2099-01-01\"}}",
+	     "point_of_diversion.date"},
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 		json_t *b = test_json(bad[k][0]);
@@ -535,6 +627,7 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	    {"{\"method\": \"guess\", \"category\": \"other\"}", "method"},
 	    {"{\"method\": \"investigation\"}", "category"},
 	    {"{\"method\": \"investigation\", \"category\": \"other\", \"date\": \"2025-13-01\"}", "date"},
+	    {"{\"method\": \"investigation\", \"category\": \"other\", \"date\": \"2099-01-01\"}", "date"},
 	    {"{\"method\": \"investigation\", \"category\": \"other\", \"by\": \"me\"}", "by"},
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
@@ -594,6 +687,24 @@ static void test_export_losses_csv(void **state)
 	assert_null(fgets(line, sizeof line, f));
 	fclose(f);
 
+	/* a cell a spreadsheet would run as a formula starts with an
+	 * apostrophe; a leading '-' (serials, references) is left alone */
+	json_decref(
+	    report_loss(r, "{\"kind\": \"lost\", \"date\": \"2025-05-02\", \"place\": \"@SUM(A1)\", \"circumstances\":"
+	                   " \"\\t+1 lost\", \"reported_by\": \"M. Jean\", \"agency\": \"+509 3344 (PNH)\", "
+	                   "\"police_ref\": \"-PNH-77\","
+	                   " \"item\": {\"category\": \"SA1\", \"make\": \"=cmd|' /C calc'!A0\", \"model\": \"-17\","
+	                   " \"calibre\": \"9x19mm\", \"serial\": \"=1+2\", \"country\": \"AT\"}}"));
+	f = fopen(path, "w+");
+	OK(wam_trace_export_losses(r->db, f));
+	rewind(f);
+	for (int k = 0; k < 4; k++)
+		assert_non_null(fgets(line, sizeof line, f));
+	if (!strstr(line, ",lost,2025-05-02,HT,'+509 3344 (PNH),'=cmd|' /C calc'!A0,-17,SA1,9x19mm,'=1+2,AT,,'@SUM(A1),"
+	                  "'\t+1 lost,-PNH-77,"))
+		fail_msg("formula cells not neutralised: %s", line);
+	fclose(f);
+
 	/* once the weapon is back, its report is closed and leaves the list */
 	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-I52B34", "SA4", NULL, NULL);
 	json_t *list = hits(r, NULL), *out, *d = test_json("{\"decision\": \"confirm\", \"reason\": \"same weapon\"}");
@@ -602,8 +713,9 @@ static void test_export_losses_csv(void **state)
 	json_decref(d);
 	json_decref(list);
 	OK(wam_trace_list_losses(r->db, &all, 1));
-	assert_int_equal(json_array_size(all), 1);
+	assert_int_equal(json_array_size(all), 2);
 	assert_string_equal(test_str(json_array_get(all, 0), "kind"), "lost");
+	assert_string_equal(test_str(json_array_get(all, 1), "kind"), "lost");
 	json_decref(all);
 	expect_intact_and_rebuild(r);
 }
@@ -688,7 +800,7 @@ static char *records(test_reg *r, const wam_sdg_scope *scope, const char *figure
 {
 	json_t *rows = NULL, *row;
 	size_t i;
-	OK(wam_report_sdg_records(r->db, &rows, scope, figure));
+	OK(wam_report_sdg_records(r->db, &rows, scope, figure, WAM_TRACE_CONFIDENTIAL));
 	wam_buf b = {0};
 	json_array_foreach(rows, i, row) wam_buf_printf(&b, "%s%s", i ? " " : "", test_str(row, "item_id"));
 	json_decref(rows);
@@ -842,16 +954,52 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	    r, &all, "identified",
 	    (snprintf(ids, sizeof ids, "%s %s %s %s %s %s %s", u[1], u[2], u[3], u[4], u[5], u[7], u[9]), ids));
 	json_t *rows;
-	OK(wam_report_sdg_records(r->db, &rows, &all, "traced_successfully"));
+	OK(wam_report_sdg_records(r->db, &rows, &all, "traced_successfully", WAM_TRACE_CONFIDENTIAL));
 	assert_string_equal(test_str(json_array_get(rows, 0), "traced"), "request");
 	assert_string_equal(test_str(json_array_get(rows, 0), "result"), "transfer_export");
 	assert_string_equal(test_str(json_array_get(rows, 1), "traced"), "hit");
 	assert_string_equal(test_str(json_array_get(rows, 2), "traced"), "registry");
+	/* u[1]'s response kept the request's confidentiality, restricted: in
+	 * full it names itself for the read to be logged */
+	assert_string_equal(test_str(json_array_get(rows, 0), "restricted"), "responses[0]");
+	assert_non_null(test_str(json_array_get(rows, 0), "request_id"));
+	assert_true(json_is_false(json_object_get(json_array_get(rows, 0), "withheld")));
+	assert_true(json_is_null(json_object_get(json_array_get(rows, 1), "restricted")));
 	json_decref(rows);
-	assert_int_equal(wam_report_sdg_records(r->db, &rows, &all, "bogus"), WAM_EINVAL);
-	assert_string_equal(wam_error_last()->field, "figure");
-	assert_int_equal(wam_report_sdg_records(r->db, &rows, &all, "by_type.tank"), WAM_EINVAL);
-	assert_string_equal(wam_error_last()->field, "figure");
+	/* R11: without WAM_TRACE_CONFIDENTIAL its result is withheld, the
+	 * weapon and the figure's count stay */
+	OK(wam_report_sdg_records(r->db, &rows, &all, "traced_successfully", 0));
+	assert_int_equal(json_array_size(rows), 3);
+	json_t *row0 = json_array_get(rows, 0);
+	assert_string_equal(test_str(row0, "item_id"), u[1]);
+	assert_string_equal(test_str(row0, "traced"), "request");
+	assert_true(json_is_null(json_object_get(row0, "result")));
+	assert_true(json_is_true(json_object_get(row0, "withheld")));
+	assert_string_equal(test_str(json_array_get(rows, 1), "result"), "state_stocks");
+	assert_true(json_is_false(json_object_get(json_array_get(rows, 1), "withheld")));
+	json_decref(rows);
+	/* a by_result figure would say the result by naming the weapon: the
+	 * whole record is withheld */
+	OK(wam_report_sdg_records(r->db, &rows, &all, "by_result.transfer_export", 0));
+	assert_int_equal(json_array_size(rows), 1);
+	row0 = json_array_get(rows, 0);
+	assert_true(json_is_null(json_object_get(row0, "item_id")));
+	assert_true(json_is_null(json_object_get(row0, "serial")));
+	assert_true(json_is_null(json_object_get(row0, "request_id")));
+	assert_true(json_is_true(json_object_get(row0, "withheld")));
+	json_decref(rows);
+	expect_records(r, &all, "by_result.transfer_export", u[1]);
+	/* a figure that is not the report's names figure, an unknown key too */
+	const char *figures[] = {"bogus",           "by_type.tank", "by_type.rifle.bogus", "by_result.aliens",
+	                         "by_context.crim", "by_context.",  "by_result."};
+	for (size_t k = 0; k < sizeof figures / sizeof figures[0]; k++) {
+		if (wam_report_sdg_records(r->db, &rows, &all, figures[k], 0) != WAM_EINVAL)
+			fail_msg("figure %s was not refused", figures[k]);
+		assert_null(rows);
+		assert_string_equal(wam_error_last()->field, "figure");
+	}
+	/* a context no recovery of the year has is no error: nothing behind it */
+	expect_records(r, &all, "by_context.ddr", "");
 
 	/* the CSV: one figure a row */
 	char path[200], line[200];
@@ -897,10 +1045,22 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	assert_int_equal(num(rep, "indicator.denominator"), 0);
 	assert_true(json_is_null(json_object_get(json_object_get(rep, "indicator"), "value")));
 	json_decref(rep);
-	/* a bad scope names its field */
+	/* a bad scope names its field; years run 1900 to 2100, for the
+	 * records as for the report */
 	wam_sdg_scope bad = {.year = 0};
 	assert_int_equal(wam_report_sdg(r->db, &rep, &bad), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "year");
+	int years[] = {1899, 2101, 9999};
+	for (size_t k = 0; k < sizeof years / sizeof years[0]; k++) {
+		bad.year = years[k];
+		assert_int_equal(wam_report_sdg(r->db, &rep, &bad), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, "year");
+		assert_int_equal(wam_report_sdg_records(r->db, &rows, &bad, "recovered", 0), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, "year");
+	}
+	bad.year = 2100;
+	OK(wam_report_sdg(r->db, &rep, &bad));
+	json_decref(rep);
 	bad = (wam_sdg_scope){.year = 2025, .site_id = "01JNOSUCHSITE0000000000000"};
 	assert_int_equal(wam_report_sdg(r->db, &rep, &bad), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "site_id");
@@ -949,6 +1109,7 @@ int main(void)
 	    TEST_IN_HT(test_recovered_weapons_are_no_hit_on_each_other),
 	    TEST_IN_HT(test_same_command_sees_its_weapons_and_rollback_forgets_them),
 	    TEST_IN_HT(test_confirm_recovers_the_stolen_weapon),
+	    TEST_IN_HT(test_one_weapon_is_confirmed_once),
 	    TEST_IN_HT(test_reject_is_recorded),
 	    TEST_IN_HT(test_little_read_or_a_fragment_is_no_hit),
 	    TEST_IN_HT(test_bad_input_names_the_field_and_writes_nothing),
