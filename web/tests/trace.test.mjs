@@ -192,12 +192,65 @@ test('a trace draft names what R10 misses and cannot be sent until complete; the
     await state.waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="trace-state"]')?.textContent.trim() === 'sent');
     assert.match(await page.getByTestId('trace-timeline').innerText(), /Due/, 'the timeline shows the acknowledgement due date');
+    // the day it was recorded here is no state of its own, and comes in date order
+    const steps = await page.getByTestId('trace-timeline').locator('li').evaluateAll((ls) => ls.map((l) => l.dataset.step));
+    assert.deepEqual(steps.slice(0, 2), ['recorded', 'sent'], `recorded, then sent: ${steps.join(', ')}`);
+    assert.ok(!steps.includes('draft'), `no "draft" step in the timeline of a sent request: ${steps.join(', ')}`);
     await screenshot(page, '25-trace-sent');
 
     const id = page.url().split('#/traces/')[1];
     const stored = json(['trace', 'show', id]);
     assert.equal(stored.state, 'sent');
     assert.equal(stored.requested.state, 'AT');
+  });
+});
+
+test('the data-quality panel speaks French and Arabic, not the server\'s English', async () => {
+  await withPage(browser, 'trace-quality-languages', async (page) => {
+    await signIn(page, 'tracer', TRACER[1]);
+    await page.locator('#lang').selectOption('fr');
+    await page.waitForFunction(() => document.documentElement.lang === 'fr');
+    const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/traces/quality') && r.request().method() === 'POST');
+    await go(page, `#/traces/new?item=${data.recovered}`);
+    const server = await (await asked).json();
+    const quality = page.getByTestId('trace-quality');
+    await quality.getByTestId('trace-missing').waitFor();
+    const findings = [...server.missing, ...server.doubtful, ...server.recommended];
+    assert.ok(server.doubtful.some((m) => m.field === 'item.photos'), `the server doubts the missing photo: ${JSON.stringify(server.doubtful)}`);
+    const text = await quality.innerText();
+    for (const m of findings) assert.ok(!text.includes(m.message), `the English "${m.message}" is not shown in French:\n${text}`);
+    assert.match(text, /Justification juridique : obligatoire/, 'a missing field is said in French');
+    assert.match(text, /aucune photographie/, 'the missing photo is said in French');
+    assert.equal(await quality.locator('[data-kind="server"]').count(), 0, 'every finding is one the console knows');
+    assert.equal(await quality.locator('[data-kind="known"]').count(), findings.length, 'one sentence per finding');
+    await screenshot(page, '30-trace-quality-french');
+
+    await page.locator('#lang').selectOption('ar');
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await page.waitForFunction(() => /مطلوب/.test(document.querySelector('[data-testid="trace-missing"]')?.textContent || ''));
+    const arabic = await quality.innerText();
+    for (const m of findings) assert.ok(!arabic.includes(m.message), `the English "${m.message}" is not shown in Arabic`);
+    await screenshot(page, '31-trace-quality-arabic');
+  });
+});
+
+test('a recovery lists the hits on its weapons, each leading to the inbox', async () => {
+  await withPage(browser, 'trace-recovery-hits', async (page) => {
+    await signIn(page, 'registrar');
+    await go(page, `#/recoveries/${data.recovery}`);
+    await page.locator(`a[href="#/items/${data.recovered}"]`).first().waitFor();
+    const rec = await page.evaluate((id) => fetch(`/api/v1/recoveries/${id}`, { headers: { Accept: 'application/json' } }).then((r) => r.json()), data.recovery);
+    const section = page.getByTestId('recovery-hits');
+    if (!Array.isArray(rec.hits)) {
+      await assertAbsent(section, 'a hits section when the API gives none', 300);
+      return;
+    }
+    assert.ok(rec.hits.some((h) => h.id === data.hit.id), `the recovery's hits include ${data.hit.id}: ${JSON.stringify(rec.hits)}`);
+    const link = section.locator(`a[href="#/inbox/${data.hit.id}"]`);
+    await link.waitFor();
+    await screenshot(page, '32-trace-recovery-hits');
+    await link.click();
+    await page.getByTestId('hit-compare').waitFor();
   });
 });
 

@@ -13,7 +13,7 @@ import { EditList, MarkedKey } from '../components/serial.js';
 import { DIVERSION, HitState, OverdueBadge } from '../components/trace.js';
 import { Code, PageTitle, StatusBadge } from './misc.js';
 
-const hitLink = (h) => html`<a href=${'#/inbox/' + encodeURIComponent(h.id)} data-testid="hit-link">
+export const hitLink = (h) => html`<a href=${'#/inbox/' + encodeURIComponent(h.id)} data-testid="hit-link">
   <span class="key" dir="auto">${h.recovered?.serial || t('item.no_serial')}</span> ↔ <span class="key" dir="auto">${h.registered?.serial || t('item.no_serial')}</span></a>`;
 
 export function Inbox({ user }) {
@@ -97,7 +97,7 @@ export function Hit({ user, route }) {
     [t('field.country'), (w) => w?.country && html`${countryName(w.country)} <${Code} code=${w.country} />`, 'country'],
     [t('field.status'), (w) => w?.status && html`<${StatusBadge} status=${w.status} />`],
     [t('field.site'), (w) => html`<${SiteName} sites=${sites} id=${w?.site_id} />`],
-    [t('field.holder'), (w) => w?.holder_id && html`<code>${w.holder_id}</code>`],
+    [t('field.holder'), (w) => w?.holder_id && html`<${HolderName} id=${w.holder_id} />`],
     [t('item.markings'), (w) => (w?.markings?.length ? html`<ul class="plain">${markingsOf(w)}</ul>` : '—')],
   ];
   return html`
@@ -135,6 +135,18 @@ export function Hit({ user, route }) {
       : can(user, 'trace')
         ? html`<${Decide} id=${id} onDecided=${setHit} />`
         : html`<p class="note">${t('hit.read_only')}</p>`}`;
+}
+
+// A holder by name and type (GET /holders/{id} needs only read); the id
+// while it loads or when it cannot be read.
+function HolderName({ id }) {
+  const [holder, setHolder] = useState(null);
+  useEffect(() => {
+    setHolder(null);
+    api('GET', `/holders/${encodeURIComponent(id)}`).then(setHolder, () => {});
+  }, [id]);
+  if (!holder?.name) return html`<code>${id}</code>`;
+  return html`<span dir="auto" data-testid="hit-holder">${holder.name}</span>${holder.type ? html` <span class="muted">${label('holder', holder.type)}</span>` : ''}`;
 }
 
 function Decide({ id, onDecided }) {

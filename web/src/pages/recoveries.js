@@ -10,6 +10,8 @@ import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, ItemLink, SiteName, Table, When, bodyOf, siteOptions, useSites } from '../components/stock.js';
 import { CATEGORIES, COMPONENTS, MARKING_KINDS } from '../vocab.js';
+import { HitState } from '../components/trace.js';
+import { hitLink } from './hits.js';
 import { MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
 const TYPES = ['seized', 'found', 'surrendered'];
@@ -187,6 +189,16 @@ export function Recovery({ user, route }) {
       [t('field.status'), (w) => html`<${StatusBadge} status=${w.status} />`],
       [t('field.marking_status'), (w) => html`<${MarkingBadge} status=${w.marking_status} />`],
     ]} />
+    ${Array.isArray(rec.hits) && html`<section aria-labelledby="rec-hits-h" data-testid="recovery-hits">
+      <h2 id="rec-hits-h">${t('rec.hits')}</h2>
+      <${Table} caption=${t('rec.hits')} rows=${rec.hits} empty=${t('rec.no_hits')} cols=${[
+        [t('hit.serials'), hitLink],
+        [t('hit.score'), (h) => fmtNumber(h.score), 'num'],
+        [t('hit.reason'), (h) => label('reason', h.reason)],
+        [t('hit.registered_status'), (h) => html`<${StatusBadge} status=${h.registered?.status} />`],
+        [t('field.state'), (h) => html`<${HitState} state=${h.state} />`],
+      ]} />
+    </section>`}
     ${rec.tasks.length > 0 && html`<p><a href="#/recoveries">${t('rec.tasks_n', { n: fmtNumber(rec.tasks.length) })}</a></p>`}
     <h2>${t('rec.handovers')}</h2>
     <${Table} caption=${t('rec.handovers')} rows=${rec.handovers} rowKey=${(h) => h.seq} empty=${t('rec.no_handovers')} cols=${[

@@ -42,7 +42,9 @@ export function Sdg({ user, route }) {
   const years = Array.from({ length: 12 }, (_, i) => lastYear + 1 - i);
   const ind = report?.indicator;
 
-  return html`<${PageTitle}>${t('sdg.title')}<//>
+  // the scope in words: the site's name (the report names only its id)
+  const scope = site ? (report?.site_name || sites.find((x) => x.id === site)?.name || site) : t('sdg.whole_registry');
+  return html`<${PageTitle}>${t('sdg.title')} · ${year} · <span dir="auto" data-testid="sdg-scope">${scope}</span><//>
     <p class="hint">${t('sdg.intro')}</p>
     <div class="actions filters">
       <div class="field"><label for="sdg-year">${t('sdg.year')}</label>
@@ -153,7 +155,8 @@ function Records({ year, site, figure, recoveries }) {
       [t('field.category'), (r) => r.category || '—'],
       [t('field.marking_status'), (r) => html`<${MarkingBadge} status=${r.marking_status} />`],
       [t('sdg.traced'), (r) => (r.traced ? t('common.yes') : t('common.no'))],
-      [t('trace.pod'), (r) => label('sdg_result', r.result) || '—'],
+      // R11: a result from a restricted response, for a role without trace_confidential
+      [t('trace.pod'), (r) => (r.withheld ? html`<span class="muted" data-testid="sdg-withheld">${t('sdg.withheld')}</span>` : label('sdg_result', r.result) || '—')],
       [t('sdg.established_by'), (r) => (r.origin ? label('origin_method', r.origin) : '—')],
       ...(recoveries ? [[t('rec.one'), (r) => (r.recovery_id ? html`<a href=${'#/recoveries/' + encodeURIComponent(r.recovery_id)}>${t('task.see_recovery')}</a>` : '—')]] : []),
     ]} />`}

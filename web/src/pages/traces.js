@@ -366,14 +366,68 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
   </div>`;
 }
 
+// What the server's quality check found, one kind a message of the
+// catalogue with the field's name as {field}: the server's English message
+// is shown only for a kind this console does not know. The check
+// (src/trace/quality.c) gives missing fields a rule, doubts and
+// recommendations only a field and an English message, so a doubt is told
+// apart by its field and its wording.
+const REQUIRED = {
+  'item.make': () => t('quality.required_make'),
+  'item.serial': () => t('quality.required_serial'),
+  'item.category': () => t('quality.required'),
+  'item.calibre': () => t('quality.required'),
+  illicit_reason: () => t('quality.required'),
+  justification: () => t('quality.required'),
+  intended_use: () => t('quality.required'),
+  'requesting.state': () => t('quality.required'),
+  'requesting.contact.name': () => t('quality.required'),
+  'requested.state': () => t('quality.required'),
+};
+const RECOMMENDED = {
+  'item.model': () => t('quality.recommend'),
+  'item.year': () => t('quality.recommend'),
+  'item.markings': () => t('quality.recommend_markings'),
+  'item.photos': () => t('quality.recommend_photos'),
+  'recovery.date': () => t('quality.recommend'),
+  'recovery.place': () => t('quality.recommend'),
+  'recovery.circumstances': () => t('quality.recommend'),
+  'requesting.contact.email': () => t('quality.recommend_contact'),
+  reference: () => t('quality.recommend_reference'),
+};
+
+// The catalogue's template for a finding (with {field} in it), or null.
+export function qualityTemplate(list, m) {
+  const field = flatName(m.field);
+  const said = String(m.message || '');
+  if (list === 'missing') return REQUIRED[field]?.() ?? null;
+  if (list === 'recommended') return RECOMMENDED[field]?.() ?? null;
+  if (list !== 'doubtful') return null;
+  if (field === 'item.serial') {
+    if (/unreadable/i.test(said)) return t('quality.serial_unreadable');
+    if (/short|fewer|readable/i.test(said)) return t('quality.serial_short');
+  } else if (/^item\.markings\.\d+$/.test(field)) {
+    if (/obliterated/i.test(said)) return t('quality.marking_obliterated');
+    if (/partial/i.test(said)) return t('quality.marking_partial');
+  } else if (field === 'item.photos' && /photo/i.test(said)) {
+    return t('quality.no_photo');
+  }
+  return null;
+}
+
 function Quality({ quality, error }) {
   const jump = (field) => () => focusField('tr-', field);
+  const finding = (m, cls) => {
+    const name = html`<button type="button" class="link" onClick=${jump(m.field)} data-field=${m.field}>${fieldName(m.field)}</button>`;
+    const template = qualityTemplate(cls, m);
+    // the field's name stands where the language puts {field}
+    const said = template
+      ? template.split(/(\{field\})/).map((part) => (part === '{field}' ? name : part))
+      : [name, html` <span class="muted" dir="auto" data-said="server">${m.message}</span>`];
+    return html`<span class="finding" data-kind=${template ? 'known' : 'server'}>${said}</span>${m.rule && html` <${Code} code=${m.rule} />`}`;
+  };
   const list = (items, cls, testid) => html`<ul class=${'quality-list ' + cls} data-testid=${testid}>
-    ${items.map((m) => html`<li key=${m.field + (m.rule || '')}>
-      <button type="button" class="link" onClick=${jump(m.field)} data-field=${m.field}>${fieldName(m.field)}</button>
-      ${m.rule && html` <${Code} code=${m.rule} />`}
-      <span class="muted" dir="auto"> ${m.message}</span>
-    </li>`)}
+    ${items.map((m, i) => html`<li key=${i + m.field}>${finding(m, cls)}</li>`)}
   </ul>`;
   return html`<aside class="quality box" aria-labelledby="tq-h" data-testid="trace-quality">
     <h2 id="tq-h">${t('trace.quality')}</h2>
@@ -385,8 +439,10 @@ function Quality({ quality, error }) {
         <meter id="tq-meter" min="0" max="100" low="50" high="80" optimum="100" value=${quality.score}></meter>
         <strong data-testid="trace-score">${fmtNumber(quality.score)}</strong>
       </p>
-      <p id="tq-summary" aria-live="polite" class=${quality.sendable ? 'verdict ok' : 'verdict bad'}>
-        ${quality.sendable ? t('trace.sendable') : t('trace.not_sendable', { n: fmtNumber(quality.missing.length) })}</p>
+      <p id="tq-summary" aria-live="polite" class=${quality.sendable || quality.complete ? 'verdict ok' : 'verdict bad'}>
+        ${quality.sendable ? t('trace.sendable')
+          // an incoming request is complete or not: it is not this registry's to send
+          : quality.complete ? t('trace.complete') : t('trace.not_sendable', { n: fmtNumber(quality.missing.length) })}</p>
       ${quality.missing.length > 0 && html`<h3>${t('trace.missing')}</h3>${list(quality.missing, 'missing', 'trace-missing')}`}
       ${quality.doubtful?.length > 0 && html`<h3>${t('trace.doubtful')}</h3>${list(quality.doubtful, 'doubtful', 'trace-doubtful')}`}
       ${quality.recommended?.length > 0 && html`<h3>${t('trace.recommended')}</h3>${list(quality.recommended, 'recommended', 'trace-recommended')}`}`}
@@ -469,18 +525,28 @@ function draftValues(req) {
   return v;
 }
 
-// The states in order, each with its date or its due date.
+// What happened to the request, in the order it happened, then what is still
+// to come with its due date. `created` is when this registry recorded the
+// request: an imported one was sent by the other registry before, and a
+// draft may be dated sent earlier than it was typed in; it is never a state
+// of its own, so it says "recorded in this registry", sorted among the dates.
 function Timeline({ req }) {
+  const day = (at) => (at ? String(at).slice(0, 10) : '');
   const steps = [
-    ['draft', req.created],
-    ['sent', req.sent],
-    ['acknowledged', req.acknowledged, req.state === 'sent' ? req.ack_due : null, req.overdue === 'acknowledgement'],
-    ['answered', req.answered, req.state === 'sent' || req.state === 'acknowledged' ? req.reply_due : null, req.overdue === 'reply'],
-    ['closed', req.closed],
+    ['recorded', day(req.created)],
+    ['sent', day(req.sent)],
+    ['acknowledged', day(req.acknowledged), req.state === 'sent' ? req.ack_due : null, req.overdue === 'acknowledgement'],
+    ['answered', day(req.answered), req.state === 'sent' || req.state === 'acknowledged' ? req.reply_due : null, req.overdue === 'reply'],
+    ['closed', day(req.closed)],
   ];
+  // a stable sort: on the same day the states keep their order
+  const done = steps.filter((s) => s[1]).sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  // a closed request waits for nothing: a withdrawn one is never answered
+  const todo = req.state === 'closed' ? [] : steps.filter((s) => !s[1] && s[0] !== 'recorded');
+  const name = (state) => (state === 'recorded' ? t('trace.recorded_here') : label('trace_state', state));
   return html`<ol class="timeline states" aria-label=${t('trace.timeline')} data-testid="trace-timeline">
-    ${steps.map(([state, at, due, late]) => html`<li key=${state} class=${at ? 'done' : 'todo'}>
-      <strong>${label('trace_state', state)}</strong> ${at ? html`<${Day} at=${String(at).slice(0, 10)} />` : html`<span class="muted">${t('trace.pending')}</span>`}
+    ${[...done, ...todo].map(([state, at, due, late]) => html`<li key=${state} class=${at ? 'done' : 'todo'} data-step=${state}>
+      <strong>${name(state)}</strong> ${at ? html`<${Day} at=${at} />` : html`<span class="muted">${t('trace.pending')}</span>`}
       ${due && html` · ${t('trace.due')} <${Day} at=${due} />`}
       ${late && html` <span class="badge tone-missing">${t('trace.overdue')}</span>`}
     </li>`)}
