@@ -1,8 +1,9 @@
-/* Exchange between registries: a trace request, or the response to one,
- * leaves as a signed JSON document (docs/formats/trace-request.md) and is
- * imported by the other registry, which accepts it only from a registry it
- * was told to trust (a peer: node id and public key) and only if the
- * signature covers the document as received. The signature is over the
+/* Exchange between registries: a trace request, its acknowledgement or the
+ * response to it leaves as a signed JSON document
+ * (docs/formats/trace-request.md) and is imported by the other registry,
+ * which accepts it only from a registry it was told to trust (a peer: node
+ * id and public key) and only if the signature covers the document as
+ * received. The signature is over the
  * canonical JSON of the document without its "signature", so any carrier —
  * a file, an email, the API — may reformat it without breaking it, and no
  * change of meaning survives. */
@@ -152,6 +153,41 @@ static int sign(wam_db *db, json_t *doc)
 	return 0;
 }
 
+/* The document of an incoming request acknowledged and not answered yet
+ * (`row`): {request: {id, reference}, acknowledgement: {date, note?}}, the
+ * note as the acknowledgement's event recorded it. WAM_ECONFLICT naming
+ * "state" for one not acknowledged either. */
+static int acknowledgement_of(wam_db *db, json_t **doc, const json_t *row, const json_t *node, const char *created)
+{
+	json_t *rows = NULL, *ack = NULL;
+	const char *id = str(row, "id");
+	*doc = NULL;
+	if (!str(row, "acknowledged"))
+		return wam_error_set(
+		    WAM_ECONFLICT, "state",
+		    "incoming trace request %.40s is neither acknowledged nor answered yet: an incoming"
+		    " request leaves as its acknowledgement or its response",
+		    id);
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT payload FROM events WHERE subject=? AND type='trace.acknowledged'"
+	                        " ORDER BY seq DESC LIMIT 1",
+	                        id, NULL);
+	if (rc)
+		return rc;
+	json_t *payload = json_loads(
+	    str(json_array_get(rows, 0), "payload") ? str(json_array_get(rows, 0), "payload") : "{}", 0, NULL);
+	ack = json_pack("{s:O}", "date", json_object_get(row, "acknowledged"));
+	if (str(payload, "note"))
+		json_object_set(ack, "note", json_object_get(payload, "note"));
+	json_decref(payload);
+	json_decref(rows);
+	json_t *req = json_pack("{s:O, s:O?}", "id", json_object_get(row, "remote_id"), "reference",
+	                        json_object_get(json_object_get(row, "body"), "reference"));
+	*doc = json_pack("{s:s, s:s, s:s, s:O, s:o, s:o}", "format", FORMAT, "kind", "acknowledgement", "created",
+	                 created, "node", node, "request", req, "acknowledgement", ack);
+	return *doc ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+}
+
 int wam_trace_export(wam_db *db, json_t **out, const char *id)
 {
 	json_t *row = NULL, *node = NULL, *doc = NULL, *rows = NULL;
@@ -182,14 +218,6 @@ int wam_trace_export(wam_db *db, json_t **out, const char *id)
 		                         "SELECT body FROM trace_responses WHERE request_id=? ORDER BY n DESC LIMIT 1",
 		                         id, NULL)))
 			goto done;
-		if (!json_array_size(rows)) {
-			rc = wam_error_set(
-			    WAM_ECONFLICT, "state",
-			    "incoming trace request %.40s has no response yet: an incoming request leaves only"
-			    " as its response",
-			    id);
-			goto done;
-		}
 		if (!str(row, "remote_id")) {
 			rc = wam_error_set(
 			    WAM_ECONFLICT, "remote",
@@ -197,6 +225,10 @@ int wam_trace_export(wam_db *db, json_t **out, const char *id)
 			    " to match the response to",
 			    id);
 			goto done;
+		}
+		if (!json_array_size(rows)) {
+			rc = acknowledgement_of(db, &doc, row, node, created);
+			goto signed_doc;
 		}
 		json_t *resp = json_loads(str(json_array_get(rows, 0), "body"), 0, NULL);
 		if (!json_is_object(resp)) {
@@ -211,6 +243,9 @@ int wam_trace_export(wam_db *db, json_t **out, const char *id)
 		doc = json_pack("{s:s, s:s, s:s, s:O, s:o, s:o}", "format", FORMAT, "kind", "response", "created",
 		                created, "node", node, "request", req, "response", resp);
 	}
+signed_doc:
+	if (rc)
+		goto done;
 	if (!doc) {
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		goto done;
@@ -245,7 +280,7 @@ static int trusted_peer(wam_db *db, json_t **peer, const json_t *node)
 		json_decref(rows);
 		return wam_error_set(WAM_EFORBIDDEN, "node",
 		                     p ? "node %.40s signs with a key other than the one this registry trusts"
-		                       : "node %.40s is not a trusted peer of this registry (wam trace peer add)",
+		                       : "node %.40s is not a trusted peer of this registry (wam peer add)",
 		                     id);
 	}
 	*peer = json_incref((json_t *)p);
@@ -292,6 +327,25 @@ static int take_due(json_t *p, const json_t *in, const char *key, const char *fi
 	return 0;
 }
 
+/* A request is imported only by the state it asks: another state's request
+ * would wait here for an answer this registry cannot give. WAM_EFORBIDDEN
+ * naming "request.requested.state" otherwise. */
+static int addressed_here(wam_db *db, const json_t *body)
+{
+	json_t *self = NULL;
+	int rc = wam_trace_node(db, &self);
+	if (rc)
+		return rc;
+	const char *to = str(json_object_get(body, "requested"), "state"), *here = str(self, "country");
+	if (!to || !here || strcmp(to, here))
+		rc =
+		    wam_error_set(WAM_EFORBIDDEN, "request.requested.state",
+		                  "the request asks %s, and this registry is %s's: only the requested state imports it",
+		                  to ? to : "no state", here ? here : "of no country");
+	json_decref(self);
+	return rc;
+}
+
 static int import_request(wam_db *db, const json_t *doc, const json_t *peer, char id[WAM_ID_LEN + 1])
 {
 	const json_t *req = json_object_get(doc, "request");
@@ -318,14 +372,15 @@ static int import_request(wam_db *db, const json_t *doc, const json_t *peer, cha
 	static const char *const envelope[] = {"id", "sent", "ack_due", "reply_due", NULL};
 	for (const char *const *k = envelope; *k; k++)
 		json_object_del(in, *k);
-	if (json_object_get(in, "item_id") || json_object_get(in, "notes") || json_object_get(in, "direction")) {
+	if (json_object_get(in, "item_id") || json_object_get(in, "notes") || json_object_get(in, "direction") ||
+	    json_object_get(json_object_get(in, "recovery"), "recovery_id")) {
 		/* those are the sender's own, never part of an exchanged request */
-		rc =
-		    wam_error_set(WAM_EINVAL, "request", "an exchanged request carries no item_id, notes or direction");
+		rc = wam_error_set(WAM_EINVAL, "request",
+		                   "an exchanged request carries no item_id, notes, direction or recovery.recovery_id");
 		goto done;
 	}
 	json_object_set_new(in, "direction", json_string("incoming"));
-	if ((rc = wam_trace_body(db, &body, in, "request.")))
+	if ((rc = wam_trace_body(db, &body, in, "request.")) || (rc = addressed_here(db, body)))
 		goto done;
 	json_object_set(p, "body", body);
 	json_object_set(p, "remote_node", json_object_get(peer, "node_id"));
@@ -337,6 +392,71 @@ done:
 	json_decref(body);
 	json_decref(p);
 	json_decref(rows);
+	return rc;
+}
+
+/* The outgoing request `rid` an acknowledgement or a response from `peer`
+ * is about: WAM_ENOTFOUND naming "request.id" when there is none, and
+ * WAM_EFORBIDDEN naming "node" when it was sent to another state. */
+static int asked_request(wam_db *db, json_t **row, const char *rid, const json_t *peer)
+{
+	int rc = wam_trace_row(db, row, rid);
+	if (rc == WAM_ENOTFOUND || (!rc && strcmp(str(*row, "direction"), "outgoing"))) {
+		json_decref(*row);
+		*row = NULL;
+		return wam_error_set(WAM_ENOTFOUND, "request.id", "no outgoing trace request with id '%.40s'", rid);
+	}
+	if (rc)
+		return rc;
+	const char *to = str(*row, "requested_state"), *from = str(peer, "country");
+	if (!to || !from || strcmp(to, from)) {
+		rc =
+		    wam_error_set(WAM_EFORBIDDEN, "node", "request %.40s was sent to %s, not to %s (node %s)", rid,
+		                  to ? to : "no state", from ? from : "a registry of no country", str(peer, "node_id"));
+		json_decref(*row);
+		*row = NULL;
+	}
+	return rc;
+}
+
+/* The requested state acknowledged the request: recorded as an
+ * acknowledgement given here would be (trace.acknowledged, with the node it
+ * came from), on a request still waiting for one. */
+static int import_acknowledgement(wam_db *db, const json_t *doc, const json_t *peer, char id[WAM_ID_LEN + 1])
+{
+	static const char *const ack_fields[] = {"date", "note", NULL};
+	const json_t *req = json_object_get(doc, "request"), *ack = json_object_get(doc, "acknowledgement");
+	json_t *row = NULL, *p = json_object();
+	int rc;
+	const char *rid = str(req, "id");
+	if (!rid) {
+		rc = wam_error_set(WAM_EINVAL, "request.id", "the acknowledgement names no request (request.id)");
+		goto done;
+	}
+	if (!json_is_object(ack)) {
+		rc = wam_error_set(WAM_EINVAL, "acknowledgement", "the document has no acknowledgement");
+		goto done;
+	}
+	if ((rc = asked_request(db, &row, rid, peer)))
+		goto done;
+	const char *state = str(row, "state");
+	if (strcmp(state, "sent")) {
+		rc = wam_error_set(WAM_ECONFLICT, "state",
+		                   "trace request %.40s is %s: an acknowledgement is recorded only on a sent request",
+		                   rid, state);
+		goto done;
+	}
+	/* the other state's date, as it gave it: not held to this registry's clock */
+	if ((rc = wam_trace_check_fields(ack, ack_fields, "acknowledgement.")) ||
+	    (rc = take_due(p, ack, "date", "acknowledgement.date", true)) ||
+	    (rc = wam_take_text(p, ack, "note", "acknowledgement.note", false, WAM_MAX_NOTES, true, 0)))
+		goto done;
+	json_object_set(p, "remote_node", json_object_get(peer, "node_id"));
+	snprintf(id, WAM_ID_LEN + 1, "%s", rid);
+	rc = wam_ledger_append(db, "trace.acknowledged", id, p, NULL);
+done:
+	json_decref(row);
+	json_decref(p);
 	return rc;
 }
 
@@ -355,20 +475,8 @@ static int import_response(wam_db *db, const json_t *doc, const json_t *peer, ch
 		rc = wam_error_set(WAM_EINVAL, "response", "the document has no response");
 		goto done;
 	}
-	rc = wam_trace_row(db, &row, rid);
-	if (rc == WAM_ENOTFOUND || (!rc && strcmp(str(row, "direction"), "outgoing"))) {
-		rc = wam_error_set(WAM_ENOTFOUND, "request.id", "no outgoing trace request with id '%.40s'", rid);
+	if ((rc = asked_request(db, &row, rid, peer)))
 		goto done;
-	}
-	if (rc)
-		goto done;
-	const char *to = str(row, "requested_state"), *from = str(peer, "country");
-	if (!to || !from || strcmp(to, from)) {
-		rc =
-		    wam_error_set(WAM_EFORBIDDEN, "node", "request %.40s was sent to %s, not to %s (node %s)", rid,
-		                  to ? to : "no state", from ? from : "a registry of no country", str(peer, "node_id"));
-		goto done;
-	}
 	const char *state = str(row, "state");
 	if (strcmp(state, "sent") && strcmp(state, "acknowledged")) {
 		rc = wam_error_set(WAM_ECONFLICT, "state",
@@ -414,15 +522,17 @@ int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
 	const char *format = str(document, "format"), *kind = str(document, "kind");
 	if (!format || strcmp(format, FORMAT))
 		return wam_error_set(WAM_EINVAL, "format", "format '%.30s' is not %s", format ? format : "", FORMAT);
-	if (!kind || (strcmp(kind, "request") && strcmp(kind, "response")))
-		return wam_error_set(WAM_EINVAL, "kind", "kind '%.30s' is not request or response", kind ? kind : "");
+	if (!kind || (strcmp(kind, "request") && strcmp(kind, "acknowledgement") && strcmp(kind, "response")))
+		return wam_error_set(WAM_EINVAL, "kind", "kind '%.30s' is not request, acknowledgement or response",
+		                     kind ? kind : "");
 	if ((rc = wam_db_begin(db)))
 		return rc;
 	if ((rc = trusted_peer(db, &peer, json_object_get(document, "node"))) ||
 	    (rc = verify(document, str(peer, "public_key"))))
 		goto fail;
-	rc =
-	    !strcmp(kind, "request") ? import_request(db, document, peer, id) : import_response(db, document, peer, id);
+	rc = !strcmp(kind, "request")           ? import_request(db, document, peer, id)
+	     : !strcmp(kind, "acknowledgement") ? import_acknowledgement(db, document, peer, id)
+	                                        : import_response(db, document, peer, id);
 	if (rc)
 		goto fail;
 	if ((rc = wam_db_commit(db)))

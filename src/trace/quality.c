@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "internal.h"
 #include "registry/validate.h"
 #include "trace/request.h"
 #include "wam/trace.h"
@@ -19,6 +20,9 @@
 #define RECOMMENDED_POINTS 30.0
 #define RECOMMENDED_COUNT 9
 #define DOUBT_POINTS 5
+/* Readable characters below which a serial is doubtful: as many as a
+ * recovered weapon's serial needs to be searched for hits (trace/hit.c). */
+#define MIN_READABLE 4
 
 static const char *sget(const json_t *o, const char *key)
 {
@@ -58,6 +62,17 @@ static bool markings_beyond_serial(const json_t *item)
 	return false;
 }
 
+/* Characters of the serial's canonical key (the one the matcher and the hit
+ * rule read: separators and spaces out) other than '?' and '*'. */
+static long readable_chars(const char *serial)
+{
+	char key[1024];
+	long n = wam_serial_key(key, sizeof key, serial), known = 0;
+	for (long i = 0; i < n; i++)
+		known += key[i] != '?' && key[i] != '*';
+	return known;
+}
+
 json_t *wam_trace_quality_of(const json_t *body)
 {
 	json_t *missing = json_array(), *doubtful = json_array(), *recommended = json_array();
@@ -93,8 +108,8 @@ json_t *wam_trace_quality_of(const json_t *body)
 	const char *serial = sget(item, "serial");
 	if (serial && (strchr(serial, '?') || strchr(serial, '*')))
 		note(doubtful, "item.serial", "the serial has unreadable characters ('?' or '*')");
-	else if (serial && strlen(serial) < 4)
-		note(doubtful, "item.serial", "the serial is shorter than 4 characters");
+	if (serial && readable_chars(serial) < MIN_READABLE)
+		note(doubtful, "item.serial", "the serial has fewer than 4 readable letters or digits");
 	size_t i;
 	const json_t *m;
 	json_array_foreach(json_object_get(item, "markings"), i, m)
@@ -143,6 +158,9 @@ json_t *wam_trace_quality_of(const json_t *body)
 		s = 0;
 	if (s > 100)
 		s = 100;
-	return json_pack("{s:I, s:b, s:o, s:o, s:o}", "score", (json_int_t)s, "sendable", !json_array_size(missing),
-	                 "missing", missing, "doubtful", doubtful, "recommended", recommended);
+	/* an incoming request is complete or not; only an outgoing one is sent */
+	const char *direction = sget(body, "direction");
+	bool complete = !json_array_size(missing), incoming = direction && !strcmp(direction, "incoming");
+	return json_pack("{s:I, s:b, s:b, s:o, s:o, s:o}", "score", (json_int_t)s, "complete", complete, "sendable",
+	                 complete && !incoming, "missing", missing, "doubtful", doubtful, "recommended", recommended);
 }

@@ -371,7 +371,10 @@ done:
 	return rc;
 }
 
-int wam_trace_body(wam_db *db, json_t **out, const json_t *in, const char *prefix)
+/* wam_trace_body(), completing the item and recovery from the registry's
+ * weapon only when `fill`: a draft is completed once, when it names the
+ * weapon, so a field its tracer removes later stays removed. */
+static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefix, bool fill)
 {
 	json_t *b = json_object(), *o;
 	const json_t *sec, *contact;
@@ -463,13 +466,18 @@ int wam_trace_body(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	    (rc = wam_take_word(b, in, "urgency", fname(f, prefix, "urgency"), urgencies, "routine", false, 0)) ||
 	    (rc = wam_take_text(b, in, "notes", fname(f, prefix, "notes"), false, WAM_MAX_NOTES, true, 0)))
 		goto fail;
-	if (str(b, "item_id") && (rc = fill_from_weapon(db, b, str(b, "item_id"), prefix)))
+	if (fill && str(b, "item_id") && (rc = fill_from_weapon(db, b, str(b, "item_id"), prefix)))
 		goto fail;
 	*out = b;
 	return 0;
 fail:
 	json_decref(b);
 	return rc;
+}
+
+int wam_trace_body(wam_db *db, json_t **out, const json_t *in, const char *prefix)
+{
+	return body_of(db, out, in, prefix, true);
 }
 
 /* ---- responses ---- */
@@ -622,6 +630,19 @@ json_t *wam_trace_public_body(const json_t *body)
 	for (const char *const *k = shared; *k; k++)
 		if (json_object_get(body, *k))
 			json_object_set(o, *k, json_object_get(body, *k));
+	/* the recovery as the other state reads it: this registry's recovery id
+	 * names nothing there */
+	const json_t *rec = json_object_get(body, "recovery");
+	if (json_object_get(rec, "recovery_id")) {
+		json_t *copy = json_copy((json_t *)rec);
+		json_object_del(copy, "recovery_id");
+		if (json_object_size(copy))
+			json_object_set_new(o, "recovery", copy);
+		else {
+			json_decref(copy);
+			json_object_del(o, "recovery");
+		}
+	}
 	return o;
 }
 
@@ -823,6 +844,18 @@ done:
 
 /* ---- changes ---- */
 
+/* The states of `allowed` as a sentence says them: "sent or acknowledged",
+ * "draft, sent, acknowledged or answered". */
+static void or_list(const char *const *allowed, char *out, size_t cap)
+{
+	size_t n = 0, count = 0;
+	while (allowed[count])
+		count++;
+	out[0] = '\0';
+	for (size_t i = 0; i < count && n < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", !i ? "" : i + 1 == count ? " or " : ", ", allowed[i]);
+}
+
 /* Opens the transaction and reads request `id`, which must be in one of
  * `allowed` (NULL-terminated) to be changed by `what`. */
 static int begin_on(wam_db *db, json_t **row, const char *id, const char *const *allowed, const char *what)
@@ -838,7 +871,7 @@ static int begin_on(wam_db *db, json_t **row, const char *id, const char *const 
 	const char *state = str(*row, "state");
 	if (!wam_in_vocab(allowed, state)) {
 		char list[128];
-		wam_vocab_list(allowed, list, sizeof list);
+		or_list(allowed, list, sizeof list);
 		rc = wam_error_set(WAM_ECONFLICT, "state",
 		                   "trace request %.40s is %s: only a request that is %s can be %s", id, state, list,
 		                   what);
@@ -890,21 +923,29 @@ int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *cha
 {
 	static const char *const drafts[] = {"draft", NULL};
 	json_t *row, *merged, *body = NULL;
-	const char *key;
-	json_t *v;
+	const char *key, *k2;
+	json_t *v, *v2;
 	int rc;
 	if (out)
 		*out = NULL;
 	if ((rc = not_object(changes, "a change")) || (rc = begin_on(db, &row, id, drafts, "changed")))
 		return rc;
-	merged = json_deep_copy(json_object_get(row, "body"));
+	const json_t *was = json_object_get(row, "body");
+	merged = json_deep_copy(was);
 	json_object_foreach((json_t *)changes, key, v)
 	{
 		json_t *old = json_object_get(merged, key);
 		if (json_is_object(v) && json_is_object(old)) {
-			/* one level deep: {"item": {"serial": ...}} keeps the item's other fields */
+			/* one level deep: {"item": {"serial": ...}} keeps the item's
+			 * other fields, and {"item": {"serial": null}} removes the serial */
 			json_t *c = json_copy(old);
-			json_object_update(c, v);
+			json_object_foreach(v, k2, v2)
+			{
+				if (json_is_null(v2))
+					json_object_del(c, k2);
+				else
+					json_object_set(c, k2, v2);
+			}
 			json_object_set_new(merged, key, c);
 		} else if (json_is_null(v)) {
 			json_object_del(merged, key);
@@ -912,10 +953,19 @@ int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *cha
 			json_object_set(merged, key, v);
 		}
 	}
-	if ((rc = wam_trace_body(db, &body, merged, "")))
+	/* the weapon's fields are taken again only when the draft names another
+	 * weapon: what the tracer removed from the first stays removed */
+	const char *item_id = str(merged, "item_id"), *had = str(was, "item_id");
+	bool other_weapon = item_id && (!had || strcmp(item_id, had));
+	if ((rc = body_of(db, &body, merged, "", other_weapon))) {
 		wam_db_rollback(db);
-	else
+	} else if (json_equal(body, (json_t *)was)) {
+		/* nothing changes: no event, the draft as it is */
+		if (!(rc = wam_db_commit(db)) && out)
+			rc = wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL);
+	} else {
 		rc = finish(db, out, id, "trace.draft_changed", body);
+	}
 	json_decref(body);
 	json_decref(merged);
 	json_decref(row);
@@ -940,6 +990,38 @@ int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *re
 	*out = wam_trace_quality_of(body);
 	json_decref(body);
 	return 0;
+}
+
+/* What this registry records itself happened on a day that has come; a
+ * later date is a typing error. (An imported document's dates are the other
+ * state's, and are not held to this registry's clock.) */
+static int not_after_today(const char *field, const char *date, const char *why)
+{
+	char today[11];
+	wam_date_today(today);
+	if (date && strcmp(date, today) > 0)
+		return wam_error_set(WAM_EINVAL, field, "%s %s is after today (%s): %s", field, date, today, why);
+	return 0;
+}
+
+/* The dates of a response given here: its own, each transfer's and the last
+ * holder's. */
+static int response_not_after_today(const json_t *r)
+{
+	char f[FIELD_LEN];
+	size_t i;
+	const json_t *step;
+	int rc = not_after_today("date", str(r, "date"), "a response is recorded once it was given");
+	json_array_foreach(json_object_get(r, "chain"), i, step)
+	{
+		snprintf(f, sizeof f, "chain[%zu].date", i);
+		if (!rc)
+			rc = not_after_today(f, str(step, "date"), "a transfer is recorded once it happened");
+	}
+	if (!rc)
+		rc = not_after_today("last_holder.date", str(json_object_get(r, "last_holder"), "date"),
+		                     "a holder is recorded once it held the weapon");
+	return rc;
 }
 
 /* `date` + `days` into `out`. */
@@ -975,6 +1057,7 @@ int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *detai
 	if ((rc = not_object(details, "sending details")) || (rc = begin_on(db, &row, id, drafts, "sent")))
 		goto done;
 	if ((rc = wam_trace_check_fields(details, send_fields, "")) || (rc = date_or_today(p, details, "date")) ||
+	    (rc = not_after_today("date", str(p, "date"), "a request is recorded as sent once it left")) ||
 	    (rc = wam_take_int(d, details, "ack_days", "ack_days", 1, 3650, false, 0)) ||
 	    (rc = wam_take_int(d, details, "reply_days", "reply_days", 1, 3650, false, 0)))
 		goto fail;
@@ -1040,6 +1123,7 @@ int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t
 		goto done;
 	if ((rc = wam_trace_check_fields(details, ack_fields, "")) || (rc = date_or_today(p, details, "date")) ||
 	    (rc = wam_take_text(p, details, "note", "note", false, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = not_after_today("date", str(p, "date"), "an acknowledgement is recorded once it was given")) ||
 	    (rc = not_before_sent(row, str(p, "date")))) {
 		wam_db_rollback(db);
 		goto done;
@@ -1064,7 +1148,7 @@ int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *re
 		return rc;
 	if ((rc = wam_trace_response_body(db, &r, response, str(json_object_get(row, "body"), "confidentiality"), "",
 	                                  &days)) ||
-	    (rc = not_before_sent(row, str(r, "date")))) {
+	    (rc = response_not_after_today(r)) || (rc = not_before_sent(row, str(r, "date")))) {
 		wam_db_rollback(db);
 		goto done;
 	}

@@ -29,8 +29,9 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
  * WAM_ENOTFOUND naming "id" when there is none. */
 int wam_trace_row(wam_db *db, json_t **out, const char *id);
 
-/* Appends the fields of `body` that leave this registry in an exchange
- * document (no item_id, no notes). */
+/* The fields of `body` that leave this registry in an exchange document:
+ * no item_id, notes, direction, nor the recovery's recovery_id (this
+ * registry's own ids, naming nothing in another). A new object. */
 json_t *wam_trace_public_body(const json_t *body);
 
 /* Country code check against the registry's list: `field` named on failure. */

@@ -296,6 +296,39 @@ static void test_quality_lists_and_score(void **state)
 	assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), 0);
 	assert_true(listed(json_object_get(q, "doubtful"), "item.serial"));
 	json_decref(q);
+	/* readable characters are counted as the hit rule counts them: '?', '*',
+	 * spaces and separators are not; a serial may be both unreadable and short */
+	static const struct {
+		const char *serial;
+		int doubts;
+	} serials[] = {{"1?3", 2},   {"1*", 2},       {" 12 ", 1},      {"1-2-3", 1},
+	               {"12-34", 0}, {"?\?-?815", 2}, {"?\?-?8150", 1}, {"AB 12", 0}};
+	for (size_t i = 0; i < sizeof serials / sizeof serials[0]; i++) {
+		json_object_set_new(item, "serial", json_string(serials[i].serial));
+		assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), 0);
+		size_t n = 0, k;
+		const json_t *e;
+		json_array_foreach(json_object_get(q, "doubtful"), k, e) n +=
+		    !strcmp(test_str(e, "field"), "item.serial");
+		if (n != (size_t)serials[i].doubts)
+			fail_msg("serial '%s': %zu doubts, expected %d", serials[i].serial, n, serials[i].doubts);
+		json_decref(q);
+	}
+	/* an incoming request is complete or not; it is not for sending */
+	json_t *incoming = json_deep_copy(in);
+	json_object_set_new(json_object_get(incoming, "item"), "serial", json_string("1503821"));
+	json_object_set_new(json_object_get(incoming, "item"), "calibre", json_string("7.62x51mm"));
+	json_object_set_new(incoming, "direction", json_string("incoming"));
+	assert_int_equal(wam_trace_quality(r->db, &q, NULL, incoming), 0);
+	assert_true(json_is_true(json_object_get(q, "complete")));
+	assert_false(json_is_true(json_object_get(q, "sendable")));
+	json_decref(q);
+	json_object_set_new(incoming, "direction", json_string("outgoing"));
+	assert_int_equal(wam_trace_quality(r->db, &q, NULL, incoming), 0);
+	assert_true(json_is_true(json_object_get(q, "complete")));
+	assert_true(json_is_true(json_object_get(q, "sendable")));
+	json_decref(q);
+	json_decref(incoming);
 	json_object_set_new(item, "country", json_string("ZZ"));
 	assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "item.country");
@@ -340,6 +373,34 @@ static void test_draft_takes_the_registry_weapon(void **state)
 	assert_string_equal(test_str(recovery, "date"), "2026-02-11");
 	assert_string_equal(test_str(recovery, "place"), "Complexo da Maré");
 	assert_non_null(strstr(test_str(recovery, "circumstances"), "armed group"));
+	/* a change that changes nothing records nothing and returns the draft */
+	long long before = test_events(r);
+	json_t *ch = test_json("{\"item\": {\"make\": \"FN Herstal\"}, \"urgency\": \"routine\", \"notes\": null}"),
+	       *u = NULL;
+	must(wam_trace_update(r->db, &u, test_str(d, "id"), ch));
+	assert_int_equal(test_events(r), before);
+	assert_string_equal(test_str(u, "id"), test_str(d, "id"));
+	assert_string_equal(test_str(json_object_get(u, "item"), "serial"), "1503821");
+	json_decref(u);
+	json_decref(ch);
+	/* null removes a field, also one taken from the weapon, and stays removed */
+	ch = test_json(
+	    "{\"item\": {\"serial\": null, \"serial_reason\": \"ground off\"}, \"recovery\": {\"place\": null}}");
+	must(wam_trace_update(r->db, &u, test_str(d, "id"), ch));
+	assert_int_equal(test_events(r), before + 1);
+	assert_null(json_object_get(json_object_get(u, "item"), "serial"));
+	assert_string_equal(test_str(json_object_get(u, "item"), "serial_reason"), "ground off");
+	assert_string_equal(test_str(json_object_get(u, "item"), "make"), "FN Herstal");
+	assert_null(json_object_get(json_object_get(u, "recovery"), "place"));
+	assert_string_equal(test_str(json_object_get(u, "recovery"), "date"), "2026-02-11");
+	json_decref(u);
+	json_decref(ch);
+	ch = test_json("{\"reference\": \"PF-1\"}");
+	must(wam_trace_update(r->db, &u, test_str(d, "id"), ch));
+	assert_null(json_object_get(json_object_get(u, "item"), "serial"));
+	assert_int_equal(test_events(r), before + 2);
+	json_decref(u);
+	json_decref(ch);
 	/* listed by the weapon */
 	wam_trace_filter f = {.item_id = item_id};
 	json_t *list;
@@ -376,6 +437,8 @@ static void test_states_and_overdue(void **state)
 	json_decref(with("{}", wam_trace_acknowledge, r, id, WAM_ECONFLICT));
 	assert_non_null(strstr(wam_error_last()->message, "draft"));
 	json_decref(with("{\"result\": \"no_record\"}", wam_trace_respond, r, id, WAM_ECONFLICT));
+	assert_non_null(
+	    strstr(wam_error_last()->message, "only a request that is sent or acknowledged can be answered"));
 	json_decref(with("{\"date\": \"2026-02-31\"}", wam_trace_send, r, id, WAM_EINVAL));
 	/* sent long ago: both dates passed, the reply counts */
 	o = with("{\"date\": \"2026-01-05\"}", wam_trace_send, r, id, 0);
@@ -461,6 +524,61 @@ static void test_states_and_overdue(void **state)
 	json_decref(list);
 	f = (wam_trace_filter){.state = "lost"};
 	assert_int_equal(wam_trace_list(r->db, &list, &f), WAM_EINVAL);
+	expect_intact_and_rebuild(r);
+}
+
+/* Tomorrow, YYYY-MM-DD (UTC). */
+static void tomorrow(char out[11])
+{
+	time_t t = time(NULL) + 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void expect_after_today(test_reg *r, const char *text,
+                               int (*fn)(wam_db *, json_t **, const char *, const json_t *), const char *id,
+                               const char *field)
+{
+	long long before = test_events(r);
+	json_decref(with(text, fn, r, id, WAM_EINVAL));
+	assert_string_equal(wam_error_last()->field, field);
+	assert_non_null(strstr(wam_error_last()->message, "is after today"));
+	assert_non_null(strstr(wam_error_last()->message, field));
+	assert_int_equal(test_events(r), before);
+}
+
+static void test_dates_not_after_today(void **state)
+{
+	test_reg *r = *state;
+	char later[11], text[512];
+	tomorrow(later);
+	json_t *d = draft_text(r, COMPLETE);
+	char id[WAM_ID_LEN + 1];
+	snprintf(id, sizeof id, "%s", test_str(d, "id"));
+	json_decref(d);
+	/* sending, acknowledging and answering are recorded once they happened */
+	snprintf(text, sizeof text, "{\"date\": \"%s\"}", later);
+	expect_after_today(r, text, wam_trace_send, id, "date");
+	json_decref(with("{}", wam_trace_send, r, id, 0));
+	expect_after_today(r, text, wam_trace_acknowledge, id, "date");
+	snprintf(text, sizeof text, "{\"result\": \"no_record\", \"date\": \"%s\"}", later);
+	expect_after_today(r, text, wam_trace_respond, id, "date");
+	snprintf(
+	    text, sizeof text,
+	    "{\"result\": \"partial\", \"chain\": [{\"consignee\": \"A\"}, {\"consignee\": \"B\", \"date\": \"%s\"}]}",
+	    later);
+	expect_after_today(r, text, wam_trace_respond, id, "chain[1].date");
+	snprintf(text, sizeof text, "{\"result\": \"partial\", \"last_holder\": {\"name\": \"A\", \"date\": \"%s\"}}",
+	         later);
+	expect_after_today(r, text, wam_trace_respond, id, "last_holder.date");
+	/* today is fine */
+	json_t *o = with("{}", wam_trace_acknowledge, r, id, 0);
+	assert_string_equal(test_str(o, "state"), "acknowledged");
+	json_decref(o);
+	o = with("{\"result\": \"no_record\"}", wam_trace_respond, r, id, 0);
+	assert_string_equal(test_str(o, "state"), "answered");
+	json_decref(o);
 	expect_intact_and_rebuild(r);
 }
 
@@ -591,6 +709,7 @@ static void test_exchange_between_registries(void **state)
 	must(wam_trace_export(other.db, &odoc, test_str(od, "id")));
 	assert_int_equal(wam_trace_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
 	assert_string_equal(wam_error_last()->field, "node");
+	assert_non_null(strstr(wam_error_last()->message, "(wam peer add)"));
 	/* nor does a known node id with another key pass */
 	json_object_set(json_object_get(odoc, "node"), "node_id",
 	                json_object_get(json_object_get(carried, "node"), "node_id"));
@@ -599,6 +718,28 @@ static void test_exchange_between_registries(void **state)
 	json_decref(odoc);
 	json_decref(od);
 	test_reg_destroy(&other);
+
+	/* the sender's own recovery id stays behind (it names nothing in Belgium) */
+	assert_string_equal(test_str(json_object_get(json_object_get(carried, "request"), "recovery"), "date"),
+	                    "2026-02-11");
+	assert_null(json_object_get(json_object_get(json_object_get(carried, "request"), "recovery"), "recovery_id"));
+	/* a request Brazil addresses to France is not Belgium's to import */
+	json_t *fr = test_json(COMPLETE), *frdoc;
+	json_object_set_new(json_object_get(fr, "requested"), "state", json_string("FR"));
+	json_object_set_new(json_object_get(fr, "recovery"), "recovery_id", json_string("01JBR0000000000000000000RC"));
+	d = draft(br, fr);
+	json_decref(with("{}", wam_trace_send, br, test_str(d, "id"), 0));
+	must(wam_trace_export(br->db, &frdoc, test_str(d, "id")));
+	assert_null(json_object_get(json_object_get(json_object_get(frdoc, "request"), "recovery"), "recovery_id"));
+	assert_int_equal(wam_trace_import(be->db, &in, frdoc), WAM_EFORBIDDEN);
+	assert_null(in);
+	assert_string_equal(wam_error_last()->field, "request.requested.state");
+	assert_non_null(strstr(wam_error_last()->message, "FR"));
+	assert_non_null(strstr(wam_error_last()->message, "BE"));
+	assert_int_equal(test_events(be), before);
+	json_decref(frdoc);
+	json_decref(d);
+	json_decref(fr);
 
 	/* intact: an incoming request in Belgium, with its record as a candidate */
 	must(wam_trace_import(be->db, &in, carried));
@@ -623,8 +764,42 @@ static void test_exchange_between_registries(void **state)
 	assert_int_equal(wam_trace_export(be->db, &doc, be_id), WAM_ECONFLICT);
 	json_decref(doc);
 
-	/* Belgium acknowledges and answers */
-	json_decref(with("{\"date\": \"2026-02-20\"}", wam_trace_acknowledge, be, be_id, 0));
+	/* Belgium acknowledges: the acknowledgement travels back on its own */
+	json_decref(with("{\"date\": \"2026-02-20\", \"note\": \"received by the FPS Justice, ref. TR/2026/31\"}",
+	                 wam_trace_acknowledge, be, be_id, 0));
+	json_t *ackdoc;
+	must(wam_trace_export(be->db, &ackdoc, be_id));
+	assert_string_equal(test_str(ackdoc, "kind"), "acknowledgement");
+	assert_int_equal(strlen(test_str(ackdoc, "signature")), 128);
+	assert_string_equal(test_str(json_object_get(ackdoc, "request"), "id"), id);
+	assert_string_equal(test_str(json_object_get(ackdoc, "request"), "reference"), "PF-2026-0117");
+	assert_string_equal(test_str(json_object_get(ackdoc, "acknowledgement"), "date"), "2026-02-20");
+	assert_string_equal(test_str(json_object_get(ackdoc, "acknowledgement"), "note"),
+	                    "received by the FPS Justice, ref. TR/2026/31");
+	assert_null(json_object_get(ackdoc, "response"));
+	/* altered, it is refused */
+	altered = json_deep_copy(ackdoc);
+	json_object_set_new(json_object_get(altered, "acknowledgement"), "date", json_string("2026-02-13"));
+	assert_int_equal(wam_trace_import(br->db, NULL, altered), WAM_EINTEGRITY);
+	json_decref(altered);
+	before = test_events(br);
+	json_t *acked;
+	must(wam_trace_import(br->db, &acked, ackdoc));
+	assert_string_equal(test_str(acked, "id"), id);
+	assert_string_equal(test_str(acked, "state"), "acknowledged");
+	assert_string_equal(test_str(acked, "acknowledged"), "2026-02-20");
+	json_decref(acked);
+	assert_int_equal(test_events(br), before + 1);
+	assert_int_equal(test_count(br, "SELECT count(*) FROM events WHERE type='trace.acknowledged'"
+	                                " AND json_extract(payload, '$.remote_node') IS NOT NULL"),
+	                 1);
+	/* once is enough: the request is no longer waiting for it */
+	assert_int_equal(wam_trace_import(br->db, NULL, ackdoc), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "state");
+	assert_int_equal(test_events(br), before + 1);
+	json_decref(ackdoc);
+
+	/* Belgium answers */
 	json_decref(
 	    with("{\"result\": \"record_found\", \"date\": \"2026-03-10\", \"chain\": ["
 	         " {\"date\": \"1979-03-02\", \"from\": \"FN Herstal\", \"consignee\": \"Exército Brasileiro\","
@@ -680,6 +855,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_quality_lists_and_score, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_draft_takes_the_registry_weapon, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_states_and_overdue, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dates_not_after_today, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_confidential_responses_withheld, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange_between_registries, setup, teardown),
 	};
