@@ -136,9 +136,8 @@ int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *cha
 int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request);
 
 /* Sends a draft: {date? (today, not after today), ack_days?, reply_days?}.
- * Fails with
- * WAM_EINVAL naming the first field R10 finds missing (the message lists
- * all) and changes nothing. Sets the acknowledgement and reply due dates. */
+ * Fails with WAM_EINVAL naming the first field R10 finds missing (the
+ * message lists all) and changes nothing. Sets the acknowledgement and reply due dates. */
 int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details);
 
 /* The requested state acknowledged receipt: {date? (today, not after
@@ -211,8 +210,8 @@ int wam_trace_list_peers(wam_db *db, json_t **out);
  * (sent or later) the request; for an incoming one with a response, the
  * response; for an incoming one acknowledged and not answered, the
  * acknowledgement (kind "acknowledgement": {request: {id, reference},
- * acknowledgement: {date, note?}}). Signed with this node's key over the canonical JSON of the
- * document without its `signature`. */
+ * acknowledgement: {date, note?}}). Signed with this node's key over the
+ * canonical JSON of the document without its `signature`. */
 int wam_trace_export(wam_db *db, json_t **out, const char *id);
 
 /* Imports an exchange document: a request becomes an incoming request, an
@@ -223,7 +222,8 @@ int wam_trace_export(wam_db *db, json_t **out, const char *id);
  * the one trusted or an acknowledgement or response comes from another
  * state than the one asked, WAM_EFORBIDDEN ("request.requested.state") for
  * a request asking another state than this registry's country,
- * WAM_ECONFLICT if it was imported already, and changes nothing. `*out` is the request as
+ * WAM_ECONFLICT if it was imported already (or the request it names no
+ * longer waits for it), and changes nothing. `*out` is the request as
  * wam_trace_get() shows it to a tracer. */
 int wam_trace_import(wam_db *db, json_t **out, const json_t *document);
 
