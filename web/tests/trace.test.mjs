@@ -39,9 +39,10 @@ before(async () => {
     for (const [name, [role, password]] of [...Object.entries(USERS), ['tracer', TRACER]]) {
       wam(dir, ['user', 'add', name, '--role', role, '--password-stdin'], password + '\n');
     }
-    // a weapon of the registry, then reported stolen
+    // a weapon of the registry, held by a dealer, then reported stolen
+    data.holder = json(['holder', 'add', 'Armurerie Dupont', '--type', 'dealer']).id;
     const item = json(['item', 'add', '--category', 'SA1', '--make', 'Glock', '--model', '17', '--calibre', '9x19mm',
-      '--serial', SERIAL, '--country', 'AT', '--year', '2012']);
+      '--serial', SERIAL, '--country', 'AT', '--year', '2012', '--holder', data.holder]);
     data.stolen = item.id ?? item.item?.id;
     assert.ok(data.stolen, `item add gave no id: ${JSON.stringify(item)}`);
     json(['loss', 'report', '--item', data.stolen, '--kind', 'stolen', '--date', `${YEAR}-02-03`,
@@ -112,6 +113,11 @@ test('the inbox shows the hit with both weapons side by side; confirming it reco
     for (const side of ['recovered', 'registered']) {
       assert.match(await compare.getByTestId('hit-' + side).filter({ hasText: 'Glock' }).first().innerText(), /Glock/);
     }
+    // the registered weapon's holder by name, not by id
+    const holder = compare.getByTestId('hit-holder');
+    await holder.waitFor();
+    assert.equal((await holder.innerText()).trim(), 'Armurerie Dupont');
+    assert.ok(!(await compare.innerText()).includes(data.holder), 'the holder\'s id is not shown');
     await screenshot(page, '21-trace-hit');
 
     const form = page.getByTestId('hit-decide');
@@ -283,6 +289,7 @@ test('the SDG 16.4.2 page shows the indicator, and a number drills down to the r
     const indicator = page.getByTestId('sdg-indicator');
     await indicator.waitFor();
     assert.equal(await page.getByLabel('Year', { exact: true }).inputValue(), String(YEAR), 'the page opens on last year');
+    assert.equal((await page.getByTestId('sdg-scope').innerText()).trim(), 'The whole registry', 'the heading names the scope');
     const report = json(['report', 'sdg-16-4-2', '--year', String(YEAR)]);
     await page.getByTestId('sdg-value').waitFor();
     const value = page.getByTestId('sdg-value');
