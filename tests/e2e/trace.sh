@@ -270,4 +270,83 @@ expect_eq "and so does the indicator" "$(jq -r .indicator.value sdg-after.json)"
 expect_exit 0 "verify the second" B verify
 expect_contains "intact" "$OUT" "intact"
 
+# ---- trace requests: dates not after today, the acknowledgement travels, another state's request ----
+LATER=$(date -u -d tomorrow +%F)
+cat >request2.json <<'JSON'
+{"reference": "PNH-TR-2025-011",
+ "requesting": {"state": "HT", "agency": "PNH/BLTS", "contact": {"name": "Cmdr. Pierre", "email": "traces@pnh.example"}},
+ "requested": {"state": "BE", "via": "national_contact_point"},
+ "item": {"make": "FN Herstal", "model": "FAL", "category": "SA4", "calibre": "7.62x51mm", "serial": "1534279",
+          "country": "BE"},
+ "illicit_reason": "illicit_national_law", "justification": "possession without licence, Art. 12 of the arms law",
+ "recovery": {"date": "2025-04-22", "place": "Gonaïves"},
+ "intended_use": "criminal proceedings against the holder of the cache"}
+JSON
+expect_exit 0 "a second request drafted" A --json trace draft --from request2.json
+TR2=$(jget .id)
+BEFORE=$(events a.db)
+expect_exit 0 "an update that changes nothing" A --json trace update "$TR2" --urgency routine --requested-state BE
+expect_eq "records nothing" "$(events a.db)" "$BEFORE"
+expect_exit 2 "sending dated after today is refused" A trace send "$TR2" --date "$LATER"
+expect_contains "naming the date" "$ERR" "date $LATER is after today"
+expect_eq "nothing was written" "$(events a.db)" "$BEFORE"
+expect_exit 0 "sent today" A --json trace send "$TR2"
+expect_exit 0 "exported" A trace export "$TR2" --out request2-doc.json
+expect_exit 0 "Belgium imports it" B --json trace import request2-doc.json
+TB2=$(jget .id)
+expect_eq "the candidate quality of an incoming request: complete, not for sending" \
+	"$(jget '"\(.quality.complete) \(.quality.sendable)"')" "true false"
+expect_exit 4 "neither acknowledged nor answered, it does not leave" B trace export "$TB2"
+expect_exit 2 "an acknowledgement dated after today is refused" B trace ack "$TB2" --date "$LATER"
+expect_contains "naming the date" "$ERR" "is after today"
+expect_exit 0 "acknowledged with a note" B trace ack "$TB2" --note "file BE/TR/2025/88"
+expect_exit 0 "the acknowledgement is exported" B trace export "$TB2" --out ack2.json
+expect_eq "a signed acknowledgement" "$(jq -r '.kind + " " + .acknowledgement.note + " " + (.signature | length | tostring)' ack2.json)" \
+	"acknowledgement file BE/TR/2025/88 128"
+expect_eq "naming the request as Haiti knows it" "$(jq -r .request.id ack2.json)" "$TR2"
+expect_exit 0 "Haiti imports it" A --json trace import ack2.json
+expect_eq "the request is acknowledged" "$(jget '"\(.state) \(.acknowledged)"')" "acknowledged $(date -u +%F)"
+expect_exit 4 "once only" A trace import ack2.json
+cat >response2.json <<JSON
+{"result": "no_record", "date": "$LATER", "confidentiality": "unclassified"}
+JSON
+expect_exit 2 "a response dated after today is refused" B trace respond "$TB2" --from response2.json
+expect_contains "naming the date" "$ERR" "is after today"
+expect_exit 0 "answered today" B trace respond "$TB2" --result no_record --confidentiality unclassified
+expect_exit 0 "the response is exported after the acknowledgement" B trace export "$TB2" --out answer2.json
+expect_eq "a response" "$(jq -r .kind answer2.json)" "response"
+expect_exit 0 "Haiti imports the answer" A --json trace import answer2.json
+expect_eq "answered" "$(jget '.state + " " + .responses[-1].result')" "answered no_record"
+expect_eq "the sender's recovery id stayed behind" "$(jq -r '.request.recovery.recovery_id // "none"' request.json)" "none"
+expect_eq "... the recovery's date did not" "$(jq -r '.request.recovery.date' request.json)" "2025-05-14"
+
+# a request addressed to another state is not Belgium's to import
+jq '.requested.state = "FR" | .reference = "PNH-TR-2025-012"' request2.json >request3.json
+expect_exit 0 "a request to France" A --json trace draft --from request3.json
+TR3=$(jget .id)
+expect_exit 0 "sent" A trace send "$TR3"
+expect_exit 0 "exported" A trace export "$TR3" --out request3-doc.json
+BEFORE=$(events other/wam.db)
+expect_exit 7 "Belgium refuses it" B trace import request3-doc.json
+expect_contains "naming the field" "$ERR" "request.requested.state"
+expect_contains "and both states" "$ERR" "FR"
+expect_contains "" "$ERR" "BE"
+expect_eq "nothing was written" "$(events other/wam.db)" "$BEFORE"
+mkdir stranger
+expect_exit 0 "a registry that trusts no one" "$WAM" --db stranger/wam.db init --country BE
+expect_exit 7 "refuses the request" "$WAM" --db stranger/wam.db trace import request2-doc.json
+expect_contains "saying how to trust a peer" "$ERR" "(wam peer add)"
+
+# readable characters, as the hit rule counts them
+jq '.item.serial = "1?3"' request2.json >quality.json
+expect_exit 0 "the quality of a serial with an unreadable character and too few readable ones" \
+	A --json trace quality --from quality.json
+expect_eq "both doubts" "$(jget '[.doubtful[] | select(.field == "item.serial")] | length')" "2"
+jq '.item.serial = "1-2-3"' request2.json >quality.json
+run A --json trace quality --from quality.json
+expect_contains "separators are not characters" "$(jget '[.doubtful[] | select(.field == "item.serial") | .message] | join(",")')" \
+	"fewer than 4 readable"
+expect_exit 0 "verify the first again" A verify
+expect_exit 0 "verify the second again" B verify
+
 done_testing
