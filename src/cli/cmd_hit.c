@@ -1,12 +1,14 @@
 /* Lost and stolen weapons, hits and established origins: wam loss
  * report|list|export, wam hit list|show|confirm|reject|scan and wam origin
  * (docs/trace.md). A hit is shown with both weapons side by side and the
- * serials aligned, so the characters that differ can be seen at a glance. */
+ * serial keys aligned as the matcher's edits say they differ, so the
+ * characters that differ can be seen at a glance. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "wam/registry.h"
 #include "wam/trace.h"
 
 static const char *const no_opts[] = {NULL};
@@ -162,50 +164,78 @@ static int cmd_loss_export(const cli_env *env, const cli_args *a)
 
 /* ---- hits ---- */
 
-/* Aligns serials `a` and `b` by their fewest edits (both at most 63 bytes):
- * `oa` and `ob` receive them with '-' for a character only the other has,
- * `mark` a '^' under each position that differs. */
-static void align_serials(const char *a, const char *b, char *oa, char *ob, char *mark)
+/* Two serial keys drawn one above the other, column by column. */
+typedef struct aligned {
+	char rec[160], reg[160], mark[160]; /* recovered, registered, '^' under each edit */
+	size_t k;
+} aligned;
+
+/* Adds a column: what each side shows there, and whether an edit is. False
+ * when there is no more room. */
+static bool column(aligned *o, char rec, char reg, bool edited)
 {
-	enum { N = 64 };
-	size_t n = strnlen(a, N - 1), m = strnlen(b, N - 1);
-	int d[N][N];
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = (int)i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = (int)j;
-	for (size_t i = 1; i <= n; i++)
-		for (size_t j = 1; j <= m; j++) {
-			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			d[i][j] = best;
+	if (o->k + 1 >= sizeof o->rec)
+		return false;
+	o->rec[o->k] = rec;
+	o->reg[o->k] = reg;
+	o->mark[o->k] = edited ? '^' : ' ';
+	o->k++;
+	o->rec[o->k] = o->reg[o->k] = o->mark[o->k] = '\0';
+	return true;
+}
+
+/* Aligns the recovered weapon's key `q` (the query) and the registered
+ * one's `s` as the matcher's `edits` say they differ — the edits the
+ * console marks — so a misread is drawn where the matcher found it,
+ * whatever the scripts the serials were marked in (a Latin T and a
+ * Cyrillic Т have one key): '-' for a character only the other has, '^'
+ * under each column an edit touched. False when the edits do not walk the
+ * two keys (a '*' standing for several characters, a fragment, a key that
+ * is not ASCII): then nothing is drawn. */
+static bool align_by_edits(aligned *o, const char *q, const char *s, const json_t *edits)
+{
+	size_t n = strlen(q), m = strlen(s), qi = 0, sj = 0, i;
+	o->k = 0;
+	for (const char *c = q; *c; c++)
+		if ((unsigned char)*c >= 0x80)
+			return false;
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c >= 0x80)
+			return false;
+	const json_t *e;
+	json_array_foreach(edits, i, e)
+	{
+		const char *op = cli_text(e, "op");
+		json_int_t qpos = json_integer_value(json_object_get(e, "query_pos"));
+		json_int_t spos = json_integer_value(json_object_get(e, "serial_pos"));
+		bool insert = !strcmp(op, "insert"), del = !strcmp(op, "delete"), swap = !strcmp(op, "transpose");
+		if (!strcmp(cli_text(e, "query"), "*"))
+			return false;
+		/* the characters before the edit agree: walk both keys to it (an
+		 * insertion's place is the registered key's, a deletion's the
+		 * recovered one's) */
+		json_int_t to_q = insert ? (json_int_t)qi + (spos - (json_int_t)sj) : qpos;
+		json_int_t to_s = del ? (json_int_t)sj + (qpos - (json_int_t)qi) : spos;
+		if (to_q < (json_int_t)qi || to_s < (json_int_t)sj || to_q - (json_int_t)qi != to_s - (json_int_t)sj ||
+		    to_q > (json_int_t)n || to_s > (json_int_t)m)
+			return false;
+		for (; qi < (size_t)to_q; qi++, sj++)
+			if (q[qi] != s[sj] || !column(o, q[qi], s[sj], false))
+				return false;
+		for (int w = 0; w < (swap ? 2 : 1); w++) {
+			if ((!insert && qi >= n) || (!del && sj >= m) ||
+			    !column(o, insert ? '-' : q[qi], del ? '-' : s[sj], true))
+				return false;
+			qi += !insert;
+			sj += !del;
 		}
-	char ra[2 * N], rb[2 * N], rm[2 * N];
-	size_t k = 0, i = n, j = m;
-	while (i || j) {
-		if (i && j && d[i][j] == d[i - 1][j - 1] + (a[i - 1] != b[j - 1])) {
-			ra[k] = a[i - 1];
-			rb[k] = b[j - 1];
-			i--, j--;
-		} else if (i && d[i][j] == d[i - 1][j] + 1) {
-			ra[k] = a[--i];
-			rb[k] = '-';
-		} else {
-			ra[k] = '-';
-			rb[k] = b[--j];
-		}
-		rm[k] = ra[k] == rb[k] ? ' ' : '^';
-		k++;
 	}
-	for (size_t x = 0; x < k; x++) {
-		oa[x] = ra[k - 1 - x];
-		ob[x] = rb[k - 1 - x];
-		mark[x] = rm[k - 1 - x];
-	}
-	oa[k] = ob[k] = mark[k] = '\0';
+	if (n - qi != m - sj || strcmp(q + qi, s + sj))
+		return false;
+	for (; qi < n; qi++)
+		if (!column(o, q[qi], q[qi], false))
+			return false;
+	return true;
 }
 
 /* A weapon's markings as one line: "frame_receiver:serial:AB123; slide:...". */
@@ -242,40 +272,73 @@ static json_t *as_text(const json_t *v)
 	return t;
 }
 
-/* Both weapons side by side, one line a field; `≠` marks a field that
- * differs, and under the serials a '^' marks each character that does. */
-static void print_side_by_side(const json_t *rec, const json_t *reg)
+/* A row of the comparison; `diff` marks a field that differs. */
+static void add_row(json_t *rows, const char *field, json_t *rec, json_t *reg, bool differs)
 {
-	static const char *const fields[] = {"id",       "serial",    "make",     "model",  "calibre",
-	                                     "category", "country",   "year",     "status", "marking_status",
-	                                     "site_id",  "holder_id", "markings", NULL};
+	json_array_append_new(rows, json_pack("{s:s, s:o, s:o, s:s}", "field", field, "recovered", rec, "registered",
+	                                      reg, "diff", differs ? "≠" : ""));
+}
+
+/* A weapon's holder as "name (type)", from the `holder` wam hit show adds. */
+static json_t *holder_text(const json_t *item)
+{
+	const json_t *h = json_object_get(item, "holder");
+	char buf[256] = "";
+	if (json_is_object(h))
+		snprintf(buf, sizeof buf, "%s%s%s%s", cli_text(h, "name"), *cli_text(h, "type") ? " (" : "",
+		         cli_text(h, "type"), *cli_text(h, "type") ? ")" : "");
+	return json_string(buf);
+}
+
+/* The serials: their keys aligned as the matcher's edits say they differ,
+ * '^' under each character an edit touched (the console marks the same),
+ * then the serials as marked on the weapons. */
+static void add_serial_rows(json_t *rows, const json_t *hit, const json_t *rec, const json_t *reg)
+{
+	const char *q = cli_text(rec, "serial_key"), *s = cli_text(reg, "serial_key");
+	aligned o;
+	bool keys_differ = strcmp(q, s) != 0;
+	if (keys_differ && align_by_edits(&o, q, s, json_object_get(hit, "edits"))) {
+		add_row(rows, "serial", json_string(o.rec), json_string(o.reg), true);
+		add_row(rows, "", json_string(o.mark), json_string(o.mark), false);
+	} else {
+		/* the same key, or edits that do not walk it: the keys as they are
+		 * and the edits line above says what differs */
+		add_row(rows, "serial", json_string(q), json_string(s), keys_differ);
+	}
+	json_t *x = as_text(json_object_get(rec, "serial")), *y = as_text(json_object_get(reg, "serial"));
+	add_row(rows, "as marked", x, y, !json_equal(x, y));
+}
+
+/* Both weapons side by side, one line a field; `≠` marks a field that
+ * differs. */
+static void print_side_by_side(const json_t *hit)
+{
+	static const char *const fields[] = {"id",       "serial",    "make",   "model",    "calibre",
+	                                     "category", "country",   "year",   "status",   "marking_status",
+	                                     "site_id",  "holder_id", "holder", "markings", NULL};
 	static const cli_column cols[] = {{"", "field", 0},
 	                                  {"RECOVERED", "recovered", 40},
 	                                  {"REGISTERED", "registered", 40},
 	                                  {"", "diff", 0},
 	                                  {NULL, NULL, 0}};
+	const json_t *rec = json_object_get(hit, "recovered"), *reg = json_object_get(hit, "registered");
 	json_t *rows = json_array();
 	for (int f = 0; fields[f]; f++) {
 		const char *k = fields[f];
-		json_t *x = !strcmp(k, "markings") ? markings_text(rec) : as_text(json_object_get(rec, k));
-		json_t *y = !strcmp(k, "markings") ? markings_text(reg) : as_text(json_object_get(reg, k));
-		bool same = json_equal(x, y);
-		if (!strcmp(k, "id"))
-			same = true; /* two records by definition */
-		if (!strcmp(k, "serial") && !same) {
-			char oa[128], ob[128], mark[128];
-			align_serials(json_string_value(x), json_string_value(y), oa, ob, mark);
-			json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "field", k, "recovered", oa,
-			                                      "registered", ob, "diff", "≠"));
-			json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "field", "", "recovered", mark,
-			                                      "registered", mark, "diff", ""));
-		} else {
-			json_array_append_new(rows,
-			                      json_pack("{s:s, s:o, s:o, s:s}", "field", k, "recovered", json_incref(x),
-			                                "registered", json_incref(y), "diff", same ? "" : "≠"));
+		if (!strcmp(k, "serial")) {
+			add_serial_rows(rows, hit, rec, reg);
+			continue;
 		}
-		json_decref(x);
-		json_decref(y);
+		json_t *x, *y;
+		if (!strcmp(k, "markings"))
+			x = markings_text(rec), y = markings_text(reg);
+		else if (!strcmp(k, "holder"))
+			x = holder_text(rec), y = holder_text(reg);
+		else
+			x = as_text(json_object_get(rec, k)), y = as_text(json_object_get(reg, k));
+		/* two records by definition */
+		add_row(rows, k, x, y, strcmp(k, "id") && !json_equal(x, y));
 	}
 	cli_print_table(cols, rows);
 	json_decref(rows);
@@ -319,10 +382,33 @@ static void print_hit(const json_t *h)
 	cli_print_joined(HIT_KEY_WIDTH, "diversion", cli_text(pod, "category"), cli_text(pod, "country"),
 	                 cli_text(pod, "date"), cli_text(pod, "description"), NULL);
 	putchar('\n');
-	print_side_by_side(json_object_get(h, "recovered"), json_object_get(h, "registered"));
+	print_side_by_side(h);
 }
 
 static const cli_view hit_view = {hit_keys, hit_cols, print_hit};
+
+/* Names each weapon's holder in `hit` (a hit as wam_trace_get_hit shows
+ * it, which gives only holder_id): `holder`: {id, name, type}. Only those:
+ * a holder's licence and address are not the comparison's business. A
+ * holder that cannot be read is left unnamed. */
+static void name_holders(wam_db *db, json_t *hit)
+{
+	static const char *const sides[] = {"recovered", "registered"};
+	for (size_t i = 0; hit && i < sizeof sides / sizeof sides[0]; i++) {
+		json_t *item = json_object_get(hit, sides[i]), *h = NULL;
+		const char *id = json_string_value(json_object_get(item, "holder_id"));
+		if (!id)
+			continue;
+		if (wam_registry_get_holder(db, &h, id)) {
+			wam_error_clear();
+			continue;
+		}
+		json_object_set_new(item, "holder",
+		                    json_pack("{s:s, s:O?, s:O?}", "id", id, "name", json_object_get(h, "name"), "type",
+		                              json_object_get(h, "type")));
+		json_decref(h);
+	}
+}
 static const cli_view hit_list_view = {NULL, NULL, print_hit_table};
 
 static int cmd_hit_list(const cli_env *env, const cli_args *a)
@@ -354,6 +440,8 @@ static int cmd_hit_show(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (!rc) {
 		rc = wam_trace_get_hit(db, &out, a->pos[0]);
+		if (!rc)
+			name_holders(db, out);
 		rc = cli_show(env, rc, out, &hit_view);
 		wam_db_close(db);
 	}
@@ -368,10 +456,23 @@ static int decide(const cli_env *env, const cli_args *a, const char *decision)
 	cli_set_opt(in, a, "country", "point_of_diversion.country");
 	cli_set_opt(in, a, "date", "point_of_diversion.date");
 	cli_set_opt(in, a, "description", "point_of_diversion.description");
+	if (!cli_opt(a, "category") && (cli_opt(a, "country") || cli_opt(a, "date") || cli_opt(a, "description"))) {
+		/* the library would name point_of_diversion.category, a field of
+		 * the API: here it is a flag */
+		json_decref(in);
+		wam_error_set(
+		    WAM_EINVAL, "point_of_diversion.category",
+		    "--country, --date and --description describe the point of diversion: give its --category "
+		    "too (illicit_manufacture, civilian_holder, state_stocks, transfer_export or other), or none "
+		    "of them to take it from the registered weapon's holder");
+		return cli_fail(env, WAM_EINVAL);
+	}
 	wam_db *db;
 	int rc = cli_open(env, &db, true);
 	if (!rc) {
 		rc = wam_trace_decide_hit(db, &out, a->pos[0], in);
+		if (!rc)
+			name_holders(db, out);
 		rc = cli_show(env, rc, out, &hit_view);
 		wam_db_close(db);
 	}

@@ -7,11 +7,13 @@
  * country, so those routes are national. A hit belongs to the site of the
  * registered weapon it points at (`owner_site_id`): it is that site's inbox.
  * A caller confined to sites lists only its sites' hits and gets 404 for any
- * other, as for weapons, so hit ids cannot be probed. */
+ * other, as for weapons, so hit ids cannot be probed. Each weapon of a hit
+ * shown comes with its holder's name and type beside holder_id. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/http.h"
+#include "wam/registry.h"
 #include "wam/trace.h"
 
 void h_losses_list(wam_request *r)
@@ -58,8 +60,31 @@ void h_losses_export(wam_request *r)
 	free(text);
 }
 
-/* The hit named by the path, or NULL after answering (404 for a hit of a
- * site the caller is not confined to). */
+/* Names each weapon's holder in `hit` (the library gives holder_id):
+ * `holder`: {id, name, type}, as GET /holders lists them — never a
+ * holder's licence or address, which only GET /holders/{id} shows, logged.
+ * A holder that cannot be read is left unnamed. */
+static void name_holders(wam_db *db, json_t *hit)
+{
+	static const char *const sides[] = {"recovered", "registered"};
+	for (size_t i = 0; hit && i < sizeof sides / sizeof sides[0]; i++) {
+		json_t *item = json_object_get(hit, sides[i]), *h = NULL;
+		const char *id = json_string_value(json_object_get(item, "holder_id"));
+		if (!id)
+			continue;
+		if (wam_registry_get_holder(db, &h, id)) {
+			wam_error_clear();
+			continue;
+		}
+		json_object_set_new(item, "holder",
+		                    json_pack("{s:s, s:O?, s:O?}", "id", id, "name", json_object_get(h, "name"), "type",
+		                              json_object_get(h, "type")));
+		json_decref(h);
+	}
+}
+
+/* The hit named by the path, or NULL after answering (404 for a hit at a
+ * site that is not one of the caller's). */
 static json_t *visible_hit(wam_request *r)
 {
 	json_t *hit = NULL;
@@ -98,8 +123,10 @@ void h_hits_list(wam_request *r)
 void h_hit_get(wam_request *r)
 {
 	json_t *hit = visible_hit(r);
-	if (hit)
-		reply_json(r, 200, hit);
+	if (!hit)
+		return;
+	name_holders(r->db, hit);
+	reply_json(r, 200, hit);
 }
 
 /* {decision: confirm | reject, reason, point_of_diversion?} */
@@ -114,6 +141,8 @@ void h_hit_decide(wam_request *r)
 		return;
 	int rc = wam_trace_decide_hit(r->db, &out, r->params[0], in);
 	json_decref(in);
+	if (!rc)
+		name_holders(r->db, out);
 	reply_result(r, rc, 200, &out);
 }
 

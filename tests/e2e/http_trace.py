@@ -70,8 +70,10 @@ def test(tap):
     reg.run("init", "--country", "HT")
     site_a = reg.wam("site", "add", "Site A", "--kind", "depot")["id"]
     site_b = reg.wam("site", "add", "Site B", "--kind", "armoury")["id"]
+    holder = reg.wam("holder", "add", "Armurerie du Nord", "--type", "dealer", "--country", "HT", "--licence",
+                     "HT-ARM-2021-118", "--address", "4 rue Geffrard, Cap-Haïtien")["id"]
     weapon = reg.wam("item", "add", "--category", "SA1", "--make", "Glock", "--model", "17", "--calibre", "9x19mm",
-                     "--serial", SERIAL, "--country", "AT", "--site", site_a)["id"]
+                     "--serial", SERIAL, "--country", "AT", "--site", site_a, "--holder", holder)["id"]
     people = {"tracer": ("tracer", ()), "registrar": ("registrar", ()), "viewer": ("viewer", ()),
               "armourer-a": ("armourer", (site_a,)), "armourer-b": ("armourer", (site_b,))}
     for name, (role, sites) in people.items():
@@ -128,6 +130,10 @@ def test(tap):
     resp = u["armourer-a"].get(f"/api/v1/hits/{hit}")
     tap.ok(resp.status == 200 and resp.json["recovered"]["id"] == recovered and resp.json["registered"]["id"] == weapon
            and resp.json["registered"]["serial"] == SERIAL, "GET /hits/{id}: both weapons side by side", repr(resp))
+    tap.ok(resp.status == 200 and resp.json["registered"].get("holder") == {
+        "id": holder, "name": "Armurerie du Nord", "type": "dealer"} and "HT-ARM" not in resp.body.decode()
+           and "Geffrard" not in resp.body.decode(), "... the registered weapon's holder by name and type, not by "
+           "licence or address", repr(resp))
     refused(tap, u["armourer-a"].get("/api/v1/hits" + q(state="maybe")), 422, "an unknown hit state: 422", "state")
 
     decision = {"decision": "confirm", "reason": "frame and slide markings match the registry photo"}
@@ -137,7 +143,9 @@ def test(tap):
             "nor an armourer (no trace action)")
     tap.eq(events(), before, "the refusals recorded nothing")
     resp = tracer.post(f"/api/v1/hits/{hit}/decision", decision)
-    tap.ok(resp.status == 200 and resp.json["state"] == "confirmed", "the tracer confirms the hit", repr(resp))
+    tap.ok(resp.status == 200 and resp.json["state"] == "confirmed"
+           and resp.json["registered"].get("holder", {}).get("name") == "Armurerie du Nord",
+           "the tracer confirms the hit (the answer names the holder too)", repr(resp))
     tap.ok(events() > before, "the decision is recorded")
     tap.eq(registrar.get(f"/api/v1/items/{weapon}").json["status"], "seized",
            "the stolen weapon takes the recovery's status")

@@ -270,6 +270,48 @@ expect_eq "and so does the indicator" "$(jq -r .indicator.value sdg-after.json)"
 expect_exit 0 "verify the second" B verify
 expect_contains "intact" "$OUT" "intact"
 
+# ---- a serial marked in two scripts: the hit is drawn from the matcher's edits ----
+C() { "$WAM" --db c.db "$@"; }
+expect_exit 0 "a third registry" C init --country HT
+expect_exit 0 "a holder, with a licence and an address" C --json holder add "Sécurité Caraïbes SA" --type dealer \
+	--country HT --licence "L-2020-31" --address "12 rue Capois, Port-au-Prince"
+MHOLDER=$(jget .id)
+expect_exit 0 "a Makarov marked in Cyrillic" C --json item add --category SA1 --make Makarov --model PM \
+	--calibre 9x18mm --serial "ТЖ 8Б43" --country RU --holder "$MHOLDER"
+MAKAROV=$(jget .id)
+expect_exit 0 "... reported stolen" C loss report --item "$MAKAROV" --kind stolen --date 2025-01-10 \
+	--circumstances "taken from a safe" --reported-by "Insp. Joseph"
+cat >makarov.json <<'JSON'
+{"type": "seized", "date": "2025-03-02", "place": "Jacmel", "context": "crime", "officer": "Insp. Joseph",
+ "weapons": [{"category": "SA1", "make": "Makarov", "model": "PM", "calibre": "9x18mm", "serial": "TЖ 8Б3",
+              "country": "RU"}]}
+JSON
+expect_exit 0 "seized, its serial recorded with a Latin T and a character missed" C --json recovery add \
+	--from makarov.json
+run C --json hit list
+HIT2=$(jget '.[0].id')
+expect_eq "a hit on the Makarov" "$(jget '.[0].registered.id')" "$MAKAROV"
+expect_exit 0 "hit show" C hit show "$HIT2"
+SERIAL_LINE=$(grep '^serial ' <<<"$OUT")
+MARK_LINE=$(grep -A1 '^serial ' <<<"$OUT" | tail -1)
+expect_contains "the keys aligned as the matcher's one edit says: the 4 the recovered serial lacks" "$SERIAL_LINE" \
+	"TZH86-3"
+expect_contains "" "$SERIAL_LINE" "TZH8643"
+expect_eq "one ^ under each key, nothing under the T" "$(tr -cd '^' <<<"$MARK_LINE")" "^^"
+GAP=${SERIAL_LINE%%-*}
+expect_eq "... the recovered one under the gap" "${MARK_LINE:${#GAP}:1}" "^"
+expect_contains "the serials as marked, below" "$OUT" "TЖ 8Б3"
+expect_contains "the holder by name and type" "$OUT" "Sécurité Caraïbes SA (dealer)"
+expect_not_contains "not by licence" "$OUT" "L-2020-31"
+expect_not_contains "nor address" "$OUT" "Capois"
+run C --json hit show "$HIT2"
+expect_eq "as JSON: the holder's id, name and type only" "$(jget '.registered.holder | keys | join(",")')" "id,name,type"
+expect_exit 2 "a point of diversion's country without its category" C hit confirm "$HIT2" --reason "same pistol" \
+	--country BR
+expect_contains "names the flag to give" "$ERR" "--category"
+expect_exit 0 "... with it" C --json hit confirm "$HIT2" --reason "same pistol" --category civilian_holder --country BR
+expect_eq "confirmed, the country kept" "$(jget '"\(.state) \(.point.country)"')" "confirmed BR"
+
 # ---- trace requests: dates not after today, the acknowledgement travels, another state's request ----
 LATER=$(date -u -d tomorrow +%F)
 cat >request2.json <<'JSON'
