@@ -290,6 +290,12 @@ void wam_match_forget(wam_db *db);
 void wam_match_rollback(wam_db *db);
 /* The canonical key of a serial (match/serial.c); its length, or -1. */
 long wam_serial_key(char *out, size_t cap, const char *raw);
+/* Letters and digits of a serial that were read (its canonical key less
+ * '?' and '*'). Fewer than WAM_SERIAL_MIN_READABLE cannot single a weapon
+ * out: no hit is searched for with them and a trace request calls the
+ * serial doubtful. */
+#define WAM_SERIAL_MIN_READABLE 4
+long wam_serial_readable(const char *serial);
 
 /* ---- demo data (registry/demo.c) ---- */
 /* Expands a serial format of data/manufacturers.json into `out`: # digit,

@@ -208,6 +208,15 @@ long wam_serial_key(char *out, size_t cap, const char *raw)
 	return (long)strlen(out);
 }
 
+long wam_serial_readable(const char *serial)
+{
+	char key[1024];
+	long n = wam_serial_key(key, sizeof key, serial ? serial : ""), known = 0;
+	for (long i = 0; i < n; i++)
+		known += key[i] != '?' && key[i] != '*';
+	return known;
+}
+
 /* ---- keys of names (makes, models, calibres) ----
  *
  * What two spellings of one name share: NFKC, case folded, ASCII letters in

@@ -128,22 +128,6 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 #define REGISTERED_BY_RECOVERY                                                                                         \
 	"NOT EXISTS (SELECT 1 FROM events e WHERE e.subject=i.id AND e.seq>i.registered_seq AND e.seq<r.recorded_seq)"
 
-/* Readable characters a serial needs to be searched for hits: fewer cannot
- * single a weapon out ("??-?81" would match every serial of its make
- * ending in 81), as the matcher's own fragments start at 4. */
-#define MIN_READABLE 4
-
-/* True when the canonical key of `serial` has MIN_READABLE characters
- * other than '?' and '*'. */
-static bool readable(const char *serial)
-{
-	char key[1024];
-	long n = wam_serial_key(key, sizeof key, serial), known = 0;
-	for (long i = 0; i < n; i++)
-		known += key[i] != '?' && key[i] != '*';
-	return known >= MIN_READABLE;
-}
-
 /* The matcher's candidates for weapon `w` ({serial, make, model, calibre,
  * country}), best first: up to two edits when its make is known; without a
  * make, or with characters marked unreadable, the matcher's own allowance
@@ -154,7 +138,7 @@ static int candidates_of(wam_db *db, json_t **out, const json_t *w, int limit)
 {
 	const char *serial = str(w, "serial"), *make = str(w, "make");
 	*out = NULL;
-	if (!serial || !readable(serial)) {
+	if (!serial || wam_serial_readable(serial) < WAM_SERIAL_MIN_READABLE) {
 		*out = json_array();
 		return 0;
 	}

@@ -22,7 +22,6 @@
 #define DOUBT_POINTS 5
 /* Readable characters below which a serial is doubtful: as many as a
  * recovered weapon's serial needs to be searched for hits (trace/hit.c). */
-#define MIN_READABLE 4
 
 static const char *sget(const json_t *o, const char *key)
 {
@@ -62,17 +61,6 @@ static bool markings_beyond_serial(const json_t *item)
 	return false;
 }
 
-/* Characters of the serial's canonical key (the one the matcher and the hit
- * rule read: separators and spaces out) other than '?' and '*'. */
-static long readable_chars(const char *serial)
-{
-	char key[1024];
-	long n = wam_serial_key(key, sizeof key, serial), known = 0;
-	for (long i = 0; i < n; i++)
-		known += key[i] != '?' && key[i] != '*';
-	return known;
-}
-
 json_t *wam_trace_quality_of(const json_t *body)
 {
 	json_t *missing = json_array(), *doubtful = json_array(), *recommended = json_array();
@@ -108,7 +96,7 @@ json_t *wam_trace_quality_of(const json_t *body)
 	const char *serial = sget(item, "serial");
 	if (serial && (strchr(serial, '?') || strchr(serial, '*')))
 		note(doubtful, "item.serial", "the serial has unreadable characters ('?' or '*')");
-	if (serial && readable_chars(serial) < MIN_READABLE)
+	if (serial && wam_serial_readable(serial) < WAM_SERIAL_MIN_READABLE)
 		note(doubtful, "item.serial", "the serial has fewer than 4 readable letters or digits");
 	size_t i;
 	const json_t *m;
