@@ -74,7 +74,9 @@ typedef struct wam_hit_filter {
 int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f);
 
 /* One hit with both weapons in full (as wam_registry_get_item shows them)
- * side by side under `recovered` and `registered`, and the matcher's edits. */
+ * side by side under `recovered` and `registered`, each with its holder's
+ * {id, name, type} under `holder` (never the licence or address), and the
+ * matcher's edits. */
 int wam_trace_get_hit(wam_db *db, json_t **out, const char *id);
 
 /* Decides an open hit: {decision: confirm|reject, reason, point_of_diversion?:

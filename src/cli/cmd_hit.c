@@ -387,28 +387,6 @@ static void print_hit(const json_t *h)
 
 static const cli_view hit_view = {hit_keys, hit_cols, print_hit};
 
-/* Names each weapon's holder in `hit` (a hit as wam_trace_get_hit shows
- * it, which gives only holder_id): `holder`: {id, name, type}. Only those:
- * a holder's licence and address are not the comparison's business. A
- * holder that cannot be read is left unnamed. */
-static void name_holders(wam_db *db, json_t *hit)
-{
-	static const char *const sides[] = {"recovered", "registered"};
-	for (size_t i = 0; hit && i < sizeof sides / sizeof sides[0]; i++) {
-		json_t *item = json_object_get(hit, sides[i]), *h = NULL;
-		const char *id = json_string_value(json_object_get(item, "holder_id"));
-		if (!id)
-			continue;
-		if (wam_registry_get_holder(db, &h, id)) {
-			wam_error_clear();
-			continue;
-		}
-		json_object_set_new(item, "holder",
-		                    json_pack("{s:s, s:O?, s:O?}", "id", id, "name", json_object_get(h, "name"), "type",
-		                              json_object_get(h, "type")));
-		json_decref(h);
-	}
-}
 static const cli_view hit_list_view = {NULL, NULL, print_hit_table};
 
 static int cmd_hit_list(const cli_env *env, const cli_args *a)
@@ -440,8 +418,6 @@ static int cmd_hit_show(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (!rc) {
 		rc = wam_trace_get_hit(db, &out, a->pos[0]);
-		if (!rc)
-			name_holders(db, out);
 		rc = cli_show(env, rc, out, &hit_view);
 		wam_db_close(db);
 	}
@@ -471,8 +447,6 @@ static int decide(const cli_env *env, const cli_args *a, const char *decision)
 	int rc = cli_open(env, &db, true);
 	if (!rc) {
 		rc = wam_trace_decide_hit(db, &out, a->pos[0], in);
-		if (!rc)
-			name_holders(db, out);
 		rc = cli_show(env, rc, out, &hit_view);
 		wam_db_close(db);
 	}

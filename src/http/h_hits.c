@@ -60,29 +60,6 @@ void h_losses_export(wam_request *r)
 	free(text);
 }
 
-/* Names each weapon's holder in `hit` (the library gives holder_id):
- * `holder`: {id, name, type}, as GET /holders lists them — never a
- * holder's licence or address, which only GET /holders/{id} shows, logged.
- * A holder that cannot be read is left unnamed. */
-static void name_holders(wam_db *db, json_t *hit)
-{
-	static const char *const sides[] = {"recovered", "registered"};
-	for (size_t i = 0; hit && i < sizeof sides / sizeof sides[0]; i++) {
-		json_t *item = json_object_get(hit, sides[i]), *h = NULL;
-		const char *id = json_string_value(json_object_get(item, "holder_id"));
-		if (!id)
-			continue;
-		if (wam_registry_get_holder(db, &h, id)) {
-			wam_error_clear();
-			continue;
-		}
-		json_object_set_new(item, "holder",
-		                    json_pack("{s:s, s:O?, s:O?}", "id", id, "name", json_object_get(h, "name"), "type",
-		                              json_object_get(h, "type")));
-		json_decref(h);
-	}
-}
-
 /* The hit named by the path, or NULL after answering (404 for a hit at a
  * site that is not one of the caller's). */
 static json_t *visible_hit(wam_request *r)
@@ -125,7 +102,6 @@ void h_hit_get(wam_request *r)
 	json_t *hit = visible_hit(r);
 	if (!hit)
 		return;
-	name_holders(r->db, hit);
 	reply_json(r, 200, hit);
 }
 
@@ -141,8 +117,6 @@ void h_hit_decide(wam_request *r)
 		return;
 	int rc = wam_trace_decide_hit(r->db, &out, r->params[0], in);
 	json_decref(in);
-	if (!rc)
-		name_holders(r->db, out);
 	reply_result(r, rc, 200, &out);
 }
 

@@ -463,6 +463,22 @@ static void parse_member(json_t *o, const char *key)
 	json_object_set_new(o, key, v ? v : json_null());
 }
 
+/* `holder`: {id, name, type} of the weapon's holder beside its holder_id,
+ * so the comparison names whom each weapon was with. Only those: a
+ * holder's licence and address are sensitive and not the comparison's
+ * business. */
+static int name_holder(wam_db *db, json_t *item)
+{
+	const char *id = str(item, "holder_id");
+	json_t *h = NULL;
+	if (!id)
+		return 0;
+	int rc = wam_query_one(db, &h, "SELECT id, name, type FROM holders WHERE id=?", id, "holder");
+	if (!rc)
+		json_object_set_new(item, "holder", h);
+	return rc;
+}
+
 int wam_trace_get_hit(wam_db *db, json_t **out, const char *id)
 {
 	json_t *hit, *item = NULL, *rec = NULL;
@@ -480,9 +496,11 @@ int wam_trace_get_hit(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_registry_get_item(db, &item, str(hit, "item_id"))))
 		goto fail;
 	json_object_set_new(hit, "recovered", item);
-	if ((rc = wam_registry_get_item(db, &item, str(hit, "match_id"))))
+	if ((rc = name_holder(db, item)) || (rc = wam_registry_get_item(db, &item, str(hit, "match_id"))))
 		goto fail;
 	json_object_set_new(hit, "registered", item);
+	if ((rc = name_holder(db, item)))
+		goto fail;
 	if (str(hit, "recovery_id") &&
 	    (rc = wam_query_row(db, &rec, "SELECT id, type, date, place, context, site_id FROM recoveries WHERE id=?",
 	                        str(hit, "recovery_id"), NULL)))
