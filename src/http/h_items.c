@@ -38,7 +38,7 @@ void h_items_list(wam_request *r)
 	const char *sites[WAM_AUTH_MAX_SITES];
 	if (r->who.nsites > 0) {
 		if (f.site_id && !request_sees_site(r, f.site_id)) {
-			reply_error(r, 403, "forbidden", "site", "you are not confined to site '%.40s'", f.site_id);
+			reply_error(r, 403, "forbidden", "site", "site '%.40s' is not one of your sites", f.site_id);
 			return;
 		}
 		for (int i = 0; i < r->who.nsites; i++)

@@ -38,7 +38,7 @@ static bool may_use_site(wam_request *r, const json_t *in, const char *key)
 {
 	const char *site = json_string_value(json_object_get(in, key));
 	if (r->who.nsites > 0 && site && !request_sees_site(r, site)) {
-		reply_error(r, 403, "forbidden", key, "you are not confined to site '%.40s'", site);
+		reply_error(r, 403, "forbidden", key, "site '%.40s' is not one of your sites", site);
 		return false;
 	}
 	return true;

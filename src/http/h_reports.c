@@ -44,7 +44,7 @@ static bool report_scope(wam_request *r, wam_sdg_scope *s)
 		return false;
 	}
 	if (!request_sees_site(r, s->site_id)) {
-		reply_error(r, 403, "forbidden", "site", "you are not confined to site '%.40s'", s->site_id);
+		reply_error(r, 403, "forbidden", "site", "site '%.40s' is not one of your sites", s->site_id);
 		return false;
 	}
 	json_t *tree = NULL;
