@@ -182,15 +182,18 @@ static void print_findings(FILE *f, const char *title, const json_t *list)
 
 static void print_quality(const json_t *q)
 {
-	printf("quality: %lld/100, %s\n", (long long)json_integer_value(json_object_get(q, "score")),
-	       json_is_true(json_object_get(q, "sendable")) ? "can be sent" : "cannot be sent yet (R10)");
+	/* an incoming request is not ours to send: say whether it is complete */
+	const char *verdict = json_is_true(json_object_get(q, "sendable"))   ? "can be sent"
+	                      : json_is_true(json_object_get(q, "complete")) ? "complete: nothing R10 requires is missing"
+	                                                                      : "cannot be sent yet (R10)";
+	printf("quality: %lld/100, %s\n", (long long)json_integer_value(json_object_get(q, "score")), verdict);
 	print_findings(stdout, "missing", json_object_get(q, "missing"));
 	print_findings(stdout, "doubtful", json_object_get(q, "doubtful"));
 	print_findings(stdout, "recommended", json_object_get(q, "recommended"));
 }
 
 #define REQUEST_KEY_WIDTH 15  /* "confidentiality", the longest key of request_keys */
-#define RESPONSE_KEY_WIDTH 20 /* "  restriction_reason" */
+#define RESPONSE_KEY_WIDTH 22 /* "  only to be used for" */
 
 static void print_party(const char *title, const json_t *p)
 {
@@ -759,9 +762,10 @@ const cli_command cli_trace_commands[] = {
     {"trace show", no_opts, show_flags, cmd_show, "trace show ID [--confidential]",
      "a request with its responses; --confidential shows restricted ones in full (R11, the read is recorded)"},
     {"trace export", export_valued, no_opts, cmd_export, "trace export ID [--out FILE]",
-     "the signed exchange document (docs/formats/trace-request.md)"},
+     "the signed exchange document: an outgoing request, or an incoming one's acknowledgement or response"
+     " (docs/formats/trace-request.md)"},
     {"trace import", no_opts, no_opts, cmd_import, "trace import FILE|-",
-     "import a request or response from a trusted registry (its signature is verified)"},
+     "import a request, acknowledgement or response from a trusted registry (its signature is verified)"},
     {"node", no_opts, no_opts, cmd_node, "node", "this registry's node id, country and public key, for its peers"},
     {"peer add", peer_valued, no_opts, cmd_peer_add,
      "peer add --name N --country CC --node-id ID --key HEX | --from FILE|-",
