@@ -105,6 +105,9 @@ void cli_print_record(const char *const *keys, const json_t *obj);
  * `width` wide, then the non-empty texts that follow (up to a NULL) joined
  * by ", "; "-" when all are empty. */
 void cli_print_joined(int width, const char *key, ...);
+/* "hits (N)" and the hits found for a loss report, a recovery or a weapon
+ * entered as recovered, as `wam hit list` shows them (cmd_hit.c). */
+void cli_print_hits(const json_t *hits);
 
 /* How a command shows its result to people (with --json it is printed as it
  * is): by `print` when set, else an array as a table of `cols` and an object

@@ -57,13 +57,19 @@ static void print_hit_table(const json_t *hits)
 	json_decref(rows);
 }
 
+void cli_print_hits(const json_t *hits)
+{
+	printf("\nhits (%zu)\n", json_array_size(hits));
+	if (!json_array_size(hits))
+		return;
+	print_hit_table(hits);
+	printf("each hit side by side: wam hit show HIT\n");
+}
+
 static void print_loss(const json_t *r)
 {
 	cli_print_record(loss_keys, r);
-	const json_t *hits = json_object_get(r, "hits");
-	printf("\nhits (%zu)\n", json_array_size(hits));
-	if (json_array_size(hits))
-		print_hit_table(hits);
+	cli_print_hits(json_object_get(r, "hits"));
 }
 
 static const cli_view loss_view = {loss_keys, loss_cols, print_loss};

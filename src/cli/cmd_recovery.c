@@ -29,43 +29,6 @@ static const cli_column task_cols[] = {{"TASK", "id", 0},
 static const char *const recovery_keys[] = {"id",      "type",    "date",       "place",   "lat",   "lon", "admin_area",
                                             "context", "officer", "person_ref", "site_id", "notes", NULL};
 
-static const cli_column hit_cols[] = {{"HIT", "id", 0},
-                                      {"STATE", "state", 0},
-                                      {"SCORE", "score", 0},
-                                      {"RECOVERED", "recovered_serial", 20},
-                                      {"", "arrow", 0},
-                                      {"REGISTERED", "registered_serial", 20},
-                                      {"STATUS", "registered_status", 0},
-                                      {"MATCHES", "registered_id", 0},
-                                      {NULL, NULL, 0}};
-
-/* The hits found for the recovery's weapons: each recovered serial beside
- * the registered one it may be, that weapon's status and the score, so
- * whoever records a recovery sees at once that a weapon may be a stolen
- * one (wam hit show ID compares the two). */
-static void print_hits(const json_t *hits)
-{
-	printf("\nhits (%zu)\n", json_array_size(hits));
-	if (!json_array_size(hits))
-		return;
-	json_t *rows = json_array();
-	size_t i;
-	const json_t *h;
-	json_array_foreach(hits, i, h)
-	{
-		const json_t *rec = json_object_get(h, "recovered"), *reg = json_object_get(h, "registered");
-		json_array_append_new(rows, json_pack("{s:O, s:O, s:O, s:s, s:s, s:s, s:s, s:s}", "id",
-		                                      json_object_get(h, "id"), "state", json_object_get(h, "state"),
-		                                      "score", json_object_get(h, "score"), "recovered_serial",
-		                                      cli_text(rec, "serial"), "arrow", "→", "registered_serial",
-		                                      cli_text(reg, "serial"), "registered_status",
-		                                      cli_text(reg, "status"), "registered_id", cli_text(reg, "id")));
-	}
-	cli_print_table(hit_cols, rows);
-	json_decref(rows);
-	printf("each hit side by side: wam hit show HIT\n");
-}
-
 static void print_recovery(const json_t *r)
 {
 	cli_print_record(recovery_keys, r);
@@ -82,7 +45,7 @@ static void print_recovery(const json_t *r)
 		if (json_array_size(l))
 			cli_print_table(lists[i].cols, l);
 	}
-	print_hits(json_object_get(r, "hits"));
+	cli_print_hits(json_object_get(r, "hits"));
 }
 
 static const cli_view recovery_view = {recovery_keys, recovery_cols, print_recovery};

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "wam/trace.h"
 
 static const char *const no_opts[] = {NULL};
 
@@ -193,6 +194,8 @@ static void print_registered(const json_t *item)
 {
 	printf("registered %s\n\n", json_string_value(json_object_get(item, "id")));
 	print_item(item);
+	if (json_object_get(item, "hits"))
+		cli_print_hits(json_object_get(item, "hits"));
 }
 
 /* A page of `item list`, and how to ask for the next one. */
@@ -293,6 +296,15 @@ static int cmd_item_add(const cli_env *env, const cli_args *a)
 	}
 	rc = wam_registry_add_item(db, &out, item, cli_flag(a, "allow-duplicate") ? WAM_ALLOW_DUPLICATE : 0);
 	json_decref(item);
+	/* a weapon entered as recovered was searched for in the registry: say
+	 * what was found, as a recovery does */
+	const char *status = json_string_value(json_object_get(out, "status"));
+	if (!rc && status && (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered"))) {
+		json_t *hits = NULL;
+		wam_hit_filter f = {.item_id = json_string_value(json_object_get(out, "id"))};
+		if (!(rc = wam_trace_list_hits(db, &hits, &f)))
+			json_object_set_new(out, "hits", hits);
+	}
 	rc = cli_show(env, rc, out, &view);
 	wam_db_close(db);
 	return rc;
