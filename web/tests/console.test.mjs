@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  USERS, assertAbsent, clearScreenshots, launchBrowser, makeRegistry, pickMisreadWeapon, removeRegistry, screenshot, setField,
-  startServer, withPage,
+  USERS, assertAbsent, clearScreenshots, launchBrowser, makeRegistry, pickMisreadWeapon, screenshot, setField,
+  startServer, withPage, tearDown
 } from './harness.mjs';
 
 let dir, server, browser, url, target;
@@ -24,12 +24,7 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  const stopped = await server?.stop();
-  removeRegistry(dir);
-  if (stopped) assert.equal(stopped.code, 0, `wam serve stopped with ${JSON.stringify(stopped)}: ${server.stderr()}`);
-});
+after(() => tearDown(browser, server, dir));
 
 const NAV = ['Dashboard', 'Search', 'Weapons', 'Register', 'Sites', 'Import', 'Users'];
 const nav = (page, name) => page.getByRole('link', { name, exact: true });

@@ -5,6 +5,7 @@
 // Environment: WAM (the wam binary; default ../../build/wam), CHROMIUM
 // (default /usr/bin/chromium), WAM_SCREENSHOTS (default meson-logs/screenshots
 // beside the wam binary, i.e. in its build directory).
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,4 +196,12 @@ export async function setField(page, label, value) {
 /** Removes a registry directory made by makeRegistry. */
 export function removeRegistry(dir) {
   if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Closes the browser, stops the server (which must exit 0) and removes the registry. */
+export async function tearDown(browser, server, dir) {
+  await browser?.close();
+  const stopped = await server?.stop();
+  removeRegistry(dir);
+  if (stopped) assert.equal(stopped.code, 0, `wam serve stopped with ${JSON.stringify(stopped)}: ${server.stderr()}`);
 }

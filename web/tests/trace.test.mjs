@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  MISREADS, USERS, WAM, assertAbsent, launchBrowser, removeRegistry, screenshot, setField, startServer, wam, withPage,
+  MISREADS, USERS, WAM, assertAbsent, launchBrowser, removeRegistry, screenshot, setField, startServer, wam, withPage, tearDown
 } from './harness.mjs';
 
 const TRACER = ['tracer', 'tracer: a long enough password'];
@@ -70,12 +70,7 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  const stopped = await server?.stop();
-  removeRegistry(dir);
-  if (stopped) assert.equal(stopped.code, 0, `wam serve stopped with ${JSON.stringify(stopped)}: ${server.stderr()}`);
-});
+after(() => tearDown(browser, server, dir));
 
 const signOut = (page) => page.getByRole('button', { name: 'Sign out', exact: true });
 
