@@ -346,6 +346,21 @@ static int addressed_here(wam_db *db, const json_t *body)
 	return rc;
 }
 
+/* A request is imported only from the state it says asks: a trusted
+ * registry cannot speak for another state. WAM_EFORBIDDEN naming
+ * "request.requesting.state" otherwise. */
+static int asked_by_peer(const json_t *body, const json_t *peer)
+{
+	const char *from = str(json_object_get(body, "requesting"), "state"), *peer_country = str(peer, "country");
+	if (from && peer_country && !strcmp(from, peer_country))
+		return 0;
+	return wam_error_set(WAM_EFORBIDDEN, "request.requesting.state",
+	                     "the request says %s asks, and it comes from %s's registry (node %s): a registry asks"
+	                     " only for its own state",
+	                     from ? from : "no state", peer_country ? peer_country : "a country unknown",
+	                     str(peer, "node_id"));
+}
+
 static int import_request(wam_db *db, const json_t *doc, const json_t *peer, char id[WAM_ID_LEN + 1])
 {
 	const json_t *req = json_object_get(doc, "request");
@@ -380,7 +395,8 @@ static int import_request(wam_db *db, const json_t *doc, const json_t *peer, cha
 		goto done;
 	}
 	json_object_set_new(in, "direction", json_string("incoming"));
-	if ((rc = wam_trace_body(db, &body, in, "request.")) || (rc = addressed_here(db, body)))
+	if ((rc = wam_trace_body(db, &body, in, "request.")) || (rc = addressed_here(db, body)) ||
+	    (rc = asked_by_peer(body, peer)))
 		goto done;
 	json_object_set(p, "body", body);
 	json_object_set(p, "remote_node", json_object_get(peer, "node_id"));

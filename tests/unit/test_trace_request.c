@@ -715,6 +715,14 @@ static void test_exchange_between_registries(void **state)
 	                json_object_get(json_object_get(carried, "node"), "node_id"));
 	assert_int_equal(wam_trace_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
 	assert_int_equal(test_events(be), before);
+	/* trusted, France still cannot ask in Brazil's name */
+	json_decref(odoc);
+	trust(be, &other);
+	must(wam_trace_export(other.db, &odoc, test_str(od, "id")));
+	assert_string_equal(test_str(json_object_get(json_object_get(odoc, "request"), "requesting"), "state"), "BR");
+	assert_int_equal(wam_trace_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "request.requesting.state");
+	assert_int_equal(test_events(be), before + 1); /* the peer trusted, nothing imported */
 	json_decref(odoc);
 	json_decref(od);
 	test_reg_destroy(&other);
@@ -736,7 +744,7 @@ static void test_exchange_between_registries(void **state)
 	assert_string_equal(wam_error_last()->field, "request.requested.state");
 	assert_non_null(strstr(wam_error_last()->message, "FR"));
 	assert_non_null(strstr(wam_error_last()->message, "BE"));
-	assert_int_equal(test_events(be), before);
+	assert_int_equal(test_events(be), before + 1); /* only France's peer.added */
 	json_decref(frdoc);
 	json_decref(d);
 	json_decref(fr);
