@@ -510,11 +510,16 @@ CREATE TABLE trace_responses (
   PRIMARY KEY (request_id, n)
 ) WITHOUT ROWID;
 
--- Registries whose signed trace documents this one accepts.
+-- Registries whose signed trace documents this one accepts. A revoked peer
+-- keeps its row (documents imported from it still name it); a new
+-- peer.added for its node id trusts a new key and clears the revocation.
 CREATE TABLE peers (
-  node_id    TEXT PRIMARY KEY,
-  name       TEXT NOT NULL,
-  country    TEXT,
-  public_key TEXT NOT NULL UNIQUE,         -- hex Ed25519
-  seq        INTEGER NOT NULL
+  node_id        TEXT PRIMARY KEY,
+  name           TEXT NOT NULL,
+  country        TEXT,
+  public_key     TEXT NOT NULL UNIQUE,     -- hex Ed25519
+  seq            INTEGER NOT NULL,         -- the peer.added that trusted this key
+  revoked_seq    INTEGER,                  -- the peer.revoked, NULL while trusted
+  revoked_at     TEXT,                     -- that event's time
+  revoked_reason TEXT
 );

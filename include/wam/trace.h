@@ -204,9 +204,25 @@ int wam_trace_list(wam_db *db, json_t **out, const wam_trace_filter *f);
 int wam_trace_node(wam_db *db, json_t **out);
 
 /* Trusts another registry's documents: {name, country, node_id,
- * public_key}. */
+ * public_key}. A node id whose key was revoked may be trusted again with a
+ * new key (peer.added again: the key replaced, the revocation cleared).
+ * WAM_ECONFLICT naming "node_id" for a node id or key trusted already,
+ * naming "public_key" for a key ever revoked (never trusted again). `*out`
+ * (may be NULL) is the peer as wam_trace_list_peers() shows it. */
 int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer);
+/* Every peer, revoked ones too, by name: {node_id, name, country,
+ * public_key, seq, active (false once revoked), revoked_seq, revoked_at
+ * (the event's time), revoked_reason} (the revoked_* null while active). */
 int wam_trace_list_peers(wam_db *db, json_t **out);
+/* Stops trusting peer `node_id`'s key (compromised, or the other registry
+ * re-keyed): `details` {reason} (required). The peer stays listed, and the
+ * documents already imported from it stay as they are; a document it sends
+ * is refused from then on (WAM_EFORBIDDEN naming "node", saying when and
+ * why). Event peer.revoked {reason, public_key}. WAM_ENOTFOUND ("node_id")
+ * for no such peer, WAM_ECONFLICT ("node_id") for one revoked already,
+ * WAM_EINVAL naming the field for a missing reason or an unknown field;
+ * nothing written then. `*out` (may be NULL) is the peer as listed. */
+int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const json_t *details);
 
 /* The signed exchange document for request `id`: for an outgoing request
  * (sent or later) the request; for an incoming one with a response, the
@@ -220,8 +236,8 @@ int wam_trace_export(wam_db *db, json_t **out, const char *id);
  * acknowledgement acknowledges the outgoing request it names (still `sent`),
  * a response is recorded against the outgoing request it answers. Fails
  * with WAM_EINTEGRITY ("signature") if the document was altered,
- * WAM_EFORBIDDEN ("node") if its node is not a trusted peer, its key is not
- * the one trusted or an acknowledgement or response comes from another
+ * WAM_EFORBIDDEN ("node") if its node is not a trusted peer, was revoked, its
+ * key is not the one trusted or an acknowledgement or response comes from another
  * state than the one asked, WAM_EFORBIDDEN ("request.requested.state") for
  * a request asking another state than this registry's country,
  * WAM_ECONFLICT if it was imported already (or the request it names no

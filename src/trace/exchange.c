@@ -45,10 +45,62 @@ int wam_trace_node(wam_db *db, json_t **out)
 	return 0;
 }
 
+/* A peer as the list and the changes to it show it: `active` while its key
+ * is trusted, and once revoked when (event seq and time) and why. */
+#define PEER_SELECT                                                                                              \
+	"SELECT node_id, name, country, public_key, seq, revoked_seq IS NULL AS active, revoked_seq, revoked_at," \
+	" revoked_reason FROM peers"
+
+/* Turns the `active` column (0/1 from SQLite) of each row into a boolean. */
+static void peer_booleans(json_t *rows)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_object_set_new(row, "active", json_boolean(json_integer_value(json_object_get(row, "active"))));
+	}
+}
+
+static int peer_row(wam_db *db, json_t **out, const char *node_id)
+{
+	json_t *rows;
+	int rc = wam_query_rows(db, &rows, PEER_SELECT " WHERE node_id=?", node_id, NULL);
+	if (rc)
+		return rc;
+	peer_booleans(rows);
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
+}
+
 int wam_trace_list_peers(wam_db *db, json_t **out)
 {
-	return wam_query_rows(
-	    db, out, "SELECT node_id, name, country, public_key, seq FROM peers ORDER BY name, node_id", NULL, NULL);
+	int rc = wam_query_rows(db, out, PEER_SELECT " ORDER BY name, node_id", NULL, NULL);
+	if (!rc)
+		peer_booleans(*out);
+	return rc;
+}
+
+/* The revocation of `key` as the ledger recorded it: {node_id, seq, time,
+ * reason}, or NULL in `*rev` when it was never revoked. Any node that ever
+ * had a key revoked keeps its row in peers, so its events are found
+ * through the subject index, not by reading the whole ledger. */
+static int key_revocation(wam_db *db, json_t **rev, const char *key)
+{
+	json_t *rows;
+	*rev = NULL;
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT subject AS node_id, seq, time, json_extract(payload,'$.reason') AS reason"
+	                        " FROM events WHERE subject IN (SELECT node_id FROM peers) AND type='peer.revoked'"
+	                        " AND json_extract(payload,'$.public_key')=?1"
+	                        " ORDER BY seq DESC LIMIT 1",
+	                        key, NULL);
+	if (rc)
+		return rc;
+	*rev = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return 0;
 }
 
 static bool is_hex(const char *s, size_t n)
@@ -110,7 +162,20 @@ int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer)
 	}
 	snprintf(key, sizeof key, "%s", pk);
 	lower(key);
-	if ((rc = wam_query_rows(db, &rows, "SELECT node_id FROM peers WHERE node_id=?1 OR public_key=?2", node, key)))
+	/* a revoked key is never trusted again, under any node id: whoever holds
+	 * it may not be the registry it was given by */
+	if ((rc = key_revocation(db, &rows, key)))
+		goto fail;
+	if (rows) {
+		rc = wam_error_set(WAM_ECONFLICT, "public_key",
+		                   "this public key of node %s was revoked at %s (%s): a revoked key is not trusted again",
+		                   str(rows, "node_id"), str(rows, "time"), str(rows, "reason") ? str(rows, "reason") : "");
+		goto fail;
+	}
+	/* a node id revoked may be trusted again with a new key (it re-keyed) */
+	if ((rc = wam_query_rows(db, &rows,
+	                         "SELECT node_id FROM peers WHERE (node_id=?1 AND revoked_seq IS NULL) OR public_key=?2",
+	                         node, key)))
 		goto fail;
 	if (json_array_size(rows)) {
 		rc = wam_error_set(WAM_ECONFLICT, "node_id",
@@ -123,14 +188,58 @@ int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer)
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_query_row(db, out, "SELECT node_id, name, country, public_key, seq FROM peers WHERE node_id=?",
-		                   node, NULL);
+		rc = peer_row(db, out, node);
 	goto done;
 fail:
 	wam_db_rollback(db);
 done:
 	json_decref(p);
 	json_decref(rows);
+	return rc;
+}
+
+int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const json_t *details)
+{
+	static const char *const revoke_fields[] = {"reason", NULL};
+	json_t *p = json_object(), *row = NULL;
+	int rc;
+	if (out)
+		*out = NULL;
+	if (!json_is_object(details)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a revocation is a JSON object: {reason}");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = wam_trace_check_fields(details, revoke_fields, "")) ||
+	    (rc = wam_take_text(p, details, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
+		goto fail;
+	if ((rc = peer_row(db, &row, node_id ? node_id : "")))
+		goto fail;
+	if (!row) {
+		rc = wam_error_set(WAM_ENOTFOUND, "node_id", "no peer with node id '%.40s'", node_id ? node_id : "");
+		goto fail;
+	}
+	if (!json_is_true(json_object_get(row, "active"))) {
+		rc = wam_error_set(WAM_ECONFLICT, "node_id", "peer %s was revoked already, at %s (%s)", str(row, "node_id"),
+		                   str(row, "revoked_at"), str(row, "revoked_reason") ? str(row, "revoked_reason") : "");
+		goto fail;
+	}
+	/* the key revoked is in the event: a later re-key replaces it in the row,
+	 * and the ledger still says which key may never come back */
+	json_object_set(p, "public_key", json_object_get(row, "public_key"));
+	if ((rc = wam_ledger_append(db, "peer.revoked", str(row, "node_id"), p, NULL)))
+		goto fail;
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = peer_row(db, out, str(row, "node_id"));
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(row);
 	return rc;
 }
 
@@ -262,30 +371,43 @@ done:
 	return rc;
 }
 
-/* The trusted peer the document names, checked against its key; WAM_EFORBIDDEN
- * naming "node" otherwise. */
+/* The trusted peer the document names, checked against its key;
+ * WAM_EFORBIDDEN naming "node" otherwise — and, for a peer or a key
+ * revoked, saying when and why. */
 static int trusted_peer(wam_db *db, json_t **peer, const json_t *node)
 {
-	json_t *rows;
+	json_t *p = NULL, *rev = NULL;
 	const char *id = str(node, "node_id"), *pk = str(node, "public_key");
 	*peer = NULL;
 	if (!id || !pk)
 		return wam_error_set(WAM_EINVAL, "node", "the document names no node (node_id and public_key)");
-	int rc =
-	    wam_query_rows(db, &rows, "SELECT node_id, name, country, public_key FROM peers WHERE node_id=?", id, NULL);
+	int rc = peer_row(db, &p, id);
 	if (rc)
 		return rc;
-	const json_t *p = json_array_get(rows, 0);
-	if (!p || strcasecmp(str(p, "public_key"), pk)) {
-		json_decref(rows);
+	if (!p)
 		return wam_error_set(WAM_EFORBIDDEN, "node",
-		                     p ? "node %.40s signs with a key other than the one this registry trusts"
-		                       : "node %.40s is not a trusted peer of this registry (wam peer add)",
-		                     id);
+		                     "node %.40s is not a trusted peer of this registry (wam peer add)", id);
+	if (!json_is_true(json_object_get(p, "active")))
+		rc = wam_error_set(WAM_EFORBIDDEN, "node",
+		                   "the key of node %.40s was revoked at %s (%s): its documents are no longer accepted",
+		                   id, str(p, "revoked_at"), str(p, "revoked_reason") ? str(p, "revoked_reason") : "");
+	else if (strcasecmp(str(p, "public_key"), pk)) {
+		char key[65];
+		snprintf(key, sizeof key, "%s", pk);
+		lower(key);
+		if (!(rc = key_revocation(db, &rev, key)))
+			rc = rev && !strcmp(str(rev, "node_id"), id)
+			         ? wam_error_set(WAM_EFORBIDDEN, "node",
+			                         "node %.40s signs with a key this registry revoked at %s (%s)", id,
+			                         str(rev, "time"), str(rev, "reason") ? str(rev, "reason") : "")
+			         : wam_error_set(WAM_EFORBIDDEN, "node",
+			                         "node %.40s signs with a key other than the one this registry trusts", id);
 	}
-	*peer = json_incref((json_t *)p);
-	json_decref(rows);
-	return 0;
+	if (!rc)
+		*peer = json_incref(p);
+	json_decref(p);
+	json_decref(rev);
+	return rc;
 }
 
 /* The signature covers the canonical document without "signature", checked

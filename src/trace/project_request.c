@@ -19,6 +19,7 @@ enum {
 	S_DELAYED,
 	S_CLOSED,
 	S_PEER,
+	S_PEER_REVOKED,
 };
 
 static const json_t *sub(const json_t *o, const char *key)
@@ -192,10 +193,17 @@ static int closed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *
 	return changed_one(ctx, wam_projection_step(ctx->conn, st, seq), seq, id, "closes");
 }
 
+/* A peer trusted: a new node id, or a revoked one trusted again with a new
+ * key (re-keyed), which replaces its key and clears the revocation. A
+ * peer.added for a node still trusted says something impossible. */
 static int peer_added(wam_room_ctx *ctx, int64_t seq, const char *node_id, const json_t *pl)
 {
-	sqlite3_stmt *st =
-	    wam_room_stmt(ctx, S_PEER, "INSERT INTO peers(node_id,name,country,public_key,seq) VALUES(?,?,?,?,?)");
+	sqlite3_stmt *st = wam_room_stmt(
+	    ctx, S_PEER,
+	    "INSERT INTO peers(node_id,name,country,public_key,seq) VALUES(?1,?2,?3,?4,?5)"
+	    " ON CONFLICT(node_id) DO UPDATE SET name=excluded.name,country=excluded.country,"
+	    "public_key=excluded.public_key,seq=excluded.seq,revoked_seq=NULL,revoked_at=NULL,revoked_reason=NULL"
+	    " WHERE peers.revoked_seq IS NOT NULL");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
@@ -203,7 +211,32 @@ static int peer_added(wam_room_ctx *ctx, int64_t seq, const char *node_id, const
 	wam_bind_json_text(st, 3, pl, "country");
 	wam_bind_json_text(st, 4, pl, "public_key");
 	sqlite3_bind_int64(st, 5, seq);
-	return wam_projection_step(ctx->conn, st, seq);
+	int rc = wam_projection_step(ctx->conn, st, seq);
+	if (!rc && sqlite3_changes(ctx->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld trusts peer %s, which is trusted already",
+		                     (long long)seq, node_id);
+	return rc;
+}
+
+/* A peer no longer trusted: the row stays, with when and why. */
+static int peer_revoked(wam_room_ctx *ctx, int64_t seq, const char *node_id, const json_t *pl, const char *time)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_PEER_REVOKED,
+	                                 "UPDATE peers SET revoked_seq=?1,revoked_at=?2,revoked_reason=?3"
+	                                 " WHERE node_id=?4 AND revoked_seq IS NULL AND public_key=?5");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 3, pl, "reason");
+	sqlite3_bind_text(st, 4, node_id, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 5, pl, "public_key");
+	int rc = wam_projection_step(ctx->conn, st, seq);
+	if (!rc && sqlite3_changes(ctx->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL,
+		                     "event %lld revokes peer %s, which is not trusted with the key it names",
+		                     (long long)seq, node_id);
+	return rc;
 }
 
 int wam_trace_request_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
@@ -231,5 +264,7 @@ int wam_trace_request_apply(wam_room_ctx *ctx, int64_t seq, const char *type, co
 		return closed(ctx, seq, subject, payload);
 	if (!strcmp(type, "peer.added"))
 		return peer_added(ctx, seq, subject, payload);
+	if (!strcmp(type, "peer.revoked"))
+		return peer_revoked(ctx, seq, subject, payload, time);
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }

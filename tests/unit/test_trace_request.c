@@ -5,11 +5,14 @@
  * registry's own weapon, the states with their due dates and overdue flags,
  * responses withheld under R11, and a request that travels to a second
  * registry as a signed document, is answered there and comes back, while an
- * altered document, an unknown node and a second import are refused. Brazil
+ * altered document, an unknown node and a second import are refused; a
+ * peer whose key is revoked, its documents refused from then on, trusted
+ * again with a new key but never with the old one. Brazil
  * (BR) asks, Belgium (BE) is asked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <time.h>
 
 #include "helpers.h"
@@ -98,7 +101,8 @@ static void expect_intact_and_rebuild(test_reg *r)
 	    "||coalesce(closed,'')||coalesce(remote_node,'')||coalesce(remote_id,'')||last_seq AS x FROM trace_requests"
 	    " UNION ALL SELECT request_id||n||result||date||confidentiality||coalesce(point_category,'')||body"
 	    "||coalesce(remote_node,'')||seq FROM trace_responses"
-	    " UNION ALL SELECT node_id||name||country||public_key||seq FROM peers ORDER BY 1)");
+	    " UNION ALL SELECT node_id||name||country||public_key||seq||coalesce(revoked_seq,'')"
+	    "||coalesce(revoked_at,'')||coalesce(revoked_reason,'') FROM peers ORDER BY 1)");
 }
 
 /* Each field R10 or the ITI requires, as the error names it, and what to
@@ -855,6 +859,150 @@ static void test_exchange_between_registries(void **state)
 	expect_intact_and_rebuild(be);
 }
 
+/* `doc` signed again, as its node would with secret key `sk` and public key
+ * `pk_hex` (a registry that re-keyed): the canonical form as the format
+ * defines it, jansson's compact sorted dump. */
+static void resign(json_t *doc, const unsigned char *sk, const char *pk_hex)
+{
+	json_object_set_new(json_object_get(doc, "node"), "public_key", json_string(pk_hex));
+	json_object_del(doc, "signature");
+	char *canon = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	unsigned char sig[crypto_sign_BYTES];
+	char hex[2 * crypto_sign_BYTES + 1];
+	crypto_sign_detached(sig, NULL, (const unsigned char *)canon, strlen(canon), sk);
+	free(canon);
+	sodium_bin2hex(hex, sizeof hex, sig, sizeof sig);
+	json_object_set_new(doc, "signature", json_string(hex));
+}
+
+/* A sent request of Brazil's, as its signed document. */
+static json_t *sent_document(test_reg *br, const char *reference)
+{
+	json_t *in = test_json(COMPLETE), *doc;
+	json_object_set_new(in, "reference", json_string(reference));
+	json_t *d = draft(br, in);
+	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_send, br, test_str(d, "id"), 0));
+	must(wam_trace_export(br->db, &doc, test_str(d, "id")));
+	json_decref(d);
+	json_decref(in);
+	return doc;
+}
+
+static void test_peer_revoked(void **state)
+{
+	test_reg *r = *state, *br = &r[0], *be = &r[1];
+	trust(be, br);
+	json_t *first = sent_document(br, "PF-2026-0201"), *second = sent_document(br, "PF-2026-0202"), *out = NULL;
+	json_t *imported;
+	must(wam_trace_import(be->db, &imported, first));
+	char kept[WAM_ID_LEN + 1];
+	snprintf(kept, sizeof kept, "%s", test_str(imported, "id"));
+	json_decref(imported);
+
+	/* a revocation says why; nothing else, and only of a peer */
+	long long before = test_events(be);
+	json_t *none = test_json("{}"), *odd = test_json("{\"reason\": \"x\", \"until\": \"2027-01-01\"}");
+	json_t *why = test_json("{\"reason\": \"key compromised: laptop stolen\"}");
+	assert_int_equal(wam_trace_revoke_peer(be->db, &out, br->db->node_id, none), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "reason");
+	assert_null(out);
+	assert_int_equal(wam_trace_revoke_peer(be->db, NULL, br->db->node_id, odd), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "until");
+	assert_int_equal(wam_trace_revoke_peer(be->db, NULL, be->db->node_id, why), WAM_ENOTFOUND);
+	assert_string_equal(wam_error_last()->field, "node_id");
+	assert_int_equal(test_events(be), before);
+
+	must(wam_trace_revoke_peer(be->db, &out, br->db->node_id, why));
+	assert_false(json_is_true(json_object_get(out, "active")));
+	assert_string_equal(test_str(out, "revoked_reason"), "key compromised: laptop stolen");
+	assert_non_null(test_str(out, "revoked_at"));
+	json_decref(out);
+	assert_int_equal(test_events(be), before + 1);
+	assert_int_equal(test_count(be, "SELECT count(*) FROM events WHERE type='peer.revoked'"), 1);
+	/* still listed, with when and why */
+	json_t *peers;
+	must(wam_trace_list_peers(be->db, &peers));
+	assert_int_equal(json_array_size(peers), 1);
+	json_t *p = json_array_get(peers, 0);
+	assert_true(json_is_false(json_object_get(p, "active")));
+	assert_string_equal(test_str(p, "revoked_reason"), "key compromised: laptop stolen");
+	assert_int_equal(json_integer_value(json_object_get(p, "revoked_seq")), before + 1);
+	char revoked_at[64];
+	snprintf(revoked_at, sizeof revoked_at, "%s", test_str(p, "revoked_at"));
+	json_decref(peers);
+	/* once */
+	assert_int_equal(wam_trace_revoke_peer(be->db, NULL, br->db->node_id, why), WAM_ECONFLICT);
+	assert_int_equal(test_events(be), before + 1);
+
+	/* its documents are refused from now on, saying when and why, and nothing is written */
+	before = test_events(be);
+	long long requests = test_count(be, "SELECT count(*) FROM trace_requests");
+	assert_int_equal(wam_trace_import(be->db, &out, second), WAM_EFORBIDDEN);
+	assert_null(out);
+	assert_string_equal(wam_error_last()->field, "node");
+	assert_non_null(strstr(wam_error_last()->message, "revoked"));
+	assert_non_null(strstr(wam_error_last()->message, revoked_at));
+	assert_non_null(strstr(wam_error_last()->message, "laptop stolen"));
+	assert_int_equal(test_events(be), before);
+	assert_int_equal(test_count(be, "SELECT count(*) FROM trace_requests"), requests);
+	/* what was imported before stays as it was */
+	must(wam_trace_get(be->db, &out, kept, WAM_TRACE_CONFIDENTIAL));
+	assert_string_equal(test_str(out, "state"), "sent");
+	assert_string_equal(test_str(json_object_get(out, "remote"), "node_id"), br->db->node_id);
+	json_decref(out);
+
+	/* the revoked key is never trusted again, under its node id or another */
+	json_t *node;
+	must(wam_trace_node(br->db, &node));
+	assert_int_equal(wam_trace_add_peer(be->db, NULL, node), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "public_key");
+	assert_non_null(strstr(wam_error_last()->message, "revoked"));
+	json_t *other = json_deep_copy(node);
+	json_object_set_new(other, "node_id", json_string("01JZZZZZZZZZZZZZZZZZZZZZZZ"));
+	assert_int_equal(wam_trace_add_peer(be->db, NULL, other), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "public_key");
+	json_decref(other);
+	assert_int_equal(test_events(be), before);
+
+	/* Brazil re-keyed: its node id is trusted again with the new key */
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	char pk_hex[2 * crypto_sign_PUBLICKEYBYTES + 1];
+	crypto_sign_keypair(pk, sk);
+	sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
+	json_object_set_new(node, "public_key", json_string(pk_hex));
+	must(wam_trace_add_peer(be->db, &out, node));
+	assert_true(json_is_true(json_object_get(out, "active")));
+	assert_string_equal(test_str(out, "public_key"), pk_hex);
+	assert_true(json_is_null(json_object_get(out, "revoked_reason")));
+	json_decref(out);
+	assert_int_equal(test_count(be, "SELECT count(*) FROM peers"), 1);
+	/* trusted again, it cannot be added twice */
+	assert_int_equal(wam_trace_add_peer(be->db, NULL, node), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "node_id");
+	json_decref(node);
+	/* a document still signed with the old key is refused, naming the revocation */
+	before = test_events(be);
+	assert_int_equal(wam_trace_import(be->db, NULL, second), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "node");
+	assert_non_null(strstr(wam_error_last()->message, "revoked"));
+	assert_non_null(strstr(wam_error_last()->message, "laptop stolen"));
+	assert_int_equal(test_events(be), before);
+	/* signed with the new key, it is imported */
+	resign(second, sk, pk_hex);
+	must(wam_trace_import(be->db, &out, second));
+	assert_string_equal(test_str(out, "reference"), "PF-2026-0202");
+	assert_string_equal(test_str(json_object_get(out, "remote"), "node_id"), br->db->node_id);
+	json_decref(out);
+	sodium_memzero(sk, sizeof sk);
+
+	json_decref(first);
+	json_decref(second);
+	json_decref(none);
+	json_decref(odd);
+	json_decref(why);
+	expect_intact_and_rebuild(be);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -866,6 +1014,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dates_not_after_today, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_confidential_responses_withheld, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange_between_registries, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_peer_revoked, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
