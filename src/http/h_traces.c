@@ -259,3 +259,14 @@ void h_peers_add(wam_request *r)
 	json_decref(in);
 	reply_result(r, rc, 201, &out);
 }
+
+/* Stops trusting a peer's key: as weighty as trusting it, so admin only. */
+void h_peer_revoke(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_trace_revoke_peer(r->db, &out, r->params[0], in);
+	json_decref(in);
+	reply_result(r, rc, 200, &out);
+}

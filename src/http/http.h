@@ -263,6 +263,7 @@ void h_trace_export(wam_request *r);
 void h_node(wam_request *r);
 void h_peers_list(wam_request *r);
 void h_peers_add(wam_request *r);
+void h_peer_revoke(wam_request *r);
 void h_report_sdg(wam_request *r);
 void h_report_sdg_records(wam_request *r);
 /* R11 (h_traces.c), for every answer that can carry a trace response: true

@@ -144,6 +144,7 @@ const route wam_http_routes[] = {
 	{"GET", "/api/v1/peers", WAM_ACT_TRACE, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_peers_list, NULL},
 	/* trusting another registry's key decides whose documents are believed */
 	{"POST", "/api/v1/peers", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_peers_add, NULL},
+	{"POST", "/api/v1/peers/{id}/revoke", WAM_ACT_ADMIN, ROUTE_NATIONAL, h_peer_revoke, NULL},
 	{"GET", "/api/v1/reports/sdg-16-4-2", WAM_ACT_READ, ROUTE_SNAPSHOT, h_report_sdg, q_sdg},
 	/* no snapshot: a tracer's read of restricted results is logged (R11) */
 	{"GET", "/api/v1/reports/sdg-16-4-2/records", WAM_ACT_READ, 0, h_report_sdg_records, q_sdg_records},

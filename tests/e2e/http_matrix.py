@@ -143,6 +143,7 @@ TABLE = [
     ("GET", "/api/v1/node", TRACE, True),
     ("GET", "/api/v1/peers", TRACE, True),
     ("POST", "/api/v1/peers", {"admin"}, True),
+    ("POST", "/api/v1/peers/{id}/revoke", {"admin"}, True),
     ("GET", "/api/v1/reports/sdg-16-4-2", EVERYONE, False),
     ("GET", "/api/v1/reports/sdg-16-4-2/records", EVERYONE, False),
 ]
@@ -333,6 +334,9 @@ def requests(ids):
         ("GET", "/api/v1/node"): lambda c: r("/api/v1/node"),
         ("GET", "/api/v1/peers"): lambda c: r("/api/v1/peers"),
         ("POST", "/api/v1/peers"): lambda c: r("/api/v1/peers", dict(ids["peer"], name=f"Peer of {who(c)}")),
+        # the peer the admin trusted just before; only the admin revokes it
+        ("POST", "/api/v1/peers/{id}/revoke"): lambda c: r(f"/api/v1/peers/{ids['peer']['node_id']}/revoke",
+                                                           {"reason": f"matrix {who(c)}"}),
         ("GET", "/api/v1/reports/sdg-16-4-2"): lambda c: r("/api/v1/reports/sdg-16-4-2" + q(year=2026)),
         ("GET", "/api/v1/reports/sdg-16-4-2/records"): lambda c: r(
             "/api/v1/reports/sdg-16-4-2/records" + q(year=2026, figure="seized")),
