@@ -1,6 +1,6 @@
 /* Trace requests and exchange between registries: wam trace draft|update|
  * quality|send|ack|respond|close|list|overdue|show|export|import, wam node
- * and wam peer add|list (docs/trace.md).
+ * and wam peer add|list|revoke (docs/trace.md).
  *
  * A request is a JSON body (--from FILE|-) and/or flags for its common
  * fields; flags override the body. The CLI acts as the registry's own
@@ -645,6 +645,44 @@ static const cli_column peer_cols[] = {{"NODE", "node_id", 0},
                                        {NULL, NULL, 0}};
 static const cli_view node_view = {node_keys, peer_cols, NULL};
 
+/* A peer's state in words: trusted, or revoked with when (the date of the
+ * event) and why. */
+static json_t *peer_state(const json_t *peer)
+{
+	const char *at = json_string_value(json_object_get(peer, "revoked_at"));
+	if (json_is_true(json_object_get(peer, "active")) || !at)
+		return json_string("trusted");
+	return json_sprintf("revoked %.10s", at);
+}
+
+/* Peers with their state, revoked ones with why. */
+static void print_peers(const json_t *rows)
+{
+	static const cli_column cols[] = {{"NODE", "node_id", 0},          {"NAME", "name", 32},
+	                                  {"COUNTRY", "country", 0},       {"PUBLIC KEY", "public_key", 0},
+	                                  {"STATE", "state", 0},           {"REASON", "revoked_reason", 40},
+	                                  {NULL, NULL, 0}};
+	json_t *shown = json_deep_copy(rows), *row;
+	size_t i;
+	json_array_foreach(shown, i, row)
+	{
+		json_object_set_new(row, "state", peer_state(row));
+	}
+	cli_print_table(cols, shown);
+	json_decref(shown);
+}
+
+/* One peer (added or revoked) with its state. */
+static void print_peer(const json_t *peer)
+{
+	static const char *const keys[] = {"node_id", "name", "country", "public_key", "state", "revoked_reason", NULL};
+	json_t *shown = json_deep_copy(peer);
+	json_object_set_new(shown, "state", peer_state(peer));
+	cli_print_record(keys, shown);
+	json_decref(shown);
+}
+static const cli_view peer_view = {NULL, NULL, print_peer};
+
 static int cmd_node(const cli_env *env, const cli_args *a)
 {
 	if (a->npos)
@@ -678,7 +716,7 @@ static int cmd_peer_add(const cli_env *env, const cli_args *a)
 	wam_db *db;
 	if (!(rc = cli_open(env, &db, true))) {
 		rc = wam_trace_add_peer(db, &out, in);
-		rc = cli_show(env, rc, out, &node_view);
+		rc = cli_show(env, rc, out, &peer_view);
 		wam_db_close(db);
 	}
 	json_decref(in);
@@ -689,7 +727,7 @@ static int cmd_peer_list(const cli_env *env, const cli_args *a)
 {
 	if (a->npos)
 		return cli_usage(env, "usage: wam peer list");
-	static const cli_view view = {NULL, peer_cols, NULL};
+	static const cli_view view = {NULL, NULL, print_peers};
 	wam_db *db;
 	json_t *out = NULL;
 	int rc = cli_open(env, &db, false);
@@ -698,6 +736,23 @@ static int cmd_peer_list(const cli_env *env, const cli_args *a)
 		rc = cli_show(env, rc, out, &view);
 		wam_db_close(db);
 	}
+	return rc;
+}
+
+static int cmd_peer_revoke(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam peer revoke NODE_ID --reason WHY");
+	json_t *in = json_object(), *out = NULL;
+	cli_set_opt(in, a, "reason", "reason");
+	wam_db *db;
+	int rc = cli_open(env, &db, true);
+	if (!rc) {
+		rc = wam_trace_revoke_peer(db, &out, a->pos[0], in);
+		rc = cli_show(env, rc, out, &peer_view);
+		wam_db_close(db);
+	}
+	json_decref(in);
 	return rc;
 }
 
@@ -770,6 +825,9 @@ const cli_command cli_trace_commands[] = {
     {"peer add", peer_valued, no_opts, cmd_peer_add,
      "peer add --name N --country CC --node-id ID --key HEX | --from FILE|-",
      "trust another registry's signed trace documents (--from takes its `wam --json node`)"},
-    {"peer list", no_opts, no_opts, cmd_peer_list, "peer list", "the registries trusted"},
+    {"peer list", no_opts, no_opts, cmd_peer_list, "peer list",
+     "the registries trusted, and those revoked with when and why"},
+    {"peer revoke", close_valued, no_opts, cmd_peer_revoke, "peer revoke NODE_ID --reason WHY",
+     "stop trusting a peer's key (compromised, or the registry re-keyed); documents imported stay"},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

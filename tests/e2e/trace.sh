@@ -9,7 +9,9 @@
 # point of diversion; the first trusts the second and imports the answer,
 # after refusing a copy altered by one character. Then SDG 16.4.2 for 2025
 # with counts worked out by hand, as JSON, CSV and the records behind a
-# figure, and both ledgers verify.
+# figure, and both ledgers verify. Last, the second stops trusting the
+# first's key: its documents and its key are refused from then on, and what
+# was imported stays.
 . "$(dirname "$0")/lib.sh"
 
 A() { "$WAM" --db a.db "$@"; }
@@ -390,5 +392,29 @@ expect_contains "separators are not characters" "$(jget '[.doubtful[] | select(.
 	"fewer than 4 readable"
 expect_exit 0 "verify the first again" A verify
 expect_exit 0 "verify the second again" B verify
+
+# ---- Belgium stops trusting Haiti's key ----
+NODE_A=$(jq -r .node_id node-a.json)
+BEFORE=$(events other/wam.db)
+expect_exit 2 "a revocation needs its reason" B peer revoke "$NODE_A"
+expect_contains "naming it" "$ERR" "reason"
+expect_eq "nothing was written" "$(events other/wam.db)" "$BEFORE"
+expect_exit 0 "the key is revoked" B peer revoke "$NODE_A" --reason "key compromised: officer's laptop stolen"
+expect_exit 0 "peer list" B peer list
+expect_contains "shows it revoked" "$OUT" "revoked 20"
+expect_contains "and why" "$OUT" "laptop stolen"
+expect_exit 0 "peer list as JSON" B --json peer list
+expect_eq "no longer active" "$(jget '.[] | select(.node_id == "'"$NODE_A"'") | (.active | tostring) + " " + .revoked_reason')" \
+	"false key compromised: officer's laptop stolen"
+INCOMING=$(B --json trace list --direction incoming | jq length)
+BEFORE=$(events other/wam.db)
+expect_exit 7 "a document of the revoked peer is refused" B trace import request2-doc.json
+expect_contains "saying the key was revoked" "$ERR" "revoked"
+expect_contains "and why" "$ERR" "laptop stolen"
+expect_exit 4 "the revoked key is not trusted again" B peer add --from node-a.json
+expect_contains "naming it" "$ERR" "public_key"
+expect_eq "nothing was written" "$(events other/wam.db)" "$BEFORE"
+expect_eq "the requests imported before stay" "$(B --json trace list --direction incoming | jq length)" "$INCOMING"
+expect_exit 0 "verify after the revocation" B verify
 
 done_testing
