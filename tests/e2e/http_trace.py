@@ -13,7 +13,8 @@ acknowledged and answered confidentially — withheld from the registrar, in
 full for the tracer with a record.read event. The request is exported as a
 signed document and imported into a second registry that trusts the first
 one's key; an altered copy is refused naming the signature, and the answer
-travels back the same way. Finally the SDG 16.4.2 report for the year, as
+travels back the same way; then registry B's admin revokes the first one's
+key, and its documents and that key are refused from then on. Finally the SDG 16.4.2 report for the year, as
 JSON and CSV, and the records behind a figure, with its input checks; both
 registries verify."""
 import json
@@ -351,6 +352,31 @@ def test(tap):
                and [e["payload"]["fields"] for e in reads][-1:] == [["responses[0]", "responses[1]"]],
                "... all of the request's events: both in full, one record.read naming both", repr(resp),
                f"reads: {reads}")
+
+    # ---- registry B stops trusting registry A's key ----
+    revoke = f"/api/v1/peers/{node['node_id']}/revoke"
+    before = events(srv_b, auditor_b)
+    refused(tap, tracer_b.post(revoke, {"reason": "compromised"}), 403, "a tracer may not revoke a key (admin only)")
+    refused(tap, admin_b.post(revoke, {}), 422, "a revocation without its reason: 422 naming reason", "reason")
+    tap.eq(events(srv_b, auditor_b), before, "... and the refusals recorded nothing")
+    resp = admin_b.post(revoke, {"reason": "key compromised: the signing laptop was stolen"})
+    tap.ok(resp.status == 200 and resp.json["active"] is False and resp.json["revoked_at"]
+           and resp.json["revoked_reason"] == "key compromised: the signing laptop was stolen",
+           "registry B's admin revokes registry A's key", repr(resp))
+    refused(tap, admin_b.post(revoke, {"reason": "again"}), 409, "revoking it again: 409")
+    listed = [p for p in tracer_b.get("/api/v1/peers").json if p["node_id"] == node["node_id"]]
+    tap.ok(len(listed) == 1 and listed[0]["active"] is False and listed[0]["revoked_reason"].startswith("key comp"),
+           "GET /peers still lists it, revoked, with when and why", repr(listed))
+    before = events(srv_b, auditor_b)
+    resp = tracer_b.post("/api/v1/traces/import", document)
+    refused(tap, resp, 403, "a document of the revoked peer is refused: 403 naming node", "node")
+    tap.ok("revoked" in resp.error().get("message", "") and "laptop was stolen" in resp.error().get("message", ""),
+           "... saying the key was revoked, and why", repr(resp))
+    refused(tap, admin_b.post("/api/v1/peers", peer), 409, "the revoked key is not trusted again: 409 naming public_key",
+            "public_key")
+    tap.eq(events(srv_b, auditor_b), before, "... and nothing was recorded")
+    if incoming:
+        tap.eq(tracer_b.get(f"/api/v1/traces/{incoming}").status, 200, "the request imported before stays")
 
     # ---- SDG 16.4.2 ----
     resp = viewer.get("/api/v1/reports/sdg-16-4-2" + q(year=YEAR))
