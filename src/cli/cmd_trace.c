@@ -658,9 +658,12 @@ static json_t *peer_state(const json_t *peer)
 /* Peers with their state, revoked ones with why. */
 static void print_peers(const json_t *rows)
 {
-	static const cli_column cols[] = {{"NODE", "node_id", 0},          {"NAME", "name", 32},
-	                                  {"COUNTRY", "country", 0},       {"PUBLIC KEY", "public_key", 0},
-	                                  {"STATE", "state", 0},           {"REASON", "revoked_reason", 40},
+	static const cli_column cols[] = {{"NODE", "node_id", 0},
+	                                  {"NAME", "name", 32},
+	                                  {"COUNTRY", "country", 0},
+	                                  {"PUBLIC KEY", "public_key", 0},
+	                                  {"STATE", "state", 0},
+	                                  {"REASON", "revoked_reason", 40},
 	                                  {NULL, NULL, 0}};
 	json_t *shown = json_deep_copy(rows), *row;
 	size_t i;

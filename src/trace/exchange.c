@@ -47,8 +47,8 @@ int wam_trace_node(wam_db *db, json_t **out)
 
 /* A peer as the list and the changes to it show it: `active` while its key
  * is trusted, and once revoked when (event seq and time) and why. */
-#define PEER_SELECT                                                                                              \
-	"SELECT node_id, name, country, public_key, seq, revoked_seq IS NULL AS active, revoked_seq, revoked_at," \
+#define PEER_SELECT                                                                                                    \
+	"SELECT node_id, name, country, public_key, seq, revoked_seq IS NULL AS active, revoked_seq, revoked_at,"      \
 	" revoked_reason FROM peers"
 
 /* Turns the `active` column (0/1 from SQLite) of each row into a boolean. */
@@ -167,15 +167,16 @@ int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer)
 	if ((rc = key_revocation(db, &rows, key)))
 		goto fail;
 	if (rows) {
-		rc = wam_error_set(WAM_ECONFLICT, "public_key",
-		                   "this public key of node %s was revoked at %s (%s): a revoked key is not trusted again",
-		                   str(rows, "node_id"), str(rows, "time"), str(rows, "reason") ? str(rows, "reason") : "");
+		rc = wam_error_set(
+		    WAM_ECONFLICT, "public_key",
+		    "this public key of node %s was revoked at %s (%s): a revoked key is not trusted again",
+		    str(rows, "node_id"), str(rows, "time"), str(rows, "reason") ? str(rows, "reason") : "");
 		goto fail;
 	}
 	/* a node id revoked may be trusted again with a new key (it re-keyed) */
-	if ((rc = wam_query_rows(db, &rows,
-	                         "SELECT node_id FROM peers WHERE (node_id=?1 AND revoked_seq IS NULL) OR public_key=?2",
-	                         node, key)))
+	if ((rc = wam_query_rows(
+	         db, &rows, "SELECT node_id FROM peers WHERE (node_id=?1 AND revoked_seq IS NULL) OR public_key=?2",
+	         node, key)))
 		goto fail;
 	if (json_array_size(rows)) {
 		rc = wam_error_set(WAM_ECONFLICT, "node_id",
@@ -221,8 +222,9 @@ int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const j
 		goto fail;
 	}
 	if (!json_is_true(json_object_get(row, "active"))) {
-		rc = wam_error_set(WAM_ECONFLICT, "node_id", "peer %s was revoked already, at %s (%s)", str(row, "node_id"),
-		                   str(row, "revoked_at"), str(row, "revoked_reason") ? str(row, "revoked_reason") : "");
+		rc = wam_error_set(WAM_ECONFLICT, "node_id", "peer %s was revoked already, at %s (%s)",
+		                   str(row, "node_id"), str(row, "revoked_at"),
+		                   str(row, "revoked_reason") ? str(row, "revoked_reason") : "");
 		goto fail;
 	}
 	/* the key revoked is in the event: a later re-key replaces it in the row,
@@ -401,7 +403,8 @@ static int trusted_peer(wam_db *db, json_t **peer, const json_t *node)
 			                         "node %.40s signs with a key this registry revoked at %s (%s)", id,
 			                         str(rev, "time"), str(rev, "reason") ? str(rev, "reason") : "")
 			         : wam_error_set(WAM_EFORBIDDEN, "node",
-			                         "node %.40s signs with a key other than the one this registry trusts", id);
+			                         "node %.40s signs with a key other than the one this registry trusts",
+			                         id);
 	}
 	if (!rc)
 		*peer = json_incref(p);
