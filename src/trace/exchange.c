@@ -215,7 +215,13 @@ int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const j
 	if ((rc = wam_trace_check_fields(details, revoke_fields, "")) ||
 	    (rc = wam_take_text(p, details, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
 		goto fail;
-	if ((rc = peer_row(db, &row, node_id ? node_id : "")))
+	/* node ids are ULIDs, kept upper-case as wam_trace_add_peer keeps them */
+	char node[WAM_ID_LEN + 1];
+	snprintf(node, sizeof node, "%s", node_id ? node_id : "");
+	for (char *c = node; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 32);
+	if ((rc = peer_row(db, &row, node)))
 		goto fail;
 	if (!row) {
 		rc = wam_error_set(WAM_ENOTFOUND, "node_id", "no peer with node id '%.40s'", node_id ? node_id : "");
