@@ -352,7 +352,7 @@ static const struct {
 	{"item_origins", "item_id", "d.seq"},
 	{"trace_requests", "id", "d.last_seq"},
 	{"trace_responses", "request_id || ' ' || n", "d.seq"},
-	{"peers", "node_id", "d.seq"},
+	{"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
 };
 
 static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)
