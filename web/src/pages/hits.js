@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { countryName, fmtNumber, label, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
@@ -23,9 +24,9 @@ export function Inbox({ user }) {
   const [hits, setHits] = useState(null);
   const [overdue, setOverdue] = useState(null);
   const [error, setError] = useState(null);
-  useEffect(() => {
+  useRequest((keep) => {
     setHits(null);
-    api('GET', '/hits', { query: { state: state === 'all' ? '' : state } }).then(setHits, setError);
+    api('GET', '/hits', { query: { state: state === 'all' ? '' : state } }).then(keep(setHits), keep(setError));
   }, [state]);
   useEffect(() => {
     if (tracer) api('GET', '/traces', { query: { overdue: 1 } }).then(setOverdue, () => setOverdue([]));

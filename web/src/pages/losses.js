@@ -1,9 +1,10 @@
 // Lost and stolen weapons: the reports (open ones by default: the weapon is
 // still missing), the report form and the lost/stolen list as CSV for an
 // iARMS-style database (docs/formats/lost-stolen-csv.md), for roles with trace.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { fmtNumber, label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { LoadError, Loading, optionsOf } from '../components/form.js';
@@ -14,10 +15,12 @@ export function Losses({ user }) {
   const [which, setWhich] = useState('open');
   const [list, setList] = useState(null);
   const [error, setError] = useState(null);
-  const load = () => api('GET', '/losses', { query: { open: which === 'open' ? 1 : 0 } }).then(setList, setError);
-  useEffect(() => {
+  const fetchList = (keep = (fn) => fn) =>
+    api('GET', '/losses', { query: { open: which === 'open' ? 1 : 0 } }).then(keep(setList), keep(setError));
+  const load = () => fetchList();
+  useRequest((keep) => {
     setList(null);
-    load();
+    fetchList(keep);
   }, [which]);
   const cols = [
     [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`],

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { currentLanguage, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { national } from '../roles.js';
@@ -28,10 +29,10 @@ export function Sdg({ user, route }) {
   const sites = useSites();
   const [report, setReport] = useState(null);
   const [error, setError] = useState(null);
-  useEffect(() => {
+  useRequest((keep) => {
     setReport(null);
     setError(null);
-    api('GET', '/reports/sdg-16-4-2', { query: { year, site } }).then(setReport, setError);
+    api('GET', '/reports/sdg-16-4-2', { query: { year, site } }).then(keep(setReport), keep(setError));
   }, [year, site]);
 
   const go = (changes) => navigate(href('reports/sdg', { year, site, ...changes }));
@@ -127,15 +128,15 @@ function figureName(fig) {
 function Records({ year, site, figure, recoveries }) {
   const [rows, setRows] = useState(null);
   const [error, setError] = useState(null);
-  useEffect(() => {
+  useRequest((keep) => {
     setRows(null);
     setError(null);
     const key = (r) => `${r.item_id} ${r.recovery_id || ''}`;
     Promise.all(figure.split('+').map((f) => api('GET', '/reports/sdg-16-4-2/records', { query: { year, site, figure: f } })))
-      .then(([first, ...rest]) => {
+      .then(keep(([first, ...rest]) => {
         const inAll = rest.map((l) => new Set(l.map(key)));
         setRows(first.filter((r) => inAll.every((s) => s.has(key(r)))));
-      }, setError);
+      }), keep(setError));
   }, [year, site, figure]);
   // the list appears where the person clicked from: move there
   useEffect(() => {

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { countryName, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
@@ -95,11 +96,12 @@ export function Traces({ user, route }) {
   const [list, setList] = useState(null);
   const [error, setError] = useState(null);
   const key = q.toString();
-  const load = () => api('GET', '/traces', { query: filter }).then(setList, setError);
-  useEffect(() => {
+  const fetchList = (keep = (fn) => fn) => api('GET', '/traces', { query: filter }).then(keep(setList), keep(setError));
+  const load = () => fetchList();
+  useRequest((keep) => {
     setList(null);
     setError(null);
-    load();
+    fetchList(keep);
   }, [key]);
   const set = (k) => (e) => {
     const v = e.currentTarget.type === 'checkbox' ? (e.currentTarget.checked ? '1' : '') : e.currentTarget.value;
