@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { Field, LoadError, Loading, errorText, optionsOf, useForm } from '../components/form.js';
@@ -21,14 +22,14 @@ export function Custody({ route }) {
   const [overdue, setOverdue] = useState(null);
   const [error, setError] = useState(null);
   const [failed, setFailed] = useState(null); // an error confirming or returning
-  const load = () => {
-    api('GET', '/custody', { query: { state } }).then(setRows, setError);
-    api('GET', '/custody/overdue').then(setOverdue, setError);
+  const load = (keep = (fn) => fn) => {
+    api('GET', '/custody', { query: { state } }).then(keep(setRows), keep(setError));
+    api('GET', '/custody/overdue').then(keep(setOverdue), keep(setError));
   };
-  useEffect(() => {
+  useRequest((keep) => {
     setRows(null);
     form.setValues({ state });
-    load();
+    load(keep);
   }, [state]);
 
   const act = async (c, what, body) => {

@@ -28,13 +28,13 @@ export function Items({ route }) {
     listSites().then(setSites, () => {});
   }, []);
 
-  useEffect(() => {
+  useRequest((keep) => {
     setError(null);
     form.setValues(filters);
-    api('GET', '/items', { query: { ...filters, after, limit: PAGE } }).then(setPage, (e) => {
+    api('GET', '/items', { query: { ...filters, after, limit: PAGE } }).then(keep(setPage), keep((e) => {
       setPage(null);
       setError(e);
-    });
+    }));
   }, [key]);
 
   const siteName = Object.fromEntries(sites.map((s) => [s.id, s.name]));

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { countryName, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
@@ -35,13 +36,13 @@ export function Lots({ route }) {
   const [lots, setLots] = useState(null);
   const [error, setError] = useState(null);
   const key = q.toString();
-  useEffect(() => {
+  useRequest((keep) => {
     setError(null);
     form.setValues(filters);
-    api('GET', '/lots', { query: filters }).then(setLots, (e) => {
+    api('GET', '/lots', { query: filters }).then(keep(setLots), keep((e) => {
       setLots(null);
       setError(e);
-    });
+    }));
   }, [key]);
   const choose = (name) => (e) => navigate(href('lots', { ...filters, [name]: e.currentTarget.value }));
 

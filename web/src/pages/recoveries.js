@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { fmtNumber, label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can } from '../roles.js';
@@ -108,10 +109,10 @@ function Tasks({ user }) {
   const [tasks, setTasks] = useState(null);
   const [marked, setMarked] = useState(false); // keeps the form, and what it said, after the last task
   const [error, setError] = useState(null);
-  const load = () => api('GET', '/tasks', { query: { state } }).then(setTasks, setError);
-  useEffect(() => {
+  const load = (keep = (fn) => fn) => api('GET', '/tasks', { query: { state } }).then(keep(setTasks), keep(setError));
+  useRequest((keep) => {
     setTasks(null);
-    load();
+    load(keep);
   }, [state]);
   const open = (tasks || []).filter((k) => k.state === 'open' || k.state === 'overdue');
   const cols = [

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { countryName, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { Field, FormError, LoadError, Loading, Submit, useForm } from '../components/form.js';
@@ -20,15 +21,15 @@ export function Search({ route }) {
   const [busy, setBusy] = useState(false);
   const key = route.query.toString();
 
-  useEffect(() => {
+  useRequest((keep) => {
     setResult(null);
     setError(null);
     if (!asked.serial) return;
     form.setValues(asked);
     setBusy(true);
     api('GET', '/search', { query: { ...asked, limit: 20 } })
-      .then(setResult, (e) => (FIELDS.includes(e.field) ? form.setError(e) : setError(e)))
-      .finally(() => setBusy(false));
+      .then(keep(setResult), keep((e) => (FIELDS.includes(e.field) ? form.setError(e) : setError(e))))
+      .finally(keep(() => setBusy(false)));
   }, [key]);
 
   const submit = form.submit(async (v) => {
