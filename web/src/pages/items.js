@@ -2,12 +2,14 @@
 // (`after` = the previous page's `next`) keeps every page as quick at a
 // million weapons as at a hundred. Filters and cursor live in the hash, so
 // Back returns to the previous page.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { api, listSites } from '../api.js';
+import { api } from '../api.js';
+import { useRequest } from '../request.js';
 import { countryName, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { Field, LoadError, Loading, optionsOf, useForm } from '../components/form.js';
+import { ItemLink, SiteName, siteOptions, useSites } from '../components/stock.js';
 import { CATEGORIES, STATUSES } from '../vocab.js';
 import { MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
@@ -21,12 +23,8 @@ export function Items({ route }) {
   const form = useForm(filters);
   const [page, setPage] = useState(null);
   const [error, setError] = useState(null);
-  const [sites, setSites] = useState([]);
+  const sites = useSites();
   const key = q.toString();
-
-  useEffect(() => {
-    listSites().then(setSites, () => {});
-  }, []);
 
   useRequest((keep) => {
     setError(null);
@@ -37,7 +35,6 @@ export function Items({ route }) {
     }));
   }, [key]);
 
-  const siteName = Object.fromEntries(sites.map((s) => [s.id, s.name]));
   const apply = (v) => navigate(href('items', v));
   // a choice in a list applies at once; the button is there for the make
   const choose = (name) => (e) => {
@@ -55,7 +52,7 @@ export function Items({ route }) {
         <${Field} form=${form} name="category" type="select" label=${t('field.category')} onInput=${choose('category')}
           options=${[{ value: '', label: t('common.any') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))]} />
         <${Field} form=${form} name="site" type="select" label=${t('field.site')} onInput=${choose('site')}
-          options=${[{ value: '', label: t('common.any') }, ...sites.map((s) => ({ value: s.id, label: s.name }))]} />
+          options=${siteOptions(sites, t('common.any'))} />
         <${Field} form=${form} name="make" label=${t('field.make')} dir="auto" />
       </div>
       <div class="actions"><button type="submit">${t('items.apply')}</button>
@@ -74,14 +71,14 @@ export function Items({ route }) {
             <th scope="col">${t('field.marking_status')}</th><th scope="col">${t('field.site')}</th>
           </tr></thead>
           <tbody>${page.items.map((it) => html`<tr key=${it.id}>
-            <td><a href=${'#/items/' + it.id} dir="auto">${it.serial || t('item.no_serial')}</a></td>
+            <td><${ItemLink} id=${it.id} serial=${it.serial} /></td>
             <td dir="auto">${it.make || '—'}</td>
             <td dir="auto">${it.model || '—'}</td>
             <td><abbr title=${label('category', it.category)}>${it.category}</abbr></td>
             <td><abbr title=${countryName(it.country)}>${it.country || '—'}</abbr></td>
             <td><${StatusBadge} status=${it.status} /></td>
             <td><${MarkingBadge} status=${it.marking_status} /></td>
-            <td dir="auto">${siteName[it.site_id] || (it.site_id ? it.site_id : '—')}</td>
+            <td><${SiteName} sites=${sites} id=${it.site_id} /></td>
           </tr>`)}</tbody>
         </table></div>`}
       <div class="pager">
