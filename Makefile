@@ -5,7 +5,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan bench bench-import bench-http bench-match bench-reconcile bench-trace format clean
+.PHONY: all deps build run test asan bench bench-import bench-http bench-match bench-reconcile bench-trace bench-lists format clean
 
 all: build
 
@@ -44,6 +44,11 @@ bench-import: build
 bench-http: build
 	@scripts/deps.sh wrk
 	WAM=$(BUILD)/wam bench/bench_http.sh $(HTTP_ARGS)
+
+# A page of weapons by a rare status or a small site, with and without the
+# indexes (bench/README.md); e.g. make bench-lists LISTS_ARGS="--weapons 1000000".
+bench-lists: build
+	$(BUILD)/bench/bench_lists $(LISTS_ARGS)
 
 # Recovery intake with its search for hits, and the SDG 16.4.2 report, on a
 # 100,000-weapon registry (bench/README.md); e.g.
