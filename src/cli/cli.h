@@ -123,6 +123,15 @@ typedef struct cli_view {
  * returns the exit code. */
 int cli_show(const cli_env *env, int rc, json_t *result, const cli_view *view);
 
+/* One libwam call of a command: sets `*out` from `db`, the command line `a`
+ * and the body `in` (NULL when the command has none); returns 0 or a wam_err. */
+typedef int (*cli_call)(wam_db *db, json_t **out, const cli_args *a, json_t *in);
+
+/* Opens the registry (for writing when `write`), runs `call`, shows its
+ * result as `view` says (cli_show) and closes the registry. Frees `in` in
+ * every case; returns the exit code. */
+int cli_run(const cli_env *env, const cli_args *a, bool write, cli_call call, json_t *in, const cli_view *view);
+
 /* A progress bar on stderr when it is a terminal. */
 void cli_progress(long done, long total, void *payload);
 void cli_progress_end(const cli_env *env);

@@ -55,22 +55,20 @@ static void print_batch(const json_t *b)
 static const cli_view batch_view = {batch_keys, batch_cols, print_batch};
 static const cli_view list_view = {NULL, batch_cols, NULL};
 
+static int call_open(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	return wam_stock_destruction_open(db, out, in);
+}
+
 static int cmd_open(const cli_env *env, const cli_args *a)
 {
-	json_t *in = json_object(), *out = NULL;
+	json_t *in = json_object();
 	const char *keys[] = {"method", "site", "date", "notes"};
 	for (int i = 0; i < 4; i++)
 		if (cli_opt(a, keys[i]))
 			json_object_set_new(in, keys[i], json_string(cli_opt(a, keys[i])));
-	wam_db *db;
-	int rc = cli_open(env, &db, true);
-	if (!rc) {
-		rc = wam_stock_destruction_open(db, &out, in);
-		rc = cli_show(env, rc, out, &batch_view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_open, in, &batch_view);
 }
 
 /* --item ID, --verifier USER and --witness NAME, each as often as needed,
@@ -78,8 +76,9 @@ static int cmd_open(const cli_env *env, const cli_args *a)
 static int cmd_add(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1 || !a->nopt)
-		return cli_usage(env, "usage: wam destruction add ID [--item WEAPON]... [--lot LOT:ROUNDS]... [--verifier USER]... "
-		                      "[--witness NAME]...");
+		return cli_usage(
+		    env, "usage: wam destruction add ID [--item WEAPON]... [--lot LOT:ROUNDS]... [--verifier USER]... "
+		         "[--witness NAME]...");
 	wam_db *db;
 	json_t *out = NULL;
 	int rc = cli_open(env, &db, true);
@@ -116,12 +115,17 @@ done:
 	return rc;
 }
 
+static int call_verify(wam_db *db, json_t **out, const cli_args *a, json_t *serials)
+{
+	return wam_stock_destruction_verify(db, out, a->pos[0], serials);
+}
+
 /* The serials read at the site: arguments, or one a line from --from. */
 static int cmd_verify(const cli_env *env, const cli_args *a)
 {
 	if (a->npos < 1)
 		return cli_usage(env, "usage: wam destruction verify ID SERIAL... | --from FILE|-");
-	json_t *serials = json_array(), *out = NULL;
+	json_t *serials = json_array();
 	for (int i = 1; i < a->npos; i++)
 		json_array_append_new(serials, json_string(a->pos[i]));
 	const char *from = cli_opt(a, "from");
@@ -147,59 +151,45 @@ static int cmd_verify(const cli_env *env, const cli_args *a)
 		if (f != stdin)
 			fclose(f);
 	}
-	wam_db *db;
-	int rc = cli_open(env, &db, true);
-	if (!rc) {
-		rc = wam_stock_destruction_verify(db, &out, a->pos[0], serials);
-		rc = cli_show(env, rc, out, &batch_view);
-		wam_db_close(db);
-	}
-	json_decref(serials);
-	return rc;
+	return cli_run(env, a, true, call_verify, serials, &batch_view);
+}
+
+static int call_close(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_stock_destruction_close(db, out, a->pos[0], cli_opt(a, "certificate"));
 }
 
 static int cmd_close(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam destruction close ID --certificate NUMBER");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, true);
-	if (!rc) {
-		rc = wam_stock_destruction_close(db, &out, a->pos[0], cli_opt(a, "certificate"));
-		rc = cli_show(env, rc, out, &batch_view);
-		wam_db_close(db);
-	}
-	return rc;
+	return cli_run(env, a, true, call_close, NULL, &batch_view);
+}
+
+static int call_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_stock_destruction_get(db, out, a->pos[0]);
 }
 
 static int cmd_show(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam destruction show ID");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (!rc) {
-		rc = wam_stock_destruction_get(db, &out, a->pos[0]);
-		rc = cli_show(env, rc, out, &batch_view);
-		wam_db_close(db);
-	}
-	return rc;
+	return cli_run(env, a, false, call_show, NULL, &batch_view);
+}
+
+static int call_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	(void)in;
+	return wam_stock_destruction_list(db, out);
 }
 
 static int cmd_list(const cli_env *env, const cli_args *a)
 {
-	(void)a;
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (!rc) {
-		rc = wam_stock_destruction_list(db, &out);
-		rc = cli_show(env, rc, out, &list_view);
-		wam_db_close(db);
-	}
-	return rc;
+	return cli_run(env, a, false, call_list, NULL, &list_view);
 }
 
 static int cmd_certificate(const cli_env *env, const cli_args *a)

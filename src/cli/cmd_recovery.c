@@ -52,16 +52,17 @@ static const cli_view recovery_view = {recovery_keys, recovery_cols, print_recov
 static const cli_view list_view = {NULL, recovery_cols, NULL};
 static const cli_view task_view = {NULL, task_cols, NULL};
 
-static int with_db(const cli_env *env, bool write, wam_db **db)
+static int call_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return cli_open(env, db, write);
+	(void)a;
+	return wam_collection_add_recovery(db, out, in);
 }
 
 static int cmd_add(const cli_env *env, const cli_args *a)
 {
 	const char *from = cli_opt(a, "from");
 	int rc = 0;
-	json_t *in = from ? cli_read_json(env, from, &rc) : json_object(), *out = NULL;
+	json_t *in = from ? cli_read_json(env, from, &rc) : json_object();
 	if (!in)
 		return rc;
 	static const struct {
@@ -81,65 +82,50 @@ static int cmd_add(const cli_env *env, const cli_args *a)
 			}
 			json_array_append_new(w, json_pack("{s:s}", "item_id", a->opt[i].value));
 		}
-	wam_db *db;
-	if ((rc = with_db(env, true, &db)))
-		goto done;
-	rc = wam_collection_add_recovery(db, &out, in);
-	rc = cli_show(env, rc, out, &recovery_view);
-	wam_db_close(db);
-done:
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_add, in, &recovery_view);
+}
+
+static int call_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_collection_get_recovery(db, out, a->pos[0]);
 }
 
 static int cmd_show(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam recovery show ID");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = with_db(env, false, &db);
-	if (rc)
-		return rc;
-	rc = wam_collection_get_recovery(db, &out, a->pos[0]);
-	rc = cli_show(env, rc, out, &recovery_view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, false, call_show, NULL, &recovery_view);
+}
+
+static int call_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	(void)in;
+	return wam_collection_list_recoveries(db, out);
 }
 
 static int cmd_list(const cli_env *env, const cli_args *a)
 {
-	(void)a;
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = with_db(env, false, &db);
-	if (rc)
-		return rc;
-	rc = wam_collection_list_recoveries(db, &out);
-	rc = cli_show(env, rc, out, &list_view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, false, call_list, NULL, &list_view);
+}
+
+static int call_handover(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	return wam_collection_handover(db, out, a->pos[0], in);
 }
 
 static int cmd_handover(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam recovery handover ID --from WHO --to WHO --reason WHY [--place P]");
-	json_t *in = json_object(), *out = NULL;
+	json_t *in = json_object();
 	cli_set_opt(in, a, "from", "from");
 	cli_set_opt(in, a, "to", "to");
 	cli_set_opt(in, a, "time", "time");
 	cli_set_opt(in, a, "place", "place");
 	cli_set_opt(in, a, "reason", "reason");
-	wam_db *db;
-	int rc = with_db(env, true, &db);
-	if (!rc) {
-		rc = wam_collection_handover(db, &out, a->pos[0], in);
-		rc = cli_show(env, rc, out, &recovery_view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_handover, in, &recovery_view);
 }
 
 static int cmd_photo(const cli_env *env, const cli_args *a)
@@ -160,7 +146,7 @@ static int cmd_photo(const cli_env *env, const cli_args *a)
 	}
 	wam_db *db;
 	json_t *out = NULL;
-	int rc = with_db(env, true, &db);
+	int rc = cli_open(env, &db, true);
 	if (!rc) {
 		static const cli_column cols[] = {{"HASH", "hash", 0}, {NULL, NULL, 0}};
 		static const char *const keys[] = {"hash", "media_type", "size", "caption", "seq", NULL};
@@ -184,7 +170,7 @@ static int cmd_photo_get(const cli_env *env, const cli_args *a)
 	unsigned char *bytes = NULL;
 	size_t n;
 	char type[32];
-	int rc = with_db(env, false, &db);
+	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
 	rc = wam_collection_get_photo(db, &bytes, &n, type, a->pos[0], a->pos[1]);
@@ -205,18 +191,16 @@ static int cmd_photo_get(const cli_env *env, const cli_args *a)
 	return 0;
 }
 
+static int call_tasks(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	const char *which = cli_flag(a, "overdue") ? "overdue" : cli_flag(a, "all") ? NULL : "open";
+	return wam_collection_list_tasks(db, out, which);
+}
+
 static int cmd_tasks(const cli_env *env, const cli_args *a)
 {
-	const char *which = cli_flag(a, "overdue") ? "overdue" : cli_flag(a, "all") ? NULL : "open";
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = with_db(env, false, &db);
-	if (rc)
-		return rc;
-	rc = wam_collection_list_tasks(db, &out, which);
-	rc = cli_show(env, rc, out, &task_view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, false, call_tasks, NULL, &task_view);
 }
 
 static void print_weapon(const json_t *w)
@@ -225,25 +209,22 @@ static void print_weapon(const json_t *w)
 	       cli_text(w, "marking_reason"));
 }
 
+static int call_mark(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	return wam_collection_mark(db, out, a->pos[0], in);
+}
+
 static int cmd_mark(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam recovery mark TASK --text MARKING [--component C] [--kind K]");
-	json_t *in = json_object(), *out = NULL;
+	json_t *in = json_object();
 	cli_set_opt(in, a, "text", "text");
 	cli_set_opt(in, a, "component", "component");
 	cli_set_opt(in, a, "kind", "kind");
 	cli_set_opt(in, a, "location", "location");
 	static const cli_view view = {NULL, NULL, print_weapon};
-	wam_db *db;
-	int rc = with_db(env, true, &db);
-	if (!rc) {
-		rc = wam_collection_mark(db, &out, a->pos[0], in);
-		rc = cli_show(env, rc, out, &view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_mark, in, &view);
 }
 
 static const char *const add_valued[] = {"from",    "type",   "date", "place", "lat",       "lon",  "area", "context",

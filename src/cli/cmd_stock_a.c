@@ -8,25 +8,6 @@
 
 static const char *const no_opts[] = {NULL};
 
-/* Opens the registry, runs `call` and shows its result as `view` says. */
-typedef int (*call_fn)(wam_db *db, json_t **out, const cli_args *a, json_t *in);
-
-static int run(const cli_env *env, const cli_args *a, bool write, call_fn call, json_t *in, const cli_view *view)
-{
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, write);
-	if (rc) {
-		json_decref(in);
-		return rc;
-	}
-	rc = call(db, &out, a, in);
-	json_decref(in);
-	rc = cli_show(env, rc, out, view);
-	wam_db_close(db);
-	return rc;
-}
-
 /* ---- sites and moves ---- */
 
 static const cli_column tree_cols[] = {{"ID", "id", 0},       {"KIND", "kind", 0},   {"PATH", "path", 60},
@@ -43,7 +24,7 @@ static int cmd_site_tree(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam site tree ID");
-	return run(env, a, false, call_tree, NULL, &tree_view);
+	return cli_run(env, a, false, call_tree, NULL, &tree_view);
 }
 
 static void print_moved(const json_t *item)
@@ -66,7 +47,7 @@ static int cmd_item_move(const cli_env *env, const cli_args *a)
 	cli_set_opt(m, a, "to", "to");
 	cli_set_opt(m, a, "reason", "reason");
 	cli_set_opt(m, a, "document", "document");
-	return run(env, a, true, call_move, m, &view);
+	return cli_run(env, a, true, call_move, m, &view);
 }
 
 /* ---- lots ---- */
@@ -115,7 +96,7 @@ static int cmd_lot_add(const cli_env *env, const cli_args *a)
 		for (int i = 0; lot_opts[i][0]; i++)
 			cli_set_opt(lot, a, lot_opts[i][0], lot_opts[i][1]);
 	}
-	return run(env, a, true, call_lot_add, lot, &lot_view);
+	return cli_run(env, a, true, call_lot_add, lot, &lot_view);
 }
 
 static int call_lot_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -128,7 +109,7 @@ static int cmd_lot_show(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam lot show ID");
-	return run(env, a, false, call_lot_show, NULL, &lot_view);
+	return cli_run(env, a, false, call_lot_show, NULL, &lot_view);
 }
 
 static int call_lot_history(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -145,7 +126,7 @@ static int cmd_lot_history(const cli_env *env, const cli_args *a)
 	static const cli_view view = {NULL, cols, NULL};
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam lot history ID");
-	return run(env, a, false, call_lot_history, NULL, &view);
+	return cli_run(env, a, false, call_lot_history, NULL, &view);
 }
 
 static int call_lot_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -159,7 +140,7 @@ static int cmd_lot_list(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 0)
 		return cli_usage(env, "usage: wam lot list [--site ID] [--condition C]");
-	return run(env, a, false, call_lot_list, NULL, &lot_view);
+	return cli_run(env, a, false, call_lot_list, NULL, &lot_view);
 }
 
 static int call_lot_change(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -191,7 +172,7 @@ static int lot_change(const cli_env *env, const cli_args *a, const char *kind, c
 	cli_set_opt(in, a, "reason", "reason");
 	if (!strcmp(kind, "condition"))
 		json_object_set_new(in, "condition", json_string(a->pos[1]));
-	return run(env, a, true, call_lot_change, in, &lot_view);
+	return cli_run(env, a, true, call_lot_change, in, &lot_view);
 }
 
 static int cmd_lot_receive(const cli_env *env, const cli_args *a)
@@ -230,7 +211,7 @@ static int cmd_lot_expiring(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 0)
 		return cli_usage(env, "usage: wam lot expiring [--days N] [--as-of YYYY-MM-DD] [--site ID]");
-	return run(env, a, false, call_lot_expiring, NULL, &lot_view);
+	return cli_run(env, a, false, call_lot_expiring, NULL, &lot_view);
 }
 
 static void print_compat(const json_t *r)
@@ -267,7 +248,7 @@ static int cmd_lot_check_compat(const cli_env *env, const cli_args *a)
 	static const cli_view view = {.print = print_compat};
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam lot check-compat SITE");
-	int rc = run(env, a, false, call_compat, NULL, &view);
+	int rc = cli_run(env, a, false, call_compat, NULL, &view);
 	return rc;
 }
 
@@ -299,7 +280,7 @@ static int cmd_custody_rule(const cli_env *env, const cli_args *a)
 	static const cli_view view = {keys, NULL, NULL};
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam custody rule SITE --two-person on|off");
-	return run(env, a, true, call_rule, NULL, &view);
+	return cli_run(env, a, true, call_rule, NULL, &view);
 }
 
 static int call_issue(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -322,7 +303,7 @@ static int cmd_custody_issue(const cli_env *env, const cli_args *a)
 	cli_set_opt(in, a, "document", "document");
 	if (cli_flag(a, "two-person"))
 		json_object_set_new(in, "two_person", json_true());
-	return run(env, a, true, call_issue, in, &custody_view);
+	return cli_run(env, a, true, call_issue, in, &custody_view);
 }
 
 static int call_confirm(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -335,7 +316,7 @@ static int cmd_custody_confirm(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam custody confirm CUSTODY-ID");
-	return run(env, a, true, call_confirm, NULL, &custody_view);
+	return cli_run(env, a, true, call_confirm, NULL, &custody_view);
 }
 
 static int call_return(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -349,7 +330,7 @@ static int cmd_custody_return(const cli_env *env, const cli_args *a)
 		return cli_usage(env, "usage: wam custody return WEAPON [--note TEXT]");
 	json_t *in = json_object();
 	cli_set_opt(in, a, "note", "note");
-	return run(env, a, true, call_return, in, &custody_view);
+	return cli_run(env, a, true, call_return, in, &custody_view);
 }
 
 static int call_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -362,7 +343,7 @@ static int cmd_custody_list(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 0)
 		return cli_usage(env, "usage: wam custody list [--state pending|open|returned] [--item ID]");
-	return run(env, a, false, call_list, NULL, &custody_view);
+	return cli_run(env, a, false, call_list, NULL, &custody_view);
 }
 
 static int call_overdue(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -375,7 +356,7 @@ static int cmd_custody_overdue(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 0)
 		return cli_usage(env, "usage: wam custody overdue [--as-of YYYY-MM-DD]");
-	return run(env, a, false, call_overdue, NULL, &custody_view);
+	return cli_run(env, a, false, call_overdue, NULL, &custody_view);
 }
 
 static const char *const move_valued[] = {"to", "reason", "document", NULL};

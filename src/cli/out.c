@@ -259,6 +259,22 @@ int cli_show(const cli_env *env, int rc, json_t *result, const cli_view *view)
 	return rc;
 }
 
+int cli_run(const cli_env *env, const cli_args *a, bool write, cli_call call, json_t *in, const cli_view *view)
+{
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, write);
+	if (rc) {
+		json_decref(in);
+		return rc;
+	}
+	rc = call(db, &out, a, in);
+	json_decref(in);
+	rc = cli_show(env, rc, out, view);
+	wam_db_close(db);
+	return rc;
+}
+
 void cli_progress(long done, long total, void *payload)
 {
 	(void)payload;
