@@ -235,6 +235,11 @@ int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
  * the statement's step. */
 void wam_bind_json_text(sqlite3_stmt *st, int i, const json_t *o, const char *key);
 void wam_bind_json_number(sqlite3_stmt *st, int i, const json_t *o, const char *key);
+/* Binds the payload fields `keys` (NULL-terminated) of `o` in order from
+ * parameter `first` on: as wam_bind_json_number when the key starts with
+ * '#' (the '#' not part of the key), else as wam_bind_json_text. Returns the
+ * parameter after the last one bound. */
+int wam_bind_json_fields(sqlite3_stmt *st, int first, const json_t *o, const char *const *keys);
 /* Steps a statement that applies event `seq` and resets it; a record
  * created twice is WAM_EINTEGRITY (the events say something impossible). */
 int wam_projection_step(sqlite3 *conn, sqlite3_stmt *st, int64_t seq);

@@ -33,18 +33,10 @@ static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 	                  "person_ref,site_id,notes,recorded_seq,last_seq) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"type",    "date",    "place",      "#lat",    "#lon",  "admin_area",
+	                                     "context", "officer", "person_ref", "site_id", "notes", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "type");
-	wam_bind_json_text(st, 3, pl, "date");
-	wam_bind_json_text(st, 4, pl, "place");
-	wam_bind_json_number(st, 5, pl, "lat");
-	wam_bind_json_number(st, 6, pl, "lon");
-	wam_bind_json_text(st, 7, pl, "admin_area");
-	wam_bind_json_text(st, 8, pl, "context");
-	wam_bind_json_text(st, 9, pl, "officer");
-	wam_bind_json_text(st, 10, pl, "person_ref");
-	wam_bind_json_text(st, 11, pl, "site_id");
-	wam_bind_json_text(st, 12, pl, "notes");
+	wam_bind_json_fields(st, 2, pl, fields);
 	sqlite3_bind_int64(st, 13, seq);
 	sqlite3_bind_int64(st, 14, seq);
 	int rc = wam_projection_step(ctx->conn, st, seq);
@@ -91,13 +83,9 @@ static int handed_over(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	                                 " WHERE recovery_id=?1),?2,?3,?4,?5,?6,?7)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"from", "to", "time", "place", "reason", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "from");
-	wam_bind_json_text(st, 3, pl, "to");
-	wam_bind_json_text(st, 4, pl, "time");
-	wam_bind_json_text(st, 5, pl, "place");
-	wam_bind_json_text(st, 6, pl, "reason");
-	sqlite3_bind_int64(st, 7, seq);
+	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
 	return wam_projection_step(ctx->conn, st, seq);
 }
 
@@ -111,12 +99,9 @@ static int photo_added(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	                                 " VALUES(?,?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"hash", "#size", "media_type", "caption", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "hash");
-	wam_bind_json_number(st, 3, pl, "size");
-	wam_bind_json_text(st, 4, pl, "media_type");
-	wam_bind_json_text(st, 5, pl, "caption");
-	sqlite3_bind_int64(st, 6, seq);
+	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
 	return wam_projection_step(ctx->conn, st, seq);
 }
 
@@ -127,12 +112,9 @@ static int task_opened(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	                                 "opened_seq,last_seq) VALUES(?,?,?,?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"kind", "item_id", "recovery_id", "due", "reason", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "kind");
-	wam_bind_json_text(st, 3, pl, "item_id");
-	wam_bind_json_text(st, 4, pl, "recovery_id");
-	wam_bind_json_text(st, 5, pl, "due");
-	wam_bind_json_text(st, 6, pl, "reason");
+	wam_bind_json_fields(st, 2, pl, fields);
 	sqlite3_bind_int64(st, 7, seq);
 	sqlite3_bind_int64(st, 8, seq);
 	return wam_projection_step(ctx->conn, st, seq);

@@ -152,6 +152,16 @@ void wam_bind_json_number(sqlite3_stmt *st, int i, const json_t *o, const char *
 		sqlite3_bind_null(st, i);
 }
 
+int wam_bind_json_fields(sqlite3_stmt *st, int first, const json_t *o, const char *const *keys)
+{
+	for (; *keys; keys++, first++)
+		if (**keys == '#')
+			wam_bind_json_number(st, first, o, *keys + 1);
+		else
+			wam_bind_json_text(st, first, o, *keys);
+	return first;
+}
+
 int wam_projection_step(sqlite3 *conn, sqlite3_stmt *st, int64_t seq)
 {
 	int r = sqlite3_step(st);
@@ -189,15 +199,9 @@ static int apply_site(struct projector *p, int64_t seq, const char *id, const js
 	sqlite3_stmt *st = stmt(p, P_SITE);
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"name", "kind", "country", "#lat", "#lon", "parent_id", "notes", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "name");
-	wam_bind_json_text(st, 3, pl, "kind");
-	wam_bind_json_text(st, 4, pl, "country");
-	wam_bind_json_number(st, 5, pl, "lat");
-	wam_bind_json_number(st, 6, pl, "lon");
-	wam_bind_json_text(st, 7, pl, "parent_id");
-	wam_bind_json_text(st, 8, pl, "notes");
-	sqlite3_bind_int64(st, 9, seq);
+	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
 	return run(p, st, seq);
 }
 
@@ -206,13 +210,9 @@ static int apply_holder(struct projector *p, int64_t seq, const char *id, const 
 	sqlite3_stmt *st = stmt(p, P_HOLDER);
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"type", "name", "country", "licence", "address", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "type");
-	wam_bind_json_text(st, 3, pl, "name");
-	wam_bind_json_text(st, 4, pl, "country");
-	wam_bind_json_text(st, 5, pl, "licence");
-	wam_bind_json_text(st, 6, pl, "address");
-	sqlite3_bind_int64(st, 7, seq);
+	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
 	return run(p, st, seq);
 }
 

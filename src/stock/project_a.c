@@ -44,23 +44,13 @@ static int lot_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 		"site_id,notes,created_seq,last_seq) VALUES(?,NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
-	static const char *const keys[] = {"nomenclature", "calibre",  "type",         "manufacturer", "headstamp",
-	                                   "country",      "lot_number", "batch_number", NULL};
+	static const char *const fields[] = {"nomenclature", "calibre", "type",       "manufacturer",
+	                                     "headstamp",    "country", "lot_number", "batch_number",
+	                                     "#year",        "#rounds", "#packages",  "hazard_division",
+	                                     "compat_group", "#neq_g",  "condition",  "expiry",
+	                                     "surveillance", "site_id", "notes",      NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	int i = 2;
-	for (const char *const *k = keys; *k; k++)
-		wam_bind_json_text(st, i++, pl, *k);
-	wam_bind_json_number(st, 10, pl, "year");
-	wam_bind_json_number(st, 11, pl, "rounds");
-	wam_bind_json_number(st, 12, pl, "packages");
-	wam_bind_json_text(st, 13, pl, "hazard_division");
-	wam_bind_json_text(st, 14, pl, "compat_group");
-	wam_bind_json_number(st, 15, pl, "neq_g");
-	wam_bind_json_text(st, 16, pl, "condition");
-	wam_bind_json_text(st, 17, pl, "expiry");
-	wam_bind_json_text(st, 18, pl, "surveillance");
-	wam_bind_json_text(st, 19, pl, "site_id");
-	wam_bind_json_text(st, 20, pl, "notes");
+	wam_bind_json_fields(st, 2, pl, fields);
 	sqlite3_bind_int64(st, 21, seq);
 	sqlite3_bind_int64(st, 22, seq);
 	return run(ctx, st, seq, id, false);
@@ -139,15 +129,10 @@ static int custody_issued(wam_room_ctx *ctx, int64_t seq, const char *id, const 
 		"two_person,state,issued_seq,issued_at,last_seq) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"item_id",         "site_id", "holder_id", "person", "unit",
+	                                     "expected_return", "purpose", "document",  NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "item_id");
-	wam_bind_json_text(st, 3, pl, "site_id");
-	wam_bind_json_text(st, 4, pl, "holder_id");
-	wam_bind_json_text(st, 5, pl, "person");
-	wam_bind_json_text(st, 6, pl, "unit");
-	wam_bind_json_text(st, 7, pl, "expected_return");
-	wam_bind_json_text(st, 8, pl, "purpose");
-	wam_bind_json_text(st, 9, pl, "document");
+	wam_bind_json_fields(st, 2, pl, fields);
 	bool two = json_is_true(json_object_get(pl, "two_person"));
 	sqlite3_bind_int(st, 10, two);
 	sqlite3_bind_text(st, 11, two ? "pending" : "open", -1, SQLITE_STATIC);

@@ -48,12 +48,9 @@ static int opened(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *
 	                  "last_seq) VALUES(?1,?2,?3,?4,?5,'open',?6,?6,?6)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"method", "site", "date", "notes", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "method");
-	wam_bind_json_text(st, 3, pl, "site");
-	wam_bind_json_text(st, 4, pl, "date");
-	wam_bind_json_text(st, 5, pl, "notes");
-	sqlite3_bind_int64(st, 6, seq);
+	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
 	return wam_projection_step(ctx->conn, st, seq);
 }
 
@@ -99,10 +96,9 @@ static int person_added(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	                  "(SELECT count(*)+1 FROM destruction_people WHERE destruction_id=?1),?2,?3,?4)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"role", "name", "user_id", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "role");
-	wam_bind_json_text(st, 3, pl, "name");
-	wam_bind_json_text(st, 4, pl, "user_id");
+	wam_bind_json_fields(st, 2, pl, fields);
 	return wam_projection_step(ctx->conn, st, seq);
 }
 

@@ -24,16 +24,10 @@ static int loss_reported(wam_room_ctx *ctx, int64_t seq, const char *id, const j
 	                  "agency,police_ref,seq) VALUES(?,?,?,?,?,?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"item_id",     "kind",   "date",       "place", "circumstances",
+	                                     "reported_by", "agency", "police_ref", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "item_id");
-	wam_bind_json_text(st, 3, pl, "kind");
-	wam_bind_json_text(st, 4, pl, "date");
-	wam_bind_json_text(st, 5, pl, "place");
-	wam_bind_json_text(st, 6, pl, "circumstances");
-	wam_bind_json_text(st, 7, pl, "reported_by");
-	wam_bind_json_text(st, 8, pl, "agency");
-	wam_bind_json_text(st, 9, pl, "police_ref");
-	sqlite3_bind_int64(st, 10, seq);
+	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
 	return wam_projection_step(ctx->conn, st, seq);
 }
 
@@ -62,13 +56,10 @@ static int hit_found(wam_room_ctx *ctx, int64_t seq, const char *id, const json_
 	                  "owner_site_id,state,found_seq,last_seq) VALUES(?,?,?,?,?,?,?,?,?,'open',?,?)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"recovery_id", "item_id",   "match_id", "#score",
+	                                     "reason",      "#distance", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "recovery_id");
-	wam_bind_json_text(st, 3, pl, "item_id");
-	wam_bind_json_text(st, 4, pl, "match_id");
-	wam_bind_json_number(st, 5, pl, "score");
-	wam_bind_json_text(st, 6, pl, "reason");
-	wam_bind_json_number(st, 7, pl, "distance");
+	wam_bind_json_fields(st, 2, pl, fields);
 	int rc = bind_canon(st, 8, edits);
 	if (rc)
 		return rc;
@@ -117,13 +108,9 @@ static int origin_established(wam_room_ctx *ctx, int64_t seq, const char *item, 
 	                  " VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
+	static const char *const fields[] = {"method", "category", "country", "date", "description", NULL};
 	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "method");
-	wam_bind_json_text(st, 3, pl, "category");
-	wam_bind_json_text(st, 4, pl, "country");
-	wam_bind_json_text(st, 5, pl, "date");
-	wam_bind_json_text(st, 6, pl, "description");
-	sqlite3_bind_int64(st, 7, seq);
+	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
 	return wam_projection_step(ctx->conn, st, seq);
 }
 

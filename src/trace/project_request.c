@@ -73,13 +73,9 @@ static int inserted(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 	bind_columns(st, 4, body);
 	sqlite3_bind_text(st, 11, canon, -1, free);
 	sqlite3_bind_text(st, 12, time, -1, SQLITE_STATIC);
-	if (imported) {
-		wam_bind_json_text(st, 13, pl, "sent");
-		wam_bind_json_text(st, 14, pl, "ack_due");
-		wam_bind_json_text(st, 15, pl, "reply_due");
-		wam_bind_json_text(st, 16, pl, "remote_node");
-		wam_bind_json_text(st, 17, pl, "remote_id");
-	}
+	static const char *const imported_fields[] = {"sent", "ack_due", "reply_due", "remote_node", "remote_id", NULL};
+	if (imported)
+		wam_bind_json_fields(st, 13, pl, imported_fields);
 	sqlite3_bind_int64(st, 18, seq);
 	return wam_projection_step(ctx->conn, st, seq);
 }
