@@ -1,7 +1,7 @@
 // Custody of weapons (docs/stock.md), for roles with stock: the records by
 // state with confirm (the second person) and return, the overdue ones, and
 // the form that issues a weapon.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';

@@ -3,10 +3,11 @@
 // chain and its full history.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { api, listSites } from '../api.js';
+import { api } from '../api.js';
 import { countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
+import { useSites } from '../components/stock.js';
 import { COMPONENTS, NEXT_STATUS } from '../vocab.js';
 import { Code, MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
@@ -53,12 +54,11 @@ export function Item({ user, route }) {
 }
 
 function Record({ item }) {
-  const [site, setSite] = useState(null);
+  const site = useSites().find((s) => s.id === item.site_id);
   const [holder, setHolder] = useState(null);
   useEffect(() => {
-    if (item.site_id) listSites().then((all) => setSite(all.find((s) => s.id === item.site_id) || null), () => {});
     if (item.holder_id) api('GET', `/holders/${encodeURIComponent(item.holder_id)}`).then(setHolder, () => {});
-  }, [item.site_id, item.holder_id]);
+  }, [item.holder_id]);
 
   const row = (name, value) => html`<div><dt>${name}</dt><dd>${value === null || value === undefined || value === '' ? '—' : value}</dd></div>`;
   return html`<section aria-labelledby="record-h">

@@ -3,10 +3,11 @@
 // its message goes next to the field it names.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { api, listSites } from '../api.js';
+import { api } from '../api.js';
 import { label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { Field, FormError, Submit, optionsOf, useForm } from '../components/form.js';
+import { siteOptions, useSites } from '../components/stock.js';
 import { CATEGORIES, COMPONENTS, LEGIBILITY, MARKING_KINDS, STATUSES } from '../vocab.js';
 import { PageTitle } from './misc.js';
 
@@ -21,10 +22,9 @@ export function Register() {
   const [markings, setMarkings] = useState([]);
   const names = [...FIELDS, ...markings.flatMap((_, i) => MARKING.map((k) => `markings[${i}].${k}`))];
   const form = useForm(EMPTY, { fields: names });
-  const [sites, setSites] = useState([]);
+  const sites = useSites();
   const [holders, setHolders] = useState([]);
   useEffect(() => {
-    listSites().then(setSites, () => {});
     api('GET', '/holders').then(setHolders, () => {});
   }, []);
 
@@ -81,7 +81,7 @@ export function Register() {
         <legend>${t('register.where')}</legend>
         <div class="row">
           <${Field} form=${form} name="site_id" type="select" label=${t('field.site')}
-            options=${[{ value: '', label: t('common.none_chosen') }, ...sites.map((s) => ({ value: s.id, label: s.name }))]} />
+            options=${siteOptions(sites, t('common.none_chosen'))} />
           <${Field} form=${form} name="holder_id" type="select" label=${t('field.holder')}
             options=${[{ value: '', label: t('common.none_chosen') }, ...holders.map((h) => ({ value: h.id, label: `${h.name} (${label('holder', h.type)})` }))]} />
         </div>

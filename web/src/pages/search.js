@@ -1,7 +1,7 @@
 // Find a weapon from a serial as read in the field. The query lives in the
 // hash (#/search?serial=…), so going back from a weapon returns to the same
 // candidates.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';

@@ -6,6 +6,7 @@ import { api, forgetSites, listSites } from '../api.js';
 import { countryName, label, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
+import { siteOptions } from '../components/stock.js';
 import { SITE_KINDS } from '../vocab.js';
 import { Code, PageTitle } from './misc.js';
 
@@ -64,7 +65,7 @@ function AddSite({ sites, onAdded }) {
         <${Field} form=${form} name="lat" label=${t('sites.lat')} inputmode="decimal" />
         <${Field} form=${form} name="lon" label=${t('sites.lon')} inputmode="decimal" />
         <${Field} form=${form} name="parent_id" type="select" label=${t('sites.parent')}
-          options=${[{ value: '', label: t('common.none_chosen') }, ...sites.map((s) => ({ value: s.id, label: s.name }))]} />
+          options=${siteOptions(sites, t('common.none_chosen'))} />
       </div>
       <${Field} form=${form} name="notes" type="textarea" rows="2" label=${t('sites.notes')} hint=${t('sites.notes_hint')} dir="auto" />
       <${FormError} form=${form} />

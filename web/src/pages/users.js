@@ -2,23 +2,23 @@
 // enable users; add tokens (the secret is shown this once) and revoke them.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { api, listSites } from '../api.js';
+import { api } from '../api.js';
 import { fmtDate, label, t } from '../i18n.js';
 import { ROLES } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
+import { useSites } from '../components/stock.js';
 import { PageTitle } from './misc.js';
 
 export function Users({ user: me }) {
   const [users, setUsers] = useState(null);
   const [tokens, setTokens] = useState(null);
-  const [sites, setSites] = useState([]);
+  const sites = useSites();
   const [error, setError] = useState(null);
   const loadUsers = () => api('GET', '/users').then(setUsers, setError);
   const loadTokens = () => api('GET', '/tokens').then(setTokens, setError);
   useEffect(() => {
     loadUsers();
     loadTokens();
-    listSites().then(setSites, () => {});
   }, []);
   const siteNames = (ids) => (ids.length ? ids.map((id) => sites.find((s) => s.id === id)?.name || id).join(', ') : t('users.all_sites'));
 
