@@ -19,6 +19,9 @@ export const SDG_RESULTS = [...DIVERSION, 'not_established'];
 const HIT_TONE = { open: 'warn', confirmed: 'missing', rejected: 'gone' };
 const TRACE_TONE = { draft: 'gone', sent: 'warn', acknowledged: 'warn', answered: 'held', closed: 'gone' };
 
+// A trace request by its reference, or its id when it has none.
+export const TraceLink = ({ req }) => html`<a href=${'#/traces/' + encodeURIComponent(req.id)} dir="auto">${req.reference || req.id}</a>`;
+
 export const HitState = ({ state }) => html`<span class=${'badge tone-' + (HIT_TONE[state] || 'plain')}>${label('hit_state', state)}</span>`;
 
 export const TraceState = ({ state }) =>

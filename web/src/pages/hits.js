@@ -11,7 +11,7 @@ import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { Day, ItemLink, SiteName, Table, bodyOf, useSites } from '../components/stock.js';
 import { EditList, MarkedKey } from '../components/serial.js';
-import { DIVERSION, HitState, OverdueBadge } from '../components/trace.js';
+import { DIVERSION, HitState, OverdueBadge, TraceLink } from '../components/trace.js';
 import { Code, PageTitle, StatusBadge } from './misc.js';
 
 export const hitLink = (h) => html`<a href=${'#/inbox/' + encodeURIComponent(h.id)} data-testid="hit-link">
@@ -54,7 +54,7 @@ export function Inbox({ user }) {
     ${tracer && html`<section aria-labelledby="overdue-h">
       <h2 id="overdue-h">${t('inbox.overdue')}</h2>
       ${!overdue ? html`<${Loading} />` : html`<${Table} caption=${t('inbox.overdue')} rows=${overdue} empty=${t('inbox.no_overdue')} cols=${[
-        [t('trace.reference'), (r) => html`<a href=${'#/traces/' + encodeURIComponent(r.id)} dir="auto">${r.reference || r.id}</a>`],
+        [t('trace.reference'), (r) => html`<${TraceLink} req=${r} />`],
         [t('trace.direction'), (r) => label('direction', r.direction)],
         [t('trace.requested_state'), (r) => countryName(r.requested_state)],
         [t('field.serial'), (r) => html`<span class="key" dir="auto">${r.serial || '—'}</span>`],

@@ -13,7 +13,7 @@ import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/stock.js';
 import {
-  CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, RESULTS, TRACE_STATES, TraceState, URGENCY, VIA,
+  CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, RESULTS, TRACE_STATES, TraceLink, TraceState, URGENCY, VIA,
 } from '../components/trace.js';
 import { CATEGORIES, COMPONENTS, LEGIBILITY, MARKING_KINDS } from '../vocab.js';
 import { Code, PageTitle } from './misc.js';
@@ -108,7 +108,7 @@ export function Traces({ user, route }) {
     navigate(href('traces', { ...filter, [k]: v }));
   };
   const cols = [
-    [t('trace.reference'), (r) => html`<a href=${'#/traces/' + encodeURIComponent(r.id)} dir="auto">${r.reference || r.id}</a>`],
+    [t('trace.reference'), (r) => html`<${TraceLink} req=${r} />`],
     [t('trace.direction'), (r) => label('direction', r.direction)],
     [t('field.state'), (r) => html`<${TraceState} state=${r.state} />`],
     [t('trace.states'), (r) => html`${countryName(r.requesting_state) || '—'} → ${countryName(r.requested_state) || '—'}`],
