@@ -122,7 +122,7 @@ void h_report_sdg_records(wam_request *r)
 	/* R11: results from restricted and confidential trace responses only
 	 * for a role allowed trace_confidential, each such read logged (as
 	 * GET /traces/{id} logs it) in one command with the read */
-	bool full = wam_auth_allows(r->who.role, WAM_ACT_TRACE_CONFIDENTIAL);
+	bool full = trace_sees_confidential(r), logged = true;
 	json_t *out = NULL, *row;
 	size_t i;
 	int rc = full ? wam_db_begin(r->db) : 0;
@@ -135,22 +135,21 @@ void h_report_sdg_records(wam_request *r)
 			const char *response = json_string_value(json_object_get(row, "restricted"));
 			if (!response)
 				continue;
-			json_t *fields = json_pack("[s]", response);
-			const char *via = arena_printf(&r->mem, "%s %s", r->method, r->path);
-			rc = via ? wam_auth_log_read(r->db, json_string_value(json_object_get(row, "request_id")),
-			                             fields, via)
-			         : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-			json_decref(fields);
-			if (rc)
+			json_t *names = json_pack("[s]", response);
+			logged =
+			    trace_log_responses_read(r, json_string_value(json_object_get(row, "request_id")), names);
+			json_decref(names);
+			if (!logged)
 				break;
 		}
-	if (began && !rc)
+	if (began && !rc && logged)
 		rc = wam_db_commit(r->db);
 	else if (began)
 		wam_db_rollback(r->db);
-	if (rc) {
+	if (rc || !logged) {
 		json_decref(out);
 		out = NULL;
 	}
-	reply_result(r, rc, 200, &out);
+	if (logged) /* else answered already */
+		reply_result(r, rc, 200, &out);
 }
