@@ -40,6 +40,23 @@ static int open_batch(wam_db *db, const char *id)
 	return rc;
 }
 
+/* Sets `key` of `b` to the names of the batch's people in `role`, in the
+ * order they were added. */
+static int people(wam_db *db, json_t *b, const char *key, const char *id, const char *role)
+{
+	json_t *list, *v;
+	size_t i;
+	int rc = wam_query_rows(
+	    db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n", id, role);
+	if (rc)
+		return rc;
+	json_t *names = json_array();
+	json_array_foreach(list, i, v) json_array_append(names, json_object_get(v, "name"));
+	json_decref(list);
+	json_object_set_new(b, key, names);
+	return 0;
+}
+
 int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 {
 	json_t *b, *list;
@@ -60,21 +77,10 @@ int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 	                  id, NULL)))
 		goto fail;
 	json_object_set_new(b, "lots", list);
-	if ((rc = wam_query_rows(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
-	                  id, "verifier")))
+	if ((rc = people(db, b, "verifiers", id, "verifier")) || (rc = people(db, b, "witnesses", id, "witness")))
 		goto fail;
-	json_t *names = json_array(), *v;
+	json_t *v;
 	size_t i;
-	json_array_foreach(list, i, v) json_array_append(names, json_object_get(v, "name"));
-	json_decref(list);
-	json_object_set_new(b, "verifiers", names);
-	if ((rc = wam_query_rows(db, &list, "SELECT name FROM destruction_people WHERE destruction_id=? AND role=? ORDER BY n",
-	                  id, "witness")))
-		goto fail;
-	names = json_array();
-	json_array_foreach(list, i, v) json_array_append(names, json_object_get(v, "name"));
-	json_decref(list);
-	json_object_set_new(b, "witnesses", names);
 	if ((rc = wam_query_rows(
 	         db, &list,
 	         "SELECT n, seq, json(serials) AS serials, json(missing) AS missing,"
