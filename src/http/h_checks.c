@@ -9,17 +9,6 @@
 #include "http/http.h"
 #include "wam/stock.h"
 
-static const char *const *confined(wam_request *r, int *n)
-{
-	*n = r->who.nsites;
-	if (!*n)
-		return NULL;
-	const char **s = arena_alloc(&r->mem, (size_t)*n * sizeof *s);
-	for (int i = 0; s && i < *n; i++)
-		s[i] = r->who.sites[i];
-	return s;
-}
-
 /* The check of the route, when the caller may see it; else answered. */
 static json_t *visible_check(wam_request *r)
 {
@@ -39,8 +28,8 @@ static json_t *visible_check(wam_request *r)
 
 void h_checks_list(wam_request *r)
 {
-	int n;
-	const char *const *sites = confined(r, &n);
+	const char *sites[WAM_AUTH_MAX_SITES];
+	int n = request_sites(r, sites);
 	json_t *out;
 	int rc = wam_stock_check_list(r->db, &out, request_query(r, "site"), sites, n);
 	reply_result(r, rc, 200, &out);
@@ -146,8 +135,8 @@ void h_investigations_list(wam_request *r)
 	bool all;
 	if (!request_query_bool(r, "all", &all))
 		return;
-	int n;
-	const char *const *sites = confined(r, &n);
+	const char *sites[WAM_AUTH_MAX_SITES];
+	int n = request_sites(r, sites);
 	json_t *out;
 	int rc = wam_stock_investigations(r->db, &out, request_query(r, "check"), all, sites, n);
 	reply_result(r, rc, 200, &out);

@@ -8,17 +8,10 @@
 #include "wam/registry.h"
 #include "wam/stock.h"
 
-static int confined(const wam_request *r, const char **sites)
-{
-	for (int i = 0; i < r->who.nsites; i++)
-		sites[i] = r->who.sites[i];
-	return r->who.nsites;
-}
-
 void h_custody_list(wam_request *r)
 {
 	const char *sites[WAM_AUTH_MAX_SITES];
-	int n = confined(r, sites);
+	int n = request_sites(r, sites);
 	json_t *out = NULL;
 	int rc = wam_stock_custody_list(r->db, &out, request_query(r, "state"), request_query(r, "item"), sites, n);
 	reply_result(r, rc, 200, &out);
@@ -27,7 +20,7 @@ void h_custody_list(wam_request *r)
 void h_custody_overdue(wam_request *r)
 {
 	const char *sites[WAM_AUTH_MAX_SITES];
-	int n = confined(r, sites);
+	int n = request_sites(r, sites);
 	json_t *out = NULL;
 	reply_result(r, wam_stock_custody_overdue(r->db, &out, request_query(r, "as_of"), sites, n), 200, &out);
 }

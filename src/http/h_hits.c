@@ -86,12 +86,8 @@ void h_hits_list(wam_request *r)
 {
 	wam_hit_filter f = {.state = request_query(r, "state")};
 	const char *sites[WAM_AUTH_MAX_SITES];
-	if (r->who.nsites > 0) {
-		for (int i = 0; i < r->who.nsites; i++)
-			sites[i] = r->who.sites[i];
-		f.sites = sites;
-		f.nsites = r->who.nsites;
-	}
+	f.nsites = request_sites(r, sites);
+	f.sites = sites;
 	json_t *out = NULL;
 	int rc = wam_trace_list_hits(r->db, &out, &f);
 	reply_result(r, rc, 200, &out);

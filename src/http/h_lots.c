@@ -8,14 +8,6 @@
 #include "wam/registry.h"
 #include "wam/stock.h"
 
-/* The caller's sites for a filter; 0 when not confined. */
-static int confined(const wam_request *r, const char **sites)
-{
-	for (int i = 0; i < r->who.nsites; i++)
-		sites[i] = r->who.sites[i];
-	return r->who.nsites;
-}
-
 /* The lot named by the path, or NULL after answering. */
 static json_t *visible_lot(wam_request *r)
 {
@@ -48,7 +40,7 @@ void h_lots_list(wam_request *r)
 {
 	const char *sites[WAM_AUTH_MAX_SITES];
 	wam_lot_filter f = {.site_id = request_query(r, "site"), .condition = request_query(r, "condition")};
-	f.nsites = confined(r, sites);
+	f.nsites = request_sites(r, sites);
 	f.sites = sites;
 	json_t *out = NULL;
 	reply_result(r, wam_stock_list_lots(r->db, &out, &f), 200, &out);
@@ -78,7 +70,7 @@ void h_lots_expiring(wam_request *r)
 		return;
 	const char *sites[WAM_AUTH_MAX_SITES];
 	wam_lot_filter f = {.site_id = request_query(r, "site")};
-	f.nsites = confined(r, sites);
+	f.nsites = request_sites(r, sites);
 	f.sites = sites;
 	json_t *out = NULL;
 	reply_result(r, wam_stock_lots_expiring(r->db, &out, (int)days, request_query(r, "as_of"), &f), 200, &out);

@@ -121,6 +121,11 @@ const char *request_header(wam_request *r, const char *name);
  * applies to weapons and sites alike. */
 bool request_sees_site(const wam_request *r, const char *site_id);
 
+/* The caller's sites for a library filter: fills `sites`
+ * (WAM_AUTH_MAX_SITES long, pointing into `r`) and returns how many; 0 when
+ * the caller is not confined to sites. */
+int request_sites(const wam_request *r, const char **sites);
+
 /* Records a read of sensitive `fields` of `subject` (an event). Answers
  * 500 and returns false if it cannot be logged: a read that cannot be
  * logged is not served. */

@@ -172,6 +172,13 @@ bool request_sees_site(const wam_request *r, const char *site_id)
 	return wam_principal_sees_site(&r->who, site_id);
 }
 
+int request_sites(const wam_request *r, const char **sites)
+{
+	for (int i = 0; i < r->who.nsites; i++)
+		sites[i] = r->who.sites[i];
+	return r->who.nsites;
+}
+
 bool request_log_read(wam_request *r, const char *subject, json_t *fields)
 {
 	char *via = arena_printf(&r->mem, "%s %s", r->method, r->path);
