@@ -22,7 +22,6 @@ enum {
 	S_ITEM_IMPORTS,
 	S_MARKING,
 	S_ITEM_MARKED,
-	S_COUNTRY,
 };
 
 static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
@@ -204,16 +203,11 @@ static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const j
 
 	/* the marking status follows from all the markings, by the registry's
 	 * rules and the registry's own country (R2) */
-	char country[8] = "", reason[256];
-	if (!(st = wam_room_stmt(ctx, S_COUNTRY, "SELECT coalesce(country,'') FROM registry")))
-		return WAM_EDB;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(country, sizeof country, "%s", wam_col_text(st, 0));
-	sqlite3_reset(st);
+	char reason[256];
 	json_t *full;
 	if ((rc = item_for_rules(ctx, &full, item)))
 		return rc;
-	const char *status = wam_marking_status(full, country, reason, sizeof reason);
+	const char *status = wam_marking_status(full, wam_projector_country(ctx->p), reason, sizeof reason);
 	if (!(st = wam_room_stmt(ctx, S_ITEM_MARKED,
 	                         "UPDATE items SET marking_status=?, marking_reason=?, last_seq=? WHERE id=?"))) {
 		json_decref(full);

@@ -114,6 +114,11 @@ void wam_projector_free(struct projector *p)
 	free(p);
 }
 
+const char *wam_projector_country(const struct projector *p)
+{
+	return p->country;
+}
+
 static sqlite3_stmt *stmt(struct projector *p, int k)
 {
 	if (!p->st[k]) {
