@@ -14,16 +14,7 @@ static json_t *visible_check(wam_request *r)
 {
 	json_t *c = NULL;
 	int rc = wam_stock_check_get(r->db, &c, r->params[0]);
-	if (rc) {
-		reply_wam(r, rc);
-		return NULL;
-	}
-	if (!request_sees_site(r, json_string_value(json_object_get(c, "site_id")))) {
-		json_decref(c);
-		reply_error(r, 404, "not_found", "check", "no stock check with id '%.40s'", r->params[0]);
-		return NULL;
-	}
-	return c;
+	return request_visible(r, rc, c, "check", "stock check");
 }
 
 void h_checks_list(wam_request *r)

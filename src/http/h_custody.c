@@ -52,16 +52,7 @@ static json_t *visible(wam_request *r)
 {
 	json_t *c = NULL;
 	int rc = wam_stock_custody_get(r->db, &c, r->params[0]);
-	if (rc) {
-		reply_wam(r, rc);
-		return NULL;
-	}
-	if (!request_sees_site(r, json_string_value(json_object_get(c, "site_id")))) {
-		json_decref(c);
-		reply_error(r, 404, "not_found", "id", "no custody record with id '%.40s'", r->params[0]);
-		return NULL;
-	}
-	return c;
+	return request_visible(r, rc, c, "id", "custody record");
 }
 
 void h_custody_get(wam_request *r)

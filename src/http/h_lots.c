@@ -13,16 +13,7 @@ static json_t *visible_lot(wam_request *r)
 {
 	json_t *lot = NULL;
 	int rc = wam_stock_get_lot(r->db, &lot, r->params[0]);
-	if (rc) {
-		reply_wam(r, rc);
-		return NULL;
-	}
-	if (!request_sees_site(r, json_string_value(json_object_get(lot, "site_id")))) {
-		json_decref(lot);
-		reply_error(r, 404, "not_found", "id", "no ammunition lot with id '%.40s'", r->params[0]);
-		return NULL;
-	}
-	return lot;
+	return request_visible(r, rc, lot, "id", "ammunition lot");
 }
 
 /* A site the caller names in a body: false after answering 403. */
@@ -182,16 +173,9 @@ void h_item_move(wam_request *r)
 {
 	json_t *item = NULL, *in, *out = NULL;
 	int rc = wam_registry_get_item(r->db, &item, r->params[0]);
-	if (rc) {
-		reply_wam(r, rc);
+	if (!(item = request_visible(r, rc, item, "id", "weapon")))
 		return;
-	}
-	bool seen = request_sees_site(r, json_string_value(json_object_get(item, "site_id")));
 	json_decref(item);
-	if (!seen) {
-		reply_error(r, 404, "not_found", "id", "no weapon with id '%.40s'", r->params[0]);
-		return;
-	}
 	if (!(in = request_json(r)))
 		return;
 	if (!may_use_site(r, in, "to")) {

@@ -126,6 +126,13 @@ bool request_sees_site(const wam_request *r, const char *site_id);
  * the caller is not confined to sites. */
 int request_sites(const wam_request *r, const char **sites);
 
+/* `rec`, which a library getter returned with `rc` for the id of the path
+ * (params[0]), when the caller sees its site (`site_id`); else NULL after
+ * answering, `rec` freed: the getter's error, or for one at a site not the
+ * caller's 404 naming `field`, "no `what` with id 'ID'" — as if it were not
+ * there. */
+json_t *request_visible(wam_request *r, int rc, json_t *rec, const char *field, const char *what);
+
 /* Records a read of sensitive `fields` of `subject` (an event). Answers
  * 500 and returns false if it cannot be logged: a read that cannot be
  * logged is not served. */

@@ -179,6 +179,21 @@ int request_sites(const wam_request *r, const char **sites)
 	return r->who.nsites;
 }
 
+json_t *request_visible(wam_request *r, int rc, json_t *rec, const char *field, const char *what)
+{
+	if (rc) {
+		json_decref(rec);
+		reply_wam(r, rc);
+		return NULL;
+	}
+	if (!request_sees_site(r, json_string_value(json_object_get(rec, "site_id")))) {
+		json_decref(rec);
+		reply_error(r, 404, "not_found", field, "no %s with id '%.40s'", what, r->params[0]);
+		return NULL;
+	}
+	return rec;
+}
+
 bool request_log_read(wam_request *r, const char *subject, json_t *fields)
 {
 	char *via = arena_printf(&r->mem, "%s %s", r->method, r->path);
