@@ -13,7 +13,7 @@ import { currentLanguage, fmtNumber, t } from '../i18n.js';
 const FONT = '13px system-ui, "Noto Sans", "DejaVu Sans", sans-serif';
 const ROW = 26; // CSS pixels per bar
 const INK = '#1f2933';
-export const TONES = {
+const TONES = {
   held: '#2563a6',
   missing: '#b42318',
   recovered: '#6d44a8',

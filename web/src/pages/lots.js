@@ -12,7 +12,7 @@ import { Field, LoadError, Loading, optionsOf, useForm } from '../components/for
 import { ActionForm, Day, Facts, SiteName, Table, bodyOf, siteOptions, useSites } from '../components/stock.js';
 import { Code, PageTitle } from './misc.js';
 
-export const CONDITIONS = ['SERVICEABLE', 'RESTRICTED', 'SUSPENDED', 'UNSERVICEABLE', 'FOR_DESTRUCTION'];
+const CONDITIONS = ['SERVICEABLE', 'RESTRICTED', 'SUSPENDED', 'UNSERVICEABLE', 'FOR_DESTRUCTION'];
 const CONDITION_TONE = { SERVICEABLE: 'held', RESTRICTED: 'warn', SUSPENDED: 'missing', UNSERVICEABLE: 'missing', FOR_DESTRUCTION: 'gone' };
 
 const Condition = ({ code }) => html`<span class=${'badge tone-' + (CONDITION_TONE[code] || 'plain')}>${label('condition', code)}</span>`;

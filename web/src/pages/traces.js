@@ -25,7 +25,7 @@ const flatName = (path) => String(path || '').replace(/\[(\d+)\]/g, '.$1');
 
 // {"item.serial": "A1", "item.markings.0.text": "X"} → {item: {serial, markings: [{text}]}};
 // empty values left out, and objects or rows left empty with them.
-export function nest(flat, lists = []) {
+function nest(flat, lists = []) {
   const out = {};
   for (const [key, raw] of Object.entries(flat)) {
     if (lists.includes(key)) {
@@ -187,7 +187,7 @@ const MARK = ['component', 'kind', 'text', 'legibility'];
 
 // The new-draft page (#/traces/new?item=ID): the weapon's record fills the
 // item's fields; the server fills the rest from it when saving.
-export function NewTrace({ route }) {
+function NewTrace({ route }) {
   const itemId = route.query.get('item') || '';
   const [start, setStart] = useState(itemId ? null : { values: BLANK, marks: 1 });
   const [error, setError] = useState(null);
@@ -399,7 +399,7 @@ const RECOMMENDED = {
 };
 
 // The catalogue's template for a finding (with {field} in it), or null.
-export function qualityTemplate(list, m) {
+function qualityTemplate(list, m) {
   const field = flatName(m.field);
   const said = String(m.message || '');
   if (list === 'missing') return REQUIRED[field]?.() ?? null;
