@@ -86,6 +86,12 @@ static int number(const cli_env *env, const char *opt, const char *v, json_t *o,
 static const char *const open_valued[] = {"site", "type", "checkers", "sample", "fraction", "seed", "notes", NULL};
 static const char *const open_flags[] = {"subsites", NULL};
 
+static int call_open(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	return wam_stock_check_open(db, out, in);
+}
+
 static int cmd_open(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 0 || !cli_opt(a, "site") || !cli_opt(a, "type") || !cli_opt(a, "checkers"))
@@ -103,17 +109,7 @@ static int cmd_open(const cli_env *env, const cli_args *a)
 		json_decref(in);
 		return rc;
 	}
-	wam_db *db;
-	json_t *out = NULL;
-	if ((rc = cli_open(env, &db, true))) {
-		json_decref(in);
-		return rc;
-	}
-	rc = wam_stock_check_open(db, &out, in);
-	json_decref(in);
-	rc = cli_show(env, rc, out, &check_view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, true, call_open, in, &check_view);
 }
 
 static void print_fed(const json_t *r)
@@ -125,22 +121,20 @@ static void print_fed(const json_t *r)
 static const char *const see_valued[] = {"method", NULL};
 static const char *const see_flags[] = {"scanned", NULL};
 
+static int call_see(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	const char *method = cli_opt(a, "method") ? cli_opt(a, "method")
+	                                          : (cli_flag(a, "scanned") ? WAM_READ_SCANNED : WAM_READ_TYPED);
+	return wam_stock_check_see(db, out, a->pos[0], method, (const char *const *)(a->pos + 1), (size_t)a->npos - 1);
+}
+
 static int cmd_see(const cli_env *env, const cli_args *a)
 {
 	static const cli_view view = {.print = print_fed};
 	if (a->npos < 2)
 		return cli_usage(env, "usage: wam stock see CHECK SERIAL|ID... [--scanned | --method typed|scanned|rfid]");
-	const char *method = cli_opt(a, "method") ? cli_opt(a, "method")
-	                                          : (cli_flag(a, "scanned") ? WAM_READ_SCANNED : WAM_READ_TYPED);
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, true);
-	if (rc)
-		return rc;
-	rc = wam_stock_check_see(db, &out, a->pos[0], method, (const char *const *)(a->pos + 1), (size_t)a->npos - 1);
-	rc = cli_show(env, rc, out, &view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, true, call_see, NULL, &view);
 }
 
 static int cmd_feed(const cli_env *env, const cli_args *a)
@@ -167,71 +161,63 @@ static int cmd_feed(const cli_env *env, const cli_args *a)
 	return rc;
 }
 
+static int call_close(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_stock_check_close(db, out, a->pos[0]);
+}
+
 static int cmd_close(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam stock close CHECK");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, true);
-	if (rc)
-		return rc;
-	rc = wam_stock_check_close(db, &out, a->pos[0]);
-	rc = cli_show(env, rc, out, &check_view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, true, call_close, NULL, &check_view);
+}
+
+static int call_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_stock_check_get(db, out, a->pos[0]);
 }
 
 static int cmd_show(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam stock show CHECK");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (rc)
-		return rc;
-	rc = wam_stock_check_get(db, &out, a->pos[0]);
-	rc = cli_show(env, rc, out, &check_view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, false, call_show, NULL, &check_view);
 }
 
 static const char *const list_valued[] = {"site", NULL};
+
+static int call_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_stock_check_list(db, out, cli_opt(a, "site"), NULL, 0);
+}
 
 static int cmd_list(const cli_env *env, const cli_args *a)
 {
 	static const cli_view view = {.cols = check_cols};
 	if (a->npos != 0)
 		return cli_usage(env, "usage: wam stock list [--site ID]");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (rc)
-		return rc;
-	rc = wam_stock_check_list(db, &out, cli_opt(a, "site"), NULL, 0);
-	rc = cli_show(env, rc, out, &view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, false, call_list, NULL, &view);
 }
 
 static const char *const inv_valued[] = {"check", NULL};
 static const char *const inv_flags[] = {"all", NULL};
+
+static int call_investigations(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_stock_investigations(db, out, cli_opt(a, "check"), cli_flag(a, "all"), NULL, 0);
+}
 
 static int cmd_investigations(const cli_env *env, const cli_args *a)
 {
 	static const cli_view view = {.cols = inv_cols};
 	if (a->npos != 0)
 		return cli_usage(env, "usage: wam stock investigations [--check CHECK] [--all]");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (rc)
-		return rc;
-	rc = wam_stock_investigations(db, &out, cli_opt(a, "check"), cli_flag(a, "all"), NULL, 0);
-	rc = cli_show(env, rc, out, &view);
-	wam_db_close(db);
-	return rc;
+	return cli_run(env, a, false, call_investigations, NULL, &view);
 }
 
 static const char *const resolve_valued[] = {"outcome", "by", "where", "reason", NULL};
