@@ -28,14 +28,22 @@ static int batch_row(wam_db *db, json_t **out, const char *id)
 	return wam_query_one(db, out, BATCH_SQL " WHERE id=?", id, "destruction batch");
 }
 
+/* 0 when the batch `b` (a row read) is open; WAM_ECONFLICT once closed. */
+static int still_open(const json_t *b, const char *id)
+{
+	if (strcmp(json_string_value(json_object_get(b, "state")), "open") != 0)
+		return wam_error_set(WAM_ECONFLICT, "id",
+		                     "destruction batch %.40s is closed; its record stays as it is", id);
+	return 0;
+}
+
 /* An open batch, for a change; WAM_ECONFLICT once closed. */
 static int open_batch(wam_db *db, const char *id)
 {
 	json_t *b;
 	int rc = batch_row(db, &b, id);
-	if (!rc && strcmp(json_string_value(json_object_get(b, "state")), "open") != 0)
-		rc = wam_error_set(WAM_ECONFLICT, "id", "destruction batch %.40s is closed; its record stays as it is",
-		                   id);
+	if (!rc)
+		rc = still_open(b, id);
 	json_decref(b);
 	return rc;
 }
@@ -360,7 +368,7 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = open_batch(db, id)) || (rc = wam_stock_destruction_get(db, &b, id)))
+	if ((rc = wam_stock_destruction_get(db, &b, id)) || (rc = still_open(b, id)))
 		goto fail;
 	json_t *items = json_object_get(b, "items"), *checks = json_object_get(b, "checks");
 	json_t *lots = json_object_get(b, "lots");
