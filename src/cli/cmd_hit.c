@@ -75,6 +75,12 @@ static void print_loss(const json_t *r)
 static const cli_view loss_view = {loss_keys, loss_cols, print_loss};
 static const cli_view loss_list_view = {NULL, loss_cols, NULL};
 
+static int call_loss_report(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	return wam_trace_report_loss(db, out, in);
+}
+
 static int cmd_loss_report(const cli_env *env, const cli_args *a)
 {
 	if (a->npos || (!cli_opt(a, "from") && !cli_opt(a, "file") && !cli_opt(a, "item") && !cli_opt(a, "serial")))
@@ -82,7 +88,7 @@ static int cmd_loss_report(const cli_env *env, const cli_args *a)
 		    env, "usage: wam loss report (--item ID | --serial S ... | --from FILE|-) --kind lost|stolen "
 		         "--date YYYY-MM-DD --circumstances T --reported-by NAME");
 	int rc = 0;
-	json_t *in = cli_read_body(env, a, "the report", &rc), *out = NULL;
+	json_t *in = cli_read_body(env, a, "the report", &rc);
 	if (!in)
 		return rc;
 	static const struct {
@@ -104,29 +110,20 @@ static int cmd_loss_report(const cli_env *env, const cli_args *a)
 	           {"country", "item.country"}};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		cli_set_opt(in, a, map[i].opt, map[i].path);
-	wam_db *db;
-	if (!(rc = cli_open(env, &db, true))) {
-		rc = wam_trace_report_loss(db, &out, in);
-		rc = cli_show(env, rc, out, &loss_view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_loss_report, in, &loss_view);
+}
+
+static int call_loss_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_trace_list_losses(db, out, cli_flag(a, "open"));
 }
 
 static int cmd_loss_list(const cli_env *env, const cli_args *a)
 {
 	if (a->npos)
 		return cli_usage(env, "usage: wam loss list [--open]");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (!rc) {
-		rc = wam_trace_list_losses(db, &out, cli_flag(a, "open"));
-		rc = cli_show(env, rc, out, &loss_list_view);
-		wam_db_close(db);
-	}
-	return rc;
+	return cli_run(env, a, false, call_loss_list, NULL, &loss_list_view);
 }
 
 /* The CSV goes to --out completely or not at all: written beside it, then
@@ -415,24 +412,27 @@ static int cmd_hit_list(const cli_env *env, const cli_args *a)
 	return rc;
 }
 
+static int call_hit_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_trace_get_hit(db, out, a->pos[0]);
+}
+
 static int cmd_hit_show(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam hit show ID");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (!rc) {
-		rc = wam_trace_get_hit(db, &out, a->pos[0]);
-		rc = cli_show(env, rc, out, &hit_view);
-		wam_db_close(db);
-	}
-	return rc;
+	return cli_run(env, a, false, call_hit_show, NULL, &hit_view);
+}
+
+static int call_decide(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	return wam_trace_decide_hit(db, out, a->pos[0], in);
 }
 
 static int decide(const cli_env *env, const cli_args *a, const char *decision)
 {
-	json_t *in = json_pack("{s:s}", "decision", decision), *out = NULL;
+	json_t *in = json_pack("{s:s}", "decision", decision);
 	cli_set_opt(in, a, "reason", "reason");
 	cli_set_opt(in, a, "category", "point_of_diversion.category");
 	cli_set_opt(in, a, "country", "point_of_diversion.country");
@@ -449,15 +449,7 @@ static int decide(const cli_env *env, const cli_args *a, const char *decision)
 		    "of them to take it from the registered weapon's holder");
 		return cli_fail(env, WAM_EINVAL);
 	}
-	wam_db *db;
-	int rc = cli_open(env, &db, true);
-	if (!rc) {
-		rc = wam_trace_decide_hit(db, &out, a->pos[0], in);
-		rc = cli_show(env, rc, out, &hit_view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_decide, in, &hit_view);
 }
 
 static int cmd_hit_confirm(const cli_env *env, const cli_args *a)
@@ -482,45 +474,40 @@ static void print_scan(const json_t *hits)
 		print_hit_table(hits);
 }
 
+static int call_scan(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_trace_scan(db, out, cli_opt(a, "recovery"));
+}
+
 static int cmd_hit_scan(const cli_env *env, const cli_args *a)
 {
 	if (a->npos)
 		return cli_usage(env, "usage: wam hit scan [--recovery ID]");
 	static const cli_view view = {NULL, NULL, print_scan};
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, true);
-	if (!rc) {
-		rc = wam_trace_scan(db, &out, cli_opt(a, "recovery"));
-		rc = cli_show(env, rc, out, &view);
-		wam_db_close(db);
-	}
-	return rc;
+	return cli_run(env, a, true, call_scan, NULL, &view);
 }
 
 /* ---- origins established otherwise ---- */
+
+static int call_origin(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	return wam_trace_establish_origin(db, out, a->pos[0], in);
+}
 
 static int cmd_origin(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam origin WEAPON --method investigation|intelligence|other --category C "
 		                      "[--country CC] [--date D] [--description T]");
-	json_t *in = json_object(), *out = NULL;
+	json_t *in = json_object();
 	static const char *const keys[] = {"method", "category", "country", "date", "description"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		cli_set_opt(in, a, keys[i], keys[i]);
 	static const char *const origin_keys[] = {"item_id", "method",      "category", "country",
 	                                          "date",    "description", "seq",      NULL};
 	static const cli_view view = {origin_keys, NULL, NULL};
-	wam_db *db;
-	int rc = cli_open(env, &db, true);
-	if (!rc) {
-		rc = wam_trace_establish_origin(db, &out, a->pos[0], in);
-		rc = cli_show(env, rc, out, &view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_origin, in, &view);
 }
 
 static const char *const loss_valued[] = {"from",          "file",        "item",     "kind",       "date",   "place",
