@@ -22,15 +22,16 @@ export function Custody({ route }) {
   const [overdue, setOverdue] = useState(null);
   const [error, setError] = useState(null);
   const [failed, setFailed] = useState(null); // an error confirming or returning
-  const load = (keep = (fn) => fn) => {
+  const fetchLists = (keep) => {
     api('GET', '/custody', { query: { state } }).then(keep(setRows), keep(setError));
     api('GET', '/custody/overdue').then(keep(setOverdue), keep(setError));
   };
-  useRequest((keep) => {
+  const latest = useRequest((keep) => {
     setRows(null);
     form.setValues({ state });
-    load(keep);
+    fetchLists(keep);
   }, [state]);
+  const load = () => fetchLists(latest);
 
   const act = async (c, what, body) => {
     setFailed(null);

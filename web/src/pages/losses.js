@@ -15,13 +15,12 @@ export function Losses({ user }) {
   const [which, setWhich] = useState('open');
   const [list, setList] = useState(null);
   const [error, setError] = useState(null);
-  const fetchList = (keep = (fn) => fn) =>
-    api('GET', '/losses', { query: { open: which === 'open' ? 1 : 0 } }).then(keep(setList), keep(setError));
-  const load = () => fetchList();
-  useRequest((keep) => {
+  const fetchList = (keep) => api('GET', '/losses', { query: { open: which === 'open' ? 1 : 0 } }).then(keep(setList), keep(setError));
+  const latest = useRequest((keep) => {
     setList(null);
     fetchList(keep);
   }, [which]);
+  const load = () => fetchList(latest);
   const cols = [
     [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`],
     [t('loss.kind'), (r) => label('status', r.kind)],

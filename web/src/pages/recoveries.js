@@ -109,11 +109,12 @@ function Tasks({ user }) {
   const [tasks, setTasks] = useState(null);
   const [marked, setMarked] = useState(false); // keeps the form, and what it said, after the last task
   const [error, setError] = useState(null);
-  const load = (keep = (fn) => fn) => api('GET', '/tasks', { query: { state } }).then(keep(setTasks), keep(setError));
-  useRequest((keep) => {
+  const fetchTasks = (keep) => api('GET', '/tasks', { query: { state } }).then(keep(setTasks), keep(setError));
+  const latest = useRequest((keep) => {
     setTasks(null);
-    load(keep);
+    fetchTasks(keep);
   }, [state]);
+  const load = () => fetchTasks(latest);
   const open = (tasks || []).filter((k) => k.state === 'open' || k.state === 'overdue');
   const cols = [
     [t('field.serial'), (k) => html`<${ItemLink} id=${k.item_id} serial=${k.serial} />`],

@@ -96,8 +96,7 @@ export function Traces({ user, route }) {
   const [list, setList] = useState(null);
   const [error, setError] = useState(null);
   const key = q.toString();
-  const fetchList = (keep = (fn) => fn) => api('GET', '/traces', { query: filter }).then(keep(setList), keep(setError));
-  const load = () => fetchList();
+  const fetchList = (keep) => api('GET', '/traces', { query: filter }).then(keep(setList), keep(setError));
   useRequest((keep) => {
     setList(null);
     setError(null);
