@@ -342,22 +342,19 @@ static int run_on_request(const cli_env *env, int (*call)(wam_db *, json_t **, c
 
 /* ---- commands ---- */
 
+static int call_draft(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	return wam_trace_draft(db, out, in);
+}
+
 static int cmd_draft(const cli_env *env, const cli_args *a)
 {
 	if (a->npos)
 		return cli_usage(env, "usage: wam trace draft [--from FILE|-] [--item ID] [--requested-state CC] ...");
 	int rc = 0;
-	json_t *in = request_body(env, a, &rc), *out = NULL;
-	if (!in)
-		return rc;
-	wam_db *db;
-	if (!(rc = cli_open(env, &db, true))) {
-		rc = wam_trace_draft(db, &out, in);
-		rc = cli_show(env, rc, out, &request_view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	json_t *in = request_body(env, a, &rc);
+	return in ? cli_run(env, a, true, call_draft, in, &request_view) : rc;
 }
 
 static int cmd_update(const cli_env *env, const cli_args *a)
@@ -370,24 +367,23 @@ static int cmd_update(const cli_env *env, const cli_args *a)
 	return in ? run_on_request(env, wam_trace_update, a->pos[0], in) : rc;
 }
 
+/* The quality of a draft: request `pos[0]`, or body `in` when given. */
+static int call_quality(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	return wam_trace_quality(db, out, in ? NULL : a->pos[0], in);
+}
+
 static int cmd_quality(const cli_env *env, const cli_args *a)
 {
 	bool body = cli_opt(a, "from") || cli_opt(a, "file");
 	if (a->npos != (body ? 0 : 1) || (!body && a->nopt))
 		return cli_usage(env, "usage: wam trace quality ID | --from FILE|- [the draft flags]");
 	int rc = 0;
-	json_t *in = NULL, *out = NULL;
+	json_t *in = NULL;
 	if (body && !(in = request_body(env, a, &rc)))
 		return rc;
 	static const cli_view view = {NULL, NULL, print_quality};
-	wam_db *db;
-	if (!(rc = cli_open(env, &db, false))) {
-		rc = wam_trace_quality(db, &out, body ? NULL : a->pos[0], in);
-		rc = cli_show(env, rc, out, &view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, false, call_quality, in, &view);
 }
 
 /* A refused send names the first missing field (the error) and then every
@@ -686,19 +682,24 @@ static void print_peer(const json_t *peer)
 }
 static const cli_view peer_view = {NULL, NULL, print_peer};
 
+static int call_node(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	(void)in;
+	return wam_trace_node(db, out);
+}
+
 static int cmd_node(const cli_env *env, const cli_args *a)
 {
 	if (a->npos)
 		return cli_usage(env, "usage: wam node");
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (!rc) {
-		rc = wam_trace_node(db, &out);
-		rc = cli_show(env, rc, out, &node_view);
-		wam_db_close(db);
-	}
-	return rc;
+	return cli_run(env, a, false, call_node, NULL, &node_view);
+}
+
+static int call_peer_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	return wam_trace_add_peer(db, out, in);
 }
 
 /* The peer from flags, or from --from: the other registry's `wam --json
@@ -709,21 +710,21 @@ static int cmd_peer_add(const cli_env *env, const cli_args *a)
 		return cli_usage(env,
 		                 "usage: wam peer add --name N --country CC --node-id ID --key HEX | --from FILE|-");
 	int rc = 0;
-	json_t *in = cli_read_body(env, a, "the peer, as its `wam --json node`", &rc), *out = NULL;
+	json_t *in = cli_read_body(env, a, "the peer, as its `wam --json node`", &rc);
 	if (!in)
 		return rc;
 	cli_set_opt(in, a, "name", "name");
 	cli_set_opt(in, a, "country", "country");
 	cli_set_opt(in, a, "node-id", "node_id");
 	cli_set_opt(in, a, "key", "public_key");
-	wam_db *db;
-	if (!(rc = cli_open(env, &db, true))) {
-		rc = wam_trace_add_peer(db, &out, in);
-		rc = cli_show(env, rc, out, &peer_view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_peer_add, in, &peer_view);
+}
+
+static int call_peer_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)a;
+	(void)in;
+	return wam_trace_list_peers(db, out);
 }
 
 static int cmd_peer_list(const cli_env *env, const cli_args *a)
@@ -731,32 +732,21 @@ static int cmd_peer_list(const cli_env *env, const cli_args *a)
 	if (a->npos)
 		return cli_usage(env, "usage: wam peer list");
 	static const cli_view view = {NULL, NULL, print_peers};
-	wam_db *db;
-	json_t *out = NULL;
-	int rc = cli_open(env, &db, false);
-	if (!rc) {
-		rc = wam_trace_list_peers(db, &out);
-		rc = cli_show(env, rc, out, &view);
-		wam_db_close(db);
-	}
-	return rc;
+	return cli_run(env, a, false, call_peer_list, NULL, &view);
+}
+
+static int call_peer_revoke(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	return wam_trace_revoke_peer(db, out, a->pos[0], in);
 }
 
 static int cmd_peer_revoke(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam peer revoke NODE_ID --reason WHY");
-	json_t *in = json_object(), *out = NULL;
+	json_t *in = json_object();
 	cli_set_opt(in, a, "reason", "reason");
-	wam_db *db;
-	int rc = cli_open(env, &db, true);
-	if (!rc) {
-		rc = wam_trace_revoke_peer(db, &out, a->pos[0], in);
-		rc = cli_show(env, rc, out, &peer_view);
-		wam_db_close(db);
-	}
-	json_decref(in);
-	return rc;
+	return cli_run(env, a, true, call_peer_revoke, in, &peer_view);
 }
 
 #define REQUEST_FLAGS                                                                                                  \
