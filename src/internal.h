@@ -141,6 +141,7 @@ struct wam_db {
 	struct refdata *ref;
 	struct wam_match_shared *match; /* the serial index, shared with clones */
 	bool match_dirty;    /* the index caught up inside this handle's open transaction */
+	bool sql_functions;  /* wam's SQL functions (wam_diversion) are on this connection */
 	wam_buf scratch;     /* an event's canonical bytes */
 	wam_buf canon;       /* an event's canonical payload */
 	/* sites and holders known to exist in this transaction (they are never

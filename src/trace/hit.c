@@ -76,17 +76,15 @@ static void sql_diversion(sqlite3_context *c, int n, sqlite3_value **v)
 
 int wam_trace_sql_functions(wam_db *db)
 {
-	sqlite3_stmt *st;
-	/* registered once: redefining a function would expire every cached
-	 * statement of the handle */
-	if (sqlite3_prepare_v2(db->conn, "SELECT wam_diversion(NULL, NULL)", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_finalize(st);
+	/* registered once per connection: redefining a function would expire
+	 * every cached statement of the handle */
+	if (db->sql_functions)
 		return 0;
-	}
 	if (sqlite3_create_function_v2(db->conn, "wam_diversion", 2,
 	                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_diversion, NULL,
 	                               NULL, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "register wam_diversion");
+	db->sql_functions = true;
 	return 0;
 }
 
