@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   USERS, assertAbsent, clearScreenshots, launchBrowser, makeRegistry, pickMisreadWeapon, screenshot, setField,
-  startServer, withPage, tearDown
+  settle, startServer, withPage, tearDown
 } from './harness.mjs';
 
 let dir, server, browser, url, target;
@@ -87,6 +87,23 @@ test('an admin signs in and lands on the dashboard, with their name, Sign out an
     assert.match(await page.locator('body').innerText(), /\badmin\b/, 'the signed-in user is named on the page');
     for (const name of NAV) await nav(page, name).first().waitFor();
     await screenshot(page, '02-dashboard');
+  });
+});
+
+test('every page of the menu opens without an error in the page, and the weapons list lists weapons', async () => {
+  await withPage(browser, 'every-page', async (page) => {
+    await signIn(page, 'admin');
+    await assertOnDashboard(page);
+    const hrefs = await page.locator('nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.length >= NAV.length, `the menu has its pages: ${JSON.stringify(hrefs)}`);
+    for (const href of hrefs) {
+      await page.goto(`${url}/${href}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await settle(page);
+      assert.deepEqual(page.errors, [], `no error in the page at ${href}`);
+    }
+    await page.goto(`${url}/#/items`);
+    await page.locator('table a[href^="#/items/"]').first().waitFor();
   });
 });
 
