@@ -13,6 +13,7 @@
 #define WAM_TRACE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "store.h"
@@ -182,6 +183,12 @@ int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags);
  * caller frees it. Front ends showing such responses in full log their read
  * with it (R11). */
 json_t *wam_trace_restricted_responses(const json_t *request);
+
+/* Rule R11 for one response: true unless its confidentiality is
+ * "unclassified" (a response without a level is kept restricted). Every
+ * reader of responses — a request, the ledger's events, the SDG records —
+ * withholds by this one test. */
+bool wam_trace_response_restricted(const json_t *response);
 
 /* Filters for wam_trace_list(); NULL fields do not filter. */
 typedef struct wam_trace_filter {

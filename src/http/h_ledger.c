@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "wam/trace.h"
 #include "wam/ledger.h"
 #include "wam/registry.h"
 
@@ -57,15 +58,6 @@ static json_t *response_of(const json_t *ev)
 		return NULL;
 	json_t *resp = json_object_get(json_object_get(ev, "payload"), "response");
 	return json_is_object(resp) ? resp : NULL;
-}
-
-/* R11 as wam_trace_get() applies it: only an unclassified response is
- * open to every reader (a response without a level is kept restricted, as
- * the projection records it). */
-static bool restricted(const json_t *resp)
-{
-	const char *level = json_string_value(json_object_get(resp, "confidentiality"));
-	return !level || strcmp(level, "unclassified") != 0;
 }
 
 /* `*name`: the name of the response event `ev` carries among its
@@ -124,7 +116,7 @@ static bool guard_responses(wam_request *r, json_t *events)
 	json_array_foreach(events, i, ev)
 	{
 		json_t *resp = response_of(ev);
-		if (!resp || !restricted(resp))
+		if (!resp || !wam_trace_response_restricted(resp))
 			continue;
 		if (!full) {
 			json_t *level = json_object_get(resp, "confidentiality");

@@ -661,9 +661,8 @@ static json_t *responses_of(wam_db *db, const char *id, const char *purpose, uns
 	const json_t *r;
 	json_array_foreach(rows, i, r)
 	{
-		const char *conf = str(r, "confidentiality");
 		json_t *o;
-		if (strcmp(conf, "unclassified") && !(flags & WAM_TRACE_CONFIDENTIAL)) {
+		if (wam_trace_response_restricted(r) && !(flags & WAM_TRACE_CONFIDENTIAL)) {
 			/* R11: the result is not secret, what the record says may be */
 			o = json_pack("{s:O, s:O, s:O, s:O, s:b}", "n", json_object_get(r, "n"), "result",
 			              json_object_get(r, "result"), "date", json_object_get(r, "date"),
@@ -686,6 +685,12 @@ static json_t *responses_of(wam_db *db, const char *id, const char *purpose, uns
 	return list;
 }
 
+bool wam_trace_response_restricted(const json_t *response)
+{
+	const char *level = json_string_value(json_object_get(response, "confidentiality"));
+	return !level || strcmp(level, "unclassified") != 0;
+}
+
 json_t *wam_trace_restricted_responses(const json_t *request)
 {
 	json_t *names = json_array();
@@ -693,8 +698,7 @@ json_t *wam_trace_restricted_responses(const json_t *request)
 	const json_t *r;
 	json_array_foreach(json_object_get(request, "responses"), i, r)
 	{
-		const char *level = json_string_value(json_object_get(r, "confidentiality"));
-		if (level && (!strcmp(level, "restricted") || !strcmp(level, "confidential"))) {
+		if (wam_trace_response_restricted(r)) {
 			char name[32];
 			snprintf(name, sizeof name, "responses[%zu]", i);
 			json_array_append_new(names, json_string(name));
