@@ -115,6 +115,11 @@ int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_
  * WAM_ENOTFOUND if there is none. The caller frees `*out` with json_decref. */
 int wam_auth_get_user(wam_db *db, json_t **out, const char *user);
 
+/* The principal a user (as wam_auth_get_user shows it) acts as: kind
+ * "user", its id, name, role and sites; a disabled user's role is "none",
+ * so it may do nothing. */
+void wam_auth_user_principal(wam_principal *out, const json_t *user);
+
 /* Every user, ordered by name, as a JSON array of what wam_auth_get_user
  * shows. The caller frees `*out` with json_decref. */
 int wam_auth_list_users(wam_db *db, json_t **out);

@@ -292,3 +292,21 @@ done:
 	free(sites);
 	return rc;
 }
+
+void wam_auth_user_principal(wam_principal *p, const json_t *u)
+{
+	memset(p, 0, sizeof *p);
+	snprintf(p->kind, sizeof p->kind, "user");
+	snprintf(p->id, sizeof p->id, "%s", json_string_value(json_object_get(u, "id")));
+	snprintf(p->name, sizeof p->name, "%s", json_string_value(json_object_get(u, "name")));
+	snprintf(p->role, sizeof p->role, "%s", json_string_value(json_object_get(u, "role")));
+	size_t i;
+	json_t *s;
+	json_array_foreach(json_object_get(u, "sites"), i, s)
+	{
+		if (p->nsites < WAM_AUTH_MAX_SITES)
+			snprintf(p->sites[p->nsites++], sizeof p->sites[0], "%s", json_string_value(s));
+	}
+	if (json_is_true(json_object_get(u, "disabled")))
+		snprintf(p->role, sizeof p->role, "none"); /* a disabled user may do nothing */
+}

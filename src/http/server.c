@@ -179,22 +179,6 @@ static bool query_ok(wam_request *r)
 
 /* ---- who is asking ---- */
 
-static void principal_of_user(wam_principal *p, const json_t *u)
-{
-	memset(p, 0, sizeof *p);
-	snprintf(p->kind, sizeof p->kind, "user");
-	snprintf(p->id, sizeof p->id, "%s", json_string_value(json_object_get(u, "id")));
-	snprintf(p->name, sizeof p->name, "%s", json_string_value(json_object_get(u, "name")));
-	snprintf(p->role, sizeof p->role, "%s", json_string_value(json_object_get(u, "role")));
-	size_t i;
-	json_t *s;
-	json_array_foreach(json_object_get(u, "sites"), i, s)
-	{
-		if (p->nsites < WAM_AUTH_MAX_SITES)
-			snprintf(p->sites[p->nsites++], sizeof p->sites[0], "%s", json_string_value(s));
-	}
-}
-
 /* Finds the caller from a bearer token or a session cookie; answers 401
  * and returns false when there is none or it is not valid. */
 static bool authenticate(wam_request *r)
@@ -228,7 +212,7 @@ static bool authenticate(wam_request *r)
 		reply_error(r, 401, "unauthenticated", NULL, "the session has ended; sign in again");
 		return false;
 	}
-	principal_of_user(&r->who, u);
+	wam_auth_user_principal(&r->who, u);
 	json_decref(u);
 	r->signed_in = r->via_cookie = true;
 	memcpy(r->csrf, csrf, sizeof r->csrf);
