@@ -212,8 +212,16 @@ int wam_event_bytes(wam_buf *b, int64_t seq, const char *id, const char *node,
 /* Loads "<path>.key" into db->pk/sk. */
 int wam_key_load(wam_db *db);
 int wam_key_create(wam_db *db);
-/* The public key in "<path>.key", when that file can be read. */
+/* The public key in "<path>.key": WAM_ENOTFOUND without the file,
+ * WAM_EINTEGRITY when it is another node's. */
 int wam_key_public(const wam_db *db, unsigned char pk[32]);
+/* The seal (keyed hash, hex) of a credential row set by event `seq`, under a
+ * subkey of the node's secret key (loaded from the key file if needed). */
+int wam_credential_seal(wam_db *db, char out_hex[65], const char *subject, const char *kind, const char *hash,
+                        int64_t seq);
+/* The content hash (hex) of each reference table, {"ref_category": hex,
+ * "ref_country": hex}, as recorded in the genesis event (ledger/verify.c). */
+int wam_refdata_digest(sqlite3 *conn, json_t **out);
 #define WAM_CHECKPOINT_MSG_LEN (18 + WAM_ID_LEN + 8 + WAM_HASH_LEN)
 /* The bytes a checkpoint signature covers. */
 void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const char *node, int64_t seq,
@@ -223,7 +231,7 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
 extern const char wam_sql_ledger[];
-#define WAM_PROJECTION_VERSION "9"
+#define WAM_PROJECTION_VERSION "10"
 int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);

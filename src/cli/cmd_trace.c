@@ -660,12 +660,19 @@ static void print_peers(const json_t *rows)
 	                                  {"PUBLIC KEY", "public_key", 0},
 	                                  {"STATE", "state", 0},
 	                                  {"REASON", "revoked_reason", 40},
+	                                  {"LAST HEAD", "last_head", 0},
 	                                  {NULL, NULL, 0}};
 	json_t *shown = json_deep_copy(rows), *row;
 	size_t i;
 	json_array_foreach(shown, i, row)
 	{
 		json_object_set_new(row, "state", peer_state(row));
+		/* the last ledger head its documents showed: event and hash */
+		const json_t *head = json_object_get(row, "head_seq");
+		if (json_is_integer(head))
+			json_object_set_new(row, "last_head",
+			                    json_sprintf("%lld %s", (long long)json_integer_value(head),
+			                                 json_string_value(json_object_get(row, "head_hash"))));
 	}
 	cli_print_table(cols, shown);
 	json_decref(shown);

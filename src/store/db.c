@@ -191,6 +191,12 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 			goto fail;
 		}
 		genesis = json_pack("{s:s, s:s}", "node_id", db->node_id, "public_key", pkhex);
+		{ /* the reference tables' digest: verify proves them with the chain */
+			json_t *refdata = NULL;
+			if ((rc = wam_refdata_digest(db->conn, &refdata)))
+				goto fail;
+			json_object_set_new(genesis, "refdata", refdata);
+		}
 		if (opts && opts->country && *opts->country)
 			json_object_set_new(genesis, "country", json_string(opts->country));
 		if (opts && opts->name && *opts->name)

@@ -49,7 +49,7 @@ int wam_trace_node(wam_db *db, json_t **out)
  * is trusted, and once revoked when (event seq and time) and why. */
 #define PEER_SELECT                                                                                                    \
 	"SELECT node_id, name, country, public_key, seq, revoked_seq IS NULL AS active, revoked_seq, revoked_at,"      \
-	" revoked_reason FROM peers"
+	" revoked_reason, head_seq, head_hash, head_at FROM peers"
 
 /* Turns the `active` column (0/1 from SQLite) of each row into a boolean. */
 static void peer_booleans(json_t *rows)
@@ -251,6 +251,21 @@ done:
 	return rc;
 }
 
+/* The sender's ledger head, {seq, hash}, signed with the document: the
+ * receiving registry records it and refuses a later document whose head is
+ * behind it, which is how a peer notices this registry's newest events were
+ * cut off. */
+static int put_head(wam_db *db, json_t *doc)
+{
+	int64_t seq;
+	char hash[65];
+	int rc = wam_ledger_head(db, &seq, hash);
+	if (rc)
+		return rc;
+	json_object_set_new(doc, "head", json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash));
+	return 0;
+}
+
 /* Signs `doc` (without "signature") with this node's key and adds the
  * signature. */
 static int sign(wam_db *db, json_t *doc)
@@ -367,7 +382,7 @@ signed_doc:
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		goto done;
 	}
-	if ((rc = sign(db, doc)))
+	if ((rc = put_head(db, doc)) || (rc = sign(db, doc)))
 		goto done;
 	*out = doc;
 	doc = NULL;
@@ -445,6 +460,48 @@ static int verify(const json_t *doc, const char *public_key)
 		    "the signature does not match the document: it was altered after signing, or signed by"
 		    " another key");
 	return 0;
+}
+
+/* The peer's head the document carries, checked against the last head
+ * recorded from that peer: one behind it (a lower seq), or the same seq with
+ * another hash, means the peer's ledger lost or rewrote events it had shown
+ * this registry (WAM_EINTEGRITY naming "head"). The head is recorded (a
+ * peer.head_seen event) when it moved on. */
+static int peer_head(wam_db *db, const json_t *doc, const json_t *peer)
+{
+	const json_t *head = json_object_get(doc, "head"), *seqv = json_object_get(head, "seq");
+	const char *hash = str(head, "hash"), *node = str(peer, "node_id");
+	if (!json_is_object(head) || !json_is_integer(seqv) || json_integer_value(seqv) < 1 || !is_hex(hash, 64))
+		return wam_error_set(WAM_EINVAL, "head",
+		                     "the document carries no ledger head {seq, hash} of its registry (a sequence number"
+		                     " and 64 hex digits)");
+	json_int_t seq = json_integer_value(seqv);
+	const json_t *last = json_object_get(peer, "head_seq");
+	if (json_is_integer(last)) {
+		json_int_t was = json_integer_value(last);
+		const char *was_hash = str(peer, "head_hash") ? str(peer, "head_hash") : "";
+		if (seq < was)
+			return wam_error_set(WAM_EINTEGRITY, "head",
+			                     "node %s's ledger went back: this document shows its head at event %lld, and a"
+			                     " document imported at %s showed event %lld; its newest events were cut off (or"
+			                     " the document is older than one already imported: ask for a new export)",
+			                     node, (long long)seq, str(peer, "head_at") ? str(peer, "head_at") : "?",
+			                     (long long)was);
+		if (seq == was && strcasecmp(hash, was_hash))
+			return wam_error_set(WAM_EINTEGRITY, "head",
+			                     "node %s's event %lld is not the one it showed before (at %s): its ledger was"
+			                     " rewritten",
+			                     node, (long long)seq, str(peer, "head_at") ? str(peer, "head_at") : "?");
+		if (seq == was)
+			return 0;
+	}
+	char lower_hash[65];
+	snprintf(lower_hash, sizeof lower_hash, "%s", hash);
+	lower(lower_hash);
+	json_t *p = json_pack("{s:I, s:s}", "seq", seq, "hash", lower_hash);
+	int rc = p ? wam_ledger_append(db, "peer.head_seen", node, p, NULL) : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	json_decref(p);
+	return rc;
 }
 
 static int take_due(json_t *p, const json_t *in, const char *key, const char *field, bool required)
@@ -675,7 +732,7 @@ int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
 	if ((rc = wam_db_begin(db)))
 		return rc;
 	if ((rc = trusted_peer(db, &peer, json_object_get(document, "node"))) ||
-	    (rc = verify(document, str(peer, "public_key"))))
+	    (rc = verify(document, str(peer, "public_key"))) || (rc = peer_head(db, document, peer)))
 		goto fail;
 	rc = !strcmp(kind, "request")           ? import_request(db, document, peer, id)
 	     : !strcmp(kind, "acknowledgement") ? import_acknowledgement(db, document, peer, id)
