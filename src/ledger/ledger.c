@@ -250,6 +250,10 @@ static int key_read(const wam_db *db, unsigned char pk[32], unsigned char sk[64]
 int wam_key_load(wam_db *db)
 {
 	int rc = key_read(db, db->pk, db->sk);
+	if (rc == WAM_ENOTFOUND) { /* signing without the key file: the file is what is missing */
+		wam_error saved = *wam_error_last();
+		rc = wam_error_set(WAM_EIO, "key", "%s", saved.message);
+	}
 	if (rc)
 		return rc;
 	db->have_key = true;

@@ -238,7 +238,8 @@ static int peer_revoked(wam_room_ctx *ctx, int64_t seq, const char *node_id, con
 
 /* The ledger head a peer's document showed: recorded so that a later
  * document showing a head behind it (the peer's newest events cut off) is
- * refused. A head never goes back. */
+ * refused. A head never goes back. Carried as "peer_head" {seq, hash} by
+ * the event of an imported document. */
 static int peer_head_seen(wam_room_ctx *ctx, int64_t seq, const char *node_id, const json_t *pl, const char *time)
 {
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_PEER_HEAD,
@@ -258,8 +259,23 @@ static int peer_head_seen(wam_room_ctx *ctx, int64_t seq, const char *node_id, c
 	return rc;
 }
 
+static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+                         const json_t *payload, const char *time);
+
+/* An imported document's event also records the head its peer showed. */
 int wam_trace_request_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
                             const json_t *payload, const char *time)
+{
+	int rc = apply_request(ctx, seq, type, subject, payload, time);
+	const json_t *head = sub(payload, "peer_head");
+	const char *node = json_string_value(sub(payload, "remote_node"));
+	if (!rc && head && node)
+		rc = peer_head_seen(ctx, seq, node, head, time);
+	return rc;
+}
+
+static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+                         const json_t *payload, const char *time)
 {
 	if (!strcmp(type, "trace.drafted"))
 		return inserted(ctx, seq, subject, payload, payload, time, false);
@@ -285,7 +301,6 @@ int wam_trace_request_apply(wam_room_ctx *ctx, int64_t seq, const char *type, co
 		return peer_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "peer.revoked"))
 		return peer_revoked(ctx, seq, subject, payload, time);
-	if (!strcmp(type, "peer.head_seen"))
-		return peer_head_seen(ctx, seq, subject, payload, time);
+
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }
