@@ -1015,12 +1015,12 @@ int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const c
 	    SQLITE_OK)
 		return wam_sql_fail(db->conn, "read the ledger");
 	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-	while (!rc && r.intact && sqlite3_step(st) == SQLITE_ROW) { /* a key not pinned stops it at once */
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t seq = sqlite3_column_int64(st, 0);
 		if (!n++)
 			first = seq;
 		last = seq;
-		if (seq <= signed_to)
+		if (!r.intact || seq <= signed_to) /* after a problem (a key not pinned), only counted */
 			continue; /* proved by the range walked for an earlier event */
 		rc = prove_range(db, pk, seq, &signed_to, &r);
 	}
