@@ -7,6 +7,9 @@
  *   forge DB resign   make a new node id and Ed25519 key, make them the
  *                     registry's (meta node_id, nodes) and re-sign every
  *                     checkpoint with them; writes the new key to DB.forged
+ *   forge DB sign DOC sign the JSON document DOC (without its "signature")
+ *                     with DB's real key file, as a wam that did not write
+ *                     some field would have: prints the signed document
  *
  * It uses the ledger's own canonical bytes (wam_event_bytes), so the forgery
  * is exact: only a trust anchor outside the database can tell. */
@@ -105,11 +108,42 @@ static int resign(sqlite3 *conn, const char *db_path)
 	return 0;
 }
 
+/* Signs a document as an exchange document is signed: Ed25519 over the
+ * canonical JSON without "signature" (docs/formats/trace-request.md). */
+static int sign_document(const char *db_path, const char *doc_path)
+{
+	char path[4096], line[256], skhex[160] = "", sighex[129];
+	unsigned char sk[64], sig[64];
+	json_error_t err;
+	snprintf(path, sizeof path, "%s.key", db_path);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return die(NULL, "read the key file");
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "secret ", 7))
+			sscanf(line + 7, "%159s", skhex);
+	fclose(f);
+	json_t *doc = json_load_file(doc_path, 0, &err);
+	if (!doc || wam_unhex(sk, sizeof sk, skhex))
+		return die(NULL, "read the document or the key");
+	json_object_del(doc, "signature");
+	char *canon = wam_canon(doc);
+	crypto_sign_detached(sig, NULL, (const unsigned char *)canon, strlen(canon), sk);
+	free(canon);
+	wam_hex(sighex, sig, sizeof sig);
+	json_object_set_new(doc, "signature", json_string(sighex));
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(doc);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	sqlite3 *conn = NULL;
+	if (argc == 4 && !strcmp(argv[2], "sign"))
+		return sodium_init() < 0 ? 1 : sign_document(argv[1], argv[3]);
 	if (argc != 3 || (strcmp(argv[2], "rehash") && strcmp(argv[2], "resign"))) {
-		fprintf(stderr, "usage: forge DB rehash|resign\n");
+		fprintf(stderr, "usage: forge DB rehash|resign, forge DB sign DOC\n");
 		return 2;
 	}
 	if (sodium_init() < 0 || sqlite3_open(argv[1], &conn) != SQLITE_OK)

@@ -10,7 +10,7 @@
 # a reference row changed, the newest events cut off (caught by a receipt
 # of `wam head` kept by an auditor, and by a peer that saw the head), a
 # registry restored from a copy that went on differently (head_mismatch),
-# and a receipt altered. Each check fails if its protection is removed.
+# a receipt altered, and a peer's document without its head. Each check fails if its protection is removed.
 . "$(dirname "$0")/lib.sh"
 : "${FORGE:?FORGE must name the forger built with the tests}"
 
@@ -185,5 +185,14 @@ expect_exit 5 "the peer refuses it: the head went back" "$WAM" --db be.db trace 
 expect_contains "naming the head" "$ERR" "head"
 expect_contains "saying the ledger went back" "$ERR" "went back"
 expect_eq "and writes nothing" "$(events be.db)" "$BEFORE"
+# a document without a head, validly signed (as a registry that does not
+# write one would), is refused too: leaving the head out must not hide a cut
+jq 'del(.head)' req2.json >nohead.json
+"$FORGE" a.db sign nohead.json >nohead-signed.json
+expect_exit 2 "a signed document without a head is refused" "$WAM" --db be.db trace import nohead-signed.json
+expect_contains "naming the head" "$ERR" "head"
+expect_eq "writing nothing" "$(events be.db)" "$BEFORE"
+expect_exit 0 "the peer's last head is the one it saw before" "$WAM" --db be.db --json peer list
+expect_eq "still the first document's" "$(jget '.[0].head_seq')" "$HEAD1"
 
 done_testing
