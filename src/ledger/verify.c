@@ -1,5 +1,12 @@
-/* Proving a registry: the hash chain, the signed checkpoints, and that every
- * projection row is what the events say.
+/* Proving a registry: the hash chain, the signed checkpoints, the reference
+ * data and credentials beside the ledger, and that every projection row is
+ * what the events say.
+ *
+ * Trust starts outside the database: the key every checkpoint is checked
+ * with is pinned by the key file (or given by the caller), never read from
+ * the database alone, which an attacker who can write it could fill with a
+ * node and key of their own. A receipt of the head (wam head), kept
+ * elsewhere, tells a ledger whose newest events were cut off.
  *
  * The chain pass streams events in seq order, rebuilds each event's
  * canonical bytes from its columns and recomputes the hash; it stops at the
