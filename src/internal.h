@@ -215,6 +215,11 @@ int wam_key_create(wam_db *db);
 /* The public key in "<path>.key": WAM_ENOTFOUND without the file,
  * WAM_EINTEGRITY when it is another node's. */
 int wam_key_public(const wam_db *db, unsigned char pk[32]);
+/* The events that set a credential: a row is sealed to the latest of them
+ * about its user or token. */
+#define WAM_CREDENTIAL_EVENTS "('user.added','user.password_set','token.added')"
+/* The latest event in WAM_CREDENTIAL_EVENTS about `subject` (0 if none). */
+int wam_credential_event(wam_db *db, int64_t *seq, const char *subject);
 /* The seal (keyed hash, hex) of a credential row set by event `seq`, under a
  * subkey of the node's secret key (loaded from the key file if needed). */
 int wam_credential_seal(wam_db *db, char out_hex[65], const char *subject, const char *kind, const char *hash,

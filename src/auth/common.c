@@ -130,11 +130,11 @@ int wam_auth_sites_exist(wam_db *db, const json_t *sites)
 
 int wam_auth_put_credential(wam_db *db, const char *subject, const char *kind, const char *hash)
 {
-	/* sealed to the event just appended that records the secret was set */
+	/* sealed to the event appended before it that records the secret was set */
 	char mac[65];
-	int64_t seq = db->head_loaded ? db->head_seq : 0;
-	int rc = wam_credential_seal(db, mac, subject, kind, hash, seq);
-	if (rc)
+	int64_t seq;
+	int rc = wam_credential_event(db, &seq, subject);
+	if (rc || (rc = wam_credential_seal(db, mac, subject, kind, hash, seq)))
 		return rc;
 	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_CREDENTIAL,
 	                            "INSERT OR REPLACE INTO credentials(subject, kind, hash, seq, mac) VALUES(?,?,?,?,?)");

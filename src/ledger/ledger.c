@@ -266,6 +266,21 @@ int wam_key_public(const wam_db *db, unsigned char pk[32])
 	return key_read(db, pk, NULL);
 }
 
+int wam_credential_event(wam_db *db, int64_t *seq, const char *subject)
+{
+	sqlite3_stmt *st;
+	*seq = 0;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT coalesce(max(seq),0) FROM events WHERE subject=? AND type IN " WAM_CREDENTIAL_EVENTS,
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "find the event that set a credential");
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* The seal of a credential row: BLAKE2b-256 keyed with a subkey derived from
  * the node's secret key (so only the key file's holder can make one), over
  * the row and the sequence number of the event that set it (so an older

@@ -575,10 +575,6 @@ done:
 	return rc;
 }
 
-/* The events that set a credential: the latest of them for a subject is the
- * one its row must be sealed to. */
-#define CREDENTIAL_EVENTS "('user.added','user.password_set','token.added')"
-
 /* Whether the credentials table has its seal columns (a registry made
  * before them, opened read-only, has not been given them yet). */
 static bool credentials_sealable(sqlite3 *conn)
@@ -607,7 +603,7 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 	}
 	if (sqlite3_prepare_v2(db->conn,
 	                       "SELECT c.subject, c.kind, c.hash, c.seq, c.mac, (SELECT max(e.seq) FROM events e WHERE "
-	                       "e.subject=c.subject AND e.type IN " CREDENTIAL_EVENTS ") FROM credentials c ORDER BY 1",
+	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS ") FROM credentials c ORDER BY 1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "read credentials");
 	while (r->intact && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -793,7 +789,7 @@ static int seal_missing(wam_db *db, int *sealed, int *recorded)
 	if (credentials_sealable(db->conn)) {
 		if (sqlite3_prepare_v2(db->conn,
 		                       "SELECT c.subject, c.kind, c.hash, (SELECT max(e.seq) FROM events e WHERE "
-		                       "e.subject=c.subject AND e.type IN " CREDENTIAL_EVENTS
+		                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS
 		                       ") FROM credentials c WHERE c.mac IS NULL",
 		                       -1, &st, NULL) != SQLITE_OK ||
 		    sqlite3_prepare_v2(db->conn, "UPDATE credentials SET seq=?, mac=? WHERE subject=?", -1, &up, NULL) !=
