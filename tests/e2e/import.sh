@@ -128,6 +128,11 @@ expect_eq "the second row is the duplicate" "$(jget '.errors[0].line, .errors[0]
 expect_eq "nothing written" "$(events $DB)" "$before"
 expect_exit 2 "--dry-run finds duplicates inside the file too" "$WAM" --db $DB import dup.csv --dry-run
 expect_contains "and names the registered one" "$ERR" "line 3, column serial: duplicate candidate"
+# --allow-duplicates records them knowingly (it was once reset for every CSV row)
+expect_exit 0 "import --allow-duplicates takes a file of known duplicates" "$WAM" --db $DB --json import dup.csv --allow-duplicates
+expect_eq "both rows are imported" "$(jget .imported)" 2
+run "$WAM" --db $DB --json item show --serial SW-100
+expect_eq "the second is recorded as a duplicate of the first" "$(printf '%s' "$OUT" | jq -r '[.[] | .duplicate_of | length] | sort | join(",")')" "0,1"
 
 # ---- a marking error names the marking (docs/formats/items-csv.md) ----
 cat >mark.csv <<'EOF'
