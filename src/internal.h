@@ -86,6 +86,14 @@ char *wam_canon(const json_t *v);
 /* Appends the canonical bytes of `v` to `b`. */
 int wam_canon_buf(wam_buf *b, const json_t *v);
 
+/* ---- files written owner-only (util/file.c; wam_file_create is public) ---- */
+/* As wam_file_create(), a descriptor instead of a stream. */
+int wam_file_open_fd(int *out, const char *path, const char *field, unsigned flags);
+/* Takes the group's and others' bits off `path` when it is a regular file
+ * the process owns (a registry made before files were owner-only); no file
+ * is no error. */
+int wam_file_tighten(const char *path);
+
 /* ---- RFC 4180 CSV (util/csv.c) ---- */
 #define WAM_CSV_MAX_FIELD 8192   /* bytes in one field */
 #define WAM_CSV_MAX_FIELDS 64    /* fields in one record */

@@ -10,6 +10,7 @@
 #define WAM_STORE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,6 +78,21 @@ int wam_db_commit(wam_db *db);
 
 /* Undoes everything since the outermost wam_db_begin(). Never fails. */
 void wam_db_rollback(wam_db *db);
+
+/* ---- files written for people ---- */
+
+/* Flags for wam_file_create(). */
+#define WAM_FILE_EXCL 0x1u   /* a new file only: WAM_ECONFLICT if `path` exists */
+#define WAM_FILE_APPEND 0x2u /* append to the file instead of emptying it (logs) */
+
+/* Opens `path` for writing, readable and writable by its owner only (0600)
+ * whatever the umask: every export, --out file, rejects file and copy of a
+ * registry is made this way, since each holds what the registry holds. An
+ * existing regular file is emptied (unless WAM_FILE_APPEND) and made 0600;
+ * a symbolic link is refused, not followed; a device or pipe is written as
+ * it is. `*out` is closed with fclose(). Fails with WAM_EIO (or
+ * WAM_ECONFLICT with WAM_FILE_EXCL) naming `field`. */
+int wam_file_create(FILE **out, const char *path, const char *field, unsigned flags);
 
 #ifdef __cplusplus
 }
