@@ -120,6 +120,20 @@ int wam_csv_next(wam_csv *r);
 void wam_csv_free(wam_csv *r);
 /* Writes one field, quoted when it needs to be. */
 void wam_csv_put(FILE *out, const char *s, bool last);
+/* A value a spreadsheet opening the file would take for a formula, and so
+ * run (OWASP's CSV injection): one beginning with =, +, @, a tab or a
+ * carriage return, or with - unless it is a plain negative number ("-12",
+ * "-1.5"); and, so that the escape can be undone exactly, one beginning
+ * with an apostrophe. */
+bool wam_csv_escaped(const char *s);
+/* Writes a value as wam_csv_put does, with an apostrophe in front when
+ * wam_csv_escaped(): a spreadsheet shows the value as text, and
+ * wam_csv_text() gives it back byte for byte. Every value (not header) of
+ * a CSV export goes through here. */
+void wam_csv_put_text(FILE *out, const char *s, bool last);
+/* The value a field written by wam_csv_put_text() holds: the field without
+ * one leading apostrophe. Lives as long as `field`. */
+const char *wam_csv_text(const char *field);
 
 /* ---- the SQLite handle ---- */
 struct projector;

@@ -82,7 +82,7 @@ static int row_to_item(json_t **out, char **fields, size_t n, const int *col, si
 		                          ncol);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *name = columns[col[i]], *v = fields[i];
+		const char *name = columns[col[i]], *v = wam_csv_text(fields[i]); /* an export's apostrophe off */
 		if (!*v || !strcmp(name, "error"))
 			continue;
 		json_t *s = json_string(v);
@@ -125,13 +125,16 @@ static int import_item(wam_db *db, const json_t *item, long line, unsigned check
 	return rc;
 }
 
+/* A rejected row as its values were read, escaped as an export escapes
+ * them, so the rejects file opens safely in a spreadsheet and imports as
+ * it is once fixed. */
 static void write_reject(FILE *f, char **fields, size_t n, const char *reason)
 {
 	if (!f)
 		return;
 	for (size_t i = 0; i < n; i++)
-		wam_csv_put(f, fields[i], false);
-	wam_csv_put(f, reason, true);
+		wam_csv_put_text(f, wam_csv_text(fields[i]), false);
+	wam_csv_put_text(f, reason, true);
 }
 
 static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts, long total)
