@@ -94,6 +94,13 @@ int wam_file_open_fd(int *out, const char *path, const char *field, unsigned fla
  * is no error. */
 int wam_file_tighten(const char *path);
 
+/* The URI another connection opens (or ATTACHes) the registry at `path`
+ * with, read-only: "file:PATH?mode=ro", with immutable=1 when the registry
+ * is on read-only media (store/db.c), where SQLite could not make the -shm
+ * file a reader of a WAL database needs. Freed with sqlite3_free(); NULL
+ * when out of memory. */
+char *wam_db_reader_uri(const char *path);
+
 /* ---- RFC 4180 CSV (util/csv.c) ---- */
 #define WAM_CSV_MAX_FIELD 8192   /* bytes in one field */
 #define WAM_CSV_MAX_FIELDS 64    /* fields in one record */

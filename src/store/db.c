@@ -262,6 +262,18 @@ static bool on_read_only_media(const char *path)
 	return stat(wal, &sb) != 0 || sb.st_size == 0;
 }
 
+char *wam_db_reader_uri(const char *path)
+{
+	/* the path as a URI: '%', '?' and '#' escaped */
+	char *uri = sqlite3_mprintf("file:");
+	for (const char *c = path; uri && *c; c++)
+		uri = strchr("%?#", *c) ? sqlite3_mprintf("%z%%%02X", uri, (unsigned char)*c)
+		                        : sqlite3_mprintf("%z%c", uri, *c);
+	if (uri)
+		uri = sqlite3_mprintf("%z?mode=ro%s", uri, on_read_only_media(path) ? "&immutable=1" : "");
+	return uri;
+}
+
 /* Opens the SQLite connection of `db` on `path`, read-only or not. */
 static int open_connection(wam_db *db, const char *path)
 {
@@ -273,18 +285,14 @@ static int open_connection(wam_db *db, const char *path)
 			return wam_error_set(WAM_EIO, "db", "cannot open %s: %s", path, sqlite3_errmsg(db->conn));
 		return 0;
 	}
-	/* the path as a URI: '%', '?' and '#' escaped */
-	char *esc = sqlite3_mprintf("file:");
-	for (const char *c = path; esc && *c; c++)
-		esc = strchr("%?#", *c) ? sqlite3_mprintf("%z%%%02X", esc, (unsigned char)*c) : sqlite3_mprintf("%z%c", esc, *c);
-	if (esc)
-		esc = sqlite3_mprintf("%z?mode=ro&immutable=1", esc);
-	if (!esc)
+	char *uri = wam_db_reader_uri(path);
+	if (!uri)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	int r = sqlite3_open_v2(esc, &db->conn, oflags | SQLITE_OPEN_URI, NULL);
-	sqlite3_free(esc);
+	int r = sqlite3_open_v2(uri, &db->conn, oflags | SQLITE_OPEN_URI, NULL);
+	sqlite3_free(uri);
 	if (r != SQLITE_OK)
-		return wam_error_set(WAM_EIO, "db", "cannot open %s on read-only media: %s", path, sqlite3_errmsg(db->conn));
+		return wam_error_set(WAM_EIO, "db", "cannot open %s on read-only media: %s", path,
+		                     sqlite3_errmsg(db->conn));
 	return 0;
 }
 
