@@ -242,8 +242,10 @@ static int tighten_files(const char *path)
 /* True when the registry at `path` is on media it cannot be written to
  * (a read-only mount, a directory or file without write permission), so
  * SQLite could not make the -shm file a reader of a WAL database needs,
- * and holds no -wal of its own with committed pages in it. Such a registry
- * is opened immutable: SQLite then reads the file as it is, without locks. */
+ * and nothing is beside it: no -shm (a process that has it open, a server
+ * running as another user, keeps one, and SQLite reads through it) and no
+ * -wal with committed pages. Such a registry is opened immutable: SQLite
+ * then reads the file as it is, without locks. */
 static bool on_read_only_media(const char *path)
 {
 	char dir[4200], wal[4200];
@@ -258,6 +260,9 @@ static bool on_read_only_media(const char *path)
 	if (access(path, W_OK) == 0 && access(dir, W_OK) == 0)
 		return false;
 	struct stat sb;
+	snprintf(wal, sizeof wal, "%s-shm", path);
+	if (stat(wal, &sb) == 0)
+		return false;
 	snprintf(wal, sizeof wal, "%s-wal", path);
 	return stat(wal, &sb) != 0 || sb.st_size == 0;
 }
