@@ -141,7 +141,7 @@ static int copy_photos(const char *from, const char *to)
 	while (!rc && (e = readdir(d))) {
 		if (strlen(e->d_name) != 64 || strspn(e->d_name, "0123456789abcdef") != 64)
 			continue; /* not a photo: ".", "..", a photo being written */
-		char src[4400], dst[4400], part[4500], hex[65];
+		char src[4608], dst[4608], part[4700], hex[65];
 		unsigned char h[32];
 		snprintf(src, sizeof src, "%s/%s", src_dir, e->d_name);
 		snprintf(dst, sizeof dst, "%s/%s", dst_dir, e->d_name);
