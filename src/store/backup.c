@@ -120,8 +120,9 @@ done:
 /* Copies the recovery photos "<from>.photos/<sha256>" (docs/collection.md)
  * into "<to>.photos/", each checked against the hash it is named by, so a
  * damaged photo is found when it is copied, not when it is needed. Photos
- * are never changed once stored: those already at `to` are kept. */
-static int copy_photos(const char *from, const char *to)
+ * are never changed once stored: those already at `to` are kept. With
+ * `check_only` every photo is checked and nothing is written. */
+static int copy_photos(const char *from, const char *to, bool check_only)
 {
 	char src_dir[4300], dst_dir[4300];
 	snprintf(src_dir, sizeof src_dir, "%s.photos", from);
@@ -132,7 +133,7 @@ static int copy_photos(const char *from, const char *to)
 		           ? 0
 		           : wam_error_set(WAM_EIO, "photos", "cannot read %s: %s", src_dir, strerror(errno));
 	int rc = 0;
-	if (mkdir(dst_dir, 0700) != 0 && errno != EEXIST) {
+	if (!check_only && mkdir(dst_dir, 0700) != 0 && errno != EEXIST) {
 		rc = wam_error_set(WAM_EIO, "photos", "cannot make %s: %s", dst_dir, strerror(errno));
 		goto done;
 	}
@@ -145,7 +146,7 @@ static int copy_photos(const char *from, const char *to)
 		unsigned char h[32];
 		snprintf(src, sizeof src, "%s/%s", src_dir, e->d_name);
 		snprintf(dst, sizeof dst, "%s/%s", dst_dir, e->d_name);
-		if (access(dst, F_OK) == 0)
+		if (!check_only && access(dst, F_OK) == 0)
 			continue;
 		FILE *in = fopen(src, "rb");
 		if (!in) {
@@ -170,6 +171,8 @@ static int copy_photos(const char *from, const char *to)
 			                   "the photo %s is damaged: its bytes do not have its hash", src);
 			break;
 		}
+		if (check_only)
+			continue;
 		snprintf(part, sizeof part, "%s/.%s.partial", dst_dir, e->d_name);
 		int fd;
 		if ((rc = wam_file_open_fd(&fd, part, "photos", 0)))
@@ -287,7 +290,7 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 	}
 	if ((rc = copy_database(db->conn, part)) || (rc = write_key(part_key, keybuf, keylen)) ||
 	    (rc = prove(part, out)) || (rc = copy_pseudonym_key(db->path, path, false)) ||
-	    (rc = copy_photos(db->path, path)))
+	    (rc = copy_photos(db->path, path, false)))
 		goto fail;
 	if (rename(part_key, key) != 0 || rename(part, path) != 0) {
 		rc = wam_error_set(WAM_EIO, "out", "cannot put the backup in place at %s: %s", path, strerror(errno));
@@ -360,10 +363,10 @@ int wam_db_restore(wam_backup_report *out, const char *from, const char *to, uns
 	} else if (rc != WAM_ENOTFOUND) {
 		goto done;
 	}
-	if ((rc = copy_pseudonym_key(from, to, true)))
+	if ((rc = copy_pseudonym_key(from, to, true)) || (rc = copy_photos(from, to, true)))
 		goto done;
 	if ((rc = wam_db_open(&copy, from, WAM_DB_READONLY)) || (rc = copy_database(copy->conn, part)) ||
-	    (rc = write_key(part_key, keybuf, keylen)) || (rc = copy_photos(from, to)) ||
+	    (rc = write_key(part_key, keybuf, keylen)) || (rc = copy_photos(from, to, false)) ||
 	    (rc = copy_pseudonym_key(from, to, false)))
 		goto fail;
 	wam_db_close(copy);

@@ -56,6 +56,16 @@ expect_eq "the link's target is untouched" "$(cat victim.txt)" precious
 DB=live.db
 (umask 022 && "$WAM" --db $DB demo --items 300 --seed 3 >/dev/null 2>&1)
 SITE=$("$WAM" --db $DB --json site list | jq -r '.[0].id')
+# a surrender with a photo: the pseudonym key and the photos go with a backup
+cat >rec.json <<'JSON'
+{"type": "surrendered", "date": "2026-03-01", "place": "Gonaïves", "context": "amnesty", "officer": "Insp. Joseph",
+ "person": "Marie-Claire Dorval", "weapons": [{"category": "SA1", "model": "revolver", "calibre": ".38 Special"}]}
+JSON
+REC=$("$WAM" --db $DB --json recovery add --from rec.json | jq -r .id)
+printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00photo bytes' >side.jpg
+HASH=$("$WAM" --db $DB --json recovery photo "$REC" side.jpg | jq -r .hash)
+(umask 000 && "$WAM" --db $DB recovery photo-get "$REC" "$HASH" --out got.jpg >/dev/null)
+expect_eq "umask 000: recovery photo-get --out is 0600" "$(mode got.jpg)" 600
 "$WAM" --db $DB serve --listen 127.0.0.1:0 --ready-file ready --access-log access.log >serve.out 2>serve.err &
 SERVER=$!
 for _ in $(seq 1 300); do [ -s ready ] && break; sleep 0.05; done
@@ -105,6 +115,9 @@ expect_contains "restore says what it proved" "$OUT" "$after events"
 expect_exit 0 "the restored registry verifies" "$WAM" --db restored.db verify
 expect_eq "the restored registry is 0600" "$(mode restored.db)" 600
 expect_eq "it has the events of the backup" "$(events restored.db)" "$after"
+check "the pseudonym key came with it" cmp -s $DB.pseudonym.key restored.db.pseudonym.key
+expect_exit 0 "the photo came with it" "$WAM" --db restored.db recovery photo-get "$REC" "$HASH" --out back.jpg
+expect_same_file "with the same bytes" side.jpg back.jpg
 expect_exit 0 "the restored registry takes new commands (its key came with it)" \
 	"$WAM" --db restored.db item add --category SA1 --make Colt --serial AFTER-1 --country US
 expect_exit 4 "restore refuses to overwrite a registry" "$WAM" restore bk1.db --db restored.db
@@ -129,6 +142,12 @@ dd if=/dev/urandom of=broken.db bs=4096 seek=$((size / 8192)) count=4 conv=notru
 run "$WAM" restore broken.db --db restored.db --force
 check "restore refuses a damaged backup (exit $RC)" test "$RC" -eq 5 -o "$RC" -eq 6
 expect_eq "and changed nothing" "$(events restored.db)" "$restored_before"
+# a damaged photo in a backup
+rm -rf ph.db* && cp final.db ph.db && cp final.db.key ph.db.key && cp -r final.db.photos ph.db.photos
+chmod u+w ph.db.photos/$HASH && printf 'not the photo' >ph.db.photos/$HASH
+expect_exit 5 "restore refuses a backup whose photo is damaged" "$WAM" restore ph.db --db ph-restored.db
+expect_contains "naming the photo" "$ERR" "$HASH"
+check "and makes nothing" test ! -e ph-restored.db -a ! -e ph-restored.db.photos
 # another node's backup
 "$WAM" --db other.db init --country HT >/dev/null
 "$WAM" --db other.db backup --out other-bk.db >/dev/null
