@@ -3,7 +3,11 @@
  * SQLite runs in WAL mode with synchronous=FULL: a committed command survives
  * power loss. A command is one IMMEDIATE transaction (the writer lock is taken
  * up front, so two commands never interleave); nested begin/commit calls join
- * the outermost one, and the outermost commit signs a checkpoint. */
+ * the outermost one, and the outermost commit signs a checkpoint.
+ *
+ * The registry is made owner-only (so are the -wal and -shm SQLite gives its
+ * mode to) and tightened when opened for writing; a registry on read-only
+ * media is opened immutable by commands that only read (docs/backup.md). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,12 @@
  * line breaks, CRLF or LF records, an optional UTF-8 byte order mark. Fields
  * and records are capped so a hostile file cannot exhaust memory; a
  * malformed record is reported with the line it starts on and skipped, so
- * an import can list every bad row in one pass. */
+ * an import can list every bad row in one pass.
+ *
+ * The writer quotes what needs quoting, and every CSV export writes its
+ * values through wam_csv_put_text(): one rule, in one place, for the cells
+ * a spreadsheet would run as formulas (an apostrophe in front), which
+ * wam_csv_text() undoes exactly on import. */
 #include <string.h>
 
 #include "internal.h"
