@@ -86,6 +86,21 @@ char *wam_canon(const json_t *v);
 /* Appends the canonical bytes of `v` to `b`. */
 int wam_canon_buf(wam_buf *b, const json_t *v);
 
+/* ---- files written owner-only (util/file.c; wam_file_create is public) ---- */
+/* As wam_file_create(), a descriptor instead of a stream. */
+int wam_file_open_fd(int *out, const char *path, const char *field, unsigned flags);
+/* Takes the group's and others' bits off `path` when it is a regular file
+ * the process owns (a registry made before files were owner-only); no file
+ * is no error. */
+int wam_file_tighten(const char *path);
+
+/* The URI another connection opens (or ATTACHes) the registry at `path`
+ * with, read-only: "file:PATH?mode=ro", with immutable=1 when the registry
+ * is on read-only media (store/db.c), where SQLite could not make the -shm
+ * file a reader of a WAL database needs. Freed with sqlite3_free(); NULL
+ * when out of memory. */
+char *wam_db_reader_uri(const char *path);
+
 /* ---- RFC 4180 CSV (util/csv.c) ---- */
 #define WAM_CSV_MAX_FIELD 8192   /* bytes in one field */
 #define WAM_CSV_MAX_FIELDS 64    /* fields in one record */
@@ -112,6 +127,20 @@ int wam_csv_next(wam_csv *r);
 void wam_csv_free(wam_csv *r);
 /* Writes one field, quoted when it needs to be. */
 void wam_csv_put(FILE *out, const char *s, bool last);
+/* A value a spreadsheet opening the file would take for a formula, and so
+ * run (OWASP's CSV injection): one beginning with =, +, @, a tab or a
+ * carriage return, or with - unless it is a plain negative number ("-12",
+ * "-1.5"); and, so that the escape can be undone exactly, one beginning
+ * with an apostrophe. */
+bool wam_csv_escaped(const char *s);
+/* Writes a value as wam_csv_put does, with an apostrophe in front when
+ * wam_csv_escaped(): a spreadsheet shows the value as text, and
+ * wam_csv_text() gives it back byte for byte. Every value (not header) of
+ * a CSV export goes through here. */
+void wam_csv_put_text(FILE *out, const char *s, bool last);
+/* The value a field written by wam_csv_put_text() holds: the field without
+ * one leading apostrophe. Lives as long as `field`. */
+const char *wam_csv_text(const char *field);
 
 /* ---- the SQLite handle ---- */
 struct projector;

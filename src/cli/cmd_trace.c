@@ -567,7 +567,11 @@ static int write_document(const cli_env *env, const json_t *doc, const char *to)
 	}
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.part", to);
-	int bad = json_dump_file(doc, tmp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	FILE *f;
+	if (wam_file_create(&f, tmp, "out", 0))
+		return cli_fail(env, WAM_EIO);
+	int bad = json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	bad |= fclose(f) != 0;
 	if (bad || rename(tmp, to) != 0) {
 		remove(tmp);
 		wam_error_set(WAM_EIO, "out", "cannot write %s", to);
