@@ -450,7 +450,7 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 	}
 	{
 		sqlite3_stmt *st;
-		char *q = sqlite3_mprintf("file:%s?mode=ro", db->path);
+		char *q = wam_db_reader_uri(db->path);
 		if (sqlite3_prepare_v2(tmp, "ATTACH ? AS reg", -1, &st, NULL) != SQLITE_OK) {
 			sqlite3_free(q);
 			rc = wam_sql_fail(tmp, "attach registry");
