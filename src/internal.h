@@ -223,7 +223,7 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
 extern const char wam_sql_ledger[];
-#define WAM_PROJECTION_VERSION "9"
+#define WAM_PROJECTION_VERSION "10"
 int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);
@@ -318,6 +318,13 @@ void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out);
  * the registry the demo is filling (`demo` is data/demo.json, `sites` the
  * ids of its sites), inside its transaction. */
 int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites);
+
+/* Destroys the weapons `ids` (their demo life ends so) through closed
+ * destruction batches at `site`, each confirmed by the demo's verifiers
+ * (made from its staff when the registry has none), certificates numbered
+ * from `cert_prefix`. */
+int wam_stock_demo_destroy(wam_db *db, const json_t *demo, const char *site, const json_t *ids,
+                           const char *cert_prefix);
 
 /* ---- the tracing part of `wam demo` (trace/demo.c) ---- */
 /* Adds loss reports, recoveries with their hits, trace requests with their

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "registry/rules.h"
 
 typedef struct weighted {
 	const json_t *v;
@@ -83,19 +84,20 @@ static void wear(wam_rng *rng, wam_buf *serial)
 		serial->p[ascii[wam_rng_below(rng, (uint32_t)n)]] = '?';
 }
 
-static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model, const char *country,
-                         const char *site, const char *holder, const char *status, wam_buf *serial)
+static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model, const char *country, const char *site,
+                         const char *holder, const char *status, wam_buf *serial)
 {
 	const json_t *years = json_object_get(model, "years");
-	long y0 = (long)json_integer_value(json_array_get(years, 0)), y1 = (long)json_integer_value(json_array_get(years, 1));
+	long y0 = (long)json_integer_value(json_array_get(years, 0)),
+	     y1 = (long)json_integer_value(json_array_get(years, 1));
 	long year = y0 + (long)wam_rng_below(rng, (uint32_t)(y1 >= y0 ? y1 - y0 + 1 : 1));
 	wam_demo_expand_serial(rng, pick_str(rng, json_object_get(model, "serial_formats")), serial);
 	const char *made_in = json_string_value(json_object_get(maker, "country"));
 	json_t *item = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:I, s:s, s:s, s:s}", "category",
 	                         json_object_get(model, "category"), "make", json_object_get(maker, "name"), "model",
-	                         json_object_get(model, "model"), "calibre", json_object_get(model, "calibre"), "serial",
-	                         serial->p, "country", json_object_get(maker, "country"), "year", (json_int_t)year,
-	                         "status", status, "site_id", site, "holder_id", holder);
+	                         json_object_get(model, "model"), "calibre", json_object_get(model, "calibre"),
+	                         "serial", serial->p, "country", json_object_get(maker, "country"), "year",
+	                         (json_int_t)year, "status", status, "site_id", site, "holder_id", holder);
 	json_t *markings = json_array();
 	uint32_t roll = wam_rng_below(rng, 1000);
 	const char *legibility = "clear";
@@ -116,14 +118,15 @@ static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model,
 	json_array_append_new(markings, frame);
 	if (wam_rng_below(rng, 3) == 0)
 		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "frame_receiver", "kind",
-		                                          "manufacturer", "text", json_string_value(json_object_get(maker, "name"))));
+		                                          "manufacturer", "text",
+		                                          json_string_value(json_object_get(maker, "name"))));
 	const char *fc = json_string_value(json_object_get(maker, "factory_code"));
 	if (fc && wam_rng_below(rng, 2) == 0)
 		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "frame_receiver", "kind",
 		                                          "factory_code", "text", fc));
 	if (wam_rng_below(rng, 4) == 0) /* the bolt usually carries the same serial */
-		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "bolt", "kind", "serial", "text",
-		                                          serial->p));
+		json_array_append_new(
+		    markings, json_pack("{s:s, s:s, s:s}", "component", "bolt", "kind", "serial", "text", serial->p));
 	json_object_set_new(item, "markings", markings);
 	if (country && made_in && strcmp(country, made_in) != 0 && wam_rng_below(rng, 10) < 8) {
 		long iy = year < 1995 ? 1995 + (long)wam_rng_below(rng, 30) : year + (long)wam_rng_below(rng, 3);
@@ -167,12 +170,18 @@ static int add_people_and_places(wam_db *db, const json_t *demo, json_t *site_id
 }
 
 /* Follows a life path after registration: each later step is a status
- * change with a recorded reason. */
+ * change with a recorded reason. A life that ends in destruction or export
+ * stops before it: the weapon joins `final`, for the procedure that alone
+ * gives those statuses. */
 static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, const json_t *reasons,
-                const char *cert_prefix, long n)
+                const char *cert_prefix, long n, json_t *final)
 {
 	for (size_t k = 1; k < json_array_size(steps); k++) {
 		const char *to = json_string_value(json_array_get(steps, k));
+		if (wam_status_final_by_procedure(to)) {
+			json_array_append_new(final, json_string(id));
+			break;
+		}
 		const json_t *choices = json_object_get(reasons, to);
 		char reason[256], cert[64];
 		snprintf(reason, sizeof reason, "%s %ld/%04u", choices ? pick_str(rng, choices) : "recorded",
@@ -196,7 +205,7 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 	long items = opts && opts->items > 0 ? opts->items : 10000;
 	wam_rng rng = {opts ? opts->seed * 0x9e3779b97f4a7c15ULL + 1 : 1};
 	wam_rng idrng = {opts ? opts->seed ^ 0x5deece66dULL : 0x5deece66dULL};
-	json_t *makers = NULL, *demo = NULL, *sites = json_array(), *holders = json_array();
+	json_t *makers = NULL, *demo = NULL, *sites = json_array(), *holders = json_array(), *to_destroy = json_array();
 	wam_buf serial = {0};
 	char path[4096];
 	json_error_t err;
@@ -219,8 +228,10 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		long have = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
 		sqlite3_finalize(st);
 		if (have) {
-			rc = wam_error_set(WAM_ECONFLICT, "db", "the registry already holds %ld weapons; demo data goes into "
-			                                        "an empty registry", have);
+			rc = wam_error_set(WAM_ECONFLICT, "db",
+			                   "the registry already holds %ld weapons; demo data goes into "
+			                   "an empty registry",
+			                   have);
 			goto fail;
 		}
 	}
@@ -239,8 +250,8 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 	long recovered = 0;
 	size_t ri;
 	const json_t *rv;
-	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), ri, rv)
-		recovered += (long)json_array_size(json_object_get(rv, "weapons"));
+	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), ri, rv) recovered +=
+	    (long)json_array_size(json_object_get(rv, "weapons"));
 	bool with_stock = items > recovered * 10;
 	long traced = wam_trace_demo_weapons(demo);
 	bool with_trace = with_stock && items > (recovered + traced) * 10;
@@ -250,9 +261,10 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		const json_t *model = pick(&rng, json_object_get(maker, "models"), "weight");
 		const json_t *path_v = pick(&rng, paths, "weight");
 		const json_t *steps = json_object_get(path_v, "steps");
-		const char *site = json_string_value(json_array_get(sites, wam_rng_below(&rng, (uint32_t)json_array_size(sites))));
+		const char *site =
+		    json_string_value(json_array_get(sites, wam_rng_below(&rng, (uint32_t)json_array_size(sites))));
 		const char *holder =
-			json_string_value(json_array_get(holders, wam_rng_below(&rng, (uint32_t)json_array_size(holders))));
+		    json_string_value(json_array_get(holders, wam_rng_below(&rng, (uint32_t)json_array_size(holders))));
 		json_t *item = make_item(&rng, maker, model, country, site, holder,
 		                         json_string_value(json_array_get(steps, 0)), &serial);
 		json_t *payload = NULL;
@@ -263,7 +275,7 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		json_decref(item);
 		json_decref(payload);
 		if (!rc)
-			rc = live(db, &rng, id, steps, reasons, cert_prefix ? cert_prefix : "DEST-", n);
+			rc = live(db, &rng, id, steps, reasons, cert_prefix ? cert_prefix : "DEST-", n, to_destroy);
 		if (rc)
 			goto fail;
 		if (opts && opts->progress && (n & 1023) == 0)
@@ -272,6 +284,9 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 	if (with_stock && (rc = wam_stock_demo(db, &rng, demo, sites)))
 		goto fail;
 	if (with_trace && (rc = wam_trace_demo(db, &rng, demo, sites)))
+		goto fail;
+	if ((rc = wam_stock_demo_destroy(db, demo, json_string_value(json_array_get(sites, 0)), to_destroy,
+	                                 cert_prefix)))
 		goto fail;
 	db->id_rng = NULL;
 	rc = wam_db_commit(db);
@@ -287,6 +302,7 @@ done:
 	json_decref(demo);
 	json_decref(sites);
 	json_decref(holders);
+	json_decref(to_destroy);
 	wam_buf_free(&serial);
 	return rc;
 }
