@@ -84,20 +84,19 @@ static void wear(wam_rng *rng, wam_buf *serial)
 		serial->p[ascii[wam_rng_below(rng, (uint32_t)n)]] = '?';
 }
 
-static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model, const char *country, const char *site,
-                         const char *holder, const char *status, wam_buf *serial)
+static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model, const char *country,
+                         const char *site, const char *holder, const char *status, wam_buf *serial)
 {
 	const json_t *years = json_object_get(model, "years");
-	long y0 = (long)json_integer_value(json_array_get(years, 0)),
-	     y1 = (long)json_integer_value(json_array_get(years, 1));
+	long y0 = (long)json_integer_value(json_array_get(years, 0)), y1 = (long)json_integer_value(json_array_get(years, 1));
 	long year = y0 + (long)wam_rng_below(rng, (uint32_t)(y1 >= y0 ? y1 - y0 + 1 : 1));
 	wam_demo_expand_serial(rng, pick_str(rng, json_object_get(model, "serial_formats")), serial);
 	const char *made_in = json_string_value(json_object_get(maker, "country"));
 	json_t *item = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:I, s:s, s:s, s:s}", "category",
 	                         json_object_get(model, "category"), "make", json_object_get(maker, "name"), "model",
-	                         json_object_get(model, "model"), "calibre", json_object_get(model, "calibre"),
-	                         "serial", serial->p, "country", json_object_get(maker, "country"), "year",
-	                         (json_int_t)year, "status", status, "site_id", site, "holder_id", holder);
+	                         json_object_get(model, "model"), "calibre", json_object_get(model, "calibre"), "serial",
+	                         serial->p, "country", json_object_get(maker, "country"), "year", (json_int_t)year,
+	                         "status", status, "site_id", site, "holder_id", holder);
 	json_t *markings = json_array();
 	uint32_t roll = wam_rng_below(rng, 1000);
 	const char *legibility = "clear";
@@ -118,15 +117,14 @@ static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model,
 	json_array_append_new(markings, frame);
 	if (wam_rng_below(rng, 3) == 0)
 		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "frame_receiver", "kind",
-		                                          "manufacturer", "text",
-		                                          json_string_value(json_object_get(maker, "name"))));
+		                                          "manufacturer", "text", json_string_value(json_object_get(maker, "name"))));
 	const char *fc = json_string_value(json_object_get(maker, "factory_code"));
 	if (fc && wam_rng_below(rng, 2) == 0)
 		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "frame_receiver", "kind",
 		                                          "factory_code", "text", fc));
 	if (wam_rng_below(rng, 4) == 0) /* the bolt usually carries the same serial */
-		json_array_append_new(
-		    markings, json_pack("{s:s, s:s, s:s}", "component", "bolt", "kind", "serial", "text", serial->p));
+		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "bolt", "kind", "serial", "text",
+		                                          serial->p));
 	json_object_set_new(item, "markings", markings);
 	if (country && made_in && strcmp(country, made_in) != 0 && wam_rng_below(rng, 10) < 8) {
 		long iy = year < 1995 ? 1995 + (long)wam_rng_below(rng, 30) : year + (long)wam_rng_below(rng, 3);
@@ -228,10 +226,8 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		long have = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
 		sqlite3_finalize(st);
 		if (have) {
-			rc = wam_error_set(WAM_ECONFLICT, "db",
-			                   "the registry already holds %ld weapons; demo data goes into "
-			                   "an empty registry",
-			                   have);
+			rc = wam_error_set(WAM_ECONFLICT, "db", "the registry already holds %ld weapons; demo data goes into "
+			                                        "an empty registry", have);
 			goto fail;
 		}
 	}
@@ -250,8 +246,8 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 	long recovered = 0;
 	size_t ri;
 	const json_t *rv;
-	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), ri, rv) recovered +=
-	    (long)json_array_size(json_object_get(rv, "weapons"));
+	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), ri, rv)
+		recovered += (long)json_array_size(json_object_get(rv, "weapons"));
 	bool with_stock = items > recovered * 10;
 	long traced = wam_trace_demo_weapons(demo);
 	bool with_trace = with_stock && items > (recovered + traced) * 10;
@@ -261,10 +257,9 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		const json_t *model = pick(&rng, json_object_get(maker, "models"), "weight");
 		const json_t *path_v = pick(&rng, paths, "weight");
 		const json_t *steps = json_object_get(path_v, "steps");
-		const char *site =
-		    json_string_value(json_array_get(sites, wam_rng_below(&rng, (uint32_t)json_array_size(sites))));
+		const char *site = json_string_value(json_array_get(sites, wam_rng_below(&rng, (uint32_t)json_array_size(sites))));
 		const char *holder =
-		    json_string_value(json_array_get(holders, wam_rng_below(&rng, (uint32_t)json_array_size(holders))));
+			json_string_value(json_array_get(holders, wam_rng_below(&rng, (uint32_t)json_array_size(holders))));
 		json_t *item = make_item(&rng, maker, model, country, site, holder,
 		                         json_string_value(json_array_get(steps, 0)), &serial);
 		json_t *payload = NULL;

@@ -26,10 +26,10 @@ enum {
 	ST_NEXT_FREE /* registry/site.c starts here */
 };
 
-static const char *const item_fields[] = {"id",     "category", "make",      "model",        "calibre",
-                                          "serial", "country",  "year",      "import_marks", "markings",
-                                          "status", "site_id",  "holder_id", "notes",        NULL};
-static const char *const marking_fields[] = {"component",  "kind",    "text",     "script",
+static const char *const item_fields[] = {"id",     "category", "make",         "model",    "calibre",
+                                          "serial", "country",  "year",         "import_marks",
+                                          "markings", "status", "site_id",      "holder_id", "notes", NULL};
+static const char *const marking_fields[] = {"component", "kind",    "text",    "script",
                                              "legibility", "altered", "location", NULL};
 static const char *const import_fields[] = {"country", "year", NULL};
 
@@ -53,8 +53,8 @@ static bool exists(wam_db *db, int slot, const char *sql, const char *id)
 }
 
 /* Country codes: ISO 3166-1 alpha-2 or ISO 3166-3 alpha-4, any case. */
-static int take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field, bool required,
-                        long line)
+static int take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field,
+                        bool required, long line)
 {
 	const json_t *v = json_object_get(in, key);
 	if (wam_absent(v)) {
@@ -65,12 +65,12 @@ static int take_country(wam_db *db, json_t *out, const json_t *in, const char *k
 	const char *s = json_string_value(v);
 	char code[WAM_COUNTRY_LEN + 1];
 	if (!wam_country_code(code, s))
-		return wam_error_set_line(
-		    WAM_EINVAL, line, field,
-		    "%s '%.20s' is not an ISO 3166 code (two letters, or four for a former state)", field, s ? s : "");
+		return wam_error_set_line(WAM_EINVAL, line, field,
+		                          "%s '%.20s' is not an ISO 3166 code (two letters, or four for a former state)",
+		                          field, s ? s : "");
 	if (!wam_refdata_country(db, code))
-		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%s' is not a known ISO 3166 country code",
-		                          field, s);
+		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%s' is not a known ISO 3166 country code", field,
+		                          s);
 	json_object_set_new(out, key, json_string(code));
 	return 0;
 }
@@ -129,8 +129,8 @@ static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, 
 		known = !strcmp(db->known_refs[k], tagged);
 	if (!known) {
 		if (!exists(db, slot, sql, id))
-			return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key,
-			                          id, what);
+			return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key, id,
+			                          what);
 		if (idlen == WAM_ID_LEN)
 			memcpy(db->known_refs[db->known_next++ % 32], tagged, sizeof tagged);
 	}
@@ -312,20 +312,18 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 				wam_buf_puts(&ids, k ? ", " : "");
 				wam_buf_puts(&ids, json_string_value(d));
 			}
-			rc = wam_error_set(
-			    WAM_ECONFLICT, "serial",
-			    "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered as "
-			    "%s; nothing was recorded (to record it knowingly: --allow-duplicate, or "
-			    "allow_duplicate=true "
-			    "over HTTP)",
-			    json_string_value(json_object_get(payload, "make"))
-			        ? json_string_value(json_object_get(payload, "make"))
-			        : "unknown make",
-			    json_string_value(json_object_get(payload, "serial")),
-			    json_string_value(json_object_get(payload, "country"))
-			        ? json_string_value(json_object_get(payload, "country"))
-			        : "unknown country",
-			    id_out, ids.p);
+			rc = wam_error_set(WAM_ECONFLICT, "serial",
+			                   "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered as "
+			                   "%s; nothing was recorded (to record it knowingly: --allow-duplicate, or allow_duplicate=true "
+			                   "over HTTP)",
+			                   json_string_value(json_object_get(payload, "make"))
+			                       ? json_string_value(json_object_get(payload, "make"))
+			                       : "unknown make",
+			                   json_string_value(json_object_get(payload, "serial")),
+			                   json_string_value(json_object_get(payload, "country"))
+			                       ? json_string_value(json_object_get(payload, "country"))
+			                       : "unknown country",
+			                   id_out, ids.p);
 			wam_buf_free(&ids);
 			json_decref(dups);
 			return rc;
@@ -441,8 +439,8 @@ int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, con
 	return rc;
 }
 
-#define ITEM_COLUMNS                                                                                                   \
-	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "          \
+#define ITEM_COLUMNS                                                                                            \
+	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "    \
 	"site_id, holder_id, notes, duplicate_of, serial_key, registered_seq, last_seq"
 
 static json_t *item_row(sqlite3_stmt *st)
@@ -470,8 +468,7 @@ static int children(wam_db *db, json_t *o, const char *id, int slot, const char 
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_t *m = wam_row_json(st);
 		if (json_object_get(m, "altered"))
-			json_object_set_new(m, "altered",
-			                    json_boolean(json_integer_value(json_object_get(m, "altered"))));
+			json_object_set_new(m, "altered", json_boolean(json_integer_value(json_object_get(m, "altered"))));
 		json_array_append_new(arr, m);
 	}
 	json_object_set_new(o, key, arr);
@@ -509,8 +506,7 @@ int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial)
 	*out = NULL;
 	if (wam_serial_key(key, sizeof key, serial) <= 0)
 		return wam_error_set(WAM_EINVAL, "serial", "serial '%.40s' has no letters or digits", serial);
-	sqlite3_stmt *st =
-	    wam_stmt(db, ST_FIND_SERIAL, "SELECT id FROM items WHERE serial_key=? ORDER BY id LIMIT 1000");
+	sqlite3_stmt *st = wam_stmt(db, ST_FIND_SERIAL, "SELECT id FROM items WHERE serial_key=? ORDER BY id LIMIT 1000");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -564,8 +560,7 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 		/* the same spellings a registration accepts (sa4, vii(b), ...) */
 		json_t *in = json_pack("{s:s}", "category", f->category), *canon = json_object();
 		rc = take_category(db, canon, in, 0);
-		snprintf(category, sizeof category, "%s",
-		         rc ? "" : json_string_value(json_object_get(canon, "category")));
+		snprintf(category, sizeof category, "%s", rc ? "" : json_string_value(json_object_get(canon, "category")));
 		json_decref(in);
 		json_decref(canon);
 		if (rc) {
@@ -593,8 +588,8 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 		return wam_sql_fail(db->conn, "list weapons");
 	}
 	wam_buf_free(&sql);
-#define BIND(name, val)                                                                                                \
-	if (sqlite3_bind_parameter_index(st, name))                                                                    \
+#define BIND(name, val)                                                                                         \
+	if (sqlite3_bind_parameter_index(st, name))                                                                 \
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), val, -1, SQLITE_STATIC)
 	if (f) {
 		BIND(":status", f->status);
@@ -731,16 +726,15 @@ static json_t *history_entry(const json_t *ev)
 	char summary[512];
 	if (!strcmp(type, "item.registered")) {
 		after = wam_item_expand(pl);
-		snprintf(
-		    summary, sizeof summary, "registered %s %s %s serial %s as %s",
-		    json_string_value(json_object_get(pl, "category")),
-		    json_string_value(json_object_get(pl, "make")) ? json_string_value(json_object_get(pl, "make"))
-		                                                   : "(unknown make)",
-		    json_string_value(json_object_get(pl, "model")) ? json_string_value(json_object_get(pl, "model"))
-		                                                    : "",
-		    json_string_value(json_object_get(pl, "serial")) ? json_string_value(json_object_get(pl, "serial"))
-		                                                     : "(none)",
-		    json_string_value(json_object_get(pl, "status")));
+		snprintf(summary, sizeof summary, "registered %s %s %s serial %s as %s",
+		         json_string_value(json_object_get(pl, "category")),
+		         json_string_value(json_object_get(pl, "make")) ? json_string_value(json_object_get(pl, "make"))
+		                                                          : "(unknown make)",
+		         json_string_value(json_object_get(pl, "model")) ? json_string_value(json_object_get(pl, "model"))
+		                                                           : "",
+		         json_string_value(json_object_get(pl, "serial")) ? json_string_value(json_object_get(pl, "serial"))
+		                                                            : "(none)",
+		         json_string_value(json_object_get(pl, "status")));
 	} else if (!strcmp(type, "item.status_changed")) {
 		before = json_pack("{s:O}", "status", json_object_get(pl, "from"));
 		after = json_pack("{s:O}", "status", json_object_get(pl, "to"));
@@ -752,8 +746,7 @@ static json_t *history_entry(const json_t *ev)
 		before = json_pack("{s:O}", "site_id", json_object_get(pl, "from"));
 		after = json_deep_copy(pl);
 		snprintf(summary, sizeof summary, "moved from site %s to %s: %s", from ? from : "(none)",
-		         json_string_value(json_object_get(pl, "to")),
-		         json_string_value(json_object_get(pl, "reason")));
+		         json_string_value(json_object_get(pl, "to")), json_string_value(json_object_get(pl, "reason")));
 	} else {
 		after = json_deep_copy(pl);
 		snprintf(summary, sizeof summary, "%s", type);
@@ -810,9 +803,8 @@ static int by_site(wam_db *db, json_t *out)
 		return wam_sql_fail(db->conn, "summary");
 	json_t *arr = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr,
-		                      json_pack("{s:s, s:s, s:I}", "id", wam_col_text(st, 0), "name",
-		                                wam_col_text(st, 1), "items", (json_int_t)sqlite3_column_int64(st, 2)));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "id", wam_col_text(st, 0), "name",
+		                                     wam_col_text(st, 1), "items", (json_int_t)sqlite3_column_int64(st, 2)));
 	sqlite3_finalize(st);
 	json_object_set_new(out, "by_site", arr);
 	return 0;
@@ -830,10 +822,10 @@ static int recent(wam_db *db, json_t *out)
 		return wam_sql_fail(db->conn, "summary");
 	json_t *arr = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *ev = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:n}", "seq",
-		                       (json_int_t)sqlite3_column_int64(st, 0), "time", wam_col_text(st, 1), "actor",
-		                       wam_col_text(st, 2), "type", wam_col_text(st, 3), "subject", wam_col_text(st, 4),
-		                       "payload", json_loads(wam_col_text(st, 5), 0, NULL), "hash");
+		json_t *ev = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:n}", "seq", (json_int_t)sqlite3_column_int64(st, 0),
+		                       "time", wam_col_text(st, 1), "actor", wam_col_text(st, 2), "type",
+		                       wam_col_text(st, 3), "subject", wam_col_text(st, 4), "payload",
+		                       json_loads(wam_col_text(st, 5), 0, NULL), "hash");
 		json_t *h = ev ? history_entry(ev) : NULL;
 		if (!h) {
 			json_decref(ev);
@@ -856,11 +848,10 @@ int wam_registry_summary(wam_db *db, json_t **out)
 	int rc;
 	json_t *o = json_object();
 	*out = NULL;
-	if ((rc = count_by(
-	         db, o, "totals",
-	         "SELECT 'items', coalesce(sum(n), 0) FROM item_tally UNION ALL SELECT 'sites', count(*) FROM sites "
-	         "UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL SELECT 'events', coalesce(max(seq), 0) "
-	         "FROM events")) ||
+	if ((rc = count_by(db, o, "totals",
+	                   "SELECT 'items', coalesce(sum(n), 0) FROM item_tally UNION ALL SELECT 'sites', count(*) FROM sites "
+	                   "UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL SELECT 'events', coalesce(max(seq), 0) "
+	                   "FROM events")) ||
 	    (rc = count_by(db, o, "by_status", "SELECT status, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
 	    (rc = count_by(db, o, "by_category", "SELECT category, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
 	    (rc = count_by(db, o, "by_marking_status",

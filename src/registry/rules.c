@@ -14,21 +14,20 @@
 
 #define WAM_MAX_KEY_INPUT 256
 
-const char *const wam_components[] = {"frame_receiver", "barrel",    "slide",    "bolt",  "bolt_carrier", "cylinder",
-                                      "breech_block",   "top_cover", "magazine", "stock", "other",        NULL};
-const char *const wam_marking_kinds[] = {
-    "manufacturer", "serial",       "country",        "year",        "model",  "calibre", "import", "state_ownership",
-    "proof",        "factory_code", "arsenal_symbol", "assembly_no", "refurb", "unit",    "other",  NULL};
+const char *const wam_components[] = {"frame_receiver", "barrel", "slide", "bolt", "bolt_carrier", "cylinder",
+                                      "breech_block", "top_cover", "magazine", "stock", "other", NULL};
+const char *const wam_marking_kinds[] = {"manufacturer", "serial", "country", "year", "model", "calibre",
+                                         "import", "state_ownership", "proof", "factory_code", "arsenal_symbol",
+                                         "assembly_no", "refurb", "unit", "other", NULL};
 const char *const wam_scripts[] = {"latin", "cyrillic", "arabic", "persian", "cjk", "greek", "mixed", "other", NULL};
 const char *const wam_legibilities[] = {"clear", "worn", "partial", "obliterated", "restored", NULL};
-const char *const wam_statuses[] = {"in_service", "in_store",    "issued",      "lost",      "stolen",   "seized",
-                                    "found",      "surrendered", "deactivated", "destroyed", "exported", NULL};
-const char *const wam_site_kinds[] = {
-    "armoury",     "depot", "building",   "room",  "rack", "police_station", "unit", "collection_point",
-    "border_post", "court", "laboratory", "other", NULL};
-const char *const wam_holder_types[] = {
-    "state_armed_force", "police",     "other_state_agency",  "manufacturer", "dealer", "broker",
-    "civilian",          "un_mission", "nsag_recovered_from", "unknown",      NULL};
+const char *const wam_statuses[] = {"in_service", "in_store", "issued", "lost", "stolen", "seized", "found",
+                                    "surrendered", "deactivated", "destroyed", "exported", NULL};
+const char *const wam_site_kinds[] = {"armoury", "depot", "building", "room", "rack", "police_station", "unit",
+                                      "collection_point", "border_post", "court", "laboratory", "other", NULL};
+const char *const wam_holder_types[] = {"state_armed_force", "police", "other_state_agency", "manufacturer",
+                                        "dealer", "broker", "civilian", "un_mission", "nsag_recovered_from",
+                                        "unknown", NULL};
 
 bool wam_in_vocab(const char *const *vocab, const char *word)
 {
@@ -52,17 +51,17 @@ static const struct {
 	const char *from;
 	const char *to[8];
 } edges[] = {
-    {"in_service", {"in_store", "issued", "lost", "stolen", "deactivated", "exported", NULL}},
-    {"in_store", {"in_service", "issued", "lost", "stolen", "deactivated", "destroyed", "exported", NULL}},
-    {"issued", {"in_store", "in_service", "lost", "stolen", NULL}},
-    {"lost", {"found", "seized", "surrendered", NULL}},
-    {"stolen", {"seized", "found", "surrendered", NULL}},
-    {"seized", {"in_store", "in_service", "deactivated", "destroyed", "exported", "stolen", "lost", NULL}},
-    {"found", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
-    {"surrendered", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
-    {"deactivated", {"in_store", "destroyed", "exported", "lost", "stolen", NULL}},
-    {"destroyed", {NULL}},
-    {"exported", {NULL}},
+	{"in_service", {"in_store", "issued", "lost", "stolen", "deactivated", "exported", NULL}},
+	{"in_store", {"in_service", "issued", "lost", "stolen", "deactivated", "destroyed", "exported", NULL}},
+	{"issued", {"in_store", "in_service", "lost", "stolen", NULL}},
+	{"lost", {"found", "seized", "surrendered", NULL}},
+	{"stolen", {"seized", "found", "surrendered", NULL}},
+	{"seized", {"in_store", "in_service", "deactivated", "destroyed", "exported", "stolen", "lost", NULL}},
+	{"found", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
+	{"surrendered", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
+	{"deactivated", {"in_store", "destroyed", "exported", "lost", "stolen", NULL}},
+	{"destroyed", {NULL}},
+	{"exported", {NULL}},
 };
 
 bool wam_status_allowed(const char *from, const char *to)
@@ -83,8 +82,8 @@ void wam_status_next(const char *from, char *out, size_t cap)
 
 bool wam_status_needs_reason(const char *to)
 {
-	return !strcmp(to, "lost") || !strcmp(to, "stolen") || !strcmp(to, "destroyed") || !strcmp(to, "deactivated") ||
-	       !strcmp(to, "exported");
+	return !strcmp(to, "lost") || !strcmp(to, "stolen") || !strcmp(to, "destroyed") ||
+	       !strcmp(to, "deactivated") || !strcmp(to, "exported");
 }
 
 bool wam_status_final_by_procedure(const char *to)
@@ -324,9 +323,9 @@ json_t *wam_item_expand(const json_t *payload)
 	const char *serial = s(payload, "serial");
 	if (serial && !frame)
 		json_array_insert_new(arr, 0,
-		                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind",
-		                                "serial", "text", serial, "script", wam_detect_script(serial),
-		                                "legibility", serial_legibility(serial)));
+		                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind", "serial",
+		                                "text", serial, "script", wam_detect_script(serial), "legibility",
+		                                serial_legibility(serial)));
 	json_object_set_new(full, "markings", arr);
 	return full;
 }

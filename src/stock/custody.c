@@ -15,12 +15,12 @@
 #include "stock/stock_a.h"
 #include "wam/auth.h"
 
-#define CUSTODY_SQL                                                                                                    \
-	"SELECT c.id, c.item_id, i.serial, i.make, i.model, c.site_id, c.holder_id, h.name AS holder_name, "           \
-	"c.person, c.unit, c.expected_return, c.purpose, c.document, c.two_person, c.state, "                          \
-	"c.issued_at, (SELECT actor FROM events WHERE seq = c.issued_seq) AS issued_by, "                              \
-	"c.confirmed_at, (SELECT actor FROM events WHERE seq = c.confirmed_seq) AS confirmed_by, "                     \
-	"c.returned_at, (SELECT actor FROM events WHERE seq = c.returned_seq) AS returned_by, c.return_note, "         \
+#define CUSTODY_SQL                                                                                            \
+	"SELECT c.id, c.item_id, i.serial, i.make, i.model, c.site_id, c.holder_id, h.name AS holder_name, "     \
+	"c.person, c.unit, c.expected_return, c.purpose, c.document, c.two_person, c.state, "                  \
+	"c.issued_at, (SELECT actor FROM events WHERE seq = c.issued_seq) AS issued_by, "                      \
+	"c.confirmed_at, (SELECT actor FROM events WHERE seq = c.confirmed_seq) AS confirmed_by, "             \
+	"c.returned_at, (SELECT actor FROM events WHERE seq = c.returned_seq) AS returned_by, c.return_note, "  \
 	"c.last_seq FROM custody c LEFT JOIN items i ON i.id = c.item_id LEFT JOIN holders h ON h.id = c.holder_id"
 
 static int one(wam_db *db, json_t **out, const char *where, const char *key)
@@ -34,8 +34,7 @@ static int one(wam_db *db, json_t **out, const char *where, const char *key)
 	sqlite3_bind_text(st, 1, key ? key : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*out = wam_row_json(st);
-		json_object_set_new(*out, "two_person",
-		                    json_boolean(json_integer_value(json_object_get(*out, "two_person"))));
+		json_object_set_new(*out, "two_person", json_boolean(json_integer_value(json_object_get(*out, "two_person"))));
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -114,8 +113,8 @@ done:
 
 int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 {
-	static const char *const fields[] = {"item_id", "holder_id", "person",     "unit", "expected_return",
-	                                     "purpose", "document",  "two_person", NULL};
+	static const char *const fields[] = {"item_id", "holder_id", "person", "unit", "expected_return",
+	                                     "purpose", "document", "two_person", NULL};
 	int rc;
 	char id[WAM_ID_LEN + 1], today[11], who[512], next[256];
 	json_t *p = json_object(), *item = NULL, *open = NULL;
@@ -142,17 +141,16 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 	if ((rc = current(db, &open, item_id)))
 		goto fail;
 	if (open) {
-		rc =
-		    wam_error_set(WAM_ECONFLICT, "item_id", "weapon %s is already issued (%s, custody %s, %s)", item_id,
-		                  holder_text(open, who, sizeof who), json_string_value(json_object_get(open, "id")),
-		                  json_string_value(json_object_get(open, "state")));
+		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %s is already issued (%s, custody %s, %s)", item_id,
+		                   holder_text(open, who, sizeof who), json_string_value(json_object_get(open, "id")),
+		                   json_string_value(json_object_get(open, "state")));
 		goto fail;
 	}
 	const char *status = json_string_value(json_object_get(item, "status"));
 	if (!wam_status_allowed(status, "issued")) {
 		wam_status_next(status, next, sizeof next);
-		rc = wam_error_set(WAM_ECONFLICT, "status",
-		                   "a weapon that is %s cannot be issued (allowed from %s: %s)", status, status, next);
+		rc = wam_error_set(WAM_ECONFLICT, "status", "a weapon that is %s cannot be issued (allowed from %s: %s)",
+		                   status, status, next);
 		goto fail;
 	}
 	const json_t *tp = json_object_get(issue, "two_person");
@@ -170,8 +168,8 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 	if (holder) {
 		json_t *h = NULL;
 		if (wam_registry_get_holder(db, &h, holder)) {
-			rc = wam_error_set(WAM_EINVAL, "holder_id",
-			                   "holder_id '%.40s' names no holder in this registry", holder);
+			rc = wam_error_set(WAM_EINVAL, "holder_id", "holder_id '%.40s' names no holder in this registry",
+			                   holder);
 			goto fail;
 		}
 		json_decref(h);
@@ -183,13 +181,12 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 	const char *ret = json_string_value(json_object_get(issue, "expected_return"));
 	wam_stock_today(today);
 	if (!wam_stock_is_date(ret)) {
-		rc = wam_error_set(WAM_EINVAL, "expected_return",
-		                   "expected_return '%.30s' is not a date written YYYY-MM-DD", ret ? ret : "");
+		rc = wam_error_set(WAM_EINVAL, "expected_return", "expected_return '%.30s' is not a date written YYYY-MM-DD",
+		                   ret ? ret : "");
 		goto fail;
 	}
 	if (strcmp(ret, today) < 0) {
-		rc =
-		    wam_error_set(WAM_EINVAL, "expected_return", "expected_return %s is before today (%s)", ret, today);
+		rc = wam_error_set(WAM_EINVAL, "expected_return", "expected_return %s is before today (%s)", ret, today);
 		goto fail;
 	}
 	json_object_set_new(p, "expected_return", json_string(ret));
@@ -280,9 +277,8 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 	            (rc = wam_take_text(p, ret, "note", "note", false, WAM_MAX_NOTES, true, 0))))
 		goto fail;
 	if (!c) {
-		rc = wam_error_set(WAM_ECONFLICT, "item_id",
-		                   "weapon %s is not issued: there is nothing to return (status %s)", item_id,
-		                   json_string_value(json_object_get(item, "status")));
+		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %s is not issued: there is nothing to return (status %s)",
+		                   item_id, json_string_value(json_object_get(item, "status")));
 		goto fail;
 	}
 	const char *cid = json_string_value(json_object_get(c, "id"));
@@ -311,8 +307,8 @@ done:
 	return rc;
 }
 
-static int list(wam_db *db, json_t **out, const char *where, const char *a, const char *b, const char *const *sites,
-                int nsites)
+static int list(wam_db *db, json_t **out, const char *where, const char *a, const char *b,
+                const char *const *sites, int nsites)
 {
 	wam_buf sql = {0};
 	int rc = 0, r;
@@ -341,8 +337,7 @@ static int list(wam_db *db, json_t **out, const char *where, const char *a, cons
 	json_t *arr = json_array();
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = wam_row_json(st);
-		json_object_set_new(o, "two_person",
-		                    json_boolean(json_integer_value(json_object_get(o, "two_person"))));
+		json_object_set_new(o, "two_person", json_boolean(json_integer_value(json_object_get(o, "two_person"))));
 		json_array_append_new(arr, o);
 	}
 	if (r != SQLITE_DONE)
@@ -355,14 +350,13 @@ static int list(wam_db *db, json_t **out, const char *where, const char *a, cons
 	return rc;
 }
 
-int wam_stock_custody_list(wam_db *db, json_t **out, const char *state, const char *item_id, const char *const *sites,
-                           int nsites)
+int wam_stock_custody_list(wam_db *db, json_t **out, const char *state, const char *item_id,
+                           const char *const *sites, int nsites)
 {
 	static const char *const states[] = {"pending", "open", "returned", NULL};
 	*out = NULL;
 	if (state && !wam_in_vocab(states, state))
-		return wam_error_set(WAM_EINVAL, "state", "state '%.30s' is not one of: pending, open, returned",
-		                     state);
+		return wam_error_set(WAM_EINVAL, "state", "state '%.30s' is not one of: pending, open, returned", state);
 	return list(db, out, "(?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.item_id = ?2)", state, item_id, sites,
 	            nsites);
 }

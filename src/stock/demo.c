@@ -124,10 +124,9 @@ static int add_custody(wam_db *db, const char *site)
 	 * the demo has nothing overdue yet: it will, as the dates pass */
 	static const char *const due[] = {"2027-01-15", "2027-03-31", "2027-03-31"};
 	for (size_t i = 0; i < json_array_size(ids) && !rc; i++) {
-		json_t *issue = json_pack(
-		    "{s:s, s:s, s:s, s:s, s:s}", "item_id", json_string_value(json_array_get(ids, i)), "person",
-		    i ? "Sgt. M. Augustin" : "Cpl. J. Baptiste", "unit", "Port-au-Prince patrol unit",
-		    "expected_return", due[i], "document", "custody card 2025/118");
+		json_t *issue = json_pack("{s:s, s:s, s:s, s:s, s:s}", "item_id", json_string_value(json_array_get(ids, i)),
+		                          "person", i ? "Sgt. M. Augustin" : "Cpl. J. Baptiste", "unit", "Port-au-Prince patrol unit",
+		                          "expected_return", due[i], "document", "custody card 2025/118");
 		json_t *out = NULL;
 		rc = wam_stock_custody_issue(db, &out, issue);
 		json_decref(issue);
@@ -150,8 +149,7 @@ static int add_check(wam_db *db, const char *site, const char *other_site, const
 {
 	json_t *open = json_pack("{s:s, s:s, s:O, s:s}", "site_id", site, "type", "FULL_SERIAL", "checkers", checkers,
 	                         "notes", "annual serial-number check"),
-	       *check = NULL, *ids = weapons_at(db, site, "held", 100000),
-	       *elsewhere = weapons_at(db, other_site, "held", 1);
+	       *check = NULL, *ids = weapons_at(db, site, "held", 100000), *elsewhere = weapons_at(db, other_site, "held", 1);
 	int rc = wam_stock_check_open(db, &check, open);
 	size_t n = json_array_size(ids);
 	const char **reads = calloc(n + 2, sizeof *reads);
@@ -190,9 +188,8 @@ static int add_recoveries(wam_db *db, const json_t *recoveries)
 		json_t *out = NULL;
 		int rc = wam_collection_add_recovery(db, &out, r);
 		const char *id = json_string_value(json_object_get(out, "id"));
-		json_t *handover =
-		    json_pack("{s:s, s:s, s:s}", "from", json_string_value(json_object_get(r, "officer")), "to",
-		              "Central Armoury, Port-au-Prince", "reason", "taken into secure storage");
+		json_t *handover = json_pack("{s:s, s:s, s:s}", "from", json_string_value(json_object_get(r, "officer")),
+		                             "to", "Central Armoury, Port-au-Prince", "reason", "taken into secure storage");
 		json_t *done = NULL;
 		if (!rc)
 			rc = wam_collection_handover(db, &done, id, handover);
