@@ -199,7 +199,8 @@ void h_exports_create(wam_request *r)
 	json_decref(in);
 	if (!rc)
 		reply_header(r, "Location",
-		             arena_printf(&r->mem, "/api/v1/export-proposals/%s", json_string_value(json_object_get(out, "id"))));
+		             arena_printf(&r->mem, "/api/v1/export-proposals/%s",
+		                          json_string_value(json_object_get(out, "id"))));
 	reply_result(r, rc, 201, &out);
 }
 

@@ -407,7 +407,8 @@ int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, cons
 		                     "password or session); %s cannot confirm for anyone",
 		                     who && !strcmp(who->kind, "os")
 		                         ? "the operating-system account (act --as the verifier)"
-		                         : who && who->kind[0] ? "a token" : "an unauthenticated caller");
+		                     : who && who->kind[0] ? "a token"
+		                                           : "an unauthenticated caller");
 	wam_principal_actor(who, actor, sizeof actor);
 	if (strcmp(actor, db->actor) != 0)
 		return wam_error_set(WAM_EFORBIDDEN, "verifier",
