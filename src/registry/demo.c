@@ -176,14 +176,14 @@ static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, c
 {
 	for (size_t k = 1; k < json_array_size(steps); k++) {
 		const char *to = json_string_value(json_array_get(steps, k));
-		if (wam_status_final_by_procedure(to)) {
-			json_array_append_new(final, json_string(id));
-			break;
-		}
 		const json_t *choices = json_object_get(reasons, to);
 		char reason[256], cert[64];
 		snprintf(reason, sizeof reason, "%s %ld/%04u", choices ? pick_str(rng, choices) : "recorded",
 		         2015 + (long)wam_rng_below(rng, 11), wam_rng_below(rng, 10000));
+		if (wam_status_final_by_procedure(to)) {
+			json_array_append_new(final, json_string(id));
+			break;
+		}
 		json_t *d = json_pack("{s:s}", "reason", reason);
 		if (!strcmp(to, "destroyed") || !strcmp(to, "deactivated")) {
 			snprintf(cert, sizeof cert, "%s%06ld", cert_prefix, n);

@@ -94,8 +94,16 @@ expect_exit 2 "stolen needs a reason" "$WAM" --db $DB item status "$GLOCK" stole
 expect_contains "the error names the reason" "$ERR" "[field: reason]"
 expect_exit 0 "item status stolen --reason" "$WAM" --db $DB item status "$GLOCK" stolen --reason "armoury break-in"
 expect_contains "item status confirms" "$OUT" "is now stolen"
-expect_exit 4 "an illegal transition is a conflict" "$WAM" --db $DB item status "$GLOCK" destroyed --reason x --certificate C-1
+expect_exit 4 "an illegal transition is a conflict" "$WAM" --db $DB item status "$GLOCK" in_store
 expect_contains "the error lists the allowed statuses" "$ERR" "allowed from stolen: seized, found, surrendered"
+N=$(sqlite3 $DB "SELECT count(*) FROM events")
+expect_exit 4 "destroyed is never a status change: only a closed destruction batch" \
+	"$WAM" --db $DB item status "$GLOCK" destroyed --reason x --certificate anything
+expect_contains "... the error points to destruction batches" "$ERR" "destruction batch"
+expect_exit 4 "exported is never a status change: only an export a second person confirms" \
+	"$WAM" --db $DB item status "$GLOCK" exported --reason x
+expect_contains "... the error points to the export procedure" "$ERR" "item export propose/confirm"
+expect_eq "... and nothing was written" "$(sqlite3 $DB "SELECT count(*) FROM events")" "$N"
 expect_exit 0 "item history" "$WAM" --db $DB item history "$GLOCK"
 expect_contains "history shows the registration" "$OUT" "item.registered"
 expect_contains "history shows the status change" "$OUT" "status in_store → stolen: armoury break-in"
