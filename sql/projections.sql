@@ -353,6 +353,22 @@ CREATE TABLE collection_tasks (
   last_seq    INTEGER NOT NULL
 );
 
+-- ---- registry: exports proposed by one person, confirmed by another (docs/registry.md) ----
+
+CREATE TABLE export_proposals (
+  id              TEXT PRIMARY KEY,
+  item_id         TEXT NOT NULL,
+  reason          TEXT NOT NULL,
+  document        TEXT NOT NULL,             -- export licence or document number
+  country         TEXT,                      -- of destination
+  state           TEXT NOT NULL,             -- proposed, confirmed, withdrawn
+  proposed_seq    INTEGER NOT NULL,          -- its actor proposed it
+  decided_seq     INTEGER,                   -- its actor confirmed or withdrew it
+  withdraw_reason TEXT,
+  last_seq        INTEGER NOT NULL
+);
+CREATE INDEX export_proposals_item ON export_proposals(item_id);
+
 -- ---- stock: destruction (docs/stock.md, "Destruction") ----
 
 -- A destruction batch; closed only with a certificate number, kept forever.
@@ -397,6 +413,18 @@ CREATE TABLE destruction_checks (
   unexpected     TEXT NOT NULL,            -- read but not listed
   ok             INTEGER NOT NULL,
   seq            INTEGER NOT NULL,
+  PRIMARY KEY (destruction_id, n)
+) WITHOUT ROWID;
+
+-- Each confirmation a verifier gave, signed in as themselves. It stands
+-- while seq is after the list's last change and the batch's last reading.
+CREATE TABLE destruction_confirmations (
+  destruction_id TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  user_id        TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  time           TEXT NOT NULL,
   PRIMARY KEY (destruction_id, n)
 ) WITHOUT ROWID;
 

@@ -361,6 +361,13 @@ void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out);
  * ids of its sites), inside its transaction. */
 int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites);
 
+/* Destroys the weapons `ids` (their demo life ends so) through closed
+ * destruction batches at `site`, each confirmed by the demo's verifiers
+ * (made from its staff when the registry has none), certificates numbered
+ * from `cert_prefix`. */
+int wam_stock_demo_destroy(wam_db *db, const json_t *demo, const char *site, const json_t *ids,
+                           const char *cert_prefix);
+
 /* ---- the tracing part of `wam demo` (trace/demo.c) ---- */
 /* Adds loss reports, recoveries with their hits, trace requests with their
  * outcomes and established origins, inside the registry demo's transaction. */

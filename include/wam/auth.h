@@ -46,6 +46,8 @@ typedef enum wam_action {
 	                         * responses, exchange with other registries */
 	WAM_ACT_TRACE_CONFIDENTIAL, /* read restricted and confidential trace
 	                         * responses in full (rule R11; each read is logged) */
+	WAM_ACT_CONFIRM_EXPORT, /* confirm an export another person proposed:
+	                         * only then is the weapon `exported` */
 	WAM_ACT_COUNT
 } wam_action;
 
@@ -84,6 +86,14 @@ bool wam_principal_sees_site(const wam_principal *p, const char *site_id);
  * written into `out` (at least 128 bytes); pass it to wam_db_set_actor()
  * before acting for `p`. */
 void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
+
+/* True when two actor strings (as events record them) are the same person
+ * for a two-person rule: the same string, or the same name as the
+ * operating-system account and as a registry user ("os:alice" and
+ * "user:alice"), since a person's login and registry name are usually one.
+ * Tokens are never the same person as a user: a token is held by a
+ * program. */
+bool wam_auth_same_person(const char *actor_a, const char *actor_b);
 
 /* ---- users ---- */
 

@@ -80,10 +80,46 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f);
 
 /* Changes a weapon's status following the state machine in
  * docs/registry.md. `details` carries {reason, document?, certificate?};
- * lost, stolen and destroyed need a reason, destroyed needs a certificate.
- * An illegal transition fails with WAM_ECONFLICT giving the allowed ones. */
+ * lost, stolen, deactivated and exported need a reason, deactivated needs a
+ * certificate. An illegal transition fails with WAM_ECONFLICT giving the
+ * allowed ones. `destroyed` and `exported` are refused (WAM_ECONFLICT
+ * naming the procedure): a weapon is destroyed only by closing a
+ * destruction batch (wam_stock_destruction_close) and exported only by an
+ * export a second person confirms (wam_registry_export_confirm). */
 int wam_registry_set_status(wam_db *db, json_t **out, const char *id,
                             const char *status, const json_t *details);
+
+/* ---- exports: proposed by one person, confirmed by another ---- */
+
+/* Proposes the export of a weapon: {item_id, reason, document (the export
+ * licence or document number), country? (of destination)}. Appends an
+ * export.proposed event; the weapon does not change. WAM_EINVAL naming the
+ * field, WAM_ENOTFOUND naming "item_id", WAM_ECONFLICT when the weapon's
+ * status does not allow `exported` or it already has a waiting proposal.
+ * `*out` is the proposal as wam_registry_export_get shows it. */
+int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *proposal);
+
+/* Confirms waiting proposal `id` as the handle's actor, who must not be the
+ * same person as the proposer (wam_auth_same_person: WAM_EFORBIDDEN): an
+ * export.confirmed event, then the weapon becomes `exported` with the
+ * proposal's reason and document, in one transaction. WAM_ENOTFOUND, or
+ * WAM_ECONFLICT when the proposal is no longer waiting or the weapon's
+ * status no longer allows it. Which roles may confirm is the front end's
+ * check (WAM_ACT_CONFIRM_EXPORT). */
+int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id);
+
+/* Withdraws waiting proposal `id` with a `reason` (required): an
+ * export.withdrawn event; the weapon does not change. */
+int wam_registry_export_withdraw(wam_db *db, json_t **out, const char *id, const char *reason);
+
+/* One proposal {id, item_id, serial, make, model, status (the weapon's),
+ * site_id, reason, document, country, state (proposed | confirmed |
+ * withdrawn), proposed_seq, proposed_at, proposed_by, decided_seq,
+ * decided_at, decided_by, withdraw_reason}; WAM_ENOTFOUND naming "id". */
+int wam_registry_export_get(wam_db *db, json_t **out, const char *id);
+
+/* Every proposal, newest first; only those in `state` when it is given. */
+int wam_registry_export_list(wam_db *db, json_t **out, const char *state);
 
 /* Every event about a weapon, oldest first, each with {seq, time, actor,
  * type, summary, before, after}. */

@@ -215,17 +215,33 @@ int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, c
  * not listed. */
 int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const json_t *serials);
 
+/* A verifier of batch `id` confirms, as `who` (their own authenticated
+ * identity: a user signed in with their password or session), that the
+ * serials last read at the destruction site are the batch's list: appends a
+ * destruction.confirmed event whose actor must be `who`'s (the handle's
+ * actor, set with wam_db_set_actor, is checked). WAM_EFORBIDDEN when `who`
+ * is not a user, not the handle's actor or not a verifier named in the
+ * batch; WAM_ECONFLICT when the batch is closed, when the last reading is
+ * missing, older than the list or does not match it, or when `who` has
+ * already confirmed the batch as it stands. A change to the list or a new
+ * reading afterwards voids every confirmation given before it. */
+int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, const struct wam_principal *who);
+
 /* Closes a batch with its certificate number and moves each weapon to
- * `destroyed` through wam_registry_set_status, in one transaction. Refused
- * without a certificate (WAM_EINVAL), and with WAM_ECONFLICT: with no
- * weapon and no lot, fewer than two verifiers, or when the last reading of serials is
- * older than the list or does not match it (the mismatches named). */
+ * `destroyed`, in one transaction (the only way a weapon becomes
+ * destroyed). Refused without a certificate (WAM_EINVAL), and with
+ * WAM_ECONFLICT: with no weapon and no lot, fewer than two verifiers, when
+ * the last reading of serials is older than the list or does not match it
+ * (the mismatches named), or with fewer than two current confirmations by
+ * two different verifiers (wam_stock_destruction_confirm; those still
+ * awaited named). The closing event lists the confirmations it counted. */
 int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate);
 
 /* One batch: {id, method, site, date, notes, state (open | closed),
  * certificate, opened_seq, items_seq, closed_seq, last_seq, items: [{n,
  * item_id, serial, make, model, category, status}], lots: [{n, lot_id,
  * lot_number, nomenclature, calibre, rounds}], verifiers: [names],
+ * verifier_states: [{name, user_id, confirmed, confirmed_at, seq}],
  * witnesses: [names], checks: [{n, seq, serials, missing, unexpected,
  * ok}]}. */
 int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id);
@@ -234,7 +250,8 @@ int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id);
 int wam_stock_destruction_list(wam_db *db, json_t **out);
 
 /* The certificate of a closed batch as an HTML page (malloc'd, the caller
- * frees it): the batch, method, site, date, verifiers, witnesses,
+ * frees it): the batch, method, site, date, verifiers and who of them
+ * confirmed when, witnesses,
  * certificate number, weapons with their serials and the ledger position
  * (seq and hash of the closing event). WAM_ECONFLICT while open. */
 int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, const char *id);

@@ -22,6 +22,7 @@ static const char *const action_names[WAM_ACT_COUNT] = {
 	[WAM_ACT_DESTROY] = "destroy",
 	[WAM_ACT_TRACE] = "trace",
 	[WAM_ACT_TRACE_CONFIDENTIAL] = "trace_confidential",
+	[WAM_ACT_CONFIRM_EXPORT] = "confirm_export",
 };
 
 #define Y true
@@ -34,19 +35,20 @@ static const char *const action_names[WAM_ACT_COUNT] = {
  * check finds is resolved by a registrar or an admin, never by the armourer
  * whose store was checked (separation of duties, ISACS 05.20). Traces are
  * the tracer's, a registrar's or an admin's; a response kept restricted or
- * confidential is read in full only by a tracer or an admin (R11). */
+ * confidential is read in full only by a tracer or an admin (R11). An
+ * export is confirmed by a registrar or an admin, never by who proposed it. */
 static const struct role_row {
 	const char *role;
 	bool may[WAM_ACT_COUNT];
 } role_table[] = {
-	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential */
-	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N }},
-	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N }},
-	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N }},
-	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y }},
-	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N }},
-	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N }},
-	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y }},
+	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export */
+	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N }},
+	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y }},
+	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N }},
+	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N }},
+	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N }},
+	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N }},
+	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y }},
 };
 /* clang-format on */
 
@@ -119,4 +121,21 @@ void wam_principal_actor(const wam_principal *p, char *out, size_t cap)
 		return;
 	}
 	snprintf(out, cap, "%s:%s", p->kind, p->name);
+}
+
+bool wam_auth_same_person(const char *actor_a, const char *actor_b)
+{
+	if (!actor_a || !actor_b)
+		return false;
+	if (!strcmp(actor_a, actor_b))
+		return true;
+	const char *ca = strchr(actor_a, ':'), *cb = strchr(actor_b, ':');
+	if (!ca || !cb)
+		return false;
+	/* an account and a registry user of one name are one person */
+	bool pa =
+	    (ca - actor_a == 2 && !strncmp(actor_a, "os", 2)) || (ca - actor_a == 4 && !strncmp(actor_a, "user", 4));
+	bool pb =
+	    (cb - actor_b == 2 && !strncmp(actor_b, "os", 2)) || (cb - actor_b == 4 && !strncmp(actor_b, "user", 4));
+	return pa && pb && !strcmp(ca + 1, cb + 1);
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "wam/auth.h"
 #include "wam/error.h"
 #include "wam/ledger.h"
 #include "wam/registry.h"
@@ -24,11 +25,26 @@ typedef struct cli_args {
 	} opt[CLI_MAX_OPTS];
 } cli_args;
 
+/* Who the command acts as, filled once by cli_open: the operating-system
+ * account of the process's real user id (kind "os", the registry owner's
+ * full authority), or the registry user of --as after their password was
+ * checked (kind "user", with that user's role). */
+typedef struct cli_identity {
+	bool known;
+	wam_principal who;
+	char actor[128];
+	char password[1100]; /* of --as, read first, wiped once checked */
+} cli_identity;
+
 /* Global settings. */
 typedef struct cli_env {
 	const char *db_path;
 	bool json;
 	bool tty;
+	const char *as;        /* --as NAME: act as this registry user */
+	bool password_stdin;   /* the --as password is the first line of stdin */
+	wam_action action;     /* what the command does, for the role of --as */
+	cli_identity *id;      /* filled by cli_open */
 } cli_env;
 
 /* One command: words (e.g. "item add"), options taking a value and flags,
@@ -60,13 +76,28 @@ extern const cli_command cli_backup_commands[];      /* backup, restore */
 const char *cli_opt(const cli_args *a, const char *name);
 bool cli_flag(const cli_args *a, const char *name);
 
-/* Opens the registry of `env` (read-only unless `write`). Prints the error
- * and returns its exit code on failure. */
+/* Opens the registry of `env` (read-only unless `write`) and sets the actor
+ * of its events from an authenticated identity, never from the
+ * environment: "os:<login>" of the process's real user id, or with --as
+ * "user:<name>" once that user's password (typed on the terminal without
+ * echo, or the first line of standard input with --password-stdin) is
+ * checked; the user's role must allow the command (env->action) and a user
+ * confined to sites is refused (the server applies confinement). Prints the
+ * error and returns its exit code on failure: 7 for a wrong password or a
+ * role that may not, before anything is written. */
 int cli_open(const cli_env *env, wam_db **db, bool write);
 
 /* Prints the last libwam error (as JSON with --json) and returns the exit
  * code for `rc`. */
 int cli_fail(const cli_env *env, int rc);
+/* Reads a secret into `buf`: one line of standard input when `from_stdin`,
+ * else typed on the terminal after `prompt` with echo off (cmd_auth.c).
+ * Returns 0 or an exit code (the error printed). */
+int cli_read_secret(const cli_env *env, bool from_stdin, const char *prompt, char *buf, size_t cap);
+
+/* The identity cli_open authenticated (NULL before it ran). */
+const wam_principal *cli_principal(const cli_env *env);
+
 /* A usage error: prints `msg` and returns 2. */
 int cli_usage(const cli_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

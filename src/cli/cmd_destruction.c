@@ -1,5 +1,5 @@
-/* Destruction commands: wam destruction open|add|verify|close|show|list|
- * certificate (docs/stock.md, "Destruction"). */
+/* Destruction commands: wam destruction open|add|verify|confirm|close|show|
+ * list|certificate (docs/stock.md, "Destruction"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +29,18 @@ static void print_names(const char *title, const json_t *names)
 static void print_batch(const json_t *b)
 {
 	cli_print_record(batch_keys, b);
-	print_names("verifiers:", json_object_get(b, "verifiers"));
+	const json_t *states = json_object_get(b, "verifier_states"), *v;
+	size_t i;
+	printf("%-12s %s\n", "verifiers:", json_array_size(states) ? "" : "(none)");
+	json_array_foreach(states, i, v)
+	{
+		if (json_is_true(json_object_get(v, "confirmed")))
+			printf("  %s: confirmed %s (event %lld)\n", json_string_value(json_object_get(v, "name")),
+			       json_string_value(json_object_get(v, "confirmed_at")),
+			       (long long)json_integer_value(json_object_get(v, "seq")));
+		else
+			printf("  %s: not confirmed\n", json_string_value(json_object_get(v, "name")));
+	}
 	print_names("witnesses:", json_object_get(b, "witnesses"));
 	const json_t *items = json_object_get(b, "items");
 	printf("\nweapons (%zu)\n", json_array_size(items));
@@ -154,6 +165,24 @@ static int cmd_verify(const cli_env *env, const cli_args *a)
 	return cli_run(env, a, true, call_verify, serials, &batch_view);
 }
 
+/* A verifier confirms, as themselves: `wam destruction confirm ID --as
+ * NAME`, the password checked before anything is written. Without --as the
+ * command acts as the operating-system account, which is no verifier. */
+static int cmd_confirm(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam destruction confirm ID --as VERIFIER [--password-stdin]");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, true);
+	if (rc)
+		return rc;
+	rc = wam_stock_destruction_confirm(db, &out, a->pos[0], cli_principal(env));
+	rc = cli_show(env, rc, out, &batch_view);
+	wam_db_close(db);
+	return rc;
+}
+
 static int call_close(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
@@ -225,8 +254,10 @@ const cli_command cli_destruction_commands[] = {
      "list weapons, ammunition, verifiers (registry users) and witnesses of a batch"},
     {"destruction verify", verify_valued, no_opts, cmd_verify, "destruction verify ID SERIAL... | --from FILE|-",
      "record the serials read at the destruction site and compare them with the list"},
+    {"destruction confirm", no_opts, no_opts, cmd_confirm, "destruction confirm ID --as VERIFIER [--password-stdin]",
+     "a verifier named in the batch confirms, with their own password, that the serials read are those listed"},
     {"destruction close", close_valued, no_opts, cmd_close, "destruction close ID --certificate NUMBER",
-     "close a verified batch; its weapons become destroyed"},
+     "close a batch two verifiers confirmed; its weapons become destroyed (the only way)"},
     {"destruction show", no_opts, no_opts, cmd_show, "destruction show ID", "show a destruction batch"},
     {"destruction list", no_opts, no_opts, cmd_list, "destruction list", "list destruction batches"},
     {"destruction certificate", no_opts, no_opts, cmd_certificate, "destruction certificate ID > cert.html",

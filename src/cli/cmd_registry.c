@@ -381,6 +381,86 @@ static int cmd_item_status(const cli_env *env, const cli_args *a)
 	return rc;
 }
 
+/* ---- exports proposed by one person, confirmed by another ---- */
+
+static const char *const proposal_keys[] = {"id",          "state",       "item_id",     "serial",      "make",
+                                            "model",       "status",      "reason",      "document",    "country",
+                                            "proposed_by", "proposed_at", "decided_by",  "decided_at",
+                                            "withdraw_reason", NULL};
+static const cli_column proposal_cols[] = {{"ID", "id", 0},           {"STATE", "state", 0},
+                                           {"WEAPON", "item_id", 0},  {"SERIAL", "serial", 16},
+                                           {"DOCUMENT", "document", 24}, {"PROPOSED BY", "proposed_by", 20},
+                                           {NULL, NULL, 0}};
+static const cli_view proposal_view = {proposal_keys, proposal_cols, NULL};
+
+static int call_export_propose(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	json_object_set_new(in, "item_id", json_string(a->pos[0]));
+	cli_set_opt(in, a, "reason", "reason");
+	cli_set_opt(in, a, "document", "document");
+	cli_set_opt(in, a, "country", "country");
+	return wam_registry_export_propose(db, out, in);
+}
+
+static int cmd_export_propose(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam item export propose WEAPON --reason TEXT --document LICENCE [--country CC]");
+	return cli_run(env, a, true, call_export_propose, json_object(), &proposal_view);
+}
+
+static int call_export_confirm(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_registry_export_confirm(db, out, a->pos[0]);
+}
+
+static int cmd_export_confirm(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam item export confirm PROPOSAL");
+	return cli_run(env, a, true, call_export_confirm, NULL, &proposal_view);
+}
+
+static int call_export_withdraw(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_registry_export_withdraw(db, out, a->pos[0], cli_opt(a, "reason"));
+}
+
+static int cmd_export_withdraw(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam item export withdraw PROPOSAL --reason TEXT");
+	return cli_run(env, a, true, call_export_withdraw, NULL, &proposal_view);
+}
+
+static int call_export_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_registry_export_get(db, out, a->pos[0]);
+}
+
+static int cmd_export_show(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam item export show PROPOSAL");
+	return cli_run(env, a, false, call_export_show, NULL, &proposal_view);
+}
+
+static int call_export_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	return wam_registry_export_list(db, out, cli_opt(a, "state"));
+}
+
+static int cmd_export_list(const cli_env *env, const cli_args *a)
+{
+	if (a->npos)
+		return cli_usage(env, "usage: wam item export list [--state proposed|confirmed|withdrawn]");
+	return cli_run(env, a, false, call_export_list, NULL, &proposal_view);
+}
+
 static int cmd_item_history(const cli_env *env, const cli_args *a)
 {
 	static const cli_column cols[] = {{"SEQ", "seq", 0},     {"TIME", "time", 0},       {"ACTOR", "actor", 20},
@@ -584,6 +664,9 @@ static const char *const import_valued[] = {"rejects", NULL};
 static const char *const import_flags[] = {"dry-run", "skip-bad", "allow-duplicates", NULL};
 static const char *const export_valued[] = {"format", "out", NULL};
 static const char *const demo_valued[] = {"items", "seed", NULL};
+static const char *const export_propose_valued[] = {"reason", "document", "country", NULL};
+static const char *const reason_valued[] = {"reason", NULL};
+static const char *const state_valued[] = {"state", NULL};
 
 const cli_command cli_registry_commands[] = {
 	{"init", init_valued, no_opts, cmd_init, "init [--country CC] [--name NAME]",
@@ -601,8 +684,18 @@ const cli_command cli_registry_commands[] = {
 	{"item list", item_list_valued, no_opts, cmd_item_list,
 	 "item list [--status S] [--site ID] [--make M] [--category C] [--limit N]", "list weapons"},
 	{"item status", item_status_valued, no_opts, cmd_item_status, "item status ID STATUS --reason TEXT",
-	 "change a weapon's status"},
+	 "change a weapon's status (not to destroyed or exported: see destruction and item export)"},
 	{"item history", no_opts, no_opts, cmd_item_history, "item history ID", "every event of a weapon"},
+	{"item export propose", export_propose_valued, no_opts, cmd_export_propose,
+	 "item export propose WEAPON --reason TEXT --document LICENCE [--country CC]",
+	 "propose a weapon's export; it becomes exported only when another person confirms"},
+	{"item export confirm", no_opts, no_opts, cmd_export_confirm, "item export confirm PROPOSAL",
+	 "confirm an export another person proposed (registrar or admin): the weapon becomes exported"},
+	{"item export withdraw", reason_valued, no_opts, cmd_export_withdraw, "item export withdraw PROPOSAL --reason TEXT",
+	 "withdraw a waiting export proposal"},
+	{"item export show", no_opts, no_opts, cmd_export_show, "item export show PROPOSAL", "show an export proposal"},
+	{"item export list", state_valued, no_opts, cmd_export_list, "item export list [--state STATE]",
+	 "list export proposals"},
 	{"summary", no_opts, no_opts, cmd_summary, "summary", "counts by status, category, marking"},
 	{"import", import_valued, import_flags, cmd_import, "import FILE|- [--dry-run] [--skip-bad]",
 	 "import weapons from CSV or a registry JSON"},

@@ -4,7 +4,14 @@
  *
  * Finds the command by its words ("item add"), parses its options against
  * the command's own table (an unknown option is an error, never ignored) and
- * runs it. Exit codes are libwam's (docs/cli.md). */
+ * runs it. Exit codes are libwam's (docs/cli.md).
+ *
+ * Who acts is an authenticated identity, never an environment variable: the
+ * operating-system account of the process's real user id ("os:<login>"), or
+ * with --as NAME a registry user whose password is checked, acting with that
+ * user's role (docs/auth.md, "The command line"). */
+#include <pwd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +40,122 @@ bool cli_flag(const cli_args *a, const char *name)
 	return false;
 }
 
+/* What each command does, for the role of a user acting with --as: the
+ * longest matching words win. Commands not listed only read. */
+static const struct {
+	const char *words;
+	wam_action act;
+} command_actions[] = {
+    {"site add", WAM_ACT_REGISTER},
+    {"holder add", WAM_ACT_REGISTER},
+    {"item add", WAM_ACT_REGISTER},
+    {"import", WAM_ACT_REGISTER},
+    {"item status", WAM_ACT_STATUS},
+    {"item move", WAM_ACT_STOCK},
+    {"item export propose", WAM_ACT_STATUS},
+    {"item export withdraw", WAM_ACT_STATUS},
+    {"item export confirm", WAM_ACT_CONFIRM_EXPORT},
+    {"export", WAM_ACT_EXPORT},
+    {"verify", WAM_ACT_AUDIT},
+    {"log", WAM_ACT_AUDIT},
+    {"rebuild", WAM_ACT_ADMIN},
+    {"demo", WAM_ACT_ADMIN},
+    {"user", WAM_ACT_ADMIN},
+    {"token", WAM_ACT_ADMIN},
+    {"lot", WAM_ACT_STOCK},
+    {"custody", WAM_ACT_STOCK},
+    {"stock", WAM_ACT_STOCK},
+    {"stock resolve", WAM_ACT_RESOLVE},
+    {"recovery", WAM_ACT_COLLECT},
+    {"destruction", WAM_ACT_DESTROY},
+    {"destruction show", WAM_ACT_READ},
+    {"destruction list", WAM_ACT_READ},
+    {"destruction certificate", WAM_ACT_READ},
+    {"destruction confirm", WAM_ACT_READ}, /* the batch names who may */
+    {"loss", WAM_ACT_TRACE},
+    {"hit", WAM_ACT_TRACE},
+    {"origin", WAM_ACT_TRACE},
+    {"trace", WAM_ACT_TRACE},
+    {"peer", WAM_ACT_TRACE},
+    {NULL, WAM_ACT_READ},
+};
+
+static wam_action action_of(const char *words)
+{
+	wam_action act = WAM_ACT_READ;
+	size_t best = 0;
+	for (int i = 0; command_actions[i].words; i++) {
+		size_t n = strlen(command_actions[i].words);
+		if (n > best && !strncmp(words, command_actions[i].words, n) && (words[n] == ' ' || !words[n])) {
+			best = n;
+			act = command_actions[i].act;
+		}
+	}
+	return act;
+}
+
+/* The operating-system account of the real user id: the registry owner,
+ * whoever can write the file. */
+static void os_identity(cli_identity *id)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+	memset(&id->who, 0, sizeof id->who);
+	snprintf(id->who.kind, sizeof id->who.kind, "os");
+	snprintf(id->who.role, sizeof id->who.role, "admin");
+	if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &found) == 0 && found && found->pw_name[0])
+		snprintf(id->who.name, sizeof id->who.name, "%s", found->pw_name);
+	else
+		snprintf(id->who.name, sizeof id->who.name, "uid%lu", (unsigned long)getuid());
+	snprintf(id->actor, sizeof id->actor, "os:%s", id->who.name);
+}
+
+/* Checks the password of --as and the role and scope of that user for the
+ * command; 0 or an exit code (the error printed). */
+static int user_identity(const cli_env *env, wam_db *db, cli_identity *id)
+{
+	int rc = wam_auth_login(db, &id->who, env->as, id->password);
+	sodium_memzero(id->password, sizeof id->password);
+	if (rc)
+		return cli_fail(env, rc);
+	if (!wam_auth_allows(id->who.role, env->action)) {
+		wam_error_set(WAM_EFORBIDDEN, "as", "%s is a %s, whose role may not %s", id->who.name, id->who.role,
+		              wam_auth_action_name(env->action));
+		return cli_fail(env, WAM_EFORBIDDEN);
+	}
+	if (id->who.nsites > 0) {
+		wam_error_set(WAM_EFORBIDDEN, "as",
+		              "%s is confined to sites; a user confined to sites acts through the server (wam serve), "
+		              "which keeps them to their sites",
+		              id->who.name);
+		return cli_fail(env, WAM_EFORBIDDEN);
+	}
+	wam_principal_actor(&id->who, id->actor, sizeof id->actor);
+	return 0;
+}
+
 int cli_open(const cli_env *env, wam_db **db, bool write)
 {
 	int rc = wam_db_open(db, env->db_path, write ? 0 : WAM_DB_READONLY);
 	if (rc)
 		return cli_fail(env, rc);
-	const char *user = getenv("USER");
-	char actor[128];
-	snprintf(actor, sizeof actor, "cli:%s", user && *user ? user : "unknown");
-	wam_db_set_actor(*db, actor);
+	cli_identity *id = env->id;
+	if (!id->known) {
+		rc = env->as ? user_identity(env, *db, id) : (os_identity(id), 0);
+		if (rc) {
+			wam_db_close(*db);
+			*db = NULL;
+			return rc;
+		}
+		id->known = true;
+	}
+	wam_db_set_actor(*db, id->actor);
 	return 0;
+}
+
+const wam_principal *cli_principal(const cli_env *env)
+{
+	return env->id && env->id->known ? &env->id->who : NULL;
 }
 
 static bool listed(const char *const *list, const char *name)
@@ -57,8 +170,10 @@ static bool listed(const char *const *list, const char *name)
  * whose first word it is. */
 static void usage(FILE *f, const char *topic)
 {
-	fputs("usage: wam [--db PATH] [--json] COMMAND [ARGS]\n\n"
-	      "The registry is --db, else $WAM_DB, else ./wam.db. --json prints stable JSON.\n\n"
+	fputs("usage: wam [--db PATH] [--json] [--as USER [--password-stdin]] COMMAND [ARGS]\n\n"
+	      "The registry is --db, else $WAM_DB, else ./wam.db. --json prints stable JSON.\n"
+	      "Events are recorded as the operating-system account (os:LOGIN), or with --as as that\n"
+	      "registry user, whose password is asked for (or read from stdin's first line).\n\n"
 	      "commands:\n",
 	      f);
 	size_t n = topic ? strlen(topic) : 0;
@@ -86,8 +201,10 @@ static int match_words(const char *words, char **argv, int argc, int start)
 
 int main(int argc, char **argv)
 {
+	static cli_identity identity;
 	cli_env env = {.db_path = getenv("WAM_DB") && *getenv("WAM_DB") ? getenv("WAM_DB") : "wam.db",
-	               .tty = isatty(1)};
+	               .tty = isatty(1),
+	               .id = &identity};
 	int i = 1;
 	/* global options come first; --json is also accepted anywhere later */
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -97,6 +214,12 @@ int main(int argc, char **argv)
 			env.db_path = argv[i] + 5;
 		else if (!strcmp(argv[i], "--json"))
 			env.json = true;
+		else if (!strcmp(argv[i], "--as") && i + 1 < argc)
+			env.as = argv[++i];
+		else if (!strncmp(argv[i], "--as=", 5))
+			env.as = argv[i] + 5;
+		else if (!strcmp(argv[i], "--password-stdin"))
+			env.password_stdin = true;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout, NULL);
 			return 0;
@@ -137,6 +260,18 @@ int main(int argc, char **argv)
 			env.json = true;
 			continue;
 		}
+		/* who acts: anywhere on the line, like --json */
+		if (!strcmp(arg, "--as") || !strncmp(arg, "--as=", 5)) {
+			env.as = arg[4] == '=' ? arg + 5 : (k + 1 < argc ? argv[++k] : NULL);
+			if (!env.as || !*env.as)
+				return cli_usage(&env, "option --as needs a user name");
+			continue;
+		}
+		if (!strcmp(arg, "--password-stdin")) {
+			env.password_stdin = true;
+			if (!listed(cmd->flags, "password-stdin"))
+				continue;
+		}
 		if (!strncmp(arg, "--", 2) && arg[2]) {
 			char name[64];
 			const char *eq = strchr(arg, '=');
@@ -166,5 +301,21 @@ int main(int argc, char **argv)
 			return cli_usage(&env, "too many arguments");
 		a.pos[a.npos++] = arg;
 	}
-	return cmd->run(&env, &a);
+	env.action = action_of(cmd->words);
+	if (env.as && (!strcmp(cmd->words, "init") || !strcmp(cmd->words, "serve")))
+		return cli_usage(&env, "'wam %s' acts as the registry's owner; it takes no --as", cmd->words);
+	if (env.password_stdin && !env.as && !listed(cmd->flags, "password-stdin"))
+		return cli_usage(&env, "--password-stdin gives the password of --as NAME; there is no --as");
+	if (env.as) {
+		/* before the command reads anything: with --password-stdin the
+		 * password is the first line, whatever the command reads after */
+		char prompt[128];
+		snprintf(prompt, sizeof prompt, "password of %.64s: ", env.as);
+		int r = cli_read_secret(&env, env.password_stdin, prompt, identity.password, sizeof identity.password);
+		if (r)
+			return r;
+	}
+	int rc = cmd->run(&env, &a);
+	sodium_memzero(&identity, sizeof identity);
+	return rc;
 }

@@ -81,6 +81,16 @@ void h_destruction_verify(wam_request *r)
 	reply_result(r, rc, 200, &out);
 }
 
+/* A verifier confirms as themselves: the caller's own session is the
+ * verifier's identity (a token is no person); the library checks the
+ * caller is a verifier named in the batch. No body is needed. */
+void h_destruction_confirm(wam_request *r)
+{
+	json_t *out = NULL;
+	int rc = wam_stock_destruction_confirm(r->db, &out, r->params[0], &r->who);
+	reply_result(r, rc, 200, &out);
+}
+
 /* {certificate} */
 void h_destruction_close(wam_request *r)
 {

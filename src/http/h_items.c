@@ -1,6 +1,10 @@
-/* /api/v1/items: weapons, their markings, history and status. A caller
- * confined to sites sees only the weapons at those sites; any other weapon
- * answers 404, as if it did not exist, so ids cannot be probed. */
+/* /api/v1/items: weapons, their markings, history and status; and
+ * /api/v1/export-proposals, exports one person proposes and another
+ * confirms. A caller confined to sites sees only the weapons at those
+ * sites; any other weapon (or its proposal) answers 404, as if it did not
+ * exist, so ids cannot be probed. A status change to destroyed or exported
+ * is refused by libwam (409): only a closed destruction batch or a
+ * confirmed export gives those. */
 #include <string.h>
 
 #include "http/http.h"
@@ -136,6 +140,101 @@ void h_item_status(wam_request *r)
 	char *to = arena_strdup(&r->mem, json_string_value(status));
 	json_object_del(in, "status");
 	int rc = to ? wam_registry_set_status(r->db, &out, r->params[0], to, in) : WAM_ENOMEM;
+	json_decref(in);
+	reply_result(r, rc, 200, &out);
+}
+
+/* The proposal named by the path, or NULL after answering 404 (also for a
+ * weapon outside the caller's sites). */
+static json_t *visible_proposal(wam_request *r)
+{
+	json_t *p = NULL;
+	int rc = wam_registry_export_get(r->db, &p, r->params[0]);
+	if (rc) {
+		reply_wam(r, rc);
+		return NULL;
+	}
+	if (!request_sees_site(r, json_string_value(json_object_get(p, "site_id")))) {
+		json_decref(p);
+		reply_error(r, 404, "not_found", "id", "no export proposal with id '%.40s'", r->params[0]);
+		return NULL;
+	}
+	return p;
+}
+
+void h_exports_list(wam_request *r)
+{
+	json_t *out = NULL, *v;
+	int rc = wam_registry_export_list(r->db, &out, request_query(r, "state"));
+	if (!rc && r->who.nsites > 0) {
+		json_t *mine = json_array();
+		size_t i;
+		json_array_foreach(out, i, v)
+		{
+			if (request_sees_site(r, json_string_value(json_object_get(v, "site_id"))))
+				json_array_append(mine, v);
+		}
+		json_decref(out);
+		out = mine;
+	}
+	reply_result(r, rc, 200, &out);
+}
+
+/* {item_id, reason, document, country?} */
+void h_exports_create(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL, *item = NULL;
+	if (!in)
+		return;
+	const char *id = json_string_value(json_object_get(in, "item_id"));
+	if (id && wam_registry_get_item(r->db, &item, id) == 0 &&
+	    !request_sees_site(r, json_string_value(json_object_get(item, "site_id")))) {
+		json_decref(item);
+		json_decref(in);
+		reply_error(r, 404, "not_found", "item_id", "no weapon with id '%.40s'", id);
+		return;
+	}
+	json_decref(item);
+	int rc = wam_registry_export_propose(r->db, &out, in);
+	json_decref(in);
+	if (!rc)
+		reply_header(r, "Location",
+		             arena_printf(&r->mem, "/api/v1/export-proposals/%s",
+		                          json_string_value(json_object_get(out, "id"))));
+	reply_result(r, rc, 201, &out);
+}
+
+void h_export_get(wam_request *r)
+{
+	json_t *p = visible_proposal(r);
+	if (p)
+		reply_json(r, 200, p);
+}
+
+void h_export_confirm(wam_request *r)
+{
+	json_t *p = visible_proposal(r), *out = NULL;
+	if (!p)
+		return;
+	json_decref(p);
+	int rc = wam_registry_export_confirm(r->db, &out, r->params[0]);
+	reply_result(r, rc, 200, &out);
+}
+
+/* {reason} */
+void h_export_withdraw(wam_request *r)
+{
+	json_t *p = visible_proposal(r), *out = NULL;
+	if (!p)
+		return;
+	json_decref(p);
+	json_t *in = request_json(r);
+	if (!in)
+		return;
+	const json_t *reason = json_object_get(in, "reason");
+	int rc = !reason || json_is_string(reason)
+	             ? wam_registry_export_withdraw(r->db, &out, r->params[0], json_string_value(reason))
+	             : wam_error_set(WAM_EINVAL, "reason", "reason must be a string");
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }

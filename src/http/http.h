@@ -178,6 +178,12 @@ void h_item_markings(wam_request *r);
 void h_item_history(wam_request *r);
 void h_item_integrity(wam_request *r);
 void h_item_status(wam_request *r);
+/* registry: exports proposed by one person, confirmed by another (h_items.c) */
+void h_exports_list(wam_request *r);
+void h_exports_create(wam_request *r);
+void h_export_get(wam_request *r);
+void h_export_confirm(wam_request *r);
+void h_export_withdraw(wam_request *r);
 void h_sites_list(wam_request *r);
 void h_sites_create(wam_request *r);
 void h_site_get(wam_request *r);
@@ -248,6 +254,7 @@ void h_destruction_get(wam_request *r);
 void h_destruction_item(wam_request *r);
 void h_destruction_person(wam_request *r);
 void h_destruction_verify(wam_request *r);
+void h_destruction_confirm(wam_request *r);
 void h_destruction_close(wam_request *r);
 void h_destruction_certificate(wam_request *r);
 /* trace: losses, hits and origins (h_hits.c), trace requests and exchange

@@ -10,6 +10,7 @@ static const char *const q_items[] = {"status", "site", "make", "category", "aft
 static const char *const q_create[] = {"allow_duplicate", NULL};
 static const char *const q_search[] = {"serial", "make", "model", "calibre", "country", "limit", "max_edits", NULL};
 static const char *const q_explain[] = {"serial", NULL};
+static const char *const q_export_proposals[] = {"state", NULL};
 static const char *const q_import[] = {"dry_run", "skip_bad", "allow_duplicates", NULL};
 static const char *const q_export[] = {"format", NULL};
 static const char *const q_verify[] = {"chain_only", NULL};
@@ -43,6 +44,11 @@ const route wam_http_routes[] = {
 	{"GET", "/api/v1/items/{id}/history", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_history, NULL},
 	{"GET", "/api/v1/items/{id}/integrity", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_integrity, NULL},
 	{"POST", "/api/v1/items/{id}/status", WAM_ACT_STATUS, 0, h_item_status, NULL},
+	{"GET", "/api/v1/export-proposals", WAM_ACT_READ, ROUTE_SNAPSHOT, h_exports_list, q_export_proposals},
+	{"POST", "/api/v1/export-proposals", WAM_ACT_STATUS, 0, h_exports_create, NULL},
+	{"GET", "/api/v1/export-proposals/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_export_get, NULL},
+	{"POST", "/api/v1/export-proposals/{id}/confirm", WAM_ACT_CONFIRM_EXPORT, 0, h_export_confirm, NULL},
+	{"POST", "/api/v1/export-proposals/{id}/withdraw", WAM_ACT_STATUS, 0, h_export_withdraw, NULL},
 
 	{"GET", "/api/v1/sites", WAM_ACT_READ, ROUTE_SNAPSHOT, h_sites_list, NULL},
 	{"POST", "/api/v1/sites", WAM_ACT_REGISTER, ROUTE_NATIONAL, h_sites_create, NULL},
@@ -106,6 +112,8 @@ const route wam_http_routes[] = {
 	{"POST", "/api/v1/destructions/{id}/items", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_item, NULL},
 	{"POST", "/api/v1/destructions/{id}/people", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_person, NULL},
 	{"POST", "/api/v1/destructions/{id}/verify", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_verify, NULL},
+	/* any signed-in user may ask; libwam lets only a verifier named in the batch confirm */
+	{"POST", "/api/v1/destructions/{id}/confirm", WAM_ACT_READ, ROUTE_NATIONAL, h_destruction_confirm, NULL},
 	{"POST", "/api/v1/destructions/{id}/close", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_close, NULL},
 	{"GET", "/api/v1/destructions/{id}/certificate", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT,
 	 h_destruction_certificate, NULL},

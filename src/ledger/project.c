@@ -79,6 +79,7 @@ int wam_projection_drop(sqlite3 *conn)
 	                          "DROP TABLE IF EXISTS collection_tasks; DROP TABLE IF EXISTS destructions;"
 	                          "DROP TABLE IF EXISTS destruction_items; DROP TABLE IF EXISTS destruction_people;"
 	                          "DROP TABLE IF EXISTS destruction_checks; DROP TABLE IF EXISTS destruction_lots;"
+	                          "DROP TABLE IF EXISTS destruction_confirmations; DROP TABLE IF EXISTS export_proposals;"
 	                          "DROP TABLE IF EXISTS loss_reports; DROP TABLE IF EXISTS hits;"
 	                          "DROP TABLE IF EXISTS item_origins; DROP TABLE IF EXISTS trace_requests;"
 	                          "DROP TABLE IF EXISTS trace_responses; DROP TABLE IF EXISTS peers;");
@@ -413,6 +414,7 @@ static const struct {
 	{"recovery.", wam_collection_apply},   /* collection: recoveries, hand-overs, photos */
 	{"task.", wam_collection_apply},       /* collection: tasks to mark or destroy (R5) */
 	{"destruction.", wam_destruction_apply}, /* stock: destruction batches */
+	{"export.", wam_export_apply},         /* registry: exports proposed and confirmed */
 	{"loss.", wam_trace_hit_apply},        /* trace: weapons reported lost or stolen */
 	{"hit.", wam_trace_hit_apply},         /* trace: recovered weapons close to registered ones */
 	{"origin.", wam_trace_hit_apply},      /* trace: illicit origin established otherwise */

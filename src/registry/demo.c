@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "registry/rules.h"
 
 typedef struct weighted {
 	const json_t *v;
@@ -167,9 +168,11 @@ static int add_people_and_places(wam_db *db, const json_t *demo, json_t *site_id
 }
 
 /* Follows a life path after registration: each later step is a status
- * change with a recorded reason. */
+ * change with a recorded reason. A life that ends in destruction or export
+ * stops before it: the weapon joins `final`, for the procedure that alone
+ * gives those statuses. */
 static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, const json_t *reasons,
-                const char *cert_prefix, long n)
+                const char *cert_prefix, long n, json_t *final)
 {
 	for (size_t k = 1; k < json_array_size(steps); k++) {
 		const char *to = json_string_value(json_array_get(steps, k));
@@ -177,6 +180,10 @@ static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, c
 		char reason[256], cert[64];
 		snprintf(reason, sizeof reason, "%s %ld/%04u", choices ? pick_str(rng, choices) : "recorded",
 		         2015 + (long)wam_rng_below(rng, 11), wam_rng_below(rng, 10000));
+		if (wam_status_final_by_procedure(to)) {
+			json_array_append_new(final, json_string(id));
+			break;
+		}
 		json_t *d = json_pack("{s:s}", "reason", reason);
 		if (!strcmp(to, "destroyed") || !strcmp(to, "deactivated")) {
 			snprintf(cert, sizeof cert, "%s%06ld", cert_prefix, n);
@@ -196,7 +203,7 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 	long items = opts && opts->items > 0 ? opts->items : 10000;
 	wam_rng rng = {opts ? opts->seed * 0x9e3779b97f4a7c15ULL + 1 : 1};
 	wam_rng idrng = {opts ? opts->seed ^ 0x5deece66dULL : 0x5deece66dULL};
-	json_t *makers = NULL, *demo = NULL, *sites = json_array(), *holders = json_array();
+	json_t *makers = NULL, *demo = NULL, *sites = json_array(), *holders = json_array(), *to_destroy = json_array();
 	wam_buf serial = {0};
 	char path[4096];
 	json_error_t err;
@@ -263,7 +270,7 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		json_decref(item);
 		json_decref(payload);
 		if (!rc)
-			rc = live(db, &rng, id, steps, reasons, cert_prefix ? cert_prefix : "DEST-", n);
+			rc = live(db, &rng, id, steps, reasons, cert_prefix ? cert_prefix : "DEST-", n, to_destroy);
 		if (rc)
 			goto fail;
 		if (opts && opts->progress && (n & 1023) == 0)
@@ -272,6 +279,9 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 	if (with_stock && (rc = wam_stock_demo(db, &rng, demo, sites)))
 		goto fail;
 	if (with_trace && (rc = wam_trace_demo(db, &rng, demo, sites)))
+		goto fail;
+	if ((rc = wam_stock_demo_destroy(db, demo, json_string_value(json_array_get(sites, 0)), to_destroy,
+	                                 cert_prefix)))
 		goto fail;
 	db->id_rng = NULL;
 	rc = wam_db_commit(db);
@@ -287,6 +297,7 @@ done:
 	json_decref(demo);
 	json_decref(sites);
 	json_decref(holders);
+	json_decref(to_destroy);
 	wam_buf_free(&serial);
 	return rc;
 }

@@ -75,6 +75,22 @@ static int take_country(wam_db *db, json_t *out, const json_t *in, const char *k
 	return 0;
 }
 
+/* A weapon is registered in any status but the two that only a procedure
+ * gives (destroyed: a closed destruction batch; exported: a confirmed
+ * export), so neither an entry nor an import can record one unproven. */
+static int not_final(const json_t *p, long line)
+{
+	const char *s = json_string_value(json_object_get(p, "status"));
+	if (s && wam_status_final_by_procedure(s))
+		return wam_error_set_line(
+		    WAM_EINVAL, line, "status",
+		    "status '%s' cannot be given when a weapon is registered: a weapon becomes %s "
+		    "only through %s",
+		    s, s,
+		    !strcmp(s, "destroyed") ? "a closed destruction batch" : "an export confirmed by a second person");
+	return 0;
+}
+
 static int take_category(wam_db *db, json_t *out, const json_t *in, long line)
 {
 	const char *s = json_string_value(json_object_get(in, "category"));
@@ -227,6 +243,7 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, 
 	    (rc = take_list(db, p, in, "import_marks", "import marks", 16, take_import_mark, line)) ||
 	    (rc = take_list(db, p, in, "markings", "markings", 64, take_marking, line)) ||
 	    (rc = wam_take_word(p, in, "status", "status", wam_statuses, "in_store", true, line)) ||
+	    (rc = not_final(p, line)) ||
 	    (rc = take_ref(db, p, in, "site_id", ST_EXISTS_SITE, "SELECT 1 FROM sites WHERE id=?", "site", line)) ||
 	    (rc = take_ref(db, p, in, "holder_id", ST_EXISTS_HOLDER, "SELECT 1 FROM holders WHERE id=?", "holder",
 	                   line)) ||
@@ -612,7 +629,12 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 
 static const char *const status_fields[] = {"reason", "document", "certificate", NULL};
 
-int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details)
+/* The status change itself. `sanctioned` is true only for the procedures
+ * that alone may make a weapon `destroyed` or `exported` (a closed
+ * destruction batch, a confirmed export); every other caller is refused
+ * those two final statuses before anything is read. */
+static int set_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details,
+                      bool sanctioned)
 {
 	int rc;
 	char from[32], next[256];
@@ -645,6 +667,15 @@ int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char
 	    (rc = wam_take_text(payload, details, "certificate", "certificate", false, WAM_MAX_TEXT, false, 0)))
 		goto fail;
 	const char *to = json_string_value(json_object_get(payload, "status"));
+	if (!sanctioned && wam_status_final_by_procedure(to)) {
+		rc = wam_error_set(WAM_ECONFLICT, "status",
+		                   !strcmp(to, "destroyed")
+		                       ? "a weapon becomes destroyed only when the destruction batch that lists it is "
+		                         "closed (wam destruction open/add/verify/confirm/close; docs/stock.md)"
+		                       : "a weapon becomes exported only when an export proposed by one person is "
+		                         "confirmed by another (wam item export propose/confirm; docs/registry.md)");
+		goto fail;
+	}
 	if (!wam_status_allowed(from, to)) {
 		wam_status_next(from, next, sizeof next);
 		rc = wam_error_set(WAM_ECONFLICT, "status",
@@ -673,6 +704,16 @@ done:
 	json_decref(payload);
 	json_decref(empty);
 	return rc;
+}
+
+int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details)
+{
+	return set_status(db, out, id, status, details, false);
+}
+
+int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details)
+{
+	return set_status(db, out, id, status, details, true);
 }
 
 /* ---- history ---- */

@@ -86,6 +86,11 @@ bool wam_status_needs_reason(const char *to)
 	       !strcmp(to, "deactivated") || !strcmp(to, "exported");
 }
 
+bool wam_status_final_by_procedure(const char *to)
+{
+	return to && (!strcmp(to, "destroyed") || !strcmp(to, "exported"));
+}
+
 bool wam_status_needs_certificate(const char *to)
 {
 	return !strcmp(to, "destroyed") || !strcmp(to, "deactivated");

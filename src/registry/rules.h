@@ -6,6 +6,9 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "wam/store.h"
 
 /* A closed vocabulary: NULL-terminated list of lowercase words. */
 extern const char *const wam_components[];
@@ -27,6 +30,21 @@ void wam_status_next(const char *from, char *out, size_t cap);
 /* Whether a change to `to` needs a reason / a certificate. */
 bool wam_status_needs_reason(const char *to);
 bool wam_status_needs_certificate(const char *to);
+/* True for the statuses only a procedure gives: `destroyed` (closing a
+ * destruction batch) and `exported` (an export confirmed by a second
+ * person). wam_registry_set_status refuses them. */
+bool wam_status_final_by_procedure(const char *to);
+
+/* wam_registry_set_status for the procedures that alone may give a final
+ * status (stock/destruction.c, registry/export.c's confirmation): the same
+ * state machine and checks, the final statuses allowed. Internal. */
+int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details);
+
+/* The projector of export proposals (registry/export_proposal.c), named in
+ * the rooms table of ledger/project.c for the "export." events. */
+struct wam_room_ctx;
+int wam_export_apply(struct wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+                     const json_t *payload, const char *time);
 
 /* Marking status of an item payload under rules R1–R3, with the reason in
  * `reason`. `country` is the registry's own country ("" if unknown). */

@@ -13,6 +13,7 @@
 #include "registry/rules.h"
 #include "registry/validate.h"
 #include "stock/stock_a.h"
+#include "wam/auth.h"
 
 #define CUSTODY_SQL                                                                                            \
 	"SELECT c.id, c.item_id, i.serial, i.make, i.model, c.site_id, c.holder_id, h.name AS holder_name, "     \
@@ -234,10 +235,11 @@ int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id)
 		goto fail;
 	}
 	const char *by = json_string_value(json_object_get(c, "issued_by"));
-	if (by && !strcmp(by, db->actor)) {
-		rc = wam_error_set(WAM_EFORBIDDEN, "confirmed_by",
-		                   "two-person rule: %s issued custody %s and cannot also confirm it; another person must",
-		                   by, custody_id);
+	if (by && wam_auth_same_person(by, db->actor)) {
+		rc = wam_error_set(
+		    WAM_EFORBIDDEN, "confirmed_by",
+		    "two-person rule: %s issued custody %s and cannot also confirm it; another person must", by,
+		    custody_id);
 		goto fail;
 	}
 	const char *item_id = json_string_value(json_object_get(c, "item_id"));

@@ -202,9 +202,30 @@ static int add_recoveries(wam_db *db, const json_t *recoveries)
 	return 0;
 }
 
-/* Weapons already `destroyed` by the registry demo's life paths came with
- * a certificate; this batch takes seized weapons through the whole
- * procedure: listed, read at the furnace, two verifiers, closed. */
+/* Verifier `name` confirms batch `id` signed in as themselves: the
+ * confirmation's actor is the verifier's, as when they confirm with their
+ * own password; the demo's own actor is restored after. */
+static int confirm_as(wam_db *db, const char *id, const char *name)
+{
+	json_t *user = NULL, *out = NULL;
+	wam_principal who;
+	char actor[128], saved[128];
+	int rc = wam_auth_get_user(db, &user, name);
+	if (rc)
+		return rc;
+	wam_auth_user_principal(&who, user);
+	json_decref(user);
+	snprintf(saved, sizeof saved, "%s", db->actor);
+	wam_principal_actor(&who, actor, sizeof actor);
+	if (!(rc = wam_db_set_actor(db, actor)))
+		rc = wam_stock_destruction_confirm(db, &out, id, &who);
+	wam_db_set_actor(db, saved);
+	json_decref(out);
+	return rc;
+}
+
+/* This batch takes seized weapons through the whole procedure: listed,
+ * read at the furnace, confirmed by two verifiers, closed. */
 static int add_destruction(wam_db *db, const char *site, const json_t *verifiers)
 {
 	json_t *batch = json_pack("{s:s, s:s, s:s, s:s}", "method", "CUT", "site", site, "date", "2025-11-20", "notes",
@@ -235,10 +256,15 @@ static int add_destruction(wam_db *db, const char *site, const json_t *verifiers
 		rc = wam_stock_destruction_add_person(db, &out, id, "witness", "MINUSTAH liaison officer");
 	json_decref(out);
 	out = NULL;
-	if (!rc)
+	if (!rc && json_array_size(ids))
 		rc = wam_stock_destruction_verify(db, &out, id, serials);
 	json_decref(out);
 	out = NULL;
+	json_array_foreach(verifiers, i, v)
+	{
+		if (!rc && json_array_size(ids))
+			rc = confirm_as(db, id, json_string_value(v));
+	}
 	if (!rc && json_array_size(ids))
 		rc = wam_stock_destruction_close(db, &out, id, "DEST-2025-0042");
 	json_decref(out);
@@ -268,5 +294,69 @@ int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *s
 		goto done;
 done:
 	json_decref(lots);
+	return rc;
+}
+
+/* The weapons whose demo life ends in destruction go the only way a weapon
+ * is destroyed: in batches of at most 250, each listed, read, confirmed by
+ * the demo's two verifiers signed in as themselves and closed with its
+ * certificate. A weapon another part of the demo has since moved to a
+ * status that cannot be destroyed, or already destroyed, is left out. */
+int wam_stock_demo_destroy(wam_db *db, const json_t *demo, const char *site, const json_t *ids, const char *cert_prefix)
+{
+	const json_t *stock = json_object_get(demo, "stock"), *verifiers = json_object_get(stock, "verifiers");
+	json_t *user = NULL, *rows = NULL;
+	int rc = 0;
+	if (!json_array_size(ids) || json_array_size(verifiers) < 2)
+		return 0;
+	/* a demo too small for the stockpile part has no staff yet */
+	if (wam_auth_get_user(db, &user, json_string_value(json_array_get(verifiers, 0))) == WAM_ENOTFOUND &&
+	    (rc = add_staff(db, json_object_get(stock, "staff"))))
+		return rc;
+	json_decref(user);
+	size_t next = 0, n = 0;
+	while (!rc && next < json_array_size(ids)) {
+		char date[16], cert[64];
+		snprintf(date, sizeof date, "2025-%02zu-15", 1 + n % 12);
+		json_t *batch =
+		           json_pack("{s:s, s:s, s:s, s:s}", "method", n % 2 ? "CRUSH" : "CUT", "site", site, "date",
+		                     date, "notes", "surplus and recovered weapons, national destruction programme"),
+		       *b = NULL, *serials = json_array();
+		rc = wam_stock_destruction_open(db, &b, batch);
+		const char *id = json_string_value(json_object_get(b, "id"));
+		size_t listed = 0;
+		for (; !rc && next < json_array_size(ids) && listed < 250; next++) {
+			const char *item = json_string_value(json_array_get(ids, next));
+			if (wam_stock_destruction_add_item(db, NULL, id, item)) {
+				wam_error_clear();
+				continue;
+			}
+			char *serial = weapon_field(db, item, "serial");
+			json_array_append_new(serials, json_string(serial && *serial ? serial : item));
+			free(serial);
+			listed++;
+		}
+		size_t i;
+		const json_t *v;
+		json_array_foreach(verifiers, i, v)
+		{
+			if (!rc && listed)
+				rc = wam_stock_destruction_add_person(db, NULL, id, "verifier", json_string_value(v));
+		}
+		if (!rc && listed)
+			rc = wam_stock_destruction_verify(db, NULL, id, serials);
+		json_array_foreach(verifiers, i, v)
+		{
+			if (!rc && listed)
+				rc = confirm_as(db, id, json_string_value(v));
+		}
+		snprintf(cert, sizeof cert, "%s%04zu", cert_prefix && *cert_prefix ? cert_prefix : "DEST-", ++n);
+		if (!rc && listed)
+			rc = wam_stock_destruction_close(db, NULL, id, cert);
+		json_decref(batch);
+		json_decref(b);
+		json_decref(serials);
+	}
+	json_decref(rows);
 	return rc;
 }

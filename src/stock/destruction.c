@@ -1,15 +1,20 @@
 /* Destruction (ISACS 05.50): a batch lists the weapons to destroy, the
  * method, site and date, at least two verifiers and the witnesses. Before it
  * closes the serials read at the destruction site are checked against the
- * list, and only a closed batch with a certificate number moves its weapons
- * to `destroyed`, through the registry's own state machine. Nothing of a
- * batch is ever deleted. */
+ * list, and each verifier confirms, signed in as themselves, that the serials
+ * read are those listed (destruction.confirmed, whose actor is the verifier);
+ * naming a verifier proves nothing. Only a closed batch, with two current
+ * confirmations by two different verifiers and a certificate number, moves
+ * its weapons to `destroyed`, through the registry's own state machine and
+ * the one path (wam_registry_set_final_status) that may give that status.
+ * Nothing of a batch is ever deleted. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "registry/rules.h"
 #include "registry/validate.h"
+#include "wam/auth.h"
 #include "wam/stock.h"
 
 static const char *const methods[] = {"CUT", "CRUSH", "SMELT", "SHRED", "BURN", "DETONATION", NULL};
@@ -65,6 +70,41 @@ static int people(wam_db *db, json_t *b, const char *key, const char *id, const 
 	return 0;
 }
 
+/* Sets `verifier_states` of `b` to each verifier with their latest
+ * confirmation {name, user_id, confirmed, confirmed_at, seq}: `confirmed`
+ * only while the confirmation still stands, made after the list last changed
+ * and after the last reading of serials (a later change voids it). */
+static int verifier_states(wam_db *db, json_t *b, const char *id)
+{
+	json_t *list;
+	int rc = wam_query_rows(
+	    db, &list,
+	    "SELECT p.name, p.user_id, c.seq, c.time,"
+	    " CASE WHEN c.seq IS NOT NULL AND c.seq > d.items_seq AND c.seq > coalesce((SELECT max(seq) FROM"
+	    " destruction_checks k WHERE k.destruction_id=d.id),0) THEN 1 ELSE 0 END AS confirmed"
+	    " FROM destruction_people p JOIN destructions d ON d.id=p.destruction_id"
+	    " LEFT JOIN destruction_confirmations c ON c.destruction_id=p.destruction_id AND c.user_id=p.user_id"
+	    " AND c.seq=(SELECT max(seq) FROM destruction_confirmations x WHERE x.destruction_id=p.destruction_id"
+	    " AND x.user_id=p.user_id)"
+	    " WHERE p.destruction_id=? AND p.role='verifier' ORDER BY p.n",
+	    id, NULL);
+	if (rc)
+		return rc;
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		bool ok = json_integer_value(json_object_get(v, "confirmed")) != 0;
+		json_object_set_new(v, "confirmed", json_boolean(ok));
+		json_object_set(v, "confirmed_at", ok ? json_object_get(v, "time") : json_null());
+		if (!ok)
+			json_object_set_new(v, "seq", json_null());
+		json_object_del(v, "time");
+	}
+	json_object_set_new(b, "verifier_states", list);
+	return 0;
+}
+
 int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 {
 	json_t *b, *list;
@@ -85,7 +125,8 @@ int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 	                  id, NULL)))
 		goto fail;
 	json_object_set_new(b, "lots", list);
-	if ((rc = people(db, b, "verifiers", id, "verifier")) || (rc = people(db, b, "witnesses", id, "witness")))
+	if ((rc = people(db, b, "verifiers", id, "verifier")) || (rc = people(db, b, "witnesses", id, "witness")) ||
+	    (rc = verifier_states(db, b, id)))
 		goto fail;
 	json_t *v;
 	size_t i;
@@ -353,6 +394,76 @@ done:
 	return rc;
 }
 
+int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, const wam_principal *who)
+{
+	int rc;
+	json_t *b = NULL, *p = NULL;
+	char actor[128];
+	if (out)
+		*out = NULL;
+	if (!who || strcmp(who->kind, "user") != 0)
+		return wam_error_set(WAM_EFORBIDDEN, "verifier",
+		                     "a verifier confirms signed in as the registry user named in the batch (their own "
+		                     "password or session); %s cannot confirm for anyone",
+		                     who && !strcmp(who->kind, "os")
+		                         ? "the operating-system account (act --as the verifier)"
+		                     : who && who->kind[0] ? "a token"
+		                                           : "an unauthenticated caller");
+	wam_principal_actor(who, actor, sizeof actor);
+	if (strcmp(actor, db->actor) != 0)
+		return wam_error_set(WAM_EFORBIDDEN, "verifier",
+		                     "the confirmation must be recorded as %s, the verifier who gives it, not as %s",
+		                     actor, db->actor);
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = wam_stock_destruction_get(db, &b, id)) || (rc = still_open(b, id)))
+		goto fail;
+	const json_t *st = NULL, *v;
+	size_t i;
+	json_array_foreach(json_object_get(b, "verifier_states"), i, v)
+	{
+		if (!strcmp(json_string_value(json_object_get(v, "user_id"))
+		                ? json_string_value(json_object_get(v, "user_id"))
+		                : "",
+		            who->id))
+			st = v;
+	}
+	if (!st) {
+		rc = wam_error_set(WAM_EFORBIDDEN, "verifier",
+		                   "%.64s is not a verifier of destruction batch %.40s; only the verifiers named in it "
+		                   "confirm it",
+		                   who->name, id);
+		goto fail;
+	}
+	if (json_is_true(json_object_get(st, "confirmed"))) {
+		rc = wam_error_set(WAM_ECONFLICT, "verifier",
+		                   "%.64s has already confirmed destruction batch %.40s as it stands (event %lld)",
+		                   who->name, id, (long long)json_integer_value(json_object_get(st, "seq")));
+		goto fail;
+	}
+	json_t *checks = json_object_get(b, "checks");
+	json_t *last = json_array_get(checks, json_array_size(checks) - 1);
+	if (!last ||
+	    json_integer_value(json_object_get(last, "seq")) < json_integer_value(json_object_get(b, "items_seq")) ||
+	    !json_is_true(json_object_get(last, "ok"))) {
+		rc = wam_error_set(
+		    WAM_ECONFLICT, "serials",
+		    "there is nothing to confirm yet: the serials read at the destruction site must match "
+		    "the list as it stands (wam destruction verify) before a verifier confirms them");
+		goto fail;
+	}
+	p = json_pack("{s:s, s:s, s:O}", "user_id", who->id, "name", who->name, "reading_seq",
+	              json_object_get(last, "seq"));
+	rc = append_commit(db, out, "destruction.confirmed", id, p);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(b);
+	json_decref(p);
+	return rc;
+}
+
 int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate)
 {
 	int rc;
@@ -402,6 +513,36 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 		free(unexpected);
 		goto fail;
 	}
+	/* two different verifiers, each signed in as themselves, confirmed the
+	 * list and the reading as they stand */
+	size_t nconf = 0, k;
+	wam_buf waiting = {0};
+	json_t *vs, *confirmed = json_array();
+	json_array_foreach(json_object_get(b, "verifier_states"), k, vs)
+	{
+		if (json_is_true(json_object_get(vs, "confirmed"))) {
+			nconf++;
+			json_array_append_new(confirmed,
+			                      json_pack("{s:O, s:O, s:O}", "name", json_object_get(vs, "name"), "time",
+			                                json_object_get(vs, "confirmed_at"), "seq",
+			                                json_object_get(vs, "seq")));
+		} else {
+			wam_buf_puts(&waiting, waiting.n ? ", " : "");
+			wam_buf_puts(&waiting, json_string_value(json_object_get(vs, "name")));
+		}
+	}
+	if (nconf < 2) {
+		rc = wam_error_set(
+		    WAM_ECONFLICT, "confirmations",
+		    "destruction batch %.40s has %zu current confirmation%s by its verifiers; it closes only "
+		    "once two verifiers have each confirmed, signed in as themselves (waiting for: %.300s)",
+		    id, nconf, nconf == 1 ? "" : "s", waiting.p ? waiting.p : "-");
+		wam_buf_free(&waiting);
+		json_decref(confirmed);
+		goto fail;
+	}
+	wam_buf_free(&waiting);
+	json_object_set_new(p, "confirmed_by", confirmed);
 	int64_t seq;
 	if ((rc = wam_ledger_append(db, "destruction.closed", id, p, &seq)))
 		goto fail;
@@ -415,7 +556,7 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	json_array_foreach(items, i, it)
 	{
 		const char *item = json_string_value(json_object_get(it, "item_id"));
-		if ((rc = wam_registry_set_status(db, NULL, item, "destroyed", details))) {
+		if ((rc = wam_registry_set_final_status(db, NULL, item, "destroyed", details))) {
 			wam_error e = *wam_error_last();
 			rc = wam_error_set(rc, "items", "weapon %s: %s", item, e.message);
 			goto fail;
@@ -501,6 +642,34 @@ static void html_names(wam_buf *b, const char *label, const json_t *names)
 	wam_buf_free(&t);
 }
 
+/* "Confirmed by": each confirmation the closing event counted, with who
+ * gave it, when and its event, as the closed event recorded them. */
+static void html_confirmations(wam_buf *o, wam_db *db, const char *id)
+{
+	json_t *ev = NULL, *pl = NULL;
+	wam_buf t = {0};
+	if (wam_query_rows(db, &ev,
+	                   "SELECT json_extract(payload,'$.confirmed_by') AS c FROM events e JOIN destructions d"
+	                   " ON e.seq=d.closed_seq WHERE d.id=?",
+	                   id, NULL) == 0) {
+		const char *c = json_string_value(json_object_get(json_array_get(ev, 0), "c"));
+		pl = c ? json_loads(c, 0, NULL) : NULL;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(pl, i, v)
+	{
+		wam_buf_printf(&t, "%s%s (%s, event %lld)", i ? "; " : "",
+		               json_string_value(json_object_get(v, "name")),
+		               json_string_value(json_object_get(v, "time")),
+		               (long long)json_integer_value(json_object_get(v, "seq")));
+	}
+	html_row(o, "Confirmed by", t.p ? t.p : "");
+	wam_buf_free(&t);
+	json_decref(pl);
+	json_decref(ev);
+}
+
 int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, const char *id)
 {
 	json_t *b = NULL, *ev = NULL;
@@ -536,6 +705,7 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 	html_row(&o, "Site", json_string_value(json_object_get(b, "site")));
 	html_row(&o, "Date", json_string_value(json_object_get(b, "date")));
 	html_names(&o, "Verifiers", json_object_get(b, "verifiers"));
+	html_confirmations(&o, db, id);
 	html_names(&o, "Witnesses", json_object_get(b, "witnesses"));
 	wam_buf_puts(&o, "</table>\n<h2>Weapons destroyed</h2>\n<table>\n<tr><th>#</th><th>Weapon</th><th>Serial</th>"
 	                 "<th>Make</th><th>Model</th></tr>\n");

@@ -1,5 +1,6 @@
 /* The destruction projector: destruction.* events into destructions,
- * destruction_items, destruction_people and destruction_checks. Whether a
+ * destruction_items, destruction_people, destruction_checks and
+ * destruction_confirmations. Whether a
  * verification matches the list is derived here, from the serials the event
  * says were read and the list as it stood, so a rebuild judges it the same
  * way. The weapons' own status changes are item.status_changed events of the
@@ -20,6 +21,7 @@ enum {
 	S_CLOSE,
 	S_LOT,
 	S_LOTS,
+	S_CONFIRM,
 };
 
 static int touch(wam_room_ctx *ctx, int64_t seq, const char *id, bool items)
@@ -224,6 +226,27 @@ done:
 	return rc;
 }
 
+/* A verifier's confirmation, with the time of its event: whether it still
+ * stands is read against the batch's items_seq and its last reading. */
+static int confirmed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl, const char *time)
+{
+	int rc = touch(ctx, seq, id, false);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_CONFIRM,
+	                                 "INSERT INTO destruction_confirmations(destruction_id,n,user_id,name,seq,time)"
+	                                 " VALUES(?1,(SELECT count(*)+1 FROM destruction_confirmations"
+	                                 " WHERE destruction_id=?1),?2,?3,?4,?5)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, pl, "user_id");
+	wam_bind_json_text(st, 3, pl, "name");
+	sqlite3_bind_int64(st, 4, seq);
+	sqlite3_bind_text(st, 5, time ? time : "", -1, SQLITE_STATIC);
+	return wam_projection_step(ctx->conn, st, seq);
+}
+
 static int closed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_CLOSE,
@@ -244,7 +267,6 @@ static int closed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *
 int wam_destruction_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
                           const char *time)
 {
-	(void)time;
 	if (!strcmp(type, "destruction.opened"))
 		return opened(ctx, seq, subject, payload);
 	if (!strcmp(type, "destruction.item_added"))
@@ -255,6 +277,8 @@ int wam_destruction_apply(wam_room_ctx *ctx, int64_t seq, const char *type, cons
 		return person_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "destruction.verified"))
 		return verified(ctx, seq, subject, payload);
+	if (!strcmp(type, "destruction.confirmed"))
+		return confirmed(ctx, seq, subject, payload, time);
 	if (!strcmp(type, "destruction.closed"))
 		return closed(ctx, seq, subject, payload);
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);

@@ -122,7 +122,7 @@ expect_exit 0 "users survive a rebuild" "$WAM" --db $DB --json user show bob
 expect_eq "with their changes" "$(jget .role)" auditor
 expect_exit 0 "log --subject of the user" "$WAM" --db $DB --json log --subject "$ALICE"
 expect_eq "user.added, then user.password_set" "$(jget '[.[].type] | join(",")')" "user.added,user.password_set"
-expect_eq "recorded with the CLI actor" "$(jget '.[0].actor')" "cli:tester"
+expect_eq "recorded with the CLI actor" "$(jget '.[0].actor')" "$ME"
 expect_eq "user.added holds name, role and sites" "$(jget '.[0].payload | keys | join(",")')" "name,role,sites"
 expect_eq "user.password_set holds nothing" "$(jget '.[1].payload | length')" 0
 expect_exit 0 "log shows user.added" "$WAM" --db $DB log

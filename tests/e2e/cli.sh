@@ -94,8 +94,16 @@ expect_exit 2 "stolen needs a reason" "$WAM" --db $DB item status "$GLOCK" stole
 expect_contains "the error names the reason" "$ERR" "[field: reason]"
 expect_exit 0 "item status stolen --reason" "$WAM" --db $DB item status "$GLOCK" stolen --reason "armoury break-in"
 expect_contains "item status confirms" "$OUT" "is now stolen"
-expect_exit 4 "an illegal transition is a conflict" "$WAM" --db $DB item status "$GLOCK" destroyed --reason x --certificate C-1
+expect_exit 4 "an illegal transition is a conflict" "$WAM" --db $DB item status "$GLOCK" in_store
 expect_contains "the error lists the allowed statuses" "$ERR" "allowed from stolen: seized, found, surrendered"
+N=$(sqlite3 $DB "SELECT count(*) FROM events")
+expect_exit 4 "destroyed is never a status change: only a closed destruction batch" \
+	"$WAM" --db $DB item status "$GLOCK" destroyed --reason x --certificate anything
+expect_contains "... the error points to destruction batches" "$ERR" "destruction batch"
+expect_exit 4 "exported is never a status change: only an export a second person confirms" \
+	"$WAM" --db $DB item status "$GLOCK" exported --reason x
+expect_contains "... the error points to the export procedure" "$ERR" "item export propose/confirm"
+expect_eq "... and nothing was written" "$(sqlite3 $DB "SELECT count(*) FROM events")" "$N"
 expect_exit 0 "item history" "$WAM" --db $DB item history "$GLOCK"
 expect_contains "history shows the registration" "$OUT" "item.registered"
 expect_contains "history shows the status change" "$OUT" "status in_store → stolen: armoury break-in"
@@ -187,5 +195,33 @@ expect_contains "and says which key it trusted, from where" "$OUT" "from --expec
 expect_exit 6 "but nothing can be recorded" "$WAM" --db nokey.db item add --category SA1 --serial NK-1
 expect_contains "the error names the key file" "$ERR" "nokey.db.key"
 expect_eq "and nothing was written" "$(events nokey.db)" "$(events $DB)"
+
+# ---- an export: proposed by one person, confirmed by another (--as, with passwords) ----
+printf 'clerk long password\n' | "$WAM" --db $DB user add clerk --role registrar --password-stdin >/dev/null
+printf 'chief long password\n' | "$WAM" --db $DB user add chief --role registrar --password-stdin >/dev/null
+printf 'smith long password\n' | "$WAM" --db $DB user add smith --role armourer --password-stdin >/dev/null
+run "$WAM" --db $DB --json item add --category SA1 --make Glock --model 17 --serial EXP-0001 --country AT
+EXP=$(jget .id)
+run "$WAM" --db $DB --json item export propose "$EXP" --reason "sold to the Belgian army" --document EL-2026-7 \
+	--country BE --as clerk --password-stdin <<<"clerk long password"
+expect_eq "clerk proposes an export, as themselves" "$RC $(jget .proposed_by)" "0 user:clerk"
+P=$(jget .id)
+expect_eq "... the weapon is not exported yet" "$("$WAM" --db $DB --json item show "$EXP" | jq -r .status)" in_store
+N=$(events $DB)
+run "$WAM" --db $DB item export confirm "$P" --as clerk --password-stdin <<<"clerk long password"
+expect_eq "who proposed cannot confirm" "$RC" 7
+expect_contains "... the two-person rule says so" "$ERR" "two-person rule"
+run "$WAM" --db $DB item export confirm "$P" --as smith --password-stdin <<<"smith long password"
+expect_eq "an armourer's role may not confirm an export" "$RC" 7
+expect_contains "... naming the role" "$ERR" "armourer"
+run "$WAM" --db $DB item export confirm "$P" --as chief --password-stdin <<<"clerk long password"
+expect_eq "--as chief with clerk's password is refused" "$RC" 7
+expect_eq "... and nothing was written" "$(events $DB)" "$N"
+run "$WAM" --db $DB --json item export confirm "$P" --as chief --password-stdin <<<"chief long password"
+expect_eq "chief confirms, as themselves" "$RC $(jget .state) $(jget .decided_by)" "0 confirmed user:chief"
+expect_eq "only then is the weapon exported" "$("$WAM" --db $DB --json item show "$EXP" | jq -r .status)" exported
+expect_exit 2 "--password-stdin without --as is refused" "$WAM" --db $DB item export list --password-stdin
+expect_exit 0 "export proposals are listed" "$WAM" --db $DB --json item export list --state confirmed
+expect_eq "... the one confirmed" "$(jget 'map(.id) | join(",")')" "$P"
 
 done_testing

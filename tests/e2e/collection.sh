@@ -91,6 +91,26 @@ expect_contains "they match" "$OUT" "matches the list"
 run "$WAM" --db $DB --json item show "$MARKED"
 expect_eq "verified is not destroyed" "$(jget .status)" "surrendered"
 expect_exit 2 "closing without a certificate is refused" W destruction close "$BATCH"
+# naming two verifiers proves nothing: each confirms with their own password
+N=$(sqlite3 $DB "SELECT count(*) FROM events")
+expect_exit 4 "a batch whose verifiers never confirmed does not close" W destruction close "$BATCH" --certificate FAKE-1
+expect_contains "... the refusal names who is awaited" "$ERR" "waiting for: ver.one, ver.two"
+expect_exit 7 "the operating-system account cannot confirm for a verifier" W destruction confirm "$BATCH"
+expect_exit 2 "--as with no password given is refused" W destruction confirm "$BATCH" --as ver.one --password-stdin </dev/null
+run W destruction confirm "$BATCH" --as ver.one --password-stdin <<<"second long password"
+expect_eq "a verifier with another's password is refused" "$RC" 7
+expect_eq "... and nothing was written" "$(sqlite3 $DB "SELECT count(*) FROM events")" "$N"
+run W --json destruction confirm "$BATCH" --as ver.one --password-stdin <<<"first long password"
+expect_eq "ver.one confirms, as themselves" "$RC" 0
+expect_eq "... the batch shows it" "$(jget '[.verifier_states[] | "\(.name)=\(.confirmed)"] | join(" ")')" "ver.one=true ver.two=false"
+run W destruction confirm "$BATCH" --as ver.one --password-stdin <<<"first long password"
+expect_eq "the same verifier twice is refused" "$RC" 4
+expect_exit 4 "one confirmation is not two" W destruction close "$BATCH" --certificate "DC-2026-<17>"
+run W destruction confirm "$BATCH" --as ver.two --password-stdin <<<"second long password"
+expect_eq "ver.two confirms, as themselves" "$RC" 0
+expect_eq "the confirmations are recorded as the verifiers" \
+	"$(sqlite3 $DB "SELECT group_concat(actor, ' ') FROM (SELECT actor FROM events WHERE type='destruction.confirmed' ORDER BY seq)")" \
+	"user:ver.one user:ver.two"
 expect_exit 0 "closing with the certificate" W --json destruction close "$BATCH" --certificate "DC-2026-<17>"
 expect_eq "the batch is closed" "$(jget .state)" "closed"
 run "$WAM" --db $DB --json item show "$MARKED"
@@ -102,6 +122,7 @@ expect_contains "values escaped" "$OUT" "Camp &lt;Lamentin&gt; &amp; yard"
 expect_contains "the certificate number" "$OUT" "DC-2026-&lt;17&gt;"
 expect_contains "the serials" "$OUT" "56-8812345"
 expect_contains "the verifiers" "$OUT" "ver.one, ver.two"
+expect_contains "who confirmed, and when" "$OUT" "ver.one (20"
 run sqlite3 $DB "SELECT lower(hex(hash)) FROM events WHERE type='destruction.closed'"
 expect_contains "the closing event's hash" "$("$WAM" --db $DB destruction certificate "$BATCH")" "$OUT"
 

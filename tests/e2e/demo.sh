@@ -35,7 +35,13 @@ expect_eq "a closed stock check found 3 missing, 1 misplaced, 1 unknown" \
 expect_eq "two recoveries, one weapon to be marked" \
 	"$("$WAM" --db a.db --json recovery list | jq length) $("$WAM" --db a.db --json recovery tasks --all | jq length)" "2 1"
 expect_eq "a destruction batch closed with its certificate" \
-	"$("$WAM" --db a.db --json destruction list | jq -r '.[0].state + " " + .[0].certificate')" "closed DEST-2025-0042"
+	"$("$WAM" --db a.db --json destruction list | jq -r 'map(select(.certificate == "DEST-2025-0042"))[0] | .state + " " + .certificate')" "closed DEST-2025-0042"
+# a weapon is destroyed only by a closed batch its verifiers confirmed as themselves
+expect_eq "every destroyed weapon is in a closed destruction batch" \
+	"$(sqlite3 a.db "SELECT count(*) FROM items i WHERE status='destroyed' AND NOT EXISTS (SELECT 1 FROM destruction_items x JOIN destructions d ON d.id=x.destruction_id WHERE x.item_id=i.id AND d.state='closed')")" 0
+expect_eq "... and the demo has destroyed weapons" "$(sqlite3 a.db "SELECT count(*) > 0 FROM items WHERE status='destroyed'")" 1
+expect_eq "each closed batch was confirmed by two verifiers, each the actor of their confirmation" \
+	"$(sqlite3 a.db "SELECT count(*) FROM destructions d WHERE state='closed' AND (SELECT count(DISTINCT e.actor) FROM events e WHERE e.subject=d.id AND e.type='destruction.confirmed' AND e.actor LIKE 'user:%') < 2")" 0
 expect_exit 0 "the whole demo verifies" "$WAM" --db a.db verify
 expect_exit 4 "demo refuses a registry that already has weapons" "$WAM" --db a.db demo --items 10
 expect_exit 2 "demo --items must be a positive number" "$WAM" --db d.db demo --items -3

@@ -26,6 +26,7 @@ def test(tap):
     viewer = reg.token("reader", "viewer")[0]
     for name in ("verifier-a", "verifier-b"):
         reg.user(name, "armourer", "a long verifier password")
+    reg.user("bystander", "armourer", "a long bystander password")
     srv = Server(reg)
 
     def events():
@@ -116,6 +117,29 @@ def test(tap):
     tap.eq(srv.get(f"/api/v1/destructions/{b}/certificate", viewer).status, 409, "an open batch has no certificate")
     tap.eq(len(events()), before + 2, "the refusals recorded nothing (two events: a verifier, a reading)")
     srv.post(f"/api/v1/destructions/{b}/verify", {"serials": ["56 4400123", "ht-dga-2026-000007"]}, armourer)
+    # naming two verifiers proves nothing: each confirms in their own session
+    before = len(events())
+    resp = srv.post(f"/api/v1/destructions/{b}/close", {"certificate": "FAKE-1"}, armourer)
+    tap.eq((resp.status, resp.error().get("field")), (409, "confirmations"),
+           "closing before the verifiers confirmed: 409", repr(resp))
+    resp = srv.post(f"/api/v1/destructions/{b}/confirm", {}, armourer)
+    tap.eq(resp.status, 403, "a token cannot confirm for a verifier: 403", repr(resp))
+    other = srv.session("bystander", "a long bystander password")
+    resp = srv.post(f"/api/v1/destructions/{b}/confirm", {}, **other)
+    tap.eq(resp.status, 403, "a signed-in user who is not a verifier cannot confirm: 403", repr(resp))
+    tap.eq(len(events()), before, "... and the refusals recorded nothing")
+    sess_a = srv.session("verifier-a", "a long verifier password")
+    resp = srv.post(f"/api/v1/destructions/{b}/confirm", {}, **sess_a)
+    tap.ok(resp.status == 200 and [v["confirmed"] for v in resp.json["verifier_states"]] == [True, False],
+           "verifier-a confirms in their own session", repr(resp))
+    resp = srv.post(f"/api/v1/destructions/{b}/confirm", {}, **sess_a)
+    tap.eq(resp.status, 409, "the same verifier twice: 409", repr(resp))
+    resp = srv.post(f"/api/v1/destructions/{b}/close", {"certificate": "DC-2026/<9>"}, armourer)
+    tap.eq((resp.status, resp.error().get("field")), (409, "confirmations"), "one confirmation is not two: 409")
+    resp = srv.post(f"/api/v1/destructions/{b}/confirm", {}, **srv.session("verifier-b", "a long verifier password"))
+    tap.eq(resp.status, 200, "verifier-b confirms in their own session", repr(resp))
+    confirmed_by = [e["actor"] for e in events() if e["type"] == "destruction.confirmed"]
+    tap.eq(confirmed_by, ["user:verifier-a", "user:verifier-b"], "each confirmation is recorded as its verifier")
     resp = srv.post(f"/api/v1/destructions/{b}/close", {"certificate": "DC-2026/<9>"}, armourer)
     tap.eq((resp.status, resp.json and resp.json["state"]), (200, "closed"), "closed with its certificate", repr(resp))
     tap.eq({srv.get(f"/api/v1/items/{i}", viewer).json["status"] for i in (seized, unmarked)}, {"destroyed"},
@@ -129,11 +153,59 @@ def test(tap):
     closing = [e for e in events() if e["type"] == "destruction.closed"][0]
     tap.ok(closing["hash"] in page and f">{closing['seq']}<" in page, "the closing event's seq and hash are on it")
     tap.ok("56-4400123" in page and "verifier-a, verifier-b" in page, "with serials and verifiers")
+    tap.ok("Confirmed by" in page and "verifier-a (" in page and "verifier-b (" in page,
+           "the certificate lists who confirmed and when")
     tap.eq(srv.post(f"/api/v1/destructions/{b}/items", {"item_id": seized}, armourer).status, 409,
            "a closed batch takes nothing more")
+    check_final_statuses(tap, reg, srv, armourer, viewer, events)
     v = srv.get("/api/v1/verify", reg.token("audit", "auditor")[0]).json
     tap.ok(v["intact"], "the registry verifies", str(v))
     tap.eq(srv.stop(), 0, "the server stops")
+
+
+def check_final_statuses(tap, reg, srv, armourer, viewer, events):
+    """One armourer cannot destroy or export a weapon with a status change,
+    whatever certificate they give; an export is proposed by one person and
+    confirmed by another, never the same."""
+    site = srv.post("/api/v1/sites", {"name": "Depot Sud", "kind": "depot"}, reg.token("reg0", "admin")[0]).json["id"]
+    registrar, reg_token = reg.token("office-1", "registrar")[0], reg.token("office-2", "registrar")[0]
+    item = srv.post("/api/v1/items", {"category": "SA1", "make": "Glock", "model": "17", "serial": "FINAL-001",
+                                      "country": "AT", "site_id": site}, registrar).json["id"]
+    before = len(events())
+    resp = srv.post(f"/api/v1/items/{item}/status", {"status": "destroyed", "reason": "x", "certificate": "anything"},
+                    armourer)
+    tap.ok(resp.status == 409 and "destruction batch" in resp.error().get("message", ""),
+           "an armourer's status change to destroyed: 409, pointing to destruction batches", repr(resp))
+    resp = srv.post(f"/api/v1/items/{item}/status", {"status": "exported", "reason": "x"}, armourer)
+    tap.eq(resp.status, 409, "a status change to exported: 409", repr(resp))
+    resp = srv.post(f"/api/v1/items/{item}/status", {"status": "exported", "reason": "x"}, registrar)
+    tap.eq(resp.status, 409, "... by a registrar too", repr(resp))
+    tap.eq(srv.get(f"/api/v1/items/{item}", viewer).json["status"], "in_store", "the weapon is unchanged")
+    tap.eq(len(events()), before, "... and nothing was recorded")
+    resp = srv.post("/api/v1/export-proposals", {"item_id": item, "reason": "sold to the Belgian army"}, armourer)
+    tap.eq((resp.status, resp.error().get("field")), (422, "document"), "a proposal needs its licence number")
+    resp = srv.post("/api/v1/export-proposals", {"item_id": item, "reason": "sold to the Belgian army",
+                                                 "document": "EL-2026-7", "country": "BE"}, armourer)
+    tap.eq(resp.status, 201, "an armourer proposes the export", repr(resp))
+    p = resp.json["id"]
+    tap.eq(srv.post(f"/api/v1/export-proposals/{p}/confirm", {}, armourer).status, 403,
+           "an armourer may not confirm an export: 403")
+    tap.eq(srv.get(f"/api/v1/items/{item}", viewer).json["status"], "in_store", "proposed is not exported")
+    p2 = srv.post("/api/v1/export-proposals", {"item_id": srv.post("/api/v1/items", {
+        "category": "SA1", "make": "Glock", "model": "19", "serial": "FINAL-002", "country": "AT", "site_id": site},
+        registrar).json["id"], "reason": "sold", "document": "EL-2026-8"}, registrar).json["id"]
+    resp = srv.post(f"/api/v1/export-proposals/{p2}/confirm", {}, registrar)
+    tap.ok(resp.status == 403 and "two-person" in resp.error().get("message", ""),
+           "who proposed an export cannot confirm it: 403", repr(resp))
+    resp = srv.post(f"/api/v1/export-proposals/{p}/confirm", {}, reg_token)
+    tap.ok(resp.status == 200 and resp.json["state"] == "confirmed" and resp.json["decided_by"] == "token:office-2"
+           and resp.json["proposed_by"] == "token:field", "another person confirms it", repr(resp))
+    tap.eq(srv.get(f"/api/v1/items/{item}", viewer).json["status"], "exported", "only then is the weapon exported")
+    tap.eq(srv.post(f"/api/v1/export-proposals/{p}/confirm", {}, registrar).status, 409, "confirming twice: 409")
+    resp = srv.post(f"/api/v1/export-proposals/{p2}/withdraw", {"reason": "licence refused"}, armourer)
+    tap.eq((resp.status, resp.json and resp.json["state"]), (200, "withdrawn"), "a proposal is withdrawn", repr(resp))
+    tap.eq(srv.post(f"/api/v1/export-proposals/{p2}/confirm", {}, reg_token).status, 409,
+           "a withdrawn proposal cannot be confirmed")
 
 
 if __name__ == "__main__":

@@ -307,6 +307,18 @@ class Server:
     def post(self, path, body, token=None, **kw):
         return self.request("POST", path, body=body, token=token, **kw)
 
+    def session(self, name, password):
+        """Signs `name` in with `password`: the keyword arguments (cookie,
+        csrf) that make a request theirs, e.g. srv.post(path, body,
+        **srv.session(...)); None when the sign-in is refused."""
+        resp = self.post("/api/v1/session", {"name": name, "password": password})
+        if resp.status != 201:
+            return None
+        for v in resp.header_all("Set-Cookie"):
+            if v.startswith("wam_session="):
+                return {"cookie": v.split(";")[0][len("wam_session="):], "csrf": resp.json.get("csrf", "")}
+        return None
+
 
 class Response:
     def __init__(self, status, headers, body):

@@ -12,7 +12,10 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/wam-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
 unset WAM_DB
+# the CLI records the operating-system account of the real user id, never
+# $USER: it is set here to a name no event may carry
 export USER=tester
+ME="os:$(id -un)"
 
 T=0
 FAILED=0

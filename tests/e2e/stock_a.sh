@@ -37,7 +37,7 @@ expect_eq "... and is there" "$(jget .site_id)" "$SOUTH"
 run W --json item history "$GUN"
 expect_eq "the move is an event with from and to" "$(jget '[.[] | select(.type=="location.moved")][0].after | "\(.from)>\(.to)"')" "$RACK>$SOUTH"
 expect_eq "... the reason and document" "$(jget '[.[] | select(.type=="location.moved")][0].after | "\(.reason)/\(.document)"')" "redistribution/MV-7"
-expect_eq "... and who moved it" "$(jget '[.[] | select(.type=="location.moved")][0].actor')" "cli:tester"
+expect_eq "... and who moved it" "$(jget '[.[] | select(.type=="location.moved")][0].actor')" "$ME"
 N=$(events $DB)
 expect_exit 2 "a move to where the weapon is is refused" W item move "$GUN" --to "$SOUTH" --reason again
 expect_contains "... saying so" "$ERR" "already at site"
@@ -85,7 +85,7 @@ expect_exit 0 "lot history" W --json lot history "$LOT"
 expect_eq "... lists the record, receipt, issue and split" "$(jget '[.[].type] | join(",")')" "lot.recorded,lot.received,lot.issued,lot.split"
 expect_eq "... with their rounds" "$(jget '[.[].rounds_change] | join(",")')" "12000,3000,-5000,-4000"
 expect_eq "... and documents" "$(jget '[.[] | .document // "-"] | join(",")')" "-,GRN-2026-14,ISS-88,-"
-expect_eq "... and who" "$(jget '.[2].actor')" "cli:tester"
+expect_eq "... and who" "$(jget '.[2].actor')" "$ME"
 expect_exit 0 "the split-off part's history starts with the split" W --json lot history "$PART"
 expect_eq "... from the parent" "$(jget '.[0].type + " " + (.[0].rounds_change | tostring)')" "lot.split 4000"
 
@@ -143,23 +143,44 @@ expect_exit 2 "an issue needs an expected return date" W custody issue "$PISTOL"
 
 # two-person rule, by the site's rule
 expect_exit 0 "the south armoury needs two persons" W custody rule "$SOUTH" --two-person on
-export USER=alice
-expect_exit 0 "alice issues a weapon of the south armoury" W --json custody issue "$GUN" --person "Sgt Marie" --unit "3 Coy" --return 2099-01-01
+# each acts as themselves, with their password: $USER says nothing
+printf 'alice long password\n' | W user add alice --role armourer --password-stdin >/dev/null
+printf 'bob long password\n' | W user add bob --role armourer --password-stdin >/dev/null
+printf 'vera long password\n' | W user add vera --role viewer --password-stdin >/dev/null
+AS_ALICE=(--as alice --password-stdin)
+AS_BOB=(--as bob --password-stdin)
+run W --json custody issue "$GUN" --person "Sgt Marie" --unit "3 Coy" --return 2099-01-01 "${AS_ALICE[@]}" <<<"alice long password"
+expect_eq "alice issues a weapon of the south armoury" "$RC" 0
 C2=$(jget .id)
 expect_eq "the issue is pending" "$(jget .state)" pending
 expect_eq "the weapon is still in store" "$(W --json item show "$GUN" | jq -r .status)" in_store
 N=$(events $DB)
-expect_exit 7 "alice cannot confirm her own issue" W custody confirm "$C2"
+run W custody confirm "$C2" "${AS_ALICE[@]}" <<<"alice long password"
+expect_eq "alice cannot confirm her own issue" "$RC" 7
 expect_contains "... the error says why" "$ERR" "two-person rule"
 expect_eq "... and nothing was written" "$(events $DB)" "$N"
-export USER=bob
-expect_exit 0 "bob confirms it" W --json custody confirm "$C2"
+USER=bob run W custody confirm "$C2" "${AS_ALICE[@]}" <<<"alice long password"
+expect_eq "USER=bob does not make alice bob" "$RC" 7
+run W custody confirm "$C2" --as bob --password-stdin <<<"not bob's password"
+expect_eq "--as bob with a wrong password is refused" "$RC" 7
+expect_contains "... as a failed sign-in" "$ERR" "wrong user name or password"
+expect_eq "... and nothing was written" "$(events $DB)" "$N"
+run W custody confirm "$C2" --as vera --password-stdin <<<"vera long password"
+expect_eq "--as a viewer may not do what a viewer may not" "$RC" 7
+expect_contains "... the role is named" "$ERR" "viewer"
+expect_eq "... and nothing was written" "$(events $DB)" "$N"
+run W --json custody confirm "$C2" "${AS_BOB[@]}" <<<"bob long password"
+expect_eq "bob confirms it, with his password" "$RC" 0
 expect_eq "... the custody is open" "$(jget .state)" open
-expect_eq "... issued by alice, confirmed by bob" "$(jget '"\(.issued_by) \(.confirmed_by)"')" "cli:alice cli:bob"
+expect_eq "... issued by alice, confirmed by bob" "$(jget '"\(.issued_by) \(.confirmed_by)"')" "user:alice user:bob"
 expect_eq "the weapon is issued" "$(W --json item show "$GUN" | jq -r .status)" issued
 expect_exit 4 "confirming twice is refused" W custody confirm "$C2"
 expect_exit 0 "bob takes it back" W custody return "$GUN"
-export USER=tester
+run env USER=alice "$WAM" --db $DB --json custody issue "$GUN" --person "Sgt Marie" --unit "3 Coy" --return 2099-01-01
+expect_eq "USER=alice has no effect: the issue is recorded as the operating-system account" "$(jget .issued_by)" "$ME"
+run env USER=alice "$WAM" --db $DB custody confirm "$(jget .id)"
+expect_eq "... which cannot confirm its own issue, whatever USER says" "$RC" 7
+expect_exit 0 "... called off by a return" W custody return "$GUN"
 
 # two-person rule, asked for by the request
 expect_exit 0 "an issue may ask for a second person itself" W --json custody issue "$PISTOL" --person "Cpl Paul" --unit "1 Coy" --return 2099-01-01 --two-person
@@ -179,6 +200,6 @@ expect_exit 0 "wam verify: intact after the rebuild" W verify
 expect_eq "the rebuilt lot is the same" "$(W --json lot show "$LOT" | jq -c '{rounds, condition, site_id}')" \
 	"{\"rounds\":6000,\"condition\":\"SERVICEABLE\",\"site_id\":\"$ROOM\"}"
 expect_eq "the rebuilt weapon is where it was moved" "$(W --json item show "$GUN" | jq -r .site_id)" "$SOUTH"
-expect_eq "every custody survived the rebuild" "$(W --json custody list | jq -r 'length')" 3
+expect_eq "every custody survived the rebuild" "$(W --json custody list | jq -r 'length')" 4
 
 done_testing

@@ -117,11 +117,12 @@ static void test_auth_role_table(void **state)
 	static const struct {
 		const char *role;
 		const char *may; /* read read_sensitive register status export audit admin
-		                  * stock resolve collect destroy trace trace_confidential */
+		                  * stock resolve collect destroy trace trace_confidential
+		                  * confirm_export */
 	} want[] = {
-	    {"viewer", "y------------"},  {"registrar", "yyyyy---yyyy-"}, {"armourer", "yy-y---y-yy--"},
-	    {"tracer", "y----------yy"},  {"monitor", "y------------"},   {"auditor", "yy--yy-------"},
-	    {"admin", "yyyyyyyyyyyyy"},
+	    {"viewer", "y-------------"},  {"registrar", "yyyyy---yyyy-y"}, {"armourer", "yy-y---y-yy---"},
+	    {"tracer", "y----------yy-"},  {"monitor", "y-------------"},   {"auditor", "yy--yy--------"},
+	    {"admin", "yyyyyyyyyyyyyy"},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_int_equal(strlen(want[i].may), WAM_ACT_COUNT);

@@ -103,6 +103,91 @@ static void both_verifiers(fx *f)
 	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "witness", "UNMISS observer"), 0);
 }
 
+/* Verifier `name` signs in with their own password and confirms the batch
+ * as themselves; returns what the confirmation returned. */
+static int confirm_as(fx *f, const char *name)
+{
+	wam_principal who;
+	char actor[128];
+	if (wam_auth_login(f->reg.db, &who, name, "a long enough password"))
+		fail_msg("sign in: %s", wam_error_last()->message);
+	wam_principal_actor(&who, actor, sizeof actor);
+	wam_db_set_actor(f->reg.db, actor);
+	int rc = wam_stock_destruction_confirm(f->reg.db, NULL, f->batch, &who);
+	wam_db_set_actor(f->reg.db, "test");
+	return rc;
+}
+
+static void both_confirm(fx *f)
+{
+	assert_int_equal(confirm_as(f, "verifier.one"), 0);
+	assert_int_equal(confirm_as(f, "verifier.two"), 0);
+}
+
+/* Naming two verifiers proves nothing: the batch closes only after each
+ * confirmed signed in as themselves; a name alone, another user, a token,
+ * an actor that is not the verifier's, or the same verifier twice do not
+ * count; a change to the list afterwards voids the confirmations. */
+static void test_confirmations_by_verifiers_themselves(void **state)
+{
+	fx *f = *state;
+	both_verifiers(f);
+	assert_int_equal(verify_serials(f, "56-1001", "TB<99>&1"), 0);
+	add_user(f, "bystander");
+	long long before = test_events(&f->reg);
+	/* named, never confirmed: refused, naming who is awaited */
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "FAKE-1"), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "confirmations");
+	assert_non_null(strstr(wam_error_last()->message, "verifier.one, verifier.two"));
+	/* a principal made up from the verifier's name, with the handle's actor
+	 * left as someone else's: refused */
+	wam_principal fake = {.kind = "user"};
+	json_t *u = NULL;
+	assert_int_equal(wam_auth_get_user(f->reg.db, &u, "verifier.one"), 0);
+	wam_auth_user_principal(&fake, u);
+	json_decref(u);
+	assert_int_equal(wam_stock_destruction_confirm(f->reg.db, NULL, f->batch, &fake), WAM_EFORBIDDEN);
+	/* a token is no person; NULL is no one */
+	wam_principal token = {.kind = "token", .name = "ci", .role = "admin"};
+	wam_db_set_actor(f->reg.db, "token:ci");
+	assert_int_equal(wam_stock_destruction_confirm(f->reg.db, NULL, f->batch, &token), WAM_EFORBIDDEN);
+	assert_int_equal(wam_stock_destruction_confirm(f->reg.db, NULL, f->batch, NULL), WAM_EFORBIDDEN);
+	wam_db_set_actor(f->reg.db, "test");
+	/* a user who is not a verifier of the batch */
+	assert_int_equal(confirm_as(f, "bystander"), WAM_EFORBIDDEN);
+	assert_int_equal(test_events(&f->reg), before);
+	/* one real confirmation is not two, and the same verifier twice is one */
+	assert_int_equal(confirm_as(f, "verifier.one"), 0);
+	assert_int_equal(confirm_as(f, "verifier.one"), WAM_ECONFLICT);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-1"), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "waiting for: verifier.two"));
+	assert_string_equal(status_of(f, 0), "seized");
+	/* the list changes: the confirmation given before is void */
+	assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, f->item[2]), 0);
+	assert_int_equal(confirm_as(f, "verifier.two"), WAM_ECONFLICT); /* not read since */
+	json_t *s = json_pack("[s, s, s]", "56-1001", "TB<99>&1", "GLK777");
+	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
+	json_decref(s);
+	json_t *b;
+	assert_int_equal(wam_stock_destruction_get(f->reg.db, &b, f->batch), 0);
+	assert_false(
+	    json_is_true(json_object_get(json_array_get(json_object_get(b, "verifier_states"), 0), "confirmed")));
+	json_decref(b);
+	assert_int_equal(confirm_as(f, "verifier.two"), 0);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-1"), WAM_ECONFLICT);
+	assert_int_equal(confirm_as(f, "verifier.one"), 0);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-1"), 0);
+	assert_string_equal(status_of(f, 0), "destroyed");
+	/* the certificate names who confirmed */
+	char *html;
+	size_t len;
+	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), 0);
+	assert_non_null(strstr(html, "Confirmed by"));
+	assert_non_null(strstr(html, "verifier.two ("));
+	assert_non_null(strstr(html, "verifier.one ("));
+	free(html);
+}
+
 static void test_close_without_certificate_refused(void **state)
 {
 	fx *f = *state;
@@ -157,6 +242,7 @@ static void test_only_closed_batch_destroys(void **state)
 	/* listed, verified, not closed: nothing destroyed yet */
 	assert_string_equal(status_of(f, 0), "seized");
 	assert_string_equal(status_of(f, 1), "in_store");
+	both_confirm(f);
 	json_t *out;
 	assert_int_equal(wam_stock_destruction_close(f->reg.db, &out, f->batch, "DC-2026-<001>"), 0);
 	assert_string_equal(str(out, "state"), "closed");
@@ -260,6 +346,7 @@ static void test_ammunition_lot_destroyed(void **state)
 	json_t *s = json_pack("[s, s, s]", "56-1001", "TB<99>&1", "lot-77/<a>");
 	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
 	json_decref(s);
+	both_confirm(f);
 	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), 0);
 	assert_int_equal(wam_stock_get_lot(f->reg.db, &lot, lot_id), 0);
 	assert_int_equal(json_integer_value(json_object_get(lot, "rounds")), 700);
@@ -288,6 +375,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_only_closed_batch_destroys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_batch_has_no_certificate_and_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ammunition_lot_destroyed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_confirmations_by_verifiers_themselves, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

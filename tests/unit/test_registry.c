@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "helpers.h"
+#include "registry/rules.h"
+#include "wam/auth.h"
 
 /* Registers `json` and checks its marking status; returns the reason. */
 static char *marking_of(test_reg *r, const char *json, const char *want)
@@ -133,13 +135,13 @@ static void test_registry_status_legal_path(void **state)
 	assert_int_equal(set_status(r, id, "lost", "{\"reason\":\"patrol ambush\"}"), 0);
 	assert_int_equal(set_status(r, id, "found", NULL), 0);
 	assert_int_equal(set_status(r, id, "in_store", NULL), 0);
-	assert_int_equal(set_status(r, id, "destroyed", "{\"reason\":\"surplus\",\"certificate\":\"DEST-2024-17\"}"), 0);
+	assert_int_equal(set_status(r, id, "deactivated", "{\"reason\":\"training\",\"certificate\":\"DA-2024-17\"}"), 0);
 	json_t *h;
 	assert_int_equal(wam_registry_item_history(r->db, &h, id), 0);
 	assert_int_equal(json_array_size(h), 7); /* registration + 6 changes */
 	json_t *last = json_array_get(h, 6);
 	assert_string_equal(test_str(json_object_get(last, "before"), "status"), "in_store");
-	assert_string_equal(test_str(json_object_get(last, "after"), "status"), "destroyed");
+	assert_string_equal(test_str(json_object_get(last, "after"), "status"), "deactivated");
 	json_decref(h);
 }
 
@@ -150,14 +152,15 @@ static void test_registry_status_illegal_transition_lists_allowed(void **state)
 	add_in_store(r, id);
 	assert_int_equal(set_status(r, id, "stolen", "{\"reason\":\"break-in\"}"), 0);
 	long before = test_events(r);
-	expect_error(set_status(r, id, "destroyed", "{\"reason\":\"x\",\"certificate\":\"C-1\"}"), WAM_ECONFLICT,
-	             "status");
+	expect_error(set_status(r, id, "in_store", NULL), WAM_ECONFLICT, "status");
 	assert_non_null(strstr(wam_error_last()->message, "seized, found, surrendered"));
 	assert_int_equal(test_events(r), before);
 
 	char id2[WAM_ID_LEN + 1];
 	add_in_store(r, id2);
-	assert_int_equal(set_status(r, id2, "exported", "{\"reason\":\"sold to BE\"}"), 0);
+	json_t *d = test_json("{\"reason\":\"sold to BE\"}");
+	assert_int_equal(wam_registry_set_final_status(r->db, NULL, id2, "exported", d), 0);
+	json_decref(d);
 	expect_error(set_status(r, id2, "in_store", NULL), WAM_ECONFLICT, "status");
 	assert_non_null(strstr(wam_error_last()->message, "none"));
 }
@@ -182,9 +185,112 @@ static void test_registry_status_destroyed_needs_certificate(void **state)
 	test_reg *r = *state;
 	char id[WAM_ID_LEN + 1];
 	add_in_store(r, id);
-	expect_error(set_status(r, id, "destroyed", "{\"reason\":\"surplus\"}"), WAM_EINVAL, "certificate");
 	expect_error(set_status(r, id, "deactivated", "{\"reason\":\"training\"}"), WAM_EINVAL, "certificate");
-	expect_error(set_status(r, id, "exported", NULL), WAM_EINVAL, "reason");
+	json_t *d = test_json("{\"reason\":\"surplus\"}");
+	expect_error(wam_registry_set_final_status(r->db, NULL, id, "destroyed", d), WAM_EINVAL, "certificate");
+	json_decref(d);
+	expect_error(wam_registry_set_final_status(r->db, NULL, id, "exported", NULL), WAM_EINVAL, "reason");
+}
+
+/* One armourer, or anyone, cannot make a weapon destroyed or exported by a
+ * status change, whatever certificate they give: only a closed destruction
+ * batch or a confirmed export does. Nothing is written. */
+static void test_registry_status_final_only_by_procedure(void **state)
+{
+	test_reg *r = *state;
+	char id[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	long long before = test_events(r);
+	expect_error(set_status(r, id, "destroyed", "{\"reason\":\"x\",\"certificate\":\"anything\"}"),
+	             WAM_ECONFLICT, "status");
+	assert_non_null(strstr(wam_error_last()->message, "destruction batch"));
+	expect_error(set_status(r, id, "exported", "{\"reason\":\"sold\",\"document\":\"EL-1\"}"), WAM_ECONFLICT,
+	             "status");
+	assert_non_null(strstr(wam_error_last()->message, "confirmed by another"));
+	assert_int_equal(test_events(r), before);
+	json_t *item;
+	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
+	assert_string_equal(test_str(item, "status"), "in_store");
+	json_decref(item);
+	/* nor can a weapon be registered destroyed or exported */
+	json_t *in = test_json("{\"category\":\"SA1\",\"make\":\"Glock\",\"serial\":\"FINAL-1\","
+	                       "\"country\":\"AT\",\"status\":\"destroyed\"}");
+	expect_error(wam_registry_add_item(r->db, NULL, in, 0), WAM_EINVAL, "status");
+	json_object_set_new(in, "status", json_string("exported"));
+	expect_error(wam_registry_add_item(r->db, NULL, in, 0), WAM_EINVAL, "status");
+	json_decref(in);
+	assert_int_equal(test_events(r), before);
+}
+
+/* An export is proposed by one person and confirmed by another; the same
+ * person (the same actor, or os:x and user:x) cannot confirm their own; a
+ * withdrawn proposal leaves the weapon as it was. */
+static void test_registry_export_two_person(void **state)
+{
+	test_reg *r = *state;
+	char id[WAM_ID_LEN + 1], pid[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	json_t *in = json_pack("{s:s, s:s, s:s}", "item_id", id, "reason", "sold to the Belgian army", "document",
+	                       "EL-2026-0007"),
+	       *p = NULL, *bare = json_pack("{s:s}", "item_id", id);
+	expect_error(wam_registry_export_propose(r->db, NULL, bare), WAM_EINVAL, "reason");
+	json_decref(bare);
+	assert_int_equal(wam_db_set_actor(r->db, "user:alice"), 0);
+	assert_int_equal(wam_registry_export_propose(r->db, &p, in), 0);
+	snprintf(pid, sizeof pid, "%s", test_str(p, "id"));
+	assert_string_equal(test_str(p, "state"), "proposed");
+	assert_string_equal(test_str(p, "proposed_by"), "user:alice");
+	json_decref(p);
+	expect_error(wam_registry_export_propose(r->db, NULL, in), WAM_ECONFLICT, "item_id");
+	long long before = test_events(r);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_int_equal(wam_db_set_actor(r->db, "os:alice"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_int_equal(test_events(r), before);
+	json_t *item;
+	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
+	assert_string_equal(test_str(item, "status"), "in_store");
+	json_decref(item);
+	assert_int_equal(wam_db_set_actor(r->db, "user:bob"), 0);
+	assert_int_equal(wam_registry_export_confirm(r->db, &p, pid), 0);
+	assert_string_equal(test_str(p, "state"), "confirmed");
+	assert_string_equal(test_str(p, "decided_by"), "user:bob");
+	json_decref(p);
+	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
+	assert_string_equal(test_str(item, "status"), "exported");
+	json_decref(item);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_ECONFLICT, "id");
+	/* a withdrawn proposal changes nothing */
+	char id2[WAM_ID_LEN + 1];
+	add_in_store(r, id2);
+	json_object_set_new(in, "item_id", json_string(id2));
+	assert_int_equal(wam_registry_export_propose(r->db, &p, in), 0);
+	snprintf(pid, sizeof pid, "%s", test_str(p, "id"));
+	json_decref(p);
+	expect_error(wam_registry_export_withdraw(r->db, NULL, pid, NULL), WAM_EINVAL, "reason");
+	assert_int_equal(wam_registry_export_withdraw(r->db, &p, pid, "licence refused"), 0);
+	assert_string_equal(test_str(p, "state"), "withdrawn");
+	json_decref(p);
+	assert_int_equal(wam_db_set_actor(r->db, "user:carol"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_ECONFLICT, "id");
+	assert_int_equal(wam_registry_get_item(r->db, &item, id2), 0);
+	assert_string_equal(test_str(item, "status"), "in_store");
+	json_decref(item);
+	json_decref(in);
+}
+
+/* wam_auth_same_person: one actor, or one name as account and as user, is
+ * one person; a token is never a person's account. */
+static void test_registry_same_person(void **state)
+{
+	(void)state;
+	assert_true(wam_auth_same_person("user:alice", "user:alice"));
+	assert_true(wam_auth_same_person("os:alice", "user:alice"));
+	assert_true(wam_auth_same_person("user:alice", "os:alice"));
+	assert_false(wam_auth_same_person("user:alice", "user:bob"));
+	assert_false(wam_auth_same_person("os:root", "user:alice"));
+	assert_false(wam_auth_same_person("token:alice", "user:alice"));
+	assert_false(wam_auth_same_person(NULL, "user:alice"));
 }
 
 static void test_registry_status_unknown_word_and_id(void **state)
@@ -484,6 +590,9 @@ int main(void)
 		T(test_registry_status_illegal_transition_lists_allowed),
 		T(test_registry_status_stolen_needs_reason),
 		T(test_registry_status_destroyed_needs_certificate),
+		T(test_registry_status_final_only_by_procedure),
+		T(test_registry_export_two_person),
+		T(test_registry_same_person),
 		T(test_registry_status_unknown_word_and_id),
 		T(test_registry_duplicate_is_conflict),
 		T(test_registry_duplicate_message_names_both_ids),

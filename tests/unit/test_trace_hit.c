@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "registry/rules.h"
 #include "wam/collection.h"
 #include "wam/match.h"
 #include "wam/trace.h"
@@ -602,7 +603,7 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	OK(wam_registry_set_status(r->db, NULL, rifle, "in_store", d));
 	json_decref(d);
 	d = test_json("{\"reason\": \"cut\", \"certificate\": \"D-1\"}");
-	OK(wam_registry_set_status(r->db, NULL, rifle, "destroyed", d));
+	OK(wam_registry_set_final_status(r->db, NULL, rifle, "destroyed", d));
 	json_decref(d);
 	snprintf(text, sizeof text, LOSS(", \"item_id\": \"%s\""), rifle);
 	expect_refused(r, WAM_ECONFLICT, "item_id", text);

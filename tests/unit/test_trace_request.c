@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "helpers.h"
+#include "registry/rules.h"
 #include "wam/collection.h"
 #include "wam/trace.h"
 
@@ -670,11 +671,18 @@ static void test_exchange_between_registries(void **state)
 	assert_string_equal(wam_error_last()->field, "public_key");
 	json_decref(node);
 	/* Belgium holds the export record of the weapon */
-	test_add_item(
-	    be,
-	    "{\"category\": \"SA4\", \"make\": \"FN Herstal\", \"model\": \"FAL\", \"calibre\": \"7.62x51mm\","
-	    " \"serial\": \"1503821\", \"country\": \"BE\", \"year\": 1978, \"status\": \"exported\"}",
-	    NULL);
+	{
+		/* exported the only way a weapon is: by the final-status path a
+		 * confirmed export takes */
+		char fal[WAM_ID_LEN + 1];
+		test_add_item(be,
+		              "{\"category\": \"SA4\", \"make\": \"FN Herstal\", \"model\": \"FAL\", \"calibre\": "
+		              "\"7.62x51mm\", \"serial\": \"1503821\", \"country\": \"BE\", \"year\": 1978}",
+		              fal);
+		json_t *why = json_pack("{s:s}", "reason", "exported under licence");
+		must(wam_registry_set_final_status(be->db, NULL, fal, "exported", why));
+		json_decref(why);
+	}
 	/* a draft cannot leave */
 	json_t *d = draft_text(br, COMPLETE), *doc;
 	char id[WAM_ID_LEN + 1];

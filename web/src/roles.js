@@ -2,13 +2,14 @@
 // the console only hides what would be refused.
 const ACTIONS = {
   viewer: ['read'],
-  registrar: ['read', 'read_sensitive', 'register', 'status', 'export', 'resolve', 'collect', 'destroy', 'trace'],
+  registrar: ['read', 'read_sensitive', 'register', 'status', 'export', 'resolve', 'collect', 'destroy', 'trace',
+    'confirm_export'],
   armourer: ['read', 'read_sensitive', 'status', 'stock', 'collect', 'destroy'],
   tracer: ['read', 'trace', 'trace_confidential'],
   monitor: ['read'],
   auditor: ['read', 'read_sensitive', 'export', 'audit'],
   admin: ['read', 'read_sensitive', 'register', 'status', 'export', 'audit', 'admin', 'stock', 'resolve', 'collect', 'destroy',
-    'trace', 'trace_confidential'],
+    'trace', 'trace_confidential', 'confirm_export'],
 };
 
 export const ROLES = Object.keys(ACTIONS);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   USERS, assertAbsent, clearScreenshots, launchBrowser, makeRegistry, pickMisreadWeapon, screenshot, setField,
-  settle, startServer, withPage, tearDown
+  settle, startServer, withPage, tearDown, wam
 } from './harness.mjs';
 
 let dir, server, browser, url, target;
@@ -31,10 +31,10 @@ const nav = (page, name) => page.getByRole('link', { name, exact: true });
 const signOut = (page) => page.getByRole('button', { name: 'Sign out', exact: true });
 
 /** Signs in as `name` from the sign-in form; resolves once the console shows the user signed in. */
-async function signIn(page, name) {
+async function signIn(page, name, password = USERS[name][1]) {
   if (!page.url().startsWith(url)) await page.goto(`${url}/`);
   await page.getByLabel('User name', { exact: true }).fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(USERS[name][1]);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await signOut(page).waitFor();
 }
@@ -219,5 +219,40 @@ test('choosing Arabic turns the page right-to-left; English turns it back', asyn
     });
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     await signOut(page).waitFor();
+  });
+});
+
+test('a named verifier, signed in as themselves, confirms a destruction batch; the status form offers no destroyed', async () => {
+  const pw = 'verifier: a long enough password';
+  for (const name of ['vera.one', 'vera.two'])
+    wam(dir, ['user', 'add', name, '--role', 'auditor', '--password-stdin'], pw + '\n');
+  const { items } = JSON.parse(wam(dir, ['--json', 'item', 'list', '--status', 'in_store', '--limit', '1']));
+  const weapon = items[0];
+  const batch = JSON.parse(wam(dir, ['--json', 'destruction', 'open', '--method', 'CUT', '--site', 'Range', '--date', '2026-11-20']));
+  wam(dir, ['destruction', 'add', batch.id, '--item', weapon.id, '--verifier', 'vera.one', '--verifier', 'vera.two']);
+  wam(dir, ['destruction', 'verify', batch.id, weapon.serial || weapon.id]);
+  await withPage(browser, 'verifier', async (page) => {
+    await signIn(page, 'vera.one', pw);
+    await go(page, `#/destructions/${batch.id}`);
+    const states = page.getByTestId('verifier-states');
+    await states.getByText('not confirmed yet').first().waitFor();
+    await page.getByRole('button', { name: 'I confirm', exact: true }).click();
+    await states.locator('li').filter({ hasText: 'vera.one' }).getByText(/^confirmed /).waitFor();
+    await states.locator('li').filter({ hasText: 'vera.two' }).getByText('not confirmed yet').waitFor();
+    await assertAbsent(page.getByRole('button', { name: 'I confirm', exact: true }), 'a second confirm button', 500);
+    await screenshot(page, '09-verifier-confirmed');
+    await signOut(page).click();
+  });
+  const after = JSON.parse(wam(dir, ['--json', 'destruction', 'show', batch.id]));
+  assert.deepEqual(after.verifier_states.map((v) => v.confirmed), [true, false], 'the confirmation is vera.one\'s only');
+  await withPage(browser, 'no-destroyed', async (page) => {
+    await signIn(page, 'registrar');
+    await go(page, `#/items/${weapon.id}`);
+    const form = page.getByTestId('status-form');
+    await form.waitFor();
+    const options = await form.locator('select option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(options.includes('in_service'), `the form offers the statuses allowed: ${options}`);
+    assert.ok(!options.includes('destroyed') && !options.includes('exported'), `no destroyed or exported: ${options}`);
+    await page.getByTestId('exports').getByRole('heading', { name: 'Propose an export', exact: true }).waitFor();
   });
 });

@@ -1,11 +1,12 @@
 // Destruction batches: the list, opening one, and one batch with its weapons,
-// verifiers and witnesses, the serials read at the site and the closing with
-// a certificate number (roles with destroy); a closed batch links to its
+// verifiers (each with whether they confirmed) and witnesses, the serials
+// read at the site, a signed-in verifier's own confirmation, and the closing
+// with a certificate number (roles with destroy); a closed batch links to its
 // certificate, an HTML page the server renders.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtNumber, label, t } from '../i18n.js';
+import { fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can } from '../roles.js';
 import { LoadError, Loading, optionsOf } from '../components/form.js';
@@ -69,12 +70,18 @@ export function Destruction({ user, route }) {
   // every change answers with the batch as it now is
   const post = (what, body) => api('POST', path + what, { body }).then((b) => (setBatch(b), b));
   const open = batch.state === 'open';
+  // a verifier named in the batch, signed in as themselves, confirms here
+  const me = user && (batch.verifier_states || []).find((v) => v.name === user.name);
+  const mine = me && !me.confirmed;
   return html`
     <${PageTitle}>${t('dest.one')} · ${label('method', batch.method)} · <${Day} at=${batch.date} /><//>
     <p class="subtitle"><${StateBadge} state=${batch.state} /></p>
     <${Facts} rows=${[
       [t('dest.site'), html`<${SiteName} sites=${sites} id=${batch.site} />`],
-      [t('dest.verifiers'), batch.verifiers.join(', ')],
+      [t('dest.verifiers'), html`<ul class="plain" data-testid="verifier-states">${(batch.verifier_states || []).map((v) => html`<li key=${v.name}>
+        <span dir="auto">${v.name}</span> ${v.confirmed
+          ? html`<span class="badge tone-held">${t('dest.confirmed_at', { when: fmtDate(v.confirmed_at) })}</span>`
+          : html`<span class="badge tone-warn">${t('dest.not_confirmed')}</span>`}</li>`)}</ul>`],
       [t('dest.witnesses'), batch.witnesses.length ? html`<span dir="auto">${batch.witnesses.join(', ')}</span>` : null],
       [t('dest.certificate'), batch.certificate && html`${batch.certificate} · <a href=${`/api/v1${path}/certificate`} target="_blank" rel="noopener">${t('dest.see_certificate')}<span class="sr-only"> ${t('dest.new_tab')}</span></a>`],
       [t('field.notes'), batch.notes && html`<span class="pre" dir="auto">${batch.notes}</span>`],
@@ -105,6 +112,9 @@ export function Destruction({ user, route }) {
       [t('dest.not_read'), (c) => html`<span dir="auto">${c.missing.join(', ') || '—'}</span>`],
       [t('dest.not_listed'), (c) => html`<span dir="auto">${c.unexpected.join(', ') || '—'}</span>`],
     ]} />
+    ${open && mine && html`<${ActionForm} prefix="dk-" title=${t('dest.confirm')} submit=${t('dest.confirm_submit')}
+      note=${t('dest.confirm_note', { name: user.name })} initial=${{}} fields=${[]}
+      action=${async () => { await post('/confirm', {}); return t('dest.confirm_done'); }} />`}
     ${open && can(user, 'destroy') && html`<div class="panels">
       <${ActionForm} prefix="di-" title=${t('dest.add_item')} submit=${t('dest.add_item_submit')}
         initial=${{ item_id: '' }} fields=${[{ name: 'item_id', label: t('custody.item_id'), required: true, autocomplete: 'off', hint: t('custody.item_hint') }]}

@@ -1,13 +1,15 @@
 // One weapon: its record, its markings per component in their own script,
-// the status change form (for roles allowed it), its integrity in the hash
-// chain and its full history.
+// the status change form (for roles allowed it; never to destroyed or
+// exported, which only a destruction batch and a confirmed export give),
+// its export proposals (proposed by one person, confirmed by another), its
+// integrity in the hash chain and its full history.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
-import { useSites } from '../components/stock.js';
+import { ActionForm, bodyOf, useSites } from '../components/stock.js';
 import { COMPONENTS, NEXT_STATUS } from '../vocab.js';
 import { Code, MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
@@ -46,6 +48,7 @@ export function Item({ user, route }) {
       </div>
       <div>
         ${can(user, 'status') && html`<${StatusForm} key=${item.id} item=${item} onChanged=${load} />`}
+        <${Exports} key=${'x' + item.id} user=${user} item=${item} onChanged=${load} />
         ${can(user, 'trace') && national(user) && html`<p><a class="button secondary" href=${'#/traces/new?item=' + encodeURIComponent(item.id)}>${t('trace.new_for_item')}</a></p>`}
         <${Integrity} item=${item} integrity=${integrity} />
       </div>
@@ -118,12 +121,14 @@ function Markings({ item }) {
   </section>`;
 }
 
-const NEEDS_REASON = ['lost', 'stolen', 'destroyed', 'deactivated', 'exported'];
+const NEEDS_REASON = ['lost', 'stolen', 'deactivated'];
+const BY_PROCEDURE = ['destroyed', 'exported'];
 
 function StatusForm({ item, onChanged }) {
   const form = useForm({ status: '', reason: '', document: '', certificate: '' });
   const [done, setDone] = useState(''); // the status just recorded
-  const next = NEXT_STATUS[item.status] || [];
+  // destroyed and exported come only from their procedures
+  const next = (NEXT_STATUS[item.status] || []).filter((x) => !BY_PROCEDURE.includes(x));
   const submit = form.submit(async (v) => {
     setDone('');
     const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x.trim() !== ''));
@@ -146,7 +151,45 @@ function StatusForm({ item, onChanged }) {
       <${Field} form=${form} name="certificate" dir="auto" label=${t('status_form.certificate')} hint=${t('status_form.certificate_hint')} />
       <${FormError} form=${form} />
       <div class="actions"><${Submit} form=${form}>${t('status_form.submit')}<//></div>
-    </form>`}
+    </form>
+    <p class="hint">${t('status_form.by_procedure')}</p>`}
+  </section>`;
+}
+
+// The weapon's export proposals: a waiting one is confirmed by another
+// person whose role may (confirm_export) or withdrawn; a new one is proposed
+// with its reason and licence number. The server refuses the proposer's
+// own confirmation (two-person rule) and says so.
+function Exports({ user, item, onChanged }) {
+  const [list, setList] = useState([]);
+  const load = () => api('GET', '/export-proposals').then((ps) => setList(ps.filter((p) => p.item_id === item.id)), () => {});
+  useEffect(() => { load(); }, [item.id, item.status]);
+  const waiting = list.find((p) => p.state === 'proposed');
+  const exportable = (NEXT_STATUS[item.status] || []).includes('exported');
+  if (!waiting && !(exportable && can(user, 'status'))) return null;
+  const act = (what, body) => api('POST', `/export-proposals/${encodeURIComponent(waiting.id)}/${what}`, { body })
+    .then((p) => { load(); onChanged(); return p; });
+  return html`<section class="box" data-testid="exports" aria-labelledby="export-h">
+    <h2 id="export-h">${t('export_prop.title')}</h2>
+    ${waiting && html`<p data-testid="export-waiting">${t('export_prop.waiting', { who: waiting.proposed_by, when: fmtDate(waiting.proposed_at) })}
+      <br /><span dir="auto">${waiting.reason}</span> · <span dir="auto">${waiting.document}</span>${waiting.country ? ' · ' + countryName(waiting.country) : ''}</p>`}
+    ${waiting && can(user, 'confirm_export') && html`<${ActionForm} prefix="xc-" title=${t('export_prop.confirm')}
+      submit=${t('export_prop.confirm_submit')} note=${t('export_prop.confirm_note')} initial=${{}} fields=${[]}
+      action=${async () => { await act('confirm', {}); return t('export_prop.confirmed'); }} />`}
+    ${waiting && can(user, 'status') && html`<${ActionForm} prefix="xw-" title=${t('export_prop.withdraw')}
+      submit=${t('export_prop.withdraw_submit')} initial=${{ reason: '' }}
+      fields=${[{ name: 'reason', label: t('status_form.reason'), required: true, dir: 'auto' }]}
+      action=${async (v) => { await act('withdraw', bodyOf(v)); return t('export_prop.withdrawn'); }} />`}
+    ${!waiting && html`<${ActionForm} prefix="xp-" title=${t('export_prop.propose')} submit=${t('export_prop.propose_submit')}
+      note=${t('export_prop.propose_note')} initial=${{ reason: '', document: '', country: '' }}
+      fields=${[{ name: 'reason', label: t('status_form.reason'), required: true, dir: 'auto' },
+        { name: 'document', label: t('export_prop.document'), required: true, dir: 'auto', autocomplete: 'off' },
+        { name: 'country', label: t('export_prop.country'), autocomplete: 'off' }]}
+      action=${async (v) => {
+        await api('POST', '/export-proposals', { body: { ...bodyOf(v), item_id: item.id } });
+        load();
+        return t('export_prop.proposed');
+      }} />`}
   </section>`;
 }
 

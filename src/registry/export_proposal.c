@@ -1,0 +1,221 @@
+/* Exports of weapons by the administrative path: `exported` is final, so no
+ * one person makes a weapon exported. One authenticated identity proposes
+ * the export of a weapon with its reason and the export licence or document
+ * number (export.proposed); a different identity, whose role may confirm
+ * exports, confirms it (export.confirmed), and only then does the weapon
+ * become `exported`, through the one path that may give that status
+ * (wam_registry_set_final_status). A proposal may be withdrawn
+ * (export.withdrawn) while it waits. Who proposed and who confirmed are the
+ * actors of the events; the two-person rule compares them with
+ * wam_auth_same_person. The projector keeps export_proposals. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "registry/rules.h"
+#include "registry/validate.h"
+#include "wam/auth.h"
+
+static const char *const proposal_fields[] = {"item_id", "reason", "document", "country", NULL};
+
+#define PROPOSAL_SQL                                                                                                   \
+	"SELECT p.id, p.item_id, i.serial, i.make, i.model, i.status, i.site_id, p.reason, p.document, p.country,"     \
+	" p.state, p.proposed_seq, (SELECT time FROM events WHERE seq=p.proposed_seq) AS proposed_at,"                 \
+	" (SELECT actor FROM events WHERE seq=p.proposed_seq) AS proposed_by, p.decided_seq,"                          \
+	" (SELECT time FROM events WHERE seq=p.decided_seq) AS decided_at,"                                            \
+	" (SELECT actor FROM events WHERE seq=p.decided_seq) AS decided_by, p.withdraw_reason"                         \
+	" FROM export_proposals p LEFT JOIN items i ON i.id=p.item_id"
+
+int wam_registry_export_get(wam_db *db, json_t **out, const char *id)
+{
+	return wam_query_one(db, out, PROPOSAL_SQL " WHERE p.id=?1", id ? id : "", "export proposal");
+}
+
+int wam_registry_export_list(wam_db *db, json_t **out, const char *state)
+{
+	if (state && *state && strcmp(state, "proposed") && strcmp(state, "confirmed") && strcmp(state, "withdrawn"))
+		return wam_error_set(WAM_EINVAL, "state", "state '%.30s' is not one of: proposed, confirmed, withdrawn",
+		                     state);
+	return wam_query_rows(db, out,
+	                      PROPOSAL_SQL " WHERE (?1 IS NULL OR ?1='' OR p.state=?1) ORDER BY p.proposed_seq DESC",
+	                      state, NULL);
+}
+
+/* Appends one event about proposal `id` and commits; `*out` the proposal. */
+static int append_commit(wam_db *db, json_t **out, const char *type, const char *id, const json_t *p)
+{
+	int rc = wam_ledger_append(db, type, id, p, NULL);
+	if (!rc)
+		rc = wam_db_commit(db);
+	else
+		wam_db_rollback(db);
+	if (!rc && out)
+		rc = wam_registry_export_get(db, out, id);
+	return rc;
+}
+
+int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *in)
+{
+	int rc;
+	char id[WAM_ID_LEN + 1], next[256];
+	json_t *p = json_object(), *rows = NULL;
+	if (out)
+		*out = NULL;
+	if ((rc = wam_check_fields(in, proposal_fields, "", 0)) ||
+	    (rc = wam_take_text(p, in, "item_id", "item_id", true, WAM_ID_LEN, false, 0)) ||
+	    (rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = wam_take_text(p, in, "document", "document", true, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, in, "country", "country", false, 4, false, 0)))
+		goto done;
+	const char *item = json_string_value(json_object_get(p, "item_id"));
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = wam_query_rows(db, &rows, "SELECT status FROM items WHERE id=?", item, NULL)))
+		goto fail;
+	if (!json_array_size(rows)) {
+		rc = wam_error_set(WAM_ENOTFOUND, "item_id", "no weapon with id '%.40s'", item);
+		goto fail;
+	}
+	const char *status = json_string_value(json_object_get(json_array_get(rows, 0), "status"));
+	if (!wam_status_allowed(status, "exported")) {
+		wam_status_next(status, next, sizeof next);
+		rc = wam_error_set(WAM_ECONFLICT, "item_id",
+		                   "weapon %.40s is %s and cannot be exported from there (allowed from %s: %s)", item,
+		                   status, status, next);
+		goto fail;
+	}
+	json_decref(rows);
+	if ((rc = wam_query_rows(db, &rows, "SELECT id FROM export_proposals WHERE item_id=? AND state='proposed'",
+	                         item, NULL)))
+		goto fail;
+	if (json_array_size(rows)) {
+		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %.40s already has an export proposal waiting: %s",
+		                   item, json_string_value(json_object_get(json_array_get(rows, 0), "id")));
+		goto fail;
+	}
+	wam_db_new_id(db, id);
+	rc = append_commit(db, out, "export.proposed", id, p);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(rows);
+	return rc;
+}
+
+/* The waiting proposal `id` in `*prop`, read inside the caller's
+ * transaction; WAM_ECONFLICT when it is no longer waiting. */
+static int waiting(wam_db *db, json_t **prop, const char *id)
+{
+	int rc = wam_registry_export_get(db, prop, id);
+	if (!rc && strcmp(json_string_value(json_object_get(*prop, "state")), "proposed") != 0)
+		rc = wam_error_set(WAM_ECONFLICT, "id", "export proposal %.40s is %s; there is nothing left to decide",
+		                   id, json_string_value(json_object_get(*prop, "state")));
+	return rc;
+}
+
+int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
+{
+	int rc;
+	json_t *prop = NULL, *p = json_object(), *d = NULL;
+	if (out)
+		*out = NULL;
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = waiting(db, &prop, id)))
+		goto fail;
+	const char *by = json_string_value(json_object_get(prop, "proposed_by"));
+	if (wam_auth_same_person(by, db->actor)) {
+		rc = wam_error_set(
+		    WAM_EFORBIDDEN, "confirmed_by",
+		    "two-person rule: %s proposed export %.40s and cannot also confirm it; another person "
+		    "must",
+		    by, id);
+		goto fail;
+	}
+	const char *item = json_string_value(json_object_get(prop, "item_id"));
+	char reason[2200];
+	snprintf(reason, sizeof reason, "%s (export %s)", json_string_value(json_object_get(prop, "reason")), id);
+	d = json_pack("{s:s, s:O}", "reason", reason, "document", json_object_get(prop, "document"));
+	if ((rc = wam_ledger_append(db, "export.confirmed", id, p, NULL)))
+		goto fail;
+	if ((rc = wam_registry_set_final_status(db, NULL, item, "exported", d))) {
+		wam_error e = *wam_error_last();
+		rc = wam_error_set(rc, "item_id", "weapon %s: %s", item, e.message);
+		goto fail;
+	}
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_registry_export_get(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(prop);
+	json_decref(p);
+	json_decref(d);
+	return rc;
+}
+
+int wam_registry_export_withdraw(wam_db *db, json_t **out, const char *id, const char *reason)
+{
+	int rc;
+	json_t *prop = NULL, *p = json_object(), *in = json_pack("{s:s?}", "reason", reason);
+	if (out)
+		*out = NULL;
+	if ((rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
+		goto done;
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = waiting(db, &prop, id))) {
+		wam_db_rollback(db);
+		goto done;
+	}
+	rc = append_commit(db, out, "export.withdrawn", id, p);
+done:
+	json_decref(prop);
+	json_decref(p);
+	json_decref(in);
+	return rc;
+}
+
+/* ---- projector ---- */
+
+enum { S_PROPOSED, S_DECIDED };
+
+int wam_export_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
+                     const char *time)
+{
+	(void)time;
+	sqlite3_stmt *st;
+	if (!strcmp(type, "export.proposed")) {
+		if (!(st = wam_room_stmt(ctx, S_PROPOSED,
+		                         "INSERT INTO export_proposals(id,item_id,reason,document,country,state,"
+		                         "proposed_seq,last_seq) VALUES(?1,?2,?3,?4,?5,'proposed',?6,?6)")))
+			return WAM_EDB;
+		static const char *const fields[] = {"item_id", "reason", "document", "country", NULL};
+		sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, payload, fields), seq);
+		return wam_projection_step(ctx->conn, st, seq);
+	}
+	if (!strcmp(type, "export.confirmed") || !strcmp(type, "export.withdrawn")) {
+		if (!(st = wam_room_stmt(ctx, S_DECIDED,
+		                         "UPDATE export_proposals SET state=?1, decided_seq=?2, last_seq=?2,"
+		                         " withdraw_reason=?3 WHERE id=?4 AND state='proposed'")))
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, !strcmp(type, "export.confirmed") ? "confirmed" : "withdrawn", -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, seq);
+		wam_bind_json_text(st, 3, payload, "reason");
+		sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
+		int rc = wam_projection_step(ctx->conn, st, seq);
+		if (!rc && sqlite3_changes(ctx->conn) != 1)
+			return wam_error_set(WAM_EINTEGRITY, NULL,
+			                     "event %lld decides export proposal %s, which is not waiting",
+			                     (long long)seq, subject);
+		return rc;
+	}
+	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
+}
