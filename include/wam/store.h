@@ -49,9 +49,15 @@ int wam_db_clone(wam_db **out, wam_db *db);
 /* Closes the registry, rolling back an open transaction. NULL-safe. */
 void wam_db_close(wam_db *db);
 
-/* Names who acts through this handle ("cli:alice", "user:01J..."); every
- * event records it. Fails with WAM_EINVAL if empty or longer than 127 bytes. */
+/* Names who acts through this handle ("os:alice", "user:01J..."); every
+ * event records it. A new handle acts as the operating-system account of the
+ * process's real user id ("os:<login>"), never a name taken from the
+ * environment. Fails with WAM_EINVAL if empty or longer than 127 bytes. */
 int wam_db_set_actor(wam_db *db, const char *actor);
+
+/* Writes the login name of the process's real user id into `name` (of `n`
+ * bytes), or "uid<N>" when the account has no name. */
+void wam_os_account(char *name, size_t n);
 
 /* The node id (a ULID) of this registry. Lives as long as `db`. */
 const char *wam_db_node_id(const wam_db *db);

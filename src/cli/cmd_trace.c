@@ -4,7 +4,7 @@
  *
  * A request is a JSON body (--from FILE|-) and/or flags for its common
  * fields; flags override the body. The CLI acts as the registry's own
- * operator (actor cli:$USER) like every other command, so it may do all
+ * operator (actor os:LOGIN) like every other command, so it may do all
  * `trace` work. Rule R11 still holds on what it prints: every command that
  * shows a request shows restricted and confidential responses withheld,
  * and only `trace show --confidential` shows them in full, recording the
@@ -294,7 +294,7 @@ static const cli_view request_view = {request_keys, list_cols, print_request};
 static const cli_view list_view = {NULL, list_cols, NULL};
 
 /* Request `id` in `*out` in full, recording the read of its restricted and
- * confidential responses (record.read, actor cli:$USER, via `via`) in the
+ * confidential responses (record.read, actor os:LOGIN, via `via`) in the
  * same transaction; nothing is recorded when it has none. */
 static int read_in_full(wam_db *db, json_t **out, const char *id, const char *via)
 {

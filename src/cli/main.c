@@ -10,7 +10,6 @@
  * operating-system account of the process's real user id ("os:<login>"), or
  * with --as NAME a registry user whose password is checked, acting with that
  * user's role (docs/auth.md, "The command line"). */
-#include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +18,13 @@
 
 #include "cli.h"
 
-static const cli_command *const tables[] = {cli_registry_commands, cli_ledger_commands, cli_match_commands,
-                                            cli_auth_commands, cli_serve_commands, cli_stock_a_commands,
-                                            cli_check_commands, cli_recovery_commands, cli_destruction_commands,
-                                            cli_hit_commands, cli_trace_commands, cli_report_commands, cli_backup_commands, NULL};
+static const cli_command *const tables[] = {cli_registry_commands,    cli_ledger_commands,
+                                            cli_match_commands,       cli_auth_commands,
+                                            cli_serve_commands,       cli_stock_a_commands,
+                                            cli_check_commands,       cli_recovery_commands,
+                                            cli_destruction_commands, cli_hit_commands,
+                                            cli_trace_commands,       cli_report_commands,
+                                            cli_backup_commands,      NULL};
 
 const char *cli_opt(const cli_args *a, const char *name)
 {
@@ -98,15 +100,10 @@ static wam_action action_of(const char *words)
  * whoever can write the file. */
 static void os_identity(cli_identity *id)
 {
-	struct passwd pw, *found = NULL;
-	char buf[4096];
 	memset(&id->who, 0, sizeof id->who);
 	snprintf(id->who.kind, sizeof id->who.kind, "os");
 	snprintf(id->who.role, sizeof id->who.role, "admin");
-	if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &found) == 0 && found && found->pw_name[0])
-		snprintf(id->who.name, sizeof id->who.name, "%s", found->pw_name);
-	else
-		snprintf(id->who.name, sizeof id->who.name, "uid%lu", (unsigned long)getuid());
+	wam_os_account(id->who.name, sizeof id->who.name);
 	snprintf(id->actor, sizeof id->actor, "os:%s", id->who.name);
 }
 
@@ -292,8 +289,8 @@ int main(int argc, char **argv)
 				a.opt[a.nopt].name = arg + 2;
 				a.opt[a.nopt++].value = NULL;
 			} else {
-				return cli_usage(&env, "unknown option --%s for 'wam %s' (usage: wam %s)", name, cmd->words,
-				                 cmd->usage);
+				return cli_usage(&env, "unknown option --%s for 'wam %s' (usage: wam %s)", name,
+				                 cmd->words, cmd->usage);
 			}
 			continue;
 		}

@@ -9,6 +9,8 @@
  * mode to) and tightened when opened for writing; a registry on read-only
  * media is opened immutable by commands that only read (docs/backup.md). */
 #include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -117,8 +119,20 @@ static wam_db *db_new(const char *path)
 		wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		return NULL;
 	}
-	snprintf(db->actor, sizeof db->actor, "cli:%s", getenv("USER") ? getenv("USER") : "unknown");
+	char login[64];
+	wam_os_account(login, sizeof login);
+	snprintf(db->actor, sizeof db->actor, "os:%s", login);
 	return db;
+}
+
+void wam_os_account(char *name, size_t n)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+	if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &found) == 0 && found && found->pw_name[0])
+		snprintf(name, n, "%s", found->pw_name);
+	else
+		snprintf(name, n, "uid%lu", (unsigned long)getuid());
 }
 
 void wam_db_close(wam_db *db)
@@ -163,7 +177,8 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 		return wam_error_set(WAM_EIO, NULL, "libsodium could not start");
 	struct stat sb;
 	if (stat(path, &sb) == 0)
-		return wam_error_set(WAM_ECONFLICT, "db", "%s already exists; `wam init` never overwrites a registry", path);
+		return wam_error_set(WAM_ECONFLICT, "db", "%s already exists; `wam init` never overwrites a registry",
+		                     path);
 	if (opts && opts->country && *opts->country && strlen(opts->country) > 4)
 		return wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166 code", opts->country);
 	if (!(db = db_new(path)))
@@ -177,7 +192,8 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 		return rc;
 	}
 	close(fd);
-	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		rc = wam_error_set(WAM_EIO, "db", "cannot create %s: %s", path, sqlite3_errmsg(db->conn));
 		goto fail;
 	}
@@ -200,7 +216,8 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 		if ((rc = wam_sql_exec(db->conn, sql)))
 			goto fail;
 		if (opts && opts->country && *opts->country && !wam_refdata_country(db, opts->country)) {
-			rc = wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166 country code", opts->country);
+			rc =
+			    wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166 country code", opts->country);
 			goto fail;
 		}
 		genesis = json_pack("{s:s, s:s}", "node_id", db->node_id, "public_key", pkhex);
@@ -338,9 +355,9 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 	if (read_meta(db, "projection_version", version, sizeof version) == 0 &&
 	    strcmp(version, WAM_PROJECTION_VERSION) != 0) {
 		if (db->readonly) {
-			rc = wam_error_set(WAM_EDB, "db",
-			                   "%s was written by an older wam; run `wam rebuild` once to bring it up to date",
-			                   path);
+			rc = wam_error_set(
+			    WAM_EDB, "db",
+			    "%s was written by an older wam; run `wam rebuild` once to bring it up to date", path);
 			goto fail;
 		}
 		/* projections are derived: a newer layout is simply recomputed */
@@ -365,7 +382,7 @@ int wam_db_clone(wam_db **out, wam_db *db)
 		*out = NULL;
 		return rc;
 	}
-	snprintf((*out)->actor, sizeof (*out)->actor, "%s", db->actor);
+	snprintf((*out)->actor, sizeof(*out)->actor, "%s", db->actor);
 	return 0;
 }
 
