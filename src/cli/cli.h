@@ -41,10 +41,10 @@ typedef struct cli_env {
 	const char *db_path;
 	bool json;
 	bool tty;
-	const char *as;        /* --as NAME: act as this registry user */
-	bool password_stdin;   /* the --as password is the first line of stdin */
-	wam_action action;     /* what the command does, for the role of --as */
-	cli_identity *id;      /* filled by cli_open */
+	const char *as;      /* --as NAME: act as this registry user */
+	bool password_stdin; /* the --as password is the first line of stdin */
+	wam_action action;   /* what the command does, for the role of --as */
+	cli_identity *id;    /* filled by cli_open */
 } cli_env;
 
 /* One command: words (e.g. "item add"), options taking a value and flags,
@@ -153,6 +153,11 @@ typedef struct cli_view {
 /* Shows the outcome of a libwam call that returned `rc` and `result`: the
  * error when `rc` is not 0, else `result` as `view` says. Frees `result`;
  * returns the exit code. */
+/* Writes `doc` as stable JSON to the file `to` (owner-only, completely or
+ * not at all: a .part file renamed over it), or to standard output when `to`
+ * is NULL. 0, or the exit code of the failure it printed. */
+int cli_write_json(const cli_env *env, const json_t *doc, const char *to);
+
 int cli_show(const cli_env *env, int rc, json_t *result, const cli_view *view);
 
 /* One libwam call of a command: sets `*out` from `db`, the command line `a`

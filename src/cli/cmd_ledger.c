@@ -16,9 +16,9 @@ static const char *trusted_by(const char *source)
 /* verify --record ID: one record's events up to their signed checkpoints. */
 static int verify_record(const cli_env *env, wam_db *db, const char *id, const char *expect_key)
 {
-	static const char *const keys[] = {"id",       "intact",     "events",  "first_seq", "last_seq",
-	                                   "signed_seq", "head_seq", "public_key", "key_source", "problem",
-	                                   "detail",   "first_bad_seq", NULL};
+	static const char *const keys[] = {"id",         "intact",        "events",     "first_seq",  "last_seq",
+	                                   "signed_seq", "head_seq",      "public_key", "key_source", "problem",
+	                                   "detail",     "first_bad_seq", NULL};
 	static const cli_view view = {.keys = keys};
 	json_t *out = NULL;
 	int rc = wam_ledger_prove_with(db, &out, id, expect_key);
@@ -57,12 +57,12 @@ static int cmd_verify(const cli_env *env, const cli_args *a)
 	if (rc)
 		return cli_fail(env, rc);
 	if (env->json) {
-		json_t *j = json_pack("{s:b, s:I, s:I, s:s, s:s, s:b, s:I, s:b, s:f, s:f}", "intact", r.intact, "events",
-		                      (json_int_t)r.events, "checkpoints", (json_int_t)r.checkpoints, "public_key",
-		                      r.public_key, "key_source", r.key_source, "credentials_checked",
-		                      r.credentials_checked, "credentials", (json_int_t)r.credentials, "refdata_checked",
-		                      r.refdata_checked, "chain_seconds", r.chain_seconds, "projection_seconds",
-		                      r.projection_seconds);
+		json_t *j =
+		    json_pack("{s:b, s:I, s:I, s:s, s:s, s:b, s:I, s:b, s:f, s:f}", "intact", r.intact, "events",
+		              (json_int_t)r.events, "checkpoints", (json_int_t)r.checkpoints, "public_key",
+		              r.public_key, "key_source", r.key_source, "credentials_checked", r.credentials_checked,
+		              "credentials", (json_int_t)r.credentials, "refdata_checked", r.refdata_checked,
+		              "chain_seconds", r.chain_seconds, "projection_seconds", r.projection_seconds);
 		if (o.expect_head)
 			json_object_set_new(j, "head_seq", json_integer(r.head_seq));
 		if (!r.intact) {
@@ -77,9 +77,10 @@ static int cmd_verify(const cli_env *env, const cli_args *a)
 		cli_print_json(j);
 		json_decref(j);
 	} else if (r.intact) {
-		printf("intact: %lld events, %lld signed checkpoints, %s\n",
-		       (long long)r.events, (long long)r.checkpoints,
-		       cli_flag(a, "chain-only") ? "projections not compared (--chain-only)" : "projections match the events");
+		printf("intact: %lld events, %lld signed checkpoints, %s\n", (long long)r.events,
+		       (long long)r.checkpoints,
+		       cli_flag(a, "chain-only") ? "projections not compared (--chain-only)"
+		                                 : "projections match the events");
 		printf("trusted key %s (from %s)\n", r.public_key, trusted_by(r.key_source));
 		printf("reference data matches the ledger; %s\n",
 		       r.credentials_checked ? "credentials sealed by the node key"
@@ -113,7 +114,8 @@ static int cmd_rebuild(const cli_env *env, const cli_args *a)
 	}
 	puts("projections rebuilt from the events");
 	if (sealed)
-		printf("%d credentials written before credentials were sealed are now sealed to their events\n", sealed);
+		printf("%d credentials written before credentials were sealed are now sealed to their events\n",
+		       sealed);
 	if (recorded)
 		puts("the reference data (countries, categories) is now recorded in the ledger");
 	return 0;
@@ -135,21 +137,11 @@ static int cmd_head(const cli_env *env, const cli_args *a)
 	wam_db_close(db);
 	if (rc)
 		return cli_fail(env, rc);
-	if (!to) {
-		cli_print_json(receipt);
+	if ((rc = cli_write_json(env, receipt, to))) {
 		json_decref(receipt);
-		return 0;
+		return rc;
 	}
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.part", to);
-	int bad = json_dump_file(receipt, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
-	if (bad || rename(tmp, to) != 0) {
-		remove(tmp);
-		json_decref(receipt);
-		wam_error_set(WAM_EIO, "out", "cannot write %s", to);
-		return cli_fail(env, WAM_EIO);
-	}
-	if (!env->json)
+	if (to && !env->json)
 		fprintf(stderr, "%s: receipt of event %lld\n", to,
 		        (long long)json_integer_value(json_object_get(receipt, "seq")));
 	json_decref(receipt);
@@ -158,9 +150,8 @@ static int cmd_head(const cli_env *env, const cli_args *a)
 
 static int cmd_log(const cli_env *env, const cli_args *a)
 {
-	static const cli_column cols[] = {{"SEQ", "seq", 0},         {"TIME", "time", 0}, {"ACTOR", "actor", 20},
-	                                  {"TYPE", "type", 0},       {"SUBJECT", "subject", 0},
-	                                  {NULL, NULL, 0}};
+	static const cli_column cols[] = {{"SEQ", "seq", 0},   {"TIME", "time", 0},       {"ACTOR", "actor", 20},
+	                                  {"TYPE", "type", 0}, {"SUBJECT", "subject", 0}, {NULL, NULL, 0}};
 	static const cli_view view = {.cols = cols};
 	const char *after = cli_opt(a, "after"), *limit = cli_opt(a, "limit");
 	char *end;
@@ -186,15 +177,15 @@ static const char *const head_valued[] = {"out", NULL};
 static const char *const log_valued[] = {"subject", "after", "limit", NULL};
 
 const cli_command cli_ledger_commands[] = {
-	{"verify", verify_valued, verify_flags, cmd_verify,
-	 "verify [--chain-only] [--record ID] [--expect-key HEX] [--expect-head FILE]",
-	 "prove the chain, signatures, reference data, credentials and projections against the key file (or "
-	 "--expect-key) (exit 5 if not intact); --record proves one record's events up to their signed "
-	 "checkpoints; --expect-head checks a receipt of `wam head` is still in the ledger"},
-	{"head", head_valued, no_opts, cmd_head, "head [--out FILE]",
-	 "a signed receipt of the ledger's head, for an auditor to keep (wam verify --expect-head)"},
-	{"rebuild", no_opts, no_opts, cmd_rebuild, "rebuild",
-	 "recompute every projection from the events, once the chain is proven (exit 5 if not intact)"},
-	{"log", log_valued, no_opts, cmd_log, "log [--subject ID] [--after SEQ] [--limit N]", "the ledger's events"},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+    {"verify", verify_valued, verify_flags, cmd_verify,
+     "verify [--chain-only] [--record ID] [--expect-key HEX] [--expect-head FILE]",
+     "prove the chain, signatures, reference data, credentials and projections against the key file (or "
+     "--expect-key) (exit 5 if not intact); --record proves one record's events up to their signed "
+     "checkpoints; --expect-head checks a receipt of `wam head` is still in the ledger"},
+    {"head", head_valued, no_opts, cmd_head, "head [--out FILE]",
+     "a signed receipt of the ledger's head, for an auditor to keep (wam verify --expect-head)"},
+    {"rebuild", no_opts, no_opts, cmd_rebuild, "rebuild",
+     "recompute every projection from the events, once the chain is proven (exit 5 if not intact)"},
+    {"log", log_valued, no_opts, cmd_log, "log [--subject ID] [--after SEQ] [--limit N]", "the ledger's events"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
 };

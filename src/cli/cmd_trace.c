@@ -183,9 +183,10 @@ static void print_findings(FILE *f, const char *title, const json_t *list)
 static void print_quality(const json_t *q)
 {
 	/* an incoming request is not ours to send: say whether it is complete */
-	const char *verdict = json_is_true(json_object_get(q, "sendable"))   ? "can be sent"
-	                      : json_is_true(json_object_get(q, "complete")) ? "complete: nothing R10 requires is missing"
-	                                                                      : "cannot be sent yet (R10)";
+	const char *verdict = json_is_true(json_object_get(q, "sendable")) ? "can be sent"
+	                      : json_is_true(json_object_get(q, "complete"))
+	                          ? "complete: nothing R10 requires is missing"
+	                          : "cannot be sent yet (R10)";
 	printf("quality: %lld/100, %s\n", (long long)json_integer_value(json_object_get(q, "score")), verdict);
 	print_findings(stdout, "missing", json_object_get(q, "missing"));
 	print_findings(stdout, "doubtful", json_object_get(q, "doubtful"));
@@ -557,31 +558,6 @@ static int cmd_show(const cli_env *env, const cli_args *a)
 	return rc;
 }
 
-/* Writes `doc` as stable JSON to `to` (completely or not at all) or to
- * standard output. */
-static int write_document(const cli_env *env, const json_t *doc, const char *to)
-{
-	if (!to) {
-		cli_print_json(doc);
-		return 0;
-	}
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.part", to);
-	FILE *f;
-	if (wam_file_create(&f, tmp, "out", 0))
-		return cli_fail(env, WAM_EIO);
-	int bad = json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, to) != 0) {
-		remove(tmp);
-		wam_error_set(WAM_EIO, "out", "cannot write %s", to);
-		return cli_fail(env, WAM_EIO);
-	}
-	if (!env->json)
-		fprintf(stderr, "%s: %s\n", to, *cli_text(doc, "kind") ? cli_text(doc, "kind") : "written");
-	return 0;
-}
-
 /* The document of an incoming request is its response: one restricted or
  * confidential leaves in full, so exporting it is recorded as a read, as
  * `trace show --confidential` is. */
@@ -604,7 +580,10 @@ static int cmd_export(const cli_env *env, const cli_args *a)
 	if (!rc)
 		rc = wam_trace_export(db, &doc, a->pos[0]);
 	wam_db_close(db);
-	rc = rc ? cli_fail(env, rc) : write_document(env, doc, cli_opt(a, "out"));
+	const char *to = cli_opt(a, "out");
+	rc = rc ? cli_fail(env, rc) : cli_write_json(env, doc, to);
+	if (!rc && to && !env->json)
+		fprintf(stderr, "%s: %s\n", to, *cli_text(doc, "kind") ? cli_text(doc, "kind") : "written");
 	json_decref(doc);
 	return rc;
 }
@@ -658,14 +637,10 @@ static json_t *peer_state(const json_t *peer)
 /* Peers with their state, revoked ones with why. */
 static void print_peers(const json_t *rows)
 {
-	static const cli_column cols[] = {{"NODE", "node_id", 0},
-	                                  {"NAME", "name", 32},
-	                                  {"COUNTRY", "country", 0},
-	                                  {"PUBLIC KEY", "public_key", 0},
-	                                  {"STATE", "state", 0},
-	                                  {"REASON", "revoked_reason", 40},
-	                                  {"LAST HEAD", "last_head", 0},
-	                                  {NULL, NULL, 0}};
+	static const cli_column cols[] = {{"NODE", "node_id", 0},        {"NAME", "name", 32},
+	                                  {"COUNTRY", "country", 0},     {"PUBLIC KEY", "public_key", 0},
+	                                  {"STATE", "state", 0},         {"REASON", "revoked_reason", 40},
+	                                  {"LAST HEAD", "last_head", 0}, {NULL, NULL, 0}};
 	json_t *shown = json_deep_copy(rows), *row;
 	size_t i;
 	json_array_foreach(shown, i, row)

@@ -298,3 +298,25 @@ void cli_progress_end(const cli_env *env)
 	if (isatty(2))
 		fputs("\r\033[K", stderr);
 }
+
+/* cli.h: owner-only, through a .part file renamed over `to`. */
+int cli_write_json(const cli_env *env, const json_t *doc, const char *to)
+{
+	if (!to) {
+		cli_print_json(doc);
+		return 0;
+	}
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.part", to);
+	FILE *f;
+	if (wam_file_create(&f, tmp, "out", 0))
+		return cli_fail(env, WAM_EIO);
+	int bad = json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, to) != 0) {
+		remove(tmp);
+		wam_error_set(WAM_EIO, "out", "cannot write %s", to);
+		return cli_fail(env, WAM_EIO);
+	}
+	return 0;
+}
