@@ -27,25 +27,25 @@ extern "C" {
  * onto these; the table of which role may do which is in the library so
  * every front end enforces the same rules. */
 typedef enum wam_action {
-	WAM_ACT_READ = 0,           /* weapons, markings, history, sites and holders without
-	                             * their sensitive fields, search, summary */
-	WAM_ACT_READ_SENSITIVE,     /* site coordinates and security notes, holders'
-	                             * licence and address (each read is logged) */
-	WAM_ACT_REGISTER,           /* add weapons, sites and holders; import */
-	WAM_ACT_STATUS,             /* change a weapon's status */
-	WAM_ACT_EXPORT,             /* export the whole registry */
-	WAM_ACT_AUDIT,              /* verify the ledger, read raw events */
-	WAM_ACT_ADMIN,              /* users and tokens */
-	WAM_ACT_STOCK,              /* ammunition lots, custody issue and return, moves
-	                             * between locations, stock checks */
-	WAM_ACT_RESOLVE,            /* resolve a stock-check discrepancy (found, written
-	                             * off, reported lost or stolen) */
-	WAM_ACT_COLLECT,            /* field collection: recoveries, hand-overs, marking */
-	WAM_ACT_DESTROY,            /* destruction batches and their certificates */
-	WAM_ACT_TRACE,              /* loss reports, hit decisions, trace requests and
-	                             * responses, exchange with other registries */
+	WAM_ACT_READ = 0,       /* weapons, markings, history, sites and holders without
+	                         * their sensitive fields, search, summary */
+	WAM_ACT_READ_SENSITIVE, /* site coordinates and security notes, holders'
+	                         * licence and address (each read is logged) */
+	WAM_ACT_REGISTER,       /* add weapons, sites and holders; import */
+	WAM_ACT_STATUS,         /* change a weapon's status */
+	WAM_ACT_EXPORT,         /* export the whole registry */
+	WAM_ACT_AUDIT,          /* verify the ledger, read raw events */
+	WAM_ACT_ADMIN,          /* users and tokens */
+	WAM_ACT_STOCK,          /* ammunition lots, custody issue and return, moves
+	                         * between locations, stock checks */
+	WAM_ACT_RESOLVE,        /* resolve a stock-check discrepancy (found, written
+	                         * off, reported lost or stolen) */
+	WAM_ACT_COLLECT,        /* field collection: recoveries, hand-overs, marking */
+	WAM_ACT_DESTROY,        /* destruction batches and their certificates */
+	WAM_ACT_TRACE,          /* loss reports, hit decisions, trace requests and
+	                         * responses, exchange with other registries */
 	WAM_ACT_TRACE_CONFIDENTIAL, /* read restricted and confidential trace
-	                             * responses in full (rule R11; each read is logged) */
+	                         * responses in full (rule R11; each read is logged) */
 	WAM_ACT_COUNT
 } wam_action;
 
@@ -66,11 +66,11 @@ const char *wam_auth_action_name(wam_action act);
 
 /* Who is acting: a signed-in user or a token. */
 typedef struct wam_principal {
-	char kind[8]; /* "user" or "token" */
-	char id[27];  /* the user's or token's id */
+	char kind[8];  /* "user" or "token" */
+	char id[27];   /* the user's or token's id */
 	char name[65];
 	char role[16];
-	int nsites; /* 0: not confined to sites */
+	int nsites;    /* 0: not confined to sites */
 	char sites[WAM_AUTH_MAX_SITES][27];
 } wam_principal;
 

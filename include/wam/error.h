@@ -39,11 +39,12 @@ typedef struct wam_error {
 /* Records an error for this thread and returns `code`, so a caller can write
  * `return wam_error_set(WAM_EINVAL, "serial", "must not be empty");`.
  * `field` may be NULL. Never fails. */
-int wam_error_set(int code, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int wam_error_set(int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Like wam_error_set, also naming the input line the error concerns. */
 int wam_error_set_line(int code, long line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 
 /* The last error on this thread; valid until the next wam call on it. */
 const wam_error *wam_error_last(void);

@@ -36,10 +36,9 @@ static int cmd_serve(const cli_env *env, const cli_args *a)
 		json_t *all = json_array();
 		for (const route *rt = wam_http_routes; rt->method; rt++) {
 			if (env->json)
-				json_array_append_new(all,
-				                      json_pack("{s:s, s:s, s:s, s:b}", "method", rt->method, "path",
-				                                rt->pattern, "action", action_of(rt->action),
-				                                "national", (rt->flags & ROUTE_NATIONAL) != 0));
+				json_array_append_new(all, json_pack("{s:s, s:s, s:s, s:b}", "method", rt->method, "path",
+				                                     rt->pattern, "action", action_of(rt->action), "national",
+				                                     (rt->flags & ROUTE_NATIONAL) != 0));
 			else
 				printf("%-7s %-32s %s%s\n", rt->method, rt->pattern, action_of(rt->action),
 				       rt->flags & ROUTE_NATIONAL ? " (national)" : "");
@@ -108,11 +107,11 @@ static int cmd_serve(const cli_env *env, const cli_args *a)
 }
 
 const cli_command cli_serve_commands[] = {
-    {"serve", serve_valued, serve_flags, cmd_serve,
-     "serve [--listen 127.0.0.1:8080] [--host NAME]... [--threads N] [--max-body BYTES] [--timeout S] "
-     "[--header-timeout S] [--min-body-rate BYTES] [--max-connections N] [--per-address N] "
-     "[--access-log FILE|-|none] [--secure-cookies] [--ready-file FILE] [--routes]",
-     "Serve the JSON API (/api/v1/) and the web console until SIGINT or SIGTERM. --routes lists the routes and "
-     "the action each needs. See docs/api.md."},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+	{"serve", serve_valued, serve_flags, cmd_serve,
+	 "serve [--listen 127.0.0.1:8080] [--host NAME]... [--threads N] [--max-body BYTES] [--timeout S] "
+	 "[--header-timeout S] [--min-body-rate BYTES] [--max-connections N] [--per-address N] "
+	 "[--access-log FILE|-|none] [--secure-cookies] [--ready-file FILE] [--routes]",
+	 "Serve the JSON API (/api/v1/) and the web console until SIGINT or SIGTERM. --routes lists the routes and "
+	 "the action each needs. See docs/api.md."},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
 };

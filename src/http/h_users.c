@@ -187,8 +187,7 @@ void h_users_create(wam_request *r)
 		reply_wam(r, rc);
 		return;
 	}
-	reply_header(r, "Location",
-	             arena_printf(&r->mem, "/api/v1/users/%s", json_string_value(json_object_get(out, "id"))));
+	reply_header(r, "Location", arena_printf(&r->mem, "/api/v1/users/%s", json_string_value(json_object_get(out, "id"))));
 	reply_json(r, 201, out);
 }
 

@@ -25,18 +25,18 @@
 /* ---- options of `wam serve` ---- */
 typedef struct wam_http_opts {
 	const char *db_path;
-	const char *listen;        /* "127.0.0.1:8080"; port 0 picks a free one */
-	int threads;               /* 0: one per core, at least 2 */
-	size_t max_body;           /* bytes of a request body (imports); JSON bodies 1 MiB */
-	unsigned timeout_s;        /* idle connection timeout */
+	const char *listen;       /* "127.0.0.1:8080"; port 0 picks a free one */
+	int threads;              /* 0: one per core, at least 2 */
+	size_t max_body;          /* bytes of a request body (imports); JSON bodies 1 MiB */
+	unsigned timeout_s;       /* idle connection timeout */
 	unsigned header_timeout_s; /* the request line and headers must be in by then */
-	size_t min_body_rate;      /* bytes a second a body keeps to after that grace; 0: any */
-	unsigned max_connections;  /* all clients together (0: 4096) */
-	unsigned per_address;      /* connections from one client address; 0: no limit */
-	const char *const *hosts;  /* more names Host may give (NULL-terminated), or NULL */
-	bool secure_cookies;       /* add Secure to the session cookie (behind TLS) */
-	FILE *access_log;          /* one JSON line per request; NULL: none */
-	const char *ready_file;    /* written with the URL once listening */
+	size_t min_body_rate;     /* bytes a second a body keeps to after that grace; 0: any */
+	unsigned max_connections; /* all clients together (0: 4096) */
+	unsigned per_address;     /* connections from one client address; 0: no limit */
+	const char *const *hosts; /* more names Host may give (NULL-terminated), or NULL */
+	bool secure_cookies;      /* add Secure to the session cookie (behind TLS) */
+	FILE *access_log;         /* one JSON line per request; NULL: none */
+	const char *ready_file;   /* written with the URL once listening */
 } wam_http_opts;
 
 /* Serves until SIGINT or SIGTERM, then lets in-flight requests finish and
@@ -70,21 +70,21 @@ typedef struct wam_request {
 	const char *method;
 	const char *path;
 	const char *params[REQ_MAX_PARAMS]; /* the {…} segments of the route, in order */
-	char *body;                         /* the request body, NUL-terminated */
+	char *body;                          /* the request body, NUL-terminated */
 	size_t body_len, body_cap, body_max;
 	bool body_too_large;
-	wam_db *db; /* this thread's handle */
+	wam_db *db;                          /* this thread's handle */
 	wam_principal who;
 	bool signed_in, via_cookie;
-	bool admitted; /* caller checked on the headers, before the body */
-	char csrf[44]; /* a cookie session's CSRF token */
+	bool admitted;                       /* caller checked on the headers, before the body */
+	char csrf[44];                       /* a cookie session's CSRF token */
 	char client[64];
 	uint64_t started_us;
 	/* the answer */
 	int status;
-	char *out; /* malloc'd body */
+	char *out;        /* malloc'd body */
 	size_t out_len;
-	int out_fd;             /* >= 0: stream the body from this pipe instead */
+	int out_fd;       /* >= 0: stream the body from this pipe instead */
 	const void *out_static; /* or send these bytes that outlive the server */
 	const char *out_type;
 	const char *headers[REQ_MAX_HEADERS][2];
@@ -96,7 +96,7 @@ typedef struct wam_request {
 void reply_json(wam_request *r, int status, json_t *v);
 /* Answers with {"error": {code, message, field?}}. */
 void reply_error(wam_request *r, int status, const char *code, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+	__attribute__((format(printf, 5, 6)));
 /* Answers with libwam's last error for `rc` (status from its table). */
 void reply_wam(wam_request *r, int rc);
 /* Answers with the outcome of a libwam call that returned `rc`: its error,

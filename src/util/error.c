@@ -58,17 +58,17 @@ static const struct {
 	int exit_code;
 	int http;
 } table[] = {
-    {WAM_OK, "ok", 0, 200},
-    {WAM_EINVAL, "invalid", 2, 422},
-    {WAM_ENOTFOUND, "not_found", 3, 404},
-    {WAM_ECONFLICT, "conflict", 4, 409},
-    {WAM_EDB, "database", 6, 500},
-    {WAM_EIO, "io", 6, 500},
-    {WAM_EAUTH, "unauthenticated", 7, 401},
-    {WAM_EFORBIDDEN, "forbidden", 7, 403},
-    {WAM_EINTEGRITY, "integrity", 5, 500},
-    {WAM_ENOMEM, "out_of_memory", 1, 500},
-    {WAM_EBUSY, "busy", 8, 503},
+	{WAM_OK, "ok", 0, 200},
+	{WAM_EINVAL, "invalid", 2, 422},
+	{WAM_ENOTFOUND, "not_found", 3, 404},
+	{WAM_ECONFLICT, "conflict", 4, 409},
+	{WAM_EDB, "database", 6, 500},
+	{WAM_EIO, "io", 6, 500},
+	{WAM_EAUTH, "unauthenticated", 7, 401},
+	{WAM_EFORBIDDEN, "forbidden", 7, 403},
+	{WAM_EINTEGRITY, "integrity", 5, 500},
+	{WAM_ENOMEM, "out_of_memory", 1, 500},
+	{WAM_EBUSY, "busy", 8, 503},
 };
 
 static int find(int code)
