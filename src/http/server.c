@@ -539,6 +539,9 @@ static enum MHD_Result send_answer(wam_request *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+	/* a busy registry (503, from any handler) says when to try again */
+	if (r->status == 503 && !MHD_get_response_header(resp, "Retry-After"))
+		MHD_add_response_header(resp, "Retry-After", "2");
 	enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
