@@ -96,7 +96,8 @@ struct server {
 	pthread_cond_t watch_wake;
 	watched *watching;
 	bool watch_stop;
-	unsigned long cut;
+	unsigned long cut, dropped; /* since the last summary */
+	uint64_t summed_us;         /* when that was */
 };
 
 static _Thread_local wam_db *thread_db;
@@ -664,8 +665,27 @@ static bool overdue(const struct server *s, const watched *w, uint64_t now)
 	return false;
 }
 
+/* libmicrohttpd's messages, but for those a hostile client causes by the
+ * thousand (a connection dropped half-way, one over the limit): those are
+ * counted and summed up once a minute. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct server *s = cls;
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (strstr(msg, "closed by remote") || strstr(msg, "reached connection limit")) {
+		pthread_mutex_lock(&s->watch_lock);
+		s->dropped++;
+		pthread_mutex_unlock(&s->watch_lock);
+		return;
+	}
+	size_t n = strlen(msg);
+	fprintf(stderr, "wam serve: %s%s", msg, n && msg[n - 1] == '\n' ? "" : "\n");
+}
+
 /* The watcher thread: four times a second, cuts the connections past their
- * deadline. */
+ * deadline; once a minute, says how many it cut and how many others were
+ * dropped, if any. */
 static void *watch_deadlines(void *arg)
 {
 	struct server *s = arg;
@@ -686,6 +706,15 @@ static void *watch_deadlines(void *arg)
 				w->phase = PHASE_CUT;
 				s->cut++;
 			}
+		if (now - s->summed_us >= 60000000u) {
+			if (s->cut || s->dropped)
+				fprintf(stderr,
+				        "wam serve: in the last minute %lu connections were closed at their deadline, %lu "
+				        "dropped half-way or over the connection limit\n",
+				        s->cut, s->dropped);
+			s->cut = s->dropped = 0;
+			s->summed_us = now;
+		}
 	}
 	pthread_mutex_unlock(&s->watch_lock);
 	return NULL;
@@ -964,6 +993,7 @@ int wam_http_serve(const wam_http_opts *o)
 	 * socket from the thread's epoll set, and the loser aborts the process
 	 * ("Failed to remove listen FD from epoll set", libmicrohttpd 0.9.75);
 	 * with poll() quiescing only signals the threads */
+	s->summed_us = now_us();
 	if (pthread_create(&watcher, NULL, watch_deadlines, s) != 0) {
 		fprintf(stderr, "wam serve: cannot start the thread that keeps connection deadlines\n");
 		code = 1;
@@ -976,7 +1006,8 @@ int wam_http_serve(const wam_http_opts *o)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->timeout_s ? o->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT,
 	    max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_address, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-	    on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape_uri, NULL, MHD_OPTION_END);
+	    on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape_uri, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+	    MHD_OPTION_END);
 	if (!s->daemon) {
 		fprintf(stderr, "wam serve: cannot listen on %s (in use, or not an address of this machine)\n",
 		        o->listen);
