@@ -231,6 +231,7 @@ void h_user_password(wam_request *r)
 		rc = wam_auth_set_password(r->db, r->params[0], password);
 	sodium_memzero(password, strlen(password));
 	if (rc) {
+		json_decref(user);
 		reply_wam(r, rc);
 		return;
 	}
