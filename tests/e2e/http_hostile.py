@@ -17,7 +17,7 @@ password from another address signs in at once, and from the same address
 once the wait is over; an unknown name is treated the same. A password or
 role changed with the CLI (another process) ends the user's live session.
 A registry held by another process answers writes 503 with Retry-After,
-while reads go on.
+while reads go on, and a CLI command that writes exits 8.
 
 Every connection goes to 127.0.0.0/8 only; every wait is bounded.
 """
@@ -26,13 +26,14 @@ import json
 import os
 import socket
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from http_lib import Registry, Response, Server, error_shape, main  # noqa: E402
+from http_lib import WAM, Registry, Response, Server, error_shape, main  # noqa: E402
 
 PASSWORDS = {"alice": "alice's long password", "bob": "bob's long password", "carol": "carol's long password"}
 
@@ -419,12 +420,21 @@ def check_busy(tap, srv, reg, tokens, count_holders):
         lock.execute("BEGIN EXCLUSIVE")
         resp = request(srv, "GET", "/api/v1/holders", headers={"Authorization": f"Bearer {tokens['admin']}"})
         tap.eq(resp.status, 200, "while another process holds the registry's write lock, reads are served", repr(resp))
+        cli = subprocess.Popen([WAM, "--db", reg.db, "site", "add", "Busy depot", "--kind", "armoury", "--country",
+                                "HT"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=reg.env)
         resp = request(srv, "POST", "/api/v1/holders", {"name": "Busy unit", "type": "police"},
                        headers={"Authorization": f"Bearer {tokens['admin']}"}, timeout=30)
+        try:
+            _, cli_err = cli.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            cli.kill()
+            _, cli_err = cli.communicate()
         after = resp.header("Retry-After") or ""
         tap.ok(resp.status == 503 and resp.error().get("code") == "busy" and not error_shape(resp),
                "... a write waits, then answers 503 busy (not 500)", repr(resp))
         tap.ok(after.isdigit() and int(after) >= 1, "... with Retry-After", f"Retry-After: {after!r}")
+        tap.ok(cli.returncode == 8 and "busy" in cli_err,
+               "a CLI command that writes meanwhile exits 8 (busy), saying so", cli.returncode, cli_err)
     finally:
         lock.execute("ROLLBACK")
         lock.close()
