@@ -1,4 +1,5 @@
 /* wam serve: the HTTP API and web console (src/http/). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 
 static const char *const serve_valued[] = {"listen",         "threads",       "max-body",        "timeout",
                                            "header-timeout", "min-body-rate", "max-connections", "per-address",
-                                           "host",           "access-log",    "ready-file",      NULL};
+                                           "host",           "access-log",    "ready-file",      "trusted-proxy",
+                                           NULL};
 
 #define MAX_HOST_OPTS 32
 static const char *const serve_flags[] = {"secure-cookies", "routes", NULL};
@@ -79,6 +81,20 @@ static int cmd_serve(const cli_env *env, const cli_args *a)
 		hosts[nhosts++] = h;
 	}
 	hosts[nhosts] = NULL;
+	const char *proxies[MAX_HOST_OPTS + 1];
+	int nproxies = 0;
+	for (int i = 0; i < a->nopt; i++) {
+		if (strcmp(a->opt[i].name, "trusted-proxy") != 0)
+			continue;
+		const char *p = a->opt[i].value;
+		unsigned char bin[16];
+		if (!p || (inet_pton(AF_INET, p, bin) != 1 && inet_pton(AF_INET6, p, bin) != 1))
+			return cli_usage(env, "--trusted-proxy '%s' must be an IPv4 or IPv6 address", p ? p : "");
+		if (nproxies == MAX_HOST_OPTS)
+			return cli_usage(env, "--trusted-proxy may be given at most %d times", MAX_HOST_OPTS);
+		proxies[nproxies++] = p;
+	}
+	proxies[nproxies] = NULL;
 	const char *log = cli_opt(a, "access-log");
 	FILE *access_log = stdout;
 	if (log && !strcmp(log, "none"))
@@ -97,6 +113,7 @@ static int cmd_serve(const cli_env *env, const cli_args *a)
 	                   .max_connections = (unsigned)max_connections,
 	                   .per_address = (unsigned)per_address,
 	                   .hosts = hosts,
+	                   .trusted_proxies = proxies,
 	                   .secure_cookies = cli_flag(a, "secure-cookies"),
 	                   .access_log = access_log,
 	                   .ready_file = cli_opt(a, "ready-file")};
@@ -110,7 +127,7 @@ const cli_command cli_serve_commands[] = {
 	{"serve", serve_valued, serve_flags, cmd_serve,
 	 "serve [--listen 127.0.0.1:8080] [--host NAME]... [--threads N] [--max-body BYTES] [--timeout S] "
 	 "[--header-timeout S] [--min-body-rate BYTES] [--max-connections N] [--per-address N] "
-	 "[--access-log FILE|-|none] [--secure-cookies] [--ready-file FILE] [--routes]",
+	 "[--trusted-proxy ADDR]... [--access-log FILE|-|none] [--secure-cookies] [--ready-file FILE] [--routes]",
 	 "Serve the JSON API (/api/v1/) and the web console until SIGINT or SIGTERM. --routes lists the routes and "
 	 "the action each needs. See docs/api.md."},
 	{NULL, NULL, NULL, NULL, NULL, NULL},

@@ -34,6 +34,7 @@ typedef struct wam_http_opts {
 	unsigned max_connections; /* all clients together (0: 4096) */
 	unsigned per_address;     /* connections from one client address; 0: no limit */
 	const char *const *hosts; /* more names Host may give (NULL-terminated), or NULL */
+	const char *const *trusted_proxies; /* addresses whose X-Forwarded-For names the client */
 	bool secure_cookies;      /* add Secure to the session cookie (behind TLS) */
 	FILE *access_log;         /* one JSON line per request; NULL: none */
 	const char *ready_file;   /* written with the URL once listening */

@@ -57,6 +57,7 @@
 #define CONNECTION_MEMORY (8u << 10)
 
 #define MAX_HOSTS 64
+#define MAX_PROXIES 16
 #define HOST_MAX 255
 /* descriptors kept for the registry's handles, pipes and logs beside the
  * connections */
@@ -91,6 +92,9 @@ struct server {
 	/* the names a Host header or an Origin may give */
 	char hosts[MAX_HOSTS][HOST_MAX + 1];
 	int nhosts;
+	/* reverse proxies whose X-Forwarded-For names the client */
+	char proxies[MAX_PROXIES][INET6_ADDRSTRLEN];
+	int nproxies;
 	/* connections and their deadlines */
 	pthread_mutex_t watch_lock;
 	pthread_cond_t watch_wake;
@@ -561,6 +565,62 @@ static void client_of(struct MHD_Connection *c, char *out, size_t cap)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)cap);
 }
 
+/* An address in its canonical text form into `out`; false if `text` is
+ * not an IPv4 or IPv6 address. */
+static bool canonical_address(const char *text, size_t n, char out[INET6_ADDRSTRLEN])
+{
+	char in[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (n == 0 || n >= sizeof in)
+		return false;
+	memcpy(in, text, n);
+	in[n] = '\0';
+	if (inet_pton(AF_INET, in, bin) == 1)
+		return inet_ntop(AF_INET, bin, out, INET6_ADDRSTRLEN) != NULL;
+	if (inet_pton(AF_INET6, in, bin) == 1)
+		return inet_ntop(AF_INET6, bin, out, INET6_ADDRSTRLEN) != NULL;
+	return false;
+}
+
+static void proxies_init(struct server *s)
+{
+	for (const char *const *p = s->o.trusted_proxies; p && *p && s->nproxies < MAX_PROXIES; p++)
+		if (canonical_address(*p, strlen(*p), s->proxies[s->nproxies]))
+			s->nproxies++;
+}
+
+static enum MHD_Result last_forwarded(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	if (!strcasecmp(key, "X-Forwarded-For") && value)
+		*(const char **)cls = value;
+	return MHD_YES;
+}
+
+/* Behind a --trusted-proxy, the client is the address that proxy saw: the
+ * last one of X-Forwarded-For, the one it added itself (those before it
+ * came from the client and prove nothing). From anyone else the header is
+ * ignored. */
+static void forwarded_client(struct server *s, wam_request *r)
+{
+	bool trusted = false;
+	for (int i = 0; i < s->nproxies && !trusted; i++)
+		trusted = !strcmp(s->proxies[i], r->client);
+	const char *xff = NULL;
+	if (!trusted)
+		return;
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, last_forwarded, &xff);
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	size_t n = strcspn(last, " \t");
+	char addr[INET6_ADDRSTRLEN];
+	if (canonical_address(last, n, addr))
+		snprintf(r->client, sizeof r->client, "%s", addr);
+}
+
 static wam_request *request_new(struct server *s, struct MHD_Connection *c, const char *url, const char *method)
 {
 	wam_request *r = calloc(1, sizeof *r);
@@ -578,6 +638,7 @@ static wam_request *request_new(struct server *s, struct MHD_Connection *c, cons
 		return NULL;
 	}
 	client_of(c, r->client, sizeof r->client);
+	forwarded_client(s, r);
 	bool known;
 	r->route = route_find(&r->mem, strcmp(method, "HEAD") ? method : "GET", r->path, r->params, &known);
 	r->body_max = r->route && (r->route->flags & ROUTE_BIG_BODY) ? s->o.max_body : JSON_BODY_MAX;
@@ -965,6 +1026,7 @@ int wam_http_serve(const wam_http_opts *o)
 	pthread_t watcher;
 	bool watching = false;
 	hosts_init(s, &sa);
+	proxies_init(s);
 	unsigned max_connections = fit_connections(o->max_connections ? o->max_connections : 4096);
 	/* a request allocates and frees the same few hundred KiB again and
 	 * again: keep that memory rather than give it back to the system and

@@ -260,15 +260,19 @@ int signin_wait(sessions *s, const char *name, const char *client)
 
 void signin_result(sessions *s, const char *name, const char *client, bool ok)
 {
-	if (!ok)
-		return; /* already counted */
 	int64_t now = now_ms();
 	pthread_mutex_lock(&s->lock);
 	limit *pair = limit_slot(s, "pair", name, client, now, false);
 	limit *c = limit_slot(s, "client", "", client, now, false);
-	if (pair)
-		pair->failures = 0;
-	if (c && c->failures > 0)
-		c->failures--;
+	if (!ok) {
+		/* already counted; the wait runs from when the answer is known */
+		if (pair)
+			pair->last_ms = now;
+	} else {
+		if (pair)
+			pair->failures = 0;
+		if (c && c->failures > 0)
+			c->failures--;
+	}
 	pthread_mutex_unlock(&s->lock);
 }

@@ -14,7 +14,9 @@ a foreign Origin is refused 403, from the server's own page it goes through,
 and a token is not concerned. Wrong passwords from one address slow that
 name from that address (429 with Retry-After), never lock it: the right
 password from another address signs in at once, and from the same address
-once the wait is over; an unknown name is treated the same. A password or
+once the wait is over; an unknown name is treated the same; behind a trusted
+proxy the clients are told apart by X-Forwarded-For, which no one else can
+set. A password or
 role changed with the CLI (another process) ends the user's live session.
 A registry held by another process answers writes 503 with Retry-After,
 while reads go on, and a CLI command that writes exits 8.
@@ -57,8 +59,9 @@ def request(srv, method, path, body=None, headers=None, src="127.0.0.1", timeout
         c.close()
 
 
-def sign_in(srv, name, password, src="127.0.0.1"):
-    return request(srv, "POST", "/api/v1/session", {"name": name, "password": password}, src=src)
+def sign_in(srv, name, password, src="127.0.0.1", headers=None):
+    return request(srv, "POST", "/api/v1/session", {"name": name, "password": password}, src=src,
+                   headers=headers)
 
 
 def cookie_of(resp):
@@ -356,12 +359,14 @@ def check_origin(tap, srv, tokens, count_holders):
            repr(resp))
 
 
-def tries(srv, name, src, n=10):
+def tries(srv, name, src, n=10, forwarded=None):
     """Wrong passwords for `name` from `src` until a 429 (at most `n`);
-    returns the statuses and the last answer."""
+    returns the statuses and the last answer. `forwarded(i)`: the
+    X-Forwarded-For of the i-th try."""
     statuses, resp = [], None
     for i in range(n):
-        resp = sign_in(srv, name, f"wrong guess {i} for {name}", src=src)
+        headers = {"X-Forwarded-For": forwarded(i)} if forwarded else None
+        resp = sign_in(srv, name, f"wrong guess {i} for {name}", src=src, headers=headers)
         statuses.append(resp.status)
         if resp.status != 401:
             break
@@ -375,10 +380,10 @@ def check_signin_limits(tap, srv):
            "wrong passwords for bob from 127.0.0.2: a few 401s, then 429 rate_limited", statuses, repr(resp))
     tap.ok(after.isdigit() and 1 <= int(after) <= 600, "... with Retry-After in seconds (at most ten minutes)",
            f"Retry-After: {after!r}")
-    resp = sign_in(srv, "bob", PASSWORDS["bob"], src="127.0.0.3")
-    tap.eq(resp.status, 201, "bob's right password from another address (127.0.0.3) signs in at once", repr(resp))
     resp = sign_in(srv, "bob", PASSWORDS["bob"], src="127.0.0.2")
     tap.eq(resp.status, 429, "from 127.0.0.2 the right password waits too", repr(resp))
+    other = sign_in(srv, "bob", PASSWORDS["bob"], src="127.0.0.3")
+    tap.eq(other.status, 201, "bob's right password from another address (127.0.0.3) signs in at once", repr(other))
     time.sleep(min(int(resp.header("Retry-After") or "1"), 8))  # bounded: a longer wait fails below
     resp = sign_in(srv, "bob", PASSWORDS["bob"], src="127.0.0.2")
     tap.eq(resp.status, 201, "... for Retry-After seconds only: then it signs in (a delay, not a lock)", repr(resp))
@@ -394,6 +399,20 @@ def check_signin_limits(tap, srv):
            f"... and the next wait is longer ({wait2} s, then {wait3} s)", repr(resp2))
     unknown, _ = tries(srv, "nobody-at-all", "127.0.0.6")
     tap.eq(unknown, statuses, "an unknown name from a fresh address is answered as bob was (no enumeration)")
+
+    # behind a reverse proxy (--trusted-proxy 127.0.0.8) clients are told
+    # apart by the address the proxy adds to X-Forwarded-For
+    proxied, resp = tries(srv, "alice", "127.0.0.8", forwarded=lambda i: "10.9.9.9, 10.0.0.1")
+    tap.eq(proxied, statuses, "through the trusted proxy, wrong passwords for alice from client 10.0.0.1: "
+           "the same free tries, then 429", repr(resp))
+    resp = sign_in(srv, "alice", PASSWORDS["alice"], src="127.0.0.8", headers={"X-Forwarded-For": "10.0.0.2"})
+    tap.eq(resp.status, 201, "... and alice at 10.0.0.2, through the same proxy, signs in at once", repr(resp))
+    spoofed, resp = tries(srv, "alice", "127.0.0.9", forwarded=lambda i: f"10.1.0.{i}")
+    tap.eq(spoofed, statuses, "from an address that is not a trusted proxy, X-Forwarded-For is ignored: a "
+           "new one on each try still gets 429", repr(resp))
+    logged = [ln.get("client") for ln in srv.log_lines() if ln.get("path") == "/api/v1/session"]
+    tap.ok("10.0.0.1" in logged and "10.0.0.2" in logged and not any(c.startswith("10.1.") for c in logged),
+           "the access log names the client the trusted proxy saw, never a spoofed one", sorted(set(logged)))
 
 
 def check_cli_password_change(tap, srv, reg):
@@ -453,7 +472,8 @@ def test(tap):
         reg.user(name, "viewer" if name == "bob" else "registrar", password)
 
     srv = Server(reg, "--header-timeout", "2", "--timeout", "30", "--min-body-rate", "4096", "--per-address", "48",
-                 "--max-connections", "256", "--max-body", "100000000", name="deadlines")
+                 "--max-connections", "256", "--max-body", "100000000", "--trusted-proxy", "127.0.0.8",
+                 name="deadlines")
 
     def count_holders():
         return len(request(srv, "GET", "/api/v1/holders", headers={"Authorization": f"Bearer {tokens['admin']}"}).json)
