@@ -8,10 +8,10 @@
 #include "cli.h"
 #include "http/http.h"
 
-static const char *const serve_valued[] = {"listen",         "threads",       "max-body",        "timeout",
-                                           "header-timeout", "min-body-rate", "max-connections", "per-address",
-                                           "host",           "access-log",    "ready-file",      "trusted-proxy",
-                                           NULL};
+static const char *const serve_valued[] = {
+    "listen",        "threads",         "max-body",    "timeout", "header-timeout",
+    "min-body-rate", "max-connections", "per-address", "host",    "access-log",
+    "ready-file",    "trusted-proxy",   NULL};
 
 #define MAX_HOST_OPTS 32
 static const char *const serve_flags[] = {"secure-cookies", "routes", NULL};

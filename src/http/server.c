@@ -769,10 +769,11 @@ static void *watch_deadlines(void *arg)
 			}
 		if (now - s->summed_us >= 60000000u) {
 			if (s->cut || s->dropped)
-				fprintf(stderr,
-				        "wam serve: in the last minute %lu connections were closed at their deadline, %lu "
-				        "dropped half-way or over the connection limit\n",
-				        s->cut, s->dropped);
+				fprintf(
+				    stderr,
+				    "wam serve: in the last minute %lu connections were closed at their deadline, %lu "
+				    "dropped half-way or over the connection limit\n",
+				    s->cut, s->dropped);
 			s->cut = s->dropped = 0;
 			s->summed_us = now;
 		}
