@@ -173,6 +173,17 @@ int wam_auth_check_token(wam_db *db, wam_principal *out, const char *secret);
  * or "via" when one is empty or not text. */
 int wam_auth_log_read(wam_db *db, const char *subject, const json_t *fields, const char *via);
 
+/* ---- sessions ---- */
+
+/* The credential generation of the user named or identified by `user`
+ * into `*out`: the sequence number of the last event that set its password
+ * or changed its role, sites or disabled flag. A front end that keeps
+ * sessions remembers it at sign-in and ends the session when it differs,
+ * so a change made from any front end (another process included) ends the
+ * user's sessions. WAM_ENOTFOUND if there is no such user; `*out` is then 0.
+ * Reads only. */
+int wam_auth_user_generation(wam_db *db, int64_t *out, const char *user);
+
 #ifdef __cplusplus
 }
 #endif

@@ -310,3 +310,27 @@ void wam_auth_user_principal(wam_principal *p, const json_t *u)
 	if (json_is_true(json_object_get(u, "disabled")))
 		snprintf(p->role, sizeof p->role, "none"); /* a disabled user may do nothing */
 }
+
+/* Prepared on each call rather than kept in a slot: the room's slots are
+ * few, and a session's request pays a few microseconds for it. */
+int wam_auth_user_generation(wam_db *db, int64_t *out, const char *user)
+{
+	*out = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	        db->conn,
+	        "SELECT max(seq) FROM events WHERE subject=(SELECT id FROM users WHERE id=?1 OR name=?1"
+	        " ORDER BY id=?1 DESC LIMIT 1) AND type IN ('user.added','user.changed','user.password_set')",
+	        -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read a user's events");
+	sqlite3_bind_text(st, 1, user ? user : "", -1, SQLITE_STATIC);
+	int r = sqlite3_step(st), rc = 0;
+	if (r != SQLITE_ROW)
+		rc = wam_sql_fail(db->conn, "read a user's events");
+	else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		rc = wam_error_set(WAM_ENOTFOUND, "user", "no user named or with id '%.80s'", user ? user : "");
+	else
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,8 +1,8 @@
 /* /api/v1/session, /users and /tokens: signing in and out, and the
  * administration of who may use the registry.
  *
- * Signing in checks the password (Argon2id, in the library) under per-name
- * and per-address limits, then starts a session: an HttpOnly, SameSite=Strict
+ * Signing in checks the password (Argon2id, in the library) under limits
+ * per name and address and per address (session.c), then starts a session: an HttpOnly, SameSite=Strict
  * cookie holding a random id, and a CSRF token the page sends back in a
  * header with every change. */
 #include <sodium.h>
@@ -76,6 +76,10 @@ void h_session_create(wam_request *r)
 		return;
 	}
 	wam_principal p;
+	/* the generation before the password is checked: a change that comes
+	 * in between ends the new session at its first request */
+	int64_t generation = 0;
+	wam_auth_user_generation(r->db, &generation, name);
 	int rc = wam_auth_login(r->db, &p, name, password);
 	sodium_memzero(password, strlen(password));
 	signin_result(ss, name, r->client, rc == 0);
@@ -84,7 +88,7 @@ void h_session_create(wam_request *r)
 		return;
 	}
 	char sid[44], csrf[44];
-	sessions_start(ss, p.id, sid, csrf);
+	sessions_start(ss, p.id, generation, sid, csrf);
 	reply_header(r, MHD_HTTP_HEADER_SET_COOKIE,
 	             arena_printf(&r->mem, "wam_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%s%s", sid,
 	                          SESSION_COOKIE_AGE, server_secure_cookies(r->srv) ? "; Secure" : ""));
@@ -227,6 +231,7 @@ void h_user_password(wam_request *r)
 		rc = wam_auth_set_password(r->db, r->params[0], password);
 	sodium_memzero(password, strlen(password));
 	if (rc) {
+		json_decref(user);
 		reply_wam(r, rc);
 		return;
 	}

@@ -29,6 +29,12 @@ typedef struct wam_http_opts {
 	int threads;              /* 0: one per core, at least 2 */
 	size_t max_body;          /* bytes of a request body (imports); JSON bodies 1 MiB */
 	unsigned timeout_s;       /* idle connection timeout */
+	unsigned header_timeout_s; /* the request line and headers must be in by then */
+	size_t min_body_rate;     /* bytes a second a body keeps to after that grace; 0: any */
+	unsigned max_connections; /* all clients together (0: 4096) */
+	unsigned per_address;     /* connections from one client address; 0: no limit */
+	const char *const *hosts; /* more names Host may give (NULL-terminated), or NULL */
+	const char *const *trusted_proxies; /* addresses whose X-Forwarded-For names the client */
 	bool secure_cookies;      /* add Secure to the session cookie (behind TLS) */
 	FILE *access_log;         /* one JSON line per request; NULL: none */
 	const char *ready_file;   /* written with the URL once listening */
@@ -71,6 +77,7 @@ typedef struct wam_request {
 	wam_db *db;                          /* this thread's handle */
 	wam_principal who;
 	bool signed_in, via_cookie;
+	bool admitted;                       /* caller checked on the headers, before the body */
 	char csrf[44];                       /* a cookie session's CSRF token */
 	char client[64];
 	uint64_t started_us;
@@ -299,18 +306,25 @@ bool trace_log_responses_read(wam_request *r, const char *id, json_t *names);
 typedef struct sessions sessions;
 sessions *sessions_new(void);
 void sessions_free(sessions *s);
-/* Starts a session for user `user_id`: writes the cookie value (43
+/* Starts a session for user `user_id`, whose credential generation
+ * (wam_auth_user_generation) is `generation`: writes the cookie value (43
  * characters) and the CSRF token (43) into the buffers. */
-int sessions_start(sessions *s, const char *user_id, char sid[44], char csrf[44]);
-/* The user id and CSRF token of a live session; false if none (or expired). */
-bool sessions_find(sessions *s, const char *sid, char user_id[27], char csrf[44]);
+int sessions_start(sessions *s, const char *user_id, int64_t generation, char sid[44], char csrf[44]);
+/* The user id, credential generation at sign-in and CSRF token of a live
+ * session; false if none (or expired). */
+bool sessions_find(sessions *s, const char *sid, char user_id[27], int64_t *generation, char csrf[44]);
 void sessions_end(sessions *s, const char *sid);
 /* Ends every session of a user (after a password change or disabling). */
 void sessions_end_user(sessions *s, const char *user_id);
 
-/* Seconds a sign-in for `name` from `client` must wait (0: go ahead). */
+/* Seconds a sign-in for `name` from `client` must wait: none for the
+ * first few failures of that name from that address, then doubling after
+ * each, up to a cap; or, for an address with too many failures whatever the
+ * names, until its window ends. 0: go ahead, and the try is counted as a
+ * failure until signin_result() says it was right. */
 int signin_wait(sessions *s, const char *name, const char *client);
-/* Counts a failed or successful sign-in. */
+/* Says how a try let in by signin_wait() went: a right one clears the
+ * count of that name from that address. */
 void signin_result(sessions *s, const char *name, const char *client, bool ok);
 
 /* ---- static files (static.c, assets embedded at build time) ---- */

@@ -86,6 +86,12 @@ void reply_wam(wam_request *r, int rc)
 {
 	const wam_error *e = wam_error_last();
 	int status = wam_error_http_status(rc);
+	/* another process (a CLI command, a backup) holds the registry past
+	 * the wait: not a failure, a moment to try again */
+	if (status == 503) {
+		reply_error(r, 503, "busy", NULL, "the registry is busy with another command; try again shortly");
+		return;
+	}
 	/* a store failure is reported without its inner detail: it may name
 	 * paths or SQL that are of no use to a client */
 	if (status >= 500) {

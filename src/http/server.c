@@ -2,16 +2,36 @@
  *
  * Each pool thread gets its own registry handle on first use, cloned from
  * the one opened at start (wam_db_clone): SQLite connections are not shared
- * between threads, while the serial index is, under its own lock. A request
- * is read whole (up to its route's body limit) before it is dispatched;
- * dispatch finds the route, checks parameters, identity, CSRF and the
- * route's action, then runs the handler. A response carries the security
- * headers, and its completion writes one access-log line and frees the
- * request's arena.
+ * between threads, while the serial index is, under its own lock.
+ *
+ * A request is refused before it is read. libmicrohttpd calls on_request
+ * first once the request line and headers are in, before any of the body:
+ * then the framing (one Content-Length, not with Transfer-Encoding, one
+ * Host), the Host allow-list and the body limit are checked, and for a
+ * request with a body also the route, identity, CSRF, Origin, role and
+ * confinement; a refusal is queued at once, and libmicrohttpd answers it
+ * and closes the connection without reading the body. A request let in is
+ * read whole (up to its route's body limit), then its handler runs. A
+ * request without a body is checked in full when it is complete, inside
+ * its read snapshot. A response carries the security headers, and its
+ * completion writes one access-log line and frees the request's arena.
+ *
+ * Hostile clients: libmicrohttpd limits connections in all and per client
+ * address, and closes a connection idle for --timeout; but a byte every few
+ * seconds is not idle. So every connection is watched from the moment it is
+ * accepted (MHD_OPTION_NOTIFY_CONNECTION): its request line and headers
+ * must be in within --header-timeout of the accept or of the previous
+ * answer, and a body must keep coming at --min-body-rate on average after
+ * that grace. A watcher thread cuts a connection past its deadline with
+ * shutdown(); libmicrohttpd then sees the end of the stream and closes it.
+ * The descriptor is still libmicrohttpd's while it is watched: the watch
+ * ends in the close notification, under the same lock, before the
+ * descriptor is closed.
  *
  * SIGINT and SIGTERM stop accepting connections, let the requests in flight
  * finish, then close every handle, so the registry is left clean. */
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -21,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +56,30 @@
  * answering a small read; 8 KiB still takes a browser's headers. */
 #define CONNECTION_MEMORY (8u << 10)
 
+#define MAX_HOSTS 64
+#define MAX_PROXIES 16
+#define HOST_MAX 255
+/* descriptors kept for the registry's handles, pipes and logs beside the
+ * connections */
+#define FD_RESERVE 128
+
+/* Where a watched connection is in its request. */
+typedef enum phase {
+	PHASE_HEADERS, /* waiting for the request line and headers */
+	PHASE_BODY,    /* taken; its body is coming */
+	PHASE_ANSWER,  /* being answered: no deadline but --timeout */
+	PHASE_CUT      /* past its deadline, shut down */
+} phase;
+
+/* A connection watched for its deadlines, from accept to close. */
+typedef struct watched {
+	struct watched *prev, *next;
+	int fd;
+	phase phase;
+	uint64_t since_us; /* when the phase began */
+	uint64_t received; /* body bytes so far */
+} watched;
+
 struct server {
 	struct MHD_Daemon *daemon;
 	wam_db *primary;
@@ -44,6 +89,19 @@ struct server {
 	sessions *sessions;
 	wam_http_opts o;
 	pthread_mutex_t log_lock;
+	/* the names a Host header or an Origin may give */
+	char hosts[MAX_HOSTS][HOST_MAX + 1];
+	int nhosts;
+	/* reverse proxies whose X-Forwarded-For names the client */
+	char proxies[MAX_PROXIES][INET6_ADDRSTRLEN];
+	int nproxies;
+	/* connections and their deadlines */
+	pthread_mutex_t watch_lock;
+	pthread_cond_t watch_wake;
+	watched *watching;
+	bool watch_stop;
+	unsigned long cut, dropped; /* since the last summary */
+	uint64_t summed_us;         /* when that was */
 };
 
 static _Thread_local wam_db *thread_db;
@@ -134,6 +192,106 @@ static size_t unescape_uri(void *cls, struct MHD_Connection *c, char *s)
 	return MHD_http_unescape(s);
 }
 
+/* ---- Host and Origin ---- */
+
+/* Adds `name` (lowercased, without a trailing dot) to the allow-list. */
+static void host_add(struct server *s, const char *name, size_t n)
+{
+	if (n && name[n - 1] == '.')
+		n--;
+	if (!n || n > HOST_MAX || s->nhosts >= MAX_HOSTS)
+		return;
+	for (int i = 0; i < s->nhosts; i++)
+		if (strlen(s->hosts[i]) == n && !strncasecmp(s->hosts[i], name, n))
+			return;
+	char *h = s->hosts[s->nhosts++];
+	for (size_t i = 0; i < n; i++)
+		h[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
+	h[n] = '\0';
+}
+
+/* The names a Host header may give: localhost's, the listen address, every
+ * --host; when listening on every address (0.0.0.0), also this machine's
+ * addresses and name. */
+static void hosts_init(struct server *s, const struct sockaddr_in *sa)
+{
+	static const char *const local[] = {"localhost", "127.0.0.1", "::1", NULL};
+	char text[INET6_ADDRSTRLEN];
+	for (int i = 0; local[i]; i++)
+		host_add(s, local[i], strlen(local[i]));
+	inet_ntop(AF_INET, &sa->sin_addr, text, sizeof text);
+	host_add(s, text, strlen(text));
+	for (const char *const *h = s->o.hosts; h && *h; h++)
+		host_add(s, *h, strlen(*h));
+	if (sa->sin_addr.s_addr != htonl(INADDR_ANY))
+		return;
+	char name[HOST_MAX + 1];
+	if (gethostname(name, sizeof name) == 0) {
+		name[HOST_MAX] = '\0';
+		host_add(s, name, strlen(name));
+	}
+	struct ifaddrs *all = NULL;
+	if (getifaddrs(&all) != 0)
+		return;
+	for (struct ifaddrs *i = all; i; i = i->ifa_next) {
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr, text,
+			          sizeof text);
+		else if (i->ifa_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr, text,
+			          sizeof text);
+		else
+			continue;
+		host_add(s, text, strlen(text));
+	}
+	freeifaddrs(all);
+}
+
+/* True when the authority `a` (`n` bytes: "name", "name:port",
+ * "[v6]:port") names an allowed host. */
+static bool authority_allowed(const struct server *s, const char *a, size_t n)
+{
+	const char *name = a, *end = a + n, *port;
+	if (n && a[0] == '[') {
+		const char *close = memchr(a, ']', n);
+		if (!close)
+			return false;
+		name = a + 1;
+		port = close + 1;
+		n = (size_t)(close - name);
+	} else {
+		const char *colon = memchr(a, ':', n);
+		port = colon ? colon : end;
+		n = (size_t)(port - a);
+	}
+	if (port < end) { /* ":digits" and nothing else */
+		if (*port != ':' || port + 1 == end)
+			return false;
+		for (const char *p = port + 1; p < end; p++)
+			if (*p < '0' || *p > '9')
+				return false;
+	}
+	if (n && name[n - 1] == '.')
+		n--;
+	for (int i = 0; i < s->nhosts; i++)
+		if (strlen(s->hosts[i]) == n && !strncasecmp(s->hosts[i], name, n))
+			return true;
+	return false;
+}
+
+/* True when `url` (an Origin or a Referer) is http or https on an allowed
+ * host. "null", user information and other schemes are not. */
+static bool origin_allowed(const struct server *s, const char *url)
+{
+	const char *a = !strncasecmp(url, "http://", 7) ? url + 7 : !strncasecmp(url, "https://", 8) ? url + 8 : NULL;
+	if (!a)
+		return false;
+	size_t n = strcspn(a, "/?#");
+	return !memchr(a, '@', n) && authority_allowed(s, a, n);
+}
+
 /* ---- checking query parameters ---- */
 
 typedef struct query_check {
@@ -200,14 +358,28 @@ static bool authenticate(wam_request *r)
 	}
 	const char *sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "wam_session");
 	char uid[27], csrf[44];
+	int64_t generation = 0, now_generation = 0;
 	json_t *u = NULL;
+	int rc = 0;
 	if (!sid) {
 		reply_error(r, 401, "unauthenticated", NULL, "sign in, or send an API token");
 		reply_header(r, "WWW-Authenticate", "Bearer realm=\"wam\"");
 		return false;
 	}
-	if (!sessions_find(r->srv->sessions, sid, uid, csrf) || wam_auth_get_user(r->db, &u, uid) ||
-	    json_is_true(json_object_get(u, "disabled"))) {
+	/* the user as the registry has it now: a password, role or disabled
+	 * flag changed since sign-in, here or by another process (the CLI),
+	 * ends the session */
+	bool live = sessions_find(r->srv->sessions, sid, uid, &generation, csrf);
+	if (live && !(rc = wam_auth_get_user(r->db, &u, uid)))
+		rc = wam_auth_user_generation(r->db, &now_generation, uid);
+	if (rc && rc != WAM_ENOTFOUND) {
+		json_decref(u);
+		reply_wam(r, rc);
+		return false;
+	}
+	if (!live || rc || json_is_true(json_object_get(u, "disabled")) || now_generation != generation) {
+		if (live)
+			sessions_end(r->srv->sessions, sid);
 		json_decref(u);
 		reply_error(r, 401, "unauthenticated", NULL, "the session has ended; sign in again");
 		return false;
@@ -226,77 +398,124 @@ static bool authenticate(wam_request *r)
 			            "a request changing data from a browser session needs the X-CSRF-Token header");
 			return false;
 		}
+		/* and a browser says where the page that sent it comes from:
+		 * Origin, or failing that Sec-Fetch-Site or Referer; a client
+		 * that sends none of them is not a browser */
+		const char *origin = request_header(r, "Origin"), *site = request_header(r, "Sec-Fetch-Site"),
+		           *referer = request_header(r, "Referer");
+		bool foreign = origin    ? !origin_allowed(r->srv, origin)
+		               : site    ? strcasecmp(site, "same-origin") && strcasecmp(site, "none")
+		               : referer ? !origin_allowed(r->srv, referer)
+		                         : false;
+		if (foreign) {
+			const char *field = origin ? "Origin" : site ? "Sec-Fetch-Site" : "Referer";
+			reply_error(
+			    r, 403, "origin", field,
+			    "a request changing data from a browser session must come from a page of this server "
+			    "(%s: %.100s); see --host",
+			    field,
+			    origin ? origin
+			    : site ? site
+			           : referer);
+			return false;
+		}
 	}
 	return true;
 }
 
-static void answer(wam_request *r, const route *rt);
-
-static void dispatch(wam_request *r)
+/* Finds the route and checks the path and query, and takes this thread's
+ * registry handle; false once answered (an error, or a file of the
+ * console). */
+static bool prepare(wam_request *r)
 {
 	bool path_known;
 	const char *method = strcmp(r->method, "HEAD") ? r->method : "GET";
 	if (!valid_utf8(r->path)) {
 		reply_error(r, 400, "malformed", NULL, "the path is not valid UTF-8");
-		return;
+		return false;
 	}
 	if (!r->route && strncmp(r->path, "/api/", 5) != 0 && !strcmp(method, "GET") && static_serve(r))
-		return;
+		return false;
 	if (!r->route) {
 		r->route = route_find(&r->mem, method, r->path, r->params, &path_known);
 		if (!r->route) {
 			if (path_known)
-				reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %.200s", r->method,
-				            r->path);
+				reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %.200s",
+				            r->method, r->path);
 			else
 				reply_error(r, 404, "not_found", NULL, "no such resource: %.200s", r->path);
-			return;
+			return false;
 		}
 	}
-	const route *rt = r->route;
 	for (int i = 0; i < REQ_MAX_PARAMS && r->params[i]; i++)
 		if (!valid_utf8(r->params[i])) {
 			reply_error(r, 400, "malformed", NULL, "the path is not valid UTF-8");
-			return;
+			return false;
 		}
 	if (!query_ok(r))
-		return;
+		return false;
 	if (!(r->db = db_for_thread(r->srv))) {
 		reply_error(r, 500, "database", NULL, "the registry could not be opened");
-		return;
+		return false;
 	}
-	wam_error_clear();
-	bool snapshot = (rt->flags & ROUTE_SNAPSHOT) && wam_db_snapshot_begin(r->db) == 0;
-	answer(r, rt);
-	if (snapshot)
-		wam_db_snapshot_end(r->db);
-	if (!r->answered)
-		reply_error(r, 500, "error", NULL, "no answer was made");
+	return true;
 }
 
-/* Checks who is asking and whether they may, then runs the handler. */
-static void answer(wam_request *r, const route *rt)
+/* Checks who is asking and whether they may; false once answered. */
+static bool admit(wam_request *r)
 {
-	if (rt->action != ACT_PUBLIC) {
-		if (!authenticate(r))
-			return;
-		if (rt->action >= 0 && !wam_auth_allows(r->who.role, (wam_action)rt->action)) {
-			reply_error(r, 403, "forbidden", NULL, "the role %s may not %s", r->who.role,
-			            wam_auth_action_name((wam_action)rt->action));
-			return;
-		}
-		if ((rt->flags & ROUTE_NATIONAL) && r->who.nsites > 0) {
-			reply_error(r, 403, "forbidden", NULL, "%s %s covers the whole registry; you are confined to sites",
-			            rt->method, rt->pattern);
-			return;
-		}
+	const route *rt = r->route;
+	wam_error_clear();
+	if (rt->action == ACT_PUBLIC)
+		return true;
+	if (!authenticate(r))
+		return false;
+	if (rt->action >= 0 && !wam_auth_allows(r->who.role, (wam_action)rt->action)) {
+		reply_error(r, 403, "forbidden", NULL, "the role %s may not %s", r->who.role,
+		            wam_auth_action_name((wam_action)rt->action));
+		return false;
+	}
+	if ((rt->flags & ROUTE_NATIONAL) && r->who.nsites > 0) {
+		reply_error(r, 403, "forbidden", NULL, "%s %s covers the whole registry; you are confined to sites",
+		            rt->method, rt->pattern);
+		return false;
+	}
+	return true;
+}
+
+/* Runs the handler as the caller. The actor is set here, just before: the
+ * thread's handle serves other connections between the calls of one
+ * request. */
+static void run(wam_request *r)
+{
+	if (r->signed_in) {
 		char actor[128];
 		wam_principal_actor(&r->who, actor, sizeof actor);
 		wam_db_set_actor(r->db, actor);
 	} else {
 		wam_db_set_actor(r->db, "http:anonymous");
 	}
-	rt->handle(r);
+	wam_error_clear();
+	r->route->handle(r);
+}
+
+/* A whole request: checked now unless it was when its headers came, then
+ * answered, reads from one snapshot when the route asks for it. */
+static void dispatch(wam_request *r)
+{
+	if (!r->admitted && !prepare(r))
+		return;
+	if (!(r->db = db_for_thread(r->srv))) {
+		reply_error(r, 500, "database", NULL, "the registry could not be opened");
+		return;
+	}
+	bool snapshot = (r->route->flags & ROUTE_SNAPSHOT) && wam_db_snapshot_begin(r->db) == 0;
+	if (r->admitted || admit(r))
+		run(r);
+	if (snapshot)
+		wam_db_snapshot_end(r->db);
+	if (!r->answered)
+		reply_error(r, 500, "error", NULL, "no answer was made");
 }
 
 /* ---- libmicrohttpd callbacks ---- */
@@ -325,6 +544,9 @@ static enum MHD_Result send_answer(wam_request *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	for (int i = 0; i < r->nheaders; i++)
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+	/* a busy registry (503, from any handler) says when to try again */
+	if (r->status == 503 && !MHD_get_response_header(resp, "Retry-After"))
+		MHD_add_response_header(resp, "Retry-After", "2");
 	enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
@@ -341,6 +563,62 @@ static void client_of(struct MHD_Connection *c, char *out, size_t cap)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)cap);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
+/* An address in its canonical text form into `out`; false if `text` is
+ * not an IPv4 or IPv6 address. */
+static bool canonical_address(const char *text, size_t n, char out[INET6_ADDRSTRLEN])
+{
+	char in[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (n == 0 || n >= sizeof in)
+		return false;
+	memcpy(in, text, n);
+	in[n] = '\0';
+	if (inet_pton(AF_INET, in, bin) == 1)
+		return inet_ntop(AF_INET, bin, out, INET6_ADDRSTRLEN) != NULL;
+	if (inet_pton(AF_INET6, in, bin) == 1)
+		return inet_ntop(AF_INET6, bin, out, INET6_ADDRSTRLEN) != NULL;
+	return false;
+}
+
+static void proxies_init(struct server *s)
+{
+	for (const char *const *p = s->o.trusted_proxies; p && *p && s->nproxies < MAX_PROXIES; p++)
+		if (canonical_address(*p, strlen(*p), s->proxies[s->nproxies]))
+			s->nproxies++;
+}
+
+static enum MHD_Result last_forwarded(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	if (!strcasecmp(key, "X-Forwarded-For") && value)
+		*(const char **)cls = value;
+	return MHD_YES;
+}
+
+/* Behind a --trusted-proxy, the client is the address that proxy saw: the
+ * last one of X-Forwarded-For, the one it added itself (those before it
+ * came from the client and prove nothing). From anyone else the header is
+ * ignored. */
+static void forwarded_client(struct server *s, wam_request *r)
+{
+	bool trusted = false;
+	for (int i = 0; i < s->nproxies && !trusted; i++)
+		trusted = !strcmp(s->proxies[i], r->client);
+	const char *xff = NULL;
+	if (!trusted)
+		return;
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, last_forwarded, &xff);
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	size_t n = strcspn(last, " \t");
+	char addr[INET6_ADDRSTRLEN];
+	if (canonical_address(last, n, addr))
+		snprintf(r->client, sizeof r->client, "%s", addr);
 }
 
 static wam_request *request_new(struct server *s, struct MHD_Connection *c, const char *url, const char *method)
@@ -360,10 +638,217 @@ static wam_request *request_new(struct server *s, struct MHD_Connection *c, cons
 		return NULL;
 	}
 	client_of(c, r->client, sizeof r->client);
+	forwarded_client(s, r);
 	bool known;
 	r->route = route_find(&r->mem, strcmp(method, "HEAD") ? method : "GET", r->path, r->params, &known);
 	r->body_max = r->route && (r->route->flags & ROUTE_BIG_BODY) ? s->o.max_body : JSON_BODY_MAX;
 	return r;
+}
+
+/* ---- deadlines ---- */
+
+static watched *watch_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Moves connection `c` to phase `p`, its deadline counted from now. */
+static void watch_phase(struct server *s, struct MHD_Connection *c, phase p)
+{
+	watched *w = watch_of(c);
+	if (!w)
+		return;
+	pthread_mutex_lock(&s->watch_lock);
+	if (w->phase != PHASE_CUT) {
+		w->phase = p;
+		w->since_us = now_us();
+		w->received = 0;
+	}
+	pthread_mutex_unlock(&s->watch_lock);
+}
+
+static void watch_received(struct server *s, struct MHD_Connection *c, size_t n)
+{
+	watched *w = watch_of(c);
+	if (!w)
+		return;
+	pthread_mutex_lock(&s->watch_lock);
+	w->received += n;
+	pthread_mutex_unlock(&s->watch_lock);
+}
+
+/* A connection is watched from its accept (STARTED) until libmicrohttpd
+ * is about to close it (CLOSED). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		watched *w = ci ? calloc(1, sizeof *w) : NULL;
+		*socket_context = w;
+		if (!w)
+			return;
+		w->fd = ci->connect_fd;
+		w->phase = PHASE_HEADERS;
+		w->since_us = now_us();
+		pthread_mutex_lock(&s->watch_lock);
+		w->next = s->watching;
+		if (w->next)
+			w->next->prev = w;
+		s->watching = w;
+		pthread_mutex_unlock(&s->watch_lock);
+		return;
+	}
+	watched *w = *socket_context;
+	if (!w)
+		return;
+	pthread_mutex_lock(&s->watch_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		s->watching = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&s->watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+static bool overdue(const struct server *s, const watched *w, uint64_t now)
+{
+	uint64_t grace = (uint64_t)s->o.header_timeout_s * 1000000u;
+	if (w->phase == PHASE_HEADERS)
+		return now - w->since_us > grace;
+	if (w->phase == PHASE_BODY && s->o.min_body_rate)
+		return now - w->since_us > grace + w->received * 1000000u / s->o.min_body_rate;
+	return false;
+}
+
+/* libmicrohttpd's messages, but for those a hostile client causes by the
+ * thousand (a connection dropped half-way, one over the limit): those are
+ * counted and summed up once a minute. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct server *s = cls;
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (strstr(msg, "closed by remote") || strstr(msg, "reached connection limit")) {
+		pthread_mutex_lock(&s->watch_lock);
+		s->dropped++;
+		pthread_mutex_unlock(&s->watch_lock);
+		return;
+	}
+	size_t n = strlen(msg);
+	fprintf(stderr, "wam serve: %s%s", msg, n && msg[n - 1] == '\n' ? "" : "\n");
+}
+
+/* The watcher thread: four times a second, cuts the connections past their
+ * deadline; once a minute, says how many it cut and how many others were
+ * dropped, if any. */
+static void *watch_deadlines(void *arg)
+{
+	struct server *s = arg;
+	pthread_mutex_lock(&s->watch_lock);
+	while (!s->watch_stop) {
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		t.tv_nsec += 250000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->watch_wake, &s->watch_lock, &t);
+		uint64_t now = now_us();
+		for (watched *w = s->watching; w; w = w->next)
+			if (overdue(s, w, now)) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->phase = PHASE_CUT;
+				s->cut++;
+			}
+		if (now - s->summed_us >= 60000000u) {
+			if (s->cut || s->dropped)
+				fprintf(
+				    stderr,
+				    "wam serve: in the last minute %lu connections were closed at their deadline, %lu "
+				    "dropped half-way or over the connection limit\n",
+				    s->cut, s->dropped);
+			s->cut = s->dropped = 0;
+			s->summed_us = now;
+		}
+	}
+	pthread_mutex_unlock(&s->watch_lock);
+	return NULL;
+}
+
+/* ---- the headers, before any of the body ---- */
+
+typedef struct framing {
+	int content_length, transfer_encoding, host;
+	const char *length, *host_value;
+} framing;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	framing *f = cls;
+	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+		f->content_length++;
+		f->length = value;
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+		f->transfer_encoding++;
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
+		f->host++;
+		f->host_value = value;
+	}
+	return MHD_YES;
+}
+
+/* Checks what the headers alone decide: one way to frame the body, an
+ * allowed Host, the body's size; and for a request with a body, its route
+ * and caller, so that a refused body is never read. False once answered. */
+static bool headers_ok(wam_request *r)
+{
+	framing f = {0};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &f);
+	/* two lengths, or a length and chunks, are read one way here and
+	 * another by a proxy in front: the way requests are smuggled */
+	if (f.content_length > 1) {
+		reply_error(r, 400, "malformed", "Content-Length", "a request has at most one Content-Length header");
+		return false;
+	}
+	if (f.content_length && f.transfer_encoding) {
+		reply_error(r, 400, "malformed", "Content-Length",
+		            "a request has a Content-Length or a Transfer-Encoding header, not both");
+		return false;
+	}
+	if (f.content_length && (!*f.length || strspn(f.length, "0123456789") != strlen(f.length))) {
+		reply_error(r, 400, "malformed", "Content-Length", "Content-Length must be a number of bytes");
+		return false;
+	}
+	if (f.host > 1) {
+		reply_error(r, 400, "malformed", "Host", "a request has at most one Host header");
+		return false;
+	}
+	/* a name this server does not answer to: a page of another site whose
+	 * name was made to point here (DNS rebinding), or a misrouted request */
+	if (f.host && !authority_allowed(r->srv, f.host_value, strlen(f.host_value))) {
+		reply_error(r, 421, "misdirected", "Host",
+		            "this server does not answer to the name '%.100s'; see --host", f.host_value);
+		return false;
+	}
+	unsigned long long length = f.content_length ? strtoull(f.length, NULL, 10) : 0;
+	if (length > r->body_max) {
+		reply_error(r, 413, "too_large", NULL, "the body is larger than %zu bytes", r->body_max);
+		return false;
+	}
+	if (length == 0 && !f.transfer_encoding)
+		return true; /* checked in full once complete */
+	if (!prepare(r) || !admit(r))
+		return false;
+	r->admitted = true;
+	return true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -376,15 +861,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!(r = request_new(s, c, url, method)))
 			return MHD_NO;
 		*ctx = r;
-		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (len && strtoull(len, NULL, 10) > r->body_max) {
-			/* refused before a byte of it is read */
-			reply_error(r, 413, "too_large", NULL, "the body is larger than %zu bytes", r->body_max);
+		if (!headers_ok(r)) {
+			/* refused before a byte of the body is read: libmicrohttpd
+			 * sends this and closes the connection */
+			watch_phase(s, c, PHASE_ANSWER);
 			return send_answer(r);
 		}
+		watch_phase(s, c, r->admitted ? PHASE_BODY : PHASE_ANSWER);
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		watch_received(s, c, *upload_size);
 		if (r->answered) { /* already refused: drain */
 			*upload_size = 0;
 			return MHD_YES;
@@ -414,6 +901,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	watch_phase(s, c, PHASE_ANSWER);
 	if (r->body_too_large)
 		return send_answer(r);
 	if (r->answered)
@@ -450,10 +938,10 @@ static void write_log(struct server *s, wam_request *r)
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode why)
 {
-	(void)c;
 	(void)why;
 	struct server *s = cls;
 	wam_request *r = *ctx;
+	watch_phase(s, c, PHASE_HEADERS); /* the next request on the connection */
 	if (!r)
 		return;
 	write_log(s, r);
@@ -487,6 +975,29 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 	return 0;
 }
 
+/* Room for `want` connections among the open files this process may have:
+ * raises the soft limit (up to the hard one) when it is lower than they
+ * need, and returns how many connections fit. */
+static unsigned fit_connections(unsigned want)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)want + FD_RESERVE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return want;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		unsigned fit = rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE) : FD_RESERVE;
+		fprintf(stderr, "wam serve: at most %lu open files: %u connections, not %u\n",
+		        (unsigned long)rl.rlim_cur, fit, want);
+		return fit;
+	}
+	return want;
+}
+
 int wam_http_serve(const wam_http_opts *o)
 {
 	struct server *s = calloc(1, sizeof *s);
@@ -507,6 +1018,17 @@ int wam_http_serve(const wam_http_opts *o)
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->log_lock, NULL);
+	pthread_mutex_init(&s->watch_lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->watch_wake, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_t watcher;
+	bool watching = false;
+	hosts_init(s, &sa);
+	proxies_init(s);
+	unsigned max_connections = fit_connections(o->max_connections ? o->max_connections : 4096);
 	/* a request allocates and frees the same few hundred KiB again and
 	 * again: keep that memory rather than give it back to the system and
 	 * take it again (an mprotect per request) */
@@ -534,14 +1056,21 @@ int wam_http_serve(const wam_http_opts *o)
 	 * socket from the thread's epoll set, and the loser aborts the process
 	 * ("Failed to remove listen FD from epoll set", libmicrohttpd 0.9.75);
 	 * with poll() quiescing only signals the threads */
-	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	                             on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
-	                             (unsigned)(o->timeout_s ? o->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT,
-	                             (unsigned)1024, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-	                             MHD_OPTION_NOTIFY_COMPLETED,
-	                             on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape_uri, NULL,
-	                             MHD_OPTION_END);
+	s->summed_us = now_us();
+	if (pthread_create(&watcher, NULL, watch_deadlines, s) != 0) {
+		fprintf(stderr, "wam serve: cannot start the thread that keeps connection deadlines\n");
+		code = 1;
+		goto done;
+	}
+	watching = true;
+	s->daemon = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request,
+	    s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)(o->timeout_s ? o->timeout_s : 30), MHD_OPTION_CONNECTION_LIMIT, max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_address, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape_uri, NULL, MHD_OPTION_END);
 	if (!s->daemon) {
 		fprintf(stderr, "wam serve: cannot listen on %s (in use, or not an address of this machine)\n",
 		        o->listen);
@@ -578,12 +1107,21 @@ int wam_http_serve(const wam_http_opts *o)
 		close(listener);
 	s->daemon = NULL;
 done:
+	if (watching) {
+		pthread_mutex_lock(&s->watch_lock);
+		s->watch_stop = true;
+		pthread_cond_signal(&s->watch_wake);
+		pthread_mutex_unlock(&s->watch_lock);
+		pthread_join(watcher, NULL);
+	}
 	for (int i = 0; i < s->nhandles; i++)
 		wam_db_close(s->handles[i]);
 	wam_db_close(s->primary);
 	sessions_free(s->sessions);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->log_lock);
+	pthread_mutex_destroy(&s->watch_lock);
+	pthread_cond_destroy(&s->watch_wake);
 	free(s);
 	return code;
 }

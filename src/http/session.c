@@ -3,10 +3,18 @@
  * disk. A session is found by the BLAKE2b hash of its id, so the table holds
  * nothing a reader of memory could replay as a cookie.
  *
- * Sign-in limits count failures per user name and per client address in a
- * window: past the limit, every attempt — right password or not — waits,
- * which stops guessing without letting anyone lock out a user from their own
- * address for long. */
+ * A session remembers its user's credential generation (the last event that
+ * set the password or changed the role, sites or disabled flag): the
+ * request path compares it with the registry's on every request, so a
+ * change made by another process (the CLI) ends the session too.
+ *
+ * Sign-in limits slow guessing without letting anyone lock a user out:
+ * failures are counted per (name, address), and past a few each further try
+ * from that address for that name waits twice as long as the last, up to a
+ * cap; someone else's failures from another address never stop the right
+ * password. An address that fails too often, whatever the names, waits
+ * until its window ends. Counters are found by a keyed hash, with a key
+ * drawn at start, so no one can aim at a counter to push it out. */
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -16,16 +24,19 @@
 #include "http/http.h"
 
 #define MAX_SESSIONS 4096
-#define SESSION_IDLE_S (60 * 60)       /* signed out after an hour without a request */
-#define SESSION_MAX_S (12 * 60 * 60)   /* and after twelve hours in any case */
-#define LIMIT_SLOTS 1024
-#define LIMIT_WINDOW_S (15 * 60)
-#define LIMIT_PER_NAME 5
-#define LIMIT_PER_CLIENT 20
+#define SESSION_IDLE_S (60 * 60)     /* signed out after an hour without a request */
+#define SESSION_MAX_S (12 * 60 * 60) /* and after twelve hours in any case */
+#define LIMIT_SLOTS 4096
+#define LIMIT_FREE 3                /* failures for a name from an address before any wait */
+#define LIMIT_DELAY_CAP_S (10 * 60) /* the longest wait between two tries */
+#define LIMIT_FORGET_S (60 * 60)    /* a name's count is forgotten an hour after its last failure */
+#define LIMIT_WINDOW_S (15 * 60)    /* the window of an address's count */
+#define LIMIT_PER_CLIENT 100        /* failures from one address, any names, in a window */
 
 typedef struct session {
 	unsigned char hash[crypto_generichash_BYTES];
 	char user_id[27];
+	int64_t generation; /* the user's credential generation at sign-in */
 	char csrf[44];
 	time_t created, seen;
 	bool live;
@@ -34,20 +45,24 @@ typedef struct session {
 typedef struct limit {
 	unsigned char key[16];
 	int failures;
-	time_t since;
+	int64_t since_ms; /* start of the window (an address's count) */
+	int64_t last_ms;  /* the last failure */
 } limit;
 
 struct sessions {
 	pthread_mutex_t lock;
 	session s[MAX_SESSIONS];
 	limit l[LIMIT_SLOTS];
+	unsigned char limit_key[crypto_generichash_KEYBYTES];
 };
 
 sessions *sessions_new(void)
 {
 	sessions *s = calloc(1, sizeof *s);
-	if (s)
+	if (s) {
 		pthread_mutex_init(&s->lock, NULL);
+		randombytes_buf(s->limit_key, sizeof s->limit_key);
+	}
 	return s;
 }
 
@@ -78,7 +93,7 @@ static bool expired(const session *x, time_t now)
 	return !x->live || now - x->seen > SESSION_IDLE_S || now - x->created > SESSION_MAX_S;
 }
 
-int sessions_start(sessions *s, const char *user_id, char sid[44], char csrf[44])
+int sessions_start(sessions *s, const char *user_id, int64_t generation, char sid[44], char csrf[44])
 {
 	time_t now = time(NULL);
 	random_text(sid);
@@ -96,6 +111,7 @@ int sessions_start(sessions *s, const char *user_id, char sid[44], char csrf[44]
 	memset(slot, 0, sizeof *slot);
 	hash_of(slot->hash, sid);
 	snprintf(slot->user_id, sizeof slot->user_id, "%s", user_id);
+	slot->generation = generation;
 	memcpy(slot->csrf, csrf, 44);
 	slot->created = slot->seen = now;
 	slot->live = true;
@@ -113,7 +129,7 @@ static session *find(sessions *s, const char *sid, time_t now)
 	return NULL;
 }
 
-bool sessions_find(sessions *s, const char *sid, char user_id[27], char csrf[44])
+bool sessions_find(sessions *s, const char *sid, char user_id[27], int64_t *generation, char csrf[44])
 {
 	time_t now = time(NULL);
 	if (strlen(sid) != 43)
@@ -123,6 +139,7 @@ bool sessions_find(sessions *s, const char *sid, char user_id[27], char csrf[44]
 	if (x) {
 		x->seen = now;
 		memcpy(user_id, x->user_id, 27);
+		*generation = x->generation;
 		memcpy(csrf, x->csrf, 44);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -149,13 +166,22 @@ void sessions_end_user(sessions *s, const char *user_id)
 
 /* ---- sign-in limits ---- */
 
-static limit *limit_slot(sessions *s, const char *kind, const char *what, time_t now, bool create)
+/* Milliseconds on a clock that only goes forward. */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static limit *limit_slot(sessions *s, const char *kind, const char *name, const char *client, int64_t now, bool create)
 {
 	unsigned char key[16];
 	crypto_generichash_state st;
-	crypto_generichash_init(&st, NULL, 0, sizeof key);
+	crypto_generichash_init(&st, s->limit_key, sizeof s->limit_key, sizeof key);
 	crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
-	crypto_generichash_update(&st, (const unsigned char *)what, strlen(what));
+	crypto_generichash_update(&st, (const unsigned char *)name, strlen(name) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)client, strlen(client));
 	crypto_generichash_final(&st, key, sizeof key);
 	uint32_t h;
 	memcpy(&h, key, sizeof h);
@@ -163,53 +189,90 @@ static limit *limit_slot(sessions *s, const char *kind, const char *what, time_t
 	limit *victim = NULL;
 	for (int i = 0; i < 4; i++) {
 		limit *l = &s->l[(h + (uint32_t)i) % LIMIT_SLOTS];
-		if (!memcmp(l->key, key, sizeof key)) {
-			if (now - l->since > LIMIT_WINDOW_S) {
-				l->failures = 0;
-				l->since = now;
-			}
+		if (!memcmp(l->key, key, sizeof key))
 			return l;
-		}
-		if (!victim || now - l->since > now - victim->since)
+		if (!victim || l->last_ms < victim->last_ms)
 			victim = l;
 	}
 	if (!create)
 		return NULL;
+	memset(victim, 0, sizeof *victim);
 	memcpy(victim->key, key, sizeof key);
-	victim->failures = 0;
-	victim->since = now;
+	victim->since_ms = victim->last_ms = now;
 	return victim;
 }
 
-static int wait_for(const limit *l, int max, time_t now)
+/* Milliseconds before `name` may try again from `client`: none for the
+ * first LIMIT_FREE failures, then 2, 4, 8 ... seconds up to
+ * LIMIT_DELAY_CAP_S after the last failure. An hour without a failure
+ * forgets them. */
+static int64_t pair_wait(limit *l, int64_t now)
 {
-	if (!l || l->failures < max)
+	if (!l)
 		return 0;
-	long left = LIMIT_WINDOW_S - (long)(now - l->since);
-	return left > 0 ? (int)left : 0;
+	if (now - l->last_ms > LIMIT_FORGET_S * 1000LL)
+		l->failures = 0;
+	if (l->failures <= LIMIT_FREE)
+		return 0;
+	int n = l->failures - LIMIT_FREE;
+	int64_t delay = n >= 20 ? LIMIT_DELAY_CAP_S : 1LL << n;
+	if (delay > LIMIT_DELAY_CAP_S)
+		delay = LIMIT_DELAY_CAP_S;
+	int64_t left = l->last_ms + delay * 1000 - now;
+	return left > 0 ? left : 0;
+}
+
+/* Milliseconds before `client` may try any name again: until its window
+ * ends, once it holds LIMIT_PER_CLIENT failures. */
+static int64_t client_wait(limit *l, int64_t now)
+{
+	if (!l)
+		return 0;
+	if (now - l->since_ms >= LIMIT_WINDOW_S * 1000LL) {
+		l->failures = 0;
+		l->since_ms = now;
+	}
+	if (l->failures < LIMIT_PER_CLIENT)
+		return 0;
+	int64_t left = l->since_ms + LIMIT_WINDOW_S * 1000LL - now;
+	return left > 0 ? left : 0;
 }
 
 int signin_wait(sessions *s, const char *name, const char *client)
 {
-	time_t now = time(NULL);
+	int64_t now = now_ms();
 	pthread_mutex_lock(&s->lock);
-	int a = wait_for(limit_slot(s, "name", name, now, false), LIMIT_PER_NAME, now);
-	int b = wait_for(limit_slot(s, "client", client, now, false), LIMIT_PER_CLIENT, now);
+	limit *pair = limit_slot(s, "pair", name, client, now, true);
+	limit *c = limit_slot(s, "client", "", client, now, true);
+	int64_t a = pair_wait(pair, now), b = client_wait(c, now);
+	if (a == 0 && b == 0) {
+		/* the try counts as a failure until it is known to be right, so
+		 * tries sent side by side cannot all pass the same check */
+		pair->failures++;
+		pair->last_ms = now;
+		c->failures++;
+		c->last_ms = now;
+	}
 	pthread_mutex_unlock(&s->lock);
-	return a > b ? a : b;
+	int64_t ms = a > b ? a : b;
+	return (int)((ms + 999) / 1000); /* whole seconds, rounded up: Retry-After */
 }
 
 void signin_result(sessions *s, const char *name, const char *client, bool ok)
 {
-	time_t now = time(NULL);
+	int64_t now = now_ms();
 	pthread_mutex_lock(&s->lock);
-	limit *n = limit_slot(s, "name", name, now, !ok);
-	if (ok) {
-		if (n)
-			n->failures = 0;
+	limit *pair = limit_slot(s, "pair", name, client, now, false);
+	limit *c = limit_slot(s, "client", "", client, now, false);
+	if (!ok) {
+		/* already counted; the wait runs from when the answer is known */
+		if (pair)
+			pair->last_ms = now;
 	} else {
-		n->failures++;
-		limit_slot(s, "client", client, now, true)->failures++;
+		if (pair)
+			pair->failures = 0;
+		if (c && c->failures > 0)
+			c->failures--;
 	}
 	pthread_mutex_unlock(&s->lock);
 }

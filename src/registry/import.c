@@ -26,7 +26,7 @@ static const char *const columns[] = {"id",      "category",     "make",        
  * ledger's integrity): they end the import instead of rejecting the row. */
 static bool ends_import(int e)
 {
-	return e == WAM_EDB || e == WAM_ENOMEM || e == WAM_EIO || e == WAM_EINTEGRITY;
+	return e == WAM_EDB || e == WAM_EBUSY || e == WAM_ENOMEM || e == WAM_EIO || e == WAM_EINTEGRITY;
 }
 
 /* Counts a bad row and reports why, with its line and the column or field

@@ -25,7 +25,7 @@ int wam_sql_fail(sqlite3 *conn, const char *what)
 {
 	int code = sqlite3_errcode(conn);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-		return wam_error_set(WAM_EDB, NULL, "%s: the registry is busy (another command holds it)", what);
+		return wam_error_set(WAM_EBUSY, NULL, "%s: the registry is busy (another command holds it)", what);
 	if (code == SQLITE_READONLY)
 		return wam_error_set(WAM_EDB, NULL, "%s: the registry is read-only", what);
 	return wam_error_set(WAM_EDB, NULL, "%s: %s", what, sqlite3_errmsg(conn));

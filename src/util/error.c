@@ -68,10 +68,15 @@ static const struct {
 	{WAM_EFORBIDDEN, "forbidden", 7, 403},
 	{WAM_EINTEGRITY, "integrity", 5, 500},
 	{WAM_ENOMEM, "out_of_memory", 1, 500},
+	{WAM_EBUSY, "busy", 8, 503},
 };
 
 static int find(int code)
 {
+	/* a store failure whose recorded cause is a busy registry (a caller
+	 * passing on WAM_EDB after a statement failed) is reported as busy */
+	if (code == WAM_EDB && last.code == WAM_EBUSY)
+		code = WAM_EBUSY;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].code == code)
 			return (int)i;
