@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from http_lib import WAM, Registry, Server, main  # noqa: E402
 
 ROWS = 2000          # rows of each import
-DEMO_ITEMS = 300     # weapons of each demo
+DEMO_ITEMS = 100     # weapons of each demo (a small demo has a site with no seized weapon)
 IMPORT_KILLS = 9
 DEMO_KILLS = 4
 HTTP_KILLS = 9
