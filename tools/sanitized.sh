@@ -8,7 +8,8 @@
 # even be what a test expected. Here every sanitized process of the test
 # writes its reports to a file of its own (log_path=DIR/asan.PID); once the
 # test ends, each report is printed on stderr, which reaches the test log,
-# and the test fails. Leaks are looked for at every exit: `wam serve` frees
+# and the test fails. (UBSan's reports go there too in a clang build, whose
+# one runtime holds both; gcc's separate libubsan ignores log_path.) Leaks are looked for at every exit: `wam serve` frees
 # everything on SIGTERM, so a leak at its exit is a leak.
 #
 # Stacks through libraries built without frame pointers (jansson) stop
