@@ -6,7 +6,7 @@
 # itself (it compares it with the message a user should see), so a report
 # printed there could be lost, and a process that reported and exited 1 may
 # even be what a test expected. Here every sanitized process of the test
-# writes its reports to a file of its own (log_path=DIR/asan.PID); once the
+# writes its reports to a file of its own (log_path=DIR/report.PID); once the
 # test ends, each report is printed on stderr, which reaches the test log,
 # and the test fails. (UBSan's reports go there too in a clang build, whose
 # one runtime holds both; gcc's separate libubsan ignores log_path.) Leaks are looked for at every exit: `wam serve` frees
@@ -19,8 +19,8 @@
 set -u
 dir=$(mktemp -d "${TMPDIR:-/tmp}/wam-sanitizer.XXXXXX") || exit 1
 trap 'rm -rf "$dir"' EXIT
-export ASAN_OPTIONS="log_path=$dir/asan:halt_on_error=1:detect_leaks=1:abort_on_error=0:exitcode=86:${ASAN_OPTIONS:-}"
-export UBSAN_OPTIONS="log_path=$dir/ubsan:halt_on_error=1:print_stacktrace=1:exitcode=86:${UBSAN_OPTIONS:-}"
+export ASAN_OPTIONS="log_path=$dir/report:halt_on_error=1:detect_leaks=1:abort_on_error=0:exitcode=86:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="log_path=$dir/report:halt_on_error=1:print_stacktrace=1:exitcode=86:${UBSAN_OPTIONS:-}"
 export LSAN_OPTIONS="exitcode=86:${LSAN_OPTIONS:-}"
 "$@"
 rc=$?
