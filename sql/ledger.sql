@@ -50,8 +50,12 @@ CREATE TABLE ref_category (
 -- the BLAKE2b-256 hash (hex) of an API token, per user or token id. Not a
 -- projection (rebuild keeps it, verify does not compare it); the event that
 -- records a secret was set is written in the same transaction. See docs/auth.md.
+-- `mac` seals the row to the event `seq` that set it under a key derived
+-- from the node's secret key; verify checks it (docs/ledger.md).
 CREATE TABLE IF NOT EXISTS credentials (
   subject TEXT PRIMARY KEY,               -- the user's or token's id
   kind    TEXT NOT NULL,                  -- password, token
-  hash    TEXT NOT NULL
+  hash    TEXT NOT NULL,
+  seq     INTEGER,                        -- the event that set it
+  mac     TEXT                            -- hex BLAKE2b-256 seal; NULL: written before seals
 );

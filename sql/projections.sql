@@ -521,5 +521,8 @@ CREATE TABLE peers (
   seq            INTEGER NOT NULL,         -- the peer.added that trusted this key
   revoked_seq    INTEGER,                  -- the peer.revoked, NULL while trusted
   revoked_at     TEXT,                     -- that event's time
-  revoked_reason TEXT
+  revoked_reason TEXT,
+  head_seq       INTEGER,                  -- the last ledger head its documents showed (peer.head_seen)
+  head_hash      TEXT,                     -- hex hash of its event head_seq
+  head_at        TEXT                      -- when that document was imported
 );

@@ -86,6 +86,21 @@ char *wam_canon(const json_t *v);
 /* Appends the canonical bytes of `v` to `b`. */
 int wam_canon_buf(wam_buf *b, const json_t *v);
 
+/* ---- files written owner-only (util/file.c; wam_file_create is public) ---- */
+/* As wam_file_create(), a descriptor instead of a stream. */
+int wam_file_open_fd(int *out, const char *path, const char *field, unsigned flags);
+/* Takes the group's and others' bits off `path` when it is a regular file
+ * the process owns (a registry made before files were owner-only); no file
+ * is no error. */
+int wam_file_tighten(const char *path);
+
+/* The URI another connection opens (or ATTACHes) the registry at `path`
+ * with, read-only: "file:PATH?mode=ro", with immutable=1 when the registry
+ * is on read-only media (store/db.c), where SQLite could not make the -shm
+ * file a reader of a WAL database needs. Freed with sqlite3_free(); NULL
+ * when out of memory. */
+char *wam_db_reader_uri(const char *path);
+
 /* ---- RFC 4180 CSV (util/csv.c) ---- */
 #define WAM_CSV_MAX_FIELD 8192   /* bytes in one field */
 #define WAM_CSV_MAX_FIELDS 64    /* fields in one record */
@@ -112,6 +127,20 @@ int wam_csv_next(wam_csv *r);
 void wam_csv_free(wam_csv *r);
 /* Writes one field, quoted when it needs to be. */
 void wam_csv_put(FILE *out, const char *s, bool last);
+/* A value a spreadsheet opening the file would take for a formula, and so
+ * run (OWASP's CSV injection): one beginning with =, +, @, a tab or a
+ * carriage return, or with - unless it is a plain negative number ("-12",
+ * "-1.5"); and, so that the escape can be undone exactly, one beginning
+ * with an apostrophe. */
+bool wam_csv_escaped(const char *s);
+/* Writes a value as wam_csv_put does, with an apostrophe in front when
+ * wam_csv_escaped(): a spreadsheet shows the value as text, and
+ * wam_csv_text() gives it back byte for byte. Every value (not header) of
+ * a CSV export goes through here. */
+void wam_csv_put_text(FILE *out, const char *s, bool last);
+/* The value a field written by wam_csv_put_text() holds: the field without
+ * one leading apostrophe. Lives as long as `field`. */
+const char *wam_csv_text(const char *field);
 
 /* ---- the SQLite handle ---- */
 struct projector;
@@ -212,8 +241,21 @@ int wam_event_bytes(wam_buf *b, int64_t seq, const char *id, const char *node,
 /* Loads "<path>.key" into db->pk/sk. */
 int wam_key_load(wam_db *db);
 int wam_key_create(wam_db *db);
-/* The public key in "<path>.key", when that file can be read. */
+/* The public key in "<path>.key": WAM_ENOTFOUND without the file,
+ * WAM_EINTEGRITY when it is another node's. */
 int wam_key_public(const wam_db *db, unsigned char pk[32]);
+/* The events that set a credential: a row is sealed to the latest of them
+ * about its user or token. */
+#define WAM_CREDENTIAL_EVENTS "('user.added','user.password_set','token.added')"
+/* The latest event in WAM_CREDENTIAL_EVENTS about `subject` (0 if none). */
+int wam_credential_event(wam_db *db, int64_t *seq, const char *subject);
+/* The seal (keyed hash, hex) of a credential row set by event `seq`, under a
+ * subkey of the node's secret key (loaded from the key file if needed). */
+int wam_credential_seal(wam_db *db, char out_hex[65], const char *subject, const char *kind, const char *hash,
+                        int64_t seq);
+/* The content hash (hex) of each reference table, {"ref_category": hex,
+ * "ref_country": hex}, as recorded in the genesis event (ledger/verify.c). */
+int wam_refdata_digest(sqlite3 *conn, json_t **out);
 #define WAM_CHECKPOINT_MSG_LEN (18 + WAM_ID_LEN + 8 + WAM_HASH_LEN)
 /* The bytes a checkpoint signature covers. */
 void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const char *node, int64_t seq,
@@ -223,7 +265,7 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
 extern const char wam_sql_ledger[];
-#define WAM_PROJECTION_VERSION "9"
+#define WAM_PROJECTION_VERSION "10"
 int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);

@@ -32,13 +32,48 @@ typedef struct wam_verify_report {
 	char detail[512];        /* a sentence for a person */
 	char table[32];          /* projection_mismatch: the table */
 	char record_id[40];      /* projection_mismatch: the record */
-	char public_key[65];     /* hex of the node public key the checkpoints use */
+	char public_key[65];     /* hex of the pinned key the checkpoints were checked with */
+	char key_source[16];     /* where that trust came from: "key_file" or "expect_key" */
+	int credentials_checked; /* 1 when every credential's seal was checked (needs the key file) */
+	int64_t credentials;     /* credentials whose seal was checked */
+	int refdata_checked;     /* 1 when the reference tables matched what the ledger recorded */
+	int64_t head_seq;        /* the receipt's head seq, when one was given */
 	double chain_seconds;    /* time spent on the hash chain and signatures */
 	double projection_seconds; /* time spent replaying and comparing */
 } wam_verify_report;
+/* Further problems: key_missing (no key file and no expected key),
+ * receipt_invalid, head_missing, head_mismatch (a receipt given with
+ * --expect-head), refdata_changed, refdata_unrecorded, credential_changed,
+ * credential_unsealed. */
 
 /* Flags for wam_ledger_verify(). */
 #define WAM_VERIFY_CHAIN_ONLY 0x1u /* skip the projection comparison */
+
+/* What wam_ledger_verify_with() trusts and checks besides the registry. */
+typedef struct wam_verify_opts {
+	unsigned flags;            /* WAM_VERIFY_* */
+	const char *expect_key;    /* hex Ed25519 public key the caller trusts; NULL: the key
+	                            * file beside the registry, which must then exist */
+	const json_t *expect_head; /* a receipt of wam_ledger_head_receipt() the ledger must
+	                            * still hold, or NULL */
+} wam_verify_opts;
+
+/* wam_ledger_verify() with a trust anchor of the caller's and a receipt to
+ * check. The key checkpoints are checked with is pinned outside the
+ * database: `opts->expect_key`, else the key file (a missing key file, or
+ * one of another node or key, is a problem, never skipped). Credentials'
+ * seals are checked only with the key file (they need the secret key):
+ * out->credentials_checked says whether they were. WAM_EINVAL (field
+ * expect_key or expect_head) when those are not a key or a receipt. */
+int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_report *out);
+
+/* A signed receipt of the current head, for an auditor to keep: {format
+ * "wam-head/1", node_id, public_key, seq, hash, time, signature}, the
+ * Ed25519 signature by the node key over the canonical JSON without
+ * "signature". Refused (WAM_EINTEGRITY) unless the chain verifies against
+ * the key file; WAM_ENOTFOUND/WAM_EINTEGRITY naming "key" without a usable
+ * key file. The caller frees `*out` with json_decref. */
+int wam_ledger_head_receipt(wam_db *db, json_t **out);
 
 /* Checks the hash chain, every checkpoint signature and (unless
  * WAM_VERIFY_CHAIN_ONLY) that every projection row equals what replaying the
@@ -48,8 +83,18 @@ typedef struct wam_verify_report {
 int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out);
 
 /* Drops every projection and recomputes it from the events, in one
- * transaction. Appends no event. */
+ * transaction, after proving the chain against the key file: a ledger that
+ * is not intact is refused (WAM_EINTEGRITY, nothing changed). Appends no
+ * event. */
 int wam_ledger_rebuild(wam_db *db);
+
+/* wam_ledger_rebuild(), and then what a registry made before credentials
+ * were sealed and reference data recorded lacks: each unsealed credential
+ * is sealed to the latest event that set it, and the reference tables'
+ * digest is recorded in a refdata.recorded event. How many credentials were
+ * sealed, and whether the reference data was recorded (0/1), in `*sealed`
+ * and `*recorded` (may be NULL). */
+int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded);
 
 /* The events of one subject (or of the whole registry when `subject` is
  * NULL) with seq > `after_seq`, oldest first, at most `limit` (0: no limit).
@@ -67,6 +112,11 @@ int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq,
  * WAM_ENOTFOUND if no event is about `subject`. Changes nothing; `wam
  * verify` remains the proof of the whole registry and its projections. */
 int wam_ledger_prove(wam_db *db, json_t **out, const char *subject);
+
+/* wam_ledger_prove() with the key pinned by the caller (`expect_key`, hex)
+ * instead of the key file; `*out` also names the key trusted {public_key,
+ * key_source}. */
+int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const char *expect_key);
 
 /* The canonical JSON text of `v`, the form events are hashed in: compact,
  * keys sorted, UTF-8 as is, reals to 15 significant digits. Also the

@@ -10,6 +10,7 @@
 #define WAM_STORE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,6 +78,57 @@ int wam_db_commit(wam_db *db);
 
 /* Undoes everything since the outermost wam_db_begin(). Never fails. */
 void wam_db_rollback(wam_db *db);
+
+/* ---- backups (docs/backup.md) ---- */
+
+/* What a backup or a restore proved of the copy. */
+typedef struct wam_backup_report {
+	int64_t events;        /* events in the copy */
+	int64_t checkpoints;   /* signed checkpoints checked */
+	int64_t bytes;         /* size of the copy */
+	char public_key[65];   /* hex of the node public key the copy was verified with */
+} wam_backup_report;
+
+/* Copies the registry `db` is open on (read-only is enough) to `path`, and
+ * its node key to "<path>.key", both owner-only (0600). The copy is the
+ * registry at one moment even while other processes (`wam serve`) write:
+ * one read transaction, which makes no writer wait. It is a self-contained
+ * file (no -wal beside it; it opens on read-only media) and is proven
+ * (chain, signatures, projections, against the key copied with it) before
+ * it is renamed to `path`; an existing `path` is replaced only then. Fails
+ * with WAM_EINVAL (no path, or the registry's own), WAM_ENOTFOUND (no node
+ * key beside the registry), WAM_EIO (cannot write), WAM_EDB (busy),
+ * WAM_EINTEGRITY (the copy is not intact: the registry itself is not); on
+ * failure nothing is left at `path`. */
+int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path);
+
+/* Flags for wam_db_restore(). */
+#define WAM_RESTORE_FORCE 0x1u /* replace an existing registry at the target */
+
+/* Puts the backup at `from` (with its key "<from>.key") in place as the
+ * registry at `to`: proves the copy first (as wam_db_backup does) and
+ * writes nothing unless it is intact (WAM_EINTEGRITY); refuses an existing
+ * registry at `to` without WAM_RESTORE_FORCE (WAM_ECONFLICT) and, always, a
+ * target whose node key is not the backup's (WAM_EINTEGRITY). The copy is
+ * written beside `to` and renamed over it (its old -wal and -shm removed):
+ * stop every process using `to` (`wam serve`) first. WAM_ENOTFOUND when
+ * there is no backup at `from`. */
+int wam_db_restore(wam_backup_report *out, const char *from, const char *to, unsigned flags);
+
+/* ---- files written for people ---- */
+
+/* Flags for wam_file_create(). */
+#define WAM_FILE_EXCL 0x1u   /* a new file only: WAM_ECONFLICT if `path` exists */
+#define WAM_FILE_APPEND 0x2u /* append to the file instead of emptying it (logs) */
+
+/* Opens `path` for writing, readable and writable by its owner only (0600)
+ * whatever the umask: every export, --out file, rejects file and copy of a
+ * registry is made this way, since each holds what the registry holds. An
+ * existing regular file is emptied (unless WAM_FILE_APPEND) and made 0600;
+ * a symbolic link is refused, not followed; a device or pipe is written as
+ * it is. `*out` is closed with fclose(). Fails with WAM_EIO (or
+ * WAM_ECONFLICT with WAM_FILE_EXCL) naming `field`. */
+int wam_file_create(FILE **out, const char *path, const char *field, unsigned flags);
 
 #ifdef __cplusplus
 }

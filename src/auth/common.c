@@ -2,8 +2,9 @@
  *
  * Names, roles and site lists are checked here once for both kinds of
  * record. Secrets live in `credentials`, beside the ledger and outside it:
- * not a projection, so `wam rebuild` keeps it and `wam verify` does not
- * compare it, and a row is written in the same transaction as the event
+ * not a projection, so `wam rebuild` keeps it; each row is sealed to the
+ * event that set it under a key only the node holds (`wam verify` checks
+ * the seal), and a row is written in the same transaction as the event
  * that records the secret was set, so a rollback takes both. */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,13 @@ int wam_auth_ensure_credentials(wam_db *db)
 	/* prepare compiles the first statement only: this one */
 	if (sqlite3_prepare_v2(db->conn, ddl, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
 		rc = wam_sql_fail(db->conn, "create the credentials table");
+	sqlite3_finalize(st);
+	st = NULL;
+	/* tables made before credentials were sealed get the seal's columns,
+	 * empty: `wam rebuild` seals those rows once (docs/ledger.md) */
+	if (!rc && sqlite3_prepare_v2(db->conn, "SELECT mac FROM credentials LIMIT 0", -1, &st, NULL) != SQLITE_OK)
+		rc = wam_sql_exec(db->conn, "ALTER TABLE credentials ADD COLUMN seq INTEGER;"
+		                            "ALTER TABLE credentials ADD COLUMN mac TEXT");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -122,13 +130,21 @@ int wam_auth_sites_exist(wam_db *db, const json_t *sites)
 
 int wam_auth_put_credential(wam_db *db, const char *subject, const char *kind, const char *hash)
 {
-	sqlite3_stmt *st =
-	    wam_stmt(db, ST_AUTH_CREDENTIAL, "INSERT OR REPLACE INTO credentials(subject, kind, hash) VALUES(?,?,?)");
+	/* sealed to the event appended before it that records the secret was set */
+	char mac[65];
+	int64_t seq;
+	int rc = wam_credential_event(db, &seq, subject);
+	if (rc || (rc = wam_credential_seal(db, mac, subject, kind, hash, seq)))
+		return rc;
+	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_CREDENTIAL,
+	                            "INSERT OR REPLACE INTO credentials(subject, kind, hash, seq, mac) VALUES(?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, seq);
+	sqlite3_bind_text(st, 5, mac, -1, SQLITE_TRANSIENT);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	return r == SQLITE_DONE ? 0 : wam_sql_fail(db->conn, "store a credential");

@@ -137,10 +137,8 @@ static int cmd_loss_export(const cli_env *env, const cli_args *a)
 	FILE *f = stdout;
 	if (to) {
 		snprintf(tmp, sizeof tmp, "%s.part", to);
-		if (!(f = fopen(tmp, "w"))) {
-			wam_error_set(WAM_EIO, "out", "cannot write %s", to);
+		if (wam_file_create(&f, tmp, "out", 0))
 			return cli_fail(env, WAM_EIO);
-		}
 	}
 	wam_db *db;
 	int rc = cli_open(env, &db, false);

@@ -177,9 +177,13 @@ static int cmd_photo_get(const cli_env *env, const cli_args *a)
 	wam_db_close(db);
 	if (rc)
 		return cli_fail(env, rc);
-	FILE *f = fopen(to, "wb");
-	bool ok = f && fwrite(bytes, 1, n, f) == n;
-	if (f && fclose(f) != 0)
+	FILE *f;
+	if (wam_file_create(&f, to, "out", 0)) {
+		free(bytes);
+		return cli_fail(env, WAM_EIO);
+	}
+	bool ok = fwrite(bytes, 1, n, f) == n;
+	if (fclose(f) != 0)
 		ok = false;
 	free(bytes);
 	if (!ok) {

@@ -447,8 +447,7 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 		snprintf(rpath, sizeof rpath, "%s", cli_opt(a, "rejects") ? cli_opt(a, "rejects") : "");
 		if (!rpath[0])
 			snprintf(rpath, sizeof rpath, "%s.rejected.csv", strcmp(path, "-") ? path : "import");
-		if (!(rejects = fopen(rpath, "w"))) {
-			wam_error_set(WAM_EIO, "rejects", "cannot write %s: %s", rpath, strerror(errno));
+		if (wam_file_create(&rejects, rpath, "rejects", 0)) {
 			if (in != stdin)
 				fclose(in);
 			return cli_fail(env, WAM_EIO);
@@ -514,8 +513,7 @@ static int cmd_export(const cli_env *env, const cli_args *a)
 	if (path) {
 		/* write beside the target, rename when complete: no half-written export */
 		snprintf(tmp, sizeof tmp, "%s.partial", path);
-		if (!(out = fopen(tmp, "w"))) {
-			wam_error_set(WAM_EIO, "out", "cannot write %s: %s", path, strerror(errno));
+		if (wam_file_create(&out, tmp, "out", 0)) {
 			wam_db_close(db);
 			return cli_fail(env, WAM_EIO);
 		}

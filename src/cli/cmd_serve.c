@@ -56,10 +56,8 @@ static int cmd_serve(const cli_env *env, const cli_args *a)
 	FILE *access_log = stdout;
 	if (log && !strcmp(log, "none"))
 		access_log = NULL;
-	else if (log && strcmp(log, "-") != 0 && !(access_log = fopen(log, "a"))) {
-		fprintf(stderr, "wam: cannot open access log %s: %s\n", log, strerror(errno));
-		return 6;
-	}
+	else if (log && strcmp(log, "-") != 0 && wam_file_create(&access_log, log, "access-log", WAM_FILE_APPEND))
+		return cli_fail(env, WAM_EIO); /* the log names users and addresses: owner-only */
 	wam_http_opts o = {.db_path = env->db_path,
 	                   .listen = cli_opt(a, "listen") ? cli_opt(a, "listen") : "127.0.0.1:8080",
 	                   .threads = (int)threads,

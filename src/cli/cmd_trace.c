@@ -567,7 +567,11 @@ static int write_document(const cli_env *env, const json_t *doc, const char *to)
 	}
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.part", to);
-	int bad = json_dump_file(doc, tmp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	FILE *f;
+	if (wam_file_create(&f, tmp, "out", 0))
+		return cli_fail(env, WAM_EIO);
+	int bad = json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	bad |= fclose(f) != 0;
 	if (bad || rename(tmp, to) != 0) {
 		remove(tmp);
 		wam_error_set(WAM_EIO, "out", "cannot write %s", to);
@@ -660,12 +664,19 @@ static void print_peers(const json_t *rows)
 	                                  {"PUBLIC KEY", "public_key", 0},
 	                                  {"STATE", "state", 0},
 	                                  {"REASON", "revoked_reason", 40},
+	                                  {"LAST HEAD", "last_head", 0},
 	                                  {NULL, NULL, 0}};
 	json_t *shown = json_deep_copy(rows), *row;
 	size_t i;
 	json_array_foreach(shown, i, row)
 	{
 		json_object_set_new(row, "state", peer_state(row));
+		/* the last ledger head its documents showed: event and hash */
+		const json_t *head = json_object_get(row, "head_seq");
+		if (json_is_integer(head))
+			json_object_set_new(row, "last_head",
+			                    json_sprintf("%lld %s", (long long)json_integer_value(head),
+			                                 json_string_value(json_object_get(row, "head_hash"))));
 	}
 	cli_print_table(cols, shown);
 	json_decref(shown);

@@ -33,8 +33,9 @@ void h_checks_open(wam_request *r)
 		return;
 	const char *site = json_string_value(json_object_get(in, "site_id"));
 	if (site && !request_sees_site(r, site)) {
-		json_decref(in);
+		/* the message quotes the site: answered before `in` (which holds it) is freed */
 		reply_error(r, 403, "forbidden", "site_id", "you may not act at site %.40s", site);
+		json_decref(in);
 		return;
 	}
 	int rc = wam_stock_check_open(r->db, &out, in);
@@ -104,8 +105,8 @@ void h_check_reads(wam_request *r)
 		rc = wam_stock_check_feed(r->db, &out, r->params[0], method ? method : WAM_READ_RFID, in);
 		fclose(in);
 	} else {
-		reply_error(r, 415, "unsupported_media_type", NULL, "reads are text/plain or application/json, not %.60s",
-		            type);
+		reply_error(r, 415, "unsupported_media_type", NULL,
+		            "reads are text/plain or application/json, not %.60s", type);
 		return;
 	}
 	reply_result(r, rc, 200, &out);
@@ -133,8 +134,35 @@ void h_investigations_list(wam_request *r)
 	reply_result(r, rc, 200, &out);
 }
 
+/* A caller confined to sites learns nothing of another site's
+ * investigation, not even that it exists: it is answered as not found, as
+ * its check is. True when the caller may see investigation params[0] (or
+ * it does not exist, which the library then reports); else answered. */
+static bool visible_investigation(wam_request *r)
+{
+	if (r->who.nsites == 0)
+		return true;
+	const char *sites[WAM_AUTH_MAX_SITES];
+	int n = request_sites(r, sites);
+	json_t *mine = NULL, *v;
+	size_t i;
+	int rc = wam_stock_investigations(r->db, &mine, NULL, true, sites, n);
+	if (rc) {
+		reply_wam(r, rc);
+		return false;
+	}
+	bool seen = false;
+	json_array_foreach(mine, i, v) seen |= !strcmp(json_string_value(json_object_get(v, "id")), r->params[0]);
+	json_decref(mine);
+	if (!seen)
+		reply_error(r, 404, "not_found", "investigation", "no investigation with id '%.40s'", r->params[0]);
+	return seen;
+}
+
 void h_investigation_resolve(wam_request *r)
 {
+	if (!visible_investigation(r))
+		return;
 	json_t *in = request_json(r), *out;
 	if (!in)
 		return;

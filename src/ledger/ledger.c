@@ -6,6 +6,7 @@
  * bytes needs no JSON parser, so verification reads a million events a
  * second. The head (last seq and hash) is cached for the open transaction;
  * every event is applied to the projections in the same transaction. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,14 +210,18 @@ int wam_key_create(wam_db *db)
 	return 0;
 }
 
-/* Reads the key file. `pk_only`: the public key is enough (verify). */
+/* Reads the key file: the public key, and the secret key when `sk` is not
+ * NULL. WAM_ENOTFOUND when there is no key file, WAM_EINTEGRITY when it is
+ * another node's or its halves disagree, WAM_EIO when it cannot be read. */
 static int key_read(const wam_db *db, unsigned char pk[32], unsigned char sk[64])
 {
 	char path[4096], line[256], node[64] = "", pkhex[80] = "", skhex[160] = "";
+	unsigned char secret[64];
 	key_path(db, path, sizeof path);
 	FILE *f = fopen(path, "r");
 	if (!f)
-		return wam_error_set(WAM_EIO, "key", "cannot read the node key %s", path);
+		return errno == ENOENT ? wam_error_set(WAM_ENOTFOUND, "key", "there is no node key file %s", path)
+		                       : wam_error_set(WAM_EIO, "key", "cannot read the node key %s", path);
 	while (fgets(line, sizeof line, f)) {
 		if (!strncmp(line, "node ", 5))
 			sscanf(line + 5, "%63s", node);
@@ -228,9 +233,16 @@ static int key_read(const wam_db *db, unsigned char pk[32], unsigned char sk[64]
 	}
 	fclose(f);
 	int rc = 0;
-	if (strcmp(node, db->node_id) != 0 || wam_unhex(pk, 32, pkhex) ||
-	    (sk && wam_unhex(sk, 64, skhex)))
-		rc = wam_error_set(WAM_EIO, "key", "%s is not this registry's node key", path);
+	if (strcmp(node, db->node_id) != 0)
+		rc = wam_error_set(WAM_EINTEGRITY, "key", "%s is the key of node %.30s, not of this registry's node %s",
+		                   path, node, db->node_id);
+	else if (wam_unhex(pk, 32, pkhex) || (sk && wam_unhex(secret, 64, skhex)))
+		rc = wam_error_set(WAM_EINTEGRITY, "key", "%s is not a readable node key", path);
+	else if (sk && sodium_memcmp(secret + 32, pk, 32) != 0)
+		rc = wam_error_set(WAM_EINTEGRITY, "key", "%s holds a secret key that is not its public key's", path);
+	else if (sk)
+		memcpy(sk, secret, 64);
+	sodium_memzero(secret, sizeof secret);
 	sodium_memzero(skhex, sizeof skhex);
 	return rc;
 }
@@ -238,17 +250,61 @@ static int key_read(const wam_db *db, unsigned char pk[32], unsigned char sk[64]
 int wam_key_load(wam_db *db)
 {
 	int rc = key_read(db, db->pk, db->sk);
+	if (rc == WAM_ENOTFOUND) { /* signing without the key file: the file is what is missing */
+		wam_error saved = *wam_error_last();
+		rc = wam_error_set(WAM_EIO, "key", "%s", saved.message);
+	}
 	if (rc)
 		return rc;
 	db->have_key = true;
 	return 0;
 }
 
-/* Public key from the key file, if it can be read; used by verify to notice
- * a public key swapped in the database. */
+/* Public key from the key file: the anchor verify pins the registry to. */
 int wam_key_public(const wam_db *db, unsigned char pk[32])
 {
 	return key_read(db, pk, NULL);
+}
+
+int wam_credential_event(wam_db *db, int64_t *seq, const char *subject)
+{
+	sqlite3_stmt *st;
+	*seq = 0;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT coalesce(max(seq),0) FROM events WHERE subject=? AND type IN " WAM_CREDENTIAL_EVENTS,
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "find the event that set a credential");
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The seal of a credential row: BLAKE2b-256 keyed with a subkey derived from
+ * the node's secret key (so only the key file's holder can make one), over
+ * the row and the sequence number of the event that set it (so an older
+ * secret of the same user, or another user's, does not fit). */
+int wam_credential_seal(wam_db *db, char out_hex[65], const char *subject, const char *kind, const char *hash,
+                        int64_t seq)
+{
+	int rc;
+	unsigned char subkey[32], mac[32];
+	char seqtxt[24];
+	if (!db->have_key && (rc = wam_key_load(db)))
+		return rc;
+	crypto_kdf_derive_from_key(subkey, sizeof subkey, 1, "wamcreds", db->sk); /* the seed half of sk */
+	snprintf(seqtxt, sizeof seqtxt, "%lld", (long long)seq);
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, subkey, sizeof subkey, sizeof mac);
+	crypto_generichash_update(&h, (const unsigned char *)"wam-credential-v1", 18);
+	const char *parts[] = {subject, kind, hash, seqtxt};
+	for (size_t i = 0; i < 4; i++)
+		crypto_generichash_update(&h, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
+	crypto_generichash_final(&h, mac, sizeof mac);
+	sodium_memzero(subkey, sizeof subkey);
+	wam_hex(out_hex, mac, sizeof mac);
+	return 0;
 }
 
 /* ---- reading the ledger ---- */

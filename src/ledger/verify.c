@@ -1,5 +1,12 @@
-/* Proving a registry: the hash chain, the signed checkpoints, and that every
- * projection row is what the events say.
+/* Proving a registry: the hash chain, the signed checkpoints, the reference
+ * data and credentials beside the ledger, and that every projection row is
+ * what the events say.
+ *
+ * Trust starts outside the database: the key every checkpoint is checked
+ * with is pinned by the key file (or given by the caller), never read from
+ * the database alone, which an attacker who can write it could fill with a
+ * node and key of their own. A receipt of the head (wam head), kept
+ * elsewhere, tells a ledger whose newest events were cut off.
  *
  * The chain pass streams events in seq order, rebuilds each event's
  * canonical bytes from its columns and recomputes the hash; it stops at the
@@ -82,25 +89,56 @@ static int load_checkpoints(wam_db *db, checkpoint **out, size_t *n)
 	return 0;
 }
 
-/* The node's public key from the database, cross-checked with the key file
- * when it is readable (an attacker who rewrites the database cannot also
- * make the key file agree without the secret key). */
-static int node_key(wam_db *db, wam_verify_report *r, unsigned char pk[32])
+/* The key verify trusts, pinned outside the database: the caller's
+ * `expect_key` (hex), or else the key file beside the registry, which must
+ * exist, name this registry's node and hold the public key the registry
+ * records for it. An attacker who can rewrite the database (and re-sign
+ * every checkpoint under a node and key of their own) can make neither
+ * agree. Problems (key_missing, key_mismatch) go to `r`; returns negative
+ * only when `expect_key` is not a key (WAM_EINVAL) or the database cannot be
+ * read. */
+static int pin_key(wam_db *db, wam_verify_report *r, const char *expect_key, unsigned char pk[32])
 {
 	sqlite3_stmt *st;
-	int rc = 0;
+	unsigned char recorded[32];
+	bool have_recorded = false;
+	memset(pk, 0, 32);
+	if (expect_key) {
+		if (strlen(expect_key) != 64 || wam_unhex(pk, 32, expect_key))
+			return wam_error_set(WAM_EINVAL, "expect_key",
+			                     "the expected key '%.70s' is not an Ed25519 public key (64 hex digits)", expect_key);
+		snprintf(r->key_source, sizeof r->key_source, "expect_key");
+	} else {
+		int k = wam_key_public(db, pk);
+		snprintf(r->key_source, sizeof r->key_source, "key_file");
+		if (k == WAM_ENOTFOUND) {
+			bad(r, "key_missing", 1,
+			    "%s: the registry's key cannot be pinned, so nothing it holds is proven (give the key with "
+			    "--expect-key)",
+			    wam_error_last()->message);
+			wam_error_clear();
+			return 0;
+		}
+		if (k) {
+			bad(r, "key_mismatch", 1, "%s", wam_error_last()->message);
+			wam_error_clear();
+			return 0;
+		}
+	}
+	wam_hex(r->public_key, pk, 32);
 	if (sqlite3_prepare_v2(db->conn, "SELECT public_key FROM nodes WHERE id=?", -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "read node key");
 	sqlite3_bind_text(st, 1, db->node_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW || wam_unhex(pk, 32, wam_col_text(st, 0)) != 0)
-		bad(r, "key_mismatch", 1, "the node's public key is missing from the registry");
+	have_recorded = sqlite3_step(st) == SQLITE_ROW && wam_unhex(recorded, 32, wam_col_text(st, 0)) == 0;
 	sqlite3_finalize(st);
-	wam_hex(r->public_key, pk, 32);
-	unsigned char file_pk[32];
-	if (wam_key_public(db, file_pk) == 0 && sodium_memcmp(file_pk, pk, 32) != 0)
-		bad(r, "key_mismatch", 1, "the public key in the registry differs from the node key file");
-	wam_error_clear();
-	return rc;
+	if (!have_recorded)
+		bad(r, "key_mismatch", 1, "the registry records no public key for its node %s", db->node_id);
+	else if (sodium_memcmp(recorded, pk, 32) != 0)
+		bad(r, "key_mismatch", 1,
+		    "the registry's node %s has a public key other than the one pinned by %s: its checkpoints were not "
+		    "signed by this registry's key",
+		    db->node_id, expect_key ? "--expect-key" : "the key file");
+	return 0;
 }
 
 /* The chain pass reads events in batches. While a worker thread hashes one
@@ -240,7 +278,7 @@ static void check_batch(chain_state *cs, const batch *bt, wam_verify_report *r)
 	}
 }
 
-static int verify_chain(wam_db *db, wam_verify_report *r)
+static int verify_chain(wam_db *db, const char *expect_key, wam_verify_report *r)
 {
 	int rc = 0;
 	chain_state cs = {.expect = 1, .node = db->node_id};
@@ -251,7 +289,7 @@ static int verify_chain(wam_db *db, wam_verify_report *r)
 	bool hashing = false, eof = false;
 	pthread_t worker;
 
-	if ((rc = node_key(db, r, cs.pk)) || (rc = load_checkpoints(db, &cs.cps, &cs.ncp)))
+	if ((rc = pin_key(db, r, expect_key, cs.pk)) || !r->intact || (rc = load_checkpoints(db, &cs.cps, &cs.ncp)))
 		goto done;
 	for (int k = 0; k < 2; k++)
 		if (!(bt[k].ev = malloc(BATCH * sizeof *bt[k].ev))) {
@@ -412,7 +450,7 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 	}
 	{
 		sqlite3_stmt *st;
-		char *q = sqlite3_mprintf("file:%s?mode=ro", db->path);
+		char *q = wam_db_reader_uri(db->path);
 		if (sqlite3_prepare_v2(tmp, "ATTACH ? AS reg", -1, &st, NULL) != SQLITE_OK) {
 			sqlite3_free(q);
 			rc = wam_sql_fail(tmp, "attach registry");
@@ -444,17 +482,249 @@ done:
 	return rc;
 }
 
-int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out)
+/* ---- what lies beside the ledger: reference data and credentials ---- */
+
+/* The reference tables, hashed row by row in key order: each value as its
+ * type letter and text, NUL-terminated, so no two tables' contents hash
+ * alike by shifting a boundary. */
+static const char *const ref_tables[] = {"ref_category", "ref_country", NULL};
+
+int wam_refdata_digest(sqlite3 *conn, json_t **out)
+{
+	json_t *o = json_object();
+	*out = NULL;
+	for (int t = 0; ref_tables[t]; t++) {
+		char sql[96];
+		sqlite3_stmt *st;
+		unsigned char h[WAM_HASH_LEN];
+		char hex[65];
+		snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1", ref_tables[t]);
+		if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK) {
+			json_decref(o);
+			return wam_sql_fail(conn, "read reference data");
+		}
+		crypto_generichash_state hs;
+		crypto_generichash_init(&hs, NULL, 0, WAM_HASH_LEN);
+		int ncol = sqlite3_column_count(st), step;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW)
+			for (int c = 0; c < ncol; c++) {
+				unsigned char tag = sqlite3_column_type(st, c) == SQLITE_NULL ? 'n' : 't';
+				crypto_generichash_update(&hs, &tag, 1);
+				crypto_generichash_update(&hs, (const unsigned char *)wam_col_text(st, c),
+				                          strlen(wam_col_text(st, c)) + 1);
+			}
+		sqlite3_finalize(st);
+		if (step != SQLITE_DONE) {
+			json_decref(o);
+			return wam_sql_fail(conn, "read reference data");
+		}
+		crypto_generichash_final(&hs, h, WAM_HASH_LEN);
+		wam_hex(hex, h, WAM_HASH_LEN);
+		json_object_set_new(o, ref_tables[t], json_string(hex));
+	}
+	*out = o;
+	return 0;
+}
+
+/* The reference data as the ledger recorded it: the latest refdata.recorded
+ * event (a registry made before it was recorded, sealed by `wam rebuild`),
+ * else the genesis event's "refdata". NULL in `*out` when neither has it. */
+static int recorded_refdata(wam_db *db, json_t **out)
+{
+	static const char *const where[] = {
+	    "SELECT payload FROM events WHERE subject='refdata' AND type='refdata.recorded' ORDER BY seq DESC LIMIT 1",
+	    "SELECT json_extract(payload,'$.refdata') FROM events WHERE seq=1 AND type='registry.created'", NULL};
+	*out = NULL;
+	for (int i = 0; where[i] && !*out; i++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db->conn, where[i], -1, &st, NULL) != SQLITE_OK)
+			return wam_sql_fail(db->conn, "read the recorded reference data");
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+			*out = json_loads(wam_col_text(st, 0), 0, NULL);
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+static int verify_refdata(wam_db *db, wam_verify_report *r)
+{
+	json_t *rec = NULL, *now = NULL;
+	int rc;
+	if ((rc = recorded_refdata(db, &rec)) || (rc = wam_refdata_digest(db->conn, &now)))
+		goto done;
+	if (!rec) {
+		bad(r, "refdata_unrecorded", 0,
+		    "the reference data (countries, categories) is not recorded in the ledger: the registry was made "
+		    "before it was; run `wam rebuild` once to record it");
+		goto done;
+	}
+	for (int t = 0; ref_tables[t]; t++) {
+		const char *want = json_string_value(json_object_get(rec, ref_tables[t]));
+		if (!want || strcmp(want, json_string_value(json_object_get(now, ref_tables[t])))) {
+			snprintf(r->table, sizeof r->table, "%s", ref_tables[t]);
+			bad(r, "refdata_changed", 0,
+			    "reference table %s is not what the ledger recorded: a row was changed, added or removed",
+			    ref_tables[t]);
+			goto done;
+		}
+	}
+	r->refdata_checked = 1;
+done:
+	json_decref(rec);
+	json_decref(now);
+	return rc;
+}
+
+/* Whether the credentials table has its seal columns (a registry made
+ * before them, opened read-only, has not been given them yet). */
+static bool credentials_sealable(sqlite3 *conn)
+{
+	sqlite3_stmt *st = NULL;
+	bool ok = sqlite3_prepare_v2(conn, "SELECT seq, mac FROM credentials LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static int verify_credentials(wam_db *db, wam_verify_report *r)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, step;
+	if (!credentials_sealable(db->conn)) {
+		sqlite3_stmt *any = NULL;
+		bool rows = sqlite3_prepare_v2(db->conn, "SELECT 1 FROM credentials LIMIT 1", -1, &any, NULL) == SQLITE_OK &&
+		            sqlite3_step(any) == SQLITE_ROW;
+		sqlite3_finalize(any);
+		if (rows)
+			bad(r, "credential_unsealed", 0,
+			    "the credentials were written before credentials were sealed: run `wam rebuild` once to seal them");
+		else
+			r->credentials_checked = 1;
+		return 0;
+	}
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT c.subject, c.kind, c.hash, c.seq, c.mac, (SELECT max(e.seq) FROM events e WHERE "
+	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS ") FROM credentials c ORDER BY 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read credentials");
+	while (r->intact && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *subject = wam_col_text(st, 0), *mac = wam_col_text(st, 4);
+		int64_t seq = sqlite3_column_int64(st, 3), last = sqlite3_column_int64(st, 5);
+		char want[65];
+		snprintf(r->record_id, sizeof r->record_id, "%s", subject);
+		snprintf(r->table, sizeof r->table, "credentials");
+		if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
+			bad(r, "credential_unsealed", last,
+			    "the %s of %s was written before credentials were sealed: run `wam rebuild` once to seal it",
+			    wam_col_text(st, 1), subject);
+			break;
+		}
+		if ((rc = wam_credential_seal(db, want, subject, wam_col_text(st, 1), wam_col_text(st, 2), seq)))
+			break;
+		if (seq != last || strcmp(want, mac) != 0) {
+			bad(r, "credential_changed", last,
+			    "the %s of %s is not the one set by event %lld: it was replaced behind wam's back",
+			    wam_col_text(st, 1), subject, (long long)last);
+			break;
+		}
+		r->credentials++;
+		r->table[0] = r->record_id[0] = '\0';
+	}
+	if (!rc && r->intact)
+		r->credentials_checked = 1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- receipts of the head ---- */
+
+#define RECEIPT_FORMAT "wam-head/1"
+
+/* The canonical bytes a receipt's signature covers: the receipt without its
+ * "signature". NULL when out of memory. */
+static char *receipt_bytes(const json_t *receipt)
+{
+	json_t *copy = json_copy((json_t *)receipt);
+	if (!copy)
+		return NULL;
+	json_object_del(copy, "signature");
+	char *canon = wam_canon(copy);
+	json_decref(copy);
+	return canon;
+}
+
+/* The receipt must be signed by the pinned key for this registry's node,
+ * and the ledger must still hold its head: event `seq` with that hash. */
+static int check_receipt(wam_db *db, const json_t *rc_doc, const unsigned char pk[32], wam_verify_report *r)
+{
+	const char *format = json_string_value(json_object_get(rc_doc, "format"));
+	const char *node = json_string_value(json_object_get(rc_doc, "node_id"));
+	const char *hash = json_string_value(json_object_get(rc_doc, "hash"));
+	const char *sighex = json_string_value(json_object_get(rc_doc, "signature"));
+	const char *when = json_string_value(json_object_get(rc_doc, "time"));
+	const json_t *seqv = json_object_get(rc_doc, "seq");
+	unsigned char sig[64], h[WAM_HASH_LEN];
+	if (!format || strcmp(format, RECEIPT_FORMAT) || !node || !hash || !sighex || !json_is_integer(seqv) ||
+	    json_integer_value(seqv) < 1 || strlen(hash) != 64 || wam_unhex(h, sizeof h, hash) ||
+	    strlen(sighex) != 128 || wam_unhex(sig, sizeof sig, sighex))
+		return wam_error_set(WAM_EINVAL, "expect_head",
+		                     "the receipt is not a %s receipt {format, node_id, public_key, seq, hash, time, "
+		                     "signature}",
+		                     RECEIPT_FORMAT);
+	int64_t seq = json_integer_value(seqv);
+	r->head_seq = seq;
+	char *canon = receipt_bytes(rc_doc);
+	if (!canon)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	int forged = crypto_sign_verify_detached(sig, (const unsigned char *)canon, strlen(canon), pk);
+	free(canon);
+	if (forged || strcmp(node, db->node_id)) {
+		bad(r, "receipt_invalid", 0,
+		    "the receipt is not signed by this registry's pinned key for its node %s: it proves nothing about "
+		    "this ledger",
+		    db->node_id);
+		return 0;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->conn, "SELECT hash, (SELECT max(seq) FROM events) FROM events WHERE seq=?", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read the ledger head");
+	sqlite3_bind_int64(st, 1, seq);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		bad(r, "head_missing", seq,
+		    "the receipt signed at %s says the ledger held %lld events, and it holds %lld: the newest events "
+		    "were cut off",
+		    when ? when : "?", (long long)seq, (long long)r->events);
+	else if (sqlite3_column_bytes(st, 0) != WAM_HASH_LEN || memcmp(sqlite3_column_blob(st, 0), h, WAM_HASH_LEN))
+		bad(r, "head_mismatch", seq,
+		    "event %lld is not the one the receipt signed at %s names: the ledger up to it was rewritten",
+		    (long long)seq, when ? when : "?");
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_report *out)
 {
 	int rc;
+	unsigned flags = opts ? opts->flags : 0;
+	const char *expect_key = opts ? opts->expect_key : NULL;
 	memset(out, 0, sizeof *out);
 	out->intact = 1;
 	double t0 = now_s();
-	/* one read transaction: a consistent snapshot for both passes */
+	/* one read transaction: a consistent snapshot for every pass */
 	if ((rc = wam_sql_exec(db->conn, "BEGIN")))
 		return rc;
-	rc = verify_chain(db, out);
+	rc = verify_chain(db, expect_key, out);
+	if (!rc && out->intact && opts && opts->expect_head) {
+		unsigned char pk[32];
+		wam_unhex(pk, 32, out->public_key);
+		rc = check_receipt(db, opts->expect_head, pk, out);
+	}
 	out->chain_seconds = now_s() - t0;
+	if (!rc && out->intact)
+		rc = verify_refdata(db, out);
+	/* the seals need the secret key: only the key file has it */
+	if (!rc && out->intact && !expect_key)
+		rc = verify_credentials(db, out);
 	if (!rc && out->intact && !(flags & WAM_VERIFY_CHAIN_ONLY)) {
 		t0 = now_s();
 		rc = verify_projections(db, out);
@@ -464,12 +734,125 @@ int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out)
 	return rc;
 }
 
-int wam_ledger_rebuild(wam_db *db)
+int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out)
+{
+	wam_verify_opts o = {.flags = flags};
+	return wam_ledger_verify_with(db, &o, out);
+}
+
+int wam_ledger_head_receipt(wam_db *db, json_t **out)
+{
+	wam_verify_report r;
+	wam_verify_opts o = {.flags = WAM_VERIFY_CHAIN_ONLY};
+	int64_t seq;
+	char hash[65], now[WAM_TIME_LEN + 1], sighex[129];
+	unsigned char sig[crypto_sign_BYTES];
+	int rc;
+	*out = NULL;
+	/* a receipt vouches for the ledger: never signed over a tampered one */
+	if ((rc = wam_ledger_verify_with(db, &o, &r)))
+		return rc;
+	if (!r.intact)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "the ledger is not intact (%s at %lld: %s): no receipt is signed",
+		                     r.problem, (long long)r.first_bad_seq, r.detail);
+	if ((rc = wam_ledger_head(db, &seq, hash)))
+		return rc;
+	if (!db->have_key && (rc = wam_key_load(db)))
+		return rc;
+	wam_time_iso(now, wam_now_ms());
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "format", RECEIPT_FORMAT, "node_id", db->node_id,
+	                        "public_key", r.public_key, "seq", (json_int_t)seq, "hash", hash, "time", now);
+	char *canon = doc ? receipt_bytes(doc) : NULL;
+	if (!canon) {
+		json_decref(doc);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	crypto_sign_detached(sig, NULL, (const unsigned char *)canon, strlen(canon), db->sk);
+	free(canon);
+	wam_hex(sighex, sig, sizeof sig);
+	json_object_set_new(doc, "signature", json_string(sighex));
+	*out = doc;
+	return 0;
+}
+
+/* The seals and records a registry made before they existed lacks, made
+ * by an explicit `wam rebuild` once the chain is proven: each unsealed
+ * credential sealed to the latest event that set it, and the reference
+ * data recorded in a refdata.recorded event. Returns how many of each in
+ * `*sealed` and `*recorded`. */
+static int seal_missing(wam_db *db, int *sealed, int *recorded)
+{
+	sqlite3_stmt *st = NULL, *up = NULL;
+	json_t *rec = NULL, *digest = NULL;
+	int rc = 0;
+	*sealed = *recorded = 0;
+	if (credentials_sealable(db->conn)) {
+		if (sqlite3_prepare_v2(db->conn,
+		                       "SELECT c.subject, c.kind, c.hash, (SELECT max(e.seq) FROM events e WHERE "
+		                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS
+		                       ") FROM credentials c WHERE c.mac IS NULL",
+		                       -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db->conn, "UPDATE credentials SET seq=?, mac=? WHERE subject=?", -1, &up, NULL) !=
+		        SQLITE_OK) {
+			rc = wam_sql_fail(db->conn, "seal credentials");
+			goto done;
+		}
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char mac[65];
+			int64_t seq = sqlite3_column_int64(st, 3);
+			if ((rc = wam_credential_seal(db, mac, wam_col_text(st, 0), wam_col_text(st, 1), wam_col_text(st, 2),
+			                              seq)))
+				goto done;
+			sqlite3_reset(up);
+			sqlite3_bind_int64(up, 1, seq);
+			sqlite3_bind_text(up, 2, mac, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(up, 3, wam_col_text(st, 0), -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(up) != SQLITE_DONE) {
+				rc = wam_sql_fail(db->conn, "seal credentials");
+				goto done;
+			}
+			(*sealed)++;
+		}
+	}
+	if ((rc = recorded_refdata(db, &rec)))
+		goto done;
+	if (!rec) {
+		if ((rc = wam_refdata_digest(db->conn, &digest)) ||
+		    (rc = wam_ledger_append(db, "refdata.recorded", "refdata", digest, NULL)))
+			goto done;
+		*recorded = 1;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	json_decref(rec);
+	json_decref(digest);
+	return rc;
+}
+
+/* Replays the events into fresh projections, after proving the chain
+ * against the pinned key (the key file): a tampered ledger is refused, not
+ * made to look intact. `migrate`: also seal what a registry made before
+ * seals existed lacks (the explicit `wam rebuild`, never the automatic one
+ * on open). */
+static int rebuild(wam_db *db, bool migrate, int *sealed, int *recorded)
 {
 	int rc;
 	struct projector *p = NULL;
+	wam_verify_report r;
+	memset(&r, 0, sizeof r);
+	r.intact = 1;
 	if ((rc = wam_db_begin(db)))
 		return rc;
+	if ((rc = verify_chain(db, NULL, &r)))
+		goto fail;
+	if (!r.intact) {
+		rc = wam_error_set(WAM_EINTEGRITY, NULL,
+		                   "the ledger is not intact (%s at sequence %lld: %s): rebuild refuses to recompute the "
+		                   "projections from it",
+		                   r.problem, (long long)r.first_bad_seq, r.detail);
+		goto fail;
+	}
 	/* the cached statements and projector point at tables being dropped */
 	for (int i = 0; i < SLOT_MAX; i++) {
 		sqlite3_finalize(db->stmts[i]);
@@ -494,11 +877,31 @@ int wam_ledger_rebuild(wam_db *db)
 			goto fail;
 	}
 	wam_projector_free(p);
+	p = NULL;
+	if (migrate && (rc = seal_missing(db, sealed, recorded)))
+		goto fail;
 	return wam_db_commit(db);
 fail:
 	wam_projector_free(p);
 	wam_db_rollback(db);
 	return rc;
+}
+
+int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded)
+{
+	int s = 0, d = 0;
+	int rc = rebuild(db, true, &s, &d);
+	if (sealed)
+		*sealed = s;
+	if (recorded)
+		*recorded = d;
+	return rc;
+}
+
+int wam_ledger_rebuild(wam_db *db)
+{
+	int s, d;
+	return rebuild(db, false, &s, &d);
 }
 
 /* ---- one record's proof ---- */
@@ -597,25 +1000,30 @@ done:
 
 int wam_ledger_prove(wam_db *db, json_t **out, const char *subject)
 {
+	return wam_ledger_prove_with(db, out, subject, NULL);
+}
+
+int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const char *expect_key)
+{
 	wam_verify_report r = {.intact = 1};
 	unsigned char pk[32];
 	sqlite3_stmt *st = NULL;
 	int rc;
 	int64_t n = 0, first = 0, last = 0, signed_to = 0, head = 0;
+	char head_hex[65];
 	*out = NULL;
-	if ((rc = node_key(db, &r, pk)) || (rc = wam_ledger_head(db, &head, r.detail)))
+	if ((rc = pin_key(db, &r, expect_key, pk)) || (rc = wam_ledger_head(db, &head, head_hex)))
 		return rc;
-	r.detail[0] = '\0';
 	if (sqlite3_prepare_v2(db->conn, "SELECT seq FROM events WHERE subject=? ORDER BY seq", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return wam_sql_fail(db->conn, "read the ledger");
 	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-	while (!rc && r.intact && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t seq = sqlite3_column_int64(st, 0);
 		if (!n++)
 			first = seq;
 		last = seq;
-		if (seq <= signed_to)
+		if (!r.intact || seq <= signed_to) /* after a problem (a key not pinned), only counted */
 			continue; /* proved by the range walked for an earlier event */
 		rc = prove_range(db, pk, seq, &signed_to, &r);
 	}
@@ -624,9 +1032,10 @@ int wam_ledger_prove(wam_db *db, json_t **out, const char *subject)
 		return rc;
 	if (!n)
 		return wam_error_set(WAM_ENOTFOUND, "id", "no event is about '%.40s'", subject);
-	json_t *o = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I}", "id", subject, "intact", r.intact, "events",
-	                      (json_int_t)n, "first_seq", (json_int_t)first, "last_seq", (json_int_t)last, "head_seq",
-	                      (json_int_t)head, "signed_seq", (json_int_t)signed_to);
+	json_t *o = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s, s:s}", "id", subject, "intact", r.intact,
+	                      "events", (json_int_t)n, "first_seq", (json_int_t)first, "last_seq", (json_int_t)last,
+	                      "head_seq", (json_int_t)head, "signed_seq", (json_int_t)signed_to, "public_key",
+	                      r.public_key, "key_source", r.key_source);
 	if (!r.intact) {
 		json_object_set_new(o, "problem", json_string(r.problem));
 		json_object_set_new(o, "detail", json_string(r.detail));

@@ -110,15 +110,10 @@ int wam_match_index_save(wam_match_index *ix, const char *path, const wam_index_
 	crypto_generichash_final(&hs, h.digest, 32);
 
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600); /* serials are sensitive */
-	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	int rc = 0;
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
-		rc = wam_error_set(WAM_EIO, "index", "cannot write the serial index %s", tmp);
+	FILE *f; /* serials are sensitive: owner-only, whatever a stale .tmp's mode was */
+	int rc = wam_file_create(&f, tmp, "index", 0);
+	if (rc)
 		goto done;
-	}
 	bool ok = fwrite(&h, sizeof h, 1, f) == 1;
 	for (size_t i = 0; ok && i < nc; i++)
 		ok = !c[i].size || fwrite(c[i].p, c[i].size, 1, f) == 1;

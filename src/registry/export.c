@@ -4,7 +4,8 @@
  * so export then import into a new registry reproduces it; derived fields
  * (marking status, keys) are recomputed on import. Records come in the order
  * they were registered, so a knowingly recorded duplicate follows its
- * original. */
+ * original. A CSV value a spreadsheet would run as a formula is written
+ * with an apostrophe in front (wam_csv_put_text), which import takes off. */
 #include <string.h>
 
 #include "internal.h"
@@ -30,7 +31,7 @@ static void put_joined(FILE *out, const json_t *v, char sep, put_element put, bo
 			wam_buf_putc(&b, sep);
 		put(&b, e);
 	}
-	wam_csv_put(out, b.p, last);
+	wam_csv_put_text(out, b.p, last);
 	wam_buf_free(&b);
 }
 
@@ -52,7 +53,7 @@ static void put_string(wam_buf *b, const json_t *s)
 static void put_markings(FILE *out, const json_t *v, bool last)
 {
 	if (!json_array_size(v)) {
-		wam_csv_put(out, "", last);
+		wam_csv_put_text(out, "", last);
 		return;
 	}
 	json_t *copy = json_deep_copy(v);
@@ -66,7 +67,7 @@ static void put_markings(FILE *out, const json_t *v, bool last)
 			json_object_del(m, "location");
 	}
 	char *s = wam_canon(copy);
-	wam_csv_put(out, s, last);
+	wam_csv_put_text(out, s, last);
 	free(s);
 	json_decref(copy);
 }
@@ -86,9 +87,9 @@ static void put_item_csv(FILE *out, const json_t *item)
 		} else if (json_is_integer(v)) {
 			char n[32];
 			snprintf(n, sizeof n, "%lld", (long long)json_integer_value(v));
-			wam_csv_put(out, n, last);
+			wam_csv_put_text(out, n, last);
 		} else {
-			wam_csv_put(out, json_string_value(v), last);
+			wam_csv_put_text(out, json_string_value(v), last);
 		}
 	}
 }

@@ -18,10 +18,9 @@
 
 /* Columns of items-csv.md; `error` is accepted and ignored so that a fixed
  * rejects file imports as it is. */
-static const char *const columns[] = {"id",     "category",  "make",      "model", "calibre",
-                                      "serial", "country",   "year",      "import_marks",
-                                      "status", "site_id",   "holder_id", "notes", "duplicate_of",
-                                      "markings", "error",   NULL};
+static const char *const columns[] = {"id",      "category",     "make",         "model",  "calibre", "serial",
+                                      "country", "year",         "import_marks", "status", "site_id", "holder_id",
+                                      "notes",   "duplicate_of", "markings",     "error",  NULL};
 
 /* Errors that are not the row's fault (the database, memory, I/O, the
  * ledger's integrity): they end the import instead of rejecting the row. */
@@ -73,18 +72,17 @@ static int parse_import_marks(json_t **out, const char *s, long line)
 	return 0;
 }
 
-static int row_to_item(json_t **out, char **fields, size_t n, const int *col, size_t ncol, long line,
-                       unsigned *flags)
+static int row_to_item(json_t **out, char **fields, size_t n, const int *col, size_t ncol, long line, unsigned *flags)
 {
 	json_t *o = json_object();
-	*flags = 0;
-	*out = NULL;
+	*out = NULL; /* `*flags` keeps what the caller set (--allow-duplicates) */
 	if (n != ncol) {
 		json_decref(o);
-		return wam_error_set_line(WAM_EINVAL, line, NULL, "the row has %zu fields but the header has %zu", n, ncol);
+		return wam_error_set_line(WAM_EINVAL, line, NULL, "the row has %zu fields but the header has %zu", n,
+		                          ncol);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *name = columns[col[i]], *v = fields[i];
+		const char *name = columns[col[i]], *v = wam_csv_text(fields[i]); /* an export's apostrophe off */
 		if (!*v || !strcmp(name, "error"))
 			continue;
 		json_t *s = json_string(v);
@@ -100,7 +98,8 @@ static int row_to_item(json_t **out, char **fields, size_t n, const int *col, si
 			json_error_t err;
 			if (!(s = json_loads(v, 0, &err))) {
 				json_decref(o);
-				return wam_error_set_line(WAM_EINVAL, line, name, "markings is not a JSON list: %s", err.text);
+				return wam_error_set_line(WAM_EINVAL, line, name, "markings is not a JSON list: %s",
+				                          err.text);
 			}
 		} else if (!strcmp(name, "duplicate_of")) {
 			json_decref(s);
@@ -126,13 +125,16 @@ static int import_item(wam_db *db, const json_t *item, long line, unsigned check
 	return rc;
 }
 
+/* A rejected row as its values were read, escaped as an export escapes
+ * them, so the rejects file opens safely in a spreadsheet and imports as
+ * it is once fixed. */
 static void write_reject(FILE *f, char **fields, size_t n, const char *reason)
 {
 	if (!f)
 		return;
 	for (size_t i = 0; i < n; i++)
-		wam_csv_put(f, fields[i], false);
-	wam_csv_put(f, reason, true);
+		wam_csv_put_text(f, wam_csv_text(fields[i]), false);
+	wam_csv_put_text(f, reason, true);
 }
 
 static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts, long total)
@@ -143,7 +145,8 @@ static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_im
 	int error_col = -1;
 
 	if ((r = wam_csv_next(&csv)) <= 0) {
-		rc = r < 0 ? r : wam_error_set_line(WAM_EINVAL, 1, NULL, "the file is empty: a header line is required");
+		rc =
+		    r < 0 ? r : wam_error_set_line(WAM_EINVAL, 1, NULL, "the file is empty: a header line is required");
 		goto done;
 	}
 	ncol = csv.nfields;
@@ -161,7 +164,8 @@ static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_im
 		}
 		for (size_t j = 0; j < i; j++)
 			if (col[j] == k) {
-				rc = wam_error_set_line(WAM_EINVAL, 1, csv.fields[i], "column '%s' appears twice", csv.fields[i]);
+				rc = wam_error_set_line(WAM_EINVAL, 1, csv.fields[i], "column '%s' appears twice",
+				                        csv.fields[i]);
 				goto done;
 			}
 		col[i] = k;
@@ -188,8 +192,6 @@ static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_im
 		unsigned flags = opts->allow_duplicates ? WAM_ALLOW_DUPLICATE : 0;
 		char column[64] = "";
 		int e = r < 0 ? r : row_to_item(&item, csv.fields, csv.nfields, col, ncol, csv.record_line, &flags);
-		if (!e && flags)
-			flags |= WAM_ALLOW_DUPLICATE;
 		if (!e)
 			e = import_item(db, item, csv.record_line, WAM_KEYS_CHECKED, flags);
 		json_decref(item);
@@ -212,8 +214,8 @@ static int import_csv(wam_db *db, wam_import_report *rep, FILE *in, const wam_im
 					if ((int)i != error_col)
 						kept[nk++] = csv.fields[i];
 				char reason[600];
-				snprintf(reason, sizeof reason, "line %ld, %s: %s", csv.record_line, *column ? column : "row",
-				         err->message);
+				snprintf(reason, sizeof reason, "line %ld, %s: %s", csv.record_line,
+				         *column ? column : "row", err->message);
 				write_reject(opts->rejects, kept, nk, reason);
 			}
 		} else {
@@ -228,7 +230,7 @@ done:
 }
 
 static const char *const derived[] = {"marking_status", "marking_reason", "serial_key", "registered_seq",
-                                      "last_seq", "duplicate_of", NULL};
+                                      "last_seq",       "duplicate_of",   NULL};
 
 static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts)
 {
@@ -237,10 +239,14 @@ static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_i
 	json_t *doc = json_loadf(in, 0, &err);
 	if (!doc)
 		return wam_error_set_line(WAM_EINVAL, err.line, NULL, "not a registry JSON document: %s", err.text);
-	if (!json_is_object(doc) || strcmp(json_string_value(json_object_get(doc, "format")) ? json_string_value(json_object_get(doc, "format")) : "", "wam-registry") != 0) {
+	if (!json_is_object(doc) ||
+	    strcmp(json_string_value(json_object_get(doc, "format")) ? json_string_value(json_object_get(doc, "format"))
+	                                                             : "",
+	           "wam-registry") != 0) {
 		json_decref(doc);
-		return wam_error_set(WAM_EINVAL, "format", "the JSON document is not a wam registry (format must be "
-		                                           "\"wam-registry\")");
+		return wam_error_set(WAM_EINVAL, "format",
+		                     "the JSON document is not a wam registry (format must be "
+		                     "\"wam-registry\")");
 	}
 	const char *lists[] = {"sites", "holders", "items"};
 	for (int l = 0; l < 3 && !rc; l++) {

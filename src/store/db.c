@@ -3,7 +3,11 @@
  * SQLite runs in WAL mode with synchronous=FULL: a committed command survives
  * power loss. A command is one IMMEDIATE transaction (the writer lock is taken
  * up front, so two commands never interleave); nested begin/commit calls join
- * the outermost one, and the outermost commit signs a checkpoint. */
+ * the outermost one, and the outermost commit signs a checkpoint.
+ *
+ * The registry is made owner-only (so are the -wal and -shm SQLite gives its
+ * mode to) and tightened when opened for writing; a registry on read-only
+ * media is opened immutable by commands that only read (docs/backup.md). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +168,15 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 		return wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166 code", opts->country);
 	if (!(db = db_new(path)))
 		return WAM_ENOMEM;
+	/* the file is made owner-only before SQLite opens it: SQLite gives the
+	 * -wal, -shm and -journal files it creates the database file's mode */
+	int fd;
+	if ((rc = wam_file_open_fd(&fd, path, "db", WAM_FILE_EXCL))) {
+		free(db->path);
+		free(db);
+		return rc;
+	}
+	close(fd);
 	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = wam_error_set(WAM_EIO, "db", "cannot create %s: %s", path, sqlite3_errmsg(db->conn));
 		goto fail;
@@ -191,6 +204,12 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 			goto fail;
 		}
 		genesis = json_pack("{s:s, s:s}", "node_id", db->node_id, "public_key", pkhex);
+		{ /* the reference tables' digest: verify proves them with the chain */
+			json_t *refdata = NULL;
+			if ((rc = wam_refdata_digest(db->conn, &refdata)))
+				goto fail;
+			json_object_set_new(genesis, "refdata", refdata);
+		}
 		if (opts && opts->country && *opts->country)
 			json_object_set_new(genesis, "country", json_string(opts->country));
 		if (opts && opts->name && *opts->name)
@@ -214,6 +233,84 @@ fail:
 	return rc;
 }
 
+/* A registry opened for writing is made owner-only (a registry made before
+ * files were, or copied in with a wider mode): the database, its -wal and
+ * -shm files and the node key. Files of another owner are left as they are. */
+static int tighten_files(const char *path)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", ".key"};
+	int rc;
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		char p[4200];
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		if ((rc = wam_file_tighten(p)))
+			return rc;
+	}
+	return 0;
+}
+
+/* True when the registry at `path` is on media it cannot be written to
+ * (a read-only mount, a directory or file without write permission), so
+ * SQLite could not make the -shm file a reader of a WAL database needs,
+ * and nothing is beside it: no -shm (a process that has it open, a server
+ * running as another user, keeps one, and SQLite reads through it) and no
+ * -wal with committed pages. Such a registry is opened immutable: SQLite
+ * then reads the file as it is, without locks. */
+static bool on_read_only_media(const char *path)
+{
+	char dir[4200], wal[4200];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(path, W_OK) == 0 && access(dir, W_OK) == 0)
+		return false;
+	struct stat sb;
+	snprintf(wal, sizeof wal, "%s-shm", path);
+	if (stat(wal, &sb) == 0)
+		return false;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	return stat(wal, &sb) != 0 || sb.st_size == 0;
+}
+
+char *wam_db_reader_uri(const char *path)
+{
+	/* the path as a URI: '%', '?' and '#' escaped */
+	char *uri = sqlite3_mprintf("file:");
+	for (const char *c = path; uri && *c; c++)
+		uri = strchr("%?#", *c) ? sqlite3_mprintf("%z%%%02X", uri, (unsigned char)*c)
+		                        : sqlite3_mprintf("%z%c", uri, *c);
+	if (uri)
+		uri = sqlite3_mprintf("%z?mode=ro%s", uri, on_read_only_media(path) ? "&immutable=1" : "");
+	return uri;
+}
+
+/* Opens the SQLite connection of `db` on `path`, read-only or not. */
+static int open_connection(wam_db *db, const char *path)
+{
+	/* a handle is used by one thread at a time: SQLite's own locking of every
+	 * call would only cost */
+	int oflags = (db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+	if (!db->readonly || !on_read_only_media(path)) {
+		if (sqlite3_open_v2(path, &db->conn, oflags, NULL) != SQLITE_OK)
+			return wam_error_set(WAM_EIO, "db", "cannot open %s: %s", path, sqlite3_errmsg(db->conn));
+		return 0;
+	}
+	char *uri = wam_db_reader_uri(path);
+	if (!uri)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	int r = sqlite3_open_v2(uri, &db->conn, oflags | SQLITE_OPEN_URI, NULL);
+	sqlite3_free(uri);
+	if (r != SQLITE_OK)
+		return wam_error_set(WAM_EIO, "db", "cannot open %s on read-only media: %s", path,
+		                     sqlite3_errmsg(db->conn));
+	return 0;
+}
+
 int wam_db_open(wam_db **out, const char *path, unsigned flags)
 {
 	int rc;
@@ -228,13 +325,8 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 	if (!(db = db_new(path)))
 		return WAM_ENOMEM;
 	db->readonly = flags & WAM_DB_READONLY;
-	/* a handle is used by one thread at a time: SQLite's own locking of every
-	 * call would only cost */
-	int oflags = (db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &db->conn, oflags, NULL) != SQLITE_OK) {
-		rc = wam_error_set(WAM_EIO, "db", "cannot open %s: %s", path, sqlite3_errmsg(db->conn));
+	if ((!db->readonly && (rc = tighten_files(path))) || (rc = open_connection(db, path)))
 		goto fail;
-	}
 	if ((rc = pragmas(db->conn, db->readonly)))
 		goto fail;
 	if ((rc = read_meta(db, "node_id", db->node_id, sizeof db->node_id))) {

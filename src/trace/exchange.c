@@ -49,7 +49,7 @@ int wam_trace_node(wam_db *db, json_t **out)
  * is trusted, and once revoked when (event seq and time) and why. */
 #define PEER_SELECT                                                                                                    \
 	"SELECT node_id, name, country, public_key, seq, revoked_seq IS NULL AS active, revoked_seq, revoked_at,"      \
-	" revoked_reason FROM peers"
+	" revoked_reason, head_seq, head_hash, head_at FROM peers"
 
 /* Turns the `active` column (0/1 from SQLite) of each row into a boolean. */
 static void peer_booleans(json_t *rows)
@@ -251,6 +251,21 @@ done:
 	return rc;
 }
 
+/* The sender's ledger head, {seq, hash}, signed with the document: the
+ * receiving registry records it and refuses a later document whose head is
+ * behind it, which is how a peer notices this registry's newest events were
+ * cut off. */
+static int put_head(wam_db *db, json_t *doc)
+{
+	int64_t seq;
+	char hash[65];
+	int rc = wam_ledger_head(db, &seq, hash);
+	if (rc)
+		return rc;
+	json_object_set_new(doc, "head", json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash));
+	return 0;
+}
+
 /* Signs `doc` (without "signature") with this node's key and adds the
  * signature. */
 static int sign(wam_db *db, json_t *doc)
@@ -367,7 +382,7 @@ signed_doc:
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		goto done;
 	}
-	if ((rc = sign(db, doc)))
+	if ((rc = put_head(db, doc)) || (rc = sign(db, doc)))
 		goto done;
 	*out = doc;
 	doc = NULL;
@@ -447,6 +462,44 @@ static int verify(const json_t *doc, const char *public_key)
 	return 0;
 }
 
+/* The peer's head the document carries, checked against the last head
+ * recorded from that peer: one behind it (a lower seq), or the same seq with
+ * another hash, means the peer's ledger lost or rewrote events it had shown
+ * this registry (WAM_EINTEGRITY naming "head"). `*out` is the head {seq,
+ * hash} the import's event records (as "peer_head"). */
+static int peer_head(json_t **out, const json_t *doc, const json_t *peer)
+{
+	const json_t *head = json_object_get(doc, "head"), *seqv = json_object_get(head, "seq");
+	const char *hash = str(head, "hash"), *node = str(peer, "node_id");
+	*out = NULL;
+	if (!json_is_object(head) || !json_is_integer(seqv) || json_integer_value(seqv) < 1 || !is_hex(hash, 64))
+		return wam_error_set(WAM_EINVAL, "head",
+		                     "the document carries no ledger head {seq, hash} of its registry (a sequence number"
+		                     " and 64 hex digits)");
+	json_int_t seq = json_integer_value(seqv);
+	char lower_hash[65];
+	snprintf(lower_hash, sizeof lower_hash, "%s", hash);
+	lower(lower_hash);
+	const json_t *last = json_object_get(peer, "head_seq");
+	if (json_is_integer(last)) {
+		json_int_t was = json_integer_value(last);
+		const char *at = str(peer, "head_at") ? str(peer, "head_at") : "?";
+		if (seq < was)
+			return wam_error_set(WAM_EINTEGRITY, "head",
+			                     "node %s's ledger went back: this document shows its head at event %lld, and a"
+			                     " document imported at %s showed event %lld; its newest events were cut off (or"
+			                     " the document is older than one already imported: ask for a new export)",
+			                     node, (long long)seq, at, (long long)was);
+		if (seq == was && strcmp(lower_hash, str(peer, "head_hash") ? str(peer, "head_hash") : ""))
+			return wam_error_set(WAM_EINTEGRITY, "head",
+			                     "node %s's event %lld is not the one it showed before (at %s): its ledger was"
+			                     " rewritten",
+			                     node, (long long)seq, at);
+	}
+	*out = json_pack("{s:I, s:s}", "seq", seq, "hash", lower_hash);
+	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+}
+
 static int take_due(json_t *p, const json_t *in, const char *key, const char *field, bool required)
 {
 	const char *s = str(in, key);
@@ -492,7 +545,8 @@ static int asked_by_peer(const json_t *body, const json_t *peer)
 	                     str(peer, "node_id"));
 }
 
-static int import_request(wam_db *db, const json_t *doc, const json_t *peer, char id[WAM_ID_LEN + 1])
+static int import_request(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
+                          char id[WAM_ID_LEN + 1])
 {
 	const json_t *req = json_object_get(doc, "request");
 	json_t *in = NULL, *body = NULL, *p = json_object(), *rows = NULL;
@@ -532,6 +586,7 @@ static int import_request(wam_db *db, const json_t *doc, const json_t *peer, cha
 	json_object_set(p, "body", body);
 	json_object_set(p, "remote_node", json_object_get(peer, "node_id"));
 	json_object_set_new(p, "remote_id", json_string(remote_id));
+	json_object_set(p, "peer_head", head);
 	wam_db_new_id(db, id);
 	rc = wam_ledger_append(db, "trace.imported", id, p, NULL);
 done:
@@ -569,7 +624,8 @@ static int asked_request(wam_db *db, json_t **row, const char *rid, const json_t
 /* The requested state acknowledged the request: recorded as an
  * acknowledgement given here would be (trace.acknowledged, with the node it
  * came from), on a request still waiting for one. */
-static int import_acknowledgement(wam_db *db, const json_t *doc, const json_t *peer, char id[WAM_ID_LEN + 1])
+static int import_acknowledgement(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
+                          char id[WAM_ID_LEN + 1])
 {
 	static const char *const ack_fields[] = {"date", "note", NULL};
 	const json_t *req = json_object_get(doc, "request"), *ack = json_object_get(doc, "acknowledgement");
@@ -599,6 +655,7 @@ static int import_acknowledgement(wam_db *db, const json_t *doc, const json_t *p
 	    (rc = wam_take_text(p, ack, "note", "acknowledgement.note", false, WAM_MAX_NOTES, true, 0)))
 		goto done;
 	json_object_set(p, "remote_node", json_object_get(peer, "node_id"));
+	json_object_set(p, "peer_head", head);
 	snprintf(id, WAM_ID_LEN + 1, "%s", rid);
 	rc = wam_ledger_append(db, "trace.acknowledged", id, p, NULL);
 done:
@@ -607,7 +664,8 @@ done:
 	return rc;
 }
 
-static int import_response(wam_db *db, const json_t *doc, const json_t *peer, char id[WAM_ID_LEN + 1])
+static int import_response(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
+                          char id[WAM_ID_LEN + 1])
 {
 	const json_t *req = json_object_get(doc, "request"), *resp = json_object_get(doc, "response");
 	json_t *row = NULL, *in = NULL, *r = NULL, *p = NULL, *due = json_object();
@@ -646,6 +704,7 @@ static int import_response(wam_db *db, const json_t *doc, const json_t *peer, ch
 		wam_date_format(d, t + (time_t)WAM_TRACE_REPLY_DAYS * 86400);
 		json_object_set_new(p, "reply_due", json_string(str(due, "reply_due") ? str(due, "reply_due") : d));
 	}
+	json_object_set(p, "peer_head", head);
 	snprintf(id, WAM_ID_LEN + 1, "%s", rid);
 	rc = wam_ledger_append(db, "trace.response_received", id, p, NULL);
 done:
@@ -659,7 +718,7 @@ done:
 
 int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
 {
-	json_t *peer = NULL;
+	json_t *peer = NULL, *head = NULL;
 	char id[WAM_ID_LEN + 1] = "";
 	int rc;
 	if (out)
@@ -675,11 +734,11 @@ int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
 	if ((rc = wam_db_begin(db)))
 		return rc;
 	if ((rc = trusted_peer(db, &peer, json_object_get(document, "node"))) ||
-	    (rc = verify(document, str(peer, "public_key"))))
+	    (rc = verify(document, str(peer, "public_key"))) || (rc = peer_head(&head, document, peer)))
 		goto fail;
-	rc = !strcmp(kind, "request")           ? import_request(db, document, peer, id)
-	     : !strcmp(kind, "acknowledgement") ? import_acknowledgement(db, document, peer, id)
-	                                        : import_response(db, document, peer, id);
+	rc = !strcmp(kind, "request")           ? import_request(db, document, peer, head, id)
+	     : !strcmp(kind, "acknowledgement") ? import_acknowledgement(db, document, peer, head, id)
+	                                        : import_response(db, document, peer, head, id);
 	if (rc)
 		goto fail;
 	if ((rc = wam_db_commit(db)))
@@ -691,5 +750,6 @@ fail:
 	wam_db_rollback(db);
 done:
 	json_decref(peer);
+	json_decref(head);
 	return rc;
 }

@@ -231,28 +231,19 @@ static int other_markings(wam_db *db, wam_buf *b, const char *item, const char *
 	return rc;
 }
 
-/* Writes one cell. A cell a spreadsheet would take for a formula (one
- * beginning with =, +, @, a tab or a carriage return; OWASP's rule for CSV
- * injection) gets a leading apostrophe, so that opening the list cannot
- * run what a reported serial or circumstance says. A leading '-' is left
- * alone: serials and references begin with it. */
-static int put_cell(FILE *out, wam_buf *b, const char *s, bool last)
+/* Writes one cell; a value a spreadsheet would take for a formula gets an
+ * apostrophe in front (wam_csv_put_text), so that opening the list cannot
+ * run what a reported serial or circumstance says. */
+static int put_cell(FILE *out, const char *s, bool last)
 {
-	int rc = 0;
-	if (s && *s && strchr("=+@\t\r", *s)) {
-		wam_buf_reset(b);
-		if ((rc = wam_buf_putc(b, '\'')) || (rc = wam_buf_puts(b, s)))
-			return rc;
-		s = b->p;
-	}
-	wam_csv_put(out, s ? s : "", last);
-	return rc;
+	wam_csv_put_text(out, s ? s : "", last);
+	return 0;
 }
 
 int wam_trace_export_losses(wam_db *db, FILE *out)
 {
 	json_t *rows = NULL, *reg = NULL, *r;
-	wam_buf marks = {0}, cell = {0};
+	wam_buf marks = {0};
 	size_t i;
 	int rc;
 	if ((rc = wam_query_rows(db, &reg, "SELECT country FROM registry", NULL, NULL)) ||
@@ -272,7 +263,7 @@ int wam_trace_export_losses(wam_db *db, FILE *out)
 		    str(r, "place"),   str(r, "circumstances"), str(r, "police_ref"), str(r, "item_id")};
 		size_t n = sizeof cells / sizeof cells[0];
 		for (size_t k = 0; k < n; k++)
-			if ((rc = put_cell(out, &cell, cells[k], k + 1 == n)))
+			if ((rc = put_cell(out, cells[k], k + 1 == n)))
 				goto done;
 	}
 	if (fflush(out) != 0 || ferror(out))
@@ -281,6 +272,5 @@ done:
 	json_decref(rows);
 	json_decref(reg);
 	wam_buf_free(&marks);
-	wam_buf_free(&cell);
 	return rc;
 }

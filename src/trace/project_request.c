@@ -20,6 +20,7 @@ enum {
 	S_CLOSED,
 	S_PEER,
 	S_PEER_REVOKED,
+	S_PEER_HEAD,
 };
 
 static const json_t *sub(const json_t *o, const char *key)
@@ -235,8 +236,46 @@ static int peer_revoked(wam_room_ctx *ctx, int64_t seq, const char *node_id, con
 	return rc;
 }
 
+/* The ledger head a peer's document showed: recorded so that a later
+ * document showing a head behind it (the peer's newest events cut off) is
+ * refused. A head never goes back. Carried as "peer_head" {seq, hash} by
+ * the event of an imported document. */
+static int peer_head_seen(wam_room_ctx *ctx, int64_t seq, const char *node_id, const json_t *pl, const char *time)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_PEER_HEAD,
+	                                 "UPDATE peers SET head_seq=?1,head_hash=?2,head_at=?3"
+	                                 " WHERE node_id=?4 AND coalesce(head_seq,0)<=?1");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_int64(st, 1, json_integer_value(sub(pl, "seq")));
+	wam_bind_json_text(st, 2, pl, "hash");
+	sqlite3_bind_text(st, 3, time, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, node_id, -1, SQLITE_STATIC);
+	int rc = wam_projection_step(ctx->conn, st, seq);
+	if (!rc && sqlite3_changes(ctx->conn) != 1)
+		return wam_error_set(WAM_EINTEGRITY, NULL,
+		                     "event %lld records a head of peer %s behind the one recorded before", (long long)seq,
+		                     node_id);
+	return rc;
+}
+
+static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+                         const json_t *payload, const char *time);
+
+/* An imported document's event also records the head its peer showed. */
 int wam_trace_request_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
                             const json_t *payload, const char *time)
+{
+	int rc = apply_request(ctx, seq, type, subject, payload, time);
+	const json_t *head = sub(payload, "peer_head");
+	const char *node = json_string_value(sub(payload, "remote_node"));
+	if (!rc && head && node)
+		rc = peer_head_seen(ctx, seq, node, head, time);
+	return rc;
+}
+
+static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+                         const json_t *payload, const char *time)
 {
 	if (!strcmp(type, "trace.drafted"))
 		return inserted(ctx, seq, subject, payload, payload, time, false);
@@ -262,5 +301,6 @@ int wam_trace_request_apply(wam_room_ctx *ctx, int64_t seq, const char *type, co
 		return peer_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "peer.revoked"))
 		return peer_revoked(ctx, seq, subject, payload, time);
+
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }

@@ -2,7 +2,12 @@
  * line breaks, CRLF or LF records, an optional UTF-8 byte order mark. Fields
  * and records are capped so a hostile file cannot exhaust memory; a
  * malformed record is reported with the line it starts on and skipped, so
- * an import can list every bad row in one pass. */
+ * an import can list every bad row in one pass.
+ *
+ * The writer quotes what needs quoting, and every CSV export writes its
+ * values through wam_csv_put_text(): one rule, in one place, for the cells
+ * a spreadsheet would run as formulas (an apostrophe in front), which
+ * wam_csv_text() undoes exactly on import. */
 #include <string.h>
 
 #include "internal.h"
@@ -180,12 +185,16 @@ void wam_csv_free(wam_csv *r)
 	wam_buf_free(&r->raw);
 }
 
-void wam_csv_put(FILE *out, const char *s, bool last)
+/* Writes `prefix` (0: none) and `s` as one field, quoted when it needs to be. */
+static void put_field(FILE *out, char prefix, const char *s, bool last)
 {
 	if (!s)
 		s = "";
-	if (strpbrk(s, ",\"\r\n") || (*s == ' ') || (*s && s[strlen(s) - 1] == ' ')) {
+	bool lead_space = prefix ? prefix == ' ' : *s == ' ';
+	if (strpbrk(s, ",\"\r\n") || lead_space || (*s && s[strlen(s) - 1] == ' ')) {
 		putc('"', out);
+		if (prefix)
+			putc(prefix, out);
 		for (; *s; s++) {
 			if (*s == '"')
 				putc('"', out);
@@ -193,7 +202,49 @@ void wam_csv_put(FILE *out, const char *s, bool last)
 		}
 		putc('"', out);
 	} else {
+		if (prefix)
+			putc(prefix, out);
 		fputs(s, out);
 	}
 	putc(last ? '\n' : ',', out);
+}
+
+void wam_csv_put(FILE *out, const char *s, bool last)
+{
+	put_field(out, 0, s, last);
+}
+
+/* "-12" or "-1.5": a negative number, which a spreadsheet shows as one. */
+static bool negative_number(const char *s)
+{
+	size_t i = 1, digits = 0;
+	for (; s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (s[i] == '.' && digits) {
+		size_t frac = 0;
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			frac++;
+		if (!frac)
+			return false;
+	}
+	return digits && !s[i];
+}
+
+bool wam_csv_escaped(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	if (*s == '-')
+		return !negative_number(s);
+	return strchr("=+@\t\r'", *s) != NULL;
+}
+
+void wam_csv_put_text(FILE *out, const char *s, bool last)
+{
+	put_field(out, wam_csv_escaped(s) ? '\'' : 0, s, last);
+}
+
+const char *wam_csv_text(const char *field)
+{
+	return field && *field == '\'' ? field + 1 : field;
 }

@@ -179,7 +179,11 @@ expect_eq "starts after seq 2" "$(jget '[.[].seq] | join(",")')" 3
 
 # ---- without the node key ----
 cp $DB nokey.db
-expect_exit 0 "verify works without the key file" "$WAM" --db nokey.db verify
+expect_exit 5 "verify refuses to trust a registry without its key file" "$WAM" --db nokey.db verify
+expect_contains "it names the key missing" "$OUT" "key_missing"
+expect_exit 0 "verify works with the key given instead" "$WAM" --db nokey.db verify \
+	--expect-key "$(sed -n 's/^public //p' $DB.key)"
+expect_contains "and says which key it trusted, from where" "$OUT" "from --expect-key"
 expect_exit 6 "but nothing can be recorded" "$WAM" --db nokey.db item add --category SA1 --serial NK-1
 expect_contains "the error names the key file" "$ERR" "nokey.db.key"
 expect_eq "and nothing was written" "$(events nokey.db)" "$(events $DB)"

@@ -47,6 +47,13 @@ def test(tap):
     armourer, _ = reg.token("stock-armourer", "armourer")
     confined, _ = reg.token("armourer-a", "armourer", sites=(a, a2))
     viewer, _ = reg.token("stock-viewer", "viewer")
+    # a closed stock check at site B with its weapon missing: an investigation there
+    checkers = [reg.user("checker-1", "armourer", "checker one password"),
+                reg.user("checker-2", "armourer", "checker two password")]
+    check_b = reg.wam("stock", "open", "--site", b, "--type", "FULL_SERIAL", "--checkers", ",".join(checkers))["id"]
+    reg.wam("stock", "close", check_b)
+    inv_b = reg.wam("stock", "investigations", "--check", check_b)[0]["id"]
+    registrar_a, _ = reg.token("registrar-a", "registrar", sites=(a, a2))
     srv = Server(reg)
 
     # ---- lots ----
@@ -191,6 +198,24 @@ def test(tap):
     refused(tap, srv.get(f"/api/v1/custody/{issued_b['id']}", confined), 404, "another site's custody: 404")
     refused(tap, srv.post(f"/api/v1/custody/{issued_b['id']}/confirm", None, confined), 404,
             "confirming another site's issue: 404")
+
+    # ---- stock checks under confinement ----
+    before = events(srv, admin)
+    refused(tap, srv.get(f"/api/v1/checks/{check_b}", confined), 404, "another site's stock check: 404")
+    refused(tap, srv.post(f"/api/v1/checks/investigations/{inv_b}/resolve", {"outcome": "lost", "reason": "x"},
+                          registrar_a), 404, "resolving another site's investigation: 404, as its check is",
+            "investigation")
+    refused(tap, srv.post("/api/v1/checks/investigations/01JZZZZZZZZZZZZZZZZZZZZZZZ/resolve",
+                          {"outcome": "lost", "reason": "x"}, registrar_a), 404,
+            "an investigation that does not exist: the same 404", "investigation")
+    resp = srv.post("/api/v1/checks", {"site_id": b, "type": "FULL_SERIAL", "checkers": checkers}, confined)
+    refused(tap, resp, 403, "opening a check at another site: 403", "site_id")
+    # the site named in the message was once read from freed memory
+    tap.eq(resp.error().get("message"), f"you may not act at site {b}", "the 403 names the site it refused")
+    tap.eq(events(srv, admin), before, "the refused check requests wrote nothing")
+    resp = srv.post(f"/api/v1/checks/investigations/{inv_b}/resolve", {"outcome": "lost", "reason": "not found"},
+                    admin)
+    tap.ok(resp.status == 200, "an unconfined registrar's resolution still goes through", repr(resp))
 
     resp = srv.get("/api/v1/verify", admin)
     tap.ok(resp.status == 200 and resp.json["intact"], "the ledger is intact after all of it", repr(resp))

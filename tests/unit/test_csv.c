@@ -231,6 +231,37 @@ static void test_csv_too_many_fields(void **state)
 	close_reader(&r);
 }
 
+/* Values a spreadsheet would run get an apostrophe in front, and so does
+ * one that begins with an apostrophe; taking one off gives every value
+ * back byte for byte. */
+static void test_csv_formula_cells_neutralised_and_restored(void **state)
+{
+	(void)state;
+	static const char *const values[] = {"=HYPERLINK(\"http://x\",\"y\")", "+1+2", "@SUM(A1)", "\tTAB", "\rCR",
+	                                     "-2+3+cmd|' /C calc'!A0", "-AB12", "'quoted", "''two", "'", "-", "-1.",
+	                                     "-12", "-1.5", "56-1234567", "plain", " = spaced", "a,b", NULL};
+	static const char *const written[] = {"\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", "'+1+2", "'@SUM(A1)",
+	                                      "'\tTAB", "\"'\rCR\"", "'-2+3+cmd|' /C calc'!A0", "'-AB12", "''quoted",
+	                                      "'''two", "''", "'-", "'-1.", "-12", "-1.5", "56-1234567", "plain",
+	                                      "\" = spaced\"", "\"a,b\""};
+	for (int i = 0; values[i]; i++) {
+		char *text = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&text, &n);
+		wam_csv_put_text(f, values[i], true);
+		fclose(f);
+		char expected[128];
+		snprintf(expected, sizeof expected, "%s\n", written[i]);
+		assert_string_equal(text, expected);
+		reader r;
+		open_text(&r, text, n);
+		assert_int_equal(wam_csv_next(&r.csv), 1);
+		assert_string_equal(wam_csv_text(r.csv.fields[0]), values[i]);
+		close_reader(&r);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_csv_field_over_limit_rejected),
 		cmocka_unit_test(test_csv_field_one_over_limit_rejected),
 		cmocka_unit_test(test_csv_too_many_fields),
+		cmocka_unit_test(test_csv_formula_cells_neutralised_and_restored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

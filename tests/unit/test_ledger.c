@@ -1,7 +1,10 @@
 /* unit-ledger: wam_ledger_verify finds every kind of tampering done to the
  * registry file behind wam's back (changed, missing, inserted and reordered
  * events, unsigned appended events, a rehashed chain, changed/deleted/
- * inserted projection rows, a swapped public key); wam_ledger_rebuild
+ * inserted projection rows, a swapped public key, a ledger re-signed under
+ * a node and key of the attacker's, a missing or foreign key file, a
+ * replaced password hash, a changed reference row, a cut-off tail caught by
+ * a receipt of the head); wam_ledger_rebuild
  * recomputes the projections exactly and repairs tampered ones (also
  * automatically on open after a layout change); a new registry verifies; and
  * the canonical bytes are the documented JSON (docs/ledger.md).
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "wam/auth.h"
 
 typedef struct fx {
 	test_reg reg;
@@ -341,6 +345,212 @@ static void test_ledger_replaced_public_key_is_key_mismatch(void **state)
 	assert_string_equal(r.problem, "key_mismatch");
 }
 
+/* ---- the trust anchor outside the database ---- */
+
+/* The registry's key file path, and its public key as hex. */
+static void key_file(const fx *f, char path[256], char hex[65])
+{
+	char line[256];
+	snprintf(path, 256, "%s.key", f->reg.path);
+	FILE *k = fopen(path, "r");
+	assert_non_null(k);
+	hex[0] = '\0';
+	while (fgets(line, sizeof line, k))
+		if (!strncmp(line, "public ", 7))
+			sscanf(line + 7, "%64s", hex);
+	fclose(k);
+	assert_int_equal(strlen(hex), 64);
+}
+
+/* What an attacker who can write the database does: changes event 6 (A
+ * back in store), rehashes the chain, and makes a node and key of their
+ * own the registry's, re-signing every checkpoint with it. */
+static void forge_ledger(fx *f)
+{
+	unsigned char pk[32], sk[64], sig[64], msg[WAM_CHECKPOINT_MSG_LEN];
+	char node[WAM_ID_LEN + 1], hex[65], sql[512];
+	sqlite3 *conn;
+	sqlite3_stmt *st, *up;
+	wam_db_close(f->reg.db);
+	f->reg.db = NULL;
+	assert_int_equal(sqlite3_open(f->reg.path, &conn), SQLITE_OK);
+	test_exec(conn, "UPDATE events SET payload=replace(payload,'\"issued\"','\"in_store\"') WHERE seq=6");
+	rehash_from(conn, 1);
+	crypto_sign_keypair(pk, sk);
+	wam_hex(hex, pk, 32);
+	wam_ulid(node, wam_now_ms(), NULL);
+	snprintf(sql, sizeof sql,
+	         "UPDATE meta SET value='%s' WHERE key='node_id'; INSERT INTO nodes VALUES('%s','%s','x');"
+	         "UPDATE checkpoints SET node='%s', hash=(SELECT hash FROM events e WHERE e.seq=checkpoints.seq)",
+	         node, node, hex, node);
+	test_exec(conn, sql);
+	assert_int_equal(sqlite3_prepare_v2(conn, "SELECT seq, hash FROM checkpoints", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(conn, "UPDATE checkpoints SET signature=? WHERE seq=?", -1, &up, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		wam_checkpoint_message(msg, node, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1));
+		crypto_sign_detached(sig, NULL, msg, sizeof msg, sk);
+		sqlite3_reset(up);
+		sqlite3_bind_blob(up, 1, sig, 64, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(up, 2, sqlite3_column_int64(st, 0));
+		assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	assert_int_equal(sqlite3_close(conn), SQLITE_OK);
+	assert_int_equal(wam_db_open(&f->reg.db, f->reg.path, 0), 0);
+}
+
+static wam_verify_report verify_expecting(fx *f, const char *key, const json_t *receipt)
+{
+	wam_verify_report r;
+	wam_verify_opts o = {.expect_key = key, .expect_head = receipt};
+	if (wam_ledger_verify_with(f->reg.db, &o, &r))
+		fail_msg("wam_ledger_verify_with could not run: %s", wam_error_last()->message);
+	return r;
+}
+
+static void test_ledger_resigned_ledger_under_new_node_is_key_mismatch(void **state)
+{
+	fx *f = *state;
+	char path[256], real[65];
+	key_file(f, path, real);
+	forge_ledger(f);
+	wam_verify_report r = verify(f);
+	assert_finding(r, "key_mismatch", 1);
+	assert_string_equal(r.key_source, "key_file");
+	r = verify_expecting(f, real, NULL);
+	assert_finding(r, "key_mismatch", 1);
+	assert_string_equal(r.public_key, real);
+	/* one record's proof fails the same way */
+	json_t *p = prove(f, f->a);
+	assert_false(json_is_true(json_object_get(p, "intact")));
+	assert_string_equal(json_string_value(json_object_get(p, "problem")), "key_mismatch");
+	json_decref(p);
+	/* and rebuild refuses to make the projections agree with the forgery */
+	assert_int_equal(wam_ledger_rebuild(f->reg.db), WAM_EINTEGRITY);
+	char *status = test_query_text(f->reg.db->conn, "SELECT status FROM items WHERE id IN (SELECT subject FROM "
+	                                                "events WHERE seq=6)");
+	assert_string_equal(status, "issued");
+	free(status);
+}
+
+static void test_ledger_missing_key_file_is_key_missing(void **state)
+{
+	fx *f = *state;
+	char path[256], real[65], moved[300];
+	key_file(f, path, real);
+	snprintf(moved, sizeof moved, "%s.away", path);
+	assert_int_equal(rename(path, moved), 0);
+	wam_verify_report r = verify(f);
+	assert_finding(r, "key_missing", 1);
+	json_t *p = prove(f, f->a);
+	assert_string_equal(json_string_value(json_object_get(p, "problem")), "key_missing");
+	assert_int_equal(json_integer_value(json_object_get(p, "events")), 2);
+	json_decref(p);
+	assert_int_equal(wam_ledger_rebuild(f->reg.db), WAM_EINTEGRITY);
+	/* the caller's key instead: intact, and credentials are said not checked */
+	r = verify_expecting(f, real, NULL);
+	if (!r.intact)
+		fail_msg("not intact with --expect-key: %s: %s", r.problem, r.detail);
+	assert_string_equal(r.key_source, "expect_key");
+	assert_int_equal(r.credentials_checked, 0);
+	assert_int_equal(r.refdata_checked, 1);
+	assert_int_equal(wam_ledger_prove_with(f->reg.db, &p, f->a, real), 0);
+	assert_true(json_is_true(json_object_get(p, "intact")));
+	assert_string_equal(json_string_value(json_object_get(p, "key_source")), "expect_key");
+	json_decref(p);
+	wam_verify_report bad_key;
+	wam_verify_opts o = {.expect_key = "not a key"};
+	assert_int_equal(wam_ledger_verify_with(f->reg.db, &o, &bad_key), WAM_EINVAL);
+	assert_int_equal(rename(moved, path), 0);
+}
+
+static void test_ledger_other_registrys_key_file_is_key_mismatch(void **state)
+{
+	fx *f = *state;
+	test_reg other;
+	char path[256], real[65], cmd[700];
+	key_file(f, path, real);
+	test_reg_create(&other, "HT");
+	snprintf(cmd, sizeof cmd, "cp '%s.key' '%s'", other.path, path);
+	assert_int_equal(system(cmd), 0);
+	test_reg_destroy(&other);
+	wam_verify_report r = verify(f);
+	assert_finding(r, "key_mismatch", 1);
+	assert_non_null(strstr(r.detail, "not of this registry's node"));
+}
+
+static void test_ledger_replaced_password_hash_is_credential_changed(void **state)
+{
+	fx *f = *state;
+	json_t *u = json_pack("{s:s, s:s}", "name", "chief", "role", "admin"), *out = NULL;
+	assert_int_equal(wam_auth_add_user(f->reg.db, &out, u, "correct horse battery staple"), 0);
+	char id[WAM_ID_LEN + 1];
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(out, "id")));
+	json_decref(out);
+	json_decref(u);
+	wam_verify_report r = verify(f);
+	assert_true(r.intact);
+	assert_int_equal(r.credentials_checked, 1);
+	assert_int_equal(r.credentials, 1);
+	/* another password's Argon2id hash (the attacker knows that password) */
+	char hash[crypto_pwhash_STRBYTES], sql[512];
+	assert_int_equal(crypto_pwhash_str(hash, "attacker", 8, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN), 0);
+	snprintf(sql, sizeof sql, "UPDATE credentials SET hash='%s' WHERE subject='%s'", hash, id);
+	test_reg_tamper(&f->reg, sql);
+	r = verify(f);
+	assert_finding(r, "credential_changed", 7);
+	assert_string_equal(r.record_id, id);
+	/* a row without its seal is not taken either */
+	test_reg_tamper(&f->reg, "UPDATE credentials SET mac=NULL");
+	r = verify(f);
+	assert_false(r.intact);
+	assert_string_equal(r.problem, "credential_unsealed");
+}
+
+static void test_ledger_changed_reference_row_is_refdata_changed(void **state)
+{
+	fx *f = *state;
+	test_reg_tamper(&f->reg, "UPDATE ref_country SET name='Nowhere' WHERE code='HT'");
+	wam_verify_report r = verify(f);
+	assert_false(r.intact);
+	assert_string_equal(r.problem, "refdata_changed");
+	assert_string_equal(r.table, "ref_country");
+}
+
+static void test_ledger_receipt_catches_a_cut_off_tail(void **state)
+{
+	fx *f = *state;
+	json_t *receipt = NULL;
+	assert_int_equal(wam_ledger_head_receipt(f->reg.db, &receipt), 0);
+	assert_string_equal(json_string_value(json_object_get(receipt, "format")), "wam-head/1");
+	assert_int_equal(json_integer_value(json_object_get(receipt, "seq")), 6);
+	wam_verify_report r = verify_expecting(f, NULL, receipt);
+	assert_true(r.intact);
+	assert_int_equal(r.head_seq, 6);
+	/* the newest event and its checkpoint cut off: intact alone, not with the receipt */
+	test_reg_tamper(&f->reg, "DELETE FROM events WHERE seq=6; DELETE FROM checkpoints WHERE seq=6");
+	assert_int_equal(wam_ledger_rebuild(f->reg.db), 0);
+	assert_true(verify(f).intact);
+	r = verify_expecting(f, NULL, receipt);
+	assert_finding(r, "head_missing", 6);
+	/* the registry goes on from there: event 6 is another one now */
+	assert_int_equal(wam_registry_set_status(f->reg.db, NULL, f->b, "issued", NULL), 0);
+	r = verify_expecting(f, NULL, receipt);
+	assert_finding(r, "head_mismatch", 6);
+	/* an altered receipt proves nothing */
+	json_object_set_new(receipt, "seq", json_integer(5));
+	r = verify_expecting(f, NULL, receipt);
+	assert_false(r.intact);
+	assert_string_equal(r.problem, "receipt_invalid");
+	json_decref(receipt);
+	/* and no receipt is signed over a tampered ledger */
+	test_reg_tamper(&f->reg, "UPDATE events SET payload=replace(payload,'KA-1001','KA-1009') WHERE seq=3");
+	assert_int_equal(wam_ledger_head_receipt(f->reg.db, &receipt), WAM_EINTEGRITY);
+	assert_null(receipt);
+}
+
 /* ---- the projections ---- */
 
 static void test_ledger_summary_counts_follow_the_events(void **state)
@@ -597,6 +807,12 @@ int main(void)
 		T(test_ledger_rehashed_chain_is_checkpoint_invalid),
 		T(test_ledger_row_before_genesis_is_event_inserted),
 		T(test_ledger_replaced_public_key_is_key_mismatch),
+		T(test_ledger_resigned_ledger_under_new_node_is_key_mismatch),
+		T(test_ledger_missing_key_file_is_key_missing),
+		T(test_ledger_other_registrys_key_file_is_key_mismatch),
+		T(test_ledger_replaced_password_hash_is_credential_changed),
+		T(test_ledger_changed_reference_row_is_refdata_changed),
+		T(test_ledger_receipt_catches_a_cut_off_tail),
 		T(test_ledger_summary_counts_follow_the_events),
 		T(test_ledger_changed_item_row_is_projection_mismatch),
 		T(test_ledger_deleted_item_row_is_projection_mismatch),

@@ -1,0 +1,193 @@
+#!/bin/bash
+# e2e-backup: files and backups. Every file wam writes is owner-only (0600)
+# under umask 022 and 000: the registry, its -wal and -shm while `wam serve`
+# holds it, its key, exports, rejects files, the lost/stolen list, the
+# access log and backups; a world-readable registry is tightened when opened
+# for writing; a symbolic link where an export's temporary file goes is not
+# followed. `wam backup` while the server runs and a loop of commands writes
+# gives a copy that verifies where it lies; `wam restore` proves it and puts
+# it in place, refuses to overwrite without --force, refuses a tampered or
+# damaged backup and another node's, and changes nothing when it refuses.
+# A registry on read-only media verifies in place (a read-only bind mount
+# when the system allows one, a non-root user on a read-only directory).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
+
+# ---- owner-only files whatever the umask ----
+for mask in 022 000; do
+	(
+		umask $mask
+		"$WAM" --db m$mask.db init --country HT >/dev/null
+		"$WAM" --db m$mask.db item add --category SA1 --make Colt --serial "U-$mask" --country US >/dev/null
+		ID=$("$WAM" --db m$mask.db --json item list | jq -r '.items[0].id')
+		"$WAM" --db m$mask.db item status "$ID" stolen --reason "taken" >/dev/null
+		"$WAM" --db m$mask.db export --format csv --out e$mask.csv
+		"$WAM" --db m$mask.db export --format json --out e$mask.json
+		"$WAM" --db m$mask.db loss export --out l$mask.csv
+		printf 'category,make,serial,country\nSA9,Colt,R-1,US\n' >r$mask.csv
+		"$WAM" --db m$mask.db import r$mask.csv --skip-bad >/dev/null
+		"$WAM" --db m$mask.db search U-$mask >/dev/null
+	)
+	for f in m$mask.db m$mask.db.key e$mask.csv e$mask.json l$mask.csv r$mask.csv.rejected.csv; do
+		expect_eq "umask $mask: $f is 0600" "$(mode $f)" 600
+	done
+	for f in m$mask.db.serials; do
+		[ -e "$f" ] && expect_eq "umask $mask: the serial index $f is 0600" "$(mode $f)" 600
+	done
+done
+
+# ---- a registry made world-readable is tightened by the next command that writes ----
+chmod 644 m022.db m022.db.key
+"$WAM" --db m022.db summary >/dev/null
+expect_eq "a read-only command changes no mode" "$(mode m022.db)" 644
+"$WAM" --db m022.db item add --category SA1 --make Colt --serial T-1 --country US >/dev/null
+expect_eq "a command that writes makes the registry 0600" "$(mode m022.db)" 600
+expect_eq "and its node key" "$(mode m022.db.key)" 600
+
+# ---- a symbolic link is not followed ----
+echo "precious" >victim.txt
+ln -s victim.txt out.csv.partial
+expect_exit 6 "an export refuses a symbolic link where it writes" "$WAM" --db m022.db export --format csv --out out.csv
+expect_contains "and says why" "$ERR" "symbolic link"
+expect_eq "the link's target is untouched" "$(cat victim.txt)" precious
+
+# ---- a backup while the server serves and commands write ----
+DB=live.db
+(umask 022 && "$WAM" --db $DB demo --items 300 --seed 3 >/dev/null 2>&1)
+SITE=$("$WAM" --db $DB --json site list | jq -r '.[0].id')
+# a surrender with a photo: the pseudonym key and the photos go with a backup
+cat >rec.json <<'JSON'
+{"type": "surrendered", "date": "2026-03-01", "place": "Gonaïves", "context": "amnesty", "officer": "Insp. Joseph",
+ "person": "Marie-Claire Dorval", "weapons": [{"category": "SA1", "model": "revolver", "calibre": ".38 Special"}]}
+JSON
+REC=$("$WAM" --db $DB --json recovery add --from rec.json | jq -r .id)
+printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00photo bytes' >side.jpg
+HASH=$("$WAM" --db $DB --json recovery photo "$REC" side.jpg | jq -r .hash)
+(umask 000 && "$WAM" --db $DB recovery photo-get "$REC" "$HASH" --out got.jpg >/dev/null)
+expect_eq "umask 000: recovery photo-get --out is 0600" "$(mode got.jpg)" 600
+"$WAM" --db $DB serve --listen 127.0.0.1:0 --ready-file ready --access-log access.log >serve.out 2>serve.err &
+SERVER=$!
+for _ in $(seq 1 300); do [ -s ready ] && break; sleep 0.05; done
+check "wam serve started" test -s ready
+expect_eq "the -wal of a served registry is 0600" "$(mode $DB-wal)" 600
+expect_eq "its -shm is 0600" "$(mode $DB-shm)" 600
+expect_eq "the access log is 0600" "$(mode access.log)" 600
+before=$(events $DB)
+(
+	for i in $(seq 1 40); do
+		"$WAM" --db $DB item add --category SA1 --make Glock --serial "LIVE-$i" --country AT --site "$SITE" >/dev/null 2>&1
+	done
+) &
+WRITER=$!
+ok_backups=0
+for n in 1 2 3; do
+	run "$WAM" --db $DB backup --out bk$n.db
+	[ "$RC" -eq 0 ] && ok_backups=$((ok_backups + 1)) || echo "# backup $n: $ERR"
+done
+wait $WRITER
+expect_eq "three backups made while the server ran and a writer wrote" "$ok_backups" 3
+after=$(events $DB)
+expect_eq "the writer's 40 weapons all went in" "$after" "$((before + 40))"
+for n in 1 2 3; do
+	expect_exit 0 "backup $n verifies where it lies (wam --db bk$n.db verify)" "$WAM" --db bk$n.db verify
+	copied=$("$WAM" --db bk$n.db --json summary | jq -r .totals.events)
+	check "backup $n holds a whole number of commands ($before <= $copied <= $after)" \
+		test "$copied" -ge "$before" -a "$copied" -le "$after"
+	expect_eq "backup $n is 0600" "$(mode bk$n.db)" 600
+	expect_eq "its node key is 0600" "$(mode bk$n.db.key)" 600
+	check "nothing is left beside it" test ! -e bk$n.db-wal -a ! -e bk$n.db.partial
+done
+"$WAM" --db $DB backup --out final.db >/dev/null
+kill -TERM $SERVER
+wait $SERVER
+expect_eq "the server stopped cleanly" "$?" 0
+expect_eq "a backup after the writes has all of them" "$("$WAM" --db final.db --json summary | jq -r .totals.events)" "$after"
+run "$WAM" --db $DB --json backup --out final.db
+expect_eq "backup --json reports the proof" "$(jget '[.intact, .events] | join(",")')" "true,$after"
+expect_eq "and the node key it was verified with" "$(jget .public_key)" "$("$WAM" --db $DB --json verify | jq -r .public_key)"
+expect_exit 2 "backup needs --out" "$WAM" --db $DB backup
+expect_exit 2 "a backup over the registry itself is refused" "$WAM" --db $DB backup --out $DB
+
+# ---- restore ----
+expect_exit 0 "restore a backup to a new place" "$WAM" --db restored.db restore final.db
+expect_contains "restore says what it proved" "$OUT" "$after events"
+expect_exit 0 "the restored registry verifies" "$WAM" --db restored.db verify
+expect_eq "the restored registry is 0600" "$(mode restored.db)" 600
+expect_eq "it has the events of the backup" "$(events restored.db)" "$after"
+check "the pseudonym key came with it" cmp -s $DB.pseudonym.key restored.db.pseudonym.key
+expect_exit 0 "the photo came with it" "$WAM" --db restored.db recovery photo-get "$REC" "$HASH" --out back.jpg
+expect_same_file "with the same bytes" side.jpg back.jpg
+expect_exit 0 "the restored registry takes new commands (its key came with it)" \
+	"$WAM" --db restored.db item add --category SA1 --make Colt --serial AFTER-1 --country US
+expect_exit 4 "restore refuses to overwrite a registry" "$WAM" restore bk1.db --db restored.db
+expect_eq "which is unchanged" "$(events restored.db)" "$((after + 1))"
+expect_exit 0 "restore --force puts an older backup in place" "$WAM" restore bk1.db --db restored.db --force
+expect_eq "the registry is the backup's" "$(events restored.db)" "$("$WAM" --db bk1.db --json summary | jq -r .totals.events)"
+expect_exit 0 "and verifies" "$WAM" --db restored.db verify
+check "no temporary file is left" test ! -e restored.db.restoring
+
+# a tampered backup: a stolen weapon made in_store again in the copy
+cp final.db bad.db && cp final.db.key bad.db.key
+sqlite3 bad.db "UPDATE items SET status='in_store' WHERE status='stolen'" 2>/dev/null ||
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE items SET status=\"in_store\" WHERE status=\"stolen\""); c.commit()' bad.db
+restored_before=$(events restored.db)
+expect_exit 5 "restore refuses a tampered backup" "$WAM" restore bad.db --db restored.db --force
+expect_contains "it names what is wrong" "$ERR" "not intact"
+expect_eq "and changed nothing" "$(events restored.db)" "$restored_before"
+# a damaged backup: bytes overwritten in the middle of the file
+cp final.db broken.db && cp final.db.key broken.db.key
+size=$(stat -c %s broken.db)
+dd if=/dev/urandom of=broken.db bs=4096 seek=$((size / 8192)) count=4 conv=notrunc status=none
+run "$WAM" restore broken.db --db restored.db --force
+check "restore refuses a damaged backup (exit $RC)" test "$RC" -eq 5 -o "$RC" -eq 6
+expect_eq "and changed nothing" "$(events restored.db)" "$restored_before"
+# a damaged photo in a backup
+rm -rf ph.db* && cp final.db ph.db && cp final.db.key ph.db.key && cp -r final.db.photos ph.db.photos
+chmod u+w ph.db.photos/$HASH && printf 'not the photo' >ph.db.photos/$HASH
+expect_exit 5 "restore refuses a backup whose photo is damaged" "$WAM" restore ph.db --db ph-restored.db
+expect_contains "naming the photo" "$ERR" "$HASH"
+check "and makes nothing" test ! -e ph-restored.db -a ! -e ph-restored.db.photos
+# another node's backup
+"$WAM" --db other.db init --country HT >/dev/null
+"$WAM" --db other.db backup --out other-bk.db >/dev/null
+expect_exit 5 "restore refuses another node's backup over this registry" "$WAM" restore other-bk.db --db restored.db --force
+expect_contains "saying whose key it is" "$ERR" "not the key of the registry"
+expect_exit 3 "restore of a missing file" "$WAM" restore nothing.db --db new.db
+cp final.db nokey.db
+expect_exit 3 "a backup without its node key is refused" "$WAM" restore nokey.db --db new.db
+check "nothing was made" test ! -e new.db
+
+# ---- a registry on read-only media verifies in place ----
+mkdir -p media && cp final.db final.db.key media/
+cp live.db live.db.key media/ # a registry as it is beside a server: WAL mode
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	run unshare -m sh -c "mount --bind media media && mount -o remount,bind,ro media &&
+		! touch media/probe 2>/dev/null &&
+		'$WAM' --db media/final.db verify && '$WAM' --db media/live.db item list --limit 1 >/dev/null &&
+		'$WAM' --db media/live.db verify >/dev/null &&
+		'$WAM' --db media/live.db --json summary"
+	expect_eq "on a read-only mount: a backup and a live registry's copy verify in full" "$RC" 0
+	[ "$RC" -eq 0 ] || echo "# $ERR"
+	check "nothing was written beside them" test ! -e media/final.db-wal -a ! -e media/live.db-shm
+else
+	ok "on a read-only mount # SKIP no mount namespace here"
+fi
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$TMP" && chmod -R a+rX,a-w media
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	run as_nobody "$WAM" --db media/final.db verify
+	expect_eq "a user who cannot write the directory verifies the backup in place" "$RC" 0
+	[ "$RC" -eq 0 ] || echo "# $ERR"
+	run as_nobody "$WAM" --db media/live.db --json summary
+	expect_eq "and reads a live registry's copy" "$RC" 0
+	[ "$RC" -eq 0 ] || echo "# $ERR"
+	run as_nobody "$WAM" --db media/live.db verify
+	expect_eq "and proves it in full: chain, signatures and projections" "$RC" 0
+	[ "$RC" -eq 0 ] || echo "# $ERR"
+	chmod -R u+w media
+else
+	ok "as a user without write permission # SKIP not root, or no setpriv"
+fi
+
+done_testing
