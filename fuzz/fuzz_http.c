@@ -17,6 +17,7 @@
  * server answered a request it could not handle): the target aborts with
  * the request. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -106,12 +107,18 @@ static int exchange(const char *req, size_t len)
 	inet_pton(AF_INET, url_host, &sa.sin_addr);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+	/* libFuzzer's timer (SIGALRM) interrupts system calls: each is tried again */
+	int rc;
+	while ((rc = connect(fd, (struct sockaddr *)&sa, sizeof sa)) && (errno == EINTR || errno == EALREADY))
+		;
+	if (rc && errno != EISCONN) {
 		perror("fuzz_http: connect");
 		abort();
 	}
 	for (size_t off = 0; off < len;) {
 		ssize_t w = send(fd, req + off, len - off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w <= 0)
 			break; /* refused before the whole body was sent */
 		off += (size_t)w;
@@ -120,7 +127,7 @@ static int exchange(const char *req, size_t len)
 	char head[16] = "", chunk[16384];
 	size_t got = 0;
 	ssize_t r;
-	while ((r = recv(fd, chunk, sizeof chunk, 0)) > 0) {
+	while ((r = recv(fd, chunk, sizeof chunk, 0)) > 0 || (r < 0 && errno == EINTR)) {
 		for (ssize_t i = 0; i < r && got < sizeof head - 1; i++)
 			head[got++] = chunk[i];
 	}

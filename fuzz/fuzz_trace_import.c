@@ -179,6 +179,10 @@ static int write_seeds(const char *dir)
 		json_object_set_new(doc, "node",
 		                    json_pack("{s:s, s:s, s:s, s:s}", "node_id", PEER_NODE, "name",
 		                              "United States registry", "country", "US", "public_key", pkhex));
+		/* the sender's ledger head, which a document carries */
+		json_object_set_new(doc, "head",
+		                    json_pack("{s:i, s:s}", "seq", 42, "hash",
+		                              "6f1ed002ab5595859014ebf0951522d9dcc4f6da24e6b6e5a3e2ab5d4fc2e1e0"));
 		sign(doc);
 		/* the placeholders stay in the file; checked with them replaced */
 		char *text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS), path[512];
