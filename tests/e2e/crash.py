@@ -11,7 +11,7 @@ weapon count is the count before or the count before plus every row — and
 The kill points are drawn from a seeded generator: the seed is printed,
 and WAM_CRASH_SEED=N repeats a run. Each kind of work is first run once to
 the end, to know how long it takes here (a sanitized build is slower), and
-the kills are spread over that time and a little beyond it.
+the kills are spread over that time.
 """
 import os
 import random
@@ -87,11 +87,11 @@ def cli_imports(tap, rng):
         with open(reg.path(name), "w") as f:
             f.write(csv_rows(f"RUN{run}"))
         before = weapons(reg)
-        delay = rng.uniform(0, took * 1.1)
+        delay = rng.uniform(0, took)
         code = run_killed(reg, ["import", name], delay)
         ended += code == 0
         check(tap, reg, f"wam import ({ROWS} rows)", before, before + ROWS, delay)
-    tap.note(f"wam import: {IMPORT_KILLS - ended} of {IMPORT_KILLS} runs killed before they ended")
+    tap.ok(ended < IMPORT_KILLS, f"wam import: {IMPORT_KILLS - ended} of {IMPORT_KILLS} runs killed before they ended")
 
 
 def demos(tap, rng):
@@ -103,7 +103,7 @@ def demos(tap, rng):
     for run in range(DEMO_KILLS):
         reg = Registry()
         reg.run("init", "--country", "HT")
-        delay = rng.uniform(0, took * 1.1)
+        delay = rng.uniform(0, took)
         run_killed(reg, ["demo", "--items", str(DEMO_ITEMS), "--seed", "4"], delay)
         check(tap, reg, f"wam demo --items {DEMO_ITEMS}", 0, full, delay)
 
@@ -132,7 +132,7 @@ def http_imports(tap, rng):
         before = weapons(reg)
         result = []
         client = threading.Thread(target=post, args=(srv, csv_rows(f"HTTP{run}"), result))
-        delay = rng.uniform(0, took * 1.1)
+        delay = rng.uniform(0, took)
         client.start()
         client.join(delay)
         srv.proc.send_signal(signal.SIGKILL)
@@ -140,7 +140,7 @@ def http_imports(tap, rng):
         client.join()
         answered += bool(result) and not isinstance(result[0], OSError)
         check(tap, reg, f"wam serve during POST /api/v1/import ({ROWS} rows)", before, before + ROWS, delay)
-    tap.note(f"HTTP import: {HTTP_KILLS - answered} of {HTTP_KILLS} runs killed before the answer")
+    tap.ok(answered < HTTP_KILLS, f"HTTP import: {HTTP_KILLS - answered} of {HTTP_KILLS} runs killed before the answer")
 
 
 def body(tap):
