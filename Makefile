@@ -1,11 +1,12 @@
 # wam — the two commands of the README, and a few more.
 #   make run    install what is missing, build, create a demo registry, show the tour
 #   make test   install what is missing, build, run every test
+#   make asan   the unit and end-to-end tests under ASan+UBSan;  make fuzz  every fuzz target for a while
 BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan bench bench-import bench-http bench-match bench-reconcile bench-trace bench-lists format clean
+.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-lists format clean
 
 all: build
 
@@ -25,14 +26,36 @@ test: build
 	meson test -C $(BUILD) --print-errorlogs || true
 	@python3 tools/test_summary.py $(BUILD)/meson-logs/testlog.json
 
-# The unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The unit and end-to-end tests (suites unit and e2e, whatever they hold)
+# under AddressSanitizer and UndefinedBehaviorSanitizer. tools/sanitized.sh
+# wraps each test: a report from any process the test ran (a leak at exit
+# too) fails the test and is printed in its log (meson names that log after
+# the wrapper: testlog-sanitized.sh.json).
+# Built with clang: its one runtime writes UBSan's reports where ASan's go
+# (gcc's separate libubsan writes them to the process's stderr, which an
+# end-to-end test keeps to itself).
 asan: deps
-	[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
-		-Dbuildtype=debug -Dbench=false
+	@scripts/deps.sh clang libclang-rt-14-dev
+	grep -qs 'C compiler for the host machine: clang' build-asan/meson-logs/meson-log.txt || rm -rf build-asan
+	[ -f build-asan/build.ninja ] || CC=clang meson setup build-asan -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debugoptimized -Dbench=false
 	ninja -C build-asan
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		meson test -C build-asan --suite unit --print-errorlogs || true
-	@python3 tools/test_summary.py build-asan/meson-logs/testlog.json
+	meson test -C build-asan --suite unit --suite e2e --wrapper $(CURDIR)/tools/sanitized.sh \
+		--timeout-multiplier 3 --logbase testlog --print-errorlogs || true
+	@python3 tools/test_summary.py build-asan/meson-logs/testlog-sanitized.sh.json
+
+# Every fuzz target (fuzz/README.md) for FUZZ_SECONDS each, from its seeds in
+# fuzz/corpus/, with clang's libFuzzer, ASan and UBSan; one test each (suite
+# fuzz). What they find goes to build-fuzz/fuzz/out/, never into the tree.
+FUZZ_SECONDS ?= 12
+fuzz: deps
+	@scripts/deps.sh clang libclang-rt-14-dev
+	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false -Dbench=false \
+		-Db_lundef=false -Dbuildtype=debugoptimized -Dc_args=-fsanitize=fuzzer-no-link,address,undefined \
+		-Dc_link_args=-fsanitize=address,undefined
+	ninja -C build-fuzz
+	WAM_FUZZ_SECONDS=$(FUZZ_SECONDS) meson test -C build-fuzz --suite fuzz --print-errorlogs || true
+	@python3 tools/test_summary.py build-fuzz/meson-logs/testlog.json
 
 bench: bench-import bench-http bench-reconcile
 
@@ -70,4 +93,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

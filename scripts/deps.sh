@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what wam needs to build and test, if missing: Debian 12 packages
 # (extra package names given as arguments are installed too: wrk for the
-# benchmarks), then the web console's npm packages from web/package-lock.json.
+# benchmarks, clang and libclang-rt-14-dev for the fuzz targets), then the web console's npm packages from web/package-lock.json.
 set -euo pipefail
 pkgs=(gcc make pkg-config python3 meson ninja-build sqlite3 libsqlite3-dev libjansson-dev libsodium-dev
       libutf8proc-dev libcmocka-dev libmicrohttpd-dev iso-codes jq curl chromium "$@")
@@ -18,8 +18,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Installed again only when the lock file's content changed (a checkout gives
+# it a new time, not new content); a node_modules that is a link to another
+# checkout's is that checkout's to install: `npm ci` would empty it there.
 web=$(dirname "$0")/../web
-if [ ! -f "$web/node_modules/.package-lock.json" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+lock=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
+stamp="$web/node_modules/.wam-package-lock.sha256"
+if [ -L "$web/node_modules" ]; then
+  [ "$(cat "$stamp" 2>/dev/null)" = "$lock" ] ||
+    echo "web/node_modules links to another checkout's packages; run scripts/deps.sh there if the console fails to build"
+elif [ ! -f "$web/node_modules/.package-lock.json" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lock" ]; then
   echo "installing the console's npm packages (web/package-lock.json)"
   (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock" >"$stamp"
 fi

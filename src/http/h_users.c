@@ -217,7 +217,7 @@ void h_user_update(wam_request *r)
 void h_user_password(wam_request *r)
 {
 	static const char *const keys[] = {"password", NULL};
-	json_t *in = request_json(r), *user;
+	json_t *in = request_json(r), *user = NULL;
 	if (!in)
 		return;
 	char *password = NULL;
@@ -231,7 +231,7 @@ void h_user_password(wam_request *r)
 		rc = wam_auth_set_password(r->db, r->params[0], password);
 	sodium_memzero(password, strlen(password));
 	if (rc) {
-		json_decref(user);
+		json_decref(user); /* found, and the password refused */
 		reply_wam(r, rc);
 		return;
 	}

@@ -256,7 +256,7 @@ static int add_destruction(wam_db *db, const char *site, const json_t *verifiers
 		rc = wam_stock_destruction_add_person(db, &out, id, "witness", "MINUSTAH liaison officer");
 	json_decref(out);
 	out = NULL;
-	if (!rc && json_array_size(ids))
+	if (!rc && json_array_size(ids)) /* a site with no seized weapon has none to read */
 		rc = wam_stock_destruction_verify(db, &out, id, serials);
 	json_decref(out);
 	out = NULL;

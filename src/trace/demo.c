@@ -401,6 +401,7 @@ static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t
 	}
 	json_decref(rec);
 	json_decref(out);
+	json_decref(weapons);
 	json_decref(foreign);
 	json_decref(obliterated);
 	wam_buf_free(&serial);
