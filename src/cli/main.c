@@ -179,7 +179,8 @@ static void usage(FILE *f, const char *topic)
 			if (!topic || (!strncmp(c->words, topic, n) && (c->words[n] == ' ' || !c->words[n])))
 				fprintf(f, "  %s\n      %s\n", c->usage, c->help);
 	fputs("\nexit codes: 0 ok, 2 bad input, 3 not found, 4 conflict, 5 integrity failure,\n"
-	      "            6 database or I/O error, 7 not allowed, 1 other. See docs/cli.md.\n",
+	      "            6 database or I/O error, 7 not allowed, 8 busy (try again), 1 other.\n"
+	      "See docs/cli.md.\n",
 	      f);
 }
 
