@@ -52,6 +52,7 @@ step trace list
 step trace overdue
 step report sdg-16-4-2 --year 2025
 step verify
+step head
 cat <<TXT
 
 More: wam --help, README.md and docs/. Try, on a copy of the registry:
@@ -59,6 +60,7 @@ More: wam --help, README.md and docs/. Try, on a copy of the registry:
       --serial 56-1234567 --country CN --year 1978 --import HT:2019
   wam item status <id> stolen --reason "armoury break-in, report 2026/114"
   wam export --format csv --out items.csv
+  wam backup --out backup.db && wam restore backup.db --db restored.db --expect-key <the key verify printed>
 TXT
 
 # The web console needs someone to sign in: an administrator with a random
