@@ -72,9 +72,17 @@ static int cmd_serve(const cli_env *env, const cli_args *a)
 	for (int i = 0; i < a->nopt; i++) {
 		if (strcmp(a->opt[i].name, "host") != 0)
 			continue;
+		/* NAME, or NAME:PORT for a proxy in front, whose pages' Origin
+		 * names that port */
 		const char *h = a->opt[i].value;
-		if (!h || !*h || strlen(h) > 255 || strcspn(h, "/:@?# \t[]") != strlen(h))
-			return cli_usage(env, "--host '%s' must be a host name or IPv4 address, without a port",
+		size_t n = h ? strcspn(h, ":") : 0;
+		long port = 0;
+		if (!h || !n || n > 255 || strcspn(h, "/:@?# \t[]") != n ||
+		    (h[n] &&
+		     (strspn(h + n + 1, "0123456789") != strlen(h + n + 1) || !number(h + n + 1, 1, 65535, &port))))
+			return cli_usage(env,
+			                 "--host '%s' must be a host name or IPv4 address, with or without a port "
+			                 "(wam.example.org, wam.example.org:443)",
 			                 h ? h : "");
 		if (nhosts == MAX_HOST_OPTS)
 			return cli_usage(env, "--host may be given at most %d times", MAX_HOST_OPTS);
@@ -123,7 +131,7 @@ static int cmd_serve(const cli_env *env, const cli_args *a)
 
 const cli_command cli_serve_commands[] = {
 	{"serve", serve_valued, serve_flags, cmd_serve,
-	 "serve [--listen 127.0.0.1:8080] [--host NAME]... [--threads N] [--max-body BYTES] [--timeout S] "
+	 "serve [--listen 127.0.0.1:8080] [--host NAME[:PORT]]... [--threads N] [--max-body BYTES] [--timeout S] "
 	 "[--header-timeout S] [--min-body-rate BYTES] [--max-connections N] [--per-address N] "
 	 "[--trusted-proxy ADDR]... [--access-log FILE|-|none] [--secure-cookies] [--ready-file FILE] [--routes]",
 	 "Serve the JSON API (/api/v1/) and the web console until SIGINT or SIGTERM. --routes lists the routes and "

@@ -36,6 +36,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -92,6 +93,14 @@ struct server {
 	/* the names a Host header or an Origin may give */
 	char hosts[MAX_HOSTS][HOST_MAX + 1];
 	int nhosts;
+	/* the port this server listens on, which its own pages' Origin gives;
+	 * and each --host NAME:PORT, the name and port of a proxy in front */
+	_Atomic unsigned port;
+	struct {
+		char name[HOST_MAX + 1];
+		unsigned port;
+	} fronts[MAX_HOSTS];
+	int nfronts;
 	/* reverse proxies whose X-Forwarded-For names the client */
 	char proxies[MAX_PROXIES][INET6_ADDRSTRLEN];
 	int nproxies;
@@ -221,8 +230,20 @@ static void hosts_init(struct server *s, const struct sockaddr_in *sa)
 		host_add(s, local[i], strlen(local[i]));
 	inet_ntop(AF_INET, &sa->sin_addr, text, sizeof text);
 	host_add(s, text, strlen(text));
-	for (const char *const *h = s->o.hosts; h && *h; h++)
-		host_add(s, *h, strlen(*h));
+	for (const char *const *h = s->o.hosts; h && *h; h++) {
+		const char *colon = strchr(*h, ':');
+		size_t n = colon ? (size_t)(colon - *h) : strlen(*h);
+		host_add(s, *h, n);
+		if (colon && s->nfronts < MAX_HOSTS && n <= HOST_MAX) {
+			if (n && (*h)[n - 1] == '.')
+				n--;
+			for (size_t i = 0; i < n; i++)
+				s->fronts[s->nfronts].name[i] =
+				    (char)(((*h)[i] >= 'A' && (*h)[i] <= 'Z') ? (*h)[i] - 'A' + 'a' : (*h)[i]);
+			s->fronts[s->nfronts].name[n] = '\0';
+			s->fronts[s->nfronts++].port = (unsigned)strtoul(colon + 1, NULL, 10);
+		}
+	}
 	if (sa->sin_addr.s_addr != htonl(INADDR_ANY))
 		return;
 	char name[HOST_MAX + 1];
@@ -249,47 +270,92 @@ static void hosts_init(struct server *s, const struct sockaddr_in *sa)
 	freeifaddrs(all);
 }
 
-/* True when the authority `a` (`n` bytes: "name", "name:port",
- * "[v6]:port") names an allowed host. */
-static bool authority_allowed(const struct server *s, const char *a, size_t n)
+/* Splits the authority `a` (`n` bytes: "name", "name:port", "[v6]:port")
+ * into its name (without a trailing dot) and port, 0 when none is given;
+ * false when it is not an authority. */
+static bool authority_split(const char *a, size_t n, const char **name, size_t *name_len, unsigned *port)
 {
-	const char *name = a, *end = a + n, *port;
+	const char *end = a + n, *colon;
+	*name = a;
+	*port = 0;
 	if (n && a[0] == '[') {
 		const char *close = memchr(a, ']', n);
 		if (!close)
 			return false;
-		name = a + 1;
-		port = close + 1;
-		n = (size_t)(close - name);
+		*name = a + 1;
+		colon = close + 1;
+		*name_len = (size_t)(close - *name);
 	} else {
-		const char *colon = memchr(a, ':', n);
-		port = colon ? colon : end;
-		n = (size_t)(port - a);
+		const char *c = memchr(a, ':', n);
+		colon = c ? c : end;
+		*name_len = (size_t)(colon - a);
 	}
-	if (port < end) { /* ":digits" and nothing else */
-		if (*port != ':' || port + 1 == end)
+	if (colon < end) { /* ":digits" (1 to 65535) and nothing else */
+		unsigned long v = 0;
+		if (*colon != ':' || colon + 1 == end || end - colon > 6)
 			return false;
-		for (const char *p = port + 1; p < end; p++)
+		for (const char *p = colon + 1; p < end; p++) {
 			if (*p < '0' || *p > '9')
 				return false;
+			v = v * 10 + (unsigned long)(*p - '0');
+		}
+		if (v == 0 || v > 65535)
+			return false;
+		*port = (unsigned)v;
 	}
-	if (n && name[n - 1] == '.')
-		n--;
+	if (*name_len && (*name)[*name_len - 1] == '.')
+		(*name_len)--;
+	return *name_len > 0;
+}
+
+static bool host_known(const struct server *s, const char *name, size_t n)
+{
 	for (int i = 0; i < s->nhosts; i++)
 		if (strlen(s->hosts[i]) == n && !strncasecmp(s->hosts[i], name, n))
 			return true;
 	return false;
 }
 
-/* True when `url` (an Origin or a Referer) is http or https on an allowed
- * host. "null", user information and other schemes are not. */
-static bool origin_allowed(const struct server *s, const char *url)
+/* True when the authority `a` (`n` bytes) names an allowed host, whatever
+ * its port. */
+static bool authority_allowed(const struct server *s, const char *a, size_t n)
 {
-	const char *a = !strncasecmp(url, "http://", 7) ? url + 7 : !strncasecmp(url, "https://", 8) ? url + 8 : NULL;
+	const char *name;
+	size_t len;
+	unsigned port;
+	return authority_split(a, n, &name, &len, &port) && host_known(s, name, len);
+}
+
+/* True when `url` (an Origin, or with `path` a Referer) is this server's
+ * own origin: scheme http, an allowed host and the port it listens on; or
+ * http or https with the name and port of a --host NAME:PORT (a proxy in
+ * front). The scheme and the name are compared without regard to case, the
+ * port given or the scheme's own (80, 443). Another port of the same host
+ * is another site's page (SameSite does not tell ports apart); "null", user
+ * information, other schemes and an Origin with a path are not this
+ * server. */
+static bool origin_allowed(const struct server *s, const char *url, bool path)
+{
+	bool tls = !strncasecmp(url, "https://", 8);
+	const char *a = tls ? url + 8 : !strncasecmp(url, "http://", 7) ? url + 7 : NULL;
 	if (!a)
 		return false;
 	size_t n = strcspn(a, "/?#");
-	return !memchr(a, '@', n) && authority_allowed(s, a, n);
+	const char *name;
+	size_t len;
+	unsigned port;
+	if ((!path && a[n]) || memchr(a, '@', n) || !authority_split(a, n, &name, &len, &port) ||
+	    !host_known(s, name, len))
+		return false;
+	if (!port)
+		port = tls ? 443 : 80;
+	if (!tls && port == atomic_load(&s->port))
+		return true;
+	for (int i = 0; i < s->nfronts; i++)
+		if (s->fronts[i].port == port && strlen(s->fronts[i].name) == len &&
+		    !strncasecmp(s->fronts[i].name, name, len))
+			return true;
+	return false;
 }
 
 /* ---- checking query parameters ---- */
@@ -336,6 +402,23 @@ static bool query_ok(wam_request *r)
 }
 
 /* ---- who is asking ---- */
+
+typedef struct header_count {
+	const char *name;
+	int n;
+} header_count;
+
+/* Counts the headers named `name`: libmicrohttpd's lookup gives only the
+ * first. */
+static enum MHD_Result count_named(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	header_count *hc = cls;
+	if (!strcasecmp(key, hc->name))
+		hc->n++;
+	return MHD_YES;
+}
 
 /* Finds the caller from a bearer token or a session cookie; answers 401
  * and returns false when there is none or it is not valid. */
@@ -400,24 +483,34 @@ static bool authenticate(wam_request *r)
 		}
 		/* and a browser says where the page that sent it comes from:
 		 * Origin, or failing that Sec-Fetch-Site or Referer; a client
-		 * that sends none of them is not a browser */
-		const char *origin = request_header(r, "Origin"), *site = request_header(r, "Sec-Fetch-Site"),
-		           *referer = request_header(r, "Referer");
-		bool foreign = origin    ? !origin_allowed(r->srv, origin)
-		               : site    ? strcasecmp(site, "same-origin") && strcasecmp(site, "none")
-		               : referer ? !origin_allowed(r->srv, referer)
-		                         : false;
-		if (foreign) {
-			const char *field = origin ? "Origin" : site ? "Sec-Fetch-Site" : "Referer";
-			reply_error(
-			    r, 403, "origin", field,
-			    "a request changing data from a browser session must come from a page of this server "
-			    "(%s: %.100s); see --host",
-			    field,
-			    origin ? origin
-			    : site ? site
-			           : referer);
-			return false;
+		 * that sends none of them is not a browser. The first of them
+		 * that is sent decides, and it is sent once and not empty. */
+		static const char *const where[] = {"Origin", "Sec-Fetch-Site", "Referer"};
+		for (int i = 0; i < 3; i++) {
+			header_count hc = {where[i], 0};
+			MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_named, &hc);
+			if (!hc.n)
+				continue;
+			const char *value = request_header(r, where[i]);
+			if (hc.n > 1 || !value || !*value) {
+				reply_error(
+				    r, 403, "origin", where[i],
+				    "a request changing data from a browser session must say once which page sent "
+				    "it (%s is %s)",
+				    where[i], hc.n > 1 ? "sent more than once" : "empty");
+				return false;
+			}
+			bool own = i == 1 ? !strcmp(value, "same-origin") || !strcmp(value, "none")
+			                  : origin_allowed(r->srv, value, i == 2);
+			if (!own) {
+				reply_error(
+				    r, 403, "origin", where[i],
+				    "a request changing data from a browser session must come from a page of this "
+				    "server (%s: %.100s); see --host",
+				    where[i], value);
+				return false;
+			}
+			break;
 		}
 	}
 	return true;
@@ -786,18 +879,59 @@ static void *watch_deadlines(void *arg)
 
 typedef struct framing {
 	int content_length, transfer_encoding, host;
-	const char *length, *host_value;
+	const char *length, *host_value, *coding;
+	bool bad_name, folded;
 } framing;
+
+/* True when `s` is an RFC 9110 token: a header name has no space (before
+ * its colon or anywhere), no separator, no control character. */
+static bool is_token(const char *s)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr(extra, *s)))
+			return false;
+	return true;
+}
+
+/* True when the header `key: value` was folded onto more lines (a line
+ * beginning with a space or a tab). libmicrohttpd 0.9 takes such a line in
+ * without a word, by copying the name elsewhere and appending the line to
+ * it, while a header it read as one line keeps its name and value where
+ * they were read: "name\0", the spaces and tabs after the colon, the value.
+ * A value anywhere else is a header put together from folded lines. */
+static bool is_folded(const char *key, const char *value)
+{
+	uintptr_t k = (uintptr_t)key, v = (uintptr_t)value, after = k + strlen(key) + 1;
+	if (!value || v < after || v - after > CONNECTION_MEMORY)
+		return true;
+	for (const char *p = key + strlen(key) + 1; p < value; p++)
+		if (*p != ' ' && *p != '\t')
+			return true;
+	return false;
+}
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	framing *f = cls;
+	if (!is_token(key)) {
+		f->bad_name = true;
+		return MHD_NO;
+	}
+	if (is_folded(key, value)) {
+		f->folded = true;
+		return MHD_NO;
+	}
 	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
 		f->content_length++;
 		f->length = value;
 	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
 		f->transfer_encoding++;
+		f->coding = value;
 	} else if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
 		f->host++;
 		f->host_value = value;
@@ -812,6 +946,21 @@ static bool headers_ok(wam_request *r)
 {
 	framing f = {0};
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &f);
+	/* a name with a space before its colon, or a line folded onto the one
+	 * before, is read as another header, or none, by a proxy in front, and
+	 * libmicrohttpd would take the request in anyway: the body of a
+	 * "Transfer-Encoding : chunked" read as the next request */
+	if (f.bad_name) {
+		reply_error(r, 400, "malformed", NULL,
+		            "a header name is not a token: it has a space (before the colon, say), a separator or a "
+		            "control character");
+		return false;
+	}
+	if (f.folded) {
+		reply_error(r, 400, "malformed", NULL,
+		            "a header line begins with a space or a tab: headers folded onto more lines are not taken");
+		return false;
+	}
 	/* two lengths, or a length and chunks, are read one way here and
 	 * another by a proxy in front: the way requests are smuggled */
 	if (f.content_length > 1) {
@@ -821,6 +970,13 @@ static bool headers_ok(wam_request *r)
 	if (f.content_length && f.transfer_encoding) {
 		reply_error(r, 400, "malformed", "Content-Length",
 		            "a request has a Content-Length or a Transfer-Encoding header, not both");
+		return false;
+	}
+	/* any coding but chunked (identity, gzip, "gzip, chunked") would leave
+	 * the body without an end this server knows */
+	if (f.transfer_encoding && (f.transfer_encoding > 1 || strcasecmp(f.coding, "chunked") != 0)) {
+		reply_error(r, 501, "not_implemented", "Transfer-Encoding",
+		            "the only Transfer-Encoding taken is one 'chunked'; a body in another coding is not");
 		return false;
 	}
 	if (f.content_length && (!*f.length || strspn(f.length, "0123456789") != strlen(f.length))) {
@@ -1007,7 +1163,8 @@ int wam_http_serve(const wam_http_opts *o)
 		return 1;
 	s->o = *o;
 	if (parse_listen(o->listen, &sa)) {
-		fprintf(stderr, "wam serve: --listen '%s' is not an IPv4 address and port (127.0.0.1:8080)\n", o->listen);
+		fprintf(stderr, "wam serve: --listen '%s' is not an IPv4 address and port (127.0.0.1:8080)\n",
+		        o->listen);
 		free(s);
 		return 2;
 	}
@@ -1026,6 +1183,7 @@ int wam_http_serve(const wam_http_opts *o)
 	pthread_condattr_destroy(&ca);
 	pthread_t watcher;
 	bool watching = false;
+	atomic_init(&s->port, ntohs(sa.sin_port));
 	hosts_init(s, &sa);
 	proxies_init(s);
 	unsigned max_connections = fit_connections(o->max_connections ? o->max_connections : 4096);
@@ -1078,6 +1236,8 @@ int wam_http_serve(const wam_http_opts *o)
 		goto done;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	if (info)
+		atomic_store(&s->port, (unsigned)info->port);
 	char url[96], host[64];
 	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
 	snprintf(url, sizeof url, "http://%s:%u", host, info ? info->port : ntohs(sa.sin_port));

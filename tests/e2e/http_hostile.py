@@ -8,10 +8,15 @@ bodies at it anyway. A slowloris of a few hundred sockets from one address
 (127.0.0.2) does not stop a client at another address being served; sockets
 that trickle a header byte at a time, or send nothing, are closed at the
 header deadline, and a body sent too slowly is cut. Two Content-Length
-headers, or one with Transfer-Encoding, are refused 400; a Host the server
-does not answer to is refused 421; a write made with the session cookie from
-a foreign Origin is refused 403, from the server's own page it goes through,
-and a token is not concerned. Wrong passwords from one address slow that
+headers, or one with Transfer-Encoding, a header name that is not a token
+("Transfer-Encoding : chunked") and a folded header line are refused 400,
+at once and alone (what follows is never read as another request); a
+Transfer-Encoding other than one chunked is answered 501, not left to hang;
+a Host the server does not answer to is refused 421; a write made with the
+session cookie from a foreign Origin is refused 403 (another port of this
+host, a duplicated or empty Origin included), from the server's own page or
+through the --host NAME:PORT proxy it goes through, and a token is not
+concerned. Wrong passwords from one address slow that
 name from that address (429 with Retry-After), never lock it: the right
 password from another address signs in at once, and from the same address
 once the wait is over; an unknown name is treated the same; behind a trusted
@@ -53,6 +58,22 @@ def request(srv, method, path, body=None, headers=None, src="127.0.0.1", timeout
     c = http.client.HTTPConnection(srv.host, srv.port, timeout=timeout, source_address=(src, 0))
     try:
         c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        return Response(r.status, r.getheaders(), r.read())
+    finally:
+        c.close()
+
+
+def request_pairs(srv, method, path, body, pairs):
+    """One request whose headers are the (name, value) `pairs`, in order,
+    a name given twice sent twice."""
+    data = json.dumps(body).encode()
+    c = http.client.HTTPConnection(srv.host, srv.port, timeout=15)
+    try:
+        c.putrequest(method, path)
+        for name, value in pairs + [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]:
+            c.putheader(name, value)
+        c.endheaders(data)
         r = c.getresponse()
         return Response(r.status, r.getheaders(), r.read())
     finally:
@@ -310,6 +331,51 @@ def check_framing(tap, srv, tokens, count_holders):
                                 f"Content-Type: application/json\r\n{extra}\r\n{body}")
         tap.ok(status_of(data) == 400 and b'"malformed"' in data, f"{what}: 400 malformed", data[:300])
     tap.eq(count_holders(), before, "... and none of them recorded anything")
+    # a header a proxy in front reads one way and this server another: the
+    # body framed as none, and read as the next request on the connection
+    smuggled = (f"POST /api/v1/holders HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n{body}")
+    for what, extra, rest in [
+            ("'Transfer-Encoding : chunked' (a space before the colon)", "Transfer-Encoding : chunked\r\n", smuggled),
+            ("'Transfer-Encoding\\t: chunked' (a tab before the colon)", "Transfer-Encoding\t: chunked\r\n",
+             smuggled),
+            ("a Content-Length folded onto a second line", f"Content-Length: {len(body)}\r\n Content-Length: 7\r\n",
+             body),
+            ("a Content-Length followed by a folded line", f"Content-Length: {len(body)}\r\n\tx\r\n", body)]:
+        data, closed = raw_head(srv, f"POST /api/v1/holders HTTP/1.1\r\nHost: {host}\r\n{auth}"
+                                     f"Content-Type: application/json\r\n{extra}\r\n{rest}")
+        tap.ok(status_of(data) == 400 and b'"malformed"' in data and b"header" in data and
+               data.count(b"HTTP/1.1 ") == 1 and closed,
+               f"{what}: one answer, 400 malformed, and the connection closed", data[:400])
+    tap.eq(count_holders(), before, "... and none of them recorded anything, the smuggled request neither")
+    for what, line in [("a folded header line", "X-Note: a\r\n\tb\r\n"),
+                       ("a folded line of spaces only", "X-Note: a\r\n  \r\n"),
+                       ("a header name with a space before the colon", "X-Note : a\r\n"),
+                       ("a header name with a space inside", "X Note: a\r\n"),
+                       ("a header name with a separator", "X(Note): a\r\n")]:
+        data, closed = raw_head(srv, f"GET /api/v1/health HTTP/1.1\r\nHost: {host}\r\n{line}\r\n")
+        tap.ok(status_of(data) == 400 and b'"malformed"' in data and closed, f"a read with {what}: 400 malformed",
+               data[:300])
+    data, _ = raw_head(srv, f"GET /api/v1/health HTTP/1.1\r\nHost: {host}\r\nX-Note:\t a b \r\nX-Empty:\r\n"
+                            f"Connection: close\r\n\r\n")
+    tap.eq(status_of(data), 200, "... while spaces and tabs after the colon, and empty values, are taken", data[:300])
+    # a coding this server cannot read would leave the body without an end:
+    # answered at once, not left to hang until the deadline
+    for coding in ["identity", "xchunked", "gzip, chunked", "chunked, chunked"]:
+        data, closed = raw_head(srv, f"POST /api/v1/holders HTTP/1.1\r\nHost: {host}\r\n{auth}"
+                                     f"Content-Type: application/json\r\nTransfer-Encoding: {coding}\r\n\r\n{body}")
+        tap.ok(status_of(data) == 501 and b'"not_implemented"' in data and closed,
+               f"Transfer-Encoding: {coding}: 501 not_implemented, the connection closed", data[:300])
+    data, _ = raw_head(srv, f"POST /api/v1/holders HTTP/1.1\r\nHost: {host}\r\n{auth}"
+                            f"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                            f"Transfer-Encoding: chunked\r\n\r\n{len(body):x}\r\n{body}\r\n0\r\n\r\n")
+    tap.ok(status_of(data) == 501, "two Transfer-Encoding: chunked headers: 501", data[:300])
+    tap.eq(count_holders(), before, "... and none of them recorded anything")
+    data, _ = raw_head(srv, f"POST /api/v1/holders HTTP/1.1\r\nHost: {host}\r\n{auth}"
+                            f"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+                            f"\r\n{len(body):x}\r\n{body}\r\n0\r\n\r\n")
+    tap.ok(status_of(data) == 201 and count_holders() == before + 1,
+           "a body sent with one Transfer-Encoding: chunked is taken (201)", data[:300])
 
 
 def check_host(tap, srv):
@@ -328,6 +394,7 @@ def check_origin(tap, srv, tokens, count_holders):
     sid, csrf = cookie_of(resp), (resp.json or {}).get("csrf", "")
     tap.ok(resp.status == 201 and sid, "alice signs in", repr(resp))
     own = f"http://{srv.host}:{srv.port}"
+    other = srv.port + 1 if srv.port < 65535 else srv.port - 1
     holder = {"name": "Origin unit", "type": "police"}
     before = count_holders()
     for what, extra in [("Origin: http://evil.example", {"Origin": "http://evil.example"}),
@@ -336,11 +403,46 @@ def check_origin(tap, srv, tokens, count_holders):
                         ("Origin: null", {"Origin": "null"}),
                         ("no Origin, Sec-Fetch-Site: cross-site", {"Sec-Fetch-Site": "cross-site"}),
                         ("no Origin, Sec-Fetch-Site: same-site", {"Sec-Fetch-Site": "same-site"}),
-                        ("no Origin, Referer from another site", {"Referer": "http://evil.example/page"})]:
+                        ("no Origin, Referer from another site", {"Referer": "http://evil.example/page"}),
+                        # another web application on this machine is another
+                        # site, though a cookie is sent to it as to this one
+                        ("Origin of this host on another port", {"Origin": f"http://localhost:{other}"}),
+                        ("Origin of this host on another port, in capitals",
+                         {"Origin": f"HTTP://LOCALHOST:{other}"}),
+                        ("Origin of this host with no port (80)", {"Origin": f"http://{srv.host}"}),
+                        ("Origin https on the server's port (it speaks no TLS)",
+                         {"Origin": f"https://{srv.host}:{srv.port}"}),
+                        ("Origin of this server with a path", {"Origin": f"{own}/page"}),
+                        ("an empty Origin", {"Origin": ""}),
+                        ("an empty Origin with Sec-Fetch-Site: same-origin",
+                         {"Origin": "", "Sec-Fetch-Site": "same-origin"}),
+                        ("the proxy's name on another port", {"Origin": "https://proxy.example:9443"}),
+                        ("the proxy's name with no port (443)", {"Origin": "https://proxy.example"}),
+                        ("no Origin, Referer of this host on another port",
+                         {"Referer": f"http://localhost:{other}/page"}),
+                        ("no Origin, an empty Referer", {"Referer": ""}),
+                        ("no Origin, Sec-Fetch-Site: Same-Origin (not as a browser writes it)",
+                         {"Sec-Fetch-Site": "Same-Origin"})]:
         resp = request(srv, "POST", "/api/v1/holders", holder, headers=session_headers(sid, csrf, **extra))
         tap.ok(resp.status == 403 and resp.error().get("code") == "origin" and not error_shape(resp),
                f"a write with the session cookie and the CSRF token, {what}: 403 origin", repr(resp))
+    cookie = [("Cookie", f"wam_session={sid}"), ("X-CSRF-Token", csrf)]
+    for what, pairs in [("two Origin headers, this server's first", [("Origin", own), ("Origin", "http://evil.example")]),
+                        ("two Origin headers, both this server's", [("Origin", own), ("Origin", own)]),
+                        ("no Origin, two Referer headers, this server's first",
+                         [("Referer", own + "/"), ("Referer", f"http://localhost:{other}/")])]:
+        resp = request_pairs(srv, "POST", "/api/v1/holders", holder, cookie + pairs)
+        tap.ok(resp.status == 403 and resp.error().get("code") == "origin" and not error_shape(resp),
+               f"a write with the session cookie and the CSRF token, {what}: 403 origin", repr(resp))
     tap.eq(count_holders(), before, "... and none of them recorded anything")
+    for what, origin in [("the page as HTTP://LOCALHOST:PORT", f"HTTP://LOCALHOST:{srv.port}"),
+                         ("a page behind the --host proxy.example:8443 proxy", "https://proxy.example:8443"),
+                         ("... and as the proxy's name in capitals", "HTTPS://PROXY.EXAMPLE:8443")]:
+        resp = request(srv, "POST", "/api/v1/holders", holder, headers=session_headers(sid, csrf, Origin=origin))
+        tap.eq(resp.status, 201, f"the same write from {what} (Origin: {origin}): 201", repr(resp))
+    resp = request(srv, "POST", "/api/v1/holders", holder,
+                   headers=session_headers(sid, csrf, Referer=f"{own}/#/holders"))
+    tap.eq(resp.status, 201, "... with no Origin and a Referer of the server's own page: 201", repr(resp))
     resp = request(srv, "POST", "/api/v1/holders", holder,
                    headers=session_headers(sid, csrf, Origin=own, **{"Sec-Fetch-Site": "same-origin"}))
     tap.eq(resp.status, 201, f"the same write from the server's own page (Origin: {own}): 201", repr(resp))
@@ -473,11 +575,15 @@ def test(tap):
 
     srv = Server(reg, "--header-timeout", "2", "--timeout", "30", "--min-body-rate", "4096", "--per-address", "48",
                  "--max-connections", "256", "--max-body", "100000000", "--trusted-proxy", "127.0.0.8",
-                 name="deadlines")
+                 "--host", "proxy.example:8443", name="deadlines")
 
     def count_holders():
         return len(request(srv, "GET", "/api/v1/holders", headers={"Authorization": f"Bearer {tokens['admin']}"}).json)
 
+    for bad in ["proxy.example:", "proxy.example:0", "proxy.example:65536", "proxy.example:+443",
+                "proxy.example: 443", "proxy.example:443:1", ":443"]:
+        code, _, err = reg.run("serve", "--listen", "127.0.0.1:0", "--host", bad, check=False)
+        tap.ok(code == 2 and "--host" in err, f"wam serve --host '{bad}': exits 2 naming --host", code, err)
     check_refused_before_body(tap, srv, tokens)
     check_memory_bounded(tap, srv)
     check_framing(tap, srv, tokens, count_holders)
