@@ -7,9 +7,14 @@
 # followed. `wam backup` while the server runs and a loop of commands writes
 # gives a copy that verifies where it lies; `wam restore` proves it and puts
 # it in place, refuses to overwrite without --force, refuses a tampered or
-# damaged backup and another node's, and changes nothing when it refuses.
-# A registry on read-only media verifies in place (a read-only bind mount
-# when the system allows one, a non-root user on a read-only directory).
+# damaged backup and another node's, refuses a backup to a new place unless
+# --expect-key names its key (a forged one carries a key of its own), and
+# changes nothing when it refuses. A registry on read-only media verifies in
+# place (a read-only bind mount when the system allows one, a non-root user
+# on a read-only directory), so does a copy of a live registry's database,
+# -wal and -shm; one without its -shm is refused with what to do. In a
+# directory everyone can write to, files another user made first where wam
+# writes are never written into (run as root, the other user is nobody).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
@@ -106,6 +111,12 @@ for n in 1 2 3; do
 	check "nothing is left beside it" test ! -e bk$n.db-wal -a ! -e bk$n.db.partial
 done
 "$WAM" --db $DB backup --out final.db >/dev/null
+# copies of the served registry as a file copy makes them, nothing writing: with its -wal (which holds
+# commands not yet in the database file), with and without its -shm
+mkdir -p media
+for f in "" -wal .key; do cp $DB$f media/walonly.db$f; done
+for f in "" -wal -shm .key; do cp $DB$f media/walshm.db$f; done
+check "the copy's -wal holds commands" test -s media/walonly.db-wal
 kill -TERM $SERVER
 wait $SERVER
 expect_eq "the server stopped cleanly" "$?" 0
@@ -196,6 +207,17 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 	expect_eq "on a read-only mount: a backup and a live registry's copy verify in full" "$RC" 0
 	[ "$RC" -eq 0 ] || echo "# $ERR"
 	check "nothing was written beside them" test ! -e media/final.db-wal -a ! -e media/live.db-shm
+	run unshare -m sh -c "mount --bind media media && mount -o remount,bind,ro media &&
+		'$WAM' --db media/walshm.db verify >/dev/null && '$WAM' --db media/walshm.db --json summary"
+	expect_eq "on a read-only mount: a copy of the database, -wal and -shm together verifies in full" "$RC" 0
+	[ "$RC" -eq 0 ] || echo "# $ERR"
+	expect_eq "with every event" "$(jget .totals.events)" "$after"
+	run unshare -m sh -c "mount --bind media media && mount -o remount,bind,ro media &&
+		'$WAM' --db media/walonly.db verify"
+	expect_eq "a copy with a -wal but no -shm cannot be read there (exit 6)" "$RC" 6
+	expect_contains "and the error names the file" "$ERR" "media/walonly.db cannot be read where it lies"
+	expect_contains "and what to do" "$ERR" "wam backup"
+	expect_contains "or what to copy" "$ERR" "copy its -wal and -shm with it"
 else
 	ok "on a read-only mount # SKIP no mount namespace here"
 fi
@@ -211,6 +233,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	run as_nobody "$WAM" --db media/live.db verify
 	expect_eq "and proves it in full: chain, signatures and projections" "$RC" 0
 	[ "$RC" -eq 0 ] || echo "# $ERR"
+	run as_nobody "$WAM" --db media/walshm.db verify
+	expect_eq "and a copy of the database, -wal and -shm together" "$RC" 0
+	[ "$RC" -eq 0 ] || echo "# $ERR"
+	run as_nobody "$WAM" --db media/walonly.db verify
+	expect_eq "but not a copy with a -wal and no -shm (exit 6)" "$RC" 6
+	expect_contains "saying what to do" "$ERR" "copy its -wal and -shm with it"
 	chmod -R u+w media
 else
 	ok "as a user without write permission # SKIP not root, or no setpriv"
