@@ -89,6 +89,8 @@ int wam_canon_buf(wam_buf *b, const json_t *v);
 /* ---- files written owner-only (util/file.c; wam_file_create is public) ---- */
 /* As wam_file_create(), a descriptor instead of a stream. */
 int wam_file_open_fd(int *out, const char *path, const char *field, unsigned flags);
+/* As wam_file_create_temp(), a descriptor instead of a stream. */
+int wam_file_temp_fd(int *out, char *tmp, size_t tmpsize, const char *path, const char *field);
 /* Takes the group's and others' bits off `path` when it is a regular file
  * the process owns (a registry made before files were owner-only); no file
  * is no error. */
@@ -128,10 +130,12 @@ void wam_csv_free(wam_csv *r);
 /* Writes one field, quoted when it needs to be. */
 void wam_csv_put(FILE *out, const char *s, bool last);
 /* A value a spreadsheet opening the file would take for a formula, and so
- * run (OWASP's CSV injection): one beginning with =, +, @, a tab or a
- * carriage return, or with - unless it is a plain negative number ("-12",
- * "-1.5"); and, so that the escape can be undone exactly, one beginning
- * with an apostrophe. */
+ * run (OWASP's CSV injection): one beginning with a tab, a carriage return
+ * or a line feed, or whose first character after any leading spaces, tabs
+ * and line breaks (which a spreadsheet may trim) is =, + or @, or - unless
+ * what follows the blanks is a plain negative number ("-12", "-1.5"); and,
+ * so that the escape can be undone exactly, one beginning with an
+ * apostrophe. */
 bool wam_csv_escaped(const char *s);
 /* Writes a value as wam_csv_put does, with an apostrophe in front when
  * wam_csv_escaped(): a spreadsheet shows the value as text, and

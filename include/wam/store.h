@@ -89,10 +89,10 @@ void wam_db_rollback(wam_db *db);
 
 /* What a backup or a restore proved of the copy. */
 typedef struct wam_backup_report {
-	int64_t events;        /* events in the copy */
-	int64_t checkpoints;   /* signed checkpoints checked */
-	int64_t bytes;         /* size of the copy */
-	char public_key[65];   /* hex of the node public key the copy was verified with */
+	int64_t events;      /* events in the copy */
+	int64_t checkpoints; /* signed checkpoints checked */
+	int64_t bytes;       /* size of the copy */
+	char public_key[65]; /* hex of the node public key the copy was verified with */
 } wam_backup_report;
 
 /* Copies the registry `db` is open on (read-only is enough) to `path`, and
@@ -115,11 +115,15 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path);
  * registry at `to`: proves the copy first (as wam_db_backup does) and
  * writes nothing unless it is intact (WAM_EINTEGRITY); refuses an existing
  * registry at `to` without WAM_RESTORE_FORCE (WAM_ECONFLICT) and, always, a
- * target whose node key is not the backup's (WAM_EINTEGRITY). The copy is
+ * target whose node key is not the backup's (WAM_EINTEGRITY). The backup's
+ * node key must be `expect_key` (hex, WAM_EINTEGRITY otherwise) when given;
+ * without it a target with no node key of its own is refused (WAM_EINVAL,
+ * naming the backup's key), since a forged backup proves itself with the
+ * forger's key. The copy is
  * written beside `to` and renamed over it (its old -wal and -shm removed):
  * stop every process using `to` (`wam serve`) first. WAM_ENOTFOUND when
  * there is no backup at `from`. */
-int wam_db_restore(wam_backup_report *out, const char *from, const char *to, unsigned flags);
+int wam_db_restore(wam_backup_report *out, const char *from, const char *to, const char *expect_key, unsigned flags);
 
 /* ---- files written for people ---- */
 
@@ -130,11 +134,18 @@ int wam_db_restore(wam_backup_report *out, const char *from, const char *to, uns
 /* Opens `path` for writing, readable and writable by its owner only (0600)
  * whatever the umask: every export, --out file, rejects file and copy of a
  * registry is made this way, since each holds what the registry holds. An
- * existing regular file is emptied (unless WAM_FILE_APPEND) and made 0600;
- * a symbolic link is refused, not followed; a device or pipe is written as
- * it is. `*out` is closed with fclose(). Fails with WAM_EIO (or
- * WAM_ECONFLICT with WAM_FILE_EXCL) naming `field`. */
+ * existing regular file is emptied (unless WAM_FILE_APPEND) and made 0600
+ * when the process owns it, and refused (WAM_EIO, nothing changed) when
+ * another user does; a symbolic link is refused, not followed; a device or
+ * pipe is written as it is. `*out` is closed with fclose(). Fails with
+ * WAM_EIO (or WAM_ECONFLICT with WAM_FILE_EXCL) naming `field`. */
 int wam_file_create(FILE **out, const char *path, const char *field, unsigned flags);
+
+/* Makes a new owner-only file beside `path` under a name no one can guess
+ * ("<path>.partial-XXXXXX", created exclusively), to be renamed over `path`
+ * once it is written whole (or removed): its name goes into `tmp`
+ * (`tmpsize` bytes). `*out` is closed with fclose(). */
+int wam_file_create_temp(FILE **out, char *tmp, size_t tmpsize, const char *path, const char *field);
 
 #ifdef __cplusplus
 }

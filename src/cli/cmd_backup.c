@@ -40,15 +40,16 @@ static int cmd_backup(const cli_env *env, const cli_args *a)
 	return 0;
 }
 
-/* restore FILE [--db TARGET] [--force]: TARGET defaults to the registry of
- * the global --db (or $WAM_DB, or ./wam.db). */
+/* restore FILE [--db TARGET] [--expect-key HEX] [--force]: TARGET defaults
+ * to the registry of the global --db (or $WAM_DB, or ./wam.db). */
 static int cmd_restore(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
-		return cli_usage(env, "usage: wam restore FILE [--db TARGET] [--force]");
+		return cli_usage(env, "usage: wam restore FILE [--db TARGET] [--expect-key HEX] [--force]");
 	const char *to = cli_opt(a, "db") ? cli_opt(a, "db") : env->db_path;
 	wam_backup_report r;
-	int rc = wam_db_restore(&r, a->pos[0], to, cli_flag(a, "force") ? WAM_RESTORE_FORCE : 0);
+	int rc =
+	    wam_db_restore(&r, a->pos[0], to, cli_opt(a, "expect-key"), cli_flag(a, "force") ? WAM_RESTORE_FORCE : 0);
 	if (rc)
 		return cli_fail(env, rc);
 	print_report(env, &r, "restored to", to);
@@ -57,13 +58,14 @@ static int cmd_restore(const cli_env *env, const cli_args *a)
 
 static const char *const no_opts[] = {NULL};
 static const char *const backup_valued[] = {"out", NULL};
-static const char *const restore_valued[] = {"db", NULL};
+static const char *const restore_valued[] = {"db", "expect-key", NULL};
 static const char *const restore_flags[] = {"force", NULL};
 
 const cli_command cli_backup_commands[] = {
     {"backup", backup_valued, no_opts, cmd_backup, "backup --out FILE",
      "a verified copy of the registry, consistent while others write, and its node key (FILE.key), both 0600"},
-    {"restore", restore_valued, restore_flags, cmd_restore, "restore FILE [--db TARGET] [--force]",
-     "proves the backup FILE, then puts it in place of the registry (an existing one only with --force)"},
+    {"restore", restore_valued, restore_flags, cmd_restore, "restore FILE [--db TARGET] [--expect-key HEX] [--force]",
+     "proves the backup FILE and its node key (--expect-key, or the registry's it replaces), then puts it in "
+     "place of the registry (an existing one only with --force)"},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

@@ -136,8 +136,7 @@ static int cmd_loss_export(const cli_env *env, const cli_args *a)
 	char tmp[4096];
 	FILE *f = stdout;
 	if (to) {
-		snprintf(tmp, sizeof tmp, "%s.part", to);
-		if (wam_file_create(&f, tmp, "out", 0))
+		if (wam_file_create_temp(&f, tmp, sizeof tmp, to, "out"))
 			return cli_fail(env, WAM_EIO);
 	}
 	wam_db *db;

@@ -592,8 +592,7 @@ static int cmd_export(const cli_env *env, const cli_args *a)
 	char tmp[4200];
 	if (path) {
 		/* write beside the target, rename when complete: no half-written export */
-		snprintf(tmp, sizeof tmp, "%s.partial", path);
-		if (wam_file_create(&out, tmp, "out", 0)) {
+		if (wam_file_create_temp(&out, tmp, sizeof tmp, path, "out")) {
 			wam_db_close(db);
 			return cli_fail(env, WAM_EIO);
 		}

@@ -299,7 +299,7 @@ void cli_progress_end(const cli_env *env)
 		fputs("\r\033[K", stderr);
 }
 
-/* cli.h: owner-only, through a .part file renamed over `to`. */
+/* cli.h: owner-only, through a new file beside `to` renamed over it. */
 int cli_write_json(const cli_env *env, const json_t *doc, const char *to)
 {
 	if (!to) {
@@ -307,9 +307,8 @@ int cli_write_json(const cli_env *env, const json_t *doc, const char *to)
 		return 0;
 	}
 	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.part", to);
 	FILE *f;
-	if (wam_file_create(&f, tmp, "out", 0))
+	if (wam_file_create_temp(&f, tmp, sizeof tmp, to, "out"))
 		return cli_fail(env, WAM_EIO);
 	int bad = json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 	bad |= fclose(f) != 0;

@@ -109,9 +109,8 @@ int wam_match_index_save(wam_match_index *ix, const char *path, const wam_index_
 		crypto_generichash_update(&hs, c[i].p, c[i].size);
 	crypto_generichash_final(&hs, h.digest, 32);
 
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f; /* serials are sensitive: owner-only, whatever a stale .tmp's mode was */
-	int rc = wam_file_create(&f, tmp, "index", 0);
+	FILE *f; /* serials are sensitive: a new owner-only file, renamed over the index */
+	int rc = wam_file_create_temp(&f, tmp, sizeof tmp, path, "index");
 	if (rc)
 		goto done;
 	bool ok = fwrite(&h, sizeof h, 1, f) == 1;

@@ -4,7 +4,8 @@
  * read inside one read transaction of the source, so it is the registry as
  * it was at one moment even while `wam serve` goes on writing (in WAL mode a
  * reader neither waits for writers nor makes them wait). The copy is
- * written beside its final name ("<path>.partial"), owner-only, switched to
+ * written beside its final name (a new file "<path>.partial-XXXXXX", so
+ * that no other user can have made it first), owner-only, switched to
  * a rollback journal so that it is one self-contained file (it then opens
  * read-only with nothing beside it, on read-only media too), and proven
  * with wam_ledger_verify() — chain, signatures, projections — before it is
@@ -16,7 +17,11 @@
  * A restore proves the copy first and changes nothing unless it is intact;
  * it refuses to replace an existing registry without WAM_RESTORE_FORCE and
  * always refuses one whose node key is not the copy's (a backup is put back
- * in place of its own registry, never of another node's). The copy is
+ * in place of its own registry, never of another node's). A copy proves
+ * itself only against the key that came with it, which whoever made the
+ * copy chose: the key must also be the one the operator expects
+ * (--expect-key) or the one of the registry it replaces, and a restore to a
+ * new place without an expected key is refused. The copy is
  * written beside the target and renamed over it: a reader sees the old
  * registry or the new one, never half of one. */
 #include <dirent.h>
@@ -24,6 +29,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,14 +77,22 @@ static int read_key(char *buf, size_t *n, const char *path)
 	return 0;
 }
 
-/* Writes the key bytes to `path`, owner-only, and syncs them. */
-static int write_key(const char *path, const char *buf, size_t n)
+/* Writes the key bytes to `path`, owner-only, and syncs them: into a new
+ * file when `fresh` (`path` is a name no one can have made first, beside a
+ * new copy), else into a new file beside `path` renamed over it. */
+static int write_key(const char *path, const char *buf, size_t n, bool fresh)
 {
 	int fd, rc;
-	if ((rc = wam_file_open_fd(&fd, path, "key", 0)))
+	char tmp[4400] = "";
+	if ((rc = fresh ? wam_file_open_fd(&fd, path, "key", WAM_FILE_EXCL)
+	                : wam_file_temp_fd(&fd, tmp, sizeof tmp, path, "key")))
 		return rc;
 	bool ok = write(fd, buf, n) == (ssize_t)n && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
+	if (ok && *tmp && rename(tmp, path) != 0)
+		ok = false;
+	if (!ok && *tmp)
+		unlink(tmp);
 	return ok ? 0 : wam_error_set(WAM_EIO, "key", "cannot write the node key %s", path);
 }
 
@@ -110,7 +124,7 @@ static int copy_pseudonym_key(const char *from, const char *to, bool check_only)
 			    src, to);
 		goto done;
 	}
-	rc = write_key(dst, buf, n);
+	rc = write_key(dst, buf, n, false);
 done:
 	sodium_memzero(buf, sizeof buf);
 	sodium_memzero(theirs, sizeof theirs);
@@ -135,6 +149,14 @@ static int copy_photos(const char *from, const char *to, bool check_only)
 	int rc = 0;
 	if (!check_only && mkdir(dst_dir, 0700) != 0 && errno != EEXIST) {
 		rc = wam_error_set(WAM_EIO, "photos", "cannot make %s: %s", dst_dir, strerror(errno));
+		goto done;
+	}
+	struct stat sb; /* one made first by another user would be theirs to read */
+	if (!check_only && (lstat(dst_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid())) {
+		rc = wam_error_set(WAM_EIO, "photos",
+		                   "%s is not a directory of this user's: photos are written only into the "
+		                   "user's own directory; remove it or choose another path",
+		                   dst_dir);
 		goto done;
 	}
 	struct dirent *e;
@@ -173,9 +195,8 @@ static int copy_photos(const char *from, const char *to, bool check_only)
 		}
 		if (check_only)
 			continue;
-		snprintf(part, sizeof part, "%s/.%s.partial", dst_dir, e->d_name);
 		int fd;
-		if ((rc = wam_file_open_fd(&fd, part, "photos", 0)))
+		if ((rc = wam_file_temp_fd(&fd, part, sizeof part, dst, "photos")))
 			break;
 		bool ok = write(fd, bytes.p ? bytes.p : "", bytes.n) == (ssize_t)bytes.n && fsync(fd) == 0;
 		ok = close(fd) == 0 && ok;
@@ -190,17 +211,20 @@ done:
 	return rc;
 }
 
-/* Copies the database of `src` into a new owner-only file at `path` in one
- * step (one read transaction of the source), as a self-contained file with
- * a rollback journal. On failure `path` is removed. */
-static int copy_database(sqlite3 *src, const char *path)
+/* Copies the database of `src` in one step (one read transaction of the
+ * source), as a self-contained file with a rollback journal, into a new
+ * owner-only file beside `target` whose name goes into `path` (`size`
+ * bytes). On failure it is removed. */
+static int copy_database(char *path, size_t size, sqlite3 *src, const char *target)
 {
 	int fd, rc;
 	sqlite3 *dst = NULL;
-	/* created owner-only first: SQLite keeps the mode, and gives it to the
-	 * -journal it writes beside the copy */
-	if ((rc = wam_file_open_fd(&fd, path, "out", 0)))
+	struct stat made, now;
+	/* created owner-only and new first: SQLite keeps the mode, and gives it
+	 * to the -journal it writes beside the copy */
+	if ((rc = wam_file_temp_fd(&fd, path, size, target, "out")))
 		return rc;
+	bool same = fstat(fd, &made) == 0;
 	close(fd);
 	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = wam_error_set(WAM_EIO, "out", "cannot write %s: %s", path, sqlite3_errmsg(dst));
@@ -227,6 +251,10 @@ static int copy_database(sqlite3 *src, const char *path)
 		goto done;
 	}
 	rc = wam_sql_exec(dst, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;");
+	/* SQLite writes by name: the name must still be the file made above */
+	same = same && lstat(path, &now) == 0 && now.st_dev == made.st_dev && now.st_ino == made.st_ino;
+	if (!rc && !same)
+		rc = wam_error_set(WAM_EIO, "out", "%s was replaced by another file while it was written", path);
 done:
 	if (dst && sqlite3_close(dst) != SQLITE_OK && !rc)
 		rc = wam_error_set(WAM_EIO, "out", "cannot finish writing %s", path);
@@ -268,7 +296,7 @@ static int prove(const char *path, wam_backup_report *out)
 int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 {
 	int rc;
-	char part[4200], part_key[4300], key[4300], src_key[4300], keybuf[KEY_MAX];
+	char part[4200] = "", part_key[4300] = "", key[4300], src_key[4300], keybuf[KEY_MAX];
 	size_t keylen = 0;
 	memset(out, 0, sizeof *out);
 	if (!path || !*path)
@@ -279,8 +307,6 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 		return wam_error_set(WAM_EINVAL, "out", "the backup cannot be written over the registry itself");
 	if (db->tx_depth > 0 || db->snapshot_depth > 0)
 		return wam_error_set(WAM_EDB, NULL, "a backup cannot be made inside a command");
-	snprintf(part, sizeof part, "%s.partial", path);
-	snprintf(part_key, sizeof part_key, "%s.key", part);
 	snprintf(key, sizeof key, "%s.key", path);
 	snprintf(src_key, sizeof src_key, "%s.key", db->path);
 	if ((rc = read_key(keybuf, &keylen, src_key))) {
@@ -288,9 +314,11 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 		                   wam_error_last()->message);
 		goto done;
 	}
-	if ((rc = copy_database(db->conn, part)) || (rc = write_key(part_key, keybuf, keylen)) ||
-	    (rc = prove(part, out)) || (rc = copy_pseudonym_key(db->path, path, false)) ||
-	    (rc = copy_photos(db->path, path, false)))
+	if ((rc = copy_database(part, sizeof part, db->conn, path)))
+		goto fail;
+	snprintf(part_key, sizeof part_key, "%s.key", part);
+	if ((rc = write_key(part_key, keybuf, keylen, true)) || (rc = prove(part, out)) ||
+	    (rc = copy_pseudonym_key(db->path, path, false)) || (rc = copy_photos(db->path, path, false)))
 		goto fail;
 	if (rename(part_key, key) != 0 || rename(part, path) != 0) {
 		rc = wam_error_set(WAM_EIO, "out", "cannot put the backup in place at %s: %s", path, strerror(errno));
@@ -300,8 +328,10 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 	goto done;
 fail : {
 	wam_error saved = *wam_error_last();
-	unlink(part);
-	unlink(part_key);
+	if (*part)
+		unlink(part);
+	if (*part_key)
+		unlink(part_key);
 	wam_error_set(saved.code, saved.field, "%s", saved.message);
 }
 done:
@@ -321,11 +351,11 @@ static void remove_sidecars(const char *path)
 	}
 }
 
-int wam_db_restore(wam_backup_report *out, const char *from, const char *to, unsigned flags)
+int wam_db_restore(wam_backup_report *out, const char *from, const char *to, const char *expect_key, unsigned flags)
 {
 	int rc;
 	wam_db *copy = NULL;
-	char from_key[4300], to_key[4300], part[4300], part_key[4400];
+	char from_key[4300], to_key[4300], part[4300] = "", part_key[4400] = "";
 	char keybuf[KEY_MAX], theirs[KEY_MAX];
 	size_t keylen = 0, theirlen = 0;
 	memset(out, 0, sizeof *out);
@@ -339,6 +369,10 @@ int wam_db_restore(wam_backup_report *out, const char *from, const char *to, uns
 		return wam_error_set(WAM_ENOTFOUND, "file", "there is no backup at %s", from);
 	if (!strcmp(from, to))
 		return wam_error_set(WAM_EINVAL, "db", "the backup and the registry to restore are the same file");
+	if (expect_key && (strlen(expect_key) != 64 || strspn(expect_key, "0123456789abcdefABCDEF") != 64))
+		return wam_error_set(WAM_EINVAL, "expect-key",
+		                     "--expect-key takes the node public key as 64 hexadecimal digits, not \"%s\"",
+		                     expect_key);
 	bool exists = stat(to, &sb) == 0;
 	if (exists && !(flags & WAM_RESTORE_FORCE))
 		return wam_error_set(WAM_ECONFLICT, "db",
@@ -346,11 +380,19 @@ int wam_db_restore(wam_backup_report *out, const char *from, const char *to, uns
 		                     to);
 	snprintf(from_key, sizeof from_key, "%s.key", from);
 	snprintf(to_key, sizeof to_key, "%s.key", to);
-	snprintf(part, sizeof part, "%s.restoring", to);
-	snprintf(part_key, sizeof part_key, "%s.key", part);
 	/* the copy is proven before anything is written */
 	if ((rc = read_key(keybuf, &keylen, from_key)) || (rc = prove(from, out)))
 		goto done;
+	/* a backup is only as trustworthy as its key: anyone can make a copy
+	 * that proves itself with a key of their own. The key is the operator's
+	 * (--expect-key), or the one of the registry it replaces. */
+	if (expect_key && strcasecmp(expect_key, out->public_key) != 0) {
+		rc = wam_error_set(WAM_EINTEGRITY, "expect-key",
+		                   "the backup %s is signed with the node key %s, not the expected %s: nothing was "
+		                   "restored",
+		                   from, out->public_key, expect_key);
+		goto done;
+	}
 	if ((rc = read_key(theirs, &theirlen, to_key)) == 0) {
 		if (theirlen != keylen || sodium_memcmp(theirs, keybuf, keylen) != 0) {
 			rc = wam_error_set(
@@ -362,11 +404,20 @@ int wam_db_restore(wam_backup_report *out, const char *from, const char *to, uns
 		}
 	} else if (rc != WAM_ENOTFOUND) {
 		goto done;
+	} else if (!expect_key) {
+		rc = wam_error_set(WAM_EINVAL, "expect-key",
+		                   "the backup %s is signed with the node key %s, and there is no registry at %s whose "
+		                   "key could vouch for it: check that key against your records (`wam node` and "
+		                   "`wam verify` print it) and restore with --expect-key %s; nothing was restored",
+		                   from, out->public_key, to, out->public_key);
+		goto done;
 	}
 	if ((rc = copy_pseudonym_key(from, to, true)) || (rc = copy_photos(from, to, true)))
 		goto done;
-	if ((rc = wam_db_open(&copy, from, WAM_DB_READONLY)) || (rc = copy_database(copy->conn, part)) ||
-	    (rc = write_key(part_key, keybuf, keylen)) || (rc = copy_photos(from, to, false)) ||
+	if ((rc = wam_db_open(&copy, from, WAM_DB_READONLY)) || (rc = copy_database(part, sizeof part, copy->conn, to)))
+		goto fail;
+	snprintf(part_key, sizeof part_key, "%s.key", part);
+	if ((rc = write_key(part_key, keybuf, keylen, true)) || (rc = copy_photos(from, to, false)) ||
 	    (rc = copy_pseudonym_key(from, to, false)))
 		goto fail;
 	wam_db_close(copy);
@@ -381,8 +432,10 @@ int wam_db_restore(wam_backup_report *out, const char *from, const char *to, uns
 	goto done;
 fail : {
 	wam_error saved = *wam_error_last();
-	unlink(part);
-	unlink(part_key);
+	if (*part)
+		unlink(part);
+	if (*part_key)
+		unlink(part_key);
 	wam_error_set(saved.code, saved.field, "%s", saved.message);
 }
 done:

@@ -266,14 +266,24 @@ static int tighten_files(const char *path)
 	return 0;
 }
 
-/* True when the registry at `path` is on media it cannot be written to
- * (a read-only mount, a directory or file without write permission), so
+/* Where a registry lies, for a reader. */
+enum media {
+	MEDIA_WRITABLE,   /* SQLite can make what it needs beside it */
+	MEDIA_READ_ONLY,  /* read-only, nothing beside it: opened immutable */
+	MEDIA_WITH_SHM,   /* read-only, a -shm beside it: SQLite reads through it */
+	MEDIA_WAL_NO_SHM, /* read-only, a -wal with content and no -shm: unreadable */
+};
+
+/* Whether the registry at `path` is on media it cannot be written to (a
+ * read-only mount, a directory or file without write permission), so
  * SQLite could not make the -shm file a reader of a WAL database needs,
- * and nothing is beside it: no -shm (a process that has it open, a server
- * running as another user, keeps one, and SQLite reads through it) and no
- * -wal with committed pages. Such a registry is opened immutable: SQLite
- * then reads the file as it is, without locks. */
-static bool on_read_only_media(const char *path)
+ * and what is beside it: a -shm (a process that has it open, a server
+ * running as another user, keeps one, and SQLite reads through it, as it
+ * does a copy of the database, -wal and -shm together), or a -wal with
+ * committed pages but no -shm (a copy of a live registry without its -shm:
+ * SQLite cannot read it there), or nothing: then it is opened immutable,
+ * and SQLite reads the file as it is, without locks. */
+static enum media media_of(const char *path)
 {
 	char dir[4200], wal[4200];
 	snprintf(dir, sizeof dir, "%s", path);
@@ -285,13 +295,19 @@ static bool on_read_only_media(const char *path)
 	else
 		*slash = '\0';
 	if (access(path, W_OK) == 0 && access(dir, W_OK) == 0)
-		return false;
+		return MEDIA_WRITABLE;
 	struct stat sb;
 	snprintf(wal, sizeof wal, "%s-shm", path);
 	if (stat(wal, &sb) == 0)
-		return false;
+		return MEDIA_WITH_SHM;
 	snprintf(wal, sizeof wal, "%s-wal", path);
-	return stat(wal, &sb) != 0 || sb.st_size == 0;
+	return stat(wal, &sb) != 0 || sb.st_size == 0 ? MEDIA_READ_ONLY : MEDIA_WAL_NO_SHM;
+}
+
+/* True when the registry at `path` is opened immutable (media_of()). */
+static bool on_read_only_media(const char *path)
+{
+	return media_of(path) == MEDIA_READ_ONLY;
 }
 
 char *wam_db_reader_uri(const char *path)
@@ -312,6 +328,14 @@ static int open_connection(wam_db *db, const char *path)
 	/* a handle is used by one thread at a time: SQLite's own locking of every
 	 * call would only cost */
 	int oflags = (db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+	if (db->readonly && media_of(path) == MEDIA_WAL_NO_SHM)
+		return wam_error_set(WAM_EIO, "db",
+		                     "%s cannot be read where it lies: its write-ahead log %s-wal holds commands not "
+		                     "yet in the database file, and SQLite needs the %s-shm beside it, which it "
+		                     "cannot make on read-only media. Copy a registry with `wam backup` (one "
+		                     "self-contained file), or copy its -wal and -shm with it, or read this copy "
+		                     "on writable media",
+		                     path, path, path);
 	if (!db->readonly || !on_read_only_media(path)) {
 		if (sqlite3_open_v2(path, &db->conn, oflags, NULL) != SQLITE_OK)
 			return wam_error_set(WAM_EIO, "db", "cannot open %s: %s", path, sqlite3_errmsg(db->conn));

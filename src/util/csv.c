@@ -158,7 +158,8 @@ next_record:;
 			break;
 		}
 		if (after_quote)
-			record_error(r, &err, "text after a closing quote (a quote inside a field must be doubled: \"\")");
+			record_error(r, &err,
+			             "text after a closing quote (a quote inside a field must be doubled: \"\")");
 		if (c == '"' && r->field.n == 0 && !after_quote) {
 			quoted = saw_quote = true;
 			continue;
@@ -234,9 +235,13 @@ bool wam_csv_escaped(const char *s)
 {
 	if (!s || !*s)
 		return false;
+	if (strchr("\t\r\n'", *s))
+		return true;
+	/* a spreadsheet may trim leading blanks before it looks for a formula */
+	s += strspn(s, " \t\r\n");
 	if (*s == '-')
 		return !negative_number(s);
-	return strchr("=+@\t\r'", *s) != NULL;
+	return *s && strchr("=+@", *s) != NULL;
 }
 
 void wam_csv_put_text(FILE *out, const char *s, bool last)

@@ -7,9 +7,14 @@
 # followed. `wam backup` while the server runs and a loop of commands writes
 # gives a copy that verifies where it lies; `wam restore` proves it and puts
 # it in place, refuses to overwrite without --force, refuses a tampered or
-# damaged backup and another node's, and changes nothing when it refuses.
-# A registry on read-only media verifies in place (a read-only bind mount
-# when the system allows one, a non-root user on a read-only directory).
+# damaged backup and another node's, refuses a backup to a new place unless
+# --expect-key names its key (a forged one carries a key of its own), and
+# changes nothing when it refuses. A registry on read-only media verifies in
+# place (a read-only bind mount when the system allows one, a non-root user
+# on a read-only directory), so does a copy of a live registry's database,
+# -wal and -shm; one without its -shm is refused with what to do. In a
+# directory everyone can write to, files another user made first where wam
+# writes are never written into (run as root, the other user is nobody).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
@@ -47,10 +52,17 @@ expect_eq "and its node key" "$(mode m022.db.key)" 600
 
 # ---- a symbolic link is not followed ----
 echo "precious" >victim.txt
-ln -s victim.txt out.csv.partial
-expect_exit 6 "an export refuses a symbolic link where it writes" "$WAM" --db m022.db export --format csv --out out.csv
+ln -s victim.txt out.csv
+expect_exit 0 "an export over a symbolic link replaces the link" "$WAM" --db m022.db export --format csv --out out.csv
+check "with a file of its own" test ! -L out.csv -a -f out.csv
+expect_eq "the link's target is untouched" "$(cat victim.txt)" precious
+printf 'category,make,serial,country\nSA9,Colt,,US\n' >sl.csv
+ln -s victim.txt sl.csv.rejected.csv
+expect_exit 6 "a file written in place (the rejects file) refuses a symbolic link" \
+	"$WAM" --db m022.db import sl.csv --skip-bad
 expect_contains "and says why" "$ERR" "symbolic link"
 expect_eq "the link's target is untouched" "$(cat victim.txt)" precious
+check "no temporary file is left beside an export" test -z "$(ls | grep -F .partial-)"
 
 # ---- a backup while the server serves and commands write ----
 DB=live.db
@@ -96,9 +108,15 @@ for n in 1 2 3; do
 		test "$copied" -ge "$before" -a "$copied" -le "$after"
 	expect_eq "backup $n is 0600" "$(mode bk$n.db)" 600
 	expect_eq "its node key is 0600" "$(mode bk$n.db.key)" 600
-	check "nothing is left beside it" test ! -e bk$n.db-wal -a ! -e bk$n.db.partial
+	check "nothing is left beside it" test ! -e bk$n.db-wal -a -z "$(ls | grep -F bk$n.db.partial)"
 done
 "$WAM" --db $DB backup --out final.db >/dev/null
+# copies of the served registry as a file copy makes them, nothing writing: with its -wal (which holds
+# commands not yet in the database file), with and without its -shm
+mkdir -p media
+for f in "" -wal .key; do cp $DB$f media/walonly.db$f; done
+for f in "" -wal -shm .key; do cp $DB$f media/walshm.db$f; done
+check "the copy's -wal holds commands" test -s media/walonly.db-wal
 kill -TERM $SERVER
 wait $SERVER
 expect_eq "the server stopped cleanly" "$?" 0
@@ -110,7 +128,13 @@ expect_exit 2 "backup needs --out" "$WAM" --db $DB backup
 expect_exit 2 "a backup over the registry itself is refused" "$WAM" --db $DB backup --out $DB
 
 # ---- restore ----
-expect_exit 0 "restore a backup to a new place" "$WAM" --db restored.db restore final.db
+KEY=$("$WAM" --db $DB --json verify | jq -r .public_key)
+expect_exit 2 "a restore to a new place needs the key the backup must have" "$WAM" --db restored.db restore final.db
+expect_contains "and names the backup's key, to check against the records" "$ERR" "$KEY"
+expect_contains "saying how to pass it" "$ERR" "--expect-key"
+check "nothing was made" test ! -e restored.db -a ! -e restored.db.key
+expect_exit 2 "--expect-key takes 64 hex digits" "$WAM" --db restored.db restore final.db --expect-key 12zz
+expect_exit 0 "restore a backup to a new place" "$WAM" --db restored.db restore final.db --expect-key "$KEY"
 expect_contains "restore says what it proved" "$OUT" "$after events"
 expect_exit 0 "the restored registry verifies" "$WAM" --db restored.db verify
 expect_eq "the restored registry is 0600" "$(mode restored.db)" 600
@@ -122,10 +146,11 @@ expect_exit 0 "the restored registry takes new commands (its key came with it)" 
 	"$WAM" --db restored.db item add --category SA1 --make Colt --serial AFTER-1 --country US
 expect_exit 4 "restore refuses to overwrite a registry" "$WAM" restore bk1.db --db restored.db
 expect_eq "which is unchanged" "$(events restored.db)" "$((after + 1))"
-expect_exit 0 "restore --force puts an older backup in place" "$WAM" restore bk1.db --db restored.db --force
+expect_exit 0 "restore --force puts an older backup in place (the registry's key vouches for it)" \
+	"$WAM" restore bk1.db --db restored.db --force
 expect_eq "the registry is the backup's" "$(events restored.db)" "$("$WAM" --db bk1.db --json summary | jq -r .totals.events)"
 expect_exit 0 "and verifies" "$WAM" --db restored.db verify
-check "no temporary file is left" test ! -e restored.db.restoring
+check "no temporary file is left" test -z "$(ls | grep -F restored.db.partial)"
 
 # a tampered backup: a stolen weapon made in_store again in the copy
 cp final.db bad.db && cp final.db.key bad.db.key
@@ -145,7 +170,8 @@ expect_eq "and changed nothing" "$(events restored.db)" "$restored_before"
 # a damaged photo in a backup
 rm -rf ph.db* && cp final.db ph.db && cp final.db.key ph.db.key && cp -r final.db.photos ph.db.photos
 chmod u+w ph.db.photos/$HASH && printf 'not the photo' >ph.db.photos/$HASH
-expect_exit 5 "restore refuses a backup whose photo is damaged" "$WAM" restore ph.db --db ph-restored.db
+expect_exit 5 "restore refuses a backup whose photo is damaged" "$WAM" restore ph.db --db ph-restored.db \
+	--expect-key "$KEY"
 expect_contains "naming the photo" "$ERR" "$HASH"
 check "and makes nothing" test ! -e ph-restored.db -a ! -e ph-restored.db.photos
 # another node's backup
@@ -153,9 +179,20 @@ check "and makes nothing" test ! -e ph-restored.db -a ! -e ph-restored.db.photos
 "$WAM" --db other.db backup --out other-bk.db >/dev/null
 expect_exit 5 "restore refuses another node's backup over this registry" "$WAM" restore other-bk.db --db restored.db --force
 expect_contains "saying whose key it is" "$ERR" "not the key of the registry"
-expect_exit 3 "restore of a missing file" "$WAM" restore nothing.db --db new.db
+# a forged backup: made and signed by another key, which it carries as its own .key; to a new place
+# it proves itself, so only the key the operator expects tells it apart
+OTHER_KEY=$("$WAM" --db other.db --json verify | jq -r .public_key)
+expect_exit 2 "a forged backup to a new place without --expect-key is refused" "$WAM" restore other-bk.db --db forged.db
+expect_contains "naming the key it is signed with" "$ERR" "$OTHER_KEY"
+expect_exit 5 "with the registry's key expected, it is refused" \
+	"$WAM" restore other-bk.db --db forged.db --expect-key "$KEY"
+expect_contains "naming both keys" "$ERR" "not the expected $KEY"
+check "and nothing was made" test ! -e forged.db -a ! -e forged.db.key
+expect_exit 5 "--expect-key is checked over an existing registry too" \
+	"$WAM" restore final.db --db restored.db --force --expect-key "$OTHER_KEY"
+expect_exit 3 "restore of a missing file" "$WAM" restore nothing.db --db new.db --expect-key "$KEY"
 cp final.db nokey.db
-expect_exit 3 "a backup without its node key is refused" "$WAM" restore nokey.db --db new.db
+expect_exit 3 "a backup without its node key is refused" "$WAM" restore nokey.db --db new.db --expect-key "$KEY"
 check "nothing was made" test ! -e new.db
 
 # ---- a registry on read-only media verifies in place ----
@@ -170,6 +207,17 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 	expect_eq "on a read-only mount: a backup and a live registry's copy verify in full" "$RC" 0
 	[ "$RC" -eq 0 ] || echo "# $ERR"
 	check "nothing was written beside them" test ! -e media/final.db-wal -a ! -e media/live.db-shm
+	run unshare -m sh -c "mount --bind media media && mount -o remount,bind,ro media &&
+		'$WAM' --db media/walshm.db verify >/dev/null && '$WAM' --db media/walshm.db --json summary"
+	expect_eq "on a read-only mount: a copy of the database, -wal and -shm together verifies in full" "$RC" 0
+	[ "$RC" -eq 0 ] || echo "# $ERR"
+	expect_eq "with every event" "$(jget .totals.events)" "$after"
+	run unshare -m sh -c "mount --bind media media && mount -o remount,bind,ro media &&
+		'$WAM' --db media/walonly.db verify"
+	expect_eq "a copy with a -wal but no -shm cannot be read there (exit 6)" "$RC" 6
+	expect_contains "and the error names the file" "$ERR" "media/walonly.db cannot be read where it lies"
+	expect_contains "and what to do" "$ERR" "wam backup"
+	expect_contains "or what to copy" "$ERR" "copy its -wal and -shm with it"
 else
 	ok "on a read-only mount # SKIP no mount namespace here"
 fi
@@ -185,9 +233,52 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	run as_nobody "$WAM" --db media/live.db verify
 	expect_eq "and proves it in full: chain, signatures and projections" "$RC" 0
 	[ "$RC" -eq 0 ] || echo "# $ERR"
+	run as_nobody "$WAM" --db media/walshm.db verify
+	expect_eq "and a copy of the database, -wal and -shm together" "$RC" 0
+	[ "$RC" -eq 0 ] || echo "# $ERR"
+	run as_nobody "$WAM" --db media/walonly.db verify
+	expect_eq "but not a copy with a -wal and no -shm (exit 6)" "$RC" 6
+	expect_contains "saying what to do" "$ERR" "copy its -wal and -shm with it"
 	chmod -R u+w media
 else
 	ok "as a user without write permission # SKIP not root, or no setpriv"
+fi
+
+# ---- in a directory everyone can write to, another user's files are not written into ----
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+	chmod 755 "$TMP"
+	mkdir -p shared && chmod 777 shared
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	# the names a backup, an export and the serial index wrote their work to, made first by another user
+	for f in bk.db bk.db.partial bk.db.partial.key bk.db.key bk.db.pseudonym.key e.csv e.csv.partial \
+		loss.csv.part photo.jpg; do
+		as_nobody sh -c "umask 000 && : >shared/$f"
+	done
+	expect_exit 0 "a backup into a shared directory with other users' files in its way" \
+		"$WAM" --db $DB backup --out shared/bk.db
+	for f in bk.db bk.db.key bk.db.pseudonym.key; do
+		expect_eq "$f is the caller's, 0600" "$(stat -c '%u %a' shared/$f)" "0 600"
+	done
+	expect_exit 1 "the other user cannot read the node key" as_nobody cat shared/bk.db.key
+	run as_nobody cat shared/bk.db.partial shared/bk.db.partial.key shared/bk.db.pseudonym.key
+	check "nothing was written into the other user's files" test -z "$OUT"
+	expect_exit 0 "the backup verifies" "$WAM" --db shared/bk.db verify
+	expect_exit 0 "an export over another user's file" "$WAM" --db $DB export --format csv --out shared/e.csv
+	expect_eq "replaces it with the caller's own" "$(stat -c '%u %a' shared/e.csv)" "0 600"
+	expect_exit 0 "so does the lost and stolen list" "$WAM" --db $DB loss export --out shared/loss.csv
+	expect_eq "which is the caller's" "$(stat -c '%u %a' shared/loss.csv)" "0 600"
+	expect_exit 6 "a file written in place that belongs to another user is refused" \
+		"$WAM" --db $DB recovery photo-get "$REC" "$HASH" --out shared/photo.jpg
+	expect_contains "saying whose it is and why" "$ERR" "belongs to another user"
+	expect_eq "and nothing was written into it" "$(stat -c %s shared/photo.jpg)" 0
+	as_nobody sh -c "umask 000 && mkdir shared/r.db.photos"
+	expect_exit 6 "a restore refuses a photo directory of another user's" \
+		"$WAM" restore final.db --db shared/r.db --expect-key "$KEY"
+	check "and makes nothing" test ! -e shared/r.db -a ! -e shared/r.db.key
+	rm -rf shared
+else
+	ok "files of another user in a shared directory # SKIP not root, or no setpriv"
 fi
 
 done_testing

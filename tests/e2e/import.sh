@@ -175,14 +175,20 @@ expect_same_file "export -> import -> export gives the same CSV" a.csv b.csv
 	--serial '=HYPERLINK("http://evil.example/?x","click")' --country US --notes "$(printf '\tTAB +x')" >/dev/null
 "$WAM" --db f.db item add --category SA1 --make "''two" --model -12 --serial -AB12 --country US \
 	--notes "$(printf '+1\r\nsecond line')" >/dev/null
+# formulas behind leading blanks, which some spreadsheets trim before they look
+"$WAM" --db f.db item add --category SA1 --make ' =1+2' --model '  -AB12' --serial ' @SUM(1)' --calibre ' -12' \
+	--country US --notes "$(printf '\n+1 after a line break')" >/dev/null
 "$WAM" --db f.db export --format csv --out f.csv
-# every value cell: none may begin with = + @ TAB CR, nor - unless a plain negative number
+# every value cell: none may begin with = + @ TAB CR LF, nor - unless a plain negative number,
+# also once leading spaces, tabs and line breaks are trimmed
 risky=$(python3 -c '
 import csv, re, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))[1:]
-print(sum(1 for r in rows for c in r if c[:1] in ("=", "+", "@", "\t", "\r") or
-          (c[:1] == "-" and not re.fullmatch(r"-[0-9]+(\.[0-9]+)?", c))))' f.csv)
-expect_eq "no exported cell begins as a formula" "$risky" 0
+t = lambda c: c.lstrip(" \t\r\n")
+print(sum(1 for r in rows for c in r if c[:1] in ("\t", "\r", "\n") or t(c)[:1] in ("=", "+", "@") or
+          (t(c)[:1] == "-" and not re.fullmatch(r"-[0-9]+(\.[0-9]+)?", t(c)))))' f.csv)
+expect_eq "no exported cell begins as a formula, with or without its leading blanks" "$risky" 0
+expect_contains "a formula behind a space is written with an apostrophe" "$(cat f.csv)" ",' =1+2,'  -AB12,"
 expect_contains "a formula serial is written with an apostrophe" "$(cat f.csv)" "\"'=HYPERLINK("
 expect_contains "a value beginning with an apostrophe gets one more" "$(cat f.csv)" ",''quoted,"
 expect_contains "a negative number is left as it is" "$(cat f.csv)" ",'''two,-12,"

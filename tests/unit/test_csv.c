@@ -231,19 +231,69 @@ static void test_csv_too_many_fields(void **state)
 	close_reader(&r);
 }
 
-/* Values a spreadsheet would run get an apostrophe in front, and so does
- * one that begins with an apostrophe; taking one off gives every value
- * back byte for byte. */
+/* Values a spreadsheet would run get an apostrophe in front, those behind
+ * leading blanks a spreadsheet may trim too, and so does one that begins
+ * with an apostrophe; taking one off gives every value back byte for byte. */
 static void test_csv_formula_cells_neutralised_and_restored(void **state)
 {
 	(void)state;
-	static const char *const values[] = {"=HYPERLINK(\"http://x\",\"y\")", "+1+2", "@SUM(A1)", "\tTAB", "\rCR",
-	                                     "-2+3+cmd|' /C calc'!A0", "-AB12", "'quoted", "''two", "'", "-", "-1.",
-	                                     "-12", "-1.5", "56-1234567", "plain", " = spaced", "a,b", NULL};
-	static const char *const written[] = {"\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", "'+1+2", "'@SUM(A1)",
-	                                      "'\tTAB", "\"'\rCR\"", "'-2+3+cmd|' /C calc'!A0", "'-AB12", "''quoted",
-	                                      "'''two", "''", "'-", "'-1.", "-12", "-1.5", "56-1234567", "plain",
-	                                      "\" = spaced\"", "\"a,b\""};
+	static const char *const values[] = {"=HYPERLINK(\"http://x\",\"y\")",
+	                                     "+1+2",
+	                                     "@SUM(A1)",
+	                                     "\tTAB",
+	                                     "\rCR",
+	                                     "-2+3+cmd|' /C calc'!A0",
+	                                     "-AB12",
+	                                     "'quoted",
+	                                     "''two",
+	                                     "'",
+	                                     "-",
+	                                     "-1.",
+	                                     "-12",
+	                                     "-1.5",
+	                                     "56-1234567",
+	                                     "plain",
+	                                     " = spaced",
+	                                     "a,b",
+	                                     " =1+2",
+	                                     "   +1+2",
+	                                     " @SUM(A1)",
+	                                     "  -AB12",
+	                                     " -12",
+	                                     "\nLF",
+	                                     "\n=1+2",
+	                                     " \t=1",
+	                                     "  plain",
+	                                     " 'x",
+	                                     NULL};
+	static const char *const written[] = {"\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+	                                      "'+1+2",
+	                                      "'@SUM(A1)",
+	                                      "'\tTAB",
+	                                      "\"'\rCR\"",
+	                                      "'-2+3+cmd|' /C calc'!A0",
+	                                      "'-AB12",
+	                                      "''quoted",
+	                                      "'''two",
+	                                      "''",
+	                                      "'-",
+	                                      "'-1.",
+	                                      "-12",
+	                                      "-1.5",
+	                                      "56-1234567",
+	                                      "plain",
+	                                      "' = spaced",
+	                                      "\"a,b\"",
+	                                      "' =1+2",
+	                                      "'   +1+2",
+	                                      "' @SUM(A1)",
+	                                      "'  -AB12",
+	                                      "\" -12\"",
+	                                      "\"'\nLF\"",
+	                                      "\"'\n=1+2\"",
+	                                      "' \t=1",
+	                                      "\"  plain\"",
+	                                      "\" 'x\""};
 	for (int i = 0; values[i]; i++) {
 		char *text = NULL;
 		size_t n = 0;
@@ -265,18 +315,18 @@ static void test_csv_formula_cells_neutralised_and_restored(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv_plain_and_quoted_commas),
-		cmocka_unit_test(test_csv_doubled_quotes),
-		cmocka_unit_test(test_csv_embedded_newlines_keep_line_numbers),
-		cmocka_unit_test(test_csv_crlf_records),
-		cmocka_unit_test(test_csv_bom_skipped),
-		cmocka_unit_test(test_csv_unterminated_quote),
-		cmocka_unit_test(test_csv_text_after_closing_quote),
-		cmocka_unit_test(test_csv_field_at_limit_accepted),
-		cmocka_unit_test(test_csv_field_over_limit_rejected),
-		cmocka_unit_test(test_csv_field_one_over_limit_rejected),
-		cmocka_unit_test(test_csv_too_many_fields),
-		cmocka_unit_test(test_csv_formula_cells_neutralised_and_restored),
+	    cmocka_unit_test(test_csv_plain_and_quoted_commas),
+	    cmocka_unit_test(test_csv_doubled_quotes),
+	    cmocka_unit_test(test_csv_embedded_newlines_keep_line_numbers),
+	    cmocka_unit_test(test_csv_crlf_records),
+	    cmocka_unit_test(test_csv_bom_skipped),
+	    cmocka_unit_test(test_csv_unterminated_quote),
+	    cmocka_unit_test(test_csv_text_after_closing_quote),
+	    cmocka_unit_test(test_csv_field_at_limit_accepted),
+	    cmocka_unit_test(test_csv_field_over_limit_rejected),
+	    cmocka_unit_test(test_csv_field_one_over_limit_rejected),
+	    cmocka_unit_test(test_csv_too_many_fields),
+	    cmocka_unit_test(test_csv_formula_cells_neutralised_and_restored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
