@@ -393,7 +393,8 @@ static void photo_dir(const wam_db *db, char *out, size_t cap)
 }
 
 /* Writes the bytes to "<db>.photos/<hash>" unless they are there already;
- * a temporary name and a rename so a reader never sees half a photo. */
+ * a new file under a name no one can guess, renamed, so a reader never sees
+ * half a photo. */
 static int store_photo(wam_db *db, const char *hash, const void *bytes, size_t n)
 {
 	char dir[4096], path[4200], tmp[4300];
@@ -403,23 +404,12 @@ static int store_photo(wam_db *db, const char *hash, const void *bytes, size_t n
 		return 0;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return wam_error_set(WAM_EIO, "photo", "cannot make %s: %s", dir, strerror(errno));
-	snprintf(tmp, sizeof tmp, "%s/.%s.%d", dir, hash, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return wam_error_set(WAM_EIO, "photo", "cannot write %s: %s", tmp, strerror(errno));
-	const unsigned char *p = bytes;
-	size_t left = n;
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w <= 0) {
-			close(fd);
-			unlink(tmp);
-			return wam_error_set(WAM_EIO, "photo", "cannot write %s", tmp);
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+	FILE *f;
+	int rc = wam_file_create_temp(&f, tmp, sizeof tmp, path, "photo");
+	if (rc)
+		return rc;
+	bool ok = fwrite(bytes, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (fclose(f) != 0 || !ok || rename(tmp, path) != 0) {
 		unlink(tmp);
 		return wam_error_set(WAM_EIO, "photo", "cannot store %s: %s", path, strerror(errno));
 	}
