@@ -42,7 +42,7 @@ static double now_s(void)
 }
 
 static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
 {
 	va_list ap;
@@ -106,7 +106,8 @@ static int pin_key(wam_db *db, wam_verify_report *r, const char *expect_key, uns
 	if (expect_key) {
 		if (strlen(expect_key) != 64 || wam_unhex(pk, 32, expect_key))
 			return wam_error_set(WAM_EINVAL, "expect_key",
-			                     "the expected key '%.70s' is not an Ed25519 public key (64 hex digits)", expect_key);
+			                     "the expected key '%.70s' is not an Ed25519 public key (64 hex digits)",
+			                     expect_key);
 		snprintf(r->key_source, sizeof r->key_source, "expect_key");
 	} else {
 		int k = wam_key_public(db, pk);
@@ -195,7 +196,8 @@ static int fill_batch(sqlite3_stmt *st, batch *bt, wam_buf *one, bool *eof)
 			return wam_sql_fail(sqlite3_db_handle(st), "read events");
 		chain_event *e = &bt->ev[bt->n++];
 		e->seq = sqlite3_column_int64(st, 0);
-		e->malformed = sqlite3_column_bytes(st, 8) != WAM_HASH_LEN || sqlite3_column_bytes(st, 9) != WAM_HASH_LEN;
+		e->malformed =
+		    sqlite3_column_bytes(st, 8) != WAM_HASH_LEN || sqlite3_column_bytes(st, 9) != WAM_HASH_LEN;
 		if (e->malformed)
 			continue;
 		memcpy(e->prev, sqlite3_column_blob(st, 8), WAM_HASH_LEN);
@@ -252,7 +254,8 @@ static void check_batch(chain_state *cs, const batch *bt, wam_verify_report *r)
 		}
 		if (memcmp(e->prev, cs->running, WAM_HASH_LEN) != 0) {
 			bad(r, "events_reordered", seq,
-			    "event %lld is intact but does not follow event %lld: events were inserted, removed or reordered",
+			    "event %lld is intact but does not follow event %lld: events were inserted, removed or "
+			    "reordered",
 			    (long long)seq, (long long)seq - 1);
 			return;
 		}
@@ -263,10 +266,12 @@ static void check_batch(chain_state *cs, const batch *bt, wam_verify_report *r)
 			unsigned char msg[WAM_CHECKPOINT_MSG_LEN];
 			const checkpoint *c = &cs->cps[cs->ci++];
 			wam_checkpoint_message(msg, c->node, seq, c->hash);
-			if (!c->sig_ok_shape || memcmp(c->hash, e->hash, WAM_HASH_LEN) != 0 || strcmp(c->node, cs->node) != 0 ||
+			if (!c->sig_ok_shape || memcmp(c->hash, e->hash, WAM_HASH_LEN) != 0 ||
+			    strcmp(c->node, cs->node) != 0 ||
 			    crypto_sign_verify_detached(c->sig, msg, sizeof msg, cs->pk) != 0) {
 				bad(r, "checkpoint_invalid", cs->last_good_cp + 1,
-				    "the signed checkpoint at event %lld does not match the ledger: events %lld to %lld were "
+				    "the signed checkpoint at event %lld does not match the ledger: events %lld to "
+				    "%lld were "
 				    "rewritten",
 				    (long long)seq, (long long)cs->last_good_cp + 1, (long long)seq);
 				return;
@@ -296,9 +301,9 @@ static int verify_chain(wam_db *db, const char *expect_key, wam_verify_report *r
 			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 			goto done;
 		}
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events ORDER BY seq",
-	                       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        db->conn, "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events ORDER BY seq",
+	        -1, &st, NULL) != SQLITE_OK) {
 		rc = wam_sql_fail(db->conn, "read events");
 		goto done;
 	}
@@ -351,57 +356,96 @@ done:
 	return rc;
 }
 
-/* Tables compared, with the column naming the record and an expression for
- * the event that last shaped it. */
+/* Every table of the projection schema is compared: the list is read from
+ * the replay database's sqlite_master, so a table added to
+ * sql/projections.sql is compared without being named here. This list only
+ * says, for some tables, which column names a record and which expression
+ * gives the event that last shaped it; any other table is named by its first
+ * column and dated by its last_seq or seq column (compared_how). */
 static const struct {
 	const char *table, *id, *seq;
 } compared[] = {
-	{"registry", "node_id", "d.last_seq"},
-	{"sites", "id", "d.last_seq"},
-	{"holders", "id", "d.last_seq"},
-	{"items", "id", "d.last_seq"},
-	{"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
-	{"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
-	{"users", "id", "d.last_seq"},
-	{"tokens", "id", "d.last_seq"},
-	/* counts: a differing row names its dimensions, dated by the last item event */
-	{"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
-	 "(SELECT max(last_seq) FROM main.items)"},
-	{"lots", "id", "d.last_seq"},          /* stock: ammunition lots */
-	{"custody", "id", "d.last_seq"},       /* stock: custody of weapons */
-	{"custody_rules", "site_id", "d.last_seq"},
-	{"recoveries", "id", "d.last_seq"}, /* collection: recoveries and their lists */
-	{"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
-	{"recovery_handovers", "recovery_id", "d.seq"},
-	{"recovery_photos", "recovery_id", "d.seq"},
-	{"collection_tasks", "id", "d.last_seq"},
-	{"destructions", "id", "d.last_seq"}, /* stock: destruction batches */
-	{"destruction_items", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-	{"destruction_people", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-	{"destruction_checks", "destruction_id", "d.seq"},
-	{"destruction_lots", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-	/* stock checks; expected weapons and reads dated by their check */
-	{"stock_checks", "id", "d.last_seq"},
-	{"stock_check_expected", "check_id || ' ' || ref", "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},
-	{"stock_check_reads", "check_id || ' ' || key", "d.seq"},
-	{"stock_investigations", "id", "d.last_seq"},
-	{"loss_reports", "id", "d.seq"}, /* trace: loss reports, hits, origins, requests, peers */
-	{"hits", "id", "d.last_seq"},
-	{"item_origins", "item_id", "d.seq"},
-	{"trace_requests", "id", "d.last_seq"},
-	{"trace_responses", "request_id || ' ' || n", "d.seq"},
-	{"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
+    {"registry", "node_id", "d.last_seq"},
+    {"sites", "id", "d.last_seq"},
+    {"holders", "id", "d.last_seq"},
+    {"items", "id", "d.last_seq"},
+    {"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+    {"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+    {"users", "id", "d.last_seq"},
+    {"tokens", "id", "d.last_seq"},
+    /* counts: a differing row names its dimensions, dated by the last item event */
+    {"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
+     "(SELECT max(last_seq) FROM main.items)"},
+    {"lots", "id", "d.last_seq"},    /* stock: ammunition lots */
+    {"custody", "id", "d.last_seq"}, /* stock: custody of weapons */
+    {"custody_rules", "site_id", "d.last_seq"},
+    {"recoveries", "id", "d.last_seq"}, /* collection: recoveries and their lists */
+    {"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
+    {"recovery_handovers", "recovery_id", "d.seq"},
+    {"recovery_photos", "recovery_id", "d.seq"},
+    {"collection_tasks", "id", "d.last_seq"},
+    {"destructions", "id", "d.last_seq"}, /* stock: destruction batches */
+    {"destruction_items", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+    {"destruction_people", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+    {"destruction_checks", "destruction_id", "d.seq"},
+    {"destruction_lots", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+    /* stock checks; expected weapons and reads dated by their check */
+    {"stock_checks", "id", "d.last_seq"},
+    {"stock_check_expected", "check_id || ' ' || ref",
+     "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},
+    {"stock_check_reads", "check_id || ' ' || key", "d.seq"},
+    {"stock_investigations", "id", "d.last_seq"},
+    {"loss_reports", "id", "d.seq"}, /* trace: loss reports, hits, origins, requests, peers */
+    {"hits", "id", "d.last_seq"},
+    {"item_origins", "item_id", "d.seq"},
+    {"trace_requests", "id", "d.last_seq"},
+    {"trace_responses", "request_id || ' ' || n", "d.seq"},
+    {"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
 };
 
-static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)
+/* How table `table` of the replay database `conn` is compared: `*id` names
+ * a record, `*seq` dates it (an expression over the differing row d). */
+static int compared_how(sqlite3 *conn, const char *table, char *id, size_t idn, char *seq, size_t seqn)
 {
-	char sql[1024];
+	sqlite3_stmt *st;
+	for (size_t t = 0; t < sizeof compared / sizeof compared[0]; t++)
+		if (!strcmp(compared[t].table, table)) {
+			snprintf(id, idn, "d.%s", compared[t].id);
+			snprintf(seq, seqn, "%s", compared[t].seq);
+			return 0;
+		}
+	if (sqlite3_prepare_v2(conn,
+	                       "SELECT (SELECT name FROM pragma_table_info(?1) ORDER BY cid LIMIT 1), "
+	                       "(SELECT name FROM pragma_table_info(?1) WHERE name IN ('last_seq','seq') ORDER BY "
+	                       "name='seq' LIMIT 1)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(conn, "read the projection schema");
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_TEXT) {
+		sqlite3_finalize(st);
+		return wam_error_set(WAM_EDB, "table", "projection table %s has no columns", table);
+	}
+	snprintf(id, idn, "d.\"%s\"", wam_col_text(st, 0));
+	if (sqlite3_column_type(st, 1) == SQLITE_TEXT)
+		snprintf(seq, seqn, "d.\"%s\"", wam_col_text(st, 1));
+	else
+		snprintf(seq, seqn, "0");
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int compare_table(sqlite3 *conn, wam_verify_report *r, const char *table, int64_t *best_seq)
+{
+	char sql[1024], id[192], seqx[192];
+	int rc;
+	if ((rc = compared_how(conn, table, id, sizeof id, seqx, sizeof seqx)))
+		return rc;
 	for (int dir = 0; dir < 2; dir++) {
 		const char *a = dir ? "main" : "reg", *bdb = dir ? "reg" : "main";
 		snprintf(sql, sizeof sql,
-		         "SELECT d.%s, coalesce(%s, 0) FROM (SELECT * FROM %s.%s EXCEPT SELECT * FROM %s.%s) d "
+		         "SELECT %s, coalesce(%s, 0) FROM (SELECT * FROM %s.\"%s\" EXCEPT SELECT * FROM %s.\"%s\") d "
 		         "ORDER BY 2 LIMIT 1",
-		         compared[t].id, compared[t].seq, a, compared[t].table, bdb, compared[t].table);
+		         id, seqx, a, table, bdb, table);
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
 			return wam_sql_fail(conn, "compare projections");
@@ -409,10 +453,10 @@ static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t 
 			int64_t seq = sqlite3_column_int64(st, 1);
 			if (*best_seq == 0 || seq < *best_seq) {
 				*best_seq = seq;
-				snprintf(r->table, sizeof r->table, "%s", compared[t].table);
+				snprintf(r->table, sizeof r->table, "%s", table);
 				snprintf(r->record_id, sizeof r->record_id, "%s", wam_col_text(st, 0));
 				snprintf(r->detail, sizeof r->detail,
-				         "%s row %s %s what the events say (last shaped by event %lld)", compared[t].table,
+				         "%s row %s %s what the events say (last shaped by event %lld)", table,
 				         wam_col_text(st, 0), dir ? "is missing or differs from" : "differs from",
 				         (long long)seq);
 			}
@@ -466,8 +510,20 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 	}
 	int64_t best = 0;
 	char detail[512] = "";
-	for (size_t t = 0; t < sizeof compared / sizeof compared[0]; t++) {
-		if ((rc = compare_table(tmp, r, t, &best)))
+	{ /* every table the projection schema makes, none forgotten */
+		sqlite3_stmt *tables;
+		if (sqlite3_prepare_v2(
+		        tmp,
+		        "SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite\\_%' "
+		        "ESCAPE '\\' ORDER BY name",
+		        -1, &tables, NULL) != SQLITE_OK) {
+			rc = wam_sql_fail(tmp, "read the projection schema");
+			goto done;
+		}
+		while (!rc && sqlite3_step(tables) == SQLITE_ROW)
+			rc = compare_table(tmp, r, wam_col_text(tables, 0), &best);
+		sqlite3_finalize(tables);
+		if (rc)
 			goto done;
 	}
 	if (r->table[0]) {
@@ -479,6 +535,128 @@ done:
 	wam_projector_free(p);
 	if (tmp)
 		sqlite3_close(tmp);
+	return rc;
+}
+
+/* ---- the schema: nothing but what wam creates ---- */
+
+/* `sql` without its -- comments and with each run of white space made one
+ * space, so a comment edited in the schema files does not count as a change.
+ * NULL when out of memory; the caller frees it. */
+static char *schema_text(const char *sql)
+{
+	size_t n = strlen(sql), o = 0;
+	char *out = malloc(n + 1), quote = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = sql[i];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '-' && sql[i + 1] == '-') {
+			while (i < n && sql[i] != '\n')
+				i++;
+			c = ' ';
+		}
+		if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+			if (o > 0 && out[o - 1] != ' ')
+				out[o++] = ' ';
+			continue;
+		}
+		out[o++] = c;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return out;
+}
+
+/* Whether `a` and `b` (either may be NULL) are the same statement. */
+static int same_schema_text(const char *a, const char *b, bool *same)
+{
+	*same = !a == !b;
+	if (!a || !b)
+		return 0;
+	char *x = schema_text(a), *y = schema_text(b);
+	if (!x || !y) {
+		free(x);
+		free(y);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	*same = strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return 0;
+}
+
+/* The registry's schema must be the one wam creates (sql/ledger.sql and
+ * sql/projections.sql): an extra trigger (one that adds a confirmation row
+ * after each insert), view, table or index, a missing one, or one whose SQL
+ * differs is schema_changed. Compared by type, name and SQL text (comments
+ * and spacing aside); the credentials table by type and name only, since a
+ * registry made before seals has its columns added by ALTER TABLE. */
+static int verify_schema(wam_db *db, wam_verify_report *r)
+{
+	static const char *const q = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' "
+	                             "ESCAPE '\\' ORDER BY type, name";
+	sqlite3 *ref = NULL;
+	sqlite3_stmt *st = NULL, *find = NULL;
+	int rc = 0;
+	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = wam_error_set(WAM_EDB, NULL, "cannot open a scratch database");
+		goto done;
+	}
+	if ((rc = wam_sql_exec(ref, wam_sql_ledger)) || (rc = wam_projection_create(ref)))
+		goto done;
+	/* both ways: what the registry has that wam does not make, then what
+	 * wam makes that the registry lacks */
+	for (int dir = 0; dir < 2 && r->intact; dir++) {
+		sqlite3 *from = dir ? ref : db->conn, *in = dir ? db->conn : ref;
+		if (sqlite3_prepare_v2(from, q, -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(in, "SELECT sql FROM sqlite_master WHERE type=? AND name=?", -1, &find, NULL) !=
+		        SQLITE_OK) {
+			rc = wam_sql_fail(dir ? ref : db->conn, "read the schema");
+			goto done;
+		}
+		while (r->intact && sqlite3_step(st) == SQLITE_ROW) {
+			const char *type = wam_col_text(st, 0), *name = wam_col_text(st, 1);
+			const char *sql = (const char *)sqlite3_column_text(st, 2);
+			sqlite3_reset(find);
+			sqlite3_bind_text(find, 1, type, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(find, 2, name, -1, SQLITE_TRANSIENT);
+			bool found = sqlite3_step(find) == SQLITE_ROW, same = true;
+			if (found && strcmp(name, "credentials") != 0 &&
+			    (rc = same_schema_text(sql, (const char *)sqlite3_column_text(find, 0), &same)))
+				goto done;
+			if (found && same)
+				continue;
+			snprintf(r->table, sizeof r->table, "%s", name);
+			if (!found && !dir)
+				bad(r, "schema_changed", 0,
+				    "the registry holds %s %s, which wam does not create: it was added behind wam's "
+				    "back "
+				    "(a trigger or view can change or hide what the events say)",
+				    type, name);
+			else if (!found)
+				bad(r, "schema_changed", 0,
+				    "the registry lacks %s %s, which wam creates: it was removed", type, name);
+			else
+				bad(r, "schema_changed", 0,
+				    "%s %s is not defined as wam defines it: its SQL was changed behind wam's back",
+				    type, name);
+		}
+		sqlite3_finalize(st);
+		sqlite3_finalize(find);
+		st = find = NULL;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(find);
+	if (ref)
+		sqlite3_close(ref);
 	return rc;
 }
 
@@ -585,25 +763,52 @@ static bool credentials_sealable(sqlite3 *conn)
 	return ok;
 }
 
+/* Every user and token whose events say a secret was set must still have
+ * its credential row: one deleted behind wam's back (an admin's, to lock
+ * the registry's owners out, or to make a later row look like the first)
+ * is credential_missing. Rows are never deleted by wam. */
+static int credentials_present(wam_db *db, wam_verify_report *r)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT e.subject, max(e.seq) FROM events e WHERE e.type IN " WAM_CREDENTIAL_EVENTS
+	                       " AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.subject=e.subject) GROUP BY "
+	                       "e.subject ORDER BY 2 LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read credentials");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(r->table, sizeof r->table, "credentials");
+		snprintf(r->record_id, sizeof r->record_id, "%s", wam_col_text(st, 0));
+		bad(r, "credential_missing", sqlite3_column_int64(st, 1),
+		    "%s has no credential row, yet event %lld set its secret: the row was deleted behind wam's back",
+		    wam_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int verify_credentials(wam_db *db, wam_verify_report *r)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step;
 	if (!credentials_sealable(db->conn)) {
 		sqlite3_stmt *any = NULL;
-		bool rows = sqlite3_prepare_v2(db->conn, "SELECT 1 FROM credentials LIMIT 1", -1, &any, NULL) == SQLITE_OK &&
-		            sqlite3_step(any) == SQLITE_ROW;
+		bool rows =
+		    sqlite3_prepare_v2(db->conn, "SELECT 1 FROM credentials LIMIT 1", -1, &any, NULL) == SQLITE_OK &&
+		    sqlite3_step(any) == SQLITE_ROW;
 		sqlite3_finalize(any);
 		if (rows)
 			bad(r, "credential_unsealed", 0,
-			    "the credentials were written before credentials were sealed: run `wam rebuild` once to seal them");
-		else
+			    "the credentials were written before credentials were sealed: run `wam rebuild` once to "
+			    "seal them");
+		else if (!(rc = credentials_present(db, r)) && r->intact)
 			r->credentials_checked = 1;
-		return 0;
+		return rc;
 	}
 	if (sqlite3_prepare_v2(db->conn,
 	                       "SELECT c.subject, c.kind, c.hash, c.seq, c.mac, (SELECT max(e.seq) FROM events e WHERE "
-	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS ") FROM credentials c ORDER BY 1",
+	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS
+	                       ") FROM credentials c ORDER BY 1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "read credentials");
 	while (r->intact && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -614,7 +819,8 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 		snprintf(r->table, sizeof r->table, "credentials");
 		if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
 			bad(r, "credential_unsealed", last,
-			    "the %s of %s was written before credentials were sealed: run `wam rebuild` once to seal it",
+			    "the %s of %s was written before credentials were sealed: run `wam rebuild` once to seal "
+			    "it",
 			    wam_col_text(st, 1), subject);
 			break;
 		}
@@ -629,9 +835,11 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 		r->credentials++;
 		r->table[0] = r->record_id[0] = '\0';
 	}
+	sqlite3_finalize(st);
+	if (!rc && r->intact)
+		rc = credentials_present(db, r);
 	if (!rc && r->intact)
 		r->credentials_checked = 1;
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -721,6 +929,8 @@ int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_r
 	}
 	out->chain_seconds = now_s() - t0;
 	if (!rc && out->intact)
+		rc = verify_schema(db, out);
+	if (!rc && out->intact)
 		rc = verify_refdata(db, out);
 	/* the seals need the secret key: only the key file has it */
 	if (!rc && out->intact && !expect_key)
@@ -753,8 +963,9 @@ int wam_ledger_head_receipt(wam_db *db, json_t **out)
 	if ((rc = wam_ledger_verify_with(db, &o, &r)))
 		return rc;
 	if (!r.intact)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "the ledger is not intact (%s at %lld: %s): no receipt is signed",
-		                     r.problem, (long long)r.first_bad_seq, r.detail);
+		return wam_error_set(WAM_EINTEGRITY, NULL,
+		                     "the ledger is not intact (%s at %lld: %s): no receipt is signed", r.problem,
+		                     (long long)r.first_bad_seq, r.detail);
 	if ((rc = wam_ledger_head(db, &seq, hash)))
 		return rc;
 	if (!db->have_key && (rc = wam_key_load(db)))
@@ -792,16 +1003,16 @@ static int seal_missing(wam_db *db, int *sealed, int *recorded)
 		                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS
 		                       ") FROM credentials c WHERE c.mac IS NULL",
 		                       -1, &st, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db->conn, "UPDATE credentials SET seq=?, mac=? WHERE subject=?", -1, &up, NULL) !=
-		        SQLITE_OK) {
+		    sqlite3_prepare_v2(db->conn, "UPDATE credentials SET seq=?, mac=? WHERE subject=?", -1, &up,
+		                       NULL) != SQLITE_OK) {
 			rc = wam_sql_fail(db->conn, "seal credentials");
 			goto done;
 		}
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			char mac[65];
 			int64_t seq = sqlite3_column_int64(st, 3);
-			if ((rc = wam_credential_seal(db, mac, wam_col_text(st, 0), wam_col_text(st, 1), wam_col_text(st, 2),
-			                              seq)))
+			if ((rc = wam_credential_seal(db, mac, wam_col_text(st, 0), wam_col_text(st, 1),
+			                              wam_col_text(st, 2), seq)))
 				goto done;
 			sqlite3_reset(up);
 			sqlite3_bind_int64(up, 1, seq);
@@ -847,10 +1058,11 @@ static int rebuild(wam_db *db, bool migrate, int *sealed, int *recorded)
 	if ((rc = verify_chain(db, NULL, &r)))
 		goto fail;
 	if (!r.intact) {
-		rc = wam_error_set(WAM_EINTEGRITY, NULL,
-		                   "the ledger is not intact (%s at sequence %lld: %s): rebuild refuses to recompute the "
-		                   "projections from it",
-		                   r.problem, (long long)r.first_bad_seq, r.detail);
+		rc = wam_error_set(
+		    WAM_EINTEGRITY, NULL,
+		    "the ledger is not intact (%s at sequence %lld: %s): rebuild refuses to recompute the "
+		    "projections from it",
+		    r.problem, (long long)r.first_bad_seq, r.detail);
 		goto fail;
 	}
 	/* the cached statements and projector point at tables being dropped */
@@ -910,14 +1122,14 @@ int wam_ledger_rebuild(wam_db *db)
  * after it: every event's hash recomputed from its bytes, every link, and
  * the checkpoint's signature. Sets `*signed_at` to that checkpoint (0 if
  * the events are not signed yet). Problems go to `r`. */
-static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int64_t *signed_at,
-                       wam_verify_report *r)
+static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int64_t *signed_at, wam_verify_report *r)
 {
 	sqlite3_stmt *cp = NULL, *ev = NULL;
 	wam_buf one = {0};
 	int rc = 0;
 	*signed_at = 0;
-	if (sqlite3_prepare_v2(db->conn, "SELECT seq, hash, signature, node FROM checkpoints WHERE seq >= ? ORDER BY seq LIMIT 1",
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq, hash, signature, node FROM checkpoints WHERE seq >= ? ORDER BY seq LIMIT 1",
 	                       -1, &cp, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db->conn,
 	                       "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events "
@@ -928,7 +1140,8 @@ static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int
 	}
 	sqlite3_bind_int64(cp, 1, from);
 	if (sqlite3_step(cp) != SQLITE_ROW) {
-		bad(r, "unsigned_events", from, "event %lld is not covered by a signed checkpoint yet", (long long)from);
+		bad(r, "unsigned_events", from, "event %lld is not covered by a signed checkpoint yet",
+		    (long long)from);
 		goto done;
 	}
 	int64_t to = sqlite3_column_int64(cp, 0);
@@ -953,9 +1166,10 @@ static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int
 		if (seq >= from) {
 			const char *payload = (const char *)sqlite3_column_text(ev, 7);
 			unsigned char computed[WAM_HASH_LEN];
-			if ((rc = wam_event_bytes(&one, seq, wam_col_text(ev, 1), wam_col_text(ev, 2), wam_col_text(ev, 3),
-			                          wam_col_text(ev, 4), wam_col_text(ev, 5), wam_col_text(ev, 6),
-			                          payload ? payload : "", (size_t)sqlite3_column_bytes(ev, 7))))
+			if ((rc = wam_event_bytes(&one, seq, wam_col_text(ev, 1), wam_col_text(ev, 2),
+			                          wam_col_text(ev, 3), wam_col_text(ev, 4), wam_col_text(ev, 5),
+			                          wam_col_text(ev, 6), payload ? payload : "",
+			                          (size_t)sqlite3_column_bytes(ev, 7))))
 				goto done;
 			crypto_generichash_state hs;
 			crypto_generichash_init(&hs, NULL, 0, WAM_HASH_LEN);
@@ -963,7 +1177,8 @@ static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int
 			crypto_generichash_update(&hs, (const unsigned char *)one.p, one.n);
 			crypto_generichash_final(&hs, computed, WAM_HASH_LEN);
 			if (memcmp(computed, hash, WAM_HASH_LEN) != 0) {
-				bad(r, "event_changed", seq, "event %lld was changed after it was recorded", (long long)seq);
+				bad(r, "event_changed", seq, "event %lld was changed after it was recorded",
+				    (long long)seq);
 				break;
 			}
 			if (have_running && memcmp(prev, running, WAM_HASH_LEN) != 0) {
@@ -986,8 +1201,8 @@ static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int
 		if (!shape || memcmp(sqlite3_column_blob(cp, 1), running, WAM_HASH_LEN) != 0 ||
 		    strcmp(wam_col_text(cp, 3), db->node_id) != 0 ||
 		    crypto_sign_verify_detached(sqlite3_column_blob(cp, 2), msg, sizeof msg, pk) != 0)
-			bad(r, "checkpoint_invalid", from, "the signed checkpoint at event %lld does not match the ledger",
-			    (long long)to);
+			bad(r, "checkpoint_invalid", from,
+			    "the signed checkpoint at event %lld does not match the ledger", (long long)to);
 		else
 			*signed_at = to;
 	}
@@ -1024,7 +1239,7 @@ int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const c
 			first = seq;
 		last = seq;
 		if (!r.intact || seq <= signed_to) /* after a problem (a key not pinned), only counted */
-			continue; /* proved by the range walked for an earlier event */
+			continue;                  /* proved by the range walked for an earlier event */
 		rc = prove_range(db, pk, seq, &signed_to, &r);
 	}
 	sqlite3_finalize(st);
