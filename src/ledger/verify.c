@@ -42,7 +42,7 @@ static double now_s(void)
 }
 
 static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
 {
 	va_list ap;
@@ -106,8 +106,7 @@ static int pin_key(wam_db *db, wam_verify_report *r, const char *expect_key, uns
 	if (expect_key) {
 		if (strlen(expect_key) != 64 || wam_unhex(pk, 32, expect_key))
 			return wam_error_set(WAM_EINVAL, "expect_key",
-			                     "the expected key '%.70s' is not an Ed25519 public key (64 hex digits)",
-			                     expect_key);
+			                     "the expected key '%.70s' is not an Ed25519 public key (64 hex digits)", expect_key);
 		snprintf(r->key_source, sizeof r->key_source, "expect_key");
 	} else {
 		int k = wam_key_public(db, pk);
@@ -196,8 +195,7 @@ static int fill_batch(sqlite3_stmt *st, batch *bt, wam_buf *one, bool *eof)
 			return wam_sql_fail(sqlite3_db_handle(st), "read events");
 		chain_event *e = &bt->ev[bt->n++];
 		e->seq = sqlite3_column_int64(st, 0);
-		e->malformed =
-		    sqlite3_column_bytes(st, 8) != WAM_HASH_LEN || sqlite3_column_bytes(st, 9) != WAM_HASH_LEN;
+		e->malformed = sqlite3_column_bytes(st, 8) != WAM_HASH_LEN || sqlite3_column_bytes(st, 9) != WAM_HASH_LEN;
 		if (e->malformed)
 			continue;
 		memcpy(e->prev, sqlite3_column_blob(st, 8), WAM_HASH_LEN);
@@ -254,8 +252,7 @@ static void check_batch(chain_state *cs, const batch *bt, wam_verify_report *r)
 		}
 		if (memcmp(e->prev, cs->running, WAM_HASH_LEN) != 0) {
 			bad(r, "events_reordered", seq,
-			    "event %lld is intact but does not follow event %lld: events were inserted, removed or "
-			    "reordered",
+			    "event %lld is intact but does not follow event %lld: events were inserted, removed or reordered",
 			    (long long)seq, (long long)seq - 1);
 			return;
 		}
@@ -266,12 +263,10 @@ static void check_batch(chain_state *cs, const batch *bt, wam_verify_report *r)
 			unsigned char msg[WAM_CHECKPOINT_MSG_LEN];
 			const checkpoint *c = &cs->cps[cs->ci++];
 			wam_checkpoint_message(msg, c->node, seq, c->hash);
-			if (!c->sig_ok_shape || memcmp(c->hash, e->hash, WAM_HASH_LEN) != 0 ||
-			    strcmp(c->node, cs->node) != 0 ||
+			if (!c->sig_ok_shape || memcmp(c->hash, e->hash, WAM_HASH_LEN) != 0 || strcmp(c->node, cs->node) != 0 ||
 			    crypto_sign_verify_detached(c->sig, msg, sizeof msg, cs->pk) != 0) {
 				bad(r, "checkpoint_invalid", cs->last_good_cp + 1,
-				    "the signed checkpoint at event %lld does not match the ledger: events %lld to "
-				    "%lld were "
+				    "the signed checkpoint at event %lld does not match the ledger: events %lld to %lld were "
 				    "rewritten",
 				    (long long)seq, (long long)cs->last_good_cp + 1, (long long)seq);
 				return;
@@ -301,9 +296,9 @@ static int verify_chain(wam_db *db, const char *expect_key, wam_verify_report *r
 			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 			goto done;
 		}
-	if (sqlite3_prepare_v2(
-	        db->conn, "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events ORDER BY seq",
-	        -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events ORDER BY seq",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		rc = wam_sql_fail(db->conn, "read events");
 		goto done;
 	}
@@ -365,42 +360,41 @@ done:
 static const struct {
 	const char *table, *id, *seq;
 } compared[] = {
-    {"registry", "node_id", "d.last_seq"},
-    {"sites", "id", "d.last_seq"},
-    {"holders", "id", "d.last_seq"},
-    {"items", "id", "d.last_seq"},
-    {"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
-    {"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
-    {"users", "id", "d.last_seq"},
-    {"tokens", "id", "d.last_seq"},
-    /* counts: a differing row names its dimensions, dated by the last item event */
-    {"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
-     "(SELECT max(last_seq) FROM main.items)"},
-    {"lots", "id", "d.last_seq"},    /* stock: ammunition lots */
-    {"custody", "id", "d.last_seq"}, /* stock: custody of weapons */
-    {"custody_rules", "site_id", "d.last_seq"},
-    {"recoveries", "id", "d.last_seq"}, /* collection: recoveries and their lists */
-    {"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
-    {"recovery_handovers", "recovery_id", "d.seq"},
-    {"recovery_photos", "recovery_id", "d.seq"},
-    {"collection_tasks", "id", "d.last_seq"},
-    {"destructions", "id", "d.last_seq"}, /* stock: destruction batches */
-    {"destruction_items", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-    {"destruction_people", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-    {"destruction_checks", "destruction_id", "d.seq"},
-    {"destruction_lots", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-    /* stock checks; expected weapons and reads dated by their check */
-    {"stock_checks", "id", "d.last_seq"},
-    {"stock_check_expected", "check_id || ' ' || ref",
-     "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},
-    {"stock_check_reads", "check_id || ' ' || key", "d.seq"},
-    {"stock_investigations", "id", "d.last_seq"},
-    {"loss_reports", "id", "d.seq"}, /* trace: loss reports, hits, origins, requests, peers */
-    {"hits", "id", "d.last_seq"},
-    {"item_origins", "item_id", "d.seq"},
-    {"trace_requests", "id", "d.last_seq"},
-    {"trace_responses", "request_id || ' ' || n", "d.seq"},
-    {"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
+	{"registry", "node_id", "d.last_seq"},
+	{"sites", "id", "d.last_seq"},
+	{"holders", "id", "d.last_seq"},
+	{"items", "id", "d.last_seq"},
+	{"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+	{"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+	{"users", "id", "d.last_seq"},
+	{"tokens", "id", "d.last_seq"},
+	/* counts: a differing row names its dimensions, dated by the last item event */
+	{"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
+	 "(SELECT max(last_seq) FROM main.items)"},
+	{"lots", "id", "d.last_seq"},          /* stock: ammunition lots */
+	{"custody", "id", "d.last_seq"},       /* stock: custody of weapons */
+	{"custody_rules", "site_id", "d.last_seq"},
+	{"recoveries", "id", "d.last_seq"}, /* collection: recoveries and their lists */
+	{"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
+	{"recovery_handovers", "recovery_id", "d.seq"},
+	{"recovery_photos", "recovery_id", "d.seq"},
+	{"collection_tasks", "id", "d.last_seq"},
+	{"destructions", "id", "d.last_seq"}, /* stock: destruction batches */
+	{"destruction_items", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+	{"destruction_people", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+	{"destruction_checks", "destruction_id", "d.seq"},
+	{"destruction_lots", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+	/* stock checks; expected weapons and reads dated by their check */
+	{"stock_checks", "id", "d.last_seq"},
+	{"stock_check_expected", "check_id || ' ' || ref", "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},
+	{"stock_check_reads", "check_id || ' ' || key", "d.seq"},
+	{"stock_investigations", "id", "d.last_seq"},
+	{"loss_reports", "id", "d.seq"}, /* trace: loss reports, hits, origins, requests, peers */
+	{"hits", "id", "d.last_seq"},
+	{"item_origins", "item_id", "d.seq"},
+	{"trace_requests", "id", "d.last_seq"},
+	{"trace_responses", "request_id || ' ' || n", "d.seq"},
+	{"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
 };
 
 /* How table `table` of the replay database `conn` is compared: `*id` names
@@ -510,7 +504,9 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 	}
 	int64_t best = 0;
 	char detail[512] = "";
-	{ /* every table the projection schema makes, none forgotten */
+	{ /* every table the projection schema makes, none forgotten: those
+	   * named in compared[] first, in its order (a tie goes to the first),
+	   * then the rest */
 		sqlite3_stmt *tables;
 		if (sqlite3_prepare_v2(
 		        tmp,
@@ -520,8 +516,25 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 			rc = wam_sql_fail(tmp, "read the projection schema");
 			goto done;
 		}
-		while (!rc && sqlite3_step(tables) == SQLITE_ROW)
-			rc = compare_table(tmp, r, wam_col_text(tables, 0), &best);
+		for (int pass = 0; pass < 2 && !rc; pass++) {
+			for (size_t t = 0; pass == 0 && !rc && t < sizeof compared / sizeof compared[0]; t++) {
+				sqlite3_reset(tables);
+				while (sqlite3_step(tables) == SQLITE_ROW)
+					if (!strcmp(wam_col_text(tables, 0), compared[t].table)) {
+						rc = compare_table(tmp, r, compared[t].table, &best);
+						break;
+					}
+			}
+			sqlite3_reset(tables);
+			while (pass == 1 && !rc && sqlite3_step(tables) == SQLITE_ROW) {
+				const char *name = wam_col_text(tables, 0);
+				size_t t = 0;
+				while (t < sizeof compared / sizeof compared[0] && strcmp(compared[t].table, name))
+					t++;
+				if (t == sizeof compared / sizeof compared[0])
+					rc = compare_table(tmp, r, name, &best);
+			}
+		}
 		sqlite3_finalize(tables);
 		if (rc)
 			goto done;
@@ -793,22 +806,19 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 	int rc = 0, step;
 	if (!credentials_sealable(db->conn)) {
 		sqlite3_stmt *any = NULL;
-		bool rows =
-		    sqlite3_prepare_v2(db->conn, "SELECT 1 FROM credentials LIMIT 1", -1, &any, NULL) == SQLITE_OK &&
-		    sqlite3_step(any) == SQLITE_ROW;
+		bool rows = sqlite3_prepare_v2(db->conn, "SELECT 1 FROM credentials LIMIT 1", -1, &any, NULL) == SQLITE_OK &&
+		            sqlite3_step(any) == SQLITE_ROW;
 		sqlite3_finalize(any);
 		if (rows)
 			bad(r, "credential_unsealed", 0,
-			    "the credentials were written before credentials were sealed: run `wam rebuild` once to "
-			    "seal them");
+			    "the credentials were written before credentials were sealed: run `wam rebuild` once to seal them");
 		else if (!(rc = credentials_present(db, r)) && r->intact)
 			r->credentials_checked = 1;
 		return rc;
 	}
 	if (sqlite3_prepare_v2(db->conn,
 	                       "SELECT c.subject, c.kind, c.hash, c.seq, c.mac, (SELECT max(e.seq) FROM events e WHERE "
-	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS
-	                       ") FROM credentials c ORDER BY 1",
+	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS ") FROM credentials c ORDER BY 1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "read credentials");
 	while (r->intact && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -819,8 +829,7 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 		snprintf(r->table, sizeof r->table, "credentials");
 		if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
 			bad(r, "credential_unsealed", last,
-			    "the %s of %s was written before credentials were sealed: run `wam rebuild` once to seal "
-			    "it",
+			    "the %s of %s was written before credentials were sealed: run `wam rebuild` once to seal it",
 			    wam_col_text(st, 1), subject);
 			break;
 		}
@@ -963,9 +972,8 @@ int wam_ledger_head_receipt(wam_db *db, json_t **out)
 	if ((rc = wam_ledger_verify_with(db, &o, &r)))
 		return rc;
 	if (!r.intact)
-		return wam_error_set(WAM_EINTEGRITY, NULL,
-		                     "the ledger is not intact (%s at %lld: %s): no receipt is signed", r.problem,
-		                     (long long)r.first_bad_seq, r.detail);
+		return wam_error_set(WAM_EINTEGRITY, NULL, "the ledger is not intact (%s at %lld: %s): no receipt is signed",
+		                     r.problem, (long long)r.first_bad_seq, r.detail);
 	if ((rc = wam_ledger_head(db, &seq, hash)))
 		return rc;
 	if (!db->have_key && (rc = wam_key_load(db)))
@@ -1003,16 +1011,16 @@ static int seal_missing(wam_db *db, int *sealed, int *recorded)
 		                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS
 		                       ") FROM credentials c WHERE c.mac IS NULL",
 		                       -1, &st, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db->conn, "UPDATE credentials SET seq=?, mac=? WHERE subject=?", -1, &up,
-		                       NULL) != SQLITE_OK) {
+		    sqlite3_prepare_v2(db->conn, "UPDATE credentials SET seq=?, mac=? WHERE subject=?", -1, &up, NULL) !=
+		        SQLITE_OK) {
 			rc = wam_sql_fail(db->conn, "seal credentials");
 			goto done;
 		}
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			char mac[65];
 			int64_t seq = sqlite3_column_int64(st, 3);
-			if ((rc = wam_credential_seal(db, mac, wam_col_text(st, 0), wam_col_text(st, 1),
-			                              wam_col_text(st, 2), seq)))
+			if ((rc = wam_credential_seal(db, mac, wam_col_text(st, 0), wam_col_text(st, 1), wam_col_text(st, 2),
+			                              seq)))
 				goto done;
 			sqlite3_reset(up);
 			sqlite3_bind_int64(up, 1, seq);
@@ -1058,11 +1066,10 @@ static int rebuild(wam_db *db, bool migrate, int *sealed, int *recorded)
 	if ((rc = verify_chain(db, NULL, &r)))
 		goto fail;
 	if (!r.intact) {
-		rc = wam_error_set(
-		    WAM_EINTEGRITY, NULL,
-		    "the ledger is not intact (%s at sequence %lld: %s): rebuild refuses to recompute the "
-		    "projections from it",
-		    r.problem, (long long)r.first_bad_seq, r.detail);
+		rc = wam_error_set(WAM_EINTEGRITY, NULL,
+		                   "the ledger is not intact (%s at sequence %lld: %s): rebuild refuses to recompute the "
+		                   "projections from it",
+		                   r.problem, (long long)r.first_bad_seq, r.detail);
 		goto fail;
 	}
 	/* the cached statements and projector point at tables being dropped */
@@ -1122,14 +1129,14 @@ int wam_ledger_rebuild(wam_db *db)
  * after it: every event's hash recomputed from its bytes, every link, and
  * the checkpoint's signature. Sets `*signed_at` to that checkpoint (0 if
  * the events are not signed yet). Problems go to `r`. */
-static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int64_t *signed_at, wam_verify_report *r)
+static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int64_t *signed_at,
+                       wam_verify_report *r)
 {
 	sqlite3_stmt *cp = NULL, *ev = NULL;
 	wam_buf one = {0};
 	int rc = 0;
 	*signed_at = 0;
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT seq, hash, signature, node FROM checkpoints WHERE seq >= ? ORDER BY seq LIMIT 1",
+	if (sqlite3_prepare_v2(db->conn, "SELECT seq, hash, signature, node FROM checkpoints WHERE seq >= ? ORDER BY seq LIMIT 1",
 	                       -1, &cp, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db->conn,
 	                       "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events "
@@ -1140,8 +1147,7 @@ static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int
 	}
 	sqlite3_bind_int64(cp, 1, from);
 	if (sqlite3_step(cp) != SQLITE_ROW) {
-		bad(r, "unsigned_events", from, "event %lld is not covered by a signed checkpoint yet",
-		    (long long)from);
+		bad(r, "unsigned_events", from, "event %lld is not covered by a signed checkpoint yet", (long long)from);
 		goto done;
 	}
 	int64_t to = sqlite3_column_int64(cp, 0);
@@ -1166,10 +1172,9 @@ static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int
 		if (seq >= from) {
 			const char *payload = (const char *)sqlite3_column_text(ev, 7);
 			unsigned char computed[WAM_HASH_LEN];
-			if ((rc = wam_event_bytes(&one, seq, wam_col_text(ev, 1), wam_col_text(ev, 2),
-			                          wam_col_text(ev, 3), wam_col_text(ev, 4), wam_col_text(ev, 5),
-			                          wam_col_text(ev, 6), payload ? payload : "",
-			                          (size_t)sqlite3_column_bytes(ev, 7))))
+			if ((rc = wam_event_bytes(&one, seq, wam_col_text(ev, 1), wam_col_text(ev, 2), wam_col_text(ev, 3),
+			                          wam_col_text(ev, 4), wam_col_text(ev, 5), wam_col_text(ev, 6),
+			                          payload ? payload : "", (size_t)sqlite3_column_bytes(ev, 7))))
 				goto done;
 			crypto_generichash_state hs;
 			crypto_generichash_init(&hs, NULL, 0, WAM_HASH_LEN);
@@ -1177,8 +1182,7 @@ static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int
 			crypto_generichash_update(&hs, (const unsigned char *)one.p, one.n);
 			crypto_generichash_final(&hs, computed, WAM_HASH_LEN);
 			if (memcmp(computed, hash, WAM_HASH_LEN) != 0) {
-				bad(r, "event_changed", seq, "event %lld was changed after it was recorded",
-				    (long long)seq);
+				bad(r, "event_changed", seq, "event %lld was changed after it was recorded", (long long)seq);
 				break;
 			}
 			if (have_running && memcmp(prev, running, WAM_HASH_LEN) != 0) {
@@ -1201,8 +1205,8 @@ static int prove_range(wam_db *db, const unsigned char pk[32], int64_t from, int
 		if (!shape || memcmp(sqlite3_column_blob(cp, 1), running, WAM_HASH_LEN) != 0 ||
 		    strcmp(wam_col_text(cp, 3), db->node_id) != 0 ||
 		    crypto_sign_verify_detached(sqlite3_column_blob(cp, 2), msg, sizeof msg, pk) != 0)
-			bad(r, "checkpoint_invalid", from,
-			    "the signed checkpoint at event %lld does not match the ledger", (long long)to);
+			bad(r, "checkpoint_invalid", from, "the signed checkpoint at event %lld does not match the ledger",
+			    (long long)to);
 		else
 			*signed_at = to;
 	}
@@ -1239,7 +1243,7 @@ int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const c
 			first = seq;
 		last = seq;
 		if (!r.intact || seq <= signed_to) /* after a problem (a key not pinned), only counted */
-			continue;                  /* proved by the range walked for an earlier event */
+			continue; /* proved by the range walked for an earlier event */
 		rc = prove_range(db, pk, seq, &signed_to, &r);
 	}
 	sqlite3_finalize(st);
