@@ -944,6 +944,8 @@ int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_r
 	/* the seals need the secret key: only the key file has it */
 	if (!rc && out->intact && !expect_key)
 		rc = verify_credentials(db, out);
+	else if (!rc && out->intact && credentials_sealable(db->conn))
+		rc = credentials_present(db, out); /* a deleted row needs no key to be seen */
 	if (!rc && out->intact && !(flags & WAM_VERIFY_CHAIN_ONLY)) {
 		t0 = now_s();
 		rc = verify_projections(db, out);

@@ -129,6 +129,8 @@ cp clean.db.key nocred.db.key
 sqlite3 nocred.db "DELETE FROM credentials WHERE subject=(SELECT id FROM users WHERE name='chief')"
 expect_exit 5 "a deleted credential row is caught" "$WAM" --db nocred.db --json verify
 expect_eq "credential_missing" "$(jget '.problem + " " + (.credentials_checked|tostring)')" "credential_missing false"
+expect_exit 5 "and with only the expected key" "$WAM" --db nocred.db --json verify --expect-key "$(KEY_A)"
+expect_eq "credential_missing too" "$(jget .problem)" "credential_missing"
 
 # ---- a row forged into a projection table, a trigger added ----
 cp clean.db conf.db
