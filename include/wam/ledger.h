@@ -44,7 +44,9 @@ typedef struct wam_verify_report {
 /* Further problems: key_missing (no key file and no expected key),
  * receipt_invalid, head_missing, head_mismatch (a receipt given with
  * --expect-head), refdata_changed, refdata_unrecorded, credential_changed,
- * credential_unsealed. */
+ * credential_unsealed, credential_missing (a user or token whose secret
+ * was set has no credential row), schema_changed (a trigger, view, table or
+ * index wam does not create, or one of its own redefined). */
 
 /* Flags for wam_ledger_verify(). */
 #define WAM_VERIFY_CHAIN_ONLY 0x1u /* skip the projection comparison */

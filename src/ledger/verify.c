@@ -351,8 +351,12 @@ done:
 	return rc;
 }
 
-/* Tables compared, with the column naming the record and an expression for
- * the event that last shaped it. */
+/* Every table of the projection schema is compared: the list is read from
+ * the replay database's sqlite_master, so a table added to
+ * sql/projections.sql is compared without being named here. This list only
+ * says, for some tables, which column names a record and which expression
+ * gives the event that last shaped it; any other table is named by its first
+ * column and dated by its last_seq or seq column (compared_how). */
 static const struct {
 	const char *table, *id, *seq;
 } compared[] = {
@@ -393,15 +397,49 @@ static const struct {
 	{"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
 };
 
-static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t *best_seq)
+/* How table `table` of the replay database `conn` is compared: `*id` names
+ * a record, `*seq` dates it (an expression over the differing row d). */
+static int compared_how(sqlite3 *conn, const char *table, char *id, size_t idn, char *seq, size_t seqn)
 {
-	char sql[1024];
+	sqlite3_stmt *st;
+	for (size_t t = 0; t < sizeof compared / sizeof compared[0]; t++)
+		if (!strcmp(compared[t].table, table)) {
+			snprintf(id, idn, "d.%s", compared[t].id);
+			snprintf(seq, seqn, "%s", compared[t].seq);
+			return 0;
+		}
+	if (sqlite3_prepare_v2(conn,
+	                       "SELECT (SELECT name FROM pragma_table_info(?1) ORDER BY cid LIMIT 1), "
+	                       "(SELECT name FROM pragma_table_info(?1) WHERE name IN ('last_seq','seq') ORDER BY "
+	                       "name='seq' LIMIT 1)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(conn, "read the projection schema");
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_TEXT) {
+		sqlite3_finalize(st);
+		return wam_error_set(WAM_EDB, "table", "projection table %s has no columns", table);
+	}
+	snprintf(id, idn, "d.\"%s\"", wam_col_text(st, 0));
+	if (sqlite3_column_type(st, 1) == SQLITE_TEXT)
+		snprintf(seq, seqn, "d.\"%s\"", wam_col_text(st, 1));
+	else
+		snprintf(seq, seqn, "0");
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int compare_table(sqlite3 *conn, wam_verify_report *r, const char *table, int64_t *best_seq)
+{
+	char sql[1024], id[192], seqx[192];
+	int rc;
+	if ((rc = compared_how(conn, table, id, sizeof id, seqx, sizeof seqx)))
+		return rc;
 	for (int dir = 0; dir < 2; dir++) {
 		const char *a = dir ? "main" : "reg", *bdb = dir ? "reg" : "main";
 		snprintf(sql, sizeof sql,
-		         "SELECT d.%s, coalesce(%s, 0) FROM (SELECT * FROM %s.%s EXCEPT SELECT * FROM %s.%s) d "
+		         "SELECT %s, coalesce(%s, 0) FROM (SELECT * FROM %s.\"%s\" EXCEPT SELECT * FROM %s.\"%s\") d "
 		         "ORDER BY 2 LIMIT 1",
-		         compared[t].id, compared[t].seq, a, compared[t].table, bdb, compared[t].table);
+		         id, seqx, a, table, bdb, table);
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
 			return wam_sql_fail(conn, "compare projections");
@@ -409,10 +447,10 @@ static int compare_table(sqlite3 *conn, wam_verify_report *r, size_t t, int64_t 
 			int64_t seq = sqlite3_column_int64(st, 1);
 			if (*best_seq == 0 || seq < *best_seq) {
 				*best_seq = seq;
-				snprintf(r->table, sizeof r->table, "%s", compared[t].table);
+				snprintf(r->table, sizeof r->table, "%s", table);
 				snprintf(r->record_id, sizeof r->record_id, "%s", wam_col_text(st, 0));
 				snprintf(r->detail, sizeof r->detail,
-				         "%s row %s %s what the events say (last shaped by event %lld)", compared[t].table,
+				         "%s row %s %s what the events say (last shaped by event %lld)", table,
 				         wam_col_text(st, 0), dir ? "is missing or differs from" : "differs from",
 				         (long long)seq);
 			}
@@ -466,8 +504,39 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 	}
 	int64_t best = 0;
 	char detail[512] = "";
-	for (size_t t = 0; t < sizeof compared / sizeof compared[0]; t++) {
-		if ((rc = compare_table(tmp, r, t, &best)))
+	{ /* every table the projection schema makes, none forgotten: those
+	   * named in compared[] first, in its order (a tie goes to the first),
+	   * then the rest */
+		sqlite3_stmt *tables;
+		if (sqlite3_prepare_v2(
+		        tmp,
+		        "SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite\\_%' "
+		        "ESCAPE '\\' ORDER BY name",
+		        -1, &tables, NULL) != SQLITE_OK) {
+			rc = wam_sql_fail(tmp, "read the projection schema");
+			goto done;
+		}
+		for (int pass = 0; pass < 2 && !rc; pass++) {
+			for (size_t t = 0; pass == 0 && !rc && t < sizeof compared / sizeof compared[0]; t++) {
+				sqlite3_reset(tables);
+				while (sqlite3_step(tables) == SQLITE_ROW)
+					if (!strcmp(wam_col_text(tables, 0), compared[t].table)) {
+						rc = compare_table(tmp, r, compared[t].table, &best);
+						break;
+					}
+			}
+			sqlite3_reset(tables);
+			while (pass == 1 && !rc && sqlite3_step(tables) == SQLITE_ROW) {
+				const char *name = wam_col_text(tables, 0);
+				size_t t = 0;
+				while (t < sizeof compared / sizeof compared[0] && strcmp(compared[t].table, name))
+					t++;
+				if (t == sizeof compared / sizeof compared[0])
+					rc = compare_table(tmp, r, name, &best);
+			}
+		}
+		sqlite3_finalize(tables);
+		if (rc)
 			goto done;
 	}
 	if (r->table[0]) {
@@ -479,6 +548,128 @@ done:
 	wam_projector_free(p);
 	if (tmp)
 		sqlite3_close(tmp);
+	return rc;
+}
+
+/* ---- the schema: nothing but what wam creates ---- */
+
+/* `sql` without its -- comments and with each run of white space made one
+ * space, so a comment edited in the schema files does not count as a change.
+ * NULL when out of memory; the caller frees it. */
+static char *schema_text(const char *sql)
+{
+	size_t n = strlen(sql), o = 0;
+	char *out = malloc(n + 1), quote = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = sql[i];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '-' && sql[i + 1] == '-') {
+			while (i < n && sql[i] != '\n')
+				i++;
+			c = ' ';
+		}
+		if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+			if (o > 0 && out[o - 1] != ' ')
+				out[o++] = ' ';
+			continue;
+		}
+		out[o++] = c;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return out;
+}
+
+/* Whether `a` and `b` (either may be NULL) are the same statement. */
+static int same_schema_text(const char *a, const char *b, bool *same)
+{
+	*same = !a == !b;
+	if (!a || !b)
+		return 0;
+	char *x = schema_text(a), *y = schema_text(b);
+	if (!x || !y) {
+		free(x);
+		free(y);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	*same = strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return 0;
+}
+
+/* The registry's schema must be the one wam creates (sql/ledger.sql and
+ * sql/projections.sql): an extra trigger (one that adds a confirmation row
+ * after each insert), view, table or index, a missing one, or one whose SQL
+ * differs is schema_changed. Compared by type, name and SQL text (comments
+ * and spacing aside); the credentials table by type and name only, since a
+ * registry made before seals has its columns added by ALTER TABLE. */
+static int verify_schema(wam_db *db, wam_verify_report *r)
+{
+	static const char *const q = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' "
+	                             "ESCAPE '\\' ORDER BY type, name";
+	sqlite3 *ref = NULL;
+	sqlite3_stmt *st = NULL, *find = NULL;
+	int rc = 0;
+	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = wam_error_set(WAM_EDB, NULL, "cannot open a scratch database");
+		goto done;
+	}
+	if ((rc = wam_sql_exec(ref, wam_sql_ledger)) || (rc = wam_projection_create(ref)))
+		goto done;
+	/* both ways: what the registry has that wam does not make, then what
+	 * wam makes that the registry lacks */
+	for (int dir = 0; dir < 2 && r->intact; dir++) {
+		sqlite3 *from = dir ? ref : db->conn, *in = dir ? db->conn : ref;
+		if (sqlite3_prepare_v2(from, q, -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(in, "SELECT sql FROM sqlite_master WHERE type=? AND name=?", -1, &find, NULL) !=
+		        SQLITE_OK) {
+			rc = wam_sql_fail(dir ? ref : db->conn, "read the schema");
+			goto done;
+		}
+		while (r->intact && sqlite3_step(st) == SQLITE_ROW) {
+			const char *type = wam_col_text(st, 0), *name = wam_col_text(st, 1);
+			const char *sql = (const char *)sqlite3_column_text(st, 2);
+			sqlite3_reset(find);
+			sqlite3_bind_text(find, 1, type, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(find, 2, name, -1, SQLITE_TRANSIENT);
+			bool found = sqlite3_step(find) == SQLITE_ROW, same = true;
+			if (found && strcmp(name, "credentials") != 0 &&
+			    (rc = same_schema_text(sql, (const char *)sqlite3_column_text(find, 0), &same)))
+				goto done;
+			if (found && same)
+				continue;
+			snprintf(r->table, sizeof r->table, "%s", name);
+			if (!found && !dir)
+				bad(r, "schema_changed", 0,
+				    "the registry holds %s %s, which wam does not create: it was added behind wam's "
+				    "back "
+				    "(a trigger or view can change or hide what the events say)",
+				    type, name);
+			else if (!found)
+				bad(r, "schema_changed", 0,
+				    "the registry lacks %s %s, which wam creates: it was removed", type, name);
+			else
+				bad(r, "schema_changed", 0,
+				    "%s %s is not defined as wam defines it: its SQL was changed behind wam's back",
+				    type, name);
+		}
+		sqlite3_finalize(st);
+		sqlite3_finalize(find);
+		st = find = NULL;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(find);
+	if (ref)
+		sqlite3_close(ref);
 	return rc;
 }
 
@@ -585,6 +776,30 @@ static bool credentials_sealable(sqlite3 *conn)
 	return ok;
 }
 
+/* Every user and token whose events say a secret was set must still have
+ * its credential row: one deleted behind wam's back (an admin's, to lock
+ * the registry's owners out, or to make a later row look like the first)
+ * is credential_missing. Rows are never deleted by wam. */
+static int credentials_present(wam_db *db, wam_verify_report *r)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT e.subject, max(e.seq) FROM events e WHERE e.type IN " WAM_CREDENTIAL_EVENTS
+	                       " AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.subject=e.subject) GROUP BY "
+	                       "e.subject ORDER BY 2 LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read credentials");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(r->table, sizeof r->table, "credentials");
+		snprintf(r->record_id, sizeof r->record_id, "%s", wam_col_text(st, 0));
+		bad(r, "credential_missing", sqlite3_column_int64(st, 1),
+		    "%s has no credential row, yet event %lld set its secret: the row was deleted behind wam's back",
+		    wam_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static int verify_credentials(wam_db *db, wam_verify_report *r)
 {
 	sqlite3_stmt *st = NULL;
@@ -597,9 +812,9 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 		if (rows)
 			bad(r, "credential_unsealed", 0,
 			    "the credentials were written before credentials were sealed: run `wam rebuild` once to seal them");
-		else
+		else if (!(rc = credentials_present(db, r)) && r->intact)
 			r->credentials_checked = 1;
-		return 0;
+		return rc;
 	}
 	if (sqlite3_prepare_v2(db->conn,
 	                       "SELECT c.subject, c.kind, c.hash, c.seq, c.mac, (SELECT max(e.seq) FROM events e WHERE "
@@ -629,9 +844,11 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 		r->credentials++;
 		r->table[0] = r->record_id[0] = '\0';
 	}
+	sqlite3_finalize(st);
+	if (!rc && r->intact)
+		rc = credentials_present(db, r);
 	if (!rc && r->intact)
 		r->credentials_checked = 1;
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -721,10 +938,14 @@ int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_r
 	}
 	out->chain_seconds = now_s() - t0;
 	if (!rc && out->intact)
+		rc = verify_schema(db, out);
+	if (!rc && out->intact)
 		rc = verify_refdata(db, out);
 	/* the seals need the secret key: only the key file has it */
 	if (!rc && out->intact && !expect_key)
 		rc = verify_credentials(db, out);
+	else if (!rc && out->intact && credentials_sealable(db->conn))
+		rc = credentials_present(db, out); /* a deleted row needs no key to be seen */
 	if (!rc && out->intact && !(flags & WAM_VERIFY_CHAIN_ONLY)) {
 		t0 = now_s();
 		rc = verify_projections(db, out);

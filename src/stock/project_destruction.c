@@ -22,6 +22,7 @@ enum {
 	S_LOT,
 	S_LOTS,
 	S_CONFIRM,
+	S_CURRENT,
 };
 
 static int touch(wam_room_ctx *ctx, int64_t seq, const char *id, bool items)
@@ -247,8 +248,29 @@ static int confirmed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_
 	return wam_projection_step(ctx->conn, st, seq);
 }
 
+/* A batch closes only on two current confirmations by distinct verifiers
+ * of the batch, as the events before the closing one record them: a
+ * destruction.closed event without them (a forged ledger, or rows written
+ * behind wam's back) is refused, so replay and rebuild fail rather than
+ * destroy weapons nobody confirmed. */
 static int closed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
+	sqlite3_stmt *cur = wam_room_stmt(
+	    ctx, S_CURRENT,
+	    "SELECT count(DISTINCT c.user_id) FROM destruction_confirmations c JOIN destructions d ON"
+	    " d.id=c.destruction_id WHERE c.destruction_id=?1 AND c.seq > d.items_seq AND c.seq > coalesce((SELECT"
+	    " max(seq) FROM destruction_checks k WHERE k.destruction_id=?1),0) AND c.user_id IN (SELECT p.user_id FROM"
+	    " destruction_people p WHERE p.destruction_id=?1 AND p.role='verifier')");
+	if (!cur)
+		return WAM_EDB;
+	sqlite3_bind_text(cur, 1, id, -1, SQLITE_STATIC);
+	int64_t n = sqlite3_step(cur) == SQLITE_ROW ? sqlite3_column_int64(cur, 0) : 0;
+	sqlite3_reset(cur);
+	if (n < 2)
+		return wam_error_set(WAM_EINTEGRITY, NULL,
+		                     "event %lld closes destruction batch %s with %lld current confirmation%s by its "
+		                     "verifiers: a batch closes only once two distinct verifiers confirmed it",
+		                     (long long)seq, id, (long long)n, n == 1 ? "" : "s");
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_CLOSE,
 	                                 "UPDATE destructions SET state='closed', certificate=?1, closed_seq=?2,"
 	                                 " last_seq=?2 WHERE id=?3 AND state='open'");

@@ -251,19 +251,43 @@ done:
 	return rc;
 }
 
-/* The sender's ledger head, {seq, hash}, signed with the document: the
- * receiving registry records it and refuses a later document whose head is
- * behind it, which is how a peer notices this registry's newest events were
- * cut off. */
-static int put_head(wam_db *db, json_t *doc)
+/* How many earlier heads a document lists, at most (as SQL text). */
+#define EARLIER_HEADS "64"
+
+/* Records the export (trace.exported {to, kind}, `to` the state the
+ * document goes to) and adds to `doc`, signed with it, the sender's ledger
+ * head {seq, hash} — that event — and "earlier_heads": the heads of the
+ * documents exported to the same state before, newest first, at most
+ * EARLIER_HEADS, each {seq, hash} re-read from the ledger as it is now. The
+ * receiving registry records the head and refuses a later document whose
+ * head is behind it or whose earlier heads do not hold the last head it
+ * recorded with the same hash: a ledger cut back and grown again past that
+ * head has lost or rewritten those export events, so it cannot show them.
+ * Called inside the export's transaction. */
+static int put_head(wam_db *db, json_t *doc, const char *to, const char *subject)
 {
 	int64_t seq;
 	char hash[65];
-	int rc = wam_ledger_head(db, &seq, hash);
-	if (rc)
-		return rc;
+	json_t *p = json_pack("{s:s, s:s}", "to", to, "kind", str(doc, "kind")), *rows = NULL;
+	int rc;
+	if (!p)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	if ((rc = wam_ledger_append(db, "trace.exported", subject, p, &seq)) || (rc = wam_ledger_head(db, &seq, hash)))
+		goto done;
+	char before[24];
+	snprintf(before, sizeof before, "%lld", (long long)seq);
+	if ((rc = wam_query_rows(db, &rows,
+	                         "SELECT seq, lower(hex(hash)) AS hash FROM events WHERE type='trace.exported'"
+	                         " AND json_extract(payload,'$.to')=?1 AND seq < CAST(?2 AS INTEGER)"
+	                         " ORDER BY seq DESC LIMIT " EARLIER_HEADS,
+	                         to, before)))
+		goto done;
 	json_object_set_new(doc, "head", json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash));
-	return 0;
+	json_object_set(doc, "earlier_heads", rows);
+done:
+	json_decref(p);
+	json_decref(rows);
+	return rc;
 }
 
 /* Signs `doc` (without "signature") with this node's key and adds the
@@ -382,8 +406,24 @@ signed_doc:
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		goto done;
 	}
-	if ((rc = put_head(db, doc)) || (rc = sign(db, doc)))
-		goto done;
+	{
+		/* the state the document goes to: the one asked, or the one asking */
+		const char *to = !strcmp(str(row, "direction"), "outgoing") ? str(row, "requested_state")
+		                                                            : str(row, "requesting_state");
+		if (!to) {
+			rc =
+			    wam_error_set(WAM_EINTEGRITY, NULL, "trace request %.40s names no state to send it to", id);
+			goto done;
+		}
+		if ((rc = wam_db_begin(db)))
+			goto done;
+		if ((rc = put_head(db, doc, to, id)) || (rc = sign(db, doc))) {
+			wam_db_rollback(db);
+			goto done;
+		}
+		if ((rc = wam_db_commit(db)))
+			goto done;
+	}
 	*out = doc;
 	doc = NULL;
 done:
@@ -460,6 +500,75 @@ static int verify(const json_t *doc, const char *public_key)
 		    "the signature does not match the document: it was altered after signing, or signed by"
 		    " another key");
 	return 0;
+}
+
+/* A document whose head is past `was`, the last head recorded from `node`,
+ * must prove its ledger still holds that head: "earlier_heads", the heads
+ * of the documents its registry exported to this state before, re-read
+ * from its ledger as it is now, must hold {was, was_hash}. A ledger cut back
+ * before `was` and grown again has lost that export event or has another
+ * event at its seq, so it cannot: WAM_EINTEGRITY naming "head", nothing
+ * written. A `was` older than the oldest head listed (more documents were
+ * exported since than a document lists) cannot be proven either. */
+static int extends_seen(const json_t *doc, const char *node, json_int_t was, const char *was_hash, const char *at)
+{
+	const json_t *list = json_object_get(doc, "earlier_heads"), *h;
+	json_int_t oldest = 0;
+	size_t i;
+	if (!json_is_array(list))
+		return wam_error_set(WAM_EINVAL, "earlier_heads",
+		                     "the document lists no earlier heads of its registry (earlier_heads, an array of"
+		                     " {seq, hash}): it cannot show that its ledger still holds event %lld, which node"
+		                     " %s showed at %s",
+		                     (long long)was, node, at);
+	json_array_foreach(list, i, h)
+	{
+		const json_t *sv = json_object_get(h, "seq");
+		const char *hash = str(h, "hash");
+		if (!json_is_integer(sv) || !is_hex(hash, 64))
+			return wam_error_set(
+			    WAM_EINVAL, "earlier_heads",
+			    "earlier_heads[%zu] is not a head {seq, hash} (a sequence number and 64 hex"
+			    " digits)",
+			    i);
+		json_int_t s = json_integer_value(sv);
+		if (!oldest || s < oldest)
+			oldest = s;
+		if (s != was)
+			continue;
+		if (strcasecmp(hash, was_hash))
+			return wam_error_set(
+			    WAM_EINTEGRITY, "head",
+			    "node %s's ledger now has another event %lld than the one a document imported"
+			    " at %s showed: its ledger was cut back and rewritten since",
+			    node, (long long)was, at);
+		return 0;
+	}
+	if (oldest && was < oldest)
+		return wam_error_set(WAM_EINTEGRITY, "head",
+		                     "node %s's document lists earlier heads back to event %lld only, and the last"
+		                     " document imported from it (at %s) showed event %lld: it cannot show that its"
+		                     " ledger still holds that event",
+		                     node, (long long)oldest, at, (long long)was);
+	return wam_error_set(WAM_EINTEGRITY, "head",
+	                     "node %s's ledger no longer holds event %lld, which a document imported at %s showed as"
+	                     " its head: its ledger was cut back (and grown again) since",
+	                     node, (long long)was, at);
+}
+
+/* The document (its head past the last head recorded from `peer`, as
+ * peer_head checked) proves its ledger still holds that head (extends_seen).
+ * Checked once the document was found to be for this registry, so a
+ * document addressed elsewhere is refused for that. */
+static int peer_extends(const json_t *doc, const json_t *peer)
+{
+	const json_t *last = json_object_get(peer, "head_seq");
+	json_int_t seq = json_integer_value(json_object_get(json_object_get(doc, "head"), "seq"));
+	if (!json_is_integer(last) || seq <= json_integer_value(last))
+		return 0;
+	return extends_seen(doc, str(peer, "node_id"), json_integer_value(last),
+	                    str(peer, "head_hash") ? str(peer, "head_hash") : "",
+	                    str(peer, "head_at") ? str(peer, "head_at") : "?");
 }
 
 /* The peer's head the document carries, checked against the last head
@@ -739,7 +848,7 @@ int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
 	rc = !strcmp(kind, "request")           ? import_request(db, document, peer, head, id)
 	     : !strcmp(kind, "acknowledgement") ? import_acknowledgement(db, document, peer, head, id)
 	                                        : import_response(db, document, peer, head, id);
-	if (rc)
+	if (rc || (rc = peer_extends(document, peer)))
 		goto fail;
 	if ((rc = wam_db_commit(db)))
 		goto done;

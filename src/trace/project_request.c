@@ -297,6 +297,8 @@ static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const
 		return responded(ctx, seq, subject, payload, json_string_value(sub(payload, "remote_node")));
 	if (!strcmp(type, "trace.closed"))
 		return closed(ctx, seq, subject, payload);
+	if (!strcmp(type, "trace.exported"))
+		return 0; /* the head a document carried: read from the ledger, nothing projected */
 	if (!strcmp(type, "peer.added"))
 		return peer_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "peer.revoked"))

@@ -10,7 +10,9 @@
 # a reference row changed, the newest events cut off (caught by a receipt
 # of `wam head` kept by an auditor, and by a peer that saw the head), a
 # registry restored from a copy that went on differently (head_mismatch),
-# a receipt altered, and a peer's document without its head. Each check fails if its protection is removed.
+# a receipt altered, a peer's document without its head, and a registry
+# cut back and grown past the head a peer saw (its new document cannot show
+# that head among its earlier heads). Each check fails if its protection is removed.
 . "$(dirname "$0")/lib.sh"
 : "${FORGE:?FORGE must name the forger built with the tests}"
 
@@ -121,6 +123,30 @@ sqlite3 ref2.db "INSERT INTO ref_country(code,name) VALUES('XX','Nowhere')"
 expect_exit 5 "an added country is caught" "$WAM" --db ref2.db --json verify
 expect_eq "refdata_changed in ref_country" "$(jget '.problem + " " + .table')" "refdata_changed ref_country"
 
+# ---- an admin's credential row deleted ----
+cp clean.db nocred.db
+cp clean.db.key nocred.db.key
+sqlite3 nocred.db "DELETE FROM credentials WHERE subject=(SELECT id FROM users WHERE name='chief')"
+expect_exit 5 "a deleted credential row is caught" "$WAM" --db nocred.db --json verify
+expect_eq "credential_missing" "$(jget '.problem + " " + (.credentials_checked|tostring)')" "credential_missing false"
+expect_exit 5 "and with only the expected key" "$WAM" --db nocred.db --json verify --expect-key "$(KEY_A)"
+expect_eq "credential_missing too" "$(jget .problem)" "credential_missing"
+
+# ---- a row forged into a projection table, a trigger added ----
+cp clean.db conf.db
+cp clean.db.key conf.db.key
+sqlite3 conf.db "INSERT INTO destruction_confirmations VALUES('01BATCH',2,'01VERIFIER','Forged',6,'2026-01-01T00:00:00.000Z')"
+expect_exit 5 "a forged verifier's confirmation is caught" "$WAM" --db conf.db --json verify
+expect_eq "projection_mismatch in destruction_confirmations" "$(jget '.problem + " " + .table')" \
+	"projection_mismatch destruction_confirmations"
+cp clean.db trig.db
+cp clean.db.key trig.db.key
+sqlite3 trig.db "CREATE TRIGGER second_verifier AFTER INSERT ON destruction_confirmations BEGIN
+	INSERT INTO destruction_confirmations SELECT destruction_id, n + 1, 'x', 'x', seq, time
+	FROM destruction_confirmations WHERE rowid = new.rowid; END"
+expect_exit 5 "a trigger wam does not create is caught" "$WAM" --db trig.db --json verify
+expect_eq "schema_changed naming it" "$(jget '.problem + " " + .table')" "schema_changed second_verifier"
+
 # ---- the newest events cut off, caught by the receipt ----
 expect_exit 0 "more weapons registered" A item add --category SA1 --make Beretta --model 92 --serial B-3003 --country IT
 expect_exit 0 "and another" A item add --category SA1 --make CZ --model 75 --serial CZ-4004 --country CZ
@@ -174,7 +200,7 @@ expect_exit 0 "the peer lists the head it saw" "$WAM" --db be.db peer list
 expect_contains "last head" "$OUT" "$(jq -r '.head.seq' req1.json) $(jq -r '.head.hash' req1.json)"
 HEAD1=$(jq .head.seq req1.json)
 # the newest events cut off (back to before the request was exported), and the registry goes on
-sqlite3 a.db "DELETE FROM events WHERE seq > $((HEAD1 - 3)); DELETE FROM checkpoints WHERE seq > $((HEAD1 - 3))"
+sqlite3 a.db "DELETE FROM events WHERE seq > $((HEAD1 - 4)); DELETE FROM checkpoints WHERE seq > $((HEAD1 - 4))"
 expect_exit 0 "the cut registry is rebuilt" A rebuild
 PISTOL=$(A --json item show --serial BX-2002 | jq -r ".[0].id")
 TR2=$(trace "$PISTOL")
@@ -194,5 +220,46 @@ expect_contains "naming the head" "$ERR" "head"
 expect_eq "writing nothing" "$(events be.db)" "$BEFORE"
 expect_exit 0 "the peer's last head is the one it saw before" "$WAM" --db be.db --json peer list
 expect_eq "still the first document's" "$(jget '.[0].head_seq')" "$HEAD1"
+
+# ---- a peer's last head, cut off and grown past: the document must show it ----
+# The registry sends a document, the peer records its head; the registry's
+# ledger is cut back before it and rebuilt, grows past that head with new
+# weapons, and sends a new document: its head is ahead, but its earlier
+# heads, re-read from the ledger, no longer hold the one the peer saw.
+expect_exit 0 "a second peer registry (BE)" "$WAM" --db be2.db init --country BE --name "Belgian register (copy)"
+expect_exit 0 "it trusts this registry" "$WAM" --db be2.db peer add --from node-a.json
+CUT_TO=$(events a.db)
+TR3=$(trace "$RIFLE")
+expect_exit 0 "a request exported" A trace export "$TR3" --out req3.json
+expect_exit 0 "the peer imports it" "$WAM" --db be2.db trace import req3.json
+TR4=$(trace "$RIFLE")
+expect_exit 0 "a later request exported" A trace export "$TR4" --out req4.json
+expect_eq "it lists the head of the one before" "$(jq -c '.earlier_heads[0]' req4.json)" "$(jq -c .head req3.json)"
+expect_exit 0 "the peer imports it: it extends what the peer saw" "$WAM" --db be2.db trace import req4.json
+HEAD4=$(jq .head.seq req4.json)
+sqlite3 a.db "DELETE FROM events WHERE seq > $CUT_TO; DELETE FROM checkpoints WHERE seq > $CUT_TO"
+expect_exit 0 "the registry cut back before both documents is rebuilt" A rebuild
+n=0
+while [ "$(events a.db)" -le "$HEAD4" ]; do
+	n=$((n + 1))
+	A item add --category SA1 --make Glock --model 19 --serial "GR-$n" --country AT >/dev/null || break
+done
+check "weapons added until the ledger is past the head the peer saw" test "$(events a.db)" -gt "$HEAD4"
+TR5=$(trace "$RIFLE")
+expect_exit 0 "a request exported from the cut registry" A trace export "$TR5" --out req5.json
+expect_eq "its head is ahead of the one the peer saw" "$(($(jq .head.seq req5.json) > HEAD4))" 1
+BEFORE=$(events be2.db)
+expect_exit 5 "the peer refuses it: the head it saw is gone" "$WAM" --db be2.db trace import req5.json
+expect_contains "naming the head" "$ERR" "[field: head]"
+expect_contains "saying the ledger no longer holds it" "$ERR" "no longer holds event $HEAD4"
+expect_eq "and writes nothing" "$(events be2.db)" "$BEFORE"
+expect_exit 0 "the peer's last head" "$WAM" --db be2.db --json peer list
+expect_eq "is still the one it saw" "$(jget '.[0].head_seq')" "$HEAD4"
+# the list cannot be left out: a validly signed document without it is refused
+jq 'del(.earlier_heads)' req5.json >noearlier.json
+"$FORGE" a.db sign noearlier.json >noearlier-signed.json
+expect_exit 2 "a signed document without its earlier heads is refused" "$WAM" --db be2.db trace import noearlier-signed.json
+expect_contains "naming them" "$ERR" "earlier_heads"
+expect_eq "writing nothing" "$(events be2.db)" "$BEFORE"
 
 done_testing

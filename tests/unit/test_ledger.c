@@ -3,8 +3,11 @@
  * events, unsigned appended events, a rehashed chain, changed/deleted/
  * inserted projection rows, a swapped public key, a ledger re-signed under
  * a node and key of the attacker's, a missing or foreign key file, a
- * replaced password hash, a changed reference row, a cut-off tail caught by
- * a receipt of the head); wam_ledger_rebuild
+ * replaced password hash, a deleted credential row, a changed reference
+ * row, a cut-off tail caught by a receipt of the head, a row forged into any
+ * projection table, a trigger, view, table or index wam does not create); a
+ * batch closed without two verifiers' confirmations is refused by the
+ * projector; wam_ledger_rebuild
  * recomputes the projections exactly and repairs tampered ones (also
  * automatically on open after a layout change); a new registry verifies; and
  * the canonical bytes are the documented JSON (docs/ledger.md).
@@ -509,6 +512,141 @@ static void test_ledger_replaced_password_hash_is_credential_changed(void **stat
 	assert_string_equal(r.problem, "credential_unsealed");
 }
 
+static void test_ledger_deleted_credential_is_credential_missing(void **state)
+{
+	fx *f = *state;
+	json_t *u = json_pack("{s:s, s:s}", "name", "chief", "role", "admin"), *out = NULL;
+	assert_int_equal(wam_auth_add_user(f->reg.db, &out, u, "correct horse battery staple"), 0);
+	char id[WAM_ID_LEN + 1], sql[160];
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(out, "id")));
+	json_decref(out);
+	json_decref(u);
+	assert_true(verify(f).intact);
+	snprintf(sql, sizeof sql, "DELETE FROM credentials WHERE subject='%s'", id);
+	test_reg_tamper(&f->reg, sql);
+	wam_verify_report r = verify(f);
+	assert_finding(r, "credential_missing", 7);
+	assert_string_equal(r.record_id, id);
+	assert_int_equal(r.credentials_checked, 0);
+}
+
+/* Every table the projection schema makes is compared, read from the
+ * schema: a row forged into any of them (each in turn, a row of one value
+ * in every column) is projection_mismatch naming that table. */
+static void test_ledger_every_projection_table_is_compared(void **state)
+{
+	fx *f = *state;
+	sqlite3 *ref;
+	sqlite3_stmt *st;
+	int tables = 0;
+	assert_int_equal(sqlite3_open(":memory:", &ref), SQLITE_OK);
+	test_exec(ref, wam_sql_projections);
+	assert_int_equal(sqlite3_prepare_v2(ref,
+	                                    "SELECT m.name, (SELECT count(*) FROM pragma_table_info(m.name)) FROM "
+	                                    "sqlite_master m WHERE m.type='table' ORDER BY 1",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(st, 0);
+		int ncol = sqlite3_column_int(st, 1);
+		char sql[1024];
+		size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO \"%s\" VALUES(", table);
+		for (int c = 0; c < ncol; c++)
+			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s987654321", c ? "," : "");
+		snprintf(sql + n, sizeof sql - n, ")");
+		test_reg_tamper(&f->reg, sql);
+		wam_verify_report r = verify(f);
+		if (r.intact || strcmp(r.problem, "projection_mismatch") != 0 ||
+		    (strcmp(r.table, table) != 0 &&
+		     !(strcmp(table, "items") == 0 && strcmp(r.table, "item_tally") == 0)))
+			fail_msg("a row forged into %s: intact=%d %s in %s: %s", table, r.intact, r.problem, r.table,
+			         r.detail);
+		assert_int_equal(wam_ledger_rebuild(f->reg.db), 0);
+		assert_true(verify(f).intact);
+		tables++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(ref);
+	assert_true(tables >= 30);
+}
+
+/* The reviewer's case: a second verifier's confirmation forged into the
+ * table, which would close a batch nobody but one verifier confirmed. */
+static void test_ledger_forged_confirmation_row_is_projection_mismatch(void **state)
+{
+	fx *f = *state;
+	test_reg_tamper(&f->reg, "INSERT INTO destruction_confirmations VALUES('01DESTRUCTION',2,'01FORGEDVERIFIER',"
+	                         "'Forged Verifier',6,'2026-01-01T00:00:00.000Z')");
+	wam_verify_report r = verify(f);
+	assert_finding(r, "projection_mismatch", 6);
+	assert_string_equal(r.table, "destruction_confirmations");
+	assert_string_equal(r.record_id, "01DESTRUCTION");
+	test_reg_tamper(&f->reg,
+	                "DELETE FROM destruction_confirmations; INSERT INTO export_proposals VALUES('01EXPORT',"
+	                "'01ITEM','sold','LIC-1',NULL,'confirmed',5,6,NULL,6)");
+	r = verify(f);
+	assert_finding(r, "projection_mismatch", 6);
+	assert_string_equal(r.table, "export_proposals");
+}
+
+/* A trigger, a view, a table or an index wam does not create, or one of its
+ * own redefined, is schema_changed (the trigger's name in `table`). */
+static void test_ledger_foreign_schema_object_is_schema_changed(void **state)
+{
+	fx *f = *state;
+	static const struct {
+		const char *sql, *name;
+	} cases[] = {
+	    {"CREATE TRIGGER add_confirmation AFTER INSERT ON destruction_confirmations BEGIN INSERT INTO "
+	     "destruction_confirmations SELECT destruction_id, n+1, 'x', 'x', seq, time FROM "
+	     "destruction_confirmations WHERE rowid=new.rowid; END",
+	     "add_confirmation"},
+	    {"CREATE TRIGGER keep_events BEFORE DELETE ON events BEGIN SELECT 1; END", "keep_events"},
+	    {"CREATE VIEW stolen AS SELECT * FROM items", "stolen"},
+	    {"CREATE TABLE notes(x)", "notes"},
+	    {"CREATE INDEX items_make ON items(make)", "items_make"},
+	    {"DROP INDEX items_site; CREATE INDEX items_site ON items(site_id)", "items_site"},
+	    {"DROP INDEX events_subject", "events_subject"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		test_reg_tamper(&f->reg, cases[i].sql);
+		wam_verify_report r = verify(f);
+		assert_finding(r, "schema_changed", 0);
+		assert_string_equal(r.table, cases[i].name);
+		/* a fresh copy of the registry for the next case */
+		test_reg_destroy(&f->reg);
+		free(f);
+		assert_int_equal(setup(state), 0);
+		f = *state;
+		assert_true(verify(f).intact);
+	}
+}
+
+/* A destruction.closed event without two current confirmations by
+ * distinct verifiers in the events is refused by the projector: replay and
+ * rebuild of such a ledger fail. */
+static void test_ledger_close_without_confirmations_is_refused(void **state)
+{
+	fx *f = *state;
+	json_t *opened = json_pack("{s:s, s:s, s:s}", "method", "CUT", "site", "Central Armoury", "date", "2026-01-01");
+	json_t *person = json_pack("{s:s, s:s, s:s}", "role", "verifier", "name", "Ann", "user_id", "01ANN");
+	json_t *confirm = json_pack("{s:s, s:s}", "user_id", "01ANN", "name", "Ann");
+	json_t *close = json_pack("{s:s}", "certificate", "CERT-1");
+	assert_int_equal(wam_db_begin(f->reg.db), 0);
+	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.opened", "01BATCH", opened, NULL), 0);
+	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.person_added", "01BATCH", person, NULL), 0);
+	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.confirmed", "01BATCH", confirm, NULL), 0);
+	/* the same verifier twice is still one */
+	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.confirmed", "01BATCH", confirm, NULL), 0);
+	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.closed", "01BATCH", close, NULL), WAM_EINTEGRITY);
+	assert_non_null(strstr(wam_error_last()->message, "two distinct verifiers"));
+	wam_db_rollback(f->reg.db);
+	json_decref(opened);
+	json_decref(person);
+	json_decref(confirm);
+	json_decref(close);
+}
+
 static void test_ledger_changed_reference_row_is_refdata_changed(void **state)
 {
 	fx *f = *state;
@@ -811,6 +949,11 @@ int main(void)
 		T(test_ledger_missing_key_file_is_key_missing),
 		T(test_ledger_other_registrys_key_file_is_key_mismatch),
 		T(test_ledger_replaced_password_hash_is_credential_changed),
+		T(test_ledger_deleted_credential_is_credential_missing),
+		T(test_ledger_every_projection_table_is_compared),
+		T(test_ledger_forged_confirmation_row_is_projection_mismatch),
+		T(test_ledger_foreign_schema_object_is_schema_changed),
+		T(test_ledger_close_without_confirmations_is_refused),
 		T(test_ledger_changed_reference_row_is_refdata_changed),
 		T(test_ledger_receipt_catches_a_cut_off_tail),
 		T(test_ledger_summary_counts_follow_the_events),
