@@ -631,7 +631,8 @@ static void test_ledger_close_without_confirmations_is_refused(void **state)
 	json_t *opened = json_pack("{s:s, s:s, s:s}", "method", "CUT", "site", "Central Armoury", "date", "2026-01-01");
 	json_t *person = json_pack("{s:s, s:s, s:s}", "role", "verifier", "name", "Ann", "user_id", "01ANN");
 	json_t *confirm = json_pack("{s:s, s:s}", "user_id", "01ANN", "name", "Ann");
-	json_t *close = json_pack("{s:s}", "certificate", "CERT-1");
+	json_t *close = json_pack("{s:s, s:[{s:s}]}", "certificate", "CERT-1", "confirmed_by", "name", "Ann");
+	json_t *legacy = json_pack("{s:s}", "certificate", "CERT-1");
 	assert_int_equal(wam_db_begin(f->reg.db), 0);
 	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.opened", "01BATCH", opened, NULL), 0);
 	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.person_added", "01BATCH", person, NULL), 0);
@@ -641,6 +642,13 @@ static void test_ledger_close_without_confirmations_is_refused(void **state)
 	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.closed", "01BATCH", close, NULL), WAM_EINTEGRITY);
 	assert_non_null(strstr(wam_error_last()->message, "two distinct verifiers"));
 	wam_db_rollback(f->reg.db);
+	/* a closing recorded before verifiers confirmed for themselves (no
+	 * confirmed_by) is replayed under the rule of its time */
+	assert_int_equal(wam_db_begin(f->reg.db), 0);
+	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.opened", "01BATCH", opened, NULL), 0);
+	assert_int_equal(wam_ledger_append(f->reg.db, "destruction.closed", "01BATCH", legacy, NULL), 0);
+	wam_db_rollback(f->reg.db);
+	json_decref(legacy);
 	json_decref(opened);
 	json_decref(person);
 	json_decref(confirm);
