@@ -913,14 +913,17 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 	json_t *c;
 	json_array_foreach(json_object_get(check, "checkers"), i, c)
 	{
-		if (!strcmp(json_string_value(json_object_get(c, "id")), by->id)) {
+		char checker[128];
+		snprintf(checker, sizeof checker, "user:%s", json_string_value(json_object_get(c, "name")));
+		if (!strcmp(json_string_value(json_object_get(c, "id")), by->id) ||
+		    wam_auth_same_person_db(db, checker, actor) || wam_auth_same_person_db(db, checker, db->actor)) {
 			rc = wam_error_set(WAM_EFORBIDDEN, "by", "%s was a checker of check %s and may not resolve its discrepancies",
 			                   by->name, check_id);
 			goto fail;
 		}
 	}
 	const char *opener = json_string_value(json_object_get(check, "opened_by"));
-	if (opener && !strcmp(opener, actor)) {
+	if (opener && (wam_auth_same_person_db(db, opener, actor) || wam_auth_same_person_db(db, opener, db->actor))) {
 		rc = wam_error_set(WAM_EFORBIDDEN, "by", "%s opened check %s and may not resolve its discrepancies", by->name,
 		                   check_id);
 		goto fail;
