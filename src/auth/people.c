@@ -59,9 +59,9 @@ int wam_auth_credentials(wam_db *db, json_t **out, const char *user_id)
 {
 	json_t *made = NULL, *set = NULL;
 	*out = NULL;
-	int rc = wam_query_row(db, &made,
-	                       "SELECT actor, time FROM events WHERE subject=? AND type='user.added' ORDER BY seq LIMIT 1",
-	                       user_id, NULL);
+	int rc = wam_query_row(
+	    db, &made, "SELECT actor, time FROM events WHERE subject=? AND type='user.added' ORDER BY seq LIMIT 1",
+	    user_id, NULL);
 	if (!rc)
 		rc = wam_query_row(db, &set,
 		                   "SELECT actor, time FROM events WHERE subject=? AND type IN ('user.added',"

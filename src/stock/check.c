@@ -911,8 +911,8 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 	wam_principal_actor(by, actor, sizeof actor);
 	/* the resolver is who is authenticated: the event records them */
 	if (strcmp(actor, db->actor) != 0) {
-		rc = wam_error_set(WAM_EFORBIDDEN, "by", "the resolution must be recorded as %s, who resolves, not as %s",
-		                   actor, db->actor);
+		rc = wam_error_set(WAM_EFORBIDDEN, "by",
+		                   "the resolution must be recorded as %s, who resolves, not as %s", actor, db->actor);
 		goto fail;
 	}
 	size_t i;

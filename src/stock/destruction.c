@@ -128,14 +128,12 @@ static int independent(wam_db *db, const json_t *b, const json_t *vs, const char
 	json_t *ev = NULL, *w;
 	char part[200], other[128];
 	size_t i;
-	int rc = wam_query_row(db, &ev,
-	                       "SELECT e.actor FROM events e JOIN destructions d ON e.seq=d.opened_seq WHERE d.id=?", id,
-	                       NULL);
+	int rc = wam_query_row(
+	    db, &ev, "SELECT e.actor FROM events e JOIN destructions d ON e.seq=d.opened_seq WHERE d.id=?", id, NULL);
 	if (rc)
 		return rc;
 	snprintf(part, sizeof part, "opened destruction batch %.40s", id);
-	rc = wam_auth_independent(db, vs, name, json_string_value(json_object_get(ev, "actor")), part,
-	                          "verifier");
+	rc = wam_auth_independent(db, vs, name, json_string_value(json_object_get(ev, "actor")), part, "verifier");
 	json_decref(ev);
 	if (!rc && closer) {
 		snprintf(part, sizeof part, "closes destruction batch %.40s", id);
@@ -577,12 +575,13 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 				rc = independent(db, b, vs, db->actor);
 			nconf++;
 			json_array_append_new(
-			    confirmed, json_pack("{s:O, s:O, s:O, s:O?, s:O?, s:O?, s:O?}", "name", json_object_get(vs, "name"),
-			                         "time", json_object_get(vs, "confirmed_at"), "seq", json_object_get(vs, "seq"),
-			                         "created_by", json_object_get(vs, "created_by"), "created_at",
-			                         json_object_get(vs, "created_at"), "password_set_by",
-			                         json_object_get(vs, "password_set_by"), "password_set_at",
-			                         json_object_get(vs, "password_set_at")));
+			    confirmed,
+			    json_pack("{s:O, s:O, s:O, s:O?, s:O?, s:O?, s:O?}", "name", json_object_get(vs, "name"),
+			              "time", json_object_get(vs, "confirmed_at"), "seq", json_object_get(vs, "seq"),
+			              "created_by", json_object_get(vs, "created_by"), "created_at",
+			              json_object_get(vs, "created_at"), "password_set_by",
+			              json_object_get(vs, "password_set_by"), "password_set_at",
+			              json_object_get(vs, "password_set_at")));
 		} else {
 			wam_buf_puts(&waiting, waiting.n ? ", " : "");
 			wam_buf_puts(&waiting, json_string_value(json_object_get(vs, "name")));

@@ -390,9 +390,9 @@ static void test_check_verify_and_rebuild(void **state)
 	assert_int_equal(wam_stock_investigations(f->reg.db, &inv, id, false, NULL, 0), 0);
 	wam_principal rex = principal(f->rex, "rex", "registrar");
 	json_t *found = json_pack("{s:s, s:s}", "outcome", "found", "where", "armoury B, rack 3");
-	assert_int_equal(resolve_as(
-				 f->reg.db, NULL, json_string_value(json_object_get(json_array_get(inv, 0), "id")), found, &rex),
-	                 0);
+	assert_int_equal(
+	    resolve_as(f->reg.db, NULL, json_string_value(json_object_get(json_array_get(inv, 0), "id")), found, &rex),
+	    0);
 	json_decref(found);
 	json_decref(inv);
 	const char *dump = "SELECT group_concat(x, '|') FROM (SELECT id || status || counts || distinct_reads AS x FROM "
