@@ -91,9 +91,36 @@ void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
  * for a two-person rule: the same string, or the same name as the
  * operating-system account and as a registry user ("os:alice" and
  * "user:alice"), since a person's login and registry name are usually one.
- * Tokens are never the same person as a user: a token is held by a
- * program. */
+ * On its own a token is never the same person as a user; the rules use
+ * wam_auth_same_person_db, which takes a token for whoever added it. */
 bool wam_auth_same_person(const char *actor_a, const char *actor_b);
+
+/* As wam_auth_same_person, after a token ("token:NAME") is taken for the
+ * identity that added it, the actor of its token.added event (every token
+ * ever given that name, followed back through tokens that added tokens): a
+ * token acts for the person who made it. A failed read answers true, so a
+ * two-person rule fails closed. */
+bool wam_auth_same_person_db(wam_db *db, const char *actor_a, const char *actor_b);
+
+/* True for a token's actor ("token:NAME"): a program, which never confirms
+ * a two-person act. */
+bool wam_auth_is_token(const char *actor);
+
+/* Who holds the credentials of user `user_id`, from the ledger: {created_by,
+ * created_at} of its user.added event and {password_set_by,
+ * password_set_at} of its latest user.added or user.password_set (a
+ * password someone else sets stays theirs until the user sets their own). */
+int wam_auth_credentials(wam_db *db, json_t **out, const char *user_id);
+
+/* The rule of independence: 0 unless who created the account of user `name`
+ * or last set its password (`creds` from wam_auth_credentials) is the same
+ * person (wam_auth_same_person_db) as `party`, who takes part in the act as
+ * `part` ("opened destruction batch ..."); then WAM_EFORBIDDEN naming
+ * `field`. The user's own password, a `party` that is the user, and
+ * credentials set by the operating-system account (which owns the file) do
+ * not count against it. */
+int wam_auth_independent(wam_db *db, const json_t *creds, const char *name, const char *party, const char *part,
+                         const char *field);
 
 /* ---- users ---- */
 

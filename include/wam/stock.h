@@ -102,7 +102,9 @@ int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool t
 int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue);
 
 /* Confirms a pending issue as the second person: the acting user must not
- * be the one who issued it (WAM_EFORBIDDEN). The weapon becomes `issued`. */
+ * be the same person as the one who issued it (wam_auth_same_person_db: a
+ * token is whoever added it) nor a token, which never confirms
+ * (WAM_EFORBIDDEN). The weapon becomes `issued`. */
 int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id);
 
 /* Takes a weapon back: ends its open (or pending) custody, {note?,
@@ -178,8 +180,10 @@ int wam_stock_investigations(wam_db *db, json_t **out, const char *check_id, boo
 
 /* Resolves an open investigation: {outcome: found | written_off | lost |
  * stolen, where? (found: a site id or a description; required), reason?
- * (required but for found)}. `by` is who resolves: its role must allow
- * resolve and it must not be one of the check's checkers nor the one who
+ * (required but for found)}. `by` is who resolves, the authenticated
+ * principal whose actor the handle records (else WAM_EFORBIDDEN): its role
+ * must allow resolve and it must not be the same person
+ * (wam_auth_same_person_db) as one of the check's checkers or the one who
  * opened it (WAM_EFORBIDDEN). lost and stolen change the weapon's status
  * through wam_registry_set_status in the same transaction. */
 int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *investigation_id,
@@ -221,7 +225,9 @@ int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const
  * destruction.confirmed event whose actor must be `who`'s (the handle's
  * actor, set with wam_db_set_actor, is checked). WAM_EFORBIDDEN when `who`
  * is not a user, not the handle's actor or not a verifier named in the
- * batch; WAM_ECONFLICT when the batch is closed, when the last reading is
+ * batch, and under the rule of independence (wam_auth_independent) when
+ * whoever created `who`'s account or last set its password opened the
+ * batch or is another of its verifiers; WAM_ECONFLICT when the batch is closed, when the last reading is
  * missing, older than the list or does not match it, or when `who` has
  * already confirmed the batch as it stands. A change to the list or a new
  * reading afterwards voids every confirmation given before it. */
@@ -234,7 +240,10 @@ int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, cons
  * the last reading of serials is older than the list or does not match it
  * (the mismatches named), or with fewer than two current confirmations by
  * two different verifiers (wam_stock_destruction_confirm; those still
- * awaited named). The closing event lists the confirmations it counted. */
+ * awaited named); WAM_EFORBIDDEN when a confirmation it would count fails
+ * the rule of independence, the closer (the handle's actor) included. The
+ * closing event lists the confirmations it counted, each with who created
+ * the verifier's account and who last set its password, and when. */
 int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate);
 
 /* One batch: {id, method, site, date, notes, state (open | closed),

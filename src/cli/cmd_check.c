@@ -220,26 +220,15 @@ static int cmd_investigations(const cli_env *env, const cli_args *a)
 	return cli_run(env, a, false, call_investigations, NULL, &view);
 }
 
-static const char *const resolve_valued[] = {"outcome", "by", "where", "reason", NULL};
-
-/* The officer resolving, as a principal from the registry's users. */
-static int officer(wam_db *db, wam_principal *p, const char *name)
-{
-	json_t *u = NULL;
-	int rc = wam_auth_get_user(db, &u, name);
-	if (!rc)
-		wam_auth_user_principal(p, u);
-	json_decref(u);
-	return rc;
-}
+static const char *const resolve_valued[] = {"outcome", "where", "reason", NULL};
 
 static int cmd_resolve(const cli_env *env, const cli_args *a)
 {
-	if (a->npos != 1 || !cli_opt(a, "outcome") || !cli_opt(a, "by"))
+	if (a->npos != 1 || !cli_opt(a, "outcome"))
 		return cli_usage(env, "usage: wam stock resolve INVESTIGATION --outcome found|written_off|lost|stolen"
-		                      " --by USER [--where PLACE] [--reason TEXT]");
+		                      " [--where PLACE] [--reason TEXT] (the resolver is who runs it: the"
+		                      " operating-system account, or --as USER)");
 	wam_db *db;
-	wam_principal by;
 	json_t *out = NULL, *in = json_pack("{s:s}", "outcome", cli_opt(a, "outcome"));
 	if (cli_opt(a, "where"))
 		json_object_set_new(in, "where", json_string(cli_opt(a, "where")));
@@ -250,9 +239,8 @@ static int cmd_resolve(const cli_env *env, const cli_args *a)
 		json_decref(in);
 		return rc;
 	}
-	rc = officer(db, &by, cli_opt(a, "by"));
-	if (!rc)
-		rc = wam_stock_investigation_resolve(db, &out, a->pos[0], in, &by);
+	/* the resolver is the authenticated actor, never a name typed */
+	rc = wam_stock_investigation_resolve(db, &out, a->pos[0], in, cli_principal(env));
 	json_decref(in);
 	static const char *const keys[] = {"id",      "check_id", "kind",  "item_id",     "serial",      "read",
 	                                   "status",  "outcome",  "where", "reason",      "resolved_at", "resolved_by",
@@ -277,7 +265,7 @@ const cli_command cli_check_commands[] = {
 	{"stock investigations", inv_valued, inv_flags, cmd_investigations,
 	 "stock investigations [--check CHECK] [--all]", "list open (or all) discrepancy investigations"},
 	{"stock resolve", resolve_valued, no_opts, cmd_resolve,
-	 "stock resolve INV --outcome found|written_off|lost|stolen --by USER [--where W] [--reason R]",
+	 "stock resolve INV --outcome found|written_off|lost|stolen [--where W] [--reason R]",
 	 "resolve a discrepancy (registrar or admin, not a checker)"},
 	{NULL, NULL, NULL, NULL, NULL, NULL},
 };

@@ -40,6 +40,14 @@ static void print_batch(const json_t *b)
 			       (long long)json_integer_value(json_object_get(v, "seq")));
 		else
 			printf("  %s: not confirmed\n", json_string_value(json_object_get(v, "name")));
+		/* whose account it is: who made it, who last set its password */
+		if (json_string_value(json_object_get(v, "created_by")) &&
+		    json_string_value(json_object_get(v, "password_set_by")))
+			printf("    account created by %s at %s; password last set by %s at %s\n",
+			       json_string_value(json_object_get(v, "created_by")),
+			       json_string_value(json_object_get(v, "created_at")),
+			       json_string_value(json_object_get(v, "password_set_by")),
+			       json_string_value(json_object_get(v, "password_set_at")));
 	}
 	print_names("witnesses:", json_object_get(b, "witnesses"));
 	const json_t *items = json_object_get(b, "items");

@@ -7,7 +7,10 @@
  * (wam_registry_set_final_status). A proposal may be withdrawn
  * (export.withdrawn) while it waits. Who proposed and who confirmed are the
  * actors of the events; the two-person rule compares them with
- * wam_auth_same_person. The projector keeps export_proposals. */
+ * wam_auth_same_person_db (a token stands for whoever added it, and never
+ * confirms), and the confirmer's account must not have been created, nor
+ * its password last set, by the proposer (wam_auth_independent). The
+ * projector keeps export_proposals. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +118,24 @@ static int waiting(wam_db *db, json_t **prop, const char *id)
 	return rc;
 }
 
+/* The rule of independence for the confirmer: an account created, or
+ * whose password was last set, by the proposer does not confirm. */
+static int confirmer_independent(wam_db *db, const char *proposer, const char *id)
+{
+	if (strncmp(db->actor, "user:", 5) != 0)
+		return 0;
+	json_t *u = NULL, *creds = NULL;
+	char part[128];
+	int rc = wam_query_row(db, &u, "SELECT id FROM users WHERE name=?", db->actor + 5, NULL);
+	if (!rc && u && !(rc = wam_auth_credentials(db, &creds, json_string_value(json_object_get(u, "id"))))) {
+		snprintf(part, sizeof part, "proposed export %.40s", id);
+		rc = wam_auth_independent(db, creds, db->actor + 5, proposer, part, "confirmed_by");
+	}
+	json_decref(u);
+	json_decref(creds);
+	return rc;
+}
+
 int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 {
 	int rc;
@@ -126,7 +147,14 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 	if ((rc = waiting(db, &prop, id)))
 		goto fail;
 	const char *by = json_string_value(json_object_get(prop, "proposed_by"));
-	if (wam_auth_same_person(by, db->actor)) {
+	if (wam_auth_is_token(db->actor)) {
+		rc = wam_error_set(WAM_EFORBIDDEN, "confirmed_by",
+		                   "two-person rule: %s is a token, held by a program; a person signed in as "
+		                   "themselves confirms export %.40s",
+		                   db->actor, id);
+		goto fail;
+	}
+	if (wam_auth_same_person_db(db, by, db->actor)) {
 		rc = wam_error_set(
 		    WAM_EFORBIDDEN, "confirmed_by",
 		    "two-person rule: %s proposed export %.40s and cannot also confirm it; another person "
@@ -134,6 +162,8 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 		    by, id);
 		goto fail;
 	}
+	if ((rc = confirmer_independent(db, by, id)))
+		goto fail;
 	const char *item = json_string_value(json_object_get(prop, "item_id"));
 	char reason[2200];
 	snprintf(reason, sizeof reason, "%s (export %s)", json_string_value(json_object_get(prop, "reason")), id);

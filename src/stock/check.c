@@ -909,18 +909,27 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 	}
 	char actor[128];
 	wam_principal_actor(by, actor, sizeof actor);
+	/* the resolver is who is authenticated: the event records them */
+	if (strcmp(actor, db->actor) != 0) {
+		rc = wam_error_set(WAM_EFORBIDDEN, "by",
+		                   "the resolution must be recorded as %s, who resolves, not as %s", actor, db->actor);
+		goto fail;
+	}
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(check, "checkers"), i, c)
 	{
-		if (!strcmp(json_string_value(json_object_get(c, "id")), by->id)) {
+		char checker[128];
+		snprintf(checker, sizeof checker, "user:%s", json_string_value(json_object_get(c, "name")));
+		if (!strcmp(json_string_value(json_object_get(c, "id")), by->id) ||
+		    wam_auth_same_person_db(db, checker, actor)) {
 			rc = wam_error_set(WAM_EFORBIDDEN, "by", "%s was a checker of check %s and may not resolve its discrepancies",
 			                   by->name, check_id);
 			goto fail;
 		}
 	}
 	const char *opener = json_string_value(json_object_get(check, "opened_by"));
-	if (opener && !strcmp(opener, actor)) {
+	if (opener && wam_auth_same_person_db(db, opener, actor)) {
 		rc = wam_error_set(WAM_EFORBIDDEN, "by", "%s opened check %s and may not resolve its discrepancies", by->name,
 		                   check_id);
 		goto fail;

@@ -235,7 +235,14 @@ int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id)
 		goto fail;
 	}
 	const char *by = json_string_value(json_object_get(c, "issued_by"));
-	if (by && wam_auth_same_person(by, db->actor)) {
+	if (wam_auth_is_token(db->actor)) {
+		rc = wam_error_set(WAM_EFORBIDDEN, "confirmed_by",
+		                   "two-person rule: %s is a token, held by a program; a person signed in as "
+		                   "themselves confirms custody %s",
+		                   db->actor, custody_id);
+		goto fail;
+	}
+	if (by && wam_auth_same_person_db(db, by, db->actor)) {
 		rc = wam_error_set(
 		    WAM_EFORBIDDEN, "confirmed_by",
 		    "two-person rule: %s issued custody %s and cannot also confirm it; another person must", by,

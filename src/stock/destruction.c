@@ -100,9 +100,55 @@ static int verifier_states(wam_db *db, json_t *b, const char *id)
 		if (!ok)
 			json_object_set_new(v, "seq", json_null());
 		json_object_del(v, "time");
+		/* who holds the verifier's account: made it, last set its password */
+		json_t *creds = NULL;
+		const char *uid = json_string_value(json_object_get(v, "user_id"));
+		if (uid && (rc = wam_auth_credentials(db, &creds, uid)))
+			break;
+		if (creds)
+			json_object_update(v, creds);
+		json_decref(creds);
+	}
+	if (rc) {
+		json_decref(list);
+		return rc;
 	}
 	json_object_set_new(b, "verifier_states", list);
 	return 0;
+}
+
+/* The rule of independence for verifier `vs` (a verifier_states entry) of
+ * batch `b`: who created the verifier's account or last set its password
+ * is none of those taking part, who opened the batch, `closer` (NULL
+ * before the close) or another verifier of it (docs/stock.md). */
+static int independent(wam_db *db, const json_t *b, const json_t *vs, const char *closer)
+{
+	const char *id = json_string_value(json_object_get(b, "id"));
+	const char *name = json_string_value(json_object_get(vs, "name"));
+	json_t *ev = NULL, *w;
+	char part[200], other[128];
+	size_t i;
+	int rc = wam_query_row(
+	    db, &ev, "SELECT e.actor FROM events e JOIN destructions d ON e.seq=d.opened_seq WHERE d.id=?", id, NULL);
+	if (rc)
+		return rc;
+	snprintf(part, sizeof part, "opened destruction batch %.40s", id);
+	rc = wam_auth_independent(db, vs, name, json_string_value(json_object_get(ev, "actor")), part, "verifier");
+	json_decref(ev);
+	if (!rc && closer) {
+		snprintf(part, sizeof part, "closes destruction batch %.40s", id);
+		rc = wam_auth_independent(db, vs, name, closer, part, "verifier");
+	}
+	json_array_foreach(json_object_get(b, "verifier_states"), i, w)
+	{
+		const char *wn = json_string_value(json_object_get(w, "name"));
+		if (rc || !wn || !strcmp(wn, name))
+			continue;
+		snprintf(other, sizeof other, "user:%s", wn);
+		snprintf(part, sizeof part, "is another verifier of destruction batch %.40s", id);
+		rc = wam_auth_independent(db, vs, name, other, part, "verifier");
+	}
+	return rc;
 }
 
 int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
@@ -441,6 +487,8 @@ int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, cons
 		                   who->name, id, (long long)json_integer_value(json_object_get(st, "seq")));
 		goto fail;
 	}
+	if ((rc = independent(db, b, st, NULL)))
+		goto fail;
 	json_t *checks = json_object_get(b, "checks");
 	json_t *last = json_array_get(checks, json_array_size(checks) - 1);
 	if (!last ||
@@ -521,15 +569,28 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	json_array_foreach(json_object_get(b, "verifier_states"), k, vs)
 	{
 		if (json_is_true(json_object_get(vs, "confirmed"))) {
+			/* a confirmation counts only while its account is
+			 * independent of everyone taking part, the closer too */
+			if (!rc)
+				rc = independent(db, b, vs, db->actor);
 			nconf++;
-			json_array_append_new(confirmed,
-			                      json_pack("{s:O, s:O, s:O}", "name", json_object_get(vs, "name"), "time",
-			                                json_object_get(vs, "confirmed_at"), "seq",
-			                                json_object_get(vs, "seq")));
+			json_array_append_new(
+			    confirmed,
+			    json_pack("{s:O, s:O, s:O, s:O?, s:O?, s:O?, s:O?}", "name", json_object_get(vs, "name"),
+			              "time", json_object_get(vs, "confirmed_at"), "seq", json_object_get(vs, "seq"),
+			              "created_by", json_object_get(vs, "created_by"), "created_at",
+			              json_object_get(vs, "created_at"), "password_set_by",
+			              json_object_get(vs, "password_set_by"), "password_set_at",
+			              json_object_get(vs, "password_set_at")));
 		} else {
 			wam_buf_puts(&waiting, waiting.n ? ", " : "");
 			wam_buf_puts(&waiting, json_string_value(json_object_get(vs, "name")));
 		}
+	}
+	if (rc) {
+		wam_buf_free(&waiting);
+		json_decref(confirmed);
+		goto fail;
 	}
 	if (nconf < 2) {
 		rc = wam_error_set(
@@ -659,10 +720,17 @@ static void html_confirmations(wam_buf *o, wam_db *db, const char *id)
 	json_t *v;
 	json_array_foreach(pl, i, v)
 	{
-		wam_buf_printf(&t, "%s%s (%s, event %lld)", i ? "; " : "",
-		               json_string_value(json_object_get(v, "name")),
+		wam_buf_printf(&t, "%s%s (%s, event %lld", i ? "; " : "", json_string_value(json_object_get(v, "name")),
 		               json_string_value(json_object_get(v, "time")),
 		               (long long)json_integer_value(json_object_get(v, "seq")));
+		/* whose account it was: who made it and who last set its password */
+		if (json_object_get(v, "created_by") && json_object_get(v, "password_set_by"))
+			wam_buf_printf(&t, "; account created by %s at %s, password last set by %s at %s",
+			               json_string_value(json_object_get(v, "created_by")),
+			               json_string_value(json_object_get(v, "created_at")),
+			               json_string_value(json_object_get(v, "password_set_by")),
+			               json_string_value(json_object_get(v, "password_set_at")));
+		wam_buf_puts(&t, ")");
 	}
 	html_row(o, "Confirmed by", t.p ? t.p : "");
 	wam_buf_free(&t);

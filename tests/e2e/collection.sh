@@ -123,8 +123,34 @@ expect_contains "the certificate number" "$OUT" "DC-2026-&lt;17&gt;"
 expect_contains "the serials" "$OUT" "56-8812345"
 expect_contains "the verifiers" "$OUT" "ver.one, ver.two"
 expect_contains "who confirmed, and when" "$OUT" "ver.one (20"
+expect_contains "whose account each confirming verifier's is" "$OUT" "account created by os:$(id -un) at"
 run sqlite3 $DB "SELECT lower(hex(hash)) FROM events WHERE type='destruction.closed'"
 expect_contains "the closing event's hash" "$("$WAM" --db $DB destruction certificate "$BATCH")" "$OUT"
+
+# one admin's own accounts are not two independent verifiers
+expect_exit 0 "an admin user" W user add adm --role admin --password-stdin <<<"admin long password"
+for s in sock1 sock2; do
+	expect_exit 0 "the admin makes $s, with a password they chose" W --as adm --password-stdin user add "$s" \
+		--role armourer --password-stdin <<<$'admin long password\nsock long password'
+done
+expect_exit 0 "a weapon to destroy" W --json item add --category SA1 --make Glock --model 17 --calibre 9x19mm \
+	--serial SOCK-1 --country AT
+SOCKGUN=$(jget .id)
+expect_exit 0 "the admin opens a batch" W --json --as adm --password-stdin destruction open --method cut \
+	--site "yard" --date 2026-11-21 <<<"admin long password"
+B2=$(jget .id)
+expect_exit 0 "... lists the weapon and names the two accounts" W --as adm --password-stdin destruction add "$B2" \
+	--item "$SOCKGUN" --verifier sock1 --verifier sock2 <<<"admin long password"
+expect_exit 0 "the serial is read" W destruction verify "$B2" SOCK-1
+N=$(sqlite3 $DB "SELECT count(*) FROM events")
+expect_exit 7 "an account the opener made does not confirm" W destruction confirm "$B2" --as sock1 \
+	--password-stdin <<<"sock long password"
+expect_contains "... naming the rule" "$ERR" "rule of independence: user:adm created the account of sock1"
+expect_eq "... and nothing was written" "$(sqlite3 $DB "SELECT count(*) FROM events")" "$N"
+expect_exit 0 "the batch shows whose accounts its verifiers are" W destruction show "$B2"
+expect_contains "... who created each and who set its password" "$OUT" \
+	"account created by user:adm at"
+expect_contains "... with the password set" "$OUT" "password last set by user:adm at"
 
 expect_exit 0 "verify" W verify
 expect_contains "intact" "$OUT" "intact"

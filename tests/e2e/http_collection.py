@@ -197,8 +197,32 @@ def check_final_statuses(tap, reg, srv, armourer, viewer, events):
     resp = srv.post(f"/api/v1/export-proposals/{p2}/confirm", {}, registrar)
     tap.ok(resp.status == 403 and "two-person" in resp.error().get("message", ""),
            "who proposed an export cannot confirm it: 403", repr(resp))
+    # a token acts for whoever added it and never confirms: the owner who
+    # added the proposer's token adds another and confirms with it
     resp = srv.post(f"/api/v1/export-proposals/{p}/confirm", {}, reg_token)
-    tap.ok(resp.status == 200 and resp.json["state"] == "confirmed" and resp.json["decided_by"] == "token:office-2"
+    tap.ok(resp.status == 403 and "token" in resp.error().get("message", ""),
+           "a token does not confirm an export: 403", repr(resp))
+    tap.eq(srv.get(f"/api/v1/items/{item}", viewer).json["status"], "in_store", "... the weapon is unchanged")
+    # an admin signed in adds a token in their session and confirms with it
+    # what they proposed in the session
+    reg.user("adm", "admin", "a long admin password")
+    adm = srv.session("adm", "a long admin password")
+    robot = srv.post("/api/v1/tokens", {"name": "robot", "role": "admin"}, **adm).json["secret"]
+    p3 = srv.post("/api/v1/export-proposals", {"item_id": srv.post("/api/v1/items", {
+        "category": "SA1", "make": "Glock", "model": "19", "serial": "FINAL-003", "country": "AT", "site_id": site},
+        registrar).json["id"], "reason": "sold", "document": "EL-2026-9"}, **adm).json["id"]
+    tap.eq(srv.post(f"/api/v1/export-proposals/{p3}/confirm", {}, robot).status, 403,
+           "an admin's own token does not confirm the admin's proposal: 403")
+    # accounts the proposer made do not confirm either (rule of independence)
+    resp = srv.post("/api/v1/users", {"name": "sock", "role": "registrar", "password": "a password adm chose"}, **adm)
+    tap.eq(resp.status, 201, "the admin adds an account", repr(resp))
+    resp = srv.post(f"/api/v1/export-proposals/{p3}/confirm", {}, **srv.session("sock", "a password adm chose"))
+    tap.ok(resp.status == 403 and "independence" in resp.error().get("message", ""),
+           "an account the proposer made does not confirm: 403", repr(resp))
+    reg.user("chief", "registrar", "a long chief password")
+    chief = srv.session("chief", "a long chief password")
+    resp = srv.post(f"/api/v1/export-proposals/{p}/confirm", {}, **chief)
+    tap.ok(resp.status == 200 and resp.json["state"] == "confirmed" and resp.json["decided_by"] == "user:chief"
            and resp.json["proposed_by"] == "token:field", "another person confirms it", repr(resp))
     tap.eq(srv.get(f"/api/v1/items/{item}", viewer).json["status"], "exported", "only then is the weapon exported")
     tap.eq(srv.post(f"/api/v1/export-proposals/{p}/confirm", {}, registrar).status, 409, "confirming twice: 409")

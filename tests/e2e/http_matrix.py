@@ -176,8 +176,8 @@ def requests(ids):
     def who(c):
         return c or "anon"
 
-    def r(path, body=None, ctype=None, ok=range(200, 300)):
-        return {"path": path, "body": body, "ctype": ctype, "ok": ok}
+    def r(path, body=None, ctype=None, ok=range(200, 300), refused_by=None):
+        return {"path": path, "body": body, "ctype": ctype, "ok": ok, "refused_by": refused_by}
 
     item, site, holder = ids["item"], ids["site_a"], ids["holder"]
     return {
@@ -266,7 +266,10 @@ def requests(ids):
             "expected_return": "2099-01-01"}),
         ("GET", "/api/v1/custody/overdue"): lambda c: r("/api/v1/custody/overdue"),
         ("GET", "/api/v1/custody/{id}"): lambda c: r(f"/api/v1/custody/{ids['custody']}"),
-        ("POST", "/api/v1/custody/{id}/confirm"): lambda c: r(f"/api/v1/custody/{ids['pending'][who(c)]}/confirm"),
+        # a token never confirms a two-person act: the role passes the route,
+        # and libwam refuses the token itself (403 naming confirmed_by)
+        ("POST", "/api/v1/custody/{id}/confirm"): lambda c: r(f"/api/v1/custody/{ids['pending'][who(c)]}/confirm",
+                                                              ok={403}, refused_by="confirmed_by"),
         ("POST", "/api/v1/custody/{id}/return"): lambda c: r(f"/api/v1/custody/{ids['open'][who(c)]}/return",
                                                              {"note": f"matrix {who(c)}"}),
         # stock checks: each caller closes and resolves records of its own
@@ -540,7 +543,9 @@ def run_matrix(tap, srv, tokens, ids):
                 tap.ok(resp.status == 401 and resp.error().get("code") == "unauthenticated"
                        and not error_shape(resp), f"{name}: 401 unauthenticated", repr(resp))
             elif caller in allowed:
-                tap.ok(resp.status in rq["ok"], f"{name}: allowed, answered {resp.status}", repr(resp))
+                tap.ok(resp.status in rq["ok"] and (not rq["refused_by"] or (resp.error() or {}).get("field") ==
+                                                     rq["refused_by"]),
+                       f"{name}: allowed, answered {resp.status}", repr(resp))
             else:
                 tap.ok(resp.status == 403 and resp.error().get("code") == "forbidden" and not error_shape(resp),
                        f"{name}: 403 forbidden", repr(resp))
@@ -688,8 +693,8 @@ def test(tap):
     ids["holder"] = srv.get("/api/v1/holders", admin).json[0]["id"]
 
     # stock: a lot at site A; per caller a weapon to move, one to issue, a
-    # pending issue to confirm and an open one to return (made by the CLI's
-    # user, so every token is a second person)
+    # pending issue to confirm (which no token may) and an open one to return
+    # (made by the CLI's user)
     ids["site_b"] = sites[1]["id"]
     ids["lot"] = reg.wam("lot", "add", "--nomenclature", "Cartridge 7.62x39mm", "--lot", "MATRIX-LOT",
                          "--rounds", "100000", "--hazard", "1.4", "--group", "S", "--site", ids["site_a"])["id"]
@@ -713,8 +718,12 @@ def test(tap):
     for it in in_store:
         counts[it["site_id"]] = counts.get(it["site_id"], 0) + 1
     busiest = max((s for s in counts if s), key=lambda s: counts[s])
-    opened = [reg.wam("stock", "open", "--site", busiest, "--type", "FULL_SERIAL", "--checkers",
-                      ",".join(ids["checkers"]))["id"] for _ in range(len(ROLES) + 3)]
+    # opened by a person none of the tokens stands for: a token is whoever
+    # added it (the CLI's user), and who opened a check does not resolve it
+    reg.user("matrix-opener", "armourer", "matrix opener password")
+    opened = [reg.wam("--as", "matrix-opener", "--password-stdin", "stock", "open", "--site", busiest, "--type",
+                      "FULL_SERIAL", "--checkers", ",".join(ids["checkers"]), stdin="matrix opener password\n")["id"]
+              for _ in range(len(ROLES) + 3)]
     ids["check"], done = opened[0], opened[1]
     ids["to_close"] = dict(zip(("anon",) + ROLES, opened[2:]))
     reg.wam("stock", "close", done)

@@ -54,7 +54,11 @@ def test(tap):
     reg.wam("stock", "close", check_b)
     inv_b = reg.wam("stock", "investigations", "--check", check_b)[0]["id"]
     registrar_a, _ = reg.token("registrar-a", "registrar", sites=(a, a2))
+    # a person who confirms and resolves, signed in as themselves: the
+    # owner's tokens stand for the owner, who opened the check at B
+    reg.user("duty-officer", "admin", "duty officer password")
     srv = Server(reg)
+    officer = srv.session("duty-officer", "duty officer password")
 
     # ---- lots ----
     lot = {"nomenclature": "Cartridge 9x19mm ball", "lot_number": "L-9", "batch_number": "B1", "rounds": 1000,
@@ -134,7 +138,9 @@ def test(tap):
     tap.eq(events(srv, admin), before, "... and nothing was written")
     refused(tap, srv.post(f"/api/v1/custody/{cid}/confirm", None, viewer), 403, "a viewer cannot confirm")
     resp = srv.post(f"/api/v1/custody/{cid}/confirm", None, admin)
-    tap.ok(resp.status == 200 and resp.json["state"] == "open" and resp.json["confirmed_by"] == "token:stock-admin",
+    refused(tap, resp, 403, "a token does not confirm, held by a program whoever added it", "confirmed_by")
+    resp = srv.post(f"/api/v1/custody/{cid}/confirm", None, **officer)
+    tap.ok(resp.status == 200 and resp.json["state"] == "open" and resp.json["confirmed_by"] == "user:duty-officer",
            "another user confirms it", repr(resp))
     tap.eq(srv.get(f"/api/v1/items/{gun_a_2}", viewer).json["status"], "issued", "the weapon is issued")
     refused(tap, srv.post("/api/v1/custody", {"item_id": gun_a_2, "person": "X", "unit": "Y",
@@ -215,6 +221,9 @@ def test(tap):
     tap.eq(events(srv, admin), before, "the refused check requests wrote nothing")
     resp = srv.post(f"/api/v1/checks/investigations/{inv_b}/resolve", {"outcome": "lost", "reason": "not found"},
                     admin)
+    refused(tap, resp, 403, "the owner who opened the check does not resolve it with a token they added (R9)", "by")
+    resp = srv.post(f"/api/v1/checks/investigations/{inv_b}/resolve", {"outcome": "lost", "reason": "not found"},
+                    **officer)
     tap.ok(resp.status == 200, "an unconfined registrar's resolution still goes through", repr(resp))
 
     resp = srv.get("/api/v1/verify", admin)

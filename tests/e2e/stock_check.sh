@@ -71,14 +71,26 @@ expect_eq "six open investigations" "$(jget length)" 6
 INV=$(jget '[.[] | select(.kind=="missing")][0].id')
 ITEM=$(jget '[.[] | select(.kind=="missing")][0].item_id')
 UNK=$(jget '[.[] | select(.kind=="unexpected")][0].id')
-expect_exit 7 "an armourer may not resolve" W stock resolve "$INV" --outcome lost --reason "gone" --by carl
-expect_exit 7 "a checker may not resolve" W stock resolve "$INV" --outcome lost --reason "gone" --by ann
-expect_exit 0 "a registrar resolves it as lost" W stock resolve "$INV" --outcome lost --reason "not in the rack" \
-	--by rex
+PW="a long enough password"
+expect_exit 2 "the resolver is not a name typed: --by is refused" W stock resolve "$INV" --outcome lost \
+	--reason "gone" --by rex
+expect_exit 7 "an armourer may not resolve" W --as carl --password-stdin stock resolve "$INV" --outcome lost \
+	--reason "gone" <<<"$PW"
+expect_exit 7 "a checker may not resolve" W --as ann --password-stdin stock resolve "$INV" --outcome lost \
+	--reason "gone" <<<"$PW"
+expect_exit 0 "a registrar resolves it as lost, signed in as themselves" W --json --as rex --password-stdin \
+	stock resolve "$INV" --outcome lost --reason "not in the rack" <<<"$PW"
+expect_eq "the resolver recorded is the one who signed in" "$(jget .resolved_by)" "user:rex"
+expect_eq "the event's actor is the resolver" \
+	"$(sqlite3 $DB "SELECT actor = json_extract(payload,'$.by') FROM events WHERE type='check.resolved'")" 1
 expect_eq "the weapon is lost" "$(W --json item show "$ITEM" | jq -r .status)" lost
-expect_exit 2 "an unknown read cannot be reported lost" W stock resolve "$UNK" --outcome lost --reason x --by rex
-expect_exit 0 "an unknown read is written off" W stock resolve "$UNK" --outcome written_off \
-	--reason "a mistyped read" --by rex
+expect_exit 2 "an unknown read cannot be reported lost" W --as rex --password-stdin stock resolve "$UNK" \
+	--outcome lost --reason x <<<"$PW"
+expect_exit 7 "the operating-system account opened the check and may not resolve it (R9)" W stock resolve \
+	"$UNK" --outcome written_off --reason "a mistyped read"
+expect_contains "... the refusal names the rule" "$ERR" "opened check"
+expect_exit 0 "an unknown read is written off" W --json --as rex --password-stdin stock resolve "$UNK" \
+	--outcome written_off --reason "a mistyped read" <<<"$PW"
 expect_exit 0 "open investigations again" W --json stock investigations
 expect_eq "four are left open" "$(jget length)" 4
 expect_exit 0 "all investigations" W --json stock investigations --all
@@ -116,9 +128,15 @@ expect_exit 2 "a full serial check takes no lot counts" W stock see "$S1" "LOT L
 
 # ---- over the API ----
 "$WAM" --db $DB token add armourer-api --role armourer --json >tok1.json 2>/dev/null
-"$WAM" --db $DB token add registrar-api --role registrar --json >tok2.json 2>/dev/null
+# a token acts for whoever added it: the registrar's token is added by
+# another admin than the one whose token opens the check (rule R9)
+W user add tess --role admin --password-stdin <<<"a long enough password" >/dev/null
+"$WAM" --db $DB --as tess --password-stdin token add registrar-api --role registrar --json >tok2.json \
+	2>/dev/null <<<"a long enough password"
 ARM=$(jq -r .secret tok1.json)
 REG=$(jq -r .secret tok2.json)
+"$WAM" --db $DB token add registrar-same --role registrar --json >tok4.json 2>/dev/null
+SAME=$(jq -r .secret tok4.json)
 "$WAM" --db $DB token add armourer-b --role armourer --site "$B" --json >tok3.json 2>/dev/null
 CONF=$(jq -r .secret tok3.json)
 "$WAM" --db $DB serve --listen 127.0.0.1:0 --ready-file ready.txt --access-log none 2>serve.err &
@@ -153,6 +171,11 @@ CODE=$(api "$ARM" GET "/api/v1/checks/investigations?check=$H")
 HI=$(jq -r '[.[] | select(.kind=="wrong_location")][0].id' api.out)
 CODE=$(api "$ARM" POST "/api/v1/checks/investigations/$HI/resolve" application/json '{"outcome":"found","where":"Depot B"}')
 expect_eq "an armourer may not resolve: 403" "$CODE" 403
+CODE=$(api "$SAME" POST "/api/v1/checks/investigations/$HI/resolve" application/json '{"outcome":"found","where":"Depot B"}')
+expect_eq "a registrar token added by whoever added the opener's token is that person: 403" "$CODE" 403
+expect_contains "... it opened the check (R9)" "$(cat api.out)" "opened check"
+CODE=$(api "$REG" POST "/api/v1/checks/investigations/$HI/resolve" application/json '{"outcome":"found","where":"Depot B","by":"rex"}')
+expect_eq "a resolver's name in the body is refused: 422" "$CODE" 422
 CODE=$(api "$REG" POST "/api/v1/checks/investigations/$HI/resolve" application/json '{"outcome":"found","where":"Depot B"}')
 expect_eq "a registrar resolves: 200" "$CODE" 200
 expect_eq "... found, where" "$(jq -r '"\(.outcome) \(.where)"' api.out)" "found Depot B"

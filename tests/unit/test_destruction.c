@@ -118,6 +118,12 @@ static int confirm_as(fx *f, const char *name)
 	return rc;
 }
 
+static void both_confirm_names(fx *f, const char *a, const char *b)
+{
+	assert_int_equal(confirm_as(f, a), 0);
+	assert_int_equal(confirm_as(f, b), 0);
+}
+
 static void both_confirm(fx *f)
 {
 	assert_int_equal(confirm_as(f, "verifier.one"), 0);
@@ -185,6 +191,81 @@ static void test_confirmations_by_verifiers_themselves(void **state)
 	assert_non_null(strstr(html, "Confirmed by"));
 	assert_non_null(strstr(html, "verifier.two ("));
 	assert_non_null(strstr(html, "verifier.one ("));
+	free(html);
+}
+
+/* The rule of independence: accounts an admin made (and whose passwords
+ * the admin chose) do not make two verifiers for a batch that admin closes
+ * or opens, nor does a real verifier whose password the opener reset, until
+ * the verifier sets their own; who made each account and who last set its
+ * password are shown and on the certificate. */
+static void test_verifiers_independent_of_those_taking_part(void **state)
+{
+	fx *f = *state;
+	char first[32];
+	wam_db_set_actor(f->reg.db, "user:adm");
+	add_user(f, "sock1");
+	add_user(f, "sock2");
+	wam_db_set_actor(f->reg.db, "test");
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock1"), 0);
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock2"), 0);
+	assert_int_equal(verify_serials(f, "56-1001", "TB<99>&1"), 0);
+	both_confirm_names(f, "sock1", "sock2");
+	json_t *b;
+	assert_int_equal(wam_stock_destruction_get(f->reg.db, &b, f->batch), 0);
+	json_t *v0 = json_array_get(json_object_get(b, "verifier_states"), 0);
+	assert_string_equal(str(v0, "created_by"), "user:adm");
+	assert_string_equal(str(v0, "password_set_by"), "user:adm");
+	assert_string_not_equal(str(v0, "password_set_at"), "(null)");
+	json_decref(b);
+	/* the admin who made both accounts closes: refused, naming the rule */
+	long long before = test_events(&f->reg);
+	wam_db_set_actor(f->reg.db, "user:adm");
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "verifier");
+	assert_non_null(strstr(wam_error_last()->message, "rule of independence"));
+	assert_non_null(strstr(wam_error_last()->message, "closes destruction batch"));
+	assert_int_equal(test_events(&f->reg), before);
+	assert_string_equal(status_of(f, 0), "seized");
+	snprintf(first, sizeof first, "%s", f->batch);
+
+	/* a batch the admin opens: verifiers the admin made, or whose password
+	 * the admin reset, do not confirm */
+	json_t *in = json_pack("{s:s, s:s, s:s}", "method", "CUT", "site", "Range", "date", "2026-11-21"), *out;
+	assert_int_equal(wam_stock_destruction_open(f->reg.db, &out, in), 0);
+	snprintf(f->batch, sizeof f->batch, "%s", str(out, "id"));
+	json_decref(out);
+	json_decref(in);
+	assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, f->item[2]), 0);
+	both_verifiers(f);
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock1"), 0);
+	assert_int_equal(verify_serials(f, "GLK777", NULL), 0);
+	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
+	wam_db_set_actor(f->reg.db, "test");
+	assert_int_equal(confirm_as(f, "sock1"), WAM_EFORBIDDEN);
+	assert_non_null(strstr(wam_error_last()->message, "created the account of sock1"));
+	assert_non_null(strstr(wam_error_last()->message, "opened destruction batch"));
+	assert_int_equal(confirm_as(f, "verifier.one"), WAM_EFORBIDDEN);
+	assert_non_null(strstr(wam_error_last()->message, "last set the password of verifier.one"));
+	/* the verifier sets their own password: their confirmation counts */
+	wam_db_set_actor(f->reg.db, "user:verifier.one");
+	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
+	wam_db_set_actor(f->reg.db, "test");
+	both_confirm(f);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-10"), 0);
+	assert_string_equal(status_of(f, 2), "destroyed");
+	char *html;
+	size_t len;
+	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), 0);
+	assert_non_null(strstr(html, "password last set by user:verifier.one"));
+	free(html);
+
+	/* the first batch closes when someone who made neither account does */
+	snprintf(f->batch, sizeof f->batch, "%s", first);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), 0);
+	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), 0);
+	assert_non_null(strstr(html, "sock1 ("));
+	assert_non_null(strstr(html, "account created by user:adm at "));
 	free(html);
 }
 
@@ -376,6 +457,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_open_batch_has_no_certificate_and_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ammunition_lot_destroyed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_confirmations_by_verifiers_themselves, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verifiers_independent_of_those_taking_part, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -279,6 +279,77 @@ static void test_registry_export_two_person(void **state)
 	json_decref(in);
 }
 
+static void add_person(test_reg *r, const char *name, const char *role)
+{
+	json_t *u = json_pack("{s:s, s:s}", "name", name, "role", role);
+	if (wam_auth_add_user(r->db, NULL, u, "a long enough password"))
+		fail_msg("add user: %s", wam_error_last()->message);
+	json_decref(u);
+}
+
+static void propose(test_reg *r, char pid[WAM_ID_LEN + 1])
+{
+	char id[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	json_t *in = json_pack("{s:s, s:s, s:s}", "item_id", id, "reason", "sold", "document", "EL-1"), *p = NULL;
+	if (wam_registry_export_propose(r->db, &p, in))
+		fail_msg("propose: %s", wam_error_last()->message);
+	snprintf(pid, WAM_ID_LEN + 1, "%s", test_str(p, "id"));
+	json_decref(p);
+	json_decref(in);
+}
+
+/* A token acts for whoever added it and never confirms an export: the
+ * owner's token does not confirm the owner's proposal, an admin's token does
+ * not confirm (nor have confirmed) what the admin proposed or the token
+ * proposed; an account the proposer created, or whose password the proposer
+ * last set, does not confirm either (rule of independence). */
+static void test_registry_export_people_not_tokens(void **state)
+{
+	test_reg *r = *state;
+	char pid[WAM_ID_LEN + 1], secret[WAM_TOKEN_LEN + 1];
+	json_t *t = json_pack("{s:s, s:s}", "name", "robot", "role", "admin");
+	assert_int_equal(wam_db_set_actor(r->db, "os:root"), 0);
+	assert_int_equal(wam_auth_add_token(r->db, NULL, t, secret), 0);
+	propose(r, pid);
+	long long before = test_events(r);
+	assert_int_equal(wam_db_set_actor(r->db, "token:robot"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_non_null(strstr(wam_error_last()->message, "token"));
+	assert_int_equal(test_events(r), before);
+	/* an admin's own token, from their session */
+	add_person(r, "adm", "admin");
+	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
+	json_object_set_new(t, "name", json_string("adm-script"));
+	assert_int_equal(wam_auth_add_token(r->db, NULL, t, secret), 0);
+	propose(r, pid);
+	assert_int_equal(wam_db_set_actor(r->db, "token:adm-script"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	/* the token proposes, the admin who added it confirms: one person */
+	propose(r, pid);
+	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_true(wam_auth_same_person_db(r->db, "token:adm-script", "os:adm"));
+	assert_false(wam_auth_same_person_db(r->db, "token:adm-script", "token:robot"));
+	/* an account the proposer made, then one whose password they reset */
+	add_person(r, "sock", "registrar");
+	propose(r, pid);
+	assert_int_equal(wam_db_set_actor(r->db, "user:sock"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_non_null(strstr(wam_error_last()->message, "rule of independence"));
+	assert_int_equal(wam_db_set_actor(r->db, "os:root"), 0);
+	add_person(r, "chief", "registrar");
+	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
+	assert_int_equal(wam_auth_set_password(r->db, "chief", "a password adm knows"), 0);
+	assert_int_equal(wam_db_set_actor(r->db, "user:chief"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_non_null(strstr(wam_error_last()->message, "last set the password of chief"));
+	/* once chief sets their own password, chief confirms */
+	assert_int_equal(wam_auth_set_password(r->db, "chief", "chief's own long password"), 0);
+	assert_int_equal(wam_registry_export_confirm(r->db, NULL, pid), 0);
+	json_decref(t);
+}
+
 /* wam_auth_same_person: one actor, or one name as account and as user, is
  * one person; a token is never a person's account. */
 static void test_registry_same_person(void **state)
@@ -592,6 +663,7 @@ int main(void)
 		T(test_registry_status_destroyed_needs_certificate),
 		T(test_registry_status_final_only_by_procedure),
 		T(test_registry_export_two_person),
+		T(test_registry_export_people_not_tokens),
 		T(test_registry_same_person),
 		T(test_registry_status_unknown_word_and_id),
 		T(test_registry_duplicate_is_conflict),

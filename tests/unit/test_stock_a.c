@@ -292,6 +292,10 @@ static void test_custody_two_person(void **state)
 	long before = event_count(&f->r);
 	expect_error(wam_stock_custody_confirm(f->r.db, &out, cid), WAM_EFORBIDDEN, "confirmed_by");
 	assert_non_null(strstr(wam_error_last()->message, "two-person rule"));
+	/* a token is held by a program: it never confirms, whoever added it */
+	wam_db_set_actor(f->r.db, "token:ci");
+	expect_error(wam_stock_custody_confirm(f->r.db, &out, cid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_non_null(strstr(wam_error_last()->message, "token"));
 	assert_int_equal(event_count(&f->r), before);
 	wam_db_set_actor(f->r.db, "user:bob");
 	assert_int_equal(wam_stock_custody_confirm(f->r.db, &out, cid), 0);

@@ -238,6 +238,17 @@ static wam_principal principal(const char *id, const char *name, const char *rol
 	return p;
 }
 
+/* Resolves as `p`, the handle's actor theirs as a front end sets it. */
+static int resolve_as(wam_db *db, json_t **out, const char *inv, const json_t *res, const wam_principal *p)
+{
+	char actor[128];
+	wam_principal_actor(p, actor, sizeof actor);
+	wam_db_set_actor(db, actor);
+	int rc = wam_stock_investigation_resolve(db, out, inv, res, p);
+	wam_db_set_actor(db, "test:unit");
+	return rc;
+}
+
 /* Only an authorised officer who did not run the check resolves: an
  * armourer is refused, a checker is refused whatever the role, a registrar
  * is allowed; `lost` makes the weapon lost through the state machine. */
@@ -260,12 +271,22 @@ static void test_check_resolve_authorised_only(void **state)
 	long before = count(f, "SELECT count(*) FROM events");
 
 	wam_principal armourer = principal("01J00000000000000000000000", "carl", "armourer");
-	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_missing, lost, &armourer), WAM_EFORBIDDEN);
+	assert_int_equal(resolve_as(f->reg.db, &out, inv_missing, lost, &armourer), WAM_EFORBIDDEN);
 	json_t *checkers = json_object_get(check, "checkers");
 	wam_principal checker = principal(json_string_value(json_object_get(json_array_get(checkers, 0), "id")), "ann",
 	                                  "registrar"); /* a checker, even with the role */
-	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_missing, lost, &checker), WAM_EFORBIDDEN);
+	assert_int_equal(resolve_as(f->reg.db, &out, inv_missing, lost, &checker), WAM_EFORBIDDEN);
 	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_missing, lost, NULL), WAM_EFORBIDDEN);
+	/* a resolver named is no resolver: the handle acts as someone else */
+	wam_principal named = principal(f->rex, "rex", "registrar");
+	wam_db_set_actor(f->reg.db, "os:root");
+	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_missing, lost, &named), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "by");
+	wam_db_set_actor(f->reg.db, "test:unit");
+	/* the checker's operating-system account is the checker (R9) */
+	wam_principal os_ann = {.kind = "os", .name = "ann", .role = "admin"};
+	assert_int_equal(resolve_as(f->reg.db, &out, inv_missing, lost, &os_ann), WAM_EFORBIDDEN);
+	assert_non_null(strstr(wam_error_last()->message, "checker"));
 	assert_null(out);
 	assert_int_equal(count(f, "SELECT count(*) FROM events"), before);
 
@@ -275,7 +296,7 @@ static void test_check_resolve_authorised_only(void **state)
 	char *status = test_query_text(f->reg.db->conn, sql);
 	assert_string_equal(status, "in_store");
 	free(status);
-	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_missing, lost, &rex), 0);
+	assert_int_equal(resolve_as(f->reg.db, &out, inv_missing, lost, &rex), 0);
 	assert_string_equal(json_string_value(json_object_get(out, "status")), "resolved");
 	assert_string_equal(json_string_value(json_object_get(out, "outcome")), "lost");
 	assert_string_equal(json_string_value(json_object_get(out, "resolved_by")), "user:rex");
@@ -284,14 +305,14 @@ static void test_check_resolve_authorised_only(void **state)
 	assert_string_equal(status, "lost");
 	free(status);
 	/* once is enough */
-	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_missing, lost, &rex), WAM_ECONFLICT);
+	assert_int_equal(resolve_as(f->reg.db, &out, inv_missing, lost, &rex), WAM_ECONFLICT);
 	/* an unknown read is no weapon: it cannot be lost, but it can be written off */
-	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_unknown, lost, &rex), WAM_EINVAL);
+	assert_int_equal(resolve_as(f->reg.db, &out, inv_unknown, lost, &rex), WAM_EINVAL);
 	json_t *off = json_pack("{s:s}", "outcome", "written_off");
-	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_unknown, off, &rex), WAM_EINVAL);
+	assert_int_equal(resolve_as(f->reg.db, &out, inv_unknown, off, &rex), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "reason");
 	json_object_set_new(off, "reason", json_string("a mistyped read"));
-	assert_int_equal(wam_stock_investigation_resolve(f->reg.db, &out, inv_unknown, off, &rex), 0);
+	assert_int_equal(resolve_as(f->reg.db, &out, inv_unknown, off, &rex), 0);
 	json_decref(out);
 	json_t *open = NULL;
 	assert_int_equal(wam_stock_investigations(f->reg.db, &open, id, false, NULL, 0), 0);
@@ -369,9 +390,9 @@ static void test_check_verify_and_rebuild(void **state)
 	assert_int_equal(wam_stock_investigations(f->reg.db, &inv, id, false, NULL, 0), 0);
 	wam_principal rex = principal(f->rex, "rex", "registrar");
 	json_t *found = json_pack("{s:s, s:s}", "outcome", "found", "where", "armoury B, rack 3");
-	assert_int_equal(wam_stock_investigation_resolve(
-				 f->reg.db, NULL, json_string_value(json_object_get(json_array_get(inv, 0), "id")), found, &rex),
-	                 0);
+	assert_int_equal(
+	    resolve_as(f->reg.db, NULL, json_string_value(json_object_get(json_array_get(inv, 0), "id")), found, &rex),
+	    0);
 	json_decref(found);
 	json_decref(inv);
 	const char *dump = "SELECT group_concat(x, '|') FROM (SELECT id || status || counts || distinct_reads AS x FROM "

@@ -239,6 +239,9 @@ test('a named verifier, signed in as themselves, confirms a destruction batch; t
     await page.getByRole('button', { name: 'I confirm', exact: true }).click();
     await states.locator('li').filter({ hasText: 'vera.one' }).getByText(/^confirmed /).waitFor();
     await states.locator('li').filter({ hasText: 'vera.two' }).getByText('not confirmed yet').waitFor();
+    // whose account each verifier's is: who made it, who last set its password
+    const account = await states.locator('li').filter({ hasText: 'vera.one' }).getByTestId('verifier-account').textContent();
+    assert.match(account, /^account created by os:\S+ on .+; password last set by os:\S+ on .+$/, 'the verifier\'s account is shown');
     await assertAbsent(page.getByRole('button', { name: 'I confirm', exact: true }), 'a second confirm button', 500);
     await screenshot(page, '09-verifier-confirmed');
     await signOut(page).click();

@@ -81,7 +81,10 @@ export function Destruction({ user, route }) {
       [t('dest.verifiers'), html`<ul class="plain" data-testid="verifier-states">${(batch.verifier_states || []).map((v) => html`<li key=${v.name}>
         <span dir="auto">${v.name}</span> ${v.confirmed
           ? html`<span class="badge tone-held">${t('dest.confirmed_at', { when: fmtDate(v.confirmed_at) })}</span>`
-          : html`<span class="badge tone-warn">${t('dest.not_confirmed')}</span>`}</li>`)}</ul>`],
+          : html`<span class="badge tone-warn">${t('dest.not_confirmed')}</span>`}
+        ${v.created_by && html`<br /><small class="muted" data-testid="verifier-account">${t('dest.account', {
+          made_by: v.created_by, made_at: fmtDate(v.created_at), set_by: v.password_set_by, set_at: fmtDate(v.password_set_at),
+        })}</small>`}</li>`)}</ul>`],
       [t('dest.witnesses'), batch.witnesses.length ? html`<span dir="auto">${batch.witnesses.join(', ')}</span>` : null],
       [t('dest.certificate'), batch.certificate && html`${batch.certificate} · <a href=${`/api/v1${path}/certificate`} target="_blank" rel="noopener">${t('dest.see_certificate')}<span class="sr-only"> ${t('dest.new_tab')}</span></a>`],
       [t('field.notes'), batch.notes && html`<span class="pre" dir="auto">${batch.notes}</span>`],
