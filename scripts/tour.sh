@@ -15,6 +15,9 @@ if [ ! -f "$DB" ]; then
   echo "creating a demo registry of $ITEMS weapons in $DB ..."
   "$WAM" demo --items "$ITEMS" --seed 1
 fi
+# a demo registry made by an older wam is brought up to date once (on a real
+# registry that is the operator's explicit `wam rebuild`: docs/ledger.md)
+"$WAM" summary >/dev/null 2>&1 || "$WAM" rebuild
 
 cat <<TXT
 
