@@ -95,6 +95,9 @@ int wam_file_temp_fd(int *out, char *tmp, size_t tmpsize, const char *path, cons
  * the process owns (a registry made before files were owner-only); no file
  * is no error. */
 int wam_file_tighten(const char *path);
+/* The directory `path` is in ("." for a bare name, "/" at the root) into
+ * `dir` of `n` bytes. */
+void wam_file_dir(char *dir, size_t n, const char *path);
 
 /* The URI another connection opens (or ATTACHes) the registry at `path`
  * with, read-only: "file:PATH?mode=ro", with immutable=1 when the registry
@@ -236,6 +239,11 @@ void wam_db_new_id(wam_db *db, char out[WAM_ID_LEN + 1]);
  * projections. `payload` is borrowed. `*seq_out` may be NULL. */
 int wam_ledger_append(wam_db *db, const char *type, const char *subject,
                       const json_t *payload, int64_t *seq_out);
+/* Appends one event about record `id` inside the open transaction and
+ * commits it (rolls back on failure); then, when `out` is not NULL, reads
+ * the record after it with `get`. A command of one event ends this way. */
+int wam_ledger_append_commit(wam_db *db, json_t **out, const char *type, const char *id, const json_t *payload,
+                             int (*get)(wam_db *db, json_t **out, const char *id));
 /* Signs a checkpoint over the head if events were appended since the last. */
 int wam_ledger_checkpoint(wam_db *db);
 /* The canonical bytes an event's hash covers. */

@@ -37,9 +37,8 @@ static int put_seq(wam_buf *b, int64_t seq)
 	return rc ? rc : wam_buf_put(b, ",\"subject\":", 11);
 }
 
-int wam_event_bytes(wam_buf *b, int64_t seq, const char *id, const char *node, const char *time,
-                    const char *actor, const char *type, const char *subject, const char *payload,
-                    size_t payload_len)
+int wam_event_bytes(wam_buf *b, int64_t seq, const char *id, const char *node, const char *time, const char *actor,
+                    const char *type, const char *subject, const char *payload, size_t payload_len)
 {
 	int rc;
 	wam_buf_reset(b);
@@ -47,10 +46,10 @@ int wam_event_bytes(wam_buf *b, int64_t seq, const char *id, const char *node, c
 	    (rc = wam_buf_puts(b, ",\"id\":")) || (rc = wam_buf_put_json_string(b, id, strlen(id))) ||
 	    (rc = wam_buf_puts(b, ",\"node\":")) || (rc = wam_buf_put_json_string(b, node, strlen(node))) ||
 	    (rc = wam_buf_puts(b, ",\"payload\":")) || (rc = wam_buf_put(b, payload, payload_len)) ||
-	    (rc = put_seq(b, seq)) ||
-	    (rc = wam_buf_put_json_string(b, subject, strlen(subject))) || (rc = wam_buf_puts(b, ",\"time\":")) ||
-	    (rc = wam_buf_put_json_string(b, time, strlen(time))) || (rc = wam_buf_puts(b, ",\"type\":")) ||
-	    (rc = wam_buf_put_json_string(b, type, strlen(type))) || (rc = wam_buf_putc(b, '}')))
+	    (rc = put_seq(b, seq)) || (rc = wam_buf_put_json_string(b, subject, strlen(subject))) ||
+	    (rc = wam_buf_puts(b, ",\"time\":")) || (rc = wam_buf_put_json_string(b, time, strlen(time))) ||
+	    (rc = wam_buf_puts(b, ",\"type\":")) || (rc = wam_buf_put_json_string(b, type, strlen(type))) ||
+	    (rc = wam_buf_putc(b, '}')))
 		return rc;
 	return 0;
 }
@@ -81,8 +80,7 @@ static int load_head(wam_db *db)
 	return 0;
 }
 
-int wam_ledger_append(wam_db *db, const char *type, const char *subject, const json_t *payload,
-                      int64_t *seq_out)
+int wam_ledger_append(wam_db *db, const char *type, const char *subject, const json_t *payload, int64_t *seq_out)
 {
 	int rc;
 	char id[WAM_ID_LEN + 1], now[WAM_TIME_LEN + 1];
@@ -164,7 +162,7 @@ int wam_ledger_checkpoint(wam_db *db)
 	char now[WAM_TIME_LEN + 1];
 	wam_time_iso(now, wam_now_ms());
 	sqlite3_stmt *st =
-		wam_stmt(db, ST_CHECKPOINT, "INSERT INTO checkpoints(seq,hash,node,time,signature) VALUES(?,?,?,?,?)");
+	    wam_stmt(db, ST_CHECKPOINT, "INSERT INTO checkpoints(seq,hash,node,time,signature) VALUES(?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_int64(st, 1, db->head_seq);
@@ -197,8 +195,8 @@ int wam_key_create(wam_db *db)
 	wam_hex(pkhex, db->pk, 32);
 	wam_hex(skhex, db->sk, 64);
 	char text[512];
-	int n = snprintf(text, sizeof text, "wam-node-key v1\nnode %s\npublic %s\nsecret %s\n", db->node_id, pkhex,
-	                 skhex);
+	int n =
+	    snprintf(text, sizeof text, "wam-node-key v1\nnode %s\npublic %s\nsecret %s\n", db->node_id, pkhex, skhex);
 	sodium_memzero(skhex, sizeof skhex);
 	ssize_t w = write(fd, text, (size_t)n);
 	sodium_memzero(text, sizeof text);
@@ -270,9 +268,9 @@ int wam_credential_event(wam_db *db, int64_t *seq, const char *subject)
 {
 	sqlite3_stmt *st;
 	*seq = 0;
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT coalesce(max(seq),0) FROM events WHERE subject=? AND type IN " WAM_CREDENTIAL_EVENTS,
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        db->conn, "SELECT coalesce(max(seq),0) FROM events WHERE subject=? AND type IN " WAM_CREDENTIAL_EVENTS,
+	        -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "find the event that set a credential");
 	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -326,8 +324,7 @@ int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq, int li
 {
 	const char *cols = "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events";
 	char sql[512];
-	snprintf(sql, sizeof sql, "%s WHERE seq>?1 %s ORDER BY seq LIMIT ?3", cols,
-	         subject ? "AND subject=?2" : "");
+	snprintf(sql, sizeof sql, "%s WHERE seq>?1 %s ORDER BY seq LIMIT ?3", cols, subject ? "AND subject=?2" : "");
 	sqlite3_stmt *st;
 	*out = NULL;
 	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
@@ -364,4 +361,17 @@ int wam_ledger_head(wam_db *db, int64_t *seq, char head_hex[65])
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+int wam_ledger_append_commit(wam_db *db, json_t **out, const char *type, const char *id, const json_t *payload,
+                             int (*get)(wam_db *db, json_t **out, const char *id))
+{
+	int rc = wam_ledger_append(db, type, id, payload, NULL);
+	if (!rc)
+		rc = wam_db_commit(db);
+	else
+		wam_db_rollback(db);
+	if (!rc && out)
+		rc = get(db, out, id);
+	return rc;
 }

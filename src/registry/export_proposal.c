@@ -44,17 +44,10 @@ int wam_registry_export_list(wam_db *db, json_t **out, const char *state)
 	                      state, NULL);
 }
 
-/* Appends one event about proposal `id` and commits; `*out` the proposal. */
+/* Appends one event about `id` and commits; `*out` the record after. */
 static int append_commit(wam_db *db, json_t **out, const char *type, const char *id, const json_t *p)
 {
-	int rc = wam_ledger_append(db, type, id, p, NULL);
-	if (!rc)
-		rc = wam_db_commit(db);
-	else
-		wam_db_rollback(db);
-	if (!rc && out)
-		rc = wam_registry_export_get(db, out, id);
-	return rc;
+	return wam_ledger_append_commit(db, out, type, id, p, wam_registry_export_get);
 }
 
 int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *in)

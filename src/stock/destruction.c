@@ -165,10 +165,11 @@ int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 	         id, NULL)))
 		goto fail;
 	json_object_set_new(b, "items", list);
-	if ((rc = wam_query_rows(db, &list,
-	                  "SELECT d.n, d.lot_id, l.lot_number, l.nomenclature, l.calibre, d.rounds FROM destruction_lots d"
-	                  " LEFT JOIN lots l ON l.id=d.lot_id WHERE d.destruction_id=? ORDER BY d.n",
-	                  id, NULL)))
+	if ((rc = wam_query_rows(
+	         db, &list,
+	         "SELECT d.n, d.lot_id, l.lot_number, l.nomenclature, l.calibre, d.rounds FROM destruction_lots d"
+	         " LEFT JOIN lots l ON l.id=d.lot_id WHERE d.destruction_id=? ORDER BY d.n",
+	         id, NULL)))
 		goto fail;
 	json_object_set_new(b, "lots", list);
 	if ((rc = people(db, b, "verifiers", id, "verifier")) || (rc = people(db, b, "witnesses", id, "witness")) ||
@@ -204,23 +205,16 @@ fail:
 int wam_stock_destruction_list(wam_db *db, json_t **out)
 {
 	return wam_query_rows(db, out,
-	               "SELECT id, method, site, date, state, certificate, opened_seq, closed_seq,"
-	               " (SELECT count(*) FROM destruction_items x WHERE x.destruction_id=d.id) AS weapons"
-	               " FROM destructions d ORDER BY id DESC",
-	               NULL, NULL);
+	                      "SELECT id, method, site, date, state, certificate, opened_seq, closed_seq,"
+	                      " (SELECT count(*) FROM destruction_items x WHERE x.destruction_id=d.id) AS weapons"
+	                      " FROM destructions d ORDER BY id DESC",
+	                      NULL, NULL);
 }
 
-/* Appends one event about batch `id` and commits; `*out` the batch after. */
+/* Appends one event about `id` and commits; `*out` the record after. */
 static int append_commit(wam_db *db, json_t **out, const char *type, const char *id, const json_t *p)
 {
-	int rc = wam_ledger_append(db, type, id, p, NULL);
-	if (!rc)
-		rc = wam_db_commit(db);
-	else
-		wam_db_rollback(db);
-	if (!rc && out)
-		rc = wam_stock_destruction_get(db, out, id);
-	return rc;
+	return wam_ledger_append_commit(db, out, type, id, p, wam_stock_destruction_get);
 }
 
 int wam_stock_destruction_open(wam_db *db, json_t **out, const json_t *in)
@@ -295,11 +289,11 @@ int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, con
 		goto fail;
 	}
 	json_decref(rows);
-	if ((rc =
-	         wam_query_rows(db, &rows,
-	                 "SELECT x.destruction_id FROM destruction_items x JOIN destructions d ON d.id=x.destruction_id"
-	                 " WHERE x.item_id=? AND d.state='open'",
-	                 item_id, NULL)))
+	if ((rc = wam_query_rows(
+	         db, &rows,
+	         "SELECT x.destruction_id FROM destruction_items x JOIN destructions d ON d.id=x.destruction_id"
+	         " WHERE x.item_id=? AND d.state='open'",
+	         item_id, NULL)))
 		goto fail;
 	if (json_array_size(rows)) {
 		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %.40s is already in destruction batch %s", item_id,
@@ -335,11 +329,13 @@ int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, cons
 	json_int_t held = json_integer_value(json_object_get(json_array_get(rows, 0), "rounds"));
 	if (rounds <= 0 || rounds > held) {
 		rc = wam_error_set(rounds <= 0 ? WAM_EINVAL : WAM_ECONFLICT, "rounds",
-		                   "lot %.40s holds %lld rounds; %ld cannot be destroyed", lot_id, (long long)held, rounds);
+		                   "lot %.40s holds %lld rounds; %ld cannot be destroyed", lot_id, (long long)held,
+		                   rounds);
 		goto fail;
 	}
 	json_decref(rows);
-	if ((rc = wam_query_rows(db, &rows, "SELECT 1 FROM destruction_lots WHERE destruction_id=? AND lot_id=?", id, lot_id)))
+	if ((rc = wam_query_rows(db, &rows, "SELECT 1 FROM destruction_lots WHERE destruction_id=? AND lot_id=?", id,
+	                         lot_id)))
 		goto fail;
 	if (json_array_size(rows)) {
 		rc = wam_error_set(WAM_ECONFLICT, "lot_id", "lot %.40s is already in this batch", lot_id);
@@ -385,7 +381,8 @@ int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, c
 		json_decref(rows);
 		rows = NULL;
 	}
-	if ((rc = wam_query_rows(db, &rows, "SELECT 1 FROM destruction_people WHERE destruction_id=? AND name=?", id, name)))
+	if ((rc = wam_query_rows(db, &rows, "SELECT 1 FROM destruction_people WHERE destruction_id=? AND name=?", id,
+	                         name)))
 		goto fail;
 	if (json_array_size(rows)) {
 		rc = wam_error_set(WAM_ECONFLICT, "name", "%.60s is already a verifier or witness of this batch", name);
@@ -627,8 +624,8 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	json_array_foreach(lots, i, it)
 	{
 		const char *lot = json_string_value(json_object_get(it, "lot_id"));
-		json_t *issue = json_pack("{s:O, s:s, s:O}", "rounds", json_object_get(it, "rounds"), "recipient", reason,
-		                          "document", json_object_get(p, "certificate"));
+		json_t *issue = json_pack("{s:O, s:s, s:O}", "rounds", json_object_get(it, "rounds"), "recipient",
+		                          reason, "document", json_object_get(p, "certificate"));
 		rc = wam_stock_lot_issue(db, NULL, lot, issue);
 		json_decref(issue);
 		if (rc) {
@@ -754,9 +751,9 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 	}
 	char seq[24];
 	snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(b, "closed_seq")));
-	if ((rc = wam_query_rows(db, &ev,
-	                  "SELECT lower(hex(hash)) AS hash, time, actor FROM events WHERE seq=CAST(? AS INTEGER)", seq,
-	                  NULL)))
+	if ((rc = wam_query_rows(
+	         db, &ev, "SELECT lower(hex(hash)) AS hash, time, actor FROM events WHERE seq=CAST(? AS INTEGER)", seq,
+	         NULL)))
 		goto done;
 	json_t *e = json_array_get(ev, 0);
 	wam_buf_puts(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Destruction "

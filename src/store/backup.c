@@ -39,18 +39,23 @@
 
 #define KEY_MAX 4096 /* a node key file is about 260 bytes */
 
+/* Removes the partial copy and key a failed backup or restore made (empty
+ * names are none), keeping the error that failed it. */
+static void discard(const char *part, const char *part_key)
+{
+	wam_error saved = *wam_error_last();
+	if (*part)
+		unlink(part);
+	if (*part_key)
+		unlink(part_key);
+	wam_error_set(saved.code, saved.field, "%s", saved.message);
+}
+
 /* Makes a rename in the directory of `path` durable. */
 static void sync_dir(const char *path)
 {
 	char dir[4200];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
+	wam_file_dir(dir, sizeof dir, path);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
@@ -326,14 +331,8 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 	}
 	sync_dir(path);
 	goto done;
-fail : {
-	wam_error saved = *wam_error_last();
-	if (*part)
-		unlink(part);
-	if (*part_key)
-		unlink(part_key);
-	wam_error_set(saved.code, saved.field, "%s", saved.message);
-}
+fail:
+	discard(part, part_key);
 done:
 	sodium_memzero(keybuf, sizeof keybuf);
 	return rc;
@@ -430,14 +429,8 @@ int wam_db_restore(wam_backup_report *out, const char *from, const char *to, con
 	}
 	sync_dir(to);
 	goto done;
-fail : {
-	wam_error saved = *wam_error_last();
-	if (*part)
-		unlink(part);
-	if (*part_key)
-		unlink(part_key);
-	wam_error_set(saved.code, saved.field, "%s", saved.message);
-}
+fail:
+	discard(part, part_key);
 done:
 	wam_db_close(copy);
 	sodium_memzero(keybuf, sizeof keybuf);

@@ -286,14 +286,7 @@ enum media {
 static enum media media_of(const char *path)
 {
 	char dir[4200], wal[4200];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
+	wam_file_dir(dir, sizeof dir, path);
 	if (access(path, W_OK) == 0 && access(dir, W_OK) == 0)
 		return MEDIA_WRITABLE;
 	struct stat sb;

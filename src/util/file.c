@@ -134,3 +134,15 @@ int wam_file_tighten(const char *path)
 		                     strerror(errno));
 	return 0;
 }
+
+void wam_file_dir(char *dir, size_t n, const char *path)
+{
+	snprintf(dir, n, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, n, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+}
