@@ -197,7 +197,7 @@ function Investigations({ user, sites, check, checks }) {
     [t('field.site'), (i) => html`<${SiteName} sites=${sites} id=${i.site_id} />`],
     !check && [t('check.title'), (i) => html`<a href=${'#/checks/' + i.check_id}>${t('inv.see_check')}</a>`],
     [t('field.status'), (i) => (i.status === 'open' ? html`<span class="badge tone-warn">${label('check_state', 'open')}</span>`
-      : html`<span class="badge tone-held">${label('outcome', i.outcome)}</span> <span class="muted" dir="auto">${[i.where, i.reason].filter(Boolean).join(' · ')}${i.by ? ' — ' + i.by : ''}</span>`)],
+      : html`<span class="badge tone-held">${label('outcome', i.outcome)}</span> <span class="muted" dir="auto">${[i.where, i.reason].filter(Boolean).join(' · ')}${i.resolved_by ? ' — ' + i.resolved_by : ''}</span>`)],
   ].filter(Boolean);
   const describe = (i) => `${label('check_count', i.kind)}: ${i.serial || i.read || i.lot_id || i.id}`;
   // across every check the list can be long: each check's page has all of its own
