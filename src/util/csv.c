@@ -10,6 +10,8 @@
  * wam_csv_text() undoes exactly on import. */
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "internal.h"
 
 /* getc with a pushback stack of our own (C promises only one ungetc). */
@@ -231,14 +233,29 @@ static bool negative_number(const char *s)
 	return digits && !s[i];
 }
 
+static bool blank_category(utf8proc_int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
+	       c == UTF8PROC_CATEGORY_CF;
+}
+
 bool wam_csv_escaped(const char *s)
 {
 	if (!s || !*s)
 		return false;
 	if (strchr("\t\r\n'", *s))
 		return true;
-	/* a spreadsheet may trim leading blanks before it looks for a formula */
-	s += strspn(s, " \t\r\n");
+	/* a spreadsheet may trim leading blanks before it looks for a formula:
+	 * ASCII white space, and any Unicode space, line or paragraph separator
+	 * or invisible format character (no-break space, BOM, zero width) */
+	for (;;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+		if (n <= 0 || cp == 0 || !(strchr(" \t\r\n\v\f", (int)cp) || (cp > 0x7f && blank_category(cp))))
+			break;
+		s += n;
+	}
 	if (*s == '-')
 		return !negative_number(s);
 	return *s && strchr("=+@", *s) != NULL;

@@ -265,6 +265,13 @@ static void test_csv_formula_cells_neutralised_and_restored(void **state)
 	                                     " \t=1",
 	                                     "  plain",
 	                                     " 'x",
+	                                     "\v=1",
+	                                     "\f+1",
+	                                     "\xc2\xa0=1+2",      /* a no-break space */
+	                                     "\xef\xbb\xbf=1",    /* a byte order mark */
+	                                     "\xe2\x80\x8b@x",    /* a zero width space */
+	                                     "\xe3\x80\x80-AB12", /* an ideographic space */
+	                                     "\xc2\xa0plain",
 	                                     NULL};
 	static const char *const written[] = {"\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
 	                                      "'+1+2",
@@ -293,7 +300,14 @@ static void test_csv_formula_cells_neutralised_and_restored(void **state)
 	                                      "\"'\n=1+2\"",
 	                                      "' \t=1",
 	                                      "\"  plain\"",
-	                                      "\" 'x\""};
+	                                      "\" 'x\"",
+	                                      "'\v=1",
+	                                      "'\f+1",
+	                                      "'\xc2\xa0=1+2",
+	                                      "'\xef\xbb\xbf=1",
+	                                      "'\xe2\x80\x8b@x",
+	                                      "'\xe3\x80\x80-AB12",
+	                                      "\xc2\xa0plain"};
 	for (int i = 0; values[i]; i++) {
 		char *text = NULL;
 		size_t n = 0;
