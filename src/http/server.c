@@ -160,14 +160,14 @@ static uint64_t now_us(void)
 }
 
 const char *const wam_http_security_headers[][2] = {
-    {"Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-                                "form-action 'self'; frame-ancestors 'none'"},
-    {"X-Content-Type-Options", "nosniff"},
-    {"X-Frame-Options", "DENY"},
-    {"Referrer-Policy", "no-referrer"},
-    {"Cross-Origin-Opener-Policy", "same-origin"},
-    {NULL, NULL},
+	{"Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	                            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+	                            "form-action 'self'; frame-ancestors 'none'"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "DENY"},
+	{"Referrer-Policy", "no-referrer"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+	{NULL, NULL},
 };
 
 static bool valid_utf8(const char *s)
@@ -1129,9 +1129,9 @@ static void write_log(struct server *s, wam_request *r)
 	char when[32];
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:f}", "time", when, "client", r->client, "user",
-	                         actor, "method", r->method, "path", r->path, "status", r->status, "ms",
-	                         (double)(now_us() - r->started_us) / 1000.0);
+	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:f}", "time", when, "client", r->client, "user", actor,
+	                         "method", r->method, "path", r->path, "status", r->status,
+	                         "ms", (double)(now_us() - r->started_us) / 1000.0);
 	char *text = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4)) : NULL;
 	json_decref(line);
 	if (text) {
