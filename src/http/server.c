@@ -53,9 +53,16 @@
 #define JSON_BODY_MAX (1u << 20) /* a JSON body is a record, never a registry */
 #define MAX_HANDLES 256
 /* libmicrohttpd's memory per connection, for the request line, headers and
- * I/O buffers, zeroed on every request: the 32 KiB default costs more than
- * answering a small read; 8 KiB still takes a browser's headers. */
-#define CONNECTION_MEMORY (8u << 10)
+ * I/O buffers, and the answer's headers: a browser sends every cookie of
+ * localhost, whatever the port, so other local applications' cookies come
+ * along (a cookie is copied once more as it is parsed); in all it is at most
+ * --max-connections times this. */
+#define CONNECTION_MEMORY (32u << 10)
+/* The most the request line and headers may cost in that memory (each
+ * header's name and value, HEADER_COST more for its place, a Cookie twice),
+ * leaving room for the answer's headers; past it the answer is 431. */
+#define HEADERS_MAX (20u << 10)
+#define HEADER_COST 64u
 
 #define MAX_HOSTS 64
 #define MAX_PROXIES 16
@@ -219,14 +226,18 @@ static void host_add(struct server *s, const char *name, size_t n)
 	h[n] = '\0';
 }
 
-/* The names a Host header may give: localhost's, the listen address, every
- * --host; when listening on every address (0.0.0.0), also this machine's
- * addresses and name. */
+/* The names a Host header (and an Origin) may give: the --listen address,
+ * every --host; listening on a loopback address or on every address
+ * (0.0.0.0), also localhost and 127.0.0.1; on every address, also this
+ * machine's IPv4 addresses and name. Only names of the address family
+ * listened on: this server takes no IPv6 connection, so [::1] on its port
+ * would be another program's, another local user's page perhaps. */
 static void hosts_init(struct server *s, const struct sockaddr_in *sa)
 {
-	static const char *const local[] = {"localhost", "127.0.0.1", "::1", NULL};
+	static const char *const local[] = {"localhost", "127.0.0.1", NULL};
 	char text[INET6_ADDRSTRLEN];
-	for (int i = 0; local[i]; i++)
+	bool any = sa->sin_addr.s_addr == htonl(INADDR_ANY), loopback = (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
+	for (int i = 0; (any || loopback) && local[i]; i++)
 		host_add(s, local[i], strlen(local[i]));
 	inet_ntop(AF_INET, &sa->sin_addr, text, sizeof text);
 	host_add(s, text, strlen(text));
@@ -244,7 +255,7 @@ static void hosts_init(struct server *s, const struct sockaddr_in *sa)
 			s->fronts[s->nfronts++].port = (unsigned)strtoul(colon + 1, NULL, 10);
 		}
 	}
-	if (sa->sin_addr.s_addr != htonl(INADDR_ANY))
+	if (!any)
 		return;
 	char name[HOST_MAX + 1];
 	if (gethostname(name, sizeof name) == 0) {
@@ -255,16 +266,10 @@ static void hosts_init(struct server *s, const struct sockaddr_in *sa)
 	if (getifaddrs(&all) != 0)
 		return;
 	for (struct ifaddrs *i = all; i; i = i->ifa_next) {
-		if (!i->ifa_addr)
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
 			continue;
-		if (i->ifa_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr, text,
-			          sizeof text);
-		else if (i->ifa_addr->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr, text,
-			          sizeof text);
-		else
-			continue;
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr, text,
+		          sizeof text);
 		host_add(s, text, strlen(text));
 	}
 	freeifaddrs(all);
@@ -878,6 +883,7 @@ static void *watch_deadlines(void *arg)
 /* ---- the headers, before any of the body ---- */
 
 typedef struct framing {
+	size_t bytes; /* what the headers cost in the connection's memory */
 	int content_length, transfer_encoding, host;
 	const char *length, *host_value, *coding;
 	bool bad_name, folded;
@@ -926,6 +932,9 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 		f->folded = true;
 		return MHD_NO;
 	}
+	f->bytes += strlen(key) + (value ? strlen(value) : 0) + HEADER_COST;
+	if (value && !strcasecmp(key, MHD_HTTP_HEADER_COOKIE))
+		f->bytes += strlen(value); /* libmicrohttpd parses it into a copy */
 	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
 		f->content_length++;
 		f->length = value;
@@ -939,6 +948,36 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 	return MHD_YES;
 }
 
+/* Writes the answer made for `r` (a 431) straight to its socket. Headers
+ * that fill the connection's memory leave libmicrohttpd no room for the
+ * answer's own headers: it would close the connection without a word. The
+ * socket is written nowhere else at this point (nothing is queued on it),
+ * and a connection so answered is then closed. */
+static void answer_on_socket(wam_request *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	char head[2048];
+	size_t n;
+	if (!ci || !r->out)
+		return;
+	n = (size_t)snprintf(head, sizeof head,
+	                     "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Type: "
+	                     "%s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n",
+	                     r->out_type, r->out_len);
+	for (int i = 0; wam_http_security_headers[i][0] && n < sizeof head; i++)
+		n += (size_t)snprintf(head + n, sizeof head - n, "%s: %s\r\n", wam_http_security_headers[i][0],
+		                      wam_http_security_headers[i][1]);
+	if (n + 2 >= sizeof head)
+		return;
+	memcpy(head + n, "\r\n", 2);
+	n += 2;
+	/* the socket's send buffer is empty (the previous answer, if any, went
+	 * out before this request was read) and holds far more than this */
+	if (send(ci->connect_fd, head, n, MSG_NOSIGNAL) == (ssize_t)n)
+		send(ci->connect_fd, r->out, r->out_len, MSG_NOSIGNAL);
+	shutdown(ci->connect_fd, SHUT_WR);
+}
+
 /* Checks what the headers alone decide: one way to frame the body, an
  * allowed Host, the body's size; and for a request with a body, its route
  * and caller, so that a refused body is never read. False once answered. */
@@ -946,6 +985,14 @@ static bool headers_ok(wam_request *r)
 {
 	framing f = {0};
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &f);
+	if (strlen(r->path) + f.bytes > HEADERS_MAX) {
+		reply_error(
+		    r, 431, "headers_too_large", NULL,
+		    "the request line and headers take more than %u bytes (a cookie counts twice): send fewer or "
+		    "smaller headers, or clear this host's cookies",
+		    HEADERS_MAX);
+		return false;
+	}
 	/* a name with a space before its colon, or a line folded onto the one
 	 * before, is read as another header, or none, by a proxy in front, and
 	 * libmicrohttpd would take the request in anyway: the body of a
@@ -1018,9 +1065,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		*ctx = r;
 		if (!headers_ok(r)) {
+			watch_phase(s, c, PHASE_ANSWER);
+			if (r->status == 431) {
+				answer_on_socket(r);
+				return MHD_NO;
+			}
 			/* refused before a byte of the body is read: libmicrohttpd
 			 * sends this and closes the connection */
-			watch_phase(s, c, PHASE_ANSWER);
 			return send_answer(r);
 		}
 		watch_phase(s, c, r->admitted ? PHASE_BODY : PHASE_ANSWER);

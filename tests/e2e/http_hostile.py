@@ -12,7 +12,10 @@ headers, or one with Transfer-Encoding, a header name that is not a token
 ("Transfer-Encoding : chunked") and a folded header line are refused 400,
 at once and alone (what follows is never read as another request); a
 Transfer-Encoding other than one chunked is answered 501, not left to hang;
-a Host the server does not answer to is refused 421; a write made with the
+100 headers, or 6 KB of other applications' cookies, are served, and
+headers too large for the server are answered 431, never with a silent
+close; a Host the server does not answer to ([::1] when it listens on
+127.0.0.1 only) is refused 421; a write made with the
 session cookie from a foreign Origin is refused 403 (another port of this
 host, a duplicated or empty Origin included), from the server's own page or
 through the --host NAME:PORT proxy it goes through, and a token is not
@@ -380,6 +383,7 @@ def check_framing(tap, srv, tokens, count_holders):
 
 def check_host(tap, srv):
     for host, want in [("evil.example", 421), (f"evil.example:{srv.port}", 421), (f"127.0.0.1.evil.example", 421),
+                       (f"[::1]:{srv.port}", 421), ("[::1]", 421),
                        (f"localhost:{srv.port}", 200), (f"127.0.0.1:{srv.port}", 200), ("LOCALHOST", 200)]:
         resp = request(srv, "GET", "/api/v1/health", headers={"Host": host})
         ok = resp.status == want and (want == 200 or (resp.error().get("code") == "misdirected" and
@@ -387,6 +391,65 @@ def check_host(tap, srv):
         tap.ok(ok, f"Host: {host}: {want}", repr(resp))
     resp = request(srv, "GET", "/", headers={"Host": "attacker.example"})
     tap.eq(resp.status, 421, "the console's page for a foreign Host: 421", repr(resp))
+
+
+def answer_431(data):
+    """The JSON error of a 431 read off a socket, or None."""
+    head, _, body = data.partition(b"\r\n\r\n")
+    try:
+        return json.loads(body).get("error") if status_of(head) == 431 else None
+    except ValueError:
+        return None
+
+
+def check_header_size(tap, srv):
+    """A browser sends every cookie of localhost, whatever its port: other
+    local applications' cookies must not lock the console out, and headers
+    too large for the server are answered 431, never met with a closed
+    socket."""
+    resp = sign_in(srv, "carol", PASSWORDS["carol"])
+    sid = cookie_of(resp)
+    tap.ok(resp.status == 201 and sid, "carol signs in", repr(resp))
+    many = {f"X-H{i}": f"v{i}" for i in range(100)}
+    resp = request(srv, "GET", "/api/v1/health", headers=many)
+    tap.eq(resp.status, 200, "a request with 100 headers is served", repr(resp))
+    resp = request(srv, "GET", "/api/v1/holders", headers=dict(many, Cookie=f"wam_session={sid}"))
+    tap.eq(resp.status, 200, "... and a session read with 100 headers besides its cookie", repr(resp))
+    other = "; ".join(f"app{i}=" + "x" * 1000 for i in range(6))
+    resp = request(srv, "GET", "/api/v1/holders", headers={"Cookie": f"{other}; wam_session={sid}"})
+    tap.eq(resp.status, 200, "a session read with 6 KB of another application's cookies is served", repr(resp))
+    resp = request(srv, "GET", "/api/v1/holders", headers={"Cookie": "other=" + "y" * 6000 + f"; wam_session={sid}"})
+    tap.eq(resp.status, 200, "... and one with a single 6 KB cookie before the session's", repr(resp))
+    resp = request(srv, "GET", "/", headers={"Cookie": "other=" + "y" * 6000})
+    tap.eq(resp.status, 200, "the console's page with a 6 KB cookie is served", repr(resp))
+    base = f"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n"
+    for what, head in [("350 headers", "".join(f"X-H{i}: v{i}\r\n" for i in range(350))),
+                       ("a 16 KB cookie", "Cookie: a=" + "x" * 16000 + "\r\n"),
+                       ("a 24 KB header", "X-Big: " + "x" * 24000 + "\r\n")]:
+        data, closed = raw_head(srv, base + head + "\r\n")
+        err = answer_431(data) or {}
+        tap.ok(err.get("code") == "headers_too_large" and closed,
+               f"{what}: 431 headers_too_large in the API's error shape, then closed", data[:300])
+    # every size up to where the server's memory for a request is full,
+    # header by header and byte by byte: an answer each time
+    silent = []
+    for n in range(300, 700, 5):
+        data, _ = raw_head(srv, base + "".join(f"X-H{i}: v{i}\r\n" for i in range(n)) + "\r\n")
+        if status_of(data) != 431:
+            silent.append(f"{n} headers: {data[:60]!r}")
+    for n in range(21000, 40000, 50):
+        data, _ = raw_head(srv, base + "X-Big: " + "x" * n + "\r\n\r\n")
+        if status_of(data) != 431:
+            silent.append(f"a {n}-byte header: {data[:60]!r}")
+    tap.ok(not silent, "headers too large, from 300 headers to 700 and from 21,000 bytes to 40,000: a 431 each "
+           "time, never a connection closed without an answer", "; ".join(silent[:10]))
+    for what, head in [("600 headers", "".join(f"X-H{i}: v{i}\r\n" for i in range(600))),
+                       ("a 40 KB cookie", "Cookie: a=" + "x" * 40000 + "\r\n"),
+                       ("a 70 KB header", "X-Big: " + "x" * 70000 + "\r\n")]:
+        data, closed = raw_head(srv, base + head + "\r\n")
+        tap.ok(status_of(data) == 431 and closed, f"{what}: 431, then closed", data[:200])
+    resp = request(srv, "GET", "/api/v1/health")
+    tap.eq(resp.status, 200, "the server still answers after them", repr(resp))
 
 
 def check_origin(tap, srv, tokens, count_holders):
@@ -410,6 +473,8 @@ def check_origin(tap, srv, tokens, count_holders):
                         ("Origin of this host on another port, in capitals",
                          {"Origin": f"HTTP://LOCALHOST:{other}"}),
                         ("Origin of this host with no port (80)", {"Origin": f"http://{srv.host}"}),
+                        ("Origin [::1] on the server's port (it listens on 127.0.0.1 only)",
+                         {"Origin": f"http://[::1]:{srv.port}"}),
                         ("Origin https on the server's port (it speaks no TLS)",
                          {"Origin": f"https://{srv.host}:{srv.port}"}),
                         ("Origin of this server with a path", {"Origin": f"{own}/page"}),
@@ -589,6 +654,7 @@ def test(tap):
     check_framing(tap, srv, tokens, count_holders)
     check_host(tap, srv)
     check_origin(tap, srv, tokens, count_holders)
+    check_header_size(tap, srv)
     check_header_deadline(tap, srv)
     check_body_rate(tap, srv, tokens)
     check_signin_limits(tap, srv)
