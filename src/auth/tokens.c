@@ -60,6 +60,14 @@ int wam_auth_add_token(wam_db *db, json_t **out, const json_t *token, char secre
 	if (out)
 		*out = NULL;
 	secret[0] = '\0';
+	if (wam_auth_is_token(db->actor)) {
+		/* a token stands for whoever added it only while that is one step */
+		rc = wam_error_set(WAM_EFORBIDDEN, "token",
+		                   "%.128s is a token; a token does not add tokens: a person signed in as "
+		                   "themselves, or the operating-system account, adds them",
+		                   db->actor);
+		goto done;
+	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	in_tx = true;
