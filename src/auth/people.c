@@ -109,9 +109,10 @@ int wam_auth_credentials(wam_db *db, json_t **out, const char *user_id)
 /* True when `a`, one that an account comes from, counts against the rule:
  * not the operating-system account (which owns the file) nor the account's
  * own user `self` ("user:NAME"). */
-static bool counts(wam_db *db, const char *a, const char *self)
+static bool counts(const char *a, const char *self)
 {
-	return a && (!strncmp(a, "user:", 5) || wam_auth_is_token(a)) && !wam_auth_same_person_db(db, a, self);
+	/* by name alone: a token whose chain is taken for anyone counts */
+	return a && (!strncmp(a, "user:", 5) || wam_auth_is_token(a)) && !wam_auth_same_person(a, self);
 }
 
 int wam_auth_independent(wam_db *db, const json_t *creds, const char *name, const char *party, const char *part,
@@ -121,12 +122,14 @@ int wam_auth_independent(wam_db *db, const json_t *creds, const char *name, cons
 	size_t i;
 	json_t *v;
 	snprintf(self, sizeof self, "user:%s", name ? name : "");
-	if (!party || wam_auth_same_person_db(db, party, self))
+	/* the user acting themselves; by name alone, so that a token taken for
+	 * anyone is not taken for the user and let through */
+	if (!party || wam_auth_same_person(party, self))
 		return 0;
 	json_array_foreach(json_object_get(creds, "comes_from"), i, v)
 	{
 		const char *a = json_string_value(v);
-		if (counts(db, a, self) && wam_auth_same_person_db(db, a, party))
+		if (counts(a, self) && wam_auth_same_person_db(db, a, party))
 			return wam_error_set(
 			    WAM_EFORBIDDEN, field,
 			    "rule of independence: %.128s created the account of %.64s or set its "
@@ -148,12 +151,12 @@ int wam_auth_apart(wam_db *db, const json_t *creds_a, const char *name_a, const 
 	json_array_foreach(json_object_get(creds_a, "comes_from"), i, x)
 	{
 		const char *a = json_string_value(x);
-		if (!counts(db, a, self_a))
+		if (!counts(a, self_a))
 			continue;
 		json_array_foreach(json_object_get(creds_b, "comes_from"), j, y)
 		{
 			const char *b = json_string_value(y);
-			if (counts(db, b, self_b) && wam_auth_same_person_db(db, a, b))
+			if (counts(b, self_b) && wam_auth_same_person_db(db, a, b))
 				return wam_error_set(
 				    WAM_EFORBIDDEN, field,
 				    "rule of independence: the accounts of %.64s and %.64s both come "

@@ -401,6 +401,18 @@ static void test_registry_token_chains_fail_closed(void **state)
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
 	assert_int_equal(wam_db_set_actor(r->db, "user:bob"), 0);
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	/* ... and is not taken for the user whose account it would vouch for:
+	 * an account adm made is not independent of the long chain */
+	json_t *u = NULL, *creds = NULL;
+	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
+	add_person(r, "sockc", "registrar");
+	assert_int_equal(wam_auth_get_user(r->db, &u, "sockc"), 0);
+	assert_int_equal(wam_auth_credentials(r->db, &creds, test_str(u, "id")), 0);
+	expect_error(wam_auth_independent(r->db, creds, "sockc", "token:c10", "opened batch B", "verifier"),
+	             WAM_EFORBIDDEN, "verifier");
+	assert_int_equal(wam_auth_independent(r->db, creds, "sockc", "user:bob", "opened batch B", "verifier"), 0);
+	json_decref(u);
+	json_decref(creds);
 	/* a chain that comes back to itself: c1 added by c3 */
 	test_reg_tamper(r, "UPDATE events SET actor='token:c3' WHERE type='token.added' AND subject=(SELECT id "
 	                   "FROM tokens WHERE name='c1')");
