@@ -97,9 +97,11 @@ bool wam_auth_same_person(const char *actor_a, const char *actor_b);
 
 /* As wam_auth_same_person, after a token ("token:NAME") is taken for the
  * identity that added it, the actor of its token.added event (every token
- * ever given that name, followed back through tokens that added tokens): a
- * token acts for the person who made it. A failed read answers true, so a
- * two-person rule fails closed. */
+ * ever given that name, followed back through tokens that added tokens in
+ * registries from before tokens stopped adding tokens): a token acts for the
+ * person who made it. A failed read, a token no one added, a chain longer
+ * than 8 or one that comes back to itself answers true, so a two-person rule
+ * fails closed. */
 bool wam_auth_same_person_db(wam_db *db, const char *actor_a, const char *actor_b);
 
 /* True for a token's actor ("token:NAME"): a program, which never confirms
@@ -107,20 +109,31 @@ bool wam_auth_same_person_db(wam_db *db, const char *actor_a, const char *actor_
 bool wam_auth_is_token(const char *actor);
 
 /* Who holds the credentials of user `user_id`, from the ledger: {created_by,
- * created_at} of its user.added event and {password_set_by,
- * password_set_at} of its latest user.added or user.password_set (a
- * password someone else sets stays theirs until the user sets their own). */
+ * created_at} of its user.added event, {password_set_by, password_set_at}
+ * of its latest user.added or user.password_set, and comes_from, the actors
+ * of all of them in order of first appearance (a password the user sets
+ * after signing in with one someone else set does not wash that other
+ * person's hand away). */
 int wam_auth_credentials(wam_db *db, json_t **out, const char *user_id);
 
-/* The rule of independence: 0 unless who created the account of user `name`
- * or last set its password (`creds` from wam_auth_credentials) is the same
- * person (wam_auth_same_person_db) as `party`, who takes part in the act as
- * `part` ("opened destruction batch ..."); then WAM_EFORBIDDEN naming
- * `field`. The user's own password, a `party` that is the user, and
- * credentials set by the operating-system account (which owns the file) do
- * not count against it. */
+/* The rule of independence: 0 unless someone the account of user `name`
+ * comes from (`creds` from wam_auth_credentials: created it or ever set its
+ * password) is the same person (wam_auth_same_person_db) as `party`, who
+ * takes part in the act as `part` ("opened destruction batch ..."); then
+ * WAM_EFORBIDDEN naming `field`. A `party` that is the user, the user's own
+ * passwords and the operating-system account (which owns the file) do not
+ * count against it. */
 int wam_auth_independent(wam_db *db, const json_t *creds, const char *name, const char *party, const char *part,
                          const char *field);
+
+/* The rule of independence between two accounts that vouch for two people:
+ * 0 unless the accounts of users `name_a` and `name_b` (`creds_a`, `creds_b`
+ * from wam_auth_credentials) come from the same person other than
+ * themselves and the operating-system account; then WAM_EFORBIDDEN naming
+ * `field`, the two accounts being those that `part` ("confirm destruction
+ * batch ..."). */
+int wam_auth_apart(wam_db *db, const json_t *creds_a, const char *name_a, const json_t *creds_b, const char *name_b,
+                   const char *part, const char *field);
 
 /* ---- users ---- */
 

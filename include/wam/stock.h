@@ -225,9 +225,10 @@ int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const
  * destruction.confirmed event whose actor must be `who`'s (the handle's
  * actor, set with wam_db_set_actor, is checked). WAM_EFORBIDDEN when `who`
  * is not a user, not the handle's actor or not a verifier named in the
- * batch, and under the rule of independence (wam_auth_independent) when
- * whoever created `who`'s account or last set its password opened the
- * batch or is another of its verifiers; WAM_ECONFLICT when the batch is closed, when the last reading is
+ * batch, and under the rule of independence (wam_auth_independent,
+ * wam_auth_apart) when someone `who`'s account comes from opened the batch,
+ * added to it or is another of its verifiers, or when it comes from the same
+ * person as a verifier who has confirmed; WAM_ECONFLICT when the batch is closed, when the last reading is
  * missing, older than the list or does not match it, or when `who` has
  * already confirmed the batch as it stands. A change to the list or a new
  * reading afterwards voids every confirmation given before it. */
@@ -243,7 +244,8 @@ int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, cons
  * awaited named); WAM_EFORBIDDEN when a confirmation it would count fails
  * the rule of independence, the closer (the handle's actor) included. The
  * closing event lists the confirmations it counted, each with who created
- * the verifier's account and who last set its password, and when. */
+ * the verifier's account and who last set its password, and when, and
+ * everyone the account comes from. */
 int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate);
 
 /* One batch: {id, method, site, date, notes, state (open | closed),

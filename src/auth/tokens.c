@@ -66,6 +66,14 @@ int wam_auth_add_token(wam_db *db, json_t **out, const json_t *token, char secre
 	if ((rc = wam_check_fields(token, token_fields, "", 0)) || (rc = wam_auth_take_name(p, token)) ||
 	    (rc = wam_auth_take_role(p, token)) || (rc = wam_auth_take_sites(db, p, token)))
 		goto done;
+	if (wam_auth_is_token(db->actor)) {
+		/* a token stands for whoever added it only while that is one step */
+		rc = wam_error_set(WAM_EFORBIDDEN, "token",
+		                   "%.128s is a token; a token does not add tokens: a person signed in as "
+		                   "themselves, or the operating-system account, adds them",
+		                   db->actor);
+		goto done;
+	}
 	wam_db_new_id(db, id);
 	randombytes_buf(raw, sizeof raw);
 	memcpy(made, PREFIX, PREFIX_LEN);

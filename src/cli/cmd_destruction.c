@@ -48,6 +48,13 @@ static void print_batch(const json_t *b)
 			       json_string_value(json_object_get(v, "created_at")),
 			       json_string_value(json_object_get(v, "password_set_by")),
 			       json_string_value(json_object_get(v, "password_set_at")));
+		/* everyone who made it or ever set its password */
+		const json_t *from = json_object_get(v, "comes_from"), *f;
+		size_t j;
+		json_array_foreach(from, j, f)
+		    printf("%s%s", j ? ", " : "    account comes from ", json_string_value(f));
+		if (json_array_size(from))
+			printf("\n");
 	}
 	print_names("witnesses:", json_object_get(b, "witnesses"));
 	const json_t *items = json_object_get(b, "items");

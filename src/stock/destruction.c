@@ -118,23 +118,37 @@ static int verifier_states(wam_db *db, json_t *b, const char *id)
 }
 
 /* The rule of independence for verifier `vs` (a verifier_states entry) of
- * batch `b`: who created the verifier's account or last set its password
- * is none of those taking part, who opened the batch, `closer` (NULL
- * before the close) or another verifier of it (docs/stock.md). */
+ * batch `b`: no one who created the verifier's account or ever set its
+ * password takes part in the batch: opened it, added a weapon, a lot or a
+ * person to it, `closer` (NULL before the close) or another verifier of it;
+ * and the account shares no one it comes from, but the operating-system
+ * account, with another verifier who has confirmed (docs/stock.md). */
 static int independent(wam_db *db, const json_t *b, const json_t *vs, const char *closer)
 {
 	const char *id = json_string_value(json_object_get(b, "id"));
 	const char *name = json_string_value(json_object_get(vs, "name"));
-	json_t *ev = NULL, *w;
+	json_t *rows = NULL, *w;
 	char part[200], other[128];
 	size_t i;
-	int rc = wam_query_row(
-	    db, &ev, "SELECT e.actor FROM events e JOIN destructions d ON e.seq=d.opened_seq WHERE d.id=?", id, NULL);
-	if (rc)
-		return rc;
-	snprintf(part, sizeof part, "opened destruction batch %.40s", id);
-	rc = wam_auth_independent(db, vs, name, json_string_value(json_object_get(ev, "actor")), part, "verifier");
-	json_decref(ev);
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT e.type, e.actor FROM events e WHERE e.subject=?1 AND e.type IN "
+	                        "('destruction.opened','destruction.item_added','destruction.lot_added',"
+	                        "'destruction.person_added') GROUP BY e.type, e.actor ORDER BY min(e.seq)",
+	                        id, NULL);
+	json_array_foreach(rows, i, w)
+	{
+		const char *type = json_string_value(json_object_get(w, "type"));
+		if (rc || !type)
+			continue;
+		snprintf(part, sizeof part, "%s destruction batch %.40s",
+		         !strcmp(type, "destruction.opened")         ? "opened"
+		         : !strcmp(type, "destruction.person_added") ? "added a person to"
+		                                                     : "added to",
+		         id);
+		rc = wam_auth_independent(db, vs, name, json_string_value(json_object_get(w, "actor")), part,
+		                          "verifier");
+	}
+	json_decref(rows);
 	if (!rc && closer) {
 		snprintf(part, sizeof part, "closes destruction batch %.40s", id);
 		rc = wam_auth_independent(db, vs, name, closer, part, "verifier");
@@ -147,6 +161,9 @@ static int independent(wam_db *db, const json_t *b, const json_t *vs, const char
 		snprintf(other, sizeof other, "user:%s", wn);
 		snprintf(part, sizeof part, "is another verifier of destruction batch %.40s", id);
 		rc = wam_auth_independent(db, vs, name, other, part, "verifier");
+		snprintf(part, sizeof part, "confirm destruction batch %.40s", id);
+		if (!rc && json_is_true(json_object_get(w, "confirmed")))
+			rc = wam_auth_apart(db, vs, name, w, wn, part, "verifier");
 	}
 	return rc;
 }
@@ -573,12 +590,13 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 			nconf++;
 			json_array_append_new(
 			    confirmed,
-			    json_pack("{s:O, s:O, s:O, s:O?, s:O?, s:O?, s:O?}", "name", json_object_get(vs, "name"),
-			              "time", json_object_get(vs, "confirmed_at"), "seq", json_object_get(vs, "seq"),
-			              "created_by", json_object_get(vs, "created_by"), "created_at",
-			              json_object_get(vs, "created_at"), "password_set_by",
+			    json_pack("{s:O, s:O, s:O, s:O?, s:O?, s:O?, s:O?, s:O?}", "name",
+			              json_object_get(vs, "name"), "time", json_object_get(vs, "confirmed_at"), "seq",
+			              json_object_get(vs, "seq"), "created_by", json_object_get(vs, "created_by"),
+			              "created_at", json_object_get(vs, "created_at"), "password_set_by",
 			              json_object_get(vs, "password_set_by"), "password_set_at",
-			              json_object_get(vs, "password_set_at")));
+			              json_object_get(vs, "password_set_at"), "comes_from",
+			              json_object_get(vs, "comes_from")));
 		} else {
 			wam_buf_puts(&waiting, waiting.n ? ", " : "");
 			wam_buf_puts(&waiting, json_string_value(json_object_get(vs, "name")));
@@ -727,6 +745,11 @@ static void html_confirmations(wam_buf *o, wam_db *db, const char *id)
 			               json_string_value(json_object_get(v, "created_at")),
 			               json_string_value(json_object_get(v, "password_set_by")),
 			               json_string_value(json_object_get(v, "password_set_at")));
+		/* everyone who made it or ever set its password */
+		json_t *from = json_object_get(v, "comes_from"), *f;
+		size_t j;
+		json_array_foreach(from, j, f)
+		    wam_buf_printf(&t, "%s%s", j ? ", " : "; account comes from ", json_string_value(f));
 		wam_buf_puts(&t, ")");
 	}
 	html_row(o, "Confirmed by", t.p ? t.p : "");

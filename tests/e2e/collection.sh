@@ -151,6 +151,7 @@ expect_exit 0 "the batch shows whose accounts its verifiers are" W destruction s
 expect_contains "... who created each and who set its password" "$OUT" \
 	"account created by user:adm at"
 expect_contains "... with the password set" "$OUT" "password last set by user:adm at"
+expect_contains "... and everyone the account comes from" "$OUT" "account comes from user:adm"
 
 expect_exit 0 "verify" W verify
 expect_contains "intact" "$OUT" "intact"

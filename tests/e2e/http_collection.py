@@ -10,6 +10,7 @@ named), closed, its weapons destroyed and its certificate an escaped HTML
 page naming the closing event's hash. Failed requests change nothing, and
 the registry verifies."""
 import os
+import pwd
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -158,6 +159,7 @@ def test(tap):
     tap.eq(srv.post(f"/api/v1/destructions/{b}/items", {"item_id": seized}, armourer).status, 409,
            "a closed batch takes nothing more")
     check_final_statuses(tap, reg, srv, armourer, viewer, events)
+    check_accounts_taken_over(tap, reg, srv, armourer)
     v = srv.get("/api/v1/verify", reg.token("audit", "auditor")[0]).json
     tap.ok(v["intact"], "the registry verifies", str(v))
     tap.eq(srv.stop(), 0, "the server stops")
@@ -230,6 +232,69 @@ def check_final_statuses(tap, reg, srv, armourer, viewer, events):
     tap.eq((resp.status, resp.json and resp.json["state"]), (200, "withdrawn"), "a proposal is withdrawn", repr(resp))
     tap.eq(srv.post(f"/api/v1/export-proposals/{p2}/confirm", {}, reg_token).status, 409,
            "a withdrawn proposal cannot be confirmed")
+
+
+def check_accounts_taken_over(tap, reg, srv, armourer):
+    """Accounts an admin reset or made are the admin's hand: a password the
+    user then sets for themselves does not wash it away, two accounts one
+    admin made are not two people, and a token does not add tokens."""
+    reg.user("boss", "admin", "a long boss password")
+    boss = srv.session("boss", "a long boss password")
+    robot = srv.post("/api/v1/tokens", {"name": "boss-robot", "role": "admin"}, **boss)
+    tap.eq(robot.status, 201, "an admin adds a token in their session", repr(robot))
+    resp = srv.post("/api/v1/tokens", {"name": "robot-child", "role": "admin"}, robot.json["secret"])
+    tap.ok(resp.status == 403 and resp.error().get("field") == "token"
+           and "a token does not add tokens" in resp.error().get("message", ""),
+           "a token's request to add a token: 403 naming token", repr(resp))
+    tap.ok(all(t["name"] != "robot-child" for t in srv.get("/api/v1/tokens", **boss).json), "... and none was added")
+
+    # the admin takes over two verifiers the owner made
+    ids = {n: reg.user(n, "armourer", f"the owner's password for {n}") for n in ("ver1", "ver2")}
+    for n in ids:
+        resp = srv.request("PUT", f"/api/v1/users/{ids[n]}/password", {"password": f"boss knows {n}'s password"},
+                           **boss)
+        tap.eq(resp.status, 204, f"the admin resets {n}'s password", repr(resp))
+        resp = srv.request("PUT", "/api/v1/session/password", {"current": f"boss knows {n}'s password",
+                           "password": f"an own password for {n}"}, **srv.session(n, f"boss knows {n}'s password"))
+        tap.eq(resp.status, 204, f"... signs in as {n} and sets an 'own' password", repr(resp))
+    item = reg.wam("item", "add", "--category", "SA1", "--make", "Glock", "--model", "17", "--serial",
+                   "TAKEN-1", "--country", "AT")["id"]
+    b = srv.post("/api/v1/destructions", {"method": "cut", "site": "yard", "date": "2026-11-21"}, **boss).json["id"]
+    srv.post(f"/api/v1/destructions/{b}/items", {"item_id": item}, **boss)
+    for n in ids:
+        srv.post(f"/api/v1/destructions/{b}/people", {"role": "verifier", "name": n}, **boss)
+    tap.eq(srv.post(f"/api/v1/destructions/{b}/verify", {"serials": ["TAKEN-1"]}, **boss).status, 200,
+           "the admin lists the weapon, names ver1 and ver2, reads the serial")
+    for n in ids:
+        resp = srv.post(f"/api/v1/destructions/{b}/confirm", {}, **srv.session(n, f"an own password for {n}"))
+        tap.ok(resp.status == 403 and "rule of independence: user:boss" in resp.error().get("message", ""),
+               f"{n}, whose password the opener once set, does not confirm: 403", repr(resp))
+    got = srv.get(f"/api/v1/destructions/{b}", **boss).json["verifier_states"]
+    owner = "os:" + pwd.getpwuid(os.getuid()).pw_name
+    tap.eq([v["comes_from"] for v in got], [[owner, "user:boss", f"user:{n}"] for n in ids],
+           "verifier_states list everyone who made each account or ever set its password")
+    tap.eq(srv.post(f"/api/v1/destructions/{b}/close", {"certificate": "DC-TAKEN"}, **boss).status, 409,
+           "the batch does not close")
+    tap.eq(srv.get(f"/api/v1/items/{item}", **boss).json["status"], "in_store", "... and the weapon is unchanged")
+
+    # two accounts one admin made, though someone else opens and closes
+    for n in ("s1", "s2"):
+        tap.eq(srv.post("/api/v1/users", {"name": n, "role": "armourer", "password": f"a long password for {n}"},
+                        **boss).status, 201, f"the admin makes {n}")
+    item = reg.wam("item", "add", "--category", "SA1", "--make", "Glock", "--model", "17", "--serial",
+                   "TWIN-1", "--country", "AT")["id"]
+    b = srv.post("/api/v1/destructions", {"method": "cut", "site": "yard", "date": "2026-11-21"}, armourer).json["id"]
+    srv.post(f"/api/v1/destructions/{b}/items", {"item_id": item}, armourer)
+    for n in ("s1", "s2"):
+        srv.post(f"/api/v1/destructions/{b}/people", {"role": "verifier", "name": n}, armourer)
+    srv.post(f"/api/v1/destructions/{b}/verify", {"serials": ["TWIN-1"]}, armourer)
+    resp = srv.post(f"/api/v1/destructions/{b}/confirm", {}, **srv.session("s1", "a long password for s1"))
+    tap.eq(resp.status, 200, "s1 confirms", repr(resp))
+    resp = srv.post(f"/api/v1/destructions/{b}/confirm", {}, **srv.session("s2", "a long password for s2"))
+    tap.ok(resp.status == 403 and "both come from user:boss" in resp.error().get("message", ""),
+           "s2, made by the same admin as s1, does not confirm: 403", repr(resp))
+    tap.eq(srv.post(f"/api/v1/destructions/{b}/close", {"certificate": "DC-TWIN"}, armourer).status, 409,
+           "the batch does not close on one hand's two accounts")
 
 
 if __name__ == "__main__":

@@ -194,31 +194,44 @@ static void test_confirmations_by_verifiers_themselves(void **state)
 	free(html);
 }
 
-/* The rule of independence: accounts an admin made (and whose passwords
- * the admin chose) do not make two verifiers for a batch that admin closes
- * or opens, nor does a real verifier whose password the opener reset, until
- * the verifier sets their own; who made each account and who last set its
- * password are shown and on the certificate. */
+/* Opens a new batch of weapon `item` as `actor` into f->batch. */
+static void open_batch(fx *f, const char *actor, const char *item)
+{
+	json_t *in = json_pack("{s:s, s:s, s:s}", "method", "CUT", "site", "Range", "date", "2026-11-21"), *out;
+	wam_db_set_actor(f->reg.db, actor);
+	assert_int_equal(wam_stock_destruction_open(f->reg.db, &out, in), 0);
+	snprintf(f->batch, sizeof f->batch, "%s", str(out, "id"));
+	json_decref(out);
+	json_decref(in);
+	assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, item), 0);
+	wam_db_set_actor(f->reg.db, "test");
+}
+
+/* The rule of independence: an account an admin made does not vouch for a
+ * verifier in a batch that admin closes or opens; two accounts the same
+ * admin made are not two people, whoever opens and closes; who made each
+ * account and everyone who set its password are shown and on the
+ * certificate. */
 static void test_verifiers_independent_of_those_taking_part(void **state)
 {
 	fx *f = *state;
-	char first[32];
 	wam_db_set_actor(f->reg.db, "user:adm");
 	add_user(f, "sock1");
 	add_user(f, "sock2");
 	wam_db_set_actor(f->reg.db, "test");
 	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock1"), 0);
-	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock2"), 0);
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "verifier.two"), 0);
 	assert_int_equal(verify_serials(f, "56-1001", "TB<99>&1"), 0);
-	both_confirm_names(f, "sock1", "sock2");
+	both_confirm_names(f, "sock1", "verifier.two");
 	json_t *b;
 	assert_int_equal(wam_stock_destruction_get(f->reg.db, &b, f->batch), 0);
 	json_t *v0 = json_array_get(json_object_get(b, "verifier_states"), 0);
 	assert_string_equal(str(v0, "created_by"), "user:adm");
 	assert_string_equal(str(v0, "password_set_by"), "user:adm");
 	assert_string_not_equal(str(v0, "password_set_at"), "(null)");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(v0, "comes_from"), 0)), "user:adm");
 	json_decref(b);
-	/* the admin who made both accounts closes: refused, naming the rule */
+	/* the admin who made sock1's account closes: refused, naming the rule */
 	long long before = test_events(&f->reg);
 	wam_db_set_actor(f->reg.db, "user:adm");
 	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), WAM_EFORBIDDEN);
@@ -227,46 +240,82 @@ static void test_verifiers_independent_of_those_taking_part(void **state)
 	assert_non_null(strstr(wam_error_last()->message, "closes destruction batch"));
 	assert_int_equal(test_events(&f->reg), before);
 	assert_string_equal(status_of(f, 0), "seized");
-	snprintf(first, sizeof first, "%s", f->batch);
-
-	/* a batch the admin opens: verifiers the admin made, or whose password
-	 * the admin reset, do not confirm */
-	json_t *in = json_pack("{s:s, s:s, s:s}", "method", "CUT", "site", "Range", "date", "2026-11-21"), *out;
-	assert_int_equal(wam_stock_destruction_open(f->reg.db, &out, in), 0);
-	snprintf(f->batch, sizeof f->batch, "%s", str(out, "id"));
-	json_decref(out);
-	json_decref(in);
-	assert_int_equal(wam_stock_destruction_add_item(f->reg.db, NULL, f->batch, f->item[2]), 0);
-	both_verifiers(f);
-	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock1"), 0);
-	assert_int_equal(verify_serials(f, "GLK777", NULL), 0);
-	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
+	/* someone who made neither account closes */
 	wam_db_set_actor(f->reg.db, "test");
-	assert_int_equal(confirm_as(f, "sock1"), WAM_EFORBIDDEN);
-	assert_non_null(strstr(wam_error_last()->message, "created the account of sock1"));
-	assert_non_null(strstr(wam_error_last()->message, "opened destruction batch"));
-	assert_int_equal(confirm_as(f, "verifier.one"), WAM_EFORBIDDEN);
-	assert_non_null(strstr(wam_error_last()->message, "last set the password of verifier.one"));
-	/* the verifier sets their own password: their confirmation counts */
-	wam_db_set_actor(f->reg.db, "user:verifier.one");
-	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
-	wam_db_set_actor(f->reg.db, "test");
-	both_confirm(f);
-	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-10"), 0);
-	assert_string_equal(status_of(f, 2), "destroyed");
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), 0);
 	char *html;
 	size_t len;
 	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), 0);
-	assert_non_null(strstr(html, "password last set by user:verifier.one"));
-	free(html);
-
-	/* the first batch closes when someone who made neither account does */
-	snprintf(f->batch, sizeof f->batch, "%s", first);
-	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), 0);
-	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), 0);
 	assert_non_null(strstr(html, "sock1 ("));
 	assert_non_null(strstr(html, "account created by user:adm at "));
+	assert_non_null(strstr(html, "account comes from user:adm)"));
 	free(html);
+
+	/* two accounts one admin made are one hand, though someone else opens
+	 * and closes: the second confirmation is refused, naming both */
+	open_batch(f, "test", f->item[2]);
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock1"), 0);
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock2"), 0);
+	assert_int_equal(verify_serials(f, "GLK777", NULL), 0);
+	assert_int_equal(confirm_as(f, "sock1"), 0);
+	before = test_events(&f->reg);
+	assert_int_equal(confirm_as(f, "sock2"), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "verifier");
+	assert_non_null(strstr(wam_error_last()->message, "sock2 and sock1 both come from user:adm"));
+	assert_int_equal(test_events(&f->reg), before);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-11"), WAM_ECONFLICT);
+	assert_string_equal(status_of(f, 2), "in_store");
+
+	/* whoever adds a verifier takes part: the admin names sock1 in a batch
+	 * someone else opened */
+	char fourth[32];
+	test_add_item(&f->reg,
+	              "{\"category\": \"SA1\", \"make\": \"CZ\", \"serial\": \"CZ-4\", \"country\": \"CZ\","
+	              " \"status\": \"in_store\"}",
+	              fourth);
+	open_batch(f, "test", fourth);
+	wam_db_set_actor(f->reg.db, "user:adm");
+	assert_int_equal(wam_stock_destruction_add_person(f->reg.db, NULL, f->batch, "verifier", "sock1"), 0);
+	wam_db_set_actor(f->reg.db, "test");
+	assert_int_equal(verify_serials(f, "CZ-4", NULL), 0);
+	assert_int_equal(confirm_as(f, "sock1"), WAM_EFORBIDDEN);
+	assert_non_null(strstr(wam_error_last()->message, "added a person to destruction batch"));
+}
+
+/* An admin who takes over two real verifiers' accounts (resets their
+ * passwords, signs in as each and sets an "own" password) still made
+ * those passwords: the accounts come from the admin, so they vouch for no
+ * batch the admin opens, and not for two people either. */
+static void test_password_takeover_keeps_the_hand(void **state)
+{
+	fx *f = *state;
+	open_batch(f, "user:adm", f->item[2]);
+	wam_db_set_actor(f->reg.db, "user:adm");
+	both_verifiers(f);
+	assert_int_equal(verify_serials(f, "GLK777", NULL), 0);
+	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
+	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.two", "a long enough password"), 0);
+	wam_db_set_actor(f->reg.db, "user:verifier.one");
+	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
+	wam_db_set_actor(f->reg.db, "user:verifier.two");
+	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.two", "a long enough password"), 0);
+	wam_db_set_actor(f->reg.db, "test");
+	long long before = test_events(&f->reg);
+	assert_int_equal(confirm_as(f, "verifier.one"), WAM_EFORBIDDEN);
+	assert_non_null(strstr(wam_error_last()->message, "user:adm created the account of verifier.one or set"));
+	assert_non_null(strstr(wam_error_last()->message, "opened destruction batch"));
+	assert_int_equal(confirm_as(f, "verifier.two"), WAM_EFORBIDDEN);
+	assert_int_equal(test_events(&f->reg), before);
+	json_t *b;
+	assert_int_equal(wam_stock_destruction_get(f->reg.db, &b, f->batch), 0);
+	json_t *from = json_object_get(json_array_get(json_object_get(b, "verifier_states"), 0), "comes_from");
+	assert_int_equal(json_array_size(from), 3);
+	assert_string_equal(json_string_value(json_array_get(from, 1)), "user:adm");
+	assert_string_equal(json_string_value(json_array_get(from, 2)), "user:verifier.one");
+	json_decref(b);
+	wam_db_set_actor(f->reg.db, "user:adm");
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-12"), WAM_ECONFLICT);
+	assert_string_equal(status_of(f, 2), "in_store");
 }
 
 static void test_close_without_certificate_refused(void **state)
@@ -458,6 +507,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ammunition_lot_destroyed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_confirmations_by_verifiers_themselves, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verifiers_independent_of_those_taking_part, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_password_takeover_keeps_the_hand, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

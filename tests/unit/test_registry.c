@@ -343,11 +343,116 @@ static void test_registry_export_people_not_tokens(void **state)
 	assert_int_equal(wam_auth_set_password(r->db, "chief", "a password adm knows"), 0);
 	assert_int_equal(wam_db_set_actor(r->db, "user:chief"), 0);
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
-	assert_non_null(strstr(wam_error_last()->message, "last set the password of chief"));
-	/* once chief sets their own password, chief confirms */
+	assert_non_null(strstr(wam_error_last()->message, "user:adm created the account of chief or set its password"));
+	/* chief, signed in with the password adm set, sets an "own" one: adm
+	 * set a password of the account, so chief still does not confirm */
 	assert_int_equal(wam_auth_set_password(r->db, "chief", "chief's own long password"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_non_null(strstr(wam_error_last()->message, "user:adm created the account of chief or set its password"));
+	/* someone adm never made nor set a password of confirms */
+	assert_int_equal(wam_db_set_actor(r->db, "os:root"), 0);
+	add_person(r, "auditor", "registrar");
+	assert_int_equal(wam_db_set_actor(r->db, "user:auditor"), 0);
 	assert_int_equal(wam_registry_export_confirm(r->db, NULL, pid), 0);
 	json_decref(t);
+}
+
+/* A token does not add tokens, and a chain of tokens adding tokens left by
+ * an older registry that is too long or comes back to itself is taken for
+ * anyone, so it never passes a two-person rule. */
+static void test_registry_token_chains_fail_closed(void **state)
+{
+	test_reg *r = *state;
+	char pid[WAM_ID_LEN + 1], secret[WAM_TOKEN_LEN + 1], name[16], sql[512];
+	json_t *t = json_pack("{s:s, s:s}", "name", "c1", "role", "admin");
+	add_person(r, "adm", "admin");
+	add_person(r, "bob", "registrar");
+	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
+	assert_int_equal(wam_auth_add_token(r->db, NULL, t, secret), 0);
+	/* a token's request to add a token: refused, nothing written */
+	long long before = test_events(r);
+	assert_int_equal(wam_db_set_actor(r->db, "token:c1"), 0);
+	json_object_set_new(t, "name", json_string("c2"));
+	expect_error(wam_auth_add_token(r->db, NULL, t, secret), WAM_EFORBIDDEN, "token");
+	assert_non_null(strstr(wam_error_last()->message, "a token does not add tokens"));
+	assert_int_equal(test_events(r), before);
+	/* an older registry's chain c1 <- c2 <- ... <- c10, all from adm */
+	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
+	for (int k = 2; k <= 10; k++) {
+		snprintf(name, sizeof name, "c%d", k);
+		json_object_set_new(t, "name", json_string(name));
+		assert_int_equal(wam_auth_add_token(r->db, NULL, t, secret), 0);
+	}
+	for (int k = 2; k <= 10; k++) {
+		snprintf(sql, sizeof sql,
+		         "UPDATE events SET actor='token:c%d' WHERE type='token.added' AND subject=(SELECT id FROM "
+		         "tokens WHERE name='c%d')",
+		         k - 1, k);
+		test_reg_tamper(r, sql);
+	}
+	assert_true(wam_auth_same_person_db(r->db, "token:c3", "user:adm"));
+	assert_false(wam_auth_same_person_db(r->db, "token:c3", "user:bob"));
+	/* nine steps: past the limit, taken for anyone */
+	assert_true(wam_auth_same_person_db(r->db, "token:c10", "user:bob"));
+	assert_true(wam_auth_same_person_db(r->db, "token:c10", "os:root"));
+	assert_int_equal(wam_db_set_actor(r->db, "token:c10"), 0);
+	propose(r, pid);
+	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_int_equal(wam_db_set_actor(r->db, "user:bob"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	/* ... and is not taken for the user whose account it would vouch for:
+	 * an account adm made is not independent of the long chain */
+	json_t *u = NULL, *creds = NULL;
+	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
+	add_person(r, "sockc", "registrar");
+	assert_int_equal(wam_auth_get_user(r->db, &u, "sockc"), 0);
+	assert_int_equal(wam_auth_credentials(r->db, &creds, test_str(u, "id")), 0);
+	expect_error(wam_auth_independent(r->db, creds, "sockc", "token:c10", "opened batch B", "verifier"),
+	             WAM_EFORBIDDEN, "verifier");
+	assert_int_equal(wam_auth_independent(r->db, creds, "sockc", "user:bob", "opened batch B", "verifier"), 0);
+	json_decref(u);
+	json_decref(creds);
+	/* a chain that comes back to itself: c1 added by c3 */
+	test_reg_tamper(r, "UPDATE events SET actor='token:c3' WHERE type='token.added' AND subject=(SELECT id "
+	                   "FROM tokens WHERE name='c1')");
+	assert_true(wam_auth_same_person_db(r->db, "token:c2", "user:bob"));
+	/* a token no one added is anyone */
+	assert_true(wam_auth_same_person_db(r->db, "token:ghost", "user:bob"));
+	json_decref(t);
+}
+
+/* The proposer and the confirmer of an export come from no common hand:
+ * the proposer's account made by the confirmer, or both accounts made by
+ * one admin, do not make two people. */
+static void test_registry_export_accounts_apart(void **state)
+{
+	test_reg *r = *state;
+	char pid[WAM_ID_LEN + 1];
+	add_person(r, "boss", "admin");
+	add_person(r, "x", "admin");
+	assert_int_equal(wam_db_set_actor(r->db, "user:boss"), 0);
+	add_person(r, "clerk", "registrar");
+	assert_int_equal(wam_db_set_actor(r->db, "user:x"), 0);
+	add_person(r, "p1", "registrar");
+	add_person(r, "k1", "registrar");
+	/* boss made clerk's account; clerk proposes, boss confirms: refused */
+	assert_int_equal(wam_db_set_actor(r->db, "user:clerk"), 0);
+	propose(r, pid);
+	long long before = test_events(r);
+	assert_int_equal(wam_db_set_actor(r->db, "user:boss"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_non_null(strstr(wam_error_last()->message, "user:boss created the account of clerk"));
+	assert_int_equal(test_events(r), before);
+	/* x made both p1 and k1: p1 proposes, k1 confirms: refused */
+	assert_int_equal(wam_db_set_actor(r->db, "user:p1"), 0);
+	propose(r, pid);
+	assert_int_equal(wam_db_set_actor(r->db, "user:k1"), 0);
+	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
+	assert_non_null(strstr(wam_error_last()->message, "k1 and p1 both come from user:x"));
+	/* boss, whom no one but the owner made, confirms p1's proposal */
+	assert_int_equal(wam_db_set_actor(r->db, "user:boss"), 0);
+	assert_int_equal(wam_registry_export_confirm(r->db, NULL, pid), 0);
 }
 
 /* wam_auth_same_person: one actor, or one name as account and as user, is
@@ -664,6 +769,8 @@ int main(void)
 		T(test_registry_status_final_only_by_procedure),
 		T(test_registry_export_two_person),
 		T(test_registry_export_people_not_tokens),
+		T(test_registry_token_chains_fail_closed),
+		T(test_registry_export_accounts_apart),
 		T(test_registry_same_person),
 		T(test_registry_status_unknown_word_and_id),
 		T(test_registry_duplicate_is_conflict),
