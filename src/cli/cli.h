@@ -66,7 +66,7 @@ extern const cli_command cli_serve_commands[];
 extern const cli_command cli_check_commands[];       /* stock checks */
 extern const cli_command cli_recovery_commands[];    /* field collection */
 extern const cli_command cli_destruction_commands[]; /* destruction batches */
-extern const cli_command cli_stock_a_commands[];     /* lots, moves, custody */
+extern const cli_command cli_stock_commands[];       /* lots, moves, custody */
 extern const cli_command cli_hit_commands[];         /* loss reports, hits, origins */
 extern const cli_command cli_trace_commands[];       /* trace requests, node, peers */
 extern const cli_command cli_report_commands[];      /* SDG 16.4.2 */

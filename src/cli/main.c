@@ -20,7 +20,7 @@
 
 static const cli_command *const tables[] = {cli_registry_commands,    cli_ledger_commands,
                                             cli_match_commands,       cli_auth_commands,
-                                            cli_serve_commands,       cli_stock_a_commands,
+                                            cli_serve_commands,       cli_stock_commands,
                                             cli_check_commands,       cli_recovery_commands,
                                             cli_destruction_commands, cli_hit_commands,
                                             cli_trace_commands,       cli_report_commands,

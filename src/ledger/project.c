@@ -10,7 +10,7 @@
 #include "internal.h"
 #include "registry/rules.h"
 #include "stock/check.h"
-#include "stock/stock_a.h"
+#include "stock/stockpile.h"
 #include "collection/project.h"
 #include "stock/project_destruction.h"
 #include "trace/project.h"
@@ -407,9 +407,9 @@ static const struct {
 	const char *prefix;
 	wam_room_apply_fn apply;
 } rooms[] = {
-	{"lot.", wam_stock_a_apply},      /* stock: ammunition lots */
-	{"location.", wam_stock_a_apply}, /* stock: weapons moved between sites */
-	{"custody.", wam_stock_a_apply},  /* stock: weapons issued and returned */
+	{"lot.", wam_stockpile_apply},      /* stock: ammunition lots */
+	{"location.", wam_stockpile_apply}, /* stock: weapons moved between sites */
+	{"custody.", wam_stockpile_apply},  /* stock: weapons issued and returned */
 	{"check.", wam_check_apply},      /* stock: stock checks and their investigations */
 	{"recovery.", wam_collection_apply},   /* collection: recoveries, hand-overs, photos */
 	{"task.", wam_collection_apply},       /* collection: tasks to mark or destroy (R5) */

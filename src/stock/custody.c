@@ -12,7 +12,7 @@
 
 #include "registry/rules.h"
 #include "registry/validate.h"
-#include "stock/stock_a.h"
+#include "stock/stockpile.h"
 #include "wam/auth.h"
 
 #define CUSTODY_SQL                                                                                            \

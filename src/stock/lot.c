@@ -8,7 +8,7 @@
 
 #include "registry/rules.h"
 #include "registry/validate.h"
-#include "stock/stock_a.h"
+#include "stock/stockpile.h"
 
 static const char *const lot_fields[] = {"nomenclature", "calibre",    "type",         "manufacturer",
                                          "headstamp",    "country",    "lot_number",   "batch_number",

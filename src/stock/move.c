@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "registry/validate.h"
-#include "stock/stock_a.h"
+#include "stock/stockpile.h"
 
 int wam_stock_site_tree(wam_db *db, json_t **out, const char *id)
 {

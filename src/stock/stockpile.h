@@ -1,15 +1,15 @@
-/* The stock room's lots, moves and custody: what its files share inside
+/* The stockpile — the stock room's lots, moves and custody: what its files share inside
  * libwam. */
-#ifndef WAM_STOCK_A_H
-#define WAM_STOCK_A_H
+#ifndef WAM_STOCK_STOCKPILE_H
+#define WAM_STOCK_STOCKPILE_H
 
 #include "internal.h"
 #include "wam/stock.h"
 
 /* Applies a "lot.", "location." or "custody." event to the projections
- * (stock/project_a.c; a row of the rooms table in ledger/project.c). */
-int wam_stock_a_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
-                      const json_t *payload, const char *time);
+ * (stock/project_stockpile.c; a row of the rooms table in ledger/project.c). */
+int wam_stockpile_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
+                        const char *time);
 
 /* Today's date in UTC, YYYY-MM-DD. */
 void wam_stock_today(char out[11]);

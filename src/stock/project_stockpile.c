@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "stock/stock_a.h"
+#include "stock/stockpile.h"
 
 enum {
 	S_LOT_ADD,
@@ -175,7 +175,7 @@ static int custody_rule(wam_room_ctx *ctx, int64_t seq, const char *site, const 
 	return run(ctx, st, seq, site, false);
 }
 
-int wam_stock_a_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+int wam_stockpile_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
                       const json_t *payload, const char *time)
 {
 	if (!strcmp(type, "lot.recorded"))

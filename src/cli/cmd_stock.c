@@ -378,7 +378,7 @@ static const char *const return_valued[] = {"note", NULL};
 static const char *const custody_list_valued[] = {"state", "item", NULL};
 static const char *const overdue_valued[] = {"as-of", NULL};
 
-const cli_command cli_stock_a_commands[] = {
+const cli_command cli_stock_commands[] = {
 	{"site tree", no_opts, no_opts, cmd_site_tree, "site tree ID", "a site and every site within it"},
 	{"item move", move_valued, no_opts, cmd_item_move, "item move ID --to SITE --reason TEXT [--document D]",
 	 "move a weapon to another site"},
