@@ -38,3 +38,12 @@ test('every key the console names in t("...") is in en.json', () => {
       if (!(m[1] in en)) missing.push(`${m[1]} (${f.slice(web.length + 1)})`);
   assert.deepEqual(missing, []);
 });
+
+test('every error code of the API (docs/api.md, "Errors") has its err.<code> message', () => {
+  const doc = readFileSync(join(web, '..', 'docs', 'api.md'), 'utf8');
+  const codes = new Set();
+  for (const row of doc.matchAll(/^\| [1-5]\d\d \| ([^|]*)\|/gm))
+    for (const c of row[1].matchAll(/`([a-z_]+)`/g)) codes.add(c[1]);
+  assert.ok(codes.size > 10, 'the error table of docs/api.md was found');
+  assert.deepEqual([...codes].filter((c) => !(`err.${c}` in en)), []);
+});
