@@ -397,17 +397,28 @@ static const struct {
 	{"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
 };
 
+#define NCOMPARED (sizeof compared / sizeof compared[0])
+
+/* The place of `table` in compared[]; NCOMPARED when it is not named there. */
+static size_t compared_at(const char *table)
+{
+	size_t t = 0;
+	while (t < NCOMPARED && strcmp(compared[t].table, table))
+		t++;
+	return t;
+}
+
 /* How table `table` of the replay database `conn` is compared: `*id` names
  * a record, `*seq` dates it (an expression over the differing row d). */
 static int compared_how(sqlite3 *conn, const char *table, char *id, size_t idn, char *seq, size_t seqn)
 {
 	sqlite3_stmt *st;
-	for (size_t t = 0; t < sizeof compared / sizeof compared[0]; t++)
-		if (!strcmp(compared[t].table, table)) {
-			snprintf(id, idn, "d.%s", compared[t].id);
-			snprintf(seq, seqn, "%s", compared[t].seq);
-			return 0;
-		}
+	size_t t = compared_at(table);
+	if (t < NCOMPARED) {
+		snprintf(id, idn, "d.%s", compared[t].id);
+		snprintf(seq, seqn, "%s", compared[t].seq);
+		return 0;
+	}
 	if (sqlite3_prepare_v2(conn,
 	                       "SELECT (SELECT name FROM pragma_table_info(?1) ORDER BY cid LIMIT 1), "
 	                       "(SELECT name FROM pragma_table_info(?1) WHERE name IN ('last_seq','seq') ORDER BY "
@@ -516,24 +527,20 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 			rc = wam_sql_fail(tmp, "read the projection schema");
 			goto done;
 		}
-		for (int pass = 0; pass < 2 && !rc; pass++) {
-			for (size_t t = 0; pass == 0 && !rc && t < sizeof compared / sizeof compared[0]; t++) {
-				sqlite3_reset(tables);
-				while (sqlite3_step(tables) == SQLITE_ROW)
-					if (!strcmp(wam_col_text(tables, 0), compared[t].table)) {
-						rc = compare_table(tmp, r, compared[t].table, &best);
-						break;
-					}
-			}
-			sqlite3_reset(tables);
-			while (pass == 1 && !rc && sqlite3_step(tables) == SQLITE_ROW) {
-				const char *name = wam_col_text(tables, 0);
-				size_t t = 0;
-				while (t < sizeof compared / sizeof compared[0] && strcmp(compared[t].table, name))
-					t++;
-				if (t == sizeof compared / sizeof compared[0])
-					rc = compare_table(tmp, r, name, &best);
-			}
+		bool present[NCOMPARED] = {false};
+		while (sqlite3_step(tables) == SQLITE_ROW) {
+			size_t t = compared_at(wam_col_text(tables, 0));
+			if (t < NCOMPARED)
+				present[t] = true;
+		}
+		for (size_t t = 0; !rc && t < NCOMPARED; t++)
+			if (present[t])
+				rc = compare_table(tmp, r, compared[t].table, &best);
+		sqlite3_reset(tables);
+		while (!rc && sqlite3_step(tables) == SQLITE_ROW) {
+			const char *name = wam_col_text(tables, 0);
+			if (compared_at(name) == NCOMPARED)
+				rc = compare_table(tmp, r, name, &best);
 		}
 		sqlite3_finalize(tables);
 		if (rc)

@@ -272,8 +272,9 @@ static int put_head(wam_db *db, json_t *doc, const char *to, const char *subject
 	int rc;
 	if (!p)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	if ((rc = wam_ledger_append(db, "trace.exported", subject, p, &seq)) || (rc = wam_ledger_head(db, &seq, hash)))
+	if ((rc = wam_ledger_append(db, "trace.exported", subject, p, &seq)))
 		goto done;
+	wam_hex(hash, db->head_hash, WAM_HASH_LEN); /* the event just appended is the head */
 	char before[24];
 	snprintf(before, sizeof before, "%lld", (long long)seq);
 	if ((rc = wam_query_rows(db, &rows,
