@@ -85,7 +85,8 @@ int wam_file_temp_fd(int *out, char *tmp, size_t tmpsize, const char *path, cons
 		close(fd);
 		unlink(tmp);
 		*tmp = '\0';
-		return wam_error_set(WAM_EIO, field, "cannot make %s readable by its owner only: %s", tmp, strerror(e));
+		return wam_error_set(WAM_EIO, field, "cannot make a new file beside %s readable by its owner only: %s",
+		                     path, strerror(e));
 	}
 	*out = fd;
 	return 0;
