@@ -93,6 +93,13 @@ static int read_hidden(const char *prompt, char buf[PASSWORD_BUF])
 	return r;
 }
 
+/* Reports a password longer than PASSWORD_MAX; returns the exit code. */
+static int too_long(const cli_env *env)
+{
+	wam_error_set(WAM_EINVAL, "password", "password must be at most %d bytes", PASSWORD_MAX);
+	return cli_fail(env, WAM_EINVAL);
+}
+
 int cli_read_secret(const cli_env *env, bool from_stdin, const char *prompt, char *buf, size_t cap)
 {
 	char pw[PASSWORD_BUF];
@@ -106,21 +113,11 @@ int cli_read_secret(const cli_env *env, bool from_stdin, const char *prompt, cha
 		r = read_hidden(prompt, pw);
 	if (r <= 0) {
 		sodium_memzero(pw, sizeof pw);
-		if (r < 0) {
-			wam_error_set(WAM_EINVAL, "password", "password must be at most %d bytes", PASSWORD_MAX);
-			return cli_fail(env, WAM_EINVAL);
-		}
-		return cli_usage(env, "no password given for --as");
+		return r < 0 ? too_long(env) : cli_usage(env, "no password given for --as");
 	}
 	snprintf(buf, cap, "%s", pw);
 	sodium_memzero(pw, sizeof pw);
 	return strlen(buf) + 1 > cap ? cli_usage(env, "password too long") : 0;
-}
-
-static int too_long(const cli_env *env)
-{
-	wam_error_set(WAM_EINVAL, "password", "password must be at most %d bytes", PASSWORD_MAX);
-	return cli_fail(env, WAM_EINVAL);
 }
 
 /* The new password for user `name` into `pw`: one line of standard input

@@ -482,10 +482,8 @@ int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, cons
 	size_t i;
 	json_array_foreach(json_object_get(b, "verifier_states"), i, v)
 	{
-		if (!strcmp(json_string_value(json_object_get(v, "user_id"))
-		                ? json_string_value(json_object_get(v, "user_id"))
-		                : "",
-		            who->id))
+		const char *uid = json_string_value(json_object_get(v, "user_id"));
+		if (uid && !strcmp(uid, who->id))
 			st = v;
 	}
 	if (!st) {
