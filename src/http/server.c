@@ -413,20 +413,20 @@ static bool query_ok(wam_request *r)
 
 /* ---- who is asking ---- */
 
-typedef struct header_count {
-	const char *name;
-	int n;
-} header_count;
+/* The headers in which a browser says which page sent a request, in the
+ * order they decide. */
+static const char *const page_headers[] = {"Origin", "Sec-Fetch-Site", "Referer"};
 
-/* Counts the headers named `name`: libmicrohttpd's lookup gives only the
- * first. */
-static enum MHD_Result count_named(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* Counts each of page_headers into the int[3] `cls`, in one pass:
+ * libmicrohttpd's lookup gives only the first. */
+static enum MHD_Result count_page_headers(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	(void)value;
-	header_count *hc = cls;
-	if (!strcasecmp(key, hc->name))
-		hc->n++;
+	int *n = cls;
+	for (int i = 0; i < 3; i++)
+		if (!strcasecmp(key, page_headers[i]))
+			n[i]++;
 	return MHD_YES;
 }
 
@@ -495,19 +495,19 @@ static bool authenticate(wam_request *r)
 		 * Origin, or failing that Sec-Fetch-Site or Referer; a client
 		 * that sends none of them is not a browser. The first of them
 		 * that is sent decides, and it is sent once and not empty. */
-		static const char *const where[] = {"Origin", "Sec-Fetch-Site", "Referer"};
+		const char *const *where = page_headers;
+		int counts[3] = {0};
+		MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_page_headers, counts);
 		for (int i = 0; i < 3; i++) {
-			header_count hc = {where[i], 0};
-			MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_named, &hc);
-			if (!hc.n)
+			if (!counts[i])
 				continue;
 			const char *value = request_header(r, where[i]);
-			if (hc.n > 1 || !value || !*value) {
+			if (counts[i] > 1 || !value || !*value) {
 				reply_error(
 				    r, 403, "origin", where[i],
 				    "a request changing data from a browser session must say once which page sent "
 				    "it (%s is %s)",
-				    where[i], hc.n > 1 ? "sent more than once" : "empty");
+				    where[i], counts[i] > 1 ? "sent more than once" : "empty");
 				return false;
 			}
 			bool own = i == 1 ? !strcmp(value, "same-origin") || !strcmp(value, "none")
