@@ -210,20 +210,41 @@ static size_t unescape_uri(void *cls, struct MHD_Connection *c, char *s)
 
 /* ---- Host and Origin ---- */
 
-/* Adds `name` (lowercased, without a trailing dot) to the allow-list. */
-static void host_add(struct server *s, const char *name, size_t n)
+/* Writes `name` (`n` bytes) into `out` (HOST_MAX + 1 bytes) lowercased,
+ * without a trailing dot; false when that leaves it empty or too long. */
+static bool name_lower(char *out, const char *name, size_t n)
 {
 	if (n && name[n - 1] == '.')
 		n--;
-	if (!n || n > HOST_MAX || s->nhosts >= MAX_HOSTS)
-		return;
-	for (int i = 0; i < s->nhosts; i++)
-		if (strlen(s->hosts[i]) == n && !strncasecmp(s->hosts[i], name, n))
-			return;
-	char *h = s->hosts[s->nhosts++];
+	if (!n || n > HOST_MAX)
+		return false;
 	for (size_t i = 0; i < n; i++)
-		h[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
-	h[n] = '\0';
+		out[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i]);
+	out[n] = '\0';
+	return true;
+}
+
+/* True when `known` (a lowercased name) is `name` (`n` bytes), whatever
+ * its case. */
+static bool name_is(const char *known, const char *name, size_t n)
+{
+	return strlen(known) == n && !strncasecmp(known, name, n);
+}
+
+static bool host_known(const struct server *s, const char *name, size_t n)
+{
+	for (int i = 0; i < s->nhosts; i++)
+		if (name_is(s->hosts[i], name, n))
+			return true;
+	return false;
+}
+
+/* Adds `name` (lowercased, without a trailing dot) to the allow-list. */
+static void host_add(struct server *s, const char *name, size_t n)
+{
+	char *h = s->hosts[s->nhosts];
+	if (s->nhosts < MAX_HOSTS && name_lower(h, name, n) && !host_known(s, h, strlen(h)))
+		s->nhosts++;
 }
 
 /* The names a Host header (and an Origin) may give: the --listen address,
@@ -245,15 +266,8 @@ static void hosts_init(struct server *s, const struct sockaddr_in *sa)
 		const char *colon = strchr(*h, ':');
 		size_t n = colon ? (size_t)(colon - *h) : strlen(*h);
 		host_add(s, *h, n);
-		if (colon && s->nfronts < MAX_HOSTS && n <= HOST_MAX) {
-			if (n && (*h)[n - 1] == '.')
-				n--;
-			for (size_t i = 0; i < n; i++)
-				s->fronts[s->nfronts].name[i] =
-				    (char)(((*h)[i] >= 'A' && (*h)[i] <= 'Z') ? (*h)[i] - 'A' + 'a' : (*h)[i]);
-			s->fronts[s->nfronts].name[n] = '\0';
+		if (colon && s->nfronts < MAX_HOSTS && name_lower(s->fronts[s->nfronts].name, *h, n))
 			s->fronts[s->nfronts++].port = (unsigned)strtoul(colon + 1, NULL, 10);
-		}
 	}
 	if (!any)
 		return;
@@ -313,14 +327,6 @@ static bool authority_split(const char *a, size_t n, const char **name, size_t *
 	return *name_len > 0;
 }
 
-static bool host_known(const struct server *s, const char *name, size_t n)
-{
-	for (int i = 0; i < s->nhosts; i++)
-		if (strlen(s->hosts[i]) == n && !strncasecmp(s->hosts[i], name, n))
-			return true;
-	return false;
-}
-
 /* True when the authority `a` (`n` bytes) names an allowed host, whatever
  * its port. */
 static bool authority_allowed(const struct server *s, const char *a, size_t n)
@@ -357,8 +363,7 @@ static bool origin_allowed(const struct server *s, const char *url, bool path)
 	if (!tls && port == atomic_load(&s->port))
 		return true;
 	for (int i = 0; i < s->nfronts; i++)
-		if (s->fronts[i].port == port && strlen(s->fronts[i].name) == len &&
-		    !strncasecmp(s->fronts[i].name, name, len))
+		if (s->fronts[i].port == port && name_is(s->fronts[i].name, name, len))
 			return true;
 	return false;
 }
@@ -408,20 +413,20 @@ static bool query_ok(wam_request *r)
 
 /* ---- who is asking ---- */
 
-typedef struct header_count {
-	const char *name;
-	int n;
-} header_count;
+/* The headers in which a browser says which page sent a request, in the
+ * order they decide. */
+static const char *const page_headers[] = {"Origin", "Sec-Fetch-Site", "Referer"};
 
-/* Counts the headers named `name`: libmicrohttpd's lookup gives only the
- * first. */
-static enum MHD_Result count_named(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* Counts each of page_headers into the int[3] `cls`, in one pass:
+ * libmicrohttpd's lookup gives only the first. */
+static enum MHD_Result count_page_headers(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	(void)value;
-	header_count *hc = cls;
-	if (!strcasecmp(key, hc->name))
-		hc->n++;
+	int *n = cls;
+	for (int i = 0; i < 3; i++)
+		if (!strcasecmp(key, page_headers[i]))
+			n[i]++;
 	return MHD_YES;
 }
 
@@ -490,19 +495,19 @@ static bool authenticate(wam_request *r)
 		 * Origin, or failing that Sec-Fetch-Site or Referer; a client
 		 * that sends none of them is not a browser. The first of them
 		 * that is sent decides, and it is sent once and not empty. */
-		static const char *const where[] = {"Origin", "Sec-Fetch-Site", "Referer"};
+		const char *const *where = page_headers;
+		int counts[3] = {0};
+		MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_page_headers, counts);
 		for (int i = 0; i < 3; i++) {
-			header_count hc = {where[i], 0};
-			MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_named, &hc);
-			if (!hc.n)
+			if (!counts[i])
 				continue;
 			const char *value = request_header(r, where[i]);
-			if (hc.n > 1 || !value || !*value) {
+			if (counts[i] > 1 || !value || !*value) {
 				reply_error(
 				    r, 403, "origin", where[i],
 				    "a request changing data from a browser session must say once which page sent "
 				    "it (%s is %s)",
-				    where[i], hc.n > 1 ? "sent more than once" : "empty");
+				    where[i], counts[i] > 1 ? "sent more than once" : "empty");
 				return false;
 			}
 			bool own = i == 1 ? !strcmp(value, "same-origin") || !strcmp(value, "none")
