@@ -46,6 +46,7 @@ step stock investigations
 step recovery list
 step recovery tasks
 step destruction list
+step item export list
 # tracing: lost and stolen weapons, hits from recoveries, trace requests, SDG 16.4.2
 step loss list --open
 step hit list --state open

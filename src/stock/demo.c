@@ -124,9 +124,10 @@ static int add_custody(wam_db *db, const char *site)
 	 * the demo has nothing overdue yet: it will, as the dates pass */
 	static const char *const due[] = {"2027-01-15", "2027-03-31", "2027-03-31"};
 	for (size_t i = 0; i < json_array_size(ids) && !rc; i++) {
-		json_t *issue = json_pack("{s:s, s:s, s:s, s:s, s:s}", "item_id", json_string_value(json_array_get(ids, i)),
-		                          "person", i ? "Sgt. M. Augustin" : "Cpl. J. Baptiste", "unit", "Port-au-Prince patrol unit",
-		                          "expected_return", due[i], "document", "custody card 2025/118");
+		json_t *issue = json_pack(
+		    "{s:s, s:s, s:s, s:s, s:s}", "item_id", json_string_value(json_array_get(ids, i)), "person",
+		    i ? "Sgt. M. Augustin" : "Cpl. J. Baptiste", "unit", "Port-au-Prince patrol unit",
+		    "expected_return", due[i], "document", "custody card 2025/118");
 		json_t *out = NULL;
 		rc = wam_stock_custody_issue(db, &out, issue);
 		json_decref(issue);
@@ -149,7 +150,8 @@ static int add_check(wam_db *db, const char *site, const char *other_site, const
 {
 	json_t *open = json_pack("{s:s, s:s, s:O, s:s}", "site_id", site, "type", "FULL_SERIAL", "checkers", checkers,
 	                         "notes", "annual serial-number check"),
-	       *check = NULL, *ids = weapons_at(db, site, "held", 100000), *elsewhere = weapons_at(db, other_site, "held", 1);
+	       *check = NULL, *ids = weapons_at(db, site, "held", 100000),
+	       *elsewhere = weapons_at(db, other_site, "held", 1);
 	int rc = wam_stock_check_open(db, &check, open);
 	size_t n = json_array_size(ids);
 	const char **reads = calloc(n + 2, sizeof *reads);
@@ -188,8 +190,9 @@ static int add_recoveries(wam_db *db, const json_t *recoveries)
 		json_t *out = NULL;
 		int rc = wam_collection_add_recovery(db, &out, r);
 		const char *id = json_string_value(json_object_get(out, "id"));
-		json_t *handover = json_pack("{s:s, s:s, s:s}", "from", json_string_value(json_object_get(r, "officer")),
-		                             "to", "Central Armoury, Port-au-Prince", "reason", "taken into secure storage");
+		json_t *handover =
+		    json_pack("{s:s, s:s, s:s}", "from", json_string_value(json_object_get(r, "officer")), "to",
+		              "Central Armoury, Port-au-Prince", "reason", "taken into secure storage");
 		json_t *done = NULL;
 		if (!rc)
 			rc = wam_collection_handover(db, &done, id, handover);
@@ -275,6 +278,26 @@ static int add_destruction(wam_db *db, const char *site, const json_t *verifiers
 	return rc;
 }
 
+/* A weapon of the central armoury proposed for export under a licence,
+ * waiting, as exports do, for a second person to confirm it. */
+static int add_export(wam_db *db, const char *site)
+{
+	json_t *ids = weapons_at(db, site, "in_store", 1), *out = NULL;
+	int rc = 0;
+	if (json_array_size(ids)) {
+		json_t *p =
+		    json_pack("{s:O, s:s, s:s, s:s}", "item_id", json_array_get(ids, 0), "reason",
+		              "surplus rifle sold to the Belgian federal police under a government-to-government "
+		              "contract",
+		              "document", "EL-2026-0117", "country", "BE");
+		rc = wam_registry_export_propose(db, &out, p);
+		json_decref(p);
+		json_decref(out);
+	}
+	json_decref(ids);
+	return rc;
+}
+
 int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites)
 {
 	const json_t *stock = json_object_get(demo, "stock");
@@ -290,7 +313,7 @@ int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *s
 	    (rc = add_lots(db, rng, json_object_get(stock, "lots"), sites, lots)) || (rc = add_custody(db, central)) ||
 	    (rc = add_check(db, other, central, json_object_get(stock, "checkers"))) ||
 	    (rc = add_recoveries(db, json_object_get(stock, "recoveries"))) ||
-	    (rc = add_destruction(db, central, json_object_get(stock, "verifiers"))))
+	    (rc = add_destruction(db, central, json_object_get(stock, "verifiers"))) || (rc = add_export(db, central)))
 		goto done;
 done:
 	json_decref(lots);

@@ -40,6 +40,8 @@ expect_eq "a destruction batch closed with its certificate" \
 expect_eq "every destroyed weapon is in a closed destruction batch" \
 	"$(sqlite3 a.db "SELECT count(*) FROM items i WHERE status='destroyed' AND NOT EXISTS (SELECT 1 FROM destruction_items x JOIN destructions d ON d.id=x.destruction_id WHERE x.item_id=i.id AND d.state='closed')")" 0
 expect_eq "... and the demo has destroyed weapons" "$(sqlite3 a.db "SELECT count(*) > 0 FROM items WHERE status='destroyed'")" 1
+expect_eq "an export is proposed and waits for a second person to confirm it" \
+	"$("$WAM" --db a.db --json item export list --state proposed | jq 'length')" 1
 expect_eq "each closed batch was confirmed by two verifiers, each the actor of their confirmation" \
 	"$(sqlite3 a.db "SELECT count(*) FROM destructions d WHERE state='closed' AND (SELECT count(DISTINCT e.actor) FROM events e WHERE e.subject=d.id AND e.type='destruction.confirmed' AND e.actor LIKE 'user:%') < 2")" 0
 expect_exit 0 "the whole demo verifies" "$WAM" --db a.db verify
