@@ -276,7 +276,6 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* ---- projections (ledger/project.c) ---- */
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
-extern const char wam_sql_ledger[];
 #define WAM_PROJECTION_VERSION "10"
 int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
@@ -321,11 +320,6 @@ sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *sql);
 /* Replays every event of `src` (seq order) into the projector. */
 int wam_projector_replay(struct projector *p, sqlite3 *src,
                          wam_progress_fn progress, void *payload);
-
-/* ---- users and tokens (auth/common.c) ---- */
-/* Gives a registry opened for writing the credentials table if it was made
- * before the table existed. */
-int wam_auth_ensure_credentials(wam_db *db);
 
 /* ---- reference data (registry/refdata.c) ---- */
 /* Loads countries (Debian iso-codes) and categories (data/) into tables. */

@@ -24,7 +24,8 @@ typedef enum wam_err {
 	WAM_EFORBIDDEN = -7, /* authenticated but not allowed */
 	WAM_EINTEGRITY = -8, /* the ledger or a projection was tampered with */
 	WAM_ENOMEM = -9,     /* out of memory */
-	WAM_EBUSY = -10      /* the registry is held by another command past the wait: try again */
+	WAM_EBUSY = -10,     /* the registry is held by another command past the wait: try again */
+	WAM_EVERSION = -11   /* the registry was made by a newer wam (its schema version is unknown here) */
 } wam_err;
 
 /* The last error set on this thread. Fields are empty strings, never NULL;
@@ -57,11 +58,12 @@ const char *wam_error_name(int code);
 
 /* Process exit code for a result (documented in docs/cli.md):
  * 0 ok, 2 bad input, 3 not found, 4 conflict, 5 integrity failure,
- * 6 database or I/O, 7 not allowed, 8 busy (try again), 1 anything else. */
+ * 6 database or I/O, 7 not allowed, 8 busy (try again), 9 a registry made
+ * by a newer wam, 1 anything else. */
 int wam_error_exit_code(int code);
 
-/* HTTP status for a result (200, 401, 403, 404, 409, 422, 500, 503 for
- * WAM_EBUSY, which a server sends with Retry-After); bad input
+/* HTTP status for a result (200, 401, 403, 404, 409, 422, 500 (also for
+ * WAM_EVERSION), 503 for WAM_EBUSY, which a server sends with Retry-After); bad input
  * is 422, and a front end answers 400 itself for what never reaches
  * libwam (malformed JSON, bad query parameters). */
 int wam_error_http_status(int code);

@@ -1,41 +1,17 @@
 /* The checks users and tokens share, the credentials table, and principals.
  *
  * Names, roles and site lists are checked here once for both kinds of
- * record. Secrets live in `credentials`, beside the ledger and outside it:
- * not a projection, so `wam rebuild` keeps it; each row is sealed to the
- * event that set it under a key only the node holds (`wam verify` checks
- * the seal), and a row is written in the same transaction as the event
- * that records the secret was set, so a rollback takes both. */
+ * record. Secrets live in `credentials` (made by the schema migrations in
+ * sql/migrations/), beside the ledger and outside it: not a projection, so
+ * `wam rebuild` keeps it; each row is sealed to the event that set it
+ * under a key only the node holds (`wam verify` checks the seal), and a
+ * row is written in the same transaction as the event that records the
+ * secret was set, so a rollback takes both. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth/common.h"
 #include "registry/validate.h"
-
-/* The one definition of the table is in sql/ledger.sql; registries made
- * before it existed run that same statement when opened for writing. */
-#define CREDENTIALS_DDL "CREATE TABLE IF NOT EXISTS credentials"
-
-int wam_auth_ensure_credentials(wam_db *db)
-{
-	sqlite3_stmt *st = NULL;
-	const char *ddl = strstr(wam_sql_ledger, CREDENTIALS_DDL);
-	int rc = 0;
-	if (!ddl)
-		return wam_error_set(WAM_EDB, NULL, "the ledger schema has no credentials table");
-	/* prepare compiles the first statement only: this one */
-	if (sqlite3_prepare_v2(db->conn, ddl, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-		rc = wam_sql_fail(db->conn, "create the credentials table");
-	sqlite3_finalize(st);
-	st = NULL;
-	/* tables made before credentials were sealed get the seal's columns,
-	 * empty: `wam rebuild` seals those rows once (docs/ledger.md) */
-	if (!rc && sqlite3_prepare_v2(db->conn, "SELECT mac FROM credentials LIMIT 0", -1, &st, NULL) != SQLITE_OK)
-		rc = wam_sql_exec(db->conn, "ALTER TABLE credentials ADD COLUMN seq INTEGER;"
-		                            "ALTER TABLE credentials ADD COLUMN mac TEXT");
-	sqlite3_finalize(st);
-	return rc;
-}
 
 static bool name_char(char c)
 {

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "store/migrate.h"
 
 typedef struct checkpoint {
 	int64_t seq;
@@ -612,12 +613,13 @@ static int same_schema_text(const char *a, const char *b, bool *same)
 	return 0;
 }
 
-/* The registry's schema must be the one wam creates (sql/ledger.sql and
+/* The registry's schema must be the one wam creates (sql/migrations/ and
  * sql/projections.sql): an extra trigger (one that adds a confirmation row
  * after each insert), view, table or index, a missing one, or one whose SQL
  * differs is schema_changed. Compared by type, name and SQL text (comments
- * and spacing aside); the credentials table by type and name only, since a
- * registry made before seals has its columns added by ALTER TABLE. */
+ * and spacing aside); the credentials table by type and name only, since
+ * its text depends on whether migration 3 added its seal columns by ALTER
+ * TABLE or the registry was made with them before migrations existed. */
 static int verify_schema(wam_db *db, wam_verify_report *r)
 {
 	static const char *const q = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' "
@@ -629,7 +631,7 @@ static int verify_schema(wam_db *db, wam_verify_report *r)
 		rc = wam_error_set(WAM_EDB, NULL, "cannot open a scratch database");
 		goto done;
 	}
-	if ((rc = wam_sql_exec(ref, wam_sql_ledger)) || (rc = wam_projection_create(ref)))
+	if ((rc = wam_schema_apply(ref, 0)) || (rc = wam_projection_create(ref)))
 		goto done;
 	/* both ways: what the registry has that wam does not make, then what
 	 * wam makes that the registry lacks */

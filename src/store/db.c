@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "store/migrate.h"
 
 int wam_sql_fail(sqlite3 *conn, const char *what)
 {
@@ -202,7 +203,7 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 	wam_ulid(db->node_id, wam_now_ms(), NULL);
 	if ((rc = wam_key_create(db)))
 		goto fail;
-	if ((rc = wam_sql_exec(db->conn, "BEGIN IMMEDIATE")) || (rc = wam_sql_exec(db->conn, wam_sql_ledger)) ||
+	if ((rc = wam_sql_exec(db->conn, "BEGIN IMMEDIATE")) || (rc = wam_schema_apply(db->conn, 0)) ||
 	    (rc = wam_projection_create(db->conn)) || (rc = wam_refdata_load(db->conn)))
 		goto fail;
 	{
@@ -210,7 +211,7 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 		wam_hex(pkhex, db->pk, 32);
 		wam_time_iso(now, wam_now_ms());
 		snprintf(sql, sizeof sql,
-		         "INSERT INTO meta VALUES('schema_version','1'),('projection_version','%s'),('node_id','%s');"
+		         "INSERT INTO meta VALUES('projection_version','%s'),('node_id','%s');"
 		         "INSERT INTO nodes VALUES('%s','%s','%s');",
 		         WAM_PROJECTION_VERSION, db->node_id, db->node_id, pkhex, now);
 		if ((rc = wam_sql_exec(db->conn, sql)))
@@ -350,6 +351,7 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 	int rc;
 	wam_db *db;
 	char version[32];
+	int schema;
 	*out = NULL;
 	if (sodium_init() < 0 || process_init())
 		return wam_error_set(WAM_EIO, NULL, "libsodium could not start");
@@ -361,13 +363,17 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 	db->readonly = flags & WAM_DB_READONLY;
 	if ((!db->readonly && (rc = tighten_files(path))) || (rc = open_connection(db, path)))
 		goto fail;
+	/* a registry from a newer wam is refused before anything is written */
+	if ((rc = wam_schema_version(&schema, db->conn, path)))
+		goto fail;
 	if ((rc = pragmas(db->conn, db->readonly)))
 		goto fail;
 	if ((rc = read_meta(db, "node_id", db->node_id, sizeof db->node_id))) {
 		rc = wam_error_set(WAM_EDB, "db", "%s is not a wam registry", path);
 		goto fail;
 	}
-	if (!db->readonly && (rc = wam_auth_ensure_credentials(db)))
+	/* a reader reads an older schema as it is (docs/ledger.md) */
+	if (!db->readonly && schema < wam_schema_latest() && (rc = wam_schema_migrate(db->conn, path)))
 		goto fail;
 	if (read_meta(db, "projection_version", version, sizeof version) == 0 &&
 	    strcmp(version, WAM_PROJECTION_VERSION) != 0) {

@@ -1,5 +1,8 @@
--- The ledger: the one source of truth. Rows here are only ever INSERTed.
--- Portable SQL (SQLite and PostgreSQL); see docs/ledger.md.
+-- Migration 1: the ledger, the one source of truth (rows here are only ever
+-- INSERTed), the nodes and the reference data. Portable SQL (SQLite and
+-- PostgreSQL); see docs/ledger.md. A released migration is never edited:
+-- a change to the schema is a new numbered file (docs/ledger.md, "Schema
+-- migrations").
 
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -44,18 +47,4 @@ CREATE TABLE ref_category (
   code   TEXT PRIMARY KEY,                -- SA1..SA6, LW1..LW7, I..VII(b), SHOTGUN, PART
   kind   TEXT NOT NULL,                   -- small_arm, light_weapon, unroca, other
   name   TEXT NOT NULL
-);
-
--- Secrets, beside the ledger and never in it: an Argon2id password hash or
--- the BLAKE2b-256 hash (hex) of an API token, per user or token id. Not a
--- projection (rebuild keeps it, verify does not compare it); the event that
--- records a secret was set is written in the same transaction. See docs/auth.md.
--- `mac` seals the row to the event `seq` that set it under a key derived
--- from the node's secret key; verify checks it (docs/ledger.md).
-CREATE TABLE IF NOT EXISTS credentials (
-  subject TEXT PRIMARY KEY,               -- the user's or token's id
-  kind    TEXT NOT NULL,                  -- password, token
-  hash    TEXT NOT NULL,
-  seq     INTEGER,                        -- the event that set it
-  mac     TEXT                            -- hex BLAKE2b-256 seal; NULL: written before seals
 );
