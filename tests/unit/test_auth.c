@@ -538,14 +538,16 @@ static void test_auth_verify_intact_after_auth_events(void **state)
 	assert_string_equal(r.table, "tokens");
 }
 
-/* A registry made before users existed: opened for writing, it gets the
- * credentials table and, through the projection version, users and tokens. */
+/* A registry made before users existed (and before schema migrations, so
+ * its user_version is 0): opened for writing, it gets the credentials table
+ * from the migrations and, through the projection version, users and
+ * tokens. */
 static void test_auth_old_registry_upgraded_on_open(void **state)
 {
 	fx *f = *state;
 	char secret[WAM_TOKEN_LEN + 1];
 	json_t *out = NULL;
-	test_reg_tamper(&f->reg, "DROP TABLE credentials; DROP TABLE users; DROP TABLE tokens;"
+	test_reg_tamper(&f->reg, "DROP TABLE credentials; DROP TABLE users; DROP TABLE tokens; PRAGMA user_version=0;"
 	                         "UPDATE meta SET value='3' WHERE key='projection_version'");
 	assert_int_equal(count(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('credentials','users','tokens')"),
 	                 3);
