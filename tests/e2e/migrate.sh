@@ -7,7 +7,8 @@
 # shapes before credentials and before their seals reach the current one;
 # a migration that fails leaves the registry as it was (all or nothing). A
 # registry from a newer wam is refused, exit 9, naming both versions, on
-# reading and writing opens, and its file stays byte-identical.
+# reading and writing opens (wam serve and wam restore too), and its file
+# stays byte-identical.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 FIXTURES="$(cd "$(dirname "${BASH_SOURCE[0]}")/../fixtures" && pwd)"
@@ -121,6 +122,11 @@ for cmd in "verify" "summary" "site list" "site add Annex --kind depot --country
 	expect_contains "naming its version and the versions this wam knows" "$ERR" \
 		"its schema is version 99, and this wam knows versions up to $LATEST"
 done
+expect_exit 9 "wam serve refuses it before it listens" timeout 20 "$WAM" --db newer.db serve --listen 127.0.0.1:0
+expect_contains "naming both versions" "$ERR" "its schema is version 99, and this wam knows versions up to $LATEST"
+KEY=$("$WAM" --db old.db --json node | jq -r .public_key)
+expect_exit 9 "wam restore refuses a backup from a newer wam" "$WAM" --db restored.db restore newer.db --expect-key "$KEY"
+check "and restores nothing" test ! -e restored.db
 expect_eq "the newer registry's file is byte-identical" "$(hash_of newer.db)" "$NEWER"
 check "and nothing was written beside it" wal_empty newer.db
 expect_eq "its user_version is untouched" "$(uv newer.db)" 99
