@@ -9,9 +9,9 @@
 # registry from a newer wam is refused, exit 9, naming both versions, on
 # reading and writing opens (wam serve and wam restore too), and its file
 # stays byte-identical.
+FIXTURES="$(cd "$(dirname "${BASH_SOURCE[0]}")/../fixtures" && pwd)" # before lib.sh moves to $TMP
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-FIXTURES="$(cd "$(dirname "${BASH_SOURCE[0]}")/../fixtures" && pwd)"
 LATEST=4
 
 uv() { sqlite3 "$1" "PRAGMA user_version"; }
@@ -44,8 +44,8 @@ expect_contains "and its user's credential by its seal" "$OUT" "credentials seal
 expect_exit 0 "wam summary reads it" "$WAM" --db old.db --json summary
 expect_eq "its 200 weapons" "$(jget .totals.items)" 200
 expect_eq "its 414 events" "$(jget .totals.events)" 414
-expect_exit 0 "its user is listed" "$WAM" --db old.db --json user list
-X
+expect_exit 0 "its users are listed" "$WAM" --db old.db --json user list
+expect_eq "all five of them" "$(jget 'map(.name) | sort | join(",")')" "clerk,j.celestin,m.augustin,r.pierre,s.dorval"
 expect_eq "commands that only read leave its file as it was" "$(hash_of old.db)" "$BEFORE"
 check "and write nothing beside it" wal_empty old.db
 expect_eq "and do not migrate it" "$(uv old.db)" 0
