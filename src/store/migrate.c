@@ -81,7 +81,8 @@ int wam_schema_version(int *version, sqlite3 *conn, const char *path)
 	if (*version == 0)
 		*version = shape_version(conn);
 	else if (*version < 0) /* no wam ever writes one */
-		rc = wam_error_set(WAM_EDB, "db", "%s is not a wam registry (its schema version is %d)", path, *version);
+		rc =
+		    wam_error_set(WAM_EDB, "db", "%s is not a wam registry (its schema version is %d)", path, *version);
 	else if (*version > wam_schema_latest())
 		rc = wam_error_set(WAM_EVERSION, "db",
 		                   "%s was made by a newer wam: its schema is version %d, and this wam knows versions "
