@@ -75,6 +75,9 @@ bool wam_is_ulid(const char *s);
 /* True when `s` is a real calendar date YYYY-MM-DD (year 1900 or later);
  * its midnight UTC in `*t` (`t` may be NULL). */
 bool wam_date_parse(const char *s, time_t *t);
+/* True when `s` is a real calendar date YYYY-MM-DD of year `first_year` or
+ * later (the stockpile's records go back to 1800). */
+bool wam_date_valid(const char *s, int first_year);
 void wam_date_format(char out[11], time_t t);
 /* Today's date (UTC). */
 void wam_date_today(char out[11]);
@@ -197,7 +200,7 @@ int wam_sql_fail(sqlite3 *conn, const char *what);
 int wam_sql_exec(sqlite3 *conn, const char *sql);
 /* Text of column `i`, "" when NULL. */
 const char *wam_col_text(sqlite3_stmt *st, int i);
-/* The current row as a JSON object keyed by column name (registry/item.c). */
+/* The current row as a JSON object keyed by column name (store/query.c). */
 json_t *wam_row_json(sqlite3_stmt *st);
 /* Every remaining row of `st` as wam_row_json shows it, in a new array;
  * finalizes `st`. `what` names the read in an error. */
@@ -327,7 +330,7 @@ int wam_projector_replay(struct projector *p, sqlite3 *src,
  * before the table existed. */
 int wam_auth_ensure_credentials(wam_db *db);
 
-/* ---- reference data (registry/refdata.c) ---- */
+/* ---- reference data (store/refdata.c) ---- */
 /* Loads countries (Debian iso-codes) and categories (data/) into tables. */
 int wam_refdata_load(sqlite3 *conn);
 /* Directory of wam's data files: $WAM_DATA_DIR or the compiled-in one. */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "auth/common.h"
-#include "registry/validate.h"
+#include "store/field.h"
 
 /* The one definition of the table is in sql/ledger.sql; registries made
  * before it existed run that same statement when opened for writing. */

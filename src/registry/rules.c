@@ -29,24 +29,6 @@ const char *const wam_holder_types[] = {"state_armed_force", "police", "other_st
                                         "dealer", "broker", "civilian", "un_mission", "nsag_recovered_from",
                                         "unknown", NULL};
 
-bool wam_in_vocab(const char *const *vocab, const char *word)
-{
-	if (!word)
-		return false;
-	for (; *vocab; vocab++)
-		if (!strcmp(*vocab, word))
-			return true;
-	return false;
-}
-
-void wam_vocab_list(const char *const *vocab, char *out, size_t cap)
-{
-	size_t n = 0;
-	out[0] = '\0';
-	for (; *vocab && n < cap; vocab++)
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "", *vocab);
-}
-
 static const struct {
 	const char *from;
 	const char *to[8];

@@ -16,7 +16,7 @@
 
 #include "internal.h"
 #include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "trace/request.h"
 #include "wam/match.h"
 #include "wam/trace.h"
@@ -101,7 +101,7 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 		snprintf(f[k], sizeof f[k], "%.120s%s%s", prefix, *prefix ? "." : "", keys[k]);
 	int rc;
 	if ((rc = wam_take_word(out, in, "category", f[0], diversions, NULL, true, 0)) ||
-	    (rc = wam_trace_take_country(db, out, in, "country", f[1], false)) ||
+	    (rc = wam_take_country(db, out, in, "country", f[1], false, 0)) ||
 	    (rc = wam_take_text(out, in, "date", f[2], false, 10, false, 0)))
 		return rc;
 	const char *date = str(out, "date");

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "wam/trace.h"
 
 static const char *const kinds[] = {"lost", "stolen", NULL};
