@@ -296,9 +296,9 @@ int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
 	json_object_set_new(rec, "tasks", list);
 	/* what the search for its weapons found, so whoever records a
 	 * recovery learns of a hit at once */
-	if ((rc = wam_trace_hits_of_recovery(db, &list, id)))
-		goto fail;
-	json_object_set_new(rec, "hits", list);
+	for (const wam_recovery_hook *h = wam_recovery_read_hooks; *h; h++)
+		if ((rc = (*h)(db, rec, id)))
+			goto fail;
 	*out = rec;
 	return 0;
 fail:

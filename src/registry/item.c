@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "registry/registry.h"
 #include "registry/rules.h"
 #include "store/field.h"
 
@@ -326,9 +327,10 @@ int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned
 	 * like one a recovery brings (rule: every recovered weapon is traced) */
 	const char *status = json_string_value(json_object_get(payload, "status"));
 	if (!(flags & WAM_IN_RECOVERY) && status &&
-	    (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered")) &&
-	    (rc = wam_trace_scan_weapon(db, NULL, id)))
-		goto fail;
+	    (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered")))
+		for (const wam_weapon_hook *h = wam_recovered_weapon_hooks; *h; h++)
+			if ((rc = (*h)(db, id)))
+				goto fail;
 	json_decref(payload);
 	if ((rc = wam_db_commit(db)))
 		return rc;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace/trace.h"
 #include "registry/rules.h"
 #include "store/field.h"
 #include "trace/request.h"
@@ -341,6 +342,11 @@ int wam_trace_scan_weapon(wam_db *db, json_t *made, const char *item_id)
 	return rc;
 }
 
+int wam_trace_weapon_registered(wam_db *db, const char *item_id)
+{
+	return wam_trace_scan_weapon(db, NULL, item_id);
+}
+
 /* ---- reading hits ---- */
 
 #define ITEM_AS(a)                                                                                                     \
@@ -392,16 +398,19 @@ int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id)
 	return rc;
 }
 
-int wam_trace_hits_of_recovery(wam_db *db, json_t **out, const char *recovery_id)
+int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id)
 {
+	json_t *list;
 	int rc =
-	    wam_query_rows(db, out,
+	    wam_query_rows(db, &list,
 	                   HIT_LIST_SQL " WHERE h.item_id IN (SELECT item_id FROM recovery_items WHERE recovery_id=?)"
 	                                " ORDER BY h.state<>'open', h.found_seq",
 	                   recovery_id, NULL);
-	if (!rc)
-		shape_hits(*out);
-	return rc;
+	if (rc)
+		return rc;
+	shape_hits(list);
+	json_object_set_new(rec, "hits", list);
+	return 0;
 }
 
 int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace/trace.h"
 #include "store/field.h"
 #include "wam/trace.h"
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "trace/trace.h"
 #include "registry/rules.h"
 #include "store/field.h"
 #include "trace/request.h"
