@@ -361,6 +361,11 @@ void wam_match_forget(wam_db *db);
 void wam_match_rollback(wam_db *db);
 /* The canonical key of a serial (match/serial.c); its length, or -1. */
 long wam_serial_key(char *out, size_t cap, const char *raw);
+/* The canonical key of a serial into `key` and, for a Cyrillic serial, the
+ * key of its full romanisation into `translit` ("" otherwise; `translit`
+ * may be NULL). WAM_EIO when the matcher tables cannot be loaded,
+ * WAM_EINVAL on invalid UTF-8. */
+int wam_serial_key_pair(char *key, size_t cap, char *translit, size_t tcap, const char *raw);
 /* Letters and digits of a serial that were read (its canonical key less
  * '?' and '*'). Fewer than WAM_SERIAL_MIN_READABLE cannot single a weapon
  * out: no hit is searched for with them and a trace request calls the

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "registry/rules.h"
 #include "store/field.h"
 #include "stock/stockpile.h"
 

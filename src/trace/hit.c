@@ -16,7 +16,6 @@
 
 #include "internal.h"
 #include "trace/trace.h"
-#include "registry/rules.h"
 #include "store/field.h"
 #include "trace/request.h"
 #include "wam/match.h"
