@@ -390,8 +390,8 @@ static long weapons(const json_t *demo)
 	long n = 0;
 	size_t i;
 	const json_t *rv;
-	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), i, rv)
-		n += (long)json_array_size(json_object_get(rv, "weapons"));
+	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), i, rv) n +=
+	    (long)json_array_size(json_object_get(rv, "weapons"));
 	return n;
 }
 

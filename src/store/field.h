@@ -120,7 +120,8 @@ typedef struct wam_field {
  * does not name fails first ("unknown field 'PREFIXkey' (known fields: ...)",
  * the list in table order), then each field in table order; the first
  * failure is returned, its error naming PREFIXname (and `line` when not
- * 0). WAM_FIELD_OTHER fields are only allowed, not checked or copied. */
+ * 0). WAM_FIELD_OTHER fields are only allowed, not checked or copied.
+ * `db` is needed for country fields only (NULL otherwise). */
 int wam_field_check(wam_db *db, json_t *out, const json_t *in, const wam_field *fields, const char *prefix, long line);
 
 /* Checks the one field `f` of `in` into `out` (other keys of `in` are not

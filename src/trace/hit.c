@@ -102,13 +102,11 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 	int rc;
 	if ((rc = wam_take_word(out, in, "category", f[0], diversions, NULL, true, 0)) ||
 	    (rc = wam_take_country(db, out, in, "country", f[1], false, 0)) ||
-	    (rc = wam_take_text(out, in, "date", f[2], false, 10, false, 0)))
+	    (rc = wam_take_date(out, in, "date", f[2], false, 0)))
 		return rc;
 	const char *date = str(out, "date");
 	char today[11];
 	wam_date_today(today);
-	if (date && !wam_date_parse(date, NULL))
-		return wam_error_set(WAM_EINVAL, f[2], "%s '%.20s' is not a calendar date YYYY-MM-DD", f[2], date);
 	/* a weapon leaves lawful hands before anyone can say where it did */
 	if (date && strcmp(date, today) > 0)
 		return wam_error_set(WAM_EINVAL, f[2],

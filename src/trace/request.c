@@ -245,8 +245,7 @@ static int take_item(wam_db *db, json_t *body, const json_t *in, const char *pre
 	    (rc = wam_take_text(o, it, "serial_reason", fname(f, prefix, "item.serial_reason"), false, WAM_MAX_NOTES,
 	                        true, 0)) ||
 	    (rc = wam_take_country(db, o, it, "country", fname(f, prefix, "item.country"), false, 0)) ||
-	    (rc =
-	         wam_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), false, 0)) ||
+	    (rc = wam_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), false, 0)) ||
 	    (rc = wam_take_int(o, it, "year", fname(f, prefix, "item.year"), 1800, current_year(), false, 0)) ||
 	    (rc = take_markings(o, it, prefix)) || (rc = take_photos(o, it, prefix))) {
 		json_decref(o);
@@ -473,7 +472,8 @@ static int take_list(json_t *out, const json_t *in, const char *key, const char 
 		json_array_append_new(list, o);
 		snprintf(p, sizeof p, "%s%s[%zu].", prefix, key, i);
 #define F(name) (snprintf(f, sizeof f, "%.140s%.16s", p, name), f)
-		if ((rc = wam_trace_check_fields(e, allowed, p)) || (rc = wam_take_date(o, e, "date", F("date"), false, 0)) ||
+		if ((rc = wam_trace_check_fields(e, allowed, p)) ||
+		    (rc = wam_take_date(o, e, "date", F("date"), false, 0)) ||
 		    (rc = wam_take_text(o, e, "from", F("from"), false, WAM_MAX_TEXT, false, 0)) ||
 		    (rc = wam_take_text(o, e, "consignee", F("consignee"), true, WAM_MAX_TEXT, false, 0)) ||
 		    (rc = wam_take_country(db, o, e, "country", F("country"), false, 0)) ||
