@@ -61,12 +61,13 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 def where(path, as_header=False):
     """(layer, room or front-end dir) of a file or header under src/."""
     rel = os.path.relpath(path, SRC).replace(os.sep, "/")
-    if rel == "internal.h":
-        # the core's shared declarations (util, store and ledger sections):
-        # it includes as the ledger may, and any layer may include it
-        return (UTIL if as_header else LEDGER), None
     if rel == "rooms.c":
         return ASSEMBLY, None
+    if "/" not in rel:
+        # internal.h and any other file at the top of src/: the core's shared
+        # declarations (util, store and ledger sections); it includes as the
+        # ledger may, and any layer may include it
+        return (UTIL if as_header else LEDGER), None
     top = rel.split("/")[0]
     if top in CORE_DIRS:
         return CORE_DIRS[top], None
