@@ -59,6 +59,10 @@ typedef struct wam_rng {
 } wam_rng;
 uint64_t wam_rng_next(wam_rng *r);
 uint32_t wam_rng_below(wam_rng *r, uint32_t n);
+/* Expands a serial format of data/manufacturers.json into `out`: # digit,
+ * @ Latin letter, % Cyrillic letter, & Arabic-Indic digit, ~ Persian digit,
+ * anything else as is (util/ids.c; the demo's weapons). */
+void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out);
 
 /* ---- ids, time, hex (util/ids.c) ---- */
 /* A new ULID for `ms` (milliseconds since the epoch) with 80 random bits
@@ -75,6 +79,9 @@ bool wam_is_ulid(const char *s);
 /* True when `s` is a real calendar date YYYY-MM-DD (year 1900 or later);
  * its midnight UTC in `*t` (`t` may be NULL). */
 bool wam_date_parse(const char *s, time_t *t);
+/* True when `s` is a real calendar date YYYY-MM-DD of year `first_year` or
+ * later (the stockpile's records go back to 1800). */
+bool wam_date_valid(const char *s, int first_year);
 void wam_date_format(char out[11], time_t t);
 /* Today's date (UTC). */
 void wam_date_today(char out[11]);
@@ -197,7 +204,7 @@ int wam_sql_fail(sqlite3 *conn, const char *what);
 int wam_sql_exec(sqlite3 *conn, const char *sql);
 /* Text of column `i`, "" when NULL. */
 const char *wam_col_text(sqlite3_stmt *st, int i);
-/* The current row as a JSON object keyed by column name (registry/item.c). */
+/* The current row as a JSON object keyed by column name (store/query.c). */
 json_t *wam_row_json(sqlite3_stmt *st);
 /* Every remaining row of `st` as wam_row_json shows it, in a new array;
  * finalizes `st`. `what` names the read in an error. */
@@ -321,7 +328,7 @@ sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *sql);
 int wam_projector_replay(struct projector *p, sqlite3 *src,
                          wam_progress_fn progress, void *payload);
 
-/* ---- reference data (registry/refdata.c) ---- */
+/* ---- reference data (store/refdata.c) ---- */
 /* Loads countries (Debian iso-codes) and categories (data/) into tables. */
 int wam_refdata_load(sqlite3 *conn);
 /* Directory of wam's data files: $WAM_DATA_DIR or the compiled-in one. */
@@ -348,6 +355,11 @@ void wam_match_forget(wam_db *db);
 void wam_match_rollback(wam_db *db);
 /* The canonical key of a serial (match/serial.c); its length, or -1. */
 long wam_serial_key(char *out, size_t cap, const char *raw);
+/* The canonical key of a serial into `key` and, for a Cyrillic serial, the
+ * key of its full romanisation into `translit` ("" otherwise; `translit`
+ * may be NULL). WAM_EIO when the matcher tables cannot be loaded,
+ * WAM_EINVAL on invalid UTF-8. */
+int wam_serial_key_pair(char *key, size_t cap, char *translit, size_t tcap, const char *raw);
 /* Letters and digits of a serial that were read (its canonical key less
  * '?' and '*'). Fewer than WAM_SERIAL_MIN_READABLE cannot single a weapon
  * out: no hit is searched for with them and a trace request calls the
@@ -355,75 +367,41 @@ long wam_serial_key(char *out, size_t cap, const char *raw);
 #define WAM_SERIAL_MIN_READABLE 4
 long wam_serial_readable(const char *serial);
 
-/* ---- demo data (registry/demo.c) ---- */
-/* Expands a serial format of data/manufacturers.json into `out`: # digit,
- * @ Latin letter, % Cyrillic letter, & Arabic-Indic digit, ~ Persian digit,
- * anything else as is. */
-void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out);
+/* ---- the rooms' plug-in points (rooms.c) ----
+ * A room reaches another only through the other's public header
+ * (include/wam/) or through these lists, which rooms.c fills with what each
+ * room offers: no room includes another room's private header. */
 
-/* ---- the stockpile part of `wam demo` (stock/demo.c) ---- */
-/* Adds staff, lots, custody, a stock check, recoveries and a destruction to
- * the registry the demo is filling (`demo` is data/demo.json, `sites` the
- * ids of its sites), inside its transaction. */
-int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites);
+/* A room's part of `wam demo`: what it adds to the registry the demo is
+ * filling, inside its transaction (`demo` is data/demo.json, `sites` the
+ * ids of its sites). Parts run in list order; each runs only when the
+ * previous ones did and the registry asked for is ten times larger than
+ * the weapons all of them bring. */
+typedef struct wam_demo_part {
+	const char *room;
+	/* How many weapons the part's records bring (0 when none). */
+	long (*weapons)(const json_t *demo);
+	/* Adds the part's records; NULL when the part adds none. */
+	int (*fill)(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites);
+	/* Destroys the weapons `ids` whose demo life ends so, at `site`,
+	 * certificates numbered from `cert_prefix`; run whether or not the part
+	 * filled anything. NULL when the room destroys nothing. */
+	int (*destroy)(wam_db *db, const json_t *demo, const char *site, const json_t *ids, const char *cert_prefix);
+} wam_demo_part;
+/* NULL-terminated, in the order the parts run. */
+extern const wam_demo_part *const wam_demo_parts[];
 
-/* Destroys the weapons `ids` (their demo life ends so) through closed
- * destruction batches at `site`, each confirmed by the demo's verifiers
- * (made from its staff when the registry has none), certificates numbered
- * from `cert_prefix`. */
-int wam_stock_demo_destroy(wam_db *db, const json_t *demo, const char *site, const json_t *ids,
-                           const char *cert_prefix);
+/* Called inside the registering transaction for a weapon registered with a
+ * recovered status (seized, found, surrendered) outside any recovery, to
+ * record what that finds (tracing: hits on lost and stolen weapons).
+ * NULL-terminated. */
+typedef int (*wam_weapon_hook)(wam_db *db, const char *item_id);
+extern const wam_weapon_hook wam_recovered_weapon_hooks[];
 
-/* ---- the tracing part of `wam demo` (trace/demo.c) ---- */
-/* Adds loss reports, recoveries with their hits, trace requests with their
- * outcomes and established origins, inside the registry demo's transaction. */
-int wam_trace_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites);
-/* How many weapons the tracing demo's recoveries bring. */
-long wam_trace_demo_weapons(const json_t *demo);
-
-/* ---- registry internals shared with import and demo ---- */
-/* Validates an item object and builds the event payload for it. `line` is
- * for error messages (0 if none). WAM_KEYS_CHECKED: the object's keys are
- * known to be item fields (an import row whose header was checked once). */
-#define WAM_KEYS_CHECKED 0x100u
-/* For wam_registry_add_item(): the weapon comes in with a recovery, which
- * searches for hits itself, among its own weapons' siblings excluded. A
- * weapon registered seized, found or surrendered without it is searched
- * for at once. */
-#define WAM_IN_RECOVERY 0x200u
-int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line, unsigned flags);
-int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1]);
-
-/* ---- tracing: loss reports, hits, SDG 16.4.2 (trace/hit.c) ---- */
-/* The point-of-diversion category a registered weapon's holder implies:
- * a state holder (armed force, police, other agency, UN mission) →
- * state_stocks; a civilian, dealer, manufacturer or broker →
- * civilian_holder; no holder but a site → state_stocks; else other. The
- * one place this mapping lives: hits use it in C and the SDG report in SQL
- * as wam_diversion(holder_type, site_id) (wam_trace_sql_functions). */
-const char *wam_trace_holder_category(const char *holder_type, bool at_site);
-/* Makes wam_diversion() callable on `db`'s connection (once per handle). */
-int wam_trace_sql_functions(wam_db *db);
-/* The hits on registered weapon `match_id`, as wam_trace_list_hits() shows
- * them. */
-int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id);
-/* The hits on the weapons recovery `recovery_id` brought in (as recovered
- * weapons), as wam_trace_list_hits() shows them. */
-int wam_trace_hits_of_recovery(wam_db *db, json_t **out, const char *recovery_id);
-/* The contexts of a recovery (collection/recovery.c), NULL-terminated: the
- * SDG report's by_context keys besides "unknown". */
-extern const char *const wam_recovery_contexts[];
-/* Searches the recovered weapons for lost or stolen weapon `item_id` and
- * records the new hits (appending them to `made` when not NULL), inside
- * the caller's transaction. */
-int wam_trace_scan_loss(wam_db *db, json_t *made, const char *item_id);
-/* Searches the registry for weapon `item_id`, registered with a recovered
- * status (seized, found, surrendered) outside any recovery, and records the
- * new hits, inside the caller's transaction. */
-int wam_trace_scan_weapon(wam_db *db, json_t *made, const char *item_id);
-/* Point-of-diversion fields {category, country?, date?, description?} of
- * `in` checked into `out`, for hit decisions, origins and trace responses;
- * errors name `prefix`.field (the bare field when `prefix` is ""). */
-int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *prefix);
+/* Adds to the record of recovery `recovery_id` (`rec`, a JSON object) what
+ * another room holds about it (tracing: "hits"), in list order.
+ * NULL-terminated. */
+typedef int (*wam_recovery_hook)(wam_db *db, json_t *rec, const char *recovery_id);
+extern const wam_recovery_hook wam_recovery_read_hooks[];
 
 #endif

@@ -24,6 +24,11 @@ extern "C" {
  * or destroyed when the recovery does not say (`task_days`). */
 #define WAM_COLLECTION_TASK_DAYS 90
 
+/* The contexts a recovery is made in (its `context`), NULL-terminated:
+ * armed_group, cache, battlefield, border_interdiction, amnesty, ddr,
+ * crime, other. */
+extern const char *const wam_recovery_contexts[];
+
 /* Records a recovery: {type: seized|found|surrendered, date (YYYY-MM-DD),
  * place?, lat?, lon?, admin_area?, context?, officer, person?, site_id?,
  * notes?, task_days?, weapons: [item | {item_id}, ...]}. Each new weapon is

@@ -42,6 +42,10 @@ int wam_registry_list_holders(wam_db *db, json_t **out);
 
 /* Flags for wam_registry_add_item(). */
 #define WAM_ALLOW_DUPLICATE 0x1u /* record a duplicate candidate knowingly */
+/* The weapon comes in with a recovery (wam/collection.h), which searches
+ * for hits itself, its own weapons' siblings excluded. A weapon registered
+ * seized, found or surrendered without it is searched for at once. */
+#define WAM_IN_RECOVERY 0x200u
 
 /* Registers a weapon: {category, make, model, calibre, serial, country, year,
  * import_marks: [{country, year}], markings: [{component, kind, text,

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "auth/common.h"
-#include "registry/validate.h"
+#include "store/field.h"
 
 static bool name_char(char c)
 {

@@ -12,7 +12,7 @@
 #include <sodium.h>
 
 #include "auth/common.h"
-#include "registry/validate.h"
+#include "store/field.h"
 
 #define SECRET_BYTES 32
 #define SECRET_B64_LEN 43 /* 32 bytes in unpadded base64url */

@@ -15,7 +15,7 @@
 #include <utf8proc.h>
 
 #include "auth/common.h"
-#include "registry/validate.h"
+#include "store/field.h"
 
 #define PASSWORD_MIN_CHARS 10
 #define PASSWORD_MAX_BYTES 1024

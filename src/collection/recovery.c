@@ -15,16 +15,13 @@
 
 #include "internal.h"
 #include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "wam/collection.h"
 #include "wam/trace.h"
 
 static const char *const recovery_types[] = {"seized", "found", "surrendered", NULL};
 const char *const wam_recovery_contexts[] = {
     "armed_group", "cache", "battlefield", "border_interdiction", "amnesty", "ddr", "crime", "other", NULL};
-static const char *const recovery_fields[] = {"type",       "date",      "place",   "lat",    "lon",
-                                              "admin_area", "context",   "officer", "person", "site_id",
-                                              "notes",      "task_days", "weapons", NULL};
 static const char *const handover_fields[] = {"from", "to", "time", "place", "reason", NULL};
 static const char *const marking_fields[] = {"text", "component", "kind", "location", NULL};
 
@@ -90,28 +87,6 @@ int wam_collection_pseudonym(wam_db *db, char out[32], const char *person)
 
 /* ---- recoveries ---- */
 
-static int take_coord(json_t *out, const json_t *in, const char *key, double limit)
-{
-	const json_t *v = json_object_get(in, key);
-	if (wam_absent(v))
-		return 0;
-	double x;
-	if (json_is_number(v)) {
-		x = json_number_value(v);
-	} else if (json_is_string(v)) {
-		char *end;
-		x = strtod(json_string_value(v), &end);
-		if (end == json_string_value(v) || *end)
-			return wam_error_set(WAM_EINVAL, key, "%s '%.30s' is not a number", key, json_string_value(v));
-	} else {
-		return wam_error_set(WAM_EINVAL, key, "%s must be a number", key);
-	}
-	if (!(x >= -limit && x <= limit))
-		return wam_error_set(WAM_EINVAL, key, "%s %g is outside -%g to %g", key, x, limit, limit);
-	json_object_set_new(out, key, json_real(x));
-	return 0;
-}
-
 static int site_exists(wam_db *db, const char *id)
 {
 	json_t *row;
@@ -122,24 +97,31 @@ static int site_exists(wam_db *db, const char *id)
 	return rc;
 }
 
+/* A recovery's fields, in the order they are checked; task_days, person
+ * and weapons are checked by check_recovery itself. */
+static const wam_field recovery_fields[] = {
+    {.name = "type", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = recovery_types},
+    {.name = "date", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_REQUIRED},
+    {.name = "place", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "lat", .kind = WAM_FIELD_COORDINATE, .hi = 90},
+    {.name = "lon", .kind = WAM_FIELD_COORDINATE, .hi = 180},
+    {.name = "admin_area", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "context", .kind = WAM_FIELD_WORD, .vocab = wam_recovery_contexts},
+    {.name = "officer", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "person", .kind = WAM_FIELD_OTHER},
+    {.name = "site_id", .kind = WAM_FIELD_TEXT, .max = 40},
+    {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {.name = "task_days", .kind = WAM_FIELD_OTHER},
+    {.name = "weapons", .kind = WAM_FIELD_OTHER},
+    {0}};
+
 /* Validates everything but the weapons into `p`. */
 static int check_recovery(wam_db *db, json_t *p, const json_t *in, time_t *date, long *days)
 {
 	int rc;
-	if ((rc = wam_check_fields(in, recovery_fields, "", 0)) ||
-	    (rc = wam_take_word(p, in, "type", "type", recovery_types, NULL, true, 0)) ||
-	    (rc = wam_take_text(p, in, "date", "date", true, 10, false, 0)) ||
-	    (rc = wam_take_text(p, in, "place", "place", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = take_coord(p, in, "lat", 90)) || (rc = take_coord(p, in, "lon", 180)) ||
-	    (rc = wam_take_text(p, in, "admin_area", "admin_area", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_word(p, in, "context", "context", wam_recovery_contexts, NULL, false, 0)) ||
-	    (rc = wam_take_text(p, in, "officer", "officer", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "site_id", "site_id", false, 40, false, 0)) ||
-	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, 0)))
+	if ((rc = wam_field_check(db, p, in, recovery_fields, "", 0)))
 		return rc;
-	if (!wam_date_parse(json_string_value(json_object_get(p, "date")), date))
-		return wam_error_set(WAM_EINVAL, "date", "date '%.20s' is not a calendar date YYYY-MM-DD",
-		                     json_string_value(json_object_get(p, "date")));
+	wam_date_parse(json_string_value(json_object_get(p, "date")), date);
 	json_t *d = json_object();
 	rc = wam_take_int(d, in, "task_days", "task_days", 1, 3650, false, 0);
 	*days = json_is_integer(json_object_get(d, "task_days"))
@@ -314,9 +296,9 @@ int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
 	json_object_set_new(rec, "tasks", list);
 	/* what the search for its weapons found, so whoever records a
 	 * recovery learns of a hit at once */
-	if ((rc = wam_trace_hits_of_recovery(db, &list, id)))
-		goto fail;
-	json_object_set_new(rec, "hits", list);
+	for (const wam_recovery_hook *h = wam_recovery_read_hooks; *h; h++)
+		if ((rc = (*h)(db, rec, id)))
+			goto fail;
 	*out = rec;
 	return 0;
 fail:

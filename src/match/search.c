@@ -16,7 +16,7 @@
 #include "internal.h"
 #include "match/index.h"
 #include "match/match.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "wam/match.h"
 
 int wam_match_default_k(size_t len)

@@ -208,6 +208,18 @@ long wam_serial_key(char *out, size_t cap, const char *raw)
 	return (long)strlen(out);
 }
 
+int wam_serial_key_pair(char *key, size_t cap, char *translit, size_t tcap, const char *raw)
+{
+	wam_serial_keys k;
+	int rc = wam_serial_normalize(&k, raw, NULL);
+	if (rc)
+		return rc;
+	snprintf(key, cap, "%s", k.canonical);
+	if (translit && tcap)
+		snprintf(translit, tcap, "%s", k.translit);
+	return 0;
+}
+
 long wam_serial_readable(const char *serial)
 {
 	char key[1024];

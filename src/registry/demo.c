@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "registry/registry.h"
 #include "registry/rules.h"
 
 typedef struct weighted {
@@ -38,39 +39,6 @@ static const json_t *pick(wam_rng *rng, const json_t *arr, const char *weight_ke
 static const char *pick_str(wam_rng *rng, const json_t *arr)
 {
 	return json_string_value(json_array_get(arr, wam_rng_below(rng, (uint32_t)json_array_size(arr))));
-}
-
-/* Expands a serial format (see data/manufacturers.json): # digit, @ Latin
- * letter, % Cyrillic letter, & Arabic-Indic digit, ~ Persian digit. */
-void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out)
-{
-	static const char *const cyr[] = {"А", "Б", "В", "Г", "Д", "Е", "Ж", "И", "К", "Л", "М",
-	                                  "Н", "П", "Р", "С", "Т", "У", "Ф", "Х", "Ц", "Ч", "Ш"};
-	wam_buf_reset(out);
-	for (const char *p = fmt; *p; p++) {
-		unsigned d = wam_rng_below(rng, 10);
-		switch (*p) {
-		case '#':
-			wam_buf_putc(out, (char)('0' + d));
-			break;
-		case '@':
-			wam_buf_putc(out, (char)('A' + wam_rng_below(rng, 26)));
-			break;
-		case '%':
-			wam_buf_puts(out, cyr[wam_rng_below(rng, sizeof cyr / sizeof cyr[0])]);
-			break;
-		case '&': /* U+0660 + d */
-			wam_buf_putc(out, (char)0xd9);
-			wam_buf_putc(out, (char)(0xa0 + d));
-			break;
-		case '~': /* U+06F0 + d */
-			wam_buf_putc(out, (char)0xdb);
-			wam_buf_putc(out, (char)(0xb0 + d));
-			break;
-		default:
-			wam_buf_putc(out, *p);
-		}
-	}
 }
 
 /* Replaces one ASCII character of a worn serial with '?'. */
@@ -240,18 +208,19 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 	const json_t *reasons = json_object_get(demo, "reasons");
 	const char *country = json_string_value(json_object_get(demo, "country"));
 	const char *cert_prefix = json_string_value(json_object_get(demo, "certificate_prefix"));
-	/* the stockpile's and the traces' recoveries bring weapons of their
+	/* the rooms' demo parts (stockpile, traces) bring weapons of their
 	 * own: --items counts them; each part runs only when the registry is
-	 * ten times larger than what it brings */
-	long recovered = 0;
-	size_t ri;
-	const json_t *rv;
-	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), ri, rv)
-		recovered += (long)json_array_size(json_object_get(rv, "weapons"));
-	bool with_stock = items > recovered * 10;
-	long traced = wam_trace_demo_weapons(demo);
-	bool with_trace = with_stock && items > (recovered + traced) * 10;
-	long generated = items - (with_stock ? recovered : 0) - (with_trace ? traced : 0);
+	 * ten times larger than what it and the parts before it bring */
+	bool run[16] = {false};
+	long brought = 0, generated = items;
+	for (size_t k = 0; wam_demo_parts[k] && k < 16; k++) {
+		long w = wam_demo_parts[k]->weapons ? wam_demo_parts[k]->weapons(demo) : 0;
+		run[k] = (k == 0 || run[k - 1]) && items > (brought + w) * 10;
+		if (!run[k])
+			break;
+		brought += w;
+		generated -= w;
+	}
 	for (long n = 0; n < generated; n++) {
 		const json_t *maker = pick(&rng, list, "weight");
 		const json_t *model = pick(&rng, json_object_get(maker, "models"), "weight");
@@ -276,13 +245,14 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		if (opts && opts->progress && (n & 1023) == 0)
 			opts->progress(n, items, opts->progress_payload);
 	}
-	if (with_stock && (rc = wam_stock_demo(db, &rng, demo, sites)))
-		goto fail;
-	if (with_trace && (rc = wam_trace_demo(db, &rng, demo, sites)))
-		goto fail;
-	if ((rc = wam_stock_demo_destroy(db, demo, json_string_value(json_array_get(sites, 0)), to_destroy,
-	                                 cert_prefix)))
-		goto fail;
+	for (size_t k = 0; wam_demo_parts[k] && k < 16; k++)
+		if (run[k] && wam_demo_parts[k]->fill && (rc = wam_demo_parts[k]->fill(db, &rng, demo, sites)))
+			goto fail;
+	for (size_t k = 0; wam_demo_parts[k] && k < 16; k++)
+		if (wam_demo_parts[k]->destroy &&
+		    (rc = wam_demo_parts[k]->destroy(db, demo, json_string_value(json_array_get(sites, 0)), to_destroy,
+		                                     cert_prefix)))
+			goto fail;
 	db->id_rng = NULL;
 	rc = wam_db_commit(db);
 	if (!rc && opts && opts->progress)

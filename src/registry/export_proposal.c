@@ -16,7 +16,7 @@
 
 #include "internal.h"
 #include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "wam/auth.h"
 
 static const char *const proposal_fields[] = {"item_id", "reason", "document", "country", NULL};

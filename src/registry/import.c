@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "registry/registry.h"
 
 #define MAX_REPORTED 1000
 

@@ -10,8 +10,9 @@
 #include <time.h>
 
 #include "internal.h"
+#include "registry/registry.h"
 #include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 
 enum {
 	ST_DUP = SLOT_REGISTRY,
@@ -50,29 +51,6 @@ static bool exists(wam_db *db, int slot, const char *sql, const char *id)
 	bool found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return found;
-}
-
-/* Country codes: ISO 3166-1 alpha-2 or ISO 3166-3 alpha-4, any case. */
-static int take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field,
-                        bool required, long line)
-{
-	const json_t *v = json_object_get(in, key);
-	if (wam_absent(v)) {
-		if (required)
-			return wam_error_set_line(WAM_EINVAL, line, field, "%s is required", field);
-		return 0;
-	}
-	const char *s = json_string_value(v);
-	char code[WAM_COUNTRY_LEN + 1];
-	if (!wam_country_code(code, s))
-		return wam_error_set_line(WAM_EINVAL, line, field,
-		                          "%s '%.20s' is not an ISO 3166 code (two letters, or four for a former state)",
-		                          field, s ? s : "");
-	if (!wam_refdata_country(db, code))
-		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%s' is not a known ISO 3166 country code", field,
-		                          s);
-	json_object_set_new(out, key, json_string(code));
-	return 0;
 }
 
 /* A weapon is registered in any status but the two that only a procedure
@@ -212,7 +190,7 @@ static int take_import_mark(wam_db *db, json_t *o, const json_t *m, long line)
 {
 	int rc;
 	if ((rc = wam_check_fields(m, import_fields, "", line)) ||
-	    (rc = take_country(db, o, m, "country", "country", true, line)) ||
+	    (rc = wam_take_country(db, o, m, "country", "country", true, line)) ||
 	    (rc = wam_take_int(o, m, "year", "year", 1800, current_year() + 1, false, line)))
 		return rc;
 	return 0;
@@ -238,7 +216,7 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, 
 	    (rc = wam_take_text(p, in, "model", "model", false, WAM_MAX_TEXT, false, line)) ||
 	    (rc = wam_take_text(p, in, "calibre", "calibre", false, WAM_MAX_TEXT, false, line)) ||
 	    (rc = wam_take_text(p, in, "serial", "serial", false, WAM_MAX_TEXT, false, line)) ||
-	    (rc = take_country(db, p, in, "country", "country", false, line)) ||
+	    (rc = wam_take_country(db, p, in, "country", "country", false, line)) ||
 	    (rc = wam_take_int(p, in, "year", "year", 1800, current_year() + 1, false, line)) ||
 	    (rc = take_list(db, p, in, "import_marks", "import marks", 16, take_import_mark, line)) ||
 	    (rc = take_list(db, p, in, "markings", "markings", 64, take_marking, line)) ||
@@ -349,9 +327,10 @@ int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned
 	 * like one a recovery brings (rule: every recovered weapon is traced) */
 	const char *status = json_string_value(json_object_get(payload, "status"));
 	if (!(flags & WAM_IN_RECOVERY) && status &&
-	    (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered")) &&
-	    (rc = wam_trace_scan_weapon(db, NULL, id)))
-		goto fail;
+	    (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered")))
+		for (const wam_weapon_hook *h = wam_recovered_weapon_hooks; *h; h++)
+			if ((rc = (*h)(db, id)))
+				goto fail;
 	json_decref(payload);
 	if ((rc = wam_db_commit(db)))
 		return rc;
@@ -363,81 +342,6 @@ fail:
 }
 
 /* ---- reading ---- */
-
-static json_t *col_json(sqlite3_stmt *st, int i)
-{
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_NULL:
-		return json_null();
-	case SQLITE_INTEGER:
-		return json_integer(sqlite3_column_int64(st, i));
-	case SQLITE_FLOAT:
-		return json_real(sqlite3_column_double(st, i));
-	default:
-		return json_stringn((const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
-	}
-}
-
-/* A row as an object, one key per column name. */
-json_t *wam_row_json(sqlite3_stmt *st)
-{
-	json_t *o = json_object();
-	int n = sqlite3_column_count(st);
-	for (int i = 0; i < n; i++)
-		json_object_set_new(o, sqlite3_column_name(st, i), col_json(st, i));
-	return o;
-}
-
-int wam_rows_json(sqlite3_stmt *st, json_t **out, const char *what)
-{
-	json_t *arr = json_array();
-	int r;
-	*out = NULL;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, wam_row_json(st));
-	sqlite3 *conn = sqlite3_db_handle(st);
-	int rc = r == SQLITE_DONE ? 0 : wam_sql_fail(conn, what);
-	sqlite3_finalize(st);
-	if (rc)
-		json_decref(arr);
-	else
-		*out = arr;
-	return rc;
-}
-
-int wam_query_rows(wam_db *db, json_t **out, const char *sql, const char *a, const char *b)
-{
-	static const char what[] = "read records";
-	sqlite3_stmt *st;
-	*out = NULL;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, what);
-	if (a)
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	return wam_rows_json(st, out, what);
-}
-
-int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, const char *b)
-{
-	json_t *rows;
-	int rc = wam_query_rows(db, &rows, sql, a, b);
-	*row = NULL;
-	if (rc)
-		return rc;
-	*row = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	return 0;
-}
-
-int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what)
-{
-	int rc = wam_query_row(db, out, sql, id, NULL);
-	if (!rc && !*out)
-		rc = wam_error_set(WAM_ENOTFOUND, "id", "no %s with id '%.40s'", what, id ? id : "");
-	return rc;
-}
 
 #define ITEM_COLUMNS                                                                                            \
 	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "    \

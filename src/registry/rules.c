@@ -10,7 +10,6 @@
 
 #include "internal.h"
 #include "registry/rules.h"
-#include "match/match.h"
 
 #define WAM_MAX_KEY_INPUT 256
 
@@ -28,24 +27,6 @@ const char *const wam_site_kinds[] = {"armoury", "depot", "building", "room", "r
 const char *const wam_holder_types[] = {"state_armed_force", "police", "other_state_agency", "manufacturer",
                                         "dealer", "broker", "civilian", "un_mission", "nsag_recovered_from",
                                         "unknown", NULL};
-
-bool wam_in_vocab(const char *const *vocab, const char *word)
-{
-	if (!word)
-		return false;
-	for (; *vocab; vocab++)
-		if (!strcmp(*vocab, word))
-			return true;
-	return false;
-}
-
-void wam_vocab_list(const char *const *vocab, char *out, size_t cap)
-{
-	size_t n = 0;
-	out[0] = '\0';
-	for (; *vocab && n < cap; vocab++)
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "", *vocab);
-}
 
 static const struct {
 	const char *from;
@@ -166,7 +147,6 @@ int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_
                   size_t acap)
 {
 	const char *serial = s(item, "serial"), *make = s(item, "make");
-	wam_serial_keys k;
 	int rc;
 	if (alt && acap)
 		alt[0] = '\0';
@@ -174,11 +154,8 @@ int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_
 	if (serial) {
 		/* a key that cannot be made is an error, never an empty key: an
 		 * empty key would hide the weapon from duplicate checks and search */
-		if ((rc = wam_serial_normalize(&k, serial, NULL)))
+		if ((rc = wam_serial_key_pair(serial_key, scap, alt, acap, serial)))
 			return rc;
-		snprintf(serial_key, scap, "%s", k.canonical);
-		if (alt && acap)
-			snprintf(alt, acap, "%s", k.translit);
 	}
 	/* a registry has a few hundred makes: remember the last one's key */
 	static _Thread_local char last_make[WAM_MAX_KEY_INPUT], last_key[4 * WAM_MAX_KEY_INPUT];

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/field.h"
 #include "wam/store.h"
 
 /* A closed vocabulary: NULL-terminated list of lowercase words. */
@@ -18,10 +19,6 @@ extern const char *const wam_legibilities[];
 extern const char *const wam_statuses[];
 extern const char *const wam_site_kinds[];
 extern const char *const wam_holder_types[];
-
-bool wam_in_vocab(const char *const *vocab, const char *word);
-/* "a, b, c" into `out`, for error messages. */
-void wam_vocab_list(const char *const *vocab, char *out, size_t cap);
 
 /* True if a weapon may go from `from` to `to`. */
 bool wam_status_allowed(const char *from, const char *to);

@@ -2,55 +2,15 @@
  * registered by an event and read from their projections. Site coordinates
  * and holders' personal data are sensitive: front ends decide who sees them
  * (docs/registry.md). */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 
 
 enum { ST_SITE_PARENT = SLOT_REGISTRY + 12, ST_GET_SITE, ST_GET_HOLDER };
-
-static const char *const site_fields[] = {"name", "kind", "country", "lat", "lon", "parent_id", "notes", "id", NULL};
-static const char *const holder_fields[] = {"type", "name", "country", "licence", "address", "id", NULL};
-
-static int take_country_code(wam_db *db, json_t *out, const json_t *in)
-{
-	const char *c = json_string_value(json_object_get(in, "country"));
-	char code[WAM_COUNTRY_LEN + 1];
-	if (wam_absent(json_object_get(in, "country")))
-		return 0;
-	/* a code of the wrong length is reported as unknown, like any other */
-	wam_country_code(code, c);
-	if (!wam_refdata_country(db, code))
-		return wam_error_set(WAM_EINVAL, "country", "country '%.20s' is not a known ISO 3166 code", c ? c : "");
-	json_object_set_new(out, "country", json_string(code));
-	return 0;
-}
-
-static int take_coord(json_t *out, const json_t *in, const char *key, double limit)
-{
-	const json_t *v = json_object_get(in, key);
-	double x;
-	if (!v || json_is_null(v))
-		return 0;
-	if (json_is_number(v)) {
-		x = json_number_value(v);
-	} else if (json_is_string(v)) {
-		char *end;
-		x = strtod(json_string_value(v), &end);
-		if (end == json_string_value(v) || *end)
-			return wam_error_set(WAM_EINVAL, key, "%s '%.30s' is not a number", key, json_string_value(v));
-	} else {
-		return wam_error_set(WAM_EINVAL, key, "%s must be a number", key);
-	}
-	if (!isfinite(x) || x < -limit || x > limit)
-		return wam_error_set(WAM_EINVAL, key, "%s %g is outside -%g to %g", key, x, limit, limit);
-	json_object_set_new(out, key, json_real(x));
-	return 0;
-}
 
 /* The id is taken from the input when it carries one (a registry document
  * being imported) and made here otherwise. */
@@ -99,18 +59,32 @@ static int list_all(wam_db *db, json_t **out, const char *sql)
 #define SITE_SQL "SELECT id, name, kind, country, lat, lon, parent_id, notes, last_seq FROM sites"
 #define HOLDER_SQL "SELECT id, type, name, country, licence, address, last_seq FROM holders"
 
+/* A site's fields, in the order they are checked; `id` is checked by take_id. */
+static const wam_field site_fields[] = {
+    {.name = "name", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "kind", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = wam_site_kinds},
+    {.name = "country", .kind = WAM_FIELD_COUNTRY, .flags = WAM_FIELD_ANY_UNKNOWN},
+    {.name = "lat", .kind = WAM_FIELD_COORDINATE, .flags = WAM_FIELD_NULL_ONLY, .hi = 90},
+    {.name = "lon", .kind = WAM_FIELD_COORDINATE, .flags = WAM_FIELD_NULL_ONLY, .hi = 180},
+    {.name = "parent_id", .kind = WAM_FIELD_TEXT, .max = 40},
+    {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {.name = "id", .kind = WAM_FIELD_OTHER},
+    {0}};
+
+static const wam_field holder_fields[] = {
+    {.name = "type", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = wam_holder_types},
+    {.name = "name", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "country", .kind = WAM_FIELD_COUNTRY, .flags = WAM_FIELD_ANY_UNKNOWN},
+    {.name = "licence", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "address", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {.name = "id", .kind = WAM_FIELD_OTHER},
+    {0}};
+
 /* Checks a site into payload `p` and gives it its id. */
 static int check_site(wam_db *db, json_t *p, const json_t *site, char id[WAM_ID_LEN + 1])
 {
 	int rc;
-	if ((rc = wam_check_fields(site, site_fields, "", 0)) ||
-	    (rc = wam_take_text(p, site, "name", "name", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_word(p, site, "kind", "kind", wam_site_kinds, NULL, true, 0)) ||
-	    (rc = take_country_code(db, p, site)) || (rc = take_coord(p, site, "lat", 90)) ||
-	    (rc = take_coord(p, site, "lon", 180)) ||
-	    (rc = wam_take_text(p, site, "parent_id", "parent_id", false, 40, false, 0)) ||
-	    (rc = wam_take_text(p, site, "notes", "notes", false, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = take_id(db, site, id, "sites")))
+	if ((rc = wam_field_check(db, p, site, site_fields, "", 0)) || (rc = take_id(db, site, id, "sites")))
 		return rc;
 	const char *parent = json_string_value(json_object_get(p, "parent_id"));
 	if (parent) {
@@ -125,16 +99,8 @@ static int check_site(wam_db *db, json_t *p, const json_t *site, char id[WAM_ID_
 /* Checks a holder into payload `p` and gives it its id. */
 static int check_holder(wam_db *db, json_t *p, const json_t *holder, char id[WAM_ID_LEN + 1])
 {
-	int rc;
-	if ((rc = wam_check_fields(holder, holder_fields, "", 0)) ||
-	    (rc = wam_take_word(p, holder, "type", "type", wam_holder_types, NULL, true, 0)) ||
-	    (rc = wam_take_text(p, holder, "name", "name", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = take_country_code(db, p, holder)) ||
-	    (rc = wam_take_text(p, holder, "licence", "licence", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, holder, "address", "address", false, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = take_id(db, holder, id, "holders")))
-		return rc;
-	return 0;
+	int rc = wam_field_check(db, p, holder, holder_fields, "", 0);
+	return rc ? rc : take_id(db, holder, id, "holders");
 }
 
 typedef int (*check_record)(wam_db *db, json_t *p, const json_t *in, char id[WAM_ID_LEN + 1]);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "stock/stockpile.h"
 #include "wam/auth.h"
 
@@ -179,8 +179,8 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 		goto fail;
 	}
 	const char *ret = json_string_value(json_object_get(issue, "expected_return"));
-	wam_stock_today(today);
-	if (!wam_stock_is_date(ret)) {
+	wam_date_today(today);
+	if (!wam_date_valid(ret, WAM_STOCK_FIRST_YEAR)) {
 		rc = wam_error_set(WAM_EINVAL, "expected_return", "expected_return '%.30s' is not a date written YYYY-MM-DD",
 		                   ret ? ret : "");
 		goto fail;
@@ -372,10 +372,10 @@ int wam_stock_custody_overdue(wam_db *db, json_t **out, const char *today, const
 {
 	char now[11];
 	*out = NULL;
-	if (today && !wam_stock_is_date(today))
+	if (today && !wam_date_valid(today, WAM_STOCK_FIRST_YEAR))
 		return wam_error_set(WAM_EINVAL, "today", "'%.30s' is not a date written YYYY-MM-DD", today);
 	if (!today) {
-		wam_stock_today(now);
+		wam_date_today(now);
 		today = now;
 	}
 	return list(db, out, "c.state = 'open' AND c.expected_return < ?1 AND ?2 IS NULL", today, NULL, sites, nsites);

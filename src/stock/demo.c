@@ -298,7 +298,7 @@ static int add_export(wam_db *db, const char *site)
 	return rc;
 }
 
-int wam_stock_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites)
+static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites)
 {
 	const json_t *stock = json_object_get(demo, "stock");
 	int rc;
@@ -325,7 +325,7 @@ done:
  * the demo's two verifiers signed in as themselves and closed with its
  * certificate. A weapon another part of the demo has since moved to a
  * status that cannot be destroyed, or already destroyed, is left out. */
-int wam_stock_demo_destroy(wam_db *db, const json_t *demo, const char *site, const json_t *ids, const char *cert_prefix)
+static int destroy(wam_db *db, const json_t *demo, const char *site, const json_t *ids, const char *cert_prefix)
 {
 	const json_t *stock = json_object_get(demo, "stock"), *verifiers = json_object_get(stock, "verifiers");
 	json_t *user = NULL, *rows = NULL;
@@ -383,3 +383,19 @@ int wam_stock_demo_destroy(wam_db *db, const json_t *demo, const char *site, con
 	json_decref(rows);
 	return rc;
 }
+
+/* How many weapons the stockpile demo's recoveries bring. */
+static long weapons(const json_t *demo)
+{
+	long n = 0;
+	size_t i;
+	const json_t *rv;
+	json_array_foreach(json_object_get(json_object_get(demo, "stock"), "recoveries"), i, rv) n +=
+	    (long)json_array_size(json_object_get(rv, "weapons"));
+	return n;
+}
+
+/* The stockpile part of `wam demo` (rooms.c lists it): staff, lots, custody,
+ * a stock check, recoveries, and the destruction batches that end the demo
+ * weapons' lives. */
+const wam_demo_part wam_stock_demo_part = {.room = "stock", .weapons = weapons, .fill = fill, .destroy = destroy};

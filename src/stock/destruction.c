@@ -13,7 +13,7 @@
 
 #include "internal.h"
 #include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "wam/auth.h"
 #include "wam/stock.h"
 

@@ -6,16 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "stock/stockpile.h"
 
-static const char *const lot_fields[] = {"nomenclature", "calibre",    "type",         "manufacturer",
-                                         "headstamp",    "country",    "lot_number",   "batch_number",
-                                         "year",         "rounds",     "packages",     "hazard_division",
-                                         "compat_group", "neq_g",      "condition",    "expiry",
-                                         "surveillance", "site_id",    "document",     "notes",
-                                         NULL};
 static const char *const hazard_divisions[] = {"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", NULL};
 static const char *const compat_groups[] = {"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "N", "S", NULL};
 static const char *const conditions[] = {"SERVICEABLE", "RESTRICTED", "SUSPENDED", "UNSERVICEABLE", "FOR_DESTRUCTION",
@@ -28,29 +21,6 @@ static const char *const conditions[] = {"SERVICEABLE", "RESTRICTED", "SUSPENDED
 	"batch_number, year, rounds, packages, hazard_division, compat_group, neq_g, "                          \
 	"CASE WHEN neq_g IS NULL THEN NULL ELSE round(neq_g * rounds, 3) END AS neq_total_g, condition, expiry, " \
 	"surveillance, site_id, notes, created_seq, last_seq FROM lots"
-
-void wam_stock_today(char out[11])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-bool wam_stock_is_date(const char *s)
-{
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1800 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-}
 
 int wam_stock_site_exists(wam_db *db, const char *id, const char *field)
 {
@@ -67,70 +37,21 @@ int wam_stock_site_exists(wam_db *db, const char *id, const char *field)
 	return 0;
 }
 
-/* A code of a closed upper-case vocabulary (any case accepted). */
+/* Checks `key` as a closed upper-case vocabulary: one entry of a field table. */
 static int take_code(json_t *out, const json_t *in, const char *key, const char *const *vocab, const char *dflt,
                      bool required)
 {
-	const json_t *v = json_object_get(in, key);
-	char code[32], list[256];
-	if (wam_absent(v)) {
-		if (dflt)
-			json_object_set_new(out, key, json_string(dflt));
-		else if (required)
-			return wam_error_set(WAM_EINVAL, key, "%s is required", key);
-		return 0;
-	}
-	const char *s = json_string_value(v);
-	size_t n = s ? strlen(s) : 0;
-	if (s && n < sizeof code) {
-		for (size_t i = 0; i <= n; i++)
-			code[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
-		for (const char *const *w = vocab; *w; w++)
-			if (!strcmp(*w, code)) {
-				json_object_set_new(out, key, json_string(code));
-				return 0;
-			}
-	}
-	wam_vocab_list(vocab, list, sizeof list);
-	return wam_error_set(WAM_EINVAL, key, "%s '%.30s' is not one of: %s", key, s ? s : "", list);
+	const wam_field f[] = {{.name = key,
+	                        .kind = WAM_FIELD_CODE,
+	                        .flags = required ? WAM_FIELD_REQUIRED : 0,
+	                        .vocab = vocab,
+	                        .dflt = dflt}};
+	return wam_field_take(NULL, out, in, f, key, 0);
 }
 
-static int take_date(json_t *out, const json_t *in, const char *key, bool required)
+static int take_grams(wam_db *db, json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
 {
-	const json_t *v = json_object_get(in, key);
-	if (wam_absent(v))
-		return required ? wam_error_set(WAM_EINVAL, key, "%s is required (YYYY-MM-DD)", key) : 0;
-	if (!wam_stock_is_date(json_string_value(v)))
-		return wam_error_set(WAM_EINVAL, key, "%s '%.30s' is not a date written YYYY-MM-DD",
-		                     key, json_string_value(v) ? json_string_value(v) : "");
-	json_object_set_new(out, key, json_string(json_string_value(v)));
-	return 0;
-}
-
-static int take_count(json_t *out, const json_t *in, const char *key, long long lo, bool required)
-{
-	const json_t *v = json_object_get(in, key);
-	long long n;
-	if (wam_absent(v))
-		return required ? wam_error_set(WAM_EINVAL, key, "%s is required", key) : 0;
-	if (json_is_integer(v)) {
-		n = json_integer_value(v);
-	} else if (json_is_string(v)) {
-		char *end;
-		n = strtoll(json_string_value(v), &end, 10);
-		if (end == json_string_value(v) || *end)
-			return wam_error_set(WAM_EINVAL, key, "%s '%.30s' is not a whole number", key, json_string_value(v));
-	} else {
-		return wam_error_set(WAM_EINVAL, key, "%s must be a whole number", key);
-	}
-	if (n < lo || n > MAX_ROUNDS)
-		return wam_error_set(WAM_EINVAL, key, "%s %lld is outside %lld to %lld", key, n, lo, MAX_ROUNDS);
-	json_object_set_new(out, key, json_integer(n));
-	return 0;
-}
-
-static int take_grams(json_t *out, const json_t *in, const char *key)
-{
+	const char *key = f->name;
 	const json_t *v = json_object_get(in, key);
 	double x;
 	if (wam_absent(v))
@@ -151,19 +72,6 @@ static int take_grams(json_t *out, const json_t *in, const char *key)
 	return 0;
 }
 
-static int take_country(wam_db *db, json_t *out, const json_t *in)
-{
-	const char *c = json_string_value(json_object_get(in, "country"));
-	char code[WAM_COUNTRY_LEN + 1];
-	if (wam_absent(json_object_get(in, "country")))
-		return 0;
-	wam_country_code(code, c);
-	if (!wam_refdata_country(db, code))
-		return wam_error_set(WAM_EINVAL, "country", "country '%.20s' is not a known ISO 3166 code", c ? c : "");
-	json_object_set_new(out, "country", json_string(code));
-	return 0;
-}
-
 static int take_site(wam_db *db, json_t *out, const json_t *in, const char *key)
 {
 	const char *id = json_string_value(json_object_get(in, key));
@@ -171,6 +79,55 @@ static int take_site(wam_db *db, json_t *out, const json_t *in, const char *key)
 	if (!rc)
 		json_object_set_new(out, key, json_string(id));
 	return rc;
+}
+
+static int take_site_field(wam_db *db, json_t *out, const json_t *in, const wam_field *f, const char *field,
+                           long line)
+{
+	return take_site(db, out, in, f->name);
+}
+
+#define TEXT(n) {.name = n, .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT}
+#define TEXT_REQUIRED(n) {.name = n, .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT}
+
+/* A lot's fields, in the order they are checked; `year` (its upper bound
+ * next year) is the one entry wam_stock_add_lot fills in. */
+static const wam_field lot_fields[] = {
+    TEXT_REQUIRED("nomenclature"),
+    TEXT("calibre"),
+    TEXT("type"),
+    TEXT("manufacturer"),
+    TEXT("headstamp"),
+    {.name = "country", .kind = WAM_FIELD_COUNTRY, .flags = WAM_FIELD_ANY_UNKNOWN},
+    TEXT_REQUIRED("lot_number"),
+    TEXT("batch_number"),
+    {.name = "year", .kind = WAM_FIELD_INT, .lo = 1850},
+    {.name = "rounds", .kind = WAM_FIELD_QUANTITY, .flags = WAM_FIELD_REQUIRED, .lo = 0, .hi = MAX_ROUNDS},
+    {.name = "packages", .kind = WAM_FIELD_QUANTITY, .lo = 0, .hi = MAX_ROUNDS},
+    {.name = "hazard_division", .kind = WAM_FIELD_CODE, .flags = WAM_FIELD_REQUIRED, .vocab = hazard_divisions},
+    {.name = "compat_group", .kind = WAM_FIELD_CODE, .flags = WAM_FIELD_REQUIRED, .vocab = compat_groups},
+    {.name = "neq_g", .kind = WAM_FIELD_CUSTOM, .take = take_grams},
+    {.name = "condition",
+     .kind = WAM_FIELD_CODE,
+     .flags = WAM_FIELD_REQUIRED,
+     .vocab = conditions,
+     .dflt = "SERVICEABLE"},
+    {.name = "expiry", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_WRITTEN, .lo = WAM_STOCK_FIRST_YEAR},
+    {.name = "surveillance", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_WRITTEN, .lo = WAM_STOCK_FIRST_YEAR},
+    {.name = "site_id", .kind = WAM_FIELD_CUSTOM, .take = take_site_field},
+    TEXT("document"),
+    {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {0}};
+
+/* A quantity of rounds or packages, at least `lo`. */
+static int take_count(json_t *out, const json_t *in, const char *key, long long lo, bool required)
+{
+	const wam_field f[] = {{.name = key,
+	                        .kind = WAM_FIELD_QUANTITY,
+	                        .flags = required ? WAM_FIELD_REQUIRED : 0,
+	                        .lo = (double)lo,
+	                        .hi = MAX_ROUNDS}};
+	return wam_field_take(NULL, out, in, f, key, 0);
 }
 
 /* The lot as it stands, inside the caller's transaction. */
@@ -202,28 +159,15 @@ int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot)
 	json_t *p = json_object();
 	if (out)
 		*out = NULL;
-	wam_stock_today(today);
-	long year_max = strtol(today, NULL, 10) + 1;
+	wam_date_today(today);
+	wam_field fields[sizeof lot_fields / sizeof lot_fields[0]];
+	memcpy(fields, lot_fields, sizeof fields);
+	for (wam_field *f = fields; f->name; f++)
+		if (!strcmp(f->name, "year"))
+			f->hi = (double)(strtol(today, NULL, 10) + 1);
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_check_fields(lot, lot_fields, "", 0)) ||
-	    (rc = wam_take_text(p, lot, "nomenclature", "nomenclature", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, lot, "calibre", "calibre", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, lot, "type", "type", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, lot, "manufacturer", "manufacturer", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, lot, "headstamp", "headstamp", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = take_country(db, p, lot)) ||
-	    (rc = wam_take_text(p, lot, "lot_number", "lot_number", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, lot, "batch_number", "batch_number", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_int(p, lot, "year", "year", 1850, year_max, false, 0)) ||
-	    (rc = take_count(p, lot, "rounds", 0, true)) || (rc = take_count(p, lot, "packages", 0, false)) ||
-	    (rc = take_code(p, lot, "hazard_division", hazard_divisions, NULL, true)) ||
-	    (rc = take_code(p, lot, "compat_group", compat_groups, NULL, true)) || (rc = take_grams(p, lot, "neq_g")) ||
-	    (rc = take_code(p, lot, "condition", conditions, "SERVICEABLE", true)) ||
-	    (rc = take_date(p, lot, "expiry", false)) || (rc = take_date(p, lot, "surveillance", false)) ||
-	    (rc = take_site(db, p, lot, "site_id")) ||
-	    (rc = wam_take_text(p, lot, "document", "document", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, lot, "notes", "notes", false, WAM_MAX_NOTES, true, 0)))
+	if ((rc = wam_field_check(db, p, lot, fields, "", 0)))
 		goto fail;
 	wam_db_new_id(db, id);
 	if ((rc = wam_ledger_append(db, "lot.recorded", id, p, NULL)) || (rc = wam_db_commit(db)))
@@ -438,10 +382,10 @@ int wam_stock_lots_expiring(wam_db *db, json_t **out, int days, const char *toda
 	*out = NULL;
 	if (days < 0 || days > 36500)
 		return wam_error_set(WAM_EINVAL, "days", "days %d is outside 0 to 36500", days);
-	if (today && !wam_stock_is_date(today))
+	if (today && !wam_date_valid(today, WAM_STOCK_FIRST_YEAR))
 		return wam_error_set(WAM_EINVAL, "today", "'%.30s' is not a date written YYYY-MM-DD", today);
 	if (!today) {
-		wam_stock_today(now);
+		wam_date_today(now);
 		today = now;
 	}
 	/* an empty lot has nothing left to expire */

@@ -8,7 +8,7 @@
  * make it loop. */
 #include <string.h>
 
-#include "registry/validate.h"
+#include "store/field.h"
 #include "stock/stockpile.h"
 
 int wam_stock_site_tree(wam_db *db, json_t **out, const char *id)

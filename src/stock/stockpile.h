@@ -11,11 +11,8 @@
 int wam_stockpile_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
                         const char *time);
 
-/* Today's date in UTC, YYYY-MM-DD. */
-void wam_stock_today(char out[11]);
-
-/* True when `s` is a real calendar date written YYYY-MM-DD. */
-bool wam_stock_is_date(const char *s);
+/* The first year a stockpile date may be in (wam_date_valid). */
+#define WAM_STOCK_FIRST_YEAR 1800
 
 /* The `from` the site is, and the site `to` the caller wants, both exist;
  * WAM_EINVAL naming `field` otherwise. */

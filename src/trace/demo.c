@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace/trace.h"
 #include "wam/collection.h"
 #include "wam/trace.h"
 
@@ -317,7 +318,7 @@ static int decide_hits(wam_db *db, const char *recovery_id, const json_t *lost, 
 }
 
 /* The weapons of the demo's recoveries, for the registry demo's count. */
-long wam_trace_demo_weapons(const json_t *demo)
+static long weapons(const json_t *demo)
 {
 	long n = 0;
 	size_t i;
@@ -481,7 +482,7 @@ static int add_peer(wam_db *db, wam_rng *rng)
 	return rc;
 }
 
-int wam_trace_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites)
+static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites)
 {
 	const json_t *tr = json_object_get(demo, "trace");
 	if (!tr || json_array_size(sites) < 3)
@@ -512,3 +513,8 @@ int wam_trace_demo(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *s
 	json_decref(lost);
 	return rc;
 }
+
+/* The tracing part of `wam demo` (rooms.c lists it): loss reports,
+ * recoveries with their hits, trace requests with their outcomes and
+ * established origins. */
+const wam_demo_part wam_trace_demo_part = {.room = "trace", .weapons = weapons, .fill = fill};

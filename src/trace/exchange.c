@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "trace/request.h"
 #include "wam/trace.h"
 
@@ -135,7 +135,7 @@ int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer)
 		goto done;
 	if ((rc = wam_trace_check_fields(peer, peer_fields, "")) ||
 	    (rc = wam_take_text(p, peer, "name", "name", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_trace_take_country(db, p, peer, "country", "country", true)))
+	    (rc = wam_take_country(db, p, peer, "country", "country", true, 0)))
 		goto fail;
 	const char *id = str(peer, "node_id"), *pk = str(peer, "public_key");
 	if (!id || strlen(id) != WAM_ID_LEN) {

@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "internal.h"
-#include "registry/rules.h"
-#include "registry/validate.h"
+#include "trace/trace.h"
+#include "store/field.h"
 #include "trace/request.h"
 #include "wam/match.h"
 #include "wam/trace.h"
@@ -101,14 +101,12 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 		snprintf(f[k], sizeof f[k], "%.120s%s%s", prefix, *prefix ? "." : "", keys[k]);
 	int rc;
 	if ((rc = wam_take_word(out, in, "category", f[0], diversions, NULL, true, 0)) ||
-	    (rc = wam_trace_take_country(db, out, in, "country", f[1], false)) ||
-	    (rc = wam_take_text(out, in, "date", f[2], false, 10, false, 0)))
+	    (rc = wam_take_country(db, out, in, "country", f[1], false, 0)) ||
+	    (rc = wam_take_date(out, in, "date", f[2], false, 0)))
 		return rc;
 	const char *date = str(out, "date");
 	char today[11];
 	wam_date_today(today);
-	if (date && !wam_date_parse(date, NULL))
-		return wam_error_set(WAM_EINVAL, f[2], "%s '%.20s' is not a calendar date YYYY-MM-DD", f[2], date);
 	/* a weapon leaves lawful hands before anyone can say where it did */
 	if (date && strcmp(date, today) > 0)
 		return wam_error_set(WAM_EINVAL, f[2],
@@ -341,6 +339,11 @@ int wam_trace_scan_weapon(wam_db *db, json_t *made, const char *item_id)
 	return rc;
 }
 
+int wam_trace_weapon_registered(wam_db *db, const char *item_id)
+{
+	return wam_trace_scan_weapon(db, NULL, item_id);
+}
+
 /* ---- reading hits ---- */
 
 #define ITEM_AS(a)                                                                                                     \
@@ -392,16 +395,19 @@ int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id)
 	return rc;
 }
 
-int wam_trace_hits_of_recovery(wam_db *db, json_t **out, const char *recovery_id)
+int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id)
 {
+	json_t *list;
 	int rc =
-	    wam_query_rows(db, out,
+	    wam_query_rows(db, &list,
 	                   HIT_LIST_SQL " WHERE h.item_id IN (SELECT item_id FROM recovery_items WHERE recovery_id=?)"
 	                                " ORDER BY h.state<>'open', h.found_seq",
 	                   recovery_id, NULL);
-	if (!rc)
-		shape_hits(*out);
-	return rc;
+	if (rc)
+		return rc;
+	shape_hits(list);
+	json_object_set_new(rec, "hits", list);
+	return 0;
 }
 
 int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f)

@@ -12,12 +12,27 @@
 #include <string.h>
 
 #include "internal.h"
-#include "registry/validate.h"
+#include "trace/trace.h"
+#include "store/field.h"
 #include "wam/trace.h"
 
 static const char *const kinds[] = {"lost", "stolen", NULL};
-static const char *const loss_fields[] = {"kind",   "date",       "place",   "circumstances", "reported_by",
-                                          "agency", "police_ref", "item_id", "item",          NULL};
+/* A loss report's fields, in the order they are checked; the weapon
+ * (item_id or item) is checked by check_loss itself. */
+static const wam_field loss_fields[] = {
+    {.name = "kind", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = kinds},
+    {.name = "date", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_REQUIRED},
+    {.name = "place", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "circumstances",
+     .kind = WAM_FIELD_TEXT,
+     .flags = WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE,
+     .max = WAM_MAX_NOTES},
+    {.name = "reported_by", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "agency", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "police_ref", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "item_id", .kind = WAM_FIELD_OTHER},
+    {.name = "item", .kind = WAM_FIELD_OTHER},
+    {0}};
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -63,18 +78,9 @@ static int check_loss(json_t *p, const json_t *in)
 {
 	int rc;
 	char today[11];
-	if ((rc = wam_check_fields(in, loss_fields, "", 0)) ||
-	    (rc = wam_take_word(p, in, "kind", "kind", kinds, NULL, true, 0)) ||
-	    (rc = wam_take_text(p, in, "date", "date", true, 10, false, 0)) ||
-	    (rc = wam_take_text(p, in, "place", "place", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "circumstances", "circumstances", true, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = wam_take_text(p, in, "reported_by", "reported_by", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "agency", "agency", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "police_ref", "police_ref", false, WAM_MAX_TEXT, false, 0)))
+	if ((rc = wam_field_check(NULL, p, in, loss_fields, "", 0)))
 		return rc;
 	const char *date = str(p, "date");
-	if (!wam_date_parse(date, NULL))
-		return wam_error_set(WAM_EINVAL, "date", "date '%.20s' is not a calendar date YYYY-MM-DD", date);
 	wam_date_today(today);
 	if (strcmp(date, today) > 0)
 		return wam_error_set(WAM_EINVAL, "date",

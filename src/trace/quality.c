@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "trace/request.h"
 #include "wam/trace.h"
 

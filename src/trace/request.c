@@ -15,8 +15,9 @@
 #include <time.h>
 
 #include "internal.h"
+#include "trace/trace.h"
 #include "registry/rules.h"
-#include "registry/validate.h"
+#include "store/field.h"
 #include "trace/request.h"
 #include "wam/match.h"
 #include "wam/trace.h"
@@ -87,35 +88,6 @@ int wam_trace_check_fields(const json_t *in, const char *const *allowed, const c
 		}
 	}
 	return 0;
-}
-
-int wam_trace_take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field, bool required)
-{
-	const json_t *v = json_object_get(in, key);
-	if (wam_absent(v)) {
-		if (required)
-			return wam_error_set(WAM_EINVAL, field, "%s is required", field);
-		return 0;
-	}
-	const char *s = json_string_value(v);
-	char code[WAM_COUNTRY_LEN + 1];
-	if (!wam_country_code(code, s))
-		return wam_error_set(WAM_EINVAL, field,
-		                     "%s '%.20s' is not an ISO 3166 code (two letters, or four for a former state)",
-		                     field, s ? s : "");
-	if (!wam_refdata_country(db, code))
-		return wam_error_set(WAM_EINVAL, field, "%s '%s' is not a known ISO 3166 country code", field, s);
-	json_object_set_new(out, key, json_string(code));
-	return 0;
-}
-
-static int take_date(json_t *out, const json_t *in, const char *key, const char *field, bool required)
-{
-	int rc = wam_take_text(out, in, key, field, required, 10, false, 0);
-	const char *s = str(out, key);
-	if (!rc && s && !wam_date_parse(s, NULL))
-		rc = wam_error_set(WAM_EINVAL, field, "%s '%.20s' is not a calendar date YYYY-MM-DD", field, s);
-	return rc;
 }
 
 /* A nested object of the input: NULL in `*sub` when not given. */
@@ -272,9 +244,8 @@ static int take_item(wam_db *db, json_t *body, const json_t *in, const char *pre
 	    (rc = wam_take_text(o, it, "serial", fname(f, prefix, "item.serial"), false, WAM_MAX_TEXT, false, 0)) ||
 	    (rc = wam_take_text(o, it, "serial_reason", fname(f, prefix, "item.serial_reason"), false, WAM_MAX_NOTES,
 	                        true, 0)) ||
-	    (rc = wam_trace_take_country(db, o, it, "country", fname(f, prefix, "item.country"), false)) ||
-	    (rc =
-	         wam_trace_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), false)) ||
+	    (rc = wam_take_country(db, o, it, "country", fname(f, prefix, "item.country"), false, 0)) ||
+	    (rc = wam_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), false, 0)) ||
 	    (rc = wam_take_int(o, it, "year", fname(f, prefix, "item.year"), 1800, current_year(), false, 0)) ||
 	    (rc = take_markings(o, it, prefix)) || (rc = take_photos(o, it, prefix))) {
 		json_decref(o);
@@ -391,7 +362,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	if (sec) {
 		o = json_object();
 		json_object_set_new(b, "requesting", o);
-		if ((rc = wam_trace_take_country(db, o, sec, "state", fname(f, prefix, "requesting.state"), false)) ||
+		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requesting.state"), false, 0)) ||
 		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requesting.agency"), false, WAM_MAX_TEXT,
 		                        false, 0)))
 			goto fail;
@@ -427,7 +398,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 		goto fail;
 	if (sec) {
 		o = json_object();
-		if ((rc = wam_trace_take_country(db, o, sec, "state", fname(f, prefix, "requested.state"), false)) ||
+		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requested.state"), false, 0)) ||
 		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requested.agency"), false, WAM_MAX_TEXT,
 		                        false, 0)) ||
 		    (rc = wam_take_word(o, sec, "via", fname(f, prefix, "requested.via"), vias, NULL, false, 0))) {
@@ -449,7 +420,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 		o = json_object();
 		if ((rc = wam_take_text(o, sec, "recovery_id", fname(f, prefix, "recovery.recovery_id"), false, 40,
 		                        false, 0)) ||
-		    (rc = take_date(o, sec, "date", fname(f, prefix, "recovery.date"), false)) ||
+		    (rc = wam_take_date(o, sec, "date", fname(f, prefix, "recovery.date"), false, 0)) ||
 		    (rc = wam_take_text(o, sec, "place", fname(f, prefix, "recovery.place"), false, WAM_MAX_TEXT, false,
 		                        0)) ||
 		    (rc = wam_take_text(o, sec, "circumstances", fname(f, prefix, "recovery.circumstances"), false,
@@ -501,10 +472,11 @@ static int take_list(json_t *out, const json_t *in, const char *key, const char 
 		json_array_append_new(list, o);
 		snprintf(p, sizeof p, "%s%s[%zu].", prefix, key, i);
 #define F(name) (snprintf(f, sizeof f, "%.140s%.16s", p, name), f)
-		if ((rc = wam_trace_check_fields(e, allowed, p)) || (rc = take_date(o, e, "date", F("date"), false)) ||
+		if ((rc = wam_trace_check_fields(e, allowed, p)) ||
+		    (rc = wam_take_date(o, e, "date", F("date"), false, 0)) ||
 		    (rc = wam_take_text(o, e, "from", F("from"), false, WAM_MAX_TEXT, false, 0)) ||
 		    (rc = wam_take_text(o, e, "consignee", F("consignee"), true, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_trace_take_country(db, o, e, "country", F("country"), false)) ||
+		    (rc = wam_take_country(db, o, e, "country", F("country"), false, 0)) ||
 		    (rc = wam_take_text(o, e, "licence", F("licence"), false, WAM_MAX_TEXT, false, 0)) ||
 		    (rc = wam_take_text(o, e, "euc", F("euc"), false, WAM_MAX_TEXT, false, 0)) ||
 		    (rc = wam_take_text(o, e, "note", F("note"), false, WAM_MAX_NOTES, true, 0)))
@@ -529,7 +501,7 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 	*reply_days = 0;
 	if ((rc = wam_trace_check_fields(in, response_fields, prefix)) ||
 	    (rc = wam_take_word(r, in, "result", fname(f, prefix, "result"), results, NULL, true, 0)) ||
-	    (rc = take_date(r, in, "date", fname(f, prefix, "date"), false)) ||
+	    (rc = wam_take_date(r, in, "date", fname(f, prefix, "date"), false, 0)) ||
 	    (rc = take_list(r, in, "chain", chain_fields, prefix, db)))
 		goto fail;
 	if ((rc = section(in, "last_holder", holder_fields, prefix, &sec)))
@@ -539,8 +511,8 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 		snprintf(p, sizeof p, "%slast_holder.", prefix);
 		if ((rc = wam_take_text(o, sec, "name", fname(f, p, "name"), true, WAM_MAX_TEXT, false, 0)) ||
 		    (rc = wam_take_text(o, sec, "type", fname(f, p, "type"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_trace_take_country(db, o, sec, "country", fname(f, p, "country"), false)) ||
-		    (rc = take_date(o, sec, "date", fname(f, p, "date"), false)))
+		    (rc = wam_take_country(db, o, sec, "country", fname(f, p, "country"), false, 0)) ||
+		    (rc = wam_take_date(o, sec, "date", fname(f, p, "date"), false, 0)))
 			goto fail;
 		json_object_set_new(r, "last_holder", o);
 		o = NULL;
@@ -1039,7 +1011,7 @@ static void add_days(char out[11], const char *date, long days)
 /* Date `key` of `in` or today into `out` (checked). */
 static int date_or_today(json_t *p, const json_t *in, const char *key)
 {
-	int rc = take_date(p, in, key, key, false);
+	int rc = wam_take_date(p, in, key, key, false, 0);
 	if (!rc && !str(p, key)) {
 		char today[11];
 		wam_date_today(today);

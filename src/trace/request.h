@@ -34,10 +34,6 @@ int wam_trace_row(wam_db *db, json_t **out, const char *id);
  * registry's own ids, naming nothing in another). A new object. */
 json_t *wam_trace_public_body(const json_t *body);
 
-/* Country code check against the registry's list: `field` named on failure. */
-int wam_trace_take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field,
-                           bool required);
-
 /* Checks keys of `in` against `allowed`, naming an unknown one with
  * `prefix` before it. */
 int wam_trace_check_fields(const json_t *in, const char *const *allowed, const char *prefix);

@@ -26,6 +26,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace/trace.h"
+#include "wam/collection.h"
 #include "wam/trace.h"
 
 /* A sent outgoing trace request for the unit's weapon. */

@@ -4,6 +4,21 @@
 
 #include "internal.h"
 
+bool wam_date_valid(const char *s, int first_year)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < first_year || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
 bool wam_date_parse(const char *s, time_t *t)
 {
 	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')

@@ -25,6 +25,41 @@ uint32_t wam_rng_below(wam_rng *r, uint32_t n)
 	return n ? (uint32_t)(((wam_rng_next(r) >> 32) * (uint64_t)n) >> 32) : 0;
 }
 
+/* Expands a serial format (see data/manufacturers.json): # digit, @ Latin
+ * letter, % Cyrillic letter, & Arabic-Indic digit, ~ Persian digit; the
+ * demo draws its weapons' serials, and the tracing demo its recovered
+ * ones, with it. */
+void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out)
+{
+	static const char *const cyr[] = {"А", "Б", "В", "Г", "Д", "Е", "Ж", "И", "К", "Л", "М",
+	                                  "Н", "П", "Р", "С", "Т", "У", "Ф", "Х", "Ц", "Ч", "Ш"};
+	wam_buf_reset(out);
+	for (const char *p = fmt; *p; p++) {
+		unsigned d = wam_rng_below(rng, 10);
+		switch (*p) {
+		case '#':
+			wam_buf_putc(out, (char)('0' + d));
+			break;
+		case '@':
+			wam_buf_putc(out, (char)('A' + wam_rng_below(rng, 26)));
+			break;
+		case '%':
+			wam_buf_puts(out, cyr[wam_rng_below(rng, sizeof cyr / sizeof cyr[0])]);
+			break;
+		case '&': /* U+0660 + d */
+			wam_buf_putc(out, (char)0xd9);
+			wam_buf_putc(out, (char)(0xa0 + d));
+			break;
+		case '~': /* U+06F0 + d */
+			wam_buf_putc(out, (char)0xdb);
+			wam_buf_putc(out, (char)(0xb0 + d));
+			break;
+		default:
+			wam_buf_putc(out, *p);
+		}
+	}
+}
+
 void wam_ulid(char out[WAM_ID_LEN + 1], uint64_t ms, wam_rng *rng)
 {
 	unsigned char b[16];
