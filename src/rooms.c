@@ -8,7 +8,7 @@ extern const struct wam_room wam_room_registry, wam_room_auth, wam_room_stock, w
     wam_room_match;
 
 const struct wam_room *const wam_rooms[] = {
-    &wam_room_registry, &wam_room_auth, &wam_room_stock, &wam_room_collection, &wam_room_trace, &wam_room_match,
-    NULL, /* a room adds its line above this one */
+    &wam_room_registry, &wam_room_auth, &wam_room_stock, &wam_room_collection, &wam_room_trace,
+    &wam_room_match,    NULL, /* a room adds its line above this one */
 };
 _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");

@@ -42,10 +42,12 @@ static int apply_principal(wam_room_ctx *ctx, bool user, int64_t seq, const char
                            const char *time)
 {
 	sqlite3_stmt *st =
-	    user ? wam_room_stmt(ctx, S_USER,
-	                         "INSERT INTO users(id,name,role,sites,disabled,created,last_seq) VALUES(?,?,?,?,0,?,?)")
-	         : wam_room_stmt(ctx, S_TOKEN,
-	                         "INSERT INTO tokens(id,name,role,sites,revoked,created,last_seq) VALUES(?,?,?,?,0,?,?)");
+	    user
+	        ? wam_room_stmt(ctx, S_USER,
+	                        "INSERT INTO users(id,name,role,sites,disabled,created,last_seq) VALUES(?,?,?,?,0,?,?)")
+	        : wam_room_stmt(
+	              ctx, S_TOKEN,
+	              "INSERT INTO tokens(id,name,role,sites,revoked,created,last_seq) VALUES(?,?,?,?,0,?,?)");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -158,20 +160,22 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 	int rc = 0, step;
 	if (!credentials_sealable(db->conn)) {
 		sqlite3_stmt *any = NULL;
-		bool rows = sqlite3_prepare_v2(db->conn, "SELECT 1 FROM credentials LIMIT 1", -1, &any, NULL) == SQLITE_OK &&
-		            sqlite3_step(any) == SQLITE_ROW;
+		bool rows =
+		    sqlite3_prepare_v2(db->conn, "SELECT 1 FROM credentials LIMIT 1", -1, &any, NULL) == SQLITE_OK &&
+		    sqlite3_step(any) == SQLITE_ROW;
 		sqlite3_finalize(any);
 		if (rows)
-			wam_verify_bad(
-			    r, "credential_unsealed", 0,
-			    "the credentials were written before credentials were sealed: run `wam rebuild` once to seal them");
+			wam_verify_bad(r, "credential_unsealed", 0,
+			               "the credentials were written before credentials were sealed: run `wam rebuild` "
+			               "once to seal them");
 		else if (!(rc = credentials_present(db, r)) && r->intact)
 			r->credentials_checked = 1;
 		return rc;
 	}
 	if (sqlite3_prepare_v2(db->conn,
 	                       "SELECT c.subject, c.kind, c.hash, c.seq, c.mac, (SELECT max(e.seq) FROM events e WHERE "
-	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS ") FROM credentials c ORDER BY 1",
+	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS
+	                       ") FROM credentials c ORDER BY 1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "read credentials");
 	while (r->intact && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -181,18 +185,20 @@ static int verify_credentials(wam_db *db, wam_verify_report *r)
 		snprintf(r->record_id, sizeof r->record_id, "%s", subject);
 		snprintf(r->table, sizeof r->table, "credentials");
 		if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
-			wam_verify_bad(r, "credential_unsealed", last,
-			               "the %s of %s was written before credentials were sealed: run `wam rebuild` once to "
-			               "seal it",
-			               wam_col_text(st, 1), subject);
+			wam_verify_bad(
+			    r, "credential_unsealed", last,
+			    "the %s of %s was written before credentials were sealed: run `wam rebuild` once to "
+			    "seal it",
+			    wam_col_text(st, 1), subject);
 			break;
 		}
 		if ((rc = wam_credential_seal(db, want, subject, wam_col_text(st, 1), wam_col_text(st, 2), seq)))
 			break;
 		if (seq != last || strcmp(want, mac) != 0) {
-			wam_verify_bad(r, "credential_changed", last,
-			               "the %s of %s is not the one set by event %lld: it was replaced behind wam's back",
-			               wam_col_text(st, 1), subject, (long long)last);
+			wam_verify_bad(
+			    r, "credential_changed", last,
+			    "the %s of %s is not the one set by event %lld: it was replaced behind wam's back",
+			    wam_col_text(st, 1), subject, (long long)last);
 			break;
 		}
 		r->credentials++;
@@ -238,7 +244,8 @@ static int seal(wam_db *db, int *sealed)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char mac[65];
 		int64_t seq = sqlite3_column_int64(st, 3);
-		if ((rc = wam_credential_seal(db, mac, wam_col_text(st, 0), wam_col_text(st, 1), wam_col_text(st, 2), seq)))
+		if ((rc = wam_credential_seal(db, mac, wam_col_text(st, 0), wam_col_text(st, 1), wam_col_text(st, 2),
+		                              seq)))
 			goto done;
 		sqlite3_reset(up);
 		sqlite3_bind_int64(up, 1, seq);

@@ -75,8 +75,7 @@ static int apply_site(wam_room_ctx *ctx, int64_t seq, const char *id, const json
 static int apply_holder(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
 	sqlite3_stmt *st = wam_room_stmt(
-	    ctx, S_HOLDER,
-	    "INSERT INTO holders(id,type,name,country,licence,address,last_seq) VALUES(?,?,?,?,?,?,?)");
+	    ctx, S_HOLDER, "INSERT INTO holders(id,type,name,country,licence,address,last_seq) VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
 	static const char *const fields[] = {"type", "name", "country", "licence", "address", NULL};
