@@ -12,10 +12,11 @@
 #include "internal.h"
 
 /* One projection table of a room and how verify names and dates a row of it
- * that differs: `id` is an SQL expression over the differing row `d` that
- * names its record, `seq` one that gives the event that last shaped it
- * (main.* is the replayed database). NULL `id` or `seq`: the table's first
- * column, and its last_seq or seq column (0 without either). */
+ * that differs: `id` names its record — a column of the differing row `d`,
+ * or an expression over its columns, which verify writes after "d." —
+ * and `seq` is an SQL expression over `d` giving the event that last shaped
+ * it (main.* is the replayed database). NULL `id` or `seq`: the table's
+ * first column, and its last_seq or seq column (0 without either). */
 struct wam_room_table {
 	const char *name;
 	const char *id;
