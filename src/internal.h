@@ -157,6 +157,7 @@ void wam_csv_put_text(FILE *out, const char *s, bool last);
 const char *wam_csv_text(const char *field);
 
 /* ---- the SQLite handle ---- */
+#define WAM_ROOMS_MAX 16 /* rooms in wam_rooms[] (src/rooms.c) */
 struct projector;
 struct refdata;
 
@@ -182,15 +183,11 @@ struct wam_db {
 	uint64_t id_clock_ms;
 	struct projector *proj;
 	struct refdata *ref;
-	struct wam_match_shared *match; /* the serial index, shared with clones */
-	bool match_dirty;    /* the index caught up inside this handle's open transaction */
-	bool sql_functions;  /* wam's SQL functions (wam_diversion) are on this connection */
 	wam_buf scratch;     /* an event's canonical bytes */
 	wam_buf canon;       /* an event's canonical payload */
-	/* sites and holders known to exist in this transaction (they are never
-	 * deleted; cleared on rollback, which may undo a creation) */
-	char known_refs[32][WAM_ID_LEN + 1];
-	unsigned known_next;
+	/* each room's state of this handle, by its place in wam_rooms[]
+	 * (ledger/room.h: wam_room_state) */
+	void *room_state[WAM_ROOMS_MAX];
 	sqlite3_stmt *stmts[64];
 };
 
@@ -283,15 +280,18 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* ---- projections (ledger/project.c) ---- */
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
-#define WAM_PROJECTION_VERSION "10"
+/* The version of the projection layout, in decimal: the sum of the rooms'
+ * versions (ledger/room.h), each raised by one when its room's projection
+ * changes, so it only grows. A registry that records another is rebuilt
+ * when opened for writing. */
+const char *wam_projection_version(void);
+#define WAM_PROJECTION_VERSION wam_projection_version()
+/* Makes every room's projection tables (sql/projections.sql). */
 int wam_projection_create(sqlite3 *conn);
+/* Drops every room's projection tables. */
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);
 void wam_projector_free(struct projector *p);
-/* The registry's own country as the projector knows it (from the registry
- * table when it was made, then from registry.created); "" when not known.
- * Lives as long as `p`. */
-const char *wam_projector_country(const struct projector *p);
 /* Applies one event to the projection tables on the projector's connection. */
 int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
                         const char *subject, const json_t *payload, const char *time);
@@ -309,21 +309,36 @@ int wam_bind_json_fields(sqlite3_stmt *st, int first, const json_t *o, const cha
  * created twice is WAM_EINTEGRITY (the events say something impossible). */
 int wam_projection_step(sqlite3 *conn, sqlite3_stmt *st, int64_t seq);
 
-/* What a room's projector works with: the connection its tables are on and
- * a cache of prepared statements of its own (wam_room_stmt). */
-#define WAM_ROOMS_MAX 16
+/* What a room's projector works with: the connection its tables are on,
+ * a cache of prepared statements of its own (wam_room_stmt) and the room's
+ * state beside the projector (its projector_open hook made it). A room of
+ * several projector files gives each its own `part` (0..3) before calling
+ * it, so their statement slots do not meet. */
+#define WAM_ROOM_PARTS 4
 typedef struct wam_room_ctx {
 	struct projector *p;
 	sqlite3 *conn;
 	int room;
+	int part;
+	void *state;
 } wam_room_ctx;
-/* Applies one event of a room (its type starts with the room's prefix, in
- * the table in ledger/project.c) to that room's projection tables. */
+/* Applies one event of a room (its type has one of the room's prefixes,
+ * ledger/room.h) to that room's projection tables. */
 typedef int (*wam_room_apply_fn)(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
                                  const json_t *payload, const char *time);
 /* A cached statement of the room for `slot` (0..31), reset, bindings
  * cleared. NULL on failure, error set. */
 sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *sql);
+/* The rooms' hooks at points of a handle's life, each room's in the order
+ * of wam_rooms[] (ledger/room.c): a handle opened (`from`: the handle it
+ * is a clone of, or NULL), closed, its outermost transaction committed, a
+ * transaction or savepoint undone, its projections dropped to be made
+ * again. */
+int wam_rooms_open(wam_db *db, wam_db *from);
+void wam_rooms_close(wam_db *db);
+void wam_rooms_commit(wam_db *db);
+void wam_rooms_rollback(wam_db *db);
+void wam_rooms_rebuilt(wam_db *db);
 /* Replays every event of `src` (seq order) into the projector. */
 int wam_projector_replay(struct projector *p, sqlite3 *src,
                          wam_progress_fn progress, void *payload);
@@ -344,15 +359,6 @@ void wam_refdata_free(struct refdata *r);
 long wam_norm_key(char *out, size_t cap, const char *in);
 
 /* ---- the serial index (match/search.c) ---- */
-typedef struct wam_match_shared wam_match_shared;
-/* Makes `db` use the index of `from` (a new one when `from` is NULL). */
-int wam_match_share(wam_db *db, wam_db *from);
-/* Lets go of the index; the last handle frees it. */
-void wam_match_release(wam_db *db);
-/* Drops the loaded index (after a rebuild); the next search reloads it. */
-void wam_match_forget(wam_db *db);
-/* Drops the index if it may hold weapons of the transaction being undone. */
-void wam_match_rollback(wam_db *db);
 /* The canonical key of a serial (match/serial.c); its length, or -1. */
 long wam_serial_key(char *out, size_t cap, const char *raw);
 /* The canonical key of a serial into `key` and, for a Cyrillic serial, the

@@ -1,9 +1,22 @@
-/* The rooms libwam is built with, and what each offers the others: the
- * plug-in lists of internal.h. A new room adds its entries here (and
- * nowhere in another room), as an nginx module is added to the module
- * list; this file names room functions but includes no room header, so no
- * room depends on another through it. */
+/* The rooms libwam is built with, and what each offers the others. A new
+ * room adds its lines here (and nowhere in the core or another room), as an
+ * nginx module is added to the module list: its descriptor to wam_rooms[],
+ * which is all the ledger and the store see of it (ledger/room.h), and its
+ * entries to the plug-in lists of internal.h. This file names room
+ * functions but includes no room header, so no room depends on another
+ * through it. */
 #include "internal.h"
+#include "ledger/room.h"
+
+/* The rooms of this build, in the order `wam verify` compares their tables. */
+extern const struct wam_room wam_room_registry, wam_room_auth, wam_room_stock, wam_room_collection, wam_room_trace,
+    wam_room_match;
+
+const struct wam_room *const wam_rooms[] = {
+    &wam_room_registry, &wam_room_auth, &wam_room_stock, &wam_room_collection, &wam_room_trace,
+    &wam_room_match,    NULL, /* a room adds its line above this one */
+};
+_Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
 
 /* The parts of `wam demo` (stock/demo.c, trace/demo.c). */
 extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part;

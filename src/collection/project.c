@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "collection/project.h"
+#include "ledger/room.h"
+#include "registry/project.h"
 #include "registry/rules.h"
 
 enum {
@@ -253,3 +255,23 @@ int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const
 		return task_marked(ctx, seq, subject, payload);
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }
+
+static const char *const events[] = {"recovery.", "task.", NULL};
+
+/* a recovery's weapons are dated by their recovery */
+static const struct wam_room_table tables[] = {
+    {"recoveries", "id", "d.last_seq"},
+    {"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
+    {"recovery_handovers", "recovery_id", "d.seq"},
+    {"recovery_photos", "recovery_id", "d.seq"},
+    {"collection_tasks", "id", "d.last_seq"},
+    {NULL, NULL, NULL},
+};
+
+const struct wam_room wam_room_collection = {
+    .name = "collection",
+    .version = 1,
+    .events = events,
+    .apply = wam_collection_apply,
+    .tables = tables,
+};

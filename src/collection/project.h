@@ -1,5 +1,5 @@
-/* The collection room's projector (collection/project.c), named in the
- * rooms table of ledger/project.c for the "recovery." and "task." events. */
+/* The collection room's projector (collection/project.c): its descriptor
+ * there hands it the "recovery." and "task." events. */
 #ifndef WAM_COLLECTION_PROJECT_H
 #define WAM_COLLECTION_PROJECT_H
 

@@ -264,47 +264,6 @@ int wam_key_public(const wam_db *db, unsigned char pk[32])
 	return key_read(db, pk, NULL);
 }
 
-int wam_credential_event(wam_db *db, int64_t *seq, const char *subject)
-{
-	sqlite3_stmt *st;
-	*seq = 0;
-	if (sqlite3_prepare_v2(
-	        db->conn, "SELECT coalesce(max(seq),0) FROM events WHERE subject=? AND type IN " WAM_CREDENTIAL_EVENTS,
-	        -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "find the event that set a credential");
-	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*seq = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return 0;
-}
-
-/* The seal of a credential row: BLAKE2b-256 keyed with a subkey derived from
- * the node's secret key (so only the key file's holder can make one), over
- * the row and the sequence number of the event that set it (so an older
- * secret of the same user, or another user's, does not fit). */
-int wam_credential_seal(wam_db *db, char out_hex[65], const char *subject, const char *kind, const char *hash,
-                        int64_t seq)
-{
-	int rc;
-	unsigned char subkey[32], mac[32];
-	char seqtxt[24];
-	if (!db->have_key && (rc = wam_key_load(db)))
-		return rc;
-	crypto_kdf_derive_from_key(subkey, sizeof subkey, 1, "wamcreds", db->sk); /* the seed half of sk */
-	snprintf(seqtxt, sizeof seqtxt, "%lld", (long long)seq);
-	crypto_generichash_state h;
-	crypto_generichash_init(&h, subkey, sizeof subkey, sizeof mac);
-	crypto_generichash_update(&h, (const unsigned char *)"wam-credential-v1", 18);
-	const char *parts[] = {subject, kind, hash, seqtxt};
-	for (size_t i = 0; i < 4; i++)
-		crypto_generichash_update(&h, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
-	crypto_generichash_final(&h, mac, sizeof mac);
-	sodium_memzero(subkey, sizeof subkey);
-	wam_hex(out_hex, mac, sizeof mac);
-	return 0;
-}
-
 /* ---- reading the ledger ---- */
 
 static json_t *event_json(sqlite3_stmt *st)

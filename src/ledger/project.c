@@ -1,5 +1,7 @@
 /* Projections: the tables a registry is queried through, computed from the
- * events alone. One apply function per event type; the live registry,
+ * events alone. Each room applies its own events to its own tables
+ * (ledger/room.h); this file hands each event to its room, keeps the rooms'
+ * prepared statements and replays the ledger. The live registry,
  * `wam rebuild` and `wam verify` all run this same code, so a projection that
  * disagrees with its events can only come from outside wam. Derived values
  * (normalized keys, marking status) are computed here, never stored in
@@ -7,57 +9,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include "internal.h"
-#include "registry/rules.h"
-#include "stock/check.h"
-#include "stock/stockpile.h"
-#include "collection/project.h"
-#include "stock/project_destruction.h"
-#include "trace/project.h"
-
-enum {
-	P_REGISTRY,
-	P_SITE,
-	P_HOLDER,
-	P_ITEM,
-	P_MARKING,
-	P_IMPORT_MARK,
-	P_STATUS,
-	P_USER,
-	P_USER_CHANGE,
-	P_TOKEN,
-	P_TOKEN_REVOKE,
-	P_COUNT
-};
-
-static const char *const sql[P_COUNT] = {
-	[P_REGISTRY] = "INSERT INTO registry(node_id,name,country,created,last_seq) VALUES(?,?,?,?,?)",
-	[P_SITE] = "INSERT INTO sites(id,name,kind,country,lat,lon,parent_id,notes,last_seq)"
-	           " VALUES(?,?,?,?,?,?,?,?,?)",
-	[P_HOLDER] = "INSERT INTO holders(id,type,name,country,licence,address,last_seq) VALUES(?,?,?,?,?,?,?)",
-	[P_ITEM] = "INSERT INTO items(id,category,make,model,calibre,serial,serial_key,make_key,country,year,status,"
-	           "marking_status,marking_reason,site_id,holder_id,notes,duplicate_of,registered_seq,last_seq,serial_alt)"
-	           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[P_MARKING] = "INSERT INTO markings(item_id,n,component,kind,text,script,legibility,altered,location)"
-	              " VALUES(?,?,?,?,?,?,?,?,?)",
-	[P_IMPORT_MARK] = "INSERT INTO import_marks(item_id,n,country,year) VALUES(?,?,?,?)",
-	[P_STATUS] = "UPDATE items SET status=?, last_seq=? WHERE id=?",
-	[P_USER] = "INSERT INTO users(id,name,role,sites,disabled,created,last_seq) VALUES(?,?,?,?,0,?,?)",
-	/* a user.changed event carries only what changed; NULL keeps the rest */
-	[P_USER_CHANGE] = "UPDATE users SET role=coalesce(?1,role), sites=coalesce(?2,sites),"
-	                  " disabled=coalesce(?3,disabled), last_seq=?4 WHERE id=?5",
-	[P_TOKEN] = "INSERT INTO tokens(id,name,role,sites,revoked,created,last_seq) VALUES(?,?,?,?,0,?,?)",
-	[P_TOKEN_REVOKE] = "UPDATE tokens SET revoked=1, last_seq=? WHERE id=?",
-};
+#include "ledger/room.h"
 
 #define ROOM_SLOTS 32
 
 struct projector {
 	sqlite3 *conn;
-	sqlite3_stmt *st[P_COUNT];
-	sqlite3_stmt *room_st[WAM_ROOMS_MAX][ROOM_SLOTS]; /* the other rooms' statements */
-	char country[8]; /* the registry's own country, from registry.created */
+	void *state[WAM_ROOMS_MAX]; /* each room's, made by its projector_open */
+	sqlite3_stmt *room_st[WAM_ROOMS_MAX][WAM_ROOM_PARTS][ROOM_SLOTS];
 };
+
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+static char version_text[16];
+
+static void version_sum(void)
+{
+	unsigned sum = 0;
+	for (int r = 0; wam_rooms[r]; r++)
+		sum += wam_rooms[r]->version;
+	snprintf(version_text, sizeof version_text, "%u", sum);
+}
+
+const char *wam_projection_version(void)
+{
+	pthread_once(&version_once, version_sum);
+	return version_text;
+}
 
 int wam_projection_create(sqlite3 *conn)
 {
@@ -66,23 +46,15 @@ int wam_projection_create(sqlite3 *conn)
 
 int wam_projection_drop(sqlite3 *conn)
 {
-	return wam_sql_exec(conn, "DROP TABLE IF EXISTS registry; DROP TABLE IF EXISTS sites;"
-	                          "DROP TABLE IF EXISTS holders; DROP TABLE IF EXISTS items;"
-	                          "DROP TABLE IF EXISTS markings; DROP TABLE IF EXISTS import_marks;"
-	                          "DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS tokens;"
-	                          "DROP TABLE IF EXISTS item_tally;"
-	                          "DROP TABLE IF EXISTS stock_checks; DROP TABLE IF EXISTS stock_check_expected;"
-	                          "DROP TABLE IF EXISTS stock_check_reads; DROP TABLE IF EXISTS stock_investigations;"
-	                          "DROP TABLE IF EXISTS lots; DROP TABLE IF EXISTS custody; DROP TABLE IF EXISTS custody_rules;"
-	                          "DROP TABLE IF EXISTS recoveries; DROP TABLE IF EXISTS recovery_items;"
-	                          "DROP TABLE IF EXISTS recovery_handovers; DROP TABLE IF EXISTS recovery_photos;"
-	                          "DROP TABLE IF EXISTS collection_tasks; DROP TABLE IF EXISTS destructions;"
-	                          "DROP TABLE IF EXISTS destruction_items; DROP TABLE IF EXISTS destruction_people;"
-	                          "DROP TABLE IF EXISTS destruction_checks; DROP TABLE IF EXISTS destruction_lots;"
-	                          "DROP TABLE IF EXISTS destruction_confirmations; DROP TABLE IF EXISTS export_proposals;"
-	                          "DROP TABLE IF EXISTS loss_reports; DROP TABLE IF EXISTS hits;"
-	                          "DROP TABLE IF EXISTS item_origins; DROP TABLE IF EXISTS trace_requests;"
-	                          "DROP TABLE IF EXISTS trace_responses; DROP TABLE IF EXISTS peers;");
+	wam_buf sql = {0};
+	int rc = 0;
+	for (int r = 0; !rc && wam_rooms[r]; r++)
+		for (const struct wam_room_table *t = wam_rooms[r]->tables; !rc && t && t->name; t++)
+			rc = wam_buf_printf(&sql, "DROP TABLE IF EXISTS %s;", t->name);
+	if (!rc && sql.p)
+		rc = wam_sql_exec(conn, sql.p);
+	wam_buf_free(&sql);
+	return rc;
 }
 
 struct projector *wam_projector_new(sqlite3 *conn)
@@ -93,12 +65,12 @@ struct projector *wam_projector_new(sqlite3 *conn)
 		return NULL;
 	}
 	p->conn = conn;
-	/* the registry's country shapes marking rule R2; read it if known */
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(conn, "SELECT coalesce(country,'') FROM registry", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(p->country, sizeof p->country, "%s", wam_col_text(st, 0));
-		sqlite3_finalize(st);
+	for (int r = 0; wam_rooms[r]; r++) {
+		wam_room_ctx ctx = {.p = p, .conn = conn, .room = r};
+		if (wam_rooms[r]->projector_open && wam_rooms[r]->projector_open(&ctx, &p->state[r])) {
+			wam_projector_free(p);
+			return NULL;
+		}
 	}
 	return p;
 }
@@ -107,35 +79,20 @@ void wam_projector_free(struct projector *p)
 {
 	if (!p)
 		return;
-	for (int i = 0; i < P_COUNT; i++)
-		sqlite3_finalize(p->st[i]);
 	for (int r = 0; r < WAM_ROOMS_MAX; r++)
-		for (int i = 0; i < ROOM_SLOTS; i++)
-			sqlite3_finalize(p->room_st[r][i]);
+		for (int k = 0; k < WAM_ROOM_PARTS; k++)
+			for (int i = 0; i < ROOM_SLOTS; i++)
+				sqlite3_finalize(p->room_st[r][k][i]);
+	for (int r = 0; wam_rooms[r]; r++)
+		if (p->state[r] && wam_rooms[r]->projector_close)
+			wam_rooms[r]->projector_close(p->state[r]);
 	free(p);
 }
 
-const char *wam_projector_country(const struct projector *p)
+void *wam_projector_state(const struct projector *p, const struct wam_room *room)
 {
-	return p->country;
-}
-
-static sqlite3_stmt *stmt(struct projector *p, int k)
-{
-	if (!p->st[k]) {
-		if (sqlite3_prepare_v3(p->conn, sql[k], -1, SQLITE_PREPARE_PERSISTENT, &p->st[k], NULL) != SQLITE_OK) {
-			wam_sql_fail(p->conn, "prepare projection");
-			return NULL;
-		}
-	} else {
-		sqlite3_reset(p->st[k]);
-	}
-	return p->st[k];
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
+	int r = wam_room_index(room);
+	return r < 0 ? NULL : p->state[r];
 }
 
 void wam_bind_json_text(sqlite3_stmt *st, int i, const json_t *o, const char *key)
@@ -181,249 +138,6 @@ int wam_projection_step(sqlite3 *conn, sqlite3_stmt *st, int64_t seq)
 	return wam_sql_fail(conn, "apply event");
 }
 
-static int run(struct projector *p, sqlite3_stmt *st, int64_t seq)
-{
-	return wam_projection_step(p->conn, st, seq);
-}
-
-static int apply_registry(struct projector *p, int64_t seq, const json_t *pl, const char *time)
-{
-	sqlite3_stmt *st = stmt(p, P_REGISTRY);
-	if (!st)
-		return WAM_EDB;
-	wam_bind_json_text(st, 1, pl, "node_id");
-	wam_bind_json_text(st, 2, pl, "name");
-	wam_bind_json_text(st, 3, pl, "country");
-	sqlite3_bind_text(st, 4, time, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, seq);
-	snprintf(p->country, sizeof p->country, "%s", str(pl, "country") ? str(pl, "country") : "");
-	return run(p, st, seq);
-}
-
-static int apply_site(struct projector *p, int64_t seq, const char *id, const json_t *pl)
-{
-	sqlite3_stmt *st = stmt(p, P_SITE);
-	if (!st)
-		return WAM_EDB;
-	static const char *const fields[] = {"name", "kind", "country", "#lat", "#lon", "parent_id", "notes", NULL};
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
-	return run(p, st, seq);
-}
-
-static int apply_holder(struct projector *p, int64_t seq, const char *id, const json_t *pl)
-{
-	sqlite3_stmt *st = stmt(p, P_HOLDER);
-	if (!st)
-		return WAM_EDB;
-	static const char *const fields[] = {"type", "name", "country", "licence", "address", NULL};
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
-	return run(p, st, seq);
-}
-
-static int apply_full_item(struct projector *p, int64_t seq, const char *id, const json_t *pl)
-{
-	int rc;
-	char serial_key[512], make_key[512], alt[512], reason[256];
-	const char *mstatus;
-	if ((rc = wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key, alt, sizeof alt)))
-		return rc;
-	mstatus = wam_marking_status(pl, p->country, reason, sizeof reason);
-
-	sqlite3_stmt *st = stmt(p, P_ITEM);
-	if (!st)
-		return WAM_EDB;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "category");
-	wam_bind_json_text(st, 3, pl, "make");
-	wam_bind_json_text(st, 4, pl, "model");
-	wam_bind_json_text(st, 5, pl, "calibre");
-	wam_bind_json_text(st, 6, pl, "serial");
-	sqlite3_bind_text(st, 7, serial_key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, make_key, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 9, pl, "country");
-	wam_bind_json_number(st, 10, pl, "year");
-	wam_bind_json_text(st, 11, pl, "status");
-	sqlite3_bind_text(st, 12, mstatus, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, reason, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 14, pl, "site_id");
-	wam_bind_json_text(st, 15, pl, "holder_id");
-	wam_bind_json_text(st, 16, pl, "notes");
-	const json_t *dup = json_object_get(pl, "duplicate_of");
-	char *dups = NULL;
-	if (json_is_array(dup) && json_array_size(dup)) {
-		wam_buf b = {0};
-		size_t i;
-		const json_t *v;
-		json_array_foreach(dup, i, v)
-		{
-			if (i)
-				wam_buf_putc(&b, ' ');
-			wam_buf_puts(&b, json_string_value(v) ? json_string_value(v) : "");
-		}
-		dups = b.p;
-	}
-	if (dups)
-		sqlite3_bind_text(st, 17, dups, -1, free);
-	else
-		sqlite3_bind_null(st, 17);
-	sqlite3_bind_int64(st, 18, seq);
-	sqlite3_bind_int64(st, 19, seq);
-	sqlite3_bind_text(st, 20, alt, -1, SQLITE_STATIC);
-	if ((rc = run(p, st, seq)))
-		return rc;
-
-	size_t i;
-	const json_t *m;
-	json_array_foreach(json_object_get(pl, "markings"), i, m)
-	{
-		if (!(st = stmt(p, P_MARKING)))
-			return WAM_EDB;
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
-		wam_bind_json_text(st, 3, m, "component");
-		wam_bind_json_text(st, 4, m, "kind");
-		wam_bind_json_text(st, 5, m, "text");
-		wam_bind_json_text(st, 6, m, "script");
-		wam_bind_json_text(st, 7, m, "legibility");
-		sqlite3_bind_int(st, 8, json_is_true(json_object_get(m, "altered")));
-		wam_bind_json_text(st, 9, m, "location");
-		if ((rc = run(p, st, seq)))
-			return rc;
-	}
-	json_array_foreach(json_object_get(pl, "import_marks"), i, m)
-	{
-		if (!(st = stmt(p, P_IMPORT_MARK)))
-			return WAM_EDB;
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
-		wam_bind_json_text(st, 3, m, "country");
-		wam_bind_json_number(st, 4, m, "year");
-		if ((rc = run(p, st, seq)))
-			return rc;
-	}
-	return 0;
-}
-
-/* Events hold compact payloads; the tables hold the full form. */
-static int apply_item(struct projector *p, int64_t seq, const char *id, const json_t *compact)
-{
-	json_t *full = wam_item_expand(compact);
-	int rc = full ? apply_full_item(p, seq, id, full) : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	json_decref(full);
-	return rc;
-}
-
-static int apply_status(struct projector *p, int64_t seq, const char *id, const json_t *pl)
-{
-	sqlite3_stmt *st = stmt(p, P_STATUS);
-	if (!st)
-		return WAM_EDB;
-	wam_bind_json_text(st, 1, pl, "to");
-	sqlite3_bind_int64(st, 2, seq);
-	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	int rc = run(p, st, seq);
-	if (!rc && sqlite3_changes(p->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld changes the status of %s, which does not exist",
-		                     (long long)seq, id);
-	return rc;
-}
-
-/* Site lists are stored as canonical JSON, so equal lists are equal text.
- * Without a list in the payload, binds `absent` (NULL or a text). */
-static int bind_sites(sqlite3_stmt *st, int i, const json_t *pl, const char *absent)
-{
-	const json_t *sites = json_object_get(pl, "sites");
-	if (!json_is_array(sites)) {
-		if (absent)
-			sqlite3_bind_text(st, i, absent, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, i);
-		return 0;
-	}
-	char *canon = wam_canon(sites);
-	if (!canon)
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	sqlite3_bind_text(st, i, canon, -1, free);
-	return 0;
-}
-
-/* Users and tokens share a shape: id, name, role, sites, created. */
-static int apply_principal(struct projector *p, int k, int64_t seq, const char *id, const json_t *pl, const char *time)
-{
-	sqlite3_stmt *st = stmt(p, k);
-	if (!st)
-		return WAM_EDB;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	wam_bind_json_text(st, 2, pl, "name");
-	wam_bind_json_text(st, 3, pl, "role");
-	if (bind_sites(st, 4, pl, "[]"))
-		return WAM_ENOMEM;
-	sqlite3_bind_text(st, 5, time, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, seq);
-	return run(p, st, seq);
-}
-
-static int apply_user_change(struct projector *p, int64_t seq, const char *id, const json_t *pl)
-{
-	sqlite3_stmt *st = stmt(p, P_USER_CHANGE);
-	if (!st)
-		return WAM_EDB;
-	wam_bind_json_text(st, 1, pl, "role");
-	if (bind_sites(st, 2, pl, NULL))
-		return WAM_ENOMEM;
-	const json_t *d = json_object_get(pl, "disabled");
-	if (json_is_boolean(d))
-		sqlite3_bind_int(st, 3, json_is_true(d));
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, seq);
-	sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
-	int rc = run(p, st, seq);
-	if (!rc && sqlite3_changes(p->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld changes user %s, who does not exist",
-		                     (long long)seq, id);
-	return rc;
-}
-
-static int apply_token_revoke(struct projector *p, int64_t seq, const char *id)
-{
-	sqlite3_stmt *st = stmt(p, P_TOKEN_REVOKE);
-	if (!st)
-		return WAM_EDB;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	int rc = run(p, st, seq);
-	if (!rc && sqlite3_changes(p->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld revokes token %s, which does not exist",
-		                     (long long)seq, id);
-	return rc;
-}
-
-/* The rooms beyond the registry project their own events, each from its
- * own file: a row per room, matched on the event type's prefix. */
-static const struct {
-	const char *prefix;
-	wam_room_apply_fn apply;
-} rooms[] = {
-	{"lot.", wam_stockpile_apply},      /* stock: ammunition lots */
-	{"location.", wam_stockpile_apply}, /* stock: weapons moved between sites */
-	{"custody.", wam_stockpile_apply},  /* stock: weapons issued and returned */
-	{"check.", wam_check_apply},      /* stock: stock checks and their investigations */
-	{"recovery.", wam_collection_apply},   /* collection: recoveries, hand-overs, photos */
-	{"task.", wam_collection_apply},       /* collection: tasks to mark or destroy (R5) */
-	{"destruction.", wam_destruction_apply}, /* stock: destruction batches */
-	{"export.", wam_export_apply},         /* registry: exports proposed and confirmed */
-	{"loss.", wam_trace_hit_apply},        /* trace: weapons reported lost or stolen */
-	{"hit.", wam_trace_hit_apply},         /* trace: recovered weapons close to registered ones */
-	{"origin.", wam_trace_hit_apply},      /* trace: illicit origin established otherwise */
-	{"trace.", wam_trace_request_apply},   /* trace: ITI trace requests and responses */
-	{"peer.", wam_trace_request_apply},    /* trace: registries whose documents are trusted */
-	{NULL, NULL}, /* a room adds its row above this line */
-};
-_Static_assert(sizeof rooms / sizeof rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
-
 sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *text)
 {
 	struct projector *p = ctx->p;
@@ -431,7 +145,11 @@ sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *text)
 		wam_error_set(WAM_EDB, NULL, "statement slot %d out of range", slot);
 		return NULL;
 	}
-	sqlite3_stmt **st = &p->room_st[ctx->room][slot];
+	if (ctx->part < 0 || ctx->part >= WAM_ROOM_PARTS) {
+		wam_error_set(WAM_EDB, NULL, "projector part %d out of range", ctx->part);
+		return NULL;
+	}
+	sqlite3_stmt **st = &p->room_st[ctx->room][ctx->part][slot];
 	if (!*st) {
 		if (sqlite3_prepare_v3(p->conn, text, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
 			wam_sql_fail(p->conn, "prepare projection");
@@ -444,37 +162,23 @@ sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *text)
 	return *st;
 }
 
+/* An event the ledger keeps for itself, which shapes no table: the
+ * reference data's digest, which verify compares the reference tables
+ * with. */
+static const char *const own_events[] = {"refdata.recorded", NULL};
+
 static int apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,
                  const char *time)
 {
-	for (int r = 0; rooms[r].prefix; r++)
-		if (!strncmp(type, rooms[r].prefix, strlen(rooms[r].prefix))) {
-			wam_room_ctx ctx = {.p = p, .conn = p->conn, .room = r};
-			return rooms[r].apply(&ctx, seq, type, subject, payload, time);
-		}
-	if (!strcmp(type, "item.registered"))
-		return apply_item(p, seq, subject, payload);
-	if (!strcmp(type, "item.status_changed"))
-		return apply_status(p, seq, subject, payload);
-	if (!strcmp(type, "site.added"))
-		return apply_site(p, seq, subject, payload);
-	if (!strcmp(type, "holder.added"))
-		return apply_holder(p, seq, subject, payload);
-	if (!strcmp(type, "registry.created"))
-		return apply_registry(p, seq, payload, time);
-	if (!strcmp(type, "user.added"))
-		return apply_principal(p, P_USER, seq, subject, payload, time);
-	if (!strcmp(type, "user.changed"))
-		return apply_user_change(p, seq, subject, payload);
-	if (!strcmp(type, "token.added"))
-		return apply_principal(p, P_TOKEN, seq, subject, payload, time);
-	if (!strcmp(type, "token.revoked"))
-		return apply_token_revoke(p, seq, subject);
-	/* facts the ledger keeps that shape no table: the secret itself is in
-	 * credentials, a read changes nothing, and the reference data's digest is
-	 * what verify compares the reference tables with */
-	if (!strcmp(type, "user.password_set") || !strcmp(type, "record.read") || !strcmp(type, "refdata.recorded"))
-		return 0;
+	const struct wam_room *room = wam_room_of(type);
+	if (room && room->apply) {
+		int r = wam_room_index(room);
+		wam_room_ctx ctx = {.p = p, .conn = p->conn, .room = r, .state = p->state[r]};
+		return room->apply(&ctx, seq, type, subject, payload, time);
+	}
+	for (int i = 0; own_events[i]; i++)
+		if (!strcmp(type, own_events[i]))
+			return 0;
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }
 

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "ledger/room.h"
 #include "store/migrate.h"
 
 typedef struct checkpoint {
@@ -42,18 +43,33 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
+static void vbad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void vbad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, va_list ap)
 {
-	va_list ap;
 	if (!r->intact)
 		return; /* keep the first finding */
 	r->intact = 0;
 	r->first_bad_seq = seq;
 	snprintf(r->problem, sizeof r->problem, "%s", problem);
-	va_start(ap, fmt);
 	vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+}
+
+static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vbad(r, problem, seq, fmt, ap);
+	va_end(ap);
+}
+
+void wam_verify_bad(wam_verify_report *r, const char *problem, int64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vbad(r, problem, seq, fmt, ap);
 	va_end(ap);
 }
 
@@ -353,60 +369,20 @@ done:
 }
 
 /* Every table of the projection schema is compared: the list is read from
- * the replay database's sqlite_master, so a table added to
- * sql/projections.sql is compared without being named here. This list only
- * says, for some tables, which column names a record and which expression
- * gives the event that last shaped it; any other table is named by its first
- * column and dated by its last_seq or seq column (compared_how). */
-static const struct {
-	const char *table, *id, *seq;
-} compared[] = {
-	{"registry", "node_id", "d.last_seq"},
-	{"sites", "id", "d.last_seq"},
-	{"holders", "id", "d.last_seq"},
-	{"items", "id", "d.last_seq"},
-	{"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
-	{"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
-	{"users", "id", "d.last_seq"},
-	{"tokens", "id", "d.last_seq"},
-	/* counts: a differing row names its dimensions, dated by the last item event */
-	{"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
-	 "(SELECT max(last_seq) FROM main.items)"},
-	{"lots", "id", "d.last_seq"},          /* stock: ammunition lots */
-	{"custody", "id", "d.last_seq"},       /* stock: custody of weapons */
-	{"custody_rules", "site_id", "d.last_seq"},
-	{"recoveries", "id", "d.last_seq"}, /* collection: recoveries and their lists */
-	{"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
-	{"recovery_handovers", "recovery_id", "d.seq"},
-	{"recovery_photos", "recovery_id", "d.seq"},
-	{"collection_tasks", "id", "d.last_seq"},
-	{"destructions", "id", "d.last_seq"}, /* stock: destruction batches */
-	{"destruction_items", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-	{"destruction_people", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-	{"destruction_checks", "destruction_id", "d.seq"},
-	{"destruction_lots", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
-	/* stock checks; expected weapons and reads dated by their check */
-	{"stock_checks", "id", "d.last_seq"},
-	{"stock_check_expected", "check_id || ' ' || ref", "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},
-	{"stock_check_reads", "check_id || ' ' || key", "d.seq"},
-	{"stock_investigations", "id", "d.last_seq"},
-	{"loss_reports", "id", "d.seq"}, /* trace: loss reports, hits, origins, requests, peers */
-	{"hits", "id", "d.last_seq"},
-	{"item_origins", "item_id", "d.seq"},
-	{"trace_requests", "id", "d.last_seq"},
-	{"trace_responses", "request_id || ' ' || n", "d.seq"},
-	{"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
-};
+ * the replay database's sqlite_master, so no table sql/projections.sql
+ * makes escapes. The rooms name their tables (ledger/room.h), and for some
+ * say which column names a record and which expression gives the event that
+ * last shaped it; any other table is named by its first column and dated by
+ * its last_seq or seq column (compared_how). */
 
-#define NCOMPARED (sizeof compared / sizeof compared[0])
-
-/* The place of `table` in compared[]; NCOMPARED when it is not named there. */
-static size_t compared_at(const char *table)
+/* The table of a room named `table`; NULL when no room names it. */
+static const struct wam_room_table *compared_at(const char *table)
 {
-	size_t t = 0;
-	while (t < NCOMPARED && strcmp(compared[t].table, table))
-		t++;
-	return t;
+	for (int r = 0; wam_rooms[r]; r++)
+		for (const struct wam_room_table *t = wam_rooms[r]->tables; t && t->name; t++)
+			if (!strcmp(t->name, table))
+				return t;
+	return NULL;
 }
 
 /* How table `table` of the replay database `conn` is compared: `*id` names
@@ -414,10 +390,10 @@ static size_t compared_at(const char *table)
 static int compared_how(sqlite3 *conn, const char *table, char *id, size_t idn, char *seq, size_t seqn)
 {
 	sqlite3_stmt *st;
-	size_t t = compared_at(table);
-	if (t < NCOMPARED) {
-		snprintf(id, idn, "d.%s", compared[t].id);
-		snprintf(seq, seqn, "%s", compared[t].seq);
+	const struct wam_room_table *t = compared_at(table);
+	if (t && t->id && t->seq) {
+		snprintf(id, idn, "d.%s", t->id);
+		snprintf(seq, seqn, "%s", t->seq);
 		return 0;
 	}
 	if (sqlite3_prepare_v2(conn,
@@ -516,9 +492,9 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 	}
 	int64_t best = 0;
 	char detail[512] = "";
-	{ /* every table the projection schema makes, none forgotten: those
-	   * named in compared[] first, in its order (a tie goes to the first),
-	   * then the rest */
+	{ /* every table the projection schema makes, none forgotten: the
+	   * rooms' first, in their order (a tie goes to the first), then any
+	   * no room names */
 		sqlite3_stmt *tables;
 		if (sqlite3_prepare_v2(
 		        tmp,
@@ -528,19 +504,19 @@ static int verify_projections(wam_db *db, wam_verify_report *r)
 			rc = wam_sql_fail(tmp, "read the projection schema");
 			goto done;
 		}
-		bool present[NCOMPARED] = {false};
-		while (sqlite3_step(tables) == SQLITE_ROW) {
-			size_t t = compared_at(wam_col_text(tables, 0));
-			if (t < NCOMPARED)
-				present[t] = true;
-		}
-		for (size_t t = 0; !rc && t < NCOMPARED; t++)
-			if (present[t])
-				rc = compare_table(tmp, r, compared[t].table, &best);
+		for (int k = 0; !rc && wam_rooms[k]; k++)
+			for (const struct wam_room_table *t = wam_rooms[k]->tables; !rc && t && t->name; t++) {
+				bool present = false;
+				sqlite3_reset(tables);
+				while (!present && sqlite3_step(tables) == SQLITE_ROW)
+					present = !strcmp(wam_col_text(tables, 0), t->name);
+				if (present)
+					rc = compare_table(tmp, r, t->name, &best);
+			}
 		sqlite3_reset(tables);
 		while (!rc && sqlite3_step(tables) == SQLITE_ROW) {
 			const char *name = wam_col_text(tables, 0);
-			if (compared_at(name) == NCOMPARED)
+			if (!compared_at(name))
 				rc = compare_table(tmp, r, name, &best);
 		}
 		sqlite3_finalize(tables);
@@ -775,92 +751,6 @@ done:
 	return rc;
 }
 
-/* Whether the credentials table has its seal columns (a registry made
- * before them, opened read-only, has not been given them yet). */
-static bool credentials_sealable(sqlite3 *conn)
-{
-	sqlite3_stmt *st = NULL;
-	bool ok = sqlite3_prepare_v2(conn, "SELECT seq, mac FROM credentials LIMIT 0", -1, &st, NULL) == SQLITE_OK;
-	sqlite3_finalize(st);
-	return ok;
-}
-
-/* Every user and token whose events say a secret was set must still have
- * its credential row: one deleted behind wam's back (an admin's, to lock
- * the registry's owners out, or to make a later row look like the first)
- * is credential_missing. Rows are never deleted by wam. */
-static int credentials_present(wam_db *db, wam_verify_report *r)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT e.subject, max(e.seq) FROM events e WHERE e.type IN " WAM_CREDENTIAL_EVENTS
-	                       " AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.subject=e.subject) GROUP BY "
-	                       "e.subject ORDER BY 2 LIMIT 1",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "read credentials");
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(r->table, sizeof r->table, "credentials");
-		snprintf(r->record_id, sizeof r->record_id, "%s", wam_col_text(st, 0));
-		bad(r, "credential_missing", sqlite3_column_int64(st, 1),
-		    "%s has no credential row, yet event %lld set its secret: the row was deleted behind wam's back",
-		    wam_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
-	}
-	sqlite3_finalize(st);
-	return 0;
-}
-
-static int verify_credentials(wam_db *db, wam_verify_report *r)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = 0, step;
-	if (!credentials_sealable(db->conn)) {
-		sqlite3_stmt *any = NULL;
-		bool rows = sqlite3_prepare_v2(db->conn, "SELECT 1 FROM credentials LIMIT 1", -1, &any, NULL) == SQLITE_OK &&
-		            sqlite3_step(any) == SQLITE_ROW;
-		sqlite3_finalize(any);
-		if (rows)
-			bad(r, "credential_unsealed", 0,
-			    "the credentials were written before credentials were sealed: run `wam rebuild` once to seal them");
-		else if (!(rc = credentials_present(db, r)) && r->intact)
-			r->credentials_checked = 1;
-		return rc;
-	}
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT c.subject, c.kind, c.hash, c.seq, c.mac, (SELECT max(e.seq) FROM events e WHERE "
-	                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS ") FROM credentials c ORDER BY 1",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "read credentials");
-	while (r->intact && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *subject = wam_col_text(st, 0), *mac = wam_col_text(st, 4);
-		int64_t seq = sqlite3_column_int64(st, 3), last = sqlite3_column_int64(st, 5);
-		char want[65];
-		snprintf(r->record_id, sizeof r->record_id, "%s", subject);
-		snprintf(r->table, sizeof r->table, "credentials");
-		if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
-			bad(r, "credential_unsealed", last,
-			    "the %s of %s was written before credentials were sealed: run `wam rebuild` once to seal it",
-			    wam_col_text(st, 1), subject);
-			break;
-		}
-		if ((rc = wam_credential_seal(db, want, subject, wam_col_text(st, 1), wam_col_text(st, 2), seq)))
-			break;
-		if (seq != last || strcmp(want, mac) != 0) {
-			bad(r, "credential_changed", last,
-			    "the %s of %s is not the one set by event %lld: it was replaced behind wam's back",
-			    wam_col_text(st, 1), subject, (long long)last);
-			break;
-		}
-		r->credentials++;
-		r->table[0] = r->record_id[0] = '\0';
-	}
-	sqlite3_finalize(st);
-	if (!rc && r->intact)
-		rc = credentials_present(db, r);
-	if (!rc && r->intact)
-		r->credentials_checked = 1;
-	return rc;
-}
-
 /* ---- receipts of the head ---- */
 
 #define RECEIPT_FORMAT "wam-head/1"
@@ -950,11 +840,11 @@ int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_r
 		rc = verify_schema(db, out);
 	if (!rc && out->intact)
 		rc = verify_refdata(db, out);
-	/* the seals need the secret key: only the key file has it */
-	if (!rc && out->intact && !expect_key)
-		rc = verify_credentials(db, out);
-	else if (!rc && out->intact && credentials_sealable(db->conn))
-		rc = credentials_present(db, out); /* a deleted row needs no key to be seen */
+	/* what the rooms check beside the projections (the credentials' seals,
+	 * which need the secret key: only the key file has it) */
+	for (int k = 0; !rc && out->intact && wam_rooms[k]; k++)
+		if (wam_rooms[k]->verify)
+			rc = wam_rooms[k]->verify(db, out, !expect_key);
 	if (!rc && out->intact && !(flags & WAM_VERIFY_CHAIN_ONLY)) {
 		t0 = now_s();
 		rc = verify_projections(db, out);
@@ -1006,43 +896,20 @@ int wam_ledger_head_receipt(wam_db *db, json_t **out)
 }
 
 /* The seals and records a registry made before they existed lacks, made
- * by an explicit `wam rebuild` once the chain is proven: each unsealed
- * credential sealed to the latest event that set it, and the reference
- * data recorded in a refdata.recorded event. Returns how many of each in
- * `*sealed` and `*recorded`. */
+ * by an explicit `wam rebuild` once the chain is proven: the rooms' seals
+ * (each unsealed credential sealed to the latest event that set it), and
+ * the reference data recorded in a refdata.recorded event. Returns how
+ * many of each in `*sealed` and `*recorded`. */
 static int seal_missing(wam_db *db, int *sealed, int *recorded)
 {
-	sqlite3_stmt *st = NULL, *up = NULL;
 	json_t *rec = NULL, *digest = NULL;
 	int rc = 0;
 	*sealed = *recorded = 0;
-	if (credentials_sealable(db->conn)) {
-		if (sqlite3_prepare_v2(db->conn,
-		                       "SELECT c.subject, c.kind, c.hash, (SELECT max(e.seq) FROM events e WHERE "
-		                       "e.subject=c.subject AND e.type IN " WAM_CREDENTIAL_EVENTS
-		                       ") FROM credentials c WHERE c.mac IS NULL",
-		                       -1, &st, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db->conn, "UPDATE credentials SET seq=?, mac=? WHERE subject=?", -1, &up, NULL) !=
-		        SQLITE_OK) {
-			rc = wam_sql_fail(db->conn, "seal credentials");
+	for (int k = 0; wam_rooms[k]; k++) {
+		int n = 0;
+		if (wam_rooms[k]->seal && (rc = wam_rooms[k]->seal(db, &n)))
 			goto done;
-		}
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			char mac[65];
-			int64_t seq = sqlite3_column_int64(st, 3);
-			if ((rc = wam_credential_seal(db, mac, wam_col_text(st, 0), wam_col_text(st, 1), wam_col_text(st, 2),
-			                              seq)))
-				goto done;
-			sqlite3_reset(up);
-			sqlite3_bind_int64(up, 1, seq);
-			sqlite3_bind_text(up, 2, mac, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(up, 3, wam_col_text(st, 0), -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(up) != SQLITE_DONE) {
-				rc = wam_sql_fail(db->conn, "seal credentials");
-				goto done;
-			}
-			(*sealed)++;
-		}
+		*sealed += n;
 	}
 	if ((rc = recorded_refdata(db, &rec)))
 		goto done;
@@ -1053,8 +920,6 @@ static int seal_missing(wam_db *db, int *sealed, int *recorded)
 		*recorded = 1;
 	}
 done:
-	sqlite3_finalize(st);
-	sqlite3_finalize(up);
 	json_decref(rec);
 	json_decref(digest);
 	return rc;
@@ -1090,7 +955,7 @@ static int rebuild(wam_db *db, bool migrate, int *sealed, int *recorded)
 	}
 	wam_projector_free(db->proj);
 	db->proj = NULL;
-	wam_match_forget(db);
+	wam_rooms_rebuilt(db);
 	if ((rc = wam_projection_drop(db->conn)) || (rc = wam_projection_create(db->conn)))
 		goto fail;
 	if (!(p = wam_projector_new(db->conn))) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ledger/room.h"
 #include "match/index.h"
 #include "match/match.h"
 #include "store/field.h"
@@ -127,16 +128,50 @@ static int build(wam_db *db, wam_match_index **out)
  * committed weapons — except those of the catching-up handle's own open
  * transaction, which mark that handle dirty so its rollback drops the index
  * (no other handle can commit meanwhile: that handle holds the write lock). */
-struct wam_match_shared {
+typedef struct wam_match_shared {
 	pthread_rwlock_t lock;
 	wam_match_index *ix;
 	int64_t seq; /* the ledger position the index reflects */
 	int refs;
-};
+} wam_match_shared;
 
-int wam_match_share(wam_db *db, wam_db *from)
+extern const struct wam_room wam_room_match;
+
+/* The match room's state of a handle: the index it shares, and whether the
+ * index caught up inside the handle's open transaction. */
+typedef struct match_handle {
+	wam_match_shared *sh;
+	bool dirty;
+} match_handle;
+
+/* The handle's state, made on first use; NULL when out of memory (error
+ * set). */
+static match_handle *handle_of(wam_db *db)
 {
-	wam_match_shared *sh = from ? from->match : NULL;
+	void **state = wam_room_state(db, &wam_room_match);
+	if (!state) {
+		wam_error_set(WAM_EDB, NULL, "the match room is not listed in wam_rooms");
+		return NULL;
+	}
+	if (!*state && !(*state = calloc(1, sizeof(match_handle))))
+		wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	return *state;
+}
+
+/* The handle's state if it has one, else NULL. */
+static match_handle *handle_if(wam_db *db)
+{
+	void **state = wam_room_state(db, &wam_room_match);
+	return state ? *state : NULL;
+}
+
+/* Makes `db` use the index of `from` (a new one when `from` has none). */
+static int share(wam_db *db, wam_db *from)
+{
+	match_handle *mh = handle_of(db), *fh = from ? handle_of(from) : NULL;
+	if (!mh || (from && !fh))
+		return WAM_ENOMEM;
+	wam_match_shared *sh = fh ? fh->sh : NULL;
 	if (!sh) {
 		pthread_rwlockattr_t a;
 		if (!(sh = calloc(1, sizeof *sh)))
@@ -146,19 +181,32 @@ int wam_match_share(wam_db *db, wam_db *from)
 		pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 		pthread_rwlock_init(&sh->lock, &a);
 		pthread_rwlockattr_destroy(&a);
-		if (from)
-			from->match = sh;
-		sh->refs = from ? 1 : 0;
+		if (fh)
+			fh->sh = sh;
+		sh->refs = fh ? 1 : 0;
 	}
 	__atomic_add_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL);
-	db->match = sh;
+	mh->sh = sh;
 	return 0;
 }
 
-void wam_match_release(wam_db *db)
+/* A clone shares the index of the handle it is cloned from; a fresh
+ * handle makes one on its first search. */
+static int room_open(wam_db *db, wam_db *from)
 {
-	wam_match_shared *sh = db->match;
-	db->match = NULL;
+	return from ? share(db, from) : 0;
+}
+
+/* Lets go of the index (the last handle frees it) and of the state. */
+static void room_close(wam_db *db)
+{
+	void **state = wam_room_state(db, &wam_room_match);
+	match_handle *mh = state ? *state : NULL;
+	if (!mh)
+		return;
+	*state = NULL;
+	wam_match_shared *sh = mh->sh;
+	free(mh);
 	if (!sh || __atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	wam_match_index_free(sh->ix);
@@ -166,9 +214,11 @@ void wam_match_release(wam_db *db)
 	free(sh);
 }
 
-void wam_match_forget(wam_db *db)
+/* Drops the loaded index (after a rebuild); the next search reloads it. */
+static void forget(wam_db *db)
 {
-	wam_match_shared *sh = db->match;
+	match_handle *mh = handle_if(db);
+	wam_match_shared *sh = mh ? mh->sh : NULL;
 	if (!sh)
 		return;
 	pthread_rwlock_wrlock(&sh->lock);
@@ -176,14 +226,35 @@ void wam_match_forget(wam_db *db)
 	sh->ix = NULL;
 	sh->seq = 0;
 	pthread_rwlock_unlock(&sh->lock);
-	db->match_dirty = false;
+	mh->dirty = false;
 }
 
-void wam_match_rollback(wam_db *db)
+/* What the index caught up with is committed now. */
+static void committed(wam_db *db)
 {
-	if (db->match_dirty)
-		wam_match_forget(db);
+	match_handle *mh = handle_if(db);
+	if (mh)
+		mh->dirty = false;
 }
+
+/* Drops the index if it may hold weapons of the transaction being undone. */
+static void rolled_back(wam_db *db)
+{
+	match_handle *mh = handle_if(db);
+	if (mh && mh->dirty)
+		forget(db);
+}
+
+/* The matcher projects no event and owns no table: it reads the registry's
+ * items and keeps its index beside the handles. */
+const struct wam_room wam_room_match = {
+    .name = "match",
+    .open = room_open,
+    .close = room_close,
+    .commit = committed,
+    .rollback = rolled_back,
+    .rebuilt = forget,
+};
 
 /* The last sequence number this handle's connection sees. */
 static int head_seq(wam_db *db, int64_t *seq)
@@ -232,7 +303,7 @@ static int refresh(wam_db *db, wam_match_shared *sh)
 	wam_error_clear();
 	sh->seq = head.seq;
 	if (db->tx_depth > 0)
-		db->match_dirty = true; /* the index may hold this transaction's weapons */
+		handle_if(db)->dirty = true; /* the index may hold this transaction's weapons */
 done:
 	if (own_tx)
 		sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
@@ -249,9 +320,12 @@ static int get_index(wam_db *db, wam_match_index **out)
 {
 	int rc;
 	int64_t head;
-	if (!db->match && (rc = wam_match_share(db, NULL)))
+	match_handle *mh = handle_of(db);
+	if (!mh)
+		return WAM_ENOMEM;
+	if (!mh->sh && (rc = share(db, NULL)))
 		return rc;
-	wam_match_shared *sh = db->match;
+	wam_match_shared *sh = mh->sh;
 	if ((rc = head_seq(db, &head)))
 		return rc;
 	for (int tries = 0; tries < 3; tries++) {
@@ -272,7 +346,7 @@ static int get_index(wam_db *db, wam_match_index **out)
 
 static void put_index(wam_db *db)
 {
-	pthread_rwlock_unlock(&db->match->lock);
+	pthread_rwlock_unlock(&handle_if(db)->sh->lock);
 }
 
 /* ---- ranking ---- */

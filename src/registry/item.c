@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "registry/project.h"
 #include "registry/registry.h"
 #include "registry/rules.h"
 #include "store/field.h"
@@ -103,14 +104,15 @@ static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, 
 	size_t idlen = strlen(id);
 	memcpy(tagged + 1, id, idlen < WAM_ID_LEN ? idlen : WAM_ID_LEN);
 	bool known = false;
-	for (unsigned k = 0; k < 32 && !known; k++)
-		known = !strcmp(db->known_refs[k], tagged);
+	wam_known_refs *kr = wam_registry_known_refs(db);
+	for (unsigned k = 0; kr && k < 32 && !known; k++)
+		known = !strcmp(kr->refs[k], tagged);
 	if (!known) {
 		if (!exists(db, slot, sql, id))
 			return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key, id,
 			                          what);
-		if (idlen == WAM_ID_LEN)
-			memcpy(db->known_refs[db->known_next++ % 32], tagged, sizeof tagged);
+		if (kr && idlen == WAM_ID_LEN)
+			memcpy(kr->refs[kr->next++ % 32], tagged, sizeof tagged);
 	}
 	json_object_set_new(out, key, json_string(id));
 	return 0;

@@ -37,8 +37,8 @@ bool wam_status_final_by_procedure(const char *to);
  * state machine and checks, the final statuses allowed. Internal. */
 int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details);
 
-/* The projector of export proposals (registry/export_proposal.c), named in
- * the rooms table of ledger/project.c for the "export." events. */
+/* The projector of export proposals (registry/export_proposal.c), which
+ * the registry room (registry/project.c) hands the "export." events. */
 struct wam_room_ctx;
 int wam_export_apply(struct wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
                      const json_t *payload, const char *time);

@@ -14,7 +14,7 @@
  * has no key (empty after normalisation, invalid UTF-8, a malformed count). */
 long wam_check_read_key(char *key, size_t cap, const char *raw, long *qty);
 
-/* Applies a check.* event (the room's row in ledger/project.c). */
+/* Applies a check.* event (the stock room, stock/room.c, hands them). */
 int wam_check_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
                     const char *time);
 

@@ -1,5 +1,5 @@
-/* The destruction projector (stock/project_destruction.c), named in the
- * rooms table of ledger/project.c for the "destruction." events. */
+/* The destruction projector (stock/project_destruction.c), which the stock
+ * room (stock/room.c) hands the "destruction." events. */
 #ifndef WAM_STOCK_PROJECT_DESTRUCTION_H
 #define WAM_STOCK_PROJECT_DESTRUCTION_H
 

@@ -7,7 +7,7 @@
 #include "wam/stock.h"
 
 /* Applies a "lot.", "location." or "custody." event to the projections
- * (stock/project_stockpile.c; a row of the rooms table in ledger/project.c). */
+ * (stock/project_stockpile.c; the stock room, stock/room.c, hands them). */
 int wam_stockpile_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
                         const char *time);
 

@@ -148,7 +148,7 @@ void wam_db_close(wam_db *db)
 		sqlite3_finalize(db->stmts[i]);
 	wam_projector_free(db->proj);
 	wam_refdata_free(db->ref);
-	wam_match_release(db);
+	wam_rooms_close(db);
 	if (db->conn)
 		sqlite3_close(db->conn);
 	sodium_memzero(db->sk, sizeof db->sk);
@@ -346,7 +346,9 @@ static int open_connection(wam_db *db, const char *path)
 	return 0;
 }
 
-int wam_db_open(wam_db **out, const char *path, unsigned flags)
+/* Opens the registry at `path`; the rooms' open hooks are told of `from`,
+ * the handle a clone is made of (NULL for a fresh one). */
+static int open_handle(wam_db **out, const char *path, unsigned flags, wam_db *from)
 {
 	int rc;
 	wam_db *db;
@@ -387,6 +389,8 @@ int wam_db_open(wam_db **out, const char *path, unsigned flags)
 		if ((rc = wam_ledger_rebuild(db)))
 			goto fail;
 	}
+	if ((rc = wam_rooms_open(db, from)))
+		goto fail;
 	*out = db;
 	return 0;
 fail:
@@ -394,17 +398,16 @@ fail:
 	return rc;
 }
 
+int wam_db_open(wam_db **out, const char *path, unsigned flags)
+{
+	return open_handle(out, path, flags, NULL);
+}
+
 int wam_db_clone(wam_db **out, wam_db *db)
 {
-	int rc = wam_db_open(out, db->path, db->readonly ? WAM_DB_READONLY : 0);
+	int rc = open_handle(out, db->path, db->readonly ? WAM_DB_READONLY : 0, db);
 	if (rc)
 		return rc;
-	wam_match_release(*out);
-	if ((rc = wam_match_share(*out, db))) {
-		wam_db_close(*out);
-		*out = NULL;
-		return rc;
-	}
 	snprintf((*out)->actor, sizeof(*out)->actor, "%s", db->actor);
 	return 0;
 }
@@ -517,7 +520,7 @@ int wam_db_commit(wam_db *db)
 	}
 	db->tx_depth = 0;
 	db->head_loaded = false;
-	db->match_dirty = false; /* what the index caught up with is committed now */
+	wam_rooms_commit(db);
 	return 0;
 }
 
@@ -527,9 +530,7 @@ void wam_db_rollback(wam_db *db)
 	if (db->tx_depth <= 0)
 		return;
 	db->head_loaded = false; /* the cached head may belong to undone events */
-	wam_match_rollback(db);  /* and the index may hold undone weapons */
-	db->known_next = 0;
-	memset(db->known_refs, 0, sizeof db->known_refs);
+	wam_rooms_rollback(db);  /* and the rooms' state of the handle may hold undone records */
 	if (db->tx_depth > 1) {
 		db->tx_depth--;
 		snprintf(sql, sizeof sql, "ROLLBACK TO wam_%d; RELEASE wam_%d", db->tx_depth, db->tx_depth);

@@ -15,8 +15,10 @@
 #include <string.h>
 
 #include "internal.h"
-#include "trace/trace.h"
+#include "ledger/room.h"
 #include "store/field.h"
+#include "trace/project.h"
+#include "trace/trace.h"
 #include "trace/request.h"
 #include "wam/match.h"
 #include "wam/trace.h"
@@ -77,14 +79,17 @@ static void sql_diversion(sqlite3_context *c, int n, sqlite3_value **v)
 int wam_trace_sql_functions(wam_db *db)
 {
 	/* registered once per connection: redefining a function would expire
-	 * every cached statement of the handle */
-	if (db->sql_functions)
+	 * every cached statement of the handle. The trace room's state of the
+	 * handle is set once they are (it holds nothing to free). */
+	void **registered = wam_room_state(db, &wam_room_trace);
+	if (registered && *registered)
 		return 0;
 	if (sqlite3_create_function_v2(db->conn, "wam_diversion", 2,
 	                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_diversion, NULL,
 	                               NULL, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "register wam_diversion");
-	db->sql_functions = true;
+	if (registered)
+		*registered = (void *)&wam_room_trace;
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "ledger/room.h"
 #include "wam/auth.h"
 
 typedef struct fx {
@@ -938,6 +939,113 @@ static void test_ledger_canonical_bytes_equal_jansson(void **state)
 		fail_msg("BUG-3: canonical bytes differ from jansson's:%s", diff);
 }
 
+/* ---- rooms plug in through their descriptors (docs/ledger.md) ---- */
+
+/* The tables verify compares, drop and rebuild make again are the rooms'
+ * (ledger/room.h), each named by one room: together exactly the tables
+ * sql/projections.sql creates, none left out and none that does not exist. */
+static void test_ledger_rooms_tables_are_the_projection_schema(void **state)
+{
+	(void)state;
+	sqlite3 *conn;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(":memory:", &conn), SQLITE_OK);
+	assert_int_equal(wam_projection_create(conn), 0);
+	assert_int_equal(sqlite3_prepare_v2(conn,
+	                                    "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE "
+	                                    "'sqlite\\_%' ESCAPE '\\'",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int schema = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	assert_true(schema > 30);
+	int named = 0;
+	for (int r = 0; wam_rooms[r]; r++) {
+		assert_non_null(wam_rooms[r]->name);
+		for (const struct wam_room_table *t = wam_rooms[r]->tables; t && t->name; t++, named++) {
+			assert_int_equal(
+			    sqlite3_prepare_v2(conn, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?",
+			                       -1, &st, NULL),
+			    SQLITE_OK);
+			sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			if (sqlite3_column_int(st, 0) != 1)
+				fail_msg("room %s names table %s, which sql/projections.sql does not create",
+				         wam_rooms[r]->name, t->name);
+			sqlite3_finalize(st);
+			for (int q = 0; wam_rooms[q]; q++) /* no other room names it */
+				for (const struct wam_room_table *u = wam_rooms[q]->tables; u && u->name; u++)
+					if (u != t && !strcmp(u->name, t->name))
+						fail_msg("table %s is named by rooms %s and %s", t->name,
+						         wam_rooms[r]->name, wam_rooms[q]->name);
+		}
+	}
+	assert_int_equal(named, schema); /* every table is some room's */
+	/* dropping the rooms' tables leaves no projection table behind */
+	assert_int_equal(wam_projection_drop(conn), 0);
+	assert_int_equal(sqlite3_prepare_v2(conn, "SELECT count(*) FROM sqlite_master", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(conn);
+}
+
+/* Each event type goes to the room that declares it; a type no room
+ * declares is refused by the projector, so replay and verify refuse it. */
+static void test_ledger_event_of_no_room_is_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *type, *room;
+	} owned[] = {{"registry.created", "registry"}, {"item.registered", "registry"},
+	             {"export.proposed", "registry"},  {"user.added", "auth"},
+	             {"token.revoked", "auth"},        {"record.read", "auth"},
+	             {"lot.recorded", "stock"},        {"check.opened", "stock"},
+	             {"destruction.closed", "stock"},  {"recovery.recorded", "collection"},
+	             {"hit.found", "trace"},           {"peer.added", "trace"}};
+	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+		const struct wam_room *room = wam_room_of(owned[i].type);
+		if (!room || strcmp(room->name, owned[i].room))
+			fail_msg("%s goes to room %s, not %s", owned[i].type, room ? room->name : "(none)",
+			         owned[i].room);
+		assert_non_null(room->apply);
+	}
+	assert_null(wam_room_of("weather.reported"));
+	assert_null(wam_room_of("items.registered"));
+
+	sqlite3 *conn;
+	assert_int_equal(sqlite3_open(":memory:", &conn), SQLITE_OK);
+	assert_int_equal(wam_projection_create(conn), 0);
+	struct projector *p = wam_projector_new(conn);
+	assert_non_null(p);
+	json_t *payload = json_object();
+	assert_int_equal(wam_projector_apply(p, 7, "weather.reported", "x", payload, "2026-01-01T00:00:00.000Z"),
+	                 WAM_EINTEGRITY);
+	assert_string_equal(wam_error_last()->message, "event 7 has unknown type 'weather.reported'");
+	/* the ledger's own record of the reference data shapes no table */
+	assert_int_equal(wam_projector_apply(p, 8, "refdata.recorded", "refdata", payload, "2026-01-01T00:00:00.000Z"),
+	                 0);
+	json_decref(payload);
+	wam_projector_free(p);
+	sqlite3_close(conn);
+}
+
+/* The projection version is the rooms' versions summed: no number kept
+ * apart from the rooms, and a registry made before this build (version 10)
+ * is current. */
+static void test_ledger_projection_version_is_the_rooms(void **state)
+{
+	(void)state;
+	unsigned sum = 0;
+	char want[16];
+	for (int r = 0; wam_rooms[r]; r++)
+		sum += wam_rooms[r]->version;
+	snprintf(want, sizeof want, "%u", sum);
+	assert_string_equal(wam_projection_version(), want);
+	assert_true(sum >= 10);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -974,6 +1082,9 @@ int main(void)
 		cmocka_unit_test(test_ledger_new_registry_verifies_intact),
 		cmocka_unit_test(test_ledger_event_bytes_are_canonical_json),
 		cmocka_unit_test(test_ledger_canonical_bytes_equal_jansson),
+		cmocka_unit_test(test_ledger_rooms_tables_are_the_projection_schema),
+		cmocka_unit_test(test_ledger_event_of_no_room_is_refused),
+		cmocka_unit_test(test_ledger_projection_version_is_the_rooms),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,42 @@
+/* The trace room as the core sees it (ledger/room.h): loss reports, hits
+ * and origins (project_hit.c), trace requests and peers
+ * (project_request.c), each projector file with statement slots of its
+ * own, and the tables verify compares. */
+#include <string.h>
+
+#include "internal.h"
+#include "ledger/room.h"
+#include "trace/project.h"
+
+enum { PART_HIT, PART_REQUEST };
+
+static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
+                 const char *time)
+{
+	if (!strncmp(type, "trace.", 6) || !strncmp(type, "peer.", 5)) {
+		ctx->part = PART_REQUEST;
+		return wam_trace_request_apply(ctx, seq, type, subject, payload, time);
+	}
+	ctx->part = PART_HIT;
+	return wam_trace_hit_apply(ctx, seq, type, subject, payload, time);
+}
+
+static const char *const events[] = {"loss.", "hit.", "origin.", "trace.", "peer.", NULL};
+
+static const struct wam_room_table tables[] = {
+    {"loss_reports", "id", "d.seq"},
+    {"hits", "id", "d.last_seq"},
+    {"item_origins", "item_id", "d.seq"},
+    {"trace_requests", "id", "d.last_seq"},
+    {"trace_responses", "request_id || ' ' || n", "d.seq"},
+    {"peers", "node_id", "max(d.seq, coalesce(d.revoked_seq, 0))"},
+    {NULL, NULL, NULL},
+};
+
+const struct wam_room wam_room_trace = {
+    .name = "trace",
+    .version = 1,
+    .events = events,
+    .apply = apply,
+    .tables = tables,
+};
