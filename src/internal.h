@@ -292,6 +292,10 @@ int wam_projection_create(sqlite3 *conn);
 int wam_projection_drop(sqlite3 *conn);
 struct projector *wam_projector_new(sqlite3 *conn);
 void wam_projector_free(struct projector *p);
+/* The registry's own country as projector `p` knows it (from the genesis
+ * event registry.created, which the store writes); "" when not known.
+ * Marking rule R2 depends on it. Lives as long as `p`. */
+const char *wam_projector_country(const struct projector *p);
 /* Applies one event to the projection tables on the projector's connection. */
 int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
                         const char *subject, const json_t *payload, const char *time);

@@ -37,12 +37,6 @@ KNOWN = {
     # the projector still applies room events itself (ledger/project.c) and
     # takes wam_progress_fn from wam/registry.h; both go when rooms register
     # their projections with the core
-    ("src/ledger/project.c", "registry/rules.h"): "room projections move into their rooms",
-    ("src/ledger/project.c", "stock/check.h"): "room projections move into their rooms",
-    ("src/ledger/project.c", "stock/stockpile.h"): "room projections move into their rooms",
-    ("src/ledger/project.c", "collection/project.h"): "room projections move into their rooms",
-    ("src/ledger/project.c", "stock/project_destruction.h"): "room projections move into their rooms",
-    ("src/ledger/project.c", "trace/project.h"): "room projections move into their rooms",
     ("src/internal.h", "wam/registry.h"): "wam_progress_fn moves to wam/store.h",
     # the weapon status machine and the marking vocabularies are the
     # registry's rules, which other rooms apply; they go to wam/registry.h

@@ -8,7 +8,6 @@
 
 #include "collection/project.h"
 #include "ledger/room.h"
-#include "registry/project.h"
 #include "registry/rules.h"
 
 enum {

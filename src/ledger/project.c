@@ -20,6 +20,7 @@ struct projector {
 	sqlite3 *conn;
 	void *state[WAM_ROOMS_MAX]; /* each room's, made by its projector_open */
 	sqlite3_stmt *room_st[WAM_ROOMS_MAX][WAM_ROOM_PARTS][ROOM_SLOTS];
+	char country[8]; /* the registry's own country, from its genesis event */
 };
 
 static pthread_once_t version_once = PTHREAD_ONCE_INIT;
@@ -65,6 +66,17 @@ struct projector *wam_projector_new(sqlite3 *conn)
 		return NULL;
 	}
 	p->conn = conn;
+	/* the registry's country, when the connection holds its ledger (a live
+	 * registry); a replay learns it from registry.created */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(conn,
+	                       "SELECT coalesce(json_extract(payload,'$.country'),'') FROM events"
+	                       " WHERE seq=1 AND type='registry.created'",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(p->country, sizeof p->country, "%s", wam_col_text(st, 0));
+		sqlite3_finalize(st);
+	}
 	for (int r = 0; wam_rooms[r]; r++) {
 		wam_room_ctx ctx = {.p = p, .conn = conn, .room = r};
 		if (wam_rooms[r]->projector_open && wam_rooms[r]->projector_open(&ctx, &p->state[r])) {
@@ -87,6 +99,11 @@ void wam_projector_free(struct projector *p)
 		if (p->state[r] && wam_rooms[r]->projector_close)
 			wam_rooms[r]->projector_close(p->state[r]);
 	free(p);
+}
+
+const char *wam_projector_country(const struct projector *p)
+{
+	return p->country;
 }
 
 void *wam_projector_state(const struct projector *p, const struct wam_room *room)
@@ -170,6 +187,10 @@ static const char *const own_events[] = {"refdata.recorded", NULL};
 static int apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,
                  const char *time)
 {
+	if (!strcmp(type, "registry.created")) {
+		const char *c = json_string_value(json_object_get(payload, "country"));
+		snprintf(p->country, sizeof p->country, "%s", c ? c : "");
+	}
 	const struct wam_room *room = wam_room_of(type);
 	if (room && room->apply) {
 		int r = wam_room_index(room);

@@ -28,16 +28,6 @@ enum {
 /* the projector files of the room, each with statement slots of its own */
 enum { PART_REGISTRY, PART_EXPORT };
 
-/* The room's state beside a projector. */
-typedef struct registry_state {
-	char country[8]; /* the registry's own country, from registry.created */
-} registry_state;
-
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static int run(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq)
 {
 	return wam_projection_step(ctx->conn, st, seq);
@@ -45,7 +35,6 @@ static int run(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq)
 
 static int apply_registry(wam_room_ctx *ctx, int64_t seq, const json_t *pl, const char *time)
 {
-	registry_state *rs = ctx->state;
 	sqlite3_stmt *st = wam_room_stmt(
 	    ctx, S_REGISTRY, "INSERT INTO registry(node_id,name,country,created,last_seq) VALUES(?,?,?,?,?)");
 	if (!st)
@@ -55,7 +44,6 @@ static int apply_registry(wam_room_ctx *ctx, int64_t seq, const json_t *pl, cons
 	wam_bind_json_text(st, 3, pl, "country");
 	sqlite3_bind_text(st, 4, time, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, seq);
-	snprintf(rs->country, sizeof rs->country, "%s", str(pl, "country") ? str(pl, "country") : "");
 	return run(ctx, st, seq);
 }
 
@@ -89,10 +77,9 @@ static int apply_full_item(wam_room_ctx *ctx, int64_t seq, const char *id, const
 	int rc;
 	char serial_key[512], make_key[512], alt[512], reason[256];
 	const char *mstatus;
-	registry_state *rs = ctx->state;
 	if ((rc = wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key, alt, sizeof alt)))
 		return rc;
-	mstatus = wam_marking_status(pl, rs->country, reason, sizeof reason);
+	mstatus = wam_marking_status(pl, wam_projector_country(ctx->p), reason, sizeof reason);
 
 	sqlite3_stmt *st = wam_room_stmt(
 	    ctx, S_ITEM,
@@ -220,30 +207,6 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }
 
-/* The registry's country shapes marking rule R2: read it if the registry
- * table already holds it (the live registry), else registry.created sets it
- * (a replay). */
-static int projector_open(wam_room_ctx *ctx, void **state)
-{
-	registry_state *rs = calloc(1, sizeof *rs);
-	if (!rs)
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(ctx->conn, "SELECT coalesce(country,'') FROM registry", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(rs->country, sizeof rs->country, "%s", wam_col_text(st, 0));
-		sqlite3_finalize(st);
-	}
-	*state = rs;
-	return 0;
-}
-
-const char *wam_projector_country(const struct projector *p)
-{
-	const registry_state *rs = wam_projector_state(p, &wam_room_registry);
-	return rs ? rs->country : "";
-}
-
 /* The sites and holders known to exist in a handle's transaction
  * (item.c's check of a weapon's references). */
 static void known_clear(wam_db *db)
@@ -293,8 +256,6 @@ const struct wam_room wam_room_registry = {
     .events = events,
     .apply = apply,
     .tables = tables,
-    .projector_open = projector_open,
-    .projector_close = free,
     .close = known_free,
     .rollback = known_clear,
 };

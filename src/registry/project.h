@@ -7,10 +7,6 @@
 
 /* The registry room (registry/project.c): its events, tables and hooks. */
 extern const struct wam_room wam_room_registry;
-/* The registry's own country as projector `p` knows it (from the registry
- * table when it was made, then from registry.created); "" when not known.
- * Lives as long as `p`. */
-const char *wam_projector_country(const struct projector *p);
 /* The sites and holders known to exist in a handle's open transaction (they
  * are never deleted; cleared on rollback, which may undo a creation). */
 typedef struct wam_known_refs {
