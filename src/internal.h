@@ -240,7 +240,9 @@ void wam_db_new_id(wam_db *db, char out[WAM_ID_LEN + 1]);
 
 /* ---- ledger (ledger/ledger.c) ---- */
 /* Appends one event inside the open transaction and applies it to the
- * projections. `payload` is borrowed. `*seq_out` may be NULL. */
+ * projections. `payload` is borrowed. `*seq_out` may be NULL. WAM_EINTERNAL,
+ * nothing written, when the event catalogue (src/events.json) does not
+ * declare `type` or `payload` does not fit its declaration. */
 int wam_ledger_append(wam_db *db, const char *type, const char *subject,
                       const json_t *payload, int64_t *seq_out);
 /* Appends one event about record `id` inside the open transaction and

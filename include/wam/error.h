@@ -25,7 +25,8 @@ typedef enum wam_err {
 	WAM_EINTEGRITY = -8, /* the ledger or a projection was tampered with */
 	WAM_ENOMEM = -9,     /* out of memory */
 	WAM_EBUSY = -10,     /* the registry is held by another command past the wait: try again */
-	WAM_EVERSION = -11   /* the registry was made by a newer wam (its schema version is unknown here) */
+	WAM_EVERSION = -11, /* the registry was made by a newer wam (its schema version is unknown here) */
+	WAM_EINTERNAL = -12  /* a fault of wam itself: it broke one of its own rules (an event the catalogue refuses) */
 } wam_err;
 
 /* The last error set on this thread. Fields are empty strings, never NULL;
@@ -59,7 +60,7 @@ const char *wam_error_name(int code);
 /* Process exit code for a result (documented in docs/cli.md):
  * 0 ok, 2 bad input, 3 not found, 4 conflict, 5 integrity failure,
  * 6 database or I/O, 7 not allowed, 8 busy (try again), 9 a registry made
- * by a newer wam, 1 anything else. */
+ * by a newer wam, 1 anything else (out of memory, an internal fault). */
 int wam_error_exit_code(int code);
 
 /* HTTP status for a result (200, 401, 403, 404, 409, 422, 500 (also for

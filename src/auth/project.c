@@ -306,8 +306,6 @@ done:
 	return rc;
 }
 
-static const char *const events[] = {"user.", "token.", "record.", NULL};
-
 static const struct wam_room_table tables[] = {
     {"users", "id", "d.last_seq"},
     {"tokens", "id", "d.last_seq"},
@@ -317,7 +315,6 @@ static const struct wam_room_table tables[] = {
 const struct wam_room wam_room_auth = {
     .name = "auth",
     .version = 2,
-    .events = events,
     .apply = apply,
     .tables = tables,
     .verify = verify,

@@ -255,8 +255,6 @@ int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }
 
-static const char *const events[] = {"recovery.", "task.", NULL};
-
 /* a recovery's weapons are dated by their recovery */
 static const struct wam_room_table tables[] = {
     {"recoveries", "id", "d.last_seq"},
@@ -270,7 +268,6 @@ static const struct wam_room_table tables[] = {
 const struct wam_room wam_room_collection = {
     .name = "collection",
     .version = 1,
-    .events = events,
     .apply = wam_collection_apply,
     .tables = tables,
 };

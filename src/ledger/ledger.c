@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "ledger/events.h"
 
 enum { ST_HEAD = SLOT_LEDGER, ST_SIGNED, ST_INSERT, ST_CHECKPOINT };
 
@@ -87,6 +88,14 @@ int wam_ledger_append(wam_db *db, const char *type, const char *subject, const j
 	unsigned char hash[WAM_HASH_LEN];
 	if (db->tx_depth <= 0)
 		return wam_error_set(WAM_EDB, NULL, "event appended outside a command");
+	/* only what the catalogue declares enters the ledger, in the shape it declares */
+	const wam_event_type *declared = wam_event_type_find(type);
+	if (!declared)
+		return wam_error_set(WAM_EINTERNAL, "type",
+		                     "event type '%.60s' is not declared in the event catalogue (src/events.json)",
+		                     type ? type : "");
+	if ((rc = wam_event_type_check(declared, payload)))
+		return rc;
 	if (!db->head_loaded && (rc = load_head(db)))
 		return rc;
 	if (!db->proj && !(db->proj = wam_projector_new(db->conn)))

@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "internal.h"
+#include "ledger/events.h"
 #include "ledger/room.h"
 
 #define ROOM_SLOTS 32
@@ -179,11 +180,6 @@ sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *text)
 	return *st;
 }
 
-/* An event the ledger keeps for itself, which shapes no table: the
- * reference data's digest, which verify compares the reference tables
- * with. */
-static const char *const own_events[] = {"refdata.recorded", NULL};
-
 static int apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,
                  const char *time)
 {
@@ -197,14 +193,16 @@ static int apply(struct projector *p, int64_t seq, const char *type, const char 
 		wam_room_ctx ctx = {.p = p, .conn = p->conn, .room = r, .state = p->state[r]};
 		return room->apply(&ctx, seq, type, subject, payload, time);
 	}
-	for (int i = 0; own_events[i]; i++)
-		if (!strcmp(type, own_events[i]))
-			return 0;
+	/* the ledger's own events shape no table: the reference data's digest,
+	 * which verify compares the reference tables with */
+	const wam_event_type *t = wam_event_type_find(type);
+	if (t && !strcmp(t->room, "ledger"))
+		return 0;
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }
 
-int wam_projector_apply(struct projector *p, int64_t seq, const char *type, const char *subject,
-                        const json_t *payload, const char *time)
+int wam_projector_apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,
+                        const char *time)
 {
 	return apply(p, seq, type, subject, payload, time);
 }
@@ -223,7 +221,8 @@ int wam_projector_replay(struct projector *p, sqlite3 *src, wam_progress_fn prog
 		json_t *pl = json_loadb((const char *)sqlite3_column_text(st, 3), (size_t)sqlite3_column_bytes(st, 3),
 		                        JSON_DECODE_ANY, &jerr);
 		if (!pl) {
-			rc = wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has a payload that is not JSON", (long long)seq);
+			rc = wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has a payload that is not JSON",
+			                   (long long)seq);
 			break;
 		}
 		rc = apply(p, seq, wam_col_text(st, 1), wam_col_text(st, 2), pl, wam_col_text(st, 4));

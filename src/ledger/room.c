@@ -1,21 +1,34 @@
 /* The core's side of the rooms (ledger/room.h): which room owns an event
  * type, each room's state beside a handle, and the hooks run at points of
  * a handle's life. The list itself is src/rooms.c. */
+#include <pthread.h>
 #include <string.h>
 
 #include "internal.h"
+#include "ledger/events.h"
 #include "ledger/room.h"
 
-/* By the type's prefix, as each room declares its events. This is the one
- * place a type is matched to its room: an event catalogue naming each
- * type's room would be looked up here instead. */
+/* The room the event catalogue (src/events.json) names for `type`: NULL
+ * for a type it does not declare, or one of the ledger's own ("ledger"),
+ * which no room applies. Looked up once per catalogue entry. */
+static const struct wam_room *by_entry[256];
+static pthread_once_t by_entry_once = PTHREAD_ONCE_INIT;
+
+static void by_entry_fill(void)
+{
+	for (size_t i = 0; i < wam_event_type_count && i < sizeof by_entry / sizeof by_entry[0]; i++)
+		for (int r = 0; wam_rooms[r]; r++)
+			if (!strcmp(wam_event_types[i].room, wam_rooms[r]->name))
+				by_entry[i] = wam_rooms[r];
+}
+
 const struct wam_room *wam_room_of(const char *type)
 {
-	for (int r = 0; wam_rooms[r]; r++)
-		for (const char *const *e = wam_rooms[r]->events; e && *e; e++)
-			if (!strncmp(type, *e, strlen(*e)))
-				return wam_rooms[r];
-	return NULL;
+	const wam_event_type *t = wam_event_type_find(type);
+	if (!t)
+		return NULL;
+	pthread_once(&by_entry_once, by_entry_fill);
+	return by_entry[t - wam_event_types];
 }
 
 int wam_room_index(const struct wam_room *room)

@@ -31,9 +31,6 @@ struct wam_room {
 	 * tables or what its apply function derives change, so registries made
 	 * before rebuild their projections on the next write-open */
 	unsigned version;
-	/* the prefixes of the event types the room owns ("item.", ...),
-	 * NULL-terminated; an event of no room's prefix is refused */
-	const char *const *events;
 	/* applies one of the room's events to its projection tables */
 	wam_room_apply_fn apply;
 	/* its projection tables, in the order verify compares them, ended by a
@@ -73,8 +70,10 @@ struct wam_room {
  * (src/rooms.c). */
 extern const struct wam_room *const wam_rooms[];
 
-/* The room that owns event type `type`; NULL when none does. The one place
- * an event type is matched to its room. */
+/* The room that owns event type `type`, as the event catalogue
+ * (src/events.json, ledger/events.h) names it; NULL for a type the catalogue
+ * does not declare or one of the ledger's own (room "ledger"). The one
+ * place an event type is matched to its room. */
 const struct wam_room *wam_room_of(const char *type);
 
 /* The place of `room` in wam_rooms[]; -1 when it is not listed. */

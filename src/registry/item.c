@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "ledger/events.h"
 #include "registry/project.h"
 #include "registry/registry.h"
 #include "registry/rules.h"
@@ -624,6 +625,26 @@ int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, cons
 
 /* ---- history ---- */
 
+/* The one line of a history: the event type's summary from the catalogue,
+ * cut to at most 511 bytes at a character boundary; the bare type when the
+ * catalogue does not know it (a ledger written by a newer wam). */
+static void history_summary(char summary[512], const char *type, const json_t *pl)
+{
+	const wam_event_type *t = wam_event_type_find(type);
+	wam_buf b = {0};
+	if (!t || wam_event_summary(&b, t, pl) || !b.p) {
+		snprintf(summary, 512, "%s", t && b.p ? b.p : t ? "" : type);
+		wam_buf_free(&b);
+		return;
+	}
+	size_t n = b.n < 511 ? b.n : 511;
+	while (n < b.n && n > 0 && ((unsigned char)b.p[n] & 0xc0) == 0x80)
+		n--; /* not inside a character */
+	memcpy(summary, b.p, n);
+	summary[n] = '\0';
+	wam_buf_free(&b);
+}
+
 static json_t *history_entry(const json_t *ev)
 {
 	const char *type = json_string_value(json_object_get(ev, "type"));
@@ -632,31 +653,16 @@ static json_t *history_entry(const json_t *ev)
 	char summary[512];
 	if (!strcmp(type, "item.registered")) {
 		after = wam_item_expand(pl);
-		snprintf(summary, sizeof summary, "registered %s %s %s serial %s as %s",
-		         json_string_value(json_object_get(pl, "category")),
-		         json_string_value(json_object_get(pl, "make")) ? json_string_value(json_object_get(pl, "make"))
-		                                                          : "(unknown make)",
-		         json_string_value(json_object_get(pl, "model")) ? json_string_value(json_object_get(pl, "model"))
-		                                                           : "",
-		         json_string_value(json_object_get(pl, "serial")) ? json_string_value(json_object_get(pl, "serial"))
-		                                                            : "(none)",
-		         json_string_value(json_object_get(pl, "status")));
 	} else if (!strcmp(type, "item.status_changed")) {
 		before = json_pack("{s:O}", "status", json_object_get(pl, "from"));
 		after = json_pack("{s:O}", "status", json_object_get(pl, "to"));
-		const char *reason = json_string_value(json_object_get(pl, "reason"));
-		snprintf(summary, sizeof summary, "status %s → %s%s%s", json_string_value(json_object_get(pl, "from")),
-		         json_string_value(json_object_get(pl, "to")), reason ? ": " : "", reason ? reason : "");
 	} else if (!strcmp(type, "location.moved")) { /* stock: a move between sites */
-		const char *from = json_string_value(json_object_get(pl, "from"));
 		before = json_pack("{s:O}", "site_id", json_object_get(pl, "from"));
 		after = json_deep_copy(pl);
-		snprintf(summary, sizeof summary, "moved from site %s to %s: %s", from ? from : "(none)",
-		         json_string_value(json_object_get(pl, "to")), json_string_value(json_object_get(pl, "reason")));
 	} else {
 		after = json_deep_copy(pl);
-		snprintf(summary, sizeof summary, "%s", type);
 	}
+	history_summary(summary, type, pl);
 	return json_pack("{s:O, s:O, s:O, s:O, s:s, s:o, s:o, s:O}", "seq", json_object_get(ev, "seq"), "time",
 	                 json_object_get(ev, "time"), "actor", json_object_get(ev, "actor"), "type",
 	                 json_object_get(ev, "type"), "summary", summary, "before", before, "after", after, "hash",

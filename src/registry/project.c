@@ -233,8 +233,6 @@ wam_known_refs *wam_registry_known_refs(wam_db *db)
 	return known ? *known : NULL;
 }
 
-static const char *const events[] = {"registry.", "site.", "holder.", "item.", "export.", NULL};
-
 /* item_tally holds counts: a differing row names its dimensions, dated by
  * the last item event; markings and import marks are dated by their weapon */
 static const struct wam_room_table tables[] = {
@@ -253,7 +251,6 @@ static const struct wam_room_table tables[] = {
 const struct wam_room wam_room_registry = {
     .name = "registry",
     .version = 4,
-    .events = events,
     .apply = apply,
     .tables = tables,
     .close = known_free,

@@ -27,8 +27,6 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
 	return wam_stockpile_apply(ctx, seq, type, subject, payload, time);
 }
 
-static const char *const events[] = {"lot.", "location.", "custody.", "check.", "destruction.", NULL};
-
 /* a check's expected weapons, a batch's weapons, people and lots are dated
  * by their check or batch */
 static const struct wam_room_table tables[] = {
@@ -52,7 +50,6 @@ static const struct wam_room_table tables[] = {
 const struct wam_room wam_room_stock = {
     .name = "stock",
     .version = 2,
-    .events = events,
     .apply = apply,
     .tables = tables,
 };

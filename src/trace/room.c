@@ -21,8 +21,6 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
 	return wam_trace_hit_apply(ctx, seq, type, subject, payload, time);
 }
 
-static const char *const events[] = {"loss.", "hit.", "origin.", "trace.", "peer.", NULL};
-
 static const struct wam_room_table tables[] = {
     {"loss_reports", "id", "d.seq"},
     {"hits", "id", "d.last_seq"},
@@ -36,7 +34,6 @@ static const struct wam_room_table tables[] = {
 const struct wam_room wam_room_trace = {
     .name = "trace",
     .version = 1,
-    .events = events,
     .apply = apply,
     .tables = tables,
 };

@@ -70,6 +70,7 @@ static const struct {
 	{WAM_ENOMEM, "out_of_memory", 1, 500},
 	{WAM_EBUSY, "busy", 8, 503},
 	{WAM_EVERSION, "version", 9, 500},
+	{WAM_EINTERNAL, "internal", 1, 500},
 };
 
 static int find(int code)

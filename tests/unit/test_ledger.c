@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "ledger/events.h"
 #include "ledger/room.h"
 #include "wam/auth.h"
 
@@ -1013,6 +1014,14 @@ static void test_ledger_event_of_no_room_is_refused(void **state)
 	}
 	assert_null(wam_room_of("weather.reported"));
 	assert_null(wam_room_of("items.registered"));
+	/* every type of the catalogue goes to a room of this build that applies
+	 * it, or is the ledger's own */
+	for (size_t i = 0; i < wam_event_type_count; i++) {
+		const wam_event_type *t = &wam_event_types[i];
+		const struct wam_room *room = wam_room_of(t->type);
+		if (strcmp(t->room, "ledger") && (!room || strcmp(room->name, t->room) || !room->apply))
+			fail_msg("%s: the catalogue's room %s is not a room of this build", t->type, t->room);
+	}
 
 	sqlite3 *conn;
 	assert_int_equal(sqlite3_open(":memory:", &conn), SQLITE_OK);
