@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "collection/project.h"
-#include "registry/rules.h"
+#include "wam/registry.h"
 
 enum {
 	S_RECOVERY,
