@@ -23,6 +23,7 @@
 
 #include "bench.h"
 #include "internal.h"
+#include "wam/registry.h"
 
 #ifndef WAM_SOURCE_ROOT
 #define WAM_SOURCE_ROOT "."

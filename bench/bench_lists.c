@@ -17,6 +17,7 @@
 
 #include "bench.h"
 #include "internal.h"
+#include "wam/registry.h"
 
 #define SITES 50
 #define SMALL 100 /* weapons at the small site */

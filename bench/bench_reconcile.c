@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "internal.h"
+#include "wam/registry.h"
 #include "wam/auth.h"
 #include "wam/stock.h"
 

@@ -20,6 +20,7 @@
 
 #include "bench.h"
 #include "internal.h"
+#include "wam/registry.h"
 #include "wam/collection.h"
 #include "wam/match.h"
 #include "wam/trace.h"

@@ -14,7 +14,6 @@
 
 #include "wam/error.h"
 #include "wam/ledger.h"
-#include "wam/registry.h"
 #include "wam/store.h"
 
 #define WAM_ID_LEN 26       /* a ULID in Crockford base32 */
@@ -415,5 +414,13 @@ extern const wam_weapon_hook wam_recovered_weapon_hooks[];
  * NULL-terminated. */
 typedef int (*wam_recovery_hook)(wam_db *db, json_t *rec, const char *recovery_id);
 extern const wam_recovery_hook wam_recovery_read_hooks[];
+
+/* Gives weapon `id` a status only a procedure gives (`destroyed`, when a
+ * destruction batch closes), through the registry's state machine and
+ * checks as wam_registry_set_status does, that status allowed: the one path
+ * by which another room's procedure ends a weapon's life. */
+typedef int (*wam_final_status_fn)(wam_db *db, json_t **out, const char *id, const char *status,
+                                   const json_t *details);
+extern const wam_final_status_fn wam_weapon_final_status;
 
 #endif

@@ -29,3 +29,7 @@ const wam_weapon_hook wam_recovered_weapon_hooks[] = {wam_trace_weapon_registere
 /* A recovery's record shows the hits on its weapons (trace/hit.c). */
 int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id);
 const wam_recovery_hook wam_recovery_read_hooks[] = {wam_trace_recovery_hits, NULL};
+
+/* A closed destruction batch destroys its weapons (registry/item.c). */
+int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details);
+const wam_final_status_fn wam_weapon_final_status = wam_registry_set_final_status;

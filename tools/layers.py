@@ -34,17 +34,6 @@ PUBLIC_CORE = {"error.h": UTIL, "store.h": STORE, "ledger.h": LEDGER}
 # Edges the tree still has, each with what removes it. An edge listed here
 # and no longer present is named in the output, to be taken off the list.
 KNOWN = {
-    # the projector still applies room events itself (ledger/project.c) and
-    # takes wam_progress_fn from wam/registry.h; both go when rooms register
-    # their projections with the core
-    ("src/internal.h", "wam/registry.h"): "wam_progress_fn moves to wam/store.h",
-    # the weapon status machine and the marking vocabularies are the
-    # registry's rules, which other rooms apply; they go to wam/registry.h
-    ("src/stock/custody.c", "registry/rules.h"): "status machine in wam/registry.h",
-    ("src/stock/destruction.c", "registry/rules.h"): "status machine in wam/registry.h",
-    ("src/collection/recovery.c", "registry/rules.h"): "marking vocabularies in wam/registry.h",
-    ("src/collection/project.c", "registry/rules.h"): "marking status in wam/registry.h",
-    ("src/trace/request.c", "registry/rules.h"): "marking vocabularies in wam/registry.h",
     # the server's entry point gets its own public header
     ("src/cli/cmd_serve.c", "http/http.h"): "a public header for the server",
 }

@@ -11,6 +11,8 @@
 #define WAM_REGISTRY_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -93,6 +95,54 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f);
 int wam_registry_set_status(wam_db *db, json_t **out, const char *id,
                             const char *status, const json_t *details);
 
+/* ---- the registry's rules, which other rooms apply too ----
+ * The status machine and the marking rules wam_registry_add_item and
+ * wam_registry_set_status enforce (docs/registry.md), for the records of
+ * other rooms that check or derive the same things: custody and
+ * destruction follow the status machine, recoveries and trace requests
+ * describe markings in the registry's words, a marking task derives the
+ * weapon's marking status again. */
+
+/* Where on a weapon a marking is (frame_receiver, barrel, slide, ...): a
+ * NULL-terminated list of lowercase words. */
+extern const char *const wam_components[];
+
+/* What a marking says (manufacturer, serial, country, year, import, ...):
+ * a NULL-terminated list of lowercase words. */
+extern const char *const wam_marking_kinds[];
+
+/* The script a marking is written in (latin, cyrillic, arabic, persian,
+ * cjk, greek, mixed, other): a NULL-terminated list. */
+extern const char *const wam_scripts[];
+
+/* How well a marking reads (clear, worn, partial, obliterated, restored):
+ * a NULL-terminated list. */
+extern const char *const wam_legibilities[];
+
+/* True when a weapon whose status is `from` may be given status `to` (the
+ * state machine of docs/registry.md); false for an unknown status. Says
+ * nothing of what else a change needs (a reason, a certificate, the
+ * procedure that alone gives `destroyed` and `exported`). */
+bool wam_status_allowed(const char *from, const char *to);
+
+/* Writes into `out` (`cap` bytes, truncated to fit) the statuses that may
+ * follow `from`, comma separated in the machine's order, or "none" (a final
+ * or unknown status): the list an error message names. */
+void wam_status_next(const char *from, char *out, size_t cap);
+
+/* The marking status of weapon `item` under rules R1-R3: "adequate",
+ * "inadequate", "partial", "obliterated", "altered" or "unmarked" (a static
+ * string), and why in `reason` (`cap` bytes). `item` is a weapon in full
+ * form, as wam_registry_get_item shows it ({serial, make, country,
+ * markings, import_marks}); `country` is the registry's own ("" or NULL if
+ * unknown), for the import marking of R2. Never fails. */
+const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
+
+/* The script `text` (UTF-8) is written in, one of wam_scripts: "latin" for
+ * text without letters, "mixed" for letters of several scripts. A static
+ * string; never fails. */
+const char *wam_detect_script(const char *text);
+
 /* ---- exports: proposed by one person, confirmed by another ---- */
 
 /* Proposes the export of a weapon: {item_id, reason, document (the export
@@ -136,10 +186,6 @@ int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
  * unknown: n}, by_site: [{id, name, items}] (the 20 largest, largest first),
  * recent: [{seq, time, actor, type, subject, summary}] (the last 10)}. */
 int wam_registry_summary(wam_db *db, json_t **out);
-
-/* Callback for long operations: `done` of `total` rows (total 0 if
- * unknown). */
-typedef void (*wam_progress_fn)(long done, long total, void *payload);
 
 /* Options for wam_registry_import(). */
 typedef struct wam_import_opts {

@@ -85,6 +85,10 @@ int wam_db_commit(wam_db *db);
 /* Undoes everything since the outermost wam_db_begin(). Never fails. */
 void wam_db_rollback(wam_db *db);
 
+/* Callback for long operations (an import, the demo, a rebuild of the
+ * projections): `done` of `total` rows (total 0 if unknown). */
+typedef void (*wam_progress_fn)(long done, long total, void *payload);
+
 /* ---- backups (docs/backup.md) ---- */
 
 /* What a backup or a restore proved of the copy. */

@@ -8,7 +8,7 @@
 
 #include "collection/project.h"
 #include "ledger/room.h"
-#include "registry/rules.h"
+#include "wam/registry.h"
 
 enum {
 	S_RECOVERY,

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "registry/rules.h"
 #include "store/field.h"
 #include "wam/collection.h"
+#include "wam/registry.h"
 #include "wam/trace.h"
 
 static const char *const recovery_types[] = {"seized", "found", "surrendered", NULL};

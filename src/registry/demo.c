@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "registry/registry.h"
 #include "registry/rules.h"
+#include "wam/registry.h"
 
 typedef struct weighted {
 	const json_t *v;

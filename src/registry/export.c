@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "wam/registry.h"
 
 
 static const char *const csv_columns[] = {"id",      "category", "make",    "model",        "calibre",

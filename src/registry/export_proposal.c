@@ -18,6 +18,7 @@
 #include "registry/rules.h"
 #include "store/field.h"
 #include "wam/auth.h"
+#include "wam/registry.h"
 
 static const char *const proposal_fields[] = {"item_id", "reason", "document", "country", NULL};
 

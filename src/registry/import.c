@@ -14,6 +14,7 @@
 
 #include "internal.h"
 #include "registry/registry.h"
+#include "wam/registry.h"
 
 #define MAX_REPORTED 1000
 

@@ -15,6 +15,7 @@
 #include "registry/registry.h"
 #include "registry/rules.h"
 #include "store/field.h"
+#include "wam/registry.h"
 
 enum {
 	ST_DUP = SLOT_REGISTRY,

@@ -1,5 +1,8 @@
 /* The registry's rules: vocabularies, the weapon status state machine, and
- * marking status rules R1–R3 (docs/registry.md). Tables, not branches. */
+ * marking status rules R1–R3 (docs/registry.md). Tables, not branches.
+ * What other rooms apply too (the marking vocabularies, the status machine's
+ * question, the marking status and script of a weapon) is declared in
+ * wam/registry.h; this header keeps what only the registry uses. */
 #ifndef WAM_REGISTRY_RULES_H
 #define WAM_REGISTRY_RULES_H
 
@@ -9,21 +12,14 @@
 #include <stdint.h>
 
 #include "store/field.h"
+#include "wam/registry.h"
 #include "wam/store.h"
 
 /* A closed vocabulary: NULL-terminated list of lowercase words. */
-extern const char *const wam_components[];
-extern const char *const wam_marking_kinds[];
-extern const char *const wam_scripts[];
-extern const char *const wam_legibilities[];
 extern const char *const wam_statuses[];
 extern const char *const wam_site_kinds[];
 extern const char *const wam_holder_types[];
 
-/* True if a weapon may go from `from` to `to`. */
-bool wam_status_allowed(const char *from, const char *to);
-/* Statuses reachable from `from`, comma separated, or "none". */
-void wam_status_next(const char *from, char *out, size_t cap);
 /* Whether a change to `to` needs a reason / a certificate. */
 bool wam_status_needs_reason(const char *to);
 bool wam_status_needs_certificate(const char *to);
@@ -33,7 +29,8 @@ bool wam_status_needs_certificate(const char *to);
 bool wam_status_final_by_procedure(const char *to);
 
 /* wam_registry_set_status for the procedures that alone may give a final
- * status (stock/destruction.c, registry/export.c's confirmation): the same
+ * status (stock/destruction.c through rooms.c's wam_weapon_final_status,
+ * registry/export.c's confirmation): the same
  * state machine and checks, the final statuses allowed. Internal. */
 int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details);
 
@@ -42,10 +39,6 @@ int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, cons
 struct wam_room_ctx;
 int wam_export_apply(struct wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
                      const json_t *payload, const char *time);
-
-/* Marking status of an item payload under rules R1–R3, with the reason in
- * `reason`. `country` is the registry's own country ("" if unknown). */
-const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
 
 /* Derived keys of an item payload: the serial's canonical key, the make's
  * normalized key and, for Cyrillic serials, the key of their full
@@ -61,8 +54,5 @@ void wam_item_compact(json_t *payload);
 /* The full form of a compact payload: defaults filled in and the frame
  * serial marking present. A new reference. */
 json_t *wam_item_expand(const json_t *payload);
-
-/* Script of a text: latin, cyrillic, arabic, persian, cjk, greek, mixed. */
-const char *wam_detect_script(const char *text);
 
 #endif

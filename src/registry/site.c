@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "registry/rules.h"
 #include "store/field.h"
+#include "wam/registry.h"
 
 
 enum { ST_SITE_PARENT = SLOT_REGISTRY + 12, ST_GET_SITE, ST_GET_HOLDER };

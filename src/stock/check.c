@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "stock/check.h"
 #include "wam/auth.h"
+#include "wam/registry.h"
 #include "wam/stock.h"
 
 #define FEED_BATCH 100000

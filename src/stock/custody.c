@@ -10,10 +10,10 @@
  * table keeps the events' sequence numbers and reads the actors from them. */
 #include <string.h>
 
-#include "registry/rules.h"
 #include "store/field.h"
 #include "stock/stockpile.h"
 #include "wam/auth.h"
+#include "wam/registry.h"
 
 #define CUSTODY_SQL                                                                                            \
 	"SELECT c.id, c.item_id, i.serial, i.make, i.model, c.site_id, c.holder_id, h.name AS holder_name, "     \

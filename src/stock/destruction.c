@@ -6,15 +6,16 @@
  * naming a verifier proves nothing. Only a closed batch, with two current
  * confirmations by two different verifiers and a certificate number, moves
  * its weapons to `destroyed`, through the registry's own state machine and
- * the one path (wam_registry_set_final_status) that may give that status.
+ * the one path (wam_weapon_final_status, which the registry offers through
+ * rooms.c) that may give that status.
  * Nothing of a batch is ever deleted. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-#include "registry/rules.h"
 #include "store/field.h"
 #include "wam/auth.h"
+#include "wam/registry.h"
 #include "wam/stock.h"
 
 static const char *const methods[] = {"CUT", "CRUSH", "SMELT", "SHRED", "BURN", "DETONATION", NULL};
@@ -630,7 +631,7 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	json_array_foreach(items, i, it)
 	{
 		const char *item = json_string_value(json_object_get(it, "item_id"));
-		if ((rc = wam_registry_set_final_status(db, NULL, item, "destroyed", details))) {
+		if ((rc = wam_weapon_final_status(db, NULL, item, "destroyed", details))) {
 			wam_error e = *wam_error_last();
 			rc = wam_error_set(rc, "items", "weapon %s: %s", item, e.message);
 			goto fail;

@@ -10,6 +10,7 @@
 
 #include "store/field.h"
 #include "stock/stockpile.h"
+#include "wam/registry.h"
 
 int wam_stock_site_tree(wam_db *db, json_t **out, const char *id)
 {

@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "trace/trace.h"
 #include "wam/collection.h"
+#include "wam/registry.h"
 #include "wam/trace.h"
 
 /* Characters a field officer misreads on a worn stamping, and what they

@@ -21,6 +21,7 @@
 #include "trace/trace.h"
 #include "trace/request.h"
 #include "wam/match.h"
+#include "wam/registry.h"
 #include "wam/trace.h"
 
 /* Candidates looked at per recovered weapon, besides its own recovery's

@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "trace/trace.h"
 #include "store/field.h"
+#include "wam/registry.h"
 #include "wam/trace.h"
 
 static const char *const kinds[] = {"lost", "stolen", NULL};

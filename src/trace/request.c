@@ -16,10 +16,10 @@
 
 #include "internal.h"
 #include "trace/trace.h"
-#include "registry/rules.h"
 #include "store/field.h"
 #include "trace/request.h"
 #include "wam/match.h"
+#include "wam/registry.h"
 #include "wam/trace.h"
 
 static const char *const request_fields[] = {

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "wam/registry.h"
 
 typedef struct test_reg {
 	char dir[64];
