@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "wam/auth.h"
 #include "wam/error.h"
 #include "wam/ledger.h"
 #include "wam/registry.h"
@@ -158,6 +159,7 @@ struct wam_db {
 	char *path;
 	char node_id[WAM_ID_LEN + 1];
 	char actor[128];
+	wam_principal principal; /* who acts (wam_db_set_principal); kind "": the owner, unconfined */
 	bool readonly;
 	/* ledger head, valid inside a transaction */
 	int64_t head_seq;
@@ -186,6 +188,34 @@ struct wam_db {
 	unsigned known_next;
 	sqlite3_stmt *stmts[64];
 };
+
+/* ---- the acting principal's sites (store/confine.c) ----
+ * Every public read and write of a record that lives at a site asks these,
+ * so a principal confined to sites (wam_db_set_principal) is held to them
+ * whichever front end calls. With no principal, or one not confined, each
+ * lets everything through. */
+/* True when the handle acts for a principal confined to sites. */
+bool wam_confined(const wam_db *db);
+/* True when the handle's principal sees records at `site_id` (NULL or "":
+ * no site, which only an unconfined principal sees). */
+bool wam_confine_sees(const wam_db *db, const char *site_id);
+/* 0, or WAM_EFORBIDDEN when a confined principal asks for `what`, which
+ * covers the whole registry. */
+int wam_confine_national(const wam_db *db, const char *what);
+/* 0, or for a record at `site_id` the principal does not see WAM_ENOTFOUND
+ * naming `field`, "no `what` with id 'ID'": as if it were not there. */
+int wam_confine_hide(const wam_db *db, const char *site_id, const char *field, const char *what, const char *id);
+/* 0, or for a site a write names in `field` that the principal does not
+ * see WAM_EFORBIDDEN, "site 'ID' is not one of your sites". */
+int wam_confine_site(const wam_db *db, const char *site_id, const char *field);
+/* The sites a list keeps to: the caller's filter `given` (`ngiven`, 0: any
+ * site) narrowed to the principal's. Fills `sites` (WAM_AUTH_MAX_SITES
+ * long) and returns how many; a confined principal's filter that keeps no
+ * site is one that matches nothing (a single ""). */
+int wam_confine_filter(const wam_db *db, const char **sites, const char *const *given, int ngiven);
+/* Drops from the array `list` the records whose `key` names a site the
+ * principal does not see; nothing for an unconfined one. */
+void wam_confine_list(const wam_db *db, json_t *list, const char *key);
 
 /* A cached prepared statement for `slot` (an enum per file keeps slots
  * apart), reset and with bindings cleared. NULL on failure, error set.

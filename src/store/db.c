@@ -400,6 +400,7 @@ int wam_db_clone(wam_db **out, wam_db *db)
 		return rc;
 	}
 	snprintf((*out)->actor, sizeof(*out)->actor, "%s", db->actor);
+	(*out)->principal = db->principal;
 	return 0;
 }
 
