@@ -208,14 +208,24 @@ int wam_confine_hide(const wam_db *db, const char *site_id, const char *field, c
 /* 0, or for a site a write names in `field` that the principal does not
  * see WAM_EFORBIDDEN, "site 'ID' is not one of your sites". */
 int wam_confine_site(const wam_db *db, const char *site_id, const char *field);
-/* The sites a list keeps to: the caller's filter `given` (`ngiven`, 0: any
- * site) narrowed to the principal's. Fills `sites` (WAM_AUTH_MAX_SITES
- * long) and returns how many; a confined principal's filter that keeps no
- * site is one that matches nothing (a single ""). */
-int wam_confine_filter(const wam_db *db, const char **sites, const char *const *given, int ngiven);
+/* Narrows a list's site filter (`*sites`, `*nsites`; 0: any site) to the
+ * principal's sites, in `buf`; a confined principal's filter that keeps no
+ * site is one that matches nothing (a single ""). Unchanged when the
+ * principal is not confined. */
+void wam_confine_filter(const wam_db *db, const char *const **sites, int *nsites,
+                        const char *buf[WAM_AUTH_MAX_SITES]);
 /* Drops from the array `list` the records whose `key` names a site the
  * principal does not see; nothing for an unconfined one. */
 void wam_confine_list(const wam_db *db, json_t *list, const char *key);
+
+/* Lifts confinement for a read the library makes on its own behalf inside
+ * a call it has already held to the principal's sites (the events of a
+ * weapon shown, the other weapon of a hit); `saved` is put back with
+ * wam_confine_restore() before the call returns. */
+void wam_confine_lift(wam_db *db, wam_principal *saved);
+void wam_confine_restore(wam_db *db, const wam_principal *saved);
+/* True when `user` (an id or name) is the user the handle acts for. */
+bool wam_confine_self(const wam_db *db, const char *user);
 
 /* A cached prepared statement for `slot` (an enum per file keeps slots
  * apart), reset and with bindings cleared. NULL on failure, error set.

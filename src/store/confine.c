@@ -63,27 +63,24 @@ int wam_confine_site(const wam_db *db, const char *site_id, const char *field)
 	return wam_error_set(WAM_EFORBIDDEN, field, "site '%.40s' is not one of your sites", site_id);
 }
 
-int wam_confine_filter(const wam_db *db, const char **sites, const char *const *given, int ngiven)
+void wam_confine_filter(const wam_db *db, const char *const **sites, int *nsites,
+                        const char *buf[WAM_AUTH_MAX_SITES])
 {
 	int n = 0;
-	if (ngiven < 0)
-		ngiven = 0;
-	if (!wam_confined(db)) {
-		for (int i = 0; i < ngiven && i < WAM_AUTH_MAX_SITES; i++)
-			sites[n++] = given[i];
-		return n;
-	}
-	if (!ngiven) {
+	if (!wam_confined(db))
+		return;
+	if (*nsites <= 0) {
 		for (int i = 0; i < db->principal.nsites; i++)
-			sites[n++] = db->principal.sites[i];
-		return n;
+			buf[n++] = db->principal.sites[i];
+	} else {
+		for (int i = 0; i < *nsites && n < WAM_AUTH_MAX_SITES; i++)
+			if ((*sites)[i] && wam_confine_sees(db, (*sites)[i]))
+				buf[n++] = (*sites)[i];
+		if (!n)
+			buf[n++] = "";
 	}
-	for (int i = 0; i < ngiven && n < WAM_AUTH_MAX_SITES; i++)
-		if (given[i] && wam_confine_sees(db, given[i]))
-			sites[n++] = given[i];
-	if (!n)
-		sites[n++] = "";
-	return n;
+	*sites = buf;
+	*nsites = n;
 }
 
 void wam_confine_list(const wam_db *db, json_t *list, const char *key)
@@ -93,4 +90,21 @@ void wam_confine_list(const wam_db *db, json_t *list, const char *key)
 	for (size_t i = json_array_size(list); i-- > 0;)
 		if (!wam_confine_sees(db, json_string_value(json_object_get(json_array_get(list, i), key))))
 			json_array_remove(list, i);
+}
+
+void wam_confine_lift(wam_db *db, wam_principal *saved)
+{
+	*saved = db->principal;
+	memset(&db->principal, 0, sizeof db->principal);
+}
+
+void wam_confine_restore(wam_db *db, const wam_principal *saved)
+{
+	db->principal = *saved;
+}
+
+bool wam_confine_self(const wam_db *db, const char *user)
+{
+	return user && db->principal.kind[0] && !strcmp(db->principal.kind, "user") &&
+	       (!strcmp(user, db->principal.id) || !strcmp(user, db->principal.name));
 }
