@@ -1247,6 +1247,11 @@ int wam_ledger_prove(wam_db *db, json_t **out, const char *subject)
 
 int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const char *expect_key)
 {
+	int confined_rc = wam_confine_subject(db, subject); /* a confined principal's weapons only */
+	if (confined_rc) {
+		*out = NULL;
+		return confined_rc;
+	}
 	wam_verify_report r = {.intact = 1};
 	unsigned char pk[32];
 	sqlite3_stmt *st = NULL;
