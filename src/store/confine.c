@@ -63,8 +63,7 @@ int wam_confine_site(const wam_db *db, const char *site_id, const char *field)
 	return wam_error_set(WAM_EFORBIDDEN, field, "site '%.40s' is not one of your sites", site_id);
 }
 
-void wam_confine_filter(const wam_db *db, const char *const **sites, int *nsites,
-                        const char *buf[WAM_AUTH_MAX_SITES])
+void wam_confine_filter(const wam_db *db, const char *const **sites, int *nsites, const char *buf[WAM_AUTH_MAX_SITES])
 {
 	int n = 0;
 	if (!wam_confined(db))
@@ -117,8 +116,7 @@ int wam_confine_subject(wam_db *db, const char *subject)
 	if (sqlite3_prepare_v2(db->conn, "SELECT site_id FROM items WHERE id=?", -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "confinement");
 	sqlite3_bind_text(st, 1, subject ? subject : "", -1, SQLITE_STATIC);
-	bool seen = sqlite3_step(st) == SQLITE_ROW &&
-	            wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
+	bool seen = sqlite3_step(st) == SQLITE_ROW && wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return seen ? 0 : wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", subject ? subject : "");
 }
