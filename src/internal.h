@@ -212,8 +212,7 @@ int wam_confine_site(const wam_db *db, const char *site_id, const char *field);
  * principal's sites, in `buf`; a confined principal's filter that keeps no
  * site is one that matches nothing (a single ""). Unchanged when the
  * principal is not confined. */
-void wam_confine_filter(const wam_db *db, const char *const **sites, int *nsites,
-                        const char *buf[WAM_AUTH_MAX_SITES]);
+void wam_confine_filter(const wam_db *db, const char *const **sites, int *nsites, const char *buf[WAM_AUTH_MAX_SITES]);
 /* Drops from the array `list` the records whose `key` names a site the
  * principal does not see; nothing for an unconfined one. */
 void wam_confine_list(const wam_db *db, json_t *list, const char *key);

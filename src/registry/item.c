@@ -551,7 +551,8 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 	*out = NULL;
 	if (wam_confined(db)) {
 		if (f && f->site_id && !wam_confine_sees(db, f->site_id))
-			return wam_error_set(WAM_EFORBIDDEN, "site", "site '%.40s' is not one of your sites", f->site_id);
+			return wam_error_set(WAM_EFORBIDDEN, "site", "site '%.40s' is not one of your sites",
+			                     f->site_id);
 		if (f)
 			mine = *f;
 		wam_confine_filter(db, &mine.sites, &mine.nsites, sites);

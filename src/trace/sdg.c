@@ -243,9 +243,9 @@ int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 	if (rc)
 		return rc;
 	rc = run(db, &groups,
-	             "SELECT recovery_type, weapon_type, context, identified, initiated, traced_ok, otherwise, result,"
-	             " count(*) AS n FROM units GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
-	             scope, NULL);
+	         "SELECT recovery_type, weapon_type, context, identified, initiated, traced_ok, otherwise, result,"
+	         " count(*) AS n FROM units GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
+	         scope, NULL);
 	if (rc)
 		return rc;
 	json_t *counts = json_object(), *by_type = json_object(), *by_result = json_object(),
