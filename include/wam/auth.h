@@ -19,6 +19,10 @@
 
 #include "store.h"
 
+#ifndef WAM_API /* the mark of libwam's public functions */
+#define WAM_API
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -102,11 +106,11 @@ void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
  * may do which action is still the front end's question
  * (wam_auth_allows). WAM_EINVAL naming "sites" when `p` has more than
  * WAM_AUTH_MAX_SITES. */
-int wam_db_set_principal(wam_db *db, const wam_principal *p);
+WAM_API int wam_db_set_principal(wam_db *db, const wam_principal *p);
 
 /* The principal set on the handle, or NULL when none is (the owner).
  * Lives until the next wam_db_set_principal(). */
-const wam_principal *wam_db_principal(const wam_db *db);
+WAM_API const wam_principal *wam_db_principal(const wam_db *db);
 
 /* True when two actor strings (as events record them) are the same person
  * for a two-person rule: the same string, or the same name as the

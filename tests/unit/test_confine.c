@@ -11,6 +11,7 @@
  * and fails on a function the table does not name, and on a site-bound one
  * no test called. */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,12 @@ static public_fn fns[] = {
     {"wam_report_sdg", HIDES, false},
     {"wam_report_sdg_records", HIDES, false},
     {"wam_report_sdg_csv", FREE, false}, /* writes a report already read */
+    /* the vocabularies, the server's entry point, the allocator's count */
+    {"wam_auth_roles_json", FREE, false},
+    {"wam_registry_vocabulary", FREE, false},
+    {"wam_serve", FREE, false},
+    {"wam_serve_routes", FREE, false},
+    {"wam_error_alloc_failures", FREE, false},
 };
 
 #define NFNS (sizeof fns / sizeof fns[0])
@@ -891,18 +898,29 @@ static void check_listed(const char *name, void *ctx)
 static void test_confine_every_public_function_is_named(void **state)
 {
 	(void)state;
-	static const char *const headers[] = {"auth.h",     "collection.h", "error.h", "ledger.h", "match.h",
-	                                      "registry.h", "stock.h",      "store.h", "trace.h",  NULL};
 	const char *data = getenv("WAM_DATA_DIR");
 	assert_non_null(data);
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/../include/wam", data);
+	DIR *d = opendir(dir);
+	if (!d)
+		fail_msg("cannot list %s", dir);
 	scan sc = {0};
-	for (const char *const *h = headers; *h; h++) {
-		char path[512];
-		snprintf(path, sizeof path, "%s/../include/wam/%s", data, *h);
+	int headers = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 3 || strcmp(e->d_name + n - 2, ".h") != 0)
+			continue;
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		char *text = header_text(path);
 		each_function(text, check_listed, &sc);
 		free(text);
+		headers++;
 	}
+	closedir(d);
+	assert_true(headers >= 9);
 	assert_true(sc.found > 100);
 	if (sc.missing)
 		fail_msg("%d public functions are not named in the table", sc.missing);
