@@ -87,6 +87,7 @@ void h_custody_return(wam_request *r)
 void h_site_custody_rule(wam_request *r)
 {
 	json_t *in, *out = NULL;
+	/* libwam refuses another site's rule too; this answers before the body */
 	if (!request_sees_site(r, r->params[0])) {
 		reply_error(r, 404, "not_found", "id", "no site with id '%.40s'", r->params[0]);
 		return;
