@@ -108,9 +108,8 @@ done:
 
 int wam_auth_revoke_token(wam_db *db, const char *id)
 {
-	if (wam_confined(db)) { /* the whole registry, not a site's */
+	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "tokens");
-	}
 	int rc;
 	bool in_tx = false;
 	json_t *tok = NULL, *empty = json_object();

@@ -498,9 +498,8 @@ done:
 int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
                              const char *hash)
 {
-	if (wam_confined(db)) { /* the whole registry, not a site's */
+	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "recoveries");
-	}
 	json_t *rows = NULL;
 	char dir[4096], path[4200];
 	*bytes = NULL;

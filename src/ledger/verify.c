@@ -928,9 +928,8 @@ static int check_receipt(wam_db *db, const json_t *rc_doc, const unsigned char p
 
 int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_report *out)
 {
-	if (wam_confined(db)) { /* the whole registry, not a site's */
+	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "verifying the ledger");
-	}
 	int rc;
 	unsigned flags = opts ? opts->flags : 0;
 	const char *expect_key = opts ? opts->expect_key : NULL;
@@ -1125,9 +1124,8 @@ fail:
 
 int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded)
 {
-	if (wam_confined(db)) { /* the whole registry, not a site's */
+	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "a rebuild");
-	}
 	int s = 0, d = 0;
 	int rc = rebuild(db, true, &s, &d);
 	if (sealed)
@@ -1139,9 +1137,8 @@ int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded)
 
 int wam_ledger_rebuild(wam_db *db)
 {
-	if (wam_confined(db)) { /* the whole registry, not a site's */
+	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "a rebuild");
-	}
 	int s, d;
 	return rebuild(db, false, &s, &d);
 }

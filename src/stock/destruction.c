@@ -803,9 +803,8 @@ static void html_confirmations(wam_buf *o, wam_db *db, const char *id)
 
 int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, const char *id)
 {
-	if (wam_confined(db)) { /* the whole registry, not a site's */
+	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "destruction");
-	}
 	json_t *b = NULL, *ev = NULL;
 	wam_buf o = {0};
 	*html = NULL;

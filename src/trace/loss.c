@@ -252,9 +252,8 @@ static int put_cell(FILE *out, const char *s, bool last)
 
 int wam_trace_export_losses(wam_db *db, FILE *out)
 {
-	if (wam_confined(db)) { /* the whole registry, not a site's */
+	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "loss reports");
-	}
 	json_t *rows = NULL, *reg = NULL, *r;
 	wam_buf marks = {0};
 	size_t i;
