@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "wam/auth.h"
 #include "wam/error.h"
 #include "wam/ledger.h"
 #include "wam/store.h"
@@ -165,6 +166,7 @@ struct wam_db {
 	char *path;
 	char node_id[WAM_ID_LEN + 1];
 	char actor[128];
+	wam_principal principal; /* who acts (wam_db_set_principal); kind "": the owner, unconfined */
 	bool readonly;
 	/* ledger head, valid inside a transaction */
 	int64_t head_seq;
@@ -189,6 +191,48 @@ struct wam_db {
 	void *room_state[WAM_ROOMS_MAX];
 	sqlite3_stmt *stmts[64];
 };
+
+/* ---- the acting principal's sites (store/confine.c) ----
+ * Every public read and write of a record that lives at a site asks these,
+ * so a principal confined to sites (wam_db_set_principal) is held to them
+ * whichever front end calls. With no principal, or one not confined, each
+ * lets everything through. */
+/* True when the handle acts for a principal confined to sites. */
+bool wam_confined(const wam_db *db);
+/* True when the handle's principal sees records at `site_id` (NULL or "":
+ * no site, which only an unconfined principal sees). */
+bool wam_confine_sees(const wam_db *db, const char *site_id);
+/* 0, or WAM_EFORBIDDEN when a confined principal asks for `what`, which
+ * covers the whole registry. */
+int wam_confine_national(const wam_db *db, const char *what);
+/* 0, or for a record at `site_id` the principal does not see WAM_ENOTFOUND
+ * naming `field`, "no `what` with id 'ID'": as if it were not there. */
+int wam_confine_hide(const wam_db *db, const char *site_id, const char *field, const char *what, const char *id);
+/* 0, or for a site a write names in `field` that the principal does not
+ * see WAM_EFORBIDDEN, "site 'ID' is not one of your sites". */
+int wam_confine_site(const wam_db *db, const char *site_id, const char *field);
+/* Narrows a list's site filter (`*sites`, `*nsites`; 0: any site) to the
+ * principal's sites, in `buf`; a confined principal's filter that keeps no
+ * site is one that matches nothing (a single ""). Unchanged when the
+ * principal is not confined. */
+void wam_confine_filter(const wam_db *db, const char *const **sites, int *nsites, const char *buf[WAM_AUTH_MAX_SITES]);
+/* Drops from the array `list` the records whose `key` names a site the
+ * principal does not see; nothing for an unconfined one. */
+void wam_confine_list(const wam_db *db, json_t *list, const char *key);
+
+/* Lifts confinement for a read the library makes on its own behalf inside
+ * a call it has already held to the principal's sites (the events of a
+ * weapon shown, the other weapon of a hit); `saved` is put back with
+ * wam_confine_restore() before the call returns. */
+void wam_confine_lift(wam_db *db, wam_principal *saved);
+void wam_confine_restore(wam_db *db, const wam_principal *saved);
+/* True when `user` (an id or name) is the user the handle acts for. */
+bool wam_confine_self(const wam_db *db, const char *user);
+
+/* 0 when the principal may see the events of `subject`: any, unconfined;
+ * confined, only a weapon at its sites (else WAM_ENOTFOUND naming "id", as
+ * wam_registry_get_item answers). */
+int wam_confine_subject(wam_db *db, const char *subject);
 
 /* A cached prepared statement for `slot` (an enum per file keeps slots
  * apart), reset and with bindings cleared. NULL on failure, error set.

@@ -19,6 +19,10 @@
 
 #include "store.h"
 
+#ifndef WAM_API /* the mark of libwam's public functions */
+#define WAM_API
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -86,6 +90,27 @@ bool wam_principal_sees_site(const wam_principal *p, const char *site_id);
  * written into `out` (at least 128 bytes); pass it to wam_db_set_actor()
  * before acting for `p`. */
 void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
+
+/* Names the principal who acts through this handle (a copy is kept), as
+ * wam_db_set_actor names the actor its events record; NULL: the registry's
+ * owner, not confined (a new handle's, and the operating-system account's
+ * from the CLI). A wam_db_clone() keeps it. From then on libwam holds the
+ * handle to the principal's sites whichever front end calls: a record at
+ * another site (a weapon, site, lot, custody record, stock check,
+ * investigation, hit, export proposal) answers WAM_ENOTFOUND as if it did
+ * not exist, lists and searches keep to its sites, a write that names a
+ * site elsewhere is refused with WAM_EFORBIDDEN naming the field, and what
+ * covers the whole registry (imports, exports, the ledger, users and tokens,
+ * recoveries, destruction, losses, traces, peers, the summary) is refused
+ * with WAM_EFORBIDDEN. docs/auth.md lists which call does what. Which role
+ * may do which action is still the front end's question
+ * (wam_auth_allows). WAM_EINVAL naming "sites" when `p` has more than
+ * WAM_AUTH_MAX_SITES. */
+WAM_API int wam_db_set_principal(wam_db *db, const wam_principal *p);
+
+/* The principal set on the handle, or NULL when none is (the owner).
+ * Lives until the next wam_db_set_principal(). */
+WAM_API const wam_principal *wam_db_principal(const wam_db *db);
 
 /* True when two actor strings (as events record them) are the same person
  * for a two-person rule: the same string, or the same name as the

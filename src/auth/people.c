@@ -72,6 +72,11 @@ bool wam_auth_is_token(const char *actor)
 
 int wam_auth_credentials(wam_db *db, json_t **out, const char *user_id)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "who holds an account");
+	}
 	json_t *made = NULL, *set = NULL, *all = NULL, *from = json_array(), *v;
 	size_t i;
 	*out = NULL;

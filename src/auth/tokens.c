@@ -52,6 +52,11 @@ static int get_token(wam_db *db, json_t **out, const char *id)
 
 int wam_auth_add_token(wam_db *db, json_t **out, const json_t *token, char secret[WAM_TOKEN_LEN + 1])
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "tokens");
+	}
 	int rc;
 	bool in_tx = false;
 	char id[WAM_ID_LEN + 1], made[WAM_TOKEN_LEN + 1], hex[2 * WAM_HASH_LEN + 1];
@@ -103,6 +108,8 @@ done:
 
 int wam_auth_revoke_token(wam_db *db, const char *id)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "tokens");
 	int rc;
 	bool in_tx = false;
 	json_t *tok = NULL, *empty = json_object();
@@ -129,6 +136,11 @@ done:
 
 int wam_auth_list_tokens(wam_db *db, json_t **out)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "tokens");
+	}
 	/* rowid breaks ties within a millisecond: rows are made in event order */
 	return wam_auth_list(db, out, TOKEN_SQL " ORDER BY created DESC, rowid DESC", "revoked", "list tokens");
 }

@@ -112,6 +112,11 @@ static int check_user(wam_db *db, json_t *p, const json_t *user)
 
 int wam_auth_add_user(wam_db *db, json_t **out, const json_t *user, const char *password)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "users");
+	}
 	int rc;
 	bool in_tx = false;
 	char id[WAM_ID_LEN + 1], hash[crypto_pwhash_STRBYTES] = "";
@@ -149,7 +154,10 @@ int wam_auth_set_password(wam_db *db, const char *user, const char *password)
 	int rc;
 	bool in_tx = false;
 	char id[WAM_ID_LEN + 1], hash[crypto_pwhash_STRBYTES] = "";
-	json_t *found = NULL, *empty = json_object();
+	json_t *found = NULL, *empty = NULL;
+	if (wam_confined(db) && !wam_confine_self(db, user)) /* others' accounts are the whole registry's */
+		return wam_confine_national(db, "users");
+	empty = json_object();
 	if ((rc = find_user(db, &found, user)) || (rc = check_password(password)))
 		goto done;
 	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(found, "id")));
@@ -205,6 +213,11 @@ done:
 
 int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_t *changes)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "users");
+	}
 	int rc;
 	bool in_tx = false;
 	json_t *cur = NULL, *p = json_object();
@@ -235,11 +248,19 @@ done:
 
 int wam_auth_get_user(wam_db *db, json_t **out, const char *user)
 {
+	*out = NULL;
+	if (wam_confined(db) && !wam_confine_self(db, user)) /* others' accounts are the whole registry's */
+		return wam_confine_national(db, "users");
 	return find_user(db, out, user);
 }
 
 int wam_auth_list_users(wam_db *db, json_t **out)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "users");
+	}
 	return wam_auth_list(db, out, USER_SQL " ORDER BY name", "disabled", "list users");
 }
 
@@ -316,6 +337,8 @@ void wam_auth_user_principal(wam_principal *p, const json_t *u)
 int wam_auth_user_generation(wam_db *db, int64_t *out, const char *user)
 {
 	*out = 0;
+	if (wam_confined(db) && !wam_confine_self(db, user)) /* others' accounts are the whole registry's */
+		return wam_confine_national(db, "users");
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(
 	        db->conn,

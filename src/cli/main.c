@@ -107,8 +107,9 @@ static void os_identity(cli_identity *id)
 	snprintf(id->actor, sizeof id->actor, "os:%s", id->who.name);
 }
 
-/* Checks the password of --as and the role and scope of that user for the
- * command; 0 or an exit code (the error printed). */
+/* Checks the password of --as and the role of that user for the command;
+ * 0 or an exit code (the error printed). Its sites, if it is confined to
+ * some, are libwam's to keep. */
 static int user_identity(const cli_env *env, wam_db *db, cli_identity *id)
 {
 	int rc = wam_auth_login(db, &id->who, env->as, id->password);
@@ -120,13 +121,8 @@ static int user_identity(const cli_env *env, wam_db *db, cli_identity *id)
 		              wam_auth_action_name(env->action));
 		return cli_fail(env, WAM_EFORBIDDEN);
 	}
-	if (id->who.nsites > 0) {
-		wam_error_set(WAM_EFORBIDDEN, "as",
-		              "%s is confined to sites; a user confined to sites acts through the server (wam serve), "
-		              "which keeps them to their sites",
-		              id->who.name);
-		return cli_fail(env, WAM_EFORBIDDEN);
-	}
+	/* a user confined to sites is kept to them by libwam itself, as the
+	 * server's callers are: cli_open() sets the principal on the handle */
 	wam_principal_actor(&id->who, id->actor, sizeof id->actor);
 	return 0;
 }
@@ -147,6 +143,9 @@ int cli_open(const cli_env *env, wam_db **db, bool write)
 		id->known = true;
 	}
 	wam_db_set_actor(*db, id->actor);
+	/* without --as the operating-system account acts: the owner, who is
+	 * confined to nothing */
+	wam_db_set_principal(*db, env->as ? &id->who : NULL);
 	return 0;
 }
 

@@ -196,6 +196,11 @@ static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t 
 
 int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *in)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "recoveries");
+	}
 	int rc;
 	time_t date = 0;
 	long days = WAM_COLLECTION_TASK_DAYS;
@@ -265,6 +270,11 @@ done:
 
 int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "recoveries");
+	}
 	json_t *rec = NULL, *list = NULL;
 	char now[11];
 	int rc = wam_query_one(db, &rec, RECOVERY_SQL " WHERE id=?", id, "recovery");
@@ -308,11 +318,21 @@ fail:
 
 int wam_collection_list_recoveries(wam_db *db, json_t **out)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "recoveries");
+	}
 	return wam_query_rows(db, out, RECOVERY_SQL " ORDER BY date DESC, id DESC", NULL, NULL);
 }
 
 int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json_t *in)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "recoveries");
+	}
 	int rc;
 	json_t *p = json_object(), *rec = NULL;
 	if (out)
@@ -400,6 +420,11 @@ static int store_photo(wam_db *db, const char *hash, const void *bytes, size_t n
 
 int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n, const char *caption)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "recoveries");
+	}
 	int rc;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char hash[2 * crypto_hash_sha256_BYTES + 1];
@@ -455,6 +480,8 @@ done:
 int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
                              const char *hash)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "recoveries");
 	json_t *rows = NULL;
 	char dir[4096], path[4200];
 	*bytes = NULL;
@@ -500,6 +527,11 @@ int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char 
 
 int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "marking tasks");
+	}
 	char now[11];
 	json_t *all;
 	wam_date_today(now);
@@ -527,6 +559,11 @@ int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which)
 
 int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const json_t *in)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "marking tasks");
+	}
 	int rc;
 	char now[11], item[WAM_ID_LEN + 1];
 	json_t *m = json_object(), *task = NULL, *p = NULL;

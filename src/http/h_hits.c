@@ -66,28 +66,12 @@ static json_t *visible_hit(wam_request *r)
 {
 	json_t *hit = NULL;
 	int rc = wam_trace_get_hit(r->db, &hit, r->params[0]);
-	if (rc) {
-		json_decref(hit);
-		reply_wam(r, rc);
-		return NULL;
-	}
-	const json_t *owner = json_object_get(hit, "owner_site_id");
-	if (!owner)
-		owner = json_object_get(json_object_get(hit, "registered"), "site_id");
-	if (!request_sees_site(r, json_string_value(owner))) {
-		json_decref(hit);
-		reply_error(r, 404, "not_found", "id", "no hit with id '%.40s'", r->params[0]);
-		return NULL;
-	}
-	return hit;
+	return request_visible(r, rc, hit);
 }
 
 void h_hits_list(wam_request *r)
 {
 	wam_hit_filter f = {.state = request_query(r, "state")};
-	const char *sites[WAM_AUTH_MAX_SITES];
-	f.nsites = request_sites(r, sites);
-	f.sites = sites;
 	json_t *out = NULL;
 	int rc = wam_trace_list_hits(r->db, &out, &f);
 	reply_result(r, rc, 200, &out);

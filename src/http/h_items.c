@@ -2,7 +2,8 @@
  * /api/v1/export-proposals, exports one person proposes and another
  * confirms. A caller confined to sites sees only the weapons at those
  * sites; any other weapon (or its proposal) answers 404, as if it did not
- * exist, so ids cannot be probed. A status change to destroyed or exported
+ * exist, so ids cannot be probed: libwam answers so, for the principal the
+ * dispatcher set on the handle. A status change to destroyed or exported
  * is refused by libwam (409): only a closed destruction batch or a
  * confirmed export gives those. */
 #include <string.h>
@@ -16,16 +17,7 @@ static json_t *visible_item(wam_request *r)
 {
 	json_t *item = NULL;
 	int rc = wam_registry_get_item(r->db, &item, r->params[0]);
-	if (rc) {
-		reply_wam(r, rc);
-		return NULL;
-	}
-	if (!request_sees_site(r, json_string_value(json_object_get(item, "site_id")))) {
-		json_decref(item);
-		reply_error(r, 404, "not_found", "id", "no weapon with id '%.40s'", r->params[0]);
-		return NULL;
-	}
-	return item;
+	return request_visible(r, rc, item);
 }
 
 void h_items_list(wam_request *r)
@@ -39,17 +31,6 @@ void h_items_list(wam_request *r)
 	                     .category = request_query(r, "category"),
 	                     .after_id = request_query(r, "after"),
 	                     .limit = (int)limit};
-	const char *sites[WAM_AUTH_MAX_SITES];
-	if (r->who.nsites > 0) {
-		if (f.site_id && !request_sees_site(r, f.site_id)) {
-			reply_error(r, 403, "forbidden", "site", "site '%.40s' is not one of your sites", f.site_id);
-			return;
-		}
-		for (int i = 0; i < r->who.nsites; i++)
-			sites[i] = r->who.sites[i];
-		f.sites = sites;
-		f.nsites = r->who.nsites;
-	}
 	json_t *out;
 	int rc = wam_registry_list_items(r->db, &out, &f);
 	reply_result(r, rc, 200, &out);
@@ -63,11 +44,6 @@ void h_items_create(wam_request *r)
 	json_t *in = request_json(r);
 	if (!in)
 		return;
-	if (r->who.nsites > 0 && !request_sees_site(r, json_string_value(json_object_get(in, "site_id")))) {
-		json_decref(in);
-		reply_error(r, 403, "forbidden", "site_id", "you may register weapons only at your own sites");
-		return;
-	}
 	json_t *out;
 	int rc = wam_registry_add_item(r->db, &out, in, dup ? WAM_ALLOW_DUPLICATE : 0);
 	json_decref(in);
@@ -150,51 +126,22 @@ static json_t *visible_proposal(wam_request *r)
 {
 	json_t *p = NULL;
 	int rc = wam_registry_export_get(r->db, &p, r->params[0]);
-	if (rc) {
-		reply_wam(r, rc);
-		return NULL;
-	}
-	if (!request_sees_site(r, json_string_value(json_object_get(p, "site_id")))) {
-		json_decref(p);
-		reply_error(r, 404, "not_found", "id", "no export proposal with id '%.40s'", r->params[0]);
-		return NULL;
-	}
-	return p;
+	return request_visible(r, rc, p);
 }
 
 void h_exports_list(wam_request *r)
 {
-	json_t *out = NULL, *v;
+	json_t *out = NULL;
 	int rc = wam_registry_export_list(r->db, &out, request_query(r, "state"));
-	if (!rc && r->who.nsites > 0) {
-		json_t *mine = json_array();
-		size_t i;
-		json_array_foreach(out, i, v)
-		{
-			if (request_sees_site(r, json_string_value(json_object_get(v, "site_id"))))
-				json_array_append(mine, v);
-		}
-		json_decref(out);
-		out = mine;
-	}
 	reply_result(r, rc, 200, &out);
 }
 
 /* {item_id, reason, document, country?} */
 void h_exports_create(wam_request *r)
 {
-	json_t *in = request_json(r), *out = NULL, *item = NULL;
+	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	const char *id = json_string_value(json_object_get(in, "item_id"));
-	if (id && wam_registry_get_item(r->db, &item, id) == 0 &&
-	    !request_sees_site(r, json_string_value(json_object_get(item, "site_id")))) {
-		json_decref(item);
-		json_decref(in);
-		reply_error(r, 404, "not_found", "item_id", "no weapon with id '%.40s'", id);
-		return;
-	}
-	json_decref(item);
 	int rc = wam_registry_export_propose(r->db, &out, in);
 	json_decref(in);
 	if (!rc)

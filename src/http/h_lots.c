@@ -1,7 +1,8 @@
 /* /api/v1/lots (ammunition lots), /api/v1/sites/{id}/tree and
  * /compatibility, and /api/v1/items/{id}/move. A caller confined to sites
  * sees and acts on lots, sites and weapons at those sites only; others
- * answer 404 as if they did not exist. */
+ * answer 404 as if they did not exist, and a site elsewhere named in a body
+ * 403 — libwam answers so for the principal set on the handle. */
 #include <string.h>
 
 #include "http/http.h"
@@ -13,26 +14,12 @@ static json_t *visible_lot(wam_request *r)
 {
 	json_t *lot = NULL;
 	int rc = wam_stock_get_lot(r->db, &lot, r->params[0]);
-	return request_visible(r, rc, lot, "id", "ammunition lot");
-}
-
-/* A site the caller names in a body: false after answering 403. */
-static bool may_use_site(wam_request *r, const json_t *in, const char *key)
-{
-	const char *site = json_string_value(json_object_get(in, key));
-	if (r->who.nsites > 0 && site && !request_sees_site(r, site)) {
-		reply_error(r, 403, "forbidden", key, "site '%.40s' is not one of your sites", site);
-		return false;
-	}
-	return true;
+	return request_visible(r, rc, lot);
 }
 
 void h_lots_list(wam_request *r)
 {
-	const char *sites[WAM_AUTH_MAX_SITES];
 	wam_lot_filter f = {.site_id = request_query(r, "site"), .condition = request_query(r, "condition")};
-	f.nsites = request_sites(r, sites);
-	f.sites = sites;
 	json_t *out = NULL;
 	reply_result(r, wam_stock_list_lots(r->db, &out, &f), 200, &out);
 }
@@ -42,10 +29,6 @@ void h_lots_create(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	if (!may_use_site(r, in, "site_id")) {
-		json_decref(in);
-		return;
-	}
 	int rc = wam_stock_add_lot(r->db, &out, in);
 	json_decref(in);
 	if (!rc)
@@ -59,10 +42,7 @@ void h_lots_expiring(wam_request *r)
 	long days = 90;
 	if (!request_query_int(r, "days", 0, 36500, &days))
 		return;
-	const char *sites[WAM_AUTH_MAX_SITES];
 	wam_lot_filter f = {.site_id = request_query(r, "site")};
-	f.nsites = request_sites(r, sites);
-	f.sites = sites;
 	json_t *out = NULL;
 	reply_result(r, wam_stock_lots_expiring(r->db, &out, (int)days, request_query(r, "as_of"), &f), 200, &out);
 }
@@ -94,10 +74,6 @@ static void change(wam_request *r, lot_change_fn fn, int status)
 	json_decref(lot);
 	if (!(in = request_json(r)))
 		return;
-	if (!may_use_site(r, in, "site_id")) {
-		json_decref(in);
-		return;
-	}
 	int rc = fn(r->db, &out, r->params[0], in);
 	json_decref(in);
 	reply_result(r, rc, status, &out);
@@ -134,10 +110,6 @@ static bool visible_site(wam_request *r)
 		reply_wam(r, rc);
 		return false;
 	}
-	if (!request_sees_site(r, r->params[0])) {
-		reply_error(r, 404, "not_found", "id", "no site with id '%.40s'", r->params[0]);
-		return false;
-	}
 	return true;
 }
 
@@ -150,38 +122,20 @@ void h_site_compatibility(wam_request *r)
 
 void h_site_tree(wam_request *r)
 {
-	json_t *all, *shown = json_array();
-	if (!visible_site(r)) {
-		json_decref(shown);
-		return;
-	}
-	int rc = wam_stock_site_tree(r->db, &all, r->params[0]);
-	if (rc) {
-		json_decref(shown);
-		reply_wam(r, rc);
-		return;
-	}
-	size_t i;
-	json_t *s;
-	json_array_foreach(all, i, s) if (request_sees_site(r, json_string_value(json_object_get(s, "id"))))
-		json_array_append(shown, s);
-	json_decref(all);
-	reply_json(r, 200, shown);
+	json_t *out = NULL;
+	if (visible_site(r))
+		reply_result(r, wam_stock_site_tree(r->db, &out, r->params[0]), 200, &out);
 }
 
 void h_item_move(wam_request *r)
 {
 	json_t *item = NULL, *in, *out = NULL;
 	int rc = wam_registry_get_item(r->db, &item, r->params[0]);
-	if (!(item = request_visible(r, rc, item, "id", "weapon")))
+	if (!(item = request_visible(r, rc, item)))
 		return;
 	json_decref(item);
 	if (!(in = request_json(r)))
 		return;
-	if (!may_use_site(r, in, "to")) {
-		json_decref(in);
-		return;
-	}
 	rc = wam_stock_move_item(r->db, &out, r->params[0], in);
 	json_decref(in);
 	reply_result(r, rc, 200, &out);

@@ -1,7 +1,6 @@
 /* /api/v1/search: the matcher over HTTP — candidates with their scores,
  * edits and the reason each matched. A caller confined to sites gets only
- * candidates at those sites: the matcher is asked for more and the others
- * are dropped, so the ranking among what the caller may see is unchanged. */
+ * candidates at those sites (libwam's wam_match_search keeps to them). */
 #include <string.h>
 
 #include "http/http.h"
@@ -23,29 +22,9 @@ void h_search(wam_request *r)
 		reply_error(r, 400, "invalid", "serial", "serial is required: the serial as read");
 		return;
 	}
-	if (r->who.nsites > 0)
-		q.limit = (int)(limit * 10 > 1000 ? 1000 : limit * 10);
 	json_t *out;
 	int rc = wam_match_search(r->db, &out, &q);
-	if (rc) {
-		reply_wam(r, rc);
-		return;
-	}
-	if (r->who.nsites > 0) {
-		json_t *all = json_object_get(out, "candidates"), *mine = json_array();
-		size_t i;
-		json_t *c;
-		json_array_foreach(all, i, c)
-		{
-			if (json_array_size(mine) < (size_t)limit &&
-			    request_sees_site(r, json_string_value(json_object_get(c, "site_id"))))
-				json_array_append(mine, c);
-		}
-		json_object_set_new(out, "candidates", mine);
-		/* how many weapons were weighed would count those elsewhere too */
-		json_object_del(json_object_get(out, "query"), "considered");
-	}
-	reply_json(r, 200, out);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_search_explain(wam_request *r)

@@ -6,8 +6,9 @@
  * and site confinement in `who`, and answers with reply_json() or an error.
  * Every route is a row of the table in routes.c, which names the action it
  * needs (include/wam/auth.h); the dispatcher checks authentication, CSRF and
- * the action before a handler runs, so a handler only checks what depends
- * on the record (its site). */
+ * the action before a handler runs, and sets the caller as the handle's
+ * principal, so libwam keeps the caller to its sites (include/wam/auth.h,
+ * wam_db_set_principal) and a handler need not. */
 #ifndef WAM_HTTP_H
 #define WAM_HTTP_H
 
@@ -125,20 +126,16 @@ bool request_query_bool(wam_request *r, const char *name, bool *out);
 const char *request_header(wam_request *r, const char *name);
 
 /* True when the caller may see records at `site_id`; confinement to sites
- * applies to weapons and sites alike. */
+ * applies to weapons and sites alike. libwam holds every read and write to
+ * the caller's sites itself (the principal is set on the handle before a
+ * handler runs); this is for an answer that must come before libwam is
+ * asked. */
 bool request_sees_site(const wam_request *r, const char *site_id);
 
-/* The caller's sites for a library filter: fills `sites`
- * (WAM_AUTH_MAX_SITES long, pointing into `r`) and returns how many; 0 when
- * the caller is not confined to sites. */
-int request_sites(const wam_request *r, const char **sites);
-
-/* `rec`, which a library getter returned with `rc` for the id of the path
- * (params[0]), when the caller sees its site (`site_id`); else NULL after
- * answering, `rec` freed: the getter's error, or for one at a site not the
- * caller's 404 naming `field`, "no `what` with id 'ID'" — as if it were not
- * there. */
-json_t *request_visible(wam_request *r, int rc, json_t *rec, const char *field, const char *what);
+/* `rec`, which a library getter returned with `rc` for the id of the path;
+ * else NULL after answering with the getter's error (`rec` freed). A record
+ * at a site not the caller's is answered by libwam as not there. */
+json_t *request_visible(wam_request *r, int rc, json_t *rec);
 
 /* Records a read of sensitive `fields` of `subject` (an event). Answers
  * 500 and returns false if it cannot be logged: a read that cannot be

@@ -569,6 +569,7 @@ static bool admit(wam_request *r)
 {
 	const route *rt = r->route;
 	wam_error_clear();
+	wam_db_set_principal(r->db, NULL); /* the server finds out who asks */
 	if (rt->action == ACT_PUBLIC)
 		return true;
 	if (!authenticate(r))
@@ -586,17 +587,20 @@ static bool admit(wam_request *r)
 	return true;
 }
 
-/* Runs the handler as the caller. The actor is set here, just before: the
- * thread's handle serves other connections between the calls of one
- * request. */
+/* Runs the handler as the caller. The actor and the principal are set
+ * here, just before: the thread's handle serves other connections between
+ * the calls of one request. From then on libwam holds the handle to the
+ * caller's sites. */
 static void run(wam_request *r)
 {
 	if (r->signed_in) {
 		char actor[128];
 		wam_principal_actor(&r->who, actor, sizeof actor);
 		wam_db_set_actor(r->db, actor);
+		wam_db_set_principal(r->db, &r->who);
 	} else {
 		wam_db_set_actor(r->db, "http:anonymous");
+		wam_db_set_principal(r->db, NULL);
 	}
 	wam_error_clear();
 	r->route->handle(r);

@@ -290,6 +290,10 @@ static json_t *event_json(sqlite3_stmt *st)
 
 int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq, int limit, json_t **out)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		*out = NULL;
+		return wam_confine_national(db, "the raw events");
+	}
 	const char *cols = "SELECT seq,id,node,time,actor,type,subject,payload,prev_hash,hash FROM events";
 	char sql[512];
 	snprintf(sql, sizeof sql, "%s WHERE seq>?1 %s ORDER BY seq LIMIT ?3", cols, subject ? "AND subject=?2" : "");

@@ -820,6 +820,8 @@ static int check_receipt(wam_db *db, const json_t *rc_doc, const unsigned char p
 
 int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_report *out)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "verifying the ledger");
 	int rc;
 	unsigned flags = opts ? opts->flags : 0;
 	const char *expect_key = opts ? opts->expect_key : NULL;
@@ -862,6 +864,11 @@ int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out)
 
 int wam_ledger_head_receipt(wam_db *db, json_t **out)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "a receipt of the ledger head");
+	}
 	wam_verify_report r;
 	wam_verify_opts o = {.flags = WAM_VERIFY_CHAIN_ONLY};
 	int64_t seq;
@@ -984,6 +991,8 @@ fail:
 
 int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "a rebuild");
 	int s = 0, d = 0;
 	int rc = rebuild(db, true, &s, &d);
 	if (sealed)
@@ -995,6 +1004,8 @@ int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded)
 
 int wam_ledger_rebuild(wam_db *db)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "a rebuild");
 	int s, d;
 	return rebuild(db, false, &s, &d);
 }
@@ -1100,6 +1111,11 @@ int wam_ledger_prove(wam_db *db, json_t **out, const char *subject)
 
 int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const char *expect_key)
 {
+	int confined_rc = wam_confine_subject(db, subject); /* a confined principal's weapons only */
+	if (confined_rc) {
+		*out = NULL;
+		return confined_rc;
+	}
 	wam_verify_report r = {.intact = 1};
 	unsigned char pk[32];
 	sqlite3_stmt *st = NULL;

@@ -626,7 +626,13 @@ int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
 		return wam_error_set(WAM_EINVAL, "max_edits", "at most 4 edits can be allowed");
 	if ((rc = get_index(db, &ix)))
 		return rc;
-	wam_match_request req = {.serial = q->serial, .max_edits = q->max_edits, .limit = limit};
+	/* a principal confined to sites gets only candidates at them: the
+	 * matcher is asked for more and the others dropped, so the ranking among
+	 * what it may see is unchanged */
+	bool confined = wam_confined(db);
+	wam_match_request req = {.serial = q->serial,
+	                         .max_edits = q->max_edits,
+	                         .limit = confined ? (limit * 10 > 1000 ? 1000 : limit * 10) : limit};
 	const char *values[4] = {q->make, q->model, q->calibre, q->country};
 	for (int i = 0; i < 4; i++)
 		req.attr[i] = attr_of(ix, i, values[i]);
@@ -637,12 +643,20 @@ int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
 	json_t *cands = json_array();
 	for (size_t i = 0; i < res.nhits; i++) {
 		json_t *c = candidate_json(db, ix, &res.hits[i], &res, &req);
+		if (c && confined &&
+		    (json_array_size(cands) >= (size_t)limit ||
+		     !wam_confine_sees(db, json_string_value(json_object_get(c, "site_id"))))) {
+			json_decref(c);
+			continue;
+		}
 		if (c)
 			json_array_append_new(cands, c);
 	}
 	*out = json_pack("{s:{s:s, s:s, s:s, s:i, s:b, s:I}, s:o}", "query", "serial", q->serial, "canonical",
 	                 res.query.canonical, "skeleton", res.query.skeleton, "max_edits", res.k, "partial", res.partial,
 	                 "considered", (json_int_t)res.considered, "candidates", cands);
+	if (confined) /* how many weapons were weighed would count those elsewhere too */
+		json_object_del(json_object_get(*out, "query"), "considered");
 	put_index(db);
 	free(res.hits);
 	return 0;

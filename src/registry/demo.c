@@ -168,6 +168,8 @@ static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, c
 
 int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "a demo registry");
 	int rc;
 	long items = opts && opts->items > 0 ? opts->items : 10000;
 	wam_rng rng = {opts ? opts->seed * 0x9e3779b97f4a7c15ULL + 1 : 1};

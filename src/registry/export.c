@@ -167,6 +167,8 @@ static int dump_list(FILE *out, wam_db *db, const char *sql)
 
 int wam_registry_export(wam_db *db, FILE *out, const char *format)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "an export of the registry");
 	int rc;
 	/* one read transaction: a consistent snapshot even while others write */
 	if ((rc = wam_sql_exec(db->conn, "BEGIN")))

@@ -32,7 +32,43 @@ static const char *const proposal_fields[] = {"item_id", "reason", "document", "
 
 int wam_registry_export_get(wam_db *db, json_t **out, const char *id)
 {
-	return wam_query_one(db, out, PROPOSAL_SQL " WHERE p.id=?1", id ? id : "", "export proposal");
+	int rc = wam_query_one(db, out, PROPOSAL_SQL " WHERE p.id=?1", id ? id : "", "export proposal");
+	/* the proposal of a weapon at another site is not there */
+	if (!rc && (rc = wam_confine_hide(db, json_string_value(json_object_get(*out, "site_id")), "id",
+	                                  "export proposal", id))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* A principal confined to sites acts on proposals it sees, and proposes
+ * exports of weapons at its sites only: another site's weapon is answered
+ * as not there, before the proposal is read. */
+static int may_propose(wam_db *db, const json_t *in)
+{
+	wam_principal who;
+	json_t *item = NULL;
+	const char *id = json_string_value(json_object_get(in, "item_id"));
+	if (!wam_confined(db) || !id)
+		return 0;
+	wam_confine_lift(db, &who);
+	int rc = wam_registry_get_item(db, &item, id);
+	wam_confine_restore(db, &who);
+	if (!rc && !wam_confine_sees(db, json_string_value(json_object_get(item, "site_id"))))
+		rc = wam_error_set(WAM_ENOTFOUND, "item_id", "no weapon with id '%.40s'", id);
+	else
+		rc = 0; /* one that is not there is reported with the rest of the proposal */
+	json_decref(item);
+	return rc;
+}
+
+static int may_decide(wam_db *db, const char *id)
+{
+	json_t *prop = NULL;
+	int rc = wam_confined(db) ? wam_registry_export_get(db, &prop, id) : 0;
+	json_decref(prop);
+	return rc;
 }
 
 int wam_registry_export_list(wam_db *db, json_t **out, const char *state)
@@ -40,9 +76,12 @@ int wam_registry_export_list(wam_db *db, json_t **out, const char *state)
 	if (state && *state && strcmp(state, "proposed") && strcmp(state, "confirmed") && strcmp(state, "withdrawn"))
 		return wam_error_set(WAM_EINVAL, "state", "state '%.30s' is not one of: proposed, confirmed, withdrawn",
 		                     state);
-	return wam_query_rows(db, out,
-	                      PROPOSAL_SQL " WHERE (?1 IS NULL OR ?1='' OR p.state=?1) ORDER BY p.proposed_seq DESC",
-	                      state, NULL);
+	int rc = wam_query_rows(db, out,
+	                        PROPOSAL_SQL " WHERE (?1 IS NULL OR ?1='' OR p.state=?1) ORDER BY p.proposed_seq DESC",
+	                        state, NULL);
+	if (!rc)
+		wam_confine_list(db, *out, "site_id"); /* proposals of the principal's weapons */
+	return rc;
 }
 
 /* Appends one event about `id` and commits; `*out` the record after. */
@@ -58,7 +97,7 @@ int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *in)
 	json_t *p = json_object(), *rows = NULL;
 	if (out)
 		*out = NULL;
-	if ((rc = wam_check_fields(in, proposal_fields, "", 0)) ||
+	if ((rc = may_propose(db, in)) || (rc = wam_check_fields(in, proposal_fields, "", 0)) ||
 	    (rc = wam_take_text(p, in, "item_id", "item_id", true, WAM_ID_LEN, false, 0)) ||
 	    (rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)) ||
 	    (rc = wam_take_text(p, in, "document", "document", true, WAM_MAX_TEXT, false, 0)) ||
@@ -161,7 +200,7 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 	json_t *prop = NULL, *p = json_object(), *d = NULL;
 	if (out)
 		*out = NULL;
-	if ((rc = wam_db_begin(db)))
+	if ((rc = may_decide(db, id)) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = waiting(db, &prop, id)))
 		goto fail;
@@ -181,7 +220,11 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 		    by, id);
 		goto fail;
 	}
-	if ((rc = confirmer_independent(db, by, id)))
+	wam_principal who; /* the accounts of both people are read whoever confirms */
+	wam_confine_lift(db, &who);
+	rc = confirmer_independent(db, by, id);
+	wam_confine_restore(db, &who);
+	if (rc)
 		goto fail;
 	const char *item = json_string_value(json_object_get(prop, "item_id"));
 	char reason[2200];
@@ -214,7 +257,7 @@ int wam_registry_export_withdraw(wam_db *db, json_t **out, const char *id, const
 	json_t *prop = NULL, *p = json_object(), *in = json_pack("{s:s?}", "reason", reason);
 	if (out)
 		*out = NULL;
-	if ((rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
+	if ((rc = may_decide(db, id)) || (rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
 		goto done;
 	if ((rc = wam_db_begin(db)))
 		goto done;

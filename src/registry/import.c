@@ -293,6 +293,8 @@ static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_i
 
 int wam_registry_import(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "an import");
 	int rc;
 	wam_import_opts none = {0};
 	if (!opts)

@@ -323,6 +323,10 @@ int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned
 	char id[WAM_ID_LEN + 1];
 	if (out)
 		*out = NULL;
+	/* a principal confined to sites registers only at them (before the
+	 * weapon itself is read, so nothing is learnt of another site) */
+	if (!wam_confine_sees(db, json_string_value(json_object_get(item, "site_id"))))
+		return wam_error_set(WAM_EFORBIDDEN, "site_id", "you may register weapons only at your own sites");
 	if ((rc = wam_db_begin(db)))
 		return rc;
 	if ((rc = wam_item_payload(db, &payload, item, 0, 0)) || (rc = wam_item_register(db, payload, flags, id)))
@@ -395,6 +399,10 @@ int wam_registry_get_item(wam_db *db, json_t **out, const char *id)
 		return wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", id);
 	json_t *o = item_row(st);
 	sqlite3_reset(st);
+	if ((rc = wam_confine_hide(db, json_string_value(json_object_get(o, "site_id")), "id", "weapon", id))) {
+		json_decref(o);
+		return rc;
+	}
 	if ((rc = children(db, o, id, ST_GET_MARKINGS,
 	                   "SELECT component, kind, text, script, legibility, altered, location FROM markings "
 	                   "WHERE item_id=? ORDER BY n",
@@ -427,6 +435,8 @@ int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial)
 	{
 		json_t *item;
 		int rc = wam_registry_get_item(db, &item, json_string_value(v));
+		if (rc == WAM_ENOTFOUND && wam_confined(db)) /* at a site not the principal's */
+			continue;
 		if (rc) {
 			json_decref(ids);
 			json_decref(arr);
@@ -444,7 +454,18 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
 	wam_buf sql = {0};
 	char make_key[512];
 	int limit = f && f->limit > 0 ? f->limit : 50, rc = 0;
+	wam_item_filter mine = {0};
+	const char *sites[WAM_AUTH_MAX_SITES];
 	*out = NULL;
+	if (wam_confined(db)) {
+		if (f && f->site_id && !wam_confine_sees(db, f->site_id))
+			return wam_error_set(WAM_EFORBIDDEN, "site", "site '%.40s' is not one of your sites",
+			                     f->site_id);
+		if (f)
+			mine = *f;
+		wam_confine_filter(db, &mine.sites, &mine.nsites, sites);
+		f = &mine;
+	}
 	if (limit > 10000)
 		return wam_error_set(WAM_EINVAL, "limit", "limit %d is more than 10000", limit);
 	wam_buf_puts(&sql, "SELECT " ITEM_COLUMNS " FROM items WHERE 1=1");
@@ -616,6 +637,15 @@ done:
 
 int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details)
 {
+	if (out)
+		*out = NULL;
+	if (wam_confined(db)) { /* a weapon at another site is not there */
+		json_t *item = NULL;
+		int rc = wam_registry_get_item(db, &item, id);
+		json_decref(item);
+		if (rc)
+			return rc;
+	}
 	return set_status(db, out, id, status, details, false);
 }
 
@@ -678,7 +708,11 @@ int wam_registry_item_history(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_registry_get_item(db, &item, id)))
 		return rc;
 	json_decref(item);
-	if ((rc = wam_ledger_events(db, id, 0, 0, &events)))
+	wam_principal who; /* the weapon is the principal's: its events are too */
+	wam_confine_lift(db, &who);
+	rc = wam_ledger_events(db, id, 0, 0, &events);
+	wam_confine_restore(db, &who);
+	if (rc)
 		return rc;
 	json_t *arr = json_array();
 	size_t i;
@@ -759,8 +793,11 @@ static int recent(wam_db *db, json_t *out)
 int wam_registry_summary(wam_db *db, json_t **out)
 {
 	int rc;
-	json_t *o = json_object();
+	json_t *o = NULL;
 	*out = NULL;
+	if ((rc = wam_confine_national(db, "the summary")))
+		return rc;
+	o = json_object();
 	if ((rc = count_by(db, o, "totals",
 	                   "SELECT 'items', coalesce(sum(n), 0) FROM item_tally UNION ALL SELECT 'sites', count(*) FROM sites "
 	                   "UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL SELECT 'events', coalesce(max(seq), 0) "

@@ -135,17 +135,30 @@ done:
 
 int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "adding a site");
+	}
 	return add_record(db, out, site, check_site, "site.added", wam_registry_get_site);
 }
 
 int wam_registry_get_site(wam_db *db, json_t **out, const char *id)
 {
-	return get_one(db, out, ST_GET_SITE, SITE_SQL " WHERE id=?", id, "site");
+	int rc = get_one(db, out, ST_GET_SITE, SITE_SQL " WHERE id=?", id, "site");
+	if (!rc && (rc = wam_confine_hide(db, id, "id", "site", id))) { /* not one of the principal's */
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int wam_registry_list_sites(wam_db *db, json_t **out)
 {
-	return list_all(db, out, SITE_SQL " ORDER BY name, id");
+	int rc = list_all(db, out, SITE_SQL " ORDER BY name, id");
+	if (!rc)
+		wam_confine_list(db, *out, "id"); /* the principal's sites */
+	return rc;
 }
 
 int wam_registry_add_holder(wam_db *db, json_t **out, const json_t *holder)

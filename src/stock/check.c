@@ -118,6 +118,12 @@ static int load_check(wam_db *db, json_t **out, const char *id)
 	else
 		rc = wam_error_set(WAM_ENOTFOUND, "check", "no stock check with id '%.40s'", id ? id : "");
 	sqlite3_finalize(st);
+	/* a check at a site the principal is not confined to is not there */
+	if (!rc && (rc = wam_confine_hide(db, json_string_value(json_object_get(*out, "site_id")), "check",
+	                                  "stock check", id))) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -171,7 +177,9 @@ int wam_stock_check_list(wam_db *db, json_t **out, const char *site_id, const ch
 {
 	sqlite3_stmt *st;
 	int rc;
+	const char *mine[WAM_AUTH_MAX_SITES];
 	*out = NULL;
+	wam_confine_filter(db, &sites, &nsites, mine); /* only checks at the principal's sites */
 	if ((rc = prepare(db, &st,
 	                  CHECK_SQL " WHERE (?1 IS NULL OR c.site_id=?1) AND (?2 IS NULL OR c.site_id IN"
 	                            " (SELECT value FROM json_each(?2))) ORDER BY c.opened_seq DESC")))
@@ -193,7 +201,9 @@ int wam_stock_investigations(wam_db *db, json_t **out, const char *check_id, boo
 {
 	sqlite3_stmt *st;
 	int rc;
+	const char *mine[WAM_AUTH_MAX_SITES];
 	*out = NULL;
+	wam_confine_filter(db, &sites, &nsites, mine); /* only those of checks at the principal's sites */
 	if ((rc = prepare(db, &st,
 	                  INV_SQL " WHERE (?1 IS NULL OR v.check_id=?1) AND (?2 OR v.status='open') AND (?3 IS NULL OR"
 	                          " c.site_id IN (SELECT value FROM json_each(?3))) ORDER BY v.opened_seq, v.n")))
@@ -236,7 +246,11 @@ static int take_checkers(wam_db *db, json_t *p, const json_t *in)
 			json_decref(out);
 			return wam_error_set(WAM_EINVAL, "checkers", "checker %zu must be a user name or id", i + 1);
 		}
-		if (wam_auth_get_user(db, &user, json_string_value(v))) {
+		wam_principal who; /* any user may be named a checker */
+		wam_confine_lift(db, &who);
+		int found = wam_auth_get_user(db, &user, json_string_value(v));
+		wam_confine_restore(db, &who);
+		if (found) {
 			json_decref(out);
 			return wam_error_set(WAM_EINVAL, "checkers", "checker '%.64s' is not a user", json_string_value(v));
 		}
@@ -409,6 +423,11 @@ int wam_stock_check_open(wam_db *db, json_t **out, const json_t *check)
 	json_t *p = json_object();
 	if (out)
 		*out = NULL;
+	const char *site = json_string_value(json_object_get(check, "site_id"));
+	if (site && !wam_confine_sees(db, site)) {
+		rc = wam_error_set(WAM_EFORBIDDEN, "site_id", "you may not act at site %.40s", site);
+		goto done;
+	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	const char *k;
@@ -890,6 +909,9 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 		                   investigation_id ? investigation_id : "");
 		goto fail;
 	}
+	if ((rc = wam_confine_hide(db, json_string_value(json_object_get(inv, "site_id")), "investigation",
+	                           "investigation", investigation_id)))
+		goto fail;
 	if (strcmp(json_string_value(json_object_get(inv, "status")), "open")) {
 		rc = wam_error_set(WAM_ECONFLICT, "investigation", "investigation %s is already resolved", investigation_id);
 		goto fail;

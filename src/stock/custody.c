@@ -45,6 +45,11 @@ int wam_stock_custody_get(wam_db *db, json_t **out, const char *id)
 	int rc = one(db, out, "c.id = ?1", id);
 	if (!rc && !*out)
 		rc = wam_error_set(WAM_ENOTFOUND, "id", "no custody record with id '%.40s'", id ? id : "");
+	if (!rc && (rc = wam_confine_hide(db, json_string_value(json_object_get(*out, "site_id")), "id",
+	                                  "custody record", id))) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -96,7 +101,7 @@ int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool t
 	json_t *p = json_pack("{s:b}", "two_person", two_person);
 	if (out)
 		*out = NULL;
-	if ((rc = wam_db_begin(db)))
+	if ((rc = wam_confine_hide(db, site_id, "id", "site", site_id)) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = wam_stock_site_exists(db, site_id, "site_id"))) {
 		wam_db_rollback(db);
@@ -111,6 +116,26 @@ done:
 	return rc;
 }
 
+/* A principal confined to sites issues only weapons at them: another
+ * site's weapon is answered as not there, before the issue is read. */
+static int may_issue(wam_db *db, const json_t *issue)
+{
+	wam_principal who;
+	json_t *item = NULL;
+	const char *id = json_string_value(json_object_get(issue, "item_id"));
+	if (!wam_confined(db) || !id)
+		return 0;
+	wam_confine_lift(db, &who);
+	int rc = wam_registry_get_item(db, &item, id);
+	wam_confine_restore(db, &who);
+	if (!rc && !wam_confine_sees(db, json_string_value(json_object_get(item, "site_id"))))
+		rc = wam_error_set(WAM_ENOTFOUND, "item_id", "no weapon with id '%.40s'", id);
+	else
+		rc = 0; /* a weapon that is not there is reported with the rest of the issue */
+	json_decref(item);
+	return rc;
+}
+
 int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 {
 	static const char *const fields[] = {"item_id", "holder_id", "person", "unit", "expected_return",
@@ -120,7 +145,7 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 	json_t *p = json_object(), *item = NULL, *open = NULL;
 	if (out)
 		*out = NULL;
-	if ((rc = wam_db_begin(db)))
+	if ((rc = may_issue(db, issue)) || (rc = wam_db_begin(db)))
 		goto done;
 	if (!issue || !json_is_object(issue)) {
 		rc = wam_error_set(WAM_EINVAL, NULL, "an issue must be an object");
@@ -319,7 +344,9 @@ static int list(wam_db *db, json_t **out, const char *where, const char *a, cons
 {
 	wam_buf sql = {0};
 	int rc = 0, r;
+	const char *mine[WAM_AUTH_MAX_SITES];
 	*out = NULL;
+	wam_confine_filter(db, &sites, &nsites, mine); /* only custody at the principal's sites */
 	if (nsites > 64)
 		return wam_error_set(WAM_EINVAL, "sites", "at most 64 sites can be listed at once");
 	wam_buf_puts(&sql, CUSTODY_SQL " WHERE ");

@@ -171,6 +171,11 @@ static int independent(wam_db *db, const json_t *b, const json_t *vs, const char
 
 int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	json_t *b, *list;
 	int rc = batch_row(db, &b, id);
 	*out = NULL;
@@ -222,6 +227,11 @@ fail:
 
 int wam_stock_destruction_list(wam_db *db, json_t **out)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	return wam_query_rows(db, out,
 	                      "SELECT id, method, site, date, state, certificate, opened_seq, closed_seq,"
 	                      " (SELECT count(*) FROM destruction_items x WHERE x.destruction_id=d.id) AS weapons"
@@ -237,6 +247,11 @@ static int append_commit(wam_db *db, json_t **out, const char *type, const char 
 
 int wam_stock_destruction_open(wam_db *db, json_t **out, const json_t *in)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	int rc;
 	char id[WAM_ID_LEN + 1];
 	json_t *p = json_object();
@@ -286,6 +301,11 @@ done:
 
 int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, const char *item_id)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	int rc;
 	json_t *p = NULL, *rows = NULL;
 	if (out)
@@ -331,6 +351,11 @@ done:
 
 int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, const char *lot_id, long rounds)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	int rc;
 	json_t *p = NULL, *rows = NULL;
 	if (out)
@@ -372,6 +397,11 @@ done:
 
 int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, const char *role, const char *name)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	int rc;
 	json_t *p = json_object(), *in = json_pack("{s:s?, s:s?}", "role", role, "name", name), *rows = NULL;
 	if (out)
@@ -419,6 +449,11 @@ done:
 
 int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const json_t *serials)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	int rc;
 	json_t *p = NULL, *list = json_array();
 	if (out)
@@ -457,6 +492,11 @@ done:
 
 int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, const wam_principal *who)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	int rc;
 	json_t *b = NULL, *p = NULL;
 	char actor[128];
@@ -527,6 +567,11 @@ done:
 
 int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
 	int rc;
 	json_t *b = NULL, *p = json_object(), *in = json_pack("{s:s?}", "certificate", certificate), *details = NULL;
 	if (out)
@@ -759,6 +804,8 @@ static void html_confirmations(wam_buf *o, wam_db *db, const char *id)
 
 int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, const char *id)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "destruction");
 	json_t *b = NULL, *ev = NULL;
 	wam_buf o = {0};
 	*html = NULL;

@@ -149,7 +149,25 @@ static int load_lot(wam_db *db, json_t **out, const char *id)
 
 int wam_stock_get_lot(wam_db *db, json_t **out, const char *id)
 {
-	return load_lot(db, out, id);
+	int rc = load_lot(db, out, id);
+	if (!rc && (rc = wam_confine_hide(db, json_string_value(json_object_get(*out, "site_id")), "id",
+	                                  "ammunition lot", id))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* A change of lot `id` by a principal confined to sites: the lot must be
+ * one it sees, and a site the change names (`site_id`) one of its own. */
+static int may_change(wam_db *db, const char *id, const json_t *in)
+{
+	json_t *lot = NULL;
+	if (!wam_confined(db))
+		return 0;
+	int rc = wam_stock_get_lot(db, &lot, id);
+	json_decref(lot);
+	return rc ? rc : wam_confine_site(db, json_string_value(json_object_get(in, "site_id")), "site_id");
 }
 
 int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot)
@@ -165,7 +183,8 @@ int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot)
 	for (wam_field *f = fields; f->name; f++)
 		if (!strcmp(f->name, "year"))
 			f->hi = (double)(strtol(today, NULL, 10) + 1);
-	if ((rc = wam_db_begin(db)))
+	if ((rc = wam_confine_site(db, json_string_value(json_object_get(lot, "site_id")), "site_id")) ||
+	    (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = wam_field_check(db, p, lot, fields, "", 0)))
 		goto fail;
@@ -265,16 +284,34 @@ done:
 
 int wam_stock_lot_receive(wam_db *db, json_t **out, const char *id, const json_t *receipt)
 {
+	int rc = may_change(db, id, receipt);
+	if (rc) {
+		if (out)
+			*out = NULL;
+		return rc;
+	}
 	return change_quantity(db, out, id, receipt, "receive");
 }
 
 int wam_stock_lot_issue(wam_db *db, json_t **out, const char *id, const json_t *issue)
 {
+	int rc = may_change(db, id, issue);
+	if (rc) {
+		if (out)
+			*out = NULL;
+		return rc;
+	}
 	return change_quantity(db, out, id, issue, "issue");
 }
 
 int wam_stock_lot_split(wam_db *db, json_t **out, const char *id, const json_t *split)
 {
+	int rc = may_change(db, id, split);
+	if (rc) {
+		if (out)
+			*out = NULL;
+		return rc;
+	}
 	return change_quantity(db, out, id, split, "split");
 }
 
@@ -285,7 +322,7 @@ int wam_stock_lot_condition(wam_db *db, json_t **out, const char *id, const json
 	json_t *p = json_object(), *lot = NULL;
 	if (out)
 		*out = NULL;
-	if ((rc = wam_db_begin(db)))
+	if ((rc = may_change(db, id, change)) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = load_lot(db, &lot, id)) || (rc = wam_check_fields(change, fields, "", 0)) ||
 	    (rc = take_code(p, change, "condition", conditions, NULL, true)) ||
@@ -321,7 +358,15 @@ static int query_lots(wam_db *db, json_t **out, const char *where, const char *o
 {
 	wam_buf sql = {0};
 	int rc = 0;
+	wam_lot_filter mine = {0};
+	const char *sites[WAM_AUTH_MAX_SITES];
 	*out = NULL;
+	if (wam_confined(db)) { /* only lots at the principal's sites */
+		if (f)
+			mine = *f;
+		wam_confine_filter(db, &mine.sites, &mine.nsites, sites);
+		f = &mine;
+	}
 	if (f && f->nsites > 64)
 		return wam_error_set(WAM_EINVAL, "sites", "at most 64 sites can be listed at once");
 	if (f && f->condition) {
@@ -445,7 +490,7 @@ int wam_stock_site_compatibility(wam_db *db, json_t **out, const char *site_id)
 	*out = NULL;
 	if ((rc = wam_stock_site_exists(db, site_id, "site_id")))
 		return rc == WAM_EINVAL ? wam_error_set(WAM_ENOTFOUND, "id", "no site with id '%.40s'", site_id) : rc;
-	if ((rc = load_mixing(rules, 200, &nrules)))
+	if ((rc = wam_confine_hide(db, site_id, "id", "site", site_id)) || (rc = load_mixing(rules, 200, &nrules)))
 		return rc;
 	wam_lot_filter f = {.site_id = site_id};
 	if ((rc = query_lots(db, &lots, "rounds > 0", "compat_group, lot_number, id", &f, NULL, 0)))
@@ -555,9 +600,11 @@ int wam_stock_lot_history(wam_db *db, json_t **out, const char *id)
 {
 	int rc;
 	json_t *lot = NULL, *events = NULL;
+	wam_principal who;
 	*out = NULL;
-	if ((rc = load_lot(db, &lot, id)))
+	if ((rc = wam_stock_get_lot(db, &lot, id)))
 		return rc;
+	wam_confine_lift(db, &who); /* the lot is the principal's: so are its events */
 	const char *parent = json_string_value(json_object_get(lot, "parent_id"));
 	json_t *arr = json_array();
 	/* a split-off lot begins with its parent's split event */
@@ -589,6 +636,7 @@ int wam_stock_lot_history(wam_db *db, json_t **out, const char *id)
 	json_t *ev;
 	json_array_foreach(events, i, ev) json_array_append_new(arr, history_entry(ev, id));
 done:
+	wam_confine_restore(db, &who);
 	json_decref(lot);
 	json_decref(events);
 	if (rc)

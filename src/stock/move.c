@@ -18,6 +18,9 @@ int wam_stock_site_tree(wam_db *db, json_t **out, const char *id)
 	*out = NULL;
 	if (wam_stock_site_exists(db, id, "id"))
 		return wam_error_set(WAM_ENOTFOUND, "id", "no site with id '%.40s'", id ? id : "");
+	int rc;
+	if ((rc = wam_confine_hide(db, id, "id", "site", id)))
+		return rc;
 	/* depth-first: each path sorts after its parent's, siblings by name */
 	if (sqlite3_prepare_v2(db->conn,
 	                       "WITH RECURSIVE tree(id, depth, path, sortkey) AS ("
@@ -33,7 +36,9 @@ int wam_stock_site_tree(wam_db *db, json_t **out, const char *id)
 	                       -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "site tree");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	return wam_rows_json(st, out, "site tree");
+	if (!(rc = wam_rows_json(st, out, "site tree")))
+		wam_confine_list(db, *out, "id"); /* a confined principal's sites under it */
+	return rc;
 }
 
 int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const json_t *move)
@@ -45,7 +50,8 @@ int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const jso
 		*out = NULL;
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_registry_get_item(db, &item, item_id)))
+	if ((rc = wam_registry_get_item(db, &item, item_id)) ||
+	    (rc = wam_confine_site(db, json_string_value(json_object_get(move, "to")), "to")))
 		goto fail;
 	if (!move || !json_is_object(move)) {
 		rc = wam_error_set(WAM_EINVAL, NULL, "a move must be an object {to, reason, document?}");

@@ -300,6 +300,8 @@ static int prove(const char *path, wam_backup_report *out)
 
 int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "a backup");
 	int rc;
 	char part[4200] = "", part_key[4300] = "", key[4300], src_key[4300], keybuf[KEY_MAX];
 	size_t keylen = 0;

@@ -409,6 +409,7 @@ int wam_db_clone(wam_db **out, wam_db *db)
 	if (rc)
 		return rc;
 	snprintf((*out)->actor, sizeof(*out)->actor, "%s", db->actor);
+	(*out)->principal = db->principal;
 	return 0;
 }
 

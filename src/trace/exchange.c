@@ -26,6 +26,11 @@ static const char *str(const json_t *o, const char *key)
 
 int wam_trace_node(wam_db *db, json_t **out)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "the node");
+	}
 	json_t *rows;
 	*out = NULL;
 	/* the key as the ledger records it: readable without the secret key file */
@@ -76,6 +81,11 @@ static int peer_row(wam_db *db, json_t **out, const char *node_id)
 
 int wam_trace_list_peers(wam_db *db, json_t **out)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "peers");
+	}
 	int rc = wam_query_rows(db, out, PEER_SELECT " ORDER BY name, node_id", NULL, NULL);
 	if (!rc)
 		peer_booleans(*out);
@@ -122,6 +132,11 @@ static void lower(char *s)
 
 int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "peers");
+	}
 	json_t *p = json_object(), *rows = NULL;
 	char node[WAM_ID_LEN + 1], key[65];
 	int rc;
@@ -201,6 +216,11 @@ done:
 
 int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const json_t *details)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "peers");
+	}
 	static const char *const revoke_fields[] = {"reason", NULL};
 	json_t *p = json_object(), *row = NULL;
 	int rc;
@@ -347,6 +367,11 @@ static int acknowledgement_of(wam_db *db, json_t **doc, const json_t *row, const
 
 int wam_trace_export(wam_db *db, json_t **out, const char *id)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	json_t *row = NULL, *node = NULL, *doc = NULL, *rows = NULL;
 	char created[WAM_TIME_LEN + 1];
 	int rc;
@@ -828,6 +853,11 @@ done:
 
 int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	json_t *peer = NULL, *head = NULL;
 	char id[WAM_ID_LEN + 1] = "";
 	int rc;

@@ -427,6 +427,16 @@ int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f)
 		                     f->state);
 	if (f && (f->nsites < 0 || f->nsites > 64))
 		return wam_error_set(WAM_EINVAL, "sites", "a hit list filters on at most 64 sites");
+	wam_hit_filter mine = {0};
+	const char *sites[WAM_AUTH_MAX_SITES];
+	if (wam_confined(db)) { /* only the inboxes of the principal's sites */
+		if (f)
+			mine = *f;
+		if (!mine.sites)
+			mine.nsites = 0;
+		wam_confine_filter(db, &mine.sites, &mine.nsites, sites);
+		f = &mine;
+	}
 	int nsites = f && f->sites ? f->nsites : 0;
 	if ((rc = wam_buf_puts(&sql, HIT_LIST_SQL " WHERE 1")))
 		goto done;
@@ -503,13 +513,25 @@ int wam_trace_get_hit(wam_db *db, json_t **out, const char *id)
 		return rc;
 	parse_member(hit, "edits");
 	parse_member(hit, "point");
-	if ((rc = wam_registry_get_item(db, &item, str(hit, "item_id"))))
+	/* both weapons are shown whole; whether the principal sees the hit is
+	 * decided by its owner site below */
+	wam_principal who;
+	wam_confine_lift(db, &who);
+	if (!(rc = wam_registry_get_item(db, &item, str(hit, "item_id")))) {
+		json_object_set_new(hit, "recovered", item);
+		if (!(rc = name_holder(db, item)) && !(rc = wam_registry_get_item(db, &item, str(hit, "match_id")))) {
+			json_object_set_new(hit, "registered", item);
+			rc = name_holder(db, item);
+		}
+	}
+	wam_confine_restore(db, &who);
+	if (rc)
 		goto fail;
-	json_object_set_new(hit, "recovered", item);
-	if ((rc = name_holder(db, item)) || (rc = wam_registry_get_item(db, &item, str(hit, "match_id"))))
-		goto fail;
-	json_object_set_new(hit, "registered", item);
-	if ((rc = name_holder(db, item)))
+	/* a hit is the inbox of the site of the registered weapon it points at */
+	const json_t *owner = json_object_get(hit, "owner_site_id");
+	if (!owner)
+		owner = json_object_get(json_object_get(hit, "registered"), "site_id");
+	if ((rc = wam_confine_hide(db, json_string_value(owner), "id", "hit", id)))
 		goto fail;
 	if (str(hit, "recovery_id") &&
 	    (rc = wam_query_row(db, &rec, "SELECT id, type, date, place, context, site_id FROM recoveries WHERE id=?",
@@ -527,6 +549,11 @@ fail:
 
 int wam_trace_scan(wam_db *db, json_t **out, const char *recovery_id)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "a scan for hits");
+	}
 	json_t *made = json_array(), *list = NULL, *row = NULL, *v;
 	size_t i;
 	int rc;
@@ -629,6 +656,12 @@ int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t 
 	int rc;
 	if (out)
 		*out = NULL;
+	if (wam_confined(db)) { /* another site's hit is not there */
+		if ((rc = wam_trace_get_hit(db, &hit, id)))
+			goto done;
+		json_decref(hit);
+		hit = NULL;
+	}
 	if (!json_is_object(decision)) {
 		rc = wam_error_set(WAM_EINVAL, NULL, "a decision is a JSON object");
 		goto done;
@@ -718,6 +751,11 @@ done:
 
 int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, const json_t *origin)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "origins");
+	}
 	json_t *p = json_object(), *row = NULL;
 	int rc;
 	if (out)

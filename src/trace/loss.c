@@ -146,6 +146,11 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 
 int wam_trace_report_loss(wam_db *db, json_t **out, const json_t *report)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "loss reports");
+	}
 	int rc;
 	char id[WAM_ID_LEN + 1], item[WAM_ID_LEN + 1];
 	json_t *p = json_object();
@@ -177,6 +182,11 @@ done:
 
 int wam_trace_list_losses(wam_db *db, json_t **out, int open_only)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "loss reports");
+	}
 	int rc = wam_query_rows(db, out,
 	                        open_only ? "SELECT * FROM (" LOSS_SQL ") WHERE open ORDER BY date DESC, seq DESC"
 	                                  : LOSS_SQL " ORDER BY l.date DESC, l.seq DESC",
@@ -249,6 +259,8 @@ static int put_cell(FILE *out, const char *s, bool last)
 
 int wam_trace_export_losses(wam_db *db, FILE *out)
 {
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "loss reports");
 	json_t *rows = NULL, *reg = NULL, *r;
 	wam_buf marks = {0};
 	size_t i;

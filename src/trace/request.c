@@ -706,6 +706,11 @@ static json_t *candidates_of(wam_db *db, const json_t *item)
 
 int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	json_t *row = NULL;
 	char today[11];
 	int rc = wam_trace_row(db, &row, id);
@@ -754,6 +759,11 @@ fail:
 
 int wam_trace_list(wam_db *db, json_t **out, const wam_trace_filter *f)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	char today[11], list[256];
 	wam_buf sql = {0};
 	sqlite3_stmt *st = NULL;
@@ -878,6 +888,11 @@ static int not_object(const json_t *in, const char *what)
 
 int wam_trace_draft(wam_db *db, json_t **out, const json_t *request)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	json_t *body = NULL;
 	char id[WAM_ID_LEN + 1];
 	int rc;
@@ -897,6 +912,11 @@ int wam_trace_draft(wam_db *db, json_t **out, const json_t *request)
 
 int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *changes)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	static const char *const drafts[] = {"draft", NULL};
 	json_t *row, *merged, *body = NULL;
 	const char *key, *k2;
@@ -950,6 +970,11 @@ int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *cha
 
 int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	json_t *body = NULL;
 	int rc;
 	*out = NULL;
@@ -1022,6 +1047,11 @@ static int date_or_today(json_t *p, const json_t *in, const char *key)
 
 int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	static const char *const drafts[] = {"draft", NULL};
 	json_t *row = NULL, *p = json_object(), *d = json_object(), *q = NULL, *empty = json_object();
 	char ack[11], reply[11];
@@ -1088,6 +1118,11 @@ static int not_before_sent(const json_t *row, const char *date)
 
 int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	static const char *const sent[] = {"sent", NULL};
 	json_t *row = NULL, *p = json_object(), *empty = json_object();
 	int rc;
@@ -1114,6 +1149,11 @@ done:
 
 int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *response)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	static const char *const waiting[] = {"sent", "acknowledged", NULL};
 	json_t *row = NULL, *r = NULL, *p = NULL;
 	long days;
@@ -1145,6 +1185,11 @@ done:
 
 int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *details)
 {
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "trace requests");
+	}
 	static const char *const open[] = {"draft", "sent", "acknowledged", "answered", NULL};
 	json_t *row = NULL, *p = json_object();
 	int rc;

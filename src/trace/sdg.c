@@ -28,6 +28,7 @@
 #include "internal.h"
 #include "trace/trace.h"
 #include "wam/collection.h"
+#include "wam/stock.h"
 #include "wam/trace.h"
 
 /* A sent outgoing trace request for the unit's weapon. */
@@ -110,6 +111,45 @@ static const char *joined(char *buf, size_t size, const char *const *list)
 	for (const char *const *w = list; *w && n < size; w++)
 		n += (size_t)snprintf(buf + n, size - n, "%s%s", w == list ? "" : ", ", *w);
 	return buf;
+}
+
+/* A principal confined to sites reads the report of one of its sites, and
+ * only when every site under that one is its too, so that neither the
+ * figures nor the records behind them reach beyond what it may see;
+ * otherwise WAM_EFORBIDDEN naming `site`. */
+static int confine_scope(wam_db *db, const wam_sdg_scope *scope)
+{
+	json_t *tree = NULL, *site;
+	wam_principal who;
+	size_t i;
+	int rc;
+	if (!wam_confined(db))
+		return 0;
+	if (!scope || !scope->site_id)
+		return wam_error_set(
+		    WAM_EFORBIDDEN, "site",
+		    "you are confined to sites: name one of them with site= (the report over the whole registry "
+		    "is not yours to read)");
+	if (!wam_confine_sees(db, scope->site_id))
+		return wam_error_set(WAM_EFORBIDDEN, "site", "site '%.40s' is not one of your sites", scope->site_id);
+	wam_confine_lift(db, &who); /* every site under it, the principal's or not */
+	rc = wam_stock_site_tree(db, &tree, scope->site_id);
+	wam_confine_restore(db, &who);
+	if (rc)
+		return rc;
+	json_array_foreach(tree, i, site)
+	{
+		const char *id = json_string_value(json_object_get(site, "id"));
+		if (!wam_confine_sees(db, id)) {
+			rc = wam_error_set(
+			    WAM_EFORBIDDEN, "site",
+			    "the report for site '%.40s' covers site '%.40s' under it, which you are not confined to",
+			    scope->site_id, id ? id : "?");
+			break;
+		}
+	}
+	json_decref(tree);
+	return rc;
 }
 
 /* Checks the scope; the year's first and last day into `from` and `to`. */
@@ -201,10 +241,13 @@ int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 	json_t *groups, *g;
 	size_t i;
 	*out = NULL;
-	int rc = run(db, &groups,
-	             "SELECT recovery_type, weapon_type, context, identified, initiated, traced_ok, otherwise, result,"
-	             " count(*) AS n FROM units GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
-	             scope, NULL);
+	int rc = confine_scope(db, scope);
+	if (rc)
+		return rc;
+	rc = run(db, &groups,
+	         "SELECT recovery_type, weapon_type, context, identified, initiated, traced_ok, otherwise, result,"
+	         " count(*) AS n FROM units GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
+	         scope, NULL);
 	if (rc)
 		return rc;
 	json_t *counts = json_object(), *by_type = json_object(), *by_result = json_object(),
@@ -298,6 +341,9 @@ int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope,
 	char where[128] = "", value[64] = "", words[256];
 	bool by_result = false;
 	*out = NULL;
+	int rc = confine_scope(db, scope);
+	if (rc)
+		return rc;
 	if (!figure)
 		figure = "";
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0] && !where[0]; i++)
@@ -350,7 +396,7 @@ int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope,
 		                     figure);
 	char tail[256];
 	snprintf(tail, sizeof tail, RECORDS_SELECT "%s" RECORDS_ORDER, where);
-	int rc = run(db, out, tail, scope, value[0] ? value : NULL);
+	rc = run(db, out, tail, scope, value[0] ? value : NULL);
 	if (!rc)
 		withhold(out, flags, by_result);
 	return rc;

@@ -134,4 +134,32 @@ expect_not_contains "no token secret in the events" "$EVENTS" "${SECRET:31}"
 expect_not_contains "nor the other one" "$EVENTS" "${SECRET2:31}"
 expect_eq "the hashes are in credentials" "$(sqlite3 $DB "SELECT count(*) FROM credentials WHERE hash LIKE '\$argon2id\$%'")" 2
 
+# ---- --as a user confined to sites: libwam keeps them to their sites ----
+expect_exit 0 "a third site" "$WAM" --db $DB --json site add "South Post" --kind police_station
+SITE3=$(jget .id)
+expect_exit 0 "a weapon at the third site" "$WAM" --db $DB --json item add --category SA4 --make Norinco \
+	--model "Type 56" --calibre 7.62x39mm --serial 56-3000001 --country CN --site "$SITE3"
+FAR=$(jget .id)
+expect_exit 0 "cleo, a registrar confined to the first site" "$WAM" --db $DB user add cleo --role registrar \
+	--site "$SITE" --password-stdin <<<"cleo long password"
+AS_CLEO=(--as cleo --password-stdin)
+expect_exit 0 "--as a confined user registers at their site" "$WAM" --db $DB --json "${AS_CLEO[@]}" item add \
+	--category SA4 --make Norinco --model "Type 56" --calibre 7.62x39mm --serial 56-3000002 --country CN \
+	--site "$SITE" <<<"cleo long password"
+NEAR=$(jget .id)
+expect_exit 7 "... not at another" "$WAM" --db $DB "${AS_CLEO[@]}" item add --category SA4 --make Norinco \
+	--serial 56-3000003 --country CN --site "$SITE3" <<<"cleo long password"
+expect_contains "the refusal names the field" "$ERR" "[field: site_id]"
+expect_exit 0 "--as cleo: item list" "$WAM" --db $DB --json "${AS_CLEO[@]}" item list <<<"cleo long password"
+expect_eq "lists only the weapons of cleo's site" "$(jget '[.items[].id] | join(",")')" "$NEAR"
+expect_exit 3 "--as cleo: a weapon elsewhere is not there" "$WAM" --db $DB "${AS_CLEO[@]}" item show "$FAR" \
+	<<<"cleo long password"
+expect_contains "as one that does not exist" "$ERR" "no weapon with id"
+expect_exit 0 "--as cleo: site list" "$WAM" --db $DB --json "${AS_CLEO[@]}" site list <<<"cleo long password"
+expect_eq "lists cleo's site only" "$(jget '[.[].id] | join(",")')" "$SITE"
+expect_exit 7 "--as cleo: the whole registry's export is refused" "$WAM" --db $DB "${AS_CLEO[@]}" export \
+	--format csv <<<"cleo long password"
+expect_contains "saying why" "$ERR" "you are confined to sites"
+expect_exit 0 "the owner still sees the weapon elsewhere" "$WAM" --db $DB --json item show "$FAR"
+
 done_testing

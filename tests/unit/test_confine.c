@@ -1,0 +1,954 @@
+/* unit-confine: site confinement is libwam's, whichever front end calls.
+ * A registry with two sites, here and there, each with weapons, a lot and
+ * custody; a stock check, its investigation, a hit and an export proposal
+ * there. A principal confined to `here` (wam_db_set_principal) calls every
+ * public read and write of the public headers that touches records at sites:
+ * one record there answers as not there, lists keep to here, writes there
+ * are refused naming the field and write nothing, what covers the whole
+ * registry is refused; the owner (no principal) and an unconfined principal
+ * see everything. The table below names every public function of the
+ * headers with what confinement does to it, and a test reads the headers
+ * and fails on a function the table does not name, and on a site-bound one
+ * no test called. */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "wam/auth.h"
+#include "wam/collection.h"
+#include "wam/match.h"
+#include "wam/stock.h"
+#include "wam/trace.h"
+
+/* What confinement does to a public function. */
+enum kind {
+	HIDES,    /* one record at another site answers WAM_ENOTFOUND */
+	LISTS,    /* keeps to the principal's sites */
+	WRITES,   /* a write at another site is refused, nothing written */
+	NATIONAL, /* covers the whole registry: WAM_EFORBIDDEN */
+	SELF,     /* the principal's own account only */
+	FREE      /* touches no record at a site (pure, the handle, sign-in) */
+};
+
+typedef struct public_fn {
+	const char *name;
+	enum kind kind;
+	bool called;
+} public_fn;
+
+static public_fn fns[] = {
+    /* auth.h */
+    {"wam_auth_roles", FREE, false},
+    {"wam_auth_role_valid", FREE, false},
+    {"wam_auth_allows", FREE, false},
+    {"wam_auth_action_name", FREE, false},
+    {"wam_principal_sees_site", FREE, false},
+    {"wam_principal_actor", FREE, false},
+    {"wam_db_set_principal", FREE, false},
+    {"wam_db_principal", FREE, false},
+    {"wam_auth_same_person", FREE, false},
+    {"wam_auth_same_person_db", FREE, false}, /* who added a token: two-person rules */
+    {"wam_auth_is_token", FREE, false},
+    {"wam_auth_credentials", NATIONAL, false},
+    {"wam_auth_independent", FREE, false}, /* on credentials read before */
+    {"wam_auth_apart", FREE, false},
+    {"wam_auth_add_user", NATIONAL, false},
+    {"wam_auth_set_password", SELF, false},
+    {"wam_auth_update_user", NATIONAL, false},
+    {"wam_auth_get_user", SELF, false},
+    {"wam_auth_user_principal", FREE, false},
+    {"wam_auth_list_users", NATIONAL, false},
+    {"wam_auth_login", FREE, false},
+    {"wam_auth_add_token", NATIONAL, false},
+    {"wam_auth_revoke_token", NATIONAL, false},
+    {"wam_auth_list_tokens", NATIONAL, false},
+    {"wam_auth_check_token", FREE, false},
+    {"wam_auth_log_read", FREE, false}, /* the principal's own reads */
+    {"wam_auth_user_generation", SELF, false},
+    /* collection.h */
+    {"wam_collection_add_recovery", NATIONAL, false},
+    {"wam_collection_get_recovery", NATIONAL, false},
+    {"wam_collection_list_recoveries", NATIONAL, false},
+    {"wam_collection_handover", NATIONAL, false},
+    {"wam_collection_add_photo", NATIONAL, false},
+    {"wam_collection_get_photo", NATIONAL, false},
+    {"wam_collection_list_tasks", NATIONAL, false},
+    {"wam_collection_mark", NATIONAL, false},
+    {"wam_collection_pseudonym", FREE, false}, /* a keyed hash of a name */
+    /* error.h */
+    {"wam_error_set", FREE, false},
+    {"wam_error_set_line", FREE, false},
+    {"wam_error_last", FREE, false},
+    {"wam_error_clear", FREE, false},
+    {"wam_error_name", FREE, false},
+    {"wam_error_exit_code", FREE, false},
+    {"wam_error_http_status", FREE, false},
+    /* ledger.h */
+    {"wam_ledger_verify_with", NATIONAL, false},
+    {"wam_ledger_head_receipt", NATIONAL, false},
+    {"wam_ledger_verify", NATIONAL, false},
+    {"wam_ledger_rebuild", NATIONAL, false},
+    {"wam_ledger_rebuild_sealing", NATIONAL, false},
+    {"wam_ledger_events", NATIONAL, false},
+    {"wam_ledger_prove", HIDES, false},
+    {"wam_ledger_prove_with", HIDES, false},
+    {"wam_ledger_canonical_json", FREE, false},
+    {"wam_ledger_head", FREE, false}, /* a number and a hash */
+    /* match.h */
+    {"wam_match_search", LISTS, false},
+    {"wam_match_explain", FREE, false},
+    /* registry.h */
+    {"wam_registry_add_site", NATIONAL, false},
+    {"wam_registry_get_site", HIDES, false},
+    {"wam_registry_list_sites", LISTS, false},
+    {"wam_registry_add_holder", FREE, false}, /* holders belong to no site */
+    {"wam_registry_get_holder", FREE, false},
+    {"wam_registry_list_holders", FREE, false},
+    {"wam_registry_add_item", WRITES, false},
+    {"wam_registry_get_item", HIDES, false},
+    {"wam_registry_find_serial", LISTS, false},
+    {"wam_registry_list_items", LISTS, false},
+    {"wam_registry_set_status", WRITES, false},
+    {"wam_registry_export_propose", WRITES, false},
+    {"wam_registry_export_confirm", WRITES, false},
+    {"wam_registry_export_withdraw", WRITES, false},
+    {"wam_registry_export_get", HIDES, false},
+    {"wam_registry_export_list", LISTS, false},
+    {"wam_registry_item_history", HIDES, false},
+    {"wam_registry_summary", NATIONAL, false},
+    {"wam_registry_import", NATIONAL, false},
+    {"wam_import_report_free", FREE, false},
+    {"wam_registry_export", NATIONAL, false},
+    {"wam_registry_demo", NATIONAL, false},
+    /* stock.h */
+    {"wam_stock_site_tree", HIDES, false},
+    {"wam_stock_move_item", WRITES, false},
+    {"wam_stock_add_lot", WRITES, false},
+    {"wam_stock_get_lot", HIDES, false},
+    {"wam_stock_list_lots", LISTS, false},
+    {"wam_stock_lot_receive", WRITES, false},
+    {"wam_stock_lot_issue", WRITES, false},
+    {"wam_stock_lot_split", WRITES, false},
+    {"wam_stock_lot_condition", WRITES, false},
+    {"wam_stock_lot_history", HIDES, false},
+    {"wam_stock_lots_expiring", LISTS, false},
+    {"wam_stock_site_compatibility", HIDES, false},
+    {"wam_stock_custody_rule", WRITES, false},
+    {"wam_stock_custody_issue", WRITES, false},
+    {"wam_stock_custody_confirm", WRITES, false},
+    {"wam_stock_custody_return", WRITES, false},
+    {"wam_stock_custody_get", HIDES, false},
+    {"wam_stock_custody_list", LISTS, false},
+    {"wam_stock_custody_overdue", LISTS, false},
+    {"wam_stock_check_open", WRITES, false},
+    {"wam_stock_check_see", WRITES, false},
+    {"wam_stock_check_feed", WRITES, false},
+    {"wam_stock_check_close", WRITES, false},
+    {"wam_stock_check_get", HIDES, false},
+    {"wam_stock_check_list", LISTS, false},
+    {"wam_stock_investigations", LISTS, false},
+    {"wam_stock_investigation_resolve", WRITES, false},
+    {"wam_stock_destruction_open", NATIONAL, false},
+    {"wam_stock_destruction_add_item", NATIONAL, false},
+    {"wam_stock_destruction_add_lot", NATIONAL, false},
+    {"wam_stock_destruction_add_person", NATIONAL, false},
+    {"wam_stock_destruction_verify", NATIONAL, false},
+    {"wam_stock_destruction_confirm", NATIONAL, false},
+    {"wam_stock_destruction_close", NATIONAL, false},
+    {"wam_stock_destruction_get", NATIONAL, false},
+    {"wam_stock_destruction_list", NATIONAL, false},
+    {"wam_stock_destruction_certificate", NATIONAL, false},
+    /* store.h */
+    {"wam_db_create", FREE, false},
+    {"wam_db_open", FREE, false},
+    {"wam_db_clone", FREE, false}, /* keeps the principal: checked below */
+    {"wam_db_close", FREE, false},
+    {"wam_db_set_actor", FREE, false},
+    {"wam_os_account", FREE, false},
+    {"wam_db_node_id", FREE, false},
+    {"wam_db_path", FREE, false},
+    {"wam_db_snapshot_begin", FREE, false},
+    {"wam_db_snapshot_end", FREE, false},
+    {"wam_db_begin", FREE, false},
+    {"wam_db_commit", FREE, false},
+    {"wam_db_rollback", FREE, false},
+    {"wam_db_backup", NATIONAL, false},
+    {"wam_db_restore", FREE, false}, /* works on files, with no handle */
+    {"wam_file_create", FREE, false},
+    {"wam_file_create_temp", FREE, false},
+    /* trace.h */
+    {"wam_trace_report_loss", NATIONAL, false},
+    {"wam_trace_list_losses", NATIONAL, false},
+    {"wam_trace_export_losses", NATIONAL, false},
+    {"wam_trace_scan", NATIONAL, false},
+    {"wam_trace_list_hits", LISTS, false},
+    {"wam_trace_get_hit", HIDES, false},
+    {"wam_trace_decide_hit", WRITES, false},
+    {"wam_trace_establish_origin", NATIONAL, false},
+    {"wam_trace_draft", NATIONAL, false},
+    {"wam_trace_update", NATIONAL, false},
+    {"wam_trace_quality", NATIONAL, false},
+    {"wam_trace_send", NATIONAL, false},
+    {"wam_trace_acknowledge", NATIONAL, false},
+    {"wam_trace_respond", NATIONAL, false},
+    {"wam_trace_close", NATIONAL, false},
+    {"wam_trace_get", NATIONAL, false},
+    {"wam_trace_restricted_responses", FREE, false},
+    {"wam_trace_response_restricted", FREE, false},
+    {"wam_trace_list", NATIONAL, false},
+    {"wam_trace_node", NATIONAL, false},
+    {"wam_trace_add_peer", NATIONAL, false},
+    {"wam_trace_list_peers", NATIONAL, false},
+    {"wam_trace_revoke_peer", NATIONAL, false},
+    {"wam_trace_export", NATIONAL, false},
+    {"wam_trace_import", NATIONAL, false},
+    {"wam_report_sdg", HIDES, false},
+    {"wam_report_sdg_records", HIDES, false},
+    {"wam_report_sdg_csv", FREE, false}, /* writes a report already read */
+    /* the vocabularies, the server's entry point, the allocator's count */
+    {"wam_auth_roles_json", FREE, false},
+    {"wam_registry_vocabulary", FREE, false},
+    {"wam_serve", FREE, false},
+    {"wam_serve_routes", FREE, false},
+    {"wam_error_alloc_failures", FREE, false},
+};
+
+#define NFNS (sizeof fns / sizeof fns[0])
+
+static public_fn *find_fn(const char *name)
+{
+	for (size_t i = 0; i < NFNS; i++)
+		if (!strcmp(fns[i].name, name))
+			return &fns[i];
+	return NULL;
+}
+
+/* Notes that `name` was called as a confined principal. */
+static void called(const char *name)
+{
+	public_fn *f = find_fn(name);
+	if (!f)
+		fail_msg("%s is not in the table of public functions", name);
+	f->called = true;
+}
+
+/* ---- the registry ---- */
+
+typedef struct fixture {
+	test_reg r;
+	char here[WAM_ID_LEN + 1], there[WAM_ID_LEN + 1];
+	char gun_here[WAM_ID_LEN + 1], gun_there[WAM_ID_LEN + 1], gun_issued[WAM_ID_LEN + 1];
+	char lot_here[WAM_ID_LEN + 1], lot_there[WAM_ID_LEN + 1];
+	char custody_there[WAM_ID_LEN + 1], check_there[WAM_ID_LEN + 1], inv_there[WAM_ID_LEN + 1];
+	char hit_there[WAM_ID_LEN + 1], proposal_there[WAM_ID_LEN + 1];
+	char ann[WAM_ID_LEN + 1];
+	wam_principal confined, unconfined;
+} fixture;
+
+static fixture *fx;
+
+static void copy_id(char *dst, const json_t *o)
+{
+	const char *id = json_string_value(json_object_get(o, "id"));
+	if (!id)
+		fail_msg("no id in the answer");
+	snprintf(dst, WAM_ID_LEN + 1, "%s", id);
+}
+
+/* `rc` must be 0; `*out` (when `out` is not NULL) is freed and cleared. */
+static void ok(int rc, json_t **out, const char *what)
+{
+	if (rc)
+		fail_msg("%s: %d %s", what, rc, wam_error_last()->message);
+	if (out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+}
+
+static json_t *add(int (*fn)(wam_db *, json_t **, const json_t *), const char *text, char *id)
+{
+	json_t *in = test_json(text), *out = NULL;
+	ok(fn(fx->r.db, &out, in), NULL, text);
+	json_decref(in);
+	if (id)
+		copy_id(id, out);
+	return out;
+}
+
+static void add_weapon(const char *serial, const char *site, const char *status, char *id)
+{
+	char text[512];
+	snprintf(text, sizeof text,
+	         "{\"category\": \"SA4\", \"make\": \"Kalashnikov Concern\", \"model\": \"AK-47\", \"calibre\": "
+	         "\"7.62x39mm\", \"country\": \"RU\", \"serial\": \"%s\", \"status\": \"%s\"%s%s%s}",
+	         serial, status, site ? ", \"site_id\": \"" : "", site ? site : "", site ? "\"" : "");
+	test_add_item(&fx->r, text, id);
+}
+
+static void add_lot(const char *site, const char *number, char *id)
+{
+	char text[512];
+	snprintf(text, sizeof text,
+	         "{\"nomenclature\": \"Cartridge 7.62x39mm\", \"lot_number\": \"%s\", \"rounds\": 1000, "
+	         "\"hazard_division\": \"1.4\", \"compat_group\": \"S\", \"site_id\": \"%s\", \"expiry\": "
+	         "\"2027-01-15\"}",
+	         number, site);
+	json_decref(add(wam_stock_add_lot, text, id));
+}
+
+static void add_user(const char *name, char *id)
+{
+	json_t *in = json_pack("{s:s, s:s}", "name", name, "role", "armourer"), *out = NULL;
+	ok(wam_auth_add_user(fx->r.db, &out, in, "a long enough password"), NULL, "add user");
+	if (id)
+		copy_id(id, out);
+	json_decref(in);
+	json_decref(out);
+}
+
+static int setup(void **state)
+{
+	char text[512];
+	json_t *out, *in;
+	fx = calloc(1, sizeof *fx);
+	test_reg_create(&fx->r, "HT");
+	json_decref(add(wam_registry_add_site, "{\"name\": \"Here Armoury\", \"kind\": \"armoury\"}", fx->here));
+	json_decref(add(wam_registry_add_site, "{\"name\": \"There Depot\", \"kind\": \"depot\"}", fx->there));
+	add_user("ann", fx->ann);
+	add_user("ben", NULL);
+	add_weapon("AK47-100001", fx->here, "in_store", fx->gun_here);
+	add_weapon("AK47-305816", fx->there, "in_store", fx->gun_there);
+	add_weapon("AK47-200002", fx->there, "in_store", fx->gun_issued);
+	add_lot(fx->here, "LOT-H1", fx->lot_here);
+	add_lot(fx->there, "LOT-T1", fx->lot_there);
+	/* custody there */
+	snprintf(text, sizeof text,
+	         "{\"item_id\": \"%s\", \"person\": \"Sgt Marie\", \"unit\": \"3 Coy\", \"expected_return\": "
+	         "\"2099-01-01\"}",
+	         fx->gun_issued);
+	json_decref(add(wam_stock_custody_issue, text, fx->custody_there));
+	/* a check there, closed with nothing read: its weapon is missing */
+	snprintf(text, sizeof text,
+	         "{\"site_id\": \"%s\", \"type\": \"FULL_SERIAL\", \"checkers\": [\"ann\", \"ben\"]}", fx->there);
+	json_decref(add(wam_stock_check_open, text, fx->check_there));
+	const char *reads[] = {"AK47-200002"};
+	ok(wam_stock_check_see(fx->r.db, NULL, fx->check_there, WAM_READ_TYPED, reads, 1), NULL, "check see");
+	ok(wam_stock_check_close(fx->r.db, NULL, fx->check_there), NULL, "check close");
+	ok(wam_stock_investigations(fx->r.db, &out, fx->check_there, true, NULL, 0), NULL, "investigations");
+	if (json_array_size(out) < 1)
+		fail_msg("the check there opened no investigation");
+	copy_id(fx->inv_there, json_array_get(out, 0));
+	json_decref(out);
+	/* a weapon seized with a misread serial: a hit on the weapon there */
+	add_weapon("AK47-3O58I6", NULL, "seized", NULL);
+	wam_hit_filter hf = {0};
+	ok(wam_trace_list_hits(fx->r.db, &out, &hf), NULL, "hits");
+	if (json_array_size(out) != 1)
+		fail_msg("expected one hit, got %zu", json_array_size(out));
+	copy_id(fx->hit_there, json_array_get(out, 0));
+	json_decref(out);
+	/* an export proposed there */
+	in = json_pack("{s:s, s:s, s:s}", "item_id", fx->gun_there, "reason", "sold", "document", "EL-1");
+	ok(wam_registry_export_propose(fx->r.db, &out, in), NULL, "propose");
+	copy_id(fx->proposal_there, out);
+	json_decref(out);
+	json_decref(in);
+
+	snprintf(fx->confined.kind, sizeof fx->confined.kind, "user");
+	snprintf(fx->confined.id, sizeof fx->confined.id, "%s", fx->ann);
+	snprintf(fx->confined.name, sizeof fx->confined.name, "ann");
+	snprintf(fx->confined.role, sizeof fx->confined.role, "admin");
+	fx->confined.nsites = 1;
+	snprintf(fx->confined.sites[0], sizeof fx->confined.sites[0], "%s", fx->here);
+	fx->unconfined = fx->confined;
+	fx->unconfined.nsites = 0;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_reg_destroy(&fx->r);
+	free(fx);
+	return 0;
+}
+
+static wam_db *as_confined(void)
+{
+	ok(wam_db_set_principal(fx->r.db, &fx->confined), NULL, "set principal");
+	return fx->r.db;
+}
+
+static wam_db *as_owner(void)
+{
+	ok(wam_db_set_principal(fx->r.db, NULL), NULL, "set principal");
+	return fx->r.db;
+}
+
+static wam_db *as_unconfined(void)
+{
+	ok(wam_db_set_principal(fx->r.db, &fx->unconfined), NULL, "set principal");
+	return fx->r.db;
+}
+
+/* `rc` is `code` naming `field` (NULL: any), and `*out` (when `out` is not
+ * NULL) was left NULL. */
+static void refused(int rc, json_t **out, int code, const char *field, const char *what)
+{
+	if (rc != code)
+		fail_msg("%s: rc %d, expected %d (%s)", what, rc, code, wam_error_last()->message);
+	if (field && strcmp(wam_error_last()->field, field) != 0)
+		fail_msg("%s: the error names '%s', not '%s' (%s)", what, wam_error_last()->field, field,
+		         wam_error_last()->message);
+	if (out && *out)
+		fail_msg("%s: an answer came with the refusal", what);
+}
+
+/* ---- one record: hidden ---- */
+
+typedef int (*get_fn)(wam_db *, json_t **, const char *);
+
+/* Confined, `id` is not there (WAM_ENOTFOUND naming `field`); for the owner
+ * and an unconfined principal it is. */
+static void hidden(const char *name, get_fn fn, const char *id, const char *field)
+{
+	json_t *out = NULL;
+	called(name);
+	refused(fn(as_confined(), &out, id), &out, WAM_ENOTFOUND, field, name);
+	ok(fn(as_owner(), &out, id), &out, name);
+	out = NULL;
+	ok(fn(as_unconfined(), &out, id), &out, name);
+}
+
+static int prove(wam_db *db, json_t **out, const char *id)
+{
+	return wam_ledger_prove(db, out, id);
+}
+
+static int prove_with(wam_db *db, json_t **out, const char *id)
+{
+	return wam_ledger_prove_with(db, out, id, NULL);
+}
+
+static void test_confine_one_record_elsewhere_is_not_there(void **state)
+{
+	(void)state;
+	json_t *out = NULL;
+	hidden("wam_registry_get_item", wam_registry_get_item, fx->gun_there, "id");
+	hidden("wam_registry_get_site", wam_registry_get_site, fx->there, "id");
+	hidden("wam_registry_item_history", wam_registry_item_history, fx->gun_there, "id");
+	hidden("wam_registry_export_get", wam_registry_export_get, fx->proposal_there, "id");
+	hidden("wam_ledger_prove", prove, fx->gun_there, "id");
+	hidden("wam_ledger_prove_with", prove_with, fx->gun_there, "id");
+	hidden("wam_stock_site_tree", wam_stock_site_tree, fx->there, "id");
+	hidden("wam_stock_site_compatibility", wam_stock_site_compatibility, fx->there, "id");
+	hidden("wam_stock_get_lot", wam_stock_get_lot, fx->lot_there, "id");
+	hidden("wam_stock_lot_history", wam_stock_lot_history, fx->lot_there, "id");
+	hidden("wam_stock_custody_get", wam_stock_custody_get, fx->custody_there, "id");
+	hidden("wam_stock_check_get", wam_stock_check_get, fx->check_there, "check");
+	hidden("wam_trace_get_hit", wam_trace_get_hit, fx->hit_there, "id");
+	/* what is here is shown to the confined principal */
+	ok(wam_registry_get_item(as_confined(), &out, fx->gun_here), &out, "get item here");
+	ok(wam_stock_get_lot(as_confined(), &out, fx->lot_here), &out, "get lot here");
+	ok(wam_ledger_prove(as_confined(), &out, fx->gun_here), &out, "prove here");
+	ok(wam_registry_item_history(as_confined(), &out, fx->gun_here), &out, "history here");
+	/* the message is the one for a record that does not exist */
+	wam_registry_get_item(as_confined(), &out, fx->gun_there);
+	char want[128];
+	snprintf(want, sizeof want, "no weapon with id '%s'", fx->gun_there);
+	assert_string_equal(wam_error_last()->message, want);
+	/* the SDG report: a scope of the principal's own only */
+	wam_sdg_scope there = {.year = 2026, .site_id = fx->there}, all = {.year = 2026},
+	              here = {.year = 2026, .site_id = fx->here};
+	called("wam_report_sdg");
+	refused(wam_report_sdg(as_confined(), &out, &there), &out, WAM_EFORBIDDEN, "site", "sdg there");
+	refused(wam_report_sdg(as_confined(), &out, &all), &out, WAM_EFORBIDDEN, "site", "sdg everywhere");
+	ok(wam_report_sdg(as_confined(), &out, &here), &out, "sdg here");
+	ok(wam_report_sdg(as_unconfined(), &out, &all), &out, "sdg everywhere, unconfined");
+	called("wam_report_sdg_records");
+	refused(wam_report_sdg_records(as_confined(), &out, &there, "recovered", 0), &out, WAM_EFORBIDDEN, "site",
+	        "sdg records there");
+	ok(wam_report_sdg_records(as_confined(), &out, &here, "recovered", 0), &out, "sdg records here");
+	ok(wam_report_sdg_records(as_owner(), &out, &there, "recovered", 0), &out, "sdg records there, owner");
+	as_owner();
+}
+
+/* ---- lists ---- */
+
+/* Every element of `list` has `key` naming `site`, or `key` of none names
+ * `other`; `out` freed. */
+static void all_at(json_t *list, const char *key, const char *site, const char *what)
+{
+	size_t i;
+	json_t *v;
+	if (!json_is_array(list))
+		fail_msg("%s: not a list", what);
+	json_array_foreach(list, i, v)
+	{
+		const char *s = json_string_value(json_object_get(v, key));
+		if (!s || strcmp(s, site) != 0)
+			fail_msg("%s: element %zu is at %s, not %s", what, i, s ? s : "(no site)", site);
+	}
+	json_decref(list);
+}
+
+/* `list` has an element whose `key` is `value`; freed. */
+static void has(json_t *list, const char *key, const char *value, const char *what)
+{
+	size_t i;
+	json_t *v;
+	bool found = false;
+	json_array_foreach(list, i, v) found |= !strcmp(test_str(v, key), value);
+	json_decref(list);
+	if (!found)
+		fail_msg("%s: %s %s is not listed", what, key, value);
+}
+
+static void test_confine_lists_keep_to_the_sites(void **state)
+{
+	(void)state;
+	json_t *out = NULL;
+	wam_db *db;
+	for (int pass = 0; pass < 2; pass++) {
+		bool confined = pass == 0;
+		db = confined ? as_confined() : as_unconfined();
+#define LIST(name, call, key, elsewhere, list_of)                                                                      \
+	do {                                                                                                           \
+		called(name);                                                                                          \
+		out = NULL;                                                                                            \
+		ok(call, NULL, name);                                                                                  \
+		if (confined)                                                                                          \
+			all_at(json_incref(list_of), key, fx->here, name);                                             \
+		else                                                                                                   \
+			has(json_incref(list_of), key, elsewhere, name);                                               \
+		json_decref(out);                                                                                      \
+	} while (0)
+		wam_item_filter items = {.limit = 100};
+		LIST("wam_registry_list_items", wam_registry_list_items(db, &out, &items), "site_id", fx->there,
+		     json_object_get(out, "items"));
+		LIST("wam_registry_list_sites", wam_registry_list_sites(db, &out), "id", fx->there, out);
+		LIST("wam_registry_find_serial", wam_registry_find_serial(db, &out, "AK47-305816"), "site_id",
+		     fx->there, out);
+		LIST("wam_registry_export_list", wam_registry_export_list(db, &out, NULL), "site_id", fx->there, out);
+		wam_lot_filter lots = {0};
+		LIST("wam_stock_list_lots", wam_stock_list_lots(db, &out, &lots), "site_id", fx->there, out);
+		LIST("wam_stock_lots_expiring", wam_stock_lots_expiring(db, &out, 36500, "2026-06-01", &lots),
+		     "site_id", fx->there, out);
+		LIST("wam_stock_custody_list", wam_stock_custody_list(db, &out, NULL, NULL, NULL, 0), "site_id",
+		     fx->there, out);
+		LIST("wam_stock_custody_overdue", wam_stock_custody_overdue(db, &out, "2100-01-01", NULL, 0), "site_id",
+		     fx->there, out);
+		LIST("wam_stock_check_list", wam_stock_check_list(db, &out, NULL, NULL, 0), "site_id", fx->there, out);
+		LIST("wam_stock_investigations", wam_stock_investigations(db, &out, NULL, true, NULL, 0), "site_id",
+		     fx->there, out);
+		wam_hit_filter hits = {0};
+		LIST("wam_trace_list_hits", wam_trace_list_hits(db, &out, &hits), "owner_site_id", fx->there, out);
+		wam_match_query q = {.serial = "AK47-305816", .limit = 10};
+		LIST("wam_match_search", wam_match_search(db, &out, &q), "site_id", fx->there,
+		     json_object_get(out, "candidates"));
+#undef LIST
+	}
+	/* a filter the caller names is narrowed, never widened */
+	const char *there[] = {fx->there};
+	ok(wam_stock_custody_list(as_confined(), &out, NULL, NULL, there, 1), NULL, "custody there");
+	assert_int_equal(json_array_size(out), 0);
+	json_decref(out);
+	wam_item_filter f = {.site_id = fx->there};
+	refused(wam_registry_list_items(as_confined(), &(json_t *){NULL}, &f), NULL, WAM_EFORBIDDEN, "site",
+	        "items of site there");
+	/* a search does not tell how many weapons were weighed elsewhere */
+	wam_match_query q = {.serial = "AK47-100001"};
+	ok(wam_match_search(as_confined(), &out, &q), NULL, "search");
+	assert_null(json_object_get(json_object_get(out, "query"), "considered"));
+	json_decref(out);
+	as_owner();
+}
+
+/* ---- writes ---- */
+
+static void test_confine_writes_elsewhere_are_refused(void **state)
+{
+	(void)state;
+	json_t *out = NULL, *in;
+	char text[512];
+	long long before = test_events(&fx->r);
+	wam_db *db = as_confined();
+#define REFUSED(name, call, code, field)                                                                               \
+	do {                                                                                                           \
+		called(name);                                                                                          \
+		out = NULL;                                                                                            \
+		refused(call, &out, code, field, name);                                                                \
+	} while (0)
+	in = json_pack("{s:s}", "reason", "lost on patrol");
+	REFUSED("wam_registry_set_status", wam_registry_set_status(db, &out, fx->gun_there, "lost", in), WAM_ENOTFOUND,
+	        "id");
+	json_decref(in);
+	snprintf(text, sizeof text,
+	         "{\"category\": \"SA4\", \"make\": \"Glock\", \"serial\": \"G-1\", \"country\": \"AT\", \"site_id\": "
+	         "\"%s\"}",
+	         fx->there);
+	in = test_json(text);
+	REFUSED("wam_registry_add_item", wam_registry_add_item(db, &out, in, 0), WAM_EFORBIDDEN, "site_id");
+	json_decref(in);
+	in = json_pack("{s:s, s:s, s:s}", "item_id", fx->gun_issued, "reason", "sold", "document", "EL-2");
+	REFUSED("wam_registry_export_propose", wam_registry_export_propose(db, &out, in), WAM_ENOTFOUND, "item_id");
+	json_decref(in);
+	REFUSED("wam_registry_export_confirm", wam_registry_export_confirm(db, &out, fx->proposal_there), WAM_ENOTFOUND,
+	        "id");
+	REFUSED("wam_registry_export_withdraw", wam_registry_export_withdraw(db, &out, fx->proposal_there, "no"),
+	        WAM_ENOTFOUND, "id");
+	in = json_pack("{s:s, s:s}", "to", fx->here, "reason", "moved");
+	REFUSED("wam_stock_move_item", wam_stock_move_item(db, &out, fx->gun_there, in), WAM_ENOTFOUND, "id");
+	json_decref(in);
+	in = json_pack("{s:s, s:s}", "to", fx->there, "reason", "moved");
+	REFUSED("wam_stock_move_item", wam_stock_move_item(db, &out, fx->gun_here, in), WAM_EFORBIDDEN, "to");
+	json_decref(in);
+	snprintf(text, sizeof text,
+	         "{\"nomenclature\": \"Cartridge\", \"lot_number\": \"L-9\", \"rounds\": 10, \"hazard_division\": "
+	         "\"1.4\", \"compat_group\": \"S\", \"site_id\": \"%s\"}",
+	         fx->there);
+	in = test_json(text);
+	REFUSED("wam_stock_add_lot", wam_stock_add_lot(db, &out, in), WAM_EFORBIDDEN, "site_id");
+	json_decref(in);
+	in = json_pack("{s:i, s:s}", "rounds", 10, "document", "IV-1");
+	REFUSED("wam_stock_lot_receive", wam_stock_lot_receive(db, &out, fx->lot_there, in), WAM_ENOTFOUND, "id");
+	REFUSED("wam_stock_lot_issue", wam_stock_lot_issue(db, &out, fx->lot_there, in), WAM_ENOTFOUND, "id");
+	REFUSED("wam_stock_lot_split", wam_stock_lot_split(db, &out, fx->lot_there, in), WAM_ENOTFOUND, "id");
+	json_decref(in);
+	in = json_pack("{s:i, s:s}", "rounds", 10, "site_id", fx->there);
+	REFUSED("wam_stock_lot_split", wam_stock_lot_split(db, &out, fx->lot_here, in), WAM_EFORBIDDEN, "site_id");
+	json_decref(in);
+	in = json_pack("{s:s, s:s}", "condition", "UNSERVICEABLE", "reason", "damp");
+	REFUSED("wam_stock_lot_condition", wam_stock_lot_condition(db, &out, fx->lot_there, in), WAM_ENOTFOUND, "id");
+	json_decref(in);
+	REFUSED("wam_stock_custody_rule", wam_stock_custody_rule(db, &out, fx->there, true), WAM_ENOTFOUND, "id");
+	in = json_pack("{s:s, s:s, s:s, s:s}", "item_id", fx->gun_there, "person", "Cpl Jean", "unit", "1 Coy",
+	               "expected_return", "2099-01-01");
+	REFUSED("wam_stock_custody_issue", wam_stock_custody_issue(db, &out, in), WAM_ENOTFOUND, "item_id");
+	json_decref(in);
+	REFUSED("wam_stock_custody_confirm", wam_stock_custody_confirm(db, &out, fx->custody_there), WAM_ENOTFOUND,
+	        "id");
+	REFUSED("wam_stock_custody_return", wam_stock_custody_return(db, &out, fx->gun_issued, NULL), WAM_ENOTFOUND,
+	        "id");
+	snprintf(text, sizeof text,
+	         "{\"site_id\": \"%s\", \"type\": \"FULL_SERIAL\", \"checkers\": [\"ann\", \"ben\"]}", fx->there);
+	in = test_json(text);
+	REFUSED("wam_stock_check_open", wam_stock_check_open(db, &out, in), WAM_EFORBIDDEN, "site_id");
+	json_decref(in);
+	const char *reads[] = {"AK47-305816"};
+	REFUSED("wam_stock_check_see", wam_stock_check_see(db, &out, fx->check_there, WAM_READ_TYPED, reads, 1),
+	        WAM_ENOTFOUND, "check");
+	FILE *feed = tmpfile();
+	assert_non_null(feed);
+	fputs("AK47-305816\n", feed);
+	rewind(feed);
+	REFUSED("wam_stock_check_feed", wam_stock_check_feed(db, &out, fx->check_there, WAM_READ_RFID, feed),
+	        WAM_ENOTFOUND, "check");
+	fclose(feed);
+	REFUSED("wam_stock_check_close", wam_stock_check_close(db, &out, fx->check_there), WAM_ENOTFOUND, "check");
+	in = json_pack("{s:s, s:s}", "outcome", "found", "reason", "it was in the back room");
+	REFUSED("wam_stock_investigation_resolve",
+	        wam_stock_investigation_resolve(db, &out, fx->inv_there, in, &fx->confined), WAM_ENOTFOUND,
+	        "investigation");
+	json_decref(in);
+	in = json_pack("{s:s, s:s}", "decision", "reject", "reason", "another rifle");
+	REFUSED("wam_trace_decide_hit", wam_trace_decide_hit(db, &out, fx->hit_there, in), WAM_ENOTFOUND, "id");
+	json_decref(in);
+#undef REFUSED
+	assert_int_equal(test_events(&fx->r), before);
+	/* at its own site the confined principal acts */
+	in = json_pack("{s:s}", "reason", "lost on patrol");
+	ok(wam_registry_set_status(db, &out, fx->gun_here, "lost", in), &out, "status here");
+	json_decref(in);
+	in = json_pack("{s:i, s:s}", "rounds", 10, "document", "IV-1");
+	out = NULL;
+	ok(wam_stock_lot_receive(db, &out, fx->lot_here, in), &out, "receipt here");
+	json_decref(in);
+	assert_int_equal(test_events(&fx->r), before + 2);
+	/* and the owner there */
+	in = json_pack("{s:i, s:s}", "rounds", 10, "document", "IV-2");
+	out = NULL;
+	ok(wam_stock_lot_receive(as_owner(), &out, fx->lot_there, in), &out, "receipt there, owner");
+	json_decref(in);
+}
+
+/* ---- the whole registry ---- */
+
+static void test_confine_whole_registry_is_refused(void **state)
+{
+	(void)state;
+	json_t *out = NULL, *in = test_json("{}");
+	char *html = NULL, secret[WAM_TOKEN_LEN + 1], path[256];
+	unsigned char *bytes = NULL;
+	size_t n = 0;
+	char media[32], pseudonym[32];
+	wam_verify_report vr;
+	wam_backup_report br;
+	wam_import_report ir = {0};
+	int64_t gen = 0;
+	int sealed = 0, recorded = 0;
+	long long before = test_events(&fx->r);
+	const char *x = "01JZZZZZZZZZZZZZZZZZZZZZZZ";
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	wam_db *db = as_confined();
+#define NAT(name, call)                                                                                                \
+	do {                                                                                                           \
+		called(name);                                                                                          \
+		out = NULL;                                                                                            \
+		refused(call, &out, WAM_EFORBIDDEN, NULL, name);                                                       \
+	} while (0)
+	NAT("wam_registry_add_site", wam_registry_add_site(db, &out, in));
+	NAT("wam_registry_summary", wam_registry_summary(db, &out));
+	wam_import_opts io = {0};
+	NAT("wam_registry_import", wam_registry_import(db, &ir, f, &io));
+	NAT("wam_registry_export", wam_registry_export(db, f, "csv"));
+	wam_demo_opts demo = {.items = 10};
+	NAT("wam_registry_demo", wam_registry_demo(db, &demo));
+	NAT("wam_auth_credentials", wam_auth_credentials(db, &out, fx->ann));
+	NAT("wam_auth_add_user", wam_auth_add_user(db, &out, in, "a long enough password"));
+	NAT("wam_auth_update_user", wam_auth_update_user(db, &out, "ben", in));
+	NAT("wam_auth_list_users", wam_auth_list_users(db, &out));
+	NAT("wam_auth_add_token", wam_auth_add_token(db, &out, in, secret));
+	NAT("wam_auth_revoke_token", wam_auth_revoke_token(db, x));
+	NAT("wam_auth_list_tokens", wam_auth_list_tokens(db, &out));
+	NAT("wam_auth_get_user", wam_auth_get_user(db, &out, "ben"));
+	NAT("wam_auth_set_password", wam_auth_set_password(db, "ben", "a long enough password"));
+	NAT("wam_auth_user_generation", wam_auth_user_generation(db, &gen, "ben"));
+	NAT("wam_collection_add_recovery", wam_collection_add_recovery(db, &out, in));
+	NAT("wam_collection_get_recovery", wam_collection_get_recovery(db, &out, x));
+	NAT("wam_collection_list_recoveries", wam_collection_list_recoveries(db, &out));
+	NAT("wam_collection_handover", wam_collection_handover(db, &out, x, in));
+	NAT("wam_collection_add_photo", wam_collection_add_photo(db, &out, x, "x", 1, NULL));
+	NAT("wam_collection_get_photo", wam_collection_get_photo(db, &bytes, &n, media, x, x));
+	NAT("wam_collection_list_tasks", wam_collection_list_tasks(db, &out, NULL));
+	NAT("wam_collection_mark", wam_collection_mark(db, &out, x, in));
+	wam_verify_opts vo = {0};
+	NAT("wam_ledger_verify_with", wam_ledger_verify_with(db, &vo, &vr));
+	NAT("wam_ledger_verify", wam_ledger_verify(db, 0, &vr));
+	NAT("wam_ledger_head_receipt", wam_ledger_head_receipt(db, &out));
+	NAT("wam_ledger_rebuild", wam_ledger_rebuild(db));
+	NAT("wam_ledger_rebuild_sealing", wam_ledger_rebuild_sealing(db, &sealed, &recorded));
+	NAT("wam_ledger_events", wam_ledger_events(db, fx->gun_here, 0, 0, &out));
+	NAT("wam_stock_destruction_open", wam_stock_destruction_open(db, &out, in));
+	NAT("wam_stock_destruction_add_item", wam_stock_destruction_add_item(db, &out, x, fx->gun_here));
+	NAT("wam_stock_destruction_add_lot", wam_stock_destruction_add_lot(db, &out, x, fx->lot_here, 1));
+	NAT("wam_stock_destruction_add_person", wam_stock_destruction_add_person(db, &out, x, "witness", "Ann"));
+	NAT("wam_stock_destruction_verify", wam_stock_destruction_verify(db, &out, x, in));
+	NAT("wam_stock_destruction_confirm", wam_stock_destruction_confirm(db, &out, x, &fx->confined));
+	NAT("wam_stock_destruction_close", wam_stock_destruction_close(db, &out, x, "C-1"));
+	NAT("wam_stock_destruction_get", wam_stock_destruction_get(db, &out, x));
+	NAT("wam_stock_destruction_list", wam_stock_destruction_list(db, &out));
+	NAT("wam_stock_destruction_certificate", wam_stock_destruction_certificate(db, &html, &n, x));
+	snprintf(path, sizeof path, "%s/copy.db", fx->r.dir);
+	NAT("wam_db_backup", wam_db_backup(db, &br, path));
+	NAT("wam_trace_report_loss", wam_trace_report_loss(db, &out, in));
+	NAT("wam_trace_list_losses", wam_trace_list_losses(db, &out, 0));
+	NAT("wam_trace_export_losses", wam_trace_export_losses(db, f));
+	NAT("wam_trace_scan", wam_trace_scan(db, &out, NULL));
+	NAT("wam_trace_establish_origin", wam_trace_establish_origin(db, &out, fx->gun_here, in));
+	NAT("wam_trace_draft", wam_trace_draft(db, &out, in));
+	NAT("wam_trace_update", wam_trace_update(db, &out, x, in));
+	NAT("wam_trace_quality", wam_trace_quality(db, &out, x, in));
+	NAT("wam_trace_send", wam_trace_send(db, &out, x, in));
+	NAT("wam_trace_acknowledge", wam_trace_acknowledge(db, &out, x, in));
+	NAT("wam_trace_respond", wam_trace_respond(db, &out, x, in));
+	NAT("wam_trace_close", wam_trace_close(db, &out, x, in));
+	NAT("wam_trace_get", wam_trace_get(db, &out, x, 0));
+	wam_trace_filter tf = {0};
+	NAT("wam_trace_list", wam_trace_list(db, &out, &tf));
+	NAT("wam_trace_node", wam_trace_node(db, &out));
+	NAT("wam_trace_add_peer", wam_trace_add_peer(db, &out, in));
+	NAT("wam_trace_list_peers", wam_trace_list_peers(db, &out));
+	NAT("wam_trace_revoke_peer", wam_trace_revoke_peer(db, &out, x, in));
+	NAT("wam_trace_export", wam_trace_export(db, &out, x));
+	NAT("wam_trace_import", wam_trace_import(db, &out, in));
+#undef NAT
+	assert_null(html);
+	assert_null(bytes);
+	assert_int_equal(test_events(&fx->r), before);
+	/* the principal's own account is its own */
+	ok(wam_auth_get_user(db, &out, "ann"), &out, "own account");
+	ok(wam_auth_user_generation(db, &gen, fx->ann), NULL, "own generation");
+	(void)pseudonym;
+	/* the owner and an unconfined principal are refused none of it */
+	ok(wam_registry_summary(as_unconfined(), &out), &out, "summary, unconfined");
+	ok(wam_ledger_verify(as_owner(), 0, &vr), NULL, "verify, owner");
+	ok(wam_auth_list_users(as_unconfined(), &out), &out, "users, unconfined");
+	fclose(f);
+	json_decref(in);
+	as_owner();
+}
+
+/* A handle cloned for another thread keeps the principal. */
+static void test_confine_clone_keeps_the_principal(void **state)
+{
+	(void)state;
+	wam_db *copy = NULL;
+	json_t *out = NULL;
+	ok(wam_db_clone(&copy, as_confined()), NULL, "clone");
+	refused(wam_registry_get_item(copy, &out, fx->gun_there), &out, WAM_ENOTFOUND, "id", "clone");
+	assert_non_null(wam_db_principal(copy));
+	wam_db_close(copy);
+	assert_null(wam_db_principal(as_owner()));
+}
+
+/* ---- the table and the headers ---- */
+
+/* The headers' text without comments and preprocessor lines. */
+static char *header_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	char *text = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&text, &n);
+	int c, prev = '\n';
+	bool comment = false, directive = false;
+	while ((c = fgetc(f)) != EOF) {
+		if (comment) {
+			if (prev == '*' && c == '/') {
+				comment = false;
+				c = ' ';
+			}
+			prev = c;
+			continue;
+		}
+		if (directive) {
+			if (c == '\n' && prev != '\\')
+				directive = false;
+			prev = c;
+			continue;
+		}
+		if (c == '*' && prev == '/') {
+			comment = true;
+			fseek(m, -1, SEEK_CUR); /* the '/' already written */
+			prev = 0;
+			continue;
+		}
+		if (c == '#' && prev == '\n') {
+			directive = true;
+			prev = c;
+			continue;
+		}
+		fputc(c, m);
+		prev = c;
+	}
+	fclose(f);
+	fclose(m);
+	return text;
+}
+
+/* Calls `each` with the name of every function the header declares: in
+ * each statement (between ; { and }) not a typedef, the first wam_ name
+ * followed by '('. */
+static void each_function(const char *text, void (*each)(const char *name, void *ctx), void *ctx)
+{
+	const char *p = text;
+	while (*p) {
+		size_t len = strcspn(p, ";{}");
+		char *stmt = strndup(p, len);
+		if (!strstr(stmt, "typedef")) {
+			for (char *s = strstr(stmt, "wam_"); s; s = strstr(s + 1, "wam_")) {
+				if (s > stmt && (isalnum((unsigned char)s[-1]) || s[-1] == '_'))
+					continue;
+				char *e = s;
+				while (isalnum((unsigned char)*e) || *e == '_')
+					e++;
+				char *q = e;
+				while (*q == ' ' || *q == '\t' || *q == '\n')
+					q++;
+				if (*q == '(') {
+					*e = '\0';
+					each(s, ctx);
+					break;
+				}
+			}
+		}
+		free(stmt);
+		p += len;
+		if (*p)
+			p++;
+	}
+}
+
+typedef struct scan {
+	int missing;
+	int found;
+} scan;
+
+static void check_listed(const char *name, void *ctx)
+{
+	scan *sc = ctx;
+	sc->found++;
+	if (!find_fn(name)) {
+		sc->missing++;
+		print_error("%s is a public function that the table of test_confine.c does not name: say what "
+		            "confinement does to it\n",
+		            name);
+	}
+}
+
+static void test_confine_every_public_function_is_named(void **state)
+{
+	(void)state;
+	const char *data = getenv("WAM_DATA_DIR");
+	assert_non_null(data);
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/../include/wam", data);
+	DIR *d = opendir(dir);
+	if (!d)
+		fail_msg("cannot list %s", dir);
+	scan sc = {0};
+	int headers = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 3 || strcmp(e->d_name + n - 2, ".h") != 0)
+			continue;
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		char *text = header_text(path);
+		each_function(text, check_listed, &sc);
+		free(text);
+		headers++;
+	}
+	closedir(d);
+	assert_true(headers >= 9);
+	assert_true(sc.found > 100);
+	if (sc.missing)
+		fail_msg("%d public functions are not named in the table", sc.missing);
+}
+
+static void test_confine_every_site_bound_function_was_called(void **state)
+{
+	(void)state;
+	int missed = 0;
+	for (size_t i = 0; i < NFNS; i++)
+		if (fns[i].kind != FREE && !fns[i].called) {
+			print_error("%s touches records at sites but no test called it as a confined principal\n",
+			            fns[i].name);
+			missed++;
+		}
+	assert_int_equal(missed, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_confine_one_record_elsewhere_is_not_there),
+	    cmocka_unit_test(test_confine_lists_keep_to_the_sites),
+	    cmocka_unit_test(test_confine_writes_elsewhere_are_refused),
+	    cmocka_unit_test(test_confine_whole_registry_is_refused),
+	    cmocka_unit_test(test_confine_clone_keeps_the_principal),
+	    cmocka_unit_test(test_confine_every_public_function_is_named),
+	    cmocka_unit_test(test_confine_every_site_bound_function_was_called),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
