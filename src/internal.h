@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "wam/auth.h"
 #include "wam/error.h"
 #include "wam/ledger.h"
 #include "wam/store.h"

@@ -68,49 +68,10 @@ bool wam_auth_allows(const char *role, wam_action act);
 /* Stable lowercase name of an action ("read", "read_sensitive", ...). */
 const char *wam_auth_action_name(wam_action act);
 
-#define WAM_AUTH_MAX_SITES 32
-
-/* Who is acting: a signed-in user or a token. */
-typedef struct wam_principal {
-	char kind[8];  /* "user" or "token" */
-	char id[27];   /* the user's or token's id */
-	char name[65];
-	char role[16];
-	int nsites;    /* 0: not confined to sites */
-	char sites[WAM_AUTH_MAX_SITES][27];
-} wam_principal;
-
-/* True when `p` may see and act on a weapon or record at `site_id`. A
- * principal confined to sites sees only those; a weapon with no site
- * (site_id NULL or "") is outside every confinement, so only principals not
- * confined to sites see it. False when `p` is NULL. */
-bool wam_principal_sees_site(const wam_principal *p, const char *site_id);
-
 /* The actor string events record for `p` ("user:alice", "token:ci-export"),
  * written into `out` (at least 128 bytes); pass it to wam_db_set_actor()
  * before acting for `p`. */
 void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
-
-/* Names the principal who acts through this handle (a copy is kept), as
- * wam_db_set_actor names the actor its events record; NULL: the registry's
- * owner, not confined (a new handle's, and the operating-system account's
- * from the CLI). A wam_db_clone() keeps it. From then on libwam holds the
- * handle to the principal's sites whichever front end calls: a record at
- * another site (a weapon, site, lot, custody record, stock check,
- * investigation, hit, export proposal) answers WAM_ENOTFOUND as if it did
- * not exist, lists and searches keep to its sites, a write that names a
- * site elsewhere is refused with WAM_EFORBIDDEN naming the field, and what
- * covers the whole registry (imports, exports, the ledger, users and tokens,
- * recoveries, destruction, losses, traces, peers, the summary) is refused
- * with WAM_EFORBIDDEN. docs/auth.md lists which call does what. Which role
- * may do which action is still the front end's question
- * (wam_auth_allows). WAM_EINVAL naming "sites" when `p` has more than
- * WAM_AUTH_MAX_SITES. */
-WAM_API int wam_db_set_principal(wam_db *db, const wam_principal *p);
-
-/* The principal set on the handle, or NULL when none is (the owner).
- * Lives until the next wam_db_set_principal(). */
-WAM_API const wam_principal *wam_db_principal(const wam_db *db);
 
 /* True when two actor strings (as events record them) are the same person
  * for a two-person rule: the same string, or the same name as the

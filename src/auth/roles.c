@@ -97,21 +97,6 @@ const char *wam_auth_action_name(wam_action act)
 	return action_names[act];
 }
 
-bool wam_principal_sees_site(const wam_principal *p, const char *site_id)
-{
-	if (!p)
-		return false;
-	if (p->nsites <= 0)
-		return true;
-	/* a weapon kept nowhere in particular is in none of the confined sites */
-	if (!site_id || !*site_id)
-		return false;
-	for (int i = 0; i < p->nsites && i < WAM_AUTH_MAX_SITES; i++)
-		if (!strcmp(p->sites[i], site_id))
-			return true;
-	return false;
-}
-
 void wam_principal_actor(const wam_principal *p, char *out, size_t cap)
 {
 	if (!out || !cap)

@@ -10,6 +10,21 @@
 
 #include "internal.h"
 
+bool wam_principal_sees_site(const wam_principal *p, const char *site_id)
+{
+	if (!p)
+		return false;
+	if (p->nsites <= 0)
+		return true;
+	/* a weapon kept nowhere in particular is in none of the confined sites */
+	if (!site_id || !*site_id)
+		return false;
+	for (int i = 0; i < p->nsites && i < WAM_AUTH_MAX_SITES; i++)
+		if (!strcmp(p->sites[i], site_id))
+			return true;
+	return false;
+}
+
 int wam_db_set_principal(wam_db *db, const wam_principal *p)
 {
 	if (!p) {

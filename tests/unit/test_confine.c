@@ -42,6 +42,10 @@ typedef struct public_fn {
 static public_fn fns[] = {
     /* auth.h */
     {"wam_auth_roles", FREE, false},
+    {"wam_status_allowed", FREE, false}, /* the registry's rules: no record read */
+    {"wam_status_next", FREE, false},
+    {"wam_marking_status", FREE, false},
+    {"wam_detect_script", FREE, false},
     {"wam_auth_role_valid", FREE, false},
     {"wam_auth_allows", FREE, false},
     {"wam_auth_action_name", FREE, false},
