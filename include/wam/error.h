@@ -52,6 +52,15 @@ const wam_error *wam_error_last(void);
 /* Forgets the last error. */
 void wam_error_clear(void);
 
+/* How many of jansson's allocations have failed on this thread since it
+ * started (libwam owns jansson's allocator: a program linking it installs
+ * no hooks of its own). A JSON value built while the count moved may lack
+ * a member jansson could not add: libwam refuses to commit a change during
+ * which it moved (WAM_ENOMEM, nothing written), and a front end notes the
+ * count before building an answer and sends an error, not the answer, if it
+ * moved. Never fails. */
+unsigned long wam_error_alloc_failures(void);
+
 /* Stable lowercase name of a code ("invalid", "not_found", ...). */
 const char *wam_error_name(int code);
 

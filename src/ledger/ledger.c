@@ -87,6 +87,8 @@ int wam_ledger_append(wam_db *db, const char *type, const char *subject, const j
 	unsigned char hash[WAM_HASH_LEN];
 	if (db->tx_depth <= 0)
 		return wam_error_set(WAM_EDB, NULL, "event appended outside a command");
+	if (wam_error_alloc_failures() != db->json_failures) /* the payload may lack a member */
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory while the event %s was built", type);
 	if (!db->head_loaded && (rc = load_head(db)))
 		return rc;
 	if (!db->proj && !(db->proj = wam_projector_new(db->conn)))

@@ -122,6 +122,7 @@ static wam_db *db_new(const char *path)
 	char login[64];
 	wam_os_account(login, sizeof login);
 	snprintf(db->actor, sizeof db->actor, "os:%s", login);
+	db->json_failures = wam_error_alloc_failures();
 	return db;
 }
 
@@ -492,6 +493,16 @@ int wam_db_begin(wam_db *db)
 	return 0;
 }
 
+/* A change is committed only if no JSON value could have lost a member to
+ * an out-of-memory since the last transaction ended (payloads are often
+ * built before the transaction begins): util/alloc.c counts the failures. */
+static int json_intact(const wam_db *db)
+{
+	if (wam_error_alloc_failures() == db->json_failures)
+		return 0;
+	return wam_error_set(WAM_ENOMEM, NULL, "out of memory while the change was prepared; nothing was written");
+}
+
 int wam_db_commit(wam_db *db)
 {
 	int rc;
@@ -503,7 +514,7 @@ int wam_db_commit(wam_db *db)
 		db->tx_depth--;
 		return wam_sql_exec(db->conn, sql);
 	}
-	if ((rc = wam_ledger_checkpoint(db)) || (rc = wam_sql_exec(db->conn, "COMMIT"))) {
+	if ((rc = json_intact(db)) || (rc = wam_ledger_checkpoint(db)) || (rc = wam_sql_exec(db->conn, "COMMIT"))) {
 		wam_error saved = *wam_error_last();
 		wam_db_rollback(db);
 		wam_error_set(saved.code, saved.field, "%s", saved.message);
@@ -512,6 +523,7 @@ int wam_db_commit(wam_db *db)
 	db->tx_depth = 0;
 	db->head_loaded = false;
 	db->match_dirty = false; /* what the index caught up with is committed now */
+	db->json_failures = wam_error_alloc_failures();
 	return 0;
 }
 
@@ -532,4 +544,5 @@ void wam_db_rollback(wam_db *db)
 	}
 	sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 	db->tx_depth = 0;
+	db->json_failures = wam_error_alloc_failures(); /* what it built is gone */
 }
