@@ -199,7 +199,7 @@ int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_
 
 const char *wam_detect_script(const char *text)
 {
-	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *p = (const unsigned char *)(text ? text : ""); /* NULL: a text lost to out of memory */
 	unsigned seen = 0; /* bit per script */
 	enum { LATIN = 1, CYR = 2, ARAB = 4, PERS = 8, CJK = 16, GREEK = 32 };
 	while (*p) {

@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "util/alloc.h"
 
 int wam_sql_fail(sqlite3 *conn, const char *what)
 {
@@ -122,7 +123,6 @@ static wam_db *db_new(const char *path)
 	char login[64];
 	wam_os_account(login, sizeof login);
 	snprintf(db->actor, sizeof db->actor, "os:%s", login);
-	db->json_failures = wam_error_alloc_failures();
 	return db;
 }
 
@@ -494,13 +494,21 @@ int wam_db_begin(wam_db *db)
 }
 
 /* A change is committed only if no JSON value could have lost a member to
- * an out-of-memory since the last transaction ended (payloads are often
+ * an out-of-memory since the handle's last transaction ended, or since the
+ * thread began before its first (payloads and a front end's input are
  * built before the transaction begins): util/alloc.c counts the failures. */
 static int json_intact(const wam_db *db)
 {
 	if (wam_error_alloc_failures() == db->json_failures)
 		return 0;
 	return wam_error_set(WAM_ENOMEM, NULL, "out of memory while the change was prepared; nothing was written");
+}
+
+/* The transaction ended: what failed before it was refused or undone. */
+static void settle(wam_db *db)
+{
+	db->json_failures = wam_error_alloc_failures();
+	wam_alloc_settle();
 }
 
 int wam_db_commit(wam_db *db)
@@ -523,7 +531,7 @@ int wam_db_commit(wam_db *db)
 	db->tx_depth = 0;
 	db->head_loaded = false;
 	db->match_dirty = false; /* what the index caught up with is committed now */
-	db->json_failures = wam_error_alloc_failures();
+	settle(db);
 	return 0;
 }
 
@@ -544,5 +552,5 @@ void wam_db_rollback(wam_db *db)
 	}
 	sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 	db->tx_depth = 0;
-	db->json_failures = wam_error_alloc_failures(); /* what it built is gone */
+	settle(db); /* what it built is gone */
 }

@@ -19,6 +19,7 @@
 #include "wam/error.h"
 
 static _Thread_local unsigned long failures; /* failed allocations on this thread */
+static _Thread_local unsigned long settled;  /* failures dealt with (wam_alloc_settle) */
 static _Thread_local long fail_countdown;    /* tests: allocations until one fails */
 static _Thread_local bool fail_every;        /* tests: and every one after it */
 static _Thread_local bool failing;           /* tests: fail_every reached */
@@ -46,6 +47,16 @@ __attribute__((constructor)) static void install(void)
 unsigned long wam_error_alloc_failures(void)
 {
 	return failures;
+}
+
+void wam_alloc_settle(void)
+{
+	settled = failures;
+}
+
+bool wam_alloc_unsettled(void)
+{
+	return failures != settled;
 }
 
 void wam_alloc_fail_after(long n, bool every)

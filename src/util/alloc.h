@@ -12,6 +12,17 @@
 
 #include <stdbool.h>
 
+/* Marks every failure so far as dealt with: called when a transaction ends
+ * (committed, or rolled back with all it built) and by wam_error_clear()
+ * (a front end's next request, a caller that handled the error). */
+void wam_alloc_settle(void);
+
+/* True when an allocation failed on this thread since the last
+ * wam_alloc_settle(): wam_error_set() then reports WAM_ENOMEM whatever
+ * error it was given, since the input or state that error describes may
+ * be what the failure cut short. */
+bool wam_alloc_unsettled(void);
+
 /* For tests of the out-of-memory paths only: on this thread, the `n`th
  * jansson allocation from now fails (and with `every`, each one after it
  * too); 0 turns failing off. Nothing in the environment or the command line
