@@ -293,7 +293,8 @@ void wam_item_compact(json_t *p)
 			json_object_del(m, "script");
 	}
 	m = json_array_get(markings, 0);
-	if (m && serial && is_frame_serial(m) && !strcmp(s(m, "text"), serial) && json_object_size(m) <= 4) {
+	if (m && serial && is_frame_serial(m) && s(m, "text") && !strcmp(s(m, "text"), serial) &&
+	    json_object_size(m) <= 4) {
 		const char *leg = s(m, "legibility") ? s(m, "legibility") : "clear";
 		bool only_defaults = json_object_size(m) == 3 + (s(m, "legibility") != NULL);
 		if (only_defaults && !strcmp(leg, serial_legibility(serial)))

@@ -1,7 +1,7 @@
-/* Out of memory: each of jansson's allocations an operation makes is made
- * to fail in turn (the first, the second, ... until the operation makes
- * fewer than asked), once and from there on, in an import of a CSV file, an
- * import of a registry's JSON document and commands with large payloads.
+/* Out of memory: jansson's allocations an operation makes are made to fail
+ * in turn (the first, the second, ... the 60th, then a spread up to the last
+ * the operation makes), once and from there on, in an import of a CSV file,
+ * an import of a registry's JSON document and commands with large payloads.
  * Every time: no crash (run under ASan too), the call succeeds or fails
  * with WAM_ENOMEM, and the registry is unchanged (same head) or changed in
  * full (the very events a run without failures writes: same types,
@@ -148,11 +148,12 @@ static bool run_failing(fixture *f, const char *what, operation op, long n, bool
 	return pending == 0;
 }
 
-/* The allocations to fail: each of the first 300, then a spread (every
- * 1/40th further on) up to the last the operation makes. */
+/* The allocations to fail once: each of the first 60 (the input read, the
+ * first checks), then a spread (about every 1/16th further on) up to the
+ * last the operation makes. */
 static long next_n(long n)
 {
-	return n < 300 ? n + 1 : n + n / 40;
+	return n < 60 ? n + 1 : n + n / 16 + 1;
 }
 
 static void check_operation(fixture *f, const char *what, operation op)
@@ -177,7 +178,7 @@ static void check_operation(fixture *f, const char *what, operation op)
 	long runs = 0, last = 0;
 	for (long n = 1; run_failing(f, what, op, n, false, clean); n = next_n(n))
 		runs++, last = n;
-	for (long n = 1; run_failing(f, what, op, n, true, clean); n = next_n(n) + n / 8)
+	for (long n = 1; run_failing(f, what, op, n, true, clean); n += 1 + n / 2) /* and from there on */
 		runs++;
 	assert_true(runs > 2);
 	print_message("# %s: %ld runs, failing up to allocation %ld\n", what, runs, last);
