@@ -136,11 +136,14 @@ static bool run_failing(fixture *f, const char *what, operation op, long n, bool
 	if (pending > 0 && rc != 0)
 		fail_msg("%s: fails with %d allocations to spare: %s", what, (int)pending, wam_error_last()->message);
 	long long after = events(db);
+	if (rc == 0 && after == before)
+		fail_msg("%s, allocation %ld failed%s: succeeded and wrote nothing", what, n, every ? " and on" : "");
 	if (after != before) {
 		char *written = events_after(db, before);
 		if (strcmp(written, clean) != 0)
-			fail_msg("%s, allocation %ld failed%s: a partial write (rc %d): %lld events\n%s\ninstead of\n%s",
-			         what, n, every ? " and on" : "", rc, after - before, written, clean);
+			fail_msg(
+			    "%s, allocation %ld failed%s: a partial write (rc %d): %lld events\n%s\ninstead of\n%s",
+			    what, n, every ? " and on" : "", rc, after - before, written, clean);
 		free(written);
 	}
 	expect_verifies(db, what, n);
@@ -249,15 +252,16 @@ static int call_with(wam_db *db, json_t **out, const char *text,
 static int add_item(fixture *f, wam_db *db, json_t **out)
 {
 	char json[1024];
-	snprintf(json, sizeof json,
-	         "{\"category\": \"SA4\", \"make\": \"Fabrique Nationale\", \"model\": \"FAL 50.00\","
-	         " \"calibre\": \"7.62x51mm\", \"serial\": \"1503821\", \"country\": \"BE\", \"year\": 1978,"
-	         " \"import_marks\": [{\"country\": \"HT\", \"year\": 1994}, {\"country\": \"DO\"}],"
-	         " \"markings\": [{\"component\": \"frame_receiver\", \"kind\": \"serial\", \"text\": \"1503821\"},"
-	         "  {\"component\": \"barrel\", \"kind\": \"serial\", \"text\": \"1503821\", \"legibility\": \"partial\"},"
-	         "  {\"component\": \"frame_receiver\", \"kind\": \"manufacturer\", \"text\": \"FN HERSTAL\"}],"
-	         " \"site_id\": \"%s\", \"notes\": \"received from the 2nd battalion\"}",
-	         f->room);
+	snprintf(
+	    json, sizeof json,
+	    "{\"category\": \"SA4\", \"make\": \"Fabrique Nationale\", \"model\": \"FAL 50.00\","
+	    " \"calibre\": \"7.62x51mm\", \"serial\": \"1503821\", \"country\": \"BE\", \"year\": 1978,"
+	    " \"import_marks\": [{\"country\": \"HT\", \"year\": 1994}, {\"country\": \"DO\"}],"
+	    " \"markings\": [{\"component\": \"frame_receiver\", \"kind\": \"serial\", \"text\": \"1503821\"},"
+	    "  {\"component\": \"barrel\", \"kind\": \"serial\", \"text\": \"1503821\", \"legibility\": \"partial\"},"
+	    "  {\"component\": \"frame_receiver\", \"kind\": \"manufacturer\", \"text\": \"FN HERSTAL\"}],"
+	    " \"site_id\": \"%s\", \"notes\": \"received from the 2nd battalion\"}",
+	    f->room);
 	json_t *in = input(json);
 	int rc = wam_registry_add_item(db, out, in, 0);
 	json_decref(in);
@@ -275,7 +279,7 @@ static int set_status(fixture *f, wam_db *db, json_t **out)
 static int lot_issue(fixture *f, wam_db *db, json_t **out)
 {
 	json_t *issue = input("{\"rounds\": 1200, \"packages\": 2, \"recipient\": \"1st Coy\","
-	                          " \"document\": \"IV-2025/311\"}");
+	                      " \"document\": \"IV-2025/311\"}");
 	int rc = wam_stock_lot_issue(db, out, f->lot, issue);
 	json_decref(issue);
 	return rc;
@@ -291,7 +295,8 @@ static int add_recovery(fixture *f, wam_db *db, json_t **out)
 	    " \"officer\": \"Insp. Joseph\", \"person\": \"Jean-Baptiste Pierre\", \"task_days\": 30,"
 	    " \"weapons\": ["
 	    "  {\"category\": \"SA4\", \"make\": \"Norinco\", \"model\": \"Type 56\", \"calibre\": \"7.62x39mm\","
-	    "   \"serial\": \"5612345\", \"country\": \"CN\", \"import_marks\": [{\"country\": \"HT\", \"year\": 2001}]},"
+	    "   \"serial\": \"5612345\", \"country\": \"CN\","
+	    "   \"import_marks\": [{\"country\": \"HT\", \"year\": 2001}]},"
 	    "  {\"category\": \"SA1\", \"model\": \"revolver\", \"calibre\": \".38 Special\"}"
 	    "]}",
 	    wam_collection_add_recovery);
@@ -306,10 +311,11 @@ static int trace_draft(fixture *f, wam_db *db, json_t **out)
 	    " \"requesting\": {\"state\": \"br\", \"agency\": \"Polícia Federal\","
 	    "   \"contact\": {\"name\": \"Delegada Ana Souza\", \"email\": \"ana.souza@pf.gov.br\"}},"
 	    " \"requested\": {\"state\": \"BE\", \"via\": \"national contact point\"},"
-	    " \"item\": {\"make\": \"FN Herstal\", \"model\": \"FAL\", \"category\": \"sa4\", \"calibre\": \"7.62x51mm\","
+	    " \"item\": {\"make\": \"FN Herstal\", \"model\": \"FAL\", \"category\": \"sa4\","
+	    "   \"calibre\": \"7.62x51mm\","
 	    "   \"serial\": \"1503821\", \"country\": \"BE\", \"year\": 1978,"
 	    "   \"markings\": [{\"component\": \"frame_receiver\", \"kind\": \"serial\", \"text\": \"1503821\"},"
-	    "                 {\"component\": \"frame_receiver\", \"kind\": \"manufacturer\", \"text\": \"FN HERSTAL\"}],"
+	    "    {\"component\": \"frame_receiver\", \"kind\": \"manufacturer\", \"text\": \"FN HERSTAL\"}],"
 	    "   \"photos\": [\"9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08\"]},"
 	    " \"illicit_reason\": \"illicit_national_law\","
 	    " \"justification\": \"Possession without licence, Lei 10.826/2003 art. 16\","
@@ -430,10 +436,10 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_oom_import_csv),     cmocka_unit_test(test_oom_import_registry_json),
+	    cmocka_unit_test(test_oom_import_csv),      cmocka_unit_test(test_oom_import_registry_json),
 	    cmocka_unit_test(test_oom_item_registered), cmocka_unit_test(test_oom_status_changed),
-	    cmocka_unit_test(test_oom_lot_issued),     cmocka_unit_test(test_oom_recovery),
-	    cmocka_unit_test(test_oom_trace_draft),    cmocka_unit_test(test_oom_refusal_does_not_stick),
+	    cmocka_unit_test(test_oom_lot_issued),      cmocka_unit_test(test_oom_recovery),
+	    cmocka_unit_test(test_oom_trace_draft),     cmocka_unit_test(test_oom_refusal_does_not_stick),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
