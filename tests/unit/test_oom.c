@@ -105,11 +105,11 @@ static char *events_after(wam_db *db, long long seq)
 	return test_query_text(db->conn, sql);
 }
 
-static void expect_verifies(wam_db *db, const char *what, long n)
+static void expect_verifies(wam_db *db, const char *what, long n, unsigned flags)
 {
 	wam_verify_report rep;
 	wam_error_clear(); /* the next command */
-	int rc = wam_ledger_verify(db, 0, &rep);
+	int rc = wam_ledger_verify(db, flags, &rep);
 	if (rc || !rep.intact)
 		fail_msg("%s, allocation %ld failed: verify %d: %s %s (%s)", what, n, rc, rep.problem, rep.detail,
 		         wam_error_last()->message);
@@ -146,7 +146,10 @@ static bool run_failing(fixture *f, const char *what, operation op, long n, bool
 			    what, n, every ? " and on" : "", rc, after - before, written, clean);
 		free(written);
 	}
-	expect_verifies(db, what, n);
+	/* the whole verify where something was written, and now and then where
+	 * nothing was (its projections rolled back with the rest); the chain
+	 * and checkpoints otherwise: the replay is most of a run's time */
+	expect_verifies(db, what, n, after != before || n % 16 == 1 ? 0 : WAM_VERIFY_CHAIN_ONLY);
 	wam_db_close(db);
 	return pending == 0;
 }
@@ -383,7 +386,7 @@ static void test_oom_refusal_does_not_stick(void **state)
 	assert_string_equal(test_str(out, "status"), "stolen");
 	json_decref(out);
 	assert_int_equal(events(db), before + 1);
-	expect_verifies(db, "a status change after a refused one", 0);
+	expect_verifies(db, "a status change after a refused one", 0, 0);
 	wam_db_close(db);
 }
 
