@@ -178,6 +178,8 @@ struct wam_db {
 	unsigned char sk[64];
 	int tx_depth;
 	int snapshot_depth;  /* wam_db_snapshot_begin() calls open */
+	/* wam_error_alloc_failures() when the last transaction ended */
+	unsigned long json_failures;
 	/* ids: a seeded generator and clock make demo registries reproducible */
 	wam_rng *id_rng;
 	uint64_t id_clock_ms;

@@ -51,8 +51,21 @@ int wam_error_set_line(int code, long line, const char *field, const char *fmt, 
 /* The last error on this thread; valid until the next wam call on it. */
 const wam_error *wam_error_last(void);
 
-/* Forgets the last error. */
+/* Forgets the last error (and a failed allocation, for the errors to come:
+ * wam_error_alloc_failures()). */
 void wam_error_clear(void);
+
+/* How many of jansson's allocations have failed on this thread since it
+ * started (libwam owns jansson's allocator: a program linking it installs
+ * no hooks of its own). A JSON value built while the count moved may lack
+ * a member jansson could not add: libwam refuses to commit a change during
+ * which it moved (WAM_ENOMEM, nothing written), and a front end notes the
+ * count before building an answer and sends an error, not the answer, if it
+ * moved. Any error set on the thread after a failed allocation, until the
+ * next wam_error_clear() or the end of a transaction, is reported as
+ * WAM_ENOMEM (a field found missing may be one jansson dropped). Never
+ * fails. */
+unsigned long wam_error_alloc_failures(void);
 
 /* Stable lowercase name of a code ("invalid", "not_found", ...). */
 const char *wam_error_name(int code);

@@ -314,5 +314,8 @@ int main(int argc, char **argv)
 	}
 	int rc = cmd->run(&env, &a);
 	sodium_memzero(&identity, sizeof identity);
+	/* what a command printed itself, once jansson failed, may lack a member */
+	if (!rc && wam_error_alloc_failures())
+		rc = cli_fail(&env, wam_error_set(WAM_ENOMEM, NULL, "out of memory: the output may be incomplete"));
 	return rc;
 }

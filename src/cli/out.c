@@ -243,8 +243,20 @@ void cli_print_joined(int width, const char *key, ...)
 	puts(n ? "" : "-");
 }
 
+/* jansson counts the allocations it could not make (wam/error.h): an answer
+ * built after one failed may lack a member, and is not shown. */
+static int answer_partial(void)
+{
+	if (!wam_error_alloc_failures())
+		return 0;
+	return wam_error_set(WAM_ENOMEM, NULL,
+	                     "out of memory while the answer was made; a change asked for may have been made");
+}
+
 int cli_show(const cli_env *env, int rc, json_t *result, const cli_view *view)
 {
+	if (!rc)
+		rc = answer_partial();
 	if (rc)
 		rc = cli_fail(env, rc);
 	else if (env->json)
@@ -302,6 +314,9 @@ void cli_progress_end(const cli_env *env)
 /* cli.h: owner-only, through a new file beside `to` renamed over it. */
 int cli_write_json(const cli_env *env, const json_t *doc, const char *to)
 {
+	int rc = answer_partial();
+	if (rc)
+		return cli_fail(env, rc);
 	if (!to) {
 		cli_print_json(doc);
 		return 0;

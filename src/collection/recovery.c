@@ -360,7 +360,9 @@ int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json
 		wam_time_iso(t, wam_now_ms());
 		json_object_set_new(p, "time", json_string(t));
 	}
-	if ((rc = wam_ledger_append(db, "recovery.handed_over", id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "recovery.handed_over", id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = wam_collection_get_recovery(db, out, id);
@@ -597,7 +599,9 @@ int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const jso
 	/* the event is the weapon's (its history shows it); the task it closes
 	 * is named in it */
 	p = json_pack("{s:s, s:O}", "task_id", task_id, "marking", m);
-	if ((rc = wam_ledger_append(db, "task.marked", item, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "task.marked", item, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = wam_registry_get_item(db, out, item);

@@ -606,15 +606,32 @@ static void run(wam_request *r)
 	r->route->handle(r);
 }
 
+/* An answer built while one of jansson's allocations failed may lack a
+ * member: an error goes out instead, from bytes that need no memory. */
+static void refuse_partial_answer(wam_request *r)
+{
+	static const char body[] = "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"the server ran out of "
+	                           "memory while it made the answer; a change asked for may have been made\"}}";
+	free(r->out);
+	r->out = NULL;
+	r->out_static = body;
+	r->out_len = sizeof body - 1;
+	r->out_type = "application/json; charset=utf-8";
+	r->status = 500;
+	r->nheaders = 0;
+	r->answered = true;
+}
+
 /* A whole request: checked now unless it was when its headers came, then
  * answered, reads from one snapshot when the route asks for it. */
 static void dispatch(wam_request *r)
 {
+	unsigned long json_failures = wam_error_alloc_failures();
 	if (!r->admitted && !prepare(r))
-		return;
+		goto done;
 	if (!(r->db = db_for_thread(r->srv))) {
 		reply_error(r, 500, "database", NULL, "the registry could not be opened");
-		return;
+		goto done;
 	}
 	bool snapshot = (r->route->flags & ROUTE_SNAPSHOT) && wam_db_snapshot_begin(r->db) == 0;
 	if (r->admitted || admit(r))
@@ -623,6 +640,9 @@ static void dispatch(wam_request *r)
 		wam_db_snapshot_end(r->db);
 	if (!r->answered)
 		reply_error(r, 500, "error", NULL, "no answer was made");
+done:
+	if (wam_error_alloc_failures() != json_failures && r->out_fd < 0)
+		refuse_partial_answer(r);
 }
 
 /* ---- libmicrohttpd callbacks ---- */

@@ -88,6 +88,8 @@ int wam_ledger_append(wam_db *db, const char *type, const char *subject, const j
 	unsigned char hash[WAM_HASH_LEN];
 	if (db->tx_depth <= 0)
 		return wam_error_set(WAM_EDB, NULL, "event appended outside a command");
+	if (wam_error_alloc_failures() != db->json_failures) /* the payload may lack a member */
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory while the event %s was built", type);
 	/* only what the catalogue declares enters the ledger, in the shape it declares */
 	const wam_event_type *declared = wam_event_type_find(type);
 	if (!declared)

@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "wam/registry.h"
+#include "util/alloc.h"
 
 
 static const char *const csv_columns[] = {"id",      "category", "make",    "model",        "calibre",
@@ -108,6 +109,8 @@ static int each_item(wam_db *db, int (*each)(const json_t *, void *), void *payl
 			break;
 		rc = each(item, payload);
 		json_decref(item);
+		if (!rc && wam_alloc_unsettled()) /* that weapon may have been written without a field */
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory: the export stopped");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -194,6 +197,8 @@ int wam_registry_export(wam_db *db, FILE *out, const char *format)
 		rc = wam_error_set(WAM_EINVAL, "format", "format '%s' is not csv or json", format ? format : "");
 	}
 	sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+	if (!rc && wam_alloc_unsettled())
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory: the export may lack a field");
 	if (!rc && (fflush(out) != 0 || ferror(out)))
 		rc = wam_error_set(WAM_EIO, "out", "the export could not be written completely");
 	return rc;

@@ -622,7 +622,9 @@ static int set_status(wam_db *db, json_t **out, const char *id, const char *stat
 	json_object_set_new(payload, "to", json_string(to)); /* before `to` is freed with "status" */
 	json_object_del(payload, "status");
 	json_object_set_new(payload, "from", json_string(from));
-	if ((rc = wam_ledger_append(db, "item.status_changed", id, payload, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "item.status_changed", id, payload, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = wam_registry_get_item(db, out, id);

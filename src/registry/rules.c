@@ -176,7 +176,7 @@ int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_
 
 const char *wam_detect_script(const char *text)
 {
-	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *p = (const unsigned char *)(text ? text : ""); /* NULL: a text lost to out of memory */
 	unsigned seen = 0; /* bit per script */
 	enum { LATIN = 1, CYR = 2, ARAB = 4, PERS = 8, CJK = 16, GREEK = 32 };
 	while (*p) {
@@ -270,7 +270,8 @@ void wam_item_compact(json_t *p)
 			json_object_del(m, "script");
 	}
 	m = json_array_get(markings, 0);
-	if (m && serial && is_frame_serial(m) && !strcmp(s(m, "text"), serial) && json_object_size(m) <= 4) {
+	if (m && serial && is_frame_serial(m) && s(m, "text") && !strcmp(s(m, "text"), serial) &&
+	    json_object_size(m) <= 4) {
 		const char *leg = s(m, "legibility") ? s(m, "legibility") : "clear";
 		bool only_defaults = json_object_size(m) == 3 + (s(m, "legibility") != NULL);
 		if (only_defaults && !strcmp(leg, serial_legibility(serial)))

@@ -121,7 +121,9 @@ static int add_record(wam_db *db, json_t **out, const json_t *in, check_record c
 		goto done;
 	if ((rc = check(db, p, in, id)))
 		goto fail;
-	if ((rc = wam_ledger_append(db, event, id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, event, id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = get(db, out, id);

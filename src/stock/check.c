@@ -463,7 +463,9 @@ int wam_stock_check_open(wam_db *db, json_t **out, const json_t *check)
 	    (rc = take_expected(db, p, check, type)))
 		goto fail;
 	wam_db_new_id(db, id);
-	if ((rc = wam_ledger_append(db, "check.opened", id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "check.opened", id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = wam_stock_check_get(db, out, id);
@@ -869,7 +871,9 @@ int wam_stock_check_close(wam_db *db, json_t **out, const char *check_id)
 	              json_object_get(check, "distinct_reads"), "missing", (json_int_t)json_array_size(missing),
 	              "wrong_location", (json_int_t)json_array_size(wrong), "unexpected",
 	              (json_int_t)json_array_size(unexpected), "quantity", (json_int_t)json_array_size(quantity));
-	if ((rc = wam_ledger_append(db, "check.closed", check_id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "check.closed", check_id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = wam_stock_check_get(db, out, check_id);
@@ -1008,7 +1012,9 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 	set_text(p, "item_id", item);
 	set_text(p, "where", where);
 	set_text(p, "reason", reason);
-	if ((rc = wam_ledger_append(db, "check.resolved", investigation_id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "check.resolved", investigation_id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out) {
 		json_t *list = NULL;

@@ -107,7 +107,11 @@ int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool t
 		wam_db_rollback(db);
 		goto done;
 	}
-	if ((rc = wam_ledger_append(db, "custody.rule_set", site_id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "custody.rule_set", site_id, p, NULL))) {
+		wam_db_rollback(db); /* the transaction is still open */
+		goto done;
+	}
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		*out = json_pack("{s:s, s:b}", "site_id", site_id, "two_person", two_person);

@@ -189,7 +189,9 @@ int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot)
 	if ((rc = wam_field_check(db, p, lot, fields, "", 0)))
 		goto fail;
 	wam_db_new_id(db, id);
-	if ((rc = wam_ledger_append(db, "lot.recorded", id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "lot.recorded", id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = load_lot(db, out, id);
@@ -269,7 +271,9 @@ static int change_quantity(wam_db *db, json_t **out, const char *id, const json_
 		json_object_set_new(p, "lot_id", json_string(new_id));
 	}
 	const char *type = receive ? "lot.received" : split ? "lot.split" : "lot.issued";
-	if ((rc = wam_ledger_append(db, type, id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, type, id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = load_lot(db, out, split ? new_id : id);
@@ -338,7 +342,9 @@ int wam_stock_lot_condition(wam_db *db, json_t **out, const char *id, const json
 	json_object_set_new(p, "from", json_string(from));
 	json_object_set_new(p, "to", json_string(to));
 	json_object_del(p, "condition");
-	if ((rc = wam_ledger_append(db, "lot.condition_changed", id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "lot.condition_changed", id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = load_lot(db, out, id);

@@ -69,7 +69,9 @@ int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const jso
 	}
 	json_object_set_new(p, "from", from ? json_string(from) : json_null());
 	json_object_set_new(p, "to", json_string(to));
-	if ((rc = wam_ledger_append(db, "location.moved", item_id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "location.moved", item_id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
 		rc = wam_registry_get_item(db, out, item_id);

@@ -21,6 +21,7 @@
 
 #include "internal.h"
 #include "store/migrate.h"
+#include "util/alloc.h"
 
 int wam_sql_fail(sqlite3 *conn, const char *what)
 {
@@ -502,6 +503,24 @@ int wam_db_begin(wam_db *db)
 	return 0;
 }
 
+/* A change is committed only if no JSON value could have lost a member to
+ * an out-of-memory since the handle's last transaction ended, or since the
+ * thread began before its first (payloads and a front end's input are
+ * built before the transaction begins): util/alloc.c counts the failures. */
+static int json_intact(const wam_db *db)
+{
+	if (wam_error_alloc_failures() == db->json_failures)
+		return 0;
+	return wam_error_set(WAM_ENOMEM, NULL, "out of memory while the change was prepared; nothing was written");
+}
+
+/* The transaction ended: what failed before it was refused or undone. */
+static void settle(wam_db *db)
+{
+	db->json_failures = wam_error_alloc_failures();
+	wam_alloc_settle();
+}
+
 int wam_db_commit(wam_db *db)
 {
 	int rc;
@@ -513,7 +532,7 @@ int wam_db_commit(wam_db *db)
 		db->tx_depth--;
 		return wam_sql_exec(db->conn, sql);
 	}
-	if ((rc = wam_ledger_checkpoint(db)) || (rc = wam_sql_exec(db->conn, "COMMIT"))) {
+	if ((rc = json_intact(db)) || (rc = wam_ledger_checkpoint(db)) || (rc = wam_sql_exec(db->conn, "COMMIT"))) {
 		wam_error saved = *wam_error_last();
 		wam_db_rollback(db);
 		wam_error_set(saved.code, saved.field, "%s", saved.message);
@@ -522,6 +541,7 @@ int wam_db_commit(wam_db *db)
 	db->tx_depth = 0;
 	db->head_loaded = false;
 	wam_rooms_commit(db);
+	settle(db);
 	return 0;
 }
 
@@ -540,4 +560,5 @@ void wam_db_rollback(wam_db *db)
 	}
 	sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 	db->tx_depth = 0;
+	settle(db); /* what it built is gone */
 }

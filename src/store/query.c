@@ -29,6 +29,7 @@ json_t *wam_row_json(sqlite3_stmt *st)
 
 int wam_rows_json(sqlite3_stmt *st, json_t **out, const char *what)
 {
+	unsigned long failures = wam_error_alloc_failures();
 	json_t *arr = json_array();
 	int r;
 	*out = NULL;
@@ -36,6 +37,8 @@ int wam_rows_json(sqlite3_stmt *st, json_t **out, const char *what)
 		json_array_append_new(arr, wam_row_json(st));
 	sqlite3 *conn = sqlite3_db_handle(st);
 	int rc = r == SQLITE_DONE ? 0 : wam_sql_fail(conn, what);
+	if (!rc && wam_error_alloc_failures() != failures) /* a row or a column may be missing */
+		rc = wam_error_set(WAM_ENOMEM, NULL, "%s: out of memory", what);
 	sqlite3_finalize(st);
 	if (rc)
 		json_decref(arr);

@@ -793,7 +793,9 @@ int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, co
 	    (rc = wam_take_word(p, origin, "method", "method", origin_methods, NULL, true, 0)) ||
 	    (rc = wam_trace_take_point(db, p, origin, "")))
 		goto fail;
-	if ((rc = wam_ledger_append(db, "origin.established", item_id, p, NULL)) || (rc = wam_db_commit(db)))
+	if ((rc = wam_ledger_append(db, "origin.established", item_id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out) {
 		rc = wam_query_row(db, out,

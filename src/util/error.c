@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "wam/error.h"
 
 static _Thread_local wam_error last;
@@ -17,6 +18,23 @@ static void set_field(const char *field)
 	last.field[n] = '\0';
 }
 
+/* After an allocation of jansson failed, a field found missing or a record
+ * not found may be what the failure cut short: until the transaction that
+ * saw it ends or the error is cleared (util/alloc.c), every error is
+ * reported as out of memory. */
+static int out_of_memory(int code)
+{
+	char said[sizeof last.message - 64];
+	if (code >= 0 || code == WAM_ENOMEM || !wam_alloc_unsettled())
+		return code;
+	memcpy(said, last.message, sizeof said - 1);
+	said[sizeof said - 1] = '\0';
+	snprintf(last.message, sizeof last.message, "out of memory (which made this fail: %s)", said);
+	set_field(NULL);
+	last.code = WAM_ENOMEM;
+	return WAM_ENOMEM;
+}
+
 int wam_error_set(int code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
@@ -26,7 +44,7 @@ int wam_error_set(int code, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last.message, sizeof last.message, fmt, ap);
 	va_end(ap);
-	return code;
+	return out_of_memory(code);
 }
 
 int wam_error_set_line(int code, long line, const char *field, const char *fmt, ...)
@@ -38,7 +56,7 @@ int wam_error_set_line(int code, long line, const char *field, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(last.message, sizeof last.message, fmt, ap);
 	va_end(ap);
-	return code;
+	return out_of_memory(code);
 }
 
 const wam_error *wam_error_last(void)
@@ -49,6 +67,7 @@ const wam_error *wam_error_last(void)
 void wam_error_clear(void)
 {
 	memset(&last, 0, sizeof last);
+	wam_alloc_settle();
 }
 
 /* One table: name, exit code, HTTP status per code. */
