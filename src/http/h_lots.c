@@ -4,7 +4,7 @@
  * answer 404 as if they did not exist. */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/registry.h"
 #include "wam/stock.h"
 

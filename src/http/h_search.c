@@ -4,7 +4,7 @@
  * are dropped, so the ranking among what the caller may see is unchanged. */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/match.h"
 
 void h_search(wam_request *r)

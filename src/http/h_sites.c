@@ -5,7 +5,7 @@
  * as an event. */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/registry.h"
 
 static const char *const site_secrets[] = {"lat", "lon", "notes", NULL};
