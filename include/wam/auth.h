@@ -65,6 +65,14 @@ WAM_API bool wam_auth_allows(const char *role, wam_action act);
 /* Stable lowercase name of an action ("read", "read_sensitive", ...). */
 WAM_API const char *wam_auth_action_name(wam_action act);
 
+/* The role table, for a front end that shows or hides what a role may do:
+ * sets `*out` to {actions: [every action's name, in wam_action order],
+ * roles: [{role, actions: [the names of the actions it may do]}]}, roles in
+ * the order of wam_auth_roles(). Made from the table wam_auth_allows()
+ * reads, so the two cannot disagree. `*out` is the caller's (json_decref).
+ * Fails with WAM_ENOMEM, `*out` then NULL. */
+WAM_API int wam_auth_roles_json(json_t **out);
+
 #define WAM_AUTH_MAX_SITES 32
 
 /* Who is acting: a signed-in user or a token. */

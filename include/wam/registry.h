@@ -134,6 +134,18 @@ WAM_API int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
  * recent: [{seq, time, actor, type, subject, summary}] (the last 10)}. */
 WAM_API int wam_registry_summary(wam_db *db, json_t **out);
 
+/* The registry's closed vocabularies and its status machine, as the library
+ * enforces them, for a front end that offers choices: sets `*out` to
+ * {statuses: [...], status_next: {status: [the statuses that may follow]},
+ * status_needs_reason: [...], status_needs_certificate: [...],
+ * status_final_by_procedure: [the statuses only a destruction or a
+ * confirmed export gives], marking_statuses: [...], categories: [{code,
+ * kind, name}] (the registry's reference data, in its order), components,
+ * marking_kinds, legibilities, scripts, site_kinds, holder_types: [...]}.
+ * `*out` is the caller's (json_decref). Fails with WAM_ENOMEM, or WAM_EDB
+ * when the categories cannot be read; `*out` is then NULL. */
+WAM_API int wam_registry_vocabulary(wam_db *db, json_t **out);
+
 /* Callback for long operations: `done` of `total` rows (total 0 if
  * unknown). */
 typedef void (*wam_progress_fn)(long done, long total, void *payload);

@@ -184,6 +184,8 @@ void h_verify(wam_request *r);
 void h_events(wam_request *r);
 void h_summary(wam_request *r);
 void h_health(wam_request *r);
+/* the roles, status machine and vocabularies, from libwam (h_vocabulary.c) */
+void h_vocabulary(wam_request *r);
 void h_users_list(wam_request *r);
 void h_users_create(wam_request *r);
 void h_user_get(wam_request *r);
