@@ -38,13 +38,13 @@ static int port;
 static void *serve(void *arg)
 {
 	(void)arg;
-	wam_http_opts o = {.db_path = fuzz_registry_path(),
-	                   .listen = "127.0.0.1:0",
-	                   .threads = 2,
-	                   .max_body = 1u << 20,
-	                   .timeout_s = 5,
-	                   .ready_file = ready};
-	int code = wam_http_serve(&o);
+	wam_serve_opts o = {.db_path = fuzz_registry_path(),
+	                    .listen = "127.0.0.1:0",
+	                    .threads = 2,
+	                    .max_body = 1u << 20,
+	                    .timeout_s = 5,
+	                    .ready_file = ready};
+	int code = wam_serve(&o);
 	fprintf(stderr, "fuzz_http: wam serve stopped (exit %d)\n", code);
 	abort();
 	return NULL;

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "api.h"
 #include "store.h"
 
 #ifndef WAM_API /* the mark of libwam's public functions */
@@ -57,21 +58,29 @@ typedef enum wam_action {
 
 /* The roles, NULL-terminated: viewer, registrar, armourer, tracer, monitor,
  * auditor, admin. */
-const char *const *wam_auth_roles(void);
+WAM_API const char *const *wam_auth_roles(void);
 
 /* True when `role` exists. */
-bool wam_auth_role_valid(const char *role);
+WAM_API bool wam_auth_role_valid(const char *role);
 
 /* True when `role` may do `act`. Unknown roles may do nothing. */
-bool wam_auth_allows(const char *role, wam_action act);
+WAM_API bool wam_auth_allows(const char *role, wam_action act);
 
 /* Stable lowercase name of an action ("read", "read_sensitive", ...). */
-const char *wam_auth_action_name(wam_action act);
+WAM_API const char *wam_auth_action_name(wam_action act);
+
+/* The role table, for a front end that shows or hides what a role may do:
+ * sets `*out` to {actions: [every action's name, in wam_action order],
+ * roles: [{role, actions: [the names of the actions it may do]}]}, roles in
+ * the order of wam_auth_roles(). Made from the table wam_auth_allows()
+ * reads, so the two cannot disagree. `*out` is the caller's (json_decref).
+ * Fails with WAM_ENOMEM, `*out` then NULL. */
+WAM_API int wam_auth_roles_json(json_t **out);
 
 /* The actor string events record for `p` ("user:alice", "token:ci-export"),
  * written into `out` (at least 128 bytes); pass it to wam_db_set_actor()
  * before acting for `p`. */
-void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
+WAM_API void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
 
 /* True when two actor strings (as events record them) are the same person
  * for a two-person rule: the same string, or the same name as the
@@ -79,7 +88,7 @@ void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
  * "user:alice"), since a person's login and registry name are usually one.
  * On its own a token is never the same person as a user; the rules use
  * wam_auth_same_person_db, which takes a token for whoever added it. */
-bool wam_auth_same_person(const char *actor_a, const char *actor_b);
+WAM_API bool wam_auth_same_person(const char *actor_a, const char *actor_b);
 
 /* As wam_auth_same_person, after a token ("token:NAME") is taken for the
  * identity that added it, the actor of its token.added event (every token
@@ -88,11 +97,11 @@ bool wam_auth_same_person(const char *actor_a, const char *actor_b);
  * person who made it. A failed read, a token no one added, a chain longer
  * than 8 or one that comes back to itself answers true, so a two-person rule
  * fails closed. */
-bool wam_auth_same_person_db(wam_db *db, const char *actor_a, const char *actor_b);
+WAM_API bool wam_auth_same_person_db(wam_db *db, const char *actor_a, const char *actor_b);
 
 /* True for a token's actor ("token:NAME"): a program, which never confirms
  * a two-person act. */
-bool wam_auth_is_token(const char *actor);
+WAM_API bool wam_auth_is_token(const char *actor);
 
 /* Who holds the credentials of user `user_id`, from the ledger: {created_by,
  * created_at} of its user.added event, {password_set_by, password_set_at}
@@ -100,7 +109,7 @@ bool wam_auth_is_token(const char *actor);
  * of all of them in order of first appearance (a password the user sets
  * after signing in with one someone else set does not wash that other
  * person's hand away). */
-int wam_auth_credentials(wam_db *db, json_t **out, const char *user_id);
+WAM_API int wam_auth_credentials(wam_db *db, json_t **out, const char *user_id);
 
 /* The rule of independence: 0 unless someone the account of user `name`
  * comes from (`creds` from wam_auth_credentials: created it or ever set its
@@ -109,8 +118,8 @@ int wam_auth_credentials(wam_db *db, json_t **out, const char *user_id);
  * WAM_EFORBIDDEN naming `field`. A `party` that is the user, the user's own
  * passwords and the operating-system account (which owns the file) do not
  * count against it. */
-int wam_auth_independent(wam_db *db, const json_t *creds, const char *name, const char *party, const char *part,
-                         const char *field);
+WAM_API int wam_auth_independent(wam_db *db, const json_t *creds, const char *name, const char *party, const char *part,
+                                 const char *field);
 
 /* The rule of independence between two accounts that vouch for two people:
  * 0 unless the accounts of users `name_a` and `name_b` (`creds_a`, `creds_b`
@@ -118,8 +127,8 @@ int wam_auth_independent(wam_db *db, const json_t *creds, const char *name, cons
  * themselves and the operating-system account; then WAM_EFORBIDDEN naming
  * `field`, the two accounts being those that `part` ("confirm destruction
  * batch ..."). */
-int wam_auth_apart(wam_db *db, const json_t *creds_a, const char *name_a, const json_t *creds_b, const char *name_b,
-                   const char *part, const char *field);
+WAM_API int wam_auth_apart(wam_db *db, const json_t *creds_a, const char *name_a, const json_t *creds_b,
+                           const char *name_b, const char *part, const char *field);
 
 /* ---- users ---- */
 
@@ -131,13 +140,13 @@ int wam_auth_apart(wam_db *db, const json_t *creds_a, const char *name_a, const 
  * user.added event; the password's hash goes to the credentials table in
  * the same transaction. `*out` (`out` may be NULL) is the user as
  * wam_auth_get_user shows it; the caller frees it with json_decref. */
-int wam_auth_add_user(wam_db *db, json_t **out, const json_t *user, const char *password);
+WAM_API int wam_auth_add_user(wam_db *db, json_t **out, const json_t *user, const char *password);
 
 /* Replaces the password of the user named or identified by `user` and
  * appends a user.password_set event (which holds no hash). WAM_ENOTFOUND if
  * there is no such user, WAM_EINVAL naming "password" if it breaks the rule
  * of wam_auth_add_user. */
-int wam_auth_set_password(wam_db *db, const char *user, const char *password);
+WAM_API int wam_auth_set_password(wam_db *db, const char *user, const char *password);
 
 /* Changes a user: {role?, sites?, disabled?} (sites [] or null: not
  * confined; disabled: true or false). Unknown keys are refused, with
@@ -145,26 +154,26 @@ int wam_auth_set_password(wam_db *db, const char *user, const char *password);
  * such user or site. The user.changed event holds only the keys whose value
  * changes; when none does, no event is appended. `*out` (`out` may be NULL)
  * is the user afterwards. */
-int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_t *changes);
+WAM_API int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_t *changes);
 
 /* One user {id, name, role, sites, disabled, created} by id or name;
  * WAM_ENOTFOUND if there is none. The caller frees `*out` with json_decref. */
-int wam_auth_get_user(wam_db *db, json_t **out, const char *user);
+WAM_API int wam_auth_get_user(wam_db *db, json_t **out, const char *user);
 
 /* The principal a user (as wam_auth_get_user shows it) acts as: kind
  * "user", its id, name, role and sites; a disabled user's role is "none",
  * so it may do nothing. */
-void wam_auth_user_principal(wam_principal *out, const json_t *user);
+WAM_API void wam_auth_user_principal(wam_principal *out, const json_t *user);
 
 /* Every user, ordered by name, as a JSON array of what wam_auth_get_user
  * shows. The caller frees `*out` with json_decref. */
-int wam_auth_list_users(wam_db *db, json_t **out);
+WAM_API int wam_auth_list_users(wam_db *db, json_t **out);
 
 /* Checks a name and password. On success fills `*out`. An unknown name, a
  * wrong password and a disabled user all fail the same way, with WAM_EAUTH
  * and the same message, in about the same time. `*out` is zeroed on
  * failure. */
-int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char *password);
+WAM_API int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char *password);
 
 /* ---- API tokens ---- */
 
@@ -175,20 +184,20 @@ int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char 
  * kept. Appends a token.added event. Fails like wam_auth_add_user, except
  * that token names need not be unique; `secret` is then "". `*out` (`out`
  * may be NULL) is the token as wam_auth_list_tokens shows it. */
-int wam_auth_add_token(wam_db *db, json_t **out, const json_t *token, char secret[WAM_TOKEN_LEN + 1]);
+WAM_API int wam_auth_add_token(wam_db *db, json_t **out, const json_t *token, char secret[WAM_TOKEN_LEN + 1]);
 
 /* Revokes a token by id (a token.revoked event); later checks of it fail.
  * WAM_ENOTFOUND if there is no such token, WAM_ECONFLICT if it is already
  * revoked. */
-int wam_auth_revoke_token(wam_db *db, const char *id);
+WAM_API int wam_auth_revoke_token(wam_db *db, const char *id);
 
 /* Every token {id, name, role, sites, revoked, created}, newest first. */
-int wam_auth_list_tokens(wam_db *db, json_t **out);
+WAM_API int wam_auth_list_tokens(wam_db *db, json_t **out);
 
 /* Checks a token's secret. On success fills `*out`; WAM_EAUTH if it is
  * malformed, unknown or revoked (one message for all three; `*out` is then
  * zeroed). Fast (no key stretching: the secret has 256 random bits). */
-int wam_auth_check_token(wam_db *db, wam_principal *out, const char *secret);
+WAM_API int wam_auth_check_token(wam_db *db, wam_principal *out, const char *secret);
 
 /* ---- logged reads ---- */
 
@@ -197,7 +206,7 @@ int wam_auth_check_token(wam_db *db, wam_principal *out, const char *secret);
  * /api/v1/sites/01J..."): appends a record.read event, whose actor is the
  * handle's (see wam_principal_actor). WAM_EINVAL naming "subject", "fields"
  * or "via" when one is empty or not text. */
-int wam_auth_log_read(wam_db *db, const char *subject, const json_t *fields, const char *via);
+WAM_API int wam_auth_log_read(wam_db *db, const char *subject, const json_t *fields, const char *via);
 
 /* ---- sessions ---- */
 
@@ -208,7 +217,7 @@ int wam_auth_log_read(wam_db *db, const char *subject, const json_t *fields, con
  * so a change made from any front end (another process included) ends the
  * user's sessions. WAM_ENOTFOUND if there is no such user; `*out` is then 0.
  * Reads only. */
-int wam_auth_user_generation(wam_db *db, int64_t *out, const char *user);
+WAM_API int wam_auth_user_generation(wam_db *db, int64_t *out, const char *user);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -27,7 +28,7 @@ extern "C" {
 /* The contexts a recovery is made in (its `context`), NULL-terminated:
  * armed_group, cache, battlefield, border_interdiction, amnesty, ddr,
  * crime, other. */
-extern const char *const wam_recovery_contexts[];
+WAM_API extern const char *const wam_recovery_contexts[];
 
 /* Records a recovery: {type: seized|found|surrendered, date (YYYY-MM-DD),
  * place?, lat?, lon?, admin_area?, context?, officer, person?, site_id?,
@@ -42,19 +43,19 @@ extern const char *const wam_recovery_contexts[];
  * `task_days` after the recovery date. Its weapons are searched for hits
  * in the same transaction (wam_trace_scan). `*out` is the recovery as
  * wam_collection_get_recovery() shows it, hits included. */
-int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *recovery);
+WAM_API int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *recovery);
 
 /* One recovery with its weapons, hand-overs (in order), photos, tasks and
  * `hits`: the hits found for its weapons, open first, as
  * wam_trace_list_hits() shows them (wam/trace.h). */
-int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id);
 
 /* Every recovery, newest first, without the lists. */
-int wam_collection_list_recoveries(wam_db *db, json_t **out);
+WAM_API int wam_collection_list_recoveries(wam_db *db, json_t **out);
 
 /* Records a hand-over of a recovery's weapons (chain of custody): {from, to,
  * time? (ISO 8601; now when absent), place?, reason}. */
-int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json_t *handover);
+WAM_API int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json_t *handover);
 
 /* Stores a photo of a recovery: the bytes (JPEG, PNG, GIF or WebP, at most
  * WAM_PHOTO_MAX) go to "<db>.photos/<sha256>" once, however often they are
@@ -63,31 +64,31 @@ int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json
  * {hash, size, media_type, caption}. Adding a photo the recovery already
  * has changes nothing and gives the same answer. */
 #define WAM_PHOTO_MAX (16u << 20)
-int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n,
-                             const char *caption);
+WAM_API int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n,
+                                     const char *caption);
 
 /* The bytes of a photo of recovery `id` (malloc'd, the caller frees them)
  * and its media type. WAM_ENOTFOUND if the recovery has no such photo. */
-int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
-                             const char *hash);
+WAM_API int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
+                                     const char *hash);
 
 /* Tasks to mark or destroy, oldest due first: {id, kind, item_id,
  * recovery_id, due, state (open, overdue, marked, destroyed), serial,
  * marking_status}. `which`: "open" (open and overdue), "overdue", or NULL
  * for all. */
-int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which);
+WAM_API int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which);
 
 /* Assigns a national marking to the weapon of an open task and closes it:
  * {text, component? (frame_receiver), kind? (serial), location?}. The
  * marking is added to the weapon's markings and its marking status derived
  * again (rules R1–R3). `*out` is the weapon. */
-int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const json_t *marking);
+WAM_API int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const json_t *marking);
 
 /* The pseudonym of a person: "P-" and 24 hex digits of BLAKE2b keyed with
  * the registry's pseudonym key ("<db>.pseudonym.key", made on first use,
  * mode 0600). The same person always gets the same pseudonym in one
  * registry; without the key it cannot be tied back to them. */
-int wam_collection_pseudonym(wam_db *db, char out[32], const char *person);
+WAM_API int wam_collection_pseudonym(wam_db *db, char out[32], const char *person);
 
 #ifdef __cplusplus
 }

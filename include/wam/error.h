@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "api.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,19 +43,18 @@ typedef struct wam_error {
 /* Records an error for this thread and returns `code`, so a caller can write
  * `return wam_error_set(WAM_EINVAL, "serial", "must not be empty");`.
  * `field` may be NULL. Never fails. */
-int wam_error_set(int code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+WAM_API int wam_error_set(int code, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Like wam_error_set, also naming the input line the error concerns. */
-int wam_error_set_line(int code, long line, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+WAM_API int wam_error_set_line(int code, long line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The last error on this thread; valid until the next wam call on it. */
-const wam_error *wam_error_last(void);
+WAM_API const wam_error *wam_error_last(void);
 
 /* Forgets the last error (and a failed allocation, for the errors to come:
  * wam_error_alloc_failures()). */
-void wam_error_clear(void);
+WAM_API void wam_error_clear(void);
 
 /* How many of jansson's allocations have failed on this thread since it
  * started (libwam owns jansson's allocator: a program linking it installs
@@ -65,22 +66,22 @@ void wam_error_clear(void);
  * next wam_error_clear() or the end of a transaction, is reported as
  * WAM_ENOMEM (a field found missing may be one jansson dropped). Never
  * fails. */
-unsigned long wam_error_alloc_failures(void);
+WAM_API unsigned long wam_error_alloc_failures(void);
 
 /* Stable lowercase name of a code ("invalid", "not_found", ...). */
-const char *wam_error_name(int code);
+WAM_API const char *wam_error_name(int code);
 
 /* Process exit code for a result (documented in docs/cli.md):
  * 0 ok, 2 bad input, 3 not found, 4 conflict, 5 integrity failure,
  * 6 database or I/O, 7 not allowed, 8 busy (try again), 9 a registry made
  * by a newer wam, 1 anything else (out of memory, an internal fault). */
-int wam_error_exit_code(int code);
+WAM_API int wam_error_exit_code(int code);
 
 /* HTTP status for a result (200, 401, 403, 404, 409, 422, 500 (also for
  * WAM_EVERSION), 503 for WAM_EBUSY, which a server sends with Retry-After); bad input
  * is 422, and a front end answers 400 itself for what never reaches
  * libwam (malformed JSON, bad query parameters). */
-int wam_error_http_status(int code);
+WAM_API int wam_error_http_status(int code);
 
 #ifdef __cplusplus
 }

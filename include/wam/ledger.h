@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "api.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -67,7 +68,7 @@ typedef struct wam_verify_opts {
  * seals are checked only with the key file (they need the secret key):
  * out->credentials_checked says whether they were. WAM_EINVAL (field
  * expect_key or expect_head) when those are not a key or a receipt. */
-int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_report *out);
+WAM_API int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_report *out);
 
 /* A signed receipt of the current head, for an auditor to keep: {format
  * "wam-head/1", node_id, public_key, seq, hash, time, signature}, the
@@ -75,20 +76,20 @@ int wam_ledger_verify_with(wam_db *db, const wam_verify_opts *opts, wam_verify_r
  * "signature". Refused (WAM_EINTEGRITY) unless the chain verifies against
  * the key file; WAM_ENOTFOUND/WAM_EINTEGRITY naming "key" without a usable
  * key file. The caller frees `*out` with json_decref. */
-int wam_ledger_head_receipt(wam_db *db, json_t **out);
+WAM_API int wam_ledger_head_receipt(wam_db *db, json_t **out);
 
 /* Checks the hash chain, every checkpoint signature and (unless
  * WAM_VERIFY_CHAIN_ONLY) that every projection row equals what replaying the
  * events produces. Returns 0 and fills `*out` whether or not the registry is
  * intact (read out->intact); returns negative only if verification itself
  * could not run (WAM_EDB, WAM_ENOMEM). Changes nothing. */
-int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out);
+WAM_API int wam_ledger_verify(wam_db *db, unsigned flags, wam_verify_report *out);
 
 /* Drops every projection and recomputes it from the events, in one
  * transaction, after proving the chain against the key file: a ledger that
  * is not intact is refused (WAM_EINTEGRITY, nothing changed). Appends no
  * event. */
-int wam_ledger_rebuild(wam_db *db);
+WAM_API int wam_ledger_rebuild(wam_db *db);
 
 /* wam_ledger_rebuild(), and then what a registry made before credentials
  * were sealed and reference data recorded lacks: each unsealed credential
@@ -96,14 +97,13 @@ int wam_ledger_rebuild(wam_db *db);
  * digest is recorded in a refdata.recorded event. How many credentials were
  * sealed, and whether the reference data was recorded (0/1), in `*sealed`
  * and `*recorded` (may be NULL). */
-int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded);
+WAM_API int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded);
 
 /* The events of one subject (or of the whole registry when `subject` is
  * NULL) with seq > `after_seq`, oldest first, at most `limit` (0: no limit).
  * `*out` is a JSON array of event objects {seq, id, node, time, actor, type,
  * subject, payload, prev_hash, hash}; the caller frees it with json_decref. */
-int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq,
-                      int limit, json_t **out);
+WAM_API int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq, int limit, json_t **out);
 
 /* Proves one record (a weapon, site, holder, user...) without reading the
  * whole ledger: each of its events is rehashed from its bytes, linked to
@@ -113,21 +113,21 @@ int wam_ledger_events(wam_db *db, const char *subject, int64_t after_seq,
  * {problem, detail, first_bad_seq} as wam_ledger_verify names them.
  * WAM_ENOTFOUND if no event is about `subject`. Changes nothing; `wam
  * verify` remains the proof of the whole registry and its projections. */
-int wam_ledger_prove(wam_db *db, json_t **out, const char *subject);
+WAM_API int wam_ledger_prove(wam_db *db, json_t **out, const char *subject);
 
 /* wam_ledger_prove() with the key pinned by the caller (`expect_key`, hex)
  * instead of the key file; `*out` also names the key trusted {public_key,
  * key_source}. */
-int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const char *expect_key);
+WAM_API int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const char *expect_key);
 
 /* The canonical JSON text of `v`, the form events are hashed in: compact,
  * keys sorted, UTF-8 as is, reals to 15 significant digits. Also the
  * quickest way to write a record as JSON. A new string the caller frees with
  * free(), its length in `*len` (may be NULL); NULL when out of memory. */
-char *wam_ledger_canonical_json(const json_t *v, size_t *len);
+WAM_API char *wam_ledger_canonical_json(const json_t *v, size_t *len);
 
 /* The number of events and the head hash (hex, 65 bytes incl. NUL). */
-int wam_ledger_head(wam_db *db, int64_t *seq, char head_hex[65]);
+WAM_API int wam_ledger_head(wam_db *db, int64_t *seq, char head_hex[65]);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "api.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -32,10 +33,10 @@ typedef struct wam_match_query {
  * look-alike, misread, edit, wildcard, partial. Every weapon within the
  * allowed edits of the serial's skeleton is considered; none is missed.
  * Fails with WAM_EINVAL if the serial has no letters or digits. */
-int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q);
+WAM_API int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q);
 
 /* The normalization steps of a serial: [{step, what, text}]. */
-int wam_match_explain(json_t **out, const char *serial);
+WAM_API int wam_match_explain(json_t **out, const char *serial);
 
 #ifdef __cplusplus
 }

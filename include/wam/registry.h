@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "api.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -24,23 +25,23 @@ extern "C" {
 
 /* Registers a site (armoury, depot, police station, unit, collection point,
  * ...): {name, kind, country?, lat?, lon?, parent_id?, notes?}. */
-int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site);
+WAM_API int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site);
 
 /* One site by id; WAM_ENOTFOUND if there is none. */
-int wam_registry_get_site(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_get_site(wam_db *db, json_t **out, const char *id);
 
 /* Every site, ordered by name. */
-int wam_registry_list_sites(wam_db *db, json_t **out);
+WAM_API int wam_registry_list_sites(wam_db *db, json_t **out);
 
 /* Registers a holder (state force, police, dealer, civilian, ...):
  * {type, name, country?, licence?, address?}. */
-int wam_registry_add_holder(wam_db *db, json_t **out, const json_t *holder);
+WAM_API int wam_registry_add_holder(wam_db *db, json_t **out, const json_t *holder);
 
 /* One holder by id. */
-int wam_registry_get_holder(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_get_holder(wam_db *db, json_t **out, const char *id);
 
 /* Every holder, ordered by name. */
-int wam_registry_list_holders(wam_db *db, json_t **out);
+WAM_API int wam_registry_list_holders(wam_db *db, json_t **out);
 
 /* Flags for wam_registry_add_item(). */
 #define WAM_ALLOW_DUPLICATE 0x1u /* record a duplicate candidate knowingly */
@@ -58,14 +59,14 @@ int wam_registry_list_holders(wam_db *db, json_t **out);
  * there, fails with WAM_ECONFLICT naming both ids unless
  * WAM_ALLOW_DUPLICATE is set, in which case the new record lists the others
  * in `duplicate_of`. */
-int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned flags);
+WAM_API int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned flags);
 
 /* One weapon by id with its markings and import marks. */
-int wam_registry_get_item(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_get_item(wam_db *db, json_t **out, const char *id);
 
 /* Every weapon whose normalized serial equals that of `serial` (an array,
  * possibly empty). */
-int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial);
+WAM_API int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial);
 
 /* Filters for wam_registry_list_items(); NULL fields do not filter. */
 typedef struct wam_item_filter {
@@ -82,7 +83,7 @@ typedef struct wam_item_filter {
 
 /* Weapons matching `f`, ordered by id (registration order): an object
  * {items: [...], next: id or null}. */
-int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f);
+WAM_API int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f);
 
 /* Changes a weapon's status following the state machine in
  * docs/registry.md. `details` carries {reason, document?, certificate?};
@@ -92,8 +93,8 @@ int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f);
  * naming the procedure): a weapon is destroyed only by closing a
  * destruction batch (wam_stock_destruction_close) and exported only by an
  * export a second person confirms (wam_registry_export_confirm). */
-int wam_registry_set_status(wam_db *db, json_t **out, const char *id,
-                            const char *status, const json_t *details);
+WAM_API int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char *status,
+                                    const json_t *details);
 
 /* ---- the registry's rules, which other rooms apply too ----
  * The status machine and the marking rules wam_registry_add_item and
@@ -105,30 +106,30 @@ int wam_registry_set_status(wam_db *db, json_t **out, const char *id,
 
 /* Where on a weapon a marking is (frame_receiver, barrel, slide, ...): a
  * NULL-terminated list of lowercase words. */
-extern const char *const wam_components[];
+WAM_API extern const char *const wam_components[];
 
 /* What a marking says (manufacturer, serial, country, year, import, ...):
  * a NULL-terminated list of lowercase words. */
-extern const char *const wam_marking_kinds[];
+WAM_API extern const char *const wam_marking_kinds[];
 
 /* The script a marking is written in (latin, cyrillic, arabic, persian,
  * cjk, greek, mixed, other): a NULL-terminated list. */
-extern const char *const wam_scripts[];
+WAM_API extern const char *const wam_scripts[];
 
 /* How well a marking reads (clear, worn, partial, obliterated, restored):
  * a NULL-terminated list. */
-extern const char *const wam_legibilities[];
+WAM_API extern const char *const wam_legibilities[];
 
 /* True when a weapon whose status is `from` may be given status `to` (the
  * state machine of docs/registry.md); false for an unknown status. Says
  * nothing of what else a change needs (a reason, a certificate, the
  * procedure that alone gives `destroyed` and `exported`). */
-bool wam_status_allowed(const char *from, const char *to);
+WAM_API bool wam_status_allowed(const char *from, const char *to);
 
 /* Writes into `out` (`cap` bytes, truncated to fit) the statuses that may
  * follow `from`, comma separated in the machine's order, or "none" (a final
  * or unknown status): the list an error message names. */
-void wam_status_next(const char *from, char *out, size_t cap);
+WAM_API void wam_status_next(const char *from, char *out, size_t cap);
 
 /* The marking status of weapon `item` under rules R1-R3: "adequate",
  * "inadequate", "partial", "obliterated", "altered" or "unmarked" (a static
@@ -136,12 +137,12 @@ void wam_status_next(const char *from, char *out, size_t cap);
  * form, as wam_registry_get_item shows it ({serial, make, country,
  * markings, import_marks}); `country` is the registry's own ("" or NULL if
  * unknown), for the import marking of R2. Never fails. */
-const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
+WAM_API const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
 
 /* The script `text` (UTF-8) is written in, one of wam_scripts: "latin" for
  * text without letters, "mixed" for letters of several scripts. A static
  * string; never fails. */
-const char *wam_detect_script(const char *text);
+WAM_API const char *wam_detect_script(const char *text);
 
 /* ---- exports: proposed by one person, confirmed by another ---- */
 
@@ -151,7 +152,7 @@ const char *wam_detect_script(const char *text);
  * field, WAM_ENOTFOUND naming "item_id", WAM_ECONFLICT when the weapon's
  * status does not allow `exported` or it already has a waiting proposal.
  * `*out` is the proposal as wam_registry_export_get shows it. */
-int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *proposal);
+WAM_API int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *proposal);
 
 /* Confirms waiting proposal `id` as the handle's actor, who must not be the
  * same person as the proposer (wam_auth_same_person: WAM_EFORBIDDEN): an
@@ -160,24 +161,24 @@ int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *proposal
  * WAM_ECONFLICT when the proposal is no longer waiting or the weapon's
  * status no longer allows it. Which roles may confirm is the front end's
  * check (WAM_ACT_CONFIRM_EXPORT). */
-int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id);
 
 /* Withdraws waiting proposal `id` with a `reason` (required): an
  * export.withdrawn event; the weapon does not change. */
-int wam_registry_export_withdraw(wam_db *db, json_t **out, const char *id, const char *reason);
+WAM_API int wam_registry_export_withdraw(wam_db *db, json_t **out, const char *id, const char *reason);
 
 /* One proposal {id, item_id, serial, make, model, status (the weapon's),
  * site_id, reason, document, country, state (proposed | confirmed |
  * withdrawn), proposed_seq, proposed_at, proposed_by, decided_seq,
  * decided_at, decided_by, withdraw_reason}; WAM_ENOTFOUND naming "id". */
-int wam_registry_export_get(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_export_get(wam_db *db, json_t **out, const char *id);
 
 /* Every proposal, newest first; only those in `state` when it is given. */
-int wam_registry_export_list(wam_db *db, json_t **out, const char *state);
+WAM_API int wam_registry_export_list(wam_db *db, json_t **out, const char *state);
 
 /* Every event about a weapon, oldest first, each with {seq, time, actor,
  * type, summary, before, after}. */
-int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
 
 /* Counts by status, category, marking status and country of manufacture,
  * the sites holding most weapons and the latest events about weapons:
@@ -185,7 +186,19 @@ int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
  * by_category: {...}, by_marking_status: {...}, by_country: {CC: n,
  * unknown: n}, by_site: [{id, name, items}] (the 20 largest, largest first),
  * recent: [{seq, time, actor, type, subject, summary}] (the last 10)}. */
-int wam_registry_summary(wam_db *db, json_t **out);
+WAM_API int wam_registry_summary(wam_db *db, json_t **out);
+
+/* The registry's closed vocabularies and its status machine, as the library
+ * enforces them, for a front end that offers choices: sets `*out` to
+ * {statuses: [...], status_next: {status: [the statuses that may follow]},
+ * status_needs_reason: [...], status_needs_certificate: [...],
+ * status_final_by_procedure: [the statuses only a destruction or a
+ * confirmed export gives], marking_statuses: [...], categories: [{code,
+ * kind, name}] (the registry's reference data, in its order), components,
+ * marking_kinds, legibilities, scripts, site_kinds, holder_types: [...]}.
+ * `*out` is the caller's (json_decref). Fails with WAM_ENOMEM, or WAM_EDB
+ * when the categories cannot be read; `*out` is then NULL. */
+WAM_API int wam_registry_vocabulary(wam_db *db, json_t **out);
 
 /* Options for wam_registry_import(). */
 typedef struct wam_import_opts {
@@ -210,16 +223,15 @@ typedef struct wam_import_report {
  * document (docs/formats/registry-json.md, detected by a leading '{'). By
  * default all or nothing: any bad row fails with WAM_EINVAL and writes
  * nothing, with every bad row in `report->errors`. */
-int wam_registry_import(wam_db *db, wam_import_report *report, FILE *in,
-                        const wam_import_opts *opts);
+WAM_API int wam_registry_import(wam_db *db, wam_import_report *report, FILE *in, const wam_import_opts *opts);
 
 /* Frees what a report holds (not the report). NULL-safe. */
-void wam_import_report_free(wam_import_report *report);
+WAM_API void wam_import_report_free(wam_import_report *report);
 
 /* Writes every weapon as CSV (items-csv.md) or the whole registry (sites,
  * holders, weapons) as JSON (registry-json.md). `format` is "csv" or
  * "json". */
-int wam_registry_export(wam_db *db, FILE *out, const char *format);
+WAM_API int wam_registry_export(wam_db *db, FILE *out, const char *format);
 
 /* Options for wam_registry_demo(). */
 typedef struct wam_demo_opts {
@@ -237,7 +249,7 @@ typedef struct wam_demo_opts {
  * investigations, recoveries with hand-overs and a marking task, and a
  * closed destruction batch; the recoveries' weapons count towards `items`.
  * Fails with WAM_ECONFLICT if the registry already holds weapons. */
-int wam_registry_demo(wam_db *db, const wam_demo_opts *opts);
+WAM_API int wam_registry_demo(wam_db *db, const wam_demo_opts *opts);
 
 #ifdef __cplusplus
 }

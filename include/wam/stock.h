@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "api.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -27,14 +28,14 @@ extern "C" {
 
 /* The site `id` and every site under it, each with its `depth` (0 for `id`)
  * and `path` (names from `id` down, " / " between), in tree order. */
-int wam_stock_site_tree(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_stock_site_tree(wam_db *db, json_t **out, const char *id);
 
 /* Moves a weapon to another site: `move` is {to, reason, document?}. A
  * location.moved event on the weapon records {from, to, reason, document};
  * the ledger records who moved it. WAM_EINVAL for an unknown site or a move
  * to where the weapon already is (or without a reason). `*out` is the weapon
  * afterwards. */
-int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const json_t *move);
+WAM_API int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const json_t *move);
 
 /* Records an ammunition lot (docs/stock.md lists the fields): nomenclature,
  * calibre, type, manufacturer, headstamp, country, lot_number,
@@ -42,10 +43,10 @@ int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const jso
  * compat_group (A-S), neq_g (net explosive quantity per round, grams),
  * condition, expiry (YYYY-MM-DD), surveillance (YYYY-MM-DD), site_id,
  * document?, notes?. `*out` is the lot as wam_stock_get_lot shows it. */
-int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot);
+WAM_API int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot);
 
 /* One lot, with neq_total_g (rounds x neq_g). WAM_ENOTFOUND if none. */
-int wam_stock_get_lot(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_stock_get_lot(wam_db *db, json_t **out, const char *id);
 
 /* Filters for wam_stock_list_lots(); NULL fields do not filter. */
 typedef struct wam_lot_filter {
@@ -56,42 +57,42 @@ typedef struct wam_lot_filter {
 } wam_lot_filter;
 
 /* Lots matching `f`, ordered by site, calibre, lot number: an array. */
-int wam_stock_list_lots(wam_db *db, json_t **out, const wam_lot_filter *f);
+WAM_API int wam_stock_list_lots(wam_db *db, json_t **out, const wam_lot_filter *f);
 
 /* Adds rounds to a lot: {rounds, packages?, document, source?}. */
-int wam_stock_lot_receive(wam_db *db, json_t **out, const char *id, const json_t *receipt);
+WAM_API int wam_stock_lot_receive(wam_db *db, json_t **out, const char *id, const json_t *receipt);
 
 /* Takes rounds out of a lot: {rounds, packages?, recipient, document}.
  * More rounds (or packages) than the lot holds fails with WAM_ECONFLICT
  * naming the quantity available; nothing is written. */
-int wam_stock_lot_issue(wam_db *db, json_t **out, const char *id, const json_t *issue);
+WAM_API int wam_stock_lot_issue(wam_db *db, json_t **out, const char *id, const json_t *issue);
 
 /* Splits part of a lot off to another site: {rounds, packages?, site_id,
  * document?}. The new lot keeps the lot's identity (lot and batch numbers,
  * nomenclature, hazard, condition ...) and names it in parent_id; `*out`
  * is the new lot. */
-int wam_stock_lot_split(wam_db *db, json_t **out, const char *id, const json_t *split);
+WAM_API int wam_stock_lot_split(wam_db *db, json_t **out, const char *id, const json_t *split);
 
 /* Changes a lot's condition code: {condition, reason}. */
-int wam_stock_lot_condition(wam_db *db, json_t **out, const char *id, const json_t *change);
+WAM_API int wam_stock_lot_condition(wam_db *db, json_t **out, const char *id, const json_t *change);
 
 /* Every event of a lot, oldest first (a split-off lot starts with its
  * parent's split): {seq, time, actor, type, summary, rounds_change,
  * document, payload}. Receipts and issues carry their document references. */
-int wam_stock_lot_history(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_stock_lot_history(wam_db *db, json_t **out, const char *id);
 
 /* Lots whose shelf life ends within `days` of `today` (YYYY-MM-DD; NULL:
  * the current UTC date), or has ended, soonest first; `f` as above. */
-int wam_stock_lots_expiring(wam_db *db, json_t **out, int days, const char *today, const wam_lot_filter *f);
+WAM_API int wam_stock_lots_expiring(wam_db *db, json_t **out, int days, const char *today, const wam_lot_filter *f);
 
 /* Storage compatibility at a site, from the mixing table in
  * data/stock/compatibility.tsv: {site_id, groups: [..], violations: [{groups:
  * "A+B", rule, source, lots: [{id, lot_number, compat_group}]}]}. */
-int wam_stock_site_compatibility(wam_db *db, json_t **out, const char *site_id);
+WAM_API int wam_stock_site_compatibility(wam_db *db, json_t **out, const char *site_id);
 
 /* Whether a site's issues need a second person to confirm them: a
  * custody.rule_set event {two_person: true|false}. */
-int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool two_person);
+WAM_API int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool two_person);
 
 /* Issues a weapon: {item_id, holder_id? | person + unit, expected_return
  * (YYYY-MM-DD), purpose?, document?, two_person?}. The weapon must be in
@@ -99,29 +100,30 @@ int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool t
  * two-person rule (the site's or the request's) the custody opens at once
  * and the weapon becomes `issued`; with it the custody stays `pending`
  * until wam_stock_custody_confirm. `*out` is the custody record. */
-int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue);
+WAM_API int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue);
 
 /* Confirms a pending issue as the second person: the acting user must not
  * be the same person as the one who issued it (wam_auth_same_person_db: a
  * token is whoever added it) nor a token, which never confirms
  * (WAM_EFORBIDDEN). The weapon becomes `issued`. */
-int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id);
+WAM_API int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id);
 
 /* Takes a weapon back: ends its open (or pending) custody, {note?,
  * condition?}; an open one puts the weapon back `in_store`. WAM_ECONFLICT if
  * the weapon is not issued. */
-int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, const json_t *ret);
+WAM_API int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, const json_t *ret);
 
 /* One custody record by id. */
-int wam_stock_custody_get(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_stock_custody_get(wam_db *db, json_t **out, const char *id);
 
 /* Custody records, newest first: `state` "pending", "open", "returned" or
  * NULL (all); `item_id` NULL or a weapon; `sites` confines as above. */
-int wam_stock_custody_list(wam_db *db, json_t **out, const char *state, const char *item_id,
-                           const char *const *sites, int nsites);
+WAM_API int wam_stock_custody_list(wam_db *db, json_t **out, const char *state, const char *item_id,
+                                   const char *const *sites, int nsites);
 
 /* Open custodies whose expected return is before `today` (NULL: now). */
-int wam_stock_custody_overdue(wam_db *db, json_t **out, const char *today, const char *const *sites, int nsites);
+WAM_API int wam_stock_custody_overdue(wam_db *db, json_t **out, const char *today, const char *const *sites,
+                                      int nsites);
 
 /* ---- stock checks and reconciliation ---- */
 
@@ -136,7 +138,7 @@ struct wam_principal;
  * ammunition lot there); a RANDOM_SAMPLE draws its weapons from that list
  * with the seed, which the check.opened event records with the list.
  * `*out` is the check as wam_stock_check_get shows it. */
-int wam_stock_check_open(wam_db *db, json_t **out, const json_t *check);
+WAM_API int wam_stock_check_open(wam_db *db, json_t **out, const json_t *check);
 
 /* How a read was taken. */
 #define WAM_READ_TYPED "typed"
@@ -148,17 +150,17 @@ int wam_stock_check_open(wam_db *db, json_t **out, const json_t *check);
  * taken by `method` (typed, scanned, rfid). One check.reads event holds them
  * all; a read seen before in the check counts once. `*out` (may be NULL) is
  * {reads, new, duplicates}. A closed check refuses reads (WAM_ECONFLICT). */
-int wam_stock_check_see(wam_db *db, json_t **out, const char *check_id, const char *method,
-                        const char *const *reads, size_t nreads);
+WAM_API int wam_stock_check_see(wam_db *db, json_t **out, const char *check_id, const char *method,
+                                const char *const *reads, size_t nreads);
 
 /* Like wam_stock_check_see, with one read per line of `in` (blank lines
  * skipped, surrounding spaces trimmed), in events of up to 100,000 reads. */
-int wam_stock_check_feed(wam_db *db, json_t **out, const char *check_id, const char *method, FILE *in);
+WAM_API int wam_stock_check_feed(wam_db *db, json_t **out, const char *check_id, const char *method, FILE *in);
 
 /* Closes an open check and reconciles it: a check.closed event records
  * the discrepancies, each of which opens an investigation. `*out` is the
  * check with its reconciliation (wam_stock_check_get). */
-int wam_stock_check_close(wam_db *db, json_t **out, const char *check_id);
+WAM_API int wam_stock_check_close(wam_db *db, json_t **out, const char *check_id);
 
 /* One check: {id, site_id, sites, type, status (open|closed), checkers,
  * seed, sample_size, expected, reads, distinct_reads, opened, opened_by,
@@ -166,17 +168,17 @@ int wam_stock_check_close(wam_db *db, json_t **out, const char *check_id);
  * [..], wrong_location: [..], quantity: [..], counts: {...}} (closed)}.
  * Each discrepancy is {kind, item_id, serial, read, registered_site,
  * expected_qty, counted_qty, lot_id, investigation_id}. */
-int wam_stock_check_get(wam_db *db, json_t **out, const char *check_id);
+WAM_API int wam_stock_check_get(wam_db *db, json_t **out, const char *check_id);
 
 /* Checks, newest first, without their reconciliation; `site_id` (may be
  * NULL) keeps those of one site; with nsites > 0 only checks at `sites`. */
-int wam_stock_check_list(wam_db *db, json_t **out, const char *site_id, const char *const *sites, int nsites);
+WAM_API int wam_stock_check_list(wam_db *db, json_t **out, const char *site_id, const char *const *sites, int nsites);
 
 /* Investigations, oldest first: every one when `all`, else the open ones;
  * `check_id` (may be NULL) keeps one check's; with nsites > 0 only those of
  * checks at `sites`. */
-int wam_stock_investigations(wam_db *db, json_t **out, const char *check_id, bool all,
-                             const char *const *sites, int nsites);
+WAM_API int wam_stock_investigations(wam_db *db, json_t **out, const char *check_id, bool all, const char *const *sites,
+                                     int nsites);
 
 /* Resolves an open investigation: {outcome: found | written_off | lost |
  * stolen, where? (found: a site id or a description; required), reason?
@@ -186,8 +188,8 @@ int wam_stock_investigations(wam_db *db, json_t **out, const char *check_id, boo
  * (wam_auth_same_person_db) as one of the check's checkers or the one who
  * opened it (WAM_EFORBIDDEN). lost and stolen change the weapon's status
  * through wam_registry_set_status in the same transaction. */
-int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *investigation_id,
-                                    const json_t *resolution, const struct wam_principal *by);
+WAM_API int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *investigation_id,
+                                            const json_t *resolution, const struct wam_principal *by);
 
 /* ---- destruction ---- */
 
@@ -195,29 +197,29 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
  * DETONATION, site (where it is destroyed), date (YYYY-MM-DD), notes?}.
  * `*out` is the batch as wam_stock_destruction_get shows it. Batches list
  * weapons and ammunition lots (wam_stock_destruction_add_lot). */
-int wam_stock_destruction_open(wam_db *db, json_t **out, const json_t *batch);
+WAM_API int wam_stock_destruction_open(wam_db *db, json_t **out, const json_t *batch);
 
 /* Adds a weapon to an open batch. The weapon must be in a status from which
  * the registry allows `destroyed` and in no other open batch
  * (WAM_ECONFLICT). */
-int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, const char *item_id);
+WAM_API int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, const char *item_id);
 
 /* Adds `rounds` of ammunition lot `lot_id` to an open batch: at most what
  * the lot holds (WAM_ECONFLICT), each lot once. At closing the rounds leave
  * the lot through wam_stock_lot_issue with the certificate as document. */
-int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, const char *lot_id, long rounds);
+WAM_API int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, const char *lot_id, long rounds);
 
 /* Adds a verifier (`role` "verifier": a user name of the registry; two
  * verifiers are two different users) or a witness ("witness": any name). */
-int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, const char *role,
-                                     const char *name);
+WAM_API int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, const char *role,
+                                             const char *name);
 
 /* Records the serials read at the destruction site (a JSON array of
  * strings; a weapon without a legible serial is read by its registry id, a
  * lot by its lot number or id).
  * The batch's `checks` then show what was listed but not read and read but
  * not listed. */
-int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const json_t *serials);
+WAM_API int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const json_t *serials);
 
 /* A verifier of batch `id` confirms, as `who` (their own authenticated
  * identity: a user signed in with their password or session), that the
@@ -232,7 +234,7 @@ int wam_stock_destruction_verify(wam_db *db, json_t **out, const char *id, const
  * missing, older than the list or does not match it, or when `who` has
  * already confirmed the batch as it stands. A change to the list or a new
  * reading afterwards voids every confirmation given before it. */
-int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, const struct wam_principal *who);
+WAM_API int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, const struct wam_principal *who);
 
 /* Closes a batch with its certificate number and moves each weapon to
  * `destroyed`, in one transaction (the only way a weapon becomes
@@ -246,7 +248,7 @@ int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, cons
  * closing event lists the confirmations it counted, each with who created
  * the verifier's account and who last set its password, and when, and
  * everyone the account comes from. */
-int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate);
+WAM_API int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const char *certificate);
 
 /* One batch: {id, method, site, date, notes, state (open | closed),
  * certificate, opened_seq, items_seq, closed_seq, last_seq, items: [{n,
@@ -255,17 +257,17 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
  * verifier_states: [{name, user_id, confirmed, confirmed_at, seq}],
  * witnesses: [names], checks: [{n, seq, serials, missing, unexpected,
  * ok}]}. */
-int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id);
 
 /* Every batch, newest first, with its number of `weapons`. */
-int wam_stock_destruction_list(wam_db *db, json_t **out);
+WAM_API int wam_stock_destruction_list(wam_db *db, json_t **out);
 
 /* The certificate of a closed batch as an HTML page (malloc'd, the caller
  * frees it): the batch, method, site, date, verifiers and who of them
  * confirmed when, witnesses,
  * certificate number, weapons with their serials and the ledger position
  * (seq and hash of the closing event). WAM_ECONFLICT while open. */
-int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, const char *id);
+WAM_API int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, const char *id);
 
 #ifdef __cplusplus
 }

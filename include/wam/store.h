@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "api.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -34,28 +36,28 @@ typedef struct wam_init_opts {
  * data. Fails with WAM_ECONFLICT if `path` already exists, WAM_EIO if the key
  * file cannot be written. On failure nothing is left behind. `*out` is freed
  * with wam_db_close(). */
-int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts);
+WAM_API int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts);
 
 /* Opens an existing registry. Fails with WAM_ENOTFOUND if there is none at
  * `path`, WAM_EDB if the file is not a wam registry. Projections whose schema
  * is older than this build are rebuilt from the events on open. */
-int wam_db_open(wam_db **out, const char *path, unsigned flags);
+WAM_API int wam_db_open(wam_db **out, const char *path, unsigned flags);
 
 /* Opens another handle on the registry `db` is open on, in the same mode and
  * with the same actor, for another thread: each handle has its own
  * connection and transactions, and they share what is costly to hold twice
  * (the serial index), locked internally. Call it while no other thread uses
  * `db`. Handles may be closed in any order. */
-int wam_db_clone(wam_db **out, wam_db *db);
+WAM_API int wam_db_clone(wam_db **out, wam_db *db);
 
 /* Closes the registry, rolling back an open transaction. NULL-safe. */
-void wam_db_close(wam_db *db);
+WAM_API void wam_db_close(wam_db *db);
 
 /* Names who acts through this handle ("os:alice", "user:01J..."); every
  * event records it. A new handle acts as the operating-system account of the
  * process's real user id ("os:<login>"), never a name taken from the
  * environment. Fails with WAM_EINVAL if empty or longer than 127 bytes. */
-int wam_db_set_actor(wam_db *db, const char *actor);
+WAM_API int wam_db_set_actor(wam_db *db, const char *actor);
 
 #define WAM_AUTH_MAX_SITES 32
 
@@ -73,7 +75,7 @@ typedef struct wam_principal {
  * principal confined to sites sees only those; a weapon with no site
  * (site_id NULL or "") is outside every confinement, so only principals not
  * confined to sites see it. False when `p` is NULL. */
-bool wam_principal_sees_site(const wam_principal *p, const char *site_id);
+WAM_API bool wam_principal_sees_site(const wam_principal *p, const char *site_id);
 
 /* Names the principal who acts through this handle (a copy is kept), as
  * wam_db_set_actor names the actor its events record; NULL: the registry's
@@ -90,41 +92,41 @@ bool wam_principal_sees_site(const wam_principal *p, const char *site_id);
  * may do which action is still the front end's question
  * (wam_auth_allows in wam/auth.h). WAM_EINVAL naming "sites" when `p` has more than
  * WAM_AUTH_MAX_SITES. */
-int wam_db_set_principal(wam_db *db, const wam_principal *p);
+WAM_API int wam_db_set_principal(wam_db *db, const wam_principal *p);
 
 /* The principal set on the handle, or NULL when none is (the owner).
  * Lives until the next wam_db_set_principal(). */
-const wam_principal *wam_db_principal(const wam_db *db);
+WAM_API const wam_principal *wam_db_principal(const wam_db *db);
 
 /* Writes the login name of the process's real user id into `name` (of `n`
  * bytes), or "uid<N>" when the account has no name. */
-void wam_os_account(char *name, size_t n);
+WAM_API void wam_os_account(char *name, size_t n);
 
 /* The node id (a ULID) of this registry. Lives as long as `db`. */
-const char *wam_db_node_id(const wam_db *db);
+WAM_API const char *wam_db_node_id(const wam_db *db);
 
 /* The registry's file path. Lives as long as `db`. */
-const char *wam_db_path(const wam_db *db);
+WAM_API const char *wam_db_path(const wam_db *db);
 
 /* Starts a read snapshot: the reads that follow see the registry as it was
  * at this moment, and together cost one lock of the file instead of one per
  * statement (a server answering many small reads saves most of its system
  * calls this way). Ends with wam_db_snapshot_end(); calls nest. A command
  * (wam_db_begin) cannot start inside a snapshot: it fails with WAM_EDB. */
-int wam_db_snapshot_begin(wam_db *db);
-void wam_db_snapshot_end(wam_db *db);
+WAM_API int wam_db_snapshot_begin(wam_db *db);
+WAM_API void wam_db_snapshot_end(wam_db *db);
 
 /* Starts a command. Calls nest: only the outermost commit writes. Every
  * mutating libwam function calls this itself, so a front end needs it only
  * to group several calls into one all-or-nothing command. */
-int wam_db_begin(wam_db *db);
+WAM_API int wam_db_begin(wam_db *db);
 
 /* Ends a command: signs a checkpoint over the last event appended (if any)
  * and commits. On failure everything since the outermost begin is undone. */
-int wam_db_commit(wam_db *db);
+WAM_API int wam_db_commit(wam_db *db);
 
 /* Undoes everything since the outermost wam_db_begin(). Never fails. */
-void wam_db_rollback(wam_db *db);
+WAM_API void wam_db_rollback(wam_db *db);
 
 /* Callback for long operations (an import, the demo, a rebuild of the
  * projections): `done` of `total` rows (total 0 if unknown). */
@@ -151,7 +153,7 @@ typedef struct wam_backup_report {
  * key beside the registry), WAM_EIO (cannot write), WAM_EDB (busy),
  * WAM_EINTEGRITY (the copy is not intact: the registry itself is not); on
  * failure nothing is left at `path`. */
-int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path);
+WAM_API int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path);
 
 /* Flags for wam_db_restore(). */
 #define WAM_RESTORE_FORCE 0x1u /* replace an existing registry at the target */
@@ -168,7 +170,8 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path);
  * written beside `to` and renamed over it (its old -wal and -shm removed):
  * stop every process using `to` (`wam serve`) first. WAM_ENOTFOUND when
  * there is no backup at `from`. */
-int wam_db_restore(wam_backup_report *out, const char *from, const char *to, const char *expect_key, unsigned flags);
+WAM_API int wam_db_restore(wam_backup_report *out, const char *from, const char *to, const char *expect_key,
+                           unsigned flags);
 
 /* ---- files written for people ---- */
 
@@ -184,13 +187,13 @@ int wam_db_restore(wam_backup_report *out, const char *from, const char *to, con
  * another user does; a symbolic link is refused, not followed; a device or
  * pipe is written as it is. `*out` is closed with fclose(). Fails with
  * WAM_EIO (or WAM_ECONFLICT with WAM_FILE_EXCL) naming `field`. */
-int wam_file_create(FILE **out, const char *path, const char *field, unsigned flags);
+WAM_API int wam_file_create(FILE **out, const char *path, const char *field, unsigned flags);
 
 /* Makes a new owner-only file beside `path` under a name no one can guess
  * ("<path>.partial-XXXXXX", created exclusively), to be renamed over `path`
  * once it is written whole (or removed): its name goes into `tmp`
  * (`tmpsize` bytes). `*out` is closed with fclose(). */
-int wam_file_create_temp(FILE **out, char *tmp, size_t tmpsize, const char *path, const char *field);
+WAM_API int wam_file_create_temp(FILE **out, char *tmp, size_t tmpsize, const char *path, const char *field);
 
 #ifdef __cplusplus
 }

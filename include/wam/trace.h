@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "api.h"
 #include "store.h"
 
 #ifdef __cplusplus
@@ -33,15 +34,15 @@ extern "C" {
  * seized before its theft was reported still gives a hit. `*out` is the
  * report: {id, kind, date, place, circumstances, reported_by, agency,
  * police_ref, item_id, open (the weapon is still lost or stolen), hits}. */
-int wam_trace_report_loss(wam_db *db, json_t **out, const json_t *report);
+WAM_API int wam_trace_report_loss(wam_db *db, json_t **out, const json_t *report);
 
 /* Loss reports, newest first; `open_only` keeps those whose weapon is still
  * lost or stolen. Each with the weapon's serial, make, model, calibre. */
-int wam_trace_list_losses(wam_db *db, json_t **out, int open_only);
+WAM_API int wam_trace_list_losses(wam_db *db, json_t **out, int open_only);
 
 /* Writes the open loss reports in the lost/stolen CSV layout
  * (docs/formats/lost-stolen-csv.md), for an iARMS-style database. */
-int wam_trace_export_losses(wam_db *db, FILE *out);
+WAM_API int wam_trace_export_losses(wam_db *db, FILE *out);
 
 /* ---- hits ---- */
 
@@ -58,7 +59,7 @@ int wam_trace_export_losses(wam_db *db, FILE *out);
  * candidate not already a hit as `hit.found`. wam_collection_add_recovery()
  * and wam_trace_report_loss() call this inside their transaction. `*out`
  * (`out` may be NULL) is the array of new hits. */
-int wam_trace_scan(wam_db *db, json_t **out, const char *recovery_id);
+WAM_API int wam_trace_scan(wam_db *db, json_t **out, const char *recovery_id);
 
 /* Filters for wam_trace_list_hits(); NULL fields do not filter. */
 typedef struct wam_hit_filter {
@@ -72,13 +73,13 @@ typedef struct wam_hit_filter {
  * recovery_id, recovered: {id, serial, make, model, calibre, country,
  * category, status, site_id}, registered: {same fields, holder_id},
  * owner_site_id, found_seq, decided_seq, decision_reason}. */
-int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f);
+WAM_API int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f);
 
 /* One hit with both weapons in full (as wam_registry_get_item shows them)
  * side by side under `recovered` and `registered`, each with its holder's
  * {id, name, type} under `holder` (never the licence or address), and the
  * matcher's edits. */
-int wam_trace_get_hit(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_trace_get_hit(wam_db *db, json_t **out, const char *id);
 
 /* Decides an open hit: {decision: confirm|reject, reason, point_of_diversion?:
  * {category, country?, date?, description?}}. Confirming says the two
@@ -87,13 +88,13 @@ int wam_trace_get_hit(wam_db *db, json_t **out, const char *id);
  * origin counts as traced (point of diversion from the registered weapon's
  * holder unless given). A decided hit cannot be decided again
  * (WAM_ECONFLICT). */
-int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t *decision);
+WAM_API int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t *decision);
 
 /* Records that a competent authority established a recovered weapon's
  * illicit origin other than by tracing (SDG 16.4.2): {method:
  * investigation|intelligence|other, category, country?, date?, description?}.
  * `*out` is the weapon's origin record. */
-int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, const json_t *origin);
+WAM_API int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, const json_t *origin);
 
 /* ---- trace requests and responses (ITI section V, ISACS 05.31) ---- */
 
@@ -118,7 +119,7 @@ int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, co
  * recoveries) and recovery fields from its latest recovery. A draft may
  * miss anything; only sending checks rule R10. `*out` is the request as
  * wam_trace_get() shows it. */
-int wam_trace_draft(wam_db *db, json_t **out, const json_t *request);
+WAM_API int wam_trace_draft(wam_db *db, json_t **out, const json_t *request);
 
 /* Changes a draft: the fields given replace the draft's (objects merged one
  * level deep); null removes a field, inside a merged object too
@@ -126,7 +127,7 @@ int wam_trace_draft(wam_db *db, json_t **out, const json_t *request);
  * names are taken again only when the change names another weapon. A
  * change that changes nothing appends no event and `*out` is the draft as
  * it is. Only drafts change (WAM_ECONFLICT). */
-int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *changes);
+WAM_API int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *changes);
 
 /* The data-quality of a request (a stored one by `id`, or `request` when
  * `id` is NULL): {score: 0–100, complete: bool (nothing R10 requires is
@@ -136,16 +137,16 @@ int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *cha
  * questionable: a serial with '?' or '*', one with fewer than 4 readable
  * letters or digits, an illegible marking, no photo ...), recommended:
  * [{field, message}]}. */
-int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request);
+WAM_API int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request);
 
 /* Sends a draft: {date? (today, not after today), ack_days?, reply_days?}.
  * Fails with WAM_EINVAL naming the first field R10 finds missing (the
  * message lists all) and changes nothing. Sets the acknowledgement and reply due dates. */
-int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details);
+WAM_API int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details);
 
 /* The requested state acknowledged receipt: {date? (today, not after
  * today), note?}. */
-int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details);
+WAM_API int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details);
 
 /* Records a response to a sent or acknowledged request: {result:
  * record_found|no_record|partial|delayed|restricted|refused, date?,
@@ -158,10 +159,10 @@ int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t
  * last holder's are not after today. `delayed` keeps the request
  * acknowledged with a new reply date (`reply_days`); any other result
  * answers it. */
-int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *response);
+WAM_API int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *response);
 
 /* Closes an answered request, or withdraws an unanswered one: {reason}. */
-int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *details);
+WAM_API int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *details);
 
 /* Flags for wam_trace_get() and wam_trace_list(). */
 #define WAM_TRACE_CONFIDENTIAL 0x1u /* show restricted and confidential responses in full (R11) */
@@ -174,7 +175,7 @@ int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *deta
  * imported one: {node_id, request_id}), quality, responses: [...]}. Without
  * WAM_TRACE_CONFIDENTIAL, a response whose confidentiality is restricted or
  * confidential shows only {result, date, confidentiality, withheld: true}. */
-int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags);
+WAM_API int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags);
 
 /* The responses of `request` (as wam_trace_get() returns it) whose
  * confidentiality is restricted or confidential, named as the record of a
@@ -182,13 +183,13 @@ int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags);
  * array, empty when there are none (or `request` has no responses); the
  * caller frees it. Front ends showing such responses in full log their read
  * with it (R11). */
-json_t *wam_trace_restricted_responses(const json_t *request);
+WAM_API json_t *wam_trace_restricted_responses(const json_t *request);
 
 /* Rule R11 for one response: true unless its confidentiality is
  * "unclassified" (a response without a level is kept restricted). Every
  * reader of responses — a request, the ledger's events, the SDG records —
  * withholds by this one test. */
-bool wam_trace_response_restricted(const json_t *response);
+WAM_API bool wam_trace_response_restricted(const json_t *response);
 
 /* Filters for wam_trace_list(); NULL fields do not filter. */
 typedef struct wam_trace_filter {
@@ -202,13 +203,13 @@ typedef struct wam_trace_filter {
  * direction, state, reference, requesting_state, requested_state, item_id,
  * serial, urgency, confidentiality, sent, ack_due, reply_due, overdue,
  * result (the latest response's, or null), score}. */
-int wam_trace_list(wam_db *db, json_t **out, const wam_trace_filter *f);
+WAM_API int wam_trace_list(wam_db *db, json_t **out, const wam_trace_filter *f);
 
 /* ---- exchange between registries (docs/formats/trace-request.md) ---- */
 
 /* This registry's identity for exchange: {node_id, name, country,
  * public_key (hex Ed25519)}. */
-int wam_trace_node(wam_db *db, json_t **out);
+WAM_API int wam_trace_node(wam_db *db, json_t **out);
 
 /* Trusts another registry's documents: {name, country, node_id,
  * public_key}. A node id whose key was revoked may be trusted again with a
@@ -216,11 +217,11 @@ int wam_trace_node(wam_db *db, json_t **out);
  * WAM_ECONFLICT naming "node_id" for a node id or key trusted already,
  * naming "public_key" for a key ever revoked (never trusted again). `*out`
  * (may be NULL) is the peer as wam_trace_list_peers() shows it. */
-int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer);
+WAM_API int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer);
 /* Every peer, revoked ones too, by name: {node_id, name, country,
  * public_key, seq, active (false once revoked), revoked_seq, revoked_at
  * (the event's time), revoked_reason} (the revoked_* null while active). */
-int wam_trace_list_peers(wam_db *db, json_t **out);
+WAM_API int wam_trace_list_peers(wam_db *db, json_t **out);
 /* Stops trusting peer `node_id`'s key (compromised, or the other registry
  * re-keyed): `details` {reason} (required). The peer stays listed, and the
  * documents already imported from it stay as they are; a document it sends
@@ -229,7 +230,7 @@ int wam_trace_list_peers(wam_db *db, json_t **out);
  * for no such peer, WAM_ECONFLICT ("node_id") for one revoked already,
  * WAM_EINVAL naming the field for a missing reason or an unknown field;
  * nothing written then. `*out` (may be NULL) is the peer as listed. */
-int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const json_t *details);
+WAM_API int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const json_t *details);
 
 /* The signed exchange document for request `id`: for an outgoing request
  * (sent or later) the request; for an incoming one with a response, the
@@ -237,7 +238,7 @@ int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const j
  * acknowledgement (kind "acknowledgement": {request: {id, reference},
  * acknowledgement: {date, note?}}). Signed with this node's key over the
  * canonical JSON of the document without its `signature`. */
-int wam_trace_export(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_trace_export(wam_db *db, json_t **out, const char *id);
 
 /* Imports an exchange document: a request becomes an incoming request, an
  * acknowledgement acknowledges the outgoing request it names (still `sent`),
@@ -250,7 +251,7 @@ int wam_trace_export(wam_db *db, json_t **out, const char *id);
  * WAM_ECONFLICT if it was imported already (or the request it names no
  * longer waits for it), and changes nothing. `*out` is the request as
  * wam_trace_get() shows it to a tracer. */
-int wam_trace_import(wam_db *db, json_t **out, const json_t *document);
+WAM_API int wam_trace_import(wam_db *db, json_t **out, const json_t *document);
 
 /* ---- SDG indicator 16.4.2 ---- */
 
@@ -273,7 +274,7 @@ typedef struct wam_sdg_scope {
  * state_stocks|transfer_export|other|not_established: n},
  * by_context: {context: n}}. Every figure is reproducible from the events
  * (docs/trace.md gives each rule). */
-int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope);
+WAM_API int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope);
 
 /* The recovered weapons behind one figure of the report: `figure` is a
  * counts key ("seized", "traced_successfully", ...), "numerator",
@@ -296,10 +297,11 @@ int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope);
  * (record found) is no secret. A front end showing the records in full
  * logs the read of each `restricted` response of `request_id`
  * (wam_auth_log_read), as for wam_trace_get(). */
-int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure, unsigned flags);
+WAM_API int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure,
+                                   unsigned flags);
 
 /* Writes the report as CSV: one `figure,value` row per number. */
-int wam_report_sdg_csv(const json_t *report, FILE *out);
+WAM_API int wam_report_sdg_csv(const json_t *report, FILE *out);
 
 #ifdef __cplusplus
 }

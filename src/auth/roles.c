@@ -124,3 +124,32 @@ bool wam_auth_same_person(const char *actor_a, const char *actor_b)
 	    (cb - actor_b == 2 && !strncmp(actor_b, "os", 2)) || (cb - actor_b == 4 && !strncmp(actor_b, "user", 4));
 	return pa && pb && !strcmp(ca + 1, cb + 1);
 }
+
+int wam_auth_roles_json(json_t **out)
+{
+	json_t *all = json_object(), *actions = json_array(), *roles = json_array();
+	*out = NULL;
+	if (!all || !actions || !roles || json_object_set(all, "actions", actions) ||
+	    json_object_set(all, "roles", roles))
+		goto oom;
+	for (int a = 0; a < WAM_ACT_COUNT; a++)
+		if (json_array_append_new(actions, json_string(action_names[a])))
+			goto oom;
+	for (size_t i = 0; i < sizeof role_table / sizeof role_table[0]; i++) {
+		json_t *may = json_array();
+		if (json_array_append_new(roles, json_pack("{s:s, s:o?}", "role", role_table[i].role, "actions", may)))
+			goto oom;
+		for (int a = 0; a < WAM_ACT_COUNT; a++)
+			if (role_table[i].may[a] && json_array_append_new(may, json_string(action_names[a])))
+				goto oom;
+	}
+	json_decref(actions);
+	json_decref(roles);
+	*out = all;
+	return 0;
+oom:
+	json_decref(actions);
+	json_decref(roles);
+	json_decref(all);
+	return wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the roles");
+}

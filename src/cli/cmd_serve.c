@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "http/http.h"
+#include "wam/serve.h"
 
 static const char *const serve_valued[] = {
     "listen",        "threads",         "max-body",    "timeout", "header-timeout",
@@ -15,11 +15,6 @@ static const char *const serve_valued[] = {
 
 #define MAX_HOST_OPTS 32
 static const char *const serve_flags[] = {"secure-cookies", "routes", NULL};
-
-static const char *action_of(int action)
-{
-	return action == ACT_PUBLIC ? "public" : action == ACT_SIGNED_IN ? "signed_in" : wam_auth_action_name(action);
-}
 
 static bool number(const char *s, long lo, long hi, long *out)
 {
@@ -35,18 +30,23 @@ static bool number(const char *s, long lo, long hi, long *out)
 static int cmd_serve(const cli_env *env, const cli_args *a)
 {
 	if (cli_flag(a, "routes")) {
-		json_t *all = json_array();
-		for (const route *rt = wam_http_routes; rt->method; rt++) {
-			if (env->json)
-				json_array_append_new(all, json_pack("{s:s, s:s, s:s, s:b}", "method", rt->method, "path",
-				                                     rt->pattern, "action", action_of(rt->action), "national",
-				                                     (rt->flags & ROUTE_NATIONAL) != 0));
-			else
-				printf("%-7s %-32s %s%s\n", rt->method, rt->pattern, action_of(rt->action),
-				       rt->flags & ROUTE_NATIONAL ? " (national)" : "");
-		}
+		json_t *all;
+		int rc = wam_serve_routes(&all);
+		if (rc)
+			return cli_fail(env, rc);
 		if (env->json)
 			cli_print_json(all);
+		else {
+			size_t i;
+			json_t *rt;
+			json_array_foreach(all, i, rt)
+			{
+				printf("%-7s %-32s %s%s\n", json_string_value(json_object_get(rt, "method")),
+				       json_string_value(json_object_get(rt, "path")),
+				       json_string_value(json_object_get(rt, "action")),
+				       json_is_true(json_object_get(rt, "national")) ? " (national)" : "");
+			}
+		}
 		json_decref(all);
 		return 0;
 	}
@@ -109,21 +109,21 @@ static int cmd_serve(const cli_env *env, const cli_args *a)
 		access_log = NULL;
 	else if (log && strcmp(log, "-") != 0 && wam_file_create(&access_log, log, "access-log", WAM_FILE_APPEND))
 		return cli_fail(env, WAM_EIO); /* the log names users and addresses: owner-only */
-	wam_http_opts o = {.db_path = env->db_path,
-	                   .listen = cli_opt(a, "listen") ? cli_opt(a, "listen") : "127.0.0.1:8080",
-	                   .threads = (int)threads,
-	                   .max_body = (size_t)max_body,
-	                   .timeout_s = (unsigned)timeout,
-	                   .header_timeout_s = (unsigned)header_timeout,
-	                   .min_body_rate = (size_t)min_body_rate,
-	                   .max_connections = (unsigned)max_connections,
-	                   .per_address = (unsigned)per_address,
-	                   .hosts = hosts,
-	                   .trusted_proxies = proxies,
-	                   .secure_cookies = cli_flag(a, "secure-cookies"),
-	                   .access_log = access_log,
-	                   .ready_file = cli_opt(a, "ready-file")};
-	int code = wam_http_serve(&o);
+	wam_serve_opts o = {.db_path = env->db_path,
+	                    .listen = cli_opt(a, "listen") ? cli_opt(a, "listen") : "127.0.0.1:8080",
+	                    .threads = (int)threads,
+	                    .max_body = (size_t)max_body,
+	                    .timeout_s = (unsigned)timeout,
+	                    .header_timeout_s = (unsigned)header_timeout,
+	                    .min_body_rate = (size_t)min_body_rate,
+	                    .max_connections = (unsigned)max_connections,
+	                    .per_address = (unsigned)per_address,
+	                    .hosts = hosts,
+	                    .trusted_proxies = proxies,
+	                    .secure_cookies = cli_flag(a, "secure-cookies"),
+	                    .access_log = access_log,
+	                    .ready_file = cli_opt(a, "ready-file")};
+	int code = wam_serve(&o);
 	if (access_log && access_log != stdout)
 		fclose(access_log);
 	return code;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 
 #define BLOCK_SIZE 8192
 

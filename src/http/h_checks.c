@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/stock.h"
 
 /* The check of the route, when the caller may see it; else answered. */

@@ -4,7 +4,7 @@
  * sites only (libwam keeps it to them). */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/registry.h"
 #include "wam/stock.h"
 

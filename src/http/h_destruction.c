@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/stock.h"
 
 void h_destructions_list(wam_request *r)

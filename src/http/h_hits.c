@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/registry.h"
 #include "wam/trace.h"
 

@@ -8,7 +8,7 @@
  * confirmed export gives those. */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/ledger.h"
 #include "wam/registry.h"
 

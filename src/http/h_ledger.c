@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/trace.h"
 #include "wam/ledger.h"
 #include "wam/registry.h"

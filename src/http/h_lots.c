@@ -5,7 +5,7 @@
  * 403 — libwam answers so for the principal set on the handle. */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/registry.h"
 #include "wam/stock.h"
 

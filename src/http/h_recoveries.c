@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/collection.h"
 
 void h_recoveries_list(wam_request *r)

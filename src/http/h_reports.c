@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
+#include "wam/stock.h"
 #include "wam/trace.h"
 
 /* Reads year and site into `s` and checks the caller may see that scope.

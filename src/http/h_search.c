@@ -3,7 +3,7 @@
  * candidates at those sites (libwam's wam_match_search keeps to them). */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/match.h"
 
 void h_search(wam_request *r)

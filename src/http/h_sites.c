@@ -6,7 +6,7 @@
  * lists and answers so). */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/registry.h"
 
 static const char *const site_secrets[] = {"lat", "lon", "notes", NULL};

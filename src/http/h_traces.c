@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/trace.h"
 
 bool trace_sees_confidential(const wam_request *r)

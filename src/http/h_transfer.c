@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/registry.h"
 
 void h_import(wam_request *r)

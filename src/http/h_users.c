@@ -8,7 +8,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/auth.h"
 
 #define SESSION_COOKIE_AGE "43200" /* seconds: the session's longest life */

@@ -21,29 +21,8 @@
 
 #include "wam/auth.h"
 #include "wam/error.h"
+#include "wam/serve.h"
 #include "wam/store.h"
-
-/* ---- options of `wam serve` ---- */
-typedef struct wam_http_opts {
-	const char *db_path;
-	const char *listen;       /* "127.0.0.1:8080"; port 0 picks a free one */
-	int threads;              /* 0: one per core, at least 2 */
-	size_t max_body;          /* bytes of a request body (imports); JSON bodies 1 MiB */
-	unsigned timeout_s;       /* idle connection timeout */
-	unsigned header_timeout_s; /* the request line and headers must be in by then */
-	size_t min_body_rate;     /* bytes a second a body keeps to after that grace; 0: any */
-	unsigned max_connections; /* all clients together (0: 4096) */
-	unsigned per_address;     /* connections from one client address; 0: no limit */
-	const char *const *hosts; /* more names Host may give (NULL-terminated), or NULL */
-	const char *const *trusted_proxies; /* addresses whose X-Forwarded-For names the client */
-	bool secure_cookies;      /* add Secure to the session cookie (behind TLS) */
-	FILE *access_log;         /* one JSON line per request; NULL: none */
-	const char *ready_file;   /* written with the URL once listening */
-} wam_http_opts;
-
-/* Serves until SIGINT or SIGTERM, then lets in-flight requests finish and
- * closes the registry. Returns a process exit code. */
-int wam_http_serve(const wam_http_opts *o);
 
 /* ---- per-request arena ---- */
 typedef struct arena_block arena_block;
@@ -202,6 +181,8 @@ void h_verify(wam_request *r);
 void h_events(wam_request *r);
 void h_summary(wam_request *r);
 void h_health(wam_request *r);
+/* the roles, status machine and vocabularies, from libwam (h_vocabulary.c) */
+void h_vocabulary(wam_request *r);
 void h_users_list(wam_request *r);
 void h_users_create(wam_request *r);
 void h_user_get(wam_request *r);

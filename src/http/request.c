@@ -8,7 +8,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "http/http.h"
+#include "http.h"
 #include "wam/ledger.h"
 
 void reply_header(wam_request *r, const char *name, const char *value)

@@ -4,7 +4,7 @@
  * agree (`wam serve --routes` prints this table). */
 #include <string.h>
 
-#include "http/http.h"
+#include "http.h"
 
 static const char *const q_items[] = {"status", "site", "make", "category", "after", "limit", NULL};
 static const char *const q_create[] = {"allow_duplicate", NULL};
@@ -36,6 +36,7 @@ const route wam_http_routes[] = {
 	{"GET", "/api/v1/session", ACT_SIGNED_IN, ROUTE_SNAPSHOT, h_session_get, NULL},
 	{"DELETE", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_delete, NULL},
 	{"PUT", "/api/v1/session/password", ACT_SIGNED_IN, 0, h_session_password, NULL},
+	{"GET", "/api/v1/vocabulary", ACT_SIGNED_IN, ROUTE_SNAPSHOT, h_vocabulary, NULL},
 
 	{"GET", "/api/v1/items", WAM_ACT_READ, ROUTE_SNAPSHOT, h_items_list, q_items},
 	{"POST", "/api/v1/items", WAM_ACT_REGISTER, 0, h_items_create, q_create},
@@ -199,4 +200,28 @@ const route *route_find(arena *a, const char *method, const char *path, const ch
 			return rt;
 	}
 	return NULL;
+}
+
+/* What `wam serve --routes` prints: the table above, for the public
+ * header (include/wam/serve.h). */
+int wam_serve_routes(json_t **out)
+{
+	json_t *all = json_array();
+	*out = NULL;
+	if (!all)
+		goto oom;
+	for (const route *rt = wam_http_routes; rt->method; rt++) {
+		const char *action = rt->action == ACT_PUBLIC      ? "public"
+		                     : rt->action == ACT_SIGNED_IN ? "signed_in"
+		                                                   : wam_auth_action_name(rt->action);
+		if (json_array_append_new(all,
+		                          json_pack("{s:s, s:s, s:s, s:b}", "method", rt->method, "path", rt->pattern,
+		                                    "action", action, "national", (rt->flags & ROUTE_NATIONAL) != 0)))
+			goto oom;
+	}
+	*out = all;
+	return 0;
+oom:
+	json_decref(all);
+	return wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the routes");
 }

@@ -48,7 +48,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
-#include "http/http.h"
+#include "http.h"
 
 #define JSON_BODY_MAX (1u << 20) /* a JSON body is a record, never a registry */
 #define MAX_HANDLES 256
@@ -95,7 +95,7 @@ struct server {
 	wam_db *handles[MAX_HANDLES];
 	int nhandles;
 	sessions *sessions;
-	wam_http_opts o;
+	wam_serve_opts o;
 	pthread_mutex_t log_lock;
 	/* the names a Host header or an Origin may give */
 	char hosts[MAX_HOSTS][HOST_MAX + 1];
@@ -1234,7 +1234,7 @@ static unsigned fit_connections(unsigned want)
 	return want;
 }
 
-int wam_http_serve(const wam_http_opts *o)
+int wam_serve(const wam_serve_opts *o)
 {
 	struct server *s = calloc(1, sizeof *s);
 	struct sockaddr_in sa;

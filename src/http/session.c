@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/http.h"
+#include "http.h"
 
 #define MAX_SESSIONS 4096
 #define SESSION_IDLE_S (60 * 60)     /* signed out after an hour without a request */

@@ -4,8 +4,8 @@
  * revalidates cheaply and never runs a stale script after an upgrade. */
 #include <string.h>
 
-#include "http/assets.h"
-#include "http/http.h"
+#include "assets.h"
+#include "http.h"
 
 bool static_serve(wam_request *r)
 {

@@ -307,3 +307,57 @@ json_t *wam_item_expand(const json_t *payload)
 	json_object_set_new(full, "markings", arr);
 	return full;
 }
+
+/* What wam_marking_status() can answer, worst last, for the vocabulary. */
+static const char *const marking_statuses[] = {"adequate", "inadequate", "partial", "obliterated",
+                                               "altered",  "unmarked",   NULL};
+
+/* The words of `vocab` that `keep` holds for (all of them when it is NULL)
+ * as a new array; NULL when memory is exhausted. */
+static json_t *words(const char *const *vocab, bool (*keep)(const char *))
+{
+	json_t *a = json_array();
+	for (; a && *vocab; vocab++)
+		if ((!keep || keep(*vocab)) && json_array_append_new(a, json_string(*vocab))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+int wam_registry_vocabulary(wam_db *db, json_t **out)
+{
+	json_t *v = json_object(), *next = json_object(), *categories = NULL;
+	int rc = 0;
+	*out = NULL;
+	if (!v || !next || json_object_set(v, "status_next", next))
+		goto oom;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		if (json_object_set_new(next, edges[i].from, words(edges[i].to, NULL)))
+			goto oom;
+	if ((rc = wam_query_rows(db, &categories, "SELECT code, kind, name FROM ref_category ORDER BY rowid", NULL,
+	                         NULL)))
+		goto done;
+	if (json_object_set_new(v, "categories", categories) ||
+	    json_object_set_new(v, "statuses", words(wam_statuses, NULL)) ||
+	    json_object_set_new(v, "status_needs_reason", words(wam_statuses, wam_status_needs_reason)) ||
+	    json_object_set_new(v, "status_needs_certificate", words(wam_statuses, wam_status_needs_certificate)) ||
+	    json_object_set_new(v, "status_final_by_procedure", words(wam_statuses, wam_status_final_by_procedure)) ||
+	    json_object_set_new(v, "marking_statuses", words(marking_statuses, NULL)) ||
+	    json_object_set_new(v, "components", words(wam_components, NULL)) ||
+	    json_object_set_new(v, "marking_kinds", words(wam_marking_kinds, NULL)) ||
+	    json_object_set_new(v, "legibilities", words(wam_legibilities, NULL)) ||
+	    json_object_set_new(v, "scripts", words(wam_scripts, NULL)) ||
+	    json_object_set_new(v, "site_kinds", words(wam_site_kinds, NULL)) ||
+	    json_object_set_new(v, "holder_types", words(wam_holder_types, NULL)))
+		goto oom;
+	json_decref(next);
+	*out = v;
+	return 0;
+oom:
+	rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the vocabularies");
+done:
+	json_decref(next);
+	json_decref(v);
+	return rc;
+}

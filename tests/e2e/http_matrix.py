@@ -35,6 +35,7 @@ TABLE = [
     ("GET", "/api/v1/session", EVERYONE, False),
     ("DELETE", "/api/v1/session", EVERYONE, False),
     ("PUT", "/api/v1/session/password", NO_TOKEN, False),
+    ("GET", "/api/v1/vocabulary", EVERYONE, False),
 
     ("GET", "/api/v1/items", EVERYONE, False),
     ("POST", "/api/v1/items", {"registrar", "admin"}, False),
@@ -190,6 +191,7 @@ def requests(ids):
         ("DELETE", "/api/v1/session"): lambda c: r("/api/v1/session"),
         ("PUT", "/api/v1/session/password"): lambda c: r("/api/v1/session/password",
                                                          {"current": "not a real one", "password": "not one either"}),
+        ("GET", "/api/v1/vocabulary"): lambda c: r("/api/v1/vocabulary"),
         ("GET", "/api/v1/items"): lambda c: r("/api/v1/items" + q(limit=5)),
         ("POST", "/api/v1/items"): lambda c: r("/api/v1/items", {
             "category": "SA1", "make": "Beretta", "model": "92FS", "calibre": "9x19mm",

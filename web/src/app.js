@@ -7,6 +7,8 @@ import { api, forgetSites, onUnauthenticated, setCsrf } from './api.js';
 import { LANGUAGES, currentLanguage, initialLanguage, label, rememberLanguage, setLanguage, t } from './i18n.js';
 import { useRoute } from './router.js';
 import { can, national } from './roles.js';
+import { loadVocabulary } from './vocab.js';
+import { LoadError } from './components/form.js';
 import { SignIn } from './pages/signin.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Search } from './pages/search.js';
@@ -53,6 +55,9 @@ const PAGES = {
 export function App() {
   const [lang, setLang] = useState(null);
   const [user, setUser] = useState(undefined); // undefined: not known yet; null: signed out
+  // the roles, statuses and lists the pages offer, asked of the server once
+  // signed in (vocab.js): true once loaded, an ApiError if it failed
+  const [vocabulary, setVocabulary] = useState(false);
   const route = useRoute();
 
   useEffect(() => {
@@ -70,10 +75,14 @@ export function App() {
     );
   }, []);
 
+  useEffect(() => {
+    if (user && vocabulary !== true) loadVocabulary().then(() => setVocabulary(true), setVocabulary);
+  }, [user?.id]);
+
   // A new page takes the focus to its heading, so a screen reader starts
   // there; not on the first page, where the skip link comes first.
   const first = useRef(true);
-  const ready = !!lang && user !== undefined;
+  const ready = !!lang && user !== undefined && (!user || vocabulary === true);
   useEffect(() => {
     if (!ready) return;
     if (first.current) first.current = false;
@@ -86,6 +95,8 @@ export function App() {
   }, [user, route.page]);
 
   if (!lang || user === undefined) return html`<p class="loading" role="status">…</p>`;
+  if (user && vocabulary !== true)
+    return vocabulary ? html`<${LoadError} error=${vocabulary} />` : html`<p class="loading" role="status">…</p>`;
 
   // a catalogue that cannot be fetched leaves the current language in place
   const changeLanguage = (code) =>

@@ -1,41 +1,61 @@
-// The registry's closed vocabularies (docs/registry.md, data/categories.json).
-// Labels come from the catalogues (status.<code>, category.<code>…).
+// The registry's roles, status machine and closed vocabularies, as the
+// server enforces them: GET /api/v1/vocabulary (docs/api.md), loaded once
+// after sign-in by loadVocabulary(), before any page shows. The console keeps
+// no copy of them; it only translates each code (status.<code>,
+// category.<code>… in web/i18n/*.json). The bindings below are filled in
+// place, so a page that imports them sees the loaded words.
+import { api } from './api.js';
 
-export const STATUSES = ['in_service', 'in_store', 'issued', 'lost', 'stolen', 'seized', 'found', 'surrendered',
-  'deactivated', 'destroyed', 'exported'];
+export let STATUSES = [];
+// status -> the statuses that may follow it
+export let NEXT_STATUS = {};
+// the changes that need a reason
+export let STATUS_NEEDS_REASON = [];
+// destroyed and exported: only a destruction batch or a confirmed export gives them
+export let BY_PROCEDURE = [];
+export let CATEGORIES = [];
+export let MARKING_STATUSES = [];
+export let COMPONENTS = [];
+export let MARKING_KINDS = [];
+export let LEGIBILITY = [];
+export let SITE_KINDS = [];
+// role -> the actions it may do (docs/auth.md)
+export let ROLE_ACTIONS = {};
+export let ROLES = [];
 
-// The status state machine; the server enforces it, the console only says it.
-export const NEXT_STATUS = {
-  in_service: ['in_store', 'issued', 'lost', 'stolen', 'deactivated', 'exported'],
-  in_store: ['in_service', 'issued', 'lost', 'stolen', 'deactivated', 'destroyed', 'exported'],
-  issued: ['in_store', 'in_service', 'lost', 'stolen'],
-  lost: ['found', 'seized', 'surrendered'],
-  stolen: ['seized', 'found', 'surrendered'],
-  seized: ['in_store', 'in_service', 'deactivated', 'destroyed', 'exported', 'stolen', 'lost'],
-  found: ['in_store', 'in_service', 'deactivated', 'destroyed', 'stolen', 'lost'],
-  surrendered: ['in_store', 'in_service', 'deactivated', 'destroyed', 'stolen', 'lost'],
-  deactivated: ['in_store', 'destroyed', 'exported', 'lost', 'stolen'],
-  destroyed: [],
-  exported: [],
-};
+let loaded = null;
 
-export const CATEGORIES = ['SA1', 'SA2', 'SA3', 'SA4', 'SA5', 'SA6', 'LW1', 'LW2', 'LW3', 'LW4', 'LW5', 'LW6', 'LW7',
-  'I', 'II', 'III', 'IV', 'V', 'VI', 'VII(a)', 'VII(b)', 'SHOTGUN', 'PART'];
+// Asks the server once; later calls share the first answer. A failure is
+// not kept, so the next call asks again.
+export function loadVocabulary() {
+  if (!loaded) {
+    loaded = api('GET', '/vocabulary').then(
+      (v) => {
+        STATUSES = v.statuses;
+        NEXT_STATUS = v.status_next;
+        STATUS_NEEDS_REASON = v.status_needs_reason;
+        BY_PROCEDURE = v.status_final_by_procedure;
+        CATEGORIES = v.categories.map((c) => c.code);
+        MARKING_STATUSES = v.marking_statuses;
+        COMPONENTS = v.components;
+        MARKING_KINDS = v.marking_kinds;
+        LEGIBILITY = v.legibilities;
+        SITE_KINDS = v.site_kinds;
+        ROLE_ACTIONS = Object.fromEntries(v.roles.map((r) => [r.role, r.actions]));
+        ROLES = v.roles.map((r) => r.role);
+      },
+      (e) => {
+        loaded = null;
+        throw e;
+      },
+    );
+  }
+  return loaded;
+}
 
-export const MARKING_STATUSES = ['adequate', 'inadequate', 'partial', 'obliterated', 'altered', 'unmarked'];
-
-export const COMPONENTS = ['frame_receiver', 'barrel', 'slide', 'bolt', 'bolt_carrier', 'cylinder', 'breech_block',
-  'top_cover', 'magazine', 'stock', 'other'];
-
-export const MARKING_KINDS = ['manufacturer', 'serial', 'country', 'year', 'model', 'calibre', 'import',
-  'state_ownership', 'proof', 'factory_code', 'arsenal_symbol', 'assembly_no', 'refurb', 'unit', 'other'];
-
-export const LEGIBILITY = ['clear', 'worn', 'partial', 'obliterated', 'restored'];
-
-export const SITE_KINDS = ['armoury', 'depot', 'building', 'room', 'rack', 'police_station', 'unit',
-  'collection_point', 'border_post', 'court', 'laboratory', 'other'];
-
-// A tone per status for badges and bars: held, missing, recovered, gone.
+// How the console draws each status and marking status (a tone per group
+// for badges and bars: held, missing, recovered, gone); a word without a
+// tone is drawn plain.
 export const STATUS_TONE = {
   in_service: 'held', in_store: 'held', issued: 'held',
   lost: 'missing', stolen: 'missing',

@@ -1,9 +1,10 @@
 // The web console in Debian's Chromium, against a real `wam serve` on a
 // 3000-weapon demo registry: signing in, finding a weapon from a misread
-// serial, registering a weapon, what a viewer may not see, and Arabic
-// turning the page right-to-left. Each page seen is saved as a screenshot
-// (harness.mjs: SCREENSHOTS). One browser and one server serve all the
-// tests; each test has its own browser context, so its own session.
+// serial, registering a weapon, what a viewer may not see, roles and lists
+// taken from the server, and Arabic turning the page right-to-left. Each
+// page seen is saved as a screenshot (harness.mjs: SCREENSHOTS). One browser
+// and one server serve all the tests; each test has its own browser context,
+// so its own session.
 //
 // run: node --test --test-reporter=tap web/tests/   (WAM=build/wam)
 import assert from 'node:assert/strict';
@@ -196,6 +197,32 @@ test('a viewer has no Register, Import or Users in the menu and no register form
     await assertAbsent(page.getByTestId('register-form'), 'the register form at #/register for a viewer', 1500);
     await assertAbsent(page.getByRole('button', { name: 'Register', exact: true }), 'a Register button', 200);
     await signOut(page).waitFor();
+  });
+});
+
+test('the console takes roles and lists from the server, asked once: without register for the admin, no Register', async () => {
+  await withPage(browser, 'vocabulary', async (page) => {
+    let asked = 0;
+    await page.route('**/api/v1/vocabulary', async (route) => {
+      asked++;
+      const response = await route.fetch();
+      const v = await response.json();
+      for (const r of v.roles) if (r.role === 'admin') r.actions = r.actions.filter((a) => a !== 'register');
+      v.categories = v.categories.filter((c) => c.code === 'SA1' || c.code === 'SA2');
+      await route.fulfill({ response, json: v });
+    });
+    await signIn(page, 'admin');
+    await assertOnDashboard(page);
+    for (const name of ['Dashboard', 'Search', 'Weapons', 'Users']) await nav(page, name).first().waitFor();
+    await assertAbsent(nav(page, 'Register'), 'the Register link', 200);
+    await go(page, '#/items');
+    const categories = page.locator('select:has(option[value="SA1"]) option');
+    await categories.nth(2).waitFor({ state: 'attached' });
+    assert.deepEqual(await categories.evaluateAll((os) => os.map((o) => o.value)), ['', 'SA1', 'SA2'],
+      'the category filter offers the categories the server sent');
+    await go(page, '#/sites');
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    assert.equal(asked, 1, 'the console asked for the vocabulary once');
   });
 });
 

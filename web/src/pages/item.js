@@ -10,7 +10,7 @@ import { countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, bodyOf, useSites } from '../components/stock.js';
-import { COMPONENTS, NEXT_STATUS } from '../vocab.js';
+import { BY_PROCEDURE, COMPONENTS, NEXT_STATUS, STATUS_NEEDS_REASON } from '../vocab.js';
 import { Code, MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
 export function Item({ user, route }) {
@@ -121,9 +121,6 @@ function Markings({ item }) {
   </section>`;
 }
 
-const NEEDS_REASON = ['lost', 'stolen', 'deactivated'];
-const BY_PROCEDURE = ['destroyed', 'exported'];
-
 function StatusForm({ item, onChanged }) {
   const form = useForm({ status: '', reason: '', document: '', certificate: '' });
   const [done, setDone] = useState(''); // the status just recorded
@@ -146,7 +143,7 @@ function StatusForm({ item, onChanged }) {
         hint=${t('status_form.allowed', { status: label('status', item.status) })}
         options=${optionsOf(next, 'status', { empty: t('common.choose') })} />
       <${Field} form=${form} name="reason" type="textarea" rows="2" dir="auto" label=${t('status_form.reason')}
-        hint=${NEEDS_REASON.includes(form.values.status) ? t('status_form.reason_needed') : t('status_form.reason_hint')} />
+        hint=${STATUS_NEEDS_REASON.includes(form.values.status) ? t('status_form.reason_needed') : t('status_form.reason_hint')} />
       <${Field} form=${form} name="document" dir="auto" label=${t('status_form.document')} hint=${t('status_form.document_hint')} />
       <${Field} form=${form} name="certificate" dir="auto" label=${t('status_form.certificate')} hint=${t('status_form.certificate_hint')} />
       <${FormError} form=${form} />

@@ -1,0 +1,34 @@
+/* /api/v1/vocabulary: what the console offers and shows — the roles and
+ * the actions each may do, the status machine, the categories and the
+ * other closed vocabularies — taken from the tables libwam enforces, so a
+ * front end never keeps a copy that could drift from them. Each room that
+ * has words to offer gives them through one public function, listed in
+ * `rooms`; the answer is their objects merged. Any signed-in caller may
+ * ask: none of it is confined to a site. */
+#include "http.h"
+#include "wam/auth.h"
+#include "wam/registry.h"
+
+static int roles(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_auth_roles_json(out);
+}
+
+static int (*const rooms[])(wam_db *db, json_t **out) = {
+    roles,                   /* roles, actions */
+    wam_registry_vocabulary, /* statuses and their machine, categories, marking words, site kinds ... */
+};
+
+void h_vocabulary(wam_request *r)
+{
+	json_t *all = json_object(), *part = NULL;
+	int rc = all ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the vocabularies");
+	for (size_t i = 0; !rc && i < sizeof rooms / sizeof rooms[0]; i++) {
+		if (!(rc = rooms[i](r->db, &part)) && json_object_update(all, part))
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the vocabularies");
+		json_decref(part);
+		part = NULL;
+	}
+	reply_result(r, rc, 200, &all);
+}

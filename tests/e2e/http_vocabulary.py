@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""e2e-http-vocabulary: GET /api/v1/vocabulary, what the console offers.
+
+The roles and their actions, the status machine, the categories and the
+other closed vocabularies come from the tables libwam enforces, so the
+console keeps no copy. Any signed-in caller may ask, confined to sites or
+not, and all get the same answer; no one else may. The role table is the
+one docs/auth.md prints, and every action a route needs is one it names;
+the status machine is the one docs/registry.md prints and the library
+keeps to it (a status it does not list next is refused, one it lists is
+taken); the categories are the registry's reference data, in its order.
+"""
+import json
+import os
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from http_lib import ROLES, Registry, Server, main, q  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.environ.get("WAM_DATA_DIR") or os.path.join(HERE, "..", "..", "data")
+
+# docs/auth.md
+ACTIONS = {
+    "viewer": ["read"],
+    "registrar": ["read", "read_sensitive", "register", "status", "export", "resolve", "collect", "destroy",
+                  "trace", "confirm_export"],
+    "armourer": ["read", "read_sensitive", "status", "stock", "collect", "destroy"],
+    "tracer": ["read", "trace", "trace_confidential"],
+    "monitor": ["read"],
+    "auditor": ["read", "read_sensitive", "export", "audit"],
+    "admin": ["read", "read_sensitive", "register", "status", "export", "audit", "admin", "stock", "resolve",
+              "collect", "destroy", "trace", "trace_confidential", "confirm_export"],
+}
+
+# docs/registry.md
+NEXT = {
+    "in_service": ["in_store", "issued", "lost", "stolen", "deactivated", "exported"],
+    "in_store": ["in_service", "issued", "lost", "stolen", "deactivated", "destroyed", "exported"],
+    "issued": ["in_store", "in_service", "lost", "stolen"],
+    "lost": ["found", "seized", "surrendered"],
+    "stolen": ["seized", "found", "surrendered"],
+    "seized": ["in_store", "in_service", "deactivated", "destroyed", "exported", "stolen", "lost"],
+    "found": ["in_store", "in_service", "deactivated", "destroyed", "stolen", "lost"],
+    "surrendered": ["in_store", "in_service", "deactivated", "destroyed", "stolen", "lost"],
+    "deactivated": ["in_store", "destroyed", "exported", "lost", "stolen"],
+    "destroyed": [],
+    "exported": [],
+}
+
+
+def test(tap):
+    reg = Registry()
+    reg.demo(60)
+    tokens = {role: reg.token(f"vocabulary-{role}", role)[0] for role in ROLES}
+    srv = Server(reg)
+    admin = tokens["admin"]
+    site = srv.get("/api/v1/sites", admin).json[0]["id"]
+    confined = reg.token("vocabulary-confined", "viewer", [site])[0]
+
+    resp = srv.get("/api/v1/vocabulary")
+    tap.ok(resp.status == 401 and resp.json["error"]["code"] == "unauthenticated",
+           "without a token or a session: 401", repr(resp))
+
+    resp = srv.get("/api/v1/vocabulary", admin)
+    tap.ok(resp.status == 200 and isinstance(resp.json, dict), "an admin gets the vocabulary", repr(resp))
+    v = resp.json
+    same = [role for role in ROLES if srv.get("/api/v1/vocabulary", tokens[role]).body == resp.body]
+    tap.eq(same, list(ROLES), "every role gets the same answer")
+    tap.eq(srv.get("/api/v1/vocabulary", confined).body, resp.body,
+           "a caller confined to one site gets the same answer")
+
+    tap.eq([r["role"] for r in v["roles"]], list(ROLES), "the roles, in the order the library lists them")
+    tap.eq({r["role"]: r["actions"] for r in v["roles"]}, ACTIONS, "each role's actions are those of docs/auth.md")
+    _, routes, _ = reg.run("serve", "--routes")
+    needed = {r["action"] for r in routes} - {"public", "signed_in"}
+    tap.ok(needed <= set(v["actions"]), "every action a route needs is a named action",
+           f"not named: {sorted(needed - set(v['actions']))}")
+
+    tap.eq(v["statuses"], list(NEXT), "the statuses, in their order")
+    tap.eq(v["status_next"], NEXT, "which status may follow which: the machine of docs/registry.md")
+    tap.eq(v["status_final_by_procedure"], ["destroyed", "exported"],
+           "destroyed and exported only through a destruction or a confirmed export")
+    tap.eq(v["status_needs_reason"], ["lost", "stolen", "deactivated", "destroyed", "exported"],
+           "the changes that need a reason")
+    tap.eq(v["status_needs_certificate"], ["deactivated", "destroyed"], "the changes that need a certificate")
+
+    with open(os.path.join(DATA, "categories.json"), encoding="utf-8") as f:
+        categories = json.load(f)["categories"]
+    tap.eq([(c["code"], c["kind"]) for c in v["categories"]], [(c["code"], c["kind"]) for c in categories],
+           "the categories are the registry's reference data, in its order")
+    tap.eq(v["marking_statuses"], ["adequate", "inadequate", "partial", "obliterated", "altered", "unmarked"],
+           "the marking statuses rules R1-R3 give")
+    for key, some in (("components", "frame_receiver"), ("marking_kinds", "serial"), ("legibilities", "obliterated"),
+                      ("scripts", "cyrillic"), ("site_kinds", "armoury"), ("holder_types", "police")):
+        tap.ok(isinstance(v.get(key), list) and some in v[key] and len(set(v[key])) == len(v[key]),
+               f"{key}: a list of distinct words with '{some}'", repr(v.get(key)))
+
+    # the library keeps to the machine it shows: from in_store, a status it
+    # does not list is refused, each it lists and a person gives by hand is
+    # taken (a weapon each)
+    held = [it["id"] for it in srv.get("/api/v1/items" + q(status="in_store", limit=100), admin).json["items"]]
+    refused = [s for s in v["statuses"] if s != "in_store" and s not in v["status_next"]["in_store"]]
+    by_hand = [s for s in v["status_next"]["in_store"] if s not in v["status_final_by_procedure"]
+               and s not in v["status_needs_certificate"]]
+    tap.ok(len(held) > len(by_hand) and refused and by_hand, "weapons in store to change, statuses to try",
+           f"held {len(held)}, refused {refused}, by hand {by_hand}")
+    for s in refused:
+        resp = srv.post(f"/api/v1/items/{held[0]}/status", {"status": s, "reason": "vocabulary test"}, admin)
+        tap.ok(resp.status == 409 and resp.json["error"]["field"] == "status",
+               f"in_store to {s}, which the machine does not list: 409 naming status", repr(resp))
+    for item, s in zip(held[1:], by_hand):
+        resp = srv.post(f"/api/v1/items/{item}/status", {"status": s, "reason": "vocabulary test"}, admin)
+        tap.ok(resp.status == 200 and resp.json["status"] == s, f"in_store to {s}, which it lists: taken",
+               repr(resp))
+
+if __name__ == "__main__":
+    sys.exit(main(test))
