@@ -25,9 +25,9 @@ LINKER_SYMBOLS = {"_init", "_fini", "_edata", "_end", "__bss_start"}
 
 
 def declarations(text):
-    """The functions a header declares, as [(name, marked)]: top-level
-    statements, outside braces and outside typedefs, that have a parameter
-    list. Comments, the C++ guards and preprocessor lines are dropped first."""
+    """The functions and data a header declares, as [(name, marked)]:
+    top-level statements, outside braces and outside typedefs, that have a
+    parameter list or are extern. Comments, the C++ guards and preprocessor lines are dropped first."""
     text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
     text = re.sub(r"//[^\n]*", " ", text)
     text = re.sub(r"#ifdef __cplusplus.*?#endif", " ", text, flags=re.S)
@@ -43,11 +43,16 @@ def declarations(text):
         elif depth == 0 and ch == ";":
             s = " ".join(stmt.split())
             stmt = ""
+            marked = re.match(r"WAM_API\b", s) is not None
             if not s.startswith("typedef") and "(" in s:
                 head = s[: s.index("(")]
                 m = re.search(r"(\w+)\s*$", head)
                 if m:
-                    found.append((m.group(1), re.match(r"WAM_API\b", s) is not None))
+                    found.append((m.group(1), marked))
+            elif re.search(r"\bextern\b", s):  # data: extern const char *const wam_x[]
+                m = re.search(r"(\w+)\s*(?:\[[^\]]*\])?\s*$", s)
+                if m:
+                    found.append((m.group(1), marked))
         elif depth == 0:
             stmt += ch
     return found
