@@ -173,7 +173,7 @@ static int write_refs(wam_db *db, const char *path)
 {
 	json_t *sites = NULL, *holders = NULL;
 	int rc;
-	if ((rc = wam_registry_list_sites(db, &sites)) || (rc = wam_registry_list_holders(db, &holders))) {
+	if ((rc = wam_registry_site_list(db, &sites)) || (rc = wam_registry_holder_list(db, &holders))) {
 		json_decref(sites);
 		return fail("listing sites and holders", rc);
 	}
@@ -303,14 +303,14 @@ static int import_file(wam_db *db, const char *path, long expect, double *second
 			fprintf(stderr, "bench: first bad row: line %lld: %s\n",
 			        (long long)json_integer_value(json_object_get(first, "line")),
 			        json_string_value(json_object_get(first, "message")));
-		wam_import_report_free(&rep);
+		wam_registry_import_report_free(&rep);
 		return fail("importing", rc);
 	}
 	if (expect > 0 && rep.imported != expect) {
 		fprintf(stderr, "bench: imported %ld of %ld rows\n", rep.imported, expect);
 		rc = -1;
 	}
-	wam_import_report_free(&rep);
+	wam_registry_import_report_free(&rep);
 	return rc ? -1 : 0;
 }
 

@@ -7,9 +7,10 @@
  * of them a small police station of 100 weapons, with 20 weapons found and
  * the rest in store or in service. Then R times, each query 20 times: a
  * page of 50 weapons with a rare status, at the small site, and as a user
- * confined to it (wam_registry_list_items), against the same call with the
+ * confined to it (wam_registry_item_list), against the same call with the
  * status and site indexes dropped in a transaction rolled back afterwards
- * (how lists were read before them). Checks both give the same page. Prints the median milliseconds per page and the ratio. */
+ * (how lists were read before them). Checks both give the same page. Prints the median milliseconds per page and the
+ * ratio. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static int build(wam_db *db, long n, char sites[SITES][WAM_ID_LEN + 1])
 		char name[32];
 		snprintf(name, sizeof name, "Site %02d", s);
 		json_t *in = json_pack("{s:s, s:s}", "name", name, "kind", s ? "armoury" : "police_station"), *out = NULL;
-		if (wam_registry_add_site(db, &out, in))
+		if (wam_registry_site_add(db, &out, in))
 			return -1;
 		snprintf(sites[s], WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 		json_decref(in);
@@ -59,7 +60,7 @@ static int build(wam_db *db, long n, char sites[SITES][WAM_ID_LEN + 1])
 	wam_import_report rep = {0};
 	int rc = wam_registry_import(db, &rep, in, &o);
 	fclose(in);
-	wam_import_report_free(&rep);
+	wam_registry_import_report_free(&rep);
 	free(text);
 	return rc;
 }
@@ -72,7 +73,7 @@ static double time_pages(wam_db *db, const wam_item_filter *f, json_t **page)
 	for (int k = 0; k < REPEAT; k++) {
 		json_decref(*page);
 		*page = NULL;
-		if (wam_registry_list_items(db, page, f))
+		if (wam_registry_item_list(db, page, f))
 			return -1;
 	}
 	return (bench_now() - a) / REPEAT;

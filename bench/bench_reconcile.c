@@ -33,7 +33,7 @@ static int die(const char *what)
 static int add_site(wam_db *db, const char *name, char *id)
 {
 	json_t *in = json_pack("{s:s, s:s}", "name", name, "kind", "depot"), *out = NULL;
-	int rc = wam_registry_add_site(db, &out, in);
+	int rc = wam_registry_site_add(db, &out, in);
 	if (!rc)
 		snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(in);
@@ -59,7 +59,7 @@ static int import(wam_db *db, const char *prefix, long n, const char *site)
 	int rc = in ? wam_registry_import(db, &rep, in, &o) : WAM_ENOMEM;
 	if (in)
 		fclose(in);
-	wam_import_report_free(&rep);
+	wam_registry_import_report_free(&rep);
 	free(text);
 	return rc;
 }
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 	const char *users[] = {"checker-one", "checker-two"};
 	for (int i = 0; i < 2; i++) {
 		json_t *u = json_pack("{s:s, s:s}", "name", users[i], "role", "armourer");
-		if (wam_auth_add_user(db, NULL, u, "a long enough password"))
+		if (wam_auth_user_add(db, NULL, u, "a long enough password"))
 			return die("add a checker");
 		json_decref(u);
 	}

@@ -6,9 +6,9 @@
  * measures, each X times on fresh batches:
  *   - intake: R recoveries of K weapons each, half of them registered
  *     weapons written down with two misread characters, through
- *     wam_collection_add_recovery(), which searches the registry for every
+ *     wam_collection_recovery_add(), which searches the registry for every
  *     weapon and records the hits; against the baseline of registering the
- *     same number of weapons with wam_registry_add_item() (no search);
+ *     same number of weapons with wam_registry_item_add() (no search);
  *   - the SDG 16.4.2 report for the year and one drill-down, against the
  *     baseline of listing a page of 1,000 weapons.
  * Checks that every weapon misread within the look-alike classes gave its
@@ -92,7 +92,7 @@ static int import(wam_db *db, wam_rng *rng, long n, char (*serials)[16])
 	if (rc && json_array_size(rep.errors))
 		fprintf(stderr, "bench_trace: first bad row: %s\n",
 		        json_string_value(json_object_get(json_array_get(rep.errors, 0), "message")));
-	wam_import_report_free(&rep);
+	wam_registry_import_report_free(&rep);
 	free(text);
 	return rc;
 }
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 			random_serial(&rng, s);
 			json_t *w = weapon(s, i), *out = NULL;
 			json_object_set_new(w, "status", json_string("seized"));
-			if (wam_registry_add_item(db, &out, w, WAM_ALLOW_DUPLICATE))
+			if (wam_registry_item_add(db, &out, w, WAM_ALLOW_DUPLICATE))
 				return die("register");
 			json_decref(w);
 			json_decref(out);
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 		long misreads = 0, hits_before = 0, hits_after = 0; /* misreads: look-alikes only */
 		json_t *hits = NULL;
 		wam_hit_filter f = {0};
-		if (wam_trace_list_hits(db, &hits, &f))
+		if (wam_trace_hit_list(db, &hits, &f))
 			return die("hits");
 		hits_before = (long)json_array_size(hits);
 		json_decref(hits);
@@ -199,13 +199,13 @@ int main(int argc, char **argv)
 			json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:o}", "type", "seized", "date", "2025-06-01", "officer",
 			                        "bench", "context", "crime", "weapons", list),
 			       *out = NULL;
-			if (wam_collection_add_recovery(db, &out, rec))
+			if (wam_collection_recovery_add(db, &out, rec))
 				return die("recovery");
 			json_decref(rec);
 			json_decref(out);
 		}
 		double d = bench_now();
-		if (wam_trace_list_hits(db, &hits, &f))
+		if (wam_trace_hit_list(db, &hits, &f))
 			return die("hits");
 		hits_after = (long)json_array_size(hits);
 		json_decref(hits);
@@ -213,14 +213,14 @@ int main(int argc, char **argv)
 		wam_sdg_scope scope = {.year = 2025};
 		json_t *rep = NULL, *recs = NULL, *sum = NULL;
 		double e = bench_now();
-		if (wam_report_sdg(db, &rep, &scope))
+		if (wam_trace_sdg_report(db, &rep, &scope))
 			return die("report");
 		double g = bench_now();
-		if (wam_report_sdg_records(db, &recs, &scope, "seized", 0))
+		if (wam_trace_sdg_report_records(db, &recs, &scope, "seized", 0))
 			return die("records");
 		double h = bench_now();
 		wam_item_filter lf = {.status = "seized", .limit = 1000};
-		if (wam_registry_list_items(db, &sum, &lf))
+		if (wam_registry_item_list(db, &sum, &lf))
 			return die("list");
 		double j = bench_now();
 		t_plain[r] = (b - a) / (double)batch;

@@ -74,23 +74,23 @@ wam_db *fuzz_registry(long demo_items)
 	json_t *list = NULL;
 	wam_item_filter f = {.limit = 2};
 	wam_lot_filter lf = {0};
-	if (!wam_registry_list_sites(db, &list)) {
+	if (!wam_registry_site_list(db, &list)) {
 		placeholder_from("@SITE@", list, NULL, 0);
 		placeholder_from("@SITE2@", list, NULL, 1);
 	}
 	json_decref(list);
 	list = NULL;
-	if (!wam_registry_list_items(db, &list, &f)) {
+	if (!wam_registry_item_list(db, &list, &f)) {
 		placeholder_from("@ITEM@", list, "items", 0);
 		placeholder_from("@ITEM2@", list, "items", 1);
 	}
 	json_decref(list);
 	list = NULL;
-	if (!wam_registry_list_holders(db, &list))
+	if (!wam_registry_holder_list(db, &list))
 		placeholder_from("@HOLDER@", list, NULL, 0);
 	json_decref(list);
 	list = NULL;
-	if (!wam_stock_list_lots(db, &list, &lf))
+	if (!wam_stock_lot_list(db, &list, &lf))
 		placeholder_from("@LOT@", list, NULL, 0);
 	json_decref(list);
 	return db;

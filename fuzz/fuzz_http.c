@@ -54,7 +54,7 @@ static void start(void)
 {
 	wam_db *db = fuzz_registry(60);
 	json_t *tok = json_pack("{s:s, s:s}", "name", "fuzz", "role", "admin");
-	if (wam_auth_add_token(db, NULL, tok, bearer))
+	if (wam_auth_token_add(db, NULL, tok, bearer))
 		abort();
 	json_decref(tok);
 	wam_db_close(db);

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wam_import_opts o = {.dry_run = 1};
 	wam_import_report rep;
 	wam_registry_import(db, &rep, in, &o);
-	wam_import_report_free(&rep);
+	wam_registry_import_report_free(&rep);
 	fclose(in);
 	return 0;
 }

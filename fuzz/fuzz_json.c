@@ -24,19 +24,19 @@ static wam_db *db;
 
 static int add_item(json_t **out, const json_t *in)
 {
-	return wam_registry_add_item(db, out, in, 0);
+	return wam_registry_item_add(db, out, in, 0);
 }
 static int add_site(json_t **out, const json_t *in)
 {
-	return wam_registry_add_site(db, out, in);
+	return wam_registry_site_add(db, out, in);
 }
 static int add_holder(json_t **out, const json_t *in)
 {
-	return wam_registry_add_holder(db, out, in);
+	return wam_registry_holder_add(db, out, in);
 }
 static int add_lot(json_t **out, const json_t *in)
 {
-	return wam_stock_add_lot(db, out, in);
+	return wam_stock_lot_add(db, out, in);
 }
 static int lot_issue(json_t **out, const json_t *in)
 {
@@ -44,23 +44,23 @@ static int lot_issue(json_t **out, const json_t *in)
 }
 static int add_recovery(json_t **out, const json_t *in)
 {
-	return wam_collection_add_recovery(db, out, in);
+	return wam_collection_recovery_add(db, out, in);
 }
 static int report_loss(json_t **out, const json_t *in)
 {
-	return wam_trace_report_loss(db, out, in);
+	return wam_trace_loss_report(db, out, in);
 }
 static int trace_draft(json_t **out, const json_t *in)
 {
-	return wam_trace_draft(db, out, in);
+	return wam_trace_request_draft(db, out, in);
 }
 static int trace_quality(json_t **out, const json_t *in)
 {
-	return wam_trace_quality(db, out, NULL, in);
+	return wam_trace_request_quality(db, out, NULL, in);
 }
 static int add_peer(json_t **out, const json_t *in)
 {
-	return wam_trace_add_peer(db, out, in);
+	return wam_trace_peer_add(db, out, in);
 }
 static int custody_issue(json_t **out, const json_t *in)
 {
@@ -76,11 +76,11 @@ static int check_open(json_t **out, const json_t *in)
 }
 static int move_item(json_t **out, const json_t *in)
 {
-	return wam_stock_move_item(db, out, fuzz_value("@ITEM@"), in);
+	return wam_stock_item_move(db, out, fuzz_value("@ITEM@"), in);
 }
 static int establish_origin(json_t **out, const json_t *in)
 {
-	return wam_trace_establish_origin(db, out, fuzz_value("@ITEM2@"), in);
+	return wam_trace_origin_establish(db, out, fuzz_value("@ITEM2@"), in);
 }
 
 static const struct {

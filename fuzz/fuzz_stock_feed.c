@@ -36,7 +36,7 @@ static void start(void)
 {
 	db = fuzz_registry(60);
 	json_t *users = NULL, *checkers = json_array();
-	if (wam_auth_list_users(db, &users) || json_array_size(users) < 2)
+	if (wam_auth_user_list(db, &users) || json_array_size(users) < 2)
 		abort();
 	for (size_t i = 0; i < 2; i++)
 		json_array_append(checkers, json_object_get(json_array_get(users, i), "name"));

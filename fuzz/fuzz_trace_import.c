@@ -67,11 +67,11 @@ static void send_request(void)
 	              "justification", "possession without licence", "intended_use", "criminal proceedings", "urgency",
 	              "urgent", "confidentiality", "restricted", "notes", "fuzz");
 	json_t *out = NULL, *sent = NULL, *when = json_pack("{s:s}", "date", "2026-01-05");
-	if (wam_trace_draft(db, &out, draft))
+	if (wam_trace_request_draft(db, &out, draft))
 		fail("draft");
 	const char *id = json_string_value(json_object_get(out, "id"));
 	fuzz_placeholder("@REQUEST@", id);
-	if (wam_trace_send(db, &sent, id, when))
+	if (wam_trace_request_send(db, &sent, id, when))
 		fail("send");
 	json_decref(draft);
 	json_decref(out);
@@ -91,7 +91,7 @@ static void start(void)
 	json_t *peer = json_pack("{s:s, s:s, s:s, s:s}", "node_id", PEER_NODE, "name", "United States registry",
 	                         "country", "US", "public_key", pkhex),
 	       *out = NULL;
-	if (wam_trace_add_peer(db, &out, peer))
+	if (wam_trace_peer_add(db, &out, peer))
 		fail("peer add");
 	json_decref(peer);
 	json_decref(out);
@@ -104,7 +104,7 @@ static void import_undone(const json_t *doc)
 	json_t *out = NULL;
 	if (wam_db_begin(db))
 		fail("begin");
-	wam_trace_import(db, &out, doc);
+	wam_trace_request_import(db, &out, doc);
 	json_decref(out);
 	wam_db_rollback(db);
 }
@@ -193,7 +193,7 @@ static int write_seeds(const char *dir)
 			sign(check);
 		if (wam_db_begin(db))
 			fail("begin");
-		int rc = wam_trace_import(db, &out, check);
+		int rc = wam_trace_request_import(db, &out, check);
 		wam_db_rollback(db);
 		fprintf(stderr, "%s: %s\n", seeds[i][0], rc ? wam_error_last()->message : "imports");
 		bad |= rc != 0;

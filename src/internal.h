@@ -232,7 +232,7 @@ bool wam_confine_self(const wam_db *db, const char *user);
 
 /* 0 when the principal may see the events of `subject`: any, unconfined;
  * confined, only a weapon at its sites (else WAM_ENOTFOUND naming "id", as
- * wam_registry_get_item answers). */
+ * wam_registry_item_get answers). */
 int wam_confine_subject(wam_db *db, const char *subject);
 
 /* A cached prepared statement for `slot` (an enum per file keeps slots
@@ -462,7 +462,7 @@ extern const wam_recovery_hook wam_recovery_read_hooks[];
 
 /* Gives weapon `id` a status only a procedure gives (`destroyed`, when a
  * destruction batch closes), through the registry's state machine and
- * checks as wam_registry_set_status does, that status allowed: the one path
+ * checks as wam_registry_item_set_status does, that status allowed: the one path
  * by which another room's procedure ends a weapon's life. */
 typedef int (*wam_final_status_fn)(wam_db *db, json_t **out, const char *id, const char *status,
                                    const json_t *details);

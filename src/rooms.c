@@ -31,5 +31,6 @@ int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id);
 const wam_recovery_hook wam_recovery_read_hooks[] = {wam_trace_recovery_hits, NULL};
 
 /* A closed destruction batch destroys its weapons (registry/item.c). */
-int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details);
-const wam_final_status_fn wam_weapon_final_status = wam_registry_set_final_status;
+int wam_registry_item_set_final_status(wam_db *db, json_t **out, const char *id, const char *status,
+                                       const json_t *details);
+const wam_final_status_fn wam_weapon_final_status = wam_registry_item_set_final_status;

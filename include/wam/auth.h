@@ -80,7 +80,7 @@ WAM_API int wam_auth_roles_json(json_t **out);
 /* The actor string events record for `p` ("user:alice", "token:ci-export"),
  * written into `out` (at least 128 bytes); pass it to wam_db_set_actor()
  * before acting for `p`. */
-WAM_API void wam_principal_actor(const wam_principal *p, char *out, size_t cap);
+WAM_API void wam_auth_principal_actor(const wam_principal *p, char *out, size_t cap);
 
 /* True when two actor strings (as events record them) are the same person
  * for a two-person rule: the same string, or the same name as the
@@ -139,14 +139,14 @@ WAM_API int wam_auth_apart(wam_db *db, const json_t *creds_a, const char *name_a
  * exist (at most WAM_AUTH_MAX_SITES; kept sorted, each once). Appends a
  * user.added event; the password's hash goes to the credentials table in
  * the same transaction. `*out` (`out` may be NULL) is the user as
- * wam_auth_get_user shows it; the caller frees it with json_decref. */
-WAM_API int wam_auth_add_user(wam_db *db, json_t **out, const json_t *user, const char *password);
+ * wam_auth_user_get shows it; the caller frees it with json_decref. */
+WAM_API int wam_auth_user_add(wam_db *db, json_t **out, const json_t *user, const char *password);
 
 /* Replaces the password of the user named or identified by `user` and
  * appends a user.password_set event (which holds no hash). WAM_ENOTFOUND if
  * there is no such user, WAM_EINVAL naming "password" if it breaks the rule
- * of wam_auth_add_user. */
-WAM_API int wam_auth_set_password(wam_db *db, const char *user, const char *password);
+ * of wam_auth_user_add. */
+WAM_API int wam_auth_user_set_password(wam_db *db, const char *user, const char *password);
 
 /* Changes a user: {role?, sites?, disabled?} (sites [] or null: not
  * confined; disabled: true or false). Unknown keys are refused, with
@@ -154,20 +154,20 @@ WAM_API int wam_auth_set_password(wam_db *db, const char *user, const char *pass
  * such user or site. The user.changed event holds only the keys whose value
  * changes; when none does, no event is appended. `*out` (`out` may be NULL)
  * is the user afterwards. */
-WAM_API int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_t *changes);
+WAM_API int wam_auth_user_update(wam_db *db, json_t **out, const char *user, const json_t *changes);
 
 /* One user {id, name, role, sites, disabled, created} by id or name;
  * WAM_ENOTFOUND if there is none. The caller frees `*out` with json_decref. */
-WAM_API int wam_auth_get_user(wam_db *db, json_t **out, const char *user);
+WAM_API int wam_auth_user_get(wam_db *db, json_t **out, const char *user);
 
-/* The principal a user (as wam_auth_get_user shows it) acts as: kind
+/* The principal a user (as wam_auth_user_get shows it) acts as: kind
  * "user", its id, name, role and sites; a disabled user's role is "none",
  * so it may do nothing. */
 WAM_API void wam_auth_user_principal(wam_principal *out, const json_t *user);
 
-/* Every user, ordered by name, as a JSON array of what wam_auth_get_user
+/* Every user, ordered by name, as a JSON array of what wam_auth_user_get
  * shows. The caller frees `*out` with json_decref. */
-WAM_API int wam_auth_list_users(wam_db *db, json_t **out);
+WAM_API int wam_auth_user_list(wam_db *db, json_t **out);
 
 /* Checks a name and password. On success fills `*out`. An unknown name, a
  * wrong password and a disabled user all fail the same way, with WAM_EAUTH
@@ -181,30 +181,30 @@ WAM_API int wam_auth_login(wam_db *db, wam_principal *out, const char *name, con
 
 /* Adds a token {name, role, sites?} and writes its secret into `secret`
  * (NUL-terminated). The secret is shown only this once: only its hash is
- * kept. Appends a token.added event. Fails like wam_auth_add_user, except
+ * kept. Appends a token.added event. Fails like wam_auth_user_add, except
  * that token names need not be unique; `secret` is then "". `*out` (`out`
- * may be NULL) is the token as wam_auth_list_tokens shows it. */
-WAM_API int wam_auth_add_token(wam_db *db, json_t **out, const json_t *token, char secret[WAM_TOKEN_LEN + 1]);
+ * may be NULL) is the token as wam_auth_token_list shows it. */
+WAM_API int wam_auth_token_add(wam_db *db, json_t **out, const json_t *token, char secret[WAM_TOKEN_LEN + 1]);
 
 /* Revokes a token by id (a token.revoked event); later checks of it fail.
  * WAM_ENOTFOUND if there is no such token, WAM_ECONFLICT if it is already
  * revoked. */
-WAM_API int wam_auth_revoke_token(wam_db *db, const char *id);
+WAM_API int wam_auth_token_revoke(wam_db *db, const char *id);
 
 /* Every token {id, name, role, sites, revoked, created}, newest first. */
-WAM_API int wam_auth_list_tokens(wam_db *db, json_t **out);
+WAM_API int wam_auth_token_list(wam_db *db, json_t **out);
 
 /* Checks a token's secret. On success fills `*out`; WAM_EAUTH if it is
  * malformed, unknown or revoked (one message for all three; `*out` is then
  * zeroed). Fast (no key stretching: the secret has 256 random bits). */
-WAM_API int wam_auth_check_token(wam_db *db, wam_principal *out, const char *secret);
+WAM_API int wam_auth_token_check(wam_db *db, wam_principal *out, const char *secret);
 
 /* ---- logged reads ---- */
 
 /* Records that the acting principal read the sensitive `fields` (a JSON
  * array of field names) of record `subject` through `via` (e.g. "GET
  * /api/v1/sites/01J..."): appends a record.read event, whose actor is the
- * handle's (see wam_principal_actor). WAM_EINVAL naming "subject", "fields"
+ * handle's (see wam_auth_principal_actor). WAM_EINVAL naming "subject", "fields"
  * or "via" when one is empty or not text. */
 WAM_API int wam_auth_log_read(wam_db *db, const char *subject, const json_t *fields, const char *via);
 

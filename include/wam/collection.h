@@ -28,34 +28,34 @@ extern "C" {
 /* The contexts a recovery is made in (its `context`), NULL-terminated:
  * armed_group, cache, battlefield, border_interdiction, amnesty, ddr,
  * crime, other. */
-WAM_API extern const char *const wam_recovery_contexts[];
+WAM_API extern const char *const wam_collection_recovery_contexts[];
 
 /* Records a recovery: {type: seized|found|surrendered, date (YYYY-MM-DD),
  * place?, lat?, lon?, admin_area?, context?, officer, person?, site_id?,
  * notes?, task_days?, weapons: [item | {item_id}, ...]}. Each new weapon is
- * registered as wam_registry_add_item() would (its status is the recovery
+ * registered as wam_registry_item_add() would (its status is the recovery
  * type unless it says otherwise); {item_id} names a weapon already
  * registered (lost, stolen ...), whose status becomes the recovery type
- * through wam_registry_set_status(). `person` (a name or document number of whoever
+ * through wam_registry_item_set_status(). `person` (a name or document number of whoever
  * surrendered the weapons) is never stored: the recovery keeps only its
  * pseudonym (wam_collection_pseudonym). A weapon whose marking status is
  * unmarked, obliterated or altered gets a task to mark or destroy it, due
  * `task_days` after the recovery date. Its weapons are searched for hits
- * in the same transaction (wam_trace_scan). `*out` is the recovery as
- * wam_collection_get_recovery() shows it, hits included. */
-WAM_API int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *recovery);
+ * in the same transaction (wam_trace_hit_scan). `*out` is the recovery as
+ * wam_collection_recovery_get() shows it, hits included. */
+WAM_API int wam_collection_recovery_add(wam_db *db, json_t **out, const json_t *recovery);
 
 /* One recovery with its weapons, hand-overs (in order), photos, tasks and
  * `hits`: the hits found for its weapons, open first, as
- * wam_trace_list_hits() shows them (wam/trace.h). */
-WAM_API int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id);
+ * wam_trace_hit_list() shows them (wam/trace.h). */
+WAM_API int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id);
 
 /* Every recovery, newest first, without the lists. */
-WAM_API int wam_collection_list_recoveries(wam_db *db, json_t **out);
+WAM_API int wam_collection_recovery_list(wam_db *db, json_t **out);
 
 /* Records a hand-over of a recovery's weapons (chain of custody): {from, to,
  * time? (ISO 8601; now when absent), place?, reason}. */
-WAM_API int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json_t *handover);
+WAM_API int wam_collection_recovery_handover(wam_db *db, json_t **out, const char *id, const json_t *handover);
 
 /* Stores a photo of a recovery: the bytes (JPEG, PNG, GIF or WebP, at most
  * WAM_PHOTO_MAX) go to "<db>.photos/<sha256>" once, however often they are
@@ -64,25 +64,25 @@ WAM_API int wam_collection_handover(wam_db *db, json_t **out, const char *id, co
  * {hash, size, media_type, caption}. Adding a photo the recovery already
  * has changes nothing and gives the same answer. */
 #define WAM_PHOTO_MAX (16u << 20)
-WAM_API int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n,
-                                     const char *caption);
+WAM_API int wam_collection_recovery_photo_add(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n,
+                                              const char *caption);
 
 /* The bytes of a photo of recovery `id` (malloc'd, the caller frees them)
  * and its media type. WAM_ENOTFOUND if the recovery has no such photo. */
-WAM_API int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
-                                     const char *hash);
+WAM_API int wam_collection_recovery_photo_get(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32],
+                                              const char *id, const char *hash);
 
 /* Tasks to mark or destroy, oldest due first: {id, kind, item_id,
  * recovery_id, due, state (open, overdue, marked, destroyed), serial,
  * marking_status}. `which`: "open" (open and overdue), "overdue", or NULL
  * for all. */
-WAM_API int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which);
+WAM_API int wam_collection_task_list(wam_db *db, json_t **out, const char *which);
 
 /* Assigns a national marking to the weapon of an open task and closes it:
  * {text, component? (frame_receiver), kind? (serial), location?}. The
  * marking is added to the weapon's markings and its marking status derived
  * again (rules R1–R3). `*out` is the weapon. */
-WAM_API int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const json_t *marking);
+WAM_API int wam_collection_task_mark(wam_db *db, json_t **out, const char *task_id, const json_t *marking);
 
 /* The pseudonym of a person: "P-" and 24 hex digits of BLAKE2b keyed with
  * the registry's pseudonym key ("<db>.pseudonym.key", made on first use,

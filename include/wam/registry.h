@@ -25,25 +25,25 @@ extern "C" {
 
 /* Registers a site (armoury, depot, police station, unit, collection point,
  * ...): {name, kind, country?, lat?, lon?, parent_id?, notes?}. */
-WAM_API int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site);
+WAM_API int wam_registry_site_add(wam_db *db, json_t **out, const json_t *site);
 
 /* One site by id; WAM_ENOTFOUND if there is none. */
-WAM_API int wam_registry_get_site(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_site_get(wam_db *db, json_t **out, const char *id);
 
 /* Every site, ordered by name. */
-WAM_API int wam_registry_list_sites(wam_db *db, json_t **out);
+WAM_API int wam_registry_site_list(wam_db *db, json_t **out);
 
 /* Registers a holder (state force, police, dealer, civilian, ...):
  * {type, name, country?, licence?, address?}. */
-WAM_API int wam_registry_add_holder(wam_db *db, json_t **out, const json_t *holder);
+WAM_API int wam_registry_holder_add(wam_db *db, json_t **out, const json_t *holder);
 
 /* One holder by id. */
-WAM_API int wam_registry_get_holder(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_holder_get(wam_db *db, json_t **out, const char *id);
 
 /* Every holder, ordered by name. */
-WAM_API int wam_registry_list_holders(wam_db *db, json_t **out);
+WAM_API int wam_registry_holder_list(wam_db *db, json_t **out);
 
-/* Flags for wam_registry_add_item(). */
+/* Flags for wam_registry_item_add(). */
 #define WAM_ALLOW_DUPLICATE 0x1u /* record a duplicate candidate knowingly */
 /* The weapon comes in with a recovery (wam/collection.h), which searches
  * for hits itself, its own weapons' siblings excluded. A weapon registered
@@ -59,16 +59,16 @@ WAM_API int wam_registry_list_holders(wam_db *db, json_t **out);
  * there, fails with WAM_ECONFLICT naming both ids unless
  * WAM_ALLOW_DUPLICATE is set, in which case the new record lists the others
  * in `duplicate_of`. */
-WAM_API int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned flags);
+WAM_API int wam_registry_item_add(wam_db *db, json_t **out, const json_t *item, unsigned flags);
 
 /* One weapon by id with its markings and import marks. */
-WAM_API int wam_registry_get_item(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_registry_item_get(wam_db *db, json_t **out, const char *id);
 
 /* Every weapon whose normalized serial equals that of `serial` (an array,
  * possibly empty). */
-WAM_API int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial);
+WAM_API int wam_registry_item_find_serial(wam_db *db, json_t **out, const char *serial);
 
-/* Filters for wam_registry_list_items(); NULL fields do not filter. */
+/* Filters for wam_registry_item_list(); NULL fields do not filter. */
 typedef struct wam_item_filter {
 	const char *status;
 	const char *site_id;
@@ -83,7 +83,7 @@ typedef struct wam_item_filter {
 
 /* Weapons matching `f`, ordered by id (registration order): an object
  * {items: [...], next: id or null}. */
-WAM_API int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f);
+WAM_API int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f);
 
 /* Changes a weapon's status following the state machine in
  * docs/registry.md. `details` carries {reason, document?, certificate?};
@@ -93,12 +93,12 @@ WAM_API int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_fil
  * naming the procedure): a weapon is destroyed only by closing a
  * destruction batch (wam_stock_destruction_close) and exported only by an
  * export a second person confirms (wam_registry_export_confirm). */
-WAM_API int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char *status,
-                                    const json_t *details);
+WAM_API int wam_registry_item_set_status(wam_db *db, json_t **out, const char *id, const char *status,
+                                         const json_t *details);
 
 /* ---- the registry's rules, which other rooms apply too ----
- * The status machine and the marking rules wam_registry_add_item and
- * wam_registry_set_status enforce (docs/registry.md), for the records of
+ * The status machine and the marking rules wam_registry_item_add and
+ * wam_registry_item_set_status enforce (docs/registry.md), for the records of
  * other rooms that check or derive the same things: custody and
  * destruction follow the status machine, recoveries and trace requests
  * describe markings in the registry's words, a marking task derives the
@@ -106,43 +106,43 @@ WAM_API int wam_registry_set_status(wam_db *db, json_t **out, const char *id, co
 
 /* Where on a weapon a marking is (frame_receiver, barrel, slide, ...): a
  * NULL-terminated list of lowercase words. */
-WAM_API extern const char *const wam_components[];
+WAM_API extern const char *const wam_registry_components[];
 
 /* What a marking says (manufacturer, serial, country, year, import, ...):
  * a NULL-terminated list of lowercase words. */
-WAM_API extern const char *const wam_marking_kinds[];
+WAM_API extern const char *const wam_registry_marking_kinds[];
 
 /* The script a marking is written in (latin, cyrillic, arabic, persian,
  * cjk, greek, mixed, other): a NULL-terminated list. */
-WAM_API extern const char *const wam_scripts[];
+WAM_API extern const char *const wam_registry_scripts[];
 
 /* How well a marking reads (clear, worn, partial, obliterated, restored):
  * a NULL-terminated list. */
-WAM_API extern const char *const wam_legibilities[];
+WAM_API extern const char *const wam_registry_legibilities[];
 
 /* True when a weapon whose status is `from` may be given status `to` (the
  * state machine of docs/registry.md); false for an unknown status. Says
  * nothing of what else a change needs (a reason, a certificate, the
  * procedure that alone gives `destroyed` and `exported`). */
-WAM_API bool wam_status_allowed(const char *from, const char *to);
+WAM_API bool wam_registry_status_allowed(const char *from, const char *to);
 
 /* Writes into `out` (`cap` bytes, truncated to fit) the statuses that may
  * follow `from`, comma separated in the machine's order, or "none" (a final
  * or unknown status): the list an error message names. */
-WAM_API void wam_status_next(const char *from, char *out, size_t cap);
+WAM_API void wam_registry_status_next(const char *from, char *out, size_t cap);
 
 /* The marking status of weapon `item` under rules R1-R3: "adequate",
  * "inadequate", "partial", "obliterated", "altered" or "unmarked" (a static
  * string), and why in `reason` (`cap` bytes). `item` is a weapon in full
- * form, as wam_registry_get_item shows it ({serial, make, country,
+ * form, as wam_registry_item_get shows it ({serial, make, country,
  * markings, import_marks}); `country` is the registry's own ("" or NULL if
  * unknown), for the import marking of R2. Never fails. */
-WAM_API const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
+WAM_API const char *wam_registry_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
 
-/* The script `text` (UTF-8) is written in, one of wam_scripts: "latin" for
+/* The script `text` (UTF-8) is written in, one of wam_registry_scripts: "latin" for
  * text without letters, "mixed" for letters of several scripts. A static
  * string; never fails. */
-WAM_API const char *wam_detect_script(const char *text);
+WAM_API const char *wam_registry_script_detect(const char *text);
 
 /* ---- exports: proposed by one person, confirmed by another ---- */
 
@@ -226,7 +226,7 @@ typedef struct wam_import_report {
 WAM_API int wam_registry_import(wam_db *db, wam_import_report *report, FILE *in, const wam_import_opts *opts);
 
 /* Frees what a report holds (not the report). NULL-safe. */
-WAM_API void wam_import_report_free(wam_import_report *report);
+WAM_API void wam_registry_import_report_free(wam_import_report *report);
 
 /* Writes every weapon as CSV (items-csv.md) or the whole registry (sites,
  * holders, weapons) as JSON (registry-json.md). `format` is "csv" or

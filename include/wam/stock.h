@@ -35,20 +35,20 @@ WAM_API int wam_stock_site_tree(wam_db *db, json_t **out, const char *id);
  * the ledger records who moved it. WAM_EINVAL for an unknown site or a move
  * to where the weapon already is (or without a reason). `*out` is the weapon
  * afterwards. */
-WAM_API int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const json_t *move);
+WAM_API int wam_stock_item_move(wam_db *db, json_t **out, const char *item_id, const json_t *move);
 
 /* Records an ammunition lot (docs/stock.md lists the fields): nomenclature,
  * calibre, type, manufacturer, headstamp, country, lot_number,
  * batch_number, year, rounds, packages, hazard_division (1.1-1.6),
  * compat_group (A-S), neq_g (net explosive quantity per round, grams),
  * condition, expiry (YYYY-MM-DD), surveillance (YYYY-MM-DD), site_id,
- * document?, notes?. `*out` is the lot as wam_stock_get_lot shows it. */
-WAM_API int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot);
+ * document?, notes?. `*out` is the lot as wam_stock_lot_get shows it. */
+WAM_API int wam_stock_lot_add(wam_db *db, json_t **out, const json_t *lot);
 
 /* One lot, with neq_total_g (rounds x neq_g). WAM_ENOTFOUND if none. */
-WAM_API int wam_stock_get_lot(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_stock_lot_get(wam_db *db, json_t **out, const char *id);
 
-/* Filters for wam_stock_list_lots(); NULL fields do not filter. */
+/* Filters for wam_stock_lot_list(); NULL fields do not filter. */
 typedef struct wam_lot_filter {
 	const char *site_id;
 	const char *condition;
@@ -57,7 +57,7 @@ typedef struct wam_lot_filter {
 } wam_lot_filter;
 
 /* Lots matching `f`, ordered by site, calibre, lot number: an array. */
-WAM_API int wam_stock_list_lots(wam_db *db, json_t **out, const wam_lot_filter *f);
+WAM_API int wam_stock_lot_list(wam_db *db, json_t **out, const wam_lot_filter *f);
 
 /* Adds rounds to a lot: {rounds, packages?, document, source?}. */
 WAM_API int wam_stock_lot_receive(wam_db *db, json_t **out, const char *id, const json_t *receipt);
@@ -83,7 +83,7 @@ WAM_API int wam_stock_lot_history(wam_db *db, json_t **out, const char *id);
 
 /* Lots whose shelf life ends within `days` of `today` (YYYY-MM-DD; NULL:
  * the current UTC date), or has ended, soonest first; `f` as above. */
-WAM_API int wam_stock_lots_expiring(wam_db *db, json_t **out, int days, const char *today, const wam_lot_filter *f);
+WAM_API int wam_stock_lot_expiring(wam_db *db, json_t **out, int days, const char *today, const wam_lot_filter *f);
 
 /* Storage compatibility at a site, from the mixing table in
  * data/stock/compatibility.tsv: {site_id, groups: [..], violations: [{groups:
@@ -177,8 +177,8 @@ WAM_API int wam_stock_check_list(wam_db *db, json_t **out, const char *site_id, 
 /* Investigations, oldest first: every one when `all`, else the open ones;
  * `check_id` (may be NULL) keeps one check's; with nsites > 0 only those of
  * checks at `sites`. */
-WAM_API int wam_stock_investigations(wam_db *db, json_t **out, const char *check_id, bool all, const char *const *sites,
-                                     int nsites);
+WAM_API int wam_stock_investigation_list(wam_db *db, json_t **out, const char *check_id, bool all,
+                                         const char *const *sites, int nsites);
 
 /* Resolves an open investigation: {outcome: found | written_off | lost |
  * stolen, where? (found: a site id or a description; required), reason?
@@ -187,7 +187,7 @@ WAM_API int wam_stock_investigations(wam_db *db, json_t **out, const char *check
  * must allow resolve and it must not be the same person
  * (wam_auth_same_person_db) as one of the check's checkers or the one who
  * opened it (WAM_EFORBIDDEN). lost and stolen change the weapon's status
- * through wam_registry_set_status in the same transaction. */
+ * through wam_registry_item_set_status in the same transaction. */
 WAM_API int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *investigation_id,
                                             const json_t *resolution, const struct wam_principal *by);
 

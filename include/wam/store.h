@@ -75,7 +75,7 @@ typedef struct wam_principal {
  * principal confined to sites sees only those; a weapon with no site
  * (site_id NULL or "") is outside every confinement, so only principals not
  * confined to sites see it. False when `p` is NULL. */
-WAM_API bool wam_principal_sees_site(const wam_principal *p, const char *site_id);
+WAM_API bool wam_db_principal_sees_site(const wam_principal *p, const char *site_id);
 
 /* Names the principal who acts through this handle (a copy is kept), as
  * wam_db_set_actor names the actor its events record; NULL: the registry's

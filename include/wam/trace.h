@@ -28,21 +28,21 @@ extern "C" {
 /* Reports a weapon lost or stolen: {kind: lost|stolen, date (YYYY-MM-DD),
  * place?, circumstances, reported_by, agency?, police_ref?, item_id | item}.
  * `item_id` names a registry weapon, whose status becomes `kind` through
- * wam_registry_set_status(); `item` registers one the registry does not
+ * wam_registry_item_set_status(); `item` registers one the registry does not
  * hold yet (a civilian's weapon, a foreign notice) with status `kind`.
- * Recovered weapons are then searched for it (wam_trace_scan), so a weapon
+ * Recovered weapons are then searched for it (wam_trace_hit_scan), so a weapon
  * seized before its theft was reported still gives a hit. `*out` is the
  * report: {id, kind, date, place, circumstances, reported_by, agency,
  * police_ref, item_id, open (the weapon is still lost or stolen), hits}. */
-WAM_API int wam_trace_report_loss(wam_db *db, json_t **out, const json_t *report);
+WAM_API int wam_trace_loss_report(wam_db *db, json_t **out, const json_t *report);
 
 /* Loss reports, newest first; `open_only` keeps those whose weapon is still
  * lost or stolen. Each with the weapon's serial, make, model, calibre. */
-WAM_API int wam_trace_list_losses(wam_db *db, json_t **out, int open_only);
+WAM_API int wam_trace_loss_list(wam_db *db, json_t **out, int open_only);
 
 /* Writes the open loss reports in the lost/stolen CSV layout
  * (docs/formats/lost-stolen-csv.md), for an iARMS-style database. */
-WAM_API int wam_trace_export_losses(wam_db *db, FILE *out);
+WAM_API int wam_trace_loss_export(wam_db *db, FILE *out);
 
 /* ---- hits ---- */
 
@@ -56,12 +56,12 @@ WAM_API int wam_trace_export_losses(wam_db *db, FILE *out);
 /* Searches the registry for each weapon of recovery `recovery_id` (or of
  * every recovery when NULL, and for every open loss report among recovered
  * weapons) with the fuzzy matcher, up to two edits, and records each strong
- * candidate not already a hit as `hit.found`. wam_collection_add_recovery()
- * and wam_trace_report_loss() call this inside their transaction. `*out`
+ * candidate not already a hit as `hit.found`. wam_collection_recovery_add()
+ * and wam_trace_loss_report() call this inside their transaction. `*out`
  * (`out` may be NULL) is the array of new hits. */
-WAM_API int wam_trace_scan(wam_db *db, json_t **out, const char *recovery_id);
+WAM_API int wam_trace_hit_scan(wam_db *db, json_t **out, const char *recovery_id);
 
-/* Filters for wam_trace_list_hits(); NULL fields do not filter. */
+/* Filters for wam_trace_hit_list(); NULL fields do not filter. */
 typedef struct wam_hit_filter {
 	const char *state;        /* open, confirmed, rejected */
 	const char *const *sites; /* with nsites > 0: hits whose registered weapon is at one of these */
@@ -73,13 +73,13 @@ typedef struct wam_hit_filter {
  * recovery_id, recovered: {id, serial, make, model, calibre, country,
  * category, status, site_id}, registered: {same fields, holder_id},
  * owner_site_id, found_seq, decided_seq, decision_reason}. */
-WAM_API int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f);
+WAM_API int wam_trace_hit_list(wam_db *db, json_t **out, const wam_hit_filter *f);
 
-/* One hit with both weapons in full (as wam_registry_get_item shows them)
+/* One hit with both weapons in full (as wam_registry_item_get shows them)
  * side by side under `recovered` and `registered`, each with its holder's
  * {id, name, type} under `holder` (never the licence or address), and the
  * matcher's edits. */
-WAM_API int wam_trace_get_hit(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_trace_hit_get(wam_db *db, json_t **out, const char *id);
 
 /* Decides an open hit: {decision: confirm|reject, reason, point_of_diversion?:
  * {category, country?, date?, description?}}. Confirming says the two
@@ -88,13 +88,13 @@ WAM_API int wam_trace_get_hit(wam_db *db, json_t **out, const char *id);
  * origin counts as traced (point of diversion from the registered weapon's
  * holder unless given). A decided hit cannot be decided again
  * (WAM_ECONFLICT). */
-WAM_API int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t *decision);
+WAM_API int wam_trace_hit_decide(wam_db *db, json_t **out, const char *id, const json_t *decision);
 
 /* Records that a competent authority established a recovered weapon's
  * illicit origin other than by tracing (SDG 16.4.2): {method:
  * investigation|intelligence|other, category, country?, date?, description?}.
  * `*out` is the weapon's origin record. */
-WAM_API int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, const json_t *origin);
+WAM_API int wam_trace_origin_establish(wam_db *db, json_t **out, const char *item_id, const json_t *origin);
 
 /* ---- trace requests and responses (ITI section V, ISACS 05.31) ---- */
 
@@ -118,8 +118,8 @@ WAM_API int wam_trace_establish_origin(wam_db *db, json_t **out, const char *ite
  * item fields not given are taken from that weapon (markings, photos of its
  * recoveries) and recovery fields from its latest recovery. A draft may
  * miss anything; only sending checks rule R10. `*out` is the request as
- * wam_trace_get() shows it. */
-WAM_API int wam_trace_draft(wam_db *db, json_t **out, const json_t *request);
+ * wam_trace_request_get() shows it. */
+WAM_API int wam_trace_request_draft(wam_db *db, json_t **out, const json_t *request);
 
 /* Changes a draft: the fields given replace the draft's (objects merged one
  * level deep); null removes a field, inside a merged object too
@@ -127,7 +127,7 @@ WAM_API int wam_trace_draft(wam_db *db, json_t **out, const json_t *request);
  * names are taken again only when the change names another weapon. A
  * change that changes nothing appends no event and `*out` is the draft as
  * it is. Only drafts change (WAM_ECONFLICT). */
-WAM_API int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *changes);
+WAM_API int wam_trace_request_update(wam_db *db, json_t **out, const char *id, const json_t *changes);
 
 /* The data-quality of a request (a stored one by `id`, or `request` when
  * `id` is NULL): {score: 0–100, complete: bool (nothing R10 requires is
@@ -137,16 +137,16 @@ WAM_API int wam_trace_update(wam_db *db, json_t **out, const char *id, const jso
  * questionable: a serial with '?' or '*', one with fewer than 4 readable
  * letters or digits, an illegible marking, no photo ...), recommended:
  * [{field, message}]}. */
-WAM_API int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request);
+WAM_API int wam_trace_request_quality(wam_db *db, json_t **out, const char *id, const json_t *request);
 
 /* Sends a draft: {date? (today, not after today), ack_days?, reply_days?}.
  * Fails with WAM_EINVAL naming the first field R10 finds missing (the
  * message lists all) and changes nothing. Sets the acknowledgement and reply due dates. */
-WAM_API int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details);
+WAM_API int wam_trace_request_send(wam_db *db, json_t **out, const char *id, const json_t *details);
 
 /* The requested state acknowledged receipt: {date? (today, not after
  * today), note?}. */
-WAM_API int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details);
+WAM_API int wam_trace_request_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details);
 
 /* Records a response to a sent or acknowledged request: {result:
  * record_found|no_record|partial|delayed|restricted|refused, date?,
@@ -159,12 +159,12 @@ WAM_API int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, cons
  * last holder's are not after today. `delayed` keeps the request
  * acknowledged with a new reply date (`reply_days`); any other result
  * answers it. */
-WAM_API int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *response);
+WAM_API int wam_trace_request_respond(wam_db *db, json_t **out, const char *id, const json_t *response);
 
 /* Closes an answered request, or withdraws an unanswered one: {reason}. */
-WAM_API int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *details);
+WAM_API int wam_trace_request_close(wam_db *db, json_t **out, const char *id, const json_t *details);
 
-/* Flags for wam_trace_get() and wam_trace_list(). */
+/* Flags for wam_trace_request_get() and wam_trace_request_list(). */
 #define WAM_TRACE_CONFIDENTIAL 0x1u /* show restricted and confidential responses in full (R11) */
 
 /* One request with its responses and, for each state, the date: {id,
@@ -175,23 +175,23 @@ WAM_API int wam_trace_close(wam_db *db, json_t **out, const char *id, const json
  * imported one: {node_id, request_id}), quality, responses: [...]}. Without
  * WAM_TRACE_CONFIDENTIAL, a response whose confidentiality is restricted or
  * confidential shows only {result, date, confidentiality, withheld: true}. */
-WAM_API int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags);
+WAM_API int wam_trace_request_get(wam_db *db, json_t **out, const char *id, unsigned flags);
 
-/* The responses of `request` (as wam_trace_get() returns it) whose
+/* The responses of `request` (as wam_trace_request_get() returns it) whose
  * confidentiality is restricted or confidential, named as the record of a
  * read of them names them (wam_auth_log_read): ["responses[0]", ...]. A new
  * array, empty when there are none (or `request` has no responses); the
  * caller frees it. Front ends showing such responses in full log their read
  * with it (R11). */
-WAM_API json_t *wam_trace_restricted_responses(const json_t *request);
+WAM_API json_t *wam_trace_request_restricted_responses(const json_t *request);
 
 /* Rule R11 for one response: true unless its confidentiality is
  * "unclassified" (a response without a level is kept restricted). Every
  * reader of responses — a request, the ledger's events, the SDG records —
  * withholds by this one test. */
-WAM_API bool wam_trace_response_restricted(const json_t *response);
+WAM_API bool wam_trace_request_response_restricted(const json_t *response);
 
-/* Filters for wam_trace_list(); NULL fields do not filter. */
+/* Filters for wam_trace_request_list(); NULL fields do not filter. */
 typedef struct wam_trace_filter {
 	const char *direction; /* outgoing, incoming */
 	const char *state;
@@ -203,7 +203,7 @@ typedef struct wam_trace_filter {
  * direction, state, reference, requesting_state, requested_state, item_id,
  * serial, urgency, confidentiality, sent, ack_due, reply_due, overdue,
  * result (the latest response's, or null), score}. */
-WAM_API int wam_trace_list(wam_db *db, json_t **out, const wam_trace_filter *f);
+WAM_API int wam_trace_request_list(wam_db *db, json_t **out, const wam_trace_filter *f);
 
 /* ---- exchange between registries (docs/formats/trace-request.md) ---- */
 
@@ -216,12 +216,12 @@ WAM_API int wam_trace_node(wam_db *db, json_t **out);
  * new key (peer.added again: the key replaced, the revocation cleared).
  * WAM_ECONFLICT naming "node_id" for a node id or key trusted already,
  * naming "public_key" for a key ever revoked (never trusted again). `*out`
- * (may be NULL) is the peer as wam_trace_list_peers() shows it. */
-WAM_API int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer);
+ * (may be NULL) is the peer as wam_trace_peer_list() shows it. */
+WAM_API int wam_trace_peer_add(wam_db *db, json_t **out, const json_t *peer);
 /* Every peer, revoked ones too, by name: {node_id, name, country,
  * public_key, seq, active (false once revoked), revoked_seq, revoked_at
  * (the event's time), revoked_reason} (the revoked_* null while active). */
-WAM_API int wam_trace_list_peers(wam_db *db, json_t **out);
+WAM_API int wam_trace_peer_list(wam_db *db, json_t **out);
 /* Stops trusting peer `node_id`'s key (compromised, or the other registry
  * re-keyed): `details` {reason} (required). The peer stays listed, and the
  * documents already imported from it stay as they are; a document it sends
@@ -230,7 +230,7 @@ WAM_API int wam_trace_list_peers(wam_db *db, json_t **out);
  * for no such peer, WAM_ECONFLICT ("node_id") for one revoked already,
  * WAM_EINVAL naming the field for a missing reason or an unknown field;
  * nothing written then. `*out` (may be NULL) is the peer as listed. */
-WAM_API int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const json_t *details);
+WAM_API int wam_trace_peer_revoke(wam_db *db, json_t **out, const char *node_id, const json_t *details);
 
 /* The signed exchange document for request `id`: for an outgoing request
  * (sent or later) the request; for an incoming one with a response, the
@@ -238,7 +238,7 @@ WAM_API int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id,
  * acknowledgement (kind "acknowledgement": {request: {id, reference},
  * acknowledgement: {date, note?}}). Signed with this node's key over the
  * canonical JSON of the document without its `signature`. */
-WAM_API int wam_trace_export(wam_db *db, json_t **out, const char *id);
+WAM_API int wam_trace_request_export(wam_db *db, json_t **out, const char *id);
 
 /* Imports an exchange document: a request becomes an incoming request, an
  * acknowledgement acknowledges the outgoing request it names (still `sent`),
@@ -250,8 +250,8 @@ WAM_API int wam_trace_export(wam_db *db, json_t **out, const char *id);
  * a request asking another state than this registry's country,
  * WAM_ECONFLICT if it was imported already (or the request it names no
  * longer waits for it), and changes nothing. `*out` is the request as
- * wam_trace_get() shows it to a tracer. */
-WAM_API int wam_trace_import(wam_db *db, json_t **out, const json_t *document);
+ * wam_trace_request_get() shows it to a tracer. */
+WAM_API int wam_trace_request_import(wam_db *db, json_t **out, const json_t *document);
 
 /* ---- SDG indicator 16.4.2 ---- */
 
@@ -274,7 +274,7 @@ typedef struct wam_sdg_scope {
  * state_stocks|transfer_export|other|not_established: n},
  * by_context: {context: n}}. Every figure is reproducible from the events
  * (docs/trace.md gives each rule). */
-WAM_API int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope);
+WAM_API int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope);
 
 /* The recovered weapons behind one figure of the report: `figure` is a
  * counts key ("seized", "traced_successfully", ...), "numerator",
@@ -285,7 +285,7 @@ WAM_API int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope)
  * make, model, category, marking_status, traced (request, hit, registry or
  * null), result, origin, request_id (the trace request whose response
  * traced it, when traced is "request"), restricted (that response's name
- * as wam_trace_restricted_responses() gives it, when it is restricted or
+ * as wam_trace_request_restricted_responses() gives it, when it is restricted or
  * confidential; else null), withheld}], by date.
  *
  * R11: without WAM_TRACE_CONFIDENTIAL in `flags`, a record whose result
@@ -296,12 +296,12 @@ WAM_API int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope)
  * stay the same either way: they are statistics, and a response's result
  * (record found) is no secret. A front end showing the records in full
  * logs the read of each `restricted` response of `request_id`
- * (wam_auth_log_read), as for wam_trace_get(). */
-WAM_API int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure,
-                                   unsigned flags);
+ * (wam_auth_log_read), as for wam_trace_request_get(). */
+WAM_API int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure,
+                                         unsigned flags);
 
 /* Writes the report as CSV: one `figure,value` row per number. */
-WAM_API int wam_report_sdg_csv(const json_t *report, FILE *out);
+WAM_API int wam_trace_sdg_report_csv(const json_t *report, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -97,7 +97,7 @@ const char *wam_auth_action_name(wam_action act)
 	return action_names[act];
 }
 
-void wam_principal_actor(const wam_principal *p, char *out, size_t cap)
+void wam_auth_principal_actor(const wam_principal *p, char *out, size_t cap)
 {
 	if (!out || !cap)
 		return;

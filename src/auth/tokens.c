@@ -50,7 +50,7 @@ static int get_token(wam_db *db, json_t **out, const char *id)
 	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 }
 
-int wam_auth_add_token(wam_db *db, json_t **out, const json_t *token, char secret[WAM_TOKEN_LEN + 1])
+int wam_auth_token_add(wam_db *db, json_t **out, const json_t *token, char secret[WAM_TOKEN_LEN + 1])
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -106,7 +106,7 @@ done:
 	return rc;
 }
 
-int wam_auth_revoke_token(wam_db *db, const char *id)
+int wam_auth_token_revoke(wam_db *db, const char *id)
 {
 	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "tokens");
@@ -134,7 +134,7 @@ done:
 	return rc;
 }
 
-int wam_auth_list_tokens(wam_db *db, json_t **out)
+int wam_auth_token_list(wam_db *db, json_t **out)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -156,7 +156,7 @@ static bool parse_secret(const char *secret, char id[WAM_ID_LEN + 1])
 	return wam_is_ulid(id);
 }
 
-int wam_auth_check_token(wam_db *db, wam_principal *out, const char *secret)
+int wam_auth_token_check(wam_db *db, wam_principal *out, const char *secret)
 {
 	int rc = 0, r;
 	char id[WAM_ID_LEN + 1];

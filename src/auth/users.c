@@ -110,7 +110,7 @@ static int check_user(wam_db *db, json_t *p, const json_t *user)
 	return 0;
 }
 
-int wam_auth_add_user(wam_db *db, json_t **out, const json_t *user, const char *password)
+int wam_auth_user_add(wam_db *db, json_t **out, const json_t *user, const char *password)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -140,7 +140,7 @@ int wam_auth_add_user(wam_db *db, json_t **out, const json_t *user, const char *
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_auth_get_user(db, out, id);
+		rc = wam_auth_user_get(db, out, id);
 done:
 	if (in_tx)
 		wam_db_rollback(db);
@@ -149,7 +149,7 @@ done:
 	return rc;
 }
 
-int wam_auth_set_password(wam_db *db, const char *user, const char *password)
+int wam_auth_user_set_password(wam_db *db, const char *user, const char *password)
 {
 	int rc;
 	bool in_tx = false;
@@ -211,7 +211,7 @@ done:
 	return rc;
 }
 
-int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_t *changes)
+int wam_auth_user_update(wam_db *db, json_t **out, const char *user, const json_t *changes)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -237,7 +237,7 @@ int wam_auth_update_user(wam_db *db, json_t **out, const char *user, const json_
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_auth_get_user(db, out, id);
+		rc = wam_auth_user_get(db, out, id);
 done:
 	if (in_tx)
 		wam_db_rollback(db);
@@ -246,7 +246,7 @@ done:
 	return rc;
 }
 
-int wam_auth_get_user(wam_db *db, json_t **out, const char *user)
+int wam_auth_user_get(wam_db *db, json_t **out, const char *user)
 {
 	*out = NULL;
 	if (wam_confined(db) && !wam_confine_self(db, user)) /* others' accounts are the whole registry's */
@@ -254,7 +254,7 @@ int wam_auth_get_user(wam_db *db, json_t **out, const char *user)
 	return find_user(db, out, user);
 }
 
-int wam_auth_list_users(wam_db *db, json_t **out)
+int wam_auth_user_list(wam_db *db, json_t **out)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)

@@ -269,7 +269,7 @@ static int cmd_user_add(const cli_env *env, const cli_args *a)
 	json_t *sites = site_opts(a);
 	if (sites)
 		json_object_set_new(user, "sites", sites);
-	rc = wam_auth_add_user(db, &out, user, pw);
+	rc = wam_auth_user_add(db, &out, user, pw);
 	sodium_memzero(pw, sizeof pw);
 	json_decref(user);
 	rc = cli_show(env, rc, out, &user_view);
@@ -285,7 +285,7 @@ static int cmd_user_list(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
-	rc = wam_auth_list_users(db, &out);
+	rc = wam_auth_user_list(db, &out);
 	rc = cli_show(env, rc, out, &users_view);
 	wam_db_close(db);
 	return rc;
@@ -300,7 +300,7 @@ static int cmd_user_show(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
-	rc = wam_auth_get_user(db, &out, a->pos[0]);
+	rc = wam_auth_user_get(db, &out, a->pos[0]);
 	rc = cli_show(env, rc, out, &user_view);
 	wam_db_close(db);
 	return rc;
@@ -317,13 +317,13 @@ static int cmd_user_passwd(const cli_env *env, const cli_args *a)
 	if (rc)
 		return rc;
 	/* an unknown user is reported before a password is asked for */
-	if ((rc = wam_auth_get_user(db, &user, a->pos[0]))) {
+	if ((rc = wam_auth_user_get(db, &user, a->pos[0]))) {
 		rc = cli_fail(env, rc);
 		goto done;
 	}
 	if ((rc = get_password(env, a, json_string_value(json_object_get(user, "name")), pw)))
 		goto done;
-	rc = wam_auth_set_password(db, a->pos[0], pw);
+	rc = wam_auth_user_set_password(db, a->pos[0], pw);
 	sodium_memzero(pw, sizeof pw);
 	if (rc) {
 		rc = cli_fail(env, rc);
@@ -366,7 +366,7 @@ static int cmd_user_set(const cli_env *env, const cli_args *a)
 		json_decref(changes);
 		return rc;
 	}
-	rc = wam_auth_update_user(db, &out, a->pos[0], changes);
+	rc = wam_auth_user_update(db, &out, a->pos[0], changes);
 	json_decref(changes);
 	rc = cli_show(env, rc, out, &user_view);
 	wam_db_close(db);
@@ -391,7 +391,7 @@ static int cmd_token_add(const cli_env *env, const cli_args *a)
 	json_t *sites = site_opts(a);
 	if (sites)
 		json_object_set_new(token, "sites", sites);
-	rc = wam_auth_add_token(db, &out, token, secret);
+	rc = wam_auth_token_add(db, &out, token, secret);
 	json_decref(token);
 	wam_db_close(db);
 	if (rc)
@@ -420,7 +420,7 @@ static int cmd_token_list(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
-	rc = wam_auth_list_tokens(db, &out);
+	rc = wam_auth_token_list(db, &out);
 	rc = cli_show(env, rc, out, &tokens_view);
 	wam_db_close(db);
 	return rc;
@@ -434,7 +434,7 @@ static int cmd_token_revoke(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, true);
 	if (rc)
 		return rc;
-	rc = wam_auth_revoke_token(db, a->pos[0]);
+	rc = wam_auth_token_revoke(db, a->pos[0]);
 	wam_db_close(db);
 	if (rc)
 		return cli_fail(env, rc);

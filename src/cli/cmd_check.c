@@ -209,7 +209,7 @@ static const char *const inv_flags[] = {"all", NULL};
 static int call_investigations(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
-	return wam_stock_investigations(db, out, cli_opt(a, "check"), cli_flag(a, "all"), NULL, 0);
+	return wam_stock_investigation_list(db, out, cli_opt(a, "check"), cli_flag(a, "all"), NULL, 0);
 }
 
 static int cmd_investigations(const cli_env *env, const cli_args *a)

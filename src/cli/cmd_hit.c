@@ -78,7 +78,7 @@ static const cli_view loss_list_view = {NULL, loss_cols, NULL};
 static int call_loss_report(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)a;
-	return wam_trace_report_loss(db, out, in);
+	return wam_trace_loss_report(db, out, in);
 }
 
 static int cmd_loss_report(const cli_env *env, const cli_args *a)
@@ -116,7 +116,7 @@ static int cmd_loss_report(const cli_env *env, const cli_args *a)
 static int call_loss_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
-	return wam_trace_list_losses(db, out, cli_flag(a, "open"));
+	return wam_trace_loss_list(db, out, cli_flag(a, "open"));
 }
 
 static int cmd_loss_list(const cli_env *env, const cli_args *a)
@@ -142,7 +142,7 @@ static int cmd_loss_export(const cli_env *env, const cli_args *a)
 	wam_db *db;
 	int rc = cli_open(env, &db, false);
 	if (!rc) {
-		rc = wam_trace_export_losses(db, f);
+		rc = wam_trace_loss_export(db, f);
 		wam_db_close(db);
 		if (rc)
 			rc = cli_fail(env, rc);
@@ -402,7 +402,7 @@ static int cmd_hit_list(const cli_env *env, const cli_args *a)
 	json_t *out = NULL;
 	int rc = cli_open(env, &db, false);
 	if (!rc) {
-		rc = wam_trace_list_hits(db, &out, &f);
+		rc = wam_trace_hit_list(db, &out, &f);
 		rc = cli_show(env, rc, out, &hit_list_view);
 		wam_db_close(db);
 	}
@@ -412,7 +412,7 @@ static int cmd_hit_list(const cli_env *env, const cli_args *a)
 static int call_hit_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
-	return wam_trace_get_hit(db, out, a->pos[0]);
+	return wam_trace_hit_get(db, out, a->pos[0]);
 }
 
 static int cmd_hit_show(const cli_env *env, const cli_args *a)
@@ -424,7 +424,7 @@ static int cmd_hit_show(const cli_env *env, const cli_args *a)
 
 static int call_decide(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return wam_trace_decide_hit(db, out, a->pos[0], in);
+	return wam_trace_hit_decide(db, out, a->pos[0], in);
 }
 
 static int decide(const cli_env *env, const cli_args *a, const char *decision)
@@ -474,7 +474,7 @@ static void print_scan(const json_t *hits)
 static int call_scan(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
-	return wam_trace_scan(db, out, cli_opt(a, "recovery"));
+	return wam_trace_hit_scan(db, out, cli_opt(a, "recovery"));
 }
 
 static int cmd_hit_scan(const cli_env *env, const cli_args *a)
@@ -489,7 +489,7 @@ static int cmd_hit_scan(const cli_env *env, const cli_args *a)
 
 static int call_origin(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return wam_trace_establish_origin(db, out, a->pos[0], in);
+	return wam_trace_origin_establish(db, out, a->pos[0], in);
 }
 
 static int cmd_origin(const cli_env *env, const cli_args *a)

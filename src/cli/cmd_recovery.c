@@ -55,7 +55,7 @@ static const cli_view task_view = {NULL, task_cols, NULL};
 static int call_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)a;
-	return wam_collection_add_recovery(db, out, in);
+	return wam_collection_recovery_add(db, out, in);
 }
 
 static int cmd_add(const cli_env *env, const cli_args *a)
@@ -88,7 +88,7 @@ static int cmd_add(const cli_env *env, const cli_args *a)
 static int call_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
-	return wam_collection_get_recovery(db, out, a->pos[0]);
+	return wam_collection_recovery_get(db, out, a->pos[0]);
 }
 
 static int cmd_show(const cli_env *env, const cli_args *a)
@@ -102,7 +102,7 @@ static int call_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)a;
 	(void)in;
-	return wam_collection_list_recoveries(db, out);
+	return wam_collection_recovery_list(db, out);
 }
 
 static int cmd_list(const cli_env *env, const cli_args *a)
@@ -112,7 +112,7 @@ static int cmd_list(const cli_env *env, const cli_args *a)
 
 static int call_handover(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return wam_collection_handover(db, out, a->pos[0], in);
+	return wam_collection_recovery_handover(db, out, a->pos[0], in);
 }
 
 static int cmd_handover(const cli_env *env, const cli_args *a)
@@ -151,7 +151,7 @@ static int cmd_photo(const cli_env *env, const cli_args *a)
 		static const cli_column cols[] = {{"HASH", "hash", 0}, {NULL, NULL, 0}};
 		static const char *const keys[] = {"hash", "media_type", "size", "caption", "seq", NULL};
 		static const cli_view view = {keys, cols, NULL};
-		rc = wam_collection_add_photo(db, &out, a->pos[0], buf, n, cli_opt(a, "caption"));
+		rc = wam_collection_recovery_photo_add(db, &out, a->pos[0], buf, n, cli_opt(a, "caption"));
 		rc = cli_show(env, rc, out, &view);
 		wam_db_close(db);
 	}
@@ -173,7 +173,7 @@ static int cmd_photo_get(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
-	rc = wam_collection_get_photo(db, &bytes, &n, type, a->pos[0], a->pos[1]);
+	rc = wam_collection_recovery_photo_get(db, &bytes, &n, type, a->pos[0], a->pos[1]);
 	wam_db_close(db);
 	if (rc)
 		return cli_fail(env, rc);
@@ -199,7 +199,7 @@ static int call_tasks(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
 	const char *which = cli_flag(a, "overdue") ? "overdue" : cli_flag(a, "all") ? NULL : "open";
-	return wam_collection_list_tasks(db, out, which);
+	return wam_collection_task_list(db, out, which);
 }
 
 static int cmd_tasks(const cli_env *env, const cli_args *a)
@@ -215,7 +215,7 @@ static void print_weapon(const json_t *w)
 
 static int call_mark(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return wam_collection_mark(db, out, a->pos[0], in);
+	return wam_collection_task_mark(db, out, a->pos[0], in);
 }
 
 static int cmd_mark(const cli_env *env, const cli_args *a)

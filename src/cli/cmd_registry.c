@@ -91,13 +91,13 @@ static int cmd_site_add(const cli_env *env, const cli_args *a)
 	cli_set_opt(s, a, "lon", "lon");
 	cli_set_opt(s, a, "parent", "parent_id");
 	cli_set_opt(s, a, "notes", "notes");
-	return run_add(env, wam_registry_add_site, s, &site_view);
+	return run_add(env, wam_registry_site_add, s, &site_view);
 }
 
 static int list_sites(wam_db *db, json_t **out, const char *unused)
 {
 	(void)unused;
-	return wam_registry_list_sites(db, out);
+	return wam_registry_site_list(db, out);
 }
 
 static int cmd_site_list(const cli_env *env, const cli_args *a)
@@ -110,7 +110,7 @@ static int cmd_site_show(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam site show ID");
-	return run_read(env, wam_registry_get_site, a->pos[0], &site_view);
+	return run_read(env, wam_registry_site_get, a->pos[0], &site_view);
 }
 
 static const cli_column holder_cols[] = {{"ID", "id", 0},           {"TYPE", "type", 0},
@@ -128,13 +128,13 @@ static int cmd_holder_add(const cli_env *env, const cli_args *a)
 	cli_set_opt(h, a, "country", "country");
 	cli_set_opt(h, a, "licence", "licence");
 	cli_set_opt(h, a, "address", "address");
-	return run_add(env, wam_registry_add_holder, h, &holder_view);
+	return run_add(env, wam_registry_holder_add, h, &holder_view);
 }
 
 static int list_holders(wam_db *db, json_t **out, const char *unused)
 {
 	(void)unused;
-	return wam_registry_list_holders(db, out);
+	return wam_registry_holder_list(db, out);
 }
 
 static int cmd_holder_list(const cli_env *env, const cli_args *a)
@@ -294,7 +294,7 @@ static int cmd_item_add(const cli_env *env, const cli_args *a)
 		json_decref(item);
 		return rc;
 	}
-	rc = wam_registry_add_item(db, &out, item, cli_flag(a, "allow-duplicate") ? WAM_ALLOW_DUPLICATE : 0);
+	rc = wam_registry_item_add(db, &out, item, cli_flag(a, "allow-duplicate") ? WAM_ALLOW_DUPLICATE : 0);
 	json_decref(item);
 	/* a weapon entered as recovered was searched for in the registry: say
 	 * what was found, as a recovery does */
@@ -302,7 +302,7 @@ static int cmd_item_add(const cli_env *env, const cli_args *a)
 	if (!rc && status && (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered"))) {
 		json_t *hits = NULL;
 		wam_hit_filter f = {.item_id = json_string_value(json_object_get(out, "id"))};
-		if (!(rc = wam_trace_list_hits(db, &hits, &f)))
+		if (!(rc = wam_trace_hit_list(db, &hits, &f)))
 			json_object_set_new(out, "hits", hits);
 	}
 	rc = cli_show(env, rc, out, &view);
@@ -322,7 +322,7 @@ static int cmd_item_show(const cli_env *env, const cli_args *a)
 	if (rc)
 		return rc;
 	/* with --serial: always a list, however many match, in --json too */
-	rc = serial ? wam_registry_find_serial(db, &out, serial) : wam_registry_get_item(db, &out, a->pos[0]);
+	rc = serial ? wam_registry_item_find_serial(db, &out, serial) : wam_registry_item_get(db, &out, a->pos[0]);
 	if (!rc && serial && !json_array_size(out)) {
 		json_decref(out);
 		out = NULL;
@@ -353,7 +353,7 @@ static int cmd_item_list(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, false);
 	if (rc)
 		return rc;
-	rc = wam_registry_list_items(db, &out, &f);
+	rc = wam_registry_item_list(db, &out, &f);
 	rc = cli_show(env, rc, out, &view);
 	wam_db_close(db);
 	return rc;
@@ -374,7 +374,7 @@ static int cmd_item_status(const cli_env *env, const cli_args *a)
 	cli_set_opt(d, a, "reason", "reason");
 	cli_set_opt(d, a, "document", "document");
 	cli_set_opt(d, a, "certificate", "certificate");
-	rc = wam_registry_set_status(db, &out, a->pos[0], a->pos[1], d);
+	rc = wam_registry_item_set_status(db, &out, a->pos[0], a->pos[1], d);
 	json_decref(d);
 	rc = cli_show(env, rc, out, &view);
 	wam_db_close(db);
@@ -568,7 +568,7 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 		wam_error_set_line(saved.code, saved.line, saved.field, "%s", saved.message);
 		rc = cli_fail(env, irc);
 	}
-	wam_import_report_free(&rep);
+	wam_registry_import_report_free(&rep);
 	wam_db_close(db);
 done:
 	if (rejects) {

@@ -115,7 +115,7 @@ static void print_records(const json_t *rows)
 static int read_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure, bool full)
 {
 	if (!full)
-		return wam_report_sdg_records(db, out, scope, figure, 0);
+		return wam_trace_sdg_report_records(db, out, scope, figure, 0);
 	char via[200];
 	snprintf(via, sizeof via, "wam report sdg-16-4-2 --year %d%s%.60s --records %.60s --confidential", scope->year,
 	         scope->site_id ? " --site " : "", scope->site_id ? scope->site_id : "", figure);
@@ -124,7 +124,7 @@ static int read_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, co
 	json_t *row;
 	if (rc)
 		return rc;
-	if (!(rc = wam_report_sdg_records(db, out, scope, figure, WAM_TRACE_CONFIDENTIAL)))
+	if (!(rc = wam_trace_sdg_report_records(db, out, scope, figure, WAM_TRACE_CONFIDENTIAL)))
 		json_array_foreach(*out, i, row)
 		{
 			const char *response = json_string_value(json_object_get(row, "restricted"));
@@ -182,17 +182,17 @@ static int cmd_sdg(const cli_env *env, const cli_args *a)
 		rc = read_records(db, &out, &scope, figure, full);
 		rc = cli_show(env, rc, out, &view);
 	} else if (csv) {
-		if (!(rc = wam_report_sdg(db, &out, &scope)))
-			rc = wam_report_sdg_csv(out, stdout);
+		if (!(rc = wam_trace_sdg_report(db, &out, &scope)))
+			rc = wam_trace_sdg_report_csv(out, stdout);
 		if (rc)
 			rc = cli_fail(env, rc);
 		json_decref(out);
 	} else {
 		static const cli_view view = {NULL, NULL, print_report};
 		json_t *site = NULL;
-		rc = wam_report_sdg(db, &out, &scope);
+		rc = wam_trace_sdg_report(db, &out, &scope);
 		/* the header names the site; --json gives the report as it is */
-		if (!rc && scope.site_id && !env->json && !(rc = wam_registry_get_site(db, &site, scope.site_id)))
+		if (!rc && scope.site_id && !env->json && !(rc = wam_registry_site_get(db, &site, scope.site_id)))
 			json_object_set(out, "site_name", json_object_get(site, "name"));
 		json_decref(site);
 		rc = cli_show(env, rc, out, &view);

@@ -35,7 +35,7 @@ static void print_moved(const json_t *item)
 
 static int call_move(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return wam_stock_move_item(db, out, a->pos[0], in);
+	return wam_stock_item_move(db, out, a->pos[0], in);
 }
 
 static int cmd_item_move(const cli_env *env, const cli_args *a)
@@ -77,7 +77,7 @@ static const char *const lot_opts[][2] = {
 static int call_lot_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)a;
-	return wam_stock_add_lot(db, out, in);
+	return wam_stock_lot_add(db, out, in);
 }
 
 static int cmd_lot_add(const cli_env *env, const cli_args *a)
@@ -102,7 +102,7 @@ static int cmd_lot_add(const cli_env *env, const cli_args *a)
 static int call_lot_show(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
-	return wam_stock_get_lot(db, out, a->pos[0]);
+	return wam_stock_lot_get(db, out, a->pos[0]);
 }
 
 static int cmd_lot_show(const cli_env *env, const cli_args *a)
@@ -133,7 +133,7 @@ static int call_lot_list(wam_db *db, json_t **out, const cli_args *a, json_t *in
 {
 	(void)in;
 	wam_lot_filter f = {.site_id = cli_opt(a, "site"), .condition = cli_opt(a, "condition")};
-	return wam_stock_list_lots(db, out, &f);
+	return wam_stock_lot_list(db, out, &f);
 }
 
 static int cmd_lot_list(const cli_env *env, const cli_args *a)
@@ -204,7 +204,7 @@ static int call_lot_expiring(wam_db *db, json_t **out, const cli_args *a, json_t
 	if (d && (end == d || *end || days < 0 || days > 36500))
 		return wam_error_set(WAM_EINVAL, "days", "--days '%.20s' is not a number of days (0 to 36500)", d);
 	wam_lot_filter f = {.site_id = cli_opt(a, "site")};
-	return wam_stock_lots_expiring(db, out, (int)days, cli_opt(a, "as-of"), &f);
+	return wam_stock_lot_expiring(db, out, (int)days, cli_opt(a, "as-of"), &f);
 }
 
 static int cmd_lot_expiring(const cli_env *env, const cli_args *a)

@@ -304,8 +304,8 @@ static int read_in_full(wam_db *db, json_t **out, const char *id, const char *vi
 	*out = NULL;
 	if (rc)
 		return rc;
-	if (!(rc = wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL))) {
-		names = wam_trace_restricted_responses(*out);
+	if (!(rc = wam_trace_request_get(db, out, id, WAM_TRACE_CONFIDENTIAL))) {
+		names = wam_trace_request_restricted_responses(*out);
 		if (json_array_size(names))
 			rc = wam_auth_log_read(db, id, names, via);
 	}
@@ -333,7 +333,7 @@ static int run_on_request(const cli_env *env, int (*call)(wam_db *, json_t **, c
 		json_decref(out);
 		out = NULL;
 		if (!rc)
-			rc = wam_trace_get(db, &out, id, 0);
+			rc = wam_trace_request_get(db, &out, id, 0);
 		rc = cli_show(env, rc, out, &request_view);
 		wam_db_close(db);
 	}
@@ -346,7 +346,7 @@ static int run_on_request(const cli_env *env, int (*call)(wam_db *, json_t **, c
 static int call_draft(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)a;
-	return wam_trace_draft(db, out, in);
+	return wam_trace_request_draft(db, out, in);
 }
 
 static int cmd_draft(const cli_env *env, const cli_args *a)
@@ -365,13 +365,13 @@ static int cmd_update(const cli_env *env, const cli_args *a)
 		    env, "usage: wam trace update ID [--from FILE|-] [--intended-use T] ... (the fields that change)");
 	int rc = 0;
 	json_t *in = request_body(env, a, &rc);
-	return in ? run_on_request(env, wam_trace_update, a->pos[0], in) : rc;
+	return in ? run_on_request(env, wam_trace_request_update, a->pos[0], in) : rc;
 }
 
 /* The quality of a draft: request `pos[0]`, or body `in` when given. */
 static int call_quality(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return wam_trace_quality(db, out, in ? NULL : a->pos[0], in);
+	return wam_trace_request_quality(db, out, in ? NULL : a->pos[0], in);
 }
 
 static int cmd_quality(const cli_env *env, const cli_args *a)
@@ -407,7 +407,7 @@ static int cmd_send(const cli_env *env, const cli_args *a)
 		json_decref(in);
 		return rc;
 	}
-	int sent = wam_trace_send(db, &out, a->pos[0], in);
+	int sent = wam_trace_request_send(db, &out, a->pos[0], in);
 	rc = cli_show(env, sent, out, &request_view);
 	if (sent == WAM_EINVAL && !env->json) {
 		/* refused by R10 (not, say, for a bad --date): the error names the
@@ -415,7 +415,7 @@ static int cmd_send(const cli_env *env, const cli_args *a)
 		char field[sizeof wam_error_last()->field];
 		snprintf(field, sizeof field, "%s", wam_error_last()->field);
 		json_t *q = NULL;
-		if (!wam_trace_quality(db, &q, a->pos[0], NULL)) {
+		if (!wam_trace_request_quality(db, &q, a->pos[0], NULL)) {
 			const json_t *missing = json_object_get(q, "missing");
 			if (!strcmp(field, cli_text(json_array_get(missing, 0), "field")))
 				print_findings(stderr, "missing", missing);
@@ -434,7 +434,7 @@ static int cmd_ack(const cli_env *env, const cli_args *a)
 	json_t *in = json_object();
 	cli_set_opt(in, a, "date", "date");
 	cli_set_opt(in, a, "note", "note");
-	return run_on_request(env, wam_trace_acknowledge, a->pos[0], in);
+	return run_on_request(env, wam_trace_request_acknowledge, a->pos[0], in);
 }
 
 static int cmd_respond(const cli_env *env, const cli_args *a)
@@ -465,7 +465,7 @@ static int cmd_respond(const cli_env *env, const cli_args *a)
 		json_decref(in);
 		return cli_fail(env, rc);
 	}
-	return run_on_request(env, wam_trace_respond, a->pos[0], in);
+	return run_on_request(env, wam_trace_request_respond, a->pos[0], in);
 }
 
 static int cmd_close(const cli_env *env, const cli_args *a)
@@ -474,7 +474,7 @@ static int cmd_close(const cli_env *env, const cli_args *a)
 		return cli_usage(env, "usage: wam trace close ID --reason WHY");
 	json_t *in = json_object();
 	cli_set_opt(in, a, "reason", "reason");
-	return run_on_request(env, wam_trace_close, a->pos[0], in);
+	return run_on_request(env, wam_trace_request_close, a->pos[0], in);
 }
 
 static int list(const cli_env *env, const wam_trace_filter *f, const cli_view *view)
@@ -483,7 +483,7 @@ static int list(const cli_env *env, const wam_trace_filter *f, const cli_view *v
 	json_t *out = NULL;
 	int rc = cli_open(env, &db, false);
 	if (!rc) {
-		rc = wam_trace_list(db, &out, f);
+		rc = wam_trace_request_list(db, &out, f);
 		rc = cli_show(env, rc, out, view);
 		wam_db_close(db);
 	}
@@ -551,7 +551,7 @@ static int cmd_show(const cli_env *env, const cli_args *a)
 		snprintf(via, sizeof via, "wam trace show %.100s --confidential", a->pos[0]);
 		rc = read_in_full(db, &out, a->pos[0], via);
 	} else {
-		rc = wam_trace_get(db, &out, a->pos[0], 0);
+		rc = wam_trace_request_get(db, &out, a->pos[0], 0);
 	}
 	rc = cli_show(env, rc, out, &request_view);
 	wam_db_close(db);
@@ -570,7 +570,7 @@ static int cmd_export(const cli_env *env, const cli_args *a)
 	int rc = cli_open(env, &db, true);
 	if (rc)
 		return rc;
-	if (!(rc = wam_trace_get(db, &t, a->pos[0], 0)) && !strcmp(cli_text(t, "direction"), "incoming")) {
+	if (!(rc = wam_trace_request_get(db, &t, a->pos[0], 0)) && !strcmp(cli_text(t, "direction"), "incoming")) {
 		json_decref(t);
 		char via[160];
 		snprintf(via, sizeof via, "wam trace export %.100s", a->pos[0]);
@@ -578,7 +578,7 @@ static int cmd_export(const cli_env *env, const cli_args *a)
 	}
 	json_decref(t);
 	if (!rc)
-		rc = wam_trace_export(db, &doc, a->pos[0]);
+		rc = wam_trace_request_export(db, &doc, a->pos[0]);
 	wam_db_close(db);
 	const char *to = cli_opt(a, "out");
 	rc = rc ? cli_fail(env, rc) : cli_write_json(env, doc, to);
@@ -598,14 +598,14 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 		return rc;
 	wam_db *db;
 	if (!(rc = cli_open(env, &db, true))) {
-		rc = wam_trace_import(db, &out, doc);
+		rc = wam_trace_request_import(db, &out, doc);
 		if (!rc) {
 			/* shown as `trace show` shows it (R11) */
 			char id[64];
 			snprintf(id, sizeof id, "%s", cli_text(out, "id"));
 			json_decref(out);
 			out = NULL;
-			rc = wam_trace_get(db, &out, id, 0);
+			rc = wam_trace_request_get(db, &out, id, 0);
 		}
 		rc = cli_show(env, rc, out, &request_view);
 		wam_db_close(db);
@@ -685,7 +685,7 @@ static int cmd_node(const cli_env *env, const cli_args *a)
 static int call_peer_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)a;
-	return wam_trace_add_peer(db, out, in);
+	return wam_trace_peer_add(db, out, in);
 }
 
 /* The peer from flags, or from --from: the other registry's `wam --json
@@ -710,7 +710,7 @@ static int call_peer_list(wam_db *db, json_t **out, const cli_args *a, json_t *i
 {
 	(void)a;
 	(void)in;
-	return wam_trace_list_peers(db, out);
+	return wam_trace_peer_list(db, out);
 }
 
 static int cmd_peer_list(const cli_env *env, const cli_args *a)
@@ -723,7 +723,7 @@ static int cmd_peer_list(const cli_env *env, const cli_args *a)
 
 static int call_peer_revoke(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return wam_trace_revoke_peer(db, out, a->pos[0], in);
+	return wam_trace_peer_revoke(db, out, a->pos[0], in);
 }
 
 static int cmd_peer_revoke(const cli_env *env, const cli_args *a)

@@ -123,7 +123,7 @@ static int user_identity(const cli_env *env, wam_db *db, cli_identity *id)
 	}
 	/* a user confined to sites is kept to them by libwam itself, as the
 	 * server's callers are: cli_open() sets the principal on the handle */
-	wam_principal_actor(&id->who, id->actor, sizeof id->actor);
+	wam_auth_principal_actor(&id->who, id->actor, sizeof id->actor);
 	return 0;
 }
 

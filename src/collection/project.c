@@ -197,7 +197,7 @@ static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const j
 	wam_bind_json_text(st, 2, m, "component");
 	wam_bind_json_text(st, 3, m, "kind");
 	wam_bind_json_text(st, 4, m, "text");
-	sqlite3_bind_text(st, 5, wam_detect_script(text ? text : ""), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, wam_registry_script_detect(text ? text : ""), -1, SQLITE_STATIC);
 	wam_bind_json_text(st, 6, m, "location");
 	if ((rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
@@ -208,7 +208,7 @@ static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const j
 	json_t *full;
 	if ((rc = item_for_rules(ctx, &full, item)))
 		return rc;
-	const char *status = wam_marking_status(full, wam_projector_country(ctx->p), reason, sizeof reason);
+	const char *status = wam_registry_marking_status(full, wam_projector_country(ctx->p), reason, sizeof reason);
 	if (!(st = wam_room_stmt(ctx, S_ITEM_MARKED,
 	                         "UPDATE items SET marking_status=?, marking_reason=?, last_seq=? WHERE id=?"))) {
 		json_decref(full);

@@ -1,7 +1,7 @@
 /* Field collection: recoveries of weapons seized, found or surrendered, their
  * chain of custody, photos kept by content hash, and the tasks rule R5 sets
  * for what arrives unmarked. The weapons themselves are the registry's: a
- * recovery registers them through wam_registry_add_item() and only lists
+ * recovery registers them through wam_registry_item_add() and only lists
  * their ids. Who surrendered them is kept as a keyed pseudonym, never a
  * name. */
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include "wam/trace.h"
 
 static const char *const recovery_types[] = {"seized", "found", "surrendered", NULL};
-const char *const wam_recovery_contexts[] = {
+const char *const wam_collection_recovery_contexts[] = {
     "armed_group", "cache", "battlefield", "border_interdiction", "amnesty", "ddr", "crime", "other", NULL};
 static const char *const handover_fields[] = {"from", "to", "time", "place", "reason", NULL};
 static const char *const marking_fields[] = {"text", "component", "kind", "location", NULL};
@@ -106,7 +106,7 @@ static const wam_field recovery_fields[] = {
     {.name = "lat", .kind = WAM_FIELD_COORDINATE, .hi = 90},
     {.name = "lon", .kind = WAM_FIELD_COORDINATE, .hi = 180},
     {.name = "admin_area", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
-    {.name = "context", .kind = WAM_FIELD_WORD, .vocab = wam_recovery_contexts},
+    {.name = "context", .kind = WAM_FIELD_WORD, .vocab = wam_collection_recovery_contexts},
     {.name = "officer", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
     {.name = "person", .kind = WAM_FIELD_OTHER},
     {.name = "site_id", .kind = WAM_FIELD_TEXT, .max = 40},
@@ -167,7 +167,8 @@ static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t 
 		snprintf(reason, sizeof reason, "recovered (%s)", json_string_value(json_object_get(p, "type")));
 		json_t *d = json_pack("{s:s}", "reason", reason);
 		if (json_object_size(w) == 1)
-			rc = wam_registry_set_status(db, &out, known, json_string_value(json_object_get(p, "type")), d);
+			rc = wam_registry_item_set_status(db, &out, known,
+			                                  json_string_value(json_object_get(p, "type")), d);
 		else
 			rc = wam_error_set(WAM_EINVAL, "item_id", "a weapon given by item_id takes no other field");
 		json_decref(d);
@@ -176,7 +177,7 @@ static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t 
 			json_object_set(item, "status", json_object_get(p, "type"));
 		if (!json_object_get(item, "site_id") && json_object_get(p, "site_id"))
 			json_object_set(item, "site_id", json_object_get(p, "site_id"));
-		rc = wam_registry_add_item(db, &out, item, WAM_IN_RECOVERY);
+		rc = wam_registry_item_add(db, &out, item, WAM_IN_RECOVERY);
 	}
 	json_decref(item);
 	if (rc) {
@@ -194,7 +195,7 @@ static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t 
 	return 0;
 }
 
-int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *in)
+int wam_collection_recovery_add(wam_db *db, json_t **out, const json_t *in)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -230,7 +231,7 @@ int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *in)
 		goto fail;
 	/* the weapons it registered are matched against the registry and the
 	 * lost and stolen ones now, in the same command (docs/trace.md) */
-	if ((rc = wam_trace_scan(db, NULL, id)))
+	if ((rc = wam_trace_hit_scan(db, NULL, id)))
 		goto fail;
 	wam_date_format(due, date + (time_t)days * 86400);
 	json_t *t;
@@ -247,7 +248,7 @@ int wam_collection_add_recovery(wam_db *db, json_t **out, const json_t *in)
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_collection_get_recovery(db, out, id);
+		rc = wam_collection_recovery_get(db, out, id);
 	goto done;
 fail:
 	wam_db_rollback(db);
@@ -268,7 +269,7 @@ done:
 	" WHEN t.due < ?1 THEN 'overdue' ELSE 'open' END AS state, i.serial, i.status, i.marking_status"               \
 	" FROM collection_tasks t LEFT JOIN items i ON i.id=t.item_id"
 
-int wam_collection_get_recovery(wam_db *db, json_t **out, const char *id)
+int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -316,7 +317,7 @@ fail:
 	return rc;
 }
 
-int wam_collection_list_recoveries(wam_db *db, json_t **out)
+int wam_collection_recovery_list(wam_db *db, json_t **out)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -326,7 +327,7 @@ int wam_collection_list_recoveries(wam_db *db, json_t **out)
 	return wam_query_rows(db, out, RECOVERY_SQL " ORDER BY date DESC, id DESC", NULL, NULL);
 }
 
-int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json_t *in)
+int wam_collection_recovery_handover(wam_db *db, json_t **out, const char *id, const json_t *in)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -365,7 +366,7 @@ int wam_collection_handover(wam_db *db, json_t **out, const char *id, const json
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_collection_get_recovery(db, out, id);
+		rc = wam_collection_recovery_get(db, out, id);
 	goto done;
 fail:
 	wam_db_rollback(db);
@@ -420,7 +421,8 @@ static int store_photo(wam_db *db, const char *hash, const void *bytes, size_t n
 	return 0;
 }
 
-int wam_collection_add_photo(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n, const char *caption)
+int wam_collection_recovery_photo_add(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n,
+                                      const char *caption)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -479,8 +481,8 @@ done:
 	return rc;
 }
 
-int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
-                             const char *hash)
+int wam_collection_recovery_photo_get(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *id,
+                                      const char *hash)
 {
 	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "recoveries");
@@ -527,7 +529,7 @@ int wam_collection_get_photo(wam_db *db, unsigned char **bytes, size_t *n, char 
 
 /* ---- tasks ---- */
 
-int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which)
+int wam_collection_task_list(wam_db *db, json_t **out, const char *which)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -559,7 +561,7 @@ int wam_collection_list_tasks(wam_db *db, json_t **out, const char *which)
 	return 0;
 }
 
-int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const json_t *in)
+int wam_collection_task_mark(wam_db *db, json_t **out, const char *task_id, const json_t *in)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -591,8 +593,9 @@ int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const jso
 	}
 	if ((rc = wam_check_fields(in, marking_fields, "", 0)) ||
 	    (rc = wam_take_text(m, in, "text", "text", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_word(m, in, "component", "component", wam_components, "frame_receiver", false, 0)) ||
-	    (rc = wam_take_word(m, in, "kind", "kind", wam_marking_kinds, "serial", false, 0)) ||
+	    (rc =
+	         wam_take_word(m, in, "component", "component", wam_registry_components, "frame_receiver", false, 0)) ||
+	    (rc = wam_take_word(m, in, "kind", "kind", wam_registry_marking_kinds, "serial", false, 0)) ||
 	    (rc = wam_take_text(m, in, "location", "location", false, WAM_MAX_TEXT, false, 0)))
 		goto fail;
 	snprintf(item, sizeof item, "%s", json_string_value(json_object_get(task, "item_id")));
@@ -604,7 +607,7 @@ int wam_collection_mark(wam_db *db, json_t **out, const char *task_id, const jso
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_registry_get_item(db, out, item);
+		rc = wam_registry_item_get(db, out, item);
 	goto done;
 fail:
 	wam_db_rollback(db);

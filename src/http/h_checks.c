@@ -120,7 +120,7 @@ void h_investigations_list(wam_request *r)
 	if (!request_query_bool(r, "all", &all))
 		return;
 	json_t *out;
-	int rc = wam_stock_investigations(r->db, &out, request_query(r, "check"), all, NULL, 0);
+	int rc = wam_stock_investigation_list(r->db, &out, request_query(r, "check"), all, NULL, 0);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -136,7 +136,7 @@ static bool visible_investigation(wam_request *r)
 		return true;
 	json_t *mine = NULL, *v;
 	size_t i;
-	int rc = wam_stock_investigations(r->db, &mine, NULL, true, NULL, 0);
+	int rc = wam_stock_investigation_list(r->db, &mine, NULL, true, NULL, 0);
 	if (rc) {
 		reply_wam(r, rc);
 		return false;

@@ -22,7 +22,7 @@ void h_losses_list(wam_request *r)
 	if (!request_query_bool(r, "open", &open_only))
 		return;
 	json_t *out = NULL;
-	int rc = wam_trace_list_losses(r->db, &out, open_only);
+	int rc = wam_trace_loss_list(r->db, &out, open_only);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -33,7 +33,7 @@ void h_losses_create(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_trace_report_loss(r->db, &out, in);
+	int rc = wam_trace_loss_report(r->db, &out, in);
 	json_decref(in);
 	reply_result(r, rc, 201, &out);
 }
@@ -48,7 +48,7 @@ void h_losses_export(wam_request *r)
 		reply_error(r, 500, "out_of_memory", NULL, "the list could not be written");
 		return;
 	}
-	int rc = wam_trace_export_losses(r->db, f);
+	int rc = wam_trace_loss_export(r->db, f);
 	if (fclose(f) && !rc)
 		rc = wam_error_set(WAM_ENOMEM, NULL, "the list could not be written");
 	if (rc)
@@ -65,7 +65,7 @@ void h_losses_export(wam_request *r)
 static json_t *visible_hit(wam_request *r)
 {
 	json_t *hit = NULL;
-	int rc = wam_trace_get_hit(r->db, &hit, r->params[0]);
+	int rc = wam_trace_hit_get(r->db, &hit, r->params[0]);
 	return request_visible(r, rc, hit);
 }
 
@@ -73,7 +73,7 @@ void h_hits_list(wam_request *r)
 {
 	wam_hit_filter f = {.state = request_query(r, "state")};
 	json_t *out = NULL;
-	int rc = wam_trace_list_hits(r->db, &out, &f);
+	int rc = wam_trace_hit_list(r->db, &out, &f);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -95,7 +95,7 @@ void h_hit_decide(wam_request *r)
 	json_t *in = request_json(r);
 	if (!in)
 		return;
-	int rc = wam_trace_decide_hit(r->db, &out, r->params[0], in);
+	int rc = wam_trace_hit_decide(r->db, &out, r->params[0], in);
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }
@@ -123,7 +123,7 @@ void h_hits_scan(wam_request *r)
 		}
 	}
 	if (!rc)
-		rc = wam_trace_scan(r->db, &out, json_string_value(json_object_get(in, "recovery_id")));
+		rc = wam_trace_hit_scan(r->db, &out, json_string_value(json_object_get(in, "recovery_id")));
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }
@@ -134,7 +134,7 @@ void h_item_origin(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_trace_establish_origin(r->db, &out, r->params[0], in);
+	int rc = wam_trace_origin_establish(r->db, &out, r->params[0], in);
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }

@@ -16,7 +16,7 @@
 static json_t *visible_item(wam_request *r)
 {
 	json_t *item = NULL;
-	int rc = wam_registry_get_item(r->db, &item, r->params[0]);
+	int rc = wam_registry_item_get(r->db, &item, r->params[0]);
 	return request_visible(r, rc, item);
 }
 
@@ -32,7 +32,7 @@ void h_items_list(wam_request *r)
 	                     .after_id = request_query(r, "after"),
 	                     .limit = (int)limit};
 	json_t *out;
-	int rc = wam_registry_list_items(r->db, &out, &f);
+	int rc = wam_registry_item_list(r->db, &out, &f);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -45,7 +45,7 @@ void h_items_create(wam_request *r)
 	if (!in)
 		return;
 	json_t *out;
-	int rc = wam_registry_add_item(r->db, &out, in, dup ? WAM_ALLOW_DUPLICATE : 0);
+	int rc = wam_registry_item_add(r->db, &out, in, dup ? WAM_ALLOW_DUPLICATE : 0);
 	json_decref(in);
 	if (rc) {
 		reply_wam(r, rc);
@@ -115,7 +115,7 @@ void h_item_status(wam_request *r)
 	}
 	char *to = arena_strdup(&r->mem, json_string_value(status));
 	json_object_del(in, "status");
-	int rc = to ? wam_registry_set_status(r->db, &out, r->params[0], to, in) : WAM_ENOMEM;
+	int rc = to ? wam_registry_item_set_status(r->db, &out, r->params[0], to, in) : WAM_ENOMEM;
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }

@@ -102,7 +102,7 @@ static int response_name(wam_db *db, json_t **name, json_t *seqs, const json_t *
 /* Rule R11 on raw events: a trace response kept restricted or confidential
  * is shown in full only to a role allowed trace_confidential, and each such
  * read is logged as GET /traces/{id} logs it — one record.read per request
- * naming the responses read. Other roles get the response as wam_trace_get()
+ * naming the responses read. Other roles get the response as wam_trace_request_get()
  * shows it withheld: {result, date, confidentiality, withheld: true}. The
  * event's hash is then no longer that of its payload as shown: the ledger
  * is proved by GET /verify, not by rehashing these answers. False after
@@ -116,7 +116,7 @@ static bool guard_responses(wam_request *r, json_t *events)
 	json_array_foreach(events, i, ev)
 	{
 		json_t *resp = response_of(ev);
-		if (!resp || !wam_trace_response_restricted(resp))
+		if (!resp || !wam_trace_request_response_restricted(resp))
 			continue;
 		if (!full) {
 			json_t *level = json_object_get(resp, "confidentiality");

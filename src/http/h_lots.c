@@ -13,7 +13,7 @@
 static json_t *visible_lot(wam_request *r)
 {
 	json_t *lot = NULL;
-	int rc = wam_stock_get_lot(r->db, &lot, r->params[0]);
+	int rc = wam_stock_lot_get(r->db, &lot, r->params[0]);
 	return request_visible(r, rc, lot);
 }
 
@@ -21,7 +21,7 @@ void h_lots_list(wam_request *r)
 {
 	wam_lot_filter f = {.site_id = request_query(r, "site"), .condition = request_query(r, "condition")};
 	json_t *out = NULL;
-	reply_result(r, wam_stock_list_lots(r->db, &out, &f), 200, &out);
+	reply_result(r, wam_stock_lot_list(r->db, &out, &f), 200, &out);
 }
 
 void h_lots_create(wam_request *r)
@@ -29,7 +29,7 @@ void h_lots_create(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_stock_add_lot(r->db, &out, in);
+	int rc = wam_stock_lot_add(r->db, &out, in);
 	json_decref(in);
 	if (!rc)
 		reply_header(r, "Location",
@@ -44,7 +44,7 @@ void h_lots_expiring(wam_request *r)
 		return;
 	wam_lot_filter f = {.site_id = request_query(r, "site")};
 	json_t *out = NULL;
-	reply_result(r, wam_stock_lots_expiring(r->db, &out, (int)days, request_query(r, "as_of"), &f), 200, &out);
+	reply_result(r, wam_stock_lot_expiring(r->db, &out, (int)days, request_query(r, "as_of"), &f), 200, &out);
 }
 
 void h_lot_get(wam_request *r)
@@ -104,7 +104,7 @@ void h_lot_condition(wam_request *r)
 static bool visible_site(wam_request *r)
 {
 	json_t *site = NULL;
-	int rc = wam_registry_get_site(r->db, &site, r->params[0]);
+	int rc = wam_registry_site_get(r->db, &site, r->params[0]);
 	json_decref(site);
 	if (rc) {
 		reply_wam(r, rc);
@@ -130,13 +130,13 @@ void h_site_tree(wam_request *r)
 void h_item_move(wam_request *r)
 {
 	json_t *item = NULL, *in, *out = NULL;
-	int rc = wam_registry_get_item(r->db, &item, r->params[0]);
+	int rc = wam_registry_item_get(r->db, &item, r->params[0]);
 	if (!(item = request_visible(r, rc, item)))
 		return;
 	json_decref(item);
 	if (!(in = request_json(r)))
 		return;
-	rc = wam_stock_move_item(r->db, &out, r->params[0], in);
+	rc = wam_stock_item_move(r->db, &out, r->params[0], in);
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }

@@ -11,7 +11,7 @@
 void h_recoveries_list(wam_request *r)
 {
 	json_t *out = NULL;
-	int rc = wam_collection_list_recoveries(r->db, &out);
+	int rc = wam_collection_recovery_list(r->db, &out);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -20,7 +20,7 @@ void h_recoveries_create(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_collection_add_recovery(r->db, &out, in);
+	int rc = wam_collection_recovery_add(r->db, &out, in);
 	json_decref(in);
 	if (!rc)
 		reply_header(
@@ -32,7 +32,7 @@ void h_recoveries_create(wam_request *r)
 void h_recovery_get(wam_request *r)
 {
 	json_t *out = NULL;
-	int rc = wam_collection_get_recovery(r->db, &out, r->params[0]);
+	int rc = wam_collection_recovery_get(r->db, &out, r->params[0]);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -41,7 +41,7 @@ void h_recovery_handover(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_collection_handover(r->db, &out, r->params[0], in);
+	int rc = wam_collection_recovery_handover(r->db, &out, r->params[0], in);
 	json_decref(in);
 	reply_result(r, rc, 201, &out);
 }
@@ -57,7 +57,8 @@ void h_recovery_photo_add(wam_request *r)
 		return;
 	}
 	json_t *out = NULL;
-	int rc = wam_collection_add_photo(r->db, &out, r->params[0], r->body, r->body_len, request_query(r, "caption"));
+	int rc = wam_collection_recovery_photo_add(r->db, &out, r->params[0], r->body, r->body_len,
+	                                           request_query(r, "caption"));
 	if (!rc)
 		reply_header(r, "Location",
 		             arena_printf(&r->mem, "/api/v1/recoveries/%s/photos/%s", r->params[0],
@@ -70,7 +71,7 @@ void h_recovery_photo_get(wam_request *r)
 	unsigned char *bytes = NULL;
 	size_t n = 0;
 	char type[32];
-	int rc = wam_collection_get_photo(r->db, &bytes, &n, type, r->params[0], r->params[1]);
+	int rc = wam_collection_recovery_photo_get(r->db, &bytes, &n, type, r->params[0], r->params[1]);
 	if (rc) {
 		reply_wam(r, rc);
 		return;
@@ -84,7 +85,7 @@ void h_tasks_list(wam_request *r)
 {
 	const char *state = request_query(r, "state");
 	json_t *out = NULL;
-	int rc = wam_collection_list_tasks(r->db, &out, state ? state : "open");
+	int rc = wam_collection_task_list(r->db, &out, state ? state : "open");
 	reply_result(r, rc, 200, &out);
 }
 
@@ -93,7 +94,7 @@ void h_task_mark(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_collection_mark(r->db, &out, r->params[0], in);
+	int rc = wam_collection_task_mark(r->db, &out, r->params[0], in);
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }

@@ -48,7 +48,7 @@ static bool report_scope(wam_request *r, wam_sdg_scope *s)
 		return false;
 	}
 	/* the sites under it: libwam refuses a scope that reaches beyond the
-	 * caller's (wam_report_sdg, wam_report_sdg_records) */
+	 * caller's (wam_trace_sdg_report, wam_trace_sdg_report_records) */
 	return true;
 }
 
@@ -64,7 +64,7 @@ void h_report_sdg(wam_request *r)
 		return;
 	}
 	json_t *report = NULL;
-	int rc = wam_report_sdg(r->db, &report, &scope);
+	int rc = wam_trace_sdg_report(r->db, &report, &scope);
 	if (rc || !csv) {
 		reply_result(r, rc, 200, &report);
 		return;
@@ -72,7 +72,8 @@ void h_report_sdg(wam_request *r)
 	char *text = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&text, &n);
-	rc = f ? wam_report_sdg_csv(report, f) : wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
+	rc = f ? wam_trace_sdg_report_csv(report, f)
+	       : wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
 	if (f && fclose(f) && !rc)
 		rc = wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
 	json_decref(report);
@@ -108,7 +109,7 @@ void h_report_sdg_records(wam_request *r)
 	int rc = full ? wam_db_begin(r->db) : 0;
 	bool began = full && !rc;
 	if (!rc)
-		rc = wam_report_sdg_records(r->db, &out, &scope, figure, full ? WAM_TRACE_CONFIDENTIAL : 0);
+		rc = wam_trace_sdg_report_records(r->db, &out, &scope, figure, full ? WAM_TRACE_CONFIDENTIAL : 0);
 	if (!rc && full)
 		json_array_foreach(out, i, row)
 		{

@@ -69,30 +69,30 @@ static void create(wam_request *r, add_fn add, const char *kind)
 
 void h_sites_list(wam_request *r)
 {
-	list(r, wam_registry_list_sites, site_secrets);
+	list(r, wam_registry_site_list, site_secrets);
 }
 
 void h_site_get(wam_request *r)
 {
-	get(r, wam_registry_get_site, site_secrets);
+	get(r, wam_registry_site_get, site_secrets);
 }
 
 void h_sites_create(wam_request *r)
 {
-	create(r, wam_registry_add_site, "sites");
+	create(r, wam_registry_site_add, "sites");
 }
 
 void h_holders_list(wam_request *r)
 {
-	list(r, wam_registry_list_holders, holder_secrets);
+	list(r, wam_registry_holder_list, holder_secrets);
 }
 
 void h_holder_get(wam_request *r)
 {
-	get(r, wam_registry_get_holder, holder_secrets);
+	get(r, wam_registry_holder_get, holder_secrets);
 }
 
 void h_holders_create(wam_request *r)
 {
-	create(r, wam_registry_add_holder, "holders");
+	create(r, wam_registry_holder_add, "holders");
 }

@@ -32,7 +32,7 @@ bool trace_log_responses_read(wam_request *r, const char *id, json_t *names)
  * it has any. False after answering 500 when the read cannot be logged. */
 static bool log_confidential(wam_request *r, const json_t *t, const char *id)
 {
-	json_t *names = wam_trace_restricted_responses(t);
+	json_t *names = wam_trace_request_restricted_responses(t);
 	bool ok = trace_log_responses_read(r, id, names);
 	json_decref(names);
 	return ok;
@@ -43,7 +43,7 @@ static void show_trace(wam_request *r, const char *id, int status)
 {
 	bool full = trace_sees_confidential(r);
 	json_t *t = NULL;
-	int rc = wam_trace_get(r->db, &t, id, full ? WAM_TRACE_CONFIDENTIAL : 0);
+	int rc = wam_trace_request_get(r->db, &t, id, full ? WAM_TRACE_CONFIDENTIAL : 0);
 	if (rc) {
 		json_decref(t);
 		reply_wam(r, rc);
@@ -105,7 +105,7 @@ void h_traces_list(wam_request *r)
 	                      .overdue_only = overdue,
 	                      .item_id = request_query(r, "item")};
 	json_t *out = NULL;
-	int rc = wam_trace_list(r->db, &out, &f);
+	int rc = wam_trace_request_list(r->db, &out, &f);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -114,7 +114,7 @@ void h_traces_create(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_trace_draft(r->db, &out, in);
+	int rc = wam_trace_request_draft(r->db, &out, in);
 	json_decref(in);
 	if (rc) {
 		json_decref(out);
@@ -131,7 +131,7 @@ void h_trace_get(wam_request *r)
 
 void h_trace_update(wam_request *r)
 {
-	change(r, wam_trace_update, false, 200);
+	change(r, wam_trace_request_update, false, 200);
 }
 
 /* The quality of an unsaved draft (the console asks while it is typed). */
@@ -140,7 +140,7 @@ void h_traces_quality(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_trace_quality(r->db, &out, NULL, in);
+	int rc = wam_trace_request_quality(r->db, &out, NULL, in);
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }
@@ -148,28 +148,28 @@ void h_traces_quality(wam_request *r)
 void h_trace_quality(wam_request *r)
 {
 	json_t *out = NULL;
-	int rc = wam_trace_quality(r->db, &out, r->params[0], NULL);
+	int rc = wam_trace_request_quality(r->db, &out, r->params[0], NULL);
 	reply_result(r, rc, 200, &out);
 }
 
 void h_trace_send(wam_request *r)
 {
-	change(r, wam_trace_send, true, 200);
+	change(r, wam_trace_request_send, true, 200);
 }
 
 void h_trace_acknowledge(wam_request *r)
 {
-	change(r, wam_trace_acknowledge, true, 200);
+	change(r, wam_trace_request_acknowledge, true, 200);
 }
 
 void h_trace_respond(wam_request *r)
 {
-	change(r, wam_trace_respond, false, 201);
+	change(r, wam_trace_request_respond, false, 201);
 }
 
 void h_trace_close(wam_request *r)
 {
-	change(r, wam_trace_close, false, 200);
+	change(r, wam_trace_request_close, false, 200);
 }
 
 /* The signed document, as a file to send to the other registry. The
@@ -180,7 +180,7 @@ void h_trace_export(wam_request *r)
 {
 	bool full = trace_sees_confidential(r);
 	json_t *t = NULL, *doc = NULL;
-	int rc = wam_trace_get(r->db, &t, r->params[0], full ? WAM_TRACE_CONFIDENTIAL : 0);
+	int rc = wam_trace_request_get(r->db, &t, r->params[0], full ? WAM_TRACE_CONFIDENTIAL : 0);
 	if (rc) {
 		json_decref(t);
 		reply_wam(r, rc);
@@ -188,7 +188,7 @@ void h_trace_export(wam_request *r)
 	}
 	const char *direction = json_string_value(json_object_get(t, "direction"));
 	if (direction && !strcmp(direction, "incoming")) {
-		json_t *names = wam_trace_restricted_responses(t);
+		json_t *names = wam_trace_request_restricted_responses(t);
 		bool restricted = json_array_size(names) > 0;
 		json_decref(names);
 		if (restricted && !full) {
@@ -205,7 +205,7 @@ void h_trace_export(wam_request *r)
 		}
 	}
 	json_decref(t);
-	rc = wam_trace_export(r->db, &doc, r->params[0]);
+	rc = wam_trace_request_export(r->db, &doc, r->params[0]);
 	if (!rc) {
 		char *name = arena_printf(&r->mem, "attachment; filename=\"trace-%s.json\"", r->params[0]);
 		if (name)
@@ -222,7 +222,7 @@ void h_traces_import(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_trace_import(r->db, &out, in);
+	int rc = wam_trace_request_import(r->db, &out, in);
 	json_decref(in);
 	if (rc) {
 		json_decref(out);
@@ -246,7 +246,7 @@ void h_node(wam_request *r)
 void h_peers_list(wam_request *r)
 {
 	json_t *out = NULL;
-	int rc = wam_trace_list_peers(r->db, &out);
+	int rc = wam_trace_peer_list(r->db, &out);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -255,7 +255,7 @@ void h_peers_add(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_trace_add_peer(r->db, &out, in);
+	int rc = wam_trace_peer_add(r->db, &out, in);
 	json_decref(in);
 	reply_result(r, rc, 201, &out);
 }
@@ -266,7 +266,7 @@ void h_peer_revoke(wam_request *r)
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;
-	int rc = wam_trace_revoke_peer(r->db, &out, r->params[0], in);
+	int rc = wam_trace_peer_revoke(r->db, &out, r->params[0], in);
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }

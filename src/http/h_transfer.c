@@ -55,7 +55,7 @@ void h_import(wam_request *r)
 	if (rejects_text && rep.rejected)
 		json_object_set_new(out, "rejects_csv", json_stringn(rejects_text, rejects_len));
 	free(rejects_text);
-	wam_import_report_free(&rep);
+	wam_registry_import_report_free(&rep);
 	if (rc) {
 		const wam_error *e = wam_error_last();
 		int status = wam_error_http_status(rc);

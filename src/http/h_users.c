@@ -151,7 +151,7 @@ void h_session_password(wam_request *r)
 		reply_error(r, 422, "invalid", "current", "the current password is not right");
 		return;
 	}
-	rc = wam_auth_set_password(r->db, r->who.id, password);
+	rc = wam_auth_user_set_password(r->db, r->who.id, password);
 	sodium_memzero(password, strlen(password));
 	if (rc) {
 		reply_wam(r, rc);
@@ -166,7 +166,7 @@ void h_session_password(wam_request *r)
 void h_users_list(wam_request *r)
 {
 	json_t *out;
-	int rc = wam_auth_list_users(r->db, &out);
+	int rc = wam_auth_user_list(r->db, &out);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -180,7 +180,7 @@ void h_users_create(wam_request *r)
 		json_decref(in);
 		return;
 	}
-	int rc = wam_auth_add_user(r->db, &out, in, password);
+	int rc = wam_auth_user_add(r->db, &out, in, password);
 	sodium_memzero(password, strlen(password));
 	json_decref(in);
 	if (rc) {
@@ -194,7 +194,7 @@ void h_users_create(wam_request *r)
 void h_user_get(wam_request *r)
 {
 	json_t *out;
-	int rc = wam_auth_get_user(r->db, &out, r->params[0]);
+	int rc = wam_auth_user_get(r->db, &out, r->params[0]);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -203,7 +203,7 @@ void h_user_update(wam_request *r)
 	json_t *in = request_json(r), *out;
 	if (!in)
 		return;
-	int rc = wam_auth_update_user(r->db, &out, r->params[0], in);
+	int rc = wam_auth_user_update(r->db, &out, r->params[0], in);
 	json_decref(in);
 	if (rc) {
 		reply_wam(r, rc);
@@ -226,9 +226,9 @@ void h_user_password(wam_request *r)
 		return;
 	}
 	json_decref(in);
-	int rc = wam_auth_get_user(r->db, &user, r->params[0]);
+	int rc = wam_auth_user_get(r->db, &user, r->params[0]);
 	if (!rc)
-		rc = wam_auth_set_password(r->db, r->params[0], password);
+		rc = wam_auth_user_set_password(r->db, r->params[0], password);
 	sodium_memzero(password, strlen(password));
 	if (rc) {
 		json_decref(user); /* found, and the password refused */
@@ -245,7 +245,7 @@ void h_user_password(wam_request *r)
 void h_tokens_list(wam_request *r)
 {
 	json_t *out;
-	int rc = wam_auth_list_tokens(r->db, &out);
+	int rc = wam_auth_token_list(r->db, &out);
 	reply_result(r, rc, 200, &out);
 }
 
@@ -255,7 +255,7 @@ void h_tokens_create(wam_request *r)
 	char secret[WAM_TOKEN_LEN + 1];
 	if (!in)
 		return;
-	int rc = wam_auth_add_token(r->db, &out, in, secret);
+	int rc = wam_auth_token_add(r->db, &out, in, secret);
 	json_decref(in);
 	if (rc) {
 		reply_wam(r, rc);
@@ -267,7 +267,7 @@ void h_tokens_create(wam_request *r)
 
 void h_token_revoke(wam_request *r)
 {
-	int rc = wam_auth_revoke_token(r->db, r->params[0]);
+	int rc = wam_auth_token_revoke(r->db, r->params[0]);
 	if (rc)
 		reply_wam(r, rc);
 	else

@@ -275,7 +275,7 @@ void h_report_sdg_records(wam_request *r);
  * full (trace_confidential). */
 bool trace_sees_confidential(const wam_request *r);
 /* Logs that the caller read responses `names` (["responses[0]", ...], as
- * wam_trace_restricted_responses() names them) of trace request `id` in
+ * wam_trace_request_restricted_responses() names them) of trace request `id` in
  * full; nothing when `names` is empty. False after answering 500 when the
  * read cannot be logged: then nothing may be shown. */
 bool trace_log_responses_read(wam_request *r, const char *id, json_t *names);

@@ -176,7 +176,7 @@ bool request_query_bool(wam_request *r, const char *name, bool *out)
 
 bool request_sees_site(const wam_request *r, const char *site_id)
 {
-	return wam_principal_sees_site(&r->who, site_id);
+	return wam_db_principal_sees_site(&r->who, site_id);
 }
 
 json_t *request_visible(wam_request *r, int rc, json_t *rec)

@@ -442,7 +442,7 @@ static bool authenticate(wam_request *r)
 			reply_header(r, "WWW-Authenticate", "Bearer realm=\"wam\"");
 			return false;
 		}
-		if ((rc = wam_auth_check_token(r->db, &r->who, auth + 7))) {
+		if ((rc = wam_auth_token_check(r->db, &r->who, auth + 7))) {
 			reply_wam(r, rc);
 			return false;
 		}
@@ -463,7 +463,7 @@ static bool authenticate(wam_request *r)
 	 * flag changed since sign-in, here or by another process (the CLI),
 	 * ends the session */
 	bool live = sessions_find(r->srv->sessions, sid, uid, &generation, csrf);
-	if (live && !(rc = wam_auth_get_user(r->db, &u, uid)))
+	if (live && !(rc = wam_auth_user_get(r->db, &u, uid)))
 		rc = wam_auth_user_generation(r->db, &now_generation, uid);
 	if (rc && rc != WAM_ENOTFOUND) {
 		json_decref(u);
@@ -595,7 +595,7 @@ static void run(wam_request *r)
 {
 	if (r->signed_in) {
 		char actor[128];
-		wam_principal_actor(&r->who, actor, sizeof actor);
+		wam_auth_principal_actor(&r->who, actor, sizeof actor);
 		wam_db_set_actor(r->db, actor);
 		wam_db_set_principal(r->db, &r->who);
 	} else {
@@ -1152,7 +1152,7 @@ static void write_log(struct server *s, wam_request *r)
 		return;
 	char actor[128] = "-";
 	if (r->signed_in)
-		wam_principal_actor(&r->who, actor, sizeof actor);
+		wam_auth_principal_actor(&r->who, actor, sizeof actor);
 	time_t t = time(NULL);
 	struct tm tm;
 	char when[32];

@@ -115,7 +115,7 @@ static int add_people_and_places(wam_db *db, const json_t *demo, json_t *site_id
 	{
 		json_t *s = json_deep_copy(v), *out;
 		json_object_set_new(s, "country", json_string(country));
-		rc = wam_registry_add_site(db, &out, s);
+		rc = wam_registry_site_add(db, &out, s);
 		json_decref(s);
 		if (rc)
 			return rc;
@@ -126,7 +126,7 @@ static int add_people_and_places(wam_db *db, const json_t *demo, json_t *site_id
 	{
 		json_t *h = json_deep_copy(v), *out;
 		json_object_set_new(h, "country", json_string(country));
-		rc = wam_registry_add_holder(db, &out, h);
+		rc = wam_registry_holder_add(db, &out, h);
 		json_decref(h);
 		if (rc)
 			return rc;
@@ -158,7 +158,7 @@ static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, c
 			snprintf(cert, sizeof cert, "%s%06ld", cert_prefix, n);
 			json_object_set_new(d, "certificate", json_string(cert));
 		}
-		int rc = wam_registry_set_status(db, NULL, id, to, d);
+		int rc = wam_registry_item_set_status(db, NULL, id, to, d);
 		json_decref(d);
 		if (rc)
 			return rc;

@@ -105,7 +105,7 @@ static int each_item(wam_db *db, int (*each)(const json_t *, void *), void *payl
 		return wam_sql_fail(db->conn, "export");
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		json_t *item;
-		if ((rc = wam_registry_get_item(db, &item, wam_col_text(st, 0))))
+		if ((rc = wam_registry_item_get(db, &item, wam_col_text(st, 0))))
 			break;
 		rc = each(item, payload);
 		json_decref(item);

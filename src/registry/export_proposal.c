@@ -4,7 +4,7 @@
  * number (export.proposed); a different identity, whose role may confirm
  * exports, confirms it (export.confirmed), and only then does the weapon
  * become `exported`, through the one path that may give that status
- * (wam_registry_set_final_status). A proposal may be withdrawn
+ * (wam_registry_item_set_final_status). A proposal may be withdrawn
  * (export.withdrawn) while it waits. Who proposed and who confirmed are the
  * actors of the events; the two-person rule compares them with
  * wam_auth_same_person_db (a token stands for whoever added it, and never
@@ -53,7 +53,7 @@ static int may_propose(wam_db *db, const json_t *in)
 	if (!wam_confined(db) || !id)
 		return 0;
 	wam_confine_lift(db, &who);
-	int rc = wam_registry_get_item(db, &item, id);
+	int rc = wam_registry_item_get(db, &item, id);
 	wam_confine_restore(db, &who);
 	if (!rc && !wam_confine_sees(db, json_string_value(json_object_get(item, "site_id"))))
 		rc = wam_error_set(WAM_ENOTFOUND, "item_id", "no weapon with id '%.40s'", id);
@@ -113,8 +113,8 @@ int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *in)
 		goto fail;
 	}
 	const char *status = json_string_value(json_object_get(json_array_get(rows, 0), "status"));
-	if (!wam_status_allowed(status, "exported")) {
-		wam_status_next(status, next, sizeof next);
+	if (!wam_registry_status_allowed(status, "exported")) {
+		wam_registry_status_next(status, next, sizeof next);
 		rc = wam_error_set(WAM_ECONFLICT, "item_id",
 		                   "weapon %.40s is %s and cannot be exported from there (allowed from %s: %s)", item,
 		                   status, status, next);
@@ -232,7 +232,7 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 	d = json_pack("{s:s, s:O}", "reason", reason, "document", json_object_get(prop, "document"));
 	if ((rc = wam_ledger_append(db, "export.confirmed", id, p, NULL)))
 		goto fail;
-	if ((rc = wam_registry_set_final_status(db, NULL, item, "exported", d))) {
+	if ((rc = wam_registry_item_set_final_status(db, NULL, item, "exported", d))) {
 		wam_error e = *wam_error_last();
 		rc = wam_error_set(rc, "item_id", "weapon %s: %s", item, e.message);
 		goto fail;

@@ -263,9 +263,9 @@ static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_i
 			json_object_del(copy, "last_seq");
 			rep->rows++;
 			if (l == 0) {
-				e = wam_registry_add_site(db, NULL, copy);
+				e = wam_registry_site_add(db, NULL, copy);
 			} else if (l == 1) {
-				e = wam_registry_add_holder(db, NULL, copy);
+				e = wam_registry_holder_add(db, NULL, copy);
 			} else {
 				if (json_array_size(json_object_get(copy, "duplicate_of")))
 					flags |= WAM_ALLOW_DUPLICATE;
@@ -330,7 +330,7 @@ int wam_registry_import(wam_db *db, wam_import_report *rep, FILE *in, const wam_
 	return rc;
 }
 
-void wam_import_report_free(wam_import_report *rep)
+void wam_registry_import_report_free(wam_import_report *rep)
 {
 	if (!rep)
 		return;

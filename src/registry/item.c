@@ -175,12 +175,14 @@ static int take_marking(wam_db *db, json_t *o, const json_t *m, long line)
 	(void)db;
 	const json_t *alt = json_object_get(m, "altered");
 	if ((rc = wam_check_fields(m, marking_fields, "", line)) ||
-	    (rc = wam_take_word(o, m, "component", "component", wam_components, "frame_receiver", true, line)) ||
-	    (rc = wam_take_word(o, m, "kind", "kind", wam_marking_kinds, NULL, true, line)) ||
+	    (rc = wam_take_word(o, m, "component", "component", wam_registry_components, "frame_receiver", true,
+	                        line)) ||
+	    (rc = wam_take_word(o, m, "kind", "kind", wam_registry_marking_kinds, NULL, true, line)) ||
 	    (rc = wam_take_text(o, m, "text", "text", true, WAM_MAX_TEXT, false, line)) ||
-	    (rc = wam_take_word(o, m, "script", "script", wam_scripts,
-	                        wam_detect_script(json_string_value(json_object_get(o, "text"))), true, line)) ||
-	    (rc = wam_take_word(o, m, "legibility", "legibility", wam_legibilities, "clear", true, line)) ||
+	    (rc = wam_take_word(o, m, "script", "script", wam_registry_scripts,
+	                        wam_registry_script_detect(json_string_value(json_object_get(o, "text"))), true,
+	                        line)) ||
+	    (rc = wam_take_word(o, m, "legibility", "legibility", wam_registry_legibilities, "clear", true, line)) ||
 	    (rc = wam_take_text(o, m, "location", "location", false, WAM_MAX_TEXT, false, line)))
 		return rc;
 	if (alt && !json_is_boolean(alt) && !json_is_null(alt))
@@ -316,7 +318,7 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 	return wam_ledger_append(db, "item.registered", id_out, payload, NULL);
 }
 
-int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned flags)
+int wam_registry_item_add(wam_db *db, json_t **out, const json_t *item, unsigned flags)
 {
 	int rc;
 	json_t *payload = NULL;
@@ -342,7 +344,7 @@ int wam_registry_add_item(wam_db *db, json_t **out, const json_t *item, unsigned
 	json_decref(payload);
 	if ((rc = wam_db_commit(db)))
 		return rc;
-	return out ? wam_registry_get_item(db, out, id) : 0;
+	return out ? wam_registry_item_get(db, out, id) : 0;
 fail:
 	json_decref(payload);
 	wam_db_rollback(db);
@@ -387,7 +389,7 @@ static int children(wam_db *db, json_t *o, const char *id, int slot, const char 
 	return 0;
 }
 
-int wam_registry_get_item(wam_db *db, json_t **out, const char *id)
+int wam_registry_item_get(wam_db *db, json_t **out, const char *id)
 {
 	int rc;
 	*out = NULL;
@@ -416,7 +418,7 @@ int wam_registry_get_item(wam_db *db, json_t **out, const char *id)
 	return 0;
 }
 
-int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial)
+int wam_registry_item_find_serial(wam_db *db, json_t **out, const char *serial)
 {
 	char key[512];
 	*out = NULL;
@@ -434,7 +436,7 @@ int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial)
 	json_array_foreach(ids, i, v)
 	{
 		json_t *item;
-		int rc = wam_registry_get_item(db, &item, json_string_value(v));
+		int rc = wam_registry_item_get(db, &item, json_string_value(v));
 		if (rc == WAM_ENOTFOUND && wam_confined(db)) /* at a site not the principal's */
 			continue;
 		if (rc) {
@@ -449,7 +451,7 @@ int wam_registry_find_serial(wam_db *db, json_t **out, const char *serial)
 	return 0;
 }
 
-int wam_registry_list_items(wam_db *db, json_t **out, const wam_item_filter *f)
+int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 {
 	wam_buf sql = {0};
 	char make_key[512];
@@ -605,8 +607,8 @@ static int set_status(wam_db *db, json_t **out, const char *id, const char *stat
 		                         "confirmed by another (wam item export propose/confirm; docs/registry.md)");
 		goto fail;
 	}
-	if (!wam_status_allowed(from, to)) {
-		wam_status_next(from, next, sizeof next);
+	if (!wam_registry_status_allowed(from, to)) {
+		wam_registry_status_next(from, next, sizeof next);
 		rc = wam_error_set(WAM_ECONFLICT, "status",
 		                   "a weapon that is %s cannot become %s (allowed from %s: %s)", from, to, from, next);
 		goto fail;
@@ -627,7 +629,7 @@ static int set_status(wam_db *db, json_t **out, const char *id, const char *stat
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_registry_get_item(db, out, id);
+		rc = wam_registry_item_get(db, out, id);
 	goto done;
 fail:
 	wam_db_rollback(db);
@@ -637,13 +639,13 @@ done:
 	return rc;
 }
 
-int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details)
+int wam_registry_item_set_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details)
 {
 	if (out)
 		*out = NULL;
 	if (wam_confined(db)) { /* a weapon at another site is not there */
 		json_t *item = NULL;
-		int rc = wam_registry_get_item(db, &item, id);
+		int rc = wam_registry_item_get(db, &item, id);
 		json_decref(item);
 		if (rc)
 			return rc;
@@ -651,7 +653,8 @@ int wam_registry_set_status(wam_db *db, json_t **out, const char *id, const char
 	return set_status(db, out, id, status, details, false);
 }
 
-int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details)
+int wam_registry_item_set_final_status(wam_db *db, json_t **out, const char *id, const char *status,
+                                       const json_t *details)
 {
 	return set_status(db, out, id, status, details, true);
 }
@@ -707,7 +710,7 @@ int wam_registry_item_history(wam_db *db, json_t **out, const char *id)
 	int rc;
 	json_t *item = NULL, *events = NULL;
 	*out = NULL;
-	if ((rc = wam_registry_get_item(db, &item, id)))
+	if ((rc = wam_registry_item_get(db, &item, id)))
 		return rc;
 	json_decref(item);
 	wam_principal who; /* the weapon is the principal's: its events are too */

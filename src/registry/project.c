@@ -79,7 +79,7 @@ static int apply_full_item(wam_room_ctx *ctx, int64_t seq, const char *id, const
 	const char *mstatus;
 	if ((rc = wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key, alt, sizeof alt)))
 		return rc;
-	mstatus = wam_marking_status(pl, wam_projector_country(ctx->p), reason, sizeof reason);
+	mstatus = wam_registry_marking_status(pl, wam_projector_country(ctx->p), reason, sizeof reason);
 
 	sqlite3_stmt *st = wam_room_stmt(
 	    ctx, S_ITEM,

@@ -13,13 +13,15 @@
 
 #define WAM_MAX_KEY_INPUT 256
 
-const char *const wam_components[] = {"frame_receiver", "barrel", "slide", "bolt", "bolt_carrier", "cylinder",
-                                      "breech_block", "top_cover", "magazine", "stock", "other", NULL};
-const char *const wam_marking_kinds[] = {"manufacturer", "serial", "country", "year", "model", "calibre",
-                                         "import", "state_ownership", "proof", "factory_code", "arsenal_symbol",
-                                         "assembly_no", "refurb", "unit", "other", NULL};
-const char *const wam_scripts[] = {"latin", "cyrillic", "arabic", "persian", "cjk", "greek", "mixed", "other", NULL};
-const char *const wam_legibilities[] = {"clear", "worn", "partial", "obliterated", "restored", NULL};
+const char *const wam_registry_components[] = {"frame_receiver", "barrel",   "slide",        "bolt",
+                                               "bolt_carrier",   "cylinder", "breech_block", "top_cover",
+                                               "magazine",       "stock",    "other",        NULL};
+const char *const wam_registry_marking_kinds[] = {
+    "manufacturer", "serial",       "country",        "year",        "model",  "calibre", "import", "state_ownership",
+    "proof",        "factory_code", "arsenal_symbol", "assembly_no", "refurb", "unit",    "other",  NULL};
+const char *const wam_registry_scripts[] = {"latin", "cyrillic", "arabic", "persian", "cjk",
+                                            "greek", "mixed",    "other",  NULL};
+const char *const wam_registry_legibilities[] = {"clear", "worn", "partial", "obliterated", "restored", NULL};
 const char *const wam_statuses[] = {"in_service", "in_store", "issued", "lost", "stolen", "seized", "found",
                                     "surrendered", "deactivated", "destroyed", "exported", NULL};
 const char *const wam_site_kinds[] = {"armoury", "depot", "building", "room", "rack", "police_station", "unit",
@@ -45,7 +47,7 @@ static const struct {
 	{"exported", {NULL}},
 };
 
-bool wam_status_allowed(const char *from, const char *to)
+bool wam_registry_status_allowed(const char *from, const char *to)
 {
 	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
 		if (!strcmp(edges[i].from, from))
@@ -53,7 +55,7 @@ bool wam_status_allowed(const char *from, const char *to)
 	return false;
 }
 
-void wam_status_next(const char *from, char *out, size_t cap)
+void wam_registry_status_next(const char *from, char *out, size_t cap)
 {
 	snprintf(out, cap, "none");
 	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
@@ -93,7 +95,7 @@ static bool has_wildcard(const char *t)
  * unmarked weapon in state hands). Condition of the serial marks comes
  * first: an altered or obliterated serial defeats tracing whatever else is
  * marked. */
-const char *wam_marking_status(const json_t *item, const char *country, char *reason, size_t cap)
+const char *wam_registry_marking_status(const json_t *item, const char *country, char *reason, size_t cap)
 {
 	const json_t *markings = json_object_get(item, "markings");
 	const json_t *m;
@@ -174,7 +176,7 @@ int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_
 	return 0;
 }
 
-const char *wam_detect_script(const char *text)
+const char *wam_registry_script_detect(const char *text)
 {
 	const unsigned char *p = (const unsigned char *)(text ? text : ""); /* NULL: a text lost to out of memory */
 	unsigned seen = 0; /* bit per script */
@@ -266,7 +268,7 @@ void wam_item_compact(json_t *p)
 		const char *text = s(m, "text") ? s(m, "text") : "";
 		if (s(m, "legibility") && !strcmp(s(m, "legibility"), "clear"))
 			json_object_del(m, "legibility");
-		if (s(m, "script") && !strcmp(s(m, "script"), wam_detect_script(text)))
+		if (s(m, "script") && !strcmp(s(m, "script"), wam_registry_script_detect(text)))
 			json_object_del(m, "script");
 	}
 	m = json_array_get(markings, 0);
@@ -294,21 +296,21 @@ json_t *wam_item_expand(const json_t *payload)
 		if (!s(c, "legibility"))
 			json_object_set_new(c, "legibility", json_string("clear"));
 		if (!s(c, "script"))
-			json_object_set_new(c, "script", json_string(wam_detect_script(text)));
+			json_object_set_new(c, "script", json_string(wam_registry_script_detect(text)));
 		frame |= is_frame_serial(c);
 		json_array_append_new(arr, c);
 	}
 	const char *serial = s(payload, "serial");
 	if (serial && !frame)
 		json_array_insert_new(arr, 0,
-		                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind", "serial",
-		                                "text", serial, "script", wam_detect_script(serial), "legibility",
-		                                serial_legibility(serial)));
+		                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind",
+		                                "serial", "text", serial, "script", wam_registry_script_detect(serial),
+		                                "legibility", serial_legibility(serial)));
 	json_object_set_new(full, "markings", arr);
 	return full;
 }
 
-/* What wam_marking_status() can answer, worst last, for the vocabulary. */
+/* What wam_registry_marking_status() can answer, worst last, for the vocabulary. */
 static const char *const marking_statuses[] = {"adequate", "inadequate", "partial", "obliterated",
                                                "altered",  "unmarked",   NULL};
 
@@ -344,10 +346,10 @@ int wam_registry_vocabulary(wam_db *db, json_t **out)
 	    json_object_set_new(v, "status_needs_certificate", words(wam_statuses, wam_status_needs_certificate)) ||
 	    json_object_set_new(v, "status_final_by_procedure", words(wam_statuses, wam_status_final_by_procedure)) ||
 	    json_object_set_new(v, "marking_statuses", words(marking_statuses, NULL)) ||
-	    json_object_set_new(v, "components", words(wam_components, NULL)) ||
-	    json_object_set_new(v, "marking_kinds", words(wam_marking_kinds, NULL)) ||
-	    json_object_set_new(v, "legibilities", words(wam_legibilities, NULL)) ||
-	    json_object_set_new(v, "scripts", words(wam_scripts, NULL)) ||
+	    json_object_set_new(v, "components", words(wam_registry_components, NULL)) ||
+	    json_object_set_new(v, "marking_kinds", words(wam_registry_marking_kinds, NULL)) ||
+	    json_object_set_new(v, "legibilities", words(wam_registry_legibilities, NULL)) ||
+	    json_object_set_new(v, "scripts", words(wam_registry_scripts, NULL)) ||
 	    json_object_set_new(v, "site_kinds", words(wam_site_kinds, NULL)) ||
 	    json_object_set_new(v, "holder_types", words(wam_holder_types, NULL)))
 		goto oom;

@@ -25,14 +25,15 @@ bool wam_status_needs_reason(const char *to);
 bool wam_status_needs_certificate(const char *to);
 /* True for the statuses only a procedure gives: `destroyed` (closing a
  * destruction batch) and `exported` (an export confirmed by a second
- * person). wam_registry_set_status refuses them. */
+ * person). wam_registry_item_set_status refuses them. */
 bool wam_status_final_by_procedure(const char *to);
 
-/* wam_registry_set_status for the procedures that alone may give a final
+/* wam_registry_item_set_status for the procedures that alone may give a final
  * status (stock/destruction.c through rooms.c's wam_weapon_final_status,
  * registry/export.c's confirmation): the same
  * state machine and checks, the final statuses allowed. Internal. */
-int wam_registry_set_final_status(wam_db *db, json_t **out, const char *id, const char *status, const json_t *details);
+int wam_registry_item_set_final_status(wam_db *db, json_t **out, const char *id, const char *status,
+                                       const json_t *details);
 
 /* The projector of export proposals (registry/export_proposal.c), which
  * the registry room (registry/project.c) hands the "export." events. */

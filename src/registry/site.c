@@ -135,17 +135,17 @@ done:
 	return rc;
 }
 
-int wam_registry_add_site(wam_db *db, json_t **out, const json_t *site)
+int wam_registry_site_add(wam_db *db, json_t **out, const json_t *site)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
 			*out = NULL;
 		return wam_confine_national(db, "adding a site");
 	}
-	return add_record(db, out, site, check_site, "site.added", wam_registry_get_site);
+	return add_record(db, out, site, check_site, "site.added", wam_registry_site_get);
 }
 
-int wam_registry_get_site(wam_db *db, json_t **out, const char *id)
+int wam_registry_site_get(wam_db *db, json_t **out, const char *id)
 {
 	int rc = get_one(db, out, ST_GET_SITE, SITE_SQL " WHERE id=?", id, "site");
 	if (!rc && (rc = wam_confine_hide(db, id, "id", "site", id))) { /* not one of the principal's */
@@ -155,7 +155,7 @@ int wam_registry_get_site(wam_db *db, json_t **out, const char *id)
 	return rc;
 }
 
-int wam_registry_list_sites(wam_db *db, json_t **out)
+int wam_registry_site_list(wam_db *db, json_t **out)
 {
 	int rc = list_all(db, out, SITE_SQL " ORDER BY name, id");
 	if (!rc)
@@ -163,17 +163,17 @@ int wam_registry_list_sites(wam_db *db, json_t **out)
 	return rc;
 }
 
-int wam_registry_add_holder(wam_db *db, json_t **out, const json_t *holder)
+int wam_registry_holder_add(wam_db *db, json_t **out, const json_t *holder)
 {
-	return add_record(db, out, holder, check_holder, "holder.added", wam_registry_get_holder);
+	return add_record(db, out, holder, check_holder, "holder.added", wam_registry_holder_get);
 }
 
-int wam_registry_get_holder(wam_db *db, json_t **out, const char *id)
+int wam_registry_holder_get(wam_db *db, json_t **out, const char *id)
 {
 	return get_one(db, out, ST_GET_HOLDER, HOLDER_SQL " WHERE id=?", id, "holder");
 }
 
-int wam_registry_list_holders(wam_db *db, json_t **out)
+int wam_registry_holder_list(wam_db *db, json_t **out)
 {
 	return list_all(db, out, HOLDER_SQL " ORDER BY name, id");
 }

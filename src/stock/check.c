@@ -196,8 +196,8 @@ int wam_stock_check_list(wam_db *db, json_t **out, const char *site_id, const ch
 	return 0;
 }
 
-int wam_stock_investigations(wam_db *db, json_t **out, const char *check_id, bool all, const char *const *sites,
-                             int nsites)
+int wam_stock_investigation_list(wam_db *db, json_t **out, const char *check_id, bool all, const char *const *sites,
+                                 int nsites)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -248,7 +248,7 @@ static int take_checkers(wam_db *db, json_t *p, const json_t *in)
 		}
 		wam_principal who; /* any user may be named a checker */
 		wam_confine_lift(db, &who);
-		int found = wam_auth_get_user(db, &user, json_string_value(v));
+		int found = wam_auth_user_get(db, &user, json_string_value(v));
 		wam_confine_restore(db, &who);
 		if (found) {
 			json_decref(out);
@@ -283,7 +283,7 @@ static int take_sites(wam_db *db, json_t *p, const json_t *in)
 		return wam_error_set(WAM_EINVAL, "site_id", "site_id is required");
 	if (sub && !json_is_boolean(sub))
 		return wam_error_set(WAM_EINVAL, "subsites", "subsites must be true or false");
-	if (wam_registry_get_site(db, &s, site))
+	if (wam_registry_site_get(db, &s, site))
 		return wam_error_set(WAM_EINVAL, "site_id", "site_id '%.40s' names no site", site);
 	json_decref(s);
 	json_object_set_new(p, "site_id", json_string(site));
@@ -930,12 +930,12 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 		                   by ? by->role : "(none)");
 		goto fail;
 	}
-	if (!wam_principal_sees_site(by, json_string_value(json_object_get(check, "site_id")))) {
+	if (!wam_db_principal_sees_site(by, json_string_value(json_object_get(check, "site_id")))) {
 		rc = wam_error_set(WAM_EFORBIDDEN, "by", "%s may not act at the check's site", by->name);
 		goto fail;
 	}
 	char actor[128];
-	wam_principal_actor(by, actor, sizeof actor);
+	wam_auth_principal_actor(by, actor, sizeof actor);
 	/* the resolver is who is authenticated: the event records them */
 	if (strcmp(actor, db->actor) != 0) {
 		rc = wam_error_set(WAM_EFORBIDDEN, "by",
@@ -1001,7 +1001,7 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 			goto fail;
 		}
 		json_t *details = json_pack("{s:s}", "reason", reason);
-		rc = wam_registry_set_status(db, NULL, item, outcome, details);
+		rc = wam_registry_item_set_status(db, NULL, item, outcome, details);
 		json_decref(details);
 		if (rc)
 			goto fail;

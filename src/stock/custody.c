@@ -5,7 +5,7 @@
  * issue stays pending until a different person confirms it.
  *
  * The weapon's status follows the custody through the registry's own state
- * machine (wam_registry_set_status): an issue makes it `issued`, a return
+ * machine (wam_registry_item_set_status): an issue makes it `issued`, a return
  * `in_store`. Who acted is the ledger's actor of each event; the custody
  * table keeps the events' sequence numbers and reads the actors from them. */
 #include <string.h>
@@ -79,7 +79,7 @@ static int set_status(wam_db *db, const char *item_id, const char *to, const cha
 	json_t *d = json_pack("{s:s}", "reason", reason);
 	if (document)
 		json_object_set_new(d, "document", json_string(document));
-	int rc = wam_registry_set_status(db, NULL, item_id, to, d);
+	int rc = wam_registry_item_set_status(db, NULL, item_id, to, d);
 	json_decref(d);
 	return rc;
 }
@@ -130,7 +130,7 @@ static int may_issue(wam_db *db, const json_t *issue)
 	if (!wam_confined(db) || !id)
 		return 0;
 	wam_confine_lift(db, &who);
-	int rc = wam_registry_get_item(db, &item, id);
+	int rc = wam_registry_item_get(db, &item, id);
 	wam_confine_restore(db, &who);
 	if (!rc && !wam_confine_sees(db, json_string_value(json_object_get(item, "site_id"))))
 		rc = wam_error_set(WAM_ENOTFOUND, "item_id", "no weapon with id '%.40s'", id);
@@ -162,7 +162,7 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 		rc = wam_error_set(WAM_EINVAL, "item_id", "item_id is required");
 		goto fail;
 	}
-	if ((rc = wam_registry_get_item(db, &item, item_id))) {
+	if ((rc = wam_registry_item_get(db, &item, item_id))) {
 		if (rc == WAM_ENOTFOUND) /* name the field of this request, not the registry's */
 			wam_error_set(rc, "item_id", "no weapon with id '%.40s'", item_id);
 		goto fail;
@@ -176,8 +176,8 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 		goto fail;
 	}
 	const char *status = json_string_value(json_object_get(item, "status"));
-	if (!wam_status_allowed(status, "issued")) {
-		wam_status_next(status, next, sizeof next);
+	if (!wam_registry_status_allowed(status, "issued")) {
+		wam_registry_status_next(status, next, sizeof next);
 		rc = wam_error_set(WAM_ECONFLICT, "status", "a weapon that is %s cannot be issued (allowed from %s: %s)",
 		                   status, status, next);
 		goto fail;
@@ -196,7 +196,7 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 	const char *holder = json_string_value(json_object_get(p, "holder_id"));
 	if (holder) {
 		json_t *h = NULL;
-		if (wam_registry_get_holder(db, &h, holder)) {
+		if (wam_registry_holder_get(db, &h, holder)) {
 			rc = wam_error_set(WAM_EINVAL, "holder_id", "holder_id '%.40s' names no holder in this registry",
 			                   holder);
 			goto fail;
@@ -307,7 +307,7 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 		*out = NULL;
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_registry_get_item(db, &item, item_id)) || (rc = current(db, &c, item_id)))
+	if ((rc = wam_registry_item_get(db, &item, item_id)) || (rc = current(db, &c, item_id)))
 		goto fail;
 	if (ret && ((rc = wam_check_fields(ret, fields, "", 0)) ||
 	            (rc = wam_take_text(p, ret, "note", "note", false, WAM_MAX_NOTES, true, 0))))

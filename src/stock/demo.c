@@ -50,7 +50,7 @@ static char *weapon_field(wam_db *db, const char *id, const char *field)
 {
 	json_t *w = NULL;
 	char *v = NULL;
-	if (wam_registry_get_item(db, &w, id) == 0 && json_string_value(json_object_get(w, field)))
+	if (wam_registry_item_get(db, &w, id) == 0 && json_string_value(json_object_get(w, field)))
 		v = strdup(json_string_value(json_object_get(w, field)));
 	json_decref(w);
 	return v;
@@ -69,7 +69,7 @@ static int add_staff(wam_db *db, const json_t *staff)
 		char password[49];
 		randombytes_buf(raw, sizeof raw);
 		wam_hex(password, raw, sizeof raw);
-		int rc = wam_auth_add_user(db, &out, s, password);
+		int rc = wam_auth_user_add(db, &out, s, password);
 		sodium_memzero(password, sizeof password);
 		json_decref(out);
 		if (rc)
@@ -91,7 +91,7 @@ static int add_lots(wam_db *db, wam_rng *rng, const json_t *types, const json_t 
 		         (unsigned)(5 + wam_rng_below(rng, 18)), (unsigned)wam_rng_below(rng, 10000));
 		json_object_set_new(lot, "lot_number", json_string(number));
 		json_object_set_new(lot, "site_id", json_string(site));
-		int rc = wam_stock_add_lot(db, &out, lot);
+		int rc = wam_stock_lot_add(db, &out, lot);
 		json_decref(lot);
 		if (rc)
 			return rc;
@@ -188,14 +188,14 @@ static int add_recoveries(wam_db *db, const json_t *recoveries)
 	json_array_foreach(recoveries, i, r)
 	{
 		json_t *out = NULL;
-		int rc = wam_collection_add_recovery(db, &out, r);
+		int rc = wam_collection_recovery_add(db, &out, r);
 		const char *id = json_string_value(json_object_get(out, "id"));
 		json_t *handover =
 		    json_pack("{s:s, s:s, s:s}", "from", json_string_value(json_object_get(r, "officer")), "to",
 		              "Central Armoury, Port-au-Prince", "reason", "taken into secure storage");
 		json_t *done = NULL;
 		if (!rc)
-			rc = wam_collection_handover(db, &done, id, handover);
+			rc = wam_collection_recovery_handover(db, &done, id, handover);
 		json_decref(done);
 		json_decref(handover);
 		json_decref(out);
@@ -213,13 +213,13 @@ static int confirm_as(wam_db *db, const char *id, const char *name)
 	json_t *user = NULL, *out = NULL;
 	wam_principal who;
 	char actor[128], saved[128];
-	int rc = wam_auth_get_user(db, &user, name);
+	int rc = wam_auth_user_get(db, &user, name);
 	if (rc)
 		return rc;
 	wam_auth_user_principal(&who, user);
 	json_decref(user);
 	snprintf(saved, sizeof saved, "%s", db->actor);
-	wam_principal_actor(&who, actor, sizeof actor);
+	wam_auth_principal_actor(&who, actor, sizeof actor);
 	if (!(rc = wam_db_set_actor(db, actor)))
 		rc = wam_stock_destruction_confirm(db, &out, id, &who);
 	wam_db_set_actor(db, saved);
@@ -333,7 +333,7 @@ static int destroy(wam_db *db, const json_t *demo, const char *site, const json_
 	if (!json_array_size(ids) || json_array_size(verifiers) < 2)
 		return 0;
 	/* a demo too small for the stockpile part has no staff yet */
-	if (wam_auth_get_user(db, &user, json_string_value(json_array_get(verifiers, 0))) == WAM_ENOTFOUND &&
+	if (wam_auth_user_get(db, &user, json_string_value(json_array_get(verifiers, 0))) == WAM_ENOTFOUND &&
 	    (rc = add_staff(db, json_object_get(stock, "staff"))))
 		return rc;
 	json_decref(user);

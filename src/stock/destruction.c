@@ -321,7 +321,7 @@ int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char *id, con
 		goto fail;
 	}
 	const char *status = json_string_value(json_object_get(json_array_get(rows, 0), "status"));
-	if (!wam_status_allowed(status, "destroyed")) {
+	if (!wam_registry_status_allowed(status, "destroyed")) {
 		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %.40s is %s and cannot be destroyed from there",
 		                   item_id, status);
 		goto fail;
@@ -510,7 +510,7 @@ int wam_stock_destruction_confirm(wam_db *db, json_t **out, const char *id, cons
 		                         ? "the operating-system account (act --as the verifier)"
 		                     : who && who->kind[0] ? "a token"
 		                                           : "an unauthenticated caller");
-	wam_principal_actor(who, actor, sizeof actor);
+	wam_auth_principal_actor(who, actor, sizeof actor);
 	if (strcmp(actor, db->actor) != 0)
 		return wam_error_set(WAM_EFORBIDDEN, "verifier",
 		                     "the confirmation must be recorded as %s, the verifier who gives it, not as %s",

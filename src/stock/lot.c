@@ -91,7 +91,7 @@ static int take_site_field(wam_db *db, json_t *out, const json_t *in, const wam_
 #define TEXT_REQUIRED(n) {.name = n, .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT}
 
 /* A lot's fields, in the order they are checked; `year` (its upper bound
- * next year) is the one entry wam_stock_add_lot fills in. */
+ * next year) is the one entry wam_stock_lot_add fills in. */
 static const wam_field lot_fields[] = {
     TEXT_REQUIRED("nomenclature"),
     TEXT("calibre"),
@@ -147,7 +147,7 @@ static int load_lot(wam_db *db, json_t **out, const char *id)
 	return rc;
 }
 
-int wam_stock_get_lot(wam_db *db, json_t **out, const char *id)
+int wam_stock_lot_get(wam_db *db, json_t **out, const char *id)
 {
 	int rc = load_lot(db, out, id);
 	if (!rc && (rc = wam_confine_hide(db, json_string_value(json_object_get(*out, "site_id")), "id",
@@ -165,12 +165,12 @@ static int may_change(wam_db *db, const char *id, const json_t *in)
 	json_t *lot = NULL;
 	if (!wam_confined(db))
 		return 0;
-	int rc = wam_stock_get_lot(db, &lot, id);
+	int rc = wam_stock_lot_get(db, &lot, id);
 	json_decref(lot);
 	return rc ? rc : wam_confine_site(db, json_string_value(json_object_get(in, "site_id")), "site_id");
 }
 
-int wam_stock_add_lot(wam_db *db, json_t **out, const json_t *lot)
+int wam_stock_lot_add(wam_db *db, json_t **out, const json_t *lot)
 {
 	int rc;
 	char id[WAM_ID_LEN + 1], today[11];
@@ -422,12 +422,12 @@ static int query_lots(wam_db *db, json_t **out, const char *where, const char *o
 	return wam_rows_json(st, out, "list lots");
 }
 
-int wam_stock_list_lots(wam_db *db, json_t **out, const wam_lot_filter *f)
+int wam_stock_lot_list(wam_db *db, json_t **out, const wam_lot_filter *f)
 {
 	return query_lots(db, out, "1=1", "site_id, calibre, lot_number, id", f, NULL, 0);
 }
 
-int wam_stock_lots_expiring(wam_db *db, json_t **out, int days, const char *today, const wam_lot_filter *f)
+int wam_stock_lot_expiring(wam_db *db, json_t **out, int days, const char *today, const wam_lot_filter *f)
 {
 	char now[11];
 	*out = NULL;
@@ -608,7 +608,7 @@ int wam_stock_lot_history(wam_db *db, json_t **out, const char *id)
 	json_t *lot = NULL, *events = NULL;
 	wam_principal who;
 	*out = NULL;
-	if ((rc = wam_stock_get_lot(db, &lot, id)))
+	if ((rc = wam_stock_lot_get(db, &lot, id)))
 		return rc;
 	wam_confine_lift(db, &who); /* the lot is the principal's: so are its events */
 	const char *parent = json_string_value(json_object_get(lot, "parent_id"));

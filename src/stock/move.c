@@ -41,7 +41,7 @@ int wam_stock_site_tree(wam_db *db, json_t **out, const char *id)
 	return rc;
 }
 
-int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const json_t *move)
+int wam_stock_item_move(wam_db *db, json_t **out, const char *item_id, const json_t *move)
 {
 	static const char *const fields[] = {"to", "reason", "document", NULL};
 	int rc;
@@ -50,7 +50,7 @@ int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const jso
 		*out = NULL;
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_registry_get_item(db, &item, item_id)) ||
+	if ((rc = wam_registry_item_get(db, &item, item_id)) ||
 	    (rc = wam_confine_site(db, json_string_value(json_object_get(move, "to")), "to")))
 		goto fail;
 	if (!move || !json_is_object(move)) {
@@ -74,7 +74,7 @@ int wam_stock_move_item(wam_db *db, json_t **out, const char *item_id, const jso
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_registry_get_item(db, out, item_id);
+		rc = wam_registry_item_get(db, out, item_id);
 	goto done;
 fail:
 	wam_db_rollback(db);

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-bool wam_principal_sees_site(const wam_principal *p, const char *site_id)
+bool wam_db_principal_sees_site(const wam_principal *p, const char *site_id)
 {
 	if (!p)
 		return false;
@@ -54,7 +54,7 @@ bool wam_confine_sees(const wam_db *db, const char *site_id)
 {
 	if (!wam_confined(db))
 		return true;
-	return wam_principal_sees_site(&db->principal, site_id);
+	return wam_db_principal_sees_site(&db->principal, site_id);
 }
 
 int wam_confine_national(const wam_db *db, const char *what)

@@ -92,7 +92,7 @@ static int add_losses(wam_db *db, wam_rng *rng, const json_t *losses, json_t *lo
 			json_t *report = json_deep_copy(l), *out = NULL;
 			json_object_del(report, "count");
 			json_object_set(report, "item_id", json_object_get(w, "id"));
-			rc = wam_trace_report_loss(db, &out, report);
+			rc = wam_trace_loss_report(db, &out, report);
 			json_t *copy = json_deep_copy(w);
 			json_object_set(copy, "date", json_object_get(l, "date"));
 			json_array_append_new(lost, copy);
@@ -110,7 +110,7 @@ static bool taken(wam_db *db, const char *serial, const char *make)
 {
 	json_t *found = NULL;
 	bool yes = false;
-	if (wam_registry_find_serial(db, &found, serial) == 0) {
+	if (wam_registry_item_find_serial(db, &found, serial) == 0) {
 		size_t i;
 		const json_t *w;
 		json_array_foreach(found, i, w) yes |= !strcmp(json_string_value(json_object_get(w, "make")), make);
@@ -249,31 +249,31 @@ static int trace_weapon(wam_db *db, const json_t *tr, const char *item_id, const
 	                        draft ? NULL : "criminal investigation and prosecution of the trafficking network",
 	                        "confidentiality", "restricted", "urgency", n % 4 ? "routine" : "urgent");
 	json_t *out = NULL, *d = NULL;
-	int rc = wam_trace_draft(db, &out, req);
+	int rc = wam_trace_request_draft(db, &out, req);
 	const char *id = json_string_value(json_object_get(out, "id"));
 	if (!rc && !draft) {
 		d = json_pack("{s:s}", "date", sent);
 		json_t *o = NULL;
-		rc = wam_trace_send(db, &o, id, d);
+		rc = wam_trace_request_send(db, &o, id, d);
 		json_decref(o);
 		json_decref(d);
 	}
 	if (!rc && !draft && strcmp(fate_s, "sent")) {
 		d = json_pack("{s:s}", "date", acked);
 		json_t *o = NULL;
-		rc = wam_trace_acknowledge(db, &o, id, d);
+		rc = wam_trace_request_acknowledge(db, &o, id, d);
 		json_decref(o);
 		json_decref(d);
 	}
 	if (!rc && !draft && strcmp(fate_s, "sent") && strcmp(fate_s, "acknowledged")) {
 		json_t *r = response(fate_s, to, answered, n), *o = NULL;
-		rc = wam_trace_respond(db, &o, id, r);
+		rc = wam_trace_request_respond(db, &o, id, r);
 		json_decref(o);
 		json_decref(r);
 		/* the oldest answered traces are closed once read */
 		if (!rc && !strcmp(fate_s, "record_found") && date[3] == '4') {
 			d = json_pack("{s:s}", "reason", "point of diversion established; case passed to prosecution");
-			rc = wam_trace_close(db, &o, id, d);
+			rc = wam_trace_request_close(db, &o, id, d);
 			json_decref(o);
 			json_decref(d);
 		}
@@ -290,7 +290,7 @@ static int decide_hits(wam_db *db, const char *recovery_id, const json_t *lost, 
 {
 	json_t *hits = NULL;
 	wam_hit_filter f = {.state = "open"};
-	int rc = wam_trace_list_hits(db, &hits, &f);
+	int rc = wam_trace_hit_list(db, &hits, &f);
 	size_t i;
 	const json_t *h;
 	json_array_foreach(hits, i, h)
@@ -310,7 +310,7 @@ static int decide_hits(wam_db *db, const char *recovery_id, const json_t *lost, 
 		                     : json_pack("{s:s, s:s}", "decision", "reject", "reason",
 		                                 "a different weapon: the proof marks and the year differ"),
 		       *o = NULL;
-		rc = wam_trace_decide_hit(db, &o, json_string_value(json_object_get(h, "id")), d);
+		rc = wam_trace_hit_decide(db, &o, json_string_value(json_object_get(h, "id")), d);
 		json_decref(o);
 		json_decref(d);
 	}
@@ -365,7 +365,7 @@ static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t
 	                        json_object_get(spec, "context"), "officer", json_object_get(spec, "officer"),
 	                        "site_id", site, "weapons", weapons),
 	       *out = NULL;
-	int rc = wam_collection_add_recovery(db, &out, rec);
+	int rc = wam_collection_recovery_add(db, &out, rec);
 	const json_t *items = json_object_get(out, "items");
 	const char *rid = json_string_value(json_object_get(out, "id"));
 	if (!rc)
@@ -397,7 +397,7 @@ static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t
 		json_t *o = json_pack("{s:s, s:s, s:s}", "method", how[i % 2][0], "category", how[i % 2][1], "description",
 		                      how[i % 2][2]),
 		       *x = NULL;
-		rc = wam_trace_establish_origin(db, &x, item_id, o);
+		rc = wam_trace_origin_establish(db, &x, item_id, o);
 		json_decref(x);
 		json_decref(o);
 	}
@@ -429,17 +429,17 @@ static int add_incoming(wam_db *db, const json_t *spec, const json_t *w, const j
 	    "recovery", "date", date, "circumstances", "seized from a suspect at a land border crossing", "intended_use",
 	    "criminal investigation of cross-border trafficking", "confidentiality", "restricted", "urgency", "routine");
 	json_t *out = NULL, *d = json_pack("{s:s}", "date", date), *o = NULL;
-	int rc = wam_trace_draft(db, &out, req);
+	int rc = wam_trace_request_draft(db, &out, req);
 	const char *id = json_string_value(json_object_get(out, "id"));
 	/* a request received is "sent" on the day it arrived */
 	if (!rc)
-		rc = wam_trace_send(db, &o, id, d);
+		rc = wam_trace_request_send(db, &o, id, d);
 	json_decref(o);
 	json_decref(d);
 	o = NULL;
 	d = json_pack("{s:s}", "date", acked);
 	if (!rc)
-		rc = wam_trace_acknowledge(db, &o, id, d);
+		rc = wam_trace_request_acknowledge(db, &o, id, d);
 	json_decref(o);
 	json_decref(d);
 	if (!rc && json_is_true(json_object_get(spec, "answer"))) {
@@ -453,7 +453,7 @@ static int add_incoming(wam_db *db, const json_t *spec, const json_t *w, const j
 		                      "category", "state_stocks", "country", "HT", "date", json_object_get(w, "date"),
 		                      "description", how);
 		o = NULL;
-		rc = wam_trace_respond(db, &o, id, r);
+		rc = wam_trace_request_respond(db, &o, id, r);
 		json_decref(o);
 		json_decref(r);
 	}
@@ -477,7 +477,7 @@ static int add_peer(wam_db *db, wam_rng *rng)
 	json_t *peer = json_pack("{s:s, s:s, s:s, s:s}", "name", "Registro Nacional de Armas (República Dominicana)",
 	                         "country", "DO", "node_id", node, "public_key", hex),
 	       *out = NULL;
-	int rc = wam_trace_add_peer(db, &out, peer);
+	int rc = wam_trace_peer_add(db, &out, peer);
 	json_decref(out);
 	json_decref(peer);
 	return rc;

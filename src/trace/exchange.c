@@ -79,7 +79,7 @@ static int peer_row(wam_db *db, json_t **out, const char *node_id)
 	return 0;
 }
 
-int wam_trace_list_peers(wam_db *db, json_t **out)
+int wam_trace_peer_list(wam_db *db, json_t **out)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -130,7 +130,7 @@ static void lower(char *s)
 			*s = (char)(*s + 32);
 }
 
-int wam_trace_add_peer(wam_db *db, json_t **out, const json_t *peer)
+int wam_trace_peer_add(wam_db *db, json_t **out, const json_t *peer)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -214,7 +214,7 @@ done:
 	return rc;
 }
 
-int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const json_t *details)
+int wam_trace_peer_revoke(wam_db *db, json_t **out, const char *node_id, const json_t *details)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -235,7 +235,7 @@ int wam_trace_revoke_peer(wam_db *db, json_t **out, const char *node_id, const j
 	if ((rc = wam_trace_check_fields(details, revoke_fields, "")) ||
 	    (rc = wam_take_text(p, details, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
 		goto fail;
-	/* node ids are ULIDs, kept upper-case as wam_trace_add_peer keeps them */
+	/* node ids are ULIDs, kept upper-case as wam_trace_peer_add keeps them */
 	char node[WAM_ID_LEN + 1];
 	snprintf(node, sizeof node, "%s", node_id ? node_id : "");
 	for (char *c = node; *c; c++)
@@ -365,7 +365,7 @@ static int acknowledgement_of(wam_db *db, json_t **doc, const json_t *row, const
 	return *doc ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 }
 
-int wam_trace_export(wam_db *db, json_t **out, const char *id)
+int wam_trace_request_export(wam_db *db, json_t **out, const char *id)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -851,7 +851,7 @@ done:
 	return rc;
 }
 
-int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
+int wam_trace_request_import(wam_db *db, json_t **out, const json_t *document)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -884,7 +884,7 @@ int wam_trace_import(wam_db *db, json_t **out, const json_t *document)
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL);
+		rc = wam_trace_request_get(db, out, id, WAM_TRACE_CONFIDENTIAL);
 	goto done;
 fail:
 	wam_db_rollback(db);

@@ -416,7 +416,7 @@ int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id)
 	return 0;
 }
 
-int wam_trace_list_hits(wam_db *db, json_t **out, const wam_hit_filter *f)
+int wam_trace_hit_list(wam_db *db, json_t **out, const wam_hit_filter *f)
 {
 	wam_buf sql = {0};
 	sqlite3_stmt *st = NULL;
@@ -499,7 +499,7 @@ static int name_holder(wam_db *db, json_t *item)
 	return rc;
 }
 
-int wam_trace_get_hit(wam_db *db, json_t **out, const char *id)
+int wam_trace_hit_get(wam_db *db, json_t **out, const char *id)
 {
 	json_t *hit, *item = NULL, *rec = NULL;
 	int rc =
@@ -517,9 +517,9 @@ int wam_trace_get_hit(wam_db *db, json_t **out, const char *id)
 	 * decided by its owner site below */
 	wam_principal who;
 	wam_confine_lift(db, &who);
-	if (!(rc = wam_registry_get_item(db, &item, str(hit, "item_id")))) {
+	if (!(rc = wam_registry_item_get(db, &item, str(hit, "item_id")))) {
 		json_object_set_new(hit, "recovered", item);
-		if (!(rc = name_holder(db, item)) && !(rc = wam_registry_get_item(db, &item, str(hit, "match_id")))) {
+		if (!(rc = name_holder(db, item)) && !(rc = wam_registry_item_get(db, &item, str(hit, "match_id")))) {
 			json_object_set_new(hit, "registered", item);
 			rc = name_holder(db, item);
 		}
@@ -547,7 +547,7 @@ fail:
 
 /* ---- scanning ---- */
 
-int wam_trace_scan(wam_db *db, json_t **out, const char *recovery_id)
+int wam_trace_hit_scan(wam_db *db, json_t **out, const char *recovery_id)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -650,14 +650,14 @@ static int check_one_weapon(wam_db *db, const json_t *hit)
 	return rc;
 }
 
-int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t *decision)
+int wam_trace_hit_decide(wam_db *db, json_t **out, const char *id, const json_t *decision)
 {
 	json_t *p = json_object(), *hit = NULL, *point = NULL;
 	int rc;
 	if (out)
 		*out = NULL;
 	if (wam_confined(db)) { /* another site's hit is not there */
-		if ((rc = wam_trace_get_hit(db, &hit, id)))
+		if ((rc = wam_trace_hit_get(db, &hit, id)))
 			goto done;
 		json_decref(hit);
 		hit = NULL;
@@ -728,7 +728,7 @@ int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t 
 		char reason[160];
 		snprintf(reason, sizeof reason, "recovered (%s): hit %s confirmed", to, id);
 		json_t *d = json_pack("{s:s}", "reason", reason);
-		rc = wam_registry_set_status(db, NULL, str(hit, "match_id"), to, d);
+		rc = wam_registry_item_set_status(db, NULL, str(hit, "match_id"), to, d);
 		json_decref(d);
 		if (rc)
 			goto fail;
@@ -736,7 +736,7 @@ int wam_trace_decide_hit(wam_db *db, json_t **out, const char *id, const json_t 
 	if ((rc = wam_db_commit(db)))
 		goto done;
 	if (out)
-		rc = wam_trace_get_hit(db, out, id);
+		rc = wam_trace_hit_get(db, out, id);
 	goto done;
 fail:
 	wam_db_rollback(db);
@@ -749,7 +749,7 @@ done:
 
 /* ---- origins established otherwise ---- */
 
-int wam_trace_establish_origin(wam_db *db, json_t **out, const char *item_id, const json_t *origin)
+int wam_trace_origin_establish(wam_db *db, json_t **out, const char *item_id, const json_t *origin)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)

@@ -115,7 +115,7 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 		if (!known)
 			return wam_error_set(WAM_EINVAL, "item_id", "no weapon with id '%.40s'", item_id);
 		json_t *d = json_pack("{s:s}", "reason", str(p, "circumstances"));
-		rc = wam_registry_set_status(db, NULL, item_id, kind, d);
+		rc = wam_registry_item_set_status(db, NULL, item_id, kind, d);
 		json_decref(d);
 		if (rc) {
 			wam_error e = *wam_error_last();
@@ -131,7 +131,7 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 		                     kind, kind, status);
 	json_t *copy = json_copy((json_t *)item);
 	json_object_set_new(copy, "status", json_string(kind));
-	rc = wam_registry_add_item(db, &out, copy, 0);
+	rc = wam_registry_item_add(db, &out, copy, 0);
 	json_decref(copy);
 	if (rc) {
 		wam_error e = *wam_error_last();
@@ -144,7 +144,7 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 	return 0;
 }
 
-int wam_trace_report_loss(wam_db *db, json_t **out, const json_t *report)
+int wam_trace_loss_report(wam_db *db, json_t **out, const json_t *report)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -180,7 +180,7 @@ done:
 	return rc;
 }
 
-int wam_trace_list_losses(wam_db *db, json_t **out, int open_only)
+int wam_trace_loss_list(wam_db *db, json_t **out, int open_only)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -257,7 +257,7 @@ static int put_cell(FILE *out, const char *s, bool last)
 	return 0;
 }
 
-int wam_trace_export_losses(wam_db *db, FILE *out)
+int wam_trace_loss_export(wam_db *db, FILE *out)
 {
 	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "loss reports");

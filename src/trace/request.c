@@ -144,11 +144,11 @@ static int take_markings(json_t *item, const json_t *in, const char *prefix)
 		rc = wam_trace_check_fields(m, marking_fields, p);
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140scomponent", p);
-			rc = wam_take_word(o, m, "component", f, wam_components, "frame_receiver", true, 0);
+			rc = wam_take_word(o, m, "component", f, wam_registry_components, "frame_receiver", true, 0);
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140skind", p);
-			rc = wam_take_word(o, m, "kind", f, wam_marking_kinds, NULL, true, 0);
+			rc = wam_take_word(o, m, "kind", f, wam_registry_marking_kinds, NULL, true, 0);
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140stext", p);
@@ -156,7 +156,7 @@ static int take_markings(json_t *item, const json_t *in, const char *prefix)
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140slegibility", p);
-			rc = wam_take_word(o, m, "legibility", f, wam_legibilities, NULL, false, 0);
+			rc = wam_take_word(o, m, "legibility", f, wam_registry_legibilities, NULL, false, 0);
 		}
 		json_array_append_new(list, o);
 		if (rc)
@@ -270,7 +270,7 @@ static int fill_from_weapon(wam_db *db, json_t *body, const char *item_id, const
 {
 	json_t *w = NULL, *rows = NULL;
 	char f[FIELD_LEN];
-	int rc = wam_registry_get_item(db, &w, item_id);
+	int rc = wam_registry_item_get(db, &w, item_id);
 	if (rc == WAM_ENOTFOUND)
 		return wam_error_set(WAM_EINVAL, fname(f, prefix, "item_id"),
 		                     "%s '%.40s' names no weapon in this registry", f, item_id);
@@ -634,7 +634,7 @@ static json_t *responses_of(wam_db *db, const char *id, const char *purpose, uns
 	json_array_foreach(rows, i, r)
 	{
 		json_t *o;
-		if (wam_trace_response_restricted(r) && !(flags & WAM_TRACE_CONFIDENTIAL)) {
+		if (wam_trace_request_response_restricted(r) && !(flags & WAM_TRACE_CONFIDENTIAL)) {
 			/* R11: the result is not secret, what the record says may be */
 			o = json_pack("{s:O, s:O, s:O, s:O, s:b}", "n", json_object_get(r, "n"), "result",
 			              json_object_get(r, "result"), "date", json_object_get(r, "date"),
@@ -657,20 +657,20 @@ static json_t *responses_of(wam_db *db, const char *id, const char *purpose, uns
 	return list;
 }
 
-bool wam_trace_response_restricted(const json_t *response)
+bool wam_trace_request_response_restricted(const json_t *response)
 {
 	const char *level = json_string_value(json_object_get(response, "confidentiality"));
 	return !level || strcmp(level, "unclassified") != 0;
 }
 
-json_t *wam_trace_restricted_responses(const json_t *request)
+json_t *wam_trace_request_restricted_responses(const json_t *request)
 {
 	json_t *names = json_array();
 	size_t i;
 	const json_t *r;
 	json_array_foreach(json_object_get(request, "responses"), i, r)
 	{
-		if (wam_trace_response_restricted(r)) {
+		if (wam_trace_request_response_restricted(r)) {
 			char name[32];
 			snprintf(name, sizeof name, "responses[%zu]", i);
 			json_array_append_new(names, json_string(name));
@@ -704,7 +704,7 @@ static json_t *candidates_of(wam_db *db, const json_t *item)
 	return list ? list : json_array();
 }
 
-int wam_trace_get(wam_db *db, json_t **out, const char *id, unsigned flags)
+int wam_trace_request_get(wam_db *db, json_t **out, const char *id, unsigned flags)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -757,7 +757,7 @@ fail:
 	return rc;
 }
 
-int wam_trace_list(wam_db *db, json_t **out, const wam_trace_filter *f)
+int wam_trace_request_list(wam_db *db, json_t **out, const wam_trace_filter *f)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -878,7 +878,7 @@ static int finish(wam_db *db, json_t **out, const char *id, const char *type, co
 	}
 	if ((rc = wam_db_commit(db)))
 		return rc;
-	return out ? wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL) : 0;
+	return out ? wam_trace_request_get(db, out, id, WAM_TRACE_CONFIDENTIAL) : 0;
 }
 
 static int not_object(const json_t *in, const char *what)
@@ -886,7 +886,7 @@ static int not_object(const json_t *in, const char *what)
 	return json_is_object(in) ? 0 : wam_error_set(WAM_EINVAL, NULL, "%s is a JSON object", what);
 }
 
-int wam_trace_draft(wam_db *db, json_t **out, const json_t *request)
+int wam_trace_request_draft(wam_db *db, json_t **out, const json_t *request)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -910,7 +910,7 @@ int wam_trace_draft(wam_db *db, json_t **out, const json_t *request)
 	return rc;
 }
 
-int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *changes)
+int wam_trace_request_update(wam_db *db, json_t **out, const char *id, const json_t *changes)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -958,7 +958,7 @@ int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *cha
 	} else if (json_equal(body, (json_t *)was)) {
 		/* nothing changes: no event, the draft as it is */
 		if (!(rc = wam_db_commit(db)) && out)
-			rc = wam_trace_get(db, out, id, WAM_TRACE_CONFIDENTIAL);
+			rc = wam_trace_request_get(db, out, id, WAM_TRACE_CONFIDENTIAL);
 	} else {
 		rc = finish(db, out, id, "trace.draft_changed", body);
 	}
@@ -968,7 +968,7 @@ int wam_trace_update(wam_db *db, json_t **out, const char *id, const json_t *cha
 	return rc;
 }
 
-int wam_trace_quality(wam_db *db, json_t **out, const char *id, const json_t *request)
+int wam_trace_request_quality(wam_db *db, json_t **out, const char *id, const json_t *request)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -1045,7 +1045,7 @@ static int date_or_today(json_t *p, const json_t *in, const char *key)
 	return rc;
 }
 
-int wam_trace_send(wam_db *db, json_t **out, const char *id, const json_t *details)
+int wam_trace_request_send(wam_db *db, json_t **out, const char *id, const json_t *details)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -1116,7 +1116,7 @@ static int not_before_sent(const json_t *row, const char *date)
 	return 0;
 }
 
-int wam_trace_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details)
+int wam_trace_request_acknowledge(wam_db *db, json_t **out, const char *id, const json_t *details)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -1147,7 +1147,7 @@ done:
 	return rc;
 }
 
-int wam_trace_respond(wam_db *db, json_t **out, const char *id, const json_t *response)
+int wam_trace_request_respond(wam_db *db, json_t **out, const char *id, const json_t *response)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -1183,7 +1183,7 @@ done:
 	return rc;
 }
 
-int wam_trace_close(wam_db *db, json_t **out, const char *id, const json_t *details)
+int wam_trace_request_close(wam_db *db, json_t **out, const char *id, const json_t *details)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)

@@ -16,7 +16,7 @@
  * error ("request." for an imported document, "" otherwise). */
 int wam_trace_body(wam_db *db, json_t **out, const json_t *in, const char *prefix);
 
-/* The data quality of a checked body (wam_trace_quality's shape). */
+/* The data quality of a checked body (wam_trace_request_quality's shape). */
 json_t *wam_trace_quality_of(const json_t *body);
 
 /* Checks a response ({result, date?, chain?, ...}) into `*out`; the

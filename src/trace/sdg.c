@@ -236,7 +236,7 @@ static bool flag(const json_t *row, const char *key)
 	return json_integer_value(json_object_get(row, key)) != 0;
 }
 
-int wam_report_sdg(wam_db *db, json_t **out, const wam_sdg_scope *scope)
+int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 {
 	json_t *groups, *g;
 	size_t i;
@@ -323,7 +323,8 @@ static void withhold(json_t **rows, unsigned flags, bool by_result)
 	*rows = kept;
 }
 
-int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure, unsigned flags)
+int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure,
+                                 unsigned flags)
 {
 	static const struct {
 		const char *figure, *where;
@@ -380,10 +381,10 @@ int wam_report_sdg_records(wam_db *db, json_t **out, const wam_sdg_scope *scope,
 	}
 	if (!where[0] && !strncmp(figure, "by_context.", 11)) {
 		/* a recovery's contexts, and "unknown" for one that says none */
-		if (strcmp(figure + 11, "unknown") != 0 && !in_list(wam_recovery_contexts, figure + 11))
+		if (strcmp(figure + 11, "unknown") != 0 && !in_list(wam_collection_recovery_contexts, figure + 11))
 			return wam_error_set(WAM_EINVAL, "figure",
 			                     "figure '%.60s': by_context.<context> takes a context of %s or unknown",
-			                     figure, joined(words, sizeof words, wam_recovery_contexts));
+			                     figure, joined(words, sizeof words, wam_collection_recovery_contexts));
 		snprintf(where, sizeof where, "context=?3");
 		snprintf(value, sizeof value, "%s", figure + 11);
 	}
@@ -417,7 +418,7 @@ static void csv_row(FILE *out, const char *figure, const json_t *v)
 	wam_csv_put(out, num, true);
 }
 
-int wam_report_sdg_csv(const json_t *report, FILE *out)
+int wam_trace_sdg_report_csv(const json_t *report, FILE *out)
 {
 	const json_t *ind = json_object_get(report, "indicator"), *v;
 	const char *k;

@@ -16,11 +16,11 @@
 const char *wam_trace_holder_category(const char *holder_type, bool at_site);
 /* Makes wam_diversion() callable on `db`'s connection (once per handle). */
 int wam_trace_sql_functions(wam_db *db);
-/* The hits on registered weapon `match_id`, as wam_trace_list_hits() shows
+/* The hits on registered weapon `match_id`, as wam_trace_hit_list() shows
  * them. */
 int wam_trace_hits_of(wam_db *db, json_t **out, const char *match_id);
 /* Sets "hits" of recovery record `rec`: the hits on the weapons recovery
- * `recovery_id` brought in (as recovered weapons), as wam_trace_list_hits()
+ * `recovery_id` brought in (as recovered weapons), as wam_trace_hit_list()
  * shows them (a wam_recovery_hook). */
 int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id);
 /* Searches the recovered weapons for lost or stolen weapon `item_id` and

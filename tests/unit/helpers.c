@@ -77,7 +77,7 @@ int test_try_add_item(test_reg *r, const char *json, unsigned flags, json_t **ou
 		fail_msg("bad JSON in test: %s: %s", err.text, json);
 	*out = NULL;
 	wam_error_clear();
-	int rc = wam_registry_add_item(r->db, out, in, flags);
+	int rc = wam_registry_item_add(r->db, out, in, flags);
 	json_decref(in);
 	return rc;
 }

@@ -31,7 +31,7 @@ char *test_query_text(sqlite3 *conn, const char *sql);
 /* Adds an item from a JSON text; fails the test unless it succeeds. `id_out`
  * (27 bytes) may be NULL. */
 void test_add_item(test_reg *r, const char *json, char *id_out);
-/* wam_registry_add_item on a JSON text: returns its result, `*out` gets the
+/* wam_registry_item_add on a JSON text: returns its result, `*out` gets the
  * item (or NULL). */
 int test_try_add_item(test_reg *r, const char *json, unsigned flags, json_t **out);
 

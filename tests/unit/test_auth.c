@@ -25,7 +25,7 @@ typedef struct fx {
 static void add_site(fx *f, const char *name, char id[WAM_ID_LEN + 1])
 {
 	json_t *in = json_pack("{s:s, s:s}", "name", name, "kind", "armoury"), *out = NULL;
-	if (wam_registry_add_site(f->reg.db, &out, in))
+	if (wam_registry_site_add(f->reg.db, &out, in))
 		fail_msg("add site: %s", wam_error_last()->message);
 	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(in);
@@ -67,7 +67,7 @@ static void expect_error(int rc, int code, const char *field)
 		         wam_error_name(rc), e->field, e->message);
 }
 
-/* wam_auth_add_user on a JSON text. */
+/* wam_auth_user_add on a JSON text. */
 static int try_add_user(fx *f, const char *json, const char *password, json_t **out)
 {
 	json_error_t err;
@@ -75,7 +75,7 @@ static int try_add_user(fx *f, const char *json, const char *password, json_t **
 	if (!in)
 		fail_msg("bad JSON in test: %s: %s", err.text, json);
 	wam_error_clear();
-	int rc = wam_auth_add_user(f->reg.db, out, in, password);
+	int rc = wam_auth_user_add(f->reg.db, out, in, password);
 	json_decref(in);
 	return rc;
 }
@@ -96,7 +96,7 @@ static int add_token(fx *f, const char *json, char secret[WAM_TOKEN_LEN + 1], js
 	json_t *in = json_loads(json, 0, NULL);
 	assert_non_null(in);
 	wam_error_clear();
-	int rc = wam_auth_add_token(f->reg.db, out, in, secret);
+	int rc = wam_auth_token_add(f->reg.db, out, in, secret);
 	json_decref(in);
 	return rc;
 }
@@ -175,19 +175,19 @@ static void test_auth_add_user_and_login(void **state)
 	assert_string_equal(p.role, "registrar");
 	assert_int_equal(strlen(p.id), WAM_ID_LEN);
 	assert_int_equal(p.nsites, 2);
-	assert_true(wam_principal_sees_site(&p, f->site));
+	assert_true(wam_db_principal_sees_site(&p, f->site));
 	char actor[128];
-	wam_principal_actor(&p, actor, sizeof actor);
+	wam_auth_principal_actor(&p, actor, sizeof actor);
 	assert_string_equal(actor, "user:alice.b@unit-1");
 
 	json_t *users;
-	assert_int_equal(wam_auth_list_users(f->reg.db, &users), 0);
+	assert_int_equal(wam_auth_user_list(f->reg.db, &users), 0);
 	assert_int_equal(json_array_size(users), 1);
 	json_decref(users);
-	assert_int_equal(wam_auth_get_user(f->reg.db, &out, p.id), 0); /* by id as well as by name */
+	assert_int_equal(wam_auth_user_get(f->reg.db, &out, p.id), 0); /* by id as well as by name */
 	assert_string_equal(json_string_value(json_object_get(out, "name")), "alice.b@unit-1");
 	json_decref(out);
-	assert_int_equal(wam_auth_get_user(f->reg.db, &out, "nobody"), WAM_ENOTFOUND);
+	assert_int_equal(wam_auth_user_get(f->reg.db, &out, "nobody"), WAM_ENOTFOUND);
 }
 
 /* An unknown name, a wrong password and a disabled user are one refusal. */
@@ -207,7 +207,7 @@ static void test_auth_login_failures_look_alike(void **state)
 	assert_string_equal(wam_error_last()->message, first);
 
 	json_t *changes = json_pack("{s:b}", "disabled", 1), *out = NULL;
-	assert_int_equal(wam_auth_update_user(f->reg.db, &out, "bob", changes), 0);
+	assert_int_equal(wam_auth_user_update(f->reg.db, &out, "bob", changes), 0);
 	assert_true(json_is_true(json_object_get(out, "disabled")));
 	json_decref(out);
 	json_decref(changes);
@@ -286,10 +286,10 @@ static void test_auth_fields_checked_by_name(void **state)
 	assert_null(out);
 
 	json_t *changes = json_pack("{s:s}", "colour", "red");
-	expect_error(wam_auth_update_user(f->reg.db, &out, "erin", changes), WAM_EINVAL, "colour");
+	expect_error(wam_auth_user_update(f->reg.db, &out, "erin", changes), WAM_EINVAL, "colour");
 	json_decref(changes);
 	changes = json_pack("{s:s}", "role", "admin");
-	expect_error(wam_auth_update_user(f->reg.db, &out, "erin", changes), WAM_ENOTFOUND, "user");
+	expect_error(wam_auth_user_update(f->reg.db, &out, "erin", changes), WAM_ENOTFOUND, "user");
 	json_decref(changes);
 	assert_int_equal(count(f, "SELECT count(*) FROM events WHERE type LIKE 'user.%'"), 0);
 }
@@ -303,13 +303,13 @@ static void test_auth_update_records_only_changes(void **state)
 	add_user(f, "{\"name\":\"fay\",\"role\":\"viewer\"}", id);
 	long events = count(f, "SELECT count(*) FROM events");
 	changes = json_pack("{s:s, s:b, s:[]}", "role", "viewer", "disabled", 0, "sites");
-	assert_int_equal(wam_auth_update_user(f->reg.db, &out, "fay", changes), 0);
+	assert_int_equal(wam_auth_user_update(f->reg.db, &out, "fay", changes), 0);
 	json_decref(out);
 	json_decref(changes);
 	assert_int_equal(count(f, "SELECT count(*) FROM events"), events);
 
 	changes = json_pack("{s:s, s:b, s:[s]}", "role", "tracer", "disabled", 0, "sites", f->site);
-	assert_int_equal(wam_auth_update_user(f->reg.db, &out, id, changes), 0);
+	assert_int_equal(wam_auth_user_update(f->reg.db, &out, id, changes), 0);
 	assert_string_equal(json_string_value(json_object_get(out, "role")), "tracer");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "sites"), 0)), f->site);
 	json_decref(out);
@@ -339,13 +339,13 @@ static void test_auth_token_add_check_revoke(void **state)
 	assert_int_equal(secret[4 + WAM_ID_LEN], '_');
 	assert_true(json_is_false(json_object_get(out, "revoked")));
 
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, secret), 0);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, secret), 0);
 	assert_string_equal(p.kind, "token");
 	assert_string_equal(p.id, id);
 	assert_string_equal(p.role, "auditor");
 	assert_int_equal(p.nsites, 1);
 	char actor[128];
-	wam_principal_actor(&p, actor, sizeof actor);
+	wam_auth_principal_actor(&p, actor, sizeof actor);
 	assert_string_equal(actor, "token:ci-export");
 
 	/* token names need not be unique */
@@ -354,7 +354,7 @@ static void test_auth_token_add_check_revoke(void **state)
 	assert_int_equal(add_token(f, "{\"name\":\"ci-export\",\"role\":\"viewer\"}", other, &out2), 0);
 	assert_string_not_equal(other, secret);
 	json_t *list;
-	assert_int_equal(wam_auth_list_tokens(f->reg.db, &list), 0);
+	assert_int_equal(wam_auth_token_list(f->reg.db, &list), 0);
 	assert_int_equal(json_array_size(list), 2);
 	/* newest first */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "id")),
@@ -362,13 +362,13 @@ static void test_auth_token_add_check_revoke(void **state)
 	json_decref(list);
 	json_decref(out2);
 
-	assert_int_equal(wam_auth_revoke_token(f->reg.db, id), 0);
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, secret), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_revoke(f->reg.db, id), 0);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, secret), WAM_EAUTH);
 	assert_int_equal(p.role[0], '\0');
-	expect_error(wam_auth_revoke_token(f->reg.db, id), WAM_ECONFLICT, "id");
-	expect_error(wam_auth_revoke_token(f->reg.db, "01JZZZZZZZZZZZZZZZZZZZZZZZ"), WAM_ENOTFOUND, "id");
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, other), 0); /* the other still works */
-	assert_int_equal(wam_auth_list_tokens(f->reg.db, &list), 0);
+	expect_error(wam_auth_token_revoke(f->reg.db, id), WAM_ECONFLICT, "id");
+	expect_error(wam_auth_token_revoke(f->reg.db, "01JZZZZZZZZZZZZZZZZZZZZZZZ"), WAM_ENOTFOUND, "id");
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, other), 0); /* the other still works */
+	assert_int_equal(wam_auth_token_list(f->reg.db, &list), 0);
 	assert_true(json_is_true(json_object_get(json_array_get(list, 1), "revoked")));
 	json_decref(list);
 	json_decref(out);
@@ -389,31 +389,31 @@ static void test_auth_tampered_token_refused(void **state)
 	/* one character of the random part */
 	snprintf(bad, sizeof bad, "%s", secret);
 	bad[WAM_TOKEN_LEN - 1] = bad[WAM_TOKEN_LEN - 1] == 'A' ? 'B' : 'A';
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, bad), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, bad), WAM_EAUTH);
 	const char *msg = wam_error_last()->message;
 	char first[512];
 	snprintf(first, sizeof first, "%s", msg);
 	/* another id with the same random part */
 	snprintf(bad, sizeof bad, "%s", secret);
 	bad[4 + WAM_ID_LEN - 1] = bad[4 + WAM_ID_LEN - 1] == '0' ? '1' : '0';
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, bad), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, bad), WAM_EAUTH);
 	assert_string_equal(wam_error_last()->message, first);
 	/* cut short, one too long, the wrong prefix, nothing */
 	memcpy(bad, secret, WAM_TOKEN_LEN - 1);
 	bad[WAM_TOKEN_LEN - 1] = '\0';
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, bad), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, bad), WAM_EAUTH);
 	snprintf(bad, sizeof bad, "%sA", secret);
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, bad), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, bad), WAM_EAUTH);
 	snprintf(bad, sizeof bad, "%s", secret);
 	bad[0] = 'W';
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, bad), WAM_EAUTH);
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, ""), WAM_EAUTH);
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, NULL), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, bad), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, ""), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, NULL), WAM_EAUTH);
 	assert_string_equal(wam_error_last()->message, first);
 	/* the stored hash changed behind wam's back */
 	test_exec(f->reg.db->conn, "UPDATE credentials SET hash=replace(hash, substr(hash,1,1), "
 	                           "CASE substr(hash,1,1) WHEN 'a' THEN 'b' ELSE 'a' END)");
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, secret), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, secret), WAM_EAUTH);
 }
 
 /* ---- secrets and the ledger ---- */
@@ -435,7 +435,7 @@ static void test_auth_rollback_leaves_no_credential(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM tokens"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM events"), events);
 	wam_principal p;
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, secret), WAM_EAUTH);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, secret), WAM_EAUTH);
 	/* a failure inside the call leaves nothing either */
 	char json[128];
 	snprintf(json, sizeof json,
@@ -455,27 +455,27 @@ static void test_auth_rebuild_keeps_users_tokens_credentials(void **state)
 	snprintf(json, sizeof json, "{\"name\":\"hal\",\"role\":\"armourer\",\"sites\":[\"%s\"]}", f->site);
 	add_user(f, json, NULL);
 	json_t *changes = json_pack("{s:s}", "role", "registrar");
-	assert_int_equal(wam_auth_update_user(f->reg.db, &out, "hal", changes), 0);
+	assert_int_equal(wam_auth_user_update(f->reg.db, &out, "hal", changes), 0);
 	json_decref(changes);
 	json_decref(out);
 	assert_int_equal(add_token(f, "{\"name\":\"nightly\",\"role\":\"auditor\"}", secret, &out), 0);
-	assert_int_equal(wam_auth_revoke_token(f->reg.db, json_string_value(json_object_get(out, "id"))), 0);
+	assert_int_equal(wam_auth_token_revoke(f->reg.db, json_string_value(json_object_get(out, "id"))), 0);
 	json_decref(out);
 	assert_int_equal(add_token(f, "{\"name\":\"live\",\"role\":\"viewer\"}", secret, &out), 0);
 	json_decref(out);
-	assert_int_equal(wam_auth_list_users(f->reg.db, &before_u), 0);
-	assert_int_equal(wam_auth_list_tokens(f->reg.db, &before_t), 0);
+	assert_int_equal(wam_auth_user_list(f->reg.db, &before_u), 0);
+	assert_int_equal(wam_auth_token_list(f->reg.db, &before_t), 0);
 
 	assert_int_equal(wam_ledger_rebuild(f->reg.db), 0);
-	assert_int_equal(wam_auth_list_users(f->reg.db, &after_u), 0);
-	assert_int_equal(wam_auth_list_tokens(f->reg.db, &after_t), 0);
+	assert_int_equal(wam_auth_user_list(f->reg.db, &after_u), 0);
+	assert_int_equal(wam_auth_token_list(f->reg.db, &after_t), 0);
 	assert_true(json_equal(before_u, after_u));
 	assert_true(json_equal(before_t, after_t));
 	assert_int_equal(count(f, "SELECT count(*) FROM credentials"), 3);
 	wam_principal p;
 	assert_int_equal(wam_auth_login(f->reg.db, &p, "hal", PASSWORD), 0);
 	assert_string_equal(p.role, "registrar");
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, secret), 0);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, secret), 0);
 	json_decref(before_u);
 	json_decref(before_t);
 	json_decref(after_u);
@@ -490,15 +490,15 @@ static void test_auth_verify_intact_after_auth_events(void **state)
 	char id[WAM_ID_LEN + 1], secret[WAM_TOKEN_LEN + 1];
 	json_t *out = NULL;
 	add_user(f, "{\"name\":\"ida\",\"role\":\"viewer\"}", id);
-	assert_int_equal(wam_auth_set_password(f->reg.db, "ida", "another long password"), 0);
-	expect_error(wam_auth_set_password(f->reg.db, "ida", "short"), WAM_EINVAL, "password");
-	expect_error(wam_auth_set_password(f->reg.db, "nobody", "another long password"), WAM_ENOTFOUND, "user");
+	assert_int_equal(wam_auth_user_set_password(f->reg.db, "ida", "another long password"), 0);
+	expect_error(wam_auth_user_set_password(f->reg.db, "ida", "short"), WAM_EINVAL, "password");
+	expect_error(wam_auth_user_set_password(f->reg.db, "nobody", "another long password"), WAM_ENOTFOUND, "user");
 	json_t *changes = json_pack("{s:b, s:[s]}", "disabled", 1, "sites", f->site2);
-	assert_int_equal(wam_auth_update_user(f->reg.db, &out, id, changes), 0);
+	assert_int_equal(wam_auth_user_update(f->reg.db, &out, id, changes), 0);
 	json_decref(changes);
 	json_decref(out);
 	assert_int_equal(add_token(f, "{\"name\":\"t\",\"role\":\"monitor\"}", secret, &out), 0);
-	assert_int_equal(wam_auth_revoke_token(f->reg.db, json_string_value(json_object_get(out, "id"))), 0);
+	assert_int_equal(wam_auth_token_revoke(f->reg.db, json_string_value(json_object_get(out, "id"))), 0);
 	json_decref(out);
 	json_t *fields = json_pack("[s, s]", "lat", "lon");
 	assert_int_equal(wam_auth_log_read(f->reg.db, f->site, fields, "GET /api/v1/sites/x"), 0);
@@ -554,7 +554,7 @@ static void test_auth_old_registry_upgraded_on_open(void **state)
 	assert_int_equal(add_token(f, "{\"name\":\"after\",\"role\":\"viewer\"}", secret, &out), 0);
 	json_decref(out);
 	wam_principal p;
-	assert_int_equal(wam_auth_check_token(f->reg.db, &p, secret), 0);
+	assert_int_equal(wam_auth_token_check(f->reg.db, &p, secret), 0);
 	assert_true(verify(f).intact);
 }
 
@@ -564,18 +564,18 @@ static void test_auth_sees_site(void **state)
 {
 	(void)state;
 	wam_principal p = {.kind = "user", .name = "jo", .role = "armourer"};
-	assert_true(wam_principal_sees_site(&p, "01JAAAAAAAAAAAAAAAAAAAAAAA"));
-	assert_true(wam_principal_sees_site(&p, NULL)); /* not confined: sees everything */
-	assert_true(wam_principal_sees_site(&p, ""));
+	assert_true(wam_db_principal_sees_site(&p, "01JAAAAAAAAAAAAAAAAAAAAAAA"));
+	assert_true(wam_db_principal_sees_site(&p, NULL)); /* not confined: sees everything */
+	assert_true(wam_db_principal_sees_site(&p, ""));
 	p.nsites = 2;
 	snprintf(p.sites[0], sizeof p.sites[0], "%s", "01JAAAAAAAAAAAAAAAAAAAAAAA");
 	snprintf(p.sites[1], sizeof p.sites[1], "%s", "01JBBBBBBBBBBBBBBBBBBBBBBB");
-	assert_true(wam_principal_sees_site(&p, "01JAAAAAAAAAAAAAAAAAAAAAAA"));
-	assert_true(wam_principal_sees_site(&p, "01JBBBBBBBBBBBBBBBBBBBBBBB"));
-	assert_false(wam_principal_sees_site(&p, "01JCCCCCCCCCCCCCCCCCCCCCCC"));
-	assert_false(wam_principal_sees_site(&p, NULL)); /* no site is outside every confinement */
-	assert_false(wam_principal_sees_site(&p, ""));
-	assert_false(wam_principal_sees_site(NULL, "01JAAAAAAAAAAAAAAAAAAAAAAA"));
+	assert_true(wam_db_principal_sees_site(&p, "01JAAAAAAAAAAAAAAAAAAAAAAA"));
+	assert_true(wam_db_principal_sees_site(&p, "01JBBBBBBBBBBBBBBBBBBBBBBB"));
+	assert_false(wam_db_principal_sees_site(&p, "01JCCCCCCCCCCCCCCCCCCCCCCC"));
+	assert_false(wam_db_principal_sees_site(&p, NULL)); /* no site is outside every confinement */
+	assert_false(wam_db_principal_sees_site(&p, ""));
+	assert_false(wam_db_principal_sees_site(NULL, "01JAAAAAAAAAAAAAAAAAAAAAAA"));
 }
 
 int main(void)

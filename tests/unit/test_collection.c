@@ -32,7 +32,7 @@ static json_t *add_recovery(test_reg *r, const char *text)
 	json_t *in = json_loads(text, 0, &err), *out = NULL;
 	if (!in)
 		fail_msg("bad test JSON: %s", err.text);
-	int rc = wam_collection_add_recovery(r->db, &out, in);
+	int rc = wam_collection_recovery_add(r->db, &out, in);
 	json_decref(in);
 	if (rc)
 		fail_msg("add recovery failed: %s (%s)", wam_error_last()->message, wam_error_last()->field);
@@ -72,7 +72,7 @@ static void test_recovery_registers_weapons_and_opens_a_task(void **state)
 	assert_int_equal(json_array_size(json_object_get(rec, "hits")), 0);
 	/* due in March 2026, and today is later: overdue */
 	json_t *open;
-	assert_int_equal(wam_collection_list_tasks(r->db, &open, "overdue"), 0);
+	assert_int_equal(wam_collection_task_list(r->db, &open, "overdue"), 0);
 	assert_int_equal(json_array_size(open), 1);
 	assert_string_equal(test_str(json_array_get(open, 0), "state"), "overdue");
 	json_decref(open);
@@ -125,7 +125,7 @@ static void test_obliterated_weapon_opens_task_and_marking_closes_it(void **stat
 	json_decref(rec);
 
 	json_t *m = json_pack("{s:s}", "text", "HT-PNH-2030-000017"), *out = NULL;
-	assert_int_equal(wam_collection_mark(r->db, &out, task, m), 0);
+	assert_int_equal(wam_collection_task_mark(r->db, &out, task, m), 0);
 	/* the new marking is the weapon's, and its status is derived again */
 	assert_string_not_equal(test_str(out, "marking_status"), "obliterated");
 	json_t *marks = json_object_get(out, "markings");
@@ -137,13 +137,13 @@ static void test_obliterated_weapon_opens_task_and_marking_closes_it(void **stat
 	json_decref(out);
 	/* the task is closed; a second marking is refused */
 	json_t *tasks;
-	assert_int_equal(wam_collection_list_tasks(r->db, &tasks, "open"), 0);
+	assert_int_equal(wam_collection_task_list(r->db, &tasks, "open"), 0);
 	assert_int_equal(json_array_size(tasks), 0);
 	json_decref(tasks);
-	assert_int_equal(wam_collection_list_tasks(r->db, &tasks, NULL), 0);
+	assert_int_equal(wam_collection_task_list(r->db, &tasks, NULL), 0);
 	assert_string_equal(test_str(json_array_get(tasks, 0), "state"), "marked");
 	json_decref(tasks);
-	assert_int_equal(wam_collection_mark(r->db, &out, task, m), WAM_ECONFLICT);
+	assert_int_equal(wam_collection_task_mark(r->db, &out, task, m), WAM_ECONFLICT);
 	json_decref(m);
 	/* the weapon's history shows the marking */
 	json_t *hist;
@@ -165,18 +165,18 @@ static void test_handovers_listed_in_order(void **state)
 	                          {"Depot keeper Alix", "Lab technician Noel", "examination"}};
 	for (int k = 0; k < 3; k++) {
 		json_t *h = json_pack("{s:s, s:s, s:s}", "from", steps[k][0], "to", steps[k][1], "reason", steps[k][2]);
-		assert_int_equal(wam_collection_handover(r->db, NULL, id, h), 0);
+		assert_int_equal(wam_collection_recovery_handover(r->db, NULL, id, h), 0);
 		json_decref(h);
 	}
 	/* from and to must differ; a missing reason names the field */
 	json_t *bad = json_pack("{s:s, s:s, s:s}", "from", "A", "to", "A", "reason", "x");
-	assert_int_equal(wam_collection_handover(r->db, NULL, id, bad), WAM_EINVAL);
+	assert_int_equal(wam_collection_recovery_handover(r->db, NULL, id, bad), WAM_EINVAL);
 	json_decref(bad);
 	bad = json_pack("{s:s, s:s}", "from", "A", "to", "B");
-	assert_int_equal(wam_collection_handover(r->db, NULL, id, bad), WAM_EINVAL);
+	assert_int_equal(wam_collection_recovery_handover(r->db, NULL, id, bad), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "reason");
 	json_decref(bad);
-	assert_int_equal(wam_collection_get_recovery(r->db, &out, id), 0);
+	assert_int_equal(wam_collection_recovery_get(r->db, &out, id), 0);
 	json_t *hs = json_object_get(out, "handovers");
 	assert_int_equal(json_array_size(hs), 3);
 	for (int k = 0; k < 3; k++) {
@@ -207,9 +207,11 @@ static void test_same_photo_stored_once(void **state)
 	                            " \"context\": \"cache\", \"weapons\": [{\"category\": \"SA1\"}]}");
 	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
 	                                    0,    0,   0,   13,  'I',  'H',  'D',  'R'};
-	assert_int_equal(wam_collection_add_photo(r->db, &p1, test_str(a, "id"), png, sizeof png, "both sides"), 0);
-	assert_int_equal(wam_collection_add_photo(r->db, &p2, test_str(a, "id"), png, sizeof png, "both sides"), 0);
-	assert_int_equal(wam_collection_add_photo(r->db, &p3, test_str(b, "id"), png, sizeof png, NULL), 0);
+	assert_int_equal(
+	    wam_collection_recovery_photo_add(r->db, &p1, test_str(a, "id"), png, sizeof png, "both sides"), 0);
+	assert_int_equal(
+	    wam_collection_recovery_photo_add(r->db, &p2, test_str(a, "id"), png, sizeof png, "both sides"), 0);
+	assert_int_equal(wam_collection_recovery_photo_add(r->db, &p3, test_str(b, "id"), png, sizeof png, NULL), 0);
 	assert_string_equal(test_str(p1, "hash"), test_str(p2, "hash"));
 	assert_string_equal(test_str(p1, "media_type"), "image/png");
 	assert_int_equal(json_integer_value(json_object_get(p1, "size")), sizeof png);
@@ -222,15 +224,16 @@ static void test_same_photo_stored_once(void **state)
 	unsigned char *bytes;
 	size_t len;
 	char type[32];
-	assert_int_equal(wam_collection_get_photo(r->db, &bytes, &len, type, test_str(a, "id"), test_str(p1, "hash")),
-	                 0);
+	assert_int_equal(
+	    wam_collection_recovery_photo_get(r->db, &bytes, &len, type, test_str(a, "id"), test_str(p1, "hash")), 0);
 	assert_int_equal(len, sizeof png);
 	assert_memory_equal(bytes, png, sizeof png);
 	assert_string_equal(type, "image/png");
 	free(bytes);
 	/* not an image */
-	assert_int_equal(wam_collection_add_photo(r->db, NULL, test_str(a, "id"), "#!/bin/sh\nrm -rf /\n", 19, NULL),
-	                 WAM_EINVAL);
+	assert_int_equal(
+	    wam_collection_recovery_photo_add(r->db, NULL, test_str(a, "id"), "#!/bin/sh\nrm -rf /\n", 19, NULL),
+	    WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "photo");
 	assert_int_equal(files_in(dir), 1);
 	json_decref(p1);
@@ -263,7 +266,7 @@ static void test_bad_recovery_writes_nothing(void **state)
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 		json_t *in = json_loads(bad[k][0], 0, NULL);
-		assert_int_equal(wam_collection_add_recovery(r->db, &out, in), WAM_EINVAL);
+		assert_int_equal(wam_collection_recovery_add(r->db, &out, in), WAM_EINVAL);
 		assert_string_equal(wam_error_last()->field, bad[k][1]);
 		json_decref(in);
 	}
@@ -320,7 +323,7 @@ static void test_recovery_shows_its_hits(void **state)
 	assert_string_equal(test_str(json_object_get(h, "registered"), "status"), "stolen");
 	snprintf(id, sizeof id, "%s", test_str(rec, "id"));
 	json_decref(rec);
-	assert_int_equal(wam_collection_get_recovery(r->db, &rec, id), 0);
+	assert_int_equal(wam_collection_recovery_get(r->db, &rec, id), 0);
 	assert_int_equal(json_array_size(json_object_get(rec, "hits")), 1);
 	json_decref(rec);
 	expect_intact_and_rebuild(r);

@@ -42,15 +42,15 @@ typedef struct public_fn {
 static public_fn fns[] = {
     /* auth.h */
     {"wam_auth_roles", FREE, false},
-    {"wam_status_allowed", FREE, false}, /* the registry's rules: no record read */
-    {"wam_status_next", FREE, false},
-    {"wam_marking_status", FREE, false},
-    {"wam_detect_script", FREE, false},
+    {"wam_registry_status_allowed", FREE, false}, /* the registry's rules: no record read */
+    {"wam_registry_status_next", FREE, false},
+    {"wam_registry_marking_status", FREE, false},
+    {"wam_registry_script_detect", FREE, false},
     {"wam_auth_role_valid", FREE, false},
     {"wam_auth_allows", FREE, false},
     {"wam_auth_action_name", FREE, false},
-    {"wam_principal_sees_site", FREE, false},
-    {"wam_principal_actor", FREE, false},
+    {"wam_db_principal_sees_site", FREE, false},
+    {"wam_auth_principal_actor", FREE, false},
     {"wam_db_set_principal", FREE, false},
     {"wam_db_principal", FREE, false},
     {"wam_auth_same_person", FREE, false},
@@ -59,28 +59,28 @@ static public_fn fns[] = {
     {"wam_auth_credentials", NATIONAL, false},
     {"wam_auth_independent", FREE, false}, /* on credentials read before */
     {"wam_auth_apart", FREE, false},
-    {"wam_auth_add_user", NATIONAL, false},
-    {"wam_auth_set_password", SELF, false},
-    {"wam_auth_update_user", NATIONAL, false},
-    {"wam_auth_get_user", SELF, false},
+    {"wam_auth_user_add", NATIONAL, false},
+    {"wam_auth_user_set_password", SELF, false},
+    {"wam_auth_user_update", NATIONAL, false},
+    {"wam_auth_user_get", SELF, false},
     {"wam_auth_user_principal", FREE, false},
-    {"wam_auth_list_users", NATIONAL, false},
+    {"wam_auth_user_list", NATIONAL, false},
     {"wam_auth_login", FREE, false},
-    {"wam_auth_add_token", NATIONAL, false},
-    {"wam_auth_revoke_token", NATIONAL, false},
-    {"wam_auth_list_tokens", NATIONAL, false},
-    {"wam_auth_check_token", FREE, false},
+    {"wam_auth_token_add", NATIONAL, false},
+    {"wam_auth_token_revoke", NATIONAL, false},
+    {"wam_auth_token_list", NATIONAL, false},
+    {"wam_auth_token_check", FREE, false},
     {"wam_auth_log_read", FREE, false}, /* the principal's own reads */
     {"wam_auth_user_generation", SELF, false},
     /* collection.h */
-    {"wam_collection_add_recovery", NATIONAL, false},
-    {"wam_collection_get_recovery", NATIONAL, false},
-    {"wam_collection_list_recoveries", NATIONAL, false},
-    {"wam_collection_handover", NATIONAL, false},
-    {"wam_collection_add_photo", NATIONAL, false},
-    {"wam_collection_get_photo", NATIONAL, false},
-    {"wam_collection_list_tasks", NATIONAL, false},
-    {"wam_collection_mark", NATIONAL, false},
+    {"wam_collection_recovery_add", NATIONAL, false},
+    {"wam_collection_recovery_get", NATIONAL, false},
+    {"wam_collection_recovery_list", NATIONAL, false},
+    {"wam_collection_recovery_handover", NATIONAL, false},
+    {"wam_collection_recovery_photo_add", NATIONAL, false},
+    {"wam_collection_recovery_photo_get", NATIONAL, false},
+    {"wam_collection_task_list", NATIONAL, false},
+    {"wam_collection_task_mark", NATIONAL, false},
     {"wam_collection_pseudonym", FREE, false}, /* a keyed hash of a name */
     /* error.h */
     {"wam_error_set", FREE, false},
@@ -105,17 +105,17 @@ static public_fn fns[] = {
     {"wam_match_search", LISTS, false},
     {"wam_match_explain", FREE, false},
     /* registry.h */
-    {"wam_registry_add_site", NATIONAL, false},
-    {"wam_registry_get_site", HIDES, false},
-    {"wam_registry_list_sites", LISTS, false},
-    {"wam_registry_add_holder", FREE, false}, /* holders belong to no site */
-    {"wam_registry_get_holder", FREE, false},
-    {"wam_registry_list_holders", FREE, false},
-    {"wam_registry_add_item", WRITES, false},
-    {"wam_registry_get_item", HIDES, false},
-    {"wam_registry_find_serial", LISTS, false},
-    {"wam_registry_list_items", LISTS, false},
-    {"wam_registry_set_status", WRITES, false},
+    {"wam_registry_site_add", NATIONAL, false},
+    {"wam_registry_site_get", HIDES, false},
+    {"wam_registry_site_list", LISTS, false},
+    {"wam_registry_holder_add", FREE, false}, /* holders belong to no site */
+    {"wam_registry_holder_get", FREE, false},
+    {"wam_registry_holder_list", FREE, false},
+    {"wam_registry_item_add", WRITES, false},
+    {"wam_registry_item_get", HIDES, false},
+    {"wam_registry_item_find_serial", LISTS, false},
+    {"wam_registry_item_list", LISTS, false},
+    {"wam_registry_item_set_status", WRITES, false},
     {"wam_registry_export_propose", WRITES, false},
     {"wam_registry_export_confirm", WRITES, false},
     {"wam_registry_export_withdraw", WRITES, false},
@@ -124,21 +124,21 @@ static public_fn fns[] = {
     {"wam_registry_item_history", HIDES, false},
     {"wam_registry_summary", NATIONAL, false},
     {"wam_registry_import", NATIONAL, false},
-    {"wam_import_report_free", FREE, false},
+    {"wam_registry_import_report_free", FREE, false},
     {"wam_registry_export", NATIONAL, false},
     {"wam_registry_demo", NATIONAL, false},
     /* stock.h */
     {"wam_stock_site_tree", HIDES, false},
-    {"wam_stock_move_item", WRITES, false},
-    {"wam_stock_add_lot", WRITES, false},
-    {"wam_stock_get_lot", HIDES, false},
-    {"wam_stock_list_lots", LISTS, false},
+    {"wam_stock_item_move", WRITES, false},
+    {"wam_stock_lot_add", WRITES, false},
+    {"wam_stock_lot_get", HIDES, false},
+    {"wam_stock_lot_list", LISTS, false},
     {"wam_stock_lot_receive", WRITES, false},
     {"wam_stock_lot_issue", WRITES, false},
     {"wam_stock_lot_split", WRITES, false},
     {"wam_stock_lot_condition", WRITES, false},
     {"wam_stock_lot_history", HIDES, false},
-    {"wam_stock_lots_expiring", LISTS, false},
+    {"wam_stock_lot_expiring", LISTS, false},
     {"wam_stock_site_compatibility", HIDES, false},
     {"wam_stock_custody_rule", WRITES, false},
     {"wam_stock_custody_issue", WRITES, false},
@@ -153,7 +153,7 @@ static public_fn fns[] = {
     {"wam_stock_check_close", WRITES, false},
     {"wam_stock_check_get", HIDES, false},
     {"wam_stock_check_list", LISTS, false},
-    {"wam_stock_investigations", LISTS, false},
+    {"wam_stock_investigation_list", LISTS, false},
     {"wam_stock_investigation_resolve", WRITES, false},
     {"wam_stock_destruction_open", NATIONAL, false},
     {"wam_stock_destruction_add_item", NATIONAL, false},
@@ -184,34 +184,34 @@ static public_fn fns[] = {
     {"wam_file_create", FREE, false},
     {"wam_file_create_temp", FREE, false},
     /* trace.h */
-    {"wam_trace_report_loss", NATIONAL, false},
-    {"wam_trace_list_losses", NATIONAL, false},
-    {"wam_trace_export_losses", NATIONAL, false},
-    {"wam_trace_scan", NATIONAL, false},
-    {"wam_trace_list_hits", LISTS, false},
-    {"wam_trace_get_hit", HIDES, false},
-    {"wam_trace_decide_hit", WRITES, false},
-    {"wam_trace_establish_origin", NATIONAL, false},
-    {"wam_trace_draft", NATIONAL, false},
-    {"wam_trace_update", NATIONAL, false},
-    {"wam_trace_quality", NATIONAL, false},
-    {"wam_trace_send", NATIONAL, false},
-    {"wam_trace_acknowledge", NATIONAL, false},
-    {"wam_trace_respond", NATIONAL, false},
-    {"wam_trace_close", NATIONAL, false},
-    {"wam_trace_get", NATIONAL, false},
-    {"wam_trace_restricted_responses", FREE, false},
-    {"wam_trace_response_restricted", FREE, false},
-    {"wam_trace_list", NATIONAL, false},
+    {"wam_trace_loss_report", NATIONAL, false},
+    {"wam_trace_loss_list", NATIONAL, false},
+    {"wam_trace_loss_export", NATIONAL, false},
+    {"wam_trace_hit_scan", NATIONAL, false},
+    {"wam_trace_hit_list", LISTS, false},
+    {"wam_trace_hit_get", HIDES, false},
+    {"wam_trace_hit_decide", WRITES, false},
+    {"wam_trace_origin_establish", NATIONAL, false},
+    {"wam_trace_request_draft", NATIONAL, false},
+    {"wam_trace_request_update", NATIONAL, false},
+    {"wam_trace_request_quality", NATIONAL, false},
+    {"wam_trace_request_send", NATIONAL, false},
+    {"wam_trace_request_acknowledge", NATIONAL, false},
+    {"wam_trace_request_respond", NATIONAL, false},
+    {"wam_trace_request_close", NATIONAL, false},
+    {"wam_trace_request_get", NATIONAL, false},
+    {"wam_trace_request_restricted_responses", FREE, false},
+    {"wam_trace_request_response_restricted", FREE, false},
+    {"wam_trace_request_list", NATIONAL, false},
     {"wam_trace_node", NATIONAL, false},
-    {"wam_trace_add_peer", NATIONAL, false},
-    {"wam_trace_list_peers", NATIONAL, false},
-    {"wam_trace_revoke_peer", NATIONAL, false},
-    {"wam_trace_export", NATIONAL, false},
-    {"wam_trace_import", NATIONAL, false},
-    {"wam_report_sdg", HIDES, false},
-    {"wam_report_sdg_records", HIDES, false},
-    {"wam_report_sdg_csv", FREE, false}, /* writes a report already read */
+    {"wam_trace_peer_add", NATIONAL, false},
+    {"wam_trace_peer_list", NATIONAL, false},
+    {"wam_trace_peer_revoke", NATIONAL, false},
+    {"wam_trace_request_export", NATIONAL, false},
+    {"wam_trace_request_import", NATIONAL, false},
+    {"wam_trace_sdg_report", HIDES, false},
+    {"wam_trace_sdg_report_records", HIDES, false},
+    {"wam_trace_sdg_report_csv", FREE, false}, /* writes a report already read */
     /* the vocabularies, the server's entry point, the allocator's count */
     {"wam_auth_roles_json", FREE, false},
     {"wam_registry_vocabulary", FREE, false},
@@ -301,13 +301,13 @@ static void add_lot(const char *site, const char *number, char *id)
 	         "\"hazard_division\": \"1.4\", \"compat_group\": \"S\", \"site_id\": \"%s\", \"expiry\": "
 	         "\"2027-01-15\"}",
 	         number, site);
-	json_decref(add(wam_stock_add_lot, text, id));
+	json_decref(add(wam_stock_lot_add, text, id));
 }
 
 static void add_user(const char *name, char *id)
 {
 	json_t *in = json_pack("{s:s, s:s}", "name", name, "role", "armourer"), *out = NULL;
-	ok(wam_auth_add_user(fx->r.db, &out, in, "a long enough password"), NULL, "add user");
+	ok(wam_auth_user_add(fx->r.db, &out, in, "a long enough password"), NULL, "add user");
 	if (id)
 		copy_id(id, out);
 	json_decref(in);
@@ -320,8 +320,8 @@ static int setup(void **state)
 	json_t *out, *in;
 	fx = calloc(1, sizeof *fx);
 	test_reg_create(&fx->r, "HT");
-	json_decref(add(wam_registry_add_site, "{\"name\": \"Here Armoury\", \"kind\": \"armoury\"}", fx->here));
-	json_decref(add(wam_registry_add_site, "{\"name\": \"There Depot\", \"kind\": \"depot\"}", fx->there));
+	json_decref(add(wam_registry_site_add, "{\"name\": \"Here Armoury\", \"kind\": \"armoury\"}", fx->here));
+	json_decref(add(wam_registry_site_add, "{\"name\": \"There Depot\", \"kind\": \"depot\"}", fx->there));
 	add_user("ann", fx->ann);
 	add_user("ben", NULL);
 	add_weapon("AK47-100001", fx->here, "in_store", fx->gun_here);
@@ -342,7 +342,7 @@ static int setup(void **state)
 	const char *reads[] = {"AK47-200002"};
 	ok(wam_stock_check_see(fx->r.db, NULL, fx->check_there, WAM_READ_TYPED, reads, 1), NULL, "check see");
 	ok(wam_stock_check_close(fx->r.db, NULL, fx->check_there), NULL, "check close");
-	ok(wam_stock_investigations(fx->r.db, &out, fx->check_there, true, NULL, 0), NULL, "investigations");
+	ok(wam_stock_investigation_list(fx->r.db, &out, fx->check_there, true, NULL, 0), NULL, "investigations");
 	if (json_array_size(out) < 1)
 		fail_msg("the check there opened no investigation");
 	copy_id(fx->inv_there, json_array_get(out, 0));
@@ -350,7 +350,7 @@ static int setup(void **state)
 	/* a weapon seized with a misread serial: a hit on the weapon there */
 	add_weapon("AK47-3O58I6", NULL, "seized", NULL);
 	wam_hit_filter hf = {0};
-	ok(wam_trace_list_hits(fx->r.db, &out, &hf), NULL, "hits");
+	ok(wam_trace_hit_list(fx->r.db, &out, &hf), NULL, "hits");
 	if (json_array_size(out) != 1)
 		fail_msg("expected one hit, got %zu", json_array_size(out));
 	copy_id(fx->hit_there, json_array_get(out, 0));
@@ -443,42 +443,42 @@ static void test_confine_one_record_elsewhere_is_not_there(void **state)
 {
 	(void)state;
 	json_t *out = NULL;
-	hidden("wam_registry_get_item", wam_registry_get_item, fx->gun_there, "id");
-	hidden("wam_registry_get_site", wam_registry_get_site, fx->there, "id");
+	hidden("wam_registry_item_get", wam_registry_item_get, fx->gun_there, "id");
+	hidden("wam_registry_site_get", wam_registry_site_get, fx->there, "id");
 	hidden("wam_registry_item_history", wam_registry_item_history, fx->gun_there, "id");
 	hidden("wam_registry_export_get", wam_registry_export_get, fx->proposal_there, "id");
 	hidden("wam_ledger_prove", prove, fx->gun_there, "id");
 	hidden("wam_ledger_prove_with", prove_with, fx->gun_there, "id");
 	hidden("wam_stock_site_tree", wam_stock_site_tree, fx->there, "id");
 	hidden("wam_stock_site_compatibility", wam_stock_site_compatibility, fx->there, "id");
-	hidden("wam_stock_get_lot", wam_stock_get_lot, fx->lot_there, "id");
+	hidden("wam_stock_lot_get", wam_stock_lot_get, fx->lot_there, "id");
 	hidden("wam_stock_lot_history", wam_stock_lot_history, fx->lot_there, "id");
 	hidden("wam_stock_custody_get", wam_stock_custody_get, fx->custody_there, "id");
 	hidden("wam_stock_check_get", wam_stock_check_get, fx->check_there, "check");
-	hidden("wam_trace_get_hit", wam_trace_get_hit, fx->hit_there, "id");
+	hidden("wam_trace_hit_get", wam_trace_hit_get, fx->hit_there, "id");
 	/* what is here is shown to the confined principal */
-	ok(wam_registry_get_item(as_confined(), &out, fx->gun_here), &out, "get item here");
-	ok(wam_stock_get_lot(as_confined(), &out, fx->lot_here), &out, "get lot here");
+	ok(wam_registry_item_get(as_confined(), &out, fx->gun_here), &out, "get item here");
+	ok(wam_stock_lot_get(as_confined(), &out, fx->lot_here), &out, "get lot here");
 	ok(wam_ledger_prove(as_confined(), &out, fx->gun_here), &out, "prove here");
 	ok(wam_registry_item_history(as_confined(), &out, fx->gun_here), &out, "history here");
 	/* the message is the one for a record that does not exist */
-	wam_registry_get_item(as_confined(), &out, fx->gun_there);
+	wam_registry_item_get(as_confined(), &out, fx->gun_there);
 	char want[128];
 	snprintf(want, sizeof want, "no weapon with id '%s'", fx->gun_there);
 	assert_string_equal(wam_error_last()->message, want);
 	/* the SDG report: a scope of the principal's own only */
 	wam_sdg_scope there = {.year = 2026, .site_id = fx->there}, all = {.year = 2026},
 	              here = {.year = 2026, .site_id = fx->here};
-	called("wam_report_sdg");
-	refused(wam_report_sdg(as_confined(), &out, &there), &out, WAM_EFORBIDDEN, "site", "sdg there");
-	refused(wam_report_sdg(as_confined(), &out, &all), &out, WAM_EFORBIDDEN, "site", "sdg everywhere");
-	ok(wam_report_sdg(as_confined(), &out, &here), &out, "sdg here");
-	ok(wam_report_sdg(as_unconfined(), &out, &all), &out, "sdg everywhere, unconfined");
-	called("wam_report_sdg_records");
-	refused(wam_report_sdg_records(as_confined(), &out, &there, "recovered", 0), &out, WAM_EFORBIDDEN, "site",
+	called("wam_trace_sdg_report");
+	refused(wam_trace_sdg_report(as_confined(), &out, &there), &out, WAM_EFORBIDDEN, "site", "sdg there");
+	refused(wam_trace_sdg_report(as_confined(), &out, &all), &out, WAM_EFORBIDDEN, "site", "sdg everywhere");
+	ok(wam_trace_sdg_report(as_confined(), &out, &here), &out, "sdg here");
+	ok(wam_trace_sdg_report(as_unconfined(), &out, &all), &out, "sdg everywhere, unconfined");
+	called("wam_trace_sdg_report_records");
+	refused(wam_trace_sdg_report_records(as_confined(), &out, &there, "recovered", 0), &out, WAM_EFORBIDDEN, "site",
 	        "sdg records there");
-	ok(wam_report_sdg_records(as_confined(), &out, &here, "recovered", 0), &out, "sdg records here");
-	ok(wam_report_sdg_records(as_owner(), &out, &there, "recovered", 0), &out, "sdg records there, owner");
+	ok(wam_trace_sdg_report_records(as_confined(), &out, &here, "recovered", 0), &out, "sdg records here");
+	ok(wam_trace_sdg_report_records(as_owner(), &out, &there, "recovered", 0), &out, "sdg records there, owner");
 	as_owner();
 }
 
@@ -533,25 +533,25 @@ static void test_confine_lists_keep_to_the_sites(void **state)
 		json_decref(out);                                                                                      \
 	} while (0)
 		wam_item_filter items = {.limit = 100};
-		LIST("wam_registry_list_items", wam_registry_list_items(db, &out, &items), "site_id", fx->there,
+		LIST("wam_registry_item_list", wam_registry_item_list(db, &out, &items), "site_id", fx->there,
 		     json_object_get(out, "items"));
-		LIST("wam_registry_list_sites", wam_registry_list_sites(db, &out), "id", fx->there, out);
-		LIST("wam_registry_find_serial", wam_registry_find_serial(db, &out, "AK47-305816"), "site_id",
+		LIST("wam_registry_site_list", wam_registry_site_list(db, &out), "id", fx->there, out);
+		LIST("wam_registry_item_find_serial", wam_registry_item_find_serial(db, &out, "AK47-305816"), "site_id",
 		     fx->there, out);
 		LIST("wam_registry_export_list", wam_registry_export_list(db, &out, NULL), "site_id", fx->there, out);
 		wam_lot_filter lots = {0};
-		LIST("wam_stock_list_lots", wam_stock_list_lots(db, &out, &lots), "site_id", fx->there, out);
-		LIST("wam_stock_lots_expiring", wam_stock_lots_expiring(db, &out, 36500, "2026-06-01", &lots),
-		     "site_id", fx->there, out);
+		LIST("wam_stock_lot_list", wam_stock_lot_list(db, &out, &lots), "site_id", fx->there, out);
+		LIST("wam_stock_lot_expiring", wam_stock_lot_expiring(db, &out, 36500, "2026-06-01", &lots), "site_id",
+		     fx->there, out);
 		LIST("wam_stock_custody_list", wam_stock_custody_list(db, &out, NULL, NULL, NULL, 0), "site_id",
 		     fx->there, out);
 		LIST("wam_stock_custody_overdue", wam_stock_custody_overdue(db, &out, "2100-01-01", NULL, 0), "site_id",
 		     fx->there, out);
 		LIST("wam_stock_check_list", wam_stock_check_list(db, &out, NULL, NULL, 0), "site_id", fx->there, out);
-		LIST("wam_stock_investigations", wam_stock_investigations(db, &out, NULL, true, NULL, 0), "site_id",
-		     fx->there, out);
+		LIST("wam_stock_investigation_list", wam_stock_investigation_list(db, &out, NULL, true, NULL, 0),
+		     "site_id", fx->there, out);
 		wam_hit_filter hits = {0};
-		LIST("wam_trace_list_hits", wam_trace_list_hits(db, &out, &hits), "owner_site_id", fx->there, out);
+		LIST("wam_trace_hit_list", wam_trace_hit_list(db, &out, &hits), "owner_site_id", fx->there, out);
 		wam_match_query q = {.serial = "AK47-305816", .limit = 10};
 		LIST("wam_match_search", wam_match_search(db, &out, &q), "site_id", fx->there,
 		     json_object_get(out, "candidates"));
@@ -563,7 +563,7 @@ static void test_confine_lists_keep_to_the_sites(void **state)
 	assert_int_equal(json_array_size(out), 0);
 	json_decref(out);
 	wam_item_filter f = {.site_id = fx->there};
-	refused(wam_registry_list_items(as_confined(), &(json_t *){NULL}, &f), NULL, WAM_EFORBIDDEN, "site",
+	refused(wam_registry_item_list(as_confined(), &(json_t *){NULL}, &f), NULL, WAM_EFORBIDDEN, "site",
 	        "items of site there");
 	/* a search does not tell how many weapons were weighed elsewhere */
 	wam_match_query q = {.serial = "AK47-100001"};
@@ -589,15 +589,15 @@ static void test_confine_writes_elsewhere_are_refused(void **state)
 		refused(call, &out, code, field, name);                                                                \
 	} while (0)
 	in = json_pack("{s:s}", "reason", "lost on patrol");
-	REFUSED("wam_registry_set_status", wam_registry_set_status(db, &out, fx->gun_there, "lost", in), WAM_ENOTFOUND,
-	        "id");
+	REFUSED("wam_registry_item_set_status", wam_registry_item_set_status(db, &out, fx->gun_there, "lost", in),
+	        WAM_ENOTFOUND, "id");
 	json_decref(in);
 	snprintf(text, sizeof text,
 	         "{\"category\": \"SA4\", \"make\": \"Glock\", \"serial\": \"G-1\", \"country\": \"AT\", \"site_id\": "
 	         "\"%s\"}",
 	         fx->there);
 	in = test_json(text);
-	REFUSED("wam_registry_add_item", wam_registry_add_item(db, &out, in, 0), WAM_EFORBIDDEN, "site_id");
+	REFUSED("wam_registry_item_add", wam_registry_item_add(db, &out, in, 0), WAM_EFORBIDDEN, "site_id");
 	json_decref(in);
 	in = json_pack("{s:s, s:s, s:s}", "item_id", fx->gun_issued, "reason", "sold", "document", "EL-2");
 	REFUSED("wam_registry_export_propose", wam_registry_export_propose(db, &out, in), WAM_ENOTFOUND, "item_id");
@@ -607,17 +607,17 @@ static void test_confine_writes_elsewhere_are_refused(void **state)
 	REFUSED("wam_registry_export_withdraw", wam_registry_export_withdraw(db, &out, fx->proposal_there, "no"),
 	        WAM_ENOTFOUND, "id");
 	in = json_pack("{s:s, s:s}", "to", fx->here, "reason", "moved");
-	REFUSED("wam_stock_move_item", wam_stock_move_item(db, &out, fx->gun_there, in), WAM_ENOTFOUND, "id");
+	REFUSED("wam_stock_item_move", wam_stock_item_move(db, &out, fx->gun_there, in), WAM_ENOTFOUND, "id");
 	json_decref(in);
 	in = json_pack("{s:s, s:s}", "to", fx->there, "reason", "moved");
-	REFUSED("wam_stock_move_item", wam_stock_move_item(db, &out, fx->gun_here, in), WAM_EFORBIDDEN, "to");
+	REFUSED("wam_stock_item_move", wam_stock_item_move(db, &out, fx->gun_here, in), WAM_EFORBIDDEN, "to");
 	json_decref(in);
 	snprintf(text, sizeof text,
 	         "{\"nomenclature\": \"Cartridge\", \"lot_number\": \"L-9\", \"rounds\": 10, \"hazard_division\": "
 	         "\"1.4\", \"compat_group\": \"S\", \"site_id\": \"%s\"}",
 	         fx->there);
 	in = test_json(text);
-	REFUSED("wam_stock_add_lot", wam_stock_add_lot(db, &out, in), WAM_EFORBIDDEN, "site_id");
+	REFUSED("wam_stock_lot_add", wam_stock_lot_add(db, &out, in), WAM_EFORBIDDEN, "site_id");
 	json_decref(in);
 	in = json_pack("{s:i, s:s}", "rounds", 10, "document", "IV-1");
 	REFUSED("wam_stock_lot_receive", wam_stock_lot_receive(db, &out, fx->lot_there, in), WAM_ENOTFOUND, "id");
@@ -661,13 +661,13 @@ static void test_confine_writes_elsewhere_are_refused(void **state)
 	        "investigation");
 	json_decref(in);
 	in = json_pack("{s:s, s:s}", "decision", "reject", "reason", "another rifle");
-	REFUSED("wam_trace_decide_hit", wam_trace_decide_hit(db, &out, fx->hit_there, in), WAM_ENOTFOUND, "id");
+	REFUSED("wam_trace_hit_decide", wam_trace_hit_decide(db, &out, fx->hit_there, in), WAM_ENOTFOUND, "id");
 	json_decref(in);
 #undef REFUSED
 	assert_int_equal(test_events(&fx->r), before);
 	/* at its own site the confined principal acts */
 	in = json_pack("{s:s}", "reason", "lost on patrol");
-	ok(wam_registry_set_status(db, &out, fx->gun_here, "lost", in), &out, "status here");
+	ok(wam_registry_item_set_status(db, &out, fx->gun_here, "lost", in), &out, "status here");
 	json_decref(in);
 	in = json_pack("{s:i, s:s}", "rounds", 10, "document", "IV-1");
 	out = NULL;
@@ -707,7 +707,7 @@ static void test_confine_whole_registry_is_refused(void **state)
 		out = NULL;                                                                                            \
 		refused(call, &out, WAM_EFORBIDDEN, NULL, name);                                                       \
 	} while (0)
-	NAT("wam_registry_add_site", wam_registry_add_site(db, &out, in));
+	NAT("wam_registry_site_add", wam_registry_site_add(db, &out, in));
 	NAT("wam_registry_summary", wam_registry_summary(db, &out));
 	wam_import_opts io = {0};
 	NAT("wam_registry_import", wam_registry_import(db, &ir, f, &io));
@@ -715,23 +715,23 @@ static void test_confine_whole_registry_is_refused(void **state)
 	wam_demo_opts demo = {.items = 10};
 	NAT("wam_registry_demo", wam_registry_demo(db, &demo));
 	NAT("wam_auth_credentials", wam_auth_credentials(db, &out, fx->ann));
-	NAT("wam_auth_add_user", wam_auth_add_user(db, &out, in, "a long enough password"));
-	NAT("wam_auth_update_user", wam_auth_update_user(db, &out, "ben", in));
-	NAT("wam_auth_list_users", wam_auth_list_users(db, &out));
-	NAT("wam_auth_add_token", wam_auth_add_token(db, &out, in, secret));
-	NAT("wam_auth_revoke_token", wam_auth_revoke_token(db, x));
-	NAT("wam_auth_list_tokens", wam_auth_list_tokens(db, &out));
-	NAT("wam_auth_get_user", wam_auth_get_user(db, &out, "ben"));
-	NAT("wam_auth_set_password", wam_auth_set_password(db, "ben", "a long enough password"));
+	NAT("wam_auth_user_add", wam_auth_user_add(db, &out, in, "a long enough password"));
+	NAT("wam_auth_user_update", wam_auth_user_update(db, &out, "ben", in));
+	NAT("wam_auth_user_list", wam_auth_user_list(db, &out));
+	NAT("wam_auth_token_add", wam_auth_token_add(db, &out, in, secret));
+	NAT("wam_auth_token_revoke", wam_auth_token_revoke(db, x));
+	NAT("wam_auth_token_list", wam_auth_token_list(db, &out));
+	NAT("wam_auth_user_get", wam_auth_user_get(db, &out, "ben"));
+	NAT("wam_auth_user_set_password", wam_auth_user_set_password(db, "ben", "a long enough password"));
 	NAT("wam_auth_user_generation", wam_auth_user_generation(db, &gen, "ben"));
-	NAT("wam_collection_add_recovery", wam_collection_add_recovery(db, &out, in));
-	NAT("wam_collection_get_recovery", wam_collection_get_recovery(db, &out, x));
-	NAT("wam_collection_list_recoveries", wam_collection_list_recoveries(db, &out));
-	NAT("wam_collection_handover", wam_collection_handover(db, &out, x, in));
-	NAT("wam_collection_add_photo", wam_collection_add_photo(db, &out, x, "x", 1, NULL));
-	NAT("wam_collection_get_photo", wam_collection_get_photo(db, &bytes, &n, media, x, x));
-	NAT("wam_collection_list_tasks", wam_collection_list_tasks(db, &out, NULL));
-	NAT("wam_collection_mark", wam_collection_mark(db, &out, x, in));
+	NAT("wam_collection_recovery_add", wam_collection_recovery_add(db, &out, in));
+	NAT("wam_collection_recovery_get", wam_collection_recovery_get(db, &out, x));
+	NAT("wam_collection_recovery_list", wam_collection_recovery_list(db, &out));
+	NAT("wam_collection_recovery_handover", wam_collection_recovery_handover(db, &out, x, in));
+	NAT("wam_collection_recovery_photo_add", wam_collection_recovery_photo_add(db, &out, x, "x", 1, NULL));
+	NAT("wam_collection_recovery_photo_get", wam_collection_recovery_photo_get(db, &bytes, &n, media, x, x));
+	NAT("wam_collection_task_list", wam_collection_task_list(db, &out, NULL));
+	NAT("wam_collection_task_mark", wam_collection_task_mark(db, &out, x, in));
 	wam_verify_opts vo = {0};
 	NAT("wam_ledger_verify_with", wam_ledger_verify_with(db, &vo, &vr));
 	NAT("wam_ledger_verify", wam_ledger_verify(db, 0, &vr));
@@ -751,39 +751,39 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_stock_destruction_certificate", wam_stock_destruction_certificate(db, &html, &n, x));
 	snprintf(path, sizeof path, "%s/copy.db", fx->r.dir);
 	NAT("wam_db_backup", wam_db_backup(db, &br, path));
-	NAT("wam_trace_report_loss", wam_trace_report_loss(db, &out, in));
-	NAT("wam_trace_list_losses", wam_trace_list_losses(db, &out, 0));
-	NAT("wam_trace_export_losses", wam_trace_export_losses(db, f));
-	NAT("wam_trace_scan", wam_trace_scan(db, &out, NULL));
-	NAT("wam_trace_establish_origin", wam_trace_establish_origin(db, &out, fx->gun_here, in));
-	NAT("wam_trace_draft", wam_trace_draft(db, &out, in));
-	NAT("wam_trace_update", wam_trace_update(db, &out, x, in));
-	NAT("wam_trace_quality", wam_trace_quality(db, &out, x, in));
-	NAT("wam_trace_send", wam_trace_send(db, &out, x, in));
-	NAT("wam_trace_acknowledge", wam_trace_acknowledge(db, &out, x, in));
-	NAT("wam_trace_respond", wam_trace_respond(db, &out, x, in));
-	NAT("wam_trace_close", wam_trace_close(db, &out, x, in));
-	NAT("wam_trace_get", wam_trace_get(db, &out, x, 0));
+	NAT("wam_trace_loss_report", wam_trace_loss_report(db, &out, in));
+	NAT("wam_trace_loss_list", wam_trace_loss_list(db, &out, 0));
+	NAT("wam_trace_loss_export", wam_trace_loss_export(db, f));
+	NAT("wam_trace_hit_scan", wam_trace_hit_scan(db, &out, NULL));
+	NAT("wam_trace_origin_establish", wam_trace_origin_establish(db, &out, fx->gun_here, in));
+	NAT("wam_trace_request_draft", wam_trace_request_draft(db, &out, in));
+	NAT("wam_trace_request_update", wam_trace_request_update(db, &out, x, in));
+	NAT("wam_trace_request_quality", wam_trace_request_quality(db, &out, x, in));
+	NAT("wam_trace_request_send", wam_trace_request_send(db, &out, x, in));
+	NAT("wam_trace_request_acknowledge", wam_trace_request_acknowledge(db, &out, x, in));
+	NAT("wam_trace_request_respond", wam_trace_request_respond(db, &out, x, in));
+	NAT("wam_trace_request_close", wam_trace_request_close(db, &out, x, in));
+	NAT("wam_trace_request_get", wam_trace_request_get(db, &out, x, 0));
 	wam_trace_filter tf = {0};
-	NAT("wam_trace_list", wam_trace_list(db, &out, &tf));
+	NAT("wam_trace_request_list", wam_trace_request_list(db, &out, &tf));
 	NAT("wam_trace_node", wam_trace_node(db, &out));
-	NAT("wam_trace_add_peer", wam_trace_add_peer(db, &out, in));
-	NAT("wam_trace_list_peers", wam_trace_list_peers(db, &out));
-	NAT("wam_trace_revoke_peer", wam_trace_revoke_peer(db, &out, x, in));
-	NAT("wam_trace_export", wam_trace_export(db, &out, x));
-	NAT("wam_trace_import", wam_trace_import(db, &out, in));
+	NAT("wam_trace_peer_add", wam_trace_peer_add(db, &out, in));
+	NAT("wam_trace_peer_list", wam_trace_peer_list(db, &out));
+	NAT("wam_trace_peer_revoke", wam_trace_peer_revoke(db, &out, x, in));
+	NAT("wam_trace_request_export", wam_trace_request_export(db, &out, x));
+	NAT("wam_trace_request_import", wam_trace_request_import(db, &out, in));
 #undef NAT
 	assert_null(html);
 	assert_null(bytes);
 	assert_int_equal(test_events(&fx->r), before);
 	/* the principal's own account is its own */
-	ok(wam_auth_get_user(db, &out, "ann"), &out, "own account");
+	ok(wam_auth_user_get(db, &out, "ann"), &out, "own account");
 	ok(wam_auth_user_generation(db, &gen, fx->ann), NULL, "own generation");
 	(void)pseudonym;
 	/* the owner and an unconfined principal are refused none of it */
 	ok(wam_registry_summary(as_unconfined(), &out), &out, "summary, unconfined");
 	ok(wam_ledger_verify(as_owner(), 0, &vr), NULL, "verify, owner");
-	ok(wam_auth_list_users(as_unconfined(), &out), &out, "users, unconfined");
+	ok(wam_auth_user_list(as_unconfined(), &out), &out, "users, unconfined");
 	fclose(f);
 	json_decref(in);
 	as_owner();
@@ -796,7 +796,7 @@ static void test_confine_clone_keeps_the_principal(void **state)
 	wam_db *copy = NULL;
 	json_t *out = NULL;
 	ok(wam_db_clone(&copy, as_confined()), NULL, "clone");
-	refused(wam_registry_get_item(copy, &out, fx->gun_there), &out, WAM_ENOTFOUND, "id", "clone");
+	refused(wam_registry_item_get(copy, &out, fx->gun_there), &out, WAM_ENOTFOUND, "id", "clone");
 	assert_non_null(wam_db_principal(copy));
 	wam_db_close(copy);
 	assert_null(wam_db_principal(as_owner()));

@@ -28,7 +28,7 @@ static const char *str(const json_t *o, const char *key)
 static void add_user(fx *f, const char *name)
 {
 	json_t *u = json_pack("{s:s, s:s}", "name", name, "role", "armourer");
-	if (wam_auth_add_user(f->reg.db, NULL, u, "a long enough password"))
+	if (wam_auth_user_add(f->reg.db, NULL, u, "a long enough password"))
 		fail_msg("add user: %s", wam_error_last()->message);
 	json_decref(u);
 }
@@ -78,7 +78,7 @@ static const char *status_of(fx *f, int k)
 {
 	static char buf[32];
 	json_t *it;
-	assert_int_equal(wam_registry_get_item(f->reg.db, &it, f->item[k]), 0);
+	assert_int_equal(wam_registry_item_get(f->reg.db, &it, f->item[k]), 0);
 	snprintf(buf, sizeof buf, "%s", str(it, "status"));
 	json_decref(it);
 	return buf;
@@ -111,7 +111,7 @@ static int confirm_as(fx *f, const char *name)
 	char actor[128];
 	if (wam_auth_login(f->reg.db, &who, name, "a long enough password"))
 		fail_msg("sign in: %s", wam_error_last()->message);
-	wam_principal_actor(&who, actor, sizeof actor);
+	wam_auth_principal_actor(&who, actor, sizeof actor);
 	wam_db_set_actor(f->reg.db, actor);
 	int rc = wam_stock_destruction_confirm(f->reg.db, NULL, f->batch, &who);
 	wam_db_set_actor(f->reg.db, "test");
@@ -149,7 +149,7 @@ static void test_confirmations_by_verifiers_themselves(void **state)
 	 * left as someone else's: refused */
 	wam_principal fake = {.kind = "user"};
 	json_t *u = NULL;
-	assert_int_equal(wam_auth_get_user(f->reg.db, &u, "verifier.one"), 0);
+	assert_int_equal(wam_auth_user_get(f->reg.db, &u, "verifier.one"), 0);
 	wam_auth_user_principal(&fake, u);
 	json_decref(u);
 	assert_int_equal(wam_stock_destruction_confirm(f->reg.db, NULL, f->batch, &fake), WAM_EFORBIDDEN);
@@ -293,12 +293,12 @@ static void test_password_takeover_keeps_the_hand(void **state)
 	wam_db_set_actor(f->reg.db, "user:adm");
 	both_verifiers(f);
 	assert_int_equal(verify_serials(f, "GLK777", NULL), 0);
-	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
-	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.two", "a long enough password"), 0);
+	assert_int_equal(wam_auth_user_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
+	assert_int_equal(wam_auth_user_set_password(f->reg.db, "verifier.two", "a long enough password"), 0);
 	wam_db_set_actor(f->reg.db, "user:verifier.one");
-	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
+	assert_int_equal(wam_auth_user_set_password(f->reg.db, "verifier.one", "a long enough password"), 0);
 	wam_db_set_actor(f->reg.db, "user:verifier.two");
-	assert_int_equal(wam_auth_set_password(f->reg.db, "verifier.two", "a long enough password"), 0);
+	assert_int_equal(wam_auth_user_set_password(f->reg.db, "verifier.two", "a long enough password"), 0);
 	wam_db_set_actor(f->reg.db, "test");
 	long long before = test_events(&f->reg);
 	assert_int_equal(confirm_as(f, "verifier.one"), WAM_EFORBIDDEN);
@@ -454,11 +454,11 @@ static void test_ammunition_lot_destroyed(void **state)
 {
 	fx *f = *state;
 	json_t *site, *lot, *in = json_pack("{s:s, s:s}", "name", "Central depot", "kind", "depot");
-	assert_int_equal(wam_registry_add_site(f->reg.db, &site, in), 0);
+	assert_int_equal(wam_registry_site_add(f->reg.db, &site, in), 0);
 	json_decref(in);
 	in = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "nomenclature", "Cartridge 7.62x39mm", "lot_number", "LOT-77/<A>",
 	               "rounds", 1000, "hazard_division", "1.4", "compat_group", "S", "site_id", str(site, "id"));
-	if (wam_stock_add_lot(f->reg.db, &lot, in))
+	if (wam_stock_lot_add(f->reg.db, &lot, in))
 		fail_msg("add lot: %s", wam_error_last()->message);
 	json_decref(in);
 	char lot_id[32];
@@ -478,7 +478,7 @@ static void test_ammunition_lot_destroyed(void **state)
 	json_decref(s);
 	both_confirm(f);
 	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-9"), 0);
-	assert_int_equal(wam_stock_get_lot(f->reg.db, &lot, lot_id), 0);
+	assert_int_equal(wam_stock_lot_get(f->reg.db, &lot, lot_id), 0);
 	assert_int_equal(json_integer_value(json_object_get(lot, "rounds")), 700);
 	json_decref(lot);
 	char *html;

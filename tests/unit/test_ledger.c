@@ -41,7 +41,7 @@ static int setup(void **state)
 	test_reg_create(&f->reg, "HT");
 	json_t *site = json_pack("{s:s, s:s, s:s, s:f, s:f}", "name", "Central Armoury", "kind", "armoury", "country",
 	                         "HT", "lat", 18.5392, "lon", -72.335);
-	assert_int_equal(wam_registry_add_site(f->reg.db, &out, site), 0);
+	assert_int_equal(wam_registry_site_add(f->reg.db, &out, site), 0);
 	json_decref(site);
 	json_decref(out);
 	test_add_item(&f->reg,
@@ -56,7 +56,7 @@ static int setup(void **state)
 	              "{\"category\":\"SA2\",\"make\":\"Norinco\",\"model\":\"Type 56\",\"serial\":\"56-3003\","
 	              "\"country\":\"CN\",\"markings\":[{\"component\":\"bolt\",\"kind\":\"serial\",\"text\":\"56-3003\"}]}",
 	              f->c);
-	assert_int_equal(wam_registry_set_status(f->reg.db, NULL, f->a, "issued", NULL), 0);
+	assert_int_equal(wam_registry_item_set_status(f->reg.db, NULL, f->a, "issued", NULL), 0);
 	*state = f;
 	return 0;
 }
@@ -257,8 +257,8 @@ static void test_ledger_deleted_last_event_of_long_command_is_missing(void **sta
 {
 	fx *f = *state;
 	assert_int_equal(wam_db_begin(f->reg.db), 0);
-	assert_int_equal(wam_registry_set_status(f->reg.db, NULL, f->a, "in_store", NULL), 0);
-	assert_int_equal(wam_registry_set_status(f->reg.db, NULL, f->b, "issued", NULL), 0);
+	assert_int_equal(wam_registry_item_set_status(f->reg.db, NULL, f->a, "in_store", NULL), 0);
+	assert_int_equal(wam_registry_item_set_status(f->reg.db, NULL, f->b, "issued", NULL), 0);
 	assert_int_equal(wam_db_commit(f->reg.db), 0); /* events 7 and 8, one checkpoint at 8 */
 	assert_true(verify(f).intact);
 	test_reg_tamper(&f->reg, "DELETE FROM events WHERE seq=8");
@@ -490,7 +490,7 @@ static void test_ledger_replaced_password_hash_is_credential_changed(void **stat
 {
 	fx *f = *state;
 	json_t *u = json_pack("{s:s, s:s}", "name", "chief", "role", "admin"), *out = NULL;
-	assert_int_equal(wam_auth_add_user(f->reg.db, &out, u, "correct horse battery staple"), 0);
+	assert_int_equal(wam_auth_user_add(f->reg.db, &out, u, "correct horse battery staple"), 0);
 	char id[WAM_ID_LEN + 1];
 	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(out);
@@ -518,7 +518,7 @@ static void test_ledger_deleted_credential_is_credential_missing(void **state)
 {
 	fx *f = *state;
 	json_t *u = json_pack("{s:s, s:s}", "name", "chief", "role", "admin"), *out = NULL;
-	assert_int_equal(wam_auth_add_user(f->reg.db, &out, u, "correct horse battery staple"), 0);
+	assert_int_equal(wam_auth_user_add(f->reg.db, &out, u, "correct horse battery staple"), 0);
 	char id[WAM_ID_LEN + 1], sql[160];
 	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(out);
@@ -684,7 +684,7 @@ static void test_ledger_receipt_catches_a_cut_off_tail(void **state)
 	r = verify_expecting(f, NULL, receipt);
 	assert_finding(r, "head_missing", 6);
 	/* the registry goes on from there: event 6 is another one now */
-	assert_int_equal(wam_registry_set_status(f->reg.db, NULL, f->b, "issued", NULL), 0);
+	assert_int_equal(wam_registry_item_set_status(f->reg.db, NULL, f->b, "issued", NULL), 0);
 	r = verify_expecting(f, NULL, receipt);
 	assert_finding(r, "head_mismatch", 6);
 	/* an altered receipt proves nothing */
@@ -803,7 +803,7 @@ static void test_ledger_rebuild_repairs_tampered_projection(void **state)
 	if (!r.intact)
 		fail_msg("still not intact after rebuild: %s: %s", r.problem, r.detail);
 	json_t *item;
-	assert_int_equal(wam_registry_get_item(f->reg.db, &item, f->a), 0);
+	assert_int_equal(wam_registry_item_get(f->reg.db, &item, f->a), 0);
 	assert_string_equal(json_string_value(json_object_get(item, "status")), "issued");
 	assert_int_equal(json_array_size(json_object_get(item, "import_marks")), 1);
 	json_decref(item);
@@ -823,7 +823,7 @@ static void test_ledger_old_projection_version_rebuilt_on_open(void **state)
 	assert_string_equal(version, WAM_PROJECTION_VERSION);
 	free(version);
 	json_t *item;
-	assert_int_equal(wam_registry_get_item(f->reg.db, &item, f->c), 0);
+	assert_int_equal(wam_registry_item_get(f->reg.db, &item, f->c), 0);
 	assert_string_equal(json_string_value(json_object_get(item, "status")), "in_store");
 	json_decref(item);
 	assert_true(verify(f).intact);

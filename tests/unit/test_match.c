@@ -362,7 +362,7 @@ static void test_match_index_stays_current(void **state)
 	json_decref(res);
 	/* a status change shows in the candidates */
 	json_t *d = json_pack("{s:s}", "reason", "report 2026/1");
-	assert_int_equal(wam_registry_set_status(r.db, &out, b, "stolen", d), 0);
+	assert_int_equal(wam_registry_item_set_status(r.db, &out, b, "stolen", d), 0);
 	json_decref(d);
 	json_decref(out);
 	assert_int_equal(wam_match_search(r.db, &res, &q), 0);
@@ -427,7 +427,7 @@ static void test_match_clones_share_one_current_index(void **state)
 	 * never finds the undone weapon */
 	assert_int_equal(wam_db_begin(r.db), 0);
 	json_t *in = json_pack("{s:s, s:s, s:s}", "category", "SA1", "make", "Glock", "serial", "QQQ999");
-	assert_int_equal(wam_registry_add_item(r.db, &out, in, 0), 0);
+	assert_int_equal(wam_registry_item_add(r.db, &out, in, 0), 0);
 	json_decref(in);
 	json_decref(out);
 	q.serial = "QQQ999";

@@ -200,7 +200,7 @@ static int import_text(wam_db *db, const char *text)
 	wam_import_opts o = {0};
 	assert_non_null(in);
 	int rc = wam_registry_import(db, &rep, in, &o);
-	wam_import_report_free(&rep);
+	wam_registry_import_report_free(&rep);
 	fclose(in);
 	return rc;
 }
@@ -266,7 +266,7 @@ static int add_item(fixture *f, wam_db *db, json_t **out)
 	    " \"site_id\": \"%s\", \"notes\": \"received from the 2nd battalion\"}",
 	    f->room);
 	json_t *in = input(json);
-	int rc = wam_registry_add_item(db, out, in, 0);
+	int rc = wam_registry_item_add(db, out, in, 0);
 	json_decref(in);
 	return rc;
 }
@@ -274,7 +274,7 @@ static int add_item(fixture *f, wam_db *db, json_t **out)
 static int set_status(fixture *f, wam_db *db, json_t **out)
 {
 	json_t *details = input("{\"reason\": \"armoury break-in, report 2026/114\", \"document\": \"PV-114\"}");
-	int rc = wam_registry_set_status(db, out, f->gun, "stolen", details);
+	int rc = wam_registry_item_set_status(db, out, f->gun, "stolen", details);
 	json_decref(details);
 	return rc;
 }
@@ -302,7 +302,7 @@ static int add_recovery(fixture *f, wam_db *db, json_t **out)
 	    "   \"import_marks\": [{\"country\": \"HT\", \"year\": 2001}]},"
 	    "  {\"category\": \"SA1\", \"model\": \"revolver\", \"calibre\": \".38 Special\"}"
 	    "]}",
-	    wam_collection_add_recovery);
+	    wam_collection_recovery_add);
 }
 
 static int trace_draft(fixture *f, wam_db *db, json_t **out)
@@ -325,7 +325,7 @@ static int trace_draft(fixture *f, wam_db *db, json_t **out)
 	    " \"recovery\": {\"date\": \"2026-02-11\", \"place\": \"Rio de Janeiro\","
 	    "   \"circumstances\": \"seized from an armed group\"},"
 	    " \"intended_use\": \"criminal investigation IP 0117/2026\", \"urgency\": \"urgent\"}",
-	    wam_trace_draft);
+	    wam_trace_request_draft);
 }
 
 /* ---- the tests ---- */
@@ -393,7 +393,7 @@ static void test_oom_refusal_does_not_stick(void **state)
 static void add_site(test_reg *r, char *id, const char *json)
 {
 	json_t *in = test_json(json), *out = NULL;
-	if (wam_registry_add_site(r->db, &out, in))
+	if (wam_registry_site_add(r->db, &out, in))
 		fail_msg("site add: %s", wam_error_last()->message);
 	snprintf(id, WAM_ID_LEN + 1, "%s", test_str(out, "id"));
 	json_decref(in);
@@ -417,7 +417,7 @@ static int setup(void **state)
 	in = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:f, s:s, s:s}", "nomenclature", "Cartridge 7.62x39mm",
 	               "lot_number", "L-1", "batch_number", "B12", "rounds", 20000, "packages", 20, "hazard_division",
 	               "1.4", "compat_group", "S", "neq_g", 1.5, "site_id", f->room, "expiry", "2027-01-15");
-	if (wam_stock_add_lot(f->tmpl.db, &out, in))
+	if (wam_stock_lot_add(f->tmpl.db, &out, in))
 		fail_msg("lot add: %s", wam_error_last()->message);
 	snprintf(f->lot, sizeof f->lot, "%s", test_str(out, "id"));
 	json_decref(in);

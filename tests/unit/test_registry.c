@@ -1,5 +1,5 @@
-/* unit-registry: weapons as wam_registry_add_item and
- * wam_registry_set_status see them — marking status rules R1-R3, the status
+/* unit-registry: weapons as wam_registry_item_add and
+ * wam_registry_item_set_status see them — marking status rules R1-R3, the status
  * state machine, duplicate detection on normalized (make, serial, country),
  * validation errors that name the field, markings in any script kept
  * verbatim, ISO 3166-3 former-state codes, and normalized serial keys. The
@@ -117,7 +117,7 @@ static int set_status(test_reg *r, const char *id, const char *to, const char *d
 {
 	json_t *d = details ? json_loads(details, 0, NULL) : NULL, *out = NULL;
 	wam_error_clear();
-	int rc = wam_registry_set_status(r->db, &out, id, to, d);
+	int rc = wam_registry_item_set_status(r->db, &out, id, to, d);
 	if (!rc)
 		assert_string_equal(test_str(out, "status"), to);
 	json_decref(out);
@@ -159,7 +159,7 @@ static void test_registry_status_illegal_transition_lists_allowed(void **state)
 	char id2[WAM_ID_LEN + 1];
 	add_in_store(r, id2);
 	json_t *d = test_json("{\"reason\":\"sold to BE\"}");
-	assert_int_equal(wam_registry_set_final_status(r->db, NULL, id2, "exported", d), 0);
+	assert_int_equal(wam_registry_item_set_final_status(r->db, NULL, id2, "exported", d), 0);
 	json_decref(d);
 	expect_error(set_status(r, id2, "in_store", NULL), WAM_ECONFLICT, "status");
 	assert_non_null(strstr(wam_error_last()->message, "none"));
@@ -175,7 +175,7 @@ static void test_registry_status_stolen_needs_reason(void **state)
 	expect_error(set_status(r, id, "stolen", "{\"reason\":\"   \"}"), WAM_EINVAL, "reason");
 	assert_int_equal(test_events(r), before);
 	json_t *item;
-	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
+	assert_int_equal(wam_registry_item_get(r->db, &item, id), 0);
 	assert_string_equal(test_str(item, "status"), "in_store");
 	json_decref(item);
 }
@@ -187,9 +187,9 @@ static void test_registry_status_destroyed_needs_certificate(void **state)
 	add_in_store(r, id);
 	expect_error(set_status(r, id, "deactivated", "{\"reason\":\"training\"}"), WAM_EINVAL, "certificate");
 	json_t *d = test_json("{\"reason\":\"surplus\"}");
-	expect_error(wam_registry_set_final_status(r->db, NULL, id, "destroyed", d), WAM_EINVAL, "certificate");
+	expect_error(wam_registry_item_set_final_status(r->db, NULL, id, "destroyed", d), WAM_EINVAL, "certificate");
 	json_decref(d);
-	expect_error(wam_registry_set_final_status(r->db, NULL, id, "exported", NULL), WAM_EINVAL, "reason");
+	expect_error(wam_registry_item_set_final_status(r->db, NULL, id, "exported", NULL), WAM_EINVAL, "reason");
 }
 
 /* One armourer, or anyone, cannot make a weapon destroyed or exported by a
@@ -209,15 +209,15 @@ static void test_registry_status_final_only_by_procedure(void **state)
 	assert_non_null(strstr(wam_error_last()->message, "confirmed by another"));
 	assert_int_equal(test_events(r), before);
 	json_t *item;
-	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
+	assert_int_equal(wam_registry_item_get(r->db, &item, id), 0);
 	assert_string_equal(test_str(item, "status"), "in_store");
 	json_decref(item);
 	/* nor can a weapon be registered destroyed or exported */
 	json_t *in = test_json("{\"category\":\"SA1\",\"make\":\"Glock\",\"serial\":\"FINAL-1\","
 	                       "\"country\":\"AT\",\"status\":\"destroyed\"}");
-	expect_error(wam_registry_add_item(r->db, NULL, in, 0), WAM_EINVAL, "status");
+	expect_error(wam_registry_item_add(r->db, NULL, in, 0), WAM_EINVAL, "status");
 	json_object_set_new(in, "status", json_string("exported"));
-	expect_error(wam_registry_add_item(r->db, NULL, in, 0), WAM_EINVAL, "status");
+	expect_error(wam_registry_item_add(r->db, NULL, in, 0), WAM_EINVAL, "status");
 	json_decref(in);
 	assert_int_equal(test_events(r), before);
 }
@@ -248,7 +248,7 @@ static void test_registry_export_two_person(void **state)
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
 	assert_int_equal(test_events(r), before);
 	json_t *item;
-	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
+	assert_int_equal(wam_registry_item_get(r->db, &item, id), 0);
 	assert_string_equal(test_str(item, "status"), "in_store");
 	json_decref(item);
 	assert_int_equal(wam_db_set_actor(r->db, "user:bob"), 0);
@@ -256,7 +256,7 @@ static void test_registry_export_two_person(void **state)
 	assert_string_equal(test_str(p, "state"), "confirmed");
 	assert_string_equal(test_str(p, "decided_by"), "user:bob");
 	json_decref(p);
-	assert_int_equal(wam_registry_get_item(r->db, &item, id), 0);
+	assert_int_equal(wam_registry_item_get(r->db, &item, id), 0);
 	assert_string_equal(test_str(item, "status"), "exported");
 	json_decref(item);
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_ECONFLICT, "id");
@@ -273,7 +273,7 @@ static void test_registry_export_two_person(void **state)
 	json_decref(p);
 	assert_int_equal(wam_db_set_actor(r->db, "user:carol"), 0);
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_ECONFLICT, "id");
-	assert_int_equal(wam_registry_get_item(r->db, &item, id2), 0);
+	assert_int_equal(wam_registry_item_get(r->db, &item, id2), 0);
 	assert_string_equal(test_str(item, "status"), "in_store");
 	json_decref(item);
 	json_decref(in);
@@ -282,7 +282,7 @@ static void test_registry_export_two_person(void **state)
 static void add_person(test_reg *r, const char *name, const char *role)
 {
 	json_t *u = json_pack("{s:s, s:s}", "name", name, "role", role);
-	if (wam_auth_add_user(r->db, NULL, u, "a long enough password"))
+	if (wam_auth_user_add(r->db, NULL, u, "a long enough password"))
 		fail_msg("add user: %s", wam_error_last()->message);
 	json_decref(u);
 }
@@ -310,7 +310,7 @@ static void test_registry_export_people_not_tokens(void **state)
 	char pid[WAM_ID_LEN + 1], secret[WAM_TOKEN_LEN + 1];
 	json_t *t = json_pack("{s:s, s:s}", "name", "robot", "role", "admin");
 	assert_int_equal(wam_db_set_actor(r->db, "os:root"), 0);
-	assert_int_equal(wam_auth_add_token(r->db, NULL, t, secret), 0);
+	assert_int_equal(wam_auth_token_add(r->db, NULL, t, secret), 0);
 	propose(r, pid);
 	long long before = test_events(r);
 	assert_int_equal(wam_db_set_actor(r->db, "token:robot"), 0);
@@ -321,7 +321,7 @@ static void test_registry_export_people_not_tokens(void **state)
 	add_person(r, "adm", "admin");
 	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
 	json_object_set_new(t, "name", json_string("adm-script"));
-	assert_int_equal(wam_auth_add_token(r->db, NULL, t, secret), 0);
+	assert_int_equal(wam_auth_token_add(r->db, NULL, t, secret), 0);
 	propose(r, pid);
 	assert_int_equal(wam_db_set_actor(r->db, "token:adm-script"), 0);
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
@@ -340,13 +340,13 @@ static void test_registry_export_people_not_tokens(void **state)
 	assert_int_equal(wam_db_set_actor(r->db, "os:root"), 0);
 	add_person(r, "chief", "registrar");
 	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
-	assert_int_equal(wam_auth_set_password(r->db, "chief", "a password adm knows"), 0);
+	assert_int_equal(wam_auth_user_set_password(r->db, "chief", "a password adm knows"), 0);
 	assert_int_equal(wam_db_set_actor(r->db, "user:chief"), 0);
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
 	assert_non_null(strstr(wam_error_last()->message, "user:adm created the account of chief or set its password"));
 	/* chief, signed in with the password adm set, sets an "own" one: adm
 	 * set a password of the account, so chief still does not confirm */
-	assert_int_equal(wam_auth_set_password(r->db, "chief", "chief's own long password"), 0);
+	assert_int_equal(wam_auth_user_set_password(r->db, "chief", "chief's own long password"), 0);
 	expect_error(wam_registry_export_confirm(r->db, NULL, pid), WAM_EFORBIDDEN, "confirmed_by");
 	assert_non_null(strstr(wam_error_last()->message, "user:adm created the account of chief or set its password"));
 	/* someone adm never made nor set a password of confirms */
@@ -368,12 +368,12 @@ static void test_registry_token_chains_fail_closed(void **state)
 	add_person(r, "adm", "admin");
 	add_person(r, "bob", "registrar");
 	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
-	assert_int_equal(wam_auth_add_token(r->db, NULL, t, secret), 0);
+	assert_int_equal(wam_auth_token_add(r->db, NULL, t, secret), 0);
 	/* a token's request to add a token: refused, nothing written */
 	long long before = test_events(r);
 	assert_int_equal(wam_db_set_actor(r->db, "token:c1"), 0);
 	json_object_set_new(t, "name", json_string("c2"));
-	expect_error(wam_auth_add_token(r->db, NULL, t, secret), WAM_EFORBIDDEN, "token");
+	expect_error(wam_auth_token_add(r->db, NULL, t, secret), WAM_EFORBIDDEN, "token");
 	assert_non_null(strstr(wam_error_last()->message, "a token does not add tokens"));
 	assert_int_equal(test_events(r), before);
 	/* an older registry's chain c1 <- c2 <- ... <- c10, all from adm */
@@ -381,7 +381,7 @@ static void test_registry_token_chains_fail_closed(void **state)
 	for (int k = 2; k <= 10; k++) {
 		snprintf(name, sizeof name, "c%d", k);
 		json_object_set_new(t, "name", json_string(name));
-		assert_int_equal(wam_auth_add_token(r->db, NULL, t, secret), 0);
+		assert_int_equal(wam_auth_token_add(r->db, NULL, t, secret), 0);
 	}
 	for (int k = 2; k <= 10; k++) {
 		snprintf(sql, sizeof sql,
@@ -406,7 +406,7 @@ static void test_registry_token_chains_fail_closed(void **state)
 	json_t *u = NULL, *creds = NULL;
 	assert_int_equal(wam_db_set_actor(r->db, "user:adm"), 0);
 	add_person(r, "sockc", "registrar");
-	assert_int_equal(wam_auth_get_user(r->db, &u, "sockc"), 0);
+	assert_int_equal(wam_auth_user_get(r->db, &u, "sockc"), 0);
 	assert_int_equal(wam_auth_credentials(r->db, &creds, test_str(u, "id")), 0);
 	expect_error(wam_auth_independent(r->db, creds, "sockc", "token:c10", "opened batch B", "verifier"),
 	             WAM_EFORBIDDEN, "verifier");
@@ -529,7 +529,7 @@ static void test_registry_allow_duplicate_records_duplicate_of(void **state)
 	assert_string_equal(test_str(out, "country"), "SUHH");
 	json_decref(out);
 	/* both are found by either spelling of the serial */
-	assert_int_equal(wam_registry_find_serial(r->db, &out, "AB123"), 0);
+	assert_int_equal(wam_registry_item_find_serial(r->db, &out, "AB123"), 0);
 	assert_int_equal(json_array_size(out), 2);
 	json_decref(out);
 }
@@ -634,8 +634,8 @@ static void test_registry_reference_must_name_right_kind(void **state)
 	json_t *s_out, *h_out, *out;
 	char sid[WAM_ID_LEN + 1], hid[WAM_ID_LEN + 1], json[256], field[3][64];
 	int rc[3];
-	assert_int_equal(wam_registry_add_site(r->db, &s_out, site), 0);
-	assert_int_equal(wam_registry_add_holder(r->db, &h_out, holder), 0);
+	assert_int_equal(wam_registry_site_add(r->db, &s_out, site), 0);
+	assert_int_equal(wam_registry_holder_add(r->db, &h_out, holder), 0);
 	snprintf(sid, sizeof sid, "%s", test_str(s_out, "id"));
 	snprintf(hid, sizeof hid, "%s", test_str(h_out, "id"));
 	json_decref(site);
@@ -746,7 +746,7 @@ static void test_registry_serial_key_from_arabic_digits(void **state)
 	assert_string_equal(test_str(out, "serial"), "٥٦١٢٣٤٥");
 	assert_string_equal(test_str(out, "serial_key"), "5612345");
 	json_decref(out);
-	assert_int_equal(wam_registry_find_serial(r->db, &out, "56-12345"), 0);
+	assert_int_equal(wam_registry_item_find_serial(r->db, &out, "56-12345"), 0);
 	assert_int_equal(json_array_size(out), 1);
 	json_decref(out);
 }

@@ -26,7 +26,7 @@ static void add_site(fx *f, const char *name, const char *parent, char id[WAM_ID
 	json_t *in = json_pack("{s:s, s:s}", "name", name, "kind", "depot"), *out = NULL;
 	if (parent)
 		json_object_set_new(in, "parent_id", json_string(parent));
-	if (wam_registry_add_site(f->reg.db, &out, in))
+	if (wam_registry_site_add(f->reg.db, &out, in))
 		fail_msg("add site: %s", wam_error_last()->message);
 	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(in);
@@ -46,7 +46,7 @@ static void add_weapon(fx *f, const char *serial, const char *site, char *id)
 static void add_user(fx *f, const char *name, const char *role, char *id)
 {
 	json_t *in = json_pack("{s:s, s:s}", "name", name, "role", role), *out = NULL;
-	if (wam_auth_add_user(f->reg.db, &out, in, PASSWORD))
+	if (wam_auth_user_add(f->reg.db, &out, in, PASSWORD))
 		fail_msg("add user: %s", wam_error_last()->message);
 	if (id)
 		snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
@@ -160,7 +160,7 @@ static void test_check_reconciliation_exact(void **state)
 	json_decref(check);
 	/* each discrepancy is an open investigation */
 	json_t *inv = NULL;
-	assert_int_equal(wam_stock_investigations(f->reg.db, &inv, id, false, NULL, 0), 0);
+	assert_int_equal(wam_stock_investigation_list(f->reg.db, &inv, id, false, NULL, 0), 0);
 	assert_int_equal(json_array_size(inv), 6);
 	json_decref(inv);
 }
@@ -242,7 +242,7 @@ static wam_principal principal(const char *id, const char *name, const char *rol
 static int resolve_as(wam_db *db, json_t **out, const char *inv, const json_t *res, const wam_principal *p)
 {
 	char actor[128];
-	wam_principal_actor(p, actor, sizeof actor);
+	wam_auth_principal_actor(p, actor, sizeof actor);
 	wam_db_set_actor(db, actor);
 	int rc = wam_stock_investigation_resolve(db, out, inv, res, p);
 	wam_db_set_actor(db, "test:unit");
@@ -315,7 +315,7 @@ static void test_check_resolve_authorised_only(void **state)
 	assert_int_equal(resolve_as(f->reg.db, &out, inv_unknown, off, &rex), 0);
 	json_decref(out);
 	json_t *open = NULL;
-	assert_int_equal(wam_stock_investigations(f->reg.db, &open, id, false, NULL, 0), 0);
+	assert_int_equal(wam_stock_investigation_list(f->reg.db, &open, id, false, NULL, 0), 0);
 	assert_int_equal(json_array_size(open), 19); /* 20 missing + 1 unknown, 2 resolved */
 	json_decref(open);
 	json_decref(off);
@@ -387,7 +387,7 @@ static void test_check_verify_and_rebuild(void **state)
 	assert_int_equal(wam_stock_check_see(f->reg.db, NULL, id, WAM_READ_TYPED, reads, 3), 0);
 	assert_int_equal(wam_stock_check_close(f->reg.db, NULL, id), 0);
 	json_t *inv = NULL;
-	assert_int_equal(wam_stock_investigations(f->reg.db, &inv, id, false, NULL, 0), 0);
+	assert_int_equal(wam_stock_investigation_list(f->reg.db, &inv, id, false, NULL, 0), 0);
 	wam_principal rex = principal(f->rex, "rex", "registrar");
 	json_t *found = json_pack("{s:s, s:s}", "outcome", "found", "where", "armoury B, rack 3");
 	assert_int_equal(

@@ -20,7 +20,7 @@ typedef struct fixture {
 static void add_site(fixture *f, char *id, const char *json)
 {
 	json_t *in = json_loads(json, 0, NULL), *out = NULL;
-	if (wam_registry_add_site(f->r.db, &out, in))
+	if (wam_registry_site_add(f->r.db, &out, in))
 		fail_msg("site add: %s", wam_error_last()->message);
 	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(in);
@@ -94,7 +94,7 @@ static void add_lot(fixture *f, char *id, const char *site, const char *lot_numb
 	                       "hazard_division", "1.4", "compat_group", group, "neq_g", 1.5, "site_id", site, "expiry",
 	                       "2027-01-15");
 	json_t *out = NULL;
-	if (wam_stock_add_lot(f->r.db, &out, in))
+	if (wam_stock_lot_add(f->r.db, &out, in))
 		fail_msg("lot add: %s", wam_error_last()->message);
 	snprintf(id, WAM_ID_LEN + 1, "%s", str(out, "id"));
 	json_decref(in);
@@ -151,7 +151,7 @@ static void test_split_keeps_identity(void **state)
 	assert_string_equal(str(out, "site_id"), f->south);
 	assert_string_not_equal(str(out, "id"), lot);
 	assert_int_equal(json_integer_value(json_object_get(out, "rounds")), 400);
-	assert_int_equal(wam_stock_get_lot(f->r.db, &parent, lot), 0);
+	assert_int_equal(wam_stock_lot_get(f->r.db, &parent, lot), 0);
 	assert_int_equal(json_integer_value(json_object_get(parent, "rounds")), 600);
 	json_decref(out);
 	json_decref(parent);
@@ -185,17 +185,17 @@ static void test_condition_and_lists(void **state)
 	expect_error(wam_stock_lot_condition(f->r.db, &out, b, c), WAM_EINVAL, "condition");
 	json_decref(c);
 	wam_lot_filter flt = {.condition = "SUSPENDED"};
-	assert_int_equal(wam_stock_list_lots(f->r.db, &out, &flt), 0);
+	assert_int_equal(wam_stock_lot_list(f->r.db, &out, &flt), 0);
 	assert_int_equal(json_array_size(out), 1);
 	assert_string_equal(str(json_array_get(out, 0), "id"), b);
 	json_decref(out);
-	assert_int_equal(wam_stock_lots_expiring(f->r.db, &out, 60, "2026-12-01", NULL), 0);
+	assert_int_equal(wam_stock_lot_expiring(f->r.db, &out, 60, "2026-12-01", NULL), 0);
 	assert_int_equal(json_array_size(out), 2);
 	json_decref(out);
-	assert_int_equal(wam_stock_lots_expiring(f->r.db, &out, 30, "2026-12-01", NULL), 0);
+	assert_int_equal(wam_stock_lot_expiring(f->r.db, &out, 30, "2026-12-01", NULL), 0);
 	assert_int_equal(json_array_size(out), 0);
 	json_decref(out);
-	expect_error(wam_stock_lots_expiring(f->r.db, &out, 30, "2026-13-01", NULL), WAM_EINVAL, "today");
+	expect_error(wam_stock_lot_expiring(f->r.db, &out, 30, "2026-13-01", NULL), WAM_EINVAL, "today");
 }
 
 static void test_compatibility_flagged(void **state)
@@ -236,7 +236,7 @@ static void test_moves_and_tree(void **state)
 	json_t *out = NULL, *ev = NULL;
 	json_t *mv = json_pack("{s:s, s:s, s:s}", "to", f->south, "reason", "redistribution", "document", "MV-1");
 	wam_db_set_actor(f->r.db, "user:ines");
-	assert_int_equal(wam_stock_move_item(f->r.db, &out, f->gun, mv), 0);
+	assert_int_equal(wam_stock_item_move(f->r.db, &out, f->gun, mv), 0);
 	assert_string_equal(str(out, "site_id"), f->south);
 	json_decref(out);
 	assert_int_equal(wam_ledger_events(f->r.db, f->gun, 0, 0, &ev), 0);
@@ -248,10 +248,10 @@ static void test_moves_and_tree(void **state)
 	assert_string_equal(str(json_object_get(last, "payload"), "reason"), "redistribution");
 	json_decref(ev);
 	long before = event_count(&f->r);
-	expect_error(wam_stock_move_item(f->r.db, &out, f->gun, mv), WAM_EINVAL, "to");
+	expect_error(wam_stock_item_move(f->r.db, &out, f->gun, mv), WAM_EINVAL, "to");
 	json_decref(mv);
 	mv = json_pack("{s:s, s:s}", "to", "01M8BD3RQYVMP3EF38SN65XY1E", "reason", "x");
-	expect_error(wam_stock_move_item(f->r.db, &out, f->gun, mv), WAM_EINVAL, "to");
+	expect_error(wam_stock_item_move(f->r.db, &out, f->gun, mv), WAM_EINVAL, "to");
 	json_decref(mv);
 	assert_int_equal(event_count(&f->r), before);
 	/* the item_tally follows the site */
@@ -266,7 +266,7 @@ static void test_moves_and_tree(void **state)
 	 * not exist yet), so the hierarchy cannot hold a cycle */
 	json_t *site = json_pack("{s:s, s:s, s:s, s:s}", "id", "01M8BD3RQYVMP3EF38SN65XY1E", "name", "Loop", "kind", "room",
 	                         "parent_id", "01M8BD3RQYVMP3EF38SN65XY1E");
-	expect_error(wam_registry_add_site(f->r.db, &out, site), WAM_EINVAL, "parent_id");
+	expect_error(wam_registry_site_add(f->r.db, &out, site), WAM_EINVAL, "parent_id");
 	json_decref(site);
 	expect_intact(&f->r);
 }
@@ -284,7 +284,7 @@ static void test_custody_two_person(void **state)
 	char cid[WAM_ID_LEN + 1];
 	snprintf(cid, sizeof cid, "%s", str(out, "id"));
 	json_decref(out);
-	assert_int_equal(wam_registry_get_item(f->r.db, &item, f->gun), 0);
+	assert_int_equal(wam_registry_item_get(f->r.db, &item, f->gun), 0);
 	assert_string_equal(str(item, "status"), "in_store");
 	json_decref(item);
 	/* R9: a pending issue already holds the weapon */
@@ -303,7 +303,7 @@ static void test_custody_two_person(void **state)
 	assert_string_equal(str(out, "issued_by"), "user:alice");
 	assert_string_equal(str(out, "confirmed_by"), "user:bob");
 	json_decref(out);
-	assert_int_equal(wam_registry_get_item(f->r.db, &item, f->gun), 0);
+	assert_int_equal(wam_registry_item_get(f->r.db, &item, f->gun), 0);
 	assert_string_equal(str(item, "status"), "issued");
 	json_decref(item);
 	expect_error(wam_stock_custody_confirm(f->r.db, &out, cid), WAM_ECONFLICT, "id");
@@ -314,7 +314,7 @@ static void test_custody_two_person(void **state)
 	assert_int_equal(wam_stock_custody_return(f->r.db, &out, f->gun, NULL), 0);
 	assert_string_equal(str(out, "state"), "returned");
 	json_decref(out);
-	assert_int_equal(wam_registry_get_item(f->r.db, &item, f->gun), 0);
+	assert_int_equal(wam_registry_item_get(f->r.db, &item, f->gun), 0);
 	assert_string_equal(str(item, "status"), "in_store");
 	json_decref(item);
 	expect_error(wam_stock_custody_return(f->r.db, &out, f->gun, NULL), WAM_ECONFLICT, "item_id");
@@ -340,7 +340,7 @@ static void test_custody_transitions(void **state)
 	json_decref(out);
 	/* an issued weapon may be reported stolen; it cannot then be issued */
 	json_t *why = json_pack("{s:s}", "reason", "ambush");
-	assert_int_equal(wam_registry_set_status(f->r.db, NULL, f->gun, "stolen", why), 0);
+	assert_int_equal(wam_registry_item_set_status(f->r.db, NULL, f->gun, "stolen", why), 0);
 	json_decref(why);
 	assert_int_equal(wam_stock_custody_return(f->r.db, &out, f->gun, NULL), 0);
 	json_decref(out);

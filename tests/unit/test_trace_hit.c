@@ -1,5 +1,5 @@
 /* unit-trace_hit: lost and stolen weapons, hits and SDG 16.4.2 as
- * wam_trace_* and wam_report_sdg* see them — a seized weapon whose serial
+ * wam_trace_* and wam_trace_sdg_report* see them — a seized weapon whose serial
  * was recorded with two misread characters is a hit on the stolen one, in
  * whichever order the theft and the seizure are recorded; an unrelated
  * serial is not; confirming a hit brings the stolen weapon back under
@@ -33,12 +33,12 @@ static void police_armoury(test_reg *r, char site[32], char holder[32])
 	json_t *in = test_json(
 	           "{\"name\": \"Commissariat de Delmas\", \"kind\": \"police_station\", \"country\": \"HT\"}"),
 	       *out;
-	OK(wam_registry_add_site(r->db, &out, in));
+	OK(wam_registry_site_add(r->db, &out, in));
 	snprintf(site, 32, "%s", test_str(out, "id"));
 	json_decref(in);
 	json_decref(out);
 	in = test_json("{\"type\": \"police\", \"name\": \"Police Nationale d'Haïti\", \"country\": \"HT\"}");
-	OK(wam_registry_add_holder(r->db, &out, in));
+	OK(wam_registry_holder_add(r->db, &out, in));
 	snprintf(holder, 32, "%s", test_str(out, "id"));
 	json_decref(in);
 	json_decref(out);
@@ -59,7 +59,7 @@ static void police_rifle(test_reg *r, const char *site, const char *holder, cons
 static json_t *report_loss(test_reg *r, const char *text)
 {
 	json_t *in = test_json(text), *out = NULL;
-	OK(wam_trace_report_loss(r->db, &out, in));
+	OK(wam_trace_loss_report(r->db, &out, in));
 	json_decref(in);
 	return out;
 }
@@ -88,7 +88,7 @@ static void seize_rifle(test_reg *r, const char *type, const char *date, const c
 	         type, date, context ? ", \"context\": \"" : "", context ? context : "", context ? "\"" : "", category,
 	         serial ? ", \"serial\": \"" : "", serial ? serial : "", serial ? "\"" : "");
 	json_t *in = test_json(text), *out = NULL;
-	OK(wam_collection_add_recovery(r->db, &out, in));
+	OK(wam_collection_recovery_add(r->db, &out, in));
 	if (rid)
 		snprintf(rid, 32, "%s", test_str(out, "id"));
 	if (item)
@@ -101,7 +101,7 @@ static json_t *hits(test_reg *r, const char *state)
 {
 	wam_hit_filter f = {.state = state};
 	json_t *out = NULL;
-	OK(wam_trace_list_hits(r->db, &out, &f));
+	OK(wam_trace_hit_list(r->db, &out, &f));
 	return out;
 }
 
@@ -135,7 +135,7 @@ static void test_two_misread_characters_give_a_hit(void **state)
 	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-I52B34", "SA4", rid, seized);
 	/* the recovery shows what the search for its weapon found */
 	json_t *rec;
-	OK(wam_collection_get_recovery(r->db, &rec, rid));
+	OK(wam_collection_recovery_get(r->db, &rec, rid));
 	assert_int_equal(json_array_size(json_object_get(rec, "hits")), 1);
 	json_t *rh = json_array_get(json_object_get(rec, "hits"), 0);
 	assert_string_equal(test_str(json_object_get(rh, "recovered"), "serial"), "AK47-I52B34");
@@ -157,18 +157,18 @@ static void test_two_misread_characters_give_a_hit(void **state)
 	const char *sites[] = {site};
 	wam_hit_filter f = {.sites = sites, .nsites = 1};
 	json_t *inbox;
-	OK(wam_trace_list_hits(r->db, &inbox, &f));
+	OK(wam_trace_hit_list(r->db, &inbox, &f));
 	assert_int_equal(json_array_size(inbox), 1);
 	json_decref(inbox);
 	const char *elsewhere[] = {"01JAAAAAAAAAAAAAAAAAAAAAAA"};
 	f.sites = elsewhere;
-	OK(wam_trace_list_hits(r->db, &inbox, &f));
+	OK(wam_trace_hit_list(r->db, &inbox, &f));
 	assert_int_equal(json_array_size(inbox), 0);
 	json_decref(inbox);
 
 	/* both weapons side by side, with the matcher's edits */
 	json_t *full;
-	OK(wam_trace_get_hit(r->db, &full, test_str(h, "id")));
+	OK(wam_trace_hit_get(r->db, &full, test_str(h, "id")));
 	assert_string_equal(test_str(json_object_get(full, "recovered"), "serial"), "AK47-I52B34");
 	assert_string_equal(test_str(json_object_get(full, "registered"), "serial"), "AK47-152634");
 	assert_true(json_array_size(json_object_get(json_object_get(full, "registered"), "markings")) > 0);
@@ -218,15 +218,15 @@ static void test_loss_reported_after_the_recovery_still_hits(void **state)
 	snprintf(lost, sizeof lost, "%s", test_str(loss, "item_id"));
 	json_decref(loss);
 	json_t *item;
-	OK(wam_registry_get_item(r->db, &item, lost));
+	OK(wam_registry_item_get(r->db, &item, lost));
 	assert_string_equal(test_str(item, "status"), "stolen");
 	json_decref(item);
 	/* scanning again finds nothing new */
 	json_t *made;
-	OK(wam_trace_scan(r->db, &made, NULL));
+	OK(wam_trace_hit_scan(r->db, &made, NULL));
 	assert_int_equal(json_array_size(made), 0);
 	json_decref(made);
-	OK(wam_trace_scan(r->db, &made, rid));
+	OK(wam_trace_hit_scan(r->db, &made, rid));
 	assert_int_equal(json_array_size(made), 0);
 	json_decref(made);
 	expect_intact_and_rebuild(r);
@@ -246,7 +246,7 @@ static void test_weapon_entered_directly_as_seized_hits(void **state)
 	                       " \"calibre\": \"7.62x39mm\", \"country\": \"RU\", \"serial\": \"AK47-3O58I6\","
 	                       " \"status\": \"seized\"}"),
 	       *out = NULL;
-	OK(wam_registry_add_item(r->db, &out, in, 0));
+	OK(wam_registry_item_add(r->db, &out, in, 0));
 	json_t *list = hits(r, "open");
 	assert_int_equal(json_array_size(list), 1);
 	json_t *h = json_array_get(list, 0);
@@ -255,14 +255,14 @@ static void test_weapon_entered_directly_as_seized_hits(void **state)
 	assert_true(json_is_null(json_object_get(h, "recovery_id")));
 	json_decref(list);
 	json_t *made;
-	OK(wam_trace_scan(r->db, &made, NULL));
+	OK(wam_trace_hit_scan(r->db, &made, NULL));
 	assert_int_equal(json_array_size(made), 0);
 	json_decref(made);
 	/* registered in store, it is not a recovered weapon: no search */
 	json_object_set_new(in, "serial", json_string("AK47-3O58I7"));
 	json_object_set_new(in, "status", json_string("in_store"));
 	json_decref(out);
-	OK(wam_registry_add_item(r->db, &out, in, WAM_ALLOW_DUPLICATE));
+	OK(wam_registry_item_add(r->db, &out, in, WAM_ALLOW_DUPLICATE));
 	list = hits(r, NULL);
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
@@ -284,7 +284,7 @@ static void test_recovered_weapons_are_no_hit_on_each_other(void **state)
 	assert_int_equal(json_array_size(list), 0);
 	json_decref(list);
 	json_t *set = test_json("{\"reason\": \"handed to the court's store\"}"), *out = NULL;
-	OK(wam_registry_set_status(r->db, &out, first, "in_store", set));
+	OK(wam_registry_item_set_status(r->db, &out, first, "in_store", set));
 	json_decref(out);
 	json_decref(set);
 	json_decref(report_stolen(r, first));
@@ -317,7 +317,7 @@ static void test_same_command_sees_its_weapons_and_rollback_forgets_them(void **
 	           " [{\"category\": \"SA1\", \"make\": \"Glock\", \"model\": \"17\", \"calibre\": \"9x19mm\","
 	           " \"serial\": \"8KX-447I\", \"country\": \"AT\"}]}"),
 	       *out;
-	OK(wam_collection_add_recovery(r->db, &out, in));
+	OK(wam_collection_recovery_add(r->db, &out, in));
 	json_decref(in);
 	json_decref(out);
 	OK(wam_db_commit(r->db));
@@ -359,7 +359,7 @@ static void test_confirm_recovers_the_stolen_weapon(void **state)
 	json_t *d = test_json(
 	           "{\"decision\": \"confirm\", \"reason\": \"frame and bolt serials read again at the lab\"}"),
 	       *out;
-	OK(wam_trace_decide_hit(r->db, &out, id, d));
+	OK(wam_trace_hit_decide(r->db, &out, id, d));
 	assert_string_equal(test_str(out, "state"), "confirmed");
 	assert_string_equal(test_str(out, "point_category"), "state_stocks"); /* a police weapon */
 	assert_string_equal(test_str(json_object_get(out, "point"), "category"), "state_stocks");
@@ -375,7 +375,7 @@ static void test_confirm_recovers_the_stolen_weapon(void **state)
 
 	/* deciding again conflicts and writes nothing */
 	long before = test_events(r);
-	assert_int_equal(wam_trace_decide_hit(r->db, &out, id, d), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_hit_decide(r->db, &out, id, d), WAM_ECONFLICT);
 	assert_null(out);
 	assert_int_equal(test_events(r), before);
 	json_decref(d);
@@ -415,26 +415,26 @@ static void test_one_weapon_is_confirmed_once(void **state)
 	/* the hit list for one weapon, either side of the hit */
 	wam_hit_filter f = {.item_id = rifle};
 	json_t *list, *out = NULL;
-	OK(wam_trace_list_hits(r->db, &list, &f));
+	OK(wam_trace_hit_list(r->db, &list, &f));
 	assert_int_equal(json_array_size(list), 2);
 	json_decref(list);
 	f.item_id = second;
-	OK(wam_trace_list_hits(r->db, &list, &f));
+	OK(wam_trace_hit_list(r->db, &list, &f));
 	assert_int_equal(json_array_size(list), 1);
 	assert_string_equal(test_str(json_array_get(list, 0), "id"), h2);
 	json_decref(list);
 
 	json_t *yes = test_json("{\"decision\": \"confirm\", \"reason\": \"same rifle\"}");
-	OK(wam_trace_decide_hit(r->db, &out, h1, yes));
+	OK(wam_trace_hit_decide(r->db, &out, h1, yes));
 	json_decref(out);
 	long before = test_events(r);
-	assert_int_equal(wam_trace_decide_hit(r->db, &out, h2, yes), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_hit_decide(r->db, &out, h2, yes), WAM_ECONFLICT);
 	assert_null(out);
 	assert_non_null(strstr(wam_error_last()->message, h1));
 	assert_non_null(strstr(wam_error_last()->message, rifle));
 	assert_int_equal(test_events(r), before);
 	json_t *no = test_json("{\"decision\": \"reject\", \"reason\": \"the first one is the rifle\"}");
-	OK(wam_trace_decide_hit(r->db, &out, h2, no));
+	OK(wam_trace_hit_decide(r->db, &out, h2, no));
 	assert_string_equal(test_str(out, "state"), "rejected");
 	json_decref(out);
 
@@ -446,14 +446,14 @@ static void test_one_weapon_is_confirmed_once(void **state)
 	seize_rifle(r, "found", "2025-07-01", "cache", "AK47-3OO11I", "SA4", NULL, first);
 	hit_between(r, first, twin, h1);
 	hit_between(r, first, second, h2);
-	OK(wam_trace_decide_hit(r->db, &out, h1, yes));
+	OK(wam_trace_hit_decide(r->db, &out, h1, yes));
 	json_decref(out);
 	before = test_events(r);
-	assert_int_equal(wam_trace_decide_hit(r->db, &out, h2, yes), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_hit_decide(r->db, &out, h2, yes), WAM_ECONFLICT);
 	assert_non_null(strstr(wam_error_last()->message, h1));
 	assert_non_null(strstr(wam_error_last()->message, twin));
 	assert_int_equal(test_events(r), before);
-	OK(wam_registry_get_item(r->db, &out, second));
+	OK(wam_registry_item_get(r->db, &out, second));
 	assert_string_equal(test_str(out, "status"), "stolen"); /* still missing */
 	json_decref(out);
 	json_decref(yes);
@@ -478,7 +478,7 @@ static void test_reject_is_recorded(void **state)
 	json_t *d = test_json("{\"decision\": \"reject\", \"reason\": \"different receiver pattern\","
 	                      " \"point_of_diversion\": {\"category\": \"other\"}}"),
 	       *out = NULL;
-	assert_int_equal(wam_trace_decide_hit(r->db, &out, id, d), WAM_EINVAL);
+	assert_int_equal(wam_trace_hit_decide(r->db, &out, id, d), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "point_of_diversion");
 	assert_int_equal(test_events(r), before);
 	json_decref(d);
@@ -500,13 +500,13 @@ static void test_reject_is_recorded(void **state)
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 		json_t *b = test_json(bad[k][0]);
-		assert_int_equal(wam_trace_decide_hit(r->db, &out, id, b), WAM_EINVAL);
+		assert_int_equal(wam_trace_hit_decide(r->db, &out, id, b), WAM_EINVAL);
 		assert_string_equal(wam_error_last()->field, bad[k][1]);
 		json_decref(b);
 	}
 	assert_int_equal(test_events(r), before);
 	d = test_json("{\"decision\": \"reject\", \"reason\": \"different receiver pattern\"}");
-	OK(wam_trace_decide_hit(r->db, &out, id, d));
+	OK(wam_trace_hit_decide(r->db, &out, id, d));
 	assert_string_equal(test_str(out, "state"), "rejected");
 	assert_string_equal(test_str(out, "decision_reason"), "different receiver pattern");
 	assert_true(json_is_null(json_object_get(out, "point")));
@@ -519,7 +519,7 @@ static void test_reject_is_recorded(void **state)
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
 	json_t *c = test_json("{\"decision\": \"confirm\", \"reason\": \"second thoughts\"}");
-	assert_int_equal(wam_trace_decide_hit(r->db, &out, id, c), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_hit_decide(r->db, &out, id, c), WAM_ECONFLICT);
 	json_decref(c);
 	json_decref(d);
 	expect_intact_and_rebuild(r);
@@ -551,7 +551,7 @@ static void expect_refused(test_reg *r, int code, const char *field, const char 
 {
 	long before = test_events(r);
 	json_t *in = test_json(text), *out = NULL;
-	int rc = wam_trace_report_loss(r->db, &out, in);
+	int rc = wam_trace_loss_report(r->db, &out, in);
 	json_decref(in);
 	if (rc != code)
 		fail_msg("expected %d, got %d (%s) for %s", code, rc, wam_error_last()->message, text);
@@ -600,10 +600,10 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	expect_refused(r, WAM_EINVAL, "item.status", LOSS(", \"item\": {\"category\": \"SA1\", \"status\": \"lost\"}"));
 	/* a destroyed weapon cannot be stolen */
 	json_t *d = test_json("{\"reason\": \"x\"}");
-	OK(wam_registry_set_status(r->db, NULL, rifle, "in_store", d));
+	OK(wam_registry_item_set_status(r->db, NULL, rifle, "in_store", d));
 	json_decref(d);
 	d = test_json("{\"reason\": \"cut\", \"certificate\": \"D-1\"}");
-	OK(wam_registry_set_final_status(r->db, NULL, rifle, "destroyed", d));
+	OK(wam_registry_item_set_final_status(r->db, NULL, rifle, "destroyed", d));
 	json_decref(d);
 	snprintf(text, sizeof text, LOSS(", \"item_id\": \"%s\""), rifle);
 	expect_refused(r, WAM_ECONFLICT, "item_id", text);
@@ -611,12 +611,12 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 
 	/* hits: an unknown one, a bad decision, a missing reason */
 	json_t *out = NULL, *dec = test_json("{\"decision\": \"confirm\", \"reason\": \"r\"}");
-	assert_int_equal(wam_trace_decide_hit(r->db, &out, "01JNOSUCHHIT00000000000000", dec), WAM_ENOTFOUND);
+	assert_int_equal(wam_trace_hit_decide(r->db, &out, "01JNOSUCHHIT00000000000000", dec), WAM_ENOTFOUND);
 	json_decref(dec);
 	wam_hit_filter f = {.state = "pending"};
-	assert_int_equal(wam_trace_list_hits(r->db, &out, &f), WAM_EINVAL);
+	assert_int_equal(wam_trace_hit_list(r->db, &out, &f), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "state");
-	assert_int_equal(wam_trace_scan(r->db, &out, "01JNOSUCHRECOVERY000000000"), WAM_ENOTFOUND);
+	assert_int_equal(wam_trace_hit_scan(r->db, &out, "01JNOSUCHRECOVERY000000000"), WAM_ENOTFOUND);
 	assert_string_equal(wam_error_last()->field, "recovery_id");
 	assert_int_equal(test_count(r, "SELECT count(*) FROM loss_reports"), 0);
 
@@ -633,13 +633,13 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 		json_t *b = test_json(bad[k][0]);
-		assert_int_equal(wam_trace_establish_origin(r->db, &out, seized, b), WAM_EINVAL);
+		assert_int_equal(wam_trace_origin_establish(r->db, &out, seized, b), WAM_EINVAL);
 		assert_null(out);
 		assert_string_equal(wam_error_last()->field, bad[k][1]);
 		json_decref(b);
 	}
 	json_t *o = test_json("{\"method\": \"investigation\", \"category\": \"other\"}");
-	assert_int_equal(wam_trace_establish_origin(r->db, &out, "01JNOSUCHWEAPON00000000000", o), WAM_ENOTFOUND);
+	assert_int_equal(wam_trace_origin_establish(r->db, &out, "01JNOSUCHWEAPON00000000000", o), WAM_ENOTFOUND);
 	json_decref(o);
 	assert_int_equal(test_events(r), before);
 }
@@ -661,7 +661,7 @@ static void test_export_losses_csv(void **state)
 	       " \"kind\": \"serial\", \"text\": \"BKX-4471\"}, {\"component\": \"frame_receiver\", \"kind\":"
 	       " \"proof\", \"text\": \"AUT eagle\"}]}}"));
 	json_t *all;
-	OK(wam_trace_list_losses(r->db, &all, 0));
+	OK(wam_trace_loss_list(r->db, &all, 0));
 	assert_int_equal(json_array_size(all), 2);
 	assert_string_equal(test_str(json_array_get(all, 0), "date"), "2025-05-01"); /* newest first */
 	assert_string_equal(test_str(json_array_get(all, 0), "serial"), "BKX-4471");
@@ -670,7 +670,7 @@ static void test_export_losses_csv(void **state)
 	char path[200];
 	snprintf(path, sizeof path, "%s/losses.csv", r->dir);
 	FILE *f = fopen(path, "w+");
-	OK(wam_trace_export_losses(r->db, f));
+	OK(wam_trace_loss_export(r->db, f));
 	rewind(f);
 	char line[2048];
 	assert_non_null(fgets(line, sizeof line, f));
@@ -698,7 +698,7 @@ static void test_export_losses_csv(void **state)
 	                   " \"item\": {\"category\": \"SA1\", \"make\": \"=cmd|' /C calc'!A0\", \"model\": \"-17\","
 	                   " \"calibre\": \"9x19mm\", \"serial\": \"=1+2\", \"country\": \"AT\"}}"));
 	f = fopen(path, "w+");
-	OK(wam_trace_export_losses(r->db, f));
+	OK(wam_trace_loss_export(r->db, f));
 	rewind(f);
 	for (int k = 0; k < 4; k++)
 		assert_non_null(fgets(line, sizeof line, f));
@@ -710,11 +710,11 @@ static void test_export_losses_csv(void **state)
 	/* once the weapon is back, its report is closed and leaves the list */
 	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-I52B34", "SA4", NULL, NULL);
 	json_t *list = hits(r, NULL), *out, *d = test_json("{\"decision\": \"confirm\", \"reason\": \"same weapon\"}");
-	OK(wam_trace_decide_hit(r->db, &out, test_str(json_array_get(list, 0), "id"), d));
+	OK(wam_trace_hit_decide(r->db, &out, test_str(json_array_get(list, 0), "id"), d));
 	json_decref(out);
 	json_decref(d);
 	json_decref(list);
-	OK(wam_trace_list_losses(r->db, &all, 1));
+	OK(wam_trace_loss_list(r->db, &all, 1));
 	assert_int_equal(json_array_size(all), 2);
 	assert_string_equal(test_str(json_array_get(all, 0), "kind"), "lost");
 	assert_string_equal(test_str(json_array_get(all, 1), "kind"), "lost");
@@ -730,7 +730,7 @@ static void add_site(test_reg *r, const char *name, const char *parent, char id[
 	snprintf(text, sizeof text, "{\"name\": \"%s\", \"kind\": \"police_station\"%s%s%s}", name,
 	         parent ? ", \"parent_id\": \"" : "", parent ? parent : "", parent ? "\"" : "");
 	json_t *in = test_json(text), *out;
-	OK(wam_registry_add_site(r->db, &out, in));
+	OK(wam_registry_site_add(r->db, &out, in));
 	snprintf(id, 32, "%s", test_str(out, "id"));
 	json_decref(in);
 	json_decref(out);
@@ -748,7 +748,7 @@ static void recover(test_reg *r, const char *type, const char *date, const char 
 	         type, date, site, context ? ", \"context\": \"" : "", context ? context : "", context ? "\"" : "",
 	         weapon);
 	json_t *in = test_json(text), *out = NULL;
-	OK(wam_collection_add_recovery(r->db, &out, in));
+	OK(wam_collection_recovery_add(r->db, &out, in));
 	snprintf(item, 32, "%s", test_str(json_array_get(json_object_get(out, "items"), 0), "id"));
 	json_decref(in);
 	json_decref(out);
@@ -766,7 +766,7 @@ static void trace_request(test_reg *r, const char *item, const char *response)
 	    " \"justification\": \"criminal investigation 2025/77\", \"intended_use\": \"prosecution\"}",
 	    item);
 	json_t *in = test_json(text), *out = NULL;
-	OK(wam_trace_draft(r->db, &out, in));
+	OK(wam_trace_request_draft(r->db, &out, in));
 	json_decref(in);
 	char id[32];
 	snprintf(id, sizeof id, "%s", test_str(out, "id"));
@@ -774,10 +774,10 @@ static void trace_request(test_reg *r, const char *item, const char *response)
 	if (!response)
 		return;
 	in = test_json("{\"date\": \"2025-08-01\"}");
-	OK(wam_trace_send(r->db, NULL, id, in));
+	OK(wam_trace_request_send(r->db, NULL, id, in));
 	json_decref(in);
 	in = test_json(response);
-	OK(wam_trace_respond(r->db, NULL, id, in));
+	OK(wam_trace_request_respond(r->db, NULL, id, in));
 	json_decref(in);
 }
 
@@ -802,7 +802,7 @@ static char *records(test_reg *r, const wam_sdg_scope *scope, const char *figure
 {
 	json_t *rows = NULL, *row;
 	size_t i;
-	OK(wam_report_sdg_records(r->db, &rows, scope, figure, WAM_TRACE_CONFIDENTIAL));
+	OK(wam_trace_sdg_report_records(r->db, &rows, scope, figure, WAM_TRACE_CONFIDENTIAL));
 	wam_buf b = {0};
 	json_array_foreach(rows, i, row) wam_buf_printf(&b, "%s%s", i ? " " : "", test_str(row, "item_id"));
 	json_decref(rows);
@@ -879,16 +879,16 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	trace_request(r, u[2], "{\"result\": \"no_record\", \"date\": \"2025-09-02\"}");
 	trace_request(r, u[3], NULL);
 	in = test_json("{\"method\": \"investigation\", \"category\": \"illicit_manufacture\", \"country\": \"HT\"}");
-	OK(wam_trace_establish_origin(r->db, &out, u[2], in));
+	OK(wam_trace_origin_establish(r->db, &out, u[2], in));
 	assert_string_equal(test_str(out, "method"), "investigation");
 	json_decref(out);
 	/* a second finding for the same weapon is refused */
-	assert_int_equal(wam_trace_establish_origin(r->db, &out, u[2], in), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_origin_establish(r->db, &out, u[2], in), WAM_ECONFLICT);
 	/* only a recovered weapon has an illicit origin to establish */
-	assert_int_equal(wam_trace_establish_origin(r->db, &out, p3, in), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_origin_establish(r->db, &out, p3, in), WAM_ECONFLICT);
 	json_decref(in);
 	in = test_json("{\"method\": \"intelligence\", \"category\": \"civilian_holder\"}");
-	OK(wam_trace_establish_origin(r->db, &out, u[6], in));
+	OK(wam_trace_origin_establish(r->db, &out, u[6], in));
 	json_decref(out);
 	json_decref(in);
 	json_t *list = hits(r, NULL), *h;
@@ -897,7 +897,7 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	json_array_foreach(list, i, h) if (!strcmp(test_str(json_object_get(h, "recovered"), "id"), u[4]))
 	{
 		in = test_json("{\"decision\": \"confirm\", \"reason\": \"same rifle\"}");
-		OK(wam_trace_decide_hit(r->db, &out, test_str(h, "id"), in));
+		OK(wam_trace_hit_decide(r->db, &out, test_str(h, "id"), in));
 		json_decref(out);
 		json_decref(in);
 	}
@@ -905,7 +905,7 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 
 	wam_sdg_scope all = {.year = 2025};
 	json_t *rep;
-	OK(wam_report_sdg(r->db, &rep, &all));
+	OK(wam_trace_sdg_report(r->db, &rep, &all));
 	assert_int_equal(num(rep, "counts.recovered"), 8);
 	assert_int_equal(num(rep, "counts.seized"), 5);
 	assert_int_equal(num(rep, "counts.found"), 2);
@@ -956,7 +956,7 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	    r, &all, "identified",
 	    (snprintf(ids, sizeof ids, "%s %s %s %s %s %s %s", u[1], u[2], u[3], u[4], u[5], u[7], u[9]), ids));
 	json_t *rows;
-	OK(wam_report_sdg_records(r->db, &rows, &all, "traced_successfully", WAM_TRACE_CONFIDENTIAL));
+	OK(wam_trace_sdg_report_records(r->db, &rows, &all, "traced_successfully", WAM_TRACE_CONFIDENTIAL));
 	assert_string_equal(test_str(json_array_get(rows, 0), "traced"), "request");
 	assert_string_equal(test_str(json_array_get(rows, 0), "result"), "transfer_export");
 	assert_string_equal(test_str(json_array_get(rows, 1), "traced"), "hit");
@@ -970,7 +970,7 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	json_decref(rows);
 	/* R11: without WAM_TRACE_CONFIDENTIAL its result is withheld, the
 	 * weapon and the figure's count stay */
-	OK(wam_report_sdg_records(r->db, &rows, &all, "traced_successfully", 0));
+	OK(wam_trace_sdg_report_records(r->db, &rows, &all, "traced_successfully", 0));
 	assert_int_equal(json_array_size(rows), 3);
 	json_t *row0 = json_array_get(rows, 0);
 	assert_string_equal(test_str(row0, "item_id"), u[1]);
@@ -982,7 +982,7 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	json_decref(rows);
 	/* a by_result figure would say the result by naming the weapon: the
 	 * whole record is withheld */
-	OK(wam_report_sdg_records(r->db, &rows, &all, "by_result.transfer_export", 0));
+	OK(wam_trace_sdg_report_records(r->db, &rows, &all, "by_result.transfer_export", 0));
 	assert_int_equal(json_array_size(rows), 1);
 	row0 = json_array_get(rows, 0);
 	assert_true(json_is_null(json_object_get(row0, "item_id")));
@@ -995,7 +995,7 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	const char *figures[] = {"bogus",           "by_type.tank", "by_type.rifle.bogus", "by_result.aliens",
 	                         "by_context.crim", "by_context.",  "by_result."};
 	for (size_t k = 0; k < sizeof figures / sizeof figures[0]; k++) {
-		if (wam_report_sdg_records(r->db, &rows, &all, figures[k], 0) != WAM_EINVAL)
+		if (wam_trace_sdg_report_records(r->db, &rows, &all, figures[k], 0) != WAM_EINVAL)
 			fail_msg("figure %s was not refused", figures[k]);
 		assert_null(rows);
 		assert_string_equal(wam_error_last()->field, "figure");
@@ -1007,7 +1007,7 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	char path[200], line[200];
 	snprintf(path, sizeof path, "%s/sdg.csv", r->dir);
 	FILE *f = fopen(path, "w+");
-	OK(wam_report_sdg_csv(rep, f));
+	OK(wam_trace_sdg_report_csv(rep, f));
 	rewind(f);
 	wam_buf csv = {0};
 	while (fgets(line, sizeof line, f))
@@ -1027,12 +1027,12 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 
 	/* a site and the sites under it */
 	wam_sdg_scope west = {.year = 2025, .site_id = region}, east = {.year = 2025, .site_id = b};
-	OK(wam_report_sdg(r->db, &rep, &west));
+	OK(wam_trace_sdg_report(r->db, &rep, &west));
 	assert_int_equal(num(rep, "indicator.denominator"), 4);
 	assert_int_equal(num(rep, "indicator.numerator"), 4);
 	assert_true(json_real_value(json_object_get(json_object_get(rep, "indicator"), "value")) == 100.0);
 	json_decref(rep);
-	OK(wam_report_sdg(r->db, &rep, &east));
+	OK(wam_trace_sdg_report(r->db, &rep, &east));
 	assert_int_equal(num(rep, "indicator.denominator"), 4);
 	assert_int_equal(num(rep, "indicator.numerator"), 1);
 	assert_true(json_real_value(json_object_get(json_object_get(rep, "indicator"), "value")) == 25.0);
@@ -1040,35 +1040,35 @@ static void test_sdg_counts_of_known_recoveries(void **state)
 	expect_records(r, &east, "numerator", u[4]);
 	/* other years */
 	wam_sdg_scope y2024 = {.year = 2024}, y2023 = {.year = 2023};
-	OK(wam_report_sdg(r->db, &rep, &y2024));
+	OK(wam_trace_sdg_report(r->db, &rep, &y2024));
 	assert_int_equal(num(rep, "counts.recovered"), 1);
 	json_decref(rep);
-	OK(wam_report_sdg(r->db, &rep, &y2023));
+	OK(wam_trace_sdg_report(r->db, &rep, &y2023));
 	assert_int_equal(num(rep, "indicator.denominator"), 0);
 	assert_true(json_is_null(json_object_get(json_object_get(rep, "indicator"), "value")));
 	json_decref(rep);
 	/* a bad scope names its field; years run 1900 to 2100, for the
 	 * records as for the report */
 	wam_sdg_scope bad = {.year = 0};
-	assert_int_equal(wam_report_sdg(r->db, &rep, &bad), WAM_EINVAL);
+	assert_int_equal(wam_trace_sdg_report(r->db, &rep, &bad), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "year");
 	int years[] = {1899, 2101, 9999};
 	for (size_t k = 0; k < sizeof years / sizeof years[0]; k++) {
 		bad.year = years[k];
-		assert_int_equal(wam_report_sdg(r->db, &rep, &bad), WAM_EINVAL);
+		assert_int_equal(wam_trace_sdg_report(r->db, &rep, &bad), WAM_EINVAL);
 		assert_string_equal(wam_error_last()->field, "year");
-		assert_int_equal(wam_report_sdg_records(r->db, &rows, &bad, "recovered", 0), WAM_EINVAL);
+		assert_int_equal(wam_trace_sdg_report_records(r->db, &rows, &bad, "recovered", 0), WAM_EINVAL);
 		assert_string_equal(wam_error_last()->field, "year");
 	}
 	bad.year = 2100;
-	OK(wam_report_sdg(r->db, &rep, &bad));
+	OK(wam_trace_sdg_report(r->db, &rep, &bad));
 	json_decref(rep);
 	bad = (wam_sdg_scope){.year = 2025, .site_id = "01JNOSUCHSITE0000000000000"};
-	assert_int_equal(wam_report_sdg(r->db, &rep, &bad), WAM_EINVAL);
+	assert_int_equal(wam_trace_sdg_report(r->db, &rep, &bad), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "site_id");
 	expect_intact_and_rebuild(r);
 	/* the same figures from the rebuilt tables */
-	OK(wam_report_sdg(r->db, &rep, &all));
+	OK(wam_trace_sdg_report(r->db, &rep, &all));
 	assert_int_equal(num(rep, "indicator.numerator"), 5);
 	json_decref(rep);
 }
@@ -1089,7 +1089,7 @@ static void test_sdg_weapon_recovered_twice_counts_once(void **state)
 	assert_string_equal(again, item);
 	wam_sdg_scope all = {.year = 2025};
 	json_t *rep;
-	OK(wam_report_sdg(r->db, &rep, &all));
+	OK(wam_trace_sdg_report(r->db, &rep, &all));
 	/* once, as its first recovery: seized in a crime, origin not traced */
 	assert_int_equal(num(rep, "counts.recovered"), 1);
 	assert_int_equal(num(rep, "counts.seized"), 1);

@@ -59,7 +59,7 @@ static int teardown(void **state)
 static json_t *draft(test_reg *r, const json_t *in)
 {
 	json_t *out = NULL;
-	if (wam_trace_draft(r->db, &out, in))
+	if (wam_trace_request_draft(r->db, &out, in))
 		fail_msg("draft failed: %s (%s)", wam_error_last()->message, wam_error_last()->field);
 	return out;
 }
@@ -141,13 +141,13 @@ static void test_send_refuses_each_missing_field(void **state)
 		long long before = test_events(r);
 		json_t *out = NULL;
 		wam_error_clear();
-		assert_int_equal(wam_trace_send(r->db, &out, test_str(d, "id"), NULL), WAM_EINVAL);
+		assert_int_equal(wam_trace_request_send(r->db, &out, test_str(d, "id"), NULL), WAM_EINVAL);
 		assert_null(out);
 		assert_string_equal(wam_error_last()->field, REQUIRED[i].field);
 		assert_non_null(strstr(wam_error_last()->message, REQUIRED[i].field));
 		assert_int_equal(test_events(r), before);
 		json_t *again;
-		must(wam_trace_get(r->db, &again, test_str(d, "id"), 0));
+		must(wam_trace_request_get(r->db, &again, test_str(d, "id"), 0));
 		assert_string_equal(test_str(again, "state"), "draft");
 		assert_true(json_is_null(json_object_get(again, "sent")));
 		json_decref(again);
@@ -161,14 +161,14 @@ static void test_send_refuses_each_missing_field(void **state)
 	json_object_set_new(json_object_get(in, "item"), "serial_reason", json_string("obliterated, not restorable"));
 	json_t *d = draft(r, in), *out;
 	assert_true(json_is_true(json_object_get(json_object_get(d, "quality"), "sendable")));
-	assert_int_equal(wam_trace_send(r->db, &out, test_str(d, "id"), NULL), 0);
+	assert_int_equal(wam_trace_request_send(r->db, &out, test_str(d, "id"), NULL), 0);
 	assert_string_equal(test_str(out, "state"), "sent");
 	json_decref(out);
 	json_decref(d);
 	json_decref(in);
 	/* with several missing, the first is named and the message lists all */
 	d = draft_text(r, "{\"requested\": {\"state\": \"BE\"}}");
-	assert_int_equal(wam_trace_send(r->db, NULL, test_str(d, "id"), NULL), WAM_EINVAL);
+	assert_int_equal(wam_trace_request_send(r->db, NULL, test_str(d, "id"), NULL), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "item.make");
 	assert_non_null(strstr(wam_error_last()->message, "make or country of manufacture"));
 	assert_non_null(strstr(wam_error_last()->message, "requesting.contact.name"));
@@ -182,7 +182,7 @@ static void expect_draft_refused(test_reg *r, const char *text, const char *fiel
 	json_t *in = test_json(text), *out = NULL;
 	long long before = test_events(r);
 	wam_error_clear();
-	assert_int_equal(wam_trace_draft(r->db, &out, in), WAM_EINVAL);
+	assert_int_equal(wam_trace_request_draft(r->db, &out, in), WAM_EINVAL);
 	assert_null(out);
 	if (strcmp(wam_error_last()->field, field))
 		fail_msg("expected field %s, got %s: %s", field, wam_error_last()->field, wam_error_last()->message);
@@ -226,13 +226,13 @@ static void test_draft_checks_values(void **state)
 	                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
 	/* a change merges one level deep and only drafts change */
 	json_t *ch = test_json("{\"item\": {\"model\": \"FAL 50.00\"}, \"reference\": null}"), *u;
-	assert_int_equal(wam_trace_update(r->db, &u, test_str(d, "id"), ch), 0);
+	assert_int_equal(wam_trace_request_update(r->db, &u, test_str(d, "id"), ch), 0);
 	assert_string_equal(test_str(json_object_get(u, "item"), "model"), "FAL 50.00");
 	assert_string_equal(test_str(json_object_get(u, "item"), "serial"), "1503821");
 	assert_true(json_is_null(json_object_get(u, "reference")));
 	json_decref(u);
-	assert_int_equal(wam_trace_send(r->db, NULL, test_str(d, "id"), NULL), 0);
-	assert_int_equal(wam_trace_update(r->db, NULL, test_str(d, "id"), ch), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_request_send(r->db, NULL, test_str(d, "id"), NULL), 0);
+	assert_int_equal(wam_trace_request_update(r->db, NULL, test_str(d, "id"), ch), WAM_ECONFLICT);
 	assert_string_equal(wam_error_last()->field, "state");
 	json_decref(ch);
 	json_decref(d);
@@ -252,7 +252,7 @@ static void test_quality_lists_and_score(void **state)
 	test_reg *r = *state;
 	json_t *in = test_json(COMPLETE), *q;
 	/* complete and clean: 100, nothing to say */
-	assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), 0);
+	assert_int_equal(wam_trace_request_quality(r->db, &q, NULL, in), 0);
 	assert_int_equal(json_integer_value(json_object_get(q, "score")), 100);
 	assert_true(json_is_true(json_object_get(q, "sendable")));
 	assert_int_equal(json_array_size(json_object_get(q, "missing")), 0);
@@ -267,7 +267,7 @@ static void test_quality_lists_and_score(void **state)
 	json_object_del(item, "photos");
 	json_object_del(item, "model");
 	json_object_del(item, "calibre");
-	assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), 0);
+	assert_int_equal(wam_trace_request_quality(r->db, &q, NULL, in), 0);
 	json_t *missing = json_object_get(q, "missing"), *doubtful = json_object_get(q, "doubtful"),
 	       *rec = json_object_get(q, "recommended");
 	assert_false(json_is_true(json_object_get(q, "sendable")));
@@ -285,12 +285,12 @@ static void test_quality_lists_and_score(void **state)
 	assert_int_equal(json_integer_value(json_object_get(q, "score")), 76);
 	/* the same for the stored draft, and shown with it */
 	json_t *d = draft(r, in), *q2;
-	assert_int_equal(wam_trace_quality(r->db, &q2, test_str(d, "id"), NULL), 0);
+	assert_int_equal(wam_trace_request_quality(r->db, &q2, test_str(d, "id"), NULL), 0);
 	assert_true(json_equal(q, q2));
 	assert_true(json_equal(q, json_object_get(d, "quality")));
 	/* the list shows the score */
 	json_t *list;
-	assert_int_equal(wam_trace_list(r->db, &list, NULL), 0);
+	assert_int_equal(wam_trace_request_list(r->db, &list, NULL), 0);
 	assert_int_equal(json_array_size(list), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "score")), 76);
 	assert_string_equal(test_str(json_array_get(list, 0), "serial"), "150?821");
@@ -298,7 +298,7 @@ static void test_quality_lists_and_score(void **state)
 	/* a short serial is doubtful too; a bad value is refused, not scored */
 	json_object_set_new(item, "serial", json_string("A12"));
 	json_decref(q);
-	assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), 0);
+	assert_int_equal(wam_trace_request_quality(r->db, &q, NULL, in), 0);
 	assert_true(listed(json_object_get(q, "doubtful"), "item.serial"));
 	json_decref(q);
 	/* readable characters are counted as the hit rule counts them: '?', '*',
@@ -310,7 +310,7 @@ static void test_quality_lists_and_score(void **state)
 	               {"12-34", 0}, {"?\?-?815", 2}, {"?\?-?8150", 1}, {"AB 12", 0}};
 	for (size_t i = 0; i < sizeof serials / sizeof serials[0]; i++) {
 		json_object_set_new(item, "serial", json_string(serials[i].serial));
-		assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), 0);
+		assert_int_equal(wam_trace_request_quality(r->db, &q, NULL, in), 0);
 		size_t n = 0, k;
 		const json_t *e;
 		json_array_foreach(json_object_get(q, "doubtful"), k, e) n +=
@@ -324,18 +324,18 @@ static void test_quality_lists_and_score(void **state)
 	json_object_set_new(json_object_get(incoming, "item"), "serial", json_string("1503821"));
 	json_object_set_new(json_object_get(incoming, "item"), "calibre", json_string("7.62x51mm"));
 	json_object_set_new(incoming, "direction", json_string("incoming"));
-	assert_int_equal(wam_trace_quality(r->db, &q, NULL, incoming), 0);
+	assert_int_equal(wam_trace_request_quality(r->db, &q, NULL, incoming), 0);
 	assert_true(json_is_true(json_object_get(q, "complete")));
 	assert_false(json_is_true(json_object_get(q, "sendable")));
 	json_decref(q);
 	json_object_set_new(incoming, "direction", json_string("outgoing"));
-	assert_int_equal(wam_trace_quality(r->db, &q, NULL, incoming), 0);
+	assert_int_equal(wam_trace_request_quality(r->db, &q, NULL, incoming), 0);
 	assert_true(json_is_true(json_object_get(q, "complete")));
 	assert_true(json_is_true(json_object_get(q, "sendable")));
 	json_decref(q);
 	json_decref(incoming);
 	json_object_set_new(item, "country", json_string("ZZ"));
-	assert_int_equal(wam_trace_quality(r->db, &q, NULL, in), WAM_EINVAL);
+	assert_int_equal(wam_trace_request_quality(r->db, &q, NULL, in), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "item.country");
 	json_decref(q2);
 	json_decref(d);
@@ -353,12 +353,12 @@ static void test_draft_takes_the_registry_weapon(void **state)
 	           " \"markings\": [{\"component\": \"barrel\", \"kind\": \"proof\", \"text\": \"PV\","
 	           " \"legibility\": \"worn\"}]}]}"),
 	       *out;
-	must(wam_collection_add_recovery(r->db, &out, rec));
+	must(wam_collection_recovery_add(r->db, &out, rec));
 	const char *item_id = test_str(json_array_get(json_object_get(out, "items"), 0), "id");
 	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
 	                                    0,    0,   0,   13,  'I',  'H',  'D',  'R'};
 	json_t *photo;
-	must(wam_collection_add_photo(r->db, &photo, test_str(out, "id"), png, sizeof png, NULL));
+	must(wam_collection_recovery_photo_add(r->db, &photo, test_str(out, "id"), png, sizeof png, NULL));
 	char text[256];
 	snprintf(text, sizeof text, "{\"item_id\": \"%s\", \"item\": {\"model\": \"FAL 50.63\"}}", item_id);
 	json_t *d = draft_text(r, text), *item = json_object_get(d, "item"), *recovery = json_object_get(d, "recovery");
@@ -382,7 +382,7 @@ static void test_draft_takes_the_registry_weapon(void **state)
 	long long before = test_events(r);
 	json_t *ch = test_json("{\"item\": {\"make\": \"FN Herstal\"}, \"urgency\": \"routine\", \"notes\": null}"),
 	       *u = NULL;
-	must(wam_trace_update(r->db, &u, test_str(d, "id"), ch));
+	must(wam_trace_request_update(r->db, &u, test_str(d, "id"), ch));
 	assert_int_equal(test_events(r), before);
 	assert_string_equal(test_str(u, "id"), test_str(d, "id"));
 	assert_string_equal(test_str(json_object_get(u, "item"), "serial"), "1503821");
@@ -391,7 +391,7 @@ static void test_draft_takes_the_registry_weapon(void **state)
 	/* null removes a field, also one taken from the weapon, and stays removed */
 	ch = test_json(
 	    "{\"item\": {\"serial\": null, \"serial_reason\": \"ground off\"}, \"recovery\": {\"place\": null}}");
-	must(wam_trace_update(r->db, &u, test_str(d, "id"), ch));
+	must(wam_trace_request_update(r->db, &u, test_str(d, "id"), ch));
 	assert_int_equal(test_events(r), before + 1);
 	assert_null(json_object_get(json_object_get(u, "item"), "serial"));
 	assert_string_equal(test_str(json_object_get(u, "item"), "serial_reason"), "ground off");
@@ -401,7 +401,7 @@ static void test_draft_takes_the_registry_weapon(void **state)
 	json_decref(u);
 	json_decref(ch);
 	ch = test_json("{\"reference\": \"PF-1\"}");
-	must(wam_trace_update(r->db, &u, test_str(d, "id"), ch));
+	must(wam_trace_request_update(r->db, &u, test_str(d, "id"), ch));
 	assert_null(json_object_get(json_object_get(u, "item"), "serial"));
 	assert_int_equal(test_events(r), before + 2);
 	json_decref(u);
@@ -409,7 +409,7 @@ static void test_draft_takes_the_registry_weapon(void **state)
 	/* listed by the weapon */
 	wam_trace_filter f = {.item_id = item_id};
 	json_t *list;
-	must(wam_trace_list(r->db, &list, &f));
+	must(wam_trace_request_list(r->db, &list, &f));
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
 	json_decref(photo);
@@ -439,60 +439,61 @@ static void test_states_and_overdue(void **state)
 	snprintf(id, sizeof id, "%s", test_str(d, "id"));
 	json_decref(d);
 	/* acknowledging or answering a draft is out of order */
-	json_decref(with("{}", wam_trace_acknowledge, r, id, WAM_ECONFLICT));
+	json_decref(with("{}", wam_trace_request_acknowledge, r, id, WAM_ECONFLICT));
 	assert_non_null(strstr(wam_error_last()->message, "draft"));
-	json_decref(with("{\"result\": \"no_record\"}", wam_trace_respond, r, id, WAM_ECONFLICT));
+	json_decref(with("{\"result\": \"no_record\"}", wam_trace_request_respond, r, id, WAM_ECONFLICT));
 	assert_non_null(
 	    strstr(wam_error_last()->message, "only a request that is sent or acknowledged can be answered"));
-	json_decref(with("{\"date\": \"2026-02-31\"}", wam_trace_send, r, id, WAM_EINVAL));
+	json_decref(with("{\"date\": \"2026-02-31\"}", wam_trace_request_send, r, id, WAM_EINVAL));
 	/* sent long ago: both dates passed, the reply counts */
-	o = with("{\"date\": \"2026-01-05\"}", wam_trace_send, r, id, 0);
+	o = with("{\"date\": \"2026-01-05\"}", wam_trace_request_send, r, id, 0);
 	assert_string_equal(test_str(o, "sent"), "2026-01-05");
 	assert_string_equal(test_str(o, "ack_due"), "2026-01-19");
 	assert_string_equal(test_str(o, "reply_due"), "2026-03-06");
 	assert_string_equal(test_str(o, "overdue"), "reply");
 	json_decref(o);
-	json_decref(with("{}", wam_trace_send, r, id, WAM_ECONFLICT));
+	json_decref(with("{}", wam_trace_request_send, r, id, WAM_ECONFLICT));
 	/* a second request with a long reply target: only the acknowledgement
 	 * is late */
 	d = draft_text(r, COMPLETE);
 	char id2[WAM_ID_LEN + 1];
 	snprintf(id2, sizeof id2, "%s", test_str(d, "id"));
 	json_decref(d);
-	o = with("{\"date\": \"2026-01-05\", \"ack_days\": 3, \"reply_days\": 3650}", wam_trace_send, r, id2, 0);
+	o = with("{\"date\": \"2026-01-05\", \"ack_days\": 3, \"reply_days\": 3650}", wam_trace_request_send, r, id2,
+	         0);
 	assert_string_equal(test_str(o, "ack_due"), "2026-01-08");
 	assert_string_equal(test_str(o, "overdue"), "acknowledgement");
 	json_decref(o);
 	wam_trace_filter f = {.overdue_only = 1};
 	json_t *list;
-	must(wam_trace_list(r->db, &list, &f));
+	must(wam_trace_request_list(r->db, &list, &f));
 	assert_int_equal(json_array_size(list), 2);
 	json_decref(list);
 	/* acknowledged: nothing is late any more for the second */
-	o = with("{\"date\": \"2026-01-20\", \"note\": \"received by the FPS Justice\"}", wam_trace_acknowledge, r, id2,
-	         0);
+	o = with("{\"date\": \"2026-01-20\", \"note\": \"received by the FPS Justice\"}", wam_trace_request_acknowledge,
+	         r, id2, 0);
 	assert_string_equal(test_str(o, "state"), "acknowledged");
 	assert_string_equal(test_str(o, "acknowledged"), "2026-01-20");
 	assert_true(json_is_null(json_object_get(o, "overdue")));
 	json_decref(o);
-	json_decref(with("{}", wam_trace_acknowledge, r, id2, WAM_ECONFLICT));
-	json_decref(
-	    with("{\"result\": \"no_record\", \"date\": \"2025-12-31\"}", wam_trace_respond, r, id2, WAM_EINVAL));
+	json_decref(with("{}", wam_trace_request_acknowledge, r, id2, WAM_ECONFLICT));
+	json_decref(with("{\"result\": \"no_record\", \"date\": \"2025-12-31\"}", wam_trace_request_respond, r, id2,
+	                 WAM_EINVAL));
 	assert_string_equal(wam_error_last()->field, "date");
 	/* delayed: a reason is owed, and the wait starts again */
-	json_decref(with("{\"result\": \"delayed\"}", wam_trace_respond, r, id, WAM_EINVAL));
+	json_decref(with("{\"result\": \"delayed\"}", wam_trace_request_respond, r, id, WAM_EINVAL));
 	assert_string_equal(wam_error_last()->field, "restriction_reason");
-	json_decref(with("{\"result\": \"found\"}", wam_trace_respond, r, id, WAM_EINVAL));
+	json_decref(with("{\"result\": \"found\"}", wam_trace_request_respond, r, id, WAM_EINVAL));
 	assert_string_equal(wam_error_last()->field, "result");
 	json_decref(with("{\"result\": \"record_found\", \"point_of_diversion\": {\"category\": \"lost\"}}",
-	                 wam_trace_respond, r, id, WAM_EINVAL));
+	                 wam_trace_request_respond, r, id, WAM_EINVAL));
 	assert_string_equal(wam_error_last()->field, "point_of_diversion.category");
 	json_decref(with("{\"result\": \"partial\", \"chain\": [{\"consignee\": \"A\"}, {\"date\": \"1980-01-01\"}]}",
-	                 wam_trace_respond, r, id, WAM_EINVAL));
+	                 wam_trace_request_respond, r, id, WAM_EINVAL));
 	assert_string_equal(wam_error_last()->field, "chain[1].consignee");
 	o = with("{\"result\": \"delayed\", \"date\": \"2026-03-01\", \"restriction_reason\": \"archives being moved\","
 	         " \"reply_days\": 30}",
-	         wam_trace_respond, r, id, 0);
+	         wam_trace_request_respond, r, id, 0);
 	assert_string_equal(test_str(o, "state"), "acknowledged");
 	assert_string_equal(test_str(o, "acknowledged"), "2026-03-01");
 	assert_string_equal(test_str(o, "reply_due"), "2026-03-31");
@@ -500,35 +501,36 @@ static void test_states_and_overdue(void **state)
 	json_decref(o);
 	/* answered: no longer late; answering again is out of order */
 	o = with("{\"result\": \"no_record\", \"date\": \"2026-04-02\", \"confidentiality\": \"unclassified\"}",
-	         wam_trace_respond, r, id, 0);
+	         wam_trace_request_respond, r, id, 0);
 	assert_string_equal(test_str(o, "state"), "answered");
 	assert_string_equal(test_str(o, "answered"), "2026-04-02");
 	assert_true(json_is_null(json_object_get(o, "overdue")));
 	assert_int_equal(json_array_size(json_object_get(o, "responses")), 2);
 	json_decref(o);
-	json_decref(with("{\"result\": \"no_record\"}", wam_trace_respond, r, id, WAM_ECONFLICT));
+	json_decref(with("{\"result\": \"no_record\"}", wam_trace_request_respond, r, id, WAM_ECONFLICT));
 	assert_string_equal(wam_error_last()->field, "state");
-	must(wam_trace_list(r->db, &list, NULL));
+	must(wam_trace_request_list(r->db, &list, NULL));
 	assert_string_equal(test_str(json_array_get(list, 1), "result"), "no_record");
 	json_decref(list);
 	/* closing needs a reason; an unanswered one is withdrawn the same way */
-	json_decref(with("{}", wam_trace_close, r, id, WAM_EINVAL));
+	json_decref(with("{}", wam_trace_request_close, r, id, WAM_EINVAL));
 	assert_string_equal(wam_error_last()->field, "reason");
-	o = with("{\"reason\": \"no record: investigation continues by other means\"}", wam_trace_close, r, id, 0);
+	o = with("{\"reason\": \"no record: investigation continues by other means\"}", wam_trace_request_close, r, id,
+	         0);
 	assert_string_equal(test_str(o, "state"), "closed");
 	json_decref(o);
-	json_decref(with("{\"reason\": \"again\"}", wam_trace_close, r, id, WAM_ECONFLICT));
+	json_decref(with("{\"reason\": \"again\"}", wam_trace_request_close, r, id, WAM_ECONFLICT));
 	assert_non_null(strstr(wam_error_last()->message, "closed"));
-	o = with("{\"reason\": \"weapon identified otherwise\"}", wam_trace_close, r, id2, 0);
+	o = with("{\"reason\": \"weapon identified otherwise\"}", wam_trace_request_close, r, id2, 0);
 	assert_string_equal(test_str(o, "state"), "closed");
 	assert_true(json_is_null(json_object_get(o, "answered")));
 	json_decref(o);
 	f = (wam_trace_filter){.state = "closed"};
-	must(wam_trace_list(r->db, &list, &f));
+	must(wam_trace_request_list(r->db, &list, &f));
 	assert_int_equal(json_array_size(list), 2);
 	json_decref(list);
 	f = (wam_trace_filter){.state = "lost"};
-	assert_int_equal(wam_trace_list(r->db, &list, &f), WAM_EINVAL);
+	assert_int_equal(wam_trace_request_list(r->db, &list, &f), WAM_EINVAL);
 	expect_intact_and_rebuild(r);
 }
 
@@ -564,24 +566,24 @@ static void test_dates_not_after_today(void **state)
 	json_decref(d);
 	/* sending, acknowledging and answering are recorded once they happened */
 	snprintf(text, sizeof text, "{\"date\": \"%s\"}", later);
-	expect_after_today(r, text, wam_trace_send, id, "date");
-	json_decref(with("{}", wam_trace_send, r, id, 0));
-	expect_after_today(r, text, wam_trace_acknowledge, id, "date");
+	expect_after_today(r, text, wam_trace_request_send, id, "date");
+	json_decref(with("{}", wam_trace_request_send, r, id, 0));
+	expect_after_today(r, text, wam_trace_request_acknowledge, id, "date");
 	snprintf(text, sizeof text, "{\"result\": \"no_record\", \"date\": \"%s\"}", later);
-	expect_after_today(r, text, wam_trace_respond, id, "date");
+	expect_after_today(r, text, wam_trace_request_respond, id, "date");
 	snprintf(
 	    text, sizeof text,
 	    "{\"result\": \"partial\", \"chain\": [{\"consignee\": \"A\"}, {\"consignee\": \"B\", \"date\": \"%s\"}]}",
 	    later);
-	expect_after_today(r, text, wam_trace_respond, id, "chain[1].date");
+	expect_after_today(r, text, wam_trace_request_respond, id, "chain[1].date");
 	snprintf(text, sizeof text, "{\"result\": \"partial\", \"last_holder\": {\"name\": \"A\", \"date\": \"%s\"}}",
 	         later);
-	expect_after_today(r, text, wam_trace_respond, id, "last_holder.date");
+	expect_after_today(r, text, wam_trace_request_respond, id, "last_holder.date");
 	/* today is fine */
-	json_t *o = with("{}", wam_trace_acknowledge, r, id, 0);
+	json_t *o = with("{}", wam_trace_request_acknowledge, r, id, 0);
 	assert_string_equal(test_str(o, "state"), "acknowledged");
 	json_decref(o);
-	o = with("{\"result\": \"no_record\"}", wam_trace_respond, r, id, 0);
+	o = with("{\"result\": \"no_record\"}", wam_trace_request_respond, r, id, 0);
 	assert_string_equal(test_str(o, "state"), "answered");
 	json_decref(o);
 	expect_intact_and_rebuild(r);
@@ -594,17 +596,17 @@ static void test_confidential_responses_withheld(void **state)
 	char id[WAM_ID_LEN + 1];
 	snprintf(id, sizeof id, "%s", test_str(d, "id"));
 	json_decref(d);
-	json_decref(with("{}", wam_trace_send, r, id, 0));
+	json_decref(with("{}", wam_trace_request_send, r, id, 0));
 	/* the request is restricted, so is its response unless it says otherwise */
 	o = with(
 	    "{\"result\": \"record_found\", \"chain\": [{\"date\": \"1979-03-02\", \"from\": \"FN Herstal\","
 	    " \"consignee\": \"Exército Brasileiro\", \"country\": \"BR\", \"licence\": \"BE-EX-79-114\","
 	    " \"euc\": \"EUC-BR-79-0031\"}], \"last_holder\": {\"name\": \"Exército Brasileiro\", \"type\": \"state\"},"
 	    " \"point_of_diversion\": {\"category\": \"state_stocks\", \"country\": \"BR\"}}",
-	    wam_trace_respond, r, id, 0);
+	    wam_trace_request_respond, r, id, 0);
 	json_decref(o);
 	json_t *plain;
-	must(wam_trace_get(r->db, &plain, id, 0));
+	must(wam_trace_request_get(r->db, &plain, id, 0));
 	json_t *resp = json_array_get(json_object_get(plain, "responses"), 0);
 	assert_string_equal(test_str(resp, "result"), "record_found");
 	assert_string_equal(test_str(resp, "confidentiality"), "restricted");
@@ -614,7 +616,7 @@ static void test_confidential_responses_withheld(void **state)
 	assert_null(json_object_get(resp, "last_holder"));
 	assert_string_equal(test_str(resp, "purpose"), "criminal investigation IP 0117/2026");
 	json_t *full;
-	must(wam_trace_get(r->db, &full, id, WAM_TRACE_CONFIDENTIAL));
+	must(wam_trace_request_get(r->db, &full, id, WAM_TRACE_CONFIDENTIAL));
 	resp = json_array_get(json_object_get(full, "responses"), 0);
 	assert_false(json_is_true(json_object_get(resp, "withheld")));
 	assert_string_equal(test_str(json_array_get(json_object_get(resp, "chain"), 0), "euc"), "EUC-BR-79-0031");
@@ -626,11 +628,11 @@ static void test_confidential_responses_withheld(void **state)
 	d = draft_text(r, COMPLETE);
 	snprintf(id, sizeof id, "%s", test_str(d, "id"));
 	json_decref(d);
-	json_decref(with("{}", wam_trace_send, r, id, 0));
+	json_decref(with("{}", wam_trace_request_send, r, id, 0));
 	json_decref(
 	    with("{\"result\": \"no_record\", \"confidentiality\": \"unclassified\", \"notes\": \"never made\"}",
-	         wam_trace_respond, r, id, 0));
-	must(wam_trace_get(r->db, &plain, id, 0));
+	         wam_trace_request_respond, r, id, 0));
+	must(wam_trace_request_get(r->db, &plain, id, 0));
 	resp = json_array_get(json_object_get(plain, "responses"), 0);
 	assert_false(json_is_true(json_object_get(resp, "withheld")));
 	assert_string_equal(test_str(resp, "notes"), "never made");
@@ -646,7 +648,7 @@ static void trust(test_reg *a, test_reg *b)
 	json_t *node, *out;
 	must(wam_trace_node(b->db, &node));
 	assert_int_equal(strlen(test_str(node, "public_key")), 64);
-	assert_int_equal(wam_trace_add_peer(a->db, &out, node), 0);
+	assert_int_equal(wam_trace_peer_add(a->db, &out, node), 0);
 	assert_string_equal(test_str(out, "node_id"), test_str(node, "node_id"));
 	json_decref(out);
 	json_decref(node);
@@ -658,16 +660,16 @@ static void test_exchange_between_registries(void **state)
 	trust(br, be);
 	trust(be, br);
 	json_t *peers;
-	must(wam_trace_list_peers(br->db, &peers));
+	must(wam_trace_peer_list(br->db, &peers));
 	assert_int_equal(json_array_size(peers), 1);
 	assert_string_equal(test_str(json_array_get(peers, 0), "country"), "BE");
 	json_decref(peers);
 	/* trusting twice, or a bad key, is refused */
 	json_t *node;
 	must(wam_trace_node(be->db, &node));
-	assert_int_equal(wam_trace_add_peer(br->db, NULL, node), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_peer_add(br->db, NULL, node), WAM_ECONFLICT);
 	json_object_set_new(node, "public_key", json_string("abcd"));
-	assert_int_equal(wam_trace_add_peer(br->db, NULL, node), WAM_EINVAL);
+	assert_int_equal(wam_trace_peer_add(br->db, NULL, node), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "public_key");
 	json_decref(node);
 	/* Belgium holds the export record of the weapon */
@@ -680,7 +682,7 @@ static void test_exchange_between_registries(void **state)
 		              "\"7.62x51mm\", \"serial\": \"1503821\", \"country\": \"BE\", \"year\": 1978}",
 		              fal);
 		json_t *why = json_pack("{s:s}", "reason", "exported under licence");
-		must(wam_registry_set_final_status(be->db, NULL, fal, "exported", why));
+		must(wam_registry_item_set_final_status(be->db, NULL, fal, "exported", why));
 		json_decref(why);
 	}
 	/* a draft cannot leave */
@@ -688,9 +690,9 @@ static void test_exchange_between_registries(void **state)
 	char id[WAM_ID_LEN + 1];
 	snprintf(id, sizeof id, "%s", test_str(d, "id"));
 	json_decref(d);
-	assert_int_equal(wam_trace_export(br->db, &doc, id), WAM_ECONFLICT);
-	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_send, br, id, 0));
-	must(wam_trace_export(br->db, &doc, id));
+	assert_int_equal(wam_trace_request_export(br->db, &doc, id), WAM_ECONFLICT);
+	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_request_send, br, id, 0));
+	must(wam_trace_request_export(br->db, &doc, id));
 	assert_string_equal(test_str(doc, "format"), "wam-trace/1");
 	assert_string_equal(test_str(doc, "kind"), "request");
 	assert_int_equal(strlen(test_str(doc, "signature")), 128);
@@ -708,7 +710,7 @@ static void test_exchange_between_registries(void **state)
 	                    json_string("1503827"));
 	long long before = test_events(be);
 	json_t *in = NULL;
-	assert_int_equal(wam_trace_import(be->db, &in, altered), WAM_EINTEGRITY);
+	assert_int_equal(wam_trace_request_import(be->db, &in, altered), WAM_EINTEGRITY);
 	assert_string_equal(wam_error_last()->field, "signature");
 	assert_null(in);
 	assert_int_equal(test_events(be), before);
@@ -717,22 +719,22 @@ static void test_exchange_between_registries(void **state)
 	test_reg other;
 	test_reg_create(&other, "FR");
 	json_t *od = draft_text(&other, COMPLETE), *odoc;
-	json_decref(with("{}", wam_trace_send, &other, test_str(od, "id"), 0));
-	must(wam_trace_export(other.db, &odoc, test_str(od, "id")));
-	assert_int_equal(wam_trace_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
+	json_decref(with("{}", wam_trace_request_send, &other, test_str(od, "id"), 0));
+	must(wam_trace_request_export(other.db, &odoc, test_str(od, "id")));
+	assert_int_equal(wam_trace_request_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
 	assert_string_equal(wam_error_last()->field, "node");
 	assert_non_null(strstr(wam_error_last()->message, "(wam peer add)"));
 	/* nor does a known node id with another key pass */
 	json_object_set(json_object_get(odoc, "node"), "node_id",
 	                json_object_get(json_object_get(carried, "node"), "node_id"));
-	assert_int_equal(wam_trace_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
+	assert_int_equal(wam_trace_request_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
 	assert_int_equal(test_events(be), before);
 	/* trusted, France still cannot ask in Brazil's name */
 	json_decref(odoc);
 	trust(be, &other);
-	must(wam_trace_export(other.db, &odoc, test_str(od, "id")));
+	must(wam_trace_request_export(other.db, &odoc, test_str(od, "id")));
 	assert_string_equal(test_str(json_object_get(json_object_get(odoc, "request"), "requesting"), "state"), "BR");
-	assert_int_equal(wam_trace_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
+	assert_int_equal(wam_trace_request_import(be->db, NULL, odoc), WAM_EFORBIDDEN);
 	assert_string_equal(wam_error_last()->field, "request.requesting.state");
 	assert_int_equal(test_events(be), before + 1); /* the peer trusted, nothing imported */
 	json_decref(odoc);
@@ -748,10 +750,10 @@ static void test_exchange_between_registries(void **state)
 	json_object_set_new(json_object_get(fr, "requested"), "state", json_string("FR"));
 	json_object_set_new(json_object_get(fr, "recovery"), "recovery_id", json_string("01JBR0000000000000000000RC"));
 	d = draft(br, fr);
-	json_decref(with("{}", wam_trace_send, br, test_str(d, "id"), 0));
-	must(wam_trace_export(br->db, &frdoc, test_str(d, "id")));
+	json_decref(with("{}", wam_trace_request_send, br, test_str(d, "id"), 0));
+	must(wam_trace_request_export(br->db, &frdoc, test_str(d, "id")));
 	assert_null(json_object_get(json_object_get(json_object_get(frdoc, "request"), "recovery"), "recovery_id"));
-	assert_int_equal(wam_trace_import(be->db, &in, frdoc), WAM_EFORBIDDEN);
+	assert_int_equal(wam_trace_request_import(be->db, &in, frdoc), WAM_EFORBIDDEN);
 	assert_null(in);
 	assert_string_equal(wam_error_last()->field, "request.requested.state");
 	assert_non_null(strstr(wam_error_last()->message, "FR"));
@@ -762,7 +764,7 @@ static void test_exchange_between_registries(void **state)
 	json_decref(fr);
 
 	/* intact: an incoming request in Belgium, with its record as a candidate */
-	must(wam_trace_import(be->db, &in, carried));
+	must(wam_trace_request_import(be->db, &in, carried));
 	char be_id[WAM_ID_LEN + 1];
 	snprintf(be_id, sizeof be_id, "%s", test_str(in, "id"));
 	assert_string_equal(test_str(in, "direction"), "incoming");
@@ -778,17 +780,17 @@ static void test_exchange_between_registries(void **state)
 	json_decref(in);
 	/* twice is once */
 	before = test_events(be);
-	assert_int_equal(wam_trace_import(be->db, NULL, carried), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_request_import(be->db, NULL, carried), WAM_ECONFLICT);
 	assert_int_equal(test_events(be), before);
 	/* an incoming request leaves only as its response */
-	assert_int_equal(wam_trace_export(be->db, &doc, be_id), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_request_export(be->db, &doc, be_id), WAM_ECONFLICT);
 	json_decref(doc);
 
 	/* Belgium acknowledges: the acknowledgement travels back on its own */
 	json_decref(with("{\"date\": \"2026-02-20\", \"note\": \"received by the FPS Justice, ref. TR/2026/31\"}",
-	                 wam_trace_acknowledge, be, be_id, 0));
+	                 wam_trace_request_acknowledge, be, be_id, 0));
 	json_t *ackdoc;
-	must(wam_trace_export(be->db, &ackdoc, be_id));
+	must(wam_trace_request_export(be->db, &ackdoc, be_id));
 	assert_string_equal(test_str(ackdoc, "kind"), "acknowledgement");
 	assert_int_equal(strlen(test_str(ackdoc, "signature")), 128);
 	assert_string_equal(test_str(json_object_get(ackdoc, "request"), "id"), id);
@@ -800,11 +802,11 @@ static void test_exchange_between_registries(void **state)
 	/* altered, it is refused */
 	altered = json_deep_copy(ackdoc);
 	json_object_set_new(json_object_get(altered, "acknowledgement"), "date", json_string("2026-02-13"));
-	assert_int_equal(wam_trace_import(br->db, NULL, altered), WAM_EINTEGRITY);
+	assert_int_equal(wam_trace_request_import(br->db, NULL, altered), WAM_EINTEGRITY);
 	json_decref(altered);
 	before = test_events(br);
 	json_t *acked;
-	must(wam_trace_import(br->db, &acked, ackdoc));
+	must(wam_trace_request_import(br->db, &acked, ackdoc));
 	assert_string_equal(test_str(acked, "id"), id);
 	assert_string_equal(test_str(acked, "state"), "acknowledged");
 	assert_string_equal(test_str(acked, "acknowledged"), "2026-02-20");
@@ -814,7 +816,7 @@ static void test_exchange_between_registries(void **state)
 	                                " AND json_extract(payload, '$.remote_node') IS NOT NULL"),
 	                 1);
 	/* once is enough: the request is no longer waiting for it */
-	assert_int_equal(wam_trace_import(br->db, NULL, ackdoc), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_request_import(br->db, NULL, ackdoc), WAM_ECONFLICT);
 	assert_string_equal(wam_error_last()->field, "state");
 	assert_int_equal(test_events(br), before + 1);
 	json_decref(ackdoc);
@@ -827,8 +829,8 @@ static void test_exchange_between_registries(void **state)
 	         " \"last_holder\": {\"name\": \"Exército Brasileiro\", \"type\": \"state\", \"country\": \"BR\"},"
 	         " \"point_of_diversion\": {\"category\": \"transfer_export\", \"country\": \"BR\","
 	         "  \"description\": \"exported under licence to the Brazilian Army\"}}",
-	         wam_trace_respond, be, be_id, 0));
-	must(wam_trace_export(be->db, &doc, be_id));
+	         wam_trace_request_respond, be, be_id, 0));
+	must(wam_trace_request_export(be->db, &doc, be_id));
 	assert_string_equal(test_str(doc, "kind"), "response");
 	assert_string_equal(test_str(json_object_get(doc, "request"), "id"), id);
 	assert_string_equal(test_str(json_object_get(doc, "response"), "confidentiality"), "restricted");
@@ -836,11 +838,11 @@ static void test_exchange_between_registries(void **state)
 	/* altered response refused; the real one answers the Brazilian request */
 	altered = json_deep_copy(doc);
 	json_object_set_new(json_object_get(altered, "response"), "result", json_string("no_record"));
-	assert_int_equal(wam_trace_import(br->db, NULL, altered), WAM_EINTEGRITY);
+	assert_int_equal(wam_trace_request_import(br->db, NULL, altered), WAM_EINTEGRITY);
 	assert_string_equal(wam_error_last()->field, "signature");
 	json_decref(altered);
 	json_t *ans;
-	must(wam_trace_import(br->db, &ans, doc));
+	must(wam_trace_request_import(br->db, &ans, doc));
 	assert_string_equal(test_str(ans, "id"), id);
 	assert_string_equal(test_str(ans, "state"), "answered");
 	assert_string_equal(test_str(ans, "answered"), "2026-03-10");
@@ -855,11 +857,11 @@ static void test_exchange_between_registries(void **state)
 	                 1);
 	/* the same response twice conflicts */
 	before = test_events(br);
-	assert_int_equal(wam_trace_import(br->db, NULL, doc), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_request_import(br->db, NULL, doc), WAM_ECONFLICT);
 	assert_int_equal(test_events(br), before);
 	/* a document of another format is not read */
 	json_object_set_new(doc, "format", json_string("wam-trace/9"));
-	assert_int_equal(wam_trace_import(br->db, NULL, doc), WAM_EINVAL);
+	assert_int_equal(wam_trace_request_import(br->db, NULL, doc), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "format");
 	json_decref(doc);
 	json_decref(carried);
@@ -889,8 +891,8 @@ static json_t *sent_document(test_reg *br, const char *reference)
 	json_t *in = test_json(COMPLETE), *doc;
 	json_object_set_new(in, "reference", json_string(reference));
 	json_t *d = draft(br, in);
-	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_send, br, test_str(d, "id"), 0));
-	must(wam_trace_export(br->db, &doc, test_str(d, "id")));
+	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_request_send, br, test_str(d, "id"), 0));
+	must(wam_trace_request_export(br->db, &doc, test_str(d, "id")));
 	json_decref(d);
 	json_decref(in);
 	return doc;
@@ -902,7 +904,7 @@ static void test_peer_revoked(void **state)
 	trust(be, br);
 	json_t *first = sent_document(br, "PF-2026-0201"), *second = sent_document(br, "PF-2026-0202"), *out = NULL;
 	json_t *imported;
-	must(wam_trace_import(be->db, &imported, first));
+	must(wam_trace_request_import(be->db, &imported, first));
 	char kept[WAM_ID_LEN + 1];
 	snprintf(kept, sizeof kept, "%s", test_str(imported, "id"));
 	json_decref(imported);
@@ -911,16 +913,16 @@ static void test_peer_revoked(void **state)
 	long long before = test_events(be);
 	json_t *none = test_json("{}"), *odd = test_json("{\"reason\": \"x\", \"until\": \"2027-01-01\"}");
 	json_t *why = test_json("{\"reason\": \"key compromised: laptop stolen\"}");
-	assert_int_equal(wam_trace_revoke_peer(be->db, &out, br->db->node_id, none), WAM_EINVAL);
+	assert_int_equal(wam_trace_peer_revoke(be->db, &out, br->db->node_id, none), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "reason");
 	assert_null(out);
-	assert_int_equal(wam_trace_revoke_peer(be->db, NULL, br->db->node_id, odd), WAM_EINVAL);
+	assert_int_equal(wam_trace_peer_revoke(be->db, NULL, br->db->node_id, odd), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "until");
-	assert_int_equal(wam_trace_revoke_peer(be->db, NULL, be->db->node_id, why), WAM_ENOTFOUND);
+	assert_int_equal(wam_trace_peer_revoke(be->db, NULL, be->db->node_id, why), WAM_ENOTFOUND);
 	assert_string_equal(wam_error_last()->field, "node_id");
 	assert_int_equal(test_events(be), before);
 
-	must(wam_trace_revoke_peer(be->db, &out, br->db->node_id, why));
+	must(wam_trace_peer_revoke(be->db, &out, br->db->node_id, why));
 	assert_false(json_is_true(json_object_get(out, "active")));
 	assert_string_equal(test_str(out, "revoked_reason"), "key compromised: laptop stolen");
 	assert_non_null(test_str(out, "revoked_at"));
@@ -929,7 +931,7 @@ static void test_peer_revoked(void **state)
 	assert_int_equal(test_count(be, "SELECT count(*) FROM events WHERE type='peer.revoked'"), 1);
 	/* still listed, with when and why */
 	json_t *peers;
-	must(wam_trace_list_peers(be->db, &peers));
+	must(wam_trace_peer_list(be->db, &peers));
 	assert_int_equal(json_array_size(peers), 1);
 	json_t *p = json_array_get(peers, 0);
 	assert_true(json_is_false(json_object_get(p, "active")));
@@ -939,13 +941,13 @@ static void test_peer_revoked(void **state)
 	snprintf(revoked_at, sizeof revoked_at, "%s", test_str(p, "revoked_at"));
 	json_decref(peers);
 	/* once */
-	assert_int_equal(wam_trace_revoke_peer(be->db, NULL, br->db->node_id, why), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_peer_revoke(be->db, NULL, br->db->node_id, why), WAM_ECONFLICT);
 	assert_int_equal(test_events(be), before + 1);
 
 	/* its documents are refused from now on, saying when and why, and nothing is written */
 	before = test_events(be);
 	long long requests = test_count(be, "SELECT count(*) FROM trace_requests");
-	assert_int_equal(wam_trace_import(be->db, &out, second), WAM_EFORBIDDEN);
+	assert_int_equal(wam_trace_request_import(be->db, &out, second), WAM_EFORBIDDEN);
 	assert_null(out);
 	assert_string_equal(wam_error_last()->field, "node");
 	assert_non_null(strstr(wam_error_last()->message, "revoked"));
@@ -954,7 +956,7 @@ static void test_peer_revoked(void **state)
 	assert_int_equal(test_events(be), before);
 	assert_int_equal(test_count(be, "SELECT count(*) FROM trace_requests"), requests);
 	/* what was imported before stays as it was */
-	must(wam_trace_get(be->db, &out, kept, WAM_TRACE_CONFIDENTIAL));
+	must(wam_trace_request_get(be->db, &out, kept, WAM_TRACE_CONFIDENTIAL));
 	assert_string_equal(test_str(out, "state"), "sent");
 	assert_string_equal(test_str(json_object_get(out, "remote"), "node_id"), br->db->node_id);
 	json_decref(out);
@@ -962,12 +964,12 @@ static void test_peer_revoked(void **state)
 	/* the revoked key is never trusted again, under its node id or another */
 	json_t *node;
 	must(wam_trace_node(br->db, &node));
-	assert_int_equal(wam_trace_add_peer(be->db, NULL, node), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_peer_add(be->db, NULL, node), WAM_ECONFLICT);
 	assert_string_equal(wam_error_last()->field, "public_key");
 	assert_non_null(strstr(wam_error_last()->message, "revoked"));
 	json_t *other = json_deep_copy(node);
 	json_object_set_new(other, "node_id", json_string("01JZZZZZZZZZZZZZZZZZZZZZZZ"));
-	assert_int_equal(wam_trace_add_peer(be->db, NULL, other), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_peer_add(be->db, NULL, other), WAM_ECONFLICT);
 	assert_string_equal(wam_error_last()->field, "public_key");
 	json_decref(other);
 	assert_int_equal(test_events(be), before);
@@ -978,26 +980,26 @@ static void test_peer_revoked(void **state)
 	crypto_sign_keypair(pk, sk);
 	sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
 	json_object_set_new(node, "public_key", json_string(pk_hex));
-	must(wam_trace_add_peer(be->db, &out, node));
+	must(wam_trace_peer_add(be->db, &out, node));
 	assert_true(json_is_true(json_object_get(out, "active")));
 	assert_string_equal(test_str(out, "public_key"), pk_hex);
 	assert_true(json_is_null(json_object_get(out, "revoked_reason")));
 	json_decref(out);
 	assert_int_equal(test_count(be, "SELECT count(*) FROM peers"), 1);
 	/* trusted again, it cannot be added twice */
-	assert_int_equal(wam_trace_add_peer(be->db, NULL, node), WAM_ECONFLICT);
+	assert_int_equal(wam_trace_peer_add(be->db, NULL, node), WAM_ECONFLICT);
 	assert_string_equal(wam_error_last()->field, "node_id");
 	json_decref(node);
 	/* a document still signed with the old key is refused, naming the revocation */
 	before = test_events(be);
-	assert_int_equal(wam_trace_import(be->db, NULL, second), WAM_EFORBIDDEN);
+	assert_int_equal(wam_trace_request_import(be->db, NULL, second), WAM_EFORBIDDEN);
 	assert_string_equal(wam_error_last()->field, "node");
 	assert_non_null(strstr(wam_error_last()->message, "revoked"));
 	assert_non_null(strstr(wam_error_last()->message, "laptop stolen"));
 	assert_int_equal(test_events(be), before);
 	/* signed with the new key, it is imported */
 	resign(second, sk, pk_hex);
-	must(wam_trace_import(be->db, &out, second));
+	must(wam_trace_request_import(be->db, &out, second));
 	assert_string_equal(test_str(out, "reference"), "PF-2026-0202");
 	assert_string_equal(test_str(json_object_get(out, "remote"), "node_id"), br->db->node_id);
 	json_decref(out);
