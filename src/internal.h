@@ -160,6 +160,17 @@ const char *wam_csv_text(const char *field);
 struct projector;
 struct refdata;
 
+/* Statement slots of the core, one range per file; a room's statements
+ * are its own (wam_room_db_stmt, ledger/room.h), in the range after these
+ * kept for its place in wam_rooms[]. */
+#define WAM_ROOM_DB_SLOTS 24 /* statements a room caches on a handle */
+enum {
+	SLOT_LEDGER = 0, /* ledger.c: 0..7 */
+	SLOT_STORE = 8,  /* store/db.c: 8..9 */
+	SLOT_ROOMS = 16, /* the rooms': WAM_ROOM_DB_SLOTS each */
+	SLOT_MAX = SLOT_ROOMS + WAM_ROOMS_MAX * WAM_ROOM_DB_SLOTS
+};
+
 struct wam_db {
 	sqlite3 *conn;
 	char *path;
@@ -190,7 +201,7 @@ struct wam_db {
 	/* each room's state of this handle, by its place in wam_rooms[]
 	 * (ledger/room.h: wam_room_state) */
 	void *room_state[WAM_ROOMS_MAX];
-	sqlite3_stmt *stmts[64];
+	sqlite3_stmt *stmts[SLOT_MAX];
 };
 
 /* ---- the acting principal's sites (store/confine.c) ----
@@ -262,17 +273,6 @@ int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, cons
 int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what);
 /* Binds `s` or NULL when `s` is NULL or empty. */
 int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
-
-/* Statement slots, one range per file. */
-enum {
-	SLOT_LEDGER = 0,      /* ledger.c: 0..7 */
-	SLOT_REGISTRY = 8,    /* registry: 8..31 */
-	SLOT_REFDATA = 32,    /* refdata: 32..35 */
-	SLOT_MATCH = 36,      /* match: 36..39 */
-	SLOT_AUTH = 40,       /* auth: 40..47 */
-	SLOT_STORE = 48,      /* store/db.c: 48..49 */
-	SLOT_MAX = 64
-};
 
 /* A large page cache while `on` (imports and other bulk writes): a quarter
  * of physical memory, between 128 MiB and 4 GiB, in KiB. */

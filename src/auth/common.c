@@ -90,7 +90,7 @@ int wam_auth_sites_exist(wam_db *db, const json_t *sites)
 	const json_t *e;
 	json_array_foreach(sites, i, e)
 	{
-		sqlite3_stmt *st = wam_stmt(db, ST_AUTH_SITE, "SELECT 1 FROM sites WHERE id=?");
+		sqlite3_stmt *st = AUTH_STMT(db, ST_AUTH_SITE, "SELECT 1 FROM sites WHERE id=?");
 		if (!st)
 			return WAM_EDB;
 		sqlite3_bind_text(st, 1, json_string_value(e), -1, SQLITE_STATIC);
@@ -112,8 +112,9 @@ int wam_auth_put_credential(wam_db *db, const char *subject, const char *kind, c
 	int rc = wam_credential_event(db, &seq, subject);
 	if (rc || (rc = wam_credential_seal(db, mac, subject, kind, hash, seq)))
 		return rc;
-	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_CREDENTIAL,
-	                            "INSERT OR REPLACE INTO credentials(subject, kind, hash, seq, mac) VALUES(?,?,?,?,?)");
+	sqlite3_stmt *st =
+	    AUTH_STMT(db, ST_AUTH_CREDENTIAL,
+	              "INSERT OR REPLACE INTO credentials(subject, kind, hash, seq, mac) VALUES(?,?,?,?,?)");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);

@@ -8,13 +8,14 @@
 #include <stdbool.h>
 
 #include "internal.h"
+#include "ledger/room.h"
 #include "wam/auth.h"
 
 #define WAM_AUTH_NAME_MAX 64
 
 /* Statement slots of the room, one list so the files cannot collide. */
 enum {
-	ST_AUTH_SITE = SLOT_AUTH,
+	ST_AUTH_SITE,
 	ST_AUTH_CREDENTIAL,
 	ST_AUTH_USER_GET,
 	ST_AUTH_USER_LOGIN,
@@ -23,7 +24,12 @@ enum {
 	ST_AUTH_TOKEN_CHECK,
 	ST_AUTH_END
 };
-_Static_assert(ST_AUTH_END <= SLOT_AUTH + 8, "the auth room has statement slots 40..47");
+_Static_assert(ST_AUTH_END <= WAM_ROOM_DB_SLOTS, "the auth room has WAM_ROOM_DB_SLOTS statement slots");
+
+/* The auth room (auth/project.c). */
+extern const struct wam_room wam_room_auth;
+/* A cached statement of the auth room (ledger/room.h). */
+#define AUTH_STMT(db, slot, sql) wam_room_db_stmt((db), &wam_room_auth, (slot), (sql))
 
 /* Checks "name" of `in` (1-64 characters of letters, digits and . _ @ -)
  * and copies it into `out`. WAM_EINVAL naming "name" otherwise. */

@@ -35,7 +35,7 @@ static void secret_hash(unsigned char h[WAM_HASH_LEN], const char *secret)
 static int get_token(wam_db *db, json_t **out, const char *id)
 {
 	*out = NULL;
-	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_TOKEN_GET, TOKEN_SQL " WHERE id=?");
+	sqlite3_stmt *st = AUTH_STMT(db, ST_AUTH_TOKEN_GET, TOKEN_SQL " WHERE id=?");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id ? id : "", -1, SQLITE_STATIC);
@@ -164,9 +164,9 @@ int wam_auth_token_check(wam_db *db, wam_principal *out, const char *secret)
 	memset(out, 0, sizeof *out);
 	if (!parse_secret(secret, id))
 		return wam_error_set(WAM_EAUTH, NULL, "%s", token_refused);
-	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_TOKEN_CHECK,
-	                            "SELECT c.hash, t.name, t.role, t.sites, t.revoked FROM tokens t"
-	                            " JOIN credentials c ON c.subject=t.id AND c.kind='token' WHERE t.id=?");
+	sqlite3_stmt *st = AUTH_STMT(db, ST_AUTH_TOKEN_CHECK,
+	                             "SELECT c.hash, t.name, t.role, t.sites, t.revoked FROM tokens t"
+	                             " JOIN credentials c ON c.subject=t.id AND c.kind='token' WHERE t.id=?");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);

@@ -71,7 +71,7 @@ static int find_user(wam_db *db, json_t **out, const char *user)
 		return wam_error_set(WAM_ENOTFOUND, "user", "no user given");
 	/* an id wins over a name that happens to look like one */
 	sqlite3_stmt *st =
-	    wam_stmt(db, ST_AUTH_USER_GET, USER_SQL " WHERE id=?1 OR name=?1 ORDER BY id=?1 DESC LIMIT 1");
+	    AUTH_STMT(db, ST_AUTH_USER_GET, USER_SQL " WHERE id=?1 OR name=?1 ORDER BY id=?1 DESC LIMIT 1");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
@@ -88,7 +88,7 @@ static int find_user(wam_db *db, json_t **out, const char *user)
 
 static int name_free(wam_db *db, const char *name)
 {
-	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_USER_TAKEN, "SELECT id FROM users WHERE name=?");
+	sqlite3_stmt *st = AUTH_STMT(db, ST_AUTH_USER_TAKEN, "SELECT id FROM users WHERE name=?");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -275,9 +275,9 @@ int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char 
 	/* a password too long to be anyone's says nothing about the name */
 	if (!password || strlen(password) > PASSWORD_MAX_BYTES)
 		return wam_error_set(WAM_EAUTH, NULL, "%s", login_failed);
-	sqlite3_stmt *st = wam_stmt(db, ST_AUTH_USER_LOGIN,
-	                            "SELECT u.id, u.name, u.role, u.sites, u.disabled, c.hash FROM users u"
-	                            " LEFT JOIN credentials c ON c.subject=u.id AND c.kind='password' WHERE u.name=?");
+	sqlite3_stmt *st = AUTH_STMT(db, ST_AUTH_USER_LOGIN,
+	                             "SELECT u.id, u.name, u.role, u.sites, u.disabled, c.hash FROM users u"
+	                             " LEFT JOIN credentials c ON c.subject=u.id AND c.kind='password' WHERE u.name=?");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);

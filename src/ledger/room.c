@@ -39,6 +39,16 @@ int wam_room_index(const struct wam_room *room)
 	return -1;
 }
 
+sqlite3_stmt *wam_room_db_stmt(wam_db *db, const struct wam_room *room, int slot, const char *sql)
+{
+	int r = wam_room_index(room);
+	if (r < 0 || slot < 0 || slot >= WAM_ROOM_DB_SLOTS) {
+		wam_error_set(WAM_EDB, NULL, "statement slot %d of a room out of range", slot);
+		return NULL;
+	}
+	return wam_stmt(db, SLOT_ROOMS + r * WAM_ROOM_DB_SLOTS + slot, sql);
+}
+
 void **wam_room_state(wam_db *db, const struct wam_room *room)
 {
 	int r = wam_room_index(room);

@@ -70,6 +70,12 @@ struct wam_room {
  * (src/rooms.c). */
 extern const struct wam_room *const wam_rooms[];
 
+/* A cached prepared statement of `room` on handle `db` for `slot`
+ * (0..WAM_ROOM_DB_SLOTS-1, an enum per room keeps its files apart), reset
+ * and with bindings cleared, as wam_stmt() gives the core's. NULL on
+ * failure, error set. */
+sqlite3_stmt *wam_room_db_stmt(wam_db *db, const struct wam_room *room, int slot, const char *sql);
+
 /* The room that owns event type `type`, as the event catalogue
  * (src/events.json, ledger/events.h) names it; NULL for a type the catalogue
  * does not declare or one of the ledger's own (room "ledger"). The one

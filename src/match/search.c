@@ -259,7 +259,7 @@ const struct wam_room wam_room_match = {
 /* The last sequence number this handle's connection sees. */
 static int head_seq(wam_db *db, int64_t *seq)
 {
-	sqlite3_stmt *st = wam_stmt(db, SLOT_MATCH, "SELECT max(seq) FROM events");
+	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_match, 0, "SELECT max(seq) FROM events");
 	if (!st)
 		return WAM_EDB;
 	*seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -475,8 +475,9 @@ static const char *reason(const wam_serial_keys *qk, const wam_match_edit *ops, 
  * if the weapon is not there (registered in a transaction since undone). */
 static json_t *candidate_record(wam_db *db, const char *id)
 {
-	sqlite3_stmt *st = wam_stmt(db, SLOT_MATCH + 1,
-	                            "SELECT serial, make, model, calibre, country, status, site_id FROM items WHERE id=?");
+	sqlite3_stmt *st =
+	    wam_room_db_stmt(db, &wam_room_match, 1,
+	                     "SELECT serial, make, model, calibre, country, status, site_id FROM items WHERE id=?");
 	if (!st)
 		return NULL;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "ledger/room.h"
 #include "ledger/events.h"
 #include "registry/project.h"
 #include "registry/registry.h"
@@ -18,7 +19,7 @@
 #include "wam/registry.h"
 
 enum {
-	ST_DUP = SLOT_REGISTRY,
+	ST_DUP,
 	ST_EXISTS_ITEM,
 	ST_EXISTS_SITE,
 	ST_EXISTS_HOLDER,
@@ -47,7 +48,7 @@ static int current_year(void)
 
 static bool exists(wam_db *db, int slot, const char *sql, const char *id)
 {
-	sqlite3_stmt *st = wam_stmt(db, slot, sql);
+	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, slot, sql);
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -272,9 +273,10 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 	if ((rc = wam_item_keys(payload, serial_key, sizeof serial_key, make_key, sizeof make_key, NULL, 0)))
 		return rc;
 	if (serial_key[0] && !strchr(serial_key, '?') && !strchr(serial_key, '*')) {
-		sqlite3_stmt *st = wam_stmt(db, ST_DUP,
-		                            "SELECT id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "
-		                            "LIMIT 20"); /* no ORDER BY: a sort per weapon would dominate imports */
+		sqlite3_stmt *st =
+		    wam_room_db_stmt(db, &wam_room_registry, ST_DUP,
+		                     "SELECT id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "
+		                     "LIMIT 20"); /* no ORDER BY: a sort per weapon would dominate imports */
 		if (!st)
 			return WAM_EDB;
 		sqlite3_bind_text(st, 1, serial_key, -1, SQLITE_STATIC);
@@ -374,7 +376,7 @@ static json_t *item_row(sqlite3_stmt *st)
 
 static int children(wam_db *db, json_t *o, const char *id, int slot, const char *sql, const char *key)
 {
-	sqlite3_stmt *st = wam_stmt(db, slot, sql);
+	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, slot, sql);
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -393,7 +395,8 @@ int wam_registry_item_get(wam_db *db, json_t **out, const char *id)
 {
 	int rc;
 	*out = NULL;
-	sqlite3_stmt *st = wam_stmt(db, ST_GET_ITEM, "SELECT " ITEM_COLUMNS " FROM items WHERE id=?");
+	sqlite3_stmt *st =
+	    wam_room_db_stmt(db, &wam_room_registry, ST_GET_ITEM, "SELECT " ITEM_COLUMNS " FROM items WHERE id=?");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -424,7 +427,8 @@ int wam_registry_item_find_serial(wam_db *db, json_t **out, const char *serial)
 	*out = NULL;
 	if (wam_serial_key(key, sizeof key, serial) <= 0)
 		return wam_error_set(WAM_EINVAL, "serial", "serial '%.40s' has no letters or digits", serial);
-	sqlite3_stmt *st = wam_stmt(db, ST_FIND_SERIAL, "SELECT id FROM items WHERE serial_key=? ORDER BY id LIMIT 1000");
+	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, ST_FIND_SERIAL,
+	                                    "SELECT id FROM items WHERE serial_key=? ORDER BY id LIMIT 1000");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -576,7 +580,8 @@ static int set_status(wam_db *db, json_t **out, const char *id, const char *stat
 		details = empty;
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	sqlite3_stmt *st = wam_stmt(db, ST_STATUS_OF, "SELECT status FROM items WHERE id=?");
+	sqlite3_stmt *st =
+	    wam_room_db_stmt(db, &wam_room_registry, ST_STATUS_OF, "SELECT status FROM items WHERE id=?");
 	if (!st) {
 		rc = WAM_EDB;
 		goto fail;

@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ledger/room.h"
+#include "registry/project.h"
 #include "registry/rules.h"
 #include "store/field.h"
 #include "wam/registry.h"
 
-
-enum { ST_SITE_PARENT = SLOT_REGISTRY + 12, ST_GET_SITE, ST_GET_HOLDER };
+enum { ST_SITE_PARENT = 12, ST_GET_SITE, ST_GET_HOLDER }; /* registry/item.c has 0..11 */
 
 /* The id is taken from the input when it carries one (a registry document
  * being imported) and made here otherwise. */
@@ -41,7 +42,7 @@ static int take_id(wam_db *db, const json_t *in, char id[WAM_ID_LEN + 1], const 
 static int get_one(wam_db *db, json_t **out, int slot, const char *sql, const char *id, const char *what)
 {
 	*out = NULL;
-	sqlite3_stmt *st = wam_stmt(db, slot, sql);
+	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, slot, sql);
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
