@@ -241,10 +241,6 @@ void wam_confine_restore(wam_db *db, const wam_principal *saved);
 /* True when `user` (an id or name) is the user the handle acts for. */
 bool wam_confine_self(const wam_db *db, const char *user);
 
-/* 0 when the principal may see the events of `subject`: any, unconfined;
- * confined, only a weapon at its sites (else WAM_ENOTFOUND naming "id", as
- * wam_registry_item_get answers). */
-int wam_confine_subject(wam_db *db, const char *subject);
 
 /* A cached prepared statement for `slot` (an enum per file keeps slots
  * apart), reset and with bindings cleared. NULL on failure, error set.

@@ -49,6 +49,26 @@ sqlite3_stmt *wam_room_db_stmt(wam_db *db, const struct wam_room *room, int slot
 	return wam_stmt(db, SLOT_ROOMS + r * WAM_ROOM_DB_SLOTS + slot, sql);
 }
 
+int wam_rooms_subject_visible(wam_db *db, const char *subject)
+{
+	if (!wam_confined(db))
+		return 0;
+	for (int r = 0; wam_rooms[r]; r++) {
+		bool found = false;
+		char site[27] = "";
+		int rc;
+		if (!wam_rooms[r]->subject_site)
+			continue;
+		if ((rc = wam_rooms[r]->subject_site(db, subject ? subject : "", &found, site)))
+			return rc;
+		if (found && wam_confine_sees(db, site))
+			return 0;
+		if (found)
+			break;
+	}
+	return wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", subject ? subject : "");
+}
+
 void **wam_room_state(wam_db *db, const struct wam_room *room)
 {
 	int r = wam_room_index(room);

@@ -64,6 +64,10 @@ struct wam_room {
 	/* the explicit `wam rebuild`: make what a registry made before it
 	 * existed lacks (seals); how many records were sealed in `*sealed` */
 	int (*seal)(wam_db *db, int *sealed);
+	/* whether record `subject` is the room's, and then the site it lives
+	 * at ("" for none) into `site` (27 bytes): what a confined principal
+	 * may prove the events of (wam_ledger_prove) */
+	int (*subject_site)(wam_db *db, const char *subject, bool *found, char site[27]);
 };
 
 /* Every room, in the order verify compares their tables, NULL-terminated
@@ -75,6 +79,12 @@ extern const struct wam_room *const wam_rooms[];
  * and with bindings cleared, as wam_stmt() gives the core's. NULL on
  * failure, error set. */
 sqlite3_stmt *wam_room_db_stmt(wam_db *db, const struct wam_room *room, int slot, const char *sql);
+
+/* 0 when the handle's principal may see the events of `subject`: any,
+ * unconfined; confined, only a record a room places at one of its sites
+ * (else WAM_ENOTFOUND naming "id", "no weapon with id ...", as the
+ * registry answers for a weapon it hides). */
+int wam_rooms_subject_visible(wam_db *db, const char *subject);
 
 /* The room that owns event type `type`, as the event catalogue
  * (src/events.json, ledger/events.h) names it; NULL for a type the catalogue

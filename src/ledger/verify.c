@@ -1115,7 +1115,7 @@ int wam_ledger_prove(wam_db *db, json_t **out, const char *subject)
 
 int wam_ledger_prove_with(wam_db *db, json_t **out, const char *subject, const char *expect_key)
 {
-	int confined_rc = wam_confine_subject(db, subject); /* a confined principal's weapons only */
+	int confined_rc = wam_rooms_subject_visible(db, subject); /* a confined principal's records only */
 	if (confined_rc) {
 		*out = NULL;
 		return confined_rc;

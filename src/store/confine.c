@@ -123,15 +123,3 @@ bool wam_confine_self(const wam_db *db, const char *user)
 	       (!strcmp(user, db->principal.id) || !strcmp(user, db->principal.name));
 }
 
-int wam_confine_subject(wam_db *db, const char *subject)
-{
-	sqlite3_stmt *st;
-	if (!wam_confined(db))
-		return 0;
-	if (sqlite3_prepare_v2(db->conn, "SELECT site_id FROM items WHERE id=?", -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "confinement");
-	sqlite3_bind_text(st, 1, subject ? subject : "", -1, SQLITE_STATIC);
-	bool seen = sqlite3_step(st) == SQLITE_ROW && wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return seen ? 0 : wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", subject ? subject : "");
-}
