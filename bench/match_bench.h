@@ -19,7 +19,7 @@
  * variant of one ("<name> (plant n)"), with its Zipf weight. */
 typedef struct mb_make {
 	char name[256];
-	char key[256];                   /* wam_norm_key(name) */
+	char key[256];                   /* wam_match_name_key(name) */
 	const void *maker;               /* the manufacturer's JSON object (json_t) */
 	size_t model_first, model_count; /* its models in mb_data.models */
 	double weight;                   /* Zipf(s) popularity: 1 / rank^s */
@@ -29,7 +29,7 @@ typedef struct mb_make {
 /* One model of the reference data (all makes of a manufacturer share them). */
 typedef struct mb_model {
 	const void *model; /* the model's JSON object (json_t) */
-	char key[256];     /* wam_norm_key(model name) */
+	char key[256];     /* wam_match_name_key(model name) */
 	uint8_t calibre;   /* index into mb_data.calibres */
 } mb_model;
 
@@ -52,7 +52,7 @@ typedef struct mb_data {
 	double *make_cdf; /* cumulative make weights, for drawing a make */
 	mb_model *models;
 	size_t nmodels;
-	char calibres[64][256]; /* wam_norm_key(calibre) */
+	char calibres[64][256]; /* wam_match_name_key(calibre) */
 	uint32_t calibre_attr[64];
 	size_t ncalibres;
 	void *json; /* data/manufacturers.json (json_t) */

@@ -18,6 +18,7 @@
 
 #include "match/tables.h"
 #include "match_bench.h"
+#include "wam/match.h"
 
 #define FIXED_CLOCK_MS 1704067200000ULL /* ids sort like registrations from 2024-01-01 */
 #define DUP_PER_MILLE 1
@@ -59,7 +60,7 @@ static int by_weight(const void *a, const void *b)
 static int calibre_of(mb_data *d, const char *name)
 {
 	char key[256];
-	wam_norm_key(key, sizeof key, name);
+	wam_match_name_key(key, sizeof key, name);
 	for (size_t i = 0; i < d->ncalibres; i++)
 		if (!strcmp(d->calibres[i], key))
 			return (int)i;
@@ -76,7 +77,7 @@ static int add_models(mb_data *d, const json_t *maker)
 	for (size_t m = 0; m < json_array_size(models); m++) {
 		mb_model *mo = &d->models[d->nmodels++];
 		mo->model = json_array_get(models, m);
-		wam_norm_key(mo->key, sizeof mo->key, json_string_value(json_object_get(mo->model, "model")));
+		wam_match_name_key(mo->key, sizeof mo->key, json_string_value(json_object_get(mo->model, "model")));
 		int c = calibre_of(d, json_string_value(json_object_get(mo->model, "calibre")));
 		if (c < 0) {
 			fprintf(stderr, "bench: more than 64 calibres\n");
@@ -103,7 +104,7 @@ static void name_makes(mb_data *d, json_t **ranked, const size_t *first, size_t 
 			snprintf(mk->name, sizeof mk->name, "%s", name);
 		else
 			snprintf(mk->name, sizeof mk->name, "%s (plant %zu)", name, i / nbases + 1);
-		wam_norm_key(mk->key, sizeof mk->key, mk->name);
+		wam_match_name_key(mk->key, sizeof mk->key, mk->name);
 		mk->weight = 1.0 / pow((double)(i + 1), s);
 		total += mk->weight;
 		d->make_cdf[i] = total;

@@ -5,13 +5,14 @@
  * duplicate check. The work that is kept makes the comparison fair: the CSV
  * is read with the same reader (wam_csv_next), the markings column is parsed
  * with jansson, and the serial and make keys are normalized with
- * wam_norm_key. The marking status is a fixed value instead of rules R1-R3. */
+ * wam_match_name_key. The marking status is a fixed value instead of rules R1-R3. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "internal.h"
+#include "wam/match.h"
 
 /* CSV columns the baseline uses (items-csv.md); others are ignored. */
 enum { C_ID, C_CATEGORY, C_MAKE, C_MODEL, C_CALIBRE, C_SERIAL, C_COUNTRY, C_YEAR, C_IMPORT_MARKS,
@@ -88,7 +89,7 @@ static void bind_int_text(sqlite3_stmt *st, int i, const char *s, size_t n)
 /* Binds the normalized key of `s` (transient: the key buffer is reused). */
 static void bind_key(plain *p, sqlite3_stmt *st, int i, const char *s)
 {
-	if (!s || wam_norm_key(p->key, sizeof p->key, s) < 0)
+	if (!s || wam_match_name_key(p->key, sizeof p->key, s) < 0)
 		sqlite3_bind_null(st, i);
 	else
 		sqlite3_bind_text(st, i, p->key, -1, SQLITE_TRANSIENT);

@@ -398,27 +398,6 @@ bool wam_refdata_country(wam_db *db, const char *code);
 bool wam_refdata_category(wam_db *db, const char *code);
 void wam_refdata_free(struct refdata *r);
 
-/* ---- name keys (match/serial.c) ---- */
-/* The normalized key of a serial or name: NFKC, case folded to upper case,
- * Arabic-Indic and Persian digits to ASCII, separators removed. Returns the
- * length, or -1 on invalid UTF-8. `out` holds at least 4*strlen(in)+1. */
-long wam_norm_key(char *out, size_t cap, const char *in);
-
-/* ---- the serial index (match/search.c) ---- */
-/* The canonical key of a serial (match/serial.c); its length, or -1. */
-long wam_serial_key(char *out, size_t cap, const char *raw);
-/* The canonical key of a serial into `key` and, for a Cyrillic serial, the
- * key of its full romanisation into `translit` ("" otherwise; `translit`
- * may be NULL). WAM_EIO when the matcher tables cannot be loaded,
- * WAM_EINVAL on invalid UTF-8. */
-int wam_serial_key_pair(char *key, size_t cap, char *translit, size_t tcap, const char *raw);
-/* Letters and digits of a serial that were read (its canonical key less
- * '?' and '*'). Fewer than WAM_SERIAL_MIN_READABLE cannot single a weapon
- * out: no hit is searched for with them and a trace request calls the
- * serial doubtful. */
-#define WAM_SERIAL_MIN_READABLE 4
-long wam_serial_readable(const char *serial);
-
 /* ---- the rooms' plug-in points (rooms.c) ----
  * A room reaches another only through the other's public header
  * (include/wam/) or through these lists, which rooms.c fills with what each

@@ -38,6 +38,26 @@ WAM_API int wam_match_search(wam_db *db, json_t **out, const wam_match_query *q)
 /* The normalization steps of a serial: [{step, what, text}]. */
 WAM_API int wam_match_explain(json_t **out, const char *serial);
 
+/* The keys other rooms compare serials and names by, as the matcher does.
+ *
+ * The normalized key of a serial or name: NFKC, case folded to upper case,
+ * Arabic-Indic and Persian digits to ASCII, separators removed. Returns the
+ * length, or -1 on invalid UTF-8. `out` holds at least 4*strlen(in)+1. */
+WAM_API long wam_match_name_key(char *out, size_t cap, const char *in);
+/* The canonical key of a serial; its length, or -1. */
+WAM_API long wam_match_serial_key(char *out, size_t cap, const char *raw);
+/* The canonical key of a serial into `key` and, for a Cyrillic serial, the
+ * key of its full romanisation into `translit` ("" otherwise; `translit`
+ * may be NULL). WAM_EIO when the matcher tables cannot be loaded,
+ * WAM_EINVAL on invalid UTF-8. */
+WAM_API int wam_match_serial_key_pair(char *key, size_t cap, char *translit, size_t tcap, const char *raw);
+/* Letters and digits of a serial that were read (its canonical key less
+ * '?' and '*'). Fewer than WAM_SERIAL_MIN_READABLE cannot single a weapon
+ * out: no hit is searched for with them and a trace request calls the
+ * serial doubtful. */
+#define WAM_SERIAL_MIN_READABLE 4
+WAM_API long wam_match_serial_readable(const char *serial);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "wam/match.h"
 #include "store/field.h"
 #include "wam/collection.h"
 #include "wam/registry.h"
@@ -71,7 +72,7 @@ int wam_collection_pseudonym(wam_db *db, char out[32], const char *person)
 	out[0] = '\0';
 	/* the same person typed differently (case, spaces, dashes, another
 	 * Unicode form) is the same person */
-	long n = wam_norm_key(norm, sizeof norm, person ? person : "");
+	long n = wam_match_name_key(norm, sizeof norm, person ? person : "");
 	if (n <= 0 || (size_t)n >= sizeof norm - 1)
 		return wam_error_set(WAM_EINVAL, "person", "person must be 1 to 200 characters of valid UTF-8");
 	int rc = pseudonym_key(db, key);

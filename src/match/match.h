@@ -33,7 +33,7 @@ typedef struct wam_serial_keys {
 int wam_serial_normalize(wam_serial_keys *k, const char *raw, json_t *explain);
 
 /* The canonical key of a serial into `out`; its length, or -1. */
-long wam_serial_key(char *out, size_t cap, const char *raw);
+long wam_match_serial_key(char *out, size_t cap, const char *raw);
 
 /* One operation separating a query from a serial; positions index the
  * canonical keys (-1: none). */

@@ -30,8 +30,8 @@ int wam_match_default_k(size_t len)
 static int index_row(wam_match_index *ix, sqlite3_stmt *st)
 {
 	char model[512], calibre[512];
-	wam_norm_key(model, sizeof model, wam_col_text(st, 4));
-	wam_norm_key(calibre, sizeof calibre, wam_col_text(st, 5));
+	wam_match_name_key(model, sizeof model, wam_col_text(st, 4));
+	wam_match_name_key(calibre, sizeof calibre, wam_col_text(st, 5));
 	if (wam_match_index_add(ix, wam_col_text(st, 0), wam_col_text(st, 1), wam_col_text(st, 2), wam_col_text(st, 3),
 	                        model, calibre, wam_col_text(st, 6)) < 0)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory building the serial index");
@@ -534,7 +534,7 @@ static uint32_t attr_of(wam_match_index *ix, int which, const char *value)
 	if (which == WAM_ATTR_COUNTRY)
 		wam_country_code(key, value); /* as registration stores it */
 	else
-		wam_norm_key(key, sizeof key, value);
+		wam_match_name_key(key, sizeof key, value);
 	uint32_t id = wam_match_index_attr(ix, which, key);
 	return id ? id : UINT32_MAX;
 }

@@ -15,6 +15,7 @@
 #include <utf8proc.h>
 
 #include "internal.h"
+#include "wam/match.h"
 #include "match/match.h"
 #include "match/tables.h"
 
@@ -196,7 +197,7 @@ skeleton:
 	return 0;
 }
 
-long wam_serial_key(char *out, size_t cap, const char *raw)
+long wam_match_serial_key(char *out, size_t cap, const char *raw)
 {
 	wam_serial_keys k;
 	if (wam_serial_normalize(&k, raw, NULL)) {
@@ -208,7 +209,7 @@ long wam_serial_key(char *out, size_t cap, const char *raw)
 	return (long)strlen(out);
 }
 
-int wam_serial_key_pair(char *key, size_t cap, char *translit, size_t tcap, const char *raw)
+int wam_match_serial_key_pair(char *key, size_t cap, char *translit, size_t tcap, const char *raw)
 {
 	wam_serial_keys k;
 	int rc = wam_serial_normalize(&k, raw, NULL);
@@ -220,10 +221,10 @@ int wam_serial_key_pair(char *key, size_t cap, char *translit, size_t tcap, cons
 	return 0;
 }
 
-long wam_serial_readable(const char *serial)
+long wam_match_serial_readable(const char *serial)
 {
 	char key[1024];
-	long n = wam_serial_key(key, sizeof key, serial ? serial : ""), known = 0;
+	long n = wam_match_serial_key(key, sizeof key, serial ? serial : ""), known = 0;
 	for (long i = 0; i < n; i++)
 		known += key[i] != '?' && key[i] != '*';
 	return known;
@@ -250,7 +251,7 @@ static bool separator(uint32_t cp)
 	       c == UTF8PROC_CATEGORY_CF || (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME);
 }
 
-long wam_norm_key(char *out, size_t cap, const char *in)
+long wam_match_name_key(char *out, size_t cap, const char *in)
 {
 	size_t n = 0;
 	bool ascii = true;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "wam/match.h"
 #include "ledger/room.h"
 #include "ledger/events.h"
 #include "registry/project.h"
@@ -425,7 +426,7 @@ int wam_registry_item_find_serial(wam_db *db, json_t **out, const char *serial)
 {
 	char key[512];
 	*out = NULL;
-	if (wam_serial_key(key, sizeof key, serial) <= 0)
+	if (wam_match_serial_key(key, sizeof key, serial) <= 0)
 		return wam_error_set(WAM_EINVAL, "serial", "serial '%.40s' has no letters or digits", serial);
 	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, ST_FIND_SERIAL,
 	                                    "SELECT id FROM items WHERE serial_key=? ORDER BY id LIMIT 1000");
@@ -487,7 +488,7 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 	if (f && f->site_id)
 		wam_buf_puts(&sql, " AND site_id=:site");
 	if (f && f->make) {
-		wam_norm_key(make_key, sizeof make_key, f->make);
+		wam_match_name_key(make_key, sizeof make_key, f->make);
 		wam_buf_puts(&sql, " AND make_key=:make");
 	}
 	char category[16] = "";

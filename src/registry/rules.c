@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "wam/match.h"
 #include "registry/rules.h"
 
 #define WAM_MAX_KEY_INPUT 256
@@ -156,7 +157,7 @@ int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_
 	if (serial) {
 		/* a key that cannot be made is an error, never an empty key: an
 		 * empty key would hide the weapon from duplicate checks and search */
-		if ((rc = wam_serial_key_pair(serial_key, scap, alt, acap, serial)))
+		if ((rc = wam_match_serial_key_pair(serial_key, scap, alt, acap, serial)))
 			return rc;
 	}
 	/* a registry has a few hundred makes: remember the last one's key */
@@ -167,7 +168,7 @@ int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_
 		snprintf(make_key, mcap, "%s", last_key);
 		return 0;
 	}
-	if (wam_norm_key(make_key, mcap, make) < 0)
+	if (wam_match_name_key(make_key, mcap, make) < 0)
 		return wam_error_set(WAM_EIO, "make", "the key of make '%.40s' cannot be made (matcher tables)", make);
 	if (strlen(make) < sizeof last_make) {
 		memcpy(last_make, make, strlen(make) + 1);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "wam/match.h"
 #include "stock/check.h"
 #include "wam/auth.h"
 #include "wam/registry.h"
@@ -56,13 +57,13 @@ long wam_check_read_key(char *key, size_t cap, const char *raw, long *qty)
 			return -1;
 		char ref[128], rk[WAM_CHECK_KEY_MAX];
 		snprintf(ref, sizeof ref, "%.*s", (int)n, p);
-		if (wam_serial_key(rk, sizeof rk, ref) <= 0)
+		if (wam_match_serial_key(rk, sizeof rk, ref) <= 0)
 			return -1;
 		*qty = v;
 		int len = snprintf(key, cap, "LOT:%s", rk);
 		return len > 0 && (size_t)len < cap ? len : -1;
 	}
-	long len = wam_serial_key(key, cap, raw);
+	long len = wam_match_serial_key(key, cap, raw);
 	return len > 0 ? len : -1;
 }
 
@@ -807,7 +808,7 @@ static int reconcile_lots(wam_db *db, const char *check_id, json_t *quantity, js
 		size_t i;
 		json_t *c;
 		for (int n = 0; n < 2; n++) {
-			if (!*names[n] || wam_serial_key(rk, sizeof rk, names[n]) <= 0)
+			if (!*names[n] || wam_match_serial_key(rk, sizeof rk, names[n]) <= 0)
 				continue;
 			snprintf(key, sizeof key, "LOT:%s", rk);
 			json_array_foreach(counts, i, c) if (!strcmp(json_string_value(json_object_get(c, "key")), key))

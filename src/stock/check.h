@@ -3,13 +3,14 @@
 #define WAM_STOCK_CHECK_H
 
 #include "internal.h"
+#include "wam/match.h"
 
 #define WAM_CHECK_KEY_MAX 1024 /* room for the key of a read */
 #define WAM_CHECK_READ_MAX 200 /* bytes in one read */
 
 /* The key a read is kept and matched under: "LOT:<key of the lot>" for a
  * lot count "LOT <lot id or number> <rounds>" (then `*qty` is the rounds),
- * else the read's normalized serial key (wam_serial_key; a weapon id is its
+ * else the read's normalized serial key (wam_match_serial_key; a weapon id is its
  * own key) and `*qty` is -1. Returns the key's length, or -1 when the read
  * has no key (empty after normalisation, invalid UTF-8, a malformed count). */
 long wam_check_read_key(char *key, size_t cap, const char *raw, long *qty);

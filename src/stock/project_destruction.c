@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "stock/project_destruction.h"
+#include "wam/match.h"
 
 enum {
 	S_OPEN,
@@ -110,7 +111,7 @@ static int person_added(wam_room_ctx *ctx, int64_t seq, const char *id, const js
  * can be made. */
 static void key_of(char *out, size_t cap, const char *s)
 {
-	if (wam_serial_key(out, cap, s) <= 0)
+	if (wam_match_serial_key(out, cap, s) <= 0)
 		snprintf(out, cap, "%s", s);
 }
 

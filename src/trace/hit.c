@@ -140,7 +140,7 @@ static int candidates_of(wam_db *db, json_t **out, const json_t *w, int limit)
 {
 	const char *serial = str(w, "serial"), *make = str(w, "make");
 	*out = NULL;
-	if (!serial || wam_serial_readable(serial) < WAM_SERIAL_MIN_READABLE) {
+	if (!serial || wam_match_serial_readable(serial) < WAM_SERIAL_MIN_READABLE) {
 		*out = json_array();
 		return 0;
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "wam/match.h"
 #include "store/field.h"
 #include "trace/request.h"
 #include "wam/trace.h"
@@ -96,7 +97,7 @@ json_t *wam_trace_quality_of(const json_t *body)
 	const char *serial = sget(item, "serial");
 	if (serial && (strchr(serial, '?') || strchr(serial, '*')))
 		note(doubtful, "item.serial", "the serial has unreadable characters ('?' or '*')");
-	if (serial && wam_serial_readable(serial) < WAM_SERIAL_MIN_READABLE)
+	if (serial && wam_match_serial_readable(serial) < WAM_SERIAL_MIN_READABLE)
 		note(doubtful, "item.serial", "the serial has fewer than 4 readable letters or digits");
 	size_t i;
 	const json_t *m;

@@ -103,6 +103,10 @@ static public_fn fns[] = {
     {"wam_ledger_head", FREE, false}, /* a number and a hash */
     /* match.h */
     {"wam_match_search", LISTS, false},
+    {"wam_match_name_key", FREE, false}, /* keys of a text: no record read */
+    {"wam_match_serial_key", FREE, false},
+    {"wam_match_serial_key_pair", FREE, false},
+    {"wam_match_serial_readable", FREE, false},
     {"wam_match_explain", FREE, false},
     /* registry.h */
     {"wam_registry_site_add", NATIONAL, false},

@@ -12,6 +12,7 @@
 #include "helpers.h"
 #include "registry/rules.h"
 #include "wam/auth.h"
+#include "wam/match.h"
 
 /* Registers `json` and checks its marking status; returns the reason. */
 static char *marking_of(test_reg *r, const char *json, const char *want)
@@ -713,9 +714,9 @@ static void test_registry_iso3166_3_codes_accepted(void **state)
 static void expect_key(const char *in, const char *want)
 {
 	char out[256];
-	long n = wam_norm_key(out, sizeof out, in);
+	long n = wam_match_name_key(out, sizeof out, in);
 	if (n < 0 || strcmp(out, want) != 0)
-		fail_msg("wam_norm_key(\"%s\") = \"%s\" (%ld), expected \"%s\"", in, out, n, want);
+		fail_msg("wam_match_name_key(\"%s\") = \"%s\" (%ld), expected \"%s\"", in, out, n, want);
 	assert_int_equal(n, (long)strlen(want));
 }
 
@@ -731,10 +732,10 @@ static void test_registry_norm_key(void **state)
 	expect_key("№123-ab", "123AB");
 	expect_key("12?4", "12?4");           /* wildcards are kept */
 	char a[64], b[64];
-	wam_norm_key(a, sizeof a, "БТ-4471");
-	wam_norm_key(b, sizeof b, "бт 4471");
+	wam_match_name_key(a, sizeof a, "БТ-4471");
+	wam_match_name_key(b, sizeof b, "бт 4471");
 	assert_string_equal(a, b); /* Cyrillic: case does not matter either */
-	assert_int_equal(wam_norm_key(a, sizeof a, "AB\xff"), -1);
+	assert_int_equal(wam_match_name_key(a, sizeof a, "AB\xff"), -1);
 }
 
 static void test_registry_serial_key_from_arabic_digits(void **state)
