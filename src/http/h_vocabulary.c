@@ -8,6 +8,7 @@
 #include "http.h"
 #include "wam/auth.h"
 #include "wam/registry.h"
+#include "wam/trace.h"
 
 static int roles(wam_db *db, json_t **out)
 {
@@ -15,9 +16,16 @@ static int roles(wam_db *db, json_t **out)
 	return wam_auth_roles_json(out);
 }
 
+static int trace(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_trace_vocabulary(out);
+}
+
 static int (*const rooms[])(wam_db *db, json_t **out) = {
     roles,                   /* roles, actions */
     wam_registry_vocabulary, /* statuses and their machine, categories, marking words, site kinds ... */
+    trace,                   /* points of diversion, trace request words, the SDG report's keys */
 };
 
 void h_vocabulary(wam_request *r)

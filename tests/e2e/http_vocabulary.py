@@ -115,5 +115,61 @@ def test(tap):
         tap.ok(resp.status == 200 and resp.json["status"] == s, f"in_store to {s}, which it lists: taken",
                repr(resp))
 
+    trace_words(tap, srv, v, admin)
+
+
+def trace_words(tap, srv, v, admin):
+    """Tracing's words are the ones its commands take: each served word of a
+    trace request's fields is taken, a word outside them is refused naming
+    the field; the SDG report's keys are the served ones, in their order."""
+    for key in ("diversion_categories", "trace_vias", "illicit_reasons", "confidentialities", "urgencies",
+                "trace_results", "trace_results_need_reason", "trace_states", "sdg_weapon_types", "sdg_results",
+                "sdg_counts"):
+        tap.ok(isinstance(v.get(key), list) and v[key] and len(set(v[key])) == len(v[key]),
+               f"{key}: a list of distinct words", repr(v.get(key)))
+    tap.ok(set(v["trace_results_need_reason"]) < set(v["trace_results"]),
+           "the results that need a reason are some of the results", repr(v["trace_results_need_reason"]))
+    tap.eq(v["sdg_results"][:-1], v["diversion_categories"],
+           "the report's diversion results are the points of diversion, then not_established")
+
+    items = srv.get("/api/v1/items" + q(status="seized", limit=1), admin).json["items"]
+    tap.ok(items, "a seized weapon to trace", repr(items))
+    draft = {"item_id": items[0]["id"],
+             "requesting": {"state": "HT", "agency": "PNH", "contact": {"name": "Insp. Joseph",
+                                                                        "email": "joseph@pnh.example"}},
+             "requested": {"state": "AT", "agency": "BMI", "via": "national_contact_point"},
+             "illicit_reason": "illicit_national_law", "justification": "possession without a licence",
+             "confidentiality": "restricted", "urgency": "urgent"}
+    n = 0
+    for key, field in (("trace_vias", "requested.via"), ("illicit_reasons", "illicit_reason"),
+                       ("confidentialities", "confidentiality"), ("urgencies", "urgency")):
+        def with_word(word):
+            d = json.loads(json.dumps(draft))
+            if field.startswith("requested."):
+                d["requested"]["via"] = word
+            else:
+                d[field] = word
+            return d
+        taken = []
+        for word in v[key]:
+            n += 1
+            resp = srv.post("/api/v1/traces", dict(with_word(word), reference=f"VOC-TR-{n:03}"), admin)
+            if resp.status == 201:
+                taken.append(word)
+        tap.eq(taken, v[key], f"{field}: every word of {key} is taken")
+        resp = srv.post("/api/v1/traces", dict(with_word("not_a_word"), reference="VOC-TR-999"), admin)
+        tap.ok(resp.status in (400, 422) and resp.json["error"]["field"] == field,
+               f"{field}: a word outside {key} is refused naming {field}", repr(resp))
+
+    resp = srv.get("/api/v1/traces" + q(state="not_a_state"), admin)
+    tap.ok(resp.status in (400, 422), "a trace state outside trace_states is refused", repr(resp))
+
+    report = srv.get("/api/v1/reports/sdg-16-4-2" + q(year=2026), admin).json
+    tap.eq(sorted(report["counts"]), sorted(v["sdg_counts"]), "the report's counts are sdg_counts")
+    tap.ok(set(report["by_type"]) <= set(v["sdg_weapon_types"]), "the report's weapon types are served ones",
+           repr(sorted(report["by_type"])))
+    tap.ok(set(report["by_result"]) <= set(v["sdg_results"]), "the report's results are served ones",
+           repr(sorted(report["by_result"])))
+
 if __name__ == "__main__":
     sys.exit(main(test))
