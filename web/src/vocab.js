@@ -22,6 +22,21 @@ export let SITE_KINDS = [];
 // role -> the actions it may do (docs/auth.md)
 export let ROLE_ACTIONS = {};
 export let ROLES = [];
+// tracing (docs/trace.md): a point of diversion's category, a trace
+// request's channel, illicit reason, confidentiality, urgency, results (and
+// those that need a reason) and states; the SDG 16.4.2 report's counts,
+// weapon types and diversion results
+export let DIVERSION = [];
+export let TRACE_VIAS = [];
+export let ILLICIT_REASONS = [];
+export let CONFIDENTIALITIES = [];
+export let URGENCIES = [];
+export let TRACE_RESULTS = [];
+export let TRACE_RESULTS_NEED_REASON = [];
+export let TRACE_STATES = [];
+export let SDG_COUNTS = [];
+export let SDG_TYPES = [];
+export let SDG_RESULTS = [];
 
 let loaded = null;
 
@@ -43,6 +58,17 @@ export function loadVocabulary() {
         SITE_KINDS = v.site_kinds;
         ROLE_ACTIONS = Object.fromEntries(v.roles.map((r) => [r.role, r.actions]));
         ROLES = v.roles.map((r) => r.role);
+        DIVERSION = v.diversion_categories;
+        TRACE_VIAS = v.trace_vias;
+        ILLICIT_REASONS = v.illicit_reasons;
+        CONFIDENTIALITIES = v.confidentialities;
+        URGENCIES = v.urgencies;
+        TRACE_RESULTS = v.trace_results;
+        TRACE_RESULTS_NEED_REASON = v.trace_results_need_reason;
+        TRACE_STATES = v.trace_states;
+        SDG_COUNTS = v.sdg_counts;
+        SDG_TYPES = v.sdg_weapon_types;
+        SDG_RESULTS = v.sdg_results;
       },
       (e) => {
         loaded = null;
