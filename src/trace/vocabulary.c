@@ -2,21 +2,9 @@
  * offer, built from the arrays hit.c, request.c and sdg.c check input
  * against (trace/trace.h), so what is offered is what is accepted. */
 #include "internal.h"
+#include "store/field.h"
 #include "trace/trace.h"
 #include "wam/trace.h"
-
-/* The words of NULL-terminated `vocab` as a new array; NULL when memory is
- * exhausted. */
-static json_t *words(const char *const *vocab)
-{
-	json_t *a = json_array();
-	for (; a && *vocab; vocab++)
-		if (json_array_append_new(a, json_string(*vocab))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
 
 int wam_trace_vocabulary(json_t **out)
 {
@@ -24,6 +12,7 @@ int wam_trace_vocabulary(json_t **out)
 		const char *key;
 		const char *const *const *vocab;
 	} lists[] = {
+	    {"hit_decisions", &wam_trace_hit_decisions},
 	    {"diversion_categories", &wam_trace_diversions},
 	    {"trace_vias", &wam_trace_vias},
 	    {"illicit_reasons", &wam_trace_illicit_reasons},
@@ -37,14 +26,13 @@ int wam_trace_vocabulary(json_t **out)
 	    {"sdg_counts", &wam_trace_sdg_counts},
 	};
 	json_t *v = json_object();
+	int rc = v ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the trace vocabularies");
 	*out = NULL;
-	for (size_t i = 0; v && i < sizeof lists / sizeof lists[0]; i++)
-		if (json_object_set_new(v, lists[i].key, words(*lists[i].vocab))) {
-			json_decref(v);
-			v = NULL;
-		}
-	if (!v)
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the trace vocabularies");
-	*out = v;
-	return 0;
+	for (size_t i = 0; !rc && i < sizeof lists / sizeof lists[0]; i++)
+		rc = wam_vocab_json(v, lists[i].key, *lists[i].vocab);
+	if (rc)
+		json_decref(v);
+	else
+		*out = v;
+	return rc;
 }

@@ -9,6 +9,9 @@ one docs/auth.md prints, and every action a route needs is one it names;
 the status machine is the one docs/registry.md prints and the library
 keeps to it (a status it does not list next is refused, one it lists is
 taken); the categories are the registry's reference data, in its order.
+Tracing's, the stock room's and the collection room's words are those
+their commands take: each served word is taken, one outside is refused
+naming its field.
 """
 import json
 import os
@@ -54,6 +57,7 @@ def test(tap):
     reg = Registry()
     reg.demo(60)
     tokens = {role: reg.token(f"vocabulary-{role}", role)[0] for role in ROLES}
+    reg.user("verifier", "armourer", "a long verifier password")  # a destruction's verifier is a user
     srv = Server(reg)
     admin = tokens["admin"]
     site = srv.get("/api/v1/sites", admin).json[0]["id"]
@@ -116,6 +120,9 @@ def test(tap):
                repr(resp))
 
     trace_words(tap, srv, v, admin)
+    hit_words(tap, srv, v, admin, site)
+    stock_words(tap, srv, v, admin, site)
+    collection_words(tap, srv, v, admin)
 
 
 def trace_words(tap, srv, v, admin):
@@ -170,6 +177,106 @@ def trace_words(tap, srv, v, admin):
            repr(sorted(report["by_type"])))
     tap.ok(set(report["by_result"]) <= set(v["sdg_results"]), "the report's results are served ones",
            repr(sorted(report["by_result"])))
+
+
+def hit_words(tap, srv, v, admin, site):
+    """A decision on a hit outside the served ones is refused: a weapon
+    reported stolen, one recovered with its serial misread, the hit."""
+    reg_body = {"category": "SA1", "make": "Glock", "model": "17", "calibre": "9x19mm", "serial": "VOC-7781234",
+                "country": "AT", "site_id": site}
+    weapon = srv.post("/api/v1/items", reg_body, admin).json["id"]
+    srv.post("/api/v1/losses", {"kind": "stolen", "date": "2026-01-10", "place": "Armoury",
+                                "circumstances": "the rack was found open", "reported_by": "Sgt. Paul",
+                                "item_id": weapon}, admin)
+    srv.post("/api/v1/recoveries", {"type": "seized", "date": "2026-03-14", "place": "Malpasse border post",
+                                    "officer": "Agent Pierre",
+                                    "weapons": [dict(reg_body, serial="VOC-7781284", site_id=None)]}, admin)
+    hits = srv.get("/api/v1/hits" + q(state="open"), admin).json
+    tap.ok(hits, "a hit to decide on", repr(hits))
+    if not hits:
+        return
+    resp = srv.post(f"/api/v1/hits/{hits[0]['id']}/decision", {"decision": "maybe", "reason": "vocabulary test"},
+                    admin)
+    tap.ok(resp.status in (400, 422) and resp.json["error"]["field"] == "decision",
+           f"a decision outside hit_decisions {v['hit_decisions']} is refused naming decision", repr(resp))
+
+
+def refused(tap, resp, field, what):
+    tap.ok(resp.status in (400, 422) and (resp.json or {}).get("error", {}).get("field") == field,
+           f"{what}: refused naming {field}", repr(resp))
+
+
+def stock_words(tap, srv, v, admin, site):
+    """The stock room's words are the ones its commands take."""
+    for key in ("lot_conditions", "hazard_divisions", "compat_groups", "custody_states", "check_types",
+                "check_read_methods", "check_outcomes", "destruction_methods", "destruction_roles"):
+        tap.ok(isinstance(v.get(key), list) and v[key] and len(set(v[key])) == len(v[key]),
+               f"{key}: a list of distinct words", repr(v.get(key)))
+
+    lot = {"nomenclature": "Cartridge 9x19mm ball", "batch_number": "B1", "rounds": 100, "packages": 1,
+           "hazard_division": "1.4", "compat_group": "S", "neq_g": 0.4, "site_id": site}
+    taken = [d for i, d in enumerate(v["hazard_divisions"])
+             if srv.post("/api/v1/lots", dict(lot, lot_number=f"VOC-H{i}", hazard_division=d), admin).status == 201]
+    tap.eq(taken, v["hazard_divisions"], "a lot takes every hazard division served")
+    refused(tap, srv.post("/api/v1/lots", dict(lot, lot_number="VOC-H9", hazard_division="2.1"), admin),
+            "hazard_division", "a hazard division outside hazard_divisions")
+    taken = [g for i, g in enumerate(v["compat_groups"])
+             if srv.post("/api/v1/lots", dict(lot, lot_number=f"VOC-G{i}", compat_group=g), admin).status == 201]
+    tap.eq(taken, v["compat_groups"], "a lot takes every compatibility group served")
+    refused(tap, srv.post("/api/v1/lots", dict(lot, lot_number="VOC-G99", compat_group="Z"), admin),
+            "compat_group", "a compatibility group outside compat_groups")
+    one = srv.post("/api/v1/lots", dict(lot, lot_number="VOC-C"), admin).json["id"]
+    taken = [c for c in v["lot_conditions"][1:] + v["lot_conditions"][:1]
+             if srv.post(f"/api/v1/lots/{one}/condition", {"condition": c, "reason": "vocabulary test"},
+                         admin).status == 200]
+    tap.eq(sorted(taken), sorted(v["lot_conditions"]), "a lot takes every condition served, one after another")
+    refused(tap, srv.post(f"/api/v1/lots/{one}/condition", {"condition": "DAMP", "reason": "vocabulary test"}, admin),
+            "condition", "a condition outside lot_conditions")
+
+    for state in v["custody_states"]:
+        resp = srv.get("/api/v1/custody" + q(state=state), admin)
+        tap.eq(resp.status, 200, f"custody records in state {state} may be listed")
+    refused(tap, srv.get("/api/v1/custody" + q(state="lent"), admin), "state", "a custody state outside custody_states")
+
+    refused(tap, srv.post("/api/v1/checks", {"site_id": site, "type": "GLANCE"}, admin), "type",
+            "a check type outside check_types")
+
+    taken = [m for m in v["destruction_methods"]
+             if srv.post("/api/v1/destructions", {"method": m, "site": "yard", "date": "2026-11-21"},
+                         admin).status == 201]
+    tap.eq(taken, v["destruction_methods"], "a destruction batch takes every method served")
+    refused(tap, srv.post("/api/v1/destructions", {"method": "BURY", "site": "yard", "date": "2026-11-21"}, admin),
+            "method", "a destruction method outside destruction_methods")
+    b = srv.post("/api/v1/destructions", {"method": v["destruction_methods"][0], "site": "yard",
+                                          "date": "2026-11-21"}, admin).json["id"]
+    taken = [r for r in v["destruction_roles"]
+             if srv.post(f"/api/v1/destructions/{b}/people", {"role": r, "name": "verifier" if r == "verifier" else f"the {r}"},
+                         admin).status in (200, 201)]
+    tap.eq(taken, v["destruction_roles"], "a destruction batch takes a person in every role served")
+    refused(tap, srv.post(f"/api/v1/destructions/{b}/people", {"role": "bystander", "name": "Someone"}, admin),
+            "role", "a person's role outside destruction_roles")
+
+
+def collection_words(tap, srv, v, admin):
+    """The collection room's words are the ones a recovery takes."""
+    tap.eq(v["recovery_types"], ["seized", "found", "surrendered"], "the recovery types")
+    tap.ok(isinstance(v.get("recovery_contexts"), list) and "border_interdiction" in v["recovery_contexts"],
+           "the recovery contexts", repr(v.get("recovery_contexts")))
+    n = 0
+
+    def recovery(**kw):
+        nonlocal n
+        n += 1
+        body = {"type": "seized", "date": "2026-02-14", "place": "Malpasse border post", "officer": "Agent Pierre",
+                "weapons": [{"category": "SA4", "make": "Norinco", "model": "Type 56", "serial": f"VOC-56-{n:03}",
+                             "country": "CN"}]}
+        return srv.post("/api/v1/recoveries", dict(body, **kw), admin)
+    taken = [t for t in v["recovery_types"] if recovery(type=t).status == 201]
+    tap.eq(taken, v["recovery_types"], "a recovery takes every type served")
+    refused(tap, recovery(type="bought"), "type", "a recovery type outside recovery_types")
+    taken = [c for c in v["recovery_contexts"] if recovery(context=c).status == 201]
+    tap.eq(taken, v["recovery_contexts"], "a recovery takes every context served")
+    refused(tap, recovery(context="market"), "context", "a recovery context outside recovery_contexts")
 
 if __name__ == "__main__":
     sys.exit(main(test))

@@ -216,6 +216,8 @@ static public_fn fns[] = {
     {"wam_auth_roles_json", FREE, false},
     {"wam_registry_vocabulary", FREE, false},
     {"wam_trace_vocabulary", FREE, false},
+    {"wam_stock_vocabulary", FREE, false},
+    {"wam_collection_vocabulary", FREE, false},
     {"wam_serve", FREE, false},
     {"wam_serve_routes", FREE, false},
     {"wam_error_alloc_failures", FREE, false},
