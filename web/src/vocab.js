@@ -37,6 +37,20 @@ export let TRACE_STATES = [];
 export let SDG_COUNTS = [];
 export let SDG_TYPES = [];
 export let SDG_RESULTS = [];
+export let HIT_DECISIONS = [];
+// the stock room (docs/stock.md): a lot's conditions, a custody record's
+// states, a check's types, read methods and resolution outcomes, a
+// destruction's methods and the roles of its people
+export let LOT_CONDITIONS = [];
+export let CUSTODY_STATES = [];
+export let CHECK_TYPES = [];
+export let CHECK_READ_METHODS = [];
+export let CHECK_OUTCOMES = [];
+export let DESTRUCTION_METHODS = [];
+export let DESTRUCTION_ROLES = [];
+// the collection room (docs/collection.md): a recovery's types and contexts
+export let RECOVERY_TYPES = [];
+export let RECOVERY_CONTEXTS = [];
 
 let loaded = null;
 
@@ -69,6 +83,16 @@ export function loadVocabulary() {
         SDG_COUNTS = v.sdg_counts;
         SDG_TYPES = v.sdg_weapon_types;
         SDG_RESULTS = v.sdg_results;
+        HIT_DECISIONS = v.hit_decisions;
+        LOT_CONDITIONS = v.lot_conditions;
+        CUSTODY_STATES = v.custody_states;
+        CHECK_TYPES = v.check_types;
+        CHECK_READ_METHODS = v.check_read_methods;
+        CHECK_OUTCOMES = v.check_outcomes;
+        DESTRUCTION_METHODS = v.destruction_methods;
+        DESTRUCTION_ROLES = v.destruction_roles;
+        RECOVERY_TYPES = v.recovery_types;
+        RECOVERY_CONTEXTS = v.recovery_contexts;
       },
       (e) => {
         loaded = null;
