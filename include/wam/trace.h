@@ -306,8 +306,9 @@ WAM_API int wam_trace_sdg_report_csv(const json_t *report, FILE *out);
 /* ---- vocabularies ---- */
 
 /* The words tracing accepts, from the very tables its commands check
- * against, for a front end to offer: {hit_decisions, diversion_categories:
- * [a point of diversion's category], trace_vias, illicit_reasons, confidentialities,
+ * against, for a front end to offer: {loss_kinds, hit_decisions,
+ * diversion_categories: [a point of diversion's category],
+ * trace_directions, trace_vias, illicit_reasons, confidentialities,
  * urgencies, trace_results, trace_results_need_reason: [the results a
  * response must say why for], trace_states, sdg_weapon_types, sdg_results,
  * sdg_counts: [the report's keys, in its order]}. `*out` is the caller's

@@ -53,6 +53,7 @@ static const char *const results[] = {"record_found", "no_record", "partial", "d
 static const char *const states[] = {"draft", "sent", "acknowledged", "answered", "closed", NULL};
 /* ITI: a state that delays, restricts or refuses says why */
 static const char *const results_needing_reason[] = {"delayed", "restricted", "refused", NULL};
+const char *const *const wam_trace_directions = directions;
 const char *const *const wam_trace_vias = vias;
 const char *const *const wam_trace_illicit_reasons = illicit_reasons;
 const char *const *const wam_trace_confidentialities = confidentialities;

@@ -1,5 +1,5 @@
 /* wam_trace_vocabulary: tracing's closed vocabularies for a front end to
- * offer, built from the arrays hit.c, request.c and sdg.c check input
+ * offer, built from the arrays loss.c, hit.c, request.c and sdg.c check input
  * against (trace/trace.h), so what is offered is what is accepted. */
 #include "internal.h"
 #include "store/field.h"
@@ -12,8 +12,10 @@ int wam_trace_vocabulary(json_t **out)
 		const char *key;
 		const char *const *const *vocab;
 	} lists[] = {
+	    {"loss_kinds", &wam_trace_loss_kinds},
 	    {"hit_decisions", &wam_trace_hit_decisions},
 	    {"diversion_categories", &wam_trace_diversions},
+	    {"trace_directions", &wam_trace_directions},
 	    {"trace_vias", &wam_trace_vias},
 	    {"illicit_reasons", &wam_trace_illicit_reasons},
 	    {"confidentialities", &wam_trace_confidentialities},

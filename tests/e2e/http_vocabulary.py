@@ -129,7 +129,7 @@ def trace_words(tap, srv, v, admin):
     """Tracing's words are the ones its commands take: each served word of a
     trace request's fields is taken, a word outside them is refused naming
     the field; the SDG report's keys are the served ones, in their order."""
-    for key in ("diversion_categories", "trace_vias", "illicit_reasons", "confidentialities", "urgencies",
+    for key in ("loss_kinds", "hit_decisions", "diversion_categories", "trace_directions", "trace_vias", "illicit_reasons", "confidentialities", "urgencies",
                 "trace_results", "trace_results_need_reason", "trace_states", "sdg_weapon_types", "sdg_results",
                 "sdg_counts"):
         tap.ok(isinstance(v.get(key), list) and v[key] and len(set(v[key])) == len(v[key]),
@@ -148,7 +148,7 @@ def trace_words(tap, srv, v, admin):
              "illicit_reason": "illicit_national_law", "justification": "possession without a licence",
              "confidentiality": "restricted", "urgency": "urgent"}
     n = 0
-    for key, field in (("trace_vias", "requested.via"), ("illicit_reasons", "illicit_reason"),
+    for key, field in (("trace_directions", "direction"), ("trace_vias", "requested.via"), ("illicit_reasons", "illicit_reason"),
                        ("confidentialities", "confidentiality"), ("urgencies", "urgency")):
         def with_word(word):
             d = json.loads(json.dumps(draft))
@@ -168,6 +168,8 @@ def trace_words(tap, srv, v, admin):
         tap.ok(resp.status in (400, 422) and resp.json["error"]["field"] == field,
                f"{field}: a word outside {key} is refused naming {field}", repr(resp))
 
+    resp = srv.get("/api/v1/traces" + q(direction="sideways"), admin)
+    tap.ok(resp.status in (400, 422), "a trace direction outside trace_directions is refused", repr(resp))
     resp = srv.get("/api/v1/traces" + q(state="not_a_state"), admin)
     tap.ok(resp.status in (400, 422), "a trace state outside trace_states is refused", repr(resp))
 
@@ -185,9 +187,12 @@ def hit_words(tap, srv, v, admin, site):
     reg_body = {"category": "SA1", "make": "Glock", "model": "17", "calibre": "9x19mm", "serial": "VOC-7781234",
                 "country": "AT", "site_id": site}
     weapon = srv.post("/api/v1/items", reg_body, admin).json["id"]
-    srv.post("/api/v1/losses", {"kind": "stolen", "date": "2026-01-10", "place": "Armoury",
-                                "circumstances": "the rack was found open", "reported_by": "Sgt. Paul",
-                                "item_id": weapon}, admin)
+    loss = {"kind": "stolen", "date": "2026-01-10", "place": "Armoury", "circumstances": "the rack was found open",
+            "reported_by": "Sgt. Paul", "item_id": weapon}
+    refused(tap, srv.post("/api/v1/losses", dict(loss, kind="mislaid"), admin), "kind",
+            f"a loss report's kind outside loss_kinds {v['loss_kinds']}")
+    tap.ok("stolen" in v["loss_kinds"], "a weapon may be reported stolen", repr(v["loss_kinds"]))
+    srv.post("/api/v1/losses", loss, admin)
     srv.post("/api/v1/recoveries", {"type": "seized", "date": "2026-03-14", "place": "Malpasse border post",
                                     "officer": "Agent Pierre",
                                     "weapons": [dict(reg_body, serial="VOC-7781284", site_id=None)]}, admin)

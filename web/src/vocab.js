@@ -25,7 +25,8 @@ export let ROLES = [];
 // tracing (docs/trace.md): a point of diversion's category, a trace
 // request's channel, illicit reason, confidentiality, urgency, results (and
 // those that need a reason) and states; the SDG 16.4.2 report's counts,
-// weapon types and diversion results
+// weapon types and diversion results; a hit's decisions, a loss report's
+// kinds and a trace request's directions
 export let DIVERSION = [];
 export let TRACE_VIAS = [];
 export let ILLICIT_REASONS = [];
@@ -38,6 +39,8 @@ export let SDG_COUNTS = [];
 export let SDG_TYPES = [];
 export let SDG_RESULTS = [];
 export let HIT_DECISIONS = [];
+export let LOSS_KINDS = [];
+export let TRACE_DIRECTIONS = [];
 // the stock room (docs/stock.md): a lot's conditions, a custody record's
 // states, a check's types, read methods and resolution outcomes, a
 // destruction's methods and the roles of its people
@@ -84,6 +87,8 @@ export function loadVocabulary() {
         SDG_TYPES = v.sdg_weapon_types;
         SDG_RESULTS = v.sdg_results;
         HIT_DECISIONS = v.hit_decisions;
+        LOSS_KINDS = v.loss_kinds;
+        TRACE_DIRECTIONS = v.trace_directions;
         LOT_CONDITIONS = v.lot_conditions;
         CUSTODY_STATES = v.custody_states;
         CHECK_TYPES = v.check_types;
