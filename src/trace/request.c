@@ -538,9 +538,7 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 		o = NULL;
 	}
 	const char *result = str(r, "result");
-	bool must_say_why = false;
-	for (const char *const *w = results_needing_reason; *w; w++)
-		must_say_why = must_say_why || !strcmp(result, *w);
+	bool must_say_why = wam_in_vocab(results_needing_reason, result);
 	if ((rc = wam_take_text(r, in, "restriction_reason", fname(f, prefix, "restriction_reason"), false,
 	                        WAM_MAX_NOTES, true, 0)))
 		goto fail;
