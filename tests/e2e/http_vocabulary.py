@@ -13,6 +13,7 @@ Tracing's, the stock room's and the collection room's words are those
 their commands take: each served word is taken, one outside is refused
 naming its field.
 """
+import datetime
 import json
 import os
 import sys
@@ -167,6 +168,19 @@ def trace_words(tap, srv, v, admin):
         resp = srv.post("/api/v1/traces", dict(with_word("not_a_word"), reference="VOC-TR-999"), admin)
         tap.ok(resp.status in (400, 422) and resp.json["error"]["field"] == field,
                f"{field}: a word outside {key} is refused naming {field}", repr(resp))
+
+    # a response whose result needs a reason is refused without one; one
+    # whose result does not is taken
+    t = srv.post("/api/v1/traces", dict(draft, reference="VOC-TR-RESP", intended_use="criminal investigation"),
+                 admin).json["id"]
+    tap.eq(srv.post(f"/api/v1/traces/{t}/send", {}, admin).status, 200, "a request sent, to be answered")
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    for result in v["trace_results_need_reason"]:
+        refused(tap, srv.post(f"/api/v1/traces/{t}/responses", {"result": result, "date": today}, admin),
+                "restriction_reason", f"a {result} response without a reason")
+    plain = [r for r in v["trace_results"] if r not in v["trace_results_need_reason"]]
+    resp = srv.post(f"/api/v1/traces/{t}/responses", {"result": plain[0], "date": today}, admin)
+    tap.eq(resp.status, 201, f"a {plain[0]} response without a reason is taken", repr(resp))
 
     resp = srv.get("/api/v1/traces" + q(direction="sideways"), admin)
     tap.ok(resp.status in (400, 422), "a trace direction outside trace_directions is refused", repr(resp))
