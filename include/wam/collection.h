@@ -30,6 +30,13 @@ extern "C" {
  * crime, other. */
 WAM_API extern const char *const wam_collection_recovery_contexts[];
 
+/* The words the collection room accepts, from the very tables its commands
+ * check against, for a front end to offer: {recovery_types: [seized, found,
+ * surrendered], recovery_contexts: [wam_collection_recovery_contexts]}.
+ * `*out` is the caller's (json_decref). Fails only with WAM_ENOMEM; `*out`
+ * is then NULL. */
+WAM_API int wam_collection_vocabulary(json_t **out);
+
 /* Records a recovery: {type: seized|found|surrendered, date (YYYY-MM-DD),
  * place?, lat?, lon?, admin_area?, context?, officer, person?, site_id?,
  * notes?, task_days?, weapons: [item | {item_id}, ...]}. Each new weapon is

@@ -269,6 +269,17 @@ WAM_API int wam_stock_destruction_list(wam_db *db, json_t **out);
  * (seq and hash of the closing event). WAM_ECONFLICT while open. */
 WAM_API int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, const char *id);
 
+/* ---- vocabularies ---- */
+
+/* The words the stock room accepts, from the very tables its commands check
+ * against, for a front end to offer: {lot_conditions, hazard_divisions,
+ * compat_groups (IATG 01.50), custody_states, check_types,
+ * check_read_methods, check_outcomes: [how a discrepancy is resolved],
+ * destruction_methods, destruction_roles: [what a person in a batch is]}.
+ * `*out` is the caller's (json_decref). Fails only with WAM_ENOMEM; `*out`
+ * is then NULL. */
+WAM_API int wam_stock_vocabulary(json_t **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -303,6 +303,18 @@ WAM_API int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg
 /* Writes the report as CSV: one `figure,value` row per number. */
 WAM_API int wam_trace_sdg_report_csv(const json_t *report, FILE *out);
 
+/* ---- vocabularies ---- */
+
+/* The words tracing accepts, from the very tables its commands check
+ * against, for a front end to offer: {loss_kinds, hit_decisions,
+ * diversion_categories: [a point of diversion's category],
+ * trace_directions, trace_vias, illicit_reasons, confidentialities,
+ * urgencies, trace_results, trace_results_need_reason: [the results a
+ * response must say why for], trace_states, sdg_weapon_types, sdg_results,
+ * sdg_counts: [the report's keys, in its order]}. `*out` is the caller's
+ * (json_decref). Fails only with WAM_ENOMEM; `*out` is then NULL. */
+WAM_API int wam_trace_vocabulary(json_t **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,6 +26,20 @@ const char *const wam_collection_recovery_contexts[] = {
 static const char *const handover_fields[] = {"from", "to", "time", "place", "reason", NULL};
 static const char *const marking_fields[] = {"text", "component", "kind", "location", NULL};
 
+int wam_collection_vocabulary(json_t **out)
+{
+	json_t *v = json_object();
+	int rc = v ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the collection vocabularies");
+	*out = NULL;
+	if (!rc && !(rc = wam_vocab_json(v, "recovery_types", recovery_types)))
+		rc = wam_vocab_json(v, "recovery_contexts", wam_collection_recovery_contexts);
+	if (rc)
+		json_decref(v);
+	else
+		*out = v;
+	return rc;
+}
+
 /* Marking statuses that leave a weapon untraceable until marked (R5). */
 static bool needs_marking(const char *status)
 {

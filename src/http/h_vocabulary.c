@@ -7,7 +7,10 @@
  * ask: none of it is confined to a site. */
 #include "http.h"
 #include "wam/auth.h"
+#include "wam/collection.h"
 #include "wam/registry.h"
+#include "wam/stock.h"
+#include "wam/trace.h"
 
 static int roles(wam_db *db, json_t **out)
 {
@@ -15,9 +18,30 @@ static int roles(wam_db *db, json_t **out)
 	return wam_auth_roles_json(out);
 }
 
+static int trace(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_trace_vocabulary(out);
+}
+
+static int stock(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_stock_vocabulary(out);
+}
+
+static int collection(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_collection_vocabulary(out);
+}
+
 static int (*const rooms[])(wam_db *db, json_t **out) = {
     roles,                   /* roles, actions */
     wam_registry_vocabulary, /* statuses and their machine, categories, marking words, site kinds ... */
+    trace,                   /* points of diversion, trace request words, the SDG report's keys */
+    stock,                   /* lot conditions and hazard codes, custody states, check and destruction words */
+    collection,              /* recovery types and contexts */
 };
 
 void h_vocabulary(wam_request *r)

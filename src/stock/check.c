@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "wam/match.h"
 #include "stock/check.h"
+#include "stock/vocabulary.h"
 #include "wam/auth.h"
 #include "wam/registry.h"
 #include "wam/stock.h"
@@ -26,6 +27,9 @@ static const char *const check_fields[] = {"site_id", "subsites", "type", "check
 static const char *const types[] = {"FULL_SERIAL", "QUANTITY", "RANDOM_SAMPLE", NULL};
 static const char *const methods[] = {WAM_READ_TYPED, WAM_READ_SCANNED, WAM_READ_RFID, NULL};
 static const char *const outcomes[] = {"found", "written_off", "lost", "stolen", NULL};
+const char *const *const wam_stock_check_types = types;
+const char *const *const wam_stock_check_read_methods = methods;
+const char *const *const wam_stock_check_outcomes = outcomes;
 
 static bool listed(const char *const *list, const char *s)
 {

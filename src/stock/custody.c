@@ -12,6 +12,7 @@
 
 #include "store/field.h"
 #include "stock/stockpile.h"
+#include "stock/vocabulary.h"
 #include "wam/auth.h"
 #include "wam/registry.h"
 
@@ -388,12 +389,14 @@ static int list(wam_db *db, json_t **out, const char *where, const char *a, cons
 	return rc;
 }
 
+static const char *const custody_states[] = {"pending", "open", "returned", NULL};
+const char *const *const wam_stock_custody_states = custody_states;
+
 int wam_stock_custody_list(wam_db *db, json_t **out, const char *state, const char *item_id,
                            const char *const *sites, int nsites)
 {
-	static const char *const states[] = {"pending", "open", "returned", NULL};
 	*out = NULL;
-	if (state && !wam_in_vocab(states, state))
+	if (state && !wam_in_vocab(custody_states, state))
 		return wam_error_set(WAM_EINVAL, "state", "state '%.30s' is not one of: pending, open, returned", state);
 	return list(db, out, "(?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.item_id = ?2)", state, item_id, sites,
 	            nsites);

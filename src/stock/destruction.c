@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "stock/vocabulary.h"
 #include "store/field.h"
 #include "wam/auth.h"
 #include "wam/registry.h"
@@ -20,6 +21,8 @@
 
 static const char *const methods[] = {"CUT", "CRUSH", "SMELT", "SHRED", "BURN", "DETONATION", NULL};
 static const char *const roles[] = {"verifier", "witness", NULL};
+const char *const *const wam_stock_destruction_methods = methods;
+const char *const *const wam_stock_destruction_roles = roles;
 static const char *const batch_fields[] = {"method", "site", "date", "notes", NULL};
 
 /* ---- small SQL helpers ---- */

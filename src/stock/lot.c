@@ -8,11 +8,15 @@
 
 #include "store/field.h"
 #include "stock/stockpile.h"
+#include "stock/vocabulary.h"
 
 static const char *const hazard_divisions[] = {"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", NULL};
 static const char *const compat_groups[] = {"A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "N", "S", NULL};
 static const char *const conditions[] = {"SERVICEABLE", "RESTRICTED", "SUSPENDED", "UNSERVICEABLE", "FOR_DESTRUCTION",
                                          NULL};
+const char *const *const wam_stock_hazard_divisions = hazard_divisions;
+const char *const *const wam_stock_compat_groups = compat_groups;
+const char *const *const wam_stock_lot_conditions = conditions;
 
 #define MAX_ROUNDS 1000000000000LL /* a trillion rounds: more is a typing error */
 

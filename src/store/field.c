@@ -28,6 +28,19 @@ void wam_vocab_list(const char *const *vocab, char *out, size_t cap)
 		n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "", *vocab);
 }
 
+int wam_vocab_json(json_t *obj, const char *key, const char *const *vocab)
+{
+	json_t *a = json_array();
+	for (; a && *vocab; vocab++)
+		if (json_array_append_new(a, json_string(*vocab))) {
+			json_decref(a);
+			a = NULL;
+		}
+	if (!a || json_object_set_new(obj, key, a))
+		return wam_error_set(WAM_ENOMEM, key, "out of memory listing %s", key);
+	return 0;
+}
+
 static int fail(long line, const char *field, const char *fmt, const char *a, const char *b)
 {
 	return wam_error_set_line(WAM_EINVAL, line, field, fmt, a, b);

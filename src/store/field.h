@@ -30,6 +30,10 @@ bool wam_country_code(char code[WAM_COUNTRY_LEN + 1], const char *s);
 bool wam_in_vocab(const char *const *vocab, const char *word);
 /* "a, b, c" into `out`, for error messages. */
 void wam_vocab_list(const char *const *vocab, char *out, size_t cap);
+/* Sets `key` of `obj` to the words of `vocab` as an array, for a room's
+ * vocabulary (what a front end offers); WAM_ENOMEM naming `key` when memory
+ * is exhausted. */
+int wam_vocab_json(json_t *obj, const char *key, const char *const *vocab);
 
 /* Fails on a key of `in` not in the NULL-terminated `allowed`. */
 int wam_check_fields(const json_t *in, const char *const *allowed, const char *prefix, long line);

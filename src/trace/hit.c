@@ -36,6 +36,8 @@ static const char *const decisions[] = {"confirm", "reject", NULL};
 static const char *const hit_states[] = {"open", "confirmed", "rejected", NULL};
 static const char *const diversions[] = {"illicit_manufacture", "civilian_holder", "state_stocks",
                                          "transfer_export",     "other",           NULL};
+const char *const *const wam_trace_hit_decisions = decisions;
+const char *const *const wam_trace_diversions = diversions;
 static const char *const origin_methods[] = {"investigation", "intelligence", "other", NULL};
 static const char *const decision_fields[] = {"decision", "reason", "point_of_diversion", NULL};
 static const char *const point_fields[] = {"category", "country", "date", "description", NULL};

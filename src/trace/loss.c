@@ -18,6 +18,7 @@
 #include "wam/trace.h"
 
 static const char *const kinds[] = {"lost", "stolen", NULL};
+const char *const *const wam_trace_loss_kinds = kinds;
 /* A loss report's fields, in the order they are checked; the weapon
  * (item_id or item) is checked by check_loss itself. */
 static const wam_field loss_fields[] = {

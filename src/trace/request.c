@@ -51,6 +51,16 @@ static const char *const confidentialities[] = {"unclassified", "restricted", "c
 static const char *const urgencies[] = {"routine", "urgent", "immediate", NULL};
 static const char *const results[] = {"record_found", "no_record", "partial", "delayed", "restricted", "refused", NULL};
 static const char *const states[] = {"draft", "sent", "acknowledged", "answered", "closed", NULL};
+/* ITI: a state that delays, restricts or refuses says why */
+static const char *const results_needing_reason[] = {"delayed", "restricted", "refused", NULL};
+const char *const *const wam_trace_directions = directions;
+const char *const *const wam_trace_vias = vias;
+const char *const *const wam_trace_illicit_reasons = illicit_reasons;
+const char *const *const wam_trace_confidentialities = confidentialities;
+const char *const *const wam_trace_urgencies = urgencies;
+const char *const *const wam_trace_results = results;
+const char *const *const wam_trace_results_needing_reason = results_needing_reason;
+const char *const *const wam_trace_states = states;
 
 #define FIELD_LEN 160
 
@@ -528,7 +538,7 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 		o = NULL;
 	}
 	const char *result = str(r, "result");
-	bool must_say_why = !strcmp(result, "delayed") || !strcmp(result, "restricted") || !strcmp(result, "refused");
+	bool must_say_why = wam_in_vocab(results_needing_reason, result);
 	if ((rc = wam_take_text(r, in, "restriction_reason", fname(f, prefix, "restriction_reason"), false,
 	                        WAM_MAX_NOTES, true, 0)))
 		goto fail;

@@ -94,6 +94,9 @@ static const char *const count_keys[] = {"recovered",
                                          "traced_successfully",
                                          "established_otherwise",
                                          NULL};
+const char *const *const wam_trace_sdg_weapon_types = weapon_types;
+const char *const *const wam_trace_sdg_results = results;
+const char *const *const wam_trace_sdg_counts = count_keys;
 
 static bool in_list(const char *const *list, const char *s)
 {

@@ -39,4 +39,26 @@ int wam_trace_weapon_registered(wam_db *db, const char *item_id);
  * errors name `prefix`.field (the bare field when `prefix` is ""). */
 int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *prefix);
 
+/* The trace room's closed vocabularies, the very arrays its commands check
+ * against (NULL-terminated), for wam_trace_vocabulary(): a loss report's
+ * kinds (loss.c); a hit's decisions and points of diversion (hit.c); a
+ * request's directions, how it goes, why the weapon is illicit, its
+ * confidentiality and urgency, a response's results and those that need a
+ * reason, a request's states (request.c); the SDG 16.4.2 report's weapon
+ * types, diversion results and counts (sdg.c). */
+extern const char *const *const wam_trace_loss_kinds;
+extern const char *const *const wam_trace_hit_decisions;
+extern const char *const *const wam_trace_diversions;
+extern const char *const *const wam_trace_directions;
+extern const char *const *const wam_trace_vias;
+extern const char *const *const wam_trace_illicit_reasons;
+extern const char *const *const wam_trace_confidentialities;
+extern const char *const *const wam_trace_urgencies;
+extern const char *const *const wam_trace_results;
+extern const char *const *const wam_trace_results_needing_reason;
+extern const char *const *const wam_trace_states;
+extern const char *const *const wam_trace_sdg_weapon_types;
+extern const char *const *const wam_trace_sdg_results;
+extern const char *const *const wam_trace_sdg_counts;
+
 #endif

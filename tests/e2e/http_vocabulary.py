@@ -9,7 +9,11 @@ one docs/auth.md prints, and every action a route needs is one it names;
 the status machine is the one docs/registry.md prints and the library
 keeps to it (a status it does not list next is refused, one it lists is
 taken); the categories are the registry's reference data, in its order.
+Tracing's, the stock room's and the collection room's words are those
+their commands take: each served word is taken, one outside is refused
+naming its field.
 """
+import datetime
 import json
 import os
 import sys
@@ -54,6 +58,7 @@ def test(tap):
     reg = Registry()
     reg.demo(60)
     tokens = {role: reg.token(f"vocabulary-{role}", role)[0] for role in ROLES}
+    reg.user("verifier", "armourer", "a long verifier password")  # a destruction's verifier is a user
     srv = Server(reg)
     admin = tokens["admin"]
     site = srv.get("/api/v1/sites", admin).json[0]["id"]
@@ -114,6 +119,183 @@ def test(tap):
         resp = srv.post(f"/api/v1/items/{item}/status", {"status": s, "reason": "vocabulary test"}, admin)
         tap.ok(resp.status == 200 and resp.json["status"] == s, f"in_store to {s}, which it lists: taken",
                repr(resp))
+
+    trace_words(tap, srv, v, admin)
+    hit_words(tap, srv, v, admin, site)
+    stock_words(tap, srv, v, admin, site)
+    collection_words(tap, srv, v, admin)
+
+
+def trace_words(tap, srv, v, admin):
+    """Tracing's words are the ones its commands take: each served word of a
+    trace request's fields is taken, a word outside them is refused naming
+    the field; the SDG report's keys are the served ones, in their order."""
+    for key in ("loss_kinds", "hit_decisions", "diversion_categories", "trace_directions", "trace_vias", "illicit_reasons", "confidentialities", "urgencies",
+                "trace_results", "trace_results_need_reason", "trace_states", "sdg_weapon_types", "sdg_results",
+                "sdg_counts"):
+        tap.ok(isinstance(v.get(key), list) and v[key] and len(set(v[key])) == len(v[key]),
+               f"{key}: a list of distinct words", repr(v.get(key)))
+    tap.ok(set(v["trace_results_need_reason"]) < set(v["trace_results"]),
+           "the results that need a reason are some of the results", repr(v["trace_results_need_reason"]))
+    tap.eq(v["sdg_results"][:-1], v["diversion_categories"],
+           "the report's diversion results are the points of diversion, then not_established")
+
+    items = srv.get("/api/v1/items" + q(status="seized", limit=1), admin).json["items"]
+    tap.ok(items, "a seized weapon to trace", repr(items))
+    draft = {"item_id": items[0]["id"],
+             "requesting": {"state": "HT", "agency": "PNH", "contact": {"name": "Insp. Joseph",
+                                                                        "email": "joseph@pnh.example"}},
+             "requested": {"state": "AT", "agency": "BMI", "via": "national_contact_point"},
+             "illicit_reason": "illicit_national_law", "justification": "possession without a licence",
+             "confidentiality": "restricted", "urgency": "urgent"}
+    n = 0
+    for key, field in (("trace_directions", "direction"), ("trace_vias", "requested.via"), ("illicit_reasons", "illicit_reason"),
+                       ("confidentialities", "confidentiality"), ("urgencies", "urgency")):
+        def with_word(word):
+            d = json.loads(json.dumps(draft))
+            if field.startswith("requested."):
+                d["requested"]["via"] = word
+            else:
+                d[field] = word
+            return d
+        taken = []
+        for word in v[key]:
+            n += 1
+            resp = srv.post("/api/v1/traces", dict(with_word(word), reference=f"VOC-TR-{n:03}"), admin)
+            if resp.status == 201:
+                taken.append(word)
+        tap.eq(taken, v[key], f"{field}: every word of {key} is taken")
+        resp = srv.post("/api/v1/traces", dict(with_word("not_a_word"), reference="VOC-TR-999"), admin)
+        tap.ok(resp.status in (400, 422) and resp.json["error"]["field"] == field,
+               f"{field}: a word outside {key} is refused naming {field}", repr(resp))
+
+    # a response whose result needs a reason is refused without one; one
+    # whose result does not is taken
+    t = srv.post("/api/v1/traces", dict(draft, reference="VOC-TR-RESP", intended_use="criminal investigation"),
+                 admin).json["id"]
+    tap.eq(srv.post(f"/api/v1/traces/{t}/send", {}, admin).status, 200, "a request sent, to be answered")
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    for result in v["trace_results_need_reason"]:
+        refused(tap, srv.post(f"/api/v1/traces/{t}/responses", {"result": result, "date": today}, admin),
+                "restriction_reason", f"a {result} response without a reason")
+    plain = [r for r in v["trace_results"] if r not in v["trace_results_need_reason"]]
+    resp = srv.post(f"/api/v1/traces/{t}/responses", {"result": plain[0], "date": today}, admin)
+    tap.eq(resp.status, 201, f"a {plain[0]} response without a reason is taken", repr(resp))
+
+    resp = srv.get("/api/v1/traces" + q(direction="sideways"), admin)
+    tap.ok(resp.status in (400, 422), "a trace direction outside trace_directions is refused", repr(resp))
+    resp = srv.get("/api/v1/traces" + q(state="not_a_state"), admin)
+    tap.ok(resp.status in (400, 422), "a trace state outside trace_states is refused", repr(resp))
+
+    report = srv.get("/api/v1/reports/sdg-16-4-2" + q(year=2026), admin).json
+    tap.eq(sorted(report["counts"]), sorted(v["sdg_counts"]), "the report's counts are sdg_counts")
+    tap.ok(set(report["by_type"]) <= set(v["sdg_weapon_types"]), "the report's weapon types are served ones",
+           repr(sorted(report["by_type"])))
+    tap.ok(set(report["by_result"]) <= set(v["sdg_results"]), "the report's results are served ones",
+           repr(sorted(report["by_result"])))
+
+
+def hit_words(tap, srv, v, admin, site):
+    """A decision on a hit outside the served ones is refused: a weapon
+    reported stolen, one recovered with its serial misread, the hit."""
+    reg_body = {"category": "SA1", "make": "Glock", "model": "17", "calibre": "9x19mm", "serial": "VOC-7781234",
+                "country": "AT", "site_id": site}
+    weapon = srv.post("/api/v1/items", reg_body, admin).json["id"]
+    loss = {"kind": "stolen", "date": "2026-01-10", "place": "Armoury", "circumstances": "the rack was found open",
+            "reported_by": "Sgt. Paul", "item_id": weapon}
+    refused(tap, srv.post("/api/v1/losses", dict(loss, kind="mislaid"), admin), "kind",
+            f"a loss report's kind outside loss_kinds {v['loss_kinds']}")
+    tap.ok("stolen" in v["loss_kinds"], "a weapon may be reported stolen", repr(v["loss_kinds"]))
+    srv.post("/api/v1/losses", loss, admin)
+    srv.post("/api/v1/recoveries", {"type": "seized", "date": "2026-03-14", "place": "Malpasse border post",
+                                    "officer": "Agent Pierre",
+                                    "weapons": [dict(reg_body, serial="VOC-7781284", site_id=None)]}, admin)
+    hits = srv.get("/api/v1/hits" + q(state="open"), admin).json
+    tap.ok(hits, "a hit to decide on", repr(hits))
+    if not hits:
+        return
+    resp = srv.post(f"/api/v1/hits/{hits[0]['id']}/decision", {"decision": "maybe", "reason": "vocabulary test"},
+                    admin)
+    tap.ok(resp.status in (400, 422) and resp.json["error"]["field"] == "decision",
+           f"a decision outside hit_decisions {v['hit_decisions']} is refused naming decision", repr(resp))
+
+
+def refused(tap, resp, field, what):
+    tap.ok(resp.status in (400, 422) and (resp.json or {}).get("error", {}).get("field") == field,
+           f"{what}: refused naming {field}", repr(resp))
+
+
+def stock_words(tap, srv, v, admin, site):
+    """The stock room's words are the ones its commands take."""
+    for key in ("lot_conditions", "hazard_divisions", "compat_groups", "custody_states", "check_types",
+                "check_read_methods", "check_outcomes", "destruction_methods", "destruction_roles"):
+        tap.ok(isinstance(v.get(key), list) and v[key] and len(set(v[key])) == len(v[key]),
+               f"{key}: a list of distinct words", repr(v.get(key)))
+
+    lot = {"nomenclature": "Cartridge 9x19mm ball", "batch_number": "B1", "rounds": 100, "packages": 1,
+           "hazard_division": "1.4", "compat_group": "S", "neq_g": 0.4, "site_id": site}
+    taken = [d for i, d in enumerate(v["hazard_divisions"])
+             if srv.post("/api/v1/lots", dict(lot, lot_number=f"VOC-H{i}", hazard_division=d), admin).status == 201]
+    tap.eq(taken, v["hazard_divisions"], "a lot takes every hazard division served")
+    refused(tap, srv.post("/api/v1/lots", dict(lot, lot_number="VOC-H9", hazard_division="2.1"), admin),
+            "hazard_division", "a hazard division outside hazard_divisions")
+    taken = [g for i, g in enumerate(v["compat_groups"])
+             if srv.post("/api/v1/lots", dict(lot, lot_number=f"VOC-G{i}", compat_group=g), admin).status == 201]
+    tap.eq(taken, v["compat_groups"], "a lot takes every compatibility group served")
+    refused(tap, srv.post("/api/v1/lots", dict(lot, lot_number="VOC-G99", compat_group="Z"), admin),
+            "compat_group", "a compatibility group outside compat_groups")
+    one = srv.post("/api/v1/lots", dict(lot, lot_number="VOC-C"), admin).json["id"]
+    taken = [c for c in v["lot_conditions"][1:] + v["lot_conditions"][:1]
+             if srv.post(f"/api/v1/lots/{one}/condition", {"condition": c, "reason": "vocabulary test"},
+                         admin).status == 200]
+    tap.eq(sorted(taken), sorted(v["lot_conditions"]), "a lot takes every condition served, one after another")
+    refused(tap, srv.post(f"/api/v1/lots/{one}/condition", {"condition": "DAMP", "reason": "vocabulary test"}, admin),
+            "condition", "a condition outside lot_conditions")
+
+    for state in v["custody_states"]:
+        resp = srv.get("/api/v1/custody" + q(state=state), admin)
+        tap.eq(resp.status, 200, f"custody records in state {state} may be listed")
+    refused(tap, srv.get("/api/v1/custody" + q(state="lent"), admin), "state", "a custody state outside custody_states")
+
+    refused(tap, srv.post("/api/v1/checks", {"site_id": site, "type": "GLANCE"}, admin), "type",
+            "a check type outside check_types")
+
+    taken = [m for m in v["destruction_methods"]
+             if srv.post("/api/v1/destructions", {"method": m, "site": "yard", "date": "2026-11-21"},
+                         admin).status == 201]
+    tap.eq(taken, v["destruction_methods"], "a destruction batch takes every method served")
+    refused(tap, srv.post("/api/v1/destructions", {"method": "BURY", "site": "yard", "date": "2026-11-21"}, admin),
+            "method", "a destruction method outside destruction_methods")
+    b = srv.post("/api/v1/destructions", {"method": v["destruction_methods"][0], "site": "yard",
+                                          "date": "2026-11-21"}, admin).json["id"]
+    taken = [r for r in v["destruction_roles"]
+             if srv.post(f"/api/v1/destructions/{b}/people", {"role": r, "name": "verifier" if r == "verifier" else f"the {r}"},
+                         admin).status in (200, 201)]
+    tap.eq(taken, v["destruction_roles"], "a destruction batch takes a person in every role served")
+    refused(tap, srv.post(f"/api/v1/destructions/{b}/people", {"role": "bystander", "name": "Someone"}, admin),
+            "role", "a person's role outside destruction_roles")
+
+
+def collection_words(tap, srv, v, admin):
+    """The collection room's words are the ones a recovery takes."""
+    tap.eq(v["recovery_types"], ["seized", "found", "surrendered"], "the recovery types")
+    tap.ok(isinstance(v.get("recovery_contexts"), list) and "border_interdiction" in v["recovery_contexts"],
+           "the recovery contexts", repr(v.get("recovery_contexts")))
+    n = 0
+
+    def recovery(**kw):
+        nonlocal n
+        n += 1
+        body = {"type": "seized", "date": "2026-02-14", "place": "Malpasse border post", "officer": "Agent Pierre",
+                "weapons": [{"category": "SA4", "make": "Norinco", "model": "Type 56", "serial": f"VOC-56-{n:03}",
+                             "country": "CN"}]}
+        return srv.post("/api/v1/recoveries", dict(body, **kw), admin)
+    taken = [t for t in v["recovery_types"] if recovery(type=t).status == 201]
+    tap.eq(taken, v["recovery_types"], "a recovery takes every type served")
+    refused(tap, recovery(type="bought"), "type", "a recovery type outside recovery_types")
+    taken = [c for c in v["recovery_contexts"] if recovery(context=c).status == 201]
+    tap.eq(taken, v["recovery_contexts"], "a recovery takes every context served")
+    refused(tap, recovery(context="market"), "context", "a recovery context outside recovery_contexts")
 
 if __name__ == "__main__":
     sys.exit(main(test))

@@ -219,6 +219,9 @@ static public_fn fns[] = {
     /* the vocabularies, the server's entry point, the allocator's count */
     {"wam_auth_roles_json", FREE, false},
     {"wam_registry_vocabulary", FREE, false},
+    {"wam_trace_vocabulary", FREE, false},
+    {"wam_stock_vocabulary", FREE, false},
+    {"wam_collection_vocabulary", FREE, false},
     {"wam_serve", FREE, false},
     {"wam_serve_routes", FREE, false},
     {"wam_error_alloc_failures", FREE, false},

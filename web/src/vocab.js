@@ -22,6 +22,38 @@ export let SITE_KINDS = [];
 // role -> the actions it may do (docs/auth.md)
 export let ROLE_ACTIONS = {};
 export let ROLES = [];
+// tracing (docs/trace.md): a point of diversion's category, a trace
+// request's channel, illicit reason, confidentiality, urgency, results (and
+// those that need a reason) and states; the SDG 16.4.2 report's counts,
+// weapon types and diversion results; a hit's decisions, a loss report's
+// kinds and a trace request's directions
+export let DIVERSION = [];
+export let TRACE_VIAS = [];
+export let ILLICIT_REASONS = [];
+export let CONFIDENTIALITIES = [];
+export let URGENCIES = [];
+export let TRACE_RESULTS = [];
+export let TRACE_RESULTS_NEED_REASON = [];
+export let TRACE_STATES = [];
+export let SDG_COUNTS = [];
+export let SDG_TYPES = [];
+export let SDG_RESULTS = [];
+export let HIT_DECISIONS = [];
+export let LOSS_KINDS = [];
+export let TRACE_DIRECTIONS = [];
+// the stock room (docs/stock.md): a lot's conditions, a custody record's
+// states, a check's types, read methods and resolution outcomes, a
+// destruction's methods and the roles of its people
+export let LOT_CONDITIONS = [];
+export let CUSTODY_STATES = [];
+export let CHECK_TYPES = [];
+export let CHECK_READ_METHODS = [];
+export let CHECK_OUTCOMES = [];
+export let DESTRUCTION_METHODS = [];
+export let DESTRUCTION_ROLES = [];
+// the collection room (docs/collection.md): a recovery's types and contexts
+export let RECOVERY_TYPES = [];
+export let RECOVERY_CONTEXTS = [];
 
 let loaded = null;
 
@@ -43,6 +75,29 @@ export function loadVocabulary() {
         SITE_KINDS = v.site_kinds;
         ROLE_ACTIONS = Object.fromEntries(v.roles.map((r) => [r.role, r.actions]));
         ROLES = v.roles.map((r) => r.role);
+        DIVERSION = v.diversion_categories;
+        TRACE_VIAS = v.trace_vias;
+        ILLICIT_REASONS = v.illicit_reasons;
+        CONFIDENTIALITIES = v.confidentialities;
+        URGENCIES = v.urgencies;
+        TRACE_RESULTS = v.trace_results;
+        TRACE_RESULTS_NEED_REASON = v.trace_results_need_reason;
+        TRACE_STATES = v.trace_states;
+        SDG_COUNTS = v.sdg_counts;
+        SDG_TYPES = v.sdg_weapon_types;
+        SDG_RESULTS = v.sdg_results;
+        HIT_DECISIONS = v.hit_decisions;
+        LOSS_KINDS = v.loss_kinds;
+        TRACE_DIRECTIONS = v.trace_directions;
+        LOT_CONDITIONS = v.lot_conditions;
+        CUSTODY_STATES = v.custody_states;
+        CHECK_TYPES = v.check_types;
+        CHECK_READ_METHODS = v.check_read_methods;
+        CHECK_OUTCOMES = v.check_outcomes;
+        DESTRUCTION_METHODS = v.destruction_methods;
+        DESTRUCTION_ROLES = v.destruction_roles;
+        RECOVERY_TYPES = v.recovery_types;
+        RECOVERY_CONTEXTS = v.recovery_contexts;
       },
       (e) => {
         loaded = null;

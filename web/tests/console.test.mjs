@@ -200,7 +200,7 @@ test('a viewer has no Register, Import or Users in the menu and no register form
   });
 });
 
-test('the console takes roles and lists from the server, asked once: without register for the admin, no Register', async () => {
+test('the console takes roles and lists from the server, asked once: without register for the admin, no Register; the custody and trace filters offer what it sent', async () => {
   await withPage(browser, 'vocabulary', async (page) => {
     let asked = 0;
     await page.route('**/api/v1/vocabulary', async (route) => {
@@ -209,6 +209,8 @@ test('the console takes roles and lists from the server, asked once: without reg
       const v = await response.json();
       for (const r of v.roles) if (r.role === 'admin') r.actions = r.actions.filter((a) => a !== 'register');
       v.categories = v.categories.filter((c) => c.code === 'SA1' || c.code === 'SA2');
+      v.custody_states = ['returned', 'open'];
+      v.trace_states = ['closed', 'draft'];
       await route.fulfill({ response, json: v });
     });
     await signIn(page, 'admin');
@@ -220,6 +222,16 @@ test('the console takes roles and lists from the server, asked once: without reg
     await categories.nth(2).waitFor({ state: 'attached' });
     assert.deepEqual(await categories.evaluateAll((os) => os.map((o) => o.value)), ['', 'SA1', 'SA2'],
       'the category filter offers the categories the server sent');
+    await go(page, '#/custody');
+    const custody = page.locator('select:has(option[value="returned"]) option');
+    await custody.nth(1).waitFor({ state: 'attached' });
+    assert.deepEqual(await custody.evaluateAll((os) => os.map((o) => o.value)), ['returned', 'open'],
+      'the custody filter offers the custody states the server sent');
+    await go(page, '#/traces');
+    const states = page.locator('select:has(option[value="closed"]) option');
+    await states.nth(2).waitFor({ state: 'attached' });
+    assert.deepEqual(await states.evaluateAll((os) => os.map((o) => o.value)), ['', 'closed', 'draft'],
+      'the trace state filter offers the trace states the server sent');
     await go(page, '#/sites');
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     assert.equal(asked, 1, 'the console asked for the vocabulary once');

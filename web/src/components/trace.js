@@ -3,18 +3,22 @@
 import { html } from '../html.js';
 import { label } from '../i18n.js';
 
-export const DIVERSION = ['illicit_manufacture', 'civilian_holder', 'state_stocks', 'transfer_export', 'other'];
-export const TRACE_STATES = ['draft', 'sent', 'acknowledged', 'answered', 'closed'];
-export const RESULTS = ['record_found', 'no_record', 'partial', 'delayed', 'restricted', 'refused'];
-// results the requested state must give a reason for (ITI: tell the requester why)
-export const NEEDS_REASON = ['delayed', 'restricted', 'refused'];
-export const ILLICIT = ['illicit_national_law', 'embargo_violation', 'inadequately_marked', 'illicit_manufacture', 'unauthorised_transfer'];
-export const CONFIDENTIALITY = ['unclassified', 'restricted', 'confidential'];
-export const URGENCY = ['routine', 'urgent', 'immediate'];
-export const VIA = ['national_contact_point', 'interpol'];
-export const SDG_COUNTS = ['recovered', 'seized', 'found', 'surrendered', 'identified', 'trace_initiated', 'traced_successfully', 'established_otherwise'];
-export const SDG_TYPES = ['pistol_revolver', 'rifle', 'shotgun', 'smg', 'machine_gun', 'other'];
-export const SDG_RESULTS = [...DIVERSION, 'not_established'];
+// The words come from the server (GET /api/v1/vocabulary, loaded by
+// vocab.js), re-exported under the names the tracing pages use.
+export {
+  CONFIDENTIALITIES as CONFIDENTIALITY,
+  DIVERSION,
+  ILLICIT_REASONS as ILLICIT,
+  TRACE_RESULTS_NEED_REASON as NEEDS_REASON,
+  TRACE_RESULTS as RESULTS,
+  SDG_COUNTS,
+  SDG_RESULTS,
+  SDG_TYPES,
+  TRACE_DIRECTIONS,
+  TRACE_STATES,
+  URGENCIES as URGENCY,
+  TRACE_VIAS as VIA,
+} from '../vocab.js';
 
 const HIT_TONE = { open: 'warn', confirmed: 'missing', rejected: 'gone' };
 const TRACE_TONE = { draft: 'gone', sent: 'warn', acknowledged: 'warn', answered: 'held', closed: 'gone' };

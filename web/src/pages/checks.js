@@ -10,10 +10,9 @@ import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Facts, ItemLink, SiteName, Table, When, bodyOf, linesOf, siteOptions, useSites } from '../components/stock.js';
 import { PageTitle } from './misc.js';
+import { CHECK_OUTCOMES, CHECK_READ_METHODS, CHECK_TYPES } from '../vocab.js';
 
-const TYPES = ['FULL_SERIAL', 'QUANTITY', 'RANDOM_SAMPLE'];
 const KINDS = ['missing', 'unexpected', 'wrong_location', 'quantity'];
-const OUTCOMES = ['found', 'written_off', 'lost', 'stolen'];
 const MAX_ROWS = 100;
 const StateBadge = ({ state }) => html`<span class=${'badge tone-' + (state === 'open' ? 'warn' : 'held')}>${label('check_state', state)}</span>`;
 const checkLink = (c) => html`<a href=${'#/checks/' + c.id}><${When} at=${c.opened_at} /></a>`;
@@ -67,7 +66,7 @@ function OpenCheck({ user, sites }) {
     <form class="form" onSubmit=${submit} novalidate>
       <div class="row">
         <${Field} form=${form} name="site_id" type="select" label=${t('field.site')} required options=${siteOptions(sites, t('common.choose'))} />
-        <${Field} form=${form} name="type" type="select" label=${t('check.type')} options=${optionsOf(TYPES, 'check_type')} />
+        <${Field} form=${form} name="type" type="select" label=${t('check.type')} options=${optionsOf(CHECK_TYPES, 'check_type')} />
         ${form.values.type === 'RANDOM_SAMPLE' && html`<${Field} form=${form} name="sample_size" type="number" min="1" label=${t('check.sample_size')} />`}
       </div>
       <${Field} form=${form} name="subsites" type="checkbox" label=${t('check.subsites')} />
@@ -167,7 +166,7 @@ function Reads({ check, onRead }) {
     initial=${{ reads: '', method: 'typed' }}
     fields=${[
       { name: 'reads', label: t('check.reads_label'), type: 'textarea', rows: '6', dir: 'auto', hint: t('check.reads_hint'), autocomplete: 'off', spellcheck: false },
-      { name: 'method', label: t('check.method'), type: 'select', options: optionsOf(['typed', 'scanned', 'rfid'], 'read_method') },
+      { name: 'method', label: t('check.method'), type: 'select', options: optionsOf(CHECK_READ_METHODS, 'read_method') },
     ]}
     action=${async (v) => {
       const r = await api('POST', `/checks/${encodeURIComponent(check.id)}/reads`, { body: { reads: linesOf(v.reads), method: v.method } });
@@ -210,7 +209,7 @@ function Investigations({ user, sites, check, checks }) {
       initial=${{ investigation: '', outcome: '', where: '', reason: '' }}
       fields=${[
         { name: 'investigation', label: t('inv.which'), type: 'select', required: true, options: [{ value: '', label: t('common.choose') }, ...open.map((i) => ({ value: i.id, label: describe(i) }))] },
-        { name: 'outcome', label: t('inv.outcome'), type: 'select', required: true, options: optionsOf(OUTCOMES, 'outcome', { empty: t('common.choose') }) },
+        { name: 'outcome', label: t('inv.outcome'), type: 'select', required: true, options: optionsOf(CHECK_OUTCOMES, 'outcome', { empty: t('common.choose') }) },
         { name: 'where', label: t('inv.where'), dir: 'auto', hint: t('inv.where_hint'), show: (v) => v.outcome === 'found' },
         { name: 'reason', label: t('status_form.reason'), type: 'textarea', rows: '2', dir: 'auto', show: (v) => v.outcome && v.outcome !== 'found' },
       ]}

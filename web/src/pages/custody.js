@@ -10,8 +10,8 @@ import { href, navigate } from '../router.js';
 import { Field, LoadError, Loading, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, ItemLink, SiteName, Table, When, bodyOf, useSites } from '../components/stock.js';
 import { PageTitle } from './misc.js';
+import { CUSTODY_STATES } from '../vocab.js';
 
-const STATES = ['open', 'pending', 'returned'];
 const TONE = { open: 'held', pending: 'warn', returned: 'gone' };
 
 export function Custody({ route }) {
@@ -64,7 +64,7 @@ export function Custody({ route }) {
   return html`<${PageTitle}>${t('custody.title')}<//>
     <form class="form filters" onSubmit=${(e) => e.preventDefault()}>
       <div class="row"><${Field} form=${form} name="state" type="select" label=${t('custody.state')}
-        onInput=${(e) => navigate(href('custody', { state: e.currentTarget.value }))} options=${optionsOf(STATES, 'custody_state')} /></div>
+        onInput=${(e) => navigate(href('custody', { state: e.currentTarget.value }))} options=${optionsOf(CUSTODY_STATES, 'custody_state')} /></div>
     </form>
     <${LoadError} error=${error} />
     ${failed && html`<div class="alert" role="alert">${errorText(failed)}</div>`}

@@ -12,8 +12,8 @@ import { can } from '../roles.js';
 import { LoadError, Loading, optionsOf } from '../components/form.js';
 import { ActionForm, Day, Facts, ItemLink, SiteName, Table, bodyOf, linesOf, siteOptions, useSites } from '../components/stock.js';
 import { PageTitle, StatusBadge } from './misc.js';
+import { DESTRUCTION_METHODS, DESTRUCTION_ROLES } from '../vocab.js';
 
-const METHODS = ['CUT', 'CRUSH', 'SMELT', 'SHRED', 'BURN', 'DETONATION'];
 const StateBadge = ({ state }) => html`<span class=${'badge tone-' + (state === 'open' ? 'warn' : 'gone')}>${label('batch_state', state)}</span>`;
 
 export function Destructions({ user }) {
@@ -38,7 +38,7 @@ export function Destructions({ user }) {
     ${can(user, 'destroy') && html`<${ActionForm} prefix="dst-" title=${t('dest.open')} submit=${t('dest.open_submit')}
       initial=${{ method: '', site: '', date: new Date().toISOString().slice(0, 10), notes: '' }}
       fields=${[
-        { name: 'method', label: t('dest.method'), type: 'select', required: true, options: optionsOf(METHODS, 'method', { empty: t('common.choose') }) },
+        { name: 'method', label: t('dest.method'), type: 'select', required: true, options: optionsOf(DESTRUCTION_METHODS, 'method', { empty: t('common.choose') }) },
         { name: 'site', label: t('dest.site'), type: 'select', required: true, options: siteOptions(sites, t('common.choose')) },
         { name: 'date', label: t('dest.date'), type: 'date', required: true },
         { name: 'notes', label: t('field.notes'), dir: 'auto' },
@@ -130,7 +130,7 @@ export function Destruction({ user, route }) {
         action=${async (v) => { await post('/items', bodyOf(v, ['rounds'])); return t('dest.lot_added'); }} />
       <${ActionForm} prefix="dp-" title=${t('dest.add_person')} submit=${t('dest.add_person_submit')} note=${t('dest.person_note')}
         initial=${{ role: 'verifier', name: '' }}
-        fields=${[{ name: 'role', label: t('dest.person_role'), type: 'select', options: optionsOf(['verifier', 'witness'], 'dest_role') },
+        fields=${[{ name: 'role', label: t('dest.person_role'), type: 'select', options: optionsOf(DESTRUCTION_ROLES, 'dest_role') },
           { name: 'name', label: t('users.name'), dir: 'auto', required: true, autocomplete: 'off' }]}
         action=${async (v) => { await post('/people', bodyOf(v)); return t('dest.person_added', { name: v.name }); }} />
       <${ActionForm} prefix="dv-" title=${t('dest.verify')} submit=${t('dest.verify_submit')}

@@ -13,6 +13,7 @@ import { Day, ItemLink, SiteName, Table, bodyOf, useSites } from '../components/
 import { EditList, MarkedKey } from '../components/serial.js';
 import { DIVERSION, HitState, OverdueBadge, TraceLink } from '../components/trace.js';
 import { Code, PageTitle, StatusBadge } from './misc.js';
+import { HIT_DECISIONS } from '../vocab.js';
 
 export const hitLink = (h) => html`<a href=${'#/inbox/' + encodeURIComponent(h.id)} data-testid="hit-link">
   <span class="key" dir="auto">${h.recovered?.serial || t('item.no_serial')}</span> ↔ <span class="key" dir="auto">${h.registered?.serial || t('item.no_serial')}</span></a>`;
@@ -170,7 +171,7 @@ function Decide({ id, onDecided }) {
     <p class="hint">${t('hit.decide_note')}</p>
     <form class="form" onSubmit=${submit} novalidate data-testid="hit-decide">
       <div class="row">
-        <${Field} form=${form} name="decision" type="select" label=${t('hit.decision')} options=${optionsOf(['confirm', 'reject'], 'decision')} />
+        <${Field} form=${form} name="decision" type="select" label=${t('hit.decision')} options=${optionsOf(HIT_DECISIONS, 'decision')} />
         <${Field} form=${form} name="reason" label=${t('hit.decision_reason')} dir="auto" required />
       </div>
       ${form.values.decision === 'confirm' && html`<fieldset><legend>${t('trace.pod')}</legend>

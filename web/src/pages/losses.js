@@ -10,6 +10,7 @@ import { can } from '../roles.js';
 import { LoadError, Loading, optionsOf } from '../components/form.js';
 import { ActionForm, Day, ItemLink, Table, bodyOf } from '../components/stock.js';
 import { PageTitle } from './misc.js';
+import { LOSS_KINDS } from '../vocab.js';
 
 export function Losses({ user }) {
   const [which, setWhich] = useState('open');
@@ -50,7 +51,7 @@ export function Losses({ user }) {
       initial=${{ item_id: '', kind: 'stolen', date: today, circumstances: '', reported_by: '', place: '', agency: '', police_ref: '' }}
       fields=${[
         { name: 'item_id', label: t('loss.item_id'), required: true, autocomplete: 'off', hint: t('loss.item_hint') },
-        { name: 'kind', label: t('loss.kind'), type: 'select', options: optionsOf(['stolen', 'lost'], 'status') },
+        { name: 'kind', label: t('loss.kind'), type: 'select', options: optionsOf(LOSS_KINDS, 'status') },
         { name: 'date', label: t('rec.date'), type: 'date', required: true },
         { name: 'reported_by', label: t('loss.reported_by'), dir: 'auto', required: true },
         { name: 'place', label: t('rec.place'), dir: 'auto' },

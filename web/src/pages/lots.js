@@ -11,8 +11,8 @@ import { can } from '../roles.js';
 import { Field, LoadError, Loading, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, SiteName, Table, bodyOf, siteOptions, useSites } from '../components/stock.js';
 import { Code, PageTitle } from './misc.js';
+import { LOT_CONDITIONS } from '../vocab.js';
 
-const CONDITIONS = ['SERVICEABLE', 'RESTRICTED', 'SUSPENDED', 'UNSERVICEABLE', 'FOR_DESTRUCTION'];
 const CONDITION_TONE = { SERVICEABLE: 'held', RESTRICTED: 'warn', SUSPENDED: 'missing', UNSERVICEABLE: 'missing', FOR_DESTRUCTION: 'gone' };
 
 const Condition = ({ code }) => html`<span class=${'badge tone-' + (CONDITION_TONE[code] || 'plain')}>${label('condition', code)}</span>`;
@@ -51,7 +51,7 @@ export function Lots({ route }) {
       <div class="row">
         <${Field} form=${form} name="site" type="select" label=${t('field.site')} onInput=${choose('site')} options=${siteOptions(sites, t('common.any'))} />
         <${Field} form=${form} name="condition" type="select" label=${t('lot.condition')} onInput=${choose('condition')}
-          options=${optionsOf(CONDITIONS, 'condition', { empty: t('common.any') })} />
+          options=${optionsOf(LOT_CONDITIONS, 'condition', { empty: t('common.any') })} />
       </div>
     </form>
     <${LoadError} error=${error} />
@@ -184,7 +184,7 @@ export function Lot({ user, route }) {
       <${ActionForm} prefix="cnd-" title=${t('lot.change_condition')} submit=${t('lot.condition_submit')}
         initial=${{ condition: '', reason: '', document: '' }}
         fields=${[{ name: 'condition', label: t('lot.condition'), type: 'select', required: true,
-          options: optionsOf(CONDITIONS.filter((c) => c !== lot.condition), 'condition', { empty: t('common.choose') }) },
+          options: optionsOf(LOT_CONDITIONS.filter((c) => c !== lot.condition), 'condition', { empty: t('common.choose') }) },
           { name: 'reason', label: t('status_form.reason'), type: 'textarea', rows: '2', dir: 'auto', required: true }, doc]}
         action=${async (v) => { const l = await post('/condition')(v); return t('lot.condition_done', { condition: label('condition', l.condition) }); }} />
     </div>`}

@@ -10,13 +10,11 @@ import { navigate } from '../router.js';
 import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, ItemLink, SiteName, Table, When, bodyOf, siteOptions, useSites } from '../components/stock.js';
-import { CATEGORIES, COMPONENTS, MARKING_KINDS } from '../vocab.js';
+import { CATEGORIES, COMPONENTS, MARKING_KINDS, RECOVERY_CONTEXTS, RECOVERY_TYPES } from '../vocab.js';
 import { HitState } from '../components/trace.js';
 import { hitLink } from './hits.js';
 import { MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
-const TYPES = ['seized', 'found', 'surrendered'];
-const CONTEXTS = ['armed_group', 'cache', 'battlefield', 'border_interdiction', 'amnesty', 'ddr', 'crime', 'other'];
 const recoveryLink = (r) => html`<a href=${'#/recoveries/' + r.id}><${Day} at=${r.date} /></a>`;
 
 export function Recoveries({ user }) {
@@ -65,9 +63,9 @@ function AddRecovery() {
     <h2 id="rec-h">${t('rec.add')}</h2>
     <form class="form" onSubmit=${submit} novalidate>
       <div class="row">
-        <${Field} form=${form} name="type" type="select" label=${t('rec.type')} options=${optionsOf(TYPES, 'status')} />
+        <${Field} form=${form} name="type" type="select" label=${t('rec.type')} options=${optionsOf(RECOVERY_TYPES, 'status')} />
         <${Field} form=${form} name="date" type="date" label=${t('rec.date')} required />
-        <${Field} form=${form} name="context" type="select" label=${t('rec.context')} options=${optionsOf(CONTEXTS, 'context', { empty: t('common.none_chosen') })} />
+        <${Field} form=${form} name="context" type="select" label=${t('rec.context')} options=${optionsOf(RECOVERY_CONTEXTS, 'context', { empty: t('common.none_chosen') })} />
       </div>
       <div class="row">
         <${Field} form=${form} name="place" label=${t('rec.place')} dir="auto" />

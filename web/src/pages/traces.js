@@ -13,7 +13,7 @@ import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/stock.js';
 import {
-  CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, RESULTS, TRACE_STATES, TraceLink, TraceState, URGENCY, VIA,
+  CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, RESULTS, TRACE_DIRECTIONS, TRACE_STATES, TraceLink, TraceState, URGENCY, VIA,
 } from '../components/trace.js';
 import { CATEGORIES, COMPONENTS, LEGIBILITY, MARKING_KINDS } from '../vocab.js';
 import { Code, PageTitle } from './misc.js';
@@ -124,7 +124,7 @@ export function Traces({ user, route }) {
     <div class="actions filters" role="group" aria-label=${t('trace.filters')}>
       <div class="field"><label for="tf-direction">${t('trace.direction')}</label>
         <select id="tf-direction" value=${filter.direction} onInput=${set('direction')}>
-          ${['', 'outgoing', 'incoming'].map((d) => html`<option value=${d}>${d ? label('direction', d) : t('common.any')}</option>`)}
+          ${['', ...TRACE_DIRECTIONS].map((d) => html`<option value=${d}>${d ? label('direction', d) : t('common.any')}</option>`)}
         </select></div>
       <div class="field"><label for="tf-state">${t('field.state')}</label>
         <select id="tf-state" value=${filter.state} onInput=${set('state')}>
@@ -289,7 +289,7 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
     <form class="form" onSubmit=${submit} novalidate data-testid="trace-form">
       <fieldset><legend>${t('trace.parties')}</legend>
         <div class="row">
-          ${F('direction', t('trace.direction'), { type: 'select', options: optionsOf(['outgoing', 'incoming'], 'direction') })}
+          ${F('direction', t('trace.direction'), { type: 'select', options: optionsOf(TRACE_DIRECTIONS, 'direction') })}
           ${F('reference', t('trace.reference'), { dir: 'auto' })}
         </div>
         <div class="row">
