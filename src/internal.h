@@ -429,6 +429,13 @@ extern const wam_demo_part *const wam_demo_parts[];
 typedef int (*wam_weapon_hook)(wam_db *db, const char *item_id);
 extern const wam_weapon_hook wam_recovered_weapon_hooks[];
 
+/* Called inside the recording transaction once recovery `recovery_id` and
+ * the weapons it registered are recorded, to record what that finds
+ * (tracing: hits between its weapons and the registry's, lost and stolen
+ * ones included). NULL-terminated. */
+typedef int (*wam_recovery_recorded_hook)(wam_db *db, const char *recovery_id);
+extern const wam_recovery_recorded_hook wam_recovery_recorded_hooks[];
+
 /* Adds to the record of recovery `recovery_id` (`rec`, a JSON object) what
  * another room holds about it (tracing: "hits"), in list order.
  * NULL-terminated. */

@@ -26,6 +26,10 @@ const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part, &wam_trace_
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);
 const wam_weapon_hook wam_recovered_weapon_hooks[] = {wam_trace_weapon_registered, NULL};
 
+/* Tracing searches a new recovery's weapons for hits (trace/hit.c). */
+int wam_trace_recovery_recorded(wam_db *db, const char *recovery_id);
+const wam_recovery_recorded_hook wam_recovery_recorded_hooks[] = {wam_trace_recovery_recorded, NULL};
+
 /* A recovery's record shows the hits on its weapons (trace/hit.c). */
 int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id);
 const wam_recovery_hook wam_recovery_read_hooks[] = {wam_trace_recovery_hits, NULL};

@@ -18,7 +18,6 @@
 #include "store/field.h"
 #include "wam/collection.h"
 #include "wam/registry.h"
-#include "wam/trace.h"
 
 static const char *const recovery_types[] = {"seized", "found", "surrendered", NULL};
 const char *const wam_collection_recovery_contexts[] = {
@@ -246,8 +245,9 @@ int wam_collection_recovery_add(wam_db *db, json_t **out, const json_t *in)
 		goto fail;
 	/* the weapons it registered are matched against the registry and the
 	 * lost and stolen ones now, in the same command (docs/trace.md) */
-	if ((rc = wam_trace_hit_scan(db, NULL, id)))
-		goto fail;
+	for (const wam_recovery_recorded_hook *h = wam_recovery_recorded_hooks; *h; h++)
+		if ((rc = (*h)(db, id)))
+			goto fail;
 	wam_date_format(due, date + (time_t)days * 86400);
 	json_t *t;
 	json_array_foreach(tasks, i, t)

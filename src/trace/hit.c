@@ -549,6 +549,14 @@ fail:
 
 /* ---- scanning ---- */
 
+/* The plug-in of rooms.c: a recovery just recorded is searched for hits,
+ * in its transaction. */
+int wam_trace_recovery_recorded(wam_db *db, const char *recovery_id);
+int wam_trace_recovery_recorded(wam_db *db, const char *recovery_id)
+{
+	return wam_trace_hit_scan(db, NULL, recovery_id);
+}
+
 int wam_trace_hit_scan(wam_db *db, json_t **out, const char *recovery_id)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
