@@ -54,17 +54,18 @@ int wam_rooms_subject_visible(wam_db *db, const char *subject)
 	if (!wam_confined(db))
 		return 0;
 	for (int r = 0; wam_rooms[r]; r++) {
-		bool found = false;
-		char site[27] = "";
-		int rc;
 		if (!wam_rooms[r]->subject_site)
 			continue;
-		if ((rc = wam_rooms[r]->subject_site(db, subject ? subject : "", &found, site)))
-			return rc;
-		if (found && wam_confine_sees(db, site))
-			return 0;
+		/* the room's last statement slot is the core's, for this */
+		sqlite3_stmt *st = wam_room_db_stmt(db, wam_rooms[r], WAM_ROOM_DB_SLOTS - 1, wam_rooms[r]->subject_site);
+		if (!st)
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, subject ? subject : "", -1, SQLITE_STATIC);
+		bool found = sqlite3_step(st) == SQLITE_ROW;
+		bool seen = found && wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
 		if (found)
-			break;
+			return seen ? 0 : wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", subject ? subject : "");
 	}
 	return wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", subject ? subject : "");
 }

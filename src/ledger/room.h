@@ -64,10 +64,10 @@ struct wam_room {
 	/* the explicit `wam rebuild`: make what a registry made before it
 	 * existed lacks (seals); how many records were sealed in `*sealed` */
 	int (*seal)(wam_db *db, int *sealed);
-	/* whether record `subject` is the room's, and then the site it lives
-	 * at ("" for none) into `site` (27 bytes): what a confined principal
-	 * may prove the events of (wam_ledger_prove) */
-	int (*subject_site)(wam_db *db, const char *subject, bool *found, char site[27]);
+	/* SQL giving the site (NULL for none) a record of the room with id ?1
+	 * lives at, no row when the id is not the room's: what a confined
+	 * principal may prove the events of (wam_ledger_prove) */
+	const char *subject_site;
 };
 
 /* Every room, in the order verify compares their tables, NULL-terminated

@@ -248,22 +248,6 @@ static const struct wam_room_table tables[] = {
     {NULL, NULL, NULL},
 };
 
-/* A weapon lives at its site (a confined principal proves the events of
- * the weapons at its sites). Its statement's slot on the handle, after
- * item.c's and site.c's. */
-enum { DB_SUBJECT_SITE = 20 };
-static int subject_site(wam_db *db, const char *subject, bool *found, char site[27])
-{
-	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, DB_SUBJECT_SITE, "SELECT site_id FROM items WHERE id=?");
-	if (!st)
-		return WAM_EDB;
-	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-	if ((*found = sqlite3_step(st) == SQLITE_ROW))
-		snprintf(site, 27, "%s", wam_col_text(st, 0));
-	sqlite3_reset(st);
-	return 0;
-}
-
 const struct wam_room wam_room_registry = {
     .name = "registry",
     .version = 4,
@@ -271,5 +255,5 @@ const struct wam_room wam_room_registry = {
     .tables = tables,
     .close = known_free,
     .rollback = known_clear,
-    .subject_site = subject_site,
+    .subject_site = "SELECT site_id FROM items WHERE id=?1", /* a weapon lives at its site */
 };

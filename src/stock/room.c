@@ -47,28 +47,11 @@ static const struct wam_room_table tables[] = {
     {NULL, NULL, NULL},
 };
 
-extern const struct wam_room wam_room_stock;
-
-/* A lot and a stock check live at their site (a confined principal proves
- * the events of those at its sites). */
-static int subject_site(wam_db *db, const char *subject, bool *found, char site[27])
-{
-	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_stock, 0,
-	                                    "SELECT site_id FROM lots WHERE id=?1"
-	                                    " UNION ALL SELECT site_id FROM stock_checks WHERE id=?1 LIMIT 1");
-	if (!st)
-		return WAM_EDB;
-	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-	if ((*found = sqlite3_step(st) == SQLITE_ROW))
-		snprintf(site, 27, "%s", wam_col_text(st, 0));
-	sqlite3_reset(st);
-	return 0;
-}
-
 const struct wam_room wam_room_stock = {
     .name = "stock",
     .version = 2,
     .apply = apply,
     .tables = tables,
-    .subject_site = subject_site,
+    /* a lot and a stock check live at their site */
+    .subject_site = "SELECT site_id FROM lots WHERE id=?1 UNION ALL SELECT site_id FROM stock_checks WHERE id=?1",
 };

@@ -8,10 +8,7 @@
 
 int wam_stock_vocabulary(json_t **out)
 {
-	static const struct {
-		const char *key;
-		const char *const *const *vocab;
-	} lists[] = {
+	static const wam_vocab_entry lists[] = {
 	    {"lot_conditions", &wam_stock_lot_conditions},
 	    {"hazard_divisions", &wam_stock_hazard_divisions},
 	    {"compat_groups", &wam_stock_compat_groups},
@@ -22,14 +19,5 @@ int wam_stock_vocabulary(json_t **out)
 	    {"destruction_methods", &wam_stock_destruction_methods},
 	    {"destruction_roles", &wam_stock_destruction_roles},
 	};
-	json_t *v = json_object();
-	int rc = v ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the stock vocabularies");
-	*out = NULL;
-	for (size_t i = 0; !rc && i < sizeof lists / sizeof lists[0]; i++)
-		rc = wam_vocab_json(v, lists[i].key, *lists[i].vocab);
-	if (rc)
-		json_decref(v);
-	else
-		*out = v;
-	return rc;
+	return wam_vocab_object(out, lists, sizeof lists / sizeof lists[0]);
 }

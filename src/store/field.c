@@ -41,6 +41,20 @@ int wam_vocab_json(json_t *obj, const char *key, const char *const *vocab)
 	return 0;
 }
 
+int wam_vocab_object(json_t **out, const wam_vocab_entry *lists, size_t n)
+{
+	json_t *v = json_object();
+	int rc = v ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory listing vocabularies");
+	*out = NULL;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = wam_vocab_json(v, lists[i].key, *lists[i].vocab);
+	if (rc)
+		json_decref(v);
+	else
+		*out = v;
+	return rc;
+}
+
 static int fail(long line, const char *field, const char *fmt, const char *a, const char *b)
 {
 	return wam_error_set_line(WAM_EINVAL, line, field, fmt, a, b);

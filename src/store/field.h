@@ -34,6 +34,15 @@ void wam_vocab_list(const char *const *vocab, char *out, size_t cap);
  * vocabulary (what a front end offers); WAM_ENOMEM naming `key` when memory
  * is exhausted. */
 int wam_vocab_json(json_t *obj, const char *key, const char *const *vocab);
+/* One of a room's vocabularies: its key in the answer and the array the
+ * room checks input against. */
+typedef struct wam_vocab_entry {
+	const char *key;
+	const char *const *const *vocab;
+} wam_vocab_entry;
+/* A room's vocabularies, `n` of `lists`, as one new object in `*out`
+ * (NULL on failure): each key set by wam_vocab_json(). */
+int wam_vocab_object(json_t **out, const wam_vocab_entry *lists, size_t n);
 
 /* Fails on a key of `in` not in the NULL-terminated `allowed`. */
 int wam_check_fields(const json_t *in, const char *const *allowed, const char *prefix, long line);

@@ -8,10 +8,7 @@
 
 int wam_trace_vocabulary(json_t **out)
 {
-	static const struct {
-		const char *key;
-		const char *const *const *vocab;
-	} lists[] = {
+	static const wam_vocab_entry lists[] = {
 	    {"loss_kinds", &wam_trace_loss_kinds},
 	    {"hit_decisions", &wam_trace_hit_decisions},
 	    {"diversion_categories", &wam_trace_diversions},
@@ -27,14 +24,5 @@ int wam_trace_vocabulary(json_t **out)
 	    {"sdg_results", &wam_trace_sdg_results},
 	    {"sdg_counts", &wam_trace_sdg_counts},
 	};
-	json_t *v = json_object();
-	int rc = v ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the trace vocabularies");
-	*out = NULL;
-	for (size_t i = 0; !rc && i < sizeof lists / sizeof lists[0]; i++)
-		rc = wam_vocab_json(v, lists[i].key, *lists[i].vocab);
-	if (rc)
-		json_decref(v);
-	else
-		*out = v;
-	return rc;
+	return wam_vocab_object(out, lists, sizeof lists / sizeof lists[0]);
 }
