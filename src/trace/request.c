@@ -144,19 +144,20 @@ static int take_markings(json_t *item, const json_t *in, const char *prefix)
 		rc = wam_trace_check_fields(m, marking_fields, p);
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140scomponent", p);
-			rc = wam_take_word(o, m, "component", f, wam_registry_components, "frame_receiver", true, 0);
+			rc = wam_take_word(o, m, "component", f, wam_registry_components, "frame_receiver",
+			                   WAM_FIELD_REQUIRED, 0);
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140skind", p);
-			rc = wam_take_word(o, m, "kind", f, wam_registry_marking_kinds, NULL, true, 0);
+			rc = wam_take_word(o, m, "kind", f, wam_registry_marking_kinds, NULL, WAM_FIELD_REQUIRED, 0);
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140stext", p);
-			rc = wam_take_text(o, m, "text", f, true, WAM_MAX_TEXT, false, 0);
+			rc = wam_take_text(o, m, "text", f, WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0);
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140slegibility", p);
-			rc = wam_take_word(o, m, "legibility", f, wam_registry_legibilities, NULL, false, 0);
+			rc = wam_take_word(o, m, "legibility", f, wam_registry_legibilities, NULL, 0, 0);
 		}
 		json_array_append_new(list, o);
 		if (rc)
@@ -237,16 +238,16 @@ static int take_item(wam_db *db, json_t *body, const json_t *in, const char *pre
 	if (rc || !it)
 		return rc;
 	json_t *o = json_object();
-	if ((rc = wam_take_text(o, it, "make", fname(f, prefix, "item.make"), false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(o, it, "model", fname(f, prefix, "item.model"), false, WAM_MAX_TEXT, false, 0)) ||
+	if ((rc = wam_take_text(o, it, "make", fname(f, prefix, "item.make"), 0, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(o, it, "model", fname(f, prefix, "item.model"), 0, WAM_MAX_TEXT, 0)) ||
 	    (rc = take_category(db, o, it, fname(f, prefix, "item.category"))) ||
-	    (rc = wam_take_text(o, it, "calibre", fname(f, prefix, "item.calibre"), false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(o, it, "serial", fname(f, prefix, "item.serial"), false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(o, it, "serial_reason", fname(f, prefix, "item.serial_reason"), false, WAM_MAX_NOTES,
-	                        true, 0)) ||
-	    (rc = wam_take_country(db, o, it, "country", fname(f, prefix, "item.country"), false, 0)) ||
-	    (rc = wam_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), false, 0)) ||
-	    (rc = wam_take_int(o, it, "year", fname(f, prefix, "item.year"), 1800, current_year(), false, 0)) ||
+	    (rc = wam_take_text(o, it, "calibre", fname(f, prefix, "item.calibre"), 0, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(o, it, "serial", fname(f, prefix, "item.serial"), 0, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(o, it, "serial_reason", fname(f, prefix, "item.serial_reason"), WAM_FIELD_MULTILINE,
+	                        WAM_MAX_NOTES, 0)) ||
+	    (rc = wam_take_country(db, o, it, "country", fname(f, prefix, "item.country"), 0, 0)) ||
+	    (rc = wam_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), 0, 0)) ||
+	    (rc = wam_take_int(o, it, "year", fname(f, prefix, "item.year"), 1800, current_year(), 0, 0)) ||
 	    (rc = take_markings(o, it, prefix)) || (rc = take_photos(o, it, prefix))) {
 		json_decref(o);
 		return rc;
@@ -353,8 +354,8 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	int rc;
 	*out = NULL;
 	if ((rc = wam_trace_check_fields(in, request_fields, prefix)) ||
-	    (rc = wam_take_word(b, in, "direction", fname(f, prefix, "direction"), directions, "outgoing", false, 0)) ||
-	    (rc = wam_take_text(b, in, "reference", fname(f, prefix, "reference"), false, WAM_MAX_TEXT, false, 0)))
+	    (rc = wam_take_word(b, in, "direction", fname(f, prefix, "direction"), directions, "outgoing", 0, 0)) ||
+	    (rc = wam_take_text(b, in, "reference", fname(f, prefix, "reference"), 0, WAM_MAX_TEXT, 0)))
 		goto fail;
 	/* requesting: the state asking and its point of contact */
 	if ((rc = section(in, "requesting", requesting_fields, prefix, &sec)))
@@ -362,9 +363,8 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	if (sec) {
 		o = json_object();
 		json_object_set_new(b, "requesting", o);
-		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requesting.state"), false, 0)) ||
-		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requesting.agency"), false, WAM_MAX_TEXT,
-		                        false, 0)))
+		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requesting.state"), 0, 0)) ||
+		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requesting.agency"), 0, WAM_MAX_TEXT, 0)))
 			goto fail;
 		char p[FIELD_LEN];
 		snprintf(p, sizeof p, "%srequesting.", prefix);
@@ -372,12 +372,12 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 			goto fail;
 		if (contact) {
 			json_t *c = json_object();
-			if ((rc = wam_take_text(c, contact, "name", fname(f, prefix, "requesting.contact.name"), false,
-			                        WAM_MAX_TEXT, false, 0)) ||
-			    (rc = wam_take_text(c, contact, "email", fname(f, prefix, "requesting.contact.email"),
-			                        false, WAM_MAX_TEXT, false, 0)) ||
-			    (rc = wam_take_text(c, contact, "phone", fname(f, prefix, "requesting.contact.phone"),
-			                        false, 60, false, 0))) {
+			if ((rc = wam_take_text(c, contact, "name", fname(f, prefix, "requesting.contact.name"), 0,
+			                        WAM_MAX_TEXT, 0)) ||
+			    (rc = wam_take_text(c, contact, "email", fname(f, prefix, "requesting.contact.email"), 0,
+			                        WAM_MAX_TEXT, 0)) ||
+			    (rc = wam_take_text(c, contact, "phone", fname(f, prefix, "requesting.contact.phone"), 0,
+			                        60, 0))) {
 				json_decref(c);
 				goto fail;
 			}
@@ -398,44 +398,41 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 		goto fail;
 	if (sec) {
 		o = json_object();
-		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requested.state"), false, 0)) ||
-		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requested.agency"), false, WAM_MAX_TEXT,
-		                        false, 0)) ||
-		    (rc = wam_take_word(o, sec, "via", fname(f, prefix, "requested.via"), vias, NULL, false, 0))) {
+		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requested.state"), 0, 0)) ||
+		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requested.agency"), 0, WAM_MAX_TEXT, 0)) ||
+		    (rc = wam_take_word(o, sec, "via", fname(f, prefix, "requested.via"), vias, NULL, 0, 0))) {
 			json_decref(o);
 			goto fail;
 		}
 		set_nonempty(b, "requested", o);
 	}
-	if ((rc = wam_take_text(b, in, "item_id", fname(f, prefix, "item_id"), false, 40, false, 0)) ||
+	if ((rc = wam_take_text(b, in, "item_id", fname(f, prefix, "item_id"), 0, 40, 0)) ||
 	    (rc = take_item(db, b, in, prefix)) ||
-	    (rc = wam_take_word(b, in, "illicit_reason", fname(f, prefix, "illicit_reason"), illicit_reasons, NULL,
-	                        false, 0)) ||
-	    (rc = wam_take_text(b, in, "justification", fname(f, prefix, "justification"), false, WAM_MAX_NOTES, true,
-	                        0)))
+	    (rc = wam_take_word(b, in, "illicit_reason", fname(f, prefix, "illicit_reason"), illicit_reasons, NULL, 0,
+	                        0)) ||
+	    (rc = wam_take_text(b, in, "justification", fname(f, prefix, "justification"), WAM_FIELD_MULTILINE,
+	                        WAM_MAX_NOTES, 0)))
 		goto fail;
 	if ((rc = section(in, "recovery", recovery_fields, prefix, &sec)))
 		goto fail;
 	if (sec) {
 		o = json_object();
-		if ((rc = wam_take_text(o, sec, "recovery_id", fname(f, prefix, "recovery.recovery_id"), false, 40,
-		                        false, 0)) ||
-		    (rc = wam_take_date(o, sec, "date", fname(f, prefix, "recovery.date"), false, 0)) ||
-		    (rc = wam_take_text(o, sec, "place", fname(f, prefix, "recovery.place"), false, WAM_MAX_TEXT, false,
-		                        0)) ||
-		    (rc = wam_take_text(o, sec, "circumstances", fname(f, prefix, "recovery.circumstances"), false,
-		                        WAM_MAX_NOTES, true, 0))) {
+		if ((rc = wam_take_text(o, sec, "recovery_id", fname(f, prefix, "recovery.recovery_id"), 0, 40, 0)) ||
+		    (rc = wam_take_date(o, sec, "date", fname(f, prefix, "recovery.date"), 0, 0)) ||
+		    (rc = wam_take_text(o, sec, "place", fname(f, prefix, "recovery.place"), 0, WAM_MAX_TEXT, 0)) ||
+		    (rc = wam_take_text(o, sec, "circumstances", fname(f, prefix, "recovery.circumstances"),
+		                        WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0))) {
 			json_decref(o);
 			goto fail;
 		}
 		set_nonempty(b, "recovery", o);
 	}
-	if ((rc = wam_take_text(b, in, "intended_use", fname(f, prefix, "intended_use"), false, WAM_MAX_NOTES, true,
-	                        0)) ||
+	if ((rc = wam_take_text(b, in, "intended_use", fname(f, prefix, "intended_use"), WAM_FIELD_MULTILINE,
+	                        WAM_MAX_NOTES, 0)) ||
 	    (rc = wam_take_word(b, in, "confidentiality", fname(f, prefix, "confidentiality"), confidentialities,
-	                        "restricted", false, 0)) ||
-	    (rc = wam_take_word(b, in, "urgency", fname(f, prefix, "urgency"), urgencies, "routine", false, 0)) ||
-	    (rc = wam_take_text(b, in, "notes", fname(f, prefix, "notes"), false, WAM_MAX_NOTES, true, 0)))
+	                        "restricted", 0, 0)) ||
+	    (rc = wam_take_word(b, in, "urgency", fname(f, prefix, "urgency"), urgencies, "routine", 0, 0)) ||
+	    (rc = wam_take_text(b, in, "notes", fname(f, prefix, "notes"), WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
 		goto fail;
 	if (fill && str(b, "item_id") && (rc = fill_from_weapon(db, b, str(b, "item_id"), prefix)))
 		goto fail;
@@ -473,13 +470,13 @@ static int take_list(json_t *out, const json_t *in, const char *key, const char 
 		snprintf(p, sizeof p, "%s%s[%zu].", prefix, key, i);
 #define F(name) (snprintf(f, sizeof f, "%.140s%.16s", p, name), f)
 		if ((rc = wam_trace_check_fields(e, allowed, p)) ||
-		    (rc = wam_take_date(o, e, "date", F("date"), false, 0)) ||
-		    (rc = wam_take_text(o, e, "from", F("from"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_text(o, e, "consignee", F("consignee"), true, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_country(db, o, e, "country", F("country"), false, 0)) ||
-		    (rc = wam_take_text(o, e, "licence", F("licence"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_text(o, e, "euc", F("euc"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_text(o, e, "note", F("note"), false, WAM_MAX_NOTES, true, 0)))
+		    (rc = wam_take_date(o, e, "date", F("date"), 0, 0)) ||
+		    (rc = wam_take_text(o, e, "from", F("from"), 0, WAM_MAX_TEXT, 0)) ||
+		    (rc = wam_take_text(o, e, "consignee", F("consignee"), WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+		    (rc = wam_take_country(db, o, e, "country", F("country"), 0, 0)) ||
+		    (rc = wam_take_text(o, e, "licence", F("licence"), 0, WAM_MAX_TEXT, 0)) ||
+		    (rc = wam_take_text(o, e, "euc", F("euc"), 0, WAM_MAX_TEXT, 0)) ||
+		    (rc = wam_take_text(o, e, "note", F("note"), WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
 			break;
 #undef F
 	}
@@ -500,8 +497,8 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 	*out = NULL;
 	*reply_days = 0;
 	if ((rc = wam_trace_check_fields(in, response_fields, prefix)) ||
-	    (rc = wam_take_word(r, in, "result", fname(f, prefix, "result"), results, NULL, true, 0)) ||
-	    (rc = wam_take_date(r, in, "date", fname(f, prefix, "date"), false, 0)) ||
+	    (rc = wam_take_word(r, in, "result", fname(f, prefix, "result"), results, NULL, WAM_FIELD_REQUIRED, 0)) ||
+	    (rc = wam_take_date(r, in, "date", fname(f, prefix, "date"), 0, 0)) ||
 	    (rc = take_list(r, in, "chain", chain_fields, prefix, db)))
 		goto fail;
 	if ((rc = section(in, "last_holder", holder_fields, prefix, &sec)))
@@ -509,10 +506,10 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 	if (sec) {
 		o = json_object();
 		snprintf(p, sizeof p, "%slast_holder.", prefix);
-		if ((rc = wam_take_text(o, sec, "name", fname(f, p, "name"), true, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_text(o, sec, "type", fname(f, p, "type"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_country(db, o, sec, "country", fname(f, p, "country"), false, 0)) ||
-		    (rc = wam_take_date(o, sec, "date", fname(f, p, "date"), false, 0)))
+		if ((rc = wam_take_text(o, sec, "name", fname(f, p, "name"), WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+		    (rc = wam_take_text(o, sec, "type", fname(f, p, "type"), 0, WAM_MAX_TEXT, 0)) ||
+		    (rc = wam_take_country(db, o, sec, "country", fname(f, p, "country"), 0, 0)) ||
+		    (rc = wam_take_date(o, sec, "date", fname(f, p, "date"), 0, 0)))
 			goto fail;
 		json_object_set_new(r, "last_holder", o);
 		o = NULL;
@@ -529,8 +526,8 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 	}
 	const char *result = str(r, "result");
 	bool must_say_why = !strcmp(result, "delayed") || !strcmp(result, "restricted") || !strcmp(result, "refused");
-	if ((rc = wam_take_text(r, in, "restriction_reason", fname(f, prefix, "restriction_reason"), false,
-	                        WAM_MAX_NOTES, true, 0)))
+	if ((rc = wam_take_text(r, in, "restriction_reason", fname(f, prefix, "restriction_reason"),
+	                        WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
 		goto fail;
 	if (must_say_why && !str(r, "restriction_reason")) {
 		/* ITI: a state that delays, restricts or refuses says why */
@@ -540,9 +537,9 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 		goto fail;
 	}
 	if ((rc = wam_take_word(r, in, "confidentiality", fname(f, prefix, "confidentiality"), confidentialities,
-	                        confidentiality ? confidentiality : "restricted", false, 0)) ||
-	    (rc = wam_take_text(r, in, "notes", fname(f, prefix, "notes"), false, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = wam_take_int(d, in, "reply_days", fname(f, prefix, "reply_days"), 1, 3650, false, 0)))
+	                        confidentiality ? confidentiality : "restricted", 0, 0)) ||
+	    (rc = wam_take_text(r, in, "notes", fname(f, prefix, "notes"), WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)) ||
+	    (rc = wam_take_int(d, in, "reply_days", fname(f, prefix, "reply_days"), 1, 3650, 0, 0)))
 		goto fail;
 	if (json_is_integer(json_object_get(d, "reply_days")))
 		*reply_days = (long)json_integer_value(json_object_get(d, "reply_days"));
@@ -1036,7 +1033,7 @@ static void add_days(char out[11], const char *date, long days)
 /* Date `key` of `in` or today into `out` (checked). */
 static int date_or_today(json_t *p, const json_t *in, const char *key)
 {
-	int rc = wam_take_date(p, in, key, key, false, 0);
+	int rc = wam_take_date(p, in, key, key, 0, 0);
 	if (!rc && !str(p, key)) {
 		char today[11];
 		wam_date_today(today);
@@ -1064,8 +1061,8 @@ int wam_trace_request_send(wam_db *db, json_t **out, const char *id, const json_
 		goto done;
 	if ((rc = wam_trace_check_fields(details, send_fields, "")) || (rc = date_or_today(p, details, "date")) ||
 	    (rc = not_after_today("date", str(p, "date"), "a request is recorded as sent once it left")) ||
-	    (rc = wam_take_int(d, details, "ack_days", "ack_days", 1, 3650, false, 0)) ||
-	    (rc = wam_take_int(d, details, "reply_days", "reply_days", 1, 3650, false, 0)))
+	    (rc = wam_take_int(d, details, "ack_days", "ack_days", 1, 3650, 0, 0)) ||
+	    (rc = wam_take_int(d, details, "reply_days", "reply_days", 1, 3650, 0, 0)))
 		goto fail;
 	/* R10: what a request must say before it may leave */
 	q = wam_trace_quality_of(json_object_get(row, "body"));
@@ -1133,7 +1130,7 @@ int wam_trace_request_acknowledge(wam_db *db, json_t **out, const char *id, cons
 	if ((rc = not_object(details, "an acknowledgement")) || (rc = begin_on(db, &row, id, sent, "acknowledged")))
 		goto done;
 	if ((rc = wam_trace_check_fields(details, ack_fields, "")) || (rc = date_or_today(p, details, "date")) ||
-	    (rc = wam_take_text(p, details, "note", "note", false, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = wam_take_text(p, details, "note", "note", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)) ||
 	    (rc = not_after_today("date", str(p, "date"), "an acknowledgement is recorded once it was given")) ||
 	    (rc = not_before_sent(row, str(p, "date")))) {
 		wam_db_rollback(db);
@@ -1198,7 +1195,8 @@ int wam_trace_request_close(wam_db *db, json_t **out, const char *id, const json
 	if ((rc = not_object(details, "closing details")) || (rc = begin_on(db, &row, id, open, "closed")))
 		goto done;
 	if ((rc = wam_trace_check_fields(details, close_fields, "")) ||
-	    (rc = wam_take_text(p, details, "reason", "reason", true, WAM_MAX_NOTES, true, 0))) {
+	    (rc = wam_take_text(p, details, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES,
+	                        0))) {
 		wam_db_rollback(db);
 		goto done;
 	}
