@@ -386,6 +386,19 @@ int wam_take_coord(json_t *out, const json_t *in, const char *key, const char *f
 	return wam_field_take(NULL, out, in, &f, field, line);
 }
 
+int wam_field_take_all(wam_db *db, json_t *out, const json_t *in, const wam_field *fields, const char *prefix,
+                       long line)
+{
+	int rc;
+	for (size_t i = 0; fields[i].name && i < WAM_FIELDS_MAX; i++) {
+		char field[160];
+		snprintf(field, sizeof field, "%s%s", prefix, fields[i].name);
+		if ((rc = wam_field_take(db, out, in, &fields[i], field, line)))
+			return rc;
+	}
+	return 0;
+}
+
 int wam_field_check(wam_db *db, json_t *out, const json_t *in, const wam_field *fields, const char *prefix, long line)
 {
 	const char *names[WAM_FIELDS_MAX + 1];
@@ -396,11 +409,5 @@ int wam_field_check(wam_db *db, json_t *out, const json_t *in, const wam_field *
 	names[n] = NULL;
 	if ((rc = wam_check_fields(in, names, prefix, line)))
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		char field[128];
-		snprintf(field, sizeof field, "%s%s", prefix, fields[i].name);
-		if ((rc = wam_field_take(db, out, in, &fields[i], field, line)))
-			return rc;
-	}
-	return 0;
+	return wam_field_take_all(db, out, in, fields, prefix, line);
 }

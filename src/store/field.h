@@ -128,6 +128,12 @@ typedef struct wam_field {
  * `db` is needed for country fields only (NULL otherwise). */
 int wam_field_check(wam_db *db, json_t *out, const json_t *in, const wam_field *fields, const char *prefix, long line);
 
+/* Checks each field of table `fields` in table order, as wam_field_check()
+ * does after the keys, for a record whose keys its room checks in its own
+ * words; the first failure is returned, its error naming PREFIXname. */
+int wam_field_take_all(wam_db *db, json_t *out, const json_t *in, const wam_field *fields, const char *prefix,
+                       long line);
+
 /* Checks the one field `f` of `in` into `out` (other keys of `in` are not
  * looked at); errors name `field`. */
 int wam_field_take(wam_db *db, json_t *out, const json_t *in, const wam_field *f, const char *field, long line);

@@ -45,6 +45,40 @@ static const char *const close_fields[] = {"reason", NULL};
 
 static const char *const directions[] = {"outgoing", "incoming", NULL};
 static const char *const vias[] = {"national_contact_point", "interpol", NULL};
+
+/* The plain fields of the request's and response's sections, in the order
+ * they are checked (their keys are checked first, in the trace room's words). */
+static const wam_field requesting_table[] = {
+    {.name = "state", .kind = WAM_FIELD_COUNTRY}, {.name = "agency", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT}, {0}};
+static const wam_field contact_table[] = {{.name = "name", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                          {.name = "email", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                          {.name = "phone", .kind = WAM_FIELD_TEXT, .max = 60},
+                                          {0}};
+static const wam_field requested_table[] = {{.name = "state", .kind = WAM_FIELD_COUNTRY},
+                                            {.name = "agency", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                            {.name = "via", .kind = WAM_FIELD_WORD, .vocab = vias},
+                                            {0}};
+static const wam_field recovery_table[] = {
+    {.name = "recovery_id", .kind = WAM_FIELD_TEXT, .max = 40},
+    {.name = "date", .kind = WAM_FIELD_DATE},
+    {.name = "place", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "circumstances", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {0}};
+static const wam_field chain_table[] = {
+    {.name = "date", .kind = WAM_FIELD_DATE},
+    {.name = "from", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "consignee", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "country", .kind = WAM_FIELD_COUNTRY},
+    {.name = "licence", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "euc", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "note", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {0}};
+static const wam_field holder_table[] = {
+    {.name = "name", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "type", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "country", .kind = WAM_FIELD_COUNTRY},
+    {.name = "date", .kind = WAM_FIELD_DATE},
+    {0}};
 static const char *const illicit_reasons[] = {"illicit_national_law", "embargo_violation",     "inadequately_marked",
                                               "illicit_manufacture",  "unauthorised_transfer", NULL};
 static const char *const confidentialities[] = {"unclassified", "restricted", "confidential", NULL};
@@ -363,21 +397,16 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	if (sec) {
 		o = json_object();
 		json_object_set_new(b, "requesting", o);
-		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requesting.state"), 0, 0)) ||
-		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requesting.agency"), 0, WAM_MAX_TEXT, 0)))
-			goto fail;
 		char p[FIELD_LEN];
 		snprintf(p, sizeof p, "%srequesting.", prefix);
+		if ((rc = wam_field_take_all(db, o, sec, requesting_table, p, 0)))
+			goto fail;
 		if ((rc = section(sec, "contact", contact_fields, p, &contact)))
 			goto fail;
 		if (contact) {
 			json_t *c = json_object();
-			if ((rc = wam_take_text(c, contact, "name", fname(f, prefix, "requesting.contact.name"), 0,
-			                        WAM_MAX_TEXT, 0)) ||
-			    (rc = wam_take_text(c, contact, "email", fname(f, prefix, "requesting.contact.email"), 0,
-			                        WAM_MAX_TEXT, 0)) ||
-			    (rc = wam_take_text(c, contact, "phone", fname(f, prefix, "requesting.contact.phone"), 0,
-			                        60, 0))) {
+			snprintf(p, sizeof p, "%srequesting.contact.", prefix);
+			if ((rc = wam_field_take_all(db, c, contact, contact_table, p, 0))) {
 				json_decref(c);
 				goto fail;
 			}
@@ -397,10 +426,10 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	if ((rc = section(in, "requested", requested_fields, prefix, &sec)))
 		goto fail;
 	if (sec) {
+		char p[FIELD_LEN];
 		o = json_object();
-		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requested.state"), 0, 0)) ||
-		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requested.agency"), 0, WAM_MAX_TEXT, 0)) ||
-		    (rc = wam_take_word(o, sec, "via", fname(f, prefix, "requested.via"), vias, NULL, 0, 0))) {
+		snprintf(p, sizeof p, "%srequested.", prefix);
+		if ((rc = wam_field_take_all(db, o, sec, requested_table, p, 0))) {
 			json_decref(o);
 			goto fail;
 		}
@@ -416,12 +445,10 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	if ((rc = section(in, "recovery", recovery_fields, prefix, &sec)))
 		goto fail;
 	if (sec) {
+		char p[FIELD_LEN];
 		o = json_object();
-		if ((rc = wam_take_text(o, sec, "recovery_id", fname(f, prefix, "recovery.recovery_id"), 0, 40, 0)) ||
-		    (rc = wam_take_date(o, sec, "date", fname(f, prefix, "recovery.date"), 0, 0)) ||
-		    (rc = wam_take_text(o, sec, "place", fname(f, prefix, "recovery.place"), 0, WAM_MAX_TEXT, 0)) ||
-		    (rc = wam_take_text(o, sec, "circumstances", fname(f, prefix, "recovery.circumstances"),
-		                        WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0))) {
+		snprintf(p, sizeof p, "%srecovery.", prefix);
+		if ((rc = wam_field_take_all(db, o, sec, recovery_table, p, 0))) {
 			json_decref(o);
 			goto fail;
 		}
@@ -470,15 +497,8 @@ static int take_list(json_t *out, const json_t *in, const char *key, const char 
 		snprintf(p, sizeof p, "%s%s[%zu].", prefix, key, i);
 #define F(name) (snprintf(f, sizeof f, "%.140s%.16s", p, name), f)
 		if ((rc = wam_trace_check_fields(e, allowed, p)) ||
-		    (rc = wam_take_date(o, e, "date", F("date"), 0, 0)) ||
-		    (rc = wam_take_text(o, e, "from", F("from"), 0, WAM_MAX_TEXT, 0)) ||
-		    (rc = wam_take_text(o, e, "consignee", F("consignee"), WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
-		    (rc = wam_take_country(db, o, e, "country", F("country"), 0, 0)) ||
-		    (rc = wam_take_text(o, e, "licence", F("licence"), 0, WAM_MAX_TEXT, 0)) ||
-		    (rc = wam_take_text(o, e, "euc", F("euc"), 0, WAM_MAX_TEXT, 0)) ||
-		    (rc = wam_take_text(o, e, "note", F("note"), WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
+		    (rc = wam_field_take_all(db, o, e, chain_table, p, 0)))
 			break;
-#undef F
 	}
 	if (rc)
 		json_decref(list);
@@ -506,10 +526,7 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 	if (sec) {
 		o = json_object();
 		snprintf(p, sizeof p, "%slast_holder.", prefix);
-		if ((rc = wam_take_text(o, sec, "name", fname(f, p, "name"), WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
-		    (rc = wam_take_text(o, sec, "type", fname(f, p, "type"), 0, WAM_MAX_TEXT, 0)) ||
-		    (rc = wam_take_country(db, o, sec, "country", fname(f, p, "country"), 0, 0)) ||
-		    (rc = wam_take_date(o, sec, "date", fname(f, p, "date"), 0, 0)))
+		if ((rc = wam_field_take_all(db, o, sec, holder_table, p, 0)))
 			goto fail;
 		json_object_set_new(r, "last_holder", o);
 		o = NULL;
