@@ -36,7 +36,6 @@ static const char *const item_fields[] = {"id",     "category", "make",         
                                           "markings", "status", "site_id",      "holder_id", "notes", NULL};
 static const char *const marking_fields[] = {"component", "kind",    "text",    "script",
                                              "legibility", "altered", "location", NULL};
-static const char *const import_fields[] = {"country", "year", NULL};
 
 static int current_year(void)
 {
@@ -196,12 +195,10 @@ static int take_marking(wam_db *db, json_t *o, const json_t *m, long line)
 
 static int take_import_mark(wam_db *db, json_t *o, const json_t *m, long line)
 {
-	int rc;
-	if ((rc = wam_check_fields(m, import_fields, "", line)) ||
-	    (rc = wam_take_country(db, o, m, "country", "country", WAM_FIELD_REQUIRED, line)) ||
-	    (rc = wam_take_int(o, m, "year", "year", 1800, current_year() + 1, 0, line)))
-		return rc;
-	return 0;
+	const wam_field mark[] = {{.name = "country", .kind = WAM_FIELD_COUNTRY, .flags = WAM_FIELD_REQUIRED},
+	                          {.name = "year", .kind = WAM_FIELD_INT, .lo = 1800, .hi = current_year() + 1},
+	                          {0}};
+	return wam_field_check(db, o, m, mark, "", line);
 }
 
 int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, unsigned flags)
@@ -219,13 +216,15 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, 
 		}
 		json_object_set_new(p, "id", json_string(id));
 	}
-	if ((rc = take_category(db, p, in, line)) ||
-	    (rc = wam_take_text(p, in, "make", "make", 0, WAM_MAX_TEXT, line)) ||
-	    (rc = wam_take_text(p, in, "model", "model", 0, WAM_MAX_TEXT, line)) ||
-	    (rc = wam_take_text(p, in, "calibre", "calibre", 0, WAM_MAX_TEXT, line)) ||
-	    (rc = wam_take_text(p, in, "serial", "serial", 0, WAM_MAX_TEXT, line)) ||
-	    (rc = wam_take_country(db, p, in, "country", "country", 0, line)) ||
-	    (rc = wam_take_int(p, in, "year", "year", 1800, current_year() + 1, 0, line)) ||
+	/* the weapon's description, after its category */
+	const wam_field weapon[] = {{.name = "make", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	                            {.name = "model", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	                            {.name = "calibre", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	                            {.name = "serial", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	                            {.name = "country", .kind = WAM_FIELD_COUNTRY},
+	                            {.name = "year", .kind = WAM_FIELD_INT, .lo = 1800, .hi = current_year() + 1},
+	                            {0}};
+	if ((rc = take_category(db, p, in, line)) || (rc = wam_field_take_all(db, p, in, weapon, "", line)) ||
 	    (rc = take_list(db, p, in, "import_marks", "import marks", 16, take_import_mark, line)) ||
 	    (rc = take_list(db, p, in, "markings", "markings", 64, take_marking, line)) ||
 	    (rc = wam_take_word(p, in, "status", "status", wam_statuses, "in_store", WAM_FIELD_REQUIRED, line)) ||
