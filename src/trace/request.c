@@ -264,6 +264,14 @@ static int take_category(wam_db *db, json_t *out, const json_t *in, const char *
 	                     field, s ? s : "");
 }
 
+/* take_category() as a row of a field table. */
+static int category_row(wam_db *db, json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
+{
+	(void)f;
+	(void)line;
+	return take_category(db, out, in, field);
+}
+
 static int take_item(wam_db *db, json_t *body, const json_t *in, const char *prefix)
 {
 	const json_t *it;
@@ -271,17 +279,19 @@ static int take_item(wam_db *db, json_t *body, const json_t *in, const char *pre
 	int rc = section(in, "item", item_fields, prefix, &it);
 	if (rc || !it)
 		return rc;
+	const wam_field item[] = {
+	    {.name = "make", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	    {.name = "model", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	    {.name = "category", .kind = WAM_FIELD_CUSTOM, .take = category_row},
+	    {.name = "calibre", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	    {.name = "serial", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	    {.name = "serial_reason", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+	    {.name = "country", .kind = WAM_FIELD_COUNTRY},
+	    {.name = "import_country", .kind = WAM_FIELD_COUNTRY},
+	    {.name = "year", .kind = WAM_FIELD_INT, .lo = 1800, .hi = current_year()},
+	    {0}};
 	json_t *o = json_object();
-	if ((rc = wam_take_text(o, it, "make", fname(f, prefix, "item.make"), 0, WAM_MAX_TEXT, 0)) ||
-	    (rc = wam_take_text(o, it, "model", fname(f, prefix, "item.model"), 0, WAM_MAX_TEXT, 0)) ||
-	    (rc = take_category(db, o, it, fname(f, prefix, "item.category"))) ||
-	    (rc = wam_take_text(o, it, "calibre", fname(f, prefix, "item.calibre"), 0, WAM_MAX_TEXT, 0)) ||
-	    (rc = wam_take_text(o, it, "serial", fname(f, prefix, "item.serial"), 0, WAM_MAX_TEXT, 0)) ||
-	    (rc = wam_take_text(o, it, "serial_reason", fname(f, prefix, "item.serial_reason"), WAM_FIELD_MULTILINE,
-	                        WAM_MAX_NOTES, 0)) ||
-	    (rc = wam_take_country(db, o, it, "country", fname(f, prefix, "item.country"), 0, 0)) ||
-	    (rc = wam_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), 0, 0)) ||
-	    (rc = wam_take_int(o, it, "year", fname(f, prefix, "item.year"), 1800, current_year(), 0, 0)) ||
+	if ((rc = wam_field_take_all(db, o, it, item, fname(f, prefix, "item."), 0)) ||
 	    (rc = take_markings(o, it, prefix)) || (rc = take_photos(o, it, prefix))) {
 		json_decref(o);
 		return rc;
@@ -377,6 +387,18 @@ done:
 	return rc;
 }
 
+/* A request's own fields before its sections, and after them. */
+static const wam_field request_head[] = {
+    {.name = "direction", .kind = WAM_FIELD_WORD, .vocab = directions, .dflt = "outgoing"},
+    {.name = "reference", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {0}};
+static const wam_field request_tail[] = {
+    {.name = "intended_use", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {.name = "confidentiality", .kind = WAM_FIELD_WORD, .vocab = confidentialities, .dflt = "restricted"},
+    {.name = "urgency", .kind = WAM_FIELD_WORD, .vocab = urgencies, .dflt = "routine"},
+    {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {0}};
+
 /* wam_trace_body(), completing the item and recovery from the registry's
  * weapon only when `fill`: a draft is completed once, when it names the
  * weapon, so a field its tracer removes later stays removed. */
@@ -388,8 +410,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	int rc;
 	*out = NULL;
 	if ((rc = wam_trace_check_fields(in, request_fields, prefix)) ||
-	    (rc = wam_take_word(b, in, "direction", fname(f, prefix, "direction"), directions, "outgoing", 0, 0)) ||
-	    (rc = wam_take_text(b, in, "reference", fname(f, prefix, "reference"), 0, WAM_MAX_TEXT, 0)))
+	    (rc = wam_field_take_all(db, b, in, request_head, prefix, 0)))
 		goto fail;
 	/* requesting: the state asking and its point of contact */
 	if ((rc = section(in, "requesting", requesting_fields, prefix, &sec)))
@@ -454,12 +475,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 		}
 		set_nonempty(b, "recovery", o);
 	}
-	if ((rc = wam_take_text(b, in, "intended_use", fname(f, prefix, "intended_use"), WAM_FIELD_MULTILINE,
-	                        WAM_MAX_NOTES, 0)) ||
-	    (rc = wam_take_word(b, in, "confidentiality", fname(f, prefix, "confidentiality"), confidentialities,
-	                        "restricted", 0, 0)) ||
-	    (rc = wam_take_word(b, in, "urgency", fname(f, prefix, "urgency"), urgencies, "routine", 0, 0)) ||
-	    (rc = wam_take_text(b, in, "notes", fname(f, prefix, "notes"), WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
+	if ((rc = wam_field_take_all(db, b, in, request_tail, prefix, 0)))
 		goto fail;
 	if (fill && str(b, "item_id") && (rc = fill_from_weapon(db, b, str(b, "item_id"), prefix)))
 		goto fail;
