@@ -41,7 +41,7 @@ int wam_auth_take_name(json_t *out, const json_t *in)
 
 int wam_auth_take_role(json_t *out, const json_t *in)
 {
-	return wam_take_word(out, in, "role", "role", wam_auth_roles(), NULL, true, 0);
+	return wam_take_word(out, in, "role", "role", wam_auth_roles(), NULL, WAM_FIELD_REQUIRED, 0);
 }
 
 static int cmp_id(const void *a, const void *b)

@@ -137,7 +137,7 @@ static int check_recovery(wam_db *db, json_t *p, const json_t *in, time_t *date,
 		return rc;
 	wam_date_parse(json_string_value(json_object_get(p, "date")), date);
 	json_t *d = json_object();
-	rc = wam_take_int(d, in, "task_days", "task_days", 1, 3650, false, 0);
+	rc = wam_take_int(d, in, "task_days", "task_days", 1, 3650, 0, 0);
 	*days = json_is_integer(json_object_get(d, "task_days"))
 	            ? (long)json_integer_value(json_object_get(d, "task_days"))
 	            : WAM_COLLECTION_TASK_DAYS;
@@ -361,11 +361,11 @@ int wam_collection_recovery_handover(wam_db *db, json_t **out, const char *id, c
 		goto done;
 	if ((rc = wam_query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
 	    (rc = wam_check_fields(in, handover_fields, "", 0)) ||
-	    (rc = wam_take_text(p, in, "from", "from", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "to", "to", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "time", "time", false, 40, false, 0)) ||
-	    (rc = wam_take_text(p, in, "place", "place", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
+	    (rc = wam_take_text(p, in, "from", "from", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(p, in, "to", "to", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(p, in, "time", "time", 0, 40, 0)) ||
+	    (rc = wam_take_text(p, in, "place", "place", 0, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(p, in, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
 		goto fail;
 	if (!strcmp(json_string_value(json_object_get(p, "from")), json_string_value(json_object_get(p, "to")))) {
 		rc = wam_error_set(WAM_EINVAL, "to", "a hand-over goes to someone other than who hands over");
@@ -466,7 +466,7 @@ int wam_collection_recovery_photo_add(wam_db *db, json_t **out, const char *id, 
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = wam_query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
-	    (rc = wam_take_text(p, cap, "caption", "caption", false, WAM_MAX_TEXT, false, 0)) ||
+	    (rc = wam_take_text(p, cap, "caption", "caption", 0, WAM_MAX_TEXT, 0)) ||
 	    (rc = wam_query_rows(db, &rows, "SELECT hash FROM recovery_photos WHERE recovery_id=? AND hash=?", id,
 	                         hash)))
 		goto fail;
@@ -607,11 +607,10 @@ int wam_collection_task_mark(wam_db *db, json_t **out, const char *task_id, cons
 		goto fail;
 	}
 	if ((rc = wam_check_fields(in, marking_fields, "", 0)) ||
-	    (rc = wam_take_text(m, in, "text", "text", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc =
-	         wam_take_word(m, in, "component", "component", wam_registry_components, "frame_receiver", false, 0)) ||
-	    (rc = wam_take_word(m, in, "kind", "kind", wam_registry_marking_kinds, "serial", false, 0)) ||
-	    (rc = wam_take_text(m, in, "location", "location", false, WAM_MAX_TEXT, false, 0)))
+	    (rc = wam_take_text(m, in, "text", "text", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_word(m, in, "component", "component", wam_registry_components, "frame_receiver", 0, 0)) ||
+	    (rc = wam_take_word(m, in, "kind", "kind", wam_registry_marking_kinds, "serial", 0, 0)) ||
+	    (rc = wam_take_text(m, in, "location", "location", 0, WAM_MAX_TEXT, 0)))
 		goto fail;
 	snprintf(item, sizeof item, "%s", json_string_value(json_object_get(task, "item_id")));
 	/* the event is the weapon's (its history shows it); the task it closes

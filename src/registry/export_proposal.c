@@ -98,10 +98,11 @@ int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *in)
 	if (out)
 		*out = NULL;
 	if ((rc = may_propose(db, in)) || (rc = wam_check_fields(in, proposal_fields, "", 0)) ||
-	    (rc = wam_take_text(p, in, "item_id", "item_id", true, WAM_ID_LEN, false, 0)) ||
-	    (rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = wam_take_text(p, in, "document", "document", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "country", "country", false, 4, false, 0)))
+	    (rc = wam_take_text(p, in, "item_id", "item_id", WAM_FIELD_REQUIRED, WAM_ID_LEN, 0)) ||
+	    (rc = wam_take_text(p, in, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES,
+	                        0)) ||
+	    (rc = wam_take_text(p, in, "document", "document", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(p, in, "country", "country", 0, 4, 0)))
 		goto done;
 	const char *item = json_string_value(json_object_get(p, "item_id"));
 	if ((rc = wam_db_begin(db)))
@@ -257,7 +258,8 @@ int wam_registry_export_withdraw(wam_db *db, json_t **out, const char *id, const
 	json_t *prop = NULL, *p = json_object(), *in = json_pack("{s:s?}", "reason", reason);
 	if (out)
 		*out = NULL;
-	if ((rc = may_decide(db, id)) || (rc = wam_take_text(p, in, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
+	if ((rc = may_decide(db, id)) ||
+	    (rc = wam_take_text(p, in, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
 		goto done;
 	if ((rc = wam_db_begin(db)))
 		goto done;

@@ -37,7 +37,6 @@ static const char *const item_fields[] = {"id",     "category", "make",         
                                           "markings", "status", "site_id",      "holder_id", "notes", NULL};
 static const char *const marking_fields[] = {"component", "kind",    "text",    "script",
                                              "legibility", "altered", "location", NULL};
-static const char *const import_fields[] = {"country", "year", NULL};
 
 static int current_year(void)
 {
@@ -177,15 +176,16 @@ static int take_marking(wam_db *db, json_t *o, const json_t *m, long line)
 	(void)db;
 	const json_t *alt = json_object_get(m, "altered");
 	if ((rc = wam_check_fields(m, marking_fields, "", line)) ||
-	    (rc = wam_take_word(o, m, "component", "component", wam_registry_components, "frame_receiver", true,
-	                        line)) ||
-	    (rc = wam_take_word(o, m, "kind", "kind", wam_registry_marking_kinds, NULL, true, line)) ||
-	    (rc = wam_take_text(o, m, "text", "text", true, WAM_MAX_TEXT, false, line)) ||
+	    (rc = wam_take_word(o, m, "component", "component", wam_registry_components, "frame_receiver",
+	                        WAM_FIELD_REQUIRED, line)) ||
+	    (rc = wam_take_word(o, m, "kind", "kind", wam_registry_marking_kinds, NULL, WAM_FIELD_REQUIRED, line)) ||
+	    (rc = wam_take_text(o, m, "text", "text", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, line)) ||
 	    (rc = wam_take_word(o, m, "script", "script", wam_registry_scripts,
-	                        wam_registry_script_detect(json_string_value(json_object_get(o, "text"))), true,
-	                        line)) ||
-	    (rc = wam_take_word(o, m, "legibility", "legibility", wam_registry_legibilities, "clear", true, line)) ||
-	    (rc = wam_take_text(o, m, "location", "location", false, WAM_MAX_TEXT, false, line)))
+	                        wam_registry_script_detect(json_string_value(json_object_get(o, "text"))),
+	                        WAM_FIELD_REQUIRED, line)) ||
+	    (rc = wam_take_word(o, m, "legibility", "legibility", wam_registry_legibilities, "clear",
+	                        WAM_FIELD_REQUIRED, line)) ||
+	    (rc = wam_take_text(o, m, "location", "location", 0, WAM_MAX_TEXT, line)))
 		return rc;
 	if (alt && !json_is_boolean(alt) && !json_is_null(alt))
 		return wam_error_set_line(WAM_EINVAL, line, "altered", "altered must be true or false");
@@ -196,12 +196,10 @@ static int take_marking(wam_db *db, json_t *o, const json_t *m, long line)
 
 static int take_import_mark(wam_db *db, json_t *o, const json_t *m, long line)
 {
-	int rc;
-	if ((rc = wam_check_fields(m, import_fields, "", line)) ||
-	    (rc = wam_take_country(db, o, m, "country", "country", true, line)) ||
-	    (rc = wam_take_int(o, m, "year", "year", 1800, current_year() + 1, false, line)))
-		return rc;
-	return 0;
+	const wam_field mark[] = {{.name = "country", .kind = WAM_FIELD_COUNTRY, .flags = WAM_FIELD_REQUIRED},
+	                          {.name = "year", .kind = WAM_FIELD_INT, .lo = 1800, .hi = current_year() + 1},
+	                          {0}};
+	return wam_field_check(db, o, m, mark, "", line);
 }
 
 int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, unsigned flags)
@@ -219,21 +217,23 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, 
 		}
 		json_object_set_new(p, "id", json_string(id));
 	}
-	if ((rc = take_category(db, p, in, line)) ||
-	    (rc = wam_take_text(p, in, "make", "make", false, WAM_MAX_TEXT, false, line)) ||
-	    (rc = wam_take_text(p, in, "model", "model", false, WAM_MAX_TEXT, false, line)) ||
-	    (rc = wam_take_text(p, in, "calibre", "calibre", false, WAM_MAX_TEXT, false, line)) ||
-	    (rc = wam_take_text(p, in, "serial", "serial", false, WAM_MAX_TEXT, false, line)) ||
-	    (rc = wam_take_country(db, p, in, "country", "country", false, line)) ||
-	    (rc = wam_take_int(p, in, "year", "year", 1800, current_year() + 1, false, line)) ||
+	/* the weapon's description, after its category */
+	const wam_field weapon[] = {{.name = "make", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	                            {.name = "model", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	                            {.name = "calibre", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	                            {.name = "serial", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	                            {.name = "country", .kind = WAM_FIELD_COUNTRY},
+	                            {.name = "year", .kind = WAM_FIELD_INT, .lo = 1800, .hi = current_year() + 1},
+	                            {0}};
+	if ((rc = take_category(db, p, in, line)) || (rc = wam_field_take_all(db, p, in, weapon, "", line)) ||
 	    (rc = take_list(db, p, in, "import_marks", "import marks", 16, take_import_mark, line)) ||
 	    (rc = take_list(db, p, in, "markings", "markings", 64, take_marking, line)) ||
-	    (rc = wam_take_word(p, in, "status", "status", wam_statuses, "in_store", true, line)) ||
+	    (rc = wam_take_word(p, in, "status", "status", wam_statuses, "in_store", WAM_FIELD_REQUIRED, line)) ||
 	    (rc = not_final(p, line)) ||
 	    (rc = take_ref(db, p, in, "site_id", ST_EXISTS_SITE, "SELECT 1 FROM sites WHERE id=?", "site", line)) ||
 	    (rc = take_ref(db, p, in, "holder_id", ST_EXISTS_HOLDER, "SELECT 1 FROM holders WHERE id=?", "holder",
 	                   line)) ||
-	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, line)))
+	    (rc = wam_take_text(p, in, "notes", "notes", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, line)))
 		goto fail;
 	wam_item_compact(p);
 	*payload = p;
@@ -596,12 +596,12 @@ static int set_status(wam_db *db, json_t **out, const char *id, const char *stat
 	sqlite3_reset(st);
 	json_t *in = json_deep_copy(details);
 	json_object_set_new(in, "status", json_string(status ? status : ""));
-	rc = wam_take_word(payload, in, "status", "status", wam_statuses, NULL, true, 0);
+	rc = wam_take_word(payload, in, "status", "status", wam_statuses, NULL, WAM_FIELD_REQUIRED, 0);
 	json_decref(in);
 	if (rc || (rc = wam_check_fields(details, status_fields, "", 0)) ||
-	    (rc = wam_take_text(payload, details, "reason", "reason", false, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = wam_take_text(payload, details, "document", "document", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(payload, details, "certificate", "certificate", false, WAM_MAX_TEXT, false, 0)))
+	    (rc = wam_take_text(payload, details, "reason", "reason", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)) ||
+	    (rc = wam_take_text(payload, details, "document", "document", 0, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(payload, details, "certificate", "certificate", 0, WAM_MAX_TEXT, 0)))
 		goto fail;
 	const char *to = json_string_value(json_object_get(payload, "status"));
 	if (!sanctioned && wam_status_final_by_procedure(to)) {

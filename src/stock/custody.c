@@ -188,11 +188,11 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 		rc = wam_error_set(WAM_EINVAL, "two_person", "two_person must be true or false");
 		goto fail;
 	}
-	if ((rc = wam_take_text(p, issue, "holder_id", "holder_id", false, 40, false, 0)) ||
-	    (rc = wam_take_text(p, issue, "person", "person", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, issue, "unit", "unit", false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, issue, "purpose", "purpose", false, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = wam_take_text(p, issue, "document", "document", false, WAM_MAX_TEXT, false, 0)))
+	if ((rc = wam_take_text(p, issue, "holder_id", "holder_id", 0, 40, 0)) ||
+	    (rc = wam_take_text(p, issue, "person", "person", 0, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(p, issue, "unit", "unit", 0, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(p, issue, "purpose", "purpose", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)) ||
+	    (rc = wam_take_text(p, issue, "document", "document", 0, WAM_MAX_TEXT, 0)))
 		goto fail;
 	const char *holder = json_string_value(json_object_get(p, "holder_id"));
 	if (holder) {
@@ -311,7 +311,7 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 	if ((rc = wam_registry_item_get(db, &item, item_id)) || (rc = current(db, &c, item_id)))
 		goto fail;
 	if (ret && ((rc = wam_check_fields(ret, fields, "", 0)) ||
-	            (rc = wam_take_text(p, ret, "note", "note", false, WAM_MAX_NOTES, true, 0))))
+	            (rc = wam_take_text(p, ret, "note", "note", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0))))
 		goto fail;
 	if (!c) {
 		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %s is not issued: there is nothing to return (status %s)",

@@ -284,9 +284,9 @@ int wam_stock_destruction_open(wam_db *db, json_t **out, const json_t *in)
 	if (!rc)
 		json_object_set(p, "method", json_object_get(upper, "method"));
 	json_decref(upper);
-	if (rc || (rc = wam_take_text(p, in, "site", "site", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(p, in, "date", "date", true, 10, false, 0)) ||
-	    (rc = wam_take_text(p, in, "notes", "notes", false, WAM_MAX_NOTES, true, 0)))
+	if (rc || (rc = wam_take_text(p, in, "site", "site", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(p, in, "date", "date", WAM_FIELD_REQUIRED, 10, 0)) ||
+	    (rc = wam_take_text(p, in, "notes", "notes", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
 		goto done;
 	const char *d = json_string_value(json_object_get(p, "date"));
 	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-' || strspn(d, "0123456789-") != 10) {
@@ -409,8 +409,8 @@ int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, c
 	json_t *p = json_object(), *in = json_pack("{s:s?, s:s?}", "role", role, "name", name), *rows = NULL;
 	if (out)
 		*out = NULL;
-	if ((rc = wam_take_word(p, in, "role", "role", roles, NULL, true, 0)) ||
-	    (rc = wam_take_text(p, in, "name", "name", true, WAM_MAX_TEXT, false, 0)))
+	if ((rc = wam_take_word(p, in, "role", "role", roles, NULL, WAM_FIELD_REQUIRED, 0)) ||
+	    (rc = wam_take_text(p, in, "name", "name", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)))
 		goto done;
 	if ((rc = wam_db_begin(db)))
 		goto done;
@@ -579,7 +579,7 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	json_t *b = NULL, *p = json_object(), *in = json_pack("{s:s?}", "certificate", certificate), *details = NULL;
 	if (out)
 		*out = NULL;
-	if ((rc = wam_take_text(p, in, "certificate", "certificate", false, WAM_MAX_TEXT, false, 0)))
+	if ((rc = wam_take_text(p, in, "certificate", "certificate", 0, WAM_MAX_TEXT, 0)))
 		goto done;
 	if (!json_object_get(p, "certificate")) {
 		rc = wam_error_set(WAM_EINVAL, "certificate",

@@ -235,11 +235,12 @@ static int change_quantity(wam_db *db, json_t **out, const char *id, const json_
 		goto fail;
 	if ((rc = wam_check_fields(in, receive ? receipt_fields : split ? split_fields : issue_fields, "", 0)) ||
 	    (rc = take_count(p, in, "rounds", 1, true)) || (rc = take_count(p, in, "packages", 0, false)) ||
-	    (rc = wam_take_text(p, in, "document", "document", !split, WAM_MAX_TEXT, false, 0)))
+	    (rc = wam_take_text(p, in, "document", "document", split ? 0u : WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)))
 		goto fail;
-	if (receive && (rc = wam_take_text(p, in, "source", "source", false, WAM_MAX_TEXT, false, 0)))
+	if (receive && (rc = wam_take_text(p, in, "source", "source", 0, WAM_MAX_TEXT, 0)))
 		goto fail;
-	if (!receive && !split && (rc = wam_take_text(p, in, "recipient", "recipient", true, WAM_MAX_TEXT, false, 0)))
+	if (!receive && !split &&
+	    (rc = wam_take_text(p, in, "recipient", "recipient", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)))
 		goto fail;
 	if (split) {
 		if ((rc = take_site(db, p, in, "site_id")))
@@ -334,8 +335,9 @@ int wam_stock_lot_condition(wam_db *db, json_t **out, const char *id, const json
 		goto done;
 	if ((rc = load_lot(db, &lot, id)) || (rc = wam_check_fields(change, fields, "", 0)) ||
 	    (rc = take_code(p, change, "condition", conditions, NULL, true)) ||
-	    (rc = wam_take_text(p, change, "reason", "reason", true, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = wam_take_text(p, change, "document", "document", false, WAM_MAX_TEXT, false, 0)))
+	    (rc = wam_take_text(p, change, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES,
+	                        0)) ||
+	    (rc = wam_take_text(p, change, "document", "document", 0, WAM_MAX_TEXT, 0)))
 		goto fail;
 	const char *from = json_string_value(json_object_get(lot, "condition"));
 	const char *to = json_string_value(json_object_get(p, "condition"));

@@ -60,8 +60,9 @@ int wam_stock_item_move(wam_db *db, json_t **out, const char *item_id, const jso
 	const char *to = json_string_value(json_object_get(move, "to"));
 	const char *from = json_string_value(json_object_get(item, "site_id"));
 	if ((rc = wam_check_fields(move, fields, "", 0)) || (rc = wam_stock_site_exists(db, to, "to")) ||
-	    (rc = wam_take_text(p, move, "reason", "reason", true, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = wam_take_text(p, move, "document", "document", false, WAM_MAX_TEXT, false, 0)))
+	    (rc = wam_take_text(p, move, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES,
+	                        0)) ||
+	    (rc = wam_take_text(p, move, "document", "document", 0, WAM_MAX_TEXT, 0)))
 		goto fail;
 	if (from && !strcmp(from, to)) {
 		rc = wam_error_set(WAM_EINVAL, "to", "weapon %s is already at site %s", item_id, to);

@@ -123,36 +123,36 @@ bool wam_country_code(char code[WAM_COUNTRY_LEN + 1], const char *s)
 	return true;
 }
 
-int wam_take_text(json_t *out, const json_t *in, const char *key, const char *field, bool required, size_t max,
-                  bool multiline, long line)
+/* Text of at most f->max bytes, no control characters unless multiline. */
+static int take_text(json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
 {
-	const json_t *v = json_object_get(in, key);
+	const json_t *v = json_object_get(in, f->name);
 	/* spaces alone count as no text */
 	if (wam_absent(v) || (json_is_string(v) && blank(json_string_value(v))))
-		return not_given(field, required, line);
+		return not_given(field, f->flags & WAM_FIELD_REQUIRED, line);
 	if (!json_is_string(v))
 		return fail(line, field, "%s must be text%s", field, "");
 	const char *s = json_string_value(v);
-	if (json_string_length(v) > max) {
+	if (json_string_length(v) > f->max) {
 		char n[32];
-		snprintf(n, sizeof n, "%zu", max);
+		snprintf(n, sizeof n, "%zu", f->max);
 		return fail(line, field, "%s is longer than %s bytes", field, n);
 	}
-	if (strlen(s) != json_string_length(v) || has_control(s, multiline))
+	if (strlen(s) != json_string_length(v) || has_control(s, f->flags & WAM_FIELD_MULTILINE))
 		return fail(line, field, "%s contains control characters%s", field, "");
-	json_object_set(out, key, (json_t *)v); /* shared, not copied: values are never modified */
+	json_object_set(out, f->name, (json_t *)v); /* shared, not copied: values are never modified */
 	return 0;
 }
 
-int wam_take_word(json_t *out, const json_t *in, const char *key, const char *field, const char *const *vocab,
-                  const char *dflt, bool required, long line)
+/* A word of f->vocab, lowercased, f->dflt when absent. */
+static int take_word(json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
 {
-	const json_t *v = json_object_get(in, key);
+	const json_t *v = json_object_get(in, f->name);
 	char word[64];
 	if (wam_absent(v)) {
-		if (!dflt)
-			return not_given(field, required, line);
-		json_object_set_new(out, key, json_string(dflt));
+		if (!f->dflt)
+			return not_given(field, f->flags & WAM_FIELD_REQUIRED, line);
+		json_object_set_new(out, f->name, json_string(f->dflt));
 		return 0;
 	}
 	if (!json_is_string(v))
@@ -165,23 +165,23 @@ int wam_take_word(json_t *out, const json_t *in, const char *key, const char *fi
 		same &= word[k++] == s[i];
 	}
 	word[k] = '\0';
-	if (n >= sizeof word || !wam_in_vocab(vocab, word)) {
+	if (n >= sizeof word || !wam_in_vocab(f->vocab, word)) {
 		char list[512];
-		wam_vocab_list(vocab, list, sizeof list);
+		wam_vocab_list(f->vocab, list, sizeof list);
 		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%.60s' is not one of: %s", field, s, list);
 	}
 	/* the common case, already in canonical form, shares the input value */
-	json_object_set_new(out, key, same ? json_incref((json_t *)v) : json_string(word));
+	json_object_set_new(out, f->name, same ? json_incref((json_t *)v) : json_string(word));
 	return 0;
 }
 
-int wam_take_int(json_t *out, const json_t *in, const char *key, const char *field, long lo, long hi, bool required,
-                 long line)
+/* A whole number in [f->lo, f->hi]; a string of digits too. */
+static int take_int(json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
 {
-	const json_t *v = json_object_get(in, key);
-	long x;
+	const json_t *v = json_object_get(in, f->name);
+	long x, lo = (long)f->lo, hi = (long)f->hi;
 	if (wam_absent(v))
-		return not_given(field, required, line);
+		return not_given(field, f->flags & WAM_FIELD_REQUIRED, line);
 	if (json_is_integer(v)) {
 		x = (long)json_integer_value(v);
 	} else if (json_is_string(v)) {
@@ -196,17 +196,16 @@ int wam_take_int(json_t *out, const json_t *in, const char *key, const char *fie
 	}
 	if (x < lo || x > hi)
 		return wam_error_set_line(WAM_EINVAL, line, field, "%s %ld is outside %ld to %ld", field, x, lo, hi);
-	json_object_set_new(out, key, json_integer(x));
+	json_object_set_new(out, f->name, json_integer(x));
 	return 0;
 }
 
 /* Country codes: ISO 3166-1 alpha-2 or ISO 3166-3 alpha-4, any case. */
-int wam_take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field, bool required,
-                     long line)
+static int take_country(wam_db *db, json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
 {
-	const json_t *v = json_object_get(in, key);
+	const json_t *v = json_object_get(in, f->name);
 	if (wam_absent(v))
-		return not_given(field, required, line);
+		return not_given(field, f->flags & WAM_FIELD_REQUIRED, line);
 	const char *s = json_string_value(v);
 	char code[WAM_COUNTRY_LEN + 1];
 	if (!wam_country_code(code, s))
@@ -216,7 +215,7 @@ int wam_take_country(wam_db *db, json_t *out, const json_t *in, const char *key,
 	if (!wam_refdata_country(db, code))
 		return wam_error_set_line(WAM_EINVAL, line, field, "%s '%s' is not a known ISO 3166 country code",
 		                          field, s);
-	json_object_set_new(out, key, json_string(code));
+	json_object_set_new(out, f->name, json_string(code));
 	return 0;
 }
 
@@ -235,10 +234,13 @@ static int take_country_any(wam_db *db, json_t *out, const json_t *in, const cha
 	return 0;
 }
 
-int wam_take_date(json_t *out, const json_t *in, const char *key, const char *field, bool required, long line)
+/* A calendar date: text of at most 10 bytes first, then the calendar. */
+static int take_date(json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
 {
-	int rc = wam_take_text(out, in, key, field, required, 10, false, line);
-	const char *s = json_string_value(json_object_get(out, key));
+	const wam_field text = {
+	    .name = f->name, .kind = WAM_FIELD_TEXT, .flags = f->flags & WAM_FIELD_REQUIRED, .max = 10};
+	int rc = take_text(out, in, &text, field, line);
+	const char *s = json_string_value(json_object_get(out, f->name));
 	if (!rc && s && !wam_date_parse(s, NULL))
 		rc = wam_error_set_line(WAM_EINVAL, line, field, "%s '%.20s' is not a calendar date YYYY-MM-DD", field,
 		                        s);
@@ -259,12 +261,12 @@ static int take_date_written(json_t *out, const json_t *in, const char *key, con
 	return 0;
 }
 
-int wam_take_coord(json_t *out, const json_t *in, const char *key, const char *field, double limit, bool null_only,
-                   long line)
+/* A latitude or longitude in [-f->hi, f->hi]. */
+static int take_coord(json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
 {
-	const json_t *v = json_object_get(in, key);
-	double x;
-	if (null_only ? !v || json_is_null(v) : wam_absent(v))
+	const json_t *v = json_object_get(in, f->name);
+	double x, limit = f->hi;
+	if (f->flags & WAM_FIELD_NULL_ONLY ? !v || json_is_null(v) : wam_absent(v))
 		return 0;
 	if (json_is_number(v)) {
 		x = json_number_value(v);
@@ -280,7 +282,7 @@ int wam_take_coord(json_t *out, const json_t *in, const char *key, const char *f
 	if (!isfinite(x) || x < -limit || x > limit)
 		return wam_error_set_line(WAM_EINVAL, line, field, "%s %g is outside -%g to %g", field, x, limit,
 		                          limit);
-	json_object_set_new(out, key, json_real(x));
+	json_object_set_new(out, f->name, json_real(x));
 	return 0;
 }
 
@@ -342,29 +344,84 @@ int wam_field_take(wam_db *db, json_t *out, const json_t *in, const wam_field *f
 	bool required = f->flags & WAM_FIELD_REQUIRED;
 	switch (f->kind) {
 	case WAM_FIELD_TEXT:
-		return wam_take_text(out, in, f->name, field, required, f->max, f->flags & WAM_FIELD_MULTILINE, line);
+		return take_text(out, in, f, field, line);
 	case WAM_FIELD_WORD:
-		return wam_take_word(out, in, f->name, field, f->vocab, f->dflt, required, line);
+		return take_word(out, in, f, field, line);
 	case WAM_FIELD_CODE:
 		return take_code(out, in, f->name, field, f->vocab, f->dflt, required);
 	case WAM_FIELD_INT:
-		return wam_take_int(out, in, f->name, field, (long)f->lo, (long)f->hi, required, line);
+		return take_int(out, in, f, field, line);
 	case WAM_FIELD_QUANTITY:
 		return take_quantity(out, in, f->name, field, (long long)f->lo, (long long)f->hi, required);
 	case WAM_FIELD_COORDINATE:
-		return wam_take_coord(out, in, f->name, field, f->hi, f->flags & WAM_FIELD_NULL_ONLY, line);
+		return take_coord(out, in, f, field, line);
 	case WAM_FIELD_COUNTRY:
 		if (f->flags & WAM_FIELD_ANY_UNKNOWN)
 			return take_country_any(db, out, in, f->name, field);
-		return wam_take_country(db, out, in, f->name, field, required, line);
+		return take_country(db, out, in, f, field, line);
 	case WAM_FIELD_DATE:
 		if (f->flags & WAM_FIELD_WRITTEN)
 			return take_date_written(out, in, f->name, field, f->lo > 0 ? (int)f->lo : 1900, required);
-		return wam_take_date(out, in, f->name, field, required, line);
+		return take_date(out, in, f, field, line);
 	case WAM_FIELD_CUSTOM:
 		return f->take(db, out, in, f, field, line);
 	case WAM_FIELD_OTHER:
 		return 0;
+	}
+	return 0;
+}
+
+/* The single-field checks: one row of a table, the same code path. */
+int wam_take_text(json_t *out, const json_t *in, const char *key, const char *field, unsigned flags, size_t max,
+                  long line)
+{
+	const wam_field f = {.name = key, .kind = WAM_FIELD_TEXT, .flags = flags, .max = max};
+	return wam_field_take(NULL, out, in, &f, field, line);
+}
+
+int wam_take_word(json_t *out, const json_t *in, const char *key, const char *field, const char *const *vocab,
+                  const char *dflt, unsigned flags, long line)
+{
+	const wam_field f = {.name = key, .kind = WAM_FIELD_WORD, .flags = flags, .vocab = vocab, .dflt = dflt};
+	return wam_field_take(NULL, out, in, &f, field, line);
+}
+
+int wam_take_int(json_t *out, const json_t *in, const char *key, const char *field, long lo, long hi, unsigned flags,
+                 long line)
+{
+	const wam_field f = {.name = key, .kind = WAM_FIELD_INT, .flags = flags, .lo = (double)lo, .hi = (double)hi};
+	return wam_field_take(NULL, out, in, &f, field, line);
+}
+
+int wam_take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field, unsigned flags,
+                     long line)
+{
+	const wam_field f = {.name = key, .kind = WAM_FIELD_COUNTRY, .flags = flags};
+	return wam_field_take(db, out, in, &f, field, line);
+}
+
+int wam_take_date(json_t *out, const json_t *in, const char *key, const char *field, unsigned flags, long line)
+{
+	const wam_field f = {.name = key, .kind = WAM_FIELD_DATE, .flags = flags};
+	return wam_field_take(NULL, out, in, &f, field, line);
+}
+
+int wam_take_coord(json_t *out, const json_t *in, const char *key, const char *field, double limit, unsigned flags,
+                   long line)
+{
+	const wam_field f = {.name = key, .kind = WAM_FIELD_COORDINATE, .flags = flags, .hi = limit};
+	return wam_field_take(NULL, out, in, &f, field, line);
+}
+
+int wam_field_take_all(wam_db *db, json_t *out, const json_t *in, const wam_field *fields, const char *prefix,
+                       long line)
+{
+	int rc;
+	for (size_t i = 0; fields[i].name && i < WAM_FIELDS_MAX; i++) {
+		char field[160];
+		snprintf(field, sizeof field, "%s%s", prefix, fields[i].name);
+		if ((rc = wam_field_take(db, out, in, &fields[i], field, line)))
+			return rc;
 	}
 	return 0;
 }
@@ -379,11 +436,5 @@ int wam_field_check(wam_db *db, json_t *out, const json_t *in, const wam_field *
 	names[n] = NULL;
 	if ((rc = wam_check_fields(in, names, prefix, line)))
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		char field[128];
-		snprintf(field, sizeof field, "%s%s", prefix, fields[i].name);
-		if ((rc = wam_field_take(db, out, in, &fields[i], field, line)))
-			return rc;
-	}
-	return 0;
+	return wam_field_take_all(db, out, in, fields, prefix, line);
 }

@@ -2,8 +2,8 @@
  * value and the rule, and the input line when there is one. A record lists
  * its fields in a table of wam_field (name, kind, flags, limits) and checks
  * an input object against it with wam_field_check(); the wam_take_*
- * functions are the rules the table applies, for the few fields a room
- * checks one at a time. */
+ * functions apply the same rules to one field, as a one-row table, for the
+ * fields a room checks one at a time. */
 #ifndef WAM_STORE_FIELD_H
 #define WAM_STORE_FIELD_H
 
@@ -47,38 +47,42 @@ int wam_vocab_object(json_t **out, const wam_vocab_entry *lists, size_t n);
 /* Fails on a key of `in` not in the NULL-terminated `allowed`. */
 int wam_check_fields(const json_t *in, const char *const *allowed, const char *prefix, long line);
 
+/* The wam_take_* functions check the one field `key` of `in` into `out`,
+ * their errors naming `field`; `flags` are the WAM_FIELD_* flags below,
+ * as a table row would give them (each is a one-row wam_field_take()). */
+
 /* Copies string `key` of `in` into `out` (when present), checking type,
- * length (bytes), that it is not blank if `required`, and that it holds no
- * control characters unless `multiline`. */
-int wam_take_text(json_t *out, const json_t *in, const char *key, const char *field, bool required, size_t max,
-                  bool multiline, long line);
+ * length (bytes), that it is not blank if WAM_FIELD_REQUIRED, and that it
+ * holds no control characters unless WAM_FIELD_MULTILINE. */
+int wam_take_text(json_t *out, const json_t *in, const char *key, const char *field, unsigned flags, size_t max,
+                  long line);
 
 /* Copies a word of a closed vocabulary, lowercased; default `dflt` if absent
- * (NULL: leave absent, or fail if `required`). */
+ * (NULL: leave absent, or fail if WAM_FIELD_REQUIRED). */
 int wam_take_word(json_t *out, const json_t *in, const char *key, const char *field, const char *const *vocab,
-                  const char *dflt, bool required, long line);
+                  const char *dflt, unsigned flags, long line);
 
 /* Copies an integer in [lo, hi]; accepts a string of digits too. */
-int wam_take_int(json_t *out, const json_t *in, const char *key, const char *field, long lo, long hi, bool required,
+int wam_take_int(json_t *out, const json_t *in, const char *key, const char *field, long lo, long hi, unsigned flags,
                  long line);
 
 /* Copies country code `key` of `in` in upper case, checking that the
  * registry's reference data knows it: "FIELD is required" when absent and
- * `required`; "FIELD 'X' is not an ISO 3166 code (two letters, or four for
- * a former state)" for a code of the wrong length; "FIELD 'X' is not a
- * known ISO 3166 country code" for an unknown one. */
-int wam_take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field, bool required,
+ * WAM_FIELD_REQUIRED; "FIELD 'X' is not an ISO 3166 code (two letters, or
+ * four for a former state)" for a code of the wrong length; "FIELD 'X' is
+ * not a known ISO 3166 country code" for an unknown one. */
+int wam_take_country(wam_db *db, json_t *out, const json_t *in, const char *key, const char *field, unsigned flags,
                      long line);
 
 /* Copies a calendar date YYYY-MM-DD (year 1900 or later): first checked as
  * text of at most 10 bytes (wam_take_text), then "FIELD 'X' is not a
  * calendar date YYYY-MM-DD". */
-int wam_take_date(json_t *out, const json_t *in, const char *key, const char *field, bool required, long line);
+int wam_take_date(json_t *out, const json_t *in, const char *key, const char *field, unsigned flags, long line);
 
 /* Copies a coordinate in [-limit, limit] (a number, or a string holding
  * one): "FIELD 'X' is not a number", "FIELD must be a number", "FIELD V is
  * outside -L to L". */
-int wam_take_coord(json_t *out, const json_t *in, const char *key, const char *field, double limit, bool null_only,
+int wam_take_coord(json_t *out, const json_t *in, const char *key, const char *field, double limit, unsigned flags,
                    long line);
 
 /* ---- field tables ---- */
@@ -136,6 +140,12 @@ typedef struct wam_field {
  * 0). WAM_FIELD_OTHER fields are only allowed, not checked or copied.
  * `db` is needed for country fields only (NULL otherwise). */
 int wam_field_check(wam_db *db, json_t *out, const json_t *in, const wam_field *fields, const char *prefix, long line);
+
+/* Checks each field of table `fields` in table order, as wam_field_check()
+ * does after the keys, for a record whose keys its room checks in its own
+ * words; the first failure is returned, its error naming PREFIXname. */
+int wam_field_take_all(wam_db *db, json_t *out, const json_t *in, const wam_field *fields, const char *prefix,
+                       long line);
 
 /* Checks the one field `f` of `in` into `out` (other keys of `in` are not
  * looked at); errors name `field`. */

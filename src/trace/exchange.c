@@ -149,8 +149,8 @@ int wam_trace_peer_add(wam_db *db, json_t **out, const json_t *peer)
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = wam_trace_check_fields(peer, peer_fields, "")) ||
-	    (rc = wam_take_text(p, peer, "name", "name", true, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_country(db, p, peer, "country", "country", true, 0)))
+	    (rc = wam_take_text(p, peer, "name", "name", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_country(db, p, peer, "country", "country", WAM_FIELD_REQUIRED, 0)))
 		goto fail;
 	const char *id = str(peer, "node_id"), *pk = str(peer, "public_key");
 	if (!id || strlen(id) != WAM_ID_LEN) {
@@ -233,7 +233,8 @@ int wam_trace_peer_revoke(wam_db *db, json_t **out, const char *node_id, const j
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = wam_trace_check_fields(details, revoke_fields, "")) ||
-	    (rc = wam_take_text(p, details, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
+	    (rc = wam_take_text(p, details, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES,
+	                        0)))
 		goto fail;
 	/* node ids are ULIDs, kept upper-case as wam_trace_peer_add keeps them */
 	char node[WAM_ID_LEN + 1];
@@ -787,7 +788,7 @@ static int import_acknowledgement(wam_db *db, const json_t *doc, const json_t *p
 	/* the other state's date, as it gave it: not held to this registry's clock */
 	if ((rc = wam_trace_check_fields(ack, ack_fields, "acknowledgement.")) ||
 	    (rc = take_due(p, ack, "date", "acknowledgement.date", true)) ||
-	    (rc = wam_take_text(p, ack, "note", "acknowledgement.note", false, WAM_MAX_NOTES, true, 0)))
+	    (rc = wam_take_text(p, ack, "note", "acknowledgement.note", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
 		goto done;
 	json_object_set(p, "remote_node", json_object_get(peer, "node_id"));
 	json_object_set(p, "peer_head", head);

@@ -108,9 +108,9 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 	for (int k = 0; k < 4; k++)
 		snprintf(f[k], sizeof f[k], "%.120s%s%s", prefix, *prefix ? "." : "", keys[k]);
 	int rc;
-	if ((rc = wam_take_word(out, in, "category", f[0], diversions, NULL, true, 0)) ||
-	    (rc = wam_take_country(db, out, in, "country", f[1], false, 0)) ||
-	    (rc = wam_take_date(out, in, "date", f[2], false, 0)))
+	if ((rc = wam_take_word(out, in, "category", f[0], diversions, NULL, WAM_FIELD_REQUIRED, 0)) ||
+	    (rc = wam_take_country(db, out, in, "country", f[1], 0, 0)) ||
+	    (rc = wam_take_date(out, in, "date", f[2], 0, 0)))
 		return rc;
 	const char *date = str(out, "date");
 	char today[11];
@@ -120,7 +120,7 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 		return wam_error_set(WAM_EINVAL, f[2],
 		                     "%s %s is after today (%s): a diversion is recorded once it happened", f[2], date,
 		                     today);
-	return wam_take_text(out, in, "description", f[3], false, WAM_MAX_NOTES, true, 0);
+	return wam_take_text(out, in, "description", f[3], WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0);
 }
 
 /* ---- finding hits ---- */
@@ -692,8 +692,9 @@ int wam_trace_hit_decide(wam_db *db, json_t **out, const char *id, const json_t 
 		goto fail;
 	}
 	if ((rc = wam_check_fields(decision, decision_fields, "", 0)) ||
-	    (rc = wam_take_word(p, decision, "decision", "decision", decisions, NULL, true, 0)) ||
-	    (rc = wam_take_text(p, decision, "reason", "reason", true, WAM_MAX_NOTES, true, 0)))
+	    (rc = wam_take_word(p, decision, "decision", "decision", decisions, NULL, WAM_FIELD_REQUIRED, 0)) ||
+	    (rc = wam_take_text(p, decision, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE,
+	                        WAM_MAX_NOTES, 0)))
 		goto fail;
 	bool confirm = !strcmp(str(p, "decision"), "confirm");
 	if (confirm && (rc = check_one_weapon(db, hit)))
@@ -800,7 +801,7 @@ int wam_trace_origin_establish(wam_db *db, json_t **out, const char *item_id, co
 		goto fail;
 	}
 	if ((rc = wam_check_fields(origin, origin_fields, "", 0)) ||
-	    (rc = wam_take_word(p, origin, "method", "method", origin_methods, NULL, true, 0)) ||
+	    (rc = wam_take_word(p, origin, "method", "method", origin_methods, NULL, WAM_FIELD_REQUIRED, 0)) ||
 	    (rc = wam_trace_take_point(db, p, origin, "")))
 		goto fail;
 	if ((rc = wam_ledger_append(db, "origin.established", item_id, p, NULL)))

@@ -45,6 +45,40 @@ static const char *const close_fields[] = {"reason", NULL};
 
 static const char *const directions[] = {"outgoing", "incoming", NULL};
 static const char *const vias[] = {"national_contact_point", "interpol", NULL};
+
+/* The plain fields of the request's and response's sections, in the order
+ * they are checked (their keys are checked first, in the trace room's words). */
+static const wam_field requesting_table[] = {
+    {.name = "state", .kind = WAM_FIELD_COUNTRY}, {.name = "agency", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT}, {0}};
+static const wam_field contact_table[] = {{.name = "name", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                          {.name = "email", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                          {.name = "phone", .kind = WAM_FIELD_TEXT, .max = 60},
+                                          {0}};
+static const wam_field requested_table[] = {{.name = "state", .kind = WAM_FIELD_COUNTRY},
+                                            {.name = "agency", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                            {.name = "via", .kind = WAM_FIELD_WORD, .vocab = vias},
+                                            {0}};
+static const wam_field recovery_table[] = {
+    {.name = "recovery_id", .kind = WAM_FIELD_TEXT, .max = 40},
+    {.name = "date", .kind = WAM_FIELD_DATE},
+    {.name = "place", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "circumstances", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {0}};
+static const wam_field chain_table[] = {
+    {.name = "date", .kind = WAM_FIELD_DATE},
+    {.name = "from", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "consignee", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "country", .kind = WAM_FIELD_COUNTRY},
+    {.name = "licence", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "euc", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "note", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {0}};
+static const wam_field holder_table[] = {
+    {.name = "name", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "type", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "country", .kind = WAM_FIELD_COUNTRY},
+    {.name = "date", .kind = WAM_FIELD_DATE},
+    {0}};
 static const char *const illicit_reasons[] = {"illicit_national_law", "embargo_violation",     "inadequately_marked",
                                               "illicit_manufacture",  "unauthorised_transfer", NULL};
 static const char *const confidentialities[] = {"unclassified", "restricted", "confidential", NULL};
@@ -154,19 +188,20 @@ static int take_markings(json_t *item, const json_t *in, const char *prefix)
 		rc = wam_trace_check_fields(m, marking_fields, p);
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140scomponent", p);
-			rc = wam_take_word(o, m, "component", f, wam_registry_components, "frame_receiver", true, 0);
+			rc = wam_take_word(o, m, "component", f, wam_registry_components, "frame_receiver",
+			                   WAM_FIELD_REQUIRED, 0);
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140skind", p);
-			rc = wam_take_word(o, m, "kind", f, wam_registry_marking_kinds, NULL, true, 0);
+			rc = wam_take_word(o, m, "kind", f, wam_registry_marking_kinds, NULL, WAM_FIELD_REQUIRED, 0);
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140stext", p);
-			rc = wam_take_text(o, m, "text", f, true, WAM_MAX_TEXT, false, 0);
+			rc = wam_take_text(o, m, "text", f, WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0);
 		}
 		if (!rc) {
 			snprintf(f, sizeof f, "%.140slegibility", p);
-			rc = wam_take_word(o, m, "legibility", f, wam_registry_legibilities, NULL, false, 0);
+			rc = wam_take_word(o, m, "legibility", f, wam_registry_legibilities, NULL, 0, 0);
 		}
 		json_array_append_new(list, o);
 		if (rc)
@@ -239,6 +274,14 @@ static int take_category(wam_db *db, json_t *out, const json_t *in, const char *
 	                     field, s ? s : "");
 }
 
+/* take_category() as a row of a field table. */
+static int category_row(wam_db *db, json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
+{
+	(void)f;
+	(void)line;
+	return take_category(db, out, in, field);
+}
+
 static int take_item(wam_db *db, json_t *body, const json_t *in, const char *prefix)
 {
 	const json_t *it;
@@ -246,17 +289,19 @@ static int take_item(wam_db *db, json_t *body, const json_t *in, const char *pre
 	int rc = section(in, "item", item_fields, prefix, &it);
 	if (rc || !it)
 		return rc;
+	const wam_field item[] = {
+	    {.name = "make", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	    {.name = "model", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	    {.name = "category", .kind = WAM_FIELD_CUSTOM, .take = category_row},
+	    {.name = "calibre", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	    {.name = "serial", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+	    {.name = "serial_reason", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+	    {.name = "country", .kind = WAM_FIELD_COUNTRY},
+	    {.name = "import_country", .kind = WAM_FIELD_COUNTRY},
+	    {.name = "year", .kind = WAM_FIELD_INT, .lo = 1800, .hi = current_year()},
+	    {0}};
 	json_t *o = json_object();
-	if ((rc = wam_take_text(o, it, "make", fname(f, prefix, "item.make"), false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(o, it, "model", fname(f, prefix, "item.model"), false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = take_category(db, o, it, fname(f, prefix, "item.category"))) ||
-	    (rc = wam_take_text(o, it, "calibre", fname(f, prefix, "item.calibre"), false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(o, it, "serial", fname(f, prefix, "item.serial"), false, WAM_MAX_TEXT, false, 0)) ||
-	    (rc = wam_take_text(o, it, "serial_reason", fname(f, prefix, "item.serial_reason"), false, WAM_MAX_NOTES,
-	                        true, 0)) ||
-	    (rc = wam_take_country(db, o, it, "country", fname(f, prefix, "item.country"), false, 0)) ||
-	    (rc = wam_take_country(db, o, it, "import_country", fname(f, prefix, "item.import_country"), false, 0)) ||
-	    (rc = wam_take_int(o, it, "year", fname(f, prefix, "item.year"), 1800, current_year(), false, 0)) ||
+	if ((rc = wam_field_take_all(db, o, it, item, fname(f, prefix, "item."), 0)) ||
 	    (rc = take_markings(o, it, prefix)) || (rc = take_photos(o, it, prefix))) {
 		json_decref(o);
 		return rc;
@@ -352,6 +397,18 @@ done:
 	return rc;
 }
 
+/* A request's own fields before its sections, and after them. */
+static const wam_field request_head[] = {
+    {.name = "direction", .kind = WAM_FIELD_WORD, .vocab = directions, .dflt = "outgoing"},
+    {.name = "reference", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {0}};
+static const wam_field request_tail[] = {
+    {.name = "intended_use", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {.name = "confidentiality", .kind = WAM_FIELD_WORD, .vocab = confidentialities, .dflt = "restricted"},
+    {.name = "urgency", .kind = WAM_FIELD_WORD, .vocab = urgencies, .dflt = "routine"},
+    {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {0}};
+
 /* wam_trace_body(), completing the item and recovery from the registry's
  * weapon only when `fill`: a draft is completed once, when it names the
  * weapon, so a field its tracer removes later stays removed. */
@@ -363,8 +420,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	int rc;
 	*out = NULL;
 	if ((rc = wam_trace_check_fields(in, request_fields, prefix)) ||
-	    (rc = wam_take_word(b, in, "direction", fname(f, prefix, "direction"), directions, "outgoing", false, 0)) ||
-	    (rc = wam_take_text(b, in, "reference", fname(f, prefix, "reference"), false, WAM_MAX_TEXT, false, 0)))
+	    (rc = wam_field_take_all(db, b, in, request_head, prefix, 0)))
 		goto fail;
 	/* requesting: the state asking and its point of contact */
 	if ((rc = section(in, "requesting", requesting_fields, prefix, &sec)))
@@ -372,22 +428,16 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	if (sec) {
 		o = json_object();
 		json_object_set_new(b, "requesting", o);
-		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requesting.state"), false, 0)) ||
-		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requesting.agency"), false, WAM_MAX_TEXT,
-		                        false, 0)))
-			goto fail;
 		char p[FIELD_LEN];
 		snprintf(p, sizeof p, "%srequesting.", prefix);
+		if ((rc = wam_field_take_all(db, o, sec, requesting_table, p, 0)))
+			goto fail;
 		if ((rc = section(sec, "contact", contact_fields, p, &contact)))
 			goto fail;
 		if (contact) {
 			json_t *c = json_object();
-			if ((rc = wam_take_text(c, contact, "name", fname(f, prefix, "requesting.contact.name"), false,
-			                        WAM_MAX_TEXT, false, 0)) ||
-			    (rc = wam_take_text(c, contact, "email", fname(f, prefix, "requesting.contact.email"),
-			                        false, WAM_MAX_TEXT, false, 0)) ||
-			    (rc = wam_take_text(c, contact, "phone", fname(f, prefix, "requesting.contact.phone"),
-			                        false, 60, false, 0))) {
+			snprintf(p, sizeof p, "%srequesting.contact.", prefix);
+			if ((rc = wam_field_take_all(db, c, contact, contact_table, p, 0))) {
 				json_decref(c);
 				goto fail;
 			}
@@ -407,45 +457,35 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	if ((rc = section(in, "requested", requested_fields, prefix, &sec)))
 		goto fail;
 	if (sec) {
+		char p[FIELD_LEN];
 		o = json_object();
-		if ((rc = wam_take_country(db, o, sec, "state", fname(f, prefix, "requested.state"), false, 0)) ||
-		    (rc = wam_take_text(o, sec, "agency", fname(f, prefix, "requested.agency"), false, WAM_MAX_TEXT,
-		                        false, 0)) ||
-		    (rc = wam_take_word(o, sec, "via", fname(f, prefix, "requested.via"), vias, NULL, false, 0))) {
+		snprintf(p, sizeof p, "%srequested.", prefix);
+		if ((rc = wam_field_take_all(db, o, sec, requested_table, p, 0))) {
 			json_decref(o);
 			goto fail;
 		}
 		set_nonempty(b, "requested", o);
 	}
-	if ((rc = wam_take_text(b, in, "item_id", fname(f, prefix, "item_id"), false, 40, false, 0)) ||
+	if ((rc = wam_take_text(b, in, "item_id", fname(f, prefix, "item_id"), 0, 40, 0)) ||
 	    (rc = take_item(db, b, in, prefix)) ||
-	    (rc = wam_take_word(b, in, "illicit_reason", fname(f, prefix, "illicit_reason"), illicit_reasons, NULL,
-	                        false, 0)) ||
-	    (rc = wam_take_text(b, in, "justification", fname(f, prefix, "justification"), false, WAM_MAX_NOTES, true,
-	                        0)))
+	    (rc = wam_take_word(b, in, "illicit_reason", fname(f, prefix, "illicit_reason"), illicit_reasons, NULL, 0,
+	                        0)) ||
+	    (rc = wam_take_text(b, in, "justification", fname(f, prefix, "justification"), WAM_FIELD_MULTILINE,
+	                        WAM_MAX_NOTES, 0)))
 		goto fail;
 	if ((rc = section(in, "recovery", recovery_fields, prefix, &sec)))
 		goto fail;
 	if (sec) {
+		char p[FIELD_LEN];
 		o = json_object();
-		if ((rc = wam_take_text(o, sec, "recovery_id", fname(f, prefix, "recovery.recovery_id"), false, 40,
-		                        false, 0)) ||
-		    (rc = wam_take_date(o, sec, "date", fname(f, prefix, "recovery.date"), false, 0)) ||
-		    (rc = wam_take_text(o, sec, "place", fname(f, prefix, "recovery.place"), false, WAM_MAX_TEXT, false,
-		                        0)) ||
-		    (rc = wam_take_text(o, sec, "circumstances", fname(f, prefix, "recovery.circumstances"), false,
-		                        WAM_MAX_NOTES, true, 0))) {
+		snprintf(p, sizeof p, "%srecovery.", prefix);
+		if ((rc = wam_field_take_all(db, o, sec, recovery_table, p, 0))) {
 			json_decref(o);
 			goto fail;
 		}
 		set_nonempty(b, "recovery", o);
 	}
-	if ((rc = wam_take_text(b, in, "intended_use", fname(f, prefix, "intended_use"), false, WAM_MAX_NOTES, true,
-	                        0)) ||
-	    (rc = wam_take_word(b, in, "confidentiality", fname(f, prefix, "confidentiality"), confidentialities,
-	                        "restricted", false, 0)) ||
-	    (rc = wam_take_word(b, in, "urgency", fname(f, prefix, "urgency"), urgencies, "routine", false, 0)) ||
-	    (rc = wam_take_text(b, in, "notes", fname(f, prefix, "notes"), false, WAM_MAX_NOTES, true, 0)))
+	if ((rc = wam_field_take_all(db, b, in, request_tail, prefix, 0)))
 		goto fail;
 	if (fill && str(b, "item_id") && (rc = fill_from_weapon(db, b, str(b, "item_id"), prefix)))
 		goto fail;
@@ -483,15 +523,8 @@ static int take_list(json_t *out, const json_t *in, const char *key, const char 
 		snprintf(p, sizeof p, "%s%s[%zu].", prefix, key, i);
 #define F(name) (snprintf(f, sizeof f, "%.140s%.16s", p, name), f)
 		if ((rc = wam_trace_check_fields(e, allowed, p)) ||
-		    (rc = wam_take_date(o, e, "date", F("date"), false, 0)) ||
-		    (rc = wam_take_text(o, e, "from", F("from"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_text(o, e, "consignee", F("consignee"), true, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_country(db, o, e, "country", F("country"), false, 0)) ||
-		    (rc = wam_take_text(o, e, "licence", F("licence"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_text(o, e, "euc", F("euc"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_text(o, e, "note", F("note"), false, WAM_MAX_NOTES, true, 0)))
+		    (rc = wam_field_take_all(db, o, e, chain_table, p, 0)))
 			break;
-#undef F
 	}
 	if (rc)
 		json_decref(list);
@@ -510,8 +543,8 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 	*out = NULL;
 	*reply_days = 0;
 	if ((rc = wam_trace_check_fields(in, response_fields, prefix)) ||
-	    (rc = wam_take_word(r, in, "result", fname(f, prefix, "result"), results, NULL, true, 0)) ||
-	    (rc = wam_take_date(r, in, "date", fname(f, prefix, "date"), false, 0)) ||
+	    (rc = wam_take_word(r, in, "result", fname(f, prefix, "result"), results, NULL, WAM_FIELD_REQUIRED, 0)) ||
+	    (rc = wam_take_date(r, in, "date", fname(f, prefix, "date"), 0, 0)) ||
 	    (rc = take_list(r, in, "chain", chain_fields, prefix, db)))
 		goto fail;
 	if ((rc = section(in, "last_holder", holder_fields, prefix, &sec)))
@@ -519,10 +552,7 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 	if (sec) {
 		o = json_object();
 		snprintf(p, sizeof p, "%slast_holder.", prefix);
-		if ((rc = wam_take_text(o, sec, "name", fname(f, p, "name"), true, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_text(o, sec, "type", fname(f, p, "type"), false, WAM_MAX_TEXT, false, 0)) ||
-		    (rc = wam_take_country(db, o, sec, "country", fname(f, p, "country"), false, 0)) ||
-		    (rc = wam_take_date(o, sec, "date", fname(f, p, "date"), false, 0)))
+		if ((rc = wam_field_take_all(db, o, sec, holder_table, p, 0)))
 			goto fail;
 		json_object_set_new(r, "last_holder", o);
 		o = NULL;
@@ -539,8 +569,8 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 	}
 	const char *result = str(r, "result");
 	bool must_say_why = wam_in_vocab(results_needing_reason, result);
-	if ((rc = wam_take_text(r, in, "restriction_reason", fname(f, prefix, "restriction_reason"), false,
-	                        WAM_MAX_NOTES, true, 0)))
+	if ((rc = wam_take_text(r, in, "restriction_reason", fname(f, prefix, "restriction_reason"),
+	                        WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)))
 		goto fail;
 	if (must_say_why && !str(r, "restriction_reason")) {
 		/* ITI: a state that delays, restricts or refuses says why */
@@ -550,9 +580,9 @@ int wam_trace_response_body(wam_db *db, json_t **out, const json_t *in, const ch
 		goto fail;
 	}
 	if ((rc = wam_take_word(r, in, "confidentiality", fname(f, prefix, "confidentiality"), confidentialities,
-	                        confidentiality ? confidentiality : "restricted", false, 0)) ||
-	    (rc = wam_take_text(r, in, "notes", fname(f, prefix, "notes"), false, WAM_MAX_NOTES, true, 0)) ||
-	    (rc = wam_take_int(d, in, "reply_days", fname(f, prefix, "reply_days"), 1, 3650, false, 0)))
+	                        confidentiality ? confidentiality : "restricted", 0, 0)) ||
+	    (rc = wam_take_text(r, in, "notes", fname(f, prefix, "notes"), WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)) ||
+	    (rc = wam_take_int(d, in, "reply_days", fname(f, prefix, "reply_days"), 1, 3650, 0, 0)))
 		goto fail;
 	if (json_is_integer(json_object_get(d, "reply_days")))
 		*reply_days = (long)json_integer_value(json_object_get(d, "reply_days"));
@@ -1046,7 +1076,7 @@ static void add_days(char out[11], const char *date, long days)
 /* Date `key` of `in` or today into `out` (checked). */
 static int date_or_today(json_t *p, const json_t *in, const char *key)
 {
-	int rc = wam_take_date(p, in, key, key, false, 0);
+	int rc = wam_take_date(p, in, key, key, 0, 0);
 	if (!rc && !str(p, key)) {
 		char today[11];
 		wam_date_today(today);
@@ -1074,8 +1104,8 @@ int wam_trace_request_send(wam_db *db, json_t **out, const char *id, const json_
 		goto done;
 	if ((rc = wam_trace_check_fields(details, send_fields, "")) || (rc = date_or_today(p, details, "date")) ||
 	    (rc = not_after_today("date", str(p, "date"), "a request is recorded as sent once it left")) ||
-	    (rc = wam_take_int(d, details, "ack_days", "ack_days", 1, 3650, false, 0)) ||
-	    (rc = wam_take_int(d, details, "reply_days", "reply_days", 1, 3650, false, 0)))
+	    (rc = wam_take_int(d, details, "ack_days", "ack_days", 1, 3650, 0, 0)) ||
+	    (rc = wam_take_int(d, details, "reply_days", "reply_days", 1, 3650, 0, 0)))
 		goto fail;
 	/* R10: what a request must say before it may leave */
 	q = wam_trace_quality_of(json_object_get(row, "body"));
@@ -1143,7 +1173,7 @@ int wam_trace_request_acknowledge(wam_db *db, json_t **out, const char *id, cons
 	if ((rc = not_object(details, "an acknowledgement")) || (rc = begin_on(db, &row, id, sent, "acknowledged")))
 		goto done;
 	if ((rc = wam_trace_check_fields(details, ack_fields, "")) || (rc = date_or_today(p, details, "date")) ||
-	    (rc = wam_take_text(p, details, "note", "note", false, WAM_MAX_NOTES, true, 0)) ||
+	    (rc = wam_take_text(p, details, "note", "note", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)) ||
 	    (rc = not_after_today("date", str(p, "date"), "an acknowledgement is recorded once it was given")) ||
 	    (rc = not_before_sent(row, str(p, "date")))) {
 		wam_db_rollback(db);
@@ -1208,7 +1238,8 @@ int wam_trace_request_close(wam_db *db, json_t **out, const char *id, const json
 	if ((rc = not_object(details, "closing details")) || (rc = begin_on(db, &row, id, open, "closed")))
 		goto done;
 	if ((rc = wam_trace_check_fields(details, close_fields, "")) ||
-	    (rc = wam_take_text(p, details, "reason", "reason", true, WAM_MAX_NOTES, true, 0))) {
+	    (rc = wam_take_text(p, details, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES,
+	                        0))) {
 		wam_db_rollback(db);
 		goto done;
 	}

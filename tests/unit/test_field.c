@@ -4,7 +4,9 @@
  * of field checked and copied in canonical form, the first failure naming
  * its field with the prefix, and the two wordings kept where rooms word a
  * rule differently (a country any-unknown, a date as the stockpile writes
- * it). The registry is in Haiti (HT). */
+ * it); the one-field checks (wam_take_*) reading the same flags as a table
+ * row, and a table walked without its key check (wam_field_take_all). The
+ * registry is in Haiti (HT). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,45 @@ static void test_field_country_any_unknown_wording(void **state)
 	json_decref(out);
 }
 
+static void test_field_take_reads_table_flags(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = json_pack("{s:s, s:s, s:s}", "notes", "line one\nline two", "name", " ", "state", "qq");
+	json_t *out = json_object();
+	/* a line break is text only in a multiline field */
+	assert_int_equal(wam_take_text(out, in, "notes", "notes", 0, 100, 0), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->message, "notes contains control characters");
+	assert_int_equal(wam_take_text(out, in, "notes", "notes", WAM_FIELD_MULTILINE, 100, 0), 0);
+	assert_string_equal(json_string_value(json_object_get(out, "notes")), "line one\nline two");
+	/* spaces alone are no text: fine unless required */
+	assert_int_equal(wam_take_text(out, in, "name", "holder.name", 0, 100, 0), 0);
+	assert_null(json_object_get(out, "name"));
+	assert_int_equal(wam_take_text(out, in, "name", "holder.name", WAM_FIELD_REQUIRED, 100, 0), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "holder.name");
+	assert_string_equal(wam_error_last()->message, "holder.name is required");
+	assert_int_equal(wam_take_country(r->db, out, in, "state", "state", WAM_FIELD_REQUIRED, 0), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->message, "state 'qq' is not a known ISO 3166 country code");
+	assert_int_equal(wam_take_int(out, in, "year", "year", 1, 2, WAM_FIELD_REQUIRED, 0), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->message, "year is required");
+	json_decref(in);
+	json_decref(out);
+}
+
+static void test_field_take_all_leaves_keys_to_caller(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = json_pack("{s:s, s:s}", "extra", "kept out", "name", "far too long a name"), *out = json_object();
+	assert_int_equal(wam_field_take_all(r->db, out, in, record, "lot.", 0), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "lot.name");
+	assert_string_equal(wam_error_last()->message, "lot.name is longer than 10 bytes");
+	json_object_set_new(in, "name", json_string("Lot 7"));
+	assert_int_equal(wam_field_take_all(r->db, out, in, record, "lot.", 0), 0);
+	assert_null(json_object_get(out, "extra"));
+	assert_string_equal(json_string_value(json_object_get(out, "colour")), "red");
+	json_decref(in);
+	json_decref(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +160,8 @@ int main(void)
 	    TEST_IN_HT(test_field_table_refuses_unknown_key_listing_table),
 	    TEST_IN_HT(test_field_table_names_first_failure_with_prefix),
 	    TEST_IN_HT(test_field_country_any_unknown_wording),
+	    TEST_IN_HT(test_field_take_reads_table_flags),
+	    TEST_IN_HT(test_field_take_all_leaves_keys_to_caller),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
