@@ -307,7 +307,8 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 				wam_buf_puts(&ids, json_string_value(d));
 			}
 			if (json_array_size(seen) < json_array_size(dups)) /* some at sites not the principal's */
-				wam_buf_puts(&ids, json_array_size(seen) ? " and at a site not yours" : "at a site not yours");
+				wam_buf_puts(&ids, json_array_size(seen) ? " and at a site not yours"
+				                                         : "at a site not yours");
 			json_decref(seen);
 			rc = wam_error_set(WAM_ECONFLICT, "serial",
 			                   "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered "
@@ -393,12 +394,14 @@ static int hide_duplicates(wam_db *db, json_t *o)
 	json_t *dups = json_object_get(o, "duplicate_of");
 	if (!wam_confined(db) || !json_array_size(dups))
 		return 0;
-	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, ST_DUP_SITE, "SELECT site_id FROM items WHERE id=?");
+	sqlite3_stmt *st =
+	    wam_room_db_stmt(db, &wam_room_registry, ST_DUP_SITE, "SELECT site_id FROM items WHERE id=?");
 	if (!st)
 		return WAM_EDB;
 	for (size_t i = json_array_size(dups); i-- > 0;) {
 		sqlite3_bind_text(st, 1, json_string_value(json_array_get(dups, i)), -1, SQLITE_STATIC);
-		bool sees = sqlite3_step(st) == SQLITE_ROW && wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
+		bool sees =
+		    sqlite3_step(st) == SQLITE_ROW && wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
 		if (!sees)
 			json_array_remove(dups, i);
