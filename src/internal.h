@@ -223,6 +223,11 @@ int wam_confine_hide(const wam_db *db, const char *site_id, const char *field, c
 /* 0, or for a site a write names in `field` that the principal does not
  * see WAM_EFORBIDDEN, "site 'ID' is not one of your sites". */
 int wam_confine_site(const wam_db *db, const char *site_id, const char *field);
+/* 0, or WAM_EFORBIDDEN naming "site" when a confined principal's list
+ * filter names a site (`site_id`, or one of `sites`) that is not one of its
+ * own: a filter is narrowed to the principal's sites, never answered empty
+ * as though the other site held nothing. */
+int wam_confine_named(const wam_db *db, const char *site_id, const char *const *sites, int nsites);
 /* Narrows a list's site filter (`*sites`, `*nsites`; 0: any site) to the
  * principal's sites, in `buf`; a confined principal's filter that keeps no
  * site is one that matches nothing (a single ""). Unchanged when the

@@ -58,7 +58,9 @@ WAM_API int wam_registry_holder_list(wam_db *db, json_t **out);
  * R1–R3). If the normalized (make, serial, country) matches a record already
  * there, fails with WAM_ECONFLICT naming both ids unless
  * WAM_ALLOW_DUPLICATE is set, in which case the new record lists the others
- * in `duplicate_of`. */
+ * in `duplicate_of`. A principal confined to sites is told only the ids of
+ * those at its sites ("at a site not yours" for the rest), and reads of a
+ * weapon show it only those in `duplicate_of`; the record keeps them all. */
 WAM_API int wam_registry_item_add(wam_db *db, json_t **out, const json_t *item, unsigned flags);
 
 /* One weapon by id with its markings and import marks. */

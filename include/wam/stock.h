@@ -158,8 +158,10 @@ WAM_API int wam_stock_check_see(wam_db *db, json_t **out, const char *check_id, 
 WAM_API int wam_stock_check_feed(wam_db *db, json_t **out, const char *check_id, const char *method, FILE *in);
 
 /* Closes an open check and reconciles it: a check.closed event records
- * the discrepancies, each of which opens an investigation. `*out` is the
- * check with its reconciliation (wam_stock_check_get). */
+ * the discrepancies, each of which opens an investigation. Closed by a
+ * principal confined to sites, a read of a weapon at a site not its own is
+ * a read of nothing (unexpected, naming neither weapon nor site). `*out` is
+ * the check with its reconciliation (wam_stock_check_get). */
 WAM_API int wam_stock_check_close(wam_db *db, json_t **out, const char *check_id);
 
 /* One check: {id, site_id, sites, type, status (open|closed), checkers,

@@ -29,6 +29,7 @@ enum {
 	ST_GET_IMPORTS,
 	ST_FIND_SERIAL,
 	ST_STATUS_OF,
+	ST_DUP_SITE,
 	ST_NEXT_FREE /* registry/site.c starts here */
 };
 
@@ -276,31 +277,42 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 	if (serial_key[0] && !strchr(serial_key, '?') && !strchr(serial_key, '*')) {
 		sqlite3_stmt *st =
 		    wam_room_db_stmt(db, &wam_room_registry, ST_DUP,
-		                     "SELECT id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "
+		                     "SELECT id, site_id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "
 		                     "LIMIT 20"); /* no ORDER BY: a sort per weapon would dominate imports */
 		if (!st)
 			return WAM_EDB;
 		sqlite3_bind_text(st, 1, serial_key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, make_key, -1, SQLITE_STATIC);
 		wam_bind_text_or_null(st, 3, json_string_value(json_object_get(payload, "country")));
-		json_t *dups = NULL;
+		json_t *dups = NULL, *seen = NULL;
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			if (!dups)
 				dups = json_array();
 			json_array_append_new(dups, json_string(wam_col_text(st, 0)));
+			/* a confined principal is told only of weapons it sees */
+			if (!wam_confine_sees(db, (const char *)sqlite3_column_text(st, 1)))
+				continue;
+			if (!seen)
+				seen = json_array();
+			json_array_append_new(seen, json_string(wam_col_text(st, 0)));
 		}
 		sort_ids(dups); /* the query has no ORDER BY (a sort per weapon would slow imports) */
+		sort_ids(seen);
 		if (dups && !(flags & WAM_ALLOW_DUPLICATE)) {
 			wam_buf ids = {0};
 			size_t k;
 			json_t *d;
-			json_array_foreach(dups, k, d)
+			json_array_foreach(seen, k, d)
 			{
-				wam_buf_puts(&ids, k ? ", " : "");
+				wam_buf_puts(&ids, k ? ", " : "as ");
 				wam_buf_puts(&ids, json_string_value(d));
 			}
+			if (json_array_size(seen) < json_array_size(dups)) /* some at sites not the principal's */
+				wam_buf_puts(&ids, json_array_size(seen) ? " and at a site not yours"
+				                                         : "at a site not yours");
+			json_decref(seen);
 			rc = wam_error_set(WAM_ECONFLICT, "serial",
-			                   "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered as "
+			                   "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered "
 			                   "%s; nothing was recorded (to record it knowingly: --allow-duplicate, or allow_duplicate=true "
 			                   "over HTTP)",
 			                   json_string_value(json_object_get(payload, "make"))
@@ -315,7 +327,8 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 			json_decref(dups);
 			return rc;
 		}
-		if (dups)
+		json_decref(seen);
+		if (dups) /* the record keeps every link, seen or not: reads hide them */
 			json_object_set_new(payload, "duplicate_of", dups);
 	}
 	return wam_ledger_append(db, "item.registered", id_out, payload, NULL);
@@ -375,6 +388,28 @@ static json_t *item_row(sqlite3_stmt *st)
 	return o;
 }
 
+/* Drops from the weapon's duplicate_of the weapons a confined principal
+ * does not see: the link stays recorded, its id is not shown. */
+static int hide_duplicates(wam_db *db, json_t *o)
+{
+	json_t *dups = json_object_get(o, "duplicate_of");
+	if (!wam_confined(db) || !json_array_size(dups))
+		return 0;
+	sqlite3_stmt *st =
+	    wam_room_db_stmt(db, &wam_room_registry, ST_DUP_SITE, "SELECT site_id FROM items WHERE id=?");
+	if (!st)
+		return WAM_EDB;
+	for (size_t i = json_array_size(dups); i-- > 0;) {
+		sqlite3_bind_text(st, 1, json_string_value(json_array_get(dups, i)), -1, SQLITE_STATIC);
+		bool sees =
+		    sqlite3_step(st) == SQLITE_ROW && wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+		if (!sees)
+			json_array_remove(dups, i);
+	}
+	return 0;
+}
+
 static int children(wam_db *db, json_t *o, const char *id, int slot, const char *sql, const char *key)
 {
 	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, slot, sql);
@@ -405,7 +440,8 @@ int wam_registry_item_get(wam_db *db, json_t **out, const char *id)
 		return wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", id);
 	json_t *o = item_row(st);
 	sqlite3_reset(st);
-	if ((rc = wam_confine_hide(db, json_string_value(json_object_get(o, "site_id")), "id", "weapon", id))) {
+	if ((rc = wam_confine_hide(db, json_string_value(json_object_get(o, "site_id")), "id", "weapon", id)) ||
+	    (rc = hide_duplicates(db, o))) {
 		json_decref(o);
 		return rc;
 	}
@@ -548,6 +584,8 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 	if (r != SQLITE_DONE)
 		rc = wam_sql_fail(db->conn, "list weapons");
 	sqlite3_finalize(st);
+	for (size_t i = 0; !rc && i < json_array_size(items); i++)
+		rc = hide_duplicates(db, json_array_get(items, i));
 	if (rc) {
 		json_decref(items);
 		return rc;

@@ -301,11 +301,20 @@ static int take_sites(wam_db *db, json_t *p, const json_t *in)
 	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, json_is_true(sub));
 	json_t *arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr, json_string(wam_col_text(st, 0)));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = wam_col_text(st, 0);
+		/* a confined principal checks no site it is not confined to, even
+		 * one under its own, as the SDG report refuses such a scope */
+		if (!rc && !wam_confine_sees(db, id))
+			rc = wam_error_set(WAM_EFORBIDDEN, "subsites",
+			                   "the check of site '%.40s' covers site '%.40s' under it, which you are not "
+			                   "confined to",
+			                   site, id);
+		json_array_append_new(arr, json_string(id));
+	}
 	sqlite3_finalize(st);
 	json_object_set_new(p, "sites", arr);
-	return 0;
+	return rc;
 }
 
 /* Draws `k` of the `n` ids (sorted) with splitmix64 seeded by `seed`: a
@@ -713,6 +722,14 @@ static int reconcile_weapons(wam_db *db, const char *check_id, const json_t *sit
 	sqlite3_bind_text(st, 1, check_id, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *raw = wam_col_text(st, 0), *item = (const char *)sqlite3_column_text(st, 1);
+		if (item && !sqlite3_column_int(st, 2) && wam_confined(db)) {
+			/* a confined principal's read of a weapon at a site not its
+			 * own is a read of nothing: it names neither weapon nor site */
+			sqlite3_reset(one);
+			sqlite3_bind_text(one, 1, item, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(one) == SQLITE_ROW && !wam_confine_sees(db, wam_col_text(one, 1)))
+				item = NULL;
+		}
 		if (!item) {
 			json_t *d = discrepancy(db, "unexpected");
 			set_text(d, "read", raw);
@@ -921,6 +938,23 @@ int wam_stock_investigation_resolve(wam_db *db, json_t **out, const char *invest
 	if ((rc = wam_confine_hide(db, json_string_value(json_object_get(inv, "site_id")), "investigation",
 	                           "investigation", investigation_id)))
 		goto fail;
+	/* nor one about a weapon registered, or kept now, at a site not the
+	 * principal's (a read its check made before confinement hid it) */
+	const char *item_id = json_string_value(json_object_get(inv, "item_id")),
+	           *registered = json_string_value(json_object_get(inv, "registered_site"));
+	if (registered && *registered &&
+	    (rc = wam_confine_hide(db, registered, "investigation", "investigation", investigation_id)))
+		goto fail;
+	if (item_id && wam_confined(db)) {
+		if ((rc = prepare(db, &st, "SELECT site_id FROM items WHERE id=?")))
+			goto fail;
+		sqlite3_bind_text(st, 1, item_id, -1, SQLITE_STATIC);
+		bool mine = sqlite3_step(st) != SQLITE_ROW || wam_confine_sees(db, wam_col_text(st, 0));
+		sqlite3_finalize(st);
+		st = NULL;
+		if (!mine && (rc = wam_confine_hide(db, NULL, "investigation", "investigation", investigation_id)))
+			goto fail;
+	}
 	if (strcmp(json_string_value(json_object_get(inv, "status")), "open")) {
 		rc = wam_error_set(WAM_ECONFLICT, "investigation", "investigation %s is already resolved", investigation_id);
 		goto fail;

@@ -374,6 +374,8 @@ static int query_lots(wam_db *db, json_t **out, const char *where, const char *o
 	const char *sites[WAM_AUTH_MAX_SITES];
 	*out = NULL;
 	if (wam_confined(db)) { /* only lots at the principal's sites */
+		if (f && (rc = wam_confine_named(db, f->site_id, f->sites, f->nsites)))
+			return rc;
 		if (f)
 			mine = *f;
 		wam_confine_filter(db, &mine.sites, &mine.nsites, sites);

@@ -78,6 +78,18 @@ int wam_confine_site(const wam_db *db, const char *site_id, const char *field)
 	return wam_error_set(WAM_EFORBIDDEN, field, "site '%.40s' is not one of your sites", site_id);
 }
 
+int wam_confine_named(const wam_db *db, const char *site_id, const char *const *sites, int nsites)
+{
+	if (!wam_confined(db))
+		return 0;
+	for (int i = -1; i < nsites; i++) {
+		const char *id = i < 0 ? site_id : sites ? sites[i] : NULL;
+		if (id && !wam_confine_sees(db, id))
+			return wam_error_set(WAM_EFORBIDDEN, "site", "site '%.40s' is not one of your sites", id);
+	}
+	return 0;
+}
+
 void wam_confine_filter(const wam_db *db, const char *const **sites, int *nsites, const char *buf[WAM_AUTH_MAX_SITES])
 {
 	int n = 0;

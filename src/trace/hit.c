@@ -432,6 +432,8 @@ int wam_trace_hit_list(wam_db *db, json_t **out, const wam_hit_filter *f)
 	wam_hit_filter mine = {0};
 	const char *sites[WAM_AUTH_MAX_SITES];
 	if (wam_confined(db)) { /* only the inboxes of the principal's sites */
+		if (f && f->sites && (rc = wam_confine_named(db, NULL, f->sites, f->nsites)))
+			return rc;
 		if (f)
 			mine = *f;
 		if (!mine.sites)

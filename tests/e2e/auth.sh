@@ -161,5 +161,36 @@ expect_exit 7 "--as cleo: the whole registry's export is refused" "$WAM" --db $D
 	--format csv <<<"cleo long password"
 expect_contains "saying why" "$ERR" "you are confined to sites"
 expect_exit 0 "the owner still sees the weapon elsewhere" "$WAM" --db $DB --json item show "$FAR"
+# a confined check's read of a serial registered elsewhere is a read of nothing
+expect_exit 0 "dora, an armourer confined to the first site" "$WAM" --db $DB user add dora --role armourer \
+	--site "$SITE" --password-stdin <<<"dora long password"
+AS_DORA=(--as dora --password-stdin)
+expect_exit 0 "--as dora: a check of her site" "$WAM" --db $DB --json "${AS_DORA[@]}" stock open --site "$SITE" \
+	--type FULL_SERIAL --checkers dora,cleo <<<"dora long password"
+CHECK=$(jget .id)
+expect_exit 0 "--as dora: reads a serial registered elsewhere and one of nothing" "$WAM" --db $DB \
+	"${AS_DORA[@]}" stock see "$CHECK" 56-3000001 NOSUCH1 <<<"dora long password"
+expect_exit 0 "--as dora: closes the check" "$WAM" --db $DB "${AS_DORA[@]}" stock close "$CHECK" \
+	<<<"dora long password"
+expect_exit 0 "--as dora: its investigations" "$WAM" --db $DB --json "${AS_DORA[@]}" stock investigations \
+	--check "$CHECK" <<<"dora long password"
+expect_eq "no weapon at the wrong location" "$(jget '[.[] | select(.kind == "wrong_location")] | length')" 0
+expect_eq "both reads unexpected, as serials of nothing" \
+	"$(jget '[.[] | select(.kind == "unexpected" and (has("item_id") | not))] | length')" 2
+expect_not_contains "the weapon there is not named" "$OUT" "$FAR"
+expect_not_contains "nor its site" "$OUT" "$SITE3"
 
+# a serial registered elsewhere: the conflict does not name the weapon there
+expect_exit 4 "--as cleo: a serial registered at another site" "$WAM" --db $DB "${AS_CLEO[@]}" item add \
+	--category SA4 --make Norinco --model "Type 56" --calibre 7.62x39mm --serial 56-3000001 --country CN \
+	--site "$SITE" <<<"cleo long password"
+expect_contains "is a conflict saying where" "$ERR" "already registered at a site not yours"
+expect_not_contains "not naming the weapon there" "$ERR" "$FAR"
+expect_exit 0 "--as cleo: recorded knowingly" "$WAM" --db $DB --json "${AS_CLEO[@]}" item add --allow-duplicate \
+	--category SA4 --make Norinco --model "Type 56" --calibre 7.62x39mm --serial 56-3000001 --country CN \
+	--site "$SITE" <<<"cleo long password"
+DUP=$(jget .id)
+expect_eq "the weapon there is not shown" "$(jget '.duplicate_of | length')" 0
+expect_exit 0 "the owner reads the duplicate" "$WAM" --db $DB --json item show "$DUP"
+expect_eq "the registry keeps the link" "$(jget '.duplicate_of | join(",")')" "$FAR"
 done_testing

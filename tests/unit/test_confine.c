@@ -809,6 +809,155 @@ static void test_confine_clone_keeps_the_principal(void **state)
 	assert_null(wam_db_principal(as_owner()));
 }
 
+/* ---- what a record at the principal's sites could tell of another ---- */
+
+/* `text` does not name `id` (a weapon or site the principal cannot see). */
+static void does_not_name(const char *text, const char *id, const char *what)
+{
+	if (text && strstr(text, id))
+		fail_msg("%s names %s: %s", what, id, text);
+}
+
+/* A confined checker's read of a serial registered at another site is a
+ * read of nothing: unexpected, naming neither the weapon nor its site. And
+ * an investigation about a weapon elsewhere cannot be resolved. */
+static void test_confine_check_reads_elsewhere_are_unknown(void **state)
+{
+	(void)state;
+	char text[512], check[WAM_ID_LEN + 1], owners[WAM_ID_LEN + 1], wrong[WAM_ID_LEN + 1] = "";
+	json_t *out = NULL, *in;
+	size_t i;
+	json_t *d;
+	/* the owner's check here reads the weapon there: at the wrong location */
+	snprintf(text, sizeof text,
+	         "{\"site_id\": \"%s\", \"type\": \"FULL_SERIAL\", \"checkers\": [\"ann\", \"ben\"]}", fx->here);
+	as_owner();
+	json_decref(add(wam_stock_check_open, text, owners));
+	const char *reads[] = {"AK47-305816", "NOSUCH1"};
+	ok(wam_stock_check_see(fx->r.db, NULL, owners, WAM_READ_TYPED, reads, 2), NULL, "owner's see");
+	ok(wam_stock_check_close(fx->r.db, NULL, owners), NULL, "owner's close");
+	ok(wam_stock_investigation_list(fx->r.db, &out, owners, true, NULL, 0), NULL, "owner's investigations");
+	json_array_foreach(out, i, d) if (!strcmp(json_string_value(json_object_get(d, "kind")), "wrong_location"))
+	    copy_id(wrong, d);
+	json_decref(out);
+	assert_int_equal(strlen(wrong), WAM_ID_LEN);
+	/* the same reads by a confined checker */
+	wam_db *db = as_confined();
+	json_decref(add(wam_stock_check_open, text, check));
+	ok(wam_stock_check_see(db, NULL, check, WAM_READ_TYPED, reads, 2), NULL, "confined see");
+	ok(wam_stock_check_close(db, &out, check), NULL, "confined close");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "counts"), "wrong_location")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "counts"), "unexpected")), 2);
+	char *dump = json_dumps(out, JSON_COMPACT);
+	does_not_name(dump, fx->gun_there, "the closed check");
+	does_not_name(dump, fx->there, "the closed check");
+	free(dump);
+	json_decref(out);
+	ok(wam_stock_investigation_list(db, &out, check, true, NULL, 0), NULL, "confined investigations");
+	int unexpected = 0;
+	json_array_foreach(out, i, d)
+	{
+		const char *kind = json_string_value(json_object_get(d, "kind"));
+		assert_string_not_equal(kind, "wrong_location");
+		if (!strcmp(kind, "unexpected")) {
+			unexpected++;
+			assert_null(json_object_get(d, "item_id")); /* as a serial matching nothing */
+		}
+	}
+	assert_int_equal(unexpected, 2);
+	dump = json_dumps(out, JSON_COMPACT);
+	does_not_name(dump, fx->gun_there, "the investigations");
+	does_not_name(dump, fx->there, "the investigations");
+	free(dump);
+	json_decref(out);
+	/* the owner's investigation of the weapon there is not the principal's */
+	in = json_pack("{s:s, s:s}", "outcome", "found", "reason", "it was in the back room");
+	refused(wam_stock_investigation_resolve(db, &out, wrong, in, &fx->confined), &out, WAM_ENOTFOUND,
+	        "investigation", "resolve an investigation of a weapon there");
+	json_decref(in);
+	as_owner();
+}
+
+/* A serial registered at another site: the conflict does not name the
+ * weapon there; recorded knowingly, the link is kept and hidden. */
+static void test_confine_duplicates_elsewhere_are_not_named(void **state)
+{
+	(void)state;
+	char text[512];
+	json_t *out = NULL;
+	snprintf(text, sizeof text,
+	         "{\"category\": \"SA4\", \"make\": \"Kalashnikov Concern\", \"model\": \"AK-47\", \"calibre\": "
+	         "\"7.62x39mm\", \"country\": \"RU\", \"serial\": \"AK47-305816\", \"status\": \"in_store\", "
+	         "\"site_id\": \"%s\"}",
+	         fx->here);
+	json_t *in = test_json(text);
+	wam_db *db = as_confined();
+	refused(wam_registry_item_add(db, &out, in, 0), &out, WAM_ECONFLICT, "serial", "a duplicate");
+	does_not_name(wam_error_last()->message, fx->gun_there, "the conflict");
+	assert_non_null(strstr(wam_error_last()->message, "already registered at a site not yours"));
+	ok(wam_registry_item_add(db, &out, in, WAM_ALLOW_DUPLICATE), NULL, "a duplicate knowingly");
+	char id[WAM_ID_LEN + 1];
+	copy_id(id, out);
+	assert_int_equal(json_array_size(json_object_get(out, "duplicate_of")), 0);
+	json_decref(out);
+	wam_item_filter f = {.limit = 100};
+	ok(wam_registry_item_list(db, &out, &f), NULL, "list");
+	char *dump = json_dumps(out, JSON_COMPACT);
+	does_not_name(dump, fx->gun_there, "the list");
+	free(dump);
+	json_decref(out);
+	/* the registry of record keeps the link */
+	ok(wam_registry_item_get(as_owner(), &out, id), NULL, "the owner's read");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "duplicate_of"), 0)), fx->gun_there);
+	json_decref(out);
+	json_decref(in);
+}
+
+/* A check of the principal's site with the sites under it is refused when
+ * one of them is not the principal's, as the SDG report is. */
+static void test_confine_check_of_subsites_elsewhere_is_refused(void **state)
+{
+	(void)state;
+	char text[512], below[WAM_ID_LEN + 1];
+	json_t *out = NULL;
+	snprintf(text, sizeof text, "{\"name\": \"Here Annex\", \"kind\": \"armoury\", \"parent_id\": \"%s\"}",
+	         fx->here);
+	as_owner();
+	json_decref(add(wam_registry_site_add, text, below));
+	snprintf(text, sizeof text,
+	         "{\"site_id\": \"%s\", \"type\": \"FULL_SERIAL\", \"subsites\": true, \"checkers\": [\"ann\", "
+	         "\"ben\"]}",
+	         fx->here);
+	json_t *in = test_json(text);
+	long long before = test_events(&fx->r);
+	refused(wam_stock_check_open(as_confined(), &out, in), &out, WAM_EFORBIDDEN, "subsites", "subsites");
+	assert_non_null(strstr(wam_error_last()->message, "covers site"));
+	assert_non_null(strstr(wam_error_last()->message, below));
+	assert_int_equal(test_events(&fx->r), before);
+	json_decref(in);
+	as_owner();
+}
+
+/* A list filter naming another site is refused, as the weapon list's is,
+ * not answered with an empty list. */
+static void test_confine_filters_naming_elsewhere_are_refused(void **state)
+{
+	(void)state;
+	json_t *out = NULL;
+	wam_db *db = as_confined();
+	wam_lot_filter lots = {.site_id = fx->there};
+	refused(wam_stock_lot_list(db, &out, &lots), &out, WAM_EFORBIDDEN, "site", "lots there");
+	refused(wam_stock_lot_expiring(db, &out, 36500, "2026-06-01", &lots), &out, WAM_EFORBIDDEN, "site",
+	        "expiring lots there");
+	const char *there[] = {fx->there};
+	wam_hit_filter hits = {.sites = there, .nsites = 1};
+	refused(wam_trace_hit_list(db, &out, &hits), &out, WAM_EFORBIDDEN, "site", "hits there");
+	/* its own site still answers */
+	lots.site_id = fx->here;
+	ok(wam_stock_lot_list(db, &out, &lots), &out, "lots here");
+	as_owner();
+}
+
 /* ---- the table and the headers ---- */
 
 /* The headers' text without comments and preprocessor lines. */
@@ -958,6 +1107,10 @@ int main(void)
 	    cmocka_unit_test(test_confine_writes_elsewhere_are_refused),
 	    cmocka_unit_test(test_confine_whole_registry_is_refused),
 	    cmocka_unit_test(test_confine_clone_keeps_the_principal),
+	    cmocka_unit_test(test_confine_check_reads_elsewhere_are_unknown),
+	    cmocka_unit_test(test_confine_duplicates_elsewhere_are_not_named),
+	    cmocka_unit_test(test_confine_check_of_subsites_elsewhere_is_refused),
+	    cmocka_unit_test(test_confine_filters_naming_elsewhere_are_refused),
 	    cmocka_unit_test(test_confine_every_public_function_is_named),
 	    cmocka_unit_test(test_confine_every_site_bound_function_was_called),
 	};
