@@ -49,25 +49,46 @@ sqlite3_stmt *wam_room_db_stmt(wam_db *db, const struct wam_room *room, int slot
 	return wam_stmt(db, SLOT_ROOMS + r * WAM_ROOM_DB_SLOTS + slot, sql);
 }
 
-int wam_rooms_subject_visible(wam_db *db, const char *subject)
+/* Where record `id` lives, as the first room whose subject_site SQL knows
+ * it says: `*found` and whether the principal sees that site. */
+static int subject_place(wam_db *db, const char *id, bool *found, bool *seen)
 {
-	if (!wam_confined(db))
-		return 0;
-	for (int r = 0; wam_rooms[r]; r++) {
+	*found = *seen = false;
+	for (int r = 0; wam_rooms[r] && !*found; r++) {
 		if (!wam_rooms[r]->subject_site)
 			continue;
 		/* the room's last statement slot is the core's, for this */
 		sqlite3_stmt *st = wam_room_db_stmt(db, wam_rooms[r], WAM_ROOM_DB_SLOTS - 1, wam_rooms[r]->subject_site);
 		if (!st)
 			return WAM_EDB;
-		sqlite3_bind_text(st, 1, subject ? subject : "", -1, SQLITE_STATIC);
-		bool found = sqlite3_step(st) == SQLITE_ROW;
-		bool seen = found && wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
+		sqlite3_bind_text(st, 1, id ? id : "", -1, SQLITE_STATIC);
+		*found = sqlite3_step(st) == SQLITE_ROW;
+		*seen = *found && wam_confine_sees(db, (const char *)sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
-		if (found)
-			return seen ? 0 : wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", subject ? subject : "");
 	}
-	return wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", subject ? subject : "");
+	return 0;
+}
+
+int wam_rooms_subject_visible(wam_db *db, const char *subject)
+{
+	bool found, seen;
+	int rc;
+	if (!wam_confined(db))
+		return 0;
+	if ((rc = subject_place(db, subject, &found, &seen)))
+		return rc;
+	return seen ? 0 : wam_error_set(WAM_ENOTFOUND, "id", "no weapon with id '%.40s'", subject ? subject : "");
+}
+
+int wam_rooms_record_hidden(wam_db *db, const char *id, const char *field)
+{
+	bool found, seen;
+	int rc;
+	if (!wam_confined(db) || !id)
+		return 0;
+	if ((rc = subject_place(db, id, &found, &seen)))
+		return rc;
+	return found && !seen ? wam_error_set(WAM_ENOTFOUND, field, "no weapon with id '%.40s'", id) : 0;
 }
 
 void **wam_room_state(wam_db *db, const struct wam_room *room)

@@ -85,6 +85,12 @@ sqlite3_stmt *wam_room_db_stmt(wam_db *db, const struct wam_room *room, int slot
  * (else WAM_ENOTFOUND naming "id", "no weapon with id ...", as the
  * registry answers for a weapon it hides). */
 int wam_rooms_subject_visible(wam_db *db, const char *subject);
+/* WAM_ENOTFOUND naming `field` ("no weapon with id ...") when record `id`
+ * is at a site the handle's confined principal does not see; 0 when it is
+ * at one it sees, when the principal is not confined, or when no room
+ * knows the id (a caller reports that with the rest of its input). A
+ * command naming another room's record asks this before reading it. */
+int wam_rooms_record_hidden(wam_db *db, const char *id, const char *field);
 
 /* The room that owns event type `type`, as the event catalogue
  * (src/events.json, ledger/events.h) names it; NULL for a type the catalogue

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ledger/room.h"
 #include "registry/rules.h"
 #include "store/field.h"
 #include "wam/auth.h"
@@ -47,20 +48,7 @@ int wam_registry_export_get(wam_db *db, json_t **out, const char *id)
  * as not there, before the proposal is read. */
 static int may_propose(wam_db *db, const json_t *in)
 {
-	wam_principal who;
-	json_t *item = NULL;
-	const char *id = json_string_value(json_object_get(in, "item_id"));
-	if (!wam_confined(db) || !id)
-		return 0;
-	wam_confine_lift(db, &who);
-	int rc = wam_registry_item_get(db, &item, id);
-	wam_confine_restore(db, &who);
-	if (!rc && !wam_confine_sees(db, json_string_value(json_object_get(item, "site_id"))))
-		rc = wam_error_set(WAM_ENOTFOUND, "item_id", "no weapon with id '%.40s'", id);
-	else
-		rc = 0; /* one that is not there is reported with the rest of the proposal */
-	json_decref(item);
-	return rc;
+	return wam_rooms_record_hidden(db, json_string_value(json_object_get(in, "item_id")), "item_id");
 }
 
 static int may_decide(wam_db *db, const char *id)

@@ -10,6 +10,7 @@
  * table keeps the events' sequence numbers and reads the actors from them. */
 #include <string.h>
 
+#include "ledger/room.h"
 #include "store/field.h"
 #include "stock/stockpile.h"
 #include "stock/vocabulary.h"
@@ -125,20 +126,7 @@ done:
  * site's weapon is answered as not there, before the issue is read. */
 static int may_issue(wam_db *db, const json_t *issue)
 {
-	wam_principal who;
-	json_t *item = NULL;
-	const char *id = json_string_value(json_object_get(issue, "item_id"));
-	if (!wam_confined(db) || !id)
-		return 0;
-	wam_confine_lift(db, &who);
-	int rc = wam_registry_item_get(db, &item, id);
-	wam_confine_restore(db, &who);
-	if (!rc && !wam_confine_sees(db, json_string_value(json_object_get(item, "site_id"))))
-		rc = wam_error_set(WAM_ENOTFOUND, "item_id", "no weapon with id '%.40s'", id);
-	else
-		rc = 0; /* a weapon that is not there is reported with the rest of the issue */
-	json_decref(item);
-	return rc;
+	return wam_rooms_record_hidden(db, json_string_value(json_object_get(issue, "item_id")), "item_id");
 }
 
 int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
