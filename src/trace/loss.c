@@ -47,7 +47,8 @@ static const char *str(const json_t *o, const char *key)
 	"SELECT l.id, l.kind, l.date, l.place, l.circumstances, l.reported_by, l.agency, l.police_ref, l.item_id,"     \
 	" i.serial, i.make, i.model, i.calibre, i.category, i.country, i.status, l.seq,"                               \
 	" (i.status IN ('lost','stolen') AND l.seq=(SELECT max(seq) FROM loss_reports o WHERE o.item_id=l.item_id))"   \
-	" AS open FROM loss_reports l JOIN items i ON i.id=l.item_id"
+	" AS open, (SELECT count(*) FROM hits h WHERE h.match_id=l.item_id AND h.state<>'rejected') AS hits"           \
+	" FROM loss_reports l JOIN items i ON i.id=l.item_id"
 
 /* Turns the 0/1 `open` column into a JSON boolean. */
 static void open_flags(json_t *rows)

@@ -719,6 +719,19 @@ static void test_export_losses_csv(void **state)
 	assert_string_equal(test_str(json_array_get(all, 0), "kind"), "lost");
 	assert_string_equal(test_str(json_array_get(all, 1), "kind"), "lost");
 	json_decref(all);
+	/* each report counts the hits (open or confirmed) on its weapon */
+	OK(wam_trace_loss_list(r->db, &all, 0));
+	size_t k;
+	json_t *row;
+	int seen = 0;
+	json_array_foreach(all, k, row)
+	{
+		bool rifle_row = !strcmp(test_str(row, "item_id"), rifle);
+		assert_int_equal(json_integer_value(json_object_get(row, "hits")), rifle_row ? 1 : 0);
+		seen += rifle_row;
+	}
+	assert_int_equal(seen, 1);
+	json_decref(all);
 	expect_intact_and_rebuild(r);
 }
 
