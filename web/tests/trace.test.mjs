@@ -116,6 +116,8 @@ test('the inbox shows the hit with both weapons side by side; confirming it reco
     await screenshot(page, '21-trace-hit');
 
     const form = page.getByTestId('hit-decide');
+    // an irreversible decision has no default: nothing is chosen until the user chooses
+    assert.equal(await form.getByLabel('Decision', { exact: true }).inputValue(), '', 'the decision starts unchosen');
     await setField(page, 'Decision', 'confirm');
     await setField(page, 'Reason for the decision', 'frame and slide serials agree under magnification');
     await form.getByRole('button', { name: 'Record the decision', exact: true }).click();

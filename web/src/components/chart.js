@@ -150,6 +150,8 @@ export function BarChart({ rows, caption, head, cell, share = true }) {
   if (!rows.length) return html`<p class="muted">${t('common.none')}</p>`;
   const total = rows.reduce((s, r) => s + r.value, 0);
   const pct = new Intl.NumberFormat(currentLanguage(), { style: 'percent', maximumFractionDigits: 1 });
+  // a small share is never rounded to nothing: under 1% it reads "<1%"
+  const share1 = (v) => (v > 0 && v / total < 0.01 ? '<' + pct.format(0.01) : pct.format(v / total));
   return html`<div class="chart">
     <${Bars} rows=${bars} />
     <table class="numbers">
@@ -159,7 +161,7 @@ export function BarChart({ rows, caption, head, cell, share = true }) {
         ${rows.map((r) => html`<tr key=${r.key}>
           <th scope="row"><span class=${'dot tone-' + (r.tone || 'plain')}></span><span dir="auto">${r.label}</span>${r.code && r.code !== r.label ? html` <code>${r.code}</code>` : ''}</th>
           <td class="num">${cell ? cell(r) : fmtNumber(r.value)}</td>
-          ${share && html`<td class="num">${total ? pct.format(r.value / total) : ''}</td>`}
+          ${share && html`<td class="num">${total ? share1(r.value) : ''}</td>`}
         </tr>`)}
       </tbody>
     </table>

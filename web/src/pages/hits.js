@@ -152,7 +152,8 @@ function HolderName({ id }) {
 }
 
 function Decide({ id, onDecided }) {
-  const form = useForm({ decision: 'confirm', reason: '', pod_category: '', pod_country: '', pod_date: '', pod_description: '' }, { prefix: 'hd-' });
+  // an irreversible decision has no default: the user chooses confirm or reject
+  const form = useForm({ decision: '', reason: '', pod_category: '', pod_country: '', pod_date: '', pod_description: '' }, { prefix: 'hd-' });
   const submit = form.submit(async (v) => {
     const body = { decision: v.decision, reason: v.reason };
     if (v.decision === 'confirm' && v.pod_category) {
@@ -171,7 +172,7 @@ function Decide({ id, onDecided }) {
     <p class="hint">${t('hit.decide_note')}</p>
     <form class="form" onSubmit=${submit} novalidate data-testid="hit-decide">
       <div class="row">
-        <${Field} form=${form} name="decision" type="select" label=${t('hit.decision')} options=${optionsOf(HIT_DECISIONS, 'decision')} />
+        <${Field} form=${form} name="decision" type="select" label=${t('hit.decision')} options=${optionsOf(HIT_DECISIONS, 'decision', { empty: t('common.choose') })} required />
         <${Field} form=${form} name="reason" label=${t('hit.decision_reason')} dir="auto" required />
       </div>
       ${form.values.decision === 'confirm' && html`<fieldset><legend>${t('trace.pod')}</legend>
