@@ -190,6 +190,20 @@ test('a registered weapon is on its own page with item.registered in its history
   });
 });
 
+test('disabling a user asks first: one click disables no one, and Keep leaves the user active', async () => {
+  await withPage(browser, 'disable-asks', async (page) => {
+    await signIn(page, 'admin');
+    await go(page, '#/users');
+    const row = page.locator('table.list tr', { has: page.getByRole('rowheader', { name: 'viewer', exact: true }) });
+    await row.getByRole('button', { name: 'Disable viewer', exact: true }).click();
+    await row.getByText('Disable viewer? They can no longer sign in until enabled again.').waitFor();
+    await row.getByRole('button', { name: 'Keep viewer', exact: true }).click();
+    await row.getByRole('button', { name: 'Disable viewer', exact: true }).waitFor();
+    assert.match(await row.innerText(), /\bactive\b/, 'the viewer is still active');
+    await signOut(page).waitFor();
+  });
+});
+
 test('a viewer has no Register, Import or Users in the menu and no register form, even at its route', async () => {
   await withPage(browser, 'viewer', async (page) => {
     await signIn(page, 'viewer');

@@ -41,11 +41,13 @@ const roleOptions = () => optionsOf(ROLES, 'role');
 function UserTable({ users, me, siteNames, onChanged }) {
   const [error, setError] = useState(null);
   const [roles, setRoles] = useState({}); // roles chosen but not yet saved, by user id
+  const [asking, setAsking] = useState(null); // the user whose disabling waits for a yes
   const change = async (u, patch) => {
     setError(null);
     try {
       await api('PATCH', `/users/${encodeURIComponent(u.id)}`, { body: patch });
       setRoles(({ [u.id]: _, ...rest }) => rest);
+      setAsking(null);
       onChanged();
     } catch (e) {
       setError(e);
@@ -70,8 +72,13 @@ function UserTable({ users, me, siteNames, onChanged }) {
           <td>${siteNames(u.sites)}</td>
           <td>${u.disabled ? html`<span class="badge tone-missing">${t('users.disabled')}</span>` : html`<span class="badge tone-held">${t('users.active')}</span>`}</td>
           <td><time datetime=${u.created}>${fmtDate(u.created)}</time></td>
-          <td>${u.id !== me.id && html`<button type="button" class="secondary small" onClick=${() => change(u, { disabled: !u.disabled })}>
-            ${u.disabled ? t('users.enable') : t('users.disable')}<span class="sr-only"> ${u.name}</span></button>`}</td>
+          <td>${u.id !== me.id && (asking === u.id
+            ? html`<span class="inline-form" role="group" aria-label=${t('users.disable_ask', { name: u.name })}>
+                <span dir="auto">${t('users.disable_ask', { name: u.name })}</span>
+                <button type="button" class="small" onClick=${() => change(u, { disabled: true })}>${t('users.disable_yes')}<span class="sr-only"> ${u.name}</span></button>
+                <button type="button" class="secondary small" onClick=${() => setAsking(null)}>${t('users.disable_keep')}<span class="sr-only"> ${u.name}</span></button></span>`
+            : html`<button type="button" class="secondary small" onClick=${() => (u.disabled ? change(u, { disabled: false }) : setAsking(u.id))}>
+            ${u.disabled ? t('users.enable') : t('users.disable')}<span class="sr-only"> ${u.name}</span></button>`)}</td>
         </tr>`;
       })}</tbody>
     </table></div>`;
