@@ -359,6 +359,11 @@ int wam_bind_json_fields(sqlite3_stmt *st, int first, const json_t *o, const cha
 /* Steps a statement that applies event `seq` and resets it; a record
  * created twice is WAM_EINTEGRITY (the events say something impossible). */
 int wam_projection_step(sqlite3 *conn, sqlite3_stmt *st, int64_t seq);
+/* wam_projection_step() for a statement that must change exactly one row
+ * (an update of a record the event names): when it changes none or
+ * several, WAM_EINTEGRITY with the message `fmt` makes. */
+int wam_projection_step_one(sqlite3 *conn, sqlite3_stmt *st, int64_t seq, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* What a room's projector works with: the connection its tables are on,
  * a cache of prepared statements of its own (wam_room_stmt) and the room's

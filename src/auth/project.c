@@ -80,11 +80,8 @@ static int apply_user_change(wam_room_ctx *ctx, int64_t seq, const char *id, con
 		sqlite3_bind_null(st, 3);
 	sqlite3_bind_int64(st, 4, seq);
 	sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
-	int rc = run(ctx, st, seq);
-	if (!rc && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld changes user %s, who does not exist",
-		                     (long long)seq, id);
-	return rc;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld changes user %s, who does not exist",
+	                               (long long)seq, id);
 }
 
 static int apply_token_revoke(wam_room_ctx *ctx, int64_t seq, const char *id)
@@ -94,11 +91,8 @@ static int apply_token_revoke(wam_room_ctx *ctx, int64_t seq, const char *id)
 		return WAM_EDB;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	int rc = run(ctx, st, seq);
-	if (!rc && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld revokes token %s, which does not exist",
-		                     (long long)seq, id);
-	return rc;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld revokes token %s, which does not exist",
+	                               (long long)seq, id);
 }
 
 static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,

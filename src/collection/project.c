@@ -65,11 +65,8 @@ static int touch(wam_room_ctx *ctx, int64_t seq, const char *id)
 		return WAM_EDB;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	int rc = wam_projection_step(ctx->conn, st, seq);
-	if (!rc && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld concerns recovery %s, which does not exist",
-		                     (long long)seq, id);
-	return rc;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld concerns recovery %s, which does not exist",
+	                               (long long)seq, id);
 }
 
 static int handed_over(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)

@@ -6,6 +6,7 @@
  * disagrees with its events can only come from outside wam. Derived values
  * (normalized keys, marking status) are computed here, never stored in
  * events, so an improved rule is applied to every record by a rebuild. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +179,19 @@ sqlite3_stmt *wam_room_stmt(wam_room_ctx *ctx, int slot, const char *text)
 		sqlite3_clear_bindings(*st);
 	}
 	return *st;
+}
+
+int wam_projection_step_one(sqlite3 *conn, sqlite3_stmt *st, int64_t seq, const char *fmt, ...)
+{
+	int rc = wam_projection_step(conn, st, seq);
+	if (rc || sqlite3_changes(conn) == 1)
+		return rc;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return wam_error_set(WAM_EINTEGRITY, NULL, "%s", msg);
 }
 
 static int apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,

@@ -292,12 +292,9 @@ int wam_export_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const cha
 		sqlite3_bind_int64(st, 2, seq);
 		wam_bind_json_text(st, 3, payload, "reason");
 		sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
-		int rc = wam_projection_step(ctx->conn, st, seq);
-		if (!rc && sqlite3_changes(ctx->conn) != 1)
-			return wam_error_set(WAM_EINTEGRITY, NULL,
-			                     "event %lld decides export proposal %s, which is not waiting",
-			                     (long long)seq, subject);
-		return rc;
+		return wam_projection_step_one(ctx->conn, st, seq,
+		                               "event %lld decides export proposal %s, which is not waiting",
+		                               (long long)seq, subject);
 	}
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
 }

@@ -180,11 +180,8 @@ static int apply_status(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	wam_bind_json_text(st, 1, pl, "to");
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	int rc = run(ctx, st, seq);
-	if (!rc && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld changes the status of %s, which does not exist",
-		                     (long long)seq, id);
-	return rc;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld changes the status of %s, which does not exist",
+	                               (long long)seq, id);
 }
 
 static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,

@@ -36,12 +36,8 @@ static int touch(wam_room_ctx *ctx, int64_t seq, const char *id, bool items)
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int(st, 2, items);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	int rc = wam_projection_step(ctx->conn, st, seq);
-	if (!rc && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL,
-		                     "event %lld concerns destruction batch %s, which does not exist", (long long)seq,
-		                     id);
-	return rc;
+	return wam_projection_step_one(
+	    ctx->conn, st, seq, "event %lld concerns destruction batch %s, which does not exist", (long long)seq, id);
 }
 
 static int opened(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)

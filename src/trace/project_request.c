@@ -208,11 +208,8 @@ static int peer_added(wam_room_ctx *ctx, int64_t seq, const char *node_id, const
 	wam_bind_json_text(st, 3, pl, "country");
 	wam_bind_json_text(st, 4, pl, "public_key");
 	sqlite3_bind_int64(st, 5, seq);
-	int rc = wam_projection_step(ctx->conn, st, seq);
-	if (!rc && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld trusts peer %s, which is trusted already",
-		                     (long long)seq, node_id);
-	return rc;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld trusts peer %s, which is trusted already",
+	                               (long long)seq, node_id);
 }
 
 /* A peer no longer trusted: the row stays, with when and why. */
@@ -228,12 +225,9 @@ static int peer_revoked(wam_room_ctx *ctx, int64_t seq, const char *node_id, con
 	wam_bind_json_text(st, 3, pl, "reason");
 	sqlite3_bind_text(st, 4, node_id, -1, SQLITE_STATIC);
 	wam_bind_json_text(st, 5, pl, "public_key");
-	int rc = wam_projection_step(ctx->conn, st, seq);
-	if (!rc && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL,
-		                     "event %lld revokes peer %s, which is not trusted with the key it names",
-		                     (long long)seq, node_id);
-	return rc;
+	return wam_projection_step_one(ctx->conn, st, seq,
+	                               "event %lld revokes peer %s, which is not trusted with the key it names",
+	                               (long long)seq, node_id);
 }
 
 /* The ledger head a peer's document showed: recorded so that a later
@@ -251,12 +245,9 @@ static int peer_head_seen(wam_room_ctx *ctx, int64_t seq, const char *node_id, c
 	wam_bind_json_text(st, 2, pl, "hash");
 	sqlite3_bind_text(st, 3, time, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, node_id, -1, SQLITE_STATIC);
-	int rc = wam_projection_step(ctx->conn, st, seq);
-	if (!rc && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL,
-		                     "event %lld records a head of peer %s behind the one recorded before", (long long)seq,
-		                     node_id);
-	return rc;
+	return wam_projection_step_one(ctx->conn, st, seq,
+	                               "event %lld records a head of peer %s behind the one recorded before",
+	                               (long long)seq, node_id);
 }
 
 static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
