@@ -227,12 +227,8 @@ static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const j
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_int64(st, 3, seq);
 	wam_bind_json_text(st, 4, pl, "task_id");
-	if ((rc = wam_projection_step(ctx->conn, st, seq)))
-		return rc;
-	if (sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld closes a task that does not exist",
-		                     (long long)seq);
-	return 0;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld closes a task that does not exist",
+	                               (long long)seq);
 }
 
 int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,

@@ -139,12 +139,8 @@ static int apply_reads(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	sqlite3_bind_int64(st, 1, (int64_t)json_array_size(reads));
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	if ((rc = wam_projection_step(ctx->conn, st, seq)))
-		return rc;
-	if (sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld records reads in check %s, which is not open",
-		                     (long long)seq, id);
-	return 0;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld records reads in check %s, which is not open",
+	                               (long long)seq, id);
 }
 
 static int apply_closed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl, const char *time)
@@ -198,7 +194,6 @@ static int apply_closed(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 
 static int apply_resolved(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl, const char *time)
 {
-	int rc;
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_RESOLVE,
 	                                 "UPDATE stock_investigations SET status='resolved', outcome=?1, location=?2,"
 	                                 " reason=?3, resolved_seq=?4, resolved_at=?5, last_seq=?4"
@@ -211,12 +206,8 @@ static int apply_resolved(wam_room_ctx *ctx, int64_t seq, const char *id, const 
 	sqlite3_bind_int64(st, 4, seq);
 	sqlite3_bind_text(st, 5, time, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, id, -1, SQLITE_STATIC);
-	if ((rc = wam_projection_step(ctx->conn, st, seq)))
-		return rc;
-	if (sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld resolves investigation %s, which is not open",
-		                     (long long)seq, id);
-	return 0;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld resolves investigation %s, which is not open",
+	                               (long long)seq, id);
 }
 
 int wam_check_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,

@@ -26,13 +26,10 @@ static int run(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq, const char *sub
 {
 	if (!st)
 		return WAM_EDB;
-	int rc = wam_projection_step(ctx->conn, st, seq);
-	if (rc)
-		return rc;
-	if (one && sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld names %s, which does not exist", (long long)seq,
-		                     subject);
-	return 0;
+	if (one)
+		return wam_projection_step_one(ctx->conn, st, seq, "event %lld names %s, which does not exist",
+		                               (long long)seq, subject);
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 static int lot_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)

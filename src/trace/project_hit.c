@@ -92,12 +92,8 @@ static int hit_decided(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	sqlite3_bind_int64(st, 5, seq);
 	sqlite3_bind_int64(st, 6, seq);
 	sqlite3_bind_text(st, 7, id, -1, SQLITE_STATIC);
-	if ((rc = wam_projection_step(ctx->conn, st, seq)))
-		return rc;
-	if (sqlite3_changes(ctx->conn) != 1)
-		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld decides hit %s, which is not an open hit",
-		                     (long long)seq, id);
-	return 0;
+	return wam_projection_step_one(ctx->conn, st, seq, "event %lld decides hit %s, which is not an open hit",
+	                               (long long)seq, id);
 }
 
 static int origin_established(wam_room_ctx *ctx, int64_t seq, const char *item, const json_t *pl)
