@@ -13,6 +13,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code || 'error';
     this.field = e.field || null;
+    this.message_id = e.message_id || null; // msg.<message_id> in the catalogues, filled from args
+    this.args = e.args || [];
     this.body = body; // a refused import carries its per-row report here
   }
 }

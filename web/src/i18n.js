@@ -78,6 +78,19 @@ export function t(key, vars) {
   return vars ? m.replace(/\{(\w+)\}/g, (all, k) => (k in vars ? String(vars[k]) : all)) : m;
 }
 
+// A sentence the server wrote ({message_id, args, message}: an ApiError, a
+// marking reason, a quality finding…) in the chosen language: the catalogue's
+// msg.<message_id> with {1}, {2}… filled from args; the server's English
+// message when the catalogue does not know the id.
+export function messageText(m) {
+  if (!m) return '';
+  const key = m.message_id && `msg.${m.message_id}`;
+  if (!key || !(key in messages)) return m.message ?? '';
+  const vars = {};
+  (m.args || []).forEach((a, i) => (vars[i + 1] = a));
+  return t(key, vars);
+}
+
 // t() for a code of a vocabulary (status.stolen, category.SA4…): the code
 // itself when no label is known, since codes are meaningful on their own.
 export function label(kind, code) {

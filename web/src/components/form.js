@@ -4,7 +4,7 @@
 // the form is shown above the button, in an alert that takes the focus.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { label, t } from '../i18n.js';
+import { label, messageText, t } from '../i18n.js';
 
 // initial: the form's values by field name. fields: the names the form shows
 // (an error naming another goes to the form's alert). prefix: for ids, when
@@ -54,7 +54,7 @@ export function useForm(initial, { fields = Object.keys(initial), prefix = '' } 
 }
 
 export function errorText(err) {
-  return err.message && err.code !== 'network' ? err.message : label('err', err.code);
+  return err.message && err.code !== 'network' ? messageText(err) : label('err', err.code);
 }
 
 // A labelled control: text (default), number, password, textarea, select
