@@ -743,10 +743,13 @@ static json_t *history_entry(const json_t *ev)
 		after = json_deep_copy(pl);
 	}
 	history_summary(summary, type, pl);
-	return json_pack("{s:O, s:O, s:O, s:O, s:s, s:o, s:o, s:O}", "seq", json_object_get(ev, "seq"), "time",
+	/* the summary is the English line the CLI prints; type and payload are
+	 * the data a front end words in its own language (the catalogue's
+	 * event.<type>, docs/ledger.md) */
+	return json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:o, s:o, s:O}", "seq", json_object_get(ev, "seq"), "time",
 	                 json_object_get(ev, "time"), "actor", json_object_get(ev, "actor"), "type",
-	                 json_object_get(ev, "type"), "summary", summary, "before", before, "after", after, "hash",
-	                 json_object_get(ev, "hash"));
+	                 json_object_get(ev, "type"), "summary", summary, "payload", pl ? pl : json_null(), "before",
+	                 before, "after", after, "hash", json_object_get(ev, "hash"));
 }
 
 int wam_registry_item_history(wam_db *db, json_t **out, const char *id)
@@ -807,7 +810,7 @@ static int by_site(wam_db *db, json_t *out)
 }
 
 /* The last events about weapons, newest first, each as the history shows
- * it without the before and after. */
+ * it (type, payload and English summary) without the before and after. */
 static int recent(wam_db *db, json_t *out)
 {
 	sqlite3_stmt *st;
