@@ -4,9 +4,13 @@
 usage:
   events.py OUT.c CATALOGUE         write the C table src/ledger/events.h declares (a build step)
   events.py --docs DOC [CATALOGUE]  rewrite DOC's list of event types (between the markers)
-  events.py --check DOC SRC [CATALOGUE]
+  events.py --catalogue EN_JSON [CATALOGUE]
+                                    write the console's English templates event.<type> into EN_JSON
+                                    (web/i18n/en.json): one per type, its summary; others removed
+  events.py --check DOC SRC [CATALOGUE [EN_JSON]]
                                     TAP: the catalogue is well formed, DOC's list is the catalogue's,
-                                    and every event type src/ passes to wam_ledger_append is declared
+                                    every event type src/ passes to wam_ledger_append is declared, and
+                                    EN_JSON has exactly one event.<type> per type, naming the same fields
 
 The catalogue's format (field types, the summary templates) is described in its "about" and in
 docs/ledger.md. Every failure names the event type and what is wrong with it.
@@ -24,6 +28,11 @@ TYPES = ("string", "integer", "number", "boolean", "array", "object", "null", "a
 BEGIN = "<!-- event types: generated from src/events.json by tools/events.py --docs; do not edit -->"
 END = "<!-- end of event types -->"
 TYPE_RE = re.compile(r"^[a-z]+\.[a-z_]+$")
+# labels: how the console shows a field's value; a vocabulary of the console's catalogues
+# (status -> status.<code>) or one of these
+LABEL_KINDS = ("country", "site", "date")
+LABEL_RE = re.compile(r"^[a-z_]+$")
+I18N_EN = os.path.join(ROOT, "web", "i18n", "en.json")
 
 
 class CatalogueError(Exception):
@@ -87,7 +96,65 @@ def load(path=CATALOGUE):
         for ref in template_refs(ev["summary"], t):
             if ref.split(".")[0] not in ev["fields"]:
                 raise CatalogueError("%s: the summary names {%s}, which is not a field of the event" % (t, ref))
+        for path, kind in ev.get("labels", {}).items():
+            if path.split(".")[0] not in ev["fields"]:
+                raise CatalogueError("%s: labels names %s, which is not a field of the event" % (t, path))
+            if not isinstance(kind, str) or not LABEL_RE.match(kind):
+                raise CatalogueError("%s: labels gives %s the vocabulary %r, not a lower-case word" % (t, path, kind))
     return cat
+
+
+# ---- the console's templates (web/i18n/<lang>.json, event.<type>) ----
+
+def placeholders(text, where):
+    """The field paths a template names, sorted, and apart those it counts ({#list})."""
+    counted = re.findall(r"\{#([a-z_][a-z_0-9.]*)\}", text)
+    return sorted(template_refs(text, where)), sorted(counted)
+
+
+def write_catalogue(path, cat):
+    """Sets the event.<type> keys of the catalogue at `path` to the summaries of `cat`, in place: one block,
+    in the order of src/events.json, where the first event.* key was (at the end when there was none);
+    a key of no type is removed, every other key is left as it is."""
+    with open(path, encoding="utf-8") as f:
+        old = f.read()
+    msgs = json.loads(old)
+    want = {"event." + ev["type"]: ev["summary"] for ev in cat["events"]}
+    out = {}
+    for k, v in msgs.items():
+        if not k.startswith("event."):
+            out[k] = v
+        elif not out.keys() & want.keys():
+            out.update(want)
+    out.update({k: v for k, v in want.items() if k not in out})
+    text = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+    if text != old:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def check_catalogue(path, cat):
+    """What is wrong with the event.* templates of the catalogue at `path`: a list of strings."""
+    with open(path, encoding="utf-8") as f:
+        pairs = json.load(f, object_pairs_hook=lambda kv: kv)
+    problems, seen = [], {}
+    for k, v in pairs:
+        if k.startswith("event."):
+            seen.setdefault(k[6:], []).append(v)
+    types = {ev["type"]: ev for ev in cat["events"]}
+    for t, ev in types.items():
+        vals = seen.get(t, [])
+        if len(vals) != 1:
+            problems.append("event.%s: %d templates, not one" % (t, len(vals)))
+            continue
+        try:
+            if placeholders(vals[0], "event." + t) != placeholders(ev["summary"], t):
+                problems.append("event.%s names other fields than the summary of src/events.json "
+                                "(run tools/events.py --catalogue)" % t)
+        except CatalogueError as e:
+            problems.append(str(e))
+    problems += ["event.%s: no such event type" % t for t in seen if t not in types]
+    return problems
 
 
 def c_string(s):
@@ -231,7 +298,7 @@ def emitted_types(src):
     return found
 
 
-def check(doc, src, cat_path):
+def check(doc, src, cat_path, i18n=I18N_EN):
     results = []
 
     def ok(cond, what, detail=""):
@@ -258,6 +325,18 @@ def check(doc, src, cat_path):
            "; ".join("%s (%s)" % (t, ", ".join(sorted(set(emitted[t])))) for t in missing))
         ok(len(emitted) >= 40, "the scan of src/ finds the types it appends (%d)" % len(emitted),
            "found only %d: the scan no longer sees how src/ appends events" % len(emitted))
+        problems = check_catalogue(i18n, cat)
+        ok(not problems, "%s has one event.<type> template per type, naming the summary's fields"
+           % os.path.relpath(i18n, ROOT), "; ".join(problems))
+        # the translations beside it word the same fields (their words are theirs)
+        here = os.path.dirname(os.path.abspath(i18n))
+        for fn in sorted(os.listdir(here)):
+            other = os.path.join(here, fn)
+            if fn.endswith(".json") and not os.path.samefile(other, i18n):
+                problems = check_catalogue(other, cat)
+                ok(not problems, "%s: one event.<type> per type, naming the summary's fields"
+                   % os.path.relpath(other, ROOT), "; ".join(p.replace(" (run tools/events.py --catalogue)", "")
+                                                           for p in problems))
     print("1..%d" % len(results))
     for n, (cond, what, detail) in enumerate(results, 1):
         print("%sok %d - %s" % ("" if cond else "not ", n, what))
@@ -275,8 +354,11 @@ def main(argv):
             with open(argv[2], "w", encoding="utf-8") as f:
                 f.write(fresh)
         return 0
+    if len(argv) >= 3 and argv[1] == "--catalogue":
+        write_catalogue(argv[2], load(argv[3] if len(argv) > 3 else CATALOGUE))
+        return 0
     if len(argv) >= 4 and argv[1] == "--check":
-        return check(argv[2], argv[3], argv[4] if len(argv) > 4 else CATALOGUE)
+        return check(argv[2], argv[3], argv[4] if len(argv) > 4 else CATALOGUE, argv[5] if len(argv) > 5 else I18N_EN)
     if len(argv) == 3:
         write_c(argv[1], load(argv[2]))
         return 0
