@@ -162,7 +162,7 @@ test('the register form shows the API\'s field error next to the field and regis
   });
 });
 
-test('a registered weapon is on its own page with item.registered in its history, and search finds it', async () => {
+test('a registered weapon is on its own page with its registration in its history, and search finds it', async () => {
   const serial = `WT${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`;
   await withPage(browser, 'register', async (page) => {
     await signIn(page, 'registrar');
@@ -180,7 +180,7 @@ test('a registered weapon is on its own page with item.registered in its history
     await page.waitForURL(/#\/items\/[0-9A-HJKMNP-TV-Z]{26}$/);
     const id = page.url().split('#/items/')[1];
     await page.getByRole('heading', { level: 1 }).filter({ hasText: serial }).waitFor();
-    await page.getByTestId('history').getByTestId('event').filter({ hasText: 'item.registered' }).first().waitFor();
+    await page.getByTestId('history').getByTestId('event').filter({ hasText: `serial ${serial}` }).first().waitFor();
     await screenshot(page, '06-registered-weapon');
 
     await search(page, serial);

@@ -7,6 +7,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { countryName, currentLanguage, fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { BarChart } from '../components/chart.js';
+import { HistoryList } from '../components/history.js';
 import { LoadError, Loading } from '../components/form.js';
 import { MARKING_STATUSES, MARKING_TONE, STATUSES, STATUS_TONE } from '../vocab.js';
 import { PageTitle } from './misc.js';
@@ -82,15 +83,6 @@ function Recent({ events }) {
   return html`<section class="panel wide">
     <h2>${t('dashboard.recent')}</h2>
     ${events.length === 0 ? html`<p class="muted">${t('common.none')}</p>` : html`
-      <ol class="events compact">
-        ${events.map((e) => html`<li key=${e.seq}>
-          <span class="event-head">
-            <time datetime=${e.time}>${fmtDate(e.time)}</time>
-            <code class="code">${e.type}</code>
-            <span class="muted" dir="auto">${e.actor}</span>
-          </span>
-          <span dir="auto">${e.type.startsWith('item.') && e.subject ? html`<a href=${'#/items/' + e.subject}>${e.summary}</a>` : e.summary}</span>
-        </li>`)}
-      </ol>`}
+      <${HistoryList} events=${events} compact changes=${false} link=${(e) => e.type.startsWith('item.') && e.subject && '#/items/' + encodeURIComponent(e.subject)} />`}
   </section>`;
 }

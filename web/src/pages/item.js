@@ -10,6 +10,7 @@ import { countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, bodyOf, useSites } from '../components/stock.js';
+import { HistoryList } from '../components/history.js';
 import { BY_PROCEDURE, COMPONENTS, NEXT_STATUS, STATUS_NEEDS_REASON } from '../vocab.js';
 import { Code, MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
@@ -218,34 +219,6 @@ function History({ events }) {
   return html`<section data-testid="history" aria-labelledby="history-h">
     <h2 id="history-h">${t('history.title')}</h2>
     ${!events && html`<${Loading} />`}
-    ${events && html`<ol class="timeline">
-      ${events.map((e) => html`<li data-testid="event" key=${e.seq}>
-        <div class="event-head">
-          <span class="seq">#${fmtNumber(e.seq)}</span>
-          <time datetime=${e.time}>${fmtDate(e.time)}</time>
-          <strong>${label('event', e.type)}</strong> <code class="code">${e.type}</code>
-          <span class="muted">${t('history.by')} <span dir="auto">${e.actor}</span></span>
-        </div>
-        <p dir="auto">${e.summary}</p>
-        <${Changes} before=${e.before} after=${e.after} />
-      </li>`)}
-    </ol>`}
+    ${events && html`<${HistoryList} events=${events} />`}
   </section>`;
-}
-
-const show = (v) => (v === undefined || v === null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-
-// The fields an event changed, before and after.
-function Changes({ before, after }) {
-  const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
-    .filter((k) => show(before?.[k]) !== show(after?.[k]));
-  if (!keys.length) return null;
-  return html`<details>
-    <summary>${t('history.changes', { n: fmtNumber(keys.length) })}</summary>
-    <table class="list changes">
-      <thead><tr><th scope="col">${t('history.field')}</th><th scope="col">${t('history.before')}</th><th scope="col">${t('history.after')}</th></tr></thead>
-      <tbody>${keys.map((k) => html`<tr key=${k}><th scope="row"><code>${k}</code></th>
-        <td dir="auto">${show(before?.[k])}</td><td dir="auto">${show(after?.[k])}</td></tr>`)}</tbody>
-    </table>
-  </details>`;
 }

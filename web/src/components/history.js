@@ -1,0 +1,162 @@
+// Events in the user's language: the one line of each event from the
+// catalogue's template event.<type> (the mini-language of src/events.json's
+// summaries: {field}, {field|text}, {field?text}, {#list}, {a.b}), its
+// values shown through the vocabularies src/events.json's "labels" names;
+// who did it; and the fields it changed, before and after. The server's
+// English summary is the command line's, never shown here.
+import { html } from '../html.js';
+import { countryName, currentLanguage, fmtDate, fmtNumber, label, t } from '../i18n.js';
+import catalogue from '../../../src/events.json';
+import { useSites } from './stock.js';
+
+const LABELS = Object.fromEntries(catalogue.events.map((e) => [e.type, e.labels || {}]));
+
+// How a field of a weapon's record is shown when the event names no
+// vocabulary for it (the before and after of a registration).
+const FIELD_KINDS = { status: 'status', category: 'category', marking_status: 'marking_status', country: 'country', site_id: 'site' };
+
+function day(s) {
+  const d = new Date(s + 'T00:00:00Z');
+  return isNaN(d) ? s : d.toLocaleDateString(currentLanguage(), { dateStyle: 'medium', timeZone: 'UTC' });
+}
+
+// One value as words: through its vocabulary (kind), else by its type;
+// a list as its elements, an object as its values, never as JSON.
+export function valueText(v, kind, sites = []) {
+  if (v === null || v === undefined || v === '') return '';
+  if (Array.isArray(v)) return v.map((x) => valueText(x, kind, sites)).filter(Boolean).join(', ');
+  if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
+  if (typeof v === 'number') return kind === 'date' ? String(v) : fmtNumber(v);
+  if (typeof v === 'object') {
+    if ('text' in v) return [v.text, label('kind', v.kind), label('component', v.component)].filter(Boolean).join(' · ');
+    if ('country' in v && 'year' in v) return `${countryName(v.country)} ${v.year ?? ''}`.trim();
+    if ('name' in v) return String(v.name);
+    return Object.values(v).map((x) => valueText(x, undefined, sites)).filter(Boolean).join(', ');
+  }
+  const s = String(v);
+  switch (kind) {
+    case undefined:
+      return s;
+    case 'country':
+      return countryName(s);
+    case 'site':
+      return sites.find((x) => x.id === s)?.name || s;
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) ? day(s) : fmtDate(s);
+    default:
+      return label(kind, s);
+  }
+}
+
+function valueAt(payload, path) {
+  let v = payload;
+  for (const name of path.split('.')) v = v && typeof v === 'object' && !Array.isArray(v) ? v[name] : undefined;
+  return v;
+}
+
+// Fills a template from payload, as src/ledger/events.c does for the
+// command line: a list of text and of values, each value show(value, path).
+export function fillTemplate(template, payload, show) {
+  const out = [];
+  for (let i = 0; i < template.length; ) {
+    const open = template.indexOf('{', i);
+    if (open < 0) {
+      out.push(template.slice(i));
+      break;
+    }
+    if (open > i) out.push(template.slice(i, open));
+    let depth = 1;
+    let j = open + 1;
+    for (; j < template.length && depth; j++) depth += template[j] === '{' ? 1 : template[j] === '}' ? -1 : 0;
+    let inner = template.slice(open + 1, j - 1);
+    i = j;
+    const count = inner.startsWith('#');
+    if (count) inner = inner.slice(1);
+    const m = /^([a-z_][a-z_0-9.]*)(?:([|?])([\s\S]*))?$/.exec(inner);
+    if (!m) continue;
+    const [, path, op, rest] = m;
+    const v = valueAt(payload, path);
+    const present = v !== undefined && v !== null;
+    if (count) out.push(show(Array.isArray(v) ? v.length : 0, null));
+    else if (op === '?') present && out.push(...fillTemplate(rest, payload, show));
+    else if (op === '|' && !present) out.push(...fillTemplate(rest, payload, show));
+    else if (present) out.push(show(v, path));
+  }
+  return out;
+}
+
+// The event's line in the chosen language: text in the page's direction,
+// each value isolated in <bdi> (a reason typed in Arabic in a French
+// sentence, a Latin serial in an Arabic one, each keeps its own order).
+export function eventText(e, sites = []) {
+  const key = `event.${e.type}`;
+  const template = t(key);
+  if (template === key) return [t('history.other_event')];
+  const labels = LABELS[e.type] || {};
+  const parts = fillTemplate(template, e.payload || {}, (v, path) => html`<bdi>${path === null ? fmtNumber(v) : valueText(v, labels[path], sites)}</bdi>`);
+  // a sentence begins with a capital, unless it begins with a value (a serial, a user name)
+  if (typeof parts[0] === 'string') parts[0] = parts[0].charAt(0).toLocaleUpperCase(currentLanguage()) + parts[0].slice(1);
+  return parts;
+}
+
+// Who made the event: a user's name, a token's, the command line's.
+export function actorText(actor) {
+  const a = String(actor || '');
+  const colon = a.indexOf(':');
+  const kind = colon < 0 ? a : a.slice(0, colon);
+  const name = colon < 0 ? '' : a.slice(colon + 1);
+  if (kind === 'user') return name;
+  if (kind === 'token') return t('history.actor_token', { name });
+  if (kind === 'demo') return t('history.actor_demo');
+  if (kind === 'os' && name && name !== 'unknown') return t('history.actor_os', { login: name });
+  if (kind === 'os' || kind === 'cli' || !a) return t('history.actor_cli');
+  return name || a;
+}
+
+function fieldLabel(k) {
+  const key = `field.${k}`;
+  const text = t(key);
+  if (text !== key) return text;
+  const base = `field.${k.replace(/_id$/, '')}`;
+  const other = t(base);
+  return other !== base ? other : k.replace(/_/g, ' ');
+}
+
+// The fields an event changed, before → after.
+function Changes({ e, sites }) {
+  const { before, after } = e;
+  const labels = LABELS[e.type] || {};
+  const show = (v, k) => valueText(v, labels[k] ?? FIELD_KINDS[k], sites) || '—';
+  const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
+    .filter((k) => JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after?.[k] ?? null));
+  if (!keys.length) return null;
+  return html`<details class="history-changes">
+    <summary>${t('history.changes', { n: fmtNumber(keys.length) })}</summary>
+    <table class="list changes">
+      <thead><tr><th scope="col">${t('history.field')}</th><th scope="col">${t('history.before')}</th><th scope="col">${t('history.after')}</th></tr></thead>
+      <tbody>${keys.map((k) => html`<tr key=${k}><th scope="row">${fieldLabel(k)}</th>
+        <td dir="auto">${show(before?.[k], k)}</td><td dir="auto">${show(after?.[k], k)}</td></tr>`)}</tbody>
+    </table>
+  </details>`;
+}
+
+// A list of events, newest last as the server gives them: when, who, what,
+// and (changes) the fields each changed. link(e) may give the event's line a
+// link (the dashboard links a weapon's events to its page).
+export function HistoryList({ events, changes = true, link, compact = false }) {
+  const sites = useSites();
+  return html`<ol class=${compact ? 'history-list events compact' : 'history-list timeline'}>
+    ${events.map((e) => {
+      const text = eventText(e, sites);
+      const href = link && link(e);
+      return html`<li data-testid="event" key=${e.seq}>
+        <div class="event-head">
+          <time datetime=${e.time}>${fmtDate(e.time)}</time>
+          <span class="muted">${t('history.by')} <span dir="auto">${actorText(e.actor)}</span></span>
+        </div>
+        <p class="event-what">${href ? html`<a href=${href}>${text}</a>` : text}</p>
+        ${changes && html`<${Changes} e=${e} sites=${sites} />`}
+      </li>`;
+    })}
+  </ol>`;
+}
