@@ -113,6 +113,11 @@ void h_item_status(wam_request *r)
 		reply_error(r, 422, "invalid", "status", "status is required and must be a string");
 		return;
 	}
+	if (json_object_get(in, "reason_msg")) { /* the server's own wording of the reasons it writes */
+		json_decref(in);
+		reply_error(r, 422, "invalid", "reason_msg", "reason_msg is written by the server, never sent");
+		return;
+	}
 	char *to = arena_strdup(&r->mem, json_string_value(status));
 	json_object_del(in, "status");
 	int rc = to ? wam_registry_item_set_status(r->db, &out, r->params[0], to, in) : WAM_ENOMEM;

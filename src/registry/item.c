@@ -601,7 +601,29 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 
 /* ---- status ---- */
 
-static const char *const status_fields[] = {"reason", "document", "certificate", NULL};
+static const char *const status_fields[] = {"reason", "document", "certificate", "reason_msg", NULL};
+
+/* A reason the server wrote comes with the same sentence as a message id
+ * and its arguments ({"message_id", "args"}: docs/ledger.md), which a
+ * front end words in its user's language; the CLI prints the reason. */
+static int take_reason_msg(json_t *payload, const json_t *details)
+{
+	const json_t *m = json_object_get(details, "reason_msg"), *a, *v;
+	size_t i;
+	if (!m)
+		return 0;
+	const char *id = json_string_value(json_object_get(m, "message_id"));
+	a = json_object_get(m, "args");
+	bool ok = json_is_object(m) && json_object_size(m) == 2 && id && *id && strlen(id) < 80 && json_is_array(a) &&
+	          json_object_get(payload, "reason");
+	json_array_foreach(a, i, v) ok = ok && json_is_string(v);
+	if (!ok)
+		return wam_error_set(
+		    WAM_EINVAL, "reason_msg",
+		    "reason_msg must be {\"message_id\": text, \"args\": [text, ...]} beside a reason");
+	json_object_set(payload, "reason_msg", (json_t *)m);
+	return 0;
+}
 
 /* The status change itself. `sanctioned` is true only for the procedures
  * that alone may make a weapon `destroyed` or `exported` (a closed
@@ -639,7 +661,8 @@ static int set_status(wam_db *db, json_t **out, const char *id, const char *stat
 	if (rc || (rc = wam_check_fields(details, status_fields, "", 0)) ||
 	    (rc = wam_take_text(payload, details, "reason", "reason", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)) ||
 	    (rc = wam_take_text(payload, details, "document", "document", 0, WAM_MAX_TEXT, 0)) ||
-	    (rc = wam_take_text(payload, details, "certificate", "certificate", 0, WAM_MAX_TEXT, 0)))
+	    (rc = wam_take_text(payload, details, "certificate", "certificate", 0, WAM_MAX_TEXT, 0)) ||
+	    (rc = take_reason_msg(payload, details)))
 		goto fail;
 	const char *to = json_string_value(json_object_get(payload, "status"));
 	if (!sanctioned && wam_status_final_by_procedure(to)) {

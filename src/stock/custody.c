@@ -76,9 +76,10 @@ static bool site_needs_two(wam_db *db, const char *site_id)
 }
 
 /* Moves the weapon's status through the registry's state machine. */
-static int set_status(wam_db *db, const char *item_id, const char *to, const char *reason, const char *document)
+static int set_status(wam_db *db, const char *item_id, const char *to, const char *reason, const char *document,
+                      json_t *msg)
 {
-	json_t *d = json_pack("{s:s}", "reason", reason);
+	json_t *d = json_pack("{s:s, s:o}", "reason", reason, "reason_msg", msg);
 	if (document)
 		json_object_set_new(d, "document", json_string(document));
 	int rc = wam_registry_item_set_status(db, NULL, item_id, to, d);
@@ -95,6 +96,13 @@ static const char *holder_text(const json_t *c, char *buf, size_t cap)
 		snprintf(buf, cap, "%s (%s)", json_string_value(json_object_get(c, "person")),
 		         json_string_value(json_object_get(c, "unit")));
 	return buf;
+}
+
+/* Whom a custody is to, for a message's argument: the holder's id, or the person and unit. */
+static const char *holder_arg(const json_t *c, const char *text)
+{
+	const char *h = json_string_value(json_object_get(c, "holder_id"));
+	return h ? h : text;
 }
 
 int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool two_person)
@@ -219,7 +227,9 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 		goto fail;
 	if (!two) {
 		snprintf(next, sizeof next, "issued to %s, custody %s", holder_text(p, who, sizeof who), id);
-		if ((rc = set_status(db, item_id, "issued", next, json_string_value(json_object_get(p, "document")))))
+		if ((rc = set_status(db, item_id, "issued", next, json_string_value(json_object_get(p, "document")),
+		                     json_pack("{s:s, s:[s, s]}", "message_id", "stock.custody_issued", "args",
+		                               holder_arg(p, who), id))))
 			goto fail;
 	}
 	if ((rc = wam_db_commit(db)))
@@ -271,7 +281,9 @@ int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id)
 	snprintf(reason, sizeof reason, "issued to %s, custody %s (confirmed)", holder_text(c, who, sizeof who),
 	         custody_id);
 	if ((rc = wam_ledger_append(db, "custody.confirmed", custody_id, p, NULL)) ||
-	    (rc = set_status(db, item_id, "issued", reason, json_string_value(json_object_get(c, "document")))))
+	    (rc = set_status(db, item_id, "issued", reason, json_string_value(json_object_get(c, "document")),
+	                     json_pack("{s:s, s:[s, s]}", "message_id", "stock.custody_issued_confirmed", "args",
+	                               holder_arg(c, who), custody_id))))
 		goto fail;
 	if ((rc = wam_db_commit(db)))
 		goto done;
@@ -315,7 +327,8 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 	if (!strcmp(json_string_value(json_object_get(c, "state")), "open") &&
 	    !strcmp(json_string_value(json_object_get(item, "status")), "issued")) {
 		snprintf(reason, sizeof reason, "returned to store, custody %s", cid);
-		if ((rc = set_status(db, item_id, "in_store", reason, NULL)))
+		if ((rc = set_status(db, item_id, "in_store", reason, NULL,
+		                     json_pack("{s:s, s:[s]}", "message_id", "stock.custody_returned", "args", cid))))
 			goto fail;
 	}
 	if ((rc = wam_db_commit(db)))

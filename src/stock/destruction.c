@@ -672,8 +672,9 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	char reason[400];
 	snprintf(reason, sizeof reason, "destroyed by %s at %s, destruction batch %s",
 	         json_string_value(json_object_get(b, "method")), json_string_value(json_object_get(b, "site")), id);
-	details = json_pack("{s:s, s:O, s:s}", "reason", reason, "certificate", json_object_get(p, "certificate"),
-	                    "document", id);
+	details = json_pack("{s:s, s:O, s:s, s:{s:s, s:[s, s]}}", "reason", reason, "certificate",
+	                    json_object_get(p, "certificate"), "document", id, "reason_msg", "message_id",
+	                    "stock.destroyed_in_batch", "args", json_string_value(json_object_get(b, "site")), id);
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it)

@@ -5,7 +5,7 @@
 // who did it; and the fields it changed, before and after. The server's
 // English summary is the command line's, never shown here.
 import { html } from '../html.js';
-import { countryName, currentLanguage, fmtDate, fmtNumber, label, t } from '../i18n.js';
+import {countryName, currentLanguage, fmtDate, fmtNumber, label, messageText, t} from '../i18n.js';
 import catalogue from '../../../src/events.json';
 import { useSites } from './stock.js';
 
@@ -13,7 +13,14 @@ const LABELS = Object.fromEntries(catalogue.events.map((e) => [e.type, e.labels 
 
 // How a field of a weapon's record is shown when the event names no
 // vocabulary for it (the before and after of a registration).
-const FIELD_KINDS = { status: 'status', category: 'category', marking_status: 'marking_status', country: 'country', site_id: 'site' };
+const FIELD_KINDS = {
+	status : 'status',
+	category : 'category',
+	marking_status : 'marking_status',
+	country : 'country',
+	site_id : 'site',
+	year : 'year',
+};
 
 function day(s) {
   const d = new Date(s + 'T00:00:00Z');
@@ -26,7 +33,8 @@ export function valueText(v, kind, sites = []) {
   if (v === null || v === undefined || v === '') return '';
   if (Array.isArray(v)) return v.map((x) => valueText(x, kind, sites)).filter(Boolean).join(', ');
   if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
-  if (typeof v === 'number') return kind === 'date' ? String(v) : fmtNumber(v);
+  if (typeof v === 'number')
+	  return kind === 'year' ? String(v) : fmtNumber(v);
   if (typeof v === 'object') {
     if ('text' in v) return [v.text, label('kind', v.kind), label('component', v.component)].filter(Boolean).join(' · ');
     if ('country' in v && 'year' in v) return `${countryName(v.country)} ${v.year ?? ''}`.trim();
@@ -93,7 +101,19 @@ export function eventText(e, sites = []) {
   const template = t(key);
   if (template === key) return [t('history.other_event')];
   const labels = LABELS[e.type] || {};
-  const parts = fillTemplate(template, e.payload || {}, (v, path) => html`<bdi>${path === null ? fmtNumber(v) : valueText(v, labels[path], sites)}</bdi>`);
+  const payload = e.payload || {};
+  // a text the server wrote (a reason) comes with its message (reason_msg), worded here
+  const words = (v, path) => {
+	  if (path === null)
+		  return fmtNumber(v);
+	  const msg = payload[`${path}_msg`];
+	  if (!msg?.message_id)
+		  return valueText(v, labels[path], sites);
+	  // an argument that is a site's id is named
+	  const args = (msg.args || []).map((a) => sites.find((s) => s.id === a)?.name || a);
+	  return messageText({...msg, args, message : v});
+  };
+  const parts = fillTemplate(template, payload, (v, path) => html`<bdi>${words(v, path)}</bdi>`);
   // a sentence begins with a capital, unless it begins with a value (a serial, a user name)
   if (typeof parts[0] === 'string') parts[0] = parts[0].charAt(0).toLocaleUpperCase(currentLanguage()) + parts[0].slice(1);
   return parts;
