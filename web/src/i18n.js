@@ -121,3 +121,43 @@ export function countryName(code) {
     return code;
   }
 }
+
+function valueAt(payload, path) {
+  let v = payload;
+  for (const name of path.split('.')) v = v && typeof v === 'object' && !Array.isArray(v) ? v[name] : undefined;
+  return v;
+}
+
+// Fills a template of src/events.json's mini-language ({field},
+// {field|text}, {field?text}, {#list}, {a.b}; an event.<type> of the
+// catalogues) from payload, as src/ledger/events.c does for the command line:
+// a list of text and of values, each value show(value, path) (path null for
+// a {#list}'s count).
+export function fillTemplate(template, payload, show) {
+  const out = [];
+  for (let i = 0; i < template.length; ) {
+    const open = template.indexOf('{', i);
+    if (open < 0) {
+      out.push(template.slice(i));
+      break;
+    }
+    if (open > i) out.push(template.slice(i, open));
+    let depth = 1;
+    let j = open + 1;
+    for (; j < template.length && depth; j++) depth += template[j] === '{' ? 1 : template[j] === '}' ? -1 : 0;
+    let inner = template.slice(open + 1, j - 1);
+    i = j;
+    const count = inner.startsWith('#');
+    if (count) inner = inner.slice(1);
+    const m = /^([a-z_][a-z_0-9.]*)(?:([|?])([\s\S]*))?$/.exec(inner);
+    if (!m) continue;
+    const [, path, op, rest] = m;
+    const v = valueAt(payload, path);
+    const present = v !== undefined && v !== null;
+    if (count) out.push(show(Array.isArray(v) ? v.length : 0, null));
+    else if (op === '?') present && out.push(...fillTemplate(rest, payload, show));
+    else if (op === '|' && !present) out.push(...fillTemplate(rest, payload, show));
+    else if (present) out.push(show(v, path));
+  }
+  return out;
+}

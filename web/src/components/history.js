@@ -1,11 +1,11 @@
 // Events in the user's language: the one line of each event from the
 // catalogue's template event.<type> (the mini-language of src/events.json's
-// summaries: {field}, {field|text}, {field?text}, {#list}, {a.b}), its
-// values shown through the vocabularies src/events.json's "labels" names;
-// who did it; and the fields it changed, before and after. The server's
-// English summary is the command line's, never shown here.
+// summaries, filled by i18n.js's fillTemplate), its values shown through the
+// vocabularies src/events.json's "labels" names; who did it; and the fields
+// it changed, before and after. The server's English summary is the command
+// line's, never shown here.
 import { html } from '../html.js';
-import {countryName, currentLanguage, fmtDate, fmtNumber, label, messageText, t} from '../i18n.js';
+import { countryName, currentLanguage, fillTemplate, fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
 import catalogue from '../../../src/events.json';
 import { useSites } from './stock.js';
 
@@ -14,12 +14,7 @@ const LABELS = Object.fromEntries(catalogue.events.map((e) => [e.type, e.labels 
 // How a field of a weapon's record is shown when the event names no
 // vocabulary for it (the before and after of a registration).
 const FIELD_KINDS = {
-	status : 'status',
-	category : 'category',
-	marking_status : 'marking_status',
-	country : 'country',
-	site_id : 'site',
-	year : 'year',
+  status: 'status', category: 'category', marking_status: 'marking_status', country: 'country', site_id: 'site', year: 'year',
 };
 
 function day(s) {
@@ -33,8 +28,7 @@ export function valueText(v, kind, sites = []) {
   if (v === null || v === undefined || v === '') return '';
   if (Array.isArray(v)) return v.map((x) => valueText(x, kind, sites)).filter(Boolean).join(', ');
   if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
-  if (typeof v === 'number')
-	  return kind === 'year' ? String(v) : fmtNumber(v);
+  if (typeof v === 'number') return kind === 'year' ? String(v) : fmtNumber(v);
   if (typeof v === 'object') {
     if ('text' in v) return [v.text, label('kind', v.kind), label('component', v.component)].filter(Boolean).join(' · ');
     if ('country' in v && 'year' in v) return `${countryName(v.country)} ${v.year ?? ''}`.trim();
@@ -56,43 +50,6 @@ export function valueText(v, kind, sites = []) {
   }
 }
 
-function valueAt(payload, path) {
-  let v = payload;
-  for (const name of path.split('.')) v = v && typeof v === 'object' && !Array.isArray(v) ? v[name] : undefined;
-  return v;
-}
-
-// Fills a template from payload, as src/ledger/events.c does for the
-// command line: a list of text and of values, each value show(value, path).
-export function fillTemplate(template, payload, show) {
-  const out = [];
-  for (let i = 0; i < template.length; ) {
-    const open = template.indexOf('{', i);
-    if (open < 0) {
-      out.push(template.slice(i));
-      break;
-    }
-    if (open > i) out.push(template.slice(i, open));
-    let depth = 1;
-    let j = open + 1;
-    for (; j < template.length && depth; j++) depth += template[j] === '{' ? 1 : template[j] === '}' ? -1 : 0;
-    let inner = template.slice(open + 1, j - 1);
-    i = j;
-    const count = inner.startsWith('#');
-    if (count) inner = inner.slice(1);
-    const m = /^([a-z_][a-z_0-9.]*)(?:([|?])([\s\S]*))?$/.exec(inner);
-    if (!m) continue;
-    const [, path, op, rest] = m;
-    const v = valueAt(payload, path);
-    const present = v !== undefined && v !== null;
-    if (count) out.push(show(Array.isArray(v) ? v.length : 0, null));
-    else if (op === '?') present && out.push(...fillTemplate(rest, payload, show));
-    else if (op === '|' && !present) out.push(...fillTemplate(rest, payload, show));
-    else if (present) out.push(show(v, path));
-  }
-  return out;
-}
-
 // The event's line in the chosen language: text in the page's direction,
 // each value isolated in <bdi> (a reason typed in Arabic in a French
 // sentence, a Latin serial in an Arabic one, each keeps its own order).
@@ -104,14 +61,12 @@ export function eventText(e, sites = []) {
   const payload = e.payload || {};
   // a text the server wrote (a reason) comes with its message (reason_msg), worded here
   const words = (v, path) => {
-	  if (path === null)
-		  return fmtNumber(v);
-	  const msg = payload[`${path}_msg`];
-	  if (!msg?.message_id)
-		  return valueText(v, labels[path], sites);
-	  // an argument that is a site's id is named
-	  const args = (msg.args || []).map((a) => sites.find((s) => s.id === a)?.name || a);
-	  return messageText({...msg, args, message : v});
+    if (path === null) return fmtNumber(v);
+    const msg = payload[`${path}_msg`];
+    if (!msg?.message_id) return valueText(v, labels[path], sites);
+    // an argument that is a site's id is named
+    const args = (msg.args || []).map((a) => sites.find((s) => s.id === a)?.name || a);
+    return messageText({ ...msg, args, message: v });
   };
   const parts = fillTemplate(template, payload, (v, path) => html`<bdi>${words(v, path)}</bdi>`);
   // a sentence begins with a capital, unless it begins with a value (a serial, a user name)
