@@ -161,3 +161,18 @@ export function fillTemplate(template, payload, show) {
   }
   return out;
 }
+
+// Who made an event (its actor: user:NAME, token:NAME, os:LOGIN, demo), in
+// words: the user's name, the token's, the command line's, never the code.
+export function actorText(actor) {
+  const a = String(actor || '');
+  const colon = a.indexOf(':');
+  const kind = colon < 0 ? a : a.slice(0, colon);
+  const name = colon < 0 ? '' : a.slice(colon + 1);
+  if (kind === 'user') return name;
+  if (kind === 'token') return t('history.actor_token', { name });
+  if (kind === 'demo') return t('history.actor_demo');
+  if (kind === 'os' && name && name !== 'unknown') return t('history.actor_os', { login: name });
+  if (kind === 'os' || kind === 'cli' || !a) return t('history.actor_cli');
+  return name || a;
+}

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { USERS, launchBrowser, screenshot, settle, startServer, tearDown, wam, withPage } from './harness.mjs';
+import { actorText, fillTemplate, setLanguage } from '../src/i18n.js';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '..');
 const AXE = join(web, 'node_modules', 'axe-core', 'axe.min.js');
@@ -88,6 +89,45 @@ async function assertAxeClean(page, where) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`));
   assert.deepEqual(violations, [], `axe-core finds violations on ${where}`);
 }
+
+test('the console fills a template as the command line does: the English of src/events.json gives each summary', () => {
+  const summaries = Object.fromEntries(JSON.parse(readFileSync(join(web, '..', 'src', 'events.json'), 'utf8')).events
+    .map((e) => [e.type, e.summary]));
+  // values as src/ledger/events.c writes them
+  const sorted = (o) => (o && typeof o === 'object' && !Array.isArray(o)
+    ? Object.fromEntries(Object.keys(o).sort().map((k) => [k, sorted(o[k])])) : o);
+  const cli = (v) => (v === true ? 'yes' : v === false ? 'no' : Array.isArray(v) ? v.map(cli).join(', ')
+    : typeof v === 'object' ? JSON.stringify(sorted(v)) : String(v));
+  const { items } = json(['item', 'list', '--limit', '60']);
+  const events = [...recent, ...items.flatMap((i) => json(['item', 'history', i.id]))];
+  const types = new Set();
+  for (const e of events) {
+    assert.ok(e.type in summaries, `${e.type} is in src/events.json`);
+    assert.equal(fillTemplate(summaries[e.type], e.payload, cli).join(''), e.summary, `event #${e.seq} (${e.type})`);
+    types.add(e.type);
+  }
+  assert.ok(types.has('item.registered') && types.has('item.status_changed'), `the events cover ${[...types]}`);
+  assert.ok(events.some((e) => e.payload.reason_msg), 'some reason was written by the server, with its reason_msg');
+});
+
+test('who made an event is said in words: a user by name, the command line as such, never cli:unknown', async () => {
+  // the console's catalogue, as the browser would fetch it
+  const saved = { fetch: globalThis.fetch, document: globalThis.document };
+  globalThis.fetch = async () => ({ ok: true, json: async () => catalogue('fr') });
+  globalThis.document = { documentElement: {}, title: '' };
+  try {
+    await setLanguage('fr');
+    const fr = catalogue('fr');
+    assert.equal(actorText('user:alice'), 'alice');
+    assert.equal(actorText('cli:unknown'), fr['history.actor_cli']);
+    assert.equal(actorText('os:'), fr['history.actor_cli']);
+    assert.equal(actorText('os:root'), fr['history.actor_os'].replace('{login}', 'root'));
+    assert.equal(actorText('token:ci-export'), fr['history.actor_token'].replace('{name}', 'ci-export'));
+    assert.equal(actorText('demo'), fr['history.actor_demo']);
+  } finally {
+    Object.assign(globalThis, saved);
+  }
+});
 
 for (const lang of ['fr', 'ar']) {
   test(`${lang}: the weapon's history is worded from the catalogue, with its changed fields as labels and values`, async () => {

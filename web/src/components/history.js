@@ -5,7 +5,7 @@
 // it changed, before and after. The server's English summary is the command
 // line's, never shown here.
 import { html } from '../html.js';
-import { countryName, currentLanguage, fillTemplate, fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
+import { actorText, countryName, currentLanguage, fillTemplate, fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
 import catalogue from '../../../src/events.json';
 import { useSites } from './stock.js';
 
@@ -72,20 +72,6 @@ export function eventText(e, sites = []) {
   // a sentence begins with a capital, unless it begins with a value (a serial, a user name)
   if (typeof parts[0] === 'string') parts[0] = parts[0].charAt(0).toLocaleUpperCase(currentLanguage()) + parts[0].slice(1);
   return parts;
-}
-
-// Who made the event: a user's name, a token's, the command line's.
-export function actorText(actor) {
-  const a = String(actor || '');
-  const colon = a.indexOf(':');
-  const kind = colon < 0 ? a : a.slice(0, colon);
-  const name = colon < 0 ? '' : a.slice(colon + 1);
-  if (kind === 'user') return name;
-  if (kind === 'token') return t('history.actor_token', { name });
-  if (kind === 'demo') return t('history.actor_demo');
-  if (kind === 'os' && name && name !== 'unknown') return t('history.actor_os', { login: name });
-  if (kind === 'os' || kind === 'cli' || !a) return t('history.actor_cli');
-  return name || a;
 }
 
 function fieldLabel(k) {
