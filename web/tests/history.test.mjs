@@ -21,6 +21,7 @@ const web = join(dirname(fileURLToPath(import.meta.url)), '..');
 const AXE = join(web, 'node_modules', 'axe-core', 'axe.min.js');
 const SERIAL = 'HX40917325';
 const REASON = 'armoury break-in, report 2026/114';
+const HOLDER = 'Armurerie Dupont';
 const STATUSES = ['in_service', 'in_store', 'issued', 'lost', 'stolen', 'seized', 'found', 'surrendered', 'deactivated',
   'destroyed', 'exported'];
 const catalogue = (lang) => JSON.parse(readFileSync(join(web, 'i18n', `${lang}.json`), 'utf8'));
@@ -38,8 +39,9 @@ before(async () => {
   // events are the CLI's (actor os:<login>) and the newest of the registry
   const sites = json(['site', 'list']);
   const site = (sites.sites ?? sites.items ?? sites)[0].id;
+  const holder = json(['holder', 'add', HOLDER, '--type', 'dealer']).id;
   const added = json(['item', 'add', '--category', 'SA1', '--make', 'Glock', '--model', '17', '--calibre', '9x19mm',
-    '--serial', SERIAL, '--country', 'AT', '--year', '2015', '--site', site]);
+    '--serial', SERIAL, '--country', 'AT', '--year', '2015', '--site', site, '--holder', holder]);
   item = added.id ?? added.item?.id;
   assert.ok(item, `item add gave no id: ${JSON.stringify(added)}`);
   wam(dir, ['item', 'status', item, 'stolen', '--reason', REASON]);
@@ -156,10 +158,11 @@ for (const lang of ['fr', 'ar']) {
       assert.ok((await stolen.innerText()).includes(cat['history.actor_cli']), 'the command line is named as such');
       // the registration's fields: the catalogue's labels, values in words
       const fields = await registered.locator('table.changes th[scope="row"]').allInnerTexts();
-      for (const k of ['field.make', 'field.serial', 'field.status', 'field.country', 'field.markings', 'field.site'])
+      for (const k of ['field.make', 'field.serial', 'field.status', 'field.country', 'field.markings', 'field.site', 'field.holder'])
         assert.ok(fields.includes(cat[k]), `the changed fields name ${k} as "${cat[k]}": ${fields.join(' | ')}`);
-      const row = registered.locator('table.changes tr', { has: page.getByRole('rowheader', { name: cat['field.country'], exact: true }) });
-      assert.doesNotMatch(await row.innerText(), /\bAT\b/, 'the country is named, not coded');
+      const row = (k) => registered.locator('table.changes tr', { has: page.getByRole('rowheader', { name: cat[k], exact: true }) });
+      assert.doesNotMatch(await row('field.country').innerText(), /\bAT\b/, 'the country is named, not coded');
+      await row('field.holder').getByText(HOLDER).waitFor(); // the holder by name, not its id
 
       // the block follows the page; the reason keeps its own direction
       const dir = await block.evaluate((el) => getComputedStyle(el).direction);
