@@ -144,6 +144,9 @@ def check_fields(c, ids):
         ("POST", st, {"status": "stolen"}, "reason", 422),
         ("POST", st, dict(change, reason=7), "reason", 422),
         ("POST", st, dict(change, certificate=5), "certificate", 422),
+        # a reason's message id is the server's own wording, never a client's
+        ("POST", st, dict(change, reason_msg={"message_id": "stock.destroyed_in_batch", "args": ["x", "y"]}),
+         "reason_msg", 422),
         # POST /users
         ("POST", "/api/v1/users", {"name": "never", "role": "viewer"}, "password", 422),
         ("POST", "/api/v1/users", dict(user, password=5), "password", 422),
@@ -241,6 +244,10 @@ def check_sql_as_data(c, ids):
     hist = srv.get(f"/api/v1/items/{ids['item']}/history", admin).json["events"]
     tap.ok(resp.status == 200 and SQL[0] in json.dumps(hist[-1], ensure_ascii=False),
            "POST /items/{id}/status with a reason full of metacharacters: recorded as sent", repr(resp), hist[-1:])
+    last = hist[-1] if hist else {}
+    tap.ok(last.get("type") == "item.status_changed" and last.get("payload", {}).get("reason") == SQL[0]
+           and last["payload"].get("to") == "issued" and "summary" in last,
+           "its history entry gives the event's type and payload as data beside the summary", last)
     resp = srv.get("/api/v1/items" + q(make=SQL[0], limit=1000), admin)
     tap.ok(resp.status == 200 and [i["make"] for i in resp.json["items"]] == [SQL[0]],
            "GET /items?make=<metacharacters> finds only the weapon with that very make", repr(resp))

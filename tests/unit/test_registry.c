@@ -146,6 +146,35 @@ static void test_registry_status_legal_path(void **state)
 	json_decref(h);
 }
 
+/* A reason the server writes comes with its message id and arguments,
+ * kept in the event beside the reason; a malformed one changes nothing. */
+static void test_registry_status_reason_msg(void **state)
+{
+	test_reg *r = *state;
+	char id[WAM_ID_LEN + 1];
+	add_in_store(r, id);
+	assert_int_equal(set_status(r, id, "issued",
+	                            "{\"reason\":\"issued to Cpl. B (U1), custody C1\",\"reason_msg\":"
+	                            "{\"message_id\":\"stock.custody_issued\",\"args\":[\"Cpl. B (U1)\",\"C1\"]}}"),
+	                 0);
+	json_t *h;
+	assert_int_equal(wam_registry_item_history(r->db, &h, id), 0);
+	json_t *pl = json_object_get(json_array_get(h, 1), "payload");
+	assert_string_equal(test_str(json_object_get(pl, "reason_msg"), "message_id"), "stock.custody_issued");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(pl, "reason_msg"), "args"), 1)),
+	                    "C1");
+	/* the command line's line is the reason, as before */
+	assert_string_equal(test_str(json_array_get(h, 1), "summary"),
+	                    "status in_store \xe2\x86\x92 issued: issued to Cpl. B (U1), custody C1");
+	json_decref(h);
+	long before = test_events(r);
+	expect_error(set_status(r, id, "in_service", "{\"reason\":\"r\",\"reason_msg\":{\"message_id\":\"x.y\",\"args\":[1]}}"),
+	             WAM_EINVAL, "reason_msg");
+	expect_error(set_status(r, id, "in_service", "{\"reason_msg\":{\"message_id\":\"x.y\",\"args\":[]}}"), WAM_EINVAL,
+	             "reason_msg");
+	assert_int_equal(test_events(r), before);
+}
+
 static void test_registry_status_illegal_transition_lists_allowed(void **state)
 {
 	test_reg *r = *state;
@@ -764,6 +793,7 @@ int main(void)
 		T(test_registry_marking_inadequate_r2_without_import_mark),
 		T(test_registry_marking_adequate),
 		T(test_registry_status_legal_path),
+		T(test_registry_status_reason_msg),
 		T(test_registry_status_illegal_transition_lists_allowed),
 		T(test_registry_status_stolen_needs_reason),
 		T(test_registry_status_destroyed_needs_certificate),
