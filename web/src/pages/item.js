@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
+import { actorText, countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, bodyOf, useSites } from '../components/stock.js';
@@ -169,7 +169,7 @@ function Exports({ user, item, onChanged }) {
     .then((p) => { load(); onChanged(); return p; });
   return html`<section class="box" data-testid="exports" aria-labelledby="export-h">
     <h2 id="export-h">${t('export_prop.title')}</h2>
-    ${waiting && html`<p data-testid="export-waiting">${t('export_prop.waiting', { who: waiting.proposed_by, when: fmtDate(waiting.proposed_at) })}
+    ${waiting && html`<p data-testid="export-waiting">${t('export_prop.waiting', { who: actorText(waiting.proposed_by), when: fmtDate(waiting.proposed_at) })}
       <br /><span dir="auto">${waiting.reason}</span> · <span dir="auto">${waiting.document}</span>${waiting.country ? ' · ' + countryName(waiting.country) : ''}</p>`}
     ${waiting && can(user, 'confirm_export') && html`<${ActionForm} prefix="xc-" title=${t('export_prop.confirm')}
       submit=${t('export_prop.confirm_submit')} note=${t('export_prop.confirm_note')} initial=${{}} fields=${[]}
