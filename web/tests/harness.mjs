@@ -235,15 +235,29 @@ export async function chooseLanguage(page, code) {
 export async function menuRoutes(page) {
   const nav = page.locator('nav').first();
   await nav.waitFor();
-  // a phone's menu button and the groups' buttons: open what is closed
-  for (let round = 0; round < 3; round++) {
-    const closed = page.locator('nav button[aria-expanded="false"], button[aria-controls][aria-expanded="false"]');
+  const hrefs = [];
+  const collect = async () => {
+    for (const h of await page.locator('nav a[href^="#/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      if (!hrefs.includes(h)) hrefs.push(h);
+    }
+  };
+  await collect();
+  // a phone's menu button and the groups' buttons, one at a time (opening
+  // one group may close another): each closed one opened once
+  const opened = new Set();
+  for (let round = 0; round < 40; round++) {
+    const closed = page.locator('nav button[aria-expanded="false"], header button[aria-expanded="false"]');
     const n = await closed.count();
-    if (!n) break;
-    for (let i = n - 1; i >= 0; i--) await closed.nth(i).click().catch(() => {});
+    let next = -1;
+    for (let i = 0; i < n && next < 0; i++) {
+      const key = await closed.nth(i).evaluate((b) => b.getAttribute('aria-controls') || b.textContent.trim());
+      if (!opened.has(key)) { opened.add(key); next = i; }
+    }
+    if (next < 0) break;
+    await closed.nth(next).click().catch(() => {});
+    await collect();
   }
-  const hrefs = await page.locator('nav a[href^="#/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  return [...new Set(hrefs)];
+  return hrefs;
 }
 
 /**
