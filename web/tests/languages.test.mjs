@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import {
-  axeViolations, chooseLanguage, launchBrowser, makeRegistry, menuRoutes, screenshot, settle, signInAs,
+  axeViolations, chooseLanguage, launchBrowser, makeRegistry, menuRoutes, pickMisreadWeapon, screenshot, settle, signInAs,
   startServer, tearDown, WAM, wam, withPage,
 } from './harness.mjs';
 
@@ -182,7 +182,7 @@ function boxedCharacters(page, chars) {
 const SCRIPT = { zh: /\p{Script=Han}/u, ar: /\p{Script=Arabic}/u };
 const charactersOf = (lines, re) => [...new Set(lines.join('').split('').filter((c) => re.test(c)))].slice(0, 300);
 
-let dir, server, browser, url, weapon;
+let dir, server, browser, url, weapon, misread;
 
 before(async () => {
   dir = makeRegistry();
@@ -190,6 +190,7 @@ before(async () => {
   const { items } = JSON.parse(wam(dir, ['--json', 'item', 'list', '--status', 'stolen', '--limit', '1']));
   weapon = items[0]?.id ?? JSON.parse(wam(dir, ['--json', 'item', 'list', '--limit', '1'])).items[0].id;
   learnTyped(dir);
+  misread = pickMisreadWeapon(dir);
   server = await startServer(dir);
   url = server.url;
   browser = await launchBrowser();
@@ -229,6 +230,12 @@ describe('the menu in each language', { concurrency: 2 }, () => {
         await page.locator('#name').waitFor();
         await chooseLanguage(page, lang);
         await check('#/signin');
+        // refused: the server's answer in the user's language
+        await page.locator('#name').fill('admin');
+        await page.locator('#password').fill('not the password at all');
+        await page.locator('form button[type="submit"]').click();
+        await page.locator('main [role="alert"]').first().waitFor();
+        await check('#/signin (refused)');
         await signInAs(page, url, 'admin');
         const routes = await menuRoutes(page);
         assert.ok(routes.length >= 10, `the menu has ${routes.length} pages: ${routes.join(' ')}`);
@@ -236,6 +243,17 @@ describe('the menu in each language', { concurrency: 2 }, () => {
           await open(page, route);
           await check(route);
         }
+        // what pages show once asked: the candidates for a misread serial, the records behind an SDG figure
+        const search = `#/search?serial=${encodeURIComponent(misread.typed)}`;
+        await open(page, search);
+        await page.getByTestId('candidate').first().waitFor();
+        await check(search);
+        await open(page, '#/reports/sdg');
+        const figure = await page.locator('main a[data-figure]').first().getAttribute('href');
+        await open(page, figure);
+        await page.locator('#sdg-rec-h').waitFor();
+        await settle(page);
+        await check(figure);
         if (lang === 'zh' || lang === 'ar') {
           await screenshot(page, `40-languages-${lang}`);
           const chars = charactersOf(seen, SCRIPT[lang]);
