@@ -7,7 +7,9 @@
 // language. English words are those of en.json's texts (4 letters or more)
 // that the language's own catalogue never uses, less the ALLOWED words;
 // raw codes are snake_case words, dotted ids (`item.registered`, a catalogue
-// key t() gave back), actors such as `cli:unknown`. Every page in English and
+// key t() gave back), actors such as `cli:unknown`, record ids, paths of the
+// documentation. A refused sign-in, the search page's candidates and an SDG
+// figure's records are read too. Every page in English and
 // Arabic passes axe-core with no violation. Chinese and Arabic are drawn with
 // real glyphs, not the empty box of a missing font — and a browser that sees
 // only a Latin font shows the boxes, so the check can fail.
@@ -47,12 +49,12 @@ const ALLOWED = new Set([
 // known by their code: "PART — Parts and components").
 const SHOWN_CODES = new Set(['PART']);
 
-// What other engineers' pages still show, found by this test while they change
-// them; each entry: the route (a prefix of it), the languages, and a pattern of
-// the offending text. The lead removes an entry once its page is fixed.
-// a status or marking status as its name then its code: "被盗 stolen", "Conforme adequate"
+// A status or marking status as its name then its code: "被盗 stolen", "Conforme adequate".
 const CODES = Object.keys(catalogue.en).filter((k) => /^(?:status|marking_status)\./.test(k)).map((k) => k.split('.')[1]);
 const NAME_THEN_CODE = new RegExp(`^.+ (?:${CODES.join('|')})$`);
+// What pages being changed elsewhere still show, found by this test; each
+// entry: the route (a prefix of it), the languages (all when none), a pattern
+// of the offending line and the issue. Remove an entry once its page is fixed.
 const KNOWN = [
   // dashboard: the status and marking charts' tables show each code beside its name ("En magasin in_store")
   { route: '#/dashboard', text: /^[^\t]+ [a-z]+(?:_[a-z]+)*\t[\d\s.,\u00a0\u202f]+\t/, issue: 'dashboard: code beside the status name' },
