@@ -25,7 +25,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import {
   axeViolations, chooseLanguage, launchBrowser, makeRegistry, menuRoutes, pickMisreadWeapon, screenshot, settle, signInAs,
-  startServer, tearDown, WAM, wam, withPage,
+  startServer, tearDown, WAIT_MS, WAM, wam, withPage,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -231,8 +231,10 @@ describe('the menu in each language', { concurrency: 2 }, () => {
           if (page.errors.length) problems.push(`${route} [${lang}] errors in the page: ${page.errors.splice(0).join('; ')}`);
         };
 
-        await page.goto(`${url}/`);
-        await page.locator('#name').waitFor();
+        // the first load of a fresh context fetches and compiles the whole
+        // console: on a busy machine that alone can pass WAIT_MS
+        await page.goto(`${url}/`, { timeout: 4 * WAIT_MS });
+        await page.locator('#name').waitFor({ timeout: 4 * WAIT_MS });
         await chooseLanguage(page, lang);
         await check('#/signin');
         // refused: the server's answer in the user's language
@@ -288,8 +290,8 @@ test('zh: without a CJK font the Chinese characters are found drawn as boxes', a
   });
   try {
     await withPage(bare, 'languages-no-cjk-font', async (page) => {
-      await page.goto(`${url}/`);
-      await page.locator('#name').waitFor();
+      await page.goto(`${url}/`, { timeout: 4 * WAIT_MS });
+      await page.locator('#name').waitFor({ timeout: 4 * WAIT_MS });
       await chooseLanguage(page, 'zh');
       const chars = charactersOf(await visibleText(page), SCRIPT.zh);
       assert.ok(chars.length > 5, `the sign-in page shows ${chars.length} Chinese characters`);
