@@ -6,7 +6,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-lists format clean
+.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-lists bench-pages format clean
 
 all: build
 
@@ -83,6 +83,11 @@ bench-trace: build
 # e.g. make bench-reconcile RECONCILE_ARGS="--weapons 1000000 --runs 1".
 bench-reconcile: build
 	$(BUILD)/bench/bench_reconcile $(RECONCILE_ARGS)
+
+# Each page of the console opened in each language on a 20,000-weapon demo,
+# in Chromium (bench/README.md); e.g. make bench-pages PAGES_ARGS="--runs 3 --langs en,ar".
+bench-pages: build
+	WAM=$(BUILD)/wam node bench/bench_pages.mjs $(PAGES_ARGS)
 
 # Serial matching at 10 million weapons against SQLite FTS5 and pg_trgm
 # (bench/README.md); e.g. make bench-match BENCH_ARGS="--weapons 1000000".

@@ -2,9 +2,13 @@
 # Installs what wam needs to build and test, if missing: Debian 12 packages
 # (extra package names given as arguments are installed too: wrk for the
 # benchmarks, clang and libclang-rt-14-dev for the fuzz targets), then the web console's npm packages from web/package-lock.json.
+# The fonts are for the console in Chromium: DejaVu Sans draws Latin,
+# Cyrillic and Arabic, WenQuanYi Micro Hei Chinese (a 1.6 MB package against
+# Noto CJK's 57 MB, and it has every character of web/i18n/zh.json).
 set -euo pipefail
 pkgs=(gcc make pkg-config python3 meson ninja-build sqlite3 libsqlite3-dev libjansson-dev libsodium-dev
-      libutf8proc-dev libcmocka-dev libmicrohttpd-dev iso-codes jq curl chromium "$@")
+      libutf8proc-dev libcmocka-dev libmicrohttpd-dev iso-codes jq curl chromium
+      fonts-dejavu-core fonts-wqy-microhei "$@")
 # Node.js for the console's build: the machine's own when it has one
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 missing=()

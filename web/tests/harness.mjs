@@ -205,3 +205,73 @@ export async function tearDown(browser, server, dir) {
   removeRegistry(dir);
   if (stopped) assert.equal(stopped.code, 0, `wam serve stopped with ${JSON.stringify(stopped)}: ${server.stderr()}`);
 }
+
+// ---- signing in in any language, the menu's pages, axe-core ----
+
+/**
+ * Signs in as `name` on the sign-in form, whatever the console's language
+ * (the fields by their ids, not their labels); resolves once the menu shows.
+ */
+export async function signInAs(page, url, name, password = USERS[name]?.[1]) {
+  if (!page.url().startsWith(url)) await page.goto(`${url}/`);
+  await page.locator('#name').fill(name);
+  await page.locator('#password').fill(password);
+  await page.locator('form button[type="submit"]').click();
+  await page.locator('nav.nav, nav[aria-label]').first().waitFor();
+}
+
+/** Chooses a language in the header's selector; resolves once the page is in it. */
+export async function chooseLanguage(page, code) {
+  await page.locator('#lang').selectOption(code);
+  await page.waitForFunction((c) => document.documentElement.lang === c, code);
+  await settle(page);
+}
+
+/**
+ * The routes of the signed-in user's menu, in menu order: every group of the
+ * navigation that is closed behind a disclosure button is opened first, then
+ * the hash of each link in it is read ('#/dashboard', '#/reports/sdg', ...).
+ */
+export async function menuRoutes(page) {
+  const nav = page.locator('nav').first();
+  await nav.waitFor();
+  const hrefs = [];
+  const collect = async () => {
+    for (const h of await page.locator('nav a[href^="#/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      if (!hrefs.includes(h)) hrefs.push(h);
+    }
+  };
+  await collect();
+  // a phone's menu button and the groups' buttons, one at a time (opening
+  // one group may close another): each closed one opened once
+  const opened = new Set();
+  for (let round = 0; round < 40; round++) {
+    const closed = page.locator('nav button[aria-expanded="false"], header button[aria-expanded="false"]');
+    const n = await closed.count();
+    let next = -1;
+    for (let i = 0; i < n && next < 0; i++) {
+      const key = await closed.nth(i).evaluate((b) => b.getAttribute('aria-controls') || b.textContent.trim());
+      if (!opened.has(key)) { opened.add(key); next = i; }
+    }
+    if (next < 0) break;
+    await closed.nth(next).click().catch(() => {});
+    await collect();
+  }
+  return hrefs;
+}
+
+/**
+ * Runs axe-core (web/node_modules/axe-core) on the page as it is; resolves
+ * to its violations, each as "rule: target (summary)" lines, [] when none.
+ */
+let axeSource = null;
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    // the console's Content-Security-Policy refuses an inline <script>
+    // (page.addScriptTag); evaluating the source through the driver is not a page script
+    axeSource ??= readFileSync(join(repo, 'web', 'node_modules', 'axe-core', 'axe.min.js'), 'utf-8');
+    await page.evaluate(axeSource);
+  }
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations);
+  return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').trim()})`));
+}

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtNumber, t } from '../i18n.js';
+import { fmtNumber, messageText, t } from '../i18n.js';
 import { errorText } from '../components/form.js';
 import { PageTitle } from './misc.js';
 
@@ -48,13 +48,15 @@ export function Import() {
     }
   };
 
+  const hint = t('import.file_hint').split('{column}');
   return html`<${PageTitle}>${t('import.title')}<//>
     <p class="muted">${t('import.intro')}</p>
     <form class="form" onSubmit=${(e) => { e.preventDefault(); send(true); }}>
       <div class="field">
         <label for="import-file">${t('import.file')}</label>
         <input id="import-file" type="file" accept=".csv,text/csv,.json,application/json" onChange=${choose} aria-describedby="import-file-hint" />
-        <p id="import-file-hint" class="hint">${t('import.file_hint')}</p>
+        <p id="import-file-hint" class="hint">${hint[0]}<code translate=${false}>category</code>${hint[1]}
+          <span translate=${false} dir="ltr"> ${COLUMNS.map((c, i) => html`${i ? ', ' : ''}<code>${c}</code>`)}…</span></p>
       </div>
       <div class="field check">
         <input id="skip-bad" type="checkbox" checked=${skipBad} onChange=${(e) => { setSkipBad(e.currentTarget.checked); setChecked(false); }} />
@@ -77,6 +79,11 @@ export function Import() {
     </div>`;
 }
 
+// The columns of docs/formats/items-csv.md as a file spells them: words of
+// the file, not of the console, so never translated (translate=${false}
+// gives translate="no": preact sets the element's boolean property).
+const COLUMNS = ['category', 'make', 'model', 'calibre', 'serial', 'country', 'year', 'import_marks', 'status', 'site_id', 'notes'];
+
 const SHOWN = 500; // problems listed at most: a file can have a million bad rows
 
 function Report({ report }) {
@@ -94,7 +101,7 @@ function Report({ report }) {
       <thead><tr><th scope="col">${t('import.line')}</th><th scope="col">${t('import.column')}</th>
         <th scope="col">${t('import.rule')}</th><th scope="col">${t('import.message')}</th></tr></thead>
       <tbody>${report.errors.slice(0, SHOWN).map((e, i) => html`<tr key=${i}>
-        <td class="num">${fmtNumber(e.line)}</td><td><code>${e.column}</code></td><td><code>${e.rule}</code></td><td dir="auto">${e.message}</td>
+        <td class="num">${fmtNumber(e.line)}</td><td translate=${false}><code>${e.column}</code></td><td translate=${false}><code>${e.rule}</code></td><td dir="auto">${messageText(e)}</td>
       </tr>`)}</tbody>
     </table></div>`}
     ${report.errors.length > SHOWN && html`<p class="note">${t('import.more', { shown: fmtNumber(SHOWN), total: fmtNumber(report.errors.length) })}</p>`}

@@ -9,7 +9,15 @@ import { PageTitle } from './misc.js';
 export function SignIn({ onSignedIn }) {
   const form = useForm({ name: '', password: '' });
   const submit = form.submit(async (v) => {
-    const session = await api('POST', '/session', { body: { name: v.name, password: v.password } });
+    let session;
+    try {
+      session = await api('POST', '/session', { body: { name: v.name, password: v.password } });
+    } catch (err) {
+      // the one refusal a person meets here, said in their language (the
+      // server's sentence is English, and names neither field on purpose)
+      if (err.status === 401) throw { code: err.code, message: t('signin.refused') };
+      throw err;
+    }
     onSignedIn(session);
   });
   return html`<div class="signin">
