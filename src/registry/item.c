@@ -129,10 +129,13 @@ static int nested(int rc, const char *list, size_t i)
 {
 	if (!rc)
 		return 0;
-	wam_error e = *wam_error_last();
-	char f[160];
-	snprintf(f, sizeof f, "%s[%zu].%s", list, i, e.field);
-	wam_error_set_line(e.code, e.line, f, "%s[%zu]: %s", list, i, e.message);
+	/* the sentence keeps its id and args: the field says which entry */
+	const wam_error *last = wam_error_last();
+	wam_error e = *last;
+	/* each cut short if it must be, as wam_error_set would */
+	if (snprintf(e.field, sizeof e.field, "%s[%zu].%s", list, i, last->field) >= 0 &&
+	    snprintf(e.message, sizeof e.message, "%s[%zu]: %s", list, i, last->message) >= 0)
+		wam_error_restore(&e);
 	return rc;
 }
 

@@ -48,7 +48,7 @@ static void discard(const char *part, const char *part_key)
 		unlink(part);
 	if (*part_key)
 		unlink(part_key);
-	wam_error_set(saved.code, saved.field, "%s", saved.message);
+	wam_error_restore(&saved);
 }
 
 /* Makes a rename in the directory of `path` durable. */

@@ -1115,16 +1115,16 @@ int wam_trace_request_send(wam_db *db, json_t **out, const char *id, const json_
 		size_t i;
 		const json_t *m;
 		/* every missing field, named; the either-or ones say what else would do */
-		wam_buf_puts(&msg, "the request cannot be sent: R10 and the ITI require");
 		json_array_foreach(missing, i, m)
 		{
 			const char *field = str(m, "field");
-			wam_buf_printf(&msg, "%s %s%s", i ? "," : "", field,
+			wam_buf_printf(&msg, "%s%s%s", i ? ", " : "", field,
 			               !strcmp(field, "item.make")     ? " (make or country of manufacture)"
 			               : !strcmp(field, "item.serial") ? " (or serial_reason)"
 			                                               : "");
 		}
-		rc = wam_error_set(WAM_EINVAL, str(json_array_get(missing, 0), "field"), "%s", msg.p);
+		rc = wam_error_set(WAM_EINVAL, str(json_array_get(missing, 0), "field"),
+		                   "the request cannot be sent: R10 and the ITI require %s", msg.p ? msg.p : "");
 		wam_buf_free(&msg);
 		goto fail;
 	}
