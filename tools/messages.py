@@ -28,7 +28,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from events import FUNC_RE, c_string, call_args, split_args  # noqa: E402
+from events import FUNC_RE, c_string  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(ROOT, "src", "messages.json")
@@ -205,6 +205,48 @@ def formats_of(expr):
     return None if a is None or b is None else a + b
 
 
+def skip_quoted(text, i):
+    """The index after the string or character literal that starts at text[i]."""
+    q, j = text[i], i + 1
+    while j < len(text) and text[j] != q:
+        j += 2 if text[j] == "\\" else 1
+    return j + 1
+
+
+def call_args(text, name):
+    """The argument text of every call to `name` in `text` (brackets in literals do not count)."""
+    for m in re.finditer(r"\b%s\s*\(" % re.escape(name), text):
+        depth, j = 1, m.end()
+        while j < len(text) and depth:
+            c = text[j]
+            if c in "\"'":
+                j = skip_quoted(text, j)
+                continue
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            j += 1
+        yield text[m.end():j - 1]
+
+
+def split_args(args):
+    """Top-level comma-separated arguments (commas in literals and brackets do not split)."""
+    out, depth, start, j = [], 0, 0, 0
+    while j < len(args):
+        c = args[j]
+        if c in "\"'":
+            j = skip_quoted(args, j)
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append(args[start:j].strip())
+            start = j + 1
+        j += 1
+    out.append(args[start:].strip())
+    return out
+
+
 def sources(src):
     for dirpath, dirs, files in os.walk(src):
         if os.path.relpath(dirpath, src).split(os.sep)[0] in SKIP_DIRS:
@@ -290,6 +332,9 @@ def scan(src=SRC):
                     continue
                 for f in fmts:
                     found.setdefault(f, []).append(rel)
+                    want = sum(1 + m.group(0).count("*") for m in CONV_RE.finditer(f) if m.group(1) != "%")
+                    if a[-1] != "ap" and len(a) - k - 1 != want:  # a va_list is passed whole
+                        odd.append((rel, sender, "%s (%d conversions, %d arguments)" % (a[k], want, len(a) - k - 1)))
     return found, odd
 
 
@@ -319,6 +364,11 @@ def add(cat_path):
     found, odd = scan()
     known = {m["format"] for m in cat["messages"]}
     taken = {m["id"] for m in cat["messages"]}
+    gone = [m for m in cat["messages"] if m["format"] not in found]
+    taken -= {m["id"] for m in gone}
+    for m in gone:
+        print("-%s\t%s" % (m["id"], m["format"]))
+    cat["messages"] = [m for m in cat["messages"] if m["format"] in found]
     new = 0
     for fmt in sorted(found):
         if fmt in known:
@@ -328,10 +378,6 @@ def add(cat_path):
         cat["messages"].append({"id": i, "format": fmt})
         print("%s\t%s" % (i, fmt))
         new += 1
-    gone = [m for m in cat["messages"] if m["format"] not in found]
-    for m in gone:
-        print("-%s\t%s" % (m["id"], m["format"]))
-    cat["messages"] = [m for m in cat["messages"] if m["format"] in found]
     for rel, sender, arg in odd:
         sys.stderr.write("messages.py: %s passes %s a format that is not a literal: %s\n" % (rel, sender, arg))
     save(cat, cat_path)
@@ -377,7 +423,7 @@ def check(src, en_path, cat_path):
     found, odd = scan(src)
     ok(len(found) >= 300, "the scan of src/ finds the formats it writes (%d)" % len(found),
        "found only %d: the scan no longer sees how src/ writes its messages" % len(found))
-    ok(not odd, "every format src/ passes on is a literal",
+    ok(not odd, "every format src/ passes on is a literal, followed by as many arguments as it converts",
        "; ".join("%s: %s(..., %s, ...)" % o for o in odd))
     if cat:
         known = {m["format"]: m["id"] for m in cat["messages"]}

@@ -235,8 +235,15 @@ done:
 	return rc;
 }
 
-static const char *const derived[] = {"marking_status", "marking_reason", "serial_key", "registered_seq",
-                                      "last_seq",       "duplicate_of",   NULL};
+static const char *const derived[] = {"marking_status",
+                                      "marking_reason",
+                                      "marking_reason_id",
+                                      "marking_reason_args",
+                                      "serial_key",
+                                      "registered_seq",
+                                      "last_seq",
+                                      "duplicate_of",
+                                      NULL};
 
 static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts)
 {

@@ -372,8 +372,9 @@ fail:
 
 /* ---- reading ---- */
 
-#define ITEM_COLUMNS                                                                                            \
-	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "    \
+#define ITEM_COLUMNS                                                                                                   \
+	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "          \
+	"marking_reason_id, marking_reason_args, "                                                                     \
 	"site_id, holder_id, notes, duplicate_of, serial_key, registered_seq, last_seq"
 
 static json_t *item_row(sqlite3_stmt *st)
@@ -388,6 +389,12 @@ static json_t *item_row(sqlite3_stmt *st)
 		free(copy);
 	}
 	json_object_set_new(o, "duplicate_of", dups);
+	/* the marking reason's args, kept as a JSON array */
+	const char *args = json_string_value(json_object_get(o, "marking_reason_args"));
+	json_t *a = args ? json_loads(args, 0, NULL) : NULL;
+	json_object_set_new(o, "marking_reason_args", json_is_array(a) ? a : json_array());
+	if (a && !json_is_array(a))
+		json_decref(a);
 	return o;
 }
 
