@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtNumber, t } from '../i18n.js';
+import { fmtNumber, messageText, t } from '../i18n.js';
 import { errorText } from '../components/form.js';
 import { PageTitle } from './misc.js';
 
@@ -94,7 +94,7 @@ function Report({ report }) {
       <thead><tr><th scope="col">${t('import.line')}</th><th scope="col">${t('import.column')}</th>
         <th scope="col">${t('import.rule')}</th><th scope="col">${t('import.message')}</th></tr></thead>
       <tbody>${report.errors.slice(0, SHOWN).map((e, i) => html`<tr key=${i}>
-        <td class="num">${fmtNumber(e.line)}</td><td><code>${e.column}</code></td><td><code>${e.rule}</code></td><td dir="auto">${e.message}</td>
+        <td class="num">${fmtNumber(e.line)}</td><td><code>${e.column}</code></td><td><code>${e.rule}</code></td><td dir="auto" data-said="server">${messageText(e)}</td>
       </tr>`)}</tbody>
     </table></div>`}
     ${report.errors.length > SHOWN && html`<p class="note">${t('import.more', { shown: fmtNumber(SHOWN), total: fmtNumber(report.errors.length) })}</p>`}
