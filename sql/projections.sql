@@ -46,8 +46,6 @@ CREATE TABLE items (
   status         TEXT NOT NULL,
   marking_status TEXT NOT NULL,           -- derived by rules R1-R3
   marking_reason TEXT NOT NULL,
-  marking_reason_id   TEXT NOT NULL DEFAULT '',   -- the reason's message id (src/messages.json)
-  marking_reason_args TEXT NOT NULL DEFAULT '[]', -- and its args, a JSON array
   site_id        TEXT,
   holder_id      TEXT,
   notes          TEXT,

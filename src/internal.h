@@ -358,10 +358,6 @@ int wam_projector_apply(struct projector *p, int64_t seq, const char *type,
  * the statement's step. */
 void wam_bind_json_text(sqlite3_stmt *st, int i, const json_t *o, const char *key);
 void wam_bind_json_number(sqlite3_stmt *st, int i, const json_t *o, const char *key);
-/* Binds a message (wam_message_json; NULL binds an empty one): its English
- * text to parameter `text`, its id to `id` and its args, as a JSON array,
- * to `id` + 1. `said` must outlive the step. */
-void wam_bind_message(sqlite3_stmt *st, int text, int id, const json_t *said);
 /* Binds the payload fields `keys` (NULL-terminated) of `o` in order from
  * parameter `first` on: as wam_bind_json_number when the key starts with
  * '#' (the '#' not part of the key), else as wam_bind_json_text. Returns the

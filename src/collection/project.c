@@ -201,24 +201,22 @@ static int task_marked(wam_room_ctx *ctx, int64_t seq, const char *item, const j
 
 	/* the marking status follows from all the markings, by the registry's
 	 * rules and the registry's own country (R2) */
-	json_t *full, *reason = NULL;
+	char reason[256];
+	json_t *full;
 	if ((rc = item_for_rules(ctx, &full, item)))
 		return rc;
-	const char *status = wam_registry_marking(full, wam_projector_country(ctx->p), &reason);
+	const char *status = wam_registry_marking_status(full, wam_projector_country(ctx->p), reason, sizeof reason);
 	if (!(st = wam_room_stmt(ctx, S_ITEM_MARKED,
-	                         "UPDATE items SET marking_status=?, marking_reason=?, last_seq=?, marking_reason_id=?,"
-	                         " marking_reason_args=? WHERE id=?"))) {
+	                         "UPDATE items SET marking_status=?, marking_reason=?, last_seq=? WHERE id=?"))) {
 		json_decref(full);
-		json_decref(reason);
 		return WAM_EDB;
 	}
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	wam_bind_message(st, 2, 4, reason);
+	sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, seq);
-	sqlite3_bind_text(st, 6, item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, item, -1, SQLITE_STATIC);
 	rc = wam_projection_step(ctx->conn, st, seq);
 	json_decref(full);
-	json_decref(reason);
 	if (rc)
 		return rc;
 

@@ -114,19 +114,6 @@ void *wam_projector_state(const struct projector *p, const struct wam_room *room
 	return r < 0 ? NULL : p->state[r];
 }
 
-void wam_bind_message(sqlite3_stmt *st, int text, int id, const json_t *said)
-{
-	const char *m = json_string_value(json_object_get(said, "message"));
-	const char *i = json_string_value(json_object_get(said, "message_id"));
-	char *args = json_dumps(json_object_get(said, "args"), JSON_COMPACT);
-	sqlite3_bind_text(st, text, m ? m : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, id, i ? i : "", -1, SQLITE_STATIC);
-	if (args)
-		sqlite3_bind_text(st, id + 1, args, -1, free);
-	else
-		sqlite3_bind_text(st, id + 1, "[]", -1, SQLITE_STATIC);
-}
-
 void wam_bind_json_text(sqlite3_stmt *st, int i, const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);

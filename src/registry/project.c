@@ -75,23 +75,19 @@ static int apply_holder(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 static int apply_full_item(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
 	int rc;
-	char serial_key[512], make_key[512], alt[512];
+	char serial_key[512], make_key[512], alt[512], reason[256];
 	const char *mstatus;
-	json_t *reason = NULL;
 	if ((rc = wam_item_keys(pl, serial_key, sizeof serial_key, make_key, sizeof make_key, alt, sizeof alt)))
 		return rc;
-	mstatus = wam_registry_marking(pl, wam_projector_country(ctx->p), &reason);
+	mstatus = wam_registry_marking_status(pl, wam_projector_country(ctx->p), reason, sizeof reason);
 
 	sqlite3_stmt *st = wam_room_stmt(
 	    ctx, S_ITEM,
 	    "INSERT INTO items(id,category,make,model,calibre,serial,serial_key,make_key,country,year,status,"
-	    "marking_status,marking_reason,site_id,holder_id,notes,duplicate_of,registered_seq,last_seq,serial_alt,"
-	    "marking_reason_id,marking_reason_args)"
-	    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	if (!st) {
-		json_decref(reason);
+	    "marking_status,marking_reason,site_id,holder_id,notes,duplicate_of,registered_seq,last_seq,serial_alt)"
+	    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
 		return WAM_EDB;
-	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	wam_bind_json_text(st, 2, pl, "category");
 	wam_bind_json_text(st, 3, pl, "make");
@@ -104,7 +100,7 @@ static int apply_full_item(wam_room_ctx *ctx, int64_t seq, const char *id, const
 	wam_bind_json_number(st, 10, pl, "year");
 	wam_bind_json_text(st, 11, pl, "status");
 	sqlite3_bind_text(st, 12, mstatus, -1, SQLITE_STATIC);
-	wam_bind_message(st, 13, 21, reason);
+	sqlite3_bind_text(st, 13, reason, -1, SQLITE_STATIC);
 	wam_bind_json_text(st, 14, pl, "site_id");
 	wam_bind_json_text(st, 15, pl, "holder_id");
 	wam_bind_json_text(st, 16, pl, "notes");
@@ -129,9 +125,7 @@ static int apply_full_item(wam_room_ctx *ctx, int64_t seq, const char *id, const
 	sqlite3_bind_int64(st, 18, seq);
 	sqlite3_bind_int64(st, 19, seq);
 	sqlite3_bind_text(st, 20, alt, -1, SQLITE_STATIC);
-	rc = run(ctx, st, seq);
-	json_decref(reason);
-	if (rc)
+	if ((rc = run(ctx, st, seq)))
 		return rc;
 
 	size_t i;
@@ -253,7 +247,7 @@ static const struct wam_room_table tables[] = {
 
 const struct wam_room wam_room_registry = {
     .name = "registry",
-    .version = 5,
+    .version = 4,
     .apply = apply,
     .tables = tables,
     .close = known_free,
