@@ -21,6 +21,13 @@
 #define WAM_TIME_LEN 24     /* 2026-11-26T04:13:58.123Z */
 #define WAM_CHECKPOINT_EVERY 4096 /* long commands sign every this many events */
 
+/* ---- errors (util/error.c) ---- */
+/* The last error, said of one part of a larger whole ("weapon X: ...", a
+ * list's entry): `fmt`'s text comes before its English message, `field`
+ * (unless NULL) replaces its field, `rc` its code; its message id and args
+ * stay the inner sentence's. Returns `rc`. Never fails. */
+int wam_error_within(int rc, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* ---- growable byte buffer with a size cap (util/buf.c) ---- */
 typedef struct wam_buf {
 	char *p;

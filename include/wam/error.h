@@ -7,6 +7,8 @@
 #ifndef WAM_ERROR_H
 #define WAM_ERROR_H
 
+#include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "api.h"
@@ -31,13 +33,27 @@ typedef enum wam_err {
 	WAM_EINTERNAL = -12  /* a fault of wam itself: it broke one of its own rules (an event the catalogue refuses) */
 } wam_err;
 
+/* How many arguments of a message are kept, and the bytes each may take
+ * (a longer one is cut at a character boundary; the message is whole). */
+#define WAM_MESSAGE_ARGS 8
+#define WAM_MESSAGE_ARG_MAX 160
+
 /* The last error set on this thread. Fields are empty strings, never NULL;
- * `line` is 0 when the error is not about a line of an input file. */
+ * `line` is 0 when the error is not about a line of an input file.
+ *
+ * `message` is the English sentence; `message_id` names it in the message
+ * catalogue (src/messages.json, docs/messages.md: "" when its format has no
+ * id) and `args` are the values of its conversions, each formatted as in
+ * the message, in order: a front end shows the sentence in another language
+ * from the catalogue text msg.<message_id>, {1}, {2}... filled from args. */
 typedef struct wam_error {
 	int code;
 	char field[64];
 	char message[512];
 	long line;
+	const char *message_id;
+	int nargs;
+	char args[WAM_MESSAGE_ARGS][WAM_MESSAGE_ARG_MAX];
 } wam_error;
 
 /* Records an error for this thread and returns `code`, so a caller can write
@@ -48,6 +64,27 @@ WAM_API int wam_error_set(int code, const char *field, const char *fmt, ...) __a
 /* Like wam_error_set, also naming the input line the error concerns. */
 WAM_API int wam_error_set_line(int code, long line, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* wam_error_set_line with the arguments as a va_list. */
+WAM_API int wam_error_vset(int code, long line, const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+/* Makes `e` (a copy of an earlier wam_error_last(), its code or field
+ * perhaps changed) the last error again, message id and args included, and
+ * returns its code. Never fails. */
+WAM_API int wam_error_restore(const wam_error *e);
+
+/* The id of a message format in the catalogue; "" when it has none. */
+WAM_API const char *wam_message_id(const char *fmt);
+
+/* A sentence for a user with its id: {"message": the English text,
+ * "message_id", "args": [strings]}, the same as an error carries (marking
+ * reasons, quality findings, an HTTP error body). NULL without memory. */
+WAM_API json_t *wam_message_json(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+WAM_API json_t *wam_message_vjson(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* {"message", "message_id", "args"} of an error (an import row's reason). */
+WAM_API json_t *wam_error_json(const wam_error *e);
 
 /* The last error on this thread; valid until the next wam call on it. */
 WAM_API const wam_error *wam_error_last(void);

@@ -141,6 +141,10 @@ WAM_API void wam_registry_status_next(const char *from, char *out, size_t cap);
  * unknown), for the import marking of R2. Never fails. */
 WAM_API const char *wam_registry_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
 
+/* The same, the reason as a message (wam_message_json: {"message",
+ * "message_id", "args"}) in *reason, NULL without memory. */
+WAM_API const char *wam_registry_marking(const json_t *item, const char *country, json_t **reason);
+
 /* The script `text` (UTF-8) is written in, one of wam_registry_scripts: "latin" for
  * text without letters, "mixed" for letters of several scripts. A static
  * string; never fails. */

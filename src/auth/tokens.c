@@ -25,7 +25,8 @@ _Static_assert(WAM_TOKEN_LEN == PREFIX_LEN + WAM_ID_LEN + 1 + SECRET_B64_LEN, "a
 
 static const char *const token_fields[] = {"name", "role", "sites", NULL};
 
-static const char token_refused[] = "the API token is not valid (malformed, unknown or revoked)";
+/* one sentence whatever was wrong with the token: it tells a guesser nothing */
+#define TOKEN_REFUSED() wam_error_set(WAM_EAUTH, NULL, "the API token is not valid (malformed, unknown or revoked)")
 
 static void secret_hash(unsigned char h[WAM_HASH_LEN], const char *secret)
 {
@@ -163,7 +164,7 @@ int wam_auth_token_check(wam_db *db, wam_principal *out, const char *secret)
 	unsigned char want[WAM_HASH_LEN], got[WAM_HASH_LEN];
 	memset(out, 0, sizeof *out);
 	if (!parse_secret(secret, id))
-		return wam_error_set(WAM_EAUTH, NULL, "%s", token_refused);
+		return TOKEN_REFUSED();
 	sqlite3_stmt *st = AUTH_STMT(db, ST_AUTH_TOKEN_CHECK,
 	                             "SELECT c.hash, t.name, t.role, t.sites, t.revoked FROM tokens t"
 	                             " JOIN credentials c ON c.subject=t.id AND c.kind='token' WHERE t.id=?");
@@ -172,14 +173,13 @@ int wam_auth_token_check(wam_db *db, wam_principal *out, const char *secret)
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	if (r != SQLITE_ROW) {
-		rc = r == SQLITE_DONE ? wam_error_set(WAM_EAUTH, NULL, "%s", token_refused)
-		                      : wam_sql_fail(db->conn, "read a token");
+		rc = r == SQLITE_DONE ? TOKEN_REFUSED() : wam_sql_fail(db->conn, "read a token");
 		goto done;
 	}
 	secret_hash(got, secret);
 	if (wam_unhex(want, sizeof want, wam_col_text(st, 0)) != 0 || sodium_memcmp(want, got, sizeof want) != 0 ||
 	    sqlite3_column_int(st, 4) != 0) {
-		rc = wam_error_set(WAM_EAUTH, NULL, "%s", token_refused);
+		rc = TOKEN_REFUSED();
 		goto done;
 	}
 	rc = wam_auth_fill_principal(out, "token", id, wam_col_text(st, 1), wam_col_text(st, 2), wam_col_text(st, 3));

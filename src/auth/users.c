@@ -28,7 +28,8 @@
 static const char dummy_hash[] =
     "$argon2id$v=19$m=65536,t=2,p=1$SUYN+V/Cimt2Wb1U8BbzGA$8HJi64Xh8o/foQ4UTeSqgBCx6HjPr4y1yag1wZMnfYE";
 
-static const char login_failed[] = "wrong user name or password";
+/* one sentence whether the name or the password was wrong */
+#define LOGIN_FAILED() wam_error_set(WAM_EAUTH, NULL, "wrong user name or password")
 
 static const char *const user_fields[] = {"name", "role", "sites", NULL};
 static const char *const change_fields[] = {"role", "sites", "disabled", NULL};
@@ -274,7 +275,7 @@ int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char 
 	snprintf(hash, sizeof hash, "%s", dummy_hash);
 	/* a password too long to be anyone's says nothing about the name */
 	if (!password || strlen(password) > PASSWORD_MAX_BYTES)
-		return wam_error_set(WAM_EAUTH, NULL, "%s", login_failed);
+		return LOGIN_FAILED();
 	sqlite3_stmt *st = AUTH_STMT(db, ST_AUTH_USER_LOGIN,
 	                             "SELECT u.id, u.name, u.role, u.sites, u.disabled, c.hash FROM users u"
 	                             " LEFT JOIN credentials c ON c.subject=u.id AND c.kind='password' WHERE u.name=?");
@@ -304,7 +305,7 @@ int wam_auth_login(wam_db *db, wam_principal *out, const char *name, const char 
 	/* always one verification, whatever was found */
 	bool match = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 	if (!found || !usable || !match) {
-		rc = wam_error_set(WAM_EAUTH, NULL, "%s", login_failed);
+		rc = LOGIN_FAILED();
 		goto done;
 	}
 	rc = wam_auth_fill_principal(out, "user", id, uname, role, sites);

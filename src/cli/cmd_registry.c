@@ -565,7 +565,7 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 			       rejects && rep.rejected ? rpath : "");
 	}
 	if (irc) {
-		wam_error_set_line(saved.code, saved.line, saved.field, "%s", saved.message);
+		wam_error_restore(&saved);
 		rc = cli_fail(env, irc);
 	}
 	wam_registry_import_report_free(&rep);

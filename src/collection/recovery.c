@@ -196,10 +196,10 @@ static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t 
 	}
 	json_decref(item);
 	if (rc) {
-		wam_error e = *wam_error_last();
+		const char *inner = wam_error_last()->field;
 		char field[128];
-		snprintf(field, sizeof field, "weapons[%zu]%s%.40s", i, e.field[0] ? "." : "", e.field);
-		return wam_error_set(rc, field, "weapons[%zu]: %s", i, e.message);
+		snprintf(field, sizeof field, "weapons[%zu]%s%.40s", i, inner[0] ? "." : "", inner);
+		return wam_error_within(rc, field, "weapons[%zu]", i);
 	}
 	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	const char *ms = json_string_value(json_object_get(out, "marking_status"));

@@ -228,7 +228,7 @@ void h_traces_import(wam_request *r)
 		json_decref(out);
 		const wam_error *e = wam_error_last();
 		if (rc == WAM_EINTEGRITY && e->field[0] && !strncmp(e->field, "signature", 9))
-			reply_error(r, 422, wam_error_name(rc), e->field, "%s", e->message);
+			reply_wam_error(r, 422, rc, e);
 		else
 			reply_wam(r, rc);
 		return;

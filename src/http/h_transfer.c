@@ -59,10 +59,12 @@ void h_import(wam_request *r)
 	if (rc) {
 		const wam_error *e = wam_error_last();
 		int status = wam_error_http_status(rc);
-		json_t *err = json_pack("{s:s, s:s}", "code", wam_error_name(rc), "message",
-		                        status >= 500 ? "the registry could not complete the import" : e->message);
+		json_t *err = json_pack("{s:s}", "code", wam_error_name(rc));
 		if (e->field[0] && status < 500)
 			json_object_set_new(err, "field", json_string(e->field));
+		json_object_update_new(err, status >= 500
+		                                ? wam_message_json("the registry could not complete the import")
+		                                : wam_error_json(e));
 		json_object_set_new(out, "error", err);
 		reply_json(r, status, out);
 		return;

@@ -75,9 +75,14 @@ typedef struct wam_request {
 
 /* Answers with `v` as JSON (stolen) and `status`. */
 void reply_json(wam_request *r, int status, json_t *v);
-/* Answers with {"error": {code, message, field?}}. */
+/* Answers with {"error": {code, message, field?, message_id, args}}: the
+ * format's id in the message catalogue (src/messages.json) and the values
+ * of its conversions. */
 void reply_error(wam_request *r, int status, const char *code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The error body of a wam_error `e` (its message, id and args) with
+ * `status` and the name of `rc` as its code. */
+void reply_wam_error(wam_request *r, int status, int rc, const wam_error *e);
 /* Answers with libwam's last error for `rc` (status from its table). */
 void reply_wam(wam_request *r, int rc);
 /* Answers with the outcome of a libwam call that returned `rc`: its error,

@@ -67,20 +67,39 @@ void reply_result(wam_request *r, int rc, int status, json_t **out)
 	*out = NULL;
 }
 
-void reply_error(wam_request *r, int status, const char *code, const char *field, const char *fmt, ...)
+/* The error body: {"error": {"code", "message", "field"?, "message_id",
+ * "args"}}; `said` is the sentence (wam_message_json, wam_error_json),
+ * taken. */
+static void reply_said(wam_request *r, int status, const char *code, const char *field, json_t *said)
 {
-	char msg[640];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
+	json_t *e = json_pack("{s:s}", "code", code);
+	json_object_set(e, "message", json_object_get(said, "message"));
 	if (field && *field)
 		json_object_set_new(e, "field", json_string(field));
+	json_object_set(e, "message_id", json_object_get(said, "message_id"));
+	json_object_set(e, "args", json_object_get(said, "args"));
+	json_decref(said);
 	json_t *body = json_pack("{s:o}", "error", e);
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body); /* the text is all that is kept */
 	set_body(r, status, "application/json; charset=utf-8", text, text ? strlen(text) : 0);
+}
+
+void reply_error(wam_request *r, int status, const char *code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	json_t *said = wam_message_vjson(fmt, ap);
+	va_end(ap);
+	reply_said(r, status, code, field, said);
+}
+
+void reply_wam_error(wam_request *r, int status, int rc, const wam_error *e)
+{
+	json_t *said = e->message[0]
+	                   ? wam_error_json(e)
+	                   : json_pack("{s:s, s:s, s:[]}", "message", wam_error_name(rc), "message_id", "", "args");
+	reply_said(r, status, wam_error_name(rc), e->field, said);
 }
 
 void reply_wam(wam_request *r, int rc)
@@ -100,7 +119,7 @@ void reply_wam(wam_request *r, int rc)
 		reply_error(r, status, wam_error_name(rc), NULL, "the registry could not complete the request");
 		return;
 	}
-	reply_error(r, status, wam_error_name(rc), e->field, "%s", e->message[0] ? e->message : wam_error_name(rc));
+	reply_wam_error(r, status, rc, e);
 	if (rc == WAM_EAUTH)
 		reply_header(r, "WWW-Authenticate", "Bearer realm=\"wam\"");
 }

@@ -261,7 +261,9 @@ int wam_key_load(wam_db *db)
 	int rc = key_read(db, db->pk, db->sk);
 	if (rc == WAM_ENOTFOUND) { /* signing without the key file: the file is what is missing */
 		wam_error saved = *wam_error_last();
-		rc = wam_error_set(WAM_EIO, "key", "%s", saved.message);
+		saved.code = WAM_EIO;
+		snprintf(saved.field, sizeof saved.field, "key");
+		rc = wam_error_restore(&saved);
 	}
 	if (rc)
 		return rc;

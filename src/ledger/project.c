@@ -186,12 +186,11 @@ int wam_projection_step_one(sqlite3 *conn, sqlite3_stmt *st, int64_t seq, const 
 	int rc = wam_projection_step(conn, st, seq);
 	if (rc || sqlite3_changes(conn) == 1)
 		return rc;
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	rc = wam_error_vset(WAM_EINTEGRITY, 0, NULL, fmt, ap);
 	va_end(ap);
-	return wam_error_set(WAM_EINTEGRITY, NULL, "%s", msg);
+	return rc;
 }
 
 static int apply(struct projector *p, int64_t seq, const char *type, const char *subject, const json_t *payload,

@@ -179,7 +179,7 @@ const wam_match_tables *wam_match_tables_get(void)
 {
 	pthread_once(&once, load);
 	if (load_rc) {
-		wam_error_set_line(load_error.code, load_error.line, load_error.field, "%s", load_error.message);
+		wam_error_restore(&load_error);
 		return NULL;
 	}
 	return &tables;

@@ -122,8 +122,9 @@ static int csv_row(const json_t *item, void *out)
 	return ferror((FILE *)out) ? wam_error_set(WAM_EIO, "out", "write failed") : 0;
 }
 
-static const char *const item_derived[] = {"marking_status", "marking_reason", "serial_key", "registered_seq",
-                                           "last_seq", NULL};
+static const char *const item_derived[] = {
+    "marking_status", "marking_reason", "marking_reason_id", "marking_reason_args",
+    "serial_key",     "registered_seq", "last_seq",          NULL};
 
 static int json_row(const json_t *item, void *payload)
 {

@@ -224,8 +224,7 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_ledger_append(db, "export.confirmed", id, p, NULL)))
 		goto fail;
 	if ((rc = wam_registry_item_set_final_status(db, NULL, item, "exported", d))) {
-		wam_error e = *wam_error_last();
-		rc = wam_error_set(rc, "item_id", "weapon %s: %s", item, e.message);
+		rc = wam_error_within(rc, "item_id", "weapon %s", item);
 		goto fail;
 	}
 	if ((rc = wam_db_commit(db)))

@@ -39,8 +39,12 @@ static void reject_row(wam_import_report *rep, long line, const char *column, co
 	if (json_array_size(rep->errors) >= MAX_REPORTED)
 		return;
 	const char *rule = e->code == WAM_ECONFLICT ? "duplicate" : e->code == WAM_EINVAL ? "invalid" : "error";
-	json_array_append_new(rep->errors, json_pack("{s:I, s:s, s:s, s:s}", "line", (json_int_t)line, "column",
-	                                             column ? column : "", "rule", rule, "message", e->message));
+	/* the reason with its message id and args, for a front end to say it in
+	 * its user's language */
+	json_t *row =
+	    json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line, "column", column ? column : "", "rule", rule);
+	json_object_update_new(row, wam_error_json(e));
+	json_array_append_new(rep->errors, row);
 }
 
 /* The CSV column an item field error concerns: "markings[2].kind" is in
@@ -231,8 +235,15 @@ done:
 	return rc;
 }
 
-static const char *const derived[] = {"marking_status", "marking_reason", "serial_key", "registered_seq",
-                                      "last_seq",       "duplicate_of",   NULL};
+static const char *const derived[] = {"marking_status",
+                                      "marking_reason",
+                                      "marking_reason_id",
+                                      "marking_reason_args",
+                                      "serial_key",
+                                      "registered_seq",
+                                      "last_seq",
+                                      "duplicate_of",
+                                      NULL};
 
 static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts)
 {
@@ -320,7 +331,7 @@ int wam_registry_import(wam_db *db, wam_import_report *rep, FILE *in, const wam_
 		wam_db_rollback(db);
 		wam_db_bulk(db, false);
 		if (rc)
-			wam_error_set_line(saved.code, saved.line, saved.field, "%s", saved.message);
+			wam_error_restore(&saved);
 		return rc;
 	}
 	if (opts->progress)

@@ -30,6 +30,7 @@ enum {
 	ST_FIND_SERIAL,
 	ST_STATUS_OF,
 	ST_DUP_SITE,
+	ST_COUNTRY,
 	ST_NEXT_FREE /* registry/site.c starts here */
 };
 
@@ -129,10 +130,13 @@ static int nested(int rc, const char *list, size_t i)
 {
 	if (!rc)
 		return 0;
-	wam_error e = *wam_error_last();
-	char f[160];
-	snprintf(f, sizeof f, "%s[%zu].%s", list, i, e.field);
-	wam_error_set_line(e.code, e.line, f, "%s[%zu]: %s", list, i, e.message);
+	/* the sentence keeps its id and args: the field says which entry */
+	const wam_error *last = wam_error_last();
+	wam_error e = *last;
+	/* each cut short if it must be, as wam_error_set would */
+	if (snprintf(e.field, sizeof e.field, "%s[%zu].%s", list, i, last->field) >= 0 &&
+	    snprintf(e.message, sizeof e.message, "%s[%zu]: %s", list, i, last->message) >= 0)
+		wam_error_restore(&e);
 	return rc;
 }
 
@@ -369,8 +373,8 @@ fail:
 
 /* ---- reading ---- */
 
-#define ITEM_COLUMNS                                                                                            \
-	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "    \
+#define ITEM_COLUMNS                                                                                                   \
+	"id, category, make, model, calibre, serial, country, year, status, marking_status, marking_reason, "          \
 	"site_id, holder_id, notes, duplicate_of, serial_key, registered_seq, last_seq"
 
 static json_t *item_row(sqlite3_stmt *st)
@@ -427,6 +431,33 @@ static int children(wam_db *db, json_t *o, const char *id, int slot, const char 
 	return 0;
 }
 
+/* The marking reason's message id and args (marking_reason_id,
+ * marking_reason_args), from the rules applied again to the weapon as read:
+ * kept only when they give the reason recorded, else the id is "" (a front
+ * end shows the recorded English). */
+static int marking_said(wam_db *db, json_t *o)
+{
+	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, ST_COUNTRY,
+	                                    "SELECT coalesce(json_extract(payload,'$.country'),'') FROM events"
+	                                    " WHERE seq=1 AND type='registry.created'");
+	if (!st)
+		return WAM_EDB;
+	char country[8] = "";
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(country, sizeof country, "%s", wam_col_text(st, 0));
+	sqlite3_reset(st);
+	json_t *said = NULL;
+	wam_registry_marking(o, country, &said);
+	const char *recorded = json_string_value(json_object_get(o, "marking_reason"));
+	const char *again = json_string_value(json_object_get(said, "message"));
+	bool same = recorded && again && !strcmp(recorded, again);
+	json_object_set_new(o, "marking_reason_id",
+	                    json_string(same ? json_string_value(json_object_get(said, "message_id")) : ""));
+	json_object_set_new(o, "marking_reason_args", same ? json_incref(json_object_get(said, "args")) : json_array());
+	json_decref(said);
+	return 0;
+}
+
 int wam_registry_item_get(wam_db *db, json_t **out, const char *id)
 {
 	int rc;
@@ -450,7 +481,8 @@ int wam_registry_item_get(wam_db *db, json_t **out, const char *id)
 	                   "WHERE item_id=? ORDER BY n",
 	                   "markings")) ||
 	    (rc = children(db, o, id, ST_GET_IMPORTS,
-	                   "SELECT country, year FROM import_marks WHERE item_id=? ORDER BY n", "import_marks"))) {
+	                   "SELECT country, year FROM import_marks WHERE item_id=? ORDER BY n", "import_marks")) ||
+	    (rc = marking_said(db, o))) {
 		json_decref(o);
 		return rc;
 	}

@@ -96,7 +96,7 @@ static bool has_wildcard(const char *t)
  * unmarked weapon in state hands). Condition of the serial marks comes
  * first: an altered or obliterated serial defeats tracing whatever else is
  * marked. */
-const char *wam_registry_marking_status(const json_t *item, const char *country, char *reason, size_t cap)
+const char *wam_registry_marking(const json_t *item, const char *country, json_t **reason)
 {
 	const json_t *markings = json_object_get(item, "markings");
 	const json_t *m;
@@ -105,8 +105,9 @@ const char *wam_registry_marking_status(const json_t *item, const char *country,
 	json_array_foreach(markings, i, m)
 	{
 		if (json_is_true(json_object_get(m, "altered"))) {
-			snprintf(reason, cap, "the %s marking on the %s shows re-stamping or alteration",
-			         s(m, "kind") ? s(m, "kind") : "", s(m, "component") ? s(m, "component") : "");
+			*reason = wam_message_json("the %s marking on the %s shows re-stamping or alteration",
+			                           s(m, "kind") ? s(m, "kind") : "",
+			                           s(m, "component") ? s(m, "component") : "");
 			return "altered";
 		}
 		if (!s(m, "kind") || strcmp(s(m, "kind"), "serial") != 0)
@@ -119,31 +120,41 @@ const char *wam_registry_marking_status(const json_t *item, const char *country,
 			npartial++;
 	}
 	if (!json_array_size(markings) && !serial) {
-		snprintf(reason, cap, "no markings recorded (R1, R3)");
+		*reason = wam_message_json("no markings recorded (R1, R3)");
 		return "unmarked";
 	}
 	if (nserial && nobliterated == nserial) {
-		snprintf(reason, cap, "every serial marking is obliterated");
+		*reason = wam_message_json("every serial marking is obliterated");
 		return "obliterated";
 	}
 	if (npartial || has_wildcard(serial)) {
-		snprintf(reason, cap, "a serial marking is only partly legible");
+		*reason = wam_message_json("a serial marking is only partly legible");
 		return "partial";
 	}
 	char missing[128];
 	snprintf(missing, sizeof missing, "%s%s%s", serial ? "" : ", serial", s(item, "make") ? "" : ", manufacturer",
 	         s(item, "country") ? "" : ", country of manufacture");
 	if (missing[0]) {
-		snprintf(reason, cap, "R1: the manufacture marking lacks%s", missing + 1);
+		*reason = wam_message_json("R1: the manufacture marking lacks %s", missing + 2);
 		return "inadequate";
 	}
 	if (country && *country && strcmp(s(item, "country"), country) != 0 &&
 	    !json_array_size(json_object_get(item, "import_marks"))) {
-		snprintf(reason, cap, "R2: made in %s but no import marking for %s", s(item, "country"), country);
+		*reason = wam_message_json("R2: made in %s but no import marking for %s", s(item, "country"), country);
 		return "inadequate";
 	}
-	snprintf(reason, cap, "manufacturer, country of manufacture and serial are marked (R1)");
+	*reason = wam_message_json("manufacturer, country of manufacture and serial are marked (R1)");
 	return "adequate";
+}
+
+const char *wam_registry_marking_status(const json_t *item, const char *country, char *reason, size_t cap)
+{
+	json_t *said = NULL;
+	const char *status = wam_registry_marking(item, country, &said);
+	const char *text = json_string_value(json_object_get(said, "message"));
+	snprintf(reason, cap, "%s", text ? text : "");
+	json_decref(said);
+	return status;
 }
 
 int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_key, size_t mcap, char *alt,

@@ -681,8 +681,7 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	{
 		const char *item = json_string_value(json_object_get(it, "item_id"));
 		if ((rc = wam_weapon_final_status(db, NULL, item, "destroyed", details))) {
-			wam_error e = *wam_error_last();
-			rc = wam_error_set(rc, "items", "weapon %s: %s", item, e.message);
+			rc = wam_error_within(rc, "items", "weapon %s", item);
 			goto fail;
 		}
 	}
@@ -695,8 +694,7 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 		rc = wam_stock_lot_issue(db, NULL, lot, issue);
 		json_decref(issue);
 		if (rc) {
-			wam_error e = *wam_error_last();
-			rc = wam_error_set(rc, "lots", "lot %s: %s", lot, e.message);
+			rc = wam_error_within(rc, "lots", "lot %s", lot);
 			goto fail;
 		}
 	}

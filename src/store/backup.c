@@ -48,7 +48,7 @@ static void discard(const char *part, const char *part_key)
 		unlink(part);
 	if (*part_key)
 		unlink(part_key);
-	wam_error_set(saved.code, saved.field, "%s", saved.message);
+	wam_error_restore(&saved);
 }
 
 /* Makes a rename in the directory of `path` durable. */
@@ -317,8 +317,9 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 	snprintf(key, sizeof key, "%s.key", path);
 	snprintf(src_key, sizeof src_key, "%s.key", db->path);
 	if ((rc = read_key(keybuf, &keylen, src_key))) {
+		wam_error why = *wam_error_last(); /* not the message being written over */
 		rc = wam_error_set(rc, "key", "%s; a backup carries the node key, without which it cannot be verified",
-		                   wam_error_last()->message);
+		                   why.message);
 		goto done;
 	}
 	if ((rc = copy_database(part, sizeof part, db->conn, path)))

@@ -247,7 +247,7 @@ fail:
 		wam_error saved = *wam_error_last();
 		wam_db_close(db);
 		remove_files(path);
-		wam_error_set(saved.code, saved.field, "%s", saved.message);
+		wam_error_restore(&saved);
 	}
 	return rc;
 }
@@ -535,7 +535,7 @@ int wam_db_commit(wam_db *db)
 	if ((rc = json_intact(db)) || (rc = wam_ledger_checkpoint(db)) || (rc = wam_sql_exec(db->conn, "COMMIT"))) {
 		wam_error saved = *wam_error_last();
 		wam_db_rollback(db);
-		wam_error_set(saved.code, saved.field, "%s", saved.message);
+		wam_error_restore(&saved);
 		return rc;
 	}
 	db->tx_depth = 0;

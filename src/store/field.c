@@ -55,9 +55,14 @@ int wam_vocab_object(json_t **out, const wam_vocab_entry *lists, size_t n)
 	return rc;
 }
 
-static int fail(long line, const char *field, const char *fmt, const char *a, const char *b)
+static int fail(long line, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(long line, const char *field, const char *fmt, ...)
 {
-	return wam_error_set_line(WAM_EINVAL, line, field, fmt, a, b);
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = wam_error_vset(WAM_EINVAL, line, field, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int wam_check_fields(const json_t *in, const char *const *allowed, const char *prefix, long line)
@@ -109,7 +114,7 @@ bool wam_absent(const json_t *v)
  * record cannot do without it. */
 static int not_given(const char *field, bool required, long line)
 {
-	return required ? fail(line, field, "%s is required%s", field, "") : 0;
+	return required ? fail(line, field, "%s is required", field) : 0;
 }
 
 bool wam_country_code(char code[WAM_COUNTRY_LEN + 1], const char *s)
@@ -131,7 +136,7 @@ static int take_text(json_t *out, const json_t *in, const wam_field *f, const ch
 	if (wam_absent(v) || (json_is_string(v) && blank(json_string_value(v))))
 		return not_given(field, f->flags & WAM_FIELD_REQUIRED, line);
 	if (!json_is_string(v))
-		return fail(line, field, "%s must be text%s", field, "");
+		return fail(line, field, "%s must be text", field);
 	const char *s = json_string_value(v);
 	if (json_string_length(v) > f->max) {
 		char n[32];
@@ -139,7 +144,7 @@ static int take_text(json_t *out, const json_t *in, const wam_field *f, const ch
 		return fail(line, field, "%s is longer than %s bytes", field, n);
 	}
 	if (strlen(s) != json_string_length(v) || has_control(s, f->flags & WAM_FIELD_MULTILINE))
-		return fail(line, field, "%s contains control characters%s", field, "");
+		return fail(line, field, "%s contains control characters", field);
 	json_object_set(out, f->name, (json_t *)v); /* shared, not copied: values are never modified */
 	return 0;
 }
@@ -156,7 +161,7 @@ static int take_word(json_t *out, const json_t *in, const wam_field *f, const ch
 		return 0;
 	}
 	if (!json_is_string(v))
-		return fail(line, field, "%s must be text%s", field, "");
+		return fail(line, field, "%s must be text", field);
 	const char *s = json_string_value(v);
 	size_t n = strlen(s), k = 0;
 	bool same = true;
@@ -192,7 +197,7 @@ static int take_int(json_t *out, const json_t *in, const wam_field *f, const cha
 		if (errno || end == s || *end)
 			return fail(line, field, "%s '%.40s' is not a whole number", field, s);
 	} else {
-		return fail(line, field, "%s must be a whole number%s", field, "");
+		return fail(line, field, "%s must be a whole number", field);
 	}
 	if (x < lo || x > hi)
 		return wam_error_set_line(WAM_EINVAL, line, field, "%s %ld is outside %ld to %ld", field, x, lo, hi);

@@ -120,8 +120,7 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 		rc = wam_registry_item_set_status(db, NULL, item_id, kind, d);
 		json_decref(d);
 		if (rc) {
-			wam_error e = *wam_error_last();
-			return wam_error_set(rc, "item_id", "weapon %.40s: %s", item_id, e.message);
+			return wam_error_within(rc, "item_id", "weapon %.40s", item_id);
 		}
 		snprintf(id, WAM_ID_LEN + 1, "%s", item_id);
 		return 0;
@@ -136,10 +135,10 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 	rc = wam_registry_item_add(db, &out, copy, 0);
 	json_decref(copy);
 	if (rc) {
-		wam_error e = *wam_error_last();
+		const char *inner = wam_error_last()->field;
 		char field[128];
-		snprintf(field, sizeof field, "item%s%.60s", e.field[0] ? "." : "", e.field);
-		return wam_error_set(rc, field, "item: %s", e.message);
+		snprintf(field, sizeof field, "item%s%.60s", inner[0] ? "." : "", inner);
+		return wam_error_within(rc, field, "item");
 	}
 	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(out);

@@ -36,14 +36,50 @@ static const json_t *oget(const json_t *o, const char *key)
 	return json_is_object(v) ? v : NULL;
 }
 
-static void need(json_t *missing, const char *field, const char *rule, const char *message)
+/* A finding: the field, the rule (for what is missing) and the sentence,
+ * with its message id and args (wam_message_json). */
+static void finding(json_t *list, const char *field, const char *rule, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void finding(json_t *list, const char *field, const char *rule, const char *fmt, va_list ap)
 {
-	json_array_append_new(missing, json_pack("{s:s, s:s, s:s}", "field", field, "rule", rule, "message", message));
+	json_t *f = wam_message_vjson(fmt, ap);
+	json_object_set_new(f, "field", json_string(field));
+	if (rule)
+		json_object_set_new(f, "rule", json_string(rule));
+	json_array_append_new(list, f);
 }
 
-static void note(json_t *list, const char *field, const char *message)
+static void need(json_t *missing, const char *field, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void need(json_t *missing, const char *field, const char *rule, const char *fmt, ...)
 {
-	json_array_append_new(list, json_pack("{s:s, s:s}", "field", field, "message", message));
+	va_list ap;
+	va_start(ap, fmt);
+	finding(missing, field, rule, fmt, ap);
+	va_end(ap);
+}
+
+static void note(json_t *list, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(json_t *list, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	finding(list, field, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* 1 when `ok`, else 0 and the recommendation noted */
+static size_t recommend(json_t *list, bool ok, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static size_t recommend(json_t *list, bool ok, const char *field, const char *fmt, ...)
+{
+	if (ok)
+		return 1;
+	va_list ap;
+	va_start(ap, fmt);
+	finding(list, field, NULL, fmt, ap);
+	va_end(ap);
+	return 0;
 }
 
 /* True when `item` has a marking other than the serial: the manufacturer's
@@ -105,10 +141,9 @@ json_t *wam_trace_quality_of(const json_t *body)
 	{
 		const char *leg = sget(m, "legibility");
 		if (leg && (!strcmp(leg, "partial") || !strcmp(leg, "obliterated"))) {
-			char field[64], msg[96];
+			char field[64];
 			snprintf(field, sizeof field, "item.markings[%zu]", i);
-			snprintf(msg, sizeof msg, "the marking is %s: read it again or say what is legible", leg);
-			note(doubtful, field, msg);
+			note(doubtful, field, "the marking is %s: read it again or say what is legible", leg);
 		}
 	}
 	bool photos = json_array_size(json_object_get(item, "photos")) > 0;
@@ -117,26 +152,20 @@ json_t *wam_trace_quality_of(const json_t *body)
 
 	/* recommended: each helps the requested state find the record */
 	size_t present = 0;
-#define RECOMMEND(ok, field, msg)                                                                                      \
-	do {                                                                                                           \
-		if (ok)                                                                                                \
-			present++;                                                                                     \
-		else                                                                                                   \
-			note(recommended, field, msg);                                                                 \
-	} while (0)
-	RECOMMEND(sget(item, "model"), "item.model", "the model");
-	RECOMMEND(json_object_get(item, "year") && !json_is_null(json_object_get(item, "year")), "item.year",
-	          "the year of manufacture");
-	RECOMMEND(markings_beyond_serial(item), "item.markings",
-	          "all markings besides the serial (maker, proof, import)");
-	RECOMMEND(photos, "item.photos", "photographs of the weapon and its markings");
-	RECOMMEND(sget(recovery, "date"), "recovery.date", "the date of recovery");
-	RECOMMEND(sget(recovery, "place"), "recovery.place", "the place of recovery");
-	RECOMMEND(sget(recovery, "circumstances"), "recovery.circumstances", "the circumstances of recovery");
-	RECOMMEND(sget(contact, "email") || sget(contact, "phone"), "requesting.contact.email",
-	          "an email address or telephone number for the point of contact");
-	RECOMMEND(sget(body, "reference"), "reference", "the requesting agency's own reference");
-#undef RECOMMEND
+	present += recommend(recommended, sget(item, "model"), "item.model", "the model");
+	present += recommend(recommended, json_object_get(item, "year") && !json_is_null(json_object_get(item, "year")),
+	                     "item.year", "the year of manufacture");
+	present += recommend(recommended, markings_beyond_serial(item), "item.markings",
+	                     "all markings besides the serial (maker, proof, import)");
+	present += recommend(recommended, photos, "item.photos", "photographs of the weapon and its markings");
+	present += recommend(recommended, sget(recovery, "date"), "recovery.date", "the date of recovery");
+	present += recommend(recommended, sget(recovery, "place"), "recovery.place", "the place of recovery");
+	present += recommend(recommended, sget(recovery, "circumstances"), "recovery.circumstances",
+	                     "the circumstances of recovery");
+	present += recommend(recommended, sget(contact, "email") || sget(contact, "phone"), "requesting.contact.email",
+	                     "an email address or telephone number for the point of contact");
+	present +=
+	    recommend(recommended, sget(body, "reference"), "reference", "the requesting agency's own reference");
 
 	/* the missing photo is counted once, as a recommendation */
 	size_t doubts = json_array_size(doubtful) - (photos ? 0 : 1);

@@ -1036,12 +1036,15 @@ int wam_trace_request_quality(wam_db *db, json_t **out, const char *id, const js
 /* What this registry records itself happened on a day that has come; a
  * later date is a typing error. (An imported document's dates are the other
  * state's, and are not held to this registry's clock.) */
-static int not_after_today(const char *field, const char *date, const char *why)
+static int not_after_today(const char *field, const char *date, const char *fmt) __attribute__((format(printf, 3, 0)));
+/* `fmt` says why, after "<field> <date> is after today (<today>)": one
+ * sentence each, for its message id */
+static int not_after_today(const char *field, const char *date, const char *fmt)
 {
 	char today[11];
 	wam_date_today(today);
 	if (date && strcmp(date, today) > 0)
-		return wam_error_set(WAM_EINVAL, field, "%s %s is after today (%s): %s", field, date, today, why);
+		return wam_error_set(WAM_EINVAL, field, fmt, field, date, today);
 	return 0;
 }
 
@@ -1052,16 +1055,18 @@ static int response_not_after_today(const json_t *r)
 	char f[FIELD_LEN];
 	size_t i;
 	const json_t *step;
-	int rc = not_after_today("date", str(r, "date"), "a response is recorded once it was given");
+	int rc = not_after_today("date", str(r, "date"),
+	                         "%s %s is after today (%s): a response is recorded once it was given");
 	json_array_foreach(json_object_get(r, "chain"), i, step)
 	{
 		snprintf(f, sizeof f, "chain[%zu].date", i);
 		if (!rc)
-			rc = not_after_today(f, str(step, "date"), "a transfer is recorded once it happened");
+			rc = not_after_today(f, str(step, "date"),
+			                     "%s %s is after today (%s): a transfer is recorded once it happened");
 	}
 	if (!rc)
 		rc = not_after_today("last_holder.date", str(json_object_get(r, "last_holder"), "date"),
-		                     "a holder is recorded once it held the weapon");
+		                     "%s %s is after today (%s): a holder is recorded once it held the weapon");
 	return rc;
 }
 
@@ -1103,7 +1108,8 @@ int wam_trace_request_send(wam_db *db, json_t **out, const char *id, const json_
 	if ((rc = not_object(details, "sending details")) || (rc = begin_on(db, &row, id, drafts, "sent")))
 		goto done;
 	if ((rc = wam_trace_check_fields(details, send_fields, "")) || (rc = date_or_today(p, details, "date")) ||
-	    (rc = not_after_today("date", str(p, "date"), "a request is recorded as sent once it left")) ||
+	    (rc = not_after_today("date", str(p, "date"),
+	                          "%s %s is after today (%s): a request is recorded as sent once it left")) ||
 	    (rc = wam_take_int(d, details, "ack_days", "ack_days", 1, 3650, 0, 0)) ||
 	    (rc = wam_take_int(d, details, "reply_days", "reply_days", 1, 3650, 0, 0)))
 		goto fail;
@@ -1115,16 +1121,16 @@ int wam_trace_request_send(wam_db *db, json_t **out, const char *id, const json_
 		size_t i;
 		const json_t *m;
 		/* every missing field, named; the either-or ones say what else would do */
-		wam_buf_puts(&msg, "the request cannot be sent: R10 and the ITI require");
 		json_array_foreach(missing, i, m)
 		{
 			const char *field = str(m, "field");
-			wam_buf_printf(&msg, "%s %s%s", i ? "," : "", field,
+			wam_buf_printf(&msg, "%s%s%s", i ? ", " : "", field,
 			               !strcmp(field, "item.make")     ? " (make or country of manufacture)"
 			               : !strcmp(field, "item.serial") ? " (or serial_reason)"
 			                                               : "");
 		}
-		rc = wam_error_set(WAM_EINVAL, str(json_array_get(missing, 0), "field"), "%s", msg.p);
+		rc = wam_error_set(WAM_EINVAL, str(json_array_get(missing, 0), "field"),
+		                   "the request cannot be sent: R10 and the ITI require %s", msg.p ? msg.p : "");
 		wam_buf_free(&msg);
 		goto fail;
 	}
@@ -1174,7 +1180,8 @@ int wam_trace_request_acknowledge(wam_db *db, json_t **out, const char *id, cons
 		goto done;
 	if ((rc = wam_trace_check_fields(details, ack_fields, "")) || (rc = date_or_today(p, details, "date")) ||
 	    (rc = wam_take_text(p, details, "note", "note", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0)) ||
-	    (rc = not_after_today("date", str(p, "date"), "an acknowledgement is recorded once it was given")) ||
+	    (rc = not_after_today("date", str(p, "date"),
+	                          "%s %s is after today (%s): an acknowledgement is recorded once it was given")) ||
 	    (rc = not_before_sent(row, str(p, "date")))) {
 		wam_db_rollback(db);
 		goto done;

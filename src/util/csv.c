@@ -8,6 +8,7 @@
  * values through wam_csv_put_text(): one rule, in one place, for the cells
  * a spreadsheet would run as formulas (an apostrophe in front), which
  * wam_csv_text() undoes exactly on import. */
+#include <stdarg.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -51,11 +52,15 @@ static inline void keep_raw(wam_csv *r, int c)
 
 /* Records the first error of the current record, naming the field it is in;
  * parsing goes on to the end of the record so every field is still read. */
-static void record_error(wam_csv *r, int *err, const char *msg)
+static void record_error(wam_csv *r, int *err, const char *msg, ...) __attribute__((format(printf, 3, 4)));
+static void record_error(wam_csv *r, int *err, const char *msg, ...)
 {
 	if (*err)
 		return;
-	*err = wam_error_set_line(WAM_EINVAL, r->record_line, NULL, "%s", msg);
+	va_list ap;
+	va_start(ap, msg);
+	*err = wam_error_vset(WAM_EINVAL, r->record_line, NULL, msg, ap);
+	va_end(ap);
 	r->error_field = r->nfields;
 }
 

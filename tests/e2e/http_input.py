@@ -6,8 +6,10 @@ unknown fields, invalid UTF-8 and encoded NULs, oversized bodies (with a
 Content-Length and chunked), SQL metacharacters and very long strings in
 every string parameter, bad imports, unknown query parameters, and path
 traversal in static paths. Each bad request gets a 4xx with exactly the
-error shape {"error": {code, message[, field]}} naming the field where there
-is one, and leaves the ledger as it was: the event count is read before and
+error shape {"error": {code, message[, field], message_id, args}} naming the
+field where there is one, its message_id one of the console's catalogue
+(web/i18n/en.json, msg.<message_id>) whose English, filled with args, is the
+message, and leaves the ledger as it was: the event count is read before and
 after each one. Strings full of SQL metacharacters that are valid data
 (a make, a serial, a note) are stored and read back byte for byte.
 """
@@ -18,7 +20,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from http_lib import Registry, Server, error_shape, main, q  # noqa: E402
+from http_lib import Registry, Server, catalogued, error_shape, main, q  # noqa: E402
 
 MAX_BODY = 100000  # the server's --max-body: imports only; JSON bodies stop at 1 MiB
 SQL = ["' OR 1=1 --", "\"; DROP TABLE items; --", "Robert'); DELETE FROM events;--",
@@ -390,6 +392,9 @@ def check_import(c):
     tap.eq(lines, [(3, "category"), (4, "country"), (5, "make")], "... every bad row reported by line and column")
     tap.eq((j.get("rows"), j.get("imported"), j.get("rejected")), (4, 0, 3),
            "... the report says 4 rows, 0 imported, 3 rejected")
+    said = [catalogued(e) for e in [j.get("error", {})] + j.get("errors", [])]
+    tap.ok(len(said) == 4 and not any(said), "... the error and every row's reason carry a message_id of the "
+           "console's catalogue and the args that fill it", said, j)
     tap.ok(c.events() == before and serials("IMP-") == [], "... and nothing was imported, not even the good row")
 
     good = head + "".join(f"SA2,Kalashnikov,AKM,7.62x39mm,IMP-OK-{i},SUHH\n" for i in range(7))

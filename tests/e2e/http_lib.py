@@ -11,6 +11,7 @@ import atexit
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -351,17 +352,54 @@ class Response:
         return f"HTTP {self.status} {text}"
 
 
+# The console's English catalogue: an error's message_id must be one of its msg.* entries.
+EN_CATALOGUE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web", "i18n", "en.json")
+_EN = None
+
+
+def catalogued(e):
+    """Why the sentence `e` ({message, message_id, args}) is not said by the catalogue, or None:
+    its msg.<message_id> exists, has a {n} for each of its args, and filled with them reads as
+    the English message (or its end, for a sentence said of a part: "weapon X: ...")."""
+    global _EN
+    if _EN is None:
+        with open(EN_CATALOGUE, encoding="utf-8") as f:
+            _EN = json.load(f)
+    mid, args = e.get("message_id"), e.get("args")
+    if not isinstance(mid, str) or not mid:
+        return f"no message_id: {e!r}"
+    if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+        return f"args is not a list of strings: {e!r}"
+    text = _EN.get("msg." + mid)
+    if text is None:
+        return f"msg.{mid} is not in web/i18n/en.json"
+    holes = {int(n) for n in re.findall(r"\{(\d+)\}", text)}
+    if holes != set(range(1, len(args) + 1)):
+        return f"msg.{mid} has {{{sorted(holes)}}} for {len(args)} args"
+    filled = text
+    for n, a in enumerate(args, 1):
+        filled = filled.replace("{%d}" % n, a)
+    if all(len(a.encode()) < 159 for a in args) and not e.get("message", "").endswith(filled):
+        return f"msg.{mid} filled with the args reads {filled!r}, not the message {e.get('message')!r}"
+    return None
+
+
 def error_shape(resp):
-    """Why `resp` is not exactly {"error": {code, message[, field]}} with
-    string members, or None when it is."""
+    """Why `resp` is not exactly {"error": {code, message[, field], message_id, args}} (code,
+    message, field non-empty strings; message_id the id of msg.<message_id> in the console's
+    catalogue, args the strings that fill it), or None when it is."""
     j = resp.json
     if not isinstance(j, dict) or set(j) != {"error"}:
         return f"the body is not {{\"error\": ...}} alone: {resp!r}"
     e = j["error"]
-    if not isinstance(e, dict) or not {"code", "message"} <= set(e) or not set(e) <= {"code", "message", "field"}:
-        return f"the error does not have exactly code, message and maybe field: {e!r}"
-    if not all(isinstance(v, str) and v for v in e.values()):
+    keys = {"code", "message", "message_id", "args"}
+    if not isinstance(e, dict) or not keys <= set(e) or not set(e) <= keys | {"field"}:
+        return f"the error does not have exactly code, message, maybe field, message_id and args: {e!r}"
+    if not all(isinstance(e[k], str) and e[k] for k in ("code", "message", "field") if k in e):
         return f"a member of the error is not a non-empty string: {e!r}"
+    said = catalogued(e)
+    if said:
+        return said
     ctype = resp.header("Content-Type") or ""
     if not ctype.startswith("application/json"):
         return f"Content-Type is {ctype!r}"

@@ -45,6 +45,7 @@ static public_fn fns[] = {
     {"wam_registry_status_allowed", FREE, false}, /* the registry's rules: no record read */
     {"wam_registry_status_next", FREE, false},
     {"wam_registry_marking_status", FREE, false},
+    {"wam_registry_marking", FREE, false},
     {"wam_registry_script_detect", FREE, false},
     {"wam_auth_role_valid", FREE, false},
     {"wam_auth_allows", FREE, false},
@@ -90,6 +91,12 @@ static public_fn fns[] = {
     {"wam_error_name", FREE, false},
     {"wam_error_exit_code", FREE, false},
     {"wam_error_http_status", FREE, false},
+    {"wam_error_vset", FREE, false},
+    {"wam_error_restore", FREE, false},
+    {"wam_message_id", FREE, false}, /* the message catalogue: no record read */
+    {"wam_message_json", FREE, false},
+    {"wam_message_vjson", FREE, false},
+    {"wam_error_json", FREE, false},
     /* ledger.h */
     {"wam_ledger_verify_with", NATIONAL, false},
     {"wam_ledger_head_receipt", NATIONAL, false},

@@ -105,9 +105,10 @@ export function LoadError({ error }) {
   return error ? html`<div class="alert" role="alert"><${Because} error=${error} /></div>` : null;
 }
 
-// What went wrong in the chosen language, then the API's own sentence.
+// What went wrong in the chosen language, then the API's own sentence, in
+// the chosen language too when the catalogue knows its message id.
 function Because({ error }) {
-  const detail = error.code !== 'network' && error.message;
+  const detail = error.code !== 'network' && error.message && messageText(error);
   return html`<strong>${label('err', error.code)}</strong>${detail ? html`: <span>${detail}</span>` : ''}`;
 }
 

@@ -101,7 +101,7 @@ function Report({ report }) {
       <thead><tr><th scope="col">${t('import.line')}</th><th scope="col">${t('import.column')}</th>
         <th scope="col">${t('import.rule')}</th><th scope="col">${t('import.message')}</th></tr></thead>
       <tbody>${report.errors.slice(0, SHOWN).map((e, i) => html`<tr key=${i}>
-        <td class="num">${fmtNumber(e.line)}</td><td translate=${false}><code>${e.column}</code></td><td translate=${false}><code>${e.rule}</code></td><td dir="auto">${messageText(e)}</td>
+        <td class="num">${fmtNumber(e.line)}</td><td translate=${false}><code>${e.column}</code></td><td translate=${false}><code>${e.rule}</code></td><td dir="auto" data-said="server">${messageText(e)}</td>
       </tr>`)}</tbody>
     </table></div>`}
     ${report.errors.length > SHOWN && html`<p class="note">${t('import.more', { shown: fmtNumber(SHOWN), total: fmtNumber(report.errors.length) })}</p>`}

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { actorText, countryName, fmtDate, fmtNumber, label, t } from '../i18n.js';
+import { actorText, countryName, fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, bodyOf, useSites } from '../components/stock.js';
@@ -77,7 +77,7 @@ function Record({ item }) {
       ${row(t('field.year'), item.year)}
       ${row(t('field.status'), html`<${StatusBadge} status=${item.status} /> <${Code} code=${item.status} />`)}
       ${row(t('field.marking_status'), html`<${MarkingBadge} status=${item.marking_status} /> <${Code} code=${item.marking_status} />
-        <br /><span class="reason-text" dir="auto">${item.marking_reason}</span>`)}
+        <br /><span class="reason-text" dir="auto" data-said="server">${messageText({ message: item.marking_reason, message_id: item.marking_reason_id, args: item.marking_reason_args })}</span>`)}
       ${row(t('field.site'), item.site_id && html`<a href=${'#/items?site=' + item.site_id} dir="auto">${site ? site.name : item.site_id}</a>
         ${site && html` <span class="muted">${label('site_kind', site.kind)}</span>`}`)}
       ${row(t('field.holder'), item.holder_id && html`<${Holder} holder=${holder} id=${item.holder_id} />`)}

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { label, t } from '../i18n.js';
+import { label, messageText, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { Field, FormError, Submit, optionsOf, useForm } from '../components/form.js';
 import { siteOptions, useSites } from '../components/stock.js';
@@ -109,7 +109,7 @@ function MarkingRow({ i, m, form, set, remove }) {
     return html`<div class="field">
       <label for=${name}>${t('marking.' + key)}</label>
       ${el({ id: name, name, value: m[key], onInput: set(i, key), 'aria-invalid': bad ? 'true' : undefined, 'aria-describedby': bad ? name + '-error' : undefined })}
-      ${bad && html`<p id=${name + '-error'} class="field-error" role="alert">${form.error.message}</p>`}
+      ${bad && html`<p id=${name + '-error'} class="field-error" role="alert">${messageText(form.error)}</p>`}
     </div>`;
   };
   const select = (codes, kind) => (p) => html`<select ...${p}>${codes.map((c) => html`<option value=${c}>${label(kind, c)}</option>`)}</select>`;

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';
-import { countryName, fmtNumber, label, t } from '../i18n.js';
+import { countryName, fmtNumber, label, messageText, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
@@ -400,18 +400,17 @@ const RECOMMENDED = {
 // The catalogue's template for a finding (with {field} in it), or null.
 function qualityTemplate(list, m) {
   const field = flatName(m.field);
-  const said = String(m.message || '');
   if (list === 'missing') return REQUIRED[field]?.() ?? null;
   if (list === 'recommended') return RECOMMENDED[field]?.() ?? null;
   if (list !== 'doubtful') return null;
-  if (field === 'item.serial') {
-    if (/unreadable/i.test(said)) return t('quality.serial_unreadable');
-    if (/short|fewer|readable/i.test(said)) return t('quality.serial_short');
-  } else if (/^item\.markings\.\d+$/.test(field)) {
-    if (/obliterated/i.test(said)) return t('quality.marking_obliterated');
-    if (/partial/i.test(said)) return t('quality.marking_partial');
-  } else if (field === 'item.photos' && /photo/i.test(said)) {
-    return t('quality.no_photo');
+  // by the finding's message id (src/messages.json)
+  switch (m.message_id) {
+    case 'trace.serial_has_unreadable_characters': return t('quality.serial_unreadable');
+    case 'trace.serial_has_fewer_than_4': return t('quality.serial_short');
+    case 'trace.no_photograph_weapon_markings': return t('quality.no_photo');
+    case 'trace.marking_read_again_say_what':
+      if (m.args?.[0] === 'obliterated') return t('quality.marking_obliterated');
+      if (m.args?.[0] === 'partial') return t('quality.marking_partial');
   }
   return null;
 }
@@ -424,7 +423,7 @@ function Quality({ quality, error }) {
     // the field's name stands where the language puts {field}
     const said = template
       ? template.split(/(\{field\})/).map((part) => (part === '{field}' ? name : part))
-      : [name, html` <span class="muted" dir="auto" data-said="server">${m.message}</span>`];
+      : [name, html` <span class="muted" dir="auto" data-said="server">${messageText(m)}</span>`];
     return html`<span class="finding" data-kind=${template ? 'known' : 'server'}>${said}</span>${m.rule && html` <${Code} code=${m.rule} />`}`;
   };
   const list = (items, cls, testid) => html`<ul class=${'quality-list ' + cls} data-testid=${testid}>
