@@ -141,6 +141,11 @@ WAM_API void wam_registry_status_next(const char *from, char *out, size_t cap);
  * unknown), for the import marking of R2. Never fails. */
 WAM_API const char *wam_registry_marking_status(const json_t *item, const char *country, char *reason, size_t cap);
 
+/* The details of a status change whose reason the server words: {"reason":
+ * the English sentence, "reason_msg": its {"message_id", "args"}} from a
+ * wam_message_json answer, which it takes (NULL in, or no memory: NULL). */
+WAM_API json_t *wam_registry_reason(json_t *message);
+
 /* The same, the reason as a message (wam_message_json: {"message",
  * "message_id", "args"}) in *reason, NULL without memory. */
 WAM_API const char *wam_registry_marking(const json_t *item, const char *country, json_t **reason);

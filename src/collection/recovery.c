@@ -177,10 +177,7 @@ static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t 
 	if (known) {
 		/* a weapon the registry knows (lost, stolen ...) comes back under
 		 * control: its status changes by the registry's state machine */
-		char reason[160];
-		snprintf(reason, sizeof reason, "recovered (%s)", json_string_value(json_object_get(p, "type")));
-		json_t *d = json_pack("{s:s, s:{s:s, s:[]}}", "reason", reason, "reason_msg", "message_id",
-		                      "collection.recovered", "args");
+		json_t *d = wam_registry_reason(wam_message_json("recovered"));
 		if (json_object_size(w) == 1)
 			rc = wam_registry_item_set_status(db, &out, known,
 			                                  json_string_value(json_object_get(p, "type")), d);

@@ -216,11 +216,9 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 	if (rc)
 		goto fail;
 	const char *item = json_string_value(json_object_get(prop, "item_id"));
-	char reason[2200];
-	snprintf(reason, sizeof reason, "%s (export %s)", json_string_value(json_object_get(prop, "reason")), id);
-	d = json_pack("{s:s, s:O, s:{s:s, s:[s, s]}}", "reason", reason, "document", json_object_get(prop, "document"),
-	              "reason_msg", "message_id", "registry.exported", "args",
-	              json_string_value(json_object_get(prop, "reason")), id);
+	d = wam_registry_reason(
+	    wam_message_json("%s (export %s)", json_string_value(json_object_get(prop, "reason")), id));
+	json_object_set(d, "document", json_object_get(prop, "document"));
 	if ((rc = wam_ledger_append(db, "export.confirmed", id, p, NULL)))
 		goto fail;
 	if ((rc = wam_registry_item_set_final_status(db, NULL, item, "exported", d))) {

@@ -657,6 +657,16 @@ static int take_reason_msg(json_t *payload, const json_t *details)
 	return 0;
 }
 
+json_t *wam_registry_reason(json_t *message)
+{
+	json_t *d = message ? json_pack("{s:O, s:{s:O, s:O}}", "reason", json_object_get(message, "message"),
+	                                "reason_msg", "message_id", json_object_get(message, "message_id"), "args",
+	                                json_object_get(message, "args"))
+	                    : NULL;
+	json_decref(message);
+	return d;
+}
+
 /* The status change itself. `sanctioned` is true only for the procedures
  * that alone may make a weapon `destroyed` or `exported` (a closed
  * destruction batch, a confirmed export); every other caller is refused

@@ -75,11 +75,11 @@ static bool site_needs_two(wam_db *db, const char *site_id)
 	return two;
 }
 
-/* Moves the weapon's status through the registry's state machine. */
-static int set_status(wam_db *db, const char *item_id, const char *to, const char *reason, const char *document,
-                      json_t *msg)
+/* Moves the weapon's status through the registry's state machine, for the
+ * reason `message` says (wam_message_json, taken). */
+static int set_status(wam_db *db, const char *item_id, const char *to, json_t *message, const char *document)
 {
-	json_t *d = json_pack("{s:s, s:o}", "reason", reason, "reason_msg", msg);
+	json_t *d = wam_registry_reason(message);
 	if (document)
 		json_object_set_new(d, "document", json_string(document));
 	int rc = wam_registry_item_set_status(db, NULL, item_id, to, d);
@@ -99,10 +99,10 @@ static const char *holder_text(const json_t *c, char *buf, size_t cap)
 }
 
 /* Whom a custody is to, for a message's argument: the holder's id, or the person and unit. */
-static const char *holder_arg(const json_t *c, const char *text)
+static const char *holder_arg(const json_t *c, char *buf, size_t cap)
 {
 	const char *h = json_string_value(json_object_get(c, "holder_id"));
-	return h ? h : text;
+	return h ? h : holder_text(c, buf, cap);
 }
 
 int wam_stock_custody_rule(wam_db *db, json_t **out, const char *site_id, bool two_person)
@@ -226,10 +226,9 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 	if ((rc = wam_ledger_append(db, "custody.issued", id, p, NULL)))
 		goto fail;
 	if (!two) {
-		snprintf(next, sizeof next, "issued to %s, custody %s", holder_text(p, who, sizeof who), id);
-		if ((rc = set_status(db, item_id, "issued", next, json_string_value(json_object_get(p, "document")),
-		                     json_pack("{s:s, s:[s, s]}", "message_id", "stock.custody_issued", "args",
-		                               holder_arg(p, who), id))))
+		if ((rc = set_status(db, item_id, "issued",
+		                     wam_message_json("issued to %s, custody %s", holder_arg(p, who, sizeof who), id),
+		                     json_string_value(json_object_get(p, "document")))))
 			goto fail;
 	}
 	if ((rc = wam_db_commit(db)))
@@ -249,7 +248,7 @@ done:
 int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id)
 {
 	int rc;
-	char reason[512], who[400];
+	char who[400];
 	json_t *c = NULL, *p = json_object();
 	if (out)
 		*out = NULL;
@@ -278,12 +277,11 @@ int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id)
 		goto fail;
 	}
 	const char *item_id = json_string_value(json_object_get(c, "item_id"));
-	snprintf(reason, sizeof reason, "issued to %s, custody %s (confirmed)", holder_text(c, who, sizeof who),
-	         custody_id);
 	if ((rc = wam_ledger_append(db, "custody.confirmed", custody_id, p, NULL)) ||
-	    (rc = set_status(db, item_id, "issued", reason, json_string_value(json_object_get(c, "document")),
-	                     json_pack("{s:s, s:[s, s]}", "message_id", "stock.custody_issued_confirmed", "args",
-	                               holder_arg(c, who), custody_id))))
+	    (rc = set_status(
+	         db, item_id, "issued",
+	         wam_message_json("issued to %s, custody %s (confirmed)", holder_arg(c, who, sizeof who), custody_id),
+	         json_string_value(json_object_get(c, "document")))))
 		goto fail;
 	if ((rc = wam_db_commit(db)))
 		goto done;
@@ -302,7 +300,6 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 {
 	static const char *const fields[] = {"note", NULL};
 	int rc;
-	char reason[512];
 	json_t *c = NULL, *item = NULL, *p = json_object();
 	if (out)
 		*out = NULL;
@@ -326,9 +323,7 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 	 * changed meanwhile (reported lost, say) keeps it */
 	if (!strcmp(json_string_value(json_object_get(c, "state")), "open") &&
 	    !strcmp(json_string_value(json_object_get(item, "status")), "issued")) {
-		snprintf(reason, sizeof reason, "returned to store, custody %s", cid);
-		if ((rc = set_status(db, item_id, "in_store", reason, NULL,
-		                     json_pack("{s:s, s:[s]}", "message_id", "stock.custody_returned", "args", cid))))
+		if ((rc = set_status(db, item_id, "in_store", wam_message_json("returned to store, custody %s", cid), NULL)))
 			goto fail;
 	}
 	if ((rc = wam_db_commit(db)))

@@ -669,12 +669,10 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	int64_t seq;
 	if ((rc = wam_ledger_append(db, "destruction.closed", id, p, &seq)))
 		goto fail;
-	char reason[400];
-	snprintf(reason, sizeof reason, "destroyed by %s at %s, destruction batch %s",
-	         json_string_value(json_object_get(b, "method")), json_string_value(json_object_get(b, "site")), id);
-	details = json_pack("{s:s, s:O, s:s, s:{s:s, s:[s, s]}}", "reason", reason, "certificate",
-	                    json_object_get(p, "certificate"), "document", id, "reason_msg", "message_id",
-	                    "stock.destroyed_in_batch", "args", json_string_value(json_object_get(b, "site")), id);
+	details = wam_registry_reason(wam_message_json("destroyed at %s, destruction batch %s",
+	                                               json_string_value(json_object_get(b, "site")), id));
+	json_object_set(details, "certificate", json_object_get(p, "certificate"));
+	json_object_set_new(details, "document", json_string(id));
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it)
@@ -689,8 +687,8 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	json_array_foreach(lots, i, it)
 	{
 		const char *lot = json_string_value(json_object_get(it, "lot_id"));
-		json_t *issue = json_pack("{s:O, s:s, s:O}", "rounds", json_object_get(it, "rounds"), "recipient",
-		                          reason, "document", json_object_get(p, "certificate"));
+		json_t *issue = json_pack("{s:O, s:O, s:O}", "rounds", json_object_get(it, "rounds"), "recipient",
+		                          json_object_get(details, "reason"), "document", json_object_get(p, "certificate"));
 		rc = wam_stock_lot_issue(db, NULL, lot, issue);
 		json_decref(issue);
 		if (rc) {

@@ -738,10 +738,7 @@ int wam_trace_hit_decide(wam_db *db, json_t **out, const char *id, const json_t 
 			to = wam_in_vocab(recovered_statuses, str(hit, "recovered_status"))
 			         ? str(hit, "recovered_status")
 			         : "found";
-		char reason[160];
-		snprintf(reason, sizeof reason, "recovered (%s): hit %s confirmed", to, id);
-		json_t *d = json_pack("{s:s, s:{s:s, s:[s]}}", "reason", reason, "reason_msg", "message_id",
-		                      "trace.recovered_by_hit", "args", id);
+		json_t *d = wam_registry_reason(wam_message_json("recovered: hit %s confirmed", id));
 		rc = wam_registry_item_set_status(db, NULL, str(hit, "match_id"), to, d);
 		json_decref(d);
 		if (rc)

@@ -46,6 +46,7 @@ static public_fn fns[] = {
     {"wam_registry_status_next", FREE, false},
     {"wam_registry_marking_status", FREE, false},
     {"wam_registry_marking", FREE, false},
+    {"wam_registry_reason", FREE, false},
     {"wam_registry_script_detect", FREE, false},
     {"wam_auth_role_valid", FREE, false},
     {"wam_auth_allows", FREE, false},
