@@ -323,7 +323,8 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 	 * changed meanwhile (reported lost, say) keeps it */
 	if (!strcmp(json_string_value(json_object_get(c, "state")), "open") &&
 	    !strcmp(json_string_value(json_object_get(item, "status")), "issued")) {
-		if ((rc = set_status(db, item_id, "in_store", wam_message_json("returned to store, custody %s", cid), NULL)))
+		if ((rc = set_status(db, item_id, "in_store", wam_message_json("returned to store, custody %s", cid),
+		                     NULL)))
 			goto fail;
 	}
 	if ((rc = wam_db_commit(db)))

@@ -687,8 +687,9 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	json_array_foreach(lots, i, it)
 	{
 		const char *lot = json_string_value(json_object_get(it, "lot_id"));
-		json_t *issue = json_pack("{s:O, s:O, s:O}", "rounds", json_object_get(it, "rounds"), "recipient",
-		                          json_object_get(details, "reason"), "document", json_object_get(p, "certificate"));
+		json_t *issue =
+		    json_pack("{s:O, s:O, s:O}", "rounds", json_object_get(it, "rounds"), "recipient",
+		              json_object_get(details, "reason"), "document", json_object_get(p, "certificate"));
 		rc = wam_stock_lot_issue(db, NULL, lot, issue);
 		json_decref(issue);
 		if (rc) {
