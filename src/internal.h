@@ -439,6 +439,18 @@ extern const wam_demo_part *const wam_demo_parts[];
 typedef int (*wam_weapon_hook)(wam_db *db, const char *item_id);
 extern const wam_weapon_hook wam_recovered_weapon_hooks[];
 
+/* Called inside the transaction that changes weapon `item_id`'s status,
+ * after its event, to record what the change makes in another room
+ * (tracing: the loss report of a weapon that becomes lost or stolen, so
+ * that one loss is one record whichever front end records it). `from` is
+ * the status before, NULL for a weapon registered with status `to`;
+ * `change` the change's details (reason, document, certificate) or the
+ * registered weapon's payload. `flags`: WAM_STATUS_BULK. NULL-terminated. */
+#define WAM_STATUS_BULK 0x1u /* an import: what a search would find waits for `wam hit scan` */
+typedef int (*wam_status_hook)(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
+                               unsigned flags);
+extern const wam_status_hook wam_status_changed_hooks[];
+
 /* Called inside the recording transaction once recovery `recovery_id` and
  * the weapons it registered are recorded, to record what that finds
  * (tracing: hits between its weapons and the registry's, lost and stolen

@@ -26,6 +26,12 @@ const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part, &wam_trace_
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);
 const wam_weapon_hook wam_recovered_weapon_hooks[] = {wam_trace_weapon_registered, NULL};
 
+/* A weapon that becomes lost or stolen, by a status change or registered
+ * so, has its loss report (trace/loss.c). */
+int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
+                             unsigned flags);
+const wam_status_hook wam_status_changed_hooks[] = {wam_trace_status_changed, NULL};
+
 /* Tracing searches a new recovery's weapons for hits (trace/hit.c). */
 int wam_trace_recovery_recorded(wam_db *db, const char *recovery_id);
 const wam_recovery_recorded_hook wam_recovery_recorded_hooks[] = {wam_trace_recovery_recorded, NULL};

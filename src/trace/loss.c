@@ -7,11 +7,17 @@
  * that weapon's status through the state machine, one about a weapon it
  * does not hold (a civilian's, a foreign notice) registers it with the
  * status. Either way the recovered weapons are then searched for it, so a
- * weapon seized before its theft was reported still gives a hit. */
+ * weapon seized before its theft was reported still gives a hit.
+ *
+ * One loss is one record: a weapon that becomes lost or stolen any other
+ * way (its status changed, registered or imported so, a stock check's
+ * missing weapon resolved so) gets its report in the same transaction,
+ * through the registry's status hook (wam_trace_status_changed). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "ledger/room.h"
 #include "trace/trace.h"
 #include "store/field.h"
 #include "wam/registry.h"
@@ -146,6 +152,59 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 	return 0;
 }
 
+extern const struct wam_room wam_room_trace;
+
+/* While a loss report is being recorded, the trace room's state of the
+ * handle points here: the status change the report makes is the report's
+ * own, and the status hook records nothing of it. */
+static char reporting;
+
+static bool is_reporting(wam_db *db)
+{
+	void **state = wam_room_state(db, &wam_room_trace);
+	return state && *state == &reporting;
+}
+
+static void set_reporting(wam_db *db, bool on)
+{
+	void **state = wam_room_state(db, &wam_room_trace);
+	if (state)
+		*state = on ? &reporting : NULL;
+}
+
+/* The one who records a loss a status change makes: the principal acting
+ * (a user, a token), else the handle's actor (os:LOGIN). */
+static const char *reporter(const wam_db *db)
+{
+	return db->principal.name[0] ? db->principal.name : db->actor;
+}
+
+int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
+                             unsigned flags);
+int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
+                             unsigned flags)
+{
+	if (!wam_in_vocab(kinds, to) || (from && wam_in_vocab(kinds, from)) || is_reporting(db))
+		return 0; /* not a loss, a loss already reported, or the report itself */
+	char id[WAM_ID_LEN + 1], today[11], why[160];
+	const char *reason = str(change, from ? "reason" : "notes");
+	if (!reason) {
+		snprintf(why, sizeof why, "registered %s; no circumstances were recorded with the weapon", to);
+		reason = why;
+	}
+	wam_date_today(today);
+	json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", to, "date", today, "circumstances", reason,
+	                      "reported_by", reporter(db), "item_id", item_id);
+	if (!p)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	wam_db_new_id(db, id);
+	int rc = wam_ledger_append(db, "loss.reported", id, p, NULL);
+	json_decref(p);
+	if (!rc && !(flags & WAM_STATUS_BULK))
+		rc = wam_trace_scan_loss(db, NULL, item_id);
+	return rc;
+}
+
 int wam_trace_loss_report(wam_db *db, json_t **out, const json_t *report)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
@@ -164,7 +223,12 @@ int wam_trace_loss_report(wam_db *db, json_t **out, const json_t *report)
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = check_loss(p, report)) || (rc = lose_weapon(db, p, report, item)))
+	if ((rc = check_loss(p, report)))
+		goto fail;
+	set_reporting(db, true);
+	rc = lose_weapon(db, p, report, item);
+	set_reporting(db, false);
+	if (rc)
 		goto fail;
 	json_object_set_new(p, "item_id", json_string(item));
 	wam_db_new_id(db, id);
