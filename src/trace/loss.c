@@ -179,6 +179,75 @@ static const char *reporter(const wam_db *db)
 	return db->principal.name[0] ? db->principal.name : db->actor;
 }
 
+/* Records loss report `p` (its item_id set) under a new id and, unless
+ * `search` is false, searches the recovered weapons for its weapon. */
+static int record_loss(wam_db *db, json_t *p, bool search)
+{
+	char id[WAM_ID_LEN + 1];
+	wam_db_new_id(db, id);
+	int rc = wam_ledger_append(db, "loss.reported", id, p, NULL);
+	if (!rc && search)
+		rc = wam_trace_scan_loss(db, NULL, json_string_value(json_object_get(p, "item_id")));
+	return rc;
+}
+
+/* A loss report made from the change that put a weapon out of lawful
+ * control: its kind the new status, `date` the day of the change, the
+ * circumstances its reason (a sentence saying there is none without one),
+ * reported by whoever made the change. */
+static json_t *report_of_change(const char *item_id, const char *to, const char *date, const char *reason,
+                                const char *by)
+{
+	char why[160];
+	if (!reason) {
+		snprintf(why, sizeof why, "registered %s; no circumstances were recorded with the weapon", to);
+		reason = why;
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", to, "date", date, "circumstances", reason, "reported_by",
+	                 by && *by ? by : "unknown", "item_id", item_id);
+}
+
+/* The weapons lost or stolen whose latest status change (or registration)
+ * no loss report followed: what a registry written before every such
+ * change made its report lacks. The change's event, its day and who made
+ * it. */
+#define UNREPORTED_SQL                                                                                                 \
+	"SELECT i.id, i.status, e.type, e.payload, e.actor, substr(e.time, 1, 10) AS day FROM items i"                 \
+	" JOIN events e ON e.seq=(SELECT max(seq) FROM events x WHERE x.subject=i.id"                                  \
+	"  AND x.type IN ('item.registered','item.status_changed'))"                                                   \
+	" WHERE i.status IN ('lost','stolen')"                                                                         \
+	" AND NOT EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=i.id AND l.seq>e.seq) ORDER BY e.seq"
+
+int wam_trace_backfill(wam_db *db, int *recorded);
+int wam_trace_backfill(wam_db *db, int *recorded)
+{
+	json_t *rows, *r;
+	size_t i;
+	*recorded = 0;
+	int rc = wam_query_rows(db, &rows, UNREPORTED_SQL, NULL, NULL);
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, r)
+	{
+		json_t *change = json_loads(str(r, "payload") ? str(r, "payload") : "{}", 0, NULL);
+		bool registered = !strcmp(str(r, "type"), "item.registered");
+		json_t *p = report_of_change(str(r, "id"), str(r, "status"), str(r, "day"),
+		                             str(change, registered ? "notes" : "reason"), str(r, "actor"));
+		json_decref(change);
+		if (!p) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		rc = record_loss(db, p, true);
+		json_decref(p);
+		if (rc)
+			break;
+		(*recorded)++;
+	}
+	json_decref(rows);
+	return rc;
+}
+
 int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
                              unsigned flags);
 int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
@@ -186,22 +255,13 @@ int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, 
 {
 	if (!wam_in_vocab(kinds, to) || (from && wam_in_vocab(kinds, from)) || is_reporting(db))
 		return 0; /* not a loss, a loss already reported, or the report itself */
-	char id[WAM_ID_LEN + 1], today[11], why[160];
-	const char *reason = str(change, from ? "reason" : "notes");
-	if (!reason) {
-		snprintf(why, sizeof why, "registered %s; no circumstances were recorded with the weapon", to);
-		reason = why;
-	}
+	char today[11];
 	wam_date_today(today);
-	json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", to, "date", today, "circumstances", reason,
-	                      "reported_by", reporter(db), "item_id", item_id);
+	json_t *p = report_of_change(item_id, to, today, str(change, from ? "reason" : "notes"), reporter(db));
 	if (!p)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	wam_db_new_id(db, id);
-	int rc = wam_ledger_append(db, "loss.reported", id, p, NULL);
+	int rc = record_loss(db, p, !(flags & WAM_STATUS_BULK));
 	json_decref(p);
-	if (!rc && !(flags & WAM_STATUS_BULK))
-		rc = wam_trace_scan_loss(db, NULL, item_id);
 	return rc;
 }
 

@@ -746,7 +746,7 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_ledger_verify", wam_ledger_verify(db, 0, &vr));
 	NAT("wam_ledger_head_receipt", wam_ledger_head_receipt(db, &out));
 	NAT("wam_ledger_rebuild", wam_ledger_rebuild(db));
-	NAT("wam_ledger_rebuild_sealing", wam_ledger_rebuild_sealing(db, &sealed, &recorded));
+	NAT("wam_ledger_rebuild_sealing", wam_ledger_rebuild_sealing(db, &sealed, &recorded, NULL));
 	NAT("wam_ledger_events", wam_ledger_events(db, fx->gun_here, 0, 0, &out));
 	NAT("wam_stock_destruction_open", wam_stock_destruction_open(db, &out, in));
 	NAT("wam_stock_destruction_add_item", wam_stock_destruction_add_item(db, &out, x, fx->gun_here));

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 #include "registry/rules.h"
 #include "wam/collection.h"
 #include "wam/match.h"
@@ -737,6 +738,39 @@ static void test_status_change_to_stolen_is_the_loss_report(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+/* A registry written before a status change made the loss report: its
+ * stolen weapon gets one from the explicit `wam rebuild`, once. */
+static void test_rebuild_reports_losses_recorded_before(void **state)
+{
+	test_reg *r = *state;
+	char site[32], holder[32], rifle[32];
+	police_armoury(r, site, holder);
+	police_rifle(r, site, holder, "AK47-152634", rifle);
+	/* the event an older wam appended alone */
+	json_t *p = test_json("{\"from\": \"in_service\", \"to\": \"stolen\", \"reason\": \"patrol car broken into\"}");
+	OK(wam_db_begin(r->db));
+	OK(wam_ledger_append(r->db, "item.status_changed", rifle, p, NULL));
+	OK(wam_db_commit(r->db));
+	json_decref(p);
+	assert_int_equal(reports_of(r, rifle, true), 0);
+	int sealed = 0, recorded = 0, backfilled = 0;
+	OK(wam_ledger_rebuild_sealing(r->db, &sealed, &recorded, &backfilled));
+	assert_int_equal(backfilled, 1);
+	json_t *all;
+	OK(wam_trace_loss_list(r->db, &all, 1));
+	assert_int_equal(json_array_size(all), 1);
+	json_t *rep = json_array_get(all, 0);
+	assert_string_equal(test_str(rep, "item_id"), rifle);
+	assert_string_equal(test_str(rep, "kind"), "stolen");
+	assert_string_equal(test_str(rep, "circumstances"), "patrol car broken into");
+	assert_int_equal(strlen(test_str(rep, "date")), 10);
+	json_decref(all);
+	OK(wam_ledger_rebuild_sealing(r->db, &sealed, &recorded, &backfilled));
+	assert_int_equal(backfilled, 0); /* once */
+	assert_int_equal(reports_of(r, rifle, false), 1);
+	expect_intact_and_rebuild(r);
+}
+
 /* ---- the lost/stolen CSV ---- */
 
 static void test_export_losses_csv(void **state)
@@ -1223,6 +1257,7 @@ int main(void)
 	    TEST_IN_HT(test_bad_input_names_the_field_and_writes_nothing),
 	    TEST_IN_HT(test_export_losses_csv),
 	    TEST_IN_HT(test_status_change_to_stolen_is_the_loss_report),
+	    TEST_IN_HT(test_rebuild_reports_losses_recorded_before),
 	    TEST_IN_HT(test_sdg_counts_of_known_recoveries),
 	    TEST_IN_HT(test_sdg_weapon_recovered_twice_counts_once),
 	};
