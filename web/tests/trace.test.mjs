@@ -121,6 +121,15 @@ test('the inbox shows the hit with both weapons side by side; confirming it reco
     await setField(page, 'Decision', 'confirm');
     await setField(page, 'Reason for the decision', 'frame and slide serials agree under magnification');
     await form.getByRole('button', { name: 'Record the decision', exact: true }).click();
+    // it asks first, naming the decision; nothing is recorded until the yes
+    const ask = form.getByTestId('hit-ask');
+    await ask.waitFor();
+    assert.match(await ask.innerText(), /Confirm/);
+    await assertAbsent(page.getByTestId('hit-decision'), 'a decision before the yes', 300);
+    await ask.getByRole('button', { name: 'Go back', exact: true }).click();
+    await assertAbsent(form.getByTestId('hit-ask'), 'the question after going back', 300);
+    await form.getByRole('button', { name: 'Record the decision', exact: true }).click();
+    await form.getByTestId('hit-ask').getByRole('button', { name: 'Yes, record it', exact: true }).click();
     const decided = page.getByTestId('hit-decision');
     await decided.waitFor();
     assert.match(await decided.innerText(), /confirmed/);
