@@ -276,7 +276,10 @@ test('lost and stolen: the stolen weapon is listed, a weapon is reported lost fr
     assert.match(await row.first().innerText(), /Stolen/);
     await page.getByRole('link', { name: 'Download the lost/stolen list (CSV)', exact: true }).waitFor();
 
-    await setField(page, 'Weapon record id', data.other);
+    // the weapon is picked by its serial, never typed as a record id
+    await setField(page, 'Weapon (serial)', 'ST7731');
+    await page.getByTestId('weapon-choices').getByRole('button').filter({ hasText: 'ST7731094' }).first().click();
+    await page.getByTestId('weapon-picked').filter({ hasText: 'ST7731094' }).waitFor();
     await setField(page, 'Lost or stolen', 'lost');
     await setField(page, 'Reported by', 'Sgt. Petit');
     await setField(page, 'Circumstances', 'not found at the monthly stock check');
