@@ -76,8 +76,9 @@ export function WeaponPicker({ form, name = 'item_id', text, hint }) {
 // serial. `onDone(report)` after it is recorded.
 export function LossForm({ prefix, item, onDone, onCancel, submit }) {
   const today = new Date().toISOString().slice(0, 10);
-  const form = useForm({ item_id: item ? item.id : '', kind: 'stolen', date: today, reported_by: '', place: '', agency: '', police_ref: '', circumstances: '' },
-    { prefix });
+  const initial = { item_id: item ? item.id : '', kind: 'stolen', date: today, reported_by: '', place: '', agency: '', police_ref: '', circumstances: '' };
+  // with the weapon given there is no field for it: an error about it is the form's
+  const form = useForm(initial, { prefix, fields: Object.keys(initial).filter((k) => !item || k !== 'item_id') });
   const [done, setDone] = useState('');
   const go = form.submit(async (v) => {
     setDone('');

@@ -91,7 +91,7 @@ export function ItemLinks({ id, changes }) {
     ${parts.map((p) => html`<div class="links-part" key=${p} data-testid=${'links-' + p}>
       <h3>${t('links.' + p)} <span class="muted">(${fmtNumber(links[p].length)})</span></h3>
       <ul class="plain">${links[p].map((l) => {
-        const shown = (LINKS[l.kind] || LINKS.loss)(l);
+        const shown = LINKS[l.kind] ? LINKS[l.kind](l) : { href: '#/items/' + encodeURIComponent(id), text: html`<${Day} at=${l.date} />` };
         return html`<li key=${l.id}><a href=${shown.href}>${shown.text}</a>${shown.more ? html`<br /><span class="link-more">${shown.more}</span>` : ''}</li>`;
       })}</ul>
     </div>`)}
