@@ -272,6 +272,12 @@ int wam_rows_json(sqlite3_stmt *st, json_t **out, const char *what);
 /* Every row of `sql`, with `a` and `b` (either may be NULL) bound to ?1 and
  * ?2: a statement prepared per call, for reads that are not a hot path. */
 int wam_query_rows(wam_db *db, json_t **out, const char *sql, const char *a, const char *b);
+/* Appends to the list `part` of `links` (made when absent) one link
+ * {kind, id, date, label} per row of `sql` (?1 = `item_id`): `id` and
+ * `date` its columns of those names, `label` every other column not NULL.
+ * A row whose `site_id` column names a site the principal does not see is
+ * left out (wam_registry_item_links and the rooms' links hooks). */
+int wam_links_part(wam_db *db, json_t *links, const char *part, const char *kind, const char *sql, const char *item_id);
 /* The first row of `sql` (?1 = a, ?2 = b, as wam_query_rows binds them) in
  * `*row`, NULL when there is none; the caller frees it. */
 int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, const char *b);
@@ -445,6 +451,27 @@ extern const wam_demo_part *const wam_demo_parts[];
  * NULL-terminated. */
 typedef int (*wam_weapon_hook)(wam_db *db, const char *item_id);
 extern const wam_weapon_hook wam_recovered_weapon_hooks[];
+
+/* Called inside the transaction that changes weapon `item_id`'s status,
+ * after its event, to record what the change makes in another room
+ * (tracing: the loss report of a weapon that becomes lost or stolen, so
+ * that one loss is one record whichever front end records it). `from` is
+ * the status before, NULL for a weapon registered with status `to`;
+ * `change` the change's details (reason, document, certificate) or the
+ * registered weapon's payload. `flags`: WAM_STATUS_BULK. NULL-terminated. */
+#define WAM_STATUS_BULK 0x1u /* an import: what a search would find waits for `wam hit scan` */
+typedef int (*wam_status_hook)(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
+                               unsigned flags);
+extern const wam_status_hook wam_status_changed_hooks[];
+
+/* Adds to `links` (a JSON object) the parts a room holds about weapon
+ * `item_id`, for wam_registry_item_links(): each a key naming the part
+ * ("hits") holding a list, newest first, of {kind, id, date, label}. The
+ * weapon is one the principal sees; each part keeps to the principal's
+ * sites, or is left out when it covers the whole registry and the
+ * principal is confined. NULL-terminated. */
+typedef int (*wam_item_links_hook)(wam_db *db, json_t *links, const char *item_id);
+extern const wam_item_links_hook wam_item_links_hooks[];
 
 /* Called inside the recording transaction once recovery `recovery_id` and
  * the weapons it registered are recorded, to record what that finds

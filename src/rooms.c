@@ -26,6 +26,21 @@ const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part, &wam_trace_
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);
 const wam_weapon_hook wam_recovered_weapon_hooks[] = {wam_trace_weapon_registered, NULL};
 
+/* A weapon that becomes lost or stolen, by a status change or registered
+ * so, has its loss report (trace/loss.c). */
+int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
+                             unsigned flags);
+const wam_status_hook wam_status_changed_hooks[] = {wam_trace_status_changed, NULL};
+
+/* A weapon's page links to its loss reports, hits and trace requests
+ * (trace/links.c), its recoveries (collection/links.c), its custody, stock
+ * checks and destruction (stock/links.c). */
+int wam_trace_item_links(wam_db *db, json_t *links, const char *item_id);
+int wam_collection_item_links(wam_db *db, json_t *links, const char *item_id);
+int wam_stock_item_links(wam_db *db, json_t *links, const char *item_id);
+const wam_item_links_hook wam_item_links_hooks[] = {wam_trace_item_links, wam_collection_item_links,
+                                                    wam_stock_item_links, NULL};
+
 /* Tracing searches a new recovery's weapons for hits (trace/hit.c). */
 int wam_trace_recovery_recorded(wam_db *db, const char *recovery_id);
 const wam_recovery_recorded_hook wam_recovery_recorded_hooks[] = {wam_trace_recovery_recorded, NULL};

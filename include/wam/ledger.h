@@ -94,10 +94,12 @@ WAM_API int wam_ledger_rebuild(wam_db *db);
 /* wam_ledger_rebuild(), and then what a registry made before credentials
  * were sealed and reference data recorded lacks: each unsealed credential
  * is sealed to the latest event that set it, and the reference tables'
- * digest is recorded in a refdata.recorded event. How many credentials were
- * sealed, and whether the reference data was recorded (0/1), in `*sealed`
- * and `*recorded` (may be NULL). */
-WAM_API int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded);
+ * digest is recorded in a refdata.recorded event; and the records a later
+ * rule makes, as events: a loss report for each weapon lost or stolen
+ * without one (docs/trace.md). How many credentials were sealed, whether
+ * the reference data was recorded (0/1), and how many such records were
+ * made, in `*sealed`, `*recorded` and `*backfilled` (each may be NULL). */
+WAM_API int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded, int *backfilled);
 
 /* The events of one subject (or of the whole registry when `subject` is
  * NULL) with seq > `after_seq`, oldest first, at most `limit` (0: no limit).

@@ -191,6 +191,17 @@ WAM_API int wam_registry_export_list(wam_db *db, json_t **out, const char *state
  * type, summary, before, after}. */
 WAM_API int wam_registry_item_history(wam_db *db, json_t **out, const char *id);
 
+/* What the other rooms hold about a weapon, for its page to link to:
+ * {id, losses: [...], hits: [...], traces: [...], recoveries: [...],
+ * custody: [...], checks: [...], destructions: [...]} — each part a list,
+ * newest first, of {kind, id, date, label: {...}}, `kind` the record's
+ * (loss, hit, trace, recovery, custody, check, destruction), `date` its day
+ * (YYYY-MM-DD) and `label` what names it in a line (docs/api.md). A part
+ * the build has no room for is absent; a principal confined to sites gets
+ * only the records of its sites, and no part that covers the whole
+ * registry. WAM_ENOTFOUND naming "id" as wam_registry_item_get answers. */
+WAM_API int wam_registry_item_links(wam_db *db, json_t **out, const char *id);
+
 /* Counts by status, category, marking status and country of manufacture,
  * the sites holding most weapons and the latest events about weapons:
  * {totals: {items, sites, holders, events}, by_status: {...},

@@ -99,17 +99,18 @@ static int cmd_rebuild(const cli_env *env, const cli_args *a)
 {
 	(void)a;
 	wam_db *db;
-	int sealed = 0, recorded = 0;
+	int sealed = 0, recorded = 0, backfilled = 0;
 	int rc = cli_open(env, &db, true);
 	if (rc)
 		return rc;
-	rc = wam_ledger_rebuild_sealing(db, &sealed, &recorded);
+	rc = wam_ledger_rebuild_sealing(db, &sealed, &recorded, &backfilled);
 	wam_db_close(db);
 	if (rc)
 		return cli_fail(env, rc);
 	if (env->json) {
-		printf("{\"rebuilt\": true, \"credentials_sealed\": %d, \"refdata_recorded\": %s}\n", sealed,
-		       recorded ? "true" : "false");
+		printf("{\"rebuilt\": true, \"credentials_sealed\": %d, \"refdata_recorded\": %s, "
+		       "\"loss_reports_recorded\": %d}\n",
+		       sealed, recorded ? "true" : "false", backfilled);
 		return 0;
 	}
 	puts("projections rebuilt from the events");
@@ -118,6 +119,9 @@ static int cmd_rebuild(const cli_env *env, const cli_args *a)
 		       sealed);
 	if (recorded)
 		puts("the reference data (countries, categories) is now recorded in the ledger");
+	if (backfilled)
+		printf("%d weapons lost or stolen without a loss report now have one, made from their status change\n",
+		       backfilled);
 	return 0;
 }
 

@@ -86,6 +86,15 @@ void h_item_history(wam_request *r)
 		reply_json(r, 200, json_pack("{s:s, s:o}", "id", r->params[0], "events", out));
 }
 
+/* What the other rooms hold about the weapon, for its page to link to
+ * (wam_registry_item_links). */
+void h_item_links(wam_request *r)
+{
+	json_t *out = NULL;
+	int rc = wam_registry_item_links(r->db, &out, r->params[0]);
+	reply_result(r, rc, 200, &out);
+}
+
 /* Where the weapon's events stand in the chain and whether they prove out
  * up to a signed checkpoint (wam_ledger_prove). */
 void h_item_integrity(wam_request *r)

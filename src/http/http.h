@@ -164,6 +164,7 @@ void h_items_create(wam_request *r);
 void h_item_get(wam_request *r);
 void h_item_markings(wam_request *r);
 void h_item_history(wam_request *r);
+void h_item_links(wam_request *r);
 void h_item_integrity(wam_request *r);
 void h_item_status(wam_request *r);
 /* registry: exports proposed by one person, confirmed by another (h_items.c) */

@@ -64,6 +64,11 @@ struct wam_room {
 	/* the explicit `wam rebuild`: make what a registry made before it
 	 * existed lacks (seals); how many records were sealed in `*sealed` */
 	int (*seal)(wam_db *db, int *sealed);
+	/* the explicit `wam rebuild`, after the seals: record as events what a
+	 * registry written before one of the room's rules lacks (tracing: the
+	 * loss report of a weapon lost or stolen without one); how many in
+	 * `*recorded` */
+	int (*backfill)(wam_db *db, int *recorded);
 	/* SQL giving the site (NULL for none) a record of the room with id ?1
 	 * lives at, no row when the id is not the room's: what a confined
 	 * principal may prove the events of (wam_ledger_prove) */

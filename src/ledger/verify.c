@@ -909,18 +909,25 @@ int wam_ledger_head_receipt(wam_db *db, json_t **out)
 /* The seals and records a registry made before they existed lacks, made
  * by an explicit `wam rebuild` once the chain is proven: the rooms' seals
  * (each unsealed credential sealed to the latest event that set it), and
- * the reference data recorded in a refdata.recorded event. Returns how
- * many of each in `*sealed` and `*recorded`. */
-static int seal_missing(wam_db *db, int *sealed, int *recorded)
+ * the reference data recorded in a refdata.recorded event, and the
+ * records the rooms' later rules make (backfill). Returns how many of each
+ * in `*sealed`, `*recorded` and `*backfilled`. */
+static int seal_missing(wam_db *db, int *sealed, int *recorded, int *backfilled)
 {
 	json_t *rec = NULL, *digest = NULL;
 	int rc = 0;
-	*sealed = *recorded = 0;
+	*sealed = *recorded = *backfilled = 0;
 	for (int k = 0; wam_rooms[k]; k++) {
 		int n = 0;
 		if (wam_rooms[k]->seal && (rc = wam_rooms[k]->seal(db, &n)))
 			goto done;
 		*sealed += n;
+	}
+	for (int k = 0; wam_rooms[k]; k++) {
+		int n = 0;
+		if (wam_rooms[k]->backfill && (rc = wam_rooms[k]->backfill(db, &n)))
+			goto done;
+		*backfilled += n;
 	}
 	if ((rc = recorded_refdata(db, &rec)))
 		goto done;
@@ -941,7 +948,7 @@ done:
  * made to look intact. `migrate`: also seal what a registry made before
  * seals existed lacks (the explicit `wam rebuild`, never the automatic one
  * on open). */
-static int rebuild(wam_db *db, bool migrate, int *sealed, int *recorded)
+static int rebuild(wam_db *db, bool migrate, int *sealed, int *recorded, int *backfilled)
 {
 	int rc;
 	struct projector *p = NULL;
@@ -984,7 +991,7 @@ static int rebuild(wam_db *db, bool migrate, int *sealed, int *recorded)
 	}
 	wam_projector_free(p);
 	p = NULL;
-	if (migrate && (rc = seal_missing(db, sealed, recorded)))
+	if (migrate && (rc = seal_missing(db, sealed, recorded, backfilled)))
 		goto fail;
 	return wam_db_commit(db);
 fail:
@@ -993,16 +1000,18 @@ fail:
 	return rc;
 }
 
-int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded)
+int wam_ledger_rebuild_sealing(wam_db *db, int *sealed, int *recorded, int *backfilled)
 {
 	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "a rebuild");
-	int s = 0, d = 0;
-	int rc = rebuild(db, true, &s, &d);
+	int s = 0, d = 0, b = 0;
+	int rc = rebuild(db, true, &s, &d, &b);
 	if (sealed)
 		*sealed = s;
 	if (recorded)
 		*recorded = d;
+	if (backfilled)
+		*backfilled = b;
 	return rc;
 }
 
@@ -1010,8 +1019,8 @@ int wam_ledger_rebuild(wam_db *db)
 {
 	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "a rebuild");
-	int s, d;
-	return rebuild(db, false, &s, &d);
+	int s, d, b;
+	return rebuild(db, false, &s, &d, &b);
 }
 
 /* ---- one record's proof ---- */

@@ -126,7 +126,7 @@ static int import_item(wam_db *db, const json_t *item, long line, unsigned check
 	char id[WAM_ID_LEN + 1];
 	int rc = wam_item_payload(db, &payload, item, line, check);
 	if (!rc)
-		rc = wam_item_register(db, payload, flags, id);
+		rc = wam_item_register(db, payload, flags | WAM_IN_IMPORT, id);
 	json_decref(payload);
 	return rc;
 }

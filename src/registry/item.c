@@ -263,6 +263,17 @@ static void sort_ids(json_t *ids)
 		}
 }
 
+/* Tells the rooms' status hooks (rooms.c) of weapon `id`'s new status `to`
+ * inside the open transaction; `from` NULL: it was registered so. */
+static int status_changed(wam_db *db, const char *id, const char *from, const char *to, const json_t *change,
+                          unsigned flags)
+{
+	int rc = 0;
+	for (const wam_status_hook *h = wam_status_changed_hooks; to && *h && !rc; h++)
+		rc = (*h)(db, id, from, to, change, flags);
+	return rc;
+}
+
 int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1])
 {
 	int rc;
@@ -335,7 +346,10 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 		if (dups) /* the record keeps every link, seen or not: reads hide them */
 			json_object_set_new(payload, "duplicate_of", dups);
 	}
-	return wam_ledger_append(db, "item.registered", id_out, payload, NULL);
+	if ((rc = wam_ledger_append(db, "item.registered", id_out, payload, NULL)))
+		return rc;
+	return status_changed(db, id_out, NULL, json_string_value(json_object_get(payload, "status")), payload,
+	                      flags & WAM_IN_IMPORT ? WAM_STATUS_BULK : 0);
 }
 
 int wam_registry_item_add(wam_db *db, json_t **out, const json_t *item, unsigned flags)
@@ -733,7 +747,8 @@ static int set_status(wam_db *db, json_t **out, const char *id, const char *stat
 	json_object_set_new(payload, "to", json_string(to)); /* before `to` is freed with "status" */
 	json_object_del(payload, "status");
 	json_object_set_new(payload, "from", json_string(from));
-	if ((rc = wam_ledger_append(db, "item.status_changed", id, payload, NULL)))
+	if ((rc = wam_ledger_append(db, "item.status_changed", id, payload, NULL)) ||
+	    (rc = status_changed(db, id, from, json_string_value(json_object_get(payload, "to")), payload, 0)))
 		goto fail; /* the transaction is still open */
 	if ((rc = wam_db_commit(db)))
 		goto done;

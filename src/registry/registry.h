@@ -11,6 +11,11 @@
  * known to be item fields (an import row whose header was checked once). */
 #define WAM_KEYS_CHECKED 0x100u
 int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line, unsigned flags);
+/* Records weapon `payload` (wam_item_payload's) under a new id, or the one
+ * it gives; the rooms' status hooks are told of a weapon registered lost or
+ * stolen. WAM_IN_IMPORT: a row of an import, whose hits wait for `wam hit
+ * scan`. */
+#define WAM_IN_IMPORT 0x400u
 int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1]);
 
 #endif

@@ -79,12 +79,13 @@ long wam_check_read_key(char *key, size_t cap, const char *raw, long *qty)
 	" seq=c.opened_seq) AS opened_by, c.closed_at, (SELECT actor FROM events WHERE seq=c.closed_seq) AS"          \
 	" closed_by, c.counts FROM stock_checks c"
 
-#define INV_SQL                                                                                                     \
-	"SELECT v.id, v.check_id, c.site_id, v.kind, v.item_id, v.serial, v.lot_id, v.read, v.registered_site,"       \
-	" v.expected_qty, v.counted_qty, v.status, v.outcome, v.location AS \"where\", v.reason, v.resolved_at,"      \
-	" (SELECT json_extract(payload, '$.by') FROM events WHERE seq=v.resolved_seq) AS resolved_by"             \
-	" FROM stock_investigations v"             \
-	" JOIN stock_checks c ON c.id=v.check_id"
+#define INV_SQL                                                                                                        \
+	"SELECT v.id, v.check_id, c.site_id, v.kind, v.item_id, v.serial, v.lot_id, v.read, v.registered_site,"        \
+	" v.expected_qty, v.counted_qty, v.status, v.outcome, v.location AS \"where\", v.reason, v.resolved_at,"       \
+	" (SELECT json_extract(payload, '$.by') FROM events WHERE seq=v.resolved_seq) AS resolved_by,"                 \
+	" i.make, i.model, i.calibre"                                                                                  \
+	" FROM stock_investigations v"                                                                                 \
+	" JOIN stock_checks c ON c.id=v.check_id LEFT JOIN items i ON i.id=v.item_id"
 
 /* The row's JSON, with JSON text columns parsed and NULLs dropped. */
 static json_t *row(sqlite3_stmt *st)

@@ -61,6 +61,39 @@ int wam_query_rows(wam_db *db, json_t **out, const char *sql, const char *a, con
 	return wam_rows_json(st, out, what);
 }
 
+int wam_links_part(wam_db *db, json_t *links, const char *part, const char *kind, const char *sql, const char *item_id)
+{
+	json_t *rows, *r, *list = json_object_get(links, part);
+	const char *key;
+	json_t *v, *tmp;
+	size_t i;
+	int rc = wam_query_rows(db, &rows, sql, item_id, NULL);
+	if (rc)
+		return rc;
+	if (!list) {
+		list = json_array();
+		json_object_set_new(links, part, list);
+	}
+	json_array_foreach(rows, i, r)
+	{
+		json_t *site = json_object_get(r, "site_id");
+		if (site && !wam_confine_sees(db, json_string_value(site)))
+			continue;
+		json_t *label = json_object(),
+		       *link = json_pack("{s:s, s:O, s:O, s:o}", "kind", kind, "id", json_object_get(r, "id"), "date",
+		                         json_object_get(r, "date"), "label", label);
+		if (!link) {
+			json_decref(rows);
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		}
+		json_object_foreach_safe(r, tmp, key, v) if (strcmp(key, "id") && strcmp(key, "date") &&
+		                                             !json_is_null(v)) json_object_set(label, key, v);
+		json_array_append_new(list, link);
+	}
+	json_decref(rows);
+	return 0;
+}
+
 int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, const char *b)
 {
 	json_t *rows;

@@ -7,11 +7,17 @@
  * that weapon's status through the state machine, one about a weapon it
  * does not hold (a civilian's, a foreign notice) registers it with the
  * status. Either way the recovered weapons are then searched for it, so a
- * weapon seized before its theft was reported still gives a hit. */
+ * weapon seized before its theft was reported still gives a hit.
+ *
+ * One loss is one record: a weapon that becomes lost or stolen any other
+ * way (its status changed, registered or imported so, a stock check's
+ * missing weapon resolved so) gets its report in the same transaction,
+ * through the registry's status hook (wam_trace_status_changed). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "ledger/room.h"
 #include "trace/trace.h"
 #include "store/field.h"
 #include "wam/registry.h"
@@ -145,6 +151,119 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 	return 0;
 }
 
+extern const struct wam_room wam_room_trace;
+
+/* While a loss report is being recorded, the trace room's state of the
+ * handle points here: the status change the report makes is the report's
+ * own, and the status hook records nothing of it. */
+static char reporting;
+
+static bool is_reporting(wam_db *db)
+{
+	void **state = wam_room_state(db, &wam_room_trace);
+	return state && *state == &reporting;
+}
+
+static void set_reporting(wam_db *db, bool on)
+{
+	void **state = wam_room_state(db, &wam_room_trace);
+	if (state)
+		*state = on ? &reporting : NULL;
+}
+
+/* The one who records a loss a status change makes: the principal acting
+ * (a user, a token), else the handle's actor (os:LOGIN). */
+static const char *reporter(const wam_db *db)
+{
+	return db->principal.name[0] ? db->principal.name : db->actor;
+}
+
+/* Records loss report `p` (its item_id set) under a new id and, unless
+ * `search` is false, searches the recovered weapons for its weapon. */
+static int record_loss(wam_db *db, json_t *p, bool search)
+{
+	char id[WAM_ID_LEN + 1];
+	wam_db_new_id(db, id);
+	int rc = wam_ledger_append(db, "loss.reported", id, p, NULL);
+	if (!rc && search)
+		rc = wam_trace_scan_loss(db, NULL, json_string_value(json_object_get(p, "item_id")));
+	return rc;
+}
+
+/* A loss report made from the change that put a weapon out of lawful
+ * control: its kind the new status, `date` the day of the change, the
+ * circumstances its reason (a sentence saying there is none without one),
+ * reported by whoever made the change. */
+static json_t *report_of_change(const char *item_id, const char *to, const char *date, const char *reason,
+                                const char *by)
+{
+	char why[160];
+	if (!reason) {
+		snprintf(why, sizeof why, "registered %s; no circumstances were recorded with the weapon", to);
+		reason = why;
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", to, "date", date, "circumstances", reason, "reported_by",
+	                 by && *by ? by : "unknown", "item_id", item_id);
+}
+
+/* The weapons lost or stolen whose latest status change (or registration)
+ * no loss report followed: what a registry written before every such
+ * change made its report lacks. The change's event, its day and who made
+ * it. */
+#define UNREPORTED_SQL                                                                                                 \
+	"SELECT i.id, i.status, e.type, e.payload, e.actor, substr(e.time, 1, 10) AS day FROM items i"                 \
+	" JOIN events e ON e.seq=(SELECT max(seq) FROM events x WHERE x.subject=i.id"                                  \
+	"  AND x.type IN ('item.registered','item.status_changed'))"                                                   \
+	" WHERE i.status IN ('lost','stolen')"                                                                         \
+	" AND NOT EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=i.id AND l.seq>e.seq) ORDER BY e.seq"
+
+int wam_trace_backfill(wam_db *db, int *recorded);
+int wam_trace_backfill(wam_db *db, int *recorded)
+{
+	json_t *rows, *r;
+	size_t i;
+	*recorded = 0;
+	int rc = wam_query_rows(db, &rows, UNREPORTED_SQL, NULL, NULL);
+	if (rc)
+		return rc;
+	json_array_foreach(rows, i, r)
+	{
+		json_t *change = json_loads(str(r, "payload") ? str(r, "payload") : "{}", 0, NULL);
+		bool registered = !strcmp(str(r, "type"), "item.registered");
+		json_t *p = report_of_change(str(r, "id"), str(r, "status"), str(r, "day"),
+		                             str(change, registered ? "notes" : "reason"), str(r, "actor"));
+		json_decref(change);
+		if (!p) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		rc = record_loss(db, p, true);
+		json_decref(p);
+		if (rc)
+			break;
+		(*recorded)++;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
+                             unsigned flags);
+int wam_trace_status_changed(wam_db *db, const char *item_id, const char *from, const char *to, const json_t *change,
+                             unsigned flags)
+{
+	if (!wam_in_vocab(kinds, to) || (from && wam_in_vocab(kinds, from)) || is_reporting(db))
+		return 0; /* not a loss, a loss already reported, or the report itself */
+	char today[11];
+	wam_date_today(today);
+	json_t *p = report_of_change(item_id, to, today, str(change, from ? "reason" : "notes"), reporter(db));
+	if (!p)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	int rc = record_loss(db, p, !(flags & WAM_STATUS_BULK));
+	json_decref(p);
+	return rc;
+}
+
 int wam_trace_loss_report(wam_db *db, json_t **out, const json_t *report)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
@@ -163,7 +282,12 @@ int wam_trace_loss_report(wam_db *db, json_t **out, const json_t *report)
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = check_loss(p, report)) || (rc = lose_weapon(db, p, report, item)))
+	if ((rc = check_loss(p, report)))
+		goto fail;
+	set_reporting(db, true);
+	rc = lose_weapon(db, p, report, item);
+	set_reporting(db, false);
+	if (rc)
 		goto fail;
 	json_object_set_new(p, "item_id", json_string(item));
 	wam_db_new_id(db, id);

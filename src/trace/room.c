@@ -31,9 +31,12 @@ static const struct wam_room_table tables[] = {
     {NULL, NULL, NULL},
 };
 
+int wam_trace_backfill(wam_db *db, int *recorded); /* loss.c */
+
 const struct wam_room wam_room_trace = {
     .name = "trace",
     .version = 1,
     .apply = apply,
     .tables = tables,
+    .backfill = wam_trace_backfill,
 };

@@ -43,6 +43,7 @@ TABLE = [
     ("GET", "/api/v1/items/{id}/markings", EVERYONE, False),
     ("GET", "/api/v1/items/{id}/history", EVERYONE, False),
     ("GET", "/api/v1/items/{id}/integrity", EVERYONE, False),
+    ("GET", "/api/v1/items/{id}/links", EVERYONE, False),
     ("POST", "/api/v1/items/{id}/status", {"registrar", "armourer", "admin"}, False),
     ("GET", "/api/v1/export-proposals", EVERYONE, False),
     ("POST", "/api/v1/export-proposals", {"registrar", "armourer", "admin"}, False),
@@ -200,6 +201,7 @@ def requests(ids):
         ("GET", "/api/v1/items/{id}/markings"): lambda c: r(f"/api/v1/items/{item}/markings"),
         ("GET", "/api/v1/items/{id}/history"): lambda c: r(f"/api/v1/items/{item}/history"),
         ("GET", "/api/v1/items/{id}/integrity"): lambda c: r(f"/api/v1/items/{item}/integrity"),
+        ("GET", "/api/v1/items/{id}/links"): lambda c: r(f"/api/v1/items/{item}/links"),
         # each caller changes a weapon of its own, so the order of callers
         # does not matter
         ("POST", "/api/v1/items/{id}/status"): lambda c: r(f"/api/v1/items/{ids['in_store'][who(c)]}/status",

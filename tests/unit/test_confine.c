@@ -134,6 +134,7 @@ static public_fn fns[] = {
     {"wam_registry_export_get", HIDES, false},
     {"wam_registry_export_list", LISTS, false},
     {"wam_registry_item_history", HIDES, false},
+    {"wam_registry_item_links", HIDES, false},
     {"wam_registry_summary", NATIONAL, false},
     {"wam_registry_import", NATIONAL, false},
     {"wam_registry_import_report_free", FREE, false},
@@ -461,6 +462,7 @@ static void test_confine_one_record_elsewhere_is_not_there(void **state)
 	hidden("wam_registry_item_get", wam_registry_item_get, fx->gun_there, "id");
 	hidden("wam_registry_site_get", wam_registry_site_get, fx->there, "id");
 	hidden("wam_registry_item_history", wam_registry_item_history, fx->gun_there, "id");
+	hidden("wam_registry_item_links", wam_registry_item_links, fx->gun_there, "id");
 	hidden("wam_registry_export_get", wam_registry_export_get, fx->proposal_there, "id");
 	hidden("wam_ledger_prove", prove, fx->gun_there, "id");
 	hidden("wam_ledger_prove_with", prove_with, fx->gun_there, "id");
@@ -476,6 +478,15 @@ static void test_confine_one_record_elsewhere_is_not_there(void **state)
 	ok(wam_stock_lot_get(as_confined(), &out, fx->lot_here), &out, "get lot here");
 	ok(wam_ledger_prove(as_confined(), &out, fx->gun_here), &out, "prove here");
 	ok(wam_registry_item_history(as_confined(), &out, fx->gun_here), &out, "history here");
+	/* a weapon here: its site's parts, none that covers the whole registry */
+	assert_int_equal(wam_registry_item_links(as_confined(), &out, fx->gun_here), 0);
+	assert_non_null(json_object_get(out, "custody"));
+	assert_null(json_object_get(out, "losses"));
+	assert_null(json_object_get(out, "traces"));
+	ok(0, &out, "links here");
+	assert_int_equal(wam_registry_item_links(as_owner(), &out, fx->gun_here), 0);
+	assert_non_null(json_object_get(out, "losses"));
+	ok(0, &out, "links here, owner");
 	/* the message is the one for a record that does not exist */
 	wam_registry_item_get(as_confined(), &out, fx->gun_there);
 	char want[128];
@@ -688,7 +699,9 @@ static void test_confine_writes_elsewhere_are_refused(void **state)
 	out = NULL;
 	ok(wam_stock_lot_receive(db, &out, fx->lot_here, in), &out, "receipt here");
 	json_decref(in);
-	assert_int_equal(test_events(&fx->r), before + 2);
+	/* the status change, the loss report it makes (one loss, one record:
+	 * docs/trace.md) and the receipt */
+	assert_int_equal(test_events(&fx->r), before + 3);
 	/* and the owner there */
 	in = json_pack("{s:i, s:s}", "rounds", 10, "document", "IV-2");
 	out = NULL;
@@ -752,7 +765,7 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_ledger_verify", wam_ledger_verify(db, 0, &vr));
 	NAT("wam_ledger_head_receipt", wam_ledger_head_receipt(db, &out));
 	NAT("wam_ledger_rebuild", wam_ledger_rebuild(db));
-	NAT("wam_ledger_rebuild_sealing", wam_ledger_rebuild_sealing(db, &sealed, &recorded));
+	NAT("wam_ledger_rebuild_sealing", wam_ledger_rebuild_sealing(db, &sealed, &recorded, NULL));
 	NAT("wam_ledger_events", wam_ledger_events(db, fx->gun_here, 0, 0, &out));
 	NAT("wam_stock_destruction_open", wam_stock_destruction_open(db, &out, in));
 	NAT("wam_stock_destruction_add_item", wam_stock_destruction_add_item(db, &out, x, fx->gun_here));

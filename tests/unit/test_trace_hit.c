@@ -6,13 +6,15 @@
  * control and is recorded, rejecting it too, and a decided hit stays
  * decided; a set of recoveries with known outcomes gives exactly the
  * expected 16.4.2 counts and the records behind each; bad input names the
- * field and writes nothing; and the ledger verifies and rebuilds to the
+ * field and writes nothing; a weapon that becomes lost or stolen by a status
+ * change or its registration has its one loss report; and the ledger verifies and rebuilds to the
  * same tables after all of it. The registry is in Haiti (HT). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
+#include "internal.h"
 #include "registry/rules.h"
 #include "wam/collection.h"
 #include "wam/match.h"
@@ -644,6 +646,131 @@ static void test_bad_input_names_the_field_and_writes_nothing(void **state)
 	assert_int_equal(test_events(r), before);
 }
 
+/* ---- one loss, one record ---- */
+
+/* The loss reports of weapon `item`, and the open ones. */
+static long long reports_of(test_reg *r, const char *item, bool open_only)
+{
+	json_t *all;
+	long long n = 0;
+	size_t k;
+	json_t *row;
+	OK(wam_trace_loss_list(r->db, &all, open_only));
+	json_array_foreach(all, k, row) n += !strcmp(test_str(row, "item_id"), item);
+	json_decref(all);
+	return n;
+}
+
+static void test_status_change_to_stolen_is_the_loss_report(void **state)
+{
+	test_reg *r = *state;
+	char site[32], holder[32], rifle[32], pistol[32], seized[32], text[600];
+	police_armoury(r, site, holder);
+	police_rifle(r, site, holder, "AK47-152634", rifle);
+	/* a rifle seized under a misread serial before its theft is known */
+	seize_rifle(r, "seized", "2025-06-10", "crime", "AK47-I52B34", "SA4", NULL, seized);
+
+	/* the theft recorded as a status change: its report, in the same
+	 * command (the seized rifle's hit on it was found by its recovery) */
+	long long before = test_events(r);
+	json_t *d = test_json("{\"reason\": \"taken from the armoury rack\"}"), *out = NULL;
+	OK(wam_registry_item_set_status(r->db, &out, rifle, "stolen", d));
+	json_decref(d);
+	json_decref(out);
+	assert_int_equal(test_events(r), before + 2); /* status, report */
+	assert_int_equal(reports_of(r, rifle, true), 1);
+	json_t *all;
+	OK(wam_trace_loss_list(r->db, &all, 1));
+	json_t *rep = json_array_get(all, 0);
+	assert_string_equal(test_str(rep, "kind"), "stolen");
+	assert_string_equal(test_str(rep, "circumstances"), "taken from the armoury rack");
+	assert_true(strlen(test_str(rep, "reported_by")) > 0);
+	assert_int_equal(json_integer_value(json_object_get(rep, "hits")), 1);
+	json_decref(all);
+
+	/* a loss report recorded first changes the status and is the one
+	 * record: no second report from the status change it makes */
+	police_rifle(r, site, holder, "AK47-200001", pistol);
+	before = test_events(r);
+	json_decref(report_stolen(r, pistol));
+	assert_int_equal(test_events(r), before + 2); /* status, report */
+	assert_int_equal(reports_of(r, pistol, false), 1);
+
+	/* a weapon registered lost has its report too */
+	snprintf(
+	    text, sizeof text,
+	    "{\"category\": \"SA1\", \"make\": \"Glock\", \"model\": \"17\", \"calibre\": \"9x19mm\","
+	    " \"serial\": \"BKX-4471\", \"country\": \"AT\", \"status\": \"lost\", \"notes\": \"lost in the flood\"}");
+	char glock[32];
+	test_add_item(r, text, glock);
+	assert_int_equal(reports_of(r, glock, true), 1);
+	OK(wam_trace_loss_list(r->db, &all, 1));
+	size_t k;
+	json_t *row;
+	json_array_foreach(all, k, row) if (!strcmp(test_str(row, "item_id"), glock))
+	    assert_string_equal(test_str(row, "circumstances"), "lost in the flood");
+	json_decref(all);
+
+	/* back under control, then stolen again: a second report, the only
+	 * open one */
+	d = test_json("{\"reason\": \"found in a car\"}");
+	OK(wam_registry_item_set_status(r->db, NULL, pistol, "found", d));
+	json_decref(d);
+	assert_int_equal(reports_of(r, pistol, true), 0);
+	d = test_json("{\"reason\": \"stolen again\"}");
+	OK(wam_registry_item_set_status(r->db, NULL, pistol, "stolen", d));
+	json_decref(d);
+	assert_int_equal(reports_of(r, pistol, false), 2);
+	assert_int_equal(reports_of(r, pistol, true), 1);
+
+	/* the open reports are the weapons lost or stolen, one each */
+	assert_int_equal(test_count(r, "SELECT count(*) FROM items WHERE status IN ('lost','stolen')"), 3);
+	OK(wam_trace_loss_list(r->db, &all, 1));
+	assert_int_equal(json_array_size(all), 3);
+	json_decref(all);
+
+	/* a refused change records no report either */
+	before = test_events(r);
+	d = test_json("{\"reason\": \"twice\"}");
+	assert_int_equal(wam_registry_item_set_status(r->db, NULL, rifle, "lost", d), WAM_ECONFLICT);
+	json_decref(d);
+	assert_int_equal(test_events(r), before);
+	expect_intact_and_rebuild(r);
+}
+
+/* A registry written before a status change made the loss report: its
+ * stolen weapon gets one from the explicit `wam rebuild`, once. */
+static void test_rebuild_reports_losses_recorded_before(void **state)
+{
+	test_reg *r = *state;
+	char site[32], holder[32], rifle[32];
+	police_armoury(r, site, holder);
+	police_rifle(r, site, holder, "AK47-152634", rifle);
+	/* the event an older wam appended alone */
+	json_t *p = test_json("{\"from\": \"in_service\", \"to\": \"stolen\", \"reason\": \"patrol car broken into\"}");
+	OK(wam_db_begin(r->db));
+	OK(wam_ledger_append(r->db, "item.status_changed", rifle, p, NULL));
+	OK(wam_db_commit(r->db));
+	json_decref(p);
+	assert_int_equal(reports_of(r, rifle, true), 0);
+	int sealed = 0, recorded = 0, backfilled = 0;
+	OK(wam_ledger_rebuild_sealing(r->db, &sealed, &recorded, &backfilled));
+	assert_int_equal(backfilled, 1);
+	json_t *all;
+	OK(wam_trace_loss_list(r->db, &all, 1));
+	assert_int_equal(json_array_size(all), 1);
+	json_t *rep = json_array_get(all, 0);
+	assert_string_equal(test_str(rep, "item_id"), rifle);
+	assert_string_equal(test_str(rep, "kind"), "stolen");
+	assert_string_equal(test_str(rep, "circumstances"), "patrol car broken into");
+	assert_int_equal(strlen(test_str(rep, "date")), 10);
+	json_decref(all);
+	OK(wam_ledger_rebuild_sealing(r->db, &sealed, &recorded, &backfilled));
+	assert_int_equal(backfilled, 0); /* once */
+	assert_int_equal(reports_of(r, rifle, false), 1);
+	expect_intact_and_rebuild(r);
+}
+
 /* ---- the lost/stolen CSV ---- */
 
 static void test_export_losses_csv(void **state)
@@ -1129,6 +1256,8 @@ int main(void)
 	    TEST_IN_HT(test_little_read_or_a_fragment_is_no_hit),
 	    TEST_IN_HT(test_bad_input_names_the_field_and_writes_nothing),
 	    TEST_IN_HT(test_export_losses_csv),
+	    TEST_IN_HT(test_status_change_to_stolen_is_the_loss_report),
+	    TEST_IN_HT(test_rebuild_reports_losses_recorded_before),
 	    TEST_IN_HT(test_sdg_counts_of_known_recoveries),
 	    TEST_IN_HT(test_sdg_weapon_recovered_twice_counts_once),
 	};

@@ -2,6 +2,7 @@
 // catalogue and the session are known.
 import './app.css';
 import './css/history.css';
+import './css/loss.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';

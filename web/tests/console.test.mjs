@@ -310,6 +310,8 @@ test('a named verifier, signed in as themselves, confirms a destruction batch; t
   await withPage(browser, 'no-destroyed', async (page) => {
     await signIn(page, 'registrar');
     await go(page, `#/items/${weapon.id}`);
+    // the status form waits behind its button
+    await page.getByTestId('status-open').click();
     const form = page.getByTestId('status-form');
     await form.waitFor();
     const options = await form.locator('select option').evaluateAll((os) => os.map((o) => o.value));

@@ -121,6 +121,15 @@ test('the inbox shows the hit with both weapons side by side; confirming it reco
     await setField(page, 'Decision', 'confirm');
     await setField(page, 'Reason for the decision', 'frame and slide serials agree under magnification');
     await form.getByRole('button', { name: 'Record the decision', exact: true }).click();
+    // it asks first, naming the decision; nothing is recorded until the yes
+    const ask = form.getByTestId('hit-ask');
+    await ask.waitFor();
+    assert.match(await ask.innerText(), /Confirm/);
+    await assertAbsent(page.getByTestId('hit-decision'), 'a decision before the yes', 300);
+    await ask.getByRole('button', { name: 'Go back', exact: true }).click();
+    await assertAbsent(form.getByTestId('hit-ask'), 'the question after going back', 300);
+    await form.getByRole('button', { name: 'Record the decision', exact: true }).click();
+    await form.getByTestId('hit-ask').getByRole('button', { name: 'Yes, record it', exact: true }).click();
     const decided = page.getByTestId('hit-decision');
     await decided.waitFor();
     assert.match(await decided.innerText(), /confirmed/);
@@ -267,7 +276,10 @@ test('lost and stolen: the stolen weapon is listed, a weapon is reported lost fr
     assert.match(await row.first().innerText(), /Stolen/);
     await page.getByRole('link', { name: 'Download the lost/stolen list (CSV)', exact: true }).waitFor();
 
-    await setField(page, 'Weapon record id', data.other);
+    // the weapon is picked by its serial, never typed as a record id
+    await setField(page, 'Weapon (serial)', 'ST7731');
+    await page.getByTestId('weapon-choices').getByRole('button').filter({ hasText: 'ST7731094' }).first().click();
+    await page.getByTestId('weapon-picked').filter({ hasText: 'ST7731094' }).waitFor();
     await setField(page, 'Lost or stolen', 'lost');
     await setField(page, 'Reported by', 'Sgt. Petit');
     await setField(page, 'Circumstances', 'not found at the monthly stock check');

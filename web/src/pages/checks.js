@@ -45,6 +45,9 @@ export function Checks({ user }) {
 }
 
 // Rule R9: neither a checker nor whoever opened the check resolves what it found.
+// A discrepancy's weapon as make, model and calibre (the server joins them
+// from the registry), so a missing rifle is known without opening it.
+const makeModel = (d) => html`<span dir="auto">${[d.make, d.model, d.calibre].filter(Boolean).join(' · ') || '—'}</span>`;
 const ownCheck = (user, c) => !!c && (c.checkers.some((k) => k.id === user.id) || c.opened_by === `${user.kind}:${user.name}`);
 
 function OpenCheck({ user, sites }) {
@@ -122,12 +125,13 @@ export function Check({ user, route }) {
   const rec = check.reconciliation;
   const site = (s) => html`<${SiteName} sites=${sites} id=${s} />`;
   const item = (d) => html`<${ItemLink} id=${d.item_id} serial=${d.serial || d.read} />`;
+  const weapon = [t('field.make'), (d) => makeModel(d)];
   const lot = (d) => html`<a href=${'#/lots/' + d.lot_id} dir="auto">${lotNumbers[d.lot_id] || d.lot_id}</a>`;
   const tables = {
-    missing: [[t('field.serial'), item], [t('check.registered_site'), (d) => site(d.registered_site)]],
+    missing: [[t('field.serial'), item], weapon, [t('check.registered_site'), (d) => site(d.registered_site)]],
     unexpected: [[t('check.read'), (d) => html`<span dir="auto">${d.read || '—'}</span>`], [t('check.weapon'), (d) => (d.item_id ? item(d) : t('check.unknown_read'))],
-      [t('check.registered_site'), (d) => site(d.registered_site)]],
-    wrong_location: [[t('field.serial'), item], [t('check.read'), (d) => html`<span dir="auto">${d.read || '—'}</span>`], [t('check.registered_site'), (d) => site(d.registered_site)]],
+      weapon, [t('check.registered_site'), (d) => site(d.registered_site)]],
+    wrong_location: [[t('field.serial'), item], weapon, [t('check.read'), (d) => html`<span dir="auto">${d.read || '—'}</span>`], [t('check.registered_site'), (d) => site(d.registered_site)]],
     quantity: [[t('check.lot'), lot], [t('check.expected_qty'), (d) => fmtNumber(d.expected_qty), 'num'], [t('check.counted_qty'), (d) => fmtNumber(d.counted_qty), 'num']],
   };
   return html`
@@ -193,12 +197,13 @@ function Investigations({ user, sites, check, checks }) {
   const cols = [
     [t('inv.kind'), (i) => label('check_count', i.kind)],
     [t('check.weapon'), (i) => (i.item_id ? html`<${ItemLink} id=${i.item_id} serial=${i.serial} />` : i.lot_id ? html`<a href=${'#/lots/' + i.lot_id}>${t('check.lot')}</a>` : html`<span dir="auto">${i.read || '—'}</span>`)],
+    [t('field.make'), (i) => makeModel(i)],
     [t('field.site'), (i) => html`<${SiteName} sites=${sites} id=${i.site_id} />`],
     !check && [t('check.title'), (i) => html`<a href=${'#/checks/' + i.check_id}>${t('inv.see_check')}</a>`],
     [t('field.status'), (i) => (i.status === 'open' ? html`<span class="badge tone-warn">${label('check_state', 'open')}</span>`
       : html`<span class="badge tone-held">${label('outcome', i.outcome)}</span> <span class="muted" dir="auto">${[i.where, i.reason].filter(Boolean).join(' · ')}${i.resolved_by ? ' — ' + i.resolved_by : ''}</span>`)],
   ].filter(Boolean);
-  const describe = (i) => `${label('check_count', i.kind)}: ${i.serial || i.read || i.lot_id || i.id}`;
+  const describe = (i) => `${label('check_count', i.kind)}: ${i.serial || i.read || i.lot_id || i.id}${i.make || i.model ? ` (${[i.make, i.model].filter(Boolean).join(' ')})` : ''}`;
   // across every check the list can be long: each check's page has all of its own
   const shown = check ? list : list.slice(0, MAX_ROWS);
   return html`<${Table} caption=${t('inv.title')} cols=${cols} rows=${shown} empty=${t('inv.none')} />

@@ -2,7 +2,7 @@
 // (the server keeps a caller confined to sites to its own), the trace
 // requests past their acknowledgement or reply date, and one hit with both
 // weapons side by side and its confirm/reject decision.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';
@@ -154,7 +154,20 @@ function HolderName({ id }) {
 function Decide({ id, onDecided }) {
   // an irreversible decision has no default: the user chooses confirm or reject
   const form = useForm({ decision: '', reason: '', pod_category: '', pod_country: '', pod_date: '', pod_description: '' }, { prefix: 'hd-' });
+  // and it asks before it is sent: the first submit shows what will be
+  // recorded, a second (the "yes") sends it; any change asks again
+  const [asking, setAsking] = useState(false);
+  const askRef = useRef(null);
+  useEffect(() => setAsking(false), [form.values]);
+  useEffect(() => {
+    if (asking) askRef.current?.focus();
+  }, [asking]);
   const submit = form.submit(async (v) => {
+    if (v.decision && !asking) {
+      setAsking(true);
+      return;
+    }
+    setAsking(false);
     const body = { decision: v.decision, reason: v.reason };
     if (v.decision === 'confirm' && v.pod_category) {
       body.point_of_diversion = bodyOf({ category: v.pod_category, country: v.pod_country, date: v.pod_date, description: v.pod_description });
@@ -184,7 +197,13 @@ function Decide({ id, onDecided }) {
           <${Field} form=${form} name="pod_description" label=${t('trace.description')} dir="auto" />
         </div></fieldset>`}
       <${FormError} form=${form} />
-      <div class="actions"><${Submit} form=${form}>${t('hit.decide_submit')}<//></div>
+      ${asking
+        ? html`<div class="confirm-box" role="group" aria-labelledby="hd-ask" data-testid="hit-ask">
+            <p id="hd-ask" tabindex="-1" ref=${askRef}><strong>${t('hit.decide_ask', { decision: label('decision', form.values.decision) })}</strong></p>
+            <div class="actions"><${Submit} form=${form}>${t('hit.decide_yes')}<//>
+              <button type="button" class="secondary" onClick=${() => setAsking(false)}>${t('hit.decide_back')}</button></div>
+          </div>`
+        : html`<div class="actions"><${Submit} form=${form}>${t('hit.decide_submit')}<//></div>`}
     </form>
   </section>`;
 }

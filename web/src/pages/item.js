@@ -1,6 +1,8 @@
 // One weapon: its record, its markings per component in their own script,
-// the status change form (for roles allowed it; never to destroyed or
-// exported, which only a destruction batch and a confirmed export give),
+// "report lost or stolen" (the loss report, in place) and the status change
+// form, each behind its button (for roles allowed them; never to destroyed or
+// exported, which only a destruction batch and a confirmed export give), the
+// records the other rooms hold about it (item_links.js),
 // its export proposals (proposed by one person, confirmed by another), its
 // integrity in the hash chain and its full history.
 import { useEffect, useState } from 'preact/hooks';
@@ -12,6 +14,7 @@ import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from
 import { ActionForm, bodyOf, useSites } from '../components/stock.js';
 import { HistoryList } from '../components/history.js';
 import { BY_PROCEDURE, COMPONENTS, NEXT_STATUS, STATUS_NEEDS_REASON } from '../vocab.js';
+import { ItemLinks, ReportLoss } from './item_links.js';
 import { Code, MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
 export function Item({ user, route }) {
@@ -20,9 +23,11 @@ export function Item({ user, route }) {
   const [history, setHistory] = useState(null);
   const [integrity, setIntegrity] = useState(undefined); // null: the server cannot tell
   const [error, setError] = useState(null);
+  const [changes, setChanges] = useState(0); // the links are read again after each change
 
   // Everything about the weapon, again after a status change.
   const load = () => {
+    setChanges((n) => n + 1);
     api('GET', `/items/${encodeURIComponent(id)}`).then(setItem, setError);
     api('GET', `/items/${encodeURIComponent(id)}/history`).then((h) => setHistory(h.events), () => setHistory([]));
     api('GET', `/items/${encodeURIComponent(id)}/integrity`).then(setIntegrity, () => setIntegrity(null));
@@ -48,12 +53,14 @@ export function Item({ user, route }) {
         <${Markings} item=${item} />
       </div>
       <div>
+        ${can(user, 'trace') && national(user) && html`<${ReportLoss} key=${'l' + item.id} item=${item} onReported=${load} />`}
         ${can(user, 'status') && html`<${StatusForm} key=${item.id} item=${item} onChanged=${load} />`}
         <${Exports} key=${'x' + item.id} user=${user} item=${item} onChanged=${load} />
         ${can(user, 'trace') && national(user) && html`<p><a class="button secondary" href=${'#/traces/new?item=' + encodeURIComponent(item.id)}>${t('trace.new_for_item')}</a></p>`}
         <${Integrity} item=${item} integrity=${integrity} />
       </div>
     </div>
+    <${ItemLinks} id=${item.id} changes=${changes} />
     <${History} events=${history} />`;
 }
 
@@ -125,6 +132,7 @@ function Markings({ item }) {
 function StatusForm({ item, onChanged }) {
   const form = useForm({ status: '', reason: '', document: '', certificate: '' });
   const [done, setDone] = useState(''); // the status just recorded
+  const [shown, setShown] = useState(false); // a rarely used form, behind its button
   // destroyed and exported come only from their procedures
   const next = (NEXT_STATUS[item.status] || []).filter((x) => !BY_PROCEDURE.includes(x));
   const submit = form.submit(async (v) => {
@@ -133,12 +141,15 @@ function StatusForm({ item, onChanged }) {
     const after = await api('POST', `/items/${encodeURIComponent(item.id)}/status`, { body });
     form.reset();
     setDone(after.status);
+    setShown(false);
     onChanged();
   });
   return html`<section class="box" aria-labelledby="status-h">
     <h2 id="status-h">${t('status_form.title')}</h2>
     <p class="success" role="status">${done && t('status_form.done', { status: label('status', done) })}</p>
-    ${next.length === 0 ? html`<p class="muted">${t('status_form.final', { status: label('status', item.status) })}</p>` : html`
+    ${next.length === 0 ? html`<p class="muted">${t('status_form.final', { status: label('status', item.status) })}</p>`
+    : !shown ? html`<p><button type="button" class="secondary" aria-expanded="false" data-testid="status-open"
+        onClick=${() => { setDone(''); setShown(true); setTimeout(() => document.getElementById('status')?.focus(), 0); }}>${t('status_form.open')}</button></p>` : html`
     <form class="form" data-testid="status-form" onSubmit=${submit} novalidate>
       <${Field} form=${form} name="status" type="select" label=${t('status_form.status')}
         hint=${t('status_form.allowed', { status: label('status', item.status) })}
@@ -147,8 +158,10 @@ function StatusForm({ item, onChanged }) {
         hint=${STATUS_NEEDS_REASON.includes(form.values.status) ? t('status_form.reason_needed') : t('status_form.reason_hint')} />
       <${Field} form=${form} name="document" dir="auto" label=${t('status_form.document')} hint=${t('status_form.document_hint')} />
       <${Field} form=${form} name="certificate" dir="auto" label=${t('status_form.certificate')} hint=${t('status_form.certificate_hint')} />
+      ${['lost', 'stolen'].includes(form.values.status) && html`<p class="hint" data-testid="status-loss-note">${t('status_form.loss_note')}</p>`}
       <${FormError} form=${form} />
-      <div class="actions"><${Submit} form=${form}>${t('status_form.submit')}<//></div>
+      <div class="actions"><${Submit} form=${form}>${t('status_form.submit')}<//>
+        <button type="button" class="secondary" onClick=${() => { form.reset(); setShown(false); }}>${t('loss.cancel')}</button></div>
     </form>
     <p class="hint">${t('status_form.by_procedure')}</p>`}
   </section>`;

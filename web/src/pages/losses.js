@@ -1,16 +1,18 @@
 // Lost and stolen weapons: the reports (open ones by default: the weapon is
-// still missing), the report form and the lost/stolen list as CSV for an
-// iARMS-style database (docs/formats/lost-stolen-csv.md), for roles with trace.
+// still missing — one per weapon lost or stolen, however it was recorded),
+// each with the hits on its weapon; the report form, which picks the weapon
+// by serial; and the lost/stolen list as CSV for an iARMS-style database
+// (docs/formats/lost-stolen-csv.md), for roles with trace.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';
 import { fmtNumber, label, t } from '../i18n.js';
 import { can } from '../roles.js';
-import { LoadError, Loading, optionsOf } from '../components/form.js';
-import { ActionForm, Day, ItemLink, Table, bodyOf } from '../components/stock.js';
+import { LoadError, Loading } from '../components/form.js';
+import { Day, ItemLink, Table } from '../components/stock.js';
+import { LossForm } from '../components/loss.js';
 import { PageTitle } from './misc.js';
-import { LOSS_KINDS } from '../vocab.js';
 
 export function Losses({ user }) {
   const [which, setWhich] = useState('open');
@@ -31,10 +33,9 @@ export function Losses({ user }) {
     [t('rec.place'), (r) => html`<span dir="auto">${r.place || '—'}</span>`],
     [t('loss.agency'), (r) => html`<span dir="auto">${[r.agency, r.police_ref].filter(Boolean).join(' · ') || '—'}</span>`],
     [t('loss.open'), (r) => html`<span class=${'badge tone-' + (r.open ? 'missing' : 'recovered')}>${t(r.open ? 'loss.still_missing' : 'loss.recovered')}</span>`],
-    [t('hit.title'), (r) => (r.hits ? html`<a href="#/inbox">${fmtNumber(Array.isArray(r.hits) ? r.hits.length : r.hits)}</a>` : '0'), 'num'],
+    [t('hit.title'), (r) => (r.hits ? html`<a href="#/inbox" data-testid="loss-hits">${fmtNumber(Array.isArray(r.hits) ? r.hits.length : r.hits)}</a>` : fmtNumber(0)), 'num'],
   ];
   const trace = can(user, 'trace');
-  const today = new Date().toISOString().slice(0, 10);
   return html`<${PageTitle}>${t('loss.title')}<//>
     <div class="actions filters">
       <div class="field"><label for="loss-which">${t('loss.which')}</label>
@@ -47,22 +48,9 @@ export function Losses({ user }) {
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
     ${list && html`<${Table} caption=${t('loss.title')} cols=${cols} rows=${list} empty=${t('loss.none')} />`}
-    ${trace && html`<${ActionForm} prefix="loss-" title=${t('loss.add')} submit=${t('loss.add_submit')} note=${t('loss.add_note')}
-      initial=${{ item_id: '', kind: 'stolen', date: today, circumstances: '', reported_by: '', place: '', agency: '', police_ref: '' }}
-      fields=${[
-        { name: 'item_id', label: t('loss.item_id'), required: true, autocomplete: 'off', hint: t('loss.item_hint') },
-        { name: 'kind', label: t('loss.kind'), type: 'select', options: optionsOf(LOSS_KINDS, 'status') },
-        { name: 'date', label: t('rec.date'), type: 'date', required: true },
-        { name: 'reported_by', label: t('loss.reported_by'), dir: 'auto', required: true },
-        { name: 'place', label: t('rec.place'), dir: 'auto' },
-        { name: 'agency', label: t('loss.agency_only'), dir: 'auto' },
-        { name: 'police_ref', label: t('loss.police_ref'), dir: 'auto' },
-        { name: 'circumstances', label: t('loss.circumstances'), type: 'textarea', rows: 2, dir: 'auto', required: true },
-      ]}
-      action=${async (v) => {
-        const r = await api('POST', '/losses', { body: bodyOf(v) });
-        load();
-        const n = Array.isArray(r.hits) ? r.hits.length : r.hits || 0;
-        return t('loss.added', { n: fmtNumber(n) });
-      }} />`}`;
+    ${trace && html`<section class="box" aria-labelledby="loss-h">
+      <h2 id="loss-h">${t('loss.add')}</h2>
+      <p class="hint">${t('loss.add_note')}</p>
+      <${LossForm} prefix="loss-" onDone=${load} />
+    </section>`}`;
 }

@@ -1,0 +1,110 @@
+// Reporting a weapon lost or stolen: the form both the Lost & stolen page
+// and a weapon's own page use (POST /losses), and the weapon picker the
+// list's form chooses the weapon with — a serial typed, the registry
+// searched (GET /search) and the weapon chosen from what it finds, never a
+// record id typed.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { fmtNumber, label, t } from '../i18n.js';
+import { Field, FormError, Submit, errorText, optionsOf, useForm } from './form.js';
+import { bodyOf } from './stock.js';
+import { LOSS_KINDS } from '../vocab.js';
+
+// A found weapon beside its serial: make and model, and its status.
+const what = (w) => [[w.make, w.model].filter(Boolean).join(' '), w.status && label('status', w.status)].filter(Boolean).join(' · ');
+
+// The weapon, by serial: what the search finds for at least two characters,
+// each a button that chooses it; once chosen, the weapon and a way back.
+export function WeaponPicker({ form, name = 'item_id', text, hint }) {
+  const id = form.prefix + name;
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState(null); // null: nothing asked yet
+  const [chosen, setChosen] = useState(null);
+  const asked = useRef(0);
+  useEffect(() => {
+    if (!form.values[name]) setChosen(null); // the form was reset
+  }, [form.values[name]]);
+  useEffect(() => {
+    const q = query.trim();
+    if (chosen || q.length < 2) {
+      setFound(null);
+      return undefined;
+    }
+    const n = ++asked.current;
+    const timer = setTimeout(() => {
+      api('GET', '/search', { query: { serial: q, limit: 8 } }).then(
+        (r) => n === asked.current && setFound(r.candidates || []),
+        () => n === asked.current && setFound([]),
+      );
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [query, chosen]);
+  const choose = (w) => {
+    setChosen(w);
+    form.setValues((v) => ({ ...v, [name]: w.id }));
+  };
+  const again = () => {
+    setChosen(null);
+    form.setValues((v) => ({ ...v, [name]: '' }));
+    setTimeout(() => document.getElementById(id)?.focus(), 0);
+  };
+  const err = form.error?.field === name ? form.error : null;
+  if (chosen) {
+    return html`<div class="field weapon-picked" data-testid="weapon-picked">
+      <span class="label-like" id=${id + '-label'}>${text}</span>
+      <p><strong class="key" dir="auto">${chosen.serial || t('item.no_serial')}</strong> <span dir="auto">${what(chosen)}</span></p>
+      <button type="button" class="secondary small" id=${id} onClick=${again}>${t('loss.pick_change')}</button>
+      ${err && html`<p class="field-error" role="alert">${errorText(err)}</p>`}
+    </div>`;
+  }
+  return html`<div class="field weapon-picker">
+    <label for=${id}>${text}</label>
+    <input id=${id} type="search" autocomplete="off" dir="auto" value=${query} aria-describedby=${`${id}-hint ${id}-found`}
+      aria-invalid=${err ? 'true' : undefined} onInput=${(e) => setQuery(e.currentTarget.value)} />
+    <p id=${`${id}-hint`} class="hint">${hint}</p>
+    <p id=${`${id}-found`} class="hint" role="status">${found && (found.length ? t('loss.pick_found', { n: fmtNumber(found.length) }) : t('loss.pick_none'))}</p>
+    ${found?.length > 0 && html`<ul class="picker-list" data-testid="weapon-choices">
+      ${found.map((w) => html`<li key=${w.id}><button type="button" class="secondary" onClick=${() => choose(w)}>
+        <span class="key" dir="auto">${w.serial || t('item.no_serial')}</span> <span dir="auto">${what(w)}</span></button></li>`)}
+    </ul>`}
+    ${err && html`<p class="field-error" role="alert">${errorText(err)}</p>`}
+  </div>`;
+}
+
+// The loss report form: for `item` (a weapon's page) or a weapon picked by
+// serial. `onDone(report)` after it is recorded.
+export function LossForm({ prefix, item, onDone, onCancel, submit }) {
+  const today = new Date().toISOString().slice(0, 10);
+  const initial = { item_id: item ? item.id : '', kind: 'stolen', date: today, reported_by: '', place: '', agency: '', police_ref: '', circumstances: '' };
+  // with the weapon given there is no field for it: an error about it is the form's
+  const form = useForm(initial, { prefix, fields: Object.keys(initial).filter((k) => !item || k !== 'item_id') });
+  const [done, setDone] = useState('');
+  const go = form.submit(async (v) => {
+    setDone('');
+    if (!v.item_id) throw Object.assign(new Error(t('loss.pick_needed')), { field: 'item_id', code: 'invalid' });
+    const r = await api('POST', '/losses', { body: bodyOf(v) });
+    form.reset();
+    const n = Array.isArray(r.hits) ? r.hits.length : r.hits || 0;
+    setDone(t('loss.added', { n: fmtNumber(n) }));
+    onDone?.(r);
+  });
+  return html`<div>
+    <p class="success" role="status">${done}</p>
+    <form class="form" onSubmit=${go} novalidate data-testid="loss-form">
+      <div class="row">
+        ${!item && html`<${WeaponPicker} form=${form} text=${t('loss.item_id')} hint=${t('loss.item_hint')} />`}
+        <${Field} form=${form} name="kind" type="select" label=${t('loss.kind')} options=${optionsOf(LOSS_KINDS, 'status')} />
+        <${Field} form=${form} name="date" type="date" label=${t('rec.date')} required max=${today} />
+        <${Field} form=${form} name="reported_by" label=${t('loss.reported_by')} dir="auto" required />
+        <${Field} form=${form} name="place" label=${t('rec.place')} dir="auto" />
+        <${Field} form=${form} name="agency" label=${t('loss.agency_only')} dir="auto" />
+        <${Field} form=${form} name="police_ref" label=${t('loss.police_ref')} dir="auto" />
+        <${Field} form=${form} name="circumstances" type="textarea" rows="2" label=${t('loss.circumstances')} dir="auto" required />
+      </div>
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${submit || t('loss.add_submit')}<//>
+        ${onCancel && html`<button type="button" class="secondary" onClick=${onCancel}>${t('loss.cancel')}</button>`}</div>
+    </form>
+  </div>`;
+}
