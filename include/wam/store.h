@@ -9,6 +9,7 @@
 #ifndef WAM_STORE_H
 #define WAM_STORE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
