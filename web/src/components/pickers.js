@@ -67,7 +67,7 @@ export function Combobox({ id, label: text, hint, error, value, onText, choices,
         onInput=${(e) => { onText(e.currentTarget.value); setOpen(true); }}
         onKeyDown=${key}
         onBlur=${() => { setOpen(false); onBlur?.(); }} />
-      <ul id=${list} role="listbox" aria-label=${text} class="picker-list" hidden=${!shown}>
+      <ul id=${list} role="listbox" aria-label=${t('pickers.list', { label: text })} class="picker-list" hidden=${!shown}>
         ${shown && choices.map((c, i) => html`<li key=${c.value} id=${`${id}-opt-${i}`} role="option"
           aria-selected=${i === active ? 'true' : 'false'} class=${i === active ? 'active' : undefined}
           onMouseDown=${(e) => e.preventDefault()} onClick=${() => choose(c)}>
