@@ -30,7 +30,10 @@ export function Combobox({ id, label: text, hint, error, value, onText, choices,
   const [active, setActive] = useState(-1);
   const list = `${id}-list`;
   const shown = open && choices.length > 0;
-  useEffect(() => setActive(-1), [choices]);
+  // a new list of suggestions starts with none active (a re-render with the
+  // same suggestions, as a form's own updates bring, keeps the one moved to)
+  const sig = choices.map((c) => c.value).join('\n');
+  useEffect(() => setActive(-1), [sig]);
   const choose = (c) => {
     setOpen(false);
     setActive(-1);
@@ -222,7 +225,7 @@ export function SuggestField({ form, name, label: text, hint, load, dir }) {
 // Makes, models (of `make` when one is given) and calibres recorded or in
 // the reference data, starting with what was typed.
 export const suggestFrom = (field, make) => (prefix) =>
-  api('GET', '/suggest', { query: { field, prefix, make: make || undefined, limit: 8 } }).then((vs) =>
+  api('GET', '/suggest', { query: { field, prefix, make: make?.trim() || undefined, limit: 8 } }).then((vs) =>
     vs.map((v) => ({ value: v, label: v })),
   );
 

@@ -65,7 +65,7 @@ export function Register() {
         </div>
         <div class="row">
           <${Field} form=${form} name="make" type="suggest" load=${suggestFrom('make')} label=${t('field.make')} />
-          <${Field} form=${form} name="model" type="suggest" load=${suggestFrom('model', form.values.make.trim())} label=${t('field.model')} />
+          <${Field} form=${form} name="model" type="suggest" load=${suggestFrom('model', form.values.make || '')} label=${t('field.model')} />
           <${Field} form=${form} name="calibre" type="suggest" load=${suggestFrom('calibre')} label=${t('field.calibre')} />
         </div>
         <div class="row">

@@ -44,7 +44,7 @@ export function Search({ route }) {
         autocomplete="off" spellcheck="false" dir="auto" required />
       <div class="row">
         <${Field} form=${form} name="make" type="suggest" load=${suggestFrom('make')} label=${t('field.make')} />
-        <${Field} form=${form} name="model" type="suggest" load=${suggestFrom('model', form.values.make.trim())} label=${t('field.model')} />
+        <${Field} form=${form} name="model" type="suggest" load=${suggestFrom('model', form.values.make || '')} label=${t('field.model')} />
         <${Field} form=${form} name="calibre" type="suggest" load=${suggestFrom('calibre')} label=${t('field.calibre')} />
         <${Field} form=${form} name="country" type="country" label=${t('search.country')} />
       </div>

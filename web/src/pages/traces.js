@@ -309,7 +309,7 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
         ${initial.item_id && html`<p class="hint">${t('trace.from_weapon')} <${ItemLink} id=${initial.item_id} serial=${initial['item.serial'] || initial.item_id} /></p>`}
         <div class="row">
           ${F('item.make', t('field.make'), { type: 'suggest', load: suggestFrom('make') })}
-          ${F('item.model', t('field.model'), { type: 'suggest', load: suggestFrom('model', form.values['item.make'].trim()) })}
+          ${F('item.model', t('field.model'), { type: 'suggest', load: suggestFrom('model', form.values['item.make'] || '') })}
           ${F('item.category', t('field.category'), { type: 'select', options: [{ value: '', label: t('common.choose') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))] })}
           ${F('item.calibre', t('field.calibre'), { type: 'suggest', load: suggestFrom('calibre') })}
         </div>
