@@ -4,7 +4,7 @@
 // models and calibres suggested by the server as they are typed, and
 // colleagues by name. What the form sends is what the API takes: the ISO
 // 3166 code of a country, the text of a make.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { countryName, currentLanguage, label, t } from '../i18n.js';
@@ -155,30 +155,22 @@ function exactCountry(list, typed) {
 // case), for the API to refuse with its own message under the field.
 export function CountryInput({ id, name, label: text, hint, error, code, onCode }) {
   const list = namedCountries(useCountries());
-  const [typed, setTyped] = useState(null); // null: show the chosen country
-  const mine = useRef(code);
-  useEffect(() => {
-    // a value set from outside (a reset, a draft loaded) shows as its name
-    if (code !== mine.current) {
-      mine.current = code;
-      setTyped(null);
-    }
-  }, [code]);
-  const set = (v) => {
-    mine.current = v;
-    onCode(v);
-  };
+  // what is being typed, and the code it gave; once the code is another
+  // (a choice, a reset, a draft loaded) the field shows that country's name
+  const [typed, setTyped] = useState(null);
+  const editing = typed !== null && typed.code === code;
   const chosen = list.find((c) => c.value === code);
-  const shown = typed ?? (chosen ? chosen.label : code);
+  const shown = editing ? typed.text : chosen ? chosen.label : code;
   const onText = (v) => {
-    setTyped(v);
     const hit = exactCountry(list, v);
-    set(hit ? hit.value : v.trim().toUpperCase());
+    const next = hit ? hit.value : v.trim().toUpperCase();
+    setTyped({ text: v, code: next });
+    onCode(next);
   };
   const fullHint = [hint, code && chosen ? t('pickers.country_code', { code }) : ''].filter(Boolean).join(' ');
   return html`<${Combobox} id=${id} label=${text} hint=${fullHint || undefined} error=${error} value=${shown}
-    onText=${onText} choices=${typed ? matchCountries(list, typed) : []}
-    onChoose=${(c) => { set(c.value); setTyped(null); }}
+    onText=${onText} choices=${editing ? matchCountries(list, typed.text) : []}
+    onChoose=${(c) => { setTyped(null); onCode(c.value); }}
     onBlur=${() => { if (chosen) setTyped(null); }}
     inputProps=${{ name, 'data-code': code }} />`;
 }
