@@ -61,7 +61,7 @@ static bool sites_chosen(wam_request *r, json_t *in)
 		reply_error(r, 422, "invalid", "sites", "choose all sites or some sites, not both");
 		return false;
 	}
-	if (!json_is_true(all) && json_is_array(sites) && json_array_size(sites) == 0) {
+	if (!json_is_true(all) && (json_is_null(sites) || (json_is_array(sites) && json_array_size(sites) == 0))) {
 		reply_error(r, 422, "invalid", "sites",
 		            "choose at least one site, or all sites (all_sites: true) to give every site");
 		return false;

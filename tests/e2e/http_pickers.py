@@ -152,6 +152,8 @@ def test(tap):
     resp = srv.post("/api/v1/users", dict(body, sites=[]), admin)
     tap.ok(resp.status == 422 and resp.error().get("field") == "sites",
            "POST /users with an empty list of sites: 422 sites", repr(resp))
+    resp = srv.post("/api/v1/users", dict(body, sites=None), admin)
+    tap.ok(resp.status == 422 and resp.error().get("field") == "sites", "... or sites null: 422 sites", repr(resp))
     resp = srv.post("/api/v1/users", dict(body, sites=[site], all_sites=True), admin)
     tap.ok(resp.status == 422 and resp.error().get("field") == "sites", "... all sites and some sites: 422",
            repr(resp))
