@@ -61,6 +61,14 @@ CREATE INDEX items_serial ON items(serial_key, make_key, country);
 -- 10 million; with them, 0.01 s.
 CREATE INDEX items_status ON items(status, id);
 CREATE INDEX items_site ON items(site_id, id);
+-- Suggestions while a make, model or calibre is typed (GET /api/v1/suggest):
+-- each distinct value found by one seek from the last, case-insensitively,
+-- so a prefix costs a few dozen seeks whether there are a thousand weapons
+-- or ten million, not a scan. A registry made before them gets them from
+-- its first writable handle (src/registry/suggest.c), without a rebuild.
+CREATE INDEX items_make_model ON items(make COLLATE NOCASE, model COLLATE NOCASE);
+CREATE INDEX items_model ON items(model COLLATE NOCASE);
+CREATE INDEX items_calibre ON items(calibre COLLATE NOCASE);
 
 CREATE TABLE markings (
   item_id    TEXT NOT NULL,

@@ -417,6 +417,19 @@ int wam_projector_replay(struct projector *p, sqlite3 *src,
 int wam_refdata_load(sqlite3 *conn);
 /* Directory of wam's data files: $WAM_DATA_DIR or the compiled-in one. */
 const char *wam_data_dir(void);
+
+/* The photo store (store/photo.c; wam_photo_add and wam_photo_get are the
+ * public doors). The media type of image bytes by their first bytes, or
+ * NULL. */
+const char *wam_photo_type(const void *bytes, size_t n);
+/* `hash` is 64 lowercase hex digits, the only names the store has. */
+bool wam_photo_hash_valid(const char *hash);
+/* Writes a photo to the store unless it is there; its hash into `hash`,
+ * its media type into `*media_type` (NULL when the bytes are no image). */
+int wam_photo_store(wam_db *db, char hash[WAM_PHOTO_HASH_LEN + 1], const char **media_type, const void *bytes,
+                    size_t n);
+/* Reads a stored photo back, checking its bytes hash to its name. */
+int wam_photo_read(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *hash);
 bool wam_refdata_country(wam_db *db, const char *code);
 bool wam_refdata_category(wam_db *db, const char *code);
 void wam_refdata_free(struct refdata *r);

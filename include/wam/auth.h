@@ -169,6 +169,13 @@ WAM_API void wam_auth_user_principal(wam_principal *out, const json_t *user);
  * shows. The caller frees `*out` with json_decref. */
 WAM_API int wam_auth_user_list(wam_db *db, json_t **out);
 
+/* The users a caller may name in a form (checkers, verifiers, whom a
+ * weapon is issued to): [{id, name, role}] of every user not disabled,
+ * ordered by name; for a caller confined to sites, only the users who
+ * share one of its sites and the users not confined. Neither sites nor
+ * dates are given. The caller frees `*out`. WAM_EDB, WAM_ENOMEM. */
+WAM_API int wam_auth_user_names(wam_db *db, json_t **out);
+
 /* Checks a name and password. On success fills `*out`. An unknown name, a
  * wrong password and a disabled user all fail the same way, with WAM_EAUTH
  * and the same message, in about the same time. `*out` is zeroed on

@@ -70,7 +70,6 @@ WAM_API int wam_collection_recovery_handover(wam_db *db, json_t **out, const cha
  * may be NULL. Bytes that are not an image fail with WAM_EINVAL. `*out` is
  * {hash, size, media_type, caption}. Adding a photo the recovery already
  * has changes nothing and gives the same answer. */
-#define WAM_PHOTO_MAX (16u << 20)
 WAM_API int wam_collection_recovery_photo_add(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n,
                                               const char *caption);
 

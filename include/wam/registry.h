@@ -222,6 +222,28 @@ WAM_API int wam_registry_summary(wam_db *db, json_t **out);
  * when the categories cannot be read; `*out` is then NULL. */
 WAM_API int wam_registry_vocabulary(wam_db *db, json_t **out);
 
+/* The countries the registry accepts, for a front end that offers them by
+ * name: [{code, name, former}] with ISO 3166-1 alpha-2 codes first, then
+ * the former states of ISO 3166-3 (alpha-4, former true), each with its
+ * English name from iso-codes. `*out` is the caller's. WAM_EDB if the
+ * reference table cannot be read. */
+WAM_API int wam_registry_countries(wam_db *db, json_t **out);
+
+/* The most suggestions wam_registry_suggest() gives at once. */
+#define WAM_SUGGEST_MAX 50
+
+/* Values to offer while `field` ("make", "model" or "calibre") is typed:
+ * those recorded on weapons and those of the reference data
+ * (data/manufacturers.json) that start with `prefix` (NULL or "" for any;
+ * ASCII letters compare without case), each once, sorted, at most `limit`
+ * (10 when 0 or less, WAM_SUGGEST_MAX at most). With `make`, models are
+ * only those of that make. Sets `*out` to an array of strings, the
+ * caller's. WAM_EINVAL naming "field" or "prefix" (over 100 bytes);
+ * WAM_EDB, WAM_ENOMEM. Reads the whole registry, confined caller or not:
+ * the names of makes, models and calibres are vocabulary, not records. */
+WAM_API int wam_registry_suggest(wam_db *db, json_t **out, const char *field, const char *prefix, const char *make,
+                                 int limit);
+
 /* Options for wam_registry_import(). */
 typedef struct wam_import_opts {
 	int dry_run;            /* validate everything, write nothing */

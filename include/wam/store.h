@@ -9,6 +9,7 @@
 #ifndef WAM_STORE_H
 #define WAM_STORE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -194,6 +195,29 @@ WAM_API int wam_file_create(FILE **out, const char *path, const char *field, uns
  * once it is written whole (or removed): its name goes into `tmp`
  * (`tmpsize` bytes). `*out` is closed with fclose(). */
 WAM_API int wam_file_create_temp(FILE **out, char *tmp, size_t tmpsize, const char *path, const char *field);
+
+/* The largest photo the photo store takes, in bytes. */
+#define WAM_PHOTO_MAX (16u << 20)
+/* A photo's name: the SHA-256 of its bytes in lowercase hex. */
+#define WAM_PHOTO_HASH_LEN 64
+
+/* Keeps a photo (JPEG, PNG, GIF or WebP, told by its first bytes, which
+ * must be `media_type` unless it is NULL; at most WAM_PHOTO_MAX bytes) in
+ * the photo store beside the registry,
+ * "<db>.photos/<sha256>", owner-only, once however often it is added. Sets
+ * `*out` to {hash, size, media_type}, the caller's. Records nothing in the
+ * ledger: a photo counts once a record (a trace request, a recovery) names
+ * its hash. WAM_EINVAL naming "photo" for bytes that are no image or too
+ * many; WAM_EFORBIDDEN for a caller confined to sites (photos belong to
+ * national records); WAM_EIO. */
+WAM_API int wam_photo_add(wam_db *db, json_t **out, const void *bytes, size_t n, const char *media_type);
+
+/* The bytes of the stored photo named `hash` (malloc'd, the caller frees
+ * them) and its media type. WAM_EINVAL naming "hash" unless it is 64
+ * lowercase hex digits; WAM_ENOTFOUND when no such photo is stored;
+ * WAM_EINTEGRITY when the file no longer holds the bytes it is named by;
+ * WAM_EFORBIDDEN for a caller confined to sites. */
+WAM_API int wam_photo_get(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *hash);
 
 #ifdef __cplusplus
 }

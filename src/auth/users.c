@@ -358,3 +358,43 @@ int wam_auth_user_generation(wam_db *db, int64_t *out, const char *user)
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int wam_auth_user_names(wam_db *db, json_t **out)
+{
+	json_t *all = NULL, *names = json_array();
+	*out = NULL;
+	if (!names)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	/* read past confinement on purpose: a confined caller is given only the
+	 * names below, never the users' records */
+	int rc = wam_auth_list(db, &all, USER_SQL " WHERE disabled = 0 ORDER BY name", "disabled", "list users");
+	if (rc) {
+		json_decref(names);
+		return rc;
+	}
+	const wam_principal *me = wam_db_principal(db);
+	size_t i, j;
+	json_t *u, *site;
+	json_array_foreach(all, i, u)
+	{
+		const json_t *sites = json_object_get(u, "sites");
+		bool shown = !me || me->nsites == 0 || json_array_size(sites) == 0;
+		json_array_foreach(sites, j, site)
+		{
+			for (int k = 0; !shown && k < me->nsites; k++)
+				shown = !strcmp(me->sites[k], json_string_value(site) ? json_string_value(site) : "");
+		}
+		if (shown && json_array_append_new(names, json_pack("{s:O, s:O, s:O}", "id", json_object_get(u, "id"),
+		                                                    "name", json_object_get(u, "name"), "role",
+		                                                    json_object_get(u, "role")))) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			break;
+		}
+	}
+	json_decref(all);
+	if (rc)
+		json_decref(names);
+	else
+		*out = names;
+	return rc;
+}

@@ -391,49 +391,6 @@ done:
 
 /* ---- photos ---- */
 
-/* The media type of image bytes by their signature, or NULL. */
-static const char *image_type(const unsigned char *b, size_t n)
-{
-	if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
-		return "image/jpeg";
-	if (n >= 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8))
-		return "image/png";
-	if (n >= 6 && (!memcmp(b, "GIF87a", 6) || !memcmp(b, "GIF89a", 6)))
-		return "image/gif";
-	if (n >= 12 && !memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4))
-		return "image/webp";
-	return NULL;
-}
-
-static void photo_dir(const wam_db *db, char *out, size_t cap)
-{
-	snprintf(out, cap, "%s.photos", db->path);
-}
-
-/* Writes the bytes to "<db>.photos/<hash>" unless they are there already;
- * a new file under a name no one can guess, renamed, so a reader never sees
- * half a photo. */
-static int store_photo(wam_db *db, const char *hash, const void *bytes, size_t n)
-{
-	char dir[4096], path[4200], tmp[4300];
-	photo_dir(db, dir, sizeof dir);
-	snprintf(path, sizeof path, "%s/%s", dir, hash);
-	if (access(path, F_OK) == 0)
-		return 0;
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return wam_error_set(WAM_EIO, "photo", "cannot make %s: %s", dir, strerror(errno));
-	FILE *f;
-	int rc = wam_file_create_temp(&f, tmp, sizeof tmp, path, "photo");
-	if (rc)
-		return rc;
-	bool ok = fwrite(bytes, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	if (fclose(f) != 0 || !ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return wam_error_set(WAM_EIO, "photo", "cannot store %s: %s", path, strerror(errno));
-	}
-	return 0;
-}
-
 int wam_collection_recovery_photo_add(wam_db *db, json_t **out, const char *id, const void *bytes, size_t n,
                                       const char *caption)
 {
@@ -443,12 +400,11 @@ int wam_collection_recovery_photo_add(wam_db *db, json_t **out, const char *id, 
 		return wam_confine_national(db, "recoveries");
 	}
 	int rc;
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char hash[2 * crypto_hash_sha256_BYTES + 1];
+	char hash[WAM_PHOTO_HASH_LEN + 1];
 	json_t *p = json_object(), *rows = NULL, *rec = NULL, *cap = json_object();
 	if (out)
 		*out = NULL;
-	const char *type = bytes ? image_type(bytes, n) : NULL;
+	const char *type = wam_photo_type(bytes, n);
 	if (!type) {
 		rc = wam_error_set(WAM_EINVAL, "photo", "the photo is not a JPEG, PNG, GIF or WebP image");
 		goto done;
@@ -459,8 +415,11 @@ int wam_collection_recovery_photo_add(wam_db *db, json_t **out, const char *id, 
 	}
 	if (caption)
 		json_object_set_new(cap, "caption", json_string(caption));
-	crypto_hash_sha256(h, bytes, n);
-	wam_hex(hash, h, sizeof h);
+	{
+		unsigned char h[crypto_hash_sha256_BYTES];
+		crypto_hash_sha256(h, bytes, n);
+		wam_hex(hash, h, sizeof h);
+	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = wam_query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
@@ -472,7 +431,8 @@ int wam_collection_recovery_photo_add(wam_db *db, json_t **out, const char *id, 
 		json_object_set_new(p, "hash", json_string(hash));
 		json_object_set_new(p, "size", json_integer((json_int_t)n));
 		json_object_set_new(p, "media_type", json_string(type));
-		if ((rc = store_photo(db, hash, bytes, n)) ||
+		char stored[WAM_PHOTO_HASH_LEN + 1];
+		if ((rc = wam_photo_store(db, stored, NULL, bytes, n)) ||
 		    (rc = wam_ledger_append(db, "recovery.photo_added", id, p, NULL)))
 			goto fail;
 	}
@@ -500,44 +460,16 @@ int wam_collection_recovery_photo_get(wam_db *db, unsigned char **bytes, size_t 
 	if (wam_confined(db)) /* the whole registry, not a site's */
 		return wam_confine_national(db, "recoveries");
 	json_t *rows = NULL;
-	char dir[4096], path[4200];
 	*bytes = NULL;
 	*n = 0;
-	int rc = wam_query_rows(db, &rows, "SELECT size, media_type FROM recovery_photos WHERE recovery_id=? AND hash=?",
-	                    id, hash);
+	int rc = wam_query_rows(db, &rows, "SELECT size FROM recovery_photos WHERE recovery_id=? AND hash=?", id, hash);
 	if (rc)
 		return rc;
-	json_t *row = json_array_get(rows, 0);
-	if (!row) {
-		json_decref(rows);
-		return wam_error_set(WAM_ENOTFOUND, "hash", "recovery '%.40s' has no photo '%.70s'", id, hash);
-	}
-	size_t size = (size_t)json_integer_value(json_object_get(row, "size"));
-	snprintf(media_type, 32, "%s", json_string_value(json_object_get(row, "media_type")));
+	bool has = json_array_size(rows) > 0;
 	json_decref(rows);
-	photo_dir(db, dir, sizeof dir);
-	snprintf(path, sizeof path, "%s/%s", dir, hash);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return wam_error_set(WAM_EIO, "hash", "photo %s is missing from %s", hash, dir);
-	unsigned char *b = malloc(size ? size : 1);
-	size_t got = b ? fread(b, 1, size, f) : 0;
-	int extra = fgetc(f);
-	fclose(f);
-	if (!b)
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	/* the file is named by its hash: any other bytes were changed outside wam */
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char have[2 * crypto_hash_sha256_BYTES + 1];
-	crypto_hash_sha256(h, b, got);
-	wam_hex(have, h, sizeof h);
-	if (got != size || extra != EOF || strcmp(have, hash) != 0) {
-		free(b);
-		return wam_error_set(WAM_EINTEGRITY, "hash", "photo file %s does not hold the bytes recorded", path);
-	}
-	*bytes = b;
-	*n = size;
-	return 0;
+	if (!has)
+		return wam_error_set(WAM_ENOTFOUND, "hash", "recovery '%.40s' has no photo '%.70s'", id, hash);
+	return wam_photo_read(db, bytes, n, media_type, hash);
 }
 
 /* ---- tasks ---- */

@@ -44,6 +44,34 @@ static bool only_keys(wam_request *r, json_t *in, const char *const *keys)
 	return true;
 }
 
+/* "No site chosen" must not mean every site by accident: an empty list of
+ * sites is taken only with "all_sites": true beside it, which says every
+ * site on purpose (and is then taken out before libwam reads the body). A
+ * body with no "sites" at all keeps meaning every site, as it always has
+ * for API clients and as the CLI without --site does. False after
+ * answering 422. */
+static bool sites_chosen(wam_request *r, json_t *in)
+{
+	json_t *all = json_object_get(in, "all_sites"), *sites = json_object_get(in, "sites");
+	if (all && !json_is_boolean(all)) {
+		reply_error(r, 422, "invalid", "all_sites", "all_sites is true or false");
+		return false;
+	}
+	if (json_is_true(all) && json_array_size(sites) > 0) {
+		reply_error(r, 422, "invalid", "sites", "choose all sites or some sites, not both");
+		return false;
+	}
+	if (!json_is_true(all) && (json_is_null(sites) || (json_is_array(sites) && json_array_size(sites) == 0))) {
+		reply_error(r, 422, "invalid", "sites",
+		            "choose at least one site, or all sites (all_sites: true) to give every site");
+		return false;
+	}
+	if (json_is_true(all) && !sites)
+		json_object_set_new(in, "sites", json_array());
+	json_object_del(in, "all_sites");
+	return true;
+}
+
 static json_t *principal_json(const wam_principal *p)
 {
 	json_t *sites = json_array();
@@ -115,6 +143,19 @@ void h_session_delete(wam_request *r)
 	reply_bytes(r, 204, NULL, "", 0);
 }
 
+/* Signs the caller out everywhere: every session of theirs ends, this one
+ * too; their password, role and API tokens stay as they are. */
+void h_session_delete_all(wam_request *r)
+{
+	if (strcmp(r->who.kind, "user") != 0) {
+		reply_error(r, 403, "forbidden", NULL, "an API token has no sessions; revoke the token instead");
+		return;
+	}
+	sessions_end_user(server_sessions(r->srv), r->who.id);
+	reply_header(r, MHD_HTTP_HEADER_SET_COOKIE, "wam_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	reply_bytes(r, 204, NULL, "", 0);
+}
+
 void h_session_password(wam_request *r)
 {
 	static const char *const keys[] = {"current", "password", NULL};
@@ -175,7 +216,7 @@ void h_users_create(wam_request *r)
 	json_t *in = request_json(r), *out;
 	if (!in)
 		return;
-	char *password = take_string(r, in, "password");
+	char *password = sites_chosen(r, in) ? take_string(r, in, "password") : NULL;
 	if (!password) {
 		json_decref(in);
 		return;
@@ -203,6 +244,10 @@ void h_user_update(wam_request *r)
 	json_t *in = request_json(r), *out;
 	if (!in)
 		return;
+	if (!sites_chosen(r, in)) {
+		json_decref(in);
+		return;
+	}
 	int rc = wam_auth_user_update(r->db, &out, r->params[0], in);
 	json_decref(in);
 	if (rc) {
@@ -255,6 +300,10 @@ void h_tokens_create(wam_request *r)
 	char secret[WAM_TOKEN_LEN + 1];
 	if (!in)
 		return;
+	if (!sites_chosen(r, in)) {
+		json_decref(in);
+		return;
+	}
 	int rc = wam_auth_token_add(r->db, &out, in, secret);
 	json_decref(in);
 	if (rc) {

@@ -236,6 +236,14 @@ void h_recovery_get(wam_request *r);
 void h_recovery_handover(wam_request *r);
 void h_recovery_photo_add(wam_request *r);
 void h_recovery_photo_get(wam_request *r);
+/* h_pickers.c: what forms offer to choose from */
+void h_countries(wam_request *r);
+void h_suggest(wam_request *r);
+void h_user_names(wam_request *r);
+/* h_photos.c: the photo store */
+void h_photo_add(wam_request *r);
+void h_photo_get(wam_request *r);
+void h_session_delete_all(wam_request *r);
 void h_tasks_list(wam_request *r);
 void h_task_mark(wam_request *r);
 /* stock: destruction batches (h_destruction.c) */

@@ -29,6 +29,7 @@ static const char *const q_hits[] = {"state", NULL};
 static const char *const q_traces[] = {"direction", "state", "overdue", "item", NULL};
 static const char *const q_sdg[] = {"year", "site", "format", NULL};
 static const char *const q_sdg_records[] = {"year", "site", "figure", NULL};
+static const char *const q_suggest[] = {"field", "prefix", "make", "limit", NULL}; /* pickers */
 
 const route wam_http_routes[] = {
     {"GET", "/api/v1/health", ACT_PUBLIC, 0, h_health, NULL},
@@ -36,7 +37,15 @@ const route wam_http_routes[] = {
     {"GET", "/api/v1/session", ACT_SIGNED_IN, ROUTE_SNAPSHOT, h_session_get, NULL},
     {"DELETE", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_delete, NULL},
     {"PUT", "/api/v1/session/password", ACT_SIGNED_IN, 0, h_session_password, NULL},
+    {"DELETE", "/api/v1/session/all", ACT_SIGNED_IN, 0, h_session_delete_all, NULL},
     {"GET", "/api/v1/vocabulary", ACT_SIGNED_IN, ROUTE_SNAPSHOT, h_vocabulary, NULL},
+    /* what forms offer to choose from: names of countries, makes, users */
+    {"GET", "/api/v1/countries", ACT_SIGNED_IN, ROUTE_SNAPSHOT, h_countries, NULL},
+    {"GET", "/api/v1/suggest", WAM_ACT_READ, ROUTE_SNAPSHOT, h_suggest, q_suggest},
+    {"GET", "/api/v1/user-names", WAM_ACT_READ, ROUTE_SNAPSHOT, h_user_names, NULL},
+    /* the photo store: photos named by their SHA-256 (a trace request's) */
+    {"POST", "/api/v1/photos", WAM_ACT_TRACE, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_photo_add, NULL},
+    {"GET", "/api/v1/photos/{hash}", WAM_ACT_TRACE, ROUTE_NATIONAL, h_photo_get, NULL},
 
     {"GET", "/api/v1/items", WAM_ACT_READ, ROUTE_SNAPSHOT, h_items_list, q_items},
     {"POST", "/api/v1/items", WAM_ACT_REGISTER, 0, h_items_create, q_create},

@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "ledger/room.h"
 #include "registry/project.h"
+#include "registry/registry.h"
 #include "registry/rules.h"
 
 enum {
@@ -248,6 +249,8 @@ static const struct wam_room_table tables[] = {
 const struct wam_room wam_room_registry = {
     .name = "registry",
     .version = 4,
+    .open = wam_registry_suggest_open,
+    .late_indexes = wam_registry_suggest_indexes,
     .apply = apply,
     .tables = tables,
     .close = known_free,

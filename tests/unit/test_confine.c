@@ -228,6 +228,12 @@ static public_fn fns[] = {
     /* the vocabularies, the server's entry point, the allocator's count */
     {"wam_auth_roles_json", FREE, false},
     {"wam_registry_vocabulary", FREE, false},
+    /* reference data, and the names of makes, models and calibres: vocabulary, no record */
+    {"wam_registry_countries", FREE, false},
+    {"wam_registry_suggest", FREE, false},
+    {"wam_auth_user_names", LISTS, false},
+    {"wam_photo_add", NATIONAL, false}, /* photos are of national records (trace requests, recoveries) */
+    {"wam_photo_get", NATIONAL, false},
     {"wam_trace_vocabulary", FREE, false},
     {"wam_stock_vocabulary", FREE, false},
     {"wam_collection_vocabulary", FREE, false},
@@ -759,6 +765,8 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_collection_recovery_photo_add", wam_collection_recovery_photo_add(db, &out, x, "x", 1, NULL));
 	NAT("wam_collection_recovery_photo_get", wam_collection_recovery_photo_get(db, &bytes, &n, media, x, x));
 	NAT("wam_collection_task_list", wam_collection_task_list(db, &out, NULL));
+	NAT("wam_photo_add", wam_photo_add(db, &out, "\x89PNG\r\n\x1a\n", 8, NULL));
+	NAT("wam_photo_get", wam_photo_get(db, &bytes, &n, media, "0000000000000000000000000000000000000000000000000000000000000000"));
 	NAT("wam_collection_task_mark", wam_collection_task_mark(db, &out, x, in));
 	wam_verify_opts vo = {0};
 	NAT("wam_ledger_verify_with", wam_ledger_verify_with(db, &vo, &vr));
@@ -1107,6 +1115,46 @@ static void test_confine_every_public_function_is_named(void **state)
 		fail_msg("%d public functions are not named in the table", sc.missing);
 }
 
+/* A confined caller hears of the users who share one of its sites and of
+ * those not confined, never of a user confined elsewhere. */
+static void test_confine_user_names_keep_to_the_sites(void **state)
+{
+	(void)state;
+	json_t *out = NULL, *in;
+	as_owner();
+	in = json_pack("{s:s, s:s, s:[s]}", "name", "cara", "role", "viewer", "sites", fx->there);
+	ok(wam_auth_user_add(fx->r.db, &out, in, "a long enough password"), &out, "add cara");
+	json_decref(in);
+	in = json_pack("{s:s, s:s, s:[s]}", "name", "dan", "role", "viewer", "sites", fx->here);
+	ok(wam_auth_user_add(fx->r.db, &out, in, "a long enough password"), &out, "add dan");
+	json_decref(in);
+	const char *seen[2][4] = {{"ann", "ben", "dan", NULL}, {"ann", "ben", "cara", "dan"}};
+	for (int pass = 0; pass < 2; pass++) {
+		called("wam_auth_user_names");
+		ok(wam_auth_user_names(pass ? as_unconfined() : as_confined(), &out), NULL, "user names");
+		char names[256] = "";
+		size_t i;
+		json_t *u;
+		json_array_foreach(out, i, u)
+		{
+			const char *name = json_string_value(json_object_get(u, "name"));
+			if (!strcmp(name, "ann") || !strcmp(name, "ben") || !strcmp(name, "cara") || !strcmp(name, "dan")) {
+				size_t len = strlen(names);
+				snprintf(names + len, sizeof names - len, "%s ", name);
+			}
+			assert_null(json_object_get(u, "sites"));
+		}
+		char want[256] = "";
+		for (int k = 0; k < 4 && seen[pass][k]; k++) {
+			size_t len = strlen(want);
+			snprintf(want + len, sizeof want - len, "%s ", seen[pass][k]);
+		}
+		assert_string_equal(names, want);
+		json_decref(out);
+	}
+	as_owner();
+}
+
 static void test_confine_every_site_bound_function_was_called(void **state)
 {
 	(void)state;
@@ -1132,6 +1180,7 @@ int main(void)
 	    cmocka_unit_test(test_confine_duplicates_elsewhere_are_not_named),
 	    cmocka_unit_test(test_confine_check_of_subsites_elsewhere_is_refused),
 	    cmocka_unit_test(test_confine_filters_naming_elsewhere_are_refused),
+	    cmocka_unit_test(test_confine_user_names_keep_to_the_sites),
 	    cmocka_unit_test(test_confine_every_public_function_is_named),
 	    cmocka_unit_test(test_confine_every_site_bound_function_was_called),
 	};

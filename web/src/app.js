@@ -27,6 +27,7 @@ import { Hit, Inbox } from './pages/hits.js';
 import { Losses } from './pages/losses.js';
 import { TraceRoute, Traces } from './pages/traces.js';
 import { Sdg } from './pages/sdg.js';
+import { Account } from './pages/account.js';
 import { NotAllowed, NotFound } from './pages/misc.js';
 
 // Each page: its nav label key, who may open it, and its component.
@@ -50,6 +51,8 @@ const PAGES = {
   losses: { nav: 'nav.losses', may: (u) => can(u, 'read') && national(u), view: Losses },
   traces: { nav: 'nav.traces', may: (u) => can(u, 'trace') && national(u), view: Traces, record: TraceRoute },
   reports: { nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: Sdg },
+  // the user's own account: reached from their name in the header, not the menu
+  account: { nav: 'nav.account', may: (u) => u.kind === 'user', view: Account, menu: false },
 };
 
 export function App() {
@@ -135,14 +138,14 @@ export function App() {
       <div class="brand"><span class="logo" aria-hidden="true">wam</span> <span class="brand-name">${t('app.name')}</span></div>
       <${LanguageSelect} lang=${lang} onChange=${changeLanguage} />
       ${user && html`<div class="who">
-        <span><span class="sr-only">${t('app.signed_in_as')} </span><strong dir="auto">${user.name}</strong> · ${label('role', user.role)}</span>
+        <span><a class="who-account" href="#/account" aria-current=${route.page === 'account' ? 'page' : undefined}><span class="sr-only">${t('app.signed_in_as')} </span><strong dir="auto">${user.name}</strong></a> · ${label('role', user.role)}</span>
         <button type="button" class="secondary" onClick=${signOut}>${t('app.sign_out')}</button>
       </div>`}
     </header>
     ${user && html`<nav class="nav" aria-label=${t('nav.label')}>
       <ul>
         ${Object.entries(PAGES)
-          .filter(([, p]) => p.may(user))
+          .filter(([, p]) => p.menu !== false && p.may(user))
           .map(([name, p]) => html`<li key=${name}>
             <a href=${p.href || '#/' + name} aria-current=${(route.page || 'dashboard') === name ? 'page' : undefined}>${t(p.nav)}</a>
           </li>`)}

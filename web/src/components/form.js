@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { label, messageText, t } from '../i18n.js';
+import { CountryField, SuggestField } from './pickers.js';
 
 // initial: the form's values by field name. fields: the names the form shows
 // (an error naming another goes to the form's alert). prefix: for ids, when
@@ -58,8 +59,12 @@ export function errorText(err) {
 }
 
 // A labelled control: text (default), number, password, textarea, select
-// (options: [{value, label}]) or checkbox.
+// (options: [{value, label}]), checkbox, or a picker (components/pickers.js):
+// country (shows names, sends the ISO code) or suggest (load(text) gives
+// the suggestions).
 export function Field({ form, name, label: text, type = 'text', options, hint, onInput, ...rest }) {
+  if (type === 'country') return html`<${CountryField} form=${form} name=${name} label=${text} hint=${hint} />`;
+  if (type === 'suggest') return html`<${SuggestField} form=${form} name=${name} label=${text} hint=${hint} load=${rest.load} dir=${rest.dir} />`;
   const id = form.prefix + name;
   const err = form.error?.field === name ? form.error : null;
   const describedBy = [hint && `${id}-hint`, err && `${id}-error`].filter(Boolean).join(' ') || undefined;

@@ -6,8 +6,9 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { fmtNumber, label, t } from '../i18n.js';
 import { navigate } from '../router.js';
-import { can, national } from '../roles.js';
+import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
+import { listUserNames } from '../components/pickers.js';
 import { ActionForm, Facts, ItemLink, SiteName, Table, When, bodyOf, linesOf, siteOptions, useSites } from '../components/stock.js';
 import { PageTitle } from './misc.js';
 import { CHECK_OUTCOMES, CHECK_READ_METHODS, CHECK_TYPES } from '../vocab.js';
@@ -51,9 +52,9 @@ const makeModel = (d) => html`<span dir="auto">${[d.make, d.model, d.calibre].fi
 const ownCheck = (user, c) => !!c && (c.checkers.some((k) => k.id === user.id) || c.opened_by === `${user.kind}:${user.name}`);
 
 function OpenCheck({ user, sites }) {
-  const [users, setUsers] = useState(null); // null: the role may not list users, so names are typed
+  const [users, setUsers] = useState(null); // null until the names come (typed if they cannot)
   useEffect(() => {
-    if (can(user, 'admin') && national(user)) api('GET', '/users').then((us) => setUsers(us.filter((u) => !u.disabled)), () => {});
+    listUserNames().then(setUsers, () => {});
   }, []);
   const form = useForm({ site_id: '', subsites: false, type: 'FULL_SERIAL', checkers: '', picked: [], sample_size: '', notes: '' }, { prefix: 'chk-' });
   const submit = form.submit(async (v) => {

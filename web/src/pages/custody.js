@@ -1,7 +1,7 @@
 // Custody of weapons (docs/stock.md), for roles with stock: the records by
 // state with confirm (the second person) and return, the overdue ones, and
 // the form that issues a weapon.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';
@@ -22,6 +22,10 @@ export function Custody({ route }) {
   const [overdue, setOverdue] = useState(null);
   const [error, setError] = useState(null);
   const [failed, setFailed] = useState(null); // an error confirming or returning
+  const [holders, setHolders] = useState([]); // registered holders, to issue to by name
+  useEffect(() => {
+    api('GET', '/holders').then(setHolders, () => {});
+  }, []);
   const fetchLists = (keep) => {
     api('GET', '/custody', { query: { state } }).then(keep(setRows), keep(setError));
     api('GET', '/custody/overdue').then(keep(setOverdue), keep(setError));
@@ -80,7 +84,8 @@ export function Custody({ route }) {
         { name: 'item_id', label: t('custody.item_id'), required: true, autocomplete: 'off', hint: t('custody.item_hint') },
         { name: 'person', label: t('custody.person'), dir: 'auto' },
         { name: 'unit', label: t('custody.unit'), dir: 'auto' },
-        { name: 'holder_id', label: t('custody.holder_id'), autocomplete: 'off', hint: t('custody.holder_hint') },
+        { name: 'holder_id', label: t('custody.holder_id'), type: 'select', hint: t('custody.holder_hint'),
+          options: [{ value: '', label: t('common.none_chosen') }, ...holders.map((h) => ({ value: h.id, label: `${h.name} (${label('holder', h.type)})` }))] },
         { name: 'expected_return', label: t('custody.expected_return'), type: 'date', required: true },
         { name: 'purpose', label: t('custody.purpose'), dir: 'auto' },
         { name: 'document', label: t('status_form.document'), dir: 'auto' },

@@ -10,6 +10,7 @@ import { fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can } from '../roles.js';
 import { LoadError, Loading, optionsOf } from '../components/form.js';
+import { suggestUsers } from '../components/pickers.js';
 import { ActionForm, Day, Facts, ItemLink, SiteName, Table, bodyOf, linesOf, siteOptions, useSites } from '../components/stock.js';
 import { PageTitle, StatusBadge } from './misc.js';
 import { DESTRUCTION_METHODS, DESTRUCTION_ROLES } from '../vocab.js';
@@ -131,7 +132,7 @@ export function Destruction({ user, route }) {
       <${ActionForm} prefix="dp-" title=${t('dest.add_person')} submit=${t('dest.add_person_submit')} note=${t('dest.person_note')}
         initial=${{ role: 'verifier', name: '' }}
         fields=${[{ name: 'role', label: t('dest.person_role'), type: 'select', options: optionsOf(DESTRUCTION_ROLES, 'dest_role') },
-          { name: 'name', label: t('users.name'), dir: 'auto', required: true, autocomplete: 'off' }]}
+          { name: 'name', label: t('users.name'), type: 'suggest', load: suggestUsers, required: true }]}
         action=${async (v) => { await post('/people', bodyOf(v)); return t('dest.person_added', { name: v.name }); }} />
       <${ActionForm} prefix="dv-" title=${t('dest.verify')} submit=${t('dest.verify_submit')}
         initial=${{ serials: '' }} fields=${[{ name: 'serials', label: t('dest.serials_read'), type: 'textarea', rows: '5', dir: 'auto', hint: t('dest.serials_hint_lots'), spellcheck: false }]}

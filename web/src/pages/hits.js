@@ -192,7 +192,7 @@ function Decide({ id, onDecided }) {
         <p class="hint">${t('hit.pod_hint')}</p>
         <div class="row">
           <${Field} form=${form} name="pod_category" type="select" label=${t('trace.pod_category')} options=${optionsOf(DIVERSION, 'pod', { empty: t('common.none_chosen') })} />
-          <${Field} form=${form} name="pod_country" label=${t('field.country')} maxlength="4" />
+          <${Field} form=${form} name="pod_country" type="country" label=${t('field.country')} />
           <${Field} form=${form} name="pod_date" type="date" label=${t('rec.date')} />
           <${Field} form=${form} name="pod_description" label=${t('trace.description')} dir="auto" />
         </div></fieldset>`}

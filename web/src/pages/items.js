@@ -9,6 +9,7 @@ import { useRequest } from '../request.js';
 import { countryName, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { Field, LoadError, Loading, optionsOf, useForm } from '../components/form.js';
+import { suggestFrom } from '../components/pickers.js';
 import { ItemLink, SiteName, siteOptions, useSites } from '../components/stock.js';
 import { CATEGORIES, STATUSES } from '../vocab.js';
 import { MarkingBadge, PageTitle, StatusBadge } from './misc.js';
@@ -53,7 +54,7 @@ export function Items({ route }) {
           options=${[{ value: '', label: t('common.any') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))]} />
         <${Field} form=${form} name="site" type="select" label=${t('field.site')} onInput=${choose('site')}
           options=${siteOptions(sites, t('common.any'))} />
-        <${Field} form=${form} name="make" label=${t('field.make')} dir="auto" />
+        <${Field} form=${form} name="make" type="suggest" load=${suggestFrom('make')} label=${t('field.make')} />
       </div>
       <div class="actions"><button type="submit">${t('items.apply')}</button>
         ${FILTERS.some((f) => filters[f]) && html`<a class="button secondary" href="#/items">${t('items.clear')}</a>`}</div>

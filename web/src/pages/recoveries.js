@@ -9,6 +9,7 @@ import { fmtNumber, label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
+import { CountryInput } from '../components/pickers.js';
 import { ActionForm, Day, Facts, ItemLink, SiteName, Table, When, bodyOf, siteOptions, useSites } from '../components/stock.js';
 import { CATEGORIES, COMPONENTS, MARKING_KINDS, RECOVERY_CONTEXTS, RECOVERY_TYPES } from '../vocab.js';
 import { HitState } from '../components/trace.js';
@@ -82,10 +83,12 @@ function AddRecovery() {
       <fieldset>
         <legend>${t('rec.weapons')}</legend>
         ${weapons.map((w, i) => html`<div class="marking-row" role="group" aria-label=${t('rec.weapon_n', { n: i + 1 })} key=${i}>
-          ${['serial', 'make', 'model', 'calibre', 'country'].map((k) => html`<div class="field">
+          ${['serial', 'make', 'model', 'calibre'].map((k) => html`<div class="field">
             <label for=${`rw${i}-${k}`}>${k === 'serial' ? t('field.serial') : t('field.' + k)}</label>
-            <input id=${`rw${i}-${k}`} dir="auto" value=${w[k]} onInput=${setW(i, k)} maxlength=${k === 'country' ? 4 : undefined} />
+            <input id=${`rw${i}-${k}`} dir="auto" value=${w[k]} onInput=${setW(i, k)} />
           </div>`)}
+          <${CountryInput} id=${`rw${i}-country`} label=${t('field.country')} code=${w.country}
+            onCode=${(v) => setWeapons((ws) => ws.map((x, j) => (j === i ? { ...x, country: v } : x)))} />
           <div class="field"><label for=${`rw${i}-category`}>${t('field.category')}</label>
             <select id=${`rw${i}-category`} value=${w.category} onInput=${setW(i, 'category')}>
               <option value="">${t('common.choose')}</option>

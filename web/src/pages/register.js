@@ -8,6 +8,7 @@ import { label, messageText, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { Field, FormError, Submit, optionsOf, useForm } from '../components/form.js';
 import { siteOptions, useSites } from '../components/stock.js';
+import { suggestFrom } from '../components/pickers.js';
 import { CATEGORIES, COMPONENTS, LEGIBILITY, MARKING_KINDS, STATUSES } from '../vocab.js';
 import { PageTitle } from './misc.js';
 
@@ -63,17 +64,17 @@ export function Register() {
             options=${optionsOf(STATUSES, 'status', { empty: t('register.status_default') })} />
         </div>
         <div class="row">
-          <${Field} form=${form} name="make" label=${t('field.make')} dir="auto" />
-          <${Field} form=${form} name="model" label=${t('field.model')} dir="auto" />
-          <${Field} form=${form} name="calibre" label=${t('field.calibre')} dir="auto" />
+          <${Field} form=${form} name="make" type="suggest" load=${suggestFrom('make')} label=${t('field.make')} />
+          <${Field} form=${form} name="model" type="suggest" load=${suggestFrom('model', form.values.make || '')} label=${t('field.model')} />
+          <${Field} form=${form} name="calibre" type="suggest" load=${suggestFrom('calibre')} label=${t('field.calibre')} />
         </div>
         <div class="row">
           <${Field} form=${form} name="serial" label=${t('field.serial')} hint=${t('register.serial_hint')} dir="auto" spellcheck="false" autocomplete="off" />
-          <${Field} form=${form} name="country" label=${t('register.country')} hint=${t('register.country_hint')} maxlength="4" size="6" autocomplete="off" />
+          <${Field} form=${form} name="country" type="country" label=${t('register.country')} hint=${t('register.country_pick')} />
           <${Field} form=${form} name="year" type="number" label=${t('field.year')} min="1800" max="2100" inputmode="numeric" />
         </div>
         <div class="row">
-          <${Field} form=${form} name="import_country" label=${t('register.import_country')} hint=${t('register.import_hint')} maxlength="4" size="6" autocomplete="off" />
+          <${Field} form=${form} name="import_country" type="country" label=${t('register.import_country')} hint=${t('register.import_hint')} />
           <${Field} form=${form} name="import_year" type="number" label=${t('register.import_year')} min="1800" max="2100" />
         </div>
       </fieldset>

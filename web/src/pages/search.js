@@ -9,6 +9,7 @@ import { countryName, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { Field, FormError, LoadError, Loading, Submit, useForm } from '../components/form.js';
 import { EditList, MarkedKey } from '../components/serial.js';
+import { suggestFrom } from '../components/pickers.js';
 import { PageTitle, StatusBadge } from './misc.js';
 
 const FIELDS = ['serial', 'make', 'model', 'calibre', 'country'];
@@ -42,10 +43,10 @@ export function Search({ route }) {
       <${Field} form=${form} name="serial" label=${t('search.serial')} hint=${t('search.serial_hint')}
         autocomplete="off" spellcheck="false" dir="auto" required />
       <div class="row">
-        <${Field} form=${form} name="make" label=${t('field.make')} dir="auto" />
-        <${Field} form=${form} name="model" label=${t('field.model')} dir="auto" />
-        <${Field} form=${form} name="calibre" label=${t('field.calibre')} dir="auto" />
-        <${Field} form=${form} name="country" label=${t('search.country')} maxlength="4" size="6" />
+        <${Field} form=${form} name="make" type="suggest" load=${suggestFrom('make')} label=${t('field.make')} />
+        <${Field} form=${form} name="model" type="suggest" load=${suggestFrom('model', form.values.make || '')} label=${t('field.model')} />
+        <${Field} form=${form} name="calibre" type="suggest" load=${suggestFrom('calibre')} label=${t('field.calibre')} />
+        <${Field} form=${form} name="country" type="country" label=${t('search.country')} />
       </div>
       <${FormError} form=${form} />
       <div class="actions"><${Submit} form=${form}>${t('search.submit')}<//></div>

@@ -59,7 +59,7 @@ function AddSite({ sites, onAdded }) {
         <${Field} form=${form} name="name" label=${t('sites.name')} dir="auto" required />
         <${Field} form=${form} name="kind" type="select" label=${t('sites.kind')} required
           options=${optionsOf(SITE_KINDS, 'site_kind', { empty: t('common.choose') })} />
-        <${Field} form=${form} name="country" label=${t('register.country')} maxlength="4" size="6" />
+        <${Field} form=${form} name="country" type="country" label=${t('register.country')} />
       </div>
       <div class="row">
         <${Field} form=${form} name="lat" label=${t('sites.lat')} inputmode="decimal" />

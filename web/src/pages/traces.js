@@ -11,6 +11,7 @@ import { countryName, fmtNumber, label, messageText, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
+import { PhotoField, suggestFrom } from '../components/pickers.js';
 import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/stock.js';
 import {
   CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, RESULTS, TRACE_DIRECTIONS, TRACE_STATES, TraceLink, TraceState, URGENCY, VIA,
@@ -283,7 +284,6 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
     }
   });
   const F = (name, lbl, extra = {}) => html`<${Field} form=${form} name=${name} label=${lbl} ...${extra} />`;
-  const countryHint = t('trace.country_hint');
   const blocked = !!quality && !quality.sendable;
   return html`<div class="trace-draft">
     <form class="form" onSubmit=${submit} novalidate data-testid="trace-form">
@@ -293,14 +293,14 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
           ${F('reference', t('trace.reference'), { dir: 'auto' })}
         </div>
         <div class="row">
-          ${F('requesting.state', t('trace.requesting_state'), { maxlength: 4, hint: countryHint })}
+          ${F('requesting.state', t('trace.requesting_state'), { type: 'country' })}
           ${F('requesting.agency', t('trace.requesting_agency'), { dir: 'auto' })}
           ${F('requesting.contact.name', t('trace.contact_name'), { dir: 'auto' })}
           ${F('requesting.contact.email', t('trace.contact_email'), { type: 'email', dir: 'ltr' })}
           ${F('requesting.contact.phone', t('trace.contact_phone'), { type: 'tel', dir: 'ltr' })}
         </div>
         <div class="row">
-          ${F('requested.state', t('trace.requested_state'), { maxlength: 4, hint: countryHint })}
+          ${F('requested.state', t('trace.requested_state'), { type: 'country' })}
           ${F('requested.agency', t('trace.requested_agency'), { dir: 'auto' })}
           ${F('requested.via', t('trace.via'), { type: 'select', options: optionsOf(VIA, 'via', { empty: t('common.none_chosen') }) })}
         </div>
@@ -308,18 +308,18 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
       <fieldset><legend>${t('trace.item')}</legend>
         ${initial.item_id && html`<p class="hint">${t('trace.from_weapon')} <${ItemLink} id=${initial.item_id} serial=${initial['item.serial'] || initial.item_id} /></p>`}
         <div class="row">
-          ${F('item.make', t('field.make'), { dir: 'auto' })}
-          ${F('item.model', t('field.model'), { dir: 'auto' })}
+          ${F('item.make', t('field.make'), { type: 'suggest', load: suggestFrom('make') })}
+          ${F('item.model', t('field.model'), { type: 'suggest', load: suggestFrom('model', form.values['item.make'] || '') })}
           ${F('item.category', t('field.category'), { type: 'select', options: [{ value: '', label: t('common.choose') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))] })}
-          ${F('item.calibre', t('field.calibre'), { dir: 'auto' })}
+          ${F('item.calibre', t('field.calibre'), { type: 'suggest', load: suggestFrom('calibre') })}
         </div>
         <div class="row">
           ${F('item.serial', t('field.serial'), { dir: 'auto', autocomplete: 'off', spellcheck: 'false' })}
           ${F('item.serial_reason', t('trace.serial_reason'), { dir: 'auto', hint: t('trace.serial_reason_hint') })}
         </div>
         <div class="row">
-          ${F('item.country', t('trace.country_made'), { maxlength: 4, hint: countryHint })}
-          ${F('item.import_country', t('trace.import_country'), { maxlength: 4 })}
+          ${F('item.country', t('trace.country_made'), { type: 'country' })}
+          ${F('item.import_country', t('trace.import_country'), { type: 'country' })}
           ${F('item.year', t('field.year'), { inputmode: 'numeric', maxlength: 4 })}
         </div>
         <fieldset><legend>${t('item.markings')}</legend>
@@ -337,7 +337,7 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
             }}>${t('trace.remove_last_marking')}</button>`}
           </div>
         </fieldset>
-        ${F('item.photos', t('trace.photos'), { type: 'textarea', rows: 2, dir: 'ltr', hint: t('trace.photos_hint') })}
+        <${PhotoField} form=${form} name="item.photos" label=${t('trace.photos')} hint=${t('trace.photos_hint')} />
       </fieldset>
       <fieldset><legend>${t('trace.why')}</legend>
         <div class="row">
@@ -668,7 +668,7 @@ function RespondForm({ path, confidentiality, onDone }) {
           ${F(`chain.${i}.date`, t('rec.date'), { type: 'date' })}
           ${F(`chain.${i}.from`, t('rec.from'), { dir: 'auto' })}
           ${F(`chain.${i}.consignee`, t('trace.consignee'), { dir: 'auto' })}
-          ${F(`chain.${i}.country`, t('field.country'), { maxlength: 4 })}
+          ${F(`chain.${i}.country`, t('field.country'), { type: 'country' })}
           ${F(`chain.${i}.licence`, t('trace.licence'), { dir: 'auto' })}
           ${F(`chain.${i}.euc`, t('trace.euc'), { dir: 'auto' })}
         </div>`)}
@@ -677,12 +677,12 @@ function RespondForm({ path, confidentiality, onDone }) {
       <fieldset><legend>${t('trace.last_holder')}</legend><div class="row">
         ${F('last_holder.name', t('trace.holder_name'), { dir: 'auto' })}
         ${F('last_holder.type', t('trace.holder_type'), { dir: 'auto' })}
-        ${F('last_holder.country', t('field.country'), { maxlength: 4 })}
+        ${F('last_holder.country', t('field.country'), { type: 'country' })}
         ${F('last_holder.date', t('rec.date'), { type: 'date' })}
       </div></fieldset>
       <fieldset><legend>${t('trace.pod')}</legend><div class="row">
         ${F('point_of_diversion.category', t('trace.pod_category'), { type: 'select', options: optionsOf(DIVERSION, 'pod', { empty: t('common.none_chosen') }) })}
-        ${F('point_of_diversion.country', t('field.country'), { maxlength: 4 })}
+        ${F('point_of_diversion.country', t('field.country'), { type: 'country' })}
         ${F('point_of_diversion.date', t('rec.date'), { type: 'date' })}
         ${F('point_of_diversion.description', t('trace.description'), { dir: 'auto' })}
       </div></fieldset>

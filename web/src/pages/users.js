@@ -84,28 +84,61 @@ function UserTable({ users, me, siteNames, onChanged }) {
     </table></div>`;
 }
 
-// A list of sites to confine to; none chosen means every site.
+// Which sites a user or token sees: every site, or only those chosen. No
+// choice is made for the administrator: "no site chosen" is refused rather
+// than read as every site (the server refuses an empty list too, unless
+// all_sites is sent).
 function SitesPicker({ form, sites }) {
   const id = form.prefix + 'sites';
   const err = form.error?.field === 'sites' ? form.error : null;
-  return html`<div class="field">
-    <label for=${id}>${t('users.sites')}</label>
-    <select id=${id} multiple size=${Math.min(5, Math.max(2, sites.length))} aria-describedby=${`${id}-hint${err ? ` ${id}-error` : ''}`}
-      aria-invalid=${err ? 'true' : undefined}
-      onChange=${(e) => { const v = [...e.currentTarget.selectedOptions].map((o) => o.value); form.setValues((x) => ({ ...x, sites: v })); }}>
-      ${sites.map((s) => html`<option value=${s.id} selected=${form.values.sites.includes(s.id)}>${s.name}</option>`)}
-    </select>
-    <p id=${`${id}-hint`} class="hint">${t('users.sites_hint')}</p>
+  const scope = form.values.scope;
+  const setScope = (v) => () => form.setValues((x) => ({ ...x, scope: v }));
+  return html`<fieldset class="scope" aria-describedby=${err ? `${id}-error` : undefined}>
+    <legend>${t('users.sites')}</legend>
+    <div class="field check">
+      <input type="radio" id=${id} name=${id + '-scope'} value="all" checked=${scope === 'all'} onChange=${setScope('all')}
+        aria-invalid=${err ? 'true' : undefined} />
+      <label for=${id}>${t('users.scope_all')}</label>
+    </div>
+    <div class="field check">
+      <input type="radio" id=${id + '-some'} name=${id + '-scope'} value="some" checked=${scope === 'some'} onChange=${setScope('some')} />
+      <label for=${id + '-some'}>${t('users.scope_some')}</label>
+    </div>
+    ${scope === 'some' && html`<div class="field">
+      <label for=${id + '-list'}>${t('users.scope_which')}</label>
+      <select id=${id + '-list'} multiple size=${Math.min(6, Math.max(2, sites.length))} aria-describedby=${`${id}-hint`}
+        aria-invalid=${err ? 'true' : undefined}
+        onChange=${(e) => { const v = [...e.currentTarget.selectedOptions].map((o) => o.value); form.setValues((x) => ({ ...x, sites: v })); }}>
+        ${sites.map((s) => html`<option value=${s.id} selected=${form.values.sites.includes(s.id)}>${s.name}</option>`)}
+      </select>
+      <p id=${`${id}-hint`} class="hint">${t('users.scope_hint')}</p>
+    </div>`}
     ${err && html`<p id=${`${id}-error`} class="field-error" role="alert">${errorText(err)}</p>`}
-  </div>`;
+  </fieldset>`;
+}
+
+// The body's sites: all_sites said on purpose, or the sites chosen; with no
+// choice made, an error under the choice.
+function scoped({ scope, sites, ...rest }) {
+  if (scope === 'all') return { ...rest, all_sites: true };
+  if (scope === 'some') return { ...rest, sites };
+  throw { code: 'invalid', field: 'sites', message: t('users.scope_needed') };
+}
+
+// A rarely used form stays behind its button until asked for.
+function Opener({ label: text, children }) {
+  const [open, setOpen] = useState(false);
+  return open
+    ? children
+    : html`<p><button type="button" class="secondary" aria-expanded="false" onClick=${() => setOpen(true)}>${text}</button></p>`;
 }
 
 function AddUser({ sites, onAdded }) {
-  const form = useForm({ name: '', role: 'viewer', password: '', sites: [] }, { prefix: 'user-' });
+  const form = useForm({ name: '', role: 'viewer', password: '', scope: '', sites: [] }, { prefix: 'user-' });
   const [done, setDone] = useState(''); // the name of the user just added
   const submit = form.submit(async (v) => {
     setDone('');
-    const u = await api('POST', '/users', { body: v });
+    const u = await api('POST', '/users', { body: scoped(v) });
     form.reset();
     setDone(u.name);
     onAdded();
@@ -113,6 +146,7 @@ function AddUser({ sites, onAdded }) {
   return html`<div class="box">
     <h3>${t('users.add_user')}</h3>
     <p class="success" role="status">${done && t('users.user_added', { name: done })}</p>
+    <${Opener} label=${t('users.add_user')}>
     <form class="form" onSubmit=${submit} novalidate>
       <div class="row">
         <${Field} form=${form} name="name" label=${t('users.user_name')} hint=${t('users.name_hint')} autocomplete="off" />
@@ -123,6 +157,7 @@ function AddUser({ sites, onAdded }) {
       <${FormError} form=${form} />
       <div class="actions"><${Submit} form=${form}>${t('users.add_user_submit')}<//></div>
     </form>
+    <//>
   </div>`;
 }
 
@@ -155,11 +190,11 @@ function TokenTable({ tokens, siteNames, onChanged }) {
 }
 
 function AddToken({ sites, onAdded }) {
-  const form = useForm({ name: '', role: 'viewer', sites: [] }, { prefix: 'token-' });
+  const form = useForm({ name: '', role: 'viewer', scope: '', sites: [] }, { prefix: 'token-' });
   const [secret, setSecret] = useState(null);
   const submit = form.submit(async (v) => {
     setSecret(null);
-    const made = await api('POST', '/tokens', { body: v });
+    const made = await api('POST', '/tokens', { body: scoped(v) });
     form.reset();
     setSecret({ name: made.token.name, value: made.secret });
     onAdded();
@@ -172,6 +207,7 @@ function AddToken({ sites, onAdded }) {
         <input id="token-secret" class="key" readonly value=${secret.value} onFocus=${(e) => e.currentTarget.select()} /></p>
       <button type="button" class="secondary small" onClick=${() => navigator.clipboard?.writeText(secret.value)}>${t('users.copy')}</button>
     </div>`}</div>
+    <${Opener} label=${t('users.add_token')}>
     <form class="form" onSubmit=${submit} novalidate>
       <div class="row">
         <${Field} form=${form} name="name" label=${t('users.token_name')} hint=${t('users.name_hint')} autocomplete="off" />
@@ -181,5 +217,6 @@ function AddToken({ sites, onAdded }) {
       <${FormError} form=${form} />
       <div class="actions"><${Submit} form=${form}>${t('users.add_token_submit')}<//></div>
     </form>
+    <//>
   </div>`;
 }
