@@ -772,13 +772,21 @@ int wam_registry_item_history(wam_db *db, json_t **out, const char *id)
 	return 0;
 }
 
-/* ---- summary ---- */
+/* ---- summary ----
+ *
+ * Counted from item_tally, a few thousand rows whatever the registry's size.
+ * A principal confined to sites gets the same figures over its sites only:
+ * every count takes the filter "site_id IN (its sites)", bound as one JSON
+ * array (?1) so one statement serves both; NULL counts every site. */
 
-static int count_by(wam_db *db, json_t *out, const char *key, const char *sql)
+#define AT_SITES " (?1 IS NULL OR site_id IN (SELECT value FROM json_each(?1)))"
+
+static int count_by(wam_db *db, json_t *out, const char *key, const char *sql, const char *sites)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "summary");
+	wam_bind_text_or_null(st, 1, sites);
 	json_t *o = json_object();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_object_set_new(o, wam_col_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
@@ -787,81 +795,232 @@ static int count_by(wam_db *db, json_t *out, const char *key, const char *sql)
 	return 0;
 }
 
-/* The sites holding the most weapons: [{id, name, items}], largest first. */
-static int by_site(wam_db *db, json_t *out)
+/* A coordinate rounded to a tenth of a degree (about 11 km): where a site
+ * lies on a map of the country, not where it is (its coordinates are read,
+ * and logged, one site at a time). */
+static json_t *area_of(sqlite3_stmt *st, int lat, int lon)
+{
+	if (sqlite3_column_type(st, lat) == SQLITE_NULL || sqlite3_column_type(st, lon) == SQLITE_NULL)
+		return json_null();
+	double a = sqlite3_column_double(st, lat), b = sqlite3_column_double(st, lon);
+	return json_pack("[f, f]", (double)(long long)(a * 10 + (a < 0 ? -0.5 : 0.5)) / 10,
+	                 (double)(long long)(b * 10 + (b < 0 ? -0.5 : 0.5)) / 10);
+}
+
+/* The sites holding the most weapons: [{id, name, items}], largest first;
+ * and every site the principal sees, for a map: [{id, name, country, items,
+ * missing (lost or stolen), area}], by name. */
+static int by_site(wam_db *db, json_t *out, const char *sites)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->conn,
 	                       "SELECT s.id, s.name, c.n FROM (SELECT site_id, sum(n) AS n FROM item_tally "
-	                       "WHERE site_id <> '' GROUP BY site_id) c JOIN sites s ON s.id = c.site_id "
+	                       "WHERE site_id <> '' AND" AT_SITES
+	                       " GROUP BY site_id) c JOIN sites s ON s.id = c.site_id "
 	                       "ORDER BY c.n DESC, s.name LIMIT 20",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return wam_sql_fail(db->conn, "summary");
+	wam_bind_text_or_null(st, 1, sites);
 	json_t *arr = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "id", wam_col_text(st, 0), "name",
 		                                     wam_col_text(st, 1), "items", (json_int_t)sqlite3_column_int64(st, 2)));
 	sqlite3_finalize(st);
 	json_object_set_new(out, "by_site", arr);
+
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT s.id, s.name, s.country, s.lat, s.lon, coalesce(c.n, 0), coalesce(c.missing, 0) "
+	                       "FROM sites s LEFT JOIN (SELECT site_id, sum(n) AS n, "
+	                       "sum(CASE WHEN status IN ('lost', 'stolen') THEN n ELSE 0 END) AS missing "
+	                       "FROM item_tally WHERE site_id <> '' GROUP BY site_id) c ON c.site_id = s.id "
+	                       "WHERE (?1 IS NULL OR s.id IN (SELECT value FROM json_each(?1))) ORDER BY s.name, s.id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "summary");
+	wam_bind_text_or_null(st, 1, sites);
+	arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s, s:s?, s:I, s:I, s:o}", "id", wam_col_text(st, 0), "name",
+		                   wam_col_text(st, 1), "country", (const char *)sqlite3_column_text(st, 2), "items",
+		                   (json_int_t)sqlite3_column_int64(st, 5), "missing",
+		                   (json_int_t)sqlite3_column_int64(st, 6), "area", area_of(st, 3, 4)));
+	sqlite3_finalize(st);
+	json_object_set_new(out, "sites", arr);
 	return 0;
 }
 
-/* The last events about weapons, newest first, each as the history shows
- * it without the before and after. */
-static int recent(wam_db *db, json_t *out)
+/* One event about a weapon as the summary lists it: as the history shows
+ * it without the before and after; NULL when it cannot be read. */
+static json_t *recent_entry(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT seq, time, actor, type, subject, payload FROM events "
-	                       "WHERE type LIKE 'item.%' ORDER BY seq DESC LIMIT 10",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "summary");
-	json_t *arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *ev = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:n}", "seq", (json_int_t)sqlite3_column_int64(st, 0),
-		                       "time", wam_col_text(st, 1), "actor", wam_col_text(st, 2), "type",
-		                       wam_col_text(st, 3), "subject", wam_col_text(st, 4), "payload",
-		                       json_loads(wam_col_text(st, 5), 0, NULL), "hash");
-		json_t *h = ev ? history_entry(ev) : NULL;
-		if (!h) {
-			json_decref(ev);
-			continue;
-		}
+	json_t *ev =
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:n}", "seq", (json_int_t)sqlite3_column_int64(st, 0), "time",
+	              wam_col_text(st, 1), "actor", wam_col_text(st, 2), "type", wam_col_text(st, 3), "subject",
+	              wam_col_text(st, 4), "payload", json_loads(wam_col_text(st, 5), 0, NULL), "hash");
+	json_t *h = ev ? history_entry(ev) : NULL;
+	if (h) {
 		json_object_del(h, "before");
 		json_object_del(h, "after");
 		json_object_del(h, "hash");
 		json_object_set(h, "subject", json_object_get(ev, "subject"));
-		json_decref(ev);
-		json_array_append_new(arr, h);
+	}
+	json_decref(ev);
+	return h;
+}
+
+#define RECENT 10
+
+/* Keeps `list` (seq descending, at most RECENT) the RECENT newest of what
+ * it holds and `h`; takes `h`. */
+static void recent_keep(json_t *list, json_t *h)
+{
+	json_int_t seq = json_integer_value(json_object_get(h, "seq"));
+	size_t i = 0;
+	while (i < json_array_size(list) && json_integer_value(json_object_get(json_array_get(list, i), "seq")) > seq)
+		i++;
+	if (i >= RECENT) {
+		json_decref(h);
+		return;
+	}
+	json_array_insert_new(list, i, h);
+	if (json_array_size(list) > RECENT)
+		json_array_remove(list, RECENT);
+}
+
+/* The last events about weapons now at `sites`, newest first. An event
+ * about a weapon is never later than the weapon's last_seq, so the weapons
+ * are taken latest changed first, each one's own latest events read by its
+ * index, until the next weapon's last change is older than the tenth event
+ * kept: a few dozen index reads however many weapons the sites hold, where
+ * walking the ledger back would read every event of the other sites. */
+static int recent_at(wam_db *db, json_t *arr, const char *sites)
+{
+	sqlite3_stmt *items = NULL, *evs = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT id, last_seq FROM items WHERE site_id IN (SELECT value FROM json_each(?1)) "
+	                       "ORDER BY last_seq DESC",
+	                       -1, &items, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq, time, actor, type, subject, payload FROM events "
+	                       "WHERE subject = ?1 AND type LIKE 'item.%' ORDER BY seq DESC LIMIT 10",
+	                       -1, &evs, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
+	sqlite3_bind_text(items, 1, sites, -1, SQLITE_STATIC);
+	while (sqlite3_step(items) == SQLITE_ROW) {
+		json_int_t last = sqlite3_column_int64(items, 1);
+		if (json_array_size(arr) >= RECENT &&
+		    last < json_integer_value(json_object_get(json_array_get(arr, RECENT - 1), "seq")))
+			break;
+		sqlite3_reset(evs);
+		sqlite3_bind_text(evs, 1, wam_col_text(items, 0), -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(evs) == SQLITE_ROW) {
+			json_t *h = recent_entry(evs);
+			if (h)
+				recent_keep(arr, h);
+		}
+	}
+done:
+	sqlite3_finalize(items);
+	sqlite3_finalize(evs);
+	return rc;
+}
+
+/* The last events about weapons, newest first, each as the history shows
+ * it without the before and after; for a confined principal, about the
+ * weapons at its sites. */
+static int recent(wam_db *db, json_t *out, const char *sites)
+{
+	sqlite3_stmt *st;
+	json_t *arr = json_array();
+	if (sites) {
+		int rc = recent_at(db, arr, sites);
+		if (rc) {
+			json_decref(arr);
+			return rc;
+		}
+		json_object_set_new(out, "recent", arr);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq, time, actor, type, subject, payload FROM events "
+	                       "WHERE type LIKE 'item.%' ORDER BY seq DESC LIMIT 10",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		json_decref(arr);
+		return wam_sql_fail(db->conn, "summary");
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *h = recent_entry(st);
+		if (h)
+			json_array_append_new(arr, h);
 	}
 	sqlite3_finalize(st);
 	json_object_set_new(out, "recent", arr);
 	return 0;
 }
 
+/* The principal's sites as a JSON array for AT_SITES (free() it), or NULL
+ * when it is not confined. */
+static char *summary_sites(wam_db *db)
+{
+	const wam_principal *p = wam_db_principal(db);
+	if (!wam_confined(db) || !p)
+		return NULL;
+	json_t *a = json_array();
+	for (int i = 0; i < p->nsites && i < WAM_AUTH_MAX_SITES; i++)
+		json_array_append_new(a, json_string(p->sites[i]));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
 int wam_registry_summary(wam_db *db, json_t **out)
 {
 	int rc;
-	json_t *o = NULL;
+	json_t *o = json_object();
+	char *sites = summary_sites(db);
 	*out = NULL;
-	if ((rc = wam_confine_national(db, "the summary")))
-		return rc;
-	o = json_object();
+	if (!o || (wam_confined(db) && !sites)) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory counting the registry");
+		goto done;
+	}
+	/* the ledger covers the whole registry: a confined principal is not told its size */
 	if ((rc = count_by(db, o, "totals",
-	                   "SELECT 'items', coalesce(sum(n), 0) FROM item_tally UNION ALL SELECT 'sites', count(*) FROM sites "
-	                   "UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL SELECT 'events', coalesce(max(seq), 0) "
-	                   "FROM events")) ||
-	    (rc = count_by(db, o, "by_status", "SELECT status, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
-	    (rc = count_by(db, o, "by_category", "SELECT category, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
+	                   sites ? "SELECT 'items', coalesce(sum(n), 0) FROM item_tally WHERE" AT_SITES
+	                           " UNION ALL SELECT 'sites', count(*) FROM sites WHERE id IN (SELECT value FROM "
+	                           "json_each(?1)) UNION ALL SELECT 'holders', count(*) FROM holders"
+	                         : "SELECT 'items', coalesce(sum(n), 0) FROM item_tally UNION ALL SELECT 'sites', "
+	                           "count(*) FROM sites UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL "
+	                           "SELECT 'events', coalesce(max(seq), 0) FROM events",
+	                   sites)) ||
+	    (rc = count_by(db, o, "by_status",
+	                   "SELECT status, sum(n) FROM item_tally WHERE" AT_SITES " GROUP BY 1 ORDER BY 1", sites)) ||
+	    (rc = count_by(db, o, "by_category",
+	                   "SELECT category, sum(n) FROM item_tally WHERE" AT_SITES " GROUP BY 1 ORDER BY 1", sites)) ||
 	    (rc = count_by(db, o, "by_marking_status",
-	                   "SELECT marking_status, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
+	                   "SELECT marking_status, sum(n) FROM item_tally WHERE" AT_SITES " GROUP BY 1 ORDER BY 1",
+	                   sites)) ||
 	    (rc = count_by(db, o, "by_country",
 	                   "SELECT CASE country WHEN '' THEN 'unknown' ELSE country END, sum(n) FROM item_tally "
-	                   "GROUP BY 1 ORDER BY 2 DESC, 1")) ||
-	    (rc = by_site(db, o)) || (rc = recent(db, o))) {
-		json_decref(o);
-		return rc;
-	}
+	                   "WHERE" AT_SITES " GROUP BY 1 ORDER BY 2 DESC, 1",
+	                   sites)) ||
+	    (rc = by_site(db, o, sites)) || (rc = recent(db, o, sites)))
+		goto done;
+	/* what the figures cover: the whole registry, or the principal's sites */
+	json_t *scope = json_object(), *mine = json_array(), *s;
+	size_t i;
+	json_object_set_new(scope, "confined", json_boolean(sites != NULL));
+	if (sites)
+		json_array_foreach(json_object_get(o, "sites"), i, s) json_array_append_new(
+		    mine, json_pack("{s:O, s:O}", "id", json_object_get(s, "id"), "name", json_object_get(s, "name")));
+	json_object_set_new(scope, "sites", mine);
+	json_object_set_new(o, "scope", scope);
 	*out = o;
-	return 0;
+	o = NULL;
+done:
+	json_decref(o);
+	free(sites);
+	return rc;
 }
