@@ -13,7 +13,7 @@ import { currentLanguage, fmtNumber, fmtShare, t } from '../i18n.js';
 
 const FONT = '13px system-ui, "Noto Sans", "DejaVu Sans", sans-serif';
 const ROW = 26; // CSS pixels per bar
-const ROW_COMPACT = 19; // on a phone
+const ROW_COMPACT = 18; // on a phone
 const INK = '#1f2933';
 const TONES = {
   held: '#2563a6',
