@@ -40,7 +40,8 @@ function extentOf(placed) {
   const dy = Math.max(1.5, (n - s) / 3);
   const dx = Math.max(1.5, (e - w) / 3);
   [s, n, w, e] = [Math.max(-80, s - dy), Math.min(80, n + dy), Math.max(-180, w - dx), Math.min(180, e + dx)];
-  return { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] } };
+  // its corners as points: a polygon would need d3's winding (clockwise)
+  return { type: 'MultiPoint', coordinates: [[w, s], [e, s], [e, n], [w, n]] };
 }
 
 // sites: [{id, name, area: [lat, lon] | null, level: none|low|high, title}];
