@@ -774,25 +774,60 @@ int wam_registry_item_history(wam_db *db, json_t **out, const char *id)
 
 /* ---- summary ----
  *
- * Counted from item_tally, a few thousand rows whatever the registry's size.
- * A principal confined to sites gets the same figures over its sites only:
- * every count takes the filter "site_id IN (its sites)", bound as one JSON
- * array (?1) so one statement serves both; NULL counts every site. */
+ * Counted from item_tally (weapons by status, category, marking status,
+ * country and site, kept by triggers): one pass over it gives every count,
+ * a few tens of thousands of rows whatever the registry's size. For a
+ * principal confined to sites the rows of other sites are skipped, so the
+ * same figures cover its sites only. */
 
-#define AT_SITES " (?1 IS NULL OR site_id IN (SELECT value FROM json_each(?1)))"
-
-static int count_by(wam_db *db, json_t *out, const char *key, const char *sql, const char *sites)
+/* counts[key] += n */
+static int add_count(json_t *counts, const char *key, json_int_t n)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "summary");
-	wam_bind_text_or_null(st, 1, sites);
-	json_t *o = json_object();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_object_set_new(o, wam_col_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
-	sqlite3_finalize(st);
-	json_object_set_new(out, key, o);
-	return 0;
+	json_t *v = json_object_get(counts, key);
+	if (v)
+		return json_integer_set(v, json_integer_value(v) + n);
+	return json_object_set_new(counts, key, json_integer(n));
+}
+
+typedef struct count_row {
+	const char *key;
+	json_int_t n;
+} count_row;
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const count_row *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(((const count_row *)a)->key, ((const count_row *)b)->key);
+}
+
+/* `counts` again, its keys in order (by key, or largest first); NULL when
+ * out of memory. Takes `counts`. */
+static json_t *ordered(json_t *counts, bool largest_first)
+{
+	size_t n = json_object_size(counts), i = 0;
+	count_row *rows = calloc(n ? n : 1, sizeof *rows);
+	json_t *out = json_object(), *v;
+	const char *k;
+	if (!rows || !out) {
+		free(rows);
+		json_decref(out);
+		json_decref(counts);
+		return NULL;
+	}
+	json_object_foreach(counts, k, v) rows[i++] = (count_row){k, json_integer_value(v)};
+	qsort(rows, n, sizeof *rows, largest_first ? by_count_desc : by_key);
+	for (i = 0; i < n; i++)
+		json_object_set_new(out, rows[i].key, json_integer(rows[i].n));
+	free(rows);
+	json_decref(counts);
+	return out;
 }
 
 /* A coordinate rounded to a tenth of a degree (about 11 km): where a site
@@ -807,46 +842,98 @@ static json_t *area_of(sqlite3_stmt *st, int lat, int lon)
 	                 (double)(long long)(b * 10 + (b < 0 ? -0.5 : 0.5)) / 10);
 }
 
-/* The sites holding the most weapons: [{id, name, items}], largest first;
- * and every site the principal sees, for a map: [{id, name, country, items,
- * missing (lost or stolen), area}], by name. */
-static int by_site(wam_db *db, json_t *out, const char *sites)
+static int by_items_desc(const void *a, const void *b)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT s.id, s.name, c.n FROM (SELECT site_id, sum(n) AS n FROM item_tally "
-	                       "WHERE site_id <> '' AND" AT_SITES
-	                       " GROUP BY site_id) c JOIN sites s ON s.id = c.site_id "
-	                       "ORDER BY c.n DESC, s.name LIMIT 20",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "summary");
-	wam_bind_text_or_null(st, 1, sites);
-	json_t *arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "id", wam_col_text(st, 0), "name",
-		                                     wam_col_text(st, 1), "items", (json_int_t)sqlite3_column_int64(st, 2)));
-	sqlite3_finalize(st);
-	json_object_set_new(out, "by_site", arr);
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t m = json_integer_value(json_object_get(x, "items")),
+	           n = json_integer_value(json_object_get(y, "items"));
+	if (m != n)
+		return m < n ? 1 : -1;
+	return strcmp(json_string_value(json_object_get(x, "name")), json_string_value(json_object_get(y, "name")));
+}
 
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT s.id, s.name, s.country, s.lat, s.lon, coalesce(c.n, 0), coalesce(c.missing, 0) "
-	                       "FROM sites s LEFT JOIN (SELECT site_id, sum(n) AS n, "
-	                       "sum(CASE WHEN status IN ('lost', 'stolen') THEN n ELSE 0 END) AS missing "
-	                       "FROM item_tally WHERE site_id <> '' GROUP BY site_id) c ON c.site_id = s.id "
-	                       "WHERE (?1 IS NULL OR s.id IN (SELECT value FROM json_each(?1))) ORDER BY s.name, s.id",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "summary");
-	wam_bind_text_or_null(st, 1, sites);
-	arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:s?, s:I, s:I, s:o}", "id", wam_col_text(st, 0), "name",
-		                   wam_col_text(st, 1), "country", (const char *)sqlite3_column_text(st, 2), "items",
-		                   (json_int_t)sqlite3_column_int64(st, 5), "missing",
-		                   (json_int_t)sqlite3_column_int64(st, 6), "area", area_of(st, 3, 4)));
+/* totals.items, by_status, by_category, by_marking_status, by_country (CC
+ * or unknown), by_site (the 20 sites holding most weapons, largest first:
+ * [{id, name, items}]) and sites (every site the principal sees, by name,
+ * for a map: [{id, name, country, items, missing (lost or stolen),
+ * area}]). */
+static int tally(wam_db *db, json_t *o)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	json_int_t total = 0;
+	json_t *status = json_object(), *category = json_object(), *marking = json_object(), *country = json_object(),
+	       *at = json_object(), *missing = json_object(), *sites = json_array(), *top = json_array();
+	if (sqlite3_prepare_v2(db->conn, "SELECT status, category, marking_status, country, site_id, n FROM item_tally",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *site = wam_col_text(st, 4), *cc = wam_col_text(st, 3), *s = wam_col_text(st, 0);
+		json_int_t n = sqlite3_column_int64(st, 5);
+		if (!wam_confine_sees(db, site))
+			continue;
+		total += n;
+		if (add_count(status, s, n) || add_count(category, wam_col_text(st, 1), n) ||
+		    add_count(marking, wam_col_text(st, 2), n) || add_count(country, *cc ? cc : "unknown", n) ||
+		    (*site && add_count(at, site, n)) ||
+		    (*site && (!strcmp(s, "lost") || !strcmp(s, "stolen")) && add_count(missing, site, n))) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory counting the registry");
+			goto done;
+		}
+	}
 	sqlite3_finalize(st);
-	json_object_set_new(out, "sites", arr);
-	return 0;
+	if (sqlite3_prepare_v2(db->conn, "SELECT id, name, country, lat, lon FROM sites ORDER BY name, id", -1, &st,
+	                       NULL) != SQLITE_OK) {
+		st = NULL;
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = wam_col_text(st, 0);
+		if (!wam_confine_sees(db, id))
+			continue;
+		json_int_t items = json_integer_value(json_object_get(at, id));
+		json_array_append_new(
+		    sites, json_pack("{s:s, s:s, s:s?, s:I, s:I, s:o}", "id", id, "name", wam_col_text(st, 1),
+		                     "country", (const char *)sqlite3_column_text(st, 2), "items", items, "missing",
+		                     json_integer_value(json_object_get(missing, id)), "area", area_of(st, 3, 4)));
+	}
+	/* the largest 20 of the sites holding any */
+	size_t i, n = 0;
+	json_t *site, **largest = calloc(json_array_size(sites) + 1, sizeof *largest);
+	if (!largest) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory counting the registry");
+		goto done;
+	}
+	json_array_foreach(sites, i, site) if (json_integer_value(json_object_get(site, "items")) > 0) largest[n++] =
+	    site;
+	qsort(largest, n, sizeof *largest, by_items_desc);
+	for (i = 0; i < n && i < 20; i++)
+		json_array_append_new(top, json_pack("{s:O, s:O, s:O}", "id", json_object_get(largest[i], "id"), "name",
+		                                     json_object_get(largest[i], "name"), "items",
+		                                     json_object_get(largest[i], "items")));
+	free(largest);
+	json_object_set_new(json_object_get(o, "totals"), "items", json_integer(total));
+	json_object_set_new(o, "by_status", ordered(status, false));
+	json_object_set_new(o, "by_category", ordered(category, false));
+	json_object_set_new(o, "by_marking_status", ordered(marking, false));
+	json_object_set_new(o, "by_country", ordered(country, true));
+	json_object_set_new(o, "by_site", top);
+	json_object_set_new(o, "sites", sites);
+	status = category = marking = country = sites = top = NULL;
+done:
+	sqlite3_finalize(st);
+	json_decref(status);
+	json_decref(category);
+	json_decref(marking);
+	json_decref(country);
+	json_decref(at);
+	json_decref(missing);
+	json_decref(sites);
+	json_decref(top);
+	return rc;
 }
 
 /* One event about a weapon as the summary lists it: as the history shows
@@ -887,16 +974,38 @@ static void recent_keep(json_t *list, json_t *h)
 		json_array_remove(list, RECENT);
 }
 
-/* The last events about weapons now at `sites`, newest first. An event
- * about a weapon is never later than the weapon's last_seq, so the weapons
- * are taken latest changed first, each one's own latest events read by its
- * index, until the next weapon's last change is older than the tenth event
- * kept: a few dozen index reads however many weapons the sites hold, where
- * walking the ledger back would read every event of the other sites. */
+/* The last events about weapons now at `sites`, newest first. The ledger is
+ * walked back a little first (WALK events about weapons), which finds them
+ * when the sites' weapons change as often as the others; otherwise the
+ * weapons are taken latest changed first, each one's own events read by
+ * its index, until the next weapon's last change (an event about a weapon
+ * is never later than its last_seq) is older than the tenth event kept. */
+#define WALK 2000
 static int recent_at(wam_db *db, json_t *arr, const char *sites)
 {
-	sqlite3_stmt *items = NULL, *evs = NULL;
+	sqlite3_stmt *walk = NULL, *items = NULL, *evs = NULL;
 	int rc = 0;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT e.seq, e.time, e.actor, e.type, e.subject, e.payload, i.site_id FROM (SELECT * "
+	                       "FROM events WHERE type LIKE 'item.%' ORDER BY seq DESC LIMIT 2000) e "
+	                       "JOIN items i ON i.id = e.subject ORDER BY e.seq DESC",
+	                       -1, &walk, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
+	_Static_assert(WALK == 2000, "the LIMIT above");
+	int walked = 0;
+	while (sqlite3_step(walk) == SQLITE_ROW && json_array_size(arr) < RECENT) {
+		walked++;
+		if (!wam_confine_sees(db, wam_col_text(walk, 6)))
+			continue;
+		json_t *h = recent_entry(walk);
+		if (h)
+			json_array_append_new(arr, h);
+	}
+	if (json_array_size(arr) >= RECENT || walked < WALK)
+		goto done; /* found, or the ledger holds no more */
+	json_array_clear(arr);
 	if (sqlite3_prepare_v2(db->conn,
 	                       "SELECT id, last_seq FROM items WHERE site_id IN (SELECT value FROM json_each(?1)) "
 	                       "ORDER BY last_seq DESC",
@@ -923,6 +1032,7 @@ static int recent_at(wam_db *db, json_t *arr, const char *sites)
 		}
 	}
 done:
+	sqlite3_finalize(walk);
 	sqlite3_finalize(items);
 	sqlite3_finalize(evs);
 	return rc;
@@ -978,36 +1088,34 @@ static char *summary_sites(wam_db *db)
 
 int wam_registry_summary(wam_db *db, json_t **out)
 {
-	int rc;
-	json_t *o = json_object();
+	int rc = 0;
+	sqlite3_stmt *st = NULL;
+	json_t *o = json_object(), *totals = json_object();
 	char *sites = summary_sites(db);
 	*out = NULL;
-	if (!o || (wam_confined(db) && !sites)) {
+	if (!o || !totals || (wam_confined(db) && !sites)) {
+		json_decref(totals);
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory counting the registry");
 		goto done;
 	}
+	json_object_set_new(o, "totals", totals);
+	json_object_set_new(totals, "items", json_integer(0)); /* in this order, counted below */
+	json_object_set_new(totals, "sites", json_integer(0));
 	/* the ledger covers the whole registry: a confined principal is not told its size */
-	if ((rc = count_by(db, o, "totals",
-	                   sites ? "SELECT 'items', coalesce(sum(n), 0) FROM item_tally WHERE" AT_SITES
-	                           " UNION ALL SELECT 'sites', count(*) FROM sites WHERE id IN (SELECT value FROM "
-	                           "json_each(?1)) UNION ALL SELECT 'holders', count(*) FROM holders"
-	                         : "SELECT 'items', coalesce(sum(n), 0) FROM item_tally UNION ALL SELECT 'sites', "
-	                           "count(*) FROM sites UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL "
-	                           "SELECT 'events', coalesce(max(seq), 0) FROM events",
-	                   sites)) ||
-	    (rc = count_by(db, o, "by_status",
-	                   "SELECT status, sum(n) FROM item_tally WHERE" AT_SITES " GROUP BY 1 ORDER BY 1", sites)) ||
-	    (rc = count_by(db, o, "by_category",
-	                   "SELECT category, sum(n) FROM item_tally WHERE" AT_SITES " GROUP BY 1 ORDER BY 1", sites)) ||
-	    (rc = count_by(db, o, "by_marking_status",
-	                   "SELECT marking_status, sum(n) FROM item_tally WHERE" AT_SITES " GROUP BY 1 ORDER BY 1",
-	                   sites)) ||
-	    (rc = count_by(db, o, "by_country",
-	                   "SELECT CASE country WHEN '' THEN 'unknown' ELSE country END, sum(n) FROM item_tally "
-	                   "WHERE" AT_SITES " GROUP BY 1 ORDER BY 2 DESC, 1",
-	                   sites)) ||
-	    (rc = by_site(db, o, sites)) || (rc = recent(db, o, sites)))
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT (SELECT count(*) FROM holders), (SELECT coalesce(max(seq), 0) FROM events)", -1,
+	                       &st, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "summary");
 		goto done;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		json_object_set_new(totals, "holders", json_integer(sqlite3_column_int64(st, 0)));
+		if (!sites)
+			json_object_set_new(totals, "events", json_integer(sqlite3_column_int64(st, 1)));
+	}
+	if ((rc = tally(db, o)) || (rc = recent(db, o, sites)))
+		goto done;
+	json_object_set_new(totals, "sites", json_integer((json_int_t)json_array_size(json_object_get(o, "sites"))));
 	/* what the figures cover: the whole registry, or the principal's sites */
 	json_t *scope = json_object(), *mine = json_array(), *s;
 	size_t i;
@@ -1020,6 +1128,7 @@ int wam_registry_summary(wam_db *db, json_t **out)
 	*out = o;
 	o = NULL;
 done:
+	sqlite3_finalize(st);
 	json_decref(o);
 	free(sites);
 	return rc;
