@@ -499,6 +499,25 @@ extern const wam_recovery_recorded_hook wam_recovery_recorded_hooks[];
 typedef int (*wam_recovery_hook)(wam_db *db, json_t *rec, const char *recovery_id);
 extern const wam_recovery_hook wam_recovery_read_hooks[];
 
+/* A room's part of the work to do (wam_todo, store/todo.c): appends to
+ * `items` one item per kind of work it holds for the handle's principal —
+ * at its sites, and only what its role may act on — with wam_todo_add(),
+ * nothing when there is none. `today` is YYYY-MM-DD. NULL-terminated. */
+typedef int (*wam_todo_part)(wam_db *db, json_t *items, const char *today);
+extern const wam_todo_part wam_todo_parts[];
+
+/* What the to-do list shows of one record: {id, title: {...the fields a
+ * page names it by}, due?: YYYY-MM-DD}; NULL when out of memory. */
+typedef json_t *(*wam_todo_describe)(const json_t *record);
+/* How many records an item lists (it counts all of them). */
+#define WAM_TODO_LISTED 5
+/* Appends {kind, count, list: [the first WAM_TODO_LISTED records as
+ * `describe` shows them], sites: {site id: count}} for `records` (a JSON
+ * array, in the order to show), each record's site read from its
+ * `site_key` (NULL: not at a site); nothing when `records` is empty. */
+int wam_todo_add(json_t *items, const char *kind, const json_t *records, const wam_todo_describe describe,
+                 const char *site_key);
+
 /* Gives weapon `id` a status only a procedure gives (`destroyed`, when a
  * destruction batch closes), through the registry's state machine and
  * checks as wam_registry_item_set_status does, that status allowed: the one path

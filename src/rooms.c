@@ -49,6 +49,14 @@ const wam_recovery_recorded_hook wam_recovery_recorded_hooks[] = {wam_trace_reco
 int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id);
 const wam_recovery_hook wam_recovery_read_hooks[] = {wam_trace_recovery_hits, NULL};
 
+/* The work to do (ledger/todo.c): each room's part, in the order the
+ * console shows them (trace/todo.c, stock/todo.c, collection/todo.c). A
+ * room that holds work a person must do adds its part here. */
+int wam_trace_todo(wam_db *db, json_t *items, const char *today);
+int wam_stock_todo(wam_db *db, json_t *items, const char *today);
+int wam_collection_todo(wam_db *db, json_t *items, const char *today);
+const wam_todo_part wam_todo_parts[] = {wam_trace_todo, wam_stock_todo, wam_collection_todo, NULL};
+
 /* A closed destruction batch destroys its weapons (registry/item.c). */
 int wam_registry_item_set_final_status(wam_db *db, json_t **out, const char *id, const char *status,
                                        const json_t *details);

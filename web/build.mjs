@@ -1,7 +1,9 @@
 // Builds the web console into one directory, which tools/build_web.py then
 // embeds in the wam binary: index.html, app.js and app.css (esbuild bundles
-// src/main.js with preact, htm and uPlot; no other framework), and the
-// message catalogues i18n/<lang>.json as they are. The list of files read
+// src/main.js with preact, htm and uPlot; no other framework), the
+// message catalogues i18n/<lang>.json as they are, and the country
+// boundaries of the dashboard's map (world-atlas's countries-110m.json, as
+// geo/countries-110m.json: the console draws its map from its own files). The list of files read
 // goes to OUTDIR/../web-inputs.txt.
 //
 // usage: node build.mjs OUTDIR
@@ -36,5 +38,9 @@ for (const f of readdirSync(join(here, 'i18n'))) {
   cpSync(join(here, 'i18n', f), join(out, 'i18n', f));
   read.push(join(here, 'i18n', f));
 }
+mkdirSync(join(out, 'geo'), { recursive: true });
+const countries = join(here, 'node_modules', 'world-atlas', 'countries-110m.json');
+cpSync(countries, join(out, 'geo', 'countries-110m.json'));
+read.push(countries);
 // what the bundle was made from, for the build system's dependency file
 writeFileSync(join(out, '..', 'web-inputs.txt'), read.join('\n') + '\n');

@@ -131,7 +131,19 @@ WAM_API char *wam_ledger_canonical_json(const json_t *v, size_t *len);
 /* The number of events and the head hash (hex, 65 bytes incl. NUL). */
 WAM_API int wam_ledger_head(wam_db *db, int64_t *seq, char head_hex[65]);
 
+/* The work waiting for the handle's principal, for a front end's "to do":
+ * sets `*out` to {as_of, items: [{kind, count, list: [{id, title: {...},
+ * due?}] (the first five), sites: {site id: count}}]}, one item per kind
+ * of work there is any of, in the order the rooms offer them (src/rooms.c,
+ * docs/api.md names the kinds). Each counts only records at the
+ * principal's sites, and only work its role may act on (a handle with no
+ * principal acts for the owner: everything). `today` is YYYY-MM-DD, or
+ * NULL for the current UTC date; another value is WAM_EINVAL naming
+ * `as_of`. The caller frees `*out`. */
+WAM_API int wam_todo(wam_db *db, json_t **out, const char *today);
+
 #ifdef __cplusplus
 }
 #endif
+
 #endif

@@ -23,6 +23,14 @@ void h_summary(wam_request *r)
 	reply_result(r, rc, 200, &out);
 }
 
+/* GET /todo: the caller's work to do, at its sites and for its role. */
+void h_todo(wam_request *r)
+{
+	json_t *out;
+	int rc = wam_todo(r->db, &out, request_query(r, "as_of"));
+	reply_result(r, rc, 200, &out);
+}
+
 void h_verify(wam_request *r)
 {
 	bool chain_only;

@@ -186,6 +186,7 @@ void h_export(wam_request *r);
 void h_verify(wam_request *r);
 void h_events(wam_request *r);
 void h_summary(wam_request *r);
+void h_todo(wam_request *r);
 void h_health(wam_request *r);
 /* the roles, status machine and vocabularies, from libwam (h_vocabulary.c) */
 void h_vocabulary(wam_request *r);

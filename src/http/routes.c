@@ -22,6 +22,7 @@ static const char *const q_lots[] = {"site", "condition", NULL};          /* sto
 static const char *const q_lots_expiring[] = {"days", "as_of", "site", NULL};
 static const char *const q_custody[] = {"state", "item", NULL};           /* stock: custody */
 static const char *const q_overdue[] = {"as_of", NULL};
+static const char *const q_todo[] = {"as_of", NULL};
 static const char *const q_photo[] = {"caption", NULL};                   /* collection */
 static const char *const q_tasks[] = {"state", NULL};
 static const char *const q_losses[] = {"open", NULL};                     /* trace */
@@ -70,7 +71,8 @@ const route wam_http_routes[] = {
 
     {"GET", "/api/v1/search", WAM_ACT_READ, ROUTE_SNAPSHOT, h_search, q_search},
     {"GET", "/api/v1/search/explain", WAM_ACT_READ, 0, h_search_explain, q_explain},
-    {"GET", "/api/v1/summary", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_summary, NULL},
+    {"GET", "/api/v1/summary", WAM_ACT_READ, ROUTE_SNAPSHOT, h_summary, NULL},
+    {"GET", "/api/v1/todo", WAM_ACT_READ, ROUTE_SNAPSHOT, h_todo, q_todo},
 
     {"POST", "/api/v1/import", WAM_ACT_REGISTER, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_import, q_import},
     {"GET", "/api/v1/export", WAM_ACT_EXPORT, ROUTE_NATIONAL, h_export, q_export},

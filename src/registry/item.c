@@ -855,96 +855,364 @@ int wam_registry_item_history(wam_db *db, json_t **out, const char *id)
 	return 0;
 }
 
-/* ---- summary ---- */
+/* ---- summary ----
+ *
+ * Counted from item_tally (weapons by status, category, marking status,
+ * country and site, kept by triggers): one pass over it gives every count,
+ * a few tens of thousands of rows whatever the registry's size. For a
+ * principal confined to sites the rows of other sites are skipped, so the
+ * same figures cover its sites only. */
 
-static int count_by(wam_db *db, json_t *out, const char *key, const char *sql)
+/* counts[key] += n */
+static int add_count(json_t *counts, const char *key, json_int_t n)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "summary");
-	json_t *o = json_object();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_object_set_new(o, wam_col_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
-	sqlite3_finalize(st);
-	json_object_set_new(out, key, o);
-	return 0;
+	json_t *v = json_object_get(counts, key);
+	if (v)
+		return json_integer_set(v, json_integer_value(v) + n);
+	return json_object_set_new(counts, key, json_integer(n));
 }
 
-/* The sites holding the most weapons: [{id, name, items}], largest first. */
-static int by_site(wam_db *db, json_t *out)
+typedef struct count_row {
+	const char *key;
+	json_int_t n;
+} count_row;
+
+static int by_count_desc(const void *a, const void *b)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT s.id, s.name, c.n FROM (SELECT site_id, sum(n) AS n FROM item_tally "
-	                       "WHERE site_id <> '' GROUP BY site_id) c JOIN sites s ON s.id = c.site_id "
-	                       "ORDER BY c.n DESC, s.name LIMIT 20",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "summary");
-	json_t *arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "id", wam_col_text(st, 0), "name",
-		                                     wam_col_text(st, 1), "items", (json_int_t)sqlite3_column_int64(st, 2)));
-	sqlite3_finalize(st);
-	json_object_set_new(out, "by_site", arr);
-	return 0;
+	const count_row *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->key, y->key);
 }
 
-/* The last events about weapons, newest first, each as the history shows
- * it (type, payload and English summary) without the before and after. */
-static int recent(wam_db *db, json_t *out)
+static int by_key(const void *a, const void *b)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->conn,
-	                       "SELECT seq, time, actor, type, subject, payload FROM events "
-	                       "WHERE type LIKE 'item.%' ORDER BY seq DESC LIMIT 10",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "summary");
-	json_t *arr = json_array();
+	return strcmp(((const count_row *)a)->key, ((const count_row *)b)->key);
+}
+
+/* `counts` again, its keys in order (by key, or largest first); NULL when
+ * out of memory. Takes `counts`. */
+static json_t *ordered(json_t *counts, bool largest_first)
+{
+	size_t n = json_object_size(counts), i = 0;
+	count_row *rows = calloc(n ? n : 1, sizeof *rows);
+	json_t *out = json_object(), *v;
+	const char *k;
+	if (!rows || !out) {
+		free(rows);
+		json_decref(out);
+		json_decref(counts);
+		return NULL;
+	}
+	json_object_foreach(counts, k, v) rows[i++] = (count_row){k, json_integer_value(v)};
+	qsort(rows, n, sizeof *rows, largest_first ? by_count_desc : by_key);
+	for (i = 0; i < n; i++)
+		json_object_set_new(out, rows[i].key, json_integer(rows[i].n));
+	free(rows);
+	json_decref(counts);
+	return out;
+}
+
+/* A coordinate rounded to a tenth of a degree (about 11 km): where a site
+ * lies on a map of the country, not where it is (its coordinates are read,
+ * and logged, one site at a time). */
+static json_t *area_of(sqlite3_stmt *st, int lat, int lon)
+{
+	if (sqlite3_column_type(st, lat) == SQLITE_NULL || sqlite3_column_type(st, lon) == SQLITE_NULL)
+		return json_null();
+	double a = sqlite3_column_double(st, lat), b = sqlite3_column_double(st, lon);
+	return json_pack("[f, f]", (double)(long long)(a * 10 + (a < 0 ? -0.5 : 0.5)) / 10,
+	                 (double)(long long)(b * 10 + (b < 0 ? -0.5 : 0.5)) / 10);
+}
+
+static int by_items_desc(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t m = json_integer_value(json_object_get(x, "items")),
+	           n = json_integer_value(json_object_get(y, "items"));
+	if (m != n)
+		return m < n ? 1 : -1;
+	return strcmp(json_string_value(json_object_get(x, "name")), json_string_value(json_object_get(y, "name")));
+}
+
+/* totals.items, by_status, by_category, by_marking_status, by_country (CC
+ * or unknown), by_site (the 20 sites holding most weapons, largest first:
+ * [{id, name, items}]) and sites (every site the principal sees, by name,
+ * for a map: [{id, name, country, items, missing (lost or stolen),
+ * area}]). */
+static int tally(wam_db *db, json_t *o)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	json_int_t total = 0;
+	json_t *status = json_object(), *category = json_object(), *marking = json_object(), *country = json_object(),
+	       *at = json_object(), *missing = json_object(), *sites = json_array(), *top = json_array();
+	if (sqlite3_prepare_v2(db->conn, "SELECT status, category, marking_status, country, site_id, n FROM item_tally",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *ev = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:n}", "seq", (json_int_t)sqlite3_column_int64(st, 0),
-		                       "time", wam_col_text(st, 1), "actor", wam_col_text(st, 2), "type",
-		                       wam_col_text(st, 3), "subject", wam_col_text(st, 4), "payload",
-		                       json_loads(wam_col_text(st, 5), 0, NULL), "hash");
-		json_t *h = ev ? history_entry(ev) : NULL;
-		if (!h) {
-			json_decref(ev);
+		const char *site = wam_col_text(st, 4), *cc = wam_col_text(st, 3), *s = wam_col_text(st, 0);
+		json_int_t n = sqlite3_column_int64(st, 5);
+		if (!wam_confine_sees(db, site))
 			continue;
+		total += n;
+		if (add_count(status, s, n) || add_count(category, wam_col_text(st, 1), n) ||
+		    add_count(marking, wam_col_text(st, 2), n) || add_count(country, *cc ? cc : "unknown", n) ||
+		    (*site && add_count(at, site, n)) ||
+		    (*site && (!strcmp(s, "lost") || !strcmp(s, "stolen")) && add_count(missing, site, n))) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory counting the registry");
+			goto done;
 		}
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db->conn, "SELECT id, name, country, lat, lon FROM sites ORDER BY name, id", -1, &st,
+	                       NULL) != SQLITE_OK) {
+		st = NULL;
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = wam_col_text(st, 0);
+		if (!wam_confine_sees(db, id))
+			continue;
+		json_int_t items = json_integer_value(json_object_get(at, id));
+		json_array_append_new(
+		    sites, json_pack("{s:s, s:s, s:s?, s:I, s:I, s:o}", "id", id, "name", wam_col_text(st, 1),
+		                     "country", (const char *)sqlite3_column_text(st, 2), "items", items, "missing",
+		                     json_integer_value(json_object_get(missing, id)), "area", area_of(st, 3, 4)));
+	}
+	/* the largest 20 of the sites holding any */
+	size_t i, n = 0;
+	json_t *site, **largest = calloc(json_array_size(sites) + 1, sizeof *largest);
+	if (!largest) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory counting the registry");
+		goto done;
+	}
+	json_array_foreach(sites, i, site) if (json_integer_value(json_object_get(site, "items")) > 0) largest[n++] =
+	    site;
+	qsort(largest, n, sizeof *largest, by_items_desc);
+	for (i = 0; i < n && i < 20; i++)
+		json_array_append_new(top, json_pack("{s:O, s:O, s:O}", "id", json_object_get(largest[i], "id"), "name",
+		                                     json_object_get(largest[i], "name"), "items",
+		                                     json_object_get(largest[i], "items")));
+	free(largest);
+	json_object_set_new(json_object_get(o, "totals"), "items", json_integer(total));
+	json_object_set_new(o, "by_status", ordered(status, false));
+	json_object_set_new(o, "by_category", ordered(category, false));
+	json_object_set_new(o, "by_marking_status", ordered(marking, false));
+	json_object_set_new(o, "by_country", ordered(country, true));
+	json_object_set_new(o, "by_site", top);
+	json_object_set_new(o, "sites", sites);
+	status = category = marking = country = sites = top = NULL;
+done:
+	sqlite3_finalize(st);
+	json_decref(status);
+	json_decref(category);
+	json_decref(marking);
+	json_decref(country);
+	json_decref(at);
+	json_decref(missing);
+	json_decref(sites);
+	json_decref(top);
+	return rc;
+}
+
+/* One event about a weapon as the summary lists it: as the history shows
+ * it without the before and after; NULL when it cannot be read. */
+static json_t *recent_entry(sqlite3_stmt *st)
+{
+	json_t *ev =
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:n}", "seq", (json_int_t)sqlite3_column_int64(st, 0), "time",
+	              wam_col_text(st, 1), "actor", wam_col_text(st, 2), "type", wam_col_text(st, 3), "subject",
+	              wam_col_text(st, 4), "payload", json_loads(wam_col_text(st, 5), 0, NULL), "hash");
+	json_t *h = ev ? history_entry(ev) : NULL;
+	if (h) {
 		json_object_del(h, "before");
 		json_object_del(h, "after");
 		json_object_del(h, "hash");
 		json_object_set(h, "subject", json_object_get(ev, "subject"));
-		json_decref(ev);
-		json_array_append_new(arr, h);
+	}
+	json_decref(ev);
+	return h;
+}
+
+#define RECENT 10
+
+/* Keeps `list` (seq descending, at most RECENT) the RECENT newest of what
+ * it holds and `h`; takes `h`. */
+static void recent_keep(json_t *list, json_t *h)
+{
+	json_int_t seq = json_integer_value(json_object_get(h, "seq"));
+	size_t i = 0;
+	while (i < json_array_size(list) && json_integer_value(json_object_get(json_array_get(list, i), "seq")) > seq)
+		i++;
+	if (i >= RECENT) {
+		json_decref(h);
+		return;
+	}
+	json_array_insert_new(list, i, h);
+	if (json_array_size(list) > RECENT)
+		json_array_remove(list, RECENT);
+}
+
+/* The last events about weapons now at `sites`, newest first. The ledger is
+ * walked back a little first (WALK events about weapons), which finds them
+ * when the sites' weapons change as often as the others; otherwise the
+ * weapons are taken latest changed first, each one's own events read by
+ * its index, until the next weapon's last change (an event about a weapon
+ * is never later than its last_seq) is older than the tenth event kept. */
+#define WALK 2000
+static int recent_at(wam_db *db, json_t *arr, const char *sites)
+{
+	sqlite3_stmt *walk = NULL, *items = NULL, *evs = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT e.seq, e.time, e.actor, e.type, e.subject, e.payload, i.site_id FROM (SELECT * "
+	                       "FROM events WHERE type LIKE 'item.%' ORDER BY seq DESC LIMIT 2000) e "
+	                       "JOIN items i ON i.id = e.subject ORDER BY e.seq DESC",
+	                       -1, &walk, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
+	_Static_assert(WALK == 2000, "the LIMIT above");
+	int walked = 0;
+	while (sqlite3_step(walk) == SQLITE_ROW && json_array_size(arr) < RECENT) {
+		walked++;
+		if (!wam_confine_sees(db, wam_col_text(walk, 6)))
+			continue;
+		json_t *h = recent_entry(walk);
+		if (h)
+			json_array_append_new(arr, h);
+	}
+	if (json_array_size(arr) >= RECENT || walked < WALK)
+		goto done; /* found, or the ledger holds no more */
+	json_array_clear(arr);
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT id, last_seq FROM items WHERE site_id IN (SELECT value FROM json_each(?1)) "
+	                       "ORDER BY last_seq DESC",
+	                       -1, &items, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq, time, actor, type, subject, payload FROM events "
+	                       "WHERE subject = ?1 AND type LIKE 'item.%' ORDER BY seq DESC LIMIT 10",
+	                       -1, &evs, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
+	sqlite3_bind_text(items, 1, sites, -1, SQLITE_STATIC);
+	while (sqlite3_step(items) == SQLITE_ROW) {
+		json_int_t last = sqlite3_column_int64(items, 1);
+		if (json_array_size(arr) >= RECENT &&
+		    last < json_integer_value(json_object_get(json_array_get(arr, RECENT - 1), "seq")))
+			break;
+		sqlite3_reset(evs);
+		sqlite3_bind_text(evs, 1, wam_col_text(items, 0), -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(evs) == SQLITE_ROW) {
+			json_t *h = recent_entry(evs);
+			if (h)
+				recent_keep(arr, h);
+		}
+	}
+done:
+	sqlite3_finalize(walk);
+	sqlite3_finalize(items);
+	sqlite3_finalize(evs);
+	return rc;
+}
+
+/* The last events about weapons, newest first, each as the history shows
+ * it without the before and after; for a confined principal, about the
+ * weapons at its sites. */
+static int recent(wam_db *db, json_t *out, const char *sites)
+{
+	sqlite3_stmt *st;
+	json_t *arr = json_array();
+	if (sites) {
+		int rc = recent_at(db, arr, sites);
+		if (rc) {
+			json_decref(arr);
+			return rc;
+		}
+		json_object_set_new(out, "recent", arr);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT seq, time, actor, type, subject, payload FROM events "
+	                       "WHERE type LIKE 'item.%' ORDER BY seq DESC LIMIT 10",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		json_decref(arr);
+		return wam_sql_fail(db->conn, "summary");
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *h = recent_entry(st);
+		if (h)
+			json_array_append_new(arr, h);
 	}
 	sqlite3_finalize(st);
 	json_object_set_new(out, "recent", arr);
 	return 0;
 }
 
+/* The principal's sites as a JSON array for AT_SITES (free() it), or NULL
+ * when it is not confined. */
+static char *summary_sites(wam_db *db)
+{
+	const wam_principal *p = wam_db_principal(db);
+	if (!wam_confined(db) || !p)
+		return NULL;
+	json_t *a = json_array();
+	for (int i = 0; i < p->nsites && i < WAM_AUTH_MAX_SITES; i++)
+		json_array_append_new(a, json_string(p->sites[i]));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
 int wam_registry_summary(wam_db *db, json_t **out)
 {
-	int rc;
-	json_t *o = NULL;
+	int rc = 0;
+	sqlite3_stmt *st = NULL;
+	json_t *o = json_object(), *totals = json_object();
+	char *sites = summary_sites(db);
 	*out = NULL;
-	if ((rc = wam_confine_national(db, "the summary")))
-		return rc;
-	o = json_object();
-	if ((rc = count_by(db, o, "totals",
-	                   "SELECT 'items', coalesce(sum(n), 0) FROM item_tally UNION ALL SELECT 'sites', count(*) FROM sites "
-	                   "UNION ALL SELECT 'holders', count(*) FROM holders UNION ALL SELECT 'events', coalesce(max(seq), 0) "
-	                   "FROM events")) ||
-	    (rc = count_by(db, o, "by_status", "SELECT status, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
-	    (rc = count_by(db, o, "by_category", "SELECT category, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
-	    (rc = count_by(db, o, "by_marking_status",
-	                   "SELECT marking_status, sum(n) FROM item_tally GROUP BY 1 ORDER BY 1")) ||
-	    (rc = count_by(db, o, "by_country",
-	                   "SELECT CASE country WHEN '' THEN 'unknown' ELSE country END, sum(n) FROM item_tally "
-	                   "GROUP BY 1 ORDER BY 2 DESC, 1")) ||
-	    (rc = by_site(db, o)) || (rc = recent(db, o))) {
-		json_decref(o);
-		return rc;
+	if (!o || !totals || (wam_confined(db) && !sites)) {
+		json_decref(totals);
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory counting the registry");
+		goto done;
 	}
+	json_object_set_new(o, "totals", totals);
+	json_object_set_new(totals, "items", json_integer(0)); /* in this order, counted below */
+	json_object_set_new(totals, "sites", json_integer(0));
+	/* the ledger covers the whole registry: a confined principal is not told its size */
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT (SELECT count(*) FROM holders), (SELECT coalesce(max(seq), 0) FROM events)", -1,
+	                       &st, NULL) != SQLITE_OK) {
+		rc = wam_sql_fail(db->conn, "summary");
+		goto done;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		json_object_set_new(totals, "holders", json_integer(sqlite3_column_int64(st, 0)));
+		if (!sites)
+			json_object_set_new(totals, "events", json_integer(sqlite3_column_int64(st, 1)));
+	}
+	if ((rc = tally(db, o)) || (rc = recent(db, o, sites)))
+		goto done;
+	json_object_set_new(totals, "sites", json_integer((json_int_t)json_array_size(json_object_get(o, "sites"))));
+	/* what the figures cover: the whole registry, or the principal's sites */
+	json_t *scope = json_object(), *mine = json_array(), *s;
+	size_t i;
+	json_object_set_new(scope, "confined", json_boolean(sites != NULL));
+	if (sites)
+		json_array_foreach(json_object_get(o, "sites"), i, s) json_array_append_new(
+		    mine, json_pack("{s:O, s:O}", "id", json_object_get(s, "id"), "name", json_object_get(s, "name")));
+	json_object_set_new(scope, "sites", mine);
+	json_object_set_new(o, "scope", scope);
 	*out = o;
-	return 0;
+	o = NULL;
+done:
+	sqlite3_finalize(st);
+	json_decref(o);
+	free(sites);
+	return rc;
 }

@@ -66,7 +66,8 @@ TABLE = [
 
     ("GET", "/api/v1/search", EVERYONE, False),
     ("GET", "/api/v1/search/explain", EVERYONE, False),
-    ("GET", "/api/v1/summary", EVERYONE, True),
+    ("GET", "/api/v1/summary", EVERYONE, False),
+    ("GET", "/api/v1/todo", EVERYONE, False),
 
     ("POST", "/api/v1/import", {"registrar", "admin"}, True),
     ("GET", "/api/v1/export", {"registrar", "auditor", "admin"}, True),
@@ -238,6 +239,7 @@ def requests(ids):
         ("GET", "/api/v1/search"): lambda c: r("/api/v1/search" + q(serial=ids["item_serial"])),
         ("GET", "/api/v1/search/explain"): lambda c: r("/api/v1/search/explain" + q(serial="56-l234S67")),
         ("GET", "/api/v1/summary"): lambda c: r("/api/v1/summary"),
+        ("GET", "/api/v1/todo"): lambda c: r("/api/v1/todo"),
         ("POST", "/api/v1/import"): lambda c: r("/api/v1/import", CSV_HEADER + (
             f"SA4,Norinco,Type 56,7.62x39mm,MATRIX-IMPORT-{who(c)},CN\n"), ctype="text/csv"),
         ("GET", "/api/v1/export"): lambda c: r("/api/v1/export" + q(format="csv")),
@@ -639,6 +641,13 @@ def check_confinement(tap, srv, admin, ids):
         tap.eq([s["id"] for s in sites], [a], f"{role} of site A: GET /sites lists only site A")
         resp = srv.get(f"/api/v1/sites/{b}", tok)
         tap.eq(resp.status, 404, f"{role} of site A: GET /sites/{{id}} of site B: 404", repr(resp))
+        summary = srv.get("/api/v1/summary", tok).json
+        tap.eq(summary["totals"]["items"], len(a_ids), f"{role} of site A: GET /summary counts site A's weapons")
+        tap.eq(summary["scope"], {"confined": True, "sites": [{"id": a, "name": sites[0]["name"]}]},
+               f"{role} of site A: GET /summary says it covers site A")
+        todo = srv.get("/api/v1/todo", tok).json
+        tap.ok(all(set(it["sites"]) <= {a} for it in todo["items"]),
+               f"{role} of site A: GET /todo counts only site A's work", repr(todo))
         # a search for a site B weapon's exact serial: the admin finds it,
         # the confined caller gets no candidate outside site A
         found = srv.get("/api/v1/search" + q(serial=b_item["serial"], limit=10), admin).json["candidates"]

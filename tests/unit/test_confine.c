@@ -109,6 +109,7 @@ static public_fn fns[] = {
     {"wam_ledger_prove_with", HIDES, false},
     {"wam_ledger_canonical_json", FREE, false},
     {"wam_ledger_head", FREE, false}, /* a number and a hash */
+    {"wam_todo", LISTS, false},
     /* match.h */
     {"wam_match_search", LISTS, false},
     {"wam_match_name_key", FREE, false}, /* keys of a text: no record read */
@@ -135,7 +136,7 @@ static public_fn fns[] = {
     {"wam_registry_export_list", LISTS, false},
     {"wam_registry_item_history", HIDES, false},
     {"wam_registry_item_links", HIDES, false},
-    {"wam_registry_summary", NATIONAL, false},
+    {"wam_registry_summary", LISTS, false},
     {"wam_registry_import", NATIONAL, false},
     {"wam_registry_import_report_free", FREE, false},
     {"wam_registry_export", NATIONAL, false},
@@ -584,6 +585,8 @@ static void test_confine_lists_keep_to_the_sites(void **state)
 		     "site_id", fx->there, out);
 		wam_hit_filter hits = {0};
 		LIST("wam_trace_hit_list", wam_trace_hit_list(db, &out, &hits), "owner_site_id", fx->there, out);
+		LIST("wam_registry_summary", wam_registry_summary(db, &out), "id", fx->there,
+		     json_object_get(out, "sites"));
 		wam_match_query q = {.serial = "AK47-305816", .limit = 10};
 		LIST("wam_match_search", wam_match_search(db, &out, &q), "site_id", fx->there,
 		     json_object_get(out, "candidates"));
@@ -602,6 +605,65 @@ static void test_confine_lists_keep_to_the_sites(void **state)
 	ok(wam_match_search(as_confined(), &out, &q), NULL, "search");
 	assert_null(json_object_get(json_object_get(out, "query"), "considered"));
 	json_decref(out);
+	as_owner();
+}
+
+/* The summary of a confined principal counts its sites only, and says so. */
+static void test_confine_summary_counts_the_sites(void **state)
+{
+	(void)state;
+	json_t *mine = NULL, *all = NULL;
+	wam_item_filter here = {.site_id = fx->here, .limit = 100};
+	json_t *listed = NULL;
+	ok(wam_registry_item_list(as_owner(), &listed, &here), NULL, "items here");
+	ok(wam_registry_summary(as_confined(), &mine), NULL, "summary, confined");
+	ok(wam_registry_summary(as_unconfined(), &all), NULL, "summary, unconfined");
+	json_t *tm = json_object_get(mine, "totals"), *ta = json_object_get(all, "totals");
+	assert_int_equal(json_integer_value(json_object_get(tm, "items")),
+	                 json_array_size(json_object_get(listed, "items")));
+	assert_true(json_integer_value(json_object_get(ta, "items")) >
+	            json_integer_value(json_object_get(tm, "items")));
+	assert_int_equal(json_integer_value(json_object_get(tm, "sites")), 1);
+	assert_null(json_object_get(tm, "events")); /* the ledger is the whole registry's */
+	json_t *scope = json_object_get(mine, "scope");
+	assert_true(json_is_true(json_object_get(scope, "confined")));
+	assert_int_equal(json_array_size(json_object_get(scope, "sites")), 1);
+	assert_string_equal(test_str(json_array_get(json_object_get(scope, "sites"), 0), "id"), fx->here);
+	assert_true(json_is_false(json_object_get(json_object_get(all, "scope"), "confined")));
+	/* the latest events are about weapons here */
+	size_t i;
+	json_t *ev;
+	json_array_foreach(json_object_get(mine, "recent"), i, ev)
+	{
+		json_t *item = NULL;
+		ok(wam_registry_item_get(as_owner(), &item, test_str(ev, "subject")), NULL, "recent weapon");
+		assert_string_equal(test_str(item, "site_id"), fx->here);
+		json_decref(item);
+	}
+	assert_true(json_array_size(json_object_get(mine, "recent")) > 0);
+	/* the work to do: at the principal's sites, the hit and investigation
+	 * there only to a principal who sees there */
+	called("wam_todo");
+	json_t *todo = NULL, *item;
+	bool there = false;
+	ok(wam_todo(as_confined(), &todo, "2026-06-01"), NULL, "todo, confined");
+	json_array_foreach(json_object_get(todo, "items"), i, item)
+	{
+		const char *site;
+		json_t *n;
+		json_object_foreach(json_object_get(item, "sites"), site, n) if (strcmp(site, fx->here) != 0)
+		    fail_msg("todo, confined: %s counts %s", test_str(item, "kind"), site);
+	}
+	json_decref(todo);
+	ok(wam_todo(as_unconfined(), &todo, "2026-06-01"), NULL, "todo, unconfined");
+	json_array_foreach(json_object_get(todo, "items"), i, item) there |=
+	    json_object_get(json_object_get(item, "sites"), fx->there) != NULL;
+	assert_true(there);
+	json_decref(todo);
+	refused(wam_todo(as_unconfined(), &todo, "June"), &todo, WAM_EINVAL, "as_of", "todo, a date that is none");
+	json_decref(listed);
+	json_decref(mine);
+	json_decref(all);
 	as_owner();
 }
 
@@ -742,7 +804,6 @@ static void test_confine_whole_registry_is_refused(void **state)
 		refused(call, &out, WAM_EFORBIDDEN, NULL, name);                                                       \
 	} while (0)
 	NAT("wam_registry_site_add", wam_registry_site_add(db, &out, in));
-	NAT("wam_registry_summary", wam_registry_summary(db, &out));
 	wam_import_opts io = {0};
 	NAT("wam_registry_import", wam_registry_import(db, &ir, f, &io));
 	NAT("wam_registry_export", wam_registry_export(db, f, "csv"));
@@ -817,7 +878,6 @@ static void test_confine_whole_registry_is_refused(void **state)
 	ok(wam_auth_user_generation(db, &gen, fx->ann), NULL, "own generation");
 	(void)pseudonym;
 	/* the owner and an unconfined principal are refused none of it */
-	ok(wam_registry_summary(as_unconfined(), &out), &out, "summary, unconfined");
 	ok(wam_ledger_verify(as_owner(), 0, &vr), NULL, "verify, owner");
 	ok(wam_auth_user_list(as_unconfined(), &out), &out, "users, unconfined");
 	fclose(f);
@@ -1173,6 +1233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_confine_one_record_elsewhere_is_not_there),
 	    cmocka_unit_test(test_confine_lists_keep_to_the_sites),
+	    cmocka_unit_test(test_confine_summary_counts_the_sites),
 	    cmocka_unit_test(test_confine_writes_elsewhere_are_refused),
 	    cmocka_unit_test(test_confine_whole_registry_is_refused),
 	    cmocka_unit_test(test_confine_clone_keeps_the_principal),

@@ -103,6 +103,15 @@ export function fmtNumber(n) {
   return n === null || n === undefined ? '' : numbers.format(n);
 }
 
+// A share of a total as a percentage in the chosen language. A share that
+// is not nothing never reads 0%: under 1% it is "<1%" (common.share_below).
+export function fmtShare(part, total) {
+  if (!total) return '';
+  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
+  if (part > 0 && part / total < 0.01) return t('common.share_below', { pct: pct.format(0.01) });
+  return pct.format(part / total);
+}
+
 export function fmtDate(iso) {
   if (!iso) return '';
   const d = new Date(iso);

@@ -4,6 +4,7 @@ import './app.css';
 import './css/history.css';
 import './css/loss.css';
 import './css/pickers.css';
+import './css/dashboard.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';

@@ -88,7 +88,7 @@ test('an admin signs in and lands on the dashboard, with their name, Sign out an
     assert.match(await page.locator('body').innerText(), /\badmin\b/, 'the signed-in user is named on the page');
     for (const name of NAV) await nav(page, name).first().waitFor();
     // a weapon's share of a chart is never rounded to nothing
-    await page.locator('.chart table.numbers').first().waitFor();
+    await page.locator('.chart table.numbers').first().waitFor({ state: 'attached' }); // folded under the chart
     for (const row of await page.locator('.chart table.numbers tbody tr').all()) {
       const cells = await row.locator('td').allInnerTexts();
       if (cells.length === 2 && !/^0$/.test(cells[0].trim())) assert.notEqual(cells[1].trim(), '0%', `a share of ${cells[0]} weapons reads 0%`);

@@ -3,15 +3,17 @@
 // has no category axis, so rows sit at 0..n-1 on a rotated x scale (ori 1)
 // and the axis prints their labels. The same numbers follow in a table,
 // which is the chart's text alternative (the canvas is hidden from
-// assistive technology).
+// assistive technology); with `fold` the table is folded under a
+// "numbers" disclosure, so a page of charts does not repeat each in full.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { html } from '../html.js';
-import { currentLanguage, fmtNumber, t } from '../i18n.js';
+import { currentLanguage, fmtNumber, fmtShare, t } from '../i18n.js';
 
 const FONT = '13px system-ui, "Noto Sans", "DejaVu Sans", sans-serif';
 const ROW = 26; // CSS pixels per bar
+const ROW_COMPACT = 18; // on a phone
 const INK = '#1f2933';
 const TONES = {
   held: '#2563a6',
@@ -39,6 +41,7 @@ function fit(s, max) {
 
 function options(rows, width, rtl) {
   const n = rows.length;
+  const row = width < 480 ? ROW_COMPACT : ROW;
   const top = Math.max(1, ...rows.map((r) => r.value));
   const labelRoom = Math.min(width * 0.42, Math.max(...rows.map((r) => textWidth(r.short))) + 14);
   // each label isolated (FSI…PDI), so a Latin name in an Arabic page keeps
@@ -47,7 +50,7 @@ function options(rows, width, rtl) {
   const numberRoom = textWidth(fmtNumber(top)) + 12;
   return {
     width,
-    height: n * ROW + 34,
+    height: n * row + 30,
     legend: { show: false },
     cursor: { show: false },
     select: { show: false },
@@ -89,7 +92,7 @@ function options(rows, width, rtl) {
         fill: TONES.plain,
         points: { show: false },
         paths: uPlot.paths.bars({
-          size: [0.72, 22],
+          size: [0.72, row - 4],
           disp: { fill: { unit: 3, values: () => rows.map((r) => TONES[r.tone || 'plain']) } },
         }),
       },
@@ -142,28 +145,27 @@ function Bars({ rows }) {
 
 // rows: [{key, label, short?, code?, value, tone?}]; caption names the table.
 // cell(row), when given, renders the number (a link to what it counts);
-// share: false leaves out the share column (for figures that overlap).
-export function BarChart({ rows, caption, head, cell, share = true }) {
+// share: false leaves out the share column (for figures that overlap);
+// fold: the table sits under a closed "numbers" disclosure.
+export function BarChart({ rows, caption, head, cell, share = true, fold = false }) {
   // the same array from render to render, so the chart is drawn again only
   // when its rows change
   const bars = useMemo(() => rows.map((r) => ({ ...r, short: r.short || r.label })), [rows]);
   if (!rows.length) return html`<p class="muted">${t('common.none')}</p>`;
   const total = rows.reduce((s, r) => s + r.value, 0);
-  const pct = new Intl.NumberFormat(currentLanguage(), { style: 'percent', maximumFractionDigits: 1 });
-  // a small share is never rounded to nothing: under 1% it reads "<1%"
-  const share1 = (v) => (v > 0 && v / total < 0.01 ? '<' + pct.format(0.01) : pct.format(v / total));
-  return html`<div class="chart">
-    <${Bars} rows=${bars} />
-    <table class="numbers">
+  const table = html`<table class="numbers">
       <caption class="sr-only">${caption}</caption>
       <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${t('common.count')}</th>${share && html`<th scope="col" class="num">${t('common.share')}</th>`}</tr></thead>
       <tbody>
         ${rows.map((r) => html`<tr key=${r.key}>
           <th scope="row"><span class=${'dot tone-' + (r.tone || 'plain')}></span><span dir="auto">${r.label}</span>${r.code && r.code !== r.label ? html` <code>${r.code}</code>` : ''}</th>
           <td class="num">${cell ? cell(r) : fmtNumber(r.value)}</td>
-          ${share && html`<td class="num">${total ? share1(r.value) : ''}</td>`}
+          ${share && html`<td class="num">${fmtShare(r.value, total)}</td>`}
         </tr>`)}
       </tbody>
-    </table>
+    </table>`;
+  return html`<div class="chart">
+    <${Bars} rows=${bars} />
+    ${fold ? html`<details class="chart-numbers"><summary>${t('chart.numbers', { what: caption })}</summary>${table}</details>` : table}
   </div>`;
 }

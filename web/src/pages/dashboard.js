@@ -1,7 +1,11 @@
-// The registry at a glance: totals, then weapons by status, category,
-// marking adequacy, site and country of manufacture as bar charts with their
-// numbers, and the latest events. by_site, by_country and recent may be
-// missing from an older server: their panels are then left out.
+// The registry at a glance, and the caller's work: first what waits for the
+// user (GET /todo, each kind of work a link to the list that holds it), the
+// totals, a map of the sites coloured by their alerts, then weapons by
+// status, category, marking adequacy, site and country of manufacture as bar
+// charts (their numbers folded under each), and the latest events. A user
+// confined to sites gets the same page over their sites, and it says so.
+// by_site, by_country, sites and recent may be missing from an older
+// server, and /todo too: their panels are then left out.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
@@ -9,10 +13,25 @@ import { countryName, currentLanguage, fmtDate, fmtNumber, label, t } from '../i
 import { BarChart } from '../components/chart.js';
 import { HistoryList } from '../components/history.js';
 import { LoadError, Loading } from '../components/form.js';
+import { SiteMap } from '../components/map.js';
 import { MARKING_STATUSES, MARKING_TONE, STATUSES, STATUS_TONE } from '../vocab.js';
 import { PageTitle } from './misc.js';
 
 const MOST = 15; // bars per chart at most; beyond, the smallest are summed in one bar
+const MOST_NARROW = 8; // on a phone
+
+// Where each kind of work is done: the list that holds it, filtered to it.
+// A room that adds a kind of work (src/rooms.c, wam_todo_parts) adds its
+// page here and its words as todo.<kind> in the catalogues.
+const TODO_PAGES = {
+  hits_open: { list: '#/inbox', one: (r) => '#/inbox/' + r.id },
+  traces_overdue: { list: '#/traces?overdue=1', one: (r) => '#/traces/' + r.id },
+  lots_expiring: { list: '#/lots', one: (r) => '#/lots/' + r.id },
+  lots_suspended: { list: '#/lots?condition=SUSPENDED', one: (r) => '#/lots/' + r.id },
+  investigations_open: { list: '#/checks', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
+  custody_overdue: { list: '#/custody', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
+  tasks_open: { list: '#/recoveries', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
+};
 
 // Counts {code: n} as chart rows, in the vocabulary's order when one is given
 // (statuses read best in their life-cycle order), else largest first.
@@ -23,46 +42,72 @@ function rowsOf(counts, { order, describe }) {
   return codes.map((code) => ({ key: code, code, value: counts[code], ...describe(code) }));
 }
 
-function capped(rows) {
-  if (rows.length <= MOST) return rows;
-  const rest = rows.slice(MOST - 1);
+function capped(rows, most) {
+  if (rows.length <= most) return rows;
+  const rest = rows.slice(most - 1);
   const other = t('dashboard.other', { n: fmtNumber(rest.length) });
-  return [...rows.slice(0, MOST - 1), { key: '_other', label: other, value: rest.reduce((s, r) => s + r.value, 0), tone: 'gone' }];
+  return [...rows.slice(0, most - 1), { key: '_other', label: other, value: rest.reduce((s, r) => s + r.value, 0), tone: 'gone' }];
+}
+
+const narrowScreen = () => typeof matchMedia === 'function' && matchMedia('(max-width: 600px)').matches;
+
+// The sites on the map, each with its alerts: weapons lost or stolen there,
+// and the open hits and stock-check discrepancies the to-do list counts
+// there (as far as the user's role is given them).
+function mapSites(summary, todo) {
+  const at = (kind, id) => todo?.items?.find((i) => i.kind === kind)?.sites?.[id] || 0;
+  const rows = (summary.sites || []).map((s) => {
+    const hits = at('hits_open', s.id);
+    const discrepancies = at('investigations_open', s.id);
+    const alerts = s.missing + hits + discrepancies;
+    return { ...s, alerts, title: t('map.site', { name: s.name, n: fmtNumber(alerts), missing: fmtNumber(s.missing), hits: fmtNumber(hits), discrepancies: fmtNumber(discrepancies) }) };
+  });
+  const top = Math.max(0, ...rows.map((s) => s.alerts));
+  return rows.map((s) => ({ ...s, level: s.alerts === 0 ? 'none' : s.alerts * 3 > top * 2 ? 'high' : 'low' }));
 }
 
 export function Dashboard() {
   const [summary, setSummary] = useState(null);
+  const [todo, setTodo] = useState(null);
   const [error, setError] = useState(null);
+  const [todoError, setTodoError] = useState(null);
   useEffect(() => {
     api('GET', '/summary').then(setSummary, setError);
+    api('GET', '/todo').then(setTodo, (e) => (e?.status === 404 ? setTodo({ items: [], missing: true }) : setTodoError(e)));
   }, []);
 
   const lang = currentLanguage();
+  const most = narrowScreen() ? MOST_NARROW : MOST;
   const charts = useMemo(() => summary && {
     status: rowsOf(summary.by_status, { order: STATUSES, describe: (c) => ({ label: label('status', c), tone: STATUS_TONE[c] }) }),
     category: capped(rowsOf(summary.by_category, {
       describe: (c) => ({ label: label('category', c), short: `${c} ${label('category', c)}` }),
-    })),
+    }), most),
     marking: rowsOf(summary.by_marking_status, { order: MARKING_STATUSES, describe: (c) => ({ label: label('marking_status', c), tone: MARKING_TONE[c] }) }),
-    site: summary.by_site && capped(summary.by_site.map((s) => ({ key: s.id, label: s.name || s.id, value: s.items }))),
-    country: summary.by_country && capped(rowsOf(summary.by_country, { describe: (c) => ({ label: countryName(c), short: `${c} ${countryName(c)}` }) })),
-  }, [summary, lang]);
+    site: summary.by_site && capped(summary.by_site.map((s) => ({ key: s.id, label: s.name || s.id, value: s.items })), most),
+    country: summary.by_country && capped(rowsOf(summary.by_country, { describe: (c) => ({ label: countryName(c), short: `${c} ${countryName(c)}` }) }), most),
+  }, [summary, lang, most]);
+  const sites = useMemo(() => summary?.sites && mapSites(summary, todo), [summary, todo, lang]);
 
-  if (error?.status === 403) {
-    return html`<${PageTitle}>${t('dashboard.title')}<//>
-      <p class="note">${t('dashboard.confined')} <a href="#/items">${t('nav.items')}</a></p>`;
-  }
   return html`<${PageTitle}>${t('dashboard.title')}<//>
     <${LoadError} error=${error} />
     ${!summary && !error && html`<${Loading} />`}
+    ${summary?.scope && html`<p class="dash-scope" data-testid="scope">${summary.scope.confined
+      ? t('dashboard.scope_sites', { sites: new Intl.ListFormat(lang, { type: 'conjunction' }).format(summary.scope.sites.map((s) => s.name)) })
+      : t('dashboard.scope_all')}</p>`}
+    <${Todo} todo=${todo} error=${todoError} />
     ${summary && html`
       <ul class="totals">
-        ${['items', 'sites', 'holders', 'events'].map((k) => html`<li key=${k}>
-          <span class="total-n">${fmtNumber(summary.totals?.[k] ?? 0)}</span>
+        ${['items', 'sites', 'holders', 'events'].filter((k) => k in (summary.totals || {})).map((k) => html`<li key=${k}>
+          <span class="total-n">${fmtNumber(summary.totals[k])}</span>
           <span class="total-l">${t('dashboard.total_' + k)}</span>
         </li>`)}
       </ul>
       <div class="panels">
+        ${sites && sites.length > 0 && html`<section class="panel wide" aria-labelledby="map-h">
+          <h2 id="map-h">${t('dashboard.map')}</h2>
+          <${SiteMap} sites=${sites} caption=${t('dashboard.map')} href=${(s) => '#/items?site=' + encodeURIComponent(s.id)} />
+        </section>`}
         <${Panel} title=${t('dashboard.by_status')} rows=${charts.status} head=${t('field.status')} />
         <${Panel} title=${t('dashboard.by_marking')} rows=${charts.marking} head=${t('field.marking_status')} />
         <${Panel} title=${t('dashboard.by_category')} rows=${charts.category} head=${t('field.category')} />
@@ -72,10 +117,54 @@ export function Dashboard() {
       </div>`}`;
 }
 
+// One record of a kind of work, in the words its page names it by.
+function recordTitle(r) {
+  const x = r.title || {};
+  if (x.reference) return [x.reference, x.serial].filter(Boolean).join(' · ');
+  if (x.lot_number) return [x.lot_number, x.nomenclature].filter(Boolean).join(' · ');
+  return [x.serial, x.make, x.model, x.holder].filter(Boolean).join(' · ') || r.id;
+}
+
+// What waits for the user: each kind of work a link to its list (filtered
+// to it), the soonest due date, and the first few records.
+function Todo({ todo, error }) {
+  if (todo?.missing) return null;
+  return html`<section class="todo" aria-labelledby="todo-h" data-testid="todo">
+    <h2 id="todo-h">${t('dashboard.todo')}</h2>
+    <${LoadError} error=${error} />
+    ${!todo && !error && html`<${Loading} />`}
+    ${todo && todo.items.length === 0 && html`<p class="muted">${t('dashboard.todo_none')}</p>`}
+    ${todo && todo.items.length > 0 && html`<ul class="todo-list">
+      ${todo.items.map((item) => {
+        const page = TODO_PAGES[item.kind];
+        const words = page ? t('todo.' + item.kind) : t('todo.other');
+        const due = item.list.map((r) => r.due).filter(Boolean).sort()[0];
+        const what = html`<span class="todo-n">${fmtNumber(item.count)}</span> <span class="todo-l">${words}</span>`;
+        return html`<li key=${item.kind} data-kind=${item.kind}>
+          ${page ? html`<a class="todo-link" href=${page.list}>${what}</a>` : what}
+          ${due && html`<span class="todo-due">${t('dashboard.todo_due', { date: fmtDay(due) })}</span>`}
+          ${page && html`<ul class="todo-records">
+            ${item.list.slice(0, 3).map((r) => {
+              const to = page.one(r);
+              return html`<li key=${r.id} dir="auto">${to ? html`<a href=${to}>${recordTitle(r)}</a>` : recordTitle(r)}</li>`;
+            })}
+          </ul>`}
+        </li>`;
+      })}
+    </ul>`}
+  </section>`;
+}
+
+// A calendar day (YYYY-MM-DD) in the user's language.
+function fmtDay(day) {
+  const d = new Date(day + 'T00:00:00Z');
+  return isNaN(d) ? day : new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
 function Panel({ title, rows, head }) {
   return html`<section class="panel">
     <h2>${title}</h2>
-    <${BarChart} rows=${rows} caption=${title} head=${head} />
+    <${BarChart} rows=${rows} caption=${title} head=${head} fold />
   </section>`;
 }
 

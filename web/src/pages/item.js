@@ -204,6 +204,14 @@ function Exports({ user, item, onChanged }) {
   </section>`;
 }
 
+// The ledger in a registrar's words: how many events it holds and whether
+// the latest are signed yet ("33,994 events, the last 4 not yet signed").
+function ledgerWords({ head_seq: head, signed_seq: signed }) {
+  if (head === null || head === undefined) return '—';
+  const n = fmtNumber(head);
+  return signed >= head ? t('integrity.ledger_signed', { n }) : t('integrity.ledger_unsigned', { n, k: fmtNumber(head - (signed || 0)) });
+}
+
 // What the server says of the weapon's events in the hash chain, or, from a
 // server that cannot say, where they sit in it.
 function Integrity({ item, integrity }) {
@@ -221,8 +229,7 @@ function Integrity({ item, integrity }) {
       <div><dt>${t('integrity.last')}</dt><dd>${seq(item.last_seq)}</dd></div>
       ${integrity && html`
         <div><dt>${t('integrity.events')}</dt><dd>${fmtNumber(integrity.events)}</dd></div>
-        <div><dt>${t('integrity.head')}</dt><dd>${seq(integrity.head_seq)}</dd></div>
-        <div><dt>${t('integrity.signed')}</dt><dd>${seq(integrity.signed_seq)}
+        <div><dt>${t('integrity.ledger')}</dt><dd data-testid="ledger-words">${ledgerWords(integrity)}
           ${integrity.signed_seq >= integrity.last_seq ? '' : html` <span class="muted">${t('integrity.unsigned')}</span>`}</dd></div>`}
     </dl>
   </section>`;
