@@ -61,6 +61,13 @@ CREATE INDEX items_serial ON items(serial_key, make_key, country);
 -- 10 million; with them, 0.01 s.
 CREATE INDEX items_status ON items(status, id);
 CREATE INDEX items_site ON items(site_id, id);
+-- Lists in another order (GET /items?sort=): a page is a walk of the
+-- order's index from where it starts, not a sort of every weapon; the make's
+-- also finds the weapons of one make (filter and count).
+CREATE INDEX items_by_serial ON items(serial, id);
+CREATE INDEX items_by_make ON items(make_key, id);
+CREATE INDEX items_by_category ON items(category, id);
+CREATE INDEX items_by_country ON items(country, id);
 
 CREATE TABLE markings (
   item_id    TEXT NOT NULL,

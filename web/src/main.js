@@ -1,6 +1,7 @@
 // The web console of wam serve: mounts the app once the language's
 // catalogue and the session are known.
 import './app.css';
+import './css/lists.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';
