@@ -21,6 +21,7 @@ import { currentLanguage, fmtNumber, t } from '../i18n.js';
 
 export const PAGE_SIZES = [25, 50, 100, 200];
 const SIZE_KEY = 'wam.page_size';
+let tables = 0; // ids for the page-size fields of several tables on a page
 
 // The page size the user chose last, on any list.
 export function pageSize() {
@@ -58,6 +59,7 @@ export function Table({ caption, cols, rows, empty, rowKey = (r) => r.id, name, 
   const [localOffset, setLocalOffset] = useState(0);
   const [localSize, setLocalSize] = useState(pageSize);
   const table = useRef(null);
+  const [id] = useState(() => 'list-' + ++tables);
   if (!rows.length && !server?.offset) return html`<p class="muted">${empty || t('common.none')}</p>`;
   const tools = !!name || !!server; // a short table on a record's page is only a table
 
@@ -119,10 +121,10 @@ export function Table({ caption, cols, rows, empty, rowKey = (r) => r.id, name, 
     ${tools && html`<div class="list-bar">
       <p class="list-total" aria-live="polite" data-testid="list-total">${range}</p>
       <div class="list-tools">
-        <label class="list-size">${t('table.per_page')}
-          <select value=${size} onChange=${(e) => setSize(Number(e.currentTarget.value))}>
+        <span class="list-size"><label for=${id + '-size'}>${t('table.per_page')}</label>
+          <select id=${id + '-size'} value=${size} onChange=${(e) => setSize(Number(e.currentTarget.value))}>
             ${PAGE_SIZES.map((n) => html`<option value=${n}>${fmtNumber(n)}</option>`)}
-          </select></label>
+          </select></span>
         <button type="button" class="secondary small" onClick=${download}>${t('table.csv')}</button>
       </div>
     </div>`}
