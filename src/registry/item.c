@@ -493,17 +493,15 @@ int wam_registry_item_find_serial(wam_db *db, json_t **out, const char *serial)
 }
 
 /* The orders a list of weapons may take (docs/api.md, GET /items): the
- * name the API takes, the column, and the index that walks the weapons in
- * that order (sql/projections.sql); registration order is the key's. */
+ * name the API takes and the column, each with an index (column, id) that
+ * walks the weapons in that order (sql/projections.sql: items_by_serial,
+ * items_by_make, items_by_category, items_by_country, items_status);
+ * registration order is the key's. */
 static const struct {
-	const char *name, *column, *index;
+	const char *name, *column;
 } item_sorts[] = {
-    {"registered", "id", NULL},
-    {"serial", "serial", "items_by_serial"},
-    {"make", "make_key", "items_by_make"},
-    {"category", "category", "items_by_category"},
-    {"country", "country", "items_by_country"},
-    {"status", "status", "items_status"},
+    {"registered", "id"},     {"serial", "serial"},   {"make", "make_key"},
+    {"category", "category"}, {"country", "country"}, {"status", "status"},
 };
 
 /* A count over a make is read from the weapons themselves, and stops here:
@@ -662,10 +660,10 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 		    capped || (total > 0 && (double)(f->offset + limit) * (double)all / (double)total < (double)total);
 	}
 
-	wam_buf_puts(&sql, "SELECT " ITEM_COLUMNS " FROM items");
-	if (walk && item_sorts[order].index)
-		wam_buf_printf(&sql, " INDEXED BY %s", item_sorts[order].index);
-	wam_buf_puts(&sql, " WHERE 1=1");
+	/* "+" before a column keeps SQLite from reading it through its index:
+	 * on the filter's columns to walk the order's index, on the order's
+	 * columns to read the filter's weapons and sort them */
+	wam_buf_puts(&sql, "SELECT " ITEM_COLUMNS " FROM items WHERE 1=1");
 	filter_sql(&sql, f, walk ? "+" : "", f->make, f->category);
 	if (f->after_id)
 		wam_buf_puts(&sql, " AND id>:after");
