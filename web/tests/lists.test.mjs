@@ -19,7 +19,7 @@ const LAPTOP = { width: 1366, height: 800 };
 const PHONE = { width: 390, height: 844 };
 // the pages whose lists, menu or layout this work changed
 const TOUCHED = ['#/dashboard', '#/items', '#/lots', '#/checks', '#/custody', '#/recoveries', '#/destructions', '#/inbox',
-  '#/losses', '#/traces', '#/traces/new'];
+  '#/losses', '#/traces', '#/traces/new', '#/sites'];
 // a site whose name a spreadsheet would run as a formula
 const EVIL = '=HYPERLINK("http://x","y")';
 

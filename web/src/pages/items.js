@@ -47,7 +47,7 @@ export function Items({ route }) {
   const server = page && {
     total: page.total,
     capped: page.total_capped,
-    more: !!page.next,
+    more: page.next_offset != null,
     offset,
     size,
     sort,
