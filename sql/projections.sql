@@ -63,7 +63,8 @@ CREATE INDEX items_status ON items(status, id);
 CREATE INDEX items_site ON items(site_id, id);
 -- Lists in another order (GET /items?sort=): a page is a walk of the
 -- order's index from where it starts, not a sort of every weapon; the make's
--- also finds the weapons of one make (filter and count).
+-- also finds the weapons of one make (filter and count). Migration 0005
+-- adds them to registries made before them.
 CREATE INDEX items_by_serial ON items(serial, id);
 CREATE INDEX items_by_make ON items(make_key, id);
 CREATE INDEX items_by_category ON items(category, id);

@@ -247,7 +247,7 @@ static const struct wam_room_table tables[] = {
 
 const struct wam_room wam_room_registry = {
     .name = "registry",
-    .version = 5,
+    .version = 4,
     .apply = apply,
     .tables = tables,
     .close = known_free,
