@@ -653,12 +653,14 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 	 * sorts them: whichever reads fewer. Walking reads about
 	 * (offset + limit) * all / total weapons, sorting reads total. */
 	bool walk = false;
-	if (order) {
-		if ((rc = count_sql(db, "SELECT coalesce(sum(n), 0) FROM item_tally", &none, NULL, NULL, &all)))
-			return rc;
+	bool filtered = f->status || f->site_id || f->make || f->category || f->nsites > 0;
+	all = total;
+	if (order && filtered &&
+	    (rc = count_sql(db, "SELECT coalesce(sum(n), 0) FROM item_tally", &none, NULL, NULL, &all)))
+		return rc;
+	if (order)
 		walk =
 		    capped || (total > 0 && (double)(f->offset + limit) * (double)all / (double)total < (double)total);
-	}
 
 	/* "+" before a column keeps SQLite from reading it through its index:
 	 * on the filter's columns to walk the order's index, on the order's
