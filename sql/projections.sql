@@ -64,11 +64,19 @@ CREATE INDEX items_site ON items(site_id, id);
 -- Suggestions while a make, model or calibre is typed (GET /api/v1/suggest):
 -- each distinct value found by one seek from the last, case-insensitively,
 -- so a prefix costs a few dozen seeks whether there are a thousand weapons
--- or ten million, not a scan. A registry made before them gets them from
--- its first writable handle (src/registry/suggest.c), without a rebuild.
+-- or ten million, not a scan. Migration 0005 adds them to registries made
+-- before them.
 CREATE INDEX items_make_model ON items(make COLLATE NOCASE, model COLLATE NOCASE);
 CREATE INDEX items_model ON items(model COLLATE NOCASE);
 CREATE INDEX items_calibre ON items(calibre COLLATE NOCASE);
+-- Lists in another order (GET /items?sort=): a page is a walk of the
+-- order's index from where it starts, not a sort of every weapon; the make's
+-- also finds the weapons of one make (filter and count). Migration 0005
+-- adds them to registries made before them.
+CREATE INDEX items_by_serial ON items(serial, id);
+CREATE INDEX items_by_make ON items(make_key, id);
+CREATE INDEX items_by_category ON items(category, id);
+CREATE INDEX items_by_country ON items(country, id);
 
 CREATE TABLE markings (
   item_id    TEXT NOT NULL,

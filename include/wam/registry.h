@@ -76,15 +76,26 @@ typedef struct wam_item_filter {
 	const char *site_id;
 	const char *make;     /* compared case-insensitively */
 	const char *category;
-	const char *after_id; /* cursor: only ids greater than this */
+	const char *after_id; /* cursor: only ids greater than this (registration
+	                       * order only) */
 	int limit;            /* 0: 50; at most 10000 */
+	long offset;          /* weapons of the order skipped before the page */
+	const char *sort;     /* NULL: registration order; else registered,
+	                       * serial, make, category, country or status, "-"
+	                       * before it for the reverse order */
 	const char *const *sites; /* with nsites > 0: only weapons at one of these
 	                           * sites (a user confined to sites) */
 	int nsites;               /* at most 64 */
 } wam_item_filter;
 
-/* Weapons matching `f`, ordered by id (registration order): an object
- * {items: [...], next: id or null}. */
+/* Weapons matching `f` in the order it names (registration order by
+ * default): an object {items: [...], next, next_offset, total,
+ * total_capped}. `next` is the `after_id` of the next page in registration
+ * order (null otherwise or at the end), `next_offset` its offset (null at
+ * the end). `total` counts every weapon the filter matches (the page and
+ * cursor aside): exactly, except with a make, where it stops at 10000 and
+ * `total_capped` says so. An unknown status, category or sort, or `after_id`
+ * with another order or an offset, fails with WAM_EINVAL naming the field. */
 WAM_API int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f);
 
 /* Changes a weapon's status following the state machine in

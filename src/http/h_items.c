@@ -22,14 +22,16 @@ static json_t *visible_item(wam_request *r)
 
 void h_items_list(wam_request *r)
 {
-	long limit = 50;
-	if (!request_query_int(r, "limit", 1, 1000, &limit))
+	long limit = 50, offset = 0;
+	if (!request_query_int(r, "limit", 1, 1000, &limit) || !request_query_int(r, "offset", 0, 100000000, &offset))
 		return;
 	wam_item_filter f = {.status = request_query(r, "status"),
 	                     .site_id = request_query(r, "site"),
 	                     .make = request_query(r, "make"),
 	                     .category = request_query(r, "category"),
 	                     .after_id = request_query(r, "after"),
+	                     .sort = request_query(r, "sort"),
+	                     .offset = offset,
 	                     .limit = (int)limit};
 	json_t *out;
 	int rc = wam_registry_item_list(r->db, &out, &f);

@@ -6,7 +6,7 @@
 
 #include "http.h"
 
-static const char *const q_items[] = {"status", "site", "make", "category", "after", "limit", NULL};
+static const char *const q_items[] = {"status", "site", "make", "category", "after", "sort", "offset", "limit", NULL};
 static const char *const q_create[] = {"allow_duplicate", NULL};
 static const char *const q_search[] = {"serial", "make", "model", "calibre", "country", "limit", "max_edits", NULL};
 static const char *const q_explain[] = {"serial", NULL};

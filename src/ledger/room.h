@@ -46,11 +46,6 @@ struct wam_room {
 	/* a handle was opened; `from` is the handle it is a clone of (NULL for
 	 * a fresh one). The room's state of the handle is wam_room_state(). */
 	int (*open)(wam_db *db, wam_db *from);
-	/* indexes of sql/projections.sql that only speed reads up, which the
-	 * room's open adds to a registry made before them (NULL-ended): verify
-	 * takes a registry without them (one with them must have them as wam
-	 * defines them) */
-	const char *const *late_indexes;
 	/* the handle is being closed: free the room's state of it */
 	void (*close)(wam_db *db);
 	/* the handle's outermost transaction committed */

@@ -538,91 +538,201 @@ int wam_registry_item_find_serial(wam_db *db, json_t **out, const char *serial)
 	return 0;
 }
 
+/* The orders a list of weapons may take (docs/api.md, GET /items): the
+ * name the API takes and the column, each with an index (column, id) that
+ * walks the weapons in that order (sql/projections.sql: items_by_serial,
+ * items_by_make, items_by_category, items_by_country, items_status);
+ * registration order is the key's. */
+static const struct {
+	const char *name, *column;
+} item_sorts[] = {
+    {"registered", "id"},     {"serial", "serial"},   {"make", "make_key"},
+    {"category", "category"}, {"country", "country"}, {"status", "status"},
+};
+
+/* A count over a make is read from the weapons themselves, and stops here:
+ * the answer then says "more than" (docs/api.md). Every other filter is
+ * counted exactly from item_tally. */
+#define COUNT_CAP 10000
+
+/* Appends to `sql` the conditions of `f` (one " AND ..." each), the column
+ * names after `prefix` ("+" keeps SQLite from reading them through their
+ * index, when the list walks the index of its order instead). */
+static void filter_sql(wam_buf *sql, const wam_item_filter *f, const char *prefix, bool make, bool category)
+{
+	if (f->status)
+		wam_buf_printf(sql, " AND %sstatus=:status", prefix);
+	if (f->site_id)
+		wam_buf_printf(sql, " AND %ssite_id=:site", prefix);
+	if (make)
+		wam_buf_printf(sql, " AND %smake_key=:make", prefix);
+	if (category)
+		wam_buf_printf(sql, " AND %scategory=:category", prefix);
+	if (f->nsites > 0) {
+		wam_buf_printf(sql, " AND %ssite_id IN (", prefix);
+		for (int i = 0; i < f->nsites; i++)
+			wam_buf_printf(sql, "%s:s%d", i ? "," : "", i);
+		wam_buf_puts(sql, ")");
+	}
+}
+
+static void bind_text(sqlite3_stmt *st, const char *name, const char *val)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		sqlite3_bind_text(st, i, val, -1, SQLITE_STATIC);
+}
+
+static void bind_filter(sqlite3_stmt *st, const wam_item_filter *f, const char *make_key, const char *category)
+{
+	bind_text(st, ":status", f->status);
+	bind_text(st, ":site", f->site_id);
+	bind_text(st, ":make", make_key);
+	bind_text(st, ":category", category);
+	bind_text(st, ":after", f->after_id);
+	for (int i = 0; i < f->nsites; i++) {
+		char name[16];
+		snprintf(name, sizeof name, ":s%d", i);
+		bind_text(st, name, f->sites[i]);
+	}
+}
+
+/* One integer from `sql` with the filter bound, into `*n`. */
+static int count_sql(wam_db *db, const char *sql, const wam_item_filter *f, const char *make_key, const char *category,
+                     int64_t *n)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "count weapons");
+	bind_filter(st, f, make_key, category);
+	int r = sqlite3_step(st);
+	*n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW ? 0 : wam_sql_fail(db->conn, "count weapons");
+}
+
 int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 {
+	static const wam_item_filter none = {0};
 	wam_buf sql = {0};
-	char make_key[512];
+	char make_key[512] = "", category[16] = "";
 	int limit = f && f->limit > 0 ? f->limit : 50, rc = 0;
 	wam_item_filter mine = {0};
 	const char *sites[WAM_AUTH_MAX_SITES];
 	*out = NULL;
+	if (!f)
+		f = &none;
 	if (wam_confined(db)) {
-		if (f && f->site_id && !wam_confine_sees(db, f->site_id))
+		if (f->site_id && !wam_confine_sees(db, f->site_id))
 			return wam_error_set(WAM_EFORBIDDEN, "site", "site '%.40s' is not one of your sites",
 			                     f->site_id);
-		if (f)
-			mine = *f;
+		mine = *f;
 		wam_confine_filter(db, &mine.sites, &mine.nsites, sites);
 		f = &mine;
 	}
 	if (limit > 10000)
 		return wam_error_set(WAM_EINVAL, "limit", "limit %d is more than 10000", limit);
-	wam_buf_puts(&sql, "SELECT " ITEM_COLUMNS " FROM items WHERE 1=1");
-	if (f && f->status) {
-		if (!wam_in_vocab(wam_statuses, f->status)) {
-			char list[256];
-			wam_vocab_list(wam_statuses, list, sizeof list);
-			wam_buf_free(&sql);
-			return wam_error_set(WAM_EINVAL, "status", "status '%.30s' is not one of: %s", f->status, list);
-		}
-		wam_buf_puts(&sql, " AND status=:status");
+	if (f->offset < 0)
+		return wam_error_set(WAM_EINVAL, "offset", "offset %ld is negative", f->offset);
+	if (f->nsites > 64)
+		return wam_error_set(WAM_EINVAL, "sites", "at most 64 sites can be listed at once");
+	if (f->status && !wam_in_vocab(wam_statuses, f->status)) {
+		char list[256];
+		wam_vocab_list(wam_statuses, list, sizeof list);
+		return wam_error_set(WAM_EINVAL, "status", "status '%.30s' is not one of: %s", f->status, list);
 	}
-	if (f && f->site_id)
-		wam_buf_puts(&sql, " AND site_id=:site");
-	if (f && f->make) {
+	/* the order: a name of item_sorts, "-" before it for the reverse */
+	size_t order = 0;
+	bool desc = false;
+	if (f->sort && *f->sort) {
+		const char *name = f->sort + (*f->sort == '-');
+		desc = *f->sort == '-';
+		for (order = 0; order < sizeof item_sorts / sizeof item_sorts[0]; order++)
+			if (!strcmp(item_sorts[order].name, name))
+				break;
+		if (order == sizeof item_sorts / sizeof item_sorts[0])
+			return wam_error_set(WAM_EINVAL, "sort",
+			                     "sort '%.30s' is not one of: registered, serial, make, category, country, "
+			                     "status (a - before it for the reverse order)",
+			                     f->sort);
+	}
+	if (f->after_id && (order || desc || f->offset))
+		return wam_error_set(WAM_EINVAL, "after",
+		                     "after is the cursor of the registration order; with sort or offset, page with "
+		                     "offset");
+	if (f->make)
 		wam_match_name_key(make_key, sizeof make_key, f->make);
-		wam_buf_puts(&sql, " AND make_key=:make");
-	}
-	char category[16] = "";
-	if (f && f->category) {
+	if (f->category) {
 		/* the same spellings a registration accepts (sa4, vii(b), ...) */
 		json_t *in = json_pack("{s:s}", "category", f->category), *canon = json_object();
 		rc = take_category(db, canon, in, 0);
 		snprintf(category, sizeof category, "%s", rc ? "" : json_string_value(json_object_get(canon, "category")));
 		json_decref(in);
 		json_decref(canon);
-		if (rc) {
-			wam_buf_free(&sql);
+		if (rc)
 			return rc;
-		}
-		wam_buf_puts(&sql, " AND category=:category");
 	}
-	if (f && f->after_id)
+
+	/* the total: exact from the tally, or counted up to COUNT_CAP over a make */
+	int64_t total = 0, all = 0;
+	bool capped = false;
+	if (f->make) {
+		wam_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM items WHERE 1=1");
+		filter_sql(&sql, f, "", true, f->category);
+		wam_buf_printf(&sql, " LIMIT %d)", COUNT_CAP + 1);
+	} else {
+		wam_buf_puts(&sql, "SELECT coalesce(sum(n), 0) FROM item_tally WHERE 1=1");
+		filter_sql(&sql, f, "", false, f->category);
+	}
+	if (!sql.p)
+		return WAM_ENOMEM;
+	rc = count_sql(db, sql.p, f, make_key, category, &total);
+	wam_buf_free(&sql);
+	if (rc)
+		return rc;
+	if (total > COUNT_CAP && f->make) {
+		total = COUNT_CAP;
+		capped = true;
+	}
+	/* In an order of its own, the list walks that order's index and skips
+	 * the weapons the filter leaves out, or reads the filter's weapons and
+	 * sorts them: whichever reads fewer. Walking reads about
+	 * (offset + limit) * all / total weapons, sorting reads total. */
+	bool walk = false;
+	bool filtered = f->status || f->site_id || f->make || f->category || f->nsites > 0;
+	all = total;
+	if (order && filtered &&
+	    (rc = count_sql(db, "SELECT coalesce(sum(n), 0) FROM item_tally", &none, NULL, NULL, &all)))
+		return rc;
+	if (order)
+		walk =
+		    capped || (total > 0 && (double)(f->offset + limit) * (double)all / (double)total < (double)total);
+
+	/* "+" before a column keeps SQLite from reading it through its index:
+	 * on the filter's columns to walk the order's index, on the order's
+	 * columns to read the filter's weapons and sort them */
+	wam_buf_puts(&sql, "SELECT " ITEM_COLUMNS " FROM items WHERE 1=1");
+	filter_sql(&sql, f, walk ? "+" : "", f->make, f->category);
+	if (f->after_id)
 		wam_buf_puts(&sql, " AND id>:after");
-	if (f && f->nsites > 64) {
-		wam_buf_free(&sql);
-		return wam_error_set(WAM_EINVAL, "sites", "at most 64 sites can be listed at once");
-	}
-	if (f && f->nsites > 0) {
-		wam_buf_puts(&sql, " AND site_id IN (");
-		for (int i = 0; i < f->nsites; i++)
-			wam_buf_printf(&sql, "%s:s%d", i ? "," : "", i);
-		wam_buf_puts(&sql, ")");
-	}
-	wam_buf_puts(&sql, " ORDER BY id LIMIT :limit");
+	const char *dir = desc ? " DESC" : "";
+	if (!order)
+		wam_buf_printf(&sql, " ORDER BY id%s", dir);
+	else
+		wam_buf_printf(&sql, " ORDER BY %s%s%s, %sid%s", walk ? "" : "+", item_sorts[order].column, dir,
+		               walk ? "" : "+", dir);
+	wam_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
+	if (!sql.p)
+		return WAM_ENOMEM;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->conn, sql.p, -1, &st, NULL) != SQLITE_OK) {
 		wam_buf_free(&sql);
 		return wam_sql_fail(db->conn, "list weapons");
 	}
 	wam_buf_free(&sql);
-#define BIND(name, val)                                                                                         \
-	if (sqlite3_bind_parameter_index(st, name))                                                                 \
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), val, -1, SQLITE_STATIC)
-	if (f) {
-		BIND(":status", f->status);
-		BIND(":site", f->site_id);
-		BIND(":make", make_key);
-		BIND(":category", category);
-		BIND(":after", f->after_id);
-		for (int i = 0; i < f->nsites; i++) {
-			char name[16];
-			snprintf(name, sizeof name, ":s%d", i);
-			BIND(name, f->sites[i]);
-		}
-	}
-#undef BIND
+	bind_filter(st, f, make_key, category);
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit + 1);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset);
 	json_t *items = json_array();
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
@@ -636,13 +746,16 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 		json_decref(items);
 		return rc;
 	}
-	json_t *next = json_null();
+	json_t *next = json_null(), *next_offset = json_null();
 	if (json_array_size(items) > (size_t)limit) {
 		json_array_remove(items, (size_t)limit);
-		next = json_incref(json_object_get(json_array_get(items, (size_t)limit - 1), "id"));
+		if (!order && !desc && !f->offset)
+			next = json_incref(json_object_get(json_array_get(items, (size_t)limit - 1), "id"));
+		next_offset = json_integer(f->offset + limit);
 	}
-	*out = json_pack("{s:o, s:o}", "items", items, "next", next);
-	return 0;
+	*out = json_pack("{s:o, s:o, s:o, s:I, s:b}", "items", items, "next", next, "next_offset", next_offset, "total",
+	                 (json_int_t)total, "total_capped", capped);
+	return *out ? 0 : WAM_ENOMEM;
 }
 
 /* ---- status ---- */

@@ -18,10 +18,5 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line
 #define WAM_IN_IMPORT 0x400u
 int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1]);
 
-/* The room's open hook (suggest.c): a writable handle on a registry made
- * before the suggestion indexes gets them, once. */
-int wam_registry_suggest_open(wam_db *db, wam_db *from);
-/* Their names, NULL-ended: struct wam_room's late_indexes. */
-extern const char *const wam_registry_suggest_indexes[];
 
 #endif

@@ -21,27 +21,6 @@
 
 #define SUGGEST_PREFIX_MAX 100
 
-/* The indexes the suggestions read, as sql/projections.sql makes them for a
- * new registry (or a rebuilt one). They are no part of the projection
- * version: a registry from before them is read as it is, only slower to
- * suggest, and its first writable handle adds them. */
-static const char SUGGEST_INDEXES[] =
-    "CREATE INDEX IF NOT EXISTS items_make_model ON items(make COLLATE NOCASE, model COLLATE NOCASE);"
-    "CREATE INDEX IF NOT EXISTS items_model ON items(model COLLATE NOCASE);"
-    "CREATE INDEX IF NOT EXISTS items_calibre ON items(calibre COLLATE NOCASE);";
-
-const char *const wam_registry_suggest_indexes[] = {"items_make_model", "items_model", "items_calibre", NULL};
-
-int wam_registry_suggest_open(wam_db *db, wam_db *from)
-{
-	/* a clone shares its origin's file, which has them; a reader adds
-	 * nothing; a registry busy elsewhere gets them at a later open (the
-	 * suggestions are right without them, only slower) */
-	if (!from && !db->readonly && wam_sql_exec(db->conn, SUGGEST_INDEXES) != 0)
-		wam_error_clear();
-	return 0;
-}
-
 int wam_registry_countries(wam_db *db, json_t **out)
 {
 	return wam_query_rows(

@@ -204,8 +204,10 @@ int wam_db_create(wam_db **out, const char *path, const wam_init_opts *opts)
 	wam_ulid(db->node_id, wam_now_ms(), NULL);
 	if ((rc = wam_key_create(db)))
 		goto fail;
-	if ((rc = wam_sql_exec(db->conn, "BEGIN IMMEDIATE")) || (rc = wam_schema_apply(db->conn, 0)) ||
-	    (rc = wam_projection_create(db->conn)) || (rc = wam_refdata_load(db->conn)))
+	/* the projections first: a migration may add an index to one of them
+	 * (0005), which on a new registry projections.sql has already made */
+	if ((rc = wam_sql_exec(db->conn, "BEGIN IMMEDIATE")) || (rc = wam_projection_create(db->conn)) ||
+	    (rc = wam_schema_apply(db->conn, 0)) || (rc = wam_refdata_load(db->conn)))
 		goto fail;
 	{
 		char pkhex[65], now[WAM_TIME_LEN + 1], sql[512];

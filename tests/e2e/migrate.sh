@@ -2,7 +2,7 @@
 # e2e-migrate: schema migrations. A registry made by release 0.1
 # (tests/fixtures/registry-0.1.db: a 200-weapon demo and a user, made before
 # migrations, user_version 0) verifies and reads as it is, unchanged; the
-# first command that writes migrates it (user_version 4, the meta row
+# first command that writes migrates it (user_version 5, the meta row
 # schema_version gone) and it verifies before and after. Registries of the
 # shapes before credentials and before their seals reach the current one;
 # a migration that fails leaves the registry as it was (all or nothing). A
@@ -12,7 +12,7 @@
 FIXTURES="$(cd "$(dirname "${BASH_SOURCE[0]}")/../fixtures" && pwd)" # before lib.sh moves to $TMP
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-LATEST=4
+LATEST=5
 
 uv() { sqlite3 "$1" "PRAGMA user_version"; }
 hash_of() { sha256sum "$1" | cut -d' ' -f1; }

@@ -652,6 +652,85 @@ static void test_registry_vocabulary_any_case(void **state)
 	json_decref(out);
 }
 
+/* ---- lists: totals and orders ---- */
+
+/* The serials of a page of `f`, comma-joined into `buf`; the page in *out. */
+static const char *serials_of(test_reg *r, const wam_item_filter *f, json_t **out, char *buf, size_t cap)
+{
+	int rc = wam_registry_item_list(r->db, out, f);
+	if (rc)
+		fail_msg("list: %s", wam_error_last()->message);
+	buf[0] = 0;
+	const json_t *it;
+	size_t i, n = 0;
+	json_array_foreach(json_object_get(*out, "items"), i, it) n +=
+	    (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", i ? "," : "", test_str(it, "serial"));
+	return buf;
+}
+
+/* docs/api.md "Pages": a list answers the total of its filter on every
+ * page, sorts on a whitelisted column either way (ties in registration
+ * order), pages by offset, and refuses an unknown order or a cursor with
+ * one, naming the field. */
+static void test_registry_item_list_total_and_order(void **state)
+{
+	test_reg *r = *state;
+	static const char *const rows[][3] = {
+	    {"C-3", "Beretta", "in_store"}, {"A-1", "Norinco", "stolen"}, {"B-2", "beretta", "in_store"},
+	    {"E-5", "Norinco", "in_store"}, {"D-4", "Zastava", "stolen"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char json[256];
+		snprintf(
+		    json, sizeof json,
+		    "{\"category\":\"SA4\",\"make\":\"%s\",\"serial\":\"%s\",\"country\":\"CN\",\"status\":\"%s\"}",
+		    rows[i][1], rows[i][0], rows[i][2]);
+		test_add_item(r, json, NULL);
+	}
+	json_t *out;
+	char buf[256];
+	wam_item_filter f = {.limit = 2};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "C-3,A-1");
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 5);
+	assert_int_equal(json_integer_value(json_object_get(out, "next_offset")), 2);
+	assert_true(json_is_string(json_object_get(out, "next")));
+	json_decref(out);
+
+	f = (wam_item_filter){.sort = "serial", .limit = 2, .offset = 2};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "C-3,D-4");
+	assert_true(json_is_null(json_object_get(out, "next")));
+	json_decref(out);
+	f = (wam_item_filter){.sort = "-serial", .limit = 10};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "E-5,D-4,C-3,B-2,A-1");
+	assert_true(json_is_null(json_object_get(out, "next_offset")));
+	json_decref(out);
+	/* a make in any case sorts as one; ties in registration order, the
+	 * reverse order reverses them too */
+	f = (wam_item_filter){.sort = "make", .limit = 10};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "C-3,B-2,A-1,E-5,D-4");
+	json_decref(out);
+	f = (wam_item_filter){.status = "in_store", .sort = "-make", .limit = 10};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "E-5,B-2,C-3");
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 3);
+	assert_false(json_is_true(json_object_get(out, "total_capped")));
+	json_decref(out);
+	f = (wam_item_filter){.make = "NORINCO", .sort = "serial", .limit = 1};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "A-1");
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 2);
+	json_decref(out);
+	f = (wam_item_filter){.status = "found", .sort = "serial"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "");
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 0);
+	json_decref(out);
+
+	f = (wam_item_filter){.sort = "notes"};
+	expect_error(wam_registry_item_list(r->db, &out, &f), WAM_EINVAL, "sort");
+	f = (wam_item_filter){.sort = "serial", .after_id = "01HZZZZZZZZZZZZZZZZZZZZZZZ"};
+	expect_error(wam_registry_item_list(r->db, &out, &f), WAM_EINVAL, "after");
+	f = (wam_item_filter){.offset = -1};
+	expect_error(wam_registry_item_list(r->db, &out, &f), WAM_EINVAL, "offset");
+}
+
 /* ---- references to sites and holders ---- */
 
 /* A site_id must name a site and a holder_id a holder, however many
@@ -811,6 +890,7 @@ int main(void)
 		T(test_registry_duplicate_full_width_and_wildcards),
 		T(test_registry_validation_names_the_field),
 		T(test_registry_vocabulary_any_case),
+		T(test_registry_item_list_total_and_order),
 		T(test_registry_reference_must_name_right_kind),
 		T(test_registry_markings_kept_verbatim_with_script),
 		T(test_registry_iso3166_3_codes_accepted),

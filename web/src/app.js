@@ -9,6 +9,7 @@ import { useRoute } from './router.js';
 import { can, national } from './roles.js';
 import { loadVocabulary } from './vocab.js';
 import { LoadError } from './components/form.js';
+import { Nav } from './components/nav.js';
 import { SignIn } from './pages/signin.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Search } from './pages/search.js';
@@ -30,27 +31,29 @@ import { Sdg } from './pages/sdg.js';
 import { Account } from './pages/account.js';
 import { NotAllowed, NotFound } from './pages/misc.js';
 
-// Each page: its nav label key, who may open it, and its component.
+// Each page: its group in the menu (components/nav.js: home, registry, stock,
+// tracing, monitoring, reports, administration), its nav label key, who may
+// open it, and its component.
 const PAGES = {
-  dashboard: { nav: 'nav.dashboard', may: () => true, view: Dashboard },
-  search: { nav: 'nav.search', may: () => true, view: Search },
-  items: { nav: 'nav.items', may: () => true, view: Items, record: Item },
-  register: { nav: 'nav.register', may: (u) => can(u, 'register'), view: Register },
-  sites: { nav: 'nav.sites', may: () => true, view: Sites },
-  import: { nav: 'nav.import', may: (u) => can(u, 'register') && national(u), view: Import },
-  users: { nav: 'nav.users', may: (u) => can(u, 'admin') && national(u), view: Users },
+  dashboard: { group: 'home', nav: 'nav.dashboard', may: () => true, view: Dashboard },
+  search: { group: 'home', nav: 'nav.search', may: () => true, view: Search },
+  items: { group: 'registry', nav: 'nav.items', may: () => true, view: Items, record: Item },
+  register: { group: 'registry', nav: 'nav.register', may: (u) => can(u, 'register'), view: Register },
+  sites: { group: 'registry', nav: 'nav.sites', may: () => true, view: Sites },
+  import: { group: 'registry', nav: 'nav.import', may: (u) => can(u, 'register') && national(u), view: Import },
+  users: { group: 'administration', nav: 'nav.users', may: (u) => can(u, 'admin') && national(u), view: Users },
   // the stock room (docs/stock.md); recoveries and destructions cover the whole registry
-  lots: { nav: 'nav.lots', may: (u) => can(u, 'read'), view: Lots, record: Lot },
-  checks: { nav: 'nav.checks', may: (u) => can(u, 'read'), view: Checks, record: Check },
-  custody: { nav: 'nav.custody', may: (u) => can(u, 'stock'), view: Custody },
-  recoveries: { nav: 'nav.recoveries', may: (u) => can(u, 'read') && national(u), view: Recoveries, record: Recovery },
-  destructions: { nav: 'nav.destructions', may: (u) => can(u, 'read') && national(u), view: Destructions, record: Destruction },
+  lots: { group: 'stock', nav: 'nav.lots', may: (u) => can(u, 'read'), view: Lots, record: Lot },
+  checks: { group: 'stock', nav: 'nav.checks', may: (u) => can(u, 'read'), view: Checks, record: Check },
+  custody: { group: 'stock', nav: 'nav.custody', may: (u) => can(u, 'stock'), view: Custody },
+  recoveries: { group: 'stock', nav: 'nav.recoveries', may: (u) => can(u, 'read') && national(u), view: Recoveries, record: Recovery },
+  destructions: { group: 'stock', nav: 'nav.destructions', may: (u) => can(u, 'read') && national(u), view: Destructions, record: Destruction },
   // tracing (docs/trace.md): hits and the report need only read; the server
   // keeps a caller confined to sites to its hits
-  inbox: { nav: 'nav.inbox', may: (u) => can(u, 'read'), view: Inbox, record: Hit },
-  losses: { nav: 'nav.losses', may: (u) => can(u, 'read') && national(u), view: Losses },
-  traces: { nav: 'nav.traces', may: (u) => can(u, 'trace') && national(u), view: Traces, record: TraceRoute },
-  reports: { nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: Sdg },
+  inbox: { group: 'tracing', nav: 'nav.inbox', may: (u) => can(u, 'read'), view: Inbox, record: Hit },
+  losses: { group: 'tracing', nav: 'nav.losses', may: (u) => can(u, 'read') && national(u), view: Losses },
+  traces: { group: 'tracing', nav: 'nav.traces', may: (u) => can(u, 'trace') && national(u), view: Traces, record: TraceRoute },
+  reports: { group: 'reports', nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: Sdg },
   // the user's own account: reached from their name in the header, not the menu
   account: { nav: 'nav.account', may: (u) => u.kind === 'user', view: Account, menu: false },
 };
@@ -142,15 +145,7 @@ export function App() {
         <button type="button" class="secondary" onClick=${signOut}>${t('app.sign_out')}</button>
       </div>`}
     </header>
-    ${user && html`<nav class="nav" aria-label=${t('nav.label')}>
-      <ul>
-        ${Object.entries(PAGES)
-          .filter(([, p]) => p.menu !== false && p.may(user))
-          .map(([name, p]) => html`<li key=${name}>
-            <a href=${p.href || '#/' + name} aria-current=${(route.page || 'dashboard') === name ? 'page' : undefined}>${t(p.nav)}</a>
-          </li>`)}
-      </ul>
-    </nav>`}
+    ${user && html`<${Nav} pages=${PAGES} user=${user} current=${route.page || 'dashboard'} />`}
     <main id="main" tabindex="-1">${content}</main>
   `;
 }

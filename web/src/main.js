@@ -5,6 +5,7 @@ import './css/history.css';
 import './css/loss.css';
 import './css/pickers.css';
 import './css/dashboard.css';
+import './css/lists.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';

@@ -89,6 +89,7 @@ async function go(page, route) {
 test('the inbox shows the hit with both weapons side by side; confirming it records the decision', async () => {
   await withPage(browser, 'trace-hit', async (page) => {
     await signIn(page, 'registrar');
+    await page.getByRole('button', { name: 'Tracing', exact: true }).click(); // the menu's group
     await page.getByRole('link', { name: 'Inbox', exact: true }).click();
     const link = page.locator(`a[href="#/inbox/${data.hit.id}"]`);
     await link.waitFor();
@@ -269,6 +270,7 @@ test('a recovery lists the hits on its weapons, each leading to the inbox', asyn
 test('lost and stolen: the stolen weapon is listed, a weapon is reported lost from the form, the CSV is offered', async () => {
   await withPage(browser, 'trace-losses', async (page) => {
     await signIn(page, 'registrar');
+    await page.getByRole('button', { name: 'Tracing', exact: true }).click();
     await page.getByRole('link', { name: 'Lost & stolen', exact: true }).click();
     await page.getByLabel('Show', { exact: true }).selectOption('all');
     const row = page.locator('tr').filter({ hasText: SERIAL });
@@ -294,6 +296,7 @@ test('lost and stolen: the stolen weapon is listed, a weapon is reported lost fr
 test('the SDG 16.4.2 page shows the indicator, and a number drills down to the record behind it', async () => {
   await withPage(browser, 'trace-sdg', async (page) => {
     await signIn(page, 'viewer');
+    await page.getByRole('button', { name: 'Reports', exact: true }).click();
     await page.getByRole('link', { name: 'SDG 16.4.2', exact: true }).click();
     const indicator = page.getByTestId('sdg-indicator');
     await indicator.waitFor();

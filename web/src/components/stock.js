@@ -6,18 +6,11 @@ import { html } from '../html.js';
 import { listSites } from '../api.js';
 import { fmtDate, t } from '../i18n.js';
 import { Field, FormError, Submit, useForm } from './form.js';
+import { Ref } from './table.js';
 
-// cols: [[heading, row => cell, class?]]; the first column heads its row.
-export function Table({ caption, cols, rows, empty, rowKey = (r) => r.id }) {
-  if (!rows.length) return html`<p class="muted">${empty || t('common.none')}</p>`;
-  return html`<div class="table-wrap"><table class="list">
-    <caption class="sr-only">${caption}</caption>
-    <thead><tr>${cols.map(([h, , c]) => html`<th scope="col" class=${c}>${h}</th>`)}</tr></thead>
-    <tbody>${rows.map((r, i) => html`<tr key=${rowKey(r) ?? i}>
-      ${cols.map(([, cell, c], j) => (j === 0 ? html`<th scope="row" class=${c}>${cell(r)}</th>` : html`<td class=${c}>${cell(r)}</td>`))}
-    </tr>`)}</tbody>
-  </table></div>`;
-}
+// The table of records (components/table.js): totals, sorting, pages and
+// CSV for a list given a `name`; a plain table otherwise.
+export { Table } from './table.js';
 
 // A form in a box: fields [{name, label, type?, options?, hint?, show?, ...}],
 // action(values) posts and returns the sentence to announce. prefix keeps the
@@ -73,8 +66,9 @@ export function SiteName({ sites, id }) {
   return html`<span dir="auto">${s ? s.name : id}</span>`;
 }
 
+// A weapon by its serial: one line, monospace, never wrapped (components/table.js Ref).
 export const ItemLink = ({ id, serial }) =>
-  id ? html`<a href=${'#/items/' + encodeURIComponent(id)} dir="auto">${serial || t('item.no_serial')}</a>` : html`<span dir="auto">${serial || '—'}</span>`;
+  id ? html`<${Ref} href=${'#/items/' + encodeURIComponent(id)} text=${serial || t('item.no_serial')} />` : html`<${Ref} text=${serial} />`;
 
 export const When = ({ at }) => (at ? html`<time datetime=${at}>${fmtDate(at)}</time>` : '—');
 

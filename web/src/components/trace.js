@@ -2,6 +2,7 @@
 // badges the tracing pages share. Labels come from the catalogues.
 import { html } from '../html.js';
 import { label } from '../i18n.js';
+import { Ref } from './table.js';
 
 // The words come from the server (GET /api/v1/vocabulary, loaded by
 // vocab.js), re-exported under the names the tracing pages use.
@@ -24,7 +25,7 @@ const HIT_TONE = { open: 'warn', confirmed: 'missing', rejected: 'gone' };
 const TRACE_TONE = { draft: 'gone', sent: 'warn', acknowledged: 'warn', answered: 'held', closed: 'gone' };
 
 // A trace request by its reference, or its id when it has none.
-export const TraceLink = ({ req }) => html`<a href=${'#/traces/' + encodeURIComponent(req.id)} dir="auto">${req.reference || req.id}</a>`;
+export const TraceLink = ({ req }) => html`<${Ref} href=${'#/traces/' + encodeURIComponent(req.id)} text=${req.reference || req.id} />`;
 
 export const HitState = ({ state }) => html`<span class=${'badge tone-' + (HIT_TONE[state] || 'plain')}>${label('hit_state', state)}</span>`;
 

@@ -26,18 +26,18 @@ export function Checks({ user }) {
     api('GET', '/checks').then(setChecks, setError);
   }, []);
   const cols = [
-    [t('check.opened'), checkLink],
-    [t('field.site'), (c) => html`<${SiteName} sites=${sites} id=${c.site_id} />`],
+    [t('check.opened'), checkLink, '', { sort: 'opened_at' }],
+    [t('field.site'), (c) => html`<${SiteName} sites=${sites} id=${c.site_id} />`, '', { sort: (c) => sites.find((s) => s.id === c.site_id)?.name }],
     [t('check.type'), (c) => label('check_type', c.type)],
-    [t('field.status'), (c) => html`<${StateBadge} state=${c.status} />`],
-    [t('check.expected'), (c) => fmtNumber(c.expected), 'num'],
+    [t('field.status'), (c) => html`<${StateBadge} state=${c.status} />`, '', { sort: 'status' }],
+    [t('check.expected'), (c) => fmtNumber(c.expected), 'num', { sort: 'expected' }],
     [t('check.reads'), (c) => fmtNumber(c.distinct_reads), 'num'],
     [t('check.discrepancies'), (c) => (c.counts ? fmtNumber(KINDS.reduce((n, k) => n + (c.counts[k] || 0), 0)) : '—'), 'num'],
   ];
   return html`<${PageTitle}>${t('checks.title')}<//>
     <${LoadError} error=${error} />
     ${!checks && !error && html`<${Loading} />`}
-    ${checks && html`<${Table} caption=${t('checks.title')} cols=${cols} rows=${checks} empty=${t('checks.none')} />`}
+    ${checks && html`<${Table} name="stock-checks" caption=${t('checks.title')} cols=${cols} rows=${checks} empty=${t('checks.none')} />`}
     ${can(user, 'stock') && html`<${OpenCheck} user=${user} sites=${sites} />`}
     <section aria-labelledby="inv-h">
       <h2 id="inv-h">${t('inv.open')}</h2>

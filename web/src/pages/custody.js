@@ -51,12 +51,12 @@ export function Custody({ route }) {
     if (note !== null) act(c, 'return', note.trim() ? { note: note.trim() } : {});
   };
   const cols = (actions) => [
-    [t('field.serial'), (c) => html`<${ItemLink} id=${c.item_id} serial=${c.serial} />`],
-    [t('custody.weapon'), (c) => html`<span dir="auto">${[c.make, c.model].filter(Boolean).join(' ')}</span>`],
+    [t('field.serial'), (c) => html`<${ItemLink} id=${c.item_id} serial=${c.serial} />`, 'nowrap', { sort: 'serial' }],
+    [t('custody.weapon'), (c) => html`<span dir="auto">${[c.make, c.model].filter(Boolean).join(' ')}</span>`, '', { sort: (c) => [c.make, c.model].filter(Boolean).join(' ') }],
     [t('custody.to'), (c) => html`<span dir="auto">${c.holder_name || c.person || c.holder_id}</span>${c.unit && html`<br /><span class="muted" dir="auto">${c.unit}</span>`}`],
     [t('field.site'), (c) => html`<${SiteName} sites=${sites} id=${c.site_id} />`],
     [t('custody.issued'), (c) => html`<${When} at=${c.issued_at} /> · ${c.issued_by}${c.two_person ? html`<br /><span class="muted">${t('custody.two_person_short')}${c.confirmed_by ? ': ' + c.confirmed_by : ''}</span>` : ''}`],
-    [t('custody.expected_return'), (c) => html`<${Day} at=${c.expected_return} />`],
+    [t('custody.expected_return'), (c) => html`<${Day} at=${c.expected_return} />`, '', { sort: 'expected_return' }],
     [t('field.status'), (c) => html`<span class=${'badge tone-' + TONE[c.state]}>${label('custody_state', c.state)}</span>
       ${c.returned_at && html`<br /><${When} at=${c.returned_at} /> ${c.return_note && html`<span class="muted" dir="auto">${c.return_note}</span>`}`}`],
     actions && [t('users.actions'), (c) => html`<span class="inline-form">
@@ -73,7 +73,7 @@ export function Custody({ route }) {
     <${LoadError} error=${error} />
     ${failed && html`<div class="alert" role="alert">${errorText(failed)}</div>`}
     ${!rows && !error && html`<${Loading} />`}
-    ${rows && html`<${Table} caption=${label('custody_state', state)} cols=${cols(true)} rows=${rows} empty=${t('custody.none')} />`}
+    ${rows && html`<${Table} name="custody" caption=${label('custody_state', state)} cols=${cols(true)} rows=${rows} empty=${t('custody.none')} />`}
     <section aria-labelledby="overdue-h">
       <h2 id="overdue-h">${t('custody.overdue')}</h2>
       ${overdue && html`<${Table} caption=${t('custody.overdue')} cols=${cols(false)} rows=${overdue} empty=${t('custody.none_overdue')} />`}

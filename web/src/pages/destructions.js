@@ -12,6 +12,7 @@ import { can } from '../roles.js';
 import { LoadError, Loading, optionsOf } from '../components/form.js';
 import { suggestUsers } from '../components/pickers.js';
 import { ActionForm, Day, Facts, ItemLink, SiteName, Table, bodyOf, linesOf, siteOptions, useSites } from '../components/stock.js';
+import { Ref } from '../components/table.js';
 import { PageTitle, StatusBadge } from './misc.js';
 import { DESTRUCTION_METHODS, DESTRUCTION_ROLES } from '../vocab.js';
 
@@ -25,17 +26,17 @@ export function Destructions({ user }) {
     api('GET', '/destructions').then(setList, setError);
   }, []);
   const cols = [
-    [t('dest.date'), (b) => html`<a href=${'#/destructions/' + b.id}><${Day} at=${b.date} /></a>`],
+    [t('dest.date'), (b) => html`<a href=${'#/destructions/' + b.id}><${Day} at=${b.date} /></a>`, '', { sort: 'date' }],
     [t('dest.method'), (b) => label('method', b.method)],
-    [t('field.site'), (b) => html`<${SiteName} sites=${sites} id=${b.site} />`],
-    [t('nav.items'), (b) => fmtNumber(b.weapons), 'num'],
-    [t('field.status'), (b) => html`<${StateBadge} state=${b.state} />`],
-    [t('dest.certificate'), (b) => b.certificate || '—'],
+    [t('field.site'), (b) => html`<${SiteName} sites=${sites} id=${b.site} />`, '', { sort: (b) => sites.find((s) => s.id === b.site)?.name }],
+    [t('nav.items'), (b) => fmtNumber(b.weapons), 'num', { sort: 'weapons' }],
+    [t('field.status'), (b) => html`<${StateBadge} state=${b.state} />`, '', { sort: 'state' }],
+    [t('dest.certificate'), (b) => html`<${Ref} text=${b.certificate} />`, '', { sort: 'certificate' }],
   ];
   return html`<${PageTitle}>${t('dest.title')}<//>
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
-    ${list && html`<${Table} caption=${t('dest.title')} cols=${cols} rows=${list} empty=${t('dest.none')} />`}
+    ${list && html`<${Table} name="destructions" caption=${t('dest.title')} cols=${cols} rows=${list} empty=${t('dest.none')} />`}
     ${can(user, 'destroy') && html`<${ActionForm} prefix="dst-" title=${t('dest.open')} submit=${t('dest.open_submit')}
       initial=${{ method: '', site: '', date: new Date().toISOString().slice(0, 10), notes: '' }}
       fields=${[

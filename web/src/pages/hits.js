@@ -33,12 +33,12 @@ export function Inbox({ user }) {
     if (tracer) api('GET', '/traces', { query: { overdue: 1 } }).then(setOverdue, () => setOverdue([]));
   }, []);
   const cols = [
-    [t('hit.serials'), hitLink],
-    [t('hit.score'), (h) => fmtNumber(h.score), 'num'],
-    [t('hit.reason'), (h) => label('reason', h.reason)],
+    [t('hit.serials'), hitLink, 'nowrap'],
+    [t('hit.score'), (h) => fmtNumber(h.score), 'num', { sort: 'score' }],
+    [t('hit.reason'), (h) => label('reason', h.reason), '', { sort: (h) => label('reason', h.reason) }],
     [t('hit.registered_status'), (h) => html`<${StatusBadge} status=${h.registered?.status} />`],
-    [t('field.make'), (h) => html`<span dir="auto">${h.registered?.make || h.recovered?.make || '—'}</span>`],
-    [t('field.state'), (h) => html`<${HitState} state=${h.state} />`],
+    [t('field.make'), (h) => html`<span dir="auto">${h.registered?.make || h.recovered?.make || '—'}</span>`, '', { sort: (h) => h.registered?.make || h.recovered?.make }],
+    [t('field.state'), (h) => html`<${HitState} state=${h.state} />`, '', { sort: 'state' }],
   ];
   return html`<${PageTitle}>${t('inbox.title')}<//>
     <section aria-labelledby="hits-h">
@@ -50,7 +50,7 @@ export function Inbox({ user }) {
         </select></div></div>
       <${LoadError} error=${error} />
       ${!hits && !error && html`<${Loading} />`}
-      ${hits && html`<${Table} caption=${t('hit.title')} cols=${cols} rows=${hits} empty=${t('hit.none')} />`}
+      ${hits && html`<${Table} name="hits" caption=${t('hit.title')} cols=${cols} rows=${hits} empty=${t('hit.none')} />`}
     </section>
     ${tracer && html`<section aria-labelledby="overdue-h">
       <h2 id="overdue-h">${t('inbox.overdue')}</h2>

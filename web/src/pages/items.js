@@ -1,7 +1,7 @@
-// Weapons in registration order, one page at a time: the API's cursor
-// (`after` = the previous page's `next`) keeps every page as quick at a
-// million weapons as at a hundred. Filters and cursor live in the hash, so
-// Back returns to the previous page.
+// Weapons, a page at a time, as the server pages them (GET /items: total,
+// sort, offset, limit), in the one table of the console (components/
+// table.js). Filters, order and page live in the hash, so Back returns to
+// the previous page and a link names exactly what it shows.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
@@ -11,16 +11,18 @@ import { href, navigate } from '../router.js';
 import { Field, LoadError, Loading, optionsOf, useForm } from '../components/form.js';
 import { suggestFrom } from '../components/pickers.js';
 import { ItemLink, SiteName, siteOptions, useSites } from '../components/stock.js';
+import { PAGE_SIZES, Table, pageSize } from '../components/table.js';
 import { CATEGORIES, STATUSES } from '../vocab.js';
 import { MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
 const FILTERS = ['status', 'category', 'site', 'make'];
-const PAGE = 50;
 
 export function Items({ route }) {
   const q = route.query;
   const filters = Object.fromEntries(FILTERS.map((f) => [f, q.get(f) || '']));
-  const after = q.get('after') || '';
+  const sort = q.get('sort') || '';
+  const offset = Math.max(0, Number(q.get('offset')) || 0);
+  const size = PAGE_SIZES.includes(Number(q.get('limit'))) ? Number(q.get('limit')) : pageSize();
   const form = useForm(filters);
   const [page, setPage] = useState(null);
   const [error, setError] = useState(null);
@@ -30,7 +32,7 @@ export function Items({ route }) {
   useRequest((keep) => {
     setError(null);
     form.setValues(filters);
-    api('GET', '/items', { query: { ...filters, after, limit: PAGE } }).then(keep(setPage), keep((e) => {
+    api('GET', '/items', { query: { ...filters, sort, offset, limit: size } }).then(keep(setPage), keep((e) => {
       setPage(null);
       setError(e);
     }));
@@ -43,7 +45,16 @@ export function Items({ route }) {
     form.setValues(v);
     apply(v);
   };
-  const number = Number(q.get('page') || 1);
+  const server = page && {
+    total: page.total,
+    capped: page.total_capped,
+    more: page.next_offset != null,
+    offset,
+    size,
+    sort,
+    onChange: (v) => navigate(href('items', { ...filters, sort: v.sort, offset: v.offset || '', limit: v.size })),
+  };
+  const S = { sort: true };
 
   return html`<${PageTitle}>${t('items.title')}<//>
     <form class="form filters" onSubmit=${(e) => { e.preventDefault(); apply(form.values); }}>
@@ -61,29 +72,14 @@ export function Items({ route }) {
     </form>
     <${LoadError} error=${error} />
     ${!page && !error && html`<${Loading} />`}
-    ${page && html`
-      <p class="muted" aria-live="polite">${t('items.page', { n: number })}</p>
-      ${page.items.length === 0 ? html`<p class="note">${t('items.none')}</p>` : html`
-        <div class="table-wrap"><table class="list">
-          <caption class="sr-only">${t('items.title')}</caption>
-          <thead><tr>
-            <th scope="col">${t('field.serial')}</th><th scope="col">${t('field.make')}</th><th scope="col">${t('field.model')}</th>
-            <th scope="col">${t('field.category')}</th><th scope="col">${t('field.country')}</th><th scope="col">${t('field.status')}</th>
-            <th scope="col">${t('field.marking_status')}</th><th scope="col">${t('field.site')}</th>
-          </tr></thead>
-          <tbody>${page.items.map((it) => html`<tr key=${it.id}>
-            <td><${ItemLink} id=${it.id} serial=${it.serial} /></td>
-            <td dir="auto">${it.make || '—'}</td>
-            <td dir="auto">${it.model || '—'}</td>
-            <td><abbr title=${label('category', it.category)}>${it.category}</abbr></td>
-            <td><abbr title=${countryName(it.country)}>${it.country || '—'}</abbr></td>
-            <td><${StatusBadge} status=${it.status} /></td>
-            <td><${MarkingBadge} status=${it.marking_status} /></td>
-            <td><${SiteName} sites=${sites} id=${it.site_id} /></td>
-          </tr>`)}</tbody>
-        </table></div>`}
-      <div class="pager">
-        ${after && html`<a class="button secondary" href=${href('items', filters)}>${t('items.first')}</a>`}
-        ${page.next && html`<button type="button" onClick=${() => navigate(href('items', { ...filters, after: page.next, page: number + 1 }))}>${t('items.next')}</button>`}
-      </div>`}`;
+    ${page && html`<${Table} name="weapons" caption=${t('items.title')} rows=${page.items} server=${server} empty=${t('items.none')} cols=${[
+      [t('field.serial'), (it) => html`<${ItemLink} id=${it.id} serial=${it.serial} />`, 'nowrap', { key: 'serial', ...S }],
+      [t('field.make'), (it) => html`<span dir="auto">${it.make || '—'}</span>`, '', { key: 'make', ...S }],
+      [t('field.model'), (it) => html`<span dir="auto">${it.model || '—'}</span>`, '', { key: 'model', ...S }],
+      [t('field.category'), (it) => html`<abbr title=${label('category', it.category)}>${it.category}</abbr>`, '', { key: 'category', ...S }],
+      [t('field.country'), (it) => html`<abbr title=${countryName(it.country)}>${it.country || '—'}</abbr>`, '', { key: 'country', ...S }],
+      [t('field.status'), (it) => html`<${StatusBadge} status=${it.status} />`, '', { key: 'status', ...S }],
+      [t('field.marking_status'), (it) => html`<${MarkingBadge} status=${it.marking_status} />`],
+      [t('field.site'), (it) => html`<${SiteName} sites=${sites} id=${it.site_id} />`],
+    ]} />`}`;
 }

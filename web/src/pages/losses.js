@@ -25,12 +25,12 @@ export function Losses({ user }) {
   }, [which]);
   const load = () => fetchList(latest);
   const cols = [
-    [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`],
-    [t('loss.kind'), (r) => label('status', r.kind)],
-    [t('rec.date'), (r) => html`<${Day} at=${r.date} />`],
-    [t('field.make'), (r) => html`<span dir="auto">${[r.make, r.model].filter(Boolean).join(' ') || '—'}</span>`],
+    [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`, 'nowrap', { sort: 'serial' }],
+    [t('loss.kind'), (r) => label('status', r.kind), '', { sort: (r) => label('status', r.kind) }],
+    [t('rec.date'), (r) => html`<${Day} at=${r.date} />`, '', { sort: 'date' }],
+    [t('field.make'), (r) => html`<span dir="auto">${[r.make, r.model].filter(Boolean).join(' ') || '—'}</span>`, '', { sort: (r) => [r.make, r.model].filter(Boolean).join(' ') }],
     [t('field.calibre'), (r) => html`<span dir="auto">${r.calibre || '—'}</span>`],
-    [t('rec.place'), (r) => html`<span dir="auto">${r.place || '—'}</span>`],
+    [t('rec.place'), (r) => html`<span dir="auto">${r.place || '—'}</span>`, '', { sort: 'place' }],
     [t('loss.agency'), (r) => html`<span dir="auto">${[r.agency, r.police_ref].filter(Boolean).join(' · ') || '—'}</span>`],
     [t('loss.open'), (r) => html`<span class=${'badge tone-' + (r.open ? 'missing' : 'recovered')}>${t(r.open ? 'loss.still_missing' : 'loss.recovered')}</span>`],
     [t('hit.title'), (r) => (r.hits ? html`<a href="#/inbox" data-testid="loss-hits">${fmtNumber(Array.isArray(r.hits) ? r.hits.length : r.hits)}</a>` : fmtNumber(0)), 'num'],
@@ -47,7 +47,7 @@ export function Losses({ user }) {
     ${trace && html`<p class="hint">${t('loss.export_hint')}</p>`}
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
-    ${list && html`<${Table} caption=${t('loss.title')} cols=${cols} rows=${list} empty=${t('loss.none')} />`}
+    ${list && html`<${Table} name="lost-stolen" caption=${t('loss.title')} cols=${cols} rows=${list} empty=${t('loss.none')} />`}
     ${trace && html`<section class="box" aria-labelledby="loss-h">
       <h2 id="loss-h">${t('loss.add')}</h2>
       <p class="hint">${t('loss.add_note')}</p>

@@ -10,6 +10,7 @@ import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
 import { Field, LoadError, Loading, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, SiteName, Table, bodyOf, siteOptions, useSites } from '../components/stock.js';
+import { Ref } from '../components/table.js';
 import { Code, PageTitle } from './misc.js';
 import { LOT_CONDITIONS } from '../vocab.js';
 
@@ -18,13 +19,13 @@ const CONDITION_TONE = { SERVICEABLE: 'held', RESTRICTED: 'warn', SUSPENDED: 'mi
 const Condition = ({ code }) => html`<span class=${'badge tone-' + (CONDITION_TONE[code] || 'plain')}>${label('condition', code)}</span>`;
 
 const lotCols = (sites) => [
-  [t('lot.number'), (l) => html`<a href=${'#/lots/' + l.id} dir="auto">${l.lot_number}</a>`],
-  [t('lot.nomenclature'), (l) => html`<span dir="auto">${l.nomenclature}</span>`],
-  [t('field.calibre'), (l) => l.calibre || '—'],
-  [t('lot.rounds'), (l) => fmtNumber(l.rounds), 'num'],
+  [t('lot.number'), (l) => html`<${Ref} href=${'#/lots/' + l.id} text=${l.lot_number} />`, 'nowrap', { sort: 'lot_number' }],
+  [t('lot.nomenclature'), (l) => html`<span dir="auto">${l.nomenclature}</span>`, '', { sort: 'nomenclature' }],
+  [t('field.calibre'), (l) => l.calibre || '—', '', { sort: 'calibre' }],
+  [t('lot.rounds'), (l) => fmtNumber(l.rounds), 'num', { sort: 'rounds' }],
   [t('lot.hazard'), (l) => `${l.hazard_division}${l.compat_group}`],
-  [t('lot.condition'), (l) => html`<${Condition} code=${l.condition} />`],
-  [t('lot.expiry'), (l) => html`<${Day} at=${l.expiry} />`],
+  [t('lot.condition'), (l) => html`<${Condition} code=${l.condition} />`, '', { sort: 'condition' }],
+  [t('lot.expiry'), (l) => html`<${Day} at=${l.expiry} />`, '', { sort: 'expiry' }],
   [t('field.site'), (l) => html`<${SiteName} sites=${sites} id=${l.site_id} />`],
 ];
 
@@ -56,7 +57,7 @@ export function Lots({ route }) {
     </form>
     <${LoadError} error=${error} />
     ${!lots && !error && html`<${Loading} />`}
-    ${lots && html`<${Table} caption=${t('lots.title')} cols=${lotCols(sites)} rows=${lots} empty=${t('lots.none')} />`}
+    ${lots && html`<${Table} name="ammunition-lots" caption=${t('lots.title')} cols=${lotCols(sites)} rows=${lots} empty=${t('lots.none')} />`}
     <${Expiring} sites=${sites} />
     <${Compatibility} sites=${sites} initial=${filters.site} />`;
 }

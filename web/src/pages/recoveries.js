@@ -26,17 +26,17 @@ export function Recoveries({ user }) {
     api('GET', '/recoveries').then(setList, setError);
   }, []);
   const cols = [
-    [t('rec.date'), recoveryLink],
-    [t('rec.type'), (r) => label('status', r.type)],
-    [t('rec.place'), (r) => html`<span dir="auto">${r.place || '—'}</span>`],
-    [t('rec.context'), (r) => label('context', r.context)],
+    [t('rec.date'), recoveryLink, '', { sort: 'date' }],
+    [t('rec.type'), (r) => label('status', r.type), '', { sort: (r) => label('status', r.type) }],
+    [t('rec.place'), (r) => html`<span dir="auto">${r.place || '—'}</span>`, '', { sort: 'place' }],
+    [t('rec.context'), (r) => label('context', r.context), '', { sort: (r) => label('context', r.context) }],
     [t('rec.officer'), (r) => html`<span dir="auto">${r.officer}</span>`],
-    [t('nav.items'), (r) => fmtNumber(r.weapons), 'num'],
+    [t('nav.items'), (r) => fmtNumber(r.weapons), 'num', { sort: 'weapons' }],
   ];
   return html`<${PageTitle}>${t('rec.title')}<//>
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
-    ${list && html`<${Table} caption=${t('rec.title')} cols=${cols} rows=${list} empty=${t('rec.none')} />`}
+    ${list && html`<${Table} name="recoveries" caption=${t('rec.title')} cols=${cols} rows=${list} empty=${t('rec.none')} />`}
     ${can(user, 'collect') && (adding ? html`<${AddRecovery} />`
       : html`<p><button type="button" onClick=${() => setAdding(true)}>${t('rec.add')}</button></p>`)}
     <${Tasks} user=${user} />`;

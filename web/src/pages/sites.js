@@ -7,6 +7,7 @@ import { countryName, label, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { siteOptions } from '../components/stock.js';
+import { Table } from '../components/table.js';
 import { SITE_KINDS } from '../vocab.js';
 import { Code, PageTitle } from './misc.js';
 
@@ -23,20 +24,13 @@ export function Sites({ user }) {
     <${LoadError} error=${error} />
     ${!sites && !error && html`<${Loading} />`}
     ${sites && (sites.length === 0 ? html`<p class="note">${t('sites.none')}</p>` : html`
-      <div class="table-wrap"><table class="list">
-        <caption class="sr-only">${t('sites.title')}</caption>
-        <thead><tr>
-          <th scope="col">${t('sites.name')}</th><th scope="col">${t('sites.kind')}</th><th scope="col">${t('field.country')}</th>
-          <th scope="col">${t('sites.parent')}</th><th scope="col">${t('sites.weapons')}</th>
-        </tr></thead>
-        <tbody>${sites.map((s) => html`<tr key=${s.id}>
-          <td dir="auto">${s.name}</td>
-          <td>${label('site_kind', s.kind)}</td>
-          <td>${s.country ? html`${countryName(s.country)} <${Code} code=${s.country} />` : '—'}</td>
-          <td dir="auto">${s.parent_id ? names[s.parent_id] || s.parent_id : '—'}</td>
-          <td><a href=${'#/items?site=' + s.id}>${t('sites.list_weapons')}<span class="sr-only"> — ${s.name}</span></a></td>
-        </tr>`)}</tbody>
-      </table></div>`)}
+      <${Table} name="sites" caption=${t('sites.title')} rows=${sites} cols=${[
+        [t('sites.name'), (s) => html`<span dir="auto">${s.name}</span>`, '', { sort: 'name' }],
+        [t('sites.kind'), (s) => label('site_kind', s.kind), '', { sort: (s) => label('site_kind', s.kind) }],
+        [t('field.country'), (s) => (s.country ? html`${countryName(s.country)} <${Code} code=${s.country} />` : '—'), '', { sort: (s) => countryName(s.country) }],
+        [t('sites.parent'), (s) => html`<span dir="auto">${s.parent_id ? names[s.parent_id] || s.parent_id : '—'}</span>`, '', { sort: (s) => names[s.parent_id] }],
+        [t('sites.weapons'), (s) => html`<a href=${'#/items?site=' + s.id}>${t('sites.list_weapons')}<span class="sr-only"> — ${s.name}</span></a>`],
+      ]} />`)}
     ${can(user, 'register') && national(user) && html`<${AddSite} sites=${sites || []} onAdded=${() => { forgetSites(); load(); }} />`}`;
 }
 

@@ -107,18 +107,16 @@ export function Traces({ user, route }) {
     const v = e.currentTarget.type === 'checkbox' ? (e.currentTarget.checked ? '1' : '') : e.currentTarget.value;
     navigate(href('traces', { ...filter, [k]: v }));
   };
+  // the five that say which request and what is awaited; the rest is on
+  // the request's page
   const cols = [
-    [t('trace.reference'), (r) => html`<${TraceLink} req=${r} />`],
-    [t('trace.direction'), (r) => label('direction', r.direction)],
-    [t('field.state'), (r) => html`<${TraceState} state=${r.state} />`],
-    [t('trace.states'), (r) => html`${countryName(r.requesting_state) || '—'} → ${countryName(r.requested_state) || '—'}`],
-    [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`],
-    [t('trace.urgency'), (r) => label('urgency', r.urgency)],
-    [t('trace.sent'), (r) => html`<${Day} at=${r.sent} />`],
-    [t('trace.due'), (r) => html`<${Day} at=${dueOf(r)} />`],
-    [t('trace.overdue'), (r) => html`<${OverdueBadge} overdue=${r.overdue} />`],
-    [t('trace.result'), (r) => label('result', r.result) || '—'],
-    [t('trace.score'), (r) => fmtNumber(r.score), 'num'],
+    [t('trace.reference'), (r) => html`<${TraceLink} req=${r} />`, 'nowrap', { sort: (r) => r.reference || r.id }],
+    [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`, 'nowrap', { sort: 'serial' }],
+    [t('trace.states'), (r) => html`${countryName(r.requesting_state) || '—'} → ${countryName(r.requested_state) || '—'}`, '',
+      { sort: (r) => countryName(r.requested_state) }],
+    [t('field.state'), (r) => html`<${TraceState} state=${r.state} />`, '', { sort: (r) => label('trace_state', r.state) }],
+    [t('trace.due'), (r) => html`<${Day} at=${dueOf(r)} />${r.overdue ? html` <${OverdueBadge} overdue=${r.overdue} />` : ''}`, '',
+      { sort: dueOf }],
   ];
   return html`<${PageTitle}>${t('trace.title')}<//>
     ${can(user, 'trace') && html`<p><a class="button" href="#/traces/new">${t('trace.new')}</a></p>`}
@@ -136,7 +134,7 @@ export function Traces({ user, route }) {
     </div>
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
-    ${list && html`<${Table} caption=${t('trace.title')} cols=${cols} rows=${list} empty=${t('trace.none')} />`}
+    ${list && html`<${Table} name="trace-requests" caption=${t('trace.title')} cols=${cols} rows=${list} empty=${t('trace.none')} />`}
     ${can(user, 'trace') && html`<${ImportForm} />`}`;
 }
 
@@ -416,7 +414,13 @@ function qualityTemplate(list, m) {
 }
 
 function Quality({ quality, error }) {
-  const jump = (field) => () => focusField('tr-', field);
+  // on a phone the panel keeps to the bottom of the screen, its score and
+  // verdict in view and the findings behind one button (css/lists.css)
+  const [open, setOpen] = useState(false);
+  const jump = (field) => () => {
+    setOpen(false);
+    focusField('tr-', field);
+  };
   const finding = (m, cls) => {
     const name = html`<button type="button" class="link" onClick=${jump(m.field)} data-field=${m.field}>${fieldName(m.field)}</button>`;
     const template = qualityTemplate(cls, m);
@@ -429,8 +433,10 @@ function Quality({ quality, error }) {
   const list = (items, cls, testid) => html`<ul class=${'quality-list ' + cls} data-testid=${testid}>
     ${items.map((m, i) => html`<li key=${i + m.field}>${finding(m, cls)}</li>`)}
   </ul>`;
-  return html`<aside class="quality box" aria-labelledby="tq-h" data-testid="trace-quality">
-    <h2 id="tq-h">${t('trace.quality')}</h2>
+  return html`<aside class=${'quality box' + (open ? ' open' : '')} aria-labelledby="tq-h" data-testid="trace-quality">
+    <div class="quality-head"><h2 id="tq-h">${t('trace.quality')}</h2>
+      <button type="button" class="secondary small quality-more" aria-expanded=${open ? 'true' : 'false'} aria-controls="tq-findings"
+        onClick=${() => setOpen(!open)}>${t(open ? 'trace.quality_less' : 'trace.quality_more')}</button></div>
     ${error && html`<${LoadError} error=${error} />`}
     ${!quality && !error && html`<${Loading} />`}
     ${quality && html`
@@ -443,9 +449,11 @@ function Quality({ quality, error }) {
         ${quality.sendable ? t('trace.sendable')
           // an incoming request is complete or not: it is not this registry's to send
           : quality.complete ? t('trace.complete') : t('trace.not_sendable', { n: fmtNumber(quality.missing.length) })}</p>
+      <div class="quality-findings" id="tq-findings">
       ${quality.missing.length > 0 && html`<h3>${t('trace.missing')}</h3>${list(quality.missing, 'missing', 'trace-missing')}`}
       ${quality.doubtful?.length > 0 && html`<h3>${t('trace.doubtful')}</h3>${list(quality.doubtful, 'doubtful', 'trace-doubtful')}`}
-      ${quality.recommended?.length > 0 && html`<h3>${t('trace.recommended')}</h3>${list(quality.recommended, 'recommended', 'trace-recommended')}`}`}
+      ${quality.recommended?.length > 0 && html`<h3>${t('trace.recommended')}</h3>${list(quality.recommended, 'recommended', 'trace-recommended')}`}
+      </div>`}
   </aside>`;
 }
 
