@@ -227,7 +227,7 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 		goto fail;
 	if (!two) {
 		if ((rc = set_status(db, item_id, "issued",
-		                     wam_message_json("issued to %s, custody %s", holder_arg(p, who, sizeof who), id),
+		                     wam_message_json("issued to %s", holder_arg(p, who, sizeof who)),
 		                     json_string_value(json_object_get(p, "document")))))
 			goto fail;
 	}
@@ -280,7 +280,7 @@ int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id)
 	if ((rc = wam_ledger_append(db, "custody.confirmed", custody_id, p, NULL)) ||
 	    (rc = set_status(
 	         db, item_id, "issued",
-	         wam_message_json("issued to %s, custody %s (confirmed)", holder_arg(c, who, sizeof who), custody_id),
+	         wam_message_json("issued to %s (confirmed)", holder_arg(c, who, sizeof who)),
 	         json_string_value(json_object_get(c, "document")))))
 		goto fail;
 	if ((rc = wam_db_commit(db)))
@@ -323,7 +323,7 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 	 * changed meanwhile (reported lost, say) keeps it */
 	if (!strcmp(json_string_value(json_object_get(c, "state")), "open") &&
 	    !strcmp(json_string_value(json_object_get(item, "status")), "issued")) {
-		if ((rc = set_status(db, item_id, "in_store", wam_message_json("returned to store, custody %s", cid),
+		if ((rc = set_status(db, item_id, "in_store", wam_message_json("returned to store"),
 		                     NULL)))
 			goto fail;
 	}
