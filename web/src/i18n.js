@@ -183,5 +183,5 @@ export function actorText(actor) {
   if (kind === 'demo') return t('history.actor_demo');
   if (kind === 'os' && name && name !== 'unknown') return t('history.actor_os', { login: name });
   if (kind === 'os' || kind === 'cli' || !a) return t('history.actor_cli');
-  return name || a;
+  return a; // a name a person typed (a loss's reported_by), as typed
 }

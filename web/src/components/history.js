@@ -90,7 +90,9 @@ export function eventText(e, refs = {}) {
     const args = (msg.args || []).map((a) => refs.sites?.find((s) => s.id === a)?.name || a);
     return messageText({ ...msg, args, message: v });
   };
-  const parts = fillTemplate(template, payload, (v, path) => html`<bdi>${words(v, path)}</bdi>`);
+  // what a person typed (a reason, a serial) is kept as typed: not for translation
+  const typed = (path) => path !== null && !payload[`${path}_msg`]?.message_id && !labels[path];
+  const parts = fillTemplate(template, payload, (v, path) => html`<bdi translate=${typed(path) ? false : undefined}>${words(v, path)}</bdi>`);
   // a sentence begins with a capital, unless it begins with a value (a serial, a user name)
   if (typeof parts[0] === 'string') parts[0] = parts[0].charAt(0).toLocaleUpperCase(currentLanguage()) + parts[0].slice(1);
   return parts;

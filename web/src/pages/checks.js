@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtNumber, label, t } from '../i18n.js';
+import { actorText, fmtNumber, label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
@@ -139,7 +139,7 @@ export function Check({ user, route }) {
     <${PageTitle}>${t('check.title')} · ${label('check_type', check.type)}<//>
     <p class="subtitle"><${SiteName} sites=${sites} id=${check.site_id} /> <${StateBadge} state=${check.status} /></p>
     <${Facts} rows=${[
-      [t('check.opened'), html`<${When} at=${check.opened_at} /> · ${check.opened_by}`],
+      [t('check.opened'), html`<${When} at=${check.opened_at} /> · ${actorText(check.opened_by)}`],
       [t('check.closed'), check.closed_at && html`<${When} at=${check.closed_at} /> · ${check.closed_by}`],
       [t('check.checkers'), check.checkers.map((c) => c.name).join(', ')],
       [t('check.sites'), check.sites.map((s, i) => html`${i ? ', ' : ''}${site(s)}`)],

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';
-import { label, t } from '../i18n.js';
+import { actorText, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { Field, LoadError, Loading, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, ItemLink, SiteName, Table, When, bodyOf, useSites } from '../components/stock.js';
@@ -55,7 +55,7 @@ export function Custody({ route }) {
     [t('custody.weapon'), (c) => html`<span dir="auto">${[c.make, c.model].filter(Boolean).join(' ')}</span>`, '', { sort: (c) => [c.make, c.model].filter(Boolean).join(' ') }],
     [t('custody.to'), (c) => html`<span dir="auto">${c.holder_name || c.person || c.holder_id}</span>${c.unit && html`<br /><span class="muted" dir="auto">${c.unit}</span>`}`],
     [t('field.site'), (c) => html`<${SiteName} sites=${sites} id=${c.site_id} />`],
-    [t('custody.issued'), (c) => html`<${When} at=${c.issued_at} /> · ${c.issued_by}${c.two_person ? html`<br /><span class="muted">${t('custody.two_person_short')}${c.confirmed_by ? ': ' + c.confirmed_by : ''}</span>` : ''}`],
+    [t('custody.issued'), (c) => html`<${When} at=${c.issued_at} /> · ${actorText(c.issued_by)}${c.two_person ? html`<br /><span class="muted">${t('custody.two_person_short')}${c.confirmed_by ? ': ' + actorText(c.confirmed_by) : ''}</span>` : ''}`],
     [t('custody.expected_return'), (c) => html`<${Day} at=${c.expected_return} />`, '', { sort: 'expected_return' }],
     [t('field.status'), (c) => html`<span class=${'badge tone-' + TONE[c.state]}>${label('custody_state', c.state)}</span>
       ${c.returned_at && html`<br /><${When} at=${c.returned_at} /> ${c.return_note && html`<span class="muted" dir="auto">${c.return_note}</span>`}`}`],

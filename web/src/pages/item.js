@@ -82,8 +82,8 @@ function Record({ item }) {
       ${row(t('field.serial'), item.serial && html`<span class="key" dir="auto">${item.serial}</span> <span class="muted">${t('item.serial_key')} <span class="key" dir="ltr">${item.serial_key}</span></span>`)}
       ${row(t('field.country'), item.country && html`${countryName(item.country)} <${Code} code=${item.country} />`)}
       ${row(t('field.year'), item.year)}
-      ${row(t('field.status'), html`<${StatusBadge} status=${item.status} /> <${Code} code=${item.status} />`)}
-      ${row(t('field.marking_status'), html`<${MarkingBadge} status=${item.marking_status} /> <${Code} code=${item.marking_status} />
+      ${row(t('field.status'), html`<${StatusBadge} status=${item.status} />`)}
+      ${row(t('field.marking_status'), html`<${MarkingBadge} status=${item.marking_status} />
         <br /><span class="reason-text" dir="auto" data-said="server">${messageText({ message: item.marking_reason, message_id: item.marking_reason_id, args: item.marking_reason_args })}</span>`)}
       ${row(t('field.site'), item.site_id && html`<a href=${'#/items?site=' + item.site_id} dir="auto">${site ? site.name : item.site_id}</a>
         ${site && html` <span class="muted">${label('site_kind', site.kind)}</span>`}`)}
@@ -91,7 +91,7 @@ function Record({ item }) {
       ${row(t('item.import_marks'), item.import_marks?.length ? item.import_marks.map((m, i) => html`${i ? ', ' : ''}${countryName(m.country)} <${Code} code=${m.country} />${m.year ? ' ' + m.year : ''}`) : null)}
       ${item.duplicate_of?.length > 0 && row(t('item.duplicate_of'), item.duplicate_of.map((d, i) => html`${i ? ', ' : ''}<a href=${'#/items/' + d}><code>${d}</code></a>`))}
       ${row(t('field.notes'), item.notes && html`<span class="pre" dir="auto">${item.notes}</span>`)}
-      ${row(t('item.id'), html`<code>${item.id}</code>`)}
+      ${row(t('item.id'), html`<code translate=${false}>${item.id}</code>`)}
     </dl>
   </section>`;
 }

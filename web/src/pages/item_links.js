@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtNumber, label, t } from '../i18n.js';
+import { actorText, fmtNumber, label, t } from '../i18n.js';
 import { Loading } from '../components/form.js';
 import { Day } from '../components/stock.js';
 import { LossForm } from '../components/loss.js';
@@ -40,8 +40,8 @@ const LINKS = {
     more: html`<span class=${'badge tone-' + (l.label.open ? 'missing' : 'recovered')}>${t(l.label.open ? 'loss.still_missing' : 'loss.recovered')}</span>
       ${l.label.police_ref && html` · ${t('loss.police_ref')} <span dir="auto">${l.label.police_ref}</span>`}
       ${l.label.place && html` · <span dir="auto">${l.label.place}</span>`}
-      <br /><span dir="auto">${l.label.circumstances}</span>
-      ${l.label.reported_by && html` <span class="muted">— <span dir="auto">${l.label.reported_by}</span></span>`}`,
+      <br /><span dir="auto" translate=${false}>${l.label.circumstances}</span>
+      ${l.label.reported_by && html` <span class="muted">— <span dir="auto" translate=${false}>${actorText(l.label.reported_by)}</span></span>`}`,
   }),
   hit: (l) => ({
     href: '#/inbox/' + encodeURIComponent(l.id),
