@@ -126,7 +126,7 @@ function Tasks({ user }) {
     [t('task.recovery'), (k) => html`<a href=${'#/recoveries/' + k.recovery_id}>${t('task.see_recovery')}</a>`],
     // the reason the server wrote, in the user's language from its
     // reason_msg (the recorded English when the rules no longer say it)
-    [t('task.reason'), (k) => html`<span dir="auto">${messageText({ message: k.reason || '', ...k.reason_msg })}${k.marking ? ' — ' + (k.marking.text || '') : ''}</span>`],
+    [t('task.reason'), (k) => html`<span dir="auto" data-said="server">${messageText({ message: k.reason || '', ...k.reason_msg })}${k.marking ? ' — ' + (k.marking.text || '') : ''}</span>`],
   ];
   return html`<section aria-labelledby="tasks-h">
     <h2 id="tasks-h">${t('task.title')}</h2>
