@@ -8,4 +8,8 @@
 int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
                          const char *time);
 
+/* The tasks of wam_collection_task_list, each with its `reason_msg` only
+ * when `said` (collection/recovery.c; the work to do shows no reason). */
+int wam_collection_task_rows(wam_db *db, json_t **out, const char *which, bool said);
+
 #endif

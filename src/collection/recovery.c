@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "project.h"
 #include "wam/match.h"
 #include "store/field.h"
 #include "wam/collection.h"
@@ -282,6 +283,48 @@ done:
 	" WHEN t.due < ?1 THEN 'overdue' ELSE 'open' END AS state, i.serial, i.status, i.marking_status"               \
 	" FROM collection_tasks t LEFT JOIN items i ON i.id=t.item_id"
 
+/* Each task's reason as a message, `reason_msg` {message_id, args}: the
+ * marking rules applied again to its weapon as read now, the way a weapon's
+ * own marking reason is (the ledger keeps the English sentence only). Left
+ * out when they no longer give the sentence recorded (a weapon marked or
+ * corrected since): a front end shows the recorded `reason` then. One
+ * weapon read per task. */
+static int tasks_said(wam_db *db, json_t *tasks)
+{
+	json_t *reg = NULL, *t;
+	size_t i;
+	int rc = wam_query_row(db, &reg,
+	                       "SELECT coalesce(json_extract(payload,'$.country'),'') AS country FROM events"
+	                       " WHERE seq=1 AND type='registry.created'",
+	                       NULL, NULL);
+	if (rc)
+		return rc;
+	char country[8];
+	snprintf(country, sizeof country, "%s", reg ? json_string_value(json_object_get(reg, "country")) : "");
+	json_decref(reg);
+	json_array_foreach(tasks, i, t)
+	{
+		const char *item_id = json_string_value(json_object_get(t, "item_id"));
+		const char *reason = json_string_value(json_object_get(t, "reason"));
+		json_t *item = NULL, *said = NULL;
+		if (!item_id || !reason)
+			continue;
+		if ((rc = wam_registry_item_get(db, &item, item_id)) == WAM_ENOTFOUND)
+			continue;
+		if (rc)
+			return rc;
+		wam_registry_marking(item, country, &said);
+		const char *again = json_string_value(json_object_get(said, "message"));
+		if (again && !strcmp(again, reason))
+			json_object_set_new(t, "reason_msg",
+			                    json_pack("{s:O, s:O}", "message_id", json_object_get(said, "message_id"),
+			                              "args", json_object_get(said, "args")));
+		json_decref(said);
+		json_decref(item);
+	}
+	return 0;
+}
+
 int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
@@ -318,6 +361,8 @@ int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_query_rows(db, &list, TASK_SQL " WHERE t.recovery_id=?2 ORDER BY t.due, t.id", now, id)))
 		goto fail;
 	json_object_set_new(rec, "tasks", list);
+	if ((rc = tasks_said(db, list)))
+		goto fail;
 	/* what the search for its weapons found, so whoever records a
 	 * recovery learns of a hit at once */
 	for (const wam_recovery_hook *h = wam_recovery_read_hooks; *h; h++)
@@ -474,7 +519,7 @@ int wam_collection_recovery_photo_get(wam_db *db, unsigned char **bytes, size_t 
 
 /* ---- tasks ---- */
 
-int wam_collection_task_list(wam_db *db, json_t **out, const char *which)
+int wam_collection_task_rows(wam_db *db, json_t **out, const char *which, bool said)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
 		if (out)
@@ -502,8 +547,17 @@ int wam_collection_task_list(wam_db *db, json_t **out, const char *which)
 		json_array_append(shown, t);
 	}
 	json_decref(all);
+	if (said && (rc = tasks_said(db, shown))) {
+		json_decref(shown);
+		return rc;
+	}
 	*out = shown;
 	return 0;
+}
+
+int wam_collection_task_list(wam_db *db, json_t **out, const char *which)
+{
+	return wam_collection_task_rows(db, out, which, true);
 }
 
 int wam_collection_task_mark(wam_db *db, json_t **out, const char *task_id, const json_t *in)

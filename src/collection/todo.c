@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "project.h"
 #include "wam/auth.h"
 #include "wam/collection.h"
 
@@ -24,7 +25,7 @@ int wam_collection_todo(wam_db *db, json_t *items, const char *today)
 	(void)today; /* a task is overdue by the server's own date */
 	if (wam_confined(db) || (p && !wam_auth_allows(p->role, WAM_ACT_COLLECT)))
 		return 0;
-	int rc = wam_collection_task_list(db, &list, "open");
+	int rc = wam_collection_task_rows(db, &list, "open", false);
 	if (!rc)
 		rc = wam_todo_add(items, "tasks_open", list, task_entry, NULL);
 	json_decref(list);

@@ -8,14 +8,17 @@ bytes); then a destruction batch refused without a certificate (422),
 without two verifiers and with a serial mismatch (409, the mismatches
 named), closed, its weapons destroyed and its certificate an escaped HTML
 page naming the closing event's hash. Failed requests change nothing, and
-the registry verifies."""
+the registry verifies. A task's reason comes with its message id and args
+(reason_msg), which the console's English catalogue fills to the very
+reason, and without them once the rules no longer give that reason."""
+import json
 import os
 import pwd
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from http_lib import Registry, Server, main, q  # noqa: E402
+from http_lib import EN_CATALOGUE, Registry, Server, main, q  # noqa: E402
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256))
 
@@ -52,6 +55,8 @@ def test(tap):
 
     tasks = srv.get("/api/v1/tasks", viewer).json
     tap.eq([t["item_id"] for t in tasks], [unmarked], "GET /tasks lists it for a viewer")
+    tap.eq(said_again(tasks[0]), None, "GET /tasks: its reason_msg says the reason")
+    tap.eq(said_again(rec["tasks"][0]), None, "... and so does the recovery's")
     tap.eq(srv.get("/api/v1/tasks" + q(state="soon"), viewer).status, 422, "an unknown task state is 422")
     resp = srv.post(f"/api/v1/tasks/{tasks[0]['id']}/mark", {"text": "HT-DGA-2026-000007"}, viewer)
     tap.eq(resp.status, 403, "a viewer may not mark")
@@ -61,6 +66,9 @@ def test(tap):
     tap.eq(srv.get("/api/v1/tasks", viewer).json, [], "no open task is left")
     tap.eq(srv.post(f"/api/v1/tasks/{tasks[0]['id']}/mark", {"text": "again"}, armourer).status, 409,
            "a closed task is 409")
+    closed = [t for t in srv.get("/api/v1/tasks" + q(state="all"), viewer).json if t["id"] == tasks[0]["id"]]
+    tap.ok(len(closed) == 1 and closed[0]["reason"] == tasks[0]["reason"] and "reason_msg" not in closed[0],
+           "once marked, its weapon's rules say otherwise: the recorded reason without reason_msg", repr(closed))
 
     for frm, to in (("Agent Pierre", "Sgt. Louis"), ("Sgt. Louis", "Evidence room")):
         resp = srv.post(f"/api/v1/recoveries/{rec['id']}/handovers", {"from": frm, "to": to, "reason": "custody"},
@@ -160,9 +168,45 @@ def test(tap):
            "a closed batch takes nothing more")
     check_final_statuses(tap, reg, srv, armourer, viewer, events)
     check_accounts_taken_over(tap, reg, srv, armourer)
+    check_task_reason_args(tap, srv, armourer, viewer)
     v = srv.get("/api/v1/verify", reg.token("audit", "auditor")[0]).json
     tap.ok(v["intact"], "the registry verifies", str(v))
     tap.eq(srv.stop(), 0, "the server stops")
+
+
+def said_again(task):
+    """Why `task`'s reason_msg is not its reason said by the console's English
+    catalogue (msg.<message_id> filled with args reads exactly the reason), or None."""
+    with open(EN_CATALOGUE, encoding="utf-8") as f:
+        en = json.load(f)
+    said = task.get("reason_msg")
+    if not isinstance(said, dict) or set(said) != {"message_id", "args"}:
+        return f"no reason_msg {{message_id, args}}: {task!r}"
+    text = en.get("msg." + str(said["message_id"]))
+    if text is None:
+        return f"msg.{said['message_id']} is not in web/i18n/en.json"
+    for n, a in enumerate(said["args"], 1):
+        text = text.replace("{%d}" % n, a)
+    return None if text == task["reason"] else f"msg.{said['message_id']} reads {text!r}, not {task['reason']!r}"
+
+
+def check_task_reason_args(tap, srv, armourer, viewer):
+    """A reason with values in it (an altered marking's kind and component)
+    comes with them as args, in the task list and the recovery alike."""
+    resp = srv.post("/api/v1/recoveries", {
+        "type": "found", "date": "2026-03-02", "place": "Cache at Fond-Verrettes", "context": "cache",
+        "officer": "Agent Marie",
+        "weapons": [{"category": "SA4", "make": "Colt", "serial": "RX-7731", "country": "US",
+                     "markings": [{"component": "barrel", "kind": "serial", "text": "RX-7731", "altered": True}]}]},
+        armourer)
+    tap.eq(resp.status, 201, "a recovery of an altered weapon: 201", repr(resp))
+    rec = resp.json
+    tap.eq([t["reason"] for t in rec["tasks"]], ["the serial marking on the barrel shows re-stamping or alteration"],
+           "its task's reason")
+    listed = [t for t in srv.get("/api/v1/tasks", viewer).json if t["recovery_id"] == rec["id"]]
+    for where, task in (("the recovery", rec["tasks"][0]), ("GET /tasks", listed[0] if listed else {})):
+        tap.eq(said_again(task), None, f"{where}: the reason_msg of an altered marking says the reason")
+        tap.eq(task.get("reason_msg", {}).get("args"), ["serial", "barrel"], f"{where}: with kind and component")
 
 
 def check_final_statuses(tap, reg, srv, armourer, viewer, events):

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';
-import { fmtNumber, label, t } from '../i18n.js';
+import { fmtNumber, label, messageText, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
@@ -124,7 +124,9 @@ function Tasks({ user }) {
     [t('task.due'), (k) => html`<${Day} at=${k.due} />`],
     [t('field.status'), (k) => html`<span class=${'badge tone-' + (k.state === 'overdue' ? 'missing' : k.state === 'open' ? 'warn' : 'held')}>${label('task_state', k.state)}</span>`],
     [t('task.recovery'), (k) => html`<a href=${'#/recoveries/' + k.recovery_id}>${t('task.see_recovery')}</a>`],
-    [t('task.reason'), (k) => html`<span dir="auto">${k.reason || ''}${k.marking ? ' — ' + (k.marking.text || '') : ''}</span>`],
+    // the reason the server wrote, in the user's language from its
+    // reason_msg (the recorded English when the rules no longer say it)
+    [t('task.reason'), (k) => html`<span dir="auto" data-said="server">${messageText({ message: k.reason || '', ...k.reason_msg })}${k.marking ? ' — ' + (k.marking.text || '') : ''}</span>`],
   ];
   return html`<section aria-labelledby="tasks-h">
     <h2 id="tasks-h">${t('task.title')}</h2>
