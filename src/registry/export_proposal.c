@@ -216,8 +216,7 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 	if (rc)
 		goto fail;
 	const char *item = json_string_value(json_object_get(prop, "item_id"));
-	d = wam_registry_reason(
-	    wam_message_json("exported: %s", json_string_value(json_object_get(prop, "reason"))));
+	d = wam_registry_reason(wam_message_json("exported: %s", json_string_value(json_object_get(prop, "reason"))));
 	json_object_set(d, "document", json_object_get(prop, "document"));
 	if ((rc = wam_ledger_append(db, "export.confirmed", id, p, NULL)))
 		goto fail;

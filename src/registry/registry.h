@@ -18,5 +18,4 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *item, long line
 #define WAM_IN_IMPORT 0x400u
 int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[WAM_ID_LEN + 1]);
 
-
 #endif

@@ -278,10 +278,9 @@ int wam_stock_custody_confirm(wam_db *db, json_t **out, const char *custody_id)
 	}
 	const char *item_id = json_string_value(json_object_get(c, "item_id"));
 	if ((rc = wam_ledger_append(db, "custody.confirmed", custody_id, p, NULL)) ||
-	    (rc = set_status(
-	         db, item_id, "issued",
-	         wam_message_json("issued to %s (confirmed)", holder_arg(c, who, sizeof who)),
-	         json_string_value(json_object_get(c, "document")))))
+	    (rc = set_status(db, item_id, "issued",
+	                     wam_message_json("issued to %s (confirmed)", holder_arg(c, who, sizeof who)),
+	                     json_string_value(json_object_get(c, "document")))))
 		goto fail;
 	if ((rc = wam_db_commit(db)))
 		goto done;
@@ -323,8 +322,7 @@ int wam_stock_custody_return(wam_db *db, json_t **out, const char *item_id, cons
 	 * changed meanwhile (reported lost, say) keeps it */
 	if (!strcmp(json_string_value(json_object_get(c, "state")), "open") &&
 	    !strcmp(json_string_value(json_object_get(item, "status")), "issued")) {
-		if ((rc = set_status(db, item_id, "in_store", wam_message_json("returned to store"),
-		                     NULL)))
+		if ((rc = set_status(db, item_id, "in_store", wam_message_json("returned to store"), NULL)))
 			goto fail;
 	}
 	if ((rc = wam_db_commit(db)))

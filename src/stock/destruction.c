@@ -669,8 +669,8 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	int64_t seq;
 	if ((rc = wam_ledger_append(db, "destruction.closed", id, p, &seq)))
 		goto fail;
-	details = wam_registry_reason(wam_message_json("destroyed at %s in a destruction batch",
-	                                               json_string_value(json_object_get(b, "site"))));
+	details = wam_registry_reason(
+	    wam_message_json("destroyed at %s in a destruction batch", json_string_value(json_object_get(b, "site"))));
 	json_object_set(details, "certificate", json_object_get(p, "certificate"));
 	json_object_set_new(details, "document", json_string(id));
 	size_t i;

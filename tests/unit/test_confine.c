@@ -827,7 +827,8 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_collection_recovery_photo_get", wam_collection_recovery_photo_get(db, &bytes, &n, media, x, x));
 	NAT("wam_collection_task_list", wam_collection_task_list(db, &out, NULL));
 	NAT("wam_photo_add", wam_photo_add(db, &out, "\x89PNG\r\n\x1a\n", 8, NULL));
-	NAT("wam_photo_get", wam_photo_get(db, &bytes, &n, media, "0000000000000000000000000000000000000000000000000000000000000000"));
+	NAT("wam_photo_get",
+	    wam_photo_get(db, &bytes, &n, media, "0000000000000000000000000000000000000000000000000000000000000000"));
 	NAT("wam_collection_task_mark", wam_collection_task_mark(db, &out, x, in));
 	wam_verify_opts vo = {0};
 	NAT("wam_ledger_verify_with", wam_ledger_verify_with(db, &vo, &vr));
@@ -1198,7 +1199,8 @@ static void test_confine_user_names_keep_to_the_sites(void **state)
 		json_array_foreach(out, i, u)
 		{
 			const char *name = json_string_value(json_object_get(u, "name"));
-			if (!strcmp(name, "ann") || !strcmp(name, "ben") || !strcmp(name, "cara") || !strcmp(name, "dan")) {
+			if (!strcmp(name, "ann") || !strcmp(name, "ben") || !strcmp(name, "cara") ||
+			    !strcmp(name, "dan")) {
 				size_t len = strlen(names);
 				snprintf(names + len, sizeof names - len, "%s ", name);
 			}
