@@ -657,9 +657,9 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 	if (nconf < 2) {
 		rc = wam_error_set(
 		    WAM_ECONFLICT, "confirmations",
-		    "destruction batch %.40s has %zu current confirmation%s by its verifiers; it closes only "
+		    "destruction batch %.40s has current confirmations by %zu of its verifiers; it closes only "
 		    "once two verifiers have each confirmed, signed in as themselves (waiting for: %.300s)",
-		    id, nconf, nconf == 1 ? "" : "s", waiting.p ? waiting.p : "-");
+		    id, nconf, waiting.p ? waiting.p : "-");
 		wam_buf_free(&waiting);
 		json_decref(confirmed);
 		goto fail;

@@ -265,9 +265,9 @@ static int confirmed_twice(wam_room_ctx *ctx, int64_t seq, const char *id)
 	sqlite3_reset(cur);
 	return n >= 2 ? 0
 	              : wam_error_set(WAM_EINTEGRITY, NULL,
-	                              "event %lld closes destruction batch %s with %lld current confirmation%s by its "
-	                              "verifiers: a batch closes only once two distinct verifiers confirmed it",
-	                              (long long)seq, id, (long long)n, n == 1 ? "" : "s");
+	                              "event %lld closes destruction batch %s with current confirmations by %lld of "
+	                              "its verifiers: a batch closes only once two distinct verifiers confirmed it",
+	                              (long long)seq, id, (long long)n);
 }
 
 /* A closing event without `confirmed_by` was recorded before verifiers
