@@ -10,13 +10,25 @@
 #include "helpers.h"
 #include "util/messages.h"
 
+/* AddressSanitizer brings its own allocator, which this program must not
+ * replace: there the count is not taken (the plain build takes it). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED_ALLOCATOR 1
+#endif
+#endif
+
+static int counting;
+static long allocations;
+
+#ifndef SANITIZED_ALLOCATOR
 /* This program's allocator counts the calls made while `counting` (glibc
  * keeps its own under the __libc_ names). */
 extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t size);
 extern void *__libc_realloc(void *p, size_t n);
-static int counting;
-static long allocations;
 
 void *malloc(size_t n)
 {
@@ -35,6 +47,7 @@ void *realloc(void *p, size_t n)
 	allocations += counting;
 	return __libc_realloc(p, n);
 }
+#endif
 
 static void test_error_carries_id_and_args(void **state)
 {
@@ -135,6 +148,9 @@ static void test_long_arg_is_cut_on_a_whole_character(void **state)
 static void test_setting_an_error_allocates_nothing(void **state)
 {
 	(void)state;
+#ifdef SANITIZED_ALLOCATOR
+	skip();
+#endif
 	wam_error_set(WAM_EINVAL, "serial", "%s is required", "serial"); /* the thread's record exists */
 	json_t *probe = json_object();                                   /* the counting sees an allocation */
 	allocations = 0;
