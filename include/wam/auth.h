@@ -53,11 +53,20 @@ typedef enum wam_action {
 	                         * responses in full (rule R11; each read is logged) */
 	WAM_ACT_CONFIRM_EXPORT, /* confirm an export another person proposed:
 	                         * only then is the weapon `exported` */
+	WAM_ACT_LICENSE,        /* transfers: draft and assess licences, record
+	                         * end-user certificates and their verification,
+	                         * register brokers */
+	WAM_ACT_LICENSE_DECIDE, /* issue a licence another person drafted; suspend,
+	                         * revoke or reinstate licences and brokers; record
+	                         * and lift embargoes */
+	WAM_ACT_SHIP,           /* shipments and imports against a licence,
+	                         * deliveries, post-shipment checks, diversion
+	                         * alerts */
 	WAM_ACT_COUNT
 } wam_action;
 
 /* The roles, NULL-terminated: viewer, registrar, armourer, tracer, monitor,
- * auditor, admin. */
+ * licensing, auditor, admin. */
 WAM_API const char *const *wam_auth_roles(void);
 
 /* True when `role` exists. */

@@ -23,6 +23,9 @@ static const char *const action_names[WAM_ACT_COUNT] = {
 	[WAM_ACT_TRACE] = "trace",
 	[WAM_ACT_TRACE_CONFIDENTIAL] = "trace_confidential",
 	[WAM_ACT_CONFIRM_EXPORT] = "confirm_export",
+	[WAM_ACT_LICENSE] = "license",
+	[WAM_ACT_LICENSE_DECIDE] = "license_decide",
+	[WAM_ACT_SHIP] = "ship",
 };
 
 #define Y true
@@ -36,19 +39,25 @@ static const char *const action_names[WAM_ACT_COUNT] = {
  * whose store was checked (separation of duties, ISACS 05.20). Traces are
  * the tracer's, a registrar's or an admin's; a response kept restricted or
  * confidential is read in full only by a tracer or an admin (R11). An
- * export is confirmed by a registrar or an admin, never by who proposed it. */
+ * export is confirmed by a registrar or an admin, never by who proposed it.
+ * Transfers are the licensing officer's: drafting, assessing, issuing (a
+ * licence is issued by a licensing officer other than its drafter, a rule
+ * of the transfers room), shipping, and turning a diversion alert into a
+ * trace request; a registrar (customs and the national registry) ships and
+ * registers imports but neither drafts nor issues licences. */
 static const struct role_row {
 	const char *role;
 	bool may[WAM_ACT_COUNT];
 } role_table[] = {
-	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export */
-	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N }},
-	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y }},
-	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N }},
-	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N }},
-	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N }},
-	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N }},
-	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y }},
+	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export license license_decide ship */
+	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N }},
+	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y,          N,       N,         Y }},
+	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N,          N,       N,         N }},
+	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N,          N,       N,         N }},
+	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N }},
+	{"licensing", {  Y,       Y,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          Y,       Y,         Y }},
+	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N }},
+	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y,          Y,       Y,         Y }},
 };
 /* clang-format on */
 
@@ -56,8 +65,8 @@ static const struct role_row {
 #undef N
 
 /* The same names as role_table, in its order, for callers that list them. */
-static const char *const role_names[] = {"viewer",  "registrar", "armourer", "tracer",
-                                         "monitor", "auditor",   "admin",    NULL};
+static const char *const role_names[] = {"viewer",    "registrar", "armourer", "tracer", "monitor",
+                                         "licensing", "auditor",   "admin",    NULL};
 
 _Static_assert(sizeof role_names / sizeof role_names[0] == sizeof role_table / sizeof role_table[0] + 1,
                "every role in the table has a name and the list ends with NULL");

@@ -29,13 +29,15 @@ DATA = os.environ.get("WAM_DATA_DIR") or os.path.join(HERE, "..", "..", "data")
 ACTIONS = {
     "viewer": ["read"],
     "registrar": ["read", "read_sensitive", "register", "status", "export", "resolve", "collect", "destroy",
-                  "trace", "confirm_export"],
+                  "trace", "confirm_export", "ship"],
     "armourer": ["read", "read_sensitive", "status", "stock", "collect", "destroy"],
     "tracer": ["read", "trace", "trace_confidential"],
     "monitor": ["read"],
+    "licensing": ["read", "read_sensitive", "trace", "license", "license_decide", "ship"],
     "auditor": ["read", "read_sensitive", "export", "audit"],
     "admin": ["read", "read_sensitive", "register", "status", "export", "audit", "admin", "stock", "resolve",
-              "collect", "destroy", "trace", "trace_confidential", "confirm_export"],
+              "collect", "destroy", "trace", "trace_confidential", "confirm_export", "license", "license_decide",
+              "ship"],
 }
 
 # docs/registry.md
