@@ -79,7 +79,7 @@ int wam_transfers_records(wam_db *db, json_t **out, int year, const char *direct
 				continue;
 			transfers_decode(r, "intermediate");
 			const char *date = json_string_value(json_object_get(r, "date"));
-			json_object_set_new(r, "year", json_integer(date ? atoi(date) : 0));
+			json_object_set_new(r, "year", json_integer(date ? strtol(date, NULL, 10) : 0));
 			json_array_append(all, r);
 		}
 		json_decref(rows);

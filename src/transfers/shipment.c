@@ -490,7 +490,7 @@ static int ship_import(wam_db *db, json_t *p, const json_t *in, const char *lice
 				has |= c && !strcmp(c, country);
 			}
 			if (!has)
-				json_array_append_new(marks, json_pack("{s:s, s:i}", "country", country, "year", atoi(date)));
+				json_array_append_new(marks, json_pack("{s:s, s:i}", "country", country, "year", (int)strtol(date, NULL, 10)));
 			rc = wam_registry_item_add(db, &got, item, 0);
 			if (rc)
 				rc = wam_error_within(rc, "weapons", "weapons[%zu]", i);
