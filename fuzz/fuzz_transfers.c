@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "wam/error.h"
 #include "wam/transfers.h"
 
 static wam_db *db;
