@@ -6,7 +6,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-lists bench-pages format clean
+.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-lists bench-pages format clean
 
 all: build
 
@@ -78,6 +78,12 @@ bench-lists: build
 # make bench-trace TRACE_ARGS="--weapons 1000000 --runs 3".
 bench-trace: build
 	$(BUILD)/bench/bench_trace $(TRACE_ARGS)
+
+# Shipments checked against a licence and its certificate, and the reads of
+# transfers, on a 100,000-weapon demo (bench/README.md); e.g.
+# make bench-transfers TRANSFERS_ARGS="--weapons 1000000 --shipments 50".
+bench-transfers: build
+	$(BUILD)/bench/bench_transfers $(TRANSFERS_ARGS)
 
 # A stock check of a 100,000-weapon depot fed 100,000 reads (bench/README.md);
 # e.g. make bench-reconcile RECONCILE_ARGS="--weapons 1000000 --runs 1".
