@@ -456,8 +456,9 @@ def requests(ids):
         # transfers: each caller drafts, assesses, registers, changes and
         # lifts records of its own; what needs an issued licence and its
         # shipments (http_transfers.py does it for real) is asked of a
-        # record that does not exist (404) or with a body the library
-        # refuses (422), which is enough to tell the allowed from the rest
+        # record that does not exist (404), with a body the library refuses
+        # (422), or of a certificate nothing was shipped under (409), which
+        # is enough to tell the allowed from the rest
         ("GET", "/api/v1/licences"): lambda c: r("/api/v1/licences"),
         ("POST", "/api/v1/licences"): lambda c: r("/api/v1/licences", licence(f"MATRIX-{who(c)}")),
         ("GET", "/api/v1/licences/{id}"): lambda c: r(f"/api/v1/licences/{ids['licence']}"),
@@ -473,7 +474,7 @@ def requests(ids):
             "channel": f"matrix {who(c)}", "result": "inconclusive"}),
         ("POST", "/api/v1/eucs/{id}/checks"): lambda c: r(f"/api/v1/eucs/{ids['euc']}/checks", {
             "date": "2026-06-01", "inspectors": [f"matrix {who(c)}"],
-            "items": [{"item_id": ids["item"], "result": "seen"}]}, ok={422}),
+            "items": [{"item_id": ids["item"], "result": "seen"}]}, ok={409}),
         ("GET", "/api/v1/shipments"): lambda c: r("/api/v1/shipments"),
         ("POST", "/api/v1/shipments"): lambda c: r("/api/v1/shipments", {"notes": f"matrix {who(c)}"}, ok={422}),
         ("GET", "/api/v1/shipments/{id}"): lambda c: r("/api/v1/shipments/NOPE", ok={404}),
