@@ -282,7 +282,8 @@ def test(tap):
 
     before = events()
     resp = srv.post("/api/v1/shipments", {"licence_id": lic_id, "euc_id": euc_id, "items": [ids[100]]}, **a)
-    tap.ok(resp.status in (409, 422), "the 101st weapon is refused: beyond the licence", repr(resp))
+    tap.eq((resp.status, resp.error().get("field")), (409, "items"), "the 101st weapon is refused: beyond the licence",
+           repr(resp))
     shaped(resp, "the 101st weapon")
     tap.eq(events(), before, "... and nothing was recorded")
     tap.eq(srv.get(f"/api/v1/items/{ids[100]}", viewer).json["status"], "in_store", "the 101st weapon stays")
@@ -296,8 +297,8 @@ def test(tap):
            repr(euc)[:400])
     before = events()
     resp = srv.post("/api/v1/shipments", {"licence_id": lic_id, "euc_id": euc_id, "items": [ids[100]]}, **a)
-    tap.ok(resp.status in (409, 422) and "closed" in resp.error().get("message", ""),
-           "a shipment on the closed certificate is refused", repr(resp))
+    tap.ok(resp.status == 409 and resp.error().get("field") == "euc_id" and "closed" in resp.error().get("message", ""),
+           "a shipment on the closed certificate is refused, naming euc_id", repr(resp))
     tap.eq(events(), before, "... and nothing was recorded")
     rows = srv.get("/api/v1/shipments" + q(licence=LICENCE["number"]), viewer).json
     tap.ok(len(rows) == 1 and rows[0]["id"] == ship_id and rows[0]["weapons"] == 100
@@ -327,6 +328,9 @@ def test(tap):
     tap.ok(item and item["count"] == 1 and item["list"][0]["id"] == alert.get("id")
            and SERIALS[1] in str(item["list"][0].get("title")),
            "GET /todo shows the alert to a licensing officer", repr(todo))
+    todo = srv.get("/api/v1/todo", viewer).json
+    tap.ok(not any(it["kind"] == "diversion_alerts" for it in todo["items"]),
+           "... and not to a viewer, who may neither ship nor trace", repr(todo))
     resp = srv.post(f"/api/v1/diversions/{alert.get('id')}/trace", None, viewer)
     tap.eq(resp.status, 403, "a viewer may not trace it")
     resp = srv.post(f"/api/v1/diversions/{alert.get('id')}/trace", None, **b)
@@ -338,6 +342,10 @@ def test(tap):
            and tr.json["requested"]["state"] == "SN",
            "the trace request is a draft for the weapon, to the state of destination", repr(tr)[:600])
     tap.eq(srv.post(f"/api/v1/diversions/{alert.get('id')}/trace", None, **b).status, 409, "traced twice: 409")
+    links = srv.get(f"/api/v1/items/{ids[1]}/links", viewer).json or {}
+    tap.ok([d.get("id") for d in links.get("diversions", [])] == [alert.get("id")]
+           and any(t.get("id") == traced.get("trace_request_id") for t in links.get("traces", [])),
+           "the weapon's links name its alert and its trace request", repr(links)[:400])
     tap.eq(srv.get("/api/v1/diversions" + q(state="open"), viewer).json, [], "no alert is open")
 
     # ---- transfer records ----
