@@ -9,9 +9,9 @@ one docs/auth.md prints, and every action a route needs is one it names;
 the status machine is the one docs/registry.md prints and the library
 keeps to it (a status it does not list next is refused, one it lists is
 taken); the categories are the registry's reference data, in its order.
-Tracing's, the stock room's and the collection room's words are those
-their commands take: each served word is taken, one outside is refused
-naming its field.
+Tracing's, the stock room's, the collection room's and the transfers
+room's words are those their commands take: each served word is taken, one
+outside is refused naming its field.
 """
 import datetime
 import json
@@ -126,6 +126,7 @@ def test(tap):
     hit_words(tap, srv, v, admin, site)
     stock_words(tap, srv, v, admin, site)
     collection_words(tap, srv, v, admin)
+    transfers_words(tap, srv, v, admin)
 
 
 def trace_words(tap, srv, v, admin):
@@ -298,6 +299,118 @@ def collection_words(tap, srv, v, admin):
     taken = [c for c in v["recovery_contexts"] if recovery(context=c).status == 201]
     tap.eq(taken, v["recovery_contexts"], "a recovery takes every context served")
     refused(tap, recovery(context="market"), "context", "a recovery context outside recovery_contexts")
+
+def transfers_words(tap, srv, v, admin):
+    """The transfers room's words are the ones its licences, brokers,
+    certificates, embargoes and lists take."""
+    for key in ("licence_kinds", "licence_states", "party_roles", "goods", "prohibitions", "prohibition_findings",
+                "risks", "risk_findings", "decisions", "euc_states", "verification_results", "shipment_states",
+                "check_results", "broker_activities", "broker_states", "diversion_states", "embargo_scopes"):
+        tap.ok(isinstance(v.get(key), list) and v[key] and len(set(v[key])) == len(v[key]),
+               f"{key}: a list of distinct words", repr(v.get(key)))
+    n = 0
+
+    def number():
+        nonlocal n
+        n += 1
+        return f"VOC-{n:03}"
+
+    def broker(**kw):
+        return srv.post("/api/v1/brokers", dict({"name": "Vocabulary Brokers", "country": "HT",
+                                                 "registration": number(), "activities": ["brokering"]}, **kw), admin)
+    taken = [a for a in v["broker_activities"] if broker(activities=[a]).status == 201]
+    tap.eq(taken, v["broker_activities"], "a broker takes every activity served")
+    refused(tap, broker(activities=["lending"]), "activities", "a broker activity outside broker_activities")
+    registered = broker().json["id"]
+    taken = [st for st in ("suspended", "registered", "revoked")
+             if srv.post(f"/api/v1/brokers/{registered}/state", {"state": st, "reason": "vocabulary test"},
+                         admin).status == 200]
+    tap.eq(sorted(taken), sorted(v["broker_states"]), "a broker goes through every state served")
+
+    exporter = {"role": "exporter", "name": "Arsenal", "country": "HT"}
+    end_user = {"role": "end_user", "name": "Police", "country": "SN"}
+    parties = {"export": [exporter, end_user], "import": [exporter, dict(end_user, role="importer")],
+               "transit": [exporter, end_user, {"role": "transit", "name": "Port", "country": "CV"}],
+               "brokering": [exporter, end_user, {"role": "broker", "broker_id": broker().json["id"]}]}
+
+    def licence(**kw):
+        body = {"kind": "export", "number": number(), "authority": "Licensing office", "officer": "A. Officer",
+                "valid_from": "2026-01-01", "valid_until": "2099-12-31", "parties": parties["export"],
+                "lines": [{"goods": "weapons", "category": "SA1", "quantity": 5}]}
+        return srv.post("/api/v1/licences", dict(body, **kw), admin)
+    taken = [k for k in v["licence_kinds"] if licence(kind=k, parties=parties.get(k, [])).status == 201]
+    tap.eq(taken, v["licence_kinds"], "a licence takes every kind served")
+    refused(tap, licence(kind="lease"), "kind", "a licence kind outside licence_kinds")
+    extra = {"broker": parties["brokering"][2], "carrier": {"role": "carrier", "name": "Air Cargo"}}
+    taken = [r for r in v["party_roles"]
+             if licence(parties=parties["export"] + [extra.get(r, {"role": r, "name": f"the {r}", "country": "CV"})]
+                        ).status == 201]
+    tap.eq(taken, v["party_roles"], "a licence takes a party in every role served")
+    refused(tap, licence(parties=parties["export"] + [{"role": "shipper", "name": "X", "country": "CV"}]),
+            "parties[2].role", "a party role outside party_roles")
+    lines = {"ammunition": {"goods": "ammunition", "calibre": "9x19mm", "quantity": 1000}}
+    taken = [g for g in v["goods"]
+             if licence(lines=[lines.get(g, {"goods": g, "category": "SA1", "quantity": 5})]).status == 201]
+    tap.eq(taken, v["goods"], "a licence line takes every kind of goods served")
+    refused(tap, licence(lines=[{"goods": "parts", "category": "SA1", "quantity": 5}]), "lines[0].goods",
+            "goods outside goods")
+    for state in v["licence_states"]:
+        tap.eq(srv.get("/api/v1/licences" + q(state=state), admin).status, 200, f"licences in state {state} listed")
+    refused(tap, srv.get("/api/v1/licences" + q(state="pending"), admin), "state",
+            "a licence state outside licence_states")
+
+    def assessment(**kw):
+        a = {"prohibitions": {p: {"finding": "clear"} for p in v["prohibitions"]},
+             "risks": {r: {"finding": "none"} for r in v["risks"]},
+             "decision": "deny", "reasons": "vocabulary test", "officer": "A. Officer"}
+        a.update(kw)
+        return srv.post(f"/api/v1/licences/{licence().json['id']}/assessment", a, admin)
+    taken = [d for d in v["decisions"] if assessment(decision=d).status == 200]
+    tap.eq(taken, v["decisions"], "an assessment takes every decision served")
+    refused(tap, assessment(decision="defer"), "decision", "a decision outside decisions")
+    clear = {p: {"finding": "clear"} for p in v["prohibitions"]}
+    taken = [f for f in v["prohibition_findings"]
+             if assessment(prohibitions=dict(clear, embargo={"finding": f})).status == 200]
+    tap.eq(taken, v["prohibition_findings"], "a prohibition takes every finding served")
+    refused(tap, assessment(prohibitions=dict(clear, embargo={"finding": "maybe"})), "prohibitions.embargo.finding",
+            "a prohibition finding outside prohibition_findings")
+    none = {r: {"finding": "none"} for r in v["risks"]}
+    taken = [f for f in v["risk_findings"]
+             if assessment(risks=dict(none, ihl={"finding": f, "mitigation": "training"})).status == 200]
+    tap.eq(taken, v["risk_findings"], "a risk takes every finding served")
+    refused(tap, assessment(risks=dict(none, ihl={"finding": "high"})), "risks.ihl.finding",
+            "a risk finding outside risk_findings")
+
+    euc = srv.post("/api/v1/eucs", {
+        "licence_id": licence().json["id"], "number": number(), "issued": "2026-01-01", "expires": "2099-12-31",
+        "authority": {"name": "Ministry", "signatory": "M", "position": "Director", "stamp": True,
+                      "authentication": "note"},
+        "exporter": {"name": "Arsenal", "address": "Road 1", "country": "HT"},
+        "end_user": {"name": "Police", "position": "Chief", "address": "Dakar", "country": "SN", "signed": True},
+        "goods": [{"category": "SA1", "description": "pistols", "quantity": 5}],
+        "contract": {"reference": "C-1", "date": "2026-01-01"}, "destination": "SN", "end_use": "police",
+        "sole_use_assurance": True, "no_reexport_undertaking": True}, admin)
+    tap.eq(euc.status, 201, "a certificate to verify", repr(euc))
+    states = {}
+    for r in v["verification_results"]:
+        resp = srv.post(f"/api/v1/eucs/{euc.json['id']}/verifications", {"channel": "call", "result": r}, admin)
+        states[r] = (resp.json or {}).get("state")
+    tap.eq(sorted(states), sorted(v["verification_results"]), "a certificate takes every verification result served")
+    tap.ok(set(states.values()) <= set(v["euc_states"]), "... each leaving it in a state served", repr(states))
+    refused(tap, srv.post(f"/api/v1/eucs/{euc.json['id']}/verifications", {"channel": "call", "result": "likely"},
+                          admin), "result", "a verification result outside verification_results")
+
+    taken = [sc for i, sc in enumerate(v["embargo_scopes"])
+             if srv.post("/api/v1/embargoes", {"country": ("KP", "IR")[i % 2], "reference": number(),
+                                               "since": "2026-01-01", "scope": sc}, admin).status == 201]
+    tap.eq(taken, v["embargo_scopes"], "an embargo takes every scope served")
+    refused(tap, srv.post("/api/v1/embargoes", {"country": "KP", "reference": number(), "since": "2026-01-01",
+                                                "scope": "total"}, admin), "scope", "a scope outside embargo_scopes")
+    for state in v["diversion_states"]:
+        tap.eq(srv.get("/api/v1/diversions" + q(state=state), admin).status, 200, f"alerts in state {state} listed")
+    refused(tap, srv.get("/api/v1/diversions" + q(state="pending"), admin), "state",
+            "a diversion state outside diversion_states")
+
 
 if __name__ == "__main__":
     sys.exit(main(test))
