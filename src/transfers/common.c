@@ -79,8 +79,13 @@ int transfers_resolve(wam_db *db, char id[WAM_ID_LEN + 1], const char *table, co
 	int rc = wam_query_row(db, &row, sql, given, NULL);
 	if (rc)
 		return rc;
+	(void)what;
 	if (!row)
-		return wam_error_set(WAM_ENOTFOUND, field, "no %s '%.60s'", what, given);
+		return wam_error_set(WAM_ENOTFOUND, field,
+		                     !strcmp(table, "licences") ? "no licence '%.60s'"
+		                     : !strcmp(table, "eucs")   ? "no end-user certificate '%.60s'"
+		                                                : "no broker of the register '%.60s'",
+		                     given);
 	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(row, "id")));
 	json_decref(row);
 	return 0;

@@ -71,13 +71,13 @@ int wam_transfers_diversion_trace(wam_db *db, json_t **out, const char *id)
 		goto done;
 	if ((rc = open_alert(db, &a, id)) || (rc = transfers_registry_country(db, country)))
 		goto fail;
-	json_t *why = wam_message_json("weapon exported under licence %s and end-user certificate %s was %s at the "
-	                               "post-shipment check of %s",
+	bool missing = !strcmp(json_string_value(json_object_get(a, "result")), "not_seen");
+	json_t *why = wam_message_json(missing ? "weapon exported under licence %s and end-user certificate %s was not "
+	                                         "seen at the post-shipment check of %s"
+	                                       : "weapon exported under licence %s and end-user certificate %s was seen "
+	                                         "elsewhere at the post-shipment check of %s",
 	                               json_string_value(json_object_get(a, "licence_number")),
 	                               json_string_value(json_object_get(a, "euc_number")),
-	                               !strcmp(json_string_value(json_object_get(a, "result")), "not_seen")
-	                                   ? "not seen"
-	                                   : "seen elsewhere",
 	                               json_string_value(json_object_get(a, "date")));
 	req = json_pack("{s:O, s:s, s:O, s:s, s:{s:O}}", "item_id", json_object_get(a, "item_id"), "illicit_reason",
 	                "unauthorised_transfer", "justification", json_object_get(why, "message"), "intended_use",

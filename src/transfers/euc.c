@@ -274,6 +274,14 @@ int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 		                   number, json_string_value(json_object_get(l, "euc")));
 		goto fail;
 	}
+	const char *kind = json_string_value(json_object_get(l, "kind"));
+	if (strcmp(kind, "export") && strcmp(kind, "brokering")) {
+		rc = wam_error_set(WAM_EINVAL, "licence_id",
+		                   "licence %s is a licence of kind %s: an end-user certificate goes with an export or a "
+		                   "brokering licence",
+		                   number, kind);
+		goto fail;
+	}
 	if (!strcmp(state, "denied") || !strcmp(state, "revoked")) {
 		rc = wam_error_set(WAM_ECONFLICT, "licence_id", "licence %s is %s: no certificate is attached to it", number,
 		                   state);

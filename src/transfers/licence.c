@@ -40,6 +40,8 @@ static const wam_field licence_fields[] = {
 	" (SELECT actor FROM events WHERE seq=l.drafted_seq) AS drafted_by,"                                           \
 	" (SELECT time FROM events WHERE seq=l.issued_seq) AS issued_at,"                                              \
 	" (SELECT actor FROM events WHERE seq=l.issued_seq) AS issued_by, l.issued_on,"                                \
+	" (SELECT time FROM events WHERE seq=l.assessed_seq) AS assessed_at,"                                          \
+	" (SELECT actor FROM events WHERE seq=l.assessed_seq) AS assessed_by,"                                         \
 	" " LICENCE_DESTINATION " AS destination,"                                                                      \
 	" (SELECT p.country FROM licence_parties p WHERE p.licence_id=l.id AND p.role='exporter' ORDER BY p.n"        \
 	" LIMIT 1) AS exporter_country FROM licences l"
@@ -197,6 +199,14 @@ int wam_transfers_licence_get(wam_db *db, json_t **out, const char *given)
 	    (rc = wam_query_row(db, &l, LICENCE_SQL " WHERE l.id=?2", today, id)))
 		return rc;
 	licence_decode(l);
+	/* who assessed and when, with the assessment they recorded */
+	json_t *assessment = json_object_get(l, "assessment");
+	if (json_is_object(assessment)) {
+		json_object_set(assessment, "assessed_at", json_object_get(l, "assessed_at"));
+		json_object_set(assessment, "assessed_by", json_object_get(l, "assessed_by"));
+	}
+	json_object_del(l, "assessed_at");
+	json_object_del(l, "assessed_by");
 	if ((rc = wam_query_rows(db, &list,
 	                         "SELECT n, role, name, country, address, registration, documents, broker_id, screening"
 	                         " FROM licence_parties WHERE licence_id=? ORDER BY n",

@@ -42,9 +42,14 @@ int wam_transfers_screen_embargo(wam_db *db, const json_t *party, const char *da
 		if (!receives(role) && strcmp(json_string_value(json_object_get(e, "scope")), "supply_and_procurement"))
 			continue;
 		const char *name = json_string_value(json_object_get(party, "name"));
-		json_t *f = wam_message_json("%s %s is in %s, under an arms embargo since %s (%s)", role, name ? name : "",
-		                             country, json_string_value(json_object_get(e, "since")),
-		                             json_string_value(json_object_get(e, "reference")));
+		json_t *f = wam_message_json(
+		    !strcmp(role, "importer")      ? "the importer %s is in %s, under an arms embargo since %s (%s)"
+		    : !strcmp(role, "consignee")   ? "the consignee %s is in %s, under an arms embargo since %s (%s)"
+		    : !strcmp(role, "end_user")    ? "the end user %s is in %s, under an arms embargo since %s (%s)"
+		    : !strcmp(role, "destination") ? "the destination of %s is %s, under an arms embargo since %s (%s)"
+		                                   : "the exporter %s is in %s, under an embargo on arms from it since %s (%s)",
+		    name ? name : "", country, json_string_value(json_object_get(e, "since")),
+		    json_string_value(json_object_get(e, "reference")));
 		if (!f)
 			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a party");
 		else {

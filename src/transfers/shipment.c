@@ -103,8 +103,11 @@ static int licence_in_force(wam_db *db, json_t **l, const char *id, const char *
 	const char *state = json_string_value(json_object_get(*l, "state"));
 	const char *has = json_string_value(json_object_get(*l, "kind"));
 	if (strcmp(has, kind))
-		return wam_error_set(WAM_EINVAL, "licence_id", "licence %s is an %s licence, not an %s licence", number, has,
-		                     kind);
+		return wam_error_set(WAM_EINVAL, "licence_id",
+		                     !strcmp(kind, "import")
+		                         ? "licence %s is a licence of kind %s: weapons arrive under an import licence"
+		                         : "licence %s is a licence of kind %s: weapons leave under an export licence",
+		                     number, has);
 	if (strcmp(state, "issued"))
 		return wam_error_set(WAM_ECONFLICT, "licence_id", "licence %s is %s: only an issued licence is shipped on",
 		                     number, state);
@@ -371,7 +374,7 @@ static int ship_export(wam_db *db, json_t *p, const json_t *in, const char *lice
 	    (rc = wam_query_row(db, &e, "SELECT number FROM eucs WHERE id=?", euc, NULL)))
 		goto done;
 	const char *euc_number = json_string_value(json_object_get(e, "number"));
-	if (json_object_get(p, "weapons")) {
+	if (!wam_absent(json_object_get(in, "weapons"))) {
 		rc = wam_error_set(WAM_EINVAL, "weapons", "weapons are registered by an import; an export ships items by id");
 		goto done;
 	}
