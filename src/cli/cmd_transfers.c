@@ -47,8 +47,8 @@ static int append_words(json_t *list, const char *v, const char *opt, const char
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 			n--;
 		if (!n)
-			return wam_error_set(WAM_EINVAL, field, "--%s takes words separated by commas, not '%.60s'", opt,
-			                     v);
+			return wam_error_set(WAM_EINVAL, field, "--%s takes words separated by commas, not '%.60s'",
+			                     opt, v);
 		json_array_append_new(list, json_stringn(s, n));
 		if (!comma)
 			return 0;
@@ -185,11 +185,10 @@ static const cli_column licence_cols[] = {{"ID", "id", 0},
                                           {"SHIPPED", "shipped", 0},
                                           {"AUTHORITY", "authority", 30},
                                           {NULL, NULL, 0}};
-static const char *const licence_keys[] = {"id",           "kind",          "number",       "state",
-                                           "state_reason", "authority",     "officer",      "valid_from",
-                                           "valid_until",  "exporter_country", "destination", "screening_clear",
-                                           "notes",        "drafted_at",    "drafted_by",   "issued_at",
-                                           "issued_by",    NULL};
+static const char *const licence_keys[] = {
+    "id",         "kind",        "number",           "state",       "state_reason",    "authority", "officer",
+    "valid_from", "valid_until", "exporter_country", "destination", "screening_clear", "notes",     "drafted_at",
+    "drafted_by", "issued_at",   "issued_by",        NULL};
 static const cli_column party_cols[] = {{"#", "n", 0},
                                         {"ROLE", "role", 0},
                                         {"NAME", "name", 36},
@@ -210,12 +209,14 @@ static const cli_column line_cols[] = {{"#", "n", 0},
                                        {"VALUE", "value", 0},
                                        {"CURRENCY", "currency", 0},
                                        {NULL, NULL, 0}};
-static const cli_column lic_shipment_cols[] = {{"SHIPMENT", "id", 0},     {"DATE", "date", 0},
-                                               {"DIRECTION", "direction", 0}, {"STATE", "state", 0},
-                                               {"WEAPONS", "weapons", 0}, {"ROUNDS", "rounds", 0},
-                                               {NULL, NULL, 0}};
-static const cli_column criterion_cols[] = {{"CRITERION", "criterion", 0},   {"FINDING", "finding", 0},
-                                            {"EVIDENCE", "evidence", 50},    {"MITIGATION", "mitigation", 40},
+static const cli_column lic_shipment_cols[] = {
+    {"SHIPMENT", "id", 0}, {"DATE", "date", 0},       {"DIRECTION", "direction", 0},
+    {"STATE", "state", 0}, {"WEAPONS", "weapons", 0}, {"ROUNDS", "rounds", 0},
+    {NULL, NULL, 0}};
+static const cli_column criterion_cols[] = {{"CRITERION", "criterion", 0},
+                                            {"FINDING", "finding", 0},
+                                            {"EVIDENCE", "evidence", 50},
+                                            {"MITIGATION", "mitigation", 40},
                                             {NULL, NULL, 0}};
 
 /* The criteria of one part of an assessment as rows {criterion, finding,
@@ -257,9 +258,8 @@ static void print_licence(const json_t *l)
 	const json_t *c = json_object_get(l, "conditions");
 	if (json_is_object(c)) {
 		printf("conditions: %s%s%s%s\n",
-		       json_is_true(json_object_get(c, "no_reexport_without_consent"))
-		           ? "no re-export without consent"
-		           : "re-export not restricted",
+		       json_is_true(json_object_get(c, "no_reexport_without_consent")) ? "no re-export without consent"
+		                                                                       : "re-export not restricted",
 		       json_is_true(json_object_get(c, "post_shipment_checks")) ? ", post-shipment checks" : "",
 		       *cli_text(c, "other") ? "; " : "", cli_text(c, "other"));
 	}
@@ -273,7 +273,7 @@ static void print_licence(const json_t *l)
 		const json_t *s = json_object_get(p, "screening");
 		const json_t *f = json_object_get(s, "findings");
 		json_object_set_new(r, "screened",
-		                    json_string(!json_is_object(s)          ? ""
+		                    json_string(!json_is_object(s)                          ? ""
 		                                : json_is_true(json_object_get(s, "clear")) ? "clear"
 		                                : json_array_size(f) ? cli_text(json_array_get(f, 0), "message")
 		                                                     : "NOT clear"));
@@ -404,15 +404,10 @@ static int cmd_licence_reinstate(const cli_env *env, const cli_args *a)
 
 /* ---- end-user certificates ---- */
 
-static const cli_column euc_cols[] = {{"ID", "id", 0},
-                                      {"NUMBER", "number", 24},
-                                      {"LICENCE", "licence_number", 24},
-                                      {"TO", "destination", 0},
-                                      {"END USER", "end_user", 30},
-                                      {"ISSUED", "issued", 0},
-                                      {"EXPIRES", "expires", 0},
-                                      {"STATE", "state", 0},
-                                      {NULL, NULL, 0}};
+static const cli_column euc_cols[] = {
+    {"ID", "id", 0},           {"NUMBER", "number", 24},     {"LICENCE", "licence_number", 24},
+    {"TO", "destination", 0},  {"END USER", "end_user", 30}, {"ISSUED", "issued", 0},
+    {"EXPIRES", "expires", 0}, {"STATE", "state", 0},        {NULL, NULL, 0}};
 static const char *const euc_keys[] = {"id",
                                        "number",
                                        "state",
@@ -442,17 +437,24 @@ static const cli_column euc_goods_cols[] = {{"#", "n", 0},
                                             {"SHIPPED", "shipped", 0},
                                             {"REMAINING", "remaining", 0},
                                             {NULL, NULL, 0}};
-static const cli_column verification_cols[] = {{"#", "n", 0},          {"DATE", "date", 0},
-                                               {"CHANNEL", "channel", 30}, {"COUNTERPART", "counterpart", 30},
-                                               {"RESULT", "result", 0}, {"BY", "recorded_by", 20},
+static const cli_column verification_cols[] = {{"#", "n", 0},
+                                               {"DATE", "date", 0},
+                                               {"CHANNEL", "channel", 30},
+                                               {"COUNTERPART", "counterpart", 30},
+                                               {"RESULT", "result", 0},
+                                               {"BY", "recorded_by", 20},
                                                {NULL, NULL, 0}};
-static const cli_column euc_shipment_cols[] = {{"SHIPMENT", "id", 0},     {"DATE", "date", 0},
-                                               {"STATE", "state", 0},     {"WEAPONS", "weapons", 0},
-                                               {"ROUNDS", "rounds", 0},   {NULL, NULL, 0}};
-static const cli_column check_cols[] = {{"CHECK", "id", 0},           {"DATE", "date", 0},
-                                        {"PLACE", "place", 30},       {"INSPECTORS", "inspectors", 40},
-                                        {"SEEN", "seen", 0},          {"NOT SEEN", "not_seen", 0},
-                                        {"ELSEWHERE", "seen_elsewhere", 0}, {NULL, NULL, 0}};
+static const cli_column euc_shipment_cols[] = {{"SHIPMENT", "id", 0},   {"DATE", "date", 0},
+                                               {"STATE", "state", 0},   {"WEAPONS", "weapons", 0},
+                                               {"ROUNDS", "rounds", 0}, {NULL, NULL, 0}};
+static const cli_column check_cols[] = {{"CHECK", "id", 0},
+                                        {"DATE", "date", 0},
+                                        {"PLACE", "place", 30},
+                                        {"INSPECTORS", "inspectors", 40},
+                                        {"SEEN", "seen", 0},
+                                        {"NOT SEEN", "not_seen", 0},
+                                        {"ELSEWHERE", "seen_elsewhere", 0},
+                                        {NULL, NULL, 0}};
 static const cli_column alert_cols[] = {{"ALERT", "id", 0},
                                         {"STATE", "state", 0},
                                         {"SERIAL", "serial", 20},
@@ -546,12 +548,14 @@ static int call_euc_verify(wam_db *db, json_t **out, const cli_args *a, json_t *
 
 static int cmd_euc_verify(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"channel", "channel"}, {"counterpart", "counterpart"}, {"date", "date"},
-	                              {"result", "result"},   {"notes", "notes"},             {NULL, NULL}};
+	static const opt_map map[] = {{"channel", "channel"}, {"counterpart", "counterpart"},
+	                              {"date", "date"},       {"result", "result"},
+	                              {"notes", "notes"},     {NULL, NULL}};
 	int rc = 0;
 	if (a->npos != 1)
-		return cli_usage(env, "usage: wam euc verify ID|NUMBER --channel HOW --result "
-		                      "authentic|not_authentic|inconclusive [--counterpart WHO] [--date D] [--notes T]");
+		return cli_usage(env,
+		                 "usage: wam euc verify ID|NUMBER --channel HOW --result "
+		                 "authentic|not_authentic|inconclusive [--counterpart WHO] [--date D] [--notes T]");
 	json_t *in = body(env, a, "the verification", map, &rc);
 	if (!in)
 		return rc;
@@ -587,15 +591,14 @@ static const cli_column shipment_cols[] = {{"ID", "id", 0},
                                            {"ROUNDS", "rounds", 0},
                                            {"TO", "destination", 0},
                                            {NULL, NULL, 0}};
-static const char *const shipment_keys[] = {"id",      "direction",   "state",       "licence_number", "licence_id",
-                                            "euc_number", "euc_id",   "date",        "carrier",        "route",
-                                            "weapons", "rounds",      "dvc",         "delivered_on",   "notes",
+static const char *const shipment_keys[] = {"id",          "direction",   "state", "licence_number", "licence_id",
+                                            "euc_number",  "euc_id",      "date",  "carrier",        "route",
+                                            "weapons",     "rounds",      "dvc",   "delivered_on",   "notes",
                                             "recorded_at", "recorded_by", NULL};
-static const cli_column shipped_item_cols[] = {{"WEAPON", "item_id", 0},   {"SERIAL", "serial", 24},
-                                               {"MAKE", "make", 16},       {"MODEL", "model", 16},
-                                               {"CATEGORY", "category", 0}, {"CALIBRE", "calibre", 14},
-                                               {"LINE", "line", 0},        {NULL, NULL, 0}};
-static const cli_column shipped_lot_cols[] = {{"LOT", "lot_id", 0},        {"NUMBER", "lot_number", 20},
+static const cli_column shipped_item_cols[] = {
+    {"WEAPON", "item_id", 0},    {"SERIAL", "serial", 24},   {"MAKE", "make", 16}, {"MODEL", "model", 16},
+    {"CATEGORY", "category", 0}, {"CALIBRE", "calibre", 14}, {"LINE", "line", 0},  {NULL, NULL, 0}};
+static const cli_column shipped_lot_cols[] = {{"LOT", "lot_id", 0},       {"NUMBER", "lot_number", 20},
                                               {"CALIBRE", "calibre", 16}, {"ROUNDS", "rounds", 0},
                                               {"LINE", "line", 0},        {NULL, NULL, 0}};
 
@@ -633,12 +636,14 @@ static int shipment_flags(json_t *in, const cli_args *a)
 			char field[48];
 			snprintf(field, sizeof field, "lots[%zu].rounds", n ? n - 1 : 0);
 			if (!lot || json_object_get(lot, "rounds"))
-				return wam_error_set(WAM_EINVAL, "rounds", "--rounds '%.20s' follows no --lot: give --lot LOT --rounds N", v);
+				return wam_error_set(WAM_EINVAL, "rounds",
+				                     "--rounds '%.20s' follows no --lot: give --lot LOT --rounds N", v);
 			char *end = NULL;
 			errno = 0;
 			long r = strtol(v, &end, 10);
 			if (end == v || *end || errno)
-				return wam_error_set(WAM_EINVAL, field, "--rounds takes a whole number, not '%.40s'", v);
+				return wam_error_set(WAM_EINVAL, field, "--rounds takes a whole number, not '%.40s'",
+				                     v);
 			json_object_set_new(lot, "rounds", json_integer(r));
 		} else if (!strcmp(name, "route")) {
 			json_t *route = json_array();
@@ -653,12 +658,13 @@ static int shipment_flags(json_t *in, const cli_args *a)
 
 static int cmd_shipment_add(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"licence", "licence_id"}, {"euc", "euc_id"},   {"date", "date"},
+	static const opt_map map[] = {{"licence", "licence_id"}, {"euc", "euc_id"},  {"date", "date"},
 	                              {"carrier", "carrier"},    {"notes", "notes"}, {NULL, NULL}};
 	int rc = 0;
 	if (a->npos != 0 || (!cli_opt(a, "from") && !cli_opt(a, "licence")))
-		return cli_usage(env, "usage: wam shipment add --licence L --euc E --items ID,ID,... [--lot LOT --rounds "
-		                      "N]... [--date D] [--carrier C] [--route CC,CC] [--notes T] | --from FILE|-");
+		return cli_usage(env,
+		                 "usage: wam shipment add --licence L --euc E --items ID,ID,... [--lot LOT --rounds "
+		                 "N]... [--date D] [--carrier C] [--route CC,CC] [--notes T] | --from FILE|-");
 	json_t *in = body(env, a, "the shipment", map, &rc);
 	if (!in)
 		return rc;
@@ -722,12 +728,11 @@ static const cli_column broker_cols[] = {{"ID", "id", 0},
                                          {"STATE", "state", 0},
                                          {"EXPIRES", "expires", 0},
                                          {NULL, NULL, 0}};
-static const char *const broker_keys[] = {"id",      "name",          "country", "registration", "activities",
-                                          "address", "registered_on", "expires", "state",        "state_reason",
-                                          "notes",   NULL};
-static const cli_column broker_licence_cols[] = {{"LICENCE", "id", 0},  {"NUMBER", "number", 24},
-                                                 {"KIND", "kind", 0},   {"STATE", "state", 0},
-                                                 {NULL, NULL, 0}};
+static const char *const broker_keys[] = {"id",         "name",         "country",       "registration",
+                                          "activities", "address",      "registered_on", "expires",
+                                          "state",      "state_reason", "notes",         NULL};
+static const cli_column broker_licence_cols[] = {
+    {"LICENCE", "id", 0}, {"NUMBER", "number", 24}, {"KIND", "kind", 0}, {"STATE", "state", 0}, {NULL, NULL, 0}};
 
 static void print_broker(const json_t *b)
 {
@@ -817,25 +822,10 @@ static int cmd_broker_reinstate(const cli_env *env, const cli_args *a)
 
 /* ---- diversion alerts ---- */
 
-static const char *const alert_keys[] = {"id",
-                                         "state",
-                                         "serial",
-                                         "make",
-                                         "model",
-                                         "item_id",
-                                         "result",
-                                         "location",
-                                         "destination",
-                                         "date",
-                                         "euc_number",
-                                         "euc_id",
-                                         "licence_number",
-                                         "licence_id",
-                                         "check_id",
-                                         "trace_request_id",
-                                         "close_reason",
-                                         "raised_at",
-                                         NULL};
+static const char *const alert_keys[] = {
+    "id",           "state",     "serial",     "make",   "model",          "item_id",    "result",   "location",
+    "destination",  "date",      "euc_number", "euc_id", "licence_number", "licence_id", "check_id", "trace_request_id",
+    "close_reason", "raised_at", NULL};
 static const cli_view alert_view = {alert_keys, alert_cols, NULL};
 
 static int call_diversion_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -893,11 +883,10 @@ static int cmd_diversion_close(const cli_env *env, const cli_args *a)
 
 /* ---- embargoes ---- */
 
-static const cli_column embargo_cols[] = {{"ID", "id", 0},           {"COUNTRY", "country", 0},
-                                          {"REFERENCE", "reference", 30}, {"SINCE", "since", 0},
-                                          {"UNTIL", "until", 0},     {"LIFTED", "lifted_on", 0},
-                                          {"ACTIVE", "active", 0},   {"SCOPE", "scope", 0},
-                                          {NULL, NULL, 0}};
+static const cli_column embargo_cols[] = {
+    {"ID", "id", 0},         {"COUNTRY", "country", 0}, {"REFERENCE", "reference", 30},
+    {"SINCE", "since", 0},   {"UNTIL", "until", 0},     {"LIFTED", "lifted_on", 0},
+    {"ACTIVE", "active", 0}, {"SCOPE", "scope", 0},     {NULL, NULL, 0}};
 static const char *const embargo_keys[] = {"id",    "country",   "reference",      "since",  "until", "scope",
                                            "notes", "lifted_on", "lift_reference", "active", NULL};
 static const cli_view embargo_view = {embargo_keys, embargo_cols, NULL};
@@ -910,9 +899,9 @@ static int call_embargo_add(wam_db *db, json_t **out, const cli_args *a, json_t 
 
 static int cmd_embargo_record(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"country", "country"}, {"reference", "reference"}, {"since", "since"},
-	                              {"until", "until"},     {"scope", "scope"},         {"notes", "notes"},
-	                              {NULL, NULL}};
+	static const opt_map map[] = {
+	    {"country", "country"}, {"reference", "reference"}, {"since", "since"}, {"until", "until"},
+	    {"scope", "scope"},     {"notes", "notes"},         {NULL, NULL}};
 	int rc = 0;
 	if (a->npos != 0)
 		return cli_usage(env, "usage: wam embargo record --country CC --reference R --since D [--until D] "
@@ -1036,8 +1025,8 @@ static const char *const reason_valued[] = {"reason", NULL};
 static const char *const euc_add_valued[] = {"from", "licence", NULL};
 static const char *const euc_verify_valued[] = {"from", "channel", "counterpart", "date", "result", "notes", NULL};
 static const char *const euc_check_valued[] = {"from", "date", "place", "notes", NULL};
-static const char *const shipment_add_valued[] = {"from",  "licence", "euc",   "items", "lot",
-                                                  "rounds", "date",   "carrier", "route", "notes", NULL};
+static const char *const shipment_add_valued[] = {"from", "licence", "euc",   "items", "lot", "rounds",
+                                                  "date", "carrier", "route", "notes", NULL};
 static const char *const shipment_list_valued[] = {"licence", NULL};
 static const char *const deliver_valued[] = {"from", "dvc", "date", "notes", NULL};
 static const char *const state_valued[] = {"state", NULL};
@@ -1094,8 +1083,8 @@ const cli_command cli_transfers_commands[] = {
      "suspend a broker's registration"},
     {"broker revoke", reason_valued, no_opts, cmd_broker_revoke, "broker revoke ID|REGISTRATION --reason WHY",
      "revoke a broker's registration (final)"},
-    {"broker reinstate", reason_valued, no_opts, cmd_broker_reinstate,
-     "broker reinstate ID|REGISTRATION --reason WHY", "register a suspended broker again"},
+    {"broker reinstate", reason_valued, no_opts, cmd_broker_reinstate, "broker reinstate ID|REGISTRATION --reason WHY",
+     "register a suspended broker again"},
     {"diversion list", state_valued, no_opts, cmd_diversion_list, "diversion list [--state open|traced|closed]",
      "diversion alerts from post-shipment checks, newest first"},
     {"diversion show", no_opts, no_opts, cmd_diversion_show, "diversion show ID", "one diversion alert"},
