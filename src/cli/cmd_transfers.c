@@ -635,9 +635,13 @@ static int shipment_flags(json_t *in, const cli_args *a)
 			size_t n = json_array_size(json_object_get(in, "lots"));
 			char field[48];
 			snprintf(field, sizeof field, "lots[%zu].rounds", n ? n - 1 : 0);
-			if (!lot || json_object_get(lot, "rounds"))
-				return wam_error_set(WAM_EINVAL, "rounds",
-				                     "--rounds '%.20s' follows no --lot: give --lot LOT --rounds N", v);
+			if (!lot)
+				return wam_error_set(WAM_EINVAL, "rounds", "--rounds %.20s follows no --lot: give --lot LOT --rounds N",
+				                     v);
+			if (json_object_get(lot, "rounds"))
+				return wam_error_set(WAM_EINVAL, field,
+				                     "--lot %.60s has its --rounds already: give --lot LOT --rounds N for each lot",
+				                     cli_text(lot, "lot_id"));
 			char *end = NULL;
 			errno = 0;
 			long r = strtol(v, &end, 10);
