@@ -636,12 +636,13 @@ static int shipment_flags(json_t *in, const cli_args *a)
 			char field[48];
 			snprintf(field, sizeof field, "lots[%zu].rounds", n ? n - 1 : 0);
 			if (!lot)
-				return wam_error_set(WAM_EINVAL, "rounds", "--rounds %.20s follows no --lot: give --lot LOT --rounds N",
-				                     v);
+				return wam_error_set(WAM_EINVAL, "rounds",
+				                     "--rounds %.20s follows no --lot: give --lot LOT --rounds N", v);
 			if (json_object_get(lot, "rounds"))
-				return wam_error_set(WAM_EINVAL, field,
-				                     "--lot %.60s has its --rounds already: give --lot LOT --rounds N for each lot",
-				                     cli_text(lot, "lot_id"));
+				return wam_error_set(
+				    WAM_EINVAL, field,
+				    "--lot %.60s has its --rounds already: give --lot LOT --rounds N for each lot",
+				    cli_text(lot, "lot_id"));
 			char *end = NULL;
 			errno = 0;
 			long r = strtol(v, &end, 10);
