@@ -220,15 +220,16 @@ static const cli_column criterion_cols[] = {{"CRITERION", "criterion", 0},
                                             {NULL, NULL, 0}};
 
 /* The criteria of one part of an assessment as rows {criterion, finding,
- * evidence, mitigation}, in the order the library keeps them. */
-static void criteria_rows(json_t *rows, const json_t *part)
+ * evidence, mitigation}, in the order of the Treaty (the record keeps its
+ * keys sorted). */
+static void criteria_rows(json_t *rows, const json_t *part, const char *const *order)
 {
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)part, k, v)
-	{
-		json_t *r = json_pack("{s:s}", "criterion", k);
-		json_object_update(r, v);
+	for (int i = 0; order[i]; i++) {
+		const json_t *v = json_object_get(part, order[i]);
+		if (!json_is_object(v))
+			continue;
+		json_t *r = json_pack("{s:s}", "criterion", order[i]);
+		json_object_update(r, (json_t *)v);
 		json_array_append_new(rows, r);
 	}
 }
@@ -245,8 +246,12 @@ static void print_assessment(const json_t *as)
 	if (*cli_text(as, "assessed_by"))
 		printf("  recorded by %s at %s\n", cli_text(as, "assessed_by"), cli_text(as, "assessed_at"));
 	json_t *rows = json_array();
-	criteria_rows(rows, json_object_get(as, "prohibitions"));
-	criteria_rows(rows, json_object_get(as, "risks"));
+	static const char *const prohibitions[] = {"embargo", "international_obligations", "atrocity_crimes", NULL};
+	static const char *const risks[] = {
+	    "peace_security", "ihl", "human_rights", "terrorism", "organised_crime", "gender_based_violence",
+	    "diversion",      NULL};
+	criteria_rows(rows, json_object_get(as, "prohibitions"), prohibitions);
+	criteria_rows(rows, json_object_get(as, "risks"), risks);
 	if (json_array_size(rows))
 		cli_print_table(criterion_cols, rows);
 	json_decref(rows);
@@ -751,8 +756,13 @@ static void print_broker(const json_t *b)
 		print_list("licences", broker_licence_cols, json_object_get(b, "licences"));
 }
 
+static void print_brokers(const json_t *rows)
+{
+	print_rows(broker_cols, rows);
+}
+
 static const cli_view broker_view = {broker_keys, broker_cols, print_broker};
-static const cli_view broker_list_view = {NULL, broker_cols, NULL};
+static const cli_view broker_list_view = {NULL, broker_cols, print_brokers};
 
 static int call_broker_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
