@@ -920,7 +920,7 @@ static int cmd_embargo_record(const cli_env *env, const cli_args *a)
 	int rc = 0;
 	if (a->npos != 0)
 		return cli_usage(env, "usage: wam embargo record --country CC --reference R --since D [--until D] "
-		                      "[--scope S] [--notes T] | --from FILE|-");
+		                      "[--scope supply|supply_and_procurement] [--notes T] | --from FILE|-");
 	json_t *in = body(env, a, "the embargo", map, &rc);
 	if (!in)
 		return rc;
@@ -1108,7 +1108,8 @@ const cli_command cli_transfers_commands[] = {
     {"diversion close", reason_valued, no_opts, cmd_diversion_close, "diversion close ID --reason WHY",
      "close a diversion alert"},
     {"embargo record", embargo_valued, no_opts, cmd_embargo_record,
-     "embargo record --country CC --reference R --since D [--until D] [--scope S] [--notes T] | --from FILE|-",
+     "embargo record --country CC --reference R --since D [--until D] [--scope supply|supply_and_procurement] "
+     "[--notes T] | --from FILE|-",
      "record an arms embargo on a country"},
     {"embargo list", embargo_list_valued, no_opts, cmd_embargo_list, "embargo list [--on D]",
      "every embargo recorded, active or not on a date (today)"},
