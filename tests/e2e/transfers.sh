@@ -293,6 +293,19 @@ expect_eq "broker suspend" "$(jget .state)" "suspended"
 run AS kofi "$PW2" --json broker reinstate GH-BRK-2024-0031 --reason "Insurance renewed"
 expect_eq "broker reinstate" "$(jget .state)" "registered"
 
+# ---- transfers are the state's, and two people's ----
+PW3="third licensing password"
+expect_exit 0 "a licensing officer confined to a site" W user add lena --role licensing --site "$SITE" \
+	--password-stdin <<<"$PW3"
+expect_exit 7 "... may not list licences" AS lena "$PW3" licence list
+jq '.number = "GH-EXP-2026-0149"' licence.json >own.json
+expect_exit 7 "... nor draft one" AS lena "$PW3" licence add --from own.json
+expect_exit 0 "the operating-system account drafts a licence" W licence add --from own.json
+expect_exit 0 "... assesses it" W licence assess GH-EXP-2026-0149 --from assessment.json
+expect_exit 7 "... and may not issue it itself" W licence issue GH-EXP-2026-0149
+expect_contains "... by the two-person rule" "$ERR" "two-person rule"
+expect_exit 0 "a licensing officer issues it" AS kofi "$PW2" licence issue GH-EXP-2026-0149
+
 # ---- what reports are made from ----
 run W --json transfer records --direction export --figure actual
 expect_eq "one actual export row per line shipped" "$(jget '[.[] | .items] | add')" "6100"
