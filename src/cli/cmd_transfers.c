@@ -974,8 +974,7 @@ static int call_screen(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 
 static int cmd_screen(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {
-	    {"name", "name"}, {"country", "country"}, {"role", "role"}, {"broker", "broker_id"}, {NULL, NULL}};
+	static const opt_map map[] = {{"name", "name"}, {"country", "country"}, {"role", "role"}, {NULL, NULL}};
 	static const cli_view view = {NULL, NULL, print_screening};
 	int rc = 0;
 	if (a->npos != 0 || (!cli_opt(a, "from") && !cli_opt(a, "name")))
@@ -1048,7 +1047,7 @@ static const char *const state_valued[] = {"state", NULL};
 static const char *const embargo_valued[] = {"from", "country", "reference", "since", "until", "scope", "notes", NULL};
 static const char *const embargo_list_valued[] = {"on", NULL};
 static const char *const lift_valued[] = {"date", "reference", NULL};
-static const char *const screen_valued[] = {"from", "name", "country", "role", "broker", "date", NULL};
+static const char *const screen_valued[] = {"from", "name", "country", "role", "date", NULL};
 static const char *const records_valued[] = {"year", "direction", "figure", NULL};
 
 const cli_command cli_transfers_commands[] = {
