@@ -340,6 +340,8 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 /* ---- projections (ledger/project.c) ---- */
 /* The projection schema, run on a fresh connection or after dropping. */
 extern const char wam_sql_projections[];
+/* The transfers room's tables (sql/migrations/0006-transfers.sql). */
+extern const char wam_sql_transfers[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt

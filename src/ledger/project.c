@@ -44,7 +44,11 @@ const char *wam_projection_version(void)
 
 int wam_projection_create(sqlite3 *conn)
 {
-	return wam_sql_exec(conn, wam_sql_projections);
+	int rc = wam_sql_exec(conn, wam_sql_projections);
+	for (int r = 0; !rc && wam_rooms[r]; r++)
+		if (wam_rooms[r]->schema)
+			rc = wam_sql_exec(conn, wam_rooms[r]->schema);
+	return rc;
 }
 
 int wam_projection_drop(sqlite3 *conn)

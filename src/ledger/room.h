@@ -37,6 +37,11 @@ struct wam_room {
 	 * row whose name is NULL; every table of sql/projections.sql is some
 	 * room's */
 	const struct wam_room_table *tables;
+	/* the SQL making the room's tables when they are not in
+	 * sql/projections.sql (a room that came later): the text of the
+	 * migration that adds them to older registries, run after
+	 * sql/projections.sql whenever the projection is made; NULL for none */
+	const char *schema;
 
 	/* the room's state beside a projector (the projection it is building):
 	 * made when the projector is, freed with it */

@@ -175,6 +175,7 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 	const char *item = json_string_value(json_object_get(prop, "item_id"));
 	d = wam_registry_reason(wam_message_json("exported: %s", json_string_value(json_object_get(prop, "reason"))));
 	json_object_set(d, "document", json_object_get(prop, "document"));
+	json_object_set_new(d, "left_custody", json_true()); /* it leaves the registry's custody */
 	if ((rc = wam_ledger_append(db, "export.confirmed", id, p, NULL)))
 		goto fail;
 	if ((rc = wam_registry_item_set_final_status(db, NULL, item, "exported", d))) {

@@ -760,7 +760,8 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 
 /* ---- status ---- */
 
-static const char *const status_fields[] = {"reason", "document", "certificate", "reason_msg", NULL};
+static const char *const status_fields[] = {"reason", "document", "certificate", "reason_msg", "left_custody",
+                                           NULL};
 
 /* A reason the server wrote comes with the same sentence as a message id
  * and its arguments ({"message_id", "args"}: docs/ledger.md), which a
@@ -834,6 +835,15 @@ static int set_status(wam_db *db, json_t **out, const char *id, const char *stat
 	    (rc = take_reason_msg(payload, details)))
 		goto fail;
 	const char *to = json_string_value(json_object_get(payload, "status"));
+	/* only the procedure that exports a weapon takes it out of custody */
+	const json_t *left = json_object_get(details, "left_custody");
+	if (left && (!sanctioned || !json_is_boolean(left) || strcmp(to ? to : "", "exported"))) {
+		rc = wam_error_set(WAM_EINVAL, "left_custody",
+		                   "left_custody is set only by the procedure that exports a weapon");
+		goto fail;
+	}
+	if (json_is_true(left))
+		json_object_set_new(payload, "left_custody", json_true());
 	if (!sanctioned && wam_status_final_by_procedure(to)) {
 		rc = wam_error_set(WAM_ECONFLICT, "status",
 		                   !strcmp(to, "destroyed")

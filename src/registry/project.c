@@ -175,16 +175,18 @@ static int apply_item(wam_room_ctx *ctx, int64_t seq, const char *id, const json
 
 static int apply_status(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
-	/* an exported weapon has left the registry's custody: no site, no holder */
+	/* a weapon that left the registry's custody (exported by a shipment or
+	 * a confirmed export: left_custody) has no site and no holder */
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_STATUS,
 	                                 "UPDATE items SET status=?1, last_seq=?2,"
-	                                 " site_id=CASE WHEN ?1='exported' THEN NULL ELSE site_id END,"
-	                                 " holder_id=CASE WHEN ?1='exported' THEN NULL ELSE holder_id END WHERE id=?3");
+	                                 " site_id=CASE WHEN ?4 THEN NULL ELSE site_id END,"
+	                                 " holder_id=CASE WHEN ?4 THEN NULL ELSE holder_id END WHERE id=?3");
 	if (!st)
 		return WAM_EDB;
 	wam_bind_json_text(st, 1, pl, "to");
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, json_is_true(json_object_get(pl, "left_custody")));
 	return wam_projection_step_one(ctx->conn, st, seq, "event %lld changes the status of %s, which does not exist",
 	                               (long long)seq, id);
 }
@@ -252,7 +254,7 @@ static const struct wam_room_table tables[] = {
 
 const struct wam_room wam_room_registry = {
     .name = "registry",
-    .version = 5,
+    .version = 4,
     .apply = apply,
     .tables = tables,
     .close = known_free,

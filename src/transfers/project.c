@@ -538,7 +538,8 @@ static const struct wam_room_table tables[] = {
 
 const struct wam_room wam_room_transfers = {
     .name = "transfers",
-    .version = 1,
+    .version = 0, /* its tables came by migration 0006: an older registry is read as it is */
     .apply = apply,
     .tables = tables,
+    .schema = wam_sql_transfers,
 };

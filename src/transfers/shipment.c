@@ -398,6 +398,7 @@ static int ship_export(wam_db *db, json_t *p, const json_t *in, const char *lice
 		    "shipped in shipment %s under licence %s and end-user certificate %s", id, number, euc_number));
 		json_object_set_new(d, "document", json_string(number));
 		json_object_set_new(d, "certificate", json_string(euc_number));
+		json_object_set_new(d, "left_custody", json_true());
 		rc = wam_weapon_final_status(db, NULL, item, "exported", d);
 		json_decref(d);
 		if (rc) {

@@ -25,7 +25,7 @@ from http_lib import ROLES, Registry, Server, error_shape, main, q  # noqa: E402
 EVERYONE = frozenset(ROLES)
 PUBLIC = "public"  # no sign-in needed: every caller, and no one, gets an answer
 NO_TOKEN = frozenset()  # signed-in users only: a token has no password to change
-TRACE = frozenset({"registrar", "tracer", "admin"})  # the trace action
+TRACE = frozenset({"registrar", "tracer", "licensing", "admin"})  # the trace action
 TRACE_CONFIDENTIAL = frozenset({"tracer", "admin"})  # restricted and confidential responses in full
 
 # method, path, who may call it, refused to callers confined to sites
@@ -400,7 +400,7 @@ def trace_setup(tap, reg, srv, admin, ids):
     acknowledge, answer and close; a draft to change; a request answered
     confidentially; another registry's key to trust."""
     callers = ("anon",) + ROLES
-    tags = dict(zip(callers, "ACEHKMPT"))
+    tags = dict(zip(callers, "ACEHKMPTW"))
     for c in callers:
         resp = srv.post("/api/v1/losses", {
             "kind": "stolen", "date": "2026-01-05", "circumstances": "matrix", "reported_by": "matrix setup",

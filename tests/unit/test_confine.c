@@ -22,6 +22,7 @@
 #include "wam/match.h"
 #include "wam/stock.h"
 #include "wam/trace.h"
+#include "wam/transfers.h"
 
 /* What confinement does to a public function. */
 enum kind {
@@ -61,6 +62,7 @@ static public_fn fns[] = {
     {"wam_auth_credentials", NATIONAL, false},
     {"wam_auth_independent", FREE, false}, /* on credentials read before */
     {"wam_auth_apart", FREE, false},
+    {"wam_auth_independent_pair", FREE, false}, /* reads the two accounts, whatever the sites */
     {"wam_auth_user_add", NATIONAL, false},
     {"wam_auth_user_set_password", SELF, false},
     {"wam_auth_user_update", NATIONAL, false},
@@ -235,6 +237,36 @@ static public_fn fns[] = {
     {"wam_auth_user_names", LISTS, false},
     {"wam_photo_add", NATIONAL, false}, /* photos are of national records (trace requests, recoveries) */
     {"wam_photo_get", NATIONAL, false},
+    /* transfers.h: the state's, never a site's */
+    {"wam_transfers_vocabulary", FREE, false},
+    {"wam_transfers_screen", NATIONAL, false},
+    {"wam_transfers_embargo_add", NATIONAL, false},
+    {"wam_transfers_embargo_lift", NATIONAL, false},
+    {"wam_transfers_embargo_list", NATIONAL, false},
+    {"wam_transfers_broker_add", NATIONAL, false},
+    {"wam_transfers_broker_set_state", NATIONAL, false},
+    {"wam_transfers_broker_get", NATIONAL, false},
+    {"wam_transfers_broker_list", NATIONAL, false},
+    {"wam_transfers_licence_add", NATIONAL, false},
+    {"wam_transfers_licence_assess", NATIONAL, false},
+    {"wam_transfers_licence_issue", NATIONAL, false},
+    {"wam_transfers_licence_set_state", NATIONAL, false},
+    {"wam_transfers_licence_get", NATIONAL, false},
+    {"wam_transfers_licence_list", NATIONAL, false},
+    {"wam_transfers_euc_add", NATIONAL, false},
+    {"wam_transfers_euc_verify", NATIONAL, false},
+    {"wam_transfers_euc_check", NATIONAL, false},
+    {"wam_transfers_euc_get", NATIONAL, false},
+    {"wam_transfers_euc_list", NATIONAL, false},
+    {"wam_transfers_shipment_add", NATIONAL, false},
+    {"wam_transfers_shipment_deliver", NATIONAL, false},
+    {"wam_transfers_shipment_get", NATIONAL, false},
+    {"wam_transfers_shipment_list", NATIONAL, false},
+    {"wam_transfers_diversion_list", NATIONAL, false},
+    {"wam_transfers_diversion_get", NATIONAL, false},
+    {"wam_transfers_diversion_trace", NATIONAL, false},
+    {"wam_transfers_diversion_close", NATIONAL, false},
+    {"wam_transfers_records", NATIONAL, false},
     {"wam_trace_vocabulary", FREE, false},
     {"wam_stock_vocabulary", FREE, false},
     {"wam_collection_vocabulary", FREE, false},
@@ -849,6 +881,34 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_stock_destruction_certificate", wam_stock_destruction_certificate(db, &html, &n, x));
 	snprintf(path, sizeof path, "%s/copy.db", fx->r.dir);
 	NAT("wam_db_backup", wam_db_backup(db, &br, path));
+	NAT("wam_transfers_screen", wam_transfers_screen(db, &out, in, NULL));
+	NAT("wam_transfers_embargo_add", wam_transfers_embargo_add(db, &out, in));
+	NAT("wam_transfers_embargo_lift", wam_transfers_embargo_lift(db, &out, x, in));
+	NAT("wam_transfers_embargo_list", wam_transfers_embargo_list(db, &out, NULL));
+	NAT("wam_transfers_broker_add", wam_transfers_broker_add(db, &out, in));
+	NAT("wam_transfers_broker_set_state", wam_transfers_broker_set_state(db, &out, x, in));
+	NAT("wam_transfers_broker_get", wam_transfers_broker_get(db, &out, x));
+	NAT("wam_transfers_broker_list", wam_transfers_broker_list(db, &out));
+	NAT("wam_transfers_licence_add", wam_transfers_licence_add(db, &out, in));
+	NAT("wam_transfers_licence_assess", wam_transfers_licence_assess(db, &out, x, in));
+	NAT("wam_transfers_licence_issue", wam_transfers_licence_issue(db, &out, x));
+	NAT("wam_transfers_licence_set_state", wam_transfers_licence_set_state(db, &out, x, in));
+	NAT("wam_transfers_licence_get", wam_transfers_licence_get(db, &out, x));
+	NAT("wam_transfers_licence_list", wam_transfers_licence_list(db, &out, NULL, NULL));
+	NAT("wam_transfers_euc_add", wam_transfers_euc_add(db, &out, in));
+	NAT("wam_transfers_euc_verify", wam_transfers_euc_verify(db, &out, x, in));
+	NAT("wam_transfers_euc_check", wam_transfers_euc_check(db, &out, x, in));
+	NAT("wam_transfers_euc_get", wam_transfers_euc_get(db, &out, x));
+	NAT("wam_transfers_euc_list", wam_transfers_euc_list(db, &out));
+	NAT("wam_transfers_shipment_add", wam_transfers_shipment_add(db, &out, in));
+	NAT("wam_transfers_shipment_deliver", wam_transfers_shipment_deliver(db, &out, x, in));
+	NAT("wam_transfers_shipment_get", wam_transfers_shipment_get(db, &out, x));
+	NAT("wam_transfers_shipment_list", wam_transfers_shipment_list(db, &out, NULL));
+	NAT("wam_transfers_diversion_list", wam_transfers_diversion_list(db, &out, NULL));
+	NAT("wam_transfers_diversion_get", wam_transfers_diversion_get(db, &out, x));
+	NAT("wam_transfers_diversion_trace", wam_transfers_diversion_trace(db, &out, x));
+	NAT("wam_transfers_diversion_close", wam_transfers_diversion_close(db, &out, x, in));
+	NAT("wam_transfers_records", wam_transfers_records(db, &out, 0, NULL, NULL));
 	NAT("wam_trace_loss_report", wam_trace_loss_report(db, &out, in));
 	NAT("wam_trace_loss_list", wam_trace_loss_list(db, &out, 0));
 	NAT("wam_trace_loss_export", wam_trace_loss_export(db, f));
