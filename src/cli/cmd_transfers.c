@@ -140,9 +140,10 @@ static void print_findings(const json_t *findings, const char *indent)
 	const json_t *f;
 	json_array_foreach(findings, i, f)
 	{
+		const char *ref = cli_text(f, "reference");
 		printf("%s%s: %s", indent, cli_text(f, "screen"), cli_text(f, "message"));
-		if (*cli_text(f, "reference"))
-			printf(" (%s)", cli_text(f, "reference"));
+		if (*ref && !strstr(cli_text(f, "message"), ref))
+			printf(" (%s)", ref);
 		putchar('\n');
 	}
 }
@@ -268,7 +269,7 @@ static void print_licence(const json_t *l)
 		       json_is_true(json_object_get(c, "post_shipment_checks")) ? ", post-shipment checks" : "",
 		       *cli_text(c, "other") ? "; " : "", cli_text(c, "other"));
 	}
-	/* each party's screening as a word: clear, or what it found */
+	/* each party's screening as a word; what it found under the table */
 	json_t *parties = json_array();
 	size_t i;
 	json_t *p;
@@ -276,24 +277,23 @@ static void print_licence(const json_t *l)
 	{
 		json_t *r = json_deep_copy(p);
 		const json_t *s = json_object_get(p, "screening");
-		const json_t *f = json_object_get(s, "findings");
 		json_object_set_new(r, "screened",
 		                    json_string(!json_is_object(s)                          ? ""
 		                                : json_is_true(json_object_get(s, "clear")) ? "clear"
-		                                : json_array_size(f) ? cli_text(json_array_get(f, 0), "message")
-		                                                     : "NOT clear"));
+		                                                                            : "NOT clear"));
 		json_array_append_new(parties, r);
 	}
 	print_list("parties", party_cols, parties);
+	json_decref(parties);
 	json_array_foreach(json_object_get(l, "parties"), i, p)
 	{
-		const json_t *s = json_object_get(p, "screening");
-		if (json_array_size(json_object_get(s, "findings")) > 1) {
-			printf("party %s (%s):\n", cli_text(p, "name"), cli_text(p, "role"));
-			print_findings(json_object_get(s, "findings"), "  ");
+		const json_t *f = json_object_get(json_object_get(p, "screening"), "findings");
+		if (json_array_size(f)) {
+			printf("party %lld (%s) is not clear:\n",
+			       (long long)json_integer_value(json_object_get(p, "n")), cli_text(p, "role"));
+			print_findings(f, "  ");
 		}
 	}
-	json_decref(parties);
 	print_list("lines", line_cols, json_object_get(l, "lines"));
 	print_assessment(json_object_get(l, "assessment"));
 	const json_t *euc = json_object_get(l, "euc");
