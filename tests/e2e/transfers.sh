@@ -36,6 +36,10 @@ expect_exit 0 "init" W init --country GH --name "Ghana National Commission on SA
 expect_exit 0 "a licensing officer who drafts" W user add abena --role licensing --password-stdin <<<"$PW1"
 expect_exit 0 "a licensing officer who decides" W user add kofi --role licensing --password-stdin <<<"$PW2"
 expect_exit 0 "a viewer" W user add vera --role viewer --password-stdin <<<"$PWV"
+PWR="registrar long password"
+PWT="tracer long password"
+expect_exit 0 "a registrar (customs)" W user add rita --role registrar --password-stdin <<<"$PWR"
+expect_exit 0 "a tracer" W user add tess --role tracer --password-stdin <<<"$PWT"
 
 # the examples are dated for the story they tell; the licence and the
 # certificate are made valid from last month to a year from today so that
@@ -175,8 +179,11 @@ expect_eq "... and nothing was written" "$(nevents)" "$N"
 
 # ---- the post-shipment check ----
 jq --arg d "$TODAY" '.date = $d' "$EX/post-shipment.json" >check.json
-run AS abena "$PW1" --json euc check SN-MFA-EUC-2026-0042 --from check.json
-expect_eq "a post-shipment check" "$RC" 0
+expect_exit 7 "a registrar may not verify a certificate" AS rita "$PWR" euc verify SN-MFA-EUC-2026-0042 \
+	--channel "telephone" --result authentic
+expect_exit 7 "... nor draft a licence" AS rita "$PWR" licence add --from licence.json
+run AS rita "$PWR" --json euc check SN-MFA-EUC-2026-0042 --from check.json
+expect_eq "a registrar records a post-shipment check" "$RC" 0
 expect_eq "... one rifle not seen" "$(jget '.checks[-1].not_seen')" "1"
 run W --json diversion list --state open
 expect_eq "one diversion alert is open" "$(jget length)" "1"
@@ -185,8 +192,9 @@ ALERT=$(jget '.[0].id')
 expect_exit 0 "diversion list, for people" W diversion list
 expect_contains "... shows the serial" "$OUT" "56-1100003"
 expect_exit 7 "a viewer may not trace it" AS vera "$PWV" diversion trace "$ALERT"
-run AS kofi "$PW2" --json diversion trace "$ALERT"
-expect_eq "diversion trace" "$RC" 0
+expect_exit 7 "a tracer may not close it" AS tess "$PWT" diversion close "$ALERT" --reason "found"
+run AS tess "$PWT" --json diversion trace "$ALERT"
+expect_eq "a tracer traces it" "$RC" 0
 expect_eq "the alert is traced" "$(jget .state)" "traced"
 TRACE=$(jget .trace_request_id)
 run W --json trace list
