@@ -41,6 +41,23 @@ PWT="tracer long password"
 expect_exit 0 "a registrar (customs)" W user add rita --role registrar --password-stdin <<<"$PWR"
 expect_exit 0 "a tracer" W user add tess --role tracer --password-stdin <<<"$PWT"
 
+# ---- the example files as they are ----
+# drafting, assessing and recording a certificate do not depend on today's
+# date: the files of docs/examples/transfers are taken as they stand
+expect_exit 0 "a registry for the examples" "$WAM" --db ex.db init --country GH
+mkdir ex && cp "$EX"/*.json ex/
+for step in "broker add --from ex/broker.json" "licence add --from ex/licence-export.json" \
+	"licence assess GH-EXP-2026-0147 --from ex/assessment.json" "euc add --from ex/euc.json" \
+	"licence add --from ex/licence-import.json"; do
+	expect_exit 0 "example: wam ${step%% --from*}" "$WAM" --db ex.db $step
+done
+run "$WAM" --db ex.db --json licence show GH-EXP-2026-0147
+expect_eq "the example licence is assessed, every party clear" "$(jget '.state + " " + (.screening_clear | tostring)')" \
+	"assessed true"
+run "$WAM" --db ex.db --json euc show SN-MFA-EUC-2026-0042
+expect_eq "the example certificate covers 100 rifles and 12000 rounds" \
+	"$(jget '[.goods[] | "\(.category)=\(.quantity)"] | join(",")')" "SA4=100,ammunition=12000"
+
 # the examples are dated for the story they tell; the licence and the
 # certificate are made valid from last month to a year from today so that
 # everything happens today, inside their dates
