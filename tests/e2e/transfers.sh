@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # e2e-transfers: an export of 100 assault rifles and 12,000 rounds from Ghana
 # to Senegal through the `wam` CLI, with the example files of
-# docs/examples/transfers/: a broker registered, the licence drafted and
-# assessed by one licensing officer and refused issue by the same person,
-# issued by another; the end-user certificate recorded and verified by note
-# verbale; 101 rifles registered, 100 shipped by --items with the rounds, the
-# 101st refused with nothing written; the delivery verification certificate
-# closing the certificate, and a shipment on the closed certificate refused;
-# a post-shipment check with one rifle not seen opening a diversion alert,
-# traced as a trace request; an expired licence refused; an import licence
-# registering the pistols that arrive with Ghana's import mark; and bad
-# input naming its field and writing nothing. The ledger verifies and
-# rebuilds to the same tables at the end.
+# docs/examples/transfers/ (first as they stand, then dated around today): a
+# broker registered, the licence drafted and assessed by one licensing
+# officer and refused issue by the same person, issued by another; the
+# end-user certificate recorded and verified by note verbale; 101 rifles
+# registered, 100 shipped by --items with 6,000 rounds, the 101st refused
+# with nothing written; the delivery verification certificate closing the
+# certificate, and a shipment on the closed certificate refused; a
+# post-shipment check by customs with one rifle not seen opening a diversion
+# alert, traced by a tracer as a trace request; licences out of their dates
+# refused; an import licence registering the pistols that arrive with
+# Ghana's import mark; bad input naming its field and writing nothing;
+# embargo and screening; what each role may do, a user confined to a site
+# refused, the owner not issuing what it drafted. The ledger verifies and
+# rebuilds to the same records at the end.
 EX=$(cd "$(dirname "$0")/../../docs/examples/transfers" && pwd)
 . "$(dirname "$0")/lib.sh"
 
