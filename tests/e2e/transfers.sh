@@ -287,6 +287,18 @@ expect_contains "... naming the line" "$ERR" "lines[0].quantity"
 run AS abena "$PW1" euc verify SN-MFA-EUC-2026-0042 --channel "telephone" --result maybe
 expect_eq "an unknown verification result is refused" "$RC" 2
 expect_contains "... naming it" "$ERR" "[field: result]"
+jq '.number = "SN-MFA-EUC-2026-0999" | .end_user.rank = "General"' euc.json >euc-unknown.json
+run AS abena "$PW1" euc add --from euc-unknown.json
+expect_eq "an unknown field in a certificate's section is refused" "$RC" 2
+expect_contains "... naming it" "$ERR" "unknown field 'end_user.rank'"
+jq '.number = "SN-MFA-EUC-2026-0999" | .sole_use_assurance = false' euc.json >euc-nosole.json
+run AS abena "$PW1" euc add --from euc-nosole.json
+expect_eq "a certificate without the sole-use assurance is refused" "$RC" 2
+expect_contains "... naming it" "$ERR" "[field: sole_use_assurance]"
+jq 'del(.registration) | .name = "Another Broker"' "$EX/broker.json" >broker-noreg.json
+run AS abena "$PW1" broker add --from broker-noreg.json
+expect_eq "a broker without its registration is refused" "$RC" 2
+expect_contains "... naming it" "$ERR" "[field: registration]"
 expect_exit 2 "a year that is not a number is refused" W transfer records --year soon
 expect_eq "nothing was written" "$(nevents)" "$N"
 run W --json licence list
