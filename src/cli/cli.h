@@ -71,6 +71,7 @@ extern const cli_command cli_hit_commands[];         /* loss reports, hits, orig
 extern const cli_command cli_trace_commands[];       /* trace requests, node, peers */
 extern const cli_command cli_report_commands[];      /* SDG 16.4.2 */
 extern const cli_command cli_backup_commands[];      /* backup, restore */
+extern const cli_command cli_transfers_commands[];   /* licences, EUCs, shipments, brokers */
 
 /* The value of option `name`, or NULL. The last occurrence wins. */
 const char *cli_opt(const cli_args *a, const char *name);

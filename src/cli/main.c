@@ -18,13 +18,10 @@
 
 #include "cli.h"
 
-static const cli_command *const tables[] = {cli_registry_commands,    cli_ledger_commands,
-                                            cli_match_commands,       cli_auth_commands,
-                                            cli_serve_commands,       cli_stock_commands,
-                                            cli_check_commands,       cli_recovery_commands,
-                                            cli_destruction_commands, cli_hit_commands,
-                                            cli_trace_commands,       cli_report_commands,
-                                            cli_backup_commands,      NULL};
+static const cli_command *const tables[] = {
+    cli_registry_commands, cli_ledger_commands, cli_match_commands,    cli_auth_commands,        cli_serve_commands,
+    cli_stock_commands,    cli_check_commands,  cli_recovery_commands, cli_destruction_commands, cli_hit_commands,
+    cli_trace_commands,    cli_report_commands, cli_backup_commands,   cli_transfers_commands,   NULL};
 
 const char *cli_opt(const cli_args *a, const char *name)
 {
@@ -79,6 +76,35 @@ static const struct {
     {"origin", WAM_ACT_TRACE},
     {"trace", WAM_ACT_TRACE},
     {"peer", WAM_ACT_TRACE},
+    /* transfers: drafting and assessing is license, deciding license_decide */
+    {"licence", WAM_ACT_LICENSE},
+    {"licence issue", WAM_ACT_LICENSE_DECIDE},
+    {"licence suspend", WAM_ACT_LICENSE_DECIDE},
+    {"licence revoke", WAM_ACT_LICENSE_DECIDE},
+    {"licence reinstate", WAM_ACT_LICENSE_DECIDE},
+    {"licence list", WAM_ACT_READ},
+    {"licence show", WAM_ACT_READ},
+    {"euc", WAM_ACT_LICENSE},
+    {"euc check", WAM_ACT_SHIP},
+    {"euc list", WAM_ACT_READ},
+    {"euc show", WAM_ACT_READ},
+    {"shipment", WAM_ACT_SHIP},
+    {"shipment list", WAM_ACT_READ},
+    {"shipment show", WAM_ACT_READ},
+    {"broker", WAM_ACT_LICENSE},
+    {"broker suspend", WAM_ACT_LICENSE_DECIDE},
+    {"broker revoke", WAM_ACT_LICENSE_DECIDE},
+    {"broker reinstate", WAM_ACT_LICENSE_DECIDE},
+    {"broker list", WAM_ACT_READ},
+    {"broker show", WAM_ACT_READ},
+    {"diversion", WAM_ACT_SHIP},
+    {"diversion trace", WAM_ACT_TRACE},
+    {"diversion list", WAM_ACT_READ},
+    {"diversion show", WAM_ACT_READ},
+    {"embargo", WAM_ACT_LICENSE_DECIDE},
+    {"embargo list", WAM_ACT_READ},
+    {"screen", WAM_ACT_LICENSE},
+    {"transfer records", WAM_ACT_READ},
     {NULL, WAM_ACT_READ},
 };
 
