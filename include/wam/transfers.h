@@ -45,7 +45,8 @@ WAM_API int wam_transfers_screen(wam_db *db, json_t **out, const json_t *party, 
 
 /* Records an arms embargo on a country, as the Security Council or another
  * body decided it: {country, reference (the resolution), since
- * (YYYY-MM-DD), until?, scope? (arms: the default), notes?}. */
+ * (YYYY-MM-DD), until?, scope?: supply (the default: no arms to it) |
+ * supply_and_procurement (none from it either), notes?}. */
 WAM_API int wam_transfers_embargo_add(wam_db *db, json_t **out, const json_t *embargo);
 /* Lifts one: {date, reference}. */
 WAM_API int wam_transfers_embargo_lift(wam_db *db, json_t **out, const char *id, const json_t *lift);

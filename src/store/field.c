@@ -76,9 +76,10 @@ int wam_check_fields(const json_t *in, const char *const *allowed, const char *p
 	{
 		(void)v;
 		if (!wam_in_vocab(allowed, key)) {
-			char list[512];
+			char list[512], field[160];
 			wam_vocab_list(allowed, list, sizeof list);
-			return wam_error_set_line(WAM_EINVAL, line, key, "unknown field '%s%s' (known fields: %s)",
+			snprintf(field, sizeof field, "%s%s", prefix, key); /* the field as the message names it */
+			return wam_error_set_line(WAM_EINVAL, line, field, "unknown field '%s%s' (known fields: %s)",
 			                          prefix, key, list);
 		}
 	}

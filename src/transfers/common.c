@@ -101,6 +101,17 @@ void transfers_decode(json_t *row, const char *key)
 		json_object_set_new(row, key, json_null());
 }
 
+int transfers_not_future(const json_t *p, const char *key)
+{
+	char today[11];
+	const char *d = json_string_value(json_object_get(p, key));
+	wam_date_today(today);
+	if (d && strcmp(d, today) > 0)
+		return wam_error_set(WAM_EINVAL, key, "%s %s is after today (%s): a record says what has happened", key, d,
+		                     today);
+	return 0;
+}
+
 int transfers_registry_country(wam_db *db, char out[WAM_COUNTRY_LEN + 1])
 {
 	json_t *row = NULL;

@@ -59,6 +59,10 @@ int transfers_screen_euc(wam_db *db, const char *euc_id, const char *date, const
  * alert `a` with parameters ?1 `a` and ?2 `b` (diversion.c). */
 int transfers_diversion_rows(wam_db *db, json_t **out, const char *where, const char *a, const char *b);
 
+/* WAM_EINVAL naming `key` when date `key` of `p` is after today: a
+ * record says what has happened. */
+int transfers_not_future(const json_t *p, const char *key);
+
 /* The registry's own country ("" when it has none) into `out`. */
 int transfers_registry_country(wam_db *db, char out[WAM_COUNTRY_LEN + 1]);
 

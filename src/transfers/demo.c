@@ -113,11 +113,26 @@ static json_t *assessment(const json_t *tr, bool deny, const char *reasons)
 	    "decision", deny ? "deny" : "approve", "reasons", reasons, "officer", json_object_get(tr, "officer"));
 }
 
+/* Dates of the demo's year: the first of January (`from`), the day a
+ * certificate was signed, the last day of two years on: a licence and a
+ * certificate in force whenever the demo runs. */
+static void demo_dates(char from[16], char signed_on[16], char until[16])
+{
+	char today[11];
+	wam_date_today(today);
+	int year = (int)strtol(today, NULL, 10);
+	snprintf(from, 16, "%04d-01-01", year);
+	snprintf(signed_on, 16, "%04d-01-02", year);
+	snprintf(until, 16, "%04d-12-31", year + 2);
+}
+
 static json_t *licence(const json_t *tr, const char *number, const char *kind, json_t *parties, const json_t *line)
 {
+	char from[16], signed_on[16], until[16];
+	demo_dates(from, signed_on, until);
 	return json_pack("{s:s, s:s, s:O, s:O, s:s, s:s, s:o, s:[O], s:{s:b, s:b}}", "kind", kind, "number", number,
 	                 "authority", json_object_get(tr, "authority"), "officer", json_object_get(tr, "officer"),
-	                 "valid_from", "2026-01-01", "valid_until", "2029-12-31", "parties", parties, "lines", line,
+	                 "valid_from", from, "valid_until", until, "parties", parties, "lines", line,
 	                 "conditions", "no_reexport_without_consent", 1, "post_shipment_checks", 1);
 }
 
@@ -199,17 +214,19 @@ static int add_export(wam_db *db, const json_t *tr, const json_t *x)
 		json_array_append_new(goods, json_pack("{s:s, s:s, s:s, s:I}", "goods", "ammunition", "description",
 		                                       "cartridges, ball", "calibre", "7.62x39mm", "quantity", rounds));
 	const json_t *imp = json_object_get(x, "importer"), *ex = json_object_get(tr, "exporter");
+	char from[16], signed_on[16], until[16];
+	demo_dates(from, signed_on, until);
 	json_t *e = json_pack(
 	    "{s:s, s:O, s:s, s:s, s:{s:O, s:O, s:O, s:b, s:s}, s:{s:O, s:O, s:O}, s:{s:O, s:O, s:O, s:O, s:b},"
 	    " s:o, s:{s:s, s:s}, s:O, s:O, s:b, s:b, s:b, s:b}",
-	    "licence_id", id, "number", json_object_get(x, "euc"), "issued", "2026-01-20", "expires", "2027-01-20",
+	    "licence_id", id, "number", json_object_get(x, "euc"), "issued", signed_on, "expires", until,
 	    "authority", "name", json_object_get(x, "counterpart"), "signatory", json_object_get(eu, "name"), "position",
 	    json_object_get(eu, "position"), "stamp", 1, "authentication", "embossed seal and serial-numbered form",
 	    "exporter", "name", json_object_get(ex, "name"), "address", json_object_get(ex, "address"), "country",
 	    json_object_get(ex, "country"), "end_user", "name", json_object_get(eu, "name"), "position",
 	    json_object_get(eu, "position"), "address", json_object_get(eu, "address"), "country",
 	    json_object_get(eu, "country"), "signed", 1, "goods", goods, "contract", "reference",
-	    "CARICOM-SALW-2026", "date", "2026-01-10", "destination", json_object_get(imp, "country"), "end_use",
+	    "CARICOM-SALW", "date", from, "destination", json_object_get(imp, "country"), "end_use",
 	    json_object_get(x, "end_use"), "sole_use_assurance", 1, "no_reexport_undertaking", 1, "dvc_required", 1,
 	    "post_shipment_consent", 1);
 	json_t *out = NULL, *ids = NULL;

@@ -337,7 +337,7 @@ int wam_transfers_euc_verify(wam_db *db, json_t **out, const char *given, const 
 		*out = NULL;
 	wam_date_today(today);
 	if ((rc = transfers_national(db)) || (rc = wam_field_check(db, p, in, fields, "", 0)) ||
-	    (rc = wam_db_begin(db)))
+	    (rc = transfers_not_future(p, "date")) || (rc = wam_db_begin(db)))
 		goto done;
 	if (!json_object_get(p, "date"))
 		json_object_set_new(p, "date", json_string(today));
@@ -448,17 +448,32 @@ int wam_transfers_euc_check(wam_db *db, json_t **out, const char *given, const j
 		goto done;
 	}
 	if ((rc = wam_field_check(db, p, in, check_fields, "", 0)) || (rc = take_inspectors(p, in)) ||
-	    (rc = wam_db_begin(db)))
+	    (rc = transfers_not_future(p, "date")) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = transfers_resolve(db, id, "eucs", "number", given, "end-user certificate", "id")) ||
 	    (rc = wam_query_row(db, &e,
-	                        "SELECT number, (SELECT count(*) FROM shipments s WHERE s.euc_id=e.id) AS shipments"
-	                        " FROM eucs e WHERE id=?",
+	                        "SELECT e.number, (SELECT min(date) FROM shipments s WHERE s.euc_id=e.id) AS first,"
+	                        " json_extract(e.body,'$.post_shipment_consent') AS consent,"
+	                        " json_extract(l.conditions,'$.post_shipment_checks') AS condition"
+	                        " FROM eucs e JOIN licences l ON l.id=e.licence_id WHERE e.id=?",
 	                        id, NULL)))
 		goto fail;
-	if (!json_integer_value(json_object_get(e, "shipments"))) {
-		rc = wam_error_set(WAM_ECONFLICT, "id", "nothing has been shipped under end-user certificate %s yet",
-		                   json_string_value(json_object_get(e, "number")));
+	const char *number = json_string_value(json_object_get(e, "number"));
+	const char *first = json_string_value(json_object_get(e, "first"));
+	if (!first) {
+		rc = wam_error_set(WAM_ECONFLICT, "id", "nothing has been shipped under end-user certificate %s yet", number);
+		goto fail;
+	}
+	if (strcmp(json_string_value(json_object_get(p, "date")), first) < 0) {
+		rc = wam_error_set(WAM_EINVAL, "date", "a post-shipment check comes after the first shipment (%s)", first);
+		goto fail;
+	}
+	/* an on-site check in the importing state is made with its consent */
+	if (!json_integer_value(json_object_get(e, "consent")) && !json_integer_value(json_object_get(e, "condition"))) {
+		rc = wam_error_set(WAM_ECONFLICT, "id",
+		                   "end-user certificate %s gives no consent to post-shipment checks, and its licence "
+		                   "does not make them a condition",
+		                   number);
 		goto fail;
 	}
 	const json_t *v = json_object_get(in, "items"), *x;

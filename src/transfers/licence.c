@@ -388,7 +388,7 @@ int wam_transfers_licence_assess(wam_db *db, json_t **out, const char *given, co
 		goto done;
 	if (!json_object_get(p, "date"))
 		json_object_set_new(p, "date", json_string(today));
-	if ((rc = wam_db_begin(db)))
+	if ((rc = transfers_not_future(p, "date")) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = transfers_resolve(db, id, "licences", "number", given, "licence", "id")) ||
 	    (rc = wam_query_row(db, &l, "SELECT state FROM licences WHERE id=?", id, NULL)))

@@ -66,6 +66,9 @@ int wam_transfers_records(wam_db *db, json_t **out, int year, const char *direct
 		rc = wam_error_set(WAM_EINVAL, "figure", "figure is authorised or actual, not '%.20s'", figure);
 		goto done;
 	}
+	char country[WAM_COUNTRY_LEN + 1];
+	if ((rc = transfers_registry_country(db, country)))
+		goto done;
 	snprintf(y, sizeof y, "%04d", year);
 	for (int k = 0; k < 2; k++) {
 		const char *which = k ? "actual" : "authorised";
@@ -78,6 +81,18 @@ int wam_transfers_records(wam_db *db, json_t **out, int year, const char *direct
 			if (direction && *direction && strcmp(direction, json_string_value(json_object_get(r, "direction"))))
 				continue;
 			transfers_decode(r, "intermediate");
+			/* a route given end to end names the exporter and the final
+			 * importer too: only the states in between are intermediate */
+			json_t *via = json_object_get(r, "intermediate"), *c;
+			size_t j;
+			json_array_foreach(via, j, c)
+			{
+				const char *cc = json_string_value(c);
+				if (cc && (!strcmp(cc, country) || json_equal(c, json_object_get(r, "partner")))) {
+					json_array_remove(via, j);
+					j--;
+				}
+			}
 			const char *date = json_string_value(json_object_get(r, "date"));
 			json_object_set_new(r, "year", json_integer(date ? strtol(date, NULL, 10) : 0));
 			json_array_append(all, r);

@@ -96,7 +96,8 @@ static const wam_field shipment_fields[] = {
 static int licence_in_force(wam_db *db, json_t **l, const char *id, const char *date, const char *kind)
 {
 	int rc = wam_query_row(db, l,
-	                       "SELECT number, kind, state, valid_from, valid_until FROM licences WHERE id=?", id, NULL);
+	                       "SELECT number, kind, state, valid_from, valid_until, issued_on FROM licences WHERE id=?",
+	                       id, NULL);
 	if (rc)
 		return rc;
 	const char *number = json_string_value(json_object_get(*l, "number"));
@@ -114,6 +115,10 @@ static int licence_in_force(wam_db *db, json_t **l, const char *id, const char *
 	if (strcmp(date, json_string_value(json_object_get(*l, "valid_from"))) < 0)
 		return wam_error_set(WAM_ECONFLICT, "licence_id", "licence %s is valid from %s, not on %s", number,
 		                     json_string_value(json_object_get(*l, "valid_from")), date);
+	const char *issued = json_string_value(json_object_get(*l, "issued_on"));
+	if (issued && strcmp(date, issued) < 0)
+		return wam_error_set(WAM_ECONFLICT, "date", "licence %s was issued on %s: nothing shipped on it before, on %s",
+		                     number, issued, date);
 	if (strcmp(date, json_string_value(json_object_get(*l, "valid_until"))) > 0)
 		return wam_error_set(WAM_ECONFLICT, "licence_id", "licence %s expired on %s: nothing ships on it on %s",
 		                     number, json_string_value(json_object_get(*l, "valid_until")), date);
@@ -539,7 +544,7 @@ int wam_transfers_shipment_add(wam_db *db, json_t **out, const json_t *in)
 	if (!json_object_get(p, "date"))
 		json_object_set_new(p, "date", json_string(today));
 	const char *date = json_string_value(json_object_get(p, "date"));
-	if ((rc = wam_db_begin(db)))
+	if ((rc = transfers_not_future(p, "date")) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = transfers_resolve(db, licence, "licences", "number", json_string_value(json_object_get(p, "licence_id")),
 	                            "licence", "licence_id")) ||
@@ -583,7 +588,7 @@ int wam_transfers_shipment_deliver(wam_db *db, json_t **out, const char *id, con
 		*out = NULL;
 	wam_date_today(today);
 	if ((rc = transfers_national(db)) || (rc = wam_field_check(db, p, in, fields, "", 0)) ||
-	    (rc = wam_db_begin(db)))
+	    (rc = transfers_not_future(p, "date")) || (rc = wam_db_begin(db)))
 		goto done;
 	if (!json_object_get(p, "date"))
 		json_object_set_new(p, "date", json_string(today));

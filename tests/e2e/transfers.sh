@@ -242,9 +242,12 @@ expect_exit 0 "a licence valid until today is drafted" AS abena "$PW1" licence a
 expect_exit 0 "... assessed" AS abena "$PW1" licence assess GH-EXP-2026-0148 --from assessment.json
 expect_exit 0 "... and issued" AS kofi "$PW2" licence issue GH-EXP-2026-0148
 N=$(nevents)
-expect_exit 4 "a shipment dated after its last valid day is refused" AS abena "$PW1" shipment add \
-	--licence GH-EXP-2026-0148 --euc SN-MFA-EUC-2026-0042 --items "$LAST" --date "$TOMORROW"
-expect_contains "... the licence expired" "$ERR" "licence GH-EXP-2026-0148 expired on $TODAY"
+expect_exit 2 "a shipment dated after today, past the licence's last valid day, is refused" AS abena "$PW1" \
+	shipment add --licence GH-EXP-2026-0148 --euc SN-MFA-EUC-2026-0042 --items "$LAST" --date "$TOMORROW"
+expect_contains "... a record says what has happened" "$ERR" "is after today"
+expect_exit 4 "a shipment dated before the licence was issued is refused" AS abena "$PW1" \
+	shipment add --licence GH-EXP-2026-0148 --euc SN-MFA-EUC-2026-0042 --items "$LAST" --date "$LAST_MONTH"
+expect_contains "... naming the day of issue" "$ERR" "was issued on $TODAY"
 expect_eq "... and nothing was written" "$(nevents)" "$N"
 run W --json item show "$LAST"
 expect_eq "... the rifle stays in store" "$(jget .status)" "in_store"
