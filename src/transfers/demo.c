@@ -120,7 +120,8 @@ static void demo_dates(char from[16], char signed_on[16], char until[16])
 {
 	char today[11];
 	wam_date_today(today);
-	int year = (int)strtol(today, NULL, 10);
+	int year = (int)(strtol(today, NULL, 10) % 10000);
+	year = year < 1900 || year > 9000 ? 2026 : year; /* four digits, always */
 	snprintf(from, 16, "%04d-01-01", year);
 	snprintf(signed_on, 16, "%04d-01-02", year);
 	snprintf(until, 16, "%04d-12-31", year + 2);
