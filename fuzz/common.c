@@ -125,3 +125,26 @@ char *fuzz_text(const uint8_t *data, size_t size, size_t *len)
 	*len = n;
 	return out;
 }
+
+void fuzz_record_input(const uint8_t *data, size_t size, const fuzz_record *records, size_t n)
+{
+	size_t len;
+	char *text = fuzz_text(data, size, &len);
+	char *nl = memchr(text, '\n', len);
+	if (nl) {
+		*nl = '\0';
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(text, records[i].name))
+				continue;
+			json_error_t err;
+			json_t *in = json_loadb(nl + 1, len - (size_t)(nl + 1 - text), JSON_REJECT_DUPLICATES, &err),
+			       *out = NULL;
+			if (in)
+				records[i].call(&out, in);
+			json_decref(out);
+			json_decref(in);
+			break;
+		}
+	}
+	free(text);
+}

@@ -5,6 +5,7 @@
 #ifndef WAM_FUZZ_COMMON_H
 #define WAM_FUZZ_COMMON_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,5 +32,18 @@ const char *fuzz_value(const char *name);
 /* `data` as a NUL-terminated copy with every placeholder replaced; its
  * length in `*len`. The caller frees it. */
 char *fuzz_text(const uint8_t *data, size_t size, size_t *len);
+
+/* One kind of record a target takes: the name an input's first line gives
+ * and the library call the JSON after it goes to. */
+typedef struct fuzz_record {
+	const char *name;
+	int (*call)(json_t **out, const json_t *in);
+} fuzz_record;
+
+/* An input "NAME\nJSON": the placeholders replaced, the JSON parsed as the
+ * server parses a body (duplicate keys refused) and given, whatever JSON
+ * it is, to the call of `records` (`n` of them) named NAME; nothing when
+ * no record has that name or the text is not JSON. */
+void fuzz_record_input(const uint8_t *data, size_t size, const fuzz_record *records, size_t n);
 
 #endif

@@ -83,10 +83,7 @@ static int establish_origin(json_t **out, const json_t *in)
 	return wam_trace_origin_establish(db, out, fuzz_value("@ITEM2@"), in);
 }
 
-static const struct {
-	const char *name;
-	int (*call)(json_t **out, const json_t *in);
-} records[] = {
+static const fuzz_record records[] = {
     {"item", add_item},    {"site", add_site},         {"holder", add_holder},
     {"lot", add_lot},      {"lot-issue", lot_issue},   {"recovery", add_recovery},
     {"loss", report_loss}, {"trace", trace_draft},     {"quality", trace_quality},
@@ -98,24 +95,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!db)
 		db = fuzz_registry(60);
-	size_t len;
-	char *text = fuzz_text(data, size, &len);
-	char *nl = memchr(text, '\n', len);
-	if (nl) {
-		*nl = '\0';
-		for (size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
-			if (strcmp(text, records[i].name))
-				continue;
-			json_error_t err;
-			json_t *in = json_loadb(nl + 1, len - (size_t)(nl + 1 - text), JSON_REJECT_DUPLICATES, &err),
-			       *out = NULL;
-			if (in)
-				records[i].call(&out, in);
-			json_decref(out);
-			json_decref(in);
-			break;
-		}
-	}
-	free(text);
+	fuzz_record_input(data, size, records, sizeof records / sizeof records[0]);
 	return 0;
 }

@@ -136,10 +136,7 @@ static int screen(json_t **out, const json_t *in)
 	return wam_transfers_screen(db, out, in, NULL);
 }
 
-static const struct {
-	const char *name;
-	int (*call)(json_t **out, const json_t *in);
-} records[] = {
+static const fuzz_record records[] = {
     {"licence", add_licence},   {"assessment", assess}, {"licence-state", licence_state},
     {"euc", add_euc},           {"verification", verify}, {"check", check},
     {"shipment", ship},         {"broker", add_broker}, {"broker-state", broker_state},
@@ -152,24 +149,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		db = fuzz_registry(60);
 		setup();
 	}
-	size_t len;
-	char *text = fuzz_text(data, size, &len);
-	char *nl = memchr(text, '\n', len);
-	if (nl) {
-		*nl = '\0';
-		for (size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
-			if (strcmp(text, records[i].name))
-				continue;
-			json_error_t err;
-			json_t *in = json_loadb(nl + 1, len - (size_t)(nl + 1 - text), JSON_REJECT_DUPLICATES, &err),
-			       *out = NULL;
-			if (in)
-				records[i].call(&out, in);
-			json_decref(out);
-			json_decref(in);
-			break;
-		}
-	}
-	free(text);
+	fuzz_record_input(data, size, records, sizeof records / sizeof records[0]);
 	return 0;
 }

@@ -1,4 +1,5 @@
-/* The transfers room's part of `wam demo`: two licensing officers; arms
+/* The transfers room's part of `wam demo`, done by two licensing officers
+ * of the demo's staff (the stock part makes their accounts): arms
  * embargoes as the Security Council decided them (one lifted); brokers,
  * one suspended; export licences to neighbouring states, each drafted by
  * one officer, assessed, issued by the other, with the importing state's
@@ -12,7 +13,6 @@
  * registry demo's transaction, as the people named would. What it draws on
  * is data/demo.json, "transfers". Dates of issue, shipment and delivery
  * are the day it runs: the acts are recorded as done today. */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,26 +28,6 @@ static int as(wam_db *db, const char *name)
 	char actor[128];
 	snprintf(actor, sizeof actor, "user:%s", name);
 	return wam_db_set_actor(db, actor);
-}
-
-static int add_staff(wam_db *db, const json_t *staff)
-{
-	size_t i;
-	const json_t *s;
-	json_array_foreach(staff, i, s)
-	{
-		json_t *out = NULL;
-		unsigned char raw[24];
-		char password[49];
-		randombytes_buf(raw, sizeof raw);
-		wam_hex(password, raw, sizeof raw);
-		int rc = wam_auth_user_add(db, &out, s, password);
-		sodium_memzero(password, sizeof password);
-		json_decref(out);
-		if (rc)
-			return rc;
-	}
-	return 0;
 }
 
 static int add_embargoes(wam_db *db, const json_t *list)
@@ -143,8 +123,8 @@ static json_t *licence(const json_t *tr, const char *number, const char *kind, j
 static int draft(wam_db *db, const json_t *tr, json_t *in, const char *state, const char *reasons,
                  char id[WAM_ID_LEN + 1])
 {
-	const char *officer = json_string_value(json_object_get(json_array_get(json_object_get(tr, "staff"), 0), "name"));
-	const char *approver = json_string_value(json_object_get(json_array_get(json_object_get(tr, "staff"), 1), "name"));
+	const char *officer = json_string_value(json_array_get(json_object_get(tr, "officers"), 0));
+	const char *approver = json_string_value(json_array_get(json_object_get(tr, "officers"), 1));
 	json_t *out = NULL, *a = NULL;
 	int rc = as(db, officer);
 	if (!rc)
@@ -353,9 +333,7 @@ static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *site
 	char saved[128];
 	snprintf(saved, sizeof saved, "%s", db->actor);
 	const json_t *spec = tr;
-	int rc = add_staff(db, json_object_get(tr, "staff"));
-	if (!rc)
-		rc = add_embargoes(db, json_object_get(tr, "embargoes"));
+	int rc = add_embargoes(db, json_object_get(tr, "embargoes"));
 	if (!rc)
 		rc = add_brokers(db, json_object_get(tr, "brokers"));
 	size_t i;
