@@ -328,7 +328,8 @@ static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *site
 	(void)rng;
 	(void)sites;
 	const json_t *tr = json_object_get(demo, "transfers"), *x;
-	if (!tr)
+	/* two officers: one drafts, the other issues */
+	if (!tr || !json_is_string(json_array_get(json_object_get(tr, "officers"), 1)))
 		return 0;
 	char saved[128];
 	snprintf(saved, sizeof saved, "%s", db->actor);
