@@ -151,8 +151,8 @@ WAM_API int wam_transfers_euc_list(wam_db *db, json_t **out);
 /* ---- shipments ---- */
 
 /* Ships against an issued export licence and its verified certificate:
- * {licence_id, euc_id, date?, items?: [weapon ids], lots?: [{lot_id,
- * rounds}], carrier?, route?: [countries], notes?}. Each weapon becomes
+ * {licence_id, euc_id, date?, items?: [weapon ids or serials], lots?:
+ * [{lot_id, rounds}], carrier?, route?: [countries], notes?}. Each weapon becomes
  * `exported` (site and holder cleared; the event names the shipment,
  * licence and certificate) and each lot issues its rounds. Refused beyond
  * what a licence line or certificate goods line still allows, on a licence

@@ -164,31 +164,63 @@ static int euc_lines(wam_db *db, json_t **out, const char *euc)
 	                      euc, NULL);
 }
 
-/* The weapons of an export: each registered, once, fitting a line of the
- * licence and of the certificate with room left. */
+/* The weapon an entry of `items` names: its id, or its serial when that
+ * names one weapon only; `*w` NULL with the error set otherwise. */
+static int named_weapon(wam_db *db, json_t **w, const char *given, size_t i)
+{
+	json_t *rows = NULL;
+	*w = NULL;
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT * FROM (SELECT id, category, make, model, calibre, serial FROM items WHERE id=?1"
+	                        " UNION ALL SELECT id, category, make, model, calibre, serial FROM items"
+	                        " WHERE serial=?1 AND id<>?1) LIMIT 3",
+	                        given, NULL);
+	if (rc)
+		return rc;
+	json_t *first = json_array_get(rows, 0);
+	if (!first)
+		rc = wam_error_set(WAM_EINVAL, "items", "items[%zu]: no weapon with id or serial '%.40s'", i, given);
+	else if (json_array_size(rows) > 1 && strcmp(json_string_value(json_object_get(first, "id")), given))
+		rc = wam_error_set(WAM_EINVAL, "items",
+		                   "items[%zu]: serial %.40s is on more than one weapon (%s, %s): give the weapon's id", i,
+		                   given, json_string_value(json_object_get(first, "id")),
+		                   json_string_value(json_object_get(json_array_get(rows, 1), "id")));
+	else
+		*w = json_incref(first);
+	json_decref(rows);
+	return rc;
+}
+
+/* The weapons of an export, by id or serial: each registered, once,
+ * fitting a line of the licence and of the certificate with room left. */
 static int export_items(wam_db *db, json_t *list, const json_t *ids, json_t *lines, json_t *goods, const char *licence,
                         const char *euc)
 {
 	size_t i;
 	const json_t *v;
 	if (!json_is_array(ids) || json_array_size(ids) > 10000)
-		return wam_error_set(WAM_EINVAL, "items", "items is a list of at most 10000 weapon ids");
+		return wam_error_set(WAM_EINVAL, "items", "items is a list of at most 10000 weapon ids or serials");
+	json_t *seen = json_object(); /* weapon id -> its place in the list */
+	int rc = 0;
 	json_array_foreach(ids, i, v)
 	{
-		json_t *w = NULL;
-		const char *id = json_string_value(v);
-		int rc, short_line = 0;
-		if (!id || !*id)
-			return wam_error_set(WAM_EINVAL, "items", "items[%zu] must be a weapon id", i);
-		for (size_t j = 0; j < i; j++)
-			if (json_equal(v, json_array_get(ids, j)))
-				return wam_error_set(WAM_EINVAL, "items", "items[%zu] is weapon %.40s again (items[%zu])", i, id, j);
-		if ((rc = wam_rooms_record_hidden(db, id, "items")) ||
-		    (rc = wam_query_row(db, &w, "SELECT id, category, make, model, calibre, serial FROM items WHERE id=?", id,
-		                        NULL)))
-			return rc;
-		if (!w)
-			return wam_error_set(WAM_EINVAL, "items", "items[%zu]: no weapon with id '%.40s'", i, id);
+		json_t *w = NULL, *again;
+		const char *given = json_string_value(v);
+		int short_line = 0;
+		if (!given || !*given) {
+			rc = wam_error_set(WAM_EINVAL, "items", "items[%zu] must be a weapon id or serial", i);
+			break;
+		}
+		if ((rc = wam_rooms_record_hidden(db, given, "items")) || (rc = named_weapon(db, &w, given, i)))
+			break;
+		const char *id = json_string_value(json_object_get(w, "id"));
+		if ((again = json_object_get(seen, id))) {
+			rc = wam_error_set(WAM_EINVAL, "items", "items[%zu] is weapon %.40s again (items[%lld])", i, id,
+			                   (long long)json_integer_value(again));
+			json_decref(w);
+			break;
+		}
+		json_object_set_new(seen, id, json_integer((json_int_t)i));
 		const char *cat = json_string_value(json_object_get(w, "category"));
 		const char *make = json_string_value(json_object_get(w, "make"));
 		const char *model = json_string_value(json_object_get(w, "model"));
@@ -222,9 +254,10 @@ static int export_items(wam_db *db, json_t *list, const json_t *ids, json_t *lin
 		}
 		json_decref(w);
 		if (rc)
-			return rc;
+			break;
 	}
-	return 0;
+	json_decref(seen);
+	return rc;
 }
 
 /* The ammunition of an export: [{lot_id, rounds}], each fitting a line of

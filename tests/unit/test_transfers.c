@@ -478,6 +478,38 @@ static void test_import_marks_and_counts(void **state)
 	json_decref(out);
 }
 
+/* Weapons are shipped by serial as well as by id; a serial two weapons
+ * bear names neither. */
+static void test_ship_by_serial(void **state)
+{
+	test_reg *r = *state;
+	char lic[WAM_ID_LEN + 1], euc[WAM_ID_LEN + 1], other[WAM_ID_LEN + 1];
+	json_t *out = NULL, *ids = rifles(r, 2, "SER");
+	issued_licence(r, lic, "EXP-2026-0009", "2030-12-31", 10);
+	verified_euc(r, euc, lic, "EUC-SN-2026-009", 10);
+	test_add_item(r,
+	              "{\"category\":\"SA4\",\"make\":\"Norinco\",\"model\":\"AK-103\",\"calibre\":\"7.62x39mm\","
+	              "\"serial\":\"SER0001\",\"country\":\"CN\",\"status\":\"in_store\"}",
+	              other);
+	long long before = test_events(r);
+	json_t *twice = json_pack("[s]", "SER0001");
+	assert_int_equal(ship(r, &out, lic, euc, twice), WAM_EINVAL);
+	assert_non_null(strstr(wam_error_last()->message, "more than one weapon"));
+	json_t *again = json_pack("[s, O]", "SER0000", json_array_get(ids, 0));
+	assert_int_equal(ship(r, &out, lic, euc, again), WAM_EINVAL);
+	assert_non_null(strstr(wam_error_last()->message, "again"));
+	unchanged(r, before);
+	json_t *mixed = json_pack("[s, s]", "SER0000", other);
+	assert_int_equal(ship(r, &out, lic, euc, mixed), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "weapons")), 2);
+	json_decref(out);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM items WHERE status='exported'"), 2);
+	json_decref(twice);
+	json_decref(again);
+	json_decref(mixed);
+	json_decref(ids);
+}
+
 /* Bad input names the field and writes nothing. */
 static void test_bad_input_names_the_field(void **state)
 {
@@ -527,6 +559,7 @@ int main(void)
 	    TEST_IN_HT(test_embargo_allows_only_denial),
 	    TEST_IN_HT(test_broker_must_be_registered),
 	    TEST_IN_HT(test_import_marks_and_counts),
+	    TEST_IN_HT(test_ship_by_serial),
 	    TEST_IN_HT(test_bad_input_names_the_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
