@@ -55,6 +55,14 @@ if [ -n "$hit" ]; then step hit show "$hit"; fi
 step trace list
 step trace overdue
 step report sdg-16-4-2 --year 2025
+# transfers: licences, end-user certificates, shipments, brokers, diversion alerts, embargoes
+step licence list
+step licence show HT-EXP-2026-0014
+step euc show BS-MNS-EUC-2026-003
+step diversion list --state open
+step broker list
+step embargo list
+step transfer records --direction export
 step verify
 step head
 cat <<TXT

@@ -25,7 +25,8 @@
 static const char authorised_sql[] =
     "SELECT l.kind AS direction, 'authorised' AS figure, l.issued_on AS date, x.category, " PARTNER_SQL
     " AS partner, x.origin, " TRANSIT_SQL " AS intermediate, x.quantity AS items, x.value, x.currency,"
-    " trim(coalesce(x.description, coalesce(x.make,'')||' '||coalesce(x.model,'')||' '||coalesce(x.calibre,'')))"
+    " coalesce(x.description, nullif(trim(coalesce(x.make,'')||' '||coalesce(x.model,'')||' '||"
+    "coalesce(x.calibre,'')), ''), (SELECT name FROM ref_category c WHERE c.code=x.category), x.category)"
     " AS description, l.id AS licence_id, l.number AS licence_number, NULL AS shipment_id"
     " FROM licences l JOIN licence_lines x ON x.licence_id=l.id"
     " WHERE l.issued_seq IS NOT NULL AND l.kind IN ('export','import')"
@@ -37,7 +38,8 @@ static const char actual_sql[] =
     " AS partner, x.origin, CASE WHEN s.route<>'[]' THEN s.route ELSE " TRANSIT_SQL " END AS intermediate,"
     " t.items, CASE WHEN x.value IS NULL THEN NULL ELSE round(x.value*t.items/x.quantity, 2) END AS value,"
     " x.currency,"
-    " trim(coalesce(x.description, coalesce(x.make,'')||' '||coalesce(x.model,'')||' '||coalesce(x.calibre,'')))"
+    " coalesce(x.description, nullif(trim(coalesce(x.make,'')||' '||coalesce(x.model,'')||' '||"
+    "coalesce(x.calibre,'')), ''), (SELECT name FROM ref_category c WHERE c.code=x.category), x.category)"
     " AS description, l.id AS licence_id, l.number AS licence_number, s.id AS shipment_id"
     " FROM (SELECT shipment_id, licence_line, count(*) AS items FROM shipment_items GROUP BY 1, 2"
     " UNION ALL SELECT shipment_id, licence_line, sum(rounds) FROM shipment_lots GROUP BY 1, 2) t"
