@@ -530,6 +530,14 @@ int wam_todo_add(json_t *items, const char *kind, const json_t *records, const w
 typedef int (*wam_screen_hook)(wam_db *db, const json_t *party, const char *date, json_t *findings);
 extern const wam_screen_hook wam_screen_hooks[];
 
+/* Whether weapon `item_id` is held by a procedure of a room that must end
+ * before the weapon may leave by another (an open destruction batch lists
+ * it, an export proposal waits for it): WAM_ECONFLICT naming `field` and
+ * the procedure, 0 when none holds it. An export by proposal or by
+ * shipment asks each. NULL-terminated. */
+typedef int (*wam_weapon_held_hook)(wam_db *db, const char *item_id, const char *field);
+extern const wam_weapon_held_hook wam_weapon_held_hooks[];
+
 /* Gives weapon `id` a status only a procedure gives (`destroyed`, when a
  * destruction batch closes), through the registry's state machine and
  * checks as wam_registry_item_set_status does, that status allowed: the one path

@@ -68,6 +68,13 @@ const wam_todo_part wam_todo_parts[] = {wam_trace_todo, wam_transfers_todo, wam_
 int wam_transfers_screen_embargo(wam_db *db, const json_t *party, const char *date, json_t *findings);
 const wam_screen_hook wam_screen_hooks[] = {wam_transfers_screen_embargo, NULL};
 
+/* A weapon an open destruction batch lists (stock/destruction.c) or an
+ * export proposal waits for (registry/export_proposal.c) is not exported
+ * by another procedure. */
+int wam_stock_weapon_held(wam_db *db, const char *item_id, const char *field);
+int wam_registry_weapon_held(wam_db *db, const char *item_id, const char *field);
+const wam_weapon_held_hook wam_weapon_held_hooks[] = {wam_stock_weapon_held, wam_registry_weapon_held, NULL};
+
 /* A closed destruction batch destroys its weapons (registry/item.c). */
 int wam_registry_item_set_final_status(wam_db *db, json_t **out, const char *id, const char *status,
                                        const json_t *details);

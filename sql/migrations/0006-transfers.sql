@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS licences (
   id           TEXT PRIMARY KEY,
   kind         TEXT NOT NULL,              -- export | import | transit | brokering
   number       TEXT NOT NULL UNIQUE,
+  number_key   TEXT NOT NULL UNIQUE,       -- the number as names are compared (case, width, separators)
   authority    TEXT NOT NULL,
   officer      TEXT NOT NULL,
   valid_from   TEXT NOT NULL,
@@ -97,6 +98,7 @@ CREATE TABLE IF NOT EXISTS eucs (
   id           TEXT PRIMARY KEY,
   licence_id   TEXT NOT NULL UNIQUE,       -- one certificate, one transaction
   number       TEXT NOT NULL UNIQUE,
+  number_key   TEXT NOT NULL UNIQUE,       -- the number as names are compared (case, width, separators)
   body         TEXT NOT NULL,              -- JSON: the euc.recorded payload
   destination  TEXT NOT NULL,
   issued       TEXT NOT NULL,
@@ -145,6 +147,7 @@ CREATE TABLE IF NOT EXISTS shipments (
   notes        TEXT,
   state        TEXT NOT NULL,              -- shipped | delivered | received
   dvc          TEXT,
+  dvc_key      TEXT UNIQUE,                -- the delivery verification certificate as names are compared
   delivered_on TEXT,
   recorded_seq INTEGER NOT NULL,
   last_seq     INTEGER NOT NULL

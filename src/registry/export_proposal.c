@@ -109,15 +109,11 @@ int wam_registry_export_propose(wam_db *db, json_t **out, const json_t *in)
 		                   status, status, next);
 		goto fail;
 	}
-	json_decref(rows);
-	if ((rc = wam_query_rows(db, &rows, "SELECT id FROM export_proposals WHERE item_id=? AND state='proposed'",
-	                         item, NULL)))
-		goto fail;
-	if (json_array_size(rows)) {
-		rc = wam_error_set(WAM_ECONFLICT, "item_id", "weapon %.40s already has an export proposal waiting: %s",
-		                   item, json_string_value(json_object_get(json_array_get(rows, 0), "id")));
-		goto fail;
-	}
+	/* nor is one another procedure holds (a waiting proposal, an open
+	 * destruction batch) proposed */
+	for (const wam_weapon_held_hook *h = wam_weapon_held_hooks; *h; h++)
+		if ((rc = (*h)(db, item, "item_id")))
+			goto fail;
 	wam_db_new_id(db, id);
 	rc = append_commit(db, out, "export.proposed", id, p);
 	goto done;
@@ -253,4 +249,17 @@ int wam_export_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const cha
 		                               (long long)seq, subject);
 	}
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);
+}
+
+int wam_registry_weapon_held(wam_db *db, const char *item_id, const char *field);
+int wam_registry_weapon_held(wam_db *db, const char *item_id, const char *field)
+{
+	json_t *row = NULL;
+	int rc = wam_query_row(db, &row, "SELECT id FROM export_proposals WHERE item_id=? AND state='proposed' LIMIT 1",
+	                       item_id, NULL);
+	if (!rc && row)
+		rc = wam_error_set(WAM_ECONFLICT, field, "weapon %.40s already has an export proposal waiting: %s", item_id,
+		                   json_string_value(json_object_get(row, "id")));
+	json_decref(row);
+	return rc;
 }

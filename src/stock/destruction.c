@@ -898,3 +898,18 @@ done:
 	json_decref(ev);
 	return rc;
 }
+
+int wam_stock_weapon_held(wam_db *db, const char *item_id, const char *field);
+int wam_stock_weapon_held(wam_db *db, const char *item_id, const char *field)
+{
+	json_t *row = NULL;
+	int rc = wam_query_row(db, &row,
+	                       "SELECT d.id FROM destruction_items x JOIN destructions d ON d.id=x.destruction_id"
+	                       " WHERE x.item_id=? AND d.state='open' LIMIT 1",
+	                       item_id, NULL);
+	if (!rc && row)
+		rc = wam_error_set(WAM_ECONFLICT, field, "weapon %.40s is listed in destruction batch %s, which is open",
+		                   item_id, json_string_value(json_object_get(row, "id")));
+	json_decref(row);
+	return rc;
+}

@@ -86,13 +86,19 @@ int wam_check_fields(const json_t *in, const char *const *allowed, const char *p
 	return 0;
 }
 
+/* Control characters: C0 (line breaks and tabs allowed in multiline
+ * text), DEL, C1 (U+0080-U+009F, two bytes in UTF-8: C2 80-9F), and the
+ * bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), with
+ * which a name can be made to read otherwise than it is written. */
 static bool has_control(const char *s, bool multiline)
 {
 	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
+		const unsigned char *u = (const unsigned char *)s;
+		if (u[0] < 0x20 && !(multiline && (u[0] == '\n' || u[0] == '\t' || u[0] == '\r')))
 			return true;
-		if (c == 0x7f)
+		if (u[0] == 0x7f || (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f))
+			return true;
+		if (u[0] == 0xe2 && ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) || (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)))
 			return true;
 	}
 	return false;

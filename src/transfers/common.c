@@ -5,6 +5,7 @@
 
 #include "common.h"
 #include "ledger/room.h"
+#include "wam/match.h"
 
 const char *const wam_licence_kinds[] = {"export", "import", "transit", "brokering", NULL};
 const char *const wam_licence_states[] = {"draft",     "assessed", "issued",  "denied",
@@ -66,6 +67,13 @@ int transfers_national(wam_db *db)
 	return wam_confined(db) ? wam_confine_national(db, "transfers") : 0;
 }
 
+void transfers_key(char *out, size_t cap, const char *number)
+{
+	long n = number && strlen(number) * 4 < cap ? wam_match_name_key(out, cap, number) : -1;
+	if (n < 0)
+		out[0] = '\0';
+}
+
 int transfers_resolve(wam_db *db, char id[WAM_ID_LEN + 1], const char *table, const char *alt, const char *given,
                       const char *what, const char *field)
 {
@@ -75,8 +83,13 @@ int transfers_resolve(wam_db *db, char id[WAM_ID_LEN + 1], const char *table, co
 	if (!given || !*given)
 		return wam_error_set(WAM_EINVAL, field, "%s is required", field);
 	/* table and column are the room's own names, never input */
-	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE id=?1 OR %s=?1 ORDER BY id=?1 DESC LIMIT 1", table, alt);
-	int rc = wam_query_row(db, &row, sql, given, NULL);
+	char key[1024];
+	/* a number is found however its case, width or separators are typed */
+	bool keyed = !strcmp(alt, "number");
+	transfers_key(key, sizeof key, given);
+	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE id=?1 OR %s=?1%s ORDER BY id=?1 DESC, %s=?1 DESC LIMIT 1", table,
+	         alt, keyed ? " OR number_key=?2" : "", alt);
+	int rc = wam_query_row(db, &row, sql, given, keyed && *key ? key : NULL);
 	if (rc)
 		return rc;
 	(void)what;

@@ -26,6 +26,12 @@ int transfers_national(wam_db *db);
 int transfers_resolve(wam_db *db, char id[WAM_ID_LEN + 1], const char *table, const char *alt, const char *given,
                       const char *what, const char *field);
 
+/* The key of a licence, certificate or delivery certificate number as
+ * names are compared (wam_match_name_key: case, width, separators), into
+ * `out` of `cap` bytes ("" for text that is not UTF-8). Two numbers of
+ * one key are one number. */
+void transfers_key(char *out, size_t cap, const char *number);
+
 /* Replaces string member `key` of `row` by the JSON it holds (canonical
  * text read from a table); null when it does not parse. */
 void transfers_decode(json_t *row, const char *key);

@@ -157,9 +157,15 @@ static int screen_euc(wam_db *db, json_t **out, const json_t *p, const char *dat
 		if ((rc = transfers_screen(db, &s, party, date)))
 			break;
 		const json_t *first = json_array_get(json_object_get(s, "findings"), 0);
+		char where[64];
+		/* the first two are the end user and the destination, then the
+		 * intermediate consignees */
+		if (i < 2)
+			snprintf(where, sizeof where, "%s", i ? "destination" : field);
+		else
+			snprintf(where, sizeof where, "intermediate_consignees[%zu]", i - 2);
 		if (first)
-			rc = wam_error_set(WAM_ECONFLICT, field, "the certificate's %s failed screening: %s",
-			                   json_string_value(json_object_get(party, "role")),
+			rc = wam_error_set(WAM_ECONFLICT, where, "%s failed screening: %s", where,
 			                   json_string_value(json_object_get(first, "message")));
 		json_array_append_new(list, json_pack("{s:O, s:O, s:o}", "role", json_object_get(party, "role"), "name",
 		                                      json_object_get(party, "name"), "screening", s));
@@ -204,6 +210,12 @@ static int take_consignees(wam_db *db, json_t *p, const json_t *in, const char *
 		if (json_is_object(copy) && !json_object_get(copy, "role"))
 			json_object_set_new(copy, "role", json_string("consignee"));
 		int rc = transfers_party(db, one, copy, prefix, today);
+		const char *role = rc ? NULL : json_string_value(json_object_get(one, "role"));
+		if (role && strcmp(role, "consignee") && strcmp(role, "transit") && strcmp(role, "carrier")) {
+			char field[64];
+			snprintf(field, sizeof field, "%srole", prefix);
+			rc = wam_error_set(WAM_EINVAL, field, "%s is consignee, transit or carrier, not %s", field, role);
+		}
 		json_decref(copy);
 		if (rc) {
 			json_decref(one);
@@ -245,6 +257,19 @@ int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 	    (rc = take_flag(p, in, "post_shipment_consent", false, false, "")))
 		goto done;
 	const char *issued = json_string_value(json_object_get(p, "issued"));
+	json_t *contract = json_object_get(p, "contract");
+	if ((rc = transfers_not_future(p, "issued")) ||
+	    (rc = transfers_not_future(contract, "date") ? wam_error_within(rc, "contract.date", "contract") : 0))
+		goto done;
+	if (strcmp(json_string_value(json_object_get(json_object_get(p, "end_user"), "country")),
+	           json_string_value(json_object_get(p, "destination")))) {
+		rc = wam_error_set(WAM_EINVAL, "end_user.country",
+		                   "end_user.country %s is not the destination %s: the end user is in the country of final "
+		                   "destination",
+		                   json_string_value(json_object_get(json_object_get(p, "end_user"), "country")),
+		                   json_string_value(json_object_get(p, "destination")));
+		goto done;
+	}
 	if (strcmp(json_string_value(json_object_get(p, "expires")), issued) < 0) {
 		rc = wam_error_set(WAM_EINVAL, "expires", "expires %s is before issued %s",
 		                   json_string_value(json_object_get(p, "expires")), issued);
@@ -259,6 +284,8 @@ int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 	json_object_set_new(p, "licence_id", json_string(licence));
 	if ((rc = wam_query_row(db, &l,
 	                        "SELECT l.number, l.kind, l.state, (SELECT p.country FROM licence_parties p WHERE"
+	                        " p.licence_id=l.id AND p.role='exporter' ORDER BY p.n LIMIT 1) AS exporter,"
+	                        " (SELECT p.country FROM licence_parties p WHERE"
 	                        " p.licence_id=l.id AND p.role IN ('end_user','importer','consignee') ORDER BY"
 	                        " p.role='end_user' DESC, p.role='importer' DESC, p.n LIMIT 1) AS destination,"
 	                        " (SELECT e.number FROM eucs e WHERE e.licence_id=l.id) AS euc"
@@ -293,8 +320,15 @@ int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 		                   json_string_value(json_object_get(p, "destination")), number, dest);
 		goto fail;
 	}
-	if ((rc = wam_query_row(db, &dup, "SELECT id FROM eucs WHERE number=?",
-	                        json_string_value(json_object_get(p, "number")), NULL)))
+	const char *exporter = json_string_value(json_object_get(l, "exporter"));
+	if (exporter && strcmp(exporter, json_string_value(json_object_get(json_object_get(p, "exporter"), "country")))) {
+		rc = wam_error_set(WAM_EINVAL, "exporter.country", "exporter.country %s is not the licence's: its exporter is in %s",
+		                   json_string_value(json_object_get(json_object_get(p, "exporter"), "country")), exporter);
+		goto fail;
+	}
+	char key[1024];
+	transfers_key(key, sizeof key, json_string_value(json_object_get(p, "number")));
+	if ((rc = wam_query_row(db, &dup, "SELECT id FROM eucs WHERE number_key=?", key, NULL)))
 		goto fail;
 	if (dup) {
 		rc = wam_error_set(WAM_ECONFLICT, "number",
@@ -342,8 +376,24 @@ int wam_transfers_euc_verify(wam_db *db, json_t **out, const char *given, const 
 	if (!json_object_get(p, "date"))
 		json_object_set_new(p, "date", json_string(today));
 	if ((rc = transfers_resolve(db, id, "eucs", "number", given, "end-user certificate", "id")) ||
-	    (rc = wam_query_row(db, &e, "SELECT number, state FROM eucs WHERE id=?", id, NULL)))
+	    (rc = wam_query_row(db, &e,
+	                        "SELECT number, state, issued, (SELECT max(date) FROM euc_verifications v"
+	                        " WHERE v.euc_id=e.id) AS latest FROM eucs e WHERE id=?",
+	                        id, NULL)))
 		goto fail;
+	/* the timeline runs forward: the latest check is the one that decides */
+	const char *date = json_string_value(json_object_get(p, "date"));
+	const char *after = json_string_value(json_object_get(e, "latest"));
+	if (!after)
+		after = json_string_value(json_object_get(e, "issued"));
+	if (strcmp(date, after) < 0) {
+		rc = wam_error_set(WAM_EINVAL, "date",
+		                   json_object_get(e, "latest") && !json_is_null(json_object_get(e, "latest"))
+		                       ? "a check of authenticity is dated on or after the latest one (%s)"
+		                       : "a check of authenticity is dated on or after the certificate's issue (%s)",
+		                   after);
+		goto fail;
+	}
 	if (!strcmp(json_string_value(json_object_get(e, "state")), "closed")) {
 		rc = wam_error_set(WAM_ECONFLICT, "id", "end-user certificate %s is closed: its transaction is over",
 		                   json_string_value(json_object_get(e, "number")));
@@ -414,18 +464,37 @@ static int take_checked(wam_db *db, json_t *out, const json_t *in, size_t i, con
 	if (!item && !serial)
 		return wam_error_set(WAM_EINVAL, field, "%s is required: the weapon's id or serial", field);
 	/* a serial names the weapon of that serial shipped under the certificate */
-	if ((rc = wam_query_row(db, &row,
-	                        "SELECT x.item_id FROM shipment_items x JOIN shipments s ON s.id=x.shipment_id"
-	                        " JOIN items i ON i.id=x.item_id WHERE s.euc_id=?1 AND (x.item_id=?2 OR i.serial=?2)"
-	                        " LIMIT 1",
-	                        euc, item ? item : serial)))
+	json_t *rows = NULL;
+	if ((rc = wam_query_rows(db, &rows,
+	                         item ? "SELECT x.item_id, i.serial FROM shipment_items x JOIN shipments s ON"
+	                                " s.id=x.shipment_id JOIN items i ON i.id=x.item_id WHERE s.euc_id=?1 AND"
+	                                " x.item_id=?2 LIMIT 2"
+	                              : "SELECT x.item_id, i.serial FROM shipment_items x JOIN shipments s ON"
+	                                " s.id=x.shipment_id JOIN items i ON i.id=x.item_id WHERE s.euc_id=?1 AND"
+	                                " i.serial=?2 LIMIT 2",
+	                         euc, item ? item : serial)))
 		return rc;
+	row = json_array_get(rows, 0);
 	if (!row)
-		return wam_error_set(WAM_EINVAL, field, "%s '%.40s' is not a weapon shipped under this certificate", field,
-		                     item ? item : serial);
-	json_object_set(out, "item_id", json_object_get(row, "item_id"));
-	json_object_del(out, "serial");
-	json_decref(row);
+		rc = wam_error_set(WAM_EINVAL, field, "%s '%.40s' is not a weapon shipped under this certificate", field,
+		                   item ? item : serial);
+	else if (json_array_size(rows) > 1)
+		rc = wam_error_set(WAM_EINVAL, field,
+		                   "%s '%.40s' is the serial of more than one weapon shipped under this certificate: give "
+		                   "its item_id",
+		                   field, serial);
+	else if (item && serial &&
+	         (!json_is_string(json_object_get(row, "serial")) ||
+	          strcmp(serial, json_string_value(json_object_get(row, "serial")))))
+		rc = wam_error_set(WAM_EINVAL, field, "%s %.40s bears serial %.40s, not %.40s", field, item,
+		                   json_string_value(json_object_get(row, "serial")), serial);
+	if (!rc) {
+		json_object_set(out, "item_id", json_object_get(row, "item_id"));
+		json_object_del(out, "serial");
+	}
+	json_decref(rows);
+	if (rc)
+		return rc;
 	if (!strcmp(json_string_value(json_object_get(out, "result")), "seen_elsewhere") &&
 	    !json_object_get(out, "location")) {
 		snprintf(field, sizeof field, "%slocation", prefix);

@@ -159,12 +159,14 @@ int wam_transfers_licence_add(wam_db *db, json_t **out, const json_t *in)
 	    (rc = parties_complete(json_string_value(json_object_get(p, "kind")), json_object_get(p, "parties"))) ||
 	    (rc = take_conditions(p, in)))
 		goto fail;
-	if ((rc = wam_query_row(db, &dup, "SELECT id FROM licences WHERE number=?",
-	                        json_string_value(json_object_get(p, "number")), NULL)))
+	char key[1024];
+	transfers_key(key, sizeof key, json_string_value(json_object_get(p, "number")));
+	if ((rc = wam_query_row(db, &dup, "SELECT id, number FROM licences WHERE number_key=?", key, NULL)))
 		goto fail;
 	if (dup) {
-		rc = wam_error_set(WAM_ECONFLICT, "number", "licence number %s is taken: %s",
+		rc = wam_error_set(WAM_ECONFLICT, "number", "licence number %s is taken: licence %s (%s)",
 		                   json_string_value(json_object_get(p, "number")),
+		                   json_string_value(json_object_get(dup, "number")),
 		                   json_string_value(json_object_get(dup, "id")));
 		goto fail;
 	}
@@ -395,7 +397,10 @@ int wam_transfers_licence_assess(wam_db *db, json_t **out, const char *given, co
 		goto fail;
 	const char *state = json_string_value(json_object_get(l, "state"));
 	if (strcmp(state, "draft") && strcmp(state, "assessed")) {
-		rc = wam_error_set(WAM_ECONFLICT, "id", "licence %.40s is %s: only a draft is assessed", given, state);
+		rc = wam_error_set(WAM_ECONFLICT, "id",
+		                   "licence %.40s is %s: a licence is assessed while it is a draft, or assessed and not "
+		                   "yet issued",
+		                   given, state);
 		goto fail;
 	}
 	bool approve = !strcmp(json_string_value(json_object_get(p, "decision")), "approve");

@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "ledger/room.h"
+#include "wam/match.h"
 
 enum {
 	S_EMBARGO,
@@ -40,6 +41,23 @@ enum {
 	S_ALERT_TRACED,
 	S_ALERT_CLOSED,
 };
+
+/* Binds at `i` the key of string `key` of `o` as names are compared
+ * (wam_match_name_key): a number typed in another case or width, or with
+ * other separators, is the same number. */
+static int bind_key(sqlite3_stmt *st, int i, const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	size_t cap = 4 * strlen(s) + 1;
+	char *k = malloc(cap);
+	if (!k)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	long n = wam_match_name_key(k, cap, s);
+	sqlite3_bind_text(st, i, k, n < 0 ? 0 : (int)n, free);
+	return 0;
+}
 
 /* Binds `v` at `i` as canonical JSON (NULL for none). */
 static int bind_json(sqlite3_stmt *st, int i, const json_t *v)
@@ -135,15 +153,16 @@ static int licence_drafted(wam_room_ctx *ctx, int64_t seq, const char *id, const
 	                                          "quantity", "#value",   "currency", "origin", "description", NULL};
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_LICENCE,
 	                                 "INSERT INTO licences(id,kind,number,authority,officer,valid_from,valid_until,"
-	                                 "notes,conditions,state,drafted_seq,last_seq) VALUES(?,?,?,?,?,?,?,?,?,'draft',?,?)");
+	                                 "notes,conditions,number_key,state,drafted_seq,last_seq)"
+	                                 " VALUES(?,?,?,?,?,?,?,?,?,?,'draft',?,?)");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int i = wam_bind_json_fields(st, 2, pl, fields), rc;
-	if ((rc = bind_json(st, i, json_object_get(pl, "conditions"))))
+	if ((rc = bind_json(st, i, json_object_get(pl, "conditions"))) || (rc = bind_key(st, i + 1, pl, "number")))
 		return rc;
-	sqlite3_bind_int64(st, i + 1, seq);
 	sqlite3_bind_int64(st, i + 2, seq);
+	sqlite3_bind_int64(st, i + 3, seq);
 	if ((rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
 	size_t n;
@@ -218,16 +237,16 @@ static int euc_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	static const char *const goods_fields[] = {"category", "description", "model", "calibre", "quantity",
 	                                           "#value",   "currency",    NULL};
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_EUC,
-	                                 "INSERT INTO eucs(id,licence_id,number,destination,issued,expires,body,state,"
-	                                 "recorded_seq,last_seq) VALUES(?,?,?,?,?,?,?,'received',?,?)");
+	                                 "INSERT INTO eucs(id,licence_id,number,destination,issued,expires,body,number_key,"
+	                                 "state,recorded_seq,last_seq) VALUES(?,?,?,?,?,?,?,?,'received',?,?)");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int i = wam_bind_json_fields(st, 2, pl, fields), rc;
-	if ((rc = bind_json(st, i, pl)))
+	if ((rc = bind_json(st, i, pl)) || (rc = bind_key(st, i + 1, pl, "number")))
 		return rc;
-	sqlite3_bind_int64(st, i + 1, seq);
 	sqlite3_bind_int64(st, i + 2, seq);
+	sqlite3_bind_int64(st, i + 3, seq);
 	if ((rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
 	size_t n;
@@ -419,27 +438,29 @@ static int shipped(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t 
 static int delivered(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
 	sqlite3_stmt *st = wam_room_stmt(ctx, S_DELIVERED,
-	                                 "UPDATE shipments SET state='delivered', dvc=?1, delivered_on=?2, last_seq=?3"
-	                                 " WHERE id=?4");
+	                                 "UPDATE shipments SET state='delivered', dvc=?1, delivered_on=?2, last_seq=?3,"
+	                                 " dvc_key=?5 WHERE id=?4");
 	if (!st)
 		return WAM_EDB;
 	wam_bind_json_text(st, 1, pl, "dvc");
 	wam_bind_json_text(st, 2, pl, "date");
 	sqlite3_bind_int64(st, 3, seq);
 	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
-	int rc = step_one(ctx, st, seq, "shipment", id);
-	if (rc)
+	int rc = bind_key(st, 5, pl, "dvc");
+	if (rc || (rc = step_one(ctx, st, seq, "shipment", id)))
 		return rc;
-	/* the delivery verification certificate closes the end-user certificate */
+	/* the first delivery verification certificate closes the end-user
+	 * certificate, which keeps it (a later shipment's delivery does not
+	 * replace it) */
 	if (!(st = wam_room_stmt(ctx, S_EUC_CLOSED,
 	                         "UPDATE eucs SET state='closed', dvc=?1, closed_on=?2, last_seq=?3"
-	                         " WHERE id=(SELECT euc_id FROM shipments WHERE id=?4)")))
+	                         " WHERE id=(SELECT euc_id FROM shipments WHERE id=?4) AND state<>'closed'")))
 		return WAM_EDB;
 	wam_bind_json_text(st, 1, pl, "dvc");
 	wam_bind_json_text(st, 2, pl, "date");
 	sqlite3_bind_int64(st, 3, seq);
 	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
-	return step_one(ctx, st, seq, "the certificate of shipment", id);
+	return wam_projection_step(ctx->conn, st, seq);
 }
 
 /* ---- diversion alerts ---- */

@@ -11,12 +11,14 @@
 
 #include "common.h"
 
-/* The roles that receive goods: an embargo on their country forbids the
- * transfer. `destination` is a certificate's country of final destination. */
+/* The roles that receive goods, or that the goods pass through: an
+ * embargo on their country forbids the transfer. `destination` is a
+ * certificate's country of final destination, `transit` a state on the
+ * route (a transit party or a shipment's intermediate location). */
 static bool receives(const char *role)
 {
 	return role && (!strcmp(role, "importer") || !strcmp(role, "consignee") || !strcmp(role, "end_user") ||
-	                !strcmp(role, "destination"));
+	                !strcmp(role, "destination") || !strcmp(role, "transit"));
 }
 
 int wam_transfers_screen_embargo(wam_db *db, const json_t *party, const char *date, json_t *findings);
@@ -47,6 +49,7 @@ int wam_transfers_screen_embargo(wam_db *db, const json_t *party, const char *da
 		    : !strcmp(role, "consignee")   ? "the consignee %s is in %s, under an arms embargo since %s (%s)"
 		    : !strcmp(role, "end_user")    ? "the end user %s is in %s, under an arms embargo since %s (%s)"
 		    : !strcmp(role, "destination") ? "the destination of %s is %s, under an arms embargo since %s (%s)"
+		    : !strcmp(role, "transit")     ? "the goods pass through %s, in %s, under an arms embargo since %s (%s)"
 		                                   : "the exporter %s is in %s, under an embargo on arms from it since %s (%s)",
 		    name ? name : "", country, json_string_value(json_object_get(e, "since")),
 		    json_string_value(json_object_get(e, "reference")));
@@ -198,7 +201,7 @@ int wam_transfers_embargo_lift(wam_db *db, json_t **out, const char *id, const j
 	if (out)
 		*out = NULL;
 	if ((rc = transfers_national(db)) || (rc = wam_field_check(db, p, in, lift_fields, "", 0)) ||
-	    (rc = wam_db_begin(db)))
+	    (rc = transfers_not_future(p, "date")) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = embargo_get(db, &e, id)))
 		goto fail;

@@ -9,33 +9,24 @@
  * either still allows, on a licence that is not in force, on a certificate
  * not verified authentic or already closed, or to a party that fails
  * screening. A delivery verification certificate closes the certificate. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
 #include "ledger/room.h"
+#include "wam/match.h"
 #include "wam/registry.h"
 #include "wam/stock.h"
 
 static bool same_text(const char *a, const char *b)
 {
+	char ka[1024], kb[1024]; /* 4 bytes a byte of text of at most WAM_MAX_TEXT */
 	if (!a || !b)
 		return false;
-	/* "7.62x39 mm" and "7.62X39MM" are one calibre */
-	while (*a || *b) {
-		while (*a == ' ')
-			a++;
-		while (*b == ' ')
-			b++;
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return false;
-		if (*a)
-			a++;
-		if (*b)
-			b++;
-	}
-	return true;
+	/* "7.62x39 mm" and "7.62X39MM", "ČESKÁ ZBROJOVKA" and "Česká zbrojovka"
+	 * are one: compared as the matcher compares names */
+	long na = wam_match_name_key(ka, sizeof ka, a), nb = wam_match_name_key(kb, sizeof kb, b);
+	return na >= 0 && nb >= 0 && na == nb && !memcmp(ka, kb, (size_t)na);
 }
 
 /* A line's field says nothing, or what the goods say. */
@@ -96,8 +87,7 @@ static const wam_field shipment_fields[] = {
 static int licence_in_force(wam_db *db, json_t **l, const char *id, const char *date, const char *kind)
 {
 	int rc = wam_query_row(db, l,
-	                       "SELECT number, kind, state, valid_from, valid_until, issued_on FROM licences WHERE id=?",
-	                       id, NULL);
+	                       "SELECT number, kind, state, valid_from, valid_until FROM licences WHERE id=?", id, NULL);
 	if (rc)
 		return rc;
 	const char *number = json_string_value(json_object_get(*l, "number"));
@@ -115,10 +105,6 @@ static int licence_in_force(wam_db *db, json_t **l, const char *id, const char *
 	if (strcmp(date, json_string_value(json_object_get(*l, "valid_from"))) < 0)
 		return wam_error_set(WAM_ECONFLICT, "licence_id", "licence %s is valid from %s, not on %s", number,
 		                     json_string_value(json_object_get(*l, "valid_from")), date);
-	const char *issued = json_string_value(json_object_get(*l, "issued_on"));
-	if (issued && strcmp(date, issued) < 0)
-		return wam_error_set(WAM_ECONFLICT, "date", "licence %s was issued on %s: nothing shipped on it before, on %s",
-		                     number, issued, date);
 	if (strcmp(date, json_string_value(json_object_get(*l, "valid_until"))) > 0)
 		return wam_error_set(WAM_ECONFLICT, "licence_id", "licence %s expired on %s: nothing ships on it on %s",
 		                     number, json_string_value(json_object_get(*l, "valid_until")), date);
@@ -126,7 +112,7 @@ static int licence_in_force(wam_db *db, json_t **l, const char *id, const char *
 }
 
 /* route: the countries the goods pass through */
-static int take_route(wam_db *db, json_t *p, const json_t *in)
+static int take_route(wam_db *db, json_t *p, const json_t *in, const char *date)
 {
 	const json_t *v = json_object_get(in, "route"), *c;
 	size_t i;
@@ -141,6 +127,18 @@ static int take_route(wam_db *db, json_t *p, const json_t *in)
 		json_t *one = json_object(), *tmp = json_pack("{s:O}", "c", c);
 		snprintf(field, sizeof field, "route[%zu]", i);
 		int rc = wam_take_country(db, one, tmp, "c", field, WAM_FIELD_REQUIRED, 0);
+		json_t *party = rc ? NULL : json_pack("{s:s, s:O, s:O}", "role", "transit", "name", json_object_get(one, "c"),
+		                                      "country", json_object_get(one, "c")),
+		       *screening = NULL;
+		/* the goods pass through it: it is screened as a transit state */
+		if (!rc && !(rc = transfers_screen(db, &screening, party, date))) {
+			const json_t *first = json_array_get(json_object_get(screening, "findings"), 0);
+			if (first)
+				rc = wam_error_set(WAM_ECONFLICT, field, "%s failed screening: %s", field,
+				                   json_string_value(json_object_get(first, "message")));
+		}
+		json_decref(party);
+		json_decref(screening);
 		if (!rc)
 			json_array_append(list, json_object_get(one, "c"));
 		json_decref(one);
@@ -221,6 +219,13 @@ static int export_items(wam_db *db, json_t *list, const json_t *ids, json_t *lin
 			break;
 		}
 		json_object_set_new(seen, id, json_integer((json_int_t)i));
+		for (const wam_weapon_held_hook *h = wam_weapon_held_hooks; !rc && *h; h++)
+			if ((rc = (*h)(db, id, "items")))
+				rc = wam_error_within(rc, "items", "items[%zu]", i);
+		if (rc) {
+			json_decref(w);
+			break;
+		}
 		const char *cat = json_string_value(json_object_get(w, "category"));
 		const char *make = json_string_value(json_object_get(w, "make"));
 		const char *model = json_string_value(json_object_get(w, "model"));
@@ -260,10 +265,44 @@ static int export_items(wam_db *db, json_t *list, const json_t *ids, json_t *lin
 	return rc;
 }
 
+/* The lot an entry of `lots` names, by id or by a lot number one lot
+ * bears, fit to ship on `date`: serviceable, its shelf life not over. */
+static int named_lot(wam_db *db, json_t **lot, const char *given, const char *field, const char *date)
+{
+	json_t *rows = NULL;
+	*lot = NULL;
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT * FROM (SELECT id, calibre, type, lot_number, condition, expiry FROM lots WHERE id=?1"
+	                        " UNION ALL SELECT id, calibre, type, lot_number, condition, expiry FROM lots"
+	                        " WHERE lot_number=?1 AND id<>?1) LIMIT 3",
+	                        given, NULL);
+	if (rc)
+		return rc;
+	json_t *first = json_array_get(rows, 0);
+	const char *condition = first ? json_string_value(json_object_get(first, "condition")) : NULL;
+	const char *expiry = first ? json_string_value(json_object_get(first, "expiry")) : NULL;
+	if (!first)
+		rc = wam_error_set(WAM_EINVAL, field, "%s: no ammunition lot '%.40s'", field, given);
+	else if (json_array_size(rows) > 1 && strcmp(json_string_value(json_object_get(first, "id")), given))
+		rc = wam_error_set(WAM_EINVAL, field, "%s: lot number %.40s is borne by more than one lot (%s, %s): give the lot's id",
+		                   field, given, json_string_value(json_object_get(first, "id")),
+		                   json_string_value(json_object_get(json_array_get(rows, 1), "id")));
+	else if (condition && strcmp(condition, "SERVICEABLE") && strcmp(condition, "RESTRICTED"))
+		rc = wam_error_set(WAM_ECONFLICT, field, "%s: lot %s is %s: only serviceable ammunition is exported", field,
+		                   json_string_value(json_object_get(first, "lot_number")), condition);
+	else if (expiry && strcmp(expiry, date) < 0)
+		rc = wam_error_set(WAM_ECONFLICT, field, "%s: the shelf life of lot %s ended on %s", field,
+		                   json_string_value(json_object_get(first, "lot_number")), expiry);
+	else
+		*lot = json_incref(first);
+	json_decref(rows);
+	return rc;
+}
+
 /* The ammunition of an export: [{lot_id, rounds}], each fitting a line of
  * the licence and the certificate by calibre (and type). */
 static int export_lots(wam_db *db, json_t *list, const json_t *lots, json_t *lines, json_t *goods, const char *licence,
-                       const char *euc)
+                       const char *euc, const char *date)
 {
 	size_t i;
 	const json_t *v;
@@ -290,9 +329,9 @@ static int export_lots(wam_db *db, json_t *list, const json_t *lots, json_t *lin
 		}
 		const char *lot_id = json_string_value(json_object_get(one, "lot_id"));
 		snprintf(field, sizeof field, "lots[%zu].lot_id", i);
-		if (!rc && !(rc = wam_query_row(db, &lot, "SELECT id, calibre, type, lot_number FROM lots WHERE id=?1 OR"
-		                                " lot_number=?1 ORDER BY id=?1 DESC LIMIT 1", lot_id, NULL)) && !lot)
-			rc = wam_error_set(WAM_EINVAL, field, "%s: no ammunition lot '%.40s'", field, lot_id);
+		if (!rc)
+			rc = named_lot(db, &lot, lot_id, field, date);
+		snprintf(field, sizeof field, "lots[%zu].rounds", i);
 		long long rounds = (long long)json_integer_value(json_object_get(one, "rounds"));
 		const char *cal = lot ? json_string_value(json_object_get(lot, "calibre")) : NULL;
 		const char *type = lot ? json_string_value(json_object_get(lot, "type")) : NULL;
@@ -340,7 +379,8 @@ static int euc_usable(wam_db *db, char id[WAM_ID_LEN + 1], const char *given, co
 		return wam_error_set(WAM_EINVAL, "euc_id",
 		                     "euc_id is required: an export ships against its end-user certificate");
 	if ((rc = transfers_resolve(db, id, "eucs", "number", given, "end-user certificate", "euc_id")) ||
-	    (rc = wam_query_row(db, &e, "SELECT number, licence_id, state, expires FROM eucs WHERE id=?", id, NULL)))
+	    (rc = wam_query_row(db, &e, "SELECT number, licence_id, state, issued, expires FROM eucs WHERE id=?", id,
+	                        NULL)))
 		return rc;
 	const char *number = json_string_value(json_object_get(e, "number"));
 	const char *state = json_string_value(json_object_get(e, "state"));
@@ -356,6 +396,9 @@ static int euc_usable(wam_db *db, char id[WAM_ID_LEN + 1], const char *given, co
 		                   "end-user certificate %s is %s: nothing ships until its authenticity is verified "
 		                   "(wam euc verify)",
 		                   number, state);
+	else if (strcmp(date, json_string_value(json_object_get(e, "issued"))) < 0)
+		rc = wam_error_set(WAM_ECONFLICT, "euc_id", "end-user certificate %s was issued on %s, after %s", number,
+		                   json_string_value(json_object_get(e, "issued")), date);
 	else if (strcmp(date, json_string_value(json_object_get(e, "expires"))) > 0)
 		rc = wam_error_set(WAM_ECONFLICT, "euc_id", "end-user certificate %s expired on %s", number,
 		                   json_string_value(json_object_get(e, "expires")));
@@ -419,7 +462,7 @@ static int ship_export(wam_db *db, json_t *p, const json_t *in, const char *lice
 	if ((!wam_absent(json_object_get(in, "items")) &&
 	     (rc = export_items(db, items, json_object_get(in, "items"), lines, goods, number, euc_number))) ||
 	    (!wam_absent(json_object_get(in, "lots")) &&
-	     (rc = export_lots(db, lots, json_object_get(in, "lots"), lines, goods, number, euc_number))))
+	     (rc = export_lots(db, lots, json_object_get(in, "lots"), lines, goods, number, euc_number, date))))
 		goto done;
 	if (!json_array_size(items) && !json_array_size(lots)) {
 		rc = wam_error_set(WAM_EINVAL, "items", "a shipment carries at least one weapon or ammunition lot");
@@ -522,7 +565,12 @@ static int ship_import(wam_db *db, json_t *p, const json_t *in, const char *lice
 			json_t *marks = json_object_get(item, "import_marks"), *m;
 			size_t j;
 			bool has = false;
-			if (!json_is_array(marks)) {
+			if (marks && !json_is_array(marks)) {
+				rc = wam_error_set(WAM_EINVAL, "weapons", "weapons[%zu].import_marks must be a list", i);
+				json_decref(item);
+				goto done;
+			}
+			if (!marks) {
 				marks = json_array();
 				json_object_set_new(item, "import_marks", marks);
 			}
@@ -572,12 +620,12 @@ int wam_transfers_shipment_add(wam_db *db, json_t **out, const json_t *in)
 		goto done;
 	}
 	wam_date_today(today);
-	if ((rc = wam_field_check(db, p, in, shipment_fields, "", 0)) || (rc = take_route(db, p, in)))
+	if ((rc = wam_field_check(db, p, in, shipment_fields, "", 0)))
 		goto done;
 	if (!json_object_get(p, "date"))
 		json_object_set_new(p, "date", json_string(today));
 	const char *date = json_string_value(json_object_get(p, "date"));
-	if ((rc = transfers_not_future(p, "date")) || (rc = wam_db_begin(db)))
+	if ((rc = transfers_not_future(p, "date")) || (rc = take_route(db, p, in, date)) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = transfers_resolve(db, licence, "licences", "number", json_string_value(json_object_get(p, "licence_id")),
 	                            "licence", "licence_id")) ||
@@ -635,6 +683,17 @@ int wam_transfers_shipment_deliver(wam_db *db, json_t **out, const char *id, con
 	    strcmp(json_string_value(json_object_get(s, "state")), "shipped")) {
 		rc = wam_error_set(WAM_ECONFLICT, "id", "shipment %.40s is %s: only an export on its way is delivered", id,
 		                   json_string_value(json_object_get(s, "state")));
+		goto fail;
+	}
+	json_t *dup = NULL;
+	char key[1024];
+	transfers_key(key, sizeof key, json_string_value(json_object_get(p, "dvc")));
+	if ((rc = wam_query_row(db, &dup, "SELECT id FROM shipments WHERE dvc_key=?", key, NULL)))
+		goto fail;
+	if (dup) {
+		rc = wam_error_set(WAM_ECONFLICT, "dvc", "delivery verification certificate %s is recorded already, for shipment %s",
+		                   json_string_value(json_object_get(p, "dvc")), json_string_value(json_object_get(dup, "id")));
+		json_decref(dup);
 		goto fail;
 	}
 	if (strcmp(json_string_value(json_object_get(p, "date")), json_string_value(json_object_get(s, "date"))) < 0) {

@@ -212,8 +212,8 @@ static void test_delivery_closes_the_certificate(void **state)
 	json_decref(rest);
 }
 
-/* Nothing ships on an expired licence, nor on a day before it was issued,
- * nor on a day still to come. */
+/* Nothing ships on an expired licence, nor on a day before its first, nor
+ * on a day still to come. */
 static void test_expired_licence_refused(void **state)
 {
 	test_reg *r = *state;
@@ -227,9 +227,9 @@ static void test_expired_licence_refused(void **state)
 	assert_int_equal(wam_transfers_shipment_add(r->db, &out, in), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "date");
 	json_decref(in);
-	in = json_pack("{s:s, s:s, s:O, s:s}", "licence_id", lic, "euc_id", euc, "items", ids, "date", "2026-01-02");
+	in = json_pack("{s:s, s:s, s:O, s:s}", "licence_id", lic, "euc_id", euc, "items", ids, "date", "2025-12-31");
 	assert_int_equal(wam_transfers_shipment_add(r->db, &out, in), WAM_ECONFLICT);
-	assert_non_null(strstr(wam_error_last()->message, "was issued on"));
+	assert_non_null(strstr(wam_error_last()->message, "is valid from 2026-01-01"));
 	json_decref(in);
 	unchanged(r, before);
 	/* the licence's last day passes (its projection moved back, as time
@@ -510,6 +510,94 @@ static void test_ship_by_serial(void **state)
 	json_decref(ids);
 }
 
+/* What a hostile user tries: a certificate number retyped in another
+ * case, a forged certificate made authentic by a back-dated check, a
+ * delivery certificate used twice, a weapon another procedure holds. */
+static void test_holes_stay_closed(void **state)
+{
+	test_reg *r = *state;
+	char lic[WAM_ID_LEN + 1], euc[WAM_ID_LEN + 1], lic2[WAM_ID_LEN + 1], today[11], buf[256];
+	json_t *out = NULL, *ids = rifles(r, 4, "HOL"), *in;
+	wam_date_today(today);
+	issued_licence(r, lic, "EXP-2026-0010", "2030-12-31", 10);
+	issued_licence(r, lic2, "EXP-2026-0011", "2030-12-31", 10);
+	verified_euc(r, euc, lic, "EUC-SN-2026-010", 10);
+	long long before = test_events(r);
+	/* the same number in another case, width or spacing is the same number */
+	in = fmt_json(EUC, lic2, " euc-sn-2026-010", 10);
+	assert_int_equal(wam_transfers_euc_add(r->db, &out, in), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "number");
+	json_decref(in);
+	in = fmt_json(LICENCE, "exp-2026-0010", "2030-12-31", "SN", "SN", 5);
+	assert_int_equal(wam_transfers_licence_add(r->db, &out, in), WAM_ECONFLICT);
+	json_decref(in);
+	/* found forged, it cannot be made authentic by a check dated earlier */
+	in = test_json("{\"channel\":\"embassy\",\"result\":\"not_authentic\"}");
+	assert_int_equal(wam_transfers_euc_verify(r->db, &out, "euc-sn-2026-010", in), 0);
+	assert_string_equal(test_str(out, "state"), "rejected");
+	json_decref(out);
+	json_decref(in);
+	before = test_events(r);
+	in = test_json("{\"channel\":\"old note\",\"result\":\"authentic\",\"date\":\"2026-01-16\"}");
+	assert_int_equal(wam_transfers_euc_verify(r->db, &out, euc, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "date");
+	json_decref(in);
+	json_t *one = json_pack("[O]", json_array_get(ids, 0));
+	assert_int_equal(ship(r, &out, lic, euc, one), WAM_ECONFLICT); /* rejected */
+	unchanged(r, before);
+	in = test_json("{\"channel\":\"second note verbale\",\"result\":\"authentic\"}");
+	assert_int_equal(wam_transfers_euc_verify(r->db, &out, euc, in), 0);
+	json_decref(out);
+	json_decref(in);
+	/* a weapon an open destruction batch lists does not ship */
+	snprintf(buf, sizeof buf, "{\"method\":\"CUT\",\"site\":\"Central Armoury\",\"date\":\"%s\"}", today);
+	in = test_json(buf);
+	assert_int_equal(wam_stock_destruction_open(r->db, &out, in), 0);
+	json_t *batch = out;
+	json_decref(in);
+	assert_int_equal(wam_stock_destruction_add_item(r->db, &out, test_str(batch, "id"),
+	                                                json_string_value(json_array_get(ids, 1))),
+	                 0);
+	json_decref(out);
+	json_decref(batch);
+	before = test_events(r);
+	json_t *held = json_pack("[O]", json_array_get(ids, 1));
+	assert_int_equal(ship(r, &out, lic, euc, held), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "destruction batch"));
+	unchanged(r, before);
+	/* a delivery certificate closes its certificate once, and is used once */
+	assert_int_equal(ship(r, &out, lic, euc, one), 0);
+	char first[WAM_ID_LEN + 1];
+	snprintf(first, sizeof first, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_t *two = json_pack("[O]", json_array_get(ids, 2));
+	assert_int_equal(ship(r, &out, lic, euc, two), 0);
+	char second[WAM_ID_LEN + 1];
+	snprintf(second, sizeof second, "%s", test_str(out, "id"));
+	json_decref(out);
+	in = test_json("{\"dvc\":\"DVC-SN-1\"}");
+	assert_int_equal(wam_transfers_shipment_deliver(r->db, &out, first, in), 0);
+	json_decref(out);
+	json_decref(in);
+	before = test_events(r);
+	in = test_json("{\"dvc\":\"dvc sn 1\"}");
+	assert_int_equal(wam_transfers_shipment_deliver(r->db, &out, second, in), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "dvc");
+	json_decref(in);
+	unchanged(r, before);
+	in = test_json("{\"dvc\":\"DVC-SN-2\"}");
+	assert_int_equal(wam_transfers_shipment_deliver(r->db, &out, second, in), 0);
+	json_decref(out);
+	json_decref(in);
+	assert_int_equal(wam_transfers_euc_get(r->db, &out, euc), 0);
+	assert_string_equal(test_str(out, "dvc"), "DVC-SN-1");
+	json_decref(out);
+	json_decref(one);
+	json_decref(two);
+	json_decref(held);
+	json_decref(ids);
+}
+
 /* Bad input names the field and writes nothing. */
 static void test_bad_input_names_the_field(void **state)
 {
@@ -560,6 +648,7 @@ int main(void)
 	    TEST_IN_HT(test_broker_must_be_registered),
 	    TEST_IN_HT(test_import_marks_and_counts),
 	    TEST_IN_HT(test_ship_by_serial),
+	    TEST_IN_HT(test_holes_stay_closed),
 	    TEST_IN_HT(test_bad_input_names_the_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
