@@ -1,0 +1,211 @@
+// The transfers room in the console, in Debian's Chromium against a real
+// `wam serve` on the demo registry (which holds exports to several states,
+// an import, a denial and a certificate with a weapon a post-shipment check
+// did not find): every page of the room — licences, a licence, a new
+// licence, certificates, a certificate, shipments, a shipment, a new
+// shipment, brokers, a broker, diversion alerts, an alert — opens in English
+// and Arabic with no axe-core violation and no raw code; a licence's page
+// shows each line's remaining quantity as the API computes it; a diversion
+// alert's "Open trace request" makes the trace request and opens it; a
+// viewer has no transfers menu.
+//
+// run: node --test --test-reporter=tap web/tests/transfers.test.mjs   (WAM=build/wam)
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  USERS, assertAbsent, axeViolations, launchBrowser, makeRegistry, screenshot, settle, startServer, tearDown, withPage,
+} from './harness.mjs';
+
+let dir, server, browser, url;
+
+before(async () => {
+  dir = makeRegistry();
+  server = await startServer(dir);
+  url = server.url;
+  browser = await launchBrowser();
+});
+
+after(() => tearDown(browser, server, dir));
+
+async function signIn(page, name, lang) {
+  await page.goto(`${url}/`);
+  if (lang) {
+    await page.evaluate((l) => localStorage.setItem('wam.lang', l), lang);
+    await page.reload();
+  }
+  await page.locator('#root input[type="password"]').waitFor();
+  await page.locator('#root input:not([type="password"])').first().fill(name);
+  await page.locator('#root input[type="password"]').fill(USERS[name][1]);
+  await page.locator('#root form button[type="submit"]').click();
+  await page.locator('nav.nav').waitFor();
+}
+
+const go = (page, route) => page.evaluate((r) => { window.location.hash = r; }, route);
+const get = (page, path) =>
+  page.evaluate((p) => fetch('/api/v1' + p).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), path);
+const must = async (page, path) => {
+  const r = await get(page, path);
+  assert.equal(r.status, 200, `GET ${path}: ${JSON.stringify(r.body)}`);
+  return r.body;
+};
+
+// What the demo holds, read through the API once signed in.
+async function demo(page) {
+  const licences = await must(page, '/licences');
+  const eucs = await must(page, '/eucs');
+  const shipments = await must(page, '/shipments');
+  const brokers = await must(page, '/brokers');
+  const alerts = await must(page, '/diversions');
+  assert.ok(licences.length > 0, 'the demo has licences');
+  assert.ok(eucs.length > 0, 'the demo has end-user certificates');
+  assert.ok(shipments.length > 0, 'the demo has shipments');
+  // a licence something was shipped under, with something left
+  let shippedUnder = null;
+  for (const l of licences.filter((x) => x.shipped > 0)) {
+    const full = await must(page, `/licences/${encodeURIComponent(l.id)}`);
+    if (full.lines.some((ln) => ln.shipped > 0)) {
+      shippedUnder = full;
+      if (full.lines.some((ln) => ln.remaining > 0)) break;
+    }
+  }
+  assert.ok(shippedUnder, 'the demo has a licence with goods shipped under it');
+  return { licences, eucs, shipments, brokers, alerts, shippedUnder };
+}
+
+// Waits for the page's heading and for the data under it, then runs axe-core.
+async function pageIsClean(page, route, what, lang) {
+  await go(page, route);
+  await page.locator('main h1').waitFor();
+  await page.locator('main .loading').first().waitFor({ state: 'detached' }).catch(() => {});
+  await settle(page);
+  const main = await page.locator('main').innerText();
+  assert.ok(main.trim().length > 0, `${what} shows something`);
+  // no raw code of the room's vocabularies where words belong
+  const raw = main.match(/(?<![\p{L}\p{N}_.@/-])(?:end_user|not_seen|seen_elsewhere|licence_state|xfer\.[a-z_.]+|[a-z]+_[a-z_]+\.[a-z_]+)(?![\p{L}\p{N}_])/gu);
+  assert.equal(raw, null, `${what} (${lang}) shows codes: ${raw}`);
+  assert.ok(!/\bxfer\./.test(main), `${what} (${lang}) shows a catalogue key`);
+  const found = await axeViolations(page);
+  assert.deepEqual(found, [], `axe-core on ${what} (${lang})`);
+  assert.deepEqual(page.errors, [], `errors in the page on ${what}`);
+}
+
+for (const lang of ['en', 'ar']) {
+  test(`every page of the transfers room passes axe-core in ${lang === 'en' ? 'English' : 'Arabic'}`, async () => {
+    await withPage(browser, `transfers-pages-${lang}`, async (page) => {
+      await signIn(page, 'admin', lang);
+      const d = await demo(page);
+      if (lang === 'ar') assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+      const enc = encodeURIComponent;
+      const routes = [
+        ['#/licences', 'the licences'],
+        [`#/licences/${enc(d.shippedUnder.id)}`, 'a licence with shipments'],
+        ['#/licences/new', 'the new licence form'],
+        ['#/eucs', 'the certificates'],
+        [`#/eucs/${enc(d.eucs[0].id)}`, 'a certificate'],
+        ['#/shipments', 'the shipments'],
+        [`#/shipments/${enc(d.shipments[0].id)}`, 'a shipment'],
+        ['#/shipments/new', 'the new shipment form'],
+        ['#/brokers', 'the brokers'],
+        ['#/diversions', 'the diversion alerts'],
+      ];
+      const draft = d.licences.find((l) => l.state === 'draft');
+      if (draft) routes.push([`#/licences/${enc(draft.id)}`, 'a draft licence with its assessment form']);
+      const denied = d.licences.find((l) => l.state === 'denied');
+      if (denied) routes.push([`#/licences/${enc(denied.id)}`, 'a denied licence']);
+      if (d.brokers.length) routes.push([`#/brokers/${enc(d.brokers[0].id)}`, 'a broker']);
+      if (d.alerts.length) {
+        routes.push([`#/diversions/${enc(d.alerts[0].id)}`, 'a diversion alert']);
+        routes.push([`#/eucs/${enc(d.alerts[0].euc_id)}`, 'the certificate of an alert']);
+      }
+      let n = 0;
+      for (const [route, what] of routes) {
+        await pageIsClean(page, route, what, lang);
+        await screenshot(page, `8${lang === 'en' ? 0 : 5}-transfers-${String(n++).padStart(2, '0')}-${lang}`);
+      }
+      // the new licence form's rows come and go, each with its country picker
+      await go(page, '#/licences/new');
+      const form = page.getByTestId('new-licence');
+      await form.waitFor();
+      const rows = form.locator('.marking-row');
+      const before = await rows.count();
+      await form.locator('fieldset').nth(1).locator(':scope > button').click();
+      assert.equal(await rows.count(), before + 1, 'a party row is added');
+      assert.ok(await form.locator('[role="combobox"]').count() >= 3, 'each party has a country picker');
+      const found = await axeViolations(page);
+      assert.deepEqual(found, [], `axe-core on the new licence form with a row added (${lang})`);
+    });
+  });
+}
+
+test('a licence page shows each line\'s quantity, shipped and remaining as the API counts them', async () => {
+  await withPage(browser, 'transfers-remaining', async (page) => {
+    await signIn(page, 'admin');
+    const { shippedUnder: lic } = await demo(page);
+    await go(page, `#/licences/${encodeURIComponent(lic.id)}`);
+    const cells = page.getByTestId('remaining');
+    await cells.first().waitFor();
+    const shown = await cells.allInnerTexts();
+    assert.deepEqual(shown, lic.lines.map((l) => l.remaining.toLocaleString('en')), 'the remaining column is the API\'s');
+    assert.ok(lic.lines.some((l) => l.remaining < l.quantity), 'something was shipped under it');
+    // the header and the row of a shipped line: quantity, shipped and remaining side by side
+    const line = lic.lines.find((l) => l.shipped > 0);
+    const row = page.locator('table.list tbody tr').filter({ has: page.getByTestId('remaining') }).nth(lic.lines.indexOf(line));
+    const text = await row.innerText();
+    for (const v of [line.quantity, line.shipped, line.remaining]) assert.ok(text.includes(v.toLocaleString('en')), `${v} in "${text}"`);
+    // the list says how much of it was shipped
+    await go(page, '#/licences');
+    await page.locator('table.list').waitFor();
+    const listed = page.locator('table.list tbody tr').filter({ hasText: lic.number });
+    assert.match(await listed.innerText(), new RegExp(`${lic.lines.reduce((s, l) => s + l.shipped, 0).toLocaleString('en')} of ${lic.lines.reduce((s, l) => s + l.quantity, 0).toLocaleString('en')}`));
+    await screenshot(page, '90-transfers-licence-list');
+  });
+});
+
+test('a diversion alert\'s "Open trace request" makes the trace request and opens it', async () => {
+  await withPage(browser, 'transfers-trace', async (page) => {
+    await signIn(page, 'admin');
+    const alerts = (await must(page, '/diversions?state=open'));
+    assert.ok(alerts.length > 0, 'the demo has an open diversion alert (a weapon a post-shipment check did not find)');
+    const alert = alerts[0];
+    const tracesBefore = await must(page, '/traces');
+    // the dashboard's to-do links to the alerts
+    await go(page, '#/dashboard');
+    const todo = page.locator('[data-kind="diversion_alerts"] a.todo-link');
+    await todo.waitFor();
+    assert.equal(await todo.getAttribute('href'), '#/diversions?state=open');
+    await todo.click();
+    await page.waitForFunction(() => location.hash.startsWith('#/diversions'));
+    // open first: the first row's alert is open
+    const first = page.locator('table.list tbody tr').first();
+    await first.waitFor();
+    assert.ok(await first.locator('[data-state="open"]').count(), 'the open alerts come first');
+    const row = page.locator('table.list tbody tr').filter({ hasText: alert.serial });
+    await row.getByTestId('open-trace').first().click();
+    await page.waitForFunction(() => /^#\/traces\/[^/]+$/.test(location.hash));
+    const traceId = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]);
+    await page.locator('main h1').waitFor();
+    const now = await must(page, `/diversions/${encodeURIComponent(alert.id)}`);
+    assert.equal(now.state, 'traced');
+    assert.equal(now.trace_request_id, traceId, 'the page opened is the alert\'s trace request');
+    const trace = await must(page, `/traces/${encodeURIComponent(traceId)}`);
+    assert.equal((await must(page, '/traces')).length, tracesBefore.length + 1, 'one trace request more');
+    assert.ok(JSON.stringify(trace).includes(alert.serial), 'the request is about the alert\'s weapon');
+    await settle(page);
+    await screenshot(page, '91-transfers-trace-opened');
+    // back on the list, the alert links to its request and has no trace button
+    await go(page, '#/diversions');
+    const traced = page.locator('table.list tbody tr').filter({ hasText: alert.serial }).first();
+    await traced.locator('[data-state="traced"]').waitFor();
+    assert.equal(await traced.getByTestId('open-trace').count(), 0);
+  });
+});
+
+test('a viewer has no transfers menu, and the pages say so', async () => {
+  await withPage(browser, 'transfers-viewer', async (page) => {
+    await signIn(page, 'viewer');
+    await assertAbsent(page.locator('#nav-b-transfers'), 'the transfers group for a viewer', 300);
+    await go(page, '#/licences');
+    await page.locator('main h1').waitFor();
+    await assertAbsent(page.locator('main table.list'), 'the licences for a viewer', 300);
+  });
+});
