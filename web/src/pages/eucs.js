@@ -43,7 +43,7 @@ export function Eucs() {
 
 // A group of a certificate's elements, as a titled list of facts.
 const Group = ({ id, title, rows }) => html`<section class="xfer-group" aria-labelledby=${id}>
-  <h3 id=${id}>${title}</h3>
+  <h2 id=${id}>${title}</h2>
   <${Facts} rows=${rows} />
 </section>`;
 
