@@ -50,7 +50,7 @@ function AddBroker() {
   const err = form.error?.field === 'activities' ? form.error : null;
   return html`<section class="box" aria-labelledby="br-h">
     <h2 id="br-h">${t('xfer.add_broker')}</h2>
-    <form class="form" onSubmit=${go} novalidate>
+    <form class="form xfer-form" onSubmit=${go} novalidate>
       <div class="row">
         ${F('name', t('xfer.name'), { required: true, dir: 'auto' })}
         ${F('country', t('field.country'), { type: 'country' })}

@@ -333,7 +333,7 @@ function NewLicence({ user }) {
   const categories = [{ value: '', label: t('common.choose') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))];
   return html`<${PageTitle}>${t('xfer.new_licence')}<//>
     <p><a href="#/licences">${t('xfer.back_licences')}</a></p>
-    <form class="form" onSubmit=${go} novalidate data-testid="new-licence">
+    <form class="form xfer-form" onSubmit=${go} novalidate data-testid="new-licence">
       <div class="row">
         ${F('kind', t('xfer.kind'), { type: 'select', options: optionsOf(LICENCE_KINDS, 'licence_kind') })}
         ${F('number', t('xfer.number'), { required: true, dir: 'auto', autocomplete: 'off' })}

@@ -191,7 +191,7 @@ function NewShipment({ licence: given }) {
   return html`<${PageTitle}>${t('xfer.new_shipment')}<//>
     <p><a href="#/shipments">${t('xfer.back_shipments')}</a></p>
     <${LoadError} error=${error} />
-    <form class="form" onSubmit=${go} novalidate data-testid="new-shipment">
+    <form class="form xfer-form" onSubmit=${go} novalidate data-testid="new-shipment">
       <div class="row">
         ${F('licence_id', t('xfer.licence'), { type: 'select', required: true, options: [{ value: '', label: t('common.choose') },
           ...(licences || []).map((l) => ({ value: l.id, label: `${l.number} — ${label('licence_kind', l.kind)}` }))] })}
