@@ -518,6 +518,16 @@ typedef json_t *(*wam_todo_describe)(const json_t *record);
 int wam_todo_add(json_t *items, const char *kind, const json_t *records, const wam_todo_describe describe,
                  const char *site_key);
 
+/* Screens one party of a transfer {role, name, country?, ...} as of `date`
+ * (YYYY-MM-DD): appends to `findings` one {screen, rule, message,
+ * message_id, args, reference?} per reason the party must not be accepted,
+ * nothing when it is clear. wam_transfers_screen asks each in list order,
+ * and every licence, certificate, shipment and broker registration passes
+ * its parties through it (transfers: an arms embargo recorded on the
+ * country of a party that receives the goods). NULL-terminated. */
+typedef int (*wam_screen_hook)(wam_db *db, const json_t *party, const char *date, json_t *findings);
+extern const wam_screen_hook wam_screen_hooks[];
+
 /* Gives weapon `id` a status only a procedure gives (`destroyed`, when a
  * destruction batch closes), through the registry's state machine and
  * checks as wam_registry_item_set_status does, that status allowed: the one path

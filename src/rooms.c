@@ -10,17 +10,18 @@
 
 /* The rooms of this build, in the order `wam verify` compares their tables. */
 extern const struct wam_room wam_room_registry, wam_room_auth, wam_room_stock, wam_room_collection, wam_room_trace,
-    wam_room_match;
+    wam_room_match, wam_room_transfers;
 
 const struct wam_room *const wam_rooms[] = {
-    &wam_room_registry, &wam_room_auth, &wam_room_stock, &wam_room_collection, &wam_room_trace,
-    &wam_room_match,    NULL, /* a room adds its line above this one */
+    &wam_room_registry, &wam_room_auth,  &wam_room_stock,     &wam_room_collection,
+    &wam_room_trace,    &wam_room_match, &wam_room_transfers, NULL, /* a room adds its line above this one */
 };
 _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
 
-/* The parts of `wam demo` (stock/demo.c, trace/demo.c). */
-extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part;
-const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part, &wam_trace_demo_part, NULL};
+/* The parts of `wam demo` (stock/demo.c, trace/demo.c, transfers/demo.c). */
+extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfers_demo_part;
+const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part, &wam_trace_demo_part, &wam_transfers_demo_part,
+                                               NULL};
 
 /* Tracing searches for hits on a weapon registered recovered (trace/hit.c). */
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);
@@ -34,12 +35,14 @@ const wam_status_hook wam_status_changed_hooks[] = {wam_trace_status_changed, NU
 
 /* A weapon's page links to its loss reports, hits and trace requests
  * (trace/links.c), its recoveries (collection/links.c), its custody, stock
- * checks and destruction (stock/links.c). */
+ * checks and destruction (stock/links.c), its shipments and diversion
+ * alerts (transfers/diversion.c). */
 int wam_trace_item_links(wam_db *db, json_t *links, const char *item_id);
 int wam_collection_item_links(wam_db *db, json_t *links, const char *item_id);
 int wam_stock_item_links(wam_db *db, json_t *links, const char *item_id);
+int wam_transfers_item_links(wam_db *db, json_t *links, const char *item_id);
 const wam_item_links_hook wam_item_links_hooks[] = {wam_trace_item_links, wam_collection_item_links,
-                                                    wam_stock_item_links, NULL};
+                                                    wam_stock_item_links, wam_transfers_item_links, NULL};
 
 /* Tracing searches a new recovery's weapons for hits (trace/hit.c). */
 int wam_trace_recovery_recorded(wam_db *db, const char *recovery_id);
@@ -50,12 +53,20 @@ int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id);
 const wam_recovery_hook wam_recovery_read_hooks[] = {wam_trace_recovery_hits, NULL};
 
 /* The work to do (ledger/todo.c): each room's part, in the order the
- * console shows them (trace/todo.c, stock/todo.c, collection/todo.c). A
- * room that holds work a person must do adds its part here. */
+ * console shows them (trace/todo.c, transfers/diversion.c, stock/todo.c,
+ * collection/todo.c): diversion alerts come beside the hits. A room that
+ * holds work a person must do adds its part here. */
 int wam_trace_todo(wam_db *db, json_t *items, const char *today);
+int wam_transfers_todo(wam_db *db, json_t *items, const char *today);
 int wam_stock_todo(wam_db *db, json_t *items, const char *today);
 int wam_collection_todo(wam_db *db, json_t *items, const char *today);
-const wam_todo_part wam_todo_parts[] = {wam_trace_todo, wam_stock_todo, wam_collection_todo, NULL};
+const wam_todo_part wam_todo_parts[] = {wam_trace_todo, wam_transfers_todo, wam_stock_todo, wam_collection_todo,
+                                        NULL};
+
+/* Every party of a transfer is screened (transfers/screen.c): an arms
+ * embargo recorded on its country. The UN sanctions list plugs in here. */
+int wam_transfers_screen_embargo(wam_db *db, const json_t *party, const char *date, json_t *findings);
+const wam_screen_hook wam_screen_hooks[] = {wam_transfers_screen_embargo, NULL};
 
 /* A closed destruction batch destroys its weapons (registry/item.c). */
 int wam_registry_item_set_final_status(wam_db *db, json_t **out, const char *id, const char *status,

@@ -139,6 +139,17 @@ WAM_API int wam_auth_independent(wam_db *db, const json_t *creds, const char *na
 WAM_API int wam_auth_apart(wam_db *db, const json_t *creds_a, const char *name_a, const json_t *creds_b,
                            const char *name_b, const char *part, const char *field);
 
+/* The rule of independence between two identities of a two-person act:
+ * `first` (an actor, as events record it) did the first part (`first_part`,
+ * "proposed export X") and the handle's actor does the second
+ * (`second_part`, "confirms export X"). 0 unless the second's account comes
+ * from the first, the first's from the second, or both from one other
+ * person (`both_part`, "propose and confirm export X") — wam_auth_independent
+ * and wam_auth_apart on the accounts of both, read whatever sites the
+ * handle's principal is confined to; then WAM_EFORBIDDEN naming `field`. */
+WAM_API int wam_auth_independent_pair(wam_db *db, const char *first, const char *first_part, const char *second_part,
+                                      const char *both_part, const char *field);
+
 /* ---- users ---- */
 
 /* Adds a user {name, role, sites?: [site ids]} with `password` (at least 10

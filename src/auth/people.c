@@ -173,3 +173,42 @@ int wam_auth_apart(wam_db *db, const json_t *creds_a, const char *name_a, const 
 	}
 	return 0;
 }
+
+/* The account of user actor `actor` ("user:NAME") as `*creds` (from
+ * wam_auth_credentials) and its name as `*name`; both NULL for another
+ * actor. */
+static int account(wam_db *db, json_t **creds, const char **name, const char *actor)
+{
+	json_t *u = NULL;
+	*creds = NULL;
+	*name = NULL;
+	if (!actor || strncmp(actor, "user:", 5) != 0)
+		return 0;
+	int rc = wam_query_row(db, &u, "SELECT id FROM users WHERE name=?", actor + 5, NULL);
+	if (!rc && u && !(rc = wam_auth_credentials(db, creds, json_string_value(json_object_get(u, "id")))))
+		*name = actor + 5;
+	json_decref(u);
+	return rc;
+}
+
+int wam_auth_independent_pair(wam_db *db, const char *first, const char *first_part, const char *second_part,
+                              const char *both_part, const char *field)
+{
+	json_t *mine = NULL, *theirs = NULL;
+	const char *me, *them;
+	wam_principal who; /* the accounts of both people are read whoever acts */
+	wam_confine_lift(db, &who);
+	int rc = account(db, &mine, &me, db->actor);
+	if (!rc)
+		rc = account(db, &theirs, &them, first);
+	if (!rc && me)
+		rc = wam_auth_independent(db, mine, me, first, first_part, field);
+	if (!rc && them)
+		rc = wam_auth_independent(db, theirs, them, db->actor, second_part, field);
+	if (!rc && me && them)
+		rc = wam_auth_apart(db, mine, me, theirs, them, both_part, field);
+	wam_confine_restore(db, &who);
+	json_decref(mine);
+	json_decref(theirs);
+	return rc;
+}

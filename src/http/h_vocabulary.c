@@ -11,6 +11,7 @@
 #include "wam/registry.h"
 #include "wam/stock.h"
 #include "wam/trace.h"
+#include "wam/transfers.h"
 
 static int roles(wam_db *db, json_t **out)
 {
@@ -36,12 +37,19 @@ static int collection(wam_db *db, json_t **out)
 	return wam_collection_vocabulary(out);
 }
 
+static int transfers(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_transfers_vocabulary(out);
+}
+
 static int (*const rooms[])(wam_db *db, json_t **out) = {
     roles,                   /* roles, actions */
     wam_registry_vocabulary, /* statuses and their machine, categories, marking words, site kinds ... */
     trace,                   /* points of diversion, trace request words, the SDG report's keys */
     stock,                   /* lot conditions and hazard codes, custody states, check and destruction words */
     collection,              /* recovery types and contexts */
+    transfers,               /* licence kinds and states, party roles, assessment and shipment words */
 };
 
 void h_vocabulary(wam_request *r)

@@ -285,6 +285,52 @@ void h_peers_add(wam_request *r);
 void h_peer_revoke(wam_request *r);
 void h_report_sdg(wam_request *r);
 void h_report_sdg_records(wam_request *r);
+/* transfers: licences, end-user certificates, brokers, embargoes and
+ * screening (h_licences.c); shipments, diversion alerts and the records
+ * reports are made from (h_shipments.c) */
+void h_licences_list(wam_request *r);
+void h_licences_create(wam_request *r);
+void h_licence_get(wam_request *r);
+void h_licence_assess(wam_request *r);
+void h_licence_issue(wam_request *r);
+void h_licence_state(wam_request *r);
+void h_eucs_list(wam_request *r);
+void h_eucs_create(wam_request *r);
+void h_euc_get(wam_request *r);
+void h_euc_verify(wam_request *r);
+void h_euc_check(wam_request *r);
+void h_brokers_list(wam_request *r);
+void h_brokers_create(wam_request *r);
+void h_broker_get(wam_request *r);
+void h_broker_state(wam_request *r);
+void h_embargoes_list(wam_request *r);
+void h_embargoes_create(wam_request *r);
+void h_embargo_lift(wam_request *r);
+void h_screening(wam_request *r);
+void h_shipments_list(wam_request *r);
+void h_shipments_create(wam_request *r);
+void h_shipment_get(wam_request *r);
+void h_shipment_deliver(wam_request *r);
+void h_diversions_list(wam_request *r);
+void h_diversion_get(wam_request *r);
+void h_diversion_trace(wam_request *r);
+void h_diversion_close(wam_request *r);
+void h_transfer_records(wam_request *r);
+/* What the transfers handlers share, so every route of the room answers
+ * alike (h_licences.c). transfers_create: the body to `fn`, answered 201
+ * with the new record, at `base`/{id} as Location when `base` is given.
+ * transfers_change: the body to `fn` for the record of the path, answered
+ * 200 with the record. transfers_get: the record of the path.
+ * transfers_no_fields: true when the body is empty or {}; else false after
+ * answering (400 for what is not a JSON object, 422 naming the first field
+ * given). */
+typedef int (*transfers_add_fn)(wam_db *db, json_t **out, const json_t *in);
+typedef int (*transfers_change_fn)(wam_db *db, json_t **out, const char *id, const json_t *in);
+typedef int (*transfers_get_fn)(wam_db *db, json_t **out, const char *id);
+void transfers_create(wam_request *r, transfers_add_fn fn, const char *base);
+void transfers_change(wam_request *r, transfers_change_fn fn);
+void transfers_get(wam_request *r, transfers_get_fn fn);
+bool transfers_no_fields(wam_request *r);
 /* R11 (h_traces.c), for every answer that can carry a trace response: true
  * when the caller's role reads restricted and confidential responses in
  * full (trace_confidential). */

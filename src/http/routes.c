@@ -31,6 +31,11 @@ static const char *const q_traces[] = {"direction", "state", "overdue", "item", 
 static const char *const q_sdg[] = {"year", "site", "format", NULL};
 static const char *const q_sdg_records[] = {"year", "site", "figure", NULL};
 static const char *const q_suggest[] = {"field", "prefix", "make", "limit", NULL}; /* pickers */
+static const char *const q_licences[] = {"kind", "state", NULL};                   /* transfers */
+static const char *const q_shipments[] = {"licence", NULL};
+static const char *const q_diversions[] = {"state", NULL};
+static const char *const q_embargoes[] = {"on", NULL};
+static const char *const q_transfer_records[] = {"year", "direction", "figure", NULL};
 
 const route wam_http_routes[] = {
     {"GET", "/api/v1/health", ACT_PUBLIC, 0, h_health, NULL},
@@ -169,6 +174,38 @@ const route wam_http_routes[] = {
     {"GET", "/api/v1/reports/sdg-16-4-2", WAM_ACT_READ, ROUTE_SNAPSHOT, h_report_sdg, q_sdg},
     /* no snapshot: a tracer's read of restricted results is logged (R11) */
     {"GET", "/api/v1/reports/sdg-16-4-2/records", WAM_ACT_READ, 0, h_report_sdg_records, q_sdg_records},
+    /* transfers: licences and their assessment, end-user certificates,
+     * shipments, brokers, diversion alerts, embargoes and screening; a
+     * state's, not a site's, so every route is national */
+    {"GET", "/api/v1/licences", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_licences_list, q_licences},
+    {"POST", "/api/v1/licences", WAM_ACT_LICENSE, ROUTE_NATIONAL, h_licences_create, NULL},
+    {"GET", "/api/v1/licences/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_licence_get, NULL},
+    {"POST", "/api/v1/licences/{id}/assessment", WAM_ACT_LICENSE, ROUTE_NATIONAL, h_licence_assess, NULL},
+    {"POST", "/api/v1/licences/{id}/issue", WAM_ACT_LICENSE_DECIDE, ROUTE_NATIONAL, h_licence_issue, NULL},
+    {"POST", "/api/v1/licences/{id}/state", WAM_ACT_LICENSE_DECIDE, ROUTE_NATIONAL, h_licence_state, NULL},
+    {"GET", "/api/v1/eucs", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_eucs_list, NULL},
+    {"POST", "/api/v1/eucs", WAM_ACT_LICENSE, ROUTE_NATIONAL, h_eucs_create, NULL},
+    {"GET", "/api/v1/eucs/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_euc_get, NULL},
+    {"POST", "/api/v1/eucs/{id}/verifications", WAM_ACT_LICENSE, ROUTE_NATIONAL, h_euc_verify, NULL},
+    {"POST", "/api/v1/eucs/{id}/checks", WAM_ACT_SHIP, ROUTE_NATIONAL, h_euc_check, NULL},
+    {"GET", "/api/v1/shipments", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_shipments_list, q_shipments},
+    {"POST", "/api/v1/shipments", WAM_ACT_SHIP, ROUTE_NATIONAL, h_shipments_create, NULL},
+    {"GET", "/api/v1/shipments/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_shipment_get, NULL},
+    {"POST", "/api/v1/shipments/{id}/delivery", WAM_ACT_SHIP, ROUTE_NATIONAL, h_shipment_deliver, NULL},
+    {"GET", "/api/v1/brokers", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_brokers_list, NULL},
+    {"POST", "/api/v1/brokers", WAM_ACT_LICENSE, ROUTE_NATIONAL, h_brokers_create, NULL},
+    {"GET", "/api/v1/brokers/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_broker_get, NULL},
+    {"POST", "/api/v1/brokers/{id}/state", WAM_ACT_LICENSE_DECIDE, ROUTE_NATIONAL, h_broker_state, NULL},
+    {"GET", "/api/v1/diversions", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_diversions_list, q_diversions},
+    {"GET", "/api/v1/diversions/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_diversion_get, NULL},
+    {"POST", "/api/v1/diversions/{id}/trace", WAM_ACT_TRACE, ROUTE_NATIONAL, h_diversion_trace, NULL},
+    {"POST", "/api/v1/diversions/{id}/close", WAM_ACT_SHIP, ROUTE_NATIONAL, h_diversion_close, NULL},
+    {"GET", "/api/v1/embargoes", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_embargoes_list, q_embargoes},
+    {"POST", "/api/v1/embargoes", WAM_ACT_LICENSE_DECIDE, ROUTE_NATIONAL, h_embargoes_create, NULL},
+    {"POST", "/api/v1/embargoes/{id}/lift", WAM_ACT_LICENSE_DECIDE, ROUTE_NATIONAL, h_embargo_lift, NULL},
+    {"POST", "/api/v1/screening", WAM_ACT_LICENSE, ROUTE_NATIONAL, h_screening, NULL},
+    {"GET", "/api/v1/transfer-records", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_transfer_records,
+     q_transfer_records},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

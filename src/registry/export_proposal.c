@@ -140,49 +140,6 @@ static int waiting(wam_db *db, json_t **prop, const char *id)
 	return rc;
 }
 
-/* The account of user actor `actor` ("user:NAME") as `*creds` (from
- * wam_auth_credentials) and its name as `*name`; both NULL for another
- * actor. */
-static int account(wam_db *db, json_t **creds, const char **name, const char *actor)
-{
-	json_t *u = NULL;
-	*creds = NULL;
-	*name = NULL;
-	if (!actor || strncmp(actor, "user:", 5) != 0)
-		return 0;
-	int rc = wam_query_row(db, &u, "SELECT id FROM users WHERE name=?", actor + 5, NULL);
-	if (!rc && u && !(rc = wam_auth_credentials(db, creds, json_string_value(json_object_get(u, "id")))))
-		*name = actor + 5;
-	json_decref(u);
-	return rc;
-}
-
-/* The rule of independence between confirmer and proposer: the confirmer's
- * account comes from (was created or had its password set by) no one who
- * is the proposer, the proposer's from no one who is the confirmer, and the
- * two share no one but the operating-system account. */
-static int confirmer_independent(wam_db *db, const char *proposer, const char *id)
-{
-	json_t *mine = NULL, *theirs = NULL;
-	const char *me, *them;
-	char part[128];
-	int rc = account(db, &mine, &me, db->actor);
-	if (!rc)
-		rc = account(db, &theirs, &them, proposer);
-	snprintf(part, sizeof part, "proposed export %.40s", id);
-	if (!rc && me)
-		rc = wam_auth_independent(db, mine, me, proposer, part, "confirmed_by");
-	snprintf(part, sizeof part, "confirms export %.40s", id);
-	if (!rc && them)
-		rc = wam_auth_independent(db, theirs, them, db->actor, part, "confirmed_by");
-	snprintf(part, sizeof part, "propose and confirm export %.40s", id);
-	if (!rc && me && them)
-		rc = wam_auth_apart(db, mine, me, theirs, them, part, "confirmed_by");
-	json_decref(mine);
-	json_decref(theirs);
-	return rc;
-}
-
 int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 {
 	int rc;
@@ -209,11 +166,11 @@ int wam_registry_export_confirm(wam_db *db, json_t **out, const char *id)
 		    by, id);
 		goto fail;
 	}
-	wam_principal who; /* the accounts of both people are read whoever confirms */
-	wam_confine_lift(db, &who);
-	rc = confirmer_independent(db, by, id);
-	wam_confine_restore(db, &who);
-	if (rc)
+	char first[128], second[128], both[128];
+	snprintf(first, sizeof first, "proposed export %.40s", id);
+	snprintf(second, sizeof second, "confirms export %.40s", id);
+	snprintf(both, sizeof both, "propose and confirm export %.40s", id);
+	if ((rc = wam_auth_independent_pair(db, by, first, second, both, "confirmed_by")))
 		goto fail;
 	const char *item = json_string_value(json_object_get(prop, "item_id"));
 	d = wam_registry_reason(wam_message_json("exported: %s", json_string_value(json_object_get(prop, "reason"))));

@@ -175,7 +175,11 @@ static int apply_item(wam_room_ctx *ctx, int64_t seq, const char *id, const json
 
 static int apply_status(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
-	sqlite3_stmt *st = wam_room_stmt(ctx, S_STATUS, "UPDATE items SET status=?, last_seq=? WHERE id=?");
+	/* an exported weapon has left the registry's custody: no site, no holder */
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_STATUS,
+	                                 "UPDATE items SET status=?1, last_seq=?2,"
+	                                 " site_id=CASE WHEN ?1='exported' THEN NULL ELSE site_id END,"
+	                                 " holder_id=CASE WHEN ?1='exported' THEN NULL ELSE holder_id END WHERE id=?3");
 	if (!st)
 		return WAM_EDB;
 	wam_bind_json_text(st, 1, pl, "to");
@@ -248,7 +252,7 @@ static const struct wam_room_table tables[] = {
 
 const struct wam_room wam_room_registry = {
     .name = "registry",
-    .version = 4,
+    .version = 5,
     .apply = apply,
     .tables = tables,
     .close = known_free,

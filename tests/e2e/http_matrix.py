@@ -25,8 +25,10 @@ from http_lib import ROLES, Registry, Server, error_shape, main, q  # noqa: E402
 EVERYONE = frozenset(ROLES)
 PUBLIC = "public"  # no sign-in needed: every caller, and no one, gets an answer
 NO_TOKEN = frozenset()  # signed-in users only: a token has no password to change
-TRACE = frozenset({"registrar", "tracer", "admin"})  # the trace action
+TRACE = frozenset({"registrar", "tracer", "licensing", "admin"})  # the trace action
 TRACE_CONFIDENTIAL = frozenset({"tracer", "admin"})  # restricted and confidential responses in full
+LICENSE = frozenset({"licensing", "admin"})  # the license and license_decide actions
+SHIP = frozenset({"registrar", "licensing", "admin"})  # the ship action
 
 # method, path, who may call it, refused to callers confined to sites
 TABLE = [
@@ -163,6 +165,36 @@ TABLE = [
     ("POST", "/api/v1/peers/{id}/revoke", {"admin"}, True),
     ("GET", "/api/v1/reports/sdg-16-4-2", EVERYONE, False),
     ("GET", "/api/v1/reports/sdg-16-4-2/records", EVERYONE, False),
+
+    # transfers: every route national
+    ("GET", "/api/v1/licences", EVERYONE, True),
+    ("POST", "/api/v1/licences", LICENSE, True),
+    ("GET", "/api/v1/licences/{id}", EVERYONE, True),
+    ("POST", "/api/v1/licences/{id}/assessment", LICENSE, True),
+    ("POST", "/api/v1/licences/{id}/issue", LICENSE, True),
+    ("POST", "/api/v1/licences/{id}/state", LICENSE, True),
+    ("GET", "/api/v1/eucs", EVERYONE, True),
+    ("POST", "/api/v1/eucs", LICENSE, True),
+    ("GET", "/api/v1/eucs/{id}", EVERYONE, True),
+    ("POST", "/api/v1/eucs/{id}/verifications", LICENSE, True),
+    ("POST", "/api/v1/eucs/{id}/checks", SHIP, True),
+    ("GET", "/api/v1/shipments", EVERYONE, True),
+    ("POST", "/api/v1/shipments", SHIP, True),
+    ("GET", "/api/v1/shipments/{id}", EVERYONE, True),
+    ("POST", "/api/v1/shipments/{id}/delivery", SHIP, True),
+    ("GET", "/api/v1/brokers", EVERYONE, True),
+    ("POST", "/api/v1/brokers", LICENSE, True),
+    ("GET", "/api/v1/brokers/{id}", EVERYONE, True),
+    ("POST", "/api/v1/brokers/{id}/state", LICENSE, True),
+    ("GET", "/api/v1/diversions", EVERYONE, True),
+    ("GET", "/api/v1/diversions/{id}", EVERYONE, True),
+    ("POST", "/api/v1/diversions/{id}/trace", TRACE, True),
+    ("POST", "/api/v1/diversions/{id}/close", SHIP, True),
+    ("GET", "/api/v1/embargoes", EVERYONE, True),
+    ("POST", "/api/v1/embargoes", LICENSE, True),
+    ("POST", "/api/v1/embargoes/{id}/lift", LICENSE, True),
+    ("POST", "/api/v1/screening", LICENSE, True),
+    ("GET", "/api/v1/transfer-records", EVERYONE, True),
 ]
 
 CSV_HEADER = "category,make,model,calibre,serial,country\n"
@@ -175,6 +207,43 @@ TRACE_REQUEST = {
     "illicit_reason": "illicit_national_law", "justification": "unlicensed possession, penal code art. 5",
     "intended_use": "criminal investigation", "recovery": {"date": "2026-02-01", "place": "matrix"}}
 PNG = b"\x89PNG\r\n\x1a\n"  # the signature is all a photo needs to be taken
+# transfers: a licence, its assessment, a broker, the country of an embargo
+# per caller (every caller's records are its own)
+COUNTRIES = dict(zip(("anon", "viewer", "registrar", "armourer", "tracer", "monitor", "licensing", "auditor", "admin"),
+                     ("AF", "BI", "CD", "DJ", "ER", "GN", "KP", "LY", "ML")))
+SETUP_COUNTRIES = dict(zip(COUNTRIES, ("AO", "BF", "CG", "DZ", "ET", "GW", "KH", "LR", "MM")))
+
+
+def licence(number):
+    return {"kind": "export", "number": number, "authority": "Matrix licensing office", "officer": "matrix",
+            "valid_from": "2026-01-01", "valid_until": "2099-12-31",
+            "parties": [{"role": "exporter", "name": "Matrix Arsenal", "country": "HT"},
+                        {"role": "end_user", "name": "Matrix Police", "country": "SN"}],
+            "lines": [{"goods": "weapons", "category": "SA1", "quantity": 10}]}
+
+
+ASSESSMENT = {
+    "prohibitions": {k: {"finding": "clear"} for k in ("embargo", "international_obligations", "atrocity_crimes")},
+    "risks": {k: {"finding": "none"} for k in ("peace_security", "ihl", "human_rights", "terrorism", "organised_crime",
+                                               "gender_based_violence", "diversion")},
+    "decision": "approve", "reasons": "matrix", "officer": "matrix"}
+
+
+def broker(registration):
+    return {"name": f"Matrix Brokers {registration}", "country": "HT", "registration": registration,
+            "activities": ["brokering"]}
+
+
+def euc(licence_id, number):
+    return {"licence_id": licence_id, "number": number, "issued": "2026-01-01", "expires": "2099-12-31",
+            "authority": {"name": "Matrix ministry", "signatory": "M", "position": "Director", "stamp": True,
+                          "authentication": "matrix"},
+            "exporter": {"name": "Matrix Arsenal", "address": "Matrix road", "country": "HT"},
+            "end_user": {"name": "Matrix Police", "position": "Chief", "address": "Dakar", "country": "SN",
+                         "signed": True},
+            "goods": [{"category": "SA1", "description": "pistols", "quantity": 10}],
+            "contract": {"reference": "MTX-C", "date": "2026-01-01"}, "destination": "SN",
+            "end_use": "police", "sole_use_assurance": True, "no_reexport_undertaking": True}
 
 
 def requests(ids):
@@ -384,6 +453,51 @@ def requests(ids):
         ("GET", "/api/v1/reports/sdg-16-4-2"): lambda c: r("/api/v1/reports/sdg-16-4-2" + q(year=2026)),
         ("GET", "/api/v1/reports/sdg-16-4-2/records"): lambda c: r(
             "/api/v1/reports/sdg-16-4-2/records" + q(year=2026, figure="seized")),
+        # transfers: each caller drafts, assesses, registers, changes and
+        # lifts records of its own; what needs an issued licence and its
+        # shipments (http_transfers.py does it for real) is asked of a
+        # record that does not exist (404), with a body the library refuses
+        # (422), or of a certificate nothing was shipped under (409), which
+        # is enough to tell the allowed from the rest
+        ("GET", "/api/v1/licences"): lambda c: r("/api/v1/licences"),
+        ("POST", "/api/v1/licences"): lambda c: r("/api/v1/licences", licence(f"MATRIX-{who(c)}")),
+        ("GET", "/api/v1/licences/{id}"): lambda c: r(f"/api/v1/licences/{ids['licence']}"),
+        ("POST", "/api/v1/licences/{id}/assessment"): lambda c: r(
+            f"/api/v1/licences/{ids['to_assess'][who(c)]}/assessment", ASSESSMENT),
+        ("POST", "/api/v1/licences/{id}/issue"): lambda c: r("/api/v1/licences/NOPE/issue", ok={404}),
+        ("POST", "/api/v1/licences/{id}/state"): lambda c: r("/api/v1/licences/NOPE/state",
+                                                             {"state": "suspended", "reason": "matrix"}, ok={404}),
+        ("GET", "/api/v1/eucs"): lambda c: r("/api/v1/eucs"),
+        ("POST", "/api/v1/eucs"): lambda c: r("/api/v1/eucs", {"licence_id": ids["licence"]}, ok={422}),
+        ("GET", "/api/v1/eucs/{id}"): lambda c: r(f"/api/v1/eucs/{ids['euc']}"),
+        ("POST", "/api/v1/eucs/{id}/verifications"): lambda c: r(f"/api/v1/eucs/{ids['euc']}/verifications", {
+            "channel": f"matrix {who(c)}", "result": "inconclusive"}),
+        ("POST", "/api/v1/eucs/{id}/checks"): lambda c: r(f"/api/v1/eucs/{ids['euc']}/checks", {
+            "date": "2026-06-01", "inspectors": [f"matrix {who(c)}"],
+            "items": [{"item_id": ids["item"], "result": "seen"}]}, ok={409}),
+        ("GET", "/api/v1/shipments"): lambda c: r("/api/v1/shipments"),
+        ("POST", "/api/v1/shipments"): lambda c: r("/api/v1/shipments", {"notes": f"matrix {who(c)}"}, ok={422}),
+        ("GET", "/api/v1/shipments/{id}"): lambda c: r("/api/v1/shipments/NOPE", ok={404}),
+        ("POST", "/api/v1/shipments/{id}/delivery"): lambda c: r("/api/v1/shipments/NOPE/delivery",
+                                                                 {"dvc": f"DVC-{who(c)}"}, ok={404}),
+        ("GET", "/api/v1/brokers"): lambda c: r("/api/v1/brokers"),
+        ("POST", "/api/v1/brokers"): lambda c: r("/api/v1/brokers", broker(f"MATRIX-{who(c)}")),
+        ("GET", "/api/v1/brokers/{id}"): lambda c: r(f"/api/v1/brokers/{ids['broker']}"),
+        ("POST", "/api/v1/brokers/{id}/state"): lambda c: r(f"/api/v1/brokers/{ids['to_suspend'][who(c)]}/state",
+                                                            {"state": "suspended", "reason": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/diversions"): lambda c: r("/api/v1/diversions"),
+        ("GET", "/api/v1/diversions/{id}"): lambda c: r("/api/v1/diversions/NOPE", ok={404}),
+        ("POST", "/api/v1/diversions/{id}/trace"): lambda c: r("/api/v1/diversions/NOPE/trace", ok={404}),
+        ("POST", "/api/v1/diversions/{id}/close"): lambda c: r("/api/v1/diversions/NOPE/close",
+                                                               {"reason": "matrix"}, ok={404}),
+        ("GET", "/api/v1/embargoes"): lambda c: r("/api/v1/embargoes"),
+        ("POST", "/api/v1/embargoes"): lambda c: r("/api/v1/embargoes", {
+            "country": COUNTRIES[who(c)], "reference": f"MATRIX-{who(c)}", "since": "2026-01-01"}),
+        ("POST", "/api/v1/embargoes/{id}/lift"): lambda c: r(f"/api/v1/embargoes/{ids['to_lift'][who(c)]}/lift", {
+            "date": "2026-06-01", "reference": f"matrix {who(c)}"}),
+        ("POST", "/api/v1/screening"): lambda c: r("/api/v1/screening", {
+            "party": {"role": "end_user", "name": f"matrix {who(c)}", "country": "SN"}}),
+        ("GET", "/api/v1/transfer-records"): lambda c: r("/api/v1/transfer-records" + q(year=2026)),
     }
 
 
@@ -400,7 +514,7 @@ def trace_setup(tap, reg, srv, admin, ids):
     acknowledge, answer and close; a draft to change; a request answered
     confidentially; another registry's key to trust."""
     callers = ("anon",) + ROLES
-    tags = dict(zip(callers, "ACEHKMPT"))
+    tags = dict(zip(callers, "ACEHKMPTW"))
     for c in callers:
         resp = srv.post("/api/v1/losses", {
             "kind": "stolen", "date": "2026-01-05", "circumstances": "matrix", "reported_by": "matrix setup",
@@ -452,6 +566,28 @@ def trace_setup(tap, reg, srv, admin, ids):
     ids["peer"] = {"name": "Peer", "country": node["country"], "node_id": node["node_id"],
                    "public_key": node["public_key"]}
     return True
+
+
+def transfers_setup(tap, srv, admin, ids):
+    """A draft licence with a certificate; per caller a draft to assess, a
+    broker to suspend and an embargo to lift (on a country of its own)."""
+    callers = ("anon",) + ROLES
+
+    def made(path, body, what):
+        resp = srv.post(path, body, admin)
+        if not tap.eq(resp.status, 201, f"{what} is recorded for the transfers routes", repr(resp)):
+            raise RuntimeError(f"{what}: {resp!r}")
+        return resp.json["id"]
+
+    ids["licence"] = made("/api/v1/licences", licence("SETUP-LICENCE"), "a licence")
+    ids["euc"] = made("/api/v1/eucs", euc(ids["licence"], "SETUP-EUC"), "a certificate")
+    ids["broker"] = made("/api/v1/brokers", broker("SETUP-BROKER"), "a broker")
+    ids["to_assess"] = {c: made("/api/v1/licences", licence(f"SETUP-ASSESS-{c}"), f"a draft for {c}")
+                        for c in callers}
+    ids["to_suspend"] = {c: made("/api/v1/brokers", broker(f"SETUP-{c}"), f"a broker for {c}") for c in callers}
+    ids["to_lift"] = {c: made("/api/v1/embargoes", {"country": SETUP_COUNTRIES[c], "reference": f"SETUP-{c}",
+                                                    "since": "2025-01-01", "until": "2025-12-31"},
+                              f"an embargo for {c}") for c in callers}
 
 
 def check_trace_confidential(tap, srv, tokens, ids):
@@ -592,6 +728,14 @@ def check_refused_changed_nothing(tap, srv, admin, ids):
                                     if u["name"].startswith("made-by-")},
         ("POST", "/api/v1/tokens"): {t["name"][len("made-by-"):] for t in srv.get("/api/v1/tokens", admin).json
                                      if t["name"].startswith("made-by-")},
+        ("POST", "/api/v1/licences"): {x["number"][len("MATRIX-"):] for x in srv.get("/api/v1/licences", admin).json
+                                       if x["number"].startswith("MATRIX-")},
+        ("POST", "/api/v1/brokers"): {x["registration"][len("MATRIX-"):]
+                                      for x in srv.get("/api/v1/brokers", admin).json
+                                      if x["registration"].startswith("MATRIX-")},
+        ("POST", "/api/v1/embargoes"): {x["reference"][len("MATRIX-"):]
+                                        for x in srv.get("/api/v1/embargoes", admin).json
+                                        if x["reference"].startswith("MATRIX-")},
     }
     for key, made in seen.items():
         # every caller here is a token, and no token adds tokens
@@ -788,6 +932,7 @@ def test(tap):
     tap.eq(resp.status, 200, "a destruction batch is closed for the certificate route", repr(resp))
 
     traced = trace_setup(tap, reg, srv, admin, ids)
+    transfers_setup(tap, srv, admin, ids)
     run_matrix(tap, srv, tokens, ids)
     if traced:
         check_trace_confidential(tap, srv, tokens, ids)

@@ -1,0 +1,94 @@
+/* What UNROCA and ATT reports need, captured at the source (domain §4.1,
+ * §4.2): for each line of an issued licence (the authorised figures) and
+ * for what each shipment took of a line (the actual figures), the
+ * category, the final importer (or the exporter, for an import), the state
+ * of origin when it is not the exporter, the intermediate locations, the
+ * number of items, the value and its currency. A report is then a query
+ * over these rows, not data entry. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+/* The countries a licence's goods pass through: its transit parties. */
+#define TRANSIT_SQL                                                                                                    \
+	"(SELECT json_group_array(country) FROM (SELECT country FROM licence_parties t WHERE t.licence_id=l.id AND"    \
+	" t.role='transit' AND country IS NOT NULL ORDER BY t.n))"
+/* The other state of a transfer: the final importer of an export, the
+ * exporter of an import. */
+#define PARTNER_SQL                                                                                                    \
+	"CASE l.kind WHEN 'import' THEN (SELECT country FROM licence_parties p WHERE p.licence_id=l.id AND"            \
+	" p.role='exporter' ORDER BY p.n LIMIT 1) ELSE (SELECT country FROM licence_parties p WHERE"                   \
+	" p.licence_id=l.id AND p.role IN ('end_user','importer','consignee') ORDER BY p.role='end_user' DESC,"       \
+	" p.role='importer' DESC, p.n LIMIT 1) END"
+
+static const char authorised_sql[] =
+    "SELECT l.kind AS direction, 'authorised' AS figure, l.issued_on AS date, x.category, " PARTNER_SQL
+    " AS partner, x.origin, " TRANSIT_SQL " AS intermediate, x.quantity AS items, x.value, x.currency,"
+    " trim(coalesce(x.description, coalesce(x.make,'')||' '||coalesce(x.model,'')||' '||coalesce(x.calibre,'')))"
+    " AS description, l.id AS licence_id, l.number AS licence_number, NULL AS shipment_id"
+    " FROM licences l JOIN licence_lines x ON x.licence_id=l.id"
+    " WHERE l.issued_seq IS NOT NULL AND l.kind IN ('export','import')"
+    " AND (?1 IS NULL OR substr(l.issued_on,1,4)=?1) ORDER BY l.issued_on, l.number, x.n";
+
+/* what each shipment took of each line: weapons counted, rounds summed */
+static const char actual_sql[] =
+    "SELECT s.direction, 'actual' AS figure, s.date, x.category, " PARTNER_SQL
+    " AS partner, x.origin, CASE WHEN s.route<>'[]' THEN s.route ELSE " TRANSIT_SQL " END AS intermediate,"
+    " t.items, CASE WHEN x.value IS NULL THEN NULL ELSE round(x.value*t.items/x.quantity, 2) END AS value,"
+    " x.currency,"
+    " trim(coalesce(x.description, coalesce(x.make,'')||' '||coalesce(x.model,'')||' '||coalesce(x.calibre,'')))"
+    " AS description, l.id AS licence_id, l.number AS licence_number, s.id AS shipment_id"
+    " FROM (SELECT shipment_id, licence_line, count(*) AS items FROM shipment_items GROUP BY 1, 2"
+    " UNION ALL SELECT shipment_id, licence_line, sum(rounds) FROM shipment_lots GROUP BY 1, 2) t"
+    " JOIN shipments s ON s.id=t.shipment_id JOIN licences l ON l.id=s.licence_id"
+    " JOIN licence_lines x ON x.licence_id=l.id AND x.n=t.licence_line"
+    " WHERE (?1 IS NULL OR substr(s.date,1,4)=?1) ORDER BY s.date, s.recorded_seq, x.n";
+
+int wam_transfers_records(wam_db *db, json_t **out, int year, const char *direction, const char *figure)
+{
+	char y[8];
+	json_t *all = json_array(), *rows = NULL, *r;
+	size_t i;
+	int rc;
+	*out = NULL;
+	if ((rc = transfers_national(db)))
+		goto done;
+	if (year < 0 || year > 9999) {
+		rc = wam_error_set(WAM_EINVAL, "year", "year %d is not a calendar year", year);
+		goto done;
+	}
+	if (direction && *direction && strcmp(direction, "export") && strcmp(direction, "import")) {
+		rc = wam_error_set(WAM_EINVAL, "direction", "direction is export or import, not '%.20s'", direction);
+		goto done;
+	}
+	if (figure && *figure && strcmp(figure, "authorised") && strcmp(figure, "actual")) {
+		rc = wam_error_set(WAM_EINVAL, "figure", "figure is authorised or actual, not '%.20s'", figure);
+		goto done;
+	}
+	snprintf(y, sizeof y, "%04d", year);
+	for (int k = 0; k < 2; k++) {
+		const char *which = k ? "actual" : "authorised";
+		if (figure && *figure && strcmp(figure, which))
+			continue;
+		if ((rc = wam_query_rows(db, &rows, k ? actual_sql : authorised_sql, year ? y : NULL, NULL)))
+			goto done;
+		json_array_foreach(rows, i, r)
+		{
+			if (direction && *direction && strcmp(direction, json_string_value(json_object_get(r, "direction"))))
+				continue;
+			transfers_decode(r, "intermediate");
+			const char *date = json_string_value(json_object_get(r, "date"));
+			json_object_set_new(r, "year", json_integer(date ? strtol(date, NULL, 10) : 0));
+			json_array_append(all, r);
+		}
+		json_decref(rows);
+		rows = NULL;
+	}
+	*out = all;
+	all = NULL;
+done:
+	json_decref(all);
+	json_decref(rows);
+	return rc;
+}
