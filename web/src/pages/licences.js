@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
+import { countryName, fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { useRequest } from '../request.js';
 import { can } from '../roles.js';
@@ -182,15 +182,26 @@ export function Parties({ parties }) {
   ]} />`;
 }
 
+// A finding of screening in the language: an embargo's in the catalogue's
+// words, its role and country named; any other as the server's sentence.
+function findingText(f) {
+  const a = f.args || [];
+  if (f.message_id === 'transfers.under_arms_embargo_since' && a.length >= 5) {
+    const day = (d) => { const x = new Date(d + 'T00:00:00Z'); return isNaN(x) ? d : x.toLocaleDateString(document.documentElement.lang, { dateStyle: 'medium', timeZone: 'UTC' }); };
+    return t('xfer.finding_embargo', { role: label('party_role', a[0]), name: a[1], country: countryName(a[2]), since: day(a[3]), reference: a[4] });
+  }
+  return messageText(f);
+}
+
 // A screening answer: clear, or each finding in the language.
 export function Screening({ s }) {
   if (!s) return '—';
   if (s.clear && !s.findings?.length) return html`<span class="badge tone-held">${t('xfer.clear')}</span>`;
   return html`<span class=${'badge tone-' + (s.clear ? 'warn' : 'missing')}>${t(s.clear ? 'xfer.clear' : 'xfer.not_clear')}</span>
     <ul class="plain xfer-findings">${(s.findings || []).map((f, i) => html`<li key=${i}>
-      <span data-said="server">${messageText(f)}</span>
+      <span data-said="server">${findingText(f)}</span>
       ${f.rule && html` <code translate=${false}>${f.rule}</code>`}
-      ${f.reference && html` <span dir="auto" translate=${false}>(${f.reference})</span>`}
+      ${f.reference && f.message_id !== 'transfers.under_arms_embargo_since' && html` <span dir="auto" translate=${false}>(${f.reference})</span>`}
     </li>`)}</ul>`;
 }
 
