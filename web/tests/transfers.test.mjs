@@ -84,6 +84,8 @@ async function pageIsClean(page, route, what, lang) {
   const raw = main.match(/(?<![\p{L}\p{N}_.@/-])(?:end_user|not_seen|seen_elsewhere|licence_state|xfer\.[a-z_.]+|[a-z]+_[a-z_]+\.[a-z_]+)(?![\p{L}\p{N}_])/gu);
   assert.equal(raw, null, `${what} (${lang}) shows codes: ${raw}`);
   assert.ok(!/\bxfer\./.test(main), `${what} (${lang}) shows a catalogue key`);
+  const actor = main.match(/\b(?:cli|user|os|token):[\p{L}\w.-]+/gu);
+  assert.equal(actor, null, `${what} (${lang}) shows who as a code: ${actor}`);
   const found = await axeViolations(page);
   assert.deepEqual(found, [], `axe-core on ${what} (${lang})`);
   assert.deepEqual(page.errors, [], `errors in the page on ${what}`);
@@ -197,6 +199,59 @@ test('a diversion alert\'s "Open trace request" makes the trace request and open
     const traced = page.locator('table.list tbody tr').filter({ hasText: alert.serial }).first();
     await traced.locator('[data-state="traced"]').waitFor();
     assert.equal(await traced.getByTestId('open-trace').count(), 0);
+  });
+});
+
+test('a licence drafted in the form is screened, and its assessment recorded in the form denies it', async () => {
+  await withPage(browser, 'transfers-draft', async (page) => {
+    await signIn(page, 'admin');
+    await go(page, '#/licences/new');
+    const form = page.getByTestId('new-licence');
+    await form.waitFor();
+    const byId = (id) => page.locator(`[id="${id}"]`);
+    await byId('nl-number').fill('HT-EXP-2026-T01');
+    await byId('nl-authority').fill('Direction des licences d\'armes');
+    await byId('nl-valid_until').fill('2027-12-31');
+    // two parties shown at first: the exporter and the end user; a third added, then removed
+    await byId('nl-parties.0.name').fill('Police nationale d\'Haïti');
+    await byId('nl-parties.0.country').fill('Haiti');
+    await byId('nl-parties.1.name').fill('Société de sécurité de Bangui');
+    await byId('nl-parties.1.country').fill('Central African Republic');
+    await form.getByRole('button', { name: 'Add a party' }).click();
+    await byId('nl-parties.2.name').waitFor();
+    await form.getByRole('button', { name: 'Remove party 3' }).click();
+    await assertAbsent(byId('nl-parties.2.name'), 'the removed party', 200);
+    assert.equal(await byId('nl-parties.1.country').getAttribute('data-code'), 'CF', 'the country picker holds the code');
+    await byId('nl-lines.0.category').selectOption({ index: 1 });
+    await byId('nl-lines.0.quantity').fill('5');
+    await form.getByRole('button', { name: 'Draft the licence' }).click();
+    await page.waitForFunction(() => /^#\/licences\/[0-9A-Z]{26}$/.test(location.hash));
+    await page.locator('main h1').filter({ hasText: 'HT-EXP-2026-T01' }).waitFor();
+    await page.locator('.subtitle [data-state="draft"]').waitFor();
+    // the end user in an embargoed state: screening says so, in words
+    const parties = await page.locator('table.list').first().innerText();
+    assert.match(parties, /under an arms embargo since/);
+    assert.match(parties, /end user Société de sécurité de Bangui is in Central African Republic/);
+    // the assessment: nothing chosen beforehand, every criterion answered
+    const assess = page.getByTestId('assess-form');
+    await assess.waitFor();
+    assert.equal(await byId('as-decision').inputValue(), '', 'no decision chosen beforehand');
+    for (const p of ['embargo', 'international_obligations', 'atrocity_crimes']) await byId(`as-prohibitions.${p}.finding`).selectOption(p === 'embargo' ? 'applies' : 'clear');
+    await byId('as-prohibitions.embargo.evidence').fill('S/RES/2127 (2013)');
+    for (const r of ['peace_security', 'ihl', 'human_rights', 'terrorism', 'organised_crime', 'gender_based_violence', 'diversion']) await byId(`as-risks.${r}.finding`).selectOption('none');
+    // approving what an embargo forbids is refused by the server, in words, at the form
+    await byId('as-decision').selectOption('approve');
+    await byId('as-reasons').fill('The end user is under an arms embargo.');
+    await assess.getByRole('button', { name: 'Record the assessment' }).click();
+    await assess.locator('[role="alert"]').first().waitFor();
+    await page.locator('.subtitle [data-state="draft"]').waitFor();
+    await byId('as-decision').selectOption('deny');
+    await assess.getByRole('button', { name: 'Record the assessment' }).click();
+    await page.locator('.subtitle [data-state="denied"]').waitFor();
+    const shown = await page.getByTestId('assessment').innerText();
+    assert.match(shown, /Arms embargo \(Security Council\)\s+prohibition\s+applies/);
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the denied licence');
+    await screenshot(page, '92-transfers-denied');
   });
 });
 

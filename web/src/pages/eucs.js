@@ -8,13 +8,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtDate, fmtNumber, label, t } from '../i18n.js';
+import { actorText, fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, ItemLink, Table, bodyOf, linesOf } from '../components/stock.js';
 import { Badge, Country, EucLink, Goods, LicenceLink, ShipmentLink, YesNo } from '../components/transfers.js';
 import { PageTitle } from './misc.js';
 import { AlertTable } from './diversions.js';
+import { Screening } from './licences.js';
 import { CHECK_RESULTS, VERIFICATION_RESULTS } from '../vocab.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -74,7 +75,7 @@ export function Euc({ user, route }) {
     <${Facts} rows=${[
       [t('xfer.issued_on'), html`<${Day} at=${euc.issued} />`],
       [t('xfer.expires'), html`<${Day} at=${euc.expires} />`],
-      [t('xfer.recorded'), html`${fmtDate(euc.recorded_at)} · <span dir="auto">${euc.recorded_by}</span>`],
+      [t('xfer.recorded'), html`${fmtDate(euc.recorded_at)} · <span dir="auto" translate=${false}>${actorText(euc.recorded_by)}</span>`],
       euc.dvc && [t('xfer.dvc'), text(euc.dvc)],
       euc.closed_on && [t('xfer.closed_on'), html`<${Day} at=${euc.closed_on} />`],
     ]} />
@@ -119,6 +120,13 @@ export function Euc({ user, route }) {
       ]} />
     </div>
 
+    ${(euc.screening || []).length > 0 && html`<h2>${t('xfer.screening')}</h2>
+    <${Table} caption=${t('xfer.screening')} rows=${euc.screening} rowKey=${(x) => x.role + x.name} cols=${[
+      [t('xfer.role'), (x) => label('party_role', x.role)],
+      [t('xfer.name'), (x) => html`<span dir="auto">${x.name}</span>`],
+      [t('xfer.screening'), (x) => html`<${Screening} s=${x.screening} />`],
+    ]} />`}
+
     <h2>${t('xfer.goods')}</h2>
     <${Table} caption=${t('xfer.goods')} rows=${euc.goods || []} rowKey=${(g) => g.n} empty=${t('xfer.no_lines')} cols=${[
       [t('xfer.n'), (g) => fmtNumber(g.n), 'num'],
@@ -136,7 +144,7 @@ export function Euc({ user, route }) {
         <p><${Day} at=${v.date} /> · <${Badge} kind="verification" code=${v.result} /></p>
         <p>${t('xfer.channel')}: <span dir="auto">${v.channel}</span>${v.counterpart && html` · ${t('xfer.counterpart')}: <span dir="auto">${v.counterpart}</span>`}</p>
         ${v.notes && html`<p class="pre" dir="auto">${v.notes}</p>`}
-        <p class="muted">${t('xfer.recorded')}: ${fmtDate(v.recorded_at)} · <span dir="auto" translate=${false}>${v.recorded_by}</span></p>
+        <p class="muted">${t('xfer.recorded')}: ${fmtDate(v.recorded_at)} · <span dir="auto" translate=${false}>${actorText(v.recorded_by)}</span></p>
       </li>`)}
     </ol>`}
     ${can(user, 'license') && euc.state !== 'closed' && html`<${ActionForm} prefix="ev-" title=${t('xfer.verify')} submit=${t('xfer.verify_submit')}

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { countryName, fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
+import { actorText, countryName, fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { useRequest } from '../request.js';
 import { can } from '../roles.js';
@@ -127,8 +127,8 @@ export function Licence({ user, id }) {
       [t('xfer.no_reexport'), html`<${YesNo} value=${c.no_reexport_without_consent} />`],
       [t('xfer.post_checks'), html`<${YesNo} value=${c.post_shipment_checks} />`],
       c.other && [t('xfer.other_conditions'), html`<span dir="auto">${c.other}</span>`],
-      [t('xfer.drafted'), html`${fmtDate(lic.drafted_at)} · <span dir="auto">${lic.drafted_by}</span>`],
-      lic.issued_at && [t('xfer.issued'), html`${fmtDate(lic.issued_at)} · <span dir="auto">${lic.issued_by}</span>`],
+      [t('xfer.drafted'), html`${fmtDate(lic.drafted_at)} · <span dir="auto" translate=${false}>${actorText(lic.drafted_by)}</span>`],
+      lic.issued_at && [t('xfer.issued'), html`${fmtDate(lic.issued_at)} · <span dir="auto" translate=${false}>${actorText(lic.issued_by)}</span>`],
       lic.notes && [t('field.notes'), html`<span class="pre" dir="auto">${lic.notes}</span>`],
     ]} />
 
@@ -224,7 +224,7 @@ function Assessment({ a }) {
       [t('xfer.reasons'), html`<span dir="auto" class="pre">${a.reasons}</span>`],
       [t('xfer.officer'), html`<span dir="auto">${a.officer}</span>`],
       [t('xfer.date'), html`<${Day} at=${a.date} />`],
-      [t('xfer.recorded'), html`${fmtDate(a.assessed_at)} · <span dir="auto">${a.assessed_by}</span>`],
+      a.assessed_at && [t('xfer.recorded'), html`${fmtDate(a.assessed_at)} · <span dir="auto" translate=${false}>${actorText(a.assessed_by)}</span>`],
     ]} />
   </div>`;
 }

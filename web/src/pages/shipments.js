@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtDate, fmtNumber, label, t } from '../i18n.js';
+import { actorText, fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, useForm } from '../components/form.js';
@@ -68,7 +68,7 @@ function Shipment({ user, id }) {
       [t('xfer.route'), html`<${Route} codes=${s.route} />`],
       [t('xfer.dvc'), s.dvc && html`<span dir="auto" data-testid="dvc">${s.dvc}</span>`],
       [t('xfer.delivered_on'), s.delivered_on && html`<${Day} at=${s.delivered_on} />`],
-      [t('xfer.recorded'), html`${fmtDate(s.recorded_at)} · <span dir="auto">${s.recorded_by}</span>`],
+      [t('xfer.recorded'), html`${fmtDate(s.recorded_at)} · <span dir="auto" translate=${false}>${actorText(s.recorded_by)}</span>`],
       s.notes && [t('field.notes'), html`<span class="pre" dir="auto">${s.notes}</span>`],
     ]} />
     <h2>${t('xfer.weapons')}</h2>
