@@ -255,6 +255,64 @@ test('a licence drafted in the form is screened, and its assessment recorded in 
   });
 });
 
+test('a shipment made in the form exports the weapon chosen by serial; its delivery and a post-shipment check are recorded in their forms', async () => {
+  await withPage(browser, 'transfers-ship', async (page) => {
+    await signIn(page, 'admin');
+    // an issued export licence with a verified certificate and weapons left to ship
+    let lic = null;
+    for (const l of (await must(page, '/licences?kind=export&state=issued'))) {
+      const full = await must(page, `/licences/${encodeURIComponent(l.id)}`);
+      if (full.euc?.state === 'verified' && full.lines.some((x) => x.goods === 'weapons' && x.remaining > 0)) lic = full;
+    }
+    assert.ok(lic, 'the demo has an issued export licence with a verified certificate and weapons left');
+    const line = lic.lines.find((x) => x.goods === 'weapons' && x.remaining > 0);
+    const { items } = await must(page, `/items?category=${line.category}&status=in_store&limit=50`);
+    const weapon = items.find((i) => /^[A-Z0-9-]{5,}$/.test(i.serial || ''));
+    assert.ok(weapon, `a weapon of category ${line.category} in store`);
+    // from the licence's page to the form, the licence chosen
+    await go(page, `#/licences/${encodeURIComponent(lic.id)}`);
+    await page.locator('main a[href^="#/shipments/new"]').click();
+    const form = page.getByTestId('new-shipment');
+    await form.waitFor();
+    await page.getByTestId('chosen-licence').filter({ hasText: lic.euc.number }).waitFor();
+    await page.locator('[id="ns-items"]').fill(weapon.serial);
+    await page.getByTestId('weapon-choices').getByRole('button').filter({ hasText: weapon.serial }).first().click();
+    await page.getByTestId('weapons-chosen').filter({ hasText: weapon.serial }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the new shipment form with a weapon chosen');
+    await form.getByRole('button', { name: 'Record the shipment' }).click();
+    await page.waitForFunction(() => /^#\/shipments\/[0-9A-Z]{26}$/.test(location.hash));
+    const shipmentId = (await page.evaluate(() => location.hash)).split('/')[2];
+    // the shipment's weapon links to the weapon, now exported
+    await page.locator(`main a[href="#/items/${weapon.id}"]`).waitFor();
+    assert.equal((await must(page, `/items/${weapon.id}`)).status, 'exported');
+    const after = await must(page, `/licences/${encodeURIComponent(lic.id)}`);
+    assert.equal(after.lines[lic.lines.indexOf(line)].remaining, line.remaining - 1, 'one fewer remains on the licence');
+    // the delivery, with its DVC
+    await page.locator('[id="sd-dvc"]').fill('DO-DVC-2026-T01');
+    await page.getByRole('button', { name: 'Record the delivery' }).click();
+    await page.getByTestId('dvc').filter({ hasText: 'DO-DVC-2026-T01' }).waitFor();
+    await page.locator('.subtitle [data-state="delivered"]').waitFor();
+    assert.equal((await must(page, `/shipments/${shipmentId}`)).state, 'delivered');
+    // a post-shipment check on the certificate: the weapon seen elsewhere raises an alert
+    const alertsBefore = (await must(page, '/diversions')).length;
+    await go(page, `#/eucs/${encodeURIComponent(lic.euc.id)}`);
+    const check = page.getByTestId('check-form');
+    await check.waitFor();
+    await check.locator('[id="pc-inspectors"]').fill('Inspector One\nInspector Two');
+    await check.locator(`[id="pc-items.${weapon.id}.result"]`).selectOption('seen_elsewhere');
+    await check.locator(`[id="pc-items.${weapon.id}.location"]`).fill('a private armoury in Santiago');
+    await check.getByRole('button', { name: 'Record the check' }).click();
+    await check.getByRole('status').filter({ hasText: 'Post-shipment check recorded.' }).waitFor();
+    const alerts = await must(page, '/diversions');
+    assert.equal(alerts.length, alertsBefore + 1, 'one alert more');
+    const raised = alerts.find((a) => a.item_id === weapon.id);
+    assert.equal(raised?.result, 'seen_elsewhere');
+    await page.locator('main table.list').filter({ hasText: 'a private armoury in Santiago' }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the certificate after its check');
+    await screenshot(page, '93-transfers-checked');
+  });
+});
+
 test('a viewer has no transfers menu, and the pages say so', async () => {
   await withPage(browser, 'transfers-viewer', async (page) => {
     await signIn(page, 'viewer');
