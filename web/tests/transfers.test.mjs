@@ -313,6 +313,39 @@ test('a shipment made in the form exports the weapon chosen by serial; its deliv
   });
 });
 
+test('a broker registered in the form is suspended with a reason, and a diversion alert is closed with one', async () => {
+  await withPage(browser, 'transfers-broker', async (page) => {
+    await signIn(page, 'admin');
+    await go(page, '#/brokers');
+    const byId = (id) => page.locator(`[id="${id}"]`);
+    await byId('br-name').fill('Caraïbes Courtage SA');
+    await byId('br-country').fill('Haiti');
+    await byId('br-registration').fill('HT-BRK-2026-T01');
+    await page.getByLabel('brokering', { exact: true }).check();
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.waitForFunction(() => /^#\/brokers\/[0-9A-Z]{26}$/.test(location.hash));
+    await page.locator('.subtitle [data-state="registered"]').waitFor();
+    await page.getByTestId('bs-suspended').click();
+    await byId('bs-reason').fill('registration papers under review');
+    await page.getByRole('button', { name: 'Suspend', exact: true }).click();
+    await page.locator('.subtitle [data-state="suspended"]').waitFor();
+    await page.getByText('registration papers under review').first().waitFor();
+    const id = (await page.evaluate(() => location.hash)).split('/')[2];
+    assert.equal((await must(page, `/brokers/${id}`)).state, 'suspended');
+    // an alert closed from the list, with its reason
+    const open = await must(page, '/diversions?state=open');
+    assert.ok(open.length > 0, 'an open alert to close');
+    await go(page, '#/diversions');
+    const row = page.locator('table.list tbody tr').filter({ hasText: open[0].serial }).first();
+    await row.getByRole('button', { name: /^Close/ }).click();
+    await byId('dc-reason').fill('the weapon was found in the armoury of the end user');
+    await page.getByRole('button', { name: 'Close the alert' }).click();
+    await page.getByRole('status').filter({ hasText: 'The alert is closed.' }).waitFor();
+    await row.locator('[data-state="closed"]').waitFor();
+    assert.equal((await must(page, `/diversions/${open[0].id}`)).state, 'closed');
+  });
+});
+
 test('a viewer has no transfers menu, and the pages say so', async () => {
   await withPage(browser, 'transfers-viewer', async (page) => {
     await signIn(page, 'viewer');

@@ -67,6 +67,7 @@ export function Diversions({ user, route }) {
   const [error, setError] = useState(null);
   const [actionError, setActionError] = useState(null);
   const [closing, setClosing] = useState(null);
+  const [said, setSaid] = useState('');
   const keep = useRequest((keep) => {
     setError(null);
     form.setValues(filters);
@@ -85,7 +86,7 @@ export function Diversions({ user, route }) {
     [t('xfer.euc'), (a) => html`<${EucLink} id=${a.euc_id} number=${a.euc_number} />`, '', { sort: 'euc_number' }],
     [t('xfer.licence'), (a) => html`<${LicenceLink} id=${a.licence_id} number=${a.licence_number} />`, '', { sort: 'licence_number' }],
     [t('xfer.state'), (a) => html`<${Badge} kind="diversion_state" code=${a.state} />`, '', { sort: (a) => ORDER[a.state] }],
-    [t('xfer.actions'), (a) => html`<${AlertActions} user=${user} a=${a} onError=${setActionError} onClose=${(x) => setClosing(x)} />`],
+    [t('xfer.actions'), (a) => html`<${AlertActions} user=${user} a=${a} onError=${setActionError} onClose=${(x) => { setSaid(''); setClosing(x); }} />`],
   ];
   return html`<${PageTitle}>${t('xfer.diversions')}<//>
     <p class="hint">${t('xfer.diversions_note')}</p>
@@ -97,10 +98,11 @@ export function Diversions({ user, route }) {
       </div>
     </form>
     ${actionError && html`<div class="alert" role="alert" data-said="server">${errorText(actionError)}</div>`}
+    <p class="success" role="status">${said}</p>
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
     ${list && html`<${Table} name="diversion-alerts" caption=${t('xfer.diversions')} cols=${cols} rows=${openFirst(list)} empty=${t('xfer.no_alerts')} />`}
-    ${closing && html`<${CloseAlert} key=${closing.id} a=${closing} onDone=${() => { setClosing(null); reload(); }} start=${() => setClosing(null)} />`}`;
+    ${closing && html`<${CloseAlert} key=${closing.id} a=${closing} onDone=${() => { setClosing(null); setSaid(t('xfer.closed_done')); reload(); }} start=${() => setClosing(null)} />`}`;
 }
 
 function CloseAlert({ a, onDone, start }) {
