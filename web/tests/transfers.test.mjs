@@ -255,6 +255,54 @@ test('a licence drafted in the form is screened, and its assessment recorded in 
   });
 });
 
+test('a licence\'s end-user certificate is recorded in its form, then its verification', async () => {
+  await withPage(browser, 'transfers-euc', async (page) => {
+    await signIn(page, 'admin');
+    const lic = (await must(page, '/licences?kind=export')).find((l) => ['draft', 'assessed'].includes(l.state) && l.number !== 'HT-EXP-2026-T01');
+    assert.ok(lic, 'the demo has a pending export licence');
+    assert.equal((await must(page, `/licences/${lic.id}`)).euc, null, 'with no certificate yet');
+    await go(page, `#/licences/${lic.id}`);
+    await page.getByTestId('euc-open').click();
+    const form = page.getByTestId('euc-form');
+    await form.waitFor();
+    const byId = (id) => page.locator(`[id="ne-${id}"]`);
+    // what the licence says is there already
+    assert.ok((await byId('exporter.name').inputValue()).length > 0, 'the exporter comes from the licence');
+    assert.equal(await byId('destination').getAttribute('data-code'), lic.destination);
+    await byId('number').fill('EUC-T-2026-001');
+    await byId('issued').fill('2026-11-02');
+    await byId('expires').fill('2027-11-01');
+    await byId('authority.name').fill('Ministry of Defence');
+    await byId('authority.signatory').fill('J. Doe');
+    await byId('authority.position').fill('Director of Armament');
+    await byId('authority.authentication').fill('embossed seal');
+    await byId('authority.stamp').check();
+    await byId('end_user.position').fill('Commander');
+    await byId('end_user.signed').check();
+    await byId('goods.0.description').fill('self-loading pistols');
+    await byId('contract.reference').fill('CT-2026-77');
+    await byId('contract.date').fill('2026-10-01');
+    await byId('end_use').fill('Police patrols');
+    await byId('sole_use_assurance').check();
+    // the undertaking not to re-export left unticked: refused at its field, in words
+    await form.getByRole('button', { name: 'Record the certificate' }).click();
+    await page.locator('[id="ne-no_reexport_undertaking-error"]').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'ne-no_reexport_undertaking');
+    await byId('no_reexport_undertaking').check();
+    await form.getByRole('button', { name: 'Record the certificate' }).click();
+    await page.waitForFunction(() => /^#\/eucs\/[0-9A-Z]{26}$/.test(location.hash));
+    await page.locator('main h1').filter({ hasText: 'EUC-T-2026-001' }).waitFor();
+    await page.locator('.subtitle [data-state="received"]').waitFor();
+    // its verification, then the certificate is verified and the timeline shows it
+    await page.locator('[id="ev-channel"]').fill('note verbale 2026/200');
+    await page.locator('[id="ev-result"]').selectOption('authentic');
+    await page.getByRole('button', { name: 'Record the verification' }).click();
+    await page.locator('.subtitle [data-state="verified"]').waitFor();
+    assert.match(await page.getByTestId('verifications').innerText(), /note verbale 2026\/200/);
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the new certificate');
+  });
+});
+
 test('a shipment made in the form exports the weapon chosen by serial; its delivery and a post-shipment check are recorded in their forms', async () => {
   await withPage(browser, 'transfers-ship', async (page) => {
     await signIn(page, 'admin');

@@ -152,6 +152,7 @@ export function Licence({ user, id }) {
 
     <h2>${t('xfer.euc')}</h2>
     ${lic.euc ? html`<p><${EucLink} id=${lic.euc.id} number=${lic.euc.number} /> <${Badge} kind="euc_state" code=${lic.euc.state} /></p>` : html`<p class="muted">${t('xfer.no_euc')}</p>`}
+    ${!lic.euc && lic.kind !== 'import' && !['denied', 'revoked'].includes(recorded) && can(user, 'license') && html`<${EucForm} lic=${lic} />`}
 
     <h2>${t('xfer.shipments')}</h2>
     <${Table} caption=${t('xfer.shipments')} rows=${lic.shipments || []} empty=${t('xfer.no_shipments')} cols=${[
@@ -400,4 +401,125 @@ function NewLicence({ user }) {
       <${FormError} form=${form} />
       <div class="actions"><${Submit} form=${form}>${t('xfer.new_licence_submit')}<//></div>
     </form>`;
+}
+
+// ---- the end-user certificate of a licence ----
+
+const EUC_GOODS = ['goods', 'category', 'description', 'model', 'calibre', 'quantity', 'value', 'currency'];
+
+// The importing state's certificate for this licence, every element of it
+// (behind its button): what the licence already says — exporter, end user,
+// destination, goods — fills it in, to be checked against the paper.
+function EucForm({ lic }) {
+  const [shown, setShown] = useState(false);
+  const party = (role) => (lic.parties || []).find((p) => p.role === role) || {};
+  const exporter = party('exporter');
+  const endUser = (lic.parties || []).find((p) => p.role === 'end_user') || party('importer');
+  const [rows, setRows] = useState(() => (lic.lines || []).map((_, i) => i));
+  const [next, setNext] = useState((lic.lines || []).length);
+  const initial = {
+    number: '', issued: '', expires: '', destination: lic.destination || '', end_use: '', place_of_use: '',
+    'authority.name': '', 'authority.signatory': '', 'authority.position': '', 'authority.stamp': false, 'authority.authentication': '',
+    'exporter.name': exporter.name || '', 'exporter.business_name': '', 'exporter.address': exporter.address || '', 'exporter.country': exporter.country || '',
+    'end_user.name': endUser.name || '', 'end_user.position': '', 'end_user.address': endUser.address || '', 'end_user.country': endUser.country || '', 'end_user.signed': false,
+    'contract.reference': '', 'contract.date': '',
+    sole_use_assurance: false, no_reexport_undertaking: false, dvc_required: true, post_shipment_consent: false,
+  };
+  (lic.lines || []).forEach((l, i) => Object.assign(initial, {
+    [`goods.${i}.goods`]: l.goods, [`goods.${i}.category`]: l.goods === 'ammunition' ? '' : l.category || '',
+    [`goods.${i}.description`]: l.description || [l.make, l.ammunition_type].filter(Boolean).join(' ') || '',
+    [`goods.${i}.model`]: l.model || '', [`goods.${i}.calibre`]: l.calibre || '', [`goods.${i}.quantity`]: String(l.quantity ?? ''),
+    [`goods.${i}.value`]: l.value !== undefined && l.value !== null ? String(l.value) : '', [`goods.${i}.currency`]: l.currency || '',
+  }));
+  const names = [...Object.keys(initial).filter((k) => !k.startsWith('goods.')), ...rows.flatMap((k) => EUC_GOODS.map((n) => `goods.${k}.${n}`))];
+  const form = useForm(initial, { prefix: 'ne-', fields: names });
+  const v = form.values;
+  const go = form.submit(async () => {
+    const body = { licence_id: lic.id, goods: rowsOf(v, 'goods', rows, EUC_GOODS, ['quantity', 'value']) };
+    for (const k of Object.keys(initial)) {
+      if (k.startsWith('goods.')) continue;
+      const val = v[k];
+      if (typeof val === 'string' && val.trim() === '') continue;
+      const [a, b] = k.split('.');
+      if (b) (body[a] ??= {})[b] = val;
+      else body[a] = val;
+    }
+    try {
+      const e = await api('POST', '/eucs', { body });
+      navigate('#/eucs/' + encodeURIComponent(e.id));
+    } catch (e) {
+      if (e.field) e.field = formField(e.field, { goods: rows });
+      throw e;
+    }
+  });
+  const F = (name, lbl, extra = {}) => html`<${Field} form=${form} name=${name} label=${lbl} ...${extra} />`;
+  const categories = [{ value: '', label: t('common.choose') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))];
+  if (!shown)
+    return html`<p><button type="button" class="secondary" data-testid="euc-open"
+      onClick=${() => { setShown(true); setTimeout(() => document.getElementById('ne-number')?.focus(), 0); }}>${t('xfer.add_euc')}</button></p>`;
+  return html`<section class="box wide" aria-labelledby="ne-h" data-testid="euc-form">
+    <h3 id="ne-h">${t('xfer.add_euc')}</h3>
+    <p class="hint">${t('xfer.add_euc_note')}</p>
+    <form class="form xfer-form" onSubmit=${go} novalidate>
+      <div class="row">
+        ${F('number', t('xfer.number'), { required: true, dir: 'auto', autocomplete: 'off' })}
+        ${F('issued', t('xfer.issued_on'), { type: 'date', required: true })}
+        ${F('expires', t('xfer.expires'), { type: 'date', required: true })}
+      </div>
+      <fieldset><legend>${t('xfer.g_authority')}</legend><div class="row">
+        ${F('authority.name', t('xfer.name'), { required: true, dir: 'auto' })}
+        ${F('authority.signatory', t('xfer.signatory'), { required: true, dir: 'auto' })}
+        ${F('authority.position', t('xfer.position'), { required: true, dir: 'auto' })}
+        ${F('authority.authentication', t('xfer.authentication'), { required: true, dir: 'auto' })}
+        ${F('authority.stamp', t('xfer.stamp'), { type: 'checkbox' })}
+      </div></fieldset>
+      <fieldset><legend>${t('xfer.g_exporter')}</legend><div class="row">
+        ${F('exporter.name', t('xfer.name'), { required: true, dir: 'auto' })}
+        ${F('exporter.business_name', t('xfer.business_name'), { dir: 'auto' })}
+        ${F('exporter.address', t('xfer.address'), { required: true, dir: 'auto' })}
+        ${F('exporter.country', t('field.country'), { type: 'country' })}
+      </div></fieldset>
+      <fieldset><legend>${t('xfer.g_end_user')}</legend><div class="row">
+        ${F('end_user.name', t('xfer.name'), { required: true, dir: 'auto' })}
+        ${F('end_user.position', t('xfer.position'), { required: true, dir: 'auto' })}
+        ${F('end_user.address', t('xfer.address'), { required: true, dir: 'auto' })}
+        ${F('end_user.country', t('field.country'), { type: 'country' })}
+        ${F('end_user.signed', t('xfer.signed'), { type: 'checkbox' })}
+      </div></fieldset>
+      <fieldset><legend>${t('xfer.goods')}</legend>
+        ${rows.map((k, i) => html`<div class="marking-row" role="group" aria-label=${t('xfer.line_n', { n: i + 1 })} key=${k}>
+          ${F(`goods.${k}.goods`, t('xfer.goods'), { type: 'select', options: optionsOf(GOODS, 'goods') })}
+          ${v[`goods.${k}.goods`] !== 'ammunition' && F(`goods.${k}.category`, t('field.category'), { type: 'select', options: categories })}
+          ${F(`goods.${k}.description`, t('xfer.description'), { dir: 'auto', required: true })}
+          ${F(`goods.${k}.model`, t('field.model'), { dir: 'auto' })}
+          ${F(`goods.${k}.calibre`, t('field.calibre'), { dir: 'auto' })}
+          ${F(`goods.${k}.quantity`, t('xfer.quantity'), { type: 'number', min: '1', required: true })}
+          ${F(`goods.${k}.value`, t('xfer.value'), { type: 'number', min: '0', step: 'any' })}
+          ${F(`goods.${k}.currency`, t('xfer.currency'), { dir: 'ltr', maxlength: '3', autocomplete: 'off' })}
+          ${rows.length > 1 && html`<button type="button" class="secondary small" onClick=${() => setRows(rows.filter((x) => x !== k))}>${t('xfer.remove_line', { n: i + 1 })}</button>`}
+        </div>`)}
+        <button type="button" class="secondary small" onClick=${() => { setRows([...rows, next]); form.setValues((x) => ({ ...x, [`goods.${next}.goods`]: 'weapons' })); setNext(next + 1); }}>${t('xfer.add_line')}</button>
+      </fieldset>
+      <fieldset><legend>${t('xfer.g_contract')}</legend><div class="row">
+        ${F('contract.reference', t('xfer.reference'), { required: true, dir: 'auto' })}
+        ${F('contract.date', t('xfer.date'), { type: 'date', required: true })}
+      </div></fieldset>
+      <fieldset><legend>${t('xfer.g_destination')}</legend><div class="row">
+        ${F('destination', t('xfer.destination'), { type: 'country' })}
+        ${F('place_of_use', t('xfer.place_of_use'), { dir: 'auto' })}
+      </div></fieldset>
+      <fieldset><legend>${t('xfer.g_assurances')}</legend>
+        ${F('end_use', t('xfer.end_use'), { type: 'textarea', rows: 2, dir: 'auto', required: true })}
+        <div class="row">
+          ${F('sole_use_assurance', t('xfer.sole_use'), { type: 'checkbox' })}
+          ${F('no_reexport_undertaking', t('xfer.no_reexport_undertaking'), { type: 'checkbox' })}
+          ${F('dvc_required', t('xfer.dvc_required'), { type: 'checkbox' })}
+          ${F('post_shipment_consent', t('xfer.post_shipment_consent'), { type: 'checkbox' })}
+        </div>
+      </fieldset>
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('xfer.add_euc_submit')}<//>
+        <button type="button" class="secondary" onClick=${() => setShown(false)}>${t('xfer.cancel')}</button></div>
+    </form>
+  </section>`;
 }
