@@ -358,6 +358,12 @@ test('a shipment made in the form exports the weapon chosen by serial; its deliv
     await page.locator('main table.list').filter({ hasText: 'a private armoury in Santiago' }).waitFor();
     assert.deepEqual(await axeViolations(page), [], 'axe-core on the certificate after its check');
     await screenshot(page, '93-transfers-checked');
+    // the weapon's page links to its shipment and its alert
+    await go(page, `#/items/${weapon.id}`);
+    await page.getByTestId('links-shipments').locator(`a[href="#/shipments/${shipmentId}"]`).waitFor();
+    await page.getByTestId('links-diversions').locator(`a[href="#/diversions/${raised.id}"]`).waitFor();
+    assert.match(await page.getByTestId('links-diversions').innerText(), /seen elsewhere/);
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the weapon page with its transfers');
   });
 });
 
