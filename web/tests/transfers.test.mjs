@@ -287,7 +287,7 @@ test('a licence\'s end-user certificate is recorded in its form, then its verifi
     // the undertaking not to re-export left unticked: refused at its field, in words
     await form.getByRole('button', { name: 'Record the certificate' }).click();
     await page.locator('[id="ne-no_reexport_undertaking-error"]').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'ne-no_reexport_undertaking');
+    await page.waitForFunction(() => document.activeElement?.id === 'ne-no_reexport_undertaking');
     await byId('no_reexport_undertaking').check();
     await form.getByRole('button', { name: 'Record the certificate' }).click();
     await page.waitForFunction(() => /^#\/eucs\/[0-9A-Z]{26}$/.test(location.hash));
