@@ -29,11 +29,18 @@ import { Losses } from './pages/losses.js';
 import { TraceRoute, Traces } from './pages/traces.js';
 import { Sdg } from './pages/sdg.js';
 import { Account } from './pages/account.js';
+import { LicenceRoute, Licences } from './pages/licences.js';
+import { Euc, Eucs } from './pages/eucs.js';
+import { ShipmentRoute, Shipments } from './pages/shipments.js';
+import { Broker, Brokers } from './pages/brokers.js';
+import { Diversion, Diversions } from './pages/diversions.js';
 import { NotAllowed, NotFound } from './pages/misc.js';
 
 // Each page: its group in the menu (components/nav.js: home, registry, stock,
-// tracing, monitoring, reports, administration), its nav label key, who may
+// tracing, transfers, monitoring, reports, administration), its nav label key, who may
 // open it, and its component.
+const transfers = (u) => national(u) && ['license', 'license_decide', 'ship'].some((a) => can(u, a));
+
 const PAGES = {
   dashboard: { group: 'home', nav: 'nav.dashboard', may: () => true, view: Dashboard },
   search: { group: 'home', nav: 'nav.search', may: () => true, view: Search },
@@ -53,6 +60,14 @@ const PAGES = {
   inbox: { group: 'tracing', nav: 'nav.inbox', may: (u) => can(u, 'read'), view: Inbox, record: Hit },
   losses: { group: 'tracing', nav: 'nav.losses', may: (u) => can(u, 'read') && national(u), view: Losses },
   traces: { group: 'tracing', nav: 'nav.traces', may: (u) => can(u, 'trace') && national(u), view: Traces, record: TraceRoute },
+  // transfers (docs/transfers.md): a state's, never a site's; shown to the
+  // roles that do the room's work (license, license_decide, ship), and the
+  // diversion alerts to tracers too, who turn them into trace requests
+  licences: { group: 'transfers', nav: 'nav.licences', may: transfers, view: Licences, record: LicenceRoute },
+  eucs: { group: 'transfers', nav: 'nav.eucs', may: transfers, view: Eucs, record: Euc },
+  shipments: { group: 'transfers', nav: 'nav.shipments', may: transfers, view: Shipments, record: ShipmentRoute },
+  brokers: { group: 'transfers', nav: 'nav.brokers', may: transfers, view: Brokers, record: Broker },
+  diversions: { group: 'transfers', nav: 'nav.diversions', may: (u) => transfers(u) || (can(u, 'trace') && national(u)), view: Diversions, record: Diversion },
   reports: { group: 'reports', nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: Sdg },
   // the user's own account: reached from their name in the header, not the menu
   account: { nav: 'nav.account', may: (u) => u.kind === 'user', view: Account, menu: false },

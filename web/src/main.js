@@ -6,6 +6,7 @@ import './css/loss.css';
 import './css/pickers.css';
 import './css/dashboard.css';
 import './css/lists.css';
+import './css/transfers.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';

@@ -54,6 +54,27 @@ export let DESTRUCTION_ROLES = [];
 // the collection room (docs/collection.md): a recovery's types and contexts
 export let RECOVERY_TYPES = [];
 export let RECOVERY_CONTEXTS = [];
+// the transfers room (docs/transfers.md): licences' kinds and states, a
+// party's roles, goods, the assessment's prohibitions, risks, their findings
+// and decisions, certificates' states and verification results, shipments'
+// states, post-shipment check results, brokers' activities and states, and
+// diversion alerts' states
+export let LICENCE_KINDS = [];
+export let LICENCE_STATES = [];
+export let PARTY_ROLES = [];
+export let GOODS = [];
+export let PROHIBITIONS = [];
+export let PROHIBITION_FINDINGS = [];
+export let RISKS = [];
+export let RISK_FINDINGS = [];
+export let DECISIONS = [];
+export let EUC_STATES = [];
+export let VERIFICATION_RESULTS = [];
+export let SHIPMENT_STATES = [];
+export let CHECK_RESULTS = [];
+export let BROKER_ACTIVITIES = [];
+export let BROKER_STATES = [];
+export let DIVERSION_STATES = [];
 
 let loaded = null;
 
@@ -98,6 +119,23 @@ export function loadVocabulary() {
         DESTRUCTION_ROLES = v.destruction_roles;
         RECOVERY_TYPES = v.recovery_types;
         RECOVERY_CONTEXTS = v.recovery_contexts;
+        // a server without the transfers room offers none of its words
+        LICENCE_KINDS = v.licence_kinds || [];
+        LICENCE_STATES = v.licence_states || [];
+        PARTY_ROLES = v.party_roles || [];
+        GOODS = v.goods || [];
+        PROHIBITIONS = v.prohibitions || [];
+        PROHIBITION_FINDINGS = v.prohibition_findings || [];
+        RISKS = v.risks || [];
+        RISK_FINDINGS = v.risk_findings || [];
+        DECISIONS = v.decisions || [];
+        EUC_STATES = v.euc_states || [];
+        VERIFICATION_RESULTS = v.verification_results || [];
+        SHIPMENT_STATES = v.shipment_states || [];
+        CHECK_RESULTS = v.check_results || [];
+        BROKER_ACTIVITIES = v.broker_activities || [];
+        BROKER_STATES = v.broker_states || [];
+        DIVERSION_STATES = v.diversion_states || [];
       },
       (e) => {
         loaded = null;

@@ -31,6 +31,7 @@ const TODO_PAGES = {
   investigations_open: { list: '#/checks', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
   custody_overdue: { list: '#/custody', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
   tasks_open: { list: '#/recoveries', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
+  diversion_alerts: { list: '#/diversions?state=open', one: (r) => '#/diversions/' + encodeURIComponent(r.id) },
 };
 
 // Counts {code: n} as chart rows, in the vocabulary's order when one is given
@@ -122,6 +123,7 @@ function recordTitle(r) {
   const x = r.title || {};
   if (x.reference) return [x.reference, x.serial].filter(Boolean).join(' · ');
   if (x.lot_number) return [x.lot_number, x.nomenclature].filter(Boolean).join(' · ');
+  if (x.euc_number) return [x.serial, x.euc_number, label('check_result', x.result)].filter(Boolean).join(' · ');
   return [x.serial, x.make, x.model, x.holder].filter(Boolean).join(' · ') || r.id;
 }
 

@@ -1,12 +1,13 @@
 // A weapon's page, the parts about its loss and the other rooms: "report
 // lost or stolen" in place (behind its button), and the records the other
 // rooms hold about the weapon (GET /items/{id}/links) — its loss reports,
-// hits, trace requests, recoveries, custody, stock checks and destruction —
+// hits, trace requests, recoveries, custody, stock checks, destruction,
+// shipments under a transfer licence and diversion alerts —
 // each a link to its own page.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { actorText, fmtNumber, label, t } from '../i18n.js';
+import { actorText, countryName, fmtNumber, label, t } from '../i18n.js';
 import { Loading } from '../components/form.js';
 import { Day } from '../components/stock.js';
 import { LossForm } from '../components/loss.js';
@@ -30,7 +31,7 @@ export function ReportLoss({ item, onReported }) {
   </section>`;
 }
 
-const PARTS = ['losses', 'hits', 'traces', 'recoveries', 'custody', 'checks', 'destructions'];
+const PARTS = ['losses', 'hits', 'traces', 'recoveries', 'custody', 'checks', 'destructions', 'shipments', 'diversions'];
 
 // Where each kind of record is read, and the line that names it.
 const LINKS = {
@@ -75,6 +76,19 @@ const LINKS = {
     more: html`${label('batch_state', l.label.state)}${l.label.certificate ? html` · <span dir="auto">${l.label.certificate}</span>` : ''}`,
   }),
 };
+
+// A shipment's and a diversion alert's label as the transfers room writes
+// it; each field may be missing.
+LINKS.shipment = (l) => ({
+  href: '#/shipments/' + encodeURIComponent(l.id),
+  text: html`${label('ship_direction', l.label?.direction) || t('links.shipment')} · <${Day} at=${l.date} />`,
+  more: html`${l.label?.state ? label('shipment_state', l.label.state) : ''}${l.label?.licence_number ? html` · ${t('xfer.licence')} <span dir="auto">${l.label.licence_number}</span>` : ''}${l.label?.destination ? html` · ${countryName(l.label.destination)}` : ''}`,
+});
+LINKS.diversion = (l) => ({
+  href: '#/diversions/' + encodeURIComponent(l.id),
+  text: html`${label('check_result', l.label?.result) || t('links.diversion')} · <${Day} at=${l.date} />`,
+  more: html`${l.label?.state ? label('diversion_state', l.label.state) : ''}${l.label?.euc_number ? html` · ${t('xfer.euc')} <span dir="auto">${l.label.euc_number}</span>` : ''}`,
+});
 
 export function ItemLinks({ id, changes }) {
   const [links, setLinks] = useState(undefined); // null: the server cannot tell
