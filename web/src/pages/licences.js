@@ -183,13 +183,25 @@ export function Parties({ parties }) {
   ]} />`;
 }
 
-// A finding of screening in the language: an embargo's in the catalogue's
-// words, its role and country named; any other as the server's sentence.
+// A finding of screening in the language: an embargo's from the catalogue,
+// its country (and a transit state) named and its date written in the
+// language; any other as the server's sentence.
+const EMBARGO_FINDINGS = {
+  'transfers.importer_under_arms_embargo_since': false,
+  'transfers.consignee_under_arms_embargo_since': false,
+  'transfers.end_user_under_arms_embargo': false,
+  'transfers.destination_under_arms_embargo_since': false,
+  'transfers.exporter_under_embargo_arms_from': false,
+  'transfers.goods_pass_through_under_arms': true, // its first argument is a country too
+};
 function findingText(f) {
-  const a = f.args || [];
-  if (f.message_id === 'transfers.under_arms_embargo_since' && a.length >= 5) {
+  const a = [...(f.args || [])];
+  if (f.message_id in EMBARGO_FINDINGS && a.length >= 4) {
     const day = (d) => { const x = new Date(d + 'T00:00:00Z'); return isNaN(x) ? d : x.toLocaleDateString(document.documentElement.lang, { dateStyle: 'medium', timeZone: 'UTC' }); };
-    return t('xfer.finding_embargo', { role: label('party_role', a[0]), name: a[1], country: countryName(a[2]), since: day(a[3]), reference: a[4] });
+    if (EMBARGO_FINDINGS[f.message_id]) a[0] = countryName(a[0]);
+    a[1] = countryName(a[1]);
+    a[2] = day(a[2]);
+    return messageText({ ...f, args: a });
   }
   return messageText(f);
 }
@@ -202,7 +214,7 @@ export function Screening({ s }) {
     <ul class="plain xfer-findings">${(s.findings || []).map((f, i) => html`<li key=${i}>
       <span data-said="server">${findingText(f)}</span>
       ${f.rule && html` <code translate=${false}>${f.rule}</code>`}
-      ${f.reference && f.message_id !== 'transfers.under_arms_embargo_since' && html` <span dir="auto" translate=${false}>(${f.reference})</span>`}
+      ${f.reference && !(f.message_id in EMBARGO_FINDINGS) && html` <span dir="auto" translate=${false}>(${f.reference})</span>`}
     </li>`)}</ul>`;
 }
 
