@@ -13,7 +13,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  USERS, assertAbsent, axeViolations, launchBrowser, makeRegistry, screenshot, settle, startServer, tearDown, withPage,
+  assertAbsent, axeViolations, launchBrowser, makeRegistry, screenshot, settle, signInAs, startServer, tearDown,
+  withPage,
 } from './harness.mjs';
 
 let dir, server, browser, url;
@@ -27,17 +28,14 @@ before(async () => {
 
 after(() => tearDown(browser, server, dir));
 
+// Signs in (harness.mjs), in language `lang` when given.
 async function signIn(page, name, lang) {
   await page.goto(`${url}/`);
   if (lang) {
     await page.evaluate((l) => localStorage.setItem('wam.lang', l), lang);
     await page.reload();
   }
-  await page.locator('#root input[type="password"]').waitFor();
-  await page.locator('#root input:not([type="password"])').first().fill(name);
-  await page.locator('#root input[type="password"]').fill(USERS[name][1]);
-  await page.locator('#root form button[type="submit"]').click();
-  await page.locator('nav.nav').waitFor();
+  await signInAs(page, url, name);
 }
 
 const go = (page, route) => page.evaluate((r) => { window.location.hash = r; }, route);

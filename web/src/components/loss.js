@@ -12,22 +12,17 @@ import { bodyOf } from './stock.js';
 import { LOSS_KINDS } from '../vocab.js';
 
 // A found weapon beside its serial: make and model, and its status.
-const what = (w) => [[w.make, w.model].filter(Boolean).join(' '), w.status && label('status', w.status)].filter(Boolean).join(' · ');
+export const what = (w) => [[w.make, w.model].filter(Boolean).join(' '), w.status && label('status', w.status)].filter(Boolean).join(' · ');
 
-// The weapon, by serial: what the search finds for at least two characters,
-// each a button that chooses it; once chosen, the weapon and a way back.
-export function WeaponPicker({ form, name = 'item_id', text, hint }) {
-  const id = form.prefix + name;
-  const [query, setQuery] = useState('');
-  const [found, setFound] = useState(null); // null: nothing asked yet
-  const [chosen, setChosen] = useState(null);
+// Weapons whose serial is like `query` (GET /search, at least two
+// characters, 250 ms after the last key; an older answer is dropped): null
+// while nothing was asked or `paused`, else the candidates found.
+export function useSerialSearch(query, paused = false) {
+  const [found, setFound] = useState(null);
   const asked = useRef(0);
   useEffect(() => {
-    if (!form.values[name]) setChosen(null); // the form was reset
-  }, [form.values[name]]);
-  useEffect(() => {
     const q = query.trim();
-    if (chosen || q.length < 2) {
+    if (paused || q.length < 2) {
       setFound(null);
       return undefined;
     }
@@ -39,7 +34,20 @@ export function WeaponPicker({ form, name = 'item_id', text, hint }) {
       );
     }, 250);
     return () => clearTimeout(timer);
-  }, [query, chosen]);
+  }, [query, paused]);
+  return found;
+}
+
+// The weapon, by serial: what the search finds for at least two characters,
+// each a button that chooses it; once chosen, the weapon and a way back.
+export function WeaponPicker({ form, name = 'item_id', text, hint }) {
+  const id = form.prefix + name;
+  const [query, setQuery] = useState('');
+  const [chosen, setChosen] = useState(null);
+  useEffect(() => {
+    if (!form.values[name]) setChosen(null); // the form was reset
+  }, [form.values[name]]);
+  const found = useSerialSearch(query, !!chosen);
   const choose = (w) => {
     setChosen(w);
     form.setValues((v) => ({ ...v, [name]: w.id }));

@@ -4,7 +4,7 @@
 // shipment with its weapons (each a link to its page), lots and rounds,
 // delivery state and delivery verification certificate (DVC), and the form
 // that records the delivery (ship).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { actorText, fmtDate, fmtNumber, label, t } from '../i18n.js';
@@ -15,6 +15,7 @@ import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/s
 import { Badge, Country, EucLink, Goods, LicenceLink, Route, ShipmentLink } from '../components/transfers.js';
 import { PageTitle } from './misc.js';
 import { formField } from './licences.js';
+import { useSerialSearch, what } from '../components/loss.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -97,30 +98,11 @@ function Shipment({ user, id }) {
       action=${async (v) => { setS(await api('POST', path + '/delivery', { body: bodyOf(v) })); return t('xfer.delivered_done'); }} />`}`;
 }
 
-// A weapon beside its serial: make and model, and its status.
-const what = (w) => [[w.make, w.model].filter(Boolean).join(' '), w.status && label('status', w.status)].filter(Boolean).join(' · ');
-
 // Weapons chosen by serial: two characters typed search the registry, each
 // weapon found is a button that adds it; each chosen one can be taken off.
 function SerialsPicker({ id, chosen, onChange, error }) {
   const [query, setQuery] = useState('');
-  const [found, setFound] = useState(null);
-  const asked = useRef(0);
-  useEffect(() => {
-    const q = query.trim();
-    if (q.length < 2) {
-      setFound(null);
-      return undefined;
-    }
-    const n = ++asked.current;
-    const timer = setTimeout(() => {
-      api('GET', '/search', { query: { serial: q, limit: 8 } }).then(
-        (r) => n === asked.current && setFound(r.candidates || []),
-        () => n === asked.current && setFound([]),
-      );
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [query]);
+  const found = useSerialSearch(query);
   const add = (w) => {
     if (!chosen.some((c) => c.id === w.id)) onChange([...chosen, w]);
     setQuery('');
