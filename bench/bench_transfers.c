@@ -123,7 +123,12 @@ int main(int argc, char **argv)
 	}
 	char limit[32];
 	snprintf(limit, sizeof limit, "%ld", (shipments + 2) * per);
-	if (wam_query_rows(db, &ids, "SELECT id FROM items WHERE status='in_store' AND category=?1 ORDER BY id LIMIT ?2",
+	/* none another procedure holds (an export proposal, a destruction batch) */
+	if (wam_query_rows(db, &ids,
+	                   "SELECT id FROM items i WHERE status='in_store' AND category=?1 AND NOT EXISTS"
+	                   " (SELECT 1 FROM export_proposals p WHERE p.item_id=i.id AND p.state='proposed') AND NOT EXISTS"
+	                   " (SELECT 1 FROM destruction_items x JOIN destructions d ON d.id=x.destruction_id"
+	                   " WHERE x.item_id=i.id AND d.state='open') ORDER BY id LIMIT ?2",
 	                   category, limit))
 		return die("weapons");
 	long cap = shipments * per; /* the certificate allows exactly what the shipments take */
