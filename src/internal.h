@@ -201,6 +201,11 @@ struct wam_db {
 	/* ids: a seeded generator and clock make demo registries reproducible */
 	wam_rng *id_rng;
 	uint64_t id_clock_ms;
+	/* the last id made outside a demo: its millisecond and random part, so
+	 * that ids made within one millisecond still sort in the order they were
+	 * made (the random part counts up, as ULIDs' monotonic form does) */
+	uint64_t id_last_ms;
+	unsigned char id_last[10];
 	struct projector *proj;
 	struct refdata *ref;
 	wam_buf scratch;     /* an event's canonical bytes */

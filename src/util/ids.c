@@ -60,19 +60,14 @@ void wam_demo_expand_serial(wam_rng *rng, const char *fmt, wam_buf *out)
 	}
 }
 
-void wam_ulid(char out[WAM_ID_LEN + 1], uint64_t ms, wam_rng *rng)
+/* 48 bits of milliseconds and 80 of `random` as 26 base32 digits, most
+ * significant first (2 spare bits). */
+static void ulid_encode(char out[WAM_ID_LEN + 1], uint64_t ms, const unsigned char random[10])
 {
 	unsigned char b[16];
 	for (int i = 0; i < 6; i++)
 		b[i] = (unsigned char)(ms >> (8 * (5 - i)));
-	if (rng) {
-		uint64_t x = wam_rng_next(rng), y = wam_rng_next(rng);
-		memcpy(b + 6, &x, 8);
-		memcpy(b + 14, &y, 2);
-	} else {
-		randombytes_buf(b + 6, 10);
-	}
-	/* 128 bits as 26 base32 digits, most significant first (2 spare bits) */
+	memcpy(b + 6, random, 10);
 	for (int i = 0; i < WAM_ID_LEN; i++) {
 		int bit = (WAM_ID_LEN - 1 - i) * 5; /* position of this digit's lsb */
 		unsigned v = 0;
@@ -86,6 +81,19 @@ void wam_ulid(char out[WAM_ID_LEN + 1], uint64_t ms, wam_rng *rng)
 		out[i] = crockford[v];
 	}
 	out[WAM_ID_LEN] = '\0';
+}
+
+void wam_ulid(char out[WAM_ID_LEN + 1], uint64_t ms, wam_rng *rng)
+{
+	unsigned char r[10];
+	if (rng) {
+		uint64_t x = wam_rng_next(rng), y = wam_rng_next(rng);
+		memcpy(r, &x, 8);
+		memcpy(r + 8, &y, 2);
+	} else {
+		randombytes_buf(r, 10);
+	}
+	ulid_encode(out, ms, r);
 }
 
 bool wam_is_ulid(const char *s)
@@ -145,6 +153,19 @@ void wam_db_new_id(wam_db *db, char out[WAM_ID_LEN + 1])
 {
 	if (db->id_rng)
 		wam_ulid(out, db->id_clock_ms++, db->id_rng);
-	else
-		wam_ulid(out, wam_now_ms(), NULL);
+	else {
+		uint64_t ms = wam_now_ms();
+		int i = 9;
+		if (ms > db->id_last_ms) {
+			randombytes_buf(db->id_last, sizeof db->id_last);
+			db->id_last[0] &= 0x7f; /* room to count up within the millisecond */
+			db->id_last_ms = ms;
+		} else {
+			/* the same millisecond (or the clock stepped back): the next
+			 * random part after the last, so the ids keep their order */
+			while (i >= 0 && ++db->id_last[i] == 0)
+				i--;
+		}
+		ulid_encode(out, db->id_last_ms, db->id_last);
+	}
 }

@@ -1055,11 +1055,26 @@ static void test_ledger_projection_version_is_the_rooms(void **state)
 	assert_true(sum >= 10);
 }
 
+/* Ids made one after the other sort in the order they were made, many to
+ * a millisecond: a registry's order of registration is its ids' order. */
+static void test_ledger_ids_sort_in_the_order_made(void **state)
+{
+	fx *f = *state;
+	char prev[WAM_ID_LEN + 1] = "", id[WAM_ID_LEN + 1];
+	for (int i = 0; i < 5000; i++) {
+		wam_db_new_id(f->reg.db, id);
+		assert_true(wam_is_ulid(id));
+		assert_true(strcmp(prev, id) < 0);
+		memcpy(prev, id, sizeof id);
+	}
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_ledger_intact_registry_verifies),
+		T(test_ledger_ids_sort_in_the_order_made),
 		T(test_ledger_one_record_proves_to_its_checkpoint),
 		T(test_ledger_changed_payload_is_event_changed),
 		T(test_ledger_deleted_middle_event_is_missing),
