@@ -386,6 +386,8 @@ test('an arrival recorded on an import licence\'s page registers each weapon wit
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
     assert.ok(!/\bxfer\./.test(await form.innerText()), 'the arrival form (ar) shows a catalogue key');
     assert.deepEqual(await axeViolations(page), [], 'axe-core on the arrival form (ar)');
+    await form.scrollIntoViewIfNeeded();
+    await screenshot(page, '94-transfers-arrival-form-ar');
   });
   await withPage(browser, 'transfers-arrival', async (page) => {
     await signIn(page, 'admin');
@@ -450,7 +452,7 @@ test('an arrival recorded on an import licence\'s page registers each weapon wit
     }
     assert.equal((await must(page, `/licences/${encodeURIComponent(lic.id)}`)).lines[0].remaining, 38, 'two fewer remain');
     assert.deepEqual(await axeViolations(page), [], 'axe-core on the arrival\'s shipment');
-    await screenshot(page, '94-transfers-arrival');
+    await screenshot(page, '95-transfers-arrival');
   });
 });
 
