@@ -582,8 +582,13 @@ static int ship_import(wam_db *db, json_t *p, const json_t *in, const char *lice
 			if (!has)
 				json_array_append_new(marks, json_pack("{s:s, s:i}", "country", country, "year", (int)strtol(date, NULL, 10)));
 			rc = wam_registry_item_add(db, &got, item, 0);
-			if (rc)
-				rc = wam_error_within(rc, "weapons", "weapons[%zu]", i);
+			if (rc) {
+				/* the weapon's own field, so a form can point at it */
+				const char *inner = wam_error_last()->field;
+				char field[128];
+				snprintf(field, sizeof field, "weapons[%zu]%s%.40s", i, inner[0] ? "." : "", inner);
+				rc = wam_error_within(rc, field, "weapons[%zu]", i);
+			}
 		}
 		if (!rc) {
 			take_from(lines, l, 1);

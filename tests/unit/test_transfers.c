@@ -454,6 +454,15 @@ static void test_import_marks_and_counts(void **state)
 	const char *arrive = "{\"licence_id\":\"IMP-2026-7\",\"weapons\":["
 	                     "{\"category\":\"SA1\",\"make\":\"Glock\",\"model\":\"17\",\"serial\":\"%s\","
 	                     "\"country\":\"AT\",\"year\":2025}%s]}";
+	/* a weapon the registry refuses names its own field */
+	long long before = test_events(r);
+	in = fmt_json(arrive, "BXK099",
+	              ",{\"category\":\"SA1\",\"make\":\"Glock\",\"model\":\"17\",\"serial\":\"BXK098\","
+	              "\"country\":\"XX\"}");
+	assert_int_not_equal(wam_transfers_shipment_add(r->db, &out, in), 0);
+	assert_string_equal(wam_error_last()->field, "weapons[1].country");
+	unchanged(r, before);
+	json_decref(in);
 	in = fmt_json(arrive, "BXK100", ",{\"category\":\"SA1\",\"make\":\"Glock\",\"model\":\"17\",\"serial\":\"BXK101\","
 	                                "\"country\":\"AT\"}");
 	assert_int_equal(wam_transfers_shipment_add(r->db, &out, in), 0);
@@ -467,7 +476,7 @@ static void test_import_marks_and_counts(void **state)
 	                               " AND i.serial LIKE 'BXK10_'"),
 	                 2);
 	/* the third is beyond the licence */
-	long long before = test_events(r);
+	before = test_events(r);
 	in = fmt_json(arrive, "BXK102", "");
 	assert_int_equal(wam_transfers_shipment_add(r->db, &out, in), WAM_ECONFLICT);
 	assert_string_equal(wam_error_last()->field, "weapons");

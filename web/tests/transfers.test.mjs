@@ -367,6 +367,95 @@ test('a shipment made in the form exports the weapon chosen by serial; its deliv
   });
 });
 
+// The demo's import licence: issued, Glock 17 pistols, 50 allowed, 10 arrived.
+async function importLicence(page) {
+  const lic = (await must(page, '/licences?kind=import')).find((l) => l.number === 'HT-IMP-2026-0003');
+  assert.ok(lic, 'the demo has the import licence HT-IMP-2026-0003');
+  return must(page, `/licences/${encodeURIComponent(lic.id)}`);
+}
+
+test('an arrival recorded on an import licence\'s page registers each weapon with the import mark of HT', async () => {
+  await withPage(browser, 'transfers-arrival-ar', async (page) => {
+    await signIn(page, 'admin', 'ar');
+    const lic = await importLicence(page);
+    await go(page, `#/licences/${encodeURIComponent(lic.id)}`);
+    const form = page.getByTestId('arrival-form');
+    await form.waitFor();
+    await form.locator('fieldset > button').click();
+    assert.equal(await form.getByTestId('arrival-row').count(), 2, 'a weapon row is added');
+    assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+    assert.ok(!/\bxfer\./.test(await form.innerText()), 'the arrival form (ar) shows a catalogue key');
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the arrival form (ar)');
+    await form.scrollIntoViewIfNeeded();
+    await screenshot(page, '94-transfers-arrival-form-ar');
+  });
+  await withPage(browser, 'transfers-arrival', async (page) => {
+    await signIn(page, 'admin');
+    const lic = await importLicence(page);
+    assert.equal(lic.state, 'issued');
+    assert.equal(lic.lines.length, 1);
+    const line = lic.lines[0];
+    assert.equal(line.remaining, 40, '50 allowed, 10 arrived');
+    await go(page, `#/licences/${encodeURIComponent(lic.id)}`);
+    const form = page.getByTestId('arrival-form');
+    await form.waitFor();
+    assert.equal(await form.locator('h2').innerText(), 'Record an arrival');
+    // the licence's one line fills in each row, the first and one added
+    await form.getByRole('button', { name: 'Add a weapon' }).click();
+    const rows = form.getByTestId('arrival-row');
+    assert.equal(await rows.count(), 2);
+    for (let i = 0; i < 2; i++) {
+      const row = rows.nth(i);
+      assert.equal(await row.getByLabel('Category').inputValue(), 'SA1');
+      assert.equal(await row.getByLabel('Make').inputValue(), 'Glock');
+      assert.equal(await row.getByLabel('Model').inputValue(), '17');
+      assert.equal(await row.getByLabel('Calibre').inputValue(), '9x19mm');
+    }
+    assert.equal(await form.getByLabel('Date of arrival').inputValue(), new Date().toISOString().slice(0, 10));
+    // a row added and removed again
+    await form.getByRole('button', { name: 'Add a weapon' }).click();
+    assert.equal(await rows.count(), 3);
+    await form.getByRole('button', { name: 'Remove weapon 3' }).click();
+    assert.equal(await rows.count(), 2);
+    const serials = ['BXK-T-901', 'BXK-T-902'];
+    for (let i = 0; i < 2; i++) {
+      const row = rows.nth(i);
+      await row.getByLabel('Serial').fill(serials[i]);
+      const country = row.getByRole('combobox', { name: 'Country of manufacture' });
+      await country.pressSequentially('Austria', { delay: 20 });
+      await page.locator('[role="listbox"]:not([hidden]) [role="option"]').filter({ hasText: 'Austria' }).first().click();
+      assert.equal(await country.getAttribute('data-code'), 'AT');
+    }
+    await form.locator('[id="ar-carrier"]').fill('Air France Cargo');
+    // a year the registry refuses: its message under that weapon's year, focused
+    await rows.nth(1).getByLabel('Year').fill('1700');
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the arrival form (en)');
+    await form.getByRole('button', { name: 'Record the arrival' }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'ar-weapons.1.year');
+    assert.match(await form.innerText(), /year/);
+    assert.equal((await must(page, `/licences/${encodeURIComponent(lic.id)}`)).lines[0].remaining, 40, 'nothing arrived');
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the arrival form with its error (en)');
+    await rows.nth(1).getByLabel('Year').fill('2025');
+    await form.getByRole('button', { name: 'Record the arrival' }).click();
+    await page.waitForFunction(() => /^#\/shipments\/[0-9A-Z]{26}$/.test(location.hash));
+    const id = (await page.evaluate(() => location.hash)).split('/')[2];
+    const shipment = await must(page, `/shipments/${id}`);
+    assert.equal(shipment.direction, 'import');
+    assert.equal(shipment.carrier, 'Air France Cargo');
+    assert.deepEqual(shipment.items.map((i) => i.serial).sort(), serials);
+    // the shipment's page lists both, each a link to its weapon, marked HT on import
+    for (const item of shipment.items) {
+      await page.locator(`main a[href="#/items/${item.item_id}"]`).filter({ hasText: item.serial }).waitFor();
+      const w = await must(page, `/items/${item.item_id}`);
+      assert.ok((w.import_marks || []).some((m) => m.country === 'HT'), `${item.serial} bears the import mark of HT`);
+      assert.equal(w.country, 'AT');
+    }
+    assert.equal((await must(page, `/licences/${encodeURIComponent(lic.id)}`)).lines[0].remaining, 38, 'two fewer remain');
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the arrival\'s shipment');
+    await screenshot(page, '95-transfers-arrival');
+  });
+});
+
 test('a broker registered in the form is suspended with a reason, and a diversion alert is closed with one', async () => {
   await withPage(browser, 'transfers-broker', async (page) => {
     await signIn(page, 'admin');

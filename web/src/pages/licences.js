@@ -161,7 +161,8 @@ export function Licence({ user, id }) {
       [t('xfer.state'), (s) => html`<${Badge} kind="shipment_state" code=${s.state} />`],
       [t('xfer.goods'), (s) => html`<${Goods} weapons=${s.weapons} rounds=${s.rounds} />`],
     ]} />
-    ${can(user, 'ship') && recorded === 'issued' && html`<p><a class="button secondary" href=${'#/shipments/new?licence=' + encodeURIComponent(lic.id)}>${t('xfer.new_shipment')}</a></p>`}
+    ${can(user, 'ship') && recorded === 'issued' && lic.kind !== 'import' && html`<p><a class="button secondary" href=${'#/shipments/new?licence=' + encodeURIComponent(lic.id)}>${t('xfer.new_shipment')}</a></p>`}
+    ${can(user, 'ship') && lic.state === 'issued' && lic.kind === 'import' && html`<${ArrivalForm} lic=${lic} />`}
 
     ${recorded === 'draft' && can(user, 'license') && html`<${AssessForm} user=${user} path=${path} onDone=${setLic} />`}
     ${recorded === 'assessed' && can(user, 'license_decide') && html`<${ActionForm} prefix="li-" title=${t('xfer.issue')}
@@ -169,6 +170,79 @@ export function Licence({ user, id }) {
       action=${async () => { setLic(await api('POST', path + '/issue')); return t('xfer.issued_done'); }} />`}
     ${changes.length > 0 && html`<${StateChange} prefix="ls-" path=${() => path + '/state'} onDone=${setLic}
       changes=${changes.map((s) => ({ state: s, button: t('xfer.licence_to.' + s), title: t('xfer.licence_to.' + s), submit: t('xfer.licence_to.' + s), done: t('xfer.state_done', { state: label('licence_state', s) }) }))} />`}`;
+}
+
+// ---- an arrival under an import licence ----
+
+const ARRIVING = ['category', 'make', 'model', 'calibre', 'serial', 'country', 'year'];
+
+// "Record an arrival": the weapons arriving under an issued import licence,
+// each registered with the importing state's mark (POST /shipments with
+// weapons), row by row; a licence of one goods line fills in what it says
+// of the weapon. Then the shipment's page.
+function ArrivalForm({ lic }) {
+  const weaponLines = (lic.lines || []).filter((l) => l.goods === 'weapons');
+  const one = (lic.lines || []).length === 1 && weaponLines.length === 1 ? weaponLines[0] : null;
+  const preset = one ? Object.fromEntries(['category', 'make', 'model', 'calibre'].filter((n) => one[n]).map((n) => [n, one[n]])) : {};
+  const blank = (k) => Object.fromEntries(ARRIVING.map((n) => [`weapons.${k}.${n}`, preset[n] || '']));
+  const [rows, setRows] = useState([0]);
+  const [next, setNext] = useState(1);
+  const initial = { date: today(), carrier: '', notes: '', ...blank(0) };
+  const names = ['date', 'carrier', 'notes', ...rows.flatMap((k) => ARRIVING.map((n) => `weapons.${k}.${n}`))];
+  const form = useForm(initial, { prefix: 'ar-', fields: names });
+  const v = form.values;
+  const go = form.submit(async () => {
+    const body = { licence_id: lic.id, weapons: rowsOf(v, 'weapons', rows, ARRIVING, ['year']) };
+    for (const n of ['date', 'carrier', 'notes']) if (v[n].trim()) body[n] = v[n];
+    try {
+      const s = await api('POST', '/shipments', { body });
+      navigate('#/shipments/' + encodeURIComponent(s.id));
+    } catch (e) {
+      // "weapons[1] fits no goods line…": that weapon's category
+      const m = e.field === 'weapons' && /^weapons\[(\d+)\]/.exec(e.message || '');
+      if (m && rows[Number(m[1])] !== undefined) e.field = `weapons.${rows[Number(m[1])]}.category`;
+      else if (e.field) e.field = formField(e.field, { weapons: rows });
+      throw e;
+    }
+  });
+  const F = (name, lbl, extra = {}) => html`<${Field} form=${form} name=${name} label=${lbl} ...${extra} />`;
+  const add = () => {
+    form.setValues((x) => ({ ...x, ...blank(next) }));
+    setRows([...rows, next]);
+    setNext(next + 1);
+    setTimeout(() => document.getElementById(`ar-weapons.${next}.serial`)?.focus(), 0);
+  };
+  const remove = (k) => {
+    setRows(rows.filter((x) => x !== k));
+    setTimeout(() => document.getElementById('ar-add')?.focus(), 0);
+  };
+  const categories = [{ value: '', label: t('common.choose') }, ...CATEGORIES.map((c) => ({ value: c, label: `${c} — ${label('category', c)}` }))];
+  return html`<section class="box wide" aria-labelledby="ar-h" data-testid="arrival-form">
+    <h2 id="ar-h">${t('xfer.arrival')}</h2>
+    <p class="hint">${t('xfer.arrival_note')}</p>
+    <form class="form xfer-form" onSubmit=${go} novalidate>
+      <div class="row">
+        ${F('date', t('xfer.arrival_date'), { type: 'date', required: true, max: today() })}
+        ${F('carrier', t('xfer.carrier'), { dir: 'auto' })}
+      </div>
+      <fieldset><legend>${t('xfer.arriving_weapons')}</legend>
+        ${rows.map((k, i) => html`<div class="marking-row" role="group" aria-label=${t('xfer.weapon_n', { n: i + 1 })} key=${k} data-testid="arrival-row">
+          ${F(`weapons.${k}.category`, t('field.category'), { type: 'select', required: true, options: categories })}
+          ${F(`weapons.${k}.make`, t('field.make'), { dir: 'auto' })}
+          ${F(`weapons.${k}.model`, t('field.model'), { dir: 'auto' })}
+          ${F(`weapons.${k}.calibre`, t('field.calibre'), { dir: 'auto' })}
+          ${F(`weapons.${k}.serial`, t('field.serial'), { dir: 'auto', spellcheck: 'false', autocomplete: 'off' })}
+          ${F(`weapons.${k}.country`, t('xfer.made_in'), { type: 'country' })}
+          ${F(`weapons.${k}.year`, t('field.year'), { type: 'number', min: '1800', max: String(new Date().getFullYear() + 1), inputmode: 'numeric' })}
+          ${rows.length > 1 && html`<button type="button" class="secondary small" onClick=${() => remove(k)}>${t('xfer.remove_weapon', { n: i + 1 })}</button>`}
+        </div>`)}
+        <button type="button" id="ar-add" class="secondary small" onClick=${add}>${t('xfer.add_weapon_row')}</button>
+      </fieldset>
+      ${F('notes', t('field.notes'), { type: 'textarea', rows: 2, dir: 'auto' })}
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('xfer.arrival_submit')}<//></div>
+    </form>
+  </section>`;
 }
 
 // The parties of a licence with what screening found about each.
