@@ -316,6 +316,8 @@ test('the SDG 16.4.2 page shows the indicator, and a number drills down to the r
     await records.waitFor();
     const weapon = records.locator(`a[href="#/items/${data.recovered}"]`);
     await weapon.waitFor();
+    // the focus moves once the records are drawn: wait for it, a while at most
+    await page.waitForFunction(() => document.activeElement?.id === 'sdg-rec-h', null, { timeout: 5000 }).catch(() => {});
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'sdg-rec-h', 'the records take the focus');
     await screenshot(page, '27-trace-sdg-records');
     await weapon.click();
