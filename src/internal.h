@@ -27,6 +27,10 @@
  * (unless NULL) replaces its field, `rc` its code; its message id and args
  * stay the inner sentence's. Returns `rc`. Never fails. */
 int wam_error_within(int rc, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* wam_error_within for a record given inside another, `part` ("item",
+ * "weapons[2]"): its sentence said of `part`, its field named under it
+ * ("weapons[2].serial"; `part` itself when the error named none). */
+int wam_error_inside(int rc, const char *part);
 
 /* ---- growable byte buffer with a size cap (util/buf.c) ---- */
 typedef struct wam_buf {

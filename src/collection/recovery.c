@@ -194,10 +194,9 @@ static int register_weapon(wam_db *db, const json_t *p, const json_t *w, size_t 
 	}
 	json_decref(item);
 	if (rc) {
-		const char *inner = wam_error_last()->field;
-		char field[128];
-		snprintf(field, sizeof field, "weapons[%zu]%s%.40s", i, inner[0] ? "." : "", inner);
-		return wam_error_within(rc, field, "weapons[%zu]", i);
+		char part[32];
+		snprintf(part, sizeof part, "weapons[%zu]", i);
+		return wam_error_inside(rc, part);
 	}
 	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	const char *ms = json_string_value(json_object_get(out, "marking_status"));

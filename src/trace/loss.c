@@ -140,12 +140,8 @@ static int lose_weapon(wam_db *db, const json_t *p, const json_t *in, char id[WA
 	json_object_set_new(copy, "status", json_string(kind));
 	rc = wam_registry_item_add(db, &out, copy, 0);
 	json_decref(copy);
-	if (rc) {
-		const char *inner = wam_error_last()->field;
-		char field[128];
-		snprintf(field, sizeof field, "item%s%.60s", inner[0] ? "." : "", inner);
-		return wam_error_within(rc, field, "item");
-	}
+	if (rc)
+		return wam_error_inside(rc, "item");
 	snprintf(id, WAM_ID_LEN + 1, "%s", json_string_value(json_object_get(out, "id")));
 	json_decref(out);
 	return 0;

@@ -17,6 +17,20 @@ extern const char *const wam_licence_kinds[], *const wam_licence_states[], *cons
     *const wam_shipment_states[], *const wam_check_results[], *const wam_broker_activities[],
     *const wam_broker_states[], *const wam_diversion_states[], *const wam_embargo_scopes[];
 
+/* SQL of a licence's other states, `licence` an SQL expression naming it:
+ * its destination (the end user's country, else the importer's, else a
+ * consignee's) and its exporter's country. */
+#define TRANSFERS_DESTINATION(licence)                                                                                 \
+	"(SELECT p.country FROM licence_parties p WHERE p.licence_id=" licence " AND p.role IN"                        \
+	" ('end_user','importer','consignee') ORDER BY p.role='end_user' DESC, p.role='importer' DESC, p.n LIMIT 1)"
+#define TRANSFERS_EXPORTER(licence)                                                                                    \
+	"(SELECT p.country FROM licence_parties p WHERE p.licence_id=" licence " AND p.role='exporter' ORDER BY p.n"   \
+	" LIMIT 1)"
+/* The columns weapons and rounds of shipment `s`: what it carries. */
+#define TRANSFERS_CARRIED                                                                                              \
+	" (SELECT count(*) FROM shipment_items x WHERE x.shipment_id=s.id) AS weapons,"                                \
+	" (SELECT coalesce(sum(rounds),0) FROM shipment_lots x WHERE x.shipment_id=s.id) AS rounds"
+
 /* Refuses a principal confined to sites: transfers are the state's. */
 int transfers_national(wam_db *db);
 

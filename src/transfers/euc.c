@@ -283,11 +283,8 @@ int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 		goto fail;
 	json_object_set_new(p, "licence_id", json_string(licence));
 	if ((rc = wam_query_row(db, &l,
-	                        "SELECT l.number, l.kind, l.state, (SELECT p.country FROM licence_parties p WHERE"
-	                        " p.licence_id=l.id AND p.role='exporter' ORDER BY p.n LIMIT 1) AS exporter,"
-	                        " (SELECT p.country FROM licence_parties p WHERE"
-	                        " p.licence_id=l.id AND p.role IN ('end_user','importer','consignee') ORDER BY"
-	                        " p.role='end_user' DESC, p.role='importer' DESC, p.n LIMIT 1) AS destination,"
+	                        "SELECT l.number, l.kind, l.state, " TRANSFERS_EXPORTER("l.id") " AS exporter, "
+	                        TRANSFERS_DESTINATION("l.id") " AS destination,"
 	                        " (SELECT e.number FROM eucs e WHERE e.licence_id=l.id) AS euc"
 	                        " FROM licences l WHERE l.id=?",
 	                        licence, NULL)))
@@ -646,10 +643,8 @@ int wam_transfers_euc_get(wam_db *db, json_t **out, const char *given)
 		goto fail;
 	json_object_set_new(e, "verifications", list);
 	if ((rc = wam_query_rows(db, &list,
-	                         "SELECT s.id, s.date, s.state, s.dvc,"
-	                         " (SELECT count(*) FROM shipment_items x WHERE x.shipment_id=s.id) AS weapons,"
-	                         " (SELECT coalesce(sum(rounds),0) FROM shipment_lots x WHERE x.shipment_id=s.id)"
-	                         " AS rounds FROM shipments s WHERE s.euc_id=? ORDER BY s.recorded_seq",
+	                         "SELECT s.id, s.date, s.state, s.dvc," TRANSFERS_CARRIED
+	                         " FROM shipments s WHERE s.euc_id=? ORDER BY s.recorded_seq",
 	                         id, NULL)))
 		goto fail;
 	json_object_set_new(e, "shipments", list);

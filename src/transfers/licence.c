@@ -30,9 +30,6 @@ static const wam_field licence_fields[] = {
 	"CASE WHEN l.state='issued' AND l.valid_until<?1 THEN 'expired' WHEN l.state='issued' AND NOT EXISTS"          \
 	" (SELECT 1 FROM licence_lines x WHERE x.licence_id=l.id AND x.shipped<x.quantity) THEN 'exhausted'"          \
 	" ELSE l.state END"
-#define LICENCE_DESTINATION                                                                                            \
-	"(SELECT p.country FROM licence_parties p WHERE p.licence_id=l.id AND p.role IN"                               \
-	" ('end_user','importer','consignee') ORDER BY p.role='end_user' DESC, p.role='importer' DESC, p.n LIMIT 1)"
 #define LICENCE_SQL                                                                                                    \
 	"SELECT l.id, l.kind, l.number, l.authority, l.officer, l.valid_from, l.valid_until, l.conditions, l.notes,"  \
 	" " LICENCE_STATE " AS state, l.state AS recorded_state, l.state_reason, l.assessment,"                       \
@@ -42,9 +39,8 @@ static const wam_field licence_fields[] = {
 	" (SELECT actor FROM events WHERE seq=l.issued_seq) AS issued_by, l.issued_on,"                                \
 	" (SELECT time FROM events WHERE seq=l.assessed_seq) AS assessed_at,"                                          \
 	" (SELECT actor FROM events WHERE seq=l.assessed_seq) AS assessed_by,"                                         \
-	" " LICENCE_DESTINATION " AS destination,"                                                                      \
-	" (SELECT p.country FROM licence_parties p WHERE p.licence_id=l.id AND p.role='exporter' ORDER BY p.n"        \
-	" LIMIT 1) AS exporter_country FROM licences l"
+	" " TRANSFERS_DESTINATION("l.id") " AS destination,"                                                                      \
+	" " TRANSFERS_EXPORTER("l.id") " AS exporter_country FROM licences l"
 
 /* ---- drafting ---- */
 
@@ -230,10 +226,8 @@ int wam_transfers_licence_get(wam_db *db, json_t **out, const char *given)
 		goto fail;
 	json_object_set_new(l, "euc", p ? p : json_null());
 	if ((rc = wam_query_rows(db, &list,
-	                         "SELECT s.id, s.date, s.direction, s.state,"
-	                         " (SELECT count(*) FROM shipment_items x WHERE x.shipment_id=s.id) AS weapons,"
-	                         " (SELECT coalesce(sum(rounds),0) FROM shipment_lots x WHERE x.shipment_id=s.id)"
-	                         " AS rounds FROM shipments s WHERE s.licence_id=? ORDER BY s.recorded_seq",
+	                         "SELECT s.id, s.date, s.direction, s.state," TRANSFERS_CARRIED
+	                         " FROM shipments s WHERE s.licence_id=? ORDER BY s.recorded_seq",
 	                         id, NULL)))
 		goto fail;
 	json_object_set_new(l, "shipments", list);
@@ -261,7 +255,7 @@ int wam_transfers_licence_list(wam_db *db, json_t **out, const char *kind, const
 	wam_date_today(today);
 	if ((rc = wam_query_rows(db, &all,
 	                         "SELECT l.id, l.kind, l.number, " LICENCE_STATE " AS state, l.authority, l.valid_from,"
-	                         " l.valid_until, " LICENCE_DESTINATION " AS destination,"
+	                         " l.valid_until, " TRANSFERS_DESTINATION("l.id") " AS destination,"
 	                         " (SELECT count(*) FROM licence_lines x WHERE x.licence_id=l.id) AS lines,"
 	                         " (SELECT coalesce(sum(quantity),0) FROM licence_lines x WHERE x.licence_id=l.id"
 	                         " AND x.goods='weapons') AS quantity,"

@@ -17,10 +17,7 @@
 /* The other state of a transfer: the final importer of an export, the
  * exporter of an import. */
 #define PARTNER_SQL                                                                                                    \
-	"CASE l.kind WHEN 'import' THEN (SELECT country FROM licence_parties p WHERE p.licence_id=l.id AND"            \
-	" p.role='exporter' ORDER BY p.n LIMIT 1) ELSE (SELECT country FROM licence_parties p WHERE"                   \
-	" p.licence_id=l.id AND p.role IN ('end_user','importer','consignee') ORDER BY p.role='end_user' DESC,"       \
-	" p.role='importer' DESC, p.n LIMIT 1) END"
+	"CASE l.kind WHEN 'import' THEN " TRANSFERS_EXPORTER("l.id") " ELSE " TRANSFERS_DESTINATION("l.id") " END"
 
 static const char authorised_sql[] =
     "SELECT l.kind AS direction, 'authorised' AS figure, l.issued_on AS date, x.category, " PARTNER_SQL

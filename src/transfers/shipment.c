@@ -582,12 +582,10 @@ static int ship_import(wam_db *db, json_t *p, const json_t *in, const char *lice
 			if (!has)
 				json_array_append_new(marks, json_pack("{s:s, s:i}", "country", country, "year", (int)strtol(date, NULL, 10)));
 			rc = wam_registry_item_add(db, &got, item, 0);
-			if (rc) {
-				/* the weapon's own field, so a form can point at it */
-				const char *inner = wam_error_last()->field;
-				char field[128];
-				snprintf(field, sizeof field, "weapons[%zu]%s%.40s", i, inner[0] ? "." : "", inner);
-				rc = wam_error_within(rc, field, "weapons[%zu]", i);
+			if (rc) { /* the weapon's own field, so a form can point at it */
+				char part[32];
+				snprintf(part, sizeof part, "weapons[%zu]", i);
+				rc = wam_error_inside(rc, part);
 			}
 		}
 		if (!rc) {
@@ -721,10 +719,7 @@ done:
 	" s.date, s.carrier, s.route, s.notes, s.state, s.dvc, s.delivered_on,"                                        \
 	" (SELECT time FROM events WHERE seq=s.recorded_seq) AS recorded_at,"                                          \
 	" (SELECT actor FROM events WHERE seq=s.recorded_seq) AS recorded_by,"                                         \
-	" (SELECT count(*) FROM shipment_items x WHERE x.shipment_id=s.id) AS weapons,"                                \
-	" (SELECT coalesce(sum(rounds),0) FROM shipment_lots x WHERE x.shipment_id=s.id) AS rounds,"                   \
-	" (SELECT p.country FROM licence_parties p WHERE p.licence_id=s.licence_id AND p.role IN"                      \
-	" ('end_user','importer','consignee') ORDER BY p.role='end_user' DESC, p.role='importer' DESC, p.n LIMIT 1)"   \
+	TRANSFERS_CARRIED ", " TRANSFERS_DESTINATION("s.licence_id")                                                    \
 	" AS destination FROM shipments s LEFT JOIN licences l ON l.id=s.licence_id LEFT JOIN eucs e ON e.id=s.euc_id"
 
 int wam_transfers_shipment_get(wam_db *db, json_t **out, const char *id)

@@ -237,6 +237,13 @@ int wam_error_within(int rc, const char *field, const char *fmt, ...)
 	return out_of_memory(rc);
 }
 
+int wam_error_inside(int rc, const char *part)
+{
+	char field[128];
+	snprintf(field, sizeof field, "%.60s%s%.40s", part, last.field[0] ? "." : "", last.field);
+	return wam_error_within(rc, field, "%s", part);
+}
+
 static json_t *said(const char *message, const char *id, char args[][WAM_MESSAGE_ARG_MAX], int nargs)
 {
 	json_t *a = json_array();
