@@ -137,20 +137,27 @@ export async function withPage(browser, name, fn) {
   }
 }
 
-// Counts the page's requests in flight, for settle().
+// Keeps the page's requests in flight, for settle(). A new document in the
+// main frame cancels what the one before had in flight, and Chromium reports
+// neither an end nor a failure for those: they are forgotten then, or every
+// settle() after would wait its whole WAIT_MS for them.
 function trackRequests(page) {
-  page.inflight = 0;
-  page.on('request', () => page.inflight++);
-  page.on('requestfinished', () => page.inflight--);
-  page.on('requestfailed', () => page.inflight--);
+  page.inflight = new Set();
+  page.on('request', (r) => {
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) page.inflight.clear();
+    page.inflight.add(r);
+  });
+  page.on('requestfinished', (r) => page.inflight.delete(r));
+  page.on('requestfailed', (r) => page.inflight.delete(r));
 }
 
 /** Waits until the page has had no request in flight for 300 ms (charts and lists drawn). */
 export async function settle(page) {
+  if (!page.inflight) trackRequests(page); // a page not opened by withPage()
   const deadline = Date.now() + WAIT_MS;
   let quietSince = Date.now();
   while (Date.now() < deadline) {
-    if (page.inflight > 0) quietSince = Date.now();
+    if (page.inflight.size > 0) quietSince = Date.now();
     else if (Date.now() - quietSince >= 300) return;
     await new Promise((r) => setTimeout(r, 50));
   }
