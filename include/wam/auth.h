@@ -57,11 +57,14 @@ typedef enum wam_action {
 	                         * end-user certificates and their verification,
 	                         * register brokers */
 	WAM_ACT_LICENSE_DECIDE, /* issue a licence another person drafted; suspend,
-	                         * revoke or reinstate licences and brokers; record
-	                         * and lift embargoes */
+	                         * revoke or reinstate licences and brokers */
 	WAM_ACT_SHIP,           /* shipments and imports against a licence,
 	                         * deliveries, post-shipment checks, diversion
 	                         * alerts */
+	WAM_ACT_EMBARGO,        /* arms embargoes and sanctions: import the regimes
+	                         * and sanctions lists, record and lift national
+	                         * embargoes, exemptions and their decisions,
+	                         * notices sent, confirm or clear screening alerts */
 	WAM_ACT_COUNT
 } wam_action;
 

@@ -26,6 +26,7 @@ static const char *const action_names[WAM_ACT_COUNT] = {
 	[WAM_ACT_LICENSE] = "license",
 	[WAM_ACT_LICENSE_DECIDE] = "license_decide",
 	[WAM_ACT_SHIP] = "ship",
+	[WAM_ACT_EMBARGO] = "embargo",
 };
 
 #define Y true
@@ -44,20 +45,22 @@ static const char *const action_names[WAM_ACT_COUNT] = {
  * licence is issued by a licensing officer other than its drafter, a rule
  * of the transfers room), shipping, and turning a diversion alert into a
  * trace request; a registrar (customs and the national registry) ships and
- * registers imports but neither drafts nor issues licences. */
+ * registers imports but neither drafts nor issues licences. Embargoes and
+ * sanctions (importing the regimes and lists, exemptions, notices, and
+ * deciding a screening alert) are the licensing officer's too. */
 static const struct role_row {
 	const char *role;
 	bool may[WAM_ACT_COUNT];
 } role_table[] = {
-	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export license license_decide ship */
-	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N }},
-	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y,          N,       N,         Y }},
-	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N,          N,       N,         N }},
-	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N,          N,       N,         N }},
-	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N }},
-	{"licensing", {  Y,       Y,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          Y,       Y,         Y }},
-	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N }},
-	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y,          Y,       Y,         Y }},
+	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export license license_decide ship embargo */
+	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N }},
+	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y,          N,       N,         Y,         N }},
+	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N,          N,       N,         N,         N }},
+	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N,          N,       N,         N,         N }},
+	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N }},
+	{"licensing", {  Y,       Y,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          Y,       Y,         Y,         Y }},
+	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N }},
+	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y,          Y,       Y,         Y,         Y }},
 };
 /* clang-format on */
 

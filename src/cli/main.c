@@ -101,7 +101,7 @@ static const struct {
     {"diversion trace", WAM_ACT_TRACE},
     {"diversion list", WAM_ACT_READ},
     {"diversion show", WAM_ACT_READ},
-    {"embargo", WAM_ACT_LICENSE_DECIDE},
+    {"embargo", WAM_ACT_EMBARGO},
     {"embargo list", WAM_ACT_READ},
     {"screen", WAM_ACT_LICENSE},
     {"transfer records", WAM_ACT_READ},

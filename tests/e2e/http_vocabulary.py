@@ -33,11 +33,11 @@ ACTIONS = {
     "armourer": ["read", "read_sensitive", "status", "stock", "collect", "destroy"],
     "tracer": ["read", "trace", "trace_confidential"],
     "monitor": ["read"],
-    "licensing": ["read", "read_sensitive", "trace", "license", "license_decide", "ship"],
+    "licensing": ["read", "read_sensitive", "trace", "license", "license_decide", "ship", "embargo"],
     "auditor": ["read", "read_sensitive", "export", "audit"],
     "admin": ["read", "read_sensitive", "register", "status", "export", "audit", "admin", "stock", "resolve",
               "collect", "destroy", "trace", "trace_confidential", "confirm_export", "license", "license_decide",
-              "ship"],
+              "ship", "embargo"],
 }
 
 # docs/registry.md

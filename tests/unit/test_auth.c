@@ -118,11 +118,11 @@ static void test_auth_role_table(void **state)
 		const char *role;
 		const char *may; /* read read_sensitive register status export audit admin
 		                  * stock resolve collect destroy trace trace_confidential
-		                  * confirm_export license license_decide ship */
+		                  * confirm_export license license_decide ship embargo */
 	} want[] = {
-	    {"viewer", "y----------------"},    {"registrar", "yyyyy---yyyy-y--y"}, {"armourer", "yy-y---y-yy------"},
-	    {"tracer", "y----------yy----"},    {"monitor", "y----------------"},   {"licensing", "yy---------y--yyy"},
-	    {"auditor", "yy--yy-----------"},   {"admin", "yyyyyyyyyyyyyyyyy"},
+	    {"viewer", "y-----------------"},    {"registrar", "yyyyy---yyyy-y--y-"}, {"armourer", "yy-y---y-yy-------"},
+	    {"tracer", "y----------yy-----"},    {"monitor", "y-----------------"},   {"licensing", "yy---------y--yyyy"},
+	    {"auditor", "yy--yy------------"},   {"admin", "yyyyyyyyyyyyyyyyyy"},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_int_equal(strlen(want[i].may), WAM_ACT_COUNT);
