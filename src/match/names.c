@@ -455,6 +455,31 @@ double wam_jaro_winkler(const char *a, const char *b)
 	return jaro + prefix * 0.1 * (1.0 - jaro);
 }
 
+/* Jaro-Winkler of `a` and `b` when it can reach `min`, else 0: the
+ * letters one has and the other has not bound the matches from above. */
+static double jaro_winkler_from(const char *a, const char *b, double min)
+{
+	unsigned long ma = 0, mb = 0;
+	int la = 0, lb = 0, ca = 0, cb = 0, prefix = 0;
+	for (; a[la]; la++)
+		ma |= 1UL << (a[la] & 31);
+	for (; b[lb]; lb++)
+		mb |= 1UL << (b[lb] & 31);
+	if (!la || !lb)
+		return 0;
+	for (int i = 0; i < la; i++)
+		ca += (mb >> (a[i] & 31)) & 1;
+	for (int i = 0; i < lb; i++)
+		cb += (ma >> (b[i] & 31)) & 1;
+	while (prefix < 4 && a[prefix] && a[prefix] == b[prefix])
+		prefix++;
+	double m = ca < cb ? ca : cb;
+	double jaro = (m / la + m / lb + 1) / 3;
+	if (jaro + prefix * 0.1 * (1 - jaro) < min)
+		return 0;
+	return wam_jaro_winkler(a, b);
+}
+
 double wam_name_part_similarity(const wam_name_part *a, const wam_name_part *b, wam_name_how *how)
 {
 	bool other_script = a->script != b->script;
@@ -479,8 +504,8 @@ double wam_name_part_similarity(const wam_name_part *a, const wam_name_part *b, 
 	/* Otherwise Jaro-Winkler on the folded forms (on the skeletons when
 	 * one side is Arabic, which has no short vowels), counted steeply: a
 	 * part one letter off in twenty keeps 0.7, one in ten 0.4. */
-	double s = arabic ? wam_jaro_winkler(a->skel, b->skel) : wam_jaro_winkler(a->form, b->form);
-	s = s < (arabic ? 0.9 : 0.8) ? 0 : 1 - 6 * (1 - s);
+	double s = arabic ? jaro_winkler_from(a->skel, b->skel, 0.9) : jaro_winkler_from(a->form, b->form, 0.84);
+	s = s < (arabic ? 0.9 : 0.84) ? 0 : 1 - 6 * (1 - s);
 	if (s < 0)
 		s = 0;
 	if (!arabic && s < 0.9 && strlen(a->skel) >= 3 && !strcmp(a->skel, b->skel))

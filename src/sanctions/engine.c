@@ -28,11 +28,13 @@
 #define LOW_ALIAS 0.9
 
 typedef struct ix_name {
-	wam_name nm;
 	int entry;
 	bool low; /* a low-quality alias */
 	const char *text;
-	int pid[WAM_NAME_PARTS]; /* each part's id among the distinct parts of the index */
+	int pid[WAM_NAME_PARTS];            /* each compared part's id among the distinct parts of the index */
+	unsigned char core[WAM_NAME_PARTS]; /* the compared parts' indices in `nm` */
+	int ncore;
+	wam_name nm; /* last: the fields above are what a query reads of most names */
 } ix_name;
 
 typedef struct ix_entry {
@@ -229,10 +231,11 @@ static int add_name(screen_index *idx, int entry, const char *text, bool low)
 	n->entry = entry;
 	n->low = low;
 	n->text = text;
+	n->ncore = 0;
 	for (int i = 0; i < n->nm.n; i++) {
-		n->pid[i] = -1;
 		if (n->nm.part[i].role != WAM_NAME_CORE)
 			continue;
+		n->core[n->ncore] = (unsigned char)i;
 		char pk[KEY_LEN + 2];
 		snprintf(pk, sizeof pk, "%c%.*s", '0' + n->nm.part[i].script, KEY_LEN - 2, n->nm.part[i].latin);
 		posting_key *d = intern(&idx->parts, pk);
@@ -240,7 +243,7 @@ static int add_name(screen_index *idx, int entry, const char *text, bool low)
 			return WAM_ENOMEM;
 		if (d->id < 0)
 			d->id = idx->nparts++;
-		n->pid[i] = d->id;
+		n->pid[n->ncore++] = d->id;
 		char keys[KEY_LEN][KEY_LEN];
 		int k = keys_of(&n->nm.part[i], keys, KEY_LEN);
 		for (int j = 0; j < k; j++)
@@ -309,20 +312,18 @@ typedef struct memo {
  * scores: the sum of the name's aligned parts' weights times their
  * similarity, over those weights plus what is missing and extra. `mm`
  * (with `pid`, the name's part ids) remembers similarities; NULL: none. */
-static void score_name(const wam_name *q, const wam_name *e, const int *pid, memo *mm, bool entity, name_match *m,
-                       bool want_alignment)
+static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool entity, name_match *m, bool want_alignment)
 {
 	double sim[WAM_NAME_PARTS][WAM_NAME_PARTS];
 	wam_name_how how[WAM_NAME_PARTS][WAM_NAME_PARTS];
-	int qi[WAM_NAME_PARTS], ei[WAM_NAME_PARTS], nq = 0, ne = 0;
+	const wam_name *e = &en->nm;
+	const unsigned char *ei = en->core;
+	int qi[WAM_NAME_PARTS], nq = 0, ne = en->ncore;
 	for (int i = 0; i < q->n; i++)
 		if (q->part[i].role == WAM_NAME_CORE)
 			qi[nq++] = i;
-	for (int j = 0; j < e->n; j++)
-		if (e->part[j].role == WAM_NAME_CORE)
-			ei[ne++] = j;
 	for (int b = 0; b < ne; b++) {
-		int *slot = mm ? &mm->slot[pid[ei[b]]] : NULL;
+		int *slot = mm ? &mm->slot[en->pid[b]] : NULL;
 		if (slot && !*slot && mm->n < mm->cap) {
 			for (int a = 0; a < nq; a++) {
 				wam_name_how h;
@@ -599,7 +600,7 @@ static json_t *part_text(const char *name, const wam_name_part *p)
 static json_t *explanation(const wam_sanctions_query *q, const wam_name *qn, const ix_name *en, bool entity)
 {
 	name_match m;
-	score_name(qn, &en->nm, NULL, NULL, entity, &m, true);
+	score_name(qn, en, NULL, entity, &m, true);
 	json_t *list = json_array();
 	for (int i = 0; list && i < qn->n; i++)
 		if (qn->part[i].role != WAM_NAME_CORE &&
@@ -748,7 +749,7 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 			continue;
 		const ix_name *n = &idx->names[i];
 		name_match m;
-		score_name(&qn, &n->nm, n->pid, &mm, idx->entries[n->entry].entity, &m, false);
+		score_name(&qn, n, &mm, idx->entries[n->entry].entity, &m, false);
 		double s = n->low ? m.score * LOW_ALIAS : m.score;
 		if (s + boost < threshold)
 			continue;
