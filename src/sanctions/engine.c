@@ -18,7 +18,7 @@
 
 #define KEY_LEN WAM_NAME_PART_LEN
 /* Two parts are aligned only from this similarity up. */
-#define PART_FLOOR 0.5
+#define PART_FLOOR 0.65
 /* Weights of a person's family name (the last part), of a missing middle
  * part, and of a part the query has and the name has not. */
 #define W_FAMILY 1.5
@@ -303,7 +303,7 @@ typedef struct name_match {
  * index met so far: a part shared by many names is compared once. */
 typedef struct memo {
 	int *slot; /* per distinct part: 0 not yet, else its row + 1 */
-	float (*sim)[WAM_NAME_PARTS];
+	double (*sim)[WAM_NAME_PARTS];
 	unsigned char (*how)[WAM_NAME_PARTS];
 	int n, cap;
 } memo;
