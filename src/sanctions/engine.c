@@ -686,7 +686,9 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 		return wam_error_last()->code;
 	double threshold = q->threshold > 0 ? q->threshold : WAM_SANCTIONS_THRESHOLD;
 	int limit = q->limit > 0 ? q->limit : 5;
-	/* The names reached through the query's keys. A key most names share
+	/* The names reached through the query's keys: a part's skeleton, or
+	 * when no name has it, the skeleton with one consonant left out. A key
+	 * most names share
 	 * (the skeleton of Muhammad, of Trading) reaches through its rarer
 	 * siblings instead: it is followed only when the query has no other. */
 	const posting_key *hits[WAM_NAME_PARTS * KEY_LEN];
@@ -698,6 +700,8 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 		int k = keys_of(&qn.part[i], keys, KEY_LEN);
 		for (int j = 0; j < k; j++) {
 			const posting_key *p = find_key(&idx->keys, keys[j]);
+			if (p && j == 0) /* the part is on the list as it is: no need of its neighbours */
+				k = 1;
 			if (p) {
 				hits[nhits++] = p;
 				rare += p->n <= common;
