@@ -688,9 +688,8 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 	int limit = q->limit > 0 ? q->limit : 5;
 	/* The names reached through the query's keys: a part's skeleton, or
 	 * when no name has it, the skeleton with one consonant left out. A key
-	 * most names share
-	 * (the skeleton of Muhammad, of Trading) reaches through its rarer
-	 * siblings instead: it is followed only when the query has no other. */
+	 * most names share (the skeleton of Muhammad, of Trading) is followed
+	 * only when the query has no rarer one. */
 	const posting_key *hits[WAM_NAME_PARTS * KEY_LEN];
 	int nhits = 0, rare = 0, common = idx->nnames / 16 > 64 ? idx->nnames / 16 : 64;
 	for (int i = 0; i < qn.n; i++) {
