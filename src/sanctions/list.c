@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sanctions/sanctions.h"
+#include "wam/embargo.h"
 
 const char *const wam_sanctions_entry_kinds[] = {"individual", "entity", NULL};
 const char *const wam_sanctions_alias_qualities[] = {"good", "low", "aka", NULL};
@@ -227,14 +228,23 @@ int wam_sanctions_imports(wam_db *db, json_t **out)
 	    NULL, NULL);
 }
 
+int sanctions_regime(wam_db *db, json_t *e)
+{
+	char regime[64] = "";
+	const char *list_type = json_string_value(json_object_get(e, "list_type"));
+	int rc = list_type ? wam_embargo_regime_of_list(db, regime, sizeof regime, list_type) : 0;
+	if (!rc)
+		json_object_set_new(e, "regime", *regime ? json_string(regime) : json_null());
+	return rc;
+}
+
 /* An entry's row as the API shows it: the body with its removal. */
-static void entry_shape(json_t *row)
+static int entry_shape(wam_db *db, json_t *row)
 {
 	sanctions_decode(row, "body");
 	json_t *body = json_object_get(row, "body");
 	json_object_set(body, "removed_on", json_object_get(row, "removed_on"));
-	if (!json_object_get(body, "regime"))
-		json_object_set_new(body, "regime", json_null());
+	return sanctions_regime(db, body);
 }
 
 int wam_sanctions_entries(wam_db *db, json_t **out, const char *q, bool removed, int limit)
@@ -257,11 +267,16 @@ int wam_sanctions_entries(wam_db *db, json_t **out, const char *q, bool removed,
 	*out = json_array();
 	json_array_foreach(rows, i, r)
 	{
-		entry_shape(r);
+		if ((rc = entry_shape(db, r)))
+			break;
 		json_array_append(*out, json_object_get(r, "body"));
 	}
 	json_decref(rows);
-	return 0;
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int wam_sanctions_entry_get(wam_db *db, json_t **out, const char *id)
@@ -270,9 +285,10 @@ int wam_sanctions_entry_get(wam_db *db, json_t **out, const char *id)
 	*out = NULL;
 	int rc = wam_query_one(db, &row, "SELECT body, removed_on FROM sanctions_entries WHERE id=?1", id,
 	                       "sanctions list entry");
-	if (rc)
+	if (rc || (rc = entry_shape(db, row))) {
+		json_decref(row);
 		return rc;
-	entry_shape(row);
+	}
 	if (!(rc = wam_query_rows(
 	          db, &history,
 	          "SELECT i.seq, i.source, i.generated, CASE WHEN instr(e.payload, '\"removed\":[') > 0 AND"

@@ -10,6 +10,7 @@
 
 #include "ledger/room.h"
 #include "sanctions/sanctions.h"
+#include "wam/embargo.h"
 #include "wam/match.h"
 
 const screen_index *sanctions_index(wam_db *db)
@@ -40,9 +41,7 @@ const screen_index *sanctions_index(wam_db *db)
 	{
 		sanctions_decode(r, "body");
 		json_t *body = json_object_get(r, "body");
-		if (!json_object_get(body, "regime"))
-			json_object_set_new(body, "regime", json_null());
-		if (screen_index_add(idx, body)) {
+		if (sanctions_regime(db, body) || screen_index_add(idx, body)) {
 			json_decref(rows);
 			screen_index_free(idx);
 			return NULL;
@@ -272,6 +271,34 @@ static json_t *finding(const json_t *party, const json_t *cand, json_t *alert)
 	return f;
 }
 
+/* Whether the party's exemption waives entry `entry`: it fits the entry's
+ * regime on `date` and covers every listed person of it (empty `covers`)
+ * or names the entry's reference. An exemption that does not fit waives
+ * nothing, and the finding stands. */
+static int waiver(wam_db *db, bool *waived, const json_t *party, const json_t *entry, const char *date)
+{
+	const char *ex = json_string_value(json_object_get(party, "exemption"));
+	const char *regime = json_string_value(json_object_get(entry, "regime"));
+	const char *ref = json_string_value(json_object_get(entry, "reference"));
+	json_t *e = NULL, *v;
+	size_t i;
+	*waived = false;
+	if (!ex || !regime)
+		return 0;
+	int rc = wam_embargo_exemption_fits(db, ex, regime, date, "exemption");
+	if (rc == WAM_ECONFLICT || rc == WAM_ENOTFOUND || rc == WAM_EINVAL) {
+		wam_error_clear();
+		return 0;
+	}
+	if (rc || (rc = wam_embargo_exemption_get(db, &e, ex, date)))
+		return rc;
+	const json_t *covers = json_object_get(e, "covers");
+	*waived = json_array_size(covers) == 0;
+	json_array_foreach(covers, i, v) *waived |= ref && json_is_string(v) && !strcmp(json_string_value(v), ref);
+	json_decref(e);
+	return 0;
+}
+
 int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date, json_t *findings)
 {
 	const char *name = json_string_value(json_object_get(party, "name"));
@@ -279,7 +306,6 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 	char *key = NULL;
 	size_t i;
 	int rc;
-	(void)date;
 	if (!name || !*name)
 		return 0;
 	const screen_index *idx = sanctions_index(db);
@@ -304,6 +330,11 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 	{
 		const char *entry_id = json_string_value(json_object_get(json_object_get(c, "entry"), "id"));
 		json_t *alert = NULL, *f;
+		bool waived = false;
+		if ((rc = waiver(db, &waived, party, json_object_get(c, "entry"), date)))
+			break;
+		if (waived)
+			continue;
 		if ((rc = sanctions_alert_find(db, &alert, entry_id, key)))
 			break;
 		if (alert && !strcmp(json_string_value(json_object_get(alert, "state")), "cleared")) {

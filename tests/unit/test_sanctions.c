@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "wam/embargo.h"
 #include "wam/ledger.h"
 #include "wam/sanctions.h"
 #include "wam/transfers.h"
@@ -440,6 +441,52 @@ static void test_reimport(void **state)
 	                       " (SELECT * FROM sanctions_entries ORDER BY id)");
 }
 
+/* A listed name passes with an exemption that fits the entry's regime,
+ * and is blocked again once the exemption has expired. */
+static void test_exemption_waives_until_it_expires(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = NULL;
+	assert_int_equal(wam_embargo_regimes_import_file(r->db, &out, NULL), 0);
+	json_decref(out);
+	json_decref(import_file(r, "v1"));
+	json_t *list = NULL;
+	assert_int_equal(wam_sanctions_entries(r->db, &list, "QUMRAWI", false, 0), 0);
+	assert_string_equal(test_str(json_array_get(list, 0), "regime"), "libya"); /* its list type's regime */
+	json_decref(list);
+	json_t *ex = test_json("{\"procedure\":\"standing\",\"notifying_state\":\"HT\","
+	                       "\"supplier\":\"Haiti Defence Works\",\"valid_until\":\"2026-06-30\","
+	                       "\"end_user\":{\"name\":\"Mustafa Yusuf al-Qumrawi\",\"country\":\"SN\"},"
+	                       "\"items\":[{\"description\":\"protective vests\",\"quantity\":10}],"
+	                       "\"covers\":[\"LYi.901\"]}");
+	if (wam_embargo_exemption_add(r->db, &out, "libya", ex))
+		fail_msg("exemption: %s", wam_error_last()->message);
+	char id[WAM_ID_LEN + 1];
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(ex);
+	char text[256];
+	snprintf(text, sizeof text,
+	         "{\"role\":\"end_user\",\"name\":\"Mustafa Yusuf al-Qumrawi\",\"country\":\"SN\","
+	         "\"exemption\":\"%s\"}",
+	         id);
+	json_t *party = test_json(text);
+	assert_int_equal(wam_screen_party(r->db, &out, party, "2026-06-15"), 0);
+	assert_true(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	assert_int_equal(wam_screen_party(r->db, &out, party, "2026-07-15"), 0);
+	const json_t *f = json_array_get(json_object_get(out, "findings"), 0);
+	assert_non_null(f);
+	assert_string_equal(test_str(f, "screen"), "sanctions");
+	json_decref(out);
+	/* without the exemption, blocked */
+	json_object_del(party, "exemption");
+	assert_int_equal(wam_screen_party(r->db, &out, party, "2026-06-15"), 0);
+	assert_false(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	json_decref(party);
+}
+
 static void test_todo_lists_open_alerts(void **state)
 {
 	test_reg *r = *state;
@@ -465,6 +512,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_broker_recorded_licence_refused, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_clear_lets_the_party_through, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_reimport, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_exemption_waives_until_it_expires, test_setup_reg_ht,
+	                                    test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_todo_lists_open_alerts, test_setup_reg_ht, test_teardown_reg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
