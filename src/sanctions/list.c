@@ -221,11 +221,13 @@ done:
 int wam_sanctions_imports(wam_db *db, json_t **out)
 {
 	*out = NULL;
-	return wam_query_rows(
-	    db, out,
-	    "SELECT i.seq, i.source, i.format, i.generated, i.sha256, i.added, i.amended, i.removed,"
-	    " e.time, e.actor FROM sanctions_imports i JOIN events e ON e.seq=i.seq ORDER BY i.seq DESC",
-	    NULL, NULL);
+	int rc = wam_confine_national(db, "sanctions lists");
+	return rc ? rc
+	          : wam_query_rows(
+	                db, out,
+	                "SELECT i.seq, i.source, i.format, i.generated, i.sha256, i.added, i.amended, i.removed,"
+	                " e.time, e.actor FROM sanctions_imports i JOIN events e ON e.seq=i.seq ORDER BY i.seq DESC",
+	                NULL, NULL);
 }
 
 int sanctions_regime(wam_db *db, json_t *e)
@@ -254,14 +256,17 @@ int wam_sanctions_entries(wam_db *db, json_t **out, const char *q, bool removed,
 	char lim[24];
 	*out = NULL;
 	snprintf(lim, sizeof lim, "%d", limit > 0 ? limit : 100);
-	int rc = wam_query_rows(db, &rows,
-	                        removed ? "SELECT body, removed_on FROM sanctions_entries WHERE removed_on IS NOT NULL"
-	                                  " AND (?1 IS NULL OR instr(lower(body), lower(?1))>0) ORDER BY reference"
-	                                  " LIMIT CAST(?2 AS INTEGER)"
-	                                : "SELECT body, removed_on FROM sanctions_entries WHERE removed_on IS NULL"
-	                                  " AND (?1 IS NULL OR instr(lower(body), lower(?1))>0) ORDER BY reference"
-	                                  " LIMIT CAST(?2 AS INTEGER)",
-	                        q, lim);
+	int rc = wam_confine_national(db, "sanctions lists");
+	if (rc)
+		return rc;
+	rc = wam_query_rows(db, &rows,
+	                    removed ? "SELECT body, removed_on FROM sanctions_entries WHERE removed_on IS NOT NULL"
+	                              " AND (?1 IS NULL OR instr(lower(body), lower(?1))>0) ORDER BY reference"
+	                              " LIMIT CAST(?2 AS INTEGER)"
+	                            : "SELECT body, removed_on FROM sanctions_entries WHERE removed_on IS NULL"
+	                              " AND (?1 IS NULL OR instr(lower(body), lower(?1))>0) ORDER BY reference"
+	                              " LIMIT CAST(?2 AS INTEGER)",
+	                    q, lim);
 	if (rc)
 		return rc;
 	*out = json_array();
@@ -283,8 +288,10 @@ int wam_sanctions_entry_get(wam_db *db, json_t **out, const char *id)
 {
 	json_t *row = NULL, *history = NULL, *alerts = NULL;
 	*out = NULL;
-	int rc = wam_query_one(db, &row, "SELECT body, removed_on FROM sanctions_entries WHERE id=?1", id,
-	                       "sanctions list entry");
+	int rc = wam_confine_national(db, "sanctions lists");
+	if (!rc)
+		rc = wam_query_one(db, &row, "SELECT body, removed_on FROM sanctions_entries WHERE id=?1", id,
+		                   "sanctions list entry");
 	if (rc || (rc = entry_shape(db, row))) {
 		json_decref(row);
 		return rc;

@@ -100,7 +100,7 @@ int wam_sanctions_screen(wam_db *db, json_t **out, const wam_sanctions_query *q)
 	json_t *cands = NULL;
 	int rc;
 	*out = NULL;
-	if ((rc = check_query(q)))
+	if ((rc = wam_confine_national(db, "sanctions screening")) || (rc = check_query(q)))
 		return rc;
 	const screen_index *idx = sanctions_index(db);
 	if (!idx)
@@ -143,7 +143,12 @@ int wam_sanctions_screen_batch(wam_db *db, const char *tsv, size_t len, const wa
 	char *copy = malloc(len + 1), *p, *next;
 	json_t *lines = json_array();
 	long line = 0;
-	int rc = 0;
+	int rc = wam_confine_national(db, "sanctions screening");
+	if (rc || !copy || !lines) {
+		free(copy);
+		json_decref(lines);
+		return rc ? rc : wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a batch");
+	}
 	if (!copy || !lines) {
 		free(copy);
 		json_decref(lines);
