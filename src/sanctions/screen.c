@@ -84,15 +84,29 @@ static int check_query(const wam_sanctions_query *q)
 	return 0;
 }
 
+/* A name as screening compares it (the match room's folding: "muhammad
+ * qadhafi"); the name's plain key when it has no letter to fold. */
+static void fold_name(char *buf, size_t cap, const char *name)
+{
+	wam_name nm;
+	if (!wam_name_fold(&nm, name, "name")) {
+		wam_name_normalized(buf, cap, &nm);
+		return;
+	}
+	wam_error_clear();
+	size_t kcap = 4 * strlen(name) + 1;
+	char *k = malloc(kcap);
+	*buf = 0;
+	if (k && wam_match_name_key(k, kcap, name) >= 0)
+		snprintf(buf, cap, "%s", k);
+	free(k);
+}
+
 static json_t *normalized(const char *name)
 {
-	size_t cap = 4 * strlen(name) + 1;
-	char *k = malloc(cap);
-	json_t *v = NULL;
-	if (k && wam_match_name_key(k, cap, name) >= 0)
-		v = json_string(k);
-	free(k);
-	return v ? v : json_null();
+	char buf[512];
+	fold_name(buf, sizeof buf, name);
+	return json_string(buf);
 }
 
 int wam_sanctions_screen(wam_db *db, json_t **out, const wam_sanctions_query *q)
@@ -234,16 +248,12 @@ char *sanctions_party_key(const json_t *party)
 	const char *name = json_string_value(json_object_get(party, "name"));
 	const char *dob = json_string_value(json_object_get(party, "dob"));
 	const char *nat = json_string_value(json_object_get(party, "nationality"));
-	if (!name)
-		name = "";
-	size_t cap = 4 * strlen(name) + 64;
+	char folded[512];
+	fold_name(folded, sizeof folded, name ? name : "");
+	size_t cap = strlen(folded) + 32;
 	char *k = malloc(cap);
-	if (!k)
-		return NULL;
-	long n = wam_match_name_key(k, cap - 40, name);
-	if (n < 0)
-		n = 0;
-	snprintf(k + n, cap - (size_t)n, "|%.10s|%.2s", dob ? dob : "", nat ? nat : "");
+	if (k)
+		snprintf(k, cap, "%s|%.10s|%.2s", folded, dob ? dob : "", nat ? nat : "");
 	return k;
 }
 
