@@ -294,13 +294,20 @@ static int waiver(wam_db *db, bool *waived, const json_t *party, const json_t *e
 {
 	const char *ex = json_string_value(json_object_get(party, "exemption"));
 	const char *regime = json_string_value(json_object_get(entry, "regime"));
+	const char *list_type = json_string_value(json_object_get(entry, "list_type"));
 	const char *ref = json_string_value(json_object_get(entry, "reference"));
+	char named[64] = "";
 	json_t *e = NULL, *v;
 	size_t i;
+	int rc;
 	*waived = false;
+	/* regimes imported after the list name the entry's regime now */
+	if (ex && !regime && list_type && !(rc = wam_embargo_regime_of_list(db, named, sizeof named, list_type)) &&
+	    *named)
+		regime = named;
 	if (!ex || !regime)
 		return 0;
-	int rc = wam_embargo_exemption_fits(db, ex, regime, date, "exemption");
+	rc = wam_embargo_exemption_fits(db, ex, regime, date, "exemption");
 	if (rc == WAM_ECONFLICT || rc == WAM_ENOTFOUND || rc == WAM_EINVAL) {
 		wam_error_clear();
 		return 0;
