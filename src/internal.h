@@ -296,6 +296,9 @@ int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, cons
 int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what);
 /* Binds `s` or NULL when `s` is NULL or empty. */
 int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+/* Binds `v` at `i` as canonical JSON text (NULL for none or JSON null):
+ * how a projection keeps an object or a list whole. */
+int wam_bind_canon(sqlite3_stmt *st, int i, const json_t *v);
 
 /* A large page cache while `on` (imports and other bulk writes): a quarter
  * of physical memory, between 128 MiB and 4 GiB, in KiB. */
@@ -351,6 +354,10 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 extern const char wam_sql_projections[];
 /* The transfers room's tables (sql/migrations/0006-transfers.sql). */
 extern const char wam_sql_transfers[];
+/* The embargo room's tables (sql/migrations/0007-embargo.sql). */
+extern const char wam_sql_embargo[];
+/* The sanctions room's tables (sql/migrations/0008-sanctions.sql). */
+extern const char wam_sql_sanctions[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt
@@ -555,6 +562,14 @@ extern const wam_item_links_hook wam_item_links_hooks[];
 typedef int (*wam_recovery_recorded_hook)(wam_db *db, const char *recovery_id);
 extern const wam_recovery_recorded_hook wam_recovery_recorded_hooks[];
 
+/* Called inside a shipment's transaction after its `shipment.dispatched`
+ * (or `shipment.received`) event, with the event's payload (date, items,
+ * lots, exemption?), to record what the shipment makes due in another room
+ * (embargo: the notice after a delivery under a post-delivery-notice
+ * exemption). NULL-terminated. */
+typedef int (*wam_shipped_hook)(wam_db *db, const char *shipment_id, const json_t *shipment);
+extern const wam_shipped_hook wam_shipped_hooks[];
+
 /* Adds to the record of recovery `recovery_id` (`rec`, a JSON object) what
  * another room holds about it (tracing: "hits"), in list order.
  * NULL-terminated. */
@@ -583,12 +598,22 @@ int wam_todo_add(json_t *items, const char *kind, const json_t *records, const w
 /* Screens one party of a transfer {role, name, country?, ...} as of `date`
  * (YYYY-MM-DD): appends to `findings` one {screen, rule, message,
  * message_id, args, reference?} per reason the party must not be accepted,
- * nothing when it is clear. wam_transfers_screen asks each in list order,
+ * nothing when it is clear. wam_screen_party asks each in list order,
  * and every licence, certificate, shipment and broker registration passes
  * its parties through it (transfers: an arms embargo recorded on the
  * country of a party that receives the goods). NULL-terminated. */
 typedef int (*wam_screen_hook)(wam_db *db, const json_t *party, const char *date, json_t *findings);
 extern const wam_screen_hook wam_screen_hooks[];
+/* Screens `party` ({role, name, country?, dob?, nationality?, document?,
+ * government?, exemption?, subject?: {kind, id, label}}) as of `date`
+ * (NULL: today) through every screener of wam_screen_hooks:
+ * `*out` {clear, findings} (ledger/screen.c). A finding that carries an
+ * `alert` {id, state} is a potential match an officer decides: the record
+ * it is about may be recorded, what acts on it is refused while it stands. */
+int wam_screen_party(wam_db *db, json_t **out, const json_t *party, const char *date);
+/* The first finding of a screening {clear, findings} that carries no
+ * `alert` (one that refuses the record itself), NULL when none does. */
+const json_t *wam_screen_blocking(const json_t *screening);
 
 /* Whether weapon `item_id` is held by a procedure of a room that must end
  * before the weapon may leave by another (an open destruction batch lists

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 static const char *const no_opts[] = {NULL};
@@ -909,7 +910,7 @@ static const cli_view embargo_view = {embargo_keys, embargo_cols, NULL};
 static int call_embargo_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)a;
-	return wam_transfers_embargo_add(db, out, in);
+	return wam_embargo_record(db, out, in);
 }
 
 static int cmd_embargo_record(const cli_env *env, const cli_args *a)
@@ -930,7 +931,7 @@ static int cmd_embargo_record(const cli_env *env, const cli_args *a)
 static int call_embargo_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
-	return wam_transfers_embargo_list(db, out, cli_opt(a, "on"));
+	return wam_embargo_regime_list(db, out, cli_opt(a, "on"));
 }
 
 static int cmd_embargo_list(const cli_env *env, const cli_args *a)
@@ -942,7 +943,7 @@ static int cmd_embargo_list(const cli_env *env, const cli_args *a)
 
 static int call_embargo_lift(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
-	return wam_transfers_embargo_lift(db, out, a->pos[0], in);
+	return wam_embargo_lift(db, out, a->pos[0], in);
 }
 
 static int cmd_embargo_lift(const cli_env *env, const cli_args *a)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 /* ---- shared by the transfers handlers (http.h) ---- */
@@ -161,19 +162,19 @@ void h_broker_state(wam_request *r)
 void h_embargoes_list(wam_request *r)
 {
 	json_t *out = NULL;
-	int rc = wam_transfers_embargo_list(r->db, &out, request_query(r, "on"));
+	int rc = wam_embargo_regime_list(r->db, &out, request_query(r, "on"));
 	reply_result(r, rc, 200, &out);
 }
 
 /* No route reads one embargo: the list is where it shows, so no Location. */
 void h_embargoes_create(wam_request *r)
 {
-	transfers_create(r, wam_transfers_embargo_add, NULL);
+	transfers_create(r, wam_embargo_record, NULL);
 }
 
 void h_embargo_lift(wam_request *r)
 {
-	transfers_change(r, wam_transfers_embargo_lift);
+	transfers_change(r, wam_embargo_lift);
 }
 
 /* {party, date?}: what screening finds for one party, nothing recorded. */
