@@ -1,6 +1,6 @@
 /* The transfers room's part of `wam demo`, done by two licensing officers
  * of the demo's staff (the stock part makes their accounts): arms
- * embargoes as the Security Council decided them (one lifted); brokers,
+ * embargoes a national decision made (one lifted); brokers,
  * one suspended; export licences to neighbouring states, each drafted by
  * one officer, assessed, issued by the other, with the importing state's
  * end-user certificate verified, weapons and rounds shipped from the
