@@ -328,9 +328,12 @@ static void print_exemption(const json_t *e)
 	const json_t *eu = json_object_get(e, "end_user");
 	if (json_is_object(eu))
 		cli_print_joined(19, "end_user", cli_text(eu, "name"), cli_text(eu, "country"), NULL);
-	const json_t *fits = json_object_get(e, "fits_on");
-	if (json_is_boolean(fits))
-		cli_print_joined(19, "fits", json_is_true(fits) ? "yes" : "no", cli_text(e, "why"), NULL);
+	const json_t *fits = json_object_get(e, "fits");
+	if (json_is_boolean(fits)) {
+		char on[32];
+		snprintf(on, sizeof on, "fits on %s", cli_text(e, "fits_on"));
+		cli_print_joined(19, on, json_is_true(fits) ? "yes" : "no", cli_text(e, "why"), NULL);
+	}
 	cli_print_list("items", item_cols, json_object_get(e, "items"));
 	if (json_object_get(e, "decisions"))
 		cli_print_list("decisions", decision_cols, json_object_get(e, "decisions"));
@@ -452,9 +455,11 @@ static void print_notice(const json_t *n)
 	cli_print_words(notice_keys, json_array_get(shown, 0));
 	json_decref(shown);
 	json_decref(rows);
+	static const cli_column notice_item_cols[] = {
+	    {"ITEM", "item_id", 0}, {"QUANTITY", "quantity", 0}, {NULL, NULL, 0}};
 	const json_t *items = json_object_get(n, "items");
 	if (json_is_array(items))
-		cli_print_list("items", item_cols, items);
+		cli_print_list("items", notice_item_cols, items);
 }
 
 static const cli_view notice_view = {notice_keys, notice_cols, print_notice};
