@@ -127,8 +127,13 @@ static void print_regime(const json_t *r)
 	}
 }
 
+static void print_regimes(const json_t *rows)
+{
+	cli_print_rows(regime_cols, rows);
+}
+
 static const cli_view regime_view = {regime_keys, regime_cols, print_regime};
-static const cli_view regime_list_view = {NULL, regime_cols, NULL};
+static const cli_view regime_list_view = {NULL, regime_cols, print_regimes};
 
 static int call_regime_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
@@ -167,8 +172,8 @@ static void print_check(const json_t *c)
 	if (json_is_true(json_object_get(c, "clear")))
 		printf("%s on %s: no embargo applies\n", cli_text(c, "country"), cli_text(c, "date"));
 	else
-		printf("%s on %s: %zu embargo%s apply\n", cli_text(c, "country"), cli_text(c, "date"),
-		       json_array_size(regimes), json_array_size(regimes) == 1 ? "" : "es");
+		printf("%s on %s: %zu embargo%s\n", cli_text(c, "country"), cli_text(c, "date"),
+		       json_array_size(regimes), json_array_size(regimes) == 1 ? " applies" : "es apply");
 	if (json_array_size(regimes))
 		cli_print_rows(check_cols, regimes);
 	const json_t *s = json_object_get(c, "screening");
@@ -232,7 +237,12 @@ static void print_words_line(const char *what, const json_t *list)
 
 static void print_regimes_import(const json_t *o)
 {
-	printf("regimes file %s of %s imported\n", cli_text(o, "version"), cli_text(o, "generated"));
+	const json_t *version = json_object_get(o, "version");
+	if (json_is_integer(version))
+		printf("regimes file version %lld of %s imported\n", (long long)json_integer_value(version),
+		       cli_text(o, "generated"));
+	else
+		printf("regimes file version %s of %s imported\n", cli_text(o, "version"), cli_text(o, "generated"));
 	print_words_line("added", json_object_get(o, "added"));
 	print_words_line("changed", json_object_get(o, "changed"));
 	print_words_line("removed", json_object_get(o, "removed"));
