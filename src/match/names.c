@@ -41,6 +41,8 @@ static struct {
 	word_list particles, legal_forms;
 	char prefixes[8][16]; /* particles written joined to the part (raw UTF-8) */
 	int nprefixes;
+	char joined[8][8]; /* Latin articles a part may begin with */
+	int njoined;
 	const wam_match_tables *match;
 } names;
 static int load_rc;
@@ -235,10 +237,11 @@ static int variant_line(const table_line *l, void *ctx)
 static int word_line(const table_line *l, void *ctx)
 {
 	word_list *w = ctx;
-	bool prefix = l->nf > 1 && !strcmp(l->f[1], "prefix");
+	bool prefix = l->nf > 1 && !strcmp(l->f[1], "prefix"), joined = l->nf > 1 && !strcmp(l->f[1], "joined");
 	size_t n = strlen(l->f[0]);
 	if (!n || utf8proc_iterate((const utf8proc_uint8_t *)l->f[0], -1, &(utf8proc_int32_t){0}) <= 0 ||
-	    (l->nf > 1 && *l->f[1] && !prefix) || (prefix && (w != &names.particles || n >= sizeof names.prefixes[0])))
+	    (l->nf > 1 && *l->f[1] && !prefix && !joined) ||
+	    ((prefix || joined) && (w != &names.particles || n >= sizeof names.joined[0])))
 		return wam_error_set_line(WAM_EIO, l->lineno, "data", "%s: line %ld is not \"part[<TAB>prefix]\"",
 		                          l->path, l->lineno);
 	if (prefix) {
@@ -246,6 +249,12 @@ static int word_line(const table_line *l, void *ctx)
 			return wam_error_set_line(WAM_EIO, l->lineno, "data", "%s: line %ld is one prefix too many",
 			                          l->path, l->lineno);
 		memcpy(names.prefixes[names.nprefixes++], l->f[0], n + 1);
+	}
+	if (joined) {
+		if (names.njoined == (int)(sizeof names.joined / sizeof names.joined[0]))
+			return wam_error_set_line(WAM_EIO, l->lineno, "data", "%s: line %ld is one prefix too many",
+			                          l->path, l->lineno);
+		memcpy(names.joined[names.njoined++], l->f[0], n + 1);
 	}
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
@@ -305,6 +314,13 @@ static void add_part(wam_name *out, const char *raw, int b0, int b1, int c0, int
 		return;
 	form_of(p->latin, p->form, sizeof p->form);
 	skel_of(p->form, p->skel, sizeof p->skel);
+	for (int i = 0; i < names.njoined && p->script == WAM_NAME_LATIN; i++) {
+		size_t jl = strlen(names.joined[i]);
+		if (!strncmp(p->latin, names.joined[i], jl) && strlen(p->latin) >= jl + 3) {
+			form_of(p->latin + jl, p->bare, sizeof p->bare);
+			break;
+		}
+	}
 	p->bstart = b0;
 	p->bend = b1;
 	p->start = c0;
@@ -510,6 +526,11 @@ double wam_name_part_similarity(const wam_name_part *a, const wam_name_part *b, 
 		s = 0;
 	if (!arabic && s < 0.9 && strlen(a->skel) >= 3 && !strcmp(a->skel, b->skel))
 		s = 0.9; /* the same consonants, other vowels */
+	if (s < 0.94 && (a->bare[0] || b->bare[0]) &&
+	    !strcmp(a->bare[0] ? a->bare : a->form, b->bare[0] ? b->bare : b->form)) {
+		*how = WAM_NAME_VARIANT; /* Alnoor and al-Noor */
+		return 0.94;
+	}
 	*how = s > 0 ? WAM_NAME_FUZZY : WAM_NAME_DIFFERENT;
 	return s;
 }

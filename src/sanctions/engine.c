@@ -22,7 +22,7 @@
 /* Weights of a person's family name (the last part), of a missing middle
  * part, and of a part the query has and the name has not. */
 #define W_FAMILY 1.5
-#define W_MISSING_MIDDLE 0.3
+#define W_MISSING_MIDDLE 0.2
 #define W_EXTRA 0.8
 /* A low-quality alias is weaker evidence (domain.md §2.12). */
 #define LOW_ALIAS 0.9

@@ -28,10 +28,10 @@ struct sanctions_cache {
 	int64_t seq;
 };
 
-/* The handle's screening index of the entries in force, built on first
- * use and again whenever an import changed them (room state). NULL with
- * the error set on failure. */
-const screen_index *sanctions_index(wam_db *db);
+/* The handle's screening index of the entries in force into `*out`, built
+ * on first use and again whenever an import changed them (room state);
+ * NULL when no entry is in force. */
+int sanctions_index(wam_db *db, const screen_index **out);
 
 /* The key an alert is known by for a party: its name as screening
  * normalizes it, its date of birth and its nationality, "|"-separated, in

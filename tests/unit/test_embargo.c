@@ -431,6 +431,34 @@ static void test_national_embargo(void **state)
 	test_expect_rebuilt(r, "SELECT group_concat(id||coalesce(lifted_on,'-'),'|') FROM embargoes");
 }
 
+/* A regime that excludes the government spares a licence party that says
+ * it is the government, and catches one that does not. */
+static void test_government_is_spared(void **state)
+{
+	test_reg *r = *state;
+	json_t *file = fmt_json(TEST_REGIMES, 1), *out = NULL;
+	json_t *gov = json_deep_copy(json_array_get(json_object_get(file, "regimes"), 0));
+	json_object_set_new(gov, "id", json_string("govland"));
+	json_object_set_new(gov, "territories", json_pack("[s]", "GH"));
+	json_object_set_new(json_array_get(json_object_get(gov, "periods"), 0), "target",
+	                    json_string("government_excluded"));
+	json_array_append_new(json_object_get(file, "regimes"), gov);
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, file), 0);
+	json_decref(out);
+	json_decref(file);
+	json_t *party = test_json("{\"role\":\"end_user\",\"name\":\"Ghana Armed Forces\",\"country\":\"GH\","
+	                          "\"government\":true}");
+	assert_int_equal(wam_transfers_screen(r->db, &out, party, "2026-03-01"), 0);
+	assert_true(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	json_object_set_new(party, "government", json_false());
+	assert_int_equal(wam_transfers_screen(r->db, &out, party, "2026-03-01"), 0);
+	assert_string_equal(test_str(json_array_get(json_object_get(out, "findings"), 0), "regime"), "govland");
+	json_decref(out);
+	json_decref(party);
+	clean(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +468,7 @@ int main(void)
 	    TEST_IN_HT(test_prior_approval),
 	    TEST_IN_HT(test_notices),
 	    TEST_IN_HT(test_national_embargo),
+	    TEST_IN_HT(test_government_is_spared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
