@@ -114,6 +114,8 @@ int wam_sanctions_alerts(wam_db *db, json_t **out, const char *state)
 	*out = NULL;
 	if ((rc = wam_confine_national(db, "screening alerts")))
 		return rc;
+	if (!sanctions_ready(db))
+		return (*out = json_array()) ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	if (state && strcmp(state, "open") && strcmp(state, "confirmed") && strcmp(state, "cleared"))
 		return wam_error_set(WAM_EINVAL, "state", "state '%.20s' is not open, confirmed or cleared", state);
 	if ((rc = wam_query_rows(

@@ -62,6 +62,11 @@ int sanctions_rescreen(wam_db *db, json_t *alerts);
  * a newer regimes file names the regimes of entries imported before it. */
 int sanctions_regime(wam_db *db, json_t *e);
 
+/* Whether the room's tables are there: a registry made before the room
+ * and only read since is read as it is, without them (it gets them on its
+ * first write), and has no list, entry or alert. */
+bool sanctions_ready(wam_db *db);
+
 /* Replaces string member `key` of `row` by the JSON it holds. */
 void sanctions_decode(json_t *row, const char *key);
 

@@ -23,8 +23,12 @@ int sanctions_index(wam_db *db, const screen_index **out)
 	*out = NULL;
 	if (!state)
 		return wam_error_set(WAM_EINTERNAL, NULL, "the sanctions room is not in this build");
-	if ((rc = wam_query_row(db, &head, "SELECT coalesce(max(seq), 0) AS seq FROM sanctions_imports", NULL, NULL)))
-		return rc;
+	if ((rc = wam_query_row(db, &head, "SELECT coalesce(max(seq), 0) AS seq FROM sanctions_imports", NULL, NULL))) {
+		if (sanctions_ready(db))
+			return rc;
+		wam_error_clear(); /* a registry read as it was before the room: no list */
+		return 0;
+	}
 	int64_t seq = (int64_t)json_integer_value(json_object_get(head, "seq"));
 	json_decref(head);
 	struct sanctions_cache *c = *state;
