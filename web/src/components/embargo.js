@@ -1,0 +1,160 @@
+// What the embargo and sanctions pages share (docs/embargo.md,
+// docs/sanctions.md): badges for the states of exemptions, notices and
+// screening alerts, links to each record, a regime's territories by country
+// name, a period as two days, a score as a meter, a name with the parts
+// screening matched marked, the explanation of a match in words, and the
+// records an alert is about.
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { countryName, label, messageText, t } from '../i18n.js';
+import { Day } from './stock.js';
+
+const TONES = {
+  exemption_state: {
+    recorded: 'plain', notified: 'warn', approved: 'held', no_objection: 'held', objected: 'missing', refused: 'missing',
+    expired: 'gone',
+  },
+  notice_state: { due: 'warn', sent: 'held' },
+  alert_state: { open: 'missing', confirmed: 'missing', cleared: 'held' },
+};
+
+// A code of one of the rooms' vocabularies as a badge in words.
+export const EmbBadge = ({ kind, code }) =>
+  code ? html`<span class=${'badge tone-' + (TONES[kind]?.[code] || 'plain')} data-state=${code}>${label(kind, code)}</span>` : '—';
+
+export const InForce = ({ yes }) =>
+  html`<span class=${'badge tone-' + (yes ? 'missing' : 'gone')}>${yes ? t('emb.in_force') : t('emb.not_in_force')}</span>`;
+
+// The regimes' names by id, asked once (a record names its regime by id).
+let regimeNames = null;
+export function useRegimeName(id, given) {
+  const [name, setName] = useState(given || null);
+  useEffect(() => {
+    if (given || !id) return;
+    regimeNames ??= api('GET', '/regimes').then((rs) => Object.fromEntries(rs.map((r) => [r.id, r.name])), (e) => {
+      regimeNames = null;
+      throw e;
+    });
+    let live = true;
+    regimeNames.then((names) => live && setName(names[id] || null), () => {});
+    return () => {
+      live = false;
+    };
+  }, [id, given]);
+  return given || name;
+}
+
+export function RegimeLink({ id, name, on }) {
+  const shown = useRegimeName(id, name);
+  if (!id) return '—';
+  return html`<a href=${'#/regimes/' + encodeURIComponent(id) + (on ? '?on=' + encodeURIComponent(on) : '')} dir="auto">${shown || t('emb.regime')}</a>`;
+}
+export const ExemptionLink = ({ id, children }) => html`<a href=${'#/exemptions/' + encodeURIComponent(id)}>${children}</a>`;
+export const NoticeLink = ({ id, children }) => html`<a href=${'#/notices/' + encodeURIComponent(id)}>${children}</a>`;
+export const AlertLink = ({ id, children }) => html`<a href=${'#/screening-alerts/' + encodeURIComponent(id)}>${children}</a>`;
+export const EntryLink = ({ id, name }) =>
+  id ? html`<a href=${'#/sanctions/' + encodeURIComponent(id)} dir="auto" translate=${false}>${name || id}</a>` : html`<span dir="auto">${name}</span>`;
+
+// Countries by name, in the language's order.
+export const Territories = ({ codes }) =>
+  codes?.length ? html`<span>${codes.map(countryName).join(t('emb.list_sep'))}</span>` : '—';
+
+// "from – until" (until open: "since from").
+export function Period({ p }) {
+  if (!p) return '—';
+  if (!p.until) return html`<span class="emb-period">${t('emb.since')} <${Day} at=${p.from} /></span>`;
+  return html`<span class="emb-period"><${Day} at=${p.from} /> – <${Day} at=${p.until} /></span>`;
+}
+
+// A share of 1 as a meter with its percentage beside it.
+export function Score({ value }) {
+  if (value === null || value === undefined) return '—';
+  const pct = new Intl.NumberFormat(document.documentElement.lang || 'en', { style: 'percent', maximumFractionDigits: 0 }).format(value);
+  return html`<span class="emb-score"><meter min="0" max="1" low="0.6" high="0.8" optimum="0" value=${value}
+    aria-label=${t('emb.score_is', { pct })}>${pct}</meter> <span aria-hidden="true">${pct}</span></span>`;
+}
+
+// The [start, end] of a name part screening reports are counted in Unicode
+// code points of the name as asked; a JavaScript string counts UTF-16
+// units, so the name is cut by code points.
+export function markedName(name, explanation) {
+  const chars = [...(name || '')];
+  const ranges = (explanation || [])
+    .filter((e) => Array.isArray(e.at) && e.at.length === 2 && e.at[1] > e.at[0] && !['missing', 'particle_ignored'].includes(e.how))
+    .map((e) => [Math.max(0, e.at[0]), Math.min(chars.length, e.at[1]), e])
+    .sort((a, b) => a[0] - b[0]);
+  const out = [];
+  let at = 0;
+  for (const [from, to, e] of ranges) {
+    if (from < at) continue; // overlapping parts: the first one marks
+    if (from > at) out.push(chars.slice(at, from).join(''));
+    out.push(html`<mark title=${label('match_how', e.how)} data-how=${e.how}>${chars.slice(from, to).join('')}</mark>`);
+    at = to;
+  }
+  if (at < chars.length) out.push(chars.slice(at).join(''));
+  return html`<bdi class="emb-name" dir="auto" translate=${false}>${out}</bdi>`;
+}
+
+// Each part of the name asked and what it met in the entry, in words.
+export function Explanation({ explanation }) {
+  if (!explanation?.length) return null;
+  return html`<table class="list emb-explain">
+    <caption class="sr-only">${t('emb.explanation')}</caption>
+    <thead><tr><th scope="col">${t('emb.query_part')}</th><th scope="col">${t('emb.entry_part')}</th>
+      <th scope="col">${t('emb.how')}</th><th scope="col">${t('emb.part_score')}</th></tr></thead>
+    <tbody>${explanation.map((e, i) => html`<tr key=${i}>
+      <th scope="row"><bdi dir="auto" translate=${false}>${e.query_part || '—'}</bdi></th>
+      <td><bdi dir="auto" translate=${false}>${e.entry_part || '—'}</bdi></td>
+      <td>${label('match_how', e.how)}</td>
+      <td class="num"><${Score} value=${e.score} /></td>
+    </tr>`)}</tbody>
+  </table>`;
+}
+
+// The secondary fields that raised or lowered a score: the field, for or
+// against, and the sentence when the catalogue has it.
+export function Evidence({ evidence }) {
+  if (!evidence?.length) return null;
+  return html`<ul class="plain emb-evidence">${evidence.map((e, i) => html`<li key=${i} data-effect=${e.effect}>
+    <span class=${'badge tone-' + (e.effect === 'against' ? 'held' : 'missing')}>${label('evidence_effect', e.effect)}</span>
+    ${' '}<strong>${label('evidence_field', e.field)}</strong>${e.message_id ? html`: <span>${messageText(e)}</span>` : ''}
+  </li>`)}</ul>`;
+}
+
+// The pages of the records an alert or a notice is about.
+const SUBJECT_PAGES = {
+  licence: (id) => '#/licences/' + encodeURIComponent(id),
+  euc: (id) => '#/eucs/' + encodeURIComponent(id),
+  shipment: (id) => '#/shipments/' + encodeURIComponent(id),
+  broker: (id) => '#/brokers/' + encodeURIComponent(id),
+  recovery: (id) => '#/recoveries/' + encodeURIComponent(id),
+};
+
+export function Subject({ s }) {
+  if (!s) return '—';
+  const to = SUBJECT_PAGES[s.kind]?.(s.id);
+  const what = html`${label('subject_kind', s.kind)}${s.label ? html` <bdi dir="auto" translate=${false}>${s.label}</bdi>` : ''}`;
+  return to ? html`<a href=${to}>${what}</a>` : html`<span>${what}</span>`;
+}
+
+export const Subjects = ({ list }) =>
+  list?.length ? html`<ul class="plain emb-subjects">${list.map((s, i) => html`<li key=${i}><${Subject} s=${s} /></li>`)}</ul>` : '—';
+
+// A free text of the reference file or a person, in its own direction.
+export const Text = ({ v }) => (v === null || v === undefined || v === '' ? '—' : html`<span dir="auto">${Array.isArray(v) ? v.join('; ') : String(v)}</span>`);
+
+// A source of the reference file: a title with its address, or a line.
+export function Source({ s }) {
+  if (typeof s === 'string') return /^https?:\/\//.test(s) ? html`<a href=${s} rel="noreferrer" dir="ltr" translate=${false}>${s}</a>` : html`<${Text} v=${s} />`;
+  const title = s.title || s.name || s.url || s.id;
+  return html`${s.url ? html`<a href=${s.url} rel="noreferrer" dir="auto">${title}</a>` : html`<${Text} v=${title} />`}${s.date ? html` · <${Day} at=${s.date} />` : ''}`;
+}
+
+// A day (YYYY-MM-DD) in the chosen language, as text.
+export function dayText(day) {
+  const d = new Date(day + 'T00:00:00Z');
+  return !day || isNaN(d) ? day || '' : d.toLocaleDateString(document.documentElement.lang, { dateStyle: 'medium', timeZone: 'UTC' });
+}
+
+export const today = () => new Date().toISOString().slice(0, 10);
