@@ -351,6 +351,7 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 extern const char wam_sql_projections[];
 /* The transfers room's tables (sql/migrations/0006-transfers.sql). */
 extern const char wam_sql_transfers[];
+extern const char wam_sql_sanctions[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt
@@ -532,12 +533,22 @@ int wam_todo_add(json_t *items, const char *kind, const json_t *records, const w
 /* Screens one party of a transfer {role, name, country?, ...} as of `date`
  * (YYYY-MM-DD): appends to `findings` one {screen, rule, message,
  * message_id, args, reference?} per reason the party must not be accepted,
- * nothing when it is clear. wam_transfers_screen asks each in list order,
+ * nothing when it is clear. wam_screen_party asks each in list order,
  * and every licence, certificate, shipment and broker registration passes
  * its parties through it (transfers: an arms embargo recorded on the
  * country of a party that receives the goods). NULL-terminated. */
 typedef int (*wam_screen_hook)(wam_db *db, const json_t *party, const char *date, json_t *findings);
 extern const wam_screen_hook wam_screen_hooks[];
+/* Screens `party` ({role, name, country?, dob?, nationality?, document?,
+ * government?, exemption?, subject?: {kind, id, label}}) as of `date`
+ * (NULL: today) through every screener of wam_screen_hooks:
+ * `*out` {clear, findings} (ledger/screen.c). A finding that carries an
+ * `alert` {id, state} is a potential match an officer decides: the record
+ * it is about may be recorded, what acts on it is refused while it stands. */
+int wam_screen_party(wam_db *db, json_t **out, const json_t *party, const char *date);
+/* The first finding of a screening {clear, findings} that carries no
+ * `alert` (one that refuses the record itself), NULL when none does. */
+const json_t *wam_screen_blocking(const json_t *screening);
 
 /* Whether weapon `item_id` is held by a procedure of a room that must end
  * before the weapon may leave by another (an open destruction batch lists

@@ -10,18 +10,19 @@
 
 /* The rooms of this build, in the order `wam verify` compares their tables. */
 extern const struct wam_room wam_room_registry, wam_room_auth, wam_room_stock, wam_room_collection, wam_room_trace,
-    wam_room_match, wam_room_transfers;
+    wam_room_match, wam_room_transfers, wam_room_sanctions;
 
 const struct wam_room *const wam_rooms[] = {
-    &wam_room_registry, &wam_room_auth,  &wam_room_stock,     &wam_room_collection,
-    &wam_room_trace,    &wam_room_match, &wam_room_transfers, NULL, /* a room adds its line above this one */
+    &wam_room_registry,   &wam_room_auth,      &wam_room_stock,
+    &wam_room_collection, &wam_room_trace,     &wam_room_match,
+    &wam_room_transfers,  &wam_room_sanctions, NULL, /* a room adds its line above this one */
 };
 _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
 
 /* The parts of `wam demo` (stock/demo.c, trace/demo.c, transfers/demo.c). */
-extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfers_demo_part;
+extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfers_demo_part, wam_sanctions_demo_part;
 const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part, &wam_trace_demo_part, &wam_transfers_demo_part,
-                                               NULL};
+                                               &wam_sanctions_demo_part, NULL};
 
 /* Tracing searches for hits on a weapon registered recovered (trace/hit.c). */
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);
@@ -60,13 +61,16 @@ int wam_trace_todo(wam_db *db, json_t *items, const char *today);
 int wam_transfers_todo(wam_db *db, json_t *items, const char *today);
 int wam_stock_todo(wam_db *db, json_t *items, const char *today);
 int wam_collection_todo(wam_db *db, json_t *items, const char *today);
-const wam_todo_part wam_todo_parts[] = {wam_trace_todo, wam_transfers_todo, wam_stock_todo, wam_collection_todo,
-                                        NULL};
+int wam_sanctions_todo(wam_db *db, json_t *items, const char *today);
+const wam_todo_part wam_todo_parts[] = {wam_trace_todo, wam_transfers_todo,  wam_sanctions_todo,
+                                        wam_stock_todo, wam_collection_todo, NULL};
 
-/* Every party of a transfer is screened (transfers/screen.c): an arms
- * embargo recorded on its country. The UN sanctions list plugs in here. */
+/* Every party of a transfer and every holder is screened (ledger/screen.c):
+ * an arms embargo recorded on its country (transfers/screen.c), a name on
+ * a sanctions list (sanctions/screen.c). */
 int wam_transfers_screen_embargo(wam_db *db, const json_t *party, const char *date, json_t *findings);
-const wam_screen_hook wam_screen_hooks[] = {wam_transfers_screen_embargo, NULL};
+int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date, json_t *findings);
+const wam_screen_hook wam_screen_hooks[] = {wam_transfers_screen_embargo, wam_sanctions_screen_party, NULL};
 
 /* A weapon an open destruction batch lists (stock/destruction.c) or an
  * export proposal waits for (registry/export_proposal.c) is not exported

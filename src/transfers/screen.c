@@ -69,21 +69,7 @@ int wam_transfers_screen_embargo(wam_db *db, const json_t *party, const char *da
 
 int transfers_screen(wam_db *db, json_t **out, const json_t *party, const char *date)
 {
-	char today[11];
-	json_t *findings = json_array();
-	int rc = findings ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a party");
-	*out = NULL;
-	if (!date) {
-		wam_date_today(today);
-		date = today;
-	}
-	for (const wam_screen_hook *h = wam_screen_hooks; !rc && *h; h++)
-		rc = (*h)(db, party, date, findings);
-	if (!rc && !(*out = json_pack("{s:b, s:o}", "clear", json_array_size(findings) == 0, "findings", findings)))
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a party");
-	if (rc)
-		json_decref(findings);
-	return rc;
+	return wam_screen_party(db, out, party, date);
 }
 
 int wam_transfers_screen(wam_db *db, json_t **out, const json_t *party, const char *date)

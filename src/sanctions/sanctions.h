@@ -1,0 +1,63 @@
+/* What the files of the sanctions room share: its vocabularies, the
+ * parsers of the list files (xml.c, csv.c) giving entries in one shape,
+ * the screening index of a handle (screen.c) and the alerts (alert.c). */
+#ifndef WAM_SANCTIONS_PRIVATE_H
+#define WAM_SANCTIONS_PRIVATE_H
+
+#include "internal.h"
+#include "sanctions/engine.h"
+#include "wam/sanctions.h"
+
+extern const struct wam_room wam_room_sanctions;
+
+extern const char *const wam_sanctions_entry_kinds[],
+    *const wam_sanctions_alias_qualities[], *const wam_sanctions_date_kinds[], *const wam_sanctions_alert_states[],
+                                                                                   *const wam_sanctions_list_sources[];
+
+/* A list file parsed whole: {source, format, generated, entries: [entry
+ * without id, as wam_sanctions_entries shows it]}. On a malformed file
+ * WAM_EINVAL with the line (wam_error_set_line) and the element or column
+ * named, `*out` NULL. */
+int sanctions_parse_xml(json_t **out, const char *data, size_t len);
+int sanctions_parse_csv(json_t **out, const char *data, size_t len, const char *source);
+
+/* The room's state of a handle: the screening index and the import it was
+ * built after (the seq of the newest sanctions.imported). */
+struct sanctions_cache {
+	screen_index *idx;
+	int64_t seq;
+};
+
+/* The handle's screening index of the entries in force, built on first
+ * use and again whenever an import changed them (room state). NULL with
+ * the error set on failure. */
+const screen_index *sanctions_index(wam_db *db);
+
+/* The key an alert is known by for a party: its name as screening
+ * normalizes it, its date of birth and its nationality, "|"-separated, in
+ * a new string (free()); NULL when out of memory. */
+char *sanctions_party_key(const json_t *party);
+
+/* Screens `party` (a screener of wam_screen_hooks, screen.c). */
+int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date, json_t *findings);
+
+/* The alert of (entry_id, party_key) as {id, state}, NULL in `*out` when
+ * there is none. */
+int sanctions_alert_find(wam_db *db, json_t **out, const char *entry_id, const char *party_key);
+/* Raises an alert inside the open transaction: {id, state: "open"} in
+ * `*out`. */
+int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, const json_t *party,
+                          const char *party_key);
+/* Notes `subject` {kind, id, label} on open or confirmed alert `id` met
+ * again inside a write (sanctions.alert_seen), once per subject. */
+int sanctions_alert_seen(wam_db *db, const char *id, const json_t *subject);
+
+/* Every licence party, certificate party, broker and holder screened again
+ * inside the import's transaction; the ids of the alerts raised appended
+ * to `alerts`. */
+int sanctions_rescreen(wam_db *db, json_t *alerts);
+
+/* Replaces string member `key` of `row` by the JSON it holds. */
+void sanctions_decode(json_t *row, const char *key);
+
+#endif

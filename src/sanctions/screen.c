@@ -1,0 +1,393 @@
+/* Screening against the sanctions lists: a name asked for (one, or a batch
+ * of them), and the screener every party and holder passes through
+ * (wam_screen_hooks, rooms.c). The entries in force are held in the
+ * engine's index (engine.c), one per handle, built on first use and again
+ * after an import changed them, so screening every party again after an
+ * import costs one build. A potential match of a party recorded inside a
+ * write raises an alert (alert.c), and the alert decides the finding from
+ * then on: cleared, none; open or confirmed, a finding naming it. */
+#include <string.h>
+
+#include "ledger/room.h"
+#include "sanctions/sanctions.h"
+#include "wam/match.h"
+
+const screen_index *sanctions_index(wam_db *db)
+{
+	void **state = wam_room_state(db, &wam_room_sanctions);
+	json_t *head = NULL, *rows = NULL, *r;
+	size_t i;
+	if (!state) {
+		wam_error_set(WAM_EINTERNAL, NULL, "the sanctions room is not in this build");
+		return NULL;
+	}
+	if (wam_query_row(db, &head, "SELECT coalesce(max(seq), 0) AS seq FROM sanctions_imports", NULL, NULL))
+		return NULL;
+	int64_t seq = (int64_t)json_integer_value(json_object_get(head, "seq"));
+	json_decref(head);
+	struct sanctions_cache *c = *state;
+	if (c && c->seq == seq)
+		return c->idx;
+	screen_index *idx = NULL;
+	if (screen_index_new(&idx))
+		return NULL;
+	if (wam_query_rows(db, &rows, "SELECT body FROM sanctions_entries WHERE removed_on IS NULL ORDER BY id", NULL,
+	                   NULL)) {
+		screen_index_free(idx);
+		return NULL;
+	}
+	json_array_foreach(rows, i, r)
+	{
+		sanctions_decode(r, "body");
+		json_t *body = json_object_get(r, "body");
+		if (!json_object_get(body, "regime"))
+			json_object_set_new(body, "regime", json_null());
+		if (screen_index_add(idx, body)) {
+			json_decref(rows);
+			screen_index_free(idx);
+			return NULL;
+		}
+	}
+	json_decref(rows);
+	if (!c && !(c = calloc(1, sizeof *c))) {
+		screen_index_free(idx);
+		wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	screen_index_free(c->idx);
+	c->idx = idx;
+	c->seq = seq;
+	*state = c;
+	return idx;
+}
+
+static int check_query(const wam_sanctions_query *q)
+{
+	if (!q || !q->name || !*q->name)
+		return wam_error_set(WAM_EINVAL, "name", "a name to screen is required");
+	if (q->kind && strcmp(q->kind, "individual") && strcmp(q->kind, "entity"))
+		return wam_error_set(WAM_EINVAL, "kind", "kind '%.20s' is not individual or entity", q->kind);
+	if (q->dob) {
+		size_t n = strlen(q->dob);
+		bool ok = n == 4 || n == 7 || n == 10;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = (i == 4 || i == 7) ? q->dob[i] == '-' : (q->dob[i] >= '0' && q->dob[i] <= '9');
+		if (!ok)
+			return wam_error_set(WAM_EINVAL, "dob", "dob '%.20s' is not YYYY, YYYY-MM or YYYY-MM-DD",
+			                     q->dob);
+	}
+	if (q->nationality && (strlen(q->nationality) != 2 || q->nationality[0] < 'A' || q->nationality[0] > 'Z' ||
+	                       q->nationality[1] < 'A' || q->nationality[1] > 'Z'))
+		return wam_error_set(WAM_EINVAL, "nationality", "nationality '%.20s' is not an ISO 3166 alpha-2 code",
+		                     q->nationality);
+	if (q->threshold < 0 || q->threshold > 1)
+		return wam_error_set(WAM_EINVAL, "threshold", "the threshold is a score from 0 to 1");
+	return 0;
+}
+
+static json_t *normalized(const char *name)
+{
+	size_t cap = 4 * strlen(name) + 1;
+	char *k = malloc(cap);
+	json_t *v = NULL;
+	if (k && wam_match_name_key(k, cap, name) >= 0)
+		v = json_string(k);
+	free(k);
+	return v ? v : json_null();
+}
+
+int wam_sanctions_screen(wam_db *db, json_t **out, const wam_sanctions_query *q)
+{
+	json_t *cands = NULL;
+	int rc;
+	*out = NULL;
+	if ((rc = check_query(q)))
+		return rc;
+	const screen_index *idx = sanctions_index(db);
+	if (!idx)
+		return wam_error_last()->code;
+	if ((rc = screen_run(idx, &cands, q)))
+		return rc;
+	*out = json_pack("{s:{s:s, s:o}, s:o}", "query", "name", q->name, "normalized", normalized(q->name),
+	                 "candidates", cands);
+	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a name");
+}
+
+/* Splits `line` at tabs into at most 5 fields in `f` (NUL-terminated in
+ * place); the count. */
+static int split(char *line, char **f)
+{
+	int n = 0;
+	f[n++] = line;
+	for (char *p = line; *p; p++)
+		if (*p == '\t') {
+			*p = 0;
+			if (n == 5)
+				return 6;
+			f[n++] = p + 1;
+		}
+	return n;
+}
+
+static bool utf8_ok(const char *s)
+{
+	size_t cap = 4 * strlen(s) + 1;
+	char *k = malloc(cap);
+	bool ok = k && wam_match_name_key(k, cap, s) >= 0;
+	free(k);
+	return ok;
+}
+
+int wam_sanctions_screen_batch(wam_db *db, const char *tsv, size_t len, const wam_sanctions_query *defaults,
+                               wam_sanctions_sink sink, void *ctx)
+{
+	char *copy = malloc(len + 1), *p, *next;
+	json_t *lines = json_array();
+	long line = 0;
+	int rc = 0;
+	if (!copy || !lines) {
+		free(copy);
+		json_decref(lines);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a batch");
+	}
+	memcpy(copy, tsv ? tsv : "", len);
+	copy[len] = 0;
+	if (memchr(copy, 0, len)) {
+		rc = wam_error_set_line(WAM_EINVAL, 1, "file", "line %ld: the batch holds a NUL byte", 1L);
+		goto done;
+	}
+	const screen_index *idx = sanctions_index(db);
+	if (!idx) {
+		rc = wam_error_last()->code;
+		goto done;
+	}
+	/* every line checked and screened before anything is written */
+	for (p = copy; *p; p = next) {
+		char *f[6];
+		line++;
+		next = strchr(p, '\n');
+		if (next)
+			*next++ = 0;
+		else
+			next = p + strlen(p);
+		size_t l = strlen(p);
+		if (l && p[l - 1] == '\r')
+			p[l - 1] = 0;
+		if (!*p)
+			continue;
+		if (!utf8_ok(p)) {
+			rc = wam_error_set_line(WAM_EINVAL, line, "name", "line %ld: not valid UTF-8", line);
+			goto done;
+		}
+		int n = split(p, f);
+		if (n > 4) {
+			rc = wam_error_set_line(WAM_EINVAL, line, "file",
+			                        "line %ld: more than four fields (name, dob, nationality, document)",
+			                        line);
+			goto done;
+		}
+		wam_sanctions_query q = defaults ? *defaults : (wam_sanctions_query){0};
+		q.name = f[0];
+		q.dob = n > 1 && *f[1] ? f[1] : q.dob;
+		q.nationality = n > 2 && *f[2] ? f[2] : q.nationality;
+		q.document = n > 3 && *f[3] ? f[3] : q.document;
+		json_t *cands = NULL;
+		if ((rc = check_query(&q))) {
+			wam_error e = *wam_error_last();
+			e.line = line;
+			rc = wam_error_restore(&e);
+			goto done;
+		}
+		if ((rc = screen_run(idx, &cands, &q)))
+			goto done;
+		json_array_append_new(
+		    lines, json_pack("{s:I, s:s, s:o}", "line", (json_int_t)line, "name", q.name, "candidates", cands));
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(lines, i, v)
+	{
+		char *text = json_dumps(v, JSON_COMPACT);
+		if (!text) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a batch");
+			break;
+		}
+		size_t tl = strlen(text);
+		text[tl] = 0;
+		rc = sink(ctx, text, tl);
+		free(text);
+		if (rc)
+			break;
+	}
+done:
+	free(copy);
+	json_decref(lines);
+	return rc;
+}
+
+char *sanctions_party_key(const json_t *party)
+{
+	const char *name = json_string_value(json_object_get(party, "name"));
+	const char *dob = json_string_value(json_object_get(party, "dob"));
+	const char *nat = json_string_value(json_object_get(party, "nationality"));
+	if (!name)
+		name = "";
+	size_t cap = 4 * strlen(name) + 64;
+	char *k = malloc(cap);
+	if (!k)
+		return NULL;
+	long n = wam_match_name_key(k, cap - 40, name);
+	if (n < 0)
+		n = 0;
+	snprintf(k + n, cap - (size_t)n, "|%.10s|%.2s", dob ? dob : "", nat ? nat : "");
+	return k;
+}
+
+static json_t *finding(const json_t *party, const json_t *cand, json_t *alert)
+{
+	const json_t *entry = json_object_get(cand, "entry");
+	const char *name = json_string_value(json_object_get(party, "name"));
+	const char *role = json_string_value(json_object_get(party, "role"));
+	const char *listed = json_string_value(json_object_get(entry, "name"));
+	const char *ref = json_string_value(json_object_get(entry, "reference"));
+	double score = json_number_value(json_object_get(cand, "score"));
+	json_t *f =
+	    alert
+	        ? wam_message_json("the %s %s may be %s (%s) of the sanctions list, score %.2f: alert %s is %s",
+	                           role ? role : "party", name ? name : "", listed ? listed : "", ref ? ref : "", score,
+	                           json_string_value(json_object_get(alert, "id")),
+	                           json_string_value(json_object_get(alert, "state")))
+	        : wam_message_json("the %s %s may be %s (%s) of the sanctions list, score %.2f", role ? role : "party",
+	                           name ? name : "", listed ? listed : "", ref ? ref : "", score);
+	if (!f)
+		return NULL;
+	json_object_set_new(f, "screen", json_string("sanctions"));
+	json_object_set_new(f, "rule", json_string("R12"));
+	json_object_set(f, "entry_id", json_object_get(entry, "id"));
+	json_object_set(f, "reference", json_object_get(entry, "reference"));
+	json_object_set(f, "regime", json_object_get(entry, "regime"));
+	json_object_set(f, "score", json_object_get(cand, "score"));
+	if (alert)
+		json_object_set(f, "alert", alert);
+	return f;
+}
+
+int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date, json_t *findings)
+{
+	const char *name = json_string_value(json_object_get(party, "name"));
+	json_t *cands = NULL, *c;
+	char *key = NULL;
+	size_t i;
+	int rc;
+	(void)date;
+	if (!name || !*name)
+		return 0;
+	const screen_index *idx = sanctions_index(db);
+	if (!idx)
+		return wam_error_last()->code;
+	wam_sanctions_query q = {
+	    .name = name,
+	    .dob = json_string_value(json_object_get(party, "dob")),
+	    .nationality = json_string_value(json_object_get(party, "nationality")),
+	    .document = json_string_value(json_object_get(party, "document")),
+	    .limit = 5,
+	};
+	if ((rc = screen_run(idx, &cands, &q)))
+		return rc;
+	if (!json_array_size(cands))
+		goto done;
+	if (!(key = sanctions_party_key(party))) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a party");
+		goto done;
+	}
+	json_array_foreach(cands, i, c)
+	{
+		const char *entry_id = json_string_value(json_object_get(json_object_get(c, "entry"), "id"));
+		json_t *alert = NULL, *f;
+		if ((rc = sanctions_alert_find(db, &alert, entry_id, key)))
+			break;
+		if (alert && !strcmp(json_string_value(json_object_get(alert, "state")), "cleared")) {
+			json_decref(alert);
+			continue;
+		}
+		if (alert && db->tx_depth > 0)
+			rc = sanctions_alert_seen(db, json_string_value(json_object_get(alert, "id")),
+			                          json_object_get(party, "subject"));
+		else if (!alert && db->tx_depth > 0)
+			rc = sanctions_alert_raise(db, &alert, c, party, key);
+		if (!rc && !(f = finding(party, c, alert)))
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a party");
+		else if (!rc)
+			json_array_append_new(findings, f);
+		json_decref(alert);
+		if (rc)
+			break;
+	}
+done:
+	free(key);
+	json_decref(cands);
+	return rc;
+}
+
+/* ---- every party again, after an import ---- */
+
+static int rescreen_one(wam_db *db, json_t *party, const char *kind, const json_t *id, const json_t *label,
+                        const char *today)
+{
+	json_t *findings = json_array();
+	json_object_set_new(party, "subject",
+	                    json_pack("{s:s, s:O, s:O}", "kind", kind, "id", id, "label", label ? label : json_null()));
+	int rc = wam_sanctions_screen_party(db, party, today, findings);
+	json_decref(findings);
+	return rc;
+}
+
+int sanctions_rescreen(wam_db *db, json_t *alerts)
+{
+	char today[11];
+	json_t *before = NULL, *rows = NULL, *r, *raised = NULL;
+	size_t i;
+	int rc;
+	wam_date_today(today);
+	if ((rc = wam_query_row(db, &before, "SELECT coalesce(max(raised_seq), 0) AS seq FROM sanctions_alerts", NULL,
+	                        NULL)))
+		return rc;
+	/* licence parties, certificates' parties, brokers and holders */
+	if ((rc = wam_query_rows(
+	         db, &rows,
+	         "SELECT 'licence' AS kind, p.licence_id AS id, l.number AS label, p.role, p.name, p.country"
+	         " FROM licence_parties p JOIN licences l ON l.id=p.licence_id"
+	         " UNION ALL SELECT 'broker', id, registration, 'broker', name, country FROM brokers"
+	         " UNION ALL SELECT 'holder', id, name, 'holder', name, country FROM holders"
+	         " UNION ALL SELECT 'euc', e.id, e.number, 'end_user', json_extract(e.body, '$.end_user.name'),"
+	         " json_extract(e.body, '$.end_user.country') FROM eucs e"
+	         " UNION ALL SELECT 'euc', e.id, e.number, 'consignee', json_extract(c.value, '$.name'),"
+	         " json_extract(c.value, '$.country') FROM eucs e,"
+	         " json_each(json_extract(e.body, '$.intermediate_consignees')) c",
+	         NULL, NULL)))
+		goto done;
+	json_array_foreach(rows, i, r)
+	{
+		json_t *party = json_pack("{s:O, s:O, s:O}", "role", json_object_get(r, "role"), "name",
+		                          json_object_get(r, "name"), "country", json_object_get(r, "country"));
+		rc = party ? rescreen_one(db, party, json_string_value(json_object_get(r, "kind")),
+		                          json_object_get(r, "id"), json_object_get(r, "label"), today)
+		           : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		json_decref(party);
+		if (rc)
+			goto done;
+	}
+	char seq[24];
+	snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(before, "seq")));
+	if ((rc = wam_query_rows(
+	         db, &raised,
+	         "SELECT id FROM sanctions_alerts WHERE raised_seq > CAST(?1 AS INTEGER) ORDER BY raised_seq", seq,
+	         NULL)))
+		goto done;
+	json_array_foreach(raised, i, r) json_array_append(alerts, json_object_get(r, "id"));
+done:
+	json_decref(before);
+	json_decref(rows);
+	json_decref(raised);
+	return rc;
+}

@@ -1,0 +1,328 @@
+/* The UN Security Council Consolidated List as the Council publishes it
+ * (domain.md §2.12): root CONSOLIDATED_LIST with its dateGenerated,
+ * INDIVIDUALS/INDIVIDUAL and ENTITIES/ENTITY. Parsed by libxml2 with network
+ * access off (XML_PARSE_NONET), no entity substitution (no
+ * XML_PARSE_NOENT), no DTD loaded (no XML_PARSE_DTDLOAD), and a file with a
+ * document type declaration refused, so the file can name nothing outside
+ * itself. The whole file is read and checked before anything is written:
+ * a malformed or truncated one is refused with its line and the element. */
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "sanctions/sanctions.h"
+
+#define LIST_MAX_BYTES (256u << 20) /* a real list is a few MB */
+
+/* The first error libxml2 reports while parsing (this thread's). */
+struct first_error {
+	bool set;
+	int line;
+	char message[256];
+};
+
+static void keep_first(void *ctx, xmlErrorPtr e)
+{
+	struct first_error *f = ctx;
+	if (f->set || !e || e->level < XML_ERR_ERROR)
+		return;
+	f->set = true;
+	f->line = e->line;
+	snprintf(f->message, sizeof f->message, "%s", e->message ? e->message : "malformed XML");
+	size_t n = strlen(f->message);
+	while (n && (f->message[n - 1] == '\n' || f->message[n - 1] == ' '))
+		f->message[--n] = 0;
+}
+
+static void quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+static bool named(const xmlNode *n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static const xmlNode *child(const xmlNode *n, const char *name)
+{
+	for (const xmlNode *c = n ? n->children : NULL; c; c = c->next)
+		if (named(c, name))
+			return c;
+	return NULL;
+}
+
+/* The trimmed text of element `n` in a new JSON string, NULL when empty. */
+static json_t *text_of(const xmlNode *n)
+{
+	if (!n)
+		return NULL;
+	xmlChar *t = xmlNodeGetContent(n);
+	if (!t)
+		return NULL;
+	const char *s = (const char *)t;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	json_t *v = len ? json_stringn(s, len) : NULL;
+	xmlFree(t);
+	return v;
+}
+
+static void set_text(json_t *o, const char *key, const xmlNode *n)
+{
+	json_t *v = text_of(n);
+	if (v)
+		json_object_set_new(o, key, v);
+}
+
+/* The script of a name: Arabic, Cyrillic or Latin, from its first letter
+ * beyond ASCII (Latin when there is none). */
+static const char *script_of(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x80)
+			continue;
+		unsigned cp = 0;
+		if ((*p & 0xE0) == 0xC0 && p[1])
+			cp = ((unsigned)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+		if (cp >= 0x600 && cp <= 0x6FF)
+			return "arabic";
+		if (cp >= 0x400 && cp <= 0x4FF)
+			return "cyrillic";
+	}
+	return "latin";
+}
+
+static json_t *name_of(const char *name, const char *quality)
+{
+	return json_pack("{s:s, s:s, s:s}", "name", name, "quality", quality, "script", script_of(name));
+}
+
+/* Every VALUE of element `name` of `n`, as a list of strings. */
+static json_t *values(const xmlNode *n, const char *name)
+{
+	json_t *list = json_array();
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (!named(c, name))
+			continue;
+		for (const xmlNode *v = c->children; v; v = v->next) {
+			json_t *t = named(v, "VALUE") ? text_of(v) : NULL;
+			if (t)
+				json_array_append_new(list, t);
+		}
+	}
+	return list;
+}
+
+static int refuse(const xmlNode *n, const char *element, const char *what)
+{
+	return wam_error_set_line(WAM_EINVAL, xmlGetLineNo(n), element, "line %ld: element %s %s",
+	                          (long)xmlGetLineNo(n), element, what);
+}
+
+static int take_dob(json_t *dobs, const xmlNode *d)
+{
+	json_t *kind = text_of(child(d, "TYPE_OF_DATE")), *one = json_object();
+	const char *k = json_string_value(kind);
+	int rc = 0;
+	if (!k)
+		rc = refuse(d, "INDIVIDUAL_DATE_OF_BIRTH", "has no TYPE_OF_DATE");
+	else if (!strcmp(k, "EXACT") || !strcmp(k, "APPROXIMATELY") || !strcmp(k, "BETWEEN")) {
+		json_object_set_new(one, "kind",
+		                    json_string(!strcmp(k, "EXACT")     ? "exact"
+		                                : !strcmp(k, "BETWEEN") ? "between"
+		                                                        : "approximately"));
+		set_text(one, "date", child(d, "DATE"));
+		set_text(one, "year", child(d, "YEAR"));
+		set_text(one, "from", child(d, "FROM_YEAR"));
+		set_text(one, "to", child(d, "TO_YEAR"));
+		const char *date = json_string_value(json_object_get(one, "date"));
+		if (date && strlen(date) > 10) /* 1972-06-07T00:00:00 */
+			json_object_set_new(one, "date", json_stringn(date, 10));
+		date = json_string_value(json_object_get(one, "date"));
+		if (date && !wam_date_valid(date, 1800))
+			rc = refuse(d, "DATE", "is not a date YYYY-MM-DD");
+		else if (!strcmp(k, "BETWEEN") && (!json_object_get(one, "from") || !json_object_get(one, "to")))
+			rc = refuse(d, "INDIVIDUAL_DATE_OF_BIRTH",
+			            "of TYPE_OF_DATE BETWEEN needs FROM_YEAR and TO_YEAR");
+		else if (json_object_size(one) > 1)
+			json_array_append(dobs, one);
+	} else
+		rc = refuse(d, "TYPE_OF_DATE", "is not EXACT, APPROXIMATELY or BETWEEN");
+	json_decref(kind);
+	json_decref(one);
+	return rc;
+}
+
+/* One INDIVIDUAL or ENTITY. */
+static int take_entry(json_t *entries, const xmlNode *n, bool individual)
+{
+	const char *el = individual ? "INDIVIDUAL" : "ENTITY";
+	json_t *e = json_object(), *names = json_array(), *v;
+	int rc = 0;
+	json_object_set_new(e, "source", json_string("un"));
+	json_object_set_new(e, "kind", json_string(individual ? "individual" : "entity"));
+	set_text(e, "dataid", child(n, "DATAID"));
+	set_text(e, "version", child(n, "VERSIONNUM"));
+	set_text(e, "reference", child(n, "REFERENCE_NUMBER"));
+	set_text(e, "list_type", child(n, "UN_LIST_TYPE"));
+	set_text(e, "listed_on", child(n, "LISTED_ON"));
+	set_text(e, "comments", child(n, "COMMENTS1"));
+	if (!json_object_get(e, "reference")) {
+		rc = refuse(n, el, "has no REFERENCE_NUMBER");
+		goto done;
+	}
+	/* the name parts, in order */
+	char name[1024] = "";
+	static const char *const parts[] = {"FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME", NULL};
+	for (int i = 0; parts[i]; i++) {
+		json_t *t = text_of(child(n, parts[i]));
+		if (t) {
+			size_t l = strlen(name);
+			snprintf(name + l, sizeof name - l, "%s%s", l ? " " : "", json_string_value(t));
+			json_decref(t);
+		}
+	}
+	if (!*name) {
+		rc = refuse(n, el, "has no FIRST_NAME");
+		goto done;
+	}
+	json_object_set_new(e, "name", json_string(name));
+	json_array_append_new(names, name_of(name, "good"));
+	if ((v = text_of(child(n, "NAME_ORIGINAL_SCRIPT")))) {
+		json_object_set(e, "name_original_script", v);
+		json_array_append_new(names, name_of(json_string_value(v), "good"));
+		json_decref(v);
+	}
+	json_object_set_new(e, "titles", values(n, "TITLE"));
+	json_object_set_new(e, "designations", values(n, "DESIGNATION"));
+	json_object_set_new(e, "nationalities", values(n, "NATIONALITY"));
+	json_object_set_new(e, "updated_on", values(n, "LAST_DAY_UPDATED"));
+	json_t *dobs = json_array(), *places = json_array(), *docs = json_array(), *addresses = json_array();
+	json_object_set_new(e, "dobs", dobs);
+	json_object_set_new(e, "places_of_birth", places);
+	json_object_set_new(e, "documents", docs);
+	json_object_set_new(e, "addresses", addresses);
+	for (const xmlNode *c = n->children; c && !rc; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		const char *cn = (const char *)c->name;
+		if (!strcmp(cn, individual ? "INDIVIDUAL_ALIAS" : "ENTITY_ALIAS")) {
+			json_t *an = text_of(child(c, "ALIAS_NAME")), *q = text_of(child(c, "QUALITY"));
+			const char *qs = json_string_value(q);
+			if (an)
+				json_array_append_new(names,
+				                      name_of(json_string_value(an), !qs                   ? "aka"
+				                                                     : !strcmp(qs, "Good") ? "good"
+				                                                     : !strcmp(qs, "Low")  ? "low"
+				                                                                           : "aka"));
+			json_decref(an);
+			json_decref(q);
+		} else if (individual && !strcmp(cn, "INDIVIDUAL_DATE_OF_BIRTH")) {
+			rc = take_dob(dobs, c);
+		} else if (individual && !strcmp(cn, "INDIVIDUAL_PLACE_OF_BIRTH")) {
+			json_t *p = json_object();
+			set_text(p, "city", child(c, "CITY"));
+			set_text(p, "state_province", child(c, "STATE_PROVINCE"));
+			set_text(p, "country", child(c, "COUNTRY"));
+			if (json_object_size(p))
+				json_array_append(places, p);
+			json_decref(p);
+		} else if (individual && !strcmp(cn, "INDIVIDUAL_DOCUMENT")) {
+			json_t *d = json_object();
+			set_text(d, "type", child(c, "TYPE_OF_DOCUMENT"));
+			set_text(d, "number", child(c, "NUMBER"));
+			set_text(d, "country", child(c, "ISSUING_COUNTRY"));
+			if (json_object_get(d, "number"))
+				json_array_append(docs, d);
+			json_decref(d);
+		} else if (!strcmp(cn, individual ? "INDIVIDUAL_ADDRESS" : "ENTITY_ADDRESS")) {
+			json_t *a = json_object();
+			set_text(a, "street", child(c, "STREET"));
+			set_text(a, "city", child(c, "CITY"));
+			set_text(a, "country", child(c, "COUNTRY"));
+			if (json_object_size(a))
+				json_array_append(addresses, a);
+			json_decref(a);
+		}
+	}
+	json_object_set(e, "names", names);
+	if (!rc)
+		json_array_append(entries, e);
+done:
+	json_decref(names);
+	json_decref(e);
+	return rc;
+}
+
+int sanctions_parse_xml(json_t **out, const char *data, size_t len)
+{
+	struct first_error err = {0};
+	xmlDocPtr doc = NULL;
+	json_t *entries = NULL, *generated = NULL;
+	int rc = 0;
+	*out = NULL;
+	if (len > LIST_MAX_BYTES || len > (size_t)INT32_MAX)
+		return wam_error_set(WAM_EINVAL, "file", "a list file is at most %u MB", LIST_MAX_BYTES >> 20);
+	xmlInitParser();
+	xmlSetStructuredErrorFunc(&err, keep_first);
+	xmlSetGenericErrorFunc(NULL, quiet);
+	doc = xmlReadMemory(data, (int)len, "list.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	if (!doc || err.set) {
+		rc = wam_error_set_line(WAM_EINVAL, err.line, "file", "line %d: the list is not well-formed XML: %s",
+		                        err.line, err.set ? err.message : "no document");
+		goto done;
+	}
+	if (doc->intSubset || doc->extSubset) {
+		xmlDtdPtr dtd = doc->intSubset ? doc->intSubset : doc->extSubset;
+		rc = wam_error_set_line(WAM_EINVAL, xmlGetLineNo((xmlNodePtr)dtd), "DOCTYPE",
+		                        "line %ld: a list file has no document type declaration (DOCTYPE)",
+		                        (long)xmlGetLineNo((xmlNodePtr)dtd));
+		goto done;
+	}
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	if (!named(root, "CONSOLIDATED_LIST")) {
+		rc = refuse(root, root ? (const char *)root->name : "root", "is not CONSOLIDATED_LIST: not a UN list");
+		goto done;
+	}
+	xmlChar *g = xmlGetProp(root, (const xmlChar *)"dateGenerated");
+	if (g && *g)
+		generated = json_string((const char *)g);
+	xmlFree(g);
+	if (!generated) {
+		rc = refuse(root, "CONSOLIDATED_LIST", "has no dateGenerated");
+		goto done;
+	}
+	entries = json_array();
+	for (const xmlNode *grp = root->children; grp && !rc; grp = grp->next) {
+		bool ind = named(grp, "INDIVIDUALS");
+		if (!ind && !named(grp, "ENTITIES"))
+			continue;
+		for (const xmlNode *n = grp->children; n && !rc; n = n->next) {
+			if (n->type != XML_ELEMENT_NODE)
+				continue;
+			if (!named(n, ind ? "INDIVIDUAL" : "ENTITY"))
+				rc =
+				    refuse(n, (const char *)n->name, ind ? "is not an INDIVIDUAL" : "is not an ENTITY");
+			else
+				rc = take_entry(entries, n, ind);
+		}
+	}
+	if (!rc && !(*out = json_pack("{s:s, s:s, s:O, s:O}", "source", "un", "format", "un-xml", "generated",
+	                              generated, "entries", entries)))
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory reading a list");
+done:
+	json_decref(entries);
+	json_decref(generated);
+	if (doc)
+		xmlFreeDoc(doc);
+	return rc;
+}
