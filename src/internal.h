@@ -446,6 +446,56 @@ bool wam_refdata_country(wam_db *db, const char *code);
 bool wam_refdata_category(wam_db *db, const char *code);
 void wam_refdata_free(struct refdata *r);
 
+/* ---- names (match/names.c) ----
+ * A person's or an entity's name in any script folded for comparison:
+ * cut in parts, each part romanised (data/match/names-arabic.tsv,
+ * translit.tsv for Cyrillic; Latin letters lose their marks through
+ * NFKC, case folding and mark stripping), its spelling families folded
+ * (names-variants.tsv) and reduced to a consonant skeleton. Particles and
+ * honorifics (names-particles.tsv) and legal forms (names-legal-forms.tsv)
+ * stay in the name for display and are left out of comparison.
+ * docs/match.md "Names". */
+#define WAM_NAME_PARTS 16
+#define WAM_NAME_PART_LEN 48
+enum { WAM_NAME_CORE, WAM_NAME_PARTICLE, WAM_NAME_LEGAL_FORM };
+enum { WAM_NAME_LATIN, WAM_NAME_ARABIC, WAM_NAME_CYRILLIC, WAM_NAME_OTHER_SCRIPT };
+typedef struct wam_name_part {
+	char latin[WAM_NAME_PART_LEN]; /* romanised, lower case ASCII */
+	char form[WAM_NAME_PART_LEN];  /* spelling families folded, a vowel run as one 'a' */
+	char skel[WAM_NAME_PART_LEN];  /* the consonants of `form` (a first y or w kept) */
+	int start, end;                /* code points of the part in the name, end excluded */
+	int bstart, bend;              /* the same in bytes */
+	unsigned char role;            /* WAM_NAME_CORE, _PARTICLE, _LEGAL_FORM */
+	unsigned char script;          /* WAM_NAME_LATIN ... */
+} wam_name_part;
+typedef struct wam_name {
+	wam_name_part part[WAM_NAME_PARTS];
+	int n;           /* parts (beyond WAM_NAME_PARTS are left out) */
+	int ncore;       /* of which compared */
+	bool legal_form; /* a legal form was seen: an entity's name */
+} wam_name;
+/* How two parts matched, best first. */
+typedef enum wam_name_how {
+	WAM_NAME_SAME,
+	WAM_NAME_TRANSLIT,
+	WAM_NAME_VARIANT,
+	WAM_NAME_FUZZY,
+	WAM_NAME_INITIAL,
+	WAM_NAME_DIFFERENT
+} wam_name_how;
+/* Folds `name` (UTF-8). WAM_EINVAL naming `field` when it is not valid
+ * UTF-8 or has no letter; WAM_EIO when the tables cannot be loaded. */
+int wam_name_fold(wam_name *out, const char *name, const char *field);
+/* Similarity 0..1 of two compared parts, and how they matched. */
+double wam_name_part_similarity(const wam_name_part *a, const wam_name_part *b, wam_name_how *how);
+/* The word for `how` ("same", "translit", "variant", "fuzzy", "initial"). */
+const char *wam_name_how_word(wam_name_how how);
+/* Jaro-Winkler similarity of two ASCII strings (prefix scale 0.1, up to 4). */
+double wam_jaro_winkler(const char *a, const char *b);
+/* The compared parts' Latin forms joined by single spaces (the party key's
+ * name): "muhammad qadhafi". Cut at `n` - 1 bytes. */
+void wam_name_normalized(char *buf, size_t n, const wam_name *nm);
+
 /* ---- the rooms' plug-in points (rooms.c) ----
  * A room reaches another only through the other's public header
  * (include/wam/) or through these lists, which rooms.c fills with what each

@@ -46,18 +46,7 @@ static int split(char *line, char **f, int max)
 	return n;
 }
 
-/* One line of a table: its fields, and where it is for error messages. */
-typedef struct table_line {
-	char **f;
-	int nf;
-	const char *path;
-	long lineno;
-} table_line;
-
-/* Calls `each` for every line of data/match/`name` that is not a comment
- * or blank, with its tab-separated fields (at most `max`). Stops at the
- * first error `each` returns. */
-static int each_line(const char *name, int max, int (*each)(const table_line *l, void *ctx), void *ctx)
+int wam_match_each_line(const char *name, int max, int (*each)(const table_line *l, void *ctx), void *ctx)
 {
 	char path[4096], line[512], *f[4] = {NULL, NULL, NULL, NULL};
 	long lineno = 0;
@@ -106,10 +95,10 @@ static int map_line(const table_line *l, void *ctx)
 	return 0;
 }
 
-static int load_map(const char *name, wam_char_map **out, size_t *n)
+int wam_match_load_map(const char *name, wam_char_map **out, size_t *n)
 {
 	map_load ml = {out, n, 0};
-	int rc = each_line(name, 4, map_line, &ml);
+	int rc = wam_match_each_line(name, 4, map_line, &ml);
 	if (!rc && *n)
 		qsort(*out, *n, sizeof **out, cmp_map);
 	return rc;
@@ -145,16 +134,16 @@ static int load_ocr(void)
 		for (int b = 0; b < 128; b++)
 			tables.cost[a][b] = a == b ? 0.0f : 1.0f;
 	}
-	return each_line("ocr.tsv", 3, ocr_line, NULL);
+	return wam_match_each_line("ocr.tsv", 3, ocr_line, NULL);
 }
 
 static void load(void)
 {
-	load_rc = load_map("digits.tsv", &tables.digits, &tables.ndigits);
+	load_rc = wam_match_load_map("digits.tsv", &tables.digits, &tables.ndigits);
 	if (!load_rc)
-		load_rc = load_map("lookalikes.tsv", &tables.lookalikes, &tables.nlookalikes);
+		load_rc = wam_match_load_map("lookalikes.tsv", &tables.lookalikes, &tables.nlookalikes);
 	if (!load_rc)
-		load_rc = load_map("translit.tsv", &tables.translit, &tables.ntranslit);
+		load_rc = wam_match_load_map("translit.tsv", &tables.translit, &tables.ntranslit);
 	if (!load_rc)
 		load_rc = load_ocr();
 	if (load_rc) {

@@ -28,4 +28,20 @@ const wam_match_tables *wam_match_tables_get(void);
 /* The entry for `cp` in a sorted map, or NULL. */
 const wam_char_map *wam_char_map_find(const wam_char_map *map, size_t n, uint32_t cp);
 
+/* One line of a table: its fields, and where it is for error messages. */
+typedef struct table_line {
+	char **f;
+	int nf;
+	const char *path;
+	long lineno;
+} table_line;
+
+/* Calls `each` for every line of data/match/`name` that is not a comment
+ * or blank, with its tab-separated fields (at most `max`, at most 4).
+ * Stops at the first error `each` returns. */
+int wam_match_each_line(const char *name, int max, int (*each)(const table_line *l, void *ctx), void *ctx);
+/* Loads data/match/`name` ("char<TAB>replacement[<TAB>script]" lines)
+ * into a map sorted by code point (`*out` grows with realloc). */
+int wam_match_load_map(const char *name, wam_char_map **out, size_t *n);
+
 #endif
