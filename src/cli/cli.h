@@ -72,6 +72,8 @@ extern const cli_command cli_trace_commands[];       /* trace requests, node, pe
 extern const cli_command cli_report_commands[];      /* SDG 16.4.2 */
 extern const cli_command cli_backup_commands[];      /* backup, restore */
 extern const cli_command cli_transfers_commands[];   /* licences, EUCs, shipments, brokers */
+extern const cli_command cli_embargo_commands[];     /* regimes, national embargoes, exemptions, notices */
+extern const cli_command cli_sanctions_commands[];   /* lists, screening, alerts */
 
 /* The value of option `name`, or NULL. The last occurrence wins. */
 const char *cli_opt(const cli_args *a, const char *name);
@@ -169,6 +171,27 @@ typedef int (*cli_call)(wam_db *db, json_t **out, const cli_args *a, json_t *in)
  * result as `view` says (cli_show) and closes the registry. Frees `in` in
  * every case; returns the exit code. */
 int cli_run(const cli_env *env, const cli_args *a, bool write, cli_call call, json_t *in, const cli_view *view);
+
+/* A shallow copy of `o` whose arrays of strings are joined by ", ", for a
+ * record or a table to show them as words, not as JSON. */
+json_t *cli_words_joined(const json_t *o);
+/* A record as cli_print_record shows it, arrays of strings as words. */
+void cli_print_words(const char *const *keys, const json_t *o);
+/* Rows as a table, arrays of strings as words. */
+void cli_print_rows(const cli_column *cols, const json_t *rows);
+/* "title (N)" and the rows, when there are any. */
+void cli_print_list(const char *title, const cli_column *cols, const json_t *rows);
+/* The findings of a screening answer, one a line after `indent`: the
+ * screen, its message, the reference and the alert that blocks. */
+void cli_print_findings(const json_t *findings, const char *indent);
+
+/* The body of --from with the options of `map` (opt -> path, up to a NULL
+ * opt) set over it; NULL after printing the error (its exit code in
+ * `*rc`). */
+typedef struct cli_opt_map {
+	const char *opt, *path;
+} cli_opt_map;
+json_t *cli_body(const cli_env *env, const cli_args *a, const char *what, const cli_opt_map *map, int *rc);
 
 /* A progress bar on stderr when it is a terminal. */
 void cli_progress(long done, long total, void *payload);

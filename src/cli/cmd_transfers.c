@@ -1,5 +1,5 @@
 /* Transfers commands: wam licence, euc, shipment, broker, diversion,
- * embargo, screen and transfer records (docs/cli.md#transfers; the
+ * screen and transfer records (docs/cli.md#transfers; the
  * library is include/wam/transfers.h).
  *
  * A record is a JSON body (--from FILE|-) as the library takes it; the
@@ -66,102 +66,6 @@ static json_t *array_at(json_t *o, const char *key)
 		json_object_set_new(o, key, l);
 	}
 	return l;
-}
-
-/* Strings of an array joined by ", " into `buf`. */
-static const char *joined(const json_t *list, char *buf, size_t cap)
-{
-	size_t i, len = 0;
-	const json_t *v;
-	buf[0] = '\0';
-	json_array_foreach(list, i, v)
-	{
-		const char *s = json_is_string(v) ? json_string_value(v) : "?";
-		int k = snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", s);
-		if (k < 0 || (size_t)k >= cap - len)
-			break;
-		len += (size_t)k;
-	}
-	return buf;
-}
-
-/* A shallow copy of `o` whose arrays of strings are joined by ", ", for a
- * record or a table to show them as words, not as JSON. */
-static json_t *words_joined(const json_t *o)
-{
-	json_t *c = json_object();
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)o, k, v)
-	{
-		bool words = json_is_array(v);
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) if (!json_is_string(x)) words = false;
-		if (words) {
-			char buf[1024];
-			json_object_set_new(c, k, json_string(joined(v, buf, sizeof buf)));
-		} else {
-			json_object_set(c, k, v);
-		}
-	}
-	return c;
-}
-
-static void print_record(const char *const *keys, const json_t *o)
-{
-	json_t *c = words_joined(o);
-	cli_print_record(keys, c);
-	json_decref(c);
-}
-
-static void print_rows(const cli_column *cols, const json_t *rows)
-{
-	json_t *c = json_array();
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) json_array_append_new(c, words_joined(r));
-	cli_print_table(cols, c);
-	json_decref(c);
-}
-
-/* "title (N)" and the rows, when there are any. */
-static void print_list(const char *title, const cli_column *cols, const json_t *rows)
-{
-	printf("\n%s (%zu)\n", title, json_array_size(rows));
-	if (json_array_size(rows))
-		print_rows(cols, rows);
-}
-
-/* The findings of a screening answer, one a line, indented. */
-static void print_findings(const json_t *findings, const char *indent)
-{
-	size_t i;
-	const json_t *f;
-	json_array_foreach(findings, i, f)
-	{
-		const char *ref = cli_text(f, "reference");
-		printf("%s%s: %s", indent, cli_text(f, "screen"), cli_text(f, "message"));
-		if (*ref && !strstr(cli_text(f, "message"), ref))
-			printf(" (%s)", ref);
-		putchar('\n');
-	}
-}
-
-/* The body of --from with the flags of `map` over it; NULL after printing
- * the error (its exit code in `*rc`). */
-typedef struct opt_map {
-	const char *opt, *path;
-} opt_map;
-
-static json_t *body(const cli_env *env, const cli_args *a, const char *what, const opt_map *map, int *rc)
-{
-	json_t *in = cli_read_body(env, a, what, rc);
-	if (!in)
-		return NULL;
-	for (; map && map->opt; map++)
-		cli_set_opt(in, a, map->opt, map->path);
-	return in;
 }
 
 /* {state, reason} of a suspension, revocation or reinstatement. */
@@ -260,7 +164,7 @@ static void print_assessment(const json_t *as)
 
 static void print_licence(const json_t *l)
 {
-	print_record(licence_keys, l);
+	cli_print_words(licence_keys, l);
 	const json_t *c = json_object_get(l, "conditions");
 	if (json_is_object(c)) {
 		printf("conditions: %s%s%s%s\n",
@@ -283,7 +187,7 @@ static void print_licence(const json_t *l)
 		                                                                            : "NOT clear"));
 		json_array_append_new(parties, r);
 	}
-	print_list("parties", party_cols, parties);
+	cli_print_list("parties", party_cols, parties);
 	json_decref(parties);
 	json_array_foreach(json_object_get(l, "parties"), i, p)
 	{
@@ -291,10 +195,10 @@ static void print_licence(const json_t *l)
 		if (json_array_size(f)) {
 			printf("party %lld (%s) is not clear:\n",
 			       (long long)json_integer_value(json_object_get(p, "n")), cli_text(p, "role"));
-			print_findings(f, "  ");
+			cli_print_findings(f, "  ");
 		}
 	}
-	print_list("lines", line_cols, json_object_get(l, "lines"));
+	cli_print_list("lines", line_cols, json_object_get(l, "lines"));
 	print_assessment(json_object_get(l, "assessment"));
 	const json_t *euc = json_object_get(l, "euc");
 	if (json_is_object(euc))
@@ -302,7 +206,7 @@ static void print_licence(const json_t *l)
 		       cli_text(euc, "state"));
 	else
 		printf("\nend-user certificate: none\n");
-	print_list("shipments", lic_shipment_cols, json_object_get(l, "shipments"));
+	cli_print_list("shipments", lic_shipment_cols, json_object_get(l, "shipments"));
 }
 
 static const cli_view licence_view = {licence_keys, licence_cols, print_licence};
@@ -319,7 +223,7 @@ static int cmd_licence_add(const cli_env *env, const cli_args *a)
 	int rc = 0;
 	if (a->npos != 0 || !cli_opt(a, "from"))
 		return cli_usage(env, "usage: wam licence add --from FILE|-");
-	json_t *in = body(env, a, "the licence", NULL, &rc);
+	json_t *in = cli_body(env, a, "the licence", NULL, &rc);
 	if (!in)
 		return rc;
 	return cli_run(env, a, true, call_licence_add, in, &licence_view);
@@ -361,7 +265,7 @@ static int cmd_licence_assess(const cli_env *env, const cli_args *a)
 	int rc = 0;
 	if (a->npos != 1 || !cli_opt(a, "from"))
 		return cli_usage(env, "usage: wam licence assess ID|NUMBER --from FILE|-");
-	json_t *in = body(env, a, "the assessment", NULL, &rc);
+	json_t *in = cli_body(env, a, "the assessment", NULL, &rc);
 	if (!in)
 		return rc;
 	return cli_run(env, a, true, call_licence_assess, in, &licence_view);
@@ -474,7 +378,7 @@ static const cli_column alert_cols[] = {{"ALERT", "id", 0},
 
 static void print_euc(const json_t *e)
 {
-	print_record(euc_keys, e);
+	cli_print_words(euc_keys, e);
 	const json_t *au = json_object_get(e, "authority"), *ex = json_object_get(e, "exporter"),
 	             *eu = json_object_get(e, "end_user"), *co = json_object_get(e, "contract");
 	cli_print_joined(EUC_KEY_WIDTH, "authority", cli_text(au, "name"), cli_text(au, "signatory"),
@@ -491,11 +395,11 @@ static void print_euc(const json_t *e)
 	const json_t *p;
 	json_array_foreach(ic, i, p) cli_print_joined(EUC_KEY_WIDTH, "intermediate", cli_text(p, "name"),
 	                                              cli_text(p, "role"), cli_text(p, "country"), NULL);
-	print_list("goods", euc_goods_cols, json_object_get(e, "goods"));
-	print_list("verifications", verification_cols, json_object_get(e, "verifications"));
-	print_list("shipments", euc_shipment_cols, json_object_get(e, "shipments"));
-	print_list("post-shipment checks", check_cols, json_object_get(e, "checks"));
-	print_list("diversion alerts", alert_cols, json_object_get(e, "alerts"));
+	cli_print_list("goods", euc_goods_cols, json_object_get(e, "goods"));
+	cli_print_list("verifications", verification_cols, json_object_get(e, "verifications"));
+	cli_print_list("shipments", euc_shipment_cols, json_object_get(e, "shipments"));
+	cli_print_list("post-shipment checks", check_cols, json_object_get(e, "checks"));
+	cli_print_list("diversion alerts", alert_cols, json_object_get(e, "alerts"));
 }
 
 static const cli_view euc_view = {euc_keys, euc_cols, print_euc};
@@ -509,11 +413,11 @@ static int call_euc_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 
 static int cmd_euc_add(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"licence", "licence_id"}, {NULL, NULL}};
+	static const cli_opt_map map[] = {{"licence", "licence_id"}, {NULL, NULL}};
 	int rc = 0;
 	if (a->npos != 0 || !cli_opt(a, "from"))
 		return cli_usage(env, "usage: wam euc add --from FILE|- [--licence ID|NUMBER]");
-	json_t *in = body(env, a, "the end-user certificate", map, &rc);
+	json_t *in = cli_body(env, a, "the end-user certificate", map, &rc);
 	if (!in)
 		return rc;
 	return cli_run(env, a, true, call_euc_add, in, &euc_view);
@@ -553,15 +457,15 @@ static int call_euc_verify(wam_db *db, json_t **out, const cli_args *a, json_t *
 
 static int cmd_euc_verify(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"channel", "channel"}, {"counterpart", "counterpart"},
-	                              {"date", "date"},       {"result", "result"},
-	                              {"notes", "notes"},     {NULL, NULL}};
+	static const cli_opt_map map[] = {{"channel", "channel"}, {"counterpart", "counterpart"},
+	                                  {"date", "date"},       {"result", "result"},
+	                                  {"notes", "notes"},     {NULL, NULL}};
 	int rc = 0;
 	if (a->npos != 1)
 		return cli_usage(env,
 		                 "usage: wam euc verify ID|NUMBER --channel HOW --result "
 		                 "authentic|not_authentic|inconclusive [--counterpart WHO] [--date D] [--notes T]");
-	json_t *in = body(env, a, "the verification", map, &rc);
+	json_t *in = cli_body(env, a, "the verification", map, &rc);
 	if (!in)
 		return rc;
 	return cli_run(env, a, true, call_euc_verify, in, &euc_view);
@@ -574,11 +478,11 @@ static int call_euc_check(wam_db *db, json_t **out, const cli_args *a, json_t *i
 
 static int cmd_euc_check(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"date", "date"}, {"place", "place"}, {"notes", "notes"}, {NULL, NULL}};
+	static const cli_opt_map map[] = {{"date", "date"}, {"place", "place"}, {"notes", "notes"}, {NULL, NULL}};
 	int rc = 0;
 	if (a->npos != 1 || !cli_opt(a, "from"))
 		return cli_usage(env, "usage: wam euc check ID|NUMBER --from FILE|- [--date D] [--place P]");
-	json_t *in = body(env, a, "the post-shipment check", map, &rc);
+	json_t *in = cli_body(env, a, "the post-shipment check", map, &rc);
 	if (!in)
 		return rc;
 	return cli_run(env, a, true, call_euc_check, in, &euc_view);
@@ -609,9 +513,9 @@ static const cli_column shipped_lot_cols[] = {{"LOT", "lot_id", 0},       {"NUMB
 
 static void print_shipment(const json_t *s)
 {
-	print_record(shipment_keys, s);
-	print_list("weapons", shipped_item_cols, json_object_get(s, "items"));
-	print_list("ammunition", shipped_lot_cols, json_object_get(s, "lots"));
+	cli_print_words(shipment_keys, s);
+	cli_print_list("weapons", shipped_item_cols, json_object_get(s, "items"));
+	cli_print_list("ammunition", shipped_lot_cols, json_object_get(s, "lots"));
 }
 
 static const cli_view shipment_view = {shipment_keys, shipment_cols, print_shipment};
@@ -668,14 +572,15 @@ static int shipment_flags(json_t *in, const cli_args *a)
 
 static int cmd_shipment_add(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"licence", "licence_id"}, {"euc", "euc_id"},  {"date", "date"},
-	                              {"carrier", "carrier"},    {"notes", "notes"}, {NULL, NULL}};
+	static const cli_opt_map map[] = {
+	    {"licence", "licence_id"}, {"euc", "euc_id"},          {"date", "date"}, {"carrier", "carrier"},
+	    {"notes", "notes"},        {"exemption", "exemption"}, {NULL, NULL}};
 	int rc = 0;
 	if (a->npos != 0 || (!cli_opt(a, "from") && !cli_opt(a, "licence")))
-		return cli_usage(env,
-		                 "usage: wam shipment add --licence L --euc E --items ID,ID,... [--lot LOT --rounds "
-		                 "N]... [--date D] [--carrier C] [--route CC,CC] [--notes T] | --from FILE|-");
-	json_t *in = body(env, a, "the shipment", map, &rc);
+		return cli_usage(
+		    env, "usage: wam shipment add --licence L --euc E --items ID,ID,... [--lot LOT --rounds "
+		         "N]... [--date D] [--carrier C] [--route CC,CC] [--exemption ID] [--notes T] | --from FILE|-");
+	json_t *in = cli_body(env, a, "the shipment", map, &rc);
 	if (!in)
 		return rc;
 	if ((rc = shipment_flags(in, a))) {
@@ -718,11 +623,11 @@ static int call_shipment_deliver(wam_db *db, json_t **out, const cli_args *a, js
 
 static int cmd_shipment_deliver(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"dvc", "dvc"}, {"date", "date"}, {"notes", "notes"}, {NULL, NULL}};
+	static const cli_opt_map map[] = {{"dvc", "dvc"}, {"date", "date"}, {"notes", "notes"}, {NULL, NULL}};
 	int rc = 0;
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam shipment deliver ID --dvc NUMBER [--date D] [--notes T]");
-	json_t *in = body(env, a, "the delivery", map, &rc);
+	json_t *in = cli_body(env, a, "the delivery", map, &rc);
 	if (!in)
 		return rc;
 	return cli_run(env, a, true, call_shipment_deliver, in, &shipment_view);
@@ -746,19 +651,19 @@ static const cli_column broker_licence_cols[] = {
 
 static void print_broker(const json_t *b)
 {
-	print_record(broker_keys, b);
+	cli_print_words(broker_keys, b);
 	const json_t *s = json_object_get(b, "screening");
 	if (json_is_object(s) && !json_is_true(json_object_get(s, "clear"))) {
 		printf("screening: NOT clear\n");
-		print_findings(json_object_get(s, "findings"), "  ");
+		cli_print_findings(json_object_get(s, "findings"), "  ");
 	}
 	if (json_object_get(b, "licences"))
-		print_list("licences", broker_licence_cols, json_object_get(b, "licences"));
+		cli_print_list("licences", broker_licence_cols, json_object_get(b, "licences"));
 }
 
 static void print_brokers(const json_t *rows)
 {
-	print_rows(broker_cols, rows);
+	cli_print_rows(broker_cols, rows);
 }
 
 static const cli_view broker_view = {broker_keys, broker_cols, print_broker};
@@ -775,7 +680,7 @@ static int cmd_broker_add(const cli_env *env, const cli_args *a)
 	int rc = 0;
 	if (a->npos != 0 || !cli_opt(a, "from"))
 		return cli_usage(env, "usage: wam broker add --from FILE|-");
-	json_t *in = body(env, a, "the broker", NULL, &rc);
+	json_t *in = cli_body(env, a, "the broker", NULL, &rc);
 	if (!in)
 		return rc;
 	return cli_run(env, a, true, call_broker_add, in, &broker_view);
@@ -896,65 +801,6 @@ static int cmd_diversion_close(const cli_env *env, const cli_args *a)
 	return cli_run(env, a, true, call_diversion_close, in, &alert_view);
 }
 
-/* ---- embargoes ---- */
-
-static const cli_column embargo_cols[] = {
-    {"ID", "id", 0},         {"COUNTRY", "country", 0}, {"REFERENCE", "reference", 30},
-    {"SINCE", "since", 0},   {"UNTIL", "until", 0},     {"LIFTED", "lifted_on", 0},
-    {"ACTIVE", "active", 0}, {"SCOPE", "scope", 0},     {NULL, NULL, 0}};
-static const char *const embargo_keys[] = {"id",    "country",   "reference",      "since",  "until", "scope",
-                                           "notes", "lifted_on", "lift_reference", "active", NULL};
-static const cli_view embargo_view = {embargo_keys, embargo_cols, NULL};
-
-static int call_embargo_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
-{
-	(void)a;
-	return wam_transfers_embargo_add(db, out, in);
-}
-
-static int cmd_embargo_record(const cli_env *env, const cli_args *a)
-{
-	static const opt_map map[] = {
-	    {"country", "country"}, {"reference", "reference"}, {"since", "since"}, {"until", "until"},
-	    {"scope", "scope"},     {"notes", "notes"},         {NULL, NULL}};
-	int rc = 0;
-	if (a->npos != 0)
-		return cli_usage(env, "usage: wam embargo record --country CC --reference R --since D [--until D] "
-		                      "[--scope supply|supply_and_procurement] [--notes T] | --from FILE|-");
-	json_t *in = body(env, a, "the embargo", map, &rc);
-	if (!in)
-		return rc;
-	return cli_run(env, a, true, call_embargo_add, in, &embargo_view);
-}
-
-static int call_embargo_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
-{
-	(void)in;
-	return wam_transfers_embargo_list(db, out, cli_opt(a, "on"));
-}
-
-static int cmd_embargo_list(const cli_env *env, const cli_args *a)
-{
-	if (a->npos != 0)
-		return cli_usage(env, "usage: wam embargo list [--on D]");
-	return cli_run(env, a, false, call_embargo_list, NULL, &embargo_view);
-}
-
-static int call_embargo_lift(wam_db *db, json_t **out, const cli_args *a, json_t *in)
-{
-	return wam_transfers_embargo_lift(db, out, a->pos[0], in);
-}
-
-static int cmd_embargo_lift(const cli_env *env, const cli_args *a)
-{
-	if (a->npos != 1)
-		return cli_usage(env, "usage: wam embargo lift ID --date D --reference R");
-	json_t *in = json_object();
-	cli_set_opt(in, a, "date", "date");
-	cli_set_opt(in, a, "reference", "reference");
-	return cli_run(env, a, true, call_embargo_lift, in, &embargo_view);
-}
-
 /* ---- screening ---- */
 
 static void print_screening(const json_t *s)
@@ -964,7 +810,7 @@ static void print_screening(const json_t *s)
 		printf("clear\n");
 	else
 		printf("NOT clear: %zu finding%s\n", json_array_size(f), json_array_size(f) == 1 ? "" : "s");
-	print_findings(f, "  ");
+	cli_print_findings(f, "  ");
 }
 
 static int call_screen(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -974,13 +820,13 @@ static int call_screen(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 
 static int cmd_screen(const cli_env *env, const cli_args *a)
 {
-	static const opt_map map[] = {{"name", "name"}, {"country", "country"}, {"role", "role"}, {NULL, NULL}};
+	static const cli_opt_map map[] = {{"name", "name"}, {"country", "country"}, {"role", "role"}, {NULL, NULL}};
 	static const cli_view view = {NULL, NULL, print_screening};
 	int rc = 0;
 	if (a->npos != 0 || (!cli_opt(a, "from") && !cli_opt(a, "name")))
 		return cli_usage(env, "usage: wam screen --name N --country CC [--role R] [--date D] | --from FILE|- "
 		                      "[--date D]");
-	json_t *in = body(env, a, "the party", map, &rc);
+	json_t *in = cli_body(env, a, "the party", map, &rc);
 	if (!in)
 		return rc;
 	/* a party that receives the goods is the one every screen applies to */
@@ -1007,7 +853,7 @@ static const cli_column record_cols[] = {{"DIRECTION", "direction", 0},
 
 static void print_records(const json_t *rows)
 {
-	print_rows(record_cols, rows);
+	cli_print_rows(record_cols, rows);
 }
 
 static int call_records(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -1039,14 +885,11 @@ static const char *const reason_valued[] = {"reason", NULL};
 static const char *const euc_add_valued[] = {"from", "licence", NULL};
 static const char *const euc_verify_valued[] = {"from", "channel", "counterpart", "date", "result", "notes", NULL};
 static const char *const euc_check_valued[] = {"from", "date", "place", "notes", NULL};
-static const char *const shipment_add_valued[] = {"from", "licence", "euc",   "items", "lot", "rounds",
-                                                  "date", "carrier", "route", "notes", NULL};
+static const char *const shipment_add_valued[] = {"from", "licence", "euc",   "items",     "lot",   "rounds",
+                                                  "date", "carrier", "route", "exemption", "notes", NULL};
 static const char *const shipment_list_valued[] = {"licence", NULL};
 static const char *const deliver_valued[] = {"from", "dvc", "date", "notes", NULL};
 static const char *const state_valued[] = {"state", NULL};
-static const char *const embargo_valued[] = {"from", "country", "reference", "since", "until", "scope", "notes", NULL};
-static const char *const embargo_list_valued[] = {"on", NULL};
-static const char *const lift_valued[] = {"date", "reference", NULL};
 static const char *const screen_valued[] = {"from", "name", "country", "role", "date", NULL};
 static const char *const records_valued[] = {"year", "direction", "figure", NULL};
 
@@ -1080,7 +923,7 @@ const cli_command cli_transfers_commands[] = {
      "record a post-shipment on-site check; a weapon not seen opens a diversion alert"},
     {"shipment add", shipment_add_valued, no_opts, cmd_shipment_add,
      "shipment add --licence L --euc E --items ID,ID,... [--lot LOT --rounds N]... [--date D] [--carrier C] "
-     "[--route CC,CC] [--notes T] | --from FILE|-",
+     "[--route CC,CC] [--exemption ID] [--notes T] | --from FILE|-",
      "ship weapons and ammunition against an issued licence and its verified certificate, or record an import"},
     {"shipment list", shipment_list_valued, no_opts, cmd_shipment_list, "shipment list [--licence ID|NUMBER]",
      "shipments, newest first"},
@@ -1106,14 +949,6 @@ const cli_command cli_transfers_commands[] = {
      "open a draft trace request for the alert's weapon, to the state of destination"},
     {"diversion close", reason_valued, no_opts, cmd_diversion_close, "diversion close ID --reason WHY",
      "close a diversion alert"},
-    {"embargo record", embargo_valued, no_opts, cmd_embargo_record,
-     "embargo record --country CC --reference R --since D [--until D] [--scope supply|supply_and_procurement] "
-     "[--notes T] | --from FILE|-",
-     "record an arms embargo on a country"},
-    {"embargo list", embargo_list_valued, no_opts, cmd_embargo_list, "embargo list [--on D]",
-     "every embargo recorded, active or not on a date (today)"},
-    {"embargo lift", lift_valued, no_opts, cmd_embargo_lift, "embargo lift ID --date D --reference R",
-     "lift an embargo"},
     {"screen", screen_valued, no_opts, cmd_screen,
      "screen --name N --country CC [--role R] [--date D] | screen --from FILE|- [--date D]",
      "screen one party as licences do (--role end_user when not given)"},

@@ -18,10 +18,23 @@
 
 #include "cli.h"
 
-static const cli_command *const tables[] = {
-    cli_registry_commands, cli_ledger_commands, cli_match_commands,    cli_auth_commands,        cli_serve_commands,
-    cli_stock_commands,    cli_check_commands,  cli_recovery_commands, cli_destruction_commands, cli_hit_commands,
-    cli_trace_commands,    cli_report_commands, cli_backup_commands,   cli_transfers_commands,   NULL};
+static const cli_command *const tables[] = {cli_registry_commands,
+                                            cli_ledger_commands,
+                                            cli_match_commands,
+                                            cli_auth_commands,
+                                            cli_serve_commands,
+                                            cli_stock_commands,
+                                            cli_check_commands,
+                                            cli_recovery_commands,
+                                            cli_destruction_commands,
+                                            cli_hit_commands,
+                                            cli_trace_commands,
+                                            cli_report_commands,
+                                            cli_backup_commands,
+                                            cli_transfers_commands,
+                                            cli_embargo_commands,
+                                            cli_sanctions_commands,
+                                            NULL};
 
 const char *cli_opt(const cli_args *a, const char *name)
 {
@@ -101,8 +114,26 @@ static const struct {
     {"diversion trace", WAM_ACT_TRACE},
     {"diversion list", WAM_ACT_READ},
     {"diversion show", WAM_ACT_READ},
+    /* embargoes and sanctions: reading is read, every change embargo */
     {"embargo", WAM_ACT_EMBARGO},
     {"embargo list", WAM_ACT_READ},
+    {"embargo show", WAM_ACT_READ},
+    {"embargo check", WAM_ACT_READ},
+    {"exemption", WAM_ACT_EMBARGO},
+    {"exemption list", WAM_ACT_READ},
+    {"exemption show", WAM_ACT_READ},
+    {"exemption notice", WAM_ACT_READ},
+    {"notice", WAM_ACT_EMBARGO},
+    {"notice list", WAM_ACT_READ},
+    {"notice show", WAM_ACT_READ},
+    {"notice document", WAM_ACT_READ},
+    {"sanctions", WAM_ACT_EMBARGO},
+    {"sanctions list", WAM_ACT_READ},
+    {"sanctions show", WAM_ACT_READ},
+    {"sanctions imports", WAM_ACT_READ},
+    {"sanctions screen", WAM_ACT_READ},
+    {"sanctions alerts", WAM_ACT_READ},
+    {"sanctions alert", WAM_ACT_READ},
     {"screen", WAM_ACT_LICENSE},
     {"transfer records", WAM_ACT_READ},
     {NULL, WAM_ACT_READ},
@@ -222,6 +253,24 @@ static int match_words(const char *words, char **argv, int argc, int start)
 	return n;
 }
 
+/* Whether command `words` is of group `word` ("sanctions list" of
+ * "sanctions"). */
+static bool in_group(const char *words, const char *word)
+{
+	size_t n = strlen(word);
+	return !strncmp(words, word, n) && words[n] == ' ';
+}
+
+/* Whether `word` is the first word of commands that have more. */
+static bool group_of(const char *word)
+{
+	for (int t = 0; tables[t]; t++)
+		for (const cli_command *c = tables[t]; c->words; c++)
+			if (in_group(c->words, word))
+				return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static cli_identity identity;
@@ -270,6 +319,15 @@ int main(int argc, char **argv)
 				cmd = c;
 			}
 		}
+	if (!cmd && group_of(argv[i])) {
+		/* a group without its verb ("wam sanctions"): its verbs */
+		fprintf(stderr, "wam %s needs a verb:\n", argv[i]);
+		for (int t = 0; tables[t]; t++)
+			for (const cli_command *c = tables[t]; c->words; c++)
+				if (in_group(c->words, argv[i]))
+					fprintf(stderr, "  wam %s\n      %s\n", c->usage, c->help);
+		return 2;
+	}
 	if (!cmd)
 		return cli_usage(&env, "unknown command '%s' (see wam --help)", argv[i]);
 	cli_args a = {0};

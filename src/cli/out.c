@@ -334,3 +334,98 @@ int cli_write_json(const cli_env *env, const json_t *doc, const char *to)
 	}
 	return 0;
 }
+
+/* ---- records with words, lists, findings, bodies (cli.h) ---- */
+
+/* Strings of an array joined by ", " into `buf`. */
+static const char *joined(const json_t *list, char *buf, size_t cap)
+{
+	size_t i, len = 0;
+	const json_t *v;
+	buf[0] = '\0';
+	json_array_foreach(list, i, v)
+	{
+		const char *s = json_is_string(v) ? json_string_value(v) : "?";
+		int k = snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", s);
+		if (k < 0 || (size_t)k >= cap - len)
+			break;
+		len += (size_t)k;
+	}
+	return buf;
+}
+
+/* A shallow copy of `o` whose arrays of strings are joined by ", ", for a
+ * record or a table to show them as words, not as JSON. */
+json_t *cli_words_joined(const json_t *o)
+{
+	json_t *c = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v)
+	{
+		bool words = json_is_array(v);
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) if (!json_is_string(x)) words = false;
+		if (words) {
+			char buf[1024];
+			json_object_set_new(c, k, json_string(joined(v, buf, sizeof buf)));
+		} else {
+			json_object_set(c, k, v);
+		}
+	}
+	return c;
+}
+
+void cli_print_words(const char *const *keys, const json_t *o)
+{
+	json_t *c = cli_words_joined(o);
+	cli_print_record(keys, c);
+	json_decref(c);
+}
+
+void cli_print_rows(const cli_column *cols, const json_t *rows)
+{
+	json_t *c = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) json_array_append_new(c, cli_words_joined(r));
+	cli_print_table(cols, c);
+	json_decref(c);
+}
+
+/* "title (N)" and the rows, when there are any. */
+void cli_print_list(const char *title, const cli_column *cols, const json_t *rows)
+{
+	printf("\n%s (%zu)\n", title, json_array_size(rows));
+	if (json_array_size(rows))
+		cli_print_rows(cols, rows);
+}
+
+/* The findings of a screening answer, one a line, indented. */
+void cli_print_findings(const json_t *findings, const char *indent)
+{
+	size_t i;
+	const json_t *f;
+	json_array_foreach(findings, i, f)
+	{
+		const char *ref = cli_text(f, "reference");
+		printf("%s%s: %s", indent, cli_text(f, "screen"), cli_text(f, "message"));
+		if (*ref && !strstr(cli_text(f, "message"), ref))
+			printf(" (%s)", ref);
+		const json_t *alert = json_object_get(f, "alert");
+		if (json_is_object(alert))
+			printf(" [alert %s, %s]", cli_text(alert, "id"), cli_text(alert, "state"));
+		putchar('\n');
+	}
+}
+
+json_t *cli_body(const cli_env *env, const cli_args *a, const char *what, const cli_opt_map *map, int *rc)
+{
+	json_t *in = cli_read_body(env, a, what, rc);
+	if (!in)
+		return NULL;
+	for (; map && map->opt; map++)
+		cli_set_opt(in, a, map->opt, map->path);
+	return in;
+}

@@ -1,6 +1,5 @@
-/* /api/v1/licences, /api/v1/eucs, /api/v1/brokers, /api/v1/embargoes and
- * /api/v1/screening: the licensing side of the transfers room
- * (docs/transfers.md). Transfers are a state's, not a site's, so every
+/* /api/v1/licences, /api/v1/eucs, /api/v1/brokers and /api/v1/screening:
+ * the licensing side of the transfers room (docs/transfers.md). Transfers are a state's, not a site's, so every
  * route is national (refused to callers confined to sites). Each handler
  * hands the body to libwam as it came: the library names an unknown or
  * broken field itself, and a refused change writes nothing. Issuing by a
@@ -156,25 +155,7 @@ void h_broker_state(wam_request *r)
 	transfers_change(r, wam_transfers_broker_set_state);
 }
 
-/* ---- embargoes and screening ---- */
-
-void h_embargoes_list(wam_request *r)
-{
-	json_t *out = NULL;
-	int rc = wam_transfers_embargo_list(r->db, &out, request_query(r, "on"));
-	reply_result(r, rc, 200, &out);
-}
-
-/* No route reads one embargo: the list is where it shows, so no Location. */
-void h_embargoes_create(wam_request *r)
-{
-	transfers_create(r, wam_transfers_embargo_add, NULL);
-}
-
-void h_embargo_lift(wam_request *r)
-{
-	transfers_change(r, wam_transfers_embargo_lift);
-}
+/* ---- screening ---- */
 
 /* {party, date?}: what screening finds for one party, nothing recorded. */
 void h_screening(wam_request *r)

@@ -8,7 +8,9 @@
 #include "http.h"
 #include "wam/auth.h"
 #include "wam/collection.h"
+#include "wam/embargo.h"
 #include "wam/registry.h"
+#include "wam/sanctions.h"
 #include "wam/stock.h"
 #include "wam/trace.h"
 #include "wam/transfers.h"
@@ -43,6 +45,18 @@ static int transfers(wam_db *db, json_t **out)
 	return wam_transfers_vocabulary(out);
 }
 
+static int embargo(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_embargo_vocabulary(out);
+}
+
+static int sanctions(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_sanctions_vocabulary(out);
+}
+
 static int (*const rooms[])(wam_db *db, json_t **out) = {
     roles,                   /* roles, actions */
     wam_registry_vocabulary, /* statuses and their machine, categories, marking words, site kinds ... */
@@ -50,6 +64,8 @@ static int (*const rooms[])(wam_db *db, json_t **out) = {
     stock,                   /* lot conditions and hazard codes, custody states, check and destruction words */
     collection,              /* recovery types and contexts */
     transfers,               /* licence kinds and states, party roles, assessment and shipment words */
+    embargo,                 /* regime targets and scopes, exemption procedures and states, notice words */
+    sanctions,               /* entry kinds, alias qualities, alert states, list sources */
 };
 
 void h_vocabulary(wam_request *r)

@@ -285,8 +285,8 @@ void h_peers_add(wam_request *r);
 void h_peer_revoke(wam_request *r);
 void h_report_sdg(wam_request *r);
 void h_report_sdg_records(wam_request *r);
-/* transfers: licences, end-user certificates, brokers, embargoes and
- * screening (h_licences.c); shipments, diversion alerts and the records
+/* transfers: licences, end-user certificates, brokers and screening
+ * (h_licences.c); shipments, diversion alerts and the records
  * reports are made from (h_shipments.c) */
 void h_licences_list(wam_request *r);
 void h_licences_create(wam_request *r);
@@ -303,9 +303,6 @@ void h_brokers_list(wam_request *r);
 void h_brokers_create(wam_request *r);
 void h_broker_get(wam_request *r);
 void h_broker_state(wam_request *r);
-void h_embargoes_list(wam_request *r);
-void h_embargoes_create(wam_request *r);
-void h_embargo_lift(wam_request *r);
 void h_screening(wam_request *r);
 void h_shipments_list(wam_request *r);
 void h_shipments_create(wam_request *r);
@@ -316,6 +313,35 @@ void h_diversion_get(wam_request *r);
 void h_diversion_trace(wam_request *r);
 void h_diversion_close(wam_request *r);
 void h_transfer_records(wam_request *r);
+/* embargo: regimes, the check of a destination, national embargoes,
+ * exemptions and notices (h_embargo.c) */
+void h_regimes_list(wam_request *r);
+void h_regime_get(wam_request *r);
+void h_regimes_import(wam_request *r);
+void h_embargo_check(wam_request *r);
+void h_embargoes_list(wam_request *r);
+void h_embargoes_create(wam_request *r);
+void h_embargo_lift(wam_request *r);
+void h_exemptions_list(wam_request *r);
+void h_exemptions_create(wam_request *r);
+void h_exemption_get(wam_request *r);
+void h_exemption_decide(wam_request *r);
+void h_exemption_notice(wam_request *r);
+void h_notices_list(wam_request *r);
+void h_notice_get(wam_request *r);
+void h_notice_sent(wam_request *r);
+void h_notice_document(wam_request *r);
+/* sanctions: lists, screening, alerts (h_sanctions.c) */
+void h_sanctions_import(wam_request *r);
+void h_sanctions_imports(wam_request *r);
+void h_sanctions_entries(wam_request *r);
+void h_sanctions_entry_get(wam_request *r);
+void h_sanctions_screen(wam_request *r);
+void h_sanctions_screen_batch(wam_request *r);
+void h_sanctions_alerts(wam_request *r);
+void h_sanctions_alert_get(wam_request *r);
+void h_sanctions_alert_clear(wam_request *r);
+void h_sanctions_alert_confirm(wam_request *r);
 /* What the transfers handlers share, so every route of the room answers
  * alike (h_licences.c). transfers_create: the body to `fn`, answered 201
  * with the new record, at `base`/{id} as Location when `base` is given.

@@ -34,7 +34,16 @@ static const char *const q_suggest[] = {"field", "prefix", "make", "limit", NULL
 static const char *const q_licences[] = {"kind", "state", NULL};                   /* transfers */
 static const char *const q_shipments[] = {"licence", NULL};
 static const char *const q_diversions[] = {"state", NULL};
-static const char *const q_embargoes[] = {"on", NULL};
+static const char *const q_embargoes[] = {"on", NULL}; /* embargo */
+static const char *const q_embargo_check[] = {"country", "on", "name", "dob", "nationality", "government", NULL};
+static const char *const q_exemptions[] = {"regime", NULL};
+static const char *const q_notices[] = {"state", NULL};
+static const char *const q_sanctions_import[] = {"format", "source", NULL}; /* sanctions */
+static const char *const q_sanctions_entries[] = {"q", "removed", "limit", NULL};
+static const char *const q_sanctions_screen[] = {"name",    "dob",       "nationality", "document", "kind",
+                                                 "explain", "threshold", "limit",       NULL};
+static const char *const q_sanctions_batch[] = {"kind", "explain", "threshold", "limit", NULL};
+static const char *const q_alerts[] = {"state", NULL};
 static const char *const q_transfer_records[] = {"year", "direction", "figure", NULL};
 
 const route wam_http_routes[] = {
@@ -175,7 +184,7 @@ const route wam_http_routes[] = {
     /* no snapshot: a tracer's read of restricted results is logged (R11) */
     {"GET", "/api/v1/reports/sdg-16-4-2/records", WAM_ACT_READ, 0, h_report_sdg_records, q_sdg_records},
     /* transfers: licences and their assessment, end-user certificates,
-     * shipments, brokers, diversion alerts, embargoes and screening; a
+     * shipments, brokers, diversion alerts and screening; a
      * state's, not a site's, so every route is national */
     {"GET", "/api/v1/licences", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_licences_list, q_licences},
     {"POST", "/api/v1/licences", WAM_ACT_LICENSE, ROUTE_NATIONAL, h_licences_create, NULL},
@@ -200,12 +209,46 @@ const route wam_http_routes[] = {
     {"GET", "/api/v1/diversions/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_diversion_get, NULL},
     {"POST", "/api/v1/diversions/{id}/trace", WAM_ACT_TRACE, ROUTE_NATIONAL, h_diversion_trace, NULL},
     {"POST", "/api/v1/diversions/{id}/close", WAM_ACT_SHIP, ROUTE_NATIONAL, h_diversion_close, NULL},
-    {"GET", "/api/v1/embargoes", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_embargoes_list, q_embargoes},
-    {"POST", "/api/v1/embargoes", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_embargoes_create, NULL},
-    {"POST", "/api/v1/embargoes/{id}/lift", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_embargo_lift, NULL},
     {"POST", "/api/v1/screening", WAM_ACT_LICENSE, ROUTE_NATIONAL, h_screening, NULL},
     {"GET", "/api/v1/transfer-records", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_transfer_records,
      q_transfer_records},
+    /* embargo: the Security Council's regimes and the national embargoes,
+     * exemptions and the notices due to a committee; a state's, so national */
+    {"GET", "/api/v1/regimes", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_regimes_list, q_embargoes},
+    {"POST", "/api/v1/regimes/import", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_regimes_import, NULL},
+    {"GET", "/api/v1/regimes/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_regime_get, q_embargoes},
+    {"GET", "/api/v1/embargo-check", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_embargo_check, q_embargo_check},
+    {"GET", "/api/v1/embargoes", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_embargoes_list, q_embargoes},
+    {"POST", "/api/v1/embargoes", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_embargoes_create, NULL},
+    {"POST", "/api/v1/embargoes/{id}/lift", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_embargo_lift, NULL},
+    {"GET", "/api/v1/exemptions", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_exemptions_list, q_exemptions},
+    {"POST", "/api/v1/exemptions", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_exemptions_create, NULL},
+    {"GET", "/api/v1/exemptions/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_exemption_get, q_embargoes},
+    {"POST", "/api/v1/exemptions/{id}/decision", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_exemption_decide, NULL},
+    {"GET", "/api/v1/exemptions/{id}/notice", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_exemption_notice, NULL},
+    {"GET", "/api/v1/notices", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_notices_list, q_notices},
+    {"GET", "/api/v1/notices/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_notice_get, NULL},
+    {"POST", "/api/v1/notices/{id}/sent", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_notice_sent, NULL},
+    {"GET", "/api/v1/notices/{id}/document", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_notice_document, NULL},
+    /* sanctions: the lists (a list file is big: the UN's is megabytes),
+     * screening names, the alerts inbox */
+    {"POST", "/api/v1/sanctions/import", WAM_ACT_EMBARGO, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_sanctions_import,
+     q_sanctions_import},
+    {"GET", "/api/v1/sanctions/imports", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_sanctions_imports, NULL},
+    {"GET", "/api/v1/sanctions/entries", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_sanctions_entries,
+     q_sanctions_entries},
+    {"GET", "/api/v1/sanctions/entries/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_sanctions_entry_get,
+     NULL},
+    {"GET", "/api/v1/sanctions/screen", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_sanctions_screen,
+     q_sanctions_screen},
+    /* a batch only reads: screening raises no alert */
+    {"POST", "/api/v1/sanctions/screen", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_BIG_BODY | ROUTE_SNAPSHOT,
+     h_sanctions_screen_batch, q_sanctions_batch},
+    {"GET", "/api/v1/sanctions/alerts", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_sanctions_alerts, q_alerts},
+    {"GET", "/api/v1/sanctions/alerts/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_sanctions_alert_get,
+     NULL},
+    {"POST", "/api/v1/sanctions/alerts/{id}/clear", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_sanctions_alert_clear, NULL},
+    {"POST", "/api/v1/sanctions/alerts/{id}/confirm", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_sanctions_alert_confirm, NULL},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 
