@@ -81,7 +81,7 @@ export function Score({ value }) {
 export function markedName(name, explanation) {
   const chars = [...(name || '')];
   const ranges = (explanation || [])
-    .filter((e) => Array.isArray(e.at) && e.at.length === 2 && e.at[1] > e.at[0] && !['missing', 'particle_ignored'].includes(e.how))
+    .filter((e) => Array.isArray(e.at) && e.at.length === 2 && e.at[1] > e.at[0] && !['missing', 'extra', 'different', 'particle_ignored'].includes(e.how))
     .map((e) => [Math.max(0, e.at[0]), Math.min(chars.length, e.at[1]), e])
     .sort((a, b) => a[0] - b[0]);
   const out = [];

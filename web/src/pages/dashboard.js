@@ -123,10 +123,10 @@ export function Dashboard() {
 // One record of a kind of work, in the words its page names it by.
 function recordTitle(r) {
   const x = r.title || {};
-  if (x.reference) return [x.reference, x.serial].filter(Boolean).join(' · ');
-  if (x.lot_number) return [x.lot_number, x.nomenclature].filter(Boolean).join(' · ');
   if (x.party) return [x.party, x.entry].filter(Boolean).join(' · ');
   if (x.notice_kind) return [label('notice_kind', x.notice_kind), x.regime_name].filter(Boolean).join(' · ');
+  if (x.reference) return [x.reference, x.serial].filter(Boolean).join(' · ');
+  if (x.lot_number) return [x.lot_number, x.nomenclature].filter(Boolean).join(' · ');
   if (x.euc_number) return [x.serial, x.euc_number, label('check_result', x.result)].filter(Boolean).join(' · ');
   return [x.serial, x.make, x.model, x.holder].filter(Boolean).join(' · ') || r.id;
 }
