@@ -107,7 +107,7 @@ export function Explanation({ explanation }) {
       <th scope="row"><bdi dir="auto" translate=${false}>${e.query_part || '—'}</bdi></th>
       <td><bdi dir="auto" translate=${false}>${e.entry_part || '—'}</bdi></td>
       <td>${label('match_how', e.how)}</td>
-      <td class="num"><${Score} value=${e.score} /></td>
+      <td class="num">${['missing', 'extra', 'particle_ignored'].includes(e.how) ? '—' : html`<${Score} value=${e.score} />`}</td>
     </tr>`)}</tbody>
   </table>`;
 }
