@@ -102,7 +102,21 @@ static int check_site(wam_db *db, json_t *p, const json_t *site, char id[WAM_ID_
 static int check_holder(wam_db *db, json_t *p, const json_t *holder, char id[WAM_ID_LEN + 1])
 {
 	int rc = wam_field_check(db, p, holder, holder_fields, "", 0);
-	return rc ? rc : take_id(db, holder, id, "holders");
+	if (rc || (rc = take_id(db, holder, id, "holders")))
+		return rc;
+	/* a holder is screened as it is recorded: a potential match on a
+	 * sanctions list raises an alert (in this transaction) and the holder
+	 * is recorded; issuing a weapon to it waits for the alert's decision */
+	json_t *party = json_pack("{s:s, s:O, s:O?, s:{s:s, s:s, s:O}}", "role", "holder", "name",
+	                          json_object_get(p, "name"), "country", json_object_get(p, "country"), "subject",
+	                          "kind", "holder", "id", id, "label", json_object_get(p, "name")),
+	       *screening = NULL;
+	if (!party)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	rc = wam_screen_party(db, &screening, party, NULL);
+	json_decref(party);
+	json_decref(screening);
+	return rc;
 }
 
 typedef int (*check_record)(wam_db *db, json_t *p, const json_t *in, char id[WAM_ID_LEN + 1]);

@@ -198,7 +198,27 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 			                   holder);
 			goto fail;
 		}
+		/* no weapon goes to a holder screening holds (an open or
+		 * confirmed sanctions alert) */
+		json_t *party =
+		           json_pack("{s:s, s:O, s:O?, s:{s:s, s:s, s:O}}", "role", "holder", "name",
+		                     json_object_get(h, "name"), "country", json_object_get(h, "country"), "subject",
+		                     "kind", "holder", "id", holder, "label", json_object_get(h, "name")),
+		       *screening = NULL;
 		json_decref(h);
+		if (!party) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			goto fail;
+		}
+		rc = wam_screen_party(db, &screening, party, NULL);
+		json_decref(party);
+		const json_t *first = json_array_get(json_object_get(screening, "findings"), 0);
+		if (!rc && first)
+			rc = wam_error_set(WAM_ECONFLICT, "holder_id", "the holder %s failed screening: %s", holder,
+			                   json_string_value(json_object_get(first, "message")));
+		json_decref(screening);
+		if (rc)
+			goto fail;
 	} else if (!json_object_get(p, "person") || !json_object_get(p, "unit")) {
 		rc = wam_error_set(WAM_EINVAL, json_object_get(p, "person") ? "unit" : "person",
 		                   "name the holder: holder_id, or person with unit");

@@ -117,19 +117,22 @@ int wam_transfers_broker_add(wam_db *db, json_t **out, const json_t *in)
 		                   json_string_value(json_object_get(dup, "id")));
 		goto fail;
 	}
-	/* the broker passes through screening as a party like any other */
-	party = json_pack("{s:s, s:O, s:O}", "role", "broker", "name", json_object_get(p, "name"), "country",
-	                  json_object_get(p, "country"));
+	/* the broker passes through screening as a party like any other; a
+	 * potential match on a sanctions list is recorded with its alert, and
+	 * holds every licence naming the broker until an officer clears it */
+	wam_db_new_id(db, id);
+	party = json_pack("{s:s, s:O, s:O, s:{s:s, s:s, s:O}}", "role", "broker", "name", json_object_get(p, "name"),
+	                  "country", json_object_get(p, "country"), "subject", "kind", "broker", "id", id, "label",
+	                  json_object_get(p, "registration"));
 	if ((rc = transfers_screen(db, &screening, party, NULL)))
 		goto fail;
-	const json_t *first = json_array_get(json_object_get(screening, "findings"), 0);
+	const json_t *first = wam_screen_blocking(screening);
 	if (first) {
 		rc = wam_error_set(WAM_ECONFLICT, "name", "the broker failed screening: %s",
 		                   json_string_value(json_object_get(first, "message")));
 		goto fail;
 	}
 	json_object_set(p, "screening", screening);
-	wam_db_new_id(db, id);
 	rc = wam_ledger_append_commit(db, out, "broker.registered", id, p, wam_transfers_broker_get);
 	goto done;
 fail:

@@ -235,6 +235,17 @@ int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefi
 	json_t *screening = NULL;
 	if ((rc = transfers_screen(db, &screening, out, date)))
 		return rc;
+	/* a record naming a broker is an act on it: a potential match on the
+	 * sanctions list holds it, as any finding does */
+	const json_t *first = json_array_get(json_object_get(screening, "findings"), 0);
+	if (first && !strcmp(role, "broker")) {
+		snprintf(field, sizeof field, "%sbroker_id", prefix);
+		rc = wam_error_set(WAM_ECONFLICT, field, "the broker %s failed screening: %s",
+		                   json_string_value(json_object_get(out, "name")),
+		                   json_string_value(json_object_get(first, "message")));
+		json_decref(screening);
+		return rc;
+	}
 	json_object_set_new(out, "screening", screening);
 	return 0;
 }

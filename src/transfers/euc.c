@@ -156,7 +156,9 @@ static int screen_euc(wam_db *db, json_t **out, const json_t *p, const char *dat
 		json_t *s = NULL;
 		if ((rc = transfers_screen(db, &s, party, date)))
 			break;
-		const json_t *first = json_array_get(json_object_get(s, "findings"), 0);
+		/* recording the certificate, a potential match is recorded with its
+		 * alert; shipping on it (no `out`), any finding refuses */
+		const json_t *first = out ? wam_screen_blocking(s) : json_array_get(json_object_get(s, "findings"), 0);
 		char where[64];
 		/* the first two are the end user and the destination, then the
 		 * intermediate consignees */

@@ -1,0 +1,471 @@
+/* Sanctions lists and screening (docs/sanctions.md): each rule is shown to
+ * hold by a case that would fail if the rule broke, and every refusal
+ * leaves the ledger as it was: the same number of events, and a ledger
+ * that verifies. The list is the fictitious one shipped in the UN's layout
+ * (data/sanctions/fictitious-consolidated.xml) and its second version
+ * (tests/data/fictitious-consolidated-v2.xml: CFi.906 added, CDi.902
+ * amended, QDi.903 removed). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "wam/ledger.h"
+#include "wam/sanctions.h"
+#include "wam/transfers.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *b = malloc((size_t)n + 1);
+	assert_non_null(b);
+	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+	b[n] = 0;
+	fclose(f);
+	*len = (size_t)n;
+	return b;
+}
+
+static char *fixture(const char *which, size_t *len)
+{
+	char path[1024];
+	if (!strcmp(which, "v1"))
+		snprintf(path, sizeof path, "%s/sanctions/fictitious-consolidated.xml", getenv("WAM_DATA_DIR"));
+	else
+		snprintf(path, sizeof path, "%s/../tests/data/fictitious-consolidated-v2.xml", getenv("WAM_DATA_DIR"));
+	return slurp(path, len);
+}
+
+static json_t *import_file(test_reg *r, const char *which)
+{
+	size_t len;
+	char *xml = fixture(which, &len);
+	json_t *out = NULL;
+	int rc = wam_sanctions_import(r->db, &out, xml, len, NULL, NULL);
+	if (rc)
+		fail_msg("import %s: %s", which, wam_error_last()->message);
+	free(xml);
+	return out;
+}
+
+static void unchanged(test_reg *r, long long events)
+{
+	assert_int_equal(test_events(r), events);
+	wam_verify_report rep;
+	assert_int_equal(wam_ledger_verify(r->db, 0, &rep), 0);
+	assert_int_equal(rep.intact, 1);
+}
+
+static void verified(test_reg *r)
+{
+	wam_verify_report rep;
+	assert_int_equal(wam_ledger_verify(r->db, 0, &rep), 0);
+	assert_int_equal(rep.intact, 1);
+}
+
+/* The best candidate's reference for `name`, NULL when none. */
+static const char *best(test_reg *r, const char *name, char *buf, size_t cap)
+{
+	wam_sanctions_query q = {.name = name};
+	json_t *out = NULL;
+	assert_int_equal(wam_sanctions_screen(r->db, &out, &q), 0);
+	const json_t *c = json_array_get(json_object_get(out, "candidates"), 0);
+	const char *ref = c ? test_str(json_object_get(c, "entry"), "reference") : NULL;
+	if (ref)
+		snprintf(buf, cap, "%s", ref);
+	json_decref(out);
+	return ref ? buf : NULL;
+}
+
+static json_t *holder(test_reg *r, const char *name)
+{
+	char text[256];
+	json_t *out = NULL;
+	snprintf(text, sizeof text, "{\"type\":\"civilian\",\"name\":\"%s\"}", name);
+	json_t *in = test_json(text);
+	if (wam_registry_holder_add(r->db, &out, in))
+		fail_msg("holder: %s", wam_error_last()->message);
+	json_decref(in);
+	return out;
+}
+
+/* The alert a holder raised, as the alerts list shows it; NULL for none. */
+static json_t *alert_of_holder(test_reg *r, const char *holder_id)
+{
+	json_t *all = NULL, *a, *s, *found = NULL;
+	size_t i, j;
+	assert_int_equal(wam_sanctions_alerts(r->db, &all, NULL), 0);
+	json_array_foreach(all, i, a) json_array_foreach(json_object_get(a, "subjects"), j, s)
+	{
+		if (!found && !strcmp(test_str(s, "kind"), "holder") && !strcmp(test_str(s, "id"), holder_id))
+			found = json_incref(a);
+	}
+	json_decref(all);
+	return found;
+}
+
+/* ---- import ---- */
+
+static void test_import_reads_the_un_layout(void **state)
+{
+	test_reg *r = *state;
+	long long before = test_events(r);
+	json_t *out = import_file(r, "v1");
+	assert_int_equal(json_array_size(json_object_get(out, "added")), 5);
+	assert_string_equal(test_str(out, "generated"), "2026-01-15T00:00:00.000Z");
+	assert_int_equal(strlen(test_str(out, "sha256")), 64);
+	json_decref(out);
+	assert_int_equal(test_events(r), before + 1); /* one event per import */
+	json_t *list = NULL;
+	assert_int_equal(wam_sanctions_entries(r->db, &list, "QUMRAWI", false, 0), 0);
+	assert_int_equal(json_array_size(list), 1);
+	const json_t *e = json_array_get(list, 0);
+	assert_string_equal(test_str(e, "reference"), "LYi.901");
+	assert_string_equal(test_str(e, "kind"), "individual");
+	assert_string_equal(test_str(e, "name_original_script"), "مصطفى يوسف القمراوي");
+	assert_string_equal(test_str(json_array_get(json_object_get(e, "dobs"), 0), "kind"), "exact");
+	assert_string_equal(test_str(json_array_get(json_object_get(e, "dobs"), 0), "date"), "1971-03-14");
+	assert_string_equal(test_str(json_array_get(json_object_get(e, "documents"), 0), "number"), "FX0000901");
+	/* aliases keep their quality */
+	bool low = false;
+	size_t i;
+	json_t *n;
+	json_array_foreach(json_object_get(e, "names"), i, n) low |= !strcmp(test_str(n, "quality"), "low");
+	assert_true(low);
+	json_decref(list);
+	assert_int_equal(wam_sanctions_entries(r->db, &list, "Tirzawi", false, 0), 0);
+	e = json_array_get(list, 0);
+	assert_string_equal(test_str(json_array_get(json_object_get(e, "dobs"), 0), "kind"), "between");
+	json_decref(list);
+	assert_int_equal(wam_sanctions_entries(r->db, &list, NULL, false, 0), 0);
+	assert_int_equal(json_array_size(list), 5);
+	json_decref(list);
+	assert_int_equal(wam_sanctions_imports(r->db, &list), 0);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+	verified(r);
+}
+
+static void test_same_file_twice_refused(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	long long before = test_events(r);
+	size_t len;
+	char *xml = fixture("v1", &len);
+	json_t *out = NULL;
+	assert_int_equal(wam_sanctions_import(r->db, &out, xml, len, NULL, NULL), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "generated");
+	assert_null(out);
+	free(xml);
+	unchanged(r, before);
+}
+
+/* A malformed or truncated file is refused whole with its line and
+ * element; nothing is written. */
+static void test_malformed_refused_whole(void **state)
+{
+	test_reg *r = *state;
+	long long before = test_events(r);
+	size_t len;
+	char *xml = fixture("v1", &len);
+	json_t *out = NULL;
+	/* truncated in the middle of the third individual */
+	size_t cut = (size_t)(strstr(xml, "<DATAID>9900003") - xml) + strlen("<DATAID>9900003</DATAID>");
+	assert_int_equal(wam_sanctions_import(r->db, &out, xml, cut, "un-xml", NULL), WAM_EINVAL);
+	assert_true(wam_error_last()->line > 1);
+	assert_non_null(strstr(wam_error_last()->message, "line "));
+	if (!strstr(wam_error_last()->message, "INDIVIDUAL"))
+		fail_msg("truncated: %s", wam_error_last()->message);
+	unchanged(r, before);
+	/* an element that is not closed */
+	char *bad = strdup(xml);
+	char *at = strstr(bad, "</SECOND_NAME>");
+	memcpy(at, "</SECOND_NAMX>", 14);
+	assert_int_equal(wam_sanctions_import(r->db, &out, bad, len, NULL, NULL), WAM_EINVAL);
+	assert_true(wam_error_last()->line > 1);
+	assert_non_null(strstr(wam_error_last()->message, "SECOND_NAME"));
+	unchanged(r, before);
+	free(bad);
+	/* well-formed, but an entry without its reference number */
+	bad = strdup(xml);
+	at = strstr(bad, "<REFERENCE_NUMBER>CDi.902</REFERENCE_NUMBER>");
+	memcpy(at, "<COMMENTS2>xxxxxx</COMMENTS2>", 29);
+	memset(at + 29, ' ', strlen("<REFERENCE_NUMBER>CDi.902</REFERENCE_NUMBER>") - 29);
+	assert_int_equal(wam_sanctions_import(r->db, &out, bad, len, NULL, NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "INDIVIDUAL");
+	assert_true(wam_error_last()->line > 20);
+	unchanged(r, before);
+	free(bad);
+	free(xml);
+	/* a document type declaration (entities, external files) is refused */
+	const char *dtd =
+	    "<?xml version=\"1.0\"?>\n<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+	    "<CONSOLIDATED_LIST dateGenerated=\"2026-01-01\"><INDIVIDUALS/></CONSOLIDATED_LIST>\n";
+	assert_int_equal(wam_sanctions_import(r->db, &out, dtd, strlen(dtd), NULL, NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "DOCTYPE");
+	unchanged(r, before);
+	json_t *list = NULL;
+	assert_int_equal(wam_sanctions_entries(r->db, &list, NULL, false, 0), 0);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+}
+
+static void test_csv_national_list(void **state)
+{
+	test_reg *r = *state;
+	const char *csv = "reference,kind,name,aliases,dob,nationality,document,listed_on,list_type,comments\n"
+	                  "HT-001,individual,Jean-Baptiste Fictif,JB Fictif;Jean Fictif,1975,HT,,2025-05-01,national,"
+	                  "fictitious\n"
+	                  "HT-002,entity,Fictive Guns SA,,,,,2025-05-01,national,\n";
+	json_t *out = NULL;
+	assert_int_equal(wam_sanctions_import(r->db, &out, csv, strlen(csv), "csv", NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "source");
+	assert_int_equal(wam_sanctions_import(r->db, &out, csv, strlen(csv), NULL, "HT national"), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "added")), 2);
+	json_decref(out);
+	char buf[64];
+	assert_non_null(best(r, "Fictive Guns SA", buf, sizeof buf));
+	assert_string_equal(buf, "HT-002");
+	const char *bad = "reference,name,dob\nHT-003,Someone,19x5\n";
+	long long before = test_events(r);
+	assert_int_equal(wam_sanctions_import(r->db, &out, bad, strlen(bad), NULL, "HT national"), WAM_EINVAL);
+	assert_int_equal(wam_error_last()->line, 2);
+	assert_string_equal(wam_error_last()->field, "dob");
+	unchanged(r, before);
+}
+
+/* ---- screening ---- */
+
+/* A listed name is found in Latin, Arabic and Cyrillic script. */
+static void test_screen_across_scripts(void **state)
+{
+	test_reg *r = *state;
+	char buf[64];
+	json_decref(import_file(r, "v1"));
+	assert_non_null(best(r, "Mustafa Yusuf al-Qumrawi", buf, sizeof buf));
+	assert_string_equal(buf, "LYi.901");
+	assert_non_null(best(r, "مصطفى يوسف القمراوي", buf, sizeof buf));
+	assert_string_equal(buf, "LYi.901");
+	assert_non_null(best(r, "Игорь Валентинович Ферзенко", buf, sizeof buf));
+	assert_string_equal(buf, "CDi.902");
+	assert_non_null(best(r, "Testovy Oruzheiny Dom LLC", buf, sizeof buf));
+	assert_string_equal(buf, "CDe.905");
+	assert_null(best(r, "Marie-Claire Desrosiers", buf, sizeof buf));
+	/* a screen reads only */
+	long long before = test_events(r);
+	wam_sanctions_query q = {.name = ""};
+	json_t *out = NULL;
+	assert_int_equal(wam_sanctions_screen(r->db, &out, &q), WAM_EINVAL);
+	q.name = "x";
+	q.dob = "1971-3";
+	assert_int_equal(wam_sanctions_screen(r->db, &out, &q), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "dob");
+	assert_int_equal(test_events(r), before);
+}
+
+static int collect(void *ctx, const char *jsonl, size_t len)
+{
+	json_t *lines = ctx;
+	json_array_append_new(lines, json_loadb(jsonl, len, 0, NULL));
+	return 0;
+}
+
+static void test_screen_batch(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_t *lines = json_array();
+	const char *tsv = "Mustafa Yusuf al-Qumrawi\t1971\tLY\n\nMarie-Claire Desrosiers\n";
+	assert_int_equal(wam_sanctions_screen_batch(r->db, tsv, strlen(tsv), NULL, collect, lines), 0);
+	assert_int_equal(json_array_size(lines), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(lines, 1), "line")), 3);
+	assert_true(json_array_size(json_object_get(json_array_get(lines, 0), "candidates")) >= 1);
+	assert_int_equal(json_array_size(json_object_get(json_array_get(lines, 1), "candidates")), 0);
+	json_array_clear(lines);
+	const char *bad = "A\nB\t1\t2\t3\t4\n";
+	assert_int_equal(wam_sanctions_screen_batch(r->db, bad, strlen(bad), NULL, collect, lines), WAM_EINVAL);
+	assert_int_equal(wam_error_last()->line, 2);
+	assert_int_equal(json_array_size(lines), 0); /* nothing written */
+	json_decref(lines);
+}
+
+/* ---- alerts: recording and acting ---- */
+
+/* A listed broker is registered with its alert; a licence naming it is
+ * refused, naming the alert, until an officer clears it. */
+static void test_broker_recorded_licence_refused(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_t *out = NULL, *b = test_json("{\"name\":\"Sahel Fictive Trading SARL\",\"country\":\"NE\","
+	                                   "\"registration\":\"BRK-NE-0901\",\"activities\":[\"brokering\"]}");
+	assert_int_equal(wam_transfers_broker_add(r->db, &out, b), 0);
+	json_decref(b);
+	char broker[WAM_ID_LEN + 1];
+	snprintf(broker, sizeof broker, "%s", test_str(out, "id"));
+	const json_t *f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+	assert_non_null(f);
+	assert_string_equal(test_str(f, "screen"), "sanctions");
+	char alert[WAM_ID_LEN + 1];
+	snprintf(alert, sizeof alert, "%s", test_str(json_object_get(f, "alert"), "id"));
+	assert_string_equal(test_str(json_object_get(f, "alert"), "state"), "open");
+	json_decref(out);
+	char lic[1024];
+	snprintf(lic, sizeof lic,
+	         "{\"kind\":\"brokering\",\"number\":\"BRK-2026-9\",\"authority\":\"Commission\","
+	         "\"officer\":\"A. Mensah\",\"valid_from\":\"2026-01-01\",\"valid_until\":\"2030-01-01\","
+	         "\"parties\":[{\"role\":\"broker\",\"broker_id\":\"%s\"},{\"role\":\"exporter\","
+	         "\"name\":\"Haiti Defence Works\",\"country\":\"HT\"},{\"role\":\"importer\",\"name\":\"MoD\","
+	         "\"country\":\"SN\"}],\"lines\":[{\"category\":\"SA4\",\"quantity\":5}]}",
+	         broker);
+	json_t *in = test_json(lic);
+	long long before = test_events(r);
+	assert_int_equal(wam_transfers_licence_add(r->db, &out, in), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, alert)); /* the refusal names the alert */
+	unchanged(r, before);
+	/* confirmed: still refused */
+	json_t *d = test_json("{\"reason\":\"same registration as the listed entity's\"}");
+	assert_int_equal(wam_sanctions_alert_confirm(r->db, &out, alert, d), 0);
+	assert_string_equal(test_str(out, "state"), "confirmed");
+	assert_string_equal(test_str(json_object_get(out, "decided"), "reason"),
+	                    "same registration as the listed entity's");
+	json_decref(out);
+	assert_int_equal(wam_transfers_licence_add(r->db, &out, in), WAM_ECONFLICT);
+	/* a decided alert is not decided again */
+	before = test_events(r);
+	assert_int_equal(wam_sanctions_alert_clear(r->db, &out, alert, d), WAM_ECONFLICT);
+	unchanged(r, before);
+	json_decref(d);
+	json_decref(in);
+	verified(r);
+}
+
+static void test_clear_lets_the_party_through(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_t *h = holder(r, "Ihor Ferzenko"), *a = alert_of_holder(r, test_str(h, "id")), *out = NULL;
+	assert_non_null(a); /* the holder is recorded, its alert raised */
+	assert_string_equal(test_str(a, "state"), "open");
+	assert_string_equal(test_str(json_object_get(a, "entry"), "reference"), "CDi.902");
+	json_t *none = test_json("{}"), *d = test_json("{\"reason\":\"different person: born 1990, Haitian\"}");
+	long long before = test_events(r);
+	assert_int_equal(wam_sanctions_alert_clear(r->db, &out, test_str(a, "id"), none), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "reason");
+	unchanged(r, before);
+	/* a preview of the same party finds the open alert */
+	json_t *party = test_json("{\"role\":\"end_user\",\"name\":\"Ihor Ferzenko\",\"country\":\"SN\"}");
+	assert_int_equal(wam_transfers_screen(r->db, &out, party, NULL), 0);
+	assert_false(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	assert_int_equal(wam_sanctions_alert_clear(r->db, &out, test_str(a, "id"), d), 0);
+	assert_string_equal(test_str(out, "state"), "cleared");
+	json_decref(out);
+	assert_int_equal(wam_transfers_screen(r->db, &out, party, NULL), 0);
+	assert_true(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	/* the same name again does not raise another alert */
+	before = test_events(r);
+	json_t *h2 = holder(r, "Ihor Ferzenko");
+	assert_int_equal(test_events(r), before + 1);
+	json_decref(h2);
+	json_t *open = NULL;
+	assert_int_equal(wam_sanctions_alerts(r->db, &open, "open"), 0);
+	assert_int_equal(json_array_size(open), 0);
+	json_decref(open);
+	json_decref(party);
+	json_decref(none);
+	json_decref(d);
+	json_decref(a);
+	json_decref(h);
+	verified(r);
+}
+
+/* A re-import that adds a name raises alerts on existing parties; a removed
+ * entry no longer blocks new actions, but its past alerts remain. */
+static void test_reimport(void **state)
+{
+	test_reg *r = *state;
+	char buf[64];
+	json_decref(import_file(r, "v1"));
+	json_t *marcel = holder(r, "Marcel Duboisier"), *tirzawi = holder(r, "Abdelrahman Ould Tirzawi");
+	json_t *none = alert_of_holder(r, test_str(marcel, "id")), *old = alert_of_holder(r, test_str(tirzawi, "id"));
+	assert_null(none); /* not listed yet */
+	assert_non_null(old);
+	json_t *out = import_file(r, "v2");
+	assert_int_equal(json_array_size(json_object_get(out, "added")), 1);
+	assert_int_equal(json_array_size(json_object_get(out, "amended")), 1);
+	assert_int_equal(json_array_size(json_object_get(out, "removed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(out, "unchanged")), 3);
+	assert_string_equal(test_str(json_array_get(json_object_get(out, "removed"), 0), "reference"), "QDi.903");
+	json_t *changed = json_object_get(json_array_get(json_object_get(out, "amended"), 0), "changed");
+	assert_true(json_array_size(changed) >= 1);
+	assert_int_equal(json_array_size(json_object_get(out, "alerts")), 1);
+	json_t *raised = alert_of_holder(r, test_str(marcel, "id"));
+	assert_non_null(raised);
+	assert_string_equal(test_str(json_object_get(out, "alerts"), NULL) ? "" : "", "");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "alerts"), 0)),
+	                    test_str(raised, "id"));
+	json_decref(out);
+	/* the removed entry is not screened any more; its alert stays */
+	assert_null(best(r, "Abdelrahman Ould Tirzawi", buf, sizeof buf));
+	json_t *still = NULL;
+	assert_int_equal(wam_sanctions_alert_get(r->db, &still, test_str(old, "id")), 0);
+	assert_true(json_is_true(json_object_get(json_object_get(still, "entry"), "removed")));
+	json_decref(still);
+	json_t *party = test_json("{\"role\":\"end_user\",\"name\":\"Abdelrahman Ould Tirzawi\",\"country\":\"SN\"}");
+	assert_int_equal(wam_transfers_screen(r->db, &out, party, NULL), 0);
+	assert_true(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	json_decref(party);
+	/* removed entries are listed apart, with the date of the list */
+	json_t *list = NULL;
+	assert_int_equal(wam_sanctions_entries(r->db, &list, NULL, true, 0), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(test_str(json_array_get(list, 0), "removed_on"), "2026-03-02T00:00:00.000Z");
+	json_decref(list);
+	json_decref(marcel);
+	json_decref(tirzawi);
+	json_decref(old);
+	json_decref(raised);
+	test_expect_rebuilt(r, "SELECT group_concat(id || state || entry_id || party_key, ',') FROM"
+	                       " (SELECT * FROM sanctions_alerts ORDER BY id)");
+	test_expect_rebuilt(r, "SELECT group_concat(id || coalesce(removed_on, '-') || body, ',') FROM"
+	                       " (SELECT * FROM sanctions_entries ORDER BY id)");
+}
+
+static void test_todo_lists_open_alerts(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_decref(holder(r, "Ihor Ferzenko"));
+	json_t *items = json_array();
+	extern int wam_sanctions_todo(wam_db * db, json_t * items, const char *today);
+	assert_int_equal(wam_sanctions_todo(r->db, items, "2026-06-01"), 0);
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(test_str(json_array_get(items, 0), "kind"), "screening_alerts");
+	json_decref(items);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_import_reads_the_un_layout, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_same_file_twice_refused, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_malformed_refused_whole, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_csv_national_list, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_screen_across_scripts, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_screen_batch, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_broker_recorded_licence_refused, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_clear_lets_the_party_through, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_reimport, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_todo_lists_open_alerts, test_setup_reg_ht, test_teardown_reg),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
