@@ -330,8 +330,7 @@ static void print_exemption(const json_t *e)
 		cli_print_joined(19, "end_user", cli_text(eu, "name"), cli_text(eu, "country"), NULL);
 	const json_t *fits = json_object_get(e, "fits_on");
 	if (json_is_boolean(fits))
-		printf("%-19s %s%s%s\n", "fits", json_is_true(fits) ? "yes" : "no", *cli_text(e, "why") ? ": " : "",
-		       cli_text(e, "why"));
+		cli_print_joined(19, "fits", json_is_true(fits) ? "yes" : "no", cli_text(e, "why"), NULL);
 	cli_print_list("items", item_cols, json_object_get(e, "items"));
 	if (json_object_get(e, "decisions"))
 		cli_print_list("decisions", decision_cols, json_object_get(e, "decisions"));

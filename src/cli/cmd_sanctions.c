@@ -211,18 +211,13 @@ static void print_entry(const json_t *e)
 	cli_print_list("names", name_cols, json_object_get(e, "names"));
 	cli_print_list("dates of birth", dob_cols, json_object_get(e, "dobs"));
 	cli_print_list("documents", document_cols, json_object_get(e, "documents"));
-	const json_t *history = json_object_get(e, "history");
-	if (json_is_array(history)) {
-		printf("\nhistory (%zu)\n", json_array_size(history));
-		size_t i;
-		const json_t *h;
-		json_array_foreach(history, i, h)
-		{
-			char *s = json_dumps(h, JSON_COMPACT | JSON_SORT_KEYS);
-			printf("  %s\n", s ? s : "");
-			free(s);
-		}
-	}
+	static const cli_column history_cols[] = {{"SEQ", "seq", 0},
+	                                          {"WHAT", "what", 0},
+	                                          {"LIST", "source", 0},
+	                                          {"GENERATED", "generated", 0},
+	                                          {NULL, NULL, 0}};
+	if (json_is_array(json_object_get(e, "history")))
+		cli_print_list("history", history_cols, json_object_get(e, "history"));
 	const json_t *alerts = json_object_get(e, "alerts");
 	if (json_is_array(alerts)) {
 		printf("\nalerts (%zu)\n", json_array_size(alerts));
@@ -304,29 +299,28 @@ static int query_of(const cli_args *a, wam_sanctions_query *q)
 	return 0;
 }
 
+static const cli_column part_cols[] = {
+    {"QUERY", "query_part", 0}, {"ENTRY", "entry_part", 0}, {"HOW", "how", 0}, {"SCORE", "score", 0}, {NULL, NULL, 0}};
+
 static void print_screen(const json_t *o)
 {
 	const json_t *query = json_object_get(o, "query"), *cands = json_object_get(o, "candidates");
-	printf("%s", cli_text(query, "name"));
-	if (*cli_text(query, "normalized"))
-		printf(" (read as: %s)", cli_text(query, "normalized"));
-	printf(": %zu candidate%s\n", json_array_size(cands), json_array_size(cands) == 1 ? "" : "s");
+	printf("%s: %zu candidate%s\n", cli_text(query, "name"), json_array_size(cands),
+	       json_array_size(cands) == 1 ? "" : "s");
 	size_t i, j;
 	const json_t *c, *x;
 	json_array_foreach(cands, i, c)
 	{
 		const json_t *e = json_object_get(c, "entry");
-		printf("\n%zu. %.2f  %s %s (%s)", i + 1, json_number_value(json_object_get(c, "score")),
+		printf("\n%zu. %.2f  %s %s (%s)\n", i + 1, json_number_value(json_object_get(c, "score")),
 		       cli_text(e, "reference"), cli_text(e, "name"), cli_text(e, "list_type"));
 		if (*cli_text(c, "matched_name") && strcmp(cli_text(c, "matched_name"), cli_text(e, "name")))
-			printf("\n   matched: %s", cli_text(c, "matched_name"));
-		printf("\n   name score %.2f\n", json_number_value(json_object_get(c, "name_score")));
+			printf("   matched %s\n", cli_text(c, "matched_name"));
+		printf("   name score %.2f\n", json_number_value(json_object_get(c, "name_score")));
 		json_array_foreach(json_object_get(c, "evidence"), j, x)
-		    printf("   %s %s: %s\n", !strcmp(cli_text(x, "effect"), "for") ? "+" : "-", cli_text(x, "field"),
-		           cli_text(x, "message"));
-		json_array_foreach(json_object_get(c, "explanation"), j, x)
-		    printf("   %-20s %-20s %-16s %.2f\n", cli_text(x, "query_part"), cli_text(x, "entry_part"),
-		           cli_text(x, "how"), json_number_value(json_object_get(x, "score")));
+		    printf("   %s %s\n", !strcmp(cli_text(x, "effect"), "for") ? "+" : "-", cli_text(x, "message"));
+		if (json_array_size(json_object_get(c, "explanation")))
+			cli_print_table(part_cols, json_object_get(c, "explanation"));
 	}
 }
 
@@ -394,26 +388,23 @@ static int cmd_screen(const cli_env *env, const cli_args *a)
 static void print_alert(const json_t *al)
 {
 	const json_t *e = json_object_get(al, "entry"), *p = json_object_get(al, "party");
-	printf("%-12s %s\n", "id", cli_text(al, "id"));
-	printf("%-12s %s\n", "state", cli_text(al, "state"));
-	printf("%-12s %.2f\n", "score", json_number_value(json_object_get(al, "score")));
-	cli_print_joined(12, "entry", cli_text(e, "id"), cli_text(e, "reference"), cli_text(e, "name"),
+	printf("%-12s  %s\n", "id", cli_text(al, "id"));
+	printf("%-12s  %s\n", "state", cli_text(al, "state"));
+	printf("%-12s  %.2f\n", "score", json_number_value(json_object_get(al, "score")));
+	cli_print_joined(11, "entry", cli_text(e, "id"), cli_text(e, "reference"), cli_text(e, "name"),
 	                 cli_text(e, "list_type"), json_is_true(json_object_get(e, "removed")) ? "removed" : "", NULL);
-	cli_print_joined(12, "party", cli_text(p, "name"), cli_text(p, "role"), cli_text(p, "country"),
+	cli_print_joined(11, "party", cli_text(p, "name"), cli_text(p, "role"), cli_text(p, "country"),
 	                 cli_text(p, "dob"), cli_text(p, "nationality"), cli_text(p, "document"), NULL);
-	printf("%-12s %s\n", "raised", cli_text(al, "raised_at"));
+	printf("%-12s  %s\n", "raised", cli_text(al, "raised_at"));
 	const json_t *d = json_object_get(al, "decided");
 	if (json_is_object(d))
-		printf("%-12s %s by %s at %s: %s\n", "decided", cli_text(al, "state"), cli_text(d, "by"),
+		printf("%-12s  %s by %s at %s: %s\n", "decided", cli_text(al, "state"), cli_text(d, "by"),
 		       cli_text(d, "at"), cli_text(d, "reason"));
 	const json_t *x = json_object_get(al, "explanation");
 	if (json_is_string(x))
-		printf("%-12s %s\n", "explanation", json_string_value(x));
-	else if (x && !json_is_null(x)) {
-		char *s = json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS);
-		printf("%-12s %s\n", "explanation", s ? s : "");
-		free(s);
-	}
+		printf("%-12s  %s\n", "explanation", json_string_value(x));
+	else if (json_array_size(x))
+		cli_print_list("how the names matched", part_cols, x);
 	static const cli_column subject_cols[] = {
 	    {"KIND", "kind", 0}, {"ID", "id", 0}, {"LABEL", "label", 50}, {NULL, NULL, 0}};
 	cli_print_list("blocks", subject_cols, json_object_get(al, "subjects"));

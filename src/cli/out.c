@@ -414,7 +414,7 @@ void cli_print_findings(const json_t *findings, const char *indent)
 		if (*ref && !strstr(cli_text(f, "message"), ref))
 			printf(" (%s)", ref);
 		const json_t *alert = json_object_get(f, "alert");
-		if (json_is_object(alert))
+		if (json_is_object(alert) && !strstr(cli_text(f, "message"), cli_text(alert, "id")))
 			printf(" [alert %s, %s]", cli_text(alert, "id"), cli_text(alert, "state"));
 		putchar('\n');
 	}

@@ -29,6 +29,7 @@ TRACE = frozenset({"registrar", "tracer", "licensing", "admin"})  # the trace ac
 TRACE_CONFIDENTIAL = frozenset({"tracer", "admin"})  # restricted and confidential responses in full
 LICENSE = frozenset({"licensing", "admin"})  # the license and license_decide actions
 SHIP = frozenset({"registrar", "licensing", "admin"})  # the ship action
+EMBARGO = frozenset({"licensing", "admin"})  # the embargo action: embargoes, exemptions, notices, sanctions
 
 # method, path, who may call it, refused to callers confined to sites
 TABLE = [
@@ -190,11 +191,36 @@ TABLE = [
     ("GET", "/api/v1/diversions/{id}", EVERYONE, True),
     ("POST", "/api/v1/diversions/{id}/trace", TRACE, True),
     ("POST", "/api/v1/diversions/{id}/close", SHIP, True),
-    ("GET", "/api/v1/embargoes", EVERYONE, True),
-    ("POST", "/api/v1/embargoes", LICENSE, True),
-    ("POST", "/api/v1/embargoes/{id}/lift", LICENSE, True),
     ("POST", "/api/v1/screening", LICENSE, True),
     ("GET", "/api/v1/transfer-records", EVERYONE, True),
+
+    # embargoes and sanctions: every route national, reads `read`, changes `embargo`
+    ("GET", "/api/v1/regimes", EVERYONE, True),
+    ("POST", "/api/v1/regimes/import", EMBARGO, True),
+    ("GET", "/api/v1/regimes/{id}", EVERYONE, True),
+    ("GET", "/api/v1/embargo-check", EVERYONE, True),
+    ("GET", "/api/v1/embargoes", EVERYONE, True),
+    ("POST", "/api/v1/embargoes", EMBARGO, True),
+    ("POST", "/api/v1/embargoes/{id}/lift", EMBARGO, True),
+    ("GET", "/api/v1/exemptions", EVERYONE, True),
+    ("POST", "/api/v1/exemptions", EMBARGO, True),
+    ("GET", "/api/v1/exemptions/{id}", EVERYONE, True),
+    ("POST", "/api/v1/exemptions/{id}/decision", EMBARGO, True),
+    ("GET", "/api/v1/exemptions/{id}/notice", EVERYONE, True),
+    ("GET", "/api/v1/notices", EVERYONE, True),
+    ("GET", "/api/v1/notices/{id}", EVERYONE, True),
+    ("POST", "/api/v1/notices/{id}/sent", EMBARGO, True),
+    ("GET", "/api/v1/notices/{id}/document", EVERYONE, True),
+    ("POST", "/api/v1/sanctions/import", EMBARGO, True),
+    ("GET", "/api/v1/sanctions/imports", EVERYONE, True),
+    ("GET", "/api/v1/sanctions/entries", EVERYONE, True),
+    ("GET", "/api/v1/sanctions/entries/{id}", EVERYONE, True),
+    ("GET", "/api/v1/sanctions/screen", EVERYONE, True),
+    ("POST", "/api/v1/sanctions/screen", EVERYONE, True),
+    ("GET", "/api/v1/sanctions/alerts", EVERYONE, True),
+    ("GET", "/api/v1/sanctions/alerts/{id}", EVERYONE, True),
+    ("POST", "/api/v1/sanctions/alerts/{id}/clear", EMBARGO, True),
+    ("POST", "/api/v1/sanctions/alerts/{id}/confirm", EMBARGO, True),
 ]
 
 CSV_HEADER = "category,make,model,calibre,serial,country\n"
@@ -498,6 +524,43 @@ def requests(ids):
         ("POST", "/api/v1/screening"): lambda c: r("/api/v1/screening", {
             "party": {"role": "end_user", "name": f"matrix {who(c)}", "country": "SN"}}),
         ("GET", "/api/v1/transfer-records"): lambda c: r("/api/v1/transfer-records" + q(year=2026)),
+        # embargoes and sanctions: what would change a regime, an exemption,
+        # a notice, a list or an alert is asked of one that does not exist
+        # (404) or with a body the library refuses (409, 422), which is
+        # enough to tell the allowed from the rest (http_embargo.py does it
+        # for real)
+        ("GET", "/api/v1/regimes"): lambda c: r("/api/v1/regimes"),
+        ("POST", "/api/v1/regimes/import"): lambda c: r("/api/v1/regimes/import", {"version": f"matrix {who(c)}"},
+                                                        ok={409, 422}),
+        ("GET", "/api/v1/regimes/{id}"): lambda c: r("/api/v1/regimes/NOPE", ok={404}),
+        ("GET", "/api/v1/embargo-check"): lambda c: r("/api/v1/embargo-check" + q(country="SN", on="2026-01-01")),
+        ("GET", "/api/v1/exemptions"): lambda c: r("/api/v1/exemptions"),
+        ("POST", "/api/v1/exemptions"): lambda c: r("/api/v1/exemptions", {"regime": "NOPE", "procedure": "standing",
+                                                                            "supplier": f"matrix {who(c)}"},
+                                                    ok={404, 422}),
+        ("GET", "/api/v1/exemptions/{id}"): lambda c: r("/api/v1/exemptions/NOPE", ok={404}),
+        ("POST", "/api/v1/exemptions/{id}/decision"): lambda c: r("/api/v1/exemptions/NOPE/decision", {
+            "decision": "approved", "date": "2026-01-01"}, ok={404}),
+        ("GET", "/api/v1/exemptions/{id}/notice"): lambda c: r("/api/v1/exemptions/NOPE/notice", ok={404}),
+        ("GET", "/api/v1/notices"): lambda c: r("/api/v1/notices"),
+        ("GET", "/api/v1/notices/{id}"): lambda c: r("/api/v1/notices/NOPE", ok={404}),
+        ("POST", "/api/v1/notices/{id}/sent"): lambda c: r("/api/v1/notices/NOPE/sent", {
+            "date": "2026-01-01", "reference": f"matrix {who(c)}"}, ok={404}),
+        ("GET", "/api/v1/notices/{id}/document"): lambda c: r("/api/v1/notices/NOPE/document", ok={404}),
+        ("POST", "/api/v1/sanctions/import"): lambda c: r("/api/v1/sanctions/import", f"<matrix {who(c)}",
+                                                          ctype="application/xml", ok={422}),
+        ("GET", "/api/v1/sanctions/imports"): lambda c: r("/api/v1/sanctions/imports"),
+        ("GET", "/api/v1/sanctions/entries"): lambda c: r("/api/v1/sanctions/entries"),
+        ("GET", "/api/v1/sanctions/entries/{id}"): lambda c: r("/api/v1/sanctions/entries/NOPE", ok={404}),
+        ("GET", "/api/v1/sanctions/screen"): lambda c: r("/api/v1/sanctions/screen" + q(name=f"matrix {who(c)}")),
+        ("POST", "/api/v1/sanctions/screen"): lambda c: r("/api/v1/sanctions/screen", f"matrix {who(c)}\t1970\n",
+                                                          ctype="text/tab-separated-values"),
+        ("GET", "/api/v1/sanctions/alerts"): lambda c: r("/api/v1/sanctions/alerts"),
+        ("GET", "/api/v1/sanctions/alerts/{id}"): lambda c: r("/api/v1/sanctions/alerts/NOPE", ok={404}),
+        ("POST", "/api/v1/sanctions/alerts/{id}/clear"): lambda c: r("/api/v1/sanctions/alerts/NOPE/clear", {
+            "reason": f"matrix {who(c)}"}, ok={404}),
+        ("POST", "/api/v1/sanctions/alerts/{id}/confirm"): lambda c: r("/api/v1/sanctions/alerts/NOPE/confirm", {
+            "reason": f"matrix {who(c)}"}, ok={404}),
     }
 
 
