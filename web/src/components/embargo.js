@@ -67,6 +67,21 @@ export function Period({ p }) {
   return html`<span class="emb-period"><${Day} at=${p.from} /> – <${Day} at=${p.until} /></span>`;
 }
 
+// A finding of screening in the language: the catalogue's sentence, its
+// arguments in words — a party's role by its label, a country by its name,
+// a day written in the language.
+export function findingText(f) {
+  const args = (f.args || []).map((a) => {
+    const v = String(a);
+    if (/^[a-z]+(_[a-z]+)*$/.test(v) && messageKnown('party_role.' + v)) return label('party_role', v);
+    if (/^[A-Z]{2}$/.test(v)) return countryName(v);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return dayText(v);
+    return v;
+  });
+  return messageText({ ...f, args });
+}
+const messageKnown = (key) => t(key) !== key;
+
 // A share of 1 as a meter with its percentage beside it.
 export function Score({ value }) {
   if (value === null || value === undefined) return '—';

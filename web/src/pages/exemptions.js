@@ -85,7 +85,7 @@ function NewExemption({ regime: given }) {
   const go = form.submit(async () => {
     const body = bodyOf({
       procedure: v.procedure, notifying_state: v.notifying_state, supplier: v.supplier, manufacturer: v.manufacturer,
-      supporting_note: v.supporting_note, delivery_from: v.delivery_from, delivery_until: v.delivery_until, route: v.route,
+      supporting_note: v.supporting_note, delivery_from: v.delivery_from, delivery_until: v.delivery_until,
       valid_until: v.valid_until, notified_on: v.notified_on, committee_reference: v.committee_reference, notes: v.notes,
     });
     body.regime = v.regime;
@@ -96,6 +96,8 @@ function NewExemption({ regime: given }) {
       if (serials.length) it.serials = serials;
       return it;
     }).filter((it) => Object.keys(it).length);
+    const route = linesOf(String(v.route || '').replace(/[,;]/g, '\n'));
+    if (route.length) body.route = route;
     const covers = linesOf(String(v.covers || '').replace(/[,;]/g, '\n'));
     if (covers.length) body.covers = covers;
     try {
@@ -153,7 +155,7 @@ function NewExemption({ regime: given }) {
         ${F('notified_on', t('emb.notified_on'), { type: 'date' })}
       </div>
       <div class="row">
-        ${F('route', t('emb.route'), { dir: 'auto' })}
+        ${F('route', t('emb.route'), { dir: 'auto', hint: t('emb.route_hint') })}
         ${F('committee_reference', t('emb.committee_reference'), { dir: 'auto' })}
         ${F('covers', t('emb.covers_refs'), { dir: 'ltr', hint: t('emb.covers_hint') })}
       </div>
@@ -179,7 +181,7 @@ function Exemption({ user, id }) {
   return html`<${PageTitle}>${t('emb.exemption')} · ${label('exemption_procedure', x.procedure)}<//>
     <p class="subtitle"><${EmbBadge} kind="exemption_state" code=${x.state} />
       ${x.fits_on !== undefined && html` <span class=${'badge tone-' + (x.fits_on ? 'held' : 'warn')} data-testid="fits">${x.fits_on ? t('emb.fits') : t('emb.does_not_fit')}</span>`}</p>
-    ${x.why && !x.fits_on && html`<p class="note">${messageText(x.why)}</p>`}
+    ${x.why && !x.fits_on && html`<p class="note" data-testid="why">${typeof x.why === 'object' ? messageText(x.why) : x.why_id ? messageText({ message: x.why, message_id: x.why_id, args: x.why_args }) : x.why}</p>`}
     <p><a href=${path.replace(/^/, '/api/v1') + '/notice'} target="_blank" rel="noopener" data-testid="notice-link">${t('emb.print_notification')}</a></p>
     <${Facts} rows=${[
       [t('emb.regime'), html`<${RegimeLink} id=${x.regime} name=${x.regime_name} />`],
@@ -190,7 +192,7 @@ function Exemption({ user, id }) {
       [t('emb.end_user'), html`<${Text} v=${eu.name} />${eu.country ? ' · ' + countryName(eu.country) : ''}${eu.address ? html` · <${Text} v=${eu.address} />` : ''}`],
       x.supporting_note && [t('emb.supporting_note'), html`<span class="pre" dir="auto">${x.supporting_note}</span>`],
       [t('emb.delivery'), html`<${Day} at=${x.delivery_from} /> – <${Day} at=${x.delivery_until} />`],
-      x.route && [t('emb.route'), html`<${Text} v=${x.route} />`],
+      x.route?.length > 0 && [t('emb.route'), html`<${Text} v=${(Array.isArray(x.route) ? x.route : [x.route]).map((c) => (/^[A-Z]{2}$/.test(c) ? countryName(c) : c)).join(' → ')} />`],
       [t('emb.valid_until'), html`<${Day} at=${x.valid_until} />`],
       x.notified_on && [t('emb.notified_on'), html`<${Day} at=${x.notified_on} />`],
       x.committee_reference && [t('emb.committee_reference'), html`<${Text} v=${x.committee_reference} />`],

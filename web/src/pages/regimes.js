@@ -7,14 +7,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { countryName, label, messageText, t } from '../i18n.js';
+import { countryName, label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { href, navigate } from '../router.js';
 import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, useForm } from '../components/form.js';
 import { Day, Facts, Table } from '../components/stock.js';
 import {
-  AlertLink, EmbBadge, ExemptionLink, InForce, NoticeLink, Period, RegimeLink, Source, Subject, Territories, Text, dayText, today,
+  AlertLink, EmbBadge, ExemptionLink, InForce, NoticeLink, Period, RegimeLink, Source, Subject, Territories, Text, dayText, findingText, today,
 } from '../components/embargo.js';
 import { PageTitle } from './misc.js';
 
@@ -204,7 +204,7 @@ export function EmbargoCheck({ route }) {
 
 function Finding({ f }) {
   return html`<li data-screen=${f.screen}>
-    <strong>${label('screen', f.screen)}</strong>: <span>${messageText(f)}</span>
+    <strong>${label('screen', f.screen)}</strong>: <span>${findingText(f)}</span>
     ${f.regime && html` · <${RegimeLink} id=${f.regime} name=${f.regime_name || t('emb.regime')} />`}
     ${f.alert && html` · <${AlertLink} id=${f.alert.id}>${t('emb.alert')} (${label('alert_state', f.alert.state)})<//>`}
   </li>`;
