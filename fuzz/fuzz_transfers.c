@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "wam/error.h"
+#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 static wam_db *db;
@@ -129,7 +130,7 @@ static int broker_state(json_t **out, const json_t *in)
 }
 static int add_embargo(json_t **out, const json_t *in)
 {
-	return wam_transfers_embargo_add(db, out, in);
+	return wam_embargo_record(db, out, in);
 }
 static int screen(json_t **out, const json_t *in)
 {

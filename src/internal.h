@@ -352,6 +352,8 @@ extern const char wam_sql_projections[];
 /* The transfers room's tables (sql/migrations/0006-transfers.sql). */
 extern const char wam_sql_transfers[];
 extern const char wam_sql_sanctions[];
+/* The embargo room's tables (sql/migrations/0007-embargo.sql). */
+extern const char wam_sql_embargo[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt
@@ -554,6 +556,14 @@ extern const wam_item_links_hook wam_item_links_hooks[];
  * ones included). NULL-terminated. */
 typedef int (*wam_recovery_recorded_hook)(wam_db *db, const char *recovery_id);
 extern const wam_recovery_recorded_hook wam_recovery_recorded_hooks[];
+
+/* Called inside a shipment's transaction after its `shipment.dispatched`
+ * (or `shipment.received`) event, with the event's payload (date, items,
+ * lots, exemption?), to record what the shipment makes due in another room
+ * (embargo: the notice after a delivery under a post-delivery-notice
+ * exemption). NULL-terminated. */
+typedef int (*wam_shipped_hook)(wam_db *db, const char *shipment_id, const json_t *shipment);
+extern const wam_shipped_hook wam_shipped_hooks[];
 
 /* Adds to the record of recovery `recovery_id` (`rec`, a JSON object) what
  * another room holds about it (tracing: "hits"), in list order.

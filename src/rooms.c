@@ -10,18 +10,21 @@
 
 /* The rooms of this build, in the order `wam verify` compares their tables. */
 extern const struct wam_room wam_room_registry, wam_room_auth, wam_room_stock, wam_room_collection, wam_room_trace,
-    wam_room_match, wam_room_transfers, wam_room_sanctions;
+    wam_room_match, wam_room_transfers, wam_room_embargo, wam_room_sanctions;
 
 const struct wam_room *const wam_rooms[] = {
-    &wam_room_registry,   &wam_room_auth,      &wam_room_stock,
-    &wam_room_collection, &wam_room_trace,     &wam_room_match,
-    &wam_room_transfers,  &wam_room_sanctions, NULL, /* a room adds its line above this one */
+    &wam_room_registry,   &wam_room_auth,      &wam_room_stock,    &wam_room_collection,
+    &wam_room_trace,      &wam_room_match,     &wam_room_transfers, &wam_room_embargo,
+    &wam_room_sanctions,  NULL, /* a room adds its line above this one */
 };
 _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
 
-/* The parts of `wam demo` (stock/demo.c, trace/demo.c, transfers/demo.c). */
-extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfers_demo_part, wam_sanctions_demo_part;
-const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part, &wam_trace_demo_part, &wam_transfers_demo_part,
+/* The parts of `wam demo` (stock/demo.c, trace/demo.c, transfers/demo.c,
+ * embargo/demo.c, sanctions/demo.c). */
+extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfers_demo_part, wam_embargo_demo_part,
+    wam_sanctions_demo_part;
+const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part,     &wam_trace_demo_part,
+                                               &wam_transfers_demo_part, &wam_embargo_demo_part,
                                                &wam_sanctions_demo_part, NULL};
 
 /* Tracing searches for hits on a weapon registered recovered (trace/hit.c). */
@@ -45,9 +48,18 @@ int wam_transfers_item_links(wam_db *db, json_t *links, const char *item_id);
 const wam_item_links_hook wam_item_links_hooks[] = {wam_trace_item_links, wam_collection_item_links,
                                                     wam_stock_item_links, wam_transfers_item_links, NULL};
 
-/* Tracing searches a new recovery's weapons for hits (trace/hit.c). */
+/* Tracing searches a new recovery's weapons for hits (trace/hit.c); a
+ * seizure where a regime asks for a notice within days makes it due
+ * (embargo/notice.c). */
 int wam_trace_recovery_recorded(wam_db *db, const char *recovery_id);
-const wam_recovery_recorded_hook wam_recovery_recorded_hooks[] = {wam_trace_recovery_recorded, NULL};
+int wam_embargo_recovery_recorded(wam_db *db, const char *recovery_id);
+const wam_recovery_recorded_hook wam_recovery_recorded_hooks[] = {wam_trace_recovery_recorded,
+                                                                  wam_embargo_recovery_recorded, NULL};
+
+/* A shipment under a post-delivery-notice exemption makes its notice due
+ * (embargo/notice.c). */
+int wam_embargo_shipped(wam_db *db, const char *shipment_id, const json_t *shipment);
+const wam_shipped_hook wam_shipped_hooks[] = {wam_embargo_shipped, NULL};
 
 /* A recovery's record shows the hits on its weapons (trace/hit.c). */
 int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id);
@@ -61,16 +73,17 @@ int wam_trace_todo(wam_db *db, json_t *items, const char *today);
 int wam_transfers_todo(wam_db *db, json_t *items, const char *today);
 int wam_stock_todo(wam_db *db, json_t *items, const char *today);
 int wam_collection_todo(wam_db *db, json_t *items, const char *today);
+int wam_embargo_todo(wam_db *db, json_t *items, const char *today);
 int wam_sanctions_todo(wam_db *db, json_t *items, const char *today);
-const wam_todo_part wam_todo_parts[] = {wam_trace_todo, wam_transfers_todo,  wam_sanctions_todo,
-                                        wam_stock_todo, wam_collection_todo, NULL};
+const wam_todo_part wam_todo_parts[] = {wam_trace_todo,     wam_transfers_todo, wam_embargo_todo, wam_sanctions_todo,
+                                        wam_stock_todo,     wam_collection_todo, NULL};
 
 /* Every party of a transfer and every holder is screened (ledger/screen.c):
- * an arms embargo recorded on its country (transfers/screen.c), a name on
- * a sanctions list (sanctions/screen.c). */
-int wam_transfers_screen_embargo(wam_db *db, const json_t *party, const char *date, json_t *findings);
+ * an arms embargo regime or a national embargo on its country
+ * (embargo/screen.c), a name on a sanctions list (sanctions/screen.c). */
+int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t *findings);
 int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date, json_t *findings);
-const wam_screen_hook wam_screen_hooks[] = {wam_transfers_screen_embargo, wam_sanctions_screen_party, NULL};
+const wam_screen_hook wam_screen_hooks[] = {wam_embargo_screen, wam_sanctions_screen_party, NULL};
 
 /* A weapon an open destruction batch lists (stock/destruction.c) or an
  * export proposal waits for (registry/export_proposal.c) is not exported

@@ -35,23 +35,15 @@ WAM_API int wam_transfers_vocabulary(json_t **out);
 /* ---- screening ---- */
 
 /* Screens one party {role, name, country?, broker_id?, ...} as of `date`
- * (YYYY-MM-DD; NULL: today) through every screener the build has (today:
- * an arms embargo recorded on the country of a party that receives goods
- * — importer, consignee, end user, a final destination). `*out` is
+ * (YYYY-MM-DD; NULL: today) through every screener the build has (the
+ * embargo room's, wam/embargo.h: an arms embargo regime or a national
+ * embargo on the country of a party that receives goods — importer,
+ * consignee, end user, a final destination — unless an `exemption` the
+ * party carries fits it). `*out` is
  * {clear: bool, findings: [{screen, rule, message, message_id, args,
  * reference}]}. Every licence, certificate, shipment and broker
  * registration passes its parties through this one call. */
 WAM_API int wam_transfers_screen(wam_db *db, json_t **out, const json_t *party, const char *date);
-
-/* Records an arms embargo on a country, as the Security Council or another
- * body decided it: {country, reference (the resolution), since
- * (YYYY-MM-DD), until?, scope?: supply (the default: no arms to it) |
- * supply_and_procurement (none from it either), notes?}. */
-WAM_API int wam_transfers_embargo_add(wam_db *db, json_t **out, const json_t *embargo);
-/* Lifts one: {date, reference}. */
-WAM_API int wam_transfers_embargo_lift(wam_db *db, json_t **out, const char *id, const json_t *lift);
-/* Every embargo recorded, with `active` as of `date` (NULL: today). */
-WAM_API int wam_transfers_embargo_list(wam_db *db, json_t **out, const char *date);
 
 /* ---- brokers ---- */
 

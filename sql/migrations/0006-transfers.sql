@@ -1,5 +1,5 @@
 -- Migration 6: the transfers room's tables (src/transfers/, docs/transfers.md)
--- (arms embargoes recorded on countries, brokers, licences with their
+-- (brokers, licences with their
 -- parties and goods lines, end-user certificates, shipments, post-shipment
 -- checks and diversion alerts). They are projections like those of
 -- sql/projections.sql: this file is also the room's schema, which the
@@ -7,21 +7,6 @@
 -- `wam rebuild` (struct wam_room's `schema`), so a registry made before the
 -- room gets them on its first write without a rebuild, and one read before
 -- that is read as it is. Objects and lists kept whole are canonical JSON.
-CREATE TABLE IF NOT EXISTS embargoes (
-  id             TEXT PRIMARY KEY,
-  country        TEXT NOT NULL,
-  reference      TEXT NOT NULL,            -- the resolution or decision
-  since          TEXT NOT NULL,
-  until          TEXT,
-  scope          TEXT NOT NULL,            -- supply | supply_and_procurement
-  notes          TEXT,
-  lifted_on      TEXT,
-  lift_reference TEXT,
-  recorded_seq   INTEGER NOT NULL,
-  last_seq       INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS embargoes_country ON embargoes(country);
-
 CREATE TABLE IF NOT EXISTS brokers (
   id            TEXT PRIMARY KEY,
   name          TEXT NOT NULL,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 /* ---- shared by the transfers handlers (http.h) ---- */

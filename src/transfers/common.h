@@ -67,13 +67,16 @@ int transfers_broker_active(wam_db *db, const char *broker_id, const char *field
 int transfers_screen(wam_db *db, json_t **out, const json_t *party, const char *date);
 
 /* The first party of licence `licence` whose screening failed as of
- * `date`, screened again; WAM_ECONFLICT naming `field` and the party, 0
- * when all are clear. */
-int transfers_screen_licence(wam_db *db, const char *licence, const char *date, const char *field);
+ * `date`, screened again (with exemption `exemption` attached when not
+ * NULL); WAM_ECONFLICT naming `field` and the party, 0 when all are
+ * clear. */
+int transfers_screen_licence(wam_db *db, const char *licence, const char *date, const char *field,
+                             const char *exemption);
 
-/* Screens the parties of certificate `euc_id` again as of `date`
- * (euc.c); WAM_ECONFLICT naming `field` on the first that fails. */
-int transfers_screen_euc(wam_db *db, const char *euc_id, const char *date, const char *field);
+/* Screens the parties of certificate `euc_id` again as of `date`, with
+ * exemption `exemption` attached when not NULL (euc.c); WAM_ECONFLICT
+ * naming `field` on the first that fails. */
+int transfers_screen_euc(wam_db *db, const char *euc_id, const char *date, const char *field, const char *exemption);
 
 /* Diversion alerts as the API shows them, `where` an SQL condition over
  * alert `a` with parameters ?1 `a` and ?2 `b` (diversion.c). */

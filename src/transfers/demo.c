@@ -19,6 +19,7 @@
 
 #include "common.h"
 #include "wam/auth.h"
+#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 /* The demo acts as its user `name` from here on, as when they sign in
@@ -38,10 +39,10 @@ static int add_embargoes(wam_db *db, const json_t *list)
 	{
 		json_t *in = json_deep_copy(e), *out = NULL, *lifted = NULL;
 		json_object_del(in, "lift");
-		int rc = wam_transfers_embargo_add(db, &out, in);
+		int rc = wam_embargo_record(db, &out, in);
 		if (!rc && json_object_get(e, "lift"))
-			rc = wam_transfers_embargo_lift(db, &lifted, json_string_value(json_object_get(out, "id")),
-			                                json_object_get(e, "lift"));
+			rc = wam_embargo_lift(db, &lifted, json_string_value(json_object_get(out, "id")),
+			                      json_object_get(e, "lift"));
 		json_decref(in);
 		json_decref(out);
 		json_decref(lifted);

@@ -146,7 +146,8 @@ static json_t *euc_parties(const json_t *p)
 /* Screens every party of certificate body `p` as of `date`; the results in
  * `*out` (a list, as the event keeps them); WAM_ECONFLICT naming `field` on
  * the first party that fails. */
-static int screen_euc(wam_db *db, json_t **out, const json_t *p, const char *date, const char *field)
+static int screen_euc(wam_db *db, json_t **out, const json_t *p, const char *date, const char *field,
+                      const char *exemption)
 {
 	json_t *parties = euc_parties(p), *party, *list = json_array();
 	size_t i;
@@ -154,6 +155,8 @@ static int screen_euc(wam_db *db, json_t **out, const json_t *p, const char *dat
 	json_array_foreach(parties, i, party)
 	{
 		json_t *s = NULL;
+		if (exemption)
+			json_object_set_new(party, "exemption", json_string(exemption));
 		if ((rc = transfers_screen(db, &s, party, date)))
 			break;
 		/* recording the certificate, a potential match is recorded with its
@@ -182,14 +185,14 @@ static int screen_euc(wam_db *db, json_t **out, const json_t *p, const char *dat
 	return rc;
 }
 
-int transfers_screen_euc(wam_db *db, const char *euc_id, const char *date, const char *field)
+int transfers_screen_euc(wam_db *db, const char *euc_id, const char *date, const char *field, const char *exemption)
 {
 	json_t *row = NULL;
 	int rc = wam_query_row(db, &row, "SELECT body FROM eucs WHERE id=?", euc_id, NULL);
 	if (rc || !row)
 		return rc;
 	transfers_decode(row, "body");
-	rc = screen_euc(db, NULL, json_object_get(row, "body"), date, field);
+	rc = screen_euc(db, NULL, json_object_get(row, "body"), date, field, exemption);
 	json_decref(row);
 	return rc;
 }
@@ -337,7 +340,7 @@ int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 		                   json_string_value(json_object_get(dup, "id")));
 		goto fail;
 	}
-	if ((rc = screen_euc(db, &screening, p, today, "end_user")))
+	if ((rc = screen_euc(db, &screening, p, today, "end_user", NULL)))
 		goto fail;
 	json_object_set_new(p, "screening", screening);
 	wam_db_new_id(db, id);

@@ -399,7 +399,7 @@ int wam_transfers_licence_assess(wam_db *db, json_t **out, const char *given, co
 	}
 	bool approve = !strcmp(json_string_value(json_object_get(p, "decision")), "approve");
 	/* what screening finds today is a prohibition the assessment states */
-	int screened = transfers_screen_licence(db, id, today, "prohibitions.embargo.finding");
+	int screened = transfers_screen_licence(db, id, today, "prohibitions.embargo.finding", NULL);
 	const char *embargo = json_string_value(
 	    json_object_get(json_object_get(json_object_get(p, "prohibitions"), "embargo"), "finding"));
 	if (screened && (screened != WAM_ECONFLICT || approve || !strcmp(embargo, "clear"))) {
@@ -474,7 +474,7 @@ int wam_transfers_licence_issue(wam_db *db, json_t **out, const char *given)
 	snprintf(second, sizeof second, "issues licence %.60s", number);
 	snprintf(both, sizeof both, "draft and issue licence %.60s", number);
 	if ((rc = wam_auth_independent_pair(db, by, first, second, both, "issued_by")) ||
-	    (rc = transfers_screen_licence(db, id, today, "parties")))
+	    (rc = transfers_screen_licence(db, id, today, "parties", NULL)))
 		goto fail;
 	/* a broker it names may have been suspended since it was drafted */
 	json_t *brokers = NULL, *b;

@@ -1,4 +1,4 @@
-/* The transfers room's projector: embargo.*, broker.*, licence.*, euc.*,
+/* The transfers room's projector: broker.*, licence.*, euc.*,
  * shipment.* and diversion.* events into its tables (sql/projections.sql).
  * What shipments took of each licence line and certificate goods line is
  * counted here, from the lines each shipment event names, so a rebuild
@@ -12,8 +12,6 @@
 #include "wam/match.h"
 
 enum {
-	S_EMBARGO,
-	S_EMBARGO_LIFT,
 	S_BROKER,
 	S_BROKER_STATE,
 	S_LICENCE,
@@ -77,35 +75,7 @@ static int step_one(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq, const char
 	                               (long long)seq, what, id);
 }
 
-/* ---- embargoes and brokers ---- */
-
-static int embargo_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
-{
-	static const char *const fields[] = {"country", "reference", "since", "until", "scope", "notes", NULL};
-	sqlite3_stmt *st = wam_room_stmt(ctx, S_EMBARGO,
-	                                 "INSERT INTO embargoes(id,country,reference,since,until,scope,notes,"
-	                                 "recorded_seq,last_seq) VALUES(?,?,?,?,?,?,?,?,?)");
-	if (!st)
-		return WAM_EDB;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	int i = wam_bind_json_fields(st, 2, pl, fields);
-	sqlite3_bind_int64(st, i, seq);
-	sqlite3_bind_int64(st, i + 1, seq);
-	return wam_projection_step(ctx->conn, st, seq);
-}
-
-static int embargo_lifted(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
-{
-	sqlite3_stmt *st = wam_room_stmt(ctx, S_EMBARGO_LIFT,
-	                                 "UPDATE embargoes SET lifted_on=?, lift_reference=?, last_seq=? WHERE id=?");
-	if (!st)
-		return WAM_EDB;
-	wam_bind_json_text(st, 1, pl, "date");
-	wam_bind_json_text(st, 2, pl, "reference");
-	sqlite3_bind_int64(st, 3, seq);
-	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
-	return step_one(ctx, st, seq, "embargo", id);
-}
+/* ---- brokers ---- */
 
 static int broker_registered(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
@@ -499,10 +469,6 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
                  const char *time)
 {
 	(void)time;
-	if (!strcmp(type, "embargo.recorded"))
-		return embargo_recorded(ctx, seq, subject, pl);
-	if (!strcmp(type, "embargo.lifted"))
-		return embargo_lifted(ctx, seq, subject, pl);
 	if (!strcmp(type, "broker.registered"))
 		return broker_registered(ctx, seq, subject, pl);
 	if (!strcmp(type, "broker.state_changed"))
@@ -540,7 +506,6 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
 
 /* Lists are dated by their record. */
 static const struct wam_room_table tables[] = {
-    {"embargoes", "id", "d.last_seq"},
     {"brokers", "id", "d.last_seq"},
     {"licences", "id", "d.last_seq"},
     {"licence_parties", "licence_id", "(SELECT drafted_seq FROM main.licences l WHERE l.id=d.licence_id)"},

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "wam/embargo.h"
 #include "ledger/room.h"
 #include "wam/match.h"
 #include "wam/registry.h"
@@ -80,6 +81,7 @@ static const wam_field shipment_fields[] = {
     {.name = "weapons", .kind = WAM_FIELD_OTHER},
     {.name = "carrier", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
     {.name = "route", .kind = WAM_FIELD_OTHER},
+    {.name = "exemption", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
     {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
     {0}};
 
@@ -112,6 +114,28 @@ static int licence_in_force(wam_db *db, json_t **l, const char *id, const char *
 }
 
 /* route: the countries the goods pass through */
+/* The exemption a shipment names, if any, is one recorded (embargo room);
+ * whether it fits a regime the parties are under is the screening's. */
+static int exemption_known(wam_db *db, const json_t *p)
+{
+	const char *ex = json_string_value(json_object_get(p, "exemption"));
+	json_t *x = NULL;
+	int rc = ex ? wam_embargo_exemption_get(db, &x, ex, NULL) : 0;
+	json_decref(x);
+	if (rc == WAM_ENOTFOUND)
+		return wam_error_set(WAM_ENOTFOUND, "exemption", "no exemption '%.40s'", ex);
+	return rc;
+}
+
+/* What the shipment makes due in other rooms (wam_shipped_hooks). */
+static int shipped(wam_db *db, const char *id, const json_t *p)
+{
+	int rc = 0;
+	for (const wam_shipped_hook *h = wam_shipped_hooks; !rc && *h; h++)
+		rc = (*h)(db, id, p);
+	return rc;
+}
+
 static int take_route(wam_db *db, json_t *p, const json_t *in, const char *date)
 {
 	const json_t *v = json_object_get(in, "route"), *c;
@@ -127,8 +151,10 @@ static int take_route(wam_db *db, json_t *p, const json_t *in, const char *date)
 		json_t *one = json_object(), *tmp = json_pack("{s:O}", "c", c);
 		snprintf(field, sizeof field, "route[%zu]", i);
 		int rc = wam_take_country(db, one, tmp, "c", field, WAM_FIELD_REQUIRED, 0);
-		json_t *party = rc ? NULL : json_pack("{s:s, s:O, s:O}", "role", "transit", "name", json_object_get(one, "c"),
-		                                      "country", json_object_get(one, "c")),
+		json_t *party = rc ? NULL
+		                   : json_pack("{s:s, s:O, s:O, s:O*}", "role", "transit", "name",
+		                               json_object_get(one, "c"), "country", json_object_get(one, "c"),
+		                               "exemption", json_object_get(p, "exemption")),
 		       *screening = NULL;
 		/* the goods pass through it: it is screened as a transit state */
 		if (!rc && !(rc = transfers_screen(db, &screening, party, date))) {
@@ -408,13 +434,13 @@ static int euc_usable(wam_db *db, char id[WAM_ID_LEN + 1], const char *given, co
 
 /* The parties again on the day of shipment, and the brokers still
  * registered. */
-static int parties_clear(wam_db *db, const char *licence, const char *euc, const char *date)
+static int parties_clear(wam_db *db, const char *licence, const char *euc, const char *date, const char *exemption)
 {
 	json_t *brokers = NULL, *b;
 	size_t i;
-	int rc = transfers_screen_licence(db, licence, date, "licence_id");
+	int rc = transfers_screen_licence(db, licence, date, "licence_id", exemption);
 	if (!rc && euc)
-		rc = transfers_screen_euc(db, euc, date, "euc_id");
+		rc = transfers_screen_euc(db, euc, date, "euc_id", exemption);
 	if (!rc)
 		rc = wam_query_rows(db, &brokers,
 		                    "SELECT broker_id FROM licence_parties WHERE licence_id=? AND broker_id IS NOT NULL",
@@ -450,8 +476,8 @@ static int ship_export(wam_db *db, json_t *p, const json_t *in, const char *lice
 	const json_t *v;
 	int rc;
 	if ((rc = euc_usable(db, euc, json_string_value(json_object_get(p, "euc_id")), licence, date)) ||
-	    (rc = parties_clear(db, licence, euc, date)) || (rc = transfers_licence_lines(db, &lines, licence)) ||
-	    (rc = euc_lines(db, &goods, euc)) ||
+	    (rc = parties_clear(db, licence, euc, date, json_string_value(json_object_get(p, "exemption")))) ||
+	    (rc = transfers_licence_lines(db, &lines, licence)) || (rc = euc_lines(db, &goods, euc)) ||
 	    (rc = wam_query_row(db, &e, "SELECT number FROM eucs WHERE id=?", euc, NULL)))
 		goto done;
 	const char *euc_number = json_string_value(json_object_get(e, "number"));
@@ -471,7 +497,7 @@ static int ship_export(wam_db *db, json_t *p, const json_t *in, const char *lice
 	json_object_set_new(p, "euc_id", json_string(euc));
 	json_object_set(p, "items", items);
 	json_object_set(p, "lots", lots);
-	if ((rc = wam_ledger_append(db, "shipment.dispatched", id, p, NULL)))
+	if ((rc = wam_ledger_append(db, "shipment.dispatched", id, p, NULL)) || (rc = shipped(db, id, p)))
 		goto done;
 	/* each weapon leaves the registry's custody: exported, its event naming
 	 * the shipment, the licence and the certificate */
@@ -540,7 +566,8 @@ static int ship_import(wam_db *db, json_t *p, const json_t *in, const char *lice
 		                   "the registry has no country of its own, so it cannot apply its import mark (rule R2)");
 		goto done;
 	}
-	if ((rc = parties_clear(db, licence, NULL, date)) || (rc = transfers_licence_lines(db, &lines, licence)))
+	if ((rc = parties_clear(db, licence, NULL, date, json_string_value(json_object_get(p, "exemption")))) ||
+	    (rc = transfers_licence_lines(db, &lines, licence)))
 		goto done;
 	json_array_foreach(weapons, i, w)
 	{
@@ -602,7 +629,8 @@ static int ship_import(wam_db *db, json_t *p, const json_t *in, const char *lice
 	json_object_del(p, "weapons");
 	json_object_del(p, "route");
 	json_object_set(p, "items", items);
-	rc = wam_ledger_append(db, "shipment.received", id, p, NULL);
+	if (!(rc = wam_ledger_append(db, "shipment.received", id, p, NULL)))
+		rc = shipped(db, id, p);
 done:
 	json_decref(lines);
 	json_decref(items);
@@ -628,7 +656,8 @@ int wam_transfers_shipment_add(wam_db *db, json_t **out, const json_t *in)
 	if (!json_object_get(p, "date"))
 		json_object_set_new(p, "date", json_string(today));
 	const char *date = json_string_value(json_object_get(p, "date"));
-	if ((rc = transfers_not_future(p, "date")) || (rc = take_route(db, p, in, date)) || (rc = wam_db_begin(db)))
+	if ((rc = transfers_not_future(p, "date")) || (rc = exemption_known(db, p)) ||
+	    (rc = take_route(db, p, in, date)) || (rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = transfers_resolve(db, licence, "licences", "number", json_string_value(json_object_get(p, "licence_id")),
 	                            "licence", "licence_id")) ||

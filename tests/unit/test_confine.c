@@ -22,6 +22,7 @@
 #include "wam/match.h"
 #include "wam/stock.h"
 #include "wam/trace.h"
+#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 /* What confinement does to a public function. */
@@ -237,12 +238,30 @@ static public_fn fns[] = {
     {"wam_auth_user_names", LISTS, false},
     {"wam_photo_add", NATIONAL, false}, /* photos are of national records (trace requests, recoveries) */
     {"wam_photo_get", NATIONAL, false},
+    /* embargo.h: the state's, never a site's; what a screener of any
+     * party asks (a confined principal's holder too) reads no site's record */
+    {"wam_embargo_vocabulary", FREE, false},
+    {"wam_embargo_regime_of_list", FREE, false},
+    {"wam_embargo_exemption_fits", FREE, false},
+    {"wam_embargo_regimes_import", NATIONAL, false},
+    {"wam_embargo_regimes_import_file", NATIONAL, false},
+    {"wam_embargo_regime_list", NATIONAL, false},
+    {"wam_embargo_regime_get", NATIONAL, false},
+    {"wam_embargo_check", NATIONAL, false},
+    {"wam_embargo_record", NATIONAL, false},
+    {"wam_embargo_lift", NATIONAL, false},
+    {"wam_embargo_exemption_add", NATIONAL, false},
+    {"wam_embargo_exemption_decide", NATIONAL, false},
+    {"wam_embargo_exemption_get", NATIONAL, false},
+    {"wam_embargo_exemption_list", NATIONAL, false},
+    {"wam_embargo_exemption_notice", NATIONAL, false},
+    {"wam_embargo_notice_list", NATIONAL, false},
+    {"wam_embargo_notice_get", NATIONAL, false},
+    {"wam_embargo_notice_sent", NATIONAL, false},
+    {"wam_embargo_notice_document", NATIONAL, false},
     /* transfers.h: the state's, never a site's */
     {"wam_transfers_vocabulary", FREE, false},
     {"wam_transfers_screen", NATIONAL, false},
-    {"wam_transfers_embargo_add", NATIONAL, false},
-    {"wam_transfers_embargo_lift", NATIONAL, false},
-    {"wam_transfers_embargo_list", NATIONAL, false},
     {"wam_transfers_broker_add", NATIONAL, false},
     {"wam_transfers_broker_set_state", NATIONAL, false},
     {"wam_transfers_broker_get", NATIONAL, false},
@@ -882,9 +901,22 @@ static void test_confine_whole_registry_is_refused(void **state)
 	snprintf(path, sizeof path, "%s/copy.db", fx->r.dir);
 	NAT("wam_db_backup", wam_db_backup(db, &br, path));
 	NAT("wam_transfers_screen", wam_transfers_screen(db, &out, in, NULL));
-	NAT("wam_transfers_embargo_add", wam_transfers_embargo_add(db, &out, in));
-	NAT("wam_transfers_embargo_lift", wam_transfers_embargo_lift(db, &out, x, in));
-	NAT("wam_transfers_embargo_list", wam_transfers_embargo_list(db, &out, NULL));
+	NAT("wam_embargo_regimes_import", wam_embargo_regimes_import(db, &out, in));
+	NAT("wam_embargo_regimes_import_file", wam_embargo_regimes_import_file(db, &out, NULL));
+	NAT("wam_embargo_regime_list", wam_embargo_regime_list(db, &out, NULL));
+	NAT("wam_embargo_regime_get", wam_embargo_regime_get(db, &out, "libya", NULL));
+	NAT("wam_embargo_check", wam_embargo_check(db, &out, "LY", NULL, NULL));
+	NAT("wam_embargo_record", wam_embargo_record(db, &out, in));
+	NAT("wam_embargo_lift", wam_embargo_lift(db, &out, x, in));
+	NAT("wam_embargo_exemption_add", wam_embargo_exemption_add(db, &out, "libya", in));
+	NAT("wam_embargo_exemption_decide", wam_embargo_exemption_decide(db, &out, x, in));
+	NAT("wam_embargo_exemption_get", wam_embargo_exemption_get(db, &out, x, NULL));
+	NAT("wam_embargo_exemption_list", wam_embargo_exemption_list(db, &out, NULL));
+	NAT("wam_embargo_exemption_notice", wam_embargo_exemption_notice(db, &html, &n, x));
+	NAT("wam_embargo_notice_list", wam_embargo_notice_list(db, &out, NULL));
+	NAT("wam_embargo_notice_get", wam_embargo_notice_get(db, &out, x));
+	NAT("wam_embargo_notice_sent", wam_embargo_notice_sent(db, &out, x, in));
+	NAT("wam_embargo_notice_document", wam_embargo_notice_document(db, &html, &n, x));
 	NAT("wam_transfers_broker_add", wam_transfers_broker_add(db, &out, in));
 	NAT("wam_transfers_broker_set_state", wam_transfers_broker_set_state(db, &out, x, in));
 	NAT("wam_transfers_broker_get", wam_transfers_broker_get(db, &out, x));

@@ -8,6 +8,7 @@
 #include "wam/ledger.h"
 #include "wam/stock.h"
 #include "wam/trace.h"
+#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 /* ---- fixtures ---- */
@@ -357,7 +358,7 @@ static void test_embargo_allows_only_denial(void **state)
 	test_reg *r = *state;
 	json_t *out = NULL,
 	       *e = test_json("{\"country\":\"CF\",\"reference\":\"S/RES/2127 (2013)\",\"since\":\"2013-12-05\"}");
-	assert_int_equal(wam_transfers_embargo_add(r->db, &out, e), 0);
+	assert_int_equal(wam_embargo_record(r->db, &out, e), 0);
 	assert_true(json_is_true(json_object_get(out, "active")));
 	json_decref(out);
 	json_decref(e);
