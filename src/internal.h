@@ -351,9 +351,10 @@ void wam_checkpoint_message(unsigned char msg[WAM_CHECKPOINT_MSG_LEN], const cha
 extern const char wam_sql_projections[];
 /* The transfers room's tables (sql/migrations/0006-transfers.sql). */
 extern const char wam_sql_transfers[];
-extern const char wam_sql_sanctions[];
 /* The embargo room's tables (sql/migrations/0007-embargo.sql). */
 extern const char wam_sql_embargo[];
+/* The sanctions room's tables (sql/migrations/0008-sanctions.sql). */
+extern const char wam_sql_sanctions[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt

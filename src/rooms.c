@@ -13,9 +13,9 @@ extern const struct wam_room wam_room_registry, wam_room_auth, wam_room_stock, w
     wam_room_match, wam_room_transfers, wam_room_embargo, wam_room_sanctions;
 
 const struct wam_room *const wam_rooms[] = {
-    &wam_room_registry,   &wam_room_auth,      &wam_room_stock,    &wam_room_collection,
-    &wam_room_trace,      &wam_room_match,     &wam_room_transfers, &wam_room_embargo,
-    &wam_room_sanctions,  NULL, /* a room adds its line above this one */
+    &wam_room_registry,   &wam_room_auth,    &wam_room_stock,     &wam_room_collection, &wam_room_trace,
+    &wam_room_match,      &wam_room_transfers, &wam_room_embargo, &wam_room_sanctions,
+    NULL, /* a room adds its line above this one */
 };
 _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
 
@@ -75,8 +75,8 @@ int wam_stock_todo(wam_db *db, json_t *items, const char *today);
 int wam_collection_todo(wam_db *db, json_t *items, const char *today);
 int wam_embargo_todo(wam_db *db, json_t *items, const char *today);
 int wam_sanctions_todo(wam_db *db, json_t *items, const char *today);
-const wam_todo_part wam_todo_parts[] = {wam_trace_todo,     wam_transfers_todo, wam_embargo_todo, wam_sanctions_todo,
-                                        wam_stock_todo,     wam_collection_todo, NULL};
+const wam_todo_part wam_todo_parts[] = {wam_trace_todo,     wam_transfers_todo, wam_embargo_todo,
+                                        wam_sanctions_todo, wam_stock_todo,     wam_collection_todo, NULL};
 
 /* Every party of a transfer and every holder is screened (ledger/screen.c):
  * an arms embargo regime or a national embargo on its country

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 static const char *const no_opts[] = {NULL};

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "http.h"
-#include "wam/embargo.h"
 #include "wam/transfers.h"
 
 /* ---- shared by the transfers handlers (http.h) ---- */
