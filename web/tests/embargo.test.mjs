@@ -57,7 +57,7 @@ async function demo(page) {
   assert.ok(regimes.length > 0, 'the demo has regimes');
   assert.ok(regimes.some((r) => r.in_force), 'a regime is in force today');
   assert.ok(entries.length > 0, "the demo has the fictitious list's entries");
-  assert.ok(alerts.some((a) => a.state === 'open'), 'the demo has an open screening alert');
+  assert.ok(alerts.length > 0, 'the demo has screening alerts');
   const arabic = entries.find((e) => ARABIC.test(e.name_original_script || '') || (e.names || []).some((n) => ARABIC.test(n.name)));
   assert.ok(arabic, 'the fictitious list has a name in Arabic script');
   return { regimes, entries, alerts, exemptions, notices, arabic };
@@ -163,8 +163,8 @@ test('the screening page marks the parts of a listed name given in Arabic script
 test('clearing a screening alert with a reason takes it out of the open ones', async () => {
   await withPage(browser, 'embargo-clear', async (page) => {
     await signIn(page, 'admin');
-    const open = (await must(page, '/sanctions/alerts?state=open'));
-    assert.ok(open.length > 0, 'an open alert to clear');
+    const open = await must(page, '/sanctions/alerts?state=open');
+    assert.ok(open.length > 0, 'the demo has an open screening alert to clear');
     const alert = open[0];
     await go(page, '#/screening-alerts?state=open');
     await page.locator('table.list').waitFor();

@@ -78,7 +78,14 @@ export function findingText(f) {
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return dayText(v);
     return v;
   });
-  return messageText({ ...f, args });
+  if (f.message_id && messageKnown('msg.' + f.message_id)) return messageText({ ...f, args });
+  // a sentence the catalogue does not have yet: the server's, its
+  // arguments worded all the same
+  let text = f.message || '';
+  (f.args || []).forEach((a, i) => {
+    if (String(a) !== args[i]) text = text.split(String(a)).join(args[i]);
+  });
+  return text;
 }
 const messageKnown = (key) => t(key) !== key;
 

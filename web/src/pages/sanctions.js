@@ -311,10 +311,16 @@ export function Entry({ route }) {
       [t('emb.document_type'), (d) => html`<${Text} v=${d.type} />`],
       [t('emb.country'), (d) => (d.country && /^[A-Z]{2}$/.test(d.country) ? countryName(d.country) : html`<${Text} v=${d.country} />`)],
     ]} />
+    ${e.history?.length > 0 && html`<h2>${t('emb.history')}</h2>
+      <${Table} caption=${t('emb.history')} rows=${e.history} rowKey=${(h) => h.seq} cols=${[
+        [t('emb.generated'), (h) => html`<${Day} at=${String(h.generated || '').slice(0, 10)} />`],
+        [t('emb.change'), (h) => label('entry_change', h.what)],
+        [t('emb.list_source'), (h) => label('list_source', h.source)],
+      ]} />`}
     ${e.alerts && html`<h2>${t('emb.alerts')}</h2>
       <${Table} caption=${t('emb.alerts')} rows=${openFirst(e.alerts)} empty=${t('emb.no_alerts')} cols=${[
-        [t('emb.raised'), (a) => html`<${AlertLink} id=${a.id}>${fmtDate(a.raised_at)}<//>`],
-        [t('emb.party'), (a) => html`<bdi dir="auto" translate=${false}>${a.party?.name}</bdi>`],
+        [t('emb.party'), (a) => html`<${AlertLink} id=${a.id}><bdi dir="auto" translate=${false}>${a.party?.name || a.party_name || t('emb.alert')}</bdi><//>`],
+        [t('emb.raised'), (a) => (a.raised_at ? fmtDate(a.raised_at) : '—')],
         [t('emb.state'), (a) => html`<${EmbBadge} kind="alert_state" code=${a.state} />`],
       ]} />`}
     <p><a href="#/sanctions">${t('emb.back_list')}</a></p>`;
