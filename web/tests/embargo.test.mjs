@@ -160,6 +160,25 @@ test('the screening page marks the parts of a listed name given in Arabic script
   });
 });
 
+test("the dashboard's to-do links to the open screening alerts and the notices due", async () => {
+  await withPage(browser, 'embargo-todo', async (page) => {
+    await signIn(page, 'admin');
+    const d = await demo(page);
+    await go(page, '#/dashboard');
+    await page.locator('[data-testid="todo"] .todo-list').waitFor();
+    if (d.alerts.some((a) => a.state === 'open')) {
+      const alerts = page.locator('[data-testid="todo"] li[data-kind="screening_alerts"] a.todo-link');
+      assert.equal(await alerts.getAttribute('href'), '#/screening-alerts?state=open');
+    }
+    const due = d.notices.filter((n) => n.state === 'due');
+    if (due.length) {
+      const links = await page.locator('[data-testid="todo"] li[data-kind^="notices_"] a.todo-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.ok(links.length > 0 && links.every((h) => h === '#/notices?state=due'), `the notices due are in the to-do: ${links}`);
+    }
+    assert.ok(!(await page.locator('[data-testid="todo"]').innerText()).includes(' other work'), 'no kind of work is left unnamed');
+  });
+});
+
 test('clearing a screening alert with a reason takes it out of the open ones', async () => {
   await withPage(browser, 'embargo-clear', async (page) => {
     await signIn(page, 'admin');

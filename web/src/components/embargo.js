@@ -89,6 +89,10 @@ export function findingText(f) {
 }
 const messageKnown = (key) => t(key) !== key;
 
+// A regime's scope in words: the Security Council's (regime_scope) or a
+// national embargo's (embargo_scope).
+export const scopeText = (code) => (messageKnown('regime_scope.' + code) ? label('regime_scope', code) : label('embargo_scope', code));
+
 // A share of 1 as a meter with its percentage beside it.
 export function Score({ value }) {
   if (value === null || value === undefined) return '—';

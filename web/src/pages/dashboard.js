@@ -33,6 +33,7 @@ const TODO_PAGES = {
   tasks_open: { list: '#/recoveries', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
   diversion_alerts: { list: '#/diversions?state=open', one: (r) => '#/diversions/' + encodeURIComponent(r.id) },
   screening_alerts: { list: '#/screening-alerts?state=open', one: (r) => '#/screening-alerts/' + encodeURIComponent(r.id) },
+  notices_overdue: { list: '#/notices?state=due', one: (r) => '#/notices/' + encodeURIComponent(r.id) },
   notices_due: { list: '#/notices?state=due', one: (r) => '#/notices/' + encodeURIComponent(r.id) },
 };
 
@@ -124,7 +125,7 @@ export function Dashboard() {
 function recordTitle(r) {
   const x = r.title || {};
   if (x.party) return [x.party, x.entry].filter(Boolean).join(' · ');
-  if (x.notice_kind) return [label('notice_kind', x.notice_kind), x.regime_name].filter(Boolean).join(' · ');
+  if (x.kind && x.about) return [label('notice_kind', x.kind), label('subject_kind', x.about.kind)].filter(Boolean).join(' · ');
   if (x.reference) return [x.reference, x.serial].filter(Boolean).join(' · ');
   if (x.lot_number) return [x.lot_number, x.nomenclature].filter(Boolean).join(' · ');
   if (x.euc_number) return [x.serial, x.euc_number, label('check_result', x.result)].filter(Boolean).join(' · ');

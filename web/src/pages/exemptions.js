@@ -13,7 +13,7 @@ import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
 import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
-import { ActionForm, Day, Facts, Table, bodyOf, linesOf } from '../components/stock.js';
+import { ActionForm, Day, Facts, ItemLink, Table, bodyOf, linesOf } from '../components/stock.js';
 import { EmbBadge, RegimeLink, Subject, Text, today } from '../components/embargo.js';
 import { EXEMPTION_DECISIONS, EXEMPTION_PROCEDURES, NOTICE_STATES } from '../vocab.js';
 import { formField } from './licences.js';
@@ -191,7 +191,7 @@ function Exemption({ user, id }) {
       x.manufacturer && [t('emb.manufacturer'), html`<${Text} v=${x.manufacturer} />`],
       [t('emb.end_user'), html`<${Text} v=${eu.name} />${eu.country ? ' · ' + countryName(eu.country) : ''}${eu.address ? html` · <${Text} v=${eu.address} />` : ''}`],
       x.supporting_note && [t('emb.supporting_note'), html`<span class="pre" dir="auto">${x.supporting_note}</span>`],
-      [t('emb.delivery'), html`<${Day} at=${x.delivery_from} /> – <${Day} at=${x.delivery_until} />`],
+      (x.delivery_from || x.delivery_until) && [t('emb.delivery'), html`<${Day} at=${x.delivery_from} /> – <${Day} at=${x.delivery_until} />`],
       x.route?.length > 0 && [t('emb.route'), html`<${Text} v=${(Array.isArray(x.route) ? x.route : [x.route]).map((c) => (/^[A-Z]{2}$/.test(c) ? countryName(c) : c)).join(' → ')} />`],
       [t('emb.valid_until'), html`<${Day} at=${x.valid_until} />`],
       x.notified_on && [t('emb.notified_on'), html`<${Day} at=${x.notified_on} />`],
@@ -281,7 +281,7 @@ export function Notice({ user, route }) {
   }, [id]);
   if (error) return html`<${PageTitle}>${t('emb.notice')}<//><${LoadError} error=${error} />`;
   if (!n) return html`<${PageTitle}>${t('emb.notice')}<//><${Loading} />`;
-  return html`<${PageTitle}>${label('notice_kind', n.kind)}<//>
+  return html`<${PageTitle}>${t('emb.notice')} · ${label('notice_kind', n.kind)}<//>
     <p class="subtitle"><${EmbBadge} kind="notice_state" code=${n.state} />${n.overdue ? html` <span class="badge tone-missing">${t('emb.overdue')}</span>` : ''}</p>
     <p><a href=${`/api/v1/notices/${encodeURIComponent(n.id)}/document`} target="_blank" rel="noopener">${t('emb.print')}</a></p>
     <${Facts} rows=${[
@@ -292,6 +292,14 @@ export function Notice({ user, route }) {
       n.reference && [t('emb.reference'), html`<${Text} v=${n.reference} />`],
       n.notes && [t('emb.notes'), html`<span class="pre" dir="auto">${n.notes}</span>`],
     ]} />
+    ${n.items?.length > 0 && html`<h2>${t('emb.items')}</h2>
+      <${Table} caption=${t('emb.items')} rows=${n.items} rowKey=${(it) => it.item_id || it.description} cols=${[
+        [t('field.serial'), (it) => (it.item_id ? html`<${ItemLink} id=${it.item_id} serial=${it.serial} />` : html`<${Text} v=${it.serial || it.description} />`)],
+        [t('field.make'), (it) => html`<${Text} v=${it.make} />`],
+        [t('field.model'), (it) => html`<${Text} v=${it.model} />`],
+        [t('field.calibre'), (it) => html`<${Text} v=${it.calibre} />`],
+        [t('field.status'), (it) => (it.status ? label('status', it.status) : it.quantity ? fmtNumber(it.quantity) : '—')],
+      ]} />`}
     ${n.state === 'due' && can(user, 'embargo') && html`<${SentForm} n=${n} onDone=${load} />`}
     <p><a href="#/notices">${t('emb.back_notices')}</a></p>`;
 }

@@ -14,7 +14,7 @@ import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, useForm } from '../components/form.js';
 import { Day, Facts, Table } from '../components/stock.js';
 import {
-  AlertLink, EmbBadge, ExemptionLink, InForce, NoticeLink, Period, RegimeLink, Source, Subject, Territories, Text, dayText, findingText, today,
+  AlertLink, EmbBadge, ExemptionLink, InForce, NoticeLink, Period, RegimeLink, Source, Subject, Territories, Text, dayText, findingText, scopeText, today,
 } from '../components/embargo.js';
 import { PageTitle } from './misc.js';
 
@@ -49,7 +49,7 @@ export function Regimes({ route }) {
     [t('emb.regime'), (r) => html`<${RegimeLink} id=${r.id} name=${r.name} on=${on} />`, '', { sort: 'name' }],
     [t('emb.source'), (r) => label('list_source', r.source), '', { sort: 'source' }],
     [t('emb.target'), (r) => label('regime_target', r.applies?.target || r.target), '', { sort: 'target' }],
-    [t('emb.scope'), (r) => label('regime_scope', r.applies?.scope || r.scope)],
+    [t('emb.scope'), (r) => scopeText(r.applies?.scope || r.scope)],
     [t('emb.territories'), (r) => html`<${Territories} codes=${r.territories} />`],
     [t('emb.period'), (r) => html`<${Period} p=${r.applies} />`],
     [t('emb.state'), (r) => html`<${InForce} yes=${r.in_force} />`, '', { sort: (r) => (r.in_force ? 0 : 1) }],
@@ -84,9 +84,9 @@ export function Regime({ user, route }) {
     <${Facts} rows=${[
       [t('emb.source'), label('list_source', r.source)],
       [t('emb.target'), label('regime_target', r.target)],
-      [t('emb.scope'), label('regime_scope', r.scope)],
+      [t('emb.scope'), scopeText(r.scope)],
       [t('emb.territories'), html`<${Territories} codes=${r.territories} />`],
-      [t('emb.applies'), r.applies ? html`<${Period} p=${r.applies} /> · ${label('regime_target', r.applies.target)} · ${label('regime_scope', r.applies.scope)}` : t('emb.not_in_force')],
+      [t('emb.applies'), r.applies ? html`<${Period} p=${r.applies} /> · ${label('regime_target', r.applies.target)} · ${scopeText(r.applies.scope)}` : t('emb.not_in_force')],
       r.committee && [t('emb.committee'), html`<${Text} v=${r.committee} />`],
       r.panel && [t('emb.panel'), html`<${Text} v=${r.panel} />`],
       r.seizure_notice_days && [t('emb.seizure_notice'), t('emb.n_days', { n: r.seizure_notice_days })],
@@ -106,7 +106,7 @@ export function Regime({ user, route }) {
     <${Table} caption=${t('emb.periods')} rows=${r.periods || []} rowKey=${(p) => p.from} cols=${[
       [t('emb.period'), (p) => html`<${Period} p=${p} />`],
       [t('emb.target'), (p) => label('regime_target', p.target)],
-      [t('emb.scope'), (p) => label('regime_scope', p.scope)],
+      [t('emb.scope'), (p) => scopeText(p.scope)],
       [t('emb.note'), (p) => html`<${Text} v=${p.note} />`],
     ]} />
     <h2>${t('emb.procedures')}</h2>
@@ -126,7 +126,7 @@ export function Regime({ user, route }) {
     <${ExemptionTable} list=${r.exemptions || []} />
     ${can(user, 'embargo') && html`<p><a href=${href('exemptions/new', { regime: r.id })}>${t('emb.new_exemption')}</a></p>`}
     <h2>${t('emb.notices')}</h2>
-    <${NoticeTable} list=${r.notices || []} />
+    <${NoticeTable} list=${r.notices || []} regime=${r.id} />
     <p><a href="#/regimes">${t('emb.back_regimes')}</a></p>`;
 }
 
@@ -143,11 +143,18 @@ export function ExemptionTable({ list, name }) {
 }
 
 // Notices as a table, due ones first.
-export function NoticeTable({ list, name, actions }) {
-  const rows = [...list].sort((a, b) => (a.state === 'due' ? 0 : 1) - (b.state === 'due' ? 0 : 1) || String(a.due).localeCompare(String(b.due)));
+export function NoticeTable({ list, name, actions, regime }) {
+  // a regime's page gives its notices with about_kind and about_id, and
+  // without their regime or whether they are overdue
+  const rows = list.map((n) => ({
+    ...n,
+    regime: n.regime || regime,
+    about: n.about || (n.about_kind ? { kind: n.about_kind, id: n.about_id } : null),
+    overdue: n.overdue ?? (n.state === 'due' && String(n.due) < today()),
+  })).sort((a, b) => (a.state === 'due' ? 0 : 1) - (b.state === 'due' ? 0 : 1) || String(a.due).localeCompare(String(b.due)));
   const cols = [
     [t('emb.notice'), (n) => html`<${NoticeLink} id=${n.id}>${label('notice_kind', n.kind)}<//>`, '', { sort: 'kind' }],
-    [t('emb.regime'), (n) => html`<${RegimeLink} id=${n.regime} name=${n.regime_name} />`],
+    !regime && [t('emb.regime'), (n) => html`<${RegimeLink} id=${n.regime} name=${n.regime_name} />`],
     [t('emb.about'), (n) => html`<${Subject} s=${n.about} />`],
     [t('emb.due'), (n) => html`<${Day} at=${n.due} />${n.overdue ? html` <span class="badge tone-missing">${t('emb.overdue')}</span>` : ''}`, '', { sort: 'due' }],
     [t('emb.state'), (n) => html`<${EmbBadge} kind="notice_state" code=${n.state} />`, '', { sort: 'state' }],
@@ -155,7 +162,7 @@ export function NoticeTable({ list, name, actions }) {
     [t('emb.document'), (n) => html`<a href=${`/api/v1/notices/${encodeURIComponent(n.id)}/document`} target="_blank" rel="noopener">${t('emb.print')}<span class="sr-only"> ${label('notice_kind', n.kind)}</span></a>`],
   ];
   if (actions) cols.push([t('emb.actions'), actions]);
-  return html`<${Table} name=${name} caption=${t('emb.notices')} rows=${rows} empty=${t('emb.no_notices')} cols=${cols} />`;
+  return html`<${Table} name=${name} caption=${t('emb.notices')} rows=${rows} empty=${t('emb.no_notices')} cols=${cols.filter(Boolean)} />`;
 }
 
 // ---- check a destination ----
@@ -205,7 +212,7 @@ export function EmbargoCheck({ route }) {
 function Finding({ f }) {
   return html`<li data-screen=${f.screen}>
     <strong>${label('screen', f.screen)}</strong>: <span>${findingText(f)}</span>
-    ${f.regime && html` · <${RegimeLink} id=${f.regime} name=${f.regime_name || t('emb.regime')} />`}
+    ${f.regime && html` · <${RegimeLink} id=${f.regime} name=${f.regime_name} />`}
     ${f.alert && html` · <${AlertLink} id=${f.alert.id}>${t('emb.alert')} (${label('alert_state', f.alert.state)})<//>`}
   </li>`;
 }
@@ -217,7 +224,7 @@ function CheckResult({ r }) {
     ${r.regimes.length > 0 && html`<${Table} caption=${t('emb.regimes')} rows=${r.regimes} cols=${[
       [t('emb.regime'), (x) => html`<${RegimeLink} id=${x.id} name=${x.name} on=${r.date} />`],
       [t('emb.target'), (x) => label('regime_target', x.target)],
-      [t('emb.scope'), (x) => label('regime_scope', x.scope)],
+      [t('emb.scope'), (x) => scopeText(x.scope)],
       [t('emb.period'), (x) => html`<${Period} p=${x.period} />`],
       [t('emb.reference'), (x) => html`<${Text} v=${x.reference} />`],
     ]} />`}
