@@ -143,7 +143,10 @@ function NewShipment({ licence: given }) {
     api('GET', '/licences', { query: { kind: 'export', state: 'issued' } }).then(setLicences, setError);
     // a supply under an arms embargo goes with its exemption (docs/embargo.md);
     // a server without the embargo room has none to offer
-    api('GET', '/exemptions').then((xs) => setExemptions(xs.filter((x) => !['refused', 'objected', 'expired'].includes(x.state))), () => {});
+    Promise.all([api('GET', '/exemptions'), api('GET', '/regimes').catch(() => [])]).then(([xs, rs]) => {
+      const names = Object.fromEntries(rs.map((r) => [r.id, r.name]));
+      setExemptions(xs.filter((x) => !['refused', 'objected', 'expired'].includes(x.state)).map((x) => ({ ...x, regime_name: names[x.regime] })));
+    }, () => {});
     api('GET', '/lots').then((ls) => setLots(ls.filter((l) => l.rounds > 0)), () => {});
   }, []);
   const initial = { licence_id: given, date: today(), carrier: '', exemption: '', notes: '' };
