@@ -180,8 +180,10 @@ function Exemption({ user, id }) {
   const eu = x.end_user || {};
   return html`<${PageTitle}>${t('emb.exemption')} · ${label('exemption_procedure', x.procedure)}<//>
     <p class="subtitle"><${EmbBadge} kind="exemption_state" code=${x.state} />
-      ${x.fits_on !== undefined && html` <span class=${'badge tone-' + (x.fits_on ? 'held' : 'warn')} data-testid="fits">${x.fits_on ? t('emb.fits') : t('emb.does_not_fit')}</span>`}</p>
-    ${x.why && !x.fits_on && html`<p class="note" data-testid="why">${typeof x.why === 'object' ? messageText(x.why) : x.why_id ? messageText({ message: x.why, message_id: x.why_id, args: x.why_args }) : x.why}</p>`}
+      ${typeof x.fits === 'boolean' && html` <span class=${'badge tone-' + (x.fits ? 'held' : 'warn')} data-testid="fits">${x.fits ? t('emb.fits') : t('emb.does_not_fit')}</span>`}</p>
+    ${x.why && x.fits === false && html`<p class="note" data-testid="why">${x.why_id
+      ? messageText({ message: x.why, message_id: x.why_id, args: x.why_args })
+      : html`<span lang="en" dir="ltr" data-said="server">${x.why}</span>`}</p>`}
     <p><a href=${path.replace(/^/, '/api/v1') + '/notice'} target="_blank" rel="noopener" data-testid="notice-link">${t('emb.print_notification')}</a></p>
     <${Facts} rows=${[
       [t('emb.regime'), html`<${RegimeLink} id=${x.regime} name=${x.regime_name} />`],
