@@ -26,30 +26,49 @@ export const EmbBadge = ({ kind, code }) =>
 export const InForce = ({ yes }) =>
   html`<span class=${'badge tone-' + (yes ? 'missing' : 'gone')}>${yes ? t('emb.in_force') : t('emb.not_in_force')}</span>`;
 
-// The regimes' names by id, asked once (a record names its regime by id).
-let regimeNames = null;
-export function useRegimeName(id, given) {
-  const [name, setName] = useState(given || null);
+// A regime's name in the language: a Security Council regime on one
+// territory is named as the country is; a national embargo as "national
+// embargo on" its country; any other by the reference file's own name
+// (ISIL (Da'esh) and Al-Qaida, Sudan (Darfur)...), in English, marked so.
+export function regimeName(r) {
+  if (!r) return '';
+  const one = r.territories?.length === 1 ? r.territories[0] : null;
+  if (one && r.source === 'national') return t('emb.national_name', { country: countryName(one) });
+  if (one && !/[/(]| and /.test(r.name || '')) return countryName(one);
+  return r.name || '';
+}
+const regimeShown = (r) => r && (regimeName(r) !== r.name ? regimeName(r) : html`<span lang="en" translate=${false}>${r.name}</span>`);
+
+// The regimes by id, asked once (a record names its regime by id).
+let regimes = null;
+export function useRegime(id) {
+  const [r, setR] = useState(null);
   useEffect(() => {
-    if (given || !id) return;
-    regimeNames ??= api('GET', '/regimes').then((rs) => Object.fromEntries(rs.map((r) => [r.id, r.name])), (e) => {
-      regimeNames = null;
+    if (!id) return;
+    regimes ??= api('GET', '/regimes').then((rs) => Object.fromEntries(rs.map((x) => [x.id, x])), (e) => {
+      regimes = null;
       throw e;
     });
     let live = true;
-    regimeNames.then((names) => live && setName(names[id] || null), () => {});
+    regimes.then((all) => live && setR(all[id] || null), () => {});
     return () => {
       live = false;
     };
-  }, [id, given]);
-  return given || name;
+  }, [id]);
+  return r;
 }
 
-export function RegimeLink({ id, name, on }) {
-  const shown = useRegimeName(id, name);
-  if (!id) return '—';
-  return html`<a href=${'#/regimes/' + encodeURIComponent(id) + (on ? '?on=' + encodeURIComponent(on) : '')} dir="auto">${shown || t('emb.regime')}</a>`;
+// A regime by its name in the language, a link to its page (on a date).
+export function RegimeLink({ id, regime, on }) {
+  const known = useRegime(regime ? null : id);
+  const r = regime || known;
+  if (!id && !regime) return '—';
+  const to = '#/regimes/' + encodeURIComponent(id || regime.id) + (on ? '?on=' + encodeURIComponent(on) : '');
+  return html`<a href=${to} dir="auto">${r ? regimeShown(r) : t('emb.regime')}</a>`;
 }
+
+export const RegimeName = ({ r }) => regimeShown(r);
+
 export const ExemptionLink = ({ id, children }) => html`<a href=${'#/exemptions/' + encodeURIComponent(id)}>${children}</a>`;
 export const NoticeLink = ({ id, children }) => html`<a href=${'#/notices/' + encodeURIComponent(id)}>${children}</a>`;
 export const AlertLink = ({ id, children }) => html`<a href=${'#/screening-alerts/' + encodeURIComponent(id)}>${children}</a>`;

@@ -14,7 +14,7 @@ import { can } from '../roles.js';
 import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, ItemLink, Table, bodyOf, linesOf } from '../components/stock.js';
-import { EmbBadge, RegimeLink, Subject, Text, today } from '../components/embargo.js';
+import { EmbBadge, RegimeLink, Subject, Text, regimeName, today } from '../components/embargo.js';
 import { EXEMPTION_DECISIONS, EXEMPTION_PROCEDURES, NOTICE_STATES } from '../vocab.js';
 import { formField } from './licences.js';
 import { ExemptionTable, NoticeTable } from './regimes.js';
@@ -37,7 +37,6 @@ export function Exemptions({ user, route }) {
   useEffect(() => {
     api('GET', '/regimes').then(setRegimes, () => {});
   }, []);
-  const named = (list || []).map((x) => ({ ...x, regime_name: x.regime_name || regimes.find((r) => r.id === x.regime)?.name }));
   return html`<${PageTitle}>${t('emb.exemptions')}<//>
     <p class="hint">${t('emb.exemptions_note')}</p>
     ${can(user, 'embargo') && html`<p><a class="button" href=${href('exemptions/new', { regime })}>${t('emb.new_exemption')}</a></p>`}
@@ -45,12 +44,12 @@ export function Exemptions({ user, route }) {
       <div class="row">
         <${Field} form=${form} name="regime" type="select" label=${t('emb.regime')}
           onInput=${(e) => navigate(href('exemptions', { regime: e.currentTarget.value }))}
-          options=${[{ value: '', label: t('common.any') }, ...regimes.map((r) => ({ value: r.id, label: r.name }))]} />
+          options=${[{ value: '', label: t('common.any') }, ...regimes.map((r) => ({ value: r.id, label: regimeName(r) }))]} />
       </div>
     </form>
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
-    ${list && html`<${ExemptionTable} name="exemptions" list=${named} />`}`;
+    ${list && html`<${ExemptionTable} name="exemptions" list=${list} />`}`;
 }
 
 export function ExemptionRoute({ user, route }) {
@@ -121,7 +120,7 @@ function NewExemption({ regime: given }) {
     <p><a href="#/exemptions">${t('emb.back_exemptions')}</a></p>
     <form class="form xfer-form" onSubmit=${go} novalidate data-testid="new-exemption">
       <div class="row">
-        ${F('regime', t('emb.regime'), { type: 'select', required: true, options: [{ value: '', label: t('common.choose') }, ...regimes.map((r) => ({ value: r.id, label: r.name }))] })}
+        ${F('regime', t('emb.regime'), { type: 'select', required: true, options: [{ value: '', label: t('common.choose') }, ...regimes.map((r) => ({ value: r.id, label: regimeName(r) }))] })}
         ${F('procedure', t('emb.procedure'), { type: 'select', required: true, options: optionsOf(procedures, 'exemption_procedure', { empty: t('common.choose') }) })}
         ${F('notifying_state', t('emb.notifying_state'), { type: 'country' })}
       </div>
@@ -186,7 +185,7 @@ function Exemption({ user, id }) {
       : html`<span lang="en" dir="ltr" data-said="server">${x.why}</span>`}</p>`}
     <p><a href=${path.replace(/^/, '/api/v1') + '/notice'} target="_blank" rel="noopener" data-testid="notice-link">${t('emb.print_notification')}</a></p>
     <${Facts} rows=${[
-      [t('emb.regime'), html`<${RegimeLink} id=${x.regime} name=${x.regime_name} />`],
+      [t('emb.regime'), html`<${RegimeLink} id=${x.regime} />`],
       [t('emb.procedure'), label('exemption_procedure', x.procedure)],
       [t('emb.notifying_state'), x.notifying_state ? countryName(x.notifying_state) : '—'],
       [t('emb.supplier'), html`<${Text} v=${x.supplier} />`],
@@ -287,7 +286,7 @@ export function Notice({ user, route }) {
     <p class="subtitle"><${EmbBadge} kind="notice_state" code=${n.state} />${n.overdue ? html` <span class="badge tone-missing">${t('emb.overdue')}</span>` : ''}</p>
     <p><a href=${`/api/v1/notices/${encodeURIComponent(n.id)}/document`} target="_blank" rel="noopener">${t('emb.print')}</a></p>
     <${Facts} rows=${[
-      [t('emb.regime'), html`<${RegimeLink} id=${n.regime} name=${n.regime_name} />`],
+      [t('emb.regime'), html`<${RegimeLink} id=${n.regime} />`],
       [t('emb.about'), html`<${Subject} s=${n.about} />`],
       [t('emb.due'), html`<${Day} at=${n.due} />`],
       n.sent_on && [t('emb.sent_on'), html`<${Day} at=${n.sent_on} />`],

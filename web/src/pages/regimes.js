@@ -14,7 +14,7 @@ import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, useForm } from '../components/form.js';
 import { Day, Facts, Table } from '../components/stock.js';
 import {
-  AlertLink, EmbBadge, ExemptionLink, InForce, NoticeLink, Period, RegimeLink, Source, Subject, Territories, Text, dayText, findingText, scopeText, today,
+  AlertLink, EmbBadge, ExemptionLink, InForce, NoticeLink, Period, RegimeLink, RegimeName, Source, Subject, Territories, Text, dayText, findingText, regimeName, scopeText, today,
 } from '../components/embargo.js';
 import { PageTitle } from './misc.js';
 
@@ -46,7 +46,7 @@ export function Regimes({ route }) {
   }, [on]);
   const shown = list && (all ? list : list.filter((r) => r.in_force));
   const cols = [
-    [t('emb.regime'), (r) => html`<${RegimeLink} id=${r.id} name=${r.name} on=${on} />`, '', { sort: 'name' }],
+    [t('emb.regime'), (r) => html`<${RegimeLink} id=${r.id} regime=${r} on=${on} />`, '', { sort: (r) => regimeName(r) }],
     [t('emb.source'), (r) => label('list_source', r.source), '', { sort: 'source' }],
     [t('emb.target'), (r) => label('regime_target', r.applies?.target || r.target), '', { sort: 'target' }],
     [t('emb.scope'), (r) => scopeText(r.applies?.scope || r.scope)],
@@ -78,7 +78,7 @@ export function Regime({ user, route }) {
   }, [id, on]);
   if (error) return html`<${PageTitle}>${t('emb.regime')}<//><${LoadError} error=${error} />`;
   if (!r) return html`<${PageTitle}>${t('emb.regime')}<//><${Loading} />`;
-  return html`<${PageTitle}><span dir="auto">${r.name}</span><//>
+  return html`<${PageTitle}><${RegimeName} r=${r} /><//>
     <p class="subtitle"><${InForce} yes=${r.in_force} /> ${on ? t('emb.regimes_on', { date: dayText(on) }) : t('emb.regimes_today')}</p>
     <${DateForm} page=${'regimes/' + encodeURIComponent(id)} on=${on} />
     <${Facts} rows=${[
@@ -133,10 +133,10 @@ export function Regime({ user, route }) {
 // Exemptions as a short table (a regime's page).
 export function ExemptionTable({ list, name }) {
   return html`<${Table} name=${name} caption=${t('emb.exemptions')} rows=${list} empty=${t('emb.no_exemptions')} cols=${[
-    [t('emb.exemption'), (x) => html`<${ExemptionLink} id=${x.id}>${x.committee_reference || x.end_user?.name || t('emb.exemption')}<//>`],
-    [t('emb.regime'), (x) => html`<${RegimeLink} id=${x.regime} name=${x.regime_name} />`, '', { sort: 'regime' }],
+    [t('emb.exemption'), (x) => html`<${ExemptionLink} id=${x.id}>${x.committee_reference ? html`<span translate=${false} dir="auto">${x.committee_reference}</span>` : label('exemption_procedure', x.procedure)}<//>`],
+    [t('emb.regime'), (x) => html`<${RegimeLink} id=${x.regime} />`, '', { sort: 'regime' }],
     [t('emb.procedure'), (x) => label('exemption_procedure', x.procedure), '', { sort: 'procedure' }],
-    [t('emb.end_user'), (x) => html`<${Text} v=${x.end_user?.name} />`],
+    [t('emb.end_user'), (x) => (x.end_user?.name ? html`<span dir="auto" translate=${false}>${x.end_user.name}</span>` : '—')],
     [t('emb.valid_until'), (x) => html`<${Day} at=${x.valid_until} />`, '', { sort: 'valid_until' }],
     [t('emb.state'), (x) => html`<${EmbBadge} kind="exemption_state" code=${x.state} />`, '', { sort: 'state' }],
   ]} />`;
@@ -154,11 +154,11 @@ export function NoticeTable({ list, name, actions, regime }) {
   })).sort((a, b) => (a.state === 'due' ? 0 : 1) - (b.state === 'due' ? 0 : 1) || String(a.due).localeCompare(String(b.due)));
   const cols = [
     [t('emb.notice'), (n) => html`<${NoticeLink} id=${n.id}>${label('notice_kind', n.kind)}<//>`, '', { sort: 'kind' }],
-    !regime && [t('emb.regime'), (n) => html`<${RegimeLink} id=${n.regime} name=${n.regime_name} />`],
+    !regime && [t('emb.regime'), (n) => html`<${RegimeLink} id=${n.regime} />`],
     [t('emb.about'), (n) => html`<${Subject} s=${n.about} />`],
     [t('emb.due'), (n) => html`<${Day} at=${n.due} />${n.overdue ? html` <span class="badge tone-missing">${t('emb.overdue')}</span>` : ''}`, '', { sort: 'due' }],
     [t('emb.state'), (n) => html`<${EmbBadge} kind="notice_state" code=${n.state} />`, '', { sort: 'state' }],
-    [t('emb.sent_on'), (n) => html`<${Day} at=${n.sent_on} />${n.reference ? html` · <span dir="auto">${n.reference}</span>` : ''}`],
+    [t('emb.sent_on'), (n) => html`<${Day} at=${n.sent_on} />${n.reference ? html` · <span dir="auto" translate=${false}>${n.reference}</span>` : ''}`],
     [t('emb.document'), (n) => html`<a href=${`/api/v1/notices/${encodeURIComponent(n.id)}/document`} target="_blank" rel="noopener">${t('emb.print')}<span class="sr-only"> ${label('notice_kind', n.kind)}</span></a>`],
   ];
   if (actions) cols.push([t('emb.actions'), actions]);
@@ -212,7 +212,7 @@ export function EmbargoCheck({ route }) {
 function Finding({ f }) {
   return html`<li data-screen=${f.screen}>
     <strong>${label('screen', f.screen)}</strong>: <span>${findingText(f)}</span>
-    ${f.regime && html` · <${RegimeLink} id=${f.regime} name=${f.regime_name} />`}
+    ${f.regime && html` · <${RegimeLink} id=${f.regime} />`}
     ${f.alert && html` · <${AlertLink} id=${f.alert.id}>${t('emb.alert')} (${label('alert_state', f.alert.state)})<//>`}
   </li>`;
 }
@@ -222,7 +222,7 @@ function CheckResult({ r }) {
     <h2 id="ec-r">${t('emb.check_result', { country: countryName(r.country), date: dayText(r.date) })}</h2>
     <p class=${r.clear ? 'emb-clear' : 'emb-blocked'} role="status">${r.clear ? t('emb.clear') : t('emb.not_clear', { n: r.regimes.length })}</p>
     ${r.regimes.length > 0 && html`<${Table} caption=${t('emb.regimes')} rows=${r.regimes} cols=${[
-      [t('emb.regime'), (x) => html`<${RegimeLink} id=${x.id} name=${x.name} on=${r.date} />`],
+      [t('emb.regime'), (x) => html`<${RegimeLink} id=${x.id} on=${r.date} />`],
       [t('emb.target'), (x) => label('regime_target', x.target)],
       [t('emb.scope'), (x) => scopeText(x.scope)],
       [t('emb.period'), (x) => html`<${Period} p=${x.period} />`],

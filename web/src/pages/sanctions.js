@@ -70,7 +70,7 @@ function Candidates({ result, name }) {
         [t('emb.name_score'), html`<${Score} value=${c.name_score} />`],
         [t('emb.asked'), markedName(result.query?.name || name, c.explanation)],
         [t('emb.matched_name'), html`<bdi dir="auto" translate=${false}>${c.matched_name || c.entry?.name}</bdi>`],
-        c.entry?.regime && [t('emb.regime'), html`<${RegimeLink} id=${c.entry.regime} name=${c.entry.regime_name || c.entry.list_type} />`],
+        c.entry?.regime && [t('emb.regime'), html`<${RegimeLink} id=${c.entry.regime} />`],
         !c.entry?.regime && c.entry?.list_type && [t('emb.list_type'), html`<${Text} v=${c.entry.list_type} />`],
       ]} />
       <${Explanation} explanation=${c.explanation} />
@@ -198,7 +198,7 @@ export function SanctionsList({ user, route }) {
     [t('emb.name'), (e) => html`<${EntryLink} id=${e.id} name=${e.name} />${e.name_original_script ? html`<br /><bdi dir="auto" translate=${false}>${e.name_original_script}</bdi>` : ''}`, '', { sort: 'name' }],
     [t('emb.reference'), (e) => html`<span translate=${false}>${e.reference}</span>`, '', { sort: 'reference' }],
     [t('emb.kind'), (e) => label('entry_kind', e.kind), '', { sort: 'kind' }],
-    [t('emb.list_type'), (e) => (e.regime ? html`<${RegimeLink} id=${e.regime} name=${e.list_type} />` : html`<${Text} v=${e.list_type} />`)],
+    [t('emb.list_type'), (e) => (e.regime ? html`<${RegimeLink} id=${e.regime} />` : html`<${Text} v=${e.list_type} />`)],
     [t('emb.nationality'), (e) => (e.nationalities || []).map((n) => (/^[A-Z]{2}$/.test(n) ? countryName(n) : n)).join(', ') || '—'],
     [t('emb.listed_on'), (e) => html`<${Day} at=${e.listed_on} />`, '', { sort: 'listed_on' }],
   ];
@@ -290,7 +290,7 @@ export function Entry({ route }) {
     <${Facts} rows=${[
       e.name_original_script && [t('emb.original_script'), html`<bdi dir="auto" translate=${false}>${e.name_original_script}</bdi>`],
       [t('emb.list_source'), html`<${Text} v=${e.source} />`],
-      [t('emb.list_type'), e.regime ? html`<${RegimeLink} id=${e.regime} name=${e.list_type} />` : html`<${Text} v=${e.list_type} />`],
+      [t('emb.list_type'), e.regime ? html`<${RegimeLink} id=${e.regime} />` : html`<${Text} v=${e.list_type} />`],
       [t('emb.dob'), (e.dobs || []).map((d) => `${dob(d)}${d.kind && d.kind !== 'exact' ? ' (' + label('date_kind', d.kind) + ')' : ''}`).join('; ') || '—'],
       [t('emb.place_of_birth'), html`<${Text} v=${(e.places_of_birth || []).map((p) => (typeof p === 'string' ? p : [p.city, p.country].filter(Boolean).join(', ')))} />`],
       [t('emb.nationality'), (e.nationalities || []).map((n) => (/^[A-Z]{2}$/.test(n) ? countryName(n) : n)).join(', ') || '—'],

@@ -14,6 +14,7 @@ import { Field, FormError, LoadError, Loading, Submit, errorText, useForm } from
 import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/stock.js';
 import { Badge, Country, EucLink, Goods, LicenceLink, Route, ShipmentLink } from '../components/transfers.js';
 import { PageTitle } from './misc.js';
+import { regimeName } from '../components/embargo.js';
 import { formField } from './licences.js';
 import { useSerialSearch, what } from '../components/loss.js';
 
@@ -144,7 +145,7 @@ function NewShipment({ licence: given }) {
     // a supply under an arms embargo goes with its exemption (docs/embargo.md);
     // a server without the embargo room has none to offer
     Promise.all([api('GET', '/exemptions'), api('GET', '/regimes').catch(() => [])]).then(([xs, rs]) => {
-      const names = Object.fromEntries(rs.map((r) => [r.id, r.name]));
+      const names = Object.fromEntries(rs.map((r) => [r.id, regimeName(r)]));
       setExemptions(xs.filter((x) => !['refused', 'objected', 'expired'].includes(x.state)).map((x) => ({ ...x, regime_name: names[x.regime] })));
     }, () => {});
     api('GET', '/lots').then((ls) => setLots(ls.filter((l) => l.rounds > 0)), () => {});
