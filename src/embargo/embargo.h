@@ -18,6 +18,10 @@ extern const char *const embargo_regime_targets[],
                                                                          *const embargo_notice_kinds[],
                                                                              *const embargo_notice_states[];
 
+/* Whether the room's tables are there: a registry made before the room
+ * and only read since is read as it is, without them (it gets them on its
+ * first write). */
+bool embargo_ready(wam_db *db);
 /* Refuses a principal confined to sites: embargoes are the state's. */
 int embargo_national(wam_db *db);
 /* `date` checked (field `field`), or today into `buf` when NULL. */

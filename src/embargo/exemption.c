@@ -274,6 +274,8 @@ int wam_embargo_exemption_list(wam_db *db, json_t **out, const char *regime)
 	if (rc)
 		return rc;
 	wam_date_today(today);
+	if (!embargo_ready(db))
+		return (*out = json_array()) ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	rc = regime
 	         ? wam_query_rows(db, out, EXEMPTION_SQL " WHERE regime_id=? ORDER BY recorded_seq DESC", regime, NULL)
 	         : wam_query_rows(db, out, EXEMPTION_SQL " ORDER BY recorded_seq DESC", NULL, NULL);

@@ -34,6 +34,8 @@ int wam_embargo_notice_list(wam_db *db, json_t **out, const char *state)
 	if (state && strcmp(state, "due") && strcmp(state, "sent"))
 		return wam_error_set(WAM_EINVAL, "state", "state '%.20s' is not due or sent", state);
 	wam_date_today(today);
+	if (!embargo_ready(db))
+		return (*out = json_array()) ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	rc = wam_query_rows(db, out, NOTICE_SQL " WHERE ?2 IS NULL OR n.state=?2 ORDER BY n.state='sent', n.due, n.id",
 	                    today, state);
 	json_array_foreach(*out, i, n) tidy(n);
@@ -289,7 +291,7 @@ int wam_embargo_todo(wam_db *db, json_t *items, const char *today)
 	const wam_principal *who = wam_db_principal(db);
 	(void)today;
 	/* notices are the state's: whoever acts on embargoes sends them */
-	if (wam_confined(db) || (who && !wam_auth_allows(who->role, WAM_ACT_EMBARGO))) {
+	if (wam_confined(db) || (who && !wam_auth_allows(who->role, WAM_ACT_EMBARGO)) || !embargo_ready(db)) {
 		json_decref(overdue);
 		json_decref(due);
 		return 0;

@@ -383,7 +383,10 @@ int wam_embargo_regime_list(wam_db *db, json_t **out, const char *date)
 	*out = NULL;
 	int rc = embargo_national(db);
 	if (rc || (rc = embargo_date(&date, today, "on")) ||
-	    (rc = wam_query_rows(db, &rows, "SELECT body, removed_seq FROM regimes ORDER BY name, id", NULL, NULL)) ||
+	    (rc = wam_query_rows(db, &rows,
+	                         embargo_ready(db) ? "SELECT body, removed_seq FROM regimes ORDER BY name, id"
+	                                           : "SELECT 1 WHERE 0",
+	                         NULL, NULL)) ||
 	    (rc = embargo_national_regimes(db, nat, date, NULL)))
 		goto done;
 	json_array_foreach(rows, i, r)
@@ -420,7 +423,8 @@ int wam_embargo_regime_get(wam_db *db, json_t **out, const char *id, const char 
 	*out = NULL;
 	int rc = embargo_national(db);
 	if (rc || (rc = embargo_date(&date, today, "on")) ||
-	    (rc = wam_query_row(db, &row, "SELECT body, removed_seq FROM regimes WHERE id=?", id, NULL)))
+	    (embargo_ready(db) &&
+	     (rc = wam_query_row(db, &row, "SELECT body, removed_seq FROM regimes WHERE id=?", id, NULL))))
 		goto done;
 	if (row) {
 		embargo_decode(row, "body");
@@ -443,6 +447,8 @@ int wam_embargo_regime_get(wam_db *db, json_t **out, const char *id, const char 
 		*out = shown_national(json_incref(json_array_get(nat, 0)), date);
 		json_object_set_new(*out, "versions", json_array());
 	}
+	if (!embargo_ready(db))
+		goto done;
 	if ((rc = wam_embargo_exemption_list(db, &x, id)))
 		goto done;
 	json_object_set_new(*out, "exemptions", x);

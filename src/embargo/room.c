@@ -38,6 +38,16 @@ int wam_embargo_vocabulary(json_t **out)
 	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 }
 
+bool embargo_ready(wam_db *db)
+{
+	json_t *row = NULL;
+	bool ready = !wam_query_row(db, &row, "SELECT count(*) AS n FROM sqlite_master WHERE type='table' AND name=?",
+	                            "notices", NULL) &&
+	             json_integer_value(json_object_get(row, "n")) > 0;
+	json_decref(row);
+	return ready;
+}
+
 int embargo_national(wam_db *db)
 {
 	return wam_confined(db) ? wam_confine_national(db, "embargo") : 0;
@@ -137,6 +147,8 @@ int embargo_regimes(wam_db *db, json_t **out)
 	json_t *rows = NULL, *r;
 	size_t i;
 	*out = NULL;
+	if (!embargo_ready(db))
+		return (*out = json_array()) ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	int rc = wam_query_rows(db, &rows, "SELECT body FROM regimes WHERE removed_seq IS NULL ORDER BY name, id", NULL,
 	                        NULL);
 	if (rc)

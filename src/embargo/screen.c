@@ -95,9 +95,12 @@ int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t
 		if (government && (!strcmp(target, "government_excluded") || !strcmp(target, "non_state_actors")))
 			continue;
 		const char *id = json_string_value(json_object_get(r, "id"));
+		json_t *why = NULL;
 		if (exemption) {
 			if (!wam_embargo_exemption_fits(db, exemption, id, date, "exemption"))
 				continue;
+			/* the finding says why the exemption does not waive it */
+			why = json_string(wam_error_last()->message);
 			wam_error_clear();
 		}
 		char reference[64];
@@ -105,6 +108,10 @@ int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t
 		json_t *f = wam_message_json("%s (%s, %s) is in %s, under the Security Council's %s arms embargo (%s)",
 		                             name ? name : "", role, country, country,
 		                             json_string_value(json_object_get(r, "name")), reference);
+		if (f && why)
+			json_object_set_new(f, "exemption", json_pack("{s:s, s:o}", "id", exemption, "why", why));
+		else
+			json_decref(why);
 		if ((rc = add(findings, f, id, reference, NULL)))
 			break;
 	}

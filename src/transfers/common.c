@@ -176,6 +176,7 @@ static const wam_field party_fields[] = {
     {.name = "documents", .kind = WAM_FIELD_CUSTOM, .take = take_documents},
     {.name = "broker_id", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
     {.name = "position", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {.name = "government", .kind = WAM_FIELD_OTHER},
     {0}};
 
 int transfers_broker_active(wam_db *db, const char *broker_id, const char *field)
@@ -232,9 +233,22 @@ int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefi
 	snprintf(field, sizeof field, "%scountry", prefix);
 	if (strcmp(role, "carrier") != 0 && !json_object_get(out, "country"))
 		return wam_error_set(WAM_EINVAL, field, "%s is required (a %s is in a country)", field, role);
+	/* a party of the state's government: a regime that excludes the
+	 * government or aims at non-State actors spares it; kept with its
+	 * screening, so the party is screened the same way again */
+	const json_t *gov = json_object_get(in, "government");
+	if (!wam_absent(gov) && !json_is_boolean(gov)) {
+		snprintf(field, sizeof field, "%sgovernment", prefix);
+		return wam_error_set(WAM_EINVAL, field, "%s must be true or false", field);
+	}
+	if (json_is_true(gov))
+		json_object_set_new(out, "government", json_true());
 	json_t *screening = NULL;
 	if ((rc = transfers_screen(db, &screening, out, date)))
 		return rc;
+	json_object_del(out, "government");
+	if (json_is_true(gov))
+		json_object_set_new(screening, "government", json_true());
 	/* a record naming a broker is an act on it: a potential match on the
 	 * sanctions list holds it, as any finding does */
 	const json_t *first = json_array_get(json_object_get(screening, "findings"), 0);

@@ -47,14 +47,20 @@ int transfers_screen_licence(wam_db *db, const char *licence, const char *date, 
 {
 	json_t *parties = NULL, *party, *s = NULL;
 	size_t i;
-	int rc = wam_query_rows(db, &parties, "SELECT n, role, name, country FROM licence_parties WHERE licence_id=?"
-	                        " ORDER BY n", licence, NULL);
+	int rc = wam_query_rows(
+	    db, &parties,
+	    "SELECT n, role, name, country,"
+	    " json_extract(screening,'$.government') AS government FROM licence_parties WHERE licence_id=?"
+	    " ORDER BY n",
+	    licence, NULL);
 	json_array_foreach(parties, i, party)
 	{
 		if (rc)
 			break;
 		if (exemption)
 			json_object_set_new(party, "exemption", json_string(exemption));
+		json_object_set_new(party, "government",
+		                    json_boolean(json_integer_value(json_object_get(party, "government"))));
 		if ((rc = transfers_screen(db, &s, party, date)))
 			break;
 		const json_t *first = json_array_get(json_object_get(s, "findings"), 0);

@@ -267,6 +267,18 @@ static void test_shipment_needs_a_fitting_exemption(void **state)
 	before = test_events(r);
 	assert_int_equal(ship(r, &out, lic, euc, b, "2026-07-15", ex), WAM_ECONFLICT);
 	unchanged(r, before);
+	/* screening says why the exemption does not waive the finding */
+	json_t *party = json_pack("{s:s, s:s, s:s, s:s}", "role", "end_user", "name", "Armed Forces of Senegal",
+	                          "country", "SN", "exemption", ex);
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-07-15", party), 0);
+	const json_t *f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+	assert_string_equal(test_str(f, "regime"), "testland");
+	assert_non_null(strstr(test_str(json_object_get(f, "exemption"), "why"), "2026-06-30"));
+	json_decref(out);
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-06-15", party), 0);
+	assert_true(json_is_true(json_object_get(json_object_get(out, "screening"), "clear")));
+	json_decref(out);
+	json_decref(party);
 	/* a procedure the regime does not provide is refused */
 	json_t *in = fmt_json(EXEMPTION, "standing", ""), *o2 = NULL;
 	assert_int_equal(wam_embargo_exemption_add(r->db, &o2, "nosuch", in), WAM_ENOTFOUND);
@@ -301,6 +313,13 @@ static void test_notify_no_objection(void **state)
 	assert_int_equal(wam_embargo_exemption_notice(r->db, &html, &n, ex), 0);
 	assert_non_null(strstr(html, "Notifying State"));
 	assert_non_null(strstr(html, "A1, A2"));
+	free(html);
+	/* whatever the exemption holds is escaped */
+	char ex3[WAM_ID_LEN + 1];
+	exemption(r, ex3, "standing", ",\"supporting_note\":\"<script>alert('x')</script> & co\"");
+	assert_int_equal(wam_embargo_exemption_notice(r->db, &html, &n, ex3), 0);
+	assert_null(strstr(html, "<script>"));
+	assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
 	free(html);
 	clean(r);
 }
@@ -412,6 +431,34 @@ static void test_national_embargo(void **state)
 	test_expect_rebuilt(r, "SELECT group_concat(id||coalesce(lifted_on,'-'),'|') FROM embargoes");
 }
 
+/* A regime that excludes the government spares a licence party that says
+ * it is the government, and catches one that does not. */
+static void test_government_is_spared(void **state)
+{
+	test_reg *r = *state;
+	json_t *file = fmt_json(TEST_REGIMES, 1), *out = NULL;
+	json_t *gov = json_deep_copy(json_array_get(json_object_get(file, "regimes"), 0));
+	json_object_set_new(gov, "id", json_string("govland"));
+	json_object_set_new(gov, "territories", json_pack("[s]", "GH"));
+	json_object_set_new(json_array_get(json_object_get(gov, "periods"), 0), "target",
+	                    json_string("government_excluded"));
+	json_array_append_new(json_object_get(file, "regimes"), gov);
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, file), 0);
+	json_decref(out);
+	json_decref(file);
+	json_t *party = test_json("{\"role\":\"end_user\",\"name\":\"Ghana Armed Forces\",\"country\":\"GH\","
+	                          "\"government\":true}");
+	assert_int_equal(wam_transfers_screen(r->db, &out, party, "2026-03-01"), 0);
+	assert_true(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	json_object_set_new(party, "government", json_false());
+	assert_int_equal(wam_transfers_screen(r->db, &out, party, "2026-03-01"), 0);
+	assert_string_equal(test_str(json_array_get(json_object_get(out, "findings"), 0), "regime"), "govland");
+	json_decref(out);
+	json_decref(party);
+	clean(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +468,7 @@ int main(void)
 	    TEST_IN_HT(test_prior_approval),
 	    TEST_IN_HT(test_notices),
 	    TEST_IN_HT(test_national_embargo),
+	    TEST_IN_HT(test_government_is_spared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
