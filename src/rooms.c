@@ -23,7 +23,7 @@ _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "rai
  * embargo/demo.c, sanctions/demo.c). */
 extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfers_demo_part, wam_embargo_demo_part,
     wam_sanctions_demo_part;
-const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part,     &wam_trace_demo_part,
+const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part,    &wam_trace_demo_part,
                                                &wam_transfers_demo_part, &wam_embargo_demo_part,
                                                &wam_sanctions_demo_part, NULL};
 
@@ -75,8 +75,8 @@ int wam_stock_todo(wam_db *db, json_t *items, const char *today);
 int wam_collection_todo(wam_db *db, json_t *items, const char *today);
 int wam_embargo_todo(wam_db *db, json_t *items, const char *today);
 int wam_sanctions_todo(wam_db *db, json_t *items, const char *today);
-const wam_todo_part wam_todo_parts[] = {wam_trace_todo,     wam_transfers_todo, wam_embargo_todo,
-                                        wam_sanctions_todo, wam_stock_todo,     wam_collection_todo, NULL};
+const wam_todo_part wam_todo_parts[] = {wam_trace_todo,     wam_transfers_todo, wam_sanctions_todo,
+                                        wam_embargo_todo,   wam_stock_todo,     wam_collection_todo, NULL};
 
 /* Every party of a transfer and every holder is screened (ledger/screen.c):
  * an arms embargo regime or a national embargo on its country

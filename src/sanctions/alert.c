@@ -108,6 +108,8 @@ int wam_sanctions_alerts(wam_db *db, json_t **out, const char *state)
 	size_t i;
 	int rc;
 	*out = NULL;
+	if ((rc = wam_confine_national(db, "screening alerts")))
+		return rc;
 	if (state && strcmp(state, "open") && strcmp(state, "confirmed") && strcmp(state, "cleared"))
 		return wam_error_set(WAM_EINVAL, "state", "state '%.20s' is not open, confirmed or cleared", state);
 	if ((rc = wam_query_rows(
@@ -124,7 +126,10 @@ int wam_sanctions_alerts(wam_db *db, json_t **out, const char *state)
 
 int wam_sanctions_alert_get(wam_db *db, json_t **out, const char *id)
 {
-	int rc = wam_query_one(db, out, ALERT_SQL " WHERE a.id=?1", id, "screening alert");
+	*out = NULL;
+	int rc = wam_confine_national(db, "screening alerts");
+	if (!rc)
+		rc = wam_query_one(db, out, ALERT_SQL " WHERE a.id=?1", id, "screening alert");
 	if (!rc && (rc = shape(db, *out))) {
 		json_decref(*out);
 		*out = NULL;

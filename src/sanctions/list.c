@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sanctions/sanctions.h"
+#include "wam/embargo.h"
 
 const char *const wam_sanctions_entry_kinds[] = {"individual", "entity", NULL};
 const char *const wam_sanctions_alias_qualities[] = {"good", "low", "aka", NULL};
@@ -220,21 +221,32 @@ done:
 int wam_sanctions_imports(wam_db *db, json_t **out)
 {
 	*out = NULL;
-	return wam_query_rows(
-	    db, out,
-	    "SELECT i.seq, i.source, i.format, i.generated, i.sha256, i.added, i.amended, i.removed,"
-	    " e.time, e.actor FROM sanctions_imports i JOIN events e ON e.seq=i.seq ORDER BY i.seq DESC",
-	    NULL, NULL);
+	int rc = wam_confine_national(db, "sanctions lists");
+	return rc ? rc
+	          : wam_query_rows(
+	                db, out,
+	                "SELECT i.seq, i.source, i.format, i.generated, i.sha256, i.added, i.amended, i.removed,"
+	                " e.time, e.actor FROM sanctions_imports i JOIN events e ON e.seq=i.seq ORDER BY i.seq DESC",
+	                NULL, NULL);
+}
+
+int sanctions_regime(wam_db *db, json_t *e)
+{
+	char regime[64] = "";
+	const char *list_type = json_string_value(json_object_get(e, "list_type"));
+	int rc = list_type ? wam_embargo_regime_of_list(db, regime, sizeof regime, list_type) : 0;
+	if (!rc)
+		json_object_set_new(e, "regime", *regime ? json_string(regime) : json_null());
+	return rc;
 }
 
 /* An entry's row as the API shows it: the body with its removal. */
-static void entry_shape(json_t *row)
+static int entry_shape(wam_db *db, json_t *row)
 {
 	sanctions_decode(row, "body");
 	json_t *body = json_object_get(row, "body");
 	json_object_set(body, "removed_on", json_object_get(row, "removed_on"));
-	if (!json_object_get(body, "regime"))
-		json_object_set_new(body, "regime", json_null());
+	return sanctions_regime(db, body);
 }
 
 int wam_sanctions_entries(wam_db *db, json_t **out, const char *q, bool removed, int limit)
@@ -244,35 +256,46 @@ int wam_sanctions_entries(wam_db *db, json_t **out, const char *q, bool removed,
 	char lim[24];
 	*out = NULL;
 	snprintf(lim, sizeof lim, "%d", limit > 0 ? limit : 100);
-	int rc = wam_query_rows(db, &rows,
-	                        removed ? "SELECT body, removed_on FROM sanctions_entries WHERE removed_on IS NOT NULL"
-	                                  " AND (?1 IS NULL OR instr(lower(body), lower(?1))>0) ORDER BY reference"
-	                                  " LIMIT CAST(?2 AS INTEGER)"
-	                                : "SELECT body, removed_on FROM sanctions_entries WHERE removed_on IS NULL"
-	                                  " AND (?1 IS NULL OR instr(lower(body), lower(?1))>0) ORDER BY reference"
-	                                  " LIMIT CAST(?2 AS INTEGER)",
-	                        q, lim);
+	int rc = wam_confine_national(db, "sanctions lists");
+	if (rc)
+		return rc;
+	rc = wam_query_rows(db, &rows,
+	                    removed ? "SELECT body, removed_on FROM sanctions_entries WHERE removed_on IS NOT NULL"
+	                              " AND (?1 IS NULL OR instr(lower(body), lower(?1))>0) ORDER BY reference"
+	                              " LIMIT CAST(?2 AS INTEGER)"
+	                            : "SELECT body, removed_on FROM sanctions_entries WHERE removed_on IS NULL"
+	                              " AND (?1 IS NULL OR instr(lower(body), lower(?1))>0) ORDER BY reference"
+	                              " LIMIT CAST(?2 AS INTEGER)",
+	                    q, lim);
 	if (rc)
 		return rc;
 	*out = json_array();
 	json_array_foreach(rows, i, r)
 	{
-		entry_shape(r);
+		if ((rc = entry_shape(db, r)))
+			break;
 		json_array_append(*out, json_object_get(r, "body"));
 	}
 	json_decref(rows);
-	return 0;
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int wam_sanctions_entry_get(wam_db *db, json_t **out, const char *id)
 {
 	json_t *row = NULL, *history = NULL, *alerts = NULL;
 	*out = NULL;
-	int rc = wam_query_one(db, &row, "SELECT body, removed_on FROM sanctions_entries WHERE id=?1", id,
-	                       "sanctions list entry");
-	if (rc)
+	int rc = wam_confine_national(db, "sanctions lists");
+	if (!rc)
+		rc = wam_query_one(db, &row, "SELECT body, removed_on FROM sanctions_entries WHERE id=?1", id,
+		                   "sanctions list entry");
+	if (rc || (rc = entry_shape(db, row))) {
+		json_decref(row);
 		return rc;
-	entry_shape(row);
+	}
 	if (!(rc = wam_query_rows(
 	          db, &history,
 	          "SELECT i.seq, i.source, i.generated, CASE WHEN instr(e.payload, '\"removed\":[') > 0 AND"

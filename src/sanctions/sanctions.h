@@ -57,6 +57,11 @@ int sanctions_alert_seen(wam_db *db, const char *id, const json_t *subject);
  * to `alerts`. */
 int sanctions_rescreen(wam_db *db, json_t *alerts);
 
+/* Sets `regime` of entry `e` to the embargo room's regime whose list is
+ * the entry's list_type (null when none names it): resolved when read, so
+ * a newer regimes file names the regimes of entries imported before it. */
+int sanctions_regime(wam_db *db, json_t *e);
+
 /* Replaces string member `key` of `row` by the JSON it holds. */
 void sanctions_decode(json_t *row, const char *key);
 

@@ -10,6 +10,7 @@
 
 #include "ledger/room.h"
 #include "sanctions/sanctions.h"
+#include "wam/embargo.h"
 #include "wam/match.h"
 
 const screen_index *sanctions_index(wam_db *db)
@@ -40,9 +41,7 @@ const screen_index *sanctions_index(wam_db *db)
 	{
 		sanctions_decode(r, "body");
 		json_t *body = json_object_get(r, "body");
-		if (!json_object_get(body, "regime"))
-			json_object_set_new(body, "regime", json_null());
-		if (screen_index_add(idx, body)) {
+		if (sanctions_regime(db, body) || screen_index_add(idx, body)) {
 			json_decref(rows);
 			screen_index_free(idx);
 			return NULL;
@@ -85,15 +84,29 @@ static int check_query(const wam_sanctions_query *q)
 	return 0;
 }
 
+/* A name as screening compares it (the match room's folding: "muhammad
+ * qadhafi"); the name's plain key when it has no letter to fold. */
+static void fold_name(char *buf, size_t cap, const char *name)
+{
+	wam_name nm;
+	if (!wam_name_fold(&nm, name, "name")) {
+		wam_name_normalized(buf, cap, &nm);
+		return;
+	}
+	wam_error_clear();
+	size_t kcap = 4 * strlen(name) + 1;
+	char *k = malloc(kcap);
+	*buf = 0;
+	if (k && wam_match_name_key(k, kcap, name) >= 0)
+		snprintf(buf, cap, "%s", k);
+	free(k);
+}
+
 static json_t *normalized(const char *name)
 {
-	size_t cap = 4 * strlen(name) + 1;
-	char *k = malloc(cap);
-	json_t *v = NULL;
-	if (k && wam_match_name_key(k, cap, name) >= 0)
-		v = json_string(k);
-	free(k);
-	return v ? v : json_null();
+	char buf[512];
+	fold_name(buf, sizeof buf, name);
+	return json_string(buf);
 }
 
 int wam_sanctions_screen(wam_db *db, json_t **out, const wam_sanctions_query *q)
@@ -101,7 +114,7 @@ int wam_sanctions_screen(wam_db *db, json_t **out, const wam_sanctions_query *q)
 	json_t *cands = NULL;
 	int rc;
 	*out = NULL;
-	if ((rc = check_query(q)))
+	if ((rc = wam_confine_national(db, "sanctions screening")) || (rc = check_query(q)))
 		return rc;
 	const screen_index *idx = sanctions_index(db);
 	if (!idx)
@@ -144,7 +157,12 @@ int wam_sanctions_screen_batch(wam_db *db, const char *tsv, size_t len, const wa
 	char *copy = malloc(len + 1), *p, *next;
 	json_t *lines = json_array();
 	long line = 0;
-	int rc = 0;
+	int rc = wam_confine_national(db, "sanctions screening");
+	if (rc || !copy || !lines) {
+		free(copy);
+		json_decref(lines);
+		return rc ? rc : wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a batch");
+	}
 	if (!copy || !lines) {
 		free(copy);
 		json_decref(lines);
@@ -230,16 +248,12 @@ char *sanctions_party_key(const json_t *party)
 	const char *name = json_string_value(json_object_get(party, "name"));
 	const char *dob = json_string_value(json_object_get(party, "dob"));
 	const char *nat = json_string_value(json_object_get(party, "nationality"));
-	if (!name)
-		name = "";
-	size_t cap = 4 * strlen(name) + 64;
+	char folded[512];
+	fold_name(folded, sizeof folded, name ? name : "");
+	size_t cap = strlen(folded) + 32;
 	char *k = malloc(cap);
-	if (!k)
-		return NULL;
-	long n = wam_match_name_key(k, cap - 40, name);
-	if (n < 0)
-		n = 0;
-	snprintf(k + n, cap - (size_t)n, "|%.10s|%.2s", dob ? dob : "", nat ? nat : "");
+	if (k)
+		snprintf(k, cap, "%s|%.10s|%.2s", folded, dob ? dob : "", nat ? nat : "");
 	return k;
 }
 
@@ -272,6 +286,34 @@ static json_t *finding(const json_t *party, const json_t *cand, json_t *alert)
 	return f;
 }
 
+/* Whether the party's exemption waives entry `entry`: it fits the entry's
+ * regime on `date` and covers every listed person of it (empty `covers`)
+ * or names the entry's reference. An exemption that does not fit waives
+ * nothing, and the finding stands. */
+static int waiver(wam_db *db, bool *waived, const json_t *party, const json_t *entry, const char *date)
+{
+	const char *ex = json_string_value(json_object_get(party, "exemption"));
+	const char *regime = json_string_value(json_object_get(entry, "regime"));
+	const char *ref = json_string_value(json_object_get(entry, "reference"));
+	json_t *e = NULL, *v;
+	size_t i;
+	*waived = false;
+	if (!ex || !regime)
+		return 0;
+	int rc = wam_embargo_exemption_fits(db, ex, regime, date, "exemption");
+	if (rc == WAM_ECONFLICT || rc == WAM_ENOTFOUND || rc == WAM_EINVAL) {
+		wam_error_clear();
+		return 0;
+	}
+	if (rc || (rc = wam_embargo_exemption_get(db, &e, ex, date)))
+		return rc;
+	const json_t *covers = json_object_get(e, "covers");
+	*waived = json_array_size(covers) == 0;
+	json_array_foreach(covers, i, v) *waived |= ref && json_is_string(v) && !strcmp(json_string_value(v), ref);
+	json_decref(e);
+	return 0;
+}
+
 int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date, json_t *findings)
 {
 	const char *name = json_string_value(json_object_get(party, "name"));
@@ -279,7 +321,6 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 	char *key = NULL;
 	size_t i;
 	int rc;
-	(void)date;
 	if (!name || !*name)
 		return 0;
 	const screen_index *idx = sanctions_index(db);
@@ -304,6 +345,11 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 	{
 		const char *entry_id = json_string_value(json_object_get(json_object_get(c, "entry"), "id"));
 		json_t *alert = NULL, *f;
+		bool waived = false;
+		if ((rc = waiver(db, &waived, party, json_object_get(c, "entry"), date)))
+			break;
+		if (waived)
+			continue;
 		if ((rc = sanctions_alert_find(db, &alert, entry_id, key)))
 			break;
 		if (alert && !strcmp(json_string_value(json_object_get(alert, "state")), "cleared")) {

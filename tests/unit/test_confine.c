@@ -23,6 +23,7 @@
 #include "wam/stock.h"
 #include "wam/trace.h"
 #include "wam/embargo.h"
+#include "wam/sanctions.h"
 #include "wam/transfers.h"
 
 /* What confinement does to a public function. */
@@ -259,6 +260,18 @@ static public_fn fns[] = {
     {"wam_embargo_notice_get", NATIONAL, false},
     {"wam_embargo_notice_sent", NATIONAL, false},
     {"wam_embargo_notice_document", NATIONAL, false},
+    /* sanctions.h: the state's, never a site's */
+    {"wam_sanctions_vocabulary", FREE, false},
+    {"wam_sanctions_import", NATIONAL, false},
+    {"wam_sanctions_imports", NATIONAL, false},
+    {"wam_sanctions_entries", NATIONAL, false},
+    {"wam_sanctions_entry_get", NATIONAL, false},
+    {"wam_sanctions_screen", NATIONAL, false},
+    {"wam_sanctions_screen_batch", NATIONAL, false},
+    {"wam_sanctions_alerts", NATIONAL, false},
+    {"wam_sanctions_alert_get", NATIONAL, false},
+    {"wam_sanctions_alert_clear", NATIONAL, false},
+    {"wam_sanctions_alert_confirm", NATIONAL, false},
     /* transfers.h: the state's, never a site's */
     {"wam_transfers_vocabulary", FREE, false},
     {"wam_transfers_screen", NATIONAL, false},
@@ -917,6 +930,17 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_embargo_notice_get", wam_embargo_notice_get(db, &out, x));
 	NAT("wam_embargo_notice_sent", wam_embargo_notice_sent(db, &out, x, in));
 	NAT("wam_embargo_notice_document", wam_embargo_notice_document(db, &html, &n, x));
+	wam_sanctions_query sq = {.name = "x"};
+	NAT("wam_sanctions_import", wam_sanctions_import(db, &out, "a,b\n", 4, "csv", "HT national"));
+	NAT("wam_sanctions_imports", wam_sanctions_imports(db, &out));
+	NAT("wam_sanctions_entries", wam_sanctions_entries(db, &out, NULL, false, 0));
+	NAT("wam_sanctions_entry_get", wam_sanctions_entry_get(db, &out, x));
+	NAT("wam_sanctions_screen", wam_sanctions_screen(db, &out, &sq));
+	NAT("wam_sanctions_screen_batch", wam_sanctions_screen_batch(db, "x\n", 2, NULL, NULL, NULL));
+	NAT("wam_sanctions_alerts", wam_sanctions_alerts(db, &out, NULL));
+	NAT("wam_sanctions_alert_get", wam_sanctions_alert_get(db, &out, x));
+	NAT("wam_sanctions_alert_clear", wam_sanctions_alert_clear(db, &out, x, in));
+	NAT("wam_sanctions_alert_confirm", wam_sanctions_alert_confirm(db, &out, x, in));
 	NAT("wam_transfers_broker_add", wam_transfers_broker_add(db, &out, in));
 	NAT("wam_transfers_broker_set_state", wam_transfers_broker_set_state(db, &out, x, in));
 	NAT("wam_transfers_broker_get", wam_transfers_broker_get(db, &out, x));

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "wam/embargo.h"
 #include "wam/ledger.h"
+#include "wam/stock.h"
 #include "wam/sanctions.h"
 #include "wam/transfers.h"
 
@@ -440,6 +442,129 @@ static void test_reimport(void **state)
 	                       " (SELECT * FROM sanctions_entries ORDER BY id)");
 }
 
+/* A listed name passes with an exemption that fits the entry's regime,
+ * and is blocked again once the exemption has expired. */
+static void test_exemption_waives_until_it_expires(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = NULL;
+	assert_int_equal(wam_embargo_regimes_import_file(r->db, &out, NULL), 0);
+	json_decref(out);
+	json_decref(import_file(r, "v1"));
+	json_t *list = NULL;
+	assert_int_equal(wam_sanctions_entries(r->db, &list, "QUMRAWI", false, 0), 0);
+	assert_string_equal(test_str(json_array_get(list, 0), "regime"), "libya"); /* its list type's regime */
+	json_decref(list);
+	json_t *ex = test_json("{\"procedure\":\"standing\",\"notifying_state\":\"HT\","
+	                       "\"supplier\":\"Haiti Defence Works\",\"valid_until\":\"2026-06-30\","
+	                       "\"end_user\":{\"name\":\"Mustafa Yusuf al-Qumrawi\",\"country\":\"SN\"},"
+	                       "\"items\":[{\"description\":\"protective vests\",\"quantity\":10}],"
+	                       "\"covers\":[\"LYi.901\"]}");
+	if (wam_embargo_exemption_add(r->db, &out, "libya", ex))
+		fail_msg("exemption: %s", wam_error_last()->message);
+	char id[WAM_ID_LEN + 1];
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(ex);
+	char text[256];
+	snprintf(text, sizeof text,
+	         "{\"role\":\"end_user\",\"name\":\"Mustafa Yusuf al-Qumrawi\",\"country\":\"SN\","
+	         "\"exemption\":\"%s\"}",
+	         id);
+	json_t *party = test_json(text);
+	assert_int_equal(wam_screen_party(r->db, &out, party, "2026-06-15"), 0);
+	assert_true(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	assert_int_equal(wam_screen_party(r->db, &out, party, "2026-07-15"), 0);
+	const json_t *f = json_array_get(json_object_get(out, "findings"), 0);
+	assert_non_null(f);
+	assert_string_equal(test_str(f, "screen"), "sanctions");
+	json_decref(out);
+	/* without the exemption, blocked */
+	json_object_del(party, "exemption");
+	assert_int_equal(wam_screen_party(r->db, &out, party, "2026-06-15"), 0);
+	assert_false(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	json_decref(party);
+}
+
+/* No weapon goes into the custody of a holder an open or confirmed alert
+ * holds; once the alert is cleared it does. */
+static void test_custody_refused_to_held_holder(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_t *site = test_json("{\"name\":\"North Depot\",\"kind\":\"depot\"}"), *out = NULL;
+	assert_int_equal(wam_registry_site_add(r->db, &out, site), 0);
+	char json[512], gun[WAM_ID_LEN + 1];
+	snprintf(json, sizeof json,
+	         "{\"category\":\"SA4\",\"make\":\"Norinco\",\"model\":\"Type 56\",\"serial\":\"56-1\","
+	         "\"country\":\"CN\",\"site_id\":\"%s\"}",
+	         test_str(out, "id"));
+	json_decref(out);
+	json_decref(site);
+	test_add_item(r, json, gun);
+	json_t *h = holder(r, "Mustafa Yusuf al-Qumrawi"), *a = alert_of_holder(r, test_str(h, "id"));
+	assert_non_null(a);
+	json_t *in = json_pack("{s:s, s:s, s:s}", "item_id", gun, "holder_id", test_str(h, "id"), "expected_return",
+	                       "2099-01-01");
+	long long before = test_events(r);
+	assert_int_equal(wam_stock_custody_issue(r->db, &out, in), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "holder_id");
+	assert_non_null(strstr(wam_error_last()->message, test_str(a, "id")));
+	unchanged(r, before);
+	json_t *d = test_json("{\"reason\":\"born 1990 in Cap-Haitien; the listed man was born 1971 in Libya\"}");
+	assert_int_equal(wam_sanctions_alert_clear(r->db, &out, test_str(a, "id"), d), 0);
+	json_decref(out);
+	if (wam_stock_custody_issue(r->db, &out, in))
+		fail_msg("custody: %s", wam_error_last()->message);
+	json_decref(out);
+	json_decref(d);
+	json_decref(in);
+	json_decref(a);
+	json_decref(h);
+	verified(r);
+}
+
+/* A licence whose end user is a potential match is drafted, its alert
+ * raised with it; assessing it to approve is refused naming the alert. */
+static void test_licence_drafted_assessment_refused(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_t *lic =
+	           test_json("{\"kind\":\"export\",\"number\":\"EX-2026-91\",\"authority\":\"Commission\","
+	                     "\"officer\":\"A. Mensah\",\"valid_from\":\"2026-01-01\",\"valid_until\":\"2030-01-01\","
+	                     "\"parties\":[{\"role\":\"exporter\",\"name\":\"Haiti Defence Works\",\"country\":\"HT\"},"
+	                     "{\"role\":\"importer\",\"name\":\"Ministry of Defence\",\"country\":\"SN\"},"
+	                     "{\"role\":\"end_user\",\"name\":\"Игорь Валентинович Ферзенко\",\"country\":\"SN\"}],"
+	                     "\"lines\":[{\"category\":\"SA4\",\"quantity\":5}]}"),
+	       *out = NULL;
+	if (wam_transfers_licence_add(r->db, &out, lic))
+		fail_msg("licence: %s", wam_error_last()->message);
+	char id[WAM_ID_LEN + 1];
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(lic);
+	json_t *open = NULL;
+	assert_int_equal(wam_sanctions_alerts(r->db, &open, "open"), 0);
+	assert_int_equal(json_array_size(open), 1);
+	const json_t *a = json_array_get(open, 0);
+	json_t *as =
+	    test_json("{\"prohibitions\":{\"embargo\":{\"finding\":\"clear\"},\"international_obligations\":"
+	              "{\"finding\":\"clear\"},\"atrocity_crimes\":{\"finding\":\"clear\"}},\"risks\":"
+	              "{\"peace_security\":{\"finding\":\"none\"},\"ihl\":{\"finding\":\"none\"},\"human_rights\":"
+	              "{\"finding\":\"none\"},\"terrorism\":{\"finding\":\"none\"},\"organised_crime\":{\"finding\":"
+	              "\"none\"},\"gender_based_violence\":{\"finding\":\"none\"},\"diversion\":{\"finding\":\"low\"}},"
+	              "\"decision\":\"approve\",\"reasons\":\"r\",\"officer\":\"B. Owusu\"}");
+	long long before = test_events(r);
+	assert_int_equal(wam_transfers_licence_assess(r->db, &out, id, as), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, test_str(a, "id")));
+	unchanged(r, before);
+	json_decref(as);
+	json_decref(open);
+}
+
 static void test_todo_lists_open_alerts(void **state)
 {
 	test_reg *r = *state;
@@ -465,6 +590,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_broker_recorded_licence_refused, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_clear_lets_the_party_through, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_reimport, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_exemption_waives_until_it_expires, test_setup_reg_ht,
+	                                    test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_custody_refused_to_held_holder, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_licence_drafted_assessment_refused, test_setup_reg_ht,
+	                                    test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_todo_lists_open_alerts, test_setup_reg_ht, test_teardown_reg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
