@@ -6,7 +6,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-lists bench-pages format clean
+.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-screen bench-lists bench-pages format clean
 
 all: build
 
@@ -84,6 +84,12 @@ bench-trace: build
 # make bench-transfers TRANSFERS_ARGS="--weapons 1000000 --shipments 50".
 bench-transfers: build
 	$(BUILD)/bench/bench_transfers $(TRANSFERS_ARGS)
+
+# Names screened against a generated 1,000-entry sanctions list across
+# scripts: recall@5, false positives, throughput (bench/README.md); e.g.
+# make bench-screen SCREEN_ARGS="--parties 100000 --seed 2".
+bench-screen: build
+	WAM_DATA_DIR=$(CURDIR)/data $(BUILD)/bench/bench_screen $(SCREEN_ARGS)
 
 # A stock check of a 100,000-weapon depot fed 100,000 reads (bench/README.md);
 # e.g. make bench-reconcile RECONCILE_ARGS="--weapons 1000000 --runs 1".

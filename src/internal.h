@@ -466,6 +466,7 @@ typedef struct wam_name_part {
 	char latin[WAM_NAME_PART_LEN]; /* romanised, lower case ASCII */
 	char form[WAM_NAME_PART_LEN];  /* spelling families folded, a vowel run as one 'a' */
 	char skel[WAM_NAME_PART_LEN];  /* the consonants of `form` (a first y or w kept) */
+	char bare[WAM_NAME_PART_LEN];  /* `form` without a joined article (Alnoor: "nar"), or "" */
 	int start, end;                /* code points of the part in the name, end excluded */
 	int bstart, bend;              /* the same in bytes */
 	unsigned char role;            /* WAM_NAME_CORE, _PARTICLE, _LEGAL_FORM */

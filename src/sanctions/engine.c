@@ -18,20 +18,23 @@
 
 #define KEY_LEN WAM_NAME_PART_LEN
 /* Two parts are aligned only from this similarity up. */
-#define PART_FLOOR 0.72
+#define PART_FLOOR 0.5
 /* Weights of a person's family name (the last part), of a missing middle
  * part, and of a part the query has and the name has not. */
 #define W_FAMILY 1.5
-#define W_MISSING_MIDDLE 0.3
-#define W_EXTRA 0.5
+#define W_MISSING_MIDDLE 0.2
+#define W_EXTRA 0.8
 /* A low-quality alias is weaker evidence (domain.md §2.12). */
 #define LOW_ALIAS 0.9
 
 typedef struct ix_name {
-	wam_name nm;
 	int entry;
 	bool low; /* a low-quality alias */
 	const char *text;
+	int pid[WAM_NAME_PARTS];            /* each compared part's id among the distinct parts of the index */
+	unsigned char core[WAM_NAME_PARTS]; /* the compared parts' indices in `nm` */
+	int ncore;
+	wam_name nm; /* last: the fields above are what a query reads of most names */
 } ix_name;
 
 typedef struct ix_entry {
@@ -41,17 +44,23 @@ typedef struct ix_entry {
 
 typedef struct posting_key {
 	char key[KEY_LEN];
-	int *names, n, cap;
+	int *names, n, cap, id;
 	struct posting_key *next;
 } posting_key;
+
+typedef struct keytab {
+	posting_key **buckets;
+	size_t nbuckets, nkeys;
+} keytab;
 
 struct screen_index {
 	ix_entry *entries;
 	int nentries, cap_entries;
 	ix_name *names;
 	int nnames, cap_names;
-	posting_key **buckets;
-	size_t nbuckets, nkeys;
+	keytab keys;  /* blocking key -> names */
+	keytab parts; /* script and Latin form of a part -> its id */
+	int nparts;
 };
 
 static unsigned long hash_key(const char *s)
@@ -62,54 +71,66 @@ static unsigned long hash_key(const char *s)
 	return h;
 }
 
-static const posting_key *find_key(const screen_index *idx, const char *key)
+static const posting_key *find_key(const keytab *t, const char *key)
 {
-	for (const posting_key *p = idx->buckets[hash_key(key) & (idx->nbuckets - 1)]; p; p = p->next)
+	for (const posting_key *p = t->buckets[hash_key(key) & (t->nbuckets - 1)]; p; p = p->next)
 		if (!strcmp(p->key, key))
 			return p;
 	return NULL;
 }
 
-static int grow_buckets(screen_index *idx)
+static int grow_buckets(keytab *t)
 {
-	size_t n = idx->nbuckets * 2;
+	size_t n = t->nbuckets * 2;
 	posting_key **b = calloc(n, sizeof *b);
 	if (!b)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; i < idx->nbuckets; i++)
-		for (posting_key *p = idx->buckets[i], *next; p; p = next) {
+	for (size_t i = 0; i < t->nbuckets; i++)
+		for (posting_key *p = t->buckets[i], *next; p; p = next) {
 			next = p->next;
 			size_t h = hash_key(p->key) & (n - 1);
 			p->next = b[h];
 			b[h] = p;
 		}
-	free(idx->buckets);
-	idx->buckets = b;
-	idx->nbuckets = n;
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = n;
 	return 0;
+}
+
+/* The key's entry in `t`, made when new (its id then -1). */
+static posting_key *intern(keytab *t, const char *key)
+{
+	if (t->nkeys >= t->nbuckets && grow_buckets(t))
+		return NULL;
+	size_t h = hash_key(key) & (t->nbuckets - 1);
+	posting_key *p = t->buckets[h];
+	while (p && strcmp(p->key, key))
+		p = p->next;
+	if (!p) {
+		p = calloc(1, sizeof *p);
+		if (!p) {
+			wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			return NULL;
+		}
+		size_t len = strnlen(key, sizeof p->key - 1);
+		memcpy(p->key, key, len);
+		p->key[len] = '\0';
+		p->id = -1;
+		p->next = t->buckets[h];
+		t->buckets[h] = p;
+		t->nkeys++;
+	}
+	return p;
 }
 
 static int post(screen_index *idx, const char *key, int name)
 {
 	if (!*key)
 		return 0;
-	if (idx->nkeys >= idx->nbuckets && grow_buckets(idx))
+	posting_key *p = intern(&idx->keys, key);
+	if (!p)
 		return WAM_ENOMEM;
-	size_t h = hash_key(key) & (idx->nbuckets - 1);
-	posting_key *p = idx->buckets[h];
-	while (p && strcmp(p->key, key))
-		p = p->next;
-	if (!p) {
-		p = calloc(1, sizeof *p);
-		if (!p)
-			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-		size_t len = strnlen(key, sizeof p->key - 1);
-		memcpy(p->key, key, len);
-		p->key[len] = '\0';
-		p->next = idx->buckets[h];
-		idx->buckets[h] = p;
-		idx->nkeys++;
-	}
 	if (p->n && p->names[p->n - 1] == name)
 		return 0;
 	if (p->n == p->cap) {
@@ -122,6 +143,17 @@ static int post(screen_index *idx, const char *key, int name)
 	}
 	p->names[p->n++] = name;
 	return 0;
+}
+
+static void keytab_free(keytab *t)
+{
+	for (size_t i = 0; i < t->nbuckets; i++)
+		for (posting_key *p = t->buckets[i], *next; p; p = next) {
+			next = p->next;
+			free(p->names);
+			free(p);
+		}
+	free(t->buckets);
 }
 
 /* The blocking keys of a part: its skeleton (its form when it has no
@@ -151,11 +183,14 @@ int screen_index_new(screen_index **out)
 	if (wam_name_fold(&probe, "a", NULL)) /* the tables load, or say why not */
 		return wam_error_last()->code;
 	screen_index *idx = calloc(1, sizeof *idx);
-	if (!idx || !(idx->buckets = calloc(1024, sizeof *idx->buckets))) {
+	if (!idx || !(idx->keys.buckets = calloc(1024, sizeof *idx->keys.buckets)) ||
+	    !(idx->parts.buckets = calloc(1024, sizeof *idx->parts.buckets))) {
+		if (idx)
+			free(idx->keys.buckets);
 		free(idx);
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	}
-	idx->nbuckets = 1024;
+	idx->keys.nbuckets = idx->parts.nbuckets = 1024;
 	*out = idx;
 	return 0;
 }
@@ -164,15 +199,10 @@ void screen_index_free(screen_index *idx)
 {
 	if (!idx)
 		return;
-	for (size_t i = 0; i < idx->nbuckets; i++)
-		for (posting_key *p = idx->buckets[i], *next; p; p = next) {
-			next = p->next;
-			free(p->names);
-			free(p);
-		}
+	keytab_free(&idx->keys);
+	keytab_free(&idx->parts);
 	for (int i = 0; i < idx->nentries; i++)
 		json_decref(idx->entries[i].e);
-	free(idx->buckets);
 	free(idx->entries);
 	free(idx->names);
 	free(idx);
@@ -201,9 +231,19 @@ static int add_name(screen_index *idx, int entry, const char *text, bool low)
 	n->entry = entry;
 	n->low = low;
 	n->text = text;
+	n->ncore = 0;
 	for (int i = 0; i < n->nm.n; i++) {
 		if (n->nm.part[i].role != WAM_NAME_CORE)
 			continue;
+		n->core[n->ncore] = (unsigned char)i;
+		char pk[KEY_LEN + 2];
+		snprintf(pk, sizeof pk, "%c%.*s", '0' + n->nm.part[i].script, KEY_LEN - 2, n->nm.part[i].latin);
+		posting_key *d = intern(&idx->parts, pk);
+		if (!d)
+			return WAM_ENOMEM;
+		if (d->id < 0)
+			d->id = idx->nparts++;
+		n->pid[n->ncore++] = d->id;
 		char keys[KEY_LEN][KEY_LEN];
 		int k = keys_of(&n->nm.part[i], keys, KEY_LEN);
 		for (int j = 0; j < k; j++)
@@ -259,23 +299,48 @@ typedef struct name_match {
 	int nal;
 } name_match;
 
+/* The similarities of the query's parts to each distinct part of the
+ * index met so far: a part shared by many names is compared once. */
+typedef struct memo {
+	int *slot; /* per distinct part: 0 not yet, else its row + 1 */
+	float (*sim)[WAM_NAME_PARTS];
+	unsigned char (*how)[WAM_NAME_PARTS];
+	int n, cap;
+} memo;
+
 /* Aligns the query's compared parts with the name's, best pair first, and
  * scores: the sum of the name's aligned parts' weights times their
- * similarity, over those weights plus what is missing and extra. */
-static void score_name(const wam_name *q, const wam_name *e, bool entity, name_match *m, bool want_alignment)
+ * similarity, over those weights plus what is missing and extra. `mm`
+ * (with `pid`, the name's part ids) remembers similarities; NULL: none. */
+static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool entity, name_match *m, bool want_alignment)
 {
 	double sim[WAM_NAME_PARTS][WAM_NAME_PARTS];
 	wam_name_how how[WAM_NAME_PARTS][WAM_NAME_PARTS];
-	int qi[WAM_NAME_PARTS], ei[WAM_NAME_PARTS], nq = 0, ne = 0;
+	const wam_name *e = &en->nm;
+	const unsigned char *ei = en->core;
+	int qi[WAM_NAME_PARTS], nq = 0, ne = en->ncore;
 	for (int i = 0; i < q->n; i++)
 		if (q->part[i].role == WAM_NAME_CORE)
 			qi[nq++] = i;
-	for (int j = 0; j < e->n; j++)
-		if (e->part[j].role == WAM_NAME_CORE)
-			ei[ne++] = j;
-	for (int a = 0; a < nq; a++)
-		for (int b = 0; b < ne; b++)
-			sim[a][b] = wam_name_part_similarity(&q->part[qi[a]], &e->part[ei[b]], &how[a][b]);
+	for (int b = 0; b < ne; b++) {
+		int *slot = mm ? &mm->slot[en->pid[b]] : NULL;
+		if (slot && !*slot && mm->n < mm->cap) {
+			for (int a = 0; a < nq; a++) {
+				wam_name_how h;
+				mm->sim[mm->n][a] =
+				    (float)wam_name_part_similarity(&q->part[qi[a]], &e->part[ei[b]], &h);
+				mm->how[mm->n][a] = (unsigned char)h;
+			}
+			*slot = ++mm->n;
+		}
+		for (int a = 0; a < nq; a++)
+			if (slot && *slot) {
+				sim[a][b] = mm->sim[*slot - 1][a];
+				how[a][b] = (wam_name_how)mm->how[*slot - 1][a];
+			} else {
+				sim[a][b] = wam_name_part_similarity(&q->part[qi[a]], &e->part[ei[b]], &how[a][b]);
+			}
+	}
 	bool qused[WAM_NAME_PARTS] = {false}, eused[WAM_NAME_PARTS] = {false};
 	double num = 0, den = 0;
 	m->nal = 0;
@@ -513,12 +578,6 @@ typedef struct cand {
 	json_t *ev;
 } cand;
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int cmp_cand(const void *a, const void *b)
 {
 	const cand *x = a, *y = b;
@@ -541,7 +600,7 @@ static json_t *part_text(const char *name, const wam_name_part *p)
 static json_t *explanation(const wam_sanctions_query *q, const wam_name *qn, const ix_name *en, bool entity)
 {
 	name_match m;
-	score_name(qn, &en->nm, entity, &m, true);
+	score_name(qn, en, NULL, entity, &m, true);
 	json_t *list = json_array();
 	for (int i = 0; list && i < qn->n; i++)
 		if (qn->part[i].role != WAM_NAME_CORE &&
@@ -627,65 +686,88 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 		return wam_error_last()->code;
 	double threshold = q->threshold > 0 ? q->threshold : WAM_SANCTIONS_THRESHOLD;
 	int limit = q->limit > 0 ? q->limit : 5;
-	/* The names reached through the query's keys. */
-	int *reached = NULL, nreached = 0, cap = 0;
+	/* The names reached through the query's keys. A key most names share
+	 * (the skeleton of Muhammad, of Trading) reaches through its rarer
+	 * siblings instead: it is followed only when the query has no other. */
+	const posting_key *hits[WAM_NAME_PARTS * KEY_LEN];
+	int nhits = 0, rare = 0, common = idx->nnames / 16 > 64 ? idx->nnames / 16 : 64;
 	for (int i = 0; i < qn.n; i++) {
 		if (qn.part[i].role != WAM_NAME_CORE)
 			continue;
 		char keys[KEY_LEN][KEY_LEN];
 		int k = keys_of(&qn.part[i], keys, KEY_LEN);
 		for (int j = 0; j < k; j++) {
-			const posting_key *p = find_key(idx, keys[j]);
-			if (!p)
-				continue;
-			if (nreached + p->n > cap) {
-				cap = (nreached + p->n) * 2;
-				int *a = realloc(reached, (size_t)cap * sizeof *a);
-				if (!a) {
-					free(reached);
-					return wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a name");
-				}
-				reached = a;
+			const posting_key *p = find_key(&idx->keys, keys[j]);
+			if (p) {
+				hits[nhits++] = p;
+				rare += p->n <= common;
 			}
-			memcpy(reached + nreached, p->names, (size_t)p->n * sizeof *p->names);
-			nreached += p->n;
 		}
 	}
-	if (nreached)
-		qsort(reached, (size_t)nreached, sizeof *reached, cmp_int);
-	/* Each entry's best name (a low-quality alias counts for less). The
-	 * secondary fields add at most 0.32: an entry whose name scores below
-	 * the threshold by more cannot reach it. */
-	cand *c = NULL;
-	double *eff = NULL;
-	int nc = 0, rc = 0;
-	if (nreached &&
-	    (!(c = malloc((size_t)nreached * sizeof *c)) || !(eff = malloc((size_t)nreached * sizeof *eff)))) {
-		free(reached);
-		free(c);
+	unsigned char *seen = calloc((size_t)idx->nnames + 1, 1);
+	memo mm = {calloc((size_t)idx->nparts + 1, sizeof(int)), NULL, NULL, 0,
+	           idx->nparts < 512 ? idx->nparts + 1 : 512};
+	mm.sim = malloc((size_t)mm.cap * sizeof *mm.sim);
+	mm.how = malloc((size_t)mm.cap * sizeof *mm.how);
+	if (!seen || !mm.slot || !mm.sim || !mm.how) {
+		free(seen);
+		free(mm.slot);
+		free(mm.sim);
+		free(mm.how);
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a name");
 	}
-	for (int i = 0; i < nreached; i++) {
-		if (i && reached[i] == reached[i - 1])
+	int lo = idx->nnames, hi = -1;
+	for (int h = 0; h < nhits; h++) {
+		if (rare && hits[h]->n > common)
 			continue;
-		const ix_name *n = &idx->names[reached[i]];
+		for (int j = 0; j < hits[h]->n; j++) {
+			int n = hits[h]->names[j];
+			seen[n] = 1;
+			lo = n < lo ? n : lo;
+			hi = n > hi ? n : hi;
+		}
+	}
+	/* Each entry's best name (a low-quality alias counts for less); names
+	 * are in entry order. The secondary fields the query gives can add at
+	 * most `boost`: an entry whose name scores below the threshold by
+	 * more cannot reach it. */
+	double boost = (q->dob ? 0.08 : 0) + (q->nationality ? 0.04 : 0) + (q->document ? 0.2 : 0);
+	cand *c = NULL;
+	double *eff = NULL;
+	int nc = 0, rc = 0, nreached = hi - lo + 1;
+	if (nreached > 0 &&
+	    (!(c = malloc((size_t)nreached * sizeof *c)) || !(eff = malloc((size_t)nreached * sizeof *eff)))) {
+		free(seen);
+		free(c);
+		free(mm.slot);
+		free(mm.sim);
+		free(mm.how);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a name");
+	}
+	for (int i = lo; i <= hi; i++) {
+		if (!seen[i])
+			continue;
+		const ix_name *n = &idx->names[i];
 		name_match m;
-		score_name(&qn, &n->nm, idx->entries[n->entry].entity, &m, false);
+		score_name(&qn, n, &mm, idx->entries[n->entry].entity, &m, false);
 		double s = n->low ? m.score * LOW_ALIAS : m.score;
-		if (s < threshold - 0.32)
+		if (s + boost < threshold)
 			continue;
-		if (nc && c[nc - 1].entry == n->entry) { /* names are added entry by entry */
+		if (nc && c[nc - 1].entry == n->entry) {
 			if (s > eff[nc - 1]) {
-				c[nc - 1].name = reached[i];
+				c[nc - 1].name = i;
 				c[nc - 1].name_score = m.score;
 				eff[nc - 1] = s;
 			}
 			continue;
 		}
 		eff[nc] = s;
-		c[nc++] = (cand){n->entry, reached[i], m.score, 0, NULL};
+		c[nc++] = (cand){n->entry, i, m.score, 0, NULL};
 	}
-	free(reached);
+	free(seen);
+	free(mm.slot);
+	free(mm.sim);
+	free(mm.how);
 	free(eff);
 	for (int i = 0; i < nc && !rc; i++)
 		rc = weigh(idx, &c[i], q, &qn, &c[i].ev);

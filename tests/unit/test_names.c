@@ -1,0 +1,343 @@
+/* unit-names: names folded across scripts (src/match/names.c) and the
+ * screening engine (src/sanctions/engine.c). The required equivalences
+ * (Qadhafi in six writings, Muhammad in five, Yusuf in four), particles,
+ * honorifics and legal forms left out of comparison but kept in the name,
+ * parts in another order, initials, a missing middle part, a different
+ * date of birth counting against, an unrelated name not matching, and
+ * invalid UTF-8 refused. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "internal.h"
+#include "sanctions/engine.h"
+
+static void fold(wam_name *n, const char *text)
+{
+	if (wam_name_fold(n, text, "name"))
+		fail_msg("%s: %s", text, wam_error_last()->message);
+}
+
+/* The only compared part of `text`. */
+static const wam_name_part *one_part(wam_name *n, const char *text)
+{
+	fold(n, text);
+	assert_int_equal(n->ncore, 1);
+	for (int i = 0; i < n->n; i++)
+		if (n->part[i].role == WAM_NAME_CORE)
+			return &n->part[i];
+	return NULL;
+}
+
+/* Every writing in `group` meets every other one with a similarity of at
+ * least 0.9 and not as "fuzzy" or "different". */
+static void all_meet(const char *const *group, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++) {
+			wam_name a, b;
+			const wam_name_part *pa = one_part(&a, group[i]), *pb = one_part(&b, group[j]);
+			wam_name_how how;
+			double s = wam_name_part_similarity(pa, pb, &how);
+			if (s < 0.9 || how > WAM_NAME_VARIANT)
+				fail_msg("%s and %s: %.3f (%s)", group[i], group[j], s, wam_name_how_word(how));
+		}
+}
+
+static void test_names_required_equivalences(void **state)
+{
+	(void)state;
+	static const char *const qadhafi[] = {"Qadhafi", "Gaddafi", "Kadhafi", "Al-Qathafi", "القذافي", "Каддафи"};
+	static const char *const muhammad[] = {"Muhammad", "Mohammed", "Mohamed", "محمد", "Мухаммад"};
+	static const char *const yusuf[] = {"Yusuf", "Youssef", "Yousef", "يوسف"};
+	all_meet(qadhafi, 6);
+	all_meet(muhammad, 5);
+	all_meet(yusuf, 4);
+	/* Across scripts the match says so. */
+	wam_name a, b;
+	wam_name_how how;
+	wam_name_part_similarity(one_part(&a, "القذافي"), one_part(&b, "Gaddafi"), &how);
+	assert_int_equal(how, WAM_NAME_TRANSLIT);
+	/* Diacritics go: é, ü, ç and the ayn sign fold away. */
+	assert_string_equal(one_part(&a, "Müçahit")->latin, "mucahit");
+	assert_string_equal(one_part(&a, "Mu'ammar")->latin, "muammar");
+	assert_string_equal(one_part(&a, "ʿAbbās")->latin, "abbas");
+	/* Cyrillic goes through translit.tsv. */
+	assert_string_equal(one_part(&a, "Юсуф")->latin, "yusuf");
+}
+
+static void test_names_particles_and_legal_forms(void **state)
+{
+	(void)state;
+	wam_name n;
+	fold(&n, "Sheikh Abu Bakr bin Laden");
+	assert_int_equal(n.n, 5); /* all kept for display */
+	assert_int_equal(n.ncore, 2);
+	assert_int_equal(n.part[0].role, WAM_NAME_PARTICLE);
+	assert_int_equal(n.part[1].role, WAM_NAME_PARTICLE);
+	assert_int_equal(n.part[2].role, WAM_NAME_CORE);
+	assert_int_equal(n.part[3].role, WAM_NAME_PARTICLE);
+	char buf[64];
+	wam_name_normalized(buf, sizeof buf, &n);
+	assert_string_equal(buf, "bakr laden");
+	/* The Arabic article written joined is a part of its own, a particle;
+	 * its place in the name is kept (code points 0-2). */
+	fold(&n, "القذافي");
+	assert_int_equal(n.n, 2);
+	assert_int_equal(n.part[0].role, WAM_NAME_PARTICLE);
+	assert_int_equal(n.part[0].start, 0);
+	assert_int_equal(n.part[0].end, 2);
+	assert_int_equal(n.part[1].start, 2);
+	/* al-, el-, ibn, ould, haji. */
+	fold(&n, "Haji Ahmed ould Abdallah el-Masri ibn Yusuf");
+	wam_name_normalized(buf, sizeof buf, &n);
+	assert_string_equal(buf, "ahmed abdallah masri yusuf");
+	/* Legal forms, in Latin and Cyrillic, dotted or not. */
+	fold(&n, "Société Générale S.A.");
+	assert_true(n.legal_form);
+	wam_name_normalized(buf, sizeof buf, &n);
+	assert_string_equal(buf, "societe generale");
+	fold(&n, "ООО Ромашка");
+	assert_true(n.legal_form);
+	assert_int_equal(n.ncore, 1);
+	fold(&n, "Al-Noor Trading Establishment LLC");
+	wam_name_normalized(buf, sizeof buf, &n);
+	assert_string_equal(buf, "noor trading");
+	/* A particle of one script does not take a part of another: Arabic
+	 * عمر (Umar) romanises to "mr" and is no "Mr". */
+	fold(&n, "عمر");
+	assert_int_equal(n.part[0].role, WAM_NAME_CORE);
+	/* A name of particles alone is compared on them. */
+	fold(&n, "Abu");
+	assert_int_equal(n.ncore, 1);
+}
+
+static void test_names_refuses_bad_input(void **state)
+{
+	(void)state;
+	wam_name n;
+	assert_int_equal(wam_name_fold(&n, "Mu\xc3\x28hammad", "party.name"), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "party.name");
+	assert_int_equal(wam_name_fold(&n, "\xff", "name"), WAM_EINVAL);
+	assert_int_equal(wam_name_fold(&n, " - . ", "name"), WAM_EINVAL);
+	assert_int_equal(wam_name_fold(&n, NULL, "name"), WAM_EINVAL);
+}
+
+static void test_names_jaro_winkler(void **state)
+{
+	(void)state;
+	assert_true(fabs(wam_jaro_winkler("martha", "marhta") - 0.961) < 0.001);
+	assert_true(fabs(wam_jaro_winkler("dwayne", "duane") - 0.84) < 0.001);
+	assert_true(wam_jaro_winkler("abc", "abc") == 1.0);
+	assert_true(wam_jaro_winkler("abc", "xyz") == 0.0);
+}
+
+/* ---- the engine ---- */
+
+static screen_index *list(void)
+{
+	screen_index *idx;
+	assert_int_equal(screen_index_new(&idx), 0);
+	static const char *const entries[] = {
+	    "{\"id\":\"e1\",\"reference\":\"LYi.001\",\"kind\":\"individual\",\"name\":\"Muammar Muhammad Abu Minyar "
+	    "al-Qadhafi\",\"names\":[{\"name\":\"معمر محمد أبو منيار "
+	    "القذافي\",\"quality\":\"good\",\"script\":\"arabic\"}],"
+	    "\"dobs\":[{\"kind\":\"exact\",\"date\":\"1942-06-07\"}],\"nationalities\":[\"LY\"],\"documents\":[],"
+	    "\"list_type\":\"Libya\",\"regime\":\"ly\"}",
+	    "{\"id\":\"e2\",\"reference\":\"LYi.002\",\"kind\":\"individual\",\"name\":\"Yusuf Ibrahim al-Zawi\","
+	    "\"names\":[{\"name\":\"Joe Zawi\",\"quality\":\"low\",\"script\":\"latin\"}],"
+	    "\"dobs\":[{\"kind\":\"approximately\",\"year\":1970}],\"nationalities\":[\"LY\"],"
+	    "\"documents\":[{\"type\":\"passport\",\"number\":\"A "
+	    "123-456\",\"country\":\"LY\"}],\"list_type\":\"Libya\","
+	    "\"regime\":\"ly\"}",
+	    "{\"id\":\"e3\",\"reference\":\"RUi.003\",\"kind\":\"individual\",\"name\":\"Sergei Viktorovich "
+	    "Kuznetsov\","
+	    "\"name_original_script\":\"Сергей Викторович "
+	    "Кузнецов\",\"names\":[],\"dobs\":[],\"nationalities\":[\"RU\"],"
+	    "\"documents\":[],\"list_type\":\"Ukraine\",\"regime\":\"ua\"}",
+	    "{\"id\":\"e4\",\"reference\":\"LYe.004\",\"kind\":\"entity\",\"name\":\"Al-Noor Trading Establishment\","
+	    "\"names\":[],\"dobs\":[],\"nationalities\":[],\"documents\":[],\"list_type\":\"Libya\",\"regime\":\"ly\"}",
+	};
+	for (size_t i = 0; i < sizeof entries / sizeof *entries; i++) {
+		json_t *e = test_json(entries[i]);
+		assert_int_equal(screen_index_add(idx, e), 0);
+		json_decref(e);
+	}
+	return idx;
+}
+
+/* The candidates of `name` (with `dob`), at the default threshold unless
+ * `threshold` is given. */
+static json_t *screen(screen_index *idx, const char *name, const char *dob, double threshold)
+{
+	wam_sanctions_query q = {.name = name, .dob = dob, .threshold = threshold, .explain = true};
+	json_t *c = NULL;
+	if (screen_run(idx, &c, &q))
+		fail_msg("%s: %s", name, wam_error_last()->message);
+	return c;
+}
+
+static const char *top(const json_t *c)
+{
+	return json_string_value(json_object_get(json_object_get(json_array_get(c, 0), "entry"), "id"));
+}
+
+static double top_score(const json_t *c)
+{
+	return json_real_value(json_object_get(json_array_get(c, 0), "score"));
+}
+
+static void expect_top(screen_index *idx, const char *name, const char *id)
+{
+	json_t *c = screen(idx, name, NULL, 0);
+	if (!json_array_size(c) || strcmp(top(c), id))
+		fail_msg("%s: expected %s on top, got %s", name, id, json_array_size(c) ? top(c) : "nothing");
+	json_decref(c);
+}
+
+static void expect_none(screen_index *idx, const char *name)
+{
+	json_t *c = screen(idx, name, NULL, 0);
+	if (json_array_size(c))
+		fail_msg("%s: expected no candidate, got %s (%.3f)", name, top(c), top_score(c));
+	json_decref(c);
+}
+
+static void test_engine_finds_across_scripts_and_orders(void **state)
+{
+	(void)state;
+	screen_index *idx = list();
+	expect_top(idx, "Muammar Qadhafi", "e1");                 /* middle parts missing */
+	expect_top(idx, "Moammar Gaddafi", "e1");                 /* other transliteration */
+	expect_top(idx, "معمر القذافي", "e1");                    /* Arabic */
+	expect_top(idx, "Муаммар Каддафи", "e1");                 /* Cyrillic */
+	expect_top(idx, "Kadhafi, Mouammar", "e1");               /* reordered, French spelling */
+	expect_top(idx, "M. al-Qadhafi", "e1");                   /* an initial */
+	expect_top(idx, "Youssef Ibrahim Zawi", "e2");            /* variant, particle dropped */
+	expect_top(idx, "Sheikh Yousef el-Zawi", "e2");           /* honorific */
+	expect_top(idx, "Кузнецов Сергей", "e3");                 /* Cyrillic, reordered, patronymic missing */
+	expect_top(idx, "Serguei Kouznetsov", "e3");              /* French transliteration */
+	expect_top(idx, "Sergey Viktorovich Kuznetsov Jr", "e3"); /* an extra part */
+	expect_top(idx, "Al Nour Trading Est.", "e4");            /* entity, legal form abbreviated */
+	expect_top(idx, "Alnoor Trading LLC", "e4");              /* another legal form */
+	expect_top(idx, "Muamar Qadhafy", "e1");                  /* typos */
+	/* An unrelated name, one sharing a given name only, and one sharing
+	 * the family name with other given names are not matches. */
+	expect_none(idx, "John Smith");
+	expect_none(idx, "Muhammad Smith");
+	expect_none(idx, "Ahmed Khalil al-Zawi");
+	expect_none(idx, "Sergei Ivanov");
+	expect_none(idx, "Al-Fajr Shipping Company");
+	screen_index_free(idx);
+}
+
+static void test_engine_evidence(void **state)
+{
+	(void)state;
+	screen_index *idx = list();
+	json_t *plain = screen(idx, "Muammar Qadhafi", NULL, 0);
+	json_t *same = screen(idx, "Muammar Qadhafi", "1942-06-07", 0);
+	json_t *year = screen(idx, "Muammar Qadhafi", "1942", 0);
+	json_t *other = screen(idx, "Muammar Qadhafi", "1975-01-01", 0.01);
+	assert_true(top_score(same) > top_score(plain));
+	assert_true(top_score(year) > top_score(plain));
+	/* A different exact date of birth is strong evidence against: the
+	 * candidate falls below the threshold. */
+	assert_string_equal(top(other), "e1");
+	assert_true(top_score(other) < WAM_SANCTIONS_THRESHOLD);
+	json_t *ev = json_array_get(json_object_get(json_array_get(other, 0), "evidence"), 0);
+	assert_string_equal(test_str(ev, "field"), "dob");
+	assert_string_equal(test_str(ev, "effect"), "against");
+	assert_string_equal(test_str(ev, "message_id"), "sanctions.date_birth_differs_from_listed");
+	json_t *none = screen(idx, "Muammar Qadhafi", "1975-01-01", 0);
+	assert_int_equal(json_array_size(none), 0);
+	json_decref(plain);
+	json_decref(same);
+	json_decref(year);
+	json_decref(other);
+	json_decref(none);
+	/* A listed document number counts for; the year fits an approximate one. */
+	wam_sanctions_query q = {.name = "Yusuf Zawi", .document = "a123456", .dob = "1970", .explain = true};
+	json_t *c;
+	assert_int_equal(screen_run(idx, &c, &q), 0);
+	assert_string_equal(top(c), "e2");
+	int fors = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(json_array_get(c, 0), "evidence"), i, e) fors +=
+	    !strcmp(test_str(e, "effect"), "for");
+	assert_int_equal(fors, 2);
+	json_decref(c);
+	/* An entity's name screened as an individual's counts against. */
+	q = (wam_sanctions_query){.name = "Al-Noor Trading", .kind = "individual"};
+	assert_int_equal(screen_run(idx, &c, &q), 0);
+	assert_int_equal(json_array_size(c), 0);
+	json_decref(c);
+	/* The low-quality alias is weaker than the same name as a good one. */
+	json_t *low = screen(idx, "Joe Zawi", NULL, 0.01);
+	assert_string_equal(top(low), "e2");
+	assert_true(top_score(low) < json_real_value(json_object_get(json_array_get(low, 0), "name_score")));
+	json_decref(low);
+	screen_index_free(idx);
+}
+
+static void test_engine_explains(void **state)
+{
+	(void)state;
+	screen_index *idx = list();
+	json_t *c = screen(idx, "Sheikh Moammar el-Gaddafi", NULL, 0);
+	json_t *x = json_object_get(json_array_get(c, 0), "explanation");
+	assert_string_equal(test_str(json_array_get(c, 0), "matched_name"), "Muammar Muhammad Abu Minyar al-Qadhafi");
+	int seen = 0;
+	size_t i;
+	json_t *p;
+	json_array_foreach(x, i, p)
+	{
+		const char *qp = json_string_value(json_object_get(p, "query_part")), *how = test_str(p, "how");
+		json_t *at = json_object_get(p, "at");
+		if (qp && !strcmp(qp, "Sheikh")) {
+			assert_string_equal(how, "particle_ignored");
+			assert_int_equal(json_integer_value(json_array_get(at, 0)), 0);
+			assert_int_equal(json_integer_value(json_array_get(at, 1)), 6);
+			seen |= 1;
+		} else if (qp && !strcmp(qp, "Gaddafi")) {
+			assert_string_equal(test_str(p, "entry_part"), "Qadhafi");
+			assert_string_equal(how, "variant");
+			assert_int_equal(json_integer_value(json_array_get(at, 0)), 18);
+			seen |= 2;
+		} else if (!qp && !strcmp(test_str(p, "entry_part"), "Muhammad")) {
+			assert_string_equal(how, "missing");
+			seen |= 4;
+		}
+	}
+	assert_int_equal(seen, 7);
+	json_decref(c);
+	/* Deterministic: the same query twice gives the same document. */
+	json_t *a = screen(idx, "Muhammad", NULL, 0.01), *b = screen(idx, "Muhammad", NULL, 0.01);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	/* Invalid UTF-8 in a query is refused naming the field. */
+	wam_sanctions_query q = {.name = "Qadh\xe2\x28\xa1"
+	                                 "fi"};
+	assert_int_equal(screen_run(idx, &c, &q), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "name");
+	assert_null(c);
+	screen_index_free(idx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_names_required_equivalences),
+	    cmocka_unit_test(test_names_particles_and_legal_forms),
+	    cmocka_unit_test(test_names_refuses_bad_input),
+	    cmocka_unit_test(test_names_jaro_winkler),
+	    cmocka_unit_test(test_engine_finds_across_scripts_and_orders),
+	    cmocka_unit_test(test_engine_evidence),
+	    cmocka_unit_test(test_engine_explains),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
