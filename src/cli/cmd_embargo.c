@@ -127,8 +127,13 @@ static void print_regime(const json_t *r)
 	}
 }
 
+static void print_regimes(const json_t *rows)
+{
+	cli_print_rows(regime_cols, rows);
+}
+
 static const cli_view regime_view = {regime_keys, regime_cols, print_regime};
-static const cli_view regime_list_view = {NULL, regime_cols, NULL};
+static const cli_view regime_list_view = {NULL, regime_cols, print_regimes};
 
 static int call_regime_list(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
@@ -167,8 +172,8 @@ static void print_check(const json_t *c)
 	if (json_is_true(json_object_get(c, "clear")))
 		printf("%s on %s: no embargo applies\n", cli_text(c, "country"), cli_text(c, "date"));
 	else
-		printf("%s on %s: %zu embargo%s apply\n", cli_text(c, "country"), cli_text(c, "date"),
-		       json_array_size(regimes), json_array_size(regimes) == 1 ? "" : "es");
+		printf("%s on %s: %zu embargo%s\n", cli_text(c, "country"), cli_text(c, "date"),
+		       json_array_size(regimes), json_array_size(regimes) == 1 ? " applies" : "es apply");
 	if (json_array_size(regimes))
 		cli_print_rows(check_cols, regimes);
 	const json_t *s = json_object_get(c, "screening");
@@ -232,7 +237,12 @@ static void print_words_line(const char *what, const json_t *list)
 
 static void print_regimes_import(const json_t *o)
 {
-	printf("regimes file %s of %s imported\n", cli_text(o, "version"), cli_text(o, "generated"));
+	const json_t *version = json_object_get(o, "version");
+	if (json_is_integer(version))
+		printf("regimes file version %lld of %s imported\n", (long long)json_integer_value(version),
+		       cli_text(o, "generated"));
+	else
+		printf("regimes file version %s of %s imported\n", cli_text(o, "version"), cli_text(o, "generated"));
 	print_words_line("added", json_object_get(o, "added"));
 	print_words_line("changed", json_object_get(o, "changed"));
 	print_words_line("removed", json_object_get(o, "removed"));
@@ -328,9 +338,12 @@ static void print_exemption(const json_t *e)
 	const json_t *eu = json_object_get(e, "end_user");
 	if (json_is_object(eu))
 		cli_print_joined(19, "end_user", cli_text(eu, "name"), cli_text(eu, "country"), NULL);
-	const json_t *fits = json_object_get(e, "fits_on");
-	if (json_is_boolean(fits))
-		cli_print_joined(19, "fits", json_is_true(fits) ? "yes" : "no", cli_text(e, "why"), NULL);
+	const json_t *fits = json_object_get(e, "fits");
+	if (json_is_boolean(fits)) {
+		char on[32];
+		snprintf(on, sizeof on, "fits on %s", cli_text(e, "fits_on"));
+		cli_print_joined(19, on, json_is_true(fits) ? "yes" : "no", cli_text(e, "why"), NULL);
+	}
 	cli_print_list("items", item_cols, json_object_get(e, "items"));
 	if (json_object_get(e, "decisions"))
 		cli_print_list("decisions", decision_cols, json_object_get(e, "decisions"));
@@ -452,9 +465,11 @@ static void print_notice(const json_t *n)
 	cli_print_words(notice_keys, json_array_get(shown, 0));
 	json_decref(shown);
 	json_decref(rows);
+	static const cli_column notice_item_cols[] = {
+	    {"ITEM", "item_id", 0}, {"QUANTITY", "quantity", 0}, {NULL, NULL, 0}};
 	const json_t *items = json_object_get(n, "items");
 	if (json_is_array(items))
-		cli_print_list("items", item_cols, items);
+		cli_print_list("items", notice_item_cols, items);
 }
 
 static const cli_view notice_view = {notice_keys, notice_cols, print_notice};

@@ -226,20 +226,29 @@ static void print_entry(const json_t *e)
 	}
 }
 
+/* --limit N into `*n` (0 when not given); WAM_EINVAL naming limit when
+ * it is not a whole number from 1 to `max`. */
+static int opt_limit(const cli_args *a, long max, int *n)
+{
+	const char *v = cli_opt(a, "limit");
+	char *end = NULL;
+	*n = 0;
+	if (!v)
+		return 0;
+	errno = 0;
+	long k = strtol(v, &end, 10);
+	if (end == v || *end || errno || k < 1 || k > max)
+		return wam_error_set(WAM_EINVAL, "limit", "--limit takes a whole number from 1 to %ld, not '%.40s'",
+		                     max, v);
+	*n = (int)k;
+	return 0;
+}
+
 static int call_entries(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
-	long limit = 0;
-	const char *v = cli_opt(a, "limit");
-	if (v) {
-		char *end = NULL;
-		errno = 0;
-		limit = strtol(v, &end, 10);
-		if (end == v || *end || errno || limit < 1 || limit > 100000)
-			return wam_error_set(WAM_EINVAL, "limit",
-			                     "--limit takes a whole number from 1 to 100000, not '%.40s'", v);
-	}
-	return wam_sanctions_entries(db, out, cli_opt(a, "q"), cli_flag(a, "removed"), (int)limit);
+	int limit, rc = opt_limit(a, 100000, &limit);
+	return rc ? rc : wam_sanctions_entries(db, out, cli_opt(a, "q"), cli_flag(a, "removed"), limit);
 }
 
 static int cmd_list(const cli_env *env, const cli_args *a)
@@ -286,17 +295,7 @@ static int query_of(const cli_args *a, wam_sanctions_query *q)
 			    WAM_EINVAL, "threshold",
 			    "--threshold takes a score above 0 and at most 1, such as 0.8, not '%.40s'", t);
 	}
-	const char *l = cli_opt(a, "limit");
-	if (l) {
-		char *end = NULL;
-		errno = 0;
-		long n = strtol(l, &end, 10);
-		if (end == l || *end || errno || n < 1 || n > 1000)
-			return wam_error_set(WAM_EINVAL, "limit",
-			                     "--limit takes a whole number from 1 to 1000, not '%.40s'", l);
-		q->limit = (int)n;
-	}
-	return 0;
+	return opt_limit(a, 1000, &q->limit);
 }
 
 static const cli_column part_cols[] = {

@@ -15,9 +15,7 @@
 
 void h_regimes_list(wam_request *r)
 {
-	json_t *out = NULL;
-	int rc = wam_embargo_regime_list(r->db, &out, request_query(r, "on"));
-	reply_result(r, rc, 200, &out);
+	transfers_list(r, wam_embargo_regime_list, "on");
 }
 
 void h_regime_get(wam_request *r)
@@ -114,9 +112,7 @@ void h_embargo_lift(wam_request *r)
 
 void h_exemptions_list(wam_request *r)
 {
-	json_t *out = NULL;
-	int rc = wam_embargo_exemption_list(r->db, &out, request_query(r, "regime"));
-	reply_result(r, rc, 200, &out);
+	transfers_list(r, wam_embargo_exemption_list, "regime");
 }
 
 /* {regime, ...the exemption (docs/formats/exemption.md)}. */
@@ -179,9 +175,7 @@ void h_exemption_notice(wam_request *r)
 
 void h_notices_list(wam_request *r)
 {
-	json_t *out = NULL;
-	int rc = wam_embargo_notice_list(r->db, &out, request_query(r, "state"));
-	reply_result(r, rc, 200, &out);
+	transfers_list(r, wam_embargo_notice_list, "state");
 }
 
 void h_notice_get(wam_request *r)

@@ -42,6 +42,13 @@ void transfers_get(wam_request *r, transfers_get_fn fn)
 	reply_result(r, rc, 200, &out);
 }
 
+void transfers_list(wam_request *r, transfers_list_fn fn, const char *param)
+{
+	json_t *out = NULL;
+	int rc = fn(r->db, &out, request_query(r, param));
+	reply_result(r, rc, 200, &out);
+}
+
 bool transfers_no_fields(wam_request *r)
 {
 	if (!r->body_len)

@@ -175,9 +175,7 @@ void h_sanctions_screen_batch(wam_request *r)
 
 void h_sanctions_alerts(wam_request *r)
 {
-	json_t *out = NULL;
-	int rc = wam_sanctions_alerts(r->db, &out, request_query(r, "state"));
-	reply_result(r, rc, 200, &out);
+	transfers_list(r, wam_sanctions_alerts, "state");
 }
 
 void h_sanctions_alert_get(wam_request *r)

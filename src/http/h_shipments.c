@@ -35,9 +35,7 @@ void h_shipment_deliver(wam_request *r)
 
 void h_diversions_list(wam_request *r)
 {
-	json_t *out = NULL;
-	int rc = wam_transfers_diversion_list(r->db, &out, request_query(r, "state"));
-	reply_result(r, rc, 200, &out);
+	transfers_list(r, wam_transfers_diversion_list, "state");
 }
 
 void h_diversion_get(wam_request *r)

@@ -346,7 +346,8 @@ void h_sanctions_alert_confirm(wam_request *r);
  * alike (h_licences.c). transfers_create: the body to `fn`, answered 201
  * with the new record, at `base`/{id} as Location when `base` is given.
  * transfers_change: the body to `fn` for the record of the path, answered
- * 200 with the record. transfers_get: the record of the path.
+ * 200 with the record. transfers_get: the record of the path (the embargo
+ * and sanctions handlers share these too).
  * transfers_no_fields: true when the body is empty or {}; else false after
  * answering (400 for what is not a JSON object, 422 naming the first field
  * given). */
@@ -356,6 +357,10 @@ typedef int (*transfers_get_fn)(wam_db *db, json_t **out, const char *id);
 void transfers_create(wam_request *r, transfers_add_fn fn, const char *base);
 void transfers_change(wam_request *r, transfers_change_fn fn);
 void transfers_get(wam_request *r, transfers_get_fn fn);
+/* transfers_list: the records `fn` gives for the query parameter `param`
+ * (NULL when absent). */
+typedef int (*transfers_list_fn)(wam_db *db, json_t **out, const char *param);
+void transfers_list(wam_request *r, transfers_list_fn fn, const char *param);
 bool transfers_no_fields(wam_request *r);
 /* R11 (h_traces.c), for every answer that can carry a trace response: true
  * when the caller's role reads restricted and confidential responses in

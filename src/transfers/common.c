@@ -246,9 +246,6 @@ int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefi
 	json_t *screening = NULL;
 	if ((rc = transfers_screen(db, &screening, out, date)))
 		return rc;
-	json_object_del(out, "government");
-	if (json_is_true(gov))
-		json_object_set_new(screening, "government", json_true());
 	/* a record naming a broker is an act on it: a potential match on the
 	 * sanctions list holds it, as any finding does */
 	const json_t *first = json_array_get(json_object_get(screening, "findings"), 0);
@@ -260,6 +257,9 @@ int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefi
 		json_decref(screening);
 		return rc;
 	}
+	json_object_del(out, "government");
+	if (json_is_true(gov))
+		json_object_set_new(screening, "government", json_true());
 	json_object_set_new(out, "screening", screening);
 	return 0;
 }

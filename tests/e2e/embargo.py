@@ -11,8 +11,8 @@ added is shown; the same file again is refused); a truncated copy and a
 malformed one are refused whole naming the line and the element, with the
 event count unchanged. A listed name is found in Latin script (in another
 transliteration), in Arabic and in Cyrillic, an unlisted one is not, and a
-batch file streams one JSON line per party. A listed name on a broker
-registration and on a licence raises alerts, a viewer may not decide them,
+batch file streams one JSON line per party. A listed name on licences
+raises alerts, a viewer may not decide them,
 one is cleared with a reason (not without one) and one confirmed; a newer
 list that adds a name raises an alert on a broker already registered, and
 the name it removes no longer blocks a new record. A shipment passing
@@ -25,6 +25,7 @@ Every group named without its verb lists its verbs. The ledger verifies.
 import datetime
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -186,7 +187,7 @@ def test(tap):
     rc, _, e = reg.run("sanctions", "import", truncated, check=False)
     msg = err(e).get("message", "")
     tap.eq(rc, 2, "a truncated list is refused", e)
-    tap.ok("line" in msg and err(e).get("line") and "INDIVIDUAL" in msg,
+    tap.ok("line" in msg and err(e).get("line") and re.search(r"tag [A-Z_]+", msg),
            "... naming the line and the element it stopped in", e)
     bad = write("malformed.xml", xml.replace("</FIRST_NAME>", "</FIRSTNAME>", 1))
     rc, _, e = reg.run("sanctions", "import", bad, check=False)
@@ -240,10 +241,12 @@ def test(tap):
 
     # ---- alerts ----
     n = events()
-    rc, broker, e = as_user("abena", PW_A, "broker", "add", "--from", write("broker.json", {
-        "name": "Sahel Fictive Trading Company", "country": "ML", "registration": "ML-BRK-1",
-        "activities": ["brokering"]}))
-    tap.eq(rc, 0, "a broker with a listed name is registered", e)
+    rc, _, e = as_user("abena", PW_A, "licence", "add", "--from", write("lic-s.json", dict(
+        LICENCE, number="HT-EXP-EMB-S", parties=[
+            {"role": "exporter", "name": "Arsenal National", "country": "HT"},
+            {"role": "consignee", "name": "Sahel Fictive Trading Company", "country": "ML"},
+            {"role": "end_user", "name": "Police nationale du Sénégal", "country": "SN"}])))
+    tap.eq(rc, 0, "a licence naming a listed company as consignee is drafted", e)
     rc, lic_x, e = as_user("abena", PW_A, "licence", "add", "--from", write("lic-x.json", dict(
         LICENCE, number="HT-EXP-EMB-X", parties=[{"role": "exporter", "name": "Arsenal National", "country": "HT"},
                                                 {"role": "end_user", "name": "Игорь Ферзенко", "country": "SN"}])))
@@ -255,17 +258,17 @@ def test(tap):
     lic_party = (lic_x or {}).get("parties", [{}, {}])[1]
     tap.ok(any(f.get("alert") for f in lic_party.get("screening", {}).get("findings", [])),
            "the licence's party names its alert", lic_party)
-    a_broker, a_lic = by_ref.get("QDe.904", {}).get("id"), by_ref.get("CDi.902", {}).get("id")
+    a_sahel, a_lic = by_ref.get("QDe.904", {}).get("id"), by_ref.get("CDi.902", {}).get("id")
     n = events()
-    rc, _, e = as_user("vera", PW_V, "sanctions", "clear", a_broker, "--reason", "not them")
+    rc, _, e = as_user("vera", PW_V, "sanctions", "clear", a_sahel, "--reason", "not them")
     tap.eq(rc, 7, "a viewer may not clear an alert", e)
-    rc, _, e = reg.run("sanctions", "clear", a_broker, check=False)
+    rc, _, e = reg.run("sanctions", "clear", a_sahel, check=False)
     tap.eq((rc, err(e).get("field")), (2, "reason"), "clearing needs a reason", e)
     tap.eq(events(), n, "... nothing written")
-    rc, out, e = as_user("kofi", PW_B, "sanctions", "clear", a_broker, "--reason",
+    rc, out, e = as_user("kofi", PW_B, "sanctions", "clear", a_sahel, "--reason",
                          "a Malian freight company registered in 1998, not the listed entity")
     tap.eq((rc, (out or {}).get("state")), (0, "cleared"), "a licensing officer clears one with a reason", e)
-    rc, _, e = reg.run("sanctions", "clear", a_broker, "--reason", "again", check=False)
+    rc, _, e = reg.run("sanctions", "clear", a_sahel, "--reason", "again", check=False)
     tap.eq(rc, 4, "a cleared alert is not decided again", e)
     rc, out, e = as_user("kofi", PW_B, "sanctions", "confirm", a_lic, "--reason", "same person, same date of birth")
     tap.eq((rc, (out or {}).get("state")), (0, "confirmed"), "another is confirmed", e)
@@ -300,7 +303,7 @@ def test(tap):
     csv = "category,make,model,calibre,serial,country\n" + "".join(
         f"SA1,Glock,17,9x19mm,{s},AT\n" for s in SERIALS)
     reg.wam("import", write("items.csv", csv))
-    items = {s: reg.wam("item", "show", "--serial", s)["id"] for s in SERIALS}
+    items = {s: reg.wam("item", "show", "--serial", s)[0]["id"] for s in SERIALS}
 
     def ship(serial, date, *extra):
         return reg.run("shipment", "add", "--licence", lic["id"], "--euc", ec["id"], "--items", items[serial],
@@ -371,8 +374,8 @@ def test(tap):
         rc, _, e = human(group)
         tap.ok(rc == 2 and verb in e, f"wam {group} lists its verbs", e)
 
-    rc, _, e = reg.run("verify", check=False)
-    tap.eq(rc, 0, "wam verify: the ledger is clean", e)
+    rc, out, e = reg.run("verify", check=False)
+    tap.eq(rc, 0, "wam verify: the ledger is clean", e, out)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ and the ledger verifies.
 """
 import json
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -98,7 +99,7 @@ def test(tap):
     tap.eq(resp.status, 403, "a viewer may not import a list")
     resp = srv.post("/api/v1/sanctions/import", xml[: len(xml) // 2], officer, ctype="application/xml")
     tap.eq(resp.status, 422, "a truncated list is 422", repr(resp))
-    tap.ok("line" in resp.error().get("message", "") and "INDIVIDUAL" in resp.error().get("message", ""),
+    tap.ok(re.match(r"line \d+: .*tag [A-Z_]+", resp.error().get("message", "")),
            "... naming the line and the element", repr(resp))
     resp = srv.post("/api/v1/sanctions/import", {"list": "no"}, officer)
     tap.eq(resp.status, 415, "a JSON body is 415", repr(resp))

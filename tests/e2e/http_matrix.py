@@ -540,7 +540,7 @@ def requests(ids):
                                                     ok={404, 422}),
         ("GET", "/api/v1/exemptions/{id}"): lambda c: r("/api/v1/exemptions/NOPE", ok={404}),
         ("POST", "/api/v1/exemptions/{id}/decision"): lambda c: r("/api/v1/exemptions/NOPE/decision", {
-            "decision": "approved", "date": "2026-01-01"}, ok={404}),
+            "decision": "no_objection", "date": "2026-01-01"}, ok={404}),
         ("GET", "/api/v1/exemptions/{id}/notice"): lambda c: r("/api/v1/exemptions/NOPE/notice", ok={404}),
         ("GET", "/api/v1/notices"): lambda c: r("/api/v1/notices"),
         ("GET", "/api/v1/notices/{id}"): lambda c: r("/api/v1/notices/NOPE", ok={404}),
