@@ -333,6 +333,9 @@ int wam_embargo_regimes_import_file(wam_db *db, json_t **out, const char *path)
 	json_error_t err;
 	if (out)
 		*out = NULL;
+	int rc = embargo_national(db);
+	if (rc)
+		return rc;
 	if (!path) {
 		snprintf(shipped, sizeof shipped, "%s/embargo/regimes.json", wam_data_dir());
 		path = shipped;
@@ -340,7 +343,7 @@ int wam_embargo_regimes_import_file(wam_db *db, json_t **out, const char *path)
 	json_t *file = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
 	if (!file)
 		return wam_error_set(WAM_EINVAL, "file", "%s, line %d: %s", path, err.line, err.text);
-	int rc = wam_embargo_regimes_import(db, out, file);
+	rc = wam_embargo_regimes_import(db, out, file);
 	json_decref(file);
 	return rc;
 }
