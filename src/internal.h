@@ -296,6 +296,9 @@ int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, cons
 int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what);
 /* Binds `s` or NULL when `s` is NULL or empty. */
 int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+/* Binds `v` at `i` as canonical JSON text (NULL for none or JSON null):
+ * how a projection keeps an object or a list whole. */
+int wam_bind_canon(sqlite3_stmt *st, int i, const json_t *v);
 
 /* A large page cache while `on` (imports and other bulk writes): a quarter
  * of physical memory, between 128 MiB and 4 GiB, in KiB. */

@@ -4,6 +4,7 @@
  * the same alert again. An officer confirms it (what it is about stays
  * blocked) or clears it as a false positive with a reason; either is an
  * event, and a cleared alert gives no finding from then on. */
+#include <math.h>
 #include <string.h>
 
 #include "sanctions/sanctions.h"
@@ -35,9 +36,12 @@ int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, con
 	const json_t *expl = json_object_get(candidate, "explanation");
 	if (!expl)
 		expl = json_object_get(candidate, "evidence");
-	pl = json_pack("{s:O, s:o, s:s, s:O, s:O}", "entry_id",
+	/* the score as the ledger's text keeps it (four decimals), so the row
+	 * written now is the row a replay of the event writes */
+	double score = round(json_number_value(json_object_get(candidate, "score")) * 10000.0) / 10000.0;
+	pl = json_pack("{s:O, s:o, s:s, s:f, s:O}", "entry_id",
 	               json_object_get(json_object_get(candidate, "entry"), "id"), "party", p, "party_key", party_key,
-	               "score", json_object_get(candidate, "score"), "explanation", expl ? expl : json_null());
+	               "score", score, "explanation", expl ? expl : json_null());
 	if (!pl)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory raising an alert");
 	if (json_is_object(json_object_get(party, "subject")))
@@ -110,6 +114,8 @@ int wam_sanctions_alerts(wam_db *db, json_t **out, const char *state)
 	*out = NULL;
 	if ((rc = wam_confine_national(db, "screening alerts")))
 		return rc;
+	if (!sanctions_ready(db))
+		return (*out = json_array()) ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	if (state && strcmp(state, "open") && strcmp(state, "confirmed") && strcmp(state, "cleared"))
 		return wam_error_set(WAM_EINVAL, "state", "state '%.20s' is not open, confirmed or cleared", state);
 	if ((rc = wam_query_rows(

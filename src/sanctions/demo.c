@@ -118,7 +118,7 @@ int wam_sanctions_todo(wam_db *db, json_t *items, const char *today)
 	const wam_principal *p = wam_db_principal(db);
 	(void)today;
 	/* alerts are the state's: those who decide embargo matters act on them */
-	if (wam_confined(db) || (p && !wam_auth_allows(p->role, WAM_ACT_EMBARGO)))
+	if (wam_confined(db) || (p && !wam_auth_allows(p->role, WAM_ACT_EMBARGO)) || !sanctions_ready(db))
 		return 0;
 	int rc = wam_query_rows(db, &list,
 	                        "SELECT a.id, json_extract(a.party, '$.name') AS party_name, e.name AS entry_name,"

@@ -28,10 +28,10 @@ struct sanctions_cache {
 	int64_t seq;
 };
 
-/* The handle's screening index of the entries in force, built on first
- * use and again whenever an import changed them (room state). NULL with
- * the error set on failure. */
-const screen_index *sanctions_index(wam_db *db);
+/* The handle's screening index of the entries in force into `*out`, built
+ * on first use and again whenever an import changed them (room state);
+ * NULL when no entry is in force. */
+int sanctions_index(wam_db *db, const screen_index **out);
 
 /* The key an alert is known by for a party: its name as screening
  * normalizes it, its date of birth and its nationality, "|"-separated, in
@@ -61,6 +61,11 @@ int sanctions_rescreen(wam_db *db, json_t *alerts);
  * the entry's list_type (null when none names it): resolved when read, so
  * a newer regimes file names the regimes of entries imported before it. */
 int sanctions_regime(wam_db *db, json_t *e);
+
+/* Whether the room's tables are there: a registry made before the room
+ * and only read since is read as it is, without them (it gets them on its
+ * first write), and has no list, entry or alert. */
+bool sanctions_ready(wam_db *db);
 
 /* Replaces string member `key` of `row` by the JSON it holds. */
 void sanctions_decode(json_t *row, const char *key);

@@ -13,51 +13,66 @@
 #include "wam/embargo.h"
 #include "wam/match.h"
 
-const screen_index *sanctions_index(wam_db *db)
+int sanctions_index(wam_db *db, const screen_index **out)
 {
 	void **state = wam_room_state(db, &wam_room_sanctions);
 	json_t *head = NULL, *rows = NULL, *r;
+	screen_index *idx = NULL;
 	size_t i;
-	if (!state) {
-		wam_error_set(WAM_EINTERNAL, NULL, "the sanctions room is not in this build");
-		return NULL;
+	int rc;
+	*out = NULL;
+	if (!state)
+		return wam_error_set(WAM_EINTERNAL, NULL, "the sanctions room is not in this build");
+	if ((rc = wam_query_row(db, &head, "SELECT coalesce(max(seq), 0) AS seq FROM sanctions_imports", NULL, NULL))) {
+		if (sanctions_ready(db))
+			return rc;
+		wam_error_clear(); /* a registry read as it was before the room: no list */
+		return 0;
 	}
-	if (wam_query_row(db, &head, "SELECT coalesce(max(seq), 0) AS seq FROM sanctions_imports", NULL, NULL))
-		return NULL;
 	int64_t seq = (int64_t)json_integer_value(json_object_get(head, "seq"));
 	json_decref(head);
 	struct sanctions_cache *c = *state;
-	if (c && c->seq == seq)
-		return c->idx;
-	screen_index *idx = NULL;
-	if (screen_index_new(&idx))
-		return NULL;
-	if (wam_query_rows(db, &rows, "SELECT body FROM sanctions_entries WHERE removed_on IS NULL ORDER BY id", NULL,
-	                   NULL)) {
-		screen_index_free(idx);
-		return NULL;
+	if (c && c->seq == seq) {
+		*out = c->idx;
+		return 0;
 	}
+	if ((rc = wam_query_rows(db, &rows, "SELECT body FROM sanctions_entries WHERE removed_on IS NULL ORDER BY id",
+	                         NULL, NULL)))
+		return rc;
+	/* no list, no index: a registry that imported none screens no name */
+	if (json_array_size(rows) && (rc = screen_index_new(&idx)))
+		goto fail;
 	json_array_foreach(rows, i, r)
 	{
 		sanctions_decode(r, "body");
 		json_t *body = json_object_get(r, "body");
-		if (sanctions_regime(db, body) || screen_index_add(idx, body)) {
-			json_decref(rows);
-			screen_index_free(idx);
-			return NULL;
-		}
+		if ((rc = sanctions_regime(db, body)) || (rc = screen_index_add(idx, body)))
+			goto fail;
+	}
+	if (!c && !(c = calloc(1, sizeof *c))) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto fail;
 	}
 	json_decref(rows);
-	if (!c && !(c = calloc(1, sizeof *c))) {
-		screen_index_free(idx);
-		wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-		return NULL;
-	}
 	screen_index_free(c->idx);
 	c->idx = idx;
 	c->seq = seq;
 	*state = c;
-	return idx;
+	*out = idx;
+	return 0;
+fail:
+	json_decref(rows);
+	screen_index_free(idx);
+	return rc;
+}
+
+/* The candidates for `q` in `idx` (none without an index). */
+static int candidates(const screen_index *idx, json_t **out, const wam_sanctions_query *q)
+{
+	if (idx)
+		return screen_run(idx, out, q);
+	*out = json_array();
+	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a name");
 }
 
 static int check_query(const wam_sanctions_query *q)
@@ -116,10 +131,8 @@ int wam_sanctions_screen(wam_db *db, json_t **out, const wam_sanctions_query *q)
 	*out = NULL;
 	if ((rc = wam_confine_national(db, "sanctions screening")) || (rc = check_query(q)))
 		return rc;
-	const screen_index *idx = sanctions_index(db);
-	if (!idx)
-		return wam_error_last()->code;
-	if ((rc = screen_run(idx, &cands, q)))
+	const screen_index *idx = NULL;
+	if ((rc = sanctions_index(db, &idx)) || (rc = candidates(idx, &cands, q)))
 		return rc;
 	*out = json_pack("{s:{s:s, s:o}, s:o}", "query", "name", q->name, "normalized", normalized(q->name),
 	                 "candidates", cands);
@@ -174,11 +187,9 @@ int wam_sanctions_screen_batch(wam_db *db, const char *tsv, size_t len, const wa
 		rc = wam_error_set_line(WAM_EINVAL, 1, "file", "line %ld: the batch holds a NUL byte", 1L);
 		goto done;
 	}
-	const screen_index *idx = sanctions_index(db);
-	if (!idx) {
-		rc = wam_error_last()->code;
+	const screen_index *idx = NULL;
+	if ((rc = sanctions_index(db, &idx)))
 		goto done;
-	}
 	/* every line checked and screened before anything is written */
 	for (p = copy; *p; p = next) {
 		char *f[6];
@@ -216,7 +227,7 @@ int wam_sanctions_screen_batch(wam_db *db, const char *tsv, size_t len, const wa
 			rc = wam_error_restore(&e);
 			goto done;
 		}
-		if ((rc = screen_run(idx, &cands, &q)))
+		if ((rc = candidates(idx, &cands, &q)))
 			goto done;
 		json_array_append_new(
 		    lines, json_pack("{s:I, s:s, s:o}", "line", (json_int_t)line, "name", q.name, "candidates", cands));
@@ -294,13 +305,20 @@ static int waiver(wam_db *db, bool *waived, const json_t *party, const json_t *e
 {
 	const char *ex = json_string_value(json_object_get(party, "exemption"));
 	const char *regime = json_string_value(json_object_get(entry, "regime"));
+	const char *list_type = json_string_value(json_object_get(entry, "list_type"));
 	const char *ref = json_string_value(json_object_get(entry, "reference"));
+	char named[64] = "";
 	json_t *e = NULL, *v;
 	size_t i;
+	int rc;
 	*waived = false;
+	/* regimes imported after the list name the entry's regime now */
+	if (ex && !regime && list_type && !(rc = wam_embargo_regime_of_list(db, named, sizeof named, list_type)) &&
+	    *named)
+		regime = named;
 	if (!ex || !regime)
 		return 0;
-	int rc = wam_embargo_exemption_fits(db, ex, regime, date, "exemption");
+	rc = wam_embargo_exemption_fits(db, ex, regime, date, "exemption");
 	if (rc == WAM_ECONFLICT || rc == WAM_ENOTFOUND || rc == WAM_EINVAL) {
 		wam_error_clear();
 		return 0;
@@ -323,9 +341,9 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 	int rc;
 	if (!name || !*name)
 		return 0;
-	const screen_index *idx = sanctions_index(db);
-	if (!idx)
-		return wam_error_last()->code;
+	const screen_index *idx = NULL;
+	if ((rc = sanctions_index(db, &idx)) || !idx)
+		return rc;
 	wam_sanctions_query q = {
 	    .name = name,
 	    .dob = json_string_value(json_object_get(party, "dob")),

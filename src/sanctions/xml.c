@@ -120,6 +120,19 @@ static json_t *values(const xmlNode *n, const char *name)
 	return list;
 }
 
+/* Appends to `list` the object of element `n`'s children named in `map`
+ * (pairs: key, ELEMENT; NULL-terminated) when it has any, or when it has
+ * `needed`. */
+static void take_record(json_t *list, const xmlNode *n, const char *const *map, const char *needed)
+{
+	json_t *o = json_object();
+	for (int i = 0; map[i]; i += 2)
+		set_text(o, map[i], child(n, map[i + 1]));
+	if (needed ? json_object_get(o, needed) != NULL : json_object_size(o) > 0)
+		json_array_append(list, o);
+	json_decref(o);
+}
+
 static int refuse(const xmlNode *n, const char *element, const char *what)
 {
 	return wam_error_set_line(WAM_EINVAL, xmlGetLineNo(n), element, "line %ld: element %s %s",
@@ -227,29 +240,17 @@ static int take_entry(json_t *entries, const xmlNode *n, bool individual)
 		} else if (individual && !strcmp(cn, "INDIVIDUAL_DATE_OF_BIRTH")) {
 			rc = take_dob(dobs, c);
 		} else if (individual && !strcmp(cn, "INDIVIDUAL_PLACE_OF_BIRTH")) {
-			json_t *p = json_object();
-			set_text(p, "city", child(c, "CITY"));
-			set_text(p, "state_province", child(c, "STATE_PROVINCE"));
-			set_text(p, "country", child(c, "COUNTRY"));
-			if (json_object_size(p))
-				json_array_append(places, p);
-			json_decref(p);
+			static const char *const place[] = {
+			    "city", "CITY", "state_province", "STATE_PROVINCE", "country", "COUNTRY", NULL};
+			take_record(places, c, place, NULL);
 		} else if (individual && !strcmp(cn, "INDIVIDUAL_DOCUMENT")) {
-			json_t *d = json_object();
-			set_text(d, "type", child(c, "TYPE_OF_DOCUMENT"));
-			set_text(d, "number", child(c, "NUMBER"));
-			set_text(d, "country", child(c, "ISSUING_COUNTRY"));
-			if (json_object_get(d, "number"))
-				json_array_append(docs, d);
-			json_decref(d);
+			static const char *const doc[] = {"type",    "TYPE_OF_DOCUMENT", "number", "NUMBER",
+			                                  "country", "ISSUING_COUNTRY",  NULL};
+			take_record(docs, c, doc, "number");
 		} else if (!strcmp(cn, individual ? "INDIVIDUAL_ADDRESS" : "ENTITY_ADDRESS")) {
-			json_t *a = json_object();
-			set_text(a, "street", child(c, "STREET"));
-			set_text(a, "city", child(c, "CITY"));
-			set_text(a, "country", child(c, "COUNTRY"));
-			if (json_object_size(a))
-				json_array_append(addresses, a);
-			json_decref(a);
+			static const char *const address[] = {"street",  "STREET",  "city", "CITY",
+			                                      "country", "COUNTRY", NULL};
+			take_record(addresses, c, address, NULL);
 		}
 	}
 	json_object_set(e, "names", names);

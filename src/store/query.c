@@ -113,3 +113,14 @@ int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, con
 		rc = wam_error_set(WAM_ENOTFOUND, "id", "no %s with id '%.40s'", what, id ? id : "");
 	return rc;
 }
+
+int wam_bind_canon(sqlite3_stmt *st, int i, const json_t *v)
+{
+	if (!v || json_is_null(v))
+		return sqlite3_bind_null(st, i);
+	char *text = wam_canon(v);
+	if (!text)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	sqlite3_bind_text(st, i, text, -1, free);
+	return 0;
+}

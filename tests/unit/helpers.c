@@ -151,3 +151,11 @@ void test_expect_rebuilt(test_reg *r, const char *dump)
 	assert_int_equal(wam_ledger_verify(r->db, 0, &v), 0);
 	assert_true(v.intact);
 }
+
+void test_unchanged(test_reg *r, long long events)
+{
+	assert_int_equal(test_events(r), events);
+	wam_verify_report rep;
+	assert_int_equal(wam_ledger_verify(r->db, 0, &rep), 0);
+	assert_int_equal(rep.intact, 1);
+}

@@ -53,5 +53,7 @@ long long test_events(test_reg *r);
  * text for `dump` (a query of one text column over the tables of the room
  * under test); it verifies again after. */
 void test_expect_rebuilt(test_reg *r, const char *dump);
+/* The ledger is as it was: `events` events, and it verifies intact. */
+void test_unchanged(test_reg *r, long long events);
 
 #endif

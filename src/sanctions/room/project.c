@@ -19,17 +19,6 @@ enum {
 	S_DECIDE,
 };
 
-static int bind_json(sqlite3_stmt *st, int i, const json_t *v)
-{
-	if (!v || json_is_null(v))
-		return sqlite3_bind_null(st, i);
-	char *text = wam_canon(v);
-	if (!text)
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	sqlite3_bind_text(st, i, text, -1, free);
-	return 0;
-}
-
 static int imported(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
 	static const char *const fields[] = {"source", "format", "generated", "sha256", NULL};
@@ -59,7 +48,7 @@ static int imported(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 			return WAM_EDB;
 		static const char *const efields[] = {"id", "source", "reference", "list_type", "kind", "name", NULL};
 		i = wam_bind_json_fields(st, 1, e, efields);
-		if ((rc = bind_json(st, i, e)))
+		if ((rc = wam_bind_canon(st, i, e)))
 			return rc;
 		sqlite3_bind_int64(st, i + 1, seq);
 		sqlite3_bind_int64(st, i + 2, seq);
@@ -75,7 +64,7 @@ static int imported(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 			return WAM_EDB;
 		static const char *const efields[] = {"list_type", "kind", "name", NULL};
 		i = wam_bind_json_fields(st, 1, e, efields);
-		if ((rc = bind_json(st, i, e)))
+		if ((rc = wam_bind_canon(st, i, e)))
 			return rc;
 		sqlite3_bind_int64(st, i + 1, seq);
 		wam_bind_json_text(st, i + 2, e, "id");
@@ -130,10 +119,10 @@ static int alert_raised(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	wam_bind_json_text(st, 2, pl, "entry_id");
 	wam_bind_json_text(st, 3, pl, "party_key");
-	if ((rc = bind_json(st, 4, json_object_get(pl, "party"))))
+	if ((rc = wam_bind_canon(st, 4, json_object_get(pl, "party"))))
 		return rc;
 	sqlite3_bind_double(st, 5, json_number_value(json_object_get(pl, "score")));
-	if ((rc = bind_json(st, 6, json_object_get(pl, "explanation"))))
+	if ((rc = wam_bind_canon(st, 6, json_object_get(pl, "explanation"))))
 		return rc;
 	sqlite3_bind_int64(st, 7, seq);
 	sqlite3_bind_int64(st, 8, seq);
