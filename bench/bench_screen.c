@@ -715,8 +715,10 @@ int main(int argc, char **argv)
 	       100.0 * bhit_total / nqueries, nqueries);
 	printf("%-34s %11.2f%% %11.2f%%   (%ld unlisted names; aim <= 1%%)\n", "false positives at threshold",
 	       100.0 * fp / nneg, 100.0 * bfp / nneg, nneg);
-	printf("  %-32s %11.2f%% %12s   (%ld of them)\n", "of which name only", 100.0 * fp_name_only / neg_name_only,
-	       "", neg_name_only);
+	printf("  %-32s %11.2f%% %12s   (%ld of them)\n", "on the name alone", 100.0 * fp_name_only / neg_name_only, "",
+	       neg_name_only);
+	printf("  %-32s %11.2f%% %12s   (%ld of them)\n", "with date of birth, nationality",
+	       100.0 * (fp - fp_name_only) / (nneg - neg_name_only), "", nneg - neg_name_only);
 	printf("%-34s %11.2fs %11.2fs   (%ld parties, %ld candidates; aim < 10 s; baseline timed on %ld)\n",
 	       "time to screen the parties", secs, bsecs, nparties, found, nbase);
 	printf("%-34s %12.0f %12.0f   (CPU time of this process, one thread; wall %.2f s)\n", "parties per second",

@@ -515,13 +515,13 @@ double wam_name_part_similarity(const wam_name_part *a, const wam_name_part *b, 
 	}
 	if (arabic && a->skel[0] && !strcmp(a->skel, b->skel)) { /* Arabic is compared on its consonants */
 		*how = WAM_NAME_TRANSLIT;
-		return 0.95;
+		return strlen(a->skel) >= 3 ? 0.95 : 0.8; /* two consonants say less: عمر is Umar, and Muammar */
 	}
 	/* Otherwise Jaro-Winkler on the folded forms (on the skeletons when
 	 * one side is Arabic, which has no short vowels), counted steeply: a
 	 * part one letter off in twenty keeps 0.7, one in ten 0.4. */
 	double s = arabic ? jaro_winkler_from(a->skel, b->skel, 0.9) : jaro_winkler_from(a->form, b->form, 0.84);
-	s = s < (arabic ? 0.9 : 0.84) ? 0 : 1 - 6 * (1 - s);
+	s = s < (arabic ? 0.9 : 0.84) ? 0 : 1 - (arabic ? 8 : 6) * (1 - s);
 	if (s < 0)
 		s = 0;
 	if (!arabic && s < 0.9 && strlen(a->skel) >= 3 && !strcmp(a->skel, b->skel))

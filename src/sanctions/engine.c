@@ -18,7 +18,7 @@
 
 #define KEY_LEN WAM_NAME_PART_LEN
 /* Two parts are aligned only from this similarity up. */
-#define PART_FLOOR 0.5
+#define PART_FLOOR 0.65
 /* Weights of a person's family name (the last part), of a missing middle
  * part, and of a part the query has and the name has not. */
 #define W_FAMILY 1.5
@@ -303,7 +303,7 @@ typedef struct name_match {
  * index met so far: a part shared by many names is compared once. */
 typedef struct memo {
 	int *slot; /* per distinct part: 0 not yet, else its row + 1 */
-	float (*sim)[WAM_NAME_PARTS];
+	double (*sim)[WAM_NAME_PARTS];
 	unsigned char (*how)[WAM_NAME_PARTS];
 	int n, cap;
 } memo;
@@ -686,9 +686,10 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 		return wam_error_last()->code;
 	double threshold = q->threshold > 0 ? q->threshold : WAM_SANCTIONS_THRESHOLD;
 	int limit = q->limit > 0 ? q->limit : 5;
-	/* The names reached through the query's keys. A key most names share
-	 * (the skeleton of Muhammad, of Trading) reaches through its rarer
-	 * siblings instead: it is followed only when the query has no other. */
+	/* The names reached through the query's keys: a part's skeleton, or
+	 * when no name has it, the skeleton with one consonant left out. A key
+	 * most names share (the skeleton of Muhammad, of Trading) is followed
+	 * only when the query has no rarer one. */
 	const posting_key *hits[WAM_NAME_PARTS * KEY_LEN];
 	int nhits = 0, rare = 0, common = idx->nnames / 16 > 64 ? idx->nnames / 16 : 64;
 	for (int i = 0; i < qn.n; i++) {
@@ -698,6 +699,8 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 		int k = keys_of(&qn.part[i], keys, KEY_LEN);
 		for (int j = 0; j < k; j++) {
 			const posting_key *p = find_key(&idx->keys, keys[j]);
+			if (p && j == 0) /* the part is on the list as it is: no need of its neighbours */
+				k = 1;
 			if (p) {
 				hits[nhits++] = p;
 				rare += p->n <= common;
