@@ -34,11 +34,17 @@ import { Euc, Eucs } from './pages/eucs.js';
 import { ShipmentRoute, Shipments } from './pages/shipments.js';
 import { Broker, Brokers } from './pages/brokers.js';
 import { Diversion, Diversions } from './pages/diversions.js';
+import { EmbargoCheck, Regime, Regimes } from './pages/regimes.js';
+import { Alert, Alerts, Entry, SanctionsList, Screening } from './pages/sanctions.js';
+import { ExemptionRoute, Exemptions, Notice, Notices } from './pages/exemptions.js';
 import { NotAllowed, NotFound } from './pages/misc.js';
 
 // Each page: its group in the menu (components/nav.js: home, registry, stock,
-// tracing, transfers, monitoring, reports, administration), its nav label key, who may
+// tracing, transfers, embargoes, monitoring, reports, administration), its nav label key, who may
 // open it, and its component.
+// embargoes and sanctions (docs/embargo.md, docs/sanctions.md): a state's,
+// read by every national reader; the forms for `embargo`
+const embargoes = (u) => national(u) && can(u, 'read');
 const transfers = (u) => national(u) && ['license', 'license_decide', 'ship'].some((a) => can(u, a));
 
 const PAGES = {
@@ -68,6 +74,13 @@ const PAGES = {
   shipments: { group: 'transfers', nav: 'nav.shipments', may: transfers, view: Shipments, record: ShipmentRoute },
   brokers: { group: 'transfers', nav: 'nav.brokers', may: transfers, view: Brokers, record: Broker },
   diversions: { group: 'transfers', nav: 'nav.diversions', may: (u) => transfers(u) || (can(u, 'trace') && national(u)), view: Diversions, record: Diversion },
+  regimes: { group: 'embargoes', nav: 'nav.regimes', may: embargoes, view: Regimes, record: Regime },
+  'embargo-check': { group: 'embargoes', nav: 'nav.embargo_check', may: embargoes, view: EmbargoCheck },
+  screening: { group: 'embargoes', nav: 'nav.screening', may: embargoes, view: Screening },
+  'screening-alerts': { group: 'embargoes', nav: 'nav.screening_alerts', may: embargoes, view: Alerts, record: Alert },
+  sanctions: { group: 'embargoes', nav: 'nav.sanctions', may: embargoes, view: SanctionsList, record: Entry },
+  exemptions: { group: 'embargoes', nav: 'nav.exemptions', may: embargoes, view: Exemptions, record: ExemptionRoute },
+  notices: { group: 'embargoes', nav: 'nav.notices', may: embargoes, view: Notices, record: Notice },
   reports: { group: 'reports', nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: Sdg },
   // the user's own account: reached from their name in the header, not the menu
   account: { nav: 'nav.account', may: (u) => u.kind === 'user', view: Account, menu: false },

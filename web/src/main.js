@@ -7,6 +7,7 @@ import './css/pickers.css';
 import './css/dashboard.css';
 import './css/lists.css';
 import './css/transfers.css';
+import './css/embargo.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';

@@ -75,6 +75,24 @@ export let CHECK_RESULTS = [];
 export let BROKER_ACTIVITIES = [];
 export let BROKER_STATES = [];
 export let DIVERSION_STATES = [];
+// the embargo and sanctions rooms (docs/embargo.md, docs/sanctions.md):
+// regimes' targets and scopes, national embargoes' scopes, exemptions'
+// procedures, states and decisions, notices' kinds and states; list
+// entries' kinds, aliases' qualities, dates' kinds, alerts' states and the
+// lists' sources
+export let REGIME_TARGETS = [];
+export let REGIME_SCOPES = [];
+export let EMBARGO_SCOPES = [];
+export let EXEMPTION_PROCEDURES = [];
+export let EXEMPTION_STATES = [];
+export let EXEMPTION_DECISIONS = [];
+export let NOTICE_KINDS = [];
+export let NOTICE_STATES = [];
+export let ENTRY_KINDS = [];
+export let ALIAS_QUALITIES = [];
+export let DATE_KINDS = [];
+export let ALERT_STATES = [];
+export let LIST_SOURCES = [];
 
 let loaded = null;
 
@@ -136,6 +154,20 @@ export function loadVocabulary() {
         BROKER_ACTIVITIES = v.broker_activities || [];
         BROKER_STATES = v.broker_states || [];
         DIVERSION_STATES = v.diversion_states || [];
+        // nor a server without the embargo and sanctions rooms theirs
+        REGIME_TARGETS = v.regime_targets || [];
+        REGIME_SCOPES = v.regime_scopes || [];
+        EMBARGO_SCOPES = v.embargo_scopes || [];
+        EXEMPTION_PROCEDURES = v.exemption_procedures || [];
+        EXEMPTION_STATES = v.exemption_states || [];
+        EXEMPTION_DECISIONS = v.exemption_decisions || [];
+        NOTICE_KINDS = v.notice_kinds || [];
+        NOTICE_STATES = v.notice_states || [];
+        ENTRY_KINDS = v.entry_kinds || [];
+        ALIAS_QUALITIES = v.alias_qualities || [];
+        DATE_KINDS = v.date_kinds || [];
+        ALERT_STATES = v.alert_states || [];
+        LIST_SOURCES = v.list_sources || [];
       },
       (e) => {
         loaded = null;

@@ -1,5 +1,5 @@
 // The main navigation: the pages a user may open, grouped (registry, stock,
-// tracing, transfers, monitoring, reports, administration) behind one disclosure
+// tracing, transfers, embargoes, monitoring, reports, administration) behind one disclosure
 // button each, so the whole menu is one row on a laptop; on a phone the
 // groups fold behind one "Menu" button. A page joins a group by naming it in
 // app.js's PAGES table: this file never lists pages.
@@ -14,7 +14,7 @@ import { t } from '../i18n.js';
 
 // The groups in menu order; `home` pages (the dashboard, search) are plain
 // links before them.
-export const GROUPS = ['registry', 'stock', 'tracing', 'transfers', 'monitoring', 'reports', 'administration'];
+export const GROUPS = ['registry', 'stock', 'tracing', 'transfers', 'embargoes', 'monitoring', 'reports', 'administration'];
 
 export function Nav({ pages, user, current }) {
   const [open, setOpen] = useState(null); // the open group

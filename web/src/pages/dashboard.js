@@ -32,6 +32,9 @@ const TODO_PAGES = {
   custody_overdue: { list: '#/custody', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
   tasks_open: { list: '#/recoveries', one: (r) => r.title?.item_id && '#/items/' + r.title.item_id },
   diversion_alerts: { list: '#/diversions?state=open', one: (r) => '#/diversions/' + encodeURIComponent(r.id) },
+  screening_alerts: { list: '#/screening-alerts?state=open', one: (r) => '#/screening-alerts/' + encodeURIComponent(r.id) },
+  notices_overdue: { list: '#/notices?state=due', one: (r) => '#/notices/' + encodeURIComponent(r.id) },
+  notices_due: { list: '#/notices?state=due', one: (r) => '#/notices/' + encodeURIComponent(r.id) },
 };
 
 // Counts {code: n} as chart rows, in the vocabulary's order when one is given
@@ -121,6 +124,8 @@ export function Dashboard() {
 // One record of a kind of work, in the words its page names it by.
 function recordTitle(r) {
   const x = r.title || {};
+  if (x.party) return [x.party, x.entry].filter(Boolean).join(' · ');
+  if (x.kind && x.about) return [label('notice_kind', x.kind), label('subject_kind', x.about.kind)].filter(Boolean).join(' · ');
   if (x.reference) return [x.reference, x.serial].filter(Boolean).join(' · ');
   if (x.lot_number) return [x.lot_number, x.nomenclature].filter(Boolean).join(' · ');
   if (x.euc_number) return [x.serial, x.euc_number, label('check_result', x.result)].filter(Boolean).join(' · ');

@@ -14,6 +14,7 @@ import { Field, FormError, LoadError, Loading, Submit, errorText, useForm } from
 import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/stock.js';
 import { Badge, Country, EucLink, Goods, LicenceLink, Route, ShipmentLink } from '../components/transfers.js';
 import { PageTitle } from './misc.js';
+import { regimeName } from '../components/embargo.js';
 import { formField } from './licences.js';
 import { useSerialSearch, what } from '../components/loss.js';
 
@@ -67,6 +68,7 @@ function Shipment({ user, id }) {
       [t('xfer.goods'), html`<${Goods} weapons=${s.weapons} rounds=${s.rounds} />`],
       [t('xfer.carrier'), s.carrier && html`<span dir="auto">${s.carrier}</span>`],
       [t('xfer.route'), html`<${Route} codes=${s.route} />`],
+      s.exemption && [t('emb.exemption'), html`<a href=${'#/exemptions/' + encodeURIComponent(s.exemption)}>${t('emb.see_exemption')}</a>`],
       [t('xfer.dvc'), s.dvc && html`<span dir="auto" data-testid="dvc">${s.dvc}</span>`],
       [t('xfer.delivered_on'), s.delivered_on && html`<${Day} at=${s.delivered_on} />`],
       [t('xfer.recorded'), html`${fmtDate(s.recorded_at)} · <span dir="auto" translate=${false}>${actorText(s.recorded_by)}</span>`],
@@ -137,11 +139,18 @@ function NewShipment({ licence: given }) {
   const [routeRows, setRouteRows] = useState([]);
   const [next, setNext] = useState(0);
   const [error, setError] = useState(null);
+  const [exemptions, setExemptions] = useState([]);
   useEffect(() => {
     api('GET', '/licences', { query: { kind: 'export', state: 'issued' } }).then(setLicences, setError);
+    // a supply under an arms embargo goes with its exemption (docs/embargo.md);
+    // a server without the embargo room has none to offer
+    Promise.all([api('GET', '/exemptions'), api('GET', '/regimes').catch(() => [])]).then(([xs, rs]) => {
+      const names = Object.fromEntries(rs.map((r) => [r.id, regimeName(r)]));
+      setExemptions(xs.filter((x) => !['refused', 'objected', 'expired'].includes(x.state)).map((x) => ({ ...x, regime_name: names[x.regime] })));
+    }, () => {});
     api('GET', '/lots').then((ls) => setLots(ls.filter((l) => l.rounds > 0)), () => {});
   }, []);
-  const initial = { licence_id: given, date: today(), carrier: '', notes: '' };
+  const initial = { licence_id: given, date: today(), carrier: '', exemption: '', notes: '' };
   const names = [...Object.keys(initial), 'items', ...lotRows.flatMap((k) => [`lots.${k}.lot_id`, `lots.${k}.rounds`]), ...routeRows.map((k) => `route.${k}`)];
   const form = useForm(initial, { prefix: 'ns-', fields: names });
   const v = form.values;
@@ -155,7 +164,7 @@ function NewShipment({ licence: given }) {
     if (lotsBody.length) body.lots = lotsBody;
     const route = routeRows.map((k) => v[`route.${k}`]).filter(Boolean);
     if (route.length) body.route = route;
-    Object.assign(body, bodyOf({ date: v.date, carrier: v.carrier, notes: v.notes }));
+    Object.assign(body, bodyOf({ date: v.date, carrier: v.carrier, exemption: v.exemption, notes: v.notes }));
     try {
       const s = await api('POST', '/shipments', { body });
       navigate('#/shipments/' + encodeURIComponent(s.id));
@@ -208,6 +217,9 @@ function NewShipment({ licence: given }) {
         </div>`)}
         <button type="button" class="secondary small" onClick=${() => addRow(routeRows, setRouteRows)}>${t('xfer.add_country')}</button>
       </fieldset>
+      ${exemptions.length > 0 && F('exemption', t('emb.exemption_optional'), { type: 'select', hint: t('emb.exemption_hint'),
+        options: [{ value: '', label: t('emb.no_exemption') }, ...exemptions.map((x) => ({ value: x.id,
+          label: [label('exemption_procedure', x.procedure), x.regime_name, x.end_user?.name, x.committee_reference, label('exemption_state', x.state)].filter(Boolean).join(' — ') }))] })}
       ${F('notes', t('field.notes'), { type: 'textarea', rows: 2, dir: 'auto' })}
       <${FormError} form=${form} />
       <div class="actions"><${Submit} form=${form}>${t('xfer.ship_submit')}<//></div>
