@@ -32,6 +32,21 @@ static int add(json_t *findings, json_t *f, const char *regime, const char *refe
 	return 0;
 }
 
+/* What a party's finding says, by the party's role: who is where, under an
+ * embargo since when, by which decision. */
+static json_t *finding(const char *role, const char *name, const char *country, const char *since,
+                       const char *reference)
+{
+	return wam_message_json(
+	    !strcmp(role, "importer")      ? "the importer %s is in %s, under an arms embargo since %s (%s)"
+	    : !strcmp(role, "consignee")   ? "the consignee %s is in %s, under an arms embargo since %s (%s)"
+	    : !strcmp(role, "end_user")    ? "the end user %s is in %s, under an arms embargo since %s (%s)"
+	    : !strcmp(role, "destination") ? "the destination of %s is %s, under an arms embargo since %s (%s)"
+	    : !strcmp(role, "transit")     ? "the goods pass through %s, in %s, under an arms embargo since %s (%s)"
+	                                   : "the exporter %s is in %s, under an embargo on arms from it since %s (%s)",
+	    name ? name : "", country, since ? since : "", reference);
+}
+
 static int national(wam_db *db, const json_t *party, const char *role, const char *country, const char *date,
                     json_t *findings)
 {
@@ -51,16 +66,8 @@ static int national(wam_db *db, const json_t *party, const char *role, const cha
 		 * from its country too */
 		if (!receives(role) && strcmp(json_string_value(json_object_get(e, "scope")), "supply_and_procurement"))
 			continue;
-		json_t *f = wam_message_json(
-		    !strcmp(role, "importer")      ? "the importer %s is in %s, under an arms embargo since %s (%s)"
-		    : !strcmp(role, "consignee")   ? "the consignee %s is in %s, under an arms embargo since %s (%s)"
-		    : !strcmp(role, "end_user")    ? "the end user %s is in %s, under an arms embargo since %s (%s)"
-		    : !strcmp(role, "destination") ? "the destination of %s is %s, under an arms embargo since %s (%s)"
-		    : !strcmp(role, "transit")
-		        ? "the goods pass through %s, in %s, under an arms embargo since %s (%s)"
-		        : "the exporter %s is in %s, under an embargo on arms from it since %s (%s)",
-		    name ? name : "", country, json_string_value(json_object_get(e, "since")),
-		    json_string_value(json_object_get(e, "reference")));
+		json_t *f = finding(role, name, country, json_string_value(json_object_get(e, "since")),
+		                    json_string_value(json_object_get(e, "reference")));
 		if ((rc = add(findings, f, NULL, json_string_value(json_object_get(e, "reference")),
 		              json_object_get(e, "id"))))
 			break;
@@ -105,9 +112,7 @@ int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t
 		}
 		char reference[64];
 		embargo_reference(reference, sizeof reference, r);
-		json_t *f = wam_message_json("%s (%s, %s) is in %s, under the Security Council's %s arms embargo (%s)",
-		                             name ? name : "", role, country, country,
-		                             json_string_value(json_object_get(r, "name")), reference);
+		json_t *f = finding(role, name, country, json_string_value(json_object_get(period, "from")), reference);
 		if (f && why)
 			json_object_set_new(f, "exemption", json_pack("{s:s, s:o}", "id", exemption, "why", why));
 		else
