@@ -237,6 +237,84 @@ static void test_csv_national_list(void **state)
 	unchanged(r, before);
 }
 
+/* The UN list writes countries by name: each is resolved at import to its
+ * ISO 3166-1 code through the reference data (case, accents and the UN's
+ * "X (Y of)" aside), the name kept; a name no country has stays text. The
+ * screening then weighs a query's nationality code against them. */
+static void test_countries_resolved_by_name(void **state)
+{
+	test_reg *r = *state;
+	const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                  "<CONSOLIDATED_LIST dateGenerated=\"2026-02-01T00:00:00.000Z\"><INDIVIDUALS>\n"
+	                  "<INDIVIDUAL><FIRST_NAME>ZORBANEK</FIRST_NAME><SECOND_NAME>QELVITRASH</SECOND_NAME>"
+	                  "<REFERENCE_NUMBER>KPi.950</REFERENCE_NUMBER>"
+	                  "<NATIONALITY><VALUE>Democratic People's Republic of Korea</VALUE>"
+	                  "<VALUE>IRAN (ISLAMIC REPUBLIC OF)</VALUE><VALUE>C\xc3\xb4te d\xe2\x80\x99Ivoire</VALUE>"
+	                  "<VALUE>Libya</VALUE><VALUE>Atlantis</VALUE></NATIONALITY>"
+	                  "<INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT><NUMBER>FX0000950</NUMBER>"
+	                  "<ISSUING_COUNTRY>Syrian Arab Republic</ISSUING_COUNTRY></INDIVIDUAL_DOCUMENT></INDIVIDUAL>\n"
+	                  "<INDIVIDUAL><FIRST_NAME>VORTANIEL</FIRST_NAME><SECOND_NAME>DREXMOUTH</SECOND_NAME>"
+	                  "<REFERENCE_NUMBER>RUi.951</REFERENCE_NUMBER>"
+	                  "<NATIONALITY><VALUE>Russian Federation</VALUE></NATIONALITY></INDIVIDUAL>\n"
+	                  "</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>\n";
+	json_t *out = NULL, *list = NULL;
+	if (wam_sanctions_import(r->db, &out, xml, strlen(xml), NULL, NULL))
+		fail_msg("import: %s", wam_error_last()->message);
+	json_decref(out);
+	assert_int_equal(wam_sanctions_entries(r->db, &list, "Zorbanek", false, 0), 0);
+	const json_t *e = json_array_get(list, 0);
+	const json_t *codes = json_object_get(e, "nationality_codes");
+	assert_int_equal(json_array_size(codes), 5);
+	assert_string_equal(json_string_value(json_array_get(codes, 0)), "KP");
+	assert_string_equal(json_string_value(json_array_get(codes, 1)), "IR");
+	assert_string_equal(json_string_value(json_array_get(codes, 2)), "CI");
+	assert_string_equal(json_string_value(json_array_get(codes, 3)), "LY");
+	assert_true(json_is_null(json_array_get(codes, 4))); /* never guessed */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(e, "nationalities"), 1)),
+	                    "IRAN (ISLAMIC REPUBLIC OF)"); /* the list's text kept */
+	const json_t *doc = json_array_get(json_object_get(e, "documents"), 0);
+	assert_string_equal(test_str(doc, "country"), "Syrian Arab Republic");
+	assert_string_equal(test_str(doc, "country_code"), "SY");
+	json_decref(list);
+	/* a query's nationality now weighs for, or against when every listed one is known */
+	struct {
+		const char *name, *nationality;
+		const char *effect;
+	} cases[] = {{"Zorbanek Qelvitrash", "KP", "for"},
+	             {"Zorbanek Qelvitrash", "FR", NULL}, /* Atlantis: not every one known */
+	             {"Vortaniel Drexmouth", "RU", "for"},
+	             {"Vortaniel Drexmouth", "FR", "against"}};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		wam_sanctions_query q = {.name = cases[k].name, .nationality = cases[k].nationality, .threshold = 0.01};
+		assert_int_equal(wam_sanctions_screen(r->db, &out, &q), 0);
+		const json_t *c = json_array_get(json_object_get(out, "candidates"), 0), *ev;
+		assert_non_null(c);
+		const char *effect = NULL;
+		size_t i;
+		json_array_foreach(json_object_get(c, "evidence"), i,
+		                   ev) if (!strcmp(test_str(ev, "field"), "nationality")) effect =
+		    test_str(ev, "effect");
+		if (cases[k].effect) {
+			assert_non_null(effect);
+			assert_string_equal(effect, cases[k].effect);
+		} else
+			assert_null(effect);
+		json_decref(out);
+	}
+	/* a national list naming a country is read the same way */
+	const char *csv = "reference,name,nationality\nHT-950,Zelmira Fictive,ha\xc3\xafti\nHT-951,Olek Fictif,HT\n";
+	assert_int_equal(wam_sanctions_import(r->db, &out, csv, strlen(csv), NULL, "HT national"), 0);
+	json_decref(out);
+	const char *who[] = {"Zelmira", "Olek"};
+	for (size_t k = 0; k < 2; k++) {
+		assert_int_equal(wam_sanctions_entries(r->db, &list, who[k], false, 0), 0);
+		codes = json_object_get(json_array_get(list, 0), "nationality_codes");
+		assert_string_equal(json_string_value(json_array_get(codes, 0)), "HT");
+		json_decref(list);
+	}
+	verified(r);
+}
+
 /* ---- screening ---- */
 
 /* A listed name is found in Latin, Arabic and Cyrillic script. */
@@ -580,6 +658,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_same_file_twice_refused, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_malformed_refused_whole, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_csv_national_list, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_countries_resolved_by_name, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_screen_across_scripts, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_screen_batch, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_broker_recorded_licence_refused, test_setup_reg_ht, test_teardown_reg),
