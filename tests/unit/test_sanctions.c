@@ -623,6 +623,12 @@ static void test_licence_drafted_assessment_refused(void **state)
 	assert_int_equal(wam_sanctions_alerts(r->db, &open, "open"), 0);
 	assert_int_equal(json_array_size(open), 1);
 	const json_t *a = json_array_get(open, 0);
+	/* the alert is about the licence from the start, not after the next import */
+	const json_t *subjects = json_object_get(a, "subjects");
+	assert_int_equal(json_array_size(subjects), 1);
+	assert_string_equal(test_str(json_array_get(subjects, 0), "kind"), "licence");
+	assert_string_equal(test_str(json_array_get(subjects, 0), "id"), id);
+	assert_string_equal(test_str(json_array_get(subjects, 0), "label"), "EX-2026-91");
 	json_t *as =
 	    test_json("{\"prohibitions\":{\"embargo\":{\"finding\":\"clear\"},\"international_obligations\":"
 	              "{\"finding\":\"clear\"},\"atrocity_crimes\":{\"finding\":\"clear\"}},\"risks\":"
@@ -636,6 +642,64 @@ static void test_licence_drafted_assessment_refused(void **state)
 	unchanged(r, before);
 	json_decref(as);
 	json_decref(open);
+}
+
+/* An end-user certificate naming a potential match is recorded with its
+ * alert, the alert about the certificate from the start; the alert is
+ * raised once, however often the party is screened while recording. */
+static void test_euc_recorded_alert_names_it(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_t *lic =
+	           test_json("{\"kind\":\"export\",\"number\":\"EX-2026-92\",\"authority\":\"Commission\","
+	                     "\"officer\":\"A. Mensah\",\"valid_from\":\"2026-01-01\",\"valid_until\":\"2030-01-01\","
+	                     "\"parties\":[{\"role\":\"exporter\",\"name\":\"Haiti Defence Works\",\"country\":\"HT\"},"
+	                     "{\"role\":\"importer\",\"name\":\"Ministry of Defence\",\"country\":\"SN\"},"
+	                     "{\"role\":\"end_user\",\"name\":\"Armed Forces of Senegal\",\"country\":\"SN\"}],"
+	                     "\"lines\":[{\"category\":\"SA4\",\"quantity\":5}]}"),
+	       *out = NULL;
+	if (wam_transfers_licence_add(r->db, &out, lic))
+		fail_msg("licence: %s", wam_error_last()->message);
+	char licence[WAM_ID_LEN + 1], id[WAM_ID_LEN + 1], text[4096];
+	snprintf(licence, sizeof licence, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(lic);
+	json_t *open = NULL;
+	assert_int_equal(wam_sanctions_alerts(r->db, &open, "open"), 0);
+	assert_int_equal(json_array_size(open), 0);
+	json_decref(open);
+	snprintf(text, sizeof text,
+	         "{\"licence_id\":\"%s\",\"number\":\"EUC-SN-2026-092\",\"issued\":\"2026-01-15\","
+	         "\"expires\":\"2027-01-15\",\"authority\":{\"name\":\"Ministry of Armed Forces\",\"signatory\":"
+	         "\"Col. A. Diallo\",\"position\":\"Director of Procurement\",\"stamp\":true,"
+	         "\"authentication\":\"hologram 44812\"},"
+	         "\"exporter\":{\"name\":\"Haiti Defence Works\",\"address\":\"Port-au-Prince\",\"country\":\"HT\"},"
+	         "\"end_user\":{\"name\":\"Armed Forces of Senegal\",\"position\":\"Chief of Staff\",\"address\":"
+	         "\"Dakar\",\"country\":\"SN\",\"signed\":true},"
+	         "\"intermediate_consignees\":[{\"name\":\"Testovy Oruzheiny Dom LLC\",\"country\":\"SN\"}],"
+	         "\"goods\":[{\"category\":\"SA4\",\"description\":\"assault rifle\",\"quantity\":5}],"
+	         "\"contract\":{\"reference\":\"C-2026-92\",\"date\":\"2026-01-10\"},\"destination\":\"SN\","
+	         "\"end_use\":\"equipment of the armed forces\",\"sole_use_assurance\":true,"
+	         "\"no_reexport_undertaking\":true}",
+	         licence);
+	json_t *euc = test_json(text);
+	if (wam_transfers_euc_add(r->db, &out, euc))
+		fail_msg("certificate: %s", wam_error_last()->message);
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
+	/* the certificate's own body keeps no subject */
+	assert_null(json_object_get(json_array_get(json_object_get(out, "intermediate_consignees"), 0), "subject"));
+	json_decref(out);
+	json_decref(euc);
+	assert_int_equal(wam_sanctions_alerts(r->db, &open, "open"), 0);
+	assert_int_equal(json_array_size(open), 1);
+	const json_t *subjects = json_object_get(json_array_get(open, 0), "subjects");
+	assert_int_equal(json_array_size(subjects), 1);
+	assert_string_equal(test_str(json_array_get(subjects, 0), "kind"), "euc");
+	assert_string_equal(test_str(json_array_get(subjects, 0), "id"), id);
+	assert_string_equal(test_str(json_array_get(subjects, 0), "label"), "EUC-SN-2026-092");
+	json_decref(open);
+	verified(r);
 }
 
 static void test_todo_lists_open_alerts(void **state)
@@ -669,6 +733,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_custody_refused_to_held_holder, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_licence_drafted_assessment_refused, test_setup_reg_ht,
 	                                    test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_euc_recorded_alert_names_it, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_todo_lists_open_alerts, test_setup_reg_ht, test_teardown_reg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
