@@ -450,6 +450,10 @@ int wam_photo_store(wam_db *db, char hash[WAM_PHOTO_HASH_LEN + 1], const char **
 int wam_photo_read(wam_db *db, unsigned char **bytes, size_t *n, char media_type[32], const char *hash);
 bool wam_refdata_country(wam_db *db, const char *code);
 bool wam_refdata_category(wam_db *db, const char *code);
+/* The countries of ISO 3166-1 as iso-codes gives them ({alpha_2, name,
+ * official_name?, common_name?, ...}), from the files ref_country was
+ * loaded from; NULL (error set) when they cannot be read. */
+json_t *wam_refdata_iso3166(void);
 void wam_refdata_free(struct refdata *r);
 
 /* ---- names (match/names.c) ----

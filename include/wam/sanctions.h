@@ -66,7 +66,10 @@ WAM_API int wam_sanctions_imports(wam_db *db, json_t **out);
  * reference, source, list_type, regime (the embargo room's regime id when
  * known), kind, name, name_original_script?, names: [{name, quality,
  * script}], dobs: [{kind, date?, year?, from?, to?}], places_of_birth,
- * nationalities: [CC or names], documents: [{type, number, country}],
+ * nationalities: [as the list writes them: names or codes],
+ * nationality_codes?: [CC or null, one per nationality: the name resolved
+ * to its ISO 3166-1 alpha-2 code at import, null when no country has it],
+ * documents: [{type, number, country, country_code?}],
  * listed_on, updated_on: [..], removed_on?, comments?}. `q` filters by
  * name (NULL: all); at most `limit` (0: 100). */
 WAM_API int wam_sanctions_entries(wam_db *db, json_t **out, const char *q, bool removed, int limit);

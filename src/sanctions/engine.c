@@ -502,10 +502,13 @@ static void weigh_dob(evidence_ctx *x, const json_t *entry, const char *dob)
 }
 
 /* Nationality: a listed one the same is evidence for; when every listed
- * one is a code and none is the query's, evidence against. */
+ * one is a country's code (a name resolved at import, nationality_codes,
+ * or a code as the list wrote it) and none is the query's, evidence
+ * against. A name no country was found for adds nothing. */
 static void weigh_nationality(evidence_ctx *x, const json_t *entry, const char *cc)
 {
 	const json_t *list = json_object_get(entry, "nationalities");
+	const json_t *codes = json_object_get(entry, "nationality_codes");
 	if (!cc || !*cc || !json_array_size(list))
 		return;
 	bool all_codes = true;
@@ -513,15 +516,15 @@ static void weigh_nationality(evidence_ctx *x, const json_t *entry, const char *
 	json_t *v;
 	json_array_foreach(list, i, v)
 	{
-		const char *s = json_string_value(v);
-		if (!s)
-			continue;
-		if (!strcasecmp(s, cc)) {
+		const char *s = json_string_value(v), *code = json_string_value(json_array_get(codes, i));
+		if (!code && s && strlen(s) == 2)
+			code = s;
+		if (code && !strcasecmp(code, cc)) {
 			evidence(x, "nationality", true, 0.04,
-			         wam_message_json("the nationality %s is a listed one", s));
+			         wam_message_json("the nationality %s is a listed one", code));
 			return;
 		}
-		all_codes = all_codes && strlen(s) == 2;
+		all_codes = all_codes && code;
 	}
 	if (all_codes)
 		evidence(x, "nationality", false, 0.2,

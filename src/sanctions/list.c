@@ -128,7 +128,7 @@ int wam_sanctions_import(wam_db *db, json_t **out, const char *data, size_t len,
 		rc = wam_error_set(WAM_EINVAL, "file", "a list file is required");
 		goto done;
 	}
-	if ((rc = parse(&list, data, len, format, source)))
+	if ((rc = parse(&list, data, len, format, source)) || (rc = sanctions_resolve_countries(db, list)))
 		goto done;
 	const char *src = json_string_value(json_object_get(list, "source"));
 	crypto_hash_sha256(hash, (const unsigned char *)data, len);

@@ -20,6 +20,12 @@ extern const char *const wam_sanctions_entry_kinds[],
  * named, `*out` NULL. */
 int sanctions_parse_xml(json_t **out, const char *data, size_t len);
 int sanctions_parse_csv(json_t **out, const char *data, size_t len, const char *source);
+/* Gives each entry of a parsed list the ISO 3166-1 alpha-2 codes of its
+ * countries, the names as written kept (country.c): `nationality_codes`,
+ * parallel to `nationalities` (a code, or null where the name is no
+ * country's), and each document's `country_code` when its country is
+ * one's. */
+int sanctions_resolve_countries(wam_db *db, json_t *list);
 
 /* The room's state of a handle: the screening index and the import it was
  * built after (the seq of the newest sanctions.imported). */

@@ -153,6 +153,15 @@ bool wam_refdata_country(wam_db *db, const char *code)
 	return r && has(r->countries, r->ncountries, code);
 }
 
+json_t *wam_refdata_iso3166(void)
+{
+	const char *iso = getenv("WAM_ISO_CODES_DIR") ? getenv("WAM_ISO_CODES_DIR") : WAM_ISO_CODES_DIR;
+	json_t *c1 = load_json(iso, "iso_3166-1.json");
+	json_t *list = json_incref(json_object_get(c1, "3166-1"));
+	json_decref(c1);
+	return list;
+}
+
 bool wam_refdata_category(wam_db *db, const char *code)
 {
 	struct refdata *r = ref(db);

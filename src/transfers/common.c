@@ -196,7 +196,13 @@ int transfers_broker_active(wam_db *db, const char *broker_id, const char *field
 	return rc;
 }
 
-int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefix, const char *date)
+json_t *transfers_subject(const char *kind, const char *id, const json_t *label)
+{
+	return json_pack("{s:s, s:s, s:O}", "kind", kind, "id", id, "label", label ? label : json_null());
+}
+
+int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefix, const char *date,
+                    const json_t *subject)
 {
 	char field[96];
 	int rc;
@@ -244,7 +250,11 @@ int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefi
 	if (json_is_true(gov))
 		json_object_set_new(out, "government", json_true());
 	json_t *screening = NULL;
-	if ((rc = transfers_screen(db, &screening, out, date)))
+	if (subject)
+		json_object_set(out, "subject", (json_t *)subject);
+	rc = transfers_screen(db, &screening, out, date);
+	json_object_del(out, "subject");
+	if (rc)
 		return rc;
 	/* a record naming a broker is an act on it: a potential match on the
 	 * sanctions list holds it, as any finding does */

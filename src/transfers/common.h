@@ -52,8 +52,16 @@ void transfers_decode(json_t *row, const char *key);
 
 /* Checks party `in` (parties[i] of a record, `prefix` "parties[2].") into
  * `out`, a broker's name and country taken from the register; screens it as
- * of `date` into out.screening. */
-int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefix, const char *date);
+ * of `date` into out.screening. `subject` ({kind, id, label}: the record
+ * being recorded, NULL for none) is what an alert the screening raises or
+ * meets is about, so the alert links the record from the start; it is not
+ * kept in `out`. */
+int transfers_party(wam_db *db, json_t *out, const json_t *in, const char *prefix, const char *date,
+                    const json_t *subject);
+
+/* The subject {kind, id, label} of a record being recorded, for the
+ * screening of its parties: a new reference. */
+json_t *transfers_subject(const char *kind, const char *id, const json_t *label);
 
 /* Checks goods line `in` (`prefix` "lines[0].") into `out`. */
 int transfers_line(wam_db *db, json_t *out, const json_t *in, const char *prefix);

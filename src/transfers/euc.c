@@ -147,17 +147,22 @@ static json_t *euc_parties(const json_t *p)
  * `*out` (a list, as the event keeps them); WAM_ECONFLICT naming `field` on
  * the first party that fails. */
 static int screen_euc(wam_db *db, json_t **out, const json_t *p, const char *date, const char *field,
-                      const char *exemption)
+                      const char *exemption, const json_t *subject)
 {
 	json_t *parties = euc_parties(p), *party, *list = json_array();
 	size_t i;
 	int rc = 0;
 	json_array_foreach(parties, i, party)
 	{
-		json_t *s = NULL;
+		/* a copy: the intermediate consignees are the body's own */
+		json_t *s = NULL, *one = json_copy(party);
 		if (exemption)
-			json_object_set_new(party, "exemption", json_string(exemption));
-		if ((rc = transfers_screen(db, &s, party, date)))
+			json_object_set_new(one, "exemption", json_string(exemption));
+		if (subject)
+			json_object_set(one, "subject", (json_t *)subject);
+		rc = transfers_screen(db, &s, one, date);
+		json_decref(one);
+		if (rc)
 			break;
 		/* recording the certificate, a potential match is recorded with its
 		 * alert; shipping on it (no `out`), any finding refuses */
@@ -192,12 +197,12 @@ int transfers_screen_euc(wam_db *db, const char *euc_id, const char *date, const
 	if (rc || !row)
 		return rc;
 	transfers_decode(row, "body");
-	rc = screen_euc(db, NULL, json_object_get(row, "body"), date, field, exemption);
+	rc = screen_euc(db, NULL, json_object_get(row, "body"), date, field, exemption, NULL);
 	json_decref(row);
 	return rc;
 }
 
-static int take_consignees(wam_db *db, json_t *p, const json_t *in, const char *today)
+static int take_consignees(wam_db *db, json_t *p, const json_t *in, const char *today, const json_t *subject)
 {
 	const json_t *v = json_object_get(in, "intermediate_consignees"), *c;
 	size_t i;
@@ -214,7 +219,7 @@ static int take_consignees(wam_db *db, json_t *p, const json_t *in, const char *
 		snprintf(prefix, sizeof prefix, "intermediate_consignees[%zu].", i);
 		if (json_is_object(copy) && !json_object_get(copy, "role"))
 			json_object_set_new(copy, "role", json_string("consignee"));
-		int rc = transfers_party(db, one, copy, prefix, today);
+		int rc = transfers_party(db, one, copy, prefix, today, subject);
 		const char *role = rc ? NULL : json_string_value(json_object_get(one, "role"));
 		if (role && strcmp(role, "consignee") && strcmp(role, "transit") && strcmp(role, "carrier")) {
 			char field[64];
@@ -236,7 +241,7 @@ static int take_consignees(wam_db *db, json_t *p, const json_t *in, const char *
 
 int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 {
-	json_t *p = json_object(), *l = NULL, *dup = NULL, *screening = NULL;
+	json_t *p = json_object(), *l = NULL, *dup = NULL, *screening = NULL, *subject = NULL;
 	char licence[WAM_ID_LEN + 1], id[WAM_ID_LEN + 1], today[11];
 	int rc;
 	if (out)
@@ -282,9 +287,13 @@ int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = take_consignees(db, p, in, today)) ||
-	    (rc = transfers_resolve(db, licence, "licences", "number", json_string_value(json_object_get(p, "licence_id")),
-	                            "licence", "licence_id")))
+	/* the certificate's id before its parties are screened: an alert
+	 * raised on one is about this certificate from the start */
+	wam_db_new_id(db, id);
+	subject = transfers_subject("euc", id, json_object_get(p, "number"));
+	if ((rc = take_consignees(db, p, in, today, subject)) ||
+	    (rc = transfers_resolve(db, licence, "licences", "number",
+	                            json_string_value(json_object_get(p, "licence_id")), "licence", "licence_id")))
 		goto fail;
 	json_object_set_new(p, "licence_id", json_string(licence));
 	if ((rc = wam_query_row(db, &l,
@@ -340,10 +349,9 @@ int wam_transfers_euc_add(wam_db *db, json_t **out, const json_t *in)
 		                   json_string_value(json_object_get(dup, "id")));
 		goto fail;
 	}
-	if ((rc = screen_euc(db, &screening, p, today, "end_user", NULL)))
+	if ((rc = screen_euc(db, &screening, p, today, "end_user", NULL, subject)))
 		goto fail;
 	json_object_set_new(p, "screening", screening);
-	wam_db_new_id(db, id);
 	rc = wam_ledger_append_commit(db, out, "euc.recorded", id, p, wam_transfers_euc_get);
 	goto done;
 fail:
@@ -352,6 +360,7 @@ done:
 	json_decref(p);
 	json_decref(l);
 	json_decref(dup);
+	json_decref(subject);
 	return rc;
 }
 

@@ -99,8 +99,11 @@ static int take_conditions(json_t *p, const json_t *in)
 	return rc;
 }
 
+/* Takes list `key` of `in` into `p`: parties when `subject` (the licence
+ * being drafted, what their alerts are about) is given, goods lines when
+ * it is NULL. */
 static int take_list(wam_db *db, json_t *p, const json_t *in, const char *key, size_t max, const char *date,
-                     bool parties)
+                     const json_t *subject)
 {
 	const json_t *v = json_object_get(in, key), *x;
 	size_t i;
@@ -114,7 +117,8 @@ static int take_list(wam_db *db, json_t *p, const json_t *in, const char *key, s
 		char prefix[48];
 		json_t *one = json_object();
 		snprintf(prefix, sizeof prefix, "%s[%zu].", key, i);
-		int rc = parties ? transfers_party(db, one, x, prefix, date) : transfers_line(db, one, x, prefix);
+		int rc =
+		    subject ? transfers_party(db, one, x, prefix, date, subject) : transfers_line(db, one, x, prefix);
 		if (rc) {
 			json_decref(one);
 			json_decref(list);
@@ -129,7 +133,7 @@ static int take_list(wam_db *db, json_t *p, const json_t *in, const char *key, s
 
 int wam_transfers_licence_add(wam_db *db, json_t **out, const json_t *in)
 {
-	json_t *p = json_object(), *dup = NULL;
+	json_t *p = json_object(), *dup = NULL, *subject = NULL;
 	char id[WAM_ID_LEN + 1], today[11];
 	int rc;
 	if (out)
@@ -151,7 +155,12 @@ int wam_transfers_licence_add(wam_db *db, json_t **out, const json_t *in)
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = take_list(db, p, in, "parties", 50, today, true)) || (rc = take_list(db, p, in, "lines", 200, NULL, false)) ||
+	/* the licence's id before its parties are screened: an alert raised
+	 * on one is about this licence from the start */
+	wam_db_new_id(db, id);
+	subject = transfers_subject("licence", id, json_object_get(p, "number"));
+	if ((rc = take_list(db, p, in, "parties", 50, today, subject)) ||
+	    (rc = take_list(db, p, in, "lines", 200, NULL, NULL)) ||
 	    (rc = parties_complete(json_string_value(json_object_get(p, "kind")), json_object_get(p, "parties"))) ||
 	    (rc = take_conditions(p, in)))
 		goto fail;
@@ -166,7 +175,6 @@ int wam_transfers_licence_add(wam_db *db, json_t **out, const json_t *in)
 		                   json_string_value(json_object_get(dup, "id")));
 		goto fail;
 	}
-	wam_db_new_id(db, id);
 	rc = wam_ledger_append_commit(db, out, "licence.drafted", id, p, wam_transfers_licence_get);
 	goto done;
 fail:
@@ -174,6 +182,7 @@ fail:
 done:
 	json_decref(p);
 	json_decref(dup);
+	json_decref(subject);
 	return rc;
 }
 

@@ -33,7 +33,7 @@ int wam_transfers_screen(wam_db *db, json_t **out, const json_t *party, const ch
 	json_t *copy = json_deep_copy(party);
 	if (!json_object_get(copy, "role"))
 		json_object_set_new(copy, "role", json_string("end_user"));
-	if (!(rc = transfers_party(db, p, copy, "party.", date))) {
+	if (!(rc = transfers_party(db, p, copy, "party.", date, NULL))) {
 		*out = json_incref(json_object_get(p, "screening"));
 	}
 	json_decref(copy);

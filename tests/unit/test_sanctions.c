@@ -237,6 +237,84 @@ static void test_csv_national_list(void **state)
 	unchanged(r, before);
 }
 
+/* The UN list writes countries by name: each is resolved at import to its
+ * ISO 3166-1 code through the reference data (case, accents and the UN's
+ * "X (Y of)" aside), the name kept; a name no country has stays text. The
+ * screening then weighs a query's nationality code against them. */
+static void test_countries_resolved_by_name(void **state)
+{
+	test_reg *r = *state;
+	const char *xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                  "<CONSOLIDATED_LIST dateGenerated=\"2026-02-01T00:00:00.000Z\"><INDIVIDUALS>\n"
+	                  "<INDIVIDUAL><FIRST_NAME>ZORBANEK</FIRST_NAME><SECOND_NAME>QELVITRASH</SECOND_NAME>"
+	                  "<REFERENCE_NUMBER>KPi.950</REFERENCE_NUMBER>"
+	                  "<NATIONALITY><VALUE>Democratic People's Republic of Korea</VALUE>"
+	                  "<VALUE>IRAN (ISLAMIC REPUBLIC OF)</VALUE><VALUE>C\xc3\xb4te d\xe2\x80\x99Ivoire</VALUE>"
+	                  "<VALUE>Libya</VALUE><VALUE>Atlantis</VALUE></NATIONALITY>"
+	                  "<INDIVIDUAL_DOCUMENT><TYPE_OF_DOCUMENT>Passport</TYPE_OF_DOCUMENT><NUMBER>FX0000950</NUMBER>"
+	                  "<ISSUING_COUNTRY>Syrian Arab Republic</ISSUING_COUNTRY></INDIVIDUAL_DOCUMENT></INDIVIDUAL>\n"
+	                  "<INDIVIDUAL><FIRST_NAME>VORTANIEL</FIRST_NAME><SECOND_NAME>DREXMOUTH</SECOND_NAME>"
+	                  "<REFERENCE_NUMBER>RUi.951</REFERENCE_NUMBER>"
+	                  "<NATIONALITY><VALUE>Russian Federation</VALUE></NATIONALITY></INDIVIDUAL>\n"
+	                  "</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>\n";
+	json_t *out = NULL, *list = NULL;
+	if (wam_sanctions_import(r->db, &out, xml, strlen(xml), NULL, NULL))
+		fail_msg("import: %s", wam_error_last()->message);
+	json_decref(out);
+	assert_int_equal(wam_sanctions_entries(r->db, &list, "Zorbanek", false, 0), 0);
+	const json_t *e = json_array_get(list, 0);
+	const json_t *codes = json_object_get(e, "nationality_codes");
+	assert_int_equal(json_array_size(codes), 5);
+	assert_string_equal(json_string_value(json_array_get(codes, 0)), "KP");
+	assert_string_equal(json_string_value(json_array_get(codes, 1)), "IR");
+	assert_string_equal(json_string_value(json_array_get(codes, 2)), "CI");
+	assert_string_equal(json_string_value(json_array_get(codes, 3)), "LY");
+	assert_true(json_is_null(json_array_get(codes, 4))); /* never guessed */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(e, "nationalities"), 1)),
+	                    "IRAN (ISLAMIC REPUBLIC OF)"); /* the list's text kept */
+	const json_t *doc = json_array_get(json_object_get(e, "documents"), 0);
+	assert_string_equal(test_str(doc, "country"), "Syrian Arab Republic");
+	assert_string_equal(test_str(doc, "country_code"), "SY");
+	json_decref(list);
+	/* a query's nationality now weighs for, or against when every listed one is known */
+	struct {
+		const char *name, *nationality;
+		const char *effect;
+	} cases[] = {{"Zorbanek Qelvitrash", "KP", "for"},
+	             {"Zorbanek Qelvitrash", "FR", NULL}, /* Atlantis: not every one known */
+	             {"Vortaniel Drexmouth", "RU", "for"},
+	             {"Vortaniel Drexmouth", "FR", "against"}};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		wam_sanctions_query q = {.name = cases[k].name, .nationality = cases[k].nationality, .threshold = 0.01};
+		assert_int_equal(wam_sanctions_screen(r->db, &out, &q), 0);
+		const json_t *c = json_array_get(json_object_get(out, "candidates"), 0), *ev;
+		assert_non_null(c);
+		const char *effect = NULL;
+		size_t i;
+		json_array_foreach(json_object_get(c, "evidence"), i,
+		                   ev) if (!strcmp(test_str(ev, "field"), "nationality")) effect =
+		    test_str(ev, "effect");
+		if (cases[k].effect) {
+			assert_non_null(effect);
+			assert_string_equal(effect, cases[k].effect);
+		} else
+			assert_null(effect);
+		json_decref(out);
+	}
+	/* a national list naming a country is read the same way */
+	const char *csv = "reference,name,nationality\nHT-950,Zelmira Fictive,ha\xc3\xafti\nHT-951,Olek Fictif,HT\n";
+	assert_int_equal(wam_sanctions_import(r->db, &out, csv, strlen(csv), NULL, "HT national"), 0);
+	json_decref(out);
+	const char *who[] = {"Zelmira", "Olek"};
+	for (size_t k = 0; k < 2; k++) {
+		assert_int_equal(wam_sanctions_entries(r->db, &list, who[k], false, 0), 0);
+		codes = json_object_get(json_array_get(list, 0), "nationality_codes");
+		assert_string_equal(json_string_value(json_array_get(codes, 0)), "HT");
+		json_decref(list);
+	}
+	verified(r);
+}
+
 /* ---- screening ---- */
 
 /* A listed name is found in Latin, Arabic and Cyrillic script. */
@@ -545,6 +623,12 @@ static void test_licence_drafted_assessment_refused(void **state)
 	assert_int_equal(wam_sanctions_alerts(r->db, &open, "open"), 0);
 	assert_int_equal(json_array_size(open), 1);
 	const json_t *a = json_array_get(open, 0);
+	/* the alert is about the licence from the start, not after the next import */
+	const json_t *subjects = json_object_get(a, "subjects");
+	assert_int_equal(json_array_size(subjects), 1);
+	assert_string_equal(test_str(json_array_get(subjects, 0), "kind"), "licence");
+	assert_string_equal(test_str(json_array_get(subjects, 0), "id"), id);
+	assert_string_equal(test_str(json_array_get(subjects, 0), "label"), "EX-2026-91");
 	json_t *as =
 	    test_json("{\"prohibitions\":{\"embargo\":{\"finding\":\"clear\"},\"international_obligations\":"
 	              "{\"finding\":\"clear\"},\"atrocity_crimes\":{\"finding\":\"clear\"}},\"risks\":"
@@ -558,6 +642,64 @@ static void test_licence_drafted_assessment_refused(void **state)
 	unchanged(r, before);
 	json_decref(as);
 	json_decref(open);
+}
+
+/* An end-user certificate naming a potential match is recorded with its
+ * alert, the alert about the certificate from the start; the alert is
+ * raised once, however often the party is screened while recording. */
+static void test_euc_recorded_alert_names_it(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_t *lic =
+	           test_json("{\"kind\":\"export\",\"number\":\"EX-2026-92\",\"authority\":\"Commission\","
+	                     "\"officer\":\"A. Mensah\",\"valid_from\":\"2026-01-01\",\"valid_until\":\"2030-01-01\","
+	                     "\"parties\":[{\"role\":\"exporter\",\"name\":\"Haiti Defence Works\",\"country\":\"HT\"},"
+	                     "{\"role\":\"importer\",\"name\":\"Ministry of Defence\",\"country\":\"SN\"},"
+	                     "{\"role\":\"end_user\",\"name\":\"Armed Forces of Senegal\",\"country\":\"SN\"}],"
+	                     "\"lines\":[{\"category\":\"SA4\",\"quantity\":5}]}"),
+	       *out = NULL;
+	if (wam_transfers_licence_add(r->db, &out, lic))
+		fail_msg("licence: %s", wam_error_last()->message);
+	char licence[WAM_ID_LEN + 1], id[WAM_ID_LEN + 1], text[4096];
+	snprintf(licence, sizeof licence, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(lic);
+	json_t *open = NULL;
+	assert_int_equal(wam_sanctions_alerts(r->db, &open, "open"), 0);
+	assert_int_equal(json_array_size(open), 0);
+	json_decref(open);
+	snprintf(text, sizeof text,
+	         "{\"licence_id\":\"%s\",\"number\":\"EUC-SN-2026-092\",\"issued\":\"2026-01-15\","
+	         "\"expires\":\"2027-01-15\",\"authority\":{\"name\":\"Ministry of Armed Forces\",\"signatory\":"
+	         "\"Col. A. Diallo\",\"position\":\"Director of Procurement\",\"stamp\":true,"
+	         "\"authentication\":\"hologram 44812\"},"
+	         "\"exporter\":{\"name\":\"Haiti Defence Works\",\"address\":\"Port-au-Prince\",\"country\":\"HT\"},"
+	         "\"end_user\":{\"name\":\"Armed Forces of Senegal\",\"position\":\"Chief of Staff\",\"address\":"
+	         "\"Dakar\",\"country\":\"SN\",\"signed\":true},"
+	         "\"intermediate_consignees\":[{\"name\":\"Testovy Oruzheiny Dom LLC\",\"country\":\"SN\"}],"
+	         "\"goods\":[{\"category\":\"SA4\",\"description\":\"assault rifle\",\"quantity\":5}],"
+	         "\"contract\":{\"reference\":\"C-2026-92\",\"date\":\"2026-01-10\"},\"destination\":\"SN\","
+	         "\"end_use\":\"equipment of the armed forces\",\"sole_use_assurance\":true,"
+	         "\"no_reexport_undertaking\":true}",
+	         licence);
+	json_t *euc = test_json(text);
+	if (wam_transfers_euc_add(r->db, &out, euc))
+		fail_msg("certificate: %s", wam_error_last()->message);
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
+	/* the certificate's own body keeps no subject */
+	assert_null(json_object_get(json_array_get(json_object_get(out, "intermediate_consignees"), 0), "subject"));
+	json_decref(out);
+	json_decref(euc);
+	assert_int_equal(wam_sanctions_alerts(r->db, &open, "open"), 0);
+	assert_int_equal(json_array_size(open), 1);
+	const json_t *subjects = json_object_get(json_array_get(open, 0), "subjects");
+	assert_int_equal(json_array_size(subjects), 1);
+	assert_string_equal(test_str(json_array_get(subjects, 0), "kind"), "euc");
+	assert_string_equal(test_str(json_array_get(subjects, 0), "id"), id);
+	assert_string_equal(test_str(json_array_get(subjects, 0), "label"), "EUC-SN-2026-092");
+	json_decref(open);
+	verified(r);
 }
 
 static void test_todo_lists_open_alerts(void **state)
@@ -580,6 +722,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_same_file_twice_refused, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_malformed_refused_whole, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_csv_national_list, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_countries_resolved_by_name, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_screen_across_scripts, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_screen_batch, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_broker_recorded_licence_refused, test_setup_reg_ht, test_teardown_reg),
@@ -590,6 +733,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_custody_refused_to_held_holder, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_licence_drafted_assessment_refused, test_setup_reg_ht,
 	                                    test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_euc_recorded_alert_names_it, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_todo_lists_open_alerts, test_setup_reg_ht, test_teardown_reg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
