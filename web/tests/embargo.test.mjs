@@ -206,6 +206,29 @@ test('clearing a screening alert with a reason takes it out of the open ones', a
   });
 });
 
+test("why an exemption does not fit is a message of the catalogue, worded in the reader's language", async () => {
+  await withPage(browser, 'embargo-why', async (page) => {
+    await signIn(page, 'admin', 'fr');
+    const { csrf } = await must(page, '/session');
+    const made = await page.evaluate(([token]) => fetch('/api/v1/exemptions', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+      body: JSON.stringify({ regime: 'sudan', procedure: 'prior_approval', notifying_state: 'HT', supplier: 'Arsenal National',
+        end_user: { name: 'Police nationale', country: 'SD' }, items: [{ description: 'gilets pare-balles', quantity: 10 }] }),
+    }).then(async (r) => ({ status: r.status, body: await r.json() })), [csrf]);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const x = await must(page, `/exemptions/${enc(made.body.id)}`);
+    assert.equal(x.fits, false);
+    assert.ok(x.why_id, `why has its message id: ${JSON.stringify(x)}`);
+    assert.deepEqual(x.why_args, [made.body.id]);
+    await go(page, `#/exemptions/${enc(made.body.id)}`);
+    const why = page.locator('[data-testid="why"]');
+    await why.waitFor();
+    // worded from the catalogue, not the server's English sentence
+    await assertAbsent(why.locator('[data-said="server"]'), "the server's English sentence", 300);
+    assert.ok((await why.innerText()).includes(made.body.id), 'the sentence names the exemption');
+  });
+});
+
 test('a viewer sees the Embargoes pages read-only', async () => {
   await withPage(browser, 'embargo-viewer', async (page) => {
     await signIn(page, 'viewer');
