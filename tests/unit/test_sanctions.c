@@ -106,6 +106,29 @@ static json_t *alert_of_holder(test_reg *r, const char *holder_id)
 	return found;
 }
 
+/* The alert keeps the engine's explanation of how `name` matched: a part
+ * per name part, each saying how, those of the name asked with their span
+ * [start, end) in it, at least one matched. */
+static void explained(const json_t *alert, const char *name)
+{
+	const json_t *x = json_object_get(alert, "explanation"), *part;
+	size_t i, matched = 0;
+	assert_true(json_is_array(x));
+	assert_true(json_array_size(x) > 0);
+	json_array_foreach(x, i, part)
+	{
+		const json_t *at = json_object_get(part, "at");
+		assert_non_null(test_str(part, "how"));
+		if (json_is_null(json_object_get(part, "query_part")))
+			continue;
+		assert_true(json_is_array(at));
+		json_int_t a = json_integer_value(json_array_get(at, 0)), b = json_integer_value(json_array_get(at, 1));
+		assert_true(a >= 0 && a < b && (size_t)b <= strlen(name));
+		matched += json_is_string(json_object_get(part, "entry_part"));
+	}
+	assert_true(matched > 0);
+}
+
 /* ---- import ---- */
 
 static void test_import_reads_the_un_layout(void **state)
@@ -349,6 +372,7 @@ static void test_clear_lets_the_party_through(void **state)
 	json_decref(import_file(r, "v1"));
 	json_t *h = holder(r, "Ihor Ferzenko"), *a = alert_of_holder(r, test_str(h, "id")), *out = NULL;
 	assert_non_null(a); /* the holder is recorded, its alert raised */
+	explained(a, "Ihor Ferzenko"); /* with how the name matched */
 	assert_string_equal(test_str(a, "state"), "open");
 	assert_string_equal(test_str(json_object_get(a, "entry"), "reference"), "CDi.902");
 	json_t *none = test_json("{}"), *d = test_json("{\"reason\":\"different person: born 1990, Haitian\"}");
@@ -409,6 +433,9 @@ static void test_reimport(void **state)
 	assert_string_equal(test_str(json_object_get(out, "alerts"), NULL) ? "" : "", "");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "alerts"), 0)),
 	                    test_str(raised, "id"));
+	/* raised by the import, it says how the name matched all the same */
+	explained(raised, "Marcel Duboisier");
+	explained(old, "Abdelrahman Ould Tirzawi");
 	json_decref(out);
 	/* the removed entry is not screened any more; its alert stays */
 	assert_null(best(r, "Abdelrahman Ould Tirzawi", buf, sizeof buf));
