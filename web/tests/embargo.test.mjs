@@ -189,6 +189,11 @@ test('clearing a screening alert with a reason takes it out of the open ones', a
     await page.locator('table.list').waitFor();
     const row = page.locator('table.list tbody tr').filter({ has: page.locator(`a[href="#/screening-alerts/${enc(alert.id)}"]`) });
     await row.locator('[data-testid="decide"]').click();
+    // the decision box has its own words, not the generic "Change the state"
+    const box = page.locator('.xfer-change');
+    assert.equal((await box.locator('h2').innerText()).trim(), 'Decide this alert');
+    assert.match(await box.locator('.hint').innerText(), /false positive/);
+    assert.match(await page.locator('[data-testid="ad-clear"]').innerText(), /false positive/);
     await page.locator('[data-testid="ad-clear"]').click();
     await page.locator('#ad-reason').fill('a different date of birth and nationality');
     await page.locator('.xfer-change button[type="submit"]').click();
