@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "match/tables.h"
 #include "sanctions/engine.h"
 
 #define KEY_LEN WAM_NAME_PART_LEN
@@ -157,22 +158,30 @@ static void keytab_free(keytab *t)
 }
 
 /* The blocking keys of a part: its skeleton (its form when it has no
- * consonant) and, from three consonants, the skeleton with each one left
- * out. Returns how many were written to `keys`. */
-static int keys_of(const wam_name_part *p, char keys[][KEY_LEN], int max)
+ * consonant), written each way when a letter is either of two (g: k or
+ * j), then, from three consonants, each of those with one consonant left
+ * out. Returns how many were written to `keys`; the first `*nfirst` are
+ * the skeletons themselves. */
+static int keys_of(const wam_name_part *p, char keys[][KEY_LEN], int max, int *nfirst)
 {
-	const char *s = p->skel[0] ? p->skel : p->form;
-	size_t n = strlen(s);
+	char sp[4][WAM_NAME_SPELLING_LEN];
+	int ns = wam_name_spellings(p->skel[0] ? p->skel : p->form, sp, 4);
 	int k = 0;
-	snprintf(keys[k++], KEY_LEN, "%s", s);
-	if (n >= 3)
-		for (size_t i = 0; i < n && k < max; i++) {
-			if (i > 0 && s[i] == s[i - 1])
-				continue;
-			memcpy(keys[k], s, i);
-			memcpy(keys[k] + i, s + i + 1, n - i);
-			k++;
-		}
+	for (int e = 0; e < ns && k < max; e++)
+		snprintf(keys[k++], KEY_LEN, "%.*s", KEY_LEN - 1, sp[e]);
+	*nfirst = k;
+	for (int e = 0; e < ns; e++) {
+		const char *s = sp[e];
+		size_t n = strlen(s);
+		if (n >= 3)
+			for (size_t i = 0; i < n && k < max; i++) {
+				if (i > 0 && s[i] == s[i - 1])
+					continue;
+				memcpy(keys[k], s, i);
+				memcpy(keys[k] + i, s + i + 1, n - i);
+				k++;
+			}
+	}
 	return k;
 }
 
@@ -245,7 +254,7 @@ static int add_name(screen_index *idx, int entry, const char *text, bool low)
 			d->id = idx->nparts++;
 		n->pid[n->ncore++] = d->id;
 		char keys[KEY_LEN][KEY_LEN];
-		int k = keys_of(&n->nm.part[i], keys, KEY_LEN);
+		int nfirst, k = keys_of(&n->nm.part[i], keys, KEY_LEN, &nfirst);
 		for (int j = 0; j < k; j++)
 			if (post(idx, keys[j], idx->nnames))
 				return WAM_ENOMEM;
@@ -696,11 +705,11 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 		if (qn.part[i].role != WAM_NAME_CORE)
 			continue;
 		char keys[KEY_LEN][KEY_LEN];
-		int k = keys_of(&qn.part[i], keys, KEY_LEN);
+		int nfirst, k = keys_of(&qn.part[i], keys, KEY_LEN, &nfirst);
 		for (int j = 0; j < k; j++) {
 			const posting_key *p = find_key(&idx->keys, keys[j]);
-			if (p && j == 0) /* the part is on the list as it is: no need of its neighbours */
-				k = 1;
+			if (p && j < nfirst) /* the part is on the list as it is: no need of its neighbours */
+				k = nfirst;
 			if (p) {
 				hits[nhits++] = p;
 				rare += p->n <= common;

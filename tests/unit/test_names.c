@@ -68,6 +68,56 @@ static void test_names_required_equivalences(void **state)
 	assert_string_equal(one_part(&a, "Юсуф")->latin, "yusuf");
 }
 
+/* ج is written g (Egypt), j or dj; ق q, k or g (the Gulf): g is read
+ * either way, j and k stay apart (Jamal is not Kamal). */
+static void test_names_jim_and_qaf(void **state)
+{
+	(void)state;
+	static const char *const jamal[] = {"Jamal", "Gamal", "Djamal", "جمال", "Jamaal"};
+	static const char *const qasim[] = {"Qasim", "Kasim", "Gasim", "قاسم", "Qassem"};
+	static const char *const jafar[] = {"Ja'far", "Gaafar", "Djafar", "جعفر"};
+	all_meet(jamal, 5);
+	all_meet(qasim, 5);
+	all_meet(jafar, 4);
+	wam_name a, b;
+	wam_name_how how;
+	assert_true(wam_name_part_similarity(one_part(&a, "Jamal"), one_part(&b, "Kamal"), &how) < 0.9);
+	assert_true(wam_name_part_similarity(one_part(&a, "Gamal"), one_part(&b, "G."), &how) >= 0.85);
+	assert_int_equal(how, WAM_NAME_INITIAL);
+	assert_true(wam_name_part_similarity(one_part(&a, "Jamal"), one_part(&b, "G."), &how) >= 0.85);
+}
+
+/* Compounds meet as one part however they are cut and in either script. */
+static void test_names_compounds(void **state)
+{
+	(void)state;
+	static const char *const rahman[] = {"Abdulrahman",   "Abd al-Rahman", "Abdel Rahman", "Abdurrahman",
+	                                     "Abd ar-Rahman", "Abdul Rahman",  "عبد الرحمن",   "عبدالرحمن"};
+	static const char *const allah[] = {"Abdullah", "Abdallah", "Abd Allah", "Abdulla", "عبد الله", "عبدالله"};
+	static const char *const aziz[] = {"Abdelaziz", "Abdul Aziz", "Abd al-Aziz", "Abdulaziz", "عبد العزيز"};
+	static const char *const nasr[] = {"Nasreddin",   "Nasr al-Din", "Nasruddin", "Nasr ad-Din",
+	                                   "Nasr Eddine", "نصر الدين",   "نصرالدين"};
+	all_meet(rahman, 8);
+	all_meet(allah, 6);
+	all_meet(aziz, 5);
+	all_meet(nasr, 7);
+	wam_name n;
+	fold(&n, "Abd al-Rahman Yusuf al-Masri");
+	assert_int_equal(n.ncore, 3);
+	assert_string_equal(n.part[0].latin, "abdrahman");
+	assert_int_equal(n.part[0].start, 0); /* the compound spans its words */
+	assert_int_equal(n.part[0].end, 13);
+	fold(&n, "Salah Eddine Bakr");
+	assert_int_equal(n.ncore, 2);
+	/* Not compounds: Abdou alone, Aladdin, Abdul at the end. */
+	fold(&n, "Abdou Ali");
+	assert_int_equal(n.ncore, 2);
+	fold(&n, "Aladdin");
+	assert_string_equal(n.part[0].latin, "aladdin");
+	fold(&n, "Hasan Abdul");
+	assert_int_equal(n.ncore, 2);
+}
+
 static void test_names_particles_and_legal_forms(void **state)
 {
 	(void)state;
@@ -93,7 +143,7 @@ static void test_names_particles_and_legal_forms(void **state)
 	/* al-, el-, ibn, ould, haji. */
 	fold(&n, "Haji Ahmed ould Abdallah el-Masri ibn Yusuf");
 	wam_name_normalized(buf, sizeof buf, &n);
-	assert_string_equal(buf, "ahmed abdallah masri yusuf");
+	assert_string_equal(buf, "ahmed abdlah masri yusuf"); /* Abdallah: "abd" + Allah */
 	/* Legal forms, in Latin and Cyrillic, dotted or not. */
 	fold(&n, "Société Générale S.A.");
 	assert_true(n.legal_form);
@@ -157,6 +207,8 @@ static screen_index *list(void)
 	    "\"name_original_script\":\"Сергей Викторович "
 	    "Кузнецов\",\"names\":[],\"dobs\":[],\"nationalities\":[\"RU\"],"
 	    "\"documents\":[],\"list_type\":\"Ukraine\",\"regime\":\"ua\"}",
+	    "{\"id\":\"e5\",\"reference\":\"LYi.005\",\"kind\":\"individual\",\"name\":\"Hamza al-Tikriti\","
+	    "\"names\":[],\"dobs\":[],\"nationalities\":[],\"documents\":[],\"list_type\":\"Libya\",\"regime\":\"ly\"}",
 	    "{\"id\":\"e4\",\"reference\":\"LYe.004\",\"kind\":\"entity\",\"name\":\"Al-Noor Trading Establishment\","
 	    "\"names\":[],\"dobs\":[],\"nationalities\":[],\"documents\":[],\"list_type\":\"Libya\",\"regime\":\"ly\"}",
 	};
@@ -230,6 +282,39 @@ static void test_engine_finds_across_scripts_and_orders(void **state)
 	expect_none(idx, "Ahmed Khalil al-Zawi");
 	expect_none(idx, "Sergei Ivanov");
 	expect_none(idx, "Al-Fajr Shipping Company");
+	screen_index_free(idx);
+}
+
+/* The spellings of ج and ق and the compounds reach their entries through
+ * the blocking keys. */
+static void test_engine_spellings_and_compounds(void **state)
+{
+	(void)state;
+	screen_index *idx;
+	assert_int_equal(screen_index_new(&idx), 0);
+	json_t *e = test_json("{\"id\":\"g1\",\"kind\":\"individual\",\"name\":\"Gamal Abdel Nasser Qasim\","
+	                      "\"names\":[],\"dobs\":[],\"nationalities\":[],\"documents\":[]}");
+	assert_int_equal(screen_index_add(idx, e), 0);
+	json_decref(e);
+	e = test_json("{\"id\":\"g2\",\"kind\":\"individual\",\"name\":\"عبد الرحمن نصر الدين\","
+	              "\"names\":[],\"dobs\":[],\"nationalities\":[],\"documents\":[]}");
+	assert_int_equal(screen_index_add(idx, e), 0);
+	json_decref(e);
+	expect_top(idx, "Jamal Abd al-Nasir Gasim", "g1");
+	expect_top(idx, "Djamal Abdelnasser Kasim", "g1");
+	expect_top(idx, "جمال عبد الناصر قاسم", "g1");
+	expect_top(idx, "Abdurrahman Nasreddin", "g2");
+	expect_top(idx, "Abdel Rahman Nasr ad-Din", "g2");
+	/* ... met part for part, not by luck of the letters */
+	static const char *const strong[] = {"Jamal Abd al-Nasir Gasim", "Djamal Abdelnasser Kasim",
+	                                     "Abdulrahman Nasruddin", "Abdel Rahman Nasr ad-Din"};
+	for (int i = 0; i < 4; i++) {
+		json_t *c = screen(idx, strong[i], NULL, 0);
+		if (!json_array_size(c) || top_score(c) < 0.9)
+			fail_msg("%s: %.3f", strong[i], json_array_size(c) ? top_score(c) : 0.0);
+		json_decref(c);
+	}
+	expect_none(idx, "Kamal Rahman Din");
 	screen_index_free(idx);
 }
 
@@ -332,10 +417,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_names_required_equivalences),
+	    cmocka_unit_test(test_names_jim_and_qaf),
+	    cmocka_unit_test(test_names_compounds),
 	    cmocka_unit_test(test_names_particles_and_legal_forms),
 	    cmocka_unit_test(test_names_refuses_bad_input),
 	    cmocka_unit_test(test_names_jaro_winkler),
 	    cmocka_unit_test(test_engine_finds_across_scripts_and_orders),
+	    cmocka_unit_test(test_engine_spellings_and_compounds),
 	    cmocka_unit_test(test_engine_evidence),
 	    cmocka_unit_test(test_engine_explains),
 	};
