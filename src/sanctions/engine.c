@@ -25,6 +25,11 @@
 #define W_FAMILY 1.5
 #define W_MISSING_MIDDLE 0.2
 #define W_EXTRA 0.8
+/* ... and of one when every part of the name is met, from W_WELL, in the
+ * name's order (or with the family name first): a father's or
+ * grandfather's name, a tribal name added to a listed name. */
+#define W_EXTRA_COVERED 0.1
+#define W_WELL 0.85
 /* A low-quality alias is weaker evidence (domain.md §2.12). */
 #define LOW_ALIAS 0.9
 
@@ -351,6 +356,7 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 			}
 	}
 	bool qused[WAM_NAME_PARTS] = {false}, eused[WAM_NAME_PARTS] = {false};
+	int e_of[WAM_NAME_PARTS], well = 0; /* the name's part each query part met */
 	double num = 0, den = 0;
 	m->nal = 0;
 	for (;;) {
@@ -366,6 +372,8 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 		if (ba < 0)
 			break;
 		qused[ba] = eused[bb] = true;
+		e_of[ba] = bb;
+		well += best >= W_WELL;
 		double w = !entity && ne >= 2 && bb == ne - 1 ? W_FAMILY : 1.0;
 		/* An initial says little: it counts as a middle part does. */
 		if (how[ba][bb] == WAM_NAME_INITIAL && bb > 0 && bb < ne - 1)
@@ -382,9 +390,17 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 			if (want_alignment)
 				m->al[m->nal++] = (aligned){-1, ei[b], 0, WAM_NAME_DIFFERENT};
 		}
+	/* Every part met well, the query's first part the name's first (or
+	 * its family name), the others in the name's order. */
+	bool covered = ne >= 2 && well == ne && nq > ne && qused[0] && (e_of[0] == 0 || e_of[0] == ne - 1);
+	for (int a = 1, last = -1; covered && a < nq; a++)
+		if (qused[a]) {
+			covered = e_of[a] > last && e_of[a] != e_of[0];
+			last = e_of[a];
+		}
 	for (int a = 0; a < nq; a++)
 		if (!qused[a]) {
-			den += W_EXTRA;
+			den += covered ? W_EXTRA_COVERED : W_EXTRA;
 			if (want_alignment)
 				m->al[m->nal++] = (aligned){qi[a], -1, 0, WAM_NAME_DIFFERENT};
 		}

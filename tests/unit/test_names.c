@@ -285,6 +285,29 @@ static void test_engine_finds_across_scripts_and_orders(void **state)
 	screen_index_free(idx);
 }
 
+/* A listed name with a father's, grandfather's or tribal name added is
+ * found at the threshold; the same parts in another role are not. */
+static void test_engine_extra_parts(void **state)
+{
+	(void)state;
+	screen_index *idx = list();
+	expect_top(idx, "Hamza Khalid al-Tikriti", "e5");                /* the father's name */
+	expect_top(idx, "Hamza Khalid Umar al-Tikriti", "e5");           /* and the grandfather's */
+	expect_top(idx, "Hamza al-Tikriti al-Dulaimi", "e5");            /* a tribal name */
+	expect_top(idx, "al-Tikriti Hamza Khalid", "e5");                /* family name first */
+	expect_top(idx, "Yusuf Ahmad Ibrahim al-Zawi al-Ubaydi", "e2");  /* two extra parts */
+	expect_top(idx, "Sergei Viktorovich Ivanovich Kuznetsov", "e3"); /* Cyrillic names too */
+	json_t *c = screen(idx, "Hamza Khalid al-Tikriti", NULL, 0);
+	assert_true(top_score(c) >= 0.85);
+	json_decref(c);
+	/* Hamza as the father's name of a Khalid is another man; an entry met
+	 * only in part still pays for extra parts in full. */
+	expect_none(idx, "Khalid Hamza al-Tikriti");
+	expect_none(idx, "Khalid Umar Tikriti");
+	expect_none(idx, "Hamza Umar Khalid Ali");
+	screen_index_free(idx);
+}
+
 /* The spellings of ج and ق and the compounds reach their entries through
  * the blocking keys. */
 static void test_engine_spellings_and_compounds(void **state)
@@ -423,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(test_names_refuses_bad_input),
 	    cmocka_unit_test(test_names_jaro_winkler),
 	    cmocka_unit_test(test_engine_finds_across_scripts_and_orders),
+	    cmocka_unit_test(test_engine_extra_parts),
 	    cmocka_unit_test(test_engine_spellings_and_compounds),
 	    cmocka_unit_test(test_engine_evidence),
 	    cmocka_unit_test(test_engine_explains),
