@@ -25,11 +25,18 @@
 #define W_FAMILY 1.5
 #define W_MISSING_MIDDLE 0.2
 #define W_EXTRA 0.8
-/* ... and of one when every part of the name is met, from W_WELL, in the
- * name's order (or with the family name first): a father's or
- * grandfather's name, a tribal name added to a listed name. */
+/* ... and of one when every part of a person's name is met, from W_WELL,
+ * in the name's order (or with the family name first): a father's or
+ * grandfather's name, a tribal name added to a listed name. When the
+ * query's last part is the extra one, the family name is met from
+ * W_FAMILY_WELL: not on an Arabic skeleton or Jaro-Winkler alone, which
+ * tell a given name Hasan from the family name al-Hassani no better than
+ * Hashim from al-Hashimi. An entity's extra word is another company as
+ * often as not, and a low-quality alias (a given and a family name, a
+ * nickname) too vague to forgive one: they pay in full. */
 #define W_EXTRA_COVERED 0.1
-#define W_WELL 0.85
+#define W_WELL 0.9
+#define W_FAMILY_WELL 0.96
 /* A low-quality alias is weaker evidence (domain.md §2.12). */
 #define LOW_ALIAS 0.9
 
@@ -356,7 +363,8 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 			}
 	}
 	bool qused[WAM_NAME_PARTS] = {false}, eused[WAM_NAME_PARTS] = {false};
-	int e_of[WAM_NAME_PARTS], well = 0; /* the name's part each query part met */
+	int e_of[WAM_NAME_PARTS];         /* the name's part each query part met */
+	double met[WAM_NAME_PARTS] = {0}; /* how well each part of the name was met */
 	double num = 0, den = 0;
 	m->nal = 0;
 	for (;;) {
@@ -373,7 +381,9 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 			break;
 		qused[ba] = eused[bb] = true;
 		e_of[ba] = bb;
-		well += best >= W_WELL;
+		/* a part met on an Arabic skeleton alone (محمود and Muhammad,
+		 * حسين and Hasan) does not count as met well */
+		met[bb] = how[ba][bb] == WAM_NAME_TRANSLIT && best < 0.96 ? best - 0.1 : best;
 		double w = !entity && ne >= 2 && bb == ne - 1 ? W_FAMILY : 1.0;
 		/* An initial says little: it counts as a middle part does. */
 		if (how[ba][bb] == WAM_NAME_INITIAL && bb > 0 && bb < ne - 1)
@@ -392,7 +402,10 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 		}
 	/* Every part met well, the query's first part the name's first (or
 	 * its family name), the others in the name's order. */
-	bool covered = ne >= 2 && well == ne && nq > ne && qused[0] && (e_of[0] == 0 || e_of[0] == ne - 1);
+	bool covered = !entity && !en->low && ne >= 2 && nq > ne && qused[0] && (e_of[0] == 0 || e_of[0] == ne - 1) &&
+	               met[ne - 1] >= (qused[nq - 1] ? W_WELL : W_FAMILY_WELL);
+	for (int b = 0; covered && b < ne; b++)
+		covered = met[b] >= W_WELL;
 	for (int a = 1, last = -1; covered && a < nq; a++)
 		if (qused[a]) {
 			covered = e_of[a] > last && e_of[a] != e_of[0];
