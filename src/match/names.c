@@ -6,8 +6,12 @@
  * Cyrillic by translit.tsv (the serial matcher's table), any other letter
  * through NFKC, case folding and mark stripping (é → e, ß → ss). The Latin
  * form then has its spelling families folded by names-variants.tsv
- * (longest spelling first), every run of vowels becomes one 'a' and
- * doubled letters one: Muhammad, Mohammed and Mohamed are all "mahamad".
+ * (longest spelling first; a spelling that is either of two letters,
+ * "g	k|j", becomes a marker read each way when parts are compared), every
+ * run of vowels becomes one 'a' and doubled letters one: Muhammad,
+ * Mohammed and Mohamed are all "mahamad". Compounds are one part
+ * however they are cut (Abd al-Rahman, Abdurrahman; Nasr al-Din,
+ * Nasreddin).
  * The skeleton keeps the consonants (a first y or w kept): محمد, Мухаммад
  * and Muhammad all give "mhmd", which is what Arabic, written without its
  * short vowels, can be compared on. Tables are loaded once per process. */
