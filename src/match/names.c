@@ -1,7 +1,8 @@
 /* Names folded for comparison across scripts (docs/match.md "Names"). A
  * name is cut into parts at anything that is not a letter, a digit or a
- * mark (apostrophes and the ayn/hamza signs join, they do not cut); an
- * Arabic part loses a joined article (ال) as a particle of its own. Each
+ * mark (apostrophes and the ayn/hamza signs join, they do not cut; format
+ * characters such as the zero-width space and the soft hyphen are dropped
+ * without cutting); an Arabic part loses a joined article (ال) as a particle of its own. Each
  * part is romanised letter by letter: Arabic by names-arabic.tsv,
  * Cyrillic by translit.tsv (the serial matcher's table), any other letter
  * through NFKC, case folding and mark stripping (é → e, ß → ss). The Latin
@@ -77,6 +78,14 @@ static bool is_joiner(int32_t cp)
 	       cp == 0x02BE || cp == 0x02BF || cp == 0x00B4;
 }
 
+/* Format characters (zero-width space, joiners, soft hyphen, direction
+ * marks, byte order mark, word joiner) and the Arabic tatweel: they join
+ * a part, they never cut it, and they spell nothing. */
+static bool is_format(int32_t cp)
+{
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_CF || cp == 0x0640;
+}
+
 static bool is_word_char(int32_t cp)
 {
 	utf8proc_category_t c = utf8proc_category(cp);
@@ -115,7 +124,7 @@ static void romanise(const char *raw, size_t n, char *out, size_t cap, unsigned 
 		if (k <= 0)
 			break;
 		i += (size_t)k;
-		if (is_joiner(cp) || is_mark(cp))
+		if (is_joiner(cp) || is_mark(cp) || is_format(cp))
 			continue;
 		if (is_arabic(cp)) {
 			if (first)
@@ -532,6 +541,12 @@ int wam_name_fold(wam_name *out, const char *name, const char *field)
 				return wam_error_set(WAM_EINVAL, f, "is not valid UTF-8 (byte %d)", b + 1);
 		}
 		bool word = k > 0 && is_word_char(cp);
+		if (k > 0 && is_format(cp)) {
+			/* dropped: inside a part it goes on, elsewhere it is nothing */
+			b += (int)k;
+			c++;
+			continue;
+		}
 		if (word && start_b < 0) {
 			start_b = b;
 			start_c = c;

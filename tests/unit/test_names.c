@@ -436,6 +436,67 @@ static void test_engine_explains(void **state)
 	screen_index_free(idx);
 }
 
+/* An index of the names a hostile review screened against. */
+static screen_index *review_list(void)
+{
+	screen_index *idx;
+	assert_int_equal(screen_index_new(&idx), 0);
+	static const char *const entries[] = {
+	    "{\"id\":\"f1\",\"reference\":\"UAi.001\",\"kind\":\"individual\",\"name\":\"Igor Valentinovich "
+	    "Ferzenko\",\"name_original_script\":\"ИГОРЬ ВАЛЕНТИНОВИЧ ФЕРЗЕНКО\",\"names\":[],\"dobs\":[],"
+	    "\"nationalities\":[],\"documents\":[],\"list_type\":\"Ukraine\",\"regime\":\"ua\"}",
+	    "{\"id\":\"f2\",\"reference\":\"IQi.002\",\"kind\":\"individual\",\"name\":\"Mustafa Yusuf "
+	    "al-Kumrawi\",\"names\":[],\"dobs\":[],\"nationalities\":[],\"documents\":[],\"list_type\":\"Iraq\","
+	    "\"regime\":\"iq\"}",
+	    "{\"id\":\"f3\",\"reference\":\"MLi.003\",\"kind\":\"individual\",\"name\":\"Sidi ould Barka\","
+	    "\"names\":[],\"dobs\":[],\"nationalities\":[],\"documents\":[],\"list_type\":\"Mali\","
+	    "\"regime\":\"ml\"}",
+	};
+	for (size_t i = 0; i < sizeof entries / sizeof *entries; i++) {
+		json_t *e = test_json(entries[i]);
+		assert_int_equal(screen_index_add(idx, e), 0);
+		json_decref(e);
+	}
+	return idx;
+}
+
+/* The top candidate of `name` is `id` from `min` up. */
+static void expect_top_from(screen_index *idx, const char *name, const char *id, double min)
+{
+	json_t *c = screen(idx, name, NULL, 0);
+	if (!json_array_size(c) || strcmp(top(c), id) || top_score(c) < min)
+		fail_msg("%s: expected %s from %.2f, got %s (%.3f)", name, id, min,
+		         json_array_size(c) ? top(c) : "nothing", json_array_size(c) ? top_score(c) : 0.0);
+	json_decref(c);
+}
+
+/* Format characters join a part, they never cut it: zero-width space,
+ * soft hyphen, joiners, direction marks, byte order mark, word joiner,
+ * the Arabic tatweel. */
+static void test_names_format_characters(void **state)
+{
+	(void)state;
+	static const char *const hidden[] = {
+	    "Igor Ferzen\u200bko", "Igor Fer\u00adzenko", "Igor Ferz\u200cenko", "Igor Ferz\u200denko",
+	    "Igor Fe\u200erzenko", "Igor \u200fFerzenko", "\ufeffIgor Ferzenko", "Igor Ferzenk\u2060o",
+	};
+	for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
+		wam_name n;
+		fold(&n, hidden[i]);
+		if (n.n != 2 || strcmp(n.part[0].latin, "igor") || strcmp(n.part[1].latin, "ferzenko"))
+			fail_msg("%s: %d parts, the last \"%s\"", hidden[i], n.n, n.n ? n.part[n.n - 1].latin : "");
+	}
+	wam_name a, b;
+	const wam_name_part *pa = one_part(&a, "قذ\u0640\u0640افي"), *pb = one_part(&b, "قذافي");
+	assert_string_equal(pa->latin, pb->latin);
+	wam_name bad;
+	assert_int_equal(wam_name_fold(&bad, "\u200b\u00ad", "name"), WAM_EINVAL);
+	screen_index *idx = review_list();
+	for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
+		expect_top_from(idx, hidden[i], "f1", WAM_SANCTIONS_THRESHOLD);
+	screen_index_free(idx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +511,7 @@ int main(void)
 	    cmocka_unit_test(test_engine_spellings_and_compounds),
 	    cmocka_unit_test(test_engine_evidence),
 	    cmocka_unit_test(test_engine_explains),
+	    cmocka_unit_test(test_names_format_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
