@@ -2,8 +2,9 @@
  * name is cut into parts at anything that is not a letter, a digit or a
  * mark (apostrophes and the ayn/hamza signs join, they do not cut; format
  * characters such as the zero-width space and the soft hyphen are dropped
- * without cutting); an Arabic part loses a joined article (ال) as a particle of its own. Each
- * part is romanised letter by letter: Arabic by names-arabic.tsv,
+ * without cutting); an Arabic part loses a joined article (ال) as a
+ * particle of its own; three single letters or more cut by one space
+ * each are the one part they spell (I g o r). Each part is romanised letter by letter: Arabic by names-arabic.tsv,
  * Cyrillic by translit.tsv (the serial matcher's table), any other letter
  * through NFKC, case folding and mark stripping (é → e, ß → ss). The Latin
  * form then has its spelling families folded by names-variants.tsv
@@ -400,6 +401,44 @@ static void join_dotted(wam_name *out, const char *name)
 	}
 }
 
+/* A name spelt out letter by letter ("I g o r Ferzenko"): three single
+ * letters or more cut by one space each are one part, the word they
+ * spell; two spaces end the word ("I G O R  F E R Z E N K O"). Initials
+ * cut by dots (J. R. R.) stay initials. */
+static void join_spelt(wam_name *out, const char *name)
+{
+	for (int i = 0; i < out->n; i++) {
+		int j = i;
+		char spelt[WAM_NAME_PART_LEN] = "";
+		size_t len = 0;
+		while (j < out->n && out->part[j].latin[1] == '\0' && out->part[j].script == out->part[i].script &&
+		       len + 2 < sizeof spelt) {
+			if (j > i) {
+				int gap = out->part[j - 1].bend;
+				if (out->part[j].bstart != gap + 1 || name[gap] != ' ')
+					break;
+			}
+			spelt[len++] = out->part[j].latin[0];
+			spelt[len] = '\0';
+			j++;
+		}
+		if (j - i < 3)
+			continue;
+		wam_name_part *p = &out->part[i];
+		memcpy(p->latin, spelt, len + 1);
+		form_of(p->latin, p->form, sizeof p->form);
+		skel_of(p->form, p->skel, sizeof p->skel);
+		p->bare[0] = '\0';
+		p->role = listed(&names.particles, p->latin, p->script)     ? WAM_NAME_PARTICLE
+		          : listed(&names.legal_forms, p->latin, p->script) ? WAM_NAME_LEGAL_FORM
+		                                                            : WAM_NAME_CORE;
+		p->end = out->part[j - 1].end;
+		p->bend = out->part[j - 1].bend;
+		memmove(&out->part[i + 1], &out->part[j], (size_t)(out->n - j) * sizeof *p);
+		out->n -= j - i - 1;
+	}
+}
+
 static bool one_of(const char *s, const char *const *list)
 {
 	for (; *list; list++)
@@ -580,6 +619,7 @@ int wam_name_fold(wam_name *out, const char *name, const char *field)
 		c++;
 	}
 	join_dotted(out, name);
+	join_spelt(out, name);
 	join_compounds(out);
 	for (int i = 0; i < out->n; i++)
 		if (out->part[i].role == WAM_NAME_LEGAL_FORM)

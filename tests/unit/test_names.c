@@ -497,6 +497,30 @@ static void test_names_format_characters(void **state)
 	screen_index_free(idx);
 }
 
+/* A name spelt out letter by letter is the word it spells; initials cut
+ * by dots stay initials, and two letters stay two. */
+static void test_names_spelt_letters(void **state)
+{
+	(void)state;
+	wam_name n;
+	fold(&n, "I g o r Ferzenko");
+	assert_int_equal(n.n, 2);
+	assert_string_equal(n.part[0].latin, "igor");
+	assert_int_equal(n.part[0].start, 0);
+	assert_int_equal(n.part[0].end, 7);
+	fold(&n, "Igor F e r z e n k o");
+	assert_int_equal(n.n, 2);
+	assert_string_equal(n.part[1].latin, "ferzenko");
+	fold(&n, "J. R. R. Tolkien");
+	assert_int_equal(n.n, 4);
+	fold(&n, "A B Hasan");
+	assert_int_equal(n.n, 3);
+	screen_index *idx = review_list();
+	expect_top_from(idx, "I g o r Ferzenko", "f1", WAM_SANCTIONS_THRESHOLD);
+	expect_top_from(idx, "I G O R  F E R Z E N K O", "f1", WAM_SANCTIONS_THRESHOLD);
+	screen_index_free(idx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +536,7 @@ int main(void)
 	    cmocka_unit_test(test_engine_evidence),
 	    cmocka_unit_test(test_engine_explains),
 	    cmocka_unit_test(test_names_format_characters),
+	    cmocka_unit_test(test_names_spelt_letters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
