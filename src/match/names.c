@@ -1,13 +1,19 @@
 /* Names folded for comparison across scripts (docs/match.md "Names"). A
  * name is cut into parts at anything that is not a letter, a digit or a
- * mark (apostrophes and the ayn/hamza signs join, they do not cut); an
- * Arabic part loses a joined article (ال) as a particle of its own. Each
- * part is romanised letter by letter: Arabic by names-arabic.tsv,
+ * mark (apostrophes and the ayn/hamza signs join, they do not cut; format
+ * characters such as the zero-width space and the soft hyphen are dropped
+ * without cutting); an Arabic part loses a joined article (ال) as a
+ * particle of its own; three single letters or more cut by one space
+ * each are the one part they spell (I g o r). Each part is romanised letter by letter: Arabic by names-arabic.tsv,
  * Cyrillic by translit.tsv (the serial matcher's table), any other letter
  * through NFKC, case folding and mark stripping (é → e, ß → ss). The Latin
  * form then has its spelling families folded by names-variants.tsv
- * (longest spelling first), every run of vowels becomes one 'a' and
- * doubled letters one: Muhammad, Mohammed and Mohamed are all "mahamad".
+ * (longest spelling first; a spelling that is either of two letters,
+ * "g	k|j", becomes a marker read each way when parts are compared), every
+ * run of vowels becomes one 'a' and doubled letters one: Muhammad,
+ * Mohammed and Mohamed are all "mahamad". Compounds are one part
+ * however they are cut (Abd al-Rahman, Abdurrahman; Nasr al-Din,
+ * Nasreddin).
  * The skeleton keeps the consonants (a first y or w kept): محمد, Мухаммад
  * and Muhammad all give "mhmd", which is what Arabic, written without its
  * short vowels, can be compared on. Tables are loaded once per process. */
@@ -21,10 +27,13 @@
 #include "internal.h"
 #include "match/tables.h"
 
+_Static_assert(WAM_NAME_PART_LEN == WAM_NAME_SPELLING_LEN, "a spelling is a part's form");
+
 typedef struct variant_rule {
 	char from[8], to[8];
 	size_t len;
 	bool at_end;
+	char marker; /* a spelling of two letters ("g	k|j"): the letter that is either */
 } variant_rule;
 
 typedef struct word_list {
@@ -43,6 +52,8 @@ static struct {
 	int nprefixes;
 	char joined[8][8]; /* Latin articles a part may begin with */
 	int njoined;
+	char either[4][4]; /* the letters each marker (A, B...) stands for ("kj") */
+	int neither;
 	const wam_match_tables *match;
 } names;
 static int load_rc;
@@ -66,6 +77,14 @@ static bool is_joiner(int32_t cp)
 {
 	return cp == '\'' || cp == '`' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC || cp == 0x02BB ||
 	       cp == 0x02BE || cp == 0x02BF || cp == 0x00B4;
+}
+
+/* Format characters (zero-width space, joiners, soft hyphen, direction
+ * marks, byte order mark, word joiner) and the Arabic tatweel: they join
+ * a part, they never cut it, and they spell nothing. */
+static bool is_format(int32_t cp)
+{
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_CF || cp == 0x0640;
 }
 
 static bool is_word_char(int32_t cp)
@@ -106,7 +125,7 @@ static void romanise(const char *raw, size_t n, char *out, size_t cap, unsigned 
 		if (k <= 0)
 			break;
 		i += (size_t)k;
-		if (is_joiner(cp) || is_mark(cp))
+		if (is_joiner(cp) || is_mark(cp) || is_format(cp))
 			continue;
 		if (is_arabic(cp)) {
 			if (first)
@@ -158,7 +177,13 @@ static void form_of(const char *latin, char *form, size_t cap)
 			    (!rule->at_end || i + rule->len == n))
 				hit = rule;
 		}
-		if (hit) {
+		if (hit && hit->marker) {
+			if (len + 1 < sizeof v) {
+				v[len++] = hit->marker;
+				v[len] = '\0';
+			}
+			i += hit->len;
+		} else if (hit) {
 			append(v, sizeof v, &len, hit->to);
 			i += hit->len;
 		} else {
@@ -210,11 +235,20 @@ static int variant_line(const table_line *l, void *ctx)
 	bool ascii = n > 0 && n < 8 && l->nf == 2 && strlen(l->f[1]) < 8;
 	for (size_t i = 0; ascii && from[i]; i++)
 		ascii = from[i] >= 'a' && from[i] <= 'z';
-	for (size_t i = 0; ascii && l->f[1][i]; i++)
-		ascii = l->f[1][i] >= 'a' && l->f[1][i] <= 'z';
+	/* "k|j": one letter that is either (two or three letters, one each) */
+	const char *to = ascii ? l->f[1] : "";
+	size_t tl = strlen(to);
+	bool either = tl >= 3 && tl <= 5 && tl % 2 == 1;
+	for (size_t i = 0; either && i < tl; i++)
+		either = i % 2 ? to[i] == '|' : to[i] >= 'a' && to[i] <= 'z';
+	for (size_t i = 0; ascii && !either && to[i]; i++)
+		ascii = to[i] >= 'a' && to[i] <= 'z';
 	if (!ascii)
 		return wam_error_set_line(WAM_EIO, l->lineno, "data",
 		                          "%s: line %ld is not \"spelling<TAB>spelling\" in lower-case Latin letters",
+		                          l->path, l->lineno);
+	if (either && names.neither == (int)(sizeof names.either / sizeof names.either[0]))
+		return wam_error_set_line(WAM_EIO, l->lineno, "data", "%s: line %ld is one \"either\" letter too many",
 		                          l->path, l->lineno);
 	if (names.nvariants == names.cap_variants) {
 		names.cap_variants = names.cap_variants ? names.cap_variants * 2 : 32;
@@ -229,6 +263,13 @@ static int variant_line(const table_line *l, void *ctx)
 	snprintf(r->to, sizeof r->to, "%s", l->f[1]);
 	r->len = n;
 	r->at_end = at_end;
+	if (either) {
+		char *e = names.either[names.neither];
+		for (size_t i = 0; i < tl; i += 2)
+			*e++ = to[i];
+		*e = '\0';
+		r->marker = (char)('A' + names.neither++);
+	}
 	return 0;
 }
 
@@ -360,6 +401,162 @@ static void join_dotted(wam_name *out, const char *name)
 	}
 }
 
+/* A name spelt out letter by letter ("I g o r Ferzenko"): three single
+ * letters or more cut by one space each are one part, the word they
+ * spell; two spaces end the word ("I G O R  F E R Z E N K O"). Initials
+ * cut by dots (J. R. R.) stay initials. */
+static void join_spelt(wam_name *out, const char *name)
+{
+	for (int i = 0; i < out->n; i++) {
+		int j = i;
+		char spelt[WAM_NAME_PART_LEN] = "";
+		size_t len = 0;
+		while (j < out->n && out->part[j].latin[1] == '\0' && out->part[j].script == out->part[i].script &&
+		       len + 2 < sizeof spelt) {
+			if (j > i) {
+				int gap = out->part[j - 1].bend;
+				if (out->part[j].bstart != gap + 1 || name[gap] != ' ')
+					break;
+			}
+			spelt[len++] = out->part[j].latin[0];
+			spelt[len] = '\0';
+			j++;
+		}
+		if (j - i < 3)
+			continue;
+		wam_name_part *p = &out->part[i];
+		memcpy(p->latin, spelt, len + 1);
+		form_of(p->latin, p->form, sizeof p->form);
+		skel_of(p->form, p->skel, sizeof p->skel);
+		p->bare[0] = '\0';
+		p->role = listed(&names.particles, p->latin, p->script)     ? WAM_NAME_PARTICLE
+		          : listed(&names.legal_forms, p->latin, p->script) ? WAM_NAME_LEGAL_FORM
+		                                                            : WAM_NAME_CORE;
+		p->end = out->part[j - 1].end;
+		p->bend = out->part[j - 1].bend;
+		memmove(&out->part[i + 1], &out->part[j], (size_t)(out->n - j) * sizeof *p);
+		out->n -= j - i - 1;
+	}
+}
+
+static bool one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+/* What follows "abd" in a compound written as one word, without the
+ * article that joins it: "ul" of Abdulaziz, "u" and one r of
+ * Abdurrahman; NULL when too little is left. */
+static const char *after_article(const char *s)
+{
+	size_t v = 0;
+	while (v < 2 && vowel(s[v]))
+		v++;
+	const char *r = s + v;
+	if (v && r[0] == 'l' && strlen(r + 1) >= 2)
+		r++;
+	else if (v && r[0] && r[0] == r[1] && !vowel(r[0]))
+		r++; /* the article taken by a sun letter: ar-Rahman */
+	return strlen(r) >= 2 ? r : NULL;
+}
+
+/* Makes parts i..j (a compound) one part, its Latin `latin`. */
+static void merge_parts(wam_name *out, int i, int j, const char *latin)
+{
+	wam_name_part *p = &out->part[i];
+	snprintf(p->latin, sizeof p->latin, "%s", latin);
+	form_of(p->latin, p->form, sizeof p->form);
+	skel_of(p->form, p->skel, sizeof p->skel);
+	p->bare[0] = '\0';
+	p->role = WAM_NAME_CORE;
+	p->end = out->part[j].end;
+	p->bend = out->part[j].bend;
+	memmove(&out->part[i + 1], &out->part[j + 1], (size_t)(out->n - j - 1) * sizeof *p);
+	out->n -= j - i;
+}
+
+/* Compounds as one part, however they are cut: "abd" + article + name
+ * (Abd al-Rahman, Abdel Rahman, Abdulrahman, Abdurrahman, عبد الرحمن:
+ * "abdrahman"; Abdullah, Abd Allah, عبد الله: "abdlah") and name +
+ * article + "din" (Nasr al-Din, Nasreddin, نصر الدين: "nasrdin"). */
+static void join_compounds(wam_name *out)
+{
+	static const char *const abd[] = {"abd", "abdel", "abdul", "abdal", "abdoul", "abdil", "abdl", "bd", NULL};
+	static const char *const article[] = {"al", "el", "ul", "il",  "ad", "ed", "ud", "ar",  "er",  "ur",
+	                                      "as", "es", "us", "ash", "at", "az", "an", "ath", "adh", NULL};
+	static const char *const allah[] = {"lah",   "llah", "la",   "lla",  "lh",    "llh",
+	                                    "allah", "alla", "allh", "ilah", "illah", NULL};
+	char buf[WAM_NAME_PART_LEN * 2];
+	for (int i = 0; i < out->n; i++) {
+		wam_name_part *p = &out->part[i];
+		bool ar = p->script == WAM_NAME_ARABIC;
+		if (p->role == WAM_NAME_LEGAL_FORM)
+			continue;
+		/* abd + article + name */
+		const char *rest = NULL;
+		int j = i;
+		if (one_of(p->latin, abd) && (!ar || !strcmp(p->latin, "bd")) && (ar || strcmp(p->latin, "bd"))) {
+			int k = i + 1;
+			if (k < out->n && k + 1 < out->n && one_of(out->part[k].latin, article))
+				k++;
+			if (k < out->n && out->part[k].role != WAM_NAME_LEGAL_FORM && strlen(out->part[k].latin) >= 2) {
+				rest = out->part[k].latin;
+				j = k;
+			}
+		} else if (!ar && !strncmp(p->latin, "abd", 3) && strlen(p->latin) >= 6) {
+			rest = after_article(p->latin + 3);
+			if (!rest)
+				rest = NULL;
+		} else if (ar && !strncmp(p->latin, "bdal", 4) && strlen(p->latin) >= 6) {
+			rest = p->latin + 4;
+		}
+		if (rest) {
+			snprintf(buf, sizeof buf, "abd%s", one_of(rest, allah) ? "lah" : rest);
+			merge_parts(out, i, j, buf);
+			continue;
+		}
+		/* name + article + din */
+		if (strlen(p->latin) < 3 || p->role != WAM_NAME_CORE)
+			continue;
+		int k = i + 1;
+		if (k + 1 < out->n && one_of(out->part[k].latin, article))
+			k++;
+		const char *din = ar ? "dyn" : "din";
+		if (k < out->n) {
+			const char *t = out->part[k].latin;
+			size_t v = 0;
+			while (v < 2 && vowel(t[v]))
+				v++;
+			if (k == i + 2 || v)
+				t += v + ((t[v] == 'l' || t[v] == 'd') && t[v + 1] == 'd');
+			if (!strcmp(t, "din") || !strcmp(t, "dine") || !strcmp(t, "deen") || !strcmp(t, "dyn")) {
+				snprintf(buf, sizeof buf, "%s%s", p->latin, din);
+				merge_parts(out, i, k, buf);
+				continue;
+			}
+		}
+		/* written as one word: Nasreddin, Salahuddin, نصرالدين */
+		size_t n = strlen(p->latin);
+		static const char *const ends[] = {"ddin", "ddine", "ddeen", "ldin", "ldine", "ldyn", NULL};
+		for (int e = 0; ends[e]; e++) {
+			size_t el = strlen(ends[e]);
+			if (n < el + 4 || strcmp(p->latin + n - el, ends[e]) || !vowel(p->latin[n - el - 1]))
+				continue;
+			size_t stem = n - el - 1;
+			while (stem > 0 && vowel(p->latin[stem - 1]) && stem > n - el - 2)
+				stem--;
+			if (stem < 3)
+				break;
+			snprintf(buf, sizeof buf, "%.*s%s", (int)stem, p->latin, din);
+			merge_parts(out, i, i, buf);
+			break;
+		}
+	}
+}
+
 int wam_name_fold(wam_name *out, const char *name, const char *field)
 {
 	pthread_once(&once, load);
@@ -383,6 +580,12 @@ int wam_name_fold(wam_name *out, const char *name, const char *field)
 				return wam_error_set(WAM_EINVAL, f, "is not valid UTF-8 (byte %d)", b + 1);
 		}
 		bool word = k > 0 && is_word_char(cp);
+		if (k > 0 && is_format(cp)) {
+			/* dropped: inside a part it goes on, elsewhere it is nothing */
+			b += (int)k;
+			c++;
+			continue;
+		}
 		if (word && start_b < 0) {
 			start_b = b;
 			start_c = c;
@@ -416,6 +619,8 @@ int wam_name_fold(wam_name *out, const char *name, const char *field)
 		c++;
 	}
 	join_dotted(out, name);
+	join_spelt(out, name);
+	join_compounds(out);
 	for (int i = 0; i < out->n; i++)
 		if (out->part[i].role == WAM_NAME_LEGAL_FORM)
 			out->legal_form = true;
@@ -496,6 +701,41 @@ static double jaro_winkler_from(const char *a, const char *b, double min)
 	return wam_jaro_winkler(a, b);
 }
 
+static char first_marker(const char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			return *s;
+	return 0;
+}
+
+static void put_letter(char *s, char marker, char letter)
+{
+	for (; *s; s++)
+		if (*s == marker)
+			*s = letter;
+}
+
+int wam_name_spellings(const char *s, char out[][WAM_NAME_PART_LEN], int max)
+{
+	if (max < 1)
+		return 0;
+	snprintf(out[0], WAM_NAME_PART_LEN, "%s", s);
+	int n = 1;
+	for (char mk; (mk = first_marker(out[0])) != 0;) {
+		const char *letters = names.either[mk - 'A'];
+		int n0 = n;
+		for (int i = 0; i < n0; i++) {
+			for (int k = 1; letters[k] && n < max; k++) {
+				memcpy(out[n], out[i], WAM_NAME_PART_LEN);
+				put_letter(out[n++], mk, letters[k]);
+			}
+			put_letter(out[i], mk, letters[0]);
+		}
+	}
+	return n;
+}
+
 double wam_name_part_similarity(const wam_name_part *a, const wam_name_part *b, wam_name_how *how)
 {
 	bool other_script = a->script != b->script;
@@ -504,6 +744,31 @@ double wam_name_part_similarity(const wam_name_part *a, const wam_name_part *b, 
 	if (!strcmp(a->latin, b->latin)) {
 		*how = other_script ? WAM_NAME_TRANSLIT : WAM_NAME_SAME;
 		return 1.0;
+	}
+	/* A letter that is either of two (g: the k of ق or the j of ج) is
+	 * read each way on both sides; the better reading counts. */
+	char mk = first_marker(a->form);
+	if (!mk)
+		mk = first_marker(b->form);
+	if (mk) {
+		double best = 0;
+		*how = WAM_NAME_DIFFERENT;
+		for (const char *l = names.either[mk - 'A']; *l; l++) {
+			wam_name_part x = *a, y = *b;
+			wam_name_how h;
+			put_letter(x.form, mk, *l);
+			put_letter(x.skel, mk, *l);
+			put_letter(x.bare, mk, *l);
+			put_letter(y.form, mk, *l);
+			put_letter(y.skel, mk, *l);
+			put_letter(y.bare, mk, *l);
+			double s = wam_name_part_similarity(&x, &y, &h);
+			if (s > best) {
+				best = s;
+				*how = h;
+			}
+		}
+		return best;
 	}
 	if (la == 1 || lb == 1) {
 		*how = a->latin[0] == b->latin[0] || a->form[0] == b->form[0] ? WAM_NAME_INITIAL : WAM_NAME_DIFFERENT;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "match/tables.h"
 #include "sanctions/engine.h"
 
 #define KEY_LEN WAM_NAME_PART_LEN
@@ -24,6 +25,18 @@
 #define W_FAMILY 1.5
 #define W_MISSING_MIDDLE 0.2
 #define W_EXTRA 0.8
+/* ... and of one when every part of a person's name is met, from W_WELL,
+ * in the name's order (or with the family name first): a father's or
+ * grandfather's name, a tribal name added to a listed name. When the
+ * query's last part is the extra one, the family name is met from
+ * W_FAMILY_WELL: not on an Arabic skeleton or Jaro-Winkler alone, which
+ * tell a given name Hasan from the family name al-Hassani no better than
+ * Hashim from al-Hashimi. An entity's extra word is another company as
+ * often as not, and a low-quality alias (a given and a family name, a
+ * nickname) too vague to forgive one: they pay in full. */
+#define W_EXTRA_COVERED 0.1
+#define W_WELL 0.9
+#define W_FAMILY_WELL 0.96
 /* A low-quality alias is weaker evidence (domain.md §2.12). */
 #define LOW_ALIAS 0.9
 
@@ -157,22 +170,30 @@ static void keytab_free(keytab *t)
 }
 
 /* The blocking keys of a part: its skeleton (its form when it has no
- * consonant) and, from three consonants, the skeleton with each one left
- * out. Returns how many were written to `keys`. */
-static int keys_of(const wam_name_part *p, char keys[][KEY_LEN], int max)
+ * consonant), written each way when a letter is either of two (g: k or
+ * j), then, from three consonants, each of those with one consonant left
+ * out. Returns how many were written to `keys`; the first `*nfirst` are
+ * the skeletons themselves. */
+static int keys_of(const wam_name_part *p, char keys[][KEY_LEN], int max, int *nfirst)
 {
-	const char *s = p->skel[0] ? p->skel : p->form;
-	size_t n = strlen(s);
+	char sp[4][WAM_NAME_SPELLING_LEN];
+	int ns = wam_name_spellings(p->skel[0] ? p->skel : p->form, sp, 4);
 	int k = 0;
-	snprintf(keys[k++], KEY_LEN, "%s", s);
-	if (n >= 3)
-		for (size_t i = 0; i < n && k < max; i++) {
-			if (i > 0 && s[i] == s[i - 1])
-				continue;
-			memcpy(keys[k], s, i);
-			memcpy(keys[k] + i, s + i + 1, n - i);
-			k++;
-		}
+	for (int e = 0; e < ns && k < max; e++)
+		snprintf(keys[k++], KEY_LEN, "%.*s", KEY_LEN - 1, sp[e]);
+	*nfirst = k;
+	for (int e = 0; e < ns; e++) {
+		const char *s = sp[e];
+		size_t n = strlen(s);
+		if (n >= 3)
+			for (size_t i = 0; i < n && k < max; i++) {
+				if (i > 0 && s[i] == s[i - 1])
+					continue;
+				memcpy(keys[k], s, i);
+				memcpy(keys[k] + i, s + i + 1, n - i);
+				k++;
+			}
+	}
 	return k;
 }
 
@@ -245,7 +266,7 @@ static int add_name(screen_index *idx, int entry, const char *text, bool low)
 			d->id = idx->nparts++;
 		n->pid[n->ncore++] = d->id;
 		char keys[KEY_LEN][KEY_LEN];
-		int k = keys_of(&n->nm.part[i], keys, KEY_LEN);
+		int nfirst, k = keys_of(&n->nm.part[i], keys, KEY_LEN, &nfirst);
 		for (int j = 0; j < k; j++)
 			if (post(idx, keys[j], idx->nnames))
 				return WAM_ENOMEM;
@@ -342,6 +363,8 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 			}
 	}
 	bool qused[WAM_NAME_PARTS] = {false}, eused[WAM_NAME_PARTS] = {false};
+	int e_of[WAM_NAME_PARTS];         /* the name's part each query part met */
+	double met[WAM_NAME_PARTS] = {0}; /* how well each part of the name was met */
 	double num = 0, den = 0;
 	m->nal = 0;
 	for (;;) {
@@ -357,6 +380,10 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 		if (ba < 0)
 			break;
 		qused[ba] = eused[bb] = true;
+		e_of[ba] = bb;
+		/* a part met on an Arabic skeleton alone (محمود and Muhammad,
+		 * حسين and Hasan) does not count as met well */
+		met[bb] = how[ba][bb] == WAM_NAME_TRANSLIT && best < 0.96 ? best - 0.1 : best;
 		double w = !entity && ne >= 2 && bb == ne - 1 ? W_FAMILY : 1.0;
 		/* An initial says little: it counts as a middle part does. */
 		if (how[ba][bb] == WAM_NAME_INITIAL && bb > 0 && bb < ne - 1)
@@ -373,9 +400,20 @@ static void score_name(const wam_name *q, const ix_name *en, memo *mm, bool enti
 			if (want_alignment)
 				m->al[m->nal++] = (aligned){-1, ei[b], 0, WAM_NAME_DIFFERENT};
 		}
+	/* Every part met well, the query's first part the name's first (or
+	 * its family name), the others in the name's order. */
+	bool covered = !entity && !en->low && ne >= 2 && nq > ne && qused[0] && (e_of[0] == 0 || e_of[0] == ne - 1) &&
+	               met[ne - 1] >= (qused[nq - 1] ? W_WELL : W_FAMILY_WELL);
+	for (int b = 0; covered && b < ne; b++)
+		covered = met[b] >= W_WELL;
+	for (int a = 1, last = -1; covered && a < nq; a++)
+		if (qused[a]) {
+			covered = e_of[a] > last && e_of[a] != e_of[0];
+			last = e_of[a];
+		}
 	for (int a = 0; a < nq; a++)
 		if (!qused[a]) {
-			den += W_EXTRA;
+			den += covered ? W_EXTRA_COVERED : W_EXTRA;
 			if (want_alignment)
 				m->al[m->nal++] = (aligned){qi[a], -1, 0, WAM_NAME_DIFFERENT};
 		}
@@ -699,11 +737,11 @@ int screen_run(const screen_index *idx, json_t **candidates, const wam_sanctions
 		if (qn.part[i].role != WAM_NAME_CORE)
 			continue;
 		char keys[KEY_LEN][KEY_LEN];
-		int k = keys_of(&qn.part[i], keys, KEY_LEN);
+		int nfirst, k = keys_of(&qn.part[i], keys, KEY_LEN, &nfirst);
 		for (int j = 0; j < k; j++) {
 			const posting_key *p = find_key(&idx->keys, keys[j]);
-			if (p && j == 0) /* the part is on the list as it is: no need of its neighbours */
-				k = 1;
+			if (p && j < nfirst) /* the part is on the list as it is: no need of its neighbours */
+				k = nfirst;
 			if (p) {
 				hits[nhits++] = p;
 				rare += p->n <= common;
