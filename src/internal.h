@@ -507,6 +507,12 @@ double wam_jaro_winkler(const char *a, const char *b);
  * name): "muhammad qadhafi". Cut at `n` - 1 bytes. */
 void wam_name_normalized(char *buf, size_t n, const wam_name *nm);
 
+/* Names (names.c): a skeleton or form with each letter that is either of
+ * two (names-variants.tsv "g	k|j") written each way, at most `max`;
+ * returns how many were written to `out`. */
+#define WAM_NAME_SPELLING_LEN 48
+int wam_name_spellings(const char *s, char out[][WAM_NAME_SPELLING_LEN], int max);
+
 /* ---- the rooms' plug-in points (rooms.c) ----
  * A room reaches another only through the other's public header
  * (include/wam/) or through these lists, which rooms.c fills with what each

@@ -44,10 +44,4 @@ int wam_match_each_line(const char *name, int max, int (*each)(const table_line 
  * into a map sorted by code point (`*out` grows with realloc). */
 int wam_match_load_map(const char *name, wam_char_map **out, size_t *n);
 
-/* Names (names.c): a skeleton or form with each letter that is either of
- * two (names-variants.tsv "g	k|j") written each way, at most `max`;
- * returns how many were written to `out`. */
-#define WAM_NAME_SPELLING_LEN 48
-int wam_name_spellings(const char *s, char out[][WAM_NAME_SPELLING_LEN], int max);
-
 #endif

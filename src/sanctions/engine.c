@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "match/tables.h"
 #include "sanctions/engine.h"
 
 #define KEY_LEN WAM_NAME_PART_LEN
