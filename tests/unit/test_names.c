@@ -521,6 +521,30 @@ static void test_names_spelt_letters(void **state)
 	screen_index_free(idx);
 }
 
+/* The particles written in Cyrillic (аль, ибн, ульд, хаджи...) and al-Hajj
+ * are left out of comparison like their Latin and Arabic forms. */
+static void test_names_cyrillic_particles(void **state)
+{
+	(void)state;
+	static const char *const particle[] = {"аль", "ал",   "эль",   "ибн",  "бин",  "бинт",
+	                                       "абу", "ульд", "хаджи", "хадж", "hajj", "Hajj"};
+	for (size_t i = 0; i < sizeof particle / sizeof *particle; i++) {
+		wam_name n;
+		char name[64];
+		snprintf(name, sizeof name, "Karim %s Barka", particle[i]);
+		fold(&n, name);
+		if (n.ncore != 2 || n.part[1].role != WAM_NAME_PARTICLE)
+			fail_msg("%s: %d parts compared, \"%s\" not a particle", name, n.ncore, n.part[1].latin);
+	}
+	screen_index *idx = review_list();
+	expect_top_from(idx, "Мустафа Юсуф аль-Кумрави", "f2", 0.9);
+	expect_top_from(idx, "Мустафа Юсуф эль-Кумрави", "f2", 0.9);
+	expect_top_from(idx, "Сиди ульд Барка", "f3", 0.9);
+	expect_top_from(idx, "al-Hajj Mustafa Yusuf al-Kumrawi", "f2", 0.9);
+	expect_top_from(idx, "Hajj Mustafa Yusuf al-Kumrawi", "f2", 0.9);
+	screen_index_free(idx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +561,7 @@ int main(void)
 	    cmocka_unit_test(test_engine_explains),
 	    cmocka_unit_test(test_names_format_characters),
 	    cmocka_unit_test(test_names_spelt_letters),
+	    cmocka_unit_test(test_names_cyrillic_particles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
