@@ -545,6 +545,38 @@ static void test_names_cyrillic_particles(void **state)
 	screen_index_free(idx);
 }
 
+/* Ukrainian romanisation meets the Russian: Ihor and Igor, Oleh and Oleg,
+ * Serhiy and Sergei, Hryhoriy and Grigoriy, -ych and -ich; the g of Arabic
+ * names stays apart from their h (Hasan is not Gasan). */
+static void test_names_ukrainian(void **state)
+{
+	(void)state;
+	static const char *const pairs[][2] = {
+	    {"Ihor", "ИГОРЬ"},
+	    {"Ihor", "Igor"},
+	    {"Oleh", "Oleg"},
+	    {"Serhiy", "Sergei"},
+	    {"Serhii", "Сергей"},
+	    {"Hryhoriy", "Grigoriy"},
+	    {"Valentynovych", "ВАЛЕНТИНОВИЧ"},
+	    {"Heorhiy", "Georgiy"},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+		wam_name a, b;
+		const wam_name_part *pa = one_part(&a, pairs[i][0]), *pb = one_part(&b, pairs[i][1]);
+		wam_name_how how;
+		double s = wam_name_part_similarity(pa, pb, &how);
+		if (s < 0.9)
+			fail_msg("%s and %s: %.3f (%s)", pairs[i][0], pairs[i][1], s, wam_name_how_word(how));
+	}
+	wam_name a, b;
+	wam_name_how how;
+	assert_true(wam_name_part_similarity(one_part(&a, "Hasan"), one_part(&b, "Gasan"), &how) < 0.9);
+	screen_index *idx = review_list();
+	expect_top_from(idx, "Ihor Valentynovych Ferzenko", "f1", 0.9);
+	screen_index_free(idx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +594,7 @@ int main(void)
 	    cmocka_unit_test(test_names_format_characters),
 	    cmocka_unit_test(test_names_spelt_letters),
 	    cmocka_unit_test(test_names_cyrillic_particles),
+	    cmocka_unit_test(test_names_ukrainian),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
