@@ -577,6 +577,23 @@ static void test_names_ukrainian(void **state)
 	screen_index_free(idx);
 }
 
+/* Generational suffixes (Jr., Sr., II, III, IV) are left out of
+ * comparison like honorifics. */
+static void test_names_generational_suffixes(void **state)
+{
+	(void)state;
+	static const char *const suffixed[] = {"igor Ferzenko Jr.", "Igor Ferzenko, Jr", "Igor Ferzenko Sr.",
+	                                       "Igor Ferzenko II",  "Igor Ferzenko III", "Igor Ferzenko Junior"};
+	screen_index *idx = review_list();
+	for (size_t i = 0; i < sizeof suffixed / sizeof *suffixed; i++) {
+		wam_name n;
+		fold(&n, suffixed[i]);
+		assert_int_equal(n.ncore, 2);
+		expect_top_from(idx, suffixed[i], "f1", WAM_SANCTIONS_THRESHOLD);
+	}
+	screen_index_free(idx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -595,6 +612,7 @@ int main(void)
 	    cmocka_unit_test(test_names_spelt_letters),
 	    cmocka_unit_test(test_names_cyrillic_particles),
 	    cmocka_unit_test(test_names_ukrainian),
+	    cmocka_unit_test(test_names_generational_suffixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
