@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "embargo.h"
+#include "wam/match.h"
 
 static const wam_field item_fields[] = {
     {.name = "description", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
@@ -158,6 +159,59 @@ static int read_one(wam_db *db, json_t **out, const char *id, const char *field)
 	return rc;
 }
 
+/* Whether `supply` ({end_user: {name, country}, weapons, rounds}) is the
+ * supply exemption `x` (a row) was granted for on `date`: its end user
+ * (same country, the names compared as names are), inside its delivery
+ * window, and what was shipped under it so far with this within the
+ * quantity of its items. 0, or WAM_ECONFLICT naming `field` and why. */
+static int supply_fits(wam_db *db, const json_t *x, const json_t *supply, const char *date, const char *field)
+{
+	const char *id = json_string_value(json_object_get(x, "id"));
+	const json_t *body = json_object_get(x, "body"), *it;
+	const json_t *eu = json_object_get(body, "end_user"), *to = json_object_get(supply, "end_user");
+	const char *want = json_string_value(json_object_get(eu, "name"));
+	const char *wcc = json_string_value(json_object_get(eu, "country"));
+	const char *name = json_string_value(json_object_get(to, "name"));
+	const char *cc = json_string_value(json_object_get(to, "country"));
+	const char *from = json_string_value(json_object_get(body, "delivery_from"));
+	const char *until = json_string_value(json_object_get(body, "delivery_until"));
+	char a[4 * WAM_MAX_TEXT + 8], b[4 * WAM_MAX_TEXT + 8];
+	json_t *row = NULL;
+	size_t i;
+	long long total = 0, now = 0;
+	if (!name || !want || wam_match_name_key(a, sizeof a, want) < 0 || wam_match_name_key(b, sizeof b, name) < 0 ||
+	    strcmp(a, b) || !cc || !wcc || strcmp(cc, wcc))
+		return wam_error_set(WAM_ECONFLICT, field, "exemption %s is for the end user %s (%s), not %s (%s)", id,
+		                     want ? want : "-", wcc ? wcc : "-", name ? name : "-", cc ? cc : "-");
+	if (from && strcmp(date, from) < 0)
+		return wam_error_set(WAM_ECONFLICT, field, "exemption %s allows delivery from %s, not on %s", id, from,
+		                     date);
+	if (until && strcmp(date, until) > 0)
+		return wam_error_set(WAM_ECONFLICT, field, "exemption %s allowed delivery until %s, not on %s", id,
+		                     until, date);
+	json_array_foreach(json_object_get(body, "items"), i, it) total +=
+	    json_integer_value(json_object_get(it, "quantity"));
+	now = json_integer_value(json_object_get(supply, "weapons")) +
+	      json_integer_value(json_object_get(supply, "rounds"));
+	int rc =
+	    wam_query_row(db, &row,
+	                  "SELECT coalesce(sum(coalesce(json_array_length(payload,'$.items'),0)+"
+	                  "coalesce((SELECT sum(json_extract(l.value,'$.rounds')) FROM json_each(payload,'$.lots') l),"
+	                  "0)),0) AS n FROM events WHERE type IN ('shipment.dispatched','shipment.received') AND"
+	                  " json_extract(payload,'$.exemption')=?",
+	                  id, NULL);
+	long long before = rc ? 0 : json_integer_value(json_object_get(row, "n"));
+	json_decref(row);
+	if (rc)
+		return rc;
+	if (before + now > total)
+		return wam_error_set(
+		    WAM_ECONFLICT, field,
+		    "exemption %s covers %lld items: %lld were shipped under it, %lld more would exceed it", id, total,
+		    before, now);
+	return 0;
+}
+
 /* Whether exemption `x` (a row) lets a supply under `regime` go ahead on
  * `date`: 0, or WAM_ECONFLICT naming `field` and why. */
 static int fits(wam_db *db, const json_t *x, const char *regime, const char *date, const char *field)
@@ -211,15 +265,16 @@ static int fits(wam_db *db, const json_t *x, const char *regime, const char *dat
 	return 0; /* standing, post_delivery_notice */
 }
 
-int wam_embargo_exemption_fits(wam_db *db, const char *id, const char *regime, const char *date, const char *field)
+int wam_embargo_exemption_fits(wam_db *db, const char *id, const char *regime, const char *date, const json_t *supply,
+                               const char *field)
 {
 	json_t *x = NULL;
 	char today[11];
 	if (!field)
 		field = "exemption";
 	int rc = embargo_date(&date, today, "date");
-	if (!rc && !(rc = read_one(db, &x, id, field)))
-		rc = fits(db, x, regime, date, field);
+	if (!rc && !(rc = read_one(db, &x, id, field)) && !(rc = fits(db, x, regime, date, field)) && supply)
+		rc = supply_fits(db, x, supply, date, field);
 	json_decref(x);
 	return rc;
 }

@@ -104,7 +104,7 @@ int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t
 		const char *id = json_string_value(json_object_get(r, "id"));
 		json_t *why = NULL;
 		if (exemption) {
-			if (!wam_embargo_exemption_fits(db, exemption, id, date, "exemption"))
+			if (!wam_embargo_exemption_fits(db, exemption, id, date, NULL, "exemption"))
 				continue;
 			/* the finding says why the exemption does not waive it */
 			why = json_string(wam_error_last()->message);

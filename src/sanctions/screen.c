@@ -318,7 +318,7 @@ static int waiver(wam_db *db, bool *waived, const json_t *party, const json_t *e
 		regime = named;
 	if (!ex || !regime)
 		return 0;
-	rc = wam_embargo_exemption_fits(db, ex, regime, date, "exemption");
+	rc = wam_embargo_exemption_fits(db, ex, regime, date, NULL, "exemption");
 	if (rc == WAM_ECONFLICT || rc == WAM_ENOTFOUND || rc == WAM_EINVAL) {
 		wam_error_clear();
 		return 0;

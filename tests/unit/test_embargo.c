@@ -295,13 +295,16 @@ static void test_notify_no_objection(void **state)
 	import_test_regimes(r, 1);
 	/* notified on Monday 2 November 2026: the fifth working day is Monday 9 */
 	exemption(r, ex, "notify_no_objection", ",\"notified_on\":\"2026-11-02\"");
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-09", "exemption"), WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-09", NULL, "exemption"),
+	                 WAM_ECONFLICT);
 	assert_non_null(strstr(wam_error_last()->message, "2026-11-09"));
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", "exemption"), 0);
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "other", "2026-11-10", "exemption"), WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", NULL, "exemption"), 0);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "other", "2026-11-10", NULL, "exemption"),
+	                 WAM_ECONFLICT);
 	exemption(r, ex2, "notify_no_objection", ",\"notified_on\":\"2026-11-02\"");
 	decide(r, ex2, "objection", "2026-11-05", "letter 1");
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex2, "testland", "2026-11-20", "exemption"), WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex2, "testland", "2026-11-20", NULL, "exemption"),
+	                 WAM_ECONFLICT);
 	json_t *out = NULL;
 	assert_int_equal(wam_embargo_exemption_get(r->db, &out, ex2, "2026-11-20"), 0);
 	assert_string_equal(test_str(out, "state"), "objected");
@@ -331,7 +334,8 @@ static void test_prior_approval(void **state)
 	char ex[WAM_ID_LEN + 1];
 	import_test_regimes(r, 1);
 	exemption(r, ex, "prior_approval", "");
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", "exemption"), WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", NULL, "exemption"),
+	                 WAM_ECONFLICT);
 	json_t *in = test_json("{\"decision\":\"approved\",\"date\":\"2026-11-01\"}"), *out = NULL;
 	long long before = test_events(r);
 	assert_int_equal(wam_embargo_exemption_decide(r->db, &out, ex, in), WAM_EINVAL);
@@ -339,7 +343,60 @@ static void test_prior_approval(void **state)
 	unchanged(r, before);
 	json_decref(in);
 	decide(r, ex, "approved", "2026-11-01", "TC/2026/7");
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", "exemption"), 0);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", NULL, "exemption"), 0);
+	clean(r);
+}
+
+/* An exemption lets through only the supply it was granted for: its end
+ * user, inside its delivery window, up to its items' quantity. */
+static const char *const EXEMPTION_FOR =
+    "{\"procedure\":\"standing\",\"notifying_state\":\"HT\",\"supplier\":\"Haiti Defence Works\","
+    "\"end_user\":{\"name\":\"%s\",\"country\":\"SN\"},"
+    "\"items\":[{\"description\":\"assault rifle\",\"quantity\":%d}]%s}";
+
+static void exemption_for(test_reg *r, char id[WAM_ID_LEN + 1], const char *end_user, int quantity, const char *more)
+{
+	json_t *in = fmt_json(EXEMPTION_FOR, end_user, quantity, more), *out = NULL;
+	if (wam_embargo_exemption_add(r->db, &out, "testland", in))
+		fail_msg("exemption: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	snprintf(id, WAM_ID_LEN + 1, "%s", test_str(out, "id"));
+	json_decref(in);
+	json_decref(out);
+}
+
+static void test_exemption_fits_its_supply(void **state)
+{
+	test_reg *r = *state;
+	char lic[WAM_ID_LEN + 1], euc[WAM_ID_LEN + 1], a[WAM_ID_LEN + 1], b[WAM_ID_LEN + 1];
+	char other[WAM_ID_LEN + 1], window[WAM_ID_LEN + 1], one[WAM_ID_LEN + 1];
+	json_t *out = NULL;
+	licence_and_euc(r, lic, euc);
+	rifle(r, "FIT-1", a);
+	rifle(r, "FIT-2", b);
+	import_test_regimes(r, 1);
+	/* another end user's exemption lets nothing through */
+	exemption_for(r, other, "Other unit", 2, "");
+	long long before = test_events(r);
+	assert_int_equal(ship(r, &out, lic, euc, a, "2026-06-15", other), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "exemption");
+	assert_non_null(strstr(wam_error_last()->message, "Other unit"));
+	unchanged(r, before);
+	/* a delivery window long past */
+	exemption_for(r, window, "ARMED FORCES OF  SENEGAL", 2,
+	              ",\"delivery_from\":\"2026-01-01\",\"delivery_until\":\"2026-02-01\"");
+	before = test_events(r);
+	assert_int_equal(ship(r, &out, lic, euc, a, "2026-06-15", window), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "2026-02-01"));
+	unchanged(r, before);
+	/* one rifle granted: the first ships (names compared as names are),
+	 * the second is more than was granted */
+	exemption_for(r, one, "armed forces of senegal", 1, "");
+	assert_int_equal(ship(r, &out, lic, euc, a, "2026-06-15", one), 0);
+	json_decref(out);
+	before = test_events(r);
+	assert_int_equal(ship(r, &out, lic, euc, b, "2026-06-16", one), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "exceed"));
+	unchanged(r, before);
 	clean(r);
 }
 
@@ -464,6 +521,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    TEST_IN_HT(test_regime_history),
 	    TEST_IN_HT(test_shipment_needs_a_fitting_exemption),
+	    TEST_IN_HT(test_exemption_fits_its_supply),
 	    TEST_IN_HT(test_notify_no_objection),
 	    TEST_IN_HT(test_prior_approval),
 	    TEST_IN_HT(test_notices),
