@@ -213,15 +213,45 @@ static int supply_fits(wam_db *db, const json_t *x, const json_t *supply, const 
 }
 
 /* Whether exemption `x` (a row) lets a supply under `regime` go ahead on
- * `date`: 0, or WAM_ECONFLICT naming `field` and why. */
+ * `date`: 0, or WAM_ECONFLICT naming `field` and why. Only what had
+ * happened by `date` counts: the notification and the committee's
+ * decisions dated on or before it. */
 static int fits(wam_db *db, const json_t *x, const char *regime, const char *date, const char *field)
 {
 	const char *id = json_string_value(json_object_get(x, "id"));
 	const char *r = json_string_value(json_object_get(x, "regime"));
 	const char *procedure = json_string_value(json_object_get(x, "procedure"));
-	const char *state = json_string_value(json_object_get(x, "state"));
 	const char *until = json_string_value(json_object_get(x, "valid_until"));
-	const char *notified = json_string_value(json_object_get(x, "notified_on"));
+	const char *notified = json_string_value(json_object_get(json_object_get(x, "body"), "notified_on"));
+	const char *state = "recorded", *reference = NULL;
+	const json_t *d;
+	size_t i;
+	if (notified && strcmp(notified, date) > 0)
+		notified = NULL;
+	else if (notified)
+		state = "notified";
+	json_array_foreach(json_object_get(x, "decisions"), i, d)
+	{
+		const char *decision = json_string_value(json_object_get(d, "decision"));
+		const char *on = json_string_value(json_object_get(d, "date"));
+		if (!decision || !on || strcmp(on, date) > 0)
+			continue;
+		if (!strcmp(decision, "notified")) {
+			notified = on;
+			if (!strcmp(state, "recorded"))
+				state = "notified";
+		} else if (!strcmp(decision, "no_objection"))
+			state = "no_objection";
+		else if (!strcmp(decision, "objection"))
+			state = "objected";
+		else if (!strcmp(decision, "approved")) {
+			state = "approved";
+			reference = json_string_value(json_object_get(d, "reference"));
+		} else
+			state = "refused";
+	}
+	if (!reference && !strcmp(state, "approved"))
+		reference = json_string_value(json_object_get(x, "committee_reference"));
 	if (regime && strcmp(r, regime))
 		return wam_error_set(WAM_ECONFLICT, field, "exemption %s is under the %s regime, not %s", id, r,
 		                     regime);
@@ -257,7 +287,7 @@ static int fits(wam_db *db, const json_t *x, const char *regime, const char *dat
 		return 0;
 	}
 	if (!strcmp(procedure, "prior_approval")) {
-		if (strcmp(state, "approved") || !json_is_string(json_object_get(x, "committee_reference")))
+		if (strcmp(state, "approved") || !reference)
 			return wam_error_set(WAM_ECONFLICT, field, "exemption %s needs the committee's approval first",
 			                     id);
 		return 0;
@@ -364,6 +394,15 @@ int wam_embargo_exemption_add(wam_db *db, json_t **out, const char *regime, cons
 		    wam_error_set(WAM_EINVAL, "procedure", "the %s regime provides no %s procedure", regime, procedure);
 		goto done;
 	}
+	const char *notified = json_string_value(json_object_get(p, "notified_on"));
+	char today[11];
+	wam_date_today(today);
+	if (notified && strcmp(notified, today) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "notified_on",
+		                   "%s %s is after today (%s): a record says what has happened", "notified_on",
+		                   notified, today);
+		goto done;
+	}
 	json_object_set_new(p, "regime", json_string(regime));
 	if ((rc = wam_db_begin(db)))
 		goto done;
@@ -407,6 +446,13 @@ int wam_embargo_exemption_decide(wam_db *db, json_t **out, const char *id, const
 		goto fail;
 	const char *procedure = json_string_value(json_object_get(x, "procedure"));
 	const char *state = json_string_value(json_object_get(x, "state"));
+	const char *notified = json_string_value(json_object_get(x, "notified_on"));
+	if (strcmp(decision, "notified") && notified && strcmp(date, notified) < 0) {
+		rc = wam_error_set(WAM_EINVAL, "date",
+		                   "exemption %s was notified on %s: the committee's %s cannot be dated %s", id,
+		                   notified, decision, date);
+		goto fail;
+	}
 	bool ok = !strcmp(decision, "notified") ? strcmp(procedure, "standing") != 0
 	          : !strcmp(decision, "approved")
 	              ? !strcmp(procedure, "prior_approval")

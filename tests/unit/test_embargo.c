@@ -400,6 +400,54 @@ static void test_exemption_fits_its_supply(void **state)
 	clean(r);
 }
 
+/* Only what had happened by a day counts on that day: an approval from
+ * its date, an objection from its date; a decision before the
+ * notification, a future notification, are refused. */
+static void test_decision_dates(void **state)
+{
+	test_reg *r = *state;
+	char ex[WAM_ID_LEN + 1], ex2[WAM_ID_LEN + 1];
+	json_t *out = NULL, *in;
+	import_test_regimes(r, 1);
+	exemption(r, ex, "prior_approval", "");
+	decide(r, ex, "approved", "2026-11-01", "TC/2026/8");
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-10-31", NULL, "exemption"),
+	                 WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-01", NULL, "exemption"), 0);
+	exemption(r, ex2, "notify_no_objection", ",\"notified_on\":\"2026-11-02\"");
+	long long before = test_events(r);
+	in = test_json("{\"decision\":\"objection\",\"date\":\"2026-11-01\"}");
+	assert_int_equal(wam_embargo_exemption_decide(r->db, &out, ex2, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "date");
+	unchanged(r, before);
+	json_decref(in);
+	decide(r, ex2, "objection", "2026-11-20", "letter 2");
+	/* the period had passed with no objection before the objection came */
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex2, "testland", "2026-11-12", NULL, "exemption"), 0);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex2, "testland", "2026-11-20", NULL, "exemption"),
+	                 WAM_ECONFLICT);
+	/* the notification is not dated in the future */
+	in = fmt_json(EXEMPTION, "notify_no_objection", ",\"notified_on\":\"2999-01-01\"");
+	before = test_events(r);
+	assert_int_equal(wam_embargo_exemption_add(r->db, &out, "testland", in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "notified_on");
+	unchanged(r, before);
+	json_decref(in);
+	/* a lowercase notifying State is read as its code */
+	in = test_json("{\"procedure\":\"standing\",\"notifying_state\":\"ht\",\"supplier\":\"S\","
+	               "\"end_user\":{\"name\":\"U\",\"country\":\"sn\"},"
+	               "\"items\":[{\"description\":\"helmet\",\"quantity\":2}]}");
+	int rc = wam_embargo_exemption_add(r->db, &out, "testland", in);
+	if (rc == 0) {
+		assert_string_equal(test_str(out, "notifying_state"), "HT");
+		assert_string_equal(test_str(json_object_get(out, "end_user"), "country"), "SN");
+	} else
+		assert_int_equal(rc, WAM_EINVAL);
+	json_decref(out);
+	json_decref(in);
+	clean(r);
+}
+
 /* A shipment under a post-delivery-notice exemption makes its notice due
  * 30 days on; a seizure in a country whose regime asks for it makes one
  * due in 30 days; a notice is sent once. */
@@ -522,6 +570,7 @@ int main(void)
 	    TEST_IN_HT(test_regime_history),
 	    TEST_IN_HT(test_shipment_needs_a_fitting_exemption),
 	    TEST_IN_HT(test_exemption_fits_its_supply),
+	    TEST_IN_HT(test_decision_dates),
 	    TEST_IN_HT(test_notify_no_objection),
 	    TEST_IN_HT(test_prior_approval),
 	    TEST_IN_HT(test_notices),
