@@ -493,6 +493,14 @@ static void test_notices(void **state)
 	assert_int_equal(wam_embargo_notice_document(r->db, &html, &n, id), 0);
 	assert_non_null(strstr(html, "SZ-1"));
 	free(html);
+	/* not sent before the seizure it tells of */
+	json_t *early = test_json("{\"date\":\"2026-10-15\",\"reference\":\"NV-0\"}");
+	long long before0 = test_events(r);
+	assert_int_equal(wam_embargo_notice_sent(r->db, &out, id, early), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "date");
+	assert_non_null(strstr(wam_error_last()->message, "2026-11-01"));
+	unchanged(r, before0);
+	json_decref(early);
 	json_t *sent = test_json("{\"date\":\"2026-11-20\",\"reference\":\"NV-1\",\"notes\":\"destroyed\"}");
 	assert_int_equal(wam_embargo_notice_sent(r->db, &out, id, sent), 0);
 	assert_string_equal(test_str(out, "state"), "sent");
