@@ -61,8 +61,10 @@ WAM_API int wam_embargo_regimes_import_file(wam_db *db, json_t **out, const char
  * national embargoes recorded here as regimes of source `national` — each
  * {id, name, source (un | national), target, scope, territories: [CC],
  * committee, panel, resolutions: [{number, date, what}], periods: [{from,
- * until?, target, scope, note?}], procedures: [{procedure, covers,
- * period_days?}], seizure_notice_days?, unconfirmed: [what the file could
+ * until?, target, scope, note?, resolution?, seizure_notice_days?}],
+ * procedures: [{procedure, covers, period_days?}], seizure_notice_days?
+ * (that of the period in force on `date`), reference (the resolution of
+ * that period), unconfirmed: [what the file could
  * not confirm], sources: [..], in_force: bool as of `date` (NULL: today),
  * applies: the period in force on `date` or null}, ordered by name. */
 WAM_API int wam_embargo_regime_list(wam_db *db, json_t **out, const char *date);

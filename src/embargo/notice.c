@@ -280,13 +280,13 @@ int embargo_seizure_notices(wam_db *db, const char *recovery_id, const char *cou
 		goto done;
 	json_array_foreach(regimes, i, r)
 	{
-		const json_t *days = json_object_get(r, "seizure_notice_days");
+		long days = embargo_seizure_days(r, date);
 		char due[11];
-		if (!json_is_integer(days) || !embargo_covers(r, country) || !embargo_period_on(r, date))
+		if (!days || !embargo_covers(r, country))
 			continue;
 		if (!items)
 			items = seized_items(rec);
-		embargo_add_days(due, date, (long)json_integer_value(days));
+		embargo_add_days(due, date, days);
 		if ((rc = embargo_notice_due(db, "post_seizure", json_string_value(json_object_get(r, "id")),
 		                             "recovery", recovery_id, due, items, NULL)))
 			break;

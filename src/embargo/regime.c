@@ -110,14 +110,17 @@ static int need_texts(const json_t *o, const char *key, const char *prefix, bool
 
 static int check_period(const json_t *p, const char *prefix)
 {
-	static const char *const known[] = {"from", "until", "target", "scope", "note", NULL};
+	static const char *const known[] = {
+	    "from", "until", "target", "scope", "note", "resolution", "seizure_notice_days", NULL};
 	int rc;
 	if (!json_is_object(p))
 		return wam_error_set(WAM_EINVAL, prefix, "%s must be an object", prefix);
 	if ((rc = keys_known(p, known, prefix)) || (rc = need_date(p, "from", prefix, true)) ||
 	    (rc = need_date(p, "until", prefix, false)) ||
 	    (rc = need_word(p, "target", prefix, embargo_regime_targets)) ||
-	    (rc = need_word(p, "scope", prefix, embargo_regime_scopes)) || (rc = need_text(p, "note", prefix, false)))
+	    (rc = need_word(p, "scope", prefix, embargo_regime_scopes)) || (rc = need_text(p, "note", prefix, false)) ||
+	    (rc = need_int(p, "resolution", prefix, 1, 99999, false)) ||
+	    (rc = need_int(p, "seizure_notice_days", prefix, 1, 365, false)))
 		return rc;
 	const char *until = json_string_value(json_object_get(p, "until"));
 	if (until && strcmp(until, json_string_value(json_object_get(p, "from"))) < 0)
@@ -191,9 +194,20 @@ static int check_regime(wam_db *db, const json_t *r, const char *prefix)
 			return rc;
 		const json_t *prev = i ? json_array_get(v, i - 1) : NULL;
 		const char *pu = json_string_value(json_object_get(prev, "until"));
-		if (prev && (!pu || strcmp(pu, json_string_value(json_object_get(e, "from"))) >= 0))
-			return wam_error_set(WAM_EINVAL, field,
-			                     "%sfrom must come after the end of the period before it", field);
+		if (prev && (!pu || strcmp(pu, json_string_value(json_object_get(e, "from"))) >= 0)) {
+			snprintf(field, sizeof field, "%speriods[%zu].from", prefix, i);
+			return wam_error_set(WAM_EINVAL, field, "%s must come after the end of the period before it",
+			                     field);
+		}
+		const json_t *n = json_object_get(e, "resolution"), *res;
+		size_t j;
+		bool named = !n;
+		json_array_foreach(json_object_get(r, "resolutions"), j, res) named |=
+		    n && json_integer_value(json_object_get(res, "number")) == json_integer_value(n);
+		if (!named) {
+			snprintf(field, sizeof field, "%speriods[%zu].resolution", prefix, i);
+			return wam_error_set(WAM_EINVAL, field, "%s must be one of the regime's resolutions", field);
+		}
 	}
 	v = json_object_get(r, "procedures");
 	if (!json_is_array(v) || json_array_size(v) > 10)
@@ -348,13 +362,55 @@ int wam_embargo_regimes_import_file(wam_db *db, json_t **out, const char *path)
 	return rc;
 }
 
+/* The resolution a period of `regime` comes from ("S/RES/2745 (2024)"):
+ * the period's `resolution`, else the regime's first. */
+void embargo_period_reference(char *out, size_t cap, const json_t *regime, const json_t *period)
+{
+	const json_t *n = json_object_get(period, "resolution"), *res;
+	size_t i;
+	json_array_foreach(json_object_get(regime, "resolutions"), i, res)
+	{
+		const char *d = json_string_value(json_object_get(res, "date"));
+		if (n && d && json_integer_value(json_object_get(res, "number")) == json_integer_value(n)) {
+			snprintf(out, cap, "S/RES/%lld (%.4s)", (long long)json_integer_value(n), d);
+			return;
+		}
+	}
+	embargo_reference(out, cap, regime);
+}
+
+/* The days within which a seizure on `date` is notified under `regime`:
+ * the period's `seizure_notice_days` (files before it was a period's: the
+ * regime's), 0 when none. */
+long embargo_seizure_days(const json_t *regime, const char *date)
+{
+	const json_t *p = embargo_period_on(regime, date);
+	const json_t *d = json_object_get(p, "seizure_notice_days");
+	if (!p)
+		return 0;
+	if (!json_is_integer(d)) {
+		/* an older file: the regime's, unless its periods carry their own */
+		size_t i;
+		const json_t *q;
+		json_array_foreach(json_object_get(regime, "periods"), i,
+		                   q) if (json_object_get(q, "seizure_notice_days")) return 0;
+		d = json_object_get(regime, "seizure_notice_days");
+	}
+	return json_is_integer(d) ? (long)json_integer_value(d) : 0;
+}
+
 /* A regime of the file as the API shows it on `date`. */
 static json_t *shown(const json_t *body, const char *date, bool removed)
 {
 	json_t *r = json_deep_copy(body);
 	const json_t *p = embargo_period_on(body, date);
 	char reference[64];
-	embargo_reference(reference, sizeof reference, body);
+	long days = embargo_seizure_days(body, date);
+	embargo_period_reference(reference, sizeof reference, body, p);
+	if (days)
+		json_object_set_new(r, "seizure_notice_days", json_integer(days));
+	else
+		json_object_del(r, "seizure_notice_days");
 	json_object_set_new(r, "source", json_string("un"));
 	json_object_set_new(r, "reference", json_string(reference));
 	json_object_set_new(r, "in_force", json_boolean(p != NULL));

@@ -111,7 +111,7 @@ int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t
 			wam_error_clear();
 		}
 		char reference[64];
-		embargo_reference(reference, sizeof reference, r);
+		embargo_period_reference(reference, sizeof reference, r, period);
 		json_t *f = finding(role, name, country, json_string_value(json_object_get(period, "from")), reference);
 		if (f && why)
 			json_object_set_new(f, "exemption", json_pack("{s:s, s:o}", "id", exemption, "why", why));

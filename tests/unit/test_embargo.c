@@ -512,6 +512,106 @@ static void test_notices(void **state)
 	test_expect_rebuilt(r, "SELECT group_concat(id||state||due||coalesce(sent_on,'-'),'|') FROM notices");
 }
 
+/* The 30-day seizure notice and the reference are a period's: a seizure
+ * before the period that brought the rule makes no notice, and a finding
+ * names the resolution its period comes from. */
+static const char *const PERIOD_REGIMES =
+    "{\"version\":1,\"generated\":\"2026-01-01\",\"sources\":[\"test\"],\"regimes\":[{\"id\":\"testland\","
+    "\"name\":\"Testland\",\"target\":\"territory\",\"scope\":\"all_arms\",\"territories\":[\"SN\",\"HT\"],"
+    "\"committee\":\"Test Committee\",\"panel\":null,\"resolutions\":[{\"number\":9001,\"date\":\"2020-01-01\","
+    "\"what\":\"test\"},{\"number\":9002,\"date\":\"2026-11-01\",\"what\":\"seizures notified\"}],"
+    "\"periods\":[{\"from\":\"2020-01-01\",\"until\":\"2026-10-31\",\"target\":\"territory\",\"scope\":"
+    "\"all_arms\",\"resolution\":9001},{\"from\":\"2026-11-01\",\"target\":\"territory\",\"scope\":\"all_arms\","
+    "\"resolution\":9002,\"seizure_notice_days\":30}],"
+    "\"procedures\":[{\"procedure\":\"standing\",\"covers\":\"x\"}],"
+    "\"list_types\":[\"Testland\"],\"sources\":[\"test\"],\"unconfirmed\":[]}]}";
+
+static void seize(test_reg *r, const char *serial, const char *date)
+{
+	char g[WAM_ID_LEN + 1], item[256];
+	json_t *out = NULL;
+	snprintf(item, sizeof item,
+	         "{\"category\":\"SA4\",\"make\":\"Kalashnikov\",\"model\":\"AK-47\",\"serial\":\"%s\","
+	         "\"country\":\"RU\",\"status\":\"stolen\"}",
+	         serial);
+	test_add_item(r, item, g);
+	json_t *rec = fmt_json("{\"type\":\"seized\",\"date\":\"%s\",\"officer\":\"X\","
+	                       "\"context\":\"border_interdiction\",\"weapons\":[{\"item_id\":\"%s\"}]}",
+	                       date, g);
+	if (wam_collection_recovery_add(r->db, &out, rec))
+		fail_msg("recovery: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(rec);
+	json_decref(out);
+}
+
+static void test_periods_own_rules(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = test_json(PERIOD_REGIMES), *out = NULL, *list = NULL;
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, in), 0);
+	json_decref(in);
+	json_decref(out);
+	seize(r, "PER-1", "2026-10-15");
+	assert_int_equal(wam_embargo_notice_list(r->db, &list, "due"), 0);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+	seize(r, "PER-2", "2026-11-02");
+	assert_int_equal(wam_embargo_notice_list(r->db, &list, "due"), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(test_str(json_array_get(list, 0), "due"), "2026-12-02");
+	json_decref(list);
+	json_t *party = test_json("{\"name\":\"Armed Forces of Senegal\",\"role\":\"end_user\"}");
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-11-05", party), 0);
+	const json_t *f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+	assert_string_equal(test_str(f, "reference"), "S/RES/9002 (2026)");
+	assert_string_equal(test_str(json_array_get(json_object_get(out, "regimes"), 0), "reference"),
+	                    "S/RES/9002 (2026)");
+	json_decref(out);
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-10-05", party), 0);
+	f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+	assert_string_equal(test_str(f, "reference"), "S/RES/9001 (2020)");
+	json_decref(out);
+	json_decref(party);
+	/* overlapping periods name the field whole; an unknown resolution too */
+	json_t *bad = test_json(PERIOD_REGIMES);
+	json_t *periods = json_object_get(json_array_get(json_object_get(bad, "regimes"), 0), "periods");
+	json_object_set_new(bad, "version", json_integer(2));
+	json_object_set_new(json_array_get(periods, 0), "until", json_string("2026-11-05"));
+	long long before = test_events(r);
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, bad), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "regimes[0].periods[1].from");
+	json_object_set_new(json_array_get(periods, 0), "until", json_string("2026-10-31"));
+	json_object_set_new(json_array_get(periods, 1), "resolution", json_integer(1234));
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, bad), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "regimes[0].periods[1].resolution");
+	unchanged(r, before);
+	json_decref(bad);
+	/* the rule shows on the days of its period */
+	assert_int_equal(wam_embargo_regime_get(r->db, &out, "testland", "2026-11-05"), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "seizure_notice_days")), 30);
+	json_decref(out);
+	clean(r);
+}
+
+/* The shipped file names the resolution of each period. */
+static void test_car_reference(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = NULL;
+	assert_int_equal(wam_embargo_regimes_import_file(r->db, &out, NULL), 0);
+	json_decref(out);
+	json_t *party = test_json("{\"name\":\"Some armed group\",\"role\":\"end_user\"}");
+	assert_int_equal(wam_embargo_check(r->db, &out, "CF", "2024-08-01", party), 0);
+	const json_t *f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+	assert_string_equal(test_str(f, "reference"), "S/RES/2745 (2024)");
+	json_decref(out);
+	assert_int_equal(wam_embargo_regime_get(r->db, &out, "car", "2024-01-01"), 0);
+	assert_null(json_object_get(out, "seizure_notice_days"));
+	json_decref(out);
+	json_decref(party);
+	clean(r);
+}
+
 /* National embargoes: recorded and lifted here, shown among the regimes,
  * found by the screener as before. */
 static void test_national_embargo(void **state)
@@ -579,6 +679,8 @@ int main(void)
 	    TEST_IN_HT(test_shipment_needs_a_fitting_exemption),
 	    TEST_IN_HT(test_exemption_fits_its_supply),
 	    TEST_IN_HT(test_decision_dates),
+	    TEST_IN_HT(test_periods_own_rules),
+	    TEST_IN_HT(test_car_reference),
 	    TEST_IN_HT(test_notify_no_objection),
 	    TEST_IN_HT(test_prior_approval),
 	    TEST_IN_HT(test_notices),
