@@ -624,6 +624,13 @@ static void test_national_embargo(void **state)
 	snprintf(id, sizeof id, "%s", test_str(out, "id"));
 	json_decref(out);
 	json_decref(in);
+	/* the same embargo twice, both in force, is refused */
+	in = test_json("{\"country\":\"SN\",\"reference\":\"ecowas 1/2026 \",\"since\":\"2026-02-01\"}");
+	long long before = test_events(r);
+	assert_int_equal(wam_embargo_record(r->db, &out, in), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "reference");
+	unchanged(r, before);
+	json_decref(in);
 	assert_int_equal(wam_embargo_regime_list(r->db, &list, "2026-03-01"), 0);
 	assert_int_equal(json_array_size(list), 1);
 	assert_string_equal(test_str(json_array_get(list, 0), "source"), "national");
