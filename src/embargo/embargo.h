@@ -48,6 +48,9 @@ void embargo_reference(char *out, size_t cap, const json_t *regime);
  * first), and the days within which a seizure on a date is notified. */
 void embargo_period_reference(char *out, size_t cap, const json_t *regime, const json_t *period);
 long embargo_seizure_days(const json_t *regime, const char *date);
+/* A regime a newer file no longer holds, as it applied: not in force from
+ * `from` on, marked `withdrawn_from` (changes `body`). */
+void embargo_withdrawn(json_t *body, const char *from);
 /* Appends `notice.due` {kind, regime, about: {kind, id}, due, items?, exemption?} inside
  * the open transaction. */
 int embargo_notice_due(wam_db *db, const char *kind, const char *regime, const char *about_kind, const char *about_id,

@@ -612,6 +612,52 @@ static void test_car_reference(void **state)
 	clean(r);
 }
 
+/* A newer file that changes a regime's past says so; one that no longer
+ * holds a regime ends it from its date, and the past stays answerable. */
+static void test_newer_file(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = NULL, *party = test_json("{\"name\":\"Armed Forces of Senegal\",\"role\":\"end_user\"}");
+	import_test_regimes(r, 1);
+	json_t *v2 = fmt_json(TEST_REGIMES, 2);
+	json_object_set_new(v2, "generated", json_string("2026-03-01"));
+	json_object_set_new(
+	    json_array_get(json_object_get(json_array_get(json_object_get(v2, "regimes"), 0), "periods"), 0), "from",
+	    json_string("2021-01-01"));
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, v2), 0);
+	json_decref(v2);
+	const json_t *h = json_array_get(json_object_get(out, "history_changed"), 0);
+	assert_non_null(h);
+	assert_string_equal(test_str(h, "id"), "testland");
+	assert_string_equal(test_str(json_array_get(json_object_get(h, "old"), 0), "from"), "2020-01-01");
+	assert_string_equal(test_str(json_array_get(json_object_get(h, "new"), 0), "from"), "2021-01-01");
+	json_decref(out);
+	/* a file without it, of 2026-06-01 */
+	json_t *v3 = fmt_json(TEST_REGIMES, 3);
+	json_object_set_new(v3, "generated", json_string("2026-06-01"));
+	json_object_set_new(json_array_get(json_object_get(v3, "regimes"), 0), "id", json_string("otherland"));
+	json_object_set_new(json_array_get(json_object_get(v3, "regimes"), 0), "territories", json_pack("[s]", "ML"));
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, v3), 0);
+	json_decref(v3);
+	assert_int_equal(json_array_size(json_object_get(out, "removed")), 1);
+	assert_int_equal(json_array_size(json_object_get(out, "history_changed")), 0);
+	json_decref(out);
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-05-31", party), 0);
+	assert_false(json_is_true(json_object_get(json_object_get(out, "screening"), "clear")));
+	assert_false(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-06-01", party), 0);
+	assert_true(json_is_true(json_object_get(json_object_get(out, "screening"), "clear")));
+	assert_true(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	assert_int_equal(wam_embargo_regime_get(r->db, &out, "testland", "2026-07-01"), 0);
+	assert_string_equal(test_str(out, "withdrawn_from"), "2026-06-01");
+	assert_true(json_is_false(json_object_get(out, "in_force")));
+	json_decref(out);
+	json_decref(party);
+	clean(r);
+}
+
 /* National embargoes: recorded and lifted here, shown among the regimes,
  * found by the screener as before. */
 static void test_national_embargo(void **state)
@@ -688,6 +734,7 @@ int main(void)
 	    TEST_IN_HT(test_decision_dates),
 	    TEST_IN_HT(test_periods_own_rules),
 	    TEST_IN_HT(test_car_reference),
+	    TEST_IN_HT(test_newer_file),
 	    TEST_IN_HT(test_notify_no_objection),
 	    TEST_IN_HT(test_prior_approval),
 	    TEST_IN_HT(test_notices),
