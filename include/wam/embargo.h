@@ -61,8 +61,10 @@ WAM_API int wam_embargo_regimes_import_file(wam_db *db, json_t **out, const char
  * national embargoes recorded here as regimes of source `national` — each
  * {id, name, source (un | national), target, scope, territories: [CC],
  * committee, panel, resolutions: [{number, date, what}], periods: [{from,
- * until?, target, scope, note?}], procedures: [{procedure, covers,
- * period_days?}], seizure_notice_days?, unconfirmed: [what the file could
+ * until?, target, scope, note?, resolution?, seizure_notice_days?}],
+ * procedures: [{procedure, covers, period_days?}], seizure_notice_days?
+ * (that of the period in force on `date`), reference (the resolution of
+ * that period), unconfirmed: [what the file could
  * not confirm], sources: [..], in_force: bool as of `date` (NULL: today),
  * applies: the period in force on `date` or null}, ordered by name. */
 WAM_API int wam_embargo_regime_list(wam_db *db, json_t **out, const char *date);
@@ -111,12 +113,16 @@ WAM_API int wam_embargo_exemption_decide(wam_db *db, json_t **out, const char *i
 WAM_API int wam_embargo_exemption_get(wam_db *db, json_t **out, const char *id, const char *date);
 /* Every exemption, of `regime` (NULL: all), newest first. */
 WAM_API int wam_embargo_exemption_list(wam_db *db, json_t **out, const char *regime);
-/* Whether exemption `id` lets a supply under regime `regime` go ahead on
- * `date`: 0 when it does; WAM_ECONFLICT naming `field` and why when it
- * does not (another regime, expired, no-objection period not passed, an
- * objection, no approval yet, ...). */
+/* Whether exemption `id` lets a supply under regime `regime` (NULL: its
+ * own) go ahead on `date`: 0 when it does; WAM_ECONFLICT naming `field`
+ * and why when it does not (another regime, expired, no-objection period
+ * not passed, an objection, no approval yet, ...). With `supply`
+ * ({end_user: {name, country}, weapons: n, rounds: n}, the shipment's
+ * facts), also that it is the supply the exemption was granted for: its
+ * end user, inside its delivery window, and what the shipments recorded
+ * under it carried so far with this within its items' quantity. */
 WAM_API int wam_embargo_exemption_fits(wam_db *db, const char *id, const char *regime, const char *date,
-                                       const char *field);
+                                       const json_t *supply, const char *field);
 /* The notification to the committee as an HTML page (malloc'd, the
  * caller frees it), with the fields of the committee's guidance: the
  * notifying State, supplier and manufacturer, the precise end user, the

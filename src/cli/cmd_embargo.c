@@ -246,6 +246,9 @@ static void print_regimes_import(const json_t *o)
 	print_words_line("added", json_object_get(o, "added"));
 	print_words_line("changed", json_object_get(o, "changed"));
 	print_words_line("removed", json_object_get(o, "removed"));
+	/* periods rewritten for days already past: the officer checks them (--json has old and new) */
+	if (json_array_size(json_object_get(o, "history_changed")))
+		print_words_line("history changed", json_object_get(o, "history_changed"));
 	printf("%-10s %lld\n", "unchanged", (long long)json_integer_value(json_object_get(o, "unchanged")));
 }
 

@@ -49,6 +49,13 @@ int embargo_regime_body(wam_db *db, json_t **out, const char *id, const char *fi
 const json_t *embargo_procedure(const json_t *regime, const char *procedure);
 /* "S/RES/N (YYYY)" of the regime's first resolution into `out`. */
 void embargo_reference(char *out, size_t cap, const json_t *regime);
+/* The resolution a period comes from (its `resolution`, else the regime's
+ * first), and the days within which a seizure on a date is notified. */
+void embargo_period_reference(char *out, size_t cap, const json_t *regime, const json_t *period);
+long embargo_seizure_days(const json_t *regime, const char *date);
+/* A regime a newer file no longer holds, as it applied: not in force from
+ * `from` on, marked `withdrawn_from` (changes `body`). */
+void embargo_withdrawn(json_t *body, const char *from);
 /* Appends `notice.due` {kind, regime, about: {kind, id}, due, items?, exemption?} inside
  * the open transaction. */
 int embargo_notice_due(wam_db *db, const char *kind, const char *regime, const char *about_kind, const char *about_id,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "embargo.h"
+#include "wam/match.h"
 
 static const wam_field item_fields[] = {
     {.name = "description", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
@@ -158,16 +159,99 @@ static int read_one(wam_db *db, json_t **out, const char *id, const char *field)
 	return rc;
 }
 
+/* Whether `supply` ({end_user: {name, country}, weapons, rounds}) is the
+ * supply exemption `x` (a row) was granted for on `date`: its end user
+ * (same country, the names compared as names are), inside its delivery
+ * window, and what was shipped under it so far with this within the
+ * quantity of its items. 0, or WAM_ECONFLICT naming `field` and why. */
+static int supply_fits(wam_db *db, const json_t *x, const json_t *supply, const char *date, const char *field)
+{
+	const char *id = json_string_value(json_object_get(x, "id"));
+	const json_t *body = json_object_get(x, "body"), *it;
+	const json_t *eu = json_object_get(body, "end_user"), *to = json_object_get(supply, "end_user");
+	const char *want = json_string_value(json_object_get(eu, "name"));
+	const char *wcc = json_string_value(json_object_get(eu, "country"));
+	const char *name = json_string_value(json_object_get(to, "name"));
+	const char *cc = json_string_value(json_object_get(to, "country"));
+	const char *from = json_string_value(json_object_get(body, "delivery_from"));
+	const char *until = json_string_value(json_object_get(body, "delivery_until"));
+	char a[4 * WAM_MAX_TEXT + 8], b[4 * WAM_MAX_TEXT + 8];
+	json_t *row = NULL;
+	size_t i;
+	long long total = 0, now = 0;
+	if (!name || !want || wam_match_name_key(a, sizeof a, want) < 0 || wam_match_name_key(b, sizeof b, name) < 0 ||
+	    strcmp(a, b) || !cc || !wcc || strcmp(cc, wcc))
+		return wam_error_set(WAM_ECONFLICT, field, "exemption %s is for the end user %s (%s), not %s (%s)", id,
+		                     want ? want : "-", wcc ? wcc : "-", name ? name : "-", cc ? cc : "-");
+	if (from && strcmp(date, from) < 0)
+		return wam_error_set(WAM_ECONFLICT, field, "exemption %s allows delivery from %s, not on %s", id, from,
+		                     date);
+	if (until && strcmp(date, until) > 0)
+		return wam_error_set(WAM_ECONFLICT, field, "exemption %s allowed delivery until %s, not on %s", id,
+		                     until, date);
+	json_array_foreach(json_object_get(body, "items"), i, it) total +=
+	    json_integer_value(json_object_get(it, "quantity"));
+	now = json_integer_value(json_object_get(supply, "weapons")) +
+	      json_integer_value(json_object_get(supply, "rounds"));
+	int rc =
+	    wam_query_row(db, &row,
+	                  "SELECT coalesce(sum(coalesce(json_array_length(payload,'$.items'),0)+"
+	                  "coalesce((SELECT sum(json_extract(l.value,'$.rounds')) FROM json_each(payload,'$.lots') l),"
+	                  "0)),0) AS n FROM events WHERE type IN ('shipment.dispatched','shipment.received') AND"
+	                  " json_extract(payload,'$.exemption')=?",
+	                  id, NULL);
+	long long before = rc ? 0 : json_integer_value(json_object_get(row, "n"));
+	json_decref(row);
+	if (rc)
+		return rc;
+	if (before + now > total)
+		return wam_error_set(
+		    WAM_ECONFLICT, field,
+		    "exemption %s covers %lld items: %lld were shipped under it, %lld more would exceed it", id, total,
+		    before, now);
+	return 0;
+}
+
 /* Whether exemption `x` (a row) lets a supply under `regime` go ahead on
- * `date`: 0, or WAM_ECONFLICT naming `field` and why. */
+ * `date`: 0, or WAM_ECONFLICT naming `field` and why. Only what had
+ * happened by `date` counts: the notification and the committee's
+ * decisions dated on or before it. */
 static int fits(wam_db *db, const json_t *x, const char *regime, const char *date, const char *field)
 {
 	const char *id = json_string_value(json_object_get(x, "id"));
 	const char *r = json_string_value(json_object_get(x, "regime"));
 	const char *procedure = json_string_value(json_object_get(x, "procedure"));
-	const char *state = json_string_value(json_object_get(x, "state"));
 	const char *until = json_string_value(json_object_get(x, "valid_until"));
-	const char *notified = json_string_value(json_object_get(x, "notified_on"));
+	const char *notified = json_string_value(json_object_get(json_object_get(x, "body"), "notified_on"));
+	const char *state = "recorded", *reference = NULL;
+	const json_t *d;
+	size_t i;
+	if (notified && strcmp(notified, date) > 0)
+		notified = NULL;
+	else if (notified)
+		state = "notified";
+	json_array_foreach(json_object_get(x, "decisions"), i, d)
+	{
+		const char *decision = json_string_value(json_object_get(d, "decision"));
+		const char *on = json_string_value(json_object_get(d, "date"));
+		if (!decision || !on || strcmp(on, date) > 0)
+			continue;
+		if (!strcmp(decision, "notified")) {
+			notified = on;
+			if (!strcmp(state, "recorded"))
+				state = "notified";
+		} else if (!strcmp(decision, "no_objection"))
+			state = "no_objection";
+		else if (!strcmp(decision, "objection"))
+			state = "objected";
+		else if (!strcmp(decision, "approved")) {
+			state = "approved";
+			reference = json_string_value(json_object_get(d, "reference"));
+		} else
+			state = "refused";
+	}
+	if (!reference && !strcmp(state, "approved"))
+		reference = json_string_value(json_object_get(x, "committee_reference"));
 	if (regime && strcmp(r, regime))
 		return wam_error_set(WAM_ECONFLICT, field, "exemption %s is under the %s regime, not %s", id, r,
 		                     regime);
@@ -203,7 +287,7 @@ static int fits(wam_db *db, const json_t *x, const char *regime, const char *dat
 		return 0;
 	}
 	if (!strcmp(procedure, "prior_approval")) {
-		if (strcmp(state, "approved") || !json_is_string(json_object_get(x, "committee_reference")))
+		if (strcmp(state, "approved") || !reference)
 			return wam_error_set(WAM_ECONFLICT, field, "exemption %s needs the committee's approval first",
 			                     id);
 		return 0;
@@ -211,15 +295,16 @@ static int fits(wam_db *db, const json_t *x, const char *regime, const char *dat
 	return 0; /* standing, post_delivery_notice */
 }
 
-int wam_embargo_exemption_fits(wam_db *db, const char *id, const char *regime, const char *date, const char *field)
+int wam_embargo_exemption_fits(wam_db *db, const char *id, const char *regime, const char *date, const json_t *supply,
+                               const char *field)
 {
 	json_t *x = NULL;
 	char today[11];
 	if (!field)
 		field = "exemption";
 	int rc = embargo_date(&date, today, "date");
-	if (!rc && !(rc = read_one(db, &x, id, field)))
-		rc = fits(db, x, regime, date, field);
+	if (!rc && !(rc = read_one(db, &x, id, field)) && !(rc = fits(db, x, regime, date, field)) && supply)
+		rc = supply_fits(db, x, supply, date, field);
 	json_decref(x);
 	return rc;
 }
@@ -311,6 +396,15 @@ int wam_embargo_exemption_add(wam_db *db, json_t **out, const char *regime, cons
 		    wam_error_set(WAM_EINVAL, "procedure", "the %s regime provides no %s procedure", regime, procedure);
 		goto done;
 	}
+	const char *notified = json_string_value(json_object_get(p, "notified_on"));
+	char today[11];
+	wam_date_today(today);
+	if (notified && strcmp(notified, today) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "notified_on",
+		                   "%s %s is after today (%s): a record says what has happened", "notified_on",
+		                   notified, today);
+		goto done;
+	}
 	json_object_set_new(p, "regime", json_string(regime));
 	if ((rc = wam_db_begin(db)))
 		goto done;
@@ -354,6 +448,13 @@ int wam_embargo_exemption_decide(wam_db *db, json_t **out, const char *id, const
 		goto fail;
 	const char *procedure = json_string_value(json_object_get(x, "procedure"));
 	const char *state = json_string_value(json_object_get(x, "state"));
+	const char *notified = json_string_value(json_object_get(x, "notified_on"));
+	if (strcmp(decision, "notified") && notified && strcmp(date, notified) < 0) {
+		rc = wam_error_set(WAM_EINVAL, "date",
+		                   "exemption %s was notified on %s: the committee's %s cannot be dated %s", id,
+		                   notified, decision, date);
+		goto fail;
+	}
 	bool ok = !strcmp(decision, "notified") ? strcmp(procedure, "standing") != 0
 	          : !strcmp(decision, "approved")
 	              ? !strcmp(procedure, "prior_approval")

@@ -83,6 +83,34 @@ int embargo_national_regimes(wam_db *db, json_t *list, const char *date, const c
 	return 0;
 }
 
+/* The same embargo (country and reference) is not recorded twice for days
+ * on which the one recorded is in force. */
+static int not_recorded_twice(wam_db *db, const json_t *p)
+{
+	const char *since = json_string_value(json_object_get(p, "since"));
+	const char *until = json_string_value(json_object_get(p, "until"));
+	json_t *rows = NULL, *e;
+	size_t i;
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT id, since, coalesce(lifted_on, until) AS until FROM embargoes WHERE country=?"
+	                        " AND lower(trim(reference))=lower(trim(?))",
+	                        json_string_value(json_object_get(p, "country")),
+	                        json_string_value(json_object_get(p, "reference")));
+	json_array_foreach(rows, i, e)
+	{
+		const char *s = json_string_value(json_object_get(e, "since"));
+		const char *u = json_string_value(json_object_get(e, "until"));
+		if (!rc && (!u || strcmp(u, since) >= 0) && (!until || strcmp(until, s) >= 0))
+			rc = wam_error_set(WAM_ECONFLICT, "reference",
+			                   "embargo %s on %s under %s is recorded already and in force from %s",
+			                   json_string_value(json_object_get(e, "id")),
+			                   json_string_value(json_object_get(p, "country")),
+			                   json_string_value(json_object_get(p, "reference")), s);
+	}
+	json_decref(rows);
+	return rc;
+}
+
 int wam_embargo_record(wam_db *db, json_t **out, const json_t *in)
 {
 	json_t *p = json_object();
@@ -100,6 +128,10 @@ int wam_embargo_record(wam_db *db, json_t **out, const json_t *in)
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
+	if ((rc = not_recorded_twice(db, p))) {
+		wam_db_rollback(db);
+		goto done;
+	}
 	wam_db_new_id(db, id);
 	rc = wam_ledger_append_commit(db, out, "embargo.recorded", id, p, embargo_national_get);
 done:

@@ -58,6 +58,36 @@ int wam_embargo_notice_get(wam_db *db, json_t **out, const char *id)
 	return 0;
 }
 
+/* A notice is sent after what it tells of: the seizure, or the delivery
+ * (the shipment's date, its delivery's when recorded). */
+static int event_date(wam_db *db, const json_t *n, const json_t *p)
+{
+	const json_t *about = json_object_get(n, "about");
+	const char *kind = json_string_value(json_object_get(about, "kind"));
+	const char *about_id = json_string_value(json_object_get(about, "id"));
+	const char *sent = json_string_value(json_object_get(p, "date"));
+	json_t *e = NULL;
+	int rc = kind && !strcmp(kind, "recovery")
+	             ? wam_collection_recovery_get(db, &e, about_id)
+	             : wam_query_row(db, &e, "SELECT coalesce(delivered_on, date) AS date FROM shipments WHERE id=?",
+	                             about_id, NULL);
+	if (rc == WAM_ENOTFOUND) {
+		wam_error_clear();
+		rc = 0;
+	}
+	const char *on = json_string_value(json_object_get(e, "date"));
+	if (!rc && on && sent && strcmp(sent, on) < 0)
+		rc = kind && !strcmp(kind, "recovery")
+		         ? wam_error_set(WAM_EINVAL, "date",
+		                         "the notice tells of the seizure %s of %s: it cannot be sent on %s", about_id,
+		                         on, sent)
+		         : wam_error_set(WAM_EINVAL, "date",
+		                         "the notice tells of the delivery %s of %s: it cannot be sent on %s", about_id,
+		                         on, sent);
+	json_decref(e);
+	return rc;
+}
+
 int wam_embargo_notice_sent(wam_db *db, json_t **out, const char *id, const json_t *in)
 {
 	static const wam_field fields[] = {
@@ -87,6 +117,8 @@ int wam_embargo_notice_sent(wam_db *db, json_t **out, const char *id, const json
 		                   json_string_value(json_object_get(n, "sent_on")));
 		goto fail;
 	}
+	if ((rc = event_date(db, n, p)))
+		goto fail;
 	rc = wam_ledger_append_commit(db, out, "notice.sent", json_string_value(json_object_get(n, "id")), p,
 	                              wam_embargo_notice_get);
 	goto done;
@@ -248,13 +280,13 @@ int embargo_seizure_notices(wam_db *db, const char *recovery_id, const char *cou
 		goto done;
 	json_array_foreach(regimes, i, r)
 	{
-		const json_t *days = json_object_get(r, "seizure_notice_days");
+		long days = embargo_seizure_days(r, date);
 		char due[11];
-		if (!json_is_integer(days) || !embargo_covers(r, country) || !embargo_period_on(r, date))
+		if (!days || !embargo_covers(r, country))
 			continue;
 		if (!items)
 			items = seized_items(rec);
-		embargo_add_days(due, date, (long)json_integer_value(days));
+		embargo_add_days(due, date, days);
 		if ((rc = embargo_notice_due(db, "post_seizure", json_string_value(json_object_get(r, "id")),
 		                             "recovery", recovery_id, due, items, NULL)))
 			break;

@@ -110,14 +110,17 @@ static int need_texts(const json_t *o, const char *key, const char *prefix, bool
 
 static int check_period(const json_t *p, const char *prefix)
 {
-	static const char *const known[] = {"from", "until", "target", "scope", "note", NULL};
+	static const char *const known[] = {
+	    "from", "until", "target", "scope", "note", "resolution", "seizure_notice_days", NULL};
 	int rc;
 	if (!json_is_object(p))
 		return wam_error_set(WAM_EINVAL, prefix, "%s must be an object", prefix);
 	if ((rc = keys_known(p, known, prefix)) || (rc = need_date(p, "from", prefix, true)) ||
 	    (rc = need_date(p, "until", prefix, false)) ||
 	    (rc = need_word(p, "target", prefix, embargo_regime_targets)) ||
-	    (rc = need_word(p, "scope", prefix, embargo_regime_scopes)) || (rc = need_text(p, "note", prefix, false)))
+	    (rc = need_word(p, "scope", prefix, embargo_regime_scopes)) || (rc = need_text(p, "note", prefix, false)) ||
+	    (rc = need_int(p, "resolution", prefix, 1, 99999, false)) ||
+	    (rc = need_int(p, "seizure_notice_days", prefix, 1, 365, false)))
 		return rc;
 	const char *until = json_string_value(json_object_get(p, "until"));
 	if (until && strcmp(until, json_string_value(json_object_get(p, "from"))) < 0)
@@ -191,9 +194,20 @@ static int check_regime(wam_db *db, const json_t *r, const char *prefix)
 			return rc;
 		const json_t *prev = i ? json_array_get(v, i - 1) : NULL;
 		const char *pu = json_string_value(json_object_get(prev, "until"));
-		if (prev && (!pu || strcmp(pu, json_string_value(json_object_get(e, "from"))) >= 0))
-			return wam_error_set(WAM_EINVAL, field,
-			                     "%sfrom must come after the end of the period before it", field);
+		if (prev && (!pu || strcmp(pu, json_string_value(json_object_get(e, "from"))) >= 0)) {
+			snprintf(field, sizeof field, "%speriods[%zu].from", prefix, i);
+			return wam_error_set(WAM_EINVAL, field, "%s must come after the end of the period before it",
+			                     field);
+		}
+		const json_t *n = json_object_get(e, "resolution"), *res;
+		size_t j;
+		bool named = !n;
+		json_array_foreach(json_object_get(r, "resolutions"), j, res) named |=
+		    n && json_integer_value(json_object_get(res, "number")) == json_integer_value(n);
+		if (!named) {
+			snprintf(field, sizeof field, "%speriods[%zu].resolution", prefix, i);
+			return wam_error_set(WAM_EINVAL, field, "%s must be one of the regime's resolutions", field);
+		}
 	}
 	v = json_object_get(r, "procedures");
 	if (!json_is_array(v) || json_array_size(v) > 10)
@@ -242,9 +256,55 @@ int embargo_regimes_check(wam_db *db, const json_t *file)
 	return 0;
 }
 
-static int compare(wam_db *db, json_t *out, const json_t *file)
+/* Regime `body` (changed in place) as a newer file that no longer holds
+ * it leaves it: not in force from `from` (the file's date) on, marked
+ * `withdrawn_from`; what applied before stays answerable. */
+void embargo_withdrawn(json_t *body, const char *from)
+{
+	char before[11];
+	json_t *periods = json_object_get(body, "periods"), *kept = json_array(), *p;
+	size_t i;
+	embargo_add_days(before, from, -1);
+	json_object_set_new(body, "withdrawn_from", json_string(from));
+	json_array_foreach(periods, i, p)
+	{
+		const char *pf = json_string_value(json_object_get(p, "from"));
+		const char *pu = json_string_value(json_object_get(p, "until"));
+		if (!pf || strcmp(pf, from) >= 0)
+			continue;
+		if (!pu || strcmp(pu, before) > 0)
+			json_object_set_new(p, "until", json_string(before));
+		json_array_append(kept, p);
+	}
+	json_object_set_new(body, "periods", kept);
+}
+
+/* The periods of a regime as they apply to the days before `cutoff`
+ * (the previous file's date): what a newer file must not rewrite. */
+static json_t *past(const json_t *body, const char *cutoff)
+{
+	char before[11];
+	json_t *out = json_array(), *p;
+	size_t i;
+	embargo_add_days(before, cutoff, -1);
+	json_array_foreach(json_object_get(body, "periods"), i, p)
+	{
+		const char *pf = json_string_value(json_object_get(p, "from"));
+		const char *pu = json_string_value(json_object_get(p, "until"));
+		if (!pf || strcmp(pf, cutoff) >= 0)
+			continue;
+		json_array_append_new(out,
+		                      json_pack("{s:s, s:s, s:O, s:O}", "from", pf, "until",
+		                                pu && strcmp(pu, before) < 0 ? pu : before, "target",
+		                                json_object_get(p, "target"), "scope", json_object_get(p, "scope")));
+	}
+	return out;
+}
+
+static int compare(wam_db *db, json_t *out, const json_t *file, const char *cutoff)
 {
 	json_t *old = NULL, *r, *added = json_array(), *changed = json_array(), *removed = json_array();
+	json_t *history = json_array();
 	size_t i, unchanged = 0;
 	int rc = wam_query_rows(db, &old, "SELECT id, body FROM regimes WHERE removed_seq IS NULL", NULL, NULL);
 	if (rc)
@@ -258,9 +318,18 @@ static int compare(wam_db *db, json_t *out, const json_t *file)
 		char *text = wam_canon(r);
 		if (!o)
 			json_array_append_new(added, json_string(id));
-		else if (!text || strcmp(text, json_string_value(json_object_get(o, "body"))))
+		else if (!text || strcmp(text, json_string_value(json_object_get(o, "body")))) {
 			json_array_append_new(changed, json_string(id));
-		else
+			json_t *ob = json_loads(json_string_value(json_object_get(o, "body")), 0, NULL);
+			json_t *a = cutoff && ob ? past(ob, cutoff) : NULL, *b = cutoff ? past(r, cutoff) : NULL;
+			if (a && b && !json_equal(a, b))
+				json_array_append_new(history, json_pack("{s:s, s:O, s:O}", "id", id, "old",
+				                                         json_object_get(ob, "periods"), "new",
+				                                         json_object_get(r, "periods")));
+			json_decref(ob);
+			json_decref(a);
+			json_decref(b);
+		} else
 			unchanged++;
 		free(text);
 	}
@@ -280,8 +349,10 @@ static int compare(wam_db *db, json_t *out, const json_t *file)
 	json_object_set(out, "added", added);
 	json_object_set(out, "changed", changed);
 	json_object_set(out, "removed", removed);
+	json_object_set(out, "history_changed", history);
 	json_object_set_new(out, "unchanged", json_integer((json_int_t)unchanged));
 done:
+	json_decref(history);
 	json_decref(old);
 	json_decref(added);
 	json_decref(changed);
@@ -312,7 +383,8 @@ int wam_embargo_regimes_import(wam_db *db, json_t **out, const json_t *file)
 	}
 	char id[WAM_ID_LEN + 1];
 	wam_db_new_id(db, id);
-	if ((rc = compare(db, res, file)) || (rc = wam_ledger_append(db, "regimes.imported", id, file, NULL)))
+	if ((rc = compare(db, res, file, json_string_value(json_object_get(last, "generated")))) ||
+	    (rc = wam_ledger_append(db, "regimes.imported", id, file, NULL)))
 		goto fail;
 	if ((rc = wam_db_commit(db)))
 		goto done;
@@ -348,13 +420,55 @@ int wam_embargo_regimes_import_file(wam_db *db, json_t **out, const char *path)
 	return rc;
 }
 
+/* The resolution a period of `regime` comes from ("S/RES/2745 (2024)"):
+ * the period's `resolution`, else the regime's first. */
+void embargo_period_reference(char *out, size_t cap, const json_t *regime, const json_t *period)
+{
+	const json_t *n = json_object_get(period, "resolution"), *res;
+	size_t i;
+	json_array_foreach(json_object_get(regime, "resolutions"), i, res)
+	{
+		const char *d = json_string_value(json_object_get(res, "date"));
+		if (n && d && json_integer_value(json_object_get(res, "number")) == json_integer_value(n)) {
+			snprintf(out, cap, "S/RES/%lld (%.4s)", (long long)json_integer_value(n), d);
+			return;
+		}
+	}
+	embargo_reference(out, cap, regime);
+}
+
+/* The days within which a seizure on `date` is notified under `regime`:
+ * the period's `seizure_notice_days` (files before it was a period's: the
+ * regime's), 0 when none. */
+long embargo_seizure_days(const json_t *regime, const char *date)
+{
+	const json_t *p = embargo_period_on(regime, date);
+	const json_t *d = json_object_get(p, "seizure_notice_days");
+	if (!p)
+		return 0;
+	if (!json_is_integer(d)) {
+		/* an older file: the regime's, unless its periods carry their own */
+		size_t i;
+		const json_t *q;
+		json_array_foreach(json_object_get(regime, "periods"), i,
+		                   q) if (json_object_get(q, "seizure_notice_days")) return 0;
+		d = json_object_get(regime, "seizure_notice_days");
+	}
+	return json_is_integer(d) ? (long)json_integer_value(d) : 0;
+}
+
 /* A regime of the file as the API shows it on `date`. */
 static json_t *shown(const json_t *body, const char *date, bool removed)
 {
 	json_t *r = json_deep_copy(body);
 	const json_t *p = embargo_period_on(body, date);
 	char reference[64];
-	embargo_reference(reference, sizeof reference, body);
+	long days = embargo_seizure_days(body, date);
+	embargo_period_reference(reference, sizeof reference, body, p);
+	if (days)
+		json_object_set_new(r, "seizure_notice_days", json_integer(days));
+	else
+		json_object_del(r, "seizure_notice_days");
 	json_object_set_new(r, "source", json_string("un"));
 	json_object_set_new(r, "reference", json_string(reference));
 	json_object_set_new(r, "in_force", json_boolean(p != NULL));
@@ -387,14 +501,19 @@ int wam_embargo_regime_list(wam_db *db, json_t **out, const char *date)
 	int rc = embargo_national(db);
 	if (rc || (rc = embargo_date(&date, today, "on")) ||
 	    (rc = wam_query_rows(db, &rows,
-	                         embargo_ready(db) ? "SELECT body, removed_seq FROM regimes ORDER BY name, id"
-	                                           : "SELECT 1 WHERE 0",
+	                         embargo_ready(db)
+	                             ? "SELECT r.body, r.removed_seq, f.generated AS withdrawn FROM regimes r"
+	                               " LEFT JOIN regime_files f ON f.seq=r.removed_seq ORDER BY r.name, r.id"
+	                             : "SELECT 1 WHERE 0",
 	                         NULL, NULL)) ||
 	    (rc = embargo_national_regimes(db, nat, date, NULL)))
 		goto done;
 	json_array_foreach(rows, i, r)
 	{
 		embargo_decode(r, "body");
+		if (json_is_string(json_object_get(r, "withdrawn")))
+			embargo_withdrawn(json_object_get(r, "body"),
+			                  json_string_value(json_object_get(r, "withdrawn")));
 		json_array_append_new(
 		    list, shown(json_object_get(r, "body"), date, json_is_integer(json_object_get(r, "removed_seq"))));
 	}
@@ -427,10 +546,16 @@ int wam_embargo_regime_get(wam_db *db, json_t **out, const char *id, const char 
 	int rc = embargo_national(db);
 	if (rc || (rc = embargo_date(&date, today, "on")) ||
 	    (embargo_ready(db) &&
-	     (rc = wam_query_row(db, &row, "SELECT body, removed_seq FROM regimes WHERE id=?", id, NULL))))
+	     (rc = wam_query_row(db, &row,
+	                         "SELECT r.body, r.removed_seq, f.generated AS withdrawn FROM regimes r LEFT JOIN"
+	                         " regime_files f ON f.seq=r.removed_seq WHERE r.id=?",
+	                         id, NULL))))
 		goto done;
 	if (row) {
 		embargo_decode(row, "body");
+		if (json_is_string(json_object_get(row, "withdrawn")))
+			embargo_withdrawn(json_object_get(row, "body"),
+			                  json_string_value(json_object_get(row, "withdrawn")));
 		*out = shown(json_object_get(row, "body"), date, json_is_integer(json_object_get(row, "removed_seq")));
 		if ((rc = wam_query_rows(
 		         db, &x,

@@ -162,14 +162,20 @@ int embargo_regimes(wam_db *db, json_t **out)
 	*out = NULL;
 	if (!embargo_ready(db))
 		return (*out = json_array()) ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	int rc = wam_query_rows(db, &rows, "SELECT body FROM regimes WHERE removed_seq IS NULL ORDER BY name, id", NULL,
-	                        NULL);
+	/* a regime a newer file no longer holds applied until that file's date */
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT r.body, f.generated AS withdrawn FROM regimes r LEFT JOIN regime_files f"
+	                        " ON f.seq=r.removed_seq ORDER BY r.name, r.id",
+	                        NULL, NULL);
 	if (rc)
 		return rc;
 	*out = json_array();
 	json_array_foreach(rows, i, r)
 	{
 		embargo_decode(r, "body");
+		if (json_is_string(json_object_get(r, "withdrawn")))
+			embargo_withdrawn(json_object_get(r, "body"),
+			                  json_string_value(json_object_get(r, "withdrawn")));
 		json_array_append(*out, json_object_get(r, "body"));
 	}
 	json_decref(rows);

@@ -104,7 +104,7 @@ int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t
 		const char *id = json_string_value(json_object_get(r, "id"));
 		json_t *why = NULL;
 		if (exemption) {
-			if (!wam_embargo_exemption_fits(db, exemption, id, date, "exemption"))
+			if (!wam_embargo_exemption_fits(db, exemption, id, date, NULL, "exemption"))
 				continue;
 			/* the finding says why the exemption does not waive it */
 			why = json_object();
@@ -112,7 +112,7 @@ int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t
 			wam_error_clear();
 		}
 		char reference[64];
-		embargo_reference(reference, sizeof reference, r);
+		embargo_period_reference(reference, sizeof reference, r, period);
 		json_t *f = finding(role, name, country, json_string_value(json_object_get(period, "from")), reference);
 		if (f && why) {
 			json_object_set_new(why, "id", json_string(exemption));

@@ -298,9 +298,10 @@ static json_t *finding(const json_t *party, const json_t *cand, json_t *alert)
 }
 
 /* Whether the party's exemption waives entry `entry`: it fits the entry's
- * regime on `date` and covers every listed person of it (empty `covers`)
- * or names the entry's reference. An exemption that does not fit waives
- * nothing, and the finding stands. */
+ * regime on `date` and its `covers` names the entry's reference (an empty
+ * `covers` is the regime's territorial embargo only: it waives no listed
+ * person). An exemption that does not fit waives nothing, and the finding
+ * stands. */
 static int waiver(wam_db *db, bool *waived, const json_t *party, const json_t *entry, const char *date)
 {
 	const char *ex = json_string_value(json_object_get(party, "exemption"));
@@ -318,7 +319,7 @@ static int waiver(wam_db *db, bool *waived, const json_t *party, const json_t *e
 		regime = named;
 	if (!ex || !regime)
 		return 0;
-	rc = wam_embargo_exemption_fits(db, ex, regime, date, "exemption");
+	rc = wam_embargo_exemption_fits(db, ex, regime, date, NULL, "exemption");
 	if (rc == WAM_ECONFLICT || rc == WAM_ENOTFOUND || rc == WAM_EINVAL) {
 		wam_error_clear();
 		return 0;
@@ -326,7 +327,6 @@ static int waiver(wam_db *db, bool *waived, const json_t *party, const json_t *e
 	if (rc || (rc = wam_embargo_exemption_get(db, &e, ex, date)))
 		return rc;
 	const json_t *covers = json_object_get(e, "covers");
-	*waived = json_array_size(covers) == 0;
 	json_array_foreach(covers, i, v) *waived |= ref && json_is_string(v) && !strcmp(json_string_value(v), ref);
 	json_decref(e);
 	return 0;

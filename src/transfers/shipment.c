@@ -127,6 +127,34 @@ static int exemption_known(wam_db *db, const json_t *p)
 	return rc;
 }
 
+/* The exemption a shipment names must be the one granted for this supply:
+ * the licence's end user (else importer, consignee), the date, and the
+ * weapons and rounds it carries with those shipped under it before. */
+static int exemption_fits_supply(wam_db *db, const json_t *p, const char *licence, const char *date,
+                                 const json_t *items, const json_t *lots)
+{
+	const char *ex = json_string_value(json_object_get(p, "exemption"));
+	json_t *eu = NULL, *supply;
+	const json_t *v;
+	size_t i;
+	long long rounds = 0;
+	if (!ex)
+		return 0;
+	int rc = wam_query_row(db, &eu,
+	                       "SELECT name, country FROM licence_parties WHERE licence_id=? AND role IN ('end_user',"
+	                       "'importer','consignee') ORDER BY role='end_user' DESC, role='importer' DESC, n LIMIT 1",
+	                       licence, NULL);
+	if (rc)
+		return rc;
+	json_array_foreach(lots, i, v) rounds += json_integer_value(json_object_get(v, "rounds"));
+	supply = json_pack("{s:o, s:s, s:I, s:I}", "end_user", eu ? eu : json_object(), "date", date, "weapons",
+	                   (json_int_t)json_array_size(items), "rounds", (json_int_t)rounds);
+	rc = supply ? wam_embargo_exemption_fits(db, ex, NULL, date, supply, "exemption")
+	            : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	json_decref(supply);
+	return rc;
+}
+
 /* What the shipment makes due in other rooms (wam_shipped_hooks). */
 static int shipped(wam_db *db, const char *id, const json_t *p)
 {
@@ -497,7 +525,8 @@ static int ship_export(wam_db *db, json_t *p, const json_t *in, const char *lice
 	json_object_set_new(p, "euc_id", json_string(euc));
 	json_object_set(p, "items", items);
 	json_object_set(p, "lots", lots);
-	if ((rc = wam_ledger_append(db, "shipment.dispatched", id, p, NULL)) || (rc = shipped(db, id, p)))
+	if ((rc = exemption_fits_supply(db, p, licence, date, items, lots)) ||
+	    (rc = wam_ledger_append(db, "shipment.dispatched", id, p, NULL)) || (rc = shipped(db, id, p)))
 		goto done;
 	/* each weapon leaves the registry's custody: exported, its event naming
 	 * the shipment, the licence and the certificate */
@@ -629,7 +658,8 @@ static int ship_import(wam_db *db, json_t *p, const json_t *in, const char *lice
 	json_object_del(p, "weapons");
 	json_object_del(p, "route");
 	json_object_set(p, "items", items);
-	if (!(rc = wam_ledger_append(db, "shipment.received", id, p, NULL)))
+	if (!(rc = exemption_fits_supply(db, p, licence, date, items, NULL)) &&
+	    !(rc = wam_ledger_append(db, "shipment.received", id, p, NULL)))
 		rc = shipped(db, id, p);
 done:
 	json_decref(lines);

@@ -299,13 +299,16 @@ static void test_notify_no_objection(void **state)
 	import_test_regimes(r, 1);
 	/* notified on Monday 2 November 2026: the fifth working day is Monday 9 */
 	exemption(r, ex, "notify_no_objection", ",\"notified_on\":\"2026-11-02\"");
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-09", "exemption"), WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-09", NULL, "exemption"),
+	                 WAM_ECONFLICT);
 	assert_non_null(strstr(wam_error_last()->message, "2026-11-09"));
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", "exemption"), 0);
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "other", "2026-11-10", "exemption"), WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", NULL, "exemption"), 0);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "other", "2026-11-10", NULL, "exemption"),
+	                 WAM_ECONFLICT);
 	exemption(r, ex2, "notify_no_objection", ",\"notified_on\":\"2026-11-02\"");
 	decide(r, ex2, "objection", "2026-11-05", "letter 1");
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex2, "testland", "2026-11-20", "exemption"), WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex2, "testland", "2026-11-20", NULL, "exemption"),
+	                 WAM_ECONFLICT);
 	json_t *out = NULL;
 	assert_int_equal(wam_embargo_exemption_get(r->db, &out, ex2, "2026-11-20"), 0);
 	assert_string_equal(test_str(out, "state"), "objected");
@@ -348,7 +351,8 @@ static void test_prior_approval(void **state)
 	char ex[WAM_ID_LEN + 1];
 	import_test_regimes(r, 1);
 	exemption(r, ex, "prior_approval", "");
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", "exemption"), WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", NULL, "exemption"),
+	                 WAM_ECONFLICT);
 	json_t *in = test_json("{\"decision\":\"approved\",\"date\":\"2026-11-01\"}"), *out = NULL;
 	long long before = test_events(r);
 	assert_int_equal(wam_embargo_exemption_decide(r->db, &out, ex, in), WAM_EINVAL);
@@ -356,7 +360,108 @@ static void test_prior_approval(void **state)
 	unchanged(r, before);
 	json_decref(in);
 	decide(r, ex, "approved", "2026-11-01", "TC/2026/7");
-	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", "exemption"), 0);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-10", NULL, "exemption"), 0);
+	clean(r);
+}
+
+/* An exemption lets through only the supply it was granted for: its end
+ * user, inside its delivery window, up to its items' quantity. */
+static const char *const EXEMPTION_FOR =
+    "{\"procedure\":\"standing\",\"notifying_state\":\"HT\",\"supplier\":\"Haiti Defence Works\","
+    "\"end_user\":{\"name\":\"%s\",\"country\":\"SN\"},"
+    "\"items\":[{\"description\":\"assault rifle\",\"quantity\":%d}]%s}";
+
+static void exemption_for(test_reg *r, char id[WAM_ID_LEN + 1], const char *end_user, int quantity, const char *more)
+{
+	json_t *in = fmt_json(EXEMPTION_FOR, end_user, quantity, more), *out = NULL;
+	if (wam_embargo_exemption_add(r->db, &out, "testland", in))
+		fail_msg("exemption: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	snprintf(id, WAM_ID_LEN + 1, "%s", test_str(out, "id"));
+	json_decref(in);
+	json_decref(out);
+}
+
+static void test_exemption_fits_its_supply(void **state)
+{
+	test_reg *r = *state;
+	char lic[WAM_ID_LEN + 1], euc[WAM_ID_LEN + 1], a[WAM_ID_LEN + 1], b[WAM_ID_LEN + 1];
+	char other[WAM_ID_LEN + 1], window[WAM_ID_LEN + 1], one[WAM_ID_LEN + 1];
+	json_t *out = NULL;
+	licence_and_euc(r, lic, euc);
+	rifle(r, "FIT-1", a);
+	rifle(r, "FIT-2", b);
+	import_test_regimes(r, 1);
+	/* another end user's exemption lets nothing through */
+	exemption_for(r, other, "Other unit", 2, "");
+	long long before = test_events(r);
+	assert_int_equal(ship(r, &out, lic, euc, a, "2026-06-15", other), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "exemption");
+	assert_non_null(strstr(wam_error_last()->message, "Other unit"));
+	unchanged(r, before);
+	/* a delivery window long past */
+	exemption_for(r, window, "ARMED FORCES OF  SENEGAL", 2,
+	              ",\"delivery_from\":\"2026-01-01\",\"delivery_until\":\"2026-02-01\"");
+	before = test_events(r);
+	assert_int_equal(ship(r, &out, lic, euc, a, "2026-06-15", window), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "2026-02-01"));
+	unchanged(r, before);
+	/* one rifle granted: the first ships (names compared as names are),
+	 * the second is more than was granted */
+	exemption_for(r, one, "armed forces of senegal", 1, "");
+	assert_int_equal(ship(r, &out, lic, euc, a, "2026-06-15", one), 0);
+	json_decref(out);
+	before = test_events(r);
+	assert_int_equal(ship(r, &out, lic, euc, b, "2026-06-16", one), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "exceed"));
+	unchanged(r, before);
+	clean(r);
+}
+
+/* Only what had happened by a day counts on that day: an approval from
+ * its date, an objection from its date; a decision before the
+ * notification, a future notification, are refused. */
+static void test_decision_dates(void **state)
+{
+	test_reg *r = *state;
+	char ex[WAM_ID_LEN + 1], ex2[WAM_ID_LEN + 1];
+	json_t *out = NULL, *in;
+	import_test_regimes(r, 1);
+	exemption(r, ex, "prior_approval", "");
+	decide(r, ex, "approved", "2026-11-01", "TC/2026/8");
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-10-31", NULL, "exemption"),
+	                 WAM_ECONFLICT);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex, "testland", "2026-11-01", NULL, "exemption"), 0);
+	exemption(r, ex2, "notify_no_objection", ",\"notified_on\":\"2026-11-02\"");
+	long long before = test_events(r);
+	in = test_json("{\"decision\":\"objection\",\"date\":\"2026-11-01\"}");
+	assert_int_equal(wam_embargo_exemption_decide(r->db, &out, ex2, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "date");
+	unchanged(r, before);
+	json_decref(in);
+	decide(r, ex2, "objection", "2026-11-20", "letter 2");
+	/* the period had passed with no objection before the objection came */
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex2, "testland", "2026-11-12", NULL, "exemption"), 0);
+	assert_int_equal(wam_embargo_exemption_fits(r->db, ex2, "testland", "2026-11-20", NULL, "exemption"),
+	                 WAM_ECONFLICT);
+	/* the notification is not dated in the future */
+	in = fmt_json(EXEMPTION, "notify_no_objection", ",\"notified_on\":\"2999-01-01\"");
+	before = test_events(r);
+	assert_int_equal(wam_embargo_exemption_add(r->db, &out, "testland", in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "notified_on");
+	unchanged(r, before);
+	json_decref(in);
+	/* a lowercase notifying State is read as its code */
+	in = test_json("{\"procedure\":\"standing\",\"notifying_state\":\"ht\",\"supplier\":\"S\","
+	               "\"end_user\":{\"name\":\"U\",\"country\":\"sn\"},"
+	               "\"items\":[{\"description\":\"helmet\",\"quantity\":2}]}");
+	int rc = wam_embargo_exemption_add(r->db, &out, "testland", in);
+	if (rc == 0) {
+		assert_string_equal(test_str(out, "notifying_state"), "HT");
+		assert_string_equal(test_str(json_object_get(out, "end_user"), "country"), "SN");
+	} else
+		assert_int_equal(rc, WAM_EINVAL);
+	json_decref(out);
+	json_decref(in);
 	clean(r);
 }
 
@@ -405,6 +510,14 @@ static void test_notices(void **state)
 	assert_int_equal(wam_embargo_notice_document(r->db, &html, &n, id), 0);
 	assert_non_null(strstr(html, "SZ-1"));
 	free(html);
+	/* not sent before the seizure it tells of */
+	json_t *early = test_json("{\"date\":\"2026-10-15\",\"reference\":\"NV-0\"}");
+	long long before0 = test_events(r);
+	assert_int_equal(wam_embargo_notice_sent(r->db, &out, id, early), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "date");
+	assert_non_null(strstr(wam_error_last()->message, "2026-11-01"));
+	unchanged(r, before0);
+	json_decref(early);
 	json_t *sent = test_json("{\"date\":\"2026-11-20\",\"reference\":\"NV-1\",\"notes\":\"destroyed\"}");
 	assert_int_equal(wam_embargo_notice_sent(r->db, &out, id, sent), 0);
 	assert_string_equal(test_str(out, "state"), "sent");
@@ -414,6 +527,152 @@ static void test_notices(void **state)
 	unchanged(r, before);
 	json_decref(sent);
 	test_expect_rebuilt(r, "SELECT group_concat(id||state||due||coalesce(sent_on,'-'),'|') FROM notices");
+}
+
+/* The 30-day seizure notice and the reference are a period's: a seizure
+ * before the period that brought the rule makes no notice, and a finding
+ * names the resolution its period comes from. */
+static const char *const PERIOD_REGIMES =
+    "{\"version\":1,\"generated\":\"2026-01-01\",\"sources\":[\"test\"],\"regimes\":[{\"id\":\"testland\","
+    "\"name\":\"Testland\",\"target\":\"territory\",\"scope\":\"all_arms\",\"territories\":[\"SN\",\"HT\"],"
+    "\"committee\":\"Test Committee\",\"panel\":null,\"resolutions\":[{\"number\":9001,\"date\":\"2020-01-01\","
+    "\"what\":\"test\"},{\"number\":9002,\"date\":\"2026-11-01\",\"what\":\"seizures notified\"}],"
+    "\"periods\":[{\"from\":\"2020-01-01\",\"until\":\"2026-10-31\",\"target\":\"territory\",\"scope\":"
+    "\"all_arms\",\"resolution\":9001},{\"from\":\"2026-11-01\",\"target\":\"territory\",\"scope\":\"all_arms\","
+    "\"resolution\":9002,\"seizure_notice_days\":30}],"
+    "\"procedures\":[{\"procedure\":\"standing\",\"covers\":\"x\"}],"
+    "\"list_types\":[\"Testland\"],\"sources\":[\"test\"],\"unconfirmed\":[]}]}";
+
+static void seize(test_reg *r, const char *serial, const char *date)
+{
+	char g[WAM_ID_LEN + 1], item[256];
+	json_t *out = NULL;
+	snprintf(item, sizeof item,
+	         "{\"category\":\"SA4\",\"make\":\"Kalashnikov\",\"model\":\"AK-47\",\"serial\":\"%s\","
+	         "\"country\":\"RU\",\"status\":\"stolen\"}",
+	         serial);
+	test_add_item(r, item, g);
+	json_t *rec = fmt_json("{\"type\":\"seized\",\"date\":\"%s\",\"officer\":\"X\","
+	                       "\"context\":\"border_interdiction\",\"weapons\":[{\"item_id\":\"%s\"}]}",
+	                       date, g);
+	if (wam_collection_recovery_add(r->db, &out, rec))
+		fail_msg("recovery: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(rec);
+	json_decref(out);
+}
+
+static void test_periods_own_rules(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = test_json(PERIOD_REGIMES), *out = NULL, *list = NULL;
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, in), 0);
+	json_decref(in);
+	json_decref(out);
+	seize(r, "PER-1", "2026-10-15");
+	assert_int_equal(wam_embargo_notice_list(r->db, &list, "due"), 0);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+	seize(r, "PER-2", "2026-11-02");
+	assert_int_equal(wam_embargo_notice_list(r->db, &list, "due"), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(test_str(json_array_get(list, 0), "due"), "2026-12-02");
+	json_decref(list);
+	json_t *party = test_json("{\"name\":\"Armed Forces of Senegal\",\"role\":\"end_user\"}");
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-11-05", party), 0);
+	const json_t *f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+	assert_string_equal(test_str(f, "reference"), "S/RES/9002 (2026)");
+	assert_string_equal(test_str(json_array_get(json_object_get(out, "regimes"), 0), "reference"),
+	                    "S/RES/9002 (2026)");
+	json_decref(out);
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-10-05", party), 0);
+	f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+	assert_string_equal(test_str(f, "reference"), "S/RES/9001 (2020)");
+	json_decref(out);
+	json_decref(party);
+	/* overlapping periods name the field whole; an unknown resolution too */
+	json_t *bad = test_json(PERIOD_REGIMES);
+	json_t *periods = json_object_get(json_array_get(json_object_get(bad, "regimes"), 0), "periods");
+	json_object_set_new(bad, "version", json_integer(2));
+	json_object_set_new(json_array_get(periods, 0), "until", json_string("2026-11-05"));
+	long long before = test_events(r);
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, bad), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "regimes[0].periods[1].from");
+	json_object_set_new(json_array_get(periods, 0), "until", json_string("2026-10-31"));
+	json_object_set_new(json_array_get(periods, 1), "resolution", json_integer(1234));
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, bad), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "regimes[0].periods[1].resolution");
+	unchanged(r, before);
+	json_decref(bad);
+	/* the rule shows on the days of its period */
+	assert_int_equal(wam_embargo_regime_get(r->db, &out, "testland", "2026-11-05"), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "seizure_notice_days")), 30);
+	json_decref(out);
+	clean(r);
+}
+
+/* The shipped file names the resolution of each period. */
+static void test_car_reference(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = NULL;
+	assert_int_equal(wam_embargo_regimes_import_file(r->db, &out, NULL), 0);
+	json_decref(out);
+	json_t *party = test_json("{\"name\":\"Some armed group\",\"role\":\"end_user\"}");
+	assert_int_equal(wam_embargo_check(r->db, &out, "CF", "2024-08-01", party), 0);
+	const json_t *f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+	assert_string_equal(test_str(f, "reference"), "S/RES/2745 (2024)");
+	json_decref(out);
+	assert_int_equal(wam_embargo_regime_get(r->db, &out, "car", "2024-01-01"), 0);
+	assert_null(json_object_get(out, "seizure_notice_days"));
+	json_decref(out);
+	json_decref(party);
+	clean(r);
+}
+
+/* A newer file that changes a regime's past says so; one that no longer
+ * holds a regime ends it from its date, and the past stays answerable. */
+static void test_newer_file(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = NULL, *party = test_json("{\"name\":\"Armed Forces of Senegal\",\"role\":\"end_user\"}");
+	import_test_regimes(r, 1);
+	json_t *v2 = fmt_json(TEST_REGIMES, 2);
+	json_object_set_new(v2, "generated", json_string("2026-03-01"));
+	json_object_set_new(
+	    json_array_get(json_object_get(json_array_get(json_object_get(v2, "regimes"), 0), "periods"), 0), "from",
+	    json_string("2021-01-01"));
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, v2), 0);
+	json_decref(v2);
+	const json_t *h = json_array_get(json_object_get(out, "history_changed"), 0);
+	assert_non_null(h);
+	assert_string_equal(test_str(h, "id"), "testland");
+	assert_string_equal(test_str(json_array_get(json_object_get(h, "old"), 0), "from"), "2020-01-01");
+	assert_string_equal(test_str(json_array_get(json_object_get(h, "new"), 0), "from"), "2021-01-01");
+	json_decref(out);
+	/* a file without it, of 2026-06-01 */
+	json_t *v3 = fmt_json(TEST_REGIMES, 3);
+	json_object_set_new(v3, "generated", json_string("2026-06-01"));
+	json_object_set_new(json_array_get(json_object_get(v3, "regimes"), 0), "id", json_string("otherland"));
+	json_object_set_new(json_array_get(json_object_get(v3, "regimes"), 0), "territories", json_pack("[s]", "ML"));
+	assert_int_equal(wam_embargo_regimes_import(r->db, &out, v3), 0);
+	json_decref(v3);
+	assert_int_equal(json_array_size(json_object_get(out, "removed")), 1);
+	assert_int_equal(json_array_size(json_object_get(out, "history_changed")), 0);
+	json_decref(out);
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-05-31", party), 0);
+	assert_false(json_is_true(json_object_get(json_object_get(out, "screening"), "clear")));
+	assert_false(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-06-01", party), 0);
+	assert_true(json_is_true(json_object_get(json_object_get(out, "screening"), "clear")));
+	assert_true(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
+	assert_int_equal(wam_embargo_regime_get(r->db, &out, "testland", "2026-07-01"), 0);
+	assert_string_equal(test_str(out, "withdrawn_from"), "2026-06-01");
+	assert_true(json_is_false(json_object_get(out, "in_force")));
+	json_decref(out);
+	json_decref(party);
+	clean(r);
 }
 
 /* National embargoes: recorded and lifted here, shown among the regimes,
@@ -427,6 +686,13 @@ static void test_national_embargo(void **state)
 	char id[WAM_ID_LEN + 1];
 	snprintf(id, sizeof id, "%s", test_str(out, "id"));
 	json_decref(out);
+	json_decref(in);
+	/* the same embargo twice, both in force, is refused */
+	in = test_json("{\"country\":\"SN\",\"reference\":\"ecowas 1/2026 \",\"since\":\"2026-02-01\"}");
+	long long before = test_events(r);
+	assert_int_equal(wam_embargo_record(r->db, &out, in), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "reference");
+	unchanged(r, before);
 	json_decref(in);
 	assert_int_equal(wam_embargo_regime_list(r->db, &list, "2026-03-01"), 0);
 	assert_int_equal(json_array_size(list), 1);
@@ -481,6 +747,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    TEST_IN_HT(test_regime_history),
 	    TEST_IN_HT(test_shipment_needs_a_fitting_exemption),
+	    TEST_IN_HT(test_exemption_fits_its_supply),
+	    TEST_IN_HT(test_decision_dates),
+	    TEST_IN_HT(test_periods_own_rules),
+	    TEST_IN_HT(test_car_reference),
+	    TEST_IN_HT(test_newer_file),
 	    TEST_IN_HT(test_notify_no_objection),
 	    TEST_IN_HT(test_prior_approval),
 	    TEST_IN_HT(test_notices),

@@ -647,6 +647,20 @@ static void test_exemption_waives_until_it_expires(void **state)
 	assert_non_null(f);
 	assert_string_equal(test_str(f, "screen"), "sanctions");
 	json_decref(out);
+	/* an exemption for the territorial embargo only (empty covers) waives
+	 * no listed person */
+	ex = test_json("{\"procedure\":\"standing\",\"notifying_state\":\"HT\","
+	               "\"supplier\":\"Haiti Defence Works\","
+	               "\"end_user\":{\"name\":\"Mustafa Yusuf al-Qumrawi\",\"country\":\"SN\"},"
+	               "\"items\":[{\"description\":\"protective vests\",\"quantity\":10}]}");
+	if (wam_embargo_exemption_add(r->db, &out, "libya", ex))
+		fail_msg("exemption: %s", wam_error_last()->message);
+	json_object_set(party, "exemption", json_object_get(out, "id"));
+	json_decref(out);
+	json_decref(ex);
+	assert_int_equal(wam_screen_party(r->db, &out, party, "2026-06-15"), 0);
+	assert_false(json_is_true(json_object_get(out, "clear")));
+	json_decref(out);
 	/* without the exemption, blocked */
 	json_object_del(party, "exemption");
 	assert_int_equal(wam_screen_party(r->db, &out, party, "2026-06-15"), 0);
