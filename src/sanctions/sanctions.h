@@ -47,13 +47,14 @@ char *sanctions_party_key(const json_t *party);
 /* Screens `party` (a screener of wam_screen_hooks, screen.c). */
 int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date, json_t *findings);
 
-/* The alert of (entry_id, party_key) as {id, state}, NULL in `*out` when
- * there is none. */
+/* The latest alert of (entry_id, party_key) as {id, state, reason}, NULL
+ * in `*out` when there is none. */
 int sanctions_alert_find(wam_db *db, json_t **out, const char *entry_id, const char *party_key);
 /* Raises an alert inside the open transaction: {id, state: "open"} in
- * `*out`. */
-int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, const json_t *party,
-                          const char *party_key);
+ * `*out`. `previous` ({id, reason}, or NULL) is the party's alert cleared
+ * before, which the new one recalls. */
+int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, const json_t *party, const char *party_key,
+                          const json_t *previous);
 /* Notes `subject` {kind, id, label} on open or confirmed alert `id` met
  * again inside a write (sanctions.alert_seen), once per subject. */
 int sanctions_alert_seen(wam_db *db, const char *id, const json_t *subject);
