@@ -394,6 +394,9 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 		return rc;
 	if (!json_array_size(cands))
 		goto done;
+	/* inside a write an alert is raised, unless the party is a preview
+	 * (an act refused on any finding, whose transaction is rolled back) */
+	bool writing = db->tx_depth > 0 && !json_is_true(json_object_get(party, "preview"));
 	if (!(key = sanctions_party_key(party))) {
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a party");
 		goto done;
@@ -426,10 +429,10 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 		}
 		if (alert)
 			json_object_del(alert, "reason");
-		if (alert && db->tx_depth > 0)
+		if (alert && writing)
 			rc = sanctions_alert_seen(db, json_string_value(json_object_get(alert, "id")),
 			                          json_object_get(party, "subject"));
-		else if (!alert && db->tx_depth > 0)
+		else if (!alert && writing)
 			rc = sanctions_alert_raise(db, &alert, c, party, key, previous);
 		json_decref(previous);
 		if (!rc && !(f = finding(party, c, alert)))

@@ -612,6 +612,76 @@ static void test_custody_refused_to_held_holder(void **state)
 	verified(r);
 }
 
+/* A weapon in the custody of a named person, and ammunition issued to a
+ * recipient, are screened as a holder is: a potential match refuses the
+ * issue, naming the entry (and its alert when one exists), and nothing
+ * is written. */
+static void test_custody_and_lot_to_named_person_screened(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1"));
+	json_t *site = test_json("{\"name\":\"North Depot\",\"kind\":\"depot\"}"), *out = NULL;
+	assert_int_equal(wam_registry_site_add(r->db, &out, site), 0);
+	char json[512], gun[WAM_ID_LEN + 1], site_id[WAM_ID_LEN + 1];
+	snprintf(site_id, sizeof site_id, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(site);
+	snprintf(json, sizeof json,
+	         "{\"category\":\"SA4\",\"make\":\"Norinco\",\"model\":\"Type 56\",\"serial\":\"56-2\","
+	         "\"country\":\"CN\",\"site_id\":\"%s\"}",
+	         site_id);
+	test_add_item(r, json, gun);
+	json_t *in = json_pack("{s:s, s:s, s:s, s:s}", "item_id", gun, "person", "Mustafa Yusuf al-Qumrawi", "unit",
+	                       "2nd Company", "expected_return", "2099-01-01");
+	long long before = test_events(r);
+	assert_int_equal(wam_stock_custody_issue(r->db, &out, in), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "person");
+	assert_non_null(strstr(wam_error_last()->message, "LYi.901")); /* the entry */
+	unchanged(r, before);
+	/* with an alert on that name (a holder recorded), the refusal names it */
+	json_t *h = holder(r, "Mustafa Yusuf al-Qumrawi"), *a = alert_of_holder(r, test_str(h, "id"));
+	assert_non_null(a);
+	before = test_events(r);
+	assert_int_equal(wam_stock_custody_issue(r->db, &out, in), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, test_str(a, "id")));
+	unchanged(r, before);
+	json_decref(in);
+	/* a name nobody lists goes through */
+	in = json_pack("{s:s, s:s, s:s, s:s}", "item_id", gun, "person", "Jean-Baptiste Lafleur", "unit", "2nd Company",
+	               "expected_return", "2099-01-01");
+	if (wam_stock_custody_issue(r->db, &out, in))
+		fail_msg("custody: %s", wam_error_last()->message);
+	json_decref(out);
+	json_decref(in);
+	/* ammunition */
+	json_t *lot = json_pack("{s:s, s:s, s:s, s:I, s:i, s:s, s:s, s:f, s:s, s:s}", "nomenclature",
+	                        "Cartridge 7.62x39mm", "lot_number", "L-77", "batch_number", "B12", "rounds",
+	                        (json_int_t)1000, "packages", 10, "hazard_division", "1.4", "compat_group", "S",
+	                        "neq_g", 1.5, "site_id", site_id, "expiry", "2099-01-15");
+	if (wam_stock_lot_add(r->db, &out, lot))
+		fail_msg("lot: %s", wam_error_last()->message);
+	char lot_id[WAM_ID_LEN + 1];
+	snprintf(lot_id, sizeof lot_id, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(lot);
+	json_t *issue =
+	    json_pack("{s:i, s:s, s:s}", "rounds", 100, "recipient", "Mustafa Yusuf al-Qumrawi", "document", "IV-1");
+	before = test_events(r);
+	assert_int_equal(wam_stock_lot_issue(r->db, &out, lot_id, issue), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "recipient");
+	assert_non_null(strstr(wam_error_last()->message, test_str(a, "id")));
+	unchanged(r, before);
+	json_decref(issue);
+	issue = json_pack("{s:i, s:s, s:s}", "rounds", 100, "recipient", "1st Infantry Company", "document", "IV-2");
+	if (wam_stock_lot_issue(r->db, &out, lot_id, issue))
+		fail_msg("lot issue: %s", wam_error_last()->message);
+	json_decref(out);
+	json_decref(issue);
+	json_decref(a);
+	json_decref(h);
+	verified(r);
+}
+
 /* A licence whose end user is a potential match is drafted, its alert
  * raised with it; assessing it to approve is refused naming the alert. */
 static void test_licence_drafted_assessment_refused(void **state)
@@ -744,6 +814,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_exemption_waives_until_it_expires, test_setup_reg_ht,
 	                                    test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_custody_refused_to_held_holder, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_custody_and_lot_to_named_person_screened, test_setup_reg_ht,
+	                                    test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_licence_drafted_assessment_refused, test_setup_reg_ht,
 	                                    test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_euc_recorded_alert_names_it, test_setup_reg_ht, test_teardown_reg),
