@@ -131,6 +131,14 @@ int wam_sanctions_import(wam_db *db, json_t **out, const char *data, size_t len,
 	if ((rc = parse(&list, data, len, format, source)) || (rc = sanctions_resolve_countries(db, list)))
 		goto done;
 	const char *src = json_string_value(json_object_get(list, "source"));
+	if (!json_array_size(json_object_get(list, "entries"))) {
+		rc = !strcmp(json_string_value(json_object_get(list, "format")), "csv")
+		         ? wam_error_set(WAM_EINVAL, "file", "the list file has no entries: a header and no rows")
+		         : wam_error_set(
+		               WAM_EINVAL, "file",
+		               "the list file has no entries: no INDIVIDUAL or ENTITY in INDIVIDUALS or ENTITIES");
+		goto done;
+	}
 	crypto_hash_sha256(hash, (const unsigned char *)data, len);
 	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
 	/* one reference once in a list */
@@ -145,12 +153,31 @@ int wam_sanctions_import(wam_db *db, json_t **out, const char *data, size_t len,
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_query_row(db, &dup, "SELECT generated, seq FROM sanctions_imports WHERE sha256=?", hex, NULL)))
+	/* a list is newer than the last one of its source: its own generation
+	 * date says so (a CSV list has none: the same file as the last is
+	 * refused); a list that was imported after a bad one is not held by it */
+	if ((rc = wam_query_row(db, &dup,
+	                        "SELECT generated, sha256, format FROM sanctions_imports WHERE source=?"
+	                        " ORDER BY seq DESC LIMIT 1",
+	                        src, NULL)))
 		goto fail;
 	if (dup) {
-		rc = wam_error_set(WAM_ECONFLICT, "generated", "this file (the list generated %s) was imported already",
-		                   json_string_value(json_object_get(dup, "generated")));
-		goto fail;
+		const char *last = json_string_value(json_object_get(dup, "generated")),
+		           *now = json_string_value(json_object_get(list, "generated"));
+		double was_at, now_at;
+		if (!strcmp(json_string_value(json_object_get(list, "format")), "un-xml") &&
+		    sanctions_datetime(now, &now_at) && (!sanctions_datetime(last, &was_at) || now_at <= was_at)) {
+			rc = wam_error_set(
+			    WAM_ECONFLICT, "generated",
+			    "the list %s generated %s is not later than the last one imported (generated %s)", src, now,
+			    last);
+			goto fail;
+		}
+		if (!strcmp(json_string_value(json_object_get(dup, "sha256")), hex)) {
+			rc = wam_error_set(WAM_ECONFLICT, "generated",
+			                   "this file is the list %s imported last (generated %s)", src, last);
+			goto fail;
+		}
 	}
 	if ((rc = wam_query_rows(
 	         db, &old, "SELECT id, reference, body, removed_on FROM sanctions_entries WHERE source=?", src, NULL)))

@@ -19,6 +19,9 @@ extern const char *const wam_sanctions_entry_kinds[],
  * WAM_EINVAL with the line (wam_error_set_line) and the element or column
  * named, `*out` NULL. */
 int sanctions_parse_xml(json_t **out, const char *data, size_t len);
+/* An ISO 8601 date-time (YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm], no zone
+ * read as UTC) as seconds since 1970 in `*at`; false when `s` is not one. */
+bool sanctions_datetime(const char *s, double *at);
 int sanctions_parse_csv(json_t **out, const char *data, size_t len, const char *source);
 /* Gives each entry of a parsed list the ISO 3166-1 alpha-2 codes of its
  * countries, the names as written kept (country.c): `nationality_codes`,

@@ -302,6 +302,15 @@ int sanctions_parse_xml(json_t **out, const char *data, size_t len)
 		rc = refuse(root, "CONSOLIDATED_LIST", "has no dateGenerated");
 		goto done;
 	}
+	double at;
+	if (!sanctions_datetime(json_string_value(generated), &at)) {
+		rc = wam_error_set_line(
+		    WAM_EINVAL, xmlGetLineNo(root), "dateGenerated",
+		    "line %ld: attribute dateGenerated '%.40s' of CONSOLIDATED_LIST is not an ISO 8601 "
+		    "date-time YYYY-MM-DDThh:mm:ss",
+		    (long)xmlGetLineNo(root), json_string_value(generated));
+		goto done;
+	}
 	entries = json_array();
 	for (const xmlNode *grp = root->children; grp && !rc; grp = grp->next) {
 		bool ind = named(grp, "INDIVIDUALS");
@@ -326,4 +335,63 @@ done:
 	if (doc)
 		xmlFreeDoc(doc);
 	return rc;
+}
+
+static bool ndigits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+bool sanctions_datetime(const char *s, double *at)
+{
+	int y, mo, d, h, mi, sec = 0, zh = 0, zm = 0;
+	double frac = 0;
+	char date[11];
+	if (!s || strlen(s) < 16 || !ndigits(s, 4, &y) || s[4] != '-' || !ndigits(s + 5, 2, &mo) || s[7] != '-' ||
+	    !ndigits(s + 8, 2, &d) || s[10] != 'T' || !ndigits(s + 11, 2, &h) || s[13] != ':' ||
+	    !ndigits(s + 14, 2, &mi) || h > 23 || mi > 59)
+		return false;
+	snprintf(date, sizeof date, "%.10s", s);
+	if (!wam_date_valid(date, 1900))
+		return false;
+	const char *p = s + 16;
+	if (*p == ':') {
+		if (!ndigits(p + 1, 2, &sec) || sec > 60)
+			return false;
+		p += 3;
+		if (*p == '.') {
+			double scale = 0.1;
+			if (p[1] < '0' || p[1] > '9')
+				return false;
+			for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+				frac += (*p - '0') * scale;
+		}
+	}
+	if (*p == 'Z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1;
+		if (!ndigits(p + 1, 2, &zh) || p[3] != ':' || !ndigits(p + 4, 2, &zm) || zh > 23 || zm > 59)
+			return false;
+		zh *= sign;
+		zm *= sign;
+		p += 6;
+	}
+	if (*p)
+		return false;
+	/* days from 1970-01-01 of the proleptic Gregorian calendar */
+	int yy = mo <= 2 ? y - 1 : y;
+	int era = (yy >= 0 ? yy : yy - 399) / 400;
+	int yoe = yy - era * 400;
+	int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	double days = (double)era * 146097 + doe - 719468;
+	*at = days * 86400 + h * 3600 + mi * 60 + sec + frac - (zh * 3600 + zm * 60);
+	return true;
 }

@@ -163,6 +163,93 @@ static void test_same_file_twice_refused(void **state)
 	unchanged(r, before);
 }
 
+/* A copy of fixture `which` whose dateGenerated is `generated`. */
+static char *redated(const char *which, const char *generated, size_t *len)
+{
+	char *xml = fixture(which, len), *at = strstr(xml, "dateGenerated=\"");
+	assert_non_null(at);
+	at += strlen("dateGenerated=\"");
+	char *end = strchr(at, '"');
+	size_t head = (size_t)(at - xml), tail = *len - (size_t)(end - xml);
+	char *out = malloc(head + strlen(generated) + tail + 1);
+	assert_non_null(out);
+	memcpy(out, xml, head);
+	memcpy(out + head, generated, strlen(generated));
+	memcpy(out + head + strlen(generated), end, tail);
+	*len = head + strlen(generated) + tail;
+	out[*len] = 0;
+	free(xml);
+	return out;
+}
+
+/* A list is newer than the last of its source, by its own generation
+ * date; a list generated before (or when) the last one is refused naming
+ * `generated`, whatever its bytes; a later one is imported, even after a
+ * bad one. */
+static void test_import_in_generation_order(void **state)
+{
+	test_reg *r = *state;
+	json_decref(import_file(r, "v1")); /* generated 2026-01-15 */
+	size_t len;
+	json_t *out = NULL;
+	long long before = test_events(r);
+	char *older = redated("v2", "2026-01-14T23:59:59Z", &len);
+	assert_int_equal(wam_sanctions_import(r->db, &out, older, len, NULL, NULL), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "generated");
+	assert_non_null(strstr(wam_error_last()->message, "2026-01-14T23:59:59Z"));
+	unchanged(r, before);
+	free(older);
+	/* the same instant written with a zone is not later */
+	char *same = redated("v2", "2026-01-15T01:00:00+01:00", &len);
+	assert_int_equal(wam_sanctions_import(r->db, &out, same, len, NULL, NULL), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "generated");
+	unchanged(r, before);
+	free(same);
+	/* a later list after a "bad" one, then the corrected one later still */
+	char *bad = redated("v2", "2026-02-01T00:00:00Z", &len);
+	assert_int_equal(wam_sanctions_import(r->db, &out, bad, len, NULL, NULL), 0);
+	json_decref(out);
+	free(bad);
+	char *good = redated("v1", "2026-02-02T00:00:00Z", &len);
+	if (wam_sanctions_import(r->db, &out, good, len, NULL, NULL))
+		fail_msg("the corrected list: %s", wam_error_last()->message);
+	assert_int_equal(json_array_size(json_object_get(out, "added")), 0);
+	json_decref(out);
+	free(good);
+	verified(r);
+}
+
+/* dateGenerated is an ISO 8601 date-time: anything else is refused naming
+ * the line and the attribute; a list with no entries is refused naming
+ * the file. */
+static void test_generated_and_empty_refused(void **state)
+{
+	test_reg *r = *state;
+	long long before = test_events(r);
+	size_t len;
+	json_t *out = NULL;
+	static const char *const bad_dates[] = {
+	    "yesterday", "2026-01-15", "2026-02-30T00:00:00Z", "2026-01-15T25:00:00Z", "2026-01-15T10:00:00+1", NULL};
+	for (int i = 0; bad_dates[i]; i++) {
+		char *xml = redated("v1", bad_dates[i], &len);
+		assert_int_equal(wam_sanctions_import(r->db, &out, xml, len, NULL, NULL), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, "dateGenerated");
+		assert_int_equal(wam_error_last()->line, 4);
+		assert_non_null(strstr(wam_error_last()->message, bad_dates[i]));
+		free(xml);
+	}
+	const char *empty = "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST dateGenerated=\"2026-01-01T00:00:00Z\">\n"
+	                    "<INDIVIDUALS/>\n<ENTITIES></ENTITIES>\n</CONSOLIDATED_LIST>\n";
+	assert_int_equal(wam_sanctions_import(r->db, &out, empty, strlen(empty), NULL, NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "file");
+	assert_non_null(strstr(wam_error_last()->message, "no entries"));
+	const char *header = "reference,kind,name\n";
+	assert_int_equal(wam_sanctions_import(r->db, &out, header, strlen(header), "csv", "HT national"), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "file");
+	assert_non_null(strstr(wam_error_last()->message, "no entries"));
+	unchanged(r, before);
+}
+
 /* A malformed or truncated file is refused whole with its line and
  * element; nothing is written. */
 static void test_malformed_refused_whole(void **state)
@@ -803,6 +890,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_import_reads_the_un_layout, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_same_file_twice_refused, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_import_in_generation_order, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_generated_and_empty_refused, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_malformed_refused_whole, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_csv_national_list, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_countries_resolved_by_name, test_setup_reg_ht, test_teardown_reg),
