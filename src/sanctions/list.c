@@ -94,16 +94,13 @@ static int parse(json_t **list, const char *data, size_t len, const char *format
 		format = i < len && data[i] == '<' ? "un-xml" : "csv";
 	}
 	if (!strcmp(format, "un-xml")) {
-		int rc = sanctions_parse_xml(list, data, len);
-		if (!rc && source && *source)
-			json_object_set_new(*list, "source", json_string(source));
-		if (!rc && source && *source) {
-			size_t i;
-			json_t *e;
-			json_array_foreach(json_object_get(*list, "entries"), i, e)
-			    json_object_set_new(e, "source", json_string(source));
-		}
-		return rc;
+		/* the Security Council's list is one list, "un": another name would
+		 * make a second, parallel copy of it */
+		if (source && *source && strcmp(source, "un"))
+			return wam_error_set(WAM_EINVAL, "source",
+			                     "a UN list (un-xml) is always the source un: '%.40s' is for a CSV list",
+			                     source);
+		return sanctions_parse_xml(list, data, len);
 	}
 	if (!strcmp(format, "csv"))
 		return sanctions_parse_csv(list, data, len, source);

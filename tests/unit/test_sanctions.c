@@ -250,6 +250,121 @@ static void test_generated_and_empty_refused(void **state)
 	unchanged(r, before);
 }
 
+/* A copy of fixture v1 with `from` (the first) replaced by `to`. */
+static char *edited(const char *from, const char *to, size_t *len)
+{
+	char *xml = fixture("v1", len), *at = strstr(xml, from);
+	if (!at)
+		fail_msg("no %s in the fixture", from);
+	size_t head = (size_t)(at - xml), tail = *len - head - strlen(from);
+	char *out = malloc(head + strlen(to) + tail + 1);
+	assert_non_null(out);
+	memcpy(out, xml, head);
+	memcpy(out + head, to, strlen(to));
+	memcpy(out + head + strlen(to), at + strlen(from), tail);
+	*len = head + strlen(to) + tail;
+	out[*len] = 0;
+	free(xml);
+	return out;
+}
+
+/* The line of `needle` (its first occurrence) in `text`. */
+static long line_in(const char *text, const char *needle)
+{
+	const char *at = strstr(text, needle);
+	long line = 1;
+	assert_non_null(at);
+	for (const char *p = text; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* Every refusal of a list names its line and element (or row and column),
+ * the element in a sentence of its own, the line once; nothing is
+ * silently dropped; nothing is written. */
+static void test_list_refusals_name_line_and_element(void **state)
+{
+	test_reg *r = *state;
+	long long before = test_events(r);
+	size_t len;
+	json_t *out = NULL;
+	struct {
+		const char *from, *to, *field, *line_of, *words;
+	} cases[] = {
+	    /* a second REFERENCE_NUMBER in one INDIVIDUAL */
+	    {"<REFERENCE_NUMBER>CDi.902</REFERENCE_NUMBER>",
+	     "<REFERENCE_NUMBER>CDi.902</REFERENCE_NUMBER>\n<REFERENCE_NUMBER>CDi.999</REFERENCE_NUMBER>",
+	     "REFERENCE_NUMBER", "CDi.999", "INDIVIDUAL has REFERENCE_NUMBER twice"},
+	    /* a second FIRST_NAME */
+	    {"<THIRD_NAME>AL-QUMRAWI</THIRD_NAME>",
+	     "<THIRD_NAME>AL-QUMRAWI</THIRD_NAME>\n<FIRST_NAME>OTHER</FIRST_NAME>", "FIRST_NAME", "OTHER",
+	     "INDIVIDUAL has FIRST_NAME twice"},
+	    /* the same reference in two entries */
+	    {"<REFERENCE_NUMBER>CDi.902</REFERENCE_NUMBER>", "<REFERENCE_NUMBER>LYi.901</REFERENCE_NUMBER>",
+	     "REFERENCE_NUMBER", "<REFERENCE_NUMBER>LYi.901</REFERENCE_NUMBER>", "is an earlier entry's"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *xml = edited(cases[i].from, cases[i].to, &len);
+		assert_int_equal(wam_sanctions_import(r->db, &out, xml, len, NULL, NULL), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, cases[i].field);
+		if (!strstr(wam_error_last()->message, cases[i].words))
+			fail_msg("case %zu: %s", i, wam_error_last()->message);
+		/* the duplicate reference: the second entry's line */
+		long want = line_in(xml, cases[i].line_of);
+		if (i == 2) { /* the second of the two */
+			const char *second =
+			    strstr(strstr(xml, "<REFERENCE_NUMBER>LYi.901") + 1, "<REFERENCE_NUMBER>LYi.901");
+			want = 1;
+			for (const char *p = xml; p < second; p++)
+				want += *p == '\n';
+		}
+		assert_int_equal(wam_error_last()->line, want);
+		free(xml);
+	}
+	/* a blank FIRST_NAME is refused, not dropped for the other parts */
+	char *xml = fixture("v1", &len);
+	char *at = strstr(xml, "<FIRST_NAME>");
+	assert_non_null(at);
+	char *end = strstr(at, "</FIRST_NAME>");
+	memset(at + strlen("<FIRST_NAME>"), ' ', (size_t)(end - at) - strlen("<FIRST_NAME>"));
+	assert_int_equal(wam_sanctions_import(r->db, &out, xml, len, NULL, NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "FIRST_NAME");
+	assert_int_equal(wam_error_last()->line, line_in(xml, "<FIRST_NAME>"));
+	assert_non_null(strstr(wam_error_last()->message, "FIRST_NAME of INDIVIDUAL is blank"));
+	free(xml);
+	/* the element's words are the format's, the element its argument */
+	xml = edited("<REFERENCE_NUMBER>CDi.902</REFERENCE_NUMBER>", "", &len);
+	assert_int_equal(wam_sanctions_import(r->db, &out, xml, len, NULL, NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->message_id, "sanctions.line_has_no_reference_number");
+	assert_int_equal(wam_error_last()->nargs, 2);
+	free(xml);
+	/* a DOCTYPE: the line of the first element, never -1 */
+	const char *dtd =
+	    "<?xml version=\"1.0\"?>\n<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+	    "<CONSOLIDATED_LIST dateGenerated=\"2026-01-01T00:00:00Z\"><INDIVIDUALS/></CONSOLIDATED_LIST>\n";
+	assert_int_equal(wam_sanctions_import(r->db, &out, dtd, strlen(dtd), NULL, NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "DOCTYPE");
+	assert_int_equal(wam_error_last()->line, 3);
+	assert_null(strstr(wam_error_last()->message, "-1"));
+	/* the UN list's source is "un": another is refused, not a second copy */
+	xml = fixture("v1", &len);
+	assert_int_equal(wam_sanctions_import(r->db, &out, xml, len, "un-xml", "HT national"), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "source");
+	free(xml);
+	/* CSV: a range that ends before it starts; a reference twice */
+	const char *reversed = "reference,name,dob\nHT-1,Someone,1975\nHT-2,Someone Else,1990..1970\n";
+	assert_int_equal(wam_sanctions_import(r->db, &out, reversed, strlen(reversed), "csv", "HT national"),
+	                 WAM_EINVAL);
+	assert_int_equal(wam_error_last()->line, 3);
+	assert_string_equal(wam_error_last()->field, "dob");
+	const char *twice = "reference,name\nHT-1,Someone\nHT-2,Other\nHT-1,Third\n";
+	assert_int_equal(wam_sanctions_import(r->db, &out, twice, strlen(twice), "csv", "HT national"), WAM_EINVAL);
+	assert_int_equal(wam_error_last()->line, 4);
+	assert_string_equal(wam_error_last()->field, "reference");
+	assert_non_null(strstr(wam_error_last()->message, "line 2"));
+	unchanged(r, before);
+}
+
 /* A malformed or truncated file is refused whole with its line and
  * element; nothing is written. */
 static void test_malformed_refused_whole(void **state)
@@ -892,6 +1007,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_same_file_twice_refused, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_import_in_generation_order, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_generated_and_empty_refused, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_list_refusals_name_line_and_element, test_setup_reg_ht,
+	                                    test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_malformed_refused_whole, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_csv_national_list, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_countries_resolved_by_name, test_setup_reg_ht, test_teardown_reg),
