@@ -28,6 +28,11 @@ int embargo_national(wam_db *db);
 int embargo_date(const char **date, char buf[11], const char *field);
 /* Replaces string member `key` of `row` by the JSON it holds. */
 void embargo_decode(json_t *row, const char *key);
+/* Sets `key` of `row` to the English sentence of `said` (a message:
+ * wam_message_json, wam_error_json) and `key`_id, `key`_args to its id in
+ * the message catalogue and its args, so a reader words it in its own
+ * language; takes `said` (NULL, out of memory: sets nothing). */
+void embargo_why(json_t *row, const char *key, json_t *said);
 /* `date` plus `days` calendar days, or plus `days` working days (Monday to
  * Friday), into `out`. */
 void embargo_add_days(char out[11], const char *date, long days);

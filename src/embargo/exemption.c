@@ -248,9 +248,11 @@ int wam_embargo_exemption_get(wam_db *db, json_t **out, const char *id, const ch
 	int f = fits(db, *out, NULL, date, "id");
 	json_object_set_new(*out, "fits_on", json_string(date));
 	json_object_set_new(*out, "fits", json_boolean(f == 0));
-	json_object_set_new(*out, "why", json_string(f ? wam_error_last()->message : "the supply may go ahead"));
+	/* why, in words and as a message of the catalogue (its id and args) */
+	json_t *why = f ? wam_error_json(wam_error_last()) : wam_message_json("the supply may go ahead");
 	if (f)
 		wam_error_clear();
+	embargo_why(*out, "why", why);
 	shown(*out, date);
 	if ((rc = wam_query_rows(db, &notices,
 	                         "SELECT n.id, n.kind, n.due, n.state, n.sent_on, n.reference FROM notices n WHERE"

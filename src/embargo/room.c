@@ -73,6 +73,19 @@ void embargo_decode(json_t *row, const char *key)
 		json_object_set_new(row, key, v ? v : json_null());
 }
 
+void embargo_why(json_t *row, const char *key, json_t *said)
+{
+	char name[64];
+	if (!said)
+		return;
+	json_object_set(row, key, json_object_get(said, "message"));
+	snprintf(name, sizeof name, "%s_id", key);
+	json_object_set(row, name, json_object_get(said, "message_id"));
+	snprintf(name, sizeof name, "%s_args", key);
+	json_object_set(row, name, json_object_get(said, "args"));
+	json_decref(said);
+}
+
 void embargo_add_days(char out[11], const char *date, long days)
 {
 	time_t t = 0;

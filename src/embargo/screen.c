@@ -107,15 +107,17 @@ int wam_embargo_screen(wam_db *db, const json_t *party, const char *date, json_t
 			if (!wam_embargo_exemption_fits(db, exemption, id, date, "exemption"))
 				continue;
 			/* the finding says why the exemption does not waive it */
-			why = json_string(wam_error_last()->message);
+			why = json_object();
+			embargo_why(why, "why", wam_error_json(wam_error_last()));
 			wam_error_clear();
 		}
 		char reference[64];
 		embargo_reference(reference, sizeof reference, r);
 		json_t *f = finding(role, name, country, json_string_value(json_object_get(period, "from")), reference);
-		if (f && why)
-			json_object_set_new(f, "exemption", json_pack("{s:s, s:o}", "id", exemption, "why", why));
-		else
+		if (f && why) {
+			json_object_set_new(why, "id", json_string(exemption));
+			json_object_set_new(f, "exemption", why);
+		} else
 			json_decref(why);
 		if ((rc = add(findings, f, id, reference, NULL)))
 			break;

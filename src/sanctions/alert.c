@@ -39,9 +39,9 @@ int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, con
 		if (json_is_string(v))
 			json_object_set(p, keep[i], (json_t *)v);
 	}
+	/* how the name matched, part by part (the screener asks the engine
+	 * for it), as the screening page shows it */
 	const json_t *expl = json_object_get(candidate, "explanation");
-	if (!expl)
-		expl = json_object_get(candidate, "evidence");
 	/* the score as the ledger's text keeps it (four decimals), so the row
 	 * written now is the row a replay of the event writes */
 	double score = round(json_number_value(json_object_get(candidate, "score")) * 10000.0) / 10000.0;

@@ -389,6 +389,9 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 	    .nationality = json_string_value(json_object_get(party, "nationality")),
 	    .document = json_string_value(json_object_get(party, "document")),
 	    .limit = 5,
+	    /* an alert raised keeps how the name matched (the parts, with
+	     * their spans in the party's name), whatever record raised it */
+	    .explain = true,
 	};
 	if ((rc = screen_run(idx, &cands, &q)))
 		return rc;

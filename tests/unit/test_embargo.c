@@ -273,7 +273,11 @@ static void test_shipment_needs_a_fitting_exemption(void **state)
 	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-07-15", party), 0);
 	const json_t *f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
 	assert_string_equal(test_str(f, "regime"), "testland");
-	assert_non_null(strstr(test_str(json_object_get(f, "exemption"), "why"), "2026-06-30"));
+	const json_t *fx = json_object_get(f, "exemption");
+	assert_non_null(strstr(test_str(fx, "why"), "2026-06-30"));
+	/* as a message of the catalogue, worded in any language */
+	assert_string_equal(test_str(fx, "why_id"), "embargo.exemption_was_valid_until");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(fx, "why_args"), 1)), "2026-06-30");
 	json_decref(out);
 	assert_int_equal(wam_embargo_check(r->db, &out, "SN", "2026-06-15", party), 0);
 	assert_true(json_is_true(json_object_get(json_object_get(out, "screening"), "clear")));
@@ -306,6 +310,19 @@ static void test_notify_no_objection(void **state)
 	assert_int_equal(wam_embargo_exemption_get(r->db, &out, ex2, "2026-11-20"), 0);
 	assert_string_equal(test_str(out, "state"), "objected");
 	assert_true(json_is_false(json_object_get(out, "fits")));
+	/* why, as a message of the catalogue: its id and its args, so the
+	 * console says it in the reader's language */
+	assert_string_equal(test_str(out, "why_id"), "embargo.committee_objected_exemption");
+	assert_int_equal(json_array_size(json_object_get(out, "why_args")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "why_args"), 0)), ex2);
+	char said[128];
+	snprintf(said, sizeof said, "the committee objected to exemption %s", ex2);
+	assert_string_equal(test_str(out, "why"), said);
+	json_decref(out);
+	assert_int_equal(wam_embargo_exemption_get(r->db, &out, ex, "2026-11-20"), 0);
+	assert_true(json_is_true(json_object_get(out, "fits")));
+	assert_string_equal(test_str(out, "why_id"), "embargo.supply_may_go_ahead");
+	assert_int_equal(json_array_size(json_object_get(out, "why_args")), 0);
 	json_decref(out);
 	/* the notification prints, everything escaped */
 	char *html = NULL;

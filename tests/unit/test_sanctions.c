@@ -106,6 +106,29 @@ static json_t *alert_of_holder(test_reg *r, const char *holder_id)
 	return found;
 }
 
+/* The alert keeps the engine's explanation of how `name` matched: a part
+ * per name part, each saying how, those of the name asked with their span
+ * [start, end) in it, at least one matched. */
+static void explained(const json_t *alert, const char *name)
+{
+	const json_t *x = json_object_get(alert, "explanation"), *part;
+	size_t i, matched = 0;
+	assert_true(json_is_array(x));
+	assert_true(json_array_size(x) > 0);
+	json_array_foreach(x, i, part)
+	{
+		const json_t *at = json_object_get(part, "at");
+		assert_non_null(test_str(part, "how"));
+		if (json_is_null(json_object_get(part, "query_part")))
+			continue;
+		assert_true(json_is_array(at));
+		json_int_t a = json_integer_value(json_array_get(at, 0)), b = json_integer_value(json_array_get(at, 1));
+		assert_true(a >= 0 && a < b && (size_t)b <= strlen(name));
+		matched += json_is_string(json_object_get(part, "entry_part"));
+	}
+	assert_true(matched > 0);
+}
+
 /* ---- import ---- */
 
 static void test_import_reads_the_un_layout(void **state)
@@ -629,6 +652,7 @@ static void test_clear_lets_the_party_through(void **state)
 	json_decref(import_file(r, "v1"));
 	json_t *h = holder(r, "Ihor Ferzenko"), *a = alert_of_holder(r, test_str(h, "id")), *out = NULL;
 	assert_non_null(a); /* the holder is recorded, its alert raised */
+	explained(a, "Ihor Ferzenko"); /* with how the name matched */
 	assert_string_equal(test_str(a, "state"), "open");
 	assert_string_equal(test_str(json_object_get(a, "entry"), "reference"), "CDi.902");
 	json_t *none = test_json("{}"), *d = test_json("{\"reason\":\"different person: born 1990, Haitian\"}");
@@ -702,6 +726,9 @@ static void test_reimport(void **state)
 	assert_string_equal(test_str(json_object_get(out, "alerts"), NULL) ? "" : "", "");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "alerts"), 0)),
 	                    test_str(raised, "id"));
+	/* raised by the import, it says how the name matched all the same */
+	explained(raised, "Marcel Duboisier");
+	explained(old, "Abdelrahman Ould Tirzawi");
 	json_decref(out);
 	/* the removed entry is not screened any more; its alert stays */
 	assert_null(best(r, "Abdelrahman Ould Tirzawi", buf, sizeof buf));
@@ -728,6 +755,79 @@ static void test_reimport(void **state)
 	                       " (SELECT * FROM sanctions_alerts ORDER BY id)");
 	test_expect_rebuilt(r, "SELECT group_concat(id || coalesce(removed_on, '-') || body, ',') FROM"
 	                       " (SELECT * FROM sanctions_entries ORDER BY id)");
+}
+
+/* A broker registered on a registry as the demo makes it (the regimes
+ * imported, the list imported, the holder of the same name met and its
+ * alert confirmed) is recorded with that alert, which then lists the broker
+ * among what it blocks; a broker of another listed name is recorded with
+ * the alert it raises; a licence naming either is refused naming its alert. */
+static void test_broker_on_demo_like_registry(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = NULL;
+	assert_int_equal(wam_embargo_regimes_import_file(r->db, &out, NULL), 0);
+	json_decref(out);
+	json_decref(import_file(r, "v1"));
+	/* the dealer in Niger: the same party (name and country) as the broker */
+	json_t *hin = test_json("{\"type\":\"dealer\",\"name\":\"Sahel Fictive Trading SARL\",\"country\":\"NE\"}"),
+	       *h = NULL;
+	if (wam_registry_holder_add(r->db, &h, hin))
+		fail_msg("holder: %s", wam_error_last()->message);
+	json_decref(hin);
+	json_t *a = alert_of_holder(r, test_str(h, "id"));
+	assert_non_null(a);
+	json_t *d = test_json("{\"reason\":\"the dealer's address is the listed entity's\"}");
+	assert_int_equal(wam_sanctions_alert_confirm(r->db, &out, test_str(a, "id"), d), 0);
+	json_decref(out);
+	json_decref(d);
+	static const char *const brokers[][2] = {{"Sahel Fictive Trading SARL", "BRK-NE-0901"},
+	                                         {"Testovy Oruzheiny Dom LLC", "BRK-CD-0902"}};
+	for (int i = 0; i < 2; i++) {
+		char text[512], broker[WAM_ID_LEN + 1], alert[WAM_ID_LEN + 1];
+		snprintf(text, sizeof text,
+		         "{\"name\":\"%s\",\"country\":\"NE\",\"registration\":\"%s\","
+		         "\"activities\":[\"brokering\"]}",
+		         brokers[i][0], brokers[i][1]);
+		json_t *b = test_json(text);
+		if (wam_transfers_broker_add(r->db, &out, b))
+			fail_msg("broker %s refused: %s", brokers[i][0], wam_error_last()->message);
+		json_decref(b);
+		snprintf(broker, sizeof broker, "%s", test_str(out, "id"));
+		const json_t *f = json_array_get(json_object_get(json_object_get(out, "screening"), "findings"), 0);
+		assert_non_null(f);
+		assert_non_null(json_object_get(f, "alert"));
+		snprintf(alert, sizeof alert, "%s", test_str(json_object_get(f, "alert"), "id"));
+		assert_string_equal(test_str(json_object_get(f, "alert"), "state"), i ? "open" : "confirmed");
+		if (!i)
+			assert_string_equal(alert, test_str(a, "id"));
+		json_decref(out);
+		/* the alert blocks the broker */
+		bool listed = false;
+		const json_t *sub;
+		size_t j;
+		assert_int_equal(wam_sanctions_alert_get(r->db, &out, alert), 0);
+		json_array_foreach(json_object_get(out, "subjects"), j, sub) listed |=
+		    !strcmp(test_str(sub, "kind"), "broker") && !strcmp(test_str(sub, "id"), broker);
+		assert_true(listed);
+		json_decref(out);
+		snprintf(text, sizeof text,
+		         "{\"kind\":\"brokering\",\"number\":\"BRK-2026-%d\",\"authority\":\"Commission\","
+		         "\"officer\":\"A. Mensah\",\"valid_from\":\"2026-01-01\",\"valid_until\":\"2030-01-01\","
+		         "\"parties\":[{\"role\":\"broker\",\"broker_id\":\"%s\"},{\"role\":\"exporter\","
+		         "\"name\":\"Haiti Defence Works\",\"country\":\"HT\"},{\"role\":\"importer\",\"name\":"
+		         "\"MoD\",\"country\":\"SN\"}],\"lines\":[{\"category\":\"SA4\",\"quantity\":5}]}",
+		         i, broker);
+		json_t *in = test_json(text);
+		long long before = test_events(r);
+		assert_int_equal(wam_transfers_licence_add(r->db, &out, in), WAM_ECONFLICT);
+		assert_non_null(strstr(wam_error_last()->message, alert));
+		unchanged(r, before);
+		json_decref(in);
+	}
+	json_decref(h);
+	json_decref(a);
+	verified(r);
 }
 
 /* A listed name passes with an exemption that fits the entry's regime,
@@ -1015,6 +1115,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_screen_across_scripts, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_screen_batch, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_broker_recorded_licence_refused, test_setup_reg_ht, test_teardown_reg),
+	    cmocka_unit_test_setup_teardown(test_broker_on_demo_like_registry, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_clear_lets_the_party_through, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_reimport, test_setup_reg_ht, test_teardown_reg),
 	    cmocka_unit_test_setup_teardown(test_exemption_waives_until_it_expires, test_setup_reg_ht,

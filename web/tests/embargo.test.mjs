@@ -189,6 +189,11 @@ test('clearing a screening alert with a reason takes it out of the open ones', a
     await page.locator('table.list').waitFor();
     const row = page.locator('table.list tbody tr').filter({ has: page.locator(`a[href="#/screening-alerts/${enc(alert.id)}"]`) });
     await row.locator('[data-testid="decide"]').click();
+    // the decision box has its own words, not the generic "Change the state"
+    const box = page.locator('.xfer-change');
+    assert.equal((await box.locator('h2').innerText()).trim(), 'Decide this alert');
+    assert.match(await box.locator('.hint').innerText(), /false positive/);
+    assert.match(await page.locator('[data-testid="ad-clear"]').innerText(), /false positive/);
     await page.locator('[data-testid="ad-clear"]').click();
     await page.locator('#ad-reason').fill('a different date of birth and nationality');
     await page.locator('.xfer-change button[type="submit"]').click();
@@ -203,6 +208,29 @@ test('clearing a screening alert with a reason takes it out of the open ones', a
     await page.locator('main [data-state="cleared"]').waitFor();
     assert.match(await page.locator('main').innerText(), /a different date of birth and nationality/);
     await assertAbsent(page.locator('[data-testid="ad-clear"]'), 'the decision form on a cleared alert', 300);
+  });
+});
+
+test("why an exemption does not fit is a message of the catalogue, worded in the reader's language", async () => {
+  await withPage(browser, 'embargo-why', async (page) => {
+    await signIn(page, 'admin', 'fr');
+    const { csrf } = await must(page, '/session');
+    const made = await page.evaluate(([token]) => fetch('/api/v1/exemptions', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+      body: JSON.stringify({ regime: 'sudan', procedure: 'prior_approval', notifying_state: 'HT', supplier: 'Arsenal National',
+        end_user: { name: 'Police nationale', country: 'SD' }, items: [{ description: 'gilets pare-balles', quantity: 10 }] }),
+    }).then(async (r) => ({ status: r.status, body: await r.json() })), [csrf]);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const x = await must(page, `/exemptions/${enc(made.body.id)}`);
+    assert.equal(x.fits, false);
+    assert.ok(x.why_id, `why has its message id: ${JSON.stringify(x)}`);
+    assert.deepEqual(x.why_args, [made.body.id]);
+    await go(page, `#/exemptions/${enc(made.body.id)}`);
+    const why = page.locator('[data-testid="why"]');
+    await why.waitFor();
+    // worded from the catalogue, not the server's English sentence
+    await assertAbsent(why.locator('[data-said="server"]'), "the server's English sentence", 300);
+    assert.ok((await why.innerText()).includes(made.body.id), 'the sentence names the exemption');
   });
 });
 

@@ -54,8 +54,9 @@ export const YesNo = ({ value }) => (value === undefined || value === null ? 'â€
 // button: "Suspend", "Revoke", "Reinstate"â€¦ each a button that opens the
 // form for that change. changes: [{state, title, submit, note?}].
 // start: the change to show open at once (its form focused); onCancel then
-// is called when it is cancelled.
-export function StateChange({ prefix, path, changes, onDone, field = 'reason', start = null, onCancel }) {
+// is called when it is cancelled. title, hint: the box's own heading and
+// what it is for, before a change is chosen (else "Change the state").
+export function StateChange({ prefix, path, changes, onDone, field = 'reason', start = null, onCancel, title, hint }) {
   const [open, setOpen] = useState(start);
   useEffect(() => {
     if (start) document.getElementById(prefix + field)?.focus();
@@ -74,8 +75,9 @@ export function StateChange({ prefix, path, changes, onDone, field = 'reason', s
   if (!changes.length) return null;
   const h = prefix + 'h';
   return html`<section class="box xfer-change" aria-labelledby=${h}>
-    <h2 id=${h}>${change ? change.title : t('xfer.change_title')}</h2>
+    <h2 id=${h}>${change ? change.title : title || t('xfer.change_title')}</h2>
     <p class="success" role="status">${done}</p>
+    ${!change && hint && html`<p class="hint">${hint}</p>`}
     ${!change && html`<div class="actions">${changes.map((c) => html`<button type="button" class="secondary" key=${c.state}
       data-testid=${prefix + c.state}
       onClick=${() => { setDone(''); form.setError(null); setOpen(c.state); setTimeout(() => document.getElementById(prefix + field)?.focus(), 0); }}>${c.button}</button>`)}</div>`}

@@ -86,7 +86,7 @@ const openFirst = (list) => [...list].sort((a, b) => (ORDER[a.state] ?? 3) - (OR
 
 function Decide({ a, onDone, start, onCancel }) {
   const who = a.party?.name || '';
-  return html`<${StateChange} prefix="ad-" start=${start} onCancel=${onCancel} path=${(c) => `/sanctions/alerts/${encodeURIComponent(a.id)}/${c.state}`} onDone=${onDone}
+  return html`<${StateChange} prefix="ad-" title=${t('emb.decide_title')} hint=${t('emb.decide_hint')} start=${start} onCancel=${onCancel} path=${(c) => `/sanctions/alerts/${encodeURIComponent(a.id)}/${c.state}`} onDone=${onDone}
     changes=${[
       { state: 'clear', button: t('emb.clear_alert'), title: t('emb.clear_title', { name: who }), submit: t('emb.clear_submit'),
         note: t('emb.clear_note'), done: t('emb.cleared_done'), body: (v) => ({ reason: v.reason }) },
