@@ -119,6 +119,20 @@ static const cli_column holder_cols[] = {{"ID", "id", 0},           {"TYPE", "ty
 static const char *const holder_keys[] = {"id", "type", "name", "country", "licence", "address", NULL};
 static const cli_view holder_view = {holder_keys, holder_cols, NULL};
 
+/* A holder recorded, and its screening when it found something (an alert
+ * raised or met), as a broker registration shows it. */
+static void print_holder(const json_t *h)
+{
+	cli_print_words(holder_keys, h);
+	const json_t *s = json_object_get(h, "screening");
+	if (json_is_object(s) && !json_is_true(json_object_get(s, "clear"))) {
+		printf("screening: NOT clear\n");
+		cli_print_findings(json_object_get(s, "findings"), "  ");
+	}
+}
+
+static const cli_view holder_added_view = {holder_keys, holder_cols, print_holder};
+
 static int cmd_holder_add(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
@@ -128,7 +142,7 @@ static int cmd_holder_add(const cli_env *env, const cli_args *a)
 	cli_set_opt(h, a, "country", "country");
 	cli_set_opt(h, a, "licence", "licence");
 	cli_set_opt(h, a, "address", "address");
-	return run_add(env, wam_registry_holder_add, h, &holder_view);
+	return run_add(env, wam_registry_holder_add, h, &holder_added_view);
 }
 
 static int list_holders(wam_db *db, json_t **out, const char *unused)

@@ -395,6 +395,10 @@ static void print_alert(const json_t *al)
 	cli_print_joined(11, "party", cli_text(p, "name"), cli_text(p, "role"), cli_text(p, "country"),
 	                 cli_text(p, "dob"), cli_text(p, "nationality"), cli_text(p, "document"), NULL);
 	printf("%-12s  %s\n", "raised", cli_text(al, "raised_at"));
+	const json_t *prev = json_object_get(al, "previous");
+	if (json_is_object(prev))
+		printf("%-12s  alert %s was cleared before for this name on other records: %s\n", "cleared before",
+		       cli_text(prev, "id"), cli_text(prev, "reason"));
 	const json_t *d = json_object_get(al, "decided");
 	if (json_is_object(d))
 		printf("%-12s  %s by %s at %s: %s\n", "decided", cli_text(al, "state"), cli_text(d, "by"),

@@ -89,7 +89,10 @@ int cli_fail(const cli_env *env, int rc)
 		json_decref(o);
 	} else {
 		fprintf(stderr, "wam: %s", e->message[0] ? e->message : wam_error_name(rc));
-		if (e->line)
+		/* a message that begins with its line says it once */
+		char said[32];
+		snprintf(said, sizeof said, "line %ld:", e->line);
+		if (e->line && strncmp(e->message, said, strlen(said)) != 0)
 			fprintf(stderr, " (line %ld)", e->line);
 		if (e->field[0])
 			fprintf(stderr, " [field: %s]", e->field);

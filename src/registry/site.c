@@ -83,9 +83,10 @@ static const wam_field holder_fields[] = {
     {0}};
 
 /* Checks a site into payload `p` and gives it its id. */
-static int check_site(wam_db *db, json_t *p, const json_t *site, char id[WAM_ID_LEN + 1])
+static int check_site(wam_db *db, json_t *p, const json_t *site, char id[WAM_ID_LEN + 1], json_t **screening)
 {
 	int rc;
+	(void)screening;
 	if ((rc = wam_field_check(db, p, site, site_fields, "", 0)) || (rc = take_id(db, site, id, "sites")))
 		return rc;
 	const char *parent = json_string_value(json_object_get(p, "parent_id"));
@@ -99,7 +100,7 @@ static int check_site(wam_db *db, json_t *p, const json_t *site, char id[WAM_ID_
 }
 
 /* Checks a holder into payload `p` and gives it its id. */
-static int check_holder(wam_db *db, json_t *p, const json_t *holder, char id[WAM_ID_LEN + 1])
+static int check_holder(wam_db *db, json_t *p, const json_t *holder, char id[WAM_ID_LEN + 1], json_t **screening)
 {
 	int rc = wam_field_check(db, p, holder, holder_fields, "", 0);
 	if (rc || (rc = take_id(db, holder, id, "holders")))
@@ -109,17 +110,17 @@ static int check_holder(wam_db *db, json_t *p, const json_t *holder, char id[WAM
 	 * is recorded; issuing a weapon to it waits for the alert's decision */
 	json_t *party = json_pack("{s:s, s:O, s:O?, s:{s:s, s:s, s:O}}", "role", "holder", "name",
 	                          json_object_get(p, "name"), "country", json_object_get(p, "country"), "subject",
-	                          "kind", "holder", "id", id, "label", json_object_get(p, "name")),
-	       *screening = NULL;
+	                          "kind", "holder", "id", id, "label", json_object_get(p, "name"));
 	if (!party)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	rc = wam_screen_party(db, &screening, party, NULL);
+	rc = wam_screen_party(db, screening, party, NULL);
 	json_decref(party);
-	json_decref(screening);
 	return rc;
 }
 
-typedef int (*check_record)(wam_db *db, json_t *p, const json_t *in, char id[WAM_ID_LEN + 1]);
+/* `*screening`: the record's screening when it has one (a holder's), shown
+ * with the record as a broker's is. */
+typedef int (*check_record)(wam_db *db, json_t *p, const json_t *in, char id[WAM_ID_LEN + 1], json_t **screening);
 typedef int (*get_record)(wam_db *db, json_t **out, const char *id);
 
 /* Sites and holders are added alike: in one transaction, `check` turns the
@@ -129,24 +130,25 @@ static int add_record(wam_db *db, json_t **out, const json_t *in, check_record c
 {
 	int rc;
 	char id[WAM_ID_LEN + 1];
-	json_t *p = json_object();
+	json_t *p = json_object(), *screening = NULL;
 	if (out)
 		*out = NULL;
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = check(db, p, in, id)))
+	if ((rc = check(db, p, in, id, &screening)))
 		goto fail;
 	if ((rc = wam_ledger_append(db, event, id, p, NULL)))
 		goto fail; /* the transaction is still open */
 	if ((rc = wam_db_commit(db)))
 		goto done;
-	if (out)
-		rc = get(db, out, id);
+	if (out && !(rc = get(db, out, id)) && screening)
+		json_object_set(*out, "screening", screening);
 	goto done;
 fail:
 	wam_db_rollback(db);
 done:
 	json_decref(p);
+	json_decref(screening);
 	return rc;
 }
 

@@ -11,18 +11,24 @@
 
 #define ALERT_SQL                                                                                                      \
 	"SELECT a.id, a.state, a.entry_id, e.reference, e.name, e.list_type, e.removed_on, a.party, a.score,"          \
-	" a.explanation, r.time AS raised_at, a.raised_seq, d.actor AS decided_by, d.time AS decided_at, a.reason"     \
+	" a.explanation, json_extract(r.payload, '$.previous') AS previous, r.time AS raised_at, a.raised_seq, "       \
+	"d.actor AS decided_by, d.time AS decided_at, a.reason"                                                        \
 	" FROM sanctions_alerts a JOIN sanctions_entries e ON e.id=a.entry_id JOIN events r ON r.seq=a.raised_seq"     \
 	" LEFT JOIN events d ON d.seq=a.decided_seq"
 
 int sanctions_alert_find(wam_db *db, json_t **out, const char *entry_id, const char *party_key)
 {
 	*out = NULL;
-	return wam_query_row(db, out, "SELECT id, state FROM sanctions_alerts WHERE entry_id=?1 AND party_key=?2",
+	/* the party's latest alert: a weak identity's alert raised after a
+	 * clearance is keyed `party_key#<the cleared alert>` */
+	return wam_query_row(db, out,
+	                     "SELECT id, state, reason FROM sanctions_alerts WHERE entry_id=?1 AND (party_key=?2"
+	                     " OR substr(party_key,1,length(?2)+1)=?2||'#') ORDER BY raised_seq DESC LIMIT 1",
 	                     entry_id, party_key);
 }
 
-int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, const json_t *party, const char *party_key)
+int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, const json_t *party, const char *party_key,
+                          const json_t *previous)
 {
 	static const char *const keep[] = {"name", "role", "country", "dob", "nationality", "document", NULL};
 	char id[WAM_ID_LEN + 1];
@@ -46,6 +52,22 @@ int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, con
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory raising an alert");
 	if (json_is_object(json_object_get(party, "subject")))
 		json_object_set(pl, "subject", json_object_get(party, "subject"));
+	if (previous) {
+		/* the party's alert cleared before: this one is its own, keyed after it */
+		const char *prev_id = json_string_value(json_object_get(previous, "id"));
+		size_t cap = strlen(party_key) + WAM_ID_LEN + 2;
+		char *key = malloc(cap);
+		if (!key) {
+			json_decref(pl);
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory raising an alert");
+		}
+		snprintf(key, cap, "%s#%s", party_key, prev_id ? prev_id : "");
+		json_object_set_new(pl, "party_key", json_string(key));
+		free(key);
+		json_object_set_new(pl, "previous",
+		                    json_pack("{s:O, s:O}", "id", json_object_get(previous, "id"), "reason",
+		                              json_object_get(previous, "reason")));
+	}
 	wam_db_new_id(db, id);
 	int rc = wam_ledger_append(db, "sanctions.alert_raised", id, pl, NULL);
 	json_decref(pl);
@@ -83,6 +105,9 @@ static int shape(wam_db *db, json_t *a)
 	json_t *subjects = NULL;
 	sanctions_decode(a, "party");
 	sanctions_decode(a, "explanation");
+	sanctions_decode(a, "previous");
+	if (json_is_null(json_object_get(a, "previous")))
+		json_object_del(a, "previous");
 	json_object_set_new(a, "entry",
 	                    json_pack("{s:O, s:O, s:O, s:O, s:b}", "id", json_object_get(a, "entry_id"), "reference",
 	                              json_object_get(a, "reference"), "name", json_object_get(a, "name"), "list_type",

@@ -34,7 +34,8 @@ static json_t *dob_of(const char *s)
 	return NULL;
 }
 
-static int row_entry(json_t *entries, char **f, const int *col, size_t ncol, long line, const char *source)
+static int row_entry(json_t *entries, json_t *seen, char **f, const int *col, size_t ncol, long line,
+                     const char *source)
 {
 	const char *v[C_N] = {0};
 	for (size_t i = 0; i < ncol; i++)
@@ -44,6 +45,12 @@ static int row_entry(json_t *entries, char **f, const int *col, size_t ncol, lon
 		return wam_error_set_line(WAM_EINVAL, line, "reference", "line %ld: the reference is required", line);
 	if (!v[C_NAME])
 		return wam_error_set_line(WAM_EINVAL, line, "name", "line %ld: the name is required", line);
+	const json_t *was = json_object_get(seen, v[C_REF]);
+	if (was)
+		return wam_error_set_line(WAM_EINVAL, line, "reference",
+		                          "line %ld: reference %.40s is an earlier row's (line %ld)", line, v[C_REF],
+		                          (long)json_integer_value(was));
+	json_object_set_new(seen, v[C_REF], json_integer(line));
 	const char *kind = v[C_KIND] ? v[C_KIND] : "individual";
 	if (strcmp(kind, "individual") && strcmp(kind, "entity"))
 		return wam_error_set_line(WAM_EINVAL, line, "kind",
@@ -51,6 +58,10 @@ static int row_entry(json_t *entries, char **f, const int *col, size_t ncol, lon
 	if (v[C_LISTED] && !wam_date_valid(v[C_LISTED], 1900))
 		return wam_error_set_line(WAM_EINVAL, line, "listed_on",
 		                          "line %ld: listed_on '%.20s' is not a date YYYY-MM-DD", line, v[C_LISTED]);
+	if (v[C_DOB] && strlen(v[C_DOB]) == 10 && v[C_DOB][4] == '.' && strncmp(v[C_DOB], v[C_DOB] + 6, 4) > 0)
+		return wam_error_set_line(WAM_EINVAL, line, "dob",
+		                          "line %ld: dob '%.20s' is a range whose first year is after its last", line,
+		                          v[C_DOB]);
 	json_t *dob = v[C_DOB] ? dob_of(v[C_DOB]) : NULL;
 	if (v[C_DOB] && !dob)
 		return wam_error_set_line(WAM_EINVAL, line, "dob",
@@ -98,7 +109,7 @@ int sanctions_parse_csv(json_t **out, const char *data, size_t len, const char *
 	char today[11];
 	int col[WAM_CSV_MAX_FIELDS], r, rc = 0;
 	size_t ncol;
-	json_t *entries = json_array();
+	json_t *entries = json_array(), *seen = NULL;
 	*out = NULL;
 	if (!source || !*source)
 		return json_decref(entries),
@@ -117,6 +128,7 @@ int sanctions_parse_csv(json_t **out, const char *data, size_t len, const char *
 		goto done;
 	}
 	ncol = csv.nfields;
+	seen = json_object();
 	bool ref = false, name = false;
 	for (size_t i = 0; i < ncol; i++) {
 		col[i] = -1;
@@ -154,7 +166,7 @@ int sanctions_parse_csv(json_t **out, const char *data, size_t len, const char *
 			                        csv.nfields, ncol);
 			goto done;
 		}
-		if ((rc = row_entry(entries, csv.fields, col, ncol, csv.record_line, source)))
+		if ((rc = row_entry(entries, seen, csv.fields, col, ncol, csv.record_line, source)))
 			goto done;
 	}
 	wam_date_today(today);
@@ -165,5 +177,6 @@ done:
 	wam_csv_free(&csv);
 	fclose(in);
 	json_decref(entries);
+	json_decref(seen);
 	return rc;
 }

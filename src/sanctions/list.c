@@ -94,16 +94,13 @@ static int parse(json_t **list, const char *data, size_t len, const char *format
 		format = i < len && data[i] == '<' ? "un-xml" : "csv";
 	}
 	if (!strcmp(format, "un-xml")) {
-		int rc = sanctions_parse_xml(list, data, len);
-		if (!rc && source && *source)
-			json_object_set_new(*list, "source", json_string(source));
-		if (!rc && source && *source) {
-			size_t i;
-			json_t *e;
-			json_array_foreach(json_object_get(*list, "entries"), i, e)
-			    json_object_set_new(e, "source", json_string(source));
-		}
-		return rc;
+		/* the Security Council's list is one list, "un": another name would
+		 * make a second, parallel copy of it */
+		if (source && *source && strcmp(source, "un"))
+			return wam_error_set(WAM_EINVAL, "source",
+			                     "a UN list (un-xml) is always the source un: '%.40s' is for a CSV list",
+			                     source);
+		return sanctions_parse_xml(list, data, len);
 	}
 	if (!strcmp(format, "csv"))
 		return sanctions_parse_csv(list, data, len, source);
@@ -131,6 +128,14 @@ int wam_sanctions_import(wam_db *db, json_t **out, const char *data, size_t len,
 	if ((rc = parse(&list, data, len, format, source)) || (rc = sanctions_resolve_countries(db, list)))
 		goto done;
 	const char *src = json_string_value(json_object_get(list, "source"));
+	if (!json_array_size(json_object_get(list, "entries"))) {
+		rc = !strcmp(json_string_value(json_object_get(list, "format")), "csv")
+		         ? wam_error_set(WAM_EINVAL, "file", "the list file has no entries: a header and no rows")
+		         : wam_error_set(
+		               WAM_EINVAL, "file",
+		               "the list file has no entries: no INDIVIDUAL or ENTITY in INDIVIDUALS or ENTITIES");
+		goto done;
+	}
 	crypto_hash_sha256(hash, (const unsigned char *)data, len);
 	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
 	/* one reference once in a list */
@@ -145,12 +150,31 @@ int wam_sanctions_import(wam_db *db, json_t **out, const char *data, size_t len,
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_query_row(db, &dup, "SELECT generated, seq FROM sanctions_imports WHERE sha256=?", hex, NULL)))
+	/* a list is newer than the last one of its source: its own generation
+	 * date says so (a CSV list has none: the same file as the last is
+	 * refused); a list that was imported after a bad one is not held by it */
+	if ((rc = wam_query_row(db, &dup,
+	                        "SELECT generated, sha256, format FROM sanctions_imports WHERE source=?"
+	                        " ORDER BY seq DESC LIMIT 1",
+	                        src, NULL)))
 		goto fail;
 	if (dup) {
-		rc = wam_error_set(WAM_ECONFLICT, "generated", "this file (the list generated %s) was imported already",
-		                   json_string_value(json_object_get(dup, "generated")));
-		goto fail;
+		const char *last = json_string_value(json_object_get(dup, "generated")),
+		           *now = json_string_value(json_object_get(list, "generated"));
+		double was_at, now_at;
+		if (!strcmp(json_string_value(json_object_get(list, "format")), "un-xml") &&
+		    sanctions_datetime(now, &now_at) && (!sanctions_datetime(last, &was_at) || now_at <= was_at)) {
+			rc = wam_error_set(
+			    WAM_ECONFLICT, "generated",
+			    "the list %s generated %s is not later than the last one imported (generated %s)", src, now,
+			    last);
+			goto fail;
+		}
+		if (!strcmp(json_string_value(json_object_get(dup, "sha256")), hex)) {
+			rc = wam_error_set(WAM_ECONFLICT, "generated",
+			                   "this file is the list %s imported last (generated %s)", src, last);
+			goto fail;
+		}
 	}
 	if ((rc = wam_query_rows(
 	         db, &old, "SELECT id, reference, body, removed_on FROM sanctions_entries WHERE source=?", src, NULL)))

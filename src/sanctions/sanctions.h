@@ -19,6 +19,9 @@ extern const char *const wam_sanctions_entry_kinds[],
  * WAM_EINVAL with the line (wam_error_set_line) and the element or column
  * named, `*out` NULL. */
 int sanctions_parse_xml(json_t **out, const char *data, size_t len);
+/* An ISO 8601 date-time (YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm], no zone
+ * read as UTC) as seconds since 1970 in `*at`; false when `s` is not one. */
+bool sanctions_datetime(const char *s, double *at);
 int sanctions_parse_csv(json_t **out, const char *data, size_t len, const char *source);
 /* Gives each entry of a parsed list the ISO 3166-1 alpha-2 codes of its
  * countries, the names as written kept (country.c): `nationality_codes`,
@@ -47,13 +50,14 @@ char *sanctions_party_key(const json_t *party);
 /* Screens `party` (a screener of wam_screen_hooks, screen.c). */
 int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date, json_t *findings);
 
-/* The alert of (entry_id, party_key) as {id, state}, NULL in `*out` when
- * there is none. */
+/* The latest alert of (entry_id, party_key) as {id, state, reason}, NULL
+ * in `*out` when there is none. */
 int sanctions_alert_find(wam_db *db, json_t **out, const char *entry_id, const char *party_key);
 /* Raises an alert inside the open transaction: {id, state: "open"} in
- * `*out`. */
-int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, const json_t *party,
-                          const char *party_key);
+ * `*out`. `previous` ({id, reason}, or NULL) is the party's alert cleared
+ * before, which the new one recalls. */
+int sanctions_alert_raise(wam_db *db, json_t **out, const json_t *candidate, const json_t *party, const char *party_key,
+                          const json_t *previous);
 /* Notes `subject` {kind, id, label} on open or confirmed alert `id` met
  * again inside a write (sanctions.alert_seen), once per subject. */
 int sanctions_alert_seen(wam_db *db, const char *id, const json_t *subject);

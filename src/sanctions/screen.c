@@ -259,13 +259,52 @@ char *sanctions_party_key(const json_t *party)
 	const char *name = json_string_value(json_object_get(party, "name"));
 	const char *dob = json_string_value(json_object_get(party, "dob"));
 	const char *nat = json_string_value(json_object_get(party, "nationality"));
+	const char *country = json_string_value(json_object_get(party, "country"));
 	char folded[512];
 	fold_name(folded, sizeof folded, name ? name : "");
-	size_t cap = strlen(folded) + 32;
+	size_t cap = strlen(folded) + 40;
 	char *k = malloc(cap);
 	if (k)
-		snprintf(k, cap, "%s|%.10s|%.2s", folded, dob ? dob : "", nat ? nat : "");
+		snprintf(k, cap, "%s|%.10s|%.2s|%.3s", folded, dob ? dob : "", nat ? nat : "", country ? country : "");
 	return k;
+}
+
+/* A party known by its name and country alone: its clearance covers only
+ * the records the cleared alert named. */
+static bool weak_identity(const json_t *party)
+{
+	const char *dob = json_string_value(json_object_get(party, "dob"));
+	const char *nat = json_string_value(json_object_get(party, "nationality"));
+	return (!dob || !*dob) && (!nat || !*nat);
+}
+
+/* Whether a cleared alert of (entry, key) or of a later alert of the same
+ * party named `subject` when it was cleared. */
+static int cleared_for(wam_db *db, bool *yes, const char *entry_id, const char *key, const json_t *subject)
+{
+	json_t *row = NULL, *arg;
+	*yes = false;
+	if (!json_is_string(json_object_get(subject, "id")))
+		return 0;
+	if (!(arg = json_pack("{s:s, s:s, s:O}", "entry", entry_id, "key", key, "subject", subject)))
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	char *text = json_dumps(arg, JSON_COMPACT);
+	json_decref(arg);
+	if (!text)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	int rc = wam_query_row(
+	    db, &row,
+	    "SELECT 1 FROM sanctions_alerts a JOIN sanctions_alert_subjects s ON s.alert_id=a.id"
+	    " WHERE a.entry_id=json_extract(?1,'$.entry') AND a.state='cleared'"
+	    " AND (a.party_key=json_extract(?1,'$.key')"
+	    " OR substr(a.party_key,1,length(json_extract(?1,'$.key'))+1)=json_extract(?1,'$.key')||'#')"
+	    " AND s.kind=json_extract(?1,'$.subject.kind') AND s.subject_id=json_extract(?1,'$.subject.id')"
+	    " AND s.seq<=a.decided_seq",
+	    text, NULL);
+	free(text);
+	*yes = row != NULL;
+	json_decref(row);
+	return rc;
 }
 
 static json_t *finding(const json_t *party, const json_t *cand, json_t *alert)
@@ -358,6 +397,9 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 		return rc;
 	if (!json_array_size(cands))
 		goto done;
+	/* inside a write an alert is raised, unless the party is a preview
+	 * (an act refused on any finding, whose transaction is rolled back) */
+	bool writing = db->tx_depth > 0 && !json_is_true(json_object_get(party, "preview"));
 	if (!(key = sanctions_party_key(party))) {
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a party");
 		goto done;
@@ -373,15 +415,29 @@ int wam_sanctions_screen_party(wam_db *db, const json_t *party, const char *date
 			continue;
 		if ((rc = sanctions_alert_find(db, &alert, entry_id, key)))
 			break;
+		json_t *previous = NULL;
 		if (alert && !strcmp(json_string_value(json_object_get(alert, "state")), "cleared")) {
-			json_decref(alert);
-			continue;
+			bool covered = !weak_identity(party);
+			/* a weak identity's clearance covers the records it named then;
+			 * another record raises a new alert that recalls it */
+			if (!covered &&
+			    (rc = cleared_for(db, &covered, entry_id, key, json_object_get(party, "subject"))))
+				break;
+			if (covered) {
+				json_decref(alert);
+				continue;
+			}
+			previous = alert;
+			alert = NULL;
 		}
-		if (alert && db->tx_depth > 0)
+		if (alert)
+			json_object_del(alert, "reason");
+		if (alert && writing)
 			rc = sanctions_alert_seen(db, json_string_value(json_object_get(alert, "id")),
 			                          json_object_get(party, "subject"));
-		else if (!alert && db->tx_depth > 0)
-			rc = sanctions_alert_raise(db, &alert, c, party, key);
+		else if (!alert && writing)
+			rc = sanctions_alert_raise(db, &alert, c, party, key, previous);
+		json_decref(previous);
 		if (!rc && !(f = finding(party, c, alert)))
 			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory screening a party");
 		else if (!rc)

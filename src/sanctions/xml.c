@@ -133,10 +133,38 @@ static void take_record(json_t *list, const xmlNode *n, const char *const *map, 
 	json_decref(o);
 }
 
-static int refuse(const xmlNode *n, const char *element, const char *what)
+/* The line of node `n` for an error. */
+static long line_of(const xmlNode *n)
 {
-	return wam_error_set_line(WAM_EINVAL, xmlGetLineNo(n), element, "line %ld: element %s %s",
-	                          (long)xmlGetLineNo(n), element, what);
+	long l = n ? xmlGetLineNo(n) : -1;
+	return l > 0 ? l : 1;
+}
+
+/* Refuses child `name` of `n` given twice, naming its second line. */
+static int once(const xmlNode *n, const char *el, const char *name)
+{
+	const xmlNode *first = child(n, name);
+	for (const xmlNode *c = first ? first->next : NULL; c; c = c->next)
+		if (named(c, name))
+			return wam_error_set_line(WAM_EINVAL, line_of(c), name, "line %ld: %s has %s twice", line_of(c),
+			                          el, name);
+	return 0;
+}
+
+/* Refuses the last entry of `entries` (element `n`) when an earlier one
+ * has its reference; `seen` maps each reference to its line. */
+static int unique_reference(json_t *seen, const json_t *entries, const xmlNode *n)
+{
+	const char *ref =
+	    json_string_value(json_object_get(json_array_get(entries, json_array_size(entries) - 1), "reference"));
+	const xmlNode *at = child(n, "REFERENCE_NUMBER");
+	const json_t *was = json_object_get(seen, ref);
+	if (was)
+		return wam_error_set_line(WAM_EINVAL, line_of(at), "REFERENCE_NUMBER",
+		                          "line %ld: REFERENCE_NUMBER %.40s is an earlier entry's (line %ld)",
+		                          line_of(at), ref, (long)json_integer_value(was));
+	json_object_set_new(seen, ref, json_integer(line_of(at)));
+	return 0;
 }
 
 static int take_dob(json_t *dobs, const xmlNode *d)
@@ -145,7 +173,8 @@ static int take_dob(json_t *dobs, const xmlNode *d)
 	const char *k = json_string_value(kind);
 	int rc = 0;
 	if (!k)
-		rc = refuse(d, "INDIVIDUAL_DATE_OF_BIRTH", "has no TYPE_OF_DATE");
+		rc = wam_error_set_line(WAM_EINVAL, line_of(d), "INDIVIDUAL_DATE_OF_BIRTH",
+		                        "line %ld: INDIVIDUAL_DATE_OF_BIRTH has no TYPE_OF_DATE", line_of(d));
 	else if (!strcmp(k, "EXACT") || !strcmp(k, "APPROXIMATELY") || !strcmp(k, "BETWEEN")) {
 		json_object_set_new(one, "kind",
 		                    json_string(!strcmp(k, "EXACT")     ? "exact"
@@ -160,14 +189,22 @@ static int take_dob(json_t *dobs, const xmlNode *d)
 			json_object_set_new(one, "date", json_stringn(date, 10));
 		date = json_string_value(json_object_get(one, "date"));
 		if (date && !wam_date_valid(date, 1800))
-			rc = refuse(d, "DATE", "is not a date YYYY-MM-DD");
+			rc = wam_error_set_line(
+			    WAM_EINVAL, line_of(child(d, "DATE")), "DATE",
+			    "line %ld: DATE '%.20s' of INDIVIDUAL_DATE_OF_BIRTH is not a date YYYY-MM-DD",
+			    line_of(child(d, "DATE")), date);
 		else if (!strcmp(k, "BETWEEN") && (!json_object_get(one, "from") || !json_object_get(one, "to")))
-			rc = refuse(d, "INDIVIDUAL_DATE_OF_BIRTH",
-			            "of TYPE_OF_DATE BETWEEN needs FROM_YEAR and TO_YEAR");
+			rc = wam_error_set_line(
+			    WAM_EINVAL, line_of(d), "INDIVIDUAL_DATE_OF_BIRTH",
+			    "line %ld: INDIVIDUAL_DATE_OF_BIRTH of TYPE_OF_DATE BETWEEN needs FROM_YEAR "
+			    "and TO_YEAR",
+			    line_of(d));
 		else if (json_object_size(one) > 1)
 			json_array_append(dobs, one);
 	} else
-		rc = refuse(d, "TYPE_OF_DATE", "is not EXACT, APPROXIMATELY or BETWEEN");
+		rc = wam_error_set_line(WAM_EINVAL, line_of(child(d, "TYPE_OF_DATE")), "TYPE_OF_DATE",
+		                        "line %ld: TYPE_OF_DATE '%.20s' is not EXACT, APPROXIMATELY or BETWEEN",
+		                        line_of(child(d, "TYPE_OF_DATE")), k);
 	json_decref(kind);
 	json_decref(one);
 	return rc;
@@ -187,8 +224,27 @@ static int take_entry(json_t *entries, const xmlNode *n, bool individual)
 	set_text(e, "list_type", child(n, "UN_LIST_TYPE"));
 	set_text(e, "listed_on", child(n, "LISTED_ON"));
 	set_text(e, "comments", child(n, "COMMENTS1"));
+	static const char *const single[] = {"REFERENCE_NUMBER", "FIRST_NAME",   "SECOND_NAME",          "THIRD_NAME",
+	                                     "FOURTH_NAME",      "UN_LIST_TYPE", "NAME_ORIGINAL_SCRIPT", NULL};
+	for (int i = 0; single[i]; i++)
+		if ((rc = once(n, el, single[i])))
+			goto done;
 	if (!json_object_get(e, "reference")) {
-		rc = refuse(n, el, "has no REFERENCE_NUMBER");
+		rc = wam_error_set_line(WAM_EINVAL, line_of(n), el, "line %ld: %s has no REFERENCE_NUMBER", line_of(n),
+		                        el);
+		goto done;
+	}
+	const xmlNode *first = child(n, "FIRST_NAME");
+	json_t *first_text = text_of(first);
+	bool blank = !first_text;
+	json_decref(first_text);
+	if (!first) {
+		rc = wam_error_set_line(WAM_EINVAL, line_of(n), el, "line %ld: %s has no FIRST_NAME", line_of(n), el);
+		goto done;
+	}
+	if (blank) {
+		rc = wam_error_set_line(WAM_EINVAL, line_of(first), "FIRST_NAME", "line %ld: FIRST_NAME of %s is blank",
+		                        line_of(first), el);
 		goto done;
 	}
 	/* the name parts, in order */
@@ -201,10 +257,6 @@ static int take_entry(json_t *entries, const xmlNode *n, bool individual)
 			snprintf(name + l, sizeof name - l, "%s%s", l ? " " : "", json_string_value(t));
 			json_decref(t);
 		}
-	}
-	if (!*name) {
-		rc = refuse(n, el, "has no FIRST_NAME");
-		goto done;
 	}
 	json_object_set_new(e, "name", json_string(name));
 	json_array_append_new(names, name_of(name, "good"));
@@ -266,7 +318,7 @@ int sanctions_parse_xml(json_t **out, const char *data, size_t len)
 {
 	struct first_error err = {0};
 	xmlDocPtr doc = NULL;
-	json_t *entries = NULL, *generated = NULL;
+	json_t *entries = NULL, *generated = NULL, *seen = NULL;
 	int rc = 0;
 	*out = NULL;
 	if (len > LIST_MAX_BYTES || len > (size_t)INT32_MAX)
@@ -283,15 +335,18 @@ int sanctions_parse_xml(json_t **out, const char *data, size_t len)
 		goto done;
 	}
 	if (doc->intSubset || doc->extSubset) {
-		xmlDtdPtr dtd = doc->intSubset ? doc->intSubset : doc->extSubset;
-		rc = wam_error_set_line(WAM_EINVAL, xmlGetLineNo((xmlNodePtr)dtd), "DOCTYPE",
-		                        "line %ld: a list file has no document type declaration (DOCTYPE)",
-		                        (long)xmlGetLineNo((xmlNodePtr)dtd));
+		/* a DTD node has no line: the document's first element's */
+		long line = line_of(xmlDocGetRootElement(doc));
+		rc = wam_error_set_line(WAM_EINVAL, line, "DOCTYPE",
+		                        "line %ld: a list file has no document type declaration (DOCTYPE)", line);
 		goto done;
 	}
 	const xmlNode *root = xmlDocGetRootElement(doc);
 	if (!named(root, "CONSOLIDATED_LIST")) {
-		rc = refuse(root, root ? (const char *)root->name : "root", "is not CONSOLIDATED_LIST: not a UN list");
+		const char *rn = root ? (const char *)root->name : "root";
+		rc = wam_error_set_line(WAM_EINVAL, line_of(root), rn,
+		                        "line %ld: the root element %s is not CONSOLIDATED_LIST: not a UN list",
+		                        line_of(root), rn);
 		goto done;
 	}
 	xmlChar *g = xmlGetProp(root, (const xmlChar *)"dateGenerated");
@@ -299,10 +354,21 @@ int sanctions_parse_xml(json_t **out, const char *data, size_t len)
 		generated = json_string((const char *)g);
 	xmlFree(g);
 	if (!generated) {
-		rc = refuse(root, "CONSOLIDATED_LIST", "has no dateGenerated");
+		rc = wam_error_set_line(WAM_EINVAL, line_of(root), "CONSOLIDATED_LIST",
+		                        "line %ld: CONSOLIDATED_LIST has no dateGenerated", line_of(root));
+		goto done;
+	}
+	double at;
+	if (!sanctions_datetime(json_string_value(generated), &at)) {
+		rc = wam_error_set_line(
+		    WAM_EINVAL, xmlGetLineNo(root), "dateGenerated",
+		    "line %ld: attribute dateGenerated '%.40s' of CONSOLIDATED_LIST is not an ISO 8601 "
+		    "date-time YYYY-MM-DDThh:mm:ss",
+		    (long)xmlGetLineNo(root), json_string_value(generated));
 		goto done;
 	}
 	entries = json_array();
+	seen = json_object();
 	for (const xmlNode *grp = root->children; grp && !rc; grp = grp->next) {
 		bool ind = named(grp, "INDIVIDUALS");
 		if (!ind && !named(grp, "ENTITIES"))
@@ -311,10 +377,14 @@ int sanctions_parse_xml(json_t **out, const char *data, size_t len)
 			if (n->type != XML_ELEMENT_NODE)
 				continue;
 			if (!named(n, ind ? "INDIVIDUAL" : "ENTITY"))
-				rc =
-				    refuse(n, (const char *)n->name, ind ? "is not an INDIVIDUAL" : "is not an ENTITY");
-			else
-				rc = take_entry(entries, n, ind);
+				rc = ind ? wam_error_set_line(WAM_EINVAL, line_of(n), (const char *)n->name,
+				                              "line %ld: %s in INDIVIDUALS is not an INDIVIDUAL",
+				                              line_of(n), (const char *)n->name)
+				         : wam_error_set_line(WAM_EINVAL, line_of(n), (const char *)n->name,
+				                              "line %ld: %s in ENTITIES is not an ENTITY", line_of(n),
+				                              (const char *)n->name);
+			else if (!(rc = take_entry(entries, n, ind)))
+				rc = unique_reference(seen, entries, n);
 		}
 	}
 	if (!rc && !(*out = json_pack("{s:s, s:s, s:O, s:O}", "source", "un", "format", "un-xml", "generated",
@@ -323,7 +393,67 @@ int sanctions_parse_xml(json_t **out, const char *data, size_t len)
 done:
 	json_decref(entries);
 	json_decref(generated);
+	json_decref(seen);
 	if (doc)
 		xmlFreeDoc(doc);
 	return rc;
+}
+
+static bool ndigits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+bool sanctions_datetime(const char *s, double *at)
+{
+	int y, mo, d, h, mi, sec = 0, zh = 0, zm = 0;
+	double frac = 0;
+	char date[11];
+	if (!s || strlen(s) < 16 || !ndigits(s, 4, &y) || s[4] != '-' || !ndigits(s + 5, 2, &mo) || s[7] != '-' ||
+	    !ndigits(s + 8, 2, &d) || s[10] != 'T' || !ndigits(s + 11, 2, &h) || s[13] != ':' ||
+	    !ndigits(s + 14, 2, &mi) || h > 23 || mi > 59)
+		return false;
+	snprintf(date, sizeof date, "%.10s", s);
+	if (!wam_date_valid(date, 1900))
+		return false;
+	const char *p = s + 16;
+	if (*p == ':') {
+		if (!ndigits(p + 1, 2, &sec) || sec > 60)
+			return false;
+		p += 3;
+		if (*p == '.') {
+			double scale = 0.1;
+			if (p[1] < '0' || p[1] > '9')
+				return false;
+			for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+				frac += (*p - '0') * scale;
+		}
+	}
+	if (*p == 'Z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1;
+		if (!ndigits(p + 1, 2, &zh) || p[3] != ':' || !ndigits(p + 4, 2, &zm) || zh > 23 || zm > 59)
+			return false;
+		zh *= sign;
+		zm *= sign;
+		p += 6;
+	}
+	if (*p)
+		return false;
+	/* days from 1970-01-01 of the proleptic Gregorian calendar */
+	int yy = mo <= 2 ? y - 1 : y;
+	int era = (yy >= 0 ? yy : yy - 399) / 400;
+	int yoe = yy - era * 400;
+	int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	double days = (double)era * 146097 + doe - 719468;
+	*at = days * 86400 + h * 3600 + mi * 60 + sec + frac - (zh * 3600 + zm * 60);
+	return true;
 }

@@ -223,6 +223,9 @@ int wam_stock_custody_issue(wam_db *db, json_t **out, const json_t *issue)
 		rc = wam_error_set(WAM_EINVAL, json_object_get(p, "person") ? "unit" : "person",
 		                   "name the holder: holder_id, or person with unit");
 		goto fail;
+	} else if ((rc = wam_stock_screen_recipient(db, json_string_value(json_object_get(p, "person")), "person",
+	                                            "custody"))) {
+		goto fail;
 	}
 	const char *ret = json_string_value(json_object_get(issue, "expected_return"));
 	wam_date_today(today);
@@ -428,4 +431,38 @@ int wam_stock_custody_overdue(wam_db *db, json_t **out, const char *today, const
 		today = now;
 	}
 	return list(db, out, "c.state = 'open' AND c.expected_return < ?1 AND ?2 IS NULL", today, NULL, sites, nsites);
+}
+
+int wam_stock_screen_recipient(wam_db *db, const char *name, const char *field, const char *what)
+{
+	/* a preview: the act is refused on a finding and its transaction
+	 * rolled back, so an alert raised here would name nothing */
+	json_t *party = json_pack("{s:s, s:s, s:b}", "role", "holder", "name", name, "preview", 1), *screening = NULL;
+	if (!party)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	int rc = wam_screen_party(db, &screening, party, NULL);
+	json_decref(party);
+	const json_t *first = json_array_get(json_object_get(screening, "findings"), 0);
+	if (!rc && first) {
+		/* with no alert, the match waits for one: a holder recorded raises it */
+		bool alert = json_object_get(first, "alert") != NULL, ammo = !strcmp(what, "ammunition");
+		const char *m = json_string_value(json_object_get(first, "message"));
+		if (ammo && alert)
+			rc = wam_error_set(WAM_ECONFLICT, field, "ammunition issued to %s refused: %s", name, m);
+		else if (ammo)
+			rc = wam_error_set(
+			    WAM_ECONFLICT, field,
+			    "ammunition issued to %s refused: %s; record the recipient as a holder to have the "
+			    "match decided",
+			    name, m);
+		else if (alert)
+			rc = wam_error_set(WAM_ECONFLICT, field, "custody to %s refused: %s", name, m);
+		else
+			rc = wam_error_set(
+			    WAM_ECONFLICT, field,
+			    "custody to %s refused: %s; record the person as a holder to have the match decided", name,
+			    m);
+	}
+	json_decref(screening);
+	return rc;
 }

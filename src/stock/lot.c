@@ -240,7 +240,9 @@ static int change_quantity(wam_db *db, json_t **out, const char *id, const json_
 	if (receive && (rc = wam_take_text(p, in, "source", "source", 0, WAM_MAX_TEXT, 0)))
 		goto fail;
 	if (!receive && !split &&
-	    (rc = wam_take_text(p, in, "recipient", "recipient", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)))
+	    ((rc = wam_take_text(p, in, "recipient", "recipient", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+	     (rc = wam_stock_screen_recipient(db, json_string_value(json_object_get(p, "recipient")), "recipient",
+	                                      "ammunition"))))
 		goto fail;
 	if (split) {
 		if ((rc = take_site(db, p, in, "site_id")))

@@ -276,6 +276,29 @@ def test(tap):
     tap.ok(rc == 0 and "confirmed" in text and "same person" in text, "wam sanctions alert shows the decision", text)
     tap.eq(len(reg.wam("sanctions", "alerts", "--state", "open")), 0, "no alert is open any more")
 
+    # a holder is screened as it is recorded, and `holder add` shows it, in words and in JSON
+    rc, text, e = human("holder", "add", "Ihor Ferzenko", "--type", "civilian")
+    tap.ok(rc == 0 and "screening: NOT clear" in text and "CDi.902" in text and "alert" in text,
+           "wam holder add shows the alert its screening raised", text, e)
+    first = next((a for a in reg.wam("sanctions", "alerts", "--state", "open")
+                  if a["entry"]["reference"] == "CDi.902"), None)
+    tap.ok(first and first["id"] in text, "... naming the alert", text)
+    rc, _, e = reg.run("sanctions", "clear", (first or {}).get("id", "none"), "--reason", "born 1990 in Jacmel",
+                       check=False)
+    tap.eq(rc, 0, "the holder's alert is cleared", e)
+    # the same name alone on another record is decided again, the earlier clearance recalled
+    rc, h2, e = reg.run("holder", "add", "Ihor Ferzenko", "--type", "civilian", check=False)
+    found = ((h2 or {}).get("screening") or {}).get("findings") or []
+    second = (found[0].get("alert") or {}) if found else {}
+    tap.ok(rc == 0 and second.get("state") == "open" and second.get("id") != (first or {}).get("id"),
+           "a second holder of that name raises a new alert (--json shows the screening)", h2, e)
+    rc, text, e = human("sanctions", "alert", second.get("id", "none"))
+    tap.ok(rc == 0 and "cleared before" in text and (first or {}).get("id", "?") in text and "Jacmel" in text,
+           "wam sanctions alert recalls the alert cleared before and its reason", text, e)
+    rc, _, e = reg.run("sanctions", "clear", second.get("id", "none"), "--reason", "born 1985 in Hinche",
+                       check=False)
+    tap.eq(rc, 0, "... which is decided again", e)
+
     # a newer list adds a name: the broker already registered under it gets an alert
     rc, _, e = as_user("abena", PW_A, "broker", "add", "--from", write("broker2.json", {
         "name": "Marcel Duboisier", "country": "CF", "registration": "CF-BRK-7", "activities": ["brokering"]}))

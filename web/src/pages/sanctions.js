@@ -164,6 +164,7 @@ export function Alert({ user, route }) {
       [t('emb.entry'), html`<${EntryLink} id=${a.entry?.id} name=${a.entry?.name} />${a.entry?.reference ? html` <span translate=${false}>${a.entry.reference}</span>` : ''}${a.entry?.removed ? html` <span class="badge tone-gone">${t('emb.removed')}</span>` : ''}`],
       [t('emb.score'), html`<${Score} value=${a.score} />`],
       [t('emb.blocks'), html`<${Subjects} list=${a.subjects} />`],
+      a.previous && [t('emb.cleared_before'), html`<${AlertLink} id=${a.previous.id}><span translate=${false}>${a.previous.id}</span><//>${a.previous.reason ? html` · <span dir="auto">${a.previous.reason}</span>` : ''}<p class="hint">${t('emb.cleared_before_hint')}</p>`],
       [t('emb.raised'), fmtDate(a.raised_at)],
       a.decided && [t('emb.decided'), html`${fmtDate(a.decided.at)} · <span dir="auto" translate=${false}>${actorText(a.decided.by)}</span>`],
       a.decided && [t('emb.reason'), html`<span dir="auto">${a.decided.reason}</span>`],
