@@ -58,6 +58,8 @@ static inline int wam_buf_putc(wam_buf *b, char c)
 	return wam_buf_put(b, &c, 1);
 }
 int wam_buf_printf(wam_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends `s` (NULL: nothing) as HTML text: & < > " ' escaped. */
+void wam_buf_html(wam_buf *b, const char *s);
 /* Appends `s` as a JSON string literal (quotes and escapes). */
 int wam_buf_put_json_string(wam_buf *b, const char *s, size_t n);
 void wam_buf_reset(wam_buf *b);

@@ -65,8 +65,7 @@ int embargo_national_get(wam_db *db, json_t **out, const char *id);
 /* Every national embargo as regimes of source `national` as of `date`. */
 int embargo_national_regimes(wam_db *db, json_t *list, const char *date, const char *id);
 
-/* HTML: text escaped, a row of a table, the head of a page. */
-void embargo_html_text(wam_buf *b, const char *s);
+/* HTML: a row of a table, the head of a page (text escaped by wam_buf_html). */
 void embargo_html_row(wam_buf *b, const char *label, const char *value);
 void embargo_html_head(wam_buf *b, const char *title);
 

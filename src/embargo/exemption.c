@@ -548,12 +548,12 @@ int wam_embargo_exemption_notice(wam_db *db, char **html, size_t *len, const cha
 		json_array_foreach(json_object_get(it, "serials"), j, s)
 		    wam_buf_printf(&t, "%s%s", j ? ", " : "", json_string_value(s));
 		wam_buf_printf(&o, "<tr><td>%zu</td><td>", i + 1);
-		embargo_html_text(&o, json_string_value(json_object_get(it, "description")));
+		wam_buf_html(&o, json_string_value(json_object_get(it, "description")));
 		wam_buf_puts(&o, "</td><td>");
-		embargo_html_text(&o, json_string_value(json_object_get(it, "category")));
+		wam_buf_html(&o, json_string_value(json_object_get(it, "category")));
 		wam_buf_printf(&o, "</td><td>%lld</td><td>",
 		               (long long)json_integer_value(json_object_get(it, "quantity")));
-		embargo_html_text(&o, t.p);
+		wam_buf_html(&o, t.p);
 		wam_buf_puts(&o, "</td></tr>\n");
 	}
 	wam_buf_puts(&o, "</table>\n</body>\n</html>\n");

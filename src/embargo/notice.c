@@ -171,7 +171,7 @@ int wam_embargo_notice_document(wam_db *db, char **html, size_t *len, const char
 			if (json_is_integer(v))
 				wam_buf_printf(&o, "%lld", (long long)json_integer_value(v));
 			else
-				embargo_html_text(&o, json_string_value(v));
+				wam_buf_html(&o, json_string_value(v));
 			wam_buf_puts(&o, "</td>");
 		}
 		wam_buf_puts(&o, "</tr>\n");

@@ -217,49 +217,24 @@ int embargo_notice_due(wam_db *db, const char *kind, const char *regime, const c
 
 /* ---- HTML ---- */
 
-void embargo_html_text(wam_buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			wam_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			wam_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			wam_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			wam_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			wam_buf_puts(b, "&#39;");
-			break;
-		default:
-			wam_buf_putc(b, *s);
-		}
-	}
-}
-
 void embargo_html_row(wam_buf *b, const char *label, const char *value)
 {
 	wam_buf_puts(b, "<tr><th>");
-	embargo_html_text(b, label);
+	wam_buf_html(b, label);
 	wam_buf_puts(b, "</th><td>");
-	embargo_html_text(b, value ? value : "");
+	wam_buf_html(b, value ? value : "");
 	wam_buf_puts(b, "</td></tr>\n");
 }
 
 void embargo_html_head(wam_buf *b, const char *title)
 {
 	wam_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-	embargo_html_text(b, title);
+	wam_buf_html(b, title);
 	wam_buf_puts(b, "</title>\n<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;color:#111}"
 	                "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #999;"
 	                "padding:.3em .6em;text-align:left;vertical-align:top}th{background:#eee}"
 	                "@media print{body{margin:0}}</style>\n</head>\n<body>\n<h1>");
-	embargo_html_text(b, title);
+	wam_buf_html(b, title);
 	wam_buf_puts(b, "</h1>\n");
 }
 
@@ -278,17 +253,6 @@ enum {
 	S_NOTICE,
 	S_SENT,
 };
-
-static int bind_json(sqlite3_stmt *st, int i, const json_t *v)
-{
-	if (!v || json_is_null(v))
-		return sqlite3_bind_null(st, i);
-	char *text = wam_canon(v);
-	if (!text)
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	sqlite3_bind_text(st, i, text, -1, free);
-	return 0;
-}
 
 static int step_one(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq, const char *what, const char *id)
 {
@@ -337,7 +301,7 @@ static int regimes_imported(wam_room_ctx *ctx, int64_t seq, const json_t *pl)
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)json_integer_value(json_object_get(pl, "version")));
 	wam_bind_json_text(st, 3, pl, "generated");
-	if ((rc = bind_json(st, 4, json_object_get(pl, "sources"))) || (rc = wam_projection_step(ctx->conn, st, seq)))
+	if ((rc = wam_bind_canon(st, 4, json_object_get(pl, "sources"))) || (rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
 	if (!(st = wam_room_stmt(ctx, S_MARK, "UPDATE regimes SET removed_seq=? WHERE removed_seq IS NULL")))
 		return WAM_EDB;
@@ -355,7 +319,7 @@ static int regimes_imported(wam_room_ctx *ctx, int64_t seq, const json_t *pl)
 			return WAM_EDB;
 		wam_bind_json_text(st, 1, r, "id");
 		wam_bind_json_text(st, 2, r, "name");
-		if ((rc = bind_json(st, 3, r)))
+		if ((rc = wam_bind_canon(st, 3, r)))
 			return rc;
 		sqlite3_bind_int64(st, 4, seq);
 		if ((rc = wam_projection_step(ctx->conn, st, seq)))
@@ -365,7 +329,7 @@ static int regimes_imported(wam_room_ctx *ctx, int64_t seq, const json_t *pl)
 			return WAM_EDB;
 		wam_bind_json_text(st, 1, r, "id");
 		sqlite3_bind_int64(st, 2, seq);
-		if ((rc = bind_json(st, 3, r)) || (rc = wam_projection_step(ctx->conn, st, seq)))
+		if ((rc = wam_bind_canon(st, 3, r)) || (rc = wam_projection_step(ctx->conn, st, seq)))
 			return rc;
 	}
 	if (!(st = wam_room_stmt(ctx, S_REMOVED, "UPDATE regimes SET last_seq=?1 WHERE removed_seq=?1")))
@@ -388,7 +352,7 @@ static int exemption_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, co
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int i = wam_bind_json_fields(st, 2, pl, fields), rc;
-	if ((rc = bind_json(st, i, pl)))
+	if ((rc = wam_bind_canon(st, i, pl)))
 		return rc;
 	sqlite3_bind_int64(st, i + 1, seq);
 	return wam_projection_step(ctx->conn, st, seq);
@@ -410,7 +374,7 @@ static int exemption_decided(wam_room_ctx *ctx, int64_t seq, const char *id, con
 	wam_bind_json_text(st, 1, pl, "decision");
 	wam_bind_json_text(st, 2, pl, "date");
 	wam_bind_json_text(st, 3, pl, "reference");
-	if ((rc = bind_json(st, 4, pl)))
+	if ((rc = wam_bind_canon(st, 4, pl)))
 		return rc;
 	sqlite3_bind_int64(st, 5, seq);
 	sqlite3_bind_text(st, 6, id, -1, SQLITE_STATIC);
@@ -432,7 +396,7 @@ static int notice_due(wam_room_ctx *ctx, int64_t seq, const char *id, const json
 	wam_bind_json_text(st, 4, about, "kind");
 	wam_bind_json_text(st, 5, about, "id");
 	wam_bind_json_text(st, 6, pl, "due");
-	if ((rc = bind_json(st, 7, json_object_get(pl, "items"))))
+	if ((rc = wam_bind_canon(st, 7, json_object_get(pl, "items"))))
 		return rc;
 	sqlite3_bind_int64(st, 8, seq);
 	sqlite3_bind_int64(st, 9, seq);

@@ -714,37 +714,12 @@ done:
 
 /* ---- the certificate ---- */
 
-static void html_text(wam_buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			wam_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			wam_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			wam_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			wam_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			wam_buf_puts(b, "&#39;");
-			break;
-		default:
-			wam_buf_putc(b, *s);
-		}
-	}
-}
-
 static void html_row(wam_buf *b, const char *label, const char *value)
 {
 	wam_buf_puts(b, "<tr><th>");
-	html_text(b, label);
+	wam_buf_html(b, label);
 	wam_buf_puts(b, "</th><td>");
-	html_text(b, value ? value : "");
+	wam_buf_html(b, value ? value : "");
 	wam_buf_puts(b, "</td></tr>\n");
 }
 
@@ -828,7 +803,7 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 	json_t *e = json_array_get(ev, 0);
 	wam_buf_puts(&o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Destruction "
 	                 "certificate ");
-	html_text(&o, json_string_value(json_object_get(b, "certificate")));
+	wam_buf_html(&o, json_string_value(json_object_get(b, "certificate")));
 	wam_buf_puts(&o, "</title>\n<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;color:#111}"
 	                 "table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #999;"
 	                 "padding:.3em .6em;text-align:left;vertical-align:top}th{background:#eee}"
@@ -849,13 +824,13 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 	json_array_foreach(json_object_get(b, "items"), i, it)
 	{
 		wam_buf_printf(&o, "<tr><td>%zu</td><td>", i + 1);
-		html_text(&o, json_string_value(json_object_get(it, "item_id")));
+		wam_buf_html(&o, json_string_value(json_object_get(it, "item_id")));
 		wam_buf_puts(&o, "</td><td>");
-		html_text(&o, json_string_value(json_object_get(it, "serial")));
+		wam_buf_html(&o, json_string_value(json_object_get(it, "serial")));
 		wam_buf_puts(&o, "</td><td>");
-		html_text(&o, json_string_value(json_object_get(it, "make")));
+		wam_buf_html(&o, json_string_value(json_object_get(it, "make")));
 		wam_buf_puts(&o, "</td><td>");
-		html_text(&o, json_string_value(json_object_get(it, "model")));
+		wam_buf_html(&o, json_string_value(json_object_get(it, "model")));
 		wam_buf_puts(&o, "</td></tr>\n");
 	}
 	wam_buf_puts(&o, "</table>\n");
@@ -865,11 +840,11 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 		json_array_foreach(json_object_get(b, "lots"), i, it)
 		{
 			wam_buf_printf(&o, "<tr><td>%zu</td><td>", i + 1);
-			html_text(&o, json_string_value(json_object_get(it, "lot_id")));
+			wam_buf_html(&o, json_string_value(json_object_get(it, "lot_id")));
 			wam_buf_puts(&o, "</td><td>");
-			html_text(&o, json_string_value(json_object_get(it, "lot_number")));
+			wam_buf_html(&o, json_string_value(json_object_get(it, "lot_number")));
 			wam_buf_puts(&o, "</td><td>");
-			html_text(&o, json_string_value(json_object_get(it, "nomenclature")));
+			wam_buf_html(&o, json_string_value(json_object_get(it, "nomenclature")));
 			wam_buf_printf(&o, "</td><td>%lld</td></tr>\n",
 			               (long long)json_integer_value(json_object_get(it, "rounds")));
 		}
@@ -878,7 +853,7 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 	wam_buf_puts(&o, "<h2>Ledger position</h2>\n<table>\n");
 	html_row(&o, "Event", seq);
 	wam_buf_puts(&o, "<tr><th>Event hash (BLAKE2b-256)</th><td><code>");
-	html_text(&o, json_string_value(json_object_get(e, "hash")));
+	wam_buf_html(&o, json_string_value(json_object_get(e, "hash")));
 	wam_buf_puts(&o, "</code></td></tr>\n");
 	html_row(&o, "Recorded", json_string_value(json_object_get(e, "time")));
 	html_row(&o, "Recorded by", json_string_value(json_object_get(e, "actor")));

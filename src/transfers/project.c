@@ -57,18 +57,6 @@ static int bind_key(sqlite3_stmt *st, int i, const json_t *o, const char *key)
 	return 0;
 }
 
-/* Binds `v` at `i` as canonical JSON (NULL for none). */
-static int bind_json(sqlite3_stmt *st, int i, const json_t *v)
-{
-	if (!v || json_is_null(v))
-		return sqlite3_bind_null(st, i);
-	char *text = wam_canon(v);
-	if (!text)
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	sqlite3_bind_text(st, i, text, -1, free);
-	return 0;
-}
-
 static int step_one(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq, const char *what, const char *id)
 {
 	return wam_projection_step_one(ctx->conn, st, seq, "event %lld concerns %s %s, which does not exist",
@@ -89,8 +77,8 @@ static int broker_registered(wam_room_ctx *ctx, int64_t seq, const char *id, con
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int i = wam_bind_json_fields(st, 2, pl, fields), rc;
-	if ((rc = bind_json(st, i, json_object_get(pl, "activities"))) ||
-	    (rc = bind_json(st, i + 1, json_object_get(pl, "screening"))))
+	if ((rc = wam_bind_canon(st, i, json_object_get(pl, "activities"))) ||
+	    (rc = wam_bind_canon(st, i + 1, json_object_get(pl, "screening"))))
 		return rc;
 	sqlite3_bind_int64(st, i + 2, seq);
 	sqlite3_bind_int64(st, i + 3, seq);
@@ -129,7 +117,7 @@ static int licence_drafted(wam_room_ctx *ctx, int64_t seq, const char *id, const
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int i = wam_bind_json_fields(st, 2, pl, fields), rc;
-	if ((rc = bind_json(st, i, json_object_get(pl, "conditions"))) || (rc = bind_key(st, i + 1, pl, "number")))
+	if ((rc = wam_bind_canon(st, i, json_object_get(pl, "conditions"))) || (rc = bind_key(st, i + 1, pl, "number")))
 		return rc;
 	sqlite3_bind_int64(st, i + 2, seq);
 	sqlite3_bind_int64(st, i + 3, seq);
@@ -146,8 +134,8 @@ static int licence_drafted(wam_room_ctx *ctx, int64_t seq, const char *id, const
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)n + 1);
 		i = wam_bind_json_fields(st, 3, v, party_fields);
-		if ((rc = bind_json(st, i, json_object_get(v, "documents"))) ||
-		    (rc = bind_json(st, i + 1, json_object_get(v, "screening"))) ||
+		if ((rc = wam_bind_canon(st, i, json_object_get(v, "documents"))) ||
+		    (rc = wam_bind_canon(st, i + 1, json_object_get(v, "screening"))) ||
 		    (rc = wam_projection_step(ctx->conn, st, seq)))
 			return rc;
 	}
@@ -179,7 +167,7 @@ static int licence_assessed(wam_room_ctx *ctx, int64_t seq, const char *id, cons
 	int rc;
 	wam_bind_json_text(st, 1, pl, "decision");
 	wam_bind_json_text(st, 2, pl, "reasons");
-	if ((rc = bind_json(st, 3, pl)))
+	if ((rc = wam_bind_canon(st, 3, pl)))
 		return rc;
 	sqlite3_bind_int64(st, 4, seq);
 	sqlite3_bind_text(st, 5, id, -1, SQLITE_STATIC);
@@ -213,7 +201,7 @@ static int euc_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int i = wam_bind_json_fields(st, 2, pl, fields), rc;
-	if ((rc = bind_json(st, i, pl)) || (rc = bind_key(st, i + 1, pl, "number")))
+	if ((rc = wam_bind_canon(st, i, pl)) || (rc = bind_key(st, i + 1, pl, "number")))
 		return rc;
 	sqlite3_bind_int64(st, i + 2, seq);
 	sqlite3_bind_int64(st, i + 3, seq);
@@ -287,7 +275,7 @@ static int euc_checked(wam_room_ctx *ctx, int64_t seq, const char *id, const jso
 	wam_bind_json_text(st, 1, pl, "check_id");
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 	int i = wam_bind_json_fields(st, 3, pl, fields);
-	if ((rc = bind_json(st, i, json_object_get(pl, "inspectors"))))
+	if ((rc = wam_bind_canon(st, i, json_object_get(pl, "inspectors"))))
 		return rc;
 	sqlite3_bind_int64(st, i + 1, seq);
 	if ((rc = wam_projection_step(ctx->conn, st, seq)))
@@ -352,7 +340,7 @@ static int shipped(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t 
 	sqlite3_bind_text(st, 3, import ? "received" : "shipped", -1, SQLITE_STATIC);
 	int i = wam_bind_json_fields(st, 4, pl, fields), rc;
 	json_t *none = json_array();
-	rc = bind_json(st, i, json_object_get(pl, "route") ? json_object_get(pl, "route") : none);
+	rc = wam_bind_canon(st, i, json_object_get(pl, "route") ? json_object_get(pl, "route") : none);
 	json_decref(none);
 	if (rc)
 		return rc;

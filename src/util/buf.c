@@ -141,3 +141,28 @@ void wam_buf_free(wam_buf *b)
 	b->p = NULL;
 	b->n = b->cap = 0;
 }
+
+void wam_buf_html(wam_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&':
+			wam_buf_puts(b, "&amp;");
+			break;
+		case '<':
+			wam_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			wam_buf_puts(b, "&gt;");
+			break;
+		case '"':
+			wam_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			wam_buf_puts(b, "&#39;");
+			break;
+		default:
+			wam_buf_putc(b, *s);
+		}
+	}
+}
