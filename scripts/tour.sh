@@ -55,14 +55,22 @@ if [ -n "$hit" ]; then step hit show "$hit"; fi
 step trace list
 step trace overdue
 step report sdg-16-4-2 --year 2025
-# transfers: licences, end-user certificates, shipments, brokers, diversion alerts, embargoes
+# transfers: licences, end-user certificates, shipments, brokers, diversion alerts
 step licence list
 step licence show HT-EXP-2026-0014
 step euc show BS-MNS-EUC-2026-003
 step diversion list --state open
 step broker list
-step embargo list
 step transfer records --direction export
+# arms embargoes and sanctions: regimes with their history, a destination checked on a past date,
+# the (fictitious) sanctions list, a name screened across scripts, alerts, exemptions, notices
+step embargo list
+step embargo check CF --on 2024-08-01
+step sanctions list
+step sanctions screen "Мустафа Юсуф аль-Кумрави" --explain
+step sanctions alerts
+step exemption list
+step notice list
 step verify
 step head
 cat <<TXT
