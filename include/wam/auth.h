@@ -65,11 +65,17 @@ typedef enum wam_action {
 	                         * and sanctions lists, record and lift national
 	                         * embargoes, exemptions and their decisions,
 	                         * notices sent, confirm or clear screening alerts */
+	WAM_ACT_MONITOR,        /* embargo monitoring: record and read observations
+	                         * and findings, link evidence, corroborate and
+	                         * report findings, profiles, evidence packs and
+	                         * committee reports (sources without identities) */
+	WAM_ACT_READ_SOURCES,   /* open the identity of a source another person
+	                         * recorded (each read is logged): source handling */
 	WAM_ACT_COUNT
 } wam_action;
 
 /* The roles, NULL-terminated: viewer, registrar, armourer, tracer, monitor,
- * licensing, auditor, admin. */
+ * source_handler, licensing, auditor, admin. */
 WAM_API const char *const *wam_auth_roles(void);
 
 /* True when `role` exists. */

@@ -27,6 +27,8 @@ static const char *const action_names[WAM_ACT_COUNT] = {
 	[WAM_ACT_LICENSE_DECIDE] = "license_decide",
 	[WAM_ACT_SHIP] = "ship",
 	[WAM_ACT_EMBARGO] = "embargo",
+	[WAM_ACT_MONITOR] = "monitor",
+	[WAM_ACT_READ_SOURCES] = "read_sources",
 };
 
 #define Y true
@@ -47,20 +49,26 @@ static const char *const action_names[WAM_ACT_COUNT] = {
  * trace request; a registrar (customs and the national registry) ships and
  * registers imports but neither drafts nor issues licences. Embargoes and
  * sanctions (importing the regimes and lists, exemptions, notices, and
- * deciding a screening alert) are the licensing officer's too. */
+ * deciding a screening alert) are the licensing officer's too. Embargo
+ * monitoring is the monitor's (observations, findings, evidence packs; and
+ * drafting trace requests for what was seen, so a monitor traces too); the
+ * identity of a source is opened only for whoever recorded it and for the
+ * source handler — not even an admin reads it, though an admin may make a
+ * user a source handler (need to know). */
 static const struct role_row {
 	const char *role;
 	bool may[WAM_ACT_COUNT];
 } role_table[] = {
-	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export license license_decide ship embargo */
-	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N }},
-	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y,          N,       N,         Y,         N }},
-	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N,          N,       N,         N,         N }},
-	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N,          N,       N,         N,         N }},
-	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N }},
-	{"licensing", {  Y,       Y,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          Y,       Y,         Y,         Y }},
-	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N }},
-	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y,          Y,       Y,         Y,         Y }},
+	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export license license_decide ship embargo monitor read_sources */
+	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N,         N,       N }},
+	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y,          N,       N,         Y,         N,         N,       N }},
+	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N,          N,       N,         N,         N,         N,       N }},
+	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N,          N,       N,         N,         N,         N,       N }},
+	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          N,       N,         N,         N,         Y,       N }},
+	{"source_handler",{  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          N,       N,         N,         N,         Y,       Y }},
+	{"licensing", {  Y,       Y,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          Y,       Y,         Y,         Y,         N,       N }},
+	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N,         N,       N }},
+	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y,          Y,       Y,         Y,         Y,         Y,       N }},
 };
 /* clang-format on */
 
@@ -68,8 +76,8 @@ static const struct role_row {
 #undef N
 
 /* The same names as role_table, in its order, for callers that list them. */
-static const char *const role_names[] = {"viewer",    "registrar", "armourer", "tracer", "monitor",
-                                         "licensing", "auditor",   "admin",    NULL};
+static const char *const role_names[] = {"viewer",         "registrar", "armourer", "tracer", "monitor",
+                                         "source_handler", "licensing", "auditor",  "admin",  NULL};
 
 _Static_assert(sizeof role_names / sizeof role_names[0] == sizeof role_table / sizeof role_table[0] + 1,
                "every role in the table has a name and the list ends with NULL");
