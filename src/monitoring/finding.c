@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "monitoring/room.h"
-#include "wam/embargo.h"
 #include "wam/trace.h"
 
 enum { S_FINDING = MON_SLOT_FINDING, S_KIND_OBS, S_KIND_TRACE, S_KIND_HIT };
@@ -138,23 +137,6 @@ static int link_one(wam_db *db, const char *id, const char *target, const char *
 	return rc;
 }
 
-static int check_regime(wam_db *db, const char *regime)
-{
-	json_t *list = NULL, *r = NULL;
-	if (!regime)
-		return 0;
-	int rc = wam_embargo_regime_list(db, &list, NULL);
-	if (!rc && json_array_size(list)) {
-		rc = wam_embargo_regime_get(db, &r, regime, NULL);
-		if (rc == WAM_ENOTFOUND)
-			rc = wam_error_set(WAM_EINVAL, "regime",
-			                   "regime '%.64s' is not an arms embargo regime of this registry", regime);
-	}
-	json_decref(list);
-	json_decref(r);
-	return rc;
-}
-
 int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 {
 	char id[WAM_ID_LEN + 1];
@@ -174,7 +156,8 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 		goto done;
 	if ((rc = wam_field_check(db, p, finding, finding_fields, "", 0)) ||
 	    (rc = take_object(db, p, finding, "actor", actor_fields)) ||
-	    (rc = take_object(db, p, finding, "period", period_fields)) || (rc = check_regime(db, str(p, "regime"))))
+	    (rc = take_object(db, p, finding, "period", period_fields)) ||
+	    (rc = mon_check_regime(db, str(p, "regime"))))
 		goto fail;
 	const json_t *period = json_object_get(p, "period");
 	if (period && strcmp(str(period, "from"), str(period, "to")) > 0) {

@@ -6,6 +6,7 @@
 
 #include "ledger/room.h"
 #include "monitoring/room.h"
+#include "wam/embargo.h"
 #include "wam/match.h"
 
 bool mon_ready(wam_db *db)
@@ -47,6 +48,24 @@ void mon_name_key(char *out, size_t cap, const char *name)
 	else if (wam_match_name_key(out, cap, name) < 0)
 		out[0] = '\0';
 	wam_error_clear();
+}
+
+int mon_check_regime(wam_db *db, const char *regime)
+{
+	json_t *list = NULL, *r = NULL;
+	if (!regime)
+		return 0;
+	/* checked against the embargo room's regimes when it holds any */
+	int rc = wam_embargo_regime_list(db, &list, NULL);
+	if (!rc && json_array_size(list)) {
+		rc = wam_embargo_regime_get(db, &r, regime, NULL);
+		if (rc == WAM_ENOTFOUND)
+			rc = wam_error_set(WAM_EINVAL, "regime",
+			                   "regime '%.64s' is not an arms embargo regime of this registry", regime);
+	}
+	json_decref(list);
+	json_decref(r);
+	return rc;
 }
 
 /* ---- the projector ---- */
