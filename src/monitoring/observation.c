@@ -539,8 +539,8 @@ int wam_monitoring_observation_get(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_query_one(db, &row, "SELECT id, body, recorded_by, recorded_at FROM observations WHERE id=?", id,
 	                        "observation")))
 		return rc;
-	mon_decode(row, "body");
-	mon_decode(row, "recorded_by");
+	wam_json_column(row, "body");
+	wam_json_column(row, "recorded_by");
 	obs = json_incref(json_object_get(row, "body"));
 	if (!json_is_object(obs)) {
 		json_decref(obs);
@@ -642,8 +642,8 @@ int wam_monitoring_observation_list(wam_db *db, json_t **out, const wam_observat
 		return rc;
 	json_array_foreach(rows, i, r)
 	{
-		mon_decode(r, "place");
-		mon_decode(r, "actor");
+		wam_json_column(r, "place");
+		wam_json_column(r, "actor");
 	}
 	*out = rows;
 	return 0;

@@ -11,25 +11,12 @@
 
 bool mon_ready(wam_db *db)
 {
-	json_t *row = NULL;
-	bool ready = !wam_query_row(db, &row, "SELECT count(*) AS n FROM sqlite_master WHERE type='table' AND name=?",
-	                            "finding_links", NULL) &&
-	             json_integer_value(json_object_get(row, "n")) > 0;
-	json_decref(row);
-	return ready;
+	return wam_table_exists(db, "finding_links");
 }
 
 int mon_national(wam_db *db)
 {
 	return wam_confined(db) ? wam_confine_national(db, "monitoring") : 0;
-}
-
-void mon_decode(json_t *row, const char *key)
-{
-	const char *text = json_string_value(json_object_get(row, key));
-	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-	if (text)
-		json_object_set_new(row, key, v ? v : json_null());
 }
 
 sqlite3_stmt *mon_stmt(wam_db *db, int slot, const char *sql)

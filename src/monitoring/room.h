@@ -24,8 +24,6 @@ extern const char *const mon_observation_kinds[],
 bool mon_ready(wam_db *db);
 /* Refuses a principal confined to sites: monitoring is the whole registry's. */
 int mon_national(wam_db *db);
-/* Replaces string member `key` of `row` by the JSON it holds. */
-void mon_decode(json_t *row, const char *key);
 /* An actor's name as names are compared (match/names.c: any script, case,
  * particles) into `out`; "" when it has no letter. */
 void mon_name_key(char *out, size_t cap, const char *name);
