@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "monitoring/room.h"
 #include "wam/auth.h"
 #include "wam/collection.h"
 #include "wam/ledger.h"
@@ -542,6 +543,32 @@ static void test_pseudonyms_keep_the_key_file(void **state)
 	assert_memory_not_equal(sub, key, 32);
 }
 
+static void test_an_evidence_pack_is_recorded(void **state)
+{
+	test_reg *r = *state;
+	char f[WAM_ID_LEN + 1];
+	finding(r, f, NULL, NULL);
+	json_t *pack = test_json("{\"manifest_hash\":\"ab12\",\"redacted\":true,\"files\":7}"), *out = NULL;
+	long long events = test_events(r);
+	assert_int_equal(wam_monitoring_record_pack(r->db, "01JNOSUCHFINDINGXXXXXXXXXX", pack), WAM_ENOTFOUND);
+	json_object_set_new(pack, "files", json_string("seven"));
+	assert_int_equal(wam_monitoring_record_pack(r->db, f, pack), WAM_EINVAL);
+	test_unchanged(r, events);
+	json_object_set_new(pack, "files", json_integer(7));
+	assert_int_equal(wam_monitoring_record_pack(r->db, f, pack), 0);
+	assert_int_equal(wam_monitoring_finding_get(r->db, &out, f), 0);
+	json_t *p = json_array_get(json_object_get(out, "packs"), 0);
+	assert_string_equal(test_str(p, "manifest_hash"), "ab12");
+	assert_int_equal(json_integer_value(json_object_get(p, "files")), 7);
+	json_decref(out);
+	json_decref(pack);
+	/* the words offered are those accepted */
+	assert_int_equal(wam_monitoring_vocabulary(&out), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "observation_kinds")), 9);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(out, "credibility"), 5)), 6);
+	json_decref(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +585,7 @@ int main(void)
 	    TEST_IN_HT(test_the_same_serial_or_lot_links_observations),
 	    TEST_IN_HT(test_a_registry_weapon_seen_in_the_field),
 	    TEST_IN_HT(test_pseudonyms_keep_the_key_file),
+	    TEST_IN_HT(test_an_evidence_pack_is_recorded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
