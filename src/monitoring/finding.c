@@ -80,6 +80,20 @@ static int finding_state(wam_db *db, const char *id, char state[16])
 	return rc;
 }
 
+/* Opens the transaction of a command on finding `id`, its state into
+ * `state`; on failure none is left open. */
+static int begin_on(wam_db *db, json_t **out, const char *id, char state[16])
+{
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = finding_state(db, id, state)))
+		wam_db_rollback(db);
+	return rc;
+}
+
 /* What `target` is: an observation, a trace request or a hit. */
 static int target_kind(wam_db *db, const char *target, const char **kind)
 {
@@ -217,12 +231,8 @@ int wam_monitoring_finding_link(wam_db *db, json_t **out, const char *id, const 
 {
 	char state[16];
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (!strcmp(state, "reported")) {
 		rc = wam_error_set(
 		    WAM_ECONFLICT, "id",
@@ -244,12 +254,8 @@ int wam_monitoring_finding_unlink(wam_db *db, json_t **out, const char *id, cons
 	char state[16];
 	json_t *row = NULL, *p;
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "draft")) {
 		rc = wam_error_set(WAM_ECONFLICT, "id",
 		                   "finding %.40s is %s: it keeps the evidence it was corroborated on", id, state);
@@ -417,12 +423,8 @@ int wam_monitoring_finding_corroborate(wam_db *db, json_t **out, const char *id)
 	char state[16], today[11];
 	json_t *verdict = NULL, *p;
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "draft")) {
 		rc = wam_error_set(WAM_ECONFLICT, "id", "finding %.40s is %s already", id, state);
 		goto fail;
@@ -463,10 +465,8 @@ int wam_monitoring_finding_report(wam_db *db, json_t **out, const char *id, cons
 		rc = wam_error_set(WAM_EINVAL, NULL, "a report of a finding is a JSON object");
 		goto done;
 	}
-	if ((rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, NULL, id, state)))
 		goto done;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "corroborated")) {
 		rc = !strcmp(state, "reported")
 		         ? wam_error_set(
@@ -616,14 +616,11 @@ int wam_monitoring_record_pack(wam_db *db, const char *finding_id, const json_t 
 	if (!json_is_string(hash) || !json_is_boolean(redacted) || !json_is_integer(files))
 		return wam_error_set(WAM_EINVAL, "pack",
 		                     "an evidence pack's record has manifest_hash, redacted and files");
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, NULL, finding_id, state)))
 		return rc;
-	json_t *p = json_pack("{s:s, s:O, s:O, s:O}", "finding_id", finding_id ? finding_id : "", "manifest_hash", hash,
-	                      "redacted", redacted, "files", files);
-	if ((rc = finding_state(db, finding_id, state)))
-		wam_db_rollback(db);
-	else
-		rc = wam_ledger_append_commit(db, NULL, "evidence.packed", finding_id, p, NULL);
+	json_t *p = json_pack("{s:s, s:O, s:O, s:O}", "finding_id", finding_id, "manifest_hash", hash, "redacted",
+	                      redacted, "files", files);
+	rc = wam_ledger_append_commit(db, NULL, "evidence.packed", finding_id, p, NULL);
 	json_decref(p);
 	return rc;
 }
