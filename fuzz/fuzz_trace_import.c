@@ -158,6 +158,15 @@ static const char *const seeds[][2] = {
      " \"last_holder\": {\"name\": \"A. Dealer\", \"type\": \"dealer\", \"country\": \"US\", \"date\": \"2019-05-02\"},"
      " \"point_of_diversion\": {\"category\": \"civilian_holder\", \"country\": \"US\", \"date\": \"2020-01-01\","
      " \"description\": \"reported stolen\"}, \"confidentiality\": \"restricted\", \"notes\": \"see file\"}}"},
+    /* a party known by its name: the peer asks as a Panel of Experts, trusted under that name */
+    {"request-panel.json",
+     "{\"format\": \"wam-trace/1\", \"kind\": \"request\", \"created\": \"2026-02-14T09:00:00.000Z\","
+     " \"request\": {\"id\": \"01J0000000000000000000REQ3\", \"reference\": \"POE-2026-0007\","
+     " \"sent\": \"2026-02-14\", \"requesting\": {\"kind\": \"panel\", \"name\": \"UNITED STATES registry\","
+     " \"contact\": {\"name\": \"Arms expert\"}}, \"requested\": {\"state\": \"HT\"},"
+     " \"item\": {\"make\": \"Beretta\", \"category\": \"SA4\", \"calibre\": \"5.56x45mm\", \"serial\": \"AR1108842\"},"
+     " \"illicit_reason\": \"embargo_violation\", \"justification\": \"resolution 2127 (2013)\","
+     " \"intended_use\": \"report to the Committee\", \"confidentiality\": \"restricted\", \"urgency\": \"routine\"}}"},
     {"response-delayed.json",
      "{\"format\": \"wam-trace/1\", \"kind\": \"response\", \"created\": \"2026-01-20T10:00:00.000Z\","
      " \"request\": {\"id\": \"@REQUEST@\", \"reference\": \"PNH-TR-2026-001\"},"

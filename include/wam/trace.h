@@ -105,8 +105,9 @@ WAM_API int wam_trace_origin_establish(wam_db *db, json_t **out, const char *ite
 #define WAM_TRACE_REPLY_DAYS 60
 
 /* Creates a draft request: {direction?: outgoing (default)|incoming,
- * reference?, requesting: {state, agency?, contact: {name, email?, phone?}},
- * requested: {state, agency?, via?: national_contact_point|interpol},
+ * reference?, requesting: {kind?, name?, state, agency?, contact: {name,
+ * email?, phone?}}, requested: {kind?, name?, state, agency?, via?:
+ * national_contact_point|interpol},
  * item_id?, item: {make?, model?, category?, calibre?, serial?,
  * serial_reason?, country?, import_country?, year?, markings: [{component,
  * kind, text}], photos: [sha256 hex]}, illicit_reason?:
@@ -114,7 +115,12 @@ WAM_API int wam_trace_origin_establish(wam_db *db, json_t **out, const char *ite
  * illicit_manufacture|unauthorised_transfer, justification?, recovery:
  * {recovery_id?, date?, place?, circumstances?}, intended_use?,
  * confidentiality?: unclassified|restricted (default)|confidential,
- * urgency?: routine (default)|urgent|immediate, notes?}. With `item_id`,
+ * urgency?: routine (default)|urgent|immediate, notes?}. A party's kind is
+ * state (the default: such a party is stored and exchanged without `kind`,
+ * as before kinds), panel (a Panel of Experts), mission (a peace
+ * operation) or manufacturer; a state is known by its `state`, any other
+ * party by its `name` (required to send; its `state` optional: a
+ * manufacturer's country, a mission's host). With `item_id`,
  * item fields not given are taken from that weapon (markings, photos of its
  * recoveries) and recovery fields from its latest recovery. A draft may
  * miss anything; only sending checks rule R10. `*out` is the request as
@@ -200,9 +206,12 @@ typedef struct wam_trace_filter {
 } wam_trace_filter;
 
 /* Requests, newest first, without item details and responses: {id,
- * direction, state, reference, requesting_state, requested_state, item_id,
- * serial, urgency, confidentiality, sent, ack_due, reply_due, overdue,
- * result (the latest response's, or null), score}. */
+ * direction, state, reference, requesting_state, requested_state,
+ * requesting_kind, requesting_name, requesting_label, requested_kind,
+ * requested_name, requested_label, item_id, serial, urgency,
+ * confidentiality, sent, ack_due, reply_due, overdue, result (the latest
+ * response's, or null), score}. A label is a state's code, or another
+ * party's name with its state in parentheses when it has one. */
 WAM_API int wam_trace_request_list(wam_db *db, json_t **out, const wam_trace_filter *f);
 
 /* ---- exchange between registries (docs/formats/trace-request.md) ---- */
@@ -246,8 +255,13 @@ WAM_API int wam_trace_request_export(wam_db *db, json_t **out, const char *id);
  * with WAM_EINTEGRITY ("signature") if the document was altered,
  * WAM_EFORBIDDEN ("node") if its node is not a trusted peer, was revoked, its
  * key is not the one trusted or an acknowledgement or response comes from another
- * state than the one asked, WAM_EFORBIDDEN ("request.requested.state") for
- * a request asking another state than this registry's country,
+ * party than the one asked, WAM_EFORBIDDEN ("request.requested.state") for
+ * a request asking another state than this registry's country
+ * ("request.requested.name" for a Panel, mission or manufacturer asked by
+ * another name than this registry's, names compared case-folded),
+ * WAM_EFORBIDDEN ("request.requesting.state" or ".name") for a request
+ * asking in the name of another party than the peer (its country, or the
+ * name this registry trusts it by),
  * WAM_ECONFLICT if it was imported already (or the request it names no
  * longer waits for it), and changes nothing. `*out` is the request as
  * wam_trace_request_get() shows it to a tracer. */
@@ -308,7 +322,8 @@ WAM_API int wam_trace_sdg_report_csv(const json_t *report, FILE *out);
 /* The words tracing accepts, from the very tables its commands check
  * against, for a front end to offer: {loss_kinds, hit_decisions,
  * diversion_categories: [a point of diversion's category],
- * trace_directions, trace_vias, illicit_reasons, confidentialities,
+ * trace_directions, trace_vias, trace_party_kinds: [who may ask or be
+ * asked], illicit_reasons, confidentialities,
  * urgencies, trace_results, trace_results_need_reason: [the results a
  * response must say why for], trace_states, sdg_weapon_types, sdg_results,
  * sdg_counts: [the report's keys, in its order]}. `*out` is the caller's

@@ -44,11 +44,15 @@ static const struct {
 } request_map[] = {
     {"direction", "direction"},
     {"reference", "reference"},
+    {"requesting-kind", "requesting.kind"},
+    {"requesting-name", "requesting.name"},
     {"requesting-state", "requesting.state"},
     {"requesting-agency", "requesting.agency"},
     {"contact", "requesting.contact.name"},
     {"contact-email", "requesting.contact.email"},
     {"contact-phone", "requesting.contact.phone"},
+    {"requested-kind", "requested.kind"},
+    {"requested-name", "requested.name"},
     {"requested-state", "requested.state"},
     {"requested-agency", "requested.agency"},
     {"via", "requested.via"},
@@ -151,8 +155,8 @@ static const char *const request_keys[] = {"id",
 static const cli_column list_cols[] = {{"ID", "id", 0},
                                        {"DIR", "direction", 0},
                                        {"STATE", "state", 0},
-                                       {"FROM", "requesting_state", 0},
-                                       {"TO", "requested_state", 0},
+                                       {"FROM", "requesting_label", 24},
+                                       {"TO", "requested_label", 24},
                                        {"SERIAL", "serial", 20},
                                        {"URGENCY", "urgency", 0},
                                        {"SENT", "sent", 0},
@@ -202,8 +206,11 @@ static void print_party(const char *title, const json_t *p)
 	char via[64] = "";
 	if (*cli_text(p, "via"))
 		snprintf(via, sizeof via, "via %s", cli_text(p, "via"));
-	cli_print_joined(REQUEST_KEY_WIDTH, title, cli_text(p, "state"), cli_text(p, "agency"), via,
-	                 cli_text(c, "name"), cli_text(c, "email"), cli_text(c, "phone"), NULL);
+	/* a state by its code; a Panel, a mission or a manufacturer by its kind and name */
+	const char *kind = cli_text(p, "kind");
+	cli_print_joined(REQUEST_KEY_WIDTH, title, *kind && strcmp(kind, "state") ? kind : "", cli_text(p, "name"),
+	                 cli_text(p, "state"), cli_text(p, "agency"), via, cli_text(c, "name"), cli_text(c, "email"),
+	                 cli_text(c, "phone"), NULL);
 }
 
 static void print_response(const json_t *r, size_t n)
@@ -517,7 +524,7 @@ static void print_overdue(const json_t *rows)
 		bool ack = !strcmp(cli_text(r, "overdue"), "acknowledgement");
 		bool incoming = !strcmp(cli_text(r, "direction"), "incoming");
 		printf("%s  %s %s: %s %s was due %s (%s, serial %s)\n", cli_text(r, "id"), cli_text(r, "direction"),
-		       incoming ? cli_text(r, "requesting_state") : cli_text(r, "requested_state"),
+		       incoming ? cli_text(r, "requesting_label") : cli_text(r, "requested_label"),
 		       incoming ? "our" : "their", ack ? "acknowledgement" : "reply",
 		       ack ? cli_text(r, "ack_due") : cli_text(r, "reply_due"), cli_text(r, "urgency"),
 		       *cli_text(r, "serial") ? cli_text(r, "serial") : "-");
@@ -736,11 +743,12 @@ static int cmd_peer_revoke(const cli_env *env, const cli_args *a)
 }
 
 #define REQUEST_FLAGS                                                                                                  \
-	"from", "file", "direction", "reference", "requesting-state", "requesting-agency", "contact", "contact-email", \
-	    "contact-phone", "requested-state", "requested-agency", "via", "item", "make", "model", "category",        \
-	    "calibre", "serial", "serial-reason", "country", "import-country", "year", "marking", "photo",             \
-	    "illicit-reason", "justification", "recovery", "recovery-date", "recovery-place", "circumstances",         \
-	    "intended-use", "confidentiality", "urgency", "notes"
+	"from", "file", "direction", "reference", "requesting-kind", "requesting-name", "requesting-state",            \
+	    "requesting-agency", "contact", "contact-email", "contact-phone", "requested-kind", "requested-name",      \
+	    "requested-state", "requested-agency", "via", "item", "make", "model", "category", "calibre", "serial",    \
+	    "serial-reason", "country", "import-country", "year", "marking", "photo", "illicit-reason",                \
+	    "justification", "recovery", "recovery-date", "recovery-place", "circumstances", "intended-use",           \
+	    "confidentiality", "urgency", "notes"
 static const char *const draft_valued[] = {REQUEST_FLAGS, NULL};
 static const char *const send_valued[] = {"date", "ack-days", "reply-days", NULL};
 static const char *const ack_valued[] = {"date", "note", NULL};
@@ -770,7 +778,8 @@ static const char *const peer_valued[] = {"name", "country", "node-id", "key", "
 
 const cli_command cli_trace_commands[] = {
     {"trace draft", draft_valued, no_opts, cmd_draft,
-     "trace draft [--from FILE|-] [--item ID] [--requesting-state CC] [--contact NAME] [--requested-state CC] "
+     "trace draft [--from FILE|-] [--item ID] [--requesting-state CC | --requesting-kind panel|mission|manufacturer "
+     "--requesting-name N] [--contact NAME] [--requested-state CC | --requested-kind K --requested-name N] "
      "[--via national_contact_point|interpol] [--serial S] [--make M] [--model M] [--category C] [--calibre C] "
      "[--country CC] [--marking COMPONENT:KIND:TEXT]... [--illicit-reason R] [--justification T] [--recovery ID] "
      "[--intended-use T] [--confidentiality C] [--urgency U] [--notes T]",

@@ -276,7 +276,8 @@ done:
 #define EARLIER_HEADS "64"
 
 /* Records the export (trace.exported {to, kind}, `to` the state the
- * document goes to) and adds to `doc`, signed with it, the sender's ledger
+ * document goes to, or the name of the Panel, mission or manufacturer,
+ * folded as names are compared) and adds to `doc`, signed with it, the sender's ledger
  * head {seq, hash} — that event — and "earlier_heads": the heads of the
  * documents exported to the same state before, newest first, at most
  * EARLIER_HEADS, each {seq, hash} re-read from the ledger as it is now. The
@@ -434,17 +435,27 @@ signed_doc:
 		goto done;
 	}
 	{
-		/* the state the document goes to: the one asked, or the one asking */
-		const char *to = !strcmp(str(row, "direction"), "outgoing") ? str(row, "requested_state")
-		                                                            : str(row, "requesting_state");
-		if (!to) {
+		/* the party the document goes to: the one asked, or the one asking;
+		 * a state by its code, another party by its name folded */
+		const json_t *party =
+		    json_object_get(body, !strcmp(str(row, "direction"), "outgoing") ? "requested" : "requesting");
+		char *folded = NULL;
+		const char *to = str(party, "state");
+		if (!wam_trace_party_is_state(party))
+			to = folded = wam_trace_fold_name(str(party, "name"));
+		if (!to || !*to) {
+			free(folded);
 			rc =
 			    wam_error_set(WAM_EINTEGRITY, NULL, "trace request %.40s names no state to send it to", id);
 			goto done;
 		}
-		if ((rc = wam_db_begin(db)))
+		if ((rc = wam_db_begin(db))) {
+			free(folded);
 			goto done;
-		if ((rc = put_head(db, doc, to, id)) || (rc = sign(db, doc))) {
+		}
+		rc = put_head(db, doc, to, id);
+		free(folded);
+		if (rc || (rc = sign(db, doc))) {
 			wam_db_rollback(db);
 			goto done;
 		}
@@ -647,33 +658,59 @@ static int take_due(json_t *p, const json_t *in, const char *key, const char *fi
 	return 0;
 }
 
-/* A request is imported only by the state it asks: another state's request
- * would wait here for an answer this registry cannot give. WAM_EFORBIDDEN
- * naming "request.requested.state" otherwise. */
+/* A request is imported only by the party it asks: a state's request by
+ * the registry of that country, a Panel's, a mission's or a manufacturer's
+ * by the registry of that name (as names are compared); another's would
+ * wait here for an answer this registry cannot give. WAM_EFORBIDDEN naming
+ * "request.requested.state" (or ".name") otherwise. */
 static int addressed_here(wam_db *db, const json_t *body)
 {
 	json_t *self = NULL;
 	int rc = wam_trace_node(db, &self);
 	if (rc)
 		return rc;
-	const char *to = str(json_object_get(body, "requested"), "state"), *here = str(self, "country");
-	if (!to || !here || strcmp(to, here))
+	const json_t *asked = json_object_get(body, "requested");
+	const char *here = str(self, "country");
+	if (wam_trace_party_is(asked, str(self, "name"), here)) {
+		json_decref(self);
+		return 0;
+	}
+	if (wam_trace_party_is_state(asked)) {
+		const char *to = str(asked, "state");
 		rc =
 		    wam_error_set(WAM_EFORBIDDEN, "request.requested.state",
 		                  "the request asks %s, and this registry is %s's: only the requested state imports it",
 		                  to ? to : "no state", here ? here : "of no country");
+	} else {
+		const char *to = str(asked, "name"), *name = str(self, "name");
+		rc = wam_error_set(WAM_EFORBIDDEN, "request.requested.name",
+		                   "the request asks the %s '%.80s', and this registry is '%.80s': only the party asked"
+		                   " imports it",
+		                   wam_trace_party_kind(asked), to ? to : "", name ? name : "");
+	}
 	json_decref(self);
 	return rc;
 }
 
-/* A request is imported only from the state it says asks: a trusted
- * registry cannot speak for another state. WAM_EFORBIDDEN naming
- * "request.requesting.state" otherwise. */
+/* A request is imported only from the party it says asks: a trusted
+ * registry cannot speak for another state (its country) nor for another
+ * Panel, mission or manufacturer (its name, as this registry trusts it).
+ * WAM_EFORBIDDEN naming "request.requesting.state" (or ".name") otherwise. */
 static int asked_by_peer(const json_t *body, const json_t *peer)
 {
-	const char *from = str(json_object_get(body, "requesting"), "state"), *peer_country = str(peer, "country");
-	if (from && peer_country && !strcmp(from, peer_country))
+	const json_t *asking = json_object_get(body, "requesting");
+	const char *peer_country = str(peer, "country");
+	if (wam_trace_party_is(asking, str(peer, "name"), peer_country))
 		return 0;
+	if (!wam_trace_party_is_state(asking)) {
+		const char *from = str(asking, "name");
+		return wam_error_set(
+		    WAM_EFORBIDDEN, "request.requesting.name",
+		    "the request says the %s '%.80s' asks, and it comes from the registry '%.80s' (node"
+		    " %s): a registry asks only in its own name",
+		    wam_trace_party_kind(asking), from ? from : "", str(peer, "name"), str(peer, "node_id"));
+	}
+	const char *from = str(asking, "state");
 	return wam_error_set(WAM_EFORBIDDEN, "request.requesting.state",
 	                     "the request says %s asks, and it comes from %s's registry (node %s): a registry asks"
 	                     " only for its own state",
@@ -735,7 +772,9 @@ done:
 
 /* The outgoing request `rid` an acknowledgement or a response from `peer`
  * is about: WAM_ENOTFOUND naming "request.id" when there is none, and
- * WAM_EFORBIDDEN naming "node" when it was sent to another state. */
+ * WAM_EFORBIDDEN naming "node" when it was sent to another party: a
+ * state's request answered by another country's registry, a Panel's,
+ * mission's or manufacturer's by a registry of another name. */
 static int asked_request(wam_db *db, json_t **row, const char *rid, const json_t *peer)
 {
 	int rc = wam_trace_row(db, row, rid);
@@ -746,14 +785,23 @@ static int asked_request(wam_db *db, json_t **row, const char *rid, const json_t
 	}
 	if (rc)
 		return rc;
-	const char *to = str(*row, "requested_state"), *from = str(peer, "country");
-	if (!to || !from || strcmp(to, from)) {
+	const json_t *asked = json_object_get(json_object_get(*row, "body"), "requested");
+	if (wam_trace_party_is(asked, str(peer, "name"), str(peer, "country")))
+		return 0;
+	if (wam_trace_party_is_state(asked)) {
+		const char *to = str(*row, "requested_state"), *from = str(peer, "country");
 		rc =
 		    wam_error_set(WAM_EFORBIDDEN, "node", "request %.40s was sent to %s, not to %s (node %s)", rid,
 		                  to ? to : "no state", from ? from : "a registry of no country", str(peer, "node_id"));
-		json_decref(*row);
-		*row = NULL;
+	} else {
+		const char *to = str(asked, "name");
+		rc = wam_error_set(WAM_EFORBIDDEN, "node",
+		                   "request %.40s was sent to the %s '%.80s', not to the registry '%.80s' (node %s)",
+		                   rid, wam_trace_party_kind(asked), to ? to : "", str(peer, "name"),
+		                   str(peer, "node_id"));
 	}
+	json_decref(*row);
+	*row = NULL;
 	return rc;
 }
 

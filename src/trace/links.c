@@ -28,7 +28,12 @@ int wam_trace_item_links(wam_db *db, json_t *links, const char *item_id)
 		return rc;
 	return wam_links_part(db, links, "traces", "trace",
 	                      "SELECT id, coalesce(sent, substr(created, 1, 10)) AS date, direction, state, reference,"
-	                      " requesting_state, requested_state FROM trace_requests WHERE item_id=?1"
+	                      " requesting_state, requested_state,"
+	                      " coalesce(json_extract(body, '$.requesting.kind'), 'state') AS requesting_kind,"
+	                      " json_extract(body, '$.requesting.name') AS requesting_name,"
+	                      " coalesce(json_extract(body, '$.requested.kind'), 'state') AS requested_kind,"
+	                      " json_extract(body, '$.requested.name') AS requested_name"
+	                      " FROM trace_requests WHERE item_id=?1"
 	                      " ORDER BY created_seq DESC",
 	                      item_id);
 }

@@ -4,6 +4,10 @@
  * state find its record (recommended). One function serves the drafting
  * screen, the list's score and the send gate, so they never disagree.
  *
+ * Who asks and who is asked is required as each party is known: a state
+ * by its code, a Panel, a mission or a manufacturer by its name (its state
+ * then optional).
+ *
  * The score weighs the required fields heavily: each of the ten is worth 7
  * points (70), the nine recommended ones share 30, and each doubt costs 5;
  * a complete, clean request scores 100. */
@@ -122,12 +126,23 @@ json_t *wam_trace_quality_of(const json_t *body)
 	if (!sget(body, "intended_use"))
 		need(missing, "intended_use", "R10", "the intended use of the information is required");
 	/* ITI: who asks whom, and whom to answer */
-	if (!sget(requesting, "state"))
-		need(missing, "requesting.state", "ITI", "the requesting state is required");
+	/* a state by its code; a Panel, a mission or a manufacturer by its name */
+	if (wam_trace_party_is_state(requesting)) {
+		if (!sget(requesting, "state"))
+			need(missing, "requesting.state", "ITI", "the requesting state is required");
+	} else if (!sget(requesting, "name")) {
+		need(missing, "requesting.name", "ITI", "the name of the requesting %s is required",
+		     wam_trace_party_kind(requesting));
+	}
 	if (!sget(contact, "name"))
 		need(missing, "requesting.contact.name", "ITI", "a point of contact for the reply is required");
-	if (!sget(requested, "state"))
-		need(missing, "requested.state", "ITI", "the requested state is required");
+	if (wam_trace_party_is_state(requested)) {
+		if (!sget(requested, "state"))
+			need(missing, "requested.state", "ITI", "the requested state is required");
+	} else if (!sget(requested, "name")) {
+		need(missing, "requested.name", "ITI", "the name of the requested %s is required",
+		     wam_trace_party_kind(requested));
+	}
 
 	/* doubtful: present, but the requested state may not find a record by it */
 	const char *serial = sget(item, "serial");

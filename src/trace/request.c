@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <utf8proc.h>
 
 #include "internal.h"
 #include "trace/trace.h"
@@ -25,9 +26,9 @@
 static const char *const request_fields[] = {
     "direction",     "reference", "requesting",   "requested",       "item_id", "item",  "illicit_reason",
     "justification", "recovery",  "intended_use", "confidentiality", "urgency", "notes", NULL};
-static const char *const requesting_fields[] = {"state", "agency", "contact", NULL};
+static const char *const requesting_fields[] = {"kind", "name", "state", "agency", "contact", NULL};
 static const char *const contact_fields[] = {"name", "email", "phone", NULL};
-static const char *const requested_fields[] = {"state", "agency", "via", NULL};
+static const char *const requested_fields[] = {"kind", "name", "state", "agency", "via", NULL};
 static const char *const item_fields[] = {"make",   "model",         "category", "calibre",
                                           "serial", "serial_reason", "country",  "import_country",
                                           "year",   "markings",      "photos",   NULL};
@@ -45,16 +46,24 @@ static const char *const close_fields[] = {"reason", NULL};
 
 static const char *const directions[] = {"outgoing", "incoming", NULL};
 static const char *const vias[] = {"national_contact_point", "interpol", NULL};
+/* Who asks and who is asked: a state (ITI), a Panel of Experts of a
+ * sanctions committee, a peace operation (mission) or a manufacturer. */
+static const char *const party_kinds[] = {"state", "panel", "mission", "manufacturer", NULL};
 
 /* The plain fields of the request's and response's sections, in the order
  * they are checked (their keys are checked first, in the trace room's words). */
-static const wam_field requesting_table[] = {
-    {.name = "state", .kind = WAM_FIELD_COUNTRY}, {.name = "agency", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT}, {0}};
+static const wam_field requesting_table[] = {{.name = "kind", .kind = WAM_FIELD_WORD, .vocab = party_kinds},
+                                             {.name = "name", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                             {.name = "state", .kind = WAM_FIELD_COUNTRY},
+                                             {.name = "agency", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                             {0}};
 static const wam_field contact_table[] = {{.name = "name", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
                                           {.name = "email", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
                                           {.name = "phone", .kind = WAM_FIELD_TEXT, .max = 60},
                                           {0}};
-static const wam_field requested_table[] = {{.name = "state", .kind = WAM_FIELD_COUNTRY},
+static const wam_field requested_table[] = {{.name = "kind", .kind = WAM_FIELD_WORD, .vocab = party_kinds},
+                                            {.name = "name", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+                                            {.name = "state", .kind = WAM_FIELD_COUNTRY},
                                             {.name = "agency", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
                                             {.name = "via", .kind = WAM_FIELD_WORD, .vocab = vias},
                                             {0}};
@@ -89,6 +98,7 @@ static const char *const states[] = {"draft", "sent", "acknowledged", "answered"
 static const char *const results_needing_reason[] = {"delayed", "restricted", "refused", NULL};
 const char *const *const wam_trace_directions = directions;
 const char *const *const wam_trace_vias = vias;
+const char *const *const wam_trace_party_kinds = party_kinds;
 const char *const *const wam_trace_illicit_reasons = illicit_reasons;
 const char *const *const wam_trace_confidentialities = confidentialities;
 const char *const *const wam_trace_urgencies = urgencies;
@@ -409,6 +419,81 @@ static const wam_field request_tail[] = {
     {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
     {0}};
 
+/* A party of kind "state" is written without its kind, the default: a
+ * state's request is the same body, and leaves as the same document, as
+ * before parties had kinds (older registries read it unchanged). */
+static void state_by_default(json_t *party)
+{
+	const char *kind = str(party, "kind");
+	if (kind && !strcmp(kind, "state"))
+		json_object_del(party, "kind");
+}
+
+const char *wam_trace_party_kind(const json_t *party)
+{
+	const char *kind = str(party, "kind");
+	return kind ? kind : "state";
+}
+
+bool wam_trace_party_is_state(const json_t *party)
+{
+	return !strcmp(wam_trace_party_kind(party), "state");
+}
+
+/* `name` folded as names are compared here: NFKC, case folded, runs of
+ * white space as one space and none at either end. NULL when it is not
+ * UTF-8 (or out of memory); the caller frees it. */
+char *wam_trace_fold_name(const char *name)
+{
+	utf8proc_uint8_t *m = NULL;
+	if (!name || utf8proc_map((const utf8proc_uint8_t *)name, 0, &m,
+	                          UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+	                              UTF8PROC_CASEFOLD) < 0)
+		return NULL;
+	char *s = (char *)m, *w = s;
+	bool space = true; /* drops leading white space */
+	for (const char *r = s; *r; r++) {
+		bool ws = *r == ' ' || *r == '\t' || *r == '\n' || *r == '\r';
+		if (ws && space)
+			continue;
+		*w++ = ws ? ' ' : *r;
+		space = ws;
+	}
+	if (w > s && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	return s;
+}
+
+bool wam_trace_same_name(const char *a, const char *b)
+{
+	char *fa = wam_trace_fold_name(a), *fb = wam_trace_fold_name(b);
+	bool same = fa && fb && *fa && !strcmp(fa, fb);
+	free(fa);
+	free(fb);
+	return same;
+}
+
+bool wam_trace_party_is(const json_t *party, const char *name, const char *country)
+{
+	if (wam_trace_party_is_state(party)) {
+		const char *state = str(party, "state");
+		return state && country && !strcmp(state, country);
+	}
+	return wam_trace_same_name(str(party, "name"), name);
+}
+
+void wam_trace_party_label(char *buf, size_t n, const json_t *party)
+{
+	const char *name = str(party, "name"), *state = str(party, "state");
+	if (wam_trace_party_is_state(party))
+		snprintf(buf, n, "%s", state ? state : "");
+	else if (name && state)
+		snprintf(buf, n, "%s (%s)", name, state);
+	else
+		snprintf(buf, n, "%s", name ? name : "");
+}
+
 /* wam_trace_body(), completing the item and recovery from the registry's
  * weapon only when `fill`: a draft is completed once, when it names the
  * weapon, so a field its tracer removes later stays removed. */
@@ -422,7 +507,8 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	if ((rc = wam_trace_check_fields(in, request_fields, prefix)) ||
 	    (rc = wam_field_take_all(db, b, in, request_head, prefix, 0)))
 		goto fail;
-	/* requesting: the state asking and its point of contact */
+	/* requesting: who asks (a state, or a Panel, a mission or a
+	 * manufacturer by its name) and its point of contact */
 	if ((rc = section(in, "requesting", requesting_fields, prefix, &sec)))
 		goto fail;
 	if (sec) {
@@ -432,6 +518,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 		snprintf(p, sizeof p, "%srequesting.", prefix);
 		if ((rc = wam_field_take_all(db, o, sec, requesting_table, p, 0)))
 			goto fail;
+		state_by_default(o);
 		if ((rc = section(sec, "contact", contact_fields, p, &contact)))
 			goto fail;
 		if (contact) {
@@ -453,7 +540,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 		if (!json_object_size(o))
 			json_object_del(b, "requesting");
 	}
-	/* requested: the state asked, and how the request travels */
+	/* requested: who is asked, and how the request travels */
 	if ((rc = section(in, "requested", requested_fields, prefix, &sec)))
 		goto fail;
 	if (sec) {
@@ -464,6 +551,7 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 			json_decref(o);
 			goto fail;
 		}
+		state_by_default(o);
 		set_nonempty(b, "requested", o);
 	}
 	if ((rc = wam_take_text(b, in, "item_id", fname(f, prefix, "item_id"), 0, 40, 0)) ||
@@ -797,6 +885,20 @@ fail:
 	return rc;
 }
 
+/* `<side>_kind`, `<side>_name` and `<side>_label` of a list's row. */
+static void party_columns(json_t *row, const char *side, const json_t *party)
+{
+	char key[32], label[2 * WAM_MAX_TEXT];
+	const char *name = str(party, "name");
+	snprintf(key, sizeof key, "%s_kind", side);
+	json_object_set_new(row, key, json_string(wam_trace_party_kind(party)));
+	snprintf(key, sizeof key, "%s_name", side);
+	json_object_set_new(row, key, name ? json_string(name) : json_null());
+	snprintf(key, sizeof key, "%s_label", side);
+	wam_trace_party_label(label, sizeof label, party);
+	json_object_set_new(row, key, *label ? json_string(label) : json_null());
+}
+
 int wam_trace_request_list(wam_db *db, json_t **out, const wam_trace_filter *f)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
@@ -855,6 +957,8 @@ int wam_trace_request_list(wam_db *db, json_t **out, const wam_trace_filter *f)
 		json_t *body = json_loads(str(r, "body") ? str(r, "body") : "{}", 0, NULL),
 		       *q = wam_trace_quality_of(body);
 		json_object_set(r, "score", json_object_get(q, "score"));
+		party_columns(r, "requesting", json_object_get(body, "requesting"));
+		party_columns(r, "requested", json_object_get(body, "requested"));
 		json_object_del(r, "body");
 		json_object_del(r, "created_seq");
 		json_decref(q);

@@ -34,6 +34,25 @@ int wam_trace_row(wam_db *db, json_t **out, const char *id);
  * registry's own ids, naming nothing in another). A new object. */
 json_t *wam_trace_public_body(const json_t *body);
 
+/* The parties of a request (`requesting`, `requested`): a state, or a
+ * Panel of Experts, a peace operation or a manufacturer known by its name
+ * (docs/trace.md "Parties"). The kind of `party`, "state" when it has none
+ * (a state's party is written without its kind). */
+const char *wam_trace_party_kind(const json_t *party);
+bool wam_trace_party_is_state(const json_t *party);
+/* Whether `party` is the registry {name, country}: a state by its state
+ * code being `country`, another party by its name being `name` as names
+ * are compared (wam_trace_same_name). */
+bool wam_trace_party_is(const json_t *party, const char *name, const char *country);
+/* Two names the same once folded (NFKC, case folded, white space runs as
+ * one space, none at the ends); two absent or blank names are not. */
+bool wam_trace_same_name(const char *a, const char *b);
+/* `name` folded so (a new string, NULL if not UTF-8). */
+char *wam_trace_fold_name(const char *name);
+/* What a list shows for `party`: the state code of a state, else the name
+ * with its state in parentheses when it has one ("Beretta (IT)"). */
+void wam_trace_party_label(char *buf, size_t n, const json_t *party);
+
 /* Checks keys of `in` against `allowed`, naming an unknown one with
  * `prefix` before it. */
 int wam_trace_check_fields(const json_t *in, const char *const *allowed, const char *prefix);

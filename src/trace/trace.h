@@ -42,7 +42,7 @@ int wam_trace_take_point(wam_db *db, json_t *out, const json_t *in, const char *
 /* The trace room's closed vocabularies, the very arrays its commands check
  * against (NULL-terminated), for wam_trace_vocabulary(): a loss report's
  * kinds (loss.c); a hit's decisions and points of diversion (hit.c); a
- * request's directions, how it goes, why the weapon is illicit, its
+ * request's directions, how it goes, the kinds of its parties, why the weapon is illicit, its
  * confidentiality and urgency, a response's results and those that need a
  * reason, a request's states (request.c); the SDG 16.4.2 report's weapon
  * types, diversion results and counts (sdg.c). */
@@ -51,6 +51,7 @@ extern const char *const *const wam_trace_hit_decisions;
 extern const char *const *const wam_trace_diversions;
 extern const char *const *const wam_trace_directions;
 extern const char *const *const wam_trace_vias;
+extern const char *const *const wam_trace_party_kinds;
 extern const char *const *const wam_trace_illicit_reasons;
 extern const char *const *const wam_trace_confidentialities;
 extern const char *const *const wam_trace_urgencies;

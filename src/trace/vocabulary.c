@@ -14,6 +14,7 @@ int wam_trace_vocabulary(json_t **out)
 	    {"diversion_categories", &wam_trace_diversions},
 	    {"trace_directions", &wam_trace_directions},
 	    {"trace_vias", &wam_trace_vias},
+	    {"trace_party_kinds", &wam_trace_party_kinds},
 	    {"illicit_reasons", &wam_trace_illicit_reasons},
 	    {"confidentialities", &wam_trace_confidentialities},
 	    {"urgencies", &wam_trace_urgencies},

@@ -201,6 +201,38 @@ def test(tap):
     refused(tap, registrar.get("/api/v1/traces" + q(overdue="perhaps")), 400, "overdue must be true or false",
             "overdue")
 
+    # ---- parties beyond states: a Panel of Experts asks a manufacturer ----
+    panel = {k: v for k, v in draft.items() if k not in ("requesting", "requested", "reference")}
+    panel.update({"reference": "POE-2026-011", "intended_use": "report of the Panel to the Committee",
+                  "requesting": {"kind": "panel", "contact": {"name": "Arms expert"}},
+                  "requested": {"kind": "manufacturer", "name": "Glock", "state": "AT"}})
+    resp = tracer.post("/api/v1/traces/quality", panel)
+    tap.ok(resp.status == 200 and [m["field"] for m in resp.json["missing"]] == ["requesting.name"],
+           "POST /traces/quality: a Panel without its name misses requesting.name, and no state", repr(resp))
+    before = events()
+    refused(tap, tracer.post("/api/v1/traces", dict(panel, requested={"kind": "company", "name": "Glock"})), 422,
+            "a party kind outside state, panel, mission and manufacturer is refused", "requested.kind")
+    tap.eq(events(), before, "... and nothing is recorded")
+    panel["requesting"]["name"] = "Panel of Experts on Haiti"
+    resp = tracer.post("/api/v1/traces", panel)
+    tap.ok(resp.status == 201 and resp.json["requesting"] == {"kind": "panel", "name": "Panel of Experts on Haiti",
+                                                             "contact": {"name": "Arms expert"}}
+           and resp.json["quality"]["sendable"] is True,
+           "POST /traces: the Panel's request is sendable with the names of both parties", repr(resp))
+    pt = resp.json["id"] if resp.status == 201 else None
+    listed = tracer.get("/api/v1/traces" + q(direction="outgoing", state="draft"))
+    row = next((x for x in (listed.json or []) if x["id"] == pt), {})
+    tap.ok(row.get("requesting_kind") == "panel" and row.get("requesting_label") == "Panel of Experts on Haiti"
+           and row.get("requested_kind") == "manufacturer" and row.get("requested_label") == "Glock (AT)"
+           and row.get("requested_state") == "AT",
+           "GET /traces labels each party", repr(row))
+    resp = tracer.patch(f"/api/v1/traces/{pt}", {"requested": {"kind": "mission", "name": None, "state": "HT"}})
+    tap.ok(resp.status == 200 and [m["field"] for m in resp.json["quality"]["missing"]] == ["requested.name"],
+           "PATCH: a mission asked without its name misses requested.name", repr(resp))
+    resp = tracer.patch(f"/api/v1/traces/{pt}", {"requested": {"kind": "state", "state": "AT"}})
+    tap.ok(resp.status == 200 and resp.json["requested"] == {"state": "AT"},
+           "PATCH: asked of a state again, the party is written without its kind", repr(resp))
+
     # ---- a confidential response: withheld, or in full and logged (R11) ----
     response = {"result": "record_found", "date": f"{YEAR}-04-02", "confidentiality": "confidential",
                 "chain": [{"date": "2019-05-02", "from": "GLOCK GmbH", "consignee": "Caribbean Arms Ltd",

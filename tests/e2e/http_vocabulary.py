@@ -133,7 +133,7 @@ def trace_words(tap, srv, v, admin):
     """Tracing's words are the ones its commands take: each served word of a
     trace request's fields is taken, a word outside them is refused naming
     the field; the SDG report's keys are the served ones, in their order."""
-    for key in ("loss_kinds", "hit_decisions", "diversion_categories", "trace_directions", "trace_vias", "illicit_reasons", "confidentialities", "urgencies",
+    for key in ("loss_kinds", "hit_decisions", "diversion_categories", "trace_directions", "trace_vias", "trace_party_kinds", "illicit_reasons", "confidentialities", "urgencies",
                 "trace_results", "trace_results_need_reason", "trace_states", "sdg_weapon_types", "sdg_results",
                 "sdg_counts"):
         tap.ok(isinstance(v.get(key), list) and v[key] and len(set(v[key])) == len(v[key]),
@@ -152,12 +152,13 @@ def trace_words(tap, srv, v, admin):
              "illicit_reason": "illicit_national_law", "justification": "possession without a licence",
              "confidentiality": "restricted", "urgency": "urgent"}
     n = 0
-    for key, field in (("trace_directions", "direction"), ("trace_vias", "requested.via"), ("illicit_reasons", "illicit_reason"),
+    for key, field in (("trace_directions", "direction"), ("trace_vias", "requested.via"),
+                       ("trace_party_kinds", "requested.kind"), ("illicit_reasons", "illicit_reason"),
                        ("confidentialities", "confidentiality"), ("urgencies", "urgency")):
         def with_word(word):
             d = json.loads(json.dumps(draft))
             if field.startswith("requested."):
-                d["requested"]["via"] = word
+                d["requested"][field.split(".")[1]] = word
             else:
                 d[field] = word
             return d

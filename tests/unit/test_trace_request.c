@@ -1013,6 +1013,275 @@ static void test_peer_revoked(void **state)
 	expect_intact_and_rebuild(be);
 }
 
+/* ---- parties beyond states ---- */
+
+/* A registry named `name` of `country`, in a new temporary directory. */
+static void named_reg(test_reg *r, const char *country, const char *name)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->dir, sizeof r->dir, "%s/wam-unit-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(r->dir));
+	snprintf(r->path, sizeof r->path, "%s/reg.db", r->dir);
+	wam_init_opts o = {.country = country, .name = name};
+	if (wam_db_create(&r->db, r->path, &o))
+		fail_msg("wam_db_create: %s", wam_error_last()->message);
+	assert_int_equal(wam_db_set_actor(r->db, "test:unit"), 0);
+}
+
+static const char *PANEL = "Panel of Experts on the Central African Republic";
+
+/* COMPLETE with its parties replaced by `requesting` and `requested`. */
+static json_t *with_parties(const char *requesting, const char *requested)
+{
+	json_t *in = test_json(COMPLETE);
+	json_object_set_new(in, "requesting", test_json(requesting));
+	json_object_set_new(in, "requested", test_json(requested));
+	return in;
+}
+
+/* The fields the quality finds missing, joined by commas. */
+static void missing_of(const json_t *q, char *out, size_t n)
+{
+	size_t i, used = 0;
+	const json_t *m;
+	out[0] = '\0';
+	json_array_foreach(json_object_get(q, "missing"), i, m) used +=
+	    (size_t)snprintf(out + used, n - used, "%s%s", i ? "," : "", test_str(m, "field"));
+}
+
+static void test_party_kinds(void **state)
+{
+	test_reg *r = *state;
+	char missing[256];
+	/* a Panel asks a manufacturer: each known by its name, R10 asks for it */
+	json_t *in = with_parties("{\"kind\": \"panel\", \"contact\": {\"name\": \"Coordinator\"}}",
+	                          "{\"kind\": \"Manufacturer\", \"state\": \"it\"}"),
+	       *q = NULL;
+	must(wam_trace_request_quality(r->db, &q, NULL, in));
+	missing_of(q, missing, sizeof missing);
+	assert_string_equal(missing, "requesting.name,requested.name");
+	assert_non_null(strstr(test_str(json_array_get(json_object_get(q, "missing"), 0), "message"), "panel"));
+	json_decref(q);
+	/* a draft may miss them; sending is refused naming the first, nothing written */
+	json_t *d = draft(r, in);
+	assert_string_equal(test_str(json_object_get(d, "requested"), "kind"), "manufacturer");
+	assert_string_equal(test_str(json_object_get(d, "requested"), "state"), "IT");
+	long long before = test_events(r);
+	json_decref(with("{}", wam_trace_request_send, r, test_str(d, "id"), WAM_EINVAL));
+	assert_string_equal(wam_error_last()->field, "requesting.name");
+	assert_non_null(strstr(wam_error_last()->message, "requested.name"));
+	assert_int_equal(test_events(r), before);
+	/* named, it is complete without any state asking */
+	json_t *names = test_json("{\"requesting\": {\"name\": \"Panel of Experts on the Central African Republic\"},"
+	                          " \"requested\": {\"name\": \"Beretta\"}}");
+	json_t *u = NULL;
+	must(wam_trace_request_update(r->db, &u, test_str(d, "id"), names));
+	json_decref(names);
+	assert_true(json_is_true(json_object_get(json_object_get(u, "quality"), "sendable")));
+	assert_string_equal(test_str(json_object_get(u, "requesting"), "kind"), "panel");
+	assert_null(json_object_get(json_object_get(u, "requesting"), "state"));
+	json_decref(u);
+	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_request_send, r, test_str(d, "id"), 0));
+	/* the list labels each party */
+	json_t *list = NULL;
+	must(wam_trace_request_list(r->db, &list, NULL));
+	json_t *row = json_array_get(list, 0);
+	assert_string_equal(test_str(row, "requesting_kind"), "panel");
+	assert_string_equal(test_str(row, "requesting_label"), PANEL);
+	assert_string_equal(test_str(row, "requested_kind"), "manufacturer");
+	assert_string_equal(test_str(row, "requested_name"), "Beretta");
+	assert_string_equal(test_str(row, "requested_label"), "Beretta (IT)");
+	assert_true(json_is_null(json_object_get(row, "requesting_state")));
+	json_decref(list);
+	json_decref(d);
+	json_decref(in);
+
+	/* a kind outside the four is refused naming it, nothing written */
+	before = test_events(r);
+	expect_draft_refused(r, "{\"requested\": {\"kind\": \"company\", \"name\": \"Beretta\"}}", "requested.kind");
+	expect_draft_refused(r, "{\"requesting\": {\"kind\": \"panel\", \"name\": 7}}", "requesting.name");
+	assert_int_equal(test_events(r), before);
+
+	/* a state is a state with or without saying so: the same body, and its
+	 * party written as before parties had kinds */
+	json_t *plain = draft_text(r, COMPLETE), *said = test_json(COMPLETE);
+	json_object_set_new(json_object_get(said, "requesting"), "kind", json_string("state"));
+	json_object_set_new(json_object_get(said, "requested"), "kind", json_string("STATE"));
+	json_t *explicit = draft(r, said);
+	assert_true(json_equal(json_object_get(plain, "requesting"), json_object_get(explicit, "requesting")));
+	assert_true(json_equal(json_object_get(plain, "requested"), json_object_get(explicit, "requested")));
+	assert_null(json_object_get(json_object_get(explicit, "requested"), "kind"));
+	char sql[256];
+	snprintf(
+	    sql, sizeof sql,
+	    "SELECT count(DISTINCT body) FROM trace_requests WHERE id IN ('%s','%s')"
+	    " AND json_extract(body, '$.requesting.kind') IS NULL AND json_extract(body, '$.requested.kind') IS NULL",
+	    test_str(plain, "id"), test_str(explicit, "id"));
+	assert_int_equal(test_count(r, sql), 1);
+	/* a state's request needs its state, not a name */
+	json_t *noname = test_json(COMPLETE);
+	json_object_del(json_object_get(noname, "requested"), "state");
+	must(wam_trace_request_quality(r->db, &q, NULL, noname));
+	missing_of(q, missing, sizeof missing);
+	assert_string_equal(missing, "requested.state");
+	json_decref(q);
+	json_decref(noname);
+	json_decref(plain);
+	json_decref(said);
+	json_decref(explicit);
+	expect_intact_and_rebuild(r);
+}
+
+/* A Panel of Experts asks a manufacturer and a state; each answers the
+ * Panel; registries of another name or country are refused. */
+static void test_panel_manufacturer_state(void **state)
+{
+	(void)state;
+	test_reg panel, beretta, fr, glock;
+	named_reg(&panel, "US", PANEL);
+	named_reg(&beretta, "IT", "Beretta");
+	named_reg(&fr, "FR", "Répertoire national des armes");
+	named_reg(&glock, "AT", "Glock");
+	trust(&beretta, &panel);
+	trust(&fr, &panel);
+	trust(&glock, &panel);
+	trust(&panel, &beretta);
+	trust(&panel, &fr);
+
+	/* the Panel asks Beretta (named as the Panel writes it: any case) */
+	json_t *in =
+	    with_parties("{\"kind\": \"panel\", \"name\": \"Panel of Experts on the Central African Republic\","
+	                 " \"contact\": {\"name\": \"Arms expert\", \"email\": \"arms@panel.example\"}}",
+	                 "{\"kind\": \"manufacturer\", \"name\": \"  BERETTA \", \"state\": \"IT\"}");
+	json_t *d = draft(&panel, in), *doc = NULL;
+	char to_beretta[WAM_ID_LEN + 1];
+	snprintf(to_beretta, sizeof to_beretta, "%s", test_str(d, "id"));
+	json_decref(d);
+	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_request_send, &panel, to_beretta, 0));
+	must(wam_trace_request_export(panel.db, &doc, to_beretta));
+	const json_t *req = json_object_get(doc, "request");
+	assert_string_equal(test_str(json_object_get(req, "requesting"), "kind"), "panel");
+	assert_string_equal(test_str(json_object_get(req, "requested"), "kind"), "manufacturer");
+	/* the export is recorded as going to the manufacturer, by its name folded */
+	assert_int_equal(test_count(&panel, "SELECT count(*) FROM events WHERE type='trace.exported'"
+	                                    " AND json_extract(payload,'$.to')='beretta'"),
+	                 1);
+	/* Glock is not the manufacturer asked */
+	long long before = test_events(&glock);
+	assert_int_equal(wam_trace_request_import(glock.db, NULL, doc), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "request.requested.name");
+	assert_non_null(strstr(wam_error_last()->message, "Glock"));
+	assert_int_equal(test_events(&glock), before);
+	/* nor France, though it trusts the Panel */
+	before = test_events(&fr);
+	assert_int_equal(wam_trace_request_import(fr.db, NULL, doc), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "request.requested.name");
+	assert_int_equal(test_events(&fr), before);
+	/* Beretta imports it, acknowledges and answers */
+	json_t *got = NULL;
+	must(wam_trace_request_import(beretta.db, &got, doc));
+	char at_beretta[WAM_ID_LEN + 1];
+	snprintf(at_beretta, sizeof at_beretta, "%s", test_str(got, "id"));
+	assert_string_equal(test_str(json_object_get(got, "requesting"), "name"), PANEL);
+	json_decref(got);
+	json_decref(doc);
+	json_decref(with("{\"date\": \"2026-02-20\"}", wam_trace_request_acknowledge, &beretta, at_beretta, 0));
+	must(wam_trace_request_export(beretta.db, &doc, at_beretta));
+	assert_int_equal(test_count(&beretta, "SELECT count(*) FROM events WHERE type='trace.exported'"
+	                                      " AND json_extract(payload,'$.to')="
+	                                      "'panel of experts on the central african republic'"),
+	                 1);
+	must(wam_trace_request_import(panel.db, &got, doc));
+	assert_string_equal(test_str(got, "state"), "acknowledged");
+	json_decref(got);
+	json_decref(doc);
+	json_decref(
+	    with("{\"result\": \"record_found\", \"date\": \"2026-03-01\", \"chain\": ["
+	         " {\"date\": \"2011-05-04\", \"from\": \"Beretta\", \"consignee\": \"Ministère de la Défense\","
+	         "  \"country\": \"FR\", \"licence\": \"IT-EX-11-0042\"}],"
+	         " \"point_of_diversion\": {\"category\": \"transfer_export\", \"country\": \"FR\"}}",
+	         wam_trace_request_respond, &beretta, at_beretta, 0));
+	json_t *beretta_answer = NULL;
+	must(wam_trace_request_export(beretta.db, &beretta_answer, at_beretta));
+
+	/* the Panel then asks France, which answers the Panel */
+	json_decref(in);
+	in = with_parties("{\"kind\": \"panel\", \"name\": \"Panel of Experts on the Central African Republic\","
+	                  " \"contact\": {\"name\": \"Arms expert\"}}",
+	                  "{\"state\": \"FR\"}");
+	d = draft(&panel, in);
+	char to_fr[WAM_ID_LEN + 1];
+	snprintf(to_fr, sizeof to_fr, "%s", test_str(d, "id"));
+	json_decref(d);
+	json_decref(with("{\"date\": \"2026-03-05\"}", wam_trace_request_send, &panel, to_fr, 0));
+	must(wam_trace_request_export(panel.db, &doc, to_fr));
+	/* Beretta is no state */
+	assert_int_equal(wam_trace_request_import(beretta.db, NULL, doc), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "request.requested.state");
+	must(wam_trace_request_import(fr.db, &got, doc));
+	char at_fr[WAM_ID_LEN + 1];
+	snprintf(at_fr, sizeof at_fr, "%s", test_str(got, "id"));
+	json_decref(got);
+	json_decref(doc);
+	json_decref(
+	    with("{\"result\": \"record_found\", \"date\": \"2026-03-20\", \"confidentiality\": \"unclassified\","
+	         " \"last_holder\": {\"name\": \"Forces armées centrafricaines\", \"country\": \"CF\"},"
+	         " \"point_of_diversion\": {\"category\": \"state_stocks\", \"country\": \"CF\"}}",
+	         wam_trace_request_respond, &fr, at_fr, 0));
+	json_t *fr_answer = NULL;
+	must(wam_trace_request_export(fr.db, &fr_answer, at_fr));
+
+	/* a response comes only from the party asked: France's answer, made to
+	 * name the request sent to Beretta and signed again by France, is refused */
+	json_t *forged = json_deep_copy(fr_answer);
+	json_object_set_new(json_object_get(forged, "request"), "id", json_string(to_beretta));
+	char fr_pk[65];
+	sodium_bin2hex(fr_pk, sizeof fr_pk, fr.db->pk, crypto_sign_PUBLICKEYBYTES);
+	resign(forged, fr.db->sk, fr_pk);
+	before = test_events(&panel);
+	assert_int_equal(wam_trace_request_import(panel.db, NULL, forged), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "node");
+	assert_non_null(strstr(wam_error_last()->message, "BERETTA"));
+	assert_int_equal(test_events(&panel), before);
+	json_decref(forged);
+	/* the real answers are recorded */
+	must(wam_trace_request_import(panel.db, &got, beretta_answer));
+	assert_string_equal(test_str(got, "state"), "answered");
+	assert_string_equal(test_str(json_array_get(json_object_get(got, "responses"), 0), "remote_node"),
+	                    beretta.db->node_id);
+	json_decref(got);
+	must(wam_trace_request_import(panel.db, &got, fr_answer));
+	assert_string_equal(test_str(got, "state"), "answered");
+	json_decref(got);
+
+	/* a registry asks only in its own name: Beretta cannot ask as the Panel */
+	json_decref(in);
+	in = with_parties("{\"kind\": \"panel\", \"name\": \"Panel of Experts on the Central African Republic\","
+	                  " \"contact\": {\"name\": \"Sales\"}}",
+	                  "{\"state\": \"FR\"}");
+	trust(&fr, &beretta);
+	d = draft(&beretta, in);
+	json_decref(with("{}", wam_trace_request_send, &beretta, test_str(d, "id"), 0));
+	must(wam_trace_request_export(beretta.db, &doc, test_str(d, "id")));
+	before = test_events(&fr);
+	assert_int_equal(wam_trace_request_import(fr.db, NULL, doc), WAM_EFORBIDDEN);
+	assert_string_equal(wam_error_last()->field, "request.requesting.name");
+	assert_int_equal(test_events(&fr), before);
+	json_decref(doc);
+	json_decref(d);
+	json_decref(in);
+	json_decref(beretta_answer);
+	json_decref(fr_answer);
+
+	expect_intact_and_rebuild(&panel);
+	expect_intact_and_rebuild(&beretta);
+	expect_intact_and_rebuild(&fr);
+	test_reg_destroy(&panel);
+	test_reg_destroy(&beretta);
+	test_reg_destroy(&fr);
+	test_reg_destroy(&glock);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1025,6 +1294,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_confidential_responses_withheld, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exchange_between_registries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_peer_revoked, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_party_kinds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_panel_manufacturer_state, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,7 @@ export let ROLES = [];
 // kinds and a trace request's directions
 export let DIVERSION = [];
 export let TRACE_VIAS = [];
+export let TRACE_PARTY_KINDS = [];
 export let ILLICIT_REASONS = [];
 export let CONFIDENTIALITIES = [];
 export let URGENCIES = [];
@@ -116,6 +117,7 @@ export function loadVocabulary() {
         ROLES = v.roles.map((r) => r.role);
         DIVERSION = v.diversion_categories;
         TRACE_VIAS = v.trace_vias;
+        TRACE_PARTY_KINDS = v.trace_party_kinds;
         ILLICIT_REASONS = v.illicit_reasons;
         CONFIDENTIALITIES = v.confidentialities;
         URGENCIES = v.urgencies;

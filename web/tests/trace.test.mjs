@@ -218,6 +218,58 @@ test('a trace draft names what R10 misses and cannot be sent until complete; the
   });
 });
 
+test('a Panel of Experts asks a manufacturer: each party named, listed by its name', async () => {
+  await withPage(browser, 'trace-parties', async (page) => {
+    await signIn(page, 'tracer', TRACER[1]);
+    await go(page, `#/traces/new?item=${data.recovered}`);
+    const missing = page.getByTestId('trace-quality').getByTestId('trace-missing');
+    await missing.waitFor();
+    const named = () => missing.locator('button[data-field]').evaluateAll((bs) => bs.map((b) => b.dataset.field));
+    await assertAbsent(page.getByLabel('Name of the requesting party', { exact: true }), 'a name field for a State', 200);
+    await setField(page, 'Requesting party', 'panel');
+    await setField(page, 'Requested party', 'manufacturer');
+    // a Panel and a manufacturer are known by their names: R10 asks for them, not for a State
+    await page.waitForFunction(() => {
+      const f = [...document.querySelectorAll('[data-testid="trace-missing"] button[data-field]')].map((b) => b.dataset.field);
+      return f.includes('requesting.name') && f.includes('requested.name') && !f.includes('requesting.state') && !f.includes('requested.state');
+    }).catch(async () => { throw new Error(`the panel does not ask for the names: ${(await named()).join(', ')}`); });
+    await setField(page, 'Name of the requesting party', 'Panel of Experts on the Central African Republic');
+    await setField(page, 'Name of the requested party', 'Beretta');
+    await setField(page, 'Country of the requested party', 'IT');
+    await setField(page, 'Point of contact: name', 'Arms expert');
+    await setField(page, 'Why the weapon is considered illicit', 'embargo_violation');
+    await setField(page, 'Legal justification', 'Security Council resolution 2127 (2013)');
+    await setField(page, 'Intended use of the information', 'report of the Panel to the Committee');
+    await page.waitForFunction(() => {
+      const b = document.querySelector('[data-testid="trace-send"]');
+      return b && !b.disabled;
+    }).catch(async () => { throw new Error(`Send did not become enabled; still missing: ${(await named()).join(', ')}`); });
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForURL(/#\/traces\/[0-9A-HJKMNP-TV-Z]{26}$/);
+    const id = page.url().split('#/traces/')[1];
+    const stored = json(['trace', 'show', id]);
+    assert.deepEqual(stored.requesting.kind, 'panel');
+    assert.equal(stored.requesting.name, 'Panel of Experts on the Central African Republic');
+    assert.deepEqual({ ...stored.requested }, { kind: 'manufacturer', name: 'Beretta', state: 'IT' });
+    // back to a State: its name does not stay
+    await page.getByTestId('trace-form').waitFor();
+    await setField(page, 'Requested party', 'state');
+    await setField(page, 'Requested State', 'IT');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Draft saved.').waitFor();
+    assert.deepEqual(json(['trace', 'show', id]).requested, { state: 'IT' }, 'a State is written as before parties had kinds');
+    await setField(page, 'Requested party', 'manufacturer');
+    await setField(page, 'Name of the requested party', 'Beretta');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Draft saved.').waitFor();
+    await screenshot(page, '26-trace-panel-draft');
+    await go(page, '#/traces');
+    const row = page.getByRole('row').filter({ hasText: 'Panel of Experts on the Central African Republic' });
+    await row.first().waitFor();
+    assert.match(await row.first().innerText(), /Beretta \(Italy\)/, 'the manufacturer by its name and country');
+  });
+});
+
 test('the data-quality panel speaks French and Arabic, not the server\'s English', async () => {
   await withPage(browser, 'trace-quality-languages', async (page) => {
     await signIn(page, 'tracer', TRACER[1]);

@@ -1,7 +1,7 @@
 // The tracing vocabularies (include/wam/trace.h, docs/trace.md) and the
 // badges the tracing pages share. Labels come from the catalogues.
 import { html } from '../html.js';
-import { label } from '../i18n.js';
+import { countryName, label } from '../i18n.js';
 import { Ref } from './table.js';
 
 // The words come from the server (GET /api/v1/vocabulary, loaded by
@@ -19,6 +19,7 @@ export {
   TRACE_STATES,
   URGENCIES as URGENCY,
   TRACE_VIAS as VIA,
+  TRACE_PARTY_KINDS as PARTY_KINDS,
 } from '../vocab.js';
 
 const HIT_TONE = { open: 'warn', confirmed: 'missing', rejected: 'gone' };
@@ -35,3 +36,17 @@ export const TraceState = ({ state }) =>
 // null when on time; else which answer is late (acknowledgement or reply)
 export const OverdueBadge = ({ overdue }) =>
   overdue ? html`<span class="badge tone-missing">${label('overdue', overdue)}</span>` : '—';
+
+// A party of a trace request (requesting or requested) in words: a state by
+// its country's name; a Panel of Experts, a peace operation or a
+// manufacturer by its name, with its country when it has one. A party
+// without a kind is a state (include/wam/trace.h).
+export function partyText(party) {
+  if (!party) return '';
+  if (!party.kind || party.kind === 'state') return countryName(party.state) || '';
+  if (!party.name) return label('party_kind', party.kind);
+  return party.state ? `${party.name} (${countryName(party.state)})` : party.name;
+}
+
+// The same for a row of the list, whose parties come as columns.
+export const partyOfRow = (r, side) => ({ kind: r[side + '_kind'], name: r[side + '_name'], state: r[side + '_state'] });

@@ -14,7 +14,8 @@ import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, use
 import { PhotoField, suggestFrom } from '../components/pickers.js';
 import { ActionForm, Day, Facts, ItemLink, Table, bodyOf } from '../components/stock.js';
 import {
-  CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, RESULTS, TRACE_DIRECTIONS, TRACE_STATES, TraceLink, TraceState, URGENCY, VIA,
+  CONFIDENTIALITY, DIVERSION, ILLICIT, NEEDS_REASON, OverdueBadge, PARTY_KINDS, RESULTS, TRACE_DIRECTIONS, TRACE_STATES, TraceLink, TraceState,
+  URGENCY, VIA, partyOfRow, partyText,
 } from '../components/trace.js';
 import { CATEGORIES, COMPONENTS, LEGIBILITY, MARKING_KINDS } from '../vocab.js';
 import { Code, PageTitle } from './misc.js';
@@ -112,8 +113,8 @@ export function Traces({ user, route }) {
   const cols = [
     [t('trace.reference'), (r) => html`<${TraceLink} req=${r} />`, 'nowrap', { sort: (r) => r.reference || r.id }],
     [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`, 'nowrap', { sort: 'serial' }],
-    [t('trace.states'), (r) => html`${countryName(r.requesting_state) || '—'} → ${countryName(r.requested_state) || '—'}`, '',
-      { sort: (r) => countryName(r.requested_state) }],
+    [t('trace_party.column'), (r) => html`<span dir="auto">${partyText(partyOfRow(r, 'requesting')) || '—'}</span> → <span dir="auto">${partyText(partyOfRow(r, 'requested')) || '—'}</span>`, '',
+      { sort: (r) => partyText(partyOfRow(r, 'requested')) }],
     [t('field.state'), (r) => html`<${TraceState} state=${r.state} />`, '', { sort: (r) => label('trace_state', r.state) }],
     [t('trace.due'), (r) => html`<${Day} at=${dueOf(r)} />${r.overdue ? html` <${OverdueBadge} overdue=${r.overdue} />` : ''}`, '',
       { sort: dueOf }],
@@ -174,8 +175,8 @@ function ImportForm() {
 
 const BLANK = {
   direction: 'outgoing', reference: '',
-  'requesting.state': '', 'requesting.agency': '', 'requesting.contact.name': '', 'requesting.contact.email': '', 'requesting.contact.phone': '',
-  'requested.state': '', 'requested.agency': '', 'requested.via': '',
+  'requesting.kind': 'state', 'requesting.name': '', 'requesting.state': '', 'requesting.agency': '', 'requesting.contact.name': '', 'requesting.contact.email': '', 'requesting.contact.phone': '',
+  'requested.kind': 'state', 'requested.name': '', 'requested.state': '', 'requested.agency': '', 'requested.via': '',
   'item.make': '', 'item.model': '', 'item.category': '', 'item.calibre': '', 'item.serial': '', 'item.serial_reason': '',
   'item.country': '', 'item.import_country': '', 'item.year': '', 'item.photos': '',
   illicit_reason: '', justification: '', 'recovery.date': '', 'recovery.place': '', 'recovery.circumstances': '',
@@ -215,6 +216,12 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
   const [saved, setSaved] = useState('');
   const body = () => {
     const b = nest(form.values, ['item.photos']);
+    // a state is known by its code: a name typed for another kind of party
+    // does not stay once the party is a state again
+    for (const side of ['requesting', 'requested']) {
+      if (b[side]?.kind === 'state' && b[side].name) delete b[side].name;
+      if (b[side]?.kind === 'state' && initial[side + '.name']) b[side].name = null;
+    }
     if (b.item?.year && /^\d+$/.test(b.item.year)) b.item.year = Number(b.item.year);
     if (initial.item_id) b.item_id = initial.item_id;
     return b;
@@ -282,23 +289,28 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
     }
   });
   const F = (name, lbl, extra = {}) => html`<${Field} form=${form} name=${name} label=${lbl} ...${extra} />`;
+  const isState = (side) => (form.values[side + '.kind'] || 'state') === 'state';
   const blocked = !!quality && !quality.sendable;
   return html`<div class="trace-draft">
     <form class="form" onSubmit=${submit} novalidate data-testid="trace-form">
-      <fieldset><legend>${t('trace.parties')}</legend>
+      <fieldset><legend>${t('trace_party.heading')}</legend>
         <div class="row">
           ${F('direction', t('trace.direction'), { type: 'select', options: optionsOf(TRACE_DIRECTIONS, 'direction') })}
           ${F('reference', t('trace.reference'), { dir: 'auto' })}
         </div>
         <div class="row">
-          ${F('requesting.state', t('trace.requesting_state'), { type: 'country' })}
+          ${F('requesting.kind', t('trace_party.requesting_kind'), { type: 'select', options: optionsOf(PARTY_KINDS, 'party_kind') })}
+          ${!isState('requesting') && F('requesting.name', t('trace_party.requesting_name'), { dir: 'auto', hint: t('trace_party.name_hint') })}
+          ${F('requesting.state', isState('requesting') ? t('trace.requesting_state') : t('trace_party.requesting_country'), { type: 'country' })}
           ${F('requesting.agency', t('trace.requesting_agency'), { dir: 'auto' })}
           ${F('requesting.contact.name', t('trace.contact_name'), { dir: 'auto' })}
           ${F('requesting.contact.email', t('trace.contact_email'), { type: 'email', dir: 'ltr' })}
           ${F('requesting.contact.phone', t('trace.contact_phone'), { type: 'tel', dir: 'ltr' })}
         </div>
         <div class="row">
-          ${F('requested.state', t('trace.requested_state'), { type: 'country' })}
+          ${F('requested.kind', t('trace_party.requested_kind'), { type: 'select', options: optionsOf(PARTY_KINDS, 'party_kind') })}
+          ${!isState('requested') && F('requested.name', t('trace_party.requested_name'), { dir: 'auto', hint: t('trace_party.name_hint') })}
+          ${F('requested.state', isState('requested') ? t('trace.requested_state') : t('trace_party.requested_country'), { type: 'country' })}
           ${F('requested.agency', t('trace.requested_agency'), { dir: 'auto' })}
           ${F('requested.via', t('trace.via'), { type: 'select', options: optionsOf(VIA, 'via', { empty: t('common.none_chosen') }) })}
         </div>
@@ -380,8 +392,10 @@ const REQUIRED = {
   justification: () => t('quality.required'),
   intended_use: () => t('quality.required'),
   'requesting.state': () => t('quality.required'),
+  'requesting.name': () => t('quality.required'),
   'requesting.contact.name': () => t('quality.required'),
   'requested.state': () => t('quality.required'),
+  'requested.name': () => t('quality.required'),
 };
 const RECOMMENDED = {
   'item.model': () => t('quality.recommend'),
@@ -494,7 +508,7 @@ function Trace({ user, route }) {
       ${req.overdue && html` <${OverdueBadge} overdue=${req.overdue} />`}<//>
     <p class="subtitle">${[
       label('direction', req.direction),
-      `${countryName(req.requesting?.state) || '—'} → ${countryName(req.requested?.state) || '—'}`,
+      `${partyText(req.requesting) || '—'} → ${partyText(req.requested) || '—'}`,
       label('urgency', req.urgency),
       label('confidentiality', req.confidentiality),
     ].join(' · ')}
@@ -561,17 +575,29 @@ function Timeline({ req }) {
   </ol>`;
 }
 
+// Who asks or who is asked, as facts: a state by its country; another
+// party by its kind and name, and its country when it has one.
+function partyFacts(party, side) {
+  const state = party?.state && html`${countryName(party.state)} <${Code} code=${party.state} />`;
+  if (!party?.kind || party.kind === 'state') return [[t(`trace.${side}_state`), state]];
+  return [
+    [t(`trace_party.${side}_kind`), label('party_kind', party.kind)],
+    [t(`trace_party.${side}_name`), party.name && html`<span dir="auto">${party.name}</span>`],
+    [t(`trace_party.${side}_country`), state],
+  ];
+}
+
 function Details({ req }) {
   const item = req.item || {};
   const c = req.requesting?.contact || {};
   const text = (s) => s && html`<span dir="auto" class="pre">${s}</span>`;
   return html`
-    <h2>${t('trace.parties')}</h2>
+    <h2>${t('trace_party.heading')}</h2>
     <${Facts} rows=${[
-      [t('trace.requesting_state'), req.requesting?.state && html`${countryName(req.requesting.state)} <${Code} code=${req.requesting.state} />`],
+      ...partyFacts(req.requesting, 'requesting'),
       [t('trace.requesting_agency'), text(req.requesting?.agency)],
       [t('trace.contact'), text([c.name, c.email, c.phone].filter(Boolean).join(' · '))],
-      [t('trace.requested_state'), req.requested?.state && html`${countryName(req.requested.state)} <${Code} code=${req.requested.state} />`],
+      ...partyFacts(req.requested, 'requested'),
       [t('trace.requested_agency'), text(req.requested?.agency)],
       [t('trace.via'), label('via', req.requested?.via)],
       req.remote && [t('trace.remote'), html`<code>${req.remote.node_id}</code> / <code>${req.remote.request_id}</code>`],
