@@ -586,6 +586,13 @@ static void check_signature(wam_db *db, const pack *k, const char *public_key, j
 		json_decref(sig);
 		return;
 	}
+	/* the signature covers the document's meaning; its bytes are the ones
+	 * written, so that no byte of it changes unseen either */
+	char *again = json_dumps(sig, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	if (!again || strlen(again) + 1 != sm->n || memcmp(again, sm->p, sm->n - 1) || sm->p[sm->n - 1] != '\n')
+		problem(problems, SIGNATURE, "altered",
+		        wam_message_json("%s is not as it was written: its bytes were changed", SIGNATURE));
+	free(again);
 	static const char *const shown[] = {"node_id", "name", "country", "public_key", NULL};
 	for (const char *const *s = shown; *s; s++)
 		json_object_set(signer, *s, json_object_get(node, *s) ? json_object_get(node, *s) : json_null());
