@@ -364,6 +364,8 @@ int wam_monitoring_evidence_pack(wam_db *db, json_t **out, const char *id, const
 	size_t bytes = 0;
 	if (out)
 		*out = NULL;
+	if ((rc = mon_national(db)))
+		goto done;
 	if (!path || !*path) {
 		rc = wam_error_set(WAM_EINVAL, "out", "give the file to write the evidence pack to");
 		goto done;
@@ -672,6 +674,8 @@ int wam_monitoring_evidence_verify(wam_db *db, json_t **out, const char *path, c
 	json_t *problems = json_array(), *signer = json_object(), *manifest = NULL, *finding = NULL;
 	int rc = 0;
 	*out = NULL;
+	if ((rc = mon_national(db)))
+		goto done;
 	if (public_key && !hex_key(public_key)) {
 		rc = wam_error_set(WAM_EINVAL, "public_key", "the public key is not an Ed25519 key (64 hex digits)");
 		goto done;

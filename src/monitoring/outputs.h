@@ -7,11 +7,7 @@
 #include <jansson.h>
 
 #include "internal.h"
-
-/* Records a pack made (the evidence.packed event, {finding_id,
- * manifest_hash, redacted, files}) inside the open transaction: the
- * monitoring room's own door to its ledger (room.c). */
-int wam_monitoring_record_pack(wam_db *db, const char *finding_id, const json_t *pack);
+#include "monitoring/room.h"
 
 /* A tally of figures by key, each kept with its first and last date seen
  * and the observations it came from: a profile's or a report's by_*. */

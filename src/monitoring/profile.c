@@ -255,10 +255,13 @@ int wam_monitoring_profile_actor(wam_db *db, json_t **out, const char *name)
 {
 	json_t *full = NULL, *p = NULL;
 	*out = NULL;
+	int rc = mon_national(db);
+	if (rc)
+		return rc;
 	if (!name || !*name)
 		return wam_error_set(WAM_EINVAL, "name", "give the actor's name");
 	wam_observation_filter f = {.actor = name};
-	int rc = observations(db, &full, &f);
+	rc = observations(db, &full, &f);
 	if (!rc && !(p = json_pack("{s:s}", "actor", name)))
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	if (!rc)
@@ -347,11 +350,14 @@ int wam_monitoring_profile_country(wam_db *db, json_t **out, const char *cc, boo
 	mon_tally actors = {0};
 	size_t i;
 	*out = NULL;
+	int rc = mon_national(db);
+	if (rc)
+		return rc;
 	if (!cc || !wam_refdata_country(db, cc))
 		return wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166-1 alpha-2 country code",
 		                     cc ? cc : "");
 	wam_observation_filter f = {.country = cc};
-	int rc = observations(db, &full, &f);
+	rc = observations(db, &full, &f);
 	if (!rc && !(p = json_pack("{s:s}", "country", cc)))
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	if (!rc)
