@@ -258,7 +258,9 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 		if (!kind || !target || json_object_get(subjects, target))
 			continue;
 		if (!strcmp(kind, "observation")) {
-			if ((rc = wam_monitoring_observation_get(db, &o, target)))
+			/* a redacted pack opens no identity: none is read */
+			if ((rc = redact ? mon_observation_unopened(db, &o, target, true)
+			                 : wam_monitoring_observation_get(db, &o, target)))
 				goto done;
 			if (redact)
 				redact_sources(o);
