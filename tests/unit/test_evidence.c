@@ -15,6 +15,7 @@
 #include "wam/ledger.h"
 #include "wam/monitoring.h"
 #include "wam/trace.h"
+#include "wam/transfers.h"
 
 #define IDENTITY "Amadou Zakaria Witness-Quill"
 #define SOURCE_REF "CELL-REF-7731"
@@ -486,6 +487,54 @@ static void profiles_count_and_drill_down(void **state)
 	assert_int_equal(json_integer_value(json_object_get(sa4, "imports")), 0);
 	const json_t *actor = row_of(json_object_get(p, "by_actor"), "Front d'essai");
 	assert_int_equal(json_integer_value(json_object_get(actor, "count")), 2);
+	json_decref(p);
+	/* a category, make and country this registry licensed imports of
+	 * stand apart from those it never did */
+	json_t *out = NULL,
+	       *in = test_json(
+	           "{\"kind\":\"import\",\"number\":\"IMP-7\",\"authority\":\"Commission\",\"officer\":\"C. P\","
+	           "\"valid_from\":\"2026-01-01\",\"valid_until\":\"2030-01-01\",\"parties\":[{\"role\":\"exporter\","
+	           "\"name\":\"Glock GmbH\",\"country\":\"AT\"},{\"role\":\"importer\",\"name\":\"Police\","
+	           "\"country\":\"CF\"}],\"lines\":[{\"category\":\"SA1\",\"make\":\"Glock\",\"quantity\":2}]}");
+	assert_int_equal(wam_transfers_licence_add(w->a.db, &out, in), 0);
+	json_decref(out);
+	json_decref(in);
+	in =
+	    test_json("{\"prohibitions\":{\"embargo\":{\"finding\":\"clear\"},\"international_obligations\":{"
+	              "\"finding\":\"clear\"},\"atrocity_crimes\":{\"finding\":\"clear\"}},\"risks\":{"
+	              "\"peace_security\":{\"finding\":\"low\"},\"ihl\":{\"finding\":\"none\"},\"human_rights\":{"
+	              "\"finding\":\"low\"},\"terrorism\":{\"finding\":\"none\"},\"organised_crime\":{\"finding\":"
+	              "\"none\"},\"gender_based_violence\":{\"finding\":\"none\"},\"diversion\":{\"finding\":\"low\"}},"
+	              "\"decision\":\"approve\",\"reasons\":\"police\",\"officer\":\"B. O\"}");
+	assert_int_equal(wam_db_set_actor(w->a.db, "user:alice"), 0);
+	if (wam_transfers_licence_assess(w->a.db, &out, "IMP-7", in))
+		fail_msg("assess: %s", wam_error_last()->message);
+	json_decref(out);
+	json_decref(in);
+	assert_int_equal(wam_db_set_actor(w->a.db, "user:bob"), 0);
+	if (wam_transfers_licence_issue(w->a.db, &out, "IMP-7"))
+		fail_msg("issue: %s", wam_error_last()->message);
+	json_decref(out);
+	char o3[WAM_ID_LEN + 1];
+	observation(&w->a, o3,
+	            "{\"kind\":\"market\",\"observed_at\":\"2026-03-02\",\"place\":{\"country\":\"CF\"},"
+	            "\"unit\":\"Cell\",\"officer\":\"M. N\",\"sources\":[{\"type\":\"media\",\"independent\":true,"
+	            "\"reliability\":\"C\",\"credibility\":3}],\"items\":[{\"kind\":\"weapon\",\"make\":\"Glock\","
+	            "\"category\":\"SA1\",\"country\":\"AT\",\"markings\":[],\"photos\":[]}],\"documents\":[],"
+	            "\"photos\":[]}");
+	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "CF", true), 0);
+	const json_t *wps = json_object_get(p, "weapons");
+	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_category"), "SA1"), "lawful_import")));
+	assert_int_equal(json_integer_value(
+	                     json_object_get(row_of(json_object_get(wps, "by_category"), "SA1"), "imports_authorised")),
+	                 2);
+	assert_true(
+	    json_is_false(json_object_get(row_of(json_object_get(wps, "by_category"), "SA4"), "lawful_import")));
+	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_make"), "Glock"), "lawful_import")));
+	assert_true(
+	    json_is_false(json_object_get(row_of(json_object_get(wps, "by_make"), "Zastava"), "lawful_import")));
+	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_country"), "AT"), "lawful_import")));
+	assert_true(json_is_false(json_object_get(row_of(json_object_get(wps, "by_country"), "RS"), "lawful_import")));
 	json_decref(p);
 	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "ZZ", false), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "country");
