@@ -213,6 +213,12 @@ static unsigned char *write_entries(const entry *es, size_t k, const char *skip,
 	return buf;
 }
 
+static void free_entries(entry *es, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		free(es[i].p);
+}
+
 static json_t *verify_bytes(wam_db *db, const unsigned char *p, size_t n, const char *key)
 {
 	json_t *out = NULL;
@@ -236,17 +242,23 @@ static void names(const json_t *v, const char *file, const char *kind)
 	fail_msg("no problem names %s (%s) in %s", file, kind ? kind : "any", s);
 }
 
-static void free_entries(entry *es, size_t k)
-{
-	for (size_t i = 0; i < k; i++)
-		free(es[i].p);
-}
-
 /* ---- tests ---- */
 
 static void pack_verifies_here_in_a_peer_and_with_the_key(void **state)
 {
 	world *w = *state;
+	/* the rifle of the first observation traced: its request travels too */
+	json_t *details = test_json("{\"requesting\":{\"state\":\"CF\",\"agency\":\"Panel\",\"contact\":{\"name\":"
+	                            "\"Expert\",\"email\":\"e@example.org\"}},\"requested\":{\"state\":\"RS\"},"
+	                            "\"justification\":\"seen in a cache of an armed group under embargo\","
+	                            "\"illicit_reason\":\"embargo_violation\",\"intended_use\":\"Panel report\","
+	                            "\"confidentiality\":\"unclassified\"}"),
+	       *req = NULL;
+	if (wam_monitoring_observation_trace(w->a.db, &req, w->obs1, 0, details))
+		fail_msg("trace: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	char trace_file[64];
+	snprintf(trace_file, sizeof trace_file, "traces/%s.json", test_str(req, "id"));
+	json_decref(details);
 	long long before = test_events(&w->a);
 	pack(w, w->pack, WAM_EVIDENCE_REDACT_SOURCES);
 	/* one event, evidence.packed: a redacted pack opens no identity, so
@@ -262,6 +274,39 @@ static void pack_verifies_here_in_a_peer_and_with_the_key(void **state)
 	assert_int_equal(wam_monitoring_committee_report(w->a.db, &x, NULL, "2026-01-01", "2026-12-31"), 0);
 	json_decref(x);
 	assert_int_equal(test_events(&w->a), before + 1);
+	/* what it holds: the finding, both observations, the trace request,
+	 * the photos, the custody of each by its events */
+	size_t n;
+	entry es[64];
+	unsigned char *raw = slurp(w->pack, &n);
+	size_t k = read_entries(raw, n, es, 64);
+	const char *want[] = {"finding.json", "manifest.json", "signature.json", "custody.json", trace_file, NULL};
+	for (const char **p = want; *p; p++) {
+		size_t i = 0;
+		while (i < k && strcmp(es[i].path, *p))
+			i++;
+		if (i == k)
+			fail_msg("the pack has no %s", *p);
+	}
+	int photos = 0, observations = 0;
+	json_t *custody = NULL;
+	for (size_t i = 0; i < k; i++) {
+		photos += !strncmp(es[i].path, "photos/", 7);
+		observations += !strncmp(es[i].path, "observations/", 13);
+		if (!strcmp(es[i].path, "custody.json"))
+			custody = json_loadb((char *)es[i].p, es[i].n, 0, NULL);
+	}
+	assert_int_equal(photos, 3);
+	assert_int_equal(observations, 2);
+	char *cs = json_dumps(custody, JSON_COMPACT);
+	assert_non_null(strstr(cs, test_str(req, "id")));
+	assert_non_null(strstr(cs, "\"type\":\"finding.corroborated\""));
+	assert_null(strstr(cs, "payload"));
+	free(cs);
+	json_decref(custody);
+	json_decref(req);
+	free_entries(es, k);
+	free(raw);
 	json_t *v = NULL, *node = NULL, *peer = NULL;
 	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, w->pack, NULL, 0, NULL), 0);
 	assert_true(json_is_true(json_object_get(v, "valid")));
