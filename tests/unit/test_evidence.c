@@ -392,6 +392,13 @@ static void any_byte_changed_names_its_file(void **state)
 	assert_int_equal(json_array_size(json_object_get(v, "problems")), 1);
 	json_decref(v);
 	free(t);
+	/* the signature missing */
+	t = write_entries(es, k, "signature.json", NULL, &m);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "signature.json", "missing");
+	assert_int_equal(json_array_size(json_object_get(v, "problems")), 1);
+	json_decref(v);
+	free(t);
 	/* a file added */
 	snprintf(changed.path, sizeof changed.path, "observations/planted.json");
 	changed.p = (unsigned char *)strdup("{\"id\":\"planted\"}");
