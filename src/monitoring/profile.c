@@ -94,8 +94,8 @@ int mon_observation_unopened(wam_db *db, json_t **out, const char *id, bool rela
 	if ((rc = wam_query_one(db, &row, "SELECT id, body, recorded_by, recorded_at FROM observations WHERE id=?", id,
 	                        "observation")))
 		return rc;
-	mon_decode(row, "body");
-	mon_decode(row, "recorded_by");
+	wam_json_column(row, "body");
+	wam_json_column(row, "recorded_by");
 	obs = json_incref(json_object_get(row, "body"));
 	if (!json_is_object(obs)) {
 		json_decref(obs);
