@@ -589,6 +589,10 @@ static void profiles_count_and_drill_down(void **state)
 	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_country"), "AT"), "lawful_import")));
 	assert_true(json_is_false(json_object_get(row_of(json_object_get(wps, "by_country"), "RS"), "lawful_import")));
 	json_decref(p);
+	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "cf", false), 0); /* as typed */
+	assert_string_equal(test_str(p, "country"), "CF");
+	assert_int_equal(json_integer_value(json_object_get(p, "observations")), 3);
+	json_decref(p);
 	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "ZZ", false), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "country");
 }
