@@ -125,6 +125,18 @@ void wam_file_dir(char *dir, size_t n, const char *path);
  * when out of memory. */
 char *wam_db_reader_uri(const char *path);
 
+/* ---- the registry's secret key (store/secret.c) ---- */
+/* The purposes a subkey is asked for: each use its own. */
+#define WAM_SECRET_PSEUDONYM "pseudonym"        /* the collection room's pseudonyms */
+#define WAM_SECRET_SOURCES "monitoring sources" /* sealing sources' identities */
+/* The secret key for `purpose` into `key`: derived (BLAKE2b-256 keyed)
+ * from the 32 random bytes of "<db>.pseudonym.key", which the first use
+ * makes (owner-only); WAM_SECRET_PSEUDONYM is that file's key itself, as
+ * the collection room's pseudonyms always were. WAM_EIO when the file
+ * cannot be read or made. The caller wipes the key after use
+ * (sodium_memzero). */
+int wam_db_secret_key(wam_db *db, const char *purpose, unsigned char key[32]);
+
 /* ---- RFC 4180 CSV (util/csv.c) ---- */
 #define WAM_CSV_MAX_FIELD 8192   /* bytes in one field */
 #define WAM_CSV_MAX_FIELDS 64    /* fields in one record */
@@ -360,6 +372,8 @@ extern const char wam_sql_transfers[];
 extern const char wam_sql_embargo[];
 /* The sanctions room's tables (sql/migrations/0008-sanctions.sql). */
 extern const char wam_sql_sanctions[];
+/* The monitoring room's tables (sql/migrations/0009-monitoring.sql). */
+extern const char wam_sql_monitoring[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt
