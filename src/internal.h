@@ -105,6 +105,19 @@ char *wam_canon(const json_t *v);
 /* Appends the canonical bytes of `v` to `b`. */
 int wam_canon_buf(wam_buf *b, const json_t *v);
 
+/* ---- signed documents (trace/exchange.c) ----
+ * A JSON document signed by this node: the Ed25519 signature over its
+ * canonical bytes without "signature", added as "signature" (hex). The
+ * trace exchange's documents and the evidence packs' signature.json. */
+int wam_trace_doc_sign(wam_db *db, json_t *doc);
+/* WAM_EINTEGRITY naming "signature" unless `doc`'s signature holds for
+ * `public_key` (hex). */
+int wam_trace_doc_verify(const json_t *doc, const char *public_key);
+/* The trusted peer `node` ({node_id, public_key}) names, in `*peer`;
+ * WAM_EFORBIDDEN naming "node" for a node not trusted, revoked or signing
+ * with another key. */
+int wam_trace_doc_signer(wam_db *db, json_t **peer, const json_t *node);
+
 /* ---- files written owner-only (util/file.c; wam_file_create is public) ---- */
 /* As wam_file_create(), a descriptor instead of a stream. */
 int wam_file_open_fd(int *out, const char *path, const char *field, unsigned flags);
