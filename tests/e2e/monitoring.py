@@ -51,7 +51,7 @@ def inspection():
             "unit": "MINUSCA embargo cell", "officer": "A. Diallo", "reference": "MON-OBS-1",
             "actor": {"kind": "armed_group", "name": "Front populaire du Nord", "country": "CF"},
             "regime": "car",
-            "sources": [{"type": "physical_inspection", "independent": True, "reliability": "B", "credibility": 2,
+            "sources": [{"type": "official", "independent": True, "reliability": "B", "credibility": 2,
                          "ref": "SRC-01", "identity": IDENTITY, "description": "present at the inspection"}],
             "items": [{"kind": "weapon", "make": "Norinco", "model": "Type 56", "category": "SA4",
                        "calibre": "7.62x39mm", "serial": "56-4471203", "country": "CN", "year": 2009,
@@ -94,10 +94,15 @@ def test(tap):
             f.write(PNG + extra)
 
     def events(kind=None):
-        with sqlite3.connect(reg.db) as c:
+        # closed at once: the test reads the registry's bytes too, and closing
+        # any descriptor of a file drops a process's locks on it
+        c = sqlite3.connect(reg.db)
+        try:
             if kind:
                 return c.execute("SELECT count(*) FROM events WHERE type = ?", (kind,)).fetchone()[0]
             return c.execute("SELECT count(*) FROM events").fetchone()[0]
+        finally:
+            c.close()
 
     def as_user(user, *args):
         return reg.run("--as", user, "--password-stdin", *args, stdin=PW[user] + "\n", check=False)
