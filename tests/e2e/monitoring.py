@@ -17,17 +17,15 @@ it is changed. Every group named without its verb lists its verbs.
 """
 import base64
 import datetime
-import json
 import os
 import sqlite3
 import stat
-import subprocess
 import sys
 import tarfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from http_lib import WAM, Registry, main  # noqa: E402
+from http_lib import Registry, cli_error, main  # noqa: E402
 
 TODAY = datetime.date.today()
 YEAR = TODAY.year
@@ -108,22 +106,11 @@ def test(tap):
         return reg.run("--as", user, "--password-stdin", *args, stdin=PW[user] + "\n", check=False)
 
     def human(*args, user=None):
-        pre = ["--as", user, "--password-stdin"] if user else []
-        p = subprocess.run([WAM, "--db", reg.db, *pre, *args], input=PW[user] + "\n" if user else None,
-                           capture_output=True, text=True, env=reg.env, cwd=reg.dir, timeout=120)
-        return p.returncode, p.stdout, p.stderr
+        if not user:
+            return reg.human(*args)
+        return reg.human("--as", user, "--password-stdin", *args, stdin=PW[user] + "\n")
 
-    def err(stderr):
-        try:
-            return json.loads(stderr.strip().splitlines()[-1])["error"]
-        except (ValueError, IndexError, KeyError):
-            return {"message": stderr}
-
-    def write(name, doc):
-        path = reg.path(name)
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False)
-        return path
+    write, err = reg.write, cli_error
 
     # ---- recording, with photos by file ----
     n = events()
