@@ -5,11 +5,11 @@
  * or on a physical inspection with a documentary or trace result. A
  * reported finding is frozen; a correction is a new finding that
  * supersedes it. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "monitoring/room.h"
-#include "wam/embargo.h"
 #include "wam/trace.h"
 
 enum { S_FINDING = MON_SLOT_FINDING, S_KIND_OBS, S_KIND_TRACE, S_KIND_HIT };
@@ -138,23 +138,6 @@ static int link_one(wam_db *db, const char *id, const char *target, const char *
 	return rc;
 }
 
-static int check_regime(wam_db *db, const char *regime)
-{
-	json_t *list = NULL, *r = NULL;
-	if (!regime)
-		return 0;
-	int rc = wam_embargo_regime_list(db, &list, NULL);
-	if (!rc && json_array_size(list)) {
-		rc = wam_embargo_regime_get(db, &r, regime, NULL);
-		if (rc == WAM_ENOTFOUND)
-			rc = wam_error_set(WAM_EINVAL, "regime",
-			                   "regime '%.64s' is not an arms embargo regime of this registry", regime);
-	}
-	json_decref(list);
-	json_decref(r);
-	return rc;
-}
-
 int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 {
 	char id[WAM_ID_LEN + 1];
@@ -174,7 +157,8 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 		goto done;
 	if ((rc = wam_field_check(db, p, finding, finding_fields, "", 0)) ||
 	    (rc = take_object(db, p, finding, "actor", actor_fields)) ||
-	    (rc = take_object(db, p, finding, "period", period_fields)) || (rc = check_regime(db, str(p, "regime"))))
+	    (rc = take_object(db, p, finding, "period", period_fields)) ||
+	    (rc = mon_check_regime(db, str(p, "regime"))))
 		goto fail;
 	const json_t *period = json_object_get(p, "period");
 	if (period && strcmp(str(period, "from"), str(period, "to")) > 0) {
@@ -304,58 +288,44 @@ static bool graded(const json_t *s)
 	return r && r[0] >= 'A' && r[0] <= 'D' && c >= 1 && c <= 4;
 }
 
-/* What the rule says, as a message and (when `err`) as an error. */
-static json_t *verdict_message(bool holds, int rule, long independent, bool physical, bool documentary, long links,
-                               bool err)
+/* The sentence `fmt` makes, as a message, or (`err`) as the error that
+ * refuses a corroboration, naming "evidence" (NULL then). */
+static json_t *say(bool err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static json_t *say(bool err, const char *fmt, ...)
 {
-	if (holds && rule == 2) {
-		if (err)
-			return NULL;
-		return wam_message_json("the finding rests on %ld independent sources graded better than E and 5",
-		                        independent);
-	}
-	if (holds)
-		return err ? NULL
-		           : wam_message_json(
-		                 "the finding rests on a physical inspection and a documentary or trace result");
-	if (!links) {
-		if (err)
-			wam_error_set(
-			    WAM_ECONFLICT, "evidence",
-			    "no evidence is linked to the finding: R13 needs two independent sources, or a physical"
-			    " inspection and a documentary or trace result");
-		return err ? NULL
-		           : wam_message_json(
-		                 "no evidence is linked to the finding: R13 needs two independent sources, or a"
-		                 " physical inspection and a documentary or trace result");
-	}
-	if (physical && !documentary) {
-		if (err)
-			wam_error_set(
-			    WAM_ECONFLICT, "evidence",
-			    "a physical inspection but no documentary or trace result, and %ld independent sources"
-			    " graded better than E and 5: R13 needs two independent sources, or a physical"
-			    " inspection and a documentary or trace result",
-			    independent);
-		return err ? NULL
-		           : wam_message_json(
-		                 "a physical inspection but no documentary or trace result, and %ld independent"
-		                 " sources graded better than E and 5: R13 needs two independent sources, or a"
-		                 " physical inspection and a documentary or trace result",
-		                 independent);
-	}
+	va_list ap;
+	json_t *m = NULL;
+	va_start(ap, fmt);
 	if (err)
-		wam_error_set(
-		    WAM_ECONFLICT, "evidence",
-		    "%ld independent sources graded better than E and 5 and no physical inspection with a"
-		    " documentary or trace result: R13 needs two independent sources, or a physical inspection"
-		    " and a documentary or trace result",
+		wam_error_vset(WAM_ECONFLICT, 0, "evidence", fmt, ap);
+	else
+		m = wam_message_vjson(fmt, ap);
+	va_end(ap);
+	return m;
+}
+
+/* What the rule says of the facts, as a message or (`err`) as an error. */
+static json_t *verdict_message(int rule, long independent, bool physical, bool documentary, long links, bool err)
+{
+	if (rule == 2)
+		return say(err, "the finding rests on %ld independent sources graded better than E and 5", independent);
+	if (rule == 1)
+		return say(err, "the finding rests on a physical inspection and a documentary or trace result");
+	if (!links)
+		return say(err, "no evidence is linked to the finding: R13 needs two independent sources, or a physical"
+		                " inspection and a documentary or trace result");
+	if (physical && !documentary)
+		return say(
+		    err,
+		    "a physical inspection but no documentary or trace result, and %ld independent sources graded"
+		    " better than E and 5: R13 needs two independent sources, or a physical inspection and a"
+		    " documentary or trace result",
 		    independent);
-	return err ? NULL
-	           : wam_message_json("%ld independent sources graded better than E and 5 and no physical inspection"
-	                              " with a documentary or trace result: R13 needs two independent sources, or a"
-	                              " physical inspection and a documentary or trace result",
-	                              independent);
+	return say(err,
+	           "%ld independent sources graded better than E and 5 and no physical inspection with a documentary"
+	           " or trace result: R13 needs two independent sources, or a physical inspection and a documentary"
+	           " or trace result",
+	           independent);
 }
 
 /* The facts the rule weighs, from the finding's linked evidence. */
@@ -384,7 +354,7 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 			*documentary = true;
 		if (strcmp(kind, "observation"))
 			continue;
-		mon_decode(r, "body");
+		wam_json_column(r, "body");
 		const json_t *body = json_object_get(r, "body"), *s;
 		if (json_array_size(json_object_get(body, "documents")))
 			*documentary = true;
@@ -422,7 +392,7 @@ int mon_rule(wam_db *db, json_t **out, const char *id)
 	if (rc)
 		return rc;
 	int rule = independent >= 2 ? 2 : physical && documentary ? 1 : 0;
-	json_t *said = verdict_message(rule != 0, rule, independent, physical, documentary, links, false);
+	json_t *said = verdict_message(rule, independent, physical, documentary, links, false);
 	*out = json_pack("{s:b, s:s?, s:i, s:b, s:b, s:O?, s:O?, s:O?}", "holds", rule != 0, "rule",
 	                 rule == 2   ? "two_independent_sources"
 	                 : rule == 1 ? "physical_and_documentary"
@@ -467,7 +437,7 @@ int wam_monitoring_finding_corroborate(wam_db *db, json_t **out, const char *id)
 		long independent, links;
 		bool physical, documentary;
 		if (!(rc = rule_facts(db, id, &independent, &physical, &documentary, &links))) {
-			verdict_message(false, 0, independent, physical, documentary, links, true);
+			verdict_message(0, independent, physical, documentary, links, true);
 			rc = WAM_ECONFLICT;
 		}
 		goto fail;
@@ -563,9 +533,9 @@ int wam_monitoring_finding_get(wam_db *db, json_t **out, const char *id)
 	                        " AS superseded_by FROM findings f WHERE id=?",
 	                        id, "finding")))
 		return rc;
-	mon_decode(row, "body");
-	mon_decode(row, "verdict");
-	mon_decode(row, "reported");
+	wam_json_column(row, "body");
+	wam_json_column(row, "verdict");
+	wam_json_column(row, "reported");
 	const json_t *body = json_object_get(row, "body");
 	f = json_pack(
 	    "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id", json_object_get(row, "id"),
@@ -631,7 +601,7 @@ int wam_monitoring_finding_list(wam_db *db, json_t **out, const char *state, con
 		return rc;
 	json_array_foreach(rows, i, r)
 	{
-		mon_decode(r, "actor");
+		wam_json_column(r, "actor");
 		if (json_is_integer(json_object_get(r, "holds"))) {
 			json_object_set_new(r, "holds", json_boolean(json_integer_value(json_object_get(r, "holds"))));
 			continue;
