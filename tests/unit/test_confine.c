@@ -974,6 +974,12 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_monitoring_finding_report", wam_monitoring_finding_report(db, &out, x, in));
 	NAT("wam_monitoring_finding_get", wam_monitoring_finding_get(db, &out, x));
 	NAT("wam_monitoring_finding_list", wam_monitoring_finding_list(db, &out, NULL, NULL));
+	NAT("wam_monitoring_profile_actor", wam_monitoring_profile_actor(db, &out, "x"));
+	NAT("wam_monitoring_profile_country", wam_monitoring_profile_country(db, &out, "CF", true));
+	NAT("wam_monitoring_evidence_pack", wam_monitoring_evidence_pack(db, &out, x, "confined.wep", 0));
+	NAT("wam_monitoring_evidence_verify", wam_monitoring_evidence_verify(db, &out, NULL, "x", 1, NULL));
+	NAT("wam_monitoring_committee_report",
+	    wam_monitoring_committee_report(db, &out, NULL, "2026-01-01", "2026-12-31"));
 	NAT("wam_transfers_broker_add", wam_transfers_broker_add(db, &out, in));
 	NAT("wam_transfers_broker_set_state", wam_transfers_broker_set_state(db, &out, x, in));
 	NAT("wam_transfers_broker_get", wam_transfers_broker_get(db, &out, x));
