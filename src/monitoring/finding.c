@@ -80,6 +80,20 @@ static int finding_state(wam_db *db, const char *id, char state[16])
 	return rc;
 }
 
+/* Opens the transaction of a command on finding `id`, its state into
+ * `state`; on failure none is left open. */
+static int begin_on(wam_db *db, json_t **out, const char *id, char state[16])
+{
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = finding_state(db, id, state)))
+		wam_db_rollback(db);
+	return rc;
+}
+
 /* What `target` is: an observation, a trace request or a hit. */
 static int target_kind(wam_db *db, const char *target, const char **kind)
 {
@@ -217,12 +231,8 @@ int wam_monitoring_finding_link(wam_db *db, json_t **out, const char *id, const 
 {
 	char state[16];
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (!strcmp(state, "reported")) {
 		rc = wam_error_set(
 		    WAM_ECONFLICT, "id",
@@ -242,14 +252,10 @@ fail:
 int wam_monitoring_finding_unlink(wam_db *db, json_t **out, const char *id, const char *target)
 {
 	char state[16];
-	json_t *row = NULL, *p = NULL;
+	json_t *row = NULL, *p;
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "draft")) {
 		rc = wam_error_set(WAM_ECONFLICT, "id",
 		                   "finding %.40s is %s: it keeps the evidence it was corroborated on", id, state);
@@ -263,16 +269,12 @@ int wam_monitoring_finding_unlink(wam_db *db, json_t **out, const char *id, cons
 		                   target ? target : "");
 		goto fail;
 	}
-	p = json_pack("{s:s}", "target", target);
-	if ((rc = wam_ledger_append(db, "finding.unlinked", id, p, NULL)))
-		goto fail;
-	json_decref(p);
 	json_decref(row);
-	if ((rc = wam_db_commit(db)))
-		return rc;
-	return out ? wam_monitoring_finding_get(db, out, id) : 0;
-fail:
+	p = json_pack("{s:s}", "target", target);
+	rc = wam_ledger_append_commit(db, out, "finding.unlinked", id, p, wam_monitoring_finding_get);
 	json_decref(p);
+	return rc;
+fail:
 	json_decref(row);
 	wam_db_rollback(db);
 	return rc;
@@ -419,14 +421,10 @@ int wam_monitoring_finding_rule(wam_db *db, json_t **out, const char *id)
 int wam_monitoring_finding_corroborate(wam_db *db, json_t **out, const char *id)
 {
 	char state[16], today[11];
-	json_t *verdict = NULL, *p = NULL;
+	json_t *verdict = NULL, *p;
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "draft")) {
 		rc = wam_error_set(WAM_ECONFLICT, "id", "finding %.40s is %s already", id, state);
 		goto fail;
@@ -444,15 +442,11 @@ int wam_monitoring_finding_corroborate(wam_db *db, json_t **out, const char *id)
 	}
 	wam_date_today(today);
 	p = json_pack("{s:s, s:O}", "date", today, "rule", verdict);
-	if ((rc = wam_ledger_append(db, "finding.corroborated", id, p, NULL)))
-		goto fail;
-	json_decref(p);
 	json_decref(verdict);
-	if ((rc = wam_db_commit(db)))
-		return rc;
-	return out ? wam_monitoring_finding_get(db, out, id) : 0;
-fail:
+	rc = wam_ledger_append_commit(db, out, "finding.corroborated", id, p, wam_monitoring_finding_get);
 	json_decref(p);
+	return rc;
+fail:
 	json_decref(verdict);
 	wam_db_rollback(db);
 	return rc;
@@ -471,10 +465,8 @@ int wam_monitoring_finding_report(wam_db *db, json_t **out, const char *id, cons
 		rc = wam_error_set(WAM_EINVAL, NULL, "a report of a finding is a JSON object");
 		goto done;
 	}
-	if ((rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, NULL, id, state)))
 		goto done;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "corroborated")) {
 		rc = !strcmp(state, "reported")
 		         ? wam_error_set(
@@ -494,12 +486,7 @@ int wam_monitoring_finding_report(wam_db *db, json_t **out, const char *id, cons
 		rc = wam_error_set(WAM_EINVAL, "date", "date %s is in the future", str(p, "date"));
 		goto fail;
 	}
-	if ((rc = wam_ledger_append(db, "finding.reported", id, p, NULL)))
-		goto fail;
-	if ((rc = wam_db_commit(db)))
-		goto done;
-	if (out)
-		rc = wam_monitoring_finding_get(db, out, id);
+	rc = wam_ledger_append_commit(db, out, "finding.reported", id, p, wam_monitoring_finding_get);
 	goto done;
 fail:
 	wam_db_rollback(db);
@@ -629,16 +616,11 @@ int wam_monitoring_record_pack(wam_db *db, const char *finding_id, const json_t 
 	if (!json_is_string(hash) || !json_is_boolean(redacted) || !json_is_integer(files))
 		return wam_error_set(WAM_EINVAL, "pack",
 		                     "an evidence pack's record has manifest_hash, redacted and files");
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, NULL, finding_id, state)))
 		return rc;
-	json_t *p = json_pack("{s:s, s:O, s:O, s:O}", "finding_id", finding_id ? finding_id : "", "manifest_hash", hash,
-	                      "redacted", redacted, "files", files);
-	if (!(rc = finding_state(db, finding_id, state)) &&
-	    !(rc = wam_ledger_append(db, "evidence.packed", finding_id, p, NULL))) {
-		json_decref(p);
-		return wam_db_commit(db);
-	}
+	json_t *p = json_pack("{s:s, s:O, s:O, s:O}", "finding_id", finding_id, "manifest_hash", hash, "redacted",
+	                      redacted, "files", files);
+	rc = wam_ledger_append_commit(db, NULL, "evidence.packed", finding_id, p, NULL);
 	json_decref(p);
-	wam_db_rollback(db);
 	return rc;
 }

@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "monitoring/room.h"
 #include "wam/auth.h"
 #include "wam/collection.h"
 #include "wam/ledger.h"
 #include "wam/match.h"
+#include "wam/sanctions.h"
 #include "wam/monitoring.h"
 #include "wam/trace.h"
 
@@ -257,6 +259,10 @@ static void test_reported_finding_is_frozen(void **state)
 	test_unchanged(r, events);
 	json_decref(in);
 	json_decref(rep);
+	test_expect_rebuilt(r, "SELECT group_concat(x, ',') FROM (SELECT id || state || body || coalesce(verdict, '')"
+	                       " || coalesce(reported, '') AS x FROM findings UNION ALL SELECT finding_id || target ||"
+	                       " kind FROM finding_links UNION ALL SELECT id || body || weapons || rounds || photos"
+	                       " FROM observations ORDER BY 1)");
 }
 
 static wam_principal person(const char *id, const char *name, const char *role)
@@ -542,6 +548,68 @@ static void test_pseudonyms_keep_the_key_file(void **state)
 	assert_memory_not_equal(sub, key, 32);
 }
 
+static void test_an_evidence_pack_is_recorded(void **state)
+{
+	test_reg *r = *state;
+	char f[WAM_ID_LEN + 1];
+	finding(r, f, NULL, NULL);
+	json_t *pack = test_json("{\"manifest_hash\":\"ab12\",\"redacted\":true,\"files\":7}"), *out = NULL;
+	long long events = test_events(r);
+	assert_int_equal(wam_monitoring_record_pack(r->db, "01JNOSUCHFINDINGXXXXXXXXXX", pack), WAM_ENOTFOUND);
+	json_object_set_new(pack, "files", json_string("seven"));
+	assert_int_equal(wam_monitoring_record_pack(r->db, f, pack), WAM_EINVAL);
+	test_unchanged(r, events);
+	json_object_set_new(pack, "files", json_integer(7));
+	assert_int_equal(wam_monitoring_record_pack(r->db, f, pack), 0);
+	assert_int_equal(wam_monitoring_finding_get(r->db, &out, f), 0);
+	json_t *p = json_array_get(json_object_get(out, "packs"), 0);
+	assert_string_equal(test_str(p, "manifest_hash"), "ab12");
+	assert_int_equal(json_integer_value(json_object_get(p, "files")), 7);
+	json_decref(out);
+	json_decref(pack);
+	/* the words offered are those accepted */
+	assert_int_equal(wam_monitoring_vocabulary(&out), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "observation_kinds")), 9);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(out, "credibility"), 5)), 6);
+	json_decref(out);
+}
+
+/* The actor in possession is screened and the screening kept: a listed
+ * company seen holding arms is flagged, and the observation is recorded
+ * all the same (what was seen was seen). */
+static void test_the_actor_is_screened(void **state)
+{
+	test_reg *r = *state;
+	char path[1024];
+	snprintf(path, sizeof path, "%s/sanctions/fictitious-consolidated.xml", getenv("WAM_DATA_DIR"));
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char xml[1 << 16];
+	size_t len = fread(xml, 1, sizeof xml, f);
+	fclose(f);
+	json_t *out = NULL;
+	assert_int_equal(wam_sanctions_import(r->db, &out, xml, len, NULL, NULL), 0);
+	json_decref(out);
+	char sources[512], text[8192];
+	snprintf(sources, sizeof sources, "[%s]", INDEPENDENT_B);
+	snprintf(text, sizeof text, OBS, sources, "AK-1", "AK-1", "L-1", "[]");
+	json_t *in = test_json(text);
+	json_object_set_new(in, "actor",
+	                    json_pack("{s:s, s:s}", "kind", "company", "name", "Sahel Fictive Trading Company Ltd"));
+	if (wam_monitoring_observation_add(r->db, &out, in))
+		fail_msg("observation: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_t *screening = json_object_get(out, "screening");
+	assert_false(json_is_true(json_object_get(screening, "clear")));
+	assert_true(json_array_size(json_object_get(screening, "findings")) > 0);
+	json_decref(out);
+	/* a clear actor is kept clear */
+	json_object_set_new(in, "actor", json_pack("{s:s, s:s}", "kind", "armed_group", "name", "Nobody Listed"));
+	assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), 0);
+	assert_true(json_is_true(json_object_get(json_object_get(out, "screening"), "clear")));
+	json_decref(out);
+	json_decref(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +626,8 @@ int main(void)
 	    TEST_IN_HT(test_the_same_serial_or_lot_links_observations),
 	    TEST_IN_HT(test_a_registry_weapon_seen_in_the_field),
 	    TEST_IN_HT(test_pseudonyms_keep_the_key_file),
+	    TEST_IN_HT(test_an_evidence_pack_is_recorded),
+	    TEST_IN_HT(test_the_actor_is_screened),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
