@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "wam/ledger.h"
@@ -588,6 +589,10 @@ static void profiles_count_and_drill_down(void **state)
 	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_country"), "AT"), "lawful_import")));
 	assert_true(json_is_false(json_object_get(row_of(json_object_get(wps, "by_country"), "RS"), "lawful_import")));
 	json_decref(p);
+	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "cf", false), 0); /* as typed */
+	assert_string_equal(test_str(p, "country"), "CF");
+	assert_int_equal(json_integer_value(json_object_get(p, "observations")), 3);
+	json_decref(p);
 	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "ZZ", false), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "country");
 }
@@ -623,6 +628,50 @@ static void committee_report_holds_the_period_only(void **state)
 	assert_string_equal(wam_error_last()->field, "from");
 }
 
+/* The demo's mission: observations in two provinces linked by a rifle and
+ * a lot seen in both, a corroborated and a draft finding, and a redacted
+ * pack beside the registry that verifies. */
+static void demo_mission(void **state)
+{
+	(void)state;
+	test_reg r;
+	test_reg_create(&r, "HT");
+	wam_demo_opts o = {.items = 2000, .seed = 1};
+	if (wam_registry_demo(r.db, &o))
+		fail_msg("demo: %s", wam_error_last()->message);
+	json_t *list = NULL, *v = NULL, *obs = NULL;
+	assert_int_equal(wam_monitoring_finding_list(r.db, &list, "corroborated", NULL), 0);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+	assert_int_equal(wam_monitoring_finding_list(r.db, &list, "draft", NULL), 0);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+	wam_observation_filter f = {.country = "CF"};
+	assert_int_equal(wam_monitoring_observation_list(r.db, &list, &f), 0);
+	assert_int_equal(json_array_size(list), 3);
+	/* the cache recovery is linked to the inspection by serial and by lot */
+	const json_t *cache = NULL, *row;
+	size_t i;
+	json_array_foreach(list, i, row) if (!strcmp(test_str(row, "kind"), "cache_recovery")) cache = row;
+	assert_non_null(cache);
+	assert_int_equal(wam_monitoring_observation_get(r.db, &obs, test_str(cache, "id")), 0);
+	assert_int_equal(json_array_size(json_object_get(obs, "links")), 2);
+	char path[256];
+	snprintf(path, sizeof path, "%s.evidence.wep", r.path);
+	assert_int_equal(wam_monitoring_evidence_verify(r.db, &v, path, NULL, 0, NULL), 0);
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	assert_string_equal(test_str(json_object_get(v, "finding"), "state"), "corroborated");
+	size_t n;
+	unsigned char *raw = slurp(path, &n);
+	assert_false(holds(raw, n, "Village chief"));
+	free(raw);
+	json_decref(v);
+	json_decref(obs);
+	json_decref(list);
+	unlink(path);
+	test_reg_destroy(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +680,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(redacted_pack_holds_no_source_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(profiles_count_and_drill_down, setup, teardown),
 	    cmocka_unit_test_setup_teardown(committee_report_holds_the_period_only, setup, teardown),
+	    cmocka_unit_test(demo_mission),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
