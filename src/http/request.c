@@ -242,3 +242,37 @@ bool request_sensitive(wam_request *r, json_t *rec, const char *const *fields)
 	json_decref(read);
 	return ok;
 }
+
+/* http.h */
+const char *request_content_type(wam_request *r)
+{
+	const char *type = request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!type)
+		return NULL;
+	size_t n = strcspn(type, "; \t");
+	char *t = arena_alloc(&r->mem, n + 1);
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		t[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] + 32 : type[i]);
+	return t;
+}
+
+/* http.h */
+void reply_written(wam_request *r, const json_t *doc, reply_writer write, const char *type, const char *disposition)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	int rc = f ? write(doc, f) : wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
+	if (f && fclose(f) && !rc)
+		rc = wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
+	if (rc) {
+		reply_wam(r, rc);
+	} else {
+		if (disposition)
+			reply_header(r, "Content-Disposition", disposition);
+		reply_bytes(r, 200, type, text ? text : "", n);
+	}
+	free(text);
+}
