@@ -6,6 +6,15 @@
  * Panel runs in its own registry: integrity of every file and origin of
  * the whole, naming what was altered, missing or added. */
 #include <archive.h>
+
+/* The errno libarchive gives a file it read but could not recognise (its
+ * private ARCHIVE_ERRNO_FILE_FORMAT): EFTYPE where the system has it, else
+ * EILSEQ. */
+#ifdef EFTYPE
+#define ARCHIVE_FORMAT_ERRNO EFTYPE
+#else
+#define ARCHIVE_FORMAT_ERRNO EILSEQ
+#endif
 #include <archive_entry.h>
 #include <errno.h>
 #include <sodium.h>
@@ -694,10 +703,12 @@ int wam_monitoring_evidence_verify(wam_db *db, json_t **out, const char *path, c
 	archive_read_support_filter_none(a);
 	int r = path ? archive_read_open_filename(a, path, 65536) : archive_read_open_memory(a, bytes, n);
 	if (r != ARCHIVE_OK) {
-		rc = path ? wam_error_set(WAM_EIO, "pack", "cannot read %s: %s", path,
-		                          archive_error_string(a) ? archive_error_string(a) : "unreadable")
-		          : wam_error_set(WAM_EINVAL, "pack", "not an evidence pack: not a tar archive (%s)",
-		                          archive_error_string(a) ? archive_error_string(a) : "unreadable");
+		/* a file read but not a tar archive is bad input, as the same bytes in memory are */
+		rc = path && archive_errno(a) != ARCHIVE_FORMAT_ERRNO
+		         ? wam_error_set(WAM_EIO, "pack", "cannot read %s: %s", path,
+		                         archive_error_string(a) ? archive_error_string(a) : "unreadable")
+		         : wam_error_set(WAM_EINVAL, "pack", "not an evidence pack: not a tar archive (%s)",
+		                         archive_error_string(a) ? archive_error_string(a) : "unreadable");
 		goto done;
 	}
 	if ((rc = read_tar(a, &k, problems)))
