@@ -526,7 +526,8 @@ int wam_embargo_regime_list(wam_db *db, json_t **out, const char *date)
 	}
 	for (i = 0; i < n; i++)
 		v[i] = json_incref(json_array_get(list, i));
-	qsort(v, n, sizeof *v, sort_by_name);
+	if (n > 1) /* qsort is not given a NULL array, even of none */
+		qsort(v, n, sizeof *v, sort_by_name);
 	*out = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(*out, v[i]);

@@ -211,7 +211,8 @@ static int custody(wam_db *db, json_t **out, const char *finding_id, const json_
 	if (!rc) {
 		for (size_t i = 0; i < n; i++)
 			sorted[i] = json_incref(json_array_get(events, i));
-		qsort(sorted, n, sizeof *sorted, cmp_seq);
+		if (n > 1) /* qsort is not given a NULL array, even of none */
+			qsort(sorted, n, sizeof *sorted, cmp_seq);
 		json_array_clear(events);
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(events, sorted[i]);

@@ -142,7 +142,8 @@ int mon_observations_full(wam_db *db, json_t **out, const json_t *list)
 		json_object_del(all[i], "sources");
 	}
 	if (!rc) {
-		qsort(all, n, sizeof *all, cmp_observed);
+		if (n > 1) /* qsort is not given a NULL array, even of none */
+			qsort(all, n, sizeof *all, cmp_observed);
 		for (i = 0; i < n; i++)
 			json_array_append(*out, all[i]);
 	}

@@ -78,7 +78,8 @@ static int findings_of(wam_db *db, json_t *report, const char *regime, const cha
 		f = NULL;
 	}
 	if (!rc) {
-		qsort(all, n, sizeof *all, cmp_findings);
+		if (n > 1) /* qsort is not given a NULL array, even of none */
+			qsort(all, n, sizeof *all, cmp_findings);
 		for (i = 0; i < n; i++)
 			json_array_append(str(all[i], "superseded_by") ? superseded : shown, all[i]);
 		json_object_set(report, "findings", shown);
