@@ -7,7 +7,7 @@
 # Noto CJK's 57 MB, and it has every character of web/i18n/zh.json).
 set -euo pipefail
 pkgs=(gcc make pkg-config python3 meson ninja-build sqlite3 libsqlite3-dev libjansson-dev libsodium-dev
-      libutf8proc-dev libxml2-dev libcmocka-dev libmicrohttpd-dev iso-codes jq curl chromium
+      libutf8proc-dev libxml2-dev libarchive-dev libcmocka-dev libmicrohttpd-dev iso-codes jq curl chromium
       fonts-dejavu-core fonts-wqy-microhei "$@")
 # Node.js for the console's build: the machine's own when it has one
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)

@@ -105,6 +105,19 @@ char *wam_canon(const json_t *v);
 /* Appends the canonical bytes of `v` to `b`. */
 int wam_canon_buf(wam_buf *b, const json_t *v);
 
+/* ---- signed documents (trace/exchange.c) ----
+ * A JSON document signed by this node: the Ed25519 signature over its
+ * canonical bytes without "signature", added as "signature" (hex). The
+ * trace exchange's documents and the evidence packs' signature.json. */
+int wam_trace_doc_sign(wam_db *db, json_t *doc);
+/* WAM_EINTEGRITY naming "signature" unless `doc`'s signature holds for
+ * `public_key` (hex). */
+int wam_trace_doc_verify(const json_t *doc, const char *public_key);
+/* The trusted peer `node` ({node_id, public_key}) names, in `*peer`;
+ * WAM_EFORBIDDEN naming "node" for a node not trusted, revoked or signing
+ * with another key. */
+int wam_trace_doc_signer(wam_db *db, json_t **peer, const json_t *node);
+
 /* ---- files written owner-only (util/file.c; wam_file_create is public) ---- */
 /* As wam_file_create(), a descriptor instead of a stream. */
 int wam_file_open_fd(int *out, const char *path, const char *field, unsigned flags);
@@ -124,6 +137,18 @@ void wam_file_dir(char *dir, size_t n, const char *path);
  * file a reader of a WAL database needs. Freed with sqlite3_free(); NULL
  * when out of memory. */
 char *wam_db_reader_uri(const char *path);
+
+/* ---- the registry's secret key (store/secret.c) ---- */
+/* The purposes a subkey is asked for: each use its own. */
+#define WAM_SECRET_PSEUDONYM "pseudonym"        /* the collection room's pseudonyms */
+#define WAM_SECRET_SOURCES "monitoring sources" /* sealing sources' identities */
+/* The secret key for `purpose` into `key`: derived (BLAKE2b-256 keyed)
+ * from the 32 random bytes of "<db>.pseudonym.key", which the first use
+ * makes (owner-only); WAM_SECRET_PSEUDONYM is that file's key itself, as
+ * the collection room's pseudonyms always were. WAM_EIO when the file
+ * cannot be read or made. The caller wipes the key after use
+ * (sodium_memzero). */
+int wam_db_secret_key(wam_db *db, const char *purpose, unsigned char key[32]);
 
 /* ---- RFC 4180 CSV (util/csv.c) ---- */
 #define WAM_CSV_MAX_FIELD 8192   /* bytes in one field */
@@ -360,6 +385,8 @@ extern const char wam_sql_transfers[];
 extern const char wam_sql_embargo[];
 /* The sanctions room's tables (sql/migrations/0008-sanctions.sql). */
 extern const char wam_sql_sanctions[];
+/* The monitoring room's tables (sql/migrations/0009-monitoring.sql). */
+extern const char wam_sql_monitoring[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt

@@ -10,22 +10,34 @@
 
 /* The rooms of this build, in the order `wam verify` compares their tables. */
 extern const struct wam_room wam_room_registry, wam_room_auth, wam_room_stock, wam_room_collection, wam_room_trace,
-    wam_room_match, wam_room_transfers, wam_room_embargo, wam_room_sanctions;
+    wam_room_match, wam_room_transfers, wam_room_embargo, wam_room_sanctions, wam_room_monitoring;
 
 const struct wam_room *const wam_rooms[] = {
-    &wam_room_registry,   &wam_room_auth,    &wam_room_stock,     &wam_room_collection, &wam_room_trace,
-    &wam_room_match,      &wam_room_transfers, &wam_room_embargo, &wam_room_sanctions,
+    &wam_room_registry,
+    &wam_room_auth,
+    &wam_room_stock,
+    &wam_room_collection,
+    &wam_room_trace,
+    &wam_room_match,
+    &wam_room_transfers,
+    &wam_room_embargo,
+    &wam_room_sanctions,
+    &wam_room_monitoring,
     NULL, /* a room adds its line above this one */
 };
 _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
 
 /* The parts of `wam demo` (stock/demo.c, trace/demo.c, transfers/demo.c,
- * embargo/demo.c, sanctions/demo.c). */
+ * embargo/demo.c, sanctions/demo.c, monitoring/demo.c). */
 extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfers_demo_part, wam_embargo_demo_part,
-    wam_sanctions_demo_part;
-const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part,    &wam_trace_demo_part,
-                                               &wam_transfers_demo_part, &wam_embargo_demo_part,
-                                               &wam_sanctions_demo_part, NULL};
+    wam_sanctions_demo_part, wam_monitoring_demo_part;
+const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part,
+                                               &wam_trace_demo_part,
+                                               &wam_transfers_demo_part,
+                                               &wam_embargo_demo_part,
+                                               &wam_sanctions_demo_part,
+                                               &wam_monitoring_demo_part,
+                                               NULL};
 
 /* Tracing searches for hits on a weapon registered recovered (trace/hit.c). */
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);
@@ -40,13 +52,16 @@ const wam_status_hook wam_status_changed_hooks[] = {wam_trace_status_changed, NU
 /* A weapon's page links to its loss reports, hits and trace requests
  * (trace/links.c), its recoveries (collection/links.c), its custody, stock
  * checks and destruction (stock/links.c), its shipments and diversion
- * alerts (transfers/diversion.c). */
+ * alerts (transfers/diversion.c), the observations in the field that
+ * matched it (monitoring/links.c). */
 int wam_trace_item_links(wam_db *db, json_t *links, const char *item_id);
 int wam_collection_item_links(wam_db *db, json_t *links, const char *item_id);
 int wam_stock_item_links(wam_db *db, json_t *links, const char *item_id);
 int wam_transfers_item_links(wam_db *db, json_t *links, const char *item_id);
-const wam_item_links_hook wam_item_links_hooks[] = {wam_trace_item_links, wam_collection_item_links,
-                                                    wam_stock_item_links, wam_transfers_item_links, NULL};
+int wam_monitoring_item_links(wam_db *db, json_t *links, const char *item_id);
+const wam_item_links_hook wam_item_links_hooks[] = {wam_trace_item_links,      wam_collection_item_links,
+                                                    wam_stock_item_links,      wam_transfers_item_links,
+                                                    wam_monitoring_item_links, NULL};
 
 /* Tracing searches a new recovery's weapons for hits (trace/hit.c); a
  * seizure where a regime asks for a notice within days makes it due

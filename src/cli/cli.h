@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "wam/auth.h"
 #include "wam/error.h"
@@ -44,6 +45,7 @@ typedef struct cli_env {
 	const char *as;      /* --as NAME: act as this registry user */
 	bool password_stdin; /* the --as password is the first line of stdin */
 	wam_action action;   /* what the command does, for the role of --as */
+	wam_action also;     /* a second action it needs (WAM_ACT_READ: none) */
 	cli_identity *id;    /* filled by cli_open */
 } cli_env;
 
@@ -74,6 +76,7 @@ extern const cli_command cli_backup_commands[];      /* backup, restore */
 extern const cli_command cli_transfers_commands[];   /* licences, EUCs, shipments, brokers */
 extern const cli_command cli_embargo_commands[];     /* regimes, national embargoes, exemptions, notices */
 extern const cli_command cli_sanctions_commands[];   /* lists, screening, alerts */
+extern const cli_command cli_monitoring_commands[];  /* observations, findings, profiles, evidence, committee report */
 
 /* The value of option `name`, or NULL. The last occurrence wins. */
 const char *cli_opt(const cli_args *a, const char *name);
@@ -162,6 +165,23 @@ typedef struct cli_view {
 int cli_write_json(const cli_env *env, const json_t *doc, const char *to);
 
 int cli_show(const cli_env *env, int rc, json_t *result, const cli_view *view);
+
+/* Writes to `f` what a command puts in a file; 0, or a wam_err with its
+ * error set (WAM_EIO alone: the caller names the file). */
+typedef int (*cli_writer)(FILE *f, const void *ctx);
+/* What `write` writes, to the file `to` (owner-only, completely or not at
+ * all: a .partial file renamed over it) or to standard output when `to` is
+ * NULL. 0, or the exit code of the failure it printed. */
+int cli_write_file(const cli_env *env, const char *to, cli_writer write, const void *ctx);
+
+/* The whole of file `path` ("-": standard input) into `*data` (malloc'd,
+ * NUL-terminated) and `*len`; 0, or the exit code of the error printed,
+ * which names `field`. */
+int cli_read_file(const cli_env *env, const char *path, const char *field, char **data, size_t *len);
+
+/* The whole number of option `opt` into `*n` (left as it is when the
+ * option is absent); WAM_EINVAL naming `field` when it is not one. */
+int cli_opt_long(const cli_args *a, const char *opt, const char *field, long *n);
 
 /* One libwam call of a command: sets `*out` from `db`, the command line `a`
  * and the body `in` (NULL when the command has none); returns 0 or a wam_err. */

@@ -17,52 +17,6 @@
 
 static const char *const no_opts[] = {NULL};
 
-/* The whole of file `path` ("-": standard input) into `*data` (malloc'd,
- * NUL-terminated) and `*len`; 0, or the exit code of the error printed,
- * which names `field`. */
-static int read_file(const cli_env *env, const char *path, const char *field, char **data, size_t *len)
-{
-	FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
-	*data = NULL;
-	*len = 0;
-	if (!f) {
-		wam_error_set(WAM_EIO, field, "cannot read %s: %s", path, strerror(errno));
-		return cli_fail(env, WAM_EIO);
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1);
-	while (buf) {
-		size_t k = fread(buf + n, 1, cap - n, f);
-		n += k;
-		if (n < cap)
-			break;
-		char *bigger = realloc(buf, cap * 2 + 1);
-		if (!bigger) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = bigger;
-		cap *= 2;
-	}
-	bool bad = ferror(f) != 0;
-	if (f != stdin)
-		fclose(f);
-	if (!buf) {
-		wam_error_set(WAM_ENOMEM, field, "out of memory reading %s", path);
-		return cli_fail(env, WAM_ENOMEM);
-	}
-	if (bad) {
-		free(buf);
-		wam_error_set(WAM_EIO, field, "cannot read %s", path);
-		return cli_fail(env, WAM_EIO);
-	}
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 /* ---- import ---- */
 
 static const cli_column change_cols[] = {
@@ -94,7 +48,7 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 		return cli_usage(env, "usage: wam sanctions import FILE|- [--format un-xml|csv] [--source NAME]");
 	char *data;
 	size_t len;
-	int rc = read_file(env, a->pos[0], "file", &data, &len);
+	int rc = cli_read_file(env, a->pos[0], "file", &data, &len);
 	if (rc)
 		return rc;
 	wam_db *db;
@@ -358,7 +312,7 @@ static int cmd_screen_batch(const cli_env *env, const cli_args *a)
 		return cli_fail(env, rc);
 	char *data;
 	size_t len;
-	if ((rc = read_file(env, cli_opt(a, "batch"), "batch", &data, &len)))
+	if ((rc = cli_read_file(env, cli_opt(a, "batch"), "batch", &data, &len)))
 		return rc;
 	wam_db *db;
 	if ((rc = cli_open(env, &db, false))) {

@@ -18,21 +18,6 @@ static const char *const no_opts[] = {NULL};
 
 /* ---- helpers ---- */
 
-/* The whole number of option `opt` into `*n`; WAM_EINVAL naming `field`
- * when it is not one. */
-static int opt_int(const cli_args *a, const char *opt, const char *field, long *n)
-{
-	const char *v = cli_opt(a, opt);
-	if (!v)
-		return 0;
-	char *end = NULL;
-	errno = 0;
-	*n = strtol(v, &end, 10);
-	if (end == v || *end || errno)
-		return wam_error_set(WAM_EINVAL, field, "--%s takes a whole number, not '%.40s'", opt, v);
-	return 0;
-}
-
 /* Appends the comma-separated words of `v` ("a, b,c") to array `list`;
  * WAM_EINVAL naming `field` for an empty word ("a,,b"). */
 static int append_words(json_t *list, const char *v, const char *opt, const char *field)
@@ -860,7 +845,7 @@ static int call_records(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)in;
 	long year = 0;
-	int rc = opt_int(a, "year", "year", &year);
+	int rc = cli_opt_long(a, "year", "year", &year);
 	if (rc)
 		return rc;
 	if (year < 0 || year > 9999)

@@ -18,23 +18,12 @@
 
 #include "cli.h"
 
-static const cli_command *const tables[] = {cli_registry_commands,
-                                            cli_ledger_commands,
-                                            cli_match_commands,
-                                            cli_auth_commands,
-                                            cli_serve_commands,
-                                            cli_stock_commands,
-                                            cli_check_commands,
-                                            cli_recovery_commands,
-                                            cli_destruction_commands,
-                                            cli_hit_commands,
-                                            cli_trace_commands,
-                                            cli_report_commands,
-                                            cli_backup_commands,
-                                            cli_transfers_commands,
-                                            cli_embargo_commands,
-                                            cli_sanctions_commands,
-                                            NULL};
+static const cli_command *const tables[] = {cli_registry_commands,  cli_ledger_commands,     cli_match_commands,
+                                            cli_auth_commands,      cli_serve_commands,      cli_stock_commands,
+                                            cli_check_commands,     cli_recovery_commands,   cli_destruction_commands,
+                                            cli_hit_commands,       cli_trace_commands,      cli_report_commands,
+                                            cli_backup_commands,    cli_transfers_commands,  cli_embargo_commands,
+                                            cli_sanctions_commands, cli_monitoring_commands, NULL};
 
 const char *cli_opt(const cli_args *a, const char *name)
 {
@@ -136,8 +125,33 @@ static const struct {
     {"sanctions alert", WAM_ACT_READ},
     {"screen", WAM_ACT_LICENSE},
     {"transfer records", WAM_ACT_READ},
+    /* embargo monitoring: every command the monitor's */
+    {"observation", WAM_ACT_MONITOR},
+    {"finding", WAM_ACT_MONITOR},
+    {"profile", WAM_ACT_MONITOR},
+    {"evidence", WAM_ACT_MONITOR},
+    {"report committee", WAM_ACT_MONITOR},
     {NULL, WAM_ACT_READ},
 };
+
+/* Commands that need a second action as well: drafting a trace request
+ * from an observation is monitoring and tracing. */
+static const struct {
+	const char *words;
+	wam_action act;
+} command_also[] = {
+    {"observation trace", WAM_ACT_TRACE},
+    {NULL, WAM_ACT_READ},
+};
+
+/* The second action command `words` needs (WAM_ACT_READ: none more). */
+static wam_action also_of(const char *words)
+{
+	for (int i = 0; command_also[i].words; i++)
+		if (!strcmp(words, command_also[i].words))
+			return command_also[i].act;
+	return WAM_ACT_READ;
+}
 
 static wam_action action_of(const char *words)
 {
@@ -173,11 +187,13 @@ static int user_identity(const cli_env *env, wam_db *db, cli_identity *id)
 	sodium_memzero(id->password, sizeof id->password);
 	if (rc)
 		return cli_fail(env, rc);
-	if (!wam_auth_allows(id->who.role, env->action)) {
-		wam_error_set(WAM_EFORBIDDEN, "as", "%s is a %s, whose role may not %s", id->who.name, id->who.role,
-		              wam_auth_action_name(env->action));
-		return cli_fail(env, WAM_EFORBIDDEN);
-	}
+	const wam_action needs[] = {env->action, env->also};
+	for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
+		if (!wam_auth_allows(id->who.role, needs[i])) {
+			wam_error_set(WAM_EFORBIDDEN, "as", "%s is a %s, whose role may not %s", id->who.name,
+			              id->who.role, wam_auth_action_name(needs[i]));
+			return cli_fail(env, WAM_EFORBIDDEN);
+		}
 	/* a user confined to sites is kept to them by libwam itself, as the
 	 * server's callers are: cli_open() sets the principal on the handle */
 	wam_auth_principal_actor(&id->who, id->actor, sizeof id->actor);
@@ -383,6 +399,7 @@ int main(int argc, char **argv)
 		a.pos[a.npos++] = arg;
 	}
 	env.action = action_of(cmd->words);
+	env.also = also_of(cmd->words);
 	if (env.as && (!strcmp(cmd->words, "init") || !strcmp(cmd->words, "serve")))
 		return cli_usage(&env, "'wam %s' acts as the registry's owner; it takes no --as", cmd->words);
 	if (env.password_stdin && !env.as && !listed(cmd->flags, "password-stdin"))

@@ -1,6 +1,7 @@
 /* Output for people and for scripts: tables that line up in any script
  * (display widths from utf8proc, so CJK and Arabic cells align), stable
  * JSON, errors and a progress bar. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,37 @@ void cli_progress_end(const cli_env *env)
 }
 
 /* cli.h: owner-only, through a new file beside `to` renamed over it. */
+int cli_write_file(const cli_env *env, const char *to, cli_writer write, const void *ctx)
+{
+	if (!to) {
+		int rc = write(stdout, ctx);
+		if ((!rc && fflush(stdout) != 0) || rc == WAM_EIO)
+			rc = wam_error_set(WAM_EIO, "out", "cannot write the standard output");
+		return rc ? cli_fail(env, rc) : 0;
+	}
+	char tmp[4096];
+	FILE *f;
+	if (wam_file_create_temp(&f, tmp, sizeof tmp, to, "out"))
+		return cli_fail(env, WAM_EIO);
+	int rc = write(f, ctx);
+	bool closed = fclose(f) == 0;
+	if ((!rc && (!closed || rename(tmp, to) != 0)) || rc == WAM_EIO)
+		rc = wam_error_set(WAM_EIO, "out", "cannot write %s", to);
+	if (rc) {
+		remove(tmp);
+		return cli_fail(env, rc);
+	}
+	return 0;
+}
+
+/* A cli_writer of a JSON document (WAM_EIO: the caller names the file). */
+static int write_json(FILE *f, const void *doc)
+{
+	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)) != 0)
+		return WAM_EIO;
+	return 0;
+}
+
 int cli_write_json(const cli_env *env, const json_t *doc, const char *to)
 {
 	int rc = answer_partial();
@@ -324,17 +356,62 @@ int cli_write_json(const cli_env *env, const json_t *doc, const char *to)
 		cli_print_json(doc);
 		return 0;
 	}
-	char tmp[4096];
-	FILE *f;
-	if (wam_file_create_temp(&f, tmp, sizeof tmp, to, "out"))
-		return cli_fail(env, WAM_EIO);
-	int bad = json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, to) != 0) {
-		remove(tmp);
-		wam_error_set(WAM_EIO, "out", "cannot write %s", to);
+	return cli_write_file(env, to, write_json, doc);
+}
+
+int cli_read_file(const cli_env *env, const char *path, const char *field, char **data, size_t *len)
+{
+	FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
+	*data = NULL;
+	*len = 0;
+	if (!f) {
+		wam_error_set(WAM_EIO, field, "cannot read %s: %s", path, strerror(errno));
 		return cli_fail(env, WAM_EIO);
 	}
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		size_t k = fread(buf + n, 1, cap - n, f);
+		n += k;
+		if (n < cap)
+			break;
+		char *bigger = realloc(buf, cap * 2 + 1);
+		if (!bigger) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = bigger;
+		cap *= 2;
+	}
+	bool bad = ferror(f) != 0;
+	if (f != stdin)
+		fclose(f);
+	if (!buf) {
+		wam_error_set(WAM_ENOMEM, field, "out of memory reading %s", path);
+		return cli_fail(env, WAM_ENOMEM);
+	}
+	if (bad) {
+		free(buf);
+		wam_error_set(WAM_EIO, field, "cannot read %s", path);
+		return cli_fail(env, WAM_EIO);
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int cli_opt_long(const cli_args *a, const char *opt, const char *field, long *n)
+{
+	const char *v = cli_opt(a, opt);
+	if (!v)
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	*n = strtol(v, &end, 10);
+	if (end == v || *end || errno)
+		return wam_error_set(WAM_EINVAL, field, "--%s takes a whole number, not '%.40s'", opt, v);
 	return 0;
 }
 

@@ -4,14 +4,10 @@
  * recovery registers them through wam_registry_item_add() and only lists
  * their ids. Who surrendered them is kept as a keyed pseudonym, never a
  * name. */
-#include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "project.h"
@@ -46,39 +42,6 @@ static bool needs_marking(const char *status)
 	return status && (!strcmp(status, "unmarked") || !strcmp(status, "obliterated") || !strcmp(status, "altered"));
 }
 
-/* ---- the pseudonym key: "<db>.pseudonym.key", 32 random bytes ---- */
-
-static int pseudonym_key(wam_db *db, unsigned char key[32])
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s.pseudonym.key", db->path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		/* first use: O_EXCL so two handles never make two keys */
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd >= 0) {
-			randombytes_buf(key, 32);
-			ssize_t w = write(fd, key, 32);
-			int ok = w == 32 && fsync(fd) == 0;
-			close(fd);
-			if (!ok) {
-				unlink(path);
-				return wam_error_set(WAM_EIO, "person", "cannot write the pseudonym key %s", path);
-			}
-			return 0;
-		}
-		if (errno == EEXIST)
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0)
-		return wam_error_set(WAM_EIO, "person", "cannot read the pseudonym key %s: %s", path, strerror(errno));
-	ssize_t n = read(fd, key, 32);
-	close(fd);
-	if (n != 32)
-		return wam_error_set(WAM_EIO, "person", "the pseudonym key %s is not 32 bytes", path);
-	return 0;
-}
-
 int wam_collection_pseudonym(wam_db *db, char out[32], const char *person)
 {
 	unsigned char key[32], h[12];
@@ -89,7 +52,7 @@ int wam_collection_pseudonym(wam_db *db, char out[32], const char *person)
 	long n = wam_match_name_key(norm, sizeof norm, person ? person : "");
 	if (n <= 0 || (size_t)n >= sizeof norm - 1)
 		return wam_error_set(WAM_EINVAL, "person", "person must be 1 to 200 characters of valid UTF-8");
-	int rc = pseudonym_key(db, key);
+	int rc = wam_db_secret_key(db, WAM_SECRET_PSEUDONYM, key);
 	if (rc)
 		return rc;
 	crypto_generichash(h, sizeof h, (const unsigned char *)norm, (size_t)n, key, sizeof key);

@@ -8,25 +8,10 @@
 
 #include "http.h"
 
-/* The media type of the request, without parameters, lower case. */
-static const char *content_type(wam_request *r)
-{
-	const char *type = request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (!type)
-		return NULL;
-	size_t n = strcspn(type, "; \t");
-	char *t = arena_alloc(&r->mem, n + 1);
-	if (!t)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		t[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] + 32 : type[i]);
-	return t;
-}
-
 void h_photo_add(wam_request *r)
 {
 	static const char *const types[] = {"image/jpeg", "image/png", "image/webp", "image/gif", NULL};
-	const char *type = content_type(r);
+	const char *type = request_content_type(r);
 	bool known = false;
 	for (const char *const *t = types; type && *t && !known; t++)
 		known = !strcmp(type, *t);

@@ -9,6 +9,7 @@
 #include "wam/auth.h"
 #include "wam/collection.h"
 #include "wam/embargo.h"
+#include "wam/monitoring.h"
 #include "wam/registry.h"
 #include "wam/sanctions.h"
 #include "wam/stock.h"
@@ -57,6 +58,12 @@ static int sanctions(wam_db *db, json_t **out)
 	return wam_sanctions_vocabulary(out);
 }
 
+static int monitoring(wam_db *db, json_t **out)
+{
+	(void)db;
+	return wam_monitoring_vocabulary(out);
+}
+
 static int (*const rooms[])(wam_db *db, json_t **out) = {
     roles,                   /* roles, actions */
     wam_registry_vocabulary, /* statuses and their machine, categories, marking words, site kinds ... */
@@ -66,6 +73,7 @@ static int (*const rooms[])(wam_db *db, json_t **out) = {
     transfers,               /* licence kinds and states, party roles, assessment and shipment words */
     embargo,                 /* regime targets and scopes, exemption procedures and states, notice words */
     sanctions,               /* entry kinds, alias qualities, alert states, list sources */
+    monitoring,              /* observation, actor, source, item and document kinds, grades, finding states */
 };
 
 void h_vocabulary(wam_request *r)

@@ -108,6 +108,9 @@ bool request_query_int(wam_request *r, const char *name, long lo, long hi, long 
 bool request_query_bool(wam_request *r, const char *name, bool *out);
 /* A request header, or NULL. */
 const char *request_header(wam_request *r, const char *name);
+/* The media type of the request (Content-Type without its parameters,
+ * lower case), or NULL. */
+const char *request_content_type(wam_request *r);
 
 /* True when the caller may see records at `site_id`; confinement to sites
  * applies to weapons and sites alike. libwam holds every read and write to
@@ -342,6 +345,25 @@ void h_sanctions_alerts(wam_request *r);
 void h_sanctions_alert_get(wam_request *r);
 void h_sanctions_alert_clear(wam_request *r);
 void h_sanctions_alert_confirm(wam_request *r);
+/* embargo monitoring: observations, findings, profiles, evidence packs and
+ * the report to a committee (h_monitoring.c) */
+void h_observations_create(wam_request *r);
+void h_observations_list(wam_request *r);
+void h_observation_get(wam_request *r);
+void h_observation_trace(wam_request *r);
+void h_findings_create(wam_request *r);
+void h_findings_list(wam_request *r);
+void h_finding_get(wam_request *r);
+void h_finding_rule(wam_request *r);
+void h_finding_link(wam_request *r);
+void h_finding_unlink(wam_request *r);
+void h_finding_corroborate(wam_request *r);
+void h_finding_report(wam_request *r);
+void h_profile_actor(wam_request *r);
+void h_profile_country(wam_request *r);
+void h_finding_evidence_pack(wam_request *r);
+void h_evidence_verify(wam_request *r);
+void h_report_committee(wam_request *r);
 /* What the transfers handlers share, so every route of the room answers
  * alike (h_licences.c). transfers_create: the body to `fn`, answered 201
  * with the new record, at `base`/{id} as Location when `base` is given.

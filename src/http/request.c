@@ -242,3 +242,18 @@ bool request_sensitive(wam_request *r, json_t *rec, const char *const *fields)
 	json_decref(read);
 	return ok;
 }
+
+/* http.h */
+const char *request_content_type(wam_request *r)
+{
+	const char *type = request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!type)
+		return NULL;
+	size_t n = strcspn(type, "; \t");
+	char *t = arena_alloc(&r->mem, n + 1);
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		t[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] + 32 : type[i]);
+	return t;
+}

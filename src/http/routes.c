@@ -45,6 +45,13 @@ static const char *const q_sanctions_screen[] = {"name",    "dob",       "nation
 static const char *const q_sanctions_batch[] = {"kind", "explain", "threshold", "limit", NULL};
 static const char *const q_alerts[] = {"state", NULL};
 static const char *const q_transfer_records[] = {"year", "direction", "figure", NULL};
+static const char *const q_observations[] = {"actor", "country", "kind", "regime", "since", "until", "limit", NULL};
+static const char *const q_findings[] = {"state", "regime", NULL}; /* monitoring */
+static const char *const q_profile_actor[] = {"name", NULL};
+static const char *const q_profile_country[] = {"compare_imports", NULL};
+static const char *const q_evidence_pack[] = {"redact_sources", NULL};
+static const char *const q_evidence_verify[] = {"public_key", NULL};
+static const char *const q_committee[] = {"from", "to", "regime", "format", NULL};
 
 const route wam_http_routes[] = {
     {"GET", "/api/v1/health", ACT_PUBLIC, 0, h_health, NULL},
@@ -249,6 +256,32 @@ const route wam_http_routes[] = {
      NULL},
     {"POST", "/api/v1/sanctions/alerts/{id}/clear", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_sanctions_alert_clear, NULL},
     {"POST", "/api/v1/sanctions/alerts/{id}/confirm", WAM_ACT_EMBARGO, ROUTE_NATIONAL, h_sanctions_alert_confirm, NULL},
+    /* embargo monitoring: a mission's or a Panel's, so national; reading an
+     * observation may open a source's identity, a logged read, and making
+     * an evidence pack is logged: neither is answered from a snapshot */
+    {"POST", "/api/v1/observations", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_observations_create, NULL},
+    {"GET", "/api/v1/observations", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_observations_list,
+     q_observations},
+    {"GET", "/api/v1/observations/{id}", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_observation_get, NULL},
+    {"POST", "/api/v1/observations/{id}/items/{n}/trace", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_observation_trace, NULL},
+    {"POST", "/api/v1/findings", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_findings_create, NULL},
+    {"GET", "/api/v1/findings", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_findings_list, q_findings},
+    {"GET", "/api/v1/findings/{id}", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_finding_get, NULL},
+    {"GET", "/api/v1/findings/{id}/rule", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_finding_rule, NULL},
+    {"POST", "/api/v1/findings/{id}/links", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_finding_link, NULL},
+    {"DELETE", "/api/v1/findings/{id}/links/{target}", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_finding_unlink, NULL},
+    {"POST", "/api/v1/findings/{id}/corroborate", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_finding_corroborate, NULL},
+    {"POST", "/api/v1/findings/{id}/report", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_finding_report, NULL},
+    {"GET", "/api/v1/findings/{id}/evidence-pack", WAM_ACT_MONITOR, ROUTE_NATIONAL, h_finding_evidence_pack,
+     q_evidence_pack},
+    {"POST", "/api/v1/evidence-packs/verify", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_evidence_verify,
+     q_evidence_verify},
+    {"GET", "/api/v1/profiles/actors", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_profile_actor,
+     q_profile_actor},
+    {"GET", "/api/v1/profiles/countries/{cc}", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_profile_country,
+     q_profile_country},
+    {"GET", "/api/v1/reports/committee", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_committee,
+     q_committee},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

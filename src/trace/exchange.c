@@ -894,3 +894,20 @@ done:
 	json_decref(head);
 	return rc;
 }
+
+/* The exchange's signing, for the other signed documents of this node
+ * (internal.h: the monitoring room's evidence packs). */
+int wam_trace_doc_sign(wam_db *db, json_t *doc)
+{
+	return sign(db, doc);
+}
+
+int wam_trace_doc_verify(const json_t *doc, const char *public_key)
+{
+	return verify(doc, public_key);
+}
+
+int wam_trace_doc_signer(wam_db *db, json_t **peer, const json_t *node)
+{
+	return trusted_peer(db, peer, node);
+}

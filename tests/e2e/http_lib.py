@@ -23,7 +23,7 @@ import urllib.parse
 
 WAM = os.environ.get("WAM")
 
-ROLES = ("viewer", "registrar", "armourer", "tracer", "monitor", "licensing", "auditor", "admin")
+ROLES = ("viewer", "registrar", "armourer", "tracer", "monitor", "source_handler", "licensing", "auditor", "admin")
 
 
 # ---- TAP ----

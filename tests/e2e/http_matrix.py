@@ -25,11 +25,12 @@ from http_lib import ROLES, Registry, Server, error_shape, main, q  # noqa: E402
 EVERYONE = frozenset(ROLES)
 PUBLIC = "public"  # no sign-in needed: every caller, and no one, gets an answer
 NO_TOKEN = frozenset()  # signed-in users only: a token has no password to change
-TRACE = frozenset({"registrar", "tracer", "licensing", "admin"})  # the trace action
+TRACE = frozenset({"registrar", "tracer", "monitor", "source_handler", "licensing", "admin"})  # the trace action
 TRACE_CONFIDENTIAL = frozenset({"tracer", "admin"})  # restricted and confidential responses in full
 LICENSE = frozenset({"licensing", "admin"})  # the license and license_decide actions
 SHIP = frozenset({"registrar", "licensing", "admin"})  # the ship action
 EMBARGO = frozenset({"licensing", "admin"})  # the embargo action: embargoes, exemptions, notices, sanctions
+MONITOR = frozenset({"monitor", "source_handler", "admin"})  # the monitor action: observations, findings, packs
 
 # method, path, who may call it, refused to callers confined to sites
 TABLE = [
@@ -221,6 +222,26 @@ TABLE = [
     ("GET", "/api/v1/sanctions/alerts/{id}", EVERYONE, True),
     ("POST", "/api/v1/sanctions/alerts/{id}/clear", EMBARGO, True),
     ("POST", "/api/v1/sanctions/alerts/{id}/confirm", EMBARGO, True),
+
+    # embargo monitoring: every route national and the monitor's; drafting a
+    # trace request from an observation needs trace as well
+    ("POST", "/api/v1/observations", MONITOR, True),
+    ("GET", "/api/v1/observations", MONITOR, True),
+    ("GET", "/api/v1/observations/{id}", MONITOR, True),
+    ("POST", "/api/v1/observations/{id}/items/{n}/trace", MONITOR & TRACE, True),
+    ("POST", "/api/v1/findings", MONITOR, True),
+    ("GET", "/api/v1/findings", MONITOR, True),
+    ("GET", "/api/v1/findings/{id}", MONITOR, True),
+    ("GET", "/api/v1/findings/{id}/rule", MONITOR, True),
+    ("POST", "/api/v1/findings/{id}/links", MONITOR, True),
+    ("DELETE", "/api/v1/findings/{id}/links/{target}", MONITOR, True),
+    ("POST", "/api/v1/findings/{id}/corroborate", MONITOR, True),
+    ("POST", "/api/v1/findings/{id}/report", MONITOR, True),
+    ("GET", "/api/v1/findings/{id}/evidence-pack", MONITOR, True),
+    ("POST", "/api/v1/evidence-packs/verify", MONITOR, True),
+    ("GET", "/api/v1/profiles/actors", MONITOR, True),
+    ("GET", "/api/v1/profiles/countries/{cc}", MONITOR, True),
+    ("GET", "/api/v1/reports/committee", MONITOR, True),
 ]
 
 CSV_HEADER = "category,make,model,calibre,serial,country\n"
@@ -235,9 +256,8 @@ TRACE_REQUEST = {
 PNG = b"\x89PNG\r\n\x1a\n"  # the signature is all a photo needs to be taken
 # transfers: a licence, its assessment, a broker, the country of an embargo
 # per caller (every caller's records are its own)
-COUNTRIES = dict(zip(("anon", "viewer", "registrar", "armourer", "tracer", "monitor", "licensing", "auditor", "admin"),
-                     ("AF", "BI", "CD", "DJ", "ER", "GN", "KP", "LY", "ML")))
-SETUP_COUNTRIES = dict(zip(COUNTRIES, ("AO", "BF", "CG", "DZ", "ET", "GW", "KH", "LR", "MM")))
+COUNTRIES = dict(zip(("anon",) + ROLES, ("AF", "BI", "CD", "DJ", "ER", "GN", "GA", "KP", "LY", "ML")))
+SETUP_COUNTRIES = dict(zip(COUNTRIES, ("AO", "BF", "CG", "DZ", "ET", "GW", "GM", "KH", "LR", "MM")))
 
 
 def licence(number):
@@ -561,7 +581,62 @@ def requests(ids):
             "reason": f"matrix {who(c)}"}, ok={404}),
         ("POST", "/api/v1/sanctions/alerts/{id}/confirm"): lambda c: r("/api/v1/sanctions/alerts/NOPE/confirm", {
             "reason": f"matrix {who(c)}"}, ok={404}),
+        # monitoring: each caller records an observation and a finding of its
+        # own; what would change a finding is asked of one that does not
+        # exist (404), or of the finding one source cannot corroborate (409)
+        ("POST", "/api/v1/observations"): lambda c: r("/api/v1/observations", observation(f"matrix {who(c)}")),
+        ("GET", "/api/v1/observations"): lambda c: r("/api/v1/observations" + q(country="CF", limit=5)),
+        ("GET", "/api/v1/observations/{id}"): lambda c: r(f"/api/v1/observations/{ids['observation']}"),
+        ("POST", "/api/v1/observations/{id}/items/{n}/trace"): lambda c: r(
+            "/api/v1/observations/NOPE/items/0/trace", {}, ok={404}),
+        ("POST", "/api/v1/findings"): lambda c: r("/api/v1/findings", {"statement": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/findings"): lambda c: r("/api/v1/findings" + q(state="draft")),
+        ("GET", "/api/v1/findings/{id}"): lambda c: r(f"/api/v1/findings/{ids['finding']}"),
+        ("GET", "/api/v1/findings/{id}/rule"): lambda c: r(f"/api/v1/findings/{ids['finding']}/rule"),
+        ("POST", "/api/v1/findings/{id}/links"): lambda c: r(f"/api/v1/findings/{ids['finding']}/links", {
+            "target": ids["observation"], "note": f"matrix {who(c)}"}),
+        ("DELETE", "/api/v1/findings/{id}/links/{target}"): lambda c: r(
+            f"/api/v1/findings/NOPE/links/{ids['observation']}", ok={404}),
+        ("POST", "/api/v1/findings/{id}/corroborate"): lambda c: r(f"/api/v1/findings/{ids['finding']}/corroborate",
+                                                                   {}, ok={409}),
+        ("POST", "/api/v1/findings/{id}/report"): lambda c: r("/api/v1/findings/NOPE/report", {
+            "to": f"matrix {who(c)}"}, ok={404}),
+        ("GET", "/api/v1/findings/{id}/evidence-pack"): lambda c: r(f"/api/v1/findings/{ids['finding']}/evidence-pack"),
+        ("POST", "/api/v1/evidence-packs/verify"): lambda c: r("/api/v1/evidence-packs/verify",
+                                                               f"no pack, {who(c)}".encode(), ctype="application/x-tar",
+                                                               ok={422}),
+        ("GET", "/api/v1/profiles/actors"): lambda c: r("/api/v1/profiles/actors" + q(name="Matrix armed group")),
+        ("GET", "/api/v1/profiles/countries/{cc}"): lambda c: r("/api/v1/profiles/countries/CF" +
+                                                               q(compare_imports="true")),
+        ("GET", "/api/v1/reports/committee"): lambda c: r("/api/v1/reports/committee" +
+                                                         q(**{"from": "2026-01-01", "to": "2026-12-31"})),
     }
+
+
+def observation(reference):
+    """An armoury inspection in the Central African Republic: one source,
+    one weapon."""
+    return {"kind": "armoury_inspection", "observed_at": "2026-03-02",
+            "place": {"name": "Matrix depot", "admin_area": "Ouham", "country": "CF"},
+            "unit": "Matrix embargo cell", "officer": "Matrix officer", "reference": reference,
+            "actor": {"kind": "armed_group", "name": "Matrix armed group"},
+            "sources": [{"type": "physical_inspection", "independent": True, "reliability": "B", "credibility": 2}],
+            "items": [{"kind": "weapon", "make": "Norinco", "model": "Type 56", "category": "SA4",
+                       "serial": "MTX-56-0001", "markings": [], "photos": []}],
+            "documents": [], "photos": []}
+
+
+def monitoring_setup(tap, srv, admin, ids):
+    """An observation and a draft finding linked to it (one source: the
+    evidence rule does not hold)."""
+    resp = srv.post("/api/v1/observations", observation("SETUP-OBSERVATION"), admin)
+    if not tap.eq(resp.status, 201, "an observation is recorded for the monitoring routes", repr(resp)):
+        raise RuntimeError(f"observation: {resp!r}")
+    ids["observation"] = resp.json["id"]
+    resp = srv.post("/api/v1/findings", {"statement": "SETUP finding", "links": [ids["observation"]]}, admin)
+    if not tap.eq(resp.status, 201, "a finding is drafted for the monitoring routes", repr(resp)):
+        raise RuntimeError(f"finding: {resp!r}")
+    ids["finding"] = resp.json["id"]
 
 
 def hit_serial(tag):
@@ -577,7 +652,7 @@ def trace_setup(tap, reg, srv, admin, ids):
     acknowledge, answer and close; a draft to change; a request answered
     confidentially; another registry's key to trust."""
     callers = ("anon",) + ROLES
-    tags = dict(zip(callers, "ACEHKMPTW"))
+    tags = dict(zip(callers, "ACEHKMPTWY"))
     for c in callers:
         resp = srv.post("/api/v1/losses", {
             "kind": "stolen", "date": "2026-01-05", "circumstances": "matrix", "reported_by": "matrix setup",
@@ -796,6 +871,12 @@ def check_refused_changed_nothing(tap, srv, admin, ids):
         ("POST", "/api/v1/brokers"): {x["registration"][len("MATRIX-"):]
                                       for x in srv.get("/api/v1/brokers", admin).json
                                       if x["registration"].startswith("MATRIX-")},
+        ("POST", "/api/v1/findings"): {x["statement"][len("matrix "):] for x in srv.get("/api/v1/findings", admin).json
+                                       if x["statement"].startswith("matrix ")},
+        ("POST", "/api/v1/observations"): {(x.get("reference") or "")[len("matrix "):]
+                                           for x in (srv.get(f"/api/v1/observations/{o['id']}", admin).json
+                                                     for o in srv.get("/api/v1/observations", admin).json)
+                                           if (x.get("reference") or "").startswith("matrix ")},
         ("POST", "/api/v1/embargoes"): {x["reference"][len("MATRIX-"):]
                                         for x in srv.get("/api/v1/embargoes", admin).json
                                         if x["reference"].startswith("MATRIX-")},
@@ -933,16 +1014,17 @@ def test(tap):
                          "--rounds", "100000", "--hazard", "1.4", "--group", "S", "--site", ids["site_a"])["id"]
     spare = in_store[len(ROLES) + 1:]
     callers = ("anon",) + ROLES
+    n = len(callers)
     ids["to_move"] = {c: (it["id"], next(s["id"] for s in sites if s["id"] != it["site_id"]))
-                      for c, it in zip(callers, spare[-9:])}
-    ids["to_issue"] = {c: it["id"] for c, it in zip(callers, spare[-18:-9])}
+                      for c, it in zip(callers, spare[-n:])}
+    ids["to_issue"] = {c: it["id"] for c, it in zip(callers, spare[-2 * n:-n])}
 
     def custody(it, *extra):
         return reg.wam("custody", "issue", it["id"], "--person", "Matrix", "--unit", "M", "--return", "2099-01-01",
                        *extra)["id"]
-    ids["pending"] = {c: custody(it, "--two-person") for c, it in zip(callers, spare[-27:-18])}
-    ids["open"] = {c: custody(it) for c, it in zip(callers, spare[-36:-27])}
-    ids["custody"] = custody(spare[-37])
+    ids["pending"] = {c: custody(it, "--two-person") for c, it in zip(callers, spare[-3 * n:-2 * n])}
+    ids["open"] = {c: custody(it) for c, it in zip(callers, spare[-4 * n:-3 * n])}
+    ids["custody"] = custody(spare[-4 * n - 1])
 
     # stock checks: one open check, one per caller to close, and one
     # investigation per caller to resolve (a closed check with nothing seen)
@@ -996,6 +1078,7 @@ def test(tap):
 
     traced = trace_setup(tap, reg, srv, admin, ids)
     transfers_setup(tap, srv, admin, ids)
+    monitoring_setup(tap, srv, admin, ids)
     run_matrix(tap, srv, tokens, ids)
     if traced:
         check_trace_confidential(tap, srv, tokens, ids)

@@ -32,12 +32,13 @@ ACTIONS = {
                   "trace", "confirm_export", "ship"],
     "armourer": ["read", "read_sensitive", "status", "stock", "collect", "destroy"],
     "tracer": ["read", "trace", "trace_confidential"],
-    "monitor": ["read"],
+    "monitor": ["read", "trace", "monitor"],
+    "source_handler": ["read", "trace", "monitor", "read_sources"],
     "licensing": ["read", "read_sensitive", "trace", "license", "license_decide", "ship", "embargo"],
     "auditor": ["read", "read_sensitive", "export", "audit"],
     "admin": ["read", "read_sensitive", "register", "status", "export", "audit", "admin", "stock", "resolve",
               "collect", "destroy", "trace", "trace_confidential", "confirm_export", "license", "license_decide",
-              "ship", "embargo"],
+              "ship", "embargo", "monitor"],
 }
 
 # docs/registry.md

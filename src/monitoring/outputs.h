@@ -1,0 +1,43 @@
+/* What the monitoring room's outputs share (profile.c, report.c,
+ * evidence.c, demo.c): the tallies of profiles and of the committee
+ * report, read through the public monitoring API only. */
+#ifndef WAM_MONITORING_OUTPUTS_H
+#define WAM_MONITORING_OUTPUTS_H
+
+#include <jansson.h>
+
+#include "internal.h"
+
+/* Records a pack made (the evidence.packed event, {finding_id,
+ * manifest_hash, redacted, files}) inside the open transaction: the
+ * monitoring room's own door to its ledger (room.c). */
+int wam_monitoring_record_pack(wam_db *db, const char *finding_id, const json_t *pack);
+
+/* A tally of figures by key, each kept with its first and last date seen
+ * and the observations it came from: a profile's or a report's by_*. */
+typedef struct mon_tally {
+	json_t *rows; /* {key: {key, count, first_seen, last_seen, observations: [ids]}} */
+} mon_tally;
+
+/* Counts `n` for `key` (NULL or "": not counted) seen on `date` in
+ * observation `obs`. */
+int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date, const char *obs);
+/* The tally as [{key, count, first_seen, last_seen, observations}],
+ * largest first (then by key), and the tally emptied. */
+json_t *mon_tally_take(mon_tally *t);
+void mon_tally_free(mon_tally *t);
+
+/* The date part (YYYY-MM-DD) of an observation's observed_at into `out`. */
+void mon_date_of(char out[11], const json_t *observation);
+
+/* Every observation in `list` (as wam_monitoring_observation_list gives
+ * it) read whole with wam_monitoring_observation_get, oldest first, in
+ * `*out`. */
+int mon_observations_full(wam_db *db, json_t **out, const json_t *list);
+
+/* The weapon and ammunition figures of the observations `full`: sets on
+ * `into` weapons {total, by_category, by_make, by_country, by_year} and
+ * ammunition {rounds, by_calibre, by_factory, by_year}. */
+int mon_figures(json_t *into, const json_t *full);
+
+#endif

@@ -1,0 +1,378 @@
+/* Profiles: what an actor, or the observations made in a country, are seen
+ * to hold — weapons by category, make, country and year of manufacture,
+ * ammunition by calibre, factory and year of its headstamps — each figure
+ * with the observations it comes from; for a country, compared with the
+ * imports the transfers room recorded, so that what was seen and never
+ * lawfully entered stands out (the baseline of the report's §28). Read
+ * through the public monitoring API only. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "monitoring/outputs.h"
+#include "wam/monitoring.h"
+#include "wam/trace.h"
+#include "wam/transfers.h"
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* ---- tallies (outputs.h) ---- */
+
+int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date, const char *obs)
+{
+	if (!key || !*key)
+		return 0;
+	if (!t->rows && !(t->rows = json_object()))
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	json_t *r = json_object_get(t->rows, key);
+	if (!r) {
+		r = json_pack("{s:s, s:I, s:s, s:s, s:[]}", "key", key, "count", (json_int_t)0, "first_seen", date,
+		              "last_seen", date, "observations");
+		if (!r || json_object_set_new(t->rows, key, r))
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	json_object_set_new(r, "count", json_integer(json_integer_value(json_object_get(r, "count")) + n));
+	if (strcmp(date, str(r, "first_seen")) < 0)
+		json_object_set_new(r, "first_seen", json_string(date));
+	if (strcmp(date, str(r, "last_seen")) > 0)
+		json_object_set_new(r, "last_seen", json_string(date));
+	json_t *ids = json_object_get(r, "observations"), *v;
+	size_t i;
+	json_array_foreach(ids, i, v) if (!strcmp(json_string_value(v), obs)) return 0;
+	json_array_append_new(ids, json_string(obs));
+	return 0;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t cx = json_integer_value(json_object_get(x, "count")),
+	           cy = json_integer_value(json_object_get(y, "count"));
+	if (cx != cy)
+		return cx > cy ? -1 : 1;
+	return strcmp(str(x, "key"), str(y, "key"));
+}
+
+json_t *mon_tally_take(mon_tally *t)
+{
+	size_t n = json_object_size(t->rows), i = 0;
+	json_t **rows = n ? malloc(n * sizeof *rows) : NULL, *out = json_array(), *v;
+	const char *k;
+	if (n && rows) {
+		json_object_foreach(t->rows, k, v) rows[i++] = v;
+		qsort(rows, n, sizeof *rows, cmp_rows);
+		for (i = 0; i < n; i++)
+			json_array_append(out, rows[i]);
+	}
+	free(rows);
+	mon_tally_free(t);
+	return out;
+}
+
+void mon_tally_free(mon_tally *t)
+{
+	json_decref(t->rows);
+	t->rows = NULL;
+}
+
+void mon_date_of(char out[11], const json_t *observation)
+{
+	const char *at = str(observation, "observed_at");
+	snprintf(out, 11, "%.10s", at ? at : "");
+}
+
+static int cmp_observed(const void *a, const void *b)
+{
+	const char *x = str(*(json_t *const *)a, "observed_at"), *y = str(*(json_t *const *)b, "observed_at");
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+int mon_observations_full(wam_db *db, json_t **out, const json_t *list)
+{
+	size_t n = json_array_size(list), i;
+	json_t **all = n ? calloc(n, sizeof *all) : NULL, *v;
+	int rc = 0;
+	*out = json_array();
+	if ((n && !all) || !*out)
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	json_array_foreach(list, i, v)
+	{
+		if (rc || (rc = wam_monitoring_observation_get(db, &all[i], str(v, "id"))))
+			break;
+		/* a profile or a report shows no source: none is opened for it */
+		json_object_del(all[i], "sources");
+	}
+	if (!rc) {
+		qsort(all, n, sizeof *all, cmp_observed);
+		for (i = 0; i < n; i++)
+			json_array_append(*out, all[i]);
+	}
+	for (i = 0; i < n && all; i++)
+		json_decref(all[i]);
+	free(all);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static json_int_t quantity(const json_t *item, json_int_t dflt)
+{
+	const json_t *q = json_object_get(item, "quantity");
+	return json_is_integer(q) ? json_integer_value(q) : dflt;
+}
+
+/* A year (number or text) as text into `buf`, or NULL. */
+static const char *year_text(char buf[16], const json_t *y)
+{
+	if (json_is_integer(y)) {
+		snprintf(buf, 16, "%lld", (long long)json_integer_value(y));
+		return buf;
+	}
+	return json_string_value(y);
+}
+
+int mon_figures(json_t *into, const json_t *full)
+{
+	mon_tally cat = {0}, make = {0}, country = {0}, wyear = {0}, cal = {0}, fac = {0}, ayear = {0};
+	json_int_t weapons = 0, rounds = 0;
+	size_t i, j;
+	json_t *o, *it;
+	int rc = 0;
+	json_array_foreach(full, i, o)
+	{
+		char date[11], yb[16];
+		const char *id = str(o, "id");
+		mon_date_of(date, o);
+		json_array_foreach(json_object_get(o, "items"), j, it)
+		{
+			const char *kind = str(it, "kind");
+			if (!kind || rc)
+				continue;
+			if (!strcmp(kind, "ammunition")) {
+				json_int_t q = quantity(it, 0);
+				const json_t *hs = json_object_get(it, "headstamp");
+				const char *factory = str(hs, "factory") ? str(hs, "factory") : str(hs, "text");
+				rounds += q;
+				if ((rc = mon_tally_add(&cal, str(it, "calibre"), q, date, id)) ||
+				    (rc = mon_tally_add(&fac, factory, q, date, id)) ||
+				    (rc = mon_tally_add(&ayear, year_text(yb, json_object_get(hs, "year")), q, date,
+				                        id)))
+					break;
+			} else {
+				json_int_t q = quantity(it, 1);
+				weapons += q;
+				if ((rc = mon_tally_add(&cat, str(it, "category"), q, date, id)) ||
+				    (rc = mon_tally_add(&make, str(it, "make"), q, date, id)) ||
+				    (rc = mon_tally_add(&country, str(it, "country"), q, date, id)) ||
+				    (rc = mon_tally_add(&wyear, year_text(yb, json_object_get(it, "year")), q, date,
+				                        id)))
+					break;
+			}
+		}
+	}
+	if (!rc) {
+		json_object_set_new(into, "weapons",
+		                    json_pack("{s:I, s:o, s:o, s:o, s:o}", "total", weapons, "by_category",
+		                              mon_tally_take(&cat), "by_make", mon_tally_take(&make), "by_country",
+		                              mon_tally_take(&country), "by_year", mon_tally_take(&wyear)));
+		json_object_set_new(into, "ammunition",
+		                    json_pack("{s:I, s:o, s:o, s:o}", "rounds", rounds, "by_calibre",
+		                              mon_tally_take(&cal), "by_factory", mon_tally_take(&fac), "by_year",
+		                              mon_tally_take(&ayear)));
+	}
+	mon_tally_free(&cat);
+	mon_tally_free(&make);
+	mon_tally_free(&country);
+	mon_tally_free(&wyear);
+	mon_tally_free(&cal);
+	mon_tally_free(&fac);
+	mon_tally_free(&ayear);
+	return rc;
+}
+
+/* ---- profiles ---- */
+
+/* {observations, first_seen, last_seen, weapons, ammunition, timeline} of
+ * the observations `full` (oldest first) onto `p`. */
+static int profile_of(json_t *p, const json_t *full)
+{
+	json_t *timeline = json_array(), *o, *month = NULL, *it;
+	size_t i, j;
+	char first[11] = "", last[11] = "";
+	int rc = mon_figures(p, full);
+	json_array_foreach(full, i, o)
+	{
+		char date[11], m[8];
+		mon_date_of(date, o);
+		snprintf(m, sizeof m, "%.7s", date);
+		if (!i)
+			snprintf(first, sizeof first, "%s", date);
+		snprintf(last, sizeof last, "%s", date);
+		if (!month || strcmp(str(month, "month"), m)) {
+			month = json_pack("{s:s, s:I, s:I, s:I}", "month", m, "weapons", (json_int_t)0, "rounds",
+			                  (json_int_t)0, "observations", (json_int_t)0);
+			json_array_append_new(timeline, month);
+		}
+		json_int_t w = 0, r = 0;
+		json_array_foreach(json_object_get(o, "items"), j, it)
+		{
+			if (str(it, "kind") && !strcmp(str(it, "kind"), "ammunition"))
+				r += quantity(it, 0);
+			else
+				w += quantity(it, 1);
+		}
+		json_object_set_new(month, "weapons",
+		                    json_integer(json_integer_value(json_object_get(month, "weapons")) + w));
+		json_object_set_new(month, "rounds",
+		                    json_integer(json_integer_value(json_object_get(month, "rounds")) + r));
+		json_object_set_new(month, "observations",
+		                    json_integer(json_integer_value(json_object_get(month, "observations")) + 1));
+	}
+	json_object_set_new(p, "observations", json_integer((json_int_t)json_array_size(full)));
+	json_object_set_new(p, "first_seen", *first ? json_string(first) : json_null());
+	json_object_set_new(p, "last_seen", *last ? json_string(last) : json_null());
+	json_object_set_new(p, "timeline", timeline);
+	return rc;
+}
+
+static int observations(wam_db *db, json_t **full, const wam_observation_filter *f)
+{
+	json_t *list = NULL;
+	int rc = wam_monitoring_observation_list(db, &list, f);
+	if (!rc)
+		rc = mon_observations_full(db, full, list);
+	json_decref(list);
+	return rc;
+}
+
+int wam_monitoring_profile_actor(wam_db *db, json_t **out, const char *name)
+{
+	json_t *full = NULL, *p = NULL;
+	*out = NULL;
+	if (!name || !*name)
+		return wam_error_set(WAM_EINVAL, "name", "give the actor's name");
+	wam_observation_filter f = {.actor = name};
+	int rc = observations(db, &full, &f);
+	if (!rc && !(p = json_pack("{s:s}", "actor", name)))
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	if (!rc)
+		rc = profile_of(p, full);
+	if (!rc)
+		*out = json_incref(p);
+	json_decref(p);
+	json_decref(full);
+	return rc;
+}
+
+/* The transfers room's items recorded into or out to `cc`: for each
+ * record {direction, figure, category, origin?, description, items},
+ * whether it concerns `cc` (an export with `cc` the partner, or an import
+ * into this registry's country `home` when that is `cc`). */
+static bool record_concerns(const json_t *r, const char *cc, const char *home)
+{
+	const char *dir = str(r, "direction");
+	if (!dir)
+		return false;
+	if (!strcmp(dir, "export"))
+		return str(r, "partner") && !strcasecmp(str(r, "partner"), cc);
+	return home && !strcasecmp(home, cc);
+}
+
+/* Sets imports {actual, authorised} and lawful_import on each row of the
+ * by_* `rows`, counting the records for which `matches` holds. */
+static void compare(json_t *rows, const json_t *records, const char *cc, const char *home, int field)
+{
+	size_t i, j;
+	json_t *row, *r;
+	json_array_foreach(rows, i, row)
+	{
+		const char *key = str(row, "key");
+		json_int_t actual = 0, authorised = 0;
+		json_array_foreach(records, j, r)
+		{
+			if (!record_concerns(r, cc, home))
+				continue;
+			bool hit = false;
+			if (field == 0)
+				hit = str(r, "category") && !strcasecmp(str(r, "category"), key);
+			else if (field == 1)
+				hit = str(r, "description") && strcasestr(str(r, "description"), key);
+			else {
+				const char *origin = str(r, "origin");
+				if (!origin)
+					origin = !strcmp(str(r, "direction"), "export") ? home : str(r, "partner");
+				hit = origin && !strcasecmp(origin, key);
+			}
+			if (!hit)
+				continue;
+			json_int_t n = json_integer_value(json_object_get(r, "items"));
+			if (str(r, "figure") && !strcmp(str(r, "figure"), "actual"))
+				actual += n;
+			else
+				authorised += n;
+		}
+		json_object_set_new(row, "imports", json_integer(actual));
+		json_object_set_new(row, "imports_authorised", json_integer(authorised));
+		json_object_set_new(row, "lawful_import", json_boolean(actual > 0 || authorised > 0));
+	}
+}
+
+static int compare_imports(wam_db *db, json_t *p, const char *cc)
+{
+	json_t *records = NULL, *node = NULL;
+	int rc = wam_transfers_records(db, &records, 0, NULL, NULL);
+	if (!rc)
+		rc = wam_trace_node(db, &node);
+	if (!rc) {
+		const json_t *w = json_object_get(p, "weapons");
+		const char *home = str(node, "country");
+		compare(json_object_get(w, "by_category"), records, cc, home, 0);
+		compare(json_object_get(w, "by_make"), records, cc, home, 1);
+		compare(json_object_get(w, "by_country"), records, cc, home, 2);
+	}
+	json_decref(records);
+	json_decref(node);
+	return rc;
+}
+
+int wam_monitoring_profile_country(wam_db *db, json_t **out, const char *cc, bool compare_imports_too)
+{
+	json_t *full = NULL, *p = NULL, *o;
+	mon_tally actors = {0};
+	size_t i;
+	*out = NULL;
+	if (!cc || !wam_refdata_country(db, cc))
+		return wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166-1 alpha-2 country code",
+		                     cc ? cc : "");
+	wam_observation_filter f = {.country = cc};
+	int rc = observations(db, &full, &f);
+	if (!rc && !(p = json_pack("{s:s}", "country", cc)))
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	if (!rc)
+		rc = profile_of(p, full);
+	json_array_foreach(full, i, o)
+	{
+		char date[11];
+		mon_date_of(date, o);
+		if (rc ||
+		    (rc = mon_tally_add(&actors, str(json_object_get(o, "actor"), "name"), 1, date, str(o, "id"))))
+			break;
+	}
+	if (!rc) {
+		json_object_set_new(p, "by_actor", mon_tally_take(&actors));
+		if (compare_imports_too)
+			rc = compare_imports(db, p, cc);
+	}
+	if (!rc)
+		*out = json_incref(p);
+	mon_tally_free(&actors);
+	json_decref(p);
+	json_decref(full);
+	return rc;
+}

@@ -1,0 +1,294 @@
+/* The periodic report to a sanctions committee: the period's observations
+ * in figures and its findings with the evidence rule's verdict, generated
+ * from the records (as JSON for a front end to render in its reader's
+ * language, and as one printable English HTML page). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "monitoring/outputs.h"
+#include "wam/monitoring.h"
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Whether finding `f` belongs to `from`..`to`: its period overlaps it, or
+ * (without a period) it was drafted, corroborated or reported in it. */
+static bool in_period(const json_t *f, const char *from, const char *to)
+{
+	const json_t *p = json_object_get(f, "period");
+	const char *pf = str(p, "from"), *pt = str(p, "to");
+	if (pf || pt)
+		return (!pf || strncmp(pf, to, 10) <= 0) && (!pt || strncmp(pt, from, 10) >= 0);
+	const char *dates[] = {str(f, "created"), str(f, "corroborated"), str(json_object_get(f, "reported"), "date")};
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
+		if (dates[i] && strncmp(dates[i], from, 10) >= 0 && strncmp(dates[i], to, 10) <= 0)
+			return true;
+	return false;
+}
+
+static int state_rank(const json_t *f)
+{
+	const char *s = str(f, "state");
+	return !s ? 3 : !strcmp(s, "reported") ? 0 : !strcmp(s, "corroborated") ? 1 : 2;
+}
+
+static int cmp_findings(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int rx = state_rank(x), ry = state_rank(y);
+	if (rx != ry)
+		return rx - ry;
+	const char *cx = str(x, "created"), *cy = str(y, "created");
+	return strcmp(cx ? cx : "", cy ? cy : "");
+}
+
+/* The findings of the period as the report shows them, sorted; those a
+ * later finding supersedes apart in `superseded`. */
+static int findings_of(wam_db *db, json_t *report, const char *regime, const char *from, const char *to)
+{
+	json_t *list = NULL, *v, *f = NULL, *shown = json_array(), *superseded = json_array();
+	size_t i, n = 0;
+	int rc = wam_monitoring_finding_list(db, &list, NULL, regime);
+	json_t **all = rc ? NULL : calloc(json_array_size(list) + 1, sizeof *all);
+	if (!rc && !all)
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	json_array_foreach(list, i, v)
+	{
+		if (rc || (rc = wam_monitoring_finding_get(db, &f, str(v, "id"))))
+			break;
+		if (in_period(f, from, to)) {
+			json_t *row =
+			    json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:I, s:O?, s:O?, s:O?}", "id",
+			              json_object_get(f, "id"), "state", json_object_get(f, "state"), "statement",
+			              json_object_get(f, "statement"), "actor", json_object_get(f, "actor"), "period",
+			              json_object_get(f, "period"), "rule", json_object_get(f, "rule"), "links",
+			              (json_int_t)json_array_size(json_object_get(f, "links")), "reported",
+			              json_object_get(f, "reported"), "supersedes", json_object_get(f, "supersedes"),
+			              "superseded_by", json_object_get(f, "superseded_by"));
+			if (!row) {
+				rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			all[n++] = row;
+		}
+		json_decref(f);
+		f = NULL;
+	}
+	if (!rc) {
+		qsort(all, n, sizeof *all, cmp_findings);
+		for (i = 0; i < n; i++)
+			json_array_append(str(all[i], "superseded_by") ? superseded : shown, all[i]);
+		json_object_set(report, "findings", shown);
+		json_object_set(report, "superseded", superseded);
+	}
+	for (i = 0; i < n; i++)
+		json_decref(all[i]);
+	free(all);
+	json_decref(f);
+	json_decref(list);
+	json_decref(shown);
+	json_decref(superseded);
+	return rc;
+}
+
+int wam_monitoring_committee_report(wam_db *db, json_t **out, const char *regime, const char *from, const char *to)
+{
+	json_t *list = NULL, *full = NULL, *r = NULL, *o;
+	mon_tally kinds = {0}, areas = {0};
+	char now[WAM_TIME_LEN + 1];
+	size_t i;
+	int rc = 0;
+	*out = NULL;
+	if (!from || !wam_date_valid(from, 1900))
+		return wam_error_set(WAM_EINVAL, "from", "'%s' is not a date (YYYY-MM-DD)", from ? from : "");
+	if (!to || !wam_date_valid(to, 1900))
+		return wam_error_set(WAM_EINVAL, "to", "'%s' is not a date (YYYY-MM-DD)", to ? to : "");
+	if (strcmp(from, to) > 0)
+		return wam_error_set(WAM_EINVAL, "from", "the period starts on %s, after its end %s", from, to);
+	wam_observation_filter f = {.regime = regime, .since = from, .until = to};
+	if ((rc = wam_monitoring_observation_list(db, &list, &f)) || (rc = mon_observations_full(db, &full, list)))
+		goto done;
+	wam_time_iso(now, wam_now_ms());
+	if (!(r = json_pack("{s:s?, s:s, s:s, s:s}", "regime", regime, "from", from, "to", to, "generated", now))) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	json_array_foreach(full, i, o)
+	{
+		char date[11];
+		const json_t *place = json_object_get(o, "place");
+		const char *area = str(place, "admin_area") ? str(place, "admin_area") : str(place, "country");
+		mon_date_of(date, o);
+		if ((rc = mon_tally_add(&kinds, str(o, "kind"), 1, date, str(o, "id"))) ||
+		    (rc = mon_tally_add(&areas, area, 1, date, str(o, "id"))))
+			goto done;
+	}
+	json_object_set_new(r, "observations",
+	                    json_pack("{s:I, s:o, s:o}", "total", (json_int_t)json_array_size(full), "by_kind",
+	                              mon_tally_take(&kinds), "by_area", mon_tally_take(&areas)));
+	if ((rc = mon_figures(r, full)))
+		goto done;
+	/* the report's weapons are by category, make and country; its
+	 * ammunition by calibre and factory */
+	json_object_del(json_object_get(r, "weapons"), "by_year");
+	json_object_del(json_object_get(r, "ammunition"), "by_year");
+	if ((rc = findings_of(db, r, regime, from, to)))
+		goto done;
+	*out = json_incref(r);
+done:
+	mon_tally_free(&kinds);
+	mon_tally_free(&areas);
+	json_decref(list);
+	json_decref(full);
+	json_decref(r);
+	return rc;
+}
+
+/* ---- HTML ---- */
+
+static void cell(wam_buf *b, const char *tag, const char *text)
+{
+	wam_buf_printf(b, "<%s>", tag);
+	wam_buf_html(b, text);
+	wam_buf_printf(b, "</%s>", tag);
+}
+
+static void number_cell(wam_buf *b, json_int_t n)
+{
+	wam_buf_printf(b, "<td class=\"n\">%lld</td>", (long long)n);
+}
+
+/* A table of a by_* list under heading `title`, its key column `what`. */
+static void tally_table(wam_buf *b, const char *title, const char *what, const json_t *rows)
+{
+	size_t i;
+	json_t *r;
+	cell(b, "h3", title);
+	if (!json_array_size(rows)) {
+		wam_buf_puts(b, "<p class=\"none\">None recorded.</p>\n");
+		return;
+	}
+	wam_buf_puts(b, "<table><thead><tr>");
+	cell(b, "th", what);
+	wam_buf_puts(b,
+	             "<th>Count</th><th>First seen</th><th>Last seen</th><th>Observations</th></tr></thead><tbody>\n");
+	json_array_foreach(rows, i, r)
+	{
+		wam_buf_puts(b, "<tr>");
+		cell(b, "td", str(r, "key"));
+		number_cell(b, json_integer_value(json_object_get(r, "count")));
+		cell(b, "td", str(r, "first_seen"));
+		cell(b, "td", str(r, "last_seen"));
+		number_cell(b, (json_int_t)json_array_size(json_object_get(r, "observations")));
+		wam_buf_puts(b, "</tr>\n");
+	}
+	wam_buf_puts(b, "</tbody></table>\n");
+}
+
+static void findings_table(wam_buf *b, const char *title, const json_t *list)
+{
+	size_t i;
+	json_t *f;
+	cell(b, "h2", title);
+	if (!json_array_size(list)) {
+		wam_buf_puts(b, "<p class=\"none\">None in this period.</p>\n");
+		return;
+	}
+	wam_buf_puts(b, "<table><thead><tr><th>Finding</th><th>State</th><th>Statement</th><th>Actor</th>"
+	                "<th>Period</th><th>Evidence</th><th>Reported</th></tr></thead><tbody>\n");
+	json_array_foreach(list, i, f)
+	{
+		const json_t *period = json_object_get(f, "period"), *rule = json_object_get(f, "rule"),
+		             *rep = json_object_get(f, "reported");
+		char span[32] = "";
+		if (str(period, "from") || str(period, "to"))
+			snprintf(span, sizeof span, "%s to %s", str(period, "from") ? str(period, "from") : "…",
+			         str(period, "to") ? str(period, "to") : "…");
+		wam_buf_puts(b, "<tr>");
+		cell(b, "td", str(f, "id"));
+		cell(b, "td", str(f, "state"));
+		cell(b, "td", str(f, "statement"));
+		cell(b, "td", str(json_object_get(f, "actor"), "name"));
+		cell(b, "td", span);
+		wam_buf_printf(b, "<td>%lld linked; ", (long long)json_integer_value(json_object_get(f, "links")));
+		wam_buf_html(b, json_is_true(json_object_get(rule, "holds")) ? "the evidence rule holds"
+		                                                             : "the evidence rule does not hold");
+		if (str(rule, "message")) {
+			wam_buf_puts(b, ": ");
+			wam_buf_html(b, str(rule, "message"));
+		}
+		wam_buf_puts(b, "</td><td>");
+		if (json_is_object(rep)) {
+			wam_buf_html(b, str(rep, "date"));
+			wam_buf_puts(b, ", ");
+			wam_buf_html(b, str(rep, "to"));
+			if (str(rep, "reference")) {
+				wam_buf_puts(b, " (");
+				wam_buf_html(b, str(rep, "reference"));
+				wam_buf_puts(b, ")");
+			}
+		}
+		wam_buf_puts(b, "</td></tr>\n");
+	}
+	wam_buf_puts(b, "</tbody></table>\n");
+}
+
+int wam_monitoring_committee_report_html(const json_t *report, FILE *out)
+{
+	wam_buf b = {0};
+	const json_t *obs = json_object_get(report, "observations"), *w = json_object_get(report, "weapons"),
+	             *a = json_object_get(report, "ammunition");
+	char title[160];
+	if (!json_is_object(report) || !str(report, "from") || !str(report, "to"))
+		return wam_error_set(WAM_EINVAL, "report", "not a committee report (from, to, observations, findings)");
+	snprintf(title, sizeof title, "Report to the sanctions committee, %s to %s", str(report, "from"),
+	         str(report, "to"));
+	wam_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	wam_buf_html(&b, title);
+	wam_buf_puts(&b, "</title>\n<style>\n"
+	                 "body{font-family:\"DejaVu Sans\",Arial,sans-serif;margin:2em;color:#111;line-height:1.4}\n"
+	                 "h1{font-size:1.5em;border-bottom:2px solid #333}h2{font-size:1.2em;margin-top:1.6em}\n"
+	                 "h3{font-size:1em;margin-top:1.2em}table{border-collapse:collapse;width:100%;margin:.5em 0}\n"
+	                 "th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}\n"
+	                 "th{background:#eee}td.n{text-align:right}.none{color:#555;font-style:italic}\n"
+	                 "dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}\n"
+	                 "@media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}}\n"
+	                 "</style>\n</head>\n<body>\n<h1>");
+	wam_buf_html(&b, title);
+	wam_buf_puts(&b, "</h1>\n<dl>");
+	cell(&b, "dt", "Regime");
+	cell(&b, "dd", str(report, "regime") ? str(report, "regime") : "every regime");
+	cell(&b, "dt", "Generated");
+	cell(&b, "dd", str(report, "generated"));
+	wam_buf_printf(&b,
+	               "<dt>Observations</dt><dd>%lld</dd><dt>Weapons and parts seen</dt><dd>%lld</dd>"
+	               "<dt>Rounds of ammunition seen</dt><dd>%lld</dd><dt>Findings</dt><dd>%zu</dd></dl>\n",
+	               (long long)json_integer_value(json_object_get(obs, "total")),
+	               (long long)json_integer_value(json_object_get(w, "total")),
+	               (long long)json_integer_value(json_object_get(a, "rounds")),
+	               json_array_size(json_object_get(report, "findings")));
+	findings_table(&b, "Findings", json_object_get(report, "findings"));
+	if (json_array_size(json_object_get(report, "superseded")))
+		findings_table(&b, "Findings superseded", json_object_get(report, "superseded"));
+	cell(&b, "h2", "Observations");
+	tally_table(&b, "By kind", "Kind", json_object_get(obs, "by_kind"));
+	tally_table(&b, "By area", "Area", json_object_get(obs, "by_area"));
+	cell(&b, "h2", "Weapons");
+	tally_table(&b, "By category", "Category", json_object_get(w, "by_category"));
+	tally_table(&b, "By make", "Make", json_object_get(w, "by_make"));
+	tally_table(&b, "By country of manufacture", "Country", json_object_get(w, "by_country"));
+	cell(&b, "h2", "Ammunition");
+	tally_table(&b, "By calibre", "Calibre", json_object_get(a, "by_calibre"));
+	tally_table(&b, "By factory (headstamp)", "Factory", json_object_get(a, "by_factory"));
+	wam_buf_puts(&b, "</body>\n</html>\n");
+	int rc = 0;
+	if (!b.p)
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	else if (fwrite(b.p, 1, b.n, out) != b.n)
+		rc = wam_error_set(WAM_EIO, "out", "cannot write the report");
+	wam_buf_free(&b);
+	return rc;
+}

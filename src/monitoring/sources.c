@@ -1,0 +1,141 @@
+/* Sources and who may see them: a source's identity (who or what told the
+ * cell) is sealed with XChaCha20-Poly1305 under the registry's subkey for
+ * sources (store/secret.c), the observation's id as associated data, so
+ * neither the ledger nor the projection nor a copy of either holds it in
+ * clear; it is opened only for the principal who recorded the
+ * observation, a role allowed WAM_ACT_READ_SOURCES and the registry's
+ * owner, and each opening is logged. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitoring/room.h"
+#include "wam/auth.h"
+
+json_t *mon_recorded_by(wam_db *db)
+{
+	const wam_principal *p = wam_db_principal(db);
+	if (!p || !p->kind[0])
+		return json_pack("{s:s, s:n, s:s}", "kind", "owner", "id", "name", db->actor);
+	return json_pack("{s:s, s:s, s:s}", "kind", p->kind, "id", p->id, "name", p->name);
+}
+
+bool mon_may_open(wam_db *db, const json_t *recorded_by)
+{
+	const wam_principal *p = wam_db_principal(db);
+	if (!p || !p->kind[0])
+		return true;
+	if (wam_auth_allows(p->role, WAM_ACT_READ_SOURCES))
+		return true;
+	const char *kind = json_string_value(json_object_get(recorded_by, "kind"));
+	const char *id = json_string_value(json_object_get(recorded_by, "id"));
+	return kind && id && !strcmp(kind, p->kind) && !strcmp(id, p->id);
+}
+
+static int source_key(wam_db *db, unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES])
+{
+	_Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == 32, "a 32-byte key");
+	return wam_db_secret_key(db, WAM_SECRET_SOURCES, key);
+}
+
+int mon_seal(wam_db *db, char **out, const char *obs_id, const char *identity)
+{
+	unsigned char key[32];
+	size_t n = strlen(identity);
+	size_t len = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	unsigned char *box = malloc(len);
+	size_t b64 = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+	*out = malloc(b64);
+	int rc = box && *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	if (!rc)
+		rc = source_key(db, key);
+	if (!rc) {
+		unsigned long long clen = 0;
+		randombytes_buf(box, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+		crypto_aead_xchacha20poly1305_ietf_encrypt(
+		    box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, (const unsigned char *)identity, n,
+		    (const unsigned char *)obs_id, strlen(obs_id), NULL, box, key);
+		sodium_bin2base64(*out, b64, box, len, sodium_base64_VARIANT_ORIGINAL);
+	}
+	sodium_memzero(key, sizeof key);
+	free(box);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int mon_unseal(wam_db *db, char **out, const char *obs_id, const char *sealed)
+{
+	unsigned char key[32];
+	size_t cap = strlen(sealed), len = 0;
+	unsigned char *box = malloc(cap + 1);
+	*out = NULL;
+	if (!box)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	if (sodium_base642bin(box, cap + 1, sealed, cap, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) ||
+	    len < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+		free(box);
+		return wam_error_set(WAM_EINTEGRITY, "identity", "a sealed identity of observation %.40s is damaged",
+		                     obs_id);
+	}
+	int rc = source_key(db, key);
+	if (rc) {
+		free(box);
+		return rc;
+	}
+	size_t mlen = len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES - crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	unsigned long long got = 0;
+	char *m = malloc(mlen + 1);
+	if (!m)
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	else if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)m, &got, NULL,
+	                                                    box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+	                                                    len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+	                                                    (const unsigned char *)obs_id, strlen(obs_id), box, key))
+		rc = wam_error_set(WAM_EINTEGRITY, "identity",
+		                   "a sealed identity of observation %.40s does not open with this registry's key",
+		                   obs_id);
+	sodium_memzero(key, sizeof key);
+	free(box);
+	if (rc) {
+		free(m);
+		return rc;
+	}
+	m[got] = '\0';
+	*out = m;
+	return 0;
+}
+
+int mon_sources_show(wam_db *db, json_t *obs, const char *id)
+{
+	json_t *sources = json_object_get(obs, "sources"), *s, *opened = json_array();
+	bool may = mon_may_open(db, json_object_get(obs, "recorded_by"));
+	size_t i;
+	int rc = opened ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	json_array_foreach(sources, i, s)
+	{
+		const char *sealed = json_string_value(json_object_get(s, "identity_sealed"));
+		json_object_set_new(s, "identity_held", json_boolean(sealed != NULL));
+		if (!rc && sealed && may) {
+			char *identity = NULL, field[40];
+			if ((rc = mon_unseal(db, &identity, id, sealed)))
+				break;
+			json_object_set_new(s, "identity", json_string(identity));
+			sodium_memzero(identity, strlen(identity));
+			free(identity);
+			snprintf(field, sizeof field, "sources[%zu].identity", i);
+			json_array_append_new(opened, json_string(field));
+		}
+		json_object_del(s, "identity_sealed");
+	}
+	/* nothing opened is shown unless its read is logged (a read-only
+	 * handle shows no identity) */
+	if (!rc && json_array_size(opened) && wam_auth_log_read(db, id, opened, "monitoring: observation")) {
+		json_array_foreach(sources, i, s) json_object_del(s, "identity");
+		wam_error_clear();
+	}
+	json_decref(opened);
+	return rc;
+}
