@@ -24,7 +24,7 @@ function Figures({ title, rows, keyText, count }) {
   return html`<table class="list mon-report-table">
     <caption>${title}</caption>
     <thead><tr><th scope="col">${title}</th><th scope="col" class="num">${count}</th></tr></thead>
-    <tbody>${rows.map((r) => html`<tr key=${String(r.key)}><th scope="row"><bdi dir="auto">${keyText(r.key)}</bdi></th><td class="num">${fmtNumber(r.count)}</td></tr>`)}</tbody>
+    <tbody>${rows.map((r) => html`<tr key=${String(r.key)}><th scope="row"><bdi dir="auto" translate=${keyText === asIs ? false : undefined}>${keyText(r.key)}</bdi></th><td class="num">${fmtNumber(r.count)}</td></tr>`)}</tbody>
   </table>`;
 }
 

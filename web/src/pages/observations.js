@@ -19,7 +19,7 @@ import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, use
 import { PhotoField } from '../components/pickers.js';
 import { PointMap } from '../components/map.js';
 import { Facts, ItemLink, Table, When, linesOf } from '../components/stock.js';
-import { RegimeLink, regimeName, today } from '../components/embargo.js';
+import { RegimeLink, dayText, regimeName, today } from '../components/embargo.js';
 import { TraceState } from '../components/trace.js';
 import {
   ActorName, FindingLink, FindingState, Grade, ObsDay, ObservationLink, Place, Typed, YesNo, obsHref, rowsOf,
@@ -71,8 +71,9 @@ export function Observations({ user, route }) {
     navigate(href('observations', form.values)); // a new filter leaves a figure's observations
   };
   const F = (name, lbl, extra = {}) => html`<${Field} form=${form} name=${name} label=${lbl} ...${extra} />`;
-  const title = (o) => [label('obs_kind', o.kind), o.place?.name || o.place?.admin_area || countryName(o.place?.country), o.actor?.name]
-    .filter(Boolean).join(' · ') + ' · ' + String(o.observed_at || '').slice(0, 10);
+  // a point's name: the kind, the area (a proper name) or the country, the day
+  const title = (o) => [label('obs_kind', o.kind), o.place?.admin_area || countryName(o.place?.country), dayText(String(o.observed_at || '').slice(0, 10))]
+    .filter(Boolean).join(' · ');
   const points = (list || []).map((o) => ({
     id: o.id, area: hasPlace(o.place) ? [o.place.lat, o.place.lon] : null, tone: toneOf(o), title: title(o), href: obsHref(o.id),
     big: o.findings > 0, z: o.findings > 0 ? 2 : o.links > 0 ? 1 : 0,
