@@ -1,0 +1,674 @@
+/* Findings: what the cell concludes (a statement with its regime, actor and
+ * period), the evidence linked to it (observations, trace requests, hits),
+ * and rule R13, which the library holds whoever asks: a finding becomes
+ * corroborated only on two independent sources graded better than E and 5,
+ * or on a physical inspection with a documentary or trace result. A
+ * reported finding is frozen; a correction is a new finding that
+ * supersedes it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitoring/room.h"
+#include "wam/embargo.h"
+#include "wam/trace.h"
+
+enum { S_FINDING = MON_SLOT_FINDING, S_KIND_OBS, S_KIND_TRACE, S_KIND_HIT };
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static const wam_field actor_fields[] = {
+    {.name = "kind", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = mon_actor_kinds},
+    {.name = "name", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "country", .kind = WAM_FIELD_COUNTRY},
+    {0}};
+
+static const wam_field period_fields[] = {{.name = "from", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_REQUIRED},
+                                          {.name = "to", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_REQUIRED},
+                                          {0}};
+
+static const wam_field finding_fields[] = {
+    {.name = "statement",
+     .kind = WAM_FIELD_TEXT,
+     .flags = WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE,
+     .max = WAM_MAX_NOTES},
+    {.name = "regime", .kind = WAM_FIELD_TEXT, .max = 64},
+    {.name = "actor", .kind = WAM_FIELD_OTHER},
+    {.name = "period", .kind = WAM_FIELD_OTHER},
+    {.name = "country", .kind = WAM_FIELD_COUNTRY},
+    {.name = "supersedes", .kind = WAM_FIELD_TEXT, .max = 40},
+    {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {.name = "links", .kind = WAM_FIELD_OTHER},
+    {0}};
+
+static const wam_field report_fields[] = {
+    {.name = "to", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
+    {.name = "date", .kind = WAM_FIELD_DATE},
+    {.name = "reference", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
+    {0}};
+
+/* An object `key` of `in` checked against `fields` into `p`. */
+static int take_object(wam_db *db, json_t *p, const json_t *in, const char *key, const wam_field *fields)
+{
+	const json_t *v = json_object_get(in, key);
+	char prefix[32];
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return wam_error_set(WAM_EINVAL, key, "%s must be an object", key);
+	json_t *o = json_object();
+	snprintf(prefix, sizeof prefix, "%s.", key);
+	int rc = wam_field_check(db, o, v, fields, prefix, 0);
+	if (!rc)
+		json_object_set(p, key, o);
+	json_decref(o);
+	return rc;
+}
+
+/* The state of finding `id` into `state` (of 16 bytes): WAM_ENOTFOUND. */
+static int finding_state(wam_db *db, const char *id, char state[16])
+{
+	json_t *row = NULL;
+	if (!mon_ready(db))
+		return wam_error_set(WAM_ENOTFOUND, "id", "no finding with id '%.40s'", id ? id : "");
+	int rc = wam_query_one(db, &row, "SELECT state FROM findings WHERE id=?", id, "finding");
+	if (!rc)
+		snprintf(state, 16, "%s", str(row, "state"));
+	json_decref(row);
+	return rc;
+}
+
+/* What `target` is: an observation, a trace request or a hit. */
+static int target_kind(wam_db *db, const char *target, const char **kind)
+{
+	static const struct {
+		const char *kind, *sql;
+		int slot;
+	} kinds[] = {{"observation", "SELECT 1 FROM observations WHERE id=?", S_KIND_OBS},
+	             {"trace", "SELECT 1 FROM trace_requests WHERE id=?", S_KIND_TRACE},
+	             {"hit", "SELECT 1 FROM hits WHERE id=?", S_KIND_HIT}};
+	*kind = NULL;
+	if (!target || !*target)
+		return wam_error_set(WAM_EINVAL, "target", "target is required");
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		sqlite3_stmt *st = mon_stmt(db, kinds[i].slot, kinds[i].sql);
+		if (!st)
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (r == SQLITE_ROW) {
+			*kind = kinds[i].kind;
+			return 0;
+		}
+		if (r != SQLITE_DONE)
+			return wam_sql_fail(db->conn, "finding what a link names");
+	}
+	return wam_error_set(WAM_ENOTFOUND, "target", "no observation, trace request or hit with id '%.40s'", target);
+}
+
+/* Appends finding.linked unless `target` is linked already. */
+static int link_one(wam_db *db, const char *id, const char *target, const char *note)
+{
+	const char *kind;
+	json_t *row = NULL;
+	int rc = target_kind(db, target, &kind);
+	if (rc)
+		return rc;
+	if ((rc = wam_query_row(db, &row, "SELECT 1 AS yes FROM finding_links WHERE finding_id=? AND target=?", id,
+	                        target)) ||
+	    row) {
+		json_decref(row);
+		return rc;
+	}
+	json_t *p = json_pack("{s:s, s:s}", "target", target, "kind", kind), *n = json_object();
+	if (note && *note) {
+		json_t *in = json_pack("{s:s}", "note", note);
+		rc = wam_take_text(n, in, "note", "note", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0);
+		json_decref(in);
+		if (!rc)
+			json_object_update(p, n);
+	}
+	if (!rc)
+		rc = wam_ledger_append(db, "finding.linked", id, p, NULL);
+	json_decref(p);
+	json_decref(n);
+	return rc;
+}
+
+static int check_regime(wam_db *db, const char *regime)
+{
+	json_t *list = NULL, *r = NULL;
+	if (!regime)
+		return 0;
+	int rc = wam_embargo_regime_list(db, &list, NULL);
+	if (!rc && json_array_size(list)) {
+		rc = wam_embargo_regime_get(db, &r, regime, NULL);
+		if (rc == WAM_ENOTFOUND)
+			rc = wam_error_set(WAM_EINVAL, "regime",
+			                   "regime '%.64s' is not an arms embargo regime of this registry", regime);
+	}
+	json_decref(list);
+	json_decref(r);
+	return rc;
+}
+
+int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
+{
+	char id[WAM_ID_LEN + 1];
+	json_t *p = json_object();
+	const json_t *links, *t;
+	size_t i;
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)))
+		goto done;
+	if (!json_is_object(finding)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a finding is a JSON object");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = wam_field_check(db, p, finding, finding_fields, "", 0)) ||
+	    (rc = take_object(db, p, finding, "actor", actor_fields)) ||
+	    (rc = take_object(db, p, finding, "period", period_fields)) || (rc = check_regime(db, str(p, "regime"))))
+		goto fail;
+	const json_t *period = json_object_get(p, "period");
+	if (period && strcmp(str(period, "from"), str(period, "to")) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "period.to", "period.to %s is before period.from %s", str(period, "to"),
+		                   str(period, "from"));
+		goto fail;
+	}
+	const char *supersedes = str(p, "supersedes");
+	if (supersedes) {
+		char state[16];
+		if ((rc = finding_state(db, supersedes, state))) {
+			rc = wam_error_set(WAM_EINVAL, "supersedes", "supersedes: no finding with id '%.40s'",
+			                   supersedes);
+			goto fail;
+		}
+		if (strcmp(state, "reported")) {
+			rc = wam_error_set(
+			    WAM_ECONFLICT, "supersedes",
+			    "finding %.40s is %s: only a reported finding is corrected by a new one, a draft"
+			    " or corroborated one is changed by its links",
+			    supersedes, state);
+			goto fail;
+		}
+	}
+	links = json_object_get(finding, "links");
+	if (links && !json_is_null(links) && !json_is_array(links)) {
+		rc = wam_error_set(WAM_EINVAL, "links", "links must be a list of ids");
+		goto fail;
+	}
+	json_object_set_new(p, "created_by", json_string(db->actor));
+	wam_db_new_id(db, id);
+	if ((rc = wam_ledger_append(db, "finding.drafted", id, p, NULL)))
+		goto fail;
+	json_array_foreach(links, i, t)
+	{
+		if ((rc = link_one(db, id, json_string_value(t), NULL))) {
+			char part[32];
+			snprintf(part, sizeof part, "links[%zu]", i);
+			rc = wam_error_inside(rc, part);
+			goto fail;
+		}
+	}
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_monitoring_finding_get(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	return rc;
+}
+
+int wam_monitoring_finding_link(wam_db *db, json_t **out, const char *id, const char *target, const char *note)
+{
+	char state[16];
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = finding_state(db, id, state)))
+		goto fail;
+	if (!strcmp(state, "reported")) {
+		rc = wam_error_set(
+		    WAM_ECONFLICT, "id",
+		    "finding %.40s is reported and frozen: a correction is a new finding that supersedes it", id);
+		goto fail;
+	}
+	if ((rc = link_one(db, id, target, note)))
+		goto fail;
+	if ((rc = wam_db_commit(db)))
+		return rc;
+	return out ? wam_monitoring_finding_get(db, out, id) : 0;
+fail:
+	wam_db_rollback(db);
+	return rc;
+}
+
+int wam_monitoring_finding_unlink(wam_db *db, json_t **out, const char *id, const char *target)
+{
+	char state[16];
+	json_t *row = NULL, *p = NULL;
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = finding_state(db, id, state)))
+		goto fail;
+	if (strcmp(state, "draft")) {
+		rc = wam_error_set(WAM_ECONFLICT, "id",
+		                   "finding %.40s is %s: it keeps the evidence it was corroborated on", id, state);
+		goto fail;
+	}
+	if ((rc = wam_query_row(db, &row, "SELECT 1 AS yes FROM finding_links WHERE finding_id=? AND target=?", id,
+	                        target ? target : "")))
+		goto fail;
+	if (!row) {
+		rc = wam_error_set(WAM_ENOTFOUND, "target", "finding %.40s has no link to '%.40s'", id,
+		                   target ? target : "");
+		goto fail;
+	}
+	p = json_pack("{s:s}", "target", target);
+	if ((rc = wam_ledger_append(db, "finding.unlinked", id, p, NULL)))
+		goto fail;
+	json_decref(p);
+	json_decref(row);
+	if ((rc = wam_db_commit(db)))
+		return rc;
+	return out ? wam_monitoring_finding_get(db, out, id) : 0;
+fail:
+	json_decref(p);
+	json_decref(row);
+	wam_db_rollback(db);
+	return rc;
+}
+
+/* ---- rule R13 ---- */
+
+/* Better than reliability E and credibility 5: A–D and 1–4. */
+static bool graded(const json_t *s)
+{
+	const char *r = str(s, "reliability");
+	json_int_t c = json_integer_value(json_object_get(s, "credibility"));
+	return r && r[0] >= 'A' && r[0] <= 'D' && c >= 1 && c <= 4;
+}
+
+/* What the rule says, as a message and (when `err`) as an error. */
+static json_t *verdict_message(bool holds, int rule, long independent, bool physical, bool documentary, long links,
+                               bool err)
+{
+	if (holds && rule == 2) {
+		if (err)
+			return NULL;
+		return wam_message_json("the finding rests on %ld independent sources graded better than E and 5",
+		                        independent);
+	}
+	if (holds)
+		return err ? NULL
+		           : wam_message_json(
+		                 "the finding rests on a physical inspection and a documentary or trace result");
+	if (!links) {
+		if (err)
+			wam_error_set(
+			    WAM_ECONFLICT, "evidence",
+			    "no evidence is linked to the finding: R13 needs two independent sources, or a physical"
+			    " inspection and a documentary or trace result");
+		return err ? NULL
+		           : wam_message_json(
+		                 "no evidence is linked to the finding: R13 needs two independent sources, or a"
+		                 " physical inspection and a documentary or trace result");
+	}
+	if (physical && !documentary) {
+		if (err)
+			wam_error_set(
+			    WAM_ECONFLICT, "evidence",
+			    "a physical inspection but no documentary or trace result, and %ld independent sources"
+			    " graded better than E and 5: R13 needs two independent sources, or a physical"
+			    " inspection and a documentary or trace result",
+			    independent);
+		return err ? NULL
+		           : wam_message_json(
+		                 "a physical inspection but no documentary or trace result, and %ld independent"
+		                 " sources graded better than E and 5: R13 needs two independent sources, or a"
+		                 " physical inspection and a documentary or trace result",
+		                 independent);
+	}
+	if (err)
+		wam_error_set(
+		    WAM_ECONFLICT, "evidence",
+		    "%ld independent sources graded better than E and 5 and no physical inspection with a"
+		    " documentary or trace result: R13 needs two independent sources, or a physical inspection"
+		    " and a documentary or trace result",
+		    independent);
+	return err ? NULL
+	           : wam_message_json("%ld independent sources graded better than E and 5 and no physical inspection"
+	                              " with a documentary or trace result: R13 needs two independent sources, or a"
+	                              " physical inspection and a documentary or trace result",
+	                              independent);
+}
+
+/* The facts the rule weighs, from the finding's linked evidence. */
+static int rule_facts(wam_db *db, const char *id, long *independent, bool *physical, bool *documentary, long *links)
+{
+	json_t *rows = NULL, *r, *seen = json_object();
+	size_t i, j;
+	*independent = 0;
+	*physical = *documentary = false;
+	int rc = wam_query_rows(db, &rows,
+	                        "SELECT l.kind, l.target, o.body,"
+	                        " (SELECT x.result FROM trace_responses x WHERE x.request_id=l.target"
+	                        " ORDER BY x.n DESC LIMIT 1) AS result"
+	                        " FROM finding_links l LEFT JOIN observations o ON o.id=l.target"
+	                        " WHERE l.finding_id=? ORDER BY l.seq",
+	                        id, NULL);
+	if (rc || !seen) {
+		json_decref(seen);
+		return rc ? rc : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	*links = (long)json_array_size(rows);
+	json_array_foreach(rows, i, r)
+	{
+		const char *kind = str(r, "kind"), *result = str(r, "result");
+		if (!strcmp(kind, "trace") && result && (!strcmp(result, "record_found") || !strcmp(result, "partial")))
+			*documentary = true;
+		if (strcmp(kind, "observation"))
+			continue;
+		mon_decode(r, "body");
+		const json_t *body = json_object_get(r, "body"), *s;
+		if (json_array_size(json_object_get(body, "documents")))
+			*documentary = true;
+		json_array_foreach(json_object_get(body, "sources"), j, s)
+		{
+			const char *type = str(s, "type");
+			if (type && !strcmp(type, "physical_inspection"))
+				*physical = true;
+			if (type && !strcmp(type, "document"))
+				*documentary = true;
+			if (!json_is_true(json_object_get(s, "independent")) || !graded(s))
+				continue;
+			/* a source is one however many observations it told: its
+			 * ref names it; without one it is this observation's own */
+			char key[160];
+			if (str(s, "ref"))
+				snprintf(key, sizeof key, "ref:%s", str(s, "ref"));
+			else
+				snprintf(key, sizeof key, "%s#%zu", str(r, "target"), j);
+			json_object_set_new(seen, key, json_true());
+		}
+	}
+	*independent = (long)json_object_size(seen);
+	json_decref(seen);
+	json_decref(rows);
+	return 0;
+}
+
+int mon_rule(wam_db *db, json_t **out, const char *id)
+{
+	long independent, links;
+	bool physical, documentary;
+	int rc = rule_facts(db, id, &independent, &physical, &documentary, &links);
+	*out = NULL;
+	if (rc)
+		return rc;
+	int rule = independent >= 2 ? 2 : physical && documentary ? 1 : 0;
+	json_t *said = verdict_message(rule != 0, rule, independent, physical, documentary, links, false);
+	*out = json_pack("{s:b, s:s?, s:i, s:b, s:b, s:O?, s:O?, s:O?}", "holds", rule != 0, "rule",
+	                 rule == 2   ? "two_independent_sources"
+	                 : rule == 1 ? "physical_and_documentary"
+	                             : NULL,
+	                 "independent_sources", (int)independent, "physical", physical, "documentary", documentary,
+	                 "message_id", json_object_get(said, "message_id"), "message", json_object_get(said, "message"),
+	                 "args", json_object_get(said, "args"));
+	if (*out && !json_object_get(*out, "rule"))
+		json_object_set_new(*out, "rule", json_null());
+	json_decref(said);
+	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+}
+
+int wam_monitoring_finding_rule(wam_db *db, json_t **out, const char *id)
+{
+	char state[16];
+	int rc;
+	*out = NULL;
+	if ((rc = mon_national(db)) || (rc = finding_state(db, id, state)))
+		return rc;
+	return mon_rule(db, out, id);
+}
+
+int wam_monitoring_finding_corroborate(wam_db *db, json_t **out, const char *id)
+{
+	char state[16], today[11];
+	json_t *verdict = NULL, *p = NULL;
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = finding_state(db, id, state)))
+		goto fail;
+	if (strcmp(state, "draft")) {
+		rc = wam_error_set(WAM_ECONFLICT, "id", "finding %.40s is %s already", id, state);
+		goto fail;
+	}
+	if ((rc = mon_rule(db, &verdict, id)))
+		goto fail;
+	if (!json_is_true(json_object_get(verdict, "holds"))) {
+		long independent, links;
+		bool physical, documentary;
+		if (!(rc = rule_facts(db, id, &independent, &physical, &documentary, &links))) {
+			verdict_message(false, 0, independent, physical, documentary, links, true);
+			rc = WAM_ECONFLICT;
+		}
+		goto fail;
+	}
+	wam_date_today(today);
+	p = json_pack("{s:s, s:O}", "date", today, "rule", verdict);
+	if ((rc = wam_ledger_append(db, "finding.corroborated", id, p, NULL)))
+		goto fail;
+	json_decref(p);
+	json_decref(verdict);
+	if ((rc = wam_db_commit(db)))
+		return rc;
+	return out ? wam_monitoring_finding_get(db, out, id) : 0;
+fail:
+	json_decref(p);
+	json_decref(verdict);
+	wam_db_rollback(db);
+	return rc;
+}
+
+int wam_monitoring_finding_report(wam_db *db, json_t **out, const char *id, const json_t *report)
+{
+	char state[16], today[11];
+	json_t *p = json_object();
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)))
+		goto done;
+	if (!json_is_object(report)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a report of a finding is a JSON object");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = finding_state(db, id, state)))
+		goto fail;
+	if (strcmp(state, "corroborated")) {
+		rc = !strcmp(state, "reported")
+		         ? wam_error_set(
+		               WAM_ECONFLICT, "id",
+		               "finding %.40s is reported and frozen: a correction is a new finding that supersedes it",
+		               id)
+		         : wam_error_set(WAM_ECONFLICT, "id",
+		                         "finding %.40s is a draft: it is reported once corroborated", id);
+		goto fail;
+	}
+	if ((rc = wam_field_check(db, p, report, report_fields, "", 0)))
+		goto fail;
+	wam_date_today(today);
+	if (!str(p, "date"))
+		json_object_set_new(p, "date", json_string(today));
+	else if (strcmp(str(p, "date"), today) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "date", "date %s is in the future", str(p, "date"));
+		goto fail;
+	}
+	if ((rc = wam_ledger_append(db, "finding.reported", id, p, NULL)))
+		goto fail;
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_monitoring_finding_get(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	return rc;
+}
+
+#define LINKS_SQL                                                                                                      \
+	"SELECT l.kind, l.target, l.note,"                                                                             \
+	" CASE l.kind WHEN 'observation' THEN o.kind || ', ' || o.country || coalesce(', ' || o.actor, '')"            \
+	" WHEN 'trace' THEN 'trace request ' || coalesce(t.serial, '') || ' (' || t.state || ')'"                      \
+	" ELSE 'hit ' || h.reason || ' (' || h.state || ')' END AS label,"                                             \
+	" CASE l.kind WHEN 'observation' THEN o.observed_on WHEN 'trace' THEN substr(t.created, 1, 10)"                \
+	" ELSE (SELECT substr(time, 1, 10) FROM events WHERE seq=h.found_seq) END AS date"                             \
+	" FROM finding_links l LEFT JOIN observations o ON o.id=l.target LEFT JOIN trace_requests t ON t.id=l.target"  \
+	" LEFT JOIN hits h ON h.id=l.target WHERE l.finding_id=? ORDER BY l.seq"
+
+int wam_monitoring_finding_get(wam_db *db, json_t **out, const char *id)
+{
+	json_t *row = NULL, *f, *list = NULL, *rule = NULL;
+	int rc;
+	*out = NULL;
+	if ((rc = mon_national(db)))
+		return rc;
+	if (!mon_ready(db))
+		return wam_error_set(WAM_ENOTFOUND, "id", "no finding with id '%.40s'", id ? id : "");
+	if ((rc = wam_query_one(db, &row,
+	                        "SELECT id, state, body, created, created_by, corroborated, verdict, reported,"
+	                        " (SELECT g.id FROM findings g WHERE g.supersedes=f.id ORDER BY g.created_seq LIMIT 1)"
+	                        " AS superseded_by FROM findings f WHERE id=?",
+	                        id, "finding")))
+		return rc;
+	mon_decode(row, "body");
+	mon_decode(row, "verdict");
+	mon_decode(row, "reported");
+	const json_t *body = json_object_get(row, "body");
+	f = json_pack(
+	    "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id", json_object_get(row, "id"),
+	    "state", json_object_get(row, "state"), "statement", json_object_get(body, "statement"), "regime",
+	    json_object_get(body, "regime") ? json_object_get(body, "regime") : json_null(), "actor",
+	    json_object_get(body, "actor") ? json_object_get(body, "actor") : json_null(), "period",
+	    json_object_get(body, "period") ? json_object_get(body, "period") : json_null(), "country",
+	    json_object_get(body, "country") ? json_object_get(body, "country") : json_null(), "notes",
+	    json_object_get(body, "notes") ? json_object_get(body, "notes") : json_null(), "supersedes",
+	    json_object_get(body, "supersedes") ? json_object_get(body, "supersedes") : json_null(), "superseded_by",
+	    json_object_get(row, "superseded_by"), "created", json_object_get(row, "created"), "created_by",
+	    json_object_get(row, "created_by"), "corroborated", json_object_get(row, "corroborated"));
+	if (!f) {
+		json_decref(row);
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	json_object_set(f, "reported", json_object_get(row, "reported"));
+	/* the verdict it was corroborated on, kept; a draft's as it stands */
+	if (json_is_object(json_object_get(row, "verdict")))
+		json_object_set(f, "rule", json_object_get(row, "verdict"));
+	else if ((rc = mon_rule(db, &rule, id)))
+		goto fail;
+	else
+		json_object_set_new(f, "rule", rule);
+	if ((rc = wam_query_rows(db, &list, LINKS_SQL, id, NULL)))
+		goto fail;
+	json_object_set_new(f, "links", list);
+	if ((rc = wam_query_rows(db, &list,
+	                         "SELECT seq, manifest_hash, redacted, files, time FROM evidence_packs"
+	                         " WHERE finding_id=? ORDER BY seq",
+	                         id, NULL)))
+		goto fail;
+	json_object_set_new(f, "packs", list);
+	json_decref(row);
+	*out = f;
+	return 0;
+fail:
+	json_decref(row);
+	json_decref(f);
+	return rc;
+}
+
+int wam_monitoring_finding_list(wam_db *db, json_t **out, const char *state, const char *regime)
+{
+	json_t *rows = NULL, *r;
+	size_t i;
+	int rc;
+	*out = NULL;
+	if ((rc = mon_national(db)))
+		return rc;
+	if (state && !wam_in_vocab(mon_finding_states, state))
+		return wam_error_set(WAM_EINVAL, "state", "state is draft, corroborated or reported, not '%.20s'",
+		                     state);
+	if (!mon_ready(db))
+		return (*out = json_array()) ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	if ((rc = wam_query_rows(db, &rows,
+	                         "SELECT id, state, statement, regime, json_extract(body,'$.actor') AS actor, country,"
+	                         " created, (SELECT count(*) FROM finding_links l WHERE l.finding_id=f.id) AS links,"
+	                         " json_extract(verdict,'$.holds') AS holds FROM findings f"
+	                         " WHERE (?1 IS NULL OR state=?1) AND (?2 IS NULL OR regime=?2)"
+	                         " ORDER BY created_seq DESC",
+	                         state, regime)))
+		return rc;
+	json_array_foreach(rows, i, r)
+	{
+		mon_decode(r, "actor");
+		if (json_is_integer(json_object_get(r, "holds"))) {
+			json_object_set_new(r, "holds", json_boolean(json_integer_value(json_object_get(r, "holds"))));
+			continue;
+		}
+		json_t *rule = NULL;
+		if ((rc = mon_rule(db, &rule, str(r, "id")))) {
+			json_decref(rows);
+			return rc;
+		}
+		json_object_set(r, "holds", json_object_get(rule, "holds"));
+		json_decref(rule);
+	}
+	*out = rows;
+	return 0;
+}
+
+/* ---- the evidence pack's record ---- */
+
+int wam_monitoring_record_pack(wam_db *db, const char *finding_id, const json_t *pack)
+{
+	char state[16];
+	int rc;
+	const json_t *hash = json_object_get(pack, "manifest_hash"), *redacted = json_object_get(pack, "redacted"),
+	             *files = json_object_get(pack, "files");
+	if (!json_is_string(hash) || !json_is_boolean(redacted) || !json_is_integer(files))
+		return wam_error_set(WAM_EINVAL, "pack",
+		                     "an evidence pack's record has manifest_hash, redacted and files");
+	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+		return rc;
+	json_t *p = json_pack("{s:s, s:O, s:O, s:O}", "finding_id", finding_id ? finding_id : "", "manifest_hash", hash,
+	                      "redacted", redacted, "files", files);
+	if (!(rc = finding_state(db, finding_id, state)) &&
+	    !(rc = wam_ledger_append(db, "evidence.packed", finding_id, p, NULL))) {
+		json_decref(p);
+		return wam_db_commit(db);
+	}
+	json_decref(p);
+	wam_db_rollback(db);
+	return rc;
+}

@@ -1,0 +1,117 @@
+/* An observed item becomes a trace request in one step: what the
+ * observation says of it (identification, markings as read, photos) and of
+ * where and how it was seen fills the request, which the trace room drafts
+ * (wam_trace_request_draft); the observation lists the request. */
+#include <string.h>
+
+#include "monitoring/room.h"
+#include "wam/trace.h"
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* The request the observation's item `n` makes, before `details`. */
+static json_t *request_of(const char *id, const json_t *obs, const json_t *it)
+{
+	static const char *const copied[] = {"make",    "model", "category", "calibre", "serial",
+	                                     "country", "year",  "photos",   NULL};
+	json_t *item = json_object(), *markings = json_array(), *req, *m;
+	const json_t *place = json_object_get(obs, "place");
+	char where[3 * WAM_MAX_TEXT + 16], how[160];
+	size_t i;
+	for (const char *const *k = copied; *k; k++)
+		if (json_object_get(it, *k))
+			json_object_set(item, *k, json_object_get(it, *k));
+	json_array_foreach(json_object_get(it, "markings"), i, m)
+	{
+		json_array_append_new(markings,
+		                      json_pack("{s:O, s:O, s:O}", "component", json_object_get(m, "component"), "kind",
+		                                json_object_get(m, "kind"), "text", json_object_get(m, "text")));
+	}
+	json_object_set_new(item, "markings", markings);
+	snprintf(where, sizeof where, "%s%s%s%s%s", str(place, "name") ? str(place, "name") : "",
+	         str(place, "name") ? ", " : "", str(place, "admin_area") ? str(place, "admin_area") : "",
+	         str(place, "admin_area") ? ", " : "", str(place, "country"));
+	snprintf(how, sizeof how, "observation %s (%s) by %.60s", id, str(obs, "kind"), str(obs, "unit"));
+	char date[11];
+	snprintf(date, sizeof date, "%.10s", str(obs, "observed_at"));
+	req = json_pack("{s:o, s:{s:s, s:s, s:s}}", "item", item, "recovery", "date", date, "place", where,
+	                "circumstances", how);
+	if (req && str(obs, "regime"))
+		json_object_set_new(req, "illicit_reason", json_string("embargo_violation"));
+	return req;
+}
+
+int wam_monitoring_observation_trace(wam_db *db, json_t **out, const char *id, int item, const json_t *details)
+{
+	json_t *row = NULL, *req = NULL, *draft = NULL, *p = NULL;
+	const json_t *it;
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)))
+		return rc;
+	if (details && !json_is_object(details))
+		return wam_error_set(WAM_EINVAL, NULL, "a trace request's details are a JSON object");
+	if (!mon_ready(db))
+		return wam_error_set(WAM_ENOTFOUND, "id", "no observation with id '%.40s'", id ? id : "");
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = wam_query_one(db, &row, "SELECT body FROM observations WHERE id=?", id, "observation")))
+		goto fail;
+	mon_decode(row, "body");
+	const json_t *obs = json_object_get(row, "body");
+	it = item >= 0 ? json_array_get(json_object_get(obs, "items"), (size_t)item) : NULL;
+	if (!it) {
+		rc = wam_error_set(WAM_EINVAL, "item", "observation %.40s has no item %d (it has %zu)", id, item,
+		                   json_array_size(json_object_get(obs, "items")));
+		goto fail;
+	}
+	if (!strcmp(str(it, "kind"), "ammunition")) {
+		rc = wam_error_set(
+		    WAM_EINVAL, "item",
+		    "item %d of observation %.40s is ammunition: a trace request traces a weapon or a part", item, id);
+		goto fail;
+	}
+	if (!(req = request_of(id, obs, it))) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	/* the details' fields win; an object they give is merged one level */
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)details, k, v)
+	{
+		json_t *mine = json_object_get(req, k);
+		if (json_is_object(mine) && json_is_object(v))
+			json_object_update(mine, v);
+		else
+			json_object_set(req, k, v);
+	}
+	if ((rc = wam_trace_request_draft(db, &draft, req)))
+		goto fail;
+	p = json_pack("{s:i, s:O}", "item", item, "request_id", json_object_get(draft, "id"));
+	if (!p) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	if ((rc = wam_ledger_append(db, "observation.traced", id, p, NULL)))
+		goto fail;
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out) {
+		*out = draft;
+		draft = NULL;
+	}
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(row);
+	json_decref(req);
+	json_decref(draft);
+	json_decref(p);
+	return rc;
+}
