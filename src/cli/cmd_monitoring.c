@@ -50,6 +50,14 @@ static json_t *flat(const json_t *o)
 		json_object_set_new(c, "actor", json_string(buf));
 		json_object_set_new(c, "actor_name", json_string(cli_text(actor, "name")));
 	}
+	static const char *const who[] = {"recorded_by", "created_by"};
+	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+		const json_t *p = json_object_get(o, who[i]);
+		if (json_is_object(p)) {
+			snprintf(buf, sizeof buf, "%s (%s)", cli_text(p, "name"), cli_text(p, "kind"));
+			json_object_set_new(c, who[i], json_string(buf));
+		}
+	}
 	const json_t *period = json_object_get(o, "period");
 	if (json_is_object(period)) {
 		snprintf(buf, sizeof buf, "%s to %s", cli_text(period, "from"), cli_text(period, "to"));

@@ -222,8 +222,9 @@ static int custody(wam_db *db, json_t **out, const char *finding_id, const json_
 	return rc;
 }
 
-/* Adds traces/<id>.json for the trace request `rid` unless it is in. */
-static int add_trace(wam_db *db, pack *k, json_t *subjects, const char *rid)
+/* Adds traces/<id>.json for the trace request `rid` unless it is in, and
+ * its item's photos to `photos`. */
+static int add_trace(wam_db *db, pack *k, json_t *subjects, json_t *photos, const char *rid)
 {
 	char path[96];
 	json_t *t = NULL;
@@ -233,6 +234,7 @@ static int add_trace(wam_db *db, pack *k, json_t *subjects, const char *rid)
 	int rc = wam_trace_request_get(db, &t, rid, 0);
 	if (!rc) {
 		json_object_set_new(subjects, rid, json_true());
+		photos_of_list(photos, json_object_get(json_object_get(t, "item"), "photos"));
 		rc = pack_add_json(k, path, t);
 	}
 	json_decref(t);
@@ -256,7 +258,9 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 		if (!kind || !target || json_object_get(subjects, target))
 			continue;
 		if (!strcmp(kind, "observation")) {
-			if ((rc = wam_monitoring_observation_get(db, &o, target)))
+			/* a redacted pack opens no identity: none is read */
+			if ((rc = redact ? mon_observation_unopened(db, &o, target, true)
+			                 : wam_monitoring_observation_get(db, &o, target)))
 				goto done;
 			if (redact)
 				redact_sources(o);
@@ -269,13 +273,13 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 			json_t *t;
 			json_array_foreach(json_object_get(o, "traces"), j, t)
 			{
-				if ((rc = add_trace(db, k, subjects, str(t, "request_id"))))
+				if ((rc = add_trace(db, k, subjects, photos, str(t, "request_id"))))
 					goto done;
 			}
 			json_decref(o);
 			o = NULL;
 		} else if (!strcmp(kind, "trace")) {
-			if ((rc = add_trace(db, k, subjects, target)))
+			if ((rc = add_trace(db, k, subjects, photos, target)))
 				goto done;
 		} else if (!strcmp(kind, "hit")) {
 			if ((rc = wam_trace_hit_get(db, &o, target)))
@@ -364,6 +368,8 @@ int wam_monitoring_evidence_pack(wam_db *db, json_t **out, const char *id, const
 	size_t bytes = 0;
 	if (out)
 		*out = NULL;
+	if ((rc = mon_national(db)))
+		goto done;
 	if (!path || !*path) {
 		rc = wam_error_set(WAM_EINVAL, "out", "give the file to write the evidence pack to");
 		goto done;
@@ -672,6 +678,8 @@ int wam_monitoring_evidence_verify(wam_db *db, json_t **out, const char *path, c
 	json_t *problems = json_array(), *signer = json_object(), *manifest = NULL, *finding = NULL;
 	int rc = 0;
 	*out = NULL;
+	if ((rc = mon_national(db)))
+		goto done;
 	if (public_key && !hex_key(public_key)) {
 		rc = wam_error_set(WAM_EINVAL, "public_key", "the public key is not an Ed25519 key (64 hex digits)");
 		goto done;

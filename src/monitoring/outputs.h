@@ -7,11 +7,7 @@
 #include <jansson.h>
 
 #include "internal.h"
-
-/* Records a pack made (the evidence.packed event, {finding_id,
- * manifest_hash, redacted, files}) inside the open transaction: the
- * monitoring room's own door to its ledger (room.c). */
-int wam_monitoring_record_pack(wam_db *db, const char *finding_id, const json_t *pack);
+#include "monitoring/room.h"
 
 /* A tally of figures by key, each kept with its first and last date seen
  * and the observations it came from: a profile's or a report's by_*. */
@@ -30,9 +26,15 @@ void mon_tally_free(mon_tally *t);
 /* The date part (YYYY-MM-DD) of an observation's observed_at into `out`. */
 void mon_date_of(char out[11], const json_t *observation);
 
+/* Observation `id` as wam_monitoring_observation_get() shows it to a
+ * reader who may not open its sources' identities — none is opened, so
+ * none is logged as read — with its matches, links, traces and findings
+ * when `related`: what a profile, a report and a redacted pack read. */
+int mon_observation_unopened(wam_db *db, json_t **out, const char *id, bool related);
+
 /* Every observation in `list` (as wam_monitoring_observation_list gives
- * it) read whole with wam_monitoring_observation_get, oldest first, in
- * `*out`. */
+ * it) read whole with mon_observation_unopened (no source), oldest first,
+ * in `*out`. */
 int mon_observations_full(wam_db *db, json_t **out, const json_t *list);
 
 /* The weapon and ammunition figures of the observations `full`: sets on

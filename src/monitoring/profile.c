@@ -85,6 +85,41 @@ void mon_date_of(char out[11], const json_t *observation)
 	snprintf(out, 11, "%.10s", at ? at : "");
 }
 
+int mon_observation_unopened(wam_db *db, json_t **out, const char *id, bool related)
+{
+	json_t *row = NULL, *obs, *s;
+	size_t i;
+	int rc;
+	*out = NULL;
+	if ((rc = wam_query_one(db, &row, "SELECT id, body, recorded_by, recorded_at FROM observations WHERE id=?", id,
+	                        "observation")))
+		return rc;
+	mon_decode(row, "body");
+	mon_decode(row, "recorded_by");
+	obs = json_incref(json_object_get(row, "body"));
+	if (!json_is_object(obs)) {
+		json_decref(obs);
+		json_decref(row);
+		return wam_error_set(WAM_EINTEGRITY, "id", "observation %.40s is not readable", id);
+	}
+	json_object_set(obs, "id", json_object_get(row, "id"));
+	json_object_set(obs, "recorded_by", json_object_get(row, "recorded_by"));
+	json_object_set(obs, "recorded_at", json_object_get(row, "recorded_at"));
+	json_decref(row);
+	json_array_foreach(json_object_get(obs, "sources"), i, s)
+	{
+		json_object_set_new(s, "identity_held", json_boolean(json_object_get(s, "identity_sealed") != NULL));
+		json_object_del(s, "identity_sealed");
+		json_object_del(s, "identity");
+	}
+	if (related && (rc = mon_observation_related(db, obs, id))) {
+		json_decref(obs);
+		return rc;
+	}
+	*out = obs;
+	return 0;
+}
+
 static int cmp_observed(const void *a, const void *b)
 {
 	const char *x = str(*(json_t *const *)a, "observed_at"), *y = str(*(json_t *const *)b, "observed_at");
@@ -101,9 +136,9 @@ int mon_observations_full(wam_db *db, json_t **out, const json_t *list)
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	json_array_foreach(list, i, v)
 	{
-		if (rc || (rc = wam_monitoring_observation_get(db, &all[i], str(v, "id"))))
+		if (rc || (rc = mon_observation_unopened(db, &all[i], str(v, "id"), false)))
 			break;
-		/* a profile or a report shows no source: none is opened for it */
+		/* a profile or a report shows no source */
 		json_object_del(all[i], "sources");
 	}
 	if (!rc) {
@@ -255,10 +290,13 @@ int wam_monitoring_profile_actor(wam_db *db, json_t **out, const char *name)
 {
 	json_t *full = NULL, *p = NULL;
 	*out = NULL;
+	int rc = mon_national(db);
+	if (rc)
+		return rc;
 	if (!name || !*name)
 		return wam_error_set(WAM_EINVAL, "name", "give the actor's name");
 	wam_observation_filter f = {.actor = name};
-	int rc = observations(db, &full, &f);
+	rc = observations(db, &full, &f);
 	if (!rc && !(p = json_pack("{s:s}", "actor", name)))
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	if (!rc)
@@ -347,11 +385,14 @@ int wam_monitoring_profile_country(wam_db *db, json_t **out, const char *cc, boo
 	mon_tally actors = {0};
 	size_t i;
 	*out = NULL;
+	int rc = mon_national(db);
+	if (rc)
+		return rc;
 	if (!cc || !wam_refdata_country(db, cc))
 		return wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166-1 alpha-2 country code",
 		                     cc ? cc : "");
 	wam_observation_filter f = {.country = cc};
-	int rc = observations(db, &full, &f);
+	rc = observations(db, &full, &f);
 	if (!rc && !(p = json_pack("{s:s}", "country", cc)))
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	if (!rc)

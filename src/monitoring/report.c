@@ -100,8 +100,10 @@ int wam_monitoring_committee_report(wam_db *db, json_t **out, const char *regime
 	mon_tally kinds = {0}, areas = {0};
 	char now[WAM_TIME_LEN + 1];
 	size_t i;
-	int rc = 0;
 	*out = NULL;
+	int rc = mon_national(db);
+	if (rc)
+		return rc;
 	if (!from || !wam_date_valid(from, 1900))
 		return wam_error_set(WAM_EINVAL, "from", "'%s' is not a date (YYYY-MM-DD)", from ? from : "");
 	if (!to || !wam_date_valid(to, 1900))

@@ -56,7 +56,7 @@ def inspection():
             "items": [{"kind": "weapon", "make": "Norinco", "model": "Type 56", "category": "SA4",
                        "calibre": "7.62x39mm", "serial": "56-4471203", "country": "CN", "year": 2009,
                        "markings": [{"component": "frame_receiver", "kind": "serial", "text": "56-4471203"},
-                                    {"component": "frame_receiver", "kind": "factory", "text": "٦٦"}],
+                                    {"component": "frame_receiver", "kind": "factory_code", "text": "٦٦"}],
                        "photos": [{"file": "photos/rifle.png"}]},
                       {"kind": "ammunition", "calibre": "7.62x39mm",
                        "headstamp": {"text": "71 09", "factory": "71", "year": 2009}, "lot": "LOT-0907",
@@ -139,7 +139,7 @@ def test(tap):
     obs1 = obs1 or {}
     rifle = ((obs1.get("items") or [{}])[0].get("photos") or [""])[0]
     tap.ok(isinstance(rifle, str) and len(rifle) == 64, "the item's photo given by file is now its hash", obs1)
-    tap.ok(os.path.exists(reg.db + ".photos/" + rifle), "... and the photo is in the store")
+    tap.ok(len(rifle) == 64 and os.path.isfile(reg.db + ".photos/" + rifle), "... and the photo is in the store")
     rack = (obs1.get("photos") or [{}])[0]
     tap.ok(len(rack.get("hash", "")) == 64 and rack.get("caption") == "the rack as found" and "file" not in rack,
            "the observation's own photo keeps its caption, with its hash", rack)

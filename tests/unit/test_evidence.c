@@ -92,7 +92,7 @@ static int setup(void **state)
 	    "\"Front d'essai\"},\"sources\":[{\"type\":\"witness\",\"independent\":true,\"reliability\":\"B\","
 	    "\"credibility\":2,\"ref\":\"" SOURCE_REF "\",\"identity\":\"" IDENTITY "\",\"description\":\"" SOURCE_NOTE
 	    "\"}],\"items\":[{\"kind\":\"weapon\",\"make\":\"Zastava\",\"model\":\"M70\",\"category\":\"SA4\","
-	    "\"serial\":\"BZ 47213\",\"country\":\"RS\",\"year\":2009,\"markings\":[{\"component\":\"receiver\","
+	    "\"serial\":\"BZ 47213\",\"country\":\"RS\",\"year\":2009,\"markings\":[{\"component\":\"frame_receiver\","
 	    "\"kind\":\"serial\",\"text\":\"BZ 47213\"}],\"photos\":[\"%s\"]},{\"kind\":\"ammunition\",\"calibre\":"
 	    "\"7.62x39mm\",\"headstamp\":{\"text\":\"71 19\",\"factory\":\"71\",\"year\":2019},\"lot\":\"L-19\","
 	    "\"quantity\":880,\"photos\":[\"%s\"]}],\"documents\":[],\"photos\":[]}",
@@ -247,9 +247,20 @@ static void pack_verifies_here_in_a_peer_and_with_the_key(void **state)
 {
 	world *w = *state;
 	long long before = test_events(&w->a);
-	pack(w, w->pack, 0);
-	assert_int_equal(test_events(&w->a), before + 1); /* evidence.packed */
-	assert_int_equal(test_count(&w->a, "SELECT count(*) FROM events WHERE type='evidence.packed'"), 1);
+	pack(w, w->pack, WAM_EVIDENCE_REDACT_SOURCES);
+	/* one event, evidence.packed: a redacted pack opens no identity, so
+	 * logs no read of one */
+	assert_int_equal(test_events(&w->a), before + 1);
+	assert_int_equal(test_count(&w->a, "SELECT count(*) FROM events WHERE type='evidence.packed'"
+	                                   " AND json_extract(payload,'$.redacted')=1"),
+	                 1);
+	/* a profile and a report open none either */
+	json_t *x = NULL;
+	assert_int_equal(wam_monitoring_profile_actor(w->a.db, &x, "Front d'essai"), 0);
+	json_decref(x);
+	assert_int_equal(wam_monitoring_committee_report(w->a.db, &x, NULL, "2026-01-01", "2026-12-31"), 0);
+	json_decref(x);
+	assert_int_equal(test_events(&w->a), before + 1);
 	json_t *v = NULL, *node = NULL, *peer = NULL;
 	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, w->pack, NULL, 0, NULL), 0);
 	assert_true(json_is_true(json_object_get(v, "valid")));
