@@ -76,6 +76,7 @@ function options(rows, width, rtl) {
       {
         scale: 'y',
         side: 2,
+        size: 26, // the 30 px under the bars (options' height), so each row keeps its ROW
         font: FONT,
         stroke: INK,
         space: numberRoom + 18,
@@ -225,8 +226,8 @@ export function Timeline({ rows, series, caption, cell }) {
     };
   }, [rows, series, lang]);
   if (!rows.length) return html`<p class="muted">${t('common.none')}</p>`;
-  return html`<div class="chart timeline">
-    <ul class="map-legend">${series.map((s) => html`<li key=${s.key}><span class="swatch" style=${{ background: s.color }} aria-hidden="true"></span>${s.label}</li>`)}</ul>
+  return html`<div class="timeline">
+    <ul class="timeline-legend">${series.map((s) => html`<li key=${s.key}><span class="swatch" style=${{ background: s.color }} aria-hidden="true"></span>${s.label}</li>`)}</ul>
     <div class="plot" ref=${box} aria-hidden="true"></div>
     <details class="chart-numbers"><summary>${t('chart.numbers', { what: caption })}</summary>
       <table class="numbers">

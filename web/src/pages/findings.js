@@ -16,7 +16,7 @@ import { can } from '../roles.js';
 import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, Table, When, bodyOf } from '../components/stock.js';
-import { RegimeLink, regimeName, today } from '../components/embargo.js';
+import { RegimeLink, dayText, regimeName, today } from '../components/embargo.js';
 import { ActorName, FindingLink, FindingState, ObsDay, Typed, Verdict, findingHref, obsHref, rowsOf } from '../components/monitoring.js';
 import { ACTOR_KINDS, FINDING_STATES } from '../vocab.js';
 import { PageTitle } from './misc.js';
@@ -149,7 +149,19 @@ const LINK_PAGES = {
   hit: (id) => '#/inbox/' + enc(id),
 };
 
+// The observations, for naming them in words (kind, day, area, actor).
+function useObservations() {
+  const [rows, setRows] = useState([]);
+  useEffect(() => {
+    api('GET', '/observations', { query: { limit: 500 } }).then((r) => setRows(rowsOf(r, 'observations')), () => {});
+  }, []);
+  return rows;
+}
+const obsText = (o) => [`${label('obs_kind', o.kind)} · ${dayText(String(o.observed_at || '').slice(0, 10))}`, o.place?.admin_area || countryName(o.place?.country), o.actor?.name]
+  .filter(Boolean).join(' · ');
+
 function Finding({ user, id }) {
+  const observations = useObservations();
   const [f, setF] = useState(null);
   const [error, setError] = useState(null);
   const [acted, setActed] = useState(null); // the last button's error
@@ -209,7 +221,8 @@ function Finding({ user, id }) {
       [t('mon.link_kind'), (l) => label('link_kind', l.kind)],
       [t('mon.what'), (l) => {
         const to = LINK_PAGES[l.kind]?.(l.target);
-        const text = l.label ? html`<${Typed} v=${l.label} />` : label('link_kind', l.kind);
+        const o = l.kind === 'observation' && observations.find((x) => x.id === l.target);
+        const text = o ? html`<bdi dir="auto" translate=${false}>${obsText(o)}</bdi>` : l.label ? html`<${Typed} v=${l.label} />` : label('link_kind', l.kind);
         return to ? html`<a href=${to}>${text}</a>` : text;
       }],
       [t('mon.date'), (l) => html`<${ObsDay} at=${l.date} />`],
@@ -217,7 +230,7 @@ function Finding({ user, id }) {
       ...(monitor && f.state === 'draft' ? [[t('mon.actions'), (l) => html`<button type="button" class="secondary small" onClick=${() => unlink(l.target)}>
         ${t('mon.unlink')}<span class="sr-only"> ${label('link_kind', l.kind)} ${l.label || ''}</span></button>`]] : []),
     ]} />
-    ${monitor && f.state !== 'reported' && html`<${LinkForm} path=${path} links=${f.links || []} onDone=${load} />`}
+    ${monitor && f.state !== 'reported' && html`<${LinkForm} path=${path} links=${f.links || []} observations=${observations} onDone=${load} />`}
     ${monitor && f.state === 'corroborated' && html`<${ActionForm} prefix="rp-" title=${t('mon.report_title')} submit=${t('mon.report_submit')}
       note=${t('mon.report_note')} initial=${{ to: '', date: today(), reference: '' }}
       fields=${[
@@ -240,11 +253,9 @@ function Finding({ user, id }) {
 
 // Evidence to link: an observation or a trace request chosen by what it
 // is, or the id of a hit; a note saying what it shows.
-function LinkForm({ path, links, onDone }) {
-  const [observations, setObservations] = useState([]);
+function LinkForm({ path, links, observations, onDone }) {
   const [traces, setTraces] = useState([]);
   useEffect(() => {
-    api('GET', '/observations', { query: { limit: 200 } }).then((r) => setObservations(rowsOf(r, 'observations')), () => {});
     api('GET', '/traces').then((r) => setTraces(rowsOf(r, 'requests')), () => {});
   }, []);
   const form = useForm({ target: '', note: '' }, { prefix: 'fl-' });
@@ -257,7 +268,6 @@ function LinkForm({ path, links, onDone }) {
     setDone(t('mon.linked_done'));
     onDone();
   });
-  const obsText = (o) => `${label('obs_kind', o.kind)} · ${String(o.observed_at || '').slice(0, 10)}${o.place?.admin_area || o.place?.name ? ' · ' + (o.place.admin_area || o.place.name) : ''}${o.actor?.name ? ' · ' + o.actor.name : ''}`;
   const err = form.error?.field === 'target' ? form.error : null;
   return html`<section class="box" aria-labelledby="fl-h" data-testid="link-form">
     <h2 id="fl-h">${t('mon.link_title')}</h2>

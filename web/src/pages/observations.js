@@ -487,13 +487,17 @@ function NewObservation() {
         <p class="hint">${t('mon.sources_note')}</p>
         ${listError('sources')}
         ${rows.sources.map((k, i) => html`<div class="marking-row mon-row" role="group" aria-label=${t('mon.source_n', { n: i + 1 })} key=${k}>
-          ${F(`sources.${k}.type`, t('mon.source_type'), { type: 'select', required: true, options: optionsOf(SOURCE_TYPES, 'source_type', { empty: t('common.choose') }) })}
-          ${F(`sources.${k}.reliability`, t('mon.reliability'), { type: 'select', required: true, options: grades(RELIABILITY, 'reliability') })}
-          ${F(`sources.${k}.credibility`, t('mon.credibility'), { type: 'select', required: true, options: grades(CREDIBILITY, 'credibility') })}
-          ${F(`sources.${k}.independent`, t('mon.independent_of_others'), { type: 'checkbox' })}
-          ${F(`sources.${k}.ref`, t('mon.source_ref'), { dir: 'auto', hint: t('mon.ref_hint') })}
-          ${F(`sources.${k}.description`, t('mon.description'), { dir: 'auto' })}
-          ${F(`sources.${k}.identity`, t('mon.identity'), { dir: 'auto', autocomplete: 'off', hint: t('mon.identity_hint') })}
+          <div class="row">
+            ${F(`sources.${k}.type`, t('mon.source_type'), { type: 'select', required: true, options: optionsOf(SOURCE_TYPES, 'source_type', { empty: t('common.choose') }) })}
+            ${F(`sources.${k}.reliability`, t('mon.reliability'), { type: 'select', required: true, options: grades(RELIABILITY, 'reliability') })}
+            ${F(`sources.${k}.credibility`, t('mon.credibility'), { type: 'select', required: true, options: grades(CREDIBILITY, 'credibility') })}
+            ${F(`sources.${k}.independent`, t('mon.independent_of_others'), { type: 'checkbox' })}
+          </div>
+          <div class="row">
+            ${F(`sources.${k}.ref`, t('mon.source_ref'), { dir: 'auto', hint: t('mon.ref_hint') })}
+            ${F(`sources.${k}.description`, t('mon.description'), { dir: 'auto' })}
+            ${F(`sources.${k}.identity`, t('mon.identity'), { dir: 'auto', autocomplete: 'off', hint: t('mon.identity_hint') })}
+          </div>
           ${rows.sources.length > 1 && html`<button type="button" class="secondary small" onClick=${() => remove('sources', k)}>${t('mon.remove_source', { n: i + 1 })}</button>`}
         </div>`)}
         <button type="button" class="secondary small" onClick=${() => add('sources', blankSource, 'type')}>${t('mon.add_source')}</button>
