@@ -289,7 +289,7 @@ test("an actor's profile charts its observations over time and each figure leads
     await signIn(page, 'admin');
     const d = await demo(page, { draft: false }); // a test before may have reported it
     await go(page, `#/profiles/actor?name=${enc(d.actor)}`);
-    await page.locator('.timeline canvas').first().waitFor();
+    await page.locator('.month-chart canvas').first().waitFor();
     const profile = await must(page, `/profiles/actors?name=${enc(d.actor)}`);
     const first = profile.weapons.by_category[0];
     const link = page.locator('a[data-figure="pr-cat"]').first();

@@ -226,8 +226,8 @@ export function Timeline({ rows, series, caption, cell }) {
     };
   }, [rows, series, lang]);
   if (!rows.length) return html`<p class="muted">${t('common.none')}</p>`;
-  return html`<div class="timeline">
-    <ul class="timeline-legend">${series.map((s) => html`<li key=${s.key}><span class="swatch" style=${{ background: s.color }} aria-hidden="true"></span>${s.label}</li>`)}</ul>
+  return html`<div class="month-chart">
+    <ul class="month-legend">${series.map((s) => html`<li key=${s.key}><span class="swatch" style=${{ background: s.color }} aria-hidden="true"></span>${s.label}</li>`)}</ul>
     <div class="plot" ref=${box} aria-hidden="true"></div>
     <details class="chart-numbers"><summary>${t('chart.numbers', { what: caption })}</summary>
       <table class="numbers">
