@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { countryName, fmtNumber, label, messageText, t } from '../i18n.js';
+import { countryName, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, useForm } from '../components/form.js';
@@ -19,12 +19,13 @@ import { PageTitle } from './misc.js';
 const yearStart = () => today().slice(0, 4) + '-01-01';
 
 // A by_* of the report as a table of figures, largest first.
-function Figures({ title, rows, keyText, count }) {
+// typed: the keys are what people typed (makes), left untranslated.
+function Figures({ title, rows, keyText, count, typed }) {
   if (!rows?.length) return null;
   return html`<table class="list mon-report-table">
     <caption>${title}</caption>
     <thead><tr><th scope="col">${title}</th><th scope="col" class="num">${count}</th></tr></thead>
-    <tbody>${rows.map((r) => html`<tr key=${String(r.key)}><th scope="row"><bdi dir="auto" translate=${keyText === asIs ? false : undefined}>${keyText(r.key)}</bdi></th><td class="num">${fmtNumber(r.count)}</td></tr>`)}</tbody>
+    <tbody>${rows.map((r) => html`<tr key=${String(r.key)}><th scope="row"><bdi dir="auto" translate=${typed ? false : undefined}>${keyText(r.key)}</bdi></th><td class="num">${fmtNumber(r.count)}</td></tr>`)}</tbody>
   </table>`;
 }
 
@@ -92,7 +93,7 @@ function Report({ r }) {
       <${Figures} title=${t('mon.by_kind')} rows=${o.by_kind} keyText=${(k) => label('obs_kind', k)} count=${t('mon.observations')} />
       <${Figures} title=${t('mon.by_area')} rows=${o.by_area} keyText=${(k) => (/^[A-Z]{2}$/.test(String(k)) ? countryName(k) : String(k))} count=${t('mon.observations')} />
       <${Figures} title=${t('mon.by_category')} rows=${w.by_category} keyText=${(k) => label('category', k)} count=${t('mon.weapons')} />
-      <${Figures} title=${t('mon.by_make')} rows=${w.by_make} keyText=${asIs} count=${t('mon.weapons')} />
+      <${Figures} title=${t('mon.by_make')} rows=${w.by_make} keyText=${asIs} count=${t('mon.weapons')} typed />
       <${Figures} title=${t('mon.by_country')} rows=${w.by_country} keyText=${(k) => countryName(k)} count=${t('mon.weapons')} />
       <${Figures} title=${t('mon.by_calibre')} rows=${a.by_calibre} keyText=${asIs} count=${t('mon.rounds')} />
       <${Figures} title=${t('mon.by_factory')} rows=${a.by_factory} keyText=${asIs} count=${t('mon.rounds')} />
@@ -102,7 +103,7 @@ function Report({ r }) {
       ${r.findings.map((f) => html`<li key=${f.id} data-testid="report-finding">
         <p><${FindingState} state=${f.state} /> <${FindingLink} id=${f.id} statement=${f.statement} /></p>
         <p class="muted">${f.actor?.name ? html`<${ActorName} a=${f.actor} /> · ` : ''}${f.period?.from || f.period?.to ? html`<${Day} at=${f.period.from} /> – <${Day} at=${f.period.to} /> · ` : ''}${t('mon.evidence_count', { n: fmtNumber(f.links ?? 0) })}</p>
-        ${f.rule && html`<p>${f.rule.holds ? t('mon.rule_holds') : t('mon.rule_fails')}${f.rule.rule ? ' — ' + label('evidence_rule', f.rule.rule) : ''}${f.rule.message ? html`: ${messageText(f.rule)}` : ''}</p>`}
+        ${f.rule && html`<p>${f.rule.holds ? t('mon.rule_holds') : t('mon.rule_fails')}${f.rule.rule ? ' — ' + label('evidence_rule', f.rule.rule) : ''}</p>`}
         ${f.reported && html`<p>${t('mon.reported_to')} <${Typed} v=${f.reported.to} /> · <${Day} at=${f.reported.date} /></p>`}
       </li>`)}</ol>`}
     ${(r.superseded || []).length > 0 && html`<h3>${t('mon.superseded')}</h3>
