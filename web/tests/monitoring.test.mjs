@@ -214,6 +214,17 @@ test('a monitor records an observation with the form; the identity of its source
     assert.equal(body.sources[0].credibility, 2);
     assert.equal(body.sources[0].independent, true);
     await screenshot(page, '61-monitoring-recorded');
+
+    // the weapon as a trace request in one step, listed with its item after
+    await country(page, 'ot-requested.state', 'IT');
+    await country(page, 'ot-requesting.state', 'CF');
+    await page.getByTestId('trace-item').locator('button[type="submit"]').click();
+    await page.waitForFunction(() => /^#\/traces\/[0-9A-Z]{26}$/.test(location.hash));
+    const request = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]);
+    const drafted = await must(page, `/traces/${enc(request)}`);
+    assert.equal(drafted.item.serial, 'KB 9031', 'the request is about the weapon seen');
+    await go(page, `#/observations/${enc(id)}`);
+    await page.locator(`main a[href="#/traces/${request}"]`).waitFor();
   });
   await withPage(browser, 'monitoring-other-monitor', async (page) => {
     await signIn(page, 'mon.two');
