@@ -20,8 +20,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import {
-  assertAbsent, axeViolations, launchBrowser, makeRegistry, screenshot, settle, signInAs, startServer, tearDown, wam,
-  withPage,
+  apiGet, assertAbsent, axeViolations, goTo, launchBrowser, makeRegistry, screenshot, settle, signInWith, startServer, tearDown,
+  wam, withPage,
 } from './harness.mjs';
 
 let dir, server, browser, url;
@@ -40,18 +40,9 @@ before(async () => {
 
 after(() => tearDown(browser, server, dir));
 
-async function signIn(page, name, lang) {
-  await page.goto(`${url}/`);
-  if (lang) {
-    await page.evaluate((l) => localStorage.setItem('wam.lang', l), lang);
-    await page.reload();
-  }
-  await signInAs(page, url, name, MORE[name] ? PASSWORD : undefined);
-}
-
-const go = (page, route) => page.evaluate((r) => { window.location.hash = r; }, route);
-const get = (page, path) =>
-  page.evaluate((p) => fetch('/api/v1' + p).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), path);
+const signIn = (page, name, lang) => signInWith(page, url, name, { lang, password: MORE[name] ? PASSWORD : undefined });
+const go = goTo;
+const get = apiGet;
 const must = async (page, path) => {
   const r = await get(page, path);
   assert.equal(r.status, 200, `GET ${path}: ${JSON.stringify(r.body)}`);
@@ -292,8 +283,40 @@ test('a draft finding is not corroborated on one source; linked to independent e
     assert.equal(redacted.subarray(257, 262).toString('latin1'), 'ustar');
     const identity = 'Village chief of Ndomété (fictitious)';
     assert.ok(!redacted.includes(Buffer.from(identity)), 'the redacted pack holds no identity');
+
+    // verified here: intact; with one byte of finding.json changed, that file is named
+    await go(page, '#/findings');
+    const verify = page.getByTestId('verify-pack');
+    const check = async (buffer) => {
+      await verify.locator('#vp-file').setInputFiles({ name: 'pack.wep', mimeType: 'application/x-tar', buffer });
+      await verify.locator('button[type="submit"]').click();
+      const verdict = verify.getByTestId('pack-verdict');
+      await verdict.waitFor();
+      return verdict;
+    };
+    assert.equal(await (await check(whole)).getAttribute('data-valid'), 'true', 'the pack made here verifies here');
+    const changed = Buffer.from(whole);
+    const at = memberAt(changed, 'finding.json');
+    changed[at] ^= 0x01;
+    const refused = await check(changed);
+    await page.waitForFunction(() => document.querySelector('[data-testid="pack-verdict"]')?.dataset.valid === 'false');
+    assert.match(await refused.locator('table').innerText(), /finding\.json/, 'the file changed is named');
   });
 });
+
+// Where the contents of `name` start in a POSIX tar (the offset of its first byte).
+function memberAt(tar, name) {
+  for (let at = 0; at + 512 <= tar.length;) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const path = header.subarray(0, 100).toString('utf-8').replace(/\0.*$/s, '');
+    const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+    const type = String.fromCharCode(header[156]);
+    if (path === name && (type === '0' || type === '\0')) return at + 512;
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  throw new Error(`${name} is not in the archive`);
+}
 
 test("an actor's profile charts its observations over time and each figure leads to its observations; the committee report prints", async () => {
   await withPage(browser, 'monitoring-profiles', async (page) => {

@@ -4,7 +4,7 @@
 // the records (GET /api/v1/reports/committee) and laid out here in the
 // reader's language as a page to print; the server's own English HTML is a
 // link away.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { countryName, fmtNumber, label, t } from '../i18n.js';
@@ -12,7 +12,8 @@ import { href, navigate } from '../router.js';
 import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, useForm } from '../components/form.js';
 import { Day, When } from '../components/stock.js';
-import { RegimeLink, regimeName, today } from '../components/embargo.js';
+import { RegimeLink, today, useRegimes } from '../components/embargo.js';
+import { regimeOptions } from './observations.js';
 import { ActorName, FindingLink, FindingState, Typed } from '../components/monitoring.js';
 import { PageTitle } from './misc.js';
 
@@ -35,12 +36,9 @@ export function Committee({ route }) {
   const q = route.query;
   const asked = { from: q.get('from') || yearStart(), to: q.get('to') || today(), regime: q.get('regime') || '' };
   const form = useForm(asked, { prefix: 'cr-' });
-  const [regimes, setRegimes] = useState([]);
+  const regimes = useRegimes();
   const [r, setR] = useState(null);
   const [error, setError] = useState(null);
-  useEffect(() => {
-    api('GET', '/regimes').then(setRegimes, () => {});
-  }, []);
   useRequest((keep) => {
     form.setValues(asked);
     setR(null);
@@ -60,7 +58,7 @@ export function Committee({ route }) {
         <div class="row">
           ${F('from', t('mon.period_from'), { type: 'date' })}
           ${F('to', t('mon.period_to'), { type: 'date' })}
-          ${F('regime', t('mon.regime'), { type: 'select', options: [{ value: '', label: t('mon.every_regime') }, ...regimes.map((x) => ({ value: x.id, label: regimeName(x) }))] })}
+          ${F('regime', t('mon.regime'), { type: 'select', options: regimeOptions(regimes, t('mon.every_regime')) })}
         </div>
         <${FormError} form=${form} />
         <div class="actions"><button type="submit">${t('mon.committee_show')}</button></div>

@@ -10,26 +10,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { countryName, fmtNumber, label, t } from '../i18n.js';
+import { countryName, fmtNumber, label, messageText, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
 import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, Table, When, bodyOf } from '../components/stock.js';
-import { RegimeLink, dayText, regimeName, today } from '../components/embargo.js';
+import { RegimeLink, dayText, today, useRegimes } from '../components/embargo.js';
+import { regimeOptions } from './observations.js';
 import { ActorName, FindingLink, FindingState, ObsDay, Typed, Verdict, findingHref, obsHref, rowsOf } from '../components/monitoring.js';
 import { ACTOR_KINDS, FINDING_STATES } from '../vocab.js';
 import { PageTitle } from './misc.js';
 
 const enc = encodeURIComponent;
-
-function useRegimes() {
-  const [regimes, setRegimes] = useState([]);
-  useEffect(() => {
-    api('GET', '/regimes').then(setRegimes, () => {});
-  }, []);
-  return regimes;
-}
 
 const Period = ({ p }) => (p?.from || p?.to ? html`<span class="emb-period"><${Day} at=${p.from} /> – <${Day} at=${p.to} /></span>` : '—');
 
@@ -65,12 +58,58 @@ export function Findings({ user, route }) {
         <${Field} form=${form} name="state" type="select" label=${t('mon.state')} onInput=${change('state')}
           options=${optionsOf(FINDING_STATES, 'finding_state', { empty: t('common.any') })} />
         <${Field} form=${form} name="regime" type="select" label=${t('mon.regime')} onInput=${change('regime')}
-          options=${[{ value: '', label: t('common.any') }, ...regimes.map((r) => ({ value: r.id, label: regimeName(r) }))]} />
+          options=${regimeOptions(regimes, t('common.any'))} />
       </div>
     </form>
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
-    ${list && html`<${Table} name="findings" caption=${t('mon.findings')} cols=${cols} rows=${list} empty=${t('mon.no_findings')} />`}`;
+    ${list && html`<${Table} name="findings" caption=${t('mon.findings')} cols=${cols} rows=${list} empty=${t('mon.no_findings')} />`}
+    <${VerifyPack} />`;
+}
+
+// An evidence pack from another registry (or this one) checked here: its
+// bytes sent as they are (POST /evidence-packs/verify), signed by a peer
+// this registry trusts or by the public key given; the verdict names each
+// file altered, missing or added, in the server's words.
+function VerifyPack() {
+  const form = useForm({ public_key: '' }, { prefix: 'vp-', fields: ['file', 'public_key'] });
+  const [file, setFile] = useState(null);
+  const [verdict, setVerdict] = useState(null);
+  const go = form.submit(async (v) => {
+    setVerdict(null);
+    if (!file) throw Object.assign(new Error(t('mon.verify_file_needed')), { field: 'file', code: 'invalid' });
+    setVerdict(await api('POST', '/evidence-packs/verify', { body: file, type: 'application/x-tar', query: { public_key: v.public_key.trim() } }));
+  });
+  const err = form.error?.field === 'file' ? form.error : null;
+  return html`<section class="box" aria-labelledby="vp-h" data-testid="verify-pack">
+    <h2 id="vp-h">${t('mon.verify_title')}</h2>
+    <p class="hint">${t('mon.verify_note')}</p>
+    <form class="form" onSubmit=${go} novalidate>
+      <div class="row">
+        <div class="field">
+          <label for="vp-file">${t('mon.verify_file')}</label>
+          <input id="vp-file" type="file" accept=".wep,.tar,application/x-tar" aria-invalid=${err ? 'true' : undefined}
+            aria-describedby=${err ? 'vp-file-error' : undefined} onChange=${(e) => { setFile(e.currentTarget.files[0] || null); setVerdict(null); }} />
+          ${err && html`<p id="vp-file-error" class="field-error" role="alert">${errorText(err)}</p>`}
+        </div>
+        <${Field} form=${form} name="public_key" label=${t('mon.verify_key')} dir="ltr" spellcheck="false" autocomplete="off" hint=${t('mon.verify_key_hint')} />
+      </div>
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('mon.verify_submit')}<//></div>
+    </form>
+    ${verdict && html`<div class=${'mon-verdict ' + (verdict.valid ? 'holds' : 'fails')} role="status" data-testid="pack-verdict" data-valid=${verdict.valid ? 'true' : 'false'}>
+      <p><span class=${'badge tone-' + (verdict.valid ? 'held' : 'missing')}>${verdict.valid ? t('mon.pack_valid') : t('mon.pack_invalid')}</span></p>
+      ${verdict.signer && html`<p>${t('mon.signed_by')} <bdi dir="auto" translate=${false}>${verdict.signer.name || ''}</bdi>${verdict.signer.country ? ' · ' + countryName(verdict.signer.country) : ''}
+        · ${verdict.signer.trusted ? t('mon.signer_trusted') : t('mon.signer_key_given')}</p>`}
+      ${verdict.finding && html`<p>${t('mon.finding')}: <bdi dir="auto" translate=${false}>${verdict.finding.statement}</bdi> <${FindingState} state=${verdict.finding.state} /></p>`}
+      <p>${t('mon.pack_files', { n: fmtNumber(verdict.files ?? 0) })}</p>
+      ${verdict.problems?.length > 0 && html`<${Table} caption=${t('mon.pack_problems')} rows=${verdict.problems} rowKey=${(x) => x.file + x.problem} cols=${[
+        [t('mon.pack_file'), (x) => html`<code dir="ltr" translate=${false}>${x.file}</code>`],
+        [t('mon.pack_problem'), (x) => label('pack_problem', x.problem)],
+        [t('mon.what'), (x) => messageText(x)],
+      ]} />`}
+    </div>`}
+  </section>`;
 }
 
 export function FindingRoute({ user, route }) {
@@ -123,7 +162,7 @@ function NewFinding({ link, supersedes }) {
     <form class="form xfer-form" onSubmit=${go} novalidate data-testid="new-finding">
       ${F('statement', t('mon.statement'), { type: 'textarea', rows: 3, dir: 'auto', required: true, hint: t('mon.statement_hint') })}
       <div class="row">
-        ${F('regime', t('mon.regime'), { type: 'select', options: [{ value: '', label: t('common.none_chosen') }, ...regimes.map((r) => ({ value: r.id, label: regimeName(r) }))] })}
+        ${F('regime', t('mon.regime'), { type: 'select', options: regimeOptions(regimes, t('common.none_chosen')) })}
         ${F('country', t('mon.country'), { type: 'country' })}
         ${F('period.from', t('mon.period_from'), { type: 'date' })}
         ${F('period.to', t('mon.period_to'), { type: 'date' })}

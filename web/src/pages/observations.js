@@ -19,7 +19,7 @@ import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, use
 import { PhotoField } from '../components/pickers.js';
 import { PointMap } from '../components/map.js';
 import { Facts, ItemLink, Table, When, linesOf } from '../components/stock.js';
-import { RegimeLink, dayText, regimeName, today } from '../components/embargo.js';
+import { RegimeLink, dayText, regimeName, today, useRegimes } from '../components/embargo.js';
 import { TraceState } from '../components/trace.js';
 import {
   ActorName, FindingLink, FindingState, Grade, ObsDay, ObservationLink, Place, Typed, YesNo, obsHref, rowsOf,
@@ -34,15 +34,8 @@ import { PageTitle } from './misc.js';
 const enc = encodeURIComponent;
 const FILTERS = ['actor', 'country', 'kind', 'regime', 'since', 'until'];
 
-// The regimes of the embargo room, for choosing one (none when it is absent).
-function useRegimes() {
-  const [regimes, setRegimes] = useState([]);
-  useEffect(() => {
-    api('GET', '/regimes').then(setRegimes, () => {});
-  }, []);
-  return regimes;
-}
-const regimeOptions = (regimes, empty) => [{ value: '', label: empty }, ...regimes.map((r) => ({ value: r.id, label: regimeName(r) }))];
+// The regimes of the embargo room to choose from (none when it is absent).
+export const regimeOptions = (regimes, empty) => [{ value: '', label: empty }, ...regimes.map((r) => ({ value: r.id, label: regimeName(r) }))];
 
 // An observation's point on the map: coloured by what came of it.
 const toneOf = (o) => (o.findings > 0 ? 'obs-finding' : o.links > 0 ? 'obs-linked' : 'obs-plain');
