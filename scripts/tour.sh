@@ -71,6 +71,19 @@ step sanctions screen "Мустафа Юсуф аль-Кумрави" --explain
 step sanctions alerts
 step exemption list
 step notice list
+# embargo monitoring in the field: a mission's observations in two provinces, the same rifle
+# seen in both, a finding's evidence rule, an actor's profile, the signed evidence pack verified
+step observation list --country CF
+finding=$("$WAM" --json finding list --state corroborated | python3 -c 'import json,sys; f=json.load(sys.stdin); print(f[0]["id"] if f else "")')
+if [ -n "$finding" ]; then
+  step finding show "$finding"
+  step finding rule "$finding"
+  actor=$("$WAM" --json finding show "$finding" | python3 -c 'import json,sys; print((json.load(sys.stdin).get("actor") or {}).get("name") or "")')
+  if [ -n "$actor" ]; then step profile actor "$actor"; fi
+fi
+step finding list
+if [ -f "$DB.evidence.wep" ]; then step evidence verify "$DB.evidence.wep"; fi
+step report committee --from "$(date -u +%Y)-01-01" --to "$(date -u +%F)"
 step verify
 step head
 cat <<TXT
@@ -81,6 +94,7 @@ More: wam --help, README.md and docs/. Try, on a copy of the registry:
   wam item status <id> stolen --reason "armoury break-in, report 2026/114"
   wam export --format csv --out items.csv
   wam backup --out backup.db && wam restore backup.db --db restored.db --expect-key <the key verify printed>
+  wam evidence pack <finding> --out pack.wep --redact-sources && wam evidence verify pack.wep
 TXT
 
 # The web console needs someone to sign in: an administrator with a random

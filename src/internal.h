@@ -321,6 +321,14 @@ int wam_query_row(wam_db *db, json_t **row, const char *sql, const char *a, cons
  * it); WAM_ENOTFOUND naming "id" ("no `what` with id '...'") when there is
  * none, `*out` then NULL. */
 int wam_query_one(wam_db *db, json_t **out, const char *sql, const char *id, const char *what);
+/* True when the database holds table `name`: a room whose tables came by a
+ * migration asks it of a registry made before the room and only read
+ * since, which reads as holding none of its records. */
+bool wam_table_exists(wam_db *db, const char *name);
+/* Replaces the text member `key` of `row` (a column a projection keeps as
+ * canonical JSON) by the JSON it holds: null when it is not JSON. Nothing
+ * when `key` is not text. */
+void wam_json_column(json_t *row, const char *key);
 /* Binds `s` or NULL when `s` is NULL or empty. */
 int wam_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 /* Binds `v` at `i` as canonical JSON text (NULL for none or JSON null):

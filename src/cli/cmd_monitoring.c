@@ -58,6 +58,13 @@ static json_t *flat(const json_t *o)
 			json_object_set_new(c, who[i], json_string(buf));
 		}
 	}
+	const json_t *rule = json_object_get(o, "rule"), *rep = json_object_get(o, "reported");
+	if (json_is_object(rule))
+		json_object_set(c, "holds", json_object_get(rule, "holds"));
+	if (json_is_object(rep)) {
+		snprintf(buf, sizeof buf, "%s, %s", cli_text(rep, "date"), cli_text(rep, "to"));
+		json_object_set_new(c, "reported_to", json_string(buf));
+	}
 	const json_t *period = json_object_get(o, "period");
 	if (json_is_object(period)) {
 		snprintf(buf, sizeof buf, "%s to %s", cli_text(period, "from"), cli_text(period, "to"));
@@ -583,19 +590,27 @@ static int cmd_finding_list(const cli_env *env, const cli_args *a)
 
 /* ---- profiles ---- */
 
-/* A by_* breakdown: each key with its count, first and last seen. */
+/* A by_* breakdown: each key with its count, first and last seen, the
+ * observations behind it, and the imports when they were compared. */
 static void print_by(const char *title, const json_t *list)
 {
 	static const cli_column cols[] = {{"KEY", "key", 30},
 	                                  {"COUNT", "count", 0},
 	                                  {"FIRST SEEN", "first_seen", 0},
 	                                  {"LAST SEEN", "last_seen", 0},
-	                                  {"IMPORTS", "imports", 0},
-	                                  {"LAWFUL IMPORT", "lawful_import", 0},
 	                                  {"OBSERVATIONS", "observations", 40},
 	                                  {NULL, NULL, 0}};
+	static const cli_column compared[] = {{"KEY", "key", 30},
+	                                      {"COUNT", "count", 0},
+	                                      {"FIRST SEEN", "first_seen", 0},
+	                                      {"LAST SEEN", "last_seen", 0},
+	                                      {"IMPORTS", "imports", 0},
+	                                      {"LAWFUL IMPORT", "lawful_import", 0},
+	                                      {"OBSERVATIONS", "observations", 40},
+	                                      {NULL, NULL, 0}};
 	if (json_array_size(list))
-		cli_print_list(title, cols, list);
+		cli_print_list(title, json_object_get(json_array_get(list, 0), "lawful_import") ? compared : cols,
+		               list);
 }
 
 static void print_profile(const json_t *p)
@@ -752,9 +767,18 @@ static int cmd_report_committee(const cli_env *env, const cli_args *a)
 		       (long long)json_integer_value(json_object_get(o, "total")),
 		       (long long)json_integer_value(json_object_get(w, "total")),
 		       (long long)json_integer_value(json_object_get(am, "rounds")));
-		print_flat_rows("findings", finding_cols, json_object_get(report, "findings"));
+		static const cli_column cols[] = {{"ID", "id", 0},
+		                                  {"STATE", "state", 0},
+		                                  {"STATEMENT", "statement", 50},
+		                                  {"ACTOR", "actor_name", 24},
+		                                  {"PERIOD", "period", 0},
+		                                  {"LINKS", "links", 0},
+		                                  {"RULE HOLDS", "holds", 0},
+		                                  {"REPORTED", "reported_to", 40},
+		                                  {NULL, NULL, 0}};
+		print_flat_rows("findings", cols, json_object_get(report, "findings"));
 		if (json_array_size(json_object_get(report, "superseded")))
-			print_flat_rows("superseded", finding_cols, json_object_get(report, "superseded"));
+			print_flat_rows("superseded", cols, json_object_get(report, "superseded"));
 	}
 	json_decref(report);
 	return rc;

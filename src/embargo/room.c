@@ -40,12 +40,7 @@ int wam_embargo_vocabulary(json_t **out)
 
 bool embargo_ready(wam_db *db)
 {
-	json_t *row = NULL;
-	bool ready = !wam_query_row(db, &row, "SELECT count(*) AS n FROM sqlite_master WHERE type='table' AND name=?",
-	                            "notices", NULL) &&
-	             json_integer_value(json_object_get(row, "n")) > 0;
-	json_decref(row);
-	return ready;
+	return wam_table_exists(db, "notices");
 }
 
 int embargo_national(wam_db *db)
@@ -67,10 +62,7 @@ int embargo_date(const char **date, char buf[11], const char *field)
 
 void embargo_decode(json_t *row, const char *key)
 {
-	const char *text = json_string_value(json_object_get(row, key));
-	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-	if (text)
-		json_object_set_new(row, key, v ? v : json_null());
+	wam_json_column(row, key);
 }
 
 void embargo_why(json_t *row, const char *key, json_t *said)

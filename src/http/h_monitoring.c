@@ -269,17 +269,6 @@ void h_report_committee(wam_request *r)
 		reply_result(r, rc, 200, &report);
 		return;
 	}
-	char *html = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&html, &n);
-	rc = f ? wam_monitoring_committee_report_html(report, f)
-	       : wam_error_set(WAM_ENOMEM, NULL, "out of memory writing the report");
-	if (f && fclose(f) != 0 && !rc)
-		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory writing the report");
+	reply_written(r, report, wam_monitoring_committee_report_html, "text/html; charset=utf-8", NULL);
 	json_decref(report);
-	if (rc)
-		reply_wam(r, rc);
-	else
-		reply_bytes(r, 200, "text/html; charset=utf-8", html, n);
-	free(html);
 }

@@ -69,22 +69,9 @@ void h_report_sdg(wam_request *r)
 		reply_result(r, rc, 200, &report);
 		return;
 	}
-	char *text = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&text, &n);
-	rc = f ? wam_trace_sdg_report_csv(report, f)
-	       : wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
-	if (f && fclose(f) && !rc)
-		rc = wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
+	reply_written(r, report, wam_trace_sdg_report_csv, "text/csv; charset=utf-8",
+	              arena_printf(&r->mem, "attachment; filename=\"sdg-16-4-2-%d.csv\"", scope.year));
 	json_decref(report);
-	if (rc)
-		reply_wam(r, rc);
-	else {
-		reply_header(r, "Content-Disposition",
-		             arena_printf(&r->mem, "attachment; filename=\"sdg-16-4-2-%d.csv\"", scope.year));
-		reply_bytes(r, 200, "text/csv; charset=utf-8", text ? text : "", n);
-	}
-	free(text);
 }
 
 void h_report_sdg_records(wam_request *r)

@@ -92,6 +92,11 @@ void reply_wam(wam_request *r, int rc);
 void reply_result(wam_request *r, int rc, int status, json_t **out);
 /* Answers with bytes (copied) of `type`. */
 void reply_bytes(wam_request *r, int status, const char *type, const void *p, size_t n);
+/* Answers 200 with what `write` makes of `doc` (a library's CSV or HTML
+ * rendering of a report), as `type`, with `disposition` as its
+ * Content-Disposition when not NULL (arena); or with its error. */
+typedef int (*reply_writer)(const json_t *doc, FILE *out);
+void reply_written(wam_request *r, const json_t *doc, reply_writer write, const char *type, const char *disposition);
 /* Adds a response header; both strings must outlive the request (arena). */
 void reply_header(wam_request *r, const char *name, const char *value);
 

@@ -257,3 +257,22 @@ const char *request_content_type(wam_request *r)
 		t[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] + 32 : type[i]);
 	return t;
 }
+
+/* http.h */
+void reply_written(wam_request *r, const json_t *doc, reply_writer write, const char *type, const char *disposition)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	int rc = f ? write(doc, f) : wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
+	if (f && fclose(f) && !rc)
+		rc = wam_error_set(WAM_ENOMEM, NULL, "the report could not be written");
+	if (rc) {
+		reply_wam(r, rc);
+	} else {
+		if (disposition)
+			reply_header(r, "Content-Disposition", disposition);
+		reply_bytes(r, 200, type, text ? text : "", n);
+	}
+	free(text);
+}

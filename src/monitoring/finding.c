@@ -5,11 +5,11 @@
  * or on a physical inspection with a documentary or trace result. A
  * reported finding is frozen; a correction is a new finding that
  * supersedes it. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "monitoring/room.h"
-#include "wam/embargo.h"
 #include "wam/trace.h"
 
 enum { S_FINDING = MON_SLOT_FINDING, S_KIND_OBS, S_KIND_TRACE, S_KIND_HIT };
@@ -80,6 +80,20 @@ static int finding_state(wam_db *db, const char *id, char state[16])
 	return rc;
 }
 
+/* Opens the transaction of a command on finding `id`, its state into
+ * `state`; on failure none is left open. */
+static int begin_on(wam_db *db, json_t **out, const char *id, char state[16])
+{
+	int rc;
+	if (out)
+		*out = NULL;
+	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = finding_state(db, id, state)))
+		wam_db_rollback(db);
+	return rc;
+}
+
 /* What `target` is: an observation, a trace request or a hit. */
 static int target_kind(wam_db *db, const char *target, const char **kind)
 {
@@ -138,23 +152,6 @@ static int link_one(wam_db *db, const char *id, const char *target, const char *
 	return rc;
 }
 
-static int check_regime(wam_db *db, const char *regime)
-{
-	json_t *list = NULL, *r = NULL;
-	if (!regime)
-		return 0;
-	int rc = wam_embargo_regime_list(db, &list, NULL);
-	if (!rc && json_array_size(list)) {
-		rc = wam_embargo_regime_get(db, &r, regime, NULL);
-		if (rc == WAM_ENOTFOUND)
-			rc = wam_error_set(WAM_EINVAL, "regime",
-			                   "regime '%.64s' is not an arms embargo regime of this registry", regime);
-	}
-	json_decref(list);
-	json_decref(r);
-	return rc;
-}
-
 int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 {
 	char id[WAM_ID_LEN + 1];
@@ -174,7 +171,8 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 		goto done;
 	if ((rc = wam_field_check(db, p, finding, finding_fields, "", 0)) ||
 	    (rc = take_object(db, p, finding, "actor", actor_fields)) ||
-	    (rc = take_object(db, p, finding, "period", period_fields)) || (rc = check_regime(db, str(p, "regime"))))
+	    (rc = take_object(db, p, finding, "period", period_fields)) ||
+	    (rc = mon_check_regime(db, str(p, "regime"))))
 		goto fail;
 	const json_t *period = json_object_get(p, "period");
 	if (period && strcmp(str(period, "from"), str(period, "to")) > 0) {
@@ -233,12 +231,8 @@ int wam_monitoring_finding_link(wam_db *db, json_t **out, const char *id, const 
 {
 	char state[16];
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (!strcmp(state, "reported")) {
 		rc = wam_error_set(
 		    WAM_ECONFLICT, "id",
@@ -258,14 +252,10 @@ fail:
 int wam_monitoring_finding_unlink(wam_db *db, json_t **out, const char *id, const char *target)
 {
 	char state[16];
-	json_t *row = NULL, *p = NULL;
+	json_t *row = NULL, *p;
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "draft")) {
 		rc = wam_error_set(WAM_ECONFLICT, "id",
 		                   "finding %.40s is %s: it keeps the evidence it was corroborated on", id, state);
@@ -279,16 +269,12 @@ int wam_monitoring_finding_unlink(wam_db *db, json_t **out, const char *id, cons
 		                   target ? target : "");
 		goto fail;
 	}
-	p = json_pack("{s:s}", "target", target);
-	if ((rc = wam_ledger_append(db, "finding.unlinked", id, p, NULL)))
-		goto fail;
-	json_decref(p);
 	json_decref(row);
-	if ((rc = wam_db_commit(db)))
-		return rc;
-	return out ? wam_monitoring_finding_get(db, out, id) : 0;
-fail:
+	p = json_pack("{s:s}", "target", target);
+	rc = wam_ledger_append_commit(db, out, "finding.unlinked", id, p, wam_monitoring_finding_get);
 	json_decref(p);
+	return rc;
+fail:
 	json_decref(row);
 	wam_db_rollback(db);
 	return rc;
@@ -304,58 +290,44 @@ static bool graded(const json_t *s)
 	return r && r[0] >= 'A' && r[0] <= 'D' && c >= 1 && c <= 4;
 }
 
-/* What the rule says, as a message and (when `err`) as an error. */
-static json_t *verdict_message(bool holds, int rule, long independent, bool physical, bool documentary, long links,
-                               bool err)
+/* The sentence `fmt` makes, as a message, or (`err`) as the error that
+ * refuses a corroboration, naming "evidence" (NULL then). */
+static json_t *say(bool err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static json_t *say(bool err, const char *fmt, ...)
 {
-	if (holds && rule == 2) {
-		if (err)
-			return NULL;
-		return wam_message_json("the finding rests on %ld independent sources graded better than E and 5",
-		                        independent);
-	}
-	if (holds)
-		return err ? NULL
-		           : wam_message_json(
-		                 "the finding rests on a physical inspection and a documentary or trace result");
-	if (!links) {
-		if (err)
-			wam_error_set(
-			    WAM_ECONFLICT, "evidence",
-			    "no evidence is linked to the finding: R13 needs two independent sources, or a physical"
-			    " inspection and a documentary or trace result");
-		return err ? NULL
-		           : wam_message_json(
-		                 "no evidence is linked to the finding: R13 needs two independent sources, or a"
-		                 " physical inspection and a documentary or trace result");
-	}
-	if (physical && !documentary) {
-		if (err)
-			wam_error_set(
-			    WAM_ECONFLICT, "evidence",
-			    "a physical inspection but no documentary or trace result, and %ld independent sources"
-			    " graded better than E and 5: R13 needs two independent sources, or a physical"
-			    " inspection and a documentary or trace result",
-			    independent);
-		return err ? NULL
-		           : wam_message_json(
-		                 "a physical inspection but no documentary or trace result, and %ld independent"
-		                 " sources graded better than E and 5: R13 needs two independent sources, or a"
-		                 " physical inspection and a documentary or trace result",
-		                 independent);
-	}
+	va_list ap;
+	json_t *m = NULL;
+	va_start(ap, fmt);
 	if (err)
-		wam_error_set(
-		    WAM_ECONFLICT, "evidence",
-		    "%ld independent sources graded better than E and 5 and no physical inspection with a"
-		    " documentary or trace result: R13 needs two independent sources, or a physical inspection"
-		    " and a documentary or trace result",
+		wam_error_vset(WAM_ECONFLICT, 0, "evidence", fmt, ap);
+	else
+		m = wam_message_vjson(fmt, ap);
+	va_end(ap);
+	return m;
+}
+
+/* What the rule says of the facts, as a message or (`err`) as an error. */
+static json_t *verdict_message(int rule, long independent, bool physical, bool documentary, long links, bool err)
+{
+	if (rule == 2)
+		return say(err, "the finding rests on %ld independent sources graded better than E and 5", independent);
+	if (rule == 1)
+		return say(err, "the finding rests on a physical inspection and a documentary or trace result");
+	if (!links)
+		return say(err, "no evidence is linked to the finding: R13 needs two independent sources, or a physical"
+		                " inspection and a documentary or trace result");
+	if (physical && !documentary)
+		return say(
+		    err,
+		    "a physical inspection but no documentary or trace result, and %ld independent sources graded"
+		    " better than E and 5: R13 needs two independent sources, or a physical inspection and a"
+		    " documentary or trace result",
 		    independent);
-	return err ? NULL
-	           : wam_message_json("%ld independent sources graded better than E and 5 and no physical inspection"
-	                              " with a documentary or trace result: R13 needs two independent sources, or a"
-	                              " physical inspection and a documentary or trace result",
-	                              independent);
+	return say(err,
+	           "%ld independent sources graded better than E and 5 and no physical inspection with a documentary"
+	           " or trace result: R13 needs two independent sources, or a physical inspection and a documentary"
+	           " or trace result",
+	           independent);
 }
 
 /* The facts the rule weighs, from the finding's linked evidence. */
@@ -384,7 +356,7 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 			*documentary = true;
 		if (strcmp(kind, "observation"))
 			continue;
-		mon_decode(r, "body");
+		wam_json_column(r, "body");
 		const json_t *body = json_object_get(r, "body"), *s;
 		if (json_array_size(json_object_get(body, "documents")))
 			*documentary = true;
@@ -422,7 +394,7 @@ int mon_rule(wam_db *db, json_t **out, const char *id)
 	if (rc)
 		return rc;
 	int rule = independent >= 2 ? 2 : physical && documentary ? 1 : 0;
-	json_t *said = verdict_message(rule != 0, rule, independent, physical, documentary, links, false);
+	json_t *said = verdict_message(rule, independent, physical, documentary, links, false);
 	*out = json_pack("{s:b, s:s?, s:i, s:b, s:b, s:O?, s:O?, s:O?}", "holds", rule != 0, "rule",
 	                 rule == 2   ? "two_independent_sources"
 	                 : rule == 1 ? "physical_and_documentary"
@@ -449,14 +421,10 @@ int wam_monitoring_finding_rule(wam_db *db, json_t **out, const char *id)
 int wam_monitoring_finding_corroborate(wam_db *db, json_t **out, const char *id)
 {
 	char state[16], today[11];
-	json_t *verdict = NULL, *p = NULL;
+	json_t *verdict = NULL, *p;
 	int rc;
-	if (out)
-		*out = NULL;
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, out, id, state)))
 		return rc;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "draft")) {
 		rc = wam_error_set(WAM_ECONFLICT, "id", "finding %.40s is %s already", id, state);
 		goto fail;
@@ -467,22 +435,18 @@ int wam_monitoring_finding_corroborate(wam_db *db, json_t **out, const char *id)
 		long independent, links;
 		bool physical, documentary;
 		if (!(rc = rule_facts(db, id, &independent, &physical, &documentary, &links))) {
-			verdict_message(false, 0, independent, physical, documentary, links, true);
+			verdict_message(0, independent, physical, documentary, links, true);
 			rc = WAM_ECONFLICT;
 		}
 		goto fail;
 	}
 	wam_date_today(today);
 	p = json_pack("{s:s, s:O}", "date", today, "rule", verdict);
-	if ((rc = wam_ledger_append(db, "finding.corroborated", id, p, NULL)))
-		goto fail;
-	json_decref(p);
 	json_decref(verdict);
-	if ((rc = wam_db_commit(db)))
-		return rc;
-	return out ? wam_monitoring_finding_get(db, out, id) : 0;
-fail:
+	rc = wam_ledger_append_commit(db, out, "finding.corroborated", id, p, wam_monitoring_finding_get);
 	json_decref(p);
+	return rc;
+fail:
 	json_decref(verdict);
 	wam_db_rollback(db);
 	return rc;
@@ -501,10 +465,8 @@ int wam_monitoring_finding_report(wam_db *db, json_t **out, const char *id, cons
 		rc = wam_error_set(WAM_EINVAL, NULL, "a report of a finding is a JSON object");
 		goto done;
 	}
-	if ((rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, NULL, id, state)))
 		goto done;
-	if ((rc = finding_state(db, id, state)))
-		goto fail;
 	if (strcmp(state, "corroborated")) {
 		rc = !strcmp(state, "reported")
 		         ? wam_error_set(
@@ -524,12 +486,7 @@ int wam_monitoring_finding_report(wam_db *db, json_t **out, const char *id, cons
 		rc = wam_error_set(WAM_EINVAL, "date", "date %s is in the future", str(p, "date"));
 		goto fail;
 	}
-	if ((rc = wam_ledger_append(db, "finding.reported", id, p, NULL)))
-		goto fail;
-	if ((rc = wam_db_commit(db)))
-		goto done;
-	if (out)
-		rc = wam_monitoring_finding_get(db, out, id);
+	rc = wam_ledger_append_commit(db, out, "finding.reported", id, p, wam_monitoring_finding_get);
 	goto done;
 fail:
 	wam_db_rollback(db);
@@ -563,9 +520,9 @@ int wam_monitoring_finding_get(wam_db *db, json_t **out, const char *id)
 	                        " AS superseded_by FROM findings f WHERE id=?",
 	                        id, "finding")))
 		return rc;
-	mon_decode(row, "body");
-	mon_decode(row, "verdict");
-	mon_decode(row, "reported");
+	wam_json_column(row, "body");
+	wam_json_column(row, "verdict");
+	wam_json_column(row, "reported");
 	const json_t *body = json_object_get(row, "body");
 	f = json_pack(
 	    "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id", json_object_get(row, "id"),
@@ -631,7 +588,7 @@ int wam_monitoring_finding_list(wam_db *db, json_t **out, const char *state, con
 		return rc;
 	json_array_foreach(rows, i, r)
 	{
-		mon_decode(r, "actor");
+		wam_json_column(r, "actor");
 		if (json_is_integer(json_object_get(r, "holds"))) {
 			json_object_set_new(r, "holds", json_boolean(json_integer_value(json_object_get(r, "holds"))));
 			continue;
@@ -659,16 +616,11 @@ int wam_monitoring_record_pack(wam_db *db, const char *finding_id, const json_t 
 	if (!json_is_string(hash) || !json_is_boolean(redacted) || !json_is_integer(files))
 		return wam_error_set(WAM_EINVAL, "pack",
 		                     "an evidence pack's record has manifest_hash, redacted and files");
-	if ((rc = mon_national(db)) || (rc = wam_db_begin(db)))
+	if ((rc = begin_on(db, NULL, finding_id, state)))
 		return rc;
-	json_t *p = json_pack("{s:s, s:O, s:O, s:O}", "finding_id", finding_id ? finding_id : "", "manifest_hash", hash,
-	                      "redacted", redacted, "files", files);
-	if (!(rc = finding_state(db, finding_id, state)) &&
-	    !(rc = wam_ledger_append(db, "evidence.packed", finding_id, p, NULL))) {
-		json_decref(p);
-		return wam_db_commit(db);
-	}
+	json_t *p = json_pack("{s:s, s:O, s:O, s:O}", "finding_id", finding_id, "manifest_hash", hash, "redacted",
+	                      redacted, "files", files);
+	rc = wam_ledger_append_commit(db, NULL, "evidence.packed", finding_id, p, NULL);
 	json_decref(p);
-	wam_db_rollback(db);
 	return rc;
 }

@@ -117,8 +117,8 @@ int mon_observation_related(wam_db *db, json_t *obs, const char *id)
 		return rc;
 	json_array_foreach(list, i, r)
 	{
-		mon_decode(r, "place");
-		mon_decode(r, "actor");
+		wam_json_column(r, "place");
+		wam_json_column(r, "actor");
 	}
 	json_object_set_new(obs, "links", list);
 	if ((rc = wam_query_rows(db, &list,

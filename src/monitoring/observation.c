@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "monitoring/room.h"
-#include "wam/embargo.h"
 #include "wam/registry.h"
 #include "wam/trace.h"
 
@@ -287,25 +286,6 @@ static int take_actor(wam_db *db, json_t *p, const json_t *in)
 	return rc;
 }
 
-static int take_regime(wam_db *db, const json_t *p)
-{
-	const char *regime = json_string_value(json_object_get(p, "regime"));
-	json_t *list = NULL, *r = NULL;
-	if (!regime)
-		return 0;
-	/* checked against the embargo room's regimes when it holds any */
-	int rc = wam_embargo_regime_list(db, &list, NULL);
-	if (!rc && json_array_size(list)) {
-		rc = wam_embargo_regime_get(db, &r, regime, NULL);
-		if (rc == WAM_ENOTFOUND)
-			rc = wam_error_set(WAM_EINVAL, "regime",
-			                   "regime '%.64s' is not an arms embargo regime of this registry", regime);
-	}
-	json_decref(list);
-	json_decref(r);
-	return rc;
-}
-
 static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identities)
 {
 	const json_t *arr, *s;
@@ -463,8 +443,8 @@ static int check_observation(wam_db *db, json_t *p, const json_t *in, json_t *id
 	int rc;
 	if ((rc = wam_field_check(db, p, in, observation_fields, "", 0)) ||
 	    (rc = take_object(db, p, in, "place", place_fields, true, &place)) || (rc = take_actor(db, p, in)) ||
-	    (rc = take_regime(db, p)) || (rc = take_sources(db, p, in, identities)) ||
-	    (rc = take_list(db, p, in, "items", MON_MAX_ITEMS, seen)) ||
+	    (rc = mon_check_regime(db, json_string_value(json_object_get(p, "regime")))) ||
+	    (rc = take_sources(db, p, in, identities)) || (rc = take_list(db, p, in, "items", MON_MAX_ITEMS, seen)) ||
 	    (rc = take_list(db, p, in, "documents", MON_MAX_DOCUMENTS, seen)) ||
 	    (rc = take_list(db, p, in, "photos", MON_MAX_PHOTOS, seen))) {
 		json_decref(seen);
@@ -559,8 +539,8 @@ int wam_monitoring_observation_get(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_query_one(db, &row, "SELECT id, body, recorded_by, recorded_at FROM observations WHERE id=?", id,
 	                        "observation")))
 		return rc;
-	mon_decode(row, "body");
-	mon_decode(row, "recorded_by");
+	wam_json_column(row, "body");
+	wam_json_column(row, "recorded_by");
 	obs = json_incref(json_object_get(row, "body"));
 	if (!json_is_object(obs)) {
 		json_decref(obs);
@@ -662,8 +642,8 @@ int wam_monitoring_observation_list(wam_db *db, json_t **out, const wam_observat
 		return rc;
 	json_array_foreach(rows, i, r)
 	{
-		mon_decode(r, "place");
-		mon_decode(r, "actor");
+		wam_json_column(r, "place");
+		wam_json_column(r, "actor");
 	}
 	*out = rows;
 	return 0;

@@ -94,8 +94,8 @@ int mon_observation_unopened(wam_db *db, json_t **out, const char *id, bool rela
 	if ((rc = wam_query_one(db, &row, "SELECT id, body, recorded_by, recorded_at FROM observations WHERE id=?", id,
 	                        "observation")))
 		return rc;
-	mon_decode(row, "body");
-	mon_decode(row, "recorded_by");
+	wam_json_column(row, "body");
+	wam_json_column(row, "recorded_by");
 	obs = json_incref(json_object_get(row, "body"));
 	if (!json_is_object(obs)) {
 		json_decref(obs);
@@ -388,9 +388,14 @@ int wam_monitoring_profile_country(wam_db *db, json_t **out, const char *cc, boo
 	int rc = mon_national(db);
 	if (rc)
 		return rc;
-	if (!cc || !wam_refdata_country(db, cc))
+	char code[3] = "";
+	if (cc && strlen(cc) == 2)
+		for (int c = 0; c < 2; c++)
+			code[c] = (char)(cc[c] >= 'a' && cc[c] <= 'z' ? cc[c] - 32 : cc[c]);
+	if (!*code || !wam_refdata_country(db, code))
 		return wam_error_set(WAM_EINVAL, "country", "'%s' is not an ISO 3166-1 alpha-2 country code",
 		                     cc ? cc : "");
+	cc = code;
 	wam_observation_filter f = {.country = cc};
 	rc = observations(db, &full, &f);
 	if (!rc && !(p = json_pack("{s:s}", "country", cc)))

@@ -6,29 +6,17 @@
 
 #include "ledger/room.h"
 #include "monitoring/room.h"
+#include "wam/embargo.h"
 #include "wam/match.h"
 
 bool mon_ready(wam_db *db)
 {
-	json_t *row = NULL;
-	bool ready = !wam_query_row(db, &row, "SELECT count(*) AS n FROM sqlite_master WHERE type='table' AND name=?",
-	                            "finding_links", NULL) &&
-	             json_integer_value(json_object_get(row, "n")) > 0;
-	json_decref(row);
-	return ready;
+	return wam_table_exists(db, "finding_links");
 }
 
 int mon_national(wam_db *db)
 {
 	return wam_confined(db) ? wam_confine_national(db, "monitoring") : 0;
-}
-
-void mon_decode(json_t *row, const char *key)
-{
-	const char *text = json_string_value(json_object_get(row, key));
-	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-	if (text)
-		json_object_set_new(row, key, v ? v : json_null());
 }
 
 sqlite3_stmt *mon_stmt(wam_db *db, int slot, const char *sql)
@@ -47,6 +35,24 @@ void mon_name_key(char *out, size_t cap, const char *name)
 	else if (wam_match_name_key(out, cap, name) < 0)
 		out[0] = '\0';
 	wam_error_clear();
+}
+
+int mon_check_regime(wam_db *db, const char *regime)
+{
+	json_t *list = NULL, *r = NULL;
+	if (!regime)
+		return 0;
+	/* checked against the embargo room's regimes when it holds any */
+	int rc = wam_embargo_regime_list(db, &list, NULL);
+	if (!rc && json_array_size(list)) {
+		rc = wam_embargo_regime_get(db, &r, regime, NULL);
+		if (rc == WAM_ENOTFOUND)
+			rc = wam_error_set(WAM_EINVAL, "regime",
+			                   "regime '%.64s' is not an arms embargo regime of this registry", regime);
+	}
+	json_decref(list);
+	json_decref(r);
+	return rc;
 }
 
 /* ---- the projector ---- */

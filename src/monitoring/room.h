@@ -24,11 +24,12 @@ extern const char *const mon_observation_kinds[],
 bool mon_ready(wam_db *db);
 /* Refuses a principal confined to sites: monitoring is the whole registry's. */
 int mon_national(wam_db *db);
-/* Replaces string member `key` of `row` by the JSON it holds. */
-void mon_decode(json_t *row, const char *key);
 /* An actor's name as names are compared (match/names.c: any script, case,
  * particles) into `out`; "" when it has no letter. */
 void mon_name_key(char *out, size_t cap, const char *name);
+/* 0 when `regime` (NULL: none) is a regime of the embargo room, or the room
+ * holds none; else WAM_EINVAL naming "regime". */
+int mon_check_regime(wam_db *db, const char *regime);
 /* A cached statement of the room on `db` (slots: an enum per file, from
  * the ranges below). */
 enum { MON_SLOT_OBSERVATION = 0, MON_SLOT_LINKS = 8, MON_SLOT_FINDING = 16 };

@@ -61,7 +61,7 @@ int wam_monitoring_observation_trace(wam_db *db, json_t **out, const char *id, i
 		return rc;
 	if ((rc = wam_query_one(db, &row, "SELECT body FROM observations WHERE id=?", id, "observation")))
 		goto fail;
-	mon_decode(row, "body");
+	wam_json_column(row, "body");
 	const json_t *obs = json_object_get(row, "body");
 	it = item >= 0 ? json_array_get(json_object_get(obs, "items"), (size_t)item) : NULL;
 	if (!it) {

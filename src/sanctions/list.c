@@ -37,12 +37,7 @@ int wam_sanctions_vocabulary(json_t **out)
 
 bool sanctions_ready(wam_db *db)
 {
-	json_t *row = NULL;
-	bool ready = !wam_query_row(db, &row, "SELECT count(*) AS n FROM sqlite_master WHERE type='table' AND name=?",
-	                            "sanctions_alert_subjects", NULL) &&
-	             json_integer_value(json_object_get(row, "n")) > 0;
-	json_decref(row);
-	return ready;
+	return wam_table_exists(db, "sanctions_alert_subjects");
 }
 
 /* An empty list in `*out`, for a registry without the room's tables. */

@@ -124,3 +124,21 @@ int wam_bind_canon(sqlite3_stmt *st, int i, const json_t *v)
 	sqlite3_bind_text(st, i, text, -1, free);
 	return 0;
 }
+
+bool wam_table_exists(wam_db *db, const char *name)
+{
+	json_t *row = NULL;
+	bool yes = !wam_query_row(db, &row, "SELECT count(*) AS n FROM sqlite_master WHERE type='table' AND name=?",
+	                          name, NULL) &&
+	           json_integer_value(json_object_get(row, "n")) > 0;
+	json_decref(row);
+	return yes;
+}
+
+void wam_json_column(json_t *row, const char *key)
+{
+	const char *text = json_string_value(json_object_get(row, key));
+	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	if (text)
+		json_object_set_new(row, key, v ? v : json_null());
+}

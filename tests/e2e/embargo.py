@@ -27,12 +27,11 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from http_lib import WAM, Registry, main  # noqa: E402
+from http_lib import Registry, cli_error, main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.environ.get("WAM_DATA_DIR") or os.path.join(HERE, "..", "..", "data")
@@ -98,29 +97,10 @@ def test(tap):
         with sqlite3.connect(reg.db) as c:
             return c.execute("SELECT count(*) FROM events").fetchone()[0]
 
-    def human(*args, stdin=None):
-        """`wam --db REG ARGS` without --json: (exit code, stdout, stderr)."""
-        p = subprocess.run([WAM, "--db", reg.db, *args], input=stdin, capture_output=True, text=True,
-                           env=reg.env, cwd=reg.dir, timeout=120)
-        return p.returncode, p.stdout, p.stderr
+    human, write, err = reg.human, reg.write, cli_error
 
     def as_user(user, pw, *args):
         return reg.run("--as", user, "--password-stdin", *args, stdin=pw + "\n", check=False)
-
-    def err(stderr):
-        try:
-            return json.loads(stderr.strip().splitlines()[-1])["error"]
-        except (ValueError, IndexError, KeyError):
-            return {"message": stderr}
-
-    def write(name, doc):
-        path = reg.path(name)
-        with open(path, "w", encoding="utf-8") as f:
-            if isinstance(doc, str):
-                f.write(doc)
-            else:
-                json.dump(doc, f, ensure_ascii=False)
-        return path
 
     # ---- regimes ----
     n = events()

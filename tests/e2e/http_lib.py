@@ -121,6 +121,23 @@ class Registry:
     def wam(self, *args, stdin=None):
         return self.run(*args, stdin=stdin)[1]
 
+    def human(self, *args, stdin=None):
+        """`wam --db REG ARGS` without --json: (exit code, stdout, stderr)."""
+        p = subprocess.run([WAM, "--db", self.db, *args], input=stdin, capture_output=True, text=True,
+                           env=self.env, cwd=self.dir, timeout=120)
+        return p.returncode, p.stdout, p.stderr
+
+    def write(self, name, doc):
+        """Writes `doc` (text, or a value as JSON) to file `name` in the
+        registry's directory; returns its path."""
+        path = self.path(name)
+        with open(path, "w", encoding="utf-8") as f:
+            if isinstance(doc, str):
+                f.write(doc)
+            else:
+                json.dump(doc, f, ensure_ascii=False)
+        return path
+
     def demo(self, items=300):
         self.run("demo", "--items", str(items), "--seed", "7")
 
@@ -138,6 +155,15 @@ class Registry:
         for s in sites:
             args += ["--site", s]
         return self.wam(*args, stdin=password + "\n")["id"]
+
+
+def cli_error(stderr):
+    """The {"error": ...} a `wam --json` command printed last on standard
+    error, or {"message": stderr} when there is none."""
+    try:
+        return json.loads(stderr.strip().splitlines()[-1])["error"]
+    except (ValueError, IndexError, KeyError):
+        return {"message": stderr}
 
 
 # ---- the server ----

@@ -17,17 +17,15 @@ it is changed. Every group named without its verb lists its verbs.
 """
 import base64
 import datetime
-import json
 import os
 import sqlite3
 import stat
-import subprocess
 import sys
 import tarfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from http_lib import WAM, Registry, main  # noqa: E402
+from http_lib import Registry, cli_error, main  # noqa: E402
 
 TODAY = datetime.date.today()
 YEAR = TODAY.year
@@ -51,7 +49,7 @@ def inspection():
             "unit": "MINUSCA embargo cell", "officer": "A. Diallo", "reference": "MON-OBS-1",
             "actor": {"kind": "armed_group", "name": "Front populaire du Nord", "country": "CF"},
             "regime": "car",
-            "sources": [{"type": "physical_inspection", "independent": True, "reliability": "B", "credibility": 2,
+            "sources": [{"type": "official", "independent": True, "reliability": "B", "credibility": 2,
                          "ref": "SRC-01", "identity": IDENTITY, "description": "present at the inspection"}],
             "items": [{"kind": "weapon", "make": "Norinco", "model": "Type 56", "category": "SA4",
                        "calibre": "7.62x39mm", "serial": "56-4471203", "country": "CN", "year": 2009,
@@ -94,31 +92,25 @@ def test(tap):
             f.write(PNG + extra)
 
     def events(kind=None):
-        with sqlite3.connect(reg.db) as c:
+        # closed at once: the test reads the registry's bytes too, and closing
+        # any descriptor of a file drops a process's locks on it
+        c = sqlite3.connect(reg.db)
+        try:
             if kind:
                 return c.execute("SELECT count(*) FROM events WHERE type = ?", (kind,)).fetchone()[0]
             return c.execute("SELECT count(*) FROM events").fetchone()[0]
+        finally:
+            c.close()
 
     def as_user(user, *args):
         return reg.run("--as", user, "--password-stdin", *args, stdin=PW[user] + "\n", check=False)
 
     def human(*args, user=None):
-        pre = ["--as", user, "--password-stdin"] if user else []
-        p = subprocess.run([WAM, "--db", reg.db, *pre, *args], input=PW[user] + "\n" if user else None,
-                           capture_output=True, text=True, env=reg.env, cwd=reg.dir, timeout=120)
-        return p.returncode, p.stdout, p.stderr
+        if not user:
+            return reg.human(*args)
+        return reg.human("--as", user, "--password-stdin", *args, stdin=PW[user] + "\n")
 
-    def err(stderr):
-        try:
-            return json.loads(stderr.strip().splitlines()[-1])["error"]
-        except (ValueError, IndexError, KeyError):
-            return {"message": stderr}
-
-    def write(name, doc):
-        path = reg.path(name)
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False)
-        return path
+    write, err = reg.write, cli_error
 
     # ---- recording, with photos by file ----
     n = events()

@@ -118,11 +118,20 @@ static void test_auth_role_table(void **state)
 		const char *role;
 		const char *may; /* read read_sensitive register status export audit admin
 		                  * stock resolve collect destroy trace trace_confidential
-		                  * confirm_export license license_decide ship embargo */
+		                  * confirm_export license license_decide ship embargo
+		                  * monitor read_sources */
 	} want[] = {
-	    {"viewer", "y-----------------"},    {"registrar", "yyyyy---yyyy-y--y-"}, {"armourer", "yy-y---y-yy-------"},
-	    {"tracer", "y----------yy-----"},    {"monitor", "y-----------------"},   {"licensing", "yy---------y--yyyy"},
-	    {"auditor", "yy--yy------------"},   {"admin", "yyyyyyyyyyyyyyyyyy"},
+	    {"viewer", "y-------------------"},
+	    {"registrar", "yyyyy---yyyy-y--y---"},
+	    {"armourer", "yy-y---y-yy---------"},
+	    {"tracer", "y----------yy-------"},
+	    /* a monitor traces what was seen; the source handler opens sources' identities */
+	    {"monitor", "y----------y------y-"},
+	    {"source_handler", "y----------y------yy"},
+	    {"licensing", "yy---------y--yyyy--"},
+	    {"auditor", "yy--yy--------------"},
+	    /* need to know: not even an admin reads a source's identity */
+	    {"admin", "yyyyyyyyyyyyyyyyyyy-"},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_int_equal(strlen(want[i].may), WAM_ACT_COUNT);
@@ -147,6 +156,8 @@ static void test_auth_role_table(void **state)
 	assert_false(wam_auth_allows("admin", WAM_ACT_COUNT));
 	assert_string_equal(wam_auth_action_name(WAM_ACT_READ_SENSITIVE), "read_sensitive");
 	assert_string_equal(wam_auth_action_name(WAM_ACT_ADMIN), "admin");
+	assert_string_equal(wam_auth_action_name(WAM_ACT_MONITOR), "monitor");
+	assert_string_equal(wam_auth_action_name(WAM_ACT_READ_SOURCES), "read_sources");
 }
 
 /* ---- users and signing in ---- */

@@ -23,6 +23,7 @@
 #include "wam/stock.h"
 #include "wam/trace.h"
 #include "wam/embargo.h"
+#include "wam/monitoring.h"
 #include "wam/sanctions.h"
 #include "wam/transfers.h"
 
@@ -272,6 +273,26 @@ static public_fn fns[] = {
     {"wam_sanctions_alert_get", NATIONAL, false},
     {"wam_sanctions_alert_clear", NATIONAL, false},
     {"wam_sanctions_alert_confirm", NATIONAL, false},
+    /* monitoring.h: a mission's and a Panel's, never a site's */
+    {"wam_monitoring_vocabulary", FREE, false},
+    {"wam_monitoring_committee_report_html", FREE, false}, /* renders a report it is given */
+    {"wam_monitoring_observation_add", NATIONAL, false},
+    {"wam_monitoring_observation_get", NATIONAL, false},
+    {"wam_monitoring_observation_list", NATIONAL, false},
+    {"wam_monitoring_observation_trace", NATIONAL, false},
+    {"wam_monitoring_finding_add", NATIONAL, false},
+    {"wam_monitoring_finding_link", NATIONAL, false},
+    {"wam_monitoring_finding_unlink", NATIONAL, false},
+    {"wam_monitoring_finding_rule", NATIONAL, false},
+    {"wam_monitoring_finding_corroborate", NATIONAL, false},
+    {"wam_monitoring_finding_report", NATIONAL, false},
+    {"wam_monitoring_finding_get", NATIONAL, false},
+    {"wam_monitoring_finding_list", NATIONAL, false},
+    {"wam_monitoring_profile_actor", NATIONAL, false},
+    {"wam_monitoring_profile_country", NATIONAL, false},
+    {"wam_monitoring_evidence_pack", NATIONAL, false},
+    {"wam_monitoring_evidence_verify", NATIONAL, false},
+    {"wam_monitoring_committee_report", NATIONAL, false},
     /* transfers.h: the state's, never a site's */
     {"wam_transfers_vocabulary", FREE, false},
     {"wam_transfers_screen", NATIONAL, false},
@@ -941,6 +962,24 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_sanctions_alert_get", wam_sanctions_alert_get(db, &out, x));
 	NAT("wam_sanctions_alert_clear", wam_sanctions_alert_clear(db, &out, x, in));
 	NAT("wam_sanctions_alert_confirm", wam_sanctions_alert_confirm(db, &out, x, in));
+	NAT("wam_monitoring_observation_add", wam_monitoring_observation_add(db, &out, in));
+	NAT("wam_monitoring_observation_get", wam_monitoring_observation_get(db, &out, x));
+	NAT("wam_monitoring_observation_list", wam_monitoring_observation_list(db, &out, NULL));
+	NAT("wam_monitoring_observation_trace", wam_monitoring_observation_trace(db, &out, x, 0, in));
+	NAT("wam_monitoring_finding_add", wam_monitoring_finding_add(db, &out, in));
+	NAT("wam_monitoring_finding_link", wam_monitoring_finding_link(db, &out, x, x, NULL));
+	NAT("wam_monitoring_finding_unlink", wam_monitoring_finding_unlink(db, &out, x, x));
+	NAT("wam_monitoring_finding_rule", wam_monitoring_finding_rule(db, &out, x));
+	NAT("wam_monitoring_finding_corroborate", wam_monitoring_finding_corroborate(db, &out, x));
+	NAT("wam_monitoring_finding_report", wam_monitoring_finding_report(db, &out, x, in));
+	NAT("wam_monitoring_finding_get", wam_monitoring_finding_get(db, &out, x));
+	NAT("wam_monitoring_finding_list", wam_monitoring_finding_list(db, &out, NULL, NULL));
+	NAT("wam_monitoring_profile_actor", wam_monitoring_profile_actor(db, &out, "x"));
+	NAT("wam_monitoring_profile_country", wam_monitoring_profile_country(db, &out, "CF", true));
+	NAT("wam_monitoring_evidence_pack", wam_monitoring_evidence_pack(db, &out, x, "confined.wep", 0));
+	NAT("wam_monitoring_evidence_verify", wam_monitoring_evidence_verify(db, &out, NULL, "x", 1, NULL));
+	NAT("wam_monitoring_committee_report",
+	    wam_monitoring_committee_report(db, &out, NULL, "2026-01-01", "2026-12-31"));
 	NAT("wam_transfers_broker_add", wam_transfers_broker_add(db, &out, in));
 	NAT("wam_transfers_broker_set_state", wam_transfers_broker_set_state(db, &out, x, in));
 	NAT("wam_transfers_broker_get", wam_transfers_broker_get(db, &out, x));

@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "wam/ledger.h"
 #include "wam/monitoring.h"
 #include "wam/trace.h"
+#include "wam/transfers.h"
 
 #define IDENTITY "Amadou Zakaria Witness-Quill"
 #define SOURCE_REF "CELL-REF-7731"
@@ -212,6 +214,12 @@ static unsigned char *write_entries(const entry *es, size_t k, const char *skip,
 	return buf;
 }
 
+static void free_entries(entry *es, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		free(es[i].p);
+}
+
 static json_t *verify_bytes(wam_db *db, const unsigned char *p, size_t n, const char *key)
 {
 	json_t *out = NULL;
@@ -235,17 +243,23 @@ static void names(const json_t *v, const char *file, const char *kind)
 	fail_msg("no problem names %s (%s) in %s", file, kind ? kind : "any", s);
 }
 
-static void free_entries(entry *es, size_t k)
-{
-	for (size_t i = 0; i < k; i++)
-		free(es[i].p);
-}
-
 /* ---- tests ---- */
 
 static void pack_verifies_here_in_a_peer_and_with_the_key(void **state)
 {
 	world *w = *state;
+	/* the rifle of the first observation traced: its request travels too */
+	json_t *details = test_json("{\"requesting\":{\"state\":\"CF\",\"agency\":\"Panel\",\"contact\":{\"name\":"
+	                            "\"Expert\",\"email\":\"e@example.org\"}},\"requested\":{\"state\":\"RS\"},"
+	                            "\"justification\":\"seen in a cache of an armed group under embargo\","
+	                            "\"illicit_reason\":\"embargo_violation\",\"intended_use\":\"Panel report\","
+	                            "\"confidentiality\":\"unclassified\"}"),
+	       *req = NULL;
+	if (wam_monitoring_observation_trace(w->a.db, &req, w->obs1, 0, details))
+		fail_msg("trace: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	char trace_file[64];
+	snprintf(trace_file, sizeof trace_file, "traces/%s.json", test_str(req, "id"));
+	json_decref(details);
 	long long before = test_events(&w->a);
 	pack(w, w->pack, WAM_EVIDENCE_REDACT_SOURCES);
 	/* one event, evidence.packed: a redacted pack opens no identity, so
@@ -261,6 +275,39 @@ static void pack_verifies_here_in_a_peer_and_with_the_key(void **state)
 	assert_int_equal(wam_monitoring_committee_report(w->a.db, &x, NULL, "2026-01-01", "2026-12-31"), 0);
 	json_decref(x);
 	assert_int_equal(test_events(&w->a), before + 1);
+	/* what it holds: the finding, both observations, the trace request,
+	 * the photos, the custody of each by its events */
+	size_t n;
+	entry es[64];
+	unsigned char *raw = slurp(w->pack, &n);
+	size_t k = read_entries(raw, n, es, 64);
+	const char *want[] = {"finding.json", "manifest.json", "signature.json", "custody.json", trace_file, NULL};
+	for (const char **p = want; *p; p++) {
+		size_t i = 0;
+		while (i < k && strcmp(es[i].path, *p))
+			i++;
+		if (i == k)
+			fail_msg("the pack has no %s", *p);
+	}
+	int photos = 0, observations = 0;
+	json_t *custody = NULL;
+	for (size_t i = 0; i < k; i++) {
+		photos += !strncmp(es[i].path, "photos/", 7);
+		observations += !strncmp(es[i].path, "observations/", 13);
+		if (!strcmp(es[i].path, "custody.json"))
+			custody = json_loadb((char *)es[i].p, es[i].n, 0, NULL);
+	}
+	assert_int_equal(photos, 3);
+	assert_int_equal(observations, 2);
+	char *cs = json_dumps(custody, JSON_COMPACT);
+	assert_non_null(strstr(cs, test_str(req, "id")));
+	assert_non_null(strstr(cs, "\"type\":\"finding.corroborated\""));
+	assert_null(strstr(cs, "payload"));
+	free(cs);
+	json_decref(custody);
+	json_decref(req);
+	free_entries(es, k);
+	free(raw);
 	json_t *v = NULL, *node = NULL, *peer = NULL;
 	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, w->pack, NULL, 0, NULL), 0);
 	assert_true(json_is_true(json_object_get(v, "valid")));
@@ -343,6 +390,13 @@ static void any_byte_changed_names_its_file(void **state)
 	t = write_entries(es, k, gone, NULL, &m);
 	v = verify_bytes(w->a.db, t, m, NULL);
 	names(v, gone, "missing");
+	assert_int_equal(json_array_size(json_object_get(v, "problems")), 1);
+	json_decref(v);
+	free(t);
+	/* the signature missing */
+	t = write_entries(es, k, "signature.json", NULL, &m);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "signature.json", "missing");
 	assert_int_equal(json_array_size(json_object_get(v, "problems")), 1);
 	json_decref(v);
 	free(t);
@@ -487,6 +541,58 @@ static void profiles_count_and_drill_down(void **state)
 	const json_t *actor = row_of(json_object_get(p, "by_actor"), "Front d'essai");
 	assert_int_equal(json_integer_value(json_object_get(actor, "count")), 2);
 	json_decref(p);
+	/* a category, make and country this registry licensed imports of
+	 * stand apart from those it never did */
+	json_t *out = NULL,
+	       *in = test_json(
+	           "{\"kind\":\"import\",\"number\":\"IMP-7\",\"authority\":\"Commission\",\"officer\":\"C. P\","
+	           "\"valid_from\":\"2026-01-01\",\"valid_until\":\"2030-01-01\",\"parties\":[{\"role\":\"exporter\","
+	           "\"name\":\"Glock GmbH\",\"country\":\"AT\"},{\"role\":\"importer\",\"name\":\"Police\","
+	           "\"country\":\"CF\"}],\"lines\":[{\"category\":\"SA1\",\"make\":\"Glock\",\"quantity\":2}]}");
+	assert_int_equal(wam_transfers_licence_add(w->a.db, &out, in), 0);
+	json_decref(out);
+	json_decref(in);
+	in =
+	    test_json("{\"prohibitions\":{\"embargo\":{\"finding\":\"clear\"},\"international_obligations\":{"
+	              "\"finding\":\"clear\"},\"atrocity_crimes\":{\"finding\":\"clear\"}},\"risks\":{"
+	              "\"peace_security\":{\"finding\":\"low\"},\"ihl\":{\"finding\":\"none\"},\"human_rights\":{"
+	              "\"finding\":\"low\"},\"terrorism\":{\"finding\":\"none\"},\"organised_crime\":{\"finding\":"
+	              "\"none\"},\"gender_based_violence\":{\"finding\":\"none\"},\"diversion\":{\"finding\":\"low\"}},"
+	              "\"decision\":\"approve\",\"reasons\":\"police\",\"officer\":\"B. O\"}");
+	assert_int_equal(wam_db_set_actor(w->a.db, "user:alice"), 0);
+	if (wam_transfers_licence_assess(w->a.db, &out, "IMP-7", in))
+		fail_msg("assess: %s", wam_error_last()->message);
+	json_decref(out);
+	json_decref(in);
+	assert_int_equal(wam_db_set_actor(w->a.db, "user:bob"), 0);
+	if (wam_transfers_licence_issue(w->a.db, &out, "IMP-7"))
+		fail_msg("issue: %s", wam_error_last()->message);
+	json_decref(out);
+	char o3[WAM_ID_LEN + 1];
+	observation(&w->a, o3,
+	            "{\"kind\":\"market\",\"observed_at\":\"2026-03-02\",\"place\":{\"country\":\"CF\"},"
+	            "\"unit\":\"Cell\",\"officer\":\"M. N\",\"sources\":[{\"type\":\"media\",\"independent\":true,"
+	            "\"reliability\":\"C\",\"credibility\":3}],\"items\":[{\"kind\":\"weapon\",\"make\":\"Glock\","
+	            "\"category\":\"SA1\",\"country\":\"AT\",\"markings\":[],\"photos\":[]}],\"documents\":[],"
+	            "\"photos\":[]}");
+	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "CF", true), 0);
+	const json_t *wps = json_object_get(p, "weapons");
+	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_category"), "SA1"), "lawful_import")));
+	assert_int_equal(json_integer_value(
+	                     json_object_get(row_of(json_object_get(wps, "by_category"), "SA1"), "imports_authorised")),
+	                 2);
+	assert_true(
+	    json_is_false(json_object_get(row_of(json_object_get(wps, "by_category"), "SA4"), "lawful_import")));
+	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_make"), "Glock"), "lawful_import")));
+	assert_true(
+	    json_is_false(json_object_get(row_of(json_object_get(wps, "by_make"), "Zastava"), "lawful_import")));
+	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_country"), "AT"), "lawful_import")));
+	assert_true(json_is_false(json_object_get(row_of(json_object_get(wps, "by_country"), "RS"), "lawful_import")));
+	json_decref(p);
+	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "cf", false), 0); /* as typed */
+	assert_string_equal(test_str(p, "country"), "CF");
+	assert_int_equal(json_integer_value(json_object_get(p, "observations")), 3);
+	json_decref(p);
 	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "ZZ", false), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "country");
 }
@@ -522,6 +628,50 @@ static void committee_report_holds_the_period_only(void **state)
 	assert_string_equal(wam_error_last()->field, "from");
 }
 
+/* The demo's mission: observations in two provinces linked by a rifle and
+ * a lot seen in both, a corroborated and a draft finding, and a redacted
+ * pack beside the registry that verifies. */
+static void demo_mission(void **state)
+{
+	(void)state;
+	test_reg r;
+	test_reg_create(&r, "HT");
+	wam_demo_opts o = {.items = 2000, .seed = 1};
+	if (wam_registry_demo(r.db, &o))
+		fail_msg("demo: %s", wam_error_last()->message);
+	json_t *list = NULL, *v = NULL, *obs = NULL;
+	assert_int_equal(wam_monitoring_finding_list(r.db, &list, "corroborated", NULL), 0);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+	assert_int_equal(wam_monitoring_finding_list(r.db, &list, "draft", NULL), 0);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+	wam_observation_filter f = {.country = "CF"};
+	assert_int_equal(wam_monitoring_observation_list(r.db, &list, &f), 0);
+	assert_int_equal(json_array_size(list), 3);
+	/* the cache recovery is linked to the inspection by serial and by lot */
+	const json_t *cache = NULL, *row;
+	size_t i;
+	json_array_foreach(list, i, row) if (!strcmp(test_str(row, "kind"), "cache_recovery")) cache = row;
+	assert_non_null(cache);
+	assert_int_equal(wam_monitoring_observation_get(r.db, &obs, test_str(cache, "id")), 0);
+	assert_int_equal(json_array_size(json_object_get(obs, "links")), 2);
+	char path[256];
+	snprintf(path, sizeof path, "%s.evidence.wep", r.path);
+	assert_int_equal(wam_monitoring_evidence_verify(r.db, &v, path, NULL, 0, NULL), 0);
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	assert_string_equal(test_str(json_object_get(v, "finding"), "state"), "corroborated");
+	size_t n;
+	unsigned char *raw = slurp(path, &n);
+	assert_false(holds(raw, n, "Village chief"));
+	free(raw);
+	json_decref(v);
+	json_decref(obs);
+	json_decref(list);
+	unlink(path);
+	test_reg_destroy(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +680,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(redacted_pack_holds_no_source_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(profiles_count_and_drill_down, setup, teardown),
 	    cmocka_unit_test_setup_teardown(committee_report_holds_the_period_only, setup, teardown),
+	    cmocka_unit_test(demo_mission),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
