@@ -10,7 +10,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { countryName, fmtNumber, label, messageText, t } from '../i18n.js';
+import { actorText, countryName, fmtNumber, label, messageText, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
 import { useRequest } from '../request.js';
@@ -241,7 +241,8 @@ function Finding({ user, id }) {
       [t('mon.country'), f.country ? countryName(f.country) : '—'],
       f.notes && [t('field.notes'), html`<${Typed} v=${f.notes} cls="pre" />`],
       [t('mon.created'), html`<${When} at=${f.created} />`],
-      f.corroborated && [t('mon.corroborated_on'), html`<${When} at=${typeof f.corroborated === 'string' ? f.corroborated : f.corroborated.at || f.corroborated.date} />`],
+      f.created_by && [t('mon.drafted_by'), html`<bdi dir="auto" translate=${false}>${actorText(typeof f.created_by === 'string' ? f.created_by : f.created_by.name)}</bdi>`],
+      f.corroborated && [t('mon.corroborated_on'), html`<${ObsDay} at=${typeof f.corroborated === 'string' ? f.corroborated : f.corroborated.at || f.corroborated.date} />`],
       f.reported && [t('mon.reported_to'), html`<${Typed} v=${f.reported.to} /> · <${Day} at=${f.reported.date} />${f.reported.reference ? html` · <${Typed} v=${f.reported.reference} />` : ''}`],
       f.supersedes && [t('mon.supersedes'), html`<a href=${findingHref(f.supersedes)}>${t('mon.the_finding_corrected')}</a>`],
       f.superseded_by && [t('mon.superseded_by'), html`<a href=${findingHref(f.superseded_by)}>${t('mon.the_correction')}</a>`],
@@ -277,7 +278,7 @@ function Finding({ user, id }) {
         { name: 'date', label: t('mon.date'), type: 'date' },
         { name: 'reference', label: t('mon.reference'), dir: 'auto' },
       ]}
-      action=${async (val) => { await api('POST', `${path}/report`, { body: bodyOf(val) }); await load(); return t('mon.reported_done'); }} />`}
+      action=${async (val) => { await api('POST', `${path}/report`, { body: bodyOf(val) }); await load(); setSaid(t('mon.reported_done')); return ''; }} />`}
     ${monitor && f.state === 'reported' && !f.superseded_by && html`<p><a href=${href('findings/new', { supersedes: f.id })}>${t('mon.correct_finding')}</a></p>`}
     <section class="box" aria-labelledby="fp-h" data-testid="evidence-pack">
       <h2 id="fp-h">${t('mon.pack_title')}</h2>

@@ -11,7 +11,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { countryName, fmtNumber, label, t } from '../i18n.js';
+import { actorText, countryName, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
 import { useRequest } from '../request.js';
@@ -230,6 +230,7 @@ function Observation({ user, id }) {
       [t('mon.regime'), o.regime ? html`<${RegimeLink} id=${o.regime} />` : '—'],
       o.notes && [t('field.notes'), html`<${Typed} v=${o.notes} cls="pre" />`],
       [t('mon.recorded_at'), html`<${When} at=${o.recorded_at} />`],
+      o.recorded_by && [t('mon.recorded_by'), html`<bdi dir="auto" translate=${false}>${actorText(typeof o.recorded_by === 'string' ? o.recorded_by : o.recorded_by.name)}</bdi>`],
     ]} />
     <h2>${t('mon.sources')}</h2>
     <${Table} caption=${t('mon.sources')} rows=${o.sources || []} rowKey=${(s) => s.ref || JSON.stringify(s)} cols=${[
