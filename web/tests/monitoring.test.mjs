@@ -55,7 +55,7 @@ async function demo(page, { draft: needDraft = true } = {}) {
   const observations = await must(page, '/observations');
   const findings = await must(page, '/findings');
   assert.ok(observations.length >= 3, 'the demo has its mission\'s observations');
-  const linked = observations.find((o) => o.links > 0);
+  const linked = observations.find((o) => o.links > 0 && o.actor); // the demo's, not one a test recorded
   assert.ok(linked, 'an observation of the demo is linked to another');
   const corroborated = findings.find((f) => f.state === 'corroborated');
   const draft = findings.find((f) => f.state === 'draft');
@@ -184,6 +184,16 @@ test('a monitor records an observation with the form; the identity of its source
     await fill(page, 'ob-items.0.markings.0.text', MARKING);
     await page.locator('#ob-items\\.0\\.photos-file').setInputFiles({ name: 'rifle.png', mimeType: 'image/png', buffer: PNG });
     await page.locator('.photo-thumbs img').first().waitFor();
+    // a second item: the demo's ammunition lot, by headstamp and lot
+    await page.getByTestId('items').getByRole('button', { name: 'Add an item' }).click();
+    const second = page.getByTestId('item-row').nth(1);
+    await second.locator('select').first().selectOption('ammunition');
+    const ammo = await second.locator('select').first().getAttribute('id');
+    const k = ammo.split('.')[1];
+    await fill(page, `ob-items.${k}.calibre`, '7.62x39mm');
+    await fill(page, `ob-items.${k}.quantity`, '220');
+    await fill(page, `ob-items.${k}.headstamp.text`, '71 19');
+    await fill(page, `ob-items.${k}.lot`, 'LOT 19-0412');
 
     // no unit: the server's refusal is put under the field, nothing recorded
     await page.locator('form[data-testid="new-observation"] button[type="submit"]').click();
@@ -204,6 +214,11 @@ test('a monitor records an observation with the form; the identity of its source
     assert.equal(body.sources[0].reliability, 'B');
     assert.equal(body.sources[0].credibility, 2);
     assert.equal(body.sources[0].independent, true);
+    assert.deepEqual(body.items.map((it) => it.kind), ['weapon', 'ammunition'], 'both items, in order');
+    assert.equal(body.items[1].quantity, 220);
+    // the lot seen before is a link to the demo's observations
+    assert.ok(body.links.some((l) => l.item === 1 && l.why === 'lot'), 'the lot links to where it was seen before');
+    await page.getByTestId('cross-links').first().waitFor();
     await screenshot(page, '61-monitoring-recorded');
 
     // the weapon as a trace request in one step, listed with its item after
