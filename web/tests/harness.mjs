@@ -243,6 +243,23 @@ export async function signInWith(page, url, name, { lang, password } = {}) {
 /** Shows the console's page for `route` ('#/findings/…') without reloading. */
 export const goTo = (page, route) => page.evaluate((r) => { window.location.hash = r; }, route);
 
+/**
+ * Shows `route` and waits for its heading and its data; resolves to the
+ * text of <main> as a person reads it, less what is marked translate="no"
+ * (what people typed) and the options of lists.
+ */
+export async function openedText(page, route) {
+  await goTo(page, route);
+  await page.locator('main h1').waitFor();
+  await page.locator('main .loading').first().waitFor({ state: 'detached' }).catch(() => {});
+  await settle(page);
+  return page.locator('main').evaluate((m) => {
+    const copy = m.cloneNode(true);
+    for (const el of copy.querySelectorAll('[translate="no"], option')) el.remove();
+    return copy.innerText;
+  });
+}
+
 /** GET /api/v1<path> with the page's session: {status, body}. */
 export const apiGet = (page, path) =>
   page.evaluate((p) => fetch('/api/v1' + p).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), path);

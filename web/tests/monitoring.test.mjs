@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import {
-  apiGet, assertAbsent, axeViolations, goTo, launchBrowser, makeRegistry, screenshot, settle, signInWith, startServer, tearDown,
+  apiGet, assertAbsent, axeViolations, goTo, launchBrowser, openedText, makeRegistry, screenshot, settle, signInWith, startServer, tearDown,
   wam, withPage,
 } from './harness.mjs';
 
@@ -66,15 +66,7 @@ async function demo(page, { draft: needDraft = true } = {}) {
 // Waits for the page's heading and data; no raw code, no catalogue key, no
 // record id in the text; axe-core finds nothing; no error in the page.
 async function pageIsClean(page, route, what, lang) {
-  await go(page, route);
-  await page.locator('main h1').waitFor();
-  await page.locator('main .loading').first().waitFor({ state: 'detached' }).catch(() => {});
-  await settle(page);
-  const main = await page.locator('main').evaluate((m) => {
-    const copy = m.cloneNode(true);
-    for (const el of copy.querySelectorAll('[translate="no"], option')) el.remove();
-    return copy.innerText;
-  });
+  const main = await openedText(page, route);
   assert.ok(main.trim().length > 0, `${what} shows something`);
   const raw = main.match(/(?<![\p{L}\p{N}_.@/-])(?:[a-z]+_[a-z_]+|(?:mon|nav|msg|obs_kind|actor_kind|source_type|finding_state|link_kind|item_kind|document_kind|evidence_rule|link_why|reliability|credibility)\.[\w.-]+)(?![\p{L}\p{N}_])/gu);
   assert.equal(raw, null, `${what} (${lang}) shows codes: ${raw}`);

@@ -4,9 +4,13 @@
 // words, a place, the evidence rule's verdict exactly as the API gives it,
 // and what people typed (names, markings, statements) in its own script and
 // direction, never translated.
+import { useState } from 'preact/hooks';
 import { html } from '../html.js';
+import { api } from '../api.js';
 import { countryName, fmtNumber, label, messageText, t } from '../i18n.js';
 import { href } from '../router.js';
+import { useRequest } from '../request.js';
+import { useForm } from './form.js';
 import { Day } from './stock.js';
 
 const enc = encodeURIComponent;
@@ -81,3 +85,20 @@ export function Verdict({ rule }) {
 
 // A list the API sends whole, or wrapped in an object.
 export const rowsOf = (r, key) => (Array.isArray(r) ? r : r?.[key] || r?.items || []);
+
+// A list the address filters: the filters' form (set again from the
+// address each time it changes, `hash` its query string) and the rows the
+// API answers for them (GET `path`, the list or its `key`), `narrow` keeping
+// some of them.
+export function useFilteredList(path, key, asked, hash, { prefix, narrow = (rows) => rows } = {}) {
+  const form = useForm(asked, { prefix });
+  const [list, setList] = useState(null);
+  const [error, setError] = useState(null);
+  useRequest((keep) => {
+    form.setValues(asked);
+    setList(null);
+    setError(null);
+    api('GET', path, { query: asked }).then(keep((r) => setList(narrow(rowsOf(r, key)))), keep(setError));
+  }, [hash]);
+  return { form, list, error };
+}

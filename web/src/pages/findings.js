@@ -13,12 +13,11 @@ import { api } from '../api.js';
 import { actorText, countryName, fmtNumber, label, messageText, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
-import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { ActionForm, Day, Facts, Table, When, bodyOf } from '../components/stock.js';
 import { RegimeLink, dayText, today, useRegimes } from '../components/embargo.js';
 import { regimeOptions } from './observations.js';
-import { ActorName, FindingLink, FindingState, ObsDay, Typed, Verdict, findingHref, obsHref, rowsOf } from '../components/monitoring.js';
+import { ActorName, FindingLink, FindingState, ObsDay, Typed, Verdict, findingHref, obsHref, rowsOf, useFilteredList } from '../components/monitoring.js';
 import { ACTOR_KINDS, FINDING_STATES } from '../vocab.js';
 import { PageTitle } from './misc.js';
 
@@ -29,16 +28,8 @@ const Period = ({ p }) => (p?.from || p?.to ? html`<span class="emb-period"><${D
 export function Findings({ user, route }) {
   const q = route.query;
   const asked = { state: q.get('state') || '', regime: q.get('regime') || '' };
-  const form = useForm(asked, { prefix: 'ff-' });
+  const { form, list, error } = useFilteredList('/findings', 'findings', asked, q.toString(), { prefix: 'ff-' });
   const regimes = useRegimes();
-  const [list, setList] = useState(null);
-  const [error, setError] = useState(null);
-  useRequest((keep) => {
-    form.setValues(asked);
-    setList(null);
-    setError(null);
-    api('GET', '/findings', { query: asked }).then(keep((r) => setList(rowsOf(r, 'findings'))), keep(setError));
-  }, [q.toString()]);
   const change = (name) => (e) => navigate(href('findings', { ...asked, [name]: e.currentTarget.value }));
   const cols = [
     [t('mon.statement'), (f) => html`<${FindingLink} id=${f.id} statement=${f.statement} />`],

@@ -14,7 +14,6 @@ import { api } from '../api.js';
 import { actorText, countryName, fmtNumber, label, t } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { can } from '../roles.js';
-import { useRequest } from '../request.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { PhotoField } from '../components/pickers.js';
 import { PointMap } from '../components/map.js';
@@ -22,7 +21,7 @@ import { Facts, ItemLink, Table, When, linesOf } from '../components/stock.js';
 import { RegimeLink, dayText, regimeName, today, useRegimes } from '../components/embargo.js';
 import { TraceState } from '../components/trace.js';
 import {
-  ActorName, FindingLink, FindingState, Grade, ObsDay, ObservationLink, Place, Typed, YesNo, obsHref, rowsOf,
+  ActorName, FindingLink, FindingState, Grade, ObsDay, ObservationLink, Place, Typed, YesNo, obsHref, useFilteredList,
 } from '../components/monitoring.js';
 import {
   ACTOR_KINDS, CATEGORIES, COMPONENTS, CREDIBILITY, DOCUMENT_KINDS, MARKING_KINDS, OBSERVATION_KINDS, OBS_ITEM_KINDS,
@@ -46,19 +45,10 @@ export function Observations({ user, route }) {
   const asked = Object.fromEntries(FILTERS.map((k) => [k, q.get(k) || '']));
   // the observations behind a profile's figure (profiles.js), by id
   const ids = (q.get('ids') || '').split(',').filter(Boolean);
-  const form = useForm(asked, { prefix: 'of-' });
+  const { form, list, error } = useFilteredList('/observations', 'observations', asked, q.toString(), {
+    prefix: 'of-', narrow: (rows) => (ids.length ? rows.filter((o) => ids.includes(o.id)) : rows),
+  });
   const regimes = useRegimes();
-  const [list, setList] = useState(null);
-  const [error, setError] = useState(null);
-  useRequest((keep) => {
-    form.setValues(asked);
-    setList(null);
-    setError(null);
-    api('GET', '/observations', { query: asked }).then(keep((r) => {
-      const rows = rowsOf(r, 'observations');
-      setList(ids.length ? rows.filter((o) => ids.includes(o.id)) : rows);
-    }), keep(setError));
-  }, [q.toString()]);
   const go = (e) => {
     e.preventDefault();
     navigate(href('observations', form.values)); // a new filter leaves a figure's observations
