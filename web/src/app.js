@@ -37,6 +37,10 @@ import { Diversion, Diversions } from './pages/diversions.js';
 import { EmbargoCheck, Regime, Regimes } from './pages/regimes.js';
 import { Alert, Alerts, Entry, SanctionsList, Screening } from './pages/sanctions.js';
 import { ExemptionRoute, Exemptions, Notice, Notices } from './pages/exemptions.js';
+import { ObservationRoute, Observations } from './pages/observations.js';
+import { FindingRoute, Findings } from './pages/findings.js';
+import { ProfileRoute, Profiles } from './pages/profiles.js';
+import { Committee } from './pages/committee.js';
 import { NotAllowed, NotFound } from './pages/misc.js';
 
 // Each page: its group in the menu (components/nav.js: home, registry, stock,
@@ -45,6 +49,8 @@ import { NotAllowed, NotFound } from './pages/misc.js';
 // embargoes and sanctions (docs/embargo.md, docs/sanctions.md): a state's,
 // read by every national reader; the forms for `embargo`
 const embargoes = (u) => national(u) && can(u, 'read');
+// monitoring in the field (docs/monitoring.md): the roles with `monitor`
+const monitoring = (u) => can(u, 'monitor');
 const transfers = (u) => national(u) && ['license', 'license_decide', 'ship'].some((a) => can(u, a));
 
 const PAGES = {
@@ -81,6 +87,10 @@ const PAGES = {
   sanctions: { group: 'embargoes', nav: 'nav.sanctions', may: embargoes, view: SanctionsList, record: Entry },
   exemptions: { group: 'embargoes', nav: 'nav.exemptions', may: embargoes, view: Exemptions, record: ExemptionRoute },
   notices: { group: 'embargoes', nav: 'nav.notices', may: embargoes, view: Notices, record: Notice },
+  observations: { group: 'monitoring', nav: 'nav.observations', may: monitoring, view: Observations, record: ObservationRoute },
+  findings: { group: 'monitoring', nav: 'nav.findings', may: monitoring, view: Findings, record: FindingRoute },
+  profiles: { group: 'monitoring', nav: 'nav.profiles', may: monitoring, view: Profiles, record: ProfileRoute },
+  committee: { group: 'monitoring', nav: 'nav.committee', may: monitoring, view: Committee },
   reports: { group: 'reports', nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: Sdg },
   // the user's own account: reached from their name in the header, not the menu
   account: { nav: 'nav.account', may: (u) => u.kind === 'user', view: Account, menu: false },

@@ -8,6 +8,7 @@ import './css/dashboard.css';
 import './css/lists.css';
 import './css/transfers.css';
 import './css/embargo.css';
+import './css/monitoring.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';

@@ -94,6 +94,19 @@ export let ALIAS_QUALITIES = [];
 export let DATE_KINDS = [];
 export let ALERT_STATES = [];
 export let LIST_SOURCES = [];
+// the monitoring room (docs/monitoring.md): observations' kinds, actors'
+// kinds, sources' types and their grades (reliability A–F, credibility
+// 1–6), items' and documents' kinds, findings' states and what a finding
+// may link
+export let OBSERVATION_KINDS = [];
+export let ACTOR_KINDS = [];
+export let SOURCE_TYPES = [];
+export let RELIABILITY = [];
+export let CREDIBILITY = [];
+export let OBS_ITEM_KINDS = [];
+export let DOCUMENT_KINDS = [];
+export let FINDING_STATES = [];
+export let LINK_KINDS = [];
 
 let loaded = null;
 
@@ -170,6 +183,16 @@ export function loadVocabulary() {
         DATE_KINDS = v.date_kinds || [];
         ALERT_STATES = v.alert_states || [];
         LIST_SOURCES = v.list_sources || [];
+        // nor a server without the monitoring room
+        OBSERVATION_KINDS = v.observation_kinds || [];
+        ACTOR_KINDS = v.actor_kinds || [];
+        SOURCE_TYPES = v.source_types || [];
+        RELIABILITY = v.reliability || [];
+        CREDIBILITY = v.credibility || [];
+        OBS_ITEM_KINDS = v.item_kinds || [];
+        DOCUMENT_KINDS = v.document_kinds || [];
+        FINDING_STATES = v.finding_states || [];
+        LINK_KINDS = v.link_kinds || [];
       },
       (e) => {
         loaded = null;

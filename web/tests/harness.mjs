@@ -227,6 +227,43 @@ export async function signInAs(page, url, name, password = USERS[name]?.[1]) {
   await page.locator('nav.nav, nav[aria-label]').first().waitFor();
 }
 
+/**
+ * Opens the console with `lang` remembered as the user's choice (when
+ * given) and signs in as `name` (a USERS name, or one with `password`).
+ */
+export async function signInWith(page, url, name, { lang, password } = {}) {
+  await page.goto(`${url}/`);
+  if (lang) {
+    await page.evaluate((l) => localStorage.setItem('wam.lang', l), lang);
+    await page.reload();
+  }
+  await signInAs(page, url, name, password);
+}
+
+/** Shows the console's page for `route` ('#/findings/…') without reloading. */
+export const goTo = (page, route) => page.evaluate((r) => { window.location.hash = r; }, route);
+
+/**
+ * Shows `route` and waits for its heading and its data; resolves to the
+ * text of <main> as a person reads it, less what is marked translate="no"
+ * (what people typed) and the options of lists.
+ */
+export async function openedText(page, route) {
+  await goTo(page, route);
+  await page.locator('main h1').waitFor();
+  await page.locator('main .loading').first().waitFor({ state: 'detached' }).catch(() => {});
+  await settle(page);
+  return page.locator('main').evaluate((m) => {
+    const copy = m.cloneNode(true);
+    for (const el of copy.querySelectorAll('[translate="no"], option')) el.remove();
+    return copy.innerText;
+  });
+}
+
+/** GET /api/v1<path> with the page's session: {status, body}. */
+export const apiGet = (page, path) =>
+  page.evaluate((p) => fetch('/api/v1' + p).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), path);
+
 /** Chooses a language in the header's selector; resolves once the page is in it. */
 export async function chooseLanguage(page, code) {
   await page.locator('#lang').selectOption(code);

@@ -76,6 +76,7 @@ function options(rows, width, rtl) {
       {
         scale: 'y',
         side: 2,
+        size: 26, // the 30 px under the bars (options' height), so each row keeps its ROW
         font: FONT,
         stroke: INK,
         space: numberRoom + 18,
@@ -146,8 +147,9 @@ function Bars({ rows }) {
 // rows: [{key, label, short?, code?, value, tone?}]; caption names the table.
 // cell(row), when given, renders the number (a link to what it counts);
 // share: false leaves out the share column (for figures that overlap);
-// fold: the table sits under a closed "numbers" disclosure.
-export function BarChart({ rows, caption, head, cell, share = true, fold = false }) {
+// fold: the table sits under a closed "numbers" disclosure; count heads the
+// numbers' column (weapons by default).
+export function BarChart({ rows, caption, head, cell, share = true, fold = false, count }) {
   // the same array from render to render, so the chart is drawn again only
   // when its rows change
   const bars = useMemo(() => rows.map((r) => ({ ...r, short: r.short || r.label })), [rows]);
@@ -155,7 +157,7 @@ export function BarChart({ rows, caption, head, cell, share = true, fold = false
   const total = rows.reduce((s, r) => s + r.value, 0);
   const table = html`<table class="numbers">
       <caption class="sr-only">${caption}</caption>
-      <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${t('common.count')}</th>${share && html`<th scope="col" class="num">${t('common.share')}</th>`}</tr></thead>
+      <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${count || t('common.count')}</th>${share && html`<th scope="col" class="num">${t('common.share')}</th>`}</tr></thead>
       <tbody>
         ${rows.map((r) => html`<tr key=${r.key}>
           <th scope="row"><span class=${'dot tone-' + (r.tone || 'plain')}></span><span dir="auto">${r.label}</span>${r.code && r.code !== r.label ? html` <code>${r.code}</code>` : ''}</th>
@@ -167,5 +169,73 @@ export function BarChart({ rows, caption, head, cell, share = true, fold = false
   return html`<div class="chart">
     <${Bars} rows=${bars} />
     ${fold ? html`<details class="chart-numbers"><summary>${t('chart.numbers', { what: caption })}</summary>${table}</details>` : table}
+  </div>`;
+}
+
+// A timeline by month drawn by uPlot: one line per series (each on its own
+// scale when told, so rounds and weapons share a picture), the months
+// written in the chosen language. The same figures follow in a table under
+// a "numbers" disclosure, the chart's text alternative.
+// rows: [{month: 'YYYY-MM', <key>: n, ...}]; series: [{key, label, color,
+// scale?}]; cell(row, key), when given, renders a number (a link).
+export function Timeline({ rows, series, caption, cell }) {
+  const box = useRef(null);
+  const lang = currentLanguage();
+  const monthName = useMemo(() => {
+    const f = new Intl.DateTimeFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+    return (m) => {
+      const d = new Date(m + '-01T00:00:00Z');
+      return isNaN(d) ? m : f.format(d);
+    };
+  }, [lang]);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !rows.length) return undefined;
+    const rtl = document.documentElement.dir === 'rtl';
+    const scales = { x: { time: false, dir: rtl ? -1 : 1, range: [-0.5, rows.length - 0.5] } };
+    for (const s of series) scales[s.scale || 'y'] = { range: (u, min, max) => [0, Math.max(1, max) * 1.1] };
+    const make = (width) => new uPlot({
+      width,
+      height: 220,
+      legend: { show: false },
+      cursor: { show: false },
+      select: { show: false },
+      scales,
+      axes: [
+        { scale: 'x', font: FONT, stroke: INK, grid: { show: false }, splits: () => rows.map((_, i) => i).filter((i) => rows.length <= 12 || i % Math.ceil(rows.length / 12) === 0),
+          values: (u, splits) => splits.map((i) => (rows[i] ? monthName(rows[i].month) : '')) },
+        ...[...new Set(series.map((s) => s.scale || 'y'))].map((sc, i) => ({
+          scale: sc, side: (i === 0) !== rtl ? 3 : 1, font: FONT, stroke: series.find((s) => (s.scale || 'y') === sc).color,
+          grid: { show: i === 0, stroke: '#e4e7eb' }, values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? fmtNumber(v) : '')),
+        })),
+      ],
+      series: [{}, ...series.map((s) => ({ scale: s.scale || 'y', stroke: s.color, width: 2, points: { show: true, size: 6, fill: s.color } }))],
+    }, [rows.map((_, i) => i), ...series.map((s) => rows.map((r) => r[s.key] ?? 0))], el);
+    let plot = make(el.clientWidth || 320);
+    const watch = new ResizeObserver(() => {
+      const w = el.clientWidth;
+      if (w && Math.abs(w - plot.width) > 2) {
+        plot.destroy();
+        plot = make(w);
+      }
+    });
+    watch.observe(el);
+    return () => {
+      watch.disconnect();
+      plot.destroy();
+    };
+  }, [rows, series, lang]);
+  if (!rows.length) return html`<p class="muted">${t('common.none')}</p>`;
+  return html`<div class="month-chart">
+    <ul class="month-legend">${series.map((s) => html`<li key=${s.key}><span class="swatch" style=${{ background: s.color }} aria-hidden="true"></span>${s.label}</li>`)}</ul>
+    <div class="plot" ref=${box} aria-hidden="true"></div>
+    <details class="chart-numbers"><summary>${t('chart.numbers', { what: caption })}</summary>
+      <table class="numbers">
+        <caption class="sr-only">${caption}</caption>
+        <thead><tr><th scope="col">${t('chart.month')}</th>${series.map((s) => html`<th scope="col" class="num" key=${s.key}>${s.label}</th>`)}</tr></thead>
+        <tbody>${rows.map((r) => html`<tr key=${r.month}><th scope="row">${monthName(r.month)}</th>
+          ${series.map((s) => html`<td class="num" key=${s.key}>${cell ? cell(r, s.key) : fmtNumber(r[s.key] ?? 0)}</td>`)}</tr>`)}</tbody>
+      </table>
+    </details>
   </div>`;
 }

@@ -41,21 +41,36 @@ const regimeShown = (r) => r && (regimeName(r) !== r.name ? regimeName(r) : html
 
 // The regimes by id, asked once (a record names its regime by id).
 let regimes = null;
+const knownRegimes = () =>
+  (regimes ??= api('GET', '/regimes').then((rs) => Object.fromEntries(rs.map((x) => [x.id, x])), (e) => {
+    regimes = null;
+    throw e;
+  }));
 export function useRegime(id) {
   const [r, setR] = useState(null);
   useEffect(() => {
     if (!id) return;
-    regimes ??= api('GET', '/regimes').then((rs) => Object.fromEntries(rs.map((x) => [x.id, x])), (e) => {
-      regimes = null;
-      throw e;
-    });
     let live = true;
-    regimes.then((all) => live && setR(all[id] || null), () => {});
+    knownRegimes().then((all) => live && setR(all[id] || null), () => {});
     return () => {
       live = false;
     };
   }, [id]);
   return r;
+}
+
+// Every regime, for choosing one: an empty list until known, and when the
+// embargo room is absent.
+export function useRegimes() {
+  const [list, setList] = useState([]);
+  useEffect(() => {
+    let live = true;
+    knownRegimes().then((all) => live && setList(Object.values(all)), () => {});
+    return () => {
+      live = false;
+    };
+  }, []);
+  return list;
 }
 
 // A regime by its name in the language, a link to its page (on a date).

@@ -2,7 +2,8 @@
 // lost or stolen" in place (behind its button), and the records the other
 // rooms hold about the weapon (GET /items/{id}/links) — its loss reports,
 // hits, trace requests, recoveries, custody, stock checks, destruction,
-// shipments under a transfer licence and diversion alerts —
+// shipments under a transfer licence, diversion alerts and the field
+// observations whose items matched it —
 // each a link to its own page.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
@@ -31,7 +32,7 @@ export function ReportLoss({ item, onReported }) {
   </section>`;
 }
 
-const PARTS = ['losses', 'hits', 'traces', 'recoveries', 'custody', 'checks', 'destructions', 'shipments', 'diversions'];
+const PARTS = ['losses', 'hits', 'traces', 'recoveries', 'custody', 'checks', 'destructions', 'shipments', 'diversions', 'observations'];
 
 // Where each kind of record is read, and the line that names it.
 const LINKS = {
@@ -89,6 +90,17 @@ LINKS.diversion = (l) => ({
   text: html`${label('check_result', l.label?.result) || t('links.diversion')} · <${Day} at=${l.date} />`,
   more: html`${l.label?.state ? label('diversion_state', l.label.state) : ''}${l.label?.euc_number ? html` · ${t('xfer.euc')} <span dir="auto">${l.label.euc_number}</span>` : ''}`,
 });
+
+// An observation in the field that matched the weapon (the monitoring room).
+LINKS.observation = (l) => {
+  const actor = typeof l.label?.actor === 'string' && l.label.actor.startsWith('{') ? JSON.parse(l.label.actor) : l.label?.actor;
+  const name = typeof actor === 'string' ? actor : actor?.name;
+  return {
+    href: '#/observations/' + encodeURIComponent(l.id),
+    text: html`${label('obs_kind', l.label?.kind) || t('links.observation')} · <${Day} at=${l.date} />`,
+    more: html`${l.label?.country ? countryName(l.label.country) : ''}${name ? html` · <bdi dir="auto" translate=${false}>${name}</bdi>` : ''}`,
+  };
+};
 
 export function ItemLinks({ id, changes }) {
   const [links, setLinks] = useState(undefined); // null: the server cannot tell
