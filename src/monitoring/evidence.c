@@ -384,6 +384,9 @@ int wam_monitoring_evidence_pack(wam_db *db, json_t **out, const char *id, const
 		rc = wam_error_set(WAM_EINVAL, "out", "give the file to write the evidence pack to");
 		goto done;
 	}
+	/* never over the registry, its keys or its photos */
+	if ((rc = wam_file_not_registry(db, path, "out")))
+		goto done;
 	if ((rc = wam_monitoring_finding_get(db, &f, id)) || (rc = wam_trace_node(db, &node)) ||
 	    (rc = gather(db, &k, f, redact)))
 		goto done;

@@ -347,6 +347,52 @@ static void pack_verifies_here_in_a_peer_and_with_the_key(void **state)
 	test_reg_destroy(&b);
 }
 
+/* A pack is never written over the registry, its -wal, its keys or into
+ * its photo store — by name, by another name of the same file, or through
+ * a link — and nothing is logged when it is refused. */
+static void pack_refuses_the_registrys_own_files(void **state)
+{
+	world *w = *state;
+	const char *suffix[] = {"", "-wal", ".key", ".pseudonym.key", ".photos/new.wep", ".photos", NULL};
+	char path[512], link[512], dir[256];
+	long long before = test_events(&w->a);
+	for (const char **s = suffix; *s; s++) {
+		snprintf(path, sizeof path, "%s%s", w->a.path, *s);
+		size_t n0 = 0, n1 = 0;
+		unsigned char *b0 = access(path, F_OK) || !strcmp(*s, ".photos") ? NULL : slurp(path, &n0);
+		json_t *out = NULL;
+		assert_int_equal(wam_monitoring_evidence_pack(w->a.db, &out, w->finding, path, 0), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, "out");
+		assert_null(out);
+		if (b0) { /* untouched */
+			unsigned char *b1 = slurp(path, &n1);
+			assert_int_equal(n0, n1);
+			assert_memory_equal(b0, b1, n0);
+			free(b1);
+		}
+		free(b0);
+	}
+	/* another name of the registry: through "./" and its directory */
+	snprintf(dir, sizeof dir, "%s", w->a.path);
+	*strrchr(dir, '/') = '\0';
+	snprintf(path, sizeof path, "%s/./%s.key", dir, strrchr(w->a.path, '/') + 1);
+	assert_int_equal(wam_monitoring_evidence_pack(w->a.db, NULL, w->finding, path, 0), WAM_EINVAL);
+	/* a link to the pseudonym key */
+	snprintf(link, sizeof link, "%s/innocent.wep", dir);
+	snprintf(path, sizeof path, "%s.pseudonym.key", w->a.path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(wam_monitoring_evidence_pack(w->a.db, NULL, w->finding, link, 0), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "out");
+	assert_int_equal(test_events(&w->a), before);
+	/* the registry is whole */
+	wam_verify_report vr;
+	assert_int_equal(wam_ledger_verify(w->a.db, 0, &vr), 0);
+	assert_true(vr.intact);
+	/* beside it, a pack is written */
+	unlink(link);
+	pack(w, link, 0);
+}
+
 static void any_byte_changed_names_its_file(void **state)
 {
 	world *w = *state;
@@ -677,6 +723,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(pack_verifies_here_in_a_peer_and_with_the_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(any_byte_changed_names_its_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pack_refuses_the_registrys_own_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(redacted_pack_holds_no_source_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(profiles_count_and_drill_down, setup, teardown),
 	    cmocka_unit_test_setup_teardown(committee_report_holds_the_period_only, setup, teardown),
