@@ -16,7 +16,8 @@ typedef struct mon_tally {
 } mon_tally;
 
 /* Counts `n` for `key` (NULL or "": not counted) seen on `date` in
- * observation `obs`. */
+ * observation `obs`. The observations of one tally are counted one after
+ * another (all of one before the next). */
 int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date, const char *obs);
 /* The tally as [{key, count, first_seen, last_seen, observations}],
  * largest first (then by key), and the tally emptied. */

@@ -40,9 +40,12 @@ int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date,
 		json_object_set_new(r, "first_seen", json_string(date));
 	if (strcmp(date, str(r, "last_seen")) > 0)
 		json_object_set_new(r, "last_seen", json_string(date));
-	json_t *ids = json_object_get(r, "observations"), *v;
-	size_t i;
-	json_array_foreach(ids, i, v) if (!strcmp(json_string_value(v), obs)) return 0;
+	/* observations are tallied one after another: an observation already
+	 * counted under this key is the last one (linear, not a scan) */
+	json_t *ids = json_object_get(r, "observations");
+	size_t have = json_array_size(ids);
+	if (have && !strcmp(json_string_value(json_array_get(ids, have - 1)), obs))
+		return 0;
 	json_array_append_new(ids, json_string(obs));
 	return 0;
 }
