@@ -13,6 +13,8 @@
  * and the observations it came from: a profile's or a report's by_*. */
 typedef struct mon_tally {
 	json_t *rows; /* {key: {key, count, first_seen, last_seen, observations: [ids]}} */
+	bool fold;    /* keys that differ only in case and spacing are one row, shown
+	               * as first spelt ("Norinco", "NORINCO"; "7.62x39mm", "7.62 x 39 mm") */
 } mon_tally;
 
 /* Counts `n` for `key` (NULL or "": not counted) seen on `date` in

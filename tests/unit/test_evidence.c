@@ -574,6 +574,12 @@ static void profiles_count_and_drill_down(void **state)
 	assert_string_equal(test_str(f71, "first_seen"), "2026-01-10");
 	assert_string_equal(test_str(f71, "last_seen"), "2026-02-20");
 	assert_int_equal(json_array_size(json_object_get(p, "timeline")), 2);
+	/* each month drills down to its observations */
+	const json_t *jan = json_array_get(json_object_get(p, "timeline"), 0),
+	             *feb = json_array_get(json_object_get(p, "timeline"), 1);
+	assert_int_equal(json_array_size(json_object_get(jan, "observation_ids")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(jan, "observation_ids"), 0)), w->obs1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(feb, "observation_ids"), 0)), w->obs2);
 	/* no profile holds a source */
 	char *s = json_dumps(p, 0);
 	assert_null(strstr(s, IDENTITY));
@@ -635,9 +641,33 @@ static void profiles_count_and_drill_down(void **state)
 	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_country"), "AT"), "lawful_import")));
 	assert_true(json_is_false(json_object_get(row_of(json_object_get(wps, "by_country"), "RS"), "lawful_import")));
 	json_decref(p);
+	/* a make and a calibre spelt otherwise (case, spacing) are the same
+	 * row, shown as first spelt; a make is an import's only as a whole
+	 * word of it ("Glo" is not "Glock") */
+	char o4[WAM_ID_LEN + 1];
+	observation(&w->a, o4,
+	            "{\"kind\":\"market\",\"observed_at\":\"2026-03-03\",\"place\":{\"country\":\"CF\"},"
+	            "\"unit\":\"Cell\",\"officer\":\"M. N\",\"sources\":[{\"type\":\"media\",\"independent\":true,"
+	            "\"reliability\":\"C\",\"credibility\":3}],\"items\":[{\"kind\":\"weapon\",\"make\":\" ZASTAVA\","
+	            "\"category\":\"SA4\",\"markings\":[],\"photos\":[]},{\"kind\":\"weapon\",\"make\":\"Glo\","
+	            "\"category\":\"SA1\",\"markings\":[],\"photos\":[]},{\"kind\":\"ammunition\",\"calibre\":"
+	            "\"7.62 X 39MM\",\"quantity\":10,\"photos\":[]}],\"documents\":[],\"photos\":[]}");
+	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "CF", true), 0);
+	wps = json_object_get(p, "weapons");
+	const json_t *zas = row_of(json_object_get(wps, "by_make"), "Zastava");
+	assert_int_equal(json_integer_value(json_object_get(zas, "count")), 3);
+	assert_int_equal(json_array_size(json_object_get(zas, "observations")), 3);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(p, "ammunition"), "by_calibre")), 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        row_of(json_object_get(json_object_get(p, "ammunition"), "by_calibre"), "7.62x39mm"), "count")),
+	    1330);
+	assert_true(json_is_false(json_object_get(row_of(json_object_get(wps, "by_make"), "Glo"), "lawful_import")));
+	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_make"), "Glock"), "lawful_import")));
+	json_decref(p);
 	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "cf", false), 0); /* as typed */
 	assert_string_equal(test_str(p, "country"), "CF");
-	assert_int_equal(json_integer_value(json_object_get(p, "observations")), 3);
+	assert_int_equal(json_integer_value(json_object_get(p, "observations")), 4);
 	json_decref(p);
 	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "ZZ", false), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "country");
