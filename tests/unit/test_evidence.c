@@ -704,6 +704,72 @@ static void committee_report_holds_the_period_only(void **state)
 	assert_string_equal(wam_error_last()->field, "from");
 }
 
+static char *report_html(const json_t *r)
+{
+	char *html = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&html, &len);
+	assert_int_equal(wam_monitoring_committee_report_html(r, f), 0);
+	fclose(f);
+	return html;
+}
+
+static bool listed(const json_t *r, const char *part, const char *id)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(r, part), i, f) if (!strcmp(test_str(f, "id"), id)) return true;
+	return false;
+}
+
+/* A reported finding stays among the report's findings until its
+ * correction is reported; a draft is marked NOT CORROBORATED. */
+static void committee_report_keeps_what_was_reported(void **state)
+{
+	world *w = *state;
+	json_t *out = NULL, *rep = test_json("{\"to\":\"Panel of Experts\",\"date\":\"2026-03-01\"}"), *r = NULL;
+	if (wam_monitoring_finding_report(w->a.db, &out, w->finding, rep))
+		fail_msg("report: %s", wam_error_last()->message);
+	json_decref(out);
+	char corr[WAM_ID_LEN + 1], in[512];
+	snprintf(in, sizeof in,
+	         "{\"statement\":\"A correction\",\"supersedes\":\"%s\",\"period\":{\"from\":\"2026-01-01\","
+	         "\"to\":\"2026-01-31\"}}",
+	         w->finding);
+	finding(&w->a, corr, in, NULL, NULL);
+	assert_int_equal(wam_monitoring_committee_report(w->a.db, &r, NULL, "2026-01-01", "2026-01-31"), 0);
+	assert_true(listed(r, "findings", w->finding));
+	assert_true(listed(r, "findings", corr));
+	assert_false(listed(r, "superseded", w->finding));
+	char *html = report_html(r);
+	assert_non_null(strstr(html, "NOT CORROBORATED</strong> (draft)"));
+	assert_non_null(strstr(html, "1 of these findings is NOT CORROBORATED"));
+	free(html);
+	json_decref(r);
+	/* corroborated, the correction is still not what the committee was told */
+	assert_int_equal(wam_monitoring_finding_link(w->a.db, &out, corr, w->obs1, NULL), 0);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_finding_link(w->a.db, &out, corr, w->obs2, NULL), 0);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_finding_corroborate(w->a.db, &out, corr), 0);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_committee_report(w->a.db, &r, NULL, "2026-01-01", "2026-01-31"), 0);
+	assert_true(listed(r, "findings", w->finding));
+	html = report_html(r);
+	assert_null(strstr(html, "NOT CORROBORATED"));
+	free(html);
+	json_decref(r);
+	/* reported, it replaces it */
+	assert_int_equal(wam_monitoring_finding_report(w->a.db, &out, corr, rep), 0);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_committee_report(w->a.db, &r, NULL, "2026-01-01", "2026-01-31"), 0);
+	assert_false(listed(r, "findings", w->finding));
+	assert_true(listed(r, "superseded", w->finding));
+	assert_true(listed(r, "findings", corr));
+	json_decref(r);
+	json_decref(rep);
+}
+
 /* The demo's mission: observations in two provinces linked by a rifle and
  * a lot seen in both, a corroborated and a draft finding, and a redacted
  * pack beside the registry that verifies. */
@@ -757,6 +823,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(redacted_pack_holds_no_source_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(profiles_count_and_drill_down, setup, teardown),
 	    cmocka_unit_test_setup_teardown(committee_report_holds_the_period_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(committee_report_keeps_what_was_reported, setup, teardown),
 	    cmocka_unit_test(demo_mission),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
