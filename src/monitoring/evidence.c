@@ -131,12 +131,23 @@ static json_t *redacted_source(const json_t *s)
 	return r;
 }
 
-static void redact_sources(json_t *obs)
+/* An observation as a redacted pack carries it: its sources redacted, no
+ * other finding that links it (their statements are not this pack's), and
+ * its links to the observations in the pack (`in_pack`) only. */
+static void redact_observation(json_t *obs, const json_t *in_pack)
 {
-	json_t *sources = json_object_get(obs, "sources"), *s, *red = json_array();
+	json_t *sources = json_object_get(obs, "sources"), *s, *red = json_array(), *links = json_array();
 	size_t i;
 	json_array_foreach(sources, i, s) json_array_append_new(red, redacted_source(s));
 	json_object_set_new(obs, "sources", red);
+	json_object_del(obs, "findings");
+	json_array_foreach(json_object_get(obs, "links"), i, s)
+	{
+		const char *other = str(s, "observation_id");
+		if (other && json_object_get(in_pack, other))
+			json_array_append(links, s);
+	}
+	json_object_set_new(obs, "links", links);
 }
 
 /* Adds `hash` (a photo's sha256) to the set `photos` when it is one. */
@@ -186,8 +197,10 @@ static int cmp_seq(const void *a, const void *b)
 /* The chain of custody: the ledger events about every subject in
  * `subjects` as {seq, type, time, actor, subject, hash} — without their
  * data, so that nothing an event holds (a sealed identity) travels — in
- * ledger order, and the ledger's head when the pack was made. */
-static int custody(wam_db *db, json_t **out, const char *finding_id, const json_t *subjects)
+ * ledger order, and the ledger's head when the pack was made. A redacted
+ * pack leaves out the reads of source identities (record.read): who
+ * opened a source tells who handles it. */
+static int custody(wam_db *db, json_t **out, const char *finding_id, const json_t *subjects, bool redact)
 {
 	json_t *events = json_array(), *rows = NULL;
 	const char *subject;
@@ -196,8 +209,10 @@ static int custody(wam_db *db, json_t **out, const char *finding_id, const json_
 	json_object_foreach((json_t *)subjects, subject, v)
 	{
 		if ((rc = wam_query_rows(db, &rows,
-		                         "SELECT seq, type, time, actor, subject, lower(hex(hash)) AS hash FROM events"
-		                         " WHERE subject=?1 ORDER BY seq",
+		                         redact ? "SELECT seq, type, time, actor, subject, lower(hex(hash)) AS hash"
+		                                  " FROM events WHERE subject=?1 AND type<>'record.read' ORDER BY seq"
+		                                : "SELECT seq, type, time, actor, subject, lower(hex(hash)) AS hash"
+		                                  " FROM events WHERE subject=?1 ORDER BY seq",
 		                         subject, NULL)))
 			break;
 		json_array_extend(events, rows);
@@ -259,7 +274,13 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 	char path[128];
 	size_t i;
 	int rc = 0;
+	json_t *in_pack = json_object();
 	json_object_set_new(subjects, fid, json_true());
+	json_array_foreach(json_object_get(f, "links"), i, link)
+	{
+		if (str(link, "kind") && !strcmp(str(link, "kind"), "observation") && str(link, "target"))
+			json_object_set_new(in_pack, str(link, "target"), json_true());
+	}
 	if ((rc = pack_add_json(k, "finding.json", f)))
 		goto done;
 	json_array_foreach(json_object_get(f, "links"), i, link)
@@ -273,7 +294,7 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 			                 : wam_monitoring_observation_get(db, &o, target)))
 				goto done;
 			if (redact)
-				redact_sources(o);
+				redact_observation(o, in_pack);
 			photos_of(photos, o);
 			json_object_set_new(subjects, target, json_true());
 			snprintf(path, sizeof path, "observations/%.40s.json", target);
@@ -315,12 +336,13 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 		if ((rc = pack_add(k, path, bytes, n)))
 			goto done;
 	}
-	if (!(rc = custody(db, &cust, fid, subjects)))
+	if (!(rc = custody(db, &cust, fid, subjects, redact)))
 		rc = pack_add_json(k, "custody.json", cust);
 done:
 	json_decref(o);
 	json_decref(cust);
 	json_decref(subjects);
+	json_decref(in_pack);
 	json_decref(photos);
 	return rc;
 }

@@ -546,6 +546,65 @@ static void redacted_pack_holds_no_source_identity(void **state)
 	assert_null(fopen(none, "rb"));
 }
 
+/* A redacted pack carries no other finding's statement, no link to an
+ * observation outside it, and no read of a source in its custody. */
+static void redacted_pack_holds_nothing_beyond_its_finding(void **state)
+{
+	world *w = *state;
+	char other[WAM_ID_LEN + 1], draft[WAM_ID_LEN + 1], plain[256], red[256];
+	/* the same rifle seen a third time, in no finding of the pack */
+	observation(&w->a, other,
+	            "{\"kind\":\"market\",\"observed_at\":\"2026-03-02\",\"place\":{\"country\":\"CF\"},"
+	            "\"unit\":\"Cell\",\"officer\":\"M. N\",\"sources\":[{\"type\":\"media\",\"independent\":true,"
+	            "\"reliability\":\"C\",\"credibility\":3}],\"items\":[{\"kind\":\"weapon\",\"make\":\"Zastava\","
+	            "\"category\":\"SA4\",\"serial\":\"BZ 47213\",\"markings\":[],\"photos\":[]}],\"documents\":[],"
+	            "\"photos\":[]}");
+	finding(&w->a, draft, "{\"statement\":\"SECRET DRAFT of another inquiry\"}", w->obs1, NULL);
+	/* the owner opens the source: a record.read is logged */
+	json_t *o = NULL;
+	assert_int_equal(wam_monitoring_observation_get(w->a.db, &o, w->obs1), 0);
+	size_t i, n;
+	json_t *l;
+	bool linked = false;
+	json_array_foreach(json_object_get(o, "links"), i, l) linked |= !strcmp(test_str(l, "observation_id"), other);
+	assert_true(linked);
+	json_decref(o);
+	snprintf(plain, sizeof plain, "%s/plain.wep", w->a.dir);
+	snprintf(red, sizeof red, "%s/red.wep", w->a.dir);
+	pack(w, plain, 0);
+	pack(w, red, WAM_EVIDENCE_REDACT_SOURCES);
+	unsigned char *p = slurp(plain, &n);
+	assert_true(holds(p, n, "SECRET DRAFT")); /* the search below would find them */
+	assert_true(holds(p, n, other));
+	assert_true(holds(p, n, "record.read"));
+	free(p);
+	p = slurp(red, &n);
+	assert_false(holds(p, n, "SECRET DRAFT"));
+	assert_false(holds(p, n, draft));
+	assert_false(holds(p, n, other));
+	assert_false(holds(p, n, "record.read"));
+	/* the link between the two observations in the pack stays */
+	entry es[64];
+	size_t k = read_entries(p, n, es, 64);
+	char name[64];
+	snprintf(name, sizeof name, "observations/%s.json", w->obs1);
+	for (i = 0; i < k; i++)
+		if (!strcmp(es[i].path, name)) {
+			json_t *obs = json_loadb((char *)es[i].p, es[i].n, 0, NULL);
+			assert_null(json_object_get(obs, "findings"));
+			assert_true(json_array_size(json_object_get(obs, "links")) > 0);
+			json_array_foreach(json_object_get(obs, "links"), n, l)
+			    assert_string_equal(test_str(l, "observation_id"), w->obs2);
+			json_decref(obs);
+		}
+	free_entries(es, k);
+	free(p);
+	json_t *v = NULL;
+	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, red, NULL, 0, NULL), 0);
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	json_decref(v);
+}
+
 static const json_t *row_of(const json_t *rows, const char *key)
 {
 	size_t i;
@@ -821,6 +880,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(any_byte_changed_names_its_file, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pack_refuses_the_registrys_own_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(redacted_pack_holds_no_source_identity, setup, teardown),
+	    cmocka_unit_test_setup_teardown(redacted_pack_holds_nothing_beyond_its_finding, setup, teardown),
 	    cmocka_unit_test_setup_teardown(profiles_count_and_drill_down, setup, teardown),
 	    cmocka_unit_test_setup_teardown(committee_report_holds_the_period_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(committee_report_keeps_what_was_reported, setup, teardown),
