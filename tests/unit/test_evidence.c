@@ -166,6 +166,7 @@ typedef struct entry {
 	char path[256];
 	unsigned char *p;
 	size_t n;
+	time_t mtime;
 } entry;
 
 static size_t read_entries(const unsigned char *bytes, size_t n, entry *out, size_t max)
@@ -178,6 +179,7 @@ static size_t read_entries(const unsigned char *bytes, size_t n, entry *out, siz
 	while (k < max && archive_read_next_header(a, &e) == ARCHIVE_OK) {
 		snprintf(out[k].path, sizeof out[k].path, "%s", archive_entry_pathname(e));
 		out[k].n = (size_t)archive_entry_size(e);
+		out[k].mtime = archive_entry_mtime(e);
 		out[k].p = malloc(out[k].n + 1);
 		assert_int_equal(archive_read_data(a, out[k].p, out[k].n), (la_ssize_t)out[k].n);
 		k++;
@@ -187,13 +189,15 @@ static size_t read_entries(const unsigned char *bytes, size_t n, entry *out, siz
 }
 
 /* The entries as a tar in memory (`*n` bytes), leaving out `skip` (or
- * none) and adding `extra` (or none). */
+ * none) and adding `extra` (or none), written as a pack is (so that the
+ * same entries give the same bytes). */
 static unsigned char *write_entries(const entry *es, size_t k, const char *skip, const entry *extra, size_t *n)
 {
 	size_t cap = 8u << 20, used = 0;
 	unsigned char *buf = malloc(cap);
 	struct archive *a = archive_write_new();
 	archive_write_set_format_pax(a);
+	archive_write_set_bytes_in_last_block(a, 1);
 	assert_int_equal(archive_write_open_memory(a, buf, cap, &used), ARCHIVE_OK);
 	for (size_t i = 0; i <= k; i++) {
 		const entry *x = i < k ? &es[i] : extra;
@@ -204,6 +208,7 @@ static unsigned char *write_entries(const entry *es, size_t k, const char *skip,
 		archive_entry_set_filetype(e, AE_IFREG);
 		archive_entry_set_perm(e, 0644);
 		archive_entry_set_size(e, (la_int64_t)x->n);
+		archive_entry_set_mtime(e, x->mtime, 0);
 		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
 		assert_int_equal(archive_write_data(a, x->p, x->n), (la_ssize_t)x->n);
 		archive_entry_free(e);
@@ -450,6 +455,7 @@ static void any_byte_changed_names_its_file(void **state)
 	snprintf(changed.path, sizeof changed.path, "observations/planted.json");
 	changed.p = (unsigned char *)strdup("{\"id\":\"planted\"}");
 	changed.n = strlen((char *)changed.p);
+	changed.mtime = es[0].mtime;
 	t = write_entries(es, k, NULL, &changed, &m);
 	v = verify_bytes(w->a.db, t, m, NULL);
 	names(v, "observations/planted.json", "unexpected");
@@ -487,11 +493,125 @@ static void any_byte_changed_names_its_file(void **state)
 	names(v, "signature.json", "signature");
 	json_decref(v);
 	free(t);
-	/* not a tar at all, or a tar with no manifest */
+	/* not a tar at all: not a pack */
 	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, NULL, "hello", 5, NULL), WAM_EINVAL);
 	assert_null(v);
+	/* a tar with no manifest: a verdict naming it */
 	t = write_entries(es, k, "manifest.json", NULL, &m);
-	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, NULL, t, m, NULL), WAM_EINVAL);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "manifest.json", "missing");
+	json_decref(v);
+	free(t);
+	/* unpacked and packed again with "./" names: each file read and named,
+	 * the renaming a problem of its own */
+	entry dot[64];
+	for (size_t i = 0; i < k; i++) {
+		dot[i] = es[i];
+		snprintf(dot[i].path, sizeof dot[i].path, "./%.250s", es[i].path);
+	}
+	t = write_entries(dot, k, NULL, NULL, &m);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "finding.json", "renamed");
+	names(v, "(archive)", "altered");
+	size_t i;
+	json_t *pr;
+	json_array_foreach(json_object_get(v, "problems"), i, pr)
+	{
+		assert_string_not_equal(test_str(pr, "problem"), "missing"); /* every file found */
+	}
+	json_decref(v);
+	free(t);
+	free_entries(es, k);
+	free(raw);
+}
+
+/* Must-hold 9 over the archive itself: every single byte of a pack
+ * flipped is refused — a verdict not valid (naming what), or bad input
+ * where the archive no longer reads as one — and so is anything appended
+ * after its end, a member's metadata changed, or a hex digit's case. */
+static void every_byte_of_a_pack_is_covered(void **state)
+{
+	world *w = *state;
+	char small[WAM_ID_LEN + 1], path[256];
+	finding(&w->a, small, "{\"statement\":\"One pack, every byte\"}", NULL, NULL);
+	snprintf(path, sizeof path, "%s/small.wep", w->a.dir);
+	json_t *out = NULL, *v = NULL;
+	assert_int_equal(wam_monitoring_evidence_pack(w->a.db, &out, small, path, WAM_EVIDENCE_REDACT_SOURCES), 0);
+	json_decref(out);
+	size_t n, verdicts = 0, refused_input = 0;
+	unsigned char *raw = slurp(path, &n);
+	v = verify_bytes(w->a.db, raw, n, NULL);
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	json_decref(v);
+	for (size_t i = 0; i < n; i++) {
+		raw[i] ^= 0x01;
+		v = NULL;
+		int rc = wam_monitoring_evidence_verify(w->a.db, &v, NULL, raw, n, NULL);
+		if (rc) {
+			if (rc != WAM_EINVAL)
+				fail_msg("byte %zu flipped: rc %d (%s)", i, rc, wam_error_last()->message);
+			refused_input++;
+		} else {
+			if (json_is_true(json_object_get(v, "valid")))
+				fail_msg("byte %zu of %zu flipped and the pack is valid", i, n);
+			assert_true(json_array_size(json_object_get(v, "problems")) > 0);
+			verdicts++;
+		}
+		json_decref(v);
+		raw[i] ^= 0x01;
+	}
+	/* only a first header no longer read as one is not a pack at all */
+	assert_true(refused_input <= 512);
+	assert_true(verdicts >= n - 512);
+	/* a forged finding.json appended as a second archive after the end */
+	entry forged = {.path = "finding.json", .p = (unsigned char *)"{\"statement\":\"forged\"}", .n = 22};
+	size_t m;
+	unsigned char *tail = write_entries(&forged, 1, NULL, NULL, &m);
+	unsigned char *both = malloc(n + m);
+	memcpy(both, raw, n);
+	memcpy(both + n, tail, m);
+	v = verify_bytes(w->a.db, both, n + m, NULL);
+	names(v, "(archive)", "altered");
+	json_decref(v);
+	/* zeros appended (padding), in memory and in the file */
+	memset(both + n, 0, m);
+	v = verify_bytes(w->a.db, both, n + 512, NULL);
+	names(v, "(archive)", "altered");
+	json_decref(v);
+	FILE *f = fopen(path, "ab");
+	assert_int_equal(fwrite(tail, 1, m, f), m);
+	fclose(f);
+	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, path, NULL, 0, NULL), 0);
+	names(v, "(archive)", "altered");
+	json_decref(v);
+	free(both);
+	free(tail);
+	/* a member's time changed, the rest as it was */
+	entry es[16];
+	size_t k = read_entries(raw, n, es, 16);
+	es[0].mtime += 3600;
+	unsigned char *t = write_entries(es, k, NULL, NULL, &m);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "(archive)", "altered");
+	assert_int_equal(json_array_size(json_object_get(v, "problems")), 1);
+	json_decref(v);
+	free(t);
+	es[0].mtime -= 3600;
+	/* one hex digit of the signature in uppercase: the same value, another byte */
+	for (size_t i = 0; i < k; i++)
+		if (!strcmp(es[i].path, "signature.json")) {
+			unsigned char *at = memmem(es[i].p, es[i].n, "\"signature\": \"", 14);
+			assert_non_null(at);
+			for (at += 14; *at != '"'; at++)
+				if (*at >= 'a' && *at <= 'f') {
+					*at = (unsigned char)(*at - 32);
+					break;
+				}
+		}
+	t = write_entries(es, k, NULL, NULL, &m);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "signature.json", "altered");
+	json_decref(v);
 	free(t);
 	free_entries(es, k);
 	free(raw);
@@ -878,6 +998,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(pack_verifies_here_in_a_peer_and_with_the_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(any_byte_changed_names_its_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(every_byte_of_a_pack_is_covered, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pack_refuses_the_registrys_own_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(redacted_pack_holds_no_source_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(redacted_pack_holds_nothing_beyond_its_finding, setup, teardown),
