@@ -985,6 +985,22 @@ static void demo_mission(void **state)
 	size_t n;
 	unsigned char *raw = slurp(path, &n);
 	assert_false(holds(raw, n, "Village chief"));
+	/* its photos: small GIFs, each its own (a comment names it) */
+	entry es[64];
+	size_t k = read_entries(raw, n, es, 64), gifs = 0;
+	for (size_t j = 0; j < k; j++) {
+		if (strncmp(es[j].path, "photos/", 7))
+			continue;
+		assert_non_null(strstr(es[j].path, ".gif"));
+		assert_true(es[j].n > 6 && !memcmp(es[j].p, "GIF89a", 6) && es[j].p[es[j].n - 1] == 0x3b);
+		assert_true(holds(es[j].p, es[j].n, "wam demo photo "));
+		for (size_t x = 0; x < j; x++)
+			if (!strncmp(es[x].path, "photos/", 7))
+				assert_false(es[x].n == es[j].n && !memcmp(es[x].p, es[j].p, es[j].n));
+		gifs++;
+	}
+	assert_true(gifs >= 2);
+	free_entries(es, k);
 	free(raw);
 	json_decref(v);
 	json_decref(obs);
