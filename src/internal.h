@@ -130,6 +130,12 @@ int wam_file_tighten(const char *path);
 /* The directory `path` is in ("." for a bare name, "/" at the root) into
  * `dir` of `n` bytes. */
 void wam_file_dir(char *dir, size_t n, const char *path);
+/* WAM_EINVAL naming `field` when `path` is one of the registry's own files
+ * (store/own_files.c): the database, its -wal, -shm or -journal, its .key,
+ * its .pseudonym.key, or in its .photos directory — by what it resolves to,
+ * and by name for a file not there yet. What a backup or an evidence pack
+ * is written to is checked with it. */
+int wam_file_not_registry(const wam_db *db, const char *path, const char *field);
 
 /* The URI another connection opens (or ATTACHes) the registry at `path`
  * with, read-only: "file:PATH?mode=ro", with immutable=1 when the registry

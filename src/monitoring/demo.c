@@ -2,7 +2,7 @@
  * a mission's embargo cell in the Central African Republic — observations
  * in two provinces where the same rifle and the same ammunition lot are
  * seen (the cross-observation links), a market sighting in a third, each
- * weapon and document with a small generated photo; one finding
+ * weapon and document with a small photo (an 8x8 grey GIF); one finding
  * corroborated on two independent sources, one left a draft on a single
  * source; and the corroborated finding's evidence pack, sources redacted,
  * beside the registry as "<registry>.evidence.wep". */
@@ -20,70 +20,32 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static uint32_t crc32_of(uint32_t crc, const unsigned char *p, size_t n)
-{
-	crc = ~crc;
-	while (n--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-	}
-	return ~crc;
-}
+/* The demo's stand-in for a photo taken in the field: an 8x8 GIF of four
+ * greys in diagonal bands, made different for each photo (the store keeps
+ * a photo by its hash) by a comment extension naming it — GIF blocks carry
+ * no checksum, so nothing is computed. The image is LZW-coded as literals,
+ * a clear code before every second pixel, so its code width stays 3 bits. */
+static const unsigned char gif_head[] = {
+    'G',  'I',  'F',  '8',  '9',  'a',  0x08, 0x00, 0x08, 0x00, 0x81, 0x00, 0x00, /* 8x8, 4 colours */
+    0x20, 0x20, 0x20, 0x60, 0x60, 0x60, 0xa0, 0xa0, 0xa0, 0xe0, 0xe0, 0xe0};      /* four greys */
+static const unsigned char gif_image[] = {
+    0x2c, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x08, 0x00, 0x00, /* image descriptor */
+    0x02, 0x25, 0x44, 0xa8, 0x11, 0xa1, 0xc6, 0x88, 0x03, 0x23, 0x0e, 0xd4, 0x88, 0x50,
+    0x23, 0xc2, 0x81, 0x11, 0x07, 0x46, 0x44, 0xa8, 0x11, 0xa1, 0xc6, 0x88, 0x03, 0x23,
+    0x0e, 0xd4, 0x88, 0x50, 0x23, 0xc2, 0x81, 0x11, 0x07, 0x46, 0x05, 0x00, /* pixel (x+y)%4, 37 bytes of codes */
+    0x3b};                                                                  /* trailer */
 
-static void put32(wam_buf *b, uint32_t v)
+/* Photo number `seed` into `b`. */
+static void demo_photo(wam_buf *b, uint32_t seed)
 {
-	unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
-	                      (unsigned char)v};
-	wam_buf_put(b, x, 4);
-}
-
-static void chunk(wam_buf *b, const char *type, const unsigned char *data, size_t n)
-{
-	put32(b, (uint32_t)n);
-	size_t at = b->n;
-	wam_buf_put(b, type, 4);
-	wam_buf_put(b, data, n);
-	put32(b, crc32_of(0, (const unsigned char *)b->p + at, n + 4));
-}
-
-#define SIDE 16 /* a demo photo is SIDE x SIDE pixels, grey */
-
-/* A small valid PNG (a grey pattern of `seed`), its bytes in `b`: the
- * demo's stand-in for a photo taken in the field. */
-static void demo_png(wam_buf *b, uint32_t seed)
-{
-	unsigned char ihdr[13] = {0, 0, 0, SIDE, 0, 0, 0, SIDE, 8, 0, 0, 0, 0};
-	unsigned char raw[SIDE * (SIDE + 1)], z[sizeof raw + 11];
-	for (int y = 0; y < SIDE; y++) {
-		raw[y * (SIDE + 1)] = 0; /* filter: none */
-		for (int x = 0; x < SIDE; x++)
-			raw[y * (SIDE + 1) + 1 + x] = (unsigned char)((x * 16 + y * 9 + seed * 37u) ^ (seed * 131u));
-	}
-	/* zlib: one stored deflate block, and the Adler-32 of the data */
-	size_t n = sizeof raw;
-	z[0] = 0x78;
-	z[1] = 0x01;
-	z[2] = 1;
-	z[3] = (unsigned char)(n & 0xff);
-	z[4] = (unsigned char)(n >> 8);
-	z[5] = (unsigned char)(~n & 0xff);
-	z[6] = (unsigned char)((~n >> 8) & 0xff);
-	memcpy(z + 7, raw, n);
-	uint32_t s1 = 1, s2 = 0;
-	for (size_t i = 0; i < n; i++) {
-		s1 = (s1 + raw[i]) % 65521;
-		s2 = (s2 + s1) % 65521;
-	}
-	uint32_t adler = (s2 << 16) | s1;
-	z[7 + n] = (unsigned char)(adler >> 24);
-	z[8 + n] = (unsigned char)(adler >> 16);
-	z[9 + n] = (unsigned char)(adler >> 8);
-	z[10 + n] = (unsigned char)adler;
-	wam_buf_put(b, "\x89PNG\r\n\x1a\n", 8);
-	chunk(b, "IHDR", ihdr, sizeof ihdr);
-	chunk(b, "IDAT", z, sizeof z);
-	chunk(b, "IEND", NULL, 0);
+	char comment[64];
+	int n = snprintf(comment, sizeof comment, "wam demo photo %u", (unsigned)seed);
+	unsigned char ext[3] = {0x21, 0xfe, (unsigned char)n}; /* a comment extension, one sub-block */
+	wam_buf_put(b, gif_head, sizeof gif_head);
+	wam_buf_put(b, ext, sizeof ext);
+	wam_buf_put(b, comment, (size_t)n);
+	wam_buf_put(b, "", 1); /* the block terminator */
+	wam_buf_put(b, gif_image, sizeof gif_image);
 }
 
 /* Adds a generated photo to the store and its hash to `holder`'s photos. */
@@ -91,8 +53,8 @@ static int add_photo(wam_db *db, json_t *holder, uint32_t seed)
 {
 	wam_buf b = {0};
 	json_t *ph = NULL;
-	demo_png(&b, seed);
-	int rc = b.p ? wam_photo_add(db, &ph, b.p, b.n, "image/png") : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	demo_photo(&b, seed);
+	int rc = b.p ? wam_photo_add(db, &ph, b.p, b.n, "image/gif") : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	if (!rc)
 		json_object_set_new(holder, "photos", json_pack("[O]", json_object_get(ph, "hash")));
 	json_decref(ph);

@@ -131,12 +131,23 @@ static json_t *redacted_source(const json_t *s)
 	return r;
 }
 
-static void redact_sources(json_t *obs)
+/* An observation as a redacted pack carries it: its sources redacted, no
+ * other finding that links it (their statements are not this pack's), and
+ * its links to the observations in the pack (`in_pack`) only. */
+static void redact_observation(json_t *obs, const json_t *in_pack)
 {
-	json_t *sources = json_object_get(obs, "sources"), *s, *red = json_array();
+	json_t *sources = json_object_get(obs, "sources"), *s, *red = json_array(), *links = json_array();
 	size_t i;
 	json_array_foreach(sources, i, s) json_array_append_new(red, redacted_source(s));
 	json_object_set_new(obs, "sources", red);
+	json_object_del(obs, "findings");
+	json_array_foreach(json_object_get(obs, "links"), i, s)
+	{
+		const char *other = str(s, "observation_id");
+		if (other && json_object_get(in_pack, other))
+			json_array_append(links, s);
+	}
+	json_object_set_new(obs, "links", links);
 }
 
 /* Adds `hash` (a photo's sha256) to the set `photos` when it is one. */
@@ -186,8 +197,10 @@ static int cmp_seq(const void *a, const void *b)
 /* The chain of custody: the ledger events about every subject in
  * `subjects` as {seq, type, time, actor, subject, hash} — without their
  * data, so that nothing an event holds (a sealed identity) travels — in
- * ledger order, and the ledger's head when the pack was made. */
-static int custody(wam_db *db, json_t **out, const char *finding_id, const json_t *subjects)
+ * ledger order, and the ledger's head when the pack was made. A redacted
+ * pack leaves out the reads of source identities (record.read): who
+ * opened a source tells who handles it. */
+static int custody(wam_db *db, json_t **out, const char *finding_id, const json_t *subjects, bool redact)
 {
 	json_t *events = json_array(), *rows = NULL;
 	const char *subject;
@@ -196,8 +209,10 @@ static int custody(wam_db *db, json_t **out, const char *finding_id, const json_
 	json_object_foreach((json_t *)subjects, subject, v)
 	{
 		if ((rc = wam_query_rows(db, &rows,
-		                         "SELECT seq, type, time, actor, subject, lower(hex(hash)) AS hash FROM events"
-		                         " WHERE subject=?1 ORDER BY seq",
+		                         redact ? "SELECT seq, type, time, actor, subject, lower(hex(hash)) AS hash"
+		                                  " FROM events WHERE subject=?1 AND type<>'record.read' ORDER BY seq"
+		                                : "SELECT seq, type, time, actor, subject, lower(hex(hash)) AS hash"
+		                                  " FROM events WHERE subject=?1 ORDER BY seq",
 		                         subject, NULL)))
 			break;
 		json_array_extend(events, rows);
@@ -259,7 +274,13 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 	char path[128];
 	size_t i;
 	int rc = 0;
+	json_t *in_pack = json_object();
 	json_object_set_new(subjects, fid, json_true());
+	json_array_foreach(json_object_get(f, "links"), i, link)
+	{
+		if (str(link, "kind") && !strcmp(str(link, "kind"), "observation") && str(link, "target"))
+			json_object_set_new(in_pack, str(link, "target"), json_true());
+	}
 	if ((rc = pack_add_json(k, "finding.json", f)))
 		goto done;
 	json_array_foreach(json_object_get(f, "links"), i, link)
@@ -273,7 +294,7 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 			                 : wam_monitoring_observation_get(db, &o, target)))
 				goto done;
 			if (redact)
-				redact_sources(o);
+				redact_observation(o, in_pack);
 			photos_of(photos, o);
 			json_object_set_new(subjects, target, json_true());
 			snprintf(path, sizeof path, "observations/%.40s.json", target);
@@ -315,12 +336,13 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 		if ((rc = pack_add(k, path, bytes, n)))
 			goto done;
 	}
-	if (!(rc = custody(db, &cust, fid, subjects)))
+	if (!(rc = custody(db, &cust, fid, subjects, redact)))
 		rc = pack_add_json(k, "custody.json", cust);
 done:
 	json_decref(o);
 	json_decref(cust);
 	json_decref(subjects);
+	json_decref(in_pack);
 	json_decref(photos);
 	return rc;
 }
@@ -333,15 +355,27 @@ static int archive_fail(struct archive *a, const char *field, const char *what)
 	                     archive_error_string(a) ? archive_error_string(a) : "unknown error");
 }
 
-/* Writes the members of `k` as a POSIX pax tar to descriptor `fd`. */
-static int write_tar(const pack *k, int fd, time_t mtime)
+/* Where write_tar() writes: descriptor `fd`, or `sink` (with `ctx`). */
+typedef struct tar_out {
+	int fd;
+	archive_write_callback *sink;
+	void *ctx;
+} tar_out;
+
+/* Writes the members of `k` as a POSIX pax tar to `to`: every member a
+ * regular file 0644 of `mtime`, in order, the archive not padded past its
+ * end-of-archive record. The same members give the same bytes, so that
+ * verify can rebuild a pack and compare it byte for byte. */
+static int write_tar(const pack *k, tar_out to, time_t mtime)
 {
 	struct archive *a = archive_write_new();
 	int rc = 0;
 	if (!a)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	if (archive_write_set_format_pax(a) != ARCHIVE_OK || archive_write_add_filter_none(a) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    (to.sink ? archive_write_open2(a, to.ctx, NULL, to.sink, NULL, NULL) : archive_write_open_fd(a, to.fd)) !=
+	        ARCHIVE_OK) {
 		rc = archive_fail(a, "out", "open");
 		archive_write_free(a);
 		return rc;
@@ -384,6 +418,9 @@ int wam_monitoring_evidence_pack(wam_db *db, json_t **out, const char *id, const
 		rc = wam_error_set(WAM_EINVAL, "out", "give the file to write the evidence pack to");
 		goto done;
 	}
+	/* never over the registry, its keys or its photos */
+	if ((rc = wam_file_not_registry(db, path, "out")))
+		goto done;
 	if ((rc = wam_monitoring_finding_get(db, &f, id)) || (rc = wam_trace_node(db, &node)) ||
 	    (rc = gather(db, &k, f, redact)))
 		goto done;
@@ -415,7 +452,7 @@ int wam_monitoring_evidence_pack(wam_db *db, json_t **out, const char *id, const
 		goto nomem;
 	if ((rc = wam_file_temp_fd(&fd, tmp, sizeof tmp, path, "out")))
 		goto done;
-	rc = write_tar(&k, fd, (time_t)(ms / 1000));
+	rc = write_tar(&k, (tar_out){.fd = fd}, (time_t)(ms / 1000));
 	if (close(fd) && !rc)
 		rc = wam_error_set(WAM_EIO, "out", "cannot write %s: %s", path, strerror(errno));
 	fd = -1;
@@ -505,6 +542,16 @@ static int read_tar(struct archive *a, pack *k, json_t *problems)
 		const char *name = archive_entry_pathname(e);
 		char path[1024];
 		snprintf(path, sizeof path, "%s", name ? name : "");
+		/* unpacked and packed again ("tar -cf p.wep -C dir ."): the files
+		 * are read by their names without "./", and the renaming said */
+		const char *bare = path;
+		while (bare[0] == '.' && bare[1] == '/')
+			bare += 2;
+		if (bare != path && *bare) {
+			problem(problems, bare, "renamed",
+			        wam_message_json("%s is named %s in the archive, not as it was packed", bare, path));
+			memmove(path, bare, strlen(bare) + 1);
+		}
 		if (seen > MEMBERS_MAX) {
 			problem(problems, path, "unexpected",
 			        wam_message_json("the archive holds more than %d files", MEMBERS_MAX));
@@ -564,6 +611,12 @@ static bool hex_key(const char *s)
 	return true;
 }
 
+/* Whether `s` is hex digits as a pack writes them: lowercase only. */
+static bool lower_hex(const char *s)
+{
+	return s && *s && strspn(s, "0123456789abcdef") == strlen(s);
+}
+
 /* Whether `key` is this node's or a peer's this registry trusts for
  * `node_id`. */
 static bool key_trusted(wam_db *db, const char *node_id, const char *key)
@@ -602,6 +655,12 @@ static void check_signature(wam_db *db, const pack *k, const char *public_key, j
 		json_decref(sig);
 		return;
 	}
+	/* its hex is as written (lowercase): a digit's case changes no value a
+	 * reader decodes, but it is a byte changed */
+	if (!lower_hex(pk) || !lower_hex(str(sig, "manifest_blake2b")) || !lower_hex(str(sig, "signature")))
+		problem(
+		    problems, SIGNATURE, "altered",
+		    wam_message_json("%s is not as it was written: its hex digits are not all lowercase", SIGNATURE));
 	/* the signature covers the document's meaning; its bytes are the ones
 	 * written, so that no byte of it changes unseen either */
 	char *again = json_dumps(sig, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
@@ -632,7 +691,7 @@ static void check_signature(wam_db *db, const pack *k, const char *public_key, j
 	if (mm) {
 		char h[2 * WAM_HASH_LEN + 1];
 		blake2b_hex(h, mm->p, mm->n);
-		if (strcasecmp(h, str(sig, "manifest_blake2b")))
+		if (strcmp(h, str(sig, "manifest_blake2b")))
 			problem(problems, MANIFEST, "signature",
 			        wam_message_json(
 			            "%s was changed after it was signed: its BLAKE2b-256 is %s, the signed one %s",
@@ -666,7 +725,7 @@ static void check_files(const pack *k, const json_t *manifest, json_t *problems)
 			continue;
 		}
 		blake2b_hex(h, m->p, m->n);
-		if ((json_int_t)m->n != size || strcasecmp(h, hash))
+		if ((json_int_t)m->n != size || strcmp(h, hash))
 			problem(problems, path, "altered",
 			        wam_message_json("%s was altered: its BLAKE2b-256 is %s, the manifest says %s", path, h,
 			                         hash));
@@ -678,6 +737,77 @@ static void check_files(const pack *k, const json_t *manifest, json_t *problems)
 			        wam_message_json("%s is in the pack and not in its manifest", path));
 	}
 	json_decref(listed);
+}
+
+/* The bytes a rebuilt archive is compared with: the input in memory, or
+ * the file read again. */
+typedef struct same_bytes {
+	const unsigned char *p;
+	size_t n, at;
+	FILE *f;
+	bool differs;
+} same_bytes;
+
+static la_ssize_t same_write(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	(void)a;
+	same_bytes *s = ctx;
+	const unsigned char *b = buf;
+	if (s->differs)
+		return (la_ssize_t)len;
+	if (!s->f) {
+		s->differs = s->at + len > s->n || memcmp(s->p + s->at, b, len);
+		s->at += len;
+		return (la_ssize_t)len;
+	}
+	unsigned char chunk[16384];
+	for (size_t done = 0; done < len && !s->differs;) {
+		size_t want = len - done < sizeof chunk ? len - done : sizeof chunk;
+		s->differs = fread(chunk, 1, want, s->f) != want || memcmp(chunk, b + done, want);
+		done += want;
+	}
+	return (la_ssize_t)len;
+}
+
+/* The time a manifest's "created" (YYYY-MM-DDTHH:MM:SS…) names, to the
+ * second: the pack's members' mtime. */
+static bool created_time(const json_t *manifest, time_t *t)
+{
+	const char *c = str(manifest, "created");
+	char day[11];
+	int h, m, sec;
+	if (!c || strlen(c) < 19 || c[10] != 'T' || sscanf(c + 11, "%2d:%2d:%2d", &h, &m, &sec) != 3)
+		return false;
+	snprintf(day, sizeof day, "%.10s", c);
+	if (!wam_date_parse(day, t))
+		return false;
+	*t += (time_t)h * 3600 + (time_t)m * 60 + sec;
+	return true;
+}
+
+/* Rebuilds the archive from the members read, as the pack was written,
+ * and compares it byte for byte with what was read: anything else in the
+ * archive (data after its end, padding, a member's metadata, the members'
+ * order or names) is the archive altered. */
+static int check_archive(const pack *k, const json_t *manifest, const char *path, const void *bytes, size_t n,
+                         json_t *problems)
+{
+	time_t mtime;
+	if (!created_time(manifest, &mtime))
+		return 0; /* the manifest's own problem is said */
+	same_bytes s = {.p = bytes, .n = n};
+	if (path && !(s.f = fopen(path, "rb")))
+		return wam_error_set(WAM_EIO, "pack", "cannot read %s: %s", path, strerror(errno));
+	int rc = write_tar(k, (tar_out){.sink = same_write, .ctx = &s}, mtime);
+	if (!rc && !s.differs)
+		s.differs = s.f ? fgetc(s.f) != EOF : s.at != s.n;
+	if (s.f)
+		fclose(s.f);
+	if (!rc && s.differs)
+		problem(problems, "(archive)", "altered",
+		        wam_message_json("the archive is not as it was written: its files are not all that is in "
+		                         "it, or not stored as they were (order, names, metadata, padding)"));
+	return rc;
 }
 
 int wam_monitoring_evidence_verify(wam_db *db, json_t **out, const char *path, const void *bytes, size_t n,
@@ -715,14 +845,14 @@ int wam_monitoring_evidence_verify(wam_db *db, json_t **out, const char *path, c
 	if ((rc = read_tar(a, &k, problems)))
 		goto done;
 	const member *mm = pack_find(&k, MANIFEST);
-	if (!mm) {
-		rc = wam_error_set(WAM_EINVAL, "pack", "not an evidence pack: the archive has no %s", MANIFEST);
-		goto done;
-	}
 	manifest = member_json(mm);
-	if (!json_is_object(manifest) || !json_is_array(json_object_get(manifest, "files")))
+	if (!mm)
+		problem(problems, MANIFEST, "missing", wam_message_json("the pack has no %s", MANIFEST));
+	else if (!json_is_object(manifest) || !json_is_array(json_object_get(manifest, "files")))
 		problem(problems, MANIFEST, "unreadable",
 		        wam_message_json("%s is not a manifest of an evidence pack (format, files)", MANIFEST));
+	if ((rc = check_archive(&k, manifest, path, bytes, n, problems)))
+		goto done;
 	check_signature(db, &k, public_key, signer, problems);
 	if (json_is_object(manifest))
 		check_files(&k, manifest, problems);

@@ -13,10 +13,13 @@
  * and the observations it came from: a profile's or a report's by_*. */
 typedef struct mon_tally {
 	json_t *rows; /* {key: {key, count, first_seen, last_seen, observations: [ids]}} */
+	bool fold;    /* keys that differ only in case and spacing are one row, shown
+	               * as first spelt ("Norinco", "NORINCO"; "7.62x39mm", "7.62 x 39 mm") */
 } mon_tally;
 
 /* Counts `n` for `key` (NULL or "": not counted) seen on `date` in
- * observation `obs`. */
+ * observation `obs`. The observations of one tally are counted one after
+ * another (all of one before the next). */
 int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date, const char *obs);
 /* The tally as [{key, count, first_seen, last_seen, observations}],
  * largest first (then by key), and the tally emptied. */

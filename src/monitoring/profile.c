@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <utf8proc.h>
 
 #include "internal.h"
 #include "monitoring/outputs.h"
@@ -22,27 +23,63 @@ static const char *str(const json_t *o, const char *key)
 
 /* ---- tallies (outputs.h) ---- */
 
+/* `s` case-folded (NFKC) without its white space, into `*out` (malloc'd);
+ * NULL when out of memory or not UTF-8. */
+static char *folded(const char *s)
+{
+	utf8proc_uint8_t *m = NULL;
+	const utf8proc_option_t how =
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD;
+	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &m, how) < 0)
+		return NULL;
+	utf8proc_uint8_t *w = m;
+	for (const utf8proc_uint8_t *p = m; *p;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t len = utf8proc_iterate(p, -1, &cp);
+		if (len <= 0)
+			break;
+		utf8proc_category_t c = utf8proc_category(cp);
+		bool space = c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
+		             cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f';
+		if (!space) {
+			memmove(w, p, (size_t)len);
+			w += len;
+		}
+		p += len;
+	}
+	*w = '\0';
+	return (char *)m;
+}
+
 int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date, const char *obs)
 {
 	if (!key || !*key)
 		return 0;
 	if (!t->rows && !(t->rows = json_object()))
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	json_t *r = json_object_get(t->rows, key);
+	char *fold = t->fold ? folded(key) : NULL;
+	const char *at = fold && *fold ? fold : key;
+	json_t *r = json_object_get(t->rows, at);
 	if (!r) {
 		r = json_pack("{s:s, s:I, s:s, s:s, s:[]}", "key", key, "count", (json_int_t)0, "first_seen", date,
 		              "last_seen", date, "observations");
-		if (!r || json_object_set_new(t->rows, key, r))
+		if (!r || json_object_set_new(t->rows, at, r)) {
+			free(fold);
 			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		}
 	}
+	free(fold);
 	json_object_set_new(r, "count", json_integer(json_integer_value(json_object_get(r, "count")) + n));
 	if (strcmp(date, str(r, "first_seen")) < 0)
 		json_object_set_new(r, "first_seen", json_string(date));
 	if (strcmp(date, str(r, "last_seen")) > 0)
 		json_object_set_new(r, "last_seen", json_string(date));
-	json_t *ids = json_object_get(r, "observations"), *v;
-	size_t i;
-	json_array_foreach(ids, i, v) if (!strcmp(json_string_value(v), obs)) return 0;
+	/* observations are tallied one after another: an observation already
+	 * counted under this key is the last one (linear, not a scan) */
+	json_t *ids = json_object_get(r, "observations");
+	size_t have = json_array_size(ids);
+	if (have && !strcmp(json_string_value(json_array_get(ids, have - 1)), obs))
+		return 0;
 	json_array_append_new(ids, json_string(obs));
 	return 0;
 }
@@ -175,7 +212,8 @@ static const char *year_text(char buf[16], const json_t *y)
 
 int mon_figures(json_t *into, const json_t *full)
 {
-	mon_tally cat = {0}, make = {0}, country = {0}, wyear = {0}, cal = {0}, fac = {0}, ayear = {0};
+	mon_tally cat = {0}, make = {.fold = true}, country = {0}, wyear = {0}, cal = {.fold = true}, fac = {0},
+	          ayear = {0};
 	json_int_t weapons = 0, rounds = 0;
 	size_t i, j;
 	json_t *o, *it;
@@ -251,10 +289,12 @@ static int profile_of(json_t *p, const json_t *full)
 			snprintf(first, sizeof first, "%s", date);
 		snprintf(last, sizeof last, "%s", date);
 		if (!month || strcmp(str(month, "month"), m)) {
-			month = json_pack("{s:s, s:I, s:I, s:I}", "month", m, "weapons", (json_int_t)0, "rounds",
-			                  (json_int_t)0, "observations", (json_int_t)0);
+			month = json_pack("{s:s, s:I, s:I, s:I, s:[]}", "month", m, "weapons", (json_int_t)0, "rounds",
+			                  (json_int_t)0, "observations", (json_int_t)0, "observation_ids");
 			json_array_append_new(timeline, month);
 		}
+		/* each month's figures drill down to the observations they count */
+		json_array_append(json_object_get(month, "observation_ids"), json_object_get(o, "id"));
 		json_int_t w = 0, r = 0;
 		json_array_foreach(json_object_get(o, "items"), j, it)
 		{
@@ -323,6 +363,55 @@ static bool record_concerns(const json_t *r, const char *cc, const char *home)
 	return home && !strcasecmp(home, cc);
 }
 
+/* The next word of `*s` (a run of letters and digits), case-folded, into
+ * `w` of `cap` bytes; false at the end. */
+static bool next_word(const char **s, char *w, size_t cap)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)*s;
+	size_t n = 0;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t len;
+	for (; *p; p += len) { /* skip to a word */
+		if ((len = utf8proc_iterate(p, -1, &cp)) <= 0)
+			return false;
+		utf8proc_category_t c = utf8proc_category(cp);
+		if ((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+		    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO))
+			break;
+	}
+	for (; *p; p += len) {
+		if ((len = utf8proc_iterate(p, -1, &cp)) <= 0)
+			break;
+		utf8proc_category_t c = utf8proc_category(cp);
+		if (!((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+		      (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO)))
+			break;
+		if (n + 8 < cap)
+			n += (size_t)utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)w + n);
+	}
+	w[n] = '\0';
+	*s = (const char *)p;
+	return n > 0;
+}
+
+/* Whether the words of `make` are words of `text`, in a row ("Colt" is in
+ * "Colt M4 carbines", not in "Colton rifles"). */
+static bool has_words(const char *text, const char *make)
+{
+	char tw[128], mw[128];
+	for (const char *start = text; next_word(&start, tw, sizeof tw);) {
+		const char *t = start, *m = make;
+		bool first = next_word(&m, mw, sizeof mw), same = first && !strcmp(tw, mw);
+		while (same && next_word(&m, mw, sizeof mw)) {
+			char w2[128];
+			same = next_word(&t, w2, sizeof w2) && !strcmp(w2, mw);
+		}
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 /* Sets imports {actual, authorised} and lawful_import on each row of the
  * by_* `rows`, counting the records for which `matches` holds. */
 static void compare(json_t *rows, const json_t *records, const char *cc, const char *home, int field)
@@ -341,7 +430,7 @@ static void compare(json_t *rows, const json_t *records, const char *cc, const c
 			if (field == 0)
 				hit = str(r, "category") && !strcasecmp(str(r, "category"), key);
 			else if (field == 1)
-				hit = str(r, "description") && strcasestr(str(r, "description"), key);
+				hit = str(r, "description") && has_words(str(r, "description"), key);
 			else {
 				const char *origin = str(r, "origin");
 				if (!origin)

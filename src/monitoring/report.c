@@ -45,8 +45,26 @@ static int cmp_findings(const void *a, const void *b)
 	return strcmp(cx ? cx : "", cy ? cy : "");
 }
 
+/* Whether finding `id` is reported (a correction stands once it is). */
+static int is_reported(wam_db *db, const char *id, bool *yes)
+{
+	json_t *row = NULL;
+	*yes = false;
+	int rc = wam_query_one(db, &row, "SELECT state FROM findings WHERE id=?", id, "superseded_by");
+	if (rc == WAM_ENOTFOUND) {
+		wam_error_clear();
+		return 0;
+	}
+	*yes = !rc && str(row, "state") && !strcmp(str(row, "state"), "reported");
+	json_decref(row);
+	return rc;
+}
+
 /* The findings of the period as the report shows them, sorted; those a
- * later finding supersedes apart in `superseded`. */
+ * reported correction supersedes apart in `superseded`. A reported
+ * finding whose correction is not reported yet stays among the findings:
+ * a draft or a corroborated correction has not replaced what the committee
+ * was told. */
 static int findings_of(wam_db *db, json_t *report, const char *regime, const char *from, const char *to)
 {
 	json_t *list = NULL, *v, *f = NULL, *shown = json_array(), *superseded = json_array();
@@ -80,8 +98,12 @@ static int findings_of(wam_db *db, json_t *report, const char *regime, const cha
 	if (!rc) {
 		if (n > 1) /* qsort is not given a NULL array, even of none */
 			qsort(all, n, sizeof *all, cmp_findings);
-		for (i = 0; i < n; i++)
-			json_array_append(str(all[i], "superseded_by") ? superseded : shown, all[i]);
+		for (i = 0; !rc && i < n; i++) {
+			bool replaced = false;
+			if (str(all[i], "superseded_by"))
+				rc = is_reported(db, str(all[i], "superseded_by"), &replaced);
+			json_array_append(replaced ? superseded : shown, all[i]);
+		}
 		json_object_set(report, "findings", shown);
 		json_object_set(report, "superseded", superseded);
 	}
@@ -200,6 +222,14 @@ static void findings_table(wam_buf *b, const char *title, const json_t *list)
 		wam_buf_puts(b, "<p class=\"none\">None in this period.</p>\n");
 		return;
 	}
+	size_t drafts = 0;
+	json_array_foreach(list, i, f) drafts += str(f, "state") && !strcmp(str(f, "state"), "draft");
+	if (drafts)
+		wam_buf_printf(
+		    b,
+		    "<p class=\"unproven\">%zu of these findings %s NOT CORROBORATED: drafts the evidence "
+		    "rule has not passed, listed so that the committee knows of them, not as established.</p>\n",
+		    drafts, drafts == 1 ? "is" : "are");
 	wam_buf_puts(b, "<table><thead><tr><th>Finding</th><th>State</th><th>Statement</th><th>Actor</th>"
 	                "<th>Period</th><th>Evidence</th><th>Reported</th></tr></thead><tbody>\n");
 	json_array_foreach(list, i, f)
@@ -210,9 +240,13 @@ static void findings_table(wam_buf *b, const char *title, const json_t *list)
 		if (str(period, "from") || str(period, "to"))
 			snprintf(span, sizeof span, "%s to %s", str(period, "from") ? str(period, "from") : "…",
 			         str(period, "to") ? str(period, "to") : "…");
-		wam_buf_puts(b, "<tr>");
+		bool draft = str(f, "state") && !strcmp(str(f, "state"), "draft");
+		wam_buf_puts(b, draft ? "<tr class=\"draft\">" : "<tr>");
 		cell(b, "td", str(f, "id"));
-		cell(b, "td", str(f, "state"));
+		if (draft) /* what the evidence rule has not passed says so where it is read */
+			wam_buf_puts(b, "<td><strong class=\"unproven\">NOT CORROBORATED</strong> (draft)</td>");
+		else
+			cell(b, "td", str(f, "state"));
 		cell(b, "td", str(f, "statement"));
 		cell(b, "td", str(json_object_get(f, "actor"), "name"));
 		cell(b, "td", span);
@@ -233,6 +267,14 @@ static void findings_table(wam_buf *b, const char *title, const json_t *list)
 				wam_buf_html(b, str(rep, "reference"));
 				wam_buf_puts(b, ")");
 			}
+		}
+		if (str(f, "supersedes")) {
+			wam_buf_puts(b, json_is_object(rep) ? "; corrects " : "A correction of ");
+			wam_buf_html(b, str(f, "supersedes"));
+		}
+		if (str(f, "superseded_by") && !strcmp(title, "Findings")) {
+			wam_buf_puts(b, "; a correction not yet reported: ");
+			wam_buf_html(b, str(f, "superseded_by"));
 		}
 		wam_buf_puts(b, "</td></tr>\n");
 	}
@@ -258,6 +300,7 @@ int wam_monitoring_committee_report_html(const json_t *report, FILE *out)
 	                 "th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}\n"
 	                 "th{background:#eee}td.n{text-align:right}.none{color:#555;font-style:italic}\n"
 	                 "dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}\n"
+	                 ".unproven{color:#a00;font-weight:bold}tr.draft td{background:#fff4f4}\n"
 	                 "@media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}}\n"
 	                 "</style>\n</head>\n<body>\n<h1>");
 	wam_buf_html(&b, title);

@@ -312,6 +312,12 @@ int wam_db_backup(wam_db *db, wam_backup_report *out, const char *path)
 		return wam_error_set(WAM_EINVAL, "out", "the path of the backup is longer than 4000 bytes");
 	if (!strcmp(path, db->path))
 		return wam_error_set(WAM_EINVAL, "out", "the backup cannot be written over the registry itself");
+	/* nor over any file of the registry's, by the backup or its keys */
+	snprintf(key, sizeof key, "%s.key", path);
+	snprintf(src_key, sizeof src_key, "%s.pseudonym.key", path);
+	if ((rc = wam_file_not_registry(db, path, "out")) || (rc = wam_file_not_registry(db, key, "out")) ||
+	    (rc = wam_file_not_registry(db, src_key, "out")))
+		return rc;
 	if (db->tx_depth > 0 || db->snapshot_depth > 0)
 		return wam_error_set(WAM_EDB, NULL, "a backup cannot be made inside a command");
 	snprintf(key, sizeof key, "%s.key", path);

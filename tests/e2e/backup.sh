@@ -126,6 +126,16 @@ expect_eq "backup --json reports the proof" "$(jget '[.intact, .events] | join("
 expect_eq "and the node key it was verified with" "$(jget .public_key)" "$("$WAM" --db $DB --json verify | jq -r .public_key)"
 expect_exit 2 "backup needs --out" "$WAM" --db $DB backup
 expect_exit 2 "a backup over the registry itself is refused" "$WAM" --db $DB backup --out $DB
+nodekey=$(sha256sum $DB.key)
+expect_exit 2 "a backup over the registry's node key is refused" "$WAM" --db $DB backup --out $DB.key
+expect_contains "naming --out" "$ERR" "out"
+expect_eq "the node key is untouched" "$(sha256sum $DB.key)" "$nodekey"
+expect_exit 2 "so is one over the registry by another name" "$WAM" --db $DB backup --out ./$DB
+expect_exit 2 "so is one over its -wal" "$WAM" --db $DB backup --out $DB-wal
+expect_exit 2 "so is one whose own key would be the registry's pseudonym key" "$WAM" --db $DB backup \
+	--out $DB.pseudonym
+expect_exit 2 "so is one into its photo store" "$WAM" --db $DB backup --out $DB.photos/x.db
+expect_exit 0 "the registry still verifies" "$WAM" --db $DB verify
 
 # ---- restore ----
 KEY=$("$WAM" --db $DB --json verify | jq -r .public_key)

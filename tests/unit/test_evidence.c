@@ -166,6 +166,7 @@ typedef struct entry {
 	char path[256];
 	unsigned char *p;
 	size_t n;
+	time_t mtime;
 } entry;
 
 static size_t read_entries(const unsigned char *bytes, size_t n, entry *out, size_t max)
@@ -178,6 +179,7 @@ static size_t read_entries(const unsigned char *bytes, size_t n, entry *out, siz
 	while (k < max && archive_read_next_header(a, &e) == ARCHIVE_OK) {
 		snprintf(out[k].path, sizeof out[k].path, "%s", archive_entry_pathname(e));
 		out[k].n = (size_t)archive_entry_size(e);
+		out[k].mtime = archive_entry_mtime(e);
 		out[k].p = malloc(out[k].n + 1);
 		assert_int_equal(archive_read_data(a, out[k].p, out[k].n), (la_ssize_t)out[k].n);
 		k++;
@@ -187,13 +189,15 @@ static size_t read_entries(const unsigned char *bytes, size_t n, entry *out, siz
 }
 
 /* The entries as a tar in memory (`*n` bytes), leaving out `skip` (or
- * none) and adding `extra` (or none). */
+ * none) and adding `extra` (or none), written as a pack is (so that the
+ * same entries give the same bytes). */
 static unsigned char *write_entries(const entry *es, size_t k, const char *skip, const entry *extra, size_t *n)
 {
 	size_t cap = 8u << 20, used = 0;
 	unsigned char *buf = malloc(cap);
 	struct archive *a = archive_write_new();
 	archive_write_set_format_pax(a);
+	archive_write_set_bytes_in_last_block(a, 1);
 	assert_int_equal(archive_write_open_memory(a, buf, cap, &used), ARCHIVE_OK);
 	for (size_t i = 0; i <= k; i++) {
 		const entry *x = i < k ? &es[i] : extra;
@@ -204,6 +208,7 @@ static unsigned char *write_entries(const entry *es, size_t k, const char *skip,
 		archive_entry_set_filetype(e, AE_IFREG);
 		archive_entry_set_perm(e, 0644);
 		archive_entry_set_size(e, (la_int64_t)x->n);
+		archive_entry_set_mtime(e, x->mtime, 0);
 		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
 		assert_int_equal(archive_write_data(a, x->p, x->n), (la_ssize_t)x->n);
 		archive_entry_free(e);
@@ -347,6 +352,52 @@ static void pack_verifies_here_in_a_peer_and_with_the_key(void **state)
 	test_reg_destroy(&b);
 }
 
+/* A pack is never written over the registry, its -wal, its keys or into
+ * its photo store — by name, by another name of the same file, or through
+ * a link — and nothing is logged when it is refused. */
+static void pack_refuses_the_registrys_own_files(void **state)
+{
+	world *w = *state;
+	const char *suffix[] = {"", "-wal", ".key", ".pseudonym.key", ".photos/new.wep", ".photos", NULL};
+	char path[512], link[512], dir[256];
+	long long before = test_events(&w->a);
+	for (const char **s = suffix; *s; s++) {
+		snprintf(path, sizeof path, "%s%s", w->a.path, *s);
+		size_t n0 = 0, n1 = 0;
+		unsigned char *b0 = access(path, F_OK) || !strcmp(*s, ".photos") ? NULL : slurp(path, &n0);
+		json_t *out = NULL;
+		assert_int_equal(wam_monitoring_evidence_pack(w->a.db, &out, w->finding, path, 0), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, "out");
+		assert_null(out);
+		if (b0) { /* untouched */
+			unsigned char *b1 = slurp(path, &n1);
+			assert_int_equal(n0, n1);
+			assert_memory_equal(b0, b1, n0);
+			free(b1);
+		}
+		free(b0);
+	}
+	/* another name of the registry: through "./" and its directory */
+	snprintf(dir, sizeof dir, "%s", w->a.path);
+	*strrchr(dir, '/') = '\0';
+	snprintf(path, sizeof path, "%s/./%s.key", dir, strrchr(w->a.path, '/') + 1);
+	assert_int_equal(wam_monitoring_evidence_pack(w->a.db, NULL, w->finding, path, 0), WAM_EINVAL);
+	/* a link to the pseudonym key */
+	snprintf(link, sizeof link, "%s/innocent.wep", dir);
+	snprintf(path, sizeof path, "%s.pseudonym.key", w->a.path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(wam_monitoring_evidence_pack(w->a.db, NULL, w->finding, link, 0), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "out");
+	assert_int_equal(test_events(&w->a), before);
+	/* the registry is whole */
+	wam_verify_report vr;
+	assert_int_equal(wam_ledger_verify(w->a.db, 0, &vr), 0);
+	assert_true(vr.intact);
+	/* beside it, a pack is written */
+	unlink(link);
+	pack(w, link, 0);
+}
+
 static void any_byte_changed_names_its_file(void **state)
 {
 	world *w = *state;
@@ -404,6 +455,7 @@ static void any_byte_changed_names_its_file(void **state)
 	snprintf(changed.path, sizeof changed.path, "observations/planted.json");
 	changed.p = (unsigned char *)strdup("{\"id\":\"planted\"}");
 	changed.n = strlen((char *)changed.p);
+	changed.mtime = es[0].mtime;
 	t = write_entries(es, k, NULL, &changed, &m);
 	v = verify_bytes(w->a.db, t, m, NULL);
 	names(v, "observations/planted.json", "unexpected");
@@ -441,11 +493,125 @@ static void any_byte_changed_names_its_file(void **state)
 	names(v, "signature.json", "signature");
 	json_decref(v);
 	free(t);
-	/* not a tar at all, or a tar with no manifest */
+	/* not a tar at all: not a pack */
 	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, NULL, "hello", 5, NULL), WAM_EINVAL);
 	assert_null(v);
+	/* a tar with no manifest: a verdict naming it */
 	t = write_entries(es, k, "manifest.json", NULL, &m);
-	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, NULL, t, m, NULL), WAM_EINVAL);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "manifest.json", "missing");
+	json_decref(v);
+	free(t);
+	/* unpacked and packed again with "./" names: each file read and named,
+	 * the renaming a problem of its own */
+	entry dot[64];
+	for (size_t i = 0; i < k; i++) {
+		dot[i] = es[i];
+		snprintf(dot[i].path, sizeof dot[i].path, "./%.250s", es[i].path);
+	}
+	t = write_entries(dot, k, NULL, NULL, &m);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "finding.json", "renamed");
+	names(v, "(archive)", "altered");
+	size_t i;
+	json_t *pr;
+	json_array_foreach(json_object_get(v, "problems"), i, pr)
+	{
+		assert_string_not_equal(test_str(pr, "problem"), "missing"); /* every file found */
+	}
+	json_decref(v);
+	free(t);
+	free_entries(es, k);
+	free(raw);
+}
+
+/* Must-hold 9 over the archive itself: every single byte of a pack
+ * flipped is refused — a verdict not valid (naming what), or bad input
+ * where the archive no longer reads as one — and so is anything appended
+ * after its end, a member's metadata changed, or a hex digit's case. */
+static void every_byte_of_a_pack_is_covered(void **state)
+{
+	world *w = *state;
+	char small[WAM_ID_LEN + 1], path[256];
+	finding(&w->a, small, "{\"statement\":\"One pack, every byte\"}", NULL, NULL);
+	snprintf(path, sizeof path, "%s/small.wep", w->a.dir);
+	json_t *out = NULL, *v = NULL;
+	assert_int_equal(wam_monitoring_evidence_pack(w->a.db, &out, small, path, WAM_EVIDENCE_REDACT_SOURCES), 0);
+	json_decref(out);
+	size_t n, verdicts = 0, refused_input = 0;
+	unsigned char *raw = slurp(path, &n);
+	v = verify_bytes(w->a.db, raw, n, NULL);
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	json_decref(v);
+	for (size_t i = 0; i < n; i++) {
+		raw[i] ^= 0x01;
+		v = NULL;
+		int rc = wam_monitoring_evidence_verify(w->a.db, &v, NULL, raw, n, NULL);
+		if (rc) {
+			if (rc != WAM_EINVAL)
+				fail_msg("byte %zu flipped: rc %d (%s)", i, rc, wam_error_last()->message);
+			refused_input++;
+		} else {
+			if (json_is_true(json_object_get(v, "valid")))
+				fail_msg("byte %zu of %zu flipped and the pack is valid", i, n);
+			assert_true(json_array_size(json_object_get(v, "problems")) > 0);
+			verdicts++;
+		}
+		json_decref(v);
+		raw[i] ^= 0x01;
+	}
+	/* only a first header no longer read as one is not a pack at all */
+	assert_true(refused_input <= 512);
+	assert_true(verdicts >= n - 512);
+	/* a forged finding.json appended as a second archive after the end */
+	entry forged = {.path = "finding.json", .p = (unsigned char *)"{\"statement\":\"forged\"}", .n = 22};
+	size_t m;
+	unsigned char *tail = write_entries(&forged, 1, NULL, NULL, &m);
+	unsigned char *both = malloc(n + m);
+	memcpy(both, raw, n);
+	memcpy(both + n, tail, m);
+	v = verify_bytes(w->a.db, both, n + m, NULL);
+	names(v, "(archive)", "altered");
+	json_decref(v);
+	/* zeros appended (padding), in memory and in the file */
+	memset(both + n, 0, m);
+	v = verify_bytes(w->a.db, both, n + 512, NULL);
+	names(v, "(archive)", "altered");
+	json_decref(v);
+	FILE *f = fopen(path, "ab");
+	assert_int_equal(fwrite(tail, 1, m, f), m);
+	fclose(f);
+	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, path, NULL, 0, NULL), 0);
+	names(v, "(archive)", "altered");
+	json_decref(v);
+	free(both);
+	free(tail);
+	/* a member's time changed, the rest as it was */
+	entry es[16];
+	size_t k = read_entries(raw, n, es, 16);
+	es[0].mtime += 3600;
+	unsigned char *t = write_entries(es, k, NULL, NULL, &m);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "(archive)", "altered");
+	assert_int_equal(json_array_size(json_object_get(v, "problems")), 1);
+	json_decref(v);
+	free(t);
+	es[0].mtime -= 3600;
+	/* one hex digit of the signature in uppercase: the same value, another byte */
+	for (size_t i = 0; i < k; i++)
+		if (!strcmp(es[i].path, "signature.json")) {
+			unsigned char *at = memmem(es[i].p, es[i].n, "\"signature\": \"", 14);
+			assert_non_null(at);
+			for (at += 14; *at != '"'; at++)
+				if (*at >= 'a' && *at <= 'f') {
+					*at = (unsigned char)(*at - 32);
+					break;
+				}
+		}
+	t = write_entries(es, k, NULL, NULL, &m);
+	v = verify_bytes(w->a.db, t, m, NULL);
+	names(v, "signature.json", "altered");
+	json_decref(v);
 	free(t);
 	free_entries(es, k);
 	free(raw);
@@ -500,6 +666,65 @@ static void redacted_pack_holds_no_source_identity(void **state)
 	assert_null(fopen(none, "rb"));
 }
 
+/* A redacted pack carries no other finding's statement, no link to an
+ * observation outside it, and no read of a source in its custody. */
+static void redacted_pack_holds_nothing_beyond_its_finding(void **state)
+{
+	world *w = *state;
+	char other[WAM_ID_LEN + 1], draft[WAM_ID_LEN + 1], plain[256], red[256];
+	/* the same rifle seen a third time, in no finding of the pack */
+	observation(&w->a, other,
+	            "{\"kind\":\"market\",\"observed_at\":\"2026-03-02\",\"place\":{\"country\":\"CF\"},"
+	            "\"unit\":\"Cell\",\"officer\":\"M. N\",\"sources\":[{\"type\":\"media\",\"independent\":true,"
+	            "\"reliability\":\"C\",\"credibility\":3}],\"items\":[{\"kind\":\"weapon\",\"make\":\"Zastava\","
+	            "\"category\":\"SA4\",\"serial\":\"BZ 47213\",\"markings\":[],\"photos\":[]}],\"documents\":[],"
+	            "\"photos\":[]}");
+	finding(&w->a, draft, "{\"statement\":\"SECRET DRAFT of another inquiry\"}", w->obs1, NULL);
+	/* the owner opens the source: a record.read is logged */
+	json_t *o = NULL;
+	assert_int_equal(wam_monitoring_observation_get(w->a.db, &o, w->obs1), 0);
+	size_t i, n;
+	json_t *l;
+	bool linked = false;
+	json_array_foreach(json_object_get(o, "links"), i, l) linked |= !strcmp(test_str(l, "observation_id"), other);
+	assert_true(linked);
+	json_decref(o);
+	snprintf(plain, sizeof plain, "%s/plain.wep", w->a.dir);
+	snprintf(red, sizeof red, "%s/red.wep", w->a.dir);
+	pack(w, plain, 0);
+	pack(w, red, WAM_EVIDENCE_REDACT_SOURCES);
+	unsigned char *p = slurp(plain, &n);
+	assert_true(holds(p, n, "SECRET DRAFT")); /* the search below would find them */
+	assert_true(holds(p, n, other));
+	assert_true(holds(p, n, "record.read"));
+	free(p);
+	p = slurp(red, &n);
+	assert_false(holds(p, n, "SECRET DRAFT"));
+	assert_false(holds(p, n, draft));
+	assert_false(holds(p, n, other));
+	assert_false(holds(p, n, "record.read"));
+	/* the link between the two observations in the pack stays */
+	entry es[64];
+	size_t k = read_entries(p, n, es, 64);
+	char name[64];
+	snprintf(name, sizeof name, "observations/%s.json", w->obs1);
+	for (i = 0; i < k; i++)
+		if (!strcmp(es[i].path, name)) {
+			json_t *obs = json_loadb((char *)es[i].p, es[i].n, 0, NULL);
+			assert_null(json_object_get(obs, "findings"));
+			assert_true(json_array_size(json_object_get(obs, "links")) > 0);
+			json_array_foreach(json_object_get(obs, "links"), n, l)
+			    assert_string_equal(test_str(l, "observation_id"), w->obs2);
+			json_decref(obs);
+		}
+	free_entries(es, k);
+	free(p);
+	json_t *v = NULL;
+	assert_int_equal(wam_monitoring_evidence_verify(w->a.db, &v, red, NULL, 0, NULL), 0);
+	assert_true(json_is_true(json_object_get(v, "valid")));
+	json_decref(v);
+}
+
 static const json_t *row_of(const json_t *rows, const char *key)
 {
 	size_t i;
@@ -528,6 +753,12 @@ static void profiles_count_and_drill_down(void **state)
 	assert_string_equal(test_str(f71, "first_seen"), "2026-01-10");
 	assert_string_equal(test_str(f71, "last_seen"), "2026-02-20");
 	assert_int_equal(json_array_size(json_object_get(p, "timeline")), 2);
+	/* each month drills down to its observations */
+	const json_t *jan = json_array_get(json_object_get(p, "timeline"), 0),
+	             *feb = json_array_get(json_object_get(p, "timeline"), 1);
+	assert_int_equal(json_array_size(json_object_get(jan, "observation_ids")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(jan, "observation_ids"), 0)), w->obs1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(feb, "observation_ids"), 0)), w->obs2);
 	/* no profile holds a source */
 	char *s = json_dumps(p, 0);
 	assert_null(strstr(s, IDENTITY));
@@ -589,9 +820,33 @@ static void profiles_count_and_drill_down(void **state)
 	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_country"), "AT"), "lawful_import")));
 	assert_true(json_is_false(json_object_get(row_of(json_object_get(wps, "by_country"), "RS"), "lawful_import")));
 	json_decref(p);
+	/* a make and a calibre spelt otherwise (case, spacing) are the same
+	 * row, shown as first spelt; a make is an import's only as a whole
+	 * word of it ("Glo" is not "Glock") */
+	char o4[WAM_ID_LEN + 1];
+	observation(&w->a, o4,
+	            "{\"kind\":\"market\",\"observed_at\":\"2026-03-03\",\"place\":{\"country\":\"CF\"},"
+	            "\"unit\":\"Cell\",\"officer\":\"M. N\",\"sources\":[{\"type\":\"media\",\"independent\":true,"
+	            "\"reliability\":\"C\",\"credibility\":3}],\"items\":[{\"kind\":\"weapon\",\"make\":\" ZASTAVA\","
+	            "\"category\":\"SA4\",\"markings\":[],\"photos\":[]},{\"kind\":\"weapon\",\"make\":\"Glo\","
+	            "\"category\":\"SA1\",\"markings\":[],\"photos\":[]},{\"kind\":\"ammunition\",\"calibre\":"
+	            "\"7.62 X 39MM\",\"quantity\":10,\"photos\":[]}],\"documents\":[],\"photos\":[]}");
+	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "CF", true), 0);
+	wps = json_object_get(p, "weapons");
+	const json_t *zas = row_of(json_object_get(wps, "by_make"), "Zastava");
+	assert_int_equal(json_integer_value(json_object_get(zas, "count")), 3);
+	assert_int_equal(json_array_size(json_object_get(zas, "observations")), 3);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(p, "ammunition"), "by_calibre")), 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        row_of(json_object_get(json_object_get(p, "ammunition"), "by_calibre"), "7.62x39mm"), "count")),
+	    1330);
+	assert_true(json_is_false(json_object_get(row_of(json_object_get(wps, "by_make"), "Glo"), "lawful_import")));
+	assert_true(json_is_true(json_object_get(row_of(json_object_get(wps, "by_make"), "Glock"), "lawful_import")));
+	json_decref(p);
 	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "cf", false), 0); /* as typed */
 	assert_string_equal(test_str(p, "country"), "CF");
-	assert_int_equal(json_integer_value(json_object_get(p, "observations")), 3);
+	assert_int_equal(json_integer_value(json_object_get(p, "observations")), 4);
 	json_decref(p);
 	assert_int_equal(wam_monitoring_profile_country(w->a.db, &p, "ZZ", false), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "country");
@@ -626,6 +881,72 @@ static void committee_report_holds_the_period_only(void **state)
 	json_decref(r);
 	assert_int_equal(wam_monitoring_committee_report(w->a.db, &r, NULL, "2026-02-01", "2026-01-01"), WAM_EINVAL);
 	assert_string_equal(wam_error_last()->field, "from");
+}
+
+static char *report_html(const json_t *r)
+{
+	char *html = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&html, &len);
+	assert_int_equal(wam_monitoring_committee_report_html(r, f), 0);
+	fclose(f);
+	return html;
+}
+
+static bool listed(const json_t *r, const char *part, const char *id)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(r, part), i, f) if (!strcmp(test_str(f, "id"), id)) return true;
+	return false;
+}
+
+/* A reported finding stays among the report's findings until its
+ * correction is reported; a draft is marked NOT CORROBORATED. */
+static void committee_report_keeps_what_was_reported(void **state)
+{
+	world *w = *state;
+	json_t *out = NULL, *rep = test_json("{\"to\":\"Panel of Experts\",\"date\":\"2026-03-01\"}"), *r = NULL;
+	if (wam_monitoring_finding_report(w->a.db, &out, w->finding, rep))
+		fail_msg("report: %s", wam_error_last()->message);
+	json_decref(out);
+	char corr[WAM_ID_LEN + 1], in[512];
+	snprintf(in, sizeof in,
+	         "{\"statement\":\"A correction\",\"supersedes\":\"%s\",\"period\":{\"from\":\"2026-01-01\","
+	         "\"to\":\"2026-01-31\"}}",
+	         w->finding);
+	finding(&w->a, corr, in, NULL, NULL);
+	assert_int_equal(wam_monitoring_committee_report(w->a.db, &r, NULL, "2026-01-01", "2026-01-31"), 0);
+	assert_true(listed(r, "findings", w->finding));
+	assert_true(listed(r, "findings", corr));
+	assert_false(listed(r, "superseded", w->finding));
+	char *html = report_html(r);
+	assert_non_null(strstr(html, "NOT CORROBORATED</strong> (draft)"));
+	assert_non_null(strstr(html, "1 of these findings is NOT CORROBORATED"));
+	free(html);
+	json_decref(r);
+	/* corroborated, the correction is still not what the committee was told */
+	assert_int_equal(wam_monitoring_finding_link(w->a.db, &out, corr, w->obs1, NULL), 0);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_finding_link(w->a.db, &out, corr, w->obs2, NULL), 0);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_finding_corroborate(w->a.db, &out, corr), 0);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_committee_report(w->a.db, &r, NULL, "2026-01-01", "2026-01-31"), 0);
+	assert_true(listed(r, "findings", w->finding));
+	html = report_html(r);
+	assert_null(strstr(html, "NOT CORROBORATED"));
+	free(html);
+	json_decref(r);
+	/* reported, it replaces it */
+	assert_int_equal(wam_monitoring_finding_report(w->a.db, &out, corr, rep), 0);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_committee_report(w->a.db, &r, NULL, "2026-01-01", "2026-01-31"), 0);
+	assert_false(listed(r, "findings", w->finding));
+	assert_true(listed(r, "superseded", w->finding));
+	assert_true(listed(r, "findings", corr));
+	json_decref(r);
+	json_decref(rep);
 }
 
 /* The demo's mission: observations in two provinces linked by a rifle and
@@ -664,6 +985,22 @@ static void demo_mission(void **state)
 	size_t n;
 	unsigned char *raw = slurp(path, &n);
 	assert_false(holds(raw, n, "Village chief"));
+	/* its photos: small GIFs, each its own (a comment names it) */
+	entry es[64];
+	size_t k = read_entries(raw, n, es, 64), gifs = 0;
+	for (size_t j = 0; j < k; j++) {
+		if (strncmp(es[j].path, "photos/", 7))
+			continue;
+		assert_non_null(strstr(es[j].path, ".gif"));
+		assert_true(es[j].n > 6 && !memcmp(es[j].p, "GIF89a", 6) && es[j].p[es[j].n - 1] == 0x3b);
+		assert_true(holds(es[j].p, es[j].n, "wam demo photo "));
+		for (size_t x = 0; x < j; x++)
+			if (!strncmp(es[x].path, "photos/", 7))
+				assert_false(es[x].n == es[j].n && !memcmp(es[x].p, es[j].p, es[j].n));
+		gifs++;
+	}
+	assert_true(gifs >= 2);
+	free_entries(es, k);
 	free(raw);
 	json_decref(v);
 	json_decref(obs);
@@ -677,9 +1014,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(pack_verifies_here_in_a_peer_and_with_the_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(any_byte_changed_names_its_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(every_byte_of_a_pack_is_covered, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pack_refuses_the_registrys_own_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(redacted_pack_holds_no_source_identity, setup, teardown),
+	    cmocka_unit_test_setup_teardown(redacted_pack_holds_nothing_beyond_its_finding, setup, teardown),
 	    cmocka_unit_test_setup_teardown(profiles_count_and_drill_down, setup, teardown),
 	    cmocka_unit_test_setup_teardown(committee_report_holds_the_period_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(committee_report_keeps_what_was_reported, setup, teardown),
 	    cmocka_unit_test(demo_mission),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
