@@ -330,22 +330,40 @@ static json_t *verdict_message(int rule, long independent, bool physical, bool d
 	           independent);
 }
 
-/* The facts the rule weighs, from the finding's linked evidence. */
+/* Whether document record `d` can be checked: it carries a number or a
+ * photo (a "document" of which nothing is known proves nothing). */
+static bool checkable(const json_t *d)
+{
+	const char *number = str(d, "number");
+	return (number && *number) || json_array_size(json_object_get(d, "photos"));
+}
+
+/* The facts the rule weighs, from the finding's linked evidence. A trace
+ * result counts only when its request concerns the finding's weapons: it
+ * was drafted from a linked observation, or its item's make and serial key
+ * as an item of one does. */
 static int rule_facts(wam_db *db, const char *id, long *independent, bool *physical, bool *documentary, long *links)
 {
-	json_t *rows = NULL, *r, *seen = json_object();
+	json_t *rows = NULL, *r, *seen = json_object(), *keys = json_object(), *traces = json_array();
 	size_t i, j;
 	*independent = 0;
 	*physical = *documentary = false;
 	int rc = wam_query_rows(db, &rows,
 	                        "SELECT l.kind, l.target, o.body,"
 	                        " (SELECT x.result FROM trace_responses x WHERE x.request_id=l.target"
-	                        " ORDER BY x.n DESC LIMIT 1) AS result"
+	                        " ORDER BY x.n DESC LIMIT 1) AS result,"
+	                        " EXISTS(SELECT 1 FROM observation_traces ot JOIN finding_links l2"
+	                        " ON l2.finding_id=l.finding_id AND l2.target=ot.observation_id"
+	                        " WHERE ot.request_id=l.target) AS traced,"
+	                        " json_extract(t.body,'$.item') AS item"
 	                        " FROM finding_links l LEFT JOIN observations o ON o.id=l.target"
+	                        " LEFT JOIN trace_requests t ON t.id=l.target"
 	                        " WHERE l.finding_id=? ORDER BY l.seq",
 	                        id, NULL);
-	if (rc || !seen) {
+	if (rc || !seen || !keys || !traces) {
 		json_decref(seen);
+		json_decref(keys);
+		json_decref(traces);
 		return rc ? rc : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	}
 	*links = (long)json_array_size(rows);
@@ -353,34 +371,60 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 	{
 		const char *kind = str(r, "kind"), *result = str(r, "result");
 		if (!strcmp(kind, "trace") && result && (!strcmp(result, "record_found") || !strcmp(result, "partial")))
-			*documentary = true;
+			json_array_append(traces, r);
 		if (strcmp(kind, "observation"))
 			continue;
 		wam_json_column(r, "body");
-		const json_t *body = json_object_get(r, "body"), *s;
-		if (json_array_size(json_object_get(body, "documents")))
-			*documentary = true;
+		const json_t *body = json_object_get(r, "body"), *s, *d;
+		char key[2100];
+		json_array_foreach(json_object_get(body, "items"), j, d)
+		{
+			const char *why = mon_item_key(d, key, sizeof key);
+			if (why && !strcmp(why, "serial"))
+				json_object_set_new(keys, key, json_true());
+		}
+		json_array_foreach(json_object_get(body, "documents"), j, d)
+		{
+			if (checkable(d))
+				*documentary = true;
+		}
 		json_array_foreach(json_object_get(body, "sources"), j, s)
 		{
 			const char *type = str(s, "type");
-			if (type && !strcmp(type, "physical_inspection"))
+			/* an inspection or a document graded E or 5 proves nothing */
+			if (type && graded(s) && !strcmp(type, "physical_inspection"))
 				*physical = true;
-			if (type && !strcmp(type, "document"))
+			if (type && graded(s) && !strcmp(type, "document"))
 				*documentary = true;
 			if (!json_is_true(json_object_get(s, "independent")) || !graded(s))
 				continue;
 			/* a source is one however many observations it told: its
 			 * ref names it; without one it is this observation's own */
-			char key[160];
+			char k[160];
 			if (str(s, "ref"))
-				snprintf(key, sizeof key, "ref:%s", str(s, "ref"));
+				snprintf(k, sizeof k, "ref:%s", str(s, "ref"));
 			else
-				snprintf(key, sizeof key, "%s#%zu", str(r, "target"), j);
-			json_object_set_new(seen, key, json_true());
+				snprintf(k, sizeof k, "%s#%zu", str(r, "target"), j);
+			json_object_set_new(seen, k, json_true());
 		}
+	}
+	json_array_foreach(traces, i, r)
+	{
+		char key[2100];
+		wam_json_column(r, "item");
+		json_t *item = json_pack("{s:s, s:O?, s:O?}", "kind", "weapon", "make",
+		                         json_object_get(json_object_get(r, "item"), "make"), "serial",
+		                         json_object_get(json_object_get(r, "item"), "serial"));
+		const char *why = item ? mon_item_key(item, key, sizeof key) : NULL;
+		if (json_is_true(json_object_get(r, "traced")) || json_integer_value(json_object_get(r, "traced")) ||
+		    (why && json_object_get(keys, key)))
+			*documentary = true;
+		json_decref(item);
 	}
 	*independent = (long)json_object_size(seen);
 	json_decref(seen);
+	json_decref(keys);
+	json_decref(traces);
 	json_decref(rows);
 	return 0;
 }

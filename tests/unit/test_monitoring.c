@@ -222,6 +222,87 @@ static void test_physical_and_trace_record_found_corroborate(void **state)
 	json_decref(resp);
 }
 
+/* Trace request of item 0 of observation `o`, sent and answered `result`,
+ * its id into `t`. */
+static void answered_trace(test_reg *r, char t[WAM_ID_LEN + 1], const char *o, const char *result)
+{
+	json_t *details = test_json("{\"requesting\":{\"state\":\"HT\",\"agency\":\"Panel\",\"contact\":{\"name\":"
+	                            "\"Expert\",\"email\":\"e@example.org\"}},\"requested\":{\"state\":\"CN\"},"
+	                            "\"justification\":\"seen in a cache of an armed group under embargo\","
+	                            "\"illicit_reason\":\"embargo_violation\",\"intended_use\":\"Panel report\","
+	                            "\"item\":{\"calibre\":\"7.62x39mm\"},\"confidentiality\":\"unclassified\"}");
+	json_t *req = NULL, *out = NULL;
+	if (wam_monitoring_observation_trace(r->db, &req, o, 0, details))
+		fail_msg("trace: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	snprintf(t, WAM_ID_LEN + 1, "%s", test_str(req, "id"));
+	json_decref(req);
+	json_decref(details);
+	if (wam_trace_request_send(r->db, &out, t, NULL))
+		fail_msg("send: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(out);
+	json_t *resp = fmt_json("{\"result\":\"%s\",\"confidentiality\":\"unclassified\","
+	                        "\"chain\":[{\"consignee\":\"Ministry of Defence\",\"country\":\"SD\"}]}",
+	                        result);
+	if (wam_trace_request_respond(r->db, &out, t, resp))
+		fail_msg("respond: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(out);
+	json_decref(resp);
+}
+
+static void link(test_reg *r, const char *f, const char *target)
+{
+	json_t *out = NULL;
+	if (wam_monitoring_finding_link(r->db, &out, f, target, NULL))
+		fail_msg("link: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(out);
+}
+
+/* The physical and documentary branch weighs its evidence too: an
+ * inspection or a document source graded E or 5, a document record with
+ * nothing to check, and a trace answer about another weapon do not count. */
+static void test_poor_physical_or_documentary_evidence_does_not_count(void **state)
+{
+	test_reg *r = *state;
+	char o[WAM_ID_LEN + 1], f[WAM_ID_LEN + 1], d[WAM_ID_LEN + 1], x[WAM_ID_LEN + 1], t[WAM_ID_LEN + 1];
+	static const char *const waybill = "[{\"kind\":\"waybill\",\"number\":\"WB-77\"}]";
+	/* an inspection graded E/5 with a checkable document */
+	observation(r, o,
+	            "[{\"type\":\"physical_inspection\",\"independent\":true,\"reliability\":\"E\",\"credibility\":5}]",
+	            "AK-800", "L-8", waybill);
+	finding(r, f, o, NULL);
+	not_corroborated(r, f);
+	/* a well graded inspection, a document record with neither number nor
+	 * photo, and a document source graded F/6 */
+	observation(r, o,
+	            "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"A\",\"credibility\":1},"
+	            "{\"type\":\"document\",\"independent\":false,\"reliability\":\"F\",\"credibility\":6}]",
+	            "AK-801", "L-9", "[{\"kind\":\"other\",\"issuer\":\"someone\"}]");
+	finding(r, f, o, NULL);
+	not_corroborated(r, f);
+	/* a trace answered about another observation's rifle (AK-802) */
+	observation(r, x, "[{\"type\":\"witness\",\"independent\":false,\"reliability\":\"C\",\"credibility\":3}]",
+	            "AK-802", "L-10", "[]");
+	answered_trace(r, t, x, "partial");
+	link(r, f, t);
+	not_corroborated(r, f);
+	/* the same request counts once the finding holds the observation it
+	 * was drafted from */
+	link(r, f, x);
+	corroborated(r, f, "physical_and_documentary");
+	/* or an observation of the same weapon (make and serial, as keyed) */
+	observation(r, o,
+	            "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"B\",\"credibility\":2}]",
+	            "ak 802", "L-11", "[]");
+	finding(r, f, o, t);
+	corroborated(r, f, "physical_and_documentary");
+	/* a document record with a number counts */
+	observation(r, d, "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"B\","
+	                  "\"credibility\":2}]",
+	            "AK-803", "L-12", waybill);
+	finding(r, f, d, NULL);
+	corroborated(r, f, "physical_and_documentary");
+}
+
 static void test_reported_finding_is_frozen(void **state)
 {
 	test_reg *r = *state;
@@ -619,6 +700,7 @@ int main(void)
 	    TEST_IN_HT(test_two_independent_sources_corroborate),
 	    TEST_IN_HT(test_physical_and_documentary_corroborate),
 	    TEST_IN_HT(test_physical_and_trace_record_found_corroborate),
+	    TEST_IN_HT(test_poor_physical_or_documentary_evidence_does_not_count),
 	    TEST_IN_HT(test_reported_finding_is_frozen),
 	    TEST_IN_HT(test_only_the_recorder_and_a_source_handler_see_the_identity),
 	    TEST_IN_HT(test_identity_never_in_clear),
