@@ -338,13 +338,51 @@ static bool checkable(const json_t *d)
 	return (number && *number) || json_array_size(json_object_get(d, "photos"));
 }
 
+/* How many distinct sources `named` holds: each entry the names of one
+ * counted source ("ref:…", "tag:…"); two entries sharing a name are one
+ * source (union-find over the entries; `seen` maps a name to its first
+ * entry). */
+static long distinct_sources(const json_t *named, json_t *seen)
+{
+	size_t n = json_array_size(named), i, j;
+	size_t *up = n ? calloc(n, sizeof *up) : NULL;
+	const json_t *names, *name;
+	long count = 0;
+	if (!up)
+		return 0;
+	for (i = 0; i < n; i++)
+		up[i] = i;
+	json_array_foreach(named, i, names)
+	{
+		json_array_foreach(names, j, name)
+		{
+			const json_t *first = json_object_get(seen, json_string_value(name));
+			if (!first) {
+				json_object_set_new(seen, json_string_value(name), json_integer((json_int_t)i));
+				continue;
+			}
+			size_t a = i, b = (size_t)json_integer_value(first);
+			while (up[a] != a)
+				a = up[a];
+			while (up[b] != b)
+				b = up[b];
+			up[a] = b;
+		}
+	}
+	for (i = 0; i < n; i++)
+		count += up[i] == i;
+	free(up);
+	return count;
+}
+
 /* The facts the rule weighs, from the finding's linked evidence. A trace
  * result counts only when its request concerns the finding's weapons: it
  * was drafted from a linked observation, or its item's make and serial key
  * as an item of one does. */
 static int rule_facts(wam_db *db, const char *id, long *independent, bool *physical, bool *documentary, long *links)
 {
-	json_t *rows = NULL, *r, *seen = json_object(), *keys = json_object(), *traces = json_array();
+	json_t *rows = NULL, *r, *seen = json_object(), *keys = json_object(), *traces = json_array(),
+	       *named = json_array();
 	size_t i, j;
 	*independent = 0;
 	*physical = *documentary = false;
@@ -360,7 +398,8 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 	                        " LEFT JOIN trace_requests t ON t.id=l.target"
 	                        " WHERE l.finding_id=? ORDER BY l.seq",
 	                        id, NULL);
-	if (rc || !seen || !keys || !traces) {
+	if (rc || !seen || !keys || !traces || !named) {
+		json_decref(named);
 		json_decref(seen);
 		json_decref(keys);
 		json_decref(traces);
@@ -398,14 +437,19 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 				*documentary = true;
 			if (!json_is_true(json_object_get(s, "independent")) || !graded(s))
 				continue;
-			/* a source is one however many observations it told: its
-			 * ref names it; without one it is this observation's own */
-			char k[160];
-			if (str(s, "ref"))
-				snprintf(k, sizeof k, "ref:%s", str(s, "ref"));
-			else
-				snprintf(k, sizeof k, "%s#%zu", str(r, "target"), j);
-			json_object_set_new(seen, k, json_true());
+			/* a source is named by its ref (folded) and by its identity's
+			 * tag: sources sharing either are one (below); a source
+			 * with neither cannot be told from any other: not counted */
+			char ref[160];
+			json_t *names = json_array();
+			mon_fold(ref, sizeof ref, str(s, "ref"));
+			if (ref[0])
+				json_array_append_new(names, json_sprintf("ref:%s", ref));
+			if (str(s, "identity_tag"))
+				json_array_append_new(names, json_sprintf("tag:%s", str(s, "identity_tag")));
+			if (json_array_size(names))
+				json_array_append(named, names);
+			json_decref(names);
 		}
 	}
 	json_array_foreach(traces, i, r)
@@ -421,8 +465,9 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 			*documentary = true;
 		json_decref(item);
 	}
-	*independent = (long)json_object_size(seen);
+	*independent = distinct_sources(named, seen);
 	json_decref(seen);
+	json_decref(named);
 	json_decref(keys);
 	json_decref(traces);
 	json_decref(rows);

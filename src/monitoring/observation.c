@@ -286,6 +286,35 @@ static int take_actor(wam_db *db, json_t *p, const json_t *in)
 	return rc;
 }
 
+/* Refuses source `i` (checked into `o`) when an earlier one of the same
+ * observation has the same ref or the same identity, as folded: `refs`
+ * and `people` map what was seen to its row. The identity is not echoed. */
+static int distinct_source(const json_t *o, const char *prefix, size_t i, json_t *refs, json_t *people)
+{
+	static const char *const keys[] = {"ref", "identity"};
+	json_t *maps[] = {refs, people};
+	char folded[4096], field[64];
+	for (int k = 0; k < 2; k++) {
+		const char *v = json_string_value(json_object_get(o, keys[k]));
+		if (!v)
+			continue;
+		mon_fold(folded, sizeof folded, v);
+		const char *what = folded[0] ? folded : v;
+		const json_t *row = json_object_get(maps[k], what);
+		snprintf(field, sizeof field, "%s%s", prefix, keys[k]);
+		if (row) {
+			int rc = wam_error_set(WAM_EINVAL, field,
+			                       "%s names the same source as sources[%lld].%s: list a source once",
+			                       field, (long long)json_integer_value(row), keys[k]);
+			sodium_memzero(folded, sizeof folded);
+			return rc;
+		}
+		json_object_set_new(maps[k], what, json_integer((json_int_t)i));
+		sodium_memzero(folded, sizeof folded);
+	}
+	return 0;
+}
+
 static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identities)
 {
 	const json_t *arr, *s;
@@ -296,7 +325,7 @@ static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identit
 		return rc;
 	if (!arr || !json_array_size(arr))
 		return wam_error_set(WAM_EINVAL, "sources", "an observation names at least one source");
-	json_t *list = json_array();
+	json_t *list = json_array(), *refs = json_object(), *people = json_object();
 	json_array_foreach(arr, i, s)
 	{
 		json_t *o = json_object();
@@ -313,6 +342,8 @@ static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identit
 				json_object_set(o, "independent", (json_t *)ind);
 			}
 		}
+		if (!rc)
+			rc = distinct_source(o, prefix, i, refs, people);
 		if (!rc) {
 			/* the identity leaves the record here: it is sealed once the
 			 * observation has its id */
@@ -328,6 +359,8 @@ static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identit
 	if (!rc)
 		json_object_set(p, "sources", list);
 	json_decref(list);
+	json_decref(refs);
+	json_decref(people);
 	return rc;
 }
 
@@ -502,10 +535,15 @@ int wam_monitoring_observation_add(wam_db *db, json_t **out, const json_t *obser
 		char *sealed = NULL;
 		if (!json_is_string(ident))
 			continue;
-		if ((rc = mon_seal(db, &sealed, id, json_string_value(ident))))
+		char tag[65];
+		if ((rc = mon_seal(db, &sealed, id, json_string_value(ident))) ||
+		    (rc = mon_identity_tag(db, tag, json_string_value(ident)))) {
+			free(sealed);
 			goto fail;
-		json_object_set_new(json_array_get(json_object_get(p, "sources"), i), "identity_sealed",
-		                    json_string(sealed));
+		}
+		json_t *src = json_array_get(json_object_get(p, "sources"), i);
+		json_object_set_new(src, "identity_sealed", json_string(sealed));
+		json_object_set_new(src, "identity_tag", json_string(tag));
 		free(sealed);
 	}
 	json_object_set_new(p, "recorded_by", mon_recorded_by(db));

@@ -43,6 +43,14 @@ json_t *mon_recorded_by(wam_db *db);
  * recorded by `recorded_by`: the same principal, a role allowed
  * WAM_ACT_READ_SOURCES, or no principal (the owner). */
 bool mon_may_open(wam_db *db, const json_t *recorded_by);
+/* `s` folded as refs and identities are compared (any script: case,
+ * marks, spaces and separators dropped, letters and digits kept) into
+ * `out` of `cap` bytes; "" when it has none. */
+void mon_fold(char *out, size_t cap, const char *s);
+/* The identity tag of `identity`: hex BLAKE2b-256 of it folded, keyed by
+ * the registry's WAM_SECRET_SOURCES_TAG subkey, into `out`. The same
+ * person typed twice has one tag; the tag tells nothing without the key. */
+int mon_identity_tag(wam_db *db, char out[65], const char *identity);
 /* Seals `identity` for observation `obs_id` (the associated data): base64
  * of nonce and ciphertext into `*out` (the caller frees it). */
 int mon_seal(wam_db *db, char **out, const char *obs_id, const char *identity);

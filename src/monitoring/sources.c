@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "monitoring/room.h"
 #include "wam/auth.h"
@@ -30,6 +31,49 @@ bool mon_may_open(wam_db *db, const json_t *recorded_by)
 	const char *kind = json_string_value(json_object_get(recorded_by, "kind"));
 	const char *id = json_string_value(json_object_get(recorded_by, "id"));
 	return kind && id && !strcmp(kind, p->kind) && !strcmp(id, p->id);
+}
+
+void mon_fold(char *out, size_t cap, const char *s)
+{
+	utf8proc_uint8_t *m = NULL;
+	size_t n = 0;
+	out[0] = '\0';
+	if (!s || utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
+	                       UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+	                           UTF8PROC_STRIPMARK) < 0)
+		return;
+	for (const utf8proc_uint8_t *p = m; *p;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t len = utf8proc_iterate(p, -1, &cp);
+		if (len <= 0)
+			break;
+		p += len;
+		utf8proc_category_t c = utf8proc_category(cp);
+		bool keep = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+		            (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+		if (!keep || n + 4 >= cap)
+			continue;
+		n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + n);
+	}
+	out[n] = '\0';
+	free(m);
+}
+
+int mon_identity_tag(wam_db *db, char out[65], const char *identity)
+{
+	unsigned char key[32], h[32];
+	char norm[4096];
+	mon_fold(norm, sizeof norm, identity);
+	/* an identity of no letter or digit is keyed as typed */
+	const char *what = norm[0] ? norm : identity;
+	int rc = wam_db_secret_key(db, WAM_SECRET_SOURCES_TAG, key);
+	if (rc)
+		return rc;
+	crypto_generichash(h, sizeof h, (const unsigned char *)what, strlen(what), key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	sodium_memzero(norm, sizeof norm);
+	wam_hex(out, h, sizeof h);
+	return 0;
 }
 
 static int source_key(wam_db *db, unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES])
@@ -129,6 +173,7 @@ int mon_sources_show(wam_db *db, json_t *obs, const char *id)
 			json_array_append_new(opened, json_string(field));
 		}
 		json_object_del(s, "identity_sealed");
+		json_object_del(s, "identity_tag");
 	}
 	/* nothing opened is shown unless its read is logged (a read-only
 	 * handle shows no identity) */

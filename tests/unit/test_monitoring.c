@@ -303,6 +303,67 @@ static void test_poor_physical_or_documentary_evidence_does_not_count(void **sta
 	corroborated(r, f, "physical_and_documentary");
 }
 
+/* The number of independent sources the rule counts for a finding on
+ * observations of `a` and `b` (JSON lists of sources). */
+static long counted(test_reg *r, const char *a, const char *b, const char *serial)
+{
+	char o[WAM_ID_LEN + 1], o2[WAM_ID_LEN + 1], f[WAM_ID_LEN + 1];
+	json_t *out = NULL;
+	observation(r, o, a, serial, "L-1", "[]");
+	observation(r, o2, b, serial, "L-1", "[]");
+	finding(r, f, o, o2);
+	assert_int_equal(wam_monitoring_finding_rule(r->db, &out, f), 0);
+	long n = (long)json_integer_value(json_object_get(out, "independent_sources"));
+	json_decref(out);
+	return n;
+}
+
+#define WITNESS(extra) "{\"type\":\"witness\",\"independent\":true,\"reliability\":\"B\",\"credibility\":2" extra "}"
+
+/* One source is counted once however it is typed: refs folded, the same
+ * person under two refs (their sealed identities' tags), and a source with
+ * neither ref nor identity not at all; one observation may not list a
+ * source twice. */
+static void test_one_source_counts_once(void **state)
+{
+	test_reg *r = *state;
+	/* the same witness entered twice, no ref, no identity */
+	assert_int_equal(counted(r, "[" WITNESS("") "," WITNESS("") "]", "[" WITNESS("") "]", "S-1"), 0);
+	/* a ref typed with another case, spaces and separators */
+	assert_int_equal(counted(r, "[" WITNESS(",\"ref\":\"W-9\"") "]", "[" WITNESS(",\"ref\":\" w 9 \"") "]", "S-2"),
+	                 1);
+	/* one person under two refs */
+	assert_int_equal(counted(r, "[" WITNESS(",\"ref\":\"W-1\",\"identity\":\"Jean Xavier\"") "]",
+	                         "[" WITNESS(",\"ref\":\"W-2\",\"identity\":\"JEAN  xavier\"") "]", "S-3"),
+	                 1);
+	/* one person with a ref here and without one there */
+	assert_int_equal(counted(r, "[" WITNESS(",\"ref\":\"W-7\",\"identity\":\"Ana Lopes\"") "]",
+	                         "[" WITNESS(",\"identity\":\"Ana Lopes\"") "]", "S-4"),
+	                 1);
+	/* two people, each named by identity only: two */
+	assert_int_equal(counted(r, "[" WITNESS(",\"identity\":\"Ana Lopes\"") "]",
+	                         "[" WITNESS(",\"identity\":\"Paul Mbeki\"") "]", "S-5"),
+	                 2);
+	/* one observation listing a source twice is refused, naming the row */
+	static const struct {
+		const char *sources, *field;
+	} twice[] = {
+	    {"[" WITNESS(",\"ref\":\"W-1\"") "," WITNESS(",\"ref\":\"w1\"") "]", "sources[1].ref"},
+	    {"[" WITNESS(",\"ref\":\"W-1\",\"identity\":\"Jean Xavier\"") "," WITNESS(
+	         ",\"ref\":\"W-2\",\"identity\":\"jean xavier\"") "]",
+	     "sources[1].identity"},
+	};
+	for (size_t i = 0; i < sizeof twice / sizeof twice[0]; i++) {
+		long long events = test_events(r);
+		json_t *in = fmt_json(OBS, twice[i].sources, "S-6", "S-6", "L-1", "[]"), *out = NULL;
+		assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, twice[i].field);
+		assert_null(strstr(wam_error_last()->message, "avier"));
+		test_unchanged(r, events);
+		json_decref(in);
+	}
+}
+
 static void test_reported_finding_is_frozen(void **state)
 {
 	test_reg *r = *state;
@@ -701,6 +762,7 @@ int main(void)
 	    TEST_IN_HT(test_physical_and_documentary_corroborate),
 	    TEST_IN_HT(test_physical_and_trace_record_found_corroborate),
 	    TEST_IN_HT(test_poor_physical_or_documentary_evidence_does_not_count),
+	    TEST_IN_HT(test_one_source_counts_once),
 	    TEST_IN_HT(test_reported_finding_is_frozen),
 	    TEST_IN_HT(test_only_the_recorder_and_a_source_handler_see_the_identity),
 	    TEST_IN_HT(test_identity_never_in_clear),
