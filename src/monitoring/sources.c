@@ -164,8 +164,15 @@ int mon_sources_show(wam_db *db, json_t *obs, const char *id)
 		json_object_set_new(s, "identity_held", json_boolean(sealed != NULL));
 		if (!rc && sealed && may) {
 			char *identity = NULL, field[40];
-			if ((rc = mon_unseal(db, &identity, id, sealed)))
-				break;
+			/* one identity that does not open (a lost or another key)
+			 * does not hide the observation: it says so */
+			if (mon_unseal(db, &identity, id, sealed)) {
+				wam_error_clear();
+				json_object_set_new(s, "identity_unreadable", json_true());
+				json_object_del(s, "identity_sealed");
+				json_object_del(s, "identity_tag");
+				continue;
+			}
 			json_object_set_new(s, "identity", json_string(identity));
 			sodium_memzero(identity, strlen(identity));
 			free(identity);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "monitoring/room.h"
@@ -249,7 +250,7 @@ static void answered_trace(test_reg *r, char t[WAM_ID_LEN + 1], const char *o, c
 	json_decref(resp);
 }
 
-static void link(test_reg *r, const char *f, const char *target)
+static void link_to(test_reg *r, const char *f, const char *target)
 {
 	json_t *out = NULL;
 	if (wam_monitoring_finding_link(r->db, &out, f, target, NULL))
@@ -283,21 +284,22 @@ static void test_poor_physical_or_documentary_evidence_does_not_count(void **sta
 	observation(r, x, "[{\"type\":\"witness\",\"independent\":false,\"reliability\":\"C\",\"credibility\":3}]",
 	            "AK-802", "L-10", "[]");
 	answered_trace(r, t, x, "partial");
-	link(r, f, t);
+	link_to(r, f, t);
 	not_corroborated(r, f);
 	/* the same request counts once the finding holds the observation it
 	 * was drafted from */
-	link(r, f, x);
+	link_to(r, f, x);
 	corroborated(r, f, "physical_and_documentary");
 	/* or an observation of the same weapon (make and serial, as keyed) */
-	observation(r, o,
-	            "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"B\",\"credibility\":2}]",
-	            "ak 802", "L-11", "[]");
+	observation(
+	    r, o, "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"B\",\"credibility\":2}]",
+	    "ak 802", "L-11", "[]");
 	finding(r, f, o, t);
 	corroborated(r, f, "physical_and_documentary");
 	/* a document record with a number counts */
-	observation(r, d, "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"B\","
-	                  "\"credibility\":2}]",
+	observation(r, d,
+	            "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"B\","
+	            "\"credibility\":2}]",
 	            "AK-803", "L-12", waybill);
 	finding(r, f, d, NULL);
 	corroborated(r, f, "physical_and_documentary");
@@ -690,6 +692,78 @@ static void test_pseudonyms_keep_the_key_file(void **state)
 	assert_memory_not_equal(sub, key, 32);
 }
 
+/* A lost key file is not silently replaced: with sealed identities in the
+ * ledger no fresh key is made, the observation stays readable (its
+ * identity marked unreadable), and a read-only handle never makes a key. */
+static void test_a_lost_key_is_not_replaced(void **state)
+{
+	test_reg *r = *state;
+	char o[WAM_ID_LEN + 1], path[256], sources[512], ref[32];
+	snprintf(path, sizeof path, "%s.pseudonym.key", r->path);
+	/* a read-only handle on a registry with no key makes none */
+	wam_db *ro = NULL;
+	assert_int_equal(wam_db_open(&ro, r->path, WAM_DB_READONLY), 0);
+	assert_int_equal(wam_collection_pseudonym(ro, ref, "Marie Pierre"), WAM_EIO);
+	assert_non_null(strstr(wam_error_last()->message, path));
+	wam_db_close(ro);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(sources, sizeof sources, "[%s,%s]", INDEPENDENT_A, INDEPENDENT_B);
+	observation(r, o, sources, "AK-900", "L-90", "[]");
+	assert_int_equal(unlink(path), 0);
+	/* the owner still reads it: the identity is held, and unreadable */
+	json_t *out = NULL;
+	if (wam_monitoring_observation_get(r->db, &out, o))
+		fail_msg("get: %s", wam_error_last()->message);
+	json_t *s = json_array_get(json_object_get(out, "sources"), 0);
+	assert_true(json_is_true(json_object_get(s, "identity_held")));
+	assert_true(json_is_true(json_object_get(s, "identity_unreadable")));
+	assert_null(json_object_get(s, "identity"));
+	assert_null(json_object_get(json_array_get(json_object_get(out, "sources"), 1), "identity_unreadable"));
+	json_decref(out);
+	/* sealing another identity needs the lost key: refused, no new key */
+	long long events = test_events(r);
+	json_t *in = fmt_json(OBS, sources, "AK-901", "AK-901", "L-91", "[]");
+	assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), WAM_EIO);
+	assert_non_null(strstr(wam_error_last()->message, path));
+	test_unchanged(r, events);
+	assert_int_equal(access(path, F_OK), -1);
+	json_decref(in);
+	/* a key of another registry opens nothing either: still readable */
+	FILE *f = fopen(path, "wb");
+	unsigned char other[32];
+	randombytes_buf(other, sizeof other);
+	assert_int_equal(fwrite(other, 1, sizeof other, f), sizeof other);
+	fclose(f);
+	assert_int_equal(wam_monitoring_observation_get(r->db, &out, o), 0);
+	assert_true(
+	    json_is_true(json_object_get(json_array_get(json_object_get(out, "sources"), 0), "identity_unreadable")));
+	json_decref(out);
+}
+
+/* The collection room's pseudonyms hold the same key file: once the ledger
+ * keeps one, a lost key is not replaced by a fresh one either. */
+static void test_a_lost_key_with_pseudonyms_is_not_replaced(void **state)
+{
+	test_reg *r = *state;
+	char path[256];
+	static const char *const recovery =
+	    "{\"type\":\"surrendered\",\"date\":\"2026-03-01\",\"place\":\"Centre\",\"context\":\"amnesty\","
+	    "\"officer\":\"Insp. Joseph\",\"person\":\"Jean-Baptiste Pierre\",\"weapons\":[{\"category\":\"SA1\","
+	    "\"model\":\"revolver\",\"calibre\":\".38 Special\"}]}";
+	snprintf(path, sizeof path, "%s.pseudonym.key", r->path);
+	json_t *in = test_json(recovery), *out = NULL;
+	if (wam_collection_recovery_add(r->db, &out, in))
+		fail_msg("recovery: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(out);
+	assert_int_equal(unlink(path), 0);
+	long long events = test_events(r);
+	assert_int_equal(wam_collection_recovery_add(r->db, &out, in), WAM_EIO);
+	assert_non_null(strstr(wam_error_last()->message, path));
+	test_unchanged(r, events);
+	assert_int_equal(access(path, F_OK), -1);
+	json_decref(in);
+}
+
 static void test_an_evidence_pack_is_recorded(void **state)
 {
 	test_reg *r = *state;
@@ -770,6 +844,8 @@ int main(void)
 	    TEST_IN_HT(test_the_same_serial_or_lot_links_observations),
 	    TEST_IN_HT(test_a_registry_weapon_seen_in_the_field),
 	    TEST_IN_HT(test_pseudonyms_keep_the_key_file),
+	    TEST_IN_HT(test_a_lost_key_is_not_replaced),
+	    TEST_IN_HT(test_a_lost_key_with_pseudonyms_is_not_replaced),
 	    TEST_IN_HT(test_an_evidence_pack_is_recorded),
 	    TEST_IN_HT(test_the_actor_is_screened),
 	};
