@@ -196,6 +196,18 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 			    supersedes, state);
 			goto fail;
 		}
+		json_t *other = NULL;
+		if ((rc = wam_query_row(db, &other, "SELECT id FROM findings WHERE supersedes=? LIMIT 1", supersedes,
+		                        NULL)))
+			goto fail;
+		if (other) {
+			rc = wam_error_set(WAM_ECONFLICT, "supersedes",
+			                   "finding %.40s is corrected already by finding %.40s: a further correction"
+			                   " supersedes that one",
+			                   supersedes, str(other, "id"));
+			json_decref(other);
+			goto fail;
+		}
 	}
 	links = json_object_get(finding, "links");
 	if (links && !json_is_null(links) && !json_is_array(links)) {
@@ -605,7 +617,8 @@ int wam_monitoring_finding_get(wam_db *db, json_t **out, const char *id)
 		return wam_error_set(WAM_ENOTFOUND, "id", "no finding with id '%.40s'", id ? id : "");
 	if ((rc = wam_query_one(db, &row,
 	                        "SELECT id, state, body, created, created_by, corroborated, verdict, reported,"
-	                        " (SELECT g.id FROM findings g WHERE g.supersedes=f.id ORDER BY g.created_seq LIMIT 1)"
+	                        " (SELECT g.id FROM findings g WHERE g.supersedes=f.id AND g.state<>'draft'"
+	                        " ORDER BY g.created_seq LIMIT 1)"
 	                        " AS superseded_by FROM findings f WHERE id=?",
 	                        id, "finding")))
 		return rc;

@@ -393,6 +393,19 @@ static void test_reported_finding_is_frozen(void **state)
 	char g[WAM_ID_LEN + 1];
 	snprintf(g, sizeof g, "%s", test_str(out, "id"));
 	json_decref(out);
+	/* a draft correction proves nothing yet: the finding stands */
+	assert_int_equal(wam_monitoring_finding_get(r->db, &out, f), 0);
+	assert_true(json_is_null(json_object_get(out, "superseded_by")));
+	json_decref(out);
+	/* and it is corrected once: a second correction is refused */
+	events = test_events(r);
+	assert_int_equal(wam_monitoring_finding_add(r->db, &out, in), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "supersedes");
+	test_unchanged(r, events);
+	/* the correction corroborated, the finding is superseded by it */
+	assert_int_equal(wam_monitoring_finding_link(r->db, &out, g, o2, NULL), 0);
+	json_decref(out);
+	corroborated(r, g, "two_independent_sources");
 	assert_int_equal(wam_monitoring_finding_get(r->db, &out, f), 0);
 	assert_string_equal(test_str(out, "superseded_by"), g);
 	json_decref(out);
