@@ -175,6 +175,14 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 	    (rc = mon_check_regime(db, str(p, "regime"))))
 		goto fail;
 	const json_t *period = json_object_get(p, "period");
+	char today[11];
+	wam_date_today(today);
+	if (period && strcmp(str(period, "to"), today) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "period.to",
+		                   "period.to %s is in the future: a finding holds what was seen, up to today",
+		                   str(period, "to"));
+		goto fail;
+	}
 	if (period && strcmp(str(period, "from"), str(period, "to")) > 0) {
 		rc = wam_error_set(WAM_EINVAL, "period.to", "period.to %s is before period.from %s", str(period, "to"),
 		                   str(period, "from"));

@@ -572,6 +572,17 @@ static void test_bad_input_names_field_and_row(void **state)
 	    {"\"kind\":\"cache_recovery\"", "\"kind\":\"picnic\"", "kind"},
 	    {"\"category\":\"SA4\"", "\"category\":\"ZZ9\"", "items[0].category"},
 	    {"\"kind\":\"armed_group\"", "\"kind\":\"club\"", "actor.kind"},
+	    /* what cannot be: an offset beyond 14 hours, a weapon made or a
+	     * round headstamped after the year observed, a document dated after
+	     * the observation, half a point */
+	    {"2026-03-02T10:30:00Z", "2026-03-02T10:30:00+99:99", "observed_at"},
+	    {"2026-03-02T10:30:00Z", "2026-03-02T10:30:00-14:30", "observed_at"},
+	    {"\"category\":\"SA4\",", "\"category\":\"SA4\",\"year\":2027,", "items[0].year"},
+	    {"\"year\":2012", "\"year\":2030", "items[1].headstamp.year"},
+	    {"\"documents\":[]", "\"documents\":[{\"kind\":\"waybill\",\"number\":\"W\",\"date\":\"2026-03-03\"}]",
+	     "documents[0].date"},
+	    {",\"lon\":18.55", "", "place.lon"},
+	    {"\"lat\":4.36,", "", "place.lat"},
 	};
 	char text[8192];
 	snprintf(text, sizeof text, OBS, sources, "AK-1", "AK-1", "L-1", "[]");
@@ -603,9 +614,33 @@ static void test_bad_input_names_field_and_row(void **state)
 	assert_string_equal(wam_error_last()->field, "items[0].photos[0]");
 	json_decref(in);
 	test_unchanged(r, events);
-	/* the good one is recorded */
+	/* an instant later than now, though dated today where it was seen */
+	char today[11], later[40];
+	wam_date_today(today);
+	snprintf(later, sizeof later, "%sT23:59:59-12:00", today);
+	in = test_json(text);
+	json_object_set_new(in, "observed_at", json_string(later));
+	assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "observed_at");
+	json_decref(in);
+	/* a finding's period does not run past today */
+	in = json_pack("{s:s, s:{s:s, s:s}}", "statement", "s", "period", "from", "2026-01-01", "to", "2099-01-01");
+	assert_int_equal(wam_monitoring_finding_add(r->db, &out, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "period.to");
+	json_decref(in);
+	test_unchanged(r, events);
+	/* the good one is recorded, as is one seen at +14:00 with the year
+	 * observed on its rounds and a document of the same day */
 	in = test_json(text);
 	assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), 0);
+	json_decref(out);
+	json_object_set_new(in, "observed_at", json_string("2026-03-02T10:30:00+14:00"));
+	json_object_set_new(json_object_get(json_array_get(json_object_get(in, "items"), 1), "headstamp"), "year",
+	                    json_integer(2026));
+	json_object_set_new(in, "documents",
+	                    json_pack("[{s:s, s:s, s:s}]", "kind", "waybill", "number", "W", "date", "2026-03-02"));
+	if (wam_monitoring_observation_add(r->db, &out, in))
+		fail_msg("observation: %s (%s)", wam_error_last()->message, wam_error_last()->field);
 	json_decref(out);
 	json_decref(in);
 }
