@@ -594,7 +594,7 @@ int wam_monitoring_observation_add(wam_db *db, json_t **out, const json_t *obser
 		if (!json_is_string(ident))
 			continue;
 		char tag[65];
-		if ((rc = mon_seal(db, &sealed, id, json_string_value(ident))) ||
+		if ((rc = mon_seal(db, &sealed, id, i, json_string_value(ident))) ||
 		    (rc = mon_identity_tag(db, tag, json_string_value(ident)))) {
 			free(sealed);
 			goto fail;

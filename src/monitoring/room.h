@@ -51,11 +51,15 @@ void mon_fold(char *out, size_t cap, const char *s);
  * the registry's WAM_SECRET_SOURCES_TAG subkey, into `out`. The same
  * person typed twice has one tag; the tag tells nothing without the key. */
 int mon_identity_tag(wam_db *db, char out[65], const char *identity);
-/* Seals `identity` for observation `obs_id` (the associated data): base64
- * of nonce and ciphertext into `*out` (the caller frees it). */
-int mon_seal(wam_db *db, char **out, const char *obs_id, const char *identity);
-/* Opens what mon_seal sealed; WAM_EINTEGRITY when it does not open. */
-int mon_unseal(wam_db *db, char **out, const char *obs_id, const char *sealed);
+/* Identities are padded to a multiple of this many bytes before sealing. */
+#define MON_SEAL_BUCKET 64
+/* Seals `identity` of source `index` of observation `obs_id` (associated
+ * data "<obs_id>#<index>"), padded to MON_SEAL_BUCKET: base64 of nonce and
+ * ciphertext into `*out` (the caller frees it). */
+int mon_seal(wam_db *db, char **out, const char *obs_id, size_t index, const char *identity);
+/* Opens what mon_seal sealed for the same source; WAM_EINTEGRITY when it
+ * does not open (another key, another observation or source). */
+int mon_unseal(wam_db *db, char **out, const char *obs_id, size_t index, const char *sealed);
 /* Shows the sources of observation `obs` (its body, `id`) as a reader
  * sees them: `identity_sealed` dropped, `identity_held` set, `identity`
  * opened when the principal may, and the read logged (wam_auth_log_read). */

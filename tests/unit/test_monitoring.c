@@ -551,6 +551,39 @@ static void test_identity_never_in_clear(void **state)
 	json_decref(out);
 }
 
+/* A sealed identity opens only as the source it was sealed for (the
+ * observation's id and the source's row are its associated data), and its
+ * length tells only its bucket of 64 bytes. */
+static void test_a_sealed_identity_opens_in_its_own_place(void **state)
+{
+	test_reg *r = *state;
+	char o[WAM_ID_LEN + 1], sql[512];
+	observation(r, o,
+	            "[" WITNESS(",\"ref\":\"W-1\",\"identity\":\"Jo\"") "," WITNESS(
+	                ",\"ref\":\"W-2\",\"identity\":\"Jean-Pierre Sangaris, driver of the convoy, Bangui PK5\"") "]",
+	            "AK-950", "L-95", "[]");
+	snprintf(sql, sizeof sql,
+	         "SELECT length(json_extract(body,'$.sources[0].identity_sealed')) ="
+	         " length(json_extract(body,'$.sources[1].identity_sealed')) FROM observations WHERE id='%s'",
+	         o);
+	assert_int_equal(test_count(r, sql), 1);
+	/* the two sealed identities swapped: neither opens */
+	snprintf(sql, sizeof sql,
+	         "UPDATE observations SET body=json_set(body,'$.sources[0].identity_sealed',"
+	         " json_extract(body,'$.sources[1].identity_sealed'), '$.sources[1].identity_sealed',"
+	         " json_extract(body,'$.sources[0].identity_sealed')) WHERE id='%s'",
+	         o);
+	test_reg_tamper(r, sql);
+	json_t *out = NULL;
+	assert_int_equal(wam_monitoring_observation_get(r->db, &out, o), 0);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *s = json_array_get(json_object_get(out, "sources"), i);
+		assert_true(json_is_true(json_object_get(s, "identity_unreadable")));
+		assert_null(json_object_get(s, "identity"));
+	}
+	json_decref(out);
+}
+
 static void test_bad_input_names_field_and_row(void **state)
 {
 	test_reg *r = *state;
@@ -888,6 +921,7 @@ int main(void)
 	    TEST_IN_HT(test_reported_finding_is_frozen),
 	    TEST_IN_HT(test_only_the_recorder_and_a_source_handler_see_the_identity),
 	    TEST_IN_HT(test_identity_never_in_clear),
+	    TEST_IN_HT(test_a_sealed_identity_opens_in_its_own_place),
 	    TEST_IN_HT(test_bad_input_names_field_and_row),
 	    TEST_IN_HT(test_the_same_serial_or_lot_links_observations),
 	    TEST_IN_HT(test_a_registry_weapon_seen_in_the_field),
