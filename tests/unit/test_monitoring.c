@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "monitoring/room.h"
+#include "trace/request.h"
 #include "wam/auth.h"
 #include "wam/collection.h"
 #include "wam/ledger.h"
@@ -845,6 +846,24 @@ static void test_a_lost_key_with_pseudonyms_is_not_replaced(void **state)
 	json_decref(in);
 }
 
+/* A trace party other than a state is the registry by its name and, when
+ * it names its state, by that state too: a peer called "Beretta" in
+ * another country does not answer for the manufacturer Beretta of Italy. */
+static void test_a_named_party_is_of_its_state(void **state)
+{
+	(void)state;
+	json_t *beretta = test_json("{\"kind\":\"manufacturer\",\"name\":\"Beretta\",\"state\":\"IT\"}");
+	json_t *panel = test_json("{\"kind\":\"panel\",\"name\":\"Panel of Experts\"}");
+	assert_true(wam_trace_party_is(beretta, "BERETTA", "IT"));
+	assert_false(wam_trace_party_is(beretta, "Beretta", "CF"));
+	assert_false(wam_trace_party_is(beretta, "Beretta", NULL));
+	assert_false(wam_trace_party_is(beretta, "Benelli", "IT"));
+	/* a party naming no state is known by its name alone */
+	assert_true(wam_trace_party_is(panel, "panel of experts", "CF"));
+	json_decref(beretta);
+	json_decref(panel);
+}
+
 static void test_an_evidence_pack_is_recorded(void **state)
 {
 	test_reg *r = *state;
@@ -928,6 +947,7 @@ int main(void)
 	    TEST_IN_HT(test_pseudonyms_keep_the_key_file),
 	    TEST_IN_HT(test_a_lost_key_is_not_replaced),
 	    TEST_IN_HT(test_a_lost_key_with_pseudonyms_is_not_replaced),
+	    TEST_IN_HT(test_a_named_party_is_of_its_state),
 	    TEST_IN_HT(test_an_evidence_pack_is_recorded),
 	    TEST_IN_HT(test_the_actor_is_screened),
 	};
