@@ -14,17 +14,6 @@
 
 enum { S_FINDING = MON_SLOT_FINDING, S_KIND_OBS, S_KIND_TRACE, S_KIND_HIT };
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static const wam_field actor_fields[] = {
-    {.name = "kind", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = mon_actor_kinds},
-    {.name = "name", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
-    {.name = "country", .kind = WAM_FIELD_COUNTRY},
-    {0}};
-
 static const wam_field period_fields[] = {{.name = "from", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_REQUIRED},
                                           {.name = "to", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_REQUIRED},
                                           {0}};
@@ -49,24 +38,6 @@ static const wam_field report_fields[] = {
     {.name = "reference", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
     {0}};
 
-/* An object `key` of `in` checked against `fields` into `p`. */
-static int take_object(wam_db *db, json_t *p, const json_t *in, const char *key, const wam_field *fields)
-{
-	const json_t *v = json_object_get(in, key);
-	char prefix[32];
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_object(v))
-		return wam_error_set(WAM_EINVAL, key, "%s must be an object", key);
-	json_t *o = json_object();
-	snprintf(prefix, sizeof prefix, "%s.", key);
-	int rc = wam_field_check(db, o, v, fields, prefix, 0);
-	if (!rc)
-		json_object_set(p, key, o);
-	json_decref(o);
-	return rc;
-}
-
 /* The state of finding `id` into `state` (of 16 bytes): WAM_ENOTFOUND. */
 static int finding_state(wam_db *db, const char *id, char state[16])
 {
@@ -75,7 +46,7 @@ static int finding_state(wam_db *db, const char *id, char state[16])
 		return wam_error_set(WAM_ENOTFOUND, "id", "no finding with id '%.40s'", id ? id : "");
 	int rc = wam_query_one(db, &row, "SELECT state FROM findings WHERE id=?", id, "finding");
 	if (!rc)
-		snprintf(state, 16, "%s", str(row, "state"));
+		snprintf(state, 16, "%s", mon_str(row, "state"));
 	json_decref(row);
 	return rc;
 }
@@ -157,6 +128,7 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 	char id[WAM_ID_LEN + 1];
 	json_t *p = json_object();
 	const json_t *links, *t;
+	json_t *period = NULL;
 	size_t i;
 	int rc;
 	if (out)
@@ -169,26 +141,24 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_field_check(db, p, finding, finding_fields, "", 0)) ||
-	    (rc = take_object(db, p, finding, "actor", actor_fields)) ||
-	    (rc = take_object(db, p, finding, "period", period_fields)) ||
-	    (rc = mon_check_regime(db, str(p, "regime"))))
+	if ((rc = wam_field_check(db, p, finding, finding_fields, "", 0)) || (rc = mon_take_actor(db, p, finding)) ||
+	    (rc = mon_take_object(db, p, finding, "period", period_fields, false, &period)) ||
+	    (rc = mon_check_regime(db, mon_str(p, "regime"))))
 		goto fail;
-	const json_t *period = json_object_get(p, "period");
 	char today[11];
 	wam_date_today(today);
-	if (period && strcmp(str(period, "to"), today) > 0) {
+	if (period && strcmp(mon_str(period, "to"), today) > 0) {
 		rc = wam_error_set(WAM_EINVAL, "period.to",
 		                   "period.to %s is in the future: a finding holds what was seen, up to today",
-		                   str(period, "to"));
+		                   mon_str(period, "to"));
 		goto fail;
 	}
-	if (period && strcmp(str(period, "from"), str(period, "to")) > 0) {
-		rc = wam_error_set(WAM_EINVAL, "period.to", "period.to %s is before period.from %s", str(period, "to"),
-		                   str(period, "from"));
+	if (period && strcmp(mon_str(period, "from"), mon_str(period, "to")) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "period.to", "period.to %s is before period.from %s",
+		                   mon_str(period, "to"), mon_str(period, "from"));
 		goto fail;
 	}
-	const char *supersedes = str(p, "supersedes");
+	const char *supersedes = mon_str(p, "supersedes");
 	if (supersedes) {
 		char state[16];
 		if ((rc = finding_state(db, supersedes, state))) {
@@ -212,7 +182,7 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 			rc = wam_error_set(WAM_ECONFLICT, "supersedes",
 			                   "finding %.40s is corrected already by finding %.40s: a further correction"
 			                   " supersedes that one",
-			                   supersedes, str(other, "id"));
+			                   supersedes, mon_str(other, "id"));
 			json_decref(other);
 			goto fail;
 		}
@@ -305,7 +275,7 @@ fail:
 /* Better than reliability E and credibility 5: A–D and 1–4. */
 static bool graded(const json_t *s)
 {
-	const char *r = str(s, "reliability");
+	const char *r = mon_str(s, "reliability");
 	json_int_t c = json_integer_value(json_object_get(s, "credibility"));
 	return r && r[0] >= 'A' && r[0] <= 'D' && c >= 1 && c <= 4;
 }
@@ -354,7 +324,7 @@ static json_t *verdict_message(int rule, long independent, bool physical, bool d
  * photo (a "document" of which nothing is known proves nothing). */
 static bool checkable(const json_t *d)
 {
-	const char *number = str(d, "number");
+	const char *number = mon_str(d, "number");
 	return (number && *number) || json_array_size(json_object_get(d, "photos"));
 }
 
@@ -428,7 +398,7 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 	*links = (long)json_array_size(rows);
 	json_array_foreach(rows, i, r)
 	{
-		const char *kind = str(r, "kind"), *result = str(r, "result");
+		const char *kind = mon_str(r, "kind"), *result = mon_str(r, "result");
 		if (!strcmp(kind, "trace") && result && (!strcmp(result, "record_found") || !strcmp(result, "partial")))
 			json_array_append(traces, r);
 		if (strcmp(kind, "observation"))
@@ -449,7 +419,7 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 		}
 		json_array_foreach(json_object_get(body, "sources"), j, s)
 		{
-			const char *type = str(s, "type");
+			const char *type = mon_str(s, "type");
 			/* an inspection or a document graded E or 5 proves nothing */
 			if (type && graded(s) && !strcmp(type, "physical_inspection"))
 				*physical = true;
@@ -462,11 +432,11 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 			 * with neither cannot be told from any other: not counted */
 			char ref[160];
 			json_t *names = json_array();
-			mon_fold(ref, sizeof ref, str(s, "ref"));
+			mon_fold(ref, sizeof ref, mon_str(s, "ref"));
 			if (ref[0])
 				json_array_append_new(names, json_sprintf("ref:%s", ref));
-			if (str(s, "identity_tag"))
-				json_array_append_new(names, json_sprintf("tag:%s", str(s, "identity_tag")));
+			if (mon_str(s, "identity_tag"))
+				json_array_append_new(names, json_sprintf("tag:%s", mon_str(s, "identity_tag")));
 			if (json_array_size(names))
 				json_array_append(named, names);
 			json_decref(names);
@@ -589,10 +559,10 @@ int wam_monitoring_finding_report(wam_db *db, json_t **out, const char *id, cons
 	if ((rc = wam_field_check(db, p, report, report_fields, "", 0)))
 		goto fail;
 	wam_date_today(today);
-	if (!str(p, "date"))
+	if (!mon_str(p, "date"))
 		json_object_set_new(p, "date", json_string(today));
-	else if (strcmp(str(p, "date"), today) > 0) {
-		rc = wam_error_set(WAM_EINVAL, "date", "date %s is in the future", str(p, "date"));
+	else if (strcmp(mon_str(p, "date"), today) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "date", "date %s is in the future", mon_str(p, "date"));
 		goto fail;
 	}
 	rc = wam_ledger_append_commit(db, out, "finding.reported", id, p, wam_monitoring_finding_get);
@@ -704,7 +674,7 @@ int wam_monitoring_finding_list(wam_db *db, json_t **out, const char *state, con
 			continue;
 		}
 		json_t *rule = NULL;
-		if ((rc = mon_rule(db, &rule, str(r, "id")))) {
+		if ((rc = mon_rule(db, &rule, mon_str(r, "id")))) {
 			json_decref(rows);
 			return rc;
 		}

@@ -252,9 +252,8 @@ static const wam_field observation_fields[] = {
     {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
     {0}};
 
-/* An object `key` of `in` checked against `fields` into `out[key]`. */
-static int take_object(wam_db *db, json_t *out, const json_t *in, const char *key, const wam_field *fields,
-                       bool required, json_t **got)
+int mon_take_object(wam_db *db, json_t *out, const json_t *in, const char *key, const wam_field *fields, bool required,
+                    json_t **got)
 {
 	const json_t *v = json_object_get(in, key);
 	char prefix[64];
@@ -278,13 +277,13 @@ static int take_object(wam_db *db, json_t *out, const json_t *in, const char *ke
 	return 0;
 }
 
-static int take_actor(wam_db *db, json_t *p, const json_t *in)
+int mon_take_actor(wam_db *db, json_t *p, const json_t *in)
 {
 	json_t *a;
 	const json_t *aliases, *x;
 	size_t i;
 	char field[40];
-	int rc = take_object(db, p, in, "actor", actor_fields, false, &a);
+	int rc = mon_take_object(db, p, in, "actor", actor_fields, false, &a);
 	if (rc || !a)
 		return rc;
 	if ((rc = take_array(json_object_get(in, "actor"), "aliases", "actor.aliases", MON_MAX_ALIASES, &aliases)))
@@ -533,7 +532,8 @@ static int check_observation(wam_db *db, json_t *p, const json_t *in, json_t *id
 	json_t *seen = json_object(), *place;
 	int rc;
 	if ((rc = wam_field_check(db, p, in, observation_fields, "", 0)) ||
-	    (rc = take_object(db, p, in, "place", place_fields, true, &place)) || (rc = take_actor(db, p, in)) ||
+	    (rc = mon_take_object(db, p, in, "place", place_fields, true, &place)) ||
+	    (rc = mon_take_actor(db, p, in)) ||
 	    (rc = mon_check_regime(db, json_string_value(json_object_get(p, "regime")))) ||
 	    (rc = take_sources(db, p, in, identities)) || (rc = take_list(db, p, in, "items", MON_MAX_ITEMS, seen)) ||
 	    (rc = take_list(db, p, in, "documents", MON_MAX_DOCUMENTS, seen)) ||

@@ -9,6 +9,11 @@
 #include "wam/embargo.h"
 #include "wam/match.h"
 
+const char *mon_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
 bool mon_ready(wam_db *db)
 {
 	return wam_table_exists(db, "finding_links");

@@ -30,6 +30,16 @@ void mon_name_key(char *out, size_t cap, const char *name);
 /* 0 when `regime` (NULL: none) is a regime of the embargo room, or the room
  * holds none; else WAM_EINVAL naming "regime". */
 int mon_check_regime(wam_db *db, const char *regime);
+/* The string `key` of object `o`, or NULL. */
+const char *mon_str(const json_t *o, const char *key);
+/* The object `key` of `in` checked against `fields` (its fields' names
+ * prefixed "key.") into `out[key]`, also into `*got` (borrowed; NULL when
+ * absent). Absent: WAM_EINVAL naming `key` when `required`, else 0. */
+int mon_take_object(wam_db *db, json_t *out, const json_t *in, const char *key, const wam_field *fields, bool required,
+                    json_t **got);
+/* The `actor` of `in`, when given, into `p`: {kind, name, country?,
+ * aliases?, notes?}, as an observation and a finding name it. */
+int mon_take_actor(wam_db *db, json_t *p, const json_t *in);
 /* A cached statement of the room on `db` (slots: an enum per file, from
  * the ranges below). */
 enum { MON_SLOT_OBSERVATION = 0, MON_SLOT_LINKS = 8, MON_SLOT_FINDING = 16 };

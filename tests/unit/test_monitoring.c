@@ -864,6 +864,28 @@ static void test_a_named_party_is_of_its_state(void **state)
 	json_decref(panel);
 }
 
+/* A finding names its actor as an observation does, aliases and all. */
+static void test_a_finding_names_its_actor_as_an_observation_does(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = test_json("{\"statement\":\"s\",\"actor\":{\"kind\":\"armed_group\",\"name\":\"Front populaire\","
+	                       "\"aliases\":[\"FPRC\",\"Front populaire pour la renaissance\"],\"notes\":\"n\"}}"),
+	       *out = NULL;
+	if (wam_monitoring_finding_add(r->db, &out, in))
+		fail_msg("finding: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	const json_t *actor = json_object_get(out, "actor");
+	assert_int_equal(json_array_size(json_object_get(actor, "aliases")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(actor, "aliases"), 0)), "FPRC");
+	json_decref(out);
+	/* a bad alias is refused as an observation's is, naming its row */
+	long long events = test_events(r);
+	json_array_set_new(json_object_get(json_object_get(in, "actor"), "aliases"), 1, json_integer(7));
+	assert_int_equal(wam_monitoring_finding_add(r->db, &out, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "actor.aliases[1]");
+	test_unchanged(r, events);
+	json_decref(in);
+}
+
 static void test_an_evidence_pack_is_recorded(void **state)
 {
 	test_reg *r = *state;
@@ -948,6 +970,7 @@ int main(void)
 	    TEST_IN_HT(test_a_lost_key_is_not_replaced),
 	    TEST_IN_HT(test_a_lost_key_with_pseudonyms_is_not_replaced),
 	    TEST_IN_HT(test_a_named_party_is_of_its_state),
+	    TEST_IN_HT(test_a_finding_names_its_actor_as_an_observation_does),
 	    TEST_IN_HT(test_an_evidence_pack_is_recorded),
 	    TEST_IN_HT(test_the_actor_is_screened),
 	};
