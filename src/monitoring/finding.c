@@ -383,7 +383,9 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 	                        " EXISTS(SELECT 1 FROM observation_traces ot JOIN finding_links l2"
 	                        " ON l2.finding_id=l.finding_id AND l2.target=ot.observation_id"
 	                        " WHERE ot.request_id=l.target) AS traced,"
-	                        " json_extract(t.body,'$.item') AS item"
+	                        " json_extract(t.body,'$.item') AS item,"
+	                        " (SELECT json_group_object(g.source, g.tag) FROM observation_source_tags g"
+	                        " WHERE g.observation_id=l.target) AS tags"
 	                        " FROM finding_links l LEFT JOIN observations o ON o.id=l.target"
 	                        " LEFT JOIN trace_requests t ON t.id=l.target"
 	                        " WHERE l.finding_id=? ORDER BY l.seq",
@@ -404,7 +406,8 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 		if (strcmp(kind, "observation"))
 			continue;
 		wam_json_column(r, "body");
-		const json_t *body = json_object_get(r, "body"), *s, *d;
+		wam_json_column(r, "tags");
+		const json_t *body = json_object_get(r, "body"), *tags = json_object_get(r, "tags"), *s, *d;
 		char key[2100];
 		json_array_foreach(json_object_get(body, "items"), j, d)
 		{
@@ -435,8 +438,10 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 			mon_fold(ref, sizeof ref, mon_str(s, "ref"));
 			if (ref[0])
 				json_array_append_new(names, json_sprintf("ref:%s", ref));
-			if (mon_str(s, "identity_tag"))
-				json_array_append_new(names, json_sprintf("tag:%s", mon_str(s, "identity_tag")));
+			char at[24];
+			snprintf(at, sizeof at, "%zu", j);
+			if (mon_str(tags, at))
+				json_array_append_new(names, json_sprintf("tag:%s", mon_str(tags, at)));
 			if (json_array_size(names))
 				json_array_append(named, names);
 			json_decref(names);

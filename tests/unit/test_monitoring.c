@@ -347,6 +347,11 @@ static void test_one_source_counts_once(void **state)
 	assert_int_equal(counted(r, "[" WITNESS(",\"identity\":\"Ana Lopes\"") "]",
 	                         "[" WITNESS(",\"identity\":\"Paul Mbeki\"") "]", "S-5"),
 	                 2);
+	/* the tags are in the ledger and the rule's own table, in no view of
+	 * an observation (a profile, a report or a pack reads the body) */
+	assert_true(test_count(r, "SELECT count(*) FROM events WHERE instr(payload, '\"identity_tag\"')") > 0);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM observations WHERE instr(body, 'identity_tag')"), 0);
+	assert_true(test_count(r, "SELECT count(*) FROM observation_source_tags") > 0);
 	/* one observation listing a source twice is refused, naming the row */
 	static const struct {
 		const char *sources, *field;
