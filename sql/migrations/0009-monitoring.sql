@@ -51,6 +51,17 @@ CREATE TABLE IF NOT EXISTS observation_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS observation_keys_of ON observation_keys(observation_id);
 
+-- Each source's identity tag (keyed BLAKE2b of the identity folded): rule
+-- R13 tells sources apart by it. Kept here, out of the observation's body,
+-- so that no view of the observation (a profile, a report, a pack) shows
+-- which sources are one person.
+CREATE TABLE IF NOT EXISTS observation_source_tags (
+  observation_id TEXT NOT NULL,
+  source         INTEGER NOT NULL,         -- index in the observation's sources
+  tag            TEXT NOT NULL,
+  PRIMARY KEY (observation_id, source)
+) WITHOUT ROWID;
+
 -- The registry weapons an observed item's serial found when recorded.
 CREATE TABLE IF NOT EXISTS observation_matches (
   observation_id TEXT NOT NULL,

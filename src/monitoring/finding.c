@@ -14,17 +14,6 @@
 
 enum { S_FINDING = MON_SLOT_FINDING, S_KIND_OBS, S_KIND_TRACE, S_KIND_HIT };
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static const wam_field actor_fields[] = {
-    {.name = "kind", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = mon_actor_kinds},
-    {.name = "name", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
-    {.name = "country", .kind = WAM_FIELD_COUNTRY},
-    {0}};
-
 static const wam_field period_fields[] = {{.name = "from", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_REQUIRED},
                                           {.name = "to", .kind = WAM_FIELD_DATE, .flags = WAM_FIELD_REQUIRED},
                                           {0}};
@@ -49,24 +38,6 @@ static const wam_field report_fields[] = {
     {.name = "reference", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
     {0}};
 
-/* An object `key` of `in` checked against `fields` into `p`. */
-static int take_object(wam_db *db, json_t *p, const json_t *in, const char *key, const wam_field *fields)
-{
-	const json_t *v = json_object_get(in, key);
-	char prefix[32];
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_object(v))
-		return wam_error_set(WAM_EINVAL, key, "%s must be an object", key);
-	json_t *o = json_object();
-	snprintf(prefix, sizeof prefix, "%s.", key);
-	int rc = wam_field_check(db, o, v, fields, prefix, 0);
-	if (!rc)
-		json_object_set(p, key, o);
-	json_decref(o);
-	return rc;
-}
-
 /* The state of finding `id` into `state` (of 16 bytes): WAM_ENOTFOUND. */
 static int finding_state(wam_db *db, const char *id, char state[16])
 {
@@ -75,7 +46,7 @@ static int finding_state(wam_db *db, const char *id, char state[16])
 		return wam_error_set(WAM_ENOTFOUND, "id", "no finding with id '%.40s'", id ? id : "");
 	int rc = wam_query_one(db, &row, "SELECT state FROM findings WHERE id=?", id, "finding");
 	if (!rc)
-		snprintf(state, 16, "%s", str(row, "state"));
+		snprintf(state, 16, "%s", mon_str(row, "state"));
 	json_decref(row);
 	return rc;
 }
@@ -157,6 +128,7 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 	char id[WAM_ID_LEN + 1];
 	json_t *p = json_object();
 	const json_t *links, *t;
+	json_t *period = NULL;
 	size_t i;
 	int rc;
 	if (out)
@@ -169,18 +141,24 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_field_check(db, p, finding, finding_fields, "", 0)) ||
-	    (rc = take_object(db, p, finding, "actor", actor_fields)) ||
-	    (rc = take_object(db, p, finding, "period", period_fields)) ||
-	    (rc = mon_check_regime(db, str(p, "regime"))))
+	if ((rc = wam_field_check(db, p, finding, finding_fields, "", 0)) || (rc = mon_take_actor(db, p, finding)) ||
+	    (rc = mon_take_object(db, p, finding, "period", period_fields, false, &period)) ||
+	    (rc = mon_check_regime(db, mon_str(p, "regime"))))
 		goto fail;
-	const json_t *period = json_object_get(p, "period");
-	if (period && strcmp(str(period, "from"), str(period, "to")) > 0) {
-		rc = wam_error_set(WAM_EINVAL, "period.to", "period.to %s is before period.from %s", str(period, "to"),
-		                   str(period, "from"));
+	char today[11];
+	wam_date_today(today);
+	if (period && strcmp(mon_str(period, "to"), today) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "period.to",
+		                   "period.to %s is in the future: a finding holds what was seen, up to today",
+		                   mon_str(period, "to"));
 		goto fail;
 	}
-	const char *supersedes = str(p, "supersedes");
+	if (period && strcmp(mon_str(period, "from"), mon_str(period, "to")) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "period.to", "period.to %s is before period.from %s",
+		                   mon_str(period, "to"), mon_str(period, "from"));
+		goto fail;
+	}
+	const char *supersedes = mon_str(p, "supersedes");
 	if (supersedes) {
 		char state[16];
 		if ((rc = finding_state(db, supersedes, state))) {
@@ -194,6 +172,18 @@ int wam_monitoring_finding_add(wam_db *db, json_t **out, const json_t *finding)
 			    "finding %.40s is %s: only a reported finding is corrected by a new one, a draft"
 			    " or corroborated one is changed by its links",
 			    supersedes, state);
+			goto fail;
+		}
+		json_t *other = NULL;
+		if ((rc = wam_query_row(db, &other, "SELECT id FROM findings WHERE supersedes=? LIMIT 1", supersedes,
+		                        NULL)))
+			goto fail;
+		if (other) {
+			rc = wam_error_set(WAM_ECONFLICT, "supersedes",
+			                   "finding %.40s is corrected already by finding %.40s: a further correction"
+			                   " supersedes that one",
+			                   supersedes, mon_str(other, "id"));
+			json_decref(other);
 			goto fail;
 		}
 	}
@@ -285,7 +275,7 @@ fail:
 /* Better than reliability E and credibility 5: A–D and 1–4. */
 static bool graded(const json_t *s)
 {
-	const char *r = str(s, "reliability");
+	const char *r = mon_str(s, "reliability");
 	json_int_t c = json_integer_value(json_object_get(s, "credibility"));
 	return r && r[0] >= 'A' && r[0] <= 'D' && c >= 1 && c <= 4;
 }
@@ -330,57 +320,151 @@ static json_t *verdict_message(int rule, long independent, bool physical, bool d
 	           independent);
 }
 
-/* The facts the rule weighs, from the finding's linked evidence. */
+/* Whether document record `d` can be checked: it carries a number or a
+ * photo (a "document" of which nothing is known proves nothing). */
+static bool checkable(const json_t *d)
+{
+	const char *number = mon_str(d, "number");
+	return (number && *number) || json_array_size(json_object_get(d, "photos"));
+}
+
+/* How many distinct sources `named` holds: each entry the names of one
+ * counted source ("ref:…", "tag:…"); two entries sharing a name are one
+ * source (union-find over the entries; `seen` maps a name to its first
+ * entry). */
+static long distinct_sources(const json_t *named, json_t *seen)
+{
+	size_t n = json_array_size(named), i, j;
+	size_t *up = n ? calloc(n, sizeof *up) : NULL;
+	const json_t *names, *name;
+	long count = 0;
+	if (!up)
+		return 0;
+	for (i = 0; i < n; i++)
+		up[i] = i;
+	json_array_foreach(named, i, names)
+	{
+		json_array_foreach(names, j, name)
+		{
+			const json_t *first = json_object_get(seen, json_string_value(name));
+			if (!first) {
+				json_object_set_new(seen, json_string_value(name), json_integer((json_int_t)i));
+				continue;
+			}
+			size_t a = i, b = (size_t)json_integer_value(first);
+			while (up[a] != a)
+				a = up[a];
+			while (up[b] != b)
+				b = up[b];
+			up[a] = b;
+		}
+	}
+	for (i = 0; i < n; i++)
+		count += up[i] == i;
+	free(up);
+	return count;
+}
+
+/* The facts the rule weighs, from the finding's linked evidence. A trace
+ * result counts only when its request concerns the finding's weapons: it
+ * was drafted from a linked observation, or its item's make and serial key
+ * as an item of one does. */
 static int rule_facts(wam_db *db, const char *id, long *independent, bool *physical, bool *documentary, long *links)
 {
-	json_t *rows = NULL, *r, *seen = json_object();
+	json_t *rows = NULL, *r, *seen = json_object(), *keys = json_object(), *traces = json_array(),
+	       *named = json_array();
 	size_t i, j;
 	*independent = 0;
 	*physical = *documentary = false;
 	int rc = wam_query_rows(db, &rows,
 	                        "SELECT l.kind, l.target, o.body,"
 	                        " (SELECT x.result FROM trace_responses x WHERE x.request_id=l.target"
-	                        " ORDER BY x.n DESC LIMIT 1) AS result"
+	                        " ORDER BY x.n DESC LIMIT 1) AS result,"
+	                        " EXISTS(SELECT 1 FROM observation_traces ot JOIN finding_links l2"
+	                        " ON l2.finding_id=l.finding_id AND l2.target=ot.observation_id"
+	                        " WHERE ot.request_id=l.target) AS traced,"
+	                        " json_extract(t.body,'$.item') AS item,"
+	                        " (SELECT json_group_object(g.source, g.tag) FROM observation_source_tags g"
+	                        " WHERE g.observation_id=l.target) AS tags"
 	                        " FROM finding_links l LEFT JOIN observations o ON o.id=l.target"
+	                        " LEFT JOIN trace_requests t ON t.id=l.target"
 	                        " WHERE l.finding_id=? ORDER BY l.seq",
 	                        id, NULL);
-	if (rc || !seen) {
+	if (rc || !seen || !keys || !traces || !named) {
+		json_decref(named);
 		json_decref(seen);
+		json_decref(keys);
+		json_decref(traces);
 		return rc ? rc : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	}
 	*links = (long)json_array_size(rows);
 	json_array_foreach(rows, i, r)
 	{
-		const char *kind = str(r, "kind"), *result = str(r, "result");
+		const char *kind = mon_str(r, "kind"), *result = mon_str(r, "result");
 		if (!strcmp(kind, "trace") && result && (!strcmp(result, "record_found") || !strcmp(result, "partial")))
-			*documentary = true;
+			json_array_append(traces, r);
 		if (strcmp(kind, "observation"))
 			continue;
 		wam_json_column(r, "body");
-		const json_t *body = json_object_get(r, "body"), *s;
-		if (json_array_size(json_object_get(body, "documents")))
-			*documentary = true;
+		wam_json_column(r, "tags");
+		const json_t *body = json_object_get(r, "body"), *tags = json_object_get(r, "tags"), *s, *d;
+		char key[2100];
+		json_array_foreach(json_object_get(body, "items"), j, d)
+		{
+			const char *why = mon_item_key(d, key, sizeof key);
+			if (why && !strcmp(why, "serial"))
+				json_object_set_new(keys, key, json_true());
+		}
+		json_array_foreach(json_object_get(body, "documents"), j, d)
+		{
+			if (checkable(d))
+				*documentary = true;
+		}
 		json_array_foreach(json_object_get(body, "sources"), j, s)
 		{
-			const char *type = str(s, "type");
-			if (type && !strcmp(type, "physical_inspection"))
+			const char *type = mon_str(s, "type");
+			/* an inspection or a document graded E or 5 proves nothing */
+			if (type && graded(s) && !strcmp(type, "physical_inspection"))
 				*physical = true;
-			if (type && !strcmp(type, "document"))
+			if (type && graded(s) && !strcmp(type, "document"))
 				*documentary = true;
 			if (!json_is_true(json_object_get(s, "independent")) || !graded(s))
 				continue;
-			/* a source is one however many observations it told: its
-			 * ref names it; without one it is this observation's own */
-			char key[160];
-			if (str(s, "ref"))
-				snprintf(key, sizeof key, "ref:%s", str(s, "ref"));
-			else
-				snprintf(key, sizeof key, "%s#%zu", str(r, "target"), j);
-			json_object_set_new(seen, key, json_true());
+			/* a source is named by its ref (folded) and by its identity's
+			 * tag: sources sharing either are one (below); a source
+			 * with neither cannot be told from any other: not counted */
+			char ref[160];
+			json_t *names = json_array();
+			mon_fold(ref, sizeof ref, mon_str(s, "ref"));
+			if (ref[0])
+				json_array_append_new(names, json_sprintf("ref:%s", ref));
+			char at[24];
+			snprintf(at, sizeof at, "%zu", j);
+			if (mon_str(tags, at))
+				json_array_append_new(names, json_sprintf("tag:%s", mon_str(tags, at)));
+			if (json_array_size(names))
+				json_array_append(named, names);
+			json_decref(names);
 		}
 	}
-	*independent = (long)json_object_size(seen);
+	json_array_foreach(traces, i, r)
+	{
+		char key[2100];
+		wam_json_column(r, "item");
+		json_t *item = json_pack("{s:s, s:O?, s:O?}", "kind", "weapon", "make",
+		                         json_object_get(json_object_get(r, "item"), "make"), "serial",
+		                         json_object_get(json_object_get(r, "item"), "serial"));
+		const char *why = item ? mon_item_key(item, key, sizeof key) : NULL;
+		if (json_is_true(json_object_get(r, "traced")) || json_integer_value(json_object_get(r, "traced")) ||
+		    (why && json_object_get(keys, key)))
+			*documentary = true;
+		json_decref(item);
+	}
+	*independent = distinct_sources(named, seen);
 	json_decref(seen);
+	json_decref(named);
+	json_decref(keys);
+	json_decref(traces);
 	json_decref(rows);
 	return 0;
 }
@@ -480,10 +564,10 @@ int wam_monitoring_finding_report(wam_db *db, json_t **out, const char *id, cons
 	if ((rc = wam_field_check(db, p, report, report_fields, "", 0)))
 		goto fail;
 	wam_date_today(today);
-	if (!str(p, "date"))
+	if (!mon_str(p, "date"))
 		json_object_set_new(p, "date", json_string(today));
-	else if (strcmp(str(p, "date"), today) > 0) {
-		rc = wam_error_set(WAM_EINVAL, "date", "date %s is in the future", str(p, "date"));
+	else if (strcmp(mon_str(p, "date"), today) > 0) {
+		rc = wam_error_set(WAM_EINVAL, "date", "date %s is in the future", mon_str(p, "date"));
 		goto fail;
 	}
 	rc = wam_ledger_append_commit(db, out, "finding.reported", id, p, wam_monitoring_finding_get);
@@ -516,7 +600,8 @@ int wam_monitoring_finding_get(wam_db *db, json_t **out, const char *id)
 		return wam_error_set(WAM_ENOTFOUND, "id", "no finding with id '%.40s'", id ? id : "");
 	if ((rc = wam_query_one(db, &row,
 	                        "SELECT id, state, body, created, created_by, corroborated, verdict, reported,"
-	                        " (SELECT g.id FROM findings g WHERE g.supersedes=f.id ORDER BY g.created_seq LIMIT 1)"
+	                        " (SELECT g.id FROM findings g WHERE g.supersedes=f.id AND g.state<>'draft'"
+	                        " ORDER BY g.created_seq LIMIT 1)"
 	                        " AS superseded_by FROM findings f WHERE id=?",
 	                        id, "finding")))
 		return rc;
@@ -594,7 +679,7 @@ int wam_monitoring_finding_list(wam_db *db, json_t **out, const char *state, con
 			continue;
 		}
 		json_t *rule = NULL;
-		if ((rc = mon_rule(db, &rule, str(r, "id")))) {
+		if ((rc = mon_rule(db, &rule, mon_str(r, "id")))) {
 			json_decref(rows);
 			return rc;
 		}

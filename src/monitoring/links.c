@@ -9,11 +9,6 @@
 #include "wam/match.h"
 #include "wam/trace.h"
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* `s` as the matcher keys names ("" when absent or not UTF-8). */
 static void name_key(char *out, size_t cap, const char *s)
 {
@@ -24,22 +19,22 @@ static void name_key(char *out, size_t cap, const char *s)
 const char *mon_item_key(const json_t *item, char *key, size_t cap)
 {
 	char a[1024], b[1024];
-	const char *kind = str(item, "kind");
+	const char *kind = mon_str(item, "kind");
 	if (!kind)
 		return NULL;
 	if (!strcmp(kind, "ammunition")) {
-		if (!str(item, "lot"))
+		if (!mon_str(item, "lot"))
 			return NULL;
-		name_key(a, sizeof a, str(item, "lot"));
-		name_key(b, sizeof b, str(json_object_get(item, "headstamp"), "text"));
+		name_key(a, sizeof a, mon_str(item, "lot"));
+		name_key(b, sizeof b, mon_str(json_object_get(item, "headstamp"), "text"));
 		if (!a[0])
 			return NULL;
 		snprintf(key, cap, "%s|%s", a, b);
 		return "lot";
 	}
-	if (!str(item, "serial") || wam_match_serial_key(b, sizeof b, str(item, "serial")) <= 0)
+	if (!mon_str(item, "serial") || wam_match_serial_key(b, sizeof b, mon_str(item, "serial")) <= 0)
 		return NULL;
-	name_key(a, sizeof a, str(item, "make"));
+	name_key(a, sizeof a, mon_str(item, "make"));
 	snprintf(key, cap, "%s|%s", a, b);
 	return "serial";
 }
@@ -53,18 +48,18 @@ int mon_registry_matches(wam_db *db, json_t **out, const json_t *items)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	json_array_foreach(items, i, it)
 	{
-		const char *serial = str(it, "serial");
-		if (!strcmp(str(it, "kind"), "ammunition") || !serial ||
+		const char *serial = mon_str(it, "serial");
+		if (!strcmp(mon_str(it, "kind"), "ammunition") || !serial ||
 		    wam_match_serial_readable(serial) < WAM_SERIAL_MIN_READABLE)
 			continue;
 		bool unreadable = strchr(serial, '?') || strchr(serial, '*');
 		wam_match_query q = {.serial = serial,
-		                     .make = str(it, "make"),
-		                     .model = str(it, "model"),
-		                     .calibre = str(it, "calibre"),
-		                     .country = str(it, "country"),
+		                     .make = mon_str(it, "make"),
+		                     .model = mon_str(it, "model"),
+		                     .calibre = mon_str(it, "calibre"),
+		                     .country = mon_str(it, "country"),
 		                     .limit = 5,
-		                     .max_edits = str(it, "make") && !unreadable ? 2 : -1};
+		                     .max_edits = mon_str(it, "make") && !unreadable ? 2 : -1};
 		json_t *res = NULL;
 		int rc = wam_match_search(db, &res, &q);
 		if (rc == WAM_EINVAL) { /* no letter or digit: nothing to search for */
@@ -79,7 +74,7 @@ int mon_registry_matches(wam_db *db, json_t **out, const json_t *items)
 		json_array_foreach(json_object_get(res, "candidates"), j, c)
 		{
 			/* as a hit is: the whole serial, scored high enough */
-			const char *why = str(c, "reason");
+			const char *why = mon_str(c, "reason");
 			if (json_number_value(json_object_get(c, "score")) < WAM_HIT_MIN_SCORE || !why ||
 			    !strcmp(why, "partial"))
 				continue;

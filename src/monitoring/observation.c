@@ -90,16 +90,24 @@ static bool digits(const char *s, int n)
 	return true;
 }
 
-static bool time_valid(const char *t)
+static int two(const char *s)
 {
-	/* HH:MM[:SS[.fff]][Z|+HH:MM|-HH:MM] */
-	if (!digits(t, 2) || t[2] != ':' || !digits(t + 3, 2) || (t[0] - '0') * 10 + (t[1] - '0') > 23 ||
-	    (t[3] - '0') * 10 + (t[4] - '0') > 59)
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* HH:MM[:SS[.fff]][Z|+HH:MM|-HH:MM]: its seconds into the day into `secs`
+ * and its offset east of UTC, at most 14 hours, into `offset` (0 without). */
+static bool time_of(const char *t, long *secs, long *offset)
+{
+	*secs = *offset = 0;
+	if (!digits(t, 2) || t[2] != ':' || !digits(t + 3, 2) || two(t) > 23 || two(t + 3) > 59)
 		return false;
+	*secs = two(t) * 3600L + two(t + 3) * 60L;
 	t += 5;
 	if (*t == ':') {
-		if (!digits(t + 1, 2) || (t[1] - '0') * 10 + (t[2] - '0') > 60)
+		if (!digits(t + 1, 2) || two(t + 1) > 60)
 			return false;
+		*secs += two(t + 1);
 		t += 3;
 		if (*t == '.') {
 			int n = 0;
@@ -111,24 +119,38 @@ static bool time_valid(const char *t)
 	}
 	if (*t == 'Z')
 		return t[1] == '\0';
-	if (*t == '+' || *t == '-')
-		return digits(t + 1, 2) && t[3] == ':' && digits(t + 4, 2) && t[6] == '\0';
+	if (*t == '+' || *t == '-') {
+		if (!digits(t + 1, 2) || t[3] != ':' || !digits(t + 4, 2) || t[6] != '\0' || two(t + 4) > 59 ||
+		    two(t + 1) * 60 + two(t + 4) > 14 * 60)
+			return false;
+		*offset = (two(t + 1) * 3600L + two(t + 4) * 60L) * (*t == '-' ? -1 : 1);
+		return true;
+	}
 	return *t == '\0';
 }
 
+/* observed_at: a calendar date, or a date and time with an offset of at
+ * most ±14:00, as an instant not after now. */
 static int take_observed_at(wam_db *db, json_t *out, const json_t *in, const wam_field *f, const char *field, long line)
 {
+	(void)db;
 	int rc = wam_take_text(out, in, f->name, field, WAM_FIELD_REQUIRED, 40, line);
 	if (rc)
 		return rc;
 	const char *s = json_string_value(json_object_get(out, f->name));
 	char date[11], today[11];
+	long secs = 0, offset = 0;
+	time_t day = 0;
 	snprintf(date, sizeof date, "%.10s", s);
-	if (!wam_date_valid(date, 1900) || (s[10] && ((s[10] != 'T' && s[10] != ' ') || !time_valid(s + 11))))
+	if (!wam_date_valid(date, 1900) || !wam_date_parse(date, &day) ||
+	    (s[10] && ((s[10] != 'T' && s[10] != ' ') || !time_of(s + 11, &secs, &offset))))
 		return wam_error_set(WAM_EINVAL, field,
-		                     "%s '%.40s' is not a date YYYY-MM-DD or an ISO 8601 date and time", field, s);
+		                     "%s '%.40s' is not a date YYYY-MM-DD or an ISO 8601 date and time"
+		                     " (offset at most +14:00 or -14:00)",
+		                     field, s);
 	wam_date_today(today);
-	if (strcmp(date, today) > 0)
+	long long now = (long long)(wam_now_ms() / 1000);
+	if (strcmp(date, today) > 0 || (s[10] && (long long)day + secs - offset > now))
 		return wam_error_set(WAM_EINVAL, field, "%s %.40s is in the future", field, s);
 	return 0;
 }
@@ -230,9 +252,8 @@ static const wam_field observation_fields[] = {
     {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
     {0}};
 
-/* An object `key` of `in` checked against `fields` into `out[key]`. */
-static int take_object(wam_db *db, json_t *out, const json_t *in, const char *key, const wam_field *fields,
-                       bool required, json_t **got)
+int mon_take_object(wam_db *db, json_t *out, const json_t *in, const char *key, const wam_field *fields, bool required,
+                    json_t **got)
 {
 	const json_t *v = json_object_get(in, key);
 	char prefix[64];
@@ -256,13 +277,13 @@ static int take_object(wam_db *db, json_t *out, const json_t *in, const char *ke
 	return 0;
 }
 
-static int take_actor(wam_db *db, json_t *p, const json_t *in)
+int mon_take_actor(wam_db *db, json_t *p, const json_t *in)
 {
 	json_t *a;
 	const json_t *aliases, *x;
 	size_t i;
 	char field[40];
-	int rc = take_object(db, p, in, "actor", actor_fields, false, &a);
+	int rc = mon_take_object(db, p, in, "actor", actor_fields, false, &a);
 	if (rc || !a)
 		return rc;
 	if ((rc = take_array(json_object_get(in, "actor"), "aliases", "actor.aliases", MON_MAX_ALIASES, &aliases)))
@@ -286,6 +307,35 @@ static int take_actor(wam_db *db, json_t *p, const json_t *in)
 	return rc;
 }
 
+/* Refuses source `i` (checked into `o`) when an earlier one of the same
+ * observation has the same ref or the same identity, as folded: `refs`
+ * and `people` map what was seen to its row. The identity is not echoed. */
+static int distinct_source(const json_t *o, const char *prefix, size_t i, json_t *refs, json_t *people)
+{
+	static const char *const keys[] = {"ref", "identity"};
+	json_t *maps[] = {refs, people};
+	char folded[4096], field[64];
+	for (int k = 0; k < 2; k++) {
+		const char *v = json_string_value(json_object_get(o, keys[k]));
+		if (!v)
+			continue;
+		mon_fold(folded, sizeof folded, v);
+		const char *what = folded[0] ? folded : v;
+		const json_t *row = json_object_get(maps[k], what);
+		snprintf(field, sizeof field, "%s%s", prefix, keys[k]);
+		if (row) {
+			int rc = wam_error_set(WAM_EINVAL, field,
+			                       "%s names the same source as sources[%lld].%s: list a source once",
+			                       field, (long long)json_integer_value(row), keys[k]);
+			sodium_memzero(folded, sizeof folded);
+			return rc;
+		}
+		json_object_set_new(maps[k], what, json_integer((json_int_t)i));
+		sodium_memzero(folded, sizeof folded);
+	}
+	return 0;
+}
+
 static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identities)
 {
 	const json_t *arr, *s;
@@ -296,7 +346,7 @@ static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identit
 		return rc;
 	if (!arr || !json_array_size(arr))
 		return wam_error_set(WAM_EINVAL, "sources", "an observation names at least one source");
-	json_t *list = json_array();
+	json_t *list = json_array(), *refs = json_object(), *people = json_object();
 	json_array_foreach(arr, i, s)
 	{
 		json_t *o = json_object();
@@ -313,6 +363,8 @@ static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identit
 				json_object_set(o, "independent", (json_t *)ind);
 			}
 		}
+		if (!rc)
+			rc = distinct_source(o, prefix, i, refs, people);
 		if (!rc) {
 			/* the identity leaves the record here: it is sealed once the
 			 * observation has its id */
@@ -328,6 +380,8 @@ static int take_sources(wam_db *db, json_t *p, const json_t *in, json_t *identit
 	if (!rc)
 		json_object_set(p, "sources", list);
 	json_decref(list);
+	json_decref(refs);
+	json_decref(people);
 	return rc;
 }
 
@@ -435,6 +489,42 @@ static int take_list(wam_db *db, json_t *p, const json_t *in, const char *key, s
 	return rc;
 }
 
+/* What cannot be: an item made, or a headstamp dated, after the year it was
+ * observed; a document dated after the observation; half a coordinate. */
+static int check_reality(const json_t *p)
+{
+	const char *at = json_string_value(json_object_get(p, "observed_at"));
+	const json_t *place = json_object_get(p, "place"), *x;
+	const bool lat = json_object_get(place, "lat") != NULL, lon = json_object_get(place, "lon") != NULL;
+	char field[64], date[11];
+	size_t i;
+	long long year = strtol(at, NULL, 10);
+	snprintf(date, sizeof date, "%.10s", at);
+	if (lat != lon)
+		return wam_error_set(WAM_EINVAL, lat ? "place.lon" : "place.lat",
+		                     "%s is required with %s: a point has both", lat ? "place.lon" : "place.lat",
+		                     lat ? "place.lat" : "place.lon");
+	json_array_foreach(json_object_get(p, "items"), i, x)
+	{
+		const json_t *h = json_object_get(json_object_get(x, "headstamp"), "year");
+		const json_t *y = h ? h : json_object_get(x, "year");
+		if (y && (long long)json_integer_value(y) > year) {
+			snprintf(field, sizeof field, h ? "items[%zu].headstamp.year" : "items[%zu].year", i);
+			return wam_error_set(WAM_EINVAL, field, "%s %lld is after the year observed (%lld)", field,
+			                     (long long)json_integer_value(y), year);
+		}
+	}
+	json_array_foreach(json_object_get(p, "documents"), i, x)
+	{
+		const char *d = json_string_value(json_object_get(x, "date"));
+		if (d && strcmp(d, date) > 0) {
+			snprintf(field, sizeof field, "documents[%zu].date", i);
+			return wam_error_set(WAM_EINVAL, field, "%s %s is after the observation (%s)", field, d, date);
+		}
+	}
+	return 0;
+}
+
 /* Checks observation `in` into payload `p`; the identities given, in the
  * order of the sources (null for none), into `identities`. */
 static int check_observation(wam_db *db, json_t *p, const json_t *in, json_t *identities)
@@ -442,7 +532,8 @@ static int check_observation(wam_db *db, json_t *p, const json_t *in, json_t *id
 	json_t *seen = json_object(), *place;
 	int rc;
 	if ((rc = wam_field_check(db, p, in, observation_fields, "", 0)) ||
-	    (rc = take_object(db, p, in, "place", place_fields, true, &place)) || (rc = take_actor(db, p, in)) ||
+	    (rc = mon_take_object(db, p, in, "place", place_fields, true, &place)) ||
+	    (rc = mon_take_actor(db, p, in)) ||
 	    (rc = mon_check_regime(db, json_string_value(json_object_get(p, "regime")))) ||
 	    (rc = take_sources(db, p, in, identities)) || (rc = take_list(db, p, in, "items", MON_MAX_ITEMS, seen)) ||
 	    (rc = take_list(db, p, in, "documents", MON_MAX_DOCUMENTS, seen)) ||
@@ -451,7 +542,7 @@ static int check_observation(wam_db *db, json_t *p, const json_t *in, json_t *id
 		return rc;
 	}
 	json_decref(seen);
-	return rc;
+	return rc ? rc : check_reality(p);
 }
 
 /* The actor screened as of the observation's date: kept with it. */
@@ -502,10 +593,15 @@ int wam_monitoring_observation_add(wam_db *db, json_t **out, const json_t *obser
 		char *sealed = NULL;
 		if (!json_is_string(ident))
 			continue;
-		if ((rc = mon_seal(db, &sealed, id, json_string_value(ident))))
+		char tag[65];
+		if ((rc = mon_seal(db, &sealed, id, i, json_string_value(ident))) ||
+		    (rc = mon_identity_tag(db, tag, json_string_value(ident)))) {
+			free(sealed);
 			goto fail;
-		json_object_set_new(json_array_get(json_object_get(p, "sources"), i), "identity_sealed",
-		                    json_string(sealed));
+		}
+		json_t *src = json_array_get(json_object_get(p, "sources"), i);
+		json_object_set_new(src, "identity_sealed", json_string(sealed));
+		json_object_set_new(src, "identity_tag", json_string(tag));
 		free(sealed);
 	}
 	json_object_set_new(p, "recorded_by", mon_recorded_by(db));

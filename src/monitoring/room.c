@@ -9,6 +9,11 @@
 #include "wam/embargo.h"
 #include "wam/match.h"
 
+const char *mon_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
 bool mon_ready(wam_db *db)
 {
 	return wam_table_exists(db, "finding_links");
@@ -69,7 +74,8 @@ enum {
 	S_CORROBORATED,
 	S_REPORTED,
 	S_PACK,
-	S_TOUCH,
+	S_TAG,
+	S_TOUCH, /* and S_TOUCH + 1: one per table touched */
 };
 
 static int step_one(wam_room_ctx *ctx, sqlite3_stmt *st, int64_t seq, const char *what, const char *id)
@@ -169,13 +175,35 @@ static int observation_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, 
 	sqlite3_bind_int64(st, 12, (sqlite3_int64)json_array_size(json_object_get(pl, "documents")));
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)photos);
 	sqlite3_bind_int64(st, 14, (sqlite3_int64)json_array_size(json_object_get(pl, "sources")));
-	if ((rc = wam_bind_canon(st, 15, pl)) || (rc = wam_bind_canon(st, 16, json_object_get(pl, "recorded_by"))))
+	/* the body keeps no identity tag: the tags have a table of their own */
+	json_t *body = json_deep_copy(pl);
+	const json_t *src;
+	if (!body)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	json_array_foreach(json_object_get(body, "sources"), i, src) json_object_del((json_t *)src, "identity_tag");
+	rc = wam_bind_canon(st, 15, body);
+	json_decref(body);
+	if (rc || (rc = wam_bind_canon(st, 16, json_object_get(pl, "recorded_by"))))
 		return rc;
 	sqlite3_bind_text(st, 17, time, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 18, seq);
 	sqlite3_bind_int64(st, 19, seq);
 	if ((rc = wam_projection_step(ctx->conn, st, seq)))
 		return rc;
+	json_array_foreach(json_object_get(pl, "sources"), i, src)
+	{
+		const char *tag = json_string_value(json_object_get(src, "identity_tag"));
+		if (!tag)
+			continue;
+		if (!(st = wam_room_stmt(
+		          ctx, S_TAG, "INSERT INTO observation_source_tags(observation_id,source,tag) VALUES(?,?,?)")))
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(st, 3, tag, -1, SQLITE_STATIC);
+		if ((rc = wam_projection_step(ctx->conn, st, seq)))
+			return rc;
+	}
 	if (actor) {
 		const json_t *a;
 		if ((rc = actor_name(ctx, seq, id, json_string_value(json_object_get(actor, "name")))))
@@ -377,6 +405,7 @@ static const struct wam_room_table tables[] = {
     {"observations", "id", "d.last_seq"},
     {"observation_actors", "observation_id", NULL},
     {"observation_keys", "observation_id", NULL},
+    {"observation_source_tags", "observation_id", NULL},
     {"observation_matches", "observation_id", "d.seq"},
     {"observation_traces", "observation_id", "d.seq"},
     {"findings", "id", "d.last_seq"},

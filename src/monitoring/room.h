@@ -30,6 +30,16 @@ void mon_name_key(char *out, size_t cap, const char *name);
 /* 0 when `regime` (NULL: none) is a regime of the embargo room, or the room
  * holds none; else WAM_EINVAL naming "regime". */
 int mon_check_regime(wam_db *db, const char *regime);
+/* The string `key` of object `o`, or NULL. */
+const char *mon_str(const json_t *o, const char *key);
+/* The object `key` of `in` checked against `fields` (its fields' names
+ * prefixed "key.") into `out[key]`, also into `*got` (borrowed; NULL when
+ * absent). Absent: WAM_EINVAL naming `key` when `required`, else 0. */
+int mon_take_object(wam_db *db, json_t *out, const json_t *in, const char *key, const wam_field *fields, bool required,
+                    json_t **got);
+/* The `actor` of `in`, when given, into `p`: {kind, name, country?,
+ * aliases?, notes?}, as an observation and a finding name it. */
+int mon_take_actor(wam_db *db, json_t *p, const json_t *in);
 /* A cached statement of the room on `db` (slots: an enum per file, from
  * the ranges below). */
 enum { MON_SLOT_OBSERVATION = 0, MON_SLOT_LINKS = 8, MON_SLOT_FINDING = 16 };
@@ -43,11 +53,23 @@ json_t *mon_recorded_by(wam_db *db);
  * recorded by `recorded_by`: the same principal, a role allowed
  * WAM_ACT_READ_SOURCES, or no principal (the owner). */
 bool mon_may_open(wam_db *db, const json_t *recorded_by);
-/* Seals `identity` for observation `obs_id` (the associated data): base64
- * of nonce and ciphertext into `*out` (the caller frees it). */
-int mon_seal(wam_db *db, char **out, const char *obs_id, const char *identity);
-/* Opens what mon_seal sealed; WAM_EINTEGRITY when it does not open. */
-int mon_unseal(wam_db *db, char **out, const char *obs_id, const char *sealed);
+/* `s` folded as refs and identities are compared (any script: case,
+ * marks, spaces and separators dropped, letters and digits kept) into
+ * `out` of `cap` bytes; "" when it has none. */
+void mon_fold(char *out, size_t cap, const char *s);
+/* The identity tag of `identity`: hex BLAKE2b-256 of it folded, keyed by
+ * the registry's WAM_SECRET_SOURCES_TAG subkey, into `out`. The same
+ * person typed twice has one tag; the tag tells nothing without the key. */
+int mon_identity_tag(wam_db *db, char out[65], const char *identity);
+/* Identities are padded to a multiple of this many bytes before sealing. */
+#define MON_SEAL_BUCKET 64
+/* Seals `identity` of source `index` of observation `obs_id` (associated
+ * data "<obs_id>#<index>"), padded to MON_SEAL_BUCKET: base64 of nonce and
+ * ciphertext into `*out` (the caller frees it). */
+int mon_seal(wam_db *db, char **out, const char *obs_id, size_t index, const char *identity);
+/* Opens what mon_seal sealed for the same source; WAM_EINTEGRITY when it
+ * does not open (another key, another observation or source). */
+int mon_unseal(wam_db *db, char **out, const char *obs_id, size_t index, const char *sealed);
 /* Shows the sources of observation `obs` (its body, `id`) as a reader
  * sees them: `identity_sealed` dropped, `identity_held` set, `identity`
  * opened when the principal may, and the read logged (wam_auth_log_read). */

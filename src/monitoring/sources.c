@@ -1,6 +1,7 @@
 /* Sources and who may see them: a source's identity (who or what told the
  * cell) is sealed with XChaCha20-Poly1305 under the registry's subkey for
- * sources (store/secret.c), the observation's id as associated data, so
+ * sources (store/secret.c), padded to a bucket of 64 bytes, with
+ * "<observation id>#<source index>" as associated data, so
  * neither the ledger nor the projection nor a copy of either holds it in
  * clear; it is opened only for the principal who recorded the
  * observation, a role allowed WAM_ACT_READ_SOURCES and the registry's
@@ -8,6 +9,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "monitoring/room.h"
 #include "wam/auth.h"
@@ -32,32 +34,96 @@ bool mon_may_open(wam_db *db, const json_t *recorded_by)
 	return kind && id && !strcmp(kind, p->kind) && !strcmp(id, p->id);
 }
 
+void mon_fold(char *out, size_t cap, const char *s)
+{
+	utf8proc_uint8_t *m = NULL;
+	size_t n = 0;
+	out[0] = '\0';
+	if (!s || utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
+	                       UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+	                           UTF8PROC_STRIPMARK) < 0)
+		return;
+	for (const utf8proc_uint8_t *p = m; *p;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t len = utf8proc_iterate(p, -1, &cp);
+		if (len <= 0)
+			break;
+		p += len;
+		utf8proc_category_t c = utf8proc_category(cp);
+		bool keep = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+		            (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+		if (!keep || n + 4 >= cap)
+			continue;
+		n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + n);
+	}
+	out[n] = '\0';
+	free(m);
+}
+
+int mon_identity_tag(wam_db *db, char out[65], const char *identity)
+{
+	unsigned char key[32], h[32];
+	char norm[4096];
+	mon_fold(norm, sizeof norm, identity);
+	/* an identity of no letter or digit is keyed as typed */
+	const char *what = norm[0] ? norm : identity;
+	int rc = wam_db_secret_key(db, WAM_SECRET_SOURCES_TAG, key);
+	if (rc)
+		return rc;
+	crypto_generichash(h, sizeof h, (const unsigned char *)what, strlen(what), key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	sodium_memzero(norm, sizeof norm);
+	wam_hex(out, h, sizeof h);
+	return 0;
+}
+
 static int source_key(wam_db *db, unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES])
 {
 	_Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == 32, "a 32-byte key");
 	return wam_db_secret_key(db, WAM_SECRET_SOURCES, key);
 }
 
-int mon_seal(wam_db *db, char **out, const char *obs_id, const char *identity)
+/* The associated data of source `index` of observation `obs_id`:
+ * "<observation id>#<index>", so that a sealed identity opens only in its
+ * own place. */
+static size_t seal_ad(char ad[64], const char *obs_id, size_t index)
+{
+	int n = snprintf(ad, 64, "%.40s#%zu", obs_id, index);
+	return n > 0 && n < 64 ? (size_t)n : 0;
+}
+
+int mon_seal(wam_db *db, char **out, const char *obs_id, size_t index, const char *identity)
 {
 	unsigned char key[32];
-	size_t n = strlen(identity);
-	size_t len = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
-	unsigned char *box = malloc(len);
+	char ad[64];
+	size_t n = strlen(identity), padded = 0, adlen = seal_ad(ad, obs_id, index);
+	/* padded to a multiple of MON_SEAL_BUCKET: the sealed length tells
+	 * only the identity's bucket, not its length */
+	size_t cap = (n / MON_SEAL_BUCKET + 1) * MON_SEAL_BUCKET;
+	size_t len = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + cap + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	unsigned char *box = malloc(len), *plain = malloc(cap);
 	size_t b64 = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
 	*out = malloc(b64);
-	int rc = box && *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	int rc = box && plain && *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	if (!rc) {
+		memcpy(plain, identity, n);
+		if (sodium_pad(&padded, plain, n, MON_SEAL_BUCKET, cap) || padded != cap)
+			rc = wam_error_set(WAM_EINVAL, "identity", "an identity cannot be padded for sealing");
+	}
 	if (!rc)
 		rc = source_key(db, key);
 	if (!rc) {
 		unsigned long long clen = 0;
 		randombytes_buf(box, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-		crypto_aead_xchacha20poly1305_ietf_encrypt(
-		    box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, (const unsigned char *)identity, n,
-		    (const unsigned char *)obs_id, strlen(obs_id), NULL, box, key);
+		crypto_aead_xchacha20poly1305_ietf_encrypt(box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen,
+		                                           plain, cap, (const unsigned char *)ad, adlen, NULL, box,
+		                                           key);
 		sodium_bin2base64(*out, b64, box, len, sodium_base64_VARIANT_ORIGINAL);
 	}
 	sodium_memzero(key, sizeof key);
+	if (plain)
+		sodium_memzero(plain, cap);
+	free(plain);
 	free(box);
 	if (rc) {
 		free(*out);
@@ -66,10 +132,11 @@ int mon_seal(wam_db *db, char **out, const char *obs_id, const char *identity)
 	return rc;
 }
 
-int mon_unseal(wam_db *db, char **out, const char *obs_id, const char *sealed)
+int mon_unseal(wam_db *db, char **out, const char *obs_id, size_t index, const char *sealed)
 {
 	unsigned char key[32];
-	size_t cap = strlen(sealed), len = 0;
+	char ad[64];
+	size_t cap = strlen(sealed), len = 0, adlen = seal_ad(ad, obs_id, index);
 	unsigned char *box = malloc(cap + 1);
 	*out = NULL;
 	if (!box)
@@ -87,23 +154,26 @@ int mon_unseal(wam_db *db, char **out, const char *obs_id, const char *sealed)
 	}
 	size_t mlen = len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES - crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	unsigned long long got = 0;
+	size_t unpadded = 0;
 	char *m = malloc(mlen + 1);
 	if (!m)
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	else if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)m, &got, NULL,
-	                                                    box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-	                                                    len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-	                                                    (const unsigned char *)obs_id, strlen(obs_id), box, key))
+	else if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+	             (unsigned char *)m, &got, NULL, box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+	             len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, (const unsigned char *)ad, adlen, box, key) ||
+	         sodium_unpad(&unpadded, (const unsigned char *)m, (size_t)got, MON_SEAL_BUCKET))
 		rc = wam_error_set(WAM_EINTEGRITY, "identity",
 		                   "a sealed identity of observation %.40s does not open with this registry's key",
 		                   obs_id);
 	sodium_memzero(key, sizeof key);
 	free(box);
 	if (rc) {
+		if (m)
+			sodium_memzero(m, mlen);
 		free(m);
 		return rc;
 	}
-	m[got] = '\0';
+	m[unpadded] = '\0';
 	*out = m;
 	return 0;
 }
@@ -120,8 +190,15 @@ int mon_sources_show(wam_db *db, json_t *obs, const char *id)
 		json_object_set_new(s, "identity_held", json_boolean(sealed != NULL));
 		if (!rc && sealed && may) {
 			char *identity = NULL, field[40];
-			if ((rc = mon_unseal(db, &identity, id, sealed)))
-				break;
+			/* one identity that does not open (a lost or another key)
+			 * does not hide the observation: it says so */
+			if (mon_unseal(db, &identity, id, i, sealed)) {
+				wam_error_clear();
+				json_object_set_new(s, "identity_unreadable", json_true());
+				json_object_del(s, "identity_sealed");
+				json_object_del(s, "identity_tag");
+				continue;
+			}
 			json_object_set_new(s, "identity", json_string(identity));
 			sodium_memzero(identity, strlen(identity));
 			free(identity);
@@ -129,6 +206,7 @@ int mon_sources_show(wam_db *db, json_t *obs, const char *id)
 			json_array_append_new(opened, json_string(field));
 		}
 		json_object_del(s, "identity_sealed");
+		json_object_del(s, "identity_tag");
 	}
 	/* nothing opened is shown unless its read is logged (a read-only
 	 * handle shows no identity) */

@@ -7,11 +7,6 @@
 #include "monitoring/room.h"
 #include "wam/trace.h"
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* The request the observation's item `n` makes, before `details`. */
 static json_t *request_of(const char *id, const json_t *obs, const json_t *it)
 {
@@ -31,15 +26,15 @@ static json_t *request_of(const char *id, const json_t *obs, const json_t *it)
 		                                json_object_get(m, "kind"), "text", json_object_get(m, "text")));
 	}
 	json_object_set_new(item, "markings", markings);
-	snprintf(where, sizeof where, "%s%s%s%s%s", str(place, "name") ? str(place, "name") : "",
-	         str(place, "name") ? ", " : "", str(place, "admin_area") ? str(place, "admin_area") : "",
-	         str(place, "admin_area") ? ", " : "", str(place, "country"));
-	snprintf(how, sizeof how, "observation %s (%s) by %.60s", id, str(obs, "kind"), str(obs, "unit"));
+	snprintf(where, sizeof where, "%s%s%s%s%s", mon_str(place, "name") ? mon_str(place, "name") : "",
+	         mon_str(place, "name") ? ", " : "", mon_str(place, "admin_area") ? mon_str(place, "admin_area") : "",
+	         mon_str(place, "admin_area") ? ", " : "", mon_str(place, "country"));
+	snprintf(how, sizeof how, "observation %s (%s) by %.60s", id, mon_str(obs, "kind"), mon_str(obs, "unit"));
 	char date[11];
-	snprintf(date, sizeof date, "%.10s", str(obs, "observed_at"));
+	snprintf(date, sizeof date, "%.10s", mon_str(obs, "observed_at"));
 	req = json_pack("{s:o, s:{s:s, s:s, s:s}}", "item", item, "recovery", "date", date, "place", where,
 	                "circumstances", how);
-	if (req && str(obs, "regime"))
+	if (req && mon_str(obs, "regime"))
 		json_object_set_new(req, "illicit_reason", json_string("embargo_violation"));
 	return req;
 }
@@ -69,7 +64,7 @@ int wam_monitoring_observation_trace(wam_db *db, json_t **out, const char *id, i
 		                   json_array_size(json_object_get(obs, "items")));
 		goto fail;
 	}
-	if (!strcmp(str(it, "kind"), "ammunition")) {
+	if (!strcmp(mon_str(it, "kind"), "ammunition")) {
 		rc = wam_error_set(
 		    WAM_EINVAL, "item",
 		    "item %d of observation %.40s is ammunition: a trace request traces a weapon or a part", item, id);

@@ -1,5 +1,6 @@
 /* The registry's secret key: "<db>.pseudonym.key", 32 random bytes made on
- * first use, owner-only, beside the registry (a backup carries it). Each
+ * first use (by a writable handle, while the ledger holds nothing keyed
+ * with it), owner-only, beside the registry (a backup carries it). Each
  * use has a subkey of its own, so that what one room derives tells nothing
  * of another's. */
 #include <errno.h>
@@ -11,12 +12,50 @@
 
 #include "internal.h"
 
+/* Whether the ledger already holds what only the key file opens or
+ * repeats: a sealed source identity or a collection pseudonym. Then a
+ * missing key file was lost, and a fresh one would silently make them
+ * unreadable or unmatched. */
+static int keyed_data(wam_db *db, bool *held)
+{
+	sqlite3_stmt *st = NULL;
+	*held = false;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT 1 FROM events WHERE instr(payload, '\"identity_sealed\"')"
+	                       " OR instr(payload, '\"person_ref\"') LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "looking for keyed data in the ledger");
+	int r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return wam_sql_fail(db->conn, "looking for keyed data in the ledger");
+	*held = r == SQLITE_ROW;
+	return 0;
+}
+
 static int key_file(wam_db *db, unsigned char key[32])
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s.pseudonym.key", db->path);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
+		bool held = false;
+		int rc;
+		/* made on first use only: never by a read-only handle, never
+		 * over a ledger that already used a key */
+		if (db->readonly)
+			return wam_error_set(WAM_EIO, NULL,
+			                     "the pseudonym key %s is missing (a read-only handle does not make one)",
+			                     path);
+		if ((rc = keyed_data(db, &held)))
+			return rc;
+		if (held)
+			return wam_error_set(
+			    WAM_EIO, NULL,
+			    "the pseudonym key %s is missing, and the ledger holds sealed identities or"
+			    " pseudonyms made with it: restore it from a backup (a new key would open"
+			    " none of them)",
+			    path);
 		/* first use: O_EXCL so two handles never make two keys */
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0) {

@@ -480,6 +480,11 @@ bool wam_trace_party_is(const json_t *party, const char *name, const char *count
 		const char *state = str(party, "state");
 		return state && country && !strcmp(state, country);
 	}
+	/* a Panel, mission or manufacturer named with its state is that
+	 * party of that state only: "Beretta" of another country is not it */
+	const char *state = str(party, "state");
+	if (state && *state && (!country || strcmp(state, country)))
+		return false;
 	return wam_trace_same_name(str(party, "name"), name);
 }
 

@@ -42,7 +42,8 @@ const char *wam_trace_party_kind(const json_t *party);
 bool wam_trace_party_is_state(const json_t *party);
 /* Whether `party` is the registry {name, country}: a state by its state
  * code being `country`, another party by its name being `name` as names
- * are compared (wam_trace_same_name). */
+ * are compared (wam_trace_same_name) and, when it names a state, that
+ * state being `country`. */
 bool wam_trace_party_is(const json_t *party, const char *name, const char *country);
 /* Two names the same once folded (NFKC, case folded, white space runs as
  * one space, none at the ends); two absent or blank names are not. */

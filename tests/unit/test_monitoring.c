@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "monitoring/room.h"
+#include "trace/request.h"
 #include "wam/auth.h"
 #include "wam/collection.h"
 #include "wam/ledger.h"
@@ -222,6 +224,154 @@ static void test_physical_and_trace_record_found_corroborate(void **state)
 	json_decref(resp);
 }
 
+/* Trace request of item 0 of observation `o`, sent and answered `result`,
+ * its id into `t`. */
+static void answered_trace(test_reg *r, char t[WAM_ID_LEN + 1], const char *o, const char *result)
+{
+	json_t *details = test_json("{\"requesting\":{\"state\":\"HT\",\"agency\":\"Panel\",\"contact\":{\"name\":"
+	                            "\"Expert\",\"email\":\"e@example.org\"}},\"requested\":{\"state\":\"CN\"},"
+	                            "\"justification\":\"seen in a cache of an armed group under embargo\","
+	                            "\"illicit_reason\":\"embargo_violation\",\"intended_use\":\"Panel report\","
+	                            "\"item\":{\"calibre\":\"7.62x39mm\"},\"confidentiality\":\"unclassified\"}");
+	json_t *req = NULL, *out = NULL;
+	if (wam_monitoring_observation_trace(r->db, &req, o, 0, details))
+		fail_msg("trace: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	snprintf(t, WAM_ID_LEN + 1, "%s", test_str(req, "id"));
+	json_decref(req);
+	json_decref(details);
+	if (wam_trace_request_send(r->db, &out, t, NULL))
+		fail_msg("send: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(out);
+	json_t *resp = fmt_json("{\"result\":\"%s\",\"confidentiality\":\"unclassified\","
+	                        "\"chain\":[{\"consignee\":\"Ministry of Defence\",\"country\":\"SD\"}]}",
+	                        result);
+	if (wam_trace_request_respond(r->db, &out, t, resp))
+		fail_msg("respond: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(out);
+	json_decref(resp);
+}
+
+static void link_to(test_reg *r, const char *f, const char *target)
+{
+	json_t *out = NULL;
+	if (wam_monitoring_finding_link(r->db, &out, f, target, NULL))
+		fail_msg("link: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(out);
+}
+
+/* The physical and documentary branch weighs its evidence too: an
+ * inspection or a document source graded E or 5, a document record with
+ * nothing to check, and a trace answer about another weapon do not count. */
+static void test_poor_physical_or_documentary_evidence_does_not_count(void **state)
+{
+	test_reg *r = *state;
+	char o[WAM_ID_LEN + 1], f[WAM_ID_LEN + 1], d[WAM_ID_LEN + 1], x[WAM_ID_LEN + 1], t[WAM_ID_LEN + 1];
+	static const char *const waybill = "[{\"kind\":\"waybill\",\"number\":\"WB-77\"}]";
+	/* an inspection graded E/5 with a checkable document */
+	observation(r, o,
+	            "[{\"type\":\"physical_inspection\",\"independent\":true,\"reliability\":\"E\",\"credibility\":5}]",
+	            "AK-800", "L-8", waybill);
+	finding(r, f, o, NULL);
+	not_corroborated(r, f);
+	/* a well graded inspection, a document record with neither number nor
+	 * photo, and a document source graded F/6 */
+	observation(r, o,
+	            "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"A\",\"credibility\":1},"
+	            "{\"type\":\"document\",\"independent\":false,\"reliability\":\"F\",\"credibility\":6}]",
+	            "AK-801", "L-9", "[{\"kind\":\"other\",\"issuer\":\"someone\"}]");
+	finding(r, f, o, NULL);
+	not_corroborated(r, f);
+	/* a trace answered about another observation's rifle (AK-802) */
+	observation(r, x, "[{\"type\":\"witness\",\"independent\":false,\"reliability\":\"C\",\"credibility\":3}]",
+	            "AK-802", "L-10", "[]");
+	answered_trace(r, t, x, "partial");
+	link_to(r, f, t);
+	not_corroborated(r, f);
+	/* the same request counts once the finding holds the observation it
+	 * was drafted from */
+	link_to(r, f, x);
+	corroborated(r, f, "physical_and_documentary");
+	/* or an observation of the same weapon (make and serial, as keyed) */
+	observation(
+	    r, o, "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"B\",\"credibility\":2}]",
+	    "ak 802", "L-11", "[]");
+	finding(r, f, o, t);
+	corroborated(r, f, "physical_and_documentary");
+	/* a document record with a number counts */
+	observation(r, d,
+	            "[{\"type\":\"physical_inspection\",\"independent\":false,\"reliability\":\"B\","
+	            "\"credibility\":2}]",
+	            "AK-803", "L-12", waybill);
+	finding(r, f, d, NULL);
+	corroborated(r, f, "physical_and_documentary");
+}
+
+/* The number of independent sources the rule counts for a finding on
+ * observations of `a` and `b` (JSON lists of sources). */
+static long counted(test_reg *r, const char *a, const char *b, const char *serial)
+{
+	char o[WAM_ID_LEN + 1], o2[WAM_ID_LEN + 1], f[WAM_ID_LEN + 1];
+	json_t *out = NULL;
+	observation(r, o, a, serial, "L-1", "[]");
+	observation(r, o2, b, serial, "L-1", "[]");
+	finding(r, f, o, o2);
+	assert_int_equal(wam_monitoring_finding_rule(r->db, &out, f), 0);
+	long n = (long)json_integer_value(json_object_get(out, "independent_sources"));
+	json_decref(out);
+	return n;
+}
+
+#define WITNESS(extra) "{\"type\":\"witness\",\"independent\":true,\"reliability\":\"B\",\"credibility\":2" extra "}"
+
+/* One source is counted once however it is typed: refs folded, the same
+ * person under two refs (their sealed identities' tags), and a source with
+ * neither ref nor identity not at all; one observation may not list a
+ * source twice. */
+static void test_one_source_counts_once(void **state)
+{
+	test_reg *r = *state;
+	/* the same witness entered twice, no ref, no identity */
+	assert_int_equal(counted(r, "[" WITNESS("") "," WITNESS("") "]", "[" WITNESS("") "]", "S-1"), 0);
+	/* a ref typed with another case, spaces and separators */
+	assert_int_equal(counted(r, "[" WITNESS(",\"ref\":\"W-9\"") "]", "[" WITNESS(",\"ref\":\" w 9 \"") "]", "S-2"),
+	                 1);
+	/* one person under two refs */
+	assert_int_equal(counted(r, "[" WITNESS(",\"ref\":\"W-1\",\"identity\":\"Jean Xavier\"") "]",
+	                         "[" WITNESS(",\"ref\":\"W-2\",\"identity\":\"JEAN  xavier\"") "]", "S-3"),
+	                 1);
+	/* one person with a ref here and without one there */
+	assert_int_equal(counted(r, "[" WITNESS(",\"ref\":\"W-7\",\"identity\":\"Ana Lopes\"") "]",
+	                         "[" WITNESS(",\"identity\":\"Ana Lopes\"") "]", "S-4"),
+	                 1);
+	/* two people, each named by identity only: two */
+	assert_int_equal(counted(r, "[" WITNESS(",\"identity\":\"Ana Lopes\"") "]",
+	                         "[" WITNESS(",\"identity\":\"Paul Mbeki\"") "]", "S-5"),
+	                 2);
+	/* the tags are in the ledger and the rule's own table, in no view of
+	 * an observation (a profile, a report or a pack reads the body) */
+	assert_true(test_count(r, "SELECT count(*) FROM events WHERE instr(payload, '\"identity_tag\"')") > 0);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM observations WHERE instr(body, 'identity_tag')"), 0);
+	assert_true(test_count(r, "SELECT count(*) FROM observation_source_tags") > 0);
+	/* one observation listing a source twice is refused, naming the row */
+	static const struct {
+		const char *sources, *field;
+	} twice[] = {
+	    {"[" WITNESS(",\"ref\":\"W-1\"") "," WITNESS(",\"ref\":\"w1\"") "]", "sources[1].ref"},
+	    {"[" WITNESS(",\"ref\":\"W-1\",\"identity\":\"Jean Xavier\"") "," WITNESS(
+	         ",\"ref\":\"W-2\",\"identity\":\"jean xavier\"") "]",
+	     "sources[1].identity"},
+	};
+	for (size_t i = 0; i < sizeof twice / sizeof twice[0]; i++) {
+		long long events = test_events(r);
+		json_t *in = fmt_json(OBS, twice[i].sources, "S-6", "S-6", "L-1", "[]"), *out = NULL;
+		assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, twice[i].field);
+		assert_null(strstr(wam_error_last()->message, "avier"));
+		test_unchanged(r, events);
+		json_decref(in);
+	}
+}
+
 static void test_reported_finding_is_frozen(void **state)
 {
 	test_reg *r = *state;
@@ -249,6 +399,19 @@ static void test_reported_finding_is_frozen(void **state)
 	char g[WAM_ID_LEN + 1];
 	snprintf(g, sizeof g, "%s", test_str(out, "id"));
 	json_decref(out);
+	/* a draft correction proves nothing yet: the finding stands */
+	assert_int_equal(wam_monitoring_finding_get(r->db, &out, f), 0);
+	assert_true(json_is_null(json_object_get(out, "superseded_by")));
+	json_decref(out);
+	/* and it is corrected once: a second correction is refused */
+	events = test_events(r);
+	assert_int_equal(wam_monitoring_finding_add(r->db, &out, in), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "supersedes");
+	test_unchanged(r, events);
+	/* the correction corroborated, the finding is superseded by it */
+	assert_int_equal(wam_monitoring_finding_link(r->db, &out, g, o2, NULL), 0);
+	json_decref(out);
+	corroborated(r, g, "two_independent_sources");
 	assert_int_equal(wam_monitoring_finding_get(r->db, &out, f), 0);
 	assert_string_equal(test_str(out, "superseded_by"), g);
 	json_decref(out);
@@ -394,6 +557,39 @@ static void test_identity_never_in_clear(void **state)
 	json_decref(out);
 }
 
+/* A sealed identity opens only as the source it was sealed for (the
+ * observation's id and the source's row are its associated data), and its
+ * length tells only its bucket of 64 bytes. */
+static void test_a_sealed_identity_opens_in_its_own_place(void **state)
+{
+	test_reg *r = *state;
+	char o[WAM_ID_LEN + 1], sql[512];
+	observation(r, o,
+	            "[" WITNESS(",\"ref\":\"W-1\",\"identity\":\"Jo\"") "," WITNESS(
+	                ",\"ref\":\"W-2\",\"identity\":\"Jean-Pierre Sangaris, driver of the convoy, Bangui PK5\"") "]",
+	            "AK-950", "L-95", "[]");
+	snprintf(sql, sizeof sql,
+	         "SELECT length(json_extract(body,'$.sources[0].identity_sealed')) ="
+	         " length(json_extract(body,'$.sources[1].identity_sealed')) FROM observations WHERE id='%s'",
+	         o);
+	assert_int_equal(test_count(r, sql), 1);
+	/* the two sealed identities swapped: neither opens */
+	snprintf(sql, sizeof sql,
+	         "UPDATE observations SET body=json_set(body,'$.sources[0].identity_sealed',"
+	         " json_extract(body,'$.sources[1].identity_sealed'), '$.sources[1].identity_sealed',"
+	         " json_extract(body,'$.sources[0].identity_sealed')) WHERE id='%s'",
+	         o);
+	test_reg_tamper(r, sql);
+	json_t *out = NULL;
+	assert_int_equal(wam_monitoring_observation_get(r->db, &out, o), 0);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *s = json_array_get(json_object_get(out, "sources"), i);
+		assert_true(json_is_true(json_object_get(s, "identity_unreadable")));
+		assert_null(json_object_get(s, "identity"));
+	}
+	json_decref(out);
+}
+
 static void test_bad_input_names_field_and_row(void **state)
 {
 	test_reg *r = *state;
@@ -415,6 +611,17 @@ static void test_bad_input_names_field_and_row(void **state)
 	    {"\"kind\":\"cache_recovery\"", "\"kind\":\"picnic\"", "kind"},
 	    {"\"category\":\"SA4\"", "\"category\":\"ZZ9\"", "items[0].category"},
 	    {"\"kind\":\"armed_group\"", "\"kind\":\"club\"", "actor.kind"},
+	    /* what cannot be: an offset beyond 14 hours, a weapon made or a
+	     * round headstamped after the year observed, a document dated after
+	     * the observation, half a point */
+	    {"2026-03-02T10:30:00Z", "2026-03-02T10:30:00+99:99", "observed_at"},
+	    {"2026-03-02T10:30:00Z", "2026-03-02T10:30:00-14:30", "observed_at"},
+	    {"\"category\":\"SA4\",", "\"category\":\"SA4\",\"year\":2027,", "items[0].year"},
+	    {"\"year\":2012", "\"year\":2030", "items[1].headstamp.year"},
+	    {"\"documents\":[]", "\"documents\":[{\"kind\":\"waybill\",\"number\":\"W\",\"date\":\"2026-03-03\"}]",
+	     "documents[0].date"},
+	    {",\"lon\":18.55", "", "place.lon"},
+	    {"\"lat\":4.36,", "", "place.lat"},
 	};
 	char text[8192];
 	snprintf(text, sizeof text, OBS, sources, "AK-1", "AK-1", "L-1", "[]");
@@ -446,9 +653,33 @@ static void test_bad_input_names_field_and_row(void **state)
 	assert_string_equal(wam_error_last()->field, "items[0].photos[0]");
 	json_decref(in);
 	test_unchanged(r, events);
-	/* the good one is recorded */
+	/* an instant later than now, though dated today where it was seen */
+	char today[11], later[40];
+	wam_date_today(today);
+	snprintf(later, sizeof later, "%sT23:59:59-12:00", today);
+	in = test_json(text);
+	json_object_set_new(in, "observed_at", json_string(later));
+	assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "observed_at");
+	json_decref(in);
+	/* a finding's period does not run past today */
+	in = json_pack("{s:s, s:{s:s, s:s}}", "statement", "s", "period", "from", "2026-01-01", "to", "2099-01-01");
+	assert_int_equal(wam_monitoring_finding_add(r->db, &out, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "period.to");
+	json_decref(in);
+	test_unchanged(r, events);
+	/* the good one is recorded, as is one seen at +14:00 with the year
+	 * observed on its rounds and a document of the same day */
 	in = test_json(text);
 	assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), 0);
+	json_decref(out);
+	json_object_set_new(in, "observed_at", json_string("2026-03-02T10:30:00+14:00"));
+	json_object_set_new(json_object_get(json_array_get(json_object_get(in, "items"), 1), "headstamp"), "year",
+	                    json_integer(2026));
+	json_object_set_new(in, "documents",
+	                    json_pack("[{s:s, s:s, s:s}]", "kind", "waybill", "number", "W", "date", "2026-03-02"));
+	if (wam_monitoring_observation_add(r->db, &out, in))
+		fail_msg("observation: %s (%s)", wam_error_last()->message, wam_error_last()->field);
 	json_decref(out);
 	json_decref(in);
 }
@@ -548,6 +779,118 @@ static void test_pseudonyms_keep_the_key_file(void **state)
 	assert_memory_not_equal(sub, key, 32);
 }
 
+/* A lost key file is not silently replaced: with sealed identities in the
+ * ledger no fresh key is made, the observation stays readable (its
+ * identity marked unreadable), and a read-only handle never makes a key. */
+static void test_a_lost_key_is_not_replaced(void **state)
+{
+	test_reg *r = *state;
+	char o[WAM_ID_LEN + 1], path[256], sources[512], ref[32];
+	snprintf(path, sizeof path, "%s.pseudonym.key", r->path);
+	/* a read-only handle on a registry with no key makes none */
+	wam_db *ro = NULL;
+	assert_int_equal(wam_db_open(&ro, r->path, WAM_DB_READONLY), 0);
+	assert_int_equal(wam_collection_pseudonym(ro, ref, "Marie Pierre"), WAM_EIO);
+	assert_non_null(strstr(wam_error_last()->message, path));
+	wam_db_close(ro);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(sources, sizeof sources, "[%s,%s]", INDEPENDENT_A, INDEPENDENT_B);
+	observation(r, o, sources, "AK-900", "L-90", "[]");
+	assert_int_equal(unlink(path), 0);
+	/* the owner still reads it: the identity is held, and unreadable */
+	json_t *out = NULL;
+	if (wam_monitoring_observation_get(r->db, &out, o))
+		fail_msg("get: %s", wam_error_last()->message);
+	json_t *s = json_array_get(json_object_get(out, "sources"), 0);
+	assert_true(json_is_true(json_object_get(s, "identity_held")));
+	assert_true(json_is_true(json_object_get(s, "identity_unreadable")));
+	assert_null(json_object_get(s, "identity"));
+	assert_null(json_object_get(json_array_get(json_object_get(out, "sources"), 1), "identity_unreadable"));
+	json_decref(out);
+	/* sealing another identity needs the lost key: refused, no new key */
+	long long events = test_events(r);
+	json_t *in = fmt_json(OBS, sources, "AK-901", "AK-901", "L-91", "[]");
+	assert_int_equal(wam_monitoring_observation_add(r->db, &out, in), WAM_EIO);
+	assert_non_null(strstr(wam_error_last()->message, path));
+	test_unchanged(r, events);
+	assert_int_equal(access(path, F_OK), -1);
+	json_decref(in);
+	/* a key of another registry opens nothing either: still readable */
+	FILE *f = fopen(path, "wb");
+	unsigned char other[32];
+	randombytes_buf(other, sizeof other);
+	assert_int_equal(fwrite(other, 1, sizeof other, f), sizeof other);
+	fclose(f);
+	assert_int_equal(wam_monitoring_observation_get(r->db, &out, o), 0);
+	assert_true(
+	    json_is_true(json_object_get(json_array_get(json_object_get(out, "sources"), 0), "identity_unreadable")));
+	json_decref(out);
+}
+
+/* The collection room's pseudonyms hold the same key file: once the ledger
+ * keeps one, a lost key is not replaced by a fresh one either. */
+static void test_a_lost_key_with_pseudonyms_is_not_replaced(void **state)
+{
+	test_reg *r = *state;
+	char path[256];
+	static const char *const recovery =
+	    "{\"type\":\"surrendered\",\"date\":\"2026-03-01\",\"place\":\"Centre\",\"context\":\"amnesty\","
+	    "\"officer\":\"Insp. Joseph\",\"person\":\"Jean-Baptiste Pierre\",\"weapons\":[{\"category\":\"SA1\","
+	    "\"model\":\"revolver\",\"calibre\":\".38 Special\"}]}";
+	snprintf(path, sizeof path, "%s.pseudonym.key", r->path);
+	json_t *in = test_json(recovery), *out = NULL;
+	if (wam_collection_recovery_add(r->db, &out, in))
+		fail_msg("recovery: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(out);
+	assert_int_equal(unlink(path), 0);
+	long long events = test_events(r);
+	assert_int_equal(wam_collection_recovery_add(r->db, &out, in), WAM_EIO);
+	assert_non_null(strstr(wam_error_last()->message, path));
+	test_unchanged(r, events);
+	assert_int_equal(access(path, F_OK), -1);
+	json_decref(in);
+}
+
+/* A trace party other than a state is the registry by its name and, when
+ * it names its state, by that state too: a peer called "Beretta" in
+ * another country does not answer for the manufacturer Beretta of Italy. */
+static void test_a_named_party_is_of_its_state(void **state)
+{
+	(void)state;
+	json_t *beretta = test_json("{\"kind\":\"manufacturer\",\"name\":\"Beretta\",\"state\":\"IT\"}");
+	json_t *panel = test_json("{\"kind\":\"panel\",\"name\":\"Panel of Experts\"}");
+	assert_true(wam_trace_party_is(beretta, "BERETTA", "IT"));
+	assert_false(wam_trace_party_is(beretta, "Beretta", "CF"));
+	assert_false(wam_trace_party_is(beretta, "Beretta", NULL));
+	assert_false(wam_trace_party_is(beretta, "Benelli", "IT"));
+	/* a party naming no state is known by its name alone */
+	assert_true(wam_trace_party_is(panel, "panel of experts", "CF"));
+	json_decref(beretta);
+	json_decref(panel);
+}
+
+/* A finding names its actor as an observation does, aliases and all. */
+static void test_a_finding_names_its_actor_as_an_observation_does(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = test_json("{\"statement\":\"s\",\"actor\":{\"kind\":\"armed_group\",\"name\":\"Front populaire\","
+	                       "\"aliases\":[\"FPRC\",\"Front populaire pour la renaissance\"],\"notes\":\"n\"}}"),
+	       *out = NULL;
+	if (wam_monitoring_finding_add(r->db, &out, in))
+		fail_msg("finding: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	const json_t *actor = json_object_get(out, "actor");
+	assert_int_equal(json_array_size(json_object_get(actor, "aliases")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(actor, "aliases"), 0)), "FPRC");
+	json_decref(out);
+	/* a bad alias is refused as an observation's is, naming its row */
+	long long events = test_events(r);
+	json_array_set_new(json_object_get(json_object_get(in, "actor"), "aliases"), 1, json_integer(7));
+	assert_int_equal(wam_monitoring_finding_add(r->db, &out, in), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "actor.aliases[1]");
+	test_unchanged(r, events);
+	json_decref(in);
+}
+
 static void test_an_evidence_pack_is_recorded(void **state)
 {
 	test_reg *r = *state;
@@ -619,13 +962,20 @@ int main(void)
 	    TEST_IN_HT(test_two_independent_sources_corroborate),
 	    TEST_IN_HT(test_physical_and_documentary_corroborate),
 	    TEST_IN_HT(test_physical_and_trace_record_found_corroborate),
+	    TEST_IN_HT(test_poor_physical_or_documentary_evidence_does_not_count),
+	    TEST_IN_HT(test_one_source_counts_once),
 	    TEST_IN_HT(test_reported_finding_is_frozen),
 	    TEST_IN_HT(test_only_the_recorder_and_a_source_handler_see_the_identity),
 	    TEST_IN_HT(test_identity_never_in_clear),
+	    TEST_IN_HT(test_a_sealed_identity_opens_in_its_own_place),
 	    TEST_IN_HT(test_bad_input_names_field_and_row),
 	    TEST_IN_HT(test_the_same_serial_or_lot_links_observations),
 	    TEST_IN_HT(test_a_registry_weapon_seen_in_the_field),
 	    TEST_IN_HT(test_pseudonyms_keep_the_key_file),
+	    TEST_IN_HT(test_a_lost_key_is_not_replaced),
+	    TEST_IN_HT(test_a_lost_key_with_pseudonyms_is_not_replaced),
+	    TEST_IN_HT(test_a_named_party_is_of_its_state),
+	    TEST_IN_HT(test_a_finding_names_its_actor_as_an_observation_does),
 	    TEST_IN_HT(test_an_evidence_pack_is_recorded),
 	    TEST_IN_HT(test_the_actor_is_screened),
 	};
