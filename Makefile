@@ -6,7 +6,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-screen bench-lists bench-pages format clean
+.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-screen bench-monitoring bench-lists bench-pages format clean
 
 all: build
 
@@ -90,6 +90,12 @@ bench-transfers: build
 # make bench-screen SCREEN_ARGS="--parties 100000 --seed 2".
 bench-screen: build
 	WAM_DATA_DIR=$(CURDIR)/data $(BUILD)/bench/bench_screen $(SCREEN_ARGS)
+
+# Embargo monitoring: 20,000 observations recorded, then listed, profiled,
+# reported and packed, against reading them all once (bench/README.md); e.g.
+# make bench-monitoring MONITORING_ARGS="--observations 50000 --seed 2".
+bench-monitoring: build
+	$(BUILD)/bench/bench_monitoring $(MONITORING_ARGS)
 
 # A stock check of a 100,000-weapon depot fed 100,000 reads (bench/README.md);
 # e.g. make bench-reconcile RECONCILE_ARGS="--weapons 1000000 --runs 1".
