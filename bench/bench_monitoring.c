@@ -343,7 +343,8 @@ int main(int argc, char **argv)
 	               (pack_files = (long)json_integer_value(json_object_get(o_, "files")),
 	                pack_bytes = (long)json_integer_value(json_object_get(o_, "bytes")), 0)));
 	report("evidence pack, redacted", st, floor.p50);
-	printf("  (%ld files, %ld bytes)\n", pack_files, pack_bytes);
+	printf("  (%ld files, %ld bytes, finding %s%s)\n", pack_files, pack_bytes, fids[with_photo],
+	       found ? ", with a photo" : "");
 	int valid = 1;
 	TIME_READ(5, &st,
 	          (wam_monitoring_evidence_verify(db, &o_, pack, NULL, 0, NULL) ||
