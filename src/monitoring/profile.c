@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "monitoring/outputs.h"
+#include "wam/match.h"
 #include "wam/monitoring.h"
 #include "wam/trace.h"
 #include "wam/transfers.h"
@@ -51,7 +52,7 @@ static char *folded(const char *s)
 	return (char *)m;
 }
 
-int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date, const char *obs)
+int mon_tally_add(mon_tally *t, const char *key, json_int_t n, json_int_t seen, const char *date, const char *obs)
 {
 	if (!key || !*key)
 		return 0;
@@ -61,8 +62,8 @@ int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date,
 	const char *at = fold && *fold ? fold : key;
 	json_t *r = json_object_get(t->rows, at);
 	if (!r) {
-		r = json_pack("{s:s, s:I, s:s, s:s, s:[]}", "key", key, "count", (json_int_t)0, "first_seen", date,
-		              "last_seen", date, "observations");
+		r = json_pack("{s:s, s:I, s:I, s:s, s:s, s:[]}", "key", key, "count", (json_int_t)0, "sightings",
+		              (json_int_t)0, "first_seen", date, "last_seen", date, "observations");
 		if (!r || json_object_set_new(t->rows, at, r)) {
 			free(fold);
 			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
@@ -70,6 +71,7 @@ int mon_tally_add(mon_tally *t, const char *key, json_int_t n, const char *date,
 	}
 	free(fold);
 	json_object_set_new(r, "count", json_integer(json_integer_value(json_object_get(r, "count")) + n));
+	json_object_set_new(r, "sightings", json_integer(json_integer_value(json_object_get(r, "sightings")) + seen));
 	if (strcmp(date, str(r, "first_seen")) < 0)
 		json_object_set_new(r, "first_seen", json_string(date));
 	if (strcmp(date, str(r, "last_seen")) > 0)
@@ -210,14 +212,41 @@ static const char *year_text(char buf[16], const json_t *y)
 	return json_string_value(y);
 }
 
+/* Whether `key` is new to the set `seen` (and now in it); -1 out of memory. */
+static int first_time(json_t *seen, const char *key)
+{
+	if (json_object_get(seen, key))
+		return 0;
+	return json_object_set_new(seen, key, json_true()) ? -1 : 1;
+}
+
+/* The key of an ammunition item's lot into `out`: its calibre, lot and
+ * headstamp factory, each as the matcher keys names (case and separators
+ * aside, as links key lots); NULL without a lot. */
+static const char *lot_key(char *out, size_t cap, const json_t *it, const char *factory)
+{
+	const char *parts[3] = {str(it, "calibre"), str(it, "lot"), factory};
+	char k[3][1024];
+	if (!parts[1] || !*parts[1])
+		return NULL;
+	for (int i = 0; i < 3; i++)
+		if (!parts[i] || wam_match_name_key(k[i], sizeof k[i], parts[i]) < 0)
+			k[i][0] = '\0';
+	if (!k[1][0])
+		return NULL;
+	snprintf(out, cap, "%s|%s|%s", k[0], k[1], k[2]);
+	return out;
+}
+
 int mon_figures(json_t *into, const json_t *full)
 {
 	mon_tally cat = {0}, make = {.fold = true}, country = {0}, wyear = {0}, cal = {.fold = true}, fac = {0},
 	          ayear = {0};
-	json_int_t weapons = 0, rounds = 0;
+	json_int_t weapons = 0, wseen = 0, rounds = 0, lots = 0, aseen = 0;
+	json_t *items = json_object(), *lotset = json_object();
 	size_t i, j;
 	json_t *o, *it;
-	int rc = 0;
+	int rc = items && lotset ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	json_array_foreach(full, i, o)
 	{
 		char date[11], yb[16];
@@ -232,19 +261,41 @@ int mon_figures(json_t *into, const json_t *full)
 				json_int_t q = quantity(it, 0);
 				const json_t *hs = json_object_get(it, "headstamp");
 				const char *factory = str(hs, "factory") ? str(hs, "factory") : str(hs, "text");
+				char lk[3200];
+				int fresh = lot_key(lk, sizeof lk, it, factory) ? first_time(lotset, lk) : 0;
+				if (fresh < 0) {
+					rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+					break;
+				}
+				/* rounds as seen, sighting by sighting; lots distinct */
 				rounds += q;
-				if ((rc = mon_tally_add(&cal, str(it, "calibre"), q, date, id)) ||
-				    (rc = mon_tally_add(&fac, factory, q, date, id)) ||
-				    (rc = mon_tally_add(&ayear, year_text(yb, json_object_get(hs, "year")), q, date,
+				lots += fresh;
+				aseen++;
+				if ((rc = mon_tally_add(&cal, str(it, "calibre"), q, 1, date, id)) ||
+				    (rc = mon_tally_add(&fac, factory, q, 1, date, id)) ||
+				    (rc = mon_tally_add(&ayear, year_text(yb, json_object_get(hs, "year")), q, 1, date,
 				                        id)))
 					break;
 			} else {
-				json_int_t q = quantity(it, 1);
-				weapons += q;
-				if ((rc = mon_tally_add(&cat, str(it, "category"), q, date, id)) ||
-				    (rc = mon_tally_add(&make, str(it, "make"), q, date, id)) ||
-				    (rc = mon_tally_add(&country, str(it, "country"), q, date, id)) ||
-				    (rc = mon_tally_add(&wyear, year_text(yb, json_object_get(it, "year")), q, date,
+				/* a weapon or part with a serial is one item however often
+				 * it is seen (make and folded serial, as links key it); one
+				 * without a serial counts at each sighting */
+				json_int_t q = quantity(it, 1), n = q;
+				char key[2100];
+				if (mon_item_key(it, key, sizeof key)) {
+					int fresh = first_time(items, key);
+					if (fresh < 0) {
+						rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+						break;
+					}
+					n = fresh;
+				}
+				weapons += n;
+				wseen += q;
+				if ((rc = mon_tally_add(&cat, str(it, "category"), n, q, date, id)) ||
+				    (rc = mon_tally_add(&make, str(it, "make"), n, q, date, id)) ||
+				    (rc = mon_tally_add(&country, str(it, "country"), n, q, date, id)) ||
+				    (rc = mon_tally_add(&wyear, year_text(yb, json_object_get(it, "year")), n, q, date,
 				                        id)))
 					break;
 			}
@@ -252,14 +303,17 @@ int mon_figures(json_t *into, const json_t *full)
 	}
 	if (!rc) {
 		json_object_set_new(into, "weapons",
-		                    json_pack("{s:I, s:o, s:o, s:o, s:o}", "total", weapons, "by_category",
-		                              mon_tally_take(&cat), "by_make", mon_tally_take(&make), "by_country",
-		                              mon_tally_take(&country), "by_year", mon_tally_take(&wyear)));
+		                    json_pack("{s:I, s:I, s:o, s:o, s:o, s:o}", "total", weapons, "sightings", wseen,
+		                              "by_category", mon_tally_take(&cat), "by_make", mon_tally_take(&make),
+		                              "by_country", mon_tally_take(&country), "by_year",
+		                              mon_tally_take(&wyear)));
 		json_object_set_new(into, "ammunition",
-		                    json_pack("{s:I, s:o, s:o, s:o}", "rounds", rounds, "by_calibre",
-		                              mon_tally_take(&cal), "by_factory", mon_tally_take(&fac), "by_year",
-		                              mon_tally_take(&ayear)));
+		                    json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}", "rounds", rounds, "lots", lots,
+		                              "sightings", aseen, "by_calibre", mon_tally_take(&cal), "by_factory",
+		                              mon_tally_take(&fac), "by_year", mon_tally_take(&ayear)));
 	}
+	json_decref(items);
+	json_decref(lotset);
 	mon_tally_free(&cat);
 	mon_tally_free(&make);
 	mon_tally_free(&country);
@@ -497,7 +551,7 @@ int wam_monitoring_profile_country(wam_db *db, json_t **out, const char *cc, boo
 		char date[11];
 		mon_date_of(date, o);
 		if (rc ||
-		    (rc = mon_tally_add(&actors, str(json_object_get(o, "actor"), "name"), 1, date, str(o, "id"))))
+		    (rc = mon_tally_add(&actors, str(json_object_get(o, "actor"), "name"), 1, 1, date, str(o, "id"))))
 			break;
 	}
 	if (!rc) {

@@ -147,8 +147,8 @@ int wam_monitoring_committee_report(wam_db *db, json_t **out, const char *regime
 		const json_t *place = json_object_get(o, "place");
 		const char *area = str(place, "admin_area") ? str(place, "admin_area") : str(place, "country");
 		mon_date_of(date, o);
-		if ((rc = mon_tally_add(&kinds, str(o, "kind"), 1, date, str(o, "id"))) ||
-		    (rc = mon_tally_add(&areas, area, 1, date, str(o, "id"))))
+		if ((rc = mon_tally_add(&kinds, str(o, "kind"), 1, 1, date, str(o, "id"))) ||
+		    (rc = mon_tally_add(&areas, area, 1, 1, date, str(o, "id"))))
 			goto done;
 	}
 	json_object_set_new(r, "observations",
@@ -186,8 +186,11 @@ static void number_cell(wam_buf *b, json_int_t n)
 	wam_buf_printf(b, "<td class=\"n\">%lld</td>", (long long)n);
 }
 
-/* A table of a by_* list under heading `title`, its key column `what`. */
-static void tally_table(wam_buf *b, const char *title, const char *what, const json_t *rows)
+/* A table of a by_* list under heading `title`, its key column `what`,
+ * its count column headed `counted`, then its sightings headed `sighted`
+ * (none when NULL: a tally of observations counts each once). */
+static void tally_table(wam_buf *b, const char *title, const char *what, const char *counted, const char *sighted,
+                        const json_t *rows)
 {
 	size_t i;
 	json_t *r;
@@ -198,13 +201,17 @@ static void tally_table(wam_buf *b, const char *title, const char *what, const j
 	}
 	wam_buf_puts(b, "<table><thead><tr>");
 	cell(b, "th", what);
-	wam_buf_puts(b,
-	             "<th>Count</th><th>First seen</th><th>Last seen</th><th>Observations</th></tr></thead><tbody>\n");
+	cell(b, "th", counted);
+	if (sighted)
+		cell(b, "th", sighted);
+	wam_buf_puts(b, "<th>First seen</th><th>Last seen</th><th>Observations</th></tr></thead><tbody>\n");
 	json_array_foreach(rows, i, r)
 	{
 		wam_buf_puts(b, "<tr>");
 		cell(b, "td", str(r, "key"));
 		number_cell(b, json_integer_value(json_object_get(r, "count")));
+		if (sighted)
+			number_cell(b, json_integer_value(json_object_get(r, "sightings")));
 		cell(b, "td", str(r, "first_seen"));
 		cell(b, "td", str(r, "last_seen"));
 		number_cell(b, (json_int_t)json_array_size(json_object_get(r, "observations")));
@@ -310,25 +317,30 @@ int wam_monitoring_committee_report_html(const json_t *report, FILE *out)
 	cell(&b, "dt", "Generated");
 	cell(&b, "dd", str(report, "generated"));
 	wam_buf_printf(&b,
-	               "<dt>Observations</dt><dd>%lld</dd><dt>Weapons and parts seen</dt><dd>%lld</dd>"
-	               "<dt>Rounds of ammunition seen</dt><dd>%lld</dd><dt>Findings</dt><dd>%zu</dd></dl>\n",
+	               "<dt>Observations</dt><dd>%lld</dd><dt>Weapons and parts (distinct)</dt><dd>%lld, in %lld "
+	               "sightings</dd><dt>Rounds of ammunition seen (each sighting counted)</dt><dd>%lld</dd>"
+	               "<dt>Ammunition lots (distinct)</dt><dd>%lld</dd><dt>Findings</dt><dd>%zu</dd></dl>\n",
 	               (long long)json_integer_value(json_object_get(obs, "total")),
 	               (long long)json_integer_value(json_object_get(w, "total")),
+	               (long long)json_integer_value(json_object_get(w, "sightings")),
 	               (long long)json_integer_value(json_object_get(a, "rounds")),
+	               (long long)json_integer_value(json_object_get(a, "lots")),
 	               json_array_size(json_object_get(report, "findings")));
 	findings_table(&b, "Findings", json_object_get(report, "findings"));
 	if (json_array_size(json_object_get(report, "superseded")))
 		findings_table(&b, "Findings superseded", json_object_get(report, "superseded"));
 	cell(&b, "h2", "Observations");
-	tally_table(&b, "By kind", "Kind", json_object_get(obs, "by_kind"));
-	tally_table(&b, "By area", "Area", json_object_get(obs, "by_area"));
+	tally_table(&b, "By kind", "Kind", "Count", NULL, json_object_get(obs, "by_kind"));
+	tally_table(&b, "By area", "Area", "Count", NULL, json_object_get(obs, "by_area"));
 	cell(&b, "h2", "Weapons");
-	tally_table(&b, "By category", "Category", json_object_get(w, "by_category"));
-	tally_table(&b, "By make", "Make", json_object_get(w, "by_make"));
-	tally_table(&b, "By country of manufacture", "Country", json_object_get(w, "by_country"));
+	tally_table(&b, "By category", "Category", "Distinct", "Sightings", json_object_get(w, "by_category"));
+	tally_table(&b, "By make", "Make", "Distinct", "Sightings", json_object_get(w, "by_make"));
+	tally_table(&b, "By country of manufacture", "Country", "Distinct", "Sightings",
+	            json_object_get(w, "by_country"));
 	cell(&b, "h2", "Ammunition");
-	tally_table(&b, "By calibre", "Calibre", json_object_get(a, "by_calibre"));
-	tally_table(&b, "By factory (headstamp)", "Factory", json_object_get(a, "by_factory"));
+	tally_table(&b, "By calibre", "Calibre", "Rounds seen", "Sightings", json_object_get(a, "by_calibre"));
+	tally_table(&b, "By factory (headstamp)", "Factory", "Rounds seen", "Sightings",
+	            json_object_get(a, "by_factory"));
 	wam_buf_puts(&b, "</body>\n</html>\n");
 	int rc = 0;
 	if (!b.p)

@@ -732,6 +732,64 @@ static void test_the_same_serial_or_lot_links_observations(void **state)
 	                       " (SELECT * FROM observation_keys ORDER BY 1, 2, 3, 4)");
 }
 
+/* A weapon seen twice is one weapon: profiles and the committee report
+ * count weapons distinct by make and serial (as links key them), one
+ * without a serial at each sighting, with the sightings beside; rounds
+ * are as seen, with the distinct lots. */
+static void test_a_weapon_seen_twice_is_one_weapon(void **state)
+{
+	test_reg *r = *state;
+	char a[WAM_ID_LEN + 1], b[WAM_ID_LEN + 1], c[WAM_ID_LEN + 1], sources[1024];
+	snprintf(sources, sizeof sources, "[%s]", INDEPENDENT_B);
+	observation(r, a, sources, "56-1-0012345", "LOT-9", "[]");
+	observation(r, b, sources, "56 1 0012345", "LOT-10", "[]"); /* the same rifle */
+	observation(r, c, sources, "56-1-0099999", "lot 9", "[]");  /* the first lot again */
+	/* a rifle with no serial, seen once: one more weapon */
+	json_t *in = fmt_json(OBS, sources, "X", "X", "LOT-9", "[]"), *out = NULL;
+	json_t *rifle = json_array_get(json_object_get(in, "items"), 0);
+	json_object_del(rifle, "serial");
+	json_object_del(rifle, "markings");
+	if (wam_monitoring_observation_add(r->db, &out, in))
+		fail_msg("observation: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	json_decref(in);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_profile_actor(r->db, &out, "Front populaire"), 0);
+	const json_t *w = json_object_get(out, "weapons"), *am = json_object_get(out, "ammunition");
+	assert_int_equal(json_integer_value(json_object_get(w, "total")), 3);
+	assert_int_equal(json_integer_value(json_object_get(w, "sightings")), 4);
+	const json_t *norinco = json_array_get(json_object_get(w, "by_make"), 0);
+	assert_string_equal(test_str(norinco, "key"), "Norinco");
+	assert_int_equal(json_integer_value(json_object_get(norinco, "count")), 3);
+	assert_int_equal(json_integer_value(json_object_get(norinco, "sightings")), 4);
+	assert_int_equal(json_integer_value(json_object_get(am, "rounds")), 4 * 1200);
+	assert_int_equal(json_integer_value(json_object_get(am, "lots")), 2);
+	assert_int_equal(json_integer_value(json_object_get(am, "sightings")), 4);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_profile_country(r->db, &out, "CF", false), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "weapons"), "total")), 3);
+	json_decref(out);
+	assert_int_equal(wam_monitoring_committee_report(r->db, &out, NULL, "2026-01-01", "2026-12-31"), 0);
+	w = json_object_get(out, "weapons");
+	assert_int_equal(json_integer_value(json_object_get(w, "total")), 3);
+	assert_int_equal(json_integer_value(json_object_get(w, "sightings")), 4);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "ammunition"), "lots")), 2);
+	char *html = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&html, &len);
+	assert_int_equal(wam_monitoring_committee_report_html(out, f), 0);
+	fclose(f);
+	assert_non_null(strstr(html, "<dt>Weapons and parts (distinct)</dt><dd>3, in 4 sightings</dd>"));
+	assert_non_null(strstr(html, "<dt>Ammunition lots (distinct)</dt><dd>2</dd>"));
+	free(html);
+	json_decref(out);
+	/* an actor never seen: no dates */
+	assert_int_equal(wam_monitoring_profile_actor(r->db, &out, "Nobody"), 0);
+	assert_true(json_is_null(json_object_get(out, "first_seen")));
+	assert_true(json_is_null(json_object_get(out, "last_seen")));
+	assert_int_equal(json_integer_value(json_object_get(out, "observations")), 0);
+	json_decref(out);
+}
+
 static void test_a_registry_weapon_seen_in_the_field(void **state)
 {
 	test_reg *r = *state;
@@ -970,6 +1028,7 @@ int main(void)
 	    TEST_IN_HT(test_a_sealed_identity_opens_in_its_own_place),
 	    TEST_IN_HT(test_bad_input_names_field_and_row),
 	    TEST_IN_HT(test_the_same_serial_or_lot_links_observations),
+	    TEST_IN_HT(test_a_weapon_seen_twice_is_one_weapon),
 	    TEST_IN_HT(test_a_registry_weapon_seen_in_the_field),
 	    TEST_IN_HT(test_pseudonyms_keep_the_key_file),
 	    TEST_IN_HT(test_a_lost_key_is_not_replaced),
