@@ -296,8 +296,10 @@ static json_t *say(bool err, const char *fmt, ...)
 	return m;
 }
 
-/* What the rule says of the facts, as a message or (`err`) as an error. */
-static json_t *verdict_message(int rule, long independent, bool physical, bool documentary, long links, bool err)
+/* What the rule says of the facts, as a message or (`err`) as an error;
+ * `aside` ("" or " (set aside: …)") names the sources not counted. */
+static json_t *verdict_message(int rule, long independent, bool physical, bool documentary, long links,
+                               const char *aside, bool err)
 {
 	if (rule == 2)
 		return say(err, "the finding rests on %ld independent sources graded better than E and 5", independent);
@@ -307,17 +309,16 @@ static json_t *verdict_message(int rule, long independent, bool physical, bool d
 		return say(err, "no evidence is linked to the finding: R13 needs two independent sources, or a physical"
 		                " inspection and a documentary or trace result");
 	if (physical && !documentary)
-		return say(
-		    err,
-		    "a physical inspection but no documentary or trace result, and %ld independent sources graded"
-		    " better than E and 5: R13 needs two independent sources, or a physical inspection and a"
-		    " documentary or trace result",
-		    independent);
+		return say(err,
+		           "a physical inspection but no documentary or trace result, and independent sources graded"
+		           " better than E and 5: %ld%s. R13 needs two independent sources, or a physical inspection"
+		           " and a documentary or trace result",
+		           independent, aside);
 	return say(err,
-	           "%ld independent sources graded better than E and 5 and no physical inspection with a documentary"
-	           " or trace result: R13 needs two independent sources, or a physical inspection and a documentary"
-	           " or trace result",
-	           independent);
+	           "no physical inspection with a documentary or trace result, and independent sources graded better"
+	           " than E and 5: %ld%s. R13 needs two independent sources, or a physical inspection and a"
+	           " documentary or trace result",
+	           independent, aside);
 }
 
 /* Whether document record `d` can be checked: it carries a number or a
@@ -328,23 +329,25 @@ static bool checkable(const json_t *d)
 	return (number && *number) || json_array_size(json_object_get(d, "photos"));
 }
 
-/* How many distinct sources `named` holds: each entry the names of one
- * counted source ("ref:…", "tag:…"); two entries sharing a name are one
- * source (union-find over the entries; `seen` maps a name to its first
- * entry). */
-static long distinct_sources(const json_t *named, json_t *seen)
+/* How many distinct sources `named` holds: each entry {names, observation,
+ * source} the names of one counted source ("ref:…", "tag:…"); two entries
+ * sharing a name are one source (union-find over the entries; `seen` maps
+ * a name to its first entry). Each entry counted with an earlier one is
+ * appended to `aside` as {observation, source, ref, why: same_source,
+ * with: {observation, source}} (the group's first entry). */
+static long distinct_sources(const json_t *named, json_t *seen, json_t *aside)
 {
 	size_t n = json_array_size(named), i, j;
 	size_t *up = n ? calloc(n, sizeof *up) : NULL;
-	const json_t *names, *name;
+	const json_t *e, *name;
 	long count = 0;
 	if (!up)
 		return 0;
 	for (i = 0; i < n; i++)
 		up[i] = i;
-	json_array_foreach(named, i, names)
+	json_array_foreach(named, i, e)
 	{
-		json_array_foreach(names, j, name)
+		json_array_foreach(json_object_get(e, "names"), j, name)
 		{
 			const json_t *first = json_object_get(seen, json_string_value(name));
 			if (!first) {
@@ -356,20 +359,68 @@ static long distinct_sources(const json_t *named, json_t *seen)
 				a = up[a];
 			while (up[b] != b)
 				b = up[b];
-			up[a] = b;
+			/* the root of a group is its first entry */
+			if (a < b)
+				up[b] = a;
+			else
+				up[a] = b;
 		}
 	}
-	for (i = 0; i < n; i++)
-		count += up[i] == i;
+	for (i = 0; i < n; i++) {
+		size_t root = i;
+		while (up[root] != root)
+			root = up[root];
+		if (root == i) {
+			count++;
+			continue;
+		}
+		e = json_array_get(named, i);
+		const json_t *f = json_array_get(named, root);
+		json_array_append_new(
+		    aside, json_pack("{s:O, s:O, s:O, s:s, s:{s:O, s:O}}", "observation",
+		                     json_object_get(e, "observation"), "source", json_object_get(e, "source"), "ref",
+		                     json_object_get(e, "ref"), "why", "same_source", "with", "observation",
+		                     json_object_get(f, "observation"), "source", json_object_get(f, "source")));
+	}
 	free(up);
 	return count;
+}
+
+/* " (set aside: …)" naming each entry of `aside` briefly, or "" when none,
+ * into `b` (freed by the caller). */
+static const char *aside_text(wam_buf *b, const json_t *aside)
+{
+	size_t i;
+	const json_t *a;
+	json_array_foreach(aside, i, a)
+	{
+		const char *why = mon_str(a, "why");
+		const json_t *with = json_object_get(a, "with");
+		wam_buf_printf(b, "%s sources[%lld] of observation %s ",
+		               i ? ";" : " (set aside:", (long long)json_integer_value(json_object_get(a, "source")),
+		               mon_str(a, "observation"));
+		if (!strcmp(why, "same_source"))
+			wam_buf_printf(b, "counts with sources[%lld] of observation %s (same source)",
+			               (long long)json_integer_value(json_object_get(with, "source")),
+			               mon_str(with, "observation"));
+		else if (!strcmp(why, "dependent"))
+			wam_buf_puts(b, "is not independent");
+		else if (!strcmp(why, "poorly_graded"))
+			wam_buf_puts(b, "is graded E or 5");
+		else
+			wam_buf_puts(b, "has neither ref nor identity");
+	}
+	if (json_array_size(aside))
+		wam_buf_puts(b, ")");
+	return b->p ? b->p : "";
 }
 
 /* The facts the rule weighs, from the finding's linked evidence. A trace
  * result counts only when its request concerns the finding's weapons: it
  * was drafted from a linked observation, or its item's make and serial key
  * as an item of one does. */
-static int rule_facts(wam_db *db, const char *id, long *independent, bool *physical, bool *documentary, long *links)
+static int rule_facts(wam_db *db, const char *id, long *independent, bool *physical, bool *documentary, long *links,
+                      json_t *aside)
 {
 	json_t *rows = NULL, *r, *seen = json_object(), *keys = json_object(), *traces = json_array(),
 	       *named = json_array();
@@ -428,8 +479,17 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 				*physical = true;
 			if (type && graded(s) && !strcmp(type, "document"))
 				*documentary = true;
-			if (!json_is_true(json_object_get(s, "independent")) || !graded(s))
+			/* a source set aside is named, never its identity */
+			const char *why = !json_is_true(json_object_get(s, "independent")) ? "dependent"
+			                  : !graded(s)                                     ? "poorly_graded"
+			                                                                   : NULL;
+			if (why) {
+				json_array_append_new(aside,
+				                      json_pack("{s:O, s:I, s:O?, s:s}", "observation",
+				                                json_object_get(r, "target"), "source", (json_int_t)j,
+				                                "ref", json_object_get(s, "ref"), "why", why));
 				continue;
+			}
 			/* a source is named by its ref (folded) and by its identity's
 			 * tag: sources sharing either are one (below); a source
 			 * with neither cannot be told from any other: not counted */
@@ -442,9 +502,18 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 			snprintf(at, sizeof at, "%zu", j);
 			if (mon_str(tags, at))
 				json_array_append_new(names, json_sprintf("tag:%s", mon_str(tags, at)));
+			json_t *ref_of = json_object_get(s, "ref") ? json_object_get(s, "ref") : json_null();
 			if (json_array_size(names))
-				json_array_append(named, names);
-			json_decref(names);
+				json_array_append_new(named, json_pack("{s:o, s:O, s:I, s:O}", "names", names,
+				                                       "observation", json_object_get(r, "target"),
+				                                       "source", (json_int_t)j, "ref", ref_of));
+			else {
+				json_array_append_new(aside,
+				                      json_pack("{s:O, s:I, s:O, s:s}", "observation",
+				                                json_object_get(r, "target"), "source", (json_int_t)j,
+				                                "ref", ref_of, "why", "no_ref_or_identity"));
+				json_decref(names);
+			}
 		}
 	}
 	json_array_foreach(traces, i, r)
@@ -460,7 +529,7 @@ static int rule_facts(wam_db *db, const char *id, long *independent, bool *physi
 			*documentary = true;
 		json_decref(item);
 	}
-	*independent = distinct_sources(named, seen);
+	*independent = distinct_sources(named, seen, aside);
 	json_decref(seen);
 	json_decref(named);
 	json_decref(keys);
@@ -473,12 +542,20 @@ int mon_rule(wam_db *db, json_t **out, const char *id)
 {
 	long independent, links;
 	bool physical, documentary;
-	int rc = rule_facts(db, id, &independent, &physical, &documentary, &links);
+	json_t *aside = json_array();
 	*out = NULL;
-	if (rc)
+	if (!aside)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	int rc = rule_facts(db, id, &independent, &physical, &documentary, &links, aside);
+	if (rc) {
+		json_decref(aside);
 		return rc;
+	}
 	int rule = independent >= 2 ? 2 : physical && documentary ? 1 : 0;
-	json_t *said = verdict_message(rule, independent, physical, documentary, links, false);
+	wam_buf text = {0};
+	json_t *said =
+	    verdict_message(rule, independent, physical, documentary, links, aside_text(&text, aside), false);
+	wam_buf_free(&text);
 	*out = json_pack("{s:b, s:s?, s:i, s:b, s:b, s:O?, s:O?, s:O?}", "holds", rule != 0, "rule",
 	                 rule == 2   ? "two_independent_sources"
 	                 : rule == 1 ? "physical_and_documentary"
@@ -488,6 +565,10 @@ int mon_rule(wam_db *db, json_t **out, const char *id)
 	                 "args", json_object_get(said, "args"));
 	if (*out && !json_object_get(*out, "rule"))
 		json_object_set_new(*out, "rule", json_null());
+	if (*out)
+		json_object_set_new(*out, "set_aside", aside);
+	else
+		json_decref(aside);
 	json_decref(said);
 	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 }
@@ -518,10 +599,16 @@ int wam_monitoring_finding_corroborate(wam_db *db, json_t **out, const char *id)
 	if (!json_is_true(json_object_get(verdict, "holds"))) {
 		long independent, links;
 		bool physical, documentary;
-		if (!(rc = rule_facts(db, id, &independent, &physical, &documentary, &links))) {
-			verdict_message(0, independent, physical, documentary, links, true);
+		json_t *aside = json_array();
+		if (!aside)
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		else if (!(rc = rule_facts(db, id, &independent, &physical, &documentary, &links, aside))) {
+			wam_buf text = {0};
+			verdict_message(0, independent, physical, documentary, links, aside_text(&text, aside), true);
+			wam_buf_free(&text);
 			rc = WAM_ECONFLICT;
 		}
+		json_decref(aside);
 		goto fail;
 	}
 	wam_date_today(today);

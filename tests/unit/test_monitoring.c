@@ -372,6 +372,71 @@ static void test_one_source_counts_once(void **state)
 	}
 }
 
+/* The rule's refusal names each source it set aside and why, and never
+ * an identity: the same person under two refs, a dependent source, one
+ * graded E, one with neither ref nor identity. */
+static void test_the_refusal_names_what_it_set_aside(void **state)
+{
+	test_reg *r = *state;
+	char o[WAM_ID_LEN + 1], o2[WAM_ID_LEN + 1], f[WAM_ID_LEN + 1];
+	observation(r, o, "[" WITNESS(",\"ref\":\"W-50\",\"identity\":\"Jean Dupont\"") "]", "S-7", "L-1", "[]");
+	observation(
+	    r, o2,
+	    "[" WITNESS(",\"ref\":\"W-51\",\"identity\":\"JEAN  dupont\"") ","
+	                                                                   "{\"type\":\"media\",\"independent\":false,"
+	                                                                   "\"reliability\":\"A\",\"credibility\":1,"
+	                                                                   "\"ref\":\"M-1\"},"
+	                                                                   "{\"type\":\"witness\",\"independent\":true,"
+	                                                                   "\"reliability\":\"E\",\"credibility\":1},"
+	                                                                   "" WITNESS("") "]",
+	    "S-7", "L-1", "[]");
+	finding(r, f, o, o2);
+	json_t *out = NULL;
+	assert_int_equal(wam_monitoring_finding_rule(r->db, &out, f), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "independent_sources")), 1);
+	const json_t *aside = json_object_get(out, "set_aside");
+	assert_int_equal(json_array_size(aside), 4);
+	static const struct {
+		long source;
+		const char *why, *ref;
+	} want[] = {{1, "dependent", "M-1"},
+	            {2, "poorly_graded", NULL},
+	            {3, "no_ref_or_identity", NULL},
+	            {0, "same_source", "W-51"}};
+	for (size_t i = 0; i < 4; i++) {
+		const json_t *a = json_array_get(aside, i);
+		assert_string_equal(test_str(a, "observation"), o2);
+		assert_int_equal(json_integer_value(json_object_get(a, "source")), want[i].source);
+		assert_string_equal(test_str(a, "why"), want[i].why);
+		if (want[i].ref)
+			assert_string_equal(test_str(a, "ref"), want[i].ref);
+		else
+			assert_true(json_is_null(json_object_get(a, "ref")));
+	}
+	const json_t *with = json_object_get(json_array_get(aside, 3), "with");
+	assert_string_equal(test_str(with, "observation"), o);
+	assert_int_equal(json_integer_value(json_object_get(with, "source")), 0);
+	char *all = json_dumps(out, 0);
+	assert_null(strstr(all, "upont"));
+	free(all);
+	json_decref(out);
+	/* the refusal says it in a sentence */
+	char want_text[256];
+	snprintf(want_text, sizeof want_text,
+	         "sources[0] of observation %s counts with sources[0] of observation %s"
+	         " (same source)",
+	         o2, o);
+	assert_int_equal(wam_monitoring_finding_corroborate(r->db, &out, f), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "evidence");
+	const char *msg = wam_error_last()->message;
+	assert_non_null(strstr(msg, "independent sources graded better than E and 5: 1 (set aside:"));
+	assert_non_null(strstr(msg, want_text));
+	assert_non_null(strstr(msg, "is not independent"));
+	assert_non_null(strstr(msg, "is graded E or 5"));
+	assert_non_null(strstr(msg, "has neither ref nor identity"));
+	assert_null(strstr(msg, "upont"));
+}
+
 static void test_reported_finding_is_frozen(void **state)
 {
 	test_reg *r = *state;
@@ -1022,6 +1087,7 @@ int main(void)
 	    TEST_IN_HT(test_physical_and_trace_record_found_corroborate),
 	    TEST_IN_HT(test_poor_physical_or_documentary_evidence_does_not_count),
 	    TEST_IN_HT(test_one_source_counts_once),
+	    TEST_IN_HT(test_the_refusal_names_what_it_set_aside),
 	    TEST_IN_HT(test_reported_finding_is_frozen),
 	    TEST_IN_HT(test_only_the_recorder_and_a_source_handler_see_the_identity),
 	    TEST_IN_HT(test_identity_never_in_clear),
