@@ -74,6 +74,25 @@ int wam_monitoring_observation_trace(wam_db *db, json_t **out, const char *id, i
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
+	/* the requesting party is this registry, its node's name and country
+	 * (a state's party by its code), which the details complete; details
+	 * naming another kind of party (a Panel, a mission) name it whole */
+	json_t *node = NULL;
+	const char *kind = mon_str(json_object_get(details, "requesting"), "kind");
+	if ((rc = wam_trace_node(db, &node)))
+		goto fail;
+	json_t *asking = json_object();
+	if (kind && strcmp(kind, "state"))
+		json_object_clear(node);
+	if (mon_str(node, "name"))
+		json_object_set(asking, "name", json_object_get(node, "name"));
+	if (mon_str(node, "country"))
+		json_object_set(asking, "state", json_object_get(node, "country"));
+	json_decref(node);
+	if (json_object_size(asking))
+		json_object_set_new(req, "requesting", asking);
+	else
+		json_decref(asking);
 	/* the details' fields win; an object they give is merged one level */
 	const char *k;
 	json_t *v;

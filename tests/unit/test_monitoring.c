@@ -224,6 +224,48 @@ static void test_physical_and_trace_record_found_corroborate(void **state)
 	json_decref(resp);
 }
 
+/* A trace request drafted from an observation asks as this registry (its
+ * node's name and country) unless the details say otherwise: its quality
+ * does not find the requesting party missing. */
+static void test_a_trace_from_an_observation_asks_as_this_registry(void **state)
+{
+	test_reg *r = *state;
+	char o[WAM_ID_LEN + 1], sources[512];
+	snprintf(sources, sizeof sources, "[%s]", INDEPENDENT_B);
+	observation(r, o, sources, "AK-7001", "L-70", "[]");
+	json_t *node = NULL, *req = NULL, *l;
+	size_t i;
+	assert_int_equal(wam_trace_node(r->db, &node), 0);
+	assert_non_null(test_str(node, "country"));
+	if (wam_monitoring_observation_trace(r->db, &req, o, 0, NULL))
+		fail_msg("trace: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	const json_t *asking = json_object_get(json_object_get(req, "body"), "requesting");
+	if (!asking)
+		asking = json_object_get(req, "requesting");
+	assert_string_equal(test_str(asking, "state"), test_str(node, "country"));
+	if (json_is_string(json_object_get(node, "name")))
+		assert_string_equal(test_str(asking, "name"), test_str(node, "name"));
+	json_array_foreach(json_object_get(json_object_get(req, "quality"), "missing"), i, l)
+	{
+		assert_null(strstr(test_str(l, "field"), "requesting.state"));
+		assert_null(strstr(test_str(l, "field"), "requesting.name"));
+	}
+	json_decref(req);
+	/* the details may name another party: a Panel, by its name */
+	json_t *details = test_json("{\"requesting\":{\"kind\":\"panel\",\"name\":\"Panel of Experts on the CAR\"}}");
+	if (wam_monitoring_observation_trace(r->db, &req, o, 0, details))
+		fail_msg("trace: %s (%s)", wam_error_last()->message, wam_error_last()->field);
+	asking = json_object_get(json_object_get(req, "body"), "requesting");
+	if (!asking)
+		asking = json_object_get(req, "requesting");
+	assert_string_equal(test_str(asking, "kind"), "panel");
+	assert_string_equal(test_str(asking, "name"), "Panel of Experts on the CAR");
+	assert_null(json_object_get(asking, "state"));
+	json_decref(req);
+	json_decref(details);
+	json_decref(node);
+}
+
 /* Trace request of item 0 of observation `o`, sent and answered `result`,
  * its id into `t`. */
 static void answered_trace(test_reg *r, char t[WAM_ID_LEN + 1], const char *o, const char *result)
@@ -1085,6 +1127,7 @@ int main(void)
 	    TEST_IN_HT(test_two_independent_sources_corroborate),
 	    TEST_IN_HT(test_physical_and_documentary_corroborate),
 	    TEST_IN_HT(test_physical_and_trace_record_found_corroborate),
+	    TEST_IN_HT(test_a_trace_from_an_observation_asks_as_this_registry),
 	    TEST_IN_HT(test_poor_physical_or_documentary_evidence_does_not_count),
 	    TEST_IN_HT(test_one_source_counts_once),
 	    TEST_IN_HT(test_the_refusal_names_what_it_set_aside),
