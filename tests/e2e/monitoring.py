@@ -13,10 +13,15 @@ is reported to the Panel and frozen. An item seen becomes a trace request
 in one step. Profiles of the armed group and of the country; the committee
 report as JSON and as a printable page; an evidence pack with the sources
 redacted carries no identity, verifies, and names the file once a byte of
-it is changed. Every group named without its verb lists its verbs.
+it is changed. Every group named without its verb lists its verbs. Every
+JSON example of docs/examples/monitoring/ is recorded exactly as shipped, its
+photos by file from beside it, so that the examples cannot drift.
 """
 import base64
 import datetime
+import glob
+import hashlib
+import json
 import os
 import sqlite3
 import stat
@@ -27,6 +32,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from http_lib import Registry, cli_error, main  # noqa: E402
 
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "examples", "monitoring")
 TODAY = datetime.date.today()
 YEAR = TODAY.year
 
@@ -300,12 +306,52 @@ def test(tap):
     rc, _, e = reg.run("evidence", "verify", reg.path("inspection.json"), check=False)
     tap.eq(rc, 2, "what is no evidence pack is refused as bad input", e)
 
+    # ---- the shipped examples, verbatim ----
+    examples(tap)
+
     # ---- groups and usage ----
     for group in ("observation", "finding", "profile", "evidence"):
         rc, _, e = human(group)
         tap.ok(rc == 2 and f"wam {group} " in e, f"wam {group} without a verb lists its verbs", e)
     rc, out, e = reg.run("verify", check=False)
     tap.eq(rc, 0, "the ledger verifies", e)
+
+
+def examples(tap):
+    """Each JSON file of docs/examples/monitoring/ recorded as it stands, by a
+    monitor of a fresh registry, from its own directory (its photos named by
+    file beside it): an observation with `observation add --from`. A JSON
+    example of another kind fails here until this test records it too."""
+    ex = Registry()
+    ex.run("init", "--country", "CF")
+    ex.user("amina", "monitor", PW["amina"])
+    files = sorted(glob.glob(os.path.join(EXAMPLES, "*.json")))
+    tap.ok(files, "docs/examples/monitoring/ holds JSON examples", EXAMPLES)
+    for path in files:
+        name = os.path.basename(path)
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        if "observed_at" not in doc:
+            tap.ok(False, f"example {name} is recorded by this test (an observation is the only kind it knows)")
+            continue
+        rc, obs, e = ex.run("--as", "amina", "--password-stdin", "observation", "add", "--from", path,
+                            stdin=PW["amina"] + "\n", check=False)
+        tap.eq(rc, 0, f"example {name}: wam observation add --from records it as shipped", e)
+        if rc:
+            continue
+        # every photo named by file is stored, by the hash of the file shipped
+        want, got = [], []
+        lists = [doc.get("photos", [])] + [x.get("photos", []) for x in doc.get("items", []) + doc.get("documents", [])]
+        kept = [obs.get("photos", [])] + [x.get("photos", []) for x in obs.get("items", []) + obs.get("documents", [])]
+        for named, stored in zip(lists, kept):
+            for p, h in zip(named, stored):
+                with open(os.path.join(EXAMPLES, p["file"]), "rb") as f:
+                    want.append(hashlib.sha256(f.read()).hexdigest())
+                got.append(h["hash"] if isinstance(h, dict) else h)
+        tap.ok(want and got == want, f"example {name}: each photo file beside it stored by its hash", got, want)
+        tap.eq(len(obs.get("items", [])), len(doc.get("items", [])), f"example {name}: every item recorded")
+    rc, _, e = ex.run("verify", check=False)
+    tap.eq(rc, 0, "the examples' registry verifies", e)
 
 
 if __name__ == "__main__":
