@@ -33,10 +33,15 @@ static const char *place_text(const json_t *p, char *buf, size_t cap)
 }
 
 /* A copy of `o` with nested members a table or a record shows as words:
- * place as its text, actor as its name, `country` and `area` of the place. */
+ * place as its text, actor as its name, `country` and `area` of the place,
+ * `observed_on` the date of observed_at (a date or a date and time as
+ * recorded): one form in a column, so that newest first reads as such. */
 static json_t *flat(const json_t *o)
 {
 	json_t *c = json_deep_copy(o);
+	const char *at = cli_text(o, "observed_at");
+	if (*at)
+		json_object_set_new(c, "observed_on", json_stringn(at, strnlen(at, 10)));
 	const json_t *place = json_object_get(o, "place"), *actor = json_object_get(o, "actor");
 	char buf[512];
 	if (json_is_object(place)) {
@@ -88,7 +93,7 @@ static void print_flat_rows(const char *title, const cli_column *cols, const jso
 }
 
 static const cli_column observation_cols[] = {
-    {"ID", "id", 0},           {"OBSERVED", "observed_at", 0}, {"KIND", "kind", 0},       {"COUNTRY", "country", 0},
+    {"ID", "id", 0},           {"OBSERVED", "observed_on", 0}, {"KIND", "kind", 0},       {"COUNTRY", "country", 0},
     {"AREA", "area", 20},      {"ACTOR", "actor_name", 28},    {"WEAPONS", "weapons", 0}, {"ROUNDS", "rounds", 0},
     {"SOURCES", "sources", 0}, {"FINDINGS", "findings", 0},    {"LINKS", "links", 0},     {NULL, NULL, 0}};
 
@@ -208,7 +213,7 @@ static void print_observation(const json_t *o)
 	                                        {"CLASS", "class", 0},    {"SCORE", "score", 0},
 	                                        {NULL, NULL, 0}};
 	static const cli_column link_cols[] = {
-	    {"ITEM", "item", 0},    {"OBSERVATION", "observation_id", 0}, {"OBSERVED", "observed_at", 0},
+	    {"ITEM", "item", 0},    {"OBSERVATION", "observation_id", 0}, {"OBSERVED", "observed_on", 0},
 	    {"PLACE", "place", 30}, {"ACTOR", "actor_name", 24},          {"WHY", "why", 0},
 	    {NULL, NULL, 0}};
 	static const cli_column finding_cols[] = {

@@ -71,7 +71,7 @@ def inspection():
 
 
 def recovery():
-    return {"kind": "cache_recovery", "observed_at": day(-5),
+    return {"kind": "cache_recovery", "observed_at": day(-5) + "T14:10:00+01:00",
             "place": {"name": "Ouanda Djallé road", "admin_area": "Vakaga", "country": "CF"},
             "unit": "MINUSCA embargo cell", "officer": "B. Ndiaye", "reference": "MON-OBS-2",
             "actor": {"kind": "armed_group", "name": "Front populaire du Nord", "country": "CF"},
@@ -189,6 +189,8 @@ def test(tap):
     rc, text, _ = human("observation", "list")
     tap.ok(rc == 0 and "Vakaga" in text and "Ouham" in text and "OBSERVED" in text, "the list reads as a table",
            text)
+    tap.ok(day(-5) + " " in text and day(-20) + " " in text and "T14:10" not in text,
+           "OBSERVED is the date alone, for a date and time recorded as for a date", text)
 
     # ---- an item becomes a trace request ----
     details = write("details.json", {"requesting": {"state": "CF", "agency": "MINUSCA embargo cell",
