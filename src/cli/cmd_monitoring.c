@@ -603,7 +603,7 @@ static void print_by(const char *title, const json_t *list)
 	                                  {"COUNT", "count", 0},
 	                                  {"FIRST SEEN", "first_seen", 0},
 	                                  {"LAST SEEN", "last_seen", 0},
-	                                  {"OBSERVATIONS", "observations", 40},
+	                                  {"OBSERVATIONS", "observations", 0},
 	                                  {NULL, NULL, 0}};
 	static const cli_column compared[] = {{"KEY", "key", 30},
 	                                      {"COUNT", "count", 0},
@@ -611,23 +611,67 @@ static void print_by(const char *title, const json_t *list)
 	                                      {"LAST SEEN", "last_seen", 0},
 	                                      {"IMPORTS", "imports", 0},
 	                                      {"LAWFUL IMPORT", "lawful_import", 0},
-	                                      {"OBSERVATIONS", "observations", 40},
+	                                      {"OBSERVATIONS", "observations", 0},
 	                                      {NULL, NULL, 0}};
-	if (json_array_size(list))
-		cli_print_list(title, json_object_get(json_array_get(list, 0), "lawful_import") ? compared : cols,
-		               list);
+	if (!json_array_size(list))
+		return;
+	/* the observations behind a figure counted: their ids do not fit a
+	 * column (print_profile says where they are) */
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(list, i, r)
+	{
+		json_t *c = json_deep_copy(r);
+		const json_t *ids = json_object_get(r, "observations");
+		if (json_is_array(ids))
+			json_object_set_new(c, "observations", json_integer((json_int_t)json_array_size(ids)));
+		json_array_append_new(rows, c);
+	}
+	cli_print_list(title, json_object_get(json_array_get(list, 0), "lawful_import") ? compared : cols, rows);
+	json_decref(rows);
+}
+
+/* `s` as one shell word (as it is when safe, else in single quotes, a quote
+ * inside as '\'') into `buf`:
+ * a command printed for the user to copy. */
+static const char *shell_word(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+	if (cap < 3)
+		return "";
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s)) {
+		snprintf(buf, cap, "%s", s);
+		return buf;
+	}
+	buf[n++] = '\'';
+	for (; *s && n + 5 < cap; s++) {
+		if (*s == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	return buf;
 }
 
 static void print_profile(const json_t *p)
 {
 	const json_t *w = json_object_get(p, "weapons"), *am = json_object_get(p, "ammunition");
-	if (*cli_text(p, "actor"))
+	bool actor = *cli_text(p, "actor");
+	if (actor)
 		printf("actor %s\n", cli_text(p, "actor"));
 	else
 		printf("country %s\n", cli_text(p, "country"));
-	printf("observations %lld, first seen %s, last seen %s\n",
-	       (long long)json_integer_value(json_object_get(p, "observations")), cli_text(p, "first_seen"),
-	       cli_text(p, "last_seen"));
+	long long seen = (long long)json_integer_value(json_object_get(p, "observations"));
+	if (!seen || !*cli_text(p, "first_seen"))
+		printf("observations %lld, never seen\n", seen);
+	else
+		printf("observations %lld, first seen %s, last seen %s\n", seen, cli_text(p, "first_seen"),
+		       cli_text(p, "last_seen"));
 	printf("weapons %lld, rounds %lld\n", (long long)json_integer_value(json_object_get(w, "total")),
 	       (long long)json_integer_value(json_object_get(am, "rounds")));
 	print_by("weapons by category", json_object_get(w, "by_category"));
@@ -644,6 +688,20 @@ static void print_profile(const json_t *p)
 	                                           {"ROUNDS", "rounds", 0},
 	                                           {NULL, NULL, 0}};
 	cli_print_list("timeline", timeline_cols, json_object_get(p, "timeline"));
+	if (seen) {
+		/* where the ids counted in OBSERVATIONS are, as commands to copy */
+		char word[600];
+		const char *who = shell_word(cli_text(p, actor ? "actor" : "country"), word, sizeof word);
+		printf("\nthe observations behind each figure, by id: wam --json profile %s %s%s (each row's "
+		       "observations); the observations: wam observation list --%s %s\n",
+		       actor ? "actor" : "country", who,
+		       !actor && json_object_get(
+		                     json_array_get(json_object_get(json_object_get(p, "weapons"), "by_category"), 0),
+		                     "lawful_import")
+		           ? " --compare-imports"
+		           : "",
+		       actor ? "actor" : "country", who);
+	}
 }
 
 static const cli_view profile_view = {NULL, NULL, print_profile};

@@ -266,6 +266,15 @@ def test(tap):
            "in CF, assault rifles were never lawfully imported", cats)
     rc, text, _ = human("profile", "country", "CF", "--compare-imports")
     tap.ok(rc == 0 and "LAWFUL IMPORT" in text and "timeline" in text, "the country profile reads as tables", text)
+    rc, text, _ = human("profile", "actor", "Front populaire du Nord")
+    tap.ok(rc == 0 and "…" not in text and "OBSERVATIONS" in text
+           and "wam --json profile actor 'Front populaire du Nord'" in text
+           and "wam observation list --actor 'Front populaire du Nord'" in text,
+           "the actor's profile cuts no id: each figure's observations counted, and the commands that list them "
+           "(the name quoted)", text)
+    rc, text, _ = human("profile", "actor", "Nobody at all")
+    tap.ok(rc == 0 and "observations 0, never seen" in text and "first seen ," not in text,
+           "an actor never observed: 'never seen', no empty dates", text)
     rep = reg.wam("report", "committee", "--from", f"{YEAR - 1}-01-01", "--to", day(0), "--regime", "car")
     tap.eq([x["id"] for x in rep.get("findings", [])], [fid], "the committee report lists the period's finding")
     rc, _, e = human("report", "committee", "--from", f"{YEAR - 1}-01-01", "--to", day(0), "--html", "--out",
