@@ -740,6 +740,9 @@ static void print_pack(const json_t *p)
 	       (long long)json_integer_value(json_object_get(p, "files")),
 	       (long long)json_integer_value(json_object_get(p, "bytes")), cli_text(p, "manifest_hash"),
 	       json_is_true(json_object_get(p, "redacted")) ? ", sources redacted" : "");
+	if (!json_is_true(json_object_get(p, "redacted")))
+		printf("note: the pack carries the sources' identities, refs and descriptions as you may see them: "
+		       "for the cell's own use; for a Panel or anyone else, make it with --redact-sources\n");
 }
 
 static int call_evidence_pack(wam_db *db, json_t **out, const cli_args *a, json_t *in)

@@ -295,6 +295,11 @@ def test(tap):
     tap.eq(stat.S_IMODE(os.stat(pack).st_mode) if raw else None, 0o600, "... owner-only")
     tap.ok(raw and IDENTITY.encode() not in raw and IDENTITY_2.encode() not in raw and b"SRC-01" not in raw,
            "the redacted pack holds neither identity nor ref")
+    rc, text, e = human("evidence", "pack", fid, "--out", reg.path("full.wep"), user="amina")
+    tap.ok(rc == 0 and "sources' identities" in text and "--redact-sources" in text,
+           "a pack made without --redact-sources says it carries the sources' identities", text, e)
+    rc, text, e = human("evidence", "pack", fid, "--out", reg.path("red.wep"), "--redact-sources", user="amina")
+    tap.ok(rc == 0 and "sources redacted" in text and "identities" not in text, "... a redacted one does not", text)
     rc, v, e = as_user("jonas", "evidence", "verify", pack)
     tap.ok(rc == 0 and (v or {}).get("valid") is True, "wam evidence verify: valid (exit 0)", v, e)
     rc, text, _ = human("evidence", "verify", pack)
