@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "wam/monitoring.h"
@@ -822,9 +823,21 @@ static int cmd_report_committee(const cli_env *env, const cli_args *a)
 	const char *to = cli_opt(a, "out");
 	if (env->json)
 		rc = cli_write_json(env, report, to);
-	else if (cli_flag(a, "html") || to)
+	else if (cli_flag(a, "html") || to) {
 		rc = cli_write_file(env, to, write_report_html, report);
-	else {
+		/* written to a file: say what, so that a silent success is not
+		 * taken for nothing done */
+		struct stat st;
+		if (!rc && to && strcmp(to, "-") && !stat(to, &st))
+			printf("%s: the report to the committee, %s to %s%s%s, as a printable page (HTML, %lld bytes): "
+			       "%lld observations, %zu findings\n",
+			       to, cli_text(report, "from"), cli_text(report, "to"),
+			       *cli_text(report, "regime") ? ", regime " : "", cli_text(report, "regime"),
+			       (long long)st.st_size,
+			       (long long)json_integer_value(
+			           json_object_get(json_object_get(report, "observations"), "total")),
+			       json_array_size(json_object_get(report, "findings")));
+	} else {
 		const json_t *o = json_object_get(report, "observations"), *w = json_object_get(report, "weapons");
 		const json_t *am = json_object_get(report, "ammunition");
 		printf("report to the committee, %s to %s%s%s\n", cli_text(report, "from"), cli_text(report, "to"),

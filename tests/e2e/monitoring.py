@@ -277,8 +277,10 @@ def test(tap):
            "an actor never observed: 'never seen', no empty dates", text)
     rep = reg.wam("report", "committee", "--from", f"{YEAR - 1}-01-01", "--to", day(0), "--regime", "car")
     tap.eq([x["id"] for x in rep.get("findings", [])], [fid], "the committee report lists the period's finding")
-    rc, _, e = human("report", "committee", "--from", f"{YEAR - 1}-01-01", "--to", day(0), "--html", "--out",
-                     reg.path("report.html"))
+    rc, said, e = human("report", "committee", "--from", f"{YEAR - 1}-01-01", "--to", day(0), "--html", "--out",
+                        reg.path("report.html"))
+    tap.ok(said.startswith(reg.path("report.html") + ": the report to the committee") and "HTML" in said,
+           "report committee --out says what it wrote", said, e)
     html = open(reg.path("report.html"), encoding="utf-8").read() if os.path.exists(reg.path("report.html")) else ""
     tap.ok(rc == 0 and "<html" in html.lower() and "Front populaire du Nord" in html,
            "--html --out writes the printable page", e)
