@@ -2,6 +2,7 @@
 # `make run`: creates the demo registry if there is none, walks through the
 # command line on it (every command shown is run for real), then serves the
 # API and the web console, creating an administrator the first time.
+# Run from the repository root (WAM=build/wam by default), or give WAM=/path/to/wam.
 set -euo pipefail
 WAM=${WAM:-build/wam}
 DB=${DB:-wam.db}
@@ -9,7 +10,20 @@ ITEMS=${ITEMS:-100000}
 LISTEN=${LISTEN:-127.0.0.1:8080}
 export WAM_DB=$DB
 
-step() { printf '\n\033[1m$ wam %s\033[0m\n' "$*"; "$WAM" "$@"; }
+# each step shown as a line to copy: a word with a space, a quote or a
+# character the shell reads (? * ( ) ...) is shown in single quotes
+step() {
+  local shown='' a q="'"
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9._/:=@+,-]+$ ]]; then
+      shown+=" $a"
+    else
+      shown+=" '${a//$q/$q\\$q$q}'"
+    fi
+  done
+  printf '\n\033[1m$ wam%s\033[0m\n' "$shown"
+  "$WAM" "$@"
+}
 
 if [ ! -f "$DB" ]; then
   echo "creating a demo registry of $ITEMS weapons in $DB ..."

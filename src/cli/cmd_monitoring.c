@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "wam/monitoring.h"
@@ -33,10 +34,15 @@ static const char *place_text(const json_t *p, char *buf, size_t cap)
 }
 
 /* A copy of `o` with nested members a table or a record shows as words:
- * place as its text, actor as its name, `country` and `area` of the place. */
+ * place as its text, actor as its name, `country` and `area` of the place,
+ * `observed_on` the date of observed_at (a date or a date and time as
+ * recorded): one form in a column, so that newest first reads as such. */
 static json_t *flat(const json_t *o)
 {
 	json_t *c = json_deep_copy(o);
+	const char *at = cli_text(o, "observed_at");
+	if (*at)
+		json_object_set_new(c, "observed_on", json_stringn(at, strnlen(at, 10)));
 	const json_t *place = json_object_get(o, "place"), *actor = json_object_get(o, "actor");
 	char buf[512];
 	if (json_is_object(place)) {
@@ -88,7 +94,7 @@ static void print_flat_rows(const char *title, const cli_column *cols, const jso
 }
 
 static const cli_column observation_cols[] = {
-    {"ID", "id", 0},           {"OBSERVED", "observed_at", 0}, {"KIND", "kind", 0},       {"COUNTRY", "country", 0},
+    {"ID", "id", 0},           {"OBSERVED", "observed_on", 0}, {"KIND", "kind", 0},       {"COUNTRY", "country", 0},
     {"AREA", "area", 20},      {"ACTOR", "actor_name", 28},    {"WEAPONS", "weapons", 0}, {"ROUNDS", "rounds", 0},
     {"SOURCES", "sources", 0}, {"FINDINGS", "findings", 0},    {"LINKS", "links", 0},     {NULL, NULL, 0}};
 
@@ -208,7 +214,7 @@ static void print_observation(const json_t *o)
 	                                        {"CLASS", "class", 0},    {"SCORE", "score", 0},
 	                                        {NULL, NULL, 0}};
 	static const cli_column link_cols[] = {
-	    {"ITEM", "item", 0},    {"OBSERVATION", "observation_id", 0}, {"OBSERVED", "observed_at", 0},
+	    {"ITEM", "item", 0},    {"OBSERVATION", "observation_id", 0}, {"OBSERVED", "observed_on", 0},
 	    {"PLACE", "place", 30}, {"ACTOR", "actor_name", 24},          {"WHY", "why", 0},
 	    {NULL, NULL, 0}};
 	static const cli_column finding_cols[] = {
@@ -598,7 +604,7 @@ static void print_by(const char *title, const json_t *list)
 	                                  {"COUNT", "count", 0},
 	                                  {"FIRST SEEN", "first_seen", 0},
 	                                  {"LAST SEEN", "last_seen", 0},
-	                                  {"OBSERVATIONS", "observations", 40},
+	                                  {"OBSERVATIONS", "observations", 0},
 	                                  {NULL, NULL, 0}};
 	static const cli_column compared[] = {{"KEY", "key", 30},
 	                                      {"COUNT", "count", 0},
@@ -606,23 +612,67 @@ static void print_by(const char *title, const json_t *list)
 	                                      {"LAST SEEN", "last_seen", 0},
 	                                      {"IMPORTS", "imports", 0},
 	                                      {"LAWFUL IMPORT", "lawful_import", 0},
-	                                      {"OBSERVATIONS", "observations", 40},
+	                                      {"OBSERVATIONS", "observations", 0},
 	                                      {NULL, NULL, 0}};
-	if (json_array_size(list))
-		cli_print_list(title, json_object_get(json_array_get(list, 0), "lawful_import") ? compared : cols,
-		               list);
+	if (!json_array_size(list))
+		return;
+	/* the observations behind a figure counted: their ids do not fit a
+	 * column (print_profile says where they are) */
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(list, i, r)
+	{
+		json_t *c = json_deep_copy(r);
+		const json_t *ids = json_object_get(r, "observations");
+		if (json_is_array(ids))
+			json_object_set_new(c, "observations", json_integer((json_int_t)json_array_size(ids)));
+		json_array_append_new(rows, c);
+	}
+	cli_print_list(title, json_object_get(json_array_get(list, 0), "lawful_import") ? compared : cols, rows);
+	json_decref(rows);
+}
+
+/* `s` as one shell word (as it is when safe, else in single quotes, a quote
+ * inside as '\'') into `buf`:
+ * a command printed for the user to copy. */
+static const char *shell_word(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+	if (cap < 3)
+		return "";
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s)) {
+		snprintf(buf, cap, "%s", s);
+		return buf;
+	}
+	buf[n++] = '\'';
+	for (; *s && n + 5 < cap; s++) {
+		if (*s == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+	return buf;
 }
 
 static void print_profile(const json_t *p)
 {
 	const json_t *w = json_object_get(p, "weapons"), *am = json_object_get(p, "ammunition");
-	if (*cli_text(p, "actor"))
+	bool actor = *cli_text(p, "actor");
+	if (actor)
 		printf("actor %s\n", cli_text(p, "actor"));
 	else
 		printf("country %s\n", cli_text(p, "country"));
-	printf("observations %lld, first seen %s, last seen %s\n",
-	       (long long)json_integer_value(json_object_get(p, "observations")), cli_text(p, "first_seen"),
-	       cli_text(p, "last_seen"));
+	long long seen = (long long)json_integer_value(json_object_get(p, "observations"));
+	if (!seen || !*cli_text(p, "first_seen"))
+		printf("observations %lld, never seen\n", seen);
+	else
+		printf("observations %lld, first seen %s, last seen %s\n", seen, cli_text(p, "first_seen"),
+		       cli_text(p, "last_seen"));
 	printf("weapons %lld, rounds %lld\n", (long long)json_integer_value(json_object_get(w, "total")),
 	       (long long)json_integer_value(json_object_get(am, "rounds")));
 	print_by("weapons by category", json_object_get(w, "by_category"));
@@ -639,6 +689,20 @@ static void print_profile(const json_t *p)
 	                                           {"ROUNDS", "rounds", 0},
 	                                           {NULL, NULL, 0}};
 	cli_print_list("timeline", timeline_cols, json_object_get(p, "timeline"));
+	if (seen) {
+		/* where the ids counted in OBSERVATIONS are, as commands to copy */
+		char word[600];
+		const char *who = shell_word(cli_text(p, actor ? "actor" : "country"), word, sizeof word);
+		printf("\nthe observations behind each figure, by id: wam --json profile %s %s%s (each row's "
+		       "observations); the observations: wam observation list --%s %s\n",
+		       actor ? "actor" : "country", who,
+		       !actor && json_object_get(
+		                     json_array_get(json_object_get(json_object_get(p, "weapons"), "by_category"), 0),
+		                     "lawful_import")
+		           ? " --compare-imports"
+		           : "",
+		       actor ? "actor" : "country", who);
+	}
 }
 
 static const cli_view profile_view = {NULL, NULL, print_profile};
@@ -677,6 +741,9 @@ static void print_pack(const json_t *p)
 	       (long long)json_integer_value(json_object_get(p, "files")),
 	       (long long)json_integer_value(json_object_get(p, "bytes")), cli_text(p, "manifest_hash"),
 	       json_is_true(json_object_get(p, "redacted")) ? ", sources redacted" : "");
+	if (!json_is_true(json_object_get(p, "redacted")))
+		printf("note: the pack carries the sources' identities, refs and descriptions as you may see them: "
+		       "for the cell's own use; for a Panel or anyone else, make it with --redact-sources\n");
 }
 
 static int call_evidence_pack(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -756,9 +823,21 @@ static int cmd_report_committee(const cli_env *env, const cli_args *a)
 	const char *to = cli_opt(a, "out");
 	if (env->json)
 		rc = cli_write_json(env, report, to);
-	else if (cli_flag(a, "html") || to)
+	else if (cli_flag(a, "html") || to) {
 		rc = cli_write_file(env, to, write_report_html, report);
-	else {
+		/* written to a file: say what, so that a silent success is not
+		 * taken for nothing done */
+		struct stat st;
+		if (!rc && to && strcmp(to, "-") && !stat(to, &st))
+			printf("%s: the report to the committee, %s to %s%s%s, as a printable page (HTML, %lld bytes): "
+			       "%lld observations, %zu findings\n",
+			       to, cli_text(report, "from"), cli_text(report, "to"),
+			       *cli_text(report, "regime") ? ", regime " : "", cli_text(report, "regime"),
+			       (long long)st.st_size,
+			       (long long)json_integer_value(
+			           json_object_get(json_object_get(report, "observations"), "total")),
+			       json_array_size(json_object_get(report, "findings")));
+	} else {
 		const json_t *o = json_object_get(report, "observations"), *w = json_object_get(report, "weapons");
 		const json_t *am = json_object_get(report, "ammunition");
 		printf("report to the committee, %s to %s%s%s\n", cli_text(report, "from"), cli_text(report, "to"),

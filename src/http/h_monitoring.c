@@ -42,7 +42,7 @@ void h_observations_list(wam_request *r)
 	                            .limit = (int)limit};
 	json_t *out = NULL;
 	int rc = wam_monitoring_observation_list(r->db, &out, &f);
-	reply_result(r, rc, 200, &out);
+	reply_query_result(r, rc, 200, &out);
 }
 
 /* The library opens the sources' identities the caller may see and logs
@@ -92,7 +92,7 @@ void h_findings_list(wam_request *r)
 {
 	json_t *out = NULL;
 	int rc = wam_monitoring_finding_list(r->db, &out, request_query(r, "state"), request_query(r, "regime"));
-	reply_result(r, rc, 200, &out);
+	reply_query_result(r, rc, 200, &out);
 }
 
 void h_finding_get(wam_request *r)
@@ -173,7 +173,7 @@ void h_profile_actor(wam_request *r)
 	}
 	json_t *out = NULL;
 	int rc = wam_monitoring_profile_actor(r->db, &out, name);
-	reply_result(r, rc, 200, &out);
+	reply_query_result(r, rc, 200, &out);
 }
 
 void h_profile_country(wam_request *r)
@@ -244,7 +244,7 @@ void h_evidence_verify(wam_request *r)
 	json_t *out = NULL;
 	int rc =
 	    wam_monitoring_evidence_verify(r->db, &out, NULL, r->body, r->body_len, request_query(r, "public_key"));
-	reply_result(r, rc, 200, &out);
+	reply_query_result(r, rc, 200, &out);
 }
 
 /* ---- the report to a committee ---- */
@@ -266,7 +266,7 @@ void h_report_committee(wam_request *r)
 	json_t *report = NULL;
 	int rc = wam_monitoring_committee_report(r->db, &report, request_query(r, "regime"), from, to);
 	if (rc || !format || !strcmp(format, "json")) {
-		reply_result(r, rc, 200, &report);
+		reply_query_result(r, rc, 200, &report);
 		return;
 	}
 	reply_written(r, report, wam_monitoring_committee_report_html, "text/html; charset=utf-8", NULL);

@@ -90,6 +90,11 @@ void reply_wam(wam_request *r, int rc);
  * because a call and its output in one argument list are read in no set
  * order.) */
 void reply_result(wam_request *r, int rc, int status, json_t **out);
+/* As reply_result, but a refusal (WAM_EINVAL) naming a query parameter the
+ * request carries is 400 naming it, as the parameters a handler checks
+ * itself (request_query_int ...): a bad query value answers 400 whichever
+ * checks it, a bad body field 422 (docs/api.md). */
+void reply_query_result(wam_request *r, int rc, int status, json_t **out);
 /* Answers with bytes (copied) of `type`. */
 void reply_bytes(wam_request *r, int status, const char *type, const void *p, size_t n);
 /* Answers 200 with what `write` makes of `doc` (a library's CSV or HTML

@@ -124,6 +124,18 @@ void reply_wam(wam_request *r, int rc)
 		reply_header(r, "WWW-Authenticate", "Bearer realm=\"wam\"");
 }
 
+void reply_query_result(wam_request *r, int rc, int status, json_t **out)
+{
+	const wam_error *e = wam_error_last();
+	if (rc == WAM_EINVAL && e->field[0] && request_query(r, e->field)) {
+		json_decref(*out);
+		*out = NULL;
+		reply_wam_error(r, 400, rc, e);
+		return;
+	}
+	reply_result(r, rc, status, out);
+}
+
 json_t *request_json(wam_request *r)
 {
 	const char *type = request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);

@@ -145,12 +145,10 @@ def test(tap):
     resp = srv.get("/api/v1/observations" + q(limit=1), **jonas)
     tap.eq(len(resp.json or []), 1, "limit=1: one")
     refused(srv.get("/api/v1/observations" + q(limit="all"), **jonas), 400, "limit", "limit=all")
-    resp = srv.get("/api/v1/observations" + q(kind="picnic"), **jonas)
-    tap.ok(resp.status in (400, 422) and resp.error().get("field") == "kind", "kind=picnic is refused naming kind",
-           repr(resp))
-    resp = srv.get("/api/v1/observations" + q(since="yesterday"), **jonas)
-    tap.ok(resp.status in (400, 422) and resp.error().get("field") == "since", "since=yesterday: naming since",
-           repr(resp))
+    # a query value the library refuses is 400 as one the route checks itself
+    refused(srv.get("/api/v1/observations" + q(kind="picnic"), **jonas), 400, "kind", "kind=picnic")
+    refused(srv.get("/api/v1/observations" + q(since="yesterday"), **jonas), 400, "since", "since=yesterday")
+    refused(srv.get("/api/v1/observations" + q(until="2026-13-40"), **jonas), 400, "until", "until=2026-13-40")
 
     # ---- trace in one step ----
     details = {"requesting": {"state": "CF", "agency": "MINUSCA embargo cell", "contact": {"name": "A. Diallo"}},
@@ -206,9 +204,7 @@ def test(tap):
     tap.eq(resp.status, 409, "a reported finding is frozen", repr(resp))
     resp = srv.get("/api/v1/findings" + q(state="reported"), **jonas)
     tap.eq([x["id"] for x in resp.json or []], [fid], "GET /findings?state=reported")
-    resp = srv.get("/api/v1/findings" + q(state="maybe"), **jonas)
-    tap.ok(resp.status in (400, 422) and resp.error().get("field") == "state", "state=maybe: naming state",
-           repr(resp))
+    refused(srv.get("/api/v1/findings" + q(state="maybe"), **jonas), 400, "state", "state=maybe")
 
     # ---- profiles and the report ----
     resp = srv.get("/api/v1/profiles/actors" + q(name="Front populaire du Nord"), **jonas)
@@ -228,6 +224,8 @@ def test(tap):
            and b"<html" in resp.body.lower(), "format=html: a printable page", repr(resp))
     refused(srv.get("/api/v1/reports/committee" + q(to=day(0)), **jonas), 400, "from", "a report without from")
     refused(srv.get("/api/v1/reports/committee" + q(format="pdf", **period), **jonas), 400, "format", "format=pdf")
+    refused(srv.get("/api/v1/reports/committee" + q(**{"from": day(0), "to": day(-60)}), **jonas), 400, "from",
+            "a period the wrong way round")
 
     # ---- the evidence pack ----
     left = set(glob.glob(reg.db + "*"))
@@ -255,6 +253,8 @@ def test(tap):
         tap.ok(resp.status == 200 and resp.json.get("valid") is False
                and any(p.get("file") == "finding.json" for p in resp.json.get("problems", [])),
                "a byte of finding.json changed: 200, not valid, naming finding.json", repr(resp))
+    refused(srv.post("/api/v1/evidence-packs/verify" + q(public_key="zz"), pack, ctype="application/x-tar", **jonas),
+            400, "public_key", "public_key=zz")
     resp = srv.post("/api/v1/evidence-packs/verify", b"not a tar archive", ctype="application/x-tar", **jonas)
     tap.ok(resp.status == 422 and not error_shape(resp), "what is no pack: 422", repr(resp))
     resp = srv.post("/api/v1/evidence-packs/verify", {"pack": "x"}, **jonas)

@@ -13,10 +13,15 @@ is reported to the Panel and frozen. An item seen becomes a trace request
 in one step. Profiles of the armed group and of the country; the committee
 report as JSON and as a printable page; an evidence pack with the sources
 redacted carries no identity, verifies, and names the file once a byte of
-it is changed. Every group named without its verb lists its verbs.
+it is changed. Every group named without its verb lists its verbs. Every
+JSON example of docs/examples/monitoring/ is recorded exactly as shipped, its
+photos by file from beside it, so that the examples cannot drift.
 """
 import base64
 import datetime
+import glob
+import hashlib
+import json
 import os
 import sqlite3
 import stat
@@ -27,6 +32,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from http_lib import Registry, cli_error, main  # noqa: E402
 
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "examples", "monitoring")
 TODAY = datetime.date.today()
 YEAR = TODAY.year
 
@@ -65,7 +71,7 @@ def inspection():
 
 
 def recovery():
-    return {"kind": "cache_recovery", "observed_at": day(-5),
+    return {"kind": "cache_recovery", "observed_at": day(-5) + "T14:10:00+01:00",
             "place": {"name": "Ouanda Djallé road", "admin_area": "Vakaga", "country": "CF"},
             "unit": "MINUSCA embargo cell", "officer": "B. Ndiaye", "reference": "MON-OBS-2",
             "actor": {"kind": "armed_group", "name": "Front populaire du Nord", "country": "CF"},
@@ -183,6 +189,8 @@ def test(tap):
     rc, text, _ = human("observation", "list")
     tap.ok(rc == 0 and "Vakaga" in text and "Ouham" in text and "OBSERVED" in text, "the list reads as a table",
            text)
+    tap.ok(day(-5) + " " in text and day(-20) + " " in text and "T14:10" not in text,
+           "OBSERVED is the date alone, for a date and time recorded as for a date", text)
 
     # ---- an item becomes a trace request ----
     details = write("details.json", {"requesting": {"state": "CF", "agency": "MINUSCA embargo cell",
@@ -258,10 +266,21 @@ def test(tap):
            "in CF, assault rifles were never lawfully imported", cats)
     rc, text, _ = human("profile", "country", "CF", "--compare-imports")
     tap.ok(rc == 0 and "LAWFUL IMPORT" in text and "timeline" in text, "the country profile reads as tables", text)
+    rc, text, _ = human("profile", "actor", "Front populaire du Nord")
+    tap.ok(rc == 0 and "…" not in text and "OBSERVATIONS" in text
+           and "wam --json profile actor 'Front populaire du Nord'" in text
+           and "wam observation list --actor 'Front populaire du Nord'" in text,
+           "the actor's profile cuts no id: each figure's observations counted, and the commands that list them "
+           "(the name quoted)", text)
+    rc, text, _ = human("profile", "actor", "Nobody at all")
+    tap.ok(rc == 0 and "observations 0, never seen" in text and "first seen ," not in text,
+           "an actor never observed: 'never seen', no empty dates", text)
     rep = reg.wam("report", "committee", "--from", f"{YEAR - 1}-01-01", "--to", day(0), "--regime", "car")
     tap.eq([x["id"] for x in rep.get("findings", [])], [fid], "the committee report lists the period's finding")
-    rc, _, e = human("report", "committee", "--from", f"{YEAR - 1}-01-01", "--to", day(0), "--html", "--out",
-                     reg.path("report.html"))
+    rc, said, e = human("report", "committee", "--from", f"{YEAR - 1}-01-01", "--to", day(0), "--html", "--out",
+                        reg.path("report.html"))
+    tap.ok(said.startswith(reg.path("report.html") + ": the report to the committee") and "HTML" in said,
+           "report committee --out says what it wrote", said, e)
     html = open(reg.path("report.html"), encoding="utf-8").read() if os.path.exists(reg.path("report.html")) else ""
     tap.ok(rc == 0 and "<html" in html.lower() and "Front populaire du Nord" in html,
            "--html --out writes the printable page", e)
@@ -278,6 +297,11 @@ def test(tap):
     tap.eq(stat.S_IMODE(os.stat(pack).st_mode) if raw else None, 0o600, "... owner-only")
     tap.ok(raw and IDENTITY.encode() not in raw and IDENTITY_2.encode() not in raw and b"SRC-01" not in raw,
            "the redacted pack holds neither identity nor ref")
+    rc, text, e = human("evidence", "pack", fid, "--out", reg.path("full.wep"), user="amina")
+    tap.ok(rc == 0 and "sources' identities" in text and "--redact-sources" in text,
+           "a pack made without --redact-sources says it carries the sources' identities", text, e)
+    rc, text, e = human("evidence", "pack", fid, "--out", reg.path("red.wep"), "--redact-sources", user="amina")
+    tap.ok(rc == 0 and "sources redacted" in text and "identities" not in text, "... a redacted one does not", text)
     rc, v, e = as_user("jonas", "evidence", "verify", pack)
     tap.ok(rc == 0 and (v or {}).get("valid") is True, "wam evidence verify: valid (exit 0)", v, e)
     rc, text, _ = human("evidence", "verify", pack)
@@ -300,12 +324,52 @@ def test(tap):
     rc, _, e = reg.run("evidence", "verify", reg.path("inspection.json"), check=False)
     tap.eq(rc, 2, "what is no evidence pack is refused as bad input", e)
 
+    # ---- the shipped examples, verbatim ----
+    examples(tap)
+
     # ---- groups and usage ----
     for group in ("observation", "finding", "profile", "evidence"):
         rc, _, e = human(group)
         tap.ok(rc == 2 and f"wam {group} " in e, f"wam {group} without a verb lists its verbs", e)
     rc, out, e = reg.run("verify", check=False)
     tap.eq(rc, 0, "the ledger verifies", e)
+
+
+def examples(tap):
+    """Each JSON file of docs/examples/monitoring/ recorded as it stands, by a
+    monitor of a fresh registry, from its own directory (its photos named by
+    file beside it): an observation with `observation add --from`. A JSON
+    example of another kind fails here until this test records it too."""
+    ex = Registry()
+    ex.run("init", "--country", "CF")
+    ex.user("amina", "monitor", PW["amina"])
+    files = sorted(glob.glob(os.path.join(EXAMPLES, "*.json")))
+    tap.ok(files, "docs/examples/monitoring/ holds JSON examples", EXAMPLES)
+    for path in files:
+        name = os.path.basename(path)
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        if "observed_at" not in doc:
+            tap.ok(False, f"example {name} is recorded by this test (an observation is the only kind it knows)")
+            continue
+        rc, obs, e = ex.run("--as", "amina", "--password-stdin", "observation", "add", "--from", path,
+                            stdin=PW["amina"] + "\n", check=False)
+        tap.eq(rc, 0, f"example {name}: wam observation add --from records it as shipped", e)
+        if rc:
+            continue
+        # every photo named by file is stored, by the hash of the file shipped
+        want, got = [], []
+        lists = [doc.get("photos", [])] + [x.get("photos", []) for x in doc.get("items", []) + doc.get("documents", [])]
+        kept = [obs.get("photos", [])] + [x.get("photos", []) for x in obs.get("items", []) + obs.get("documents", [])]
+        for named, stored in zip(lists, kept):
+            for p, h in zip(named, stored):
+                with open(os.path.join(EXAMPLES, p["file"]), "rb") as f:
+                    want.append(hashlib.sha256(f.read()).hexdigest())
+                got.append(h["hash"] if isinstance(h, dict) else h)
+        tap.ok(want and got == want, f"example {name}: each photo file beside it stored by its hash", got, want)
+        tap.eq(len(obs.get("items", [])), len(doc.get("items", [])), f"example {name}: every item recorded")
+    rc, _, e = ex.run("verify", check=False)
+    tap.eq(rc, 0, "the examples' registry verifies", e)
 
 
 if __name__ == "__main__":
