@@ -251,6 +251,14 @@ test('a draft finding is not corroborated on one source; linked to independent e
     assert.equal(rule.holds, false, 'the demo\'s draft rests on one source');
     assert.equal(await verdict.getAttribute('data-holds'), 'false', 'the verdict is the server\'s');
     assert.equal((await page.getByTestId('verdict-message').innerText()).trim(), rule.message, 'in the server\'s words');
+    // the sources it set aside, as the server names them, one line each
+    assert.ok(Array.isArray(rule.set_aside), 'the verdict names the sources it set aside');
+    assert.equal(await page.locator('[data-testid="set-aside"] li').count(), rule.set_aside.length, 'each source set aside, no more');
+    for (const s of rule.set_aside) {
+      const line = page.locator(`[data-testid="set-aside"] li[data-observation="${s.observation}"][data-why="${s.why}"]`);
+      assert.ok(await line.count() >= 1, `the source set aside as ${s.why} is listed`);
+      assert.ok(await line.first().locator(`a[href="#/observations/${enc(s.observation)}"]`).count() >= 1, 'with a link to its observation');
+    }
 
     // refused, and said so; still a draft
     await page.getByTestId('corroborate').click();
@@ -340,11 +348,29 @@ test("an actor's profile charts its observations over time and each figure leads
     await settle(page);
     assert.equal(await page.locator('main table.list tbody tr').count(), first.observations.length, 'the figure\'s observations, no more');
 
+    // a country's profile counts a weapon seen twice once: the demo's rifle
+    // BZ 47213 (Zastava), seen in Ouham-Pendé and again in Nana-Grébizi
+    await go(page, '#/profiles/country/CF');
+    const facts = page.getByTestId('profile-weapons');
+    await facts.waitFor();
+    const cf = await must(page, '/profiles/countries/CF');
+    assert.ok(cf.weapons.total < cf.weapons.sightings, 'fewer distinct weapons than sightings');
+    assert.equal(Number(await facts.getAttribute('data-total')), cf.weapons.total, 'the distinct weapons as the server counts them');
+    assert.equal(Number(await facts.getAttribute('data-sightings')), cf.weapons.sightings, 'and the sightings beside');
+    const zastava = cf.weapons.by_make.find((r) => /zastava/i.test(r.key));
+    assert.ok(zastava, 'the demo\'s Zastava rifle is in the profile');
+    assert.deepEqual([zastava.count, zastava.sightings, zastava.observations.length], [1, 2, 2], 'one rifle, seen twice in two observations');
+    const row = page.locator('#pr-make ~ .chart table tbody tr').filter({ hasText: /Zastava/ });
+    await row.evaluate((tr) => tr.closest('details')?.setAttribute('open', ''));
+    assert.equal((await row.locator('a[data-figure="pr-make"]').innerText()).trim(), '1', 'counted once');
+    assert.equal((await row.locator('[data-sightings="pr-make"]').innerText()).trim(), '2', 'seen twice');
+
     await go(page, '#/committee?from=2000-01-01');
     const report = page.getByTestId('committee-report');
     await report.waitFor();
     const api = await must(page, `/reports/committee?from=2000-01-01&to=${new Date().toISOString().slice(0, 10)}`);
     assert.equal(await page.getByTestId('report-finding').count(), api.findings.length, 'every finding of the period');
+    assert.ok((await page.getByTestId('report-weapons').innerText()).includes(String(api.weapons.sightings)), 'the weapons\' sightings beside the distinct count');
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('nav.nav').isVisible(), false, 'printed without the menu');
     assert.equal(await report.isVisible(), true, 'the report is printed');

@@ -149,7 +149,8 @@ function Bars({ rows }) {
 // share: false leaves out the share column (for figures that overlap);
 // fold: the table sits under a closed "numbers" disclosure; count heads the
 // numbers' column (weapons by default).
-export function BarChart({ rows, caption, head, cell, share = true, fold = false, count }) {
+// more: further columns of the numbers table, [[head, (row) => cell]].
+export function BarChart({ rows, caption, head, cell, share = true, fold = false, count, more = [] }) {
   // the same array from render to render, so the chart is drawn again only
   // when its rows change
   const bars = useMemo(() => rows.map((r) => ({ ...r, short: r.short || r.label })), [rows]);
@@ -157,12 +158,13 @@ export function BarChart({ rows, caption, head, cell, share = true, fold = false
   const total = rows.reduce((s, r) => s + r.value, 0);
   const table = html`<table class="numbers">
       <caption class="sr-only">${caption}</caption>
-      <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${count || t('common.count')}</th>${share && html`<th scope="col" class="num">${t('common.share')}</th>`}</tr></thead>
+      <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${count || t('common.count')}</th>${share && html`<th scope="col" class="num">${t('common.share')}</th>`}${more.map(([h]) => html`<th scope="col" class="num">${h}</th>`)}</tr></thead>
       <tbody>
         ${rows.map((r) => html`<tr key=${r.key}>
           <th scope="row"><span class=${'dot tone-' + (r.tone || 'plain')}></span><span dir="auto">${r.label}</span>${r.code && r.code !== r.label ? html` <code>${r.code}</code>` : ''}</th>
           <td class="num">${cell ? cell(r) : fmtNumber(r.value)}</td>
           ${share && html`<td class="num">${fmtShare(r.value, total)}</td>`}
+          ${more.map(([, c]) => html`<td class="num">${c(r)}</td>`)}
         </tr>`)}
       </tbody>
     </table>`;

@@ -68,7 +68,8 @@ export const YesNo = ({ yes }) => (yes ? t('common.yes') : t('common.no'));
 // The evidence rule R13's verdict for a finding, as the API computed it:
 // whether it holds, on which ground, the counts it found and its sentence.
 // The console never judges the evidence itself.
-export function Verdict({ rule }) {
+// name(id): an observation in words, for the sources the rule set aside.
+export function Verdict({ rule, name = () => '…' }) {
   if (!rule) return html`<p class="muted">${t('common.none')}</p>`;
   const said = messageText({ message: rule.message, message_id: rule.message_id, args: rule.args });
   return html`<div class=${'mon-verdict ' + (rule.holds ? 'holds' : 'fails')} data-testid="verdict" data-holds=${rule.holds ? 'true' : 'false'}>
@@ -80,6 +81,26 @@ export function Verdict({ rule }) {
       <li>${rule.physical ? t('mon.physical_yes') : t('mon.physical_no')}</li>
       <li>${rule.documentary ? t('mon.documentary_yes') : t('mon.documentary_no')}</li>
     </ul>
+    ${Array.isArray(rule.set_aside) && html`<${SetAside} rows=${rule.set_aside} name=${name} />`}
+  </div>`;
+}
+
+// The sources the rule did not count as independent, and why, as the
+// verdict names them (never judged again here): each a link to its
+// observation, the reason in the reader's words, a source counted already
+// named when it is the same one.
+const WHY = ['same_source', 'dependent', 'poorly_graded', 'no_ref_or_identity'];
+const sourceLink = (s, name) => html`<a href=${obsHref(s.observation)}>${t('mon.set_aside_source', { n: fmtNumber((s.source ?? 0) + 1), observation: '\u2068' + name(s.observation) + '\u2069' })}</a>`;
+
+function SetAside({ rows, name }) {
+  return html`<div class="mon-set-aside">
+    <h3>${t('mon.set_aside_title')}</h3>
+    ${rows.length === 0 ? html`<p class="muted">${t('mon.set_aside_none')}</p>` : html`<ul data-testid="set-aside">
+      ${rows.map((s) => html`<li key=${s.observation + '/' + s.source} data-why=${s.why} data-observation=${s.observation}>
+        ${sourceLink(s, name)}${s.ref ? html` (${t('mon.set_aside_ref', { ref: '' })}<bdi dir="auto" translate=${false}>${s.ref}</bdi>)` : ''}:
+        ${' '}${WHY.includes(s.why) ? t('mon.why_' + s.why) : s.why}${s.why === 'same_source' && s.with ? html` ${sourceLink(s.with, name)}` : ''}
+      </li>`)}
+    </ul>`}
   </div>`;
 }
 

@@ -23,10 +23,12 @@ const yearStart = () => today().slice(0, 4) + '-01-01';
 // typed: the keys are what people typed (makes), left untranslated.
 function Figures({ title, rows, keyText, count, typed }) {
   if (!rows?.length) return null;
+  // weapons and ammunition rows carry their sightings beside the count
+  const sighted = rows.some((r) => 'sightings' in r);
   return html`<table class="list mon-report-table">
     <caption>${title}</caption>
-    <thead><tr><th scope="col">${title}</th><th scope="col" class="num">${count}</th></tr></thead>
-    <tbody>${rows.map((r) => html`<tr key=${String(r.key)}><th scope="row"><bdi dir="auto" translate=${typed ? false : undefined}>${keyText(r.key)}</bdi></th><td class="num">${fmtNumber(r.count)}</td></tr>`)}</tbody>
+    <thead><tr><th scope="col">${title}</th><th scope="col" class="num">${count}</th>${sighted && html`<th scope="col" class="num">${t('mon.sightings')}</th>`}</tr></thead>
+    <tbody>${rows.map((r) => html`<tr key=${String(r.key)}><th scope="row"><bdi dir="auto" translate=${typed ? false : undefined}>${keyText(r.key)}</bdi></th><td class="num">${fmtNumber(r.count)}</td>${sighted && html`<td class="num">${fmtNumber(r.sightings ?? 0)}</td>`}</tr>`)}</tbody>
   </table>`;
 }
 
@@ -83,18 +85,19 @@ function Report({ r }) {
     <h3>${t('mon.summary')}</h3>
     <ul class="plain mon-summary">
       <li>${t('mon.n_observations', { n: fmtNumber(o.total ?? 0) })}</li>
-      <li>${t('mon.n_weapons', { n: fmtNumber(w.total ?? 0) })}</li>
-      <li>${t('mon.n_rounds', { n: fmtNumber(a.rounds ?? 0) })}</li>
+      <li data-testid="report-weapons">${t('mon.n_weapons_distinct', { n: fmtNumber(w.total ?? 0), s: fmtNumber(w.sightings ?? 0) })}</li>
+      <li>${t('mon.n_rounds_seen', { n: fmtNumber(a.rounds ?? 0) })}</li>
+      <li>${t('mon.n_lots_distinct', { n: fmtNumber(a.lots ?? 0) })}</li>
       <li>${t('mon.n_findings', { n: fmtNumber((r.findings || []).length) })}</li>
     </ul>
     <div class="mon-report-grid">
       <${Figures} title=${t('mon.by_kind')} rows=${o.by_kind} keyText=${(k) => label('obs_kind', k)} count=${t('mon.observations')} />
       <${Figures} title=${t('mon.by_area')} rows=${o.by_area} keyText=${(k) => (/^[A-Z]{2}$/.test(String(k)) ? countryName(k) : String(k))} count=${t('mon.observations')} />
-      <${Figures} title=${t('mon.by_category')} rows=${w.by_category} keyText=${(k) => label('category', k)} count=${t('mon.weapons')} />
-      <${Figures} title=${t('mon.by_make')} rows=${w.by_make} keyText=${asIs} count=${t('mon.weapons')} typed />
-      <${Figures} title=${t('mon.by_country')} rows=${w.by_country} keyText=${(k) => countryName(k)} count=${t('mon.weapons')} />
-      <${Figures} title=${t('mon.by_calibre')} rows=${a.by_calibre} keyText=${asIs} count=${t('mon.rounds')} />
-      <${Figures} title=${t('mon.by_factory')} rows=${a.by_factory} keyText=${asIs} count=${t('mon.rounds')} />
+      <${Figures} title=${t('mon.by_category')} rows=${w.by_category} keyText=${(k) => label('category', k)} count=${t('mon.distinct')} />
+      <${Figures} title=${t('mon.by_make')} rows=${w.by_make} keyText=${asIs} count=${t('mon.distinct')} typed />
+      <${Figures} title=${t('mon.by_country')} rows=${w.by_country} keyText=${(k) => countryName(k)} count=${t('mon.distinct')} />
+      <${Figures} title=${t('mon.by_calibre')} rows=${a.by_calibre} keyText=${asIs} count=${t('mon.rounds_seen')} />
+      <${Figures} title=${t('mon.by_factory')} rows=${a.by_factory} keyText=${asIs} count=${t('mon.rounds_seen')} />
     </div>
     <h3>${t('mon.findings')}</h3>
     ${(r.findings || []).length === 0 ? html`<p class="muted">${t('mon.no_findings_period')}</p>` : html`<ol class="mon-report-findings">

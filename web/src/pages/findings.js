@@ -241,7 +241,7 @@ function Finding({ user, id }) {
     <section class="box" aria-labelledby="fr-h">
       <h2 id="fr-h">${t('mon.rule_title')}</h2>
       <p class="hint">${t('mon.rule_note')}</p>
-      <${Verdict} rule=${f.rule} />
+      <${Verdict} rule=${f.rule} name=${(oid) => { const o = observations.find((x) => x.id === oid); return o ? obsText(o) : '…'; }} />
     </section>
     <p class="success" role="status">${said}</p>
     ${acted && html`<${LoadError} error=${acted} />`}

@@ -98,16 +98,20 @@ function CountryProfile({ cc, compare }) {
 // imported in their own tone, and a table of what was recorded imported.
 function Figures({ id, title, rows, keyText, base, count, compare }) {
   const bars = (rows || []).map((r) => ({
-    key: String(r.key), label: keyText(r.key), value: r.count, tone: compare && r.lawful_import === false ? 'missing' : 'plain', ids: r.observations,
+    key: String(r.key), label: keyText(r.key), value: r.count, sightings: r.sightings, tone: compare && r.lawful_import === false ? 'missing' : 'plain', ids: r.observations,
   }));
+  // the sightings beside the count, when the rows carry them (not by_actor)
+  const sighted = (rows || []).some((r) => 'sightings' in r);
+  const more = sighted ? [[t('mon.sightings'), (b) => html`<span data-sightings=${id}>${fmtNumber(b.sightings ?? 0)}</span>`]] : [];
   const cell = (r) => html`<a href=${drill(r.ids, base)} data-figure=${id}>${fmtNumber(r.value)}</a>`;
   const compared = compare && (rows || []).some((r) => 'lawful_import' in r);
   return html`<section class="mon-figures" aria-labelledby=${id}>
     <h3 id=${id}>${title}</h3>
-    <${BarChart} rows=${bars} caption=${title} head=${title} cell=${cell} count=${count} fold=${true} />
+    <${BarChart} rows=${bars} caption=${title} head=${title} cell=${cell} count=${count} fold=${true} more=${more} />
     ${compared && html`<${Table} caption=${t('mon.imports_of', { what: title })} rows=${rows} rowKey=${(r) => String(r.key)} cols=${[
       [title, (r) => html`<bdi dir="auto">${keyText(r.key)}</bdi>`],
-      [t('mon.seen'), (r) => html`<a href=${drill(r.observations, base)}>${fmtNumber(r.count)}</a>`, 'num'],
+      [count || t('mon.distinct'), (r) => html`<a href=${drill(r.observations, base)}>${fmtNumber(r.count)}</a>`, 'num'],
+      ...(sighted ? [[t('mon.sightings'), (r) => fmtNumber(r.sightings ?? 0), 'num']] : []),
       [t('mon.first_seen'), (r) => html`<${Day} at=${r.first_seen} />`],
       [t('mon.last_seen'), (r) => html`<${Day} at=${r.last_seen} />`],
       [t('mon.imports'), (r) => fmtNumber(r.imports ?? 0), 'num'],
@@ -126,27 +130,29 @@ function Profile({ p, base, compare }) {
   const a = p.ammunition || {};
   const series = [
     { key: 'observations', label: t('mon.observations'), color: '#2563a6' },
-    { key: 'weapons', label: t('mon.weapons'), color: '#b42318' },
-    { key: 'rounds', label: t('mon.rounds'), color: '#6d44a8', scale: 'r' },
+    { key: 'weapons', label: t('mon.weapons') + ' (' + t('mon.sightings') + ')', color: '#b42318' },
+    { key: 'rounds', label: t('mon.rounds_seen'), color: '#6d44a8', scale: 'r' },
   ];
   const all = href('observations', base);
   return html`<${Facts} rows=${[
       [t('mon.observations'), html`<a href=${all} data-testid="profile-observations">${fmtNumber(p.observations)}</a>`],
       [t('mon.first_seen'), html`<${Day} at=${p.first_seen} />`],
       [t('mon.last_seen'), html`<${Day} at=${p.last_seen} />`],
-      [t('mon.weapons'), fmtNumber(w.total ?? 0)],
-      [t('mon.rounds'), fmtNumber(a.rounds ?? 0)],
+      [t('mon.weapons_distinct'), html`<span data-testid="profile-weapons" data-total=${w.total ?? 0} data-sightings=${w.sightings ?? 0}>${t('mon.n_in_sightings', { n: fmtNumber(w.total ?? 0), s: fmtNumber(w.sightings ?? 0) })}</span>`],
+      [t('mon.lots_distinct'), html`<span data-testid="profile-lots">${fmtNumber(a.lots ?? 0)}</span>`],
+      [t('mon.rounds_seen'), html`<span data-testid="profile-rounds">${fmtNumber(a.rounds ?? 0)}</span>`],
+      [t('mon.ammo_sightings'), fmtNumber(a.sightings ?? 0)],
     ]} />
     <h2>${t('mon.timeline')}</h2>
     <${Timeline} rows=${p.timeline || []} series=${series} caption=${t('mon.timeline')} />
-    ${p.by_actor && html`<${Figures} id="pr-actor" title=${t('mon.by_actor')} rows=${p.by_actor} keyText=${asIs} base=${base} count=${t('mon.weapons')} />`}
+    ${p.by_actor && html`<${Figures} id="pr-actor" title=${t('mon.by_actor')} rows=${p.by_actor} keyText=${asIs} base=${base} count=${t('mon.observations')} />`}
     <h2>${t('mon.weapons')}</h2>
-    <${Figures} id="pr-cat" title=${t('mon.by_category')} rows=${w.by_category} keyText=${(k) => label('category', k)} base=${base} compare=${compare} />
-    <${Figures} id="pr-make" title=${t('mon.by_make')} rows=${w.by_make} keyText=${asIs} base=${base} compare=${compare} />
-    <${Figures} id="pr-country" title=${t('mon.by_country')} rows=${w.by_country} keyText=${(k) => countryName(k)} base=${base} compare=${compare} />
-    <${Figures} id="pr-year" title=${t('mon.by_year')} rows=${w.by_year} keyText=${yearText} base=${base} />
+    <${Figures} id="pr-cat" title=${t('mon.by_category')} rows=${w.by_category} keyText=${(k) => label('category', k)} base=${base} count=${t('mon.distinct')} compare=${compare} />
+    <${Figures} id="pr-make" title=${t('mon.by_make')} rows=${w.by_make} keyText=${asIs} base=${base} count=${t('mon.distinct')} compare=${compare} />
+    <${Figures} id="pr-country" title=${t('mon.by_country')} rows=${w.by_country} keyText=${(k) => countryName(k)} base=${base} count=${t('mon.distinct')} compare=${compare} />
+    <${Figures} id="pr-year" title=${t('mon.by_year')} rows=${w.by_year} keyText=${yearText} base=${base} count=${t('mon.distinct')} />
     <h2>${t('mon.ammunition')}</h2>
-    <${Figures} id="pr-calibre" title=${t('mon.by_calibre')} rows=${a.by_calibre} keyText=${asIs} base=${base} count=${t('mon.rounds')} />
-    <${Figures} id="pr-factory" title=${t('mon.by_factory')} rows=${a.by_factory} keyText=${asIs} base=${base} count=${t('mon.rounds')} />
-    <${Figures} id="pr-ayear" title=${t('mon.by_headstamp_year')} rows=${a.by_year} keyText=${yearText} base=${base} count=${t('mon.rounds')} />`;
+    <${Figures} id="pr-calibre" title=${t('mon.by_calibre')} rows=${a.by_calibre} keyText=${asIs} base=${base} count=${t('mon.rounds_seen')} />
+    <${Figures} id="pr-factory" title=${t('mon.by_factory')} rows=${a.by_factory} keyText=${asIs} base=${base} count=${t('mon.rounds_seen')} />
+    <${Figures} id="pr-ayear" title=${t('mon.by_headstamp_year')} rows=${a.by_year} keyText=${yearText} base=${base} count=${t('mon.rounds_seen')} />`;
 }
