@@ -146,8 +146,8 @@ char *wam_db_reader_uri(const char *path);
 
 /* ---- the registry's secret key (store/secret.c) ---- */
 /* The purposes a subkey is asked for: each use its own. */
-#define WAM_SECRET_PSEUDONYM "pseudonym"        /* the collection room's pseudonyms */
-#define WAM_SECRET_SOURCES "monitoring sources" /* sealing sources' identities */
+#define WAM_SECRET_PSEUDONYM "pseudonym"                /* the collection room's pseudonyms */
+#define WAM_SECRET_SOURCES "monitoring sources"         /* sealing sources' identities */
 #define WAM_SECRET_SOURCES_TAG "monitoring source tags" /* telling sources apart, unopened */
 /* The secret key for `purpose` into `key`: derived (BLAKE2b-256 keyed)
  * from the 32 random bytes of "<db>.pseudonym.key", which the first use
