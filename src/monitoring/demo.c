@@ -15,11 +15,6 @@
 #include "wam/embargo.h"
 #include "wam/monitoring.h"
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* The demo's stand-in for a photo taken in the field: an 8x8 GIF of four
  * greys in diagonal bands, made different for each photo (the store keeps
  * a photo by its hash) by a comment extension naming it — GIF blocks carry
@@ -77,7 +72,7 @@ static int observation(wam_db *db, json_t **out, const json_t *o, const char *re
 	size_t i;
 	int rc = 0;
 	days_before(day, today, json_integer_value(json_object_get(o, "days_ago")));
-	snprintf(at, sizeof at, "%s%s", day, str(o, "time") ? str(o, "time") : "");
+	snprintf(at, sizeof at, "%s%s", day, mon_str(o, "time") ? mon_str(o, "time") : "");
 	json_object_del(in, "days_ago");
 	json_object_del(in, "time");
 	json_object_set_new(in, "observed_at", json_string(at));
@@ -85,7 +80,7 @@ static int observation(wam_db *db, json_t **out, const json_t *o, const char *re
 		json_object_set_new(in, "regime", json_string(regime));
 	json_array_foreach(json_object_get(in, "items"), i, v)
 	{
-		if (!rc && str(v, "kind") && strcmp(str(v, "kind"), "ammunition"))
+		if (!rc && mon_str(v, "kind") && strcmp(mon_str(v, "kind"), "ammunition"))
 			rc = add_photo(db, v, (*seed)++);
 	}
 	json_array_foreach(json_object_get(in, "documents"), i, v)
@@ -121,7 +116,7 @@ static int finding(wam_db *db, const json_t *spec, const json_t *ids, const char
 	if ((rc = wam_monitoring_finding_add(db, &out, in)))
 		goto done;
 	char id[WAM_ID_LEN + 1];
-	snprintf(id, sizeof id, "%s", str(out, "id"));
+	snprintf(id, sizeof id, "%s", mon_str(out, "id"));
 	json_array_foreach(json_object_get(spec, "links"), i, v)
 	{
 		json_t *o2 = NULL;
@@ -161,11 +156,11 @@ static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *site
 	if (!spec)
 		goto done;
 	snprintf(saved, sizeof saved, "%s", db->actor);
-	snprintf(actor, sizeof actor, "user:%s", str(spec, "monitor"));
+	snprintf(actor, sizeof actor, "user:%s", mon_str(spec, "monitor"));
 	wam_date_today(today);
 	/* the regime when the embargo room has it */
-	if (str(spec, "regime") && !wam_embargo_regime_get(db, &reg, str(spec, "regime"), NULL))
-		regime = str(spec, "regime");
+	if (mon_str(spec, "regime") && !wam_embargo_regime_get(db, &reg, mon_str(spec, "regime"), NULL))
+		regime = mon_str(spec, "regime");
 	wam_error_clear();
 	if ((rc = wam_db_set_actor(db, actor)))
 		goto done;

@@ -47,11 +47,6 @@ typedef struct pack {
 	size_t n, cap;
 } pack;
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static void pack_free(pack *k)
 {
 	for (size_t i = 0; i < k->n; i++) {
@@ -143,7 +138,7 @@ static void redact_observation(json_t *obs, const json_t *in_pack)
 	json_object_del(obs, "findings");
 	json_array_foreach(json_object_get(obs, "links"), i, s)
 	{
-		const char *other = str(s, "observation_id");
+		const char *other = mon_str(s, "observation_id");
 		if (other && json_object_get(in_pack, other))
 			json_array_append(links, s);
 	}
@@ -153,7 +148,7 @@ static void redact_observation(json_t *obs, const json_t *in_pack)
 /* Adds `hash` (a photo's sha256) to the set `photos` when it is one. */
 static void photo_name(json_t *photos, const json_t *v)
 {
-	const char *h = json_is_string(v) ? json_string_value(v) : str(v, "hash");
+	const char *h = json_is_string(v) ? json_string_value(v) : mon_str(v, "hash");
 	if (h && wam_photo_hash_valid(h))
 		json_object_set_new(photos, h, json_true());
 }
@@ -270,7 +265,7 @@ static int add_trace(wam_db *db, pack *k, json_t *subjects, json_t *photos, cons
 static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 {
 	json_t *subjects = json_object(), *photos = json_object(), *o = NULL, *link, *cust = NULL;
-	const char *fid = str(f, "id");
+	const char *fid = mon_str(f, "id");
 	char path[128];
 	size_t i;
 	int rc = 0;
@@ -278,14 +273,14 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 	json_object_set_new(subjects, fid, json_true());
 	json_array_foreach(json_object_get(f, "links"), i, link)
 	{
-		if (str(link, "kind") && !strcmp(str(link, "kind"), "observation") && str(link, "target"))
-			json_object_set_new(in_pack, str(link, "target"), json_true());
+		if (mon_str(link, "kind") && !strcmp(mon_str(link, "kind"), "observation") && mon_str(link, "target"))
+			json_object_set_new(in_pack, mon_str(link, "target"), json_true());
 	}
 	if ((rc = pack_add_json(k, "finding.json", f)))
 		goto done;
 	json_array_foreach(json_object_get(f, "links"), i, link)
 	{
-		const char *kind = str(link, "kind"), *target = str(link, "target");
+		const char *kind = mon_str(link, "kind"), *target = mon_str(link, "target");
 		if (!kind || !target || json_object_get(subjects, target))
 			continue;
 		if (!strcmp(kind, "observation")) {
@@ -304,7 +299,7 @@ static int gather(wam_db *db, pack *k, const json_t *f, bool redact)
 			json_t *t;
 			json_array_foreach(json_object_get(o, "traces"), j, t)
 			{
-				if ((rc = add_trace(db, k, subjects, photos, str(t, "request_id"))))
+				if ((rc = add_trace(db, k, subjects, photos, mon_str(t, "request_id"))))
 					goto done;
 			}
 			json_decref(o);
@@ -433,21 +428,22 @@ int wam_monitoring_evidence_pack(wam_db *db, json_t **out, const char *id, const
 		                                       (json_int_t)k.m[i].n, "blake2b", h));
 		bytes += k.m[i].n;
 	}
-	manifest = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O}", "format", FORMAT, "finding_id", str(f, "id"), "created",
-	                     now, "node_id", db->node_id, "redacted", redact, "files", files);
+	manifest = json_pack("{s:s, s:s, s:s, s:s, s:b, s:O}", "format", FORMAT, "finding_id", mon_str(f, "id"),
+	                     "created", now, "node_id", db->node_id, "redacted", redact, "files", files);
 	if (!manifest || (rc = pack_add_json(&k, MANIFEST, manifest)))
 		goto nomem;
 	const member *m = &k.m[k.n - 1];
 	blake2b_hex(mhash, m->p, m->n);
 	sig = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s?, s:s?, s:s}}", "format", FORMAT, "manifest", MANIFEST,
-	                "manifest_blake2b", mhash, "signed", now, "node", "node_id", str(node, "node_id"), "name",
-	                str(node, "name"), "country", str(node, "country"), "public_key", str(node, "public_key"));
+	                "manifest_blake2b", mhash, "signed", now, "node", "node_id", mon_str(node, "node_id"), "name",
+	                mon_str(node, "name"), "country", mon_str(node, "country"), "public_key",
+	                mon_str(node, "public_key"));
 	if (!sig)
 		goto nomem;
 	if ((rc = wam_trace_doc_sign(db, sig)) || (rc = pack_add_json(&k, SIGNATURE, sig)))
 		goto done;
-	rec = json_pack("{s:s, s:s, s:b, s:I}", "finding_id", str(f, "id"), "manifest_hash", mhash, "redacted", redact,
-	                "files", (json_int_t)json_array_size(files));
+	rec = json_pack("{s:s, s:s, s:b, s:I}", "finding_id", mon_str(f, "id"), "manifest_hash", mhash, "redacted",
+	                redact, "files", (json_int_t)json_array_size(files));
 	if (!rec)
 		goto nomem;
 	if ((rc = wam_file_temp_fd(&fd, tmp, sizeof tmp, path, "out")))
@@ -461,7 +457,7 @@ int wam_monitoring_evidence_pack(wam_db *db, json_t **out, const char *id, const
 	/* the act is logged with the pack: the event and the file, or neither */
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = wam_monitoring_record_pack(db, str(f, "id"), rec))) {
+	if ((rc = wam_monitoring_record_pack(db, mon_str(f, "id"), rec))) {
 		wam_db_rollback(db);
 		goto done;
 	}
@@ -625,7 +621,8 @@ static bool key_trusted(wam_db *db, const char *node_id, const char *key)
 	bool yes = false;
 	wam_error saved = *wam_error_last();
 	if (!strcmp(node_id, db->node_id))
-		yes = !wam_trace_node(db, &me) && str(me, "public_key") && !strcasecmp(str(me, "public_key"), key);
+		yes = !wam_trace_node(db, &me) && mon_str(me, "public_key") &&
+		      !strcasecmp(mon_str(me, "public_key"), key);
 	else
 		yes = who && !wam_trace_doc_signer(db, &peer, who);
 	wam_error_restore(&saved);
@@ -646,8 +643,8 @@ static void check_signature(wam_db *db, const pack *k, const char *public_key, j
 		return;
 	}
 	const json_t *node = json_object_get(sig, "node");
-	const char *node_id = str(node, "node_id"), *pk = str(node, "public_key");
-	if (!json_is_object(sig) || !node_id || !hex_key(pk) || !str(sig, "manifest_blake2b")) {
+	const char *node_id = mon_str(node, "node_id"), *pk = mon_str(node, "public_key");
+	if (!json_is_object(sig) || !node_id || !hex_key(pk) || !mon_str(sig, "manifest_blake2b")) {
 		problem(
 		    problems, SIGNATURE, "unreadable",
 		    wam_message_json("%s is not a signature of an evidence pack (node, manifest_blake2b, signature)",
@@ -657,7 +654,7 @@ static void check_signature(wam_db *db, const pack *k, const char *public_key, j
 	}
 	/* its hex is as written (lowercase): a digit's case changes no value a
 	 * reader decodes, but it is a byte changed */
-	if (!lower_hex(pk) || !lower_hex(str(sig, "manifest_blake2b")) || !lower_hex(str(sig, "signature")))
+	if (!lower_hex(pk) || !lower_hex(mon_str(sig, "manifest_blake2b")) || !lower_hex(mon_str(sig, "signature")))
 		problem(
 		    problems, SIGNATURE, "altered",
 		    wam_message_json("%s is not as it was written: its hex digits are not all lowercase", SIGNATURE));
@@ -678,11 +675,11 @@ static void check_signature(wam_db *db, const pack *k, const char *public_key, j
 		key = given;
 	} else if (!strcmp(node_id, db->node_id)) {
 		if (!wam_trace_node(db, &me))
-			key = str(me, "public_key");
+			key = mon_str(me, "public_key");
 		else
 			problem(problems, SIGNATURE, "signature", error_msg());
 	} else if (!wam_trace_doc_signer(db, &peer, node))
-		key = str(peer, "public_key");
+		key = mon_str(peer, "public_key");
 	else
 		problem(problems, SIGNATURE, "signature", error_msg());
 	json_object_set_new(signer, "trusted", json_boolean(key_trusted(db, node_id, pk)));
@@ -691,11 +688,11 @@ static void check_signature(wam_db *db, const pack *k, const char *public_key, j
 	if (mm) {
 		char h[2 * WAM_HASH_LEN + 1];
 		blake2b_hex(h, mm->p, mm->n);
-		if (strcmp(h, str(sig, "manifest_blake2b")))
+		if (strcmp(h, mon_str(sig, "manifest_blake2b")))
 			problem(problems, MANIFEST, "signature",
 			        wam_message_json(
 			            "%s was changed after it was signed: its BLAKE2b-256 is %s, the signed one %s",
-			            MANIFEST, h, str(sig, "manifest_blake2b")));
+			            MANIFEST, h, mon_str(sig, "manifest_blake2b")));
 	}
 	json_decref(sig);
 	json_decref(peer);
@@ -709,7 +706,7 @@ static void check_files(const pack *k, const json_t *manifest, json_t *problems)
 	size_t i;
 	json_array_foreach(json_object_get(manifest, "files"), i, f)
 	{
-		const char *path = str(f, "path"), *hash = str(f, "blake2b");
+		const char *path = mon_str(f, "path"), *hash = mon_str(f, "blake2b");
 		json_int_t size = json_integer_value(json_object_get(f, "size"));
 		if (!path || !hash || !json_is_integer(json_object_get(f, "size"))) {
 			problem(problems, MANIFEST, "unreadable",
@@ -773,7 +770,7 @@ static la_ssize_t same_write(struct archive *a, void *ctx, const void *buf, size
  * second: the pack's members' mtime. */
 static bool created_time(const json_t *manifest, time_t *t)
 {
-	const char *c = str(manifest, "created");
+	const char *c = mon_str(manifest, "created");
 	char day[11];
 	int h, m, sec;
 	if (!c || strlen(c) < 19 || c[10] != 'T' || sscanf(c + 11, "%2d:%2d:%2d", &h, &m, &sec) != 3)

@@ -623,15 +623,13 @@ done:
 	return rc;
 }
 
-int wam_monitoring_observation_get(wam_db *db, json_t **out, const char *id)
+/* The observation `id` as stored: its body with its id, recorded_by and
+ * recorded_at; sources still sealed. */
+int mon_observation_stored(wam_db *db, json_t **out, const char *id)
 {
 	json_t *row = NULL, *obs;
 	int rc;
 	*out = NULL;
-	if ((rc = mon_national(db)))
-		return rc;
-	if (!mon_ready(db))
-		return wam_error_set(WAM_ENOTFOUND, "id", "no observation with id '%.40s'", id ? id : "");
 	if ((rc = wam_query_one(db, &row, "SELECT id, body, recorded_by, recorded_at FROM observations WHERE id=?", id,
 	                        "observation")))
 		return rc;
@@ -647,6 +645,21 @@ int wam_monitoring_observation_get(wam_db *db, json_t **out, const char *id)
 	json_object_set(obs, "recorded_by", json_object_get(row, "recorded_by"));
 	json_object_set(obs, "recorded_at", json_object_get(row, "recorded_at"));
 	json_decref(row);
+	*out = obs;
+	return 0;
+}
+
+int wam_monitoring_observation_get(wam_db *db, json_t **out, const char *id)
+{
+	json_t *obs;
+	int rc;
+	*out = NULL;
+	if ((rc = mon_national(db)))
+		return rc;
+	if (!mon_ready(db))
+		return wam_error_set(WAM_ENOTFOUND, "id", "no observation with id '%.40s'", id ? id : "");
+	if ((rc = mon_observation_stored(db, &obs, id)))
+		return rc;
 	if ((rc = mon_sources_show(db, obs, id)) || (rc = mon_observation_related(db, obs, id))) {
 		json_decref(obs);
 		return rc;

@@ -17,11 +17,6 @@
 #include "wam/trace.h"
 #include "wam/transfers.h"
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* ---- tallies (outputs.h) ---- */
 
 /* `s` case-folded (NFKC) without its white space, into `*out` (malloc'd);
@@ -72,9 +67,9 @@ int mon_tally_add(mon_tally *t, const char *key, json_int_t n, json_int_t seen, 
 	free(fold);
 	json_object_set_new(r, "count", json_integer(json_integer_value(json_object_get(r, "count")) + n));
 	json_object_set_new(r, "sightings", json_integer(json_integer_value(json_object_get(r, "sightings")) + seen));
-	if (strcmp(date, str(r, "first_seen")) < 0)
+	if (strcmp(date, mon_str(r, "first_seen")) < 0)
 		json_object_set_new(r, "first_seen", json_string(date));
-	if (strcmp(date, str(r, "last_seen")) > 0)
+	if (strcmp(date, mon_str(r, "last_seen")) > 0)
 		json_object_set_new(r, "last_seen", json_string(date));
 	/* observations are tallied one after another: an observation already
 	 * counted under this key is the last one (linear, not a scan) */
@@ -93,7 +88,7 @@ static int cmp_rows(const void *a, const void *b)
 	           cy = json_integer_value(json_object_get(y, "count"));
 	if (cx != cy)
 		return cx > cy ? -1 : 1;
-	return strcmp(str(x, "key"), str(y, "key"));
+	return strcmp(mon_str(x, "key"), mon_str(y, "key"));
 }
 
 json_t *mon_tally_take(mon_tally *t)
@@ -120,31 +115,18 @@ void mon_tally_free(mon_tally *t)
 
 void mon_date_of(char out[11], const json_t *observation)
 {
-	const char *at = str(observation, "observed_at");
+	const char *at = mon_str(observation, "observed_at");
 	snprintf(out, 11, "%.10s", at ? at : "");
 }
 
 int mon_observation_unopened(wam_db *db, json_t **out, const char *id, bool related)
 {
-	json_t *row = NULL, *obs, *s;
+	json_t *obs, *s;
 	size_t i;
 	int rc;
 	*out = NULL;
-	if ((rc = wam_query_one(db, &row, "SELECT id, body, recorded_by, recorded_at FROM observations WHERE id=?", id,
-	                        "observation")))
+	if ((rc = mon_observation_stored(db, &obs, id)))
 		return rc;
-	wam_json_column(row, "body");
-	wam_json_column(row, "recorded_by");
-	obs = json_incref(json_object_get(row, "body"));
-	if (!json_is_object(obs)) {
-		json_decref(obs);
-		json_decref(row);
-		return wam_error_set(WAM_EINTEGRITY, "id", "observation %.40s is not readable", id);
-	}
-	json_object_set(obs, "id", json_object_get(row, "id"));
-	json_object_set(obs, "recorded_by", json_object_get(row, "recorded_by"));
-	json_object_set(obs, "recorded_at", json_object_get(row, "recorded_at"));
-	json_decref(row);
 	json_array_foreach(json_object_get(obs, "sources"), i, s)
 	{
 		json_object_set_new(s, "identity_held", json_boolean(json_object_get(s, "identity_sealed") != NULL));
@@ -161,7 +143,7 @@ int mon_observation_unopened(wam_db *db, json_t **out, const char *id, bool rela
 
 static int cmp_observed(const void *a, const void *b)
 {
-	const char *x = str(*(json_t *const *)a, "observed_at"), *y = str(*(json_t *const *)b, "observed_at");
+	const char *x = mon_str(*(json_t *const *)a, "observed_at"), *y = mon_str(*(json_t *const *)b, "observed_at");
 	return strcmp(x ? x : "", y ? y : "");
 }
 
@@ -175,7 +157,7 @@ int mon_observations_full(wam_db *db, json_t **out, const json_t *list)
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	json_array_foreach(list, i, v)
 	{
-		if (rc || (rc = mon_observation_unopened(db, &all[i], str(v, "id"), false)))
+		if (rc || (rc = mon_observation_unopened(db, &all[i], mon_str(v, "id"), false)))
 			break;
 		/* a profile or a report shows no source */
 		json_object_del(all[i], "sources");
@@ -225,7 +207,7 @@ static int first_time(json_t *seen, const char *key)
  * aside, as links key lots); NULL without a lot. */
 static const char *lot_key(char *out, size_t cap, const json_t *it, const char *factory)
 {
-	const char *parts[3] = {str(it, "calibre"), str(it, "lot"), factory};
+	const char *parts[3] = {mon_str(it, "calibre"), mon_str(it, "lot"), factory};
 	char k[3][1024];
 	if (!parts[1] || !*parts[1])
 		return NULL;
@@ -250,17 +232,18 @@ int mon_figures(json_t *into, const json_t *full)
 	json_array_foreach(full, i, o)
 	{
 		char date[11], yb[16];
-		const char *id = str(o, "id");
+		const char *id = mon_str(o, "id");
 		mon_date_of(date, o);
 		json_array_foreach(json_object_get(o, "items"), j, it)
 		{
-			const char *kind = str(it, "kind");
+			const char *kind = mon_str(it, "kind");
 			if (!kind || rc)
 				continue;
 			if (!strcmp(kind, "ammunition")) {
 				json_int_t q = quantity(it, 0);
 				const json_t *hs = json_object_get(it, "headstamp");
-				const char *factory = str(hs, "factory") ? str(hs, "factory") : str(hs, "text");
+				const char *factory =
+				    mon_str(hs, "factory") ? mon_str(hs, "factory") : mon_str(hs, "text");
 				char lk[3200];
 				int fresh = lot_key(lk, sizeof lk, it, factory) ? first_time(lotset, lk) : 0;
 				if (fresh < 0) {
@@ -271,7 +254,7 @@ int mon_figures(json_t *into, const json_t *full)
 				rounds += q;
 				lots += fresh;
 				aseen++;
-				if ((rc = mon_tally_add(&cal, str(it, "calibre"), q, 1, date, id)) ||
+				if ((rc = mon_tally_add(&cal, mon_str(it, "calibre"), q, 1, date, id)) ||
 				    (rc = mon_tally_add(&fac, factory, q, 1, date, id)) ||
 				    (rc = mon_tally_add(&ayear, year_text(yb, json_object_get(hs, "year")), q, 1, date,
 				                        id)))
@@ -292,9 +275,9 @@ int mon_figures(json_t *into, const json_t *full)
 				}
 				weapons += n;
 				wseen += q;
-				if ((rc = mon_tally_add(&cat, str(it, "category"), n, q, date, id)) ||
-				    (rc = mon_tally_add(&make, str(it, "make"), n, q, date, id)) ||
-				    (rc = mon_tally_add(&country, str(it, "country"), n, q, date, id)) ||
+				if ((rc = mon_tally_add(&cat, mon_str(it, "category"), n, q, date, id)) ||
+				    (rc = mon_tally_add(&make, mon_str(it, "make"), n, q, date, id)) ||
+				    (rc = mon_tally_add(&country, mon_str(it, "country"), n, q, date, id)) ||
 				    (rc = mon_tally_add(&wyear, year_text(yb, json_object_get(it, "year")), n, q, date,
 				                        id)))
 					break;
@@ -342,7 +325,7 @@ static int profile_of(json_t *p, const json_t *full)
 		if (!i)
 			snprintf(first, sizeof first, "%s", date);
 		snprintf(last, sizeof last, "%s", date);
-		if (!month || strcmp(str(month, "month"), m)) {
+		if (!month || strcmp(mon_str(month, "month"), m)) {
 			month = json_pack("{s:s, s:I, s:I, s:I, s:[]}", "month", m, "weapons", (json_int_t)0, "rounds",
 			                  (json_int_t)0, "observations", (json_int_t)0, "observation_ids");
 			json_array_append_new(timeline, month);
@@ -352,7 +335,7 @@ static int profile_of(json_t *p, const json_t *full)
 		json_int_t w = 0, r = 0;
 		json_array_foreach(json_object_get(o, "items"), j, it)
 		{
-			if (str(it, "kind") && !strcmp(str(it, "kind"), "ammunition"))
+			if (mon_str(it, "kind") && !strcmp(mon_str(it, "kind"), "ammunition"))
 				r += quantity(it, 0);
 			else
 				w += quantity(it, 1);
@@ -409,11 +392,11 @@ int wam_monitoring_profile_actor(wam_db *db, json_t **out, const char *name)
  * into this registry's country `home` when that is `cc`). */
 static bool record_concerns(const json_t *r, const char *cc, const char *home)
 {
-	const char *dir = str(r, "direction");
+	const char *dir = mon_str(r, "direction");
 	if (!dir)
 		return false;
 	if (!strcmp(dir, "export"))
-		return str(r, "partner") && !strcasecmp(str(r, "partner"), cc);
+		return mon_str(r, "partner") && !strcasecmp(mon_str(r, "partner"), cc);
 	return home && !strcasecmp(home, cc);
 }
 
@@ -474,7 +457,7 @@ static void compare(json_t *rows, const json_t *records, const char *cc, const c
 	json_t *row, *r;
 	json_array_foreach(rows, i, row)
 	{
-		const char *key = str(row, "key");
+		const char *key = mon_str(row, "key");
 		json_int_t actual = 0, authorised = 0;
 		json_array_foreach(records, j, r)
 		{
@@ -482,19 +465,20 @@ static void compare(json_t *rows, const json_t *records, const char *cc, const c
 				continue;
 			bool hit = false;
 			if (field == 0)
-				hit = str(r, "category") && !strcasecmp(str(r, "category"), key);
+				hit = mon_str(r, "category") && !strcasecmp(mon_str(r, "category"), key);
 			else if (field == 1)
-				hit = str(r, "description") && has_words(str(r, "description"), key);
+				hit = mon_str(r, "description") && has_words(mon_str(r, "description"), key);
 			else {
-				const char *origin = str(r, "origin");
+				const char *origin = mon_str(r, "origin");
 				if (!origin)
-					origin = !strcmp(str(r, "direction"), "export") ? home : str(r, "partner");
+					origin =
+					    !strcmp(mon_str(r, "direction"), "export") ? home : mon_str(r, "partner");
 				hit = origin && !strcasecmp(origin, key);
 			}
 			if (!hit)
 				continue;
 			json_int_t n = json_integer_value(json_object_get(r, "items"));
-			if (str(r, "figure") && !strcmp(str(r, "figure"), "actual"))
+			if (mon_str(r, "figure") && !strcmp(mon_str(r, "figure"), "actual"))
 				actual += n;
 			else
 				authorised += n;
@@ -513,7 +497,7 @@ static int compare_imports(wam_db *db, json_t *p, const char *cc)
 		rc = wam_trace_node(db, &node);
 	if (!rc) {
 		const json_t *w = json_object_get(p, "weapons");
-		const char *home = str(node, "country");
+		const char *home = mon_str(node, "country");
 		compare(json_object_get(w, "by_category"), records, cc, home, 0);
 		compare(json_object_get(w, "by_make"), records, cc, home, 1);
 		compare(json_object_get(w, "by_country"), records, cc, home, 2);
@@ -550,8 +534,8 @@ int wam_monitoring_profile_country(wam_db *db, json_t **out, const char *cc, boo
 	{
 		char date[11];
 		mon_date_of(date, o);
-		if (rc ||
-		    (rc = mon_tally_add(&actors, str(json_object_get(o, "actor"), "name"), 1, 1, date, str(o, "id"))))
+		if (rc || (rc = mon_tally_add(&actors, mon_str(json_object_get(o, "actor"), "name"), 1, 1, date,
+		                              mon_str(o, "id"))))
 			break;
 	}
 	if (!rc) {

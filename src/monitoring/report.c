@@ -9,20 +9,16 @@
 #include "monitoring/outputs.h"
 #include "wam/monitoring.h"
 
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* Whether finding `f` belongs to `from`..`to`: its period overlaps it, or
  * (without a period) it was drafted, corroborated or reported in it. */
 static bool in_period(const json_t *f, const char *from, const char *to)
 {
 	const json_t *p = json_object_get(f, "period");
-	const char *pf = str(p, "from"), *pt = str(p, "to");
+	const char *pf = mon_str(p, "from"), *pt = mon_str(p, "to");
 	if (pf || pt)
 		return (!pf || strncmp(pf, to, 10) <= 0) && (!pt || strncmp(pt, from, 10) >= 0);
-	const char *dates[] = {str(f, "created"), str(f, "corroborated"), str(json_object_get(f, "reported"), "date")};
+	const char *dates[] = {mon_str(f, "created"), mon_str(f, "corroborated"),
+	                       mon_str(json_object_get(f, "reported"), "date")};
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
 		if (dates[i] && strncmp(dates[i], from, 10) >= 0 && strncmp(dates[i], to, 10) <= 0)
 			return true;
@@ -31,7 +27,7 @@ static bool in_period(const json_t *f, const char *from, const char *to)
 
 static int state_rank(const json_t *f)
 {
-	const char *s = str(f, "state");
+	const char *s = mon_str(f, "state");
 	return !s ? 3 : !strcmp(s, "reported") ? 0 : !strcmp(s, "corroborated") ? 1 : 2;
 }
 
@@ -41,7 +37,7 @@ static int cmp_findings(const void *a, const void *b)
 	int rx = state_rank(x), ry = state_rank(y);
 	if (rx != ry)
 		return rx - ry;
-	const char *cx = str(x, "created"), *cy = str(y, "created");
+	const char *cx = mon_str(x, "created"), *cy = mon_str(y, "created");
 	return strcmp(cx ? cx : "", cy ? cy : "");
 }
 
@@ -55,7 +51,7 @@ static int is_reported(wam_db *db, const char *id, bool *yes)
 		wam_error_clear();
 		return 0;
 	}
-	*yes = !rc && str(row, "state") && !strcmp(str(row, "state"), "reported");
+	*yes = !rc && mon_str(row, "state") && !strcmp(mon_str(row, "state"), "reported");
 	json_decref(row);
 	return rc;
 }
@@ -75,7 +71,7 @@ static int findings_of(wam_db *db, json_t *report, const char *regime, const cha
 		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	json_array_foreach(list, i, v)
 	{
-		if (rc || (rc = wam_monitoring_finding_get(db, &f, str(v, "id"))))
+		if (rc || (rc = wam_monitoring_finding_get(db, &f, mon_str(v, "id"))))
 			break;
 		if (in_period(f, from, to)) {
 			json_t *row =
@@ -100,8 +96,8 @@ static int findings_of(wam_db *db, json_t *report, const char *regime, const cha
 			qsort(all, n, sizeof *all, cmp_findings);
 		for (i = 0; !rc && i < n; i++) {
 			bool replaced = false;
-			if (str(all[i], "superseded_by"))
-				rc = is_reported(db, str(all[i], "superseded_by"), &replaced);
+			if (mon_str(all[i], "superseded_by"))
+				rc = is_reported(db, mon_str(all[i], "superseded_by"), &replaced);
 			json_array_append(replaced ? superseded : shown, all[i]);
 		}
 		json_object_set(report, "findings", shown);
@@ -145,10 +141,11 @@ int wam_monitoring_committee_report(wam_db *db, json_t **out, const char *regime
 	{
 		char date[11];
 		const json_t *place = json_object_get(o, "place");
-		const char *area = str(place, "admin_area") ? str(place, "admin_area") : str(place, "country");
+		const char *area =
+		    mon_str(place, "admin_area") ? mon_str(place, "admin_area") : mon_str(place, "country");
 		mon_date_of(date, o);
-		if ((rc = mon_tally_add(&kinds, str(o, "kind"), 1, 1, date, str(o, "id"))) ||
-		    (rc = mon_tally_add(&areas, area, 1, 1, date, str(o, "id"))))
+		if ((rc = mon_tally_add(&kinds, mon_str(o, "kind"), 1, 1, date, mon_str(o, "id"))) ||
+		    (rc = mon_tally_add(&areas, area, 1, 1, date, mon_str(o, "id"))))
 			goto done;
 	}
 	json_object_set_new(r, "observations",
@@ -208,12 +205,12 @@ static void tally_table(wam_buf *b, const char *title, const char *what, const c
 	json_array_foreach(rows, i, r)
 	{
 		wam_buf_puts(b, "<tr>");
-		cell(b, "td", str(r, "key"));
+		cell(b, "td", mon_str(r, "key"));
 		number_cell(b, json_integer_value(json_object_get(r, "count")));
 		if (sighted)
 			number_cell(b, json_integer_value(json_object_get(r, "sightings")));
-		cell(b, "td", str(r, "first_seen"));
-		cell(b, "td", str(r, "last_seen"));
+		cell(b, "td", mon_str(r, "first_seen"));
+		cell(b, "td", mon_str(r, "last_seen"));
 		number_cell(b, (json_int_t)json_array_size(json_object_get(r, "observations")));
 		wam_buf_puts(b, "</tr>\n");
 	}
@@ -230,7 +227,7 @@ static void findings_table(wam_buf *b, const char *title, const json_t *list)
 		return;
 	}
 	size_t drafts = 0;
-	json_array_foreach(list, i, f) drafts += str(f, "state") && !strcmp(str(f, "state"), "draft");
+	json_array_foreach(list, i, f) drafts += mon_str(f, "state") && !strcmp(mon_str(f, "state"), "draft");
 	if (drafts)
 		wam_buf_printf(
 		    b,
@@ -244,44 +241,44 @@ static void findings_table(wam_buf *b, const char *title, const json_t *list)
 		const json_t *period = json_object_get(f, "period"), *rule = json_object_get(f, "rule"),
 		             *rep = json_object_get(f, "reported");
 		char span[32] = "";
-		if (str(period, "from") || str(period, "to"))
-			snprintf(span, sizeof span, "%s to %s", str(period, "from") ? str(period, "from") : "…",
-			         str(period, "to") ? str(period, "to") : "…");
-		bool draft = str(f, "state") && !strcmp(str(f, "state"), "draft");
+		if (mon_str(period, "from") || mon_str(period, "to"))
+			snprintf(span, sizeof span, "%s to %s", mon_str(period, "from") ? mon_str(period, "from") : "…",
+			         mon_str(period, "to") ? mon_str(period, "to") : "…");
+		bool draft = mon_str(f, "state") && !strcmp(mon_str(f, "state"), "draft");
 		wam_buf_puts(b, draft ? "<tr class=\"draft\">" : "<tr>");
-		cell(b, "td", str(f, "id"));
+		cell(b, "td", mon_str(f, "id"));
 		if (draft) /* what the evidence rule has not passed says so where it is read */
 			wam_buf_puts(b, "<td><strong class=\"unproven\">NOT CORROBORATED</strong> (draft)</td>");
 		else
-			cell(b, "td", str(f, "state"));
-		cell(b, "td", str(f, "statement"));
-		cell(b, "td", str(json_object_get(f, "actor"), "name"));
+			cell(b, "td", mon_str(f, "state"));
+		cell(b, "td", mon_str(f, "statement"));
+		cell(b, "td", mon_str(json_object_get(f, "actor"), "name"));
 		cell(b, "td", span);
 		wam_buf_printf(b, "<td>%lld linked; ", (long long)json_integer_value(json_object_get(f, "links")));
 		wam_buf_html(b, json_is_true(json_object_get(rule, "holds")) ? "the evidence rule holds"
 		                                                             : "the evidence rule does not hold");
-		if (str(rule, "message")) {
+		if (mon_str(rule, "message")) {
 			wam_buf_puts(b, ": ");
-			wam_buf_html(b, str(rule, "message"));
+			wam_buf_html(b, mon_str(rule, "message"));
 		}
 		wam_buf_puts(b, "</td><td>");
 		if (json_is_object(rep)) {
-			wam_buf_html(b, str(rep, "date"));
+			wam_buf_html(b, mon_str(rep, "date"));
 			wam_buf_puts(b, ", ");
-			wam_buf_html(b, str(rep, "to"));
-			if (str(rep, "reference")) {
+			wam_buf_html(b, mon_str(rep, "to"));
+			if (mon_str(rep, "reference")) {
 				wam_buf_puts(b, " (");
-				wam_buf_html(b, str(rep, "reference"));
+				wam_buf_html(b, mon_str(rep, "reference"));
 				wam_buf_puts(b, ")");
 			}
 		}
-		if (str(f, "supersedes")) {
+		if (mon_str(f, "supersedes")) {
 			wam_buf_puts(b, json_is_object(rep) ? "; corrects " : "A correction of ");
-			wam_buf_html(b, str(f, "supersedes"));
+			wam_buf_html(b, mon_str(f, "supersedes"));
 		}
-		if (str(f, "superseded_by") && !strcmp(title, "Findings")) {
+		if (mon_str(f, "superseded_by") && !strcmp(title, "Findings")) {
 			wam_buf_puts(b, "; a correction not yet reported: ");
-			wam_buf_html(b, str(f, "superseded_by"));
+			wam_buf_html(b, mon_str(f, "superseded_by"));
 		}
 		wam_buf_puts(b, "</td></tr>\n");
 	}
@@ -294,10 +291,10 @@ int wam_monitoring_committee_report_html(const json_t *report, FILE *out)
 	const json_t *obs = json_object_get(report, "observations"), *w = json_object_get(report, "weapons"),
 	             *a = json_object_get(report, "ammunition");
 	char title[160];
-	if (!json_is_object(report) || !str(report, "from") || !str(report, "to"))
+	if (!json_is_object(report) || !mon_str(report, "from") || !mon_str(report, "to"))
 		return wam_error_set(WAM_EINVAL, "report", "not a committee report (from, to, observations, findings)");
-	snprintf(title, sizeof title, "Report to the sanctions committee, %s to %s", str(report, "from"),
-	         str(report, "to"));
+	snprintf(title, sizeof title, "Report to the sanctions committee, %s to %s", mon_str(report, "from"),
+	         mon_str(report, "to"));
 	wam_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
 	wam_buf_html(&b, title);
 	wam_buf_puts(&b, "</title>\n<style>\n"
@@ -313,9 +310,9 @@ int wam_monitoring_committee_report_html(const json_t *report, FILE *out)
 	wam_buf_html(&b, title);
 	wam_buf_puts(&b, "</h1>\n<dl>");
 	cell(&b, "dt", "Regime");
-	cell(&b, "dd", str(report, "regime") ? str(report, "regime") : "every regime");
+	cell(&b, "dd", mon_str(report, "regime") ? mon_str(report, "regime") : "every regime");
 	cell(&b, "dt", "Generated");
-	cell(&b, "dd", str(report, "generated"));
+	cell(&b, "dd", mon_str(report, "generated"));
 	wam_buf_printf(&b,
 	               "<dt>Observations</dt><dd>%lld</dd><dt>Weapons and parts (distinct)</dt><dd>%lld, in %lld "
 	               "sightings</dd><dt>Rounds of ammunition seen (each sighting counted)</dt><dd>%lld</dd>"

@@ -32,6 +32,10 @@ void mon_name_key(char *out, size_t cap, const char *name);
 int mon_check_regime(wam_db *db, const char *regime);
 /* The string `key` of object `o`, or NULL. */
 const char *mon_str(const json_t *o, const char *key);
+/* The observation `id` as stored (observation.c): its body with its id,
+ * recorded_by and recorded_at, sources still sealed; WAM_ENOTFOUND naming
+ * "observation" for none. */
+int mon_observation_stored(wam_db *db, json_t **out, const char *id);
 /* The object `key` of `in` checked against `fields` (its fields' names
  * prefixed "key.") into `out[key]`, also into `*got` (borrowed; NULL when
  * absent). Absent: WAM_EINVAL naming `key` when `required`, else 0. */
