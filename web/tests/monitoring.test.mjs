@@ -118,10 +118,11 @@ test('the map draws the observations offline, each a link to its own; a link bet
     // the linked observation's point leads to its page, where the other one is named
     const other = (await must(page, `/observations/${enc(d.linked.id)}`)).links[0].observation_id;
     await map.locator(`a[href="#/observations/${d.linked.id}"]`).click();
-    await page.getByTestId('cross-links').first().waitFor();
+    // waiting for the very link, not for any list of links: the page before may still show its own
+    await page.getByTestId('cross-links').first().locator(`a[href="#/observations/${other}"]`).waitFor();
     assert.ok(await page.getByTestId('cross-links').first().locator(`a[href="#/observations/${other}"]`).count(), 'the link names the other observation');
     await go(page, `#/observations/${enc(other)}`);
-    await page.getByTestId('cross-links').first().waitFor();
+    await page.getByTestId('cross-links').first().locator(`a[href="#/observations/${d.linked.id}"]`).waitFor();
     assert.ok(await page.getByTestId('cross-links').first().locator(`a[href="#/observations/${d.linked.id}"]`).count(), 'and the other names it back');
     // the filters narrow the list and the map together
     await go(page, `#/observations?kind=${enc(d.linked.kind)}`);
