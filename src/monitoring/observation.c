@@ -204,26 +204,6 @@ static const wam_field weapon_fields[] = {
     {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
     {0}};
 
-static const wam_field headstamp_fields[] = {
-    {.name = "text", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
-    {.name = "factory", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
-    {.name = "year", .kind = WAM_FIELD_INT, .lo = 1850, .hi = 2200},
-    {0}};
-
-static const wam_field ammunition_fields[] = {
-    {.name = "kind", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = mon_item_kinds},
-    {.name = "calibre", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_REQUIRED, .max = WAM_MAX_TEXT},
-    {.name = "type", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
-    {.name = "headstamp", .kind = WAM_FIELD_OTHER},
-    {.name = "lot", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
-    {.name = "packaging_marks", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = 1000},
-    {.name = "crate_marks", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = 1000},
-    {.name = "quantity", .kind = WAM_FIELD_QUANTITY, .flags = WAM_FIELD_REQUIRED, .lo = 1, .hi = 1e12},
-    {.name = "packages", .kind = WAM_FIELD_INT, .lo = 1, .hi = 1000000},
-    {.name = "photos", .kind = WAM_FIELD_OTHER},
-    {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
-    {0}};
-
 static const wam_field document_fields[] = {
     {.name = "kind", .kind = WAM_FIELD_WORD, .flags = WAM_FIELD_REQUIRED, .vocab = mon_document_kinds},
     {.name = "number", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
@@ -425,24 +405,11 @@ static int take_item(wam_db *db, json_t *o, const json_t *it, size_t i, json_t *
 	const char *kind = json_string_value(json_object_get(k, "kind"));
 	bool ammunition = kind && !strcmp(kind, "ammunition");
 	json_decref(k);
-	if (rc || (rc = wam_field_check(db, o, it, ammunition ? ammunition_fields : weapon_fields, prefix, 0)) ||
-	    (rc = take_hashes(db, o, it, prefix, seen)))
+	if (rc ||
+	    (rc = ammunition ? wam_ammunition_take(db, o, it, prefix, WAM_AMMUNITION_KIND, 0)
+	                     : wam_field_check(db, o, it, weapon_fields, prefix, 0)) ||
+	    (rc = take_hashes(db, o, it, prefix, seen)) || ammunition)
 		return rc;
-	if (ammunition) {
-		const json_t *hs = json_object_get(it, "headstamp");
-		if (hs && !json_is_null(hs)) {
-			json_t *h = json_object();
-			char pre[64];
-			snprintf(field, sizeof field, "%sheadstamp", prefix);
-			snprintf(pre, sizeof pre, "%sheadstamp.", prefix);
-			if (!json_is_object(hs))
-				rc = wam_error_set(WAM_EINVAL, field, "%s must be an object", field);
-			else if (!(rc = wam_field_check(db, h, hs, headstamp_fields, pre, 0)))
-				json_object_set(o, "headstamp", h);
-			json_decref(h);
-		}
-		return rc;
-	}
 	const char *category = json_string_value(json_object_get(o, "category"));
 	if (category && !wam_refdata_category(db, category)) {
 		snprintf(field, sizeof field, "%scategory", prefix);

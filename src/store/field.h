@@ -151,4 +151,19 @@ int wam_field_take_all(wam_db *db, json_t *out, const json_t *in, const wam_fiel
  * looked at); errors name `field`. */
 int wam_field_take(wam_db *db, json_t *out, const json_t *in, const wam_field *f, const char *field, long line);
 
+/* ---- ammunition outside a depot ---- */
+
+/* An ammunition line of a recovery, a loss report, an observation or a trace
+ * request: {kind? (ammunition; only with WAM_AMMUNITION_KIND, where it is
+ * then required), calibre, type?, headstamp?: {text (as read, any script),
+ * factory?, year? (1850-2200)}, lot?, packaging_marks?, crate_marks?,
+ * quantity (rounds, 1 to 10^12; optional with
+ * WAM_AMMUNITION_QUANTITY_OPTIONAL), packages? (1 to 10^6), photos? (not
+ * checked: the caller's), notes?}. Checked into `out` (photos left out);
+ * errors name PREFIXfield ("ammunition[2].headstamp.text") and `line` when
+ * not 0. */
+#define WAM_AMMUNITION_KIND 0x1u
+#define WAM_AMMUNITION_QUANTITY_OPTIONAL 0x2u
+int wam_ammunition_take(wam_db *db, json_t *out, const json_t *in, const char *prefix, unsigned flags, long line);
+
 #endif
