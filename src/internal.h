@@ -685,4 +685,26 @@ typedef int (*wam_final_status_fn)(wam_db *db, json_t **out, const char *id, con
                                    const json_t *details);
 extern const wam_final_status_fn wam_weapon_final_status;
 
+/* One ammunition line a room holds outside a depot (a recovery's, a loss
+ * report's, an observation's) or a lot in a depot, for the matcher's
+ * ammunition search (match/ammunition.c) to score. */
+typedef struct wam_ammunition_seen {
+	const char *source;       /* "recovery", "loss", "observation", "lot" */
+	const char *id;           /* the record: recovery, loss report, observation or lot id */
+	long line;                /* the line within it, from 0 (a lot: 0) */
+	const char *date;         /* YYYY-MM-DD, or NULL */
+	const char *country;      /* where it was (ISO 3166), or NULL */
+	const char *site_id;      /* the site it is at or came to, or NULL */
+	const json_t *ammunition; /* the line as wam_ammunition_take() keeps it: {calibre, type?,
+	                           * headstamp?: {text, factory?, year?}, lot?, packaging_marks?,
+	                           * crate_marks?, quantity?, packages?} */
+} wam_ammunition_seen;
+/* Called once per line; a non-zero return stops the walk and is returned. */
+typedef int (*wam_ammunition_visit)(void *ctx, const wam_ammunition_seen *seen);
+/* Walks every ammunition line a room holds that the handle's principal may
+ * see (a principal confined to sites: lines at or brought to its sites).
+ * NULL-terminated. */
+typedef int (*wam_ammunition_source)(wam_db *db, wam_ammunition_visit visit, void *ctx);
+extern const wam_ammunition_source wam_ammunition_sources[];
+
 #endif

@@ -111,3 +111,7 @@ const wam_weapon_held_hook wam_weapon_held_hooks[] = {wam_stock_weapon_held, wam
 int wam_registry_item_set_final_status(wam_db *db, json_t **out, const char *id, const char *status,
                                        const json_t *details);
 const wam_final_status_fn wam_weapon_final_status = wam_registry_item_set_final_status;
+
+/* Ammunition recorded anywhere is searched by headstamp and lot marks
+ * (match/ammunition.c): each room that holds ammunition lines walks them. */
+const wam_ammunition_source wam_ammunition_sources[] = {NULL};
