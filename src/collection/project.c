@@ -252,6 +252,7 @@ int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const
 static const struct wam_room_table tables[] = {
     {"recoveries", "id", "d.last_seq"},
     {"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
+    {"recovery_ammunition", "recovery_id || ' ' || line", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
     {"recovery_handovers", "recovery_id", "d.seq"},
     {"recovery_photos", "recovery_id", "d.seq"},
     {"collection_tasks", "id", "d.last_seq"},
@@ -263,4 +264,5 @@ const struct wam_room wam_room_collection = {
     .version = 1,
     .apply = wam_collection_apply,
     .tables = tables,
+    .schema = wam_sql_recovery_ammunition,
 };

@@ -246,6 +246,8 @@ static const struct wam_room_table tables[] = {
     {"items", "id", "d.last_seq"},
     {"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
     {"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+    {"item_makeup", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+    {"marking_methods", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
     {"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
      "(SELECT max(last_seq) FROM main.items)"},
     {"export_proposals", NULL, NULL},
@@ -257,6 +259,7 @@ const struct wam_room wam_room_registry = {
     .version = 4,
     .apply = apply,
     .tables = tables,
+    .schema = wam_sql_item_makeup,
     .close = known_free,
     .rollback = known_clear,
     .subject_site = "SELECT site_id FROM items WHERE id=?1", /* a weapon lives at its site */

@@ -31,6 +31,7 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
  * by their check or batch */
 static const struct wam_room_table tables[] = {
     {"lots", "id", "d.last_seq"},
+    {"lot_origins", "lot_id", "(SELECT last_seq FROM main.lots l WHERE l.id=d.lot_id)"},
     {"custody", "id", "d.last_seq"},
     {"custody_rules", "site_id", "d.last_seq"},
     {"destructions", "id", "d.last_seq"},
@@ -52,6 +53,7 @@ const struct wam_room wam_room_stock = {
     .version = 2,
     .apply = apply,
     .tables = tables,
+    .schema = wam_sql_lot_origins,
     /* a lot and a stock check live at their site */
     .subject_site = "SELECT site_id FROM lots WHERE id=?1 UNION ALL SELECT site_id FROM stock_checks WHERE id=?1",
 };

@@ -23,6 +23,7 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
 
 static const struct wam_room_table tables[] = {
     {"loss_reports", "id", "d.seq"},
+    {"loss_ammunition", "report_id || ' ' || line", "(SELECT seq FROM main.loss_reports r WHERE r.id=d.report_id)"},
     {"hits", "id", "d.last_seq"},
     {"item_origins", "item_id", "d.seq"},
     {"trace_requests", "id", "d.last_seq"},
@@ -38,5 +39,6 @@ const struct wam_room wam_room_trace = {
     .version = 1,
     .apply = apply,
     .tables = tables,
+    .schema = wam_sql_loss_ammunition,
     .backfill = wam_trace_backfill,
 };
