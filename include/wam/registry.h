@@ -52,10 +52,14 @@ WAM_API int wam_registry_holder_list(wam_db *db, json_t **out);
 
 /* Registers a weapon: {category, make, model, calibre, serial, country, year,
  * import_marks: [{country, year}], markings: [{component, kind, text,
- * script?, legibility?, altered?, location?}], status?, site_id?, holder_id?,
- * notes?, id?}. `serial` is the frame/receiver serial; it becomes a marking
- * if no frame serial marking is given. The marking status is derived (rules
- * R1–R3). If the normalized (make, serial, country) matches a record already
+ * script?, legibility?, altered?, location?, method?}], status?, site_id?,
+ * holder_id?, notes?, id?, kind?, part_type?, belongs_to?, manufacture?,
+ * converted_from?, frame_material?, serial_component?}. `serial` is the
+ * frame/receiver serial; it becomes a marking if no frame serial marking is
+ * given. `kind` is "weapon" (the default) or "part", which needs a
+ * `part_type` and may name the weapon it `belongs_to`; `converted_from`
+ * goes only with manufacture "converted" (docs/registry.md). The marking
+ * status is derived (rules R1–R4). If the normalized (make, serial, country) matches a record already
  * there, fails with WAM_ECONFLICT naming both ids unless
  * WAM_ALLOW_DUPLICATE is set, in which case the new record lists the others
  * in `duplicate_of`. A principal confined to sites is told only the ids of
@@ -63,7 +67,9 @@ WAM_API int wam_registry_holder_list(wam_db *db, json_t **out);
  * weapon show it only those in `duplicate_of`; the record keeps them all. */
 WAM_API int wam_registry_item_add(wam_db *db, json_t **out, const json_t *item, unsigned flags);
 
-/* One weapon by id with its markings and import marks. */
+/* One weapon by id with its markings and import marks, its `kind` and makeup
+ * fields where recorded; a weapon lists its `parts` [{id, part_type, serial,
+ * make}], a part names the weapon it `belongs_to`. */
 WAM_API int wam_registry_item_get(wam_db *db, json_t **out, const char *id);
 
 /* Every weapon whose normalized serial equals that of `serial` (an array,
@@ -74,18 +80,22 @@ WAM_API int wam_registry_item_find_serial(wam_db *db, json_t **out, const char *
 typedef struct wam_item_filter {
 	const char *status;
 	const char *site_id;
-	const char *make;     /* compared case-insensitively */
+	const char *make; /* compared case-insensitively */
 	const char *category;
-	const char *after_id; /* cursor: only ids greater than this (registration
-	                       * order only) */
-	int limit;            /* 0: 50; at most 10000 */
-	long offset;          /* weapons of the order skipped before the page */
-	const char *sort;     /* NULL: registration order; else registered,
-	                       * serial, make, category, country or status, "-"
-	                       * before it for the reverse order */
-	const char *const *sites; /* with nsites > 0: only weapons at one of these
-	                           * sites (a user confined to sites) */
-	int nsites;               /* at most 64 */
+	const char *after_id;       /* cursor: only ids greater than this (registration
+	                             * order only) */
+	int limit;                  /* 0: 50; at most 10000 */
+	long offset;                /* weapons of the order skipped before the page */
+	const char *sort;           /* NULL: registration order; else registered,
+	                             * serial, make, category, country or status, "-"
+	                             * before it for the reverse order */
+	const char *const *sites;   /* with nsites > 0: only weapons at one of these
+	                             * sites (a user confined to sites) */
+	int nsites;                 /* at most 64 */
+	const char *kind;           /* weapon or part (as recorded) */
+	const char *part_type;      /* a word of wam_registry_part_types */
+	const char *manufacture;    /* a word of wam_registry_manufactures */
+	const char *frame_material; /* a word of wam_registry_frame_materials */
 } wam_item_filter;
 
 /* Weapons matching `f` in the order it names (registration order by
@@ -93,8 +103,10 @@ typedef struct wam_item_filter {
  * total_capped}. `next` is the `after_id` of the next page in registration
  * order (null otherwise or at the end), `next_offset` its offset (null at
  * the end). `total` counts every weapon the filter matches (the page and
- * cursor aside): exactly, except with a make, where it stops at 10000 and
- * `total_capped` says so. An unknown status, category or sort, or `after_id`
+ * cursor aside): exactly, except with a make or a kind, part_type,
+ * manufacture or frame_material, where it stops at 10000 and `total_capped`
+ * says so. An unknown status, category, kind, part_type, manufacture,
+ * frame_material or sort, or `after_id`
  * with another order or an offset, fails with WAM_EINVAL naming the field. */
 WAM_API int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f);
 
@@ -108,6 +120,17 @@ WAM_API int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filt
  * export a second person confirms (wam_registry_export_confirm). */
 WAM_API int wam_registry_item_set_status(wam_db *db, json_t **out, const char *id, const char *status,
                                          const json_t *details);
+
+/* Links part `part_id` to weapon `weapon_id`, or unlinks it (`weapon_id`
+ * NULL; `reason` then required): an item.attached event {weapon_id,
+ * reason?}. Refused (WAM_EINVAL naming "id") when `part_id` is not a part,
+ * (WAM_ENOTFOUND naming "weapon_id") when no weapon has that id,
+ * (WAM_EINVAL naming "weapon_id") when it is a part, (WAM_ECONFLICT naming
+ * "weapon_id") when it is destroyed or the part already belongs to it, and
+ * (WAM_ECONFLICT) detaching a part that belongs to none. `*out` is the part
+ * as wam_registry_item_get shows it. */
+WAM_API int wam_registry_item_attach(wam_db *db, json_t **out, const char *part_id, const char *weapon_id,
+                                     const char *reason);
 
 /* ---- the registry's rules, which other rooms apply too ----
  * The status machine and the marking rules wam_registry_item_add and
@@ -133,6 +156,27 @@ WAM_API extern const char *const wam_registry_scripts[];
  * a NULL-terminated list. */
 WAM_API extern const char *const wam_registry_legibilities[];
 
+/* What a part is (frame_receiver, upper_receiver, lower_receiver, barrel,
+ * slide, bolt, bolt_carrier, cylinder, conversion_kit, other): an item of
+ * kind "part" has one. A frame_receiver or lower_receiver is the serialised
+ * part that counts as the weapon. A NULL-terminated list. */
+WAM_API extern const char *const wam_registry_part_types[];
+
+/* How a weapon was made (factory, craft, printed, converted, reactivated,
+ * assembled): a NULL-terminated list. */
+WAM_API extern const char *const wam_registry_manufactures[];
+
+/* What a converted weapon was before (blank_firing, alarm, gas, signal, air,
+ * deactivated, other): a NULL-terminated list. */
+WAM_API extern const char *const wam_registry_conversions[];
+
+/* What a weapon's frame is made of (metal, polymer, other). */
+WAM_API extern const char *const wam_registry_frame_materials[];
+
+/* How a marking was put on (stamped, engraved, laser, cast, insert — a
+ * serialised metal insert —, printed, other). */
+WAM_API extern const char *const wam_registry_marking_methods[];
+
 /* True when a weapon whose status is `from` may be given status `to` (the
  * state machine of docs/registry.md); false for an unknown status. Says
  * nothing of what else a change needs (a reason, a certificate, the
@@ -144,7 +188,7 @@ WAM_API bool wam_registry_status_allowed(const char *from, const char *to);
  * or unknown status): the list an error message names. */
 WAM_API void wam_registry_status_next(const char *from, char *out, size_t cap);
 
-/* The marking status of weapon `item` under rules R1-R3: "adequate",
+/* The marking status of weapon `item` under rules R1-R4: "adequate",
  * "inadequate", "partial", "obliterated", "altered" or "unmarked" (a static
  * string), and why in `reason` (`cap` bytes). `item` is a weapon in full
  * form, as wam_registry_item_get shows it ({serial, make, country,
@@ -218,7 +262,11 @@ WAM_API int wam_registry_item_links(wam_db *db, json_t **out, const char *id);
  * {totals: {items, sites, holders, events}, by_status: {...},
  * by_category: {...}, by_marking_status: {...}, by_country: {CC: n,
  * unknown: n}, by_site: [{id, name, items}] (the 20 largest, largest first),
- * recent: [{seq, time, actor, type, subject, summary}] (the last 10)}. */
+ * recent: [{seq, time, actor, type, subject, summary}] (the last 10),
+ * by_kind: {weapon, part} (a frame_receiver or lower_receiver part counts
+ * as a weapon), parts_by_type: {part_type: n}, by_manufacture: {word: n,
+ * unknown: n} and by_frame_material: {word: n, unknown: n} (of what counts as
+ * weapons)}. */
 WAM_API int wam_registry_summary(wam_db *db, json_t **out);
 
 /* The registry's closed vocabularies and its status machine, as the library
@@ -228,7 +276,9 @@ WAM_API int wam_registry_summary(wam_db *db, json_t **out);
  * status_final_by_procedure: [the statuses only a destruction or a
  * confirmed export gives], marking_statuses: [...], categories: [{code,
  * kind, name}] (the registry's reference data, in its order), components,
- * marking_kinds, legibilities, scripts, site_kinds, holder_types: [...]}.
+ * marking_kinds, legibilities, scripts, site_kinds, holder_types, kinds,
+ * part_types, manufactures, conversions, frame_materials,
+ * marking_methods: [...]}.
  * `*out` is the caller's (json_decref). Fails with WAM_ENOMEM, or WAM_EDB
  * when the categories cannot be read; `*out` is then NULL. */
 WAM_API int wam_registry_vocabulary(wam_db *db, json_t **out);
@@ -257,10 +307,10 @@ WAM_API int wam_registry_suggest(wam_db *db, json_t **out, const char *field, co
 
 /* Options for wam_registry_import(). */
 typedef struct wam_import_opts {
-	int dry_run;            /* validate everything, write nothing */
-	int skip_bad;           /* commit good rows, write bad ones to `rejects` */
-	int allow_duplicates;   /* like WAM_ALLOW_DUPLICATE for each row */
-	FILE *rejects;          /* with skip_bad: rejected rows + a reason column */
+	int dry_run;          /* validate everything, write nothing */
+	int skip_bad;         /* commit good rows, write bad ones to `rejects` */
+	int allow_duplicates; /* like WAM_ALLOW_DUPLICATE for each row */
+	FILE *rejects;        /* with skip_bad: rejected rows + a reason column */
 	wam_progress_fn progress;
 	void *progress_payload;
 } wam_import_opts;
@@ -290,7 +340,7 @@ WAM_API int wam_registry_export(wam_db *db, FILE *out, const char *format);
 
 /* Options for wam_registry_demo(). */
 typedef struct wam_demo_opts {
-	long items;   /* how many weapons; 0: 10000 */
+	long items;    /* how many weapons; 0: 10000 */
 	uint64_t seed; /* same seed, same registry content and ids */
 	wam_progress_fn progress;
 	void *progress_payload;

@@ -74,9 +74,9 @@ done:
 
 /* ---- sites and holders ---- */
 
-static const cli_column site_cols[] = {{"ID", "id", 0},         {"NAME", "name", 40}, {"KIND", "kind", 0},
-                                       {"COUNTRY", "country", 0}, {"LAT", "lat", 0},   {"LON", "lon", 0},
-                                       {NULL, NULL, 0}};
+static const cli_column site_cols[] = {
+    {"ID", "id", 0},   {"NAME", "name", 40}, {"KIND", "kind", 0}, {"COUNTRY", "country", 0},
+    {"LAT", "lat", 0}, {"LON", "lon", 0},    {NULL, NULL, 0}};
 static const char *const site_keys[] = {"id", "name", "kind", "country", "lat", "lon", "parent_id", "notes", NULL};
 static const cli_view site_view = {site_keys, site_cols, NULL};
 
@@ -113,9 +113,8 @@ static int cmd_site_show(const cli_env *env, const cli_args *a)
 	return run_read(env, wam_registry_site_get, a->pos[0], &site_view);
 }
 
-static const cli_column holder_cols[] = {{"ID", "id", 0},           {"TYPE", "type", 0},
-                                         {"NAME", "name", 48},      {"COUNTRY", "country", 0},
-                                         {"LICENCE", "licence", 0}, {NULL, NULL, 0}};
+static const cli_column holder_cols[] = {{"ID", "id", 0},           {"TYPE", "type", 0},       {"NAME", "name", 48},
+                                         {"COUNTRY", "country", 0}, {"LICENCE", "licence", 0}, {NULL, NULL, 0}};
 static const char *const holder_keys[] = {"id", "type", "name", "country", "licence", "address", NULL};
 static const cli_view holder_view = {holder_keys, holder_cols, NULL};
 
@@ -159,22 +158,53 @@ static int cmd_holder_list(const cli_env *env, const cli_args *a)
 
 /* ---- weapons ---- */
 
-static const cli_column item_cols[] = {{"ID", "id", 0},           {"CAT", "category", 0},
-                                       {"MAKE", "make", 22},      {"MODEL", "model", 18},
-                                       {"CALIBRE", "calibre", 12}, {"SERIAL", "serial", 16},
-                                       {"CTRY", "country", 0},    {"STATUS", "status", 0},
-                                       {"MARKING", "marking_status", 0}, {NULL, NULL, 0}};
-static const char *const item_keys[] = {"id",      "category",       "make",           "model",   "calibre",
-                                        "serial",  "country",        "year",           "status",  "marking_status",
-                                        "marking_reason", "site_id", "holder_id",      "notes",   "duplicate_of",
-                                        "last_seq", NULL};
+static const cli_column item_cols[] = {
+    {"ID", "id", 0},        {"CAT", "category", 0},     {"MAKE", "make", 22},
+    {"MODEL", "model", 18}, {"CALIBRE", "calibre", 12}, {"SERIAL", "serial", 16},
+    {"CTRY", "country", 0}, {"STATUS", "status", 0},    {"MARKING", "marking_status", 0},
+    {NULL, NULL, 0}};
+static const char *const item_keys[] = {
+    "id",     "category",       "make",           "model",   "calibre",   "serial", "country",      "year",
+    "status", "marking_status", "marking_reason", "site_id", "holder_id", "notes",  "duplicate_of", "last_seq",
+    NULL};
+
+/* What an item is and how it was made, the fields it records. */
+static void print_makeup(const json_t *item)
+{
+	static const char *const makeup[] = {"kind",           "part_type",      "belongs_to",       "manufacture",
+	                                     "converted_from", "frame_material", "serial_component", NULL};
+	const char *keys[8];
+	int n = 0;
+	for (int i = 0; makeup[i]; i++)
+		if (json_is_string(json_object_get(item, makeup[i])))
+			keys[n++] = makeup[i];
+	keys[n] = NULL;
+	if (n) {
+		puts("");
+		cli_print_record(keys, item);
+	}
+	static const cli_column pcols[] = {{"PART", "id", 0},
+	                                   {"TYPE", "part_type", 0},
+	                                   {"SERIAL", "serial", 16},
+	                                   {"MAKE", "make", 22},
+	                                   {NULL, NULL, 0}};
+	if (json_array_size(json_object_get(item, "parts"))) {
+		puts("\nparts:");
+		cli_print_table(pcols, json_object_get(item, "parts"));
+	}
+}
 
 static void print_item(const json_t *item)
 {
 	cli_print_record(item_keys, item);
-	static const cli_column mcols[] = {{"COMPONENT", "component", 0}, {"KIND", "kind", 0},
-	                                   {"TEXT", "text", 40},          {"SCRIPT", "script", 0},
-	                                   {"LEGIBILITY", "legibility", 0}, {"ALTERED", "altered", 0},
+	print_makeup(item);
+	static const cli_column mcols[] = {{"COMPONENT", "component", 0},
+	                                   {"KIND", "kind", 0},
+	                                   {"TEXT", "text", 40},
+	                                   {"SCRIPT", "script", 0},
+	                                   {"LEGIBILITY", "legibility", 0},
+	                                   {"ALTERED", "altered", 0},
+	                                   {"METHOD", "method", 0},
 	                                   {NULL, NULL, 0}};
 	static const cli_column icols[] = {{"IMPORT COUNTRY", "country", 0}, {"YEAR", "year", 0}, {NULL, NULL, 0}};
 	if (json_array_size(json_object_get(item, "markings"))) {
@@ -241,8 +271,8 @@ static int add_markings(const cli_env *env, const cli_args *a, json_t *item)
 			list = json_array();
 			json_object_set_new(item, "markings", list);
 		}
-		json_array_append_new(list, json_pack("{s:s#, s:s#, s:s}", "component", v, (int)(c1 - v), "kind", c1 + 1,
-		                                      (int)(c2 - c1 - 1), "text", c2 + 1));
+		json_array_append_new(list, json_pack("{s:s#, s:s#, s:s}", "component", v, (int)(c1 - v), "kind",
+		                                      c1 + 1, (int)(c2 - c1 - 1), "text", c2 + 1));
 	}
 	return 0;
 }
@@ -291,9 +321,24 @@ static int cmd_item_add(const cli_env *env, const cli_args *a)
 	}
 	static const struct {
 		const char *opt, *key;
-	} map[] = {{"category", "category"}, {"make", "make"},       {"model", "model"},   {"calibre", "calibre"},
-	           {"serial", "serial"},     {"country", "country"}, {"status", "status"}, {"site", "site_id"},
-	           {"holder", "holder_id"},  {"notes", "notes"},     {"id", "id"}};
+	} map[] = {{"category", "category"},
+	           {"make", "make"},
+	           {"model", "model"},
+	           {"calibre", "calibre"},
+	           {"serial", "serial"},
+	           {"country", "country"},
+	           {"status", "status"},
+	           {"site", "site_id"},
+	           {"holder", "holder_id"},
+	           {"notes", "notes"},
+	           {"id", "id"},
+	           {"kind", "kind"},
+	           {"part-type", "part_type"},
+	           {"belongs-to", "belongs_to"},
+	           {"manufacture", "manufacture"},
+	           {"converted-from", "converted_from"},
+	           {"frame-material", "frame_material"},
+	           {"serial-component", "serial_component"}};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		cli_set_opt(item, a, map[i].opt, map[i].key);
 	const char *year = cli_opt(a, "year");
@@ -313,7 +358,8 @@ static int cmd_item_add(const cli_env *env, const cli_args *a)
 	/* a weapon entered as recovered was searched for in the registry: say
 	 * what was found, as a recovery does */
 	const char *status = json_string_value(json_object_get(out, "status"));
-	if (!rc && status && (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered"))) {
+	if (!rc && status &&
+	    (!strcmp(status, "seized") || !strcmp(status, "found") || !strcmp(status, "surrendered"))) {
 		json_t *hits = NULL;
 		wam_hit_filter f = {.item_id = json_string_value(json_object_get(out, "id"))};
 		if (!(rc = wam_trace_hit_list(db, &hits, &f)))
@@ -354,7 +400,11 @@ static int cmd_item_list(const cli_env *env, const cli_args *a)
 	                     .site_id = cli_opt(a, "site"),
 	                     .make = cli_opt(a, "make"),
 	                     .category = cli_opt(a, "category"),
-	                     .after_id = cli_opt(a, "after")};
+	                     .after_id = cli_opt(a, "after"),
+	                     .kind = cli_opt(a, "kind"),
+	                     .part_type = cli_opt(a, "part-type"),
+	                     .manufacture = cli_opt(a, "manufacture"),
+	                     .frame_material = cli_opt(a, "frame-material")};
 	const char *limit = cli_opt(a, "limit");
 	if (limit) {
 		char *end;
@@ -377,7 +427,8 @@ static int cmd_item_status(const cli_env *env, const cli_args *a)
 {
 	static const cli_view view = {.print = print_status};
 	if (a->npos != 2)
-		return cli_usage(env, "usage: wam item status ID STATUS --reason TEXT [--document D] [--certificate C]");
+		return cli_usage(env,
+		                 "usage: wam item status ID STATUS --reason TEXT [--document D] [--certificate C]");
 	wam_db *db;
 	json_t *out = NULL, *d = json_object();
 	int rc = cli_open(env, &db, true);
@@ -395,16 +446,43 @@ static int cmd_item_status(const cli_env *env, const cli_args *a)
 	return rc;
 }
 
+/* `item attach PART --to WEAPON [--reason R]`, `item detach PART --reason R` */
+static int attach(const cli_env *env, const cli_args *a, bool to)
+{
+	static const cli_view view = {.print = print_item};
+	if (a->npos != 1 || (to && !cli_opt(a, "to")))
+		return cli_usage(env, to ? "usage: wam item attach PART --to WEAPON [--reason TEXT]"
+		                         : "usage: wam item detach PART --reason TEXT");
+	wam_db *db;
+	json_t *out = NULL;
+	int rc = cli_open(env, &db, true);
+	if (rc)
+		return rc;
+	rc = wam_registry_item_attach(db, &out, a->pos[0], to ? cli_opt(a, "to") : NULL, cli_opt(a, "reason"));
+	rc = cli_show(env, rc, out, &view);
+	wam_db_close(db);
+	return rc;
+}
+
+static int cmd_item_attach(const cli_env *env, const cli_args *a)
+{
+	return attach(env, a, true);
+}
+
+static int cmd_item_detach(const cli_env *env, const cli_args *a)
+{
+	return attach(env, a, false);
+}
+
 /* ---- exports proposed by one person, confirmed by another ---- */
 
-static const char *const proposal_keys[] = {"id",          "state",       "item_id",     "serial",      "make",
-                                            "model",       "status",      "reason",      "document",    "country",
-                                            "proposed_by", "proposed_at", "decided_by",  "decided_at",
-                                            "withdraw_reason", NULL};
-static const cli_column proposal_cols[] = {{"ID", "id", 0},           {"STATE", "state", 0},
-                                           {"WEAPON", "item_id", 0},  {"SERIAL", "serial", 16},
-                                           {"DOCUMENT", "document", 24}, {"PROPOSED BY", "proposed_by", 20},
-                                           {NULL, NULL, 0}};
+static const char *const proposal_keys[] = {
+    "id",       "state",   "item_id",     "serial",      "make",       "model",      "status",          "reason",
+    "document", "country", "proposed_by", "proposed_at", "decided_by", "decided_at", "withdraw_reason", NULL};
+static const cli_column proposal_cols[] = {
+    {"ID", "id", 0},          {"STATE", "state", 0},        {"WEAPON", "item_id", 0},
+    {"SERIAL", "serial", 16}, {"DOCUMENT", "document", 24}, {"PROPOSED BY", "proposed_by", 20},
+    {NULL, NULL, 0}};
 static const cli_view proposal_view = {proposal_keys, proposal_cols, NULL};
 
 static int call_export_propose(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -419,7 +497,8 @@ static int call_export_propose(wam_db *db, json_t **out, const cli_args *a, json
 static int cmd_export_propose(const cli_env *env, const cli_args *a)
 {
 	if (a->npos != 1)
-		return cli_usage(env, "usage: wam item export propose WEAPON --reason TEXT --document LICENCE [--country CC]");
+		return cli_usage(
+		    env, "usage: wam item export propose WEAPON --reason TEXT --document LICENCE [--country CC]");
 	return cli_run(env, a, true, call_export_propose, json_object(), &proposal_view);
 }
 
@@ -477,8 +556,8 @@ static int cmd_export_list(const cli_env *env, const cli_args *a)
 
 static int cmd_item_history(const cli_env *env, const cli_args *a)
 {
-	static const cli_column cols[] = {{"SEQ", "seq", 0},     {"TIME", "time", 0},       {"ACTOR", "actor", 20},
-	                                  {"EVENT", "type", 0},  {"WHAT", "summary", 70}, {NULL, NULL, 0}};
+	static const cli_column cols[] = {{"SEQ", "seq", 0},    {"TIME", "time", 0},     {"ACTOR", "actor", 20},
+	                                  {"EVENT", "type", 0}, {"WHAT", "summary", 70}, {NULL, NULL, 0}};
 	static const cli_view view = {.cols = cols};
 	if (a->npos != 1)
 		return cli_usage(env, "usage: wam item history ID");
@@ -487,24 +566,26 @@ static int cmd_item_history(const cli_env *env, const cli_args *a)
 
 static void print_summary(const json_t *sum)
 {
-	static const char *const groups[] = {"totals", "by_status", "by_category", "by_marking_status", "by_country"};
+	static const char *const groups[] = {"totals",           "by_status", "by_category",   "by_marking_status",
+	                                     "by_country",       "by_kind",   "parts_by_type", "by_manufacture",
+	                                     "by_frame_material"};
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
 		printf("%s%s:\n", g ? "\n" : "", groups[g]);
 		const char *k;
 		json_t *v;
 		json_object_foreach(json_object_get(sum, groups[g]), k, v)
-			printf("  %-20s %lld\n", k, (long long)json_integer_value(v));
+		    printf("  %-20s %lld\n", k, (long long)json_integer_value(v));
 	}
 	size_t i;
 	json_t *e;
 	printf("\nby_site (largest):\n");
 	json_array_foreach(json_object_get(sum, "by_site"), i, e)
-		printf("  %-40s %lld\n", json_string_value(json_object_get(e, "name")),
-		       (long long)json_integer_value(json_object_get(e, "items")));
+	    printf("  %-40s %lld\n", json_string_value(json_object_get(e, "name")),
+	           (long long)json_integer_value(json_object_get(e, "items")));
 	printf("\nrecent:\n");
 	json_array_foreach(json_object_get(sum, "recent"), i, e)
-		printf("  %-8lld %s  %s\n", (long long)json_integer_value(json_object_get(e, "seq")),
-		       json_string_value(json_object_get(e, "time")), json_string_value(json_object_get(e, "summary")));
+	    printf("  %-8lld %s  %s\n", (long long)json_integer_value(json_object_get(e, "seq")),
+	           json_string_value(json_object_get(e, "time")), json_string_value(json_object_get(e, "summary")));
 }
 
 static int summary(wam_db *db, json_t **out, const char *unused)
@@ -558,8 +639,8 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 	wam_error saved = *wam_error_last();
 	if (env->json) {
 		json_t *j = json_pack("{s:I, s:I, s:I, s:b, s:O}", "rows", (json_int_t)rep.rows, "imported",
-		                      (json_int_t)(irc ? 0 : rep.imported), "rejected", (json_int_t)rep.rejected, "dry_run",
-		                      o.dry_run, "errors", rep.errors ? rep.errors : json_array());
+		                      (json_int_t)(irc ? 0 : rep.imported), "rejected", (json_int_t)rep.rejected,
+		                      "dry_run", o.dry_run, "errors", rep.errors ? rep.errors : json_array());
 		if (rejects)
 			json_object_set_new(j, "rejects_file", json_string(rpath));
 		cli_print_json(j);
@@ -567,11 +648,11 @@ static int cmd_import(const cli_env *env, const cli_args *a)
 	} else {
 		size_t i;
 		json_t *e;
-		json_array_foreach(rep.errors, i, e)
-			fprintf(stderr, "line %lld, column %s: %s\n", (long long)json_integer_value(json_object_get(e, "line")),
-			        *json_string_value(json_object_get(e, "column")) ? json_string_value(json_object_get(e, "column"))
-			                                                         : "-",
-			        json_string_value(json_object_get(e, "message")));
+		json_array_foreach(rep.errors, i, e) fprintf(
+		    stderr, "line %lld, column %s: %s\n", (long long)json_integer_value(json_object_get(e, "line")),
+		    *json_string_value(json_object_get(e, "column")) ? json_string_value(json_object_get(e, "column"))
+		                                                     : "-",
+		    json_string_value(json_object_get(e, "message")));
 		if (!irc)
 			printf("%s%ld rows read, %ld %s, %ld rejected%s%s\n", o.dry_run ? "dry run: " : "", rep.rows,
 			       rep.imported, o.dry_run ? "would be imported" : "imported", rep.rejected,
@@ -666,12 +747,34 @@ static int cmd_demo(const cli_env *env, const cli_args *a)
 static const char *const init_valued[] = {"country", "name", NULL};
 static const char *const site_valued[] = {"kind", "country", "lat", "lon", "parent", "notes", NULL};
 static const char *const holder_valued[] = {"type", "country", "licence", "address", NULL};
-static const char *const item_add_valued[] = {"category", "make", "model",  "calibre", "serial", "country",
-                                              "year",     "import", "marking", "status", "site",  "holder",
-                                              "notes",    "from",   "id",      NULL};
+static const char *const item_add_valued[] = {"category",
+                                              "make",
+                                              "model",
+                                              "calibre",
+                                              "serial",
+                                              "country",
+                                              "year",
+                                              "import",
+                                              "marking",
+                                              "status",
+                                              "site",
+                                              "holder",
+                                              "notes",
+                                              "from",
+                                              "id",
+                                              "kind",
+                                              "part-type",
+                                              "belongs-to",
+                                              "manufacture",
+                                              "converted-from",
+                                              "frame-material",
+                                              "serial-component",
+                                              NULL};
 static const char *const item_add_flags[] = {"allow-duplicate", NULL};
 static const char *const item_show_valued[] = {"serial", NULL};
-static const char *const item_list_valued[] = {"status", "site", "make", "category", "limit", "after", NULL};
+static const char *const item_list_valued[] = {"status", "site",      "make",        "category",       "limit", "after",
+                                               "kind",   "part-type", "manufacture", "frame-material", NULL};
+static const char *const item_attach_valued[] = {"to", "reason", NULL};
 static const char *const item_status_valued[] = {"reason", "document", "certificate", NULL};
 static const char *const import_valued[] = {"rejects", NULL};
 static const char *const import_flags[] = {"dry-run", "skip-bad", "allow-duplicates", NULL};
@@ -682,38 +785,44 @@ static const char *const reason_valued[] = {"reason", NULL};
 static const char *const state_valued[] = {"state", NULL};
 
 const cli_command cli_registry_commands[] = {
-	{"init", init_valued, no_opts, cmd_init, "init [--country CC] [--name NAME]",
-	 "create a registry: schema, node id, signing key"},
-	{"site add", site_valued, no_opts, cmd_site_add,
-	 "site add NAME --kind KIND [--country CC] [--lat X --lon Y] [--parent ID]", "register a site"},
-	{"site list", no_opts, no_opts, cmd_site_list, "site list", "list sites"},
-	{"site show", no_opts, no_opts, cmd_site_show, "site show ID", "show a site"},
-	{"holder add", holder_valued, no_opts, cmd_holder_add, "holder add NAME --type TYPE [--country CC]",
-	 "register a holder (unit, agency, licensee)"},
-	{"holder list", no_opts, no_opts, cmd_holder_list, "holder list", "list holders"},
-	{"item add", item_add_valued, item_add_flags, cmd_item_add,
-	 "item add --category C --make M ... | --from FILE|-", "register a weapon"},
-	{"item show", item_show_valued, no_opts, cmd_item_show, "item show ID | --serial S", "show a weapon"},
-	{"item list", item_list_valued, no_opts, cmd_item_list,
-	 "item list [--status S] [--site ID] [--make M] [--category C] [--limit N]", "list weapons"},
-	{"item status", item_status_valued, no_opts, cmd_item_status, "item status ID STATUS --reason TEXT",
-	 "change a weapon's status (not to destroyed or exported: see destruction and item export)"},
-	{"item history", no_opts, no_opts, cmd_item_history, "item history ID", "every event of a weapon"},
-	{"item export propose", export_propose_valued, no_opts, cmd_export_propose,
-	 "item export propose WEAPON --reason TEXT --document LICENCE [--country CC]",
-	 "propose a weapon's export; it becomes exported only when another person confirms"},
-	{"item export confirm", no_opts, no_opts, cmd_export_confirm, "item export confirm PROPOSAL",
-	 "confirm an export another person proposed (registrar or admin): the weapon becomes exported"},
-	{"item export withdraw", reason_valued, no_opts, cmd_export_withdraw, "item export withdraw PROPOSAL --reason TEXT",
-	 "withdraw a waiting export proposal"},
-	{"item export show", no_opts, no_opts, cmd_export_show, "item export show PROPOSAL", "show an export proposal"},
-	{"item export list", state_valued, no_opts, cmd_export_list, "item export list [--state STATE]",
-	 "list export proposals"},
-	{"summary", no_opts, no_opts, cmd_summary, "summary", "counts by status, category, marking"},
-	{"import", import_valued, import_flags, cmd_import, "import FILE|- [--dry-run] [--skip-bad]",
-	 "import weapons from CSV or a registry JSON"},
-	{"export", export_valued, no_opts, cmd_export, "export --format csv|json [--out FILE]",
-	 "export weapons (CSV) or the whole registry (JSON)"},
-	{"demo", demo_valued, no_opts, cmd_demo, "demo [--items N] [--seed N]", "fill a new registry with demo data"},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+    {"init", init_valued, no_opts, cmd_init, "init [--country CC] [--name NAME]",
+     "create a registry: schema, node id, signing key"},
+    {"site add", site_valued, no_opts, cmd_site_add,
+     "site add NAME --kind KIND [--country CC] [--lat X --lon Y] [--parent ID]", "register a site"},
+    {"site list", no_opts, no_opts, cmd_site_list, "site list", "list sites"},
+    {"site show", no_opts, no_opts, cmd_site_show, "site show ID", "show a site"},
+    {"holder add", holder_valued, no_opts, cmd_holder_add, "holder add NAME --type TYPE [--country CC]",
+     "register a holder (unit, agency, licensee)"},
+    {"holder list", no_opts, no_opts, cmd_holder_list, "holder list", "list holders"},
+    {"item add", item_add_valued, item_add_flags, cmd_item_add, "item add --category C --make M ... | --from FILE|-",
+     "register a weapon"},
+    {"item show", item_show_valued, no_opts, cmd_item_show, "item show ID | --serial S", "show a weapon"},
+    {"item list", item_list_valued, no_opts, cmd_item_list,
+     "item list [--status S] [--site ID] [--make M] [--category C] [--kind K] [--part-type T] [--manufacture M] "
+     "[--frame-material F] [--limit N]",
+     "list weapons"},
+    {"item status", item_status_valued, no_opts, cmd_item_status, "item status ID STATUS --reason TEXT",
+     "change a weapon's status (not to destroyed or exported: see destruction and item export)"},
+    {"item history", no_opts, no_opts, cmd_item_history, "item history ID", "every event of a weapon"},
+    {"item attach", item_attach_valued, no_opts, cmd_item_attach, "item attach PART --to WEAPON [--reason TEXT]",
+     "link a part to the weapon it belongs to"},
+    {"item detach", reason_valued, no_opts, cmd_item_detach, "item detach PART --reason TEXT",
+     "unlink a part from its weapon"},
+    {"item export propose", export_propose_valued, no_opts, cmd_export_propose,
+     "item export propose WEAPON --reason TEXT --document LICENCE [--country CC]",
+     "propose a weapon's export; it becomes exported only when another person confirms"},
+    {"item export confirm", no_opts, no_opts, cmd_export_confirm, "item export confirm PROPOSAL",
+     "confirm an export another person proposed (registrar or admin): the weapon becomes exported"},
+    {"item export withdraw", reason_valued, no_opts, cmd_export_withdraw, "item export withdraw PROPOSAL --reason TEXT",
+     "withdraw a waiting export proposal"},
+    {"item export show", no_opts, no_opts, cmd_export_show, "item export show PROPOSAL", "show an export proposal"},
+    {"item export list", state_valued, no_opts, cmd_export_list, "item export list [--state STATE]",
+     "list export proposals"},
+    {"summary", no_opts, no_opts, cmd_summary, "summary", "counts by status, category, marking"},
+    {"import", import_valued, import_flags, cmd_import, "import FILE|- [--dry-run] [--skip-bad]",
+     "import weapons from CSV or a registry JSON"},
+    {"export", export_valued, no_opts, cmd_export, "export --format csv|json [--out FILE]",
+     "export weapons (CSV) or the whole registry (JSON)"},
+    {"demo", demo_valued, no_opts, cmd_demo, "demo [--items N] [--seed N]", "fill a new registry with demo data"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
 };

@@ -33,12 +33,17 @@ enum {
 	ST_COUNTRY,
 	ST_NEXT_FREE /* registry/site.c starts here */
 };
+/* after registry/site.c's 12..14: the makeup of weapons and parts */
+enum { ST_WEAPON_OF = 15, ST_WEAPON_PLAIN, ST_MAKEUP, ST_GET_MARKINGS_METHOD, ST_PARTS, ST_MAKEUP_END };
+_Static_assert(ST_MAKEUP_END <= WAM_ROOM_DB_SLOTS, "the registry room's statement slots");
 
-static const char *const item_fields[] = {"id",     "category", "make",         "model",    "calibre",
-                                          "serial", "country",  "year",         "import_marks",
-                                          "markings", "status", "site_id",      "holder_id", "notes", NULL};
-static const char *const marking_fields[] = {"component", "kind",    "text",    "script",
-                                             "legibility", "altered", "location", NULL};
+static const char *const item_fields[] = {
+    "id",   "category",     "make",       "model",       "calibre",        "serial",         "country",
+    "year", "import_marks", "markings",   "status",      "site_id",        "holder_id",      "notes",
+    "kind", "part_type",    "belongs_to", "manufacture", "converted_from", "frame_material", "serial_component",
+    NULL};
+static const char *const marking_fields[] = {"component", "kind",     "text",   "script", "legibility",
+                                             "altered",   "location", "method", NULL};
 
 static int current_year(void)
 {
@@ -114,8 +119,8 @@ static int take_ref(wam_db *db, json_t *out, const json_t *in, const char *key, 
 		known = !strcmp(kr->refs[k], tagged);
 	if (!known) {
 		if (!exists(db, slot, sql, id))
-			return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key, id,
-			                          what);
+			return wam_error_set_line(WAM_EINVAL, line, key, "%s '%.40s' names no %s in this registry", key,
+			                          id, what);
 		if (kr && idlen == WAM_ID_LEN)
 			memcpy(kr->refs[kr->next++ % 32], tagged, sizeof tagged);
 	}
@@ -190,7 +195,8 @@ static int take_marking(wam_db *db, json_t *o, const json_t *m, long line)
 	                        WAM_FIELD_REQUIRED, line)) ||
 	    (rc = wam_take_word(o, m, "legibility", "legibility", wam_registry_legibilities, "clear",
 	                        WAM_FIELD_REQUIRED, line)) ||
-	    (rc = wam_take_text(o, m, "location", "location", 0, WAM_MAX_TEXT, line)))
+	    (rc = wam_take_text(o, m, "location", "location", 0, WAM_MAX_TEXT, line)) ||
+	    (rc = wam_take_word(o, m, "method", "method", wam_registry_marking_methods, NULL, 0, line)))
 		return rc;
 	if (alt && !json_is_boolean(alt) && !json_is_null(alt))
 		return wam_error_set_line(WAM_EINVAL, line, "altered", "altered must be true or false");
@@ -205,6 +211,82 @@ static int take_import_mark(wam_db *db, json_t *o, const json_t *m, long line)
 	                          {.name = "year", .kind = WAM_FIELD_INT, .lo = 1800, .hi = current_year() + 1},
 	                          {0}};
 	return wam_field_check(db, o, m, mark, "", line);
+}
+
+/* Checks that `weapon_id` (the value of `field`) names a weapon a part may
+ * belong to: registered, of kind weapon (not a part) and not destroyed. */
+static int check_weapon(wam_db *db, const char *weapon_id, const char *field, long line)
+{
+	bool makeup = wam_table_exists(db, "item_makeup");
+	sqlite3_stmt *st = wam_room_db_stmt(
+	    db, &wam_room_registry, makeup ? ST_WEAPON_OF : ST_WEAPON_PLAIN,
+	    makeup ? "SELECT i.status, coalesce(m.kind, 'weapon'), i.site_id FROM items i LEFT JOIN item_makeup m ON "
+	             "m.item_id = i.id WHERE i.id=?"
+	           : "SELECT status, 'weapon', site_id FROM items WHERE id=?");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, weapon_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW || !wam_confine_sees(db, (const char *)sqlite3_column_text(st, 2))) {
+		sqlite3_reset(st);
+		return wam_error_set_line(WAM_ENOTFOUND, line, field, "%s '%.40s' names no weapon in this registry",
+		                          field, weapon_id);
+	}
+	char status[32], kind[16];
+	snprintf(status, sizeof status, "%s", wam_col_text(st, 0));
+	snprintf(kind, sizeof kind, "%s", wam_col_text(st, 1));
+	sqlite3_reset(st);
+	if (strcmp(kind, "weapon") != 0)
+		return wam_error_set_line(WAM_EINVAL, line, field,
+		                          "%s '%.40s' is a part: a part belongs to a weapon, not to another part",
+		                          field, weapon_id);
+	if (!strcmp(status, "destroyed"))
+		return wam_error_set_line(WAM_ECONFLICT, line, field,
+		                          "%s '%.40s' is destroyed: no part can belong to it any more", field,
+		                          weapon_id);
+	return 0;
+}
+
+/* What an item is and how it was made: kind (weapon, left out, or part),
+ * part_type (a part's, required), belongs_to (a part's weapon),
+ * manufacture, converted_from (with manufacture converted only),
+ * frame_material and serial_component. */
+static int take_makeup(wam_db *db, json_t *p, const json_t *in, long line)
+{
+	int rc;
+	if ((rc = wam_take_word(p, in, "kind", "kind", wam_item_kinds, "weapon", WAM_FIELD_REQUIRED, line)) ||
+	    (rc = wam_take_word(p, in, "part_type", "part_type", wam_registry_part_types, NULL, 0, line)) ||
+	    (rc = wam_take_word(p, in, "manufacture", "manufacture", wam_registry_manufactures, NULL, 0, line)) ||
+	    (rc = wam_take_word(p, in, "converted_from", "converted_from", wam_registry_conversions, NULL, 0, line)) ||
+	    (rc = wam_take_word(p, in, "frame_material", "frame_material", wam_registry_frame_materials, NULL, 0,
+	                        line)) ||
+	    (rc = wam_take_word(p, in, "serial_component", "serial_component", wam_registry_components, NULL, 0,
+	                        line)) ||
+	    (rc = wam_take_text(p, in, "belongs_to", "belongs_to", 0, WAM_MAX_TEXT, line)))
+		return rc;
+	bool part = !strcmp(json_string_value(json_object_get(p, "kind")), "part");
+	const char *made = json_string_value(json_object_get(p, "manufacture"));
+	if (part && !json_object_get(p, "part_type")) {
+		char list[256];
+		wam_vocab_list(wam_registry_part_types, list, sizeof list);
+		return wam_error_set_line(WAM_EINVAL, line, "part_type", "a part needs its part_type (one of: %s)",
+		                          list);
+	}
+	if (!part && json_object_get(p, "part_type"))
+		return wam_error_set_line(WAM_EINVAL, line, "part_type",
+		                          "part_type is given only for a part (kind part), not for a weapon");
+	if (!part && json_object_get(p, "belongs_to"))
+		return wam_error_set_line(
+		    WAM_EINVAL, line, "belongs_to",
+		    "belongs_to is given only for a part (kind part): a weapon belongs to no weapon");
+	if (json_object_get(p, "converted_from") && (!made || strcmp(made, "converted") != 0))
+		return wam_error_set_line(WAM_EINVAL, line, "converted_from",
+		                          "converted_from is given only with manufacture converted");
+	const char *weapon = json_string_value(json_object_get(p, "belongs_to"));
+	if (weapon && (rc = check_weapon(db, weapon, "belongs_to", line)))
+		return rc;
+	if (!part)
+		json_object_del(p, "kind"); /* the default, left out of the event */
+	return 0;
 }
 
 int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, unsigned flags)
@@ -238,7 +320,8 @@ int wam_item_payload(wam_db *db, json_t **payload, const json_t *in, long line, 
 	    (rc = take_ref(db, p, in, "site_id", ST_EXISTS_SITE, "SELECT 1 FROM sites WHERE id=?", "site", line)) ||
 	    (rc = take_ref(db, p, in, "holder_id", ST_EXISTS_HOLDER, "SELECT 1 FROM holders WHERE id=?", "holder",
 	                   line)) ||
-	    (rc = wam_take_text(p, in, "notes", "notes", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, line)))
+	    (rc = wam_take_text(p, in, "notes", "notes", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, line)) ||
+	    (rc = take_makeup(db, p, in, line)))
 		goto fail;
 	wam_item_compact(p);
 	*payload = p;
@@ -326,18 +409,20 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 				wam_buf_puts(&ids, json_array_size(seen) ? " and at a site not yours"
 				                                         : "at a site not yours");
 			json_decref(seen);
-			rc = wam_error_set(WAM_ECONFLICT, "serial",
-			                   "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered "
-			                   "%s; nothing was recorded (to record it knowingly: --allow-duplicate, or allow_duplicate=true "
-			                   "over HTTP)",
-			                   json_string_value(json_object_get(payload, "make"))
-			                       ? json_string_value(json_object_get(payload, "make"))
-			                       : "unknown make",
-			                   json_string_value(json_object_get(payload, "serial")),
-			                   json_string_value(json_object_get(payload, "country"))
-			                       ? json_string_value(json_object_get(payload, "country"))
-			                       : "unknown country",
-			                   id_out, ids.p);
+			rc = wam_error_set(
+			    WAM_ECONFLICT, "serial",
+			    "duplicate candidate: %s serial '%s' from %s (new record %s) is already registered "
+			    "%s; nothing was recorded (to record it knowingly: --allow-duplicate, or "
+			    "allow_duplicate=true "
+			    "over HTTP)",
+			    json_string_value(json_object_get(payload, "make"))
+			        ? json_string_value(json_object_get(payload, "make"))
+			        : "unknown make",
+			    json_string_value(json_object_get(payload, "serial")),
+			    json_string_value(json_object_get(payload, "country"))
+			        ? json_string_value(json_object_get(payload, "country"))
+			        : "unknown country",
+			    id_out, ids.p);
 			wam_buf_free(&ids);
 			json_decref(dups);
 			return rc;
@@ -438,10 +523,63 @@ static int children(wam_db *db, json_t *o, const char *id, int slot, const char 
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_t *m = wam_row_json(st);
 		if (json_object_get(m, "altered"))
-			json_object_set_new(m, "altered", json_boolean(json_integer_value(json_object_get(m, "altered"))));
+			json_object_set_new(m, "altered",
+			                    json_boolean(json_integer_value(json_object_get(m, "altered"))));
+		if (json_is_null(json_object_get(m, "method"))) /* recorded for some markings only */
+			json_object_del(m, "method");
 		json_array_append_new(arr, m);
 	}
 	json_object_set_new(o, key, arr);
+	return 0;
+}
+
+/* The item's makeup into `o` from item_makeup (when the registry has the
+ * table: `makeup`): `kind` always ("weapon" without a row), the other
+ * fields where recorded. With `parts`, a weapon lists the parts that belong
+ * to it at sites the principal sees: [{id, part_type, serial, make}]. */
+static int makeup_read(wam_db *db, json_t *o, const char *id, bool makeup, bool parts)
+{
+	static const char *const fields[] = {"part_type",      "belongs_to",       "manufacture", "converted_from",
+	                                     "frame_material", "serial_component", NULL};
+	json_object_set_new(o, "kind", json_string("weapon"));
+	if (!makeup) {
+		if (parts)
+			json_object_set_new(o, "parts", json_array());
+		return 0;
+	}
+	sqlite3_stmt *st = wam_room_db_stmt(db, &wam_room_registry, ST_MAKEUP,
+	                                    "SELECT kind, part_type, belongs_to, manufacture, converted_from, "
+	                                    "frame_material, serial_component FROM item_makeup WHERE item_id=?");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bool part = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		part = !strcmp(wam_col_text(st, 0), "part");
+		json_object_set_new(o, "kind", json_string(wam_col_text(st, 0)));
+		for (int k = 0; fields[k]; k++)
+			if (sqlite3_column_type(st, k + 1) != SQLITE_NULL)
+				json_object_set_new(o, fields[k], json_string(wam_col_text(st, k + 1)));
+	}
+	sqlite3_reset(st);
+	if (!parts || part)
+		return 0;
+	if (!(st = wam_room_db_stmt(
+	          db, &wam_room_registry, ST_PARTS,
+	          "SELECT m.item_id AS id, m.part_type, i.serial, i.make, i.site_id FROM item_makeup m "
+	          "JOIN items i ON i.id = m.item_id WHERE m.belongs_to=? ORDER BY m.item_id")))
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (!wam_confine_sees(db, (const char *)sqlite3_column_text(st, 4)))
+			continue;
+		json_t *p = wam_row_json(st);
+		json_object_del(p, "site_id");
+		json_array_append_new(arr, p);
+	}
+	sqlite3_reset(st);
+	json_object_set_new(o, "parts", arr);
 	return 0;
 }
 
@@ -490,10 +628,18 @@ int wam_registry_item_get(wam_db *db, json_t **out, const char *id)
 		json_decref(o);
 		return rc;
 	}
-	if ((rc = children(db, o, id, ST_GET_MARKINGS,
-	                   "SELECT component, kind, text, script, legibility, altered, location FROM markings "
-	                   "WHERE item_id=? ORDER BY n",
-	                   "markings")) ||
+	bool makeup = wam_table_exists(db, "item_makeup");
+	if ((rc = makeup
+	              ? children(db, o, id, ST_GET_MARKINGS_METHOD,
+	                         "SELECT m.component, m.kind, m.text, m.script, m.legibility, m.altered, m.location, "
+	                         "mm.method FROM markings m LEFT JOIN marking_methods mm ON mm.item_id = m.item_id "
+	                         "AND mm.n = m.n WHERE m.item_id=? ORDER BY m.n",
+	                         "markings")
+	              : children(db, o, id, ST_GET_MARKINGS,
+	                         "SELECT component, kind, text, script, legibility, altered, location FROM markings "
+	                         "WHERE item_id=? ORDER BY n",
+	                         "markings")) ||
+	    (rc = makeup_read(db, o, id, makeup, true)) ||
 	    (rc = children(db, o, id, ST_GET_IMPORTS,
 	                   "SELECT country, year FROM import_marks WHERE item_id=? ORDER BY n", "import_marks")) ||
 	    (rc = marking_said(db, o))) {
@@ -558,8 +704,34 @@ static const struct {
 /* Appends to `sql` the conditions of `f` (one " AND ..." each), the column
  * names after `prefix` ("+" keeps SQLite from reading them through their
  * index, when the list walks the index of its order instead). */
+static bool makeup_filtered(const wam_item_filter *f)
+{
+	return f->kind || f->part_type || f->manufacture || f->frame_material;
+}
+
 static void filter_sql(wam_buf *sql, const wam_item_filter *f, const char *prefix, bool make, bool category)
 {
+	/* the makeup filters read item_makeup's indexes (a row only for items
+	 * that record any makeup); a weapon is an item without a part's row */
+	if (makeup_filtered(f)) {
+		bool weapon = f->kind && !strcmp(f->kind, "weapon");
+		bool positive = f->part_type || f->manufacture || f->frame_material || (f->kind && !weapon);
+		if (weapon)
+			wam_buf_printf(sql, " AND %sid NOT IN (SELECT item_id FROM item_makeup WHERE kind='part')",
+			               prefix);
+		if (positive) {
+			wam_buf_printf(sql, " AND %sid IN (SELECT item_id FROM item_makeup WHERE 1=1", prefix);
+			if (f->kind)
+				wam_buf_puts(sql, " AND kind=:kind");
+			if (f->part_type)
+				wam_buf_puts(sql, " AND part_type=:part_type");
+			if (f->manufacture)
+				wam_buf_puts(sql, " AND manufacture=:manufacture");
+			if (f->frame_material)
+				wam_buf_puts(sql, " AND frame_material=:frame_material");
+			wam_buf_puts(sql, ")");
+		}
+	}
 	if (f->status)
 		wam_buf_printf(sql, " AND %sstatus=:status", prefix);
 	if (f->site_id)
@@ -590,6 +762,10 @@ static void bind_filter(sqlite3_stmt *st, const wam_item_filter *f, const char *
 	bind_text(st, ":make", make_key);
 	bind_text(st, ":category", category);
 	bind_text(st, ":after", f->after_id);
+	bind_text(st, ":kind", f->kind);
+	bind_text(st, ":part_type", f->part_type);
+	bind_text(st, ":manufacture", f->manufacture);
+	bind_text(st, ":frame_material", f->frame_material);
 	for (int i = 0; i < f->nsites; i++) {
 		char name[16];
 		snprintf(name, sizeof name, ":s%d", i);
@@ -641,6 +817,35 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 		wam_vocab_list(wam_statuses, list, sizeof list);
 		return wam_error_set(WAM_EINVAL, "status", "status '%.30s' is not one of: %s", f->status, list);
 	}
+	/* the makeup filters: words of their vocabularies */
+	const struct {
+		const char *field, *value;
+		const char *const *vocab;
+	} words[] = {{"kind", f->kind, wam_item_kinds},
+	             {"part_type", f->part_type, wam_registry_part_types},
+	             {"manufacture", f->manufacture, wam_registry_manufactures},
+	             {"frame_material", f->frame_material, wam_registry_frame_materials}};
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+		if (words[w].value && !wam_in_vocab(words[w].vocab, words[w].value)) {
+			char list[256];
+			wam_vocab_list(words[w].vocab, list, sizeof list);
+			return wam_error_set(WAM_EINVAL, words[w].field, "%s '%.30s' is not one of: %s", words[w].field,
+			                     words[w].value, list);
+		}
+	bool makeup = wam_table_exists(db, "item_makeup");
+	wam_item_filter plain;
+	if (!makeup && makeup_filtered(f)) {
+		/* a registry from before makeup was recorded: every item is a
+		 * weapon of which nothing more is known */
+		if (f->part_type || f->manufacture || f->frame_material || strcmp(f->kind, "weapon") != 0) {
+			*out = json_pack("{s:[], s:n, s:n, s:I, s:b}", "items", "next", "next_offset", "total",
+			                 (json_int_t)0, "total_capped", 0);
+			return *out ? 0 : WAM_ENOMEM;
+		}
+		plain = *f;
+		plain.kind = NULL;
+		f = &plain;
+	}
 	/* the order: a name of item_sorts, "-" before it for the reverse */
 	size_t order = 0;
 	bool desc = false;
@@ -666,7 +871,8 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 		/* the same spellings a registration accepts (sa4, vii(b), ...) */
 		json_t *in = json_pack("{s:s}", "category", f->category), *canon = json_object();
 		rc = take_category(db, canon, in, 0);
-		snprintf(category, sizeof category, "%s", rc ? "" : json_string_value(json_object_get(canon, "category")));
+		snprintf(category, sizeof category, "%s",
+		         rc ? "" : json_string_value(json_object_get(canon, "category")));
 		json_decref(in);
 		json_decref(canon);
 		if (rc)
@@ -676,9 +882,10 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 	/* the total: exact from the tally, or counted up to COUNT_CAP over a make */
 	int64_t total = 0, all = 0;
 	bool capped = false;
-	if (f->make) {
+	bool counted = f->make || makeup_filtered(f); /* counted from the weapons, not the tally */
+	if (counted) {
 		wam_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM items WHERE 1=1");
-		filter_sql(&sql, f, "", true, f->category);
+		filter_sql(&sql, f, "", f->make, f->category);
 		wam_buf_printf(&sql, " LIMIT %d)", COUNT_CAP + 1);
 	} else {
 		wam_buf_puts(&sql, "SELECT coalesce(sum(n), 0) FROM item_tally WHERE 1=1");
@@ -690,7 +897,7 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 	wam_buf_free(&sql);
 	if (rc)
 		return rc;
-	if (total > COUNT_CAP && f->make) {
+	if (total > COUNT_CAP && counted) {
 		total = COUNT_CAP;
 		capped = true;
 	}
@@ -699,7 +906,7 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 	 * sorts them: whichever reads fewer. Walking reads about
 	 * (offset + limit) * all / total weapons, sorting reads total. */
 	bool walk = false;
-	bool filtered = f->status || f->site_id || f->make || f->category || f->nsites > 0;
+	bool filtered = f->status || f->site_id || f->make || f->category || f->nsites > 0 || makeup_filtered(f);
 	all = total;
 	if (order && filtered &&
 	    (rc = count_sql(db, "SELECT coalesce(sum(n), 0) FROM item_tally", &none, NULL, NULL, &all)))
@@ -740,8 +947,11 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 	if (r != SQLITE_DONE)
 		rc = wam_sql_fail(db->conn, "list weapons");
 	sqlite3_finalize(st);
-	for (size_t i = 0; !rc && i < json_array_size(items); i++)
-		rc = hide_duplicates(db, json_array_get(items, i));
+	for (size_t i = 0; !rc && i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (!(rc = hide_duplicates(db, it)))
+			rc = makeup_read(db, it, json_string_value(json_object_get(it, "id")), makeup, false);
+	}
 	if (rc) {
 		json_decref(items);
 		return rc;
@@ -760,8 +970,7 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 
 /* ---- status ---- */
 
-static const char *const status_fields[] = {"reason", "document", "certificate", "reason_msg", "left_custody",
-                                           NULL};
+static const char *const status_fields[] = {"reason", "document", "certificate", "reason_msg", "left_custody", NULL};
 
 /* A reason the server wrote comes with the same sentence as a message id
  * and its arguments ({"message_id", "args"}: docs/ledger.md), which a
@@ -904,6 +1113,71 @@ int wam_registry_item_set_final_status(wam_db *db, json_t **out, const char *id,
                                        const json_t *details)
 {
 	return set_status(db, out, id, status, details, true);
+}
+
+/* ---- parts ---- */
+
+int wam_registry_item_attach(wam_db *db, json_t **out, const char *part_id, const char *weapon_id, const char *reason)
+{
+	int rc;
+	json_t *part = NULL, *payload = NULL;
+	if (out)
+		*out = NULL;
+	if (weapon_id && !*weapon_id)
+		weapon_id = NULL;
+	if (reason && !*reason)
+		reason = NULL;
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = wam_registry_item_get(db, &part, part_id ? part_id : "")))
+		goto fail;
+	const char *kind = json_string_value(json_object_get(part, "kind"));
+	const char *now = json_string_value(json_object_get(part, "belongs_to"));
+	if (!kind || strcmp(kind, "part") != 0) {
+		rc = wam_error_set(WAM_EINVAL, "id",
+		                   "%.40s is a weapon, not a part: only a part is attached to a weapon", part_id);
+		goto fail;
+	}
+	if (weapon_id && !strcmp(weapon_id, part_id)) {
+		rc = wam_error_set(WAM_EINVAL, "weapon_id", "a part cannot belong to itself");
+		goto fail;
+	}
+	if (weapon_id && (rc = check_weapon(db, weapon_id, "weapon_id", 0)))
+		goto fail;
+	if (weapon_id && now && !strcmp(now, weapon_id)) {
+		rc = wam_error_set(WAM_ECONFLICT, "weapon_id", "part %.40s already belongs to weapon %.40s", part_id,
+		                   weapon_id);
+		goto fail;
+	}
+	if (!weapon_id && !now) {
+		rc = wam_error_set(WAM_ECONFLICT, "weapon_id",
+		                   "part %.40s belongs to no weapon: there is nothing to detach", part_id);
+		goto fail;
+	}
+	if (!weapon_id && !reason) {
+		rc = wam_error_set(WAM_EINVAL, "reason", "detaching a part from its weapon needs a reason");
+		goto fail;
+	}
+	payload = json_pack("{s:o}", "weapon_id", weapon_id ? json_string(weapon_id) : json_null());
+	if (reason) {
+		json_t *r = json_pack("{s:s}", "reason", reason);
+		rc = wam_take_text(payload, r, "reason", "reason", WAM_FIELD_MULTILINE, WAM_MAX_NOTES, 0);
+		json_decref(r);
+		if (rc)
+			goto fail;
+	}
+	if ((rc = wam_ledger_append(db, "item.attached", part_id, payload, NULL)))
+		goto fail;
+	json_decref(payload);
+	json_decref(part);
+	if ((rc = wam_db_commit(db)))
+		return rc;
+	return out ? wam_registry_item_get(db, out, part_id) : 0;
+fail:
+	json_decref(payload);
+	json_decref(part);
+	wam_db_rollback(db);
+	return rc;
 }
 
 /* ---- history ---- */
@@ -1142,6 +1416,68 @@ done:
 	return rc;
 }
 
+/* by_kind {weapon, part}, parts_by_type, by_manufacture and
+ * by_frame_material (each with `unknown` for the weapons that record none),
+ * from item_makeup, which holds a row only for the items that record any of
+ * it: a frame_receiver or lower_receiver part counts as a weapon. */
+static int makeup_tally(wam_db *db, json_t *o)
+{
+	json_int_t total = json_integer_value(json_object_get(json_object_get(o, "totals"), "items"));
+	json_int_t parts = 0, made = 0, material = 0;
+	json_t *types = json_object(), *manufacture = json_object(), *materials = json_object();
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (wam_table_exists(db, "item_makeup")) {
+		if (sqlite3_prepare_v2(
+		        db->conn,
+		        "SELECT m.kind, m.part_type, m.manufacture, m.frame_material, i.site_id, count(*) "
+		        "FROM item_makeup m JOIN items i ON i.id = m.item_id GROUP BY 1, 2, 3, 4, 5",
+		        -1, &st, NULL) != SQLITE_OK) {
+			rc = wam_sql_fail(db->conn, "summary");
+			goto done;
+		}
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *kind = wam_col_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
+			json_int_t n = sqlite3_column_int64(st, 5);
+			if (!wam_confine_sees(db, (const char *)sqlite3_column_text(st, 4)))
+				continue;
+			if (!strcmp(kind, "part") && type && add_count(types, type, n))
+				goto oom;
+			if (!wam_registry_counts_as_weapon(kind, type)) {
+				parts += n;
+				continue;
+			}
+			if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+				made += n;
+				if (add_count(manufacture, wam_col_text(st, 2), n))
+					goto oom;
+			}
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+				material += n;
+				if (add_count(materials, wam_col_text(st, 3), n))
+					goto oom;
+			}
+		}
+	}
+	json_int_t weapons = total - parts;
+	if (add_count(manufacture, "unknown", weapons - made) || add_count(materials, "unknown", weapons - material))
+		goto oom;
+	json_object_set_new(o, "by_kind", json_pack("{s:I, s:I}", "weapon", weapons, "part", parts));
+	json_object_set_new(o, "parts_by_type", ordered(types, false));
+	json_object_set_new(o, "by_manufacture", ordered(manufacture, false));
+	json_object_set_new(o, "by_frame_material", ordered(materials, false));
+	types = manufacture = materials = NULL;
+	goto done;
+oom:
+	rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory counting the registry");
+done:
+	sqlite3_finalize(st);
+	json_decref(types);
+	json_decref(manufacture);
+	json_decref(materials);
+	return rc;
+}
+
 /* One event about a weapon as the summary lists it: as the history shows
  * it without the before and after; NULL when it cannot be read. */
 static json_t *recent_entry(sqlite3_stmt *st)
@@ -1319,7 +1655,7 @@ int wam_registry_summary(wam_db *db, json_t **out)
 		if (!sites)
 			json_object_set_new(totals, "events", json_integer(sqlite3_column_int64(st, 1)));
 	}
-	if ((rc = tally(db, o)) || (rc = recent(db, o, sites)))
+	if ((rc = tally(db, o)) || (rc = makeup_tally(db, o)) || (rc = recent(db, o, sites)))
 		goto done;
 	json_object_set_new(totals, "sites", json_integer((json_int_t)json_array_size(json_object_get(o, "sites"))));
 	/* what the figures cover: the whole registry, or the principal's sites */

@@ -1,6 +1,7 @@
 /* The registry room's projector: registry.created, site.added,
- * holder.added, item.registered and item.status_changed into the registry,
- * sites, holders, items, markings and import_marks tables (item_tally
+ * holder.added, item.registered, item.status_changed and item.attached into
+ * the registry, sites, holders, items, markings, import_marks, item_makeup
+ * and marking_methods tables (item_tally
  * follows items through its triggers), and the export proposals
  * (export_proposal.c). Derived values — normalized keys, marking status —
  * are computed here with the registry's own rules (rules.c), never stored
@@ -24,6 +25,10 @@ enum {
 	S_MARKING,
 	S_IMPORT_MARK,
 	S_STATUS,
+	S_MAKEUP,
+	S_METHOD,
+	S_ATTACH,
+	S_ATTACH_SEQ,
 };
 
 /* the projector files of the room, each with statement slots of its own */
@@ -149,6 +154,36 @@ static int apply_full_item(wam_room_ctx *ctx, int64_t seq, const char *id, const
 		if ((rc = run(ctx, st, seq)))
 			return rc;
 	}
+	/* how the item was made and what it is: a row only when any is recorded */
+	static const char *const makeup[] = {"part_type",      "belongs_to",       "manufacture", "converted_from",
+	                                     "frame_material", "serial_component", NULL};
+	bool any = json_object_get(pl, "kind") != NULL;
+	for (int k = 0; makeup[k] && !any; k++)
+		any = json_object_get(pl, makeup[k]) != NULL;
+	if (any) {
+		if (!(st = wam_room_stmt(ctx, S_MAKEUP,
+		                         "INSERT INTO item_makeup(item_id,kind,part_type,belongs_to,manufacture,"
+		                         "converted_from,frame_material,serial_component) VALUES(?,?,?,?,?,?,?,?)")))
+			return WAM_EDB;
+		const char *kind = json_string_value(json_object_get(pl, "kind"));
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, kind ? kind : "weapon", -1, SQLITE_STATIC);
+		wam_bind_json_fields(st, 3, pl, makeup);
+		if ((rc = run(ctx, st, seq)))
+			return rc;
+	}
+	json_array_foreach(json_object_get(pl, "markings"), i, m)
+	{
+		if (!json_object_get(m, "method"))
+			continue;
+		if (!(st = wam_room_stmt(ctx, S_METHOD, "INSERT INTO marking_methods(item_id,n,method) VALUES(?,?,?)")))
+			return WAM_EDB;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+		wam_bind_json_text(st, 3, m, "method");
+		if ((rc = run(ctx, st, seq)))
+			return rc;
+	}
 	json_array_foreach(json_object_get(pl, "import_marks"), i, m)
 	{
 		if (!(st = wam_room_stmt(ctx, S_IMPORT_MARK,
@@ -191,6 +226,25 @@ static int apply_status(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	                               (long long)seq, id);
 }
 
+/* A part linked to a weapon, or unlinked (weapon_id null). */
+static int apply_attach(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc;
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_ATTACH, "UPDATE item_makeup SET belongs_to=?1 WHERE item_id=?2");
+	if (!st)
+		return WAM_EDB;
+	wam_bind_json_text(st, 1, pl, "weapon_id");
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if ((rc = wam_projection_step_one(ctx->conn, st, seq, "event %lld links part %s, which is not a part",
+	                                  (long long)seq, id)))
+		return rc;
+	if (!(st = wam_room_stmt(ctx, S_ATTACH_SEQ, "UPDATE items SET last_seq=?1 WHERE id=?2")))
+		return WAM_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	return run(ctx, st, seq);
+}
+
 static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
                  const char *time)
 {
@@ -202,6 +256,8 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
 		return apply_item(ctx, seq, subject, payload);
 	if (!strcmp(type, "item.status_changed"))
 		return apply_status(ctx, seq, subject, payload);
+	if (!strcmp(type, "item.attached"))
+		return apply_attach(ctx, seq, subject, payload);
 	if (!strcmp(type, "site.added"))
 		return apply_site(ctx, seq, subject, payload);
 	if (!strcmp(type, "holder.added"))

@@ -1,4 +1,4 @@
-/* Vocabularies, the status state machine and marking rules R1–R3.
+/* Vocabularies, the status state machine and marking rules R1–R4.
  *
  * The state machine follows a weapon's life: in state hands (in_service,
  * in_store, issued), out of lawful control (lost, stolen), back under control
@@ -23,29 +23,48 @@ const char *const wam_registry_marking_kinds[] = {
 const char *const wam_registry_scripts[] = {"latin", "cyrillic", "arabic", "persian", "cjk",
                                             "greek", "mixed",    "other",  NULL};
 const char *const wam_registry_legibilities[] = {"clear", "worn", "partial", "obliterated", "restored", NULL};
-const char *const wam_statuses[] = {"in_service", "in_store", "issued", "lost", "stolen", "seized", "found",
-                                    "surrendered", "deactivated", "destroyed", "exported", NULL};
-const char *const wam_site_kinds[] = {"armoury", "depot", "building", "room", "rack", "police_station", "unit",
-                                      "collection_point", "border_post", "court", "laboratory", "other", NULL};
-const char *const wam_holder_types[] = {"state_armed_force", "police", "other_state_agency", "manufacturer",
-                                        "dealer", "broker", "civilian", "un_mission", "nsag_recovered_from",
-                                        "unknown", NULL};
+const char *const wam_registry_part_types[] = {
+    "frame_receiver", "upper_receiver", "lower_receiver", "barrel", "slide", "bolt",
+    "bolt_carrier",   "cylinder",       "conversion_kit", "other",  NULL};
+const char *const wam_registry_manufactures[] = {"factory",     "craft",     "printed", "converted",
+                                                 "reactivated", "assembled", NULL};
+const char *const wam_registry_conversions[] = {"blank_firing", "alarm",       "gas",   "signal",
+                                                "air",          "deactivated", "other", NULL};
+const char *const wam_registry_frame_materials[] = {"metal", "polymer", "other", NULL};
+const char *const wam_registry_marking_methods[] = {"stamped", "engraved", "laser", "cast",
+                                                    "insert",  "printed",  "other", NULL};
+const char *const wam_item_kinds[] = {"weapon", "part", NULL};
+
+bool wam_registry_counts_as_weapon(const char *kind, const char *part_type)
+{
+	return !kind || strcmp(kind, "part") != 0 ||
+	       (part_type && (!strcmp(part_type, "frame_receiver") || !strcmp(part_type, "lower_receiver")));
+}
+
+const char *const wam_statuses[] = {"in_service", "in_store",    "issued",      "lost",      "stolen",   "seized",
+                                    "found",      "surrendered", "deactivated", "destroyed", "exported", NULL};
+const char *const wam_site_kinds[] = {
+    "armoury",     "depot", "building",   "room",  "rack", "police_station", "unit", "collection_point",
+    "border_post", "court", "laboratory", "other", NULL};
+const char *const wam_holder_types[] = {
+    "state_armed_force", "police",     "other_state_agency",  "manufacturer", "dealer", "broker",
+    "civilian",          "un_mission", "nsag_recovered_from", "unknown",      NULL};
 
 static const struct {
 	const char *from;
 	const char *to[8];
 } edges[] = {
-	{"in_service", {"in_store", "issued", "lost", "stolen", "deactivated", "exported", NULL}},
-	{"in_store", {"in_service", "issued", "lost", "stolen", "deactivated", "destroyed", "exported", NULL}},
-	{"issued", {"in_store", "in_service", "lost", "stolen", NULL}},
-	{"lost", {"found", "seized", "surrendered", NULL}},
-	{"stolen", {"seized", "found", "surrendered", NULL}},
-	{"seized", {"in_store", "in_service", "deactivated", "destroyed", "exported", "stolen", "lost", NULL}},
-	{"found", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
-	{"surrendered", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
-	{"deactivated", {"in_store", "destroyed", "exported", "lost", "stolen", NULL}},
-	{"destroyed", {NULL}},
-	{"exported", {NULL}},
+    {"in_service", {"in_store", "issued", "lost", "stolen", "deactivated", "exported", NULL}},
+    {"in_store", {"in_service", "issued", "lost", "stolen", "deactivated", "destroyed", "exported", NULL}},
+    {"issued", {"in_store", "in_service", "lost", "stolen", NULL}},
+    {"lost", {"found", "seized", "surrendered", NULL}},
+    {"stolen", {"seized", "found", "surrendered", NULL}},
+    {"seized", {"in_store", "in_service", "deactivated", "destroyed", "exported", "stolen", "lost", NULL}},
+    {"found", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
+    {"surrendered", {"in_store", "in_service", "deactivated", "destroyed", "stolen", "lost", NULL}},
+    {"deactivated", {"in_store", "destroyed", "exported", "lost", "stolen", NULL}},
+    {"destroyed", {NULL}},
+    {"exported", {NULL}},
 };
 
 bool wam_registry_status_allowed(const char *from, const char *to)
@@ -66,8 +85,8 @@ void wam_registry_status_next(const char *from, char *out, size_t cap)
 
 bool wam_status_needs_reason(const char *to)
 {
-	return !strcmp(to, "lost") || !strcmp(to, "stolen") || !strcmp(to, "destroyed") ||
-	       !strcmp(to, "deactivated") || !strcmp(to, "exported");
+	return !strcmp(to, "lost") || !strcmp(to, "stolen") || !strcmp(to, "destroyed") || !strcmp(to, "deactivated") ||
+	       !strcmp(to, "exported");
 }
 
 bool wam_status_final_by_procedure(const char *to)
@@ -89,6 +108,29 @@ static const char *s(const json_t *o, const char *k)
 static bool has_wildcard(const char *t)
 {
 	return t && (strchr(t, '?') || strchr(t, '*'));
+}
+
+/* R4: a weapon (or the frame or lower receiver that counts as one) whose
+ * frame is polymer or printed is traceable only by a serialised metal insert
+ * marked with the serial, on the frame or on the component said to carry the
+ * serial. True when R4 does not apply or the insert is there. */
+static bool insert_marked(const json_t *item)
+{
+	const char *material = s(item, "frame_material"), *made = s(item, "manufacture"),
+	           *carrier = s(item, "serial_component");
+	if (!wam_registry_counts_as_weapon(s(item, "kind"), s(item, "part_type")) ||
+	    !((material && !strcmp(material, "polymer")) || (made && !strcmp(made, "printed"))))
+		return true;
+	const json_t *m;
+	size_t i;
+	json_array_foreach(json_object_get(item, "markings"), i, m)
+	{
+		const char *kind = s(m, "kind"), *method = s(m, "method"), *on = s(m, "component");
+		if (kind && !strcmp(kind, "serial") && method && !strcmp(method, "insert") && on &&
+		    (!strcmp(on, "frame_receiver") || (carrier && !strcmp(on, carrier))))
+			return true;
+	}
+	return false;
 }
 
 /* R1 (manufacture marking: maker, country, serial), R2 (import marking when
@@ -143,6 +185,10 @@ const char *wam_registry_marking(const json_t *item, const char *country, json_t
 		*reason = wam_message_json("R2: made in %s but no import marking for %s", s(item, "country"), country);
 		return "inadequate";
 	}
+	if (!insert_marked(item)) {
+		*reason = wam_message_json("R4: a polymer or printed frame carries no marked serialised metal insert");
+		return "inadequate";
+	}
 	*reason = wam_message_json("manufacturer, country of manufacture and serial are marked (R1)");
 	return "adequate";
 }
@@ -191,7 +237,7 @@ int wam_item_keys(const json_t *item, char *serial_key, size_t scap, char *make_
 const char *wam_registry_script_detect(const char *text)
 {
 	const unsigned char *p = (const unsigned char *)(text ? text : ""); /* NULL: a text lost to out of memory */
-	unsigned seen = 0; /* bit per script */
+	unsigned seen = 0;                                                  /* bit per script */
 	enum { LATIN = 1, CYR = 2, ARAB = 4, PERS = 8, CJK = 16, GREEK = 32 };
 	while (*p) {
 		unsigned cp;
@@ -363,7 +409,13 @@ int wam_registry_vocabulary(wam_db *db, json_t **out)
 	    json_object_set_new(v, "legibilities", words(wam_registry_legibilities, NULL)) ||
 	    json_object_set_new(v, "scripts", words(wam_registry_scripts, NULL)) ||
 	    json_object_set_new(v, "site_kinds", words(wam_site_kinds, NULL)) ||
-	    json_object_set_new(v, "holder_types", words(wam_holder_types, NULL)))
+	    json_object_set_new(v, "holder_types", words(wam_holder_types, NULL)) ||
+	    json_object_set_new(v, "kinds", words(wam_item_kinds, NULL)) ||
+	    json_object_set_new(v, "part_types", words(wam_registry_part_types, NULL)) ||
+	    json_object_set_new(v, "manufactures", words(wam_registry_manufactures, NULL)) ||
+	    json_object_set_new(v, "conversions", words(wam_registry_conversions, NULL)) ||
+	    json_object_set_new(v, "frame_materials", words(wam_registry_frame_materials, NULL)) ||
+	    json_object_set_new(v, "marking_methods", words(wam_registry_marking_methods, NULL)))
 		goto oom;
 	json_decref(next);
 	*out = v;

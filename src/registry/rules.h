@@ -1,5 +1,5 @@
 /* The registry's rules: vocabularies, the weapon status state machine, and
- * marking status rules R1–R3 (docs/registry.md). Tables, not branches.
+ * marking status rules R1–R4 (docs/registry.md). Tables, not branches.
  * What other rooms apply too (the marking vocabularies, the status machine's
  * question, the marking status and script of a weapon) is declared in
  * wam/registry.h; this header keeps what only the registry uses. */
@@ -19,6 +19,12 @@
 extern const char *const wam_statuses[];
 extern const char *const wam_site_kinds[];
 extern const char *const wam_holder_types[];
+/* What an item is: weapon (the default) or part. */
+extern const char *const wam_item_kinds[];
+/* True when an item of `kind` (NULL: weapon) and `part_type` counts as a
+ * weapon: a weapon, or the frame or lower receiver that carries a weapon's
+ * serial (UN Firearms Protocol art. 3; docs/registry.md). */
+bool wam_registry_counts_as_weapon(const char *kind, const char *part_type);
 
 /* Whether a change to `to` needs a reason / a certificate. */
 bool wam_status_needs_reason(const char *to);
