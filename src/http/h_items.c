@@ -31,6 +31,10 @@ void h_items_list(wam_request *r)
 	                     .category = request_query(r, "category"),
 	                     .after_id = request_query(r, "after"),
 	                     .sort = request_query(r, "sort"),
+	                     .kind = request_query(r, "kind"),
+	                     .part_type = request_query(r, "part_type"),
+	                     .manufacture = request_query(r, "manufacture"),
+	                     .frame_material = request_query(r, "frame_material"),
 	                     .offset = offset,
 	                     .limit = (int)limit};
 	json_t *out;
@@ -53,7 +57,8 @@ void h_items_create(wam_request *r)
 		reply_wam(r, rc);
 		return;
 	}
-	reply_header(r, "Location", arena_printf(&r->mem, "/api/v1/items/%s", json_string_value(json_object_get(out, "id"))));
+	reply_header(r, "Location",
+	             arena_printf(&r->mem, "/api/v1/items/%s", json_string_value(json_object_get(out, "id"))));
 	reply_json(r, 201, out);
 }
 
@@ -132,6 +137,38 @@ void h_item_status(wam_request *r)
 	char *to = arena_strdup(&r->mem, json_string_value(status));
 	json_object_del(in, "status");
 	int rc = to ? wam_registry_item_set_status(r->db, &out, r->params[0], to, in) : WAM_ENOMEM;
+	json_decref(in);
+	reply_result(r, rc, 200, &out);
+}
+
+/* {weapon_id: the weapon's id, or null to detach, reason?}: links the part
+ * the path names to a weapon, or unlinks it. */
+void h_item_attach(wam_request *r)
+{
+	json_t *part = visible_item(r), *out = NULL;
+	if (!part)
+		return;
+	json_decref(part);
+	json_t *in = request_json(r);
+	if (!in)
+		return;
+	const json_t *weapon = json_object_get(in, "weapon_id"), *reason = json_object_get(in, "reason");
+	const char *k;
+	json_t *v;
+	int rc = 0;
+	json_object_foreach(in, k, v) if (strcmp(k, "weapon_id") != 0 && strcmp(k, "reason") != 0)
+	{
+		rc = wam_error_set(WAM_EINVAL, k, "unknown field '%.40s' (weapon_id, reason)", k);
+		break;
+	}
+	if (!rc && (!weapon || !(json_is_string(weapon) || json_is_null(weapon))))
+		rc =
+		    wam_error_set(WAM_EINVAL, "weapon_id", "weapon_id is required: the weapon's id, or null to detach");
+	else if (!rc && reason && !json_is_string(reason) && !json_is_null(reason))
+		rc = wam_error_set(WAM_EINVAL, "reason", "reason must be a string");
+	if (!rc)
+		rc = wam_registry_item_attach(r->db, &out, r->params[0], json_string_value(weapon),
+		                              json_string_value(reason));
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }

@@ -180,6 +180,7 @@ void h_item_history(wam_request *r);
 void h_item_links(wam_request *r);
 void h_item_integrity(wam_request *r);
 void h_item_status(wam_request *r);
+void h_item_attach(wam_request *r);
 /* registry: exports proposed by one person, confirmed by another (h_items.c) */
 void h_exports_list(wam_request *r);
 void h_exports_create(wam_request *r);

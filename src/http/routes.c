@@ -6,7 +6,8 @@
 
 #include "http.h"
 
-static const char *const q_items[] = {"status", "site", "make", "category", "after", "sort", "offset", "limit", NULL};
+static const char *const q_items[] = {"status", "site", "make", "category", "after", "sort", "offset", "limit",
+                                     "kind", "part_type", "manufacture", "frame_material", NULL};
 static const char *const q_create[] = {"allow_duplicate", NULL};
 static const char *const q_search[] = {"serial", "make", "model", "calibre", "country", "limit", "max_edits", NULL};
 static const char *const q_explain[] = {"serial", NULL};
@@ -77,6 +78,7 @@ const route wam_http_routes[] = {
     {"GET", "/api/v1/items/{id}/integrity", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_integrity, NULL},
     {"GET", "/api/v1/items/{id}/links", WAM_ACT_READ, ROUTE_SNAPSHOT, h_item_links, NULL},
     {"POST", "/api/v1/items/{id}/status", WAM_ACT_STATUS, 0, h_item_status, NULL},
+    {"POST", "/api/v1/items/{id}/attach", WAM_ACT_REGISTER, 0, h_item_attach, NULL},
     {"GET", "/api/v1/export-proposals", WAM_ACT_READ, ROUTE_SNAPSHOT, h_exports_list, q_export_proposals},
     {"POST", "/api/v1/export-proposals", WAM_ACT_STATUS, 0, h_exports_create, NULL},
     {"GET", "/api/v1/export-proposals/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_export_get, NULL},

@@ -12,10 +12,11 @@
 #include "wam/registry.h"
 #include "util/alloc.h"
 
-
-static const char *const csv_columns[] = {"id",      "category", "make",    "model",        "calibre",
-                                          "serial",  "country",  "year",    "import_marks", "status",
-                                          "site_id", "holder_id", "notes",  "duplicate_of", "markings", NULL};
+static const char *const csv_columns[] = {
+    "id", "category", "make", "model", "calibre", "serial", "country", "year", "import_marks", "status", "site_id",
+    "holder_id", "notes", "duplicate_of", "markings",
+    /* after the first layout's columns, so that layout stays a prefix */
+    "kind", "part_type", "belongs_to", "manufacture", "converted_from", "frame_material", "serial_component", NULL};
 
 /* Appends one element of a list field to `b`. */
 typedef void (*put_element)(wam_buf *b, const json_t *v);
@@ -122,9 +123,15 @@ static int csv_row(const json_t *item, void *out)
 	return ferror((FILE *)out) ? wam_error_set(WAM_EIO, "out", "write failed") : 0;
 }
 
-static const char *const item_derived[] = {
-    "marking_status", "marking_reason", "marking_reason_id", "marking_reason_args",
-    "serial_key",     "registered_seq", "last_seq",          NULL};
+static const char *const item_derived[] = {"marking_status",
+                                           "marking_reason",
+                                           "marking_reason_id",
+                                           "marking_reason_args",
+                                           "serial_key",
+                                           "registered_seq",
+                                           "last_seq",
+                                           "parts",
+                                           NULL};
 
 static int json_row(const json_t *item, void *payload)
 {
@@ -183,12 +190,12 @@ int wam_registry_export(wam_db *db, FILE *out, const char *format)
 		rc = each_item(db, csv_row, out);
 	} else if (format && !strcmp(format, "json")) {
 		fputs("{\"format\":\"wam-registry\",\"version\":1,\"sites\":[", out);
-		rc = dump_list(out, db,
-		               "SELECT id, name, kind, country, lat, lon, parent_id, notes FROM sites ORDER BY last_seq");
+		rc = dump_list(
+		    out, db, "SELECT id, name, kind, country, lat, lon, parent_id, notes FROM sites ORDER BY last_seq");
 		fputs("],\n\"holders\":[", out);
 		if (!rc)
-			rc = dump_list(out, db,
-			               "SELECT id, type, name, country, licence, address FROM holders ORDER BY last_seq");
+			rc = dump_list(
+			    out, db, "SELECT id, type, name, country, licence, address FROM holders ORDER BY last_seq");
 		fputs("],\n\"items\":[", out);
 		struct json_items j = {out, 0};
 		if (!rc)

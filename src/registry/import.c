@@ -14,15 +14,18 @@
 
 #include "internal.h"
 #include "registry/registry.h"
+#include "store/field.h"
 #include "wam/registry.h"
 
 #define MAX_REPORTED 1000
 
 /* Columns of items-csv.md; `error` is accepted and ignored so that a fixed
  * rejects file imports as it is. */
-static const char *const columns[] = {"id",      "category",     "make",         "model",  "calibre", "serial",
-                                      "country", "year",         "import_marks", "status", "site_id", "holder_id",
-                                      "notes",   "duplicate_of", "markings",     "error",  NULL};
+static const char *const columns[] = {
+    "id", "category", "make", "model", "calibre", "serial", "country", "year", "import_marks", "status", "site_id",
+    "holder_id", "notes", "duplicate_of", "markings", "error",
+    /* what an item is and how it was made (optional, after the first layout's) */
+    "kind", "part_type", "belongs_to", "manufacture", "converted_from", "frame_material", "serial_component", NULL};
 
 /* Errors that are not the row's fault (the database, memory, I/O, the
  * ledger's integrity): they end the import instead of rejecting the row. */
@@ -243,6 +246,7 @@ static const char *const derived[] = {"marking_status",
                                       "registered_seq",
                                       "last_seq",
                                       "duplicate_of",
+                                      "parts",
                                       NULL};
 
 static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_import_opts *opts)
@@ -261,12 +265,16 @@ static int import_json(wam_db *db, wam_import_report *rep, FILE *in, const wam_i
 		                     "the JSON document is not a wam registry (format must be "
 		                     "\"wam-registry\")");
 	}
-	const char *lists[] = {"sites", "holders", "items"};
-	for (int l = 0; l < 3 && !rc; l++) {
+	const char *lists[] = {"sites", "holders", "items", "items"};
+	/* items twice: the parts that belong to a weapon after every other item,
+	 * so the weapon is there whatever the order of registration */
+	for (int l = 0; l < 4 && !rc; l++) {
 		size_t i;
 		json_t *rec;
 		json_array_foreach(json_object_get(doc, lists[l]), i, rec)
 		{
+			if (l >= 2 && wam_absent(json_object_get(rec, "belongs_to")) != (l == 2))
+				continue;
 			json_t *copy = json_deep_copy(rec);
 			unsigned flags = opts->allow_duplicates ? WAM_ALLOW_DUPLICATE : 0;
 			char field[160];
