@@ -53,19 +53,20 @@ static void wear(wam_rng *rng, wam_buf *serial)
 		serial->p[ascii[wam_rng_below(rng, (uint32_t)n)]] = '?';
 }
 
-static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model, const char *country,
-                         const char *site, const char *holder, const char *status, wam_buf *serial)
+static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model, const char *country, const char *site,
+                         const char *holder, const char *status, wam_buf *serial)
 {
 	const json_t *years = json_object_get(model, "years");
-	long y0 = (long)json_integer_value(json_array_get(years, 0)), y1 = (long)json_integer_value(json_array_get(years, 1));
+	long y0 = (long)json_integer_value(json_array_get(years, 0)),
+	     y1 = (long)json_integer_value(json_array_get(years, 1));
 	long year = y0 + (long)wam_rng_below(rng, (uint32_t)(y1 >= y0 ? y1 - y0 + 1 : 1));
 	wam_demo_expand_serial(rng, pick_str(rng, json_object_get(model, "serial_formats")), serial);
 	const char *made_in = json_string_value(json_object_get(maker, "country"));
 	json_t *item = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:I, s:s, s:s, s:s}", "category",
 	                         json_object_get(model, "category"), "make", json_object_get(maker, "name"), "model",
-	                         json_object_get(model, "model"), "calibre", json_object_get(model, "calibre"), "serial",
-	                         serial->p, "country", json_object_get(maker, "country"), "year", (json_int_t)year,
-	                         "status", status, "site_id", site, "holder_id", holder);
+	                         json_object_get(model, "model"), "calibre", json_object_get(model, "calibre"),
+	                         "serial", serial->p, "country", json_object_get(maker, "country"), "year",
+	                         (json_int_t)year, "status", status, "site_id", site, "holder_id", holder);
 	json_t *markings = json_array();
 	uint32_t roll = wam_rng_below(rng, 1000);
 	const char *legibility = "clear";
@@ -86,14 +87,15 @@ static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model,
 	json_array_append_new(markings, frame);
 	if (wam_rng_below(rng, 3) == 0)
 		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "frame_receiver", "kind",
-		                                          "manufacturer", "text", json_string_value(json_object_get(maker, "name"))));
+		                                          "manufacturer", "text",
+		                                          json_string_value(json_object_get(maker, "name"))));
 	const char *fc = json_string_value(json_object_get(maker, "factory_code"));
 	if (fc && wam_rng_below(rng, 2) == 0)
 		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "frame_receiver", "kind",
 		                                          "factory_code", "text", fc));
 	if (wam_rng_below(rng, 4) == 0) /* the bolt usually carries the same serial */
-		json_array_append_new(markings, json_pack("{s:s, s:s, s:s}", "component", "bolt", "kind", "serial", "text",
-		                                          serial->p));
+		json_array_append_new(
+		    markings, json_pack("{s:s, s:s, s:s}", "component", "bolt", "kind", "serial", "text", serial->p));
 	json_object_set_new(item, "markings", markings);
 	if (country && made_in && strcmp(country, made_in) != 0 && wam_rng_below(rng, 10) < 8) {
 		long iy = year < 1995 ? 1995 + (long)wam_rng_below(rng, 30) : year + (long)wam_rng_below(rng, 3);
@@ -166,6 +168,68 @@ static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, c
 	return 0;
 }
 
+/* Weapons of new technologies and parts, the same in every demo registry:
+ * an alarm pistol converted to fire, a 3D-printed polymer frame without a
+ * serialised insert (inadequate under R4) and a printed pistol whose frame
+ * has one, a craft shotgun, and a barrel and a slide that belong to a
+ * factory pistol. A part's `belongs_to` "@N" names the Nth record here. */
+static const char *const makeup_demo[] = {
+    "{\"category\":\"SA1\",\"make\":\"Ekol\",\"model\":\"Firat Magnum\",\"calibre\":\"9x19mm\","
+    "\"serial\":\"EK-1904417\",\"country\":\"TR\",\"import_marks\":[{\"country\":\"HT\"}],\"status\":\"seized\","
+    "\"manufacture\":\"converted\",\"converted_from\":\"alarm\",\"frame_material\":\"metal\","
+    "\"notes\":\"alarm pistol, barrel bored through and reamed to fire live rounds\"}",
+    "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"frame_receiver\",\"make\":\"FGC-9\","
+    "\"model\":\"Mk II\",\"serial\":\"PF-2024-0113\",\"country\":\"HT\",\"status\":\"seized\","
+    "\"manufacture\":\"printed\",\"frame_material\":\"polymer\",\"markings\":[{\"component\":\"frame_receiver\","
+    "\"kind\":\"serial\",\"text\":\"PF-2024-0113\",\"method\":\"printed\"}],"
+    "\"notes\":\"3D-printed pistol frame, no metal insert\"}",
+    "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"model\":\"Mk II\",\"calibre\":\"9x19mm\","
+    "\"serial\":\"PF-2024-0127\",\"country\":\"HT\",\"status\":\"seized\",\"manufacture\":\"printed\","
+    "\"frame_material\":\"polymer\",\"serial_component\":\"frame_receiver\",\"markings\":[{\"component\":"
+    "\"frame_receiver\",\"kind\":\"serial\",\"text\":\"PF-2024-0127\",\"method\":\"insert\"}],"
+    "\"notes\":\"3D-printed pistol, serial on a metal insert set in the frame\"}",
+    "{\"category\":\"SHOTGUN\",\"make\":\"Atelier Croix-des-Bouquets\",\"calibre\":\"12 gauge\","
+    "\"serial\":\"CR-0042\",\"country\":\"HT\",\"status\":\"found\",\"manufacture\":\"craft\","
+    "\"frame_material\":\"metal\",\"markings\":[{\"component\":\"frame_receiver\",\"kind\":\"serial\","
+    "\"text\":\"CR-0042\",\"method\":\"engraved\"}],\"notes\":\"single-shot craft shotgun, pipe barrel\"}",
+    "{\"category\":\"SA1\",\"make\":\"Glock\",\"model\":\"17\",\"calibre\":\"9x19mm\",\"serial\":\"BXR812\","
+    "\"country\":\"AT\",\"year\":2019,\"import_marks\":[{\"country\":\"HT\",\"year\":2019}],"
+    "\"status\":\"in_store\",\"manufacture\":\"factory\",\"frame_material\":\"polymer\","
+    "\"serial_component\":\"frame_receiver\",\"markings\":[{\"component\":\"frame_receiver\",\"kind\":"
+    "\"serial\",\"text\":\"BXR812\",\"method\":\"insert\"}]}",
+    "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"barrel\",\"make\":\"Glock\",\"serial\":\"BXR812\","
+    "\"country\":\"AT\",\"import_marks\":[{\"country\":\"HT\",\"year\":2019}],\"status\":\"in_store\",\"belongs_to\":"
+    "\"@4\",\"markings\":[{\"component\":\"barrel\","
+    "\"kind\":\"serial\",\"text\":\"BXR812\",\"method\":\"stamped\"}]}",
+    "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"slide\",\"make\":\"Glock\",\"serial\":\"BXR812\","
+    "\"country\":\"AT\",\"import_marks\":[{\"country\":\"HT\",\"year\":2019}],\"status\":\"in_store\",\"belongs_to\":"
+    "\"@4\",\"markings\":[{\"component\":\"slide\","
+    "\"kind\":\"serial\",\"text\":\"BXR812\",\"method\":\"laser\"}]}",
+    NULL};
+
+#define MAKEUP_DEMO 7
+
+static int add_makeup(wam_db *db, const char *site)
+{
+	char ids[MAKEUP_DEMO][WAM_ID_LEN + 1];
+	int rc = 0;
+	for (int k = 0; makeup_demo[k] && !rc; k++) {
+		json_t *item = json_loads(makeup_demo[k], 0, NULL), *payload = NULL;
+		if (!item)
+			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		const char *of = json_string_value(json_object_get(item, "belongs_to"));
+		if (of && of[0] == '@')
+			json_object_set_new(item, "belongs_to", json_string(ids[atoi(of + 1)]));
+		json_object_set_new(item, "site_id", json_string(site));
+		rc = wam_item_payload(db, &payload, item, 0, 0);
+		if (!rc)
+			rc = wam_item_register(db, payload, WAM_ALLOW_DUPLICATE, ids[k]);
+		json_decref(item);
+		json_decref(payload);
+	}
+	return rc;
+}
+
 int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 {
 	if (wam_confined(db)) /* the whole registry, not a site's */
@@ -197,8 +261,10 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		long have = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
 		sqlite3_finalize(st);
 		if (have) {
-			rc = wam_error_set(WAM_ECONFLICT, "db", "the registry already holds %ld weapons; demo data goes into "
-			                                        "an empty registry", have);
+			rc = wam_error_set(WAM_ECONFLICT, "db",
+			                   "the registry already holds %ld weapons; demo data goes into "
+			                   "an empty registry",
+			                   have);
 			goto fail;
 		}
 	}
@@ -224,14 +290,18 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		brought += w;
 		generated -= w;
 	}
+	bool makeup = generated > MAKEUP_DEMO * 10; /* in every registry big enough to show them */
+	if (makeup)
+		generated -= MAKEUP_DEMO;
 	for (long n = 0; n < generated; n++) {
 		const json_t *maker = pick(&rng, list, "weight");
 		const json_t *model = pick(&rng, json_object_get(maker, "models"), "weight");
 		const json_t *path_v = pick(&rng, paths, "weight");
 		const json_t *steps = json_object_get(path_v, "steps");
-		const char *site = json_string_value(json_array_get(sites, wam_rng_below(&rng, (uint32_t)json_array_size(sites))));
+		const char *site =
+		    json_string_value(json_array_get(sites, wam_rng_below(&rng, (uint32_t)json_array_size(sites))));
 		const char *holder =
-			json_string_value(json_array_get(holders, wam_rng_below(&rng, (uint32_t)json_array_size(holders))));
+		    json_string_value(json_array_get(holders, wam_rng_below(&rng, (uint32_t)json_array_size(holders))));
 		json_t *item = make_item(&rng, maker, model, country, site, holder,
 		                         json_string_value(json_array_get(steps, 0)), &serial);
 		json_t *payload = NULL;
@@ -248,6 +318,9 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		if (opts && opts->progress && (n & 1023) == 0)
 			opts->progress(n, items, opts->progress_payload);
 	}
+	/* not at the first site, whose seized weapons the stockpile's demo destroys */
+	if (makeup && (rc = add_makeup(db, json_string_value(json_array_get(sites, 1 % json_array_size(sites))))))
+		goto fail;
 	for (size_t k = 0; wam_demo_parts[k] && k < 16; k++)
 		if (run[k] && wam_demo_parts[k]->fill && (rc = wam_demo_parts[k]->fill(db, &rng, demo, sites)))
 			goto fail;
