@@ -1,8 +1,9 @@
 /* unit-registry: weapons as wam_registry_item_add and
- * wam_registry_item_set_status see them — marking status rules R1-R3, the status
+ * wam_registry_item_set_status see them — marking status rules R1-R4, the status
  * state machine, duplicate detection on normalized (make, serial, country),
  * validation errors that name the field, markings in any script kept
- * verbatim, ISO 3166-3 former-state codes, and normalized serial keys. The
+ * verbatim, ISO 3166-3 former-state codes, normalized serial keys, and a
+ * weapon's makeup: parts linked to their weapon, list filters and counts. The
  * registry under test is in Haiti (HT), which shapes rule R2. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,10 +48,11 @@ static void test_registry_marking_unmarked(void **state)
 
 static void test_registry_marking_obliterated(void **state)
 {
-	free(marking_of(*state,
-	                "{\"category\":\"SA2\",\"make\":\"Colt\",\"country\":\"US\",\"markings\":[{\"component\":"
-	                "\"frame_receiver\",\"kind\":\"serial\",\"text\":\"(ground off)\",\"legibility\":\"obliterated\"}]}",
-	                "obliterated"));
+	free(marking_of(
+	    *state,
+	    "{\"category\":\"SA2\",\"make\":\"Colt\",\"country\":\"US\",\"markings\":[{\"component\":"
+	    "\"frame_receiver\",\"kind\":\"serial\",\"text\":\"(ground off)\",\"legibility\":\"obliterated\"}]}",
+	    "obliterated"));
 }
 
 static void test_registry_marking_partial_with_wildcard(void **state)
@@ -84,8 +86,8 @@ static void test_registry_marking_inadequate_r1(void **state)
 
 static void test_registry_marking_inadequate_r2_without_import_mark(void **state)
 {
-	char *reason =
-		marking_of(*state, "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"US-1\",\"country\":\"US\"}", "inadequate");
+	char *reason = marking_of(
+	    *state, "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"US-1\",\"country\":\"US\"}", "inadequate");
 	assert_non_null(strstr(reason, "R2"));
 	assert_non_null(strstr(reason, "US"));
 	assert_non_null(strstr(reason, "HT"));
@@ -109,8 +111,8 @@ static void add_in_store(test_reg *r, char *id)
 {
 	static int n;
 	char json[160];
-	snprintf(json, sizeof json, "{\"category\":\"SA2\",\"make\":\"FN Herstal\",\"serial\":\"FAL-%d\",\"country\":\"BE\"}",
-	         ++n);
+	snprintf(json, sizeof json,
+	         "{\"category\":\"SA2\",\"make\":\"FN Herstal\",\"serial\":\"FAL-%d\",\"country\":\"BE\"}", ++n);
 	test_add_item(r, json, id);
 }
 
@@ -136,7 +138,8 @@ static void test_registry_status_legal_path(void **state)
 	assert_int_equal(set_status(r, id, "lost", "{\"reason\":\"patrol ambush\"}"), 0);
 	assert_int_equal(set_status(r, id, "found", NULL), 0);
 	assert_int_equal(set_status(r, id, "in_store", NULL), 0);
-	assert_int_equal(set_status(r, id, "deactivated", "{\"reason\":\"training\",\"certificate\":\"DA-2024-17\"}"), 0);
+	assert_int_equal(set_status(r, id, "deactivated", "{\"reason\":\"training\",\"certificate\":\"DA-2024-17\"}"),
+	                 0);
 	json_t *h;
 	assert_int_equal(wam_registry_item_history(r->db, &h, id), 0);
 	assert_int_equal(json_array_size(h), 7); /* registration + 6 changes */
@@ -232,8 +235,8 @@ static void test_registry_status_final_only_by_procedure(void **state)
 	char id[WAM_ID_LEN + 1];
 	add_in_store(r, id);
 	long long before = test_events(r);
-	expect_error(set_status(r, id, "destroyed", "{\"reason\":\"x\",\"certificate\":\"anything\"}"),
-	             WAM_ECONFLICT, "status");
+	expect_error(set_status(r, id, "destroyed", "{\"reason\":\"x\",\"certificate\":\"anything\"}"), WAM_ECONFLICT,
+	             "status");
 	assert_non_null(strstr(wam_error_last()->message, "destruction batch"));
 	expect_error(set_status(r, id, "exported", "{\"reason\":\"sold\",\"document\":\"EL-1\"}"), WAM_ECONFLICT,
 	             "status");
@@ -527,7 +530,8 @@ static void test_registry_duplicate_is_conflict(void **state)
 	assert_non_null(strstr(wam_error_last()->message, first));
 	assert_int_equal(test_events(r), before);
 	/* another country of manufacture is another weapon */
-	test_add_item(r, "{\"category\":\"SA2\",\"make\":\"Kalashnikov\",\"serial\":\"AB-123\",\"country\":\"BG\"}", NULL);
+	test_add_item(r, "{\"category\":\"SA2\",\"make\":\"Kalashnikov\",\"serial\":\"AB-123\",\"country\":\"BG\"}",
+	              NULL);
 }
 
 /* The header promises the conflict "naming both ids": with the new record's
@@ -572,15 +576,19 @@ static void test_registry_duplicate_full_width_and_wildcards(void **state)
 	test_reg *r = *state;
 	char first[WAM_ID_LEN + 1];
 	json_t *out;
-	test_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-1234567\",\"country\":\"CN\"}", first);
-	expect_error(test_try_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"５６１２３４５６７\","
-	                                  "\"country\":\"CN\"}",
+	test_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-1234567\",\"country\":\"CN\"}",
+	              first);
+	expect_error(test_try_add_item(r,
+	                               "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"５６１２３４５６７\","
+	                               "\"country\":\"CN\"}",
 	                               0, &out),
 	             WAM_ECONFLICT, "serial");
 	assert_non_null(strstr(wam_error_last()->message, first));
-	test_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-12?4567\",\"country\":\"CN\"}", NULL);
-	assert_int_equal(test_try_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-12?4567\","
-	                                      "\"country\":\"CN\"}",
+	test_add_item(r, "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-12?4567\",\"country\":\"CN\"}",
+	              NULL);
+	assert_int_equal(test_try_add_item(r,
+	                                   "{\"category\":\"SA4\",\"make\":\"Norinco\",\"serial\":\"56-12?4567\","
+	                                   "\"country\":\"CN\"}",
 	                                   0, &out),
 	                 0);
 	assert_int_equal(json_array_size(json_object_get(out, "duplicate_of")), 0);
@@ -617,9 +625,9 @@ static void test_registry_validation_names_the_field(void **state)
 	expect_invalid(r, json, "year", NULL);
 	expect_invalid(r, "{\"category\":\"SA1\",\"year\":\"19x5\"}", "year", "whole number");
 	expect_invalid(r, "{\"category\":\"SA1\",\"colour\":\"black\"}", "colour", "unknown field");
-	expect_invalid(r,
-	               "{\"category\":\"SA1\",\"markings\":[{\"component\":\"handle\",\"kind\":\"serial\",\"text\":\"1\"}]}",
-	               "markings[0].component", "handle");
+	expect_invalid(
+	    r, "{\"category\":\"SA1\",\"markings\":[{\"component\":\"handle\",\"kind\":\"serial\",\"text\":\"1\"}]}",
+	    "markings[0].component", "handle");
 	expect_invalid(r,
 	               "{\"category\":\"SA1\",\"markings\":[{\"kind\":\"serial\",\"text\":\"1\"},{\"kind\":\"stamp\","
 	               "\"text\":\"2\"}]}",
@@ -637,10 +645,11 @@ static void test_registry_vocabulary_any_case(void **state)
 {
 	test_reg *r = *state;
 	json_t *out;
-	int rc = test_try_add_item(r,
-	                           "{\"category\":\"vii(b)\",\"status\":\"In-Service\",\"markings\":[{\"component\":"
-	                           "\"Frame Receiver\",\"kind\":\"STATE-OWNERSHIP\",\"text\":\"FAd'H\",\"legibility\":\"Worn\"}]}",
-	                           0, &out);
+	int rc = test_try_add_item(
+	    r,
+	    "{\"category\":\"vii(b)\",\"status\":\"In-Service\",\"markings\":[{\"component\":"
+	    "\"Frame Receiver\",\"kind\":\"STATE-OWNERSHIP\",\"text\":\"FAd'H\",\"legibility\":\"Worn\"}]}",
+	    0, &out);
 	if (rc)
 		fail_msg("%s", wam_error_last()->message);
 	assert_string_equal(test_str(out, "category"), "VII(b)");
@@ -754,7 +763,8 @@ static void test_registry_reference_must_name_right_kind(void **state)
 	json_decref(h_out);
 	snprintf(json, sizeof json, "{\"category\":\"SA1\",\"site_id\":\"%s\",\"holder_id\":\"%s\"}", sid, hid);
 	test_add_item(r, json, NULL);
-	const char *fmt[3] = {"{\"category\":\"SA1\",\"site_id\":\"%s\"}", "{\"category\":\"SA1\",\"holder_id\":\"%s\"}",
+	const char *fmt[3] = {"{\"category\":\"SA1\",\"site_id\":\"%s\"}",
+	                      "{\"category\":\"SA1\",\"holder_id\":\"%s\"}",
 	                      "{\"category\":\"SA1\",\"site_id\":\"%s\"}"};
 	const char *ref[3] = {hid, sid, "01ARZ3NDEKTSV4RRFFQ69G5FAV"};
 	for (int i = 0; i < 3; i++) {
@@ -778,13 +788,13 @@ static void test_registry_markings_kept_verbatim_with_script(void **state)
 	test_reg *r = *state;
 	json_t *out;
 	int rc = test_try_add_item(
-		r,
-		"{\"category\":\"SA2\",\"make\":\"Izhmash\",\"serial\":\"БТ 4471\",\"country\":\"SUHH\",\"markings\":["
-		"{\"component\":\"frame_receiver\",\"kind\":\"manufacturer\",\"text\":\"ИЖМАШ\"},"
-		"{\"component\":\"top_cover\",\"kind\":\"state_ownership\",\"text\":\"الجيش العراقي\"},"
-		"{\"component\":\"bolt\",\"kind\":\"serial\",\"text\":\"۱۲۳۴۵\"},"
-		"{\"component\":\"stock\",\"kind\":\"other\",\"text\":\"Made in ССССР\"}]}",
-		0, &out);
+	    r,
+	    "{\"category\":\"SA2\",\"make\":\"Izhmash\",\"serial\":\"БТ 4471\",\"country\":\"SUHH\",\"markings\":["
+	    "{\"component\":\"frame_receiver\",\"kind\":\"manufacturer\",\"text\":\"ИЖМАШ\"},"
+	    "{\"component\":\"top_cover\",\"kind\":\"state_ownership\",\"text\":\"الجيش العراقي\"},"
+	    "{\"component\":\"bolt\",\"kind\":\"serial\",\"text\":\"۱۲۳۴۵\"},"
+	    "{\"component\":\"stock\",\"kind\":\"other\",\"text\":\"Made in ССССР\"}]}",
+	    0, &out);
 	if (rc)
 		fail_msg("%s", wam_error_last()->message);
 	const json_t *m = json_object_get(out, "markings");
@@ -834,12 +844,12 @@ static void test_registry_norm_key(void **state)
 	(void)state;
 	expect_key("ab-123", "AB123");
 	expect_key(" AB 12/3. ", "AB123");
-	expect_key("ＡＢ-１２３", "AB123");     /* full-width forms */
-	expect_key("٥٦١٢٣٤٥", "5612345");     /* Arabic-Indic digits */
-	expect_key("۵۶۱۲۳۴۵", "5612345");     /* Persian digits */
-	expect_key("№ 123", "123");           /* numero sign */
+	expect_key("ＡＢ-１２３", "AB123"); /* full-width forms */
+	expect_key("٥٦١٢٣٤٥", "5612345");   /* Arabic-Indic digits */
+	expect_key("۵۶۱۲۳۴۵", "5612345");   /* Persian digits */
+	expect_key("№ 123", "123");         /* numero sign */
 	expect_key("№123-ab", "123AB");
-	expect_key("12?4", "12?4");           /* wildcards are kept */
+	expect_key("12?4", "12?4"); /* wildcards are kept */
 	char a[64], b[64];
 	wam_match_name_key(a, sizeof a, "БТ-4471");
 	wam_match_name_key(b, sizeof b, "бт 4471");
@@ -852,13 +862,301 @@ static void test_registry_serial_key_from_arabic_digits(void **state)
 	test_reg *r = *state;
 	json_t *out;
 	assert_int_equal(
-		test_try_add_item(r, "{\"category\":\"SA2\",\"make\":\"MIC\",\"serial\":\"٥٦١٢٣٤٥\",\"country\":\"IQ\"}", 0, &out), 0);
+	    test_try_add_item(r, "{\"category\":\"SA2\",\"make\":\"MIC\",\"serial\":\"٥٦١٢٣٤٥\",\"country\":\"IQ\"}", 0,
+	                      &out),
+	    0);
 	assert_string_equal(test_str(out, "serial"), "٥٦١٢٣٤٥");
 	assert_string_equal(test_str(out, "serial_key"), "5612345");
 	json_decref(out);
 	assert_int_equal(wam_registry_item_find_serial(r->db, &out, "56-12345"), 0);
 	assert_int_equal(json_array_size(out), 1);
 	json_decref(out);
+}
+
+/* ---- how a weapon was made, and its parts ---- */
+
+/* R4: a polymer or printed frame without a marked serialised metal insert is
+ * inadequate once R1 and R2 are met; the insert counts on the frame or on
+ * the component said to carry the serial, nowhere else. */
+static void test_registry_marking_r4_insert(void **state)
+{
+	test_reg *r = *state;
+	char *why;
+	why = marking_of(r,
+	                 "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"serial\":\"PF-1\",\"country\":\"HT\","
+	                 "\"frame_material\":\"polymer\"}",
+	                 "inadequate");
+	assert_string_equal(why, "R4: a polymer or printed frame carries no marked serialised metal insert");
+	free(why);
+	/* printed, serial printed into the frame: no insert */
+	free(marking_of(
+	    r,
+	    "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"serial\":\"PF-2\",\"country\":\"HT\","
+	    "\"manufacture\":\"printed\",\"markings\":[{\"component\":\"frame_receiver\",\"kind\":\"serial\","
+	    "\"text\":\"PF-2\",\"method\":\"printed\"}]}",
+	    "inadequate"));
+	/* an insert on the barrel, which does not carry the serial */
+	free(marking_of(r,
+	                "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"serial\":\"PF-3\",\"country\":\"HT\","
+	                "\"manufacture\":\"printed\",\"markings\":[{\"component\":\"barrel\",\"kind\":\"serial\","
+	                "\"text\":\"PF-3\",\"method\":\"insert\"}]}",
+	                "inadequate"));
+	/* an insert that is not the serial marking */
+	free(marking_of(r,
+	                "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"serial\":\"PF-4\",\"country\":\"HT\","
+	                "\"frame_material\":\"polymer\",\"markings\":[{\"component\":\"frame_receiver\",\"kind\":"
+	                "\"manufacturer\",\"text\":\"FGC\",\"method\":\"insert\"}]}",
+	                "inadequate"));
+	/* the insert on the frame */
+	why = marking_of(r,
+	                 "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"serial\":\"PF-5\",\"country\":\"HT\","
+	                 "\"manufacture\":\"printed\",\"frame_material\":\"polymer\",\"markings\":[{\"component\":"
+	                 "\"frame_receiver\",\"kind\":\"serial\",\"text\":\"PF-5\",\"method\":\"insert\"}]}",
+	                 "adequate");
+	free(why);
+	/* on the component that carries the serial */
+	free(marking_of(r,
+	                "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"serial\":\"PF-6\",\"country\":\"HT\","
+	                "\"frame_material\":\"polymer\",\"serial_component\":\"slide\",\"markings\":[{\"component\":"
+	                "\"slide\",\"kind\":\"serial\",\"text\":\"PF-6\",\"method\":\"insert\"}]}",
+	                "adequate"));
+	/* a metal frame, a factory weapon: R4 does not apply */
+	free(marking_of(r,
+	                "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"PF-7\",\"country\":\"HT\","
+	                "\"frame_material\":\"metal\",\"manufacture\":\"factory\"}",
+	                "adequate"));
+	/* R1 first: without a maker the reason is R1's */
+	why = marking_of(r, "{\"category\":\"SA1\",\"serial\":\"PF-8\",\"country\":\"HT\",\"manufacture\":\"printed\"}",
+	                 "inadequate");
+	assert_non_null(strstr(why, "R1:"));
+	free(why);
+	/* an obliterated serial keeps its priority */
+	free(marking_of(r,
+	                "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"country\":\"HT\",\"manufacture\":\"printed\","
+	                "\"markings\":[{\"component\":\"frame_receiver\",\"kind\":\"serial\",\"text\":\"X\","
+	                "\"legibility\":\"obliterated\"}]}",
+	                "obliterated"));
+	/* a printed frame part counts as the weapon; a printed barrel does not */
+	free(marking_of(r,
+	                "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"frame_receiver\",\"make\":\"FGC-9\","
+	                "\"serial\":\"PF-9\",\"country\":\"HT\",\"manufacture\":\"printed\"}",
+	                "inadequate"));
+	free(marking_of(r,
+	                "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"lower_receiver\",\"make\":\"FGC-9\","
+	                "\"serial\":\"PF-10\",\"country\":\"HT\",\"frame_material\":\"polymer\"}",
+	                "inadequate"));
+	free(marking_of(r,
+	                "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"barrel\",\"make\":\"FGC-9\","
+	                "\"serial\":\"PF-11\",\"country\":\"HT\",\"manufacture\":\"printed\"}",
+	                "adequate"));
+	/* the reason read back carries its message id */
+	json_t *out;
+	assert_int_equal(test_try_add_item(r,
+	                                   "{\"category\":\"SA1\",\"make\":\"FGC-9\",\"serial\":\"PF-12\",\"country\":"
+	                                   "\"HT\",\"frame_material\":\"polymer\"}",
+	                                   0, &out),
+	                 0);
+	assert_string_equal(test_str(out, "marking_reason_id"), "registry.r4_polymer_printed_frame_carries");
+	assert_string_equal(test_str(out, "frame_material"), "polymer");
+	assert_string_equal(test_str(out, "kind"), "weapon");
+	json_decref(out);
+}
+
+/* Every makeup field takes only its words, and a part's fields only a part:
+ * each refusal names the field and records nothing. */
+static void test_registry_makeup_refusals_name_the_field(void **state)
+{
+	test_reg *r = *state;
+	static const struct {
+		const char *json, *field;
+		int code;
+	} bad[] = {
+	    {"\"kind\":\"gadget\"", "kind", WAM_EINVAL},
+	    {"\"kind\":\"part\"", "part_type", WAM_EINVAL},
+	    {"\"kind\":\"part\",\"part_type\":\"stock\"", "part_type", WAM_EINVAL},
+	    {"\"part_type\":\"barrel\"", "part_type", WAM_EINVAL},
+	    {"\"manufacture\":\"printed3d\"", "manufacture", WAM_EINVAL},
+	    {"\"manufacture\":\"factory\",\"converted_from\":\"alarm\"", "converted_from", WAM_EINVAL},
+	    {"\"converted_from\":\"alarm\"", "converted_from", WAM_EINVAL},
+	    {"\"manufacture\":\"converted\",\"converted_from\":\"toy\"", "converted_from", WAM_EINVAL},
+	    {"\"frame_material\":\"wood\"", "frame_material", WAM_EINVAL},
+	    {"\"serial_component\":\"grip\"", "serial_component", WAM_EINVAL},
+	    {"\"belongs_to\":\"01HZZZZZZZZZZZZZZZZZZZZZZZ\"", "belongs_to", WAM_EINVAL},
+	    {"\"kind\":\"part\",\"part_type\":\"barrel\",\"belongs_to\":\"01HZZZZZZZZZZZZZZZZZZZZZZZ\"", "belongs_to",
+	     WAM_ENOTFOUND},
+	    {"\"markings\":[{\"component\":\"frame_receiver\",\"kind\":\"serial\",\"text\":\"R-1\",\"method\":"
+	     "\"glued\"}]",
+	     "markings[0].method", WAM_EINVAL},
+	};
+	long long events = test_events(r);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char json[512];
+		json_t *out = NULL;
+		snprintf(json, sizeof json,
+		         "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"R-%zu\",\"country\":\"HT\",%s}", i,
+		         bad[i].json);
+		expect_error(test_try_add_item(r, json, 0, &out), bad[i].code, bad[i].field);
+		assert_null(out);
+	}
+	test_unchanged(r, events);
+	/* the words are those the vocabulary gives */
+	json_t *v;
+	assert_int_equal(wam_registry_vocabulary(r->db, &v), 0);
+	assert_int_equal(json_array_size(json_object_get(v, "part_types")), 10);
+	assert_int_equal(json_array_size(json_object_get(v, "manufactures")), 6);
+	assert_int_equal(json_array_size(json_object_get(v, "conversions")), 7);
+	assert_int_equal(json_array_size(json_object_get(v, "frame_materials")), 3);
+	assert_int_equal(json_array_size(json_object_get(v, "marking_methods")), 7);
+	json_decref(v);
+}
+
+/* A part is linked to a weapon and unlinked with a reason; a weapon lists
+ * its parts. Attaching a weapon, to a part, to an unknown or destroyed
+ * weapon is refused and records nothing. */
+static void test_registry_attach_rules(void **state)
+{
+	test_reg *r = *state;
+	char weapon[32], other[32], part[32], frame[32], gone[32];
+	json_t *out = NULL;
+	test_add_item(r, "{\"category\":\"SA1\",\"make\":\"Glock\",\"serial\":\"AT-1\",\"country\":\"HT\"}", weapon);
+	test_add_item(r, "{\"category\":\"SA1\",\"make\":\"Glock\",\"serial\":\"AT-2\",\"country\":\"HT\"}", other);
+	test_add_item(r, "{\"category\":\"SA1\",\"make\":\"Glock\",\"serial\":\"AT-3\",\"country\":\"HT\"}", gone);
+	test_add_item(r,
+	              "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"barrel\",\"make\":\"Glock\",\"serial\":"
+	              "\"AT-B\",\"country\":\"HT\"}",
+	              part);
+	test_add_item(r,
+	              "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"frame_receiver\",\"make\":\"Glock\","
+	              "\"serial\":\"AT-F\",\"country\":\"HT\"}",
+	              frame);
+	json_t *d = json_pack("{s:s, s:s}", "reason", "destroyed in test", "certificate", "C-1");
+	assert_int_equal(wam_registry_item_set_final_status(r->db, NULL, gone, "destroyed", d), 0);
+	json_decref(d);
+
+	long long events = test_events(r);
+	expect_error(wam_registry_item_attach(r->db, &out, weapon, other, NULL), WAM_EINVAL, "id");
+	expect_error(wam_registry_item_attach(r->db, &out, part, frame, NULL), WAM_EINVAL, "weapon_id");
+	expect_error(wam_registry_item_attach(r->db, &out, part, "01HZZZZZZZZZZZZZZZZZZZZZZZ", NULL), WAM_ENOTFOUND,
+	             "weapon_id");
+	expect_error(wam_registry_item_attach(r->db, &out, part, gone, NULL), WAM_ECONFLICT, "weapon_id");
+	expect_error(wam_registry_item_attach(r->db, &out, part, NULL, "no weapon yet"), WAM_ECONFLICT, "weapon_id");
+	expect_error(wam_registry_item_attach(r->db, &out, "01HZZZZZZZZZZZZZZZZZZZZZZZ", weapon, NULL), WAM_ENOTFOUND,
+	             "id");
+	assert_null(out);
+	test_unchanged(r, events);
+
+	assert_int_equal(wam_registry_item_attach(r->db, &out, part, weapon, "fitted"), 0);
+	assert_string_equal(test_str(out, "belongs_to"), weapon);
+	json_decref(out);
+	assert_int_equal(test_events(r), events + 1);
+	assert_int_equal(wam_registry_item_get(r->db, &out, weapon), 0);
+	json_t *parts = json_object_get(out, "parts");
+	assert_int_equal(json_array_size(parts), 1);
+	assert_string_equal(test_str(json_array_get(parts, 0), "id"), part);
+	assert_string_equal(test_str(json_array_get(parts, 0), "part_type"), "barrel");
+	assert_string_equal(test_str(json_array_get(parts, 0), "serial"), "AT-B");
+	json_decref(out);
+	expect_error(wam_registry_item_attach(r->db, &out, part, weapon, NULL), WAM_ECONFLICT, "weapon_id");
+	/* moved to another weapon, then detached with a reason */
+	assert_int_equal(wam_registry_item_attach(r->db, NULL, part, other, NULL), 0);
+	assert_int_equal(wam_registry_item_get(r->db, &out, weapon), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "parts")), 0);
+	json_decref(out);
+	expect_error(wam_registry_item_attach(r->db, &out, part, NULL, NULL), WAM_EINVAL, "reason");
+	assert_int_equal(wam_registry_item_attach(r->db, &out, part, NULL, "sent to the laboratory"), 0);
+	assert_null(json_object_get(out, "belongs_to"));
+	json_decref(out);
+	/* registered as belonging: the weapon lists it at once */
+	char spare[32];
+	char json[256];
+	snprintf(json, sizeof json,
+	         "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"slide\",\"serial\":\"AT-S\",\"belongs_to\":"
+	         "\"%s\"}",
+	         other);
+	test_add_item(r, json, spare);
+	assert_int_equal(wam_registry_item_get(r->db, &out, other), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "parts")), 1);
+	json_decref(out);
+	snprintf(json, sizeof json,
+	         "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"slide\",\"serial\":\"AT-T\",\"belongs_to\":"
+	         "\"%s\"}",
+	         gone);
+	expect_error(test_try_add_item(r, json, 0, &out), WAM_ECONFLICT, "belongs_to");
+	test_expect_rebuilt(r, "SELECT group_concat(item_id || ' ' || kind || ' ' || coalesce(part_type, '') || ' ' || "
+	                       "coalesce(belongs_to, ''), ';') FROM (SELECT * FROM item_makeup ORDER BY item_id)");
+}
+
+/* The makeup filters of a list and the summary's breakdowns. */
+static void test_registry_makeup_list_and_summary(void **state)
+{
+	test_reg *r = *state;
+	static const char *const items[] = {
+	    "{\"category\":\"SA1\",\"make\":\"A\",\"serial\":\"L-1\",\"country\":\"HT\"}",
+	    "{\"category\":\"SA1\",\"make\":\"A\",\"serial\":\"L-2\",\"country\":\"HT\",\"manufacture\":\"printed\","
+	    "\"frame_material\":\"polymer\"}",
+	    "{\"category\":\"SA1\",\"make\":\"A\",\"serial\":\"L-3\",\"country\":\"HT\",\"manufacture\":\"converted\","
+	    "\"converted_from\":\"alarm\",\"frame_material\":\"metal\"}",
+	    "{\"category\":\"SHOTGUN\",\"make\":\"A\",\"serial\":\"L-4\",\"country\":\"HT\",\"manufacture\":\"craft\"}",
+	    "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"barrel\",\"serial\":\"L-5\",\"manufacture\":"
+	    "\"printed\"}",
+	    "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"frame_receiver\",\"serial\":\"L-6\","
+	    "\"manufacture\":\"printed\",\"frame_material\":\"polymer\"}",
+	};
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+		test_add_item(r, items[i], NULL);
+	json_t *out;
+	char buf[256];
+	wam_item_filter f = {.manufacture = "printed"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-2,L-5,L-6");
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 3);
+	json_decref(out);
+	f = (wam_item_filter){.kind = "part"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-5,L-6");
+	json_decref(out);
+	f = (wam_item_filter){.kind = "weapon"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-1,L-2,L-3,L-4");
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 4);
+	json_decref(out);
+	f = (wam_item_filter){.kind = "weapon", .manufacture = "printed"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-2");
+	json_decref(out);
+	f = (wam_item_filter){.part_type = "frame_receiver", .frame_material = "polymer"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-6");
+	json_decref(out);
+	f = (wam_item_filter){.frame_material = "metal", .sort = "-serial"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-3");
+	json_decref(out);
+	f = (wam_item_filter){.category = "SHOTGUN", .manufacture = "craft"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-4");
+	json_decref(out);
+	f = (wam_item_filter){.manufacture = "reactivated"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "");
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 0);
+	json_decref(out);
+	f = (wam_item_filter){.kind = "gadget"};
+	expect_error(wam_registry_item_list(r->db, &out, &f), WAM_EINVAL, "kind");
+	f = (wam_item_filter){.part_type = "grip"};
+	expect_error(wam_registry_item_list(r->db, &out, &f), WAM_EINVAL, "part_type");
+	f = (wam_item_filter){.manufacture = "3d"};
+	expect_error(wam_registry_item_list(r->db, &out, &f), WAM_EINVAL, "manufacture");
+	f = (wam_item_filter){.frame_material = "wood"};
+	expect_error(wam_registry_item_list(r->db, &out, &f), WAM_EINVAL, "frame_material");
+
+	assert_int_equal(wam_registry_summary(r->db, &out), 0);
+	char *s = json_dumps(json_object_get(out, "by_kind"), JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(s, "{\"part\":1,\"weapon\":5}"); /* the frame counts as a weapon */
+	free(s);
+	s = json_dumps(json_object_get(out, "parts_by_type"), JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(s, "{\"barrel\":1,\"frame_receiver\":1}");
+	free(s);
+	s = json_dumps(json_object_get(out, "by_manufacture"), JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(s, "{\"converted\":1,\"craft\":1,\"printed\":2,\"unknown\":1}");
+	free(s);
+	s = json_dumps(json_object_get(out, "by_frame_material"), JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(s, "{\"metal\":1,\"polymer\":2,\"unknown\":2}");
+	free(s);
+	json_decref(out);
+	test_expect_rebuilt(r, "SELECT group_concat(item_id || ' ' || n || ' ' || method, ';') FROM marking_methods");
 }
 
 int main(void)
@@ -896,6 +1194,10 @@ int main(void)
 	    T(test_registry_iso3166_3_codes_accepted),
 	    T(test_registry_norm_key),
 	    T(test_registry_serial_key_from_arabic_digits),
+	    T(test_registry_marking_r4_insert),
+	    T(test_registry_makeup_refusals_name_the_field),
+	    T(test_registry_attach_rules),
+	    T(test_registry_makeup_list_and_summary),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
