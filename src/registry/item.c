@@ -373,9 +373,14 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 	if ((rc = wam_item_keys(payload, serial_key, sizeof serial_key, make_key, sizeof make_key, NULL, 0)))
 		return rc;
 	if (serial_key[0] && !strchr(serial_key, '?') && !strchr(serial_key, '*')) {
+		/* like is compared with like: a weapon (or the frame that counts as
+		 * one) with weapons, a part with parts of its type, so a barrel that
+		 * repeats its pistol's serial is not a duplicate of the pistol */
 		sqlite3_stmt *st =
 		    wam_room_db_stmt(db, &wam_room_registry, ST_DUP,
-		                     "SELECT id, site_id FROM items WHERE serial_key=? AND make_key=? AND country IS ? "
+		                     "SELECT i.id, i.site_id, m.kind, m.part_type FROM items i LEFT JOIN item_makeup m "
+		                     "ON m.item_id = i.id "
+		                     "WHERE i.serial_key=? AND i.make_key=? AND i.country IS ? "
 		                     "LIMIT 20"); /* no ORDER BY: a sort per weapon would dominate imports */
 		if (!st)
 			return WAM_EDB;
@@ -383,7 +388,15 @@ int wam_item_register(wam_db *db, json_t *payload, unsigned flags, char id_out[W
 		sqlite3_bind_text(st, 2, make_key, -1, SQLITE_STATIC);
 		wam_bind_text_or_null(st, 3, json_string_value(json_object_get(payload, "country")));
 		json_t *dups = NULL, *seen = NULL;
+		const char *kind = json_string_value(json_object_get(payload, "kind")),
+		           *type = json_string_value(json_object_get(payload, "part_type"));
+		bool weapon = wam_registry_counts_as_weapon(kind, type);
 		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *their_kind = (const char *)sqlite3_column_text(st, 2),
+			           *their_type = (const char *)sqlite3_column_text(st, 3);
+			if (wam_registry_counts_as_weapon(their_kind, their_type) != weapon ||
+			    (!weapon && strcmp(type ? type : "", their_type ? their_type : "") != 0))
+				continue;
 			if (!dups)
 				dups = json_array();
 			json_array_append_new(dups, json_string(wam_col_text(st, 0)));

@@ -1082,6 +1082,22 @@ static void test_registry_attach_rules(void **state)
 	         "\"%s\"}",
 	         gone);
 	expect_error(test_try_add_item(r, json, 0, &out), WAM_ECONFLICT, "belongs_to");
+	/* a barrel that repeats its pistol's serial is no duplicate of it; a
+	 * second barrel with that serial is, and a frame is of the pistol */
+	test_add_item(r,
+	              "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"barrel\",\"make\":\"Glock\",\"serial\":"
+	              "\"AT-1\",\"country\":\"HT\"}",
+	              NULL);
+	expect_error(test_try_add_item(r,
+	                               "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"barrel\",\"make\":"
+	                               "\"Glock\",\"serial\":\"AT-1\",\"country\":\"HT\"}",
+	                               0, &out),
+	             WAM_ECONFLICT, "serial");
+	expect_error(test_try_add_item(r,
+	                               "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"frame_receiver\","
+	                               "\"make\":\"Glock\",\"serial\":\"AT-1\",\"country\":\"HT\"}",
+	                               0, &out),
+	             WAM_ECONFLICT, "serial");
 	test_expect_rebuilt(r, "SELECT group_concat(item_id || ' ' || kind || ' ' || coalesce(part_type, '') || ' ' || "
 	                       "coalesce(belongs_to, ''), ';') FROM (SELECT * FROM item_makeup ORDER BY item_id)");
 }
