@@ -28,15 +28,18 @@ const struct wam_room *const wam_rooms[] = {
 _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");
 
 /* The parts of `wam demo` (stock/demo.c, trace/demo.c, transfers/demo.c,
- * embargo/demo.c, sanctions/demo.c, monitoring/demo.c). */
+ * embargo/demo.c, sanctions/demo.c, monitoring/demo.c, collection/demo.c). */
 extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfers_demo_part, wam_embargo_demo_part,
     wam_sanctions_demo_part, wam_monitoring_demo_part;
+/* A cache of recovered ammunition of two headstamps (collection/demo.c). */
+extern const wam_demo_part wam_collection_demo_part;
 const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part,
                                                &wam_trace_demo_part,
                                                &wam_transfers_demo_part,
                                                &wam_embargo_demo_part,
                                                &wam_sanctions_demo_part,
                                                &wam_monitoring_demo_part,
+                                               &wam_collection_demo_part,
                                                NULL};
 
 /* Tracing searches for hits on a weapon registered recovered (trace/hit.c). */
@@ -114,4 +117,6 @@ const wam_final_status_fn wam_weapon_final_status = wam_registry_item_set_final_
 
 /* Ammunition recorded anywhere is searched by headstamp and lot marks
  * (match/ammunition.c): each room that holds ammunition lines walks them. */
-const wam_ammunition_source wam_ammunition_sources[] = {NULL};
+/* The ammunition lines of recoveries (collection/ammunition.c). */
+int wam_collection_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
+const wam_ammunition_source wam_ammunition_sources[] = {wam_collection_ammunition_source, NULL};

@@ -39,7 +39,12 @@ WAM_API int wam_collection_vocabulary(json_t **out);
 
 /* Records a recovery: {type: seized|found|surrendered, date (YYYY-MM-DD),
  * place?, lat?, lon?, admin_area?, context?, officer, person?, site_id?,
- * notes?, task_days?, weapons: [item | {item_id}, ...]}. Each new weapon is
+ * notes?, task_days?, weapons?: [item | {item_id}, ...], ammunition?: [line,
+ * ...]}: at least one weapon or one ammunition line, at most 1000 of each.
+ * An ammunition line is {calibre, type?, headstamp?: {text, factory?,
+ * year?}, lot?, packaging_marks?, crate_marks?, quantity (rounds),
+ * packages?, photos?: [sha256 hashes of its photos], notes?}, its errors
+ * naming `ammunition[i].field`. Each new weapon is
  * registered as wam_registry_item_add() would (its status is the recovery
  * type unless it says otherwise); {item_id} names a weapon already
  * registered (lost, stolen ...), whose status becomes the recovery type
@@ -52,12 +57,39 @@ WAM_API int wam_collection_vocabulary(json_t **out);
  * wam_collection_recovery_get() shows it, hits included. */
 WAM_API int wam_collection_recovery_add(wam_db *db, json_t **out, const json_t *recovery);
 
-/* One recovery with its weapons, hand-overs (in order), photos, tasks and
+/* Takes `rounds` of ammunition line `line` (from 0) of recovery
+ * `recovery_id` into a new stock lot: `lot` = {rounds, site_id,
+ * lot_number?, nomenclature?, condition?, hazard_division?, compat_group?,
+ * any other field wam_stock_lot_add() takes but calibre, type, headstamp,
+ * manufacturer and year, which come from the line (the headstamp text, its
+ * factory and year); lot_number is the line's lot marks when not given,
+ * nomenclature "Cartridge <calibre> <type>", hazard 1.4 S and condition
+ * SUSPENDED (until inspected) unless given}. The lot keeps its `origin`
+ * {recovery_id, line}; the recovery records recovery.ammunition_stocked
+ * {line, rounds, lot_id}; one transaction. More rounds than remain fail with
+ * WAM_ECONFLICT naming `rounds` and the rounds remaining, writing nothing.
+ * `*out` is {lot: the lot as wam_stock_lot_get() shows it, ammunition: the
+ * line afterwards}. */
+WAM_API int wam_collection_ammunition_stock(wam_db *db, json_t **out, const char *recovery_id, long line,
+                                            const json_t *lot);
+
+/* Commits `rounds` of ammunition line `line` of recovery `recovery_id` to
+ * destruction batch `batch_id`: checks they remain (WAM_ECONFLICT naming
+ * `rounds` otherwise) and appends recovery.ammunition_destroyed {line,
+ * rounds, batch_id}, in the caller's transaction. The stock room calls it
+ * when a batch lists recovered rounds (wam_stock_destruction_add_recovered),
+ * so what remains of a line is known to the collection room alone. */
+WAM_API int wam_collection_ammunition_commit(wam_db *db, const char *recovery_id, long line, long long rounds,
+                                             const char *batch_id);
+
+/* One recovery with its weapons, its `ammunition` lines [{line, the line's
+ * fields, stocked, destroyed, remaining, lots: [lot ids]}], hand-overs (in order), photos, tasks and
  * `hits`: the hits found for its weapons, open first, as
  * wam_trace_hit_list() shows them (wam/trace.h). */
 WAM_API int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id);
 
-/* Every recovery, newest first, without the lists. */
+/* Every recovery, newest first, without the lists, with its number of
+ * `weapons` and its `ammunition_rounds` (rounds recovered, all lines). */
 WAM_API int wam_collection_recovery_list(wam_db *db, json_t **out);
 
 /* Records a hand-over of a recovery's weapons (chain of custody): {from, to,

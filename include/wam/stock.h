@@ -45,7 +45,15 @@ WAM_API int wam_stock_item_move(wam_db *db, json_t **out, const char *item_id, c
  * document?, notes?. `*out` is the lot as wam_stock_lot_get shows it. */
 WAM_API int wam_stock_lot_add(wam_db *db, json_t **out, const json_t *lot);
 
-/* One lot, with neq_total_g (rounds x neq_g). WAM_ENOTFOUND if none. */
+/* Records a lot as wam_stock_lot_add() does, whose rounds were taken in
+ * from line `line` of recovery `recovery_id`: its lot.recorded event carries
+ * `origin` {recovery_id, line}. Called by wam_collection_ammunition_stock(),
+ * which checks the line and records the rounds leaving it in the same
+ * transaction; nothing else gives a lot an origin. */
+WAM_API int wam_stock_lot_add_origin(wam_db *db, json_t **out, const json_t *lot, const char *recovery_id, long line);
+
+/* One lot, with neq_total_g (rounds x neq_g) and, when its rounds came from
+ * a recovery, `origin` {recovery_id, line}. WAM_ENOTFOUND if none. */
 WAM_API int wam_stock_lot_get(wam_db *db, json_t **out, const char *id);
 
 /* Filters for wam_stock_lot_list(); NULL fields do not filter. */
@@ -211,6 +219,17 @@ WAM_API int wam_stock_destruction_add_item(wam_db *db, json_t **out, const char 
  * the lot through wam_stock_lot_issue with the certificate as document. */
 WAM_API int wam_stock_destruction_add_lot(wam_db *db, json_t **out, const char *id, const char *lot_id, long rounds);
 
+/* Adds `rounds` of ammunition line `line` of recovery `recovery_id` (rounds
+ * recovered outside a depot, never taken into a lot) to an open batch: at
+ * most what remains of the line (WAM_ECONFLICT naming `rounds`), each line
+ * once per batch. The rounds are committed at once: the recovery records
+ * them as destroyed (wam_collection_ammunition_commit), and the batch
+ * records destruction.recovered_added {recovery_id, line, rounds}, in one
+ * transaction. A reading at the destruction site reads them by the line's
+ * lot marks, or as "RECOVERY/LINE" when it has none. */
+WAM_API int wam_stock_destruction_add_recovered(wam_db *db, json_t **out, const char *id, const char *recovery_id,
+                                                long line, long rounds);
+
 /* Adds a verifier (`role` "verifier": a user name of the registry; two
  * verifiers are two different users) or a witness ("witness": any name). */
 WAM_API int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, const char *role,
@@ -255,7 +274,8 @@ WAM_API int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id
 /* One batch: {id, method, site, date, notes, state (open | closed),
  * certificate, opened_seq, items_seq, closed_seq, last_seq, items: [{n,
  * item_id, serial, make, model, category, status}], lots: [{n, lot_id,
- * lot_number, nomenclature, calibre, rounds}], verifiers: [names],
+ * lot_number, nomenclature, calibre, rounds}], recovered: [{n, recovery_id,
+ * line, calibre, headstamp, lot, rounds}], verifiers: [names],
  * verifier_states: [{name, user_id, confirmed, confirmed_at, seq}],
  * witnesses: [names], checks: [{n, seq, serials, missing, unexpected,
  * ok}]}. */

@@ -16,6 +16,17 @@ static const cli_column batch_cols[] = {
     {"SITE", "site", 32}, {"WEAPONS", "weapons", 0}, {"CERTIFICATE", "certificate", 0}, {NULL, NULL, 0}};
 static const cli_column item_cols[] = {{"#", "n", 0},        {"WEAPON", "item_id", 0}, {"SERIAL", "serial", 24},
                                        {"MAKE", "make", 20}, {"STATUS", "status", 0},  {NULL, NULL, 0}};
+static const cli_column lot_cols[] = {
+    {"#", "n", 0},           {"LOT", "lot_id", 0}, {"LOT NUMBER", "lot_number", 24}, {"CALIBRE", "calibre", 16},
+    {"ROUNDS", "rounds", 0}, {NULL, NULL, 0}};
+static const cli_column recovered_cols[] = {{"#", "n", 0},
+                                            {"RECOVERY", "recovery_id", 0},
+                                            {"LINE", "line", 0},
+                                            {"CALIBRE", "calibre", 16},
+                                            {"HEADSTAMP", "headstamp", 20},
+                                            {"LOT", "lot", 20},
+                                            {"ROUNDS", "rounds", 0},
+                                            {NULL, NULL, 0}};
 
 static void print_names(const char *title, const json_t *names)
 {
@@ -61,6 +72,15 @@ static void print_batch(const json_t *b)
 	printf("\nweapons (%zu)\n", json_array_size(items));
 	if (json_array_size(items))
 		cli_print_table(item_cols, items);
+	const json_t *lots = json_object_get(b, "lots"), *recovered = json_object_get(b, "recovered");
+	if (json_array_size(lots)) {
+		printf("\nammunition lots (%zu)\n", json_array_size(lots));
+		cli_print_table(lot_cols, lots);
+	}
+	if (json_array_size(recovered)) {
+		printf("\nrecovered ammunition (%zu)\n", json_array_size(recovered));
+		cli_print_table(recovered_cols, recovered);
+	}
 	const json_t *checks = json_object_get(b, "checks");
 	const json_t *last = json_array_get(checks, json_array_size(checks) - 1);
 	if (!last) {
@@ -139,6 +159,25 @@ done:
 	rc = cli_show(env, rc, out, &batch_view);
 	wam_db_close(db);
 	return rc;
+}
+
+static int call_add_recovered(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	(void)in;
+	long line = -1, rounds = 0;
+	int rc;
+	if ((rc = cli_opt_long(a, "line", "line", &line)) || (rc = cli_opt_long(a, "rounds", "rounds", &rounds)))
+		return rc;
+	return wam_stock_destruction_add_recovered(db, out, a->pos[0], cli_opt(a, "recovery"), line, rounds);
+}
+
+/* Rounds of a recovery's ammunition line, never taken into a lot. */
+static int cmd_add_recovered(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1 || !cli_opt(a, "recovery") || !cli_opt(a, "line") || !cli_opt(a, "rounds"))
+		return cli_usage(env,
+		                 "usage: wam destruction add-recovered ID --recovery RECOVERY --line N --rounds R");
+	return cli_run(env, a, true, call_add_recovered, NULL, &batch_view);
 }
 
 static int call_verify(wam_db *db, json_t **out, const cli_args *a, json_t *serials)
@@ -258,6 +297,7 @@ static int cmd_certificate(const cli_env *env, const cli_args *a)
 static const char *const open_valued[] = {"method", "site", "date", "notes", NULL};
 static const char *const add_valued[] = {"item", "lot", "verifier", "witness", NULL};
 static const char *const verify_valued[] = {"from", NULL};
+static const char *const add_recovered_valued[] = {"recovery", "line", "rounds", NULL};
 static const char *const close_valued[] = {"certificate", NULL};
 
 const cli_command cli_destruction_commands[] = {
@@ -267,6 +307,9 @@ const cli_command cli_destruction_commands[] = {
     {"destruction add", add_valued, no_opts, cmd_add,
      "destruction add ID [--item WEAPON]... [--lot LOT:ROUNDS]... [--verifier USER]... [--witness NAME]...",
      "list weapons, ammunition, verifiers (registry users) and witnesses of a batch"},
+    {"destruction add-recovered", add_recovered_valued, no_opts, cmd_add_recovered,
+     "destruction add-recovered ID --recovery RECOVERY --line N --rounds R",
+     "list rounds of a recovery's ammunition line in a batch (they leave the line at once)"},
     {"destruction verify", verify_valued, no_opts, cmd_verify, "destruction verify ID SERIAL... | --from FILE|-",
      "record the serials read at the destruction site and compare them with the list"},
     {"destruction confirm", no_opts, no_opts, cmd_confirm, "destruction confirm ID --as VERIFIER [--password-stdin]",

@@ -11,12 +11,24 @@ static const char *const no_opts[] = {NULL};
 
 static const cli_column recovery_cols[] = {
     {"ID", "id", 0},        {"TYPE", "type", 0},        {"DATE", "date", 0},       {"CONTEXT", "context", 0},
-    {"PLACE", "place", 32}, {"OFFICER", "officer", 24}, {"WEAPONS", "weapons", 0}, {NULL, NULL, 0}};
+    {"PLACE", "place", 32}, {"OFFICER", "officer", 24}, {"WEAPONS", "weapons", 0}, {"ROUNDS", "ammunition_rounds", 0},
+    {NULL, NULL, 0}};
 static const cli_column item_cols[] = {{"WEAPON", "id", 0},     {"SERIAL", "serial", 24},         {"MAKE", "make", 20},
                                        {"STATUS", "status", 0}, {"MARKING", "marking_status", 0}, {NULL, NULL, 0}};
 static const cli_column handover_cols[] = {{"#", "n", 0},    {"TIME", "time", 0},    {"FROM", "from", 24},
                                            {"TO", "to", 24}, {"PLACE", "place", 24}, {"REASON", "reason", 40},
                                            {NULL, NULL, 0}};
+static const cli_column ammunition_cols[] = {{"LINE", "line", 0},
+                                             {"CALIBRE", "calibre", 16},
+                                             {"TYPE", "type", 12},
+                                             {"HEADSTAMP", "headstamp", 20},
+                                             {"LOT", "lot", 16},
+                                             {"ROUNDS", "quantity", 0},
+                                             {"STOCKED", "stocked", 0},
+                                             {"DESTROYED", "destroyed", 0},
+                                             {"REMAINING", "remaining", 0},
+                                             {"LOTS", "lots", 30},
+                                             {NULL, NULL, 0}};
 static const cli_column photo_cols[] = {
     {"HASH", "hash", 0}, {"TYPE", "media_type", 0}, {"BYTES", "size", 0}, {"CAPTION", "caption", 40}, {NULL, NULL, 0}};
 static const cli_column task_cols[] = {{"TASK", "id", 0},
@@ -28,6 +40,49 @@ static const cli_column task_cols[] = {{"TASK", "id", 0},
                                        {NULL, NULL, 0}};
 static const char *const recovery_keys[] = {"id",      "type",    "date",       "place",   "lat",   "lon", "admin_area",
                                             "context", "officer", "person_ref", "site_id", "notes", NULL};
+
+/* The ammunition lines, each headstamp as read (factory and year after it)
+ * and its lots as words; then the marks a table cuts short. */
+static void print_ammunition(const json_t *lines)
+{
+	printf("\nammunition (%zu)\n", json_array_size(lines));
+	if (!json_array_size(lines))
+		return;
+	json_t *rows = json_array(), *l;
+	size_t i;
+	json_array_foreach(lines, i, l)
+	{
+		json_t *row = cli_words_joined(l);
+		const json_t *hs = json_object_get(l, "headstamp");
+		if (hs) {
+			char text[300];
+			const char *f = json_string_value(json_object_get(hs, "factory"));
+			json_int_t y = json_integer_value(json_object_get(hs, "year"));
+			int n = snprintf(text, sizeof text, "%s", cli_text(hs, "text"));
+			if (f || y)
+				n += snprintf(text + n, sizeof text - (size_t)n, " (%s%s", f ? f : "",
+				              f && y ? " " : "");
+			if (y)
+				n += snprintf(text + n, sizeof text - (size_t)n, "%lld", (long long)y);
+			if (f || y)
+				snprintf(text + n, sizeof text - (size_t)n, ")");
+			json_object_set_new(row, "headstamp", json_string(text));
+		}
+		json_array_append_new(rows, row);
+	}
+	cli_print_table(ammunition_cols, rows);
+	json_decref(rows);
+	json_array_foreach(lines, i, l)
+	{
+		static const char *const marks[][2] = {
+		    {"packaging_marks", "packaging"}, {"crate_marks", "crate"}, {"notes", "notes"}};
+		for (int k = 0; k < 3; k++)
+			if (json_string_value(json_object_get(l, marks[k][0])))
+				printf("  line %lld %s: %s\n",
+				       (long long)json_integer_value(json_object_get(l, "line")), marks[k][1],
+				       json_string_value(json_object_get(l, marks[k][0])));
+	}
+}
 
 static void print_recovery(const json_t *r)
 {
@@ -44,6 +99,8 @@ static void print_recovery(const json_t *r)
 		printf("\n%s (%zu)\n", lists[i].title, json_array_size(l));
 		if (json_array_size(l))
 			cli_print_table(lists[i].cols, l);
+		if (i == 0)
+			print_ammunition(json_object_get(r, "ammunition"));
 	}
 	cli_print_hits(json_object_get(r, "hits"));
 }
@@ -231,6 +288,49 @@ static int cmd_mark(const cli_env *env, const cli_args *a)
 	return cli_run(env, a, true, call_mark, in, &view);
 }
 
+static void print_stocked(const json_t *o)
+{
+	const json_t *lot = json_object_get(o, "lot"), *l = json_object_get(o, "ammunition");
+	printf("lot %s: %lld rounds at site %s (lot number %s)\n", cli_text(lot, "id"),
+	       (long long)json_integer_value(json_object_get(lot, "rounds")), cli_text(lot, "site_id"),
+	       cli_text(lot, "lot_number"));
+	printf("line %lld: %lld rounds remaining\n", (long long)json_integer_value(json_object_get(l, "line")),
+	       (long long)json_integer_value(json_object_get(l, "remaining")));
+}
+
+static int call_stock(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	long line = -1;
+	int rc = cli_opt_long(a, "line", "line", &line);
+	if (rc)
+		return rc;
+	return wam_collection_ammunition_stock(db, out, a->pos[0], line, in);
+}
+
+/* Rounds of an ammunition line into a new stock lot that keeps its origin. */
+static int cmd_stock(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1 || !cli_opt(a, "line") || !cli_opt(a, "rounds") || !cli_opt(a, "site"))
+		return cli_usage(env, "usage: wam recovery stock-ammunition RECOVERY --line N --rounds R --site SITE "
+		                      "[--lot-number X]");
+	long rounds = 0;
+	int rc = cli_opt_long(a, "rounds", "rounds", &rounds);
+	if (rc)
+		return cli_fail(env, rc);
+	json_t *in = json_pack("{s:I}", "rounds", (json_int_t)rounds);
+	static const char *const map[][2] = {
+	    {"site", "site_id"},        {"lot-number", "lot_number"},           {"nomenclature", "nomenclature"},
+	    {"condition", "condition"}, {"hazard-division", "hazard_division"}, {"compat-group", "compat_group"},
+	    {"notes", "notes"}};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		cli_set_opt(in, a, map[i][0], map[i][1]);
+	static const cli_view view = {NULL, NULL, print_stocked};
+	return cli_run(env, a, true, call_stock, in, &view);
+}
+
+static const char *const stock_valued[] = {
+    "line",         "rounds",    "site",  "lot-number", "nomenclature", "hazard-division",
+    "compat-group", "condition", "notes", NULL};
 static const char *const add_valued[] = {"from",    "type",   "date", "place", "lat",       "lon",  "area", "context",
                                          "officer", "person", "site", "notes", "task-days", "item", NULL};
 static const char *const handover_valued[] = {"from", "to", "time", "place", "reason", NULL};
@@ -242,7 +342,11 @@ static const char *const mark_valued[] = {"text", "component", "kind", "location
 const cli_command cli_recovery_commands[] = {
     {"recovery add", add_valued, no_opts, cmd_add,
      "recovery add --from FILE|- | --type T --date D --officer O [--item ID]... [--person NAME]",
-     "record weapons seized, found or surrendered (registers them; R5 tasks for unmarked ones)"},
+     "record weapons and ammunition seized, found or surrendered (registers the weapons; R5 tasks for unmarked "
+     "ones)"},
+    {"recovery stock-ammunition", stock_valued, no_opts, cmd_stock,
+     "recovery stock-ammunition RECOVERY --line N --rounds R --site SITE [--lot-number X]",
+     "take rounds of a recovery's ammunition line into a new stock lot that keeps its origin"},
     {"recovery show", no_opts, no_opts, cmd_show, "recovery show ID",
      "a recovery with its weapons, chain of custody, photos and tasks"},
     {"recovery list", no_opts, no_opts, cmd_list, "recovery list", "list recoveries, newest first"},

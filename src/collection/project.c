@@ -1,6 +1,6 @@
 /* The collection room's projector: recovery.* and task.* events into the
- * recoveries, recovery_items, recovery_handovers, recovery_photos and
- * collection_tasks tables. A task.marked event also adds a marking to a
+ * recoveries, recovery_items, recovery_ammunition, recovery_handovers,
+ * recovery_photos and collection_tasks tables. A task.marked event also adds a marking to a
  * registry weapon and derives its marking status again with the registry's
  * own rules (R1–R3), so a rebuild gives the same weapon. */
 #include <stdlib.h>
@@ -23,7 +23,87 @@ enum {
 	S_ITEM_IMPORTS,
 	S_MARKING,
 	S_ITEM_MARKED,
+	S_AMMUNITION,
+	S_AMMUNITION_OUT,
 };
+
+static int touch(wam_room_ctx *ctx, int64_t seq, const char *id);
+
+/* Space-separated words of the strings of array `a` (photo hashes). */
+static char *joined(const json_t *a)
+{
+	wam_buf b = {0};
+	size_t i;
+	const json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		if (i)
+			wam_buf_puts(&b, " ");
+		wam_buf_puts(&b, json_string_value(v));
+	}
+	return b.p;
+}
+
+/* Ammunition line `n` of a recovery, as recorded: nothing has left it yet. */
+static int ammunition_line(wam_room_ctx *ctx, int64_t seq, const char *id, long n, const json_t *a)
+{
+	sqlite3_stmt *st = wam_room_stmt(
+	    ctx, S_AMMUNITION,
+	    "INSERT INTO recovery_ammunition(recovery_id,line,calibre,type,headstamp_text,headstamp_factory,"
+	    "headstamp_year,lot,packaging_marks,crate_marks,quantity,packages,notes,photos) "
+	    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return WAM_EDB;
+	const json_t *hs = json_object_get(a, "headstamp");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, n);
+	wam_bind_json_text(st, 3, a, "calibre");
+	wam_bind_json_text(st, 4, a, "type");
+	wam_bind_json_text(st, 5, hs, "text");
+	wam_bind_json_text(st, 6, hs, "factory");
+	static const char *const year[] = {"#year", NULL};
+	wam_bind_json_fields(st, 7, hs, year);
+	static const char *const rest[] = {"lot",       "packaging_marks", "crate_marks", "#quantity",
+	                                   "#packages", "notes",           NULL};
+	wam_bind_json_fields(st, 8, a, rest);
+	char *photos = json_array_size(json_object_get(a, "photos")) ? joined(json_object_get(a, "photos")) : NULL;
+	sqlite3_bind_text(st, 14, photos, -1, SQLITE_TRANSIENT);
+	free(photos);
+	return wam_projection_step(ctx->conn, st, seq);
+}
+
+/* Rounds leaving an ammunition line, into a stock lot (`lot_id`, added to
+ * its lots) or a destruction batch: never more than remain, so a ledger
+ * saying otherwise does not replay. */
+static int ammunition_out(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl, bool stocked)
+{
+	int rc = touch(ctx, seq, id);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = wam_room_stmt(
+	    ctx, S_AMMUNITION_OUT,
+	    "UPDATE recovery_ammunition SET stocked=stocked+CASE WHEN ?1 THEN ?2 ELSE 0 END,"
+	    " destroyed=destroyed+CASE WHEN ?1 THEN 0 ELSE ?2 END,"
+	    " lots=CASE WHEN ?3 IS NULL THEN lots WHEN lots IS NULL OR lots='' THEN ?3 ELSE lots||' '||?3 END"
+	    " WHERE recovery_id=?4 AND line=?5 AND quantity-stocked-destroyed >= ?2 AND ?2 > 0");
+	if (!st)
+		return WAM_EDB;
+	json_int_t rounds = json_integer_value(json_object_get(pl, "rounds"));
+	json_int_t line = json_integer_value(json_object_get(pl, "line"));
+	sqlite3_bind_int(st, 1, stocked);
+	sqlite3_bind_int64(st, 2, rounds);
+	if (stocked)
+		wam_bind_json_text(st, 3, pl, "lot_id");
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, line);
+	return wam_projection_step_one(
+	    ctx->conn, st, seq,
+	    "event %lld takes %lld rounds from line %lld of recovery %s, which has no such line"
+	    " or fewer rounds remaining",
+	    (long long)seq, (long long)rounds, (long long)line, id);
+}
 
 static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
@@ -53,6 +133,12 @@ static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
 		sqlite3_bind_text(st, 3, json_string_value(v), -1, SQLITE_STATIC);
 		rc = wam_projection_step(ctx->conn, st, seq);
+	}
+	json_array_foreach(json_object_get(pl, "ammunition"), i, v)
+	{
+		if (rc)
+			break;
+		rc = ammunition_line(ctx, seq, id, (long)i, v);
 	}
 	return rc;
 }
@@ -241,6 +327,10 @@ int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const
 		return handed_over(ctx, seq, subject, payload);
 	if (!strcmp(type, "recovery.photo_added"))
 		return photo_added(ctx, seq, subject, payload);
+	if (!strcmp(type, "recovery.ammunition_stocked"))
+		return ammunition_out(ctx, seq, subject, payload, true);
+	if (!strcmp(type, "recovery.ammunition_destroyed"))
+		return ammunition_out(ctx, seq, subject, payload, false);
 	if (!strcmp(type, "task.opened"))
 		return task_opened(ctx, seq, subject, payload);
 	if (!strcmp(type, "task.marked"))
@@ -252,7 +342,8 @@ int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const
 static const struct wam_room_table tables[] = {
     {"recoveries", "id", "d.last_seq"},
     {"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
-    {"recovery_ammunition", "recovery_id || ' ' || line", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
+    {"recovery_ammunition", "recovery_id || ' ' || line",
+     "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
     {"recovery_handovers", "recovery_id", "d.seq"},
     {"recovery_photos", "recovery_id", "d.seq"},
     {"collection_tasks", "id", "d.last_seq"},

@@ -91,7 +91,75 @@ static const wam_field recovery_fields[] = {
     {.name = "notes", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
     {.name = "task_days", .kind = WAM_FIELD_OTHER},
     {.name = "weapons", .kind = WAM_FIELD_OTHER},
+    {.name = "ammunition", .kind = WAM_FIELD_OTHER},
     {0}};
+
+/* The photos of an ammunition line: the sha256 hashes (64 hex digits) of
+ * photos of the recovery, at most 100, kept in lower case. */
+static int take_line_photos(json_t *out, const json_t *in, size_t i)
+{
+	const json_t *ph = json_object_get(in, "photos"), *v;
+	size_t k;
+	if (wam_absent(ph))
+		return 0;
+	char field[48];
+	snprintf(field, sizeof field, "ammunition[%zu].photos", i);
+	if (!json_is_array(ph) || json_array_size(ph) > 100)
+		return wam_error_set(WAM_EINVAL, field, "%s must be a list of at most 100 photo hashes", field);
+	json_t *list = json_array();
+	json_array_foreach(ph, k, v)
+	{
+		const char *h = json_string_value(v);
+		char low[65];
+		size_t n = h ? strlen(h) : 0;
+		for (size_t j = 0; h && j < n && j < 64; j++)
+			low[j] = (char)(h[j] >= 'A' && h[j] <= 'F' ? h[j] + 32 : h[j]);
+		bool ok = n == 64;
+		for (size_t j = 0; ok && j < 64; j++)
+			ok = (low[j] >= '0' && low[j] <= '9') || (low[j] >= 'a' && low[j] <= 'f');
+		if (!ok) {
+			json_decref(list);
+			return wam_error_set(WAM_EINVAL, field,
+			                     "%s[%zu] must be the sha256 hash of a photo (64 hex digits)", field, k);
+		}
+		low[64] = '\0';
+		json_array_append_new(list, json_string(low));
+	}
+	json_object_set_new(out, "photos", list);
+	return 0;
+}
+
+/* The ammunition lines of a recovery (0 to 1000), each checked as every
+ * room checks one (wam_ammunition_take), into `p`'s `ammunition`. */
+static int take_ammunition(wam_db *db, json_t *p, const json_t *a)
+{
+	size_t i;
+	const json_t *v;
+	if (wam_absent(a))
+		return 0;
+	if (!json_is_array(a))
+		return wam_error_set(WAM_EINVAL, "ammunition", "ammunition must be a list of ammunition lines");
+	if (json_array_size(a) > 1000)
+		return wam_error_set(WAM_EINVAL, "ammunition", "a recovery lists at most 1000 ammunition lines");
+	json_t *lines = json_array();
+	json_array_foreach(a, i, v)
+	{
+		char prefix[40];
+		json_t *line = json_object();
+		int rc;
+		snprintf(prefix, sizeof prefix, "ammunition[%zu].", i);
+		if ((rc = wam_ammunition_take(db, line, v, prefix, 0, 0)) || (rc = take_line_photos(line, v, i))) {
+			json_decref(line);
+			json_decref(lines);
+			return rc;
+		}
+		json_array_append_new(lines, line);
+	}
+	if (json_array_size(lines))
+		json_object_set(p, "ammunition", lines);
+	json_decref(lines);
+	return 0;
+}
 
 /* Validates everything but the weapons into `p`. */
 static int check_recovery(wam_db *db, json_t *p, const json_t *in, time_t *date, long *days)
@@ -120,11 +188,16 @@ static int check_recovery(wam_db *db, json_t *p, const json_t *in, time_t *date,
 			return rc;
 		json_object_set_new(p, "person_ref", json_string(ref));
 	}
-	const json_t *w = json_object_get(in, "weapons");
-	if (!json_is_array(w) || !json_array_size(w))
-		return wam_error_set(WAM_EINVAL, "weapons", "a recovery lists at least one weapon");
+	const json_t *w = json_object_get(in, "weapons"), *a = json_object_get(in, "ammunition");
+	if (!wam_absent(w) && !json_is_array(w))
+		return wam_error_set(WAM_EINVAL, "weapons", "weapons must be an array");
 	if (json_array_size(w) > 1000)
 		return wam_error_set(WAM_EINVAL, "weapons", "a recovery lists at most 1000 weapons");
+	if ((rc = take_ammunition(db, p, a)))
+		return rc;
+	if (!json_array_size(w) && !json_array_size(json_object_get(p, "ammunition")))
+		return wam_error_set(WAM_EINVAL, "weapons",
+		                     "a recovery holds at least one weapon or one ammunition line");
 	return 0;
 }
 
@@ -237,8 +310,14 @@ done:
 
 #define RECOVERY_SQL                                                                                                   \
 	"SELECT id, type, date, place, lat, lon, admin_area, context, officer, person_ref, site_id, notes,"            \
-	" recorded_seq, last_seq, (SELECT count(*) FROM recovery_items x WHERE x.recovery_id=r.id) AS weapons"         \
+	" recorded_seq, last_seq, (SELECT count(*) FROM recovery_items x WHERE x.recovery_id=r.id) AS weapons"
+/* the rounds recovered, where the registry has the table of ammunition
+ * lines (a registry made before it, read as it is, has none) */
+#define RECOVERY_ROUNDS_SQL                                                                                            \
+	", (SELECT coalesce(sum(quantity),0) FROM recovery_ammunition a WHERE a.recovery_id=r.id) AS "                 \
+	"ammunition_rounds"                                                                                            \
 	" FROM recoveries r"
+#define RECOVERY_NO_ROUNDS_SQL ", 0 AS ammunition_rounds FROM recoveries r"
 #define TASK_SQL                                                                                                       \
 	"SELECT t.id, t.kind, t.item_id, t.recovery_id, t.due, t.reason, t.marking, t.opened_seq, t.closed_seq,"       \
 	" CASE WHEN t.closed_seq IS NOT NULL THEN 'marked' WHEN i.status='destroyed' THEN 'destroyed'"                 \
@@ -296,27 +375,35 @@ int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id)
 	}
 	json_t *rec = NULL, *list = NULL;
 	char now[11];
-	int rc = wam_query_one(db, &rec, RECOVERY_SQL " WHERE id=?", id, "recovery");
+	bool lines = wam_table_exists(db, "recovery_ammunition");
+	int rc = wam_query_one(db, &rec,
+	                       lines ? RECOVERY_SQL RECOVERY_ROUNDS_SQL " WHERE id=?"
+	                             : RECOVERY_SQL RECOVERY_NO_ROUNDS_SQL " WHERE id=?",
+	                       id, "recovery");
 	*out = NULL;
 	if (rc)
 		return rc;
-	if ((rc = wam_query_rows(db, &list,
-	                     "SELECT i.id, i.category, i.make, i.model, i.calibre, i.serial, i.country, i.status,"
-	                     " i.marking_status, i.marking_reason FROM recovery_items x JOIN items i ON i.id=x.item_id"
-	                     " WHERE x.recovery_id=? ORDER BY x.n",
-	                     id, NULL)))
+	if ((rc = wam_collection_ammunition_lines(db, &list, id, lines)))
+		goto fail;
+	json_object_set_new(rec, "ammunition", list);
+	if ((rc = wam_query_rows(
+	         db, &list,
+	         "SELECT i.id, i.category, i.make, i.model, i.calibre, i.serial, i.country, i.status,"
+	         " i.marking_status, i.marking_reason FROM recovery_items x JOIN items i ON i.id=x.item_id"
+	         " WHERE x.recovery_id=? ORDER BY x.n",
+	         id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "items", list);
 	if ((rc = wam_query_rows(db, &list,
-	                     "SELECT n, from_party AS \"from\", to_party AS \"to\", time, place, reason, seq"
-	                     " FROM recovery_handovers WHERE recovery_id=? ORDER BY n",
-	                     id, NULL)))
+	                         "SELECT n, from_party AS \"from\", to_party AS \"to\", time, place, reason, seq"
+	                         " FROM recovery_handovers WHERE recovery_id=? ORDER BY n",
+	                         id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "handovers", list);
 	if ((rc = wam_query_rows(db, &list,
-	                     "SELECT hash, size, media_type, caption, seq FROM recovery_photos WHERE recovery_id=?"
-	                     " ORDER BY seq",
-	                     id, NULL)))
+	                         "SELECT hash, size, media_type, caption, seq FROM recovery_photos WHERE recovery_id=?"
+	                         " ORDER BY seq",
+	                         id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "photos", list);
 	wam_date_today(now);
@@ -344,7 +431,11 @@ int wam_collection_recovery_list(wam_db *db, json_t **out)
 			*out = NULL;
 		return wam_confine_national(db, "recoveries");
 	}
-	return wam_query_rows(db, out, RECOVERY_SQL " ORDER BY date DESC, id DESC", NULL, NULL);
+	return wam_query_rows(db, out,
+	                      wam_table_exists(db, "recovery_ammunition")
+	                          ? RECOVERY_SQL RECOVERY_ROUNDS_SQL " ORDER BY date DESC, id DESC"
+	                          : RECOVERY_SQL RECOVERY_NO_ROUNDS_SQL " ORDER BY date DESC, id DESC",
+	                      NULL, NULL);
 }
 
 int wam_collection_recovery_handover(wam_db *db, json_t **out, const char *id, const json_t *in)

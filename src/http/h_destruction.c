@@ -50,7 +50,37 @@ void h_destruction_item(wam_request *r)
 		rc = wam_stock_destruction_add_lot(r->db, &out, r->params[0], json_string_value(lot),
 		                                   (long)json_integer_value(rounds));
 	else
-		rc = wam_error_set(WAM_EINVAL, "item_id", "the body is {\"item_id\": ...} or {\"lot_id\": ..., \"rounds\": N}");
+		rc = wam_error_set(WAM_EINVAL, "item_id",
+		                   "the body is {\"item_id\": ...} or {\"lot_id\": ..., \"rounds\": N}");
+	json_decref(in);
+	reply_result(r, rc, 200, &out);
+}
+
+/* {recovery_id, line, rounds}: rounds of a recovery's ammunition line */
+void h_destruction_recovered(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	static const char *const fields[] = {"recovery_id", "line", "rounds", NULL};
+	const json_t *rec = json_object_get(in, "recovery_id"), *line = json_object_get(in, "line");
+	const json_t *rounds = json_object_get(in, "rounds");
+	int rc = 0;
+	for (const char *const *f = fields; *f && !rc; f++)
+		if (!json_object_get(in, *f))
+			rc = wam_error_set(WAM_EINVAL, *f, "%s is required", *f);
+	if (!rc && !json_is_string(rec))
+		rc = wam_error_set(WAM_EINVAL, "recovery_id", "recovery_id must be a string");
+	if (!rc && !json_is_integer(line))
+		rc = wam_error_set(WAM_EINVAL, "line", "line must be a whole number");
+	if (!rc && !json_is_integer(rounds))
+		rc = wam_error_set(WAM_EINVAL, "rounds", "rounds must be a whole number of at least 1");
+	if (!rc && json_object_size(in) != 3)
+		rc = wam_error_set(WAM_EINVAL, NULL, "the body is {\"recovery_id\": ..., \"line\": N, \"rounds\": N}");
+	if (!rc)
+		rc = wam_stock_destruction_add_recovered(r->db, &out, r->params[0], json_string_value(rec),
+		                                         (long)json_integer_value(line),
+		                                         (long)json_integer_value(rounds));
 	json_decref(in);
 	reply_result(r, rc, 200, &out);
 }

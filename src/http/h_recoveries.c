@@ -46,6 +46,29 @@ void h_recovery_handover(wam_request *r)
 	reply_result(r, rc, 201, &out);
 }
 
+/* {rounds, site_id, lot_number?, ...}: rounds of ammunition line {line}
+ * into a new stock lot that keeps its origin */
+void h_recovery_ammunition_stock(wam_request *r)
+{
+	char *end = NULL;
+	long line = strtol(r->params[1], &end, 10);
+	if (!*r->params[1] || *end || line < 0) {
+		reply_wam(r, wam_error_set(WAM_EINVAL, "line",
+		                           "line is the number of an ammunition line, from 0, not %ld", line));
+		return;
+	}
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_collection_ammunition_stock(r->db, &out, r->params[0], line, in);
+	json_decref(in);
+	if (!rc)
+		reply_header(r, "Location",
+		             arena_printf(&r->mem, "/api/v1/lots/%s",
+		                          json_string_value(json_object_get(json_object_get(out, "lot"), "id"))));
+	reply_result(r, rc, 201, &out);
+}
+
 void h_recovery_photo_add(wam_request *r)
 {
 	const char *type = request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);

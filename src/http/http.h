@@ -249,6 +249,7 @@ void h_recoveries_list(wam_request *r);
 void h_recoveries_create(wam_request *r);
 void h_recovery_get(wam_request *r);
 void h_recovery_handover(wam_request *r);
+void h_recovery_ammunition_stock(wam_request *r);
 void h_recovery_photo_add(wam_request *r);
 void h_recovery_photo_get(wam_request *r);
 /* h_pickers.c: what forms offer to choose from */
@@ -266,6 +267,7 @@ void h_destructions_list(wam_request *r);
 void h_destructions_create(wam_request *r);
 void h_destruction_get(wam_request *r);
 void h_destruction_item(wam_request *r);
+void h_destruction_recovered(wam_request *r);
 void h_destruction_person(wam_request *r);
 void h_destruction_verify(wam_request *r);
 void h_destruction_confirm(wam_request *r);

@@ -136,6 +136,8 @@ const route wam_http_routes[] = {
     {"POST", "/api/v1/recoveries", WAM_ACT_COLLECT, ROUTE_NATIONAL, h_recoveries_create, NULL},
     {"GET", "/api/v1/recoveries/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_recovery_get, NULL},
     {"POST", "/api/v1/recoveries/{id}/handovers", WAM_ACT_COLLECT, ROUTE_NATIONAL, h_recovery_handover, NULL},
+    {"POST", "/api/v1/recoveries/{id}/ammunition/{line}/stock", WAM_ACT_STOCK, ROUTE_NATIONAL,
+     h_recovery_ammunition_stock, NULL},
     {"POST", "/api/v1/recoveries/{id}/photos", WAM_ACT_COLLECT, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_recovery_photo_add,
      q_photo},
     {"GET", "/api/v1/recoveries/{id}/photos/{hash}", WAM_ACT_READ, ROUTE_NATIONAL, h_recovery_photo_get, NULL},
@@ -146,6 +148,7 @@ const route wam_http_routes[] = {
     {"POST", "/api/v1/destructions", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destructions_create, NULL},
     {"GET", "/api/v1/destructions/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_destruction_get, NULL},
     {"POST", "/api/v1/destructions/{id}/items", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_item, NULL},
+    {"POST", "/api/v1/destructions/{id}/recovered", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_recovered, NULL},
     {"POST", "/api/v1/destructions/{id}/people", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_person, NULL},
     {"POST", "/api/v1/destructions/{id}/verify", WAM_ACT_DESTROY, ROUTE_NATIONAL, h_destruction_verify, NULL},
     /* any signed-in user may ask; libwam lets only a verifier named in the batch confirm */

@@ -16,6 +16,7 @@
 #include "stock/vocabulary.h"
 #include "store/field.h"
 #include "wam/auth.h"
+#include "wam/collection.h"
 #include "wam/registry.h"
 #include "wam/stock.h"
 
@@ -172,6 +173,23 @@ static int independent(wam_db *db, const json_t *b, const json_t *vs, const char
 	return rc;
 }
 
+/* The recovered rounds batch `id` lists, with what their line reads:
+ * [{n, recovery_id, line, calibre, headstamp, lot, rounds}]; none in a
+ * registry made before batches listed them (read as it is). */
+static int recovered_rows(wam_db *db, json_t **out, const char *id)
+{
+	*out = NULL;
+	if (!wam_table_exists(db, "destruction_recovered") || !wam_table_exists(db, "recovery_ammunition")) {
+		*out = json_array();
+		return 0;
+	}
+	return wam_query_rows(db, out,
+	                      "SELECT d.n, d.recovery_id, d.line, a.calibre, a.headstamp_text AS headstamp, a.lot,"
+	                      " d.rounds FROM destruction_recovered d LEFT JOIN recovery_ammunition a ON"
+	                      " a.recovery_id=d.recovery_id AND a.line=d.line WHERE d.destruction_id=? ORDER BY d.n",
+	                      id, NULL);
+}
+
 int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
@@ -198,6 +216,9 @@ int wam_stock_destruction_get(wam_db *db, json_t **out, const char *id)
 	         id, NULL)))
 		goto fail;
 	json_object_set_new(b, "lots", list);
+	if ((rc = recovered_rows(db, &list, id)))
+		goto fail;
+	json_object_set_new(b, "recovered", list);
 	if ((rc = people(db, b, "verifiers", id, "verifier")) || (rc = people(db, b, "witnesses", id, "witness")) ||
 	    (rc = verifier_states(db, b, id)))
 		goto fail;
@@ -398,6 +419,64 @@ done:
 	return rc;
 }
 
+int wam_stock_destruction_add_recovered(wam_db *db, json_t **out, const char *id, const char *recovery_id, long line,
+                                        long rounds)
+{
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "destruction");
+	}
+	int rc;
+	json_t *p = NULL;
+	if (out)
+		*out = NULL;
+	if (!recovery_id || !*recovery_id)
+		return wam_error_set(WAM_EINVAL, "recovery_id", "recovery_id names the recovery the rounds come from");
+	if (line < 0)
+		return wam_error_set(WAM_EINVAL, "line", "line is the number of an ammunition line, from 0, not %ld",
+		                     line);
+	if (rounds <= 0)
+		return wam_error_set(WAM_EINVAL, "rounds", "rounds must be a whole number of at least 1, not %ld",
+		                     rounds);
+	if ((rc = wam_db_begin(db)))
+		return rc;
+	if ((rc = open_batch(db, id)))
+		goto fail;
+	{
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(
+		        db->conn,
+		        "SELECT 1 FROM destruction_recovered WHERE destruction_id=? AND recovery_id=? AND line=?", -1,
+		        &st, NULL) != SQLITE_OK) {
+			rc = wam_sql_fail(db->conn, "read batch");
+			goto fail;
+		}
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, recovery_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, line);
+		bool listed = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (listed) {
+			rc = wam_error_set(WAM_ECONFLICT, "line", "line %ld of recovery %.40s is already in this batch",
+			                   line, recovery_id);
+			goto fail;
+		}
+	}
+	/* the recovery checks the rounds remain and counts them gone */
+	if ((rc = wam_collection_ammunition_commit(db, recovery_id, line, rounds, id)))
+		goto fail;
+	p = json_pack("{s:s, s:I, s:I}", "recovery_id", recovery_id, "line", (json_int_t)line, "rounds",
+	              (json_int_t)rounds);
+	rc = append_commit(db, out, "destruction.recovered_added", id, p);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	return rc;
+}
+
 int wam_stock_destruction_add_person(wam_db *db, json_t **out, const char *id, const char *role, const char *name)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
@@ -592,7 +671,7 @@ int wam_stock_destruction_close(wam_db *db, json_t **out, const char *id, const 
 		goto fail;
 	json_t *items = json_object_get(b, "items"), *checks = json_object_get(b, "checks");
 	json_t *lots = json_object_get(b, "lots");
-	if (!json_array_size(items) && !json_array_size(lots)) {
+	if (!json_array_size(items) && !json_array_size(lots) && !json_array_size(json_object_get(b, "recovered"))) {
 		rc = wam_error_set(WAM_ECONFLICT, "items", "destruction batch %.40s lists no weapon and no lot", id);
 		goto fail;
 	}
@@ -850,6 +929,25 @@ int wam_stock_destruction_certificate(wam_db *db, char **html, size_t *len, cons
 		}
 		wam_buf_puts(&o, "</table>\n");
 	}
+	if (json_array_size(json_object_get(b, "recovered"))) {
+		wam_buf_puts(&o, "<h2>Recovered ammunition destroyed</h2>\n<table>\n<tr><th>#</th><th>Recovery</th>"
+		                 "<th>Line</th><th>Calibre</th><th>Headstamp</th><th>Lot</th><th>Rounds</th></tr>\n");
+		json_array_foreach(json_object_get(b, "recovered"), i, it)
+		{
+			wam_buf_printf(&o, "<tr><td>%zu</td><td>", i + 1);
+			wam_buf_html(&o, json_string_value(json_object_get(it, "recovery_id")));
+			wam_buf_printf(&o, "</td><td>%lld</td><td>",
+			               (long long)json_integer_value(json_object_get(it, "line")));
+			wam_buf_html(&o, json_string_value(json_object_get(it, "calibre")));
+			wam_buf_puts(&o, "</td><td>");
+			wam_buf_html(&o, json_string_value(json_object_get(it, "headstamp")));
+			wam_buf_puts(&o, "</td><td>");
+			wam_buf_html(&o, json_string_value(json_object_get(it, "lot")));
+			wam_buf_printf(&o, "</td><td>%lld</td></tr>\n",
+			               (long long)json_integer_value(json_object_get(it, "rounds")));
+		}
+		wam_buf_puts(&o, "</table>\n");
+	}
 	wam_buf_puts(&o, "<h2>Ledger position</h2>\n<table>\n");
 	html_row(&o, "Event", seq);
 	wam_buf_puts(&o, "<tr><th>Event hash (BLAKE2b-256)</th><td><code>");
@@ -883,8 +981,9 @@ int wam_stock_weapon_held(wam_db *db, const char *item_id, const char *field)
 	                       " WHERE x.item_id=? AND d.state='open' LIMIT 1",
 	                       item_id, NULL);
 	if (!rc && row)
-		rc = wam_error_set(WAM_ECONFLICT, field, "weapon %.40s is listed in destruction batch %s, which is open",
-		                   item_id, json_string_value(json_object_get(row, "id")));
+		rc =
+		    wam_error_set(WAM_ECONFLICT, field, "weapon %.40s is listed in destruction batch %s, which is open",
+		                  item_id, json_string_value(json_object_get(row, "id")));
 	json_decref(row);
 	return rc;
 }

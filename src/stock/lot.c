@@ -151,9 +151,29 @@ static int load_lot(wam_db *db, json_t **out, const char *id)
 	return rc;
 }
 
+/* Sets `origin` {recovery_id, line} of lot `o` when it came from a
+ * recovery's ammunition line; a registry made before lots kept their origin
+ * (read as it is) has no table of them. */
+static int lot_origin(wam_db *db, json_t *o, const char *id)
+{
+	json_t *row = NULL;
+	if (!wam_table_exists(db, "lot_origins"))
+		return 0;
+	int rc = wam_query_row(db, &row, "SELECT recovery_id, line FROM lot_origins WHERE lot_id=?", id, NULL);
+	if (!rc && row)
+		json_object_set(o, "origin", row);
+	json_decref(row);
+	return rc;
+}
+
 int wam_stock_lot_get(wam_db *db, json_t **out, const char *id)
 {
 	int rc = load_lot(db, out, id);
+	if (!rc && (rc = lot_origin(db, *out, id))) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
 	if (!rc && (rc = wam_confine_hide(db, json_string_value(json_object_get(*out, "site_id")), "id",
 	                                  "ammunition lot", id))) {
 		json_decref(*out);
@@ -174,7 +194,9 @@ static int may_change(wam_db *db, const char *id, const json_t *in)
 	return rc ? rc : wam_confine_site(db, json_string_value(json_object_get(in, "site_id")), "site_id");
 }
 
-int wam_stock_lot_add(wam_db *db, json_t **out, const json_t *lot)
+/* Records a lot; `origin` ({recovery_id, line}, or NULL) is where its
+ * rounds came from, kept in its lot.recorded event. */
+static int lot_add(wam_db *db, json_t **out, const json_t *lot, const json_t *origin)
 {
 	int rc;
 	char id[WAM_ID_LEN + 1], today[11];
@@ -192,6 +214,8 @@ int wam_stock_lot_add(wam_db *db, json_t **out, const json_t *lot)
 		goto done;
 	if ((rc = wam_field_check(db, p, lot, fields, "", 0)))
 		goto fail;
+	if (origin)
+		json_object_set(p, "origin", (json_t *)origin);
 	wam_db_new_id(db, id);
 	if ((rc = wam_ledger_append(db, "lot.recorded", id, p, NULL)))
 		goto fail; /* the transaction is still open */
@@ -204,6 +228,24 @@ fail:
 	wam_db_rollback(db);
 done:
 	json_decref(p);
+	return rc;
+}
+
+int wam_stock_lot_add(wam_db *db, json_t **out, const json_t *lot)
+{
+	return lot_add(db, out, lot, NULL);
+}
+
+int wam_stock_lot_add_origin(wam_db *db, json_t **out, const json_t *lot, const char *recovery_id, long line)
+{
+	if (!recovery_id || !*recovery_id || line < 0) {
+		if (out)
+			*out = NULL;
+		return wam_error_set(WAM_EINVAL, "origin", "a lot's origin names a recovery and one of its lines");
+	}
+	json_t *origin = json_pack("{s:s, s:I}", "recovery_id", recovery_id, "line", (json_int_t)line);
+	int rc = lot_add(db, out, lot, origin);
+	json_decref(origin);
 	return rc;
 }
 

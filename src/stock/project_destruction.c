@@ -24,6 +24,8 @@ enum {
 	S_LOTS,
 	S_CONFIRM,
 	S_CURRENT,
+	S_RECOVERED,
+	S_RECOVERED_LIST,
 };
 
 static int touch(wam_room_ctx *ctx, int64_t seq, const char *id, bool items)
@@ -82,6 +84,26 @@ static int lot_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	wam_bind_json_text(st, 2, pl, "lot_id");
 	sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(pl, "rounds")));
+	return wam_projection_step(ctx->conn, st, seq);
+}
+
+/* Rounds of a recovery's ammunition line listed in the batch; the
+ * recovery's own event (recovery.ammunition_destroyed) counts them gone. */
+static int recovered_added(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc = touch(ctx, seq, id, true);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st =
+	    wam_room_stmt(ctx, S_RECOVERED,
+	                  "INSERT INTO destruction_recovered(destruction_id,n,recovery_id,line,rounds) VALUES(?1,"
+	                  "(SELECT count(*)+1 FROM destruction_recovered WHERE destruction_id=?1),?2,?3,?4)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, pl, "recovery_id");
+	sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(pl, "line")));
+	sqlite3_bind_int64(st, 4, json_integer_value(json_object_get(pl, "rounds")));
 	return wam_projection_step(ctx->conn, st, seq);
 }
 
@@ -190,6 +212,35 @@ static int verified(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 		if (!seen) {
 			char what[300];
 			snprintf(what, sizeof what, "lot %s", number[0] ? number : lot);
+			json_array_append_new(missing, json_string(what));
+		}
+	}
+	sqlite3_reset(st);
+	/* recovered rounds are read by the lot marks of their line, or as
+	 * RECOVERY/LINE when it has none */
+	if (!(st = wam_room_stmt(ctx, S_RECOVERED_LIST,
+	                         "SELECT d.recovery_id, d.line, coalesce(a.lot,'') FROM destruction_recovered d"
+	                         " LEFT JOIN recovery_ammunition a ON a.recovery_id=d.recovery_id AND a.line=d.line"
+	                         " WHERE d.destruction_id=? ORDER BY d.n"))) {
+		rc = WAM_EDB;
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char ref[128];
+		const char *lot = wam_col_text(st, 2);
+		snprintf(ref, sizeof ref, "%s/%lld", wam_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+		bool seen = false;
+		for (i = 0; i < nread; i++) {
+			const char *rd = json_string_value(json_array_get(reads, i));
+			if (!strcmp(rd, ref) || (lot[0] && !strcasecmp(rd, lot))) {
+				matched[i] = true;
+				seen = true;
+			}
+		}
+		if (!seen) {
+			char what[300];
+			snprintf(what, sizeof what, "recovered %s", lot[0] ? lot : ref);
 			json_array_append_new(missing, json_string(what));
 		}
 	}
@@ -304,6 +355,8 @@ int wam_destruction_apply(wam_room_ctx *ctx, int64_t seq, const char *type, cons
 		return lot_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "destruction.person_added"))
 		return person_added(ctx, seq, subject, payload);
+	if (!strcmp(type, "destruction.recovered_added"))
+		return recovered_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "destruction.verified"))
 		return verified(ctx, seq, subject, payload);
 	if (!strcmp(type, "destruction.confirmed"))

@@ -18,6 +18,7 @@ enum {
 	S_CUSTODY_CONFIRM,
 	S_CUSTODY_RETURN,
 	S_CUSTODY_RULE,
+	S_LOT_ORIGIN,
 };
 
 /* Runs `st`; when `one` is set, exactly one row must have changed (the
@@ -50,6 +51,17 @@ static int lot_recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	wam_bind_json_fields(st, 2, pl, fields);
 	sqlite3_bind_int64(st, 21, seq);
 	sqlite3_bind_int64(st, 22, seq);
+	int rc = run(ctx, st, seq, id, false);
+	/* rounds taken in from a recovery's ammunition line keep their origin */
+	const json_t *origin = json_object_get(pl, "origin");
+	if (rc || !origin)
+		return rc;
+	st = wam_room_stmt(ctx, S_LOT_ORIGIN, "INSERT INTO lot_origins(lot_id,recovery_id,line) VALUES(?,?,?)");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, origin, "recovery_id");
+	sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(origin, "line")));
 	return run(ctx, st, seq, id, false);
 }
 

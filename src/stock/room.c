@@ -39,6 +39,8 @@ static const struct wam_room_table tables[] = {
     {"destruction_people", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
     {"destruction_checks", "destruction_id", "d.seq"},
     {"destruction_lots", "destruction_id", "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
+    {"destruction_recovered", "destruction_id",
+     "(SELECT last_seq FROM main.destructions x WHERE x.id=d.destruction_id)"},
     {"stock_checks", "id", "d.last_seq"},
     {"stock_check_expected", "check_id || ' ' || ref",
      "(SELECT last_seq FROM main.stock_checks c WHERE c.id=d.check_id)"},

@@ -169,9 +169,83 @@ def test(tap):
     check_final_statuses(tap, reg, srv, armourer, viewer, events)
     check_accounts_taken_over(tap, reg, srv, armourer)
     check_task_reason_args(tap, srv, armourer, viewer)
+    check_ammunition(tap, srv, reg, armourer, viewer, events)
     v = srv.get("/api/v1/verify", reg.token("audit", "auditor")[0]).json
     tap.ok(v["intact"], "the registry verifies", str(v))
     tap.eq(srv.stop(), 0, "the server stops")
+
+
+def check_ammunition(tap, srv, reg, armourer, viewer, events):
+    """A recovery of ammunition alone: its lines shown with what remains,
+    bad lines 422 naming the field, rounds into a stock lot (201, Location of
+    the lot, which keeps its origin) and into a destruction batch, never
+    more than remain (409 naming rounds), nothing written by a refusal."""
+    admin = reg.token("ammunition-admin", "admin")[0]
+    site = srv.post("/api/v1/sites", {"name": "Ammunition depot", "kind": "depot"}, admin).json["id"]
+    body = {"type": "found", "date": "2026-04-10", "context": "cache", "officer": "Insp. Joseph", "site_id": site,
+            "ammunition": [{"calibre": "7.62x39mm", "headstamp": {"text": "71 81", "factory": "71", "year": 1981},
+                            "lot": "12-81-071", "crate_marks": "7,62 ПС", "quantity": 500, "packages": 1},
+                           {"calibre": "7.62x39mm", "headstamp": {"text": "539 83"}, "quantity": 40}]}
+    n = len(events())
+    bad = dict(body, ammunition=[body["ammunition"][0], {"calibre": "7.62x39mm", "quantity": "many"}])
+    resp = srv.post("/api/v1/recoveries", bad, armourer)
+    tap.ok(resp.status == 422 and resp.error().get("field") == "ammunition[1].quantity",
+           "POST /recoveries with a bad line: 422 naming ammunition[1].quantity", repr(resp))
+    resp = srv.post("/api/v1/recoveries", dict(body, ammunition=[]), armourer)
+    tap.ok(resp.status == 422 and resp.error().get("field") == "weapons",
+           "neither weapons nor ammunition: 422 naming weapons", repr(resp))
+    tap.eq(len(events()), n, "the refusals wrote nothing")
+    resp = srv.post("/api/v1/recoveries", body, armourer)
+    tap.eq(resp.status, 201, "POST /recoveries with ammunition only: 201", repr(resp))
+    rec = resp.json
+    tap.eq([(a["line"], a["headstamp"]["text"], a["quantity"], a["remaining"]) for a in rec["ammunition"]],
+           [(0, "71 81", 500, 500), (1, "539 83", 40, 40)], "the lines, each with what remains")
+    listed = [x for x in srv.get("/api/v1/recoveries", viewer).json if x["id"] == rec["id"]]
+    tap.eq(listed[0]["ammunition_rounds"] if listed else None, 540, "GET /recoveries counts the rounds")
+
+    url = f"/api/v1/recoveries/{rec['id']}/ammunition/0/stock"
+    tap.eq(srv.post(url, {"rounds": 10, "site_id": site}, viewer).status, 403, "a viewer may not take into stock")
+    resp = srv.post(url, {"rounds": 300, "site_id": site}, armourer)
+    tap.eq(resp.status, 201, "POST .../ammunition/0/stock: 201", repr(resp))
+    lot = resp.json["lot"]
+    tap.eq(resp.header("Location"), f"/api/v1/lots/{lot['id']}", "with the lot's Location")
+    tap.eq((lot["lot_number"], lot["manufacturer"], lot["year"], lot["rounds"]), ("12-81-071", "71", 1981, 300),
+           "the lot is the line's ammunition")
+    got = srv.get(f"/api/v1/lots/{lot['id']}", viewer).json
+    tap.eq(got.get("origin"), {"recovery_id": rec["id"], "line": 0}, "GET /lots/{id} shows its origin")
+    n = len(events())
+    resp = srv.post(url, {"rounds": 201, "site_id": site}, armourer)
+    tap.ok(resp.status == 409 and resp.error().get("field") == "rounds" and "200 rounds remaining" in resp.body.decode(),
+           "201 rounds when 200 remain: 409 naming rounds and the rounds remaining", repr(resp))
+    resp = srv.post(f"/api/v1/recoveries/{rec['id']}/ammunition/x/stock", {"rounds": 1, "site_id": site}, armourer)
+    tap.ok(resp.status == 422 and resp.error().get("field") == "line", "a line that is no number: 422 naming line",
+           repr(resp))
+    resp = srv.post(f"/api/v1/recoveries/{rec['id']}/ammunition/9/stock", {"rounds": 1, "site_id": site}, armourer)
+    tap.eq(resp.status, 404, "no line 9: 404", repr(resp))
+    resp = srv.post(url, {"rounds": 1, "site_id": site, "calibre": "9x19mm"}, armourer)
+    tap.ok(resp.status == 422 and resp.error().get("field") == "calibre",
+           "a calibre given for the lot: 422 (it comes from the line)", repr(resp))
+    tap.eq(len(events()), n, "the refusals wrote nothing")
+
+    b = srv.post("/api/v1/destructions", {"method": "CRUSH", "site": "Range", "date": "2026-05-01"}, armourer).json["id"]
+    resp = srv.post(f"/api/v1/destructions/{b}/recovered", {"recovery_id": rec["id"], "line": 0, "rounds": 150},
+                    armourer)
+    tap.eq(resp.status, 200, "POST /destructions/{id}/recovered: 200", repr(resp))
+    tap.eq([(x["recovery_id"], x["line"], x["headstamp"], x["lot"], x["rounds"]) for x in resp.json["recovered"]],
+           [(rec["id"], 0, "71 81", "12-81-071", 150)], "the batch lists the recovered rounds")
+    n = len(events())
+    resp = srv.post(f"/api/v1/destructions/{b}/recovered", {"recovery_id": rec["id"], "line": 1, "rounds": 41},
+                    armourer)
+    tap.ok(resp.status == 409 and resp.error().get("field") == "rounds", "41 rounds when 40 remain: 409", repr(resp))
+    resp = srv.post(f"/api/v1/destructions/{b}/recovered", {"recovery_id": rec["id"], "line": 1}, armourer)
+    tap.ok(resp.status == 422 and resp.error().get("field") == "rounds", "without rounds: 422 naming rounds",
+           repr(resp))
+    tap.eq(srv.post(f"/api/v1/destructions/{b}/recovered", {"recovery_id": rec["id"], "line": 1, "rounds": 1},
+                    viewer).status, 403, "a viewer may not list them")
+    tap.eq(len(events()), n, "the refusals wrote nothing")
+    line = srv.get(f"/api/v1/recoveries/{rec['id']}", viewer).json["ammunition"][0]
+    tap.eq((line["stocked"], line["destroyed"], line["remaining"], line["lots"]), (300, 150, 50, [lot["id"]]),
+           "the line: stocked, destroyed, remaining and its lot")
 
 
 def said_again(task):

@@ -121,6 +121,7 @@ TABLE = [
     ("POST", "/api/v1/recoveries", {"registrar", "armourer", "admin"}, True),
     ("GET", "/api/v1/recoveries/{id}", EVERYONE, True),
     ("POST", "/api/v1/recoveries/{id}/handovers", {"registrar", "armourer", "admin"}, True),
+    ("POST", "/api/v1/recoveries/{id}/ammunition/{line}/stock", {"armourer", "admin"}, True),
     ("POST", "/api/v1/recoveries/{id}/photos", {"registrar", "armourer", "admin"}, True),
     ("GET", "/api/v1/recoveries/{id}/photos/{hash}", EVERYONE, True),
     ("GET", "/api/v1/tasks", EVERYONE, True),
@@ -131,6 +132,7 @@ TABLE = [
     ("POST", "/api/v1/destructions", {"registrar", "armourer", "admin"}, True),
     ("GET", "/api/v1/destructions/{id}", EVERYONE, True),
     ("POST", "/api/v1/destructions/{id}/items", {"registrar", "armourer", "admin"}, True),
+    ("POST", "/api/v1/destructions/{id}/recovered", {"registrar", "armourer", "admin"}, True),
     ("POST", "/api/v1/destructions/{id}/people", {"registrar", "armourer", "admin"}, True),
     ("POST", "/api/v1/destructions/{id}/verify", {"registrar", "armourer", "admin"}, True),
     # any signed-in caller reaches it; only a verifier named in the batch, in
@@ -429,6 +431,10 @@ def requests(ids):
         ("GET", "/api/v1/recoveries/{id}"): lambda c: r(f"/api/v1/recoveries/{ids['recovery']}"),
         ("POST", "/api/v1/recoveries/{id}/handovers"): lambda c: r(f"/api/v1/recoveries/{ids['recovery']}/handovers",
                                                                    {"from": "matrix", "to": who(c), "reason": "test"}),
+        # each caller takes rounds of an ammunition line of its own
+        ("POST", "/api/v1/recoveries/{id}/ammunition/{line}/stock"): lambda c: r(
+            f"/api/v1/recoveries/{ids['recovery']}/ammunition/{ids['ammo_line'][who(c)]}/stock",
+            {"rounds": 10, "site_id": site, "lot_number": f"REC-{who(c)}"}),
         ("POST", "/api/v1/recoveries/{id}/photos"): lambda c: r(f"/api/v1/recoveries/{ids['recovery']}/photos",
                                                                 PNG + who(c).encode(), ctype="image/png"),
         ("GET", "/api/v1/recoveries/{id}/photos/{hash}"): lambda c: r(
@@ -444,6 +450,9 @@ def requests(ids):
         ("GET", "/api/v1/destructions/{id}"): lambda c: r(f"/api/v1/destructions/{ids['batch']}"),
         ("POST", "/api/v1/destructions/{id}/items"): lambda c: r(f"/api/v1/destructions/{ids['batch']}/items",
                                                                  {"item_id": ids["to_destroy"][who(c)]}),
+        ("POST", "/api/v1/destructions/{id}/recovered"): lambda c: r(
+            f"/api/v1/destructions/{ids['batch']}/recovered",
+            {"recovery_id": ids["recovery"], "line": ids["ammo_line"][who(c)], "rounds": 10}),
         ("POST", "/api/v1/destructions/{id}/people"): lambda c: r(f"/api/v1/destructions/{ids['batch']}/people",
                                                                   {"role": "witness", "name": f"witness {who(c)}"}),
         ("POST", "/api/v1/destructions/{id}/verify"): lambda c: r(f"/api/v1/destructions/{ids['batch']}/verify",
@@ -1054,9 +1063,12 @@ def test(tap):
         [{"category": "SA1", "markings": [{"component": "frame_receiver", "kind": "serial", "text": f"XX{c}",
                                            "legibility": "obliterated"}]} for c in callers] +
         [{"category": "SA1", "make": "Glock", "country": "AT", "serial": f"DESTROY-{c}"}
-         for c in callers + ("closed",)]},
+         for c in callers + ("closed",)],
+        "ammunition": [{"calibre": "7.62x39mm", "headstamp": {"text": "71 81"}, "lot": f"MATRIX-{c}",
+                        "quantity": 100} for c in callers]},
         admin).json
     ids["recovery"] = rec["id"]
+    ids["ammo_line"] = {c: i for i, c in enumerate(callers)}
     ids["task"] = dict(zip(callers, [t["id"] for t in rec["tasks"]]))
     destroyable = [it["id"] for it in rec["items"] if it["serial"].startswith("DESTROY-")]
     ids["to_destroy"] = dict(zip(callers, destroyable))

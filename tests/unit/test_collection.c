@@ -14,6 +14,7 @@
 
 #include "helpers.h"
 #include "wam/collection.h"
+#include "wam/stock.h"
 
 /* A surrender of two weapons: one fully marked, one with no marking at all. */
 static const char *RECOVERY =
@@ -329,6 +330,264 @@ static void test_recovery_shows_its_hits(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+/* A cache of 7.62x39mm rounds of two headstamps, one in Arabic-Indic
+ * digits, and no weapon. */
+static const char *CACHE =
+    "{\"type\": \"seized\", \"date\": \"2026-04-10\", \"context\": \"cache\", \"officer\": \"Insp. Joseph\","
+    " \"ammunition\": ["
+    "  {\"calibre\": \"7.62x39mm\", \"type\": \"ball\", \"headstamp\": {\"text\": \"71 81\", \"factory\": \"71\","
+    "   \"year\": 1981}, \"lot\": \"12-81-071\", \"crate_marks\": \"7,62 ПС 440 шт\", \"quantity\": 1000,"
+    "   \"packages\": 2, \"photos\": [\"ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789\"]},"
+    "  {\"calibre\": \"7.62x39mm\", \"headstamp\": {\"text\": \"٣٠ ٨٤\"}, \"quantity\": 300}"
+    "]}";
+
+static void site_of(test_reg *r, char id[32])
+{
+	json_t *site, *in = json_pack("{s:s, s:s}", "name", "Central depot", "kind", "depot");
+	assert_int_equal(wam_registry_site_add(r->db, &site, in), 0);
+	snprintf(id, 32, "%s", test_str(site, "id"));
+	json_decref(site);
+	json_decref(in);
+}
+
+static void expect_line(test_reg *r, const char *id, long line, long long stocked, long long destroyed,
+                        long long remaining)
+{
+	json_t *rec;
+	assert_int_equal(wam_collection_recovery_get(r->db, &rec, id), 0);
+	json_t *l = json_array_get(json_object_get(rec, "ammunition"), (size_t)line);
+	assert_int_equal(json_integer_value(json_object_get(l, "stocked")), stocked);
+	assert_int_equal(json_integer_value(json_object_get(l, "destroyed")), destroyed);
+	assert_int_equal(json_integer_value(json_object_get(l, "remaining")), remaining);
+	json_decref(rec);
+}
+
+static void test_recovery_holds_ammunition(void **state)
+{
+	test_reg *r = *state;
+	json_t *rec = add_recovery(r, CACHE);
+	json_t *lines = json_object_get(rec, "ammunition");
+	assert_int_equal(json_array_size(json_object_get(rec, "items")), 0);
+	assert_int_equal(json_array_size(lines), 2);
+	json_t *l = json_array_get(lines, 0);
+	assert_int_equal(json_integer_value(json_object_get(l, "line")), 0);
+	assert_string_equal(test_str(l, "calibre"), "7.62x39mm");
+	assert_string_equal(test_str(json_object_get(l, "headstamp"), "text"), "71 81");
+	assert_string_equal(test_str(json_object_get(l, "headstamp"), "factory"), "71");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(l, "headstamp"), "year")), 1981);
+	assert_string_equal(test_str(l, "lot"), "12-81-071");
+	assert_string_equal(test_str(l, "crate_marks"), "7,62 ПС 440 шт");
+	assert_int_equal(json_integer_value(json_object_get(l, "quantity")), 1000);
+	assert_int_equal(json_integer_value(json_object_get(l, "packages")), 2);
+	assert_int_equal(json_integer_value(json_object_get(l, "remaining")), 1000);
+	/* a photo hash is kept in lower case */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(l, "photos"), 0)),
+	                    "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+	l = json_array_get(lines, 1);
+	assert_string_equal(test_str(json_object_get(l, "headstamp"), "text"), "٣٠ ٨٤");
+	assert_null(json_object_get(l, "lot"));
+	assert_null(json_object_get(json_object_get(l, "headstamp"), "factory"));
+	json_t *list;
+	assert_int_equal(wam_collection_recovery_list(r->db, &list), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "ammunition_rounds")), 1300);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "weapons")), 0);
+	json_decref(list);
+	json_decref(rec);
+	expect_intact_and_rebuild(r);
+}
+
+static void test_bad_ammunition_writes_nothing(void **state)
+{
+	test_reg *r = *state;
+	long long before = test_events(r);
+	json_t *out = NULL;
+	const char *bad[][2] = {
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\"}", "weapons"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"ammunition\": []}", "weapons"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"ammunition\": {}}", "ammunition"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"ammunition\": ["
+	     "{\"calibre\": \"9x19mm\", \"quantity\": 5}, {\"calibre\": \"9x19mm\", \"quantity\": 0}]}",
+	     "ammunition[1].quantity"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"ammunition\": ["
+	     "{\"quantity\": 5}]}",
+	     "ammunition[0].calibre"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"ammunition\": ["
+	     "{\"calibre\": \"9x19mm\", \"quantity\": 5, \"headstamp\": {\"factory\": \"71\"}}]}",
+	     "ammunition[0].headstamp.text"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"ammunition\": ["
+	     "{\"calibre\": \"9x19mm\", \"quantity\": 5, \"photos\": [\"not-a-hash\"]}]}",
+	     "ammunition[0].photos"},
+	    /* a good weapon and a bad line: the weapon is not registered either */
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"weapons\": [{\"category\": "
+	     "\"SA1\"}], \"ammunition\": [{\"calibre\": \"9x19mm\", \"quantity\": 5, \"colour\": \"red\"}]}",
+	     "ammunition[0].colour"},
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		json_t *in = test_json(bad[k][0]);
+		assert_int_equal(wam_collection_recovery_add(r->db, &out, in), WAM_EINVAL);
+		if (strcmp(wam_error_last()->field, bad[k][1]))
+			fail_msg("case %zu: field %s, not %s (%s)", k, wam_error_last()->field, bad[k][1],
+			         wam_error_last()->message);
+		json_decref(in);
+	}
+	test_unchanged(r, before);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM items"), 0);
+}
+
+/* Rounds leave a line into stock lots and destruction batches in any
+ * order, never more than remain: every refusal names rounds and the rounds
+ * remaining, and writes nothing. */
+static void test_remaining_never_below_zero(void **state)
+{
+	test_reg *r = *state;
+	char site[32], lot_id[32], batch[32], batch2[32];
+	site_of(r, site);
+	json_t *rec = add_recovery(r, CACHE), *out = NULL;
+	char id[32];
+	snprintf(id, sizeof id, "%s", test_str(rec, "id"));
+	json_decref(rec);
+	json_t *lot = json_pack("{s:i, s:s}", "rounds", 700, "site_id", site);
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 0, lot), 0);
+	json_decref(lot);
+	/* the lot is the line's ammunition and keeps its origin */
+	json_t *made = json_object_get(out, "lot");
+	snprintf(lot_id, sizeof lot_id, "%s", test_str(made, "id"));
+	assert_string_equal(test_str(made, "calibre"), "7.62x39mm");
+	assert_string_equal(test_str(made, "type"), "ball");
+	assert_string_equal(test_str(made, "headstamp"), "71 81");
+	assert_string_equal(test_str(made, "manufacturer"), "71");
+	assert_int_equal(json_integer_value(json_object_get(made, "year")), 1981);
+	assert_string_equal(test_str(made, "lot_number"), "12-81-071");
+	assert_string_equal(test_str(made, "condition"), "SUSPENDED");
+	assert_int_equal(json_integer_value(json_object_get(made, "rounds")), 700);
+	assert_string_equal(test_str(json_object_get(made, "origin"), "recovery_id"), id);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(made, "origin"), "line")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "ammunition"), "remaining")), 300);
+	json_decref(out);
+	json_t *got;
+	assert_int_equal(wam_stock_lot_get(r->db, &got, lot_id), 0);
+	assert_string_equal(test_str(json_object_get(got, "origin"), "recovery_id"), id);
+	json_decref(got);
+	expect_line(r, id, 0, 700, 0, 300);
+
+	/* more than remain: refused, naming rounds and what remains */
+	long long before = test_events(r);
+	lot = json_pack("{s:i, s:s}", "rounds", 301, "site_id", site);
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 0, lot), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "rounds");
+	assert_non_null(strstr(wam_error_last()->message, "has 300 rounds remaining; 301 cannot"));
+	assert_null(out);
+	json_decref(lot);
+	/* a field the line gives is not given again; no line; no rounds */
+	lot = json_pack("{s:i, s:s, s:s}", "rounds", 1, "site_id", site, "calibre", "9x19mm");
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 0, lot), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "calibre");
+	json_decref(lot);
+	lot = json_pack("{s:i, s:s}", "rounds", 1, "site_id", site);
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 2, lot), WAM_ENOTFOUND);
+	assert_string_equal(wam_error_last()->field, "line");
+	/* the second line has no lot marks: the depot must number it */
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 1, lot), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "lot_number");
+	json_decref(lot);
+	lot = json_pack("{s:i, s:s}", "rounds", 0, "site_id", site);
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 0, lot), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "rounds");
+	json_decref(lot);
+	lot = json_pack("{s:i, s:s}", "rounds", 1, "site_id", "NO-SUCH-SITE");
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 0, lot), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "site_id");
+	json_decref(lot);
+	test_unchanged(r, before);
+	expect_line(r, id, 0, 700, 0, 300);
+
+	/* listed for destruction: 250 of the 300, then never the rest twice */
+	json_t *b = json_pack("{s:s, s:s, s:s}", "method", "CUT", "site", "Range", "date", "2026-05-01");
+	assert_int_equal(wam_stock_destruction_open(r->db, &out, b), 0);
+	snprintf(batch, sizeof batch, "%s", test_str(out, "id"));
+	json_decref(out);
+	assert_int_equal(wam_stock_destruction_open(r->db, &out, b), 0);
+	snprintf(batch2, sizeof batch2, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(b);
+	assert_int_equal(wam_stock_destruction_add_recovered(r->db, NULL, batch, id, 0, 250), 0);
+	expect_line(r, id, 0, 700, 250, 50);
+	before = test_events(r);
+	assert_int_equal(wam_stock_destruction_add_recovered(r->db, NULL, batch2, id, 0, 51), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "rounds");
+	assert_non_null(strstr(wam_error_last()->message, "has 50 rounds remaining; 51 cannot be listed"));
+	lot = json_pack("{s:i, s:s}", "rounds", 51, "site_id", site);
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 0, lot), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "has 50 rounds remaining; 51 cannot be taken"));
+	json_decref(lot);
+	assert_int_equal(wam_collection_ammunition_commit(r->db, id, 0, 51, batch2), WAM_ECONFLICT);
+	test_unchanged(r, before);
+	/* exactly what remains: then nothing remains, and nothing more leaves */
+	lot = json_pack("{s:i, s:s, s:s}", "rounds", 50, "site_id", site, "lot_number", "DEPOT-2");
+	assert_int_equal(wam_collection_ammunition_stock(r->db, &out, id, 0, lot), 0);
+	assert_string_equal(test_str(json_object_get(out, "lot"), "lot_number"), "DEPOT-2");
+	json_decref(out);
+	json_decref(lot);
+	expect_line(r, id, 0, 750, 250, 0);
+	before = test_events(r);
+	assert_int_equal(wam_stock_destruction_add_recovered(r->db, NULL, batch2, id, 0, 1), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "has 0 rounds remaining"));
+	test_unchanged(r, before);
+	/* the line lists both lots it went into */
+	assert_int_equal(wam_collection_recovery_get(r->db, &rec, id), 0);
+	json_t *lots = json_object_get(json_array_get(json_object_get(rec, "ammunition"), 0), "lots");
+	assert_int_equal(json_array_size(lots), 2);
+	assert_string_equal(json_string_value(json_array_get(lots, 0)), lot_id);
+	json_decref(rec);
+	/* the other line is untouched */
+	expect_line(r, id, 1, 0, 0, 300);
+	test_expect_rebuilt(r,
+	                    "SELECT group_concat(x, '|') FROM (SELECT recovery_id||line||quantity||stocked||destroyed"
+	                    "||coalesce(lots,'') AS x FROM recovery_ammunition UNION ALL SELECT lot_id||recovery_id"
+	                    "||line FROM lot_origins UNION ALL SELECT destruction_id||recovery_id||line||rounds FROM"
+	                    " destruction_recovered ORDER BY 1)");
+
+	/* a ledger that takes more than remains does not replay: the projector
+	 * refuses the event, so the command alone cannot be bypassed */
+	assert_int_equal(wam_db_begin(r->db), 0);
+	json_t *p = json_pack("{s:i, s:i, s:s}", "line", 1, "rounds", 301, "batch_id", batch2);
+	assert_int_equal(wam_ledger_append(r->db, "recovery.ammunition_destroyed", id, p, NULL), WAM_EINTEGRITY);
+	wam_db_rollback(r->db);
+	json_decref(p);
+	expect_line(r, id, 1, 0, 0, 300);
+}
+
+/* The search walks the recoveries' lines with their date, the registry's
+ * country and the recovery's site. */
+int wam_collection_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
+static int collect(void *ctx, const wam_ammunition_seen *seen)
+{
+	json_t *all = ctx;
+	json_array_append_new(all, json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:O}", "source", seen->source, "id",
+	                                     seen->id, "line", (json_int_t)seen->line, "date", seen->date, "country",
+	                                     seen->country, "site_id", seen->site_id, "ammunition", seen->ammunition));
+	return 0;
+}
+
+static void test_ammunition_source(void **state)
+{
+	test_reg *r = *state;
+	json_t *rec = add_recovery(r, CACHE), *all = json_array();
+	assert_int_equal(wam_collection_ammunition_source(r->db, collect, all), 0);
+	assert_int_equal(json_array_size(all), 2);
+	json_t *a = json_array_get(all, 1);
+	assert_string_equal(test_str(a, "source"), "recovery");
+	assert_string_equal(test_str(a, "id"), test_str(rec, "id"));
+	assert_int_equal(json_integer_value(json_object_get(a, "line")), 1);
+	assert_string_equal(test_str(a, "date"), "2026-04-10");
+	assert_string_equal(test_str(a, "country"), "HT");
+	assert_true(json_is_null(json_object_get(a, "site_id")));
+	assert_string_equal(test_str(json_object_get(json_object_get(a, "ammunition"), "headstamp"), "text"), "٣٠ ٨٤");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(a, "ammunition"), "quantity")), 300);
+	json_decref(all);
+	json_decref(rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +599,10 @@ int main(void)
 	    TEST_IN_HT(test_bad_recovery_writes_nothing),
 	    TEST_IN_HT(test_known_weapon_recovered),
 	    TEST_IN_HT(test_recovery_shows_its_hits),
+	    TEST_IN_HT(test_recovery_holds_ammunition),
+	    TEST_IN_HT(test_bad_ammunition_writes_nothing),
+	    TEST_IN_HT(test_remaining_never_below_zero),
+	    TEST_IN_HT(test_ammunition_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

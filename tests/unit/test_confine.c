@@ -81,6 +81,8 @@ static public_fn fns[] = {
     {"wam_auth_user_generation", SELF, false},
     /* collection.h */
     {"wam_collection_recovery_add", NATIONAL, false},
+    {"wam_collection_ammunition_stock", NATIONAL, false},
+    {"wam_collection_ammunition_commit", NATIONAL, false},
     {"wam_collection_recovery_get", NATIONAL, false},
     {"wam_collection_recovery_list", NATIONAL, false},
     {"wam_collection_recovery_handover", NATIONAL, false},
@@ -150,6 +152,7 @@ static public_fn fns[] = {
     {"wam_stock_site_tree", HIDES, false},
     {"wam_stock_item_move", WRITES, false},
     {"wam_stock_lot_add", WRITES, false},
+    {"wam_stock_lot_add_origin", WRITES, false},
     {"wam_stock_lot_get", HIDES, false},
     {"wam_stock_lot_list", LISTS, false},
     {"wam_stock_lot_receive", WRITES, false},
@@ -177,6 +180,7 @@ static public_fn fns[] = {
     {"wam_stock_destruction_open", NATIONAL, false},
     {"wam_stock_destruction_add_item", NATIONAL, false},
     {"wam_stock_destruction_add_lot", NATIONAL, false},
+    {"wam_stock_destruction_add_recovered", NATIONAL, false},
     {"wam_stock_destruction_add_person", NATIONAL, false},
     {"wam_stock_destruction_verify", NATIONAL, false},
     {"wam_stock_destruction_confirm", NATIONAL, false},
@@ -797,6 +801,8 @@ static void test_confine_writes_elsewhere_are_refused(void **state)
 	         fx->there);
 	in = test_json(text);
 	REFUSED("wam_stock_lot_add", wam_stock_lot_add(db, &out, in), WAM_EFORBIDDEN, "site_id");
+	REFUSED("wam_stock_lot_add_origin", wam_stock_lot_add_origin(db, &out, in, "R-1", 0), WAM_EFORBIDDEN,
+	        "site_id");
 	json_decref(in);
 	in = json_pack("{s:i, s:s}", "rounds", 10, "document", "IV-1");
 	REFUSED("wam_stock_lot_receive", wam_stock_lot_receive(db, &out, fx->lot_there, in), WAM_ENOTFOUND, "id");
@@ -905,6 +911,8 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_auth_user_set_password", wam_auth_user_set_password(db, "ben", "a long enough password"));
 	NAT("wam_auth_user_generation", wam_auth_user_generation(db, &gen, "ben"));
 	NAT("wam_collection_recovery_add", wam_collection_recovery_add(db, &out, in));
+	NAT("wam_collection_ammunition_stock", wam_collection_ammunition_stock(db, &out, x, 0, in));
+	NAT("wam_collection_ammunition_commit", wam_collection_ammunition_commit(db, x, 0, 1, x));
 	NAT("wam_collection_recovery_get", wam_collection_recovery_get(db, &out, x));
 	NAT("wam_collection_recovery_list", wam_collection_recovery_list(db, &out));
 	NAT("wam_collection_recovery_handover", wam_collection_recovery_handover(db, &out, x, in));
@@ -925,6 +933,7 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_stock_destruction_open", wam_stock_destruction_open(db, &out, in));
 	NAT("wam_stock_destruction_add_item", wam_stock_destruction_add_item(db, &out, x, fx->gun_here));
 	NAT("wam_stock_destruction_add_lot", wam_stock_destruction_add_lot(db, &out, x, fx->lot_here, 1));
+	NAT("wam_stock_destruction_add_recovered", wam_stock_destruction_add_recovered(db, &out, x, x, 0, 1));
 	NAT("wam_stock_destruction_add_person", wam_stock_destruction_add_person(db, &out, x, "witness", "Ann"));
 	NAT("wam_stock_destruction_verify", wam_stock_destruction_verify(db, &out, x, in));
 	NAT("wam_stock_destruction_confirm", wam_stock_destruction_confirm(db, &out, x, &fx->confined));

@@ -11,6 +11,7 @@
 
 #include "helpers.h"
 #include "wam/auth.h"
+#include "wam/collection.h"
 #include "wam/stock.h"
 
 typedef struct fx {
@@ -456,8 +457,9 @@ static void test_ammunition_lot_destroyed(void **state)
 	json_t *site, *lot, *in = json_pack("{s:s, s:s}", "name", "Central depot", "kind", "depot");
 	assert_int_equal(wam_registry_site_add(f->reg.db, &site, in), 0);
 	json_decref(in);
-	in = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "nomenclature", "Cartridge 7.62x39mm", "lot_number", "LOT-77/<A>",
-	               "rounds", 1000, "hazard_division", "1.4", "compat_group", "S", "site_id", str(site, "id"));
+	in = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "nomenclature", "Cartridge 7.62x39mm", "lot_number",
+	               "LOT-77/<A>", "rounds", 1000, "hazard_division", "1.4", "compat_group", "S", "site_id",
+	               str(site, "id"));
 	if (wam_stock_lot_add(f->reg.db, &lot, in))
 		fail_msg("add lot: %s", wam_error_last()->message);
 	json_decref(in);
@@ -496,6 +498,77 @@ static void test_ammunition_lot_destroyed(void **state)
 	assert_true(v.intact);
 }
 
+/* Rounds recovered outside a depot, never taken into a lot, are listed in
+ * a batch by their recovery's line: at most what remains, each line once;
+ * the reading at the site reads them by the line's lot marks; the batch
+ * shows them, the certificate lists them, and the recovery counts them
+ * destroyed from the moment they are listed. */
+static void test_recovered_ammunition_destroyed(void **state)
+{
+	fx *f = *state;
+	json_t *rec = NULL,
+	       *in = test_json("{\"type\": \"seized\", \"date\": \"2026-05-02\", \"context\": \"cache\","
+	                       " \"officer\": \"Insp. A\", \"ammunition\": [{\"calibre\": \"7.62x39mm\","
+	                       " \"headstamp\": {\"text\": \"539 83\"}, \"lot\": \"LOT<9>\", \"quantity\": 400}]}");
+	assert_int_equal(wam_collection_recovery_add(f->reg.db, &rec, in), 0);
+	json_decref(in);
+	char id[32];
+	snprintf(id, sizeof id, "%s", str(rec, "id"));
+	json_decref(rec);
+	long long before = test_events(&f->reg);
+	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 0, 401), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "rounds");
+	assert_non_null(strstr(wam_error_last()->message, "has 400 rounds remaining"));
+	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 1, 1), WAM_ENOTFOUND);
+	assert_string_equal(wam_error_last()->field, "line");
+	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, "NOPE", 0, 1), WAM_ENOTFOUND);
+	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 0, 0), WAM_EINVAL);
+	test_unchanged(&f->reg, before);
+	json_t *b = NULL;
+	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, &b, f->batch, id, 0, 150), 0);
+	json_t *row = json_array_get(json_object_get(b, "recovered"), 0);
+	assert_int_equal(json_array_size(json_object_get(b, "recovered")), 1);
+	assert_string_equal(str(row, "recovery_id"), id);
+	assert_string_equal(str(row, "calibre"), "7.62x39mm");
+	assert_string_equal(str(row, "headstamp"), "539 83");
+	assert_string_equal(str(row, "lot"), "LOT<9>");
+	assert_int_equal(json_integer_value(json_object_get(row, "rounds")), 150);
+	json_decref(b);
+	/* each line once per batch */
+	before = test_events(&f->reg);
+	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 0, 1), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "line");
+	test_unchanged(&f->reg, before);
+	/* the recovery counts them gone at once */
+	assert_int_equal(wam_collection_recovery_get(f->reg.db, &rec, id), 0);
+	json_t *line = json_array_get(json_object_get(rec, "ammunition"), 0);
+	assert_int_equal(json_integer_value(json_object_get(line, "destroyed")), 150);
+	assert_int_equal(json_integer_value(json_object_get(line, "remaining")), 250);
+	json_decref(rec);
+	both_verifiers(f);
+	/* a reading without the recovered rounds does not match; with their lot
+	 * marks (any case) it does */
+	assert_int_equal(verify_serials(f, "56-1001", "TB<99>&1"), 0);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-7"), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "recovered LOT<9>"));
+	json_t *s = json_pack("[s, s, s]", "56-1001", "TB<99>&1", "lot<9>");
+	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
+	json_decref(s);
+	both_confirm(f);
+	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-7"), 0);
+	char *html;
+	size_t len;
+	assert_int_equal(wam_stock_destruction_certificate(f->reg.db, &html, &len, f->batch), 0);
+	assert_non_null(strstr(html, "Recovered ammunition destroyed"));
+	assert_non_null(strstr(html, "LOT&lt;9&gt;"));
+	assert_non_null(strstr(html, "<td>150</td>"));
+	free(html);
+	test_expect_rebuilt(&f->reg,
+	                    "SELECT group_concat(x, '|') FROM (SELECT destruction_id||n||recovery_id||line||rounds"
+	                    " AS x FROM destruction_recovered UNION ALL SELECT recovery_id||line||stocked||"
+	                    "destroyed FROM recovery_ammunition ORDER BY 1)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +578,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_only_closed_batch_destroys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_open_batch_has_no_certificate_and_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ammunition_lot_destroyed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_recovered_ammunition_destroyed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_confirmations_by_verifiers_themselves, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verifiers_independent_of_those_taking_part, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_password_takeover_keeps_the_hand, setup, teardown),
