@@ -5,8 +5,10 @@
  * manufacture, with the outcomes real traces have (records found with the
  * transfer chain, partial answers, no record, a restricted answer, a
  * refusal, a delay, requests overdue and a draft not yet sendable);
- * obliterated weapons whose origin an investigation established; and
- * requests received from two other states.
+ * obliterated weapons whose origin an investigation established;
+ * requests received from two other states; and ammunition: rounds stolen
+ * from a police armoury (a loss with no weapon) and a request sent about
+ * the lot of the ammunition found in the collection demo's cache.
  *
  * Like the stockpile demo it goes through the public calls only, inside the
  * registry demo's transaction with its seeded generator, so the same seed
@@ -495,6 +497,55 @@ static int add_peer(wam_db *db, wam_rng *rng)
 	return rc;
 }
 
+/* The ammunition of the demo: the headstamp and lot of the cache the
+ * collection demo recovers (7.62x39mm, "71 81", factory 71, 1981, lot
+ * 12-81-071), some of whose rounds were stolen from a police armoury, and
+ * the trace request about that lot sent to the state of manufacture. */
+static const char AMMUNITION_LOSS[] =
+    "{\"kind\": \"stolen\", \"date\": \"2025-09-14\", \"place\": \"Commissariat de Pétion-Ville\","
+    " \"circumstances\": \"two crates of rifle rounds taken from the police station's armoury; the lock was cut\","
+    " \"reported_by\": \"Insp. M. Célestin\", \"agency\": \"Police Nationale d'Haïti\","
+    " \"police_ref\": \"PNH-PV-2025-0914\","
+    " \"ammunition\": [{\"calibre\": \"7.62x39mm\", \"type\": \"ball\","
+    "   \"headstamp\": {\"text\": \"71 81\", \"factory\": \"71\", \"year\": 1981}, \"lot\": \"12-81-071\","
+    "   \"packaging_marks\": \"7.62x39 20 PCS\", \"crate_marks\": \"1440 / 12-81-071\", \"quantity\": 2880,"
+    "   \"packages\": 2}]}";
+static const char AMMUNITION_TRACE[] =
+    "{\"reference\": \"PNH-TR-2025-AM1\", \"requested\": {\"state\": \"CN\", \"via\": \"national_contact_point\"},"
+    " \"item\": {\"kind\": \"ammunition\", \"calibre\": \"7.62x39mm\", \"type\": \"ball\","
+    "   \"headstamp\": {\"text\": \"71 81\", \"factory\": \"71\", \"year\": 1981}, \"lot\": \"12-81-071\","
+    "   \"packaging_marks\": \"7.62x39 20 PCS\", \"crate_marks\": \"1440 / 12-81-071\", \"quantity\": 1200},"
+    " \"illicit_reason\": \"illicit_national_law\","
+    " \"justification\": \"possession without licence and trafficking, Code pénal art. 278\","
+    " \"recovery\": {\"date\": \"2025-10-02\", \"place\": \"Cap-Haïtien\","
+    "   \"circumstances\": \"a cache of an armed group found in a warehouse\"},"
+    " \"intended_use\": \"criminal investigation and prosecution of the trafficking network\","
+    " \"confidentiality\": \"restricted\", \"urgency\": \"routine\"}";
+
+static int add_ammunition(wam_db *db, const json_t *tr)
+{
+	json_t *loss = json_loads(AMMUNITION_LOSS, 0, NULL), *req = json_loads(AMMUNITION_TRACE, 0, NULL);
+	json_t *out = NULL, *d = NULL;
+	int rc;
+	if (!loss || !req) {
+		rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	json_object_set(req, "requesting", json_object_get(tr, "requesting"));
+	if ((rc = wam_trace_loss_report(db, NULL, loss)) || (rc = wam_trace_request_draft(db, &out, req)))
+		goto done;
+	d = json_pack("{s:s}", "date", "2025-10-20");
+	json_t *o = NULL;
+	rc = wam_trace_request_send(db, &o, json_string_value(json_object_get(out, "id")), d);
+	json_decref(o);
+done:
+	json_decref(loss);
+	json_decref(req);
+	json_decref(out);
+	json_decref(d);
+	return rc;
+}
+
 static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites)
 {
 	const json_t *tr = json_object_get(demo, "trace");
@@ -521,6 +572,8 @@ static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *site
 			break;
 		rc = add_incoming(db, r, json_array_get(lost, --last), json_object_get(tr, "requested"));
 	}
+	if (!rc)
+		rc = add_ammunition(db, tr);
 	if (!rc)
 		rc = add_peer(db, rng);
 	json_decref(lost);
