@@ -117,6 +117,9 @@ const wam_final_status_fn wam_weapon_final_status = wam_registry_item_set_final_
 
 /* Ammunition recorded anywhere is searched by headstamp and lot marks
  * (match/ammunition.c): each room that holds ammunition lines walks them. */
-/* The ammunition lines of recoveries (collection/ammunition.c). */
+/* The ammunition lines of recoveries (collection/ammunition.c) and of loss
+ * reports (trace/loss.c). */
 int wam_collection_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
-const wam_ammunition_source wam_ammunition_sources[] = {wam_collection_ammunition_source, NULL};
+int wam_trace_loss_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
+const wam_ammunition_source wam_ammunition_sources[] = {wam_collection_ammunition_source,
+                                                        wam_trace_loss_ammunition_source, NULL};

@@ -17,11 +17,29 @@ static const char *const no_opts[] = {NULL};
 
 static const char *const loss_keys[] = {
     "id", "kind", "date", "place", "circumstances", "reported_by", "agency", "police_ref", "item_id", "open", NULL};
-static const cli_column loss_cols[] = {
-    {"ID", "id", 0},          {"KIND", "kind", 0},      {"DATE", "date", 0},
-    {"WEAPON", "item_id", 0}, {"SERIAL", "serial", 20}, {"MAKE", "make", 18},
-    {"MODEL", "model", 16},   {"OPEN", "open", 0},      {"REPORTED BY", "reported_by", 24},
-    {NULL, NULL, 0}};
+static const cli_column loss_cols[] = {{"ID", "id", 0},          {"KIND", "kind", 0},
+                                       {"DATE", "date", 0},      {"WEAPON", "item_id", 0},
+                                       {"SERIAL", "serial", 20}, {"MAKE", "make", 18},
+                                       {"MODEL", "model", 16},   {"ROUNDS", "rounds", 0},
+                                       {"OPEN", "open", 0},      {"REPORTED BY", "reported_by", 24},
+                                       {NULL, NULL, 0}};
+static const cli_column loss_ammunition_cols[] = {{"LINE", "line", 0},         {"CALIBRE", "calibre", 16},
+                                                  {"TYPE", "type", 12},        {"HEADSTAMP", "stamp", 20},
+                                                  {"FACTORY", "factory", 10},  {"YEAR", "year", 0},
+                                                  {"LOT", "lot", 20},          {"ROUNDS", "quantity", 0},
+                                                  {"PACKAGES", "packages", 0}, {NULL, NULL, 0}};
+
+/* The rounds a loss report's ammunition lines add up to; null when it
+ * holds none. */
+static json_t *rounds_of(const json_t *r)
+{
+	json_int_t n = 0;
+	size_t i;
+	const json_t *a;
+	json_array_foreach(json_object_get(r, "ammunition"), i, a) n +=
+	    json_integer_value(json_object_get(a, "quantity"));
+	return json_array_size(json_object_get(r, "ammunition")) ? json_integer(n) : json_null();
+}
 
 /* A hit as a flat row for a table. */
 static json_t *hit_row(const json_t *h)
@@ -68,12 +86,45 @@ void cli_print_hits(const json_t *hits)
 
 static void print_loss(const json_t *r)
 {
+	const json_t *lines = json_object_get(r, "ammunition");
 	cli_print_record(loss_keys, r);
-	cli_print_hits(json_object_get(r, "hits"));
+	if (json_array_size(lines)) {
+		json_t *rows = json_array();
+		size_t i;
+		const json_t *a;
+		json_array_foreach(lines, i, a)
+		{
+			json_t *row = json_deep_copy(a);
+			const json_t *hs = json_object_get(a, "headstamp");
+			json_object_set(row, "stamp", json_object_get(hs, "text"));
+			json_object_set(row, "factory", json_object_get(hs, "factory"));
+			json_object_set(row, "year", json_object_get(hs, "year"));
+			json_array_append_new(rows, row);
+		}
+		cli_print_list("ammunition", loss_ammunition_cols, rows);
+		json_decref(rows);
+	}
+	if (cli_text(r, "item_id")[0])
+		cli_print_hits(json_object_get(r, "hits"));
+}
+
+static void print_loss_list(const json_t *rows)
+{
+	json_t *shown = json_array();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		json_t *row = json_copy((json_t *)r);
+		json_object_set_new(row, "rounds", rounds_of(r));
+		json_array_append_new(shown, row);
+	}
+	cli_print_table(loss_cols, shown);
+	json_decref(shown);
 }
 
 static const cli_view loss_view = {loss_keys, loss_cols, print_loss};
-static const cli_view loss_list_view = {NULL, loss_cols, NULL};
+static const cli_view loss_list_view = {NULL, loss_cols, print_loss_list};
 
 static int call_loss_report(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
@@ -86,7 +137,8 @@ static int cmd_loss_report(const cli_env *env, const cli_args *a)
 	if (a->npos || (!cli_opt(a, "from") && !cli_opt(a, "file") && !cli_opt(a, "item") && !cli_opt(a, "serial")))
 		return cli_usage(
 		    env, "usage: wam loss report (--item ID | --serial S ... | --from FILE|-) --kind lost|stolen "
-		         "--date YYYY-MM-DD --circumstances T --reported-by NAME");
+		         "--date YYYY-MM-DD --circumstances T --reported-by NAME\n"
+		         "(ammunition lost or stolen: lines in the --from report's `ammunition` list)");
 	int rc = 0;
 	json_t *in = cli_read_body(env, a, "the report", &rc);
 	if (!in)

@@ -262,7 +262,23 @@ static void print_request(const json_t *t)
 		cli_print_joined(REQUEST_KEY_WIDTH, "received from", cli_text(remote, "node_id"),
 		                 cli_text(remote, "request_id"), NULL);
 	const json_t *item = json_object_get(t, "item");
-	if (json_is_object(item)) {
+	const char *kind = cli_text(item, "kind");
+	if (json_is_object(item) && !strcmp(kind, "ammunition")) {
+		/* an ammunition lot: the line as read off rounds and packaging */
+		static const char *const lot_keys[] = {
+		    "calibre", "type", "lot", "packaging_marks", "crate_marks", "quantity", "packages", "notes", NULL};
+		const json_t *hs = json_object_get(item, "headstamp");
+		char year[16] = "";
+		if (json_is_integer(json_object_get(hs, "year")))
+			snprintf(year, sizeof year, "%lld", (long long)json_integer_value(json_object_get(hs, "year")));
+		printf("\nammunition\n");
+		cli_print_record(lot_keys, item);
+		cli_print_joined(REQUEST_KEY_WIDTH, "headstamp", cli_text(hs, "text"), cli_text(hs, "factory"), year,
+		                 NULL);
+		size_t i;
+		const json_t *ph;
+		json_array_foreach(json_object_get(item, "photos"), i, ph) printf("photo  %s\n", json_string_value(ph));
+	} else if (json_is_object(item)) {
 		static const char *const item_keys[] = {
 		    "make",          "model",   "category",       "calibre", "serial",
 		    "serial_reason", "country", "import_country", "year",    NULL};

@@ -1,7 +1,9 @@
 /* An observed item becomes a trace request in one step: what the
  * observation says of it (identification, markings as read, photos) and of
  * where and how it was seen fills the request, which the trace room drafts
- * (wam_trace_request_draft); the observation lists the request. */
+ * (wam_trace_request_draft); the observation lists the request. Observed
+ * ammunition becomes a request about its lot: the line as read (calibre,
+ * headstamp, lot, packaging and crate marks, rounds, photos). */
 #include <string.h>
 
 #include "monitoring/room.h"
@@ -12,11 +14,15 @@ static json_t *request_of(const char *id, const json_t *obs, const json_t *it)
 {
 	static const char *const copied[] = {"make",    "model", "category", "calibre", "serial",
 	                                     "country", "year",  "photos",   NULL};
+	static const char *const copied_lot[] = {"kind",     "calibre",         "type",        "headstamp",
+	                                         "lot",      "packaging_marks", "crate_marks", "quantity",
+	                                         "packages", "photos",          NULL};
+	bool lot = mon_str(it, "kind") && !strcmp(mon_str(it, "kind"), "ammunition");
 	json_t *item = json_object(), *markings = json_array(), *req, *m;
 	const json_t *place = json_object_get(obs, "place");
 	char where[3 * WAM_MAX_TEXT + 16], how[160];
 	size_t i;
-	for (const char *const *k = copied; *k; k++)
+	for (const char *const *k = lot ? copied_lot : copied; *k; k++)
 		if (json_object_get(it, *k))
 			json_object_set(item, *k, json_object_get(it, *k));
 	json_array_foreach(json_object_get(it, "markings"), i, m)
@@ -25,7 +31,10 @@ static json_t *request_of(const char *id, const json_t *obs, const json_t *it)
 		                      json_pack("{s:O, s:O, s:O}", "component", json_object_get(m, "component"), "kind",
 		                                json_object_get(m, "kind"), "text", json_object_get(m, "text")));
 	}
-	json_object_set_new(item, "markings", markings);
+	if (lot)
+		json_decref(markings); /* a lot's marks are its headstamp, lot and packaging */
+	else
+		json_object_set_new(item, "markings", markings);
 	snprintf(where, sizeof where, "%s%s%s%s%s", mon_str(place, "name") ? mon_str(place, "name") : "",
 	         mon_str(place, "name") ? ", " : "", mon_str(place, "admin_area") ? mon_str(place, "admin_area") : "",
 	         mon_str(place, "admin_area") ? ", " : "", mon_str(place, "country"));
@@ -62,12 +71,6 @@ int wam_monitoring_observation_trace(wam_db *db, json_t **out, const char *id, i
 	if (!it) {
 		rc = wam_error_set(WAM_EINVAL, "item", "observation %.40s has no item %d (it has %zu)", id, item,
 		                   json_array_size(json_object_get(obs, "items")));
-		goto fail;
-	}
-	if (!strcmp(mon_str(it, "kind"), "ammunition")) {
-		rc = wam_error_set(
-		    WAM_EINVAL, "item",
-		    "item %d of observation %.40s is ammunition: a trace request traces a weapon or a part", item, id);
 		goto fail;
 	}
 	if (!(req = request_of(id, obs, it))) {

@@ -1,7 +1,8 @@
-/* Lost and stolen weapons: reports that put a weapon out of lawful control,
- * read back with the weapon, and the list of open ones in the lost/stolen
- * CSV layout (docs/formats/lost-stolen-csv.md) an iARMS-style database
- * takes.
+/* Lost and stolen weapons and ammunition: reports that put a weapon or
+ * ammunition out of lawful control, read back with the weapon and the
+ * ammunition lines, and the list of open ones in the lost/stolen CSV layout
+ * (docs/formats/lost-stolen-csv.md) an iARMS-style database takes, which
+ * lists weapons only.
  *
  * The weapon is the registry's: a report about a weapon it holds changes
  * that weapon's status through the state machine, one about a weapon it
@@ -40,7 +41,12 @@ static const wam_field loss_fields[] = {
     {.name = "police_ref", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
     {.name = "item_id", .kind = WAM_FIELD_OTHER},
     {.name = "item", .kind = WAM_FIELD_OTHER},
+    {.name = "ammunition", .kind = WAM_FIELD_OTHER},
     {0}};
+
+/* The ammunition lines a loss report may hold: rounds stolen from an
+ * armoury's store are one report, however many lots they were. */
+#define MAX_LOSS_LINES 1000
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -48,32 +54,96 @@ static const char *str(const json_t *o, const char *key)
 	return s && *s ? s : NULL;
 }
 
-/* Open: the weapon is still lost or stolen and this is its latest report. */
+/* Open: the weapon is still lost or stolen and this is its latest report;
+ * a loss of ammunition only (item_id '', read as null) has no weapon whose
+ * status would close it, and stays open. */
 #define LOSS_SQL                                                                                                       \
-	"SELECT l.id, l.kind, l.date, l.place, l.circumstances, l.reported_by, l.agency, l.police_ref, l.item_id,"     \
+	"SELECT l.id, l.kind, l.date, l.place, l.circumstances, l.reported_by, l.agency, l.police_ref,"                \
+	" nullif(l.item_id, '') AS item_id,"                                                                           \
 	" i.serial, i.make, i.model, i.calibre, i.category, i.country, i.status, l.seq,"                               \
-	" (i.status IN ('lost','stolen') AND l.seq=(SELECT max(seq) FROM loss_reports o WHERE o.item_id=l.item_id))"   \
+	" (l.item_id='' OR (i.status IN ('lost','stolen') AND"                                                         \
+	"  l.seq=(SELECT max(seq) FROM loss_reports o WHERE o.item_id=l.item_id)))"                                    \
 	" AS open, (SELECT count(*) FROM hits h WHERE h.match_id=l.item_id AND h.state<>'rejected') AS hits"           \
-	" FROM loss_reports l JOIN items i ON i.id=l.item_id"
+	" FROM loss_reports l LEFT JOIN items i ON i.id=l.item_id WHERE (l.item_id='' OR i.id IS NOT NULL)"
 
-/* Turns the 0/1 `open` column into a JSON boolean. */
-static void open_flags(json_t *rows)
+/* The ammunition lines of loss reports, in the order they were reported. */
+#define LOSS_AMMUNITION_SQL                                                                                            \
+	"SELECT report_id, line, calibre, type, headstamp_text, headstamp_factory, headstamp_year, lot,"               \
+	" packaging_marks, crate_marks, quantity, packages, notes FROM loss_ammunition"
+
+/* A line of table loss_ammunition as it was reported: {line, calibre,
+ * type?, headstamp?: {text, factory?, year?}, lot?, packaging_marks?,
+ * crate_marks?, quantity, packages?, notes?}. */
+static json_t *ammunition_line(const json_t *row)
 {
+	static const char *const keys[] = {"line",        "calibre",  "type",     "lot",   "packaging_marks",
+	                                   "crate_marks", "quantity", "packages", "notes", NULL};
+	json_t *o = json_object();
+	for (const char *const *k = keys; *k; k++) {
+		const json_t *v = json_object_get(row, *k);
+		if (v && !json_is_null(v))
+			json_object_set(o, *k, (json_t *)v);
+	}
+	if (str(row, "headstamp_text")) {
+		json_t *h = json_pack("{s:s}", "text", str(row, "headstamp_text"));
+		if (str(row, "headstamp_factory"))
+			json_object_set_new(h, "factory", json_string(str(row, "headstamp_factory")));
+		if (json_is_integer(json_object_get(row, "headstamp_year")))
+			json_object_set(h, "year", json_object_get(row, "headstamp_year"));
+		json_object_set_new(o, "headstamp", h);
+	}
+	return o;
+}
+
+/* Gives each report of `rows` its `ammunition` lines (an empty list for a
+ * weapon's report) and `open` as a JSON boolean. A registry made before
+ * losses held ammunition has no loss_ammunition table: none then. */
+static int shape_losses(wam_db *db, json_t *rows, const char *report_id)
+{
+	json_t *lines = NULL, *by_report = json_object(), *r;
 	size_t i;
-	json_t *r;
+	int rc = 0;
+	if (wam_table_exists(db, "loss_ammunition"))
+		rc = wam_query_rows(db, &lines,
+		                    report_id ? LOSS_AMMUNITION_SQL " WHERE report_id=?1 ORDER BY line"
+		                              : LOSS_AMMUNITION_SQL " ORDER BY report_id, line",
+		                    report_id, NULL);
+	json_array_foreach(lines, i, r)
+	{
+		const char *id = str(r, "report_id");
+		json_t *list = json_object_get(by_report, id);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(by_report, id, list);
+		}
+		json_array_append_new(list, ammunition_line(r));
+	}
 	json_array_foreach(rows, i, r)
-	    json_object_set_new(r, "open", json_boolean(json_integer_value(json_object_get(r, "open"))));
+	{
+		json_object_set_new(r, "open", json_boolean(json_integer_value(json_object_get(r, "open"))));
+		json_t *list = json_object_get(by_report, str(r, "id"));
+		json_object_set_new(r, "ammunition", list ? json_incref(list) : json_array());
+	}
+	json_decref(lines);
+	json_decref(by_report);
+	return rc;
 }
 
 static int get_loss(wam_db *db, json_t **out, const char *id)
 {
 	json_t *r, *hits;
 	*out = NULL;
-	int rc = wam_query_one(db, &r, LOSS_SQL " WHERE l.id=?", id, "loss report");
+	int rc = wam_query_one(db, &r, LOSS_SQL " AND l.id=?", id, "loss report");
 	if (rc)
 		return rc;
-	json_object_set_new(r, "open", json_boolean(json_integer_value(json_object_get(r, "open"))));
-	if ((rc = wam_trace_hits_of(db, &hits, str(r, "item_id")))) {
+	json_t *one = json_pack("[O]", r);
+	rc = shape_losses(db, one, id);
+	json_decref(one);
+	if (!rc && !str(r, "item_id"))
+		hits = json_array(); /* ammunition only: no weapon to find */
+	else if (!rc)
+		rc = wam_trace_hits_of(db, &hits, str(r, "item_id"));
+	if (rc) {
 		json_decref(r);
 		return rc;
 	}
@@ -82,8 +152,44 @@ static int get_loss(wam_db *db, json_t **out, const char *id)
 	return 0;
 }
 
+/* The ammunition lines of report `in` into `p`, each as every room checks
+ * one (wam_ammunition_take); photos are not kept with a loss. */
+static int take_ammunition(wam_db *db, json_t *p, const json_t *in)
+{
+	const json_t *arr = json_object_get(in, "ammunition");
+	if (wam_absent(arr))
+		return 0;
+	if (!json_is_array(arr) || !json_array_size(arr) || json_array_size(arr) > MAX_LOSS_LINES)
+		return wam_error_set(WAM_EINVAL, "ammunition", "ammunition must be a list of 1 to %d lines",
+		                     MAX_LOSS_LINES);
+	json_t *list = json_array();
+	size_t i;
+	const json_t *a;
+	int rc = 0;
+	json_array_foreach(arr, i, a)
+	{
+		char prefix[40], field[48];
+		snprintf(prefix, sizeof prefix, "ammunition[%zu].", i);
+		json_t *line = json_object();
+		json_array_append_new(list, line);
+		if ((rc = wam_ammunition_take(db, line, a, prefix, 0, 0)))
+			break;
+		if (!wam_absent(json_object_get(a, "photos"))) {
+			snprintf(field, sizeof field, "%sphotos", prefix);
+			rc = wam_error_set(
+			    WAM_EINVAL, field,
+			    "%s: a loss report keeps no photos; attach them to the recovery or observation", field);
+			break;
+		}
+	}
+	if (!rc)
+		json_object_set(p, "ammunition", list);
+	json_decref(list);
+	return rc;
+}
+
 /* Validates everything but the weapon into `p`. */
-static int check_loss(json_t *p, const json_t *in)
+static int check_loss(wam_db *db, json_t *p, const json_t *in)
 {
 	int rc;
 	char today[11];
@@ -95,10 +201,16 @@ static int check_loss(json_t *p, const json_t *in)
 		return wam_error_set(WAM_EINVAL, "date",
 		                     "date %s is after today (%s): a loss is reported once it happened", date, today);
 	bool by_id = !wam_absent(json_object_get(in, "item_id")), described = !wam_absent(json_object_get(in, "item"));
-	if (by_id == described)
+	if ((rc = take_ammunition(db, p, in)))
+		return rc;
+	bool ammunition = json_object_get(p, "ammunition") != NULL;
+	if (!by_id && !described && !ammunition)
+		return wam_error_set(WAM_EINVAL, "item_id",
+		                     "a loss report names a weapon (item_id or item) or ammunition");
+	if (by_id && described)
 		return wam_error_set(WAM_EINVAL, by_id ? "item" : "item_id",
 		                     "a loss report names a registry weapon (item_id) or describes one (item), %s",
-		                     by_id ? "not both" : "one of them");
+		                     "not both");
 	if (by_id && !json_is_string(json_object_get(in, "item_id")))
 		return wam_error_set(WAM_EINVAL, "item_id", "item_id must be a string");
 	if (described && !json_is_object(json_object_get(in, "item")))
@@ -278,16 +390,21 @@ int wam_trace_loss_report(wam_db *db, json_t **out, const json_t *report)
 	}
 	if ((rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = check_loss(p, report)))
+	if ((rc = check_loss(db, p, report)))
 		goto fail;
-	set_reporting(db, true);
-	rc = lose_weapon(db, p, report, item);
-	set_reporting(db, false);
-	if (rc)
-		goto fail;
-	json_object_set_new(p, "item_id", json_string(item));
+	/* a weapon, if the report names one (ammunition may be lost alone) */
+	bool weapon = !wam_absent(json_object_get(report, "item_id")) || !wam_absent(json_object_get(report, "item"));
+	if (weapon) {
+		set_reporting(db, true);
+		rc = lose_weapon(db, p, report, item);
+		set_reporting(db, false);
+		if (rc)
+			goto fail;
+		json_object_set_new(p, "item_id", json_string(item));
+	}
 	wam_db_new_id(db, id);
-	if ((rc = wam_ledger_append(db, "loss.reported", id, p, NULL)) || (rc = wam_trace_scan_loss(db, NULL, item)))
+	if ((rc = wam_ledger_append(db, "loss.reported", id, p, NULL)) ||
+	    (weapon && (rc = wam_trace_scan_loss(db, NULL, item))))
 		goto fail;
 	if ((rc = wam_db_commit(db)))
 		goto done;
@@ -312,8 +429,50 @@ int wam_trace_loss_list(wam_db *db, json_t **out, int open_only)
 	                        open_only ? "SELECT * FROM (" LOSS_SQL ") WHERE open ORDER BY date DESC, seq DESC"
 	                                  : LOSS_SQL " ORDER BY l.date DESC, l.seq DESC",
 	                        NULL, NULL);
-	if (!rc)
-		open_flags(*out);
+	if (!rc && (rc = shape_losses(db, *out, NULL))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The ammunition lines of loss reports for the ammunition search
+ * (match/ammunition.c): each line, dated the day of the loss, in the
+ * registry's country. Loss reports are the whole registry's: a principal
+ * confined to sites sees none. */
+int wam_trace_loss_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx)
+{
+	json_t *rows = NULL, *reg = NULL, *r;
+	size_t i;
+	int rc;
+	if (wam_confined(db) || !wam_table_exists(db, "loss_ammunition"))
+		return 0;
+	if ((rc = wam_query_rows(db, &reg, "SELECT country FROM registry", NULL, NULL)) ||
+	    (rc = wam_query_rows(db, &rows,
+	                         "SELECT a.*, l.date FROM loss_ammunition a JOIN loss_reports l ON l.id=a.report_id"
+	                         " ORDER BY l.seq, a.line",
+	                         NULL, NULL)))
+		goto done;
+	const char *country = str(json_array_get(reg, 0), "country");
+	json_array_foreach(rows, i, r)
+	{
+		json_t *line = ammunition_line(r);
+		json_object_del(line, "line");
+		wam_ammunition_seen seen = {.source = "loss",
+		                            .id = str(r, "report_id"),
+		                            .line = (long)json_integer_value(json_object_get(r, "line")),
+		                            .date = str(r, "date"),
+		                            .country = country,
+		                            .site_id = NULL,
+		                            .ammunition = line};
+		rc = visit(ctx, &seen);
+		json_decref(line);
+		if (rc)
+			break;
+	}
+done:
+	json_decref(rows);
+	json_decref(reg);
 	return rc;
 }
 
@@ -387,7 +546,9 @@ int wam_trace_loss_export(wam_db *db, FILE *out)
 	size_t i;
 	int rc;
 	if ((rc = wam_query_rows(db, &reg, "SELECT country FROM registry", NULL, NULL)) ||
-	    (rc = wam_query_rows(db, &rows, "SELECT * FROM (" LOSS_SQL ") WHERE open ORDER BY date, seq", NULL, NULL)))
+	    (rc = wam_query_rows(db, &rows,
+	                         "SELECT * FROM (" LOSS_SQL ") WHERE open AND item_id IS NOT NULL ORDER BY date, seq",
+	                         NULL, NULL)))
 		goto done;
 	const char *country = str(json_array_get(reg, 0), "country");
 	for (const char *const *c = csv_columns; *c; c++)

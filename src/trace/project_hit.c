@@ -1,6 +1,7 @@
 /* The trace room's projector for loss reports, hits and established
  * origins: loss.reported, hit.found, hit.decided and origin.established
- * events into the loss_reports, hits and item_origins tables. Everything a
+ * events into the loss_reports (with loss_ammunition, the ammunition lines
+ * a report holds), hits and item_origins tables. Everything a
  * row holds comes from its events (wam verify replays them and compares),
  * so nothing here reads the clock or another room's state: a hit's owner
  * site is the one its hit.found event recorded. */
@@ -11,6 +12,7 @@
 
 enum {
 	S_LOSS,
+	S_LOSS_AMMUNITION,
 	S_HIT,
 	S_DECIDE,
 	S_ORIGIN,
@@ -28,7 +30,37 @@ static int loss_reported(wam_room_ctx *ctx, int64_t seq, const char *id, const j
 	                                     "reported_by", "agency", "police_ref", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
-	return wam_projection_step(ctx->conn, st, seq);
+	/* a loss of ammunition only names no weapon: '' in the column older
+	 * than such losses, which is NOT NULL */
+	if (!json_string_value(json_object_get(pl, "item_id")))
+		sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);
+	int rc = wam_projection_step(ctx->conn, st, seq);
+	size_t i;
+	const json_t *a;
+	json_array_foreach(json_object_get(pl, "ammunition"), i, a)
+	{
+		if (rc)
+			break;
+		const json_t *hs = json_object_get(a, "headstamp");
+		sqlite3_stmt *la =
+		    wam_room_stmt(ctx, S_LOSS_AMMUNITION,
+		                  "INSERT INTO loss_ammunition(report_id,line,calibre,type,headstamp_text,"
+		                  "headstamp_factory,headstamp_year,lot,packaging_marks,crate_marks,"
+		                  "quantity,packages,notes) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		if (!la)
+			return WAM_EDB;
+		static const char *const head[] = {"calibre", "type", NULL};
+		static const char *const marks[] = {"lot",       "packaging_marks", "crate_marks", "#quantity",
+		                                    "#packages", "notes",           NULL};
+		static const char *const stamp[] = {"text", "factory", "#year", NULL};
+		sqlite3_bind_text(la, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(la, 2, (sqlite3_int64)i);
+		wam_bind_json_fields(la, 3, a, head);
+		wam_bind_json_fields(la, 5, hs, stamp);
+		wam_bind_json_fields(la, 8, a, marks);
+		rc = wam_projection_step(ctx->conn, la, seq);
+	}
+	return rc;
 }
 
 /* Binds the canonical JSON of `v` (or NULL when absent or null); the text

@@ -8,9 +8,14 @@
  * by its code, a Panel, a mission or a manufacturer by its name (its state
  * then optional).
  *
- * The score weighs the required fields heavily: each of the ten is worth 7
- * points (70), the nine recommended ones share 30, and each doubt costs 5;
- * a complete, clean request scores 100. */
+ * A request about an ammunition lot (item kind "ammunition") has R10 of
+ * its own: the calibre, and the headstamp (its text or factory code) or the
+ * lot, identify the lot; no make, serial or category is asked of it.
+ *
+ * The score weighs the required fields heavily: they share 70 points (each
+ * of a weapon's ten is worth 7, each of a lot's eight 8.75), the nine
+ * recommended ones share 30, and each doubt costs 5; a complete, clean
+ * request scores 100. */
 #include <math.h>
 #include <string.h>
 
@@ -20,8 +25,9 @@
 #include "trace/request.h"
 #include "wam/trace.h"
 
-#define REQUIRED_POINTS 7
+#define REQUIRED_POINTS 70.0
 #define REQUIRED_COUNT 10
+#define REQUIRED_COUNT_AMMUNITION 8
 #define RECOMMENDED_POINTS 30.0
 #define RECOMMENDED_COUNT 9
 #define DOUBT_POINTS 5
@@ -109,16 +115,27 @@ json_t *wam_trace_quality_of(const json_t *body)
 	             *requested = oget(body, "requested"), *recovery = oget(body, "recovery");
 	const json_t *contact = oget(requesting, "contact");
 
-	/* R10: the weapon identified well enough to be traced, and why */
-	if (!sget(item, "make") && !sget(item, "country"))
-		need(missing, "item.make", "R10", "the make or country of manufacture is required");
-	if (!sget(item, "serial") && !sget(item, "serial_reason"))
-		need(missing, "item.serial", "R10",
-		     "the serial number is required, or serial_reason saying why there is none");
-	if (!sget(item, "category"))
-		need(missing, "item.category", "R10", "the type of weapon (category) is required");
-	if (!sget(item, "calibre"))
-		need(missing, "item.calibre", "R10", "the calibre is required");
+	bool lot = wam_trace_item_is_ammunition(item);
+	const json_t *stamp = oget(item, "headstamp");
+	/* R10: the weapon (or the ammunition lot) identified well enough to be
+	 * traced, and why */
+	if (lot) {
+		if (!sget(item, "calibre"))
+			need(missing, "item.calibre", "R10", "the calibre is required");
+		if (!sget(stamp, "text") && !sget(stamp, "factory") && !sget(item, "lot"))
+			need(missing, "item.headstamp", "R10",
+			     "the headstamp (its text or factory code) or the lot number is required");
+	} else { /* a weapon */
+		if (!sget(item, "make") && !sget(item, "country"))
+			need(missing, "item.make", "R10", "the make or country of manufacture is required");
+		if (!sget(item, "serial") && !sget(item, "serial_reason"))
+			need(missing, "item.serial", "R10",
+			     "the serial number is required, or serial_reason saying why there is none");
+		if (!sget(item, "category"))
+			need(missing, "item.category", "R10", "the type of weapon (category) is required");
+		if (!sget(item, "calibre"))
+			need(missing, "item.calibre", "R10", "the calibre is required");
+	}
 	if (!sget(body, "illicit_reason"))
 		need(missing, "illicit_reason", "R10", "the reason the weapon is considered illicit is required");
 	if (!sget(body, "justification"))
@@ -161,18 +178,39 @@ json_t *wam_trace_quality_of(const json_t *body)
 			note(doubtful, field, "the marking is %s: read it again or say what is legible", leg);
 		}
 	}
+	/* a lot's marks as read: a headstamp or lot with unreadable characters */
+	const char *stamp_text = sget(stamp, "text"), *lot_marks = sget(item, "lot");
+	if (lot && stamp_text && (strchr(stamp_text, '?') || strchr(stamp_text, '*')))
+		note(doubtful, "item.headstamp.text", "the headstamp has unreadable characters ('?' or '*')");
+	if (lot && lot_marks && (strchr(lot_marks, '?') || strchr(lot_marks, '*')))
+		note(doubtful, "item.lot", "the lot number has unreadable characters ('?' or '*')");
 	bool photos = json_array_size(json_object_get(item, "photos")) > 0;
-	if (!photos)
+	if (!photos && lot)
+		note(doubtful, "item.photos", "no photograph of the rounds, their headstamps or packaging");
+	else if (!photos)
 		note(doubtful, "item.photos", "no photograph of the weapon or its markings");
 
 	/* recommended: each helps the requested state find the record */
 	size_t present = 0;
-	present += recommend(recommended, sget(item, "model"), "item.model", "the model");
-	present += recommend(recommended, json_object_get(item, "year") && !json_is_null(json_object_get(item, "year")),
-	                     "item.year", "the year of manufacture");
-	present += recommend(recommended, markings_beyond_serial(item), "item.markings",
-	                     "all markings besides the serial (maker, proof, import)");
-	present += recommend(recommended, photos, "item.photos", "photographs of the weapon and its markings");
+	if (lot) {
+		present +=
+		    recommend(recommended, sget(item, "type"), "item.type", "the type of ammunition (ball, tracer...)");
+		present +=
+		    recommend(recommended, sget(stamp, "factory") && json_is_integer(json_object_get(stamp, "year")),
+		              "item.headstamp.factory", "the headstamp's factory code and year");
+		present += recommend(recommended, sget(item, "packaging_marks") || sget(item, "crate_marks"),
+		                     "item.packaging_marks", "the packaging or crate marks");
+		present += recommend(recommended, photos, "item.photos",
+		                     "photographs of the rounds, their headstamps and packaging");
+	} else {
+		present += recommend(recommended, sget(item, "model"), "item.model", "the model");
+		present += recommend(recommended,
+		                     json_object_get(item, "year") && !json_is_null(json_object_get(item, "year")),
+		                     "item.year", "the year of manufacture");
+		present += recommend(recommended, markings_beyond_serial(item), "item.markings",
+		                     "all markings besides the serial (maker, proof, import)");
+		present += recommend(recommended, photos, "item.photos", "photographs of the weapon and its markings");
+	}
 	present += recommend(recommended, sget(recovery, "date"), "recovery.date", "the date of recovery");
 	present += recommend(recommended, sget(recovery, "place"), "recovery.place", "the place of recovery");
 	present += recommend(recommended, sget(recovery, "circumstances"), "recovery.circumstances",
@@ -184,7 +222,8 @@ json_t *wam_trace_quality_of(const json_t *body)
 
 	/* the missing photo is counted once, as a recommendation */
 	size_t doubts = json_array_size(doubtful) - (photos ? 0 : 1);
-	double score = REQUIRED_POINTS * (double)(REQUIRED_COUNT - json_array_size(missing)) +
+	double required = lot ? REQUIRED_COUNT_AMMUNITION : REQUIRED_COUNT;
+	double score = REQUIRED_POINTS * (required - (double)json_array_size(missing)) / required +
 	               RECOMMENDED_POINTS * (double)present / RECOMMENDED_COUNT - DOUBT_POINTS * (double)doubts;
 	long s = lround(score);
 	if (s < 0)

@@ -113,6 +113,12 @@ static const char *str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+bool wam_trace_item_is_ammunition(const json_t *item)
+{
+	const char *kind = str(item, "kind");
+	return kind && !strcmp(kind, "ammunition");
+}
+
 /* `prefix` + `path` into `buf`: every error names the field as the caller
  * wrote it, "request.item.serial" in an imported document. */
 static const char *fname(char buf[FIELD_LEN], const char *prefix, const char *path)
@@ -292,10 +298,35 @@ static int category_row(wam_db *db, json_t *out, const json_t *in, const wam_fie
 	return take_category(db, out, in, field);
 }
 
+/* An ammunition lot traced (IATG 03.50): the item is an ammunition line
+ * {kind: "ammunition", calibre, type?, headstamp?, lot?, packaging_marks?,
+ * crate_marks?, quantity?, packages?, photos?, notes?} as every room checks
+ * one, its rounds optional (a lot may be traced from one round). */
+static int take_ammunition_item(wam_db *db, json_t *body, const json_t *it, const char *prefix)
+{
+	char f[FIELD_LEN];
+	json_t *o = json_object();
+	int rc = wam_ammunition_take(db, o, it, fname(f, prefix, "item."),
+	                             WAM_AMMUNITION_KIND | WAM_AMMUNITION_QUANTITY_OPTIONAL, 0);
+	if (!rc)
+		rc = take_photos(o, it, prefix);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	json_object_set_new(body, "item", o);
+	return 0;
+}
+
 static int take_item(wam_db *db, json_t *body, const json_t *in, const char *prefix)
 {
 	const json_t *it;
 	char f[FIELD_LEN];
+	const json_t *given = json_object_get(in, "item");
+	/* an item that says its kind is ammunition (any other kind is refused
+	 * by the ammunition line's own check of `kind`) */
+	if (json_is_object(given) && json_object_get(given, "kind"))
+		return take_ammunition_item(db, body, given, prefix);
 	int rc = section(in, "item", item_fields, prefix, &it);
 	if (rc || !it)
 		return rc;
@@ -580,6 +611,11 @@ static int body_of(wam_db *db, json_t **out, const json_t *in, const char *prefi
 	}
 	if ((rc = wam_field_take_all(db, b, in, request_tail, prefix, 0)))
 		goto fail;
+	if (str(b, "item_id") && wam_trace_item_is_ammunition(json_object_get(b, "item"))) {
+		rc = wam_error_set(WAM_EINVAL, fname(f, prefix, "item_id"),
+		                   "%s names a weapon; a request about ammunition describes the lot in item", f);
+		goto fail;
+	}
 	if (fill && str(b, "item_id") && (rc = fill_from_weapon(db, b, str(b, "item_id"), prefix)))
 		goto fail;
 	*out = b;
@@ -1234,9 +1270,10 @@ int wam_trace_request_send(wam_db *db, json_t **out, const char *id, const json_
 		{
 			const char *field = str(m, "field");
 			wam_buf_printf(&msg, "%s%s%s", i ? ", " : "", field,
-			               !strcmp(field, "item.make")     ? " (make or country of manufacture)"
-			               : !strcmp(field, "item.serial") ? " (or serial_reason)"
-			                                               : "");
+			               !strcmp(field, "item.make")        ? " (make or country of manufacture)"
+			               : !strcmp(field, "item.serial")    ? " (or serial_reason)"
+			               : !strcmp(field, "item.headstamp") ? " (or item.lot)"
+			                                                  : "");
 		}
 		rc = wam_error_set(WAM_EINVAL, str(json_array_get(missing, 0), "field"),
 		                   "the request cannot be sent: R10 and the ITI require %s", msg.p ? msg.p : "");

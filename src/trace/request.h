@@ -16,6 +16,10 @@
  * error ("request." for an imported document, "" otherwise). */
 int wam_trace_body(wam_db *db, json_t **out, const json_t *in, const char *prefix);
 
+/* Whether a request's `item` is an ammunition lot ({kind: "ammunition",
+ * ...}) rather than a weapon. */
+bool wam_trace_item_is_ammunition(const json_t *item);
+
 /* The data quality of a checked body (wam_trace_request_quality's shape). */
 json_t *wam_trace_quality_of(const json_t *body);
 

@@ -27,6 +27,9 @@ int wam_trace_recovery_hits(wam_db *db, json_t *rec, const char *recovery_id);
  * records the new hits (appending them to `made` when not NULL), inside
  * the caller's transaction. */
 int wam_trace_scan_loss(wam_db *db, json_t *made, const char *item_id);
+/* Walks the ammunition lines of loss reports for the ammunition search (a
+ * wam_ammunition_source; none for a principal confined to sites). */
+int wam_trace_loss_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
 /* Searches the registry for weapon `item_id`, registered with a recovered
  * status (seized, found, surrendered) outside any recovery, and records the
  * new hits (appending them to `made` when not NULL), inside the caller's

@@ -9,7 +9,13 @@ and the lost/stolen CSV carries it; a loss reported first (POST /losses)
 is the one record of its status change. The weapon's links
 (GET /items/{id}/links) name its loss report and the parts the other rooms
 hold; a caller confined to sites gets no part that covers the whole
-registry, and a weapon of another site is not there."""
+registry, and a weapon of another site is not there.
+
+Ammunition lost alone (the demo's rounds stolen from a police armoury, and
+one reported here) is a report with no weapon (item_id null) and its lines:
+open, listed with them, not in the weapons-only CSV; a bad line is a 422
+naming the field with its index, and writes nothing; a caller confined to
+sites gets no loss report at all."""
 import csv
 import io
 import os
@@ -34,11 +40,14 @@ def body(tap):
         r = get("/api/v1/losses?open=1")
         return r.json if r.status == 200 else []
 
+    def weapons_of(reports):
+        return [x for x in reports if x["item_id"] is not None]
+
     summary = get("/api/v1/summary").json
     lost = summary["by_status"].get("lost", 0) + summary["by_status"].get("stolen", 0)
-    losses = open_losses()
+    losses = weapons_of(open_losses())
     tap.ok(lost > 0, "the demo has lost and stolen weapons", summary["by_status"])
-    tap.eq(len(losses), lost, "the dashboard's lost and stolen weapons are the open loss reports")
+    tap.eq(len(losses), lost, "the dashboard's lost and stolen weapons are the open loss reports of weapons")
     tap.eq(len({r["item_id"] for r in losses}), len(losses), "one open report per weapon")
     tap.ok(all(isinstance(r.get("hits"), int) for r in losses), "each report counts its hits")
 
@@ -52,7 +61,7 @@ def body(tap):
     r = srv.request("POST", f"/api/v1/items/{item['id']}/status",
                     {"status": "stolen", "reason": "taken from the rack during the night shift"}, token=tracer)
     tap.eq(r.status, 200, "the status change is recorded", r)
-    after = open_losses()
+    after = weapons_of(open_losses())
     tap.eq(len(after), len(losses) + 1, "it adds exactly one open loss report")
     mine = [x for x in after if x["item_id"] == item["id"]]
     tap.eq(len(mine), 1, "one report for the weapon")
@@ -66,7 +75,7 @@ def body(tap):
     r = get("/api/v1/losses/export")
     rows = list(csv.DictReader(io.StringIO(r.body.decode())))
     tap.eq(r.status, 200, "the lost/stolen CSV")
-    tap.eq(len(rows), len(after), "the CSV carries every open report")
+    tap.eq(len(rows), len(after), "the CSV carries every open report of a weapon")
     tap.eq(sum(1 for x in rows if x["wam_item_id"] == item["id"]), 1, "and the new one once")
 
     # a loss reported first is the one record of the status change it makes
@@ -77,6 +86,39 @@ def body(tap):
     tap.eq(r.status, 201, "a loss report", r)
     every = get("/api/v1/losses?open=0").json
     tap.eq(sum(1 for x in every if x["item_id"] == other["id"]), 1, "no second report from its status change")
+
+    # ammunition lost alone
+    rounds = [x for x in open_losses() if x["item_id"] is None]
+    tap.eq([(x["kind"], x["ammunition"][0]["headstamp"]["text"], x["ammunition"][0]["lot"],
+             x["ammunition"][0]["quantity"]) for x in rounds],
+           [("stolen", "71 81", "12-81-071", 2880)], "the demo's rounds stolen from an armoury: open, no weapon")
+    report = {"kind": "lost", "date": "2026-01-06", "circumstances": "a box missing at the range's inventory",
+              "reported_by": "Sgt. Pierre",
+              "ammunition": [{"calibre": "9x19mm", "type": "ball", "headstamp": {"text": "S&B 19"},
+                              "quantity": 250, "packages": 5}]}
+    events = srv.request("GET", "/api/v1/summary", token=tracer).json["totals"]["events"]
+    bad = dict(report, ammunition=[report["ammunition"][0], {"calibre": "9x19mm", "quantity": -3}])
+    r = srv.request("POST", "/api/v1/losses", bad, token=tracer)
+    tap.eq((r.status, (r.json or {}).get("error", {}).get("field")), (422, "ammunition[1].quantity"),
+           "a bad line: 422 naming it", r)
+    r = srv.request("POST", "/api/v1/losses", {k: v for k, v in report.items() if k != "ammunition"}, token=tracer)
+    tap.eq((r.status, (r.json or {}).get("error", {}).get("field")), (422, "item_id"),
+           "neither weapon nor ammunition: 422 naming item_id", r)
+    tap.eq(get("/api/v1/summary").json["totals"]["events"], events, "nothing was written")
+    r = srv.request("POST", "/api/v1/losses", report, token=tracer)
+    tap.eq(r.status, 201, "ammunition lost alone", r)
+    made = r.json or {}
+    tap.eq((made.get("item_id"), made.get("open"), made.get("hits"), made.get("ammunition")),
+           (None, True, [], [{"line": 0, "calibre": "9x19mm", "type": "ball", "headstamp": {"text": "S&B 19"},
+                              "quantity": 250, "packages": 5}]),
+           "no weapon, open, no hits, its line", made)
+    listed_all = get("/api/v1/losses").json
+    tap.eq([x["ammunition"] for x in listed_all if x["id"] == made.get("id")], [made.get("ammunition")],
+           "GET /losses shows its line")
+    rows = list(csv.DictReader(io.StringIO(get("/api/v1/losses/export").body.decode())))
+    tap.eq([x for x in rows if x["reference"] == made.get("id")], [], "the weapons-only CSV leaves it out")
+    armourer, _ = reg.token("armourer-ammo", "armourer", sites=[item.get("site_id")])
+    tap.eq(get("/api/v1/losses", token=armourer).status, 403, "a caller confined to sites gets no loss report")
 
     # the weapon's links
     r = get(f"/api/v1/items/{item['id']}/links")

@@ -14,7 +14,10 @@ full for the tracer with a record.read event. The request is exported as a
 signed document and imported into a second registry that trusts the first
 one's key; an altered copy is refused naming the signature, and the answer
 travels back the same way; then registry B's admin revokes the first one's
-key, and its documents and that key are refused from then on. Finally the SDG 16.4.2 report for the year, as
+key, and its documents and that key are refused from then on. A request
+about an ammunition lot is refused while it names neither headstamp nor lot
+(R10 for ammunition), sent, imported by registry B and answered, the lot
+unchanged both ways. Finally the SDG 16.4.2 report for the year, as
 JSON and CSV, and the records behind a figure, with its input checks; both
 registries verify."""
 import json
@@ -384,6 +387,49 @@ def test(tap):
                and [e["payload"]["fields"] for e in reads][-1:] == [["responses[0]", "responses[1]"]],
                "... all of the request's events: both in full, one record.read naming both", repr(resp),
                f"reads: {reads}")
+
+    # ---- a request about an ammunition lot, across the two registries ----
+    lot_draft = {k: v for k, v in draft.items() if k != "item_id"}
+    lot_draft.update(reference="PNH-TR-2026-AM1", intended_use="criminal investigation of the cache",
+                     item={"kind": "ammunition", "calibre": "7.62x39mm", "type": "ball",
+                           "packaging_marks": "7.62x39 20 PCS", "quantity": 1200})
+    resp = tracer.post("/api/v1/traces/quality", lot_draft)
+    tap.ok(resp.status == 200 and [(m["field"], m.get("rule")) for m in resp.json["missing"]]
+           == [("item.headstamp", "R10")],
+           "POST /traces/quality of a lot: only the headstamp or lot is missing (R10 for ammunition)", repr(resp))
+    refused(tap, tracer.post("/api/v1/traces", dict(lot_draft, item=dict(lot_draft["item"], kind="grenade"))), 422,
+            "an item of another kind: 422 naming item.kind", "item.kind")
+    refused(tap, tracer.post("/api/v1/traces", dict(lot_draft, item=dict(lot_draft["item"], quantity=0))), 422,
+            "a lot of no rounds: 422 naming item.quantity", "item.quantity")
+    resp = tracer.post("/api/v1/traces", lot_draft)
+    tap.ok(resp.status == 201 and resp.json["item"]["kind"] == "ammunition", "POST /traces: a lot's draft", repr(resp))
+    lot = resp.json["id"] if resp.status == 201 else ""
+    before = events()
+    refused(tap, tracer.post(f"/api/v1/traces/{lot}/send", {}), 422, "sending it is refused naming item.headstamp",
+            "item.headstamp")
+    tap.eq(events(), before, "... and nothing is recorded")
+    resp = tracer.patch(f"/api/v1/traces/{lot}", {"item": {"headstamp": {"text": "71 81", "factory": "71",
+                                                                        "year": 1981}, "lot": "12-81-071"}})
+    tap.ok(resp.status == 200 and resp.json["quality"]["sendable"] is True, "the headstamp and lot added: sendable",
+           repr(resp))
+    item = resp.json["item"] if resp.status == 200 else {}
+    resp = tracer.post(f"/api/v1/traces/{lot}/send", {})
+    tap.eq(resp.status, 200, "the lot's request is sent", repr(resp))
+    doc = tracer.get(f"/api/v1/traces/{lot}/export").json or {}
+    tap.eq(doc.get("request", {}).get("item"), item, "the signed document carries the lot unchanged")
+    resp = tracer_b.post("/api/v1/traces/import", doc)
+    tap.ok(resp.status == 201 and resp.json["item"] == item and resp.json["candidates"] == [],
+           "registry B imports it: the lot as sent, no weapon candidates", repr(resp))
+    lot_b = resp.json["id"] if resp.status == 201 else ""
+    resp = tracer_b.post(f"/api/v1/traces/{lot_b}/responses", {
+        "result": "record_found", "confidentiality": "unclassified",
+        "chain": [{"date": "1982-02-01", "from": "Factory 71", "consignee": "Forces armées d'Haïti", "country": "HT"}]})
+    tap.eq(resp.status, 201, "registry B answers it", repr(resp))
+    answer = tracer_b.get(f"/api/v1/traces/{lot_b}/export")
+    resp = tracer.post("/api/v1/traces/import", answer.json)
+    tap.ok(resp.status == 201 and resp.json["id"] == lot and resp.json["state"] == "answered"
+           and resp.json["responses"][-1]["result"] == "record_found" and resp.json["item"] == item,
+           "registry A imports the answer against its request about the lot", repr(resp))
 
     # ---- registry B stops trusting registry A's key ----
     revoke = f"/api/v1/peers/{node['node_id']}/revoke"

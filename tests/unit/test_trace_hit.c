@@ -16,6 +16,7 @@
 #include "helpers.h"
 #include "internal.h"
 #include "registry/rules.h"
+#include "trace/trace.h"
 #include "wam/collection.h"
 #include "wam/match.h"
 #include "wam/trace.h"
@@ -771,6 +772,144 @@ static void test_rebuild_reports_losses_recorded_before(void **state)
 	expect_intact_and_rebuild(r);
 }
 
+/* ---- ammunition lost or stolen ---- */
+
+/* Counts the lines an ammunition source visits and keeps the last. */
+typedef struct seen_lines {
+	int n;
+	char text[256];
+} seen_lines;
+
+static int count_line(void *ctx, const wam_ammunition_seen *seen)
+{
+	seen_lines *s = ctx;
+	const json_t *a = seen->ammunition;
+	s->n++;
+	snprintf(s->text, sizeof s->text, "%s %ld %s %s %s %s %lld", seen->source, seen->line,
+	         seen->date ? seen->date : "-", seen->country ? seen->country : "-", test_str(a, "calibre"),
+	         test_str(json_object_get(a, "headstamp"), "text"),
+	         (long long)json_integer_value(json_object_get(a, "quantity")));
+	return 0;
+}
+
+#define ROUNDS_STOLEN                                                                                                  \
+	"{\"kind\": \"stolen\", \"date\": \"2025-04-11\", \"place\": \"Delmas\","                                      \
+	" \"circumstances\": \"two crates taken from the police armoury\", \"reported_by\": \"Insp. Charles\","        \
+	" \"ammunition\": [{\"calibre\": \"7.62x39mm\", \"headstamp\": {\"text\": \"71 81\", \"factory\": \"71\","     \
+	" \"year\": 1981}, \"lot\": \"12-81-071\", \"crate_marks\": \"PS 1 440\", \"quantity\": 1440,"                 \
+	" \"packages\": 2}, {\"calibre\": \"9x19mm\", \"type\": \"ball\", \"quantity\": 50, \"notes\": \"loose\"}]}"
+
+/* Rounds stolen from an armoury are one report with no weapon: open, with
+ * their lines, in no weapons-only lost/stolen CSV, walked by the
+ * ammunition search; the lines survive a rebuild. */
+static void test_ammunition_lost_alone(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = report_loss(r, ROUNDS_STOLEN);
+	char id[32];
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
+	assert_true(json_is_null(json_object_get(out, "item_id")));
+	assert_true(json_is_true(json_object_get(out, "open")));
+	assert_int_equal(json_array_size(json_object_get(out, "hits")), 0);
+	const json_t *lines = json_object_get(out, "ammunition");
+	assert_int_equal(json_array_size(lines), 2);
+	const json_t *a = json_array_get(lines, 0), *b = json_array_get(lines, 1);
+	assert_int_equal(json_integer_value(json_object_get(a, "line")), 0);
+	assert_string_equal(test_str(a, "calibre"), "7.62x39mm");
+	assert_string_equal(test_str(json_object_get(a, "headstamp"), "text"), "71 81");
+	assert_string_equal(test_str(json_object_get(a, "headstamp"), "factory"), "71");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(a, "headstamp"), "year")), 1981);
+	assert_string_equal(test_str(a, "lot"), "12-81-071");
+	assert_string_equal(test_str(a, "crate_marks"), "PS 1 440");
+	assert_int_equal(json_integer_value(json_object_get(a, "quantity")), 1440);
+	assert_int_equal(json_integer_value(json_object_get(a, "packages")), 2);
+	assert_null(json_object_get(b, "headstamp"));
+	assert_string_equal(test_str(b, "type"), "ball");
+	assert_string_equal(test_str(b, "notes"), "loose");
+	json_decref(out);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM loss_reports WHERE item_id=''"), 1);
+
+	/* listed, open, with its lines */
+	OK(wam_trace_loss_list(r->db, &out, 1));
+	assert_int_equal(json_array_size(out), 1);
+	assert_string_equal(test_str(json_array_get(out, 0), "id"), id);
+	assert_int_equal(json_array_size(json_object_get(json_array_get(out, 0), "ammunition")), 2);
+	json_decref(out);
+
+	/* the lost/stolen CSV lists weapons: the header only */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	OK(wam_trace_loss_export(r->db, f));
+	fclose(f);
+	assert_null(strchr(buf, '\n') ? strchr(strchr(buf, '\n') + 1, '\n') : NULL);
+	assert_null(strstr(buf, id));
+	free(buf);
+
+	/* the ammunition search walks both lines, the loss's date and the
+	 * registry's country */
+	seen_lines seen = {0};
+	OK(wam_trace_loss_ammunition_source(r->db, count_line, &seen));
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.text, "loss 1 2025-04-11 HT 9x19mm (null) 50");
+
+	/* a weapon's report beside it keeps its hits and its weapon */
+	char site[32], holder[32], rifle[32];
+	police_armoury(r, site, holder);
+	police_rifle(r, site, holder, "AK47-152634", rifle);
+	char text[600];
+	snprintf(text, sizeof text,
+	         "{\"kind\": \"stolen\", \"date\": \"2025-04-12\", \"circumstances\": \"c\", \"reported_by\": \"R\","
+	         " \"item_id\": \"%s\", \"ammunition\": [{\"calibre\": \"7.62x39mm\", \"quantity\": 30}]}",
+	         rifle);
+	out = report_loss(r, text);
+	assert_string_equal(test_str(out, "item_id"), rifle);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(json_object_get(out, "ammunition"), 0), "quantity")), 30);
+	json_decref(out);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM loss_ammunition"), 3);
+	test_expect_rebuilt(r, "SELECT group_concat(x, '|') FROM (SELECT report_id||line||calibre||"
+	                       "coalesce(headstamp_text,'')||coalesce(headstamp_factory,'')||"
+	                       "coalesce(headstamp_year,'')||coalesce(lot,'')||coalesce(crate_marks,'')||quantity||"
+	                       "coalesce(packages,'')||coalesce(notes,'') AS x FROM loss_ammunition"
+	                       " UNION ALL SELECT id||item_id||seq FROM loss_reports ORDER BY 1)");
+}
+
+#define AMMO_LOSS(extra)                                                                                               \
+	"{\"kind\": \"stolen\", \"date\": \"2025-02-03\", \"circumstances\": \"c\", \"reported_by\": \"R\"" extra "}"
+
+/* A bad ammunition line is refused naming its field, with its index, and
+ * nothing is written. */
+static void test_ammunition_loss_refusals(void **state)
+{
+	test_reg *r = *state;
+	expect_refused(r, WAM_EINVAL, "item_id", AMMO_LOSS(""));
+	assert_string_equal(wam_error_last()->message, "a loss report names a weapon (item_id or item) or ammunition");
+	expect_refused(r, WAM_EINVAL, "ammunition", AMMO_LOSS(", \"ammunition\": []"));
+	expect_refused(r, WAM_EINVAL, "ammunition", AMMO_LOSS(", \"ammunition\": {\"calibre\": \"9x19mm\"}"));
+	expect_refused(
+	    r, WAM_EINVAL, "ammunition[1].quantity",
+	    AMMO_LOSS(", \"ammunition\": [{\"calibre\": \"9x19mm\", \"quantity\": 5}, {\"calibre\": \"9x19mm\"}]"));
+	expect_refused(r, WAM_EINVAL, "ammunition[0].calibre", AMMO_LOSS(", \"ammunition\": [{\"quantity\": 5}]"));
+	expect_refused(r, WAM_EINVAL, "ammunition[0].quantity",
+	               AMMO_LOSS(", \"ammunition\": [{\"calibre\": \"9x19mm\", \"quantity\": 0}]"));
+	expect_refused(
+	    r, WAM_EINVAL, "ammunition[0].headstamp.text",
+	    AMMO_LOSS(", \"ammunition\": [{\"calibre\": \"9x19mm\", \"quantity\": 5, \"headstamp\": {\"year\": "
+	              "1981}}]"));
+	expect_refused(
+	    r, WAM_EINVAL, "ammunition[0].headstamp.year",
+	    AMMO_LOSS(", \"ammunition\": [{\"calibre\": \"9x19mm\", \"quantity\": 5, \"headstamp\": {\"text\": "
+	              "\"71\", \"year\": 181}}]"));
+	expect_refused(r, WAM_EINVAL, "ammunition[0].photos",
+	               AMMO_LOSS(", \"ammunition\": [{\"calibre\": \"9x19mm\", \"quantity\": 5, \"photos\": []}]"));
+	expect_refused(
+	    r, WAM_EINVAL, "ammunition[0].kind",
+	    AMMO_LOSS(", \"ammunition\": [{\"kind\": \"ammunition\", \"calibre\": \"9x19mm\", \"quantity\": 5}]"));
+	assert_int_equal(test_count(r, "SELECT count(*) FROM loss_reports"), 0);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM loss_ammunition"), 0);
+}
+
 /* ---- the lost/stolen CSV ---- */
 
 static void test_export_losses_csv(void **state)
@@ -1256,6 +1395,8 @@ int main(void)
 	    TEST_IN_HT(test_little_read_or_a_fragment_is_no_hit),
 	    TEST_IN_HT(test_bad_input_names_the_field_and_writes_nothing),
 	    TEST_IN_HT(test_export_losses_csv),
+	    TEST_IN_HT(test_ammunition_lost_alone),
+	    TEST_IN_HT(test_ammunition_loss_refusals),
 	    TEST_IN_HT(test_status_change_to_stolen_is_the_loss_report),
 	    TEST_IN_HT(test_rebuild_reports_losses_recorded_before),
 	    TEST_IN_HT(test_sdg_counts_of_known_recoveries),

@@ -18,6 +18,7 @@
 #include "helpers.h"
 #include "registry/rules.h"
 #include "wam/collection.h"
+#include "wam/monitoring.h"
 #include "wam/trace.h"
 
 /* A request with everything R10 and the ITI ask for, and more. */
@@ -1282,6 +1283,231 @@ static void test_panel_manufacturer_state(void **state)
 	test_reg_destroy(&glock);
 }
 
+/* ---- a request about an ammunition lot ---- */
+
+/* A request about a lot of 7.62x39mm rounds with everything R10 and the
+ * ITI ask of one, and more. */
+static const char *LOT =
+    "{\"reference\": \"PF-2026-0201\","
+    " \"requesting\": {\"state\": \"BR\", \"agency\": \"Polícia Federal\","
+    "   \"contact\": {\"name\": \"Delegada Ana Souza\", \"email\": \"ana.souza@pf.gov.br\"}},"
+    " \"requested\": {\"state\": \"BE\"},"
+    " \"item\": {\"kind\": \"ammunition\", \"calibre\": \"7.62x39mm\", \"type\": \"ball\","
+    "   \"headstamp\": {\"text\": \"71 81\", \"factory\": \"71\", \"year\": 1981}, \"lot\": \"12-81-071\","
+    "   \"packaging_marks\": \"7.62x39 PS 440\", \"crate_marks\": \"1 440 / 12-81-071\", \"quantity\": 1200,"
+    "   \"packages\": 3,"
+    "   \"photos\": [\"9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08\"]},"
+    " \"illicit_reason\": \"illicit_national_law\","
+    " \"justification\": \"Possession without licence, Lei 10.826/2003 art. 16\","
+    " \"recovery\": {\"date\": \"2026-02-11\", \"place\": \"Rio de Janeiro\", \"circumstances\": \"a cache\"},"
+    " \"intended_use\": \"criminal investigation IP 0201/2026\"}";
+
+/* R10 for ammunition: the calibre and the headstamp or the lot, not a
+ * make, serial or category; refused on sending while neither mark is
+ * there, naming the field, nothing written. */
+static void test_lot_request_r10(void **state)
+{
+	test_reg *r = *state;
+	json_t *d = draft_text(r, LOT), *q = json_object_get(d, "quality");
+	const json_t *item = json_object_get(d, "item");
+	assert_string_equal(test_str(item, "kind"), "ammunition");
+	assert_string_equal(test_str(json_object_get(item, "headstamp"), "text"), "71 81");
+	assert_int_equal(json_integer_value(json_object_get(item, "quantity")), 1200);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(item, "photos"), 0)),
+	                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+	assert_int_equal(json_array_size(json_object_get(q, "missing")), 0);
+	assert_int_equal(json_array_size(json_object_get(q, "doubtful")), 0);
+	assert_int_equal(json_array_size(json_object_get(q, "recommended")), 0);
+	assert_int_equal(json_integer_value(json_object_get(q, "score")), 100);
+	json_decref(d);
+
+	/* neither headstamp nor lot: missing, named, and sending refused */
+	json_t *in = test_json(LOT);
+	del_path(in, "item.headstamp");
+	del_path(in, "item.lot");
+	d = draft(r, in);
+	q = json_object_get(d, "quality");
+	assert_int_equal(json_array_size(json_object_get(q, "missing")), 1);
+	assert_string_equal(test_str(json_array_get(json_object_get(q, "missing"), 0), "field"), "item.headstamp");
+	assert_string_equal(test_str(json_array_get(json_object_get(q, "missing"), 0), "rule"), "R10");
+	assert_false(json_is_true(json_object_get(q, "sendable")));
+	/* 7 of 8 required (61.25), 8 of 9 recommended (26.67: no factory code) */
+	assert_int_equal(json_integer_value(json_object_get(q, "score")), 88);
+	long long before = test_events(r);
+	wam_error_clear();
+	assert_int_equal(wam_trace_request_send(r->db, NULL, test_str(d, "id"), NULL), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "item.headstamp");
+	assert_non_null(strstr(wam_error_last()->message, "item.headstamp (or item.lot)"));
+	assert_int_equal(test_events(r), before);
+	json_decref(d);
+	json_decref(in);
+
+	/* the lot alone, or the headstamp alone, identifies it */
+	const char *const keep[] = {"item.headstamp", "item.lot"};
+	for (size_t i = 0; i < 2; i++) {
+		in = test_json(LOT);
+		del_path(in, keep[i]);
+		d = draft(r, in);
+		assert_true(json_is_true(json_object_get(json_object_get(d, "quality"), "sendable")));
+		json_t *out = NULL;
+		must(wam_trace_request_send(r->db, &out, test_str(d, "id"), NULL));
+		assert_string_equal(test_str(out, "state"), "sent");
+		json_decref(out);
+		json_decref(d);
+		json_decref(in);
+	}
+
+	/* nothing else: the missing are the request's, none of a weapon's */
+	d = draft_text(r, "{\"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\"}}");
+	json_t *names = json_array();
+	size_t i;
+	const json_t *m;
+	json_array_foreach(json_object_get(json_object_get(d, "quality"), "missing"), i, m)
+	    json_array_append_new(names, json_string(test_str(m, "field")));
+	char *list = json_dumps(names, JSON_COMPACT);
+	assert_string_equal(list, "[\"item.headstamp\",\"illicit_reason\",\"justification\",\"intended_use\","
+	                          "\"requesting.state\",\"requesting.contact.name\",\"requested.state\"]");
+	free(list);
+	json_decref(names);
+	json_decref(d);
+	/* doubtful marks */
+	d = draft_text(r, "{\"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\", \"headstamp\": {\"text\":"
+	                  " \"7? 8*\"}, \"lot\": \"12-?1\"}}");
+	names = json_array();
+	json_array_foreach(json_object_get(json_object_get(d, "quality"), "doubtful"), i, m)
+	    json_array_append_new(names, json_string(test_str(m, "field")));
+	list = json_dumps(names, JSON_COMPACT);
+	assert_string_equal(list, "[\"item.headstamp.text\",\"item.lot\",\"item.photos\"]");
+	free(list);
+	json_decref(names);
+	json_decref(d);
+	expect_intact_and_rebuild(r);
+}
+
+/* An ammunition item is checked as every ammunition line is, its errors
+ * naming the request's field. */
+static void test_lot_request_checks_values(void **state)
+{
+	test_reg *r = *state;
+	char fal[WAM_ID_LEN + 1];
+	test_add_item(r,
+	              "{\"category\": \"SA4\", \"make\": \"FN Herstal\", \"model\": \"FAL\", \"calibre\": "
+	              "\"7.62x51mm\", \"serial\": \"1503821\", \"country\": \"BE\", \"year\": 1978}",
+	              fal);
+	char text[512];
+	expect_draft_refused(r, "{\"item\": {\"kind\": \"grenade\", \"calibre\": \"40mm\"}}", "item.kind");
+	expect_draft_refused(r, "{\"item\": {\"kind\": \"ammunition\"}}", "item.calibre");
+	expect_draft_refused(r, "{\"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\", \"serial\": \"1\"}}",
+	                     "item.serial");
+	expect_draft_refused(r, "{\"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\", \"quantity\": 0}}",
+	                     "item.quantity");
+	expect_draft_refused(r,
+	                     "{\"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\", \"headstamp\": {\"text\": "
+	                     "\"71\", \"year\": 181}}}",
+	                     "item.headstamp.year");
+	expect_draft_refused(
+	    r, "{\"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\", \"headstamp\": \"71 81\"}}",
+	    "item.headstamp");
+	expect_draft_refused(r, "{\"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\", \"photos\": [\"x\"]}}",
+	                     "item.photos[0]");
+	snprintf(text, sizeof text,
+	         "{\"item_id\": \"%s\", \"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\"}}", fal);
+	expect_draft_refused(r, text, "item_id");
+	/* an update that turns a weapon's draft into a lot's keeps the checks */
+	json_t *d = draft_text(r, "{\"item\": {\"kind\": \"ammunition\", \"calibre\": \"9x19mm\"}}"), *out = NULL;
+	json_t *up = test_json("{\"item\": {\"lot\": \"L-77\"}}");
+	must(wam_trace_request_update(r->db, &out, test_str(d, "id"), up));
+	assert_string_equal(test_str(json_object_get(out, "item"), "lot"), "L-77");
+	assert_string_equal(test_str(json_object_get(out, "item"), "kind"), "ammunition");
+	json_decref(out);
+	json_decref(up);
+	json_decref(d);
+}
+
+/* A request about a lot travels to a second registry as a signed document,
+ * is answered there and the answer comes back: the lot unchanged. */
+static void test_lot_request_exchange(void **state)
+{
+	test_reg *r = *state, *br = &r[0], *be = &r[1];
+	trust(br, be);
+	trust(be, br);
+	json_t *d = draft_text(br, LOT), *doc, *in = NULL, *out = NULL;
+	char id[WAM_ID_LEN + 1], theirs[WAM_ID_LEN + 1];
+	snprintf(id, sizeof id, "%s", test_str(d, "id"));
+	json_t *item = json_deep_copy(json_object_get(d, "item"));
+	json_decref(d);
+	json_decref(with("{\"date\": \"2026-02-12\"}", wam_trace_request_send, br, id, 0));
+	must(wam_trace_request_export(br->db, &doc, id));
+	assert_true(json_equal(json_object_get(json_object_get(doc, "request"), "item"), item));
+	char *text = json_dumps(doc, JSON_INDENT(2));
+	json_t *carried = test_json(text);
+	free(text);
+	json_decref(doc);
+	/* the lot number altered on the way is refused */
+	json_t *altered = json_deep_copy(carried);
+	json_object_set_new(json_object_get(json_object_get(altered, "request"), "item"), "lot",
+	                    json_string("12-81-077"));
+	long long before = test_events(be);
+	assert_int_equal(wam_trace_request_import(be->db, NULL, altered), WAM_EINTEGRITY);
+	assert_int_equal(test_events(be), before);
+	json_decref(altered);
+	must(wam_trace_request_import(be->db, &in, carried));
+	snprintf(theirs, sizeof theirs, "%s", test_str(in, "id"));
+	assert_string_equal(test_str(in, "direction"), "incoming");
+	assert_true(json_equal(json_object_get(in, "item"), item));
+	assert_int_equal(json_array_size(json_object_get(in, "candidates")), 0);
+	json_decref(in);
+	json_decref(with("{\"result\": \"record_found\", \"confidentiality\": \"unclassified\","
+	                 " \"chain\": [{\"date\": \"1982-02-01\", \"consignee\": \"Ministério da Defesa\","
+	                 " \"country\": \"BR\"}]}",
+	                 wam_trace_request_respond, be, theirs, 0));
+	must(wam_trace_request_export(be->db, &doc, theirs));
+	must(wam_trace_request_import(br->db, &out, doc));
+	assert_string_equal(test_str(out, "state"), "answered");
+	assert_string_equal(test_str(json_array_get(json_object_get(out, "responses"), 0), "result"), "record_found");
+	assert_true(json_equal(json_object_get(out, "item"), item));
+	json_decref(out);
+	json_decref(doc);
+	json_decref(carried);
+	json_decref(item);
+	expect_intact_and_rebuild(br);
+	expect_intact_and_rebuild(be);
+}
+
+/* Ammunition seen in the field becomes a request about its lot in one step:
+ * the line as read, where and when it was seen. */
+static void test_observed_ammunition_drafts_a_lot_request(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = test_json(
+	           "{\"kind\": \"cache_recovery\", \"observed_at\": \"2026-03-02T10:30:00Z\","
+	           " \"place\": {\"name\": \"PK5\", \"admin_area\": \"Bangui\", \"country\": \"CF\"},"
+	           " \"unit\": \"MINUSCA embargo cell\", \"officer\": \"Maj. Diallo\","
+	           " \"sources\": [{\"type\": \"official\", \"independent\": true, \"reliability\": \"C\","
+	           " \"credibility\": 3, \"ref\": \"O-7\"}],"
+	           " \"items\": [{\"kind\": \"ammunition\", \"calibre\": \"7.62x39mm\", \"type\": \"ball\","
+	           " \"headstamp\": {\"text\": \"71 12\", \"factory\": \"71\", \"year\": 2012}, \"lot\": \"L-9\","
+	           " \"crate_marks\": \"CR 440\", \"quantity\": 1200, \"notes\": \"in a crate\"}]}"),
+	       *obs = NULL, *req = NULL;
+	must(wam_monitoring_observation_add(r->db, &obs, in));
+	must(wam_monitoring_observation_trace(r->db, &req, test_str(obs, "id"), 0, NULL));
+	const json_t *item = json_object_get(req, "item");
+	char *text = json_dumps(item, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(text, "{\"calibre\":\"7.62x39mm\",\"crate_marks\":\"CR 440\",\"headstamp\":{\"factory\":"
+	                          "\"71\",\"text\":\"71 12\",\"year\":2012},\"kind\":\"ammunition\",\"lot\":\"L-9\","
+	                          "\"photos\":[],\"quantity\":1200,\"type\":\"ball\"}");
+	free(text);
+	assert_string_equal(test_str(json_object_get(req, "recovery"), "date"), "2026-03-02");
+	/* no weapon field is missing from it */
+	size_t i;
+	const json_t *m;
+	json_array_foreach(json_object_get(json_object_get(req, "quality"), "missing"), i, m)
+	    assert_null(strstr("item.make item.serial item.category item.headstamp", test_str(m, "field")));
+	json_decref(req);
+	json_decref(obs);
+	json_decref(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1296,6 +1522,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_peer_revoked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_party_kinds, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_panel_manufacturer_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lot_request_r10, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lot_request_checks_values, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lot_request_exchange, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_observed_ammunition_drafts_a_lot_request, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
