@@ -187,6 +187,69 @@ static int cmd_search(const cli_env *env, const cli_args *a)
 	return rc;
 }
 
+/* The results of an ammunition search as a table: what was read off the
+ * rounds and where the line is recorded. */
+static void print_ammunition(const json_t *res)
+{
+	static const cli_column cols[] = {{"SCORE", "score", 0},        {"WHY", "reason", 0},
+	                                  {"SOURCE", "source", 0},      {"ID", "id", 0},
+	                                  {"LINE", "line", 0},          {"DATE", "date", 0},
+	                                  {"CALIBRE", "calibre", 14},   {"HEADSTAMP", "headstamp", 18},
+	                                  {"LOT", "lot", 18},           {"ROUNDS", "quantity", 0},
+	                                  {"CTRY", "country", 0},       {"SITE", "site_id", 0},
+	                                  {NULL, NULL, 0}};
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(res, "results"), i, r)
+	{
+		const json_t *a = json_object_get(r, "ammunition");
+		json_t *row = json_deep_copy(r);
+		json_object_del(row, "ammunition");
+		json_object_del(row, "matched");
+		json_object_set(row, "calibre", json_object_get(a, "calibre"));
+		json_object_set(row, "headstamp", json_object_get(json_object_get(a, "headstamp"), "text"));
+		json_object_set(row, "lot", json_object_get(a, "lot"));
+		json_object_set(row, "quantity", json_object_get(a, "quantity"));
+		json_array_append_new(rows, row);
+	}
+	if (json_array_size(rows))
+		cli_print_table(cols, rows);
+	else
+		puts("no ammunition matches");
+	printf("%lld line(s) matched\n", (long long)json_integer_value(json_object_get(res, "total")));
+	json_decref(rows);
+}
+
+static int cmd_search_ammunition(const cli_env *env, const cli_args *a)
+{
+	const char *limit = cli_opt(a, "limit");
+	wam_ammunition_query q = {
+	    .headstamp = cli_opt(a, "headstamp"), .lot = cli_opt(a, "lot"), .calibre = cli_opt(a, "calibre")};
+	if (limit && parse_int(limit, 1, 1000, &q.limit))
+		return cli_usage(env, "--limit takes a number from 1 to 1000");
+	if (a->npos || (!q.headstamp && !q.lot))
+		return cli_usage(env, "usage: wam search-ammunition --headstamp TEXT | --lot MARKS [--calibre C] [--limit N]");
+	wam_db *db;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	json_t *res = NULL;
+	rc = wam_match_ammunition(db, &res, &q);
+	if (rc)
+		rc = cli_fail(env, rc);
+	else if (env->json)
+		cli_print_json(res);
+	else
+		print_ammunition(res);
+	json_decref(res);
+	wam_db_close(db);
+	return rc;
+}
+
+static const char *const ammunition_valued[] = {"headstamp", "lot", "calibre", "limit", NULL};
+static const char *const ammunition_flags[] = {NULL};
+
 static const char *const search_valued[] = {"make", "model", "calibre", "country", "limit", "max-edits", "batch", NULL};
 static const char *const search_flags[] = {"explain", NULL};
 
@@ -194,5 +257,8 @@ const cli_command cli_match_commands[] = {
 	{"search", search_valued, search_flags, cmd_search,
 	 "search SERIAL [--make M] [--model M] [--calibre C] [--country CC] [--limit N] [--explain]",
 	 "find weapons from a serial as read (misreads, look-alikes, ?, *)"},
+	{"search-ammunition", ammunition_valued, ammunition_flags, cmd_search_ammunition,
+	 "search-ammunition --headstamp TEXT | --lot MARKS [--calibre C] [--limit N]",
+	 "find ammunition recorded anywhere from its headstamp or lot marks as read"},
 	{NULL, NULL, NULL, NULL, NULL, NULL},
 };
