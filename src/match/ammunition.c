@@ -43,7 +43,8 @@ long wam_match_calibre_key(char *out, size_t cap, const char *calibre)
 	for (const char *p = key; *p && n + 1 < cap;) {
 		const unsigned char *u = (const unsigned char *)p;
 		/* × (U+00D7), Cyrillic х and Х: the X between bore and case length */
-		if ((u[0] == 0xC3 && u[1] == 0x97) || (u[0] == 0xD1 && u[1] == 0x85) || (u[0] == 0xD0 && u[1] == 0xA5)) {
+		if ((u[0] == 0xC3 && u[1] == 0x97) || (u[0] == 0xD1 && u[1] == 0x85) ||
+		    (u[0] == 0xD0 && u[1] == 0xA5)) {
 			out[n++] = 'X';
 			p += 2;
 			continue;
@@ -69,7 +70,8 @@ long wam_match_calibre_key(char *out, size_t cap, const char *calibre)
 /* A lot mark often opens with a word that says it is one ("LOT 19-0412",
  * "ПАРТИЯ 12", "Batch No. 7"): the key of the mark leaves it out, in the
  * query and in the lines alike. */
-static const char *const lot_labels[] = {"LOT", "LOTE", "LOTNO", "BATCH", "BATCHNO", "NO", "N", "PARTIYA", "PAPTIYA", "PARTIJA", NULL};
+static const char *const lot_labels[] = {"LOT", "LOTE",    "LOTNO",   "BATCH",   "BATCHNO", "NO",
+                                         "N",   "PARTIYA", "PAPTIYA", "PARTIJA", NULL};
 
 static void drop_label(wam_serial_keys *k)
 {
@@ -325,9 +327,11 @@ static int take_mark(asked *a, const char *raw, const char *field)
 		unknown += *p == '?';
 	}
 	if (!fixed)
-		return wam_error_set(WAM_EINVAL, field, "%s '%.40s' has no letters or digits to search for", field, raw);
+		return wam_error_set(WAM_EINVAL, field, "%s '%.40s' has no letters or digits to search for", field,
+		                     raw);
 	if (len >= WAM_KEY_MAX - 1)
-		return wam_error_set(WAM_EINVAL, field, "%s is longer than %d letters and digits", field, WAM_KEY_MAX - 2);
+		return wam_error_set(WAM_EINVAL, field, "%s is longer than %d letters and digits", field,
+		                     WAM_KEY_MAX - 2);
 	/* as a serial: '?' spends the edits allowed, '*' trusts the rest */
 	a->star = strchr(a->k.skeleton, '*') != NULL;
 	int k = wam_match_default_k(fixed + unknown);
@@ -354,7 +358,8 @@ static int within(const asked *a, const char *skel)
 		if (diff > a->max_edits || -diff > a->max_edits)
 			return -1;
 	}
-	int d = a->bp.usable ? wam_bp_distance(&a->bp, skel, 0) : (int)wam_match_distance(a->k.skeleton, skel, 0, NULL, NULL);
+	int d = a->bp.usable ? wam_bp_distance(&a->bp, skel, 0)
+	                     : (int)wam_match_distance(a->k.skeleton, skel, 0, NULL, NULL);
 	return d <= a->max_edits ? d : -1;
 }
 
@@ -398,9 +403,9 @@ static json_t *edits_json(const wam_match_edit *ops, size_t n)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		char q[2] = {ops[i].q, 0}, s[2] = {ops[i].s, 0};
-		json_array_append_new(arr, json_pack("{s:s, s:i, s:i, s:s, s:s}", "op", edit_names[ops[i].kind],
-		                                     "query_pos", ops[i].qpos, "mark_pos", ops[i].spos, "query", q,
-		                                     "mark", s));
+		json_array_append_new(arr,
+		                      json_pack("{s:s, s:i, s:i, s:s, s:s}", "op", edit_names[ops[i].kind], "query_pos",
+		                                ops[i].qpos, "mark_pos", ops[i].spos, "query", q, "mark", s));
 	}
 	return arr;
 }
@@ -468,7 +473,7 @@ int wam_match_ammunition(wam_db *db, json_t **out, const wam_ammunition_query *q
 	if (!q)
 		return wam_error_set(WAM_EINVAL, "headstamp", "a headstamp or a lot to search for is required");
 	const char *hraw = q->headstamp && *q->headstamp ? q->headstamp : NULL,
-		   *lraw = q->lot && *q->lot ? q->lot : NULL, *craw = q->calibre && *q->calibre ? q->calibre : NULL;
+	           *lraw = q->lot && *q->lot ? q->lot : NULL, *craw = q->calibre && *q->calibre ? q->calibre : NULL;
 	if (!hraw && !lraw)
 		return wam_error_set(WAM_EINVAL, "headstamp", "a headstamp or a lot to search for is required");
 	int limit = q->limit > 0 ? q->limit : DEFAULT_LIMIT;
@@ -501,7 +506,8 @@ int wam_match_ammunition(wam_db *db, json_t **out, const wam_ammunition_query *q
 			for (int f = first; f <= last; f++) {
 				if (within(asks[a], e->k[f].skel) < 0)
 					continue;
-				double d = wam_match_distance(asks[a]->k.canonical, e->k[f].canon, WAM_DIST_WEIGHTED, NULL, NULL);
+				double d = wam_match_distance(asks[a]->k.canonical, e->k[f].canon, WAM_DIST_WEIGHTED,
+				                              NULL, NULL);
 				/* a factory code alone says less than the whole headstamp */
 				double s = mark_score(d, asks[a]->max_edits) * (f == F_FACTORY ? 0.8 : 1.0);
 				if (s > best) {
