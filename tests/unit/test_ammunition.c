@@ -13,6 +13,8 @@
 #include "wam/match.h"
 #include "wam/monitoring.h"
 #include "wam/stock.h"
+#include "wam/collection.h"
+#include "wam/trace.h"
 
 typedef struct fixture {
 	test_reg r;
@@ -302,6 +304,134 @@ static void test_ammunition_refusals(void **state)
 	refused("71 \xff", NULL, NULL, 0, "headstamp");
 }
 
+/* A seizure on `date` in `context` of weapons `weapons` (a JSON list); its
+ * id into `rid`, its weapons' ids into `items` (room for 4). */
+static void seize(char *rid, char items[][WAM_ID_LEN + 1], const char *date, const char *context, const char *weapons)
+{
+	char text[2048];
+	snprintf(text, sizeof text,
+	         "{\"type\": \"seized\", \"date\": \"%s\", \"officer\": \"Sgt. Lamy\", \"context\": \"%s\","
+	         " \"site_id\": \"%s\", \"weapons\": %s}",
+	         date, context, fx->depot, weapons);
+	json_t *in = test_json(text), *out = NULL;
+	ok(wam_collection_recovery_add(fx->r.db, &out, in), "recovery");
+	snprintf(rid, WAM_ID_LEN + 1, "%s", test_str(out, "id"));
+	size_t i;
+	const json_t *it;
+	json_array_foreach(json_object_get(out, "items"), i, it) snprintf(items[i], WAM_ID_LEN + 1, "%s", test_str(it, "id"));
+	json_decref(in);
+	json_decref(out);
+}
+
+static long long at(const json_t *o, const char *path)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", path);
+	const json_t *v = o;
+	for (char *k = strtok(buf, "/"); k && v; k = strtok(NULL, "/"))
+		v = json_object_get(v, k);
+	if (!json_is_integer(v))
+		fail_msg("no number at %s", path);
+	return (long long)json_integer_value(v);
+}
+
+static size_t records_of(const char *figure)
+{
+	wam_sdg_scope all = {.year = 2025};
+	json_t *rows = NULL;
+	ok(wam_trace_sdg_report_records(fx->r.db, &rows, &all, figure, 0), figure);
+	size_t n = json_array_size(rows);
+	json_decref(rows);
+	return n;
+}
+
+/* SDG 16.4.2 counts weapons by how they were made; a part that is not the
+ * frame or receiver leaves the weapon counts and is counted as a part; the
+ * rounds recovered are counted by context and calibre. The makeup and the
+ * recovered ammunition lines are projections other commands fill: here they
+ * are written into their tables directly. */
+static void test_ammunition_sdg_counts(void **state)
+{
+	(void)state;
+	char cache[WAM_ID_LEN + 1], crime[WAM_ID_LEN + 1], a[4][WAM_ID_LEN + 1], b[4][WAM_ID_LEN + 1], sql[2048];
+	const char *gun = "{\"category\": \"SA1\", \"make\": \"Unknown\", \"model\": \"pistol\", \"calibre\": \"9x19mm\"}";
+	char three[1024];
+	snprintf(three, sizeof three, "[%s, %s, %s]", gun, gun, gun);
+	seize(cache, a, "2025-04-02", "cache", three);
+	snprintf(three, sizeof three, "[%s, %s]", gun, gun);
+	seize(crime, b, "2025-06-10", "crime", three);
+	wam_sdg_scope all = {.year = 2025};
+	json_t *rep = NULL;
+	ok(wam_trace_sdg_report(fx->r.db, &rep, &all), "report before");
+	assert_int_equal(at(rep, "counts/recovered"), 5);
+	assert_int_equal(at(rep, "by_manufacture/unknown/recovered"), 5);
+	assert_int_equal(at(rep, "ammunition/rounds"), 0);
+	assert_int_equal(at(rep, "parts/recovered"), 0);
+	json_decref(rep);
+	/* a printed pistol, a converted alarm pistol, a printed frame (a part
+	 * that counts as the weapon), a barrel (a part, no weapon) */
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO item_makeup(item_id, kind, part_type, manufacture) VALUES"
+	         " ('%s', 'weapon', NULL, 'printed'), ('%s', 'weapon', NULL, 'converted'),"
+	         " ('%s', 'part', 'frame_receiver', 'printed'), ('%s', 'part', 'barrel', NULL);"
+	         "INSERT INTO recovery_ammunition(recovery_id, line, calibre, headstamp_text, quantity) VALUES"
+	         " ('%s', 0, '7.62x39mm', '71 81', 1200), ('%s', 1, '7,62×39', '539 83', 440),"
+	         " ('%s', 0, '9x19mm', 'GFL 18', 50);",
+	         a[0], a[1], a[2], b[0], cache, cache, crime);
+	test_exec(fx->r.db->conn, sql);
+	ok(wam_trace_sdg_report(fx->r.db, &rep, &all), "report");
+	assert_int_equal(at(rep, "counts/recovered"), 4); /* the barrel is no weapon */
+	assert_int_equal(at(rep, "indicator/denominator"), 4);
+	assert_int_equal(at(rep, "by_manufacture/printed/recovered"), 2);
+	assert_int_equal(at(rep, "by_manufacture/converted/recovered"), 1);
+	assert_int_equal(at(rep, "by_manufacture/unknown/recovered"), 1);
+	assert_int_equal(at(rep, "by_manufacture/craft/recovered"), 0);
+	assert_int_equal(at(rep, "by_context/crime"), 1);
+	assert_int_equal(at(rep, "ammunition/rounds"), 1690);
+	assert_int_equal(at(rep, "ammunition/lines"), 3);
+	assert_int_equal(at(rep, "ammunition/by_context/cache"), 1640);
+	assert_int_equal(at(rep, "ammunition/by_context/crime"), 50);
+	assert_int_equal(at(rep, "ammunition/by_calibre/7,62×39"), 1640); /* two spellings, one calibre */
+	assert_int_equal(at(rep, "ammunition/by_calibre/9x19mm"), 50);
+	assert_int_equal(at(rep, "parts/recovered"), 2);
+	assert_int_equal(at(rep, "parts/by_type/frame_receiver"), 1);
+	assert_int_equal(at(rep, "parts/by_type/barrel"), 1);
+	assert_int_equal(at(rep, "parts/by_context/cache"), 1);
+	assert_int_equal(at(rep, "parts/by_context/crime"), 1);
+	/* the CSV carries them */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	ok(wam_trace_sdg_report_csv(rep, f), "csv");
+	fclose(f);
+	assert_non_null(strstr(text, "\nby_manufacture.printed.recovered,2\n"));
+	assert_non_null(strstr(text, "\nammunition.rounds,1690\n"));
+	assert_non_null(strstr(text, "\nammunition.by_context.cache,1640\n"));
+	assert_non_null(strstr(text, "\nparts.by_type.barrel,1\n"));
+	free(text);
+	json_decref(rep);
+	/* each figure drills down to what it counts */
+	assert_int_equal(records_of("by_manufacture.printed"), 2);
+	assert_int_equal(records_of("by_manufacture.converted.recovered"), 1);
+	assert_int_equal(records_of("by_manufacture.printed.numerator"), 0);
+	assert_int_equal(records_of("recovered"), 4);
+	assert_int_equal(records_of("ammunition.rounds"), 3);
+	assert_int_equal(records_of("ammunition.by_context.cache"), 2);
+	assert_int_equal(records_of("ammunition.by_calibre.7.62x39"), 2);
+	assert_int_equal(records_of("ammunition.by_context.amnesty"), 0);
+	assert_int_equal(records_of("parts.recovered"), 2);
+	assert_int_equal(records_of("parts.by_type.frame_receiver"), 1);
+	assert_int_equal(records_of("parts.by_context.crime"), 1);
+	const char *bad[] = {"by_manufacture.laser", "by_manufacture.printed.total", "ammunition.bullets",
+	                     "ammunition.by_context.space", "parts.by_type.trigger", "parts.everything"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		json_t *rows = NULL;
+		assert_int_equal(wam_trace_sdg_report_records(fx->r.db, &rows, &all, bad[i], 0), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, "figure");
+		assert_null(rows);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +442,7 @@ int main(void)
 	    cmocka_unit_test(test_ammunition_refusals),
 	    cmocka_unit_test(test_ammunition_confined),
 	    cmocka_unit_test(test_ammunition_new_lines_found),
+	    cmocka_unit_test(test_ammunition_sdg_counts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
