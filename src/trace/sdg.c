@@ -81,7 +81,7 @@
 	"  coalesce(m.manufacture,'unknown') AS manufacture"                                                           \
 	"  FROM pairs p JOIN items i ON i.id=p.item_id LEFT JOIN item_origins o ON o.item_id=p.item_id"                \
 	"  LEFT JOIN answers a ON a.item_id=p.item_id LEFT JOIN makeup m ON m.item_id=p.item_id"                       \
-	"  WHERE p.k=1 AND NOT coalesce(" NOT_A_WEAPON ", 0)),"                                                                                              \
+	"  WHERE p.k=1 AND NOT coalesce(" NOT_A_WEAPON ", 0)),"                                                        \
 	" figures AS (SELECT *,"                                                                                       \
 	"  CASE WHEN by_request IS NOT NULL THEN 'request' WHEN by_hit IS NOT NULL THEN 'hit'"                         \
 	"   WHEN by_registry IS NOT NULL THEN 'registry' END AS traced,"                                               \
@@ -100,9 +100,9 @@ static const char *const weapon_types[] = {"pistol_revolver", "rifle", "shotgun"
 static const char *const manufactures[] = {"factory",     "craft",     "printed", "converted",
                                            "reactivated", "assembled", "unknown", NULL};
 /* The registry's part types: what the parts recovered are counted by. */
-static const char *const part_types[] = {"frame_receiver", "upper_receiver", "lower_receiver", "barrel",
-                                         "slide",          "bolt",           "bolt_carrier",   "cylinder",
-                                         "conversion_kit", "other",          NULL};
+static const char *const part_types[] = {
+    "frame_receiver", "upper_receiver", "lower_receiver", "barrel", "slide", "bolt",
+    "bolt_carrier",   "cylinder",       "conversion_kit", "other",  NULL};
 
 /* The scope's recovered ammunition lines (recovery_ammunition, migration
  * 11), after FIGURES_SQL: its scope and year. */
@@ -329,8 +329,8 @@ static int parts_counts(wam_db *db, const wam_sdg_scope *scope, json_t **out)
 	json_t *rows = NULL, *row, *by_context = json_object(), *by_type = json_object();
 	json_int_t recovered = 0;
 	size_t i;
-	int rc = run(db, &rows,
-	             "SELECT context, part_type, count(*) AS n FROM (" PARTS_SELECT ") GROUP BY 1, 2", scope, NULL);
+	int rc = run(db, &rows, "SELECT context, part_type, count(*) AS n FROM (" PARTS_SELECT ") GROUP BY 1, 2", scope,
+	             NULL);
 	json_array_foreach(rows, i, row)
 	{
 		json_int_t n = json_integer_value(json_object_get(row, "n"));
@@ -467,9 +467,10 @@ static int ammunition_records(wam_db *db, json_t **out, const wam_sdg_scope *sco
 	if (!strncmp(what, "by_context.", 11)) {
 		context = what + 11;
 		if (!known_context(context))
-			return wam_error_set(WAM_EINVAL, "figure",
-			                     "figure '%.60s': ammunition.by_context.<context> takes a context of %s or unknown",
-			                     figure, joined(words, sizeof words, wam_collection_recovery_contexts));
+			return wam_error_set(
+			    WAM_EINVAL, "figure",
+			    "figure '%.60s': ammunition.by_context.<context> takes a context of %s or unknown", figure,
+			    joined(words, sizeof words, wam_collection_recovery_contexts));
 	} else if (!strncmp(what, "by_calibre.", 11) && what[11]) {
 		calibre = true;
 		calibre_group(want, sizeof want, what + 11);
@@ -520,9 +521,10 @@ static int parts_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, c
 		value = what + 11;
 		where = "context=?3";
 		if (!known_context(value))
-			return wam_error_set(WAM_EINVAL, "figure",
-			                     "figure '%.60s': parts.by_context.<context> takes a context of %s or unknown",
-			                     figure, joined(words, sizeof words, wam_collection_recovery_contexts));
+			return wam_error_set(
+			    WAM_EINVAL, "figure",
+			    "figure '%.60s': parts.by_context.<context> takes a context of %s or unknown", figure,
+			    joined(words, sizeof words, wam_collection_recovery_contexts));
 	} else if (!strncmp(what, "by_type.", 8)) {
 		value = what + 8;
 		where = "part_type=?3";
@@ -605,8 +607,8 @@ int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *
 		else
 			return wam_error_set(
 			    WAM_EINVAL, "figure",
-			    "figure '%.60s': by_manufacture.<manufacture>[.recovered|.numerator] takes one of %s", figure,
-			    joined(words, sizeof words, manufactures));
+			    "figure '%.60s': by_manufacture.<manufacture>[.recovered|.numerator] takes one of %s",
+			    figure, joined(words, sizeof words, manufactures));
 	}
 	if (!where[0] && !strncmp(figure, "by_result.", 10)) {
 		if (!in_list(results, figure + 10))

@@ -318,7 +318,8 @@ static void seize(char *rid, char items[][WAM_ID_LEN + 1], const char *date, con
 	snprintf(rid, WAM_ID_LEN + 1, "%s", test_str(out, "id"));
 	size_t i;
 	const json_t *it;
-	json_array_foreach(json_object_get(out, "items"), i, it) snprintf(items[i], WAM_ID_LEN + 1, "%s", test_str(it, "id"));
+	json_array_foreach(json_object_get(out, "items"), i, it)
+	    snprintf(items[i], WAM_ID_LEN + 1, "%s", test_str(it, "id"));
 	json_decref(in);
 	json_decref(out);
 }
@@ -354,7 +355,8 @@ static void test_ammunition_sdg_counts(void **state)
 {
 	(void)state;
 	char cache[WAM_ID_LEN + 1], crime[WAM_ID_LEN + 1], a[4][WAM_ID_LEN + 1], b[4][WAM_ID_LEN + 1], sql[2048];
-	const char *gun = "{\"category\": \"SA1\", \"make\": \"Unknown\", \"model\": \"pistol\", \"calibre\": \"9x19mm\"}";
+	const char *gun =
+	    "{\"category\": \"SA1\", \"make\": \"Unknown\", \"model\": \"pistol\", \"calibre\": \"9x19mm\"}";
 	char three[1024];
 	snprintf(three, sizeof three, "[%s, %s, %s]", gun, gun, gun);
 	seize(cache, a, "2025-04-02", "cache", three);
@@ -422,8 +424,8 @@ static void test_ammunition_sdg_counts(void **state)
 	assert_int_equal(records_of("parts.recovered"), 2);
 	assert_int_equal(records_of("parts.by_type.frame_receiver"), 1);
 	assert_int_equal(records_of("parts.by_context.crime"), 1);
-	const char *bad[] = {"by_manufacture.laser", "by_manufacture.printed.total", "ammunition.bullets",
-	                     "ammunition.by_context.space", "parts.by_type.trigger", "parts.everything"};
+	const char *bad[] = {"by_manufacture.laser",        "by_manufacture.printed.total", "ammunition.bullets",
+	                     "ammunition.by_context.space", "parts.by_type.trigger",        "parts.everything"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		json_t *rows = NULL;
 		assert_int_equal(wam_trace_sdg_report_records(fx->r.db, &rows, &all, bad[i], 0), WAM_EINVAL);
