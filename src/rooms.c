@@ -117,9 +117,14 @@ const wam_final_status_fn wam_weapon_final_status = wam_registry_item_set_final_
 
 /* Ammunition recorded anywhere is searched by headstamp and lot marks
  * (match/ammunition.c): each room that holds ammunition lines walks them. */
-/* The ammunition lines of recoveries (collection/ammunition.c) and of loss
- * reports (trace/loss.c). */
+/* Recoveries' lines (collection/ammunition.c), loss reports' (trace/loss.c),
+ * observations' ammunition items (monitoring/ammunition.c) and the depots'
+ * lots (stock/lot_source.c). */
 int wam_collection_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
 int wam_trace_loss_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
+int wam_monitoring_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
+int wam_stock_lot_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
 const wam_ammunition_source wam_ammunition_sources[] = {wam_collection_ammunition_source,
-                                                        wam_trace_loss_ammunition_source, NULL};
+                                                        wam_trace_loss_ammunition_source,
+                                                        wam_monitoring_ammunition_source,
+                                                        wam_stock_lot_ammunition_source, NULL};

@@ -58,6 +58,32 @@ WAM_API int wam_match_serial_key_pair(char *key, size_t cap, char *translit, siz
 #define WAM_SERIAL_MIN_READABLE 4
 WAM_API long wam_match_serial_readable(const char *serial);
 
+/* Ammunition recorded anywhere in the registry — a recovery's lines, a
+ * loss report's, a field observation's, a stock lot — found from its
+ * headstamp or lot marks as read, with the tolerance of a serial search
+ * (look-alike characters, Cyrillic and Arabic-Indic digits, '?' for an
+ * unreadable character, '*' for a lost tail). NULL fields are not asked;
+ * at least a headstamp or a lot is. */
+typedef struct wam_ammunition_query {
+	const char *headstamp; /* the headstamp text as read */
+	const char *lot;       /* lot or batch marks as read */
+	const char *calibre;   /* keeps lines of this calibre (7.62x39 = 7,62×39mm) */
+	int limit;             /* results returned; 0: 20; at most 1000 */
+} wam_ammunition_query;
+
+/* The lines that match `q`, best first: {query: {headstamp?, headstamp_key?,
+ * lot?, lot_key?, calibre?, calibre_key?, max_edits: {headstamp?, lot?}},
+ * results: [{source, id, line, date, country, site_id, score, reason,
+ * matched: {headstamp?: {on, key, reason, distance}, lot?: {...}},
+ * ammunition}], total}. `source` is recovery, loss, observation or lot;
+ * `reason` is the weakest reason of the fields matched (exact, look-alike,
+ * misread, edit, wildcard). Fails with WAM_EINVAL naming the field. */
+WAM_API int wam_match_ammunition(wam_db *db, json_t **out, const wam_ammunition_query *q);
+/* The key calibres are compared by: the name key with a multiplication
+ * sign or Cyrillic "х" read as X and "mm" after a digit dropped, so
+ * "7.62x39", "7,62×39mm" and "7,62х39 мм" agree. Its length, or -1. */
+WAM_API long wam_match_calibre_key(char *out, size_t cap, const char *calibre);
+
 #ifdef __cplusplus
 }
 #endif

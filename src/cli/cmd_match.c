@@ -23,8 +23,8 @@ static void print_explain(const json_t *steps)
 	size_t i;
 	json_t *st;
 	json_array_foreach(steps, i, st)
-		printf("%-14s %s\n%14s (%s)\n", json_string_value(json_object_get(st, "step")),
-		       json_string_value(json_object_get(st, "text")), "", json_string_value(json_object_get(st, "what")));
+	    printf("%-14s %s\n%14s (%s)\n", json_string_value(json_object_get(st, "step")),
+	           json_string_value(json_object_get(st, "text")), "", json_string_value(json_object_get(st, "what")));
 }
 
 /* The serial key with the characters an edit touched in brackets, so a
@@ -58,10 +58,10 @@ static void marked_key(const json_t *c, char *out, size_t cap)
 
 static void print_candidates(const json_t *res)
 {
-	static const cli_column cols[] = {{"SCORE", "score", 0},     {"WHY", "reason", 0},   {"ID", "id", 0},
-	                                  {"SERIAL", "serial", 18},  {"KEY", "marked", 24},  {"MAKE", "make", 22},
-	                                  {"MODEL", "model", 16},    {"CALIBRE", "calibre", 12},
-	                                  {"CTRY", "country", 0},    {"STATUS", "status", 0}, {NULL, NULL, 0}};
+	static const cli_column cols[] = {
+	    {"SCORE", "score", 0},  {"WHY", "reason", 0},    {"ID", "id", 0},        {"SERIAL", "serial", 18},
+	    {"KEY", "marked", 24},  {"MAKE", "make", 22},    {"MODEL", "model", 16}, {"CALIBRE", "calibre", 12},
+	    {"CTRY", "country", 0}, {"STATUS", "status", 0}, {NULL, NULL, 0}};
 	json_t *rows = json_deep_copy(json_object_get(res, "candidates"));
 	size_t i;
 	json_t *c;
@@ -118,8 +118,8 @@ static int run_batch(const cli_env *env, wam_db *db, const char *path, const wam
 		json_t *o;
 		if (rc) {
 			bad++;
-			o = json_pack("{s:I, s:s, s:{s:s, s:s}}", "line", (json_int_t)n, "serial", f[0], "error", "code",
-			              wam_error_name(rc), "message", wam_error_last()->message);
+			o = json_pack("{s:I, s:s, s:{s:s, s:s}}", "line", (json_int_t)n, "serial", f[0], "error",
+			              "code", wam_error_name(rc), "message", wam_error_last()->message);
 		} else {
 			o = json_pack("{s:I, s:O, s:O}", "line", (json_int_t)n, "query", json_object_get(res, "query"),
 			              "candidates", json_object_get(res, "candidates"));
@@ -187,12 +187,85 @@ static int cmd_search(const cli_env *env, const cli_args *a)
 	return rc;
 }
 
+/* The results of an ammunition search as a table: what was read off the
+ * rounds and where the line is recorded. */
+static void print_ammunition(const json_t *res)
+{
+	static const cli_column cols[] = {{"SCORE", "score", 0},
+	                                  {"WHY", "reason", 0},
+	                                  {"SOURCE", "source", 0},
+	                                  {"ID", "id", 0},
+	                                  {"LINE", "line", 0},
+	                                  {"DATE", "date", 0},
+	                                  {"CALIBRE", "calibre", 14},
+	                                  {"HEADSTAMP", "headstamp", 18},
+	                                  {"LOT", "lot", 18},
+	                                  {"ROUNDS", "quantity", 0},
+	                                  {"CTRY", "country", 0},
+	                                  {"SITE", "site_id", 0},
+	                                  {NULL, NULL, 0}};
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(res, "results"), i, r)
+	{
+		const json_t *a = json_object_get(r, "ammunition");
+		json_t *row = json_deep_copy(r);
+		json_object_del(row, "ammunition");
+		json_object_del(row, "matched");
+		json_object_set(row, "calibre", json_object_get(a, "calibre"));
+		json_object_set(row, "headstamp", json_object_get(json_object_get(a, "headstamp"), "text"));
+		json_object_set(row, "lot", json_object_get(a, "lot"));
+		json_object_set(row, "quantity", json_object_get(a, "quantity"));
+		json_array_append_new(rows, row);
+	}
+	if (json_array_size(rows))
+		cli_print_table(cols, rows);
+	else
+		puts("no ammunition matches");
+	printf("%lld line(s) matched\n", (long long)json_integer_value(json_object_get(res, "total")));
+	json_decref(rows);
+}
+
+static int cmd_search_ammunition(const cli_env *env, const cli_args *a)
+{
+	const char *limit = cli_opt(a, "limit");
+	wam_ammunition_query q = {
+	    .headstamp = cli_opt(a, "headstamp"), .lot = cli_opt(a, "lot"), .calibre = cli_opt(a, "calibre")};
+	if (limit && parse_int(limit, 1, 1000, &q.limit))
+		return cli_usage(env, "--limit takes a number from 1 to 1000");
+	if (a->npos || (!q.headstamp && !q.lot))
+		return cli_usage(
+		    env, "usage: wam search-ammunition --headstamp TEXT | --lot MARKS [--calibre C] [--limit N]");
+	wam_db *db;
+	int rc = cli_open(env, &db, false);
+	if (rc)
+		return rc;
+	json_t *res = NULL;
+	rc = wam_match_ammunition(db, &res, &q);
+	if (rc)
+		rc = cli_fail(env, rc);
+	else if (env->json)
+		cli_print_json(res);
+	else
+		print_ammunition(res);
+	json_decref(res);
+	wam_db_close(db);
+	return rc;
+}
+
+static const char *const ammunition_valued[] = {"headstamp", "lot", "calibre", "limit", NULL};
+static const char *const ammunition_flags[] = {NULL};
+
 static const char *const search_valued[] = {"make", "model", "calibre", "country", "limit", "max-edits", "batch", NULL};
 static const char *const search_flags[] = {"explain", NULL};
 
 const cli_command cli_match_commands[] = {
-	{"search", search_valued, search_flags, cmd_search,
-	 "search SERIAL [--make M] [--model M] [--calibre C] [--country CC] [--limit N] [--explain]",
-	 "find weapons from a serial as read (misreads, look-alikes, ?, *)"},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+    {"search", search_valued, search_flags, cmd_search,
+     "search SERIAL [--make M] [--model M] [--calibre C] [--country CC] [--limit N] [--explain]",
+     "find weapons from a serial as read (misreads, look-alikes, ?, *)"},
+    {"search-ammunition", ammunition_valued, ammunition_flags, cmd_search_ammunition,
+     "search-ammunition --headstamp TEXT | --lot MARKS [--calibre C] [--limit N]",
+     "find ammunition recorded anywhere from its headstamp or lot marks as read"},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
 };

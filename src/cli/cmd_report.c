@@ -79,6 +79,27 @@ static void print_report(const json_t *r)
 	}
 	print_breakdown("by tracing result (point of diversion)", json_object_get(r, "by_result"));
 	print_breakdown("by context of recovery", json_object_get(r, "by_context"));
+	const json_t *by_m = json_object_get(r, "by_manufacture");
+	if (json_object_size(by_m)) {
+		printf("\n%-38s %9s %10s\n", "by manufacture", "recovered", "numerator");
+		const char *k;
+		const json_t *v;
+		json_object_foreach((json_t *)by_m, k, v)
+		    printf("  %-36s %9lld %10lld\n", k, num(v, "recovered"), num(v, "numerator"));
+	}
+	/* IAFQ-ready: ammunition and parts recovered, by context */
+	const json_t *am = json_object_get(r, "ammunition"), *pa = json_object_get(r, "parts");
+	if (am) {
+		printf("\n%-38s %9lld\n%-38s %9lld\n", "ammunition recovered (rounds)", num(am, "rounds"), "  in lines",
+		       num(am, "lines"));
+		print_breakdown("rounds by context of recovery", json_object_get(am, "by_context"));
+		print_breakdown("rounds by calibre", json_object_get(am, "by_calibre"));
+	}
+	if (pa) {
+		printf("\n%-38s %9lld\n", "parts recovered", num(pa, "recovered"));
+		print_breakdown("parts by context of recovery", json_object_get(pa, "by_context"));
+		print_breakdown("parts by type", json_object_get(pa, "by_type"));
+	}
 	printf("\nthe weapons behind a figure: wam report sdg-16-4-2 --year %lld --records FIGURE\n", num(r, "year"));
 }
 
@@ -89,10 +110,37 @@ static const cli_column record_cols[] = {
     {"TRACED", "traced", 0},  {"RESULT", "result", 0},        {"ORIGIN", "origin", 30},
     {NULL, NULL, 0}};
 
+/* The ammunition lines behind an ammunition. figure. */
+static const cli_column ammunition_cols[] = {{"RECOVERY", "recovery_id", 0},
+                                             {"LINE", "line", 0},
+                                             {"TYPE", "recovery_type", 0},
+                                             {"DATE", "date", 0},
+                                             {"CONTEXT", "context", 0},
+                                             {"CALIBRE", "calibre", 14},
+                                             {"HEADSTAMP", "headstamp_text", 18},
+                                             {"LOT", "lot", 18},
+                                             {"ROUNDS", "rounds", 0},
+                                             {NULL, NULL, 0}};
+/* The parts behind a parts. figure. */
+static const cli_column part_cols[] = {{"PART", "item_id", 0},         {"RECOVERY", "recovery_id", 0},
+                                       {"TYPE", "recovery_type", 0},   {"DATE", "date", 0},
+                                       {"CONTEXT", "context", 0},      {"PART TYPE", "part_type", 0},
+                                       {"SERIAL", "serial", 20},       {"MAKE", "make", 16},
+                                       {"OF WEAPON", "belongs_to", 0}, {NULL, NULL, 0}};
+
 /* The records as a table; a withheld result (R11) reads "withheld", and
  * the way to the full view is said once. */
 static void print_records(const json_t *rows)
 {
+	const json_t *first = json_array_get(rows, 0);
+	if (json_object_get(first, "rounds")) {
+		cli_print_table(ammunition_cols, rows);
+		return;
+	}
+	if (json_object_get(first, "part_type")) {
+		cli_print_table(part_cols, rows);
+		return;
+	}
 	json_t *shown = json_deep_copy(rows), *row;
 	size_t i, withheld = 0;
 	json_array_foreach(shown, i, row) if (json_is_true(json_object_get(row, "withheld")))
@@ -208,7 +256,8 @@ const cli_command cli_report_commands[] = {
     {"report sdg-16-4-2", sdg_valued, sdg_flags, cmd_sdg,
      "report sdg-16-4-2 --year YYYY [--site ID] [--json|--csv] [--records FIGURE [--confidential]]",
      "SDG 16.4.2: the share of recovered weapons whose illicit origin was traced or established, its counts and "
-     "breakdowns; --records lists the weapons behind a figure (seized, numerator, by_type.rifle ...), results "
+     "breakdowns; --records lists the weapons behind a figure (seized, numerator, by_type.rifle, "
+     "by_manufacture.printed, ammunition.by_context.cache, parts.by_type.barrel ...), results "
      "from restricted trace responses withheld unless --confidential (the read recorded)"},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

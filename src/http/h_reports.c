@@ -84,7 +84,8 @@ void h_report_sdg_records(wam_request *r)
 		reply_error(
 		    r, 400, "invalid", "figure",
 		    "figure is required: a count (seized, traced_successfully, ...), numerator, by_type.<type>, "
-		    "by_result.<category> or by_context.<context>");
+		    "by_manufacture.<manufacture>, by_result.<category>, by_context.<context>, ammunition.<figure> "
+		    "or parts.<figure>");
 		return;
 	}
 	/* R11: results from restricted and confidential trace responses only

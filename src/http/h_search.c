@@ -41,3 +41,20 @@ void h_search_explain(wam_request *r)
 	else
 		reply_json(r, 200, json_pack("{s:s, s:o}", "serial", serial, "steps", out));
 }
+
+/* Ammunition recorded anywhere, from its headstamp or lot marks as read;
+ * a caller confined to sites gets the lines at its sites only (the rooms'
+ * sources keep to them). */
+void h_search_ammunition(wam_request *r)
+{
+	long limit = 20;
+	if (!request_query_int(r, "limit", 1, 1000, &limit))
+		return;
+	wam_ammunition_query q = {.headstamp = request_query(r, "headstamp"),
+	                          .lot = request_query(r, "lot"),
+	                          .calibre = request_query(r, "calibre"),
+	                          .limit = (int)limit};
+	json_t *out;
+	int rc = wam_match_ammunition(r->db, &out, &q);
+	reply_query_result(r, rc, 200, &out);
+}

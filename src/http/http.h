@@ -195,6 +195,7 @@ void h_holders_create(wam_request *r);
 void h_holder_get(wam_request *r);
 void h_search(wam_request *r);
 void h_search_explain(wam_request *r);
+void h_search_ammunition(wam_request *r);
 void h_import(wam_request *r);
 void h_export(wam_request *r);
 void h_verify(wam_request *r);

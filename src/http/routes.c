@@ -11,6 +11,7 @@ static const char *const q_items[] = {"status", "site", "make", "category", "aft
 static const char *const q_create[] = {"allow_duplicate", NULL};
 static const char *const q_search[] = {"serial", "make", "model", "calibre", "country", "limit", "max_edits", NULL};
 static const char *const q_explain[] = {"serial", NULL};
+static const char *const q_search_ammunition[] = {"headstamp", "lot", "calibre", "limit", NULL};
 static const char *const q_export_proposals[] = {"state", NULL};
 static const char *const q_import[] = {"dry_run", "skip_bad", "allow_duplicates", NULL};
 static const char *const q_export[] = {"format", NULL};
@@ -94,6 +95,7 @@ const route wam_http_routes[] = {
 
     {"GET", "/api/v1/search", WAM_ACT_READ, ROUTE_SNAPSHOT, h_search, q_search},
     {"GET", "/api/v1/search/explain", WAM_ACT_READ, 0, h_search_explain, q_explain},
+    {"GET", "/api/v1/search/ammunition", WAM_ACT_READ, ROUTE_SNAPSHOT, h_search_ammunition, q_search_ammunition},
     {"GET", "/api/v1/summary", WAM_ACT_READ, ROUTE_SNAPSHOT, h_summary, NULL},
     {"GET", "/api/v1/todo", WAM_ACT_READ, ROUTE_SNAPSHOT, h_todo, q_todo},
 

@@ -28,6 +28,7 @@
 #include "internal.h"
 #include "trace/trace.h"
 #include "wam/collection.h"
+#include "wam/match.h"
 #include "wam/stock.h"
 #include "wam/trace.h"
 
@@ -42,9 +43,19 @@
  * record with a point of diversion, the earliest such if several requests
  * did; its request, its index among the request's responses and its
  * confidentiality say which read of a restricted one a drill-down makes. */
-#define FIGURES_SQL                                                                                                    \
+#define FIGURES_SCOPE                                                                                                  \
 	"WITH RECURSIVE scope(id) AS (SELECT ?2 WHERE ?2 IS NOT NULL"                                                  \
-	"  UNION SELECT s.id FROM sites s JOIN scope ON s.parent_id=scope.id),"                                        \
+	"  UNION SELECT s.id FROM sites s JOIN scope ON s.parent_id=scope.id),"
+/* How a weapon was made and whether it is a part (item_makeup, migration
+ * 10), or no row at all in a registry made before that table. */
+#define MAKEUP_TABLE " makeup AS (SELECT item_id, kind, part_type, manufacture, belongs_to FROM item_makeup),"
+#define MAKEUP_NONE                                                                                                    \
+	" makeup AS (SELECT NULL AS item_id, NULL AS kind, NULL AS part_type, NULL AS manufacture,"                    \
+	" NULL AS belongs_to WHERE 0),"
+/* A part is not a weapon, unless it is the frame or receiver that carries
+ * the serial (UN Firearms Protocol art. 3). */
+#define NOT_A_WEAPON "(m.kind='part' AND coalesce(m.part_type,'') NOT IN ('frame_receiver','lower_receiver'))"
+#define FIGURES_SQL                                                                                                    \
 	" answers AS (SELECT * FROM (SELECT q.item_id, q.id AS request_id, s.n, s.confidentiality,"                    \
 	"  s.point_category, row_number() OVER (PARTITION BY q.item_id ORDER BY s.seq) AS k"                           \
 	"  FROM trace_requests q JOIN trace_responses s ON s.request_id=q.id"                                          \
@@ -66,10 +77,11 @@
 	"   ORDER BY h.decided_seq LIMIT 1) AS by_hit,"                                                                \
 	"  CASE WHEN EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=p.item_id AND l.seq<p.recorded_seq)"         \
 	"   THEN wam_diversion((SELECT type FROM holders WHERE id=i.holder_id), i.site_id) END AS by_registry,"        \
-	"  o.category AS origin_category, o.method AS origin_method"                                                   \
+	"  o.category AS origin_category, o.method AS origin_method,"                                                  \
+	"  coalesce(m.manufacture,'unknown') AS manufacture"                                                           \
 	"  FROM pairs p JOIN items i ON i.id=p.item_id LEFT JOIN item_origins o ON o.item_id=p.item_id"                \
-	"  LEFT JOIN answers a ON a.item_id=p.item_id"                                                                 \
-	"  WHERE p.k=1),"                                                                                              \
+	"  LEFT JOIN answers a ON a.item_id=p.item_id LEFT JOIN makeup m ON m.item_id=p.item_id"                       \
+	"  WHERE p.k=1 AND NOT coalesce(" NOT_A_WEAPON ", 0)),"                                                        \
 	" figures AS (SELECT *,"                                                                                       \
 	"  CASE WHEN by_request IS NOT NULL THEN 'request' WHEN by_hit IS NOT NULL THEN 'hit'"                         \
 	"   WHEN by_registry IS NOT NULL THEN 'registry' END AS traced,"                                               \
@@ -83,6 +95,29 @@
 	"  (traced_ok OR otherwise) AS counted FROM figures) "
 
 static const char *const weapon_types[] = {"pistol_revolver", "rifle", "shotgun", "smg", "machine_gun", "other", NULL};
+/* How the recovered weapons were made (the registry's manufactures), and
+ * unknown for one that does not say. */
+static const char *const manufactures[] = {"factory",     "craft",     "printed", "converted",
+                                           "reactivated", "assembled", "unknown", NULL};
+/* The registry's part types: what the parts recovered are counted by. */
+static const char *const part_types[] = {
+    "frame_receiver", "upper_receiver", "lower_receiver", "barrel", "slide", "bolt",
+    "bolt_carrier",   "cylinder",       "conversion_kit", "other",  NULL};
+
+/* The scope's recovered ammunition lines (recovery_ammunition, migration
+ * 11), after FIGURES_SQL: its scope and year. */
+#define AMMUNITION_LINES                                                                                               \
+	"SELECT a.recovery_id, a.line, r.type AS recovery_type, r.date, coalesce(r.context,'unknown') AS context,"     \
+	" a.calibre, a.type, a.headstamp_text, a.headstamp_factory, a.headstamp_year, a.lot, a.quantity AS rounds"     \
+	" FROM recovery_ammunition a JOIN recoveries r ON r.id=a.recovery_id"                                          \
+	" WHERE r.date BETWEEN ?1 AND ?4 AND (?2 IS NULL OR r.site_id IN scope)"
+/* The scope's recovered parts, each once (by its first recovery in the
+ * scope, as weapons), frames and receivers included. */
+#define PARTS_SELECT                                                                                                   \
+	"SELECT p.item_id, p.recovery_id, p.type AS recovery_type, p.date, coalesce(p.context,'unknown') AS context,"  \
+	" coalesce(m.part_type,'other') AS part_type, i.serial, i.make, i.model, m.belongs_to"                         \
+	" FROM pairs p JOIN makeup m ON m.item_id=p.item_id JOIN items i ON i.id=p.item_id"                            \
+	" WHERE p.k=1 AND m.kind='part'"
 static const char *const results[] = {
     "illicit_manufacture", "civilian_holder", "state_stocks", "transfer_export", "other", "not_established", NULL};
 static const char *const count_keys[] = {"recovered",
@@ -184,7 +219,11 @@ static int run(wam_db *db, json_t **out, const char *tail, const wam_sdg_scope *
 	wam_buf sql = {0};
 	int rc;
 	*out = NULL;
-	if ((rc = check_scope(db, scope, from, to)) || (rc = wam_buf_puts(&sql, FIGURES_SQL)) ||
+	/* a registry made before item_makeup (read, never written since) has
+	 * no makeup: every weapon's is unknown and no item is a part */
+	bool makeup = wam_table_exists(db, "item_makeup");
+	if ((rc = check_scope(db, scope, from, to)) || (rc = wam_buf_puts(&sql, FIGURES_SCOPE)) ||
+	    (rc = wam_buf_puts(&sql, makeup ? MAKEUP_TABLE : MAKEUP_NONE)) || (rc = wam_buf_puts(&sql, FIGURES_SQL)) ||
 	    (rc = wam_buf_puts(&sql, tail)))
 		goto done;
 	if (sqlite3_prepare_v2(db->conn, sql.p, -1, &st, NULL) != SQLITE_OK) {
@@ -239,6 +278,73 @@ static bool flag(const json_t *row, const char *key)
 	return json_integer_value(json_object_get(row, key)) != 0;
 }
 
+/* The calibre key the report groups rounds by (7.62x39 = 7,62×39mm). */
+static void calibre_group(char *out, size_t cap, const char *calibre)
+{
+	if (wam_match_calibre_key(out, cap, calibre ? calibre : "") <= 0)
+		snprintf(out, cap, "%s", calibre ? calibre : "");
+}
+
+/* IAFQ-ready counts of the ammunition recovered in the scope: {rounds,
+ * lines, by_context: {context: rounds}, by_calibre: {calibre (its first
+ * spelling of those that agree): rounds}}. A registry made before
+ * recovery_ammunition holds none. */
+static int ammunition_counts(wam_db *db, const wam_sdg_scope *scope, json_t **out)
+{
+	json_t *rows = NULL, *row, *by_context = json_object(), *by_calibre = json_object(), *names = json_object();
+	json_int_t rounds = 0, lines = 0;
+	size_t i;
+	int rc = 0;
+	if (wam_table_exists(db, "recovery_ammunition"))
+		rc = run(db, &rows,
+		         "SELECT context, calibre, sum(rounds) AS rounds, count(*) AS lines FROM (" AMMUNITION_LINES
+		         ") GROUP BY 1, 2 ORDER BY 2, 1",
+		         scope, NULL);
+	json_array_foreach(rows, i, row)
+	{
+		json_int_t n = json_integer_value(json_object_get(row, "rounds"));
+		const char *calibre = json_string_value(json_object_get(row, "calibre"));
+		char key[256];
+		calibre_group(key, sizeof key, calibre);
+		if (!json_object_get(names, key))
+			json_object_set_new(names, key, json_string(calibre ? calibre : ""));
+		rounds += n;
+		lines += json_integer_value(json_object_get(row, "lines"));
+		add(by_context, json_string_value(json_object_get(row, "context")), n);
+		add(by_calibre, json_string_value(json_object_get(names, key)), n);
+	}
+	json_decref(rows);
+	json_decref(names);
+	sort_keys(&by_context);
+	sort_keys(&by_calibre);
+	*out = json_pack("{s:I, s:I, s:o, s:o}", "rounds", rounds, "lines", lines, "by_context", by_context,
+	                 "by_calibre", by_calibre);
+	return rc ? rc : *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+}
+
+/* IAFQ-ready counts of the parts recovered in the scope: {recovered,
+ * by_context: {context: n}, by_type: {part type: n}}. */
+static int parts_counts(wam_db *db, const wam_sdg_scope *scope, json_t **out)
+{
+	json_t *rows = NULL, *row, *by_context = json_object(), *by_type = json_object();
+	json_int_t recovered = 0;
+	size_t i;
+	int rc = run(db, &rows, "SELECT context, part_type, count(*) AS n FROM (" PARTS_SELECT ") GROUP BY 1, 2", scope,
+	             NULL);
+	json_array_foreach(rows, i, row)
+	{
+		json_int_t n = json_integer_value(json_object_get(row, "n"));
+		recovered += n;
+		add(by_context, json_string_value(json_object_get(row, "context")), n);
+		add(by_type, json_string_value(json_object_get(row, "part_type")), n);
+	}
+	json_decref(rows);
+	sort_keys(&by_context);
+	sort_keys(&by_type);
+	*out = json_pack("{s:I, s:o, s:o}", "recovered", recovered, "by_context", by_context, "by_type", by_type);
+	return rc ? rc : *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+}
+
 int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 {
 	json_t *groups, *g;
@@ -249,12 +355,14 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 		return rc;
 	rc = run(db, &groups,
 	         "SELECT recovery_type, weapon_type, context, identified, initiated, traced_ok, otherwise, result,"
-	         " count(*) AS n FROM units GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
+	         " manufacture, count(*) AS n FROM units GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
 	         scope, NULL);
 	if (rc)
 		return rc;
 	json_t *counts = json_object(), *by_type = json_object(), *by_result = json_object(),
-	       *by_context = json_object();
+	       *by_context = json_object(), *by_manufacture = json_object();
+	for (const char *const *k = manufactures; *k; k++)
+		json_object_set_new(by_manufacture, *k, json_pack("{s:i, s:i}", "recovered", 0, "numerator", 0));
 	for (const char *const *k = count_keys; *k; k++)
 		add(counts, *k, 0);
 	for (const char *const *k = weapon_types; *k; k++)
@@ -278,15 +386,31 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 		add(t, "numerator", counted ? n : 0);
 		add(by_result, json_string_value(json_object_get(g, "result")), n);
 		add(by_context, json_string_value(json_object_get(g, "context")), n);
+		json_t *m = json_object_get(by_manufacture, json_string_value(json_object_get(g, "manufacture")));
+		if (!m) /* a word this report does not know yet: counted, not lost */
+			m = json_object_get(by_manufacture, "unknown");
+		add(m, "recovered", n);
+		add(m, "numerator", counted ? n : 0);
 	}
 	json_decref(groups);
 	sort_keys(&by_context);
+	json_t *ammunition = NULL, *parts = NULL;
+	if ((rc = ammunition_counts(db, scope, &ammunition)) || (rc = parts_counts(db, scope, &parts))) {
+		json_decref(counts);
+		json_decref(by_type);
+		json_decref(by_result);
+		json_decref(by_context);
+		json_decref(by_manufacture);
+		json_decref(ammunition);
+		return rc;
+	}
 	json_int_t den = json_integer_value(json_object_get(counts, "recovered"));
 	json_t *value = den ? json_real(round(10000.0 * (double)numerator / (double)den) / 100.0) : json_null();
-	*out = json_pack("{s:i, s:o, s:{s:o, s:I, s:I}, s:o, s:o, s:o, s:o}", "year", scope->year, "site_id",
-	                 scope->site_id ? json_string(scope->site_id) : json_null(), "indicator", "value", value,
-	                 "numerator", numerator, "denominator", den, "counts", counts, "by_type", by_type, "by_result",
-	                 by_result, "by_context", by_context);
+	*out = json_pack("{s:i, s:o, s:{s:o, s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "year", scope->year,
+	                 "site_id", scope->site_id ? json_string(scope->site_id) : json_null(), "indicator", "value",
+	                 value, "numerator", numerator, "denominator", den, "counts", counts, "by_type", by_type,
+	                 "by_result", by_result, "by_context", by_context, "by_manufacture", by_manufacture,
+	                 "ammunition", ammunition, "parts", parts);
 	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 }
 
@@ -294,7 +418,7 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 
 #define RECORDS_SELECT                                                                                                 \
 	"SELECT item_id, recovery_id, recovery_type, date, serial, make, model, category, marking_status, traced,"     \
-	" result, origin_method AS origin, request_id, restricted FROM units WHERE "
+	" result, origin_method AS origin, request_id, restricted, manufacture FROM units WHERE "
 #define RECORDS_ORDER " ORDER BY date, recovery_id, item_id"
 
 /* R11 on the records of a figure: without WAM_TRACE_CONFIDENTIAL, a record
@@ -326,6 +450,98 @@ static void withhold(json_t **rows, unsigned flags, bool by_result)
 	*rows = kept;
 }
 
+/* A context of a recovery, or "unknown". */
+static bool known_context(const char *c)
+{
+	return !strcmp(c, "unknown") || in_list(wam_collection_recovery_contexts, c);
+}
+
+/* The ammunition lines behind an `ammunition.` figure: rounds, lines,
+ * by_context.<context>, by_calibre.<calibre> (any spelling of it). */
+static int ammunition_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure)
+{
+	const char *what = figure + strlen("ammunition.");
+	char words[256], want[256] = "";
+	const char *context = NULL;
+	bool calibre = false;
+	if (!strncmp(what, "by_context.", 11)) {
+		context = what + 11;
+		if (!known_context(context))
+			return wam_error_set(
+			    WAM_EINVAL, "figure",
+			    "figure '%.60s': ammunition.by_context.<context> takes a context of %s or unknown", figure,
+			    joined(words, sizeof words, wam_collection_recovery_contexts));
+	} else if (!strncmp(what, "by_calibre.", 11) && what[11]) {
+		calibre = true;
+		calibre_group(want, sizeof want, what + 11);
+	} else if (strcmp(what, "rounds") != 0 && strcmp(what, "lines") != 0) {
+		return wam_error_set(WAM_EINVAL, "figure",
+		                     "figure '%.60s': ammunition. takes rounds, lines, by_context.<context> or"
+		                     " by_calibre.<calibre>",
+		                     figure);
+	}
+	json_t *rows = NULL;
+	int rc = 0;
+	if (wam_table_exists(db, "recovery_ammunition"))
+		rc = run(db, &rows,
+		         "SELECT * FROM (" AMMUNITION_LINES ") WHERE ?3 IS NULL OR context=?3"
+		         " ORDER BY date, recovery_id, line",
+		         scope, context);
+	else
+		rc = check_scope(db, scope, (char[11]){0}, (char[11]){0});
+	if (rc)
+		return rc;
+	if (!rows)
+		rows = json_array();
+	if (calibre) { /* calibres agree by their key, whatever the spelling */
+		json_t *kept = json_array(), *row;
+		size_t i;
+		json_array_foreach(rows, i, row)
+		{
+			char key[256];
+			calibre_group(key, sizeof key, json_string_value(json_object_get(row, "calibre")));
+			if (!strcmp(key, want))
+				json_array_append(kept, row);
+		}
+		json_decref(rows);
+		rows = kept;
+	}
+	*out = rows;
+	return 0;
+}
+
+/* The parts behind a `parts.` figure: recovered, by_context.<context>,
+ * by_type.<part type>. */
+static int parts_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure)
+{
+	const char *what = figure + strlen("parts."), *value = NULL;
+	char words[512], tail[1024];
+	const char *where = "1";
+	if (!strncmp(what, "by_context.", 11)) {
+		value = what + 11;
+		where = "context=?3";
+		if (!known_context(value))
+			return wam_error_set(
+			    WAM_EINVAL, "figure",
+			    "figure '%.60s': parts.by_context.<context> takes a context of %s or unknown", figure,
+			    joined(words, sizeof words, wam_collection_recovery_contexts));
+	} else if (!strncmp(what, "by_type.", 8)) {
+		value = what + 8;
+		where = "part_type=?3";
+		if (!in_list(part_types, value))
+			return wam_error_set(WAM_EINVAL, "figure",
+			                     "figure '%.60s': parts.by_type.<type> takes a part type of %s", figure,
+			                     joined(words, sizeof words, part_types));
+	} else if (strcmp(what, "recovered") != 0) {
+		return wam_error_set(WAM_EINVAL, "figure",
+		                     "figure '%.60s': parts. takes recovered, by_context.<context> or by_type.<type>",
+		                     figure);
+	}
+	snprintf(tail, sizeof tail, "SELECT * FROM (" PARTS_SELECT ") WHERE %s ORDER BY date, recovery_id, item_id",
+	         where);
+	return run(db, out, tail, scope, value);
+}
+
 int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, const char *figure,
                                  unsigned flags)
 {
@@ -350,6 +566,10 @@ int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *
 		return rc;
 	if (!figure)
 		figure = "";
+	if (!strncmp(figure, "ammunition.", 11))
+		return ammunition_records(db, out, scope, figure);
+	if (!strncmp(figure, "parts.", 6))
+		return parts_records(db, out, scope, figure);
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0] && !where[0]; i++)
 		if (!strcmp(figure, plain[i].figure))
 			snprintf(where, sizeof where, "%s", plain[i].where);
@@ -372,6 +592,23 @@ int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *
 			return wam_error_set(WAM_EINVAL, "figure",
 			                     "figure '%.60s': by_type.<type>[.recovered|.numerator] takes a type of %s",
 			                     figure, joined(words, sizeof words, weapon_types));
+	}
+	if (!where[0] && !strncmp(figure, "by_manufacture.", 15)) {
+		const char *t = figure + 15, *dot = strchr(t, '.');
+		size_t n = dot ? (size_t)(dot - t) : strlen(t);
+		if (n < sizeof value) {
+			memcpy(value, t, n);
+			value[n] = '\0';
+		}
+		if (in_list(manufactures, value) && (!dot || !strcmp(dot, ".recovered")))
+			snprintf(where, sizeof where, "manufacture=?3");
+		else if (in_list(manufactures, value) && !strcmp(dot, ".numerator"))
+			snprintf(where, sizeof where, "manufacture=?3 AND counted");
+		else
+			return wam_error_set(
+			    WAM_EINVAL, "figure",
+			    "figure '%.60s': by_manufacture.<manufacture>[.recovered|.numerator] takes one of %s",
+			    figure, joined(words, sizeof words, manufactures));
 	}
 	if (!where[0] && !strncmp(figure, "by_result.", 10)) {
 		if (!in_list(results, figure + 10))
@@ -396,7 +633,8 @@ int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *
 		                     "figure '%.60s' is not one of the report's: a count (recovered, seized, found,"
 		                     " surrendered, identified, trace_initiated, traced_successfully,"
 		                     " established_otherwise), numerator, by_type.<type>[.numerator],"
-		                     " by_result.<category> or by_context.<context>",
+		                     " by_manufacture.<manufacture>[.numerator], by_result.<category>,"
+		                     " by_context.<context>, ammunition.<figure> or parts.<figure>",
 		                     figure);
 	char tail[256];
 	snprintf(tail, sizeof tail, RECORDS_SELECT "%s" RECORDS_ORDER, where);
@@ -448,6 +686,35 @@ int wam_trace_sdg_report_csv(const json_t *report, FILE *out)
 		json_object_foreach((json_t *)json_object_get(report, groups[g]), k, v)
 		{
 			snprintf(figure, sizeof figure, "%s.%.60s", groups[g], k);
+			csv_row(out, figure, v);
+		}
+	json_object_foreach((json_t *)json_object_get(report, "by_manufacture"), k, v)
+	{
+		snprintf(figure, sizeof figure, "by_manufacture.%.60s.recovered", k);
+		csv_row(out, figure, json_object_get(v, "recovered"));
+		snprintf(figure, sizeof figure, "by_manufacture.%.60s.numerator", k);
+		csv_row(out, figure, json_object_get(v, "numerator"));
+	}
+	/* IAFQ-ready: rounds and parts recovered, by context */
+	const json_t *am = json_object_get(report, "ammunition"), *pa = json_object_get(report, "parts");
+	if (am) {
+		csv_row(out, "ammunition.rounds", json_object_get(am, "rounds"));
+		csv_row(out, "ammunition.lines", json_object_get(am, "lines"));
+	}
+	const char *sub[] = {"by_context", "by_calibre"};
+	for (int g = 0; g < 2; g++)
+		json_object_foreach((json_t *)json_object_get(am, sub[g]), k, v)
+		{
+			snprintf(figure, sizeof figure, "ammunition.%s.%.60s", sub[g], k);
+			csv_row(out, figure, v);
+		}
+	if (pa)
+		csv_row(out, "parts.recovered", json_object_get(pa, "recovered"));
+	const char *psub[] = {"by_context", "by_type"};
+	for (int g = 0; g < 2; g++)
+		json_object_foreach((json_t *)json_object_get(pa, psub[g]), k, v)
+		{
+			snprintf(figure, sizeof figure, "parts.%s.%.60s", psub[g], k);
 			csv_row(out, figure, v);
 		}
 	if (fflush(out) != 0 || ferror(out))

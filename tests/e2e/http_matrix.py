@@ -70,6 +70,7 @@ TABLE = [
 
     ("GET", "/api/v1/search", EVERYONE, False),
     ("GET", "/api/v1/search/explain", EVERYONE, False),
+    ("GET", "/api/v1/search/ammunition", EVERYONE, False),
     ("GET", "/api/v1/summary", EVERYONE, False),
     ("GET", "/api/v1/todo", EVERYONE, False),
 
@@ -355,6 +356,7 @@ def requests(ids):
         ("GET", "/api/v1/holders/{id}"): lambda c: r(f"/api/v1/holders/{holder}"),
         ("GET", "/api/v1/search"): lambda c: r("/api/v1/search" + q(serial=ids["item_serial"])),
         ("GET", "/api/v1/search/explain"): lambda c: r("/api/v1/search/explain" + q(serial="56-l234S67")),
+        ("GET", "/api/v1/search/ammunition"): lambda c: r("/api/v1/search/ammunition" + q(headstamp="71 8l")),
         ("GET", "/api/v1/summary"): lambda c: r("/api/v1/summary"),
         ("GET", "/api/v1/todo"): lambda c: r("/api/v1/todo"),
         ("POST", "/api/v1/import"): lambda c: r("/api/v1/import", CSV_HEADER + (

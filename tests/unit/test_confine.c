@@ -124,6 +124,8 @@ static public_fn fns[] = {
     {"wam_match_serial_key_pair", FREE, false},
     {"wam_match_serial_readable", FREE, false},
     {"wam_match_explain", FREE, false},
+    {"wam_match_ammunition", LISTS, false},
+    {"wam_match_calibre_key", FREE, false},
     /* registry.h */
     {"wam_registry_site_add", NATIONAL, false},
     {"wam_registry_site_get", HIDES, false},
@@ -679,6 +681,9 @@ static void test_confine_lists_keep_to_the_sites(void **state)
 		wam_match_query q = {.serial = "AK47-305816", .limit = 10};
 		LIST("wam_match_search", wam_match_search(db, &out, &q), "site_id", fx->there,
 		     json_object_get(out, "candidates"));
+		wam_ammunition_query aq = {.lot = "LOT-?1"};
+		LIST("wam_match_ammunition", wam_match_ammunition(db, &out, &aq), "site_id", fx->there,
+		     json_object_get(out, "results"));
 #undef LIST
 	}
 	/* a filter the caller names is narrowed, never widened */
