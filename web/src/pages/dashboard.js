@@ -173,18 +173,19 @@ function fmtDay(day) {
 }
 
 // How the weapons were made: the manufacture types recorded (printed,
-// converted, craft… each a link to the list of them), what is not
-// recorded, the parts beside the weapons and the frames' materials.
+// converted, craft…; each number of the table a link to the list of them),
+// what is not recorded, the parts beside the weapons and the frames'
+// materials.
 function Makeup({ summary, rows }) {
   const unknown = summary.by_manufacture?.unknown || 0;
   const kinds = summary.by_kind || {};
   const frames = Object.entries(summary.by_frame_material || {}).filter(([c, n]) => c !== 'unknown' && n > 0);
   return html`<section class="panel" data-testid="dash-makeup">
     <h2>${t('dashboard.by_manufacture')}</h2>
-    ${rows.length > 0 ? html`<${BarChart} rows=${rows} caption=${t('dashboard.by_manufacture')} head=${t('makeup.manufacture')} fold />`
+    ${rows.length > 0 ? html`<${BarChart} rows=${rows} caption=${t('dashboard.by_manufacture')} head=${t('makeup.manufacture')} fold
+        cell=${(r) => html`<a href=${'#/items?manufacture=' + encodeURIComponent(r.key)} aria-label=${t('dashboard.list_of', { what: r.label, n: fmtNumber(r.value) })}>${fmtNumber(r.value)}</a>`} />`
       : html`<p class="muted">${t('dashboard.no_manufacture')}</p>`}
     <ul class="plain dash-makeup">
-      ${rows.map((r) => html`<li key=${r.key}><a href=${'#/items?manufacture=' + encodeURIComponent(r.key)}>${t('dashboard.list_of', { what: r.label, n: fmtNumber(r.value) })}</a></li>`)}
       ${unknown > 0 && html`<li class="muted">${t('dashboard.manufacture_unknown', { n: fmtNumber(unknown) })}</li>`}
       ${'part' in kinds && html`<li><a href="#/items?kind=part">${t('dashboard.parts_n', { n: fmtNumber(kinds.part || 0), weapons: fmtNumber(kinds.weapon || 0) })}</a></li>`}
       ${frames.map(([c, n]) => html`<li key=${c}><a href=${'#/items?frame_material=' + encodeURIComponent(c)}>${t('dashboard.frames_n', { what: label('frame_material', c), n: fmtNumber(n) })}</a></li>`)}

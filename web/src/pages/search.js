@@ -18,7 +18,7 @@ const FIELDS = ['serial', 'make', 'model', 'calibre', 'country'];
 // The two searches, each a link: weapons by serial, ammunition by
 // headstamp and lot marks (#/search?what=ammunition).
 function Kinds({ what }) {
-  return html`<nav class="tabs" aria-label=${t('search.what')}><ul class="plain inline">
+  return html`<nav class="search-kinds" aria-label=${t('search.what')}><ul>
     <li><a href="#/search" aria-current=${what === 'weapons' ? 'page' : undefined}>${t('search.weapons')}</a></li>
     <li><a href="#/search?what=ammunition" aria-current=${what === 'ammunition' ? 'page' : undefined} data-testid="search-ammunition">${t('search.ammunition')}</a></li>
   </ul></nav>`;
@@ -169,7 +169,7 @@ function AmmunitionSearch({ route }) {
     navigate(href('search', { what: 'ammunition', ...v }));
   });
 
-  return html`<${PageTitle}>${t('search.title')}<//>
+  return html`<${PageTitle}>${t('search.ammo_title')}<//>
     <${Kinds} what="ammunition" />
     <form class="form search-form" onSubmit=${submit} role="search" novalidate data-testid="ammunition-search">
       <div class="row">
