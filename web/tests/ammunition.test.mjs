@@ -29,9 +29,13 @@ const body = async (page, path) => {
   assert.equal(r.status, 200, `GET ${path}: ${JSON.stringify(r.body)}`);
   return r.body;
 };
-const post = (page, path, data) =>
-  page.evaluate(([p, d]) => fetch('/api/v1' + p, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(d) })
-    .then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), [path, data]);
+// a change from the browser's session carries its CSRF token
+const post = async (page, path, data) => {
+  const { csrf } = await body(page, '/session');
+  return page.evaluate(([p, d, token]) => fetch('/api/v1' + p, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: JSON.stringify(d),
+  }).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), [path, data, csrf]);
+};
 
 async function noViolations(page, what) {
   await settle(page);
