@@ -9,6 +9,7 @@ import './css/lists.css';
 import './css/transfers.css';
 import './css/embargo.css';
 import './css/monitoring.css';
+import './css/ammunition.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';

@@ -18,6 +18,14 @@ export let MARKING_STATUSES = [];
 export let COMPONENTS = [];
 export let MARKING_KINDS = [];
 export let LEGIBILITY = [];
+// how a weapon was made (docs/registry.md): a part's types, the manufacture
+// types, what a converted weapon was before, frame materials and marking
+// methods (a server without them offers none)
+export let PART_TYPES = [];
+export let MANUFACTURES = [];
+export let CONVERSIONS = [];
+export let FRAME_MATERIALS = [];
+export let MARKING_METHODS = [];
 export let SITE_KINDS = [];
 // role -> the actions it may do (docs/auth.md)
 export let ROLE_ACTIONS = {};
@@ -125,6 +133,11 @@ export function loadVocabulary() {
         COMPONENTS = v.components;
         MARKING_KINDS = v.marking_kinds;
         LEGIBILITY = v.legibilities;
+        PART_TYPES = v.part_types || [];
+        MANUFACTURES = v.manufactures || [];
+        CONVERSIONS = v.conversions || [];
+        FRAME_MATERIALS = v.frame_materials || [];
+        MARKING_METHODS = v.marking_methods || [];
         SITE_KINDS = v.site_kinds;
         ROLE_ACTIONS = Object.fromEntries(v.roles.map((r) => [r.role, r.actions]));
         ROLES = v.roles.map((r) => r.role);

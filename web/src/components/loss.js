@@ -10,6 +10,7 @@ import { fmtNumber, label, t } from '../i18n.js';
 import { Field, FormError, Submit, errorText, optionsOf, useForm } from './form.js';
 import { bodyOf } from './stock.js';
 import { LOSS_KINDS } from '../vocab.js';
+import { AmmunitionRows, blankLine, lineField, lineNames, linesOf, rowsOf } from './ammunition.js';
 
 // A found weapon beside its serial: make and model, and its status.
 export const what = (w) => [[w.make, w.model].filter(Boolean).join(' '), w.status && label('status', w.status)].filter(Boolean).join(' · ');
@@ -80,28 +81,50 @@ export function WeaponPicker({ form, name = 'item_id', text, hint }) {
   </div>`;
 }
 
-// The loss report form: for `item` (a weapon's page) or a weapon picked by
-// serial. `onDone(report)` after it is recorded.
+// The loss report form: for `item` (a weapon's page) or, on the list, a
+// weapon picked by serial or ammunition lost (rounds stolen from an
+// armoury: lines of calibre, headstamp, lot…, no weapon). `onDone(report)`
+// after it is recorded.
+const REPORT_FIELDS = ['item_id', 'kind', 'date', 'reported_by', 'place', 'agency', 'police_ref', 'circumstances'];
+
 export function LossForm({ prefix, item, onDone, onCancel, submit }) {
   const today = new Date().toISOString().slice(0, 10);
-  const initial = { item_id: item ? item.id : '', kind: 'stolen', date: today, reported_by: '', place: '', agency: '', police_ref: '', circumstances: '' };
+  const initial = { subject: 'weapon', item_id: item ? item.id : '', kind: 'stolen', date: today, reported_by: '', place: '', agency: '', police_ref: '', circumstances: '', ...blankLine(0) };
+  const [ammo, setAmmo] = useState([0]);
+  const [next, setNext] = useState(1);
   // with the weapon given there is no field for it: an error about it is the form's
-  const form = useForm(initial, { prefix, fields: Object.keys(initial).filter((k) => !item || k !== 'item_id') });
+  const form = useForm(initial, { prefix, fields: ['subject', ...REPORT_FIELDS.filter((k) => !item || k !== 'item_id'), ...lineNames(ammo)] });
+  const rows = rowsOf(ammo, setAmmo, next, setNext, form);
+  const ammunition = !item && form.values.subject === 'ammunition';
   const [done, setDone] = useState('');
   const go = form.submit(async (v) => {
     setDone('');
-    if (!v.item_id) throw Object.assign(new Error(t('loss.pick_needed')), { field: 'item_id', code: 'invalid' });
-    const r = await api('POST', '/losses', { body: bodyOf(v) });
+    const body = bodyOf(Object.fromEntries(REPORT_FIELDS.map((f) => [f, v[f]])));
+    if (ammunition) {
+      delete body.item_id;
+      body.ammunition = linesOf(v, ammo);
+    } else if (!v.item_id) throw Object.assign(new Error(t('loss.pick_needed')), { field: 'item_id', code: 'invalid' });
+    let r;
+    try {
+      r = await api('POST', '/losses', { body });
+    } catch (e) {
+      if (e.field) e.field = lineField(e.field, ammo);
+      throw e;
+    }
     form.reset();
+    setAmmo([0]);
     const n = Array.isArray(r.hits) ? r.hits.length : r.hits || 0;
-    setDone(t('loss.added', { n: fmtNumber(n) }));
+    setDone(ammunition ? t('loss.ammo_added') : t('loss.added', { n: fmtNumber(n) }));
     onDone?.(r);
   });
   return html`<div>
     <p class="success" role="status">${done}</p>
     <form class="form" onSubmit=${go} novalidate data-testid="loss-form">
+      ${!item && html`<div class="row">
+        <${Field} form=${form} name="subject" type="select" label=${t('loss.subject')} options=${['weapon', 'ammunition'].map((x) => ({ value: x, label: t('loss.subject_' + x) }))} />
+      </div>`}
       <div class="row">
-        ${!item && html`<${WeaponPicker} form=${form} text=${t('loss.item_id')} hint=${t('loss.item_hint')} />`}
+        ${!item && !ammunition && html`<${WeaponPicker} form=${form} text=${t('loss.item_id')} hint=${t('loss.item_hint')} />`}
         <${Field} form=${form} name="kind" type="select" label=${t('loss.kind')} options=${optionsOf(LOSS_KINDS, 'status')} />
         <${Field} form=${form} name="date" type="date" label=${t('rec.date')} required max=${today} />
         <${Field} form=${form} name="reported_by" label=${t('loss.reported_by')} dir="auto" required />
@@ -110,6 +133,7 @@ export function LossForm({ prefix, item, onDone, onCancel, submit }) {
         <${Field} form=${form} name="police_ref" label=${t('loss.police_ref')} dir="auto" />
         <${Field} form=${form} name="circumstances" type="textarea" rows="2" label=${t('loss.circumstances')} dir="auto" required />
       </div>
+      ${ammunition && html`<${AmmunitionRows} form=${form} keys=${ammo} onAdd=${rows.add} onRemove=${rows.remove} min=${1} />`}
       <${FormError} form=${form} />
       <div class="actions"><${Submit} form=${form}>${submit || t('loss.add_submit')}<//>
         ${onCancel && html`<button type="button" class="secondary" onClick=${onCancel}>${t('loss.cancel')}</button>`}</div>

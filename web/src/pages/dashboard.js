@@ -14,7 +14,7 @@ import { BarChart } from '../components/chart.js';
 import { HistoryList } from '../components/history.js';
 import { LoadError, Loading } from '../components/form.js';
 import { SiteMap } from '../components/map.js';
-import { MARKING_STATUSES, MARKING_TONE, STATUSES, STATUS_TONE } from '../vocab.js';
+import { MANUFACTURES, MARKING_STATUSES, MARKING_TONE, STATUSES, STATUS_TONE } from '../vocab.js';
 import { PageTitle } from './misc.js';
 
 const MOST = 15; // bars per chart at most; beyond, the smallest are summed in one bar
@@ -89,6 +89,9 @@ export function Dashboard() {
     }), most),
     marking: rowsOf(summary.by_marking_status, { order: MARKING_STATUSES, describe: (c) => ({ label: label('marking_status', c), tone: MARKING_TONE[c] }) }),
     site: summary.by_site && capped(summary.by_site.map((s) => ({ key: s.id, label: s.name || s.id, value: s.items })), most),
+    manufacture: summary.by_manufacture && rowsOf(Object.fromEntries(Object.entries(summary.by_manufacture).filter(([c]) => c !== 'unknown')), {
+      order: MANUFACTURES, describe: (c) => ({ label: label('manufacture', c), tone: c === 'factory' ? 'held' : 'warn' }),
+    }),
     country: summary.by_country && capped(rowsOf(summary.by_country, { describe: (c) => ({ label: countryName(c), short: `${c} ${countryName(c)}` }) }), most),
   }, [summary, lang, most]);
   const sites = useMemo(() => summary?.sites && mapSites(summary, todo), [summary, todo, lang]);
@@ -117,6 +120,7 @@ export function Dashboard() {
         <${Panel} title=${t('dashboard.by_category')} rows=${charts.category} head=${t('field.category')} />
         ${charts.site && html`<${Panel} title=${t('dashboard.by_site')} rows=${charts.site} head=${t('field.site')} />`}
         ${charts.country && html`<${Panel} title=${t('dashboard.by_country')} rows=${charts.country} head=${t('field.country')} />`}
+        ${charts.manufacture && html`<${Makeup} summary=${summary} rows=${charts.manufacture} />`}
         ${summary.recent && html`<${Recent} events=${summary.recent} />`}
       </div>`}`;
 }
@@ -166,6 +170,27 @@ function Todo({ todo, error }) {
 function fmtDay(day) {
   const d = new Date(day + 'T00:00:00Z');
   return isNaN(d) ? day : new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
+// How the weapons were made: the manufacture types recorded (printed,
+// converted, craft…; each number of the table a link to the list of them),
+// what is not recorded, the parts beside the weapons and the frames'
+// materials.
+function Makeup({ summary, rows }) {
+  const unknown = summary.by_manufacture?.unknown || 0;
+  const kinds = summary.by_kind || {};
+  const frames = Object.entries(summary.by_frame_material || {}).filter(([c, n]) => c !== 'unknown' && n > 0);
+  return html`<section class="panel" data-testid="dash-makeup">
+    <h2>${t('dashboard.by_manufacture')}</h2>
+    ${rows.length > 0 ? html`<${BarChart} rows=${rows} caption=${t('dashboard.by_manufacture')} head=${t('makeup.manufacture')} fold
+        cell=${(r) => html`<a href=${'#/items?manufacture=' + encodeURIComponent(r.key)} aria-label=${t('dashboard.list_of', { what: r.label, n: fmtNumber(r.value) })}>${fmtNumber(r.value)}</a>`} />`
+      : html`<p class="muted">${t('dashboard.no_manufacture')}</p>`}
+    <ul class="plain dash-makeup">
+      ${unknown > 0 && html`<li class="muted">${t('dashboard.manufacture_unknown', { n: fmtNumber(unknown) })}</li>`}
+      ${'part' in kinds && html`<li><a href="#/items?kind=part">${t('dashboard.parts_n', { n: fmtNumber(kinds.part || 0), weapons: fmtNumber(kinds.weapon || 0) })}</a></li>`}
+      ${frames.map(([c, n]) => html`<li key=${c}><a href=${'#/items?frame_material=' + encodeURIComponent(c)}>${t('dashboard.frames_n', { what: label('frame_material', c), n: fmtNumber(n) })}</a></li>`)}
+    </ul>
+  </section>`;
 }
 
 function Panel({ title, rows, head }) {

@@ -9,7 +9,8 @@ import { api } from '../api.js';
 import { fmtDate, fmtNumber, label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { can } from '../roles.js';
-import { LoadError, Loading, optionsOf } from '../components/form.js';
+import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
+import { headstampText } from '../components/ammunition.js';
 import { suggestUsers } from '../components/pickers.js';
 import { ActionForm, Day, Facts, ItemLink, SiteName, Table, bodyOf, linesOf, siteOptions, useSites } from '../components/stock.js';
 import { Ref } from '../components/table.js';
@@ -109,6 +110,15 @@ export function Destruction({ user, route }) {
       [t('field.calibre'), (l) => l.calibre || '—'],
       [t('lot.rounds'), (l) => fmtNumber(l.rounds), 'num'],
     ]} />`}
+    ${(batch.recovered?.length > 0 || (open && Array.isArray(batch.recovered))) && html`<section aria-labelledby="dest-rec-h" data-testid="batch-recovered">
+    <h2 id="dest-rec-h">${t('dest.recovered')}</h2>
+    <${Table} caption=${t('dest.recovered')} rows=${batch.recovered || []} rowKey=${(r) => r.recovery_id + ':' + r.line} empty=${t('dest.no_recovered')} cols=${[
+      [t('task.recovery'), (r) => html`<a href=${'#/recoveries/' + encodeURIComponent(r.recovery_id)}>${t('dest.recovery_line', { n: fmtNumber(r.line + 1) })}</a>`],
+      [t('field.calibre'), (r) => html`<span dir="auto">${r.calibre || '—'}</span>`],
+      [t('ammo.headstamp'), (r) => html`<span dir="auto">${(typeof r.headstamp === 'object' ? headstampText(r.headstamp) : r.headstamp) || '—'}</span>`],
+      [t('ammo.lot'), (r) => html`<span dir="auto">${r.lot || '—'}</span>`],
+      [t('lot.rounds'), (r) => fmtNumber(r.rounds), 'num'],
+    ]} /></section>`}
     <h2>${t('dest.readings')}</h2>
     <${Table} caption=${t('dest.readings')} rows=${batch.checks} rowKey=${(c) => c.n} empty=${t('dest.no_readings')} cols=${[
       [t('rec.n'), (c) => fmtNumber(c.n), 'num'],
@@ -130,6 +140,7 @@ export function Destruction({ user, route }) {
           options: [{ value: '', label: t('common.choose') }, ...lots.map((l) => ({ value: l.id, label: `${l.lot_number} — ${l.nomenclature} (${fmtNumber(l.rounds)})` }))] },
           { name: 'rounds', label: t('lot.rounds'), type: 'number', min: '1', required: true }]}
         action=${async (v) => { await post('/items', bodyOf(v, ['rounds'])); return t('dest.lot_added'); }} />
+      <${AddRecovered} onAdd=${(body) => post('/recovered', body)} />
       <${ActionForm} prefix="dp-" title=${t('dest.add_person')} submit=${t('dest.add_person_submit')} note=${t('dest.person_note')}
         initial=${{ role: 'verifier', name: '' }}
         fields=${[{ name: 'role', label: t('dest.person_role'), type: 'select', options: optionsOf(DESTRUCTION_ROLES, 'dest_role') },
@@ -142,4 +153,50 @@ export function Destruction({ user, route }) {
         initial=${{ certificate: '' }} fields=${[{ name: 'certificate', label: t('dest.certificate'), required: true, dir: 'auto', autocomplete: 'off' }]}
         action=${async (v) => { await post('/close', bodyOf(v)); return t('dest.closed'); }} />
     </div>`}`;
+}
+
+// Rounds of a recovery's ammunition line listed in the batch: the recovery
+// chosen among those holding ammunition, then its line among those with
+// rounds remaining; more than remain is refused at the rounds.
+function AddRecovered({ onAdd }) {
+  const [recoveries, setRecoveries] = useState([]);
+  const [rec, setRec] = useState(null);
+  const [done, setDone] = useState('');
+  const form = useForm({ recovery_id: '', line: '', rounds: '' }, { prefix: 'dr-' });
+  useEffect(() => {
+    api('GET', '/recoveries').then((rs) => setRecoveries(rs.filter((r) => r.ammunition_rounds > 0)), () => {});
+  }, []);
+  const id = form.values.recovery_id;
+  useEffect(() => {
+    setRec(null);
+    if (id) api('GET', `/recoveries/${encodeURIComponent(id)}`).then(setRec, () => {});
+  }, [id]);
+  const lines = (rec?.ammunition || []).filter((a) => (a.remaining ?? 0) > 0);
+  useEffect(() => {
+    form.setValues((v) => ({ ...v, line: lines.length ? String(lines[0].line) : '' }));
+  }, [rec]);
+  const go = form.submit(async (v) => {
+    setDone('');
+    if (!v.recovery_id) throw Object.assign(new Error(t('dest.recovery_needed')), { field: 'recovery_id', code: 'invalid' });
+    await onAdd(bodyOf(v, ['line', 'rounds']));
+    setDone(t('dest.recovered_added', { n: fmtNumber(Number(v.rounds)) }));
+    form.setValues({ recovery_id: '', line: '', rounds: '' });
+  });
+  return html`<section class="box" aria-labelledby="dr-h" data-testid="add-recovered">
+    <h2 id="dr-h">${t('dest.add_recovered')}</h2>
+    <p class="hint">${t('dest.add_recovered_note')}</p>
+    <p class="success" role="status">${done}</p>
+    <form class="form" onSubmit=${go} novalidate>
+      <div class="row">
+        <${Field} form=${form} name="recovery_id" type="select" label=${t('task.recovery')} required
+          options=${[{ value: '', label: t('common.choose') }, ...recoveries.map((r) => ({ value: r.id, label: t('dest.recovery_choice', { date: r.date, place: r.place || '—', n: fmtNumber(r.ammunition_rounds) }) }))]} />
+        <${Field} form=${form} name="line" type="select" label=${t('ammo.line')} required
+          options=${lines.length ? lines.map((a) => ({ value: String(a.line), label: t('ammo.line_left', { n: fmtNumber(a.line + 1), what: [a.calibre, a.headstamp?.text, a.lot].filter(Boolean).join(' · '), left: fmtNumber(a.remaining) }) }))
+            : [{ value: '', label: id ? t('dest.no_rounds_left') : t('common.choose') }]} />
+        <${Field} form=${form} name="rounds" type="number" min="1" label=${t('lot.rounds')} required inputmode="numeric" />
+      </div>
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('dest.add_recovered_submit')}<//></div>
+    </form>
+  </section>`;
 }

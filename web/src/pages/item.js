@@ -11,7 +11,8 @@ import { api } from '../api.js';
 import { actorText, countryName, fmtDate, fmtNumber, label, messageText, t } from '../i18n.js';
 import { can, national } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from '../components/form.js';
-import { ActionForm, bodyOf, useSites } from '../components/stock.js';
+import { ActionForm, ItemLink, Table, bodyOf, useSites } from '../components/stock.js';
+import { WeaponPicker } from '../components/loss.js';
 import { HistoryList } from '../components/history.js';
 import { BY_PROCEDURE, COMPONENTS, NEXT_STATUS, STATUS_NEEDS_REASON } from '../vocab.js';
 import { ItemLinks, ReportLoss } from './item_links.js';
@@ -50,11 +51,14 @@ export function Item({ user, route }) {
     <div class="item-grid">
       <div>
         <${Record} item=${item} />
+        <${Makeup} item=${item} />
         <${Markings} item=${item} />
+        <${Parts} item=${item} />
       </div>
       <div>
         ${can(user, 'trace') && national(user) && html`<${ReportLoss} key=${'l' + item.id} item=${item} onReported=${load} />`}
         ${can(user, 'status') && html`<${StatusForm} key=${item.id} item=${item} onChanged=${load} />`}
+        ${item.kind === 'part' && can(user, 'register') && html`<${AttachForm} key=${'a' + item.id} item=${item} onChanged=${load} />`}
         <${Exports} key=${'x' + item.id} user=${user} item=${item} onChanged=${load} />
         ${can(user, 'trace') && national(user) && html`<p><a class="button secondary" href=${'#/traces/new?item=' + encodeURIComponent(item.id)}>${t('trace.new_for_item')}</a></p>`}
         <${Integrity} item=${item} integrity=${integrity} />
@@ -114,7 +118,7 @@ function Markings({ item }) {
       <div class="table-wrap"><table class="list">
         <thead><tr>
           <th scope="col">${t('marking.kind')}</th><th scope="col">${t('marking.text')}</th><th scope="col">${t('marking.script')}</th>
-          <th scope="col">${t('marking.legibility')}</th><th scope="col">${t('marking.location')}</th>
+          <th scope="col">${t('marking.legibility')}</th><th scope="col">${t('marking.method')}</th><th scope="col">${t('marking.location')}</th>
         </tr></thead>
         <tbody>${ms.map((m, i) => html`<tr key=${i}>
           <td>${label('kind', m.kind)}</td>
@@ -122,10 +126,79 @@ function Markings({ item }) {
             ${m.altered && html` <span class="badge tone-missing">${t('marking.altered')}</span>`}</td>
           <td>${label('script', m.script)}</td>
           <td>${label('legibility', m.legibility)}</td>
+          <td data-testid="marking-method">${m.method ? label('marking_method', m.method) : '—'}</td>
           <td dir="auto">${m.location || '—'}</td>
         </tr>`)}</tbody>
       </table></div>
     </div>`)}
+  </section>`;
+}
+
+// How the weapon was made: whether it is a weapon or a part (and which),
+// the weapon a part belongs to, the manufacture type (converted: from
+// what), the frame's material and the component that carries the serial.
+// A frame or lower receiver is the part that counts as the weapon.
+function Makeup({ item }) {
+  const [weapon, setWeapon] = useState(null);
+  useEffect(() => {
+    setWeapon(null);
+    if (item.belongs_to) api('GET', `/items/${encodeURIComponent(item.belongs_to)}`).then(setWeapon, () => {});
+  }, [item.belongs_to]);
+  const part = item.kind === 'part';
+  const rows = [
+    [t('makeup.kind'), html`<span data-testid="makeup-kind">${label('item_kind', item.kind || 'weapon')}</span>${part && item.part_type ? html` · ${label('part_type', item.part_type)}` : ''}
+      ${part && ['frame_receiver', 'lower_receiver'].includes(item.part_type) ? html`<br /><span class="muted">${t('makeup.counts_as_weapon')}</span>` : ''}`],
+    part && [t('makeup.belongs_to'), item.belongs_to ? html`<span data-testid="makeup-belongs">${weapon
+      ? html`<${ItemLink} id=${item.belongs_to} serial=${weapon.serial} /> <span dir="auto">${[weapon.make, weapon.model].filter(Boolean).join(' ')}</span>`
+      : html`<${ItemLink} id=${item.belongs_to} serial=${item.belongs_to} />`}</span>` : t('makeup.belongs_none')],
+    [t('makeup.manufacture'), item.manufacture ? html`<span data-testid="makeup-manufacture">${label('manufacture', item.manufacture)}</span>` : t('makeup.not_recorded')],
+    item.manufacture === 'converted' && [t('makeup.converted_from'), item.converted_from ? html`<span data-testid="makeup-converted">${label('conversion', item.converted_from)}</span>` : t('makeup.not_recorded')],
+    [t('makeup.frame_material'), item.frame_material ? html`<span data-testid="makeup-frame">${label('frame_material', item.frame_material)}</span>` : t('makeup.not_recorded')],
+    [t('makeup.serial_component'), item.serial_component ? label('component', item.serial_component) : t('makeup.not_recorded')],
+  ].filter(Boolean);
+  return html`<section aria-labelledby="makeup-h" data-testid="makeup">
+    <h2 id="makeup-h">${t('makeup.title')}</h2>
+    <dl class="facts wide">${rows.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>
+  </section>`;
+}
+
+// The parts linked to a weapon, each a link to its page.
+function Parts({ item }) {
+  if (item.kind === 'part' || !Array.isArray(item.parts)) return null;
+  return html`<section aria-labelledby="parts-h" data-testid="parts">
+    <h2 id="parts-h">${t('makeup.parts')}</h2>
+    <${Table} caption=${t('makeup.parts')} rows=${item.parts} rowKey=${(p) => p.id} empty=${t('makeup.no_parts')} cols=${[
+      [t('field.serial'), (p) => html`<${ItemLink} id=${p.id} serial=${p.serial} />`, 'nowrap'],
+      [t('makeup.part_type'), (p) => label('part_type', p.part_type)],
+      [t('field.make'), (p) => html`<span dir="auto">${p.make || '—'}</span>`],
+    ]} />
+  </section>`;
+}
+
+// Linking a part to the weapon it belongs to (the weapon picked by serial,
+// never an id typed), or taking it off with a reason.
+function AttachForm({ item, onChanged }) {
+  const form = useForm({ weapon_id: '', reason: '' }, { prefix: 'at-' });
+  const [done, setDone] = useState('');
+  const attached = !!item.belongs_to;
+  const go = form.submit(async (v) => {
+    setDone('');
+    if (!attached && !v.weapon_id) throw Object.assign(new Error(t('makeup.weapon_needed')), { field: 'weapon_id', code: 'invalid' });
+    const body = { weapon_id: attached ? null : v.weapon_id, ...(v.reason.trim() && { reason: v.reason.trim() }) };
+    await api('POST', `/items/${encodeURIComponent(item.id)}/attach`, { body });
+    form.reset();
+    setDone(attached ? t('makeup.detached') : t('makeup.attached'));
+    onChanged();
+  });
+  return html`<section class="box" aria-labelledby="at-h" data-testid="attach">
+    <h2 id="at-h">${attached ? t('makeup.detach') : t('makeup.attach')}</h2>
+    <p class="success" role="status">${done}</p>
+    <form class="form" onSubmit=${go} novalidate>
+      ${!attached && html`<${WeaponPicker} form=${form} name="weapon_id" text=${t('makeup.weapon')} hint=${t('makeup.weapon_hint')} />`}
+      <${Field} form=${form} name="reason" dir="auto" label=${t('status_form.reason')} required=${attached} />
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${attached ? t('makeup.detach_submit') : t('makeup.attach_submit')}<//></div>
+    </form>
   </section>`;
 }
 

@@ -12,10 +12,13 @@ import { Field, LoadError, Loading, optionsOf, useForm } from '../components/for
 import { suggestFrom } from '../components/pickers.js';
 import { ItemLink, SiteName, siteOptions, useSites } from '../components/stock.js';
 import { PAGE_SIZES, Table, pageSize } from '../components/table.js';
-import { CATEGORIES, STATUSES } from '../vocab.js';
+import { CATEGORIES, FRAME_MATERIALS, MANUFACTURES, PART_TYPES, STATUSES } from '../vocab.js';
 import { MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
-const FILTERS = ['status', 'category', 'site', 'make'];
+// status, category, site and make; and how it was made: weapon or part
+// (and which part), manufacture type and frame material
+const FILTERS = ['status', 'category', 'site', 'make', 'kind', 'part_type', 'manufacture', 'frame_material'];
+const KINDS = ['weapon', 'part'];
 
 export function Items({ route }) {
   const q = route.query;
@@ -42,6 +45,7 @@ export function Items({ route }) {
   // a choice in a list applies at once; the button is there for the make
   const choose = (name) => (e) => {
     const v = { ...form.values, [name]: e.currentTarget.value };
+    if (name === 'kind' && v.kind !== 'part') v.part_type = ''; // a part's type, only for parts
     form.setValues(v);
     apply(v);
   };
@@ -67,6 +71,16 @@ export function Items({ route }) {
           options=${siteOptions(sites, t('common.any'))} />
         <${Field} form=${form} name="make" type="suggest" load=${suggestFrom('make')} label=${t('field.make')} />
       </div>
+      ${MANUFACTURES.length > 0 && html`<div class="row">
+        <${Field} form=${form} name="kind" type="select" label=${t('makeup.kind')} onInput=${choose('kind')}
+          options=${optionsOf(KINDS, 'item_kind', { empty: t('common.any') })} />
+        ${form.values.kind === 'part' && html`<${Field} form=${form} name="part_type" type="select" label=${t('makeup.part_type')} onInput=${choose('part_type')}
+          options=${optionsOf(PART_TYPES, 'part_type', { empty: t('common.any') })} />`}
+        <${Field} form=${form} name="manufacture" type="select" label=${t('makeup.manufacture')} onInput=${choose('manufacture')}
+          options=${optionsOf(MANUFACTURES, 'manufacture', { empty: t('common.any') })} />
+        <${Field} form=${form} name="frame_material" type="select" label=${t('makeup.frame_material')} onInput=${choose('frame_material')}
+          options=${optionsOf(FRAME_MATERIALS, 'frame_material', { empty: t('common.any') })} />
+      </div>`}
       <div class="actions"><button type="submit">${t('items.apply')}</button>
         ${FILTERS.some((f) => filters[f]) && html`<a class="button secondary" href="#/items">${t('items.clear')}</a>`}</div>
     </form>

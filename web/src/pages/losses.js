@@ -13,6 +13,7 @@ import { LoadError, Loading } from '../components/form.js';
 import { Day, ItemLink, Table } from '../components/stock.js';
 import { LossForm } from '../components/loss.js';
 import { PageTitle } from './misc.js';
+import { lineText } from '../components/ammunition.js';
 
 export function Losses({ user }) {
   const [which, setWhich] = useState('open');
@@ -25,11 +26,12 @@ export function Losses({ user }) {
   }, [which]);
   const load = () => fetchList(latest);
   const cols = [
-    [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`, 'nowrap', { sort: 'serial' }],
+    [t('field.serial'), (r) => (r.item_id ? html`<${ItemLink} id=${r.item_id} serial=${r.serial} />` : html`<span class="muted">${t('loss.no_weapon')}</span>`), 'nowrap', { sort: 'serial' }],
     [t('loss.kind'), (r) => label('status', r.kind), '', { sort: (r) => label('status', r.kind) }],
     [t('rec.date'), (r) => html`<${Day} at=${r.date} />`, '', { sort: 'date' }],
     [t('field.make'), (r) => html`<span dir="auto">${[r.make, r.model].filter(Boolean).join(' ') || '—'}</span>`, '', { sort: (r) => [r.make, r.model].filter(Boolean).join(' ') }],
     [t('field.calibre'), (r) => html`<span dir="auto">${r.calibre || '—'}</span>`],
+    [t('loss.ammunition'), (r) => (r.ammunition?.length ? html`<ul class="plain" data-testid="loss-ammunition">${r.ammunition.map((a, i) => html`<li key=${i} dir="auto">${lineText(a)}</li>`)}</ul>` : '—')],
     [t('rec.place'), (r) => html`<span dir="auto">${r.place || '—'}</span>`, '', { sort: 'place' }],
     [t('loss.agency'), (r) => html`<span dir="auto">${[r.agency, r.police_ref].filter(Boolean).join(' · ') || '—'}</span>`],
     [t('loss.open'), (r) => html`<span class=${'badge tone-' + (r.open ? 'missing' : 'recovered')}>${t(r.open ? 'loss.still_missing' : 'loss.recovered')}</span>`],

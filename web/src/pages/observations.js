@@ -204,7 +204,8 @@ function Observation({ user, id }) {
   if (error) return html`<${PageTitle}>${t('mon.observation')}<//><${LoadError} error=${error} />`;
   if (!o) return html`<${PageTitle}>${t('mon.observation')}<//><${Loading} />`;
   const p = o.place || {};
-  const traceable = (o.items || []).map((it, n) => [it, n]).filter(([it]) => it.kind !== 'ammunition');
+  // a weapon or part, or ammunition (a request about its lot)
+  const traceable = (o.items || []).map((it, n) => [it, n]);
   return html`<${PageTitle}>${label('obs_kind', o.kind)} · <${ObsDay} at=${o.observed_at} /><//>
     <p class="subtitle"><${Place} p=${p} /></p>
     <${Facts} rows=${[

@@ -15,6 +15,7 @@ import { CATEGORIES, COMPONENTS, MARKING_KINDS, RECOVERY_CONTEXTS, RECOVERY_TYPE
 import { HitState } from '../components/trace.js';
 import { hitLink } from './hits.js';
 import { MarkingBadge, PageTitle, StatusBadge } from './misc.js';
+import { AmmunitionRows, AmmunitionTable, lineField, lineNames, linesOf, rowsOf } from '../components/ammunition.js';
 
 const recoveryLink = (r) => html`<a href=${'#/recoveries/' + r.id}><${Day} at=${r.date} /></a>`;
 
@@ -32,6 +33,7 @@ export function Recoveries({ user }) {
     [t('rec.context'), (r) => label('context', r.context), '', { sort: (r) => label('context', r.context) }],
     [t('rec.officer'), (r) => html`<span dir="auto">${r.officer}</span>`],
     [t('nav.items'), (r) => fmtNumber(r.weapons), 'num', { sort: 'weapons' }],
+    [t('ammo.rounds'), (r) => fmtNumber(r.ammunition_rounds || 0), 'num', { sort: 'ammunition_rounds' }],
   ];
   return html`<${PageTitle}>${t('rec.title')}<//>
     <${LoadError} error=${error} />
@@ -44,20 +46,34 @@ export function Recoveries({ user }) {
 
 // A weapon of a new recovery: its serial, make, model and category at least.
 const blankWeapon = () => ({ serial: '', make: '', model: '', category: '', calibre: '', country: '' });
+const typedWeapon = (w) => Object.values(w).some((x) => String(x || '').trim() !== '');
+const RECOVERY_FIELDS = ['type', 'date', 'place', 'lat', 'lon', 'admin_area', 'context', 'officer', 'person', 'site_id', 'notes'];
 
 function AddRecovery() {
   const sites = useSites();
   const today = new Date().toISOString().slice(0, 10);
-  const form = useForm({ type: 'seized', date: today, place: '', lat: '', lon: '', admin_area: '', context: '', officer: '', person: '', site_id: '', notes: '' }, { prefix: 'rec-' });
+  // a recovery holds weapons, ammunition lines or both: the API says when it holds neither
+  const [ammo, setAmmo] = useState([]);
+  const [next, setNext] = useState(0);
+  const form = useForm({ type: 'seized', date: today, place: '', lat: '', lon: '', admin_area: '', context: '', officer: '', person: '', site_id: '', notes: '' },
+    { prefix: 'rec-', fields: [...RECOVERY_FIELDS, ...lineNames(ammo)] });
+  const rows = rowsOf(ammo, setAmmo, next, setNext, form);
   const [weapons, setWeapons] = useState([blankWeapon()]);
   const setW = (i, k) => (e) => {
     const v = e.currentTarget.value;
     setWeapons((ws) => ws.map((w, j) => (j === i ? { ...w, [k]: v } : w)));
   };
   const submit = form.submit(async (v) => {
-    const body = bodyOf(v, ['lat', 'lon']);
-    body.weapons = weapons.map((w) => bodyOf(w, []));
-    const r = await api('POST', '/recoveries', { body });
+    const body = bodyOf(Object.fromEntries(RECOVERY_FIELDS.map((f) => [f, v[f]])), ['lat', 'lon']);
+    body.weapons = weapons.filter(typedWeapon).map((w) => bodyOf(w, []));
+    if (ammo.length) body.ammunition = linesOf(v, ammo);
+    let r;
+    try {
+      r = await api('POST', '/recoveries', { body });
+    } catch (e) {
+      if (e.field) e.field = lineField(e.field, ammo);
+      throw e;
+    }
     navigate('#/recoveries/' + r.id);
   });
   return html`<section class="box" aria-labelledby="rec-h">
@@ -94,11 +110,12 @@ function AddRecovery() {
               <option value="">${t('common.choose')}</option>
               ${CATEGORIES.map((c) => html`<option value=${c}>${c} — ${label('category', c)}</option>`)}
             </select></div>
-          ${weapons.length > 1 && html`<button type="button" class="secondary small" onClick=${() => setWeapons((ws) => ws.filter((_, j) => j !== i))}>
+          ${(weapons.length > 1 || ammo.length > 0) && html`<button type="button" class="secondary small" onClick=${() => setWeapons((ws) => ws.filter((_, j) => j !== i))}>
             ${t('register.remove_marking')}<span class="sr-only"> ${t('rec.weapon_n', { n: i + 1 })}</span></button>`}
         </div>`)}
         <button type="button" class="secondary small" onClick=${() => setWeapons((ws) => [...ws, blankWeapon()])}>${t('rec.add_weapon')}</button>
       </fieldset>
+      <${AmmunitionRows} form=${form} keys=${ammo} onAdd=${rows.add} onRemove=${rows.remove} />
       <${FormError} form=${form} />
       <div class="actions"><${Submit} form=${form}>${t('rec.add_submit')}<//></div>
     </form>
@@ -186,7 +203,7 @@ export function Recovery({ user, route }) {
       [t('item.id'), html`<code>${rec.id}</code>`],
     ]} />
     <h2>${t('rec.weapons')}</h2>
-    <${Table} caption=${t('rec.weapons')} rows=${rec.items} cols=${[
+    <${Table} caption=${t('rec.weapons')} rows=${rec.items || []} empty=${t('rec.no_weapons')} cols=${[
       [t('field.serial'), (w) => html`<${ItemLink} id=${w.id} serial=${w.serial} />`],
       [t('field.make'), (w) => html`<span dir="auto">${w.make || '—'}</span>`],
       [t('field.model'), (w) => html`<span dir="auto">${w.model || '—'}</span>`],
@@ -194,6 +211,7 @@ export function Recovery({ user, route }) {
       [t('field.status'), (w) => html`<${StatusBadge} status=${w.status} />`],
       [t('field.marking_status'), (w) => html`<${MarkingBadge} status=${w.marking_status} />`],
     ]} />
+    ${Array.isArray(rec.ammunition) && rec.ammunition.length > 0 && html`<${RecoveredAmmunition} rec=${rec} path=${path} sites=${sites} stock=${can(user, 'stock')} onStocked=${load} />`}
     ${Array.isArray(rec.hits) && html`<section aria-labelledby="rec-hits-h" data-testid="recovery-hits">
       <h2 id="rec-hits-h">${t('rec.hits')}</h2>
       <${Table} caption=${t('rec.hits')} rows=${rec.hits} empty=${t('rec.no_hits')} cols=${[
@@ -239,6 +257,39 @@ export function Recovery({ user, route }) {
         }} />
       <${PhotoForm} path=${path} onAdded=${load} />
     </div>`}`;
+}
+
+// The recovery's ammunition lines with what became of their rounds (taken
+// into stock, listed for destruction, still remaining: never below zero),
+// each lot made from a line a link; "take into stock" for roles with
+// stock, on a line with rounds remaining.
+function RecoveredAmmunition({ rec, path, sites, stock, onStocked }) {
+  const lines = rec.ammunition;
+  const left = lines.filter((a) => (a.remaining ?? 0) > 0);
+  return html`<section aria-labelledby="rec-ammo-h" data-testid="recovery-ammunition">
+    <h2 id="rec-ammo-h">${t('ammo.lines')}</h2>
+    <${AmmunitionTable} lines=${lines} caption=${t('ammo.lines')} more=${[
+      [t('ammo.stocked'), (a) => fmtNumber(a.stocked || 0), 'num'],
+      [t('ammo.destroyed'), (a) => fmtNumber(a.destroyed || 0), 'num'],
+      [t('ammo.remaining'), (a) => html`<strong data-testid="remaining">${fmtNumber(a.remaining ?? 0)}</strong>`, 'num'],
+      [t('ammo.lots'), (a) => (a.lots?.length ? a.lots.map((l, i) => html`${i ? ', ' : ''}<a href=${'#/lots/' + encodeURIComponent(l)} data-testid="line-lot">${t('ammo.lot_n', { n: fmtNumber(i + 1) })}</a>`) : '—')],
+    ]} />
+    ${stock && left.length > 0 && html`<${ActionForm} prefix="st-" title=${t('ammo.stock')} submit=${t('ammo.stock_submit')}
+      note=${t('ammo.stock_note')}
+      initial=${{ line: String(left[0].line), rounds: '', site_id: '', lot_number: '' }}
+      fields=${[
+        { name: 'line', label: t('ammo.line'), type: 'select', required: true,
+          options: left.map((a) => ({ value: String(a.line), label: t('ammo.line_left', { n: fmtNumber(a.line + 1), what: [a.calibre, a.headstamp?.text, a.lot].filter(Boolean).join(' · '), left: fmtNumber(a.remaining) }) })) },
+        { name: 'rounds', label: t('ammo.rounds'), type: 'number', min: '1', required: true, inputmode: 'numeric' },
+        { name: 'site_id', label: t('ammo.stock_site'), type: 'select', required: true, options: siteOptions(sites, t('common.choose')) },
+        { name: 'lot_number', label: t('ammo.lot_number'), dir: 'auto', autocomplete: 'off', hint: t('ammo.lot_number_hint') },
+      ]}
+      action=${async ({ line, ...v }) => {
+        const lot = await api('POST', `${path}/ammunition/${encodeURIComponent(line)}/stock`, { body: bodyOf(v, ['rounds']) });
+        onStocked();
+        return t('ammo.stocked_done', { n: fmtNumber(Number(v.rounds)), lot: lot?.lot?.lot_number || lot?.lot?.id || '' });
+      }} />`}
+  </section>`;
 }
 
 function PhotoForm({ path, onAdded }) {

@@ -9,15 +9,20 @@ import { navigate } from '../router.js';
 import { Field, FormError, Submit, optionsOf, useForm } from '../components/form.js';
 import { siteOptions, useSites } from '../components/stock.js';
 import { suggestFrom } from '../components/pickers.js';
-import { CATEGORIES, COMPONENTS, LEGIBILITY, MARKING_KINDS, STATUSES } from '../vocab.js';
+import { CATEGORIES, COMPONENTS, CONVERSIONS, FRAME_MATERIALS, LEGIBILITY, MANUFACTURES, MARKING_KINDS, MARKING_METHODS, PART_TYPES, STATUSES } from '../vocab.js';
+import { WeaponPicker } from '../components/loss.js';
 import { PageTitle } from './misc.js';
 
 const FIELDS = ['category', 'make', 'model', 'calibre', 'serial', 'country', 'year', 'import_country', 'import_year',
-  'status', 'site_id', 'holder_id', 'notes', 'allow_duplicate'];
-const EMPTY = Object.fromEntries(FIELDS.map((f) => [f, f === 'allow_duplicate' ? false : '']));
-const MARKING = ['component', 'kind', 'text', 'legibility'];
+  'status', 'site_id', 'holder_id', 'notes', 'allow_duplicate',
+  'kind', 'part_type', 'belongs_to', 'manufacture', 'converted_from', 'frame_material', 'serial_component'];
+const EMPTY = Object.fromEntries(FIELDS.map((f) => [f, f === 'allow_duplicate' ? false : f === 'kind' ? 'weapon' : '']));
+const MARKING = ['component', 'kind', 'text', 'legibility', 'method'];
 // the fields sent as typed (import marks and markings are shaped first)
-const SENT = ['category', 'make', 'model', 'calibre', 'serial', 'country', 'year', 'status', 'site_id', 'holder_id', 'notes'];
+const SENT = ['category', 'make', 'model', 'calibre', 'serial', 'country', 'year', 'status', 'site_id', 'holder_id', 'notes',
+  'manufacture', 'frame_material', 'serial_component'];
+// only for a part: its type and the weapon it belongs to
+const PART_ONLY = ['part_type', 'belongs_to'];
 
 export function Register() {
   const [markings, setMarkings] = useState([]);
@@ -33,8 +38,13 @@ export function Register() {
   const submit = form.submit(async (v) => {
     const body = {};
     for (const f of SENT) if (v[f].trim() !== '') body[f] = v[f].trim();
+    if (v.kind === 'part') {
+      body.kind = 'part';
+      for (const f of PART_ONLY) if (v[f].trim() !== '') body[f] = v[f].trim();
+    }
+    if (v.manufacture === 'converted' && v.converted_from) body.converted_from = v.converted_from;
     if (v.import_country.trim()) body.import_marks = [{ country: v.import_country.trim(), ...(v.import_year.trim() && { year: v.import_year.trim() }) }];
-    if (markings.length) body.markings = markings;
+    if (markings.length) body.markings = markings.map(({ method, ...m }) => (method ? { ...m, method } : m));
     let item;
     try {
       item = await api('POST', '/items', { body, query: { allow_duplicate: v.allow_duplicate ? 'true' : '' } });
@@ -78,6 +88,26 @@ export function Register() {
           <${Field} form=${form} name="import_year" type="number" label=${t('register.import_year')} min="1800" max="2100" />
         </div>
       </fieldset>
+      ${MANUFACTURES.length > 0 && html`<fieldset data-testid="register-makeup">
+        <legend>${t('makeup.title')}</legend>
+        <p class="hint">${t('register.makeup_hint')}</p>
+        <div class="row">
+          <${Field} form=${form} name="kind" type="select" label=${t('makeup.kind')} options=${optionsOf(['weapon', 'part'], 'item_kind')} />
+          ${form.values.kind === 'part' && html`<${Field} form=${form} name="part_type" type="select" label=${t('makeup.part_type')} required
+            hint=${t('makeup.frame_counts')} options=${optionsOf(PART_TYPES, 'part_type', { empty: t('common.choose') })} />`}
+        </div>
+        ${form.values.kind === 'part' && html`<div class="row"><${WeaponPicker} form=${form} name="belongs_to" text=${t('makeup.belongs_to')} hint=${t('makeup.weapon_hint')} /></div>`}
+        <div class="row">
+          <${Field} form=${form} name="manufacture" type="select" label=${t('makeup.manufacture')}
+            options=${optionsOf(MANUFACTURES, 'manufacture', { empty: t('makeup.not_recorded') })} />
+          ${form.values.manufacture === 'converted' && html`<${Field} form=${form} name="converted_from" type="select" label=${t('makeup.converted_from')}
+            options=${optionsOf(CONVERSIONS, 'conversion', { empty: t('makeup.not_recorded') })} />`}
+          <${Field} form=${form} name="frame_material" type="select" label=${t('makeup.frame_material')}
+            options=${optionsOf(FRAME_MATERIALS, 'frame_material', { empty: t('makeup.not_recorded') })} />
+          <${Field} form=${form} name="serial_component" type="select" label=${t('makeup.serial_component')}
+            options=${optionsOf(COMPONENTS, 'component', { empty: t('makeup.not_recorded') })} />
+        </div>
+      </fieldset>`}
       <fieldset>
         <legend>${t('register.where')}</legend>
         <div class="row">
@@ -93,7 +123,7 @@ export function Register() {
         <p class="hint">${t('register.markings_hint')}</p>
         ${markings.map((m, i) => html`<${MarkingRow} key=${i} i=${i} m=${m} form=${form} set=${setMarking}
           remove=${() => setMarkings((ms) => ms.filter((_, j) => j !== i))} />`)}
-        <button type="button" class="secondary" onClick=${() => setMarkings((ms) => [...ms, { component: 'frame_receiver', kind: 'manufacturer', text: '', legibility: 'clear' }])}>
+        <button type="button" class="secondary" onClick=${() => setMarkings((ms) => [...ms, { component: 'frame_receiver', kind: 'manufacturer', text: '', legibility: 'clear', method: '' }])}>
           ${t('register.add_marking')}</button>
       </fieldset>
       ${duplicate && html`<${Field} form=${form} name="allow_duplicate" type="checkbox" label=${t('register.allow_duplicate')} />`}
@@ -119,6 +149,8 @@ function MarkingRow({ i, m, form, set, remove }) {
     ${control('kind', select(MARKING_KINDS, 'kind'))}
     ${control('text', (p) => html`<input ...${p} dir="auto" spellcheck="false" />`)}
     ${control('legibility', select(LEGIBILITY, 'legibility'))}
+    ${MARKING_METHODS.length > 0 && control('method', (p) => html`<select ...${p}><option value="">${t('makeup.not_recorded')}</option>
+      ${MARKING_METHODS.map((c) => html`<option value=${c}>${label('marking_method', c)}</option>`)}</select>`)}
     <button type="button" class="secondary small" onClick=${remove}>${t('register.remove_marking')}</button>
   </div>`;
 }

@@ -14,6 +14,7 @@ import { LoadError, Loading } from '../components/form.js';
 import { Day, ItemLink, Table, siteOptions, useSites } from '../components/stock.js';
 import { SDG_COUNTS, SDG_RESULTS, SDG_TYPES } from '../components/trace.js';
 import { MarkingBadge, PageTitle } from './misc.js';
+import { MANUFACTURES } from '../vocab.js';
 
 const TONE = { recovered: 'plain', seized: 'recovered', found: 'recovered', surrendered: 'recovered', identified: 'held',
   trace_initiated: 'warn', traced_successfully: 'held', established_otherwise: 'held' };
@@ -105,7 +106,48 @@ export function Sdg({ user, route }) {
                 <td class="num">${link('by_context.' + k, n)}</td></tr>`)}</tbody>
             </table>`}
         </section>
+        ${report.by_manufacture && html`<section class="panel" aria-labelledby="sdg-made-h" data-testid="sdg-manufacture">
+          <h2 id="sdg-made-h">${t('sdg.by_manufacture')}</h2>
+          <table class="numbers">
+            <caption class="sr-only">${t('sdg.by_manufacture')}</caption>
+            <thead><tr><th scope="col">${t('makeup.manufacture')}</th><th scope="col" class="num">${label('sdg_count', 'recovered')}</th>
+              <th scope="col" class="num">${t('sdg.numerator')}</th></tr></thead>
+            <tbody>${manufacturesOf(report).map((k) => html`<tr key=${k}><th scope="row">${k === 'unknown' ? t('makeup.not_recorded') : label('manufacture', k)}</th>
+              <td class="num">${link('by_manufacture.' + k, report.by_manufacture[k]?.recovered ?? 0)}</td>
+              <td class="num">${link(`by_manufacture.${k}+numerator`, report.by_manufacture[k]?.numerator ?? 0)}</td></tr>`)}</tbody>
+          </table>
+        </section>`}
+        ${(report.ammunition || report.parts) && html`<${Iafq} report=${report} />`}
       </div>`}`;
+}
+
+// The manufacture types in the vocabulary's order, then "not recorded".
+const manufacturesOf = (r) => [...MANUFACTURES.filter((k) => k in r.by_manufacture),
+  ...Object.keys(r.by_manufacture).filter((k) => !MANUFACTURES.includes(k) && k !== 'unknown'), ...('unknown' in r.by_manufacture ? ['unknown'] : [])];
+
+// The counts UNODC's questionnaire (IAFQ) asks of the scope's recoveries:
+// rounds of ammunition by recovery context and calibre, parts by context
+// and type.
+function Iafq({ report }) {
+  const a = report.ammunition;
+  const p = report.parts;
+  const table = (caption, head, counts, name, unit) => html`<table class="numbers">
+    <caption class="sr-only">${caption}</caption>
+    <thead><tr><th scope="col">${head}</th><th scope="col" class="num">${unit}</th></tr></thead>
+    <tbody>${Object.entries(counts || {}).map(([k, n]) => html`<tr key=${k}><th scope="row">${name(k)}</th><td class="num">${fmtNumber(n)}</td></tr>`)}</tbody>
+  </table>`;
+  return html`<section class="panel" aria-labelledby="sdg-iafq-h" data-testid="sdg-iafq">
+    <h2 id="sdg-iafq-h">${t('sdg.iafq')}</h2>
+    <p class="hint">${t('sdg.iafq_hint')}</p>
+    ${a && html`<h3>${t('sdg.ammunition')}</h3>
+      <p data-testid="sdg-rounds">${t('sdg.rounds_lines', { rounds: fmtNumber(a.rounds || 0), lines: fmtNumber(a.lines || 0) })}</p>
+      ${a.by_context && Object.keys(a.by_context).length > 0 && table(t('sdg.rounds_by_context'), t('rec.context'), a.by_context, (k) => label('context', k), t('ammo.rounds'))}
+      ${a.by_calibre && Object.keys(a.by_calibre).length > 0 && table(t('sdg.rounds_by_calibre'), t('field.calibre'), a.by_calibre, (k) => html`<span dir="auto">${k}</span>`, t('ammo.rounds'))}`}
+    ${p && html`<h3>${t('sdg.parts')}</h3>
+      <p data-testid="sdg-parts">${t('sdg.parts_recovered', { n: fmtNumber(p.recovered || 0) })}</p>
+      ${p.by_context && Object.keys(p.by_context).length > 0 && table(t('sdg.parts_by_context'), t('rec.context'), p.by_context, (k) => label('context', k), t('common.count'))}
+      ${p.by_type && Object.keys(p.by_type).length > 0 && table(t('sdg.parts_by_type'), t('makeup.part_type'), p.by_type, (k) => label('part_type', k), t('common.count'))}`}
+  </section>`;
 }
 
 // The vocabulary's rows, then any the server adds.
@@ -121,6 +163,7 @@ function figureName(fig) {
   if (!code) return label('sdg_count', kind);
   if (kind === 'by_type') return label('sdg_type', code);
   if (kind === 'by_result') return label('sdg_result', code);
+  if (kind === 'by_manufacture') return code === 'unknown' ? t('makeup.not_recorded') : label('manufacture', code);
   return label('context', code);
 }
 

@@ -5,6 +5,7 @@
 // ones say so, R11) and the actions its state and the role allow.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
+import { headstampText, lineText } from '../components/ammunition.js';
 import { api } from '../api.js';
 import { useRequest } from '../request.js';
 import { countryName, fmtNumber, label, messageText, t } from '../i18n.js';
@@ -112,7 +113,9 @@ export function Traces({ user, route }) {
   // the request's page
   const cols = [
     [t('trace.reference'), (r) => html`<${TraceLink} req=${r} />`, 'nowrap', { sort: (r) => r.reference || r.id }],
-    [t('field.serial'), (r) => html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`, 'nowrap', { sort: 'serial' }],
+    [t('field.serial'), (r) => (r.item_kind === 'ammunition' || r.item?.kind === 'ammunition'
+      ? html`<span dir="auto">${label('item_kind', 'ammunition')}${r.item ? ' · ' + lineText(r.item) : ''}</span>`
+      : html`<${ItemLink} id=${r.item_id} serial=${r.serial} />`), 'nowrap', { sort: 'serial' }],
     [t('trace_party.column'), (r) => html`<span dir="auto">${partyText(partyOfRow(r, 'requesting')) || '—'}</span> → <span dir="auto">${partyText(partyOfRow(r, 'requested')) || '—'}</span>`, '',
       { sort: (r) => partyText(partyOfRow(r, 'requested')) }],
     [t('field.state'), (r) => html`<${TraceState} state=${r.state} />`, '', { sort: (r) => label('trace_state', r.state) }],
@@ -603,7 +606,18 @@ function Details({ req }) {
       req.remote && [t('trace.remote'), html`<code>${req.remote.node_id}</code> / <code>${req.remote.request_id}</code>`],
     ]} />
     <h2>${t('trace.item')}</h2>
-    <${Facts} rows=${[
+    ${item.kind === 'ammunition' ? html`<div data-testid="trace-ammunition"><${Facts} rows=${[
+      [t('makeup.kind'), label('item_kind', 'ammunition')],
+      [t('field.calibre'), text(item.calibre)],
+      [t('ammo.type'), text(item.type)],
+      [t('ammo.headstamp'), item.headstamp && text(headstampText(item.headstamp))],
+      [t('ammo.lot'), text(item.lot)],
+      [t('ammo.packaging_marks'), text(item.packaging_marks)],
+      [t('ammo.crate_marks'), text(item.crate_marks)],
+      [t('ammo.rounds'), item.quantity != null && fmtNumber(item.quantity)],
+      [t('ammo.packages'), item.packages != null && fmtNumber(item.packages)],
+      [t('trace.photos'), item.photos?.length && html`<ul class="plain">${item.photos.map((p) => html`<li><code>${p.slice(0, 16)}…</code></li>`)}</ul>`],
+    ]} /></div>` : html`<${Facts} rows=${[
       [t('field.serial'), item.serial ? html`<${ItemLink} id=${req.item_id} serial=${item.serial} />` : text(item.serial_reason)],
       [t('field.make'), text(item.make)],
       [t('field.model'), text(item.model)],
@@ -614,7 +628,7 @@ function Details({ req }) {
       [t('field.year'), item.year],
       [t('item.markings'), item.markings?.length && html`<ul class="plain">${item.markings.map((m) => html`<li>${label('component', m.component)} · ${label('kind', m.kind)}: <span dir="auto">${m.text}</span></li>`)}</ul>`],
       [t('trace.photos'), item.photos?.length && html`<ul class="plain">${item.photos.map((p) => html`<li><code>${p.slice(0, 16)}…</code></li>`)}</ul>`],
-    ]} />
+    ]} />`}
     <h2>${t('trace.why')}</h2>
     <${Facts} rows=${[
       [t('trace.illicit_reason'), label('illicit', req.illicit_reason)],
