@@ -10,7 +10,7 @@ static const char *const no_opts[] = {NULL};
 
 /* ---- sites and moves ---- */
 
-static const cli_column tree_cols[] = {{"ID", "id", 0},         {"KIND", "kind", 0}, {"PATH", "path", 60},
+static const cli_column tree_cols[] = {{"ID", "id", 0},       {"KIND", "kind", 0},   {"PATH", "path", 60},
                                        {"WEAPONS", "items", 0}, {"LOTS", "lots", 0}, {NULL, NULL, 0}};
 static const cli_view tree_view = {NULL, tree_cols, NULL};
 
@@ -52,22 +52,16 @@ static int cmd_item_move(const cli_env *env, const cli_args *a)
 
 /* ---- lots ---- */
 
-static const cli_column lot_cols[] = {{"ID", "id", 0},
-                                      {"LOT", "lot_number", 20},
-                                      {"CALIBRE", "calibre", 16},
-                                      {"NOMENCLATURE", "nomenclature", 30},
-                                      {"ROUNDS", "rounds", 0},
-                                      {"HD", "hazard_division", 0},
-                                      {"CG", "compat_group", 0},
-                                      {"CONDITION", "condition", 0},
-                                      {"EXPIRY", "expiry", 0},
-                                      {"SITE", "site_id", 0},
+static const cli_column lot_cols[] = {{"ID", "id", 0},           {"LOT", "lot_number", 20}, {"CALIBRE", "calibre", 16},
+                                      {"NOMENCLATURE", "nomenclature", 30}, {"ROUNDS", "rounds", 0},
+                                      {"HD", "hazard_division", 0}, {"CG", "compat_group", 0},
+                                      {"CONDITION", "condition", 0}, {"EXPIRY", "expiry", 0}, {"SITE", "site_id", 0},
                                       {NULL, NULL, 0}};
-static const char *const lot_keys[] = {
-    "id",        "parent_id",       "nomenclature", "calibre",      "type",        "manufacturer",
-    "headstamp", "country",         "lot_number",   "batch_number", "year",        "rounds",
-    "packages",  "hazard_division", "compat_group", "neq_g",        "neq_total_g", "condition",
-    "expiry",    "surveillance",    "site_id",      "notes",        NULL};
+static const char *const lot_keys[] = {"id",           "parent_id",    "nomenclature", "calibre",     "type",
+                                       "manufacturer", "headstamp",    "country",      "lot_number",  "batch_number",
+                                       "year",         "rounds",       "packages",     "hazard_division",
+                                       "compat_group", "neq_g",        "neq_total_g",  "condition",   "expiry",
+                                       "surveillance", "site_id",      "notes",        NULL};
 /* A lot, and where its rounds came from when they were recovered. */
 static void print_lot(const json_t *r)
 {
@@ -85,27 +79,14 @@ static void print_lot(const json_t *r)
 static const cli_view lot_view = {lot_keys, lot_cols, print_lot};
 
 /* Option name → lot field, for `lot add`. */
-static const char *const lot_opts[][2] = {{"nomenclature", "nomenclature"},
-                                          {"calibre", "calibre"},
-                                          {"type", "type"},
-                                          {"manufacturer", "manufacturer"},
-                                          {"headstamp", "headstamp"},
-                                          {"country", "country"},
-                                          {"lot", "lot_number"},
-                                          {"batch", "batch_number"},
-                                          {"year", "year"},
-                                          {"rounds", "rounds"},
-                                          {"packages", "packages"},
-                                          {"hazard", "hazard_division"},
-                                          {"group", "compat_group"},
-                                          {"neq", "neq_g"},
-                                          {"condition", "condition"},
-                                          {"expiry", "expiry"},
-                                          {"surveillance", "surveillance"},
-                                          {"site", "site_id"},
-                                          {"document", "document"},
-                                          {"notes", "notes"},
-                                          {NULL, NULL}};
+static const char *const lot_opts[][2] = {
+	{"nomenclature", "nomenclature"}, {"calibre", "calibre"},   {"type", "type"},
+	{"manufacturer", "manufacturer"}, {"headstamp", "headstamp"}, {"country", "country"},
+	{"lot", "lot_number"},            {"batch", "batch_number"}, {"year", "year"},
+	{"rounds", "rounds"},             {"packages", "packages"}, {"hazard", "hazard_division"},
+	{"group", "compat_group"},        {"neq", "neq_g"},         {"condition", "condition"},
+	{"expiry", "expiry"},             {"surveillance", "surveillance"}, {"site", "site_id"},
+	{"document", "document"},         {"notes", "notes"},       {NULL, NULL}};
 
 static int call_lot_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
@@ -118,9 +99,8 @@ static int cmd_lot_add(const cli_env *env, const cli_args *a)
 	json_t *lot;
 	const char *from = cli_opt(a, "from");
 	if (a->npos != 0)
-		return cli_usage(
-		    env, "usage: wam lot add --nomenclature N --lot L --rounds N --hazard 1.x --group G --site S "
-		         "... | --from FILE|-");
+		return cli_usage(env, "usage: wam lot add --nomenclature N --lot L --rounds N --hazard 1.x --group G --site S "
+		                      "... | --from FILE|-");
 	if (from) {
 		int rc = 0;
 		if (!(lot = cli_read_json(env, from, &rc)))
@@ -154,12 +134,8 @@ static int call_lot_history(wam_db *db, json_t **out, const cli_args *a, json_t 
 
 static int cmd_lot_history(const cli_env *env, const cli_args *a)
 {
-	static const cli_column cols[] = {{"SEQ", "seq", 0},
-	                                  {"TIME", "time", 0},
-	                                  {"ACTOR", "actor", 20},
-	                                  {"ROUNDS", "rounds_change", 0},
-	                                  {"DOCUMENT", "document", 20},
-	                                  {"WHAT", "summary", 60},
+	static const cli_column cols[] = {{"SEQ", "seq", 0},          {"TIME", "time", 0},         {"ACTOR", "actor", 20},
+	                                  {"ROUNDS", "rounds_change", 0}, {"DOCUMENT", "document", 20}, {"WHAT", "summary", 60},
 	                                  {NULL, NULL, 0}};
 	static const cli_view view = {NULL, cols, NULL};
 	if (a->npos != 1)
@@ -263,14 +239,14 @@ static void print_compat(const json_t *r)
 	{
 		printf("FORBIDDEN %s: %s\n", json_string_value(json_object_get(v, "groups")),
 		       json_string_value(json_object_get(v, "note")));
-		json_array_foreach(json_object_get(v, "lots"), k, l) printf(
-		    "    lot %s (%s) group %s  %s\n", json_string_value(json_object_get(l, "lot_number")),
-		    json_string_value(json_object_get(l, "id")), json_string_value(json_object_get(l, "compat_group")),
-		    json_string_value(json_object_get(l, "nomenclature")));
+		json_array_foreach(json_object_get(v, "lots"), k, l)
+			printf("    lot %s (%s) group %s  %s\n", json_string_value(json_object_get(l, "lot_number")),
+			       json_string_value(json_object_get(l, "id")), json_string_value(json_object_get(l, "compat_group")),
+			       json_string_value(json_object_get(l, "nomenclature")));
 	}
 	json_array_foreach(json_object_get(r, "conditions"), i, v)
-	    printf("CONDITIONAL %s: %s\n", json_string_value(json_object_get(v, "groups")),
-	           json_string_value(json_object_get(v, "note")));
+		printf("CONDITIONAL %s: %s\n", json_string_value(json_object_get(v, "groups")),
+		       json_string_value(json_object_get(v, "note")));
 	printf("%s (%s)\n", json_is_true(json_object_get(r, "compatible")) ? "compatible" : "NOT compatible",
 	       json_string_value(json_object_get(r, "source")));
 }
@@ -292,20 +268,15 @@ static int cmd_lot_check_compat(const cli_env *env, const cli_args *a)
 
 /* ---- custody ---- */
 
-static const cli_column custody_cols[] = {{"ID", "id", 0},
-                                          {"WEAPON", "item_id", 0},
-                                          {"SERIAL", "serial", 16},
-                                          {"HOLDER", "holder_name", 24},
-                                          {"PERSON", "person", 20},
-                                          {"UNIT", "unit", 16},
-                                          {"STATE", "state", 0},
-                                          {"RETURN BY", "expected_return", 0},
-                                          {"ISSUED BY", "issued_by", 16},
-                                          {NULL, NULL, 0}};
-static const char *const custody_keys[] = {
-    "id",           "item_id",      "serial",          "holder_id",   "holder_name", "person",    "unit",
-    "state",        "two_person",   "expected_return", "purpose",     "document",    "issued_at", "issued_by",
-    "confirmed_at", "confirmed_by", "returned_at",     "returned_by", "return_note", NULL};
+static const cli_column custody_cols[] = {
+	{"ID", "id", 0},         {"WEAPON", "item_id", 0},           {"SERIAL", "serial", 16},
+	{"HOLDER", "holder_name", 24}, {"PERSON", "person", 20},     {"UNIT", "unit", 16},
+	{"STATE", "state", 0},   {"RETURN BY", "expected_return", 0}, {"ISSUED BY", "issued_by", 16},
+	{NULL, NULL, 0}};
+static const char *const custody_keys[] = {"id",         "item_id",      "serial",       "holder_id",  "holder_name",
+                                           "person",     "unit",         "state",        "two_person", "expected_return",
+                                           "purpose",    "document",     "issued_at",    "issued_by",  "confirmed_at",
+                                           "confirmed_by", "returned_at", "returned_by", "return_note", NULL};
 static const cli_view custody_view = {custody_keys, custody_cols, NULL};
 
 static int call_rule(wam_db *db, json_t **out, const cli_args *a, json_t *in)
@@ -403,10 +374,11 @@ static int cmd_custody_overdue(const cli_env *env, const cli_args *a)
 }
 
 static const char *const move_valued[] = {"to", "reason", "document", NULL};
-static const char *const lot_add_valued[] = {
-    "nomenclature", "calibre", "type",     "manufacturer", "headstamp", "country", "lot",       "batch",
-    "year",         "rounds",  "packages", "hazard",       "group",     "neq",     "condition", "expiry",
-    "surveillance", "site",    "document", "notes",        "from",      NULL};
+static const char *const lot_add_valued[] = {"nomenclature", "calibre", "type",   "manufacturer", "headstamp",
+                                             "country",      "lot",     "batch",  "year",         "rounds",
+                                             "packages",     "hazard",  "group",  "neq",          "condition",
+                                             "expiry",       "surveillance", "site", "document",  "notes",
+                                             "from",         NULL};
 static const char *const lot_list_valued[] = {"site", "condition", NULL};
 static const char *const lot_receive_valued[] = {"rounds", "packages", "document", "source", NULL};
 static const char *const lot_issue_valued[] = {"rounds", "packages", "recipient", "document", NULL};
@@ -421,41 +393,41 @@ static const char *const custody_list_valued[] = {"state", "item", NULL};
 static const char *const overdue_valued[] = {"as-of", NULL};
 
 const cli_command cli_stock_commands[] = {
-    {"site tree", no_opts, no_opts, cmd_site_tree, "site tree ID", "a site and every site within it"},
-    {"item move", move_valued, no_opts, cmd_item_move, "item move ID --to SITE --reason TEXT [--document D]",
-     "move a weapon to another site"},
-    {"lot add", lot_add_valued, no_opts, cmd_lot_add,
-     "lot add --nomenclature N --lot L --rounds N --hazard 1.x --group G --site S ... | --from FILE|-",
-     "record an ammunition lot"},
-    {"lot show", no_opts, no_opts, cmd_lot_show, "lot show ID", "show an ammunition lot"},
-    {"lot history", no_opts, no_opts, cmd_lot_history, "lot history ID",
-     "every receipt, issue, split and condition change of a lot, with its documents"},
-    {"lot list", lot_list_valued, no_opts, cmd_lot_list, "lot list [--site ID] [--condition C]",
-     "list ammunition lots (--condition SUSPENDED: suspended lots)"},
-    {"lot receive", lot_receive_valued, no_opts, cmd_lot_receive,
-     "lot receive ID --rounds N [--packages N] --document D [--source S]", "add rounds to a lot"},
-    {"lot issue", lot_issue_valued, no_opts, cmd_lot_issue,
-     "lot issue ID --rounds N [--packages N] --recipient R --document D", "take rounds out of a lot"},
-    {"lot split", lot_split_valued, no_opts, cmd_lot_split, "lot split ID --rounds N --site SITE [--packages N]",
-     "move part of a lot to another site, keeping its identity"},
-    {"lot condition", lot_condition_valued, no_opts, cmd_lot_condition, "lot condition ID CONDITION --reason TEXT",
-     "change a lot's condition code"},
-    {"lot expiring", lot_expiring_valued, no_opts, cmd_lot_expiring,
-     "lot expiring [--days N] [--as-of YYYY-MM-DD] [--site ID]", "lots whose shelf life ends within N days (90)"},
-    {"lot check-compat", no_opts, no_opts, cmd_lot_check_compat, "lot check-compat SITE",
-     "compatibility groups stored together at a site against the mixing table"},
-    {"custody rule", rule_valued, no_opts, cmd_custody_rule, "custody rule SITE --two-person on|off",
-     "whether issues from a site need a second person to confirm"},
-    {"custody issue", issue_valued, issue_flags, cmd_custody_issue,
-     "custody issue WEAPON (--holder ID | --person NAME --unit UNIT) --return DATE [--two-person]",
-     "issue a weapon from store"},
-    {"custody confirm", no_opts, no_opts, cmd_custody_confirm, "custody confirm CUSTODY-ID",
-     "confirm a pending issue (another person than the issuer)"},
-    {"custody return", return_valued, no_opts, cmd_custody_return, "custody return WEAPON [--note TEXT]",
-     "take an issued weapon back into store"},
-    {"custody list", custody_list_valued, no_opts, cmd_custody_list,
-     "custody list [--state pending|open|returned] [--item ID]", "who holds which weapon"},
-    {"custody overdue", overdue_valued, no_opts, cmd_custody_overdue, "custody overdue [--as-of DATE]",
-     "issued weapons past their expected return"},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+	{"site tree", no_opts, no_opts, cmd_site_tree, "site tree ID", "a site and every site within it"},
+	{"item move", move_valued, no_opts, cmd_item_move, "item move ID --to SITE --reason TEXT [--document D]",
+	 "move a weapon to another site"},
+	{"lot add", lot_add_valued, no_opts, cmd_lot_add,
+	 "lot add --nomenclature N --lot L --rounds N --hazard 1.x --group G --site S ... | --from FILE|-",
+	 "record an ammunition lot"},
+	{"lot show", no_opts, no_opts, cmd_lot_show, "lot show ID", "show an ammunition lot"},
+	{"lot history", no_opts, no_opts, cmd_lot_history, "lot history ID",
+	 "every receipt, issue, split and condition change of a lot, with its documents"},
+	{"lot list", lot_list_valued, no_opts, cmd_lot_list, "lot list [--site ID] [--condition C]",
+	 "list ammunition lots (--condition SUSPENDED: suspended lots)"},
+	{"lot receive", lot_receive_valued, no_opts, cmd_lot_receive,
+	 "lot receive ID --rounds N [--packages N] --document D [--source S]", "add rounds to a lot"},
+	{"lot issue", lot_issue_valued, no_opts, cmd_lot_issue,
+	 "lot issue ID --rounds N [--packages N] --recipient R --document D", "take rounds out of a lot"},
+	{"lot split", lot_split_valued, no_opts, cmd_lot_split, "lot split ID --rounds N --site SITE [--packages N]",
+	 "move part of a lot to another site, keeping its identity"},
+	{"lot condition", lot_condition_valued, no_opts, cmd_lot_condition,
+	 "lot condition ID CONDITION --reason TEXT", "change a lot's condition code"},
+	{"lot expiring", lot_expiring_valued, no_opts, cmd_lot_expiring,
+	 "lot expiring [--days N] [--as-of YYYY-MM-DD] [--site ID]", "lots whose shelf life ends within N days (90)"},
+	{"lot check-compat", no_opts, no_opts, cmd_lot_check_compat, "lot check-compat SITE",
+	 "compatibility groups stored together at a site against the mixing table"},
+	{"custody rule", rule_valued, no_opts, cmd_custody_rule, "custody rule SITE --two-person on|off",
+	 "whether issues from a site need a second person to confirm"},
+	{"custody issue", issue_valued, issue_flags, cmd_custody_issue,
+	 "custody issue WEAPON (--holder ID | --person NAME --unit UNIT) --return DATE [--two-person]",
+	 "issue a weapon from store"},
+	{"custody confirm", no_opts, no_opts, cmd_custody_confirm, "custody confirm CUSTODY-ID",
+	 "confirm a pending issue (another person than the issuer)"},
+	{"custody return", return_valued, no_opts, cmd_custody_return, "custody return WEAPON [--note TEXT]",
+	 "take an issued weapon back into store"},
+	{"custody list", custody_list_valued, no_opts, cmd_custody_list,
+	 "custody list [--state pending|open|returned] [--item ID]", "who holds which weapon"},
+	{"custody overdue", overdue_valued, no_opts, cmd_custody_overdue, "custody overdue [--as-of DATE]",
+	 "issued weapons past their expected return"},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
 };
