@@ -62,7 +62,21 @@ static const char *const lot_keys[] = {"id",           "parent_id",    "nomencla
                                        "year",         "rounds",       "packages",     "hazard_division",
                                        "compat_group", "neq_g",        "neq_total_g",  "condition",   "expiry",
                                        "surveillance", "site_id",      "notes",        NULL};
-static const cli_view lot_view = {lot_keys, lot_cols, NULL};
+/* A lot, and where its rounds came from when they were recovered. */
+static void print_lot(const json_t *r)
+{
+	const json_t *origin = json_object_get(r, "origin");
+	if (json_is_array(r)) {
+		cli_print_table(lot_cols, r);
+		return;
+	}
+	cli_print_record(lot_keys, r);
+	if (origin)
+		printf("%-17s recovery %s, ammunition line %lld\n", "origin",
+		       json_string_value(json_object_get(origin, "recovery_id")),
+		       (long long)json_integer_value(json_object_get(origin, "line")));
+}
+static const cli_view lot_view = {lot_keys, lot_cols, print_lot};
 
 /* Option name → lot field, for `lot add`. */
 static const char *const lot_opts[][2] = {

@@ -58,6 +58,8 @@ expect_eq "the lot as the line reads" \
 expect_eq "the line has 280 left" "$(jget .ammunition.remaining)" "280"
 expect_exit 0 "lot show" W --json lot show "$LOT"
 expect_eq "the lot keeps its origin" "$(jget '.origin | .recovery_id + "/" + (.line | tostring)')" "$REC/0"
+expect_exit 0 "lot show, as text" W lot show "$LOT"
+expect_contains "... names where its rounds came from" "$OUT" "recovery $REC, ammunition line 0"
 
 N1=$(events $DB)
 expect_exit 4 "281 rounds are more than remain" W recovery stock-ammunition "$REC" --line 0 --rounds 281 --site "$SITE"
