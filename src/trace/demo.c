@@ -85,8 +85,7 @@ static int add_losses(wam_db *db, wam_rng *rng, const json_t *losses, json_t *lo
 			while (next < json_array_size(cand)) {
 				w = json_array_get(cand, next);
 				next += 1 + wam_rng_below(rng, 7);
-				if (misread_serial(rng, json_string_value(json_object_get(w, "serial")), probe,
-				                   sizeof probe))
+				if (misread_serial(rng, json_string_value(json_object_get(w, "serial")), probe, sizeof probe))
 					break;
 				w = NULL;
 			}
@@ -132,9 +131,9 @@ static json_t *recovered_copy(wam_db *db, wam_rng *rng, const json_t *w)
 		if (misread_serial(rng, json_string_value(json_object_get(w, "serial")), serial, sizeof serial) &&
 		    !taken(db, serial, make))
 			return json_pack("{s:O, s:O, s:O, s:O, s:O, s:s}", "category", json_object_get(w, "category"),
-			                 "make", json_object_get(w, "make"), "model", json_object_get(w, "model"),
-			                 "calibre", json_object_get(w, "calibre"), "country",
-			                 json_object_get(w, "country"), "serial", serial);
+			                 "make", json_object_get(w, "make"), "model", json_object_get(w, "model"), "calibre",
+			                 json_object_get(w, "calibre"), "country", json_object_get(w, "country"), "serial",
+			                 serial);
 	return NULL;
 }
 
@@ -176,14 +175,13 @@ static json_t *response(const char *outcome, const char *country, const char *da
 		snprintf(licence, sizeof licence, "%s-EXP-%04d", country, 1200 + n * 37);
 		snprintf(euc, sizeof euc, "EUC-%s-%04d", country, 300 + n * 11);
 		json_t *chain = json_array();
-		json_array_append_new(chain,
-		                      json_pack("{s:s, s:s, s:s}", "date", "2017-04-11", "consignee",
-		                                "Factory shipment to the national distributor", "country", country));
+		json_array_append_new(chain, json_pack("{s:s, s:s, s:s}", "date", "2017-04-11", "consignee",
+		                                       "Factory shipment to the national distributor", "country",
+		                                       country));
 		if (export)
-			json_array_append_new(chain,
-			                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "date", "2019-09-02", "consignee",
-			                                "Caribbean Arms Trading Ltd (registered dealer)", "country",
-			                                "DO", "licence", licence, "euc", euc));
+			json_array_append_new(chain, json_pack("{s:s, s:s, s:s, s:s, s:s}", "date", "2019-09-02",
+			                                       "consignee", "Caribbean Arms Trading Ltd (registered dealer)",
+			                                       "country", "DO", "licence", licence, "euc", euc));
 		else
 			json_array_append_new(chain, json_pack("{s:s, s:s, s:s}", "date", "2021-06-18", "consignee",
 			                                       "Licensed retail dealer, Miami FL", "country", country));
@@ -196,21 +194,18 @@ static json_t *response(const char *outcome, const char *country, const char *da
 		if (!strcmp(outcome, "record_found") || n % 3 != 2)
 			json_object_set_new(
 			    r, "point_of_diversion",
-			    export
-			        ? json_pack("{s:s, s:s, s:s}", "category", "transfer_export", "country", "DO",
-			                    "description", "re-exported without the exporting state's consent")
-			        : json_pack("{s:s, s:s, s:s}", "category", "civilian_holder", "country", country,
-			                    "description", "bought by a straw purchaser and shipped in a container"));
+			    export ? json_pack("{s:s, s:s, s:s}", "category", "transfer_export", "country", "DO", "description",
+			                       "re-exported without the exporting state's consent")
+			           : json_pack("{s:s, s:s, s:s}", "category", "civilian_holder", "country", country,
+			                       "description", "bought by a straw purchaser and shipped in a container"));
 	} else if (!strcmp(outcome, "restricted")) {
-		json_object_set_new(r, "restriction_reason",
-		                    json_string("an investigation under way in the requested state"));
+		json_object_set_new(r, "restriction_reason", json_string("an investigation under way in the requested state"));
 		json_object_set_new(r, "confidentiality", json_string("confidential"));
 	} else if (!strcmp(outcome, "refused")) {
 		json_object_set_new(r, "restriction_reason",
 		                    json_string("weapons of the former USSR: records not held by the successor state"));
 	} else if (!strcmp(outcome, "delayed")) {
-		json_object_set_new(r, "restriction_reason",
-		                    json_string("the records are being retrieved from archives"));
+		json_object_set_new(r, "restriction_reason", json_string("the records are being retrieved from archives"));
 		json_object_set_new(r, "reply_days", json_integer(240));
 	}
 	return r;
@@ -246,14 +241,15 @@ static int trace_weapon(wam_db *db, const json_t *tr, const char *item_id, const
 	date_plus(answered, date, 41 + (n * 13) % 50);
 	snprintf(ref, sizeof ref, "PNH-TR-%.4s-%03d", date, 100 + n);
 	bool draft = !strcmp(fate_s, "draft");
-	json_t *req = json_pack(
-	    "{s:s, s:O, s:{s:s, s:s*, s:s}, s:s, s:s, s:s*, s:s*, s:s, s:s}", "reference", ref, "requesting",
-	    json_object_get(tr, "requesting"), "requested", "state", to, "agency",
-	    json_string_value(json_object_get(json_object_get(tr, "agencies"), to)), "via", "national_contact_point",
-	    "item_id", item_id, "illicit_reason", "illicit_national_law", "justification",
-	    draft ? NULL : "possession without licence and trafficking, Code pénal art. 278", "intended_use",
-	    draft ? NULL : "criminal investigation and prosecution of the trafficking network", "confidentiality",
-	    "restricted", "urgency", n % 4 ? "routine" : "urgent");
+	json_t *req = json_pack("{s:s, s:O, s:{s:s, s:s*, s:s}, s:s, s:s, s:s*, s:s*, s:s, s:s}", "reference", ref,
+	                        "requesting", json_object_get(tr, "requesting"), "requested", "state", to, "agency",
+	                        json_string_value(json_object_get(json_object_get(tr, "agencies"), to)), "via",
+	                        "national_contact_point", "item_id", item_id, "illicit_reason", "illicit_national_law",
+	                        "justification",
+	                        draft ? NULL : "possession without licence and trafficking, Code pénal art. 278",
+	                        "intended_use",
+	                        draft ? NULL : "criminal investigation and prosecution of the trafficking network",
+	                        "confidentiality", "restricted", "urgency", n % 4 ? "routine" : "urgent");
 	json_t *out = NULL, *d = NULL;
 	int rc = wam_trace_request_draft(db, &out, req);
 	const char *id = json_string_value(json_object_get(out, "id"));
@@ -310,8 +306,7 @@ static int decide_hits(wam_db *db, const char *recovery_id, const json_t *lost, 
 		bool reported = false;
 		size_t j;
 		const json_t *w;
-		json_array_foreach(lost, j, w) reported |=
-		    match && !strcmp(json_string_value(json_object_get(w, "id")), match);
+		json_array_foreach(lost, j, w) reported |= match && !strcmp(json_string_value(json_object_get(w, "id")), match);
 		json_t *d = reported ? json_pack("{s:s, s:s}", "decision", "confirm", "reason",
 		                                 "same weapon: make, model and the frame stamping agree on inspection")
 		                     : json_pack("{s:s, s:s}", "decision", "reject", "reason",
@@ -331,10 +326,10 @@ static long weapons(const json_t *demo)
 	long n = 0;
 	size_t i;
 	const json_t *r;
-	json_array_foreach(json_object_get(json_object_get(demo, "trace"), "recoveries"), i, r) n +=
-	    (long)json_integer_value(json_object_get(r, "stolen")) +
-	    (long)json_array_size(json_object_get(r, "foreign")) +
-	    (long)json_integer_value(json_object_get(r, "obliterated"));
+	json_array_foreach(json_object_get(json_object_get(demo, "trace"), "recoveries"), i, r)
+		n += (long)json_integer_value(json_object_get(r, "stolen")) +
+		     (long)json_array_size(json_object_get(r, "foreign")) +
+		     (long)json_integer_value(json_object_get(r, "obliterated"));
 	return n;
 }
 
@@ -359,9 +354,8 @@ static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t
 	json_array_foreach(json_object_get(spec, "foreign"), i, f)
 	{
 		json_array_append_new(foreign, json_integer((json_int_t)json_array_size(weapons)));
-		json_array_append_new(weapons, foreign_weapon(db, rng,
-		                                              json_array_get(json_object_get(tr, "foreign"),
-		                                                             (size_t)json_integer_value(f)),
+		json_array_append_new(weapons, foreign_weapon(db, rng, json_array_get(json_object_get(tr, "foreign"),
+		                                                                  (size_t)json_integer_value(f)),
 		                                              &serial));
 	}
 	for (json_int_t k = 0; k < json_integer_value(json_object_get(spec, "obliterated")); k++) {
@@ -384,19 +378,16 @@ static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t
 		if (rc)
 			break;
 		const json_t *w = json_array_get(items, (size_t)json_integer_value(k));
-		const char *item_id =
-		    json_is_string(w) ? json_string_value(w) : json_string_value(json_object_get(w, "id"));
-		const char *made_in = json_string_value(
-		    json_object_get(json_array_get(weapons, (size_t)json_integer_value(k)), "country"));
-		rc = trace_weapon(db, tr, item_id, made_in, date,
-		                  fate(json_string_value(json_object_get(spec, "outcome")), i, *n), *n);
+		const char *item_id = json_is_string(w) ? json_string_value(w) : json_string_value(json_object_get(w, "id"));
+		const char *made_in = json_string_value(json_object_get(json_array_get(weapons, (size_t)json_integer_value(k)), "country"));
+		rc = trace_weapon(db, tr, item_id, made_in, date, fate(json_string_value(json_object_get(spec, "outcome")), i, *n),
+		                  *n);
 		(*n)++;
 	}
 	/* what the investigation of the cache found about the weapons whose
 	 * serials were ground off */
 	static const char *const how[][3] = {
-	    {"investigation", "illicit_manufacture",
-	     "craft-assembled copy; tool marks match a workshop dismantled in 2025"},
+	    {"investigation", "illicit_manufacture", "craft-assembled copy; tool marks match a workshop dismantled in 2025"},
 	    {"intelligence", "transfer_export", "part of a shipment documented by the panel of experts"},
 	};
 	json_array_foreach(obliterated, i, k)
@@ -404,10 +395,9 @@ static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t
 		if (rc)
 			break;
 		const json_t *w = json_array_get(items, (size_t)json_integer_value(k));
-		const char *item_id =
-		    json_is_string(w) ? json_string_value(w) : json_string_value(json_object_get(w, "id"));
-		json_t *o = json_pack("{s:s, s:s, s:s}", "method", how[i % 2][0], "category", how[i % 2][1],
-		                      "description", how[i % 2][2]),
+		const char *item_id = json_is_string(w) ? json_string_value(w) : json_string_value(json_object_get(w, "id"));
+		json_t *o = json_pack("{s:s, s:s, s:s}", "method", how[i % 2][0], "category", how[i % 2][1], "description",
+		                      how[i % 2][2]),
 		       *x = NULL;
 		rc = wam_trace_origin_establish(db, &x, item_id, o);
 		json_decref(x);
@@ -431,17 +421,15 @@ static int add_incoming(wam_db *db, const json_t *spec, const json_t *w, const j
 	char acked[11], answered[11];
 	date_plus(acked, date, 6);
 	date_plus(answered, date, 27);
-	json_t *req =
-	    json_pack("{s:s, s:O, s:O, s:O, s:{s:O, s:O, s:O, s:O, s:O, s:O}, s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s}",
-	              "direction", "incoming", "reference", json_object_get(spec, "reference"), "requesting",
-	              json_object_get(spec, "requesting"), "requested", requested, "item", "make",
-	              json_object_get(w, "make"), "model", json_object_get(w, "model"), "category",
-	              json_object_get(w, "category"), "calibre", json_object_get(w, "calibre"), "serial",
-	              json_object_get(w, "serial"), "country", json_object_get(w, "country"), "illicit_reason",
-	              "illicit_national_law", "justification", "unlicensed possession, seized in a criminal case",
-	              "recovery", "date", date, "circumstances", "seized from a suspect at a land border crossing",
-	              "intended_use", "criminal investigation of cross-border trafficking", "confidentiality",
-	              "restricted", "urgency", "routine");
+	json_t *req = json_pack(
+	    "{s:s, s:O, s:O, s:O, s:{s:O, s:O, s:O, s:O, s:O, s:O}, s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s}",
+	    "direction", "incoming", "reference", json_object_get(spec, "reference"), "requesting",
+	    json_object_get(spec, "requesting"), "requested", requested, "item", "make", json_object_get(w, "make"),
+	    "model", json_object_get(w, "model"), "category", json_object_get(w, "category"), "calibre",
+	    json_object_get(w, "calibre"), "serial", json_object_get(w, "serial"), "country", json_object_get(w, "country"),
+	    "illicit_reason", "illicit_national_law", "justification", "unlicensed possession, seized in a criminal case",
+	    "recovery", "date", date, "circumstances", "seized from a suspect at a land border crossing", "intended_use",
+	    "criminal investigation of cross-border trafficking", "confidentiality", "restricted", "urgency", "routine");
 	json_t *out = NULL, *d = json_pack("{s:s}", "date", date), *o = NULL;
 	int rc = wam_trace_request_draft(db, &out, req);
 	const char *id = json_string_value(json_object_get(out, "id"));
@@ -461,11 +449,11 @@ static int add_incoming(wam_db *db, const json_t *spec, const json_t *w, const j
 		snprintf(how, sizeof how, "stolen from the state's stocks, reported on %s",
 		         json_string_value(json_object_get(w, "date")));
 		json_t *r = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}], s:{s:s, s:s, s:s}, s:{s:s, s:s, s:O, s:s}}",
-		                      "result", "record_found", "date", answered, "chain", "date", "2016-02-09",
-		                      "consignee", "Police Nationale d'Haïti, central armoury", "country", "HT",
-		                      "last_holder", "name", "Police Nationale d'Haïti", "type", "police", "country",
-		                      "HT", "point_of_diversion", "category", "state_stocks", "country", "HT", "date",
-		                      json_object_get(w, "date"), "description", how);
+		                      "result", "record_found", "date", answered, "chain", "date", "2016-02-09", "consignee",
+		                      "Police Nationale d'Haïti, central armoury", "country", "HT", "last_holder", "name",
+		                      "Police Nationale d'Haïti", "type", "police", "country", "HT", "point_of_diversion",
+		                      "category", "state_stocks", "country", "HT", "date", json_object_get(w, "date"),
+		                      "description", how);
 		o = NULL;
 		rc = wam_trace_request_respond(db, &o, id, r);
 		json_decref(o);

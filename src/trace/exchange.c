@@ -620,10 +620,9 @@ static int peer_head(json_t **out, const json_t *doc, const json_t *peer)
 	const char *hash = str(head, "hash"), *node = str(peer, "node_id");
 	*out = NULL;
 	if (!json_is_object(head) || !json_is_integer(seqv) || json_integer_value(seqv) < 1 || !is_hex(hash, 64))
-		return wam_error_set(
-		    WAM_EINVAL, "head",
-		    "the document carries no ledger head {seq, hash} of its registry (a sequence number"
-		    " and 64 hex digits)");
+		return wam_error_set(WAM_EINVAL, "head",
+		                     "the document carries no ledger head {seq, hash} of its registry (a sequence number"
+		                     " and 64 hex digits)");
 	json_int_t seq = json_integer_value(seqv);
 	char lower_hash[65];
 	snprintf(lower_hash, sizeof lower_hash, "%s", hash);
@@ -633,18 +632,16 @@ static int peer_head(json_t **out, const json_t *doc, const json_t *peer)
 		json_int_t was = json_integer_value(last);
 		const char *at = str(peer, "head_at") ? str(peer, "head_at") : "?";
 		if (seq < was)
-			return wam_error_set(
-			    WAM_EINTEGRITY, "head",
-			    "node %s's ledger went back: this document shows its head at event %lld, and a"
-			    " document imported at %s showed event %lld; its newest events were cut off (or"
-			    " the document is older than one already imported: ask for a new export)",
-			    node, (long long)seq, at, (long long)was);
+			return wam_error_set(WAM_EINTEGRITY, "head",
+			                     "node %s's ledger went back: this document shows its head at event %lld, and a"
+			                     " document imported at %s showed event %lld; its newest events were cut off (or"
+			                     " the document is older than one already imported: ask for a new export)",
+			                     node, (long long)seq, at, (long long)was);
 		if (seq == was && strcmp(lower_hash, str(peer, "head_hash") ? str(peer, "head_hash") : ""))
-			return wam_error_set(
-			    WAM_EINTEGRITY, "head",
-			    "node %s's event %lld is not the one it showed before (at %s): its ledger was"
-			    " rewritten",
-			    node, (long long)seq, at);
+			return wam_error_set(WAM_EINTEGRITY, "head",
+			                     "node %s's event %lld is not the one it showed before (at %s): its ledger was"
+			                     " rewritten",
+			                     node, (long long)seq, at);
 	}
 	*out = json_pack("{s:I, s:s}", "seq", seq, "hash", lower_hash);
 	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
@@ -721,7 +718,8 @@ static int asked_by_peer(const json_t *body, const json_t *peer)
 	                     str(peer, "node_id"));
 }
 
-static int import_request(wam_db *db, const json_t *doc, const json_t *peer, json_t *head, char id[WAM_ID_LEN + 1])
+static int import_request(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
+                          char id[WAM_ID_LEN + 1])
 {
 	const json_t *req = json_object_get(doc, "request");
 	json_t *in = NULL, *body = NULL, *p = json_object(), *rows = NULL;
@@ -811,7 +809,7 @@ static int asked_request(wam_db *db, json_t **row, const char *rid, const json_t
  * acknowledgement given here would be (trace.acknowledged, with the node it
  * came from), on a request still waiting for one. */
 static int import_acknowledgement(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
-                                  char id[WAM_ID_LEN + 1])
+                          char id[WAM_ID_LEN + 1])
 {
 	static const char *const ack_fields[] = {"date", "note", NULL};
 	const json_t *req = json_object_get(doc, "request"), *ack = json_object_get(doc, "acknowledgement");
@@ -850,7 +848,8 @@ done:
 	return rc;
 }
 
-static int import_response(wam_db *db, const json_t *doc, const json_t *peer, json_t *head, char id[WAM_ID_LEN + 1])
+static int import_response(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
+                          char id[WAM_ID_LEN + 1])
 {
 	const json_t *req = json_object_get(doc, "request"), *resp = json_object_get(doc, "response");
 	json_t *row = NULL, *in = NULL, *r = NULL, *p = NULL, *due = json_object();

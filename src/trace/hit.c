@@ -210,12 +210,11 @@ static int record_hit(wam_db *db, json_t *made, const char *recovery_id, const c
 static int traceable(wam_db *db, const char *id, bool *yes)
 {
 	json_t *row;
-	int rc =
-	    wam_query_row(db, &row,
-	                  "SELECT EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=?1)"
-	                  " OR NOT EXISTS (SELECT 1 FROM recovery_items x JOIN recoveries r ON r.id=x.recovery_id"
-	                  " JOIN items i ON i.id=x.item_id WHERE x.item_id=?1 AND " REGISTERED_BY_RECOVERY ") AS yes",
-	                  id, NULL);
+	int rc = wam_query_row(db, &row,
+	                       "SELECT EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=?1)"
+	                       " OR NOT EXISTS (SELECT 1 FROM recovery_items x JOIN recoveries r ON r.id=x.recovery_id"
+	                       " JOIN items i ON i.id=x.item_id WHERE x.item_id=?1 AND " REGISTERED_BY_RECOVERY ") AS yes",
+	                       id, NULL);
 	*yes = !rc && row && json_integer_value(json_object_get(row, "yes"));
 	json_decref(row);
 	return rc;
@@ -340,8 +339,7 @@ int wam_trace_scan_weapon(wam_db *db, json_t *made, const char *item_id)
 			bool lawful = false;
 			if (!cid || !strcmp(cid, item_id) || !strong(c))
 				continue;
-			if ((rc = traceable(db, cid, &lawful)) ||
-			    (lawful && (rc = record_hit(db, made, NULL, item_id, c))))
+			if ((rc = traceable(db, cid, &lawful)) || (lawful && (rc = record_hit(db, made, NULL, item_id, c))))
 				break;
 		}
 	json_decref(cands);
@@ -599,11 +597,10 @@ int wam_trace_hit_scan(wam_db *db, json_t **out, const char *recovery_id)
 		json_array_foreach(list, i, v) if ((rc = wam_trace_scan_loss(db, made, str(v, "id")))) goto fail;
 		json_decref(list);
 		/* every weapon entered as recovered without a recovery */
-		if ((rc = wam_query_rows(
-		         db, &list,
-		         "SELECT id FROM items i WHERE status IN ('seized','found','surrendered')"
-		         " AND NOT EXISTS (SELECT 1 FROM recovery_items x WHERE x.item_id=i.id) ORDER BY id",
-		         NULL, NULL)))
+		if ((rc = wam_query_rows(db, &list,
+		                         "SELECT id FROM items i WHERE status IN ('seized','found','surrendered')"
+		                         " AND NOT EXISTS (SELECT 1 FROM recovery_items x WHERE x.item_id=i.id) ORDER BY id",
+		                         NULL, NULL)))
 			goto fail;
 		json_array_foreach(list, i, v) if ((rc = wam_trace_scan_weapon(db, made, str(v, "id")))) goto fail;
 	}

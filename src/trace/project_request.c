@@ -250,8 +250,8 @@ static int peer_head_seen(wam_room_ctx *ctx, int64_t seq, const char *node_id, c
 	                               (long long)seq, node_id);
 }
 
-static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
-                         const char *time);
+static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+                         const json_t *payload, const char *time);
 
 /* An imported document's event also records the head its peer showed. */
 int wam_trace_request_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
@@ -265,8 +265,8 @@ int wam_trace_request_apply(wam_room_ctx *ctx, int64_t seq, const char *type, co
 	return rc;
 }
 
-static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
-                         const char *time)
+static int apply_request(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject,
+                         const json_t *payload, const char *time)
 {
 	if (!strcmp(type, "trace.drafted"))
 		return inserted(ctx, seq, subject, payload, payload, time, false);

@@ -852,6 +852,24 @@ static void test_ammunition_lost_alone(void **state)
 	OK(wam_trace_loss_ammunition_source(r->db, count_line, &seen));
 	assert_int_equal(seen.n, 2);
 	assert_string_equal(seen.text, "loss 1 2025-04-11 HT 9x19mm (null) 50");
+	/* loss reports are the whole registry's: a principal confined to a
+	 * site finds none of their lines */
+	wam_principal confined = {.kind = "user",
+	                          .id = "01JCONFINED000000000000000",
+	                          .name = "armourer",
+	                          .role = "armourer",
+	                          .nsites = 1,
+	                          .sites = {"01JSOMESITE000000000000000"}};
+	OK(wam_db_set_principal(r->db, &confined));
+	seen = (seen_lines){0};
+	OK(wam_trace_loss_ammunition_source(r->db, count_line, &seen));
+	assert_int_equal(seen.n, 0);
+	OK(wam_db_set_principal(r->db, NULL));
+	/* and the search's list walks it */
+	seen = (seen_lines){0};
+	for (const wam_ammunition_source *src = wam_ammunition_sources; *src; src++)
+		OK((*src)(r->db, count_line, &seen));
+	assert_true(seen.n >= 2);
 
 	/* a weapon's report beside it keeps its hits and its weapon */
 	char site[32], holder[32], rifle[32];
