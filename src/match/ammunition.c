@@ -253,13 +253,29 @@ static void release(entries *es)
 
 /* The lines the handle's principal sees, with a reference the caller
  * releases. */
+static int lines_at(wam_db *db, entries **out, bool confined);
+
 static int lines_of(wam_db *db, entries **out)
+{
+	int rc;
+	bool confined = wam_confined(db);
+	*out = NULL;
+	/* one snapshot for the head and the walk: lines read at the head they
+	 * are kept under */
+	bool own_tx = sqlite3_get_autocommit(db->conn);
+	if (own_tx && (rc = wam_sql_exec(db->conn, "BEGIN")))
+		return rc;
+	rc = lines_at(db, out, confined);
+	if (own_tx)
+		sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+static int lines_at(wam_db *db, entries **out, bool confined)
 {
 	int rc;
 	int64_t seq = 0;
 	unsigned char hash[WAM_HASH_LEN] = {0};
-	bool confined = wam_confined(db);
-	*out = NULL;
 	if (!confined) {
 		if ((rc = head_of(db, &seq, hash)))
 			return rc;
@@ -308,7 +324,8 @@ typedef struct asked {
 	wam_serial_keys k;
 	int max_edits;
 	bool star;
-	wam_bitpattern bp;
+	wam_bitpattern bp; /* the skeleton less a lost head or tail ('*' at its ends) */
+	unsigned ends;     /* WAM_BP_FREE_START, WAM_BP_FREE_END: where '*' was */
 } asked;
 
 static int take_mark(asked *a, const char *raw, const char *field)
@@ -337,7 +354,22 @@ static int take_mark(asked *a, const char *raw, const char *field)
 	int k = wam_match_default_k(fixed + unknown);
 	a->max_edits = a->star ? 0 : k > (int)unknown ? k - (int)unknown : 0;
 	a->raw = raw;
-	wam_bp_prepare(&a->bp, a->k.skeleton);
+	/* a lost head or tail is a free start or end of the bit-parallel
+	 * distance; a '*' inside the mark leaves the dynamic programme */
+	char core[WAM_KEY_MAX];
+	const char *from = a->k.skeleton;
+	size_t n = len;
+	if (*from == '*') {
+		a->ends |= WAM_BP_FREE_START;
+		from++;
+		n--;
+	}
+	if (n && from[n - 1] == '*') {
+		a->ends |= WAM_BP_FREE_END;
+		n--;
+	}
+	snprintf(core, sizeof core, "%.*s", (int)n, from);
+	wam_bp_prepare(&a->bp, core);
 	return 0;
 }
 
@@ -358,7 +390,7 @@ static int within(const asked *a, const char *skel)
 		if (diff > a->max_edits || -diff > a->max_edits)
 			return -1;
 	}
-	int d = a->bp.usable ? wam_bp_distance(&a->bp, skel, 0)
+	int d = a->bp.usable ? wam_bp_distance(&a->bp, skel, a->ends)
 	                     : (int)wam_match_distance(a->k.skeleton, skel, 0, NULL, NULL);
 	return d <= a->max_edits ? d : -1;
 }
@@ -506,8 +538,10 @@ int wam_match_ammunition(wam_db *db, json_t **out, const wam_ammunition_query *q
 			for (int f = first; f <= last; f++) {
 				if (within(asks[a], e->k[f].skel) < 0)
 					continue;
-				double d = wam_match_distance(asks[a]->k.canonical, e->k[f].canon, WAM_DIST_WEIGHTED,
-				                              NULL, NULL);
+				double d = strcmp(asks[a]->k.canonical, e->k[f].canon)
+				               ? wam_match_distance(asks[a]->k.canonical, e->k[f].canon,
+				                                    WAM_DIST_WEIGHTED, NULL, NULL)
+				               : 0;
 				/* a factory code alone says less than the whole headstamp */
 				double s = mark_score(d, asks[a]->max_edits) * (f == F_FACTORY ? 0.8 : 1.0);
 				if (s > best) {
