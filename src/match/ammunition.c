@@ -179,16 +179,19 @@ static int visit(void *ctx, const wam_ammunition_seen *seen)
 			drop_label(&sk[f]);
 		need += strlen(sk[f].canonical) + strlen(sk[f].skeleton) + 2;
 	}
-	char *body = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-	if (!body)
+	wam_buf text = {0}; /* canonical JSON: the ledger's own writer, faster than json_dumps */
+	if (wam_canon_buf(&text, a) || wam_buf_put(&text, "", 1)) {
+		wam_buf_free(&text);
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	const char *body = text.p;
 	const char *strs[] = {seen->source, seen->id, seen->date, seen->country, seen->site_id, body};
 	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
 		need += strs[i] ? strlen(strs[i]) + 1 : 0;
 	entry *e = &es->e[es->n];
 	char *at = e->mem = malloc(need);
 	if (!at) {
-		free(body);
+		wam_buf_free(&text);
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	}
 	e->source = pack(&at, seen->source);
@@ -203,7 +206,7 @@ static int visit(void *ctx, const wam_ammunition_seen *seen)
 		e->k[f].skel = pack(&at, sk[f].skeleton);
 	}
 	e->line = seen->line;
-	free(body);
+	wam_buf_free(&text);
 	es->n++;
 	return 0;
 }
