@@ -111,6 +111,27 @@ def body(tap):
     tap.eq(r.status, 401, "no token, no search")
     tap.eq(reg.wam("summary")["totals"]["events"], events, "searches wrote nothing")
 
+    # the SDG report shows weapons by manufacture and the IAFQ-ready counts
+    r = srv.get("/api/v1/reports/sdg-16-4-2" + q(year=2026), token=viewer)
+    tap.eq(r.status, 200, "the SDG report", r)
+    rep = r.json or {}
+    tap.eq(sorted(rep.get("by_manufacture", {})),
+           ["assembled", "converted", "craft", "factory", "printed", "reactivated", "unknown"],
+           "by_manufacture lists every manufacture")
+    tap.eq(rep.get("ammunition"), {"rounds": 0, "lines": 0, "by_context": {}, "by_calibre": {}},
+           "ammunition: no recovery holds any")
+    tap.eq(rep.get("parts"), {"recovered": 0, "by_context": {}, "by_type": {}}, "parts: none recovered")
+    r = srv.get("/api/v1/reports/sdg-16-4-2" + q(year=2026, format="csv"), token=viewer)
+    text = r.body.decode()
+    tap.ok("\nammunition.rounds,0\n" in text and "\nby_manufacture.printed.recovered,0\n" in text,
+           "the CSV has the rows", text[-400:])
+    for figure in ["ammunition.rounds", "ammunition.by_calibre.7.62x39", "parts.by_type.barrel",
+                   "by_manufacture.printed"]:
+        r = srv.get("/api/v1/reports/sdg-16-4-2/records" + q(year=2026, figure=figure), token=viewer)
+        tap.eq((r.status, r.json), (200, []), f"the records of {figure}: none", r)
+    r = srv.get("/api/v1/reports/sdg-16-4-2/records" + q(year=2026, figure="by_manufacture.laser"), token=viewer)
+    tap.eq((r.status, r.error().get("field")), (422, "figure"), "an unknown manufacture is refused naming figure", r)
+
 
 if __name__ == "__main__":
     main(body)
