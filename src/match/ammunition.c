@@ -11,8 +11,10 @@
  * keeps the lines of that calibre (an unrecorded calibre is kept).
  *
  * The walk reads every line once; what it reads is kept, keyed, beside the
- * process for the ledger head it was read at (a new event reads them
- * again), so a search of 100,000 lines compares keys only. A principal
+ * process for the ledger head it was read at, so a search of 100,000 lines
+ * compares keys only. A new event of a kind that may hold ammunition (an
+ * observation, a lot, a recovery, a loss ...) has the lines read again; one
+ * of a kind that holds none (a weapon registered, a user added) does not. A principal
  * confined to sites walks its own lines each time: the sources decide what
  * it sees. */
 #include <float.h>
@@ -258,6 +260,35 @@ static void release(entries *es)
  * releases. */
 static int lines_at(wam_db *db, entries **out, bool confined);
 
+/* The kinds of event that change no ammunition line a room holds: what a
+ * weapon, a person, a trace request, a screening or a licence records.
+ * Any other kind — a new room's too — has the lines read again. */
+#define NO_AMMUNITION_EVENTS                                                                                           \
+	"'item','hit','check','custody','record','user','token','trace','sanctions','embargo','exemption','notice',"   \
+	"'task','finding','evidence','licence','euc','broker','holder','export','diversion','origin','peer','regimes'"
+
+/* 0 when the ledger still holds event `at` with hash `at_hash` and every
+ * event after it up to `seq` is of a kind that changes no ammunition line;
+ * 1 when not; -1 on a database error. */
+static int unchanged_since(wam_db *db, int64_t at, const unsigned char at_hash[WAM_HASH_LEN], int64_t seq)
+{
+	sqlite3_stmt *q;
+	int rc = 1;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT (SELECT hash FROM events WHERE seq = ?1),"
+	                       " (SELECT count(*) FROM events WHERE seq > ?1 AND seq <= ?2"
+	                       " AND substr(type, 1, instr(type, '.') - 1) NOT IN (" NO_AMMUNITION_EVENTS "))",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(q, 1, at);
+	sqlite3_bind_int64(q, 2, seq);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) == WAM_HASH_LEN &&
+	    !memcmp(sqlite3_column_blob(q, 0), at_hash, WAM_HASH_LEN) && sqlite3_column_int64(q, 1) == 0)
+		rc = 0;
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static int lines_of(wam_db *db, entries **out)
 {
 	int rc;
@@ -284,14 +315,36 @@ static int lines_at(wam_db *db, entries **out, bool confined)
 			return rc;
 		pthread_mutex_lock(&cache_lock);
 		entries *c = cached;
-		if (c && c->seq == seq && !memcmp(c->hash, hash, WAM_HASH_LEN) && !strcmp(c->node, db->node_id) &&
-		    !strcmp(c->path, db->path ? db->path : "")) {
+		int64_t at = 0;
+		unsigned char at_hash[WAM_HASH_LEN];
+		if (c && !strcmp(c->node, db->node_id) && !strcmp(c->path, db->path ? db->path : "") && c->seq <= seq) {
 			c->refs++;
-			*out = c;
+			at = c->seq;
+			memcpy(at_hash, c->hash, WAM_HASH_LEN);
+		} else {
+			c = NULL;
 		}
 		pthread_mutex_unlock(&cache_lock);
-		if (*out)
+		if (c && at == seq && !memcmp(at_hash, hash, WAM_HASH_LEN)) {
+			*out = c;
 			return 0;
+		}
+		/* newer events that hold no ammunition line (a weapon registered, a
+		 * user added) leave the lines as they were */
+		rc = c ? unchanged_since(db, at, at_hash, seq) : 1;
+		if (rc == 0) {
+			pthread_mutex_lock(&cache_lock);
+			if (c->seq < seq) {
+				c->seq = seq;
+				memcpy(c->hash, hash, WAM_HASH_LEN);
+			}
+			pthread_mutex_unlock(&cache_lock);
+			*out = c;
+			return 0;
+		}
+		release(c);
+		if (rc < 0)
+			return wam_sql_fail(db->conn, "read the ledger since the ammunition lines were read");
 	}
 	entries *es = calloc(1, sizeof *es);
 	if (!es || !(es->path = strdup(db->path ? db->path : ""))) {
