@@ -6,7 +6,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-screen bench-monitoring bench-lists bench-pages format clean
+.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-screen bench-monitoring bench-ammunition bench-lists bench-pages format clean
 
 all: build
 
@@ -96,6 +96,11 @@ bench-screen: build
 # make bench-monitoring MONITORING_ARGS="--observations 50000 --seed 2".
 bench-monitoring: build
 	$(BUILD)/bench/bench_monitoring $(MONITORING_ARGS)
+
+# The ammunition search over 100,000 ammunition lines (bench/README.md); e.g.
+# make bench-ammunition AMMUNITION_ARGS="--lines 1000000 --queries 200".
+bench-ammunition: build
+	$(BUILD)/bench/bench_ammunition $(AMMUNITION_ARGS)
 
 # A stock check of a 100,000-weapon depot fed 100,000 reads (bench/README.md);
 # e.g. make bench-reconcile RECONCILE_ARGS="--weapons 1000000 --runs 1".

@@ -286,18 +286,32 @@ typedef struct wam_sdg_scope {
  * by_type: {pistol_revolver|rifle|shotgun|smg|machine_gun|other:
  * {recovered, numerator}}, by_result: {illicit_manufacture|civilian_holder|
  * state_stocks|transfer_export|other|not_established: n},
- * by_context: {context: n}}. Every figure is reproducible from the events
- * (docs/trace.md gives each rule). */
+ * by_context: {context: n}, by_manufacture: {factory|craft|printed|
+ * converted|reactivated|assembled|unknown: {recovered, numerator}},
+ * ammunition: {rounds, lines, by_context: {context: rounds}, by_calibre:
+ * {calibre: rounds}}, parts: {recovered, by_context: {context: n}, by_type:
+ * {part type: n}}}. A recovered part that is not a frame_receiver or
+ * lower_receiver is no weapon: it leaves the weapon counts and counts among
+ * `parts` (which count frames and receivers too). Every figure is
+ * reproducible from the events (docs/trace.md gives each rule). */
 WAM_API int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope);
 
 /* The recovered weapons behind one figure of the report: `figure` is a
  * counts key ("seized", "traced_successfully", ...), "numerator",
- * "by_type.<type>[.numerator]", "by_result.<category>" or
- * "by_context.<context>" (a recovery context or "unknown"); anything else,
+ * "by_type.<type>[.numerator]", "by_manufacture.<manufacture>[.numerator]",
+ * "by_result.<category>" or "by_context.<context>" (a recovery context or
+ * "unknown"). The IAFQ figures list other records: "ammunition.rounds",
+ * "ammunition.lines", "ammunition.by_context.<context>",
+ * "ammunition.by_calibre.<calibre>" give the recovered ammunition lines
+ * [{recovery_id, line, recovery_type, date, context, calibre, type,
+ * headstamp_text, headstamp_factory, headstamp_year, lot, rounds}];
+ * "parts.recovered", "parts.by_context.<context>", "parts.by_type.<type>"
+ * the parts [{item_id, recovery_id, recovery_type, date, context,
+ * part_type, serial, make, model, belongs_to}]. Anything else,
  * an unknown type, category or context included, is WAM_EINVAL naming
  * "figure". `*out` is [{item_id, recovery_id, recovery_type, date, serial,
  * make, model, category, marking_status, traced (request, hit, registry or
- * null), result, origin, request_id (the trace request whose response
+ * null), result, origin, manufacture, request_id (the trace request whose response
  * traced it, when traced is "request"), restricted (that response's name
  * as wam_trace_request_restricted_responses() gives it, when it is restricted or
  * confidential; else null), withheld}], by date.

@@ -56,5 +56,9 @@ void h_search_ammunition(wam_request *r)
 	                          .limit = (int)limit};
 	json_t *out;
 	int rc = wam_match_ammunition(r->db, &out, &q);
-	reply_query_result(r, rc, 200, &out);
+	if (rc == WAM_EINVAL) { /* every input is a query parameter, a missing one too */
+		reply_wam_error(r, 400, rc, wam_error_last());
+		return;
+	}
+	reply_result(r, rc, 200, &out);
 }

@@ -11,8 +11,10 @@
  * keeps the lines of that calibre (an unrecorded calibre is kept).
  *
  * The walk reads every line once; what it reads is kept, keyed, beside the
- * process for the ledger head it was read at (a new event reads them
- * again), so a search of 100,000 lines compares keys only. A principal
+ * process for the ledger head it was read at, so a search of 100,000 lines
+ * compares keys only. A new event of a kind that may hold ammunition (an
+ * observation, a lot, a recovery, a loss ...) has the lines read again; one
+ * of a kind that holds none (a weapon registered, a user added) does not. A principal
  * confined to sites walks its own lines each time: the sources decide what
  * it sees. */
 #include <float.h>
@@ -179,16 +181,19 @@ static int visit(void *ctx, const wam_ammunition_seen *seen)
 			drop_label(&sk[f]);
 		need += strlen(sk[f].canonical) + strlen(sk[f].skeleton) + 2;
 	}
-	char *body = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-	if (!body)
+	wam_buf text = {0}; /* canonical JSON: the ledger's own writer, faster than json_dumps */
+	if (wam_canon_buf(&text, a) || wam_buf_put(&text, "", 1)) {
+		wam_buf_free(&text);
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	}
+	const char *body = text.p;
 	const char *strs[] = {seen->source, seen->id, seen->date, seen->country, seen->site_id, body};
 	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
 		need += strs[i] ? strlen(strs[i]) + 1 : 0;
 	entry *e = &es->e[es->n];
 	char *at = e->mem = malloc(need);
 	if (!at) {
-		free(body);
+		wam_buf_free(&text);
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	}
 	e->source = pack(&at, seen->source);
@@ -203,7 +208,7 @@ static int visit(void *ctx, const wam_ammunition_seen *seen)
 		e->k[f].skel = pack(&at, sk[f].skeleton);
 	}
 	e->line = seen->line;
-	free(body);
+	wam_buf_free(&text);
 	es->n++;
 	return 0;
 }
@@ -253,26 +258,93 @@ static void release(entries *es)
 
 /* The lines the handle's principal sees, with a reference the caller
  * releases. */
+static int lines_at(wam_db *db, entries **out, bool confined);
+
+/* The kinds of event that change no ammunition line a room holds: what a
+ * weapon, a person, a trace request, a screening or a licence records.
+ * Any other kind — a new room's too — has the lines read again. */
+#define NO_AMMUNITION_EVENTS                                                                                           \
+	"'item','hit','check','custody','record','user','token','trace','sanctions','embargo','exemption','notice',"   \
+	"'task','finding','evidence','licence','euc','broker','holder','export','diversion','origin','peer','regimes'"
+
+/* 0 when the ledger still holds event `at` with hash `at_hash` and every
+ * event after it up to `seq` is of a kind that changes no ammunition line;
+ * 1 when not; -1 on a database error. */
+static int unchanged_since(wam_db *db, int64_t at, const unsigned char at_hash[WAM_HASH_LEN], int64_t seq)
+{
+	sqlite3_stmt *q;
+	int rc = 1;
+	if (sqlite3_prepare_v2(db->conn,
+	                       "SELECT (SELECT hash FROM events WHERE seq = ?1),"
+	                       " (SELECT count(*) FROM events WHERE seq > ?1 AND seq <= ?2"
+	                       " AND substr(type, 1, instr(type, '.') - 1) NOT IN (" NO_AMMUNITION_EVENTS "))",
+	                       -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(q, 1, at);
+	sqlite3_bind_int64(q, 2, seq);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) == WAM_HASH_LEN &&
+	    !memcmp(sqlite3_column_blob(q, 0), at_hash, WAM_HASH_LEN) && sqlite3_column_int64(q, 1) == 0)
+		rc = 0;
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static int lines_of(wam_db *db, entries **out)
+{
+	int rc;
+	bool confined = wam_confined(db);
+	*out = NULL;
+	/* one snapshot for the head and the walk: lines read at the head they
+	 * are kept under */
+	bool own_tx = sqlite3_get_autocommit(db->conn);
+	if (own_tx && (rc = wam_sql_exec(db->conn, "BEGIN")))
+		return rc;
+	rc = lines_at(db, out, confined);
+	if (own_tx)
+		sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+static int lines_at(wam_db *db, entries **out, bool confined)
 {
 	int rc;
 	int64_t seq = 0;
 	unsigned char hash[WAM_HASH_LEN] = {0};
-	bool confined = wam_confined(db);
-	*out = NULL;
 	if (!confined) {
 		if ((rc = head_of(db, &seq, hash)))
 			return rc;
 		pthread_mutex_lock(&cache_lock);
 		entries *c = cached;
-		if (c && c->seq == seq && !memcmp(c->hash, hash, WAM_HASH_LEN) && !strcmp(c->node, db->node_id) &&
-		    !strcmp(c->path, db->path ? db->path : "")) {
+		int64_t at = 0;
+		unsigned char at_hash[WAM_HASH_LEN];
+		if (c && !strcmp(c->node, db->node_id) && !strcmp(c->path, db->path ? db->path : "") && c->seq <= seq) {
 			c->refs++;
-			*out = c;
+			at = c->seq;
+			memcpy(at_hash, c->hash, WAM_HASH_LEN);
+		} else {
+			c = NULL;
 		}
 		pthread_mutex_unlock(&cache_lock);
-		if (*out)
+		if (c && at == seq && !memcmp(at_hash, hash, WAM_HASH_LEN)) {
+			*out = c;
 			return 0;
+		}
+		/* newer events that hold no ammunition line (a weapon registered, a
+		 * user added) leave the lines as they were */
+		rc = c ? unchanged_since(db, at, at_hash, seq) : 1;
+		if (rc == 0) {
+			pthread_mutex_lock(&cache_lock);
+			if (c->seq < seq) {
+				c->seq = seq;
+				memcpy(c->hash, hash, WAM_HASH_LEN);
+			}
+			pthread_mutex_unlock(&cache_lock);
+			*out = c;
+			return 0;
+		}
+		release(c);
+		if (rc < 0)
+			return wam_sql_fail(db->conn, "read the ledger since the ammunition lines were read");
 	}
 	entries *es = calloc(1, sizeof *es);
 	if (!es || !(es->path = strdup(db->path ? db->path : ""))) {
@@ -308,7 +380,8 @@ typedef struct asked {
 	wam_serial_keys k;
 	int max_edits;
 	bool star;
-	wam_bitpattern bp;
+	wam_bitpattern bp; /* the skeleton less a lost head or tail ('*' at its ends) */
+	unsigned ends;     /* WAM_BP_FREE_START, WAM_BP_FREE_END: where '*' was */
 } asked;
 
 static int take_mark(asked *a, const char *raw, const char *field)
@@ -337,7 +410,22 @@ static int take_mark(asked *a, const char *raw, const char *field)
 	int k = wam_match_default_k(fixed + unknown);
 	a->max_edits = a->star ? 0 : k > (int)unknown ? k - (int)unknown : 0;
 	a->raw = raw;
-	wam_bp_prepare(&a->bp, a->k.skeleton);
+	/* a lost head or tail is a free start or end of the bit-parallel
+	 * distance; a '*' inside the mark leaves the dynamic programme */
+	char core[WAM_KEY_MAX];
+	const char *from = a->k.skeleton;
+	size_t n = len;
+	if (*from == '*') {
+		a->ends |= WAM_BP_FREE_START;
+		from++;
+		n--;
+	}
+	if (n && from[n - 1] == '*') {
+		a->ends |= WAM_BP_FREE_END;
+		n--;
+	}
+	snprintf(core, sizeof core, "%.*s", (int)n, from);
+	wam_bp_prepare(&a->bp, core);
 	return 0;
 }
 
@@ -358,7 +446,7 @@ static int within(const asked *a, const char *skel)
 		if (diff > a->max_edits || -diff > a->max_edits)
 			return -1;
 	}
-	int d = a->bp.usable ? wam_bp_distance(&a->bp, skel, 0)
+	int d = a->bp.usable ? wam_bp_distance(&a->bp, skel, a->ends)
 	                     : (int)wam_match_distance(a->k.skeleton, skel, 0, NULL, NULL);
 	return d <= a->max_edits ? d : -1;
 }
@@ -506,8 +594,10 @@ int wam_match_ammunition(wam_db *db, json_t **out, const wam_ammunition_query *q
 			for (int f = first; f <= last; f++) {
 				if (within(asks[a], e->k[f].skel) < 0)
 					continue;
-				double d = wam_match_distance(asks[a]->k.canonical, e->k[f].canon, WAM_DIST_WEIGHTED,
-				                              NULL, NULL);
+				double d = strcmp(asks[a]->k.canonical, e->k[f].canon)
+				               ? wam_match_distance(asks[a]->k.canonical, e->k[f].canon,
+				                                    WAM_DIST_WEIGHTED, NULL, NULL)
+				               : 0;
 				/* a factory code alone says less than the whole headstamp */
 				double s = mark_score(d, asks[a]->max_edits) * (f == F_FACTORY ? 0.8 : 1.0);
 				if (s > best) {

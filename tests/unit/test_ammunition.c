@@ -242,11 +242,32 @@ static void test_ammunition_new_lines_found(void **state)
 	json_t *res = search("LVM 90", NULL, NULL);
 	assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
 	json_decref(res);
+	/* a weapon registered holds no ammunition: the lines are kept */
+	test_add_item(&fx->r,
+	              "{\"category\": \"SA4\", \"make\": \"Izhmash\", \"model\": \"AKM\", \"calibre\": "
+	              "\"7.62x39mm\", \"serial\": \"LVM-90\"}",
+	              NULL);
+	res = search("LVM 90", NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
+	json_decref(res);
+	res = search("71 81", NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 2);
+	json_decref(res);
 	char lot[WAM_ID_LEN + 1];
 	add_lot(lot, fx->depot, "7.62x54mmR", "LVM 90", "90-113");
 	res = search("LVM 9O", NULL, "7.62x54R");
 	assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
 	assert_non_null(result_for(res, lot, 0));
+	json_decref(res);
+	/* a new observation after a weapon: read again */
+	test_add_item(&fx->r, "{\"category\": \"SA1\", \"make\": \"Glock\", \"serial\": \"G-1\"}", NULL);
+	char obs[WAM_ID_LEN + 1];
+	observation(obs, "2026-05-01",
+	            "[{\"kind\":\"ammunition\",\"calibre\":\"7.62x54R\",\"headstamp\":{\"text\":\"LVM 90\"},"
+	            "\"quantity\":20}]");
+	res = search("LVM 90", NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 2);
+	assert_non_null(result_for(res, obs, 0));
 	json_decref(res);
 	/* a limit keeps the best */
 	wam_ammunition_query q = {.lot = "*1*", .limit = 1};
