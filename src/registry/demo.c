@@ -219,7 +219,7 @@ static int add_makeup(wam_db *db, const char *site)
 			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		const char *of = json_string_value(json_object_get(item, "belongs_to"));
 		if (of && of[0] == '@')
-			json_object_set_new(item, "belongs_to", json_string(ids[atoi(of + 1)]));
+			json_object_set_new(item, "belongs_to", json_string(ids[of[1] - '0']));
 		json_object_set_new(item, "site_id", json_string(site));
 		rc = wam_item_payload(db, &payload, item, 0, 0);
 		if (!rc)
