@@ -281,7 +281,10 @@ static int take_makeup(wam_db *db, json_t *p, const json_t *in, long line)
 	                        line)) ||
 	    (rc = wam_take_text(p, in, "belongs_to", "belongs_to", 0, WAM_MAX_TEXT, line)))
 		return rc;
-	bool part = !strcmp(json_string_value(json_object_get(p, "kind")), "part");
+	const char *kind = json_string_value(json_object_get(p, "kind")); /* taken, with its default */
+	if (!kind)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	bool part = !strcmp(kind, "part");
 	const char *made = json_string_value(json_object_get(p, "manufacture"));
 	if (part && !json_object_get(p, "part_type")) {
 		char list[256];
