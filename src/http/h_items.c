@@ -39,7 +39,7 @@ void h_items_list(wam_request *r)
 	                     .limit = (int)limit};
 	json_t *out;
 	int rc = wam_registry_item_list(r->db, &out, &f);
-	reply_result(r, rc, 200, &out);
+	reply_query_result(r, rc, 200, &out); /* a filter's unknown word: 400 naming it */
 }
 
 void h_items_create(wam_request *r)

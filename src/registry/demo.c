@@ -172,7 +172,7 @@ static int live(wam_db *db, wam_rng *rng, const char *id, const json_t *steps, c
  * an alarm pistol converted to fire, a 3D-printed polymer frame without a
  * serialised insert (inadequate under R4) and a printed pistol whose frame
  * has one, a craft shotgun, and a barrel and a slide that belong to a
- * factory pistol. A part's `belongs_to` "@N" names the Nth record here. */
+ * factory pistol. A part's `belongs_to` "@N" names the Nth record here (one digit). */
 static const char *const makeup_demo[] = {
     "{\"category\":\"SA1\",\"make\":\"Ekol\",\"model\":\"Firat Magnum\",\"calibre\":\"9x19mm\","
     "\"serial\":\"EK-1904417\",\"country\":\"TR\",\"import_marks\":[{\"country\":\"HT\"}],\"status\":\"seized\","
@@ -219,7 +219,7 @@ static int add_makeup(wam_db *db, const char *site)
 			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		const char *of = json_string_value(json_object_get(item, "belongs_to"));
 		if (of && of[0] == '@')
-			json_object_set_new(item, "belongs_to", json_string(ids[atoi(of + 1)]));
+			json_object_set_new(item, "belongs_to", json_string(ids[of[1] - '0']));
 		json_object_set_new(item, "site_id", json_string(site));
 		rc = wam_item_payload(db, &payload, item, 0, 0);
 		if (!rc)

@@ -97,23 +97,38 @@ static void put_item_csv(FILE *out, const json_t *item)
 	}
 }
 
-/* Calls `each` for every weapon in registration order. */
+/* Calls `each` for every weapon in registration order, the parts that
+ * belong to a weapon last (so a file imports in its order: the weapon a
+ * part names is registered before it, whenever the part was linked). */
 static int each_item(wam_db *db, int (*each)(const json_t *, void *), void *payload)
 {
-	sqlite3_stmt *st;
+	/* each in the order of registration's index; a registry from before
+	 * migration 10 has no item_makeup, and no parts */
+	static const char *const passes[] = {
+	    "SELECT id FROM items WHERE id NOT IN (SELECT item_id FROM item_makeup WHERE belongs_to IS NOT NULL) "
+	    "ORDER BY registered_seq",
+	    "SELECT i.id FROM item_makeup m JOIN items i ON i.id = m.item_id WHERE m.belongs_to IS NOT NULL "
+	    "ORDER BY i.registered_seq"};
+	static const char *const before[] = {"SELECT id FROM items ORDER BY registered_seq"};
+	sqlite3_stmt *st = NULL;
 	int rc = 0;
-	if (sqlite3_prepare_v2(db->conn, "SELECT id FROM items ORDER BY registered_seq", -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "export");
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		json_t *item;
-		if ((rc = wam_registry_item_get(db, &item, wam_col_text(st, 0))))
-			break;
-		rc = each(item, payload);
-		json_decref(item);
-		if (!rc && wam_alloc_unsettled()) /* that weapon may have been written without a field */
-			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory: the export stopped");
-	}
+	bool makeup = sqlite3_prepare_v2(db->conn, passes[0], -1, &st, NULL) == SQLITE_OK;
 	sqlite3_finalize(st);
+	const char *const *sql = makeup ? passes : before;
+	for (size_t p = 0; !rc && p < (makeup ? 2u : 1u); p++) {
+		if (sqlite3_prepare_v2(db->conn, sql[p], -1, &st, NULL) != SQLITE_OK)
+			return wam_sql_fail(db->conn, "export");
+		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+			json_t *item;
+			if ((rc = wam_registry_item_get(db, &item, wam_col_text(st, 0))))
+				break;
+			rc = each(item, payload);
+			json_decref(item);
+			if (!rc && wam_alloc_unsettled()) /* that weapon may have been written without a field */
+				rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory: the export stopped");
+		}
+		sqlite3_finalize(st);
+	}
 	return rc;
 }
 

@@ -213,11 +213,29 @@ static int take_import_mark(wam_db *db, json_t *o, const json_t *m, long line)
 	return wam_field_check(db, o, m, mark, "", line);
 }
 
+/* Whether the registry records makeup: MAKEUP_NONE when it has no table
+ * item_makeup (a registry read as it was made before migration 10),
+ * MAKEUP_EMPTY when no item records any, MAKEUP_HELD otherwise. One short
+ * query per call, so a list of weapons that record none reads no more per
+ * weapon than before. */
+enum { MAKEUP_NONE, MAKEUP_EMPTY, MAKEUP_HELD };
+static int makeup_held(wam_db *db)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->conn, "SELECT EXISTS (SELECT 1 FROM item_makeup)", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return MAKEUP_NONE;
+	}
+	int held = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) ? MAKEUP_HELD : MAKEUP_EMPTY;
+	sqlite3_finalize(st);
+	return held;
+}
+
 /* Checks that `weapon_id` (the value of `field`) names a weapon a part may
  * belong to: registered, of kind weapon (not a part) and not destroyed. */
 static int check_weapon(wam_db *db, const char *weapon_id, const char *field, long line)
 {
-	bool makeup = wam_table_exists(db, "item_makeup");
+	bool makeup = makeup_held(db) != MAKEUP_NONE;
 	sqlite3_stmt *st = wam_room_db_stmt(
 	    db, &wam_room_registry, makeup ? ST_WEAPON_OF : ST_WEAPON_PLAIN,
 	    makeup ? "SELECT i.status, coalesce(m.kind, 'weapon'), i.site_id FROM items i LEFT JOIN item_makeup m ON "
@@ -263,7 +281,10 @@ static int take_makeup(wam_db *db, json_t *p, const json_t *in, long line)
 	                        line)) ||
 	    (rc = wam_take_text(p, in, "belongs_to", "belongs_to", 0, WAM_MAX_TEXT, line)))
 		return rc;
-	bool part = !strcmp(json_string_value(json_object_get(p, "kind")), "part");
+	const char *kind = json_string_value(json_object_get(p, "kind")); /* taken, with its default */
+	if (!kind)
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+	bool part = !strcmp(kind, "part");
 	const char *made = json_string_value(json_object_get(p, "manufacture"));
 	if (part && !json_object_get(p, "part_type")) {
 		char list[256];
@@ -641,7 +662,7 @@ int wam_registry_item_get(wam_db *db, json_t **out, const char *id)
 		json_decref(o);
 		return rc;
 	}
-	bool makeup = wam_table_exists(db, "item_makeup");
+	bool makeup = makeup_held(db) != MAKEUP_NONE;
 	if ((rc = makeup
 	              ? children(db, o, id, ST_GET_MARKINGS_METHOD,
 	                         "SELECT m.component, m.kind, m.text, m.script, m.legibility, m.altered, m.location, "
@@ -845,7 +866,8 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 			return wam_error_set(WAM_EINVAL, words[w].field, "%s '%.30s' is not one of: %s", words[w].field,
 			                     words[w].value, list);
 		}
-	bool makeup = wam_table_exists(db, "item_makeup");
+	int held = makeup_held(db);
+	bool makeup = held != MAKEUP_NONE;
 	wam_item_filter plain;
 	if (!makeup && makeup_filtered(f)) {
 		/* a registry from before makeup was recorded: every item is a
@@ -963,7 +985,8 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 	for (size_t i = 0; !rc && i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
 		if (!(rc = hide_duplicates(db, it)))
-			rc = makeup_read(db, it, json_string_value(json_object_get(it, "id")), makeup, false);
+			rc = makeup_read(db, it, json_string_value(json_object_get(it, "id")), held == MAKEUP_HELD,
+			                 false);
 	}
 	if (rc) {
 		json_decref(items);
@@ -1440,7 +1463,7 @@ static int makeup_tally(wam_db *db, json_t *o)
 	json_t *types = json_object(), *manufacture = json_object(), *materials = json_object();
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
-	if (wam_table_exists(db, "item_makeup")) {
+	if (makeup_held(db) == MAKEUP_HELD) {
 		if (sqlite3_prepare_v2(
 		        db->conn,
 		        "SELECT m.kind, m.part_type, m.manufacture, m.frame_material, i.site_id, count(*) "

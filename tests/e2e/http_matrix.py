@@ -55,6 +55,7 @@ TABLE = [
     ("GET", "/api/v1/items/{id}/integrity", EVERYONE, False),
     ("GET", "/api/v1/items/{id}/links", EVERYONE, False),
     ("POST", "/api/v1/items/{id}/status", {"registrar", "armourer", "admin"}, False),
+    ("POST", "/api/v1/items/{id}/attach", {"registrar", "admin"}, False),
     ("GET", "/api/v1/export-proposals", EVERYONE, False),
     ("POST", "/api/v1/export-proposals", {"registrar", "armourer", "admin"}, False),
     ("GET", "/api/v1/export-proposals/{id}", EVERYONE, False),
@@ -337,6 +338,9 @@ def requests(ids):
         # does not matter
         ("POST", "/api/v1/items/{id}/status"): lambda c: r(f"/api/v1/items/{ids['in_store'][who(c)]}/status",
                                                            {"status": "issued", "reason": f"matrix {who(c)}"}),
+        ("POST", "/api/v1/items/{id}/attach"): lambda c: r(f"/api/v1/items/{ids['parts'][who(c)]}/attach",
+                                                           {"weapon_id": ids["parts_weapon"],
+                                                            "reason": f"matrix {who(c)}"}),
         # what a role may do is all that is asked here: an unknown proposal
         # is 404 and a proposal without its reason 422 (http_collection.py
         # proposes and confirms for real)
@@ -1029,6 +1033,11 @@ def test(tap):
     ids["to_move"] = {c: (it["id"], next(s["id"] for s in sites if s["id"] != it["site_id"]))
                       for c, it in zip(callers, spare[-n:])}
     ids["to_issue"] = {c: it["id"] for c, it in zip(callers, spare[-2 * n:-n])}
+    # a part per caller to attach to one weapon of site A
+    ids["parts_weapon"] = reg.wam("item", "add", "--category", "SA1", "--make", "Glock", "--serial", "MTX-PARTS",
+                                  "--country", "AT", "--site", ids["site_a"])["id"]
+    ids["parts"] = {c: reg.wam("item", "add", "--category", "PART", "--kind", "part", "--part-type", "barrel",
+                               "--serial", f"MTX-BARREL-{c}", "--site", ids["site_a"])["id"] for c in callers}
 
     def custody(it, *extra):
         return reg.wam("custody", "issue", it["id"], "--person", "Matrix", "--unit", "M", "--return", "2099-01-01",

@@ -123,6 +123,13 @@ run w summary
 expect_contains "summary prints by_manufacture" "$OUT" "by_manufacture:"
 
 # ---- export and import: the new columns round-trip ----
+# a part registered before the weapon it is later attached to: the files
+# write it after the weapon, so they import in their order
+run w --json item add --category PART --kind part --part-type bolt --serial EARLY-1
+EARLY=$(jget .id)
+run w --json item add --category SA2 --make Zastava --serial LATE-1 --country HT
+LATE=$(jget .id)
+w item attach "$EARLY" --to "$LATE" >/dev/null
 expect_exit 0 "export as CSV" w export --format csv --out reg.csv
 expect_eq "the new columns come after the previous layout's" "$(head -1 reg.csv | tr -d '\r')" \
 	"id,category,make,model,calibre,serial,country,year,import_marks,status,site_id,holder_id,notes,duplicate_of,markings,kind,part_type,belongs_to,manufacture,converted_from,frame_material,serial_component"
@@ -130,6 +137,8 @@ expect_eq "the new columns come after the previous layout's" "$(head -1 reg.csv 
 expect_exit 0 "the CSV imports into a new registry" "$WAM" --db csv.db import reg.csv
 "$WAM" --db csv.db export --format csv --out again.csv
 expect_same_file "CSV export -> import -> export reproduces it" reg.csv again.csv
+run "$WAM" --db csv.db --json item show "$LATE"
+expect_eq "... a part linked after it was registered still belongs" "$(jget '[.parts[] | .id] | join(",")')" "$EARLY"
 run "$WAM" --db csv.db --json item show "$PRINTED"
 expect_eq "... the insert's method and the makeup came through" \
 	"$(jget '[.marking_status, .manufacture, .frame_material, .serial_component, .markings[0].method] | join(",")')" \

@@ -138,6 +138,7 @@ static public_fn fns[] = {
     {"wam_registry_item_find_serial", LISTS, false},
     {"wam_registry_item_list", LISTS, false},
     {"wam_registry_item_set_status", WRITES, false},
+    {"wam_registry_item_attach", WRITES, false},
     {"wam_registry_export_propose", WRITES, false},
     {"wam_registry_export_confirm", WRITES, false},
     {"wam_registry_export_withdraw", WRITES, false},
@@ -780,6 +781,8 @@ static void test_confine_writes_elsewhere_are_refused(void **state)
 	REFUSED("wam_registry_item_set_status", wam_registry_item_set_status(db, &out, fx->gun_there, "lost", in),
 	        WAM_ENOTFOUND, "id");
 	json_decref(in);
+	REFUSED("wam_registry_item_attach", wam_registry_item_attach(db, &out, fx->gun_there, fx->gun_here, NULL),
+	        WAM_ENOTFOUND, "id");
 	snprintf(text, sizeof text,
 	         "{\"category\": \"SA4\", \"make\": \"Glock\", \"serial\": \"G-1\", \"country\": \"AT\", \"site_id\": "
 	         "\"%s\"}",
