@@ -22,10 +22,12 @@
  *   inadequate, with a serial) or a trace initiated;
  * - established otherwise: an item_origins record and not traced. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "wam/registry.h"
 #include "trace/trace.h"
 #include "wam/collection.h"
 #include "wam/match.h"
@@ -95,15 +97,22 @@
 	"  (traced_ok OR otherwise) AS counted FROM figures) "
 
 static const char *const weapon_types[] = {"pistol_revolver", "rifle", "shotgun", "smg", "machine_gun", "other", NULL};
-/* How the recovered weapons were made (the registry's manufactures), and
- * unknown for one that does not say. */
-static const char *const manufactures[] = {"factory",     "craft",     "printed", "converted",
-                                           "reactivated", "assembled", "unknown", NULL};
-/* The registry's part types: what the parts recovered are counted by. */
-static const char *const part_types[] = {
-    "frame_receiver", "upper_receiver", "lower_receiver", "barrel", "slide", "bolt",
-    "bolt_carrier",   "cylinder",       "conversion_kit", "other",  NULL};
-
+/* How the recovered weapons were made: the registry's manufactures, and
+ * unknown for one that does not say (made once, NULL-terminated). */
+static const char *manufacture_words[16];
+static pthread_once_t manufacture_once = PTHREAD_ONCE_INIT;
+static void manufacture_list(void)
+{
+	size_t n = 0;
+	for (const char *const *m = wam_registry_manufactures; *m && n < 14; m++)
+		manufacture_words[n++] = *m;
+	manufacture_words[n] = "unknown";
+}
+static const char *const *manufactures(void)
+{
+	pthread_once(&manufacture_once, manufacture_list);
+	return manufacture_words;
+}
 /* The scope's recovered ammunition lines (recovery_ammunition, migration
  * 11), after FIGURES_SQL: its scope and year. */
 #define AMMUNITION_LINES                                                                                               \
@@ -361,7 +370,7 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 		return rc;
 	json_t *counts = json_object(), *by_type = json_object(), *by_result = json_object(),
 	       *by_context = json_object(), *by_manufacture = json_object();
-	for (const char *const *k = manufactures; *k; k++)
+	for (const char *const *k = manufactures(); *k; k++)
 		json_object_set_new(by_manufacture, *k, json_pack("{s:i, s:i}", "recovered", 0, "numerator", 0));
 	for (const char *const *k = count_keys; *k; k++)
 		add(counts, *k, 0);
@@ -528,10 +537,10 @@ static int parts_records(wam_db *db, json_t **out, const wam_sdg_scope *scope, c
 	} else if (!strncmp(what, "by_type.", 8)) {
 		value = what + 8;
 		where = "part_type=?3";
-		if (!in_list(part_types, value))
+		if (!in_list(wam_registry_part_types, value))
 			return wam_error_set(WAM_EINVAL, "figure",
 			                     "figure '%.60s': parts.by_type.<type> takes a part type of %s", figure,
-			                     joined(words, sizeof words, part_types));
+			                     joined(words, sizeof words, wam_registry_part_types));
 	} else if (strcmp(what, "recovered") != 0) {
 		return wam_error_set(WAM_EINVAL, "figure",
 		                     "figure '%.60s': parts. takes recovered, by_context.<context> or by_type.<type>",
@@ -600,15 +609,15 @@ int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *
 			memcpy(value, t, n);
 			value[n] = '\0';
 		}
-		if (in_list(manufactures, value) && (!dot || !strcmp(dot, ".recovered")))
+		if (in_list(manufactures(), value) && (!dot || !strcmp(dot, ".recovered")))
 			snprintf(where, sizeof where, "manufacture=?3");
-		else if (in_list(manufactures, value) && !strcmp(dot, ".numerator"))
+		else if (in_list(manufactures(), value) && !strcmp(dot, ".numerator"))
 			snprintf(where, sizeof where, "manufacture=?3 AND counted");
 		else
 			return wam_error_set(
 			    WAM_EINVAL, "figure",
 			    "figure '%.60s': by_manufacture.<manufacture>[.recovered|.numerator] takes one of %s",
-			    figure, joined(words, sizeof words, manufactures));
+			    figure, joined(words, sizeof words, manufactures()));
 	}
 	if (!where[0] && !strncmp(figure, "by_result.", 10)) {
 		if (!in_list(results, figure + 10))
