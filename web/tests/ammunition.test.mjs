@@ -214,9 +214,9 @@ test('the weapons list filters by manufacture, and a converted weapon\'s page sa
     await page.waitForFunction(() => location.hash.includes('manufacture=converted'));
     await page.locator('table.list tbody tr').first().waitFor();
     await settle(page);
-    const serials = await page.locator('table.list tbody tr td:first-child').allInnerTexts();
-    assert.equal(serials.length, converted.items.length, 'as many rows as the API lists');
-    assert.deepEqual(new Set(serials.map((s) => s.trim())), new Set(converted.items.map((i) => i.serial || 'no serial')));
+    const rows = await page.locator('table.list tbody tr').allInnerTexts();
+    assert.equal(rows.length, converted.items.length, 'as many rows as the API lists');
+    for (const item of converted.items) assert.ok(rows.some((r) => r.includes(item.serial)), `${item.serial} is listed`);
     await page.locator('table.list tbody tr a').first().click();
     const makeup = page.getByTestId('makeup');
     await makeup.waitFor();
