@@ -20,10 +20,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  apiGet, axeViolations, goTo, launchBrowser, makeRegistry, screenshot, settle, signInWith, startServer, tearDown, withPage,
+  apiGet, axeViolations, goTo, launchBrowser, makeRegistry, screenshot, settle, signInWith, startServer, tearDown, wam, withPage,
 } from './harness.mjs';
 
 let dir, server, browser, url;
+const json = (args) => JSON.parse(wam(dir, ['--json', ...args]));
 const body = async (page, path) => {
   const r = await apiGet(page, path);
   assert.equal(r.status, 200, `GET ${path}: ${JSON.stringify(r.body)}`);
@@ -269,6 +270,34 @@ test('a weapon lists its parts, each a link, and a part links the weapon it belo
     const belongs = page.getByTestId('makeup-belongs');
     await belongs.waitFor();
     await belongs.locator(`a[href="#/items/${encodeURIComponent(weapon.id)}"]`).waitFor();
+  });
+});
+
+test('a part is linked to a weapon picked by its serial, listed on the weapon, and taken off with a reason', async () => {
+  const part = json(['item', 'add', '--category', 'PART', '--make', 'Glock', '--model', '17', '--serial', 'BRL-7781', '--kind', 'part', '--part-type', 'barrel']);
+  const weapon = json(['item', 'add', '--category', 'SA1', '--make', 'Glock', '--model', '17', '--serial', 'GLK-5521']);
+  await withPage(browser, 'ammo-attach', async (page) => {
+    await signInWith(page, url, 'admin');
+    await goTo(page, `#/items/${part.id}`);
+    const box = page.getByTestId('attach');
+    await box.getByTestId('attach-open').click();
+    await box.getByLabel('The weapon', { exact: true }).fill('GLK-55');
+    await box.getByTestId('weapon-choices').getByRole('button').filter({ hasText: 'GLK-5521' }).first().click();
+    await box.getByLabel('Reason', { exact: true }).fill('found fitted to it');
+    await box.getByRole('button', { name: 'Link', exact: true }).click();
+    await box.getByRole('status').filter({ hasText: 'linked to the weapon' }).waitFor();
+    await page.getByTestId('makeup-belongs').locator(`a[href="#/items/${weapon.id}"]`).waitFor();
+    assert.equal((await body(page, `/items/${part.id}`)).belongs_to, weapon.id);
+    await noViolations(page, 'a part\'s page');
+    await goTo(page, `#/items/${weapon.id}`);
+    await page.getByTestId('parts').locator(`a[href="#/items/${part.id}"]`).waitFor();
+    await goTo(page, `#/items/${part.id}`);
+    await box.getByTestId('attach-open').click();
+    await box.getByLabel('Reason', { exact: true }).fill('sent to the laboratory alone');
+    await box.getByRole('button', { name: 'Take off', exact: true }).click();
+    await box.getByRole('status').filter({ hasText: 'no longer linked' }).waitFor();
+    const after = await body(page, `/items/${part.id}`);
+    assert.ok(!after.belongs_to, 'the part belongs to no weapon');
   });
 });
 
