@@ -323,6 +323,40 @@ test('the ammunition search finds a headstamp typed with misread characters and 
   });
 });
 
+test('an observation\'s ammunition drafts a request about its lot, which keeps the line when the draft is saved', async () => {
+  await withPage(browser, 'ammo-trace-draft', async (page) => {
+    await signInWith(page, url, 'admin');
+    let target = null;
+    for (const o of await body(page, '/observations')) {
+      const full = await body(page, `/observations/${o.id}`);
+      const n = (full.items || []).findIndex((i) => i.kind === 'ammunition');
+      if (n >= 0) { target = { o: full, n }; break; }
+    }
+    assert.ok(target, 'the demo has an observation of ammunition');
+    await goTo(page, `#/observations/${target.o.id}`);
+    const box = page.getByTestId('trace-item');
+    await box.waitFor();
+    await page.locator('[id="ot-item"]').selectOption(String(target.n));
+    await box.locator('button[type="submit"]').click();
+    await page.waitForFunction(() => /^#\/traces\/[0-9A-Z]{26}$/.test(location.hash));
+    const id = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]);
+    const lot = target.o.items[target.n].lot;
+    const shown = page.getByTestId('trace-ammunition');
+    await shown.waitFor();
+    if (lot) assert.ok((await shown.innerText()).includes(lot), 'the lot is shown');
+    await page.locator('[id="tr-justification"]').fill('seen with an armed group under embargo');
+    await page.getByTestId('trace-form').getByRole('button', { name: 'Save draft', exact: true }).click();
+    await page.getByTestId('trace-form').locator('.success').filter({ hasText: 'saved' }).first().waitFor().catch(() => {});
+    await settle(page);
+    const req = await body(page, `/traces/${id}`);
+    assert.equal(req.justification, 'seen with an armed group under embargo');
+    assert.equal(req.item.kind, 'ammunition', 'still a request about ammunition');
+    assert.equal(req.item.quantity, target.o.items[target.n].quantity);
+    assert.equal(req.item.lot, lot);
+    await noViolations(page, 'an ammunition draft');
+  });
+});
+
 test('in Arabic, the recovery page, the ammunition search and a printed frame\'s page are right to left with no axe-core violation', async () => {
   await withPage(browser, 'ammo-ar', async (page) => {
     await signInWith(page, url, 'admin', { lang: 'ar' });
