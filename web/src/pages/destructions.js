@@ -20,7 +20,7 @@ import { DESTRUCTION_METHODS, DESTRUCTION_ROLES } from '../vocab.js';
 // Where a batch is destroyed: a site of the registry by its name, or the
 // place as typed (a range, a foundry), kept as written in every language.
 const BatchSite = ({ sites, site }) =>
-  (sites.some((x) => x.id === site) ? html`<${SiteName} sites=${sites} id=${site} />` : site ? html`<span dir="auto" translate="no">${site}</span>` : '—');
+  (sites.some((x) => x.id === site) ? html`<${SiteName} sites=${sites} id=${site} />` : site ? html`<span dir="auto" translate=${false}>${site}</span>` : '—');
 
 const StateBadge = ({ state }) => html`<span class=${'badge tone-' + (state === 'open' ? 'warn' : 'gone')}>${label('batch_state', state)}</span>`;
 
