@@ -20,10 +20,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  apiGet, axeViolations, goTo, launchBrowser, makeRegistry, screenshot, settle, signInWith, startServer, tearDown, withPage,
+  apiGet, axeViolations, goTo, launchBrowser, makeRegistry, screenshot, settle, signInWith, startServer, tearDown, wam, withPage,
 } from './harness.mjs';
 
 let dir, server, browser, url;
+const json = (args) => JSON.parse(wam(dir, ['--json', ...args]));
 const body = async (page, path) => {
   const r = await apiGet(page, path);
   assert.equal(r.status, 200, `GET ${path}: ${JSON.stringify(r.body)}`);
@@ -214,9 +215,9 @@ test('the weapons list filters by manufacture, and a converted weapon\'s page sa
     await page.waitForFunction(() => location.hash.includes('manufacture=converted'));
     await page.locator('table.list tbody tr').first().waitFor();
     await settle(page);
-    const serials = await page.locator('table.list tbody tr td:first-child').allInnerTexts();
-    assert.equal(serials.length, converted.items.length, 'as many rows as the API lists');
-    assert.deepEqual(new Set(serials.map((s) => s.trim())), new Set(converted.items.map((i) => i.serial || 'no serial')));
+    const rows = await page.locator('table.list tbody tr').allInnerTexts();
+    assert.equal(rows.length, converted.items.length, 'as many rows as the API lists');
+    for (const item of converted.items) assert.ok(rows.some((r) => r.includes(item.serial)), `${item.serial} is listed`);
     await page.locator('table.list tbody tr a').first().click();
     const makeup = page.getByTestId('makeup');
     await makeup.waitFor();
@@ -272,6 +273,34 @@ test('a weapon lists its parts, each a link, and a part links the weapon it belo
   });
 });
 
+test('a part is linked to a weapon picked by its serial, listed on the weapon, and taken off with a reason', async () => {
+  const part = json(['item', 'add', '--category', 'PART', '--make', 'Glock', '--model', '17', '--serial', 'BRL-7781', '--kind', 'part', '--part-type', 'barrel']);
+  const weapon = json(['item', 'add', '--category', 'SA1', '--make', 'Glock', '--model', '17', '--serial', 'GLK-5521']);
+  await withPage(browser, 'ammo-attach', async (page) => {
+    await signInWith(page, url, 'admin');
+    await goTo(page, `#/items/${part.id}`);
+    const box = page.getByTestId('attach');
+    await box.getByTestId('attach-open').click();
+    await box.getByLabel('The weapon', { exact: true }).fill('GLK-55');
+    await box.getByTestId('weapon-choices').getByRole('button').filter({ hasText: 'GLK-5521' }).first().click();
+    await box.getByLabel('Reason', { exact: true }).fill('found fitted to it');
+    await box.getByRole('button', { name: 'Link', exact: true }).click();
+    await box.getByRole('status').filter({ hasText: 'linked to the weapon' }).waitFor();
+    await page.getByTestId('makeup-belongs').locator(`a[href="#/items/${weapon.id}"]`).waitFor();
+    assert.equal((await body(page, `/items/${part.id}`)).belongs_to, weapon.id);
+    await noViolations(page, 'a part\'s page');
+    await goTo(page, `#/items/${weapon.id}`);
+    await page.getByTestId('parts').locator(`a[href="#/items/${part.id}"]`).waitFor();
+    await goTo(page, `#/items/${part.id}`);
+    await box.getByTestId('attach-open').click();
+    await box.getByLabel('Reason', { exact: true }).fill('sent to the laboratory alone');
+    await box.getByRole('button', { name: 'Take off', exact: true }).click();
+    await box.getByRole('status').filter({ hasText: 'no longer linked' }).waitFor();
+    const after = await body(page, `/items/${part.id}`);
+    assert.ok(!after.belongs_to, 'the part belongs to no weapon');
+  });
+});
+
 test('the ammunition search finds a headstamp typed with misread characters and links to its recovery', async () => {
   await withPage(browser, 'ammo-search', async (page) => {
     await signInWith(page, url, 'admin');
@@ -291,6 +320,40 @@ test('the ammunition search finds a headstamp typed with misread characters and 
     await screenshot(page, '72-ammo-search');
     await result.first().getByTestId('ammunition-source').click();
     await page.getByTestId('recovery-ammunition').waitFor();
+  });
+});
+
+test('an observation\'s ammunition drafts a request about its lot, which keeps the line when the draft is saved', async () => {
+  await withPage(browser, 'ammo-trace-draft', async (page) => {
+    await signInWith(page, url, 'admin');
+    let target = null;
+    for (const o of await body(page, '/observations')) {
+      const full = await body(page, `/observations/${o.id}`);
+      const n = (full.items || []).findIndex((i) => i.kind === 'ammunition');
+      if (n >= 0) { target = { o: full, n }; break; }
+    }
+    assert.ok(target, 'the demo has an observation of ammunition');
+    await goTo(page, `#/observations/${target.o.id}`);
+    const box = page.getByTestId('trace-item');
+    await box.waitFor();
+    await page.locator('[id="ot-item"]').selectOption(String(target.n));
+    await box.locator('button[type="submit"]').click();
+    await page.waitForFunction(() => /^#\/traces\/[0-9A-Z]{26}$/.test(location.hash));
+    const id = decodeURIComponent((await page.evaluate(() => location.hash)).split('/')[2]);
+    const lot = target.o.items[target.n].lot;
+    const shown = page.getByTestId('trace-ammunition');
+    await shown.waitFor();
+    if (lot) assert.ok((await shown.innerText()).includes(lot), 'the lot is shown');
+    await page.locator('[id="tr-justification"]').fill('seen with an armed group under embargo');
+    await page.getByTestId('trace-form').getByRole('button', { name: 'Save draft', exact: true }).click();
+    await page.getByTestId('trace-form').locator('.success').filter({ hasText: 'saved' }).first().waitFor().catch(() => {});
+    await settle(page);
+    const req = await body(page, `/traces/${id}`);
+    assert.equal(req.justification, 'seen with an armed group under embargo');
+    assert.equal(req.item.kind, 'ammunition', 'still a request about ammunition');
+    assert.equal(req.item.quantity, target.o.items[target.n].quantity);
+    assert.equal(req.item.lot, lot);
+    await noViolations(page, 'an ammunition draft');
   });
 });
 

@@ -120,7 +120,7 @@ export function Dashboard() {
         <${Panel} title=${t('dashboard.by_category')} rows=${charts.category} head=${t('field.category')} />
         ${charts.site && html`<${Panel} title=${t('dashboard.by_site')} rows=${charts.site} head=${t('field.site')} />`}
         ${charts.country && html`<${Panel} title=${t('dashboard.by_country')} rows=${charts.country} head=${t('field.country')} />`}
-        ${charts.manufacture && html`<${Makeup} summary=${summary} rows=${charts.manufacture} />`}
+        ${charts.manufacture && html`<${Makeup} summary=${summary} rows=${charts.manufacture} narrow=${most === MOST_NARROW} />`}
         ${summary.recent && html`<${Recent} events=${summary.recent} />`}
       </div>`}`;
 }
@@ -175,21 +175,23 @@ function fmtDay(day) {
 // How the weapons were made: the manufacture types recorded (printed,
 // converted, craft…; each number of the table a link to the list of them),
 // what is not recorded, the parts beside the weapons and the frames'
-// materials.
-function Makeup({ summary, rows }) {
+// materials. On a phone the numbers are a short list of links, no chart.
+function Makeup({ summary, rows, narrow }) {
   const unknown = summary.by_manufacture?.unknown || 0;
   const kinds = summary.by_kind || {};
   const frames = Object.entries(summary.by_frame_material || {}).filter(([c, n]) => c !== 'unknown' && n > 0);
+  const links = [
+    ...(narrow ? rows.map((r) => ['#/items?manufacture=' + encodeURIComponent(r.key), t('dashboard.list_of', { what: r.label, n: fmtNumber(r.value) })]) : []),
+    ...('part' in kinds ? [['#/items?kind=part', t('dashboard.parts_n', { n: fmtNumber(kinds.part || 0), weapons: fmtNumber(kinds.weapon || 0) })]] : []),
+    ...frames.map(([c, n]) => ['#/items?frame_material=' + encodeURIComponent(c), t('dashboard.frames_n', { what: label('frame_material', c), n: fmtNumber(n) })]),
+  ];
   return html`<section class="panel" data-testid="dash-makeup">
     <h2>${t('dashboard.by_manufacture')}</h2>
-    ${rows.length > 0 ? html`<${BarChart} rows=${rows} caption=${t('dashboard.by_manufacture')} head=${t('makeup.manufacture')} fold
-        cell=${(r) => html`<a href=${'#/items?manufacture=' + encodeURIComponent(r.key)} aria-label=${t('dashboard.list_of', { what: r.label, n: fmtNumber(r.value) })}>${fmtNumber(r.value)}</a>`} />`
-      : html`<p class="muted">${t('dashboard.no_manufacture')}</p>`}
-    <ul class="plain dash-makeup">
-      ${unknown > 0 && html`<li class="muted">${t('dashboard.manufacture_unknown', { n: fmtNumber(unknown) })}</li>`}
-      ${'part' in kinds && html`<li><a href="#/items?kind=part">${t('dashboard.parts_n', { n: fmtNumber(kinds.part || 0), weapons: fmtNumber(kinds.weapon || 0) })}</a></li>`}
-      ${frames.map(([c, n]) => html`<li key=${c}><a href=${'#/items?frame_material=' + encodeURIComponent(c)}>${t('dashboard.frames_n', { what: label('frame_material', c), n: fmtNumber(n) })}</a></li>`)}
-    </ul>
+    ${rows.length === 0 ? html`<p class="muted">${t('dashboard.no_manufacture')}</p>`
+      : !narrow && html`<${BarChart} rows=${rows} caption=${t('dashboard.by_manufacture')} head=${t('makeup.manufacture')} fold
+        cell=${(r) => html`<a href=${'#/items?manufacture=' + encodeURIComponent(r.key)} aria-label=${t('dashboard.list_of', { what: r.label, n: fmtNumber(r.value) })}>${fmtNumber(r.value)}</a>`} />`}
+    <p class="dash-makeup">${links.map(([to, text], i) => html`${i ? ' · ' : ''}<a href=${to}>${text}</a>`)}
+      ${unknown > 0 && html`<br /><span class="muted">${t('dashboard.manufacture_unknown', { n: fmtNumber(unknown) })}</span>`}</p>
   </section>`;
 }
 

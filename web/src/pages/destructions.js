@@ -17,6 +17,11 @@ import { Ref } from '../components/table.js';
 import { PageTitle, StatusBadge } from './misc.js';
 import { DESTRUCTION_METHODS, DESTRUCTION_ROLES } from '../vocab.js';
 
+// Where a batch is destroyed: a site of the registry by its name, or the
+// place as typed (a range, a foundry), kept as written in every language.
+const BatchSite = ({ sites, site }) =>
+  (sites.some((x) => x.id === site) ? html`<${SiteName} sites=${sites} id=${site} />` : site ? html`<span dir="auto" translate=${false}>${site}</span>` : '—');
+
 const StateBadge = ({ state }) => html`<span class=${'badge tone-' + (state === 'open' ? 'warn' : 'gone')}>${label('batch_state', state)}</span>`;
 
 export function Destructions({ user }) {
@@ -29,7 +34,7 @@ export function Destructions({ user }) {
   const cols = [
     [t('dest.date'), (b) => html`<a href=${'#/destructions/' + b.id}><${Day} at=${b.date} /></a>`, '', { sort: 'date' }],
     [t('dest.method'), (b) => label('method', b.method)],
-    [t('field.site'), (b) => html`<${SiteName} sites=${sites} id=${b.site} />`, '', { sort: (b) => sites.find((s) => s.id === b.site)?.name }],
+    [t('field.site'), (b) => html`<${BatchSite} sites=${sites} site=${b.site} />`, '', { sort: (b) => sites.find((s) => s.id === b.site)?.name }],
     [t('nav.items'), (b) => fmtNumber(b.weapons), 'num', { sort: 'weapons' }],
     [t('field.status'), (b) => html`<${StateBadge} state=${b.state} />`, '', { sort: 'state' }],
     [t('dest.certificate'), (b) => html`<${Ref} text=${b.certificate} />`, '', { sort: 'certificate' }],
@@ -80,7 +85,7 @@ export function Destruction({ user, route }) {
     <${PageTitle}>${t('dest.one')} · ${label('method', batch.method)} · <${Day} at=${batch.date} /><//>
     <p class="subtitle"><${StateBadge} state=${batch.state} /></p>
     <${Facts} rows=${[
-      [t('dest.site'), html`<${SiteName} sites=${sites} id=${batch.site} />`],
+      [t('dest.site'), html`<${BatchSite} sites=${sites} site=${batch.site} />`],
       [t('dest.verifiers'), html`<ul class="plain" data-testid="verifier-states">${(batch.verifier_states || []).map((v) => html`<li key=${v.name}>
         <span dir="auto">${v.name}</span> ${v.confirmed
           ? html`<span class="badge tone-held">${t('dest.confirmed_at', { when: fmtDate(v.confirmed_at) })}</span>`

@@ -176,10 +176,12 @@ function Parts({ item }) {
 }
 
 // Linking a part to the weapon it belongs to (the weapon picked by serial,
-// never an id typed), or taking it off with a reason.
+// never an id typed), or taking it off with a reason; a rarely used form,
+// behind its button.
 function AttachForm({ item, onChanged }) {
   const form = useForm({ weapon_id: '', reason: '' }, { prefix: 'at-' });
   const [done, setDone] = useState('');
+  const [shown, setShown] = useState(false);
   const attached = !!item.belongs_to;
   const go = form.submit(async (v) => {
     setDone('');
@@ -187,18 +189,23 @@ function AttachForm({ item, onChanged }) {
     const body = { weapon_id: attached ? null : v.weapon_id, ...(v.reason.trim() && { reason: v.reason.trim() }) };
     await api('POST', `/items/${encodeURIComponent(item.id)}/attach`, { body });
     form.reset();
+    setShown(false);
     setDone(attached ? t('makeup.detached') : t('makeup.attached'));
     onChanged();
   });
+  const title = attached ? t('makeup.detach') : t('makeup.attach');
   return html`<section class="box" aria-labelledby="at-h" data-testid="attach">
-    <h2 id="at-h">${attached ? t('makeup.detach') : t('makeup.attach')}</h2>
+    <h2 id="at-h">${title}</h2>
     <p class="success" role="status">${done}</p>
+    ${!shown ? html`<p><button type="button" class="secondary" aria-expanded="false" data-testid="attach-open"
+        onClick=${() => { setDone(''); setShown(true); setTimeout(() => document.getElementById(attached ? 'at-reason' : 'at-weapon_id')?.focus(), 0); }}>${title}…</button></p>` : html`
     <form class="form" onSubmit=${go} novalidate>
       ${!attached && html`<${WeaponPicker} form=${form} name="weapon_id" text=${t('makeup.weapon')} hint=${t('makeup.weapon_hint')} />`}
       <${Field} form=${form} name="reason" dir="auto" label=${t('status_form.reason')} required=${attached} />
       <${FormError} form=${form} />
-      <div class="actions"><${Submit} form=${form}>${attached ? t('makeup.detach_submit') : t('makeup.attach_submit')}<//></div>
-    </form>
+      <div class="actions"><${Submit} form=${form}>${attached ? t('makeup.detach_submit') : t('makeup.attach_submit')}<//>
+        <button type="button" class="secondary" onClick=${() => { form.reset(); setShown(false); }}>${t('loss.cancel')}</button></div>
+    </form>`}
   </section>`;
 }
 

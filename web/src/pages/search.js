@@ -12,6 +12,7 @@ import { EditList, MarkedKey } from '../components/serial.js';
 import { suggestFrom } from '../components/pickers.js';
 import { PageTitle, StatusBadge } from './misc.js';
 import { headstampText } from '../components/ammunition.js';
+import { Day } from '../components/stock.js';
 
 const FIELDS = ['serial', 'make', 'model', 'calibre', 'country'];
 
@@ -206,7 +207,7 @@ function AmmunitionResult({ r }) {
   return html`<li class="candidate" data-testid="ammunition-result">
     <div class="cand-top">
       ${to ? html`<a class="cand-link" href=${to} data-testid="ammunition-source">${name}</a>` : html`<span>${name}</span>`}
-      <span class="cand-raw">${r.date ? html`<time datetime=${r.date}>${r.date}</time>` : ''}${r.country ? ' · ' + countryName(r.country) : ''}</span>
+      <span class="cand-raw">${r.date ? html`<${Day} at=${r.date} />` : ''}${r.country ? ' · ' + countryName(r.country) : ''}</span>
       <span class="cand-score">
         <label for=${id}>${t('search.score')}</label>
         <meter id=${id} min="0" max="100" low="40" high="75" optimum="100" value=${r.score}></meter>

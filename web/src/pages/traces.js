@@ -209,7 +209,9 @@ function NewTrace({ route }) {
     ${start && html`<${TraceForm} initial=${start.values} rows=${start.marks} />`}`;
 }
 
-function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) {
+// ammo: a draft about an ammunition lot keeps its item as drafted (from an
+// observation's line): the form shows it and changes the rest.
+function TraceForm({ id: storedId = null, initial, rows: startRows, onChange, ammo = null }) {
   const [rows, setRows] = useState(startRows);
   const names = [...Object.keys(BLANK), ...Array.from({ length: rows }, (_, i) => MARK.map((k) => `item.markings.${i}.${k}`)).flat()];
   const form = useForm(initial, { prefix: 'tr-', fields: names });
@@ -227,6 +229,7 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
     }
     if (b.item?.year && /^\d+$/.test(b.item.year)) b.item.year = Number(b.item.year);
     if (initial.item_id) b.item_id = initial.item_id;
+    if (ammo) b.item = ammo;
     return b;
   };
 
@@ -250,13 +253,15 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
     const b = body();
     if (id) {
       for (const [k, was] of Object.entries(initial)) {
-        if (!was || k.startsWith('item.markings.') || k === 'item.photos' || k === 'item_id') continue;
+        if (!was || k.startsWith('item.markings.') || k === 'item.photos' || k === 'item_id' || (ammo && k.startsWith('item.'))) continue;
         const now = form.values[k];
         if (now === undefined || String(now).trim() === '') put(b, k.split('.'), null);
       }
-      b.item ??= {};
-      b.item.markings ??= [];
-      b.item.photos ??= [];
+      if (!ammo) {
+        b.item ??= {};
+        b.item.markings ??= [];
+        b.item.photos ??= [];
+      }
       await api('PATCH', `/traces/${encodeURIComponent(id)}`, { body: b });
       return id;
     }
@@ -318,7 +323,9 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
           ${F('requested.via', t('trace.via'), { type: 'select', options: optionsOf(VIA, 'via', { empty: t('common.none_chosen') }) })}
         </div>
       </fieldset>
-      <fieldset><legend>${t('trace.item')}</legend>
+      ${ammo ? html`<fieldset data-testid="trace-ammunition"><legend>${t('trace.item_ammunition')}</legend>
+        <${AmmunitionFacts} item=${ammo} />
+      </fieldset>` : html`<fieldset><legend>${t('trace.item')}</legend>
         ${initial.item_id && html`<p class="hint">${t('trace.from_weapon')} <${ItemLink} id=${initial.item_id} serial=${initial['item.serial'] || initial.item_id} /></p>`}
         <div class="row">
           ${F('item.make', t('field.make'), { type: 'suggest', load: suggestFrom('make') })}
@@ -351,7 +358,7 @@ function TraceForm({ id: storedId = null, initial, rows: startRows, onChange }) 
           </div>
         </fieldset>
         <${PhotoField} form=${form} name="item.photos" label=${t('trace.photos')} hint=${t('trace.photos_hint')} />
-      </fieldset>
+      </fieldset>`}
       <fieldset><legend>${t('trace.why')}</legend>
         <div class="row">
           ${F('illicit_reason', t('trace.illicit_reason'), { type: 'select', options: optionsOf(ILLICIT, 'illicit', { empty: t('common.choose') }) })}
@@ -518,7 +525,8 @@ function Trace({ user, route }) {
       ${req.state !== 'draft' && html` · <a href=${`/api/v1${path}/export`} download=${`trace-${req.id}.json`}>${t('trace.export')}</a>`}</p>
     <${Timeline} req=${req} />
     ${req.state === 'draft' && trace
-      ? html`<h2>${t('trace.edit_draft')}</h2><${TraceForm} key=${req.id} id=${req.id} initial=${draftValues(req)} rows=${Math.max(1, item.markings?.length || 0)} onChange=${load} />`
+      ? html`<h2>${t('trace.edit_draft')}</h2><${TraceForm} key=${req.id} id=${req.id} initial=${draftValues(req)} rows=${Math.max(1, item.markings?.length || 0)} onChange=${load}
+          ammo=${item.kind === 'ammunition' ? item : null} />`
       : html`<${Details} req=${req} />`}
     ${req.state !== 'draft' && html`<h2>${t('trace.responses')}</h2>
     ${req.responses?.length ? req.responses.map((r, i) => html`<${Response} key=${i} r=${r} />`) : html`<p class="muted">${t('trace.no_responses')}</p>`}`}
@@ -590,6 +598,23 @@ function partyFacts(party, side) {
   ];
 }
 
+// An ammunition lot asked about: its line as drafted.
+function AmmunitionFacts({ item }) {
+  const text = (s) => s && html`<span dir="auto" class="pre">${s}</span>`;
+  return html`<${Facts} rows=${[
+    [t('makeup.kind'), label('item_kind', 'ammunition')],
+    [t('field.calibre'), text(item.calibre)],
+    [t('ammo.type'), text(item.type)],
+    [t('ammo.headstamp'), item.headstamp && text(headstampText(item.headstamp))],
+    [t('ammo.lot'), text(item.lot)],
+    [t('ammo.packaging_marks'), text(item.packaging_marks)],
+    [t('ammo.crate_marks'), text(item.crate_marks)],
+    [t('ammo.rounds'), item.quantity != null && fmtNumber(item.quantity)],
+    [t('ammo.packages'), item.packages != null && fmtNumber(item.packages)],
+    [t('trace.photos'), item.photos?.length > 0 && html`<ul class="plain">${item.photos.map((p) => html`<li><code>${p.slice(0, 16)}…</code></li>`)}</ul>`],
+  ]} />`;
+}
+
 function Details({ req }) {
   const item = req.item || {};
   const c = req.requesting?.contact || {};
@@ -605,19 +630,8 @@ function Details({ req }) {
       [t('trace.via'), label('via', req.requested?.via)],
       req.remote && [t('trace.remote'), html`<code>${req.remote.node_id}</code> / <code>${req.remote.request_id}</code>`],
     ]} />
-    <h2>${t('trace.item')}</h2>
-    ${item.kind === 'ammunition' ? html`<div data-testid="trace-ammunition"><${Facts} rows=${[
-      [t('makeup.kind'), label('item_kind', 'ammunition')],
-      [t('field.calibre'), text(item.calibre)],
-      [t('ammo.type'), text(item.type)],
-      [t('ammo.headstamp'), item.headstamp && text(headstampText(item.headstamp))],
-      [t('ammo.lot'), text(item.lot)],
-      [t('ammo.packaging_marks'), text(item.packaging_marks)],
-      [t('ammo.crate_marks'), text(item.crate_marks)],
-      [t('ammo.rounds'), item.quantity != null && fmtNumber(item.quantity)],
-      [t('ammo.packages'), item.packages != null && fmtNumber(item.packages)],
-      [t('trace.photos'), item.photos?.length && html`<ul class="plain">${item.photos.map((p) => html`<li><code>${p.slice(0, 16)}…</code></li>`)}</ul>`],
-    ]} /></div>` : html`<${Facts} rows=${[
+    <h2>${item.kind === 'ammunition' ? t('trace.item_ammunition') : t('trace.item')}</h2>
+    ${item.kind === 'ammunition' ? html`<div data-testid="trace-ammunition"><${AmmunitionFacts} item=${item} /></div>` : html`<${Facts} rows=${[
       [t('field.serial'), item.serial ? html`<${ItemLink} id=${req.item_id} serial=${item.serial} />` : text(item.serial_reason)],
       [t('field.make'), text(item.make)],
       [t('field.model'), text(item.model)],
