@@ -33,14 +33,9 @@ extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfe
     wam_sanctions_demo_part, wam_monitoring_demo_part;
 /* A cache of recovered ammunition of two headstamps (collection/demo.c). */
 extern const wam_demo_part wam_collection_demo_part;
-const wam_demo_part *const wam_demo_parts[] = {&wam_stock_demo_part,
-                                               &wam_trace_demo_part,
-                                               &wam_transfers_demo_part,
-                                               &wam_embargo_demo_part,
-                                               &wam_sanctions_demo_part,
-                                               &wam_monitoring_demo_part,
-                                               &wam_collection_demo_part,
-                                               NULL};
+const wam_demo_part *const wam_demo_parts[] = {
+    &wam_stock_demo_part,     &wam_trace_demo_part,      &wam_transfers_demo_part,  &wam_embargo_demo_part,
+    &wam_sanctions_demo_part, &wam_monitoring_demo_part, &wam_collection_demo_part, NULL};
 
 /* Tracing searches for hits on a weapon registered recovered (trace/hit.c). */
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);
@@ -124,7 +119,6 @@ int wam_collection_ammunition_source(wam_db *db, wam_ammunition_visit visit, voi
 int wam_trace_loss_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
 int wam_monitoring_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
 int wam_stock_lot_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
-const wam_ammunition_source wam_ammunition_sources[] = {wam_collection_ammunition_source,
-                                                        wam_trace_loss_ammunition_source,
-                                                        wam_monitoring_ammunition_source,
-                                                        wam_stock_lot_ammunition_source, NULL};
+const wam_ammunition_source wam_ammunition_sources[] = {
+    wam_collection_ammunition_source, wam_trace_loss_ammunition_source, wam_monitoring_ammunition_source,
+    wam_stock_lot_ammunition_source, NULL};

@@ -107,12 +107,14 @@ static json_int_t num(const json_t *o, const char *key)
 static int take_rounds(const json_t *line, const char *id, long n, long long rounds, bool stock)
 {
 	if (rounds <= 0)
-		return wam_error_set(WAM_EINVAL, "rounds", "rounds must be a whole number of at least 1, not %lld", rounds);
+		return wam_error_set(WAM_EINVAL, "rounds", "rounds must be a whole number of at least 1, not %lld",
+		                     rounds);
 	json_int_t left = num(line, "remaining");
 	if (rounds > left && stock)
-		return wam_error_set(WAM_ECONFLICT, "rounds",
-		                     "line %ld of recovery %.40s has %lld rounds remaining; %lld cannot be taken into stock",
-		                     n, id, (long long)left, rounds);
+		return wam_error_set(
+		    WAM_ECONFLICT, "rounds",
+		    "line %ld of recovery %.40s has %lld rounds remaining; %lld cannot be taken into stock", n, id,
+		    (long long)left, rounds);
 	if (rounds > left)
 		return wam_error_set(WAM_ECONFLICT, "rounds",
 		                     "line %ld of recovery %.40s has %lld rounds remaining; %lld cannot be listed for "
@@ -145,8 +147,7 @@ int wam_collection_ammunition_stock(wam_db *db, json_t **out, const char *recove
 	int rc;
 	if ((rc = wam_db_begin(db)))
 		return rc;
-	if ((rc = line_get(db, &l, recovery_id, line)) ||
-	    (rc = take_rounds(l, recovery_id, line, want, true)))
+	if ((rc = line_get(db, &l, recovery_id, line)) || (rc = take_rounds(l, recovery_id, line, want, true)))
 		goto fail;
 	/* the lot is the line's ammunition: its calibre, type and headstamp,
 	 * the factory and year the headstamp shows, its lot marks unless the
@@ -214,8 +215,7 @@ int wam_collection_ammunition_commit(wam_db *db, const char *recovery_id, long l
 	int rc;
 	if ((rc = wam_db_begin(db)))
 		return rc;
-	if ((rc = line_get(db, &l, recovery_id, line)) ||
-	    (rc = take_rounds(l, recovery_id, line, rounds, false)))
+	if ((rc = line_get(db, &l, recovery_id, line)) || (rc = take_rounds(l, recovery_id, line, rounds, false)))
 		goto fail;
 	p = json_pack("{s:I, s:I, s:s}", "line", (json_int_t)line, "rounds", (json_int_t)rounds, "batch_id",
 	              batch_id ? batch_id : "");

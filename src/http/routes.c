@@ -6,8 +6,8 @@
 
 #include "http.h"
 
-static const char *const q_items[] = {"status", "site", "make", "category", "after", "sort", "offset", "limit",
-                                     "kind", "part_type", "manufacture", "frame_material", NULL};
+static const char *const q_items[] = {"status", "site", "make",      "category",    "after",          "sort", "offset",
+                                      "limit",  "kind", "part_type", "manufacture", "frame_material", NULL};
 static const char *const q_create[] = {"allow_duplicate", NULL};
 static const char *const q_search[] = {"serial", "make", "model", "calibre", "country", "limit", "max_edits", NULL};
 static const char *const q_explain[] = {"serial", NULL};
