@@ -62,6 +62,14 @@ step recovery tasks
 step destruction list
 step item export list
 # tracing: lost and stolen weapons, hits from recoveries, trace requests, SDG 16.4.2
+# weapons of new technologies, parts, and ammunition outside the depot
+step item list --manufacture printed --limit 5
+printed=$("$WAM" --json item list --manufacture printed --kind part --limit 1 | python3 -c 'import json,sys; i=json.load(sys.stdin)["items"]; print(i[0]["id"] if i else "")')
+if [ -n "$printed" ]; then step item show "$printed"; fi
+cache=$("$WAM" --json recovery list | python3 -c 'import json,sys; r=[x for x in json.load(sys.stdin) if x.get("ammunition_rounds")]; print(r[0]["id"] if r else "")')
+if [ -n "$cache" ]; then step recovery show "$cache"; fi
+step search-ammunition --headstamp "7l 8l" --calibre 7.62x39
+
 step loss list --open
 step hit list --state open
 hit=$("$WAM" --json hit list --state open | python3 -c 'import json,sys; h=json.load(sys.stdin); print(h[0]["id"] if h else "")')
