@@ -62,8 +62,10 @@ WAM_API long wam_match_serial_readable(const char *serial);
  * loss report's, a field observation's, a stock lot — found from its
  * headstamp or lot marks as read, with the tolerance of a serial search
  * (look-alike characters, Cyrillic and Arabic-Indic digits, '?' for an
- * unreadable character, '*' for a lost tail). NULL fields are not asked;
- * at least a headstamp or a lot is. */
+ * unreadable character, '*' for a lost tail) — and, as a headstamp is
+ * short (a factory code and a year, "71 81"), one character put for another
+ * in a headstamp of 4 or more read characters, scored lower. NULL fields
+ * are not asked; at least a headstamp or a lot is. */
 typedef struct wam_ammunition_query {
 	const char *headstamp; /* the headstamp text as read */
 	const char *lot;       /* lot or batch marks as read */
@@ -72,10 +74,11 @@ typedef struct wam_ammunition_query {
 } wam_ammunition_query;
 
 /* The lines that match `q`, best first: {query: {headstamp?, headstamp_key?,
- * lot?, lot_key?, calibre?, calibre_key?, max_edits: {headstamp?, lot?}},
- * results: [{source, id, line, date, country, site_id, score, reason,
- * matched: {headstamp?: {on, key, reason, distance}, lot?: {...}},
- * ammunition}], total}. `source` is recovery, loss, observation or lot;
+ * lot?, lot_key?, calibre?, calibre_key?, max_edits: {headstamp?, lot?},
+ * headstamp_substitutions?}, results: [{source, id, line, date, country,
+ * site_id, score, reason, matched: {headstamp?: {on, key, reason,
+ * distance}, lot?: {...}}, ammunition, origin?: {recovery_id, line} (a lot
+ * taken in from a recovery's line)}], total}. `source` is recovery, loss, observation or lot;
  * `reason` is the weakest reason of the fields matched (exact, look-alike,
  * misread, edit, wildcard). Fails with WAM_EINVAL naming the field. */
 WAM_API int wam_match_ammunition(wam_db *db, json_t **out, const wam_ammunition_query *q);

@@ -214,7 +214,10 @@ static void print_ammunition(const json_t *res)
 		json_object_del(row, "ammunition");
 		json_object_del(row, "matched");
 		json_object_set(row, "calibre", json_object_get(a, "calibre"));
-		json_object_set(row, "headstamp", json_object_get(json_object_get(a, "headstamp"), "text"));
+		const json_t *hs = json_object_get(a, "headstamp");
+		json_object_set(row, "headstamp",
+		                json_object_get(hs, "text") ? json_object_get(hs, "text")
+		                                            : json_object_get(hs, "factory"));
 		json_object_set(row, "lot", json_object_get(a, "lot"));
 		json_object_set(row, "quantity", json_object_get(a, "quantity"));
 		json_array_append_new(rows, row);
@@ -223,6 +226,17 @@ static void print_ammunition(const json_t *res)
 		cli_print_table(cols, rows);
 	else
 		puts("no ammunition matches");
+	/* a lot taken in from a recovery's line holds rounds of that line: the
+	 * two results are the same rounds, not two finds */
+	json_array_foreach(json_object_get(res, "results"), i, r)
+	{
+		const json_t *o = json_object_get(r, "origin");
+		if (o)
+			printf("lot %s: rounds taken into stock from recovery %s line %lld\n",
+			       json_string_value(json_object_get(r, "id")),
+			       json_string_value(json_object_get(o, "recovery_id")),
+			       (long long)json_integer_value(json_object_get(o, "line")));
+	}
 	printf("%lld line(s) matched\n", (long long)json_integer_value(json_object_get(res, "total")));
 	json_decref(rows);
 }

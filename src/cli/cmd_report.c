@@ -90,8 +90,8 @@ static void print_report(const json_t *r)
 	/* IAFQ-ready: ammunition and parts recovered, by context */
 	const json_t *am = json_object_get(r, "ammunition"), *pa = json_object_get(r, "parts");
 	if (am) {
-		printf("\n%-38s %9lld\n%-38s %9lld\n", "ammunition recovered (rounds)", num(am, "rounds"), "  in lines",
-		       num(am, "lines"));
+		printf("\n%-38s %9lld\n%-38s %9lld\n", "ammunition recovered (rounds)", num(am, "rounds"),
+		       "  ammunition lines", num(am, "lines"));
 		print_breakdown("rounds by context of recovery", json_object_get(am, "by_context"));
 		print_breakdown("rounds by calibre", json_object_get(am, "by_calibre"));
 	}
@@ -100,7 +100,9 @@ static void print_report(const json_t *r)
 		print_breakdown("parts by context of recovery", json_object_get(pa, "by_context"));
 		print_breakdown("parts by type", json_object_get(pa, "by_type"));
 	}
-	printf("\nthe weapons behind a figure: wam report sdg-16-4-2 --year %lld --records FIGURE\n", num(r, "year"));
+	printf("\nthe weapons, ammunition lines or parts behind a figure: wam report sdg-16-4-2 --year %lld --records "
+	       "FIGURE\n",
+	       num(r, "year"));
 }
 
 static const cli_column record_cols[] = {
@@ -256,7 +258,8 @@ const cli_command cli_report_commands[] = {
     {"report sdg-16-4-2", sdg_valued, sdg_flags, cmd_sdg,
      "report sdg-16-4-2 --year YYYY [--site ID] [--json|--csv] [--records FIGURE [--confidential]]",
      "SDG 16.4.2: the share of recovered weapons whose illicit origin was traced or established, its counts and "
-     "breakdowns; --records lists the weapons behind a figure (seized, numerator, by_type.rifle, "
+     "breakdowns; --records lists the weapons, ammunition lines or parts behind a figure (seized, numerator, "
+     "by_type.rifle, "
      "by_manufacture.printed, ammunition.by_context.cache, parts.by_type.barrel ...), results "
      "from restricted trace responses withheld unless --confidential (the read recorded)"},
     {NULL, NULL, NULL, NULL, NULL, NULL},

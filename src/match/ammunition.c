@@ -379,6 +379,7 @@ typedef struct asked {
 	const char *raw;
 	wam_serial_keys k;
 	int max_edits;
+	bool subst; /* a headstamp of 4 or more characters read: one wrong character still finds it */
 	bool star;
 	wam_bitpattern bp; /* the skeleton less a lost head or tail ('*' at its ends) */
 	unsigned ends;     /* WAM_BP_FREE_START, WAM_BP_FREE_END: where '*' was */
@@ -409,6 +410,11 @@ static int take_mark(asked *a, const char *raw, const char *field)
 	a->star = strchr(a->k.skeleton, '*') != NULL;
 	int k = wam_match_default_k(fixed + unknown);
 	a->max_edits = a->star ? 0 : k > (int)unknown ? k - (int)unknown : 0;
+	/* a headstamp is short — a factory code and a two-digit year, "71 81" —
+	 * and allowed no edit as a serial of 4 characters would be; the
+	 * commonest misread is one wrong digit, so one character put for
+	 * another (no insertion, no deletion) still finds it, ranked lower */
+	a->subst = !strcmp(field, "headstamp") && !a->star && !unknown && fixed >= 4 && a->max_edits == 0;
 	a->raw = raw;
 	/* a lost head or tail is a free start or end of the bit-parallel
 	 * distance; a '*' inside the mark leaves the dynamic programme */
@@ -433,10 +439,21 @@ typedef struct hit {
 	const struct entry *e;
 	double score;
 	double dist[F_N];
-	int on[2]; /* the field each asked mark matched: F_HEADSTAMP or F_FACTORY, F_LOT; -1 none */
+	int on[2];     /* the field each asked mark matched: F_HEADSTAMP or F_FACTORY, F_LOT; -1 none */
+	bool subst[2]; /* matched only by a headstamp's one character put for another */
 } hit;
 
-/* The unit distance of skeletons within `a`'s edits, or -1. */
+/* Whether skeletons of one length differ in exactly one character. */
+static bool substituted(const char *q, const char *s)
+{
+	int n = 0;
+	for (; *q && *s; q++, s++)
+		n += *q != *s;
+	return !*q && !*s && n == 1;
+}
+
+/* The unit distance of skeletons within `a`'s edits (a headstamp's one
+ * character put for another: 1), or -1. */
 static int within(const asked *a, const char *skel)
 {
 	if (!*skel)
@@ -448,7 +465,9 @@ static int within(const asked *a, const char *skel)
 	}
 	int d = a->bp.usable ? wam_bp_distance(&a->bp, skel, a->ends)
 	                     : (int)wam_match_distance(a->k.skeleton, skel, 0, NULL, NULL);
-	return d <= a->max_edits ? d : -1;
+	if (d <= a->max_edits)
+		return d;
+	return a->subst && substituted(a->k.skeleton, skel) ? 1 : -1;
 }
 
 static double mark_score(double d, int k)
@@ -512,6 +531,10 @@ static double round1(double x)
 static json_t *result_json(const entry *e, const hit *h, const asked *asks[2])
 {
 	json_t *ammo = json_loads(e->ammunition, 0, NULL);
+	/* a lot taken in from a recovery's line: where its rounds came from,
+	 * beside the line rather than in it */
+	json_t *origin = json_incref(json_object_get(ammo, "origin"));
+	json_object_del(ammo, "origin");
 	json_t *matched = json_object();
 	const char *weakest = "exact";
 	for (int i = 0; i < 2; i++) {
@@ -524,7 +547,7 @@ static json_t *result_json(const entry *e, const hit *h, const asked *asks[2])
 		wam_match_edit ops[2 * WAM_KEY_MAX];
 		size_t nops = 0;
 		double d = wam_match_distance(asks[i]->k.canonical, e->k[f].canon, WAM_DIST_WEIGHTED, ops, &nops);
-		const char *r = why(asks[i], json_string_value(src), ops, nops, d);
+		const char *r = h->subst[i] ? "edit" : why(asks[i], json_string_value(src), ops, nops, d);
 		if (reason_rank(r) > reason_rank(weakest))
 			weakest = r;
 		json_object_set_new(matched, i == 0 ? "headstamp" : "lot",
@@ -535,6 +558,8 @@ static json_t *result_json(const entry *e, const hit *h, const asked *asks[2])
 	                      "line", (json_int_t)e->line, "date", str_or_null(e->date), "country",
 	                      str_or_null(e->country), "site_id", str_or_null(e->site_id), "score", round1(h->score),
 	                      "reason", weakest, "matched", matched, "ammunition", ammo ? ammo : json_object());
+	if (origin)
+		json_object_set_new(o, "origin", origin);
 	return o;
 }
 
@@ -592,17 +617,24 @@ int wam_match_ammunition(wam_db *db, json_t **out, const wam_ammunition_query *q
 			int first = a == 0 ? F_HEADSTAMP : F_LOT, last = a == 0 ? F_FACTORY : F_LOT;
 			double best = -1;
 			for (int f = first; f <= last; f++) {
-				if (within(asks[a], e->k[f].skel) < 0)
+				int u = within(asks[a], e->k[f].skel);
+				if (u < 0)
 					continue;
+				bool subst = u > asks[a]->max_edits;
 				double d = strcmp(asks[a]->k.canonical, e->k[f].canon)
 				               ? wam_match_distance(asks[a]->k.canonical, e->k[f].canon,
 				                                    WAM_DIST_WEIGHTED, NULL, NULL)
 				               : 0;
 				/* a factory code alone says less than the whole headstamp */
 				double s = mark_score(d, asks[a]->max_edits) * (f == F_FACTORY ? 0.8 : 1.0);
+				/* one character put for another in a short headstamp: scored as
+				 * an edit of a mark allowed one, and 0.8 of that */
+				if (subst)
+					s = mark_score(d < 1 ? 1 : d, 1) * 0.8 * (f == F_FACTORY ? 0.8 : 1.0);
 				if (s > best) {
 					best = s;
 					h.on[a] = f;
+					h.subst[a] = subst;
 					h.dist[f] = d;
 				}
 			}
@@ -638,6 +670,8 @@ int wam_match_ammunition(wam_db *db, json_t **out, const wam_ammunition_query *q
 		json_object_set_new(query, "headstamp", json_string(hraw));
 		json_object_set_new(query, "headstamp_key", json_string(hs.k.canonical));
 		json_object_set_new(edits, "headstamp", json_integer(hs.max_edits));
+		if (hs.subst)
+			json_object_set_new(query, "headstamp_substitutions", json_integer(1));
 	}
 	if (lraw) {
 		json_object_set_new(query, "lot", json_string(lraw));

@@ -295,8 +295,10 @@ static void calibre_group(char *out, size_t cap, const char *calibre)
 }
 
 /* IAFQ-ready counts of the ammunition recovered in the scope: {rounds,
- * lines, by_context: {context: rounds}, by_calibre: {calibre (its first
- * spelling of those that agree): rounds}}. A registry made before
+ * lines, by_context: {context: rounds}, by_calibre: {calibre: rounds}}.
+ * Calibres that agree (7.62x39mm, 7,62×39) are one figure, named by the
+ * spelling written on most lines (then on most rounds, then the first in
+ * byte order): the one users know. A registry made before
  * recovery_ammunition holds none. */
 static int ammunition_counts(wam_db *db, const wam_sdg_scope *scope, json_t **out)
 {
@@ -309,14 +311,53 @@ static int ammunition_counts(wam_db *db, const wam_sdg_scope *scope, json_t **ou
 		         "SELECT context, calibre, sum(rounds) AS rounds, count(*) AS lines FROM (" AMMUNITION_LINES
 		         ") GROUP BY 1, 2 ORDER BY 2, 1",
 		         scope, NULL);
+	/* each calibre's spellings: {key: {spelling: [lines, rounds]}} */
+	json_t *spellings = json_object();
+	json_array_foreach(rows, i, row)
+	{
+		const char *calibre = json_string_value(json_object_get(row, "calibre"));
+		char key[256];
+		calibre_group(key, sizeof key, calibre);
+		json_t *of = json_object_get(spellings, key);
+		if (!of)
+			json_object_set_new(spellings, key, of = json_object());
+		json_t *c = json_object_get(of, calibre ? calibre : "");
+		if (!c)
+			json_object_set_new(of, calibre ? calibre : "",
+			                    c = json_pack("[I, I]", (json_int_t)0, (json_int_t)0));
+		json_array_set_new(c, 0,
+		                   json_integer(json_integer_value(json_array_get(c, 0)) +
+		                                json_integer_value(json_object_get(row, "lines"))));
+		json_array_set_new(c, 1,
+		                   json_integer(json_integer_value(json_array_get(c, 1)) +
+		                                json_integer_value(json_object_get(row, "rounds"))));
+	}
+	const char *k;
+	json_t *of;
+	json_object_foreach(spellings, k, of)
+	{
+		const char *best = NULL, *sp;
+		json_int_t bl = -1, br = -1;
+		json_t *c;
+		json_object_foreach(of, sp, c)
+		{
+			json_int_t l = json_integer_value(json_array_get(c, 0)),
+			           r = json_integer_value(json_array_get(c, 1));
+			if (l > bl || (l == bl && (r > br || (r == br && strcmp(sp, best) < 0)))) {
+				best = sp;
+				bl = l;
+				br = r;
+			}
+		}
+		json_object_set_new(names, k, json_string(best ? best : ""));
+	}
+	json_decref(spellings);
 	json_array_foreach(rows, i, row)
 	{
 		json_int_t n = json_integer_value(json_object_get(row, "rounds"));
 		const char *calibre = json_string_value(json_object_get(row, "calibre"));
 		char key[256];
 		calibre_group(key, sizeof key, calibre);
-		if (!json_object_get(names, key))
-			json_object_set_new(names, key, json_string(calibre ? calibre : ""));
 		rounds += n;
 		lines += json_integer_value(json_object_get(row, "lines"));
 		add(by_context, json_string_value(json_object_get(row, "context")), n);

@@ -6,7 +6,10 @@ Ammunition seen in the field (an observation's items) and held in depots
 character, a Cyrillic look-alike, Arabic-Indic digits, a lost tail — best
 first, each result with where it is recorded and what matched; a calibre
 keeps its own lines whatever its spelling. A caller confined to a depot
-gets that depot's lots and no observation. Bad queries answer 400 naming
+gets that depot's lots and no observation. One wrong digit in a short
+headstamp still finds it, as an edit; a lot taken in from a recovered line
+is found by the line's factory code and carries its origin; the SDG report
+names a calibre by the spelling most lines have. Bad queries answer 400 naming
 the field, in the catalogued error shape; a search writes nothing."""
 import os
 import sys
@@ -43,6 +46,14 @@ def body(tap):
     l71 = lot(north, "7.62x39mm", "71 81", "12-81-071")
     lgfl = lot(south, "9x19mm", "GFL 18", "GFL-21-2512")
     obs = reg.wam("observation", "add", "--from", reg.write("obs.json", OBSERVATION))["id"]
+    rec = reg.wam("recovery", "add", "--from", reg.write("rec.json", {
+        "type": "surrendered", "date": "2024-02-01", "officer": "Sgt. Lamy", "context": "cache", "site_id": north,
+        "ammunition": [
+            {"calibre": "7.62x39mm", "headstamp": {"text": "188 76", "factory": "188", "year": 1976},
+             "lot": "44-76-188", "quantity": 900},
+            {"calibre": "7,62×39", "headstamp": {"text": "188 77"}, "quantity": 100}]}))["id"]
+    lrec = reg.wam("recovery", "stock-ammunition", rec, "--line", "0", "--rounds", "600",
+                   "--site", north)["lot"]["id"]
     viewer, _ = reg.token("viewer", "viewer")
     confined, _ = reg.token("south", "viewer", sites=[south])
     srv = Server(reg)
@@ -85,6 +96,20 @@ def body(tap):
     r = search(headstamp="71 81", limit=1)
     tap.eq([len(r.json["results"]), r.json["total"]], [1, 2], "limit keeps the best")
     tap.eq(r.json["results"][0]["score"], 100.0, "an exact read scores 100")
+
+    r = search(headstamp="71 87")
+    tap.eq((r.json["total"], sorted({x["reason"] for x in r.json["results"]})), (2, ["edit"]),
+           "one wrong year digit in a 4-character headstamp finds both, as an edit", r)
+    tap.eq(r.json["results"][0]["score"], 40.0, "ranked below a misread")
+    tap.eq(search(headstamp="72 87").json["total"], 0, "two wrong digits find nothing")
+    r = search(headstamp="188", calibre="7.62x39")
+    got = {x["source"]: x for x in r.json["results"]}
+    tap.eq(sorted((x["source"], x["id"], x["line"]) for x in r.json["results"]),
+           [("lot", lrec, 0), ("recovery", rec, 0)], "the factory code finds the line and the lot made from it", r)
+    tap.eq(got.get("lot", {}).get("origin"), {"recovery_id": rec, "line": 0}, "the lot carries its origin")
+    tap.eq(got.get("lot", {}).get("ammunition", {}).get("headstamp", {}).get("factory"), "188",
+           "and the factory code")
+    tap.eq("origin" in got.get("recovery", {}), False, "the recovery's line has no origin")
 
     # confined to the South depot: its lot, not the North lot, no observation
     r = search(token=confined, headstamp="71 81")
@@ -129,6 +154,9 @@ def body(tap):
                    "by_manufacture.printed"]:
         r = srv.get("/api/v1/reports/sdg-16-4-2/records" + q(year=2026, figure=figure), token=viewer)
         tap.eq((r.status, r.json), (200, []), f"the records of {figure}: none", r)
+    r = srv.get("/api/v1/reports/sdg-16-4-2" + q(year=2024), token=viewer)
+    tap.eq((r.json or {}).get("ammunition", {}).get("by_calibre"), {"7.62x39mm": 1000},
+           "one calibre spelt two ways, named as most lines (then most rounds) have it", r)
     r = srv.get("/api/v1/reports/sdg-16-4-2/records" + q(year=2026, figure="by_manufacture.laser"), token=viewer)
     tap.eq((r.status, r.error().get("field")), (422, "figure"), "an unknown manufacture is refused naming figure", r)
 

@@ -69,6 +69,30 @@ expect_eq "one result of two" "$(jget '[(.results | length), .total] | join(",")
 L90=$(lot --site "$NORTH" --calibre 7.62x54mmR --headstamp "LVM 90" --lot 90-113)
 expect_exit 0 "a new lot" "$WAM" --db $DB --json search-ammunition --headstamp "LVM 9O"
 expect_eq "is found at once" "$(jget '.results[0].id')" "$L90"
+
+# ---- one wrong digit in a short headstamp ----
+expect_exit 0 "a year digit misread: 71 87 for 71 81" "$WAM" --db $DB --json search-ammunition --headstamp "71 87"
+expect_eq "finds the observation's line and the lot" "$(jget '.total')" 2
+expect_eq "as an edit" "$(jget '[.results[].reason] | unique | join(",")')" edit
+expect_eq "scored below a misread" "$(jget '.results[0].score')" 40
+expect_exit 0 "two digits wrong" "$WAM" --db $DB --json search-ammunition --headstamp "72 87"
+expect_eq "find nothing" "$(jget '.total')" 0
+
+# ---- a lot taken in from a recovered line: its factory code, its origin ----
+REC=$("$WAM" --db $DB --json recovery add --type surrendered --date 2024-02-01 --officer "Sgt. Lamy" --context cache \
+	--site "$NORTH" --from - <<<'{"ammunition": [{"calibre": "7.62x39mm", "lot": "44-76-188", "quantity": 900,
+	"headstamp": {"text": "188 76", "factory": "188", "year": 1976}}]}' | jq -r .id)
+check "the recovery is recorded" test "${#REC}" -eq 26
+LREC=$("$WAM" --db $DB --json recovery stock-ammunition "$REC" --line 0 --rounds 600 --site "$NORTH" | jq -r .lot.id)
+check "600 of its rounds are a lot" test "${#LREC}" -eq 26
+expect_exit 0 "the factory code alone" "$WAM" --db $DB --json search-ammunition --headstamp "188"
+expect_eq "finds the recovery's line and the lot made from it" \
+	"$(jget '[.results[] | "\(.source) \(.id)"] | sort | join(",")')" "lot $LREC,recovery $REC"
+expect_eq "the lot by its factory code" "$(jget '.results[] | select(.source=="lot") | .matched.headstamp.on')" headstamp.factory
+expect_eq "the lot says where its rounds came from" \
+	"$(jget '.results[] | select(.source=="lot") | .origin | "\(.recovery_id) \(.line)"')" "$REC 0"
+expect_exit 0 "the table for people" "$WAM" --db $DB search-ammunition --headstamp "188"
+expect_contains "says the lot holds the line's rounds" "$OUT" "lot $LREC: rounds taken into stock from recovery $REC line 0"
 BEFORE=$(events $DB)
 
 # ---- confined ----

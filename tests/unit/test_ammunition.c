@@ -147,8 +147,30 @@ static void test_ammunition_misread_headstamp_found(void **state)
 	assert_true(json_real_value(json_object_get(json_array_get(json_object_get(res, "results"), 0), "score")) ==
 	            100.0);
 	json_decref(res);
-	/* another headstamp is not found */
+	/* one wrong digit in a short headstamp: found, as an edit, below a
+	 * headstamp read right */
+	res = search("71 87", NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 2);
+	r = result_for(res, fx->obs, 0);
+	assert_non_null(r);
+	assert_string_equal(test_str(r, "reason"), "edit");
+	assert_string_equal(test_str(json_object_get(json_object_get(r, "matched"), "headstamp"), "reason"), "edit");
+	assert_true(json_real_value(json_object_get(r, "score")) == 40.0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(res, "query"), "headstamp_substitutions")),
+	                 1);
+	json_decref(res);
 	res = search("72 81", NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 2);
+	json_decref(res);
+	/* two wrong digits, two swapped, or one too few, is another headstamp */
+	const char *other[] = {"72 82", "71 8", "17 81"};
+	for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
+		res = search(other[i], NULL, NULL);
+		assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
+		json_decref(res);
+	}
+	/* lot marks keep the serial's tolerance: none for 4 characters */
+	res = search(NULL, "1281", NULL);
 	assert_int_equal(json_integer_value(json_object_get(res, "total")), 0);
 	json_decref(res);
 }
@@ -414,7 +436,10 @@ static void test_ammunition_sdg_counts(void **state)
 	assert_int_equal(at(rep, "ammunition/lines"), 3);
 	assert_int_equal(at(rep, "ammunition/by_context/cache"), 1640);
 	assert_int_equal(at(rep, "ammunition/by_context/crime"), 50);
-	assert_int_equal(at(rep, "ammunition/by_calibre/7,62×39"), 1640); /* two spellings, one calibre */
+	/* two spellings, one calibre, named by the spelling of most lines, then of
+	 * most rounds — not the first in byte order */
+	assert_int_equal(at(rep, "ammunition/by_calibre/7.62x39mm"), 1640);
+	assert_null(json_object_get(json_object_get(json_object_get(rep, "ammunition"), "by_calibre"), "7,62×39"));
 	assert_int_equal(at(rep, "ammunition/by_calibre/9x19mm"), 50);
 	assert_int_equal(at(rep, "parts/recovered"), 2);
 	assert_int_equal(at(rep, "parts/by_type/frame_receiver"), 1);
@@ -430,6 +455,7 @@ static void test_ammunition_sdg_counts(void **state)
 	assert_non_null(strstr(text, "\nby_manufacture.printed.recovered,2\n"));
 	assert_non_null(strstr(text, "\nammunition.rounds,1690\n"));
 	assert_non_null(strstr(text, "\nammunition.by_context.cache,1640\n"));
+	assert_non_null(strstr(text, "\nammunition.by_calibre.7.62x39mm,1640\n"));
 	assert_non_null(strstr(text, "\nparts.by_type.barrel,1\n"));
 	free(text);
 	json_decref(rep);
@@ -455,6 +481,57 @@ static void test_ammunition_sdg_counts(void **state)
 	}
 }
 
+/* A lot taken in from a recovery's ammunition line is found by the line's
+ * factory code (its manufacturer) and says which line its rounds came from:
+ * the two results are the same rounds. */
+static void test_ammunition_lot_origin(void **state)
+{
+	(void)state;
+	char text[1024];
+	snprintf(text, sizeof text,
+	         "{\"type\": \"surrendered\", \"date\": \"2024-02-01\", \"officer\": \"Sgt. Lamy\","
+	         " \"context\": \"cache\", \"site_id\": \"%s\", \"ammunition\": [{\"calibre\": \"7.62x39mm\","
+	         " \"headstamp\": {\"text\": \"188 76\", \"factory\": \"188\", \"year\": 1976},"
+	         " \"lot\": \"44-76-188\", \"quantity\": 900}]}",
+	         fx->other);
+	json_t *in = test_json(text), *out = NULL;
+	ok(wam_collection_recovery_add(fx->r.db, &out, in), "recovery");
+	char rid[WAM_ID_LEN + 1];
+	snprintf(rid, sizeof rid, "%s", test_str(out, "id"));
+	json_decref(in);
+	json_decref(out);
+	in = json_pack("{s:i, s:s}", "rounds", 600, "site_id", fx->other);
+	ok(wam_collection_ammunition_stock(fx->r.db, &out, rid, 0, in), "stock");
+	char lot[WAM_ID_LEN + 1];
+	snprintf(lot, sizeof lot, "%s", test_str(json_object_get(out, "lot"), "id"));
+	json_decref(in);
+	json_decref(out);
+	/* the factory code alone finds the line and the lot made from it */
+	json_t *res = search("188", NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 2);
+	const json_t *line = result_for(res, rid, 0), *l = result_for(res, lot, 0);
+	assert_non_null(line);
+	assert_non_null(l);
+	assert_string_equal(test_str(l, "source"), "lot");
+	assert_string_equal(test_str(json_object_get(json_object_get(l, "matched"), "headstamp"), "on"),
+	                    "headstamp.factory");
+	assert_string_equal(test_str(json_object_get(json_object_get(l, "ammunition"), "headstamp"), "factory"), "188");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(l, "ammunition"), "quantity")), 600);
+	/* the lot says where its rounds came from; the line is no lot's */
+	const json_t *o = json_object_get(l, "origin");
+	assert_non_null(o);
+	assert_string_equal(test_str(o, "recovery_id"), rid);
+	assert_int_equal(json_integer_value(json_object_get(o, "line")), 0);
+	assert_null(json_object_get(json_object_get(l, "ammunition"), "origin"));
+	assert_null(json_object_get(line, "origin"));
+	json_decref(res);
+	/* a lot recorded in the depot has no origin */
+	res = search("71 81", NULL, NULL);
+	assert_non_null(result_for(res, fx->lot, 0));
+	assert_null(json_object_get(result_for(res, fx->lot, 0), "origin"));
+	json_decref(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +543,7 @@ int main(void)
 	    cmocka_unit_test(test_ammunition_confined),
 	    cmocka_unit_test(test_ammunition_new_lines_found),
 	    cmocka_unit_test(test_ammunition_sdg_counts),
+	    cmocka_unit_test(test_ammunition_lot_origin),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
