@@ -103,6 +103,24 @@ static void print_loss(const json_t *r)
 		}
 		cli_print_list("ammunition", loss_ammunition_cols, rows);
 		json_decref(rows);
+		/* the marks of packets and crates, as read (several lines each) */
+		json_array_foreach(lines, i, a)
+		{
+			static const char *const marks[][2] = {{"packaging_marks", "packaging"},
+			                                       {"crate_marks", "crate"}};
+			for (size_t k = 0; k < 2; k++) {
+				const char *m = cli_text(a, marks[k][0]);
+				if (!*m)
+					continue;
+				printf("  line %zu %s: ", i, marks[k][1]);
+				for (; *m; m++) {
+					putchar(*m);
+					if (*m == '\n' && m[1])
+						fputs("    ", stdout);
+				}
+				putchar('\n');
+			}
+		}
 	}
 	if (cli_text(r, "item_id")[0])
 		cli_print_hits(json_object_get(r, "hits"));
@@ -575,9 +593,10 @@ const cli_command cli_hit_commands[] = {
      "loss report (--item ID | --serial S [--make M --model M --calibre C --category C --country CC] | --from FILE|-) "
      "--kind lost|stolen --date YYYY-MM-DD --circumstances T --reported-by NAME [--place P] [--agency A] "
      "[--police-ref R]",
-     "report a weapon lost or stolen (a registry weapon, or one it does not hold yet); recoveries are searched for it"},
+     "report a weapon lost or stolen (a registry weapon, or one it does not hold yet; ammunition lines: --from FILE); "
+     "recoveries are searched for it"},
     {"loss list", no_opts, open_flag, cmd_loss_list, "loss list [--open]",
-     "loss reports, newest first; --open: weapons still lost or stolen"},
+     "loss reports, newest first; --open: weapons still lost or stolen, and every ammunition-only report"},
     {"loss export", out_valued, no_opts, cmd_loss_export, "loss export [--out FILE]",
      "the open loss reports as the lost/stolen CSV (docs/formats/lost-stolen-csv.md)"},
     {"hit list", hit_list_valued, no_opts, cmd_hit_list, "hit list [--state open|confirmed|rejected] [--site ID]...",

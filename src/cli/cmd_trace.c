@@ -157,7 +157,8 @@ static const cli_column list_cols[] = {{"ID", "id", 0},
                                        {"STATE", "state", 0},
                                        {"FROM", "requesting_label", 24},
                                        {"TO", "requested_label", 24},
-                                       {"SERIAL", "serial", 20},
+                                       {"KIND", "item_kind", 0},
+                                       {"SERIAL / LOT", "what", 34},
                                        {"URGENCY", "urgency", 0},
                                        {"SENT", "sent", 0},
                                        {"ACK DUE", "ack_due", 0},
@@ -282,7 +283,7 @@ static void print_request(const json_t *t)
 		static const char *const item_keys[] = {
 		    "make",          "model",   "category",       "calibre", "serial",
 		    "serial_reason", "country", "import_country", "year",    NULL};
-		printf("\nweapon\n");
+		printf(!strcmp(kind, "part") ? "\npart\n" : "\nweapon\n");
 		cli_print_record(item_keys, item);
 		const json_t *marks = json_object_get(item, "markings");
 		if (json_array_size(marks)) {
@@ -311,6 +312,18 @@ static void print_request(const json_t *t)
 		printf("\nweapons of this registry that resemble it (%zu)\n", json_array_size(cands));
 		if (json_array_size(cands))
 			cli_print_table(cols, cands);
+	} else if (!strcmp(cli_text(t, "direction"), "incoming") && !strcmp(kind, "ammunition")) {
+		/* an incoming lot: the ammunition search finds this registry's
+		 * recovered rounds and stock lots of the same marks */
+		const json_t *hs = json_object_get(item, "headstamp");
+		printf("\nthis registry's rounds of the lot: wam search-ammunition");
+		if (*cli_text(hs, "text"))
+			printf(" --headstamp '%s'", cli_text(hs, "text"));
+		else if (*cli_text(item, "lot"))
+			printf(" --lot '%s'", cli_text(item, "lot"));
+		if (*cli_text(item, "calibre"))
+			printf(" --calibre '%s'", cli_text(item, "calibre"));
+		putchar('\n');
 	}
 }
 
@@ -717,7 +730,7 @@ static int cmd_peer_add(const cli_env *env, const cli_args *a)
 {
 	if (a->npos)
 		return cli_usage(env,
-		                 "usage: wam peer add --name N --country CC --node-id ID --key HEX | --from FILE|-");
+		                 "usage: wam peer add [--name N] --country CC --node-id ID --key HEX | --from FILE|-");
 	int rc = 0;
 	json_t *in = cli_read_body(env, a, "the peer, as its `wam --json node`", &rc);
 	if (!in)
@@ -827,7 +840,7 @@ const cli_command cli_trace_commands[] = {
      "import a request, acknowledgement or response from a trusted registry (its signature is verified)"},
     {"node", no_opts, no_opts, cmd_node, "node", "this registry's node id, country and public key, for its peers"},
     {"peer add", peer_valued, no_opts, cmd_peer_add,
-     "peer add --name N --country CC --node-id ID --key HEX | --from FILE|-",
+     "peer add [--name N] --country CC --node-id ID --key HEX | --from FILE|-",
      "trust another registry's signed trace documents (--from takes its `wam --json node`)"},
     {"peer list", no_opts, no_opts, cmd_peer_list, "peer list",
      "the registries trusted, and those revoked with when and why"},

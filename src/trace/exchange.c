@@ -149,7 +149,7 @@ int wam_trace_peer_add(wam_db *db, json_t **out, const json_t *peer)
 	if ((rc = wam_db_begin(db)))
 		goto done;
 	if ((rc = wam_trace_check_fields(peer, peer_fields, "")) ||
-	    (rc = wam_take_text(p, peer, "name", "name", WAM_FIELD_REQUIRED, WAM_MAX_TEXT, 0)) ||
+	    (rc = wam_take_text(p, peer, "name", "name", 0, WAM_MAX_TEXT, 0)) ||
 	    (rc = wam_take_country(db, p, peer, "country", "country", WAM_FIELD_REQUIRED, 0)))
 		goto fail;
 	const char *id = str(peer, "node_id"), *pk = str(peer, "public_key");
@@ -165,6 +165,13 @@ int wam_trace_peer_add(wam_db *db, json_t **out, const json_t *peer)
 	if (!wam_is_ulid(node)) {
 		rc = wam_error_set(WAM_EINVAL, "node_id", "node_id '%.30s' is not a ULID", id);
 		goto fail;
+	}
+	/* a registry made without a name (`wam init --country`) is known by
+	 * its country and node id: its `wam --json node` is taken as it is */
+	if (wam_absent(json_object_get(p, "name"))) {
+		char name[8 + WAM_ID_LEN];
+		snprintf(name, sizeof name, "%s %s", str(p, "country"), node);
+		json_object_set_new(p, "name", json_string(name));
 	}
 	if (!strcmp(node, db->node_id)) {
 		rc = wam_error_set(WAM_EINVAL, "node_id", "node_id %s is this registry itself", node);
@@ -620,9 +627,10 @@ static int peer_head(json_t **out, const json_t *doc, const json_t *peer)
 	const char *hash = str(head, "hash"), *node = str(peer, "node_id");
 	*out = NULL;
 	if (!json_is_object(head) || !json_is_integer(seqv) || json_integer_value(seqv) < 1 || !is_hex(hash, 64))
-		return wam_error_set(WAM_EINVAL, "head",
-		                     "the document carries no ledger head {seq, hash} of its registry (a sequence number"
-		                     " and 64 hex digits)");
+		return wam_error_set(
+		    WAM_EINVAL, "head",
+		    "the document carries no ledger head {seq, hash} of its registry (a sequence number"
+		    " and 64 hex digits)");
 	json_int_t seq = json_integer_value(seqv);
 	char lower_hash[65];
 	snprintf(lower_hash, sizeof lower_hash, "%s", hash);
@@ -632,16 +640,18 @@ static int peer_head(json_t **out, const json_t *doc, const json_t *peer)
 		json_int_t was = json_integer_value(last);
 		const char *at = str(peer, "head_at") ? str(peer, "head_at") : "?";
 		if (seq < was)
-			return wam_error_set(WAM_EINTEGRITY, "head",
-			                     "node %s's ledger went back: this document shows its head at event %lld, and a"
-			                     " document imported at %s showed event %lld; its newest events were cut off (or"
-			                     " the document is older than one already imported: ask for a new export)",
-			                     node, (long long)seq, at, (long long)was);
+			return wam_error_set(
+			    WAM_EINTEGRITY, "head",
+			    "node %s's ledger went back: this document shows its head at event %lld, and a"
+			    " document imported at %s showed event %lld; its newest events were cut off (or"
+			    " the document is older than one already imported: ask for a new export)",
+			    node, (long long)seq, at, (long long)was);
 		if (seq == was && strcmp(lower_hash, str(peer, "head_hash") ? str(peer, "head_hash") : ""))
-			return wam_error_set(WAM_EINTEGRITY, "head",
-			                     "node %s's event %lld is not the one it showed before (at %s): its ledger was"
-			                     " rewritten",
-			                     node, (long long)seq, at);
+			return wam_error_set(
+			    WAM_EINTEGRITY, "head",
+			    "node %s's event %lld is not the one it showed before (at %s): its ledger was"
+			    " rewritten",
+			    node, (long long)seq, at);
 	}
 	*out = json_pack("{s:I, s:s}", "seq", seq, "hash", lower_hash);
 	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
@@ -718,8 +728,7 @@ static int asked_by_peer(const json_t *body, const json_t *peer)
 	                     str(peer, "node_id"));
 }
 
-static int import_request(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
-                          char id[WAM_ID_LEN + 1])
+static int import_request(wam_db *db, const json_t *doc, const json_t *peer, json_t *head, char id[WAM_ID_LEN + 1])
 {
 	const json_t *req = json_object_get(doc, "request");
 	json_t *in = NULL, *body = NULL, *p = json_object(), *rows = NULL;
@@ -809,7 +818,7 @@ static int asked_request(wam_db *db, json_t **row, const char *rid, const json_t
  * acknowledgement given here would be (trace.acknowledged, with the node it
  * came from), on a request still waiting for one. */
 static int import_acknowledgement(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
-                          char id[WAM_ID_LEN + 1])
+                                  char id[WAM_ID_LEN + 1])
 {
 	static const char *const ack_fields[] = {"date", "note", NULL};
 	const json_t *req = json_object_get(doc, "request"), *ack = json_object_get(doc, "acknowledgement");
@@ -848,8 +857,7 @@ done:
 	return rc;
 }
 
-static int import_response(wam_db *db, const json_t *doc, const json_t *peer, json_t *head,
-                          char id[WAM_ID_LEN + 1])
+static int import_response(wam_db *db, const json_t *doc, const json_t *peer, json_t *head, char id[WAM_ID_LEN + 1])
 {
 	const json_t *req = json_object_get(doc, "request"), *resp = json_object_get(doc, "response");
 	json_t *row = NULL, *in = NULL, *r = NULL, *p = NULL, *due = json_object();

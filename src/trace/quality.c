@@ -136,7 +136,9 @@ json_t *wam_trace_quality_of(const json_t *body)
 		if (!sget(item, "calibre"))
 			need(missing, "item.calibre", "R10", "the calibre is required");
 	}
-	if (!sget(body, "illicit_reason"))
+	if (!sget(body, "illicit_reason") && lot)
+		need(missing, "illicit_reason", "R10", "the reason the lot is considered illicit is required");
+	else if (!sget(body, "illicit_reason"))
 		need(missing, "illicit_reason", "R10", "the reason the weapon is considered illicit is required");
 	if (!sget(body, "justification"))
 		need(missing, "justification", "R10", "the legal justification of the request is required");

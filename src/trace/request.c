@@ -12,6 +12,7 @@
  * the reader may see them in full. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <utf8proc.h>
 
@@ -323,13 +324,35 @@ static int take_item(wam_db *db, json_t *body, const json_t *in, const char *pre
 	const json_t *it;
 	char f[FIELD_LEN];
 	const json_t *given = json_object_get(in, "item");
-	/* an item that says its kind is ammunition (any other kind is refused
-	 * by the ammunition line's own check of `kind`) */
-	if (json_is_object(given) && json_object_get(given, "kind"))
-		return take_ammunition_item(db, body, given, prefix);
-	int rc = section(in, "item", item_fields, prefix, &it);
-	if (rc || !it)
+	const json_t *kind = json_is_object(given) ? json_object_get(given, "kind") : NULL;
+	bool part = false;
+	json_t *own = NULL; /* `in` without the item's kind */
+	int rc;
+	/* The item's kind, as an item record gives it: ammunition is a lot
+	 * traced; a weapon, or a part (a frame or receiver is itself a weapon
+	 * under the Firearms Protocol; a barrel, slide or kit is traced like
+	 * one), is the weapon item, the part keeping its kind. */
+	if (kind && !json_is_null(kind)) {
+		const char *k = json_string_value(kind);
+		if (k && !strcasecmp(k, "ammunition"))
+			return take_ammunition_item(db, body, given, prefix);
+		if (!k || (strcasecmp(k, "weapon") && strcasecmp(k, "part")))
+			return wam_error_set(WAM_EINVAL, fname(f, prefix, "item.kind"),
+			                     "%s must be weapon, part or ammunition (the kind of the item traced)", f);
+		part = !strcasecmp(k, "part");
+	}
+	if (kind) {
+		json_t *item = json_copy((json_t *)given);
+		json_object_del(item, "kind");
+		own = json_copy((json_t *)in);
+		json_object_set_new(own, "item", item);
+		in = own;
+	}
+	rc = section(in, "item", item_fields, prefix, &it);
+	if (rc || !it) {
+		json_decref(own);
 		return rc;
+	}
 	const wam_field item[] = {
 	    {.name = "make", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
 	    {.name = "model", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
@@ -345,8 +368,12 @@ static int take_item(wam_db *db, json_t *body, const json_t *in, const char *pre
 	if ((rc = wam_field_take_all(db, o, it, item, fname(f, prefix, "item."), 0)) ||
 	    (rc = take_markings(o, it, prefix)) || (rc = take_photos(o, it, prefix))) {
 		json_decref(o);
+		json_decref(own);
 		return rc;
 	}
+	json_decref(own);
+	if (part)
+		json_object_set_new(o, "kind", json_string("part"));
 	set_nonempty(body, "item", o);
 	return 0;
 }
@@ -377,6 +404,9 @@ static int fill_from_weapon(wam_db *db, json_t *body, const char *item_id, const
 		item = json_object();
 		json_object_set_new(body, "item", item);
 	}
+	if (!json_object_get(item, "kind") && !wam_absent(json_object_get(w, "kind")) && str(w, "kind") &&
+	    !strcmp(str(w, "kind"), "part"))
+		json_object_set_new(item, "kind", json_string("part"));
 	static const char *const same[] = {"make", "model", "category", "calibre", "serial", "country", "year", NULL};
 	for (const char *const *k = same; *k; k++)
 		fill(item, *k, w, *k);
@@ -915,7 +945,9 @@ int wam_trace_request_get(wam_db *db, json_t **out, const char *id, unsigned fla
 	if (rc)
 		goto fail;
 	json_object_set_new(o, "responses", resp);
-	if (!strcmp(str(row, "direction"), "incoming"))
+	/* an incoming weapon: where this registry's record may be (a lot is
+	 * looked for with the ammunition search) */
+	if (!strcmp(str(row, "direction"), "incoming") && !wam_trace_item_is_ammunition(json_object_get(body, "item")))
 		json_object_set_new(o, "candidates", candidates_of(db, json_object_get(body, "item")));
 	json_decref(row);
 	*out = o;
@@ -924,6 +956,37 @@ fail:
 	json_decref(o);
 	json_decref(row);
 	return rc;
+}
+
+/* `item_kind` (weapon, part or ammunition), the lot's `calibre`,
+ * `headstamp` (its text) and `lot`, and `what`: the serial of a weapon or a
+ * part, "calibre / headstamp / lot" of an ammunition lot, so a list tells
+ * the lot it traces. */
+static void item_columns(json_t *row, const json_t *item)
+{
+	bool lot = wam_trace_item_is_ammunition(item);
+	const char *kind = str(item, "kind");
+	json_object_set_new(row, "item_kind",
+	                    json_string(lot                             ? "ammunition"
+	                                : kind && !strcmp(kind, "part") ? "part"
+	                                                                : "weapon"));
+	if (!lot) {
+		json_object_set(row, "what", json_object_get(row, "serial"));
+		return;
+	}
+	const char *parts[] = {str(item, "calibre"), str(json_object_get(item, "headstamp"), "text"), str(item, "lot")};
+	const char *keys[] = {"calibre", "headstamp", "lot"};
+	wam_buf what = {0};
+	for (size_t i = 0; i < 3; i++) {
+		json_object_set_new(row, keys[i], parts[i] ? json_string(parts[i]) : json_null());
+		if (!parts[i])
+			continue;
+		if (what.n)
+			wam_buf_puts(&what, " / ");
+		wam_buf_puts(&what, parts[i]);
+	}
+	json_object_set_new(row, "what", what.n ? json_string(what.p) : json_null());
+	wam_buf_free(&what);
 }
 
 /* `<side>_kind`, `<side>_name` and `<side>_label` of a list's row. */
@@ -998,6 +1061,7 @@ int wam_trace_request_list(wam_db *db, json_t **out, const wam_trace_filter *f)
 		json_t *body = json_loads(str(r, "body") ? str(r, "body") : "{}", 0, NULL),
 		       *q = wam_trace_quality_of(body);
 		json_object_set(r, "score", json_object_get(q, "score"));
+		item_columns(r, json_object_get(body, "item"));
 		party_columns(r, "requesting", json_object_get(body, "requesting"));
 		party_columns(r, "requested", json_object_get(body, "requested"));
 		json_object_del(r, "body");

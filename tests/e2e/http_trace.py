@@ -354,10 +354,12 @@ def test(tap):
         tap.eq(answer.status, 200, "registry B's tracer exports the answer", repr(answer))
         tap.eq(len(reads_of(incoming, srv_b, auditor_b)), before + 1, "... and the read is logged")
         node_b = tracer_b.get("/api/v1/node").json
-        resp = srv.post("/api/v1/peers", {"name": "Austria", "country": node_b["country"],
+        # a registry made without a name is known by its country and node id
+        resp = srv.post("/api/v1/peers", {"name": None, "country": node_b["country"],
                                           "node_id": node_b["node_id"], "public_key": node_b["public_key"]},
                         reg.token("admin-a", "admin")[0])
-        tap.eq(resp.status, 201, "registry A trusts registry B's key", repr(resp))
+        tap.ok(resp.status == 201 and resp.json["name"] == f"{node_b['country']} {node_b['node_id']}",
+               "registry A trusts registry B's key, given no name: known by its country and node id", repr(resp))
         # a delay first: the answer received is then the second response
         resp = tracer.post(f"/api/v1/traces/{x}/responses", {
             "result": "delayed", "confidentiality": "restricted",
@@ -418,9 +420,22 @@ def test(tap):
     doc = tracer.get(f"/api/v1/traces/{lot}/export").json or {}
     tap.eq(doc.get("request", {}).get("item"), item, "the signed document carries the lot unchanged")
     resp = tracer_b.post("/api/v1/traces/import", doc)
-    tap.ok(resp.status == 201 and resp.json["item"] == item and resp.json["candidates"] == [],
+    tap.ok(resp.status == 201 and resp.json["item"] == item and "candidates" not in resp.json,
            "registry B imports it: the lot as sent, no weapon candidates", repr(resp))
     lot_b = resp.json["id"] if resp.status == 201 else ""
+    rows = [r for r in (tracer_b.get("/api/v1/traces").json or []) if r["id"] == lot_b]
+    tap.eq([(r["item_kind"], r["calibre"], r["headstamp"], r["lot"], r["what"]) for r in rows],
+           [("ammunition", "7.62x39mm", "71 81", "12-81-071", "7.62x39mm / 71 81 / 12-81-071")],
+           "GET /traces: the incoming request is listed as ammunition, by its calibre, headstamp and lot")
+    resp = tracer.post("/api/v1/traces", dict(lot_draft, item={"kind": "part", "make": "Polymer80", "serial": "PF-1",
+                                                               "category": "SA2", "calibre": "9x19mm"}))
+    tap.ok(resp.status == 201 and resp.json["item"].get("kind") == "part" and resp.json["item"]["serial"] == "PF-1",
+           "POST /traces: an item of kind part is traced as a weapon, its kind kept", repr(resp))
+    resp = tracer.post("/api/v1/traces", dict(lot_draft, item={"kind": "weapon", "make": "Glock", "serial": "G-1"}))
+    tap.ok(resp.status == 201 and "kind" not in resp.json["item"] and resp.json["item"]["make"] == "Glock",
+           "POST /traces: an item of kind weapon is the weapon item", repr(resp))
+    rows = {r["what"]: r["item_kind"] for r in (tracer.get("/api/v1/traces").json or [])}
+    tap.eq((rows.get("PF-1"), rows.get("G-1")), ("part", "weapon"), "GET /traces: each listed with its kind")
     resp = tracer_b.post(f"/api/v1/traces/{lot_b}/responses", {
         "result": "record_found", "confidentiality": "unclassified",
         "chain": [{"date": "1982-02-01", "from": "Factory 71", "consignee": "Forces armées d'Haïti", "country": "HT"}]})

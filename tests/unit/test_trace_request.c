@@ -1367,6 +1367,10 @@ static void test_lot_request_r10(void **state)
 	char *list = json_dumps(names, JSON_COMPACT);
 	assert_string_equal(list, "[\"item.headstamp\",\"illicit_reason\",\"justification\",\"intended_use\","
 	                          "\"requesting.state\",\"requesting.contact.name\",\"requested.state\"]");
+	/* the reason asked for is the lot's, not a weapon's */
+	assert_string_equal(
+	    test_str(json_array_get(json_object_get(json_object_get(d, "quality"), "missing"), 1), "message"),
+	    "the reason the lot is considered illicit is required");
 	free(list);
 	json_decref(names);
 	json_decref(d);
@@ -1455,7 +1459,8 @@ static void test_lot_request_exchange(void **state)
 	snprintf(theirs, sizeof theirs, "%s", test_str(in, "id"));
 	assert_string_equal(test_str(in, "direction"), "incoming");
 	assert_true(json_equal(json_object_get(in, "item"), item));
-	assert_int_equal(json_array_size(json_object_get(in, "candidates")), 0);
+	/* no weapon looked for: a lot is found with the ammunition search */
+	assert_null(json_object_get(in, "candidates"));
 	json_decref(in);
 	json_decref(with("{\"result\": \"record_found\", \"confidentiality\": \"unclassified\","
 	                 " \"chain\": [{\"date\": \"1982-02-01\", \"consignee\": \"Ministério da Defesa\","
@@ -1508,6 +1513,97 @@ static void test_observed_ammunition_drafts_a_lot_request(void **state)
 	json_decref(in);
 }
 
+/* An item's kind as an item record gives it: a weapon is the weapon item, a
+ * part one too keeping its kind, ammunition (any case) a lot; any other
+ * kind is refused naming item.kind, even beside a weapon's fields. */
+static void test_item_kind_weapon_part_or_ammunition(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = test_json(COMPLETE), *d, *rows = NULL;
+	json_object_set_new(json_object_get(in, "item"), "kind", json_string("weapon"));
+	d = draft(r, in);
+	const json_t *item = json_object_get(d, "item");
+	assert_null(json_object_get(item, "kind"));
+	assert_string_equal(test_str(item, "make"), "FN Herstal");
+	assert_string_equal(test_str(item, "serial"), "1503821");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "quality"), "score")), 100);
+	json_decref(d);
+	json_object_set_new(json_object_get(in, "item"), "kind", json_string("Weapon"));
+	d = draft(r, in);
+	assert_null(json_object_get(json_object_get(d, "item"), "kind"));
+	json_decref(d);
+	/* a part (a frame or receiver is a weapon): traced as one, its kind kept */
+	json_object_set_new(json_object_get(in, "item"), "kind", json_string("part"));
+	json_object_set_new(json_object_get(in, "item"), "serial", json_string("PF-001"));
+	d = draft(r, in);
+	assert_string_equal(test_str(json_object_get(d, "item"), "kind"), "part");
+	assert_string_equal(test_str(json_object_get(d, "item"), "serial"), "PF-001");
+	assert_true(json_is_true(json_object_get(json_object_get(d, "quality"), "sendable")));
+	json_decref(d);
+	json_decref(in);
+	/* ammunition in any case is a lot */
+	d = draft_text(r, "{\"item\": {\"kind\": \"Ammunition\", \"calibre\": \"9x19mm\", \"lot\": \"L-1\"}}");
+	assert_string_equal(test_str(json_object_get(d, "item"), "kind"), "ammunition");
+	json_decref(d);
+	/* anything else names item.kind, nothing written */
+	expect_draft_refused(r, "{\"item\": {\"kind\": \"grenade\", \"make\": \"Glock\", \"serial\": \"1\"}}",
+	                     "item.kind");
+	assert_non_null(strstr(wam_error_last()->message, "weapon, part or ammunition"));
+	expect_draft_refused(r, "{\"item\": {\"kind\": 5, \"make\": \"Glock\"}}", "item.kind");
+	/* a weapon item with kind keeps refusing its unknown fields */
+	expect_draft_refused(r, "{\"item\": {\"kind\": \"weapon\", \"make\": \"Glock\", \"headstamp\": {}}}",
+	                     "item.headstamp");
+	/* the list tells each request's kind and what it traces: a weapon's or a
+	 * part's serial, a lot's calibre, headstamp and lot */
+	json_decref(draft_text(r, LOT));
+	must(wam_trace_request_list(r->db, &rows, NULL));
+	assert_int_equal(json_array_size(rows), 5);
+	const json_t *lot = json_array_get(rows, 0), *ammo = json_array_get(rows, 1), *part = json_array_get(rows, 2),
+	             *weapon = json_array_get(rows, 4);
+	assert_string_equal(test_str(lot, "item_kind"), "ammunition");
+	assert_string_equal(test_str(lot, "what"), "7.62x39mm / 71 81 / 12-81-071");
+	assert_string_equal(test_str(lot, "calibre"), "7.62x39mm");
+	assert_string_equal(test_str(lot, "headstamp"), "71 81");
+	assert_string_equal(test_str(lot, "lot"), "12-81-071");
+	assert_string_equal(test_str(ammo, "what"), "9x19mm / L-1");
+	assert_true(json_is_null(json_object_get(ammo, "headstamp")));
+	assert_string_equal(test_str(part, "item_kind"), "part");
+	assert_string_equal(test_str(part, "what"), "PF-001");
+	assert_string_equal(test_str(weapon, "item_kind"), "weapon");
+	assert_string_equal(test_str(weapon, "what"), "1503821");
+	assert_null(json_object_get(weapon, "lot"));
+	json_decref(rows);
+	expect_intact_and_rebuild(r);
+}
+
+/* A registry made without a name (`wam init --country HT`): its `wam
+ * --json node`, name null, is taken as it is, the peer known by its
+ * country and node id. */
+static void test_peer_from_nameless_node(void **state)
+{
+	test_reg *r = *state, ht;
+	named_reg(&ht, "HT", NULL);
+	json_t *node = NULL, *out = NULL;
+	must(wam_trace_node(ht.db, &node));
+	assert_true(json_is_null(json_object_get(node, "name")));
+	char want[64];
+	snprintf(want, sizeof want, "HT %s", test_str(node, "node_id"));
+	must(wam_trace_peer_add(r[0].db, &out, node));
+	assert_string_equal(test_str(out, "name"), want);
+	assert_string_equal(test_str(out, "country"), "HT");
+	json_decref(out);
+	/* a name given is kept */
+	json_t *named = json_deep_copy(node);
+	json_object_set_new(named, "name", json_string("Haiti PNH"));
+	must(wam_trace_peer_add(r[1].db, &out, named));
+	assert_string_equal(test_str(out, "name"), "Haiti PNH");
+	json_decref(out);
+	json_decref(named);
+	json_decref(node);
+	test_reg_destroy(&ht);
+	expect_intact_and_rebuild(&r[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1526,6 +1622,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_lot_request_checks_values, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lot_request_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_observed_ammunition_drafts_a_lot_request, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_item_kind_weapon_part_or_ammunition, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_peer_from_nameless_node, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
