@@ -13,8 +13,16 @@ static const cli_column recovery_cols[] = {
     {"ID", "id", 0},        {"TYPE", "type", 0},        {"DATE", "date", 0},       {"CONTEXT", "context", 0},
     {"PLACE", "place", 32}, {"OFFICER", "officer", 24}, {"WEAPONS", "weapons", 0}, {"ROUNDS", "ammunition_rounds", 0},
     {NULL, NULL, 0}};
-static const cli_column item_cols[] = {{"WEAPON", "id", 0},     {"SERIAL", "serial", 24},         {"MAKE", "make", 20},
-                                       {"STATUS", "status", 0}, {"MARKING", "marking_status", 0}, {NULL, NULL, 0}};
+/* a recovery's items: weapons and parts, each with how it was made */
+static const cli_column item_cols[] = {{"ITEM", "id", 0},
+                                       {"KIND", "kind", 0},
+                                       {"PART", "part_type", 0},
+                                       {"MANUFACTURE", "manufacture", 0},
+                                       {"SERIAL", "serial", 24},
+                                       {"MAKE", "make", 20},
+                                       {"STATUS", "status", 0},
+                                       {"MARKING", "marking_status", 0},
+                                       {NULL, NULL, 0}};
 static const cli_column handover_cols[] = {{"#", "n", 0},    {"TIME", "time", 0},    {"FROM", "from", 24},
                                            {"TO", "to", 24}, {"PLACE", "place", 24}, {"REASON", "reason", 40},
                                            {NULL, NULL, 0}};
@@ -76,11 +84,21 @@ static void print_ammunition(const json_t *lines)
 	{
 		static const char *const marks[][2] = {
 		    {"packaging_marks", "packaging"}, {"crate_marks", "crate"}, {"notes", "notes"}};
-		for (int k = 0; k < 3; k++)
-			if (json_string_value(json_object_get(l, marks[k][0])))
-				printf("  line %lld %s: %s\n",
-				       (long long)json_integer_value(json_object_get(l, "line")), marks[k][1],
-				       json_string_value(json_object_get(l, marks[k][0])));
+		for (int k = 0; k < 3; k++) {
+			const char *text = json_string_value(json_object_get(l, marks[k][0]));
+			if (!text)
+				continue;
+			/* marks of several lines go on under the first, indented, so
+			 * that a line of them is not taken for a row of its own */
+			int lead = printf("  line %lld %s: ", (long long)json_integer_value(json_object_get(l, "line")),
+			                  marks[k][1]);
+			for (const char *c = text; *c; c++) {
+				putchar(*c);
+				if (*c == '\n' && c[1])
+					printf("%*s", lead > 0 ? lead : 0, "");
+			}
+			putchar('\n');
+		}
 	}
 }
 
@@ -90,7 +108,7 @@ static void print_recovery(const json_t *r)
 	const struct {
 		const char *title, *key;
 		const cli_column *cols;
-	} lists[] = {{"weapons", "items", item_cols},
+	} lists[] = {{"weapons and parts", "items", item_cols},
 	             {"chain of custody", "handovers", handover_cols},
 	             {"photos", "photos", photo_cols},
 	             {"tasks", "tasks", task_cols}};

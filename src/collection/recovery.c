@@ -386,11 +386,26 @@ int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_collection_ammunition_lines(db, &list, id, lines)))
 		goto fail;
 	json_object_set_new(rec, "ammunition", list);
+	/* each item says whether it is a weapon or a part and how it was made,
+	 * so a part is not shown as a weapon (a registry made before weapons
+	 * recorded their makeup has only weapons) */
+	bool makeup = false;
+	{
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(db->conn, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='item_makeup'",
+		                       -1, &st, NULL) == SQLITE_OK)
+			makeup = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
 	if ((rc = wam_query_rows(
 	         db, &list,
-	         "SELECT i.id, i.category, i.make, i.model, i.calibre, i.serial, i.country, i.status,"
-	         " i.marking_status, i.marking_reason FROM recovery_items x JOIN items i ON i.id=x.item_id"
-	         " WHERE x.recovery_id=? ORDER BY x.n",
+	         makeup ? "SELECT i.id, coalesce(m.kind,'weapon') AS kind, m.part_type, i.category, i.make, i.model,"
+	                  " i.calibre, i.serial, i.country, i.status, m.manufacture, m.converted_from, m.frame_material,"
+	                  " i.marking_status, i.marking_reason FROM recovery_items x JOIN items i ON i.id=x.item_id"
+	                  " LEFT JOIN item_makeup m ON m.item_id=i.id WHERE x.recovery_id=? ORDER BY x.n"
+	                : "SELECT i.id, 'weapon' AS kind, i.category, i.make, i.model, i.calibre, i.serial, i.country,"
+	                  " i.status, i.marking_status, i.marking_reason FROM recovery_items x JOIN items i"
+	                  " ON i.id=x.item_id WHERE x.recovery_id=? ORDER BY x.n",
 	         id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "items", list);

@@ -49,6 +49,8 @@ def test(tap):
     tap.ok("Driver" not in resp.body.decode() and rec["person_ref"].startswith("P-"),
            "the person is a pseudonym only")
     tap.eq([i["status"] for i in rec["items"]], ["seized", "seized"], "the weapons are registered as seized")
+    tap.eq([(i["kind"], i["part_type"], i["manufacture"]) for i in rec["items"]], [("weapon", None, None)] * 2,
+           "each item says whether it is a weapon or a part, and how it was made")
     unmarked = rec["items"][1]["id"]
     tap.eq([(t["item_id"], t["due"], t["state"]) for t in rec["tasks"]], [(unmarked, "2026-02-24", "overdue")],
            "the obliterated weapon has an overdue task")
