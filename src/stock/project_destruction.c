@@ -211,12 +211,11 @@ static int verified(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 		goto done;
 	}
 	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1 &&
-		    !(st = wam_room_stmt(ctx, S_RECOVERED_LIST,
-		                         "SELECT d.recovery_id || '/' || d.line, coalesce(a.lot,''), 1"
-		                         " FROM destruction_recovered d LEFT JOIN recovery_ammunition a"
-		                         " ON a.recovery_id=d.recovery_id AND a.line=d.line"
-		                         " WHERE d.destruction_id=? ORDER BY d.n"))) {
+		if (pass == 1 && !(st = wam_room_stmt(ctx, S_RECOVERED_LIST,
+		                                      "SELECT d.recovery_id || '/' || d.line, coalesce(a.lot,''), 1"
+		                                      " FROM destruction_recovered d LEFT JOIN recovery_ammunition a"
+		                                      " ON a.recovery_id=d.recovery_id AND a.line=d.line"
+		                                      " WHERE d.destruction_id=? ORDER BY d.n"))) {
 			rc = WAM_EDB;
 			goto entries_done;
 		}

@@ -522,6 +522,7 @@ static void test_recovered_ammunition_destroyed(void **state)
 	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 1, 1), WAM_ENOTFOUND);
 	assert_string_equal(wam_error_last()->field, "line");
 	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, "NOPE", 0, 1), WAM_ENOTFOUND);
+	assert_string_equal(wam_error_last()->field, "recovery_id");
 	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 0, 0), WAM_EINVAL);
 	test_unchanged(&f->reg, before);
 	json_t *b = NULL;
@@ -577,7 +578,7 @@ static void test_recovered_ammunition_destroyed(void **state)
 static char *last_check(fx *f)
 {
 	return test_query_text(f->reg.db->conn, "SELECT ok||'|'||missing FROM destruction_checks"
-	                                    " ORDER BY destruction_id, n DESC LIMIT 1");
+	                                        " ORDER BY destruction_id, n DESC LIMIT 1");
 }
 
 /* A lot taken in from a recovery line bears the line's lot marks: a batch
