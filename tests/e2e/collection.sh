@@ -76,6 +76,15 @@ expect_eq "hand-overs are listed in order" "$(jget '[.handovers[] | .from + ">" 
 
 printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00photo bytes' >side.jpg
 printf '#!/bin/sh\necho not a photo\n' >script.sh
+# an ammunition line's photos: files stored with the recovery, or hashes of stored photos only
+EV=$(events $DB)
+expect_exit 2 "a line photo the store does not hold is refused" W --json recovery add --type found --date 2026-04-05 \
+	--officer "Sgt. Lamy" --from - <<<'{"ammunition": [{"calibre": "9x19mm", "quantity": 12, "photos": ["'"$(printf 'a%.0s' {1..64})"'"]}]}'
+expect_contains "naming the photo" "$ERR" "ammunition[0].photos[0]"
+expect_eq "nothing written" "$(events $DB)" "$EV"
+expect_exit 0 "a line photo given as a file" W --json recovery add --type found --date 2026-04-05 \
+	--officer "Sgt. Lamy" --from - <<<'{"ammunition": [{"calibre": "9x19mm", "quantity": 12, "photos": [{"file": "side.jpg"}]}]}'
+expect_eq "is stored and named by its hash" "$(jget '.ammunition[0].photos[0]')" "$(sha256sum side.jpg | cut -c1-64)"
 expect_exit 0 "a photo is stored" W --json recovery photo "$REC" side.jpg --caption "left side, close-up"
 HASH=$(jget .hash)
 expect_eq "by its SHA-256" "$HASH" "$(sha256sum side.jpg | cut -d' ' -f1)"
