@@ -192,12 +192,12 @@ static int verified(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 	} while (1);
 	sqlite3_reset(st);
 	/* a lot is read by its lot number (as printed on its packages) or its
-	 * id; recovered rounds by the lot marks of their line or as
-	 * RECOVERY/LINE. One read ticks off one listed lot or line: a lot taken
+	 * id, and a read ticks off every listed lot bearing it, as it always
+	 * has (each lot takes its id's reads and one of its number's as its
+	 * own); recovered rounds by the lot marks of their line or as
+	 * RECOVERY/LINE, one read each, from the reads no lot took: a lot taken
 	 * in from a recovery line bears the line's marks, so a batch listing both
-	 * needs each read once (the marks twice, or the lot id and RECOVERY/LINE).
-	 * Reads of an id or a RECOVERY/LINE are matched first, so that a mark
-	 * read is left for the entry that can only be read by its mark. */
+	 * needs the marks read twice (or the lot id and RECOVERY/LINE). */
 	size_t nent = 0, cap = 0;
 	struct entry {
 		char ref[128];  /* lot id or RECOVERY/LINE */
@@ -246,14 +246,29 @@ static int verified(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 			goto entries_done;
 		}
+		for (size_t k = 0; k < nent; k++) {
+			if (ent[k].recovered)
+				continue;
+			bool took = false; /* one read of its number is the lot's own */
+			for (i = 0; i < nread; i++) {
+				const char *rd = json_string_value(json_array_get(reads, i));
+				if (!strcmp(rd, ent[k].ref)) {
+					used[i] = matched[i] = ent[k].seen = true;
+				} else if (ent[k].mark[0] && !strcasecmp(rd, ent[k].mark)) {
+					matched[i] = ent[k].seen = true;
+					if (!took && !used[i])
+						used[i] = took = true;
+				}
+			}
+		}
 		for (size_t k = 0; k < nent; k++)
-			for (i = 0; i < nread && !ent[k].seen; i++)
+			for (i = 0; ent[k].recovered && i < nread && !ent[k].seen; i++)
 				if (!used[i] && !strcmp(json_string_value(json_array_get(reads, i)), ent[k].ref))
 					used[i] = matched[i] = ent[k].seen = true;
-		/* a mark is compared as it is (any case), or by its key, so that
-		 * "3-84" reads a lot recorded as "٣-٨٤" */
+		/* a line's marks are compared as they are (any case), or by their
+		 * key, so that "3-84" reads a line recorded as "٣-٨٤" */
 		for (size_t k = 0; k < nent; k++) {
-			if (ent[k].seen || !ent[k].mark[0])
+			if (!ent[k].recovered || ent[k].seen || !ent[k].mark[0])
 				continue;
 			key_of(key, sizeof key, ent[k].mark);
 			for (i = 0; i < nread && !ent[k].seen; i++) {
