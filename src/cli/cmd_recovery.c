@@ -1,11 +1,13 @@
 /* Field collection commands: wam recovery add|show|list|handover|photo|
  * photo-get|tasks|mark (docs/collection.md). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "wam/collection.h"
+#include "wam/store.h"
 
 static const char *const no_opts[] = {NULL};
 
@@ -13,8 +15,11 @@ static const cli_column recovery_cols[] = {
     {"ID", "id", 0},        {"TYPE", "type", 0},        {"DATE", "date", 0},       {"CONTEXT", "context", 0},
     {"PLACE", "place", 32}, {"OFFICER", "officer", 24}, {"WEAPONS", "weapons", 0}, {"ROUNDS", "ammunition_rounds", 0},
     {NULL, NULL, 0}};
-static const cli_column item_cols[] = {{"WEAPON", "id", 0},     {"SERIAL", "serial", 24},         {"MAKE", "make", 20},
-                                       {"STATUS", "status", 0}, {"MARKING", "marking_status", 0}, {NULL, NULL, 0}};
+/* a recovery's items: weapons and parts, each with how it was made */
+static const cli_column item_cols[] = {
+    {"ITEM", "id", 0},        {"KIND", "kind", 0},  {"PART", "part_type", 0}, {"MANUFACTURE", "manufacture", 0},
+    {"SERIAL", "serial", 24}, {"MAKE", "make", 20}, {"STATUS", "status", 0},  {"MARKING", "marking_status", 0},
+    {NULL, NULL, 0}};
 static const cli_column handover_cols[] = {{"#", "n", 0},    {"TIME", "time", 0},    {"FROM", "from", 24},
                                            {"TO", "to", 24}, {"PLACE", "place", 24}, {"REASON", "reason", 40},
                                            {NULL, NULL, 0}};
@@ -76,11 +81,21 @@ static void print_ammunition(const json_t *lines)
 	{
 		static const char *const marks[][2] = {
 		    {"packaging_marks", "packaging"}, {"crate_marks", "crate"}, {"notes", "notes"}};
-		for (int k = 0; k < 3; k++)
-			if (json_string_value(json_object_get(l, marks[k][0])))
-				printf("  line %lld %s: %s\n",
-				       (long long)json_integer_value(json_object_get(l, "line")), marks[k][1],
-				       json_string_value(json_object_get(l, marks[k][0])));
+		for (int k = 0; k < 3; k++) {
+			const char *text = json_string_value(json_object_get(l, marks[k][0]));
+			if (!text)
+				continue;
+			/* marks of several lines go on under the first, indented, so
+			 * that a line of them is not taken for a row of its own */
+			int lead = printf("  line %lld %s: ", (long long)json_integer_value(json_object_get(l, "line")),
+			                  marks[k][1]);
+			for (const char *c = text; *c; c++) {
+				putchar(*c);
+				if (*c == '\n' && c[1])
+					printf("%*s", lead > 0 ? lead : 0, "");
+			}
+			putchar('\n');
+		}
 	}
 }
 
@@ -90,7 +105,7 @@ static void print_recovery(const json_t *r)
 	const struct {
 		const char *title, *key;
 		const cli_column *cols;
-	} lists[] = {{"weapons", "items", item_cols},
+	} lists[] = {{"weapons and parts", "items", item_cols},
 	             {"chain of custody", "handovers", handover_cols},
 	             {"photos", "photos", photo_cols},
 	             {"tasks", "tasks", task_cols}};
@@ -109,9 +124,58 @@ static const cli_view recovery_view = {recovery_keys, recovery_cols, print_recov
 static const cli_view list_view = {NULL, recovery_cols, NULL};
 static const cli_view task_view = {NULL, task_cols, NULL};
 
+/* An ammunition line's photo given as {"file": PATH} (a path from the
+ * current directory) is stored in the photo store and named by its hash,
+ * so a photo taken in the field goes in with the recovery it shows. */
+static int store_line_photos(wam_db *db, json_t *in)
+{
+	size_t i, k;
+	json_t *line, *ph;
+	json_array_foreach(json_object_get(in, "ammunition"), i, line)
+	{
+		json_array_foreach(json_object_get(line, "photos"), k, ph)
+		{
+			const json_t *file = json_object_get(ph, "file");
+			if (!json_is_object(ph) || !file)
+				continue;
+			char field[96];
+			snprintf(field, sizeof field, "ammunition[%zu].photos[%zu].file", i, k);
+			const char *path = json_string_value(file);
+			if (!path || !*path)
+				return wam_error_set(WAM_EINVAL, field, "a photo's file is a path (text)");
+			FILE *f = fopen(path, "rb");
+			if (!f)
+				return wam_error_set(WAM_EIO, field, "cannot read %s: %s", path, strerror(errno));
+			unsigned char *bytes = malloc(WAM_PHOTO_MAX + 1);
+			size_t n = bytes ? fread(bytes, 1, WAM_PHOTO_MAX + 1, f) : 0;
+			fclose(f);
+			if (!bytes)
+				return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			json_t *added = NULL;
+			int rc = wam_photo_add(db, &added, bytes, n, NULL);
+			free(bytes);
+			if (rc) {
+				/* the store names "photo": the file is what the user wrote */
+				const wam_error *e = wam_error_last();
+				char msg[sizeof e->message];
+				snprintf(msg, sizeof msg, "%s", e->message);
+				return wam_error_set(rc, field, "%s: %s", path, msg);
+			}
+			json_array_set(json_object_get(line, "photos"), k, json_object_get(added, "hash"));
+			json_decref(added);
+		}
+	}
+	return 0;
+}
+
 static int call_add(wam_db *db, json_t **out, const cli_args *a, json_t *in)
 {
 	(void)a;
+	int rc = store_line_photos(db, in);
+	if (rc) {
+		*out = NULL;
+		return rc;
+	}
 	return wam_collection_recovery_add(db, out, in);
 }
 

@@ -79,13 +79,18 @@ int wam_collection_ammunition_lines(wam_db *db, json_t **out, const char *recove
 
 /* Line `line` of recovery `id` as shown, inside the caller's transaction;
  * WAM_ENOTFOUND naming the recovery or the line. */
-static int line_get(wam_db *db, json_t **out, const char *id, long line)
+/* `id_field` is the field that gave the recovery's id: `id` in a path,
+ * `recovery_id` in a destruction batch's entry, so a refusal is put at the
+ * input that holds it. */
+static int line_get(wam_db *db, json_t **out, const char *id, long line, const char *id_field)
 {
 	json_t *rec = NULL;
 	char n[24];
 	*out = NULL;
 	int rc = wam_query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id ? id : "", "recovery");
 	json_decref(rec);
+	if (rc == WAM_ENOTFOUND)
+		return wam_error_set(WAM_ENOTFOUND, id_field, "no %s with id '%.40s'", "recovery", id ? id : "");
 	if (rc)
 		return rc;
 	snprintf(n, sizeof n, "%ld", line);
@@ -147,7 +152,7 @@ int wam_collection_ammunition_stock(wam_db *db, json_t **out, const char *recove
 	int rc;
 	if ((rc = wam_db_begin(db)))
 		return rc;
-	if ((rc = line_get(db, &l, recovery_id, line)) || (rc = take_rounds(l, recovery_id, line, want, true)))
+	if ((rc = line_get(db, &l, recovery_id, line, "id")) || (rc = take_rounds(l, recovery_id, line, want, true)))
 		goto fail;
 	/* the lot is the line's ammunition: its calibre, type and headstamp,
 	 * the factory and year the headstamp shows, its lot marks unless the
@@ -184,7 +189,7 @@ int wam_collection_ammunition_stock(wam_db *db, json_t **out, const char *recove
 	snprintf(lot_id, sizeof lot_id, "%s", json_string_value(json_object_get(made, "id")));
 	p = json_pack("{s:I, s:I, s:s}", "line", (json_int_t)line, "rounds", (json_int_t)want, "lot_id", lot_id);
 	if ((rc = wam_ledger_append(db, "recovery.ammunition_stocked", recovery_id, p, NULL)) ||
-	    (rc = line_get(db, &after, recovery_id, line)))
+	    (rc = line_get(db, &after, recovery_id, line, "id")))
 		goto fail;
 	if ((rc = wam_db_commit(db)))
 		goto done;
@@ -215,7 +220,8 @@ int wam_collection_ammunition_commit(wam_db *db, const char *recovery_id, long l
 	int rc;
 	if ((rc = wam_db_begin(db)))
 		return rc;
-	if ((rc = line_get(db, &l, recovery_id, line)) || (rc = take_rounds(l, recovery_id, line, rounds, false)))
+	if ((rc = line_get(db, &l, recovery_id, line, "recovery_id")) ||
+	    (rc = take_rounds(l, recovery_id, line, rounds, false)))
 		goto fail;
 	p = json_pack("{s:I, s:I, s:s}", "line", (json_int_t)line, "rounds", (json_int_t)rounds, "batch_id",
 	              batch_id ? batch_id : "");

@@ -3,7 +3,8 @@
  * record it — one headstamp of a factory code and year ("71 81"), one read
  * in Arabic-Indic digits ("٣٠ ٨٤") — with their lot, packaging and crate
  * marks; part of the first line taken into a stock lot that keeps its
- * origin, part listed in a destruction batch left open. It goes through
+ * origin, part listed in a destruction batch left open. Weapons of new
+ * technologies and parts were buried with them. It goes through
  * the public calls, as a user would, inside the demo's transaction. */
 #include <string.h>
 
@@ -14,7 +15,25 @@
 static const char *const CACHE =
     "{\"type\": \"seized\", \"date\": \"2025-09-14\", \"place\": \"Ravine Pintade, Port-au-Prince\","
     " \"admin_area\": \"Ouest\", \"context\": \"cache\", \"officer\": \"Insp. Marc Antoine\","
-    " \"notes\": \"Crates buried under a workshop floor; no weapon with them.\","
+    " \"notes\": \"Crates buried under a workshop floor, with a workshop's guns and parts.\","
+    " \"weapons\": ["
+    "  {\"category\": \"PART\", \"kind\": \"part\", \"part_type\": \"frame_receiver\", \"make\": \"FGC-9\","
+    "   \"model\": \"Mk II\", \"serial\": \"RP-0007\", \"country\": \"HT\", \"manufacture\": \"printed\","
+    "   \"frame_material\": \"polymer\", \"markings\": [{\"component\": \"frame_receiver\", \"kind\": \"serial\","
+    "   \"text\": \"RP-0007\", \"method\": \"printed\"}], \"notes\": \"3D-printed pistol frame, no metal insert\"},"
+    "  {\"category\": \"SA1\", \"make\": \"Zoraki\", \"model\": \"917\", \"calibre\": \"9x19mm\","
+    "   \"serial\": \"ZR-2291804\", \"country\": \"TR\", \"manufacture\": \"converted\", \"converted_from\": \"alarm\","
+    "   \"frame_material\": \"metal\", \"notes\": \"alarm pistol, barrel blockage drilled out to fire live rounds\"},"
+    "  {\"category\": \"SHOTGUN\", \"make\": \"Atelier Ravine Pintade\", \"calibre\": \"12 gauge\","
+    "   \"serial\": \"RP-SG-03\", \"country\": \"HT\", \"manufacture\": \"craft\", \"frame_material\": \"metal\","
+    "   \"notes\": \"single-shot craft shotgun, pipe barrel\"},"
+    "  {\"category\": \"PART\", \"kind\": \"part\", \"part_type\": \"barrel\", \"make\": \"Atelier Ravine Pintade\","
+    "   \"serial\": \"RP-B-11\", \"country\": \"HT\", \"manufacture\": \"craft\", \"frame_material\": \"metal\","
+    "   \"notes\": \"unfinished 9mm barrel blank\"},"
+    "  {\"category\": \"PART\", \"kind\": \"part\", \"part_type\": \"conversion_kit\", \"make\": \"Zoraki\","
+    "   \"serial\": \"ZR-K-0412\", \"country\": \"TR\", \"manufacture\": \"converted\","
+    "   \"notes\": \"barrel insert and firing pin to convert an alarm pistol\"}"
+    " ],"
     " \"ammunition\": ["
     "  {\"calibre\": \"7.62x39mm\", \"type\": \"ball\", \"headstamp\": {\"text\": \"71 81\", \"factory\": \"71\","
     "   \"year\": 1981}, \"lot\": \"12-81-071\", \"packaging_marks\": \"20 шт 7,62 ПС ГЖ\","
@@ -24,10 +43,16 @@ static const char *const CACHE =
     "   \"packages\": 1}"
     "]}";
 
+/* the cache's weapons and parts: a 3D-printed polymer frame without a
+ * serialised insert, a converted alarm pistol, a craft shotgun, a craft
+ * barrel and a conversion kit, so the SDG 16.4.2 report of the cache's year
+ * shows printed, converted and craft weapons and parts recovered in a cache */
+#define CACHE_WEAPONS 5
+
 static long weapons(const json_t *demo)
 {
 	(void)demo;
-	return 0;
+	return CACHE_WEAPONS;
 }
 
 static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *sites)

@@ -95,8 +95,9 @@ static const wam_field recovery_fields[] = {
     {0}};
 
 /* The photos of an ammunition line: the sha256 hashes (64 hex digits) of
- * photos of the recovery, at most 100, kept in lower case. */
-static int take_line_photos(json_t *out, const json_t *in, size_t i)
+ * photos the registry holds in its photo store, at most 100, kept in lower
+ * case; a hash naming no stored photo would be evidence pointing nowhere. */
+static int take_line_photos(wam_db *db, json_t *out, const json_t *in, size_t i)
 {
 	const json_t *ph = json_object_get(in, "photos"), *v;
 	size_t k;
@@ -123,6 +124,22 @@ static int take_line_photos(json_t *out, const json_t *in, size_t i)
 			                     "%s[%zu] must be the sha256 hash of a photo (64 hex digits)", field, k);
 		}
 		low[64] = '\0';
+		unsigned char *bytes = NULL;
+		size_t size = 0;
+		char type[32];
+		int rc = wam_photo_read(db, &bytes, &size, type, low);
+		free(bytes);
+		if (rc) {
+			json_decref(list);
+			char part[96];
+			snprintf(part, sizeof part, "%s[%zu]", field, k);
+			if (rc == WAM_ENOTFOUND)
+				return wam_error_set(WAM_EINVAL, part,
+				                     "%s: no photo %s is stored (store it with POST /api/v1/photos,"
+				                     " or give {\"file\": PATH} to `wam recovery add --from`)",
+				                     part, low);
+			return wam_error_inside(rc, part);
+		}
 		json_array_append_new(list, json_string(low));
 	}
 	json_object_set_new(out, "photos", list);
@@ -148,7 +165,7 @@ static int take_ammunition(wam_db *db, json_t *p, const json_t *a)
 		json_t *line = json_object();
 		int rc;
 		snprintf(prefix, sizeof prefix, "ammunition[%zu].", i);
-		if ((rc = wam_ammunition_take(db, line, v, prefix, 0, 0)) || (rc = take_line_photos(line, v, i))) {
+		if ((rc = wam_ammunition_take(db, line, v, prefix, 0, 0)) || (rc = take_line_photos(db, line, v, i))) {
 			json_decref(line);
 			json_decref(lines);
 			return rc;
@@ -386,11 +403,28 @@ int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id)
 	if ((rc = wam_collection_ammunition_lines(db, &list, id, lines)))
 		goto fail;
 	json_object_set_new(rec, "ammunition", list);
+	/* each item says whether it is a weapon or a part and how it was made,
+	 * so a part is not shown as a weapon (a registry made before weapons
+	 * recorded their makeup has only weapons) */
+	bool makeup = false;
+	{
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(db->conn,
+		                       "SELECT 1 FROM sqlite_master WHERE type='table' AND name='item_makeup'", -1, &st,
+		                       NULL) == SQLITE_OK)
+			makeup = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
 	if ((rc = wam_query_rows(
 	         db, &list,
-	         "SELECT i.id, i.category, i.make, i.model, i.calibre, i.serial, i.country, i.status,"
-	         " i.marking_status, i.marking_reason FROM recovery_items x JOIN items i ON i.id=x.item_id"
-	         " WHERE x.recovery_id=? ORDER BY x.n",
+	         makeup
+	             ? "SELECT i.id, coalesce(m.kind,'weapon') AS kind, m.part_type, i.category, i.make, i.model,"
+	               " i.calibre, i.serial, i.country, i.status, m.manufacture, m.converted_from, m.frame_material,"
+	               " i.marking_status, i.marking_reason FROM recovery_items x JOIN items i ON i.id=x.item_id"
+	               " LEFT JOIN item_makeup m ON m.item_id=i.id WHERE x.recovery_id=? ORDER BY x.n"
+	             : "SELECT i.id, 'weapon' AS kind, i.category, i.make, i.model, i.calibre, i.serial, i.country,"
+	               " i.status, i.marking_status, i.marking_reason FROM recovery_items x JOIN items i"
+	               " ON i.id=x.item_id WHERE x.recovery_id=? ORDER BY x.n",
 	         id, NULL)))
 		goto fail;
 	json_object_set_new(rec, "items", list);

@@ -50,13 +50,19 @@ void h_recovery_handover(wam_request *r)
  * into a new stock lot that keeps its origin */
 void h_recovery_ammunition_stock(wam_request *r)
 {
-	char *end = NULL;
-	long line = strtol(r->params[1], &end, 10);
-	if (!*r->params[1] || *end || line < 0) {
+	/* a line number as written: digits, no leading zero, below the 1000
+	 * lines a recovery holds at most (so nothing is cut short or wraps) */
+	const char *t = r->params[1];
+	size_t len = strlen(t);
+	bool digits = len >= 1 && len <= 3 && (t[0] != '0' || len == 1);
+	for (size_t k = 0; digits && k < len; k++)
+		digits = t[k] >= '0' && t[k] <= '9';
+	if (!digits) {
 		reply_wam(r, wam_error_set(WAM_EINVAL, "line",
-		                           "line is the number of an ammunition line, from 0, not %ld", line));
+		                           "line is the number of an ammunition line, from 0 to 999, not '%.24s'", t));
 		return;
 	}
+	long line = strtol(t, NULL, 10);
 	json_t *in = request_json(r), *out = NULL;
 	if (!in)
 		return;

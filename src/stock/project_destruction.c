@@ -191,60 +191,113 @@ static int verified(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 		}
 	} while (1);
 	sqlite3_reset(st);
-	/* a lot is read by its lot number (as printed on its packages) or id */
+	/* a lot is read by its lot number (as printed on its packages) or its
+	 * id, and a read ticks off every listed lot bearing it, as it always
+	 * has (each lot takes its id's reads and one of its number's as its
+	 * own); recovered rounds by the lot marks of their line or as
+	 * RECOVERY/LINE, one read each, from the reads no lot took: a lot taken
+	 * in from a recovery line bears the line's marks, so a batch listing both
+	 * needs the marks read twice (or the lot id and RECOVERY/LINE). */
+	size_t nent = 0, cap = 0;
+	struct entry {
+		char ref[128];  /* lot id or RECOVERY/LINE */
+		char mark[256]; /* lot number or the line's lot marks, as recorded */
+		bool recovered, seen;
+	} *ent = NULL;
 	if (!(st = wam_room_stmt(ctx, S_LOTS,
-	                         "SELECT d.lot_id, coalesce(l.lot_number,'') FROM destruction_lots d"
+	                         "SELECT d.lot_id, coalesce(l.lot_number,''), 0 FROM destruction_lots d"
 	                         " LEFT JOIN lots l ON l.id=d.lot_id WHERE d.destruction_id=? ORDER BY d.n"))) {
 		rc = WAM_EDB;
 		goto done;
 	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *lot = wam_col_text(st, 0), *number = wam_col_text(st, 1);
-		bool seen = false;
-		for (i = 0; i < nread; i++) {
-			const char *rd = json_string_value(json_array_get(reads, i));
-			if (!strcmp(rd, lot) || (number[0] && !strcasecmp(rd, number))) {
-				matched[i] = true;
-				seen = true;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && !(st = wam_room_stmt(ctx, S_RECOVERED_LIST,
+		                                      "SELECT d.recovery_id || '/' || d.line, coalesce(a.lot,''), 1"
+		                                      " FROM destruction_recovered d LEFT JOIN recovery_ammunition a"
+		                                      " ON a.recovery_id=d.recovery_id AND a.line=d.line"
+		                                      " WHERE d.destruction_id=? ORDER BY d.n"))) {
+			rc = WAM_EDB;
+			goto entries_done;
+		}
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (nent == cap) {
+				size_t ncap = cap ? cap * 2 : 8;
+				struct entry *grown = realloc(ent, ncap * sizeof *ent);
+				if (!grown) {
+					sqlite3_reset(st);
+					rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+					goto entries_done;
+				}
+				ent = grown;
+				cap = ncap;
+			}
+			struct entry *e = &ent[nent++];
+			snprintf(e->ref, sizeof e->ref, "%s", wam_col_text(st, 0));
+			snprintf(e->mark, sizeof e->mark, "%s", wam_col_text(st, 1));
+			e->recovered = sqlite3_column_int(st, 2) != 0;
+			e->seen = false;
+		}
+		sqlite3_reset(st);
+	}
+	{
+		bool *used = calloc(nread ? nread : 1, sizeof *used);
+		if (!used) {
+			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+			goto entries_done;
+		}
+		for (size_t k = 0; k < nent; k++) {
+			if (ent[k].recovered)
+				continue;
+			bool took = false; /* one read of its number is the lot's own */
+			for (i = 0; i < nread; i++) {
+				const char *rd = json_string_value(json_array_get(reads, i));
+				if (!strcmp(rd, ent[k].ref)) {
+					used[i] = matched[i] = ent[k].seen = true;
+				} else if (ent[k].mark[0] && !strcasecmp(rd, ent[k].mark)) {
+					matched[i] = ent[k].seen = true;
+					if (!took && !used[i])
+						used[i] = took = true;
+				}
 			}
 		}
-		if (!seen) {
+		for (size_t k = 0; k < nent; k++)
+			for (i = 0; ent[k].recovered && i < nread && !ent[k].seen; i++)
+				if (!used[i] && !strcmp(json_string_value(json_array_get(reads, i)), ent[k].ref))
+					used[i] = matched[i] = ent[k].seen = true;
+		/* a line's marks are compared as they are (any case), or by their
+		 * key, so that "3-84" reads a line recorded as "٣-٨٤" */
+		for (size_t k = 0; k < nent; k++) {
+			if (!ent[k].recovered || ent[k].seen || !ent[k].mark[0])
+				continue;
+			key_of(key, sizeof key, ent[k].mark);
+			for (i = 0; i < nread && !ent[k].seen; i++) {
+				const char *rd = json_string_value(json_array_get(reads, i));
+				if (used[i])
+					continue;
+				key_of(rkey, sizeof rkey, rd);
+				if (!strcasecmp(rd, ent[k].mark) || !strcmp(rkey, key))
+					used[i] = matched[i] = ent[k].seen = true;
+			}
+		}
+		free(used);
+		/* an entry not read is named by what a verifier can read: a lot by
+		 * its number, recovered rounds by RECOVERY/LINE */
+		for (size_t k = 0; k < nent; k++) {
+			if (ent[k].seen)
+				continue;
 			char what[300];
-			snprintf(what, sizeof what, "lot %s", number[0] ? number : lot);
+			if (ent[k].recovered)
+				snprintf(what, sizeof what, "%s", ent[k].ref);
+			else
+				snprintf(what, sizeof what, "lot %s", ent[k].mark[0] ? ent[k].mark : ent[k].ref);
 			json_array_append_new(missing, json_string(what));
 		}
 	}
-	sqlite3_reset(st);
-	/* recovered rounds are read by the lot marks of their line, or as
-	 * RECOVERY/LINE when it has none */
-	if (!(st = wam_room_stmt(ctx, S_RECOVERED_LIST,
-	                         "SELECT d.recovery_id, d.line, coalesce(a.lot,'') FROM destruction_recovered d"
-	                         " LEFT JOIN recovery_ammunition a ON a.recovery_id=d.recovery_id AND a.line=d.line"
-	                         " WHERE d.destruction_id=? ORDER BY d.n"))) {
-		rc = WAM_EDB;
+entries_done:
+	free(ent);
+	if (rc)
 		goto done;
-	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char ref[128];
-		const char *lot = wam_col_text(st, 2);
-		snprintf(ref, sizeof ref, "%s/%lld", wam_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
-		bool seen = false;
-		for (i = 0; i < nread; i++) {
-			const char *rd = json_string_value(json_array_get(reads, i));
-			if (!strcmp(rd, ref) || (lot[0] && !strcasecmp(rd, lot))) {
-				matched[i] = true;
-				seen = true;
-			}
-		}
-		if (!seen) {
-			char what[300];
-			snprintf(what, sizeof what, "recovered %s", lot[0] ? lot : ref);
-			json_array_append_new(missing, json_string(what));
-		}
-	}
-	sqlite3_reset(st);
 	for (i = 0; i < nread; i++)
 		if (!matched[i])
 			json_array_append(unexpected, json_array_get(reads, i));

@@ -36,6 +36,24 @@ expect_exit 0 "the same person surrenders again" W --json recovery add --type su
 	--officer "Insp. Joseph" --person "marie claire DORVAL" --from - <<<'{"weapons": [{"category": "SA2"}]}'
 expect_eq "the same person has the same pseudonym" "$(jget .person_ref)" "$PSEUDO"
 
+# a recovery of parts and weapons of new technologies: each item says what it is and how it was made
+expect_exit 0 "a cache with a printed frame, a converted pistol and a barrel" W --json recovery add --type seized \
+	--date 2026-04-03 --officer "Insp. Joseph" --context cache --from - <<<'{"weapons": [
+ {"category": "PART", "kind": "part", "part_type": "frame_receiver", "make": "FGC-9", "serial": "PF-1",
+  "country": "HT", "manufacture": "printed", "frame_material": "polymer"},
+ {"category": "SA1", "make": "Zoraki", "serial": "Z-1", "country": "TR", "manufacture": "converted",
+  "converted_from": "alarm"},
+ {"category": "PART", "kind": "part", "part_type": "barrel", "make": "Glock", "serial": "B-1", "country": "AT"}]}'
+PARTS=$(jget .id)
+expect_eq "its items carry kind, part type and manufacture" \
+	"$(jget '[.items[] | [.kind, .part_type // "-", .manufacture // "-", .converted_from // "-"] | join(":")] | join(",")')" \
+	"part:frame_receiver:printed:-,weapon:-:converted:alarm,part:barrel:-:-"
+expect_exit 0 "recovery show of the cache" W recovery show "$PARTS"
+expect_contains "the items are weapons and parts" "$OUT" "weapons and parts (3)"
+expect_eq "the barrel is shown as a part" "$(grep -c '^[0-9A-Z]\{26\}  part  *barrel' <<<"$OUT")" 1
+expect_eq "the converted pistol as a converted weapon" \
+	"$(grep -c '^[0-9A-Z]\{26\}  weapon  *converted  *Z-1' <<<"$OUT")" 1
+
 expect_exit 0 "open tasks listed" W recovery tasks
 expect_contains "the task is overdue" "$OUT" "overdue"
 TASK=$("$WAM" --db $DB --json recovery tasks --overdue | jq -r --arg i "$UNMARKED" '.[] | select(.item_id == $i) | .id')
@@ -58,6 +76,15 @@ expect_eq "hand-overs are listed in order" "$(jget '[.handovers[] | .from + ">" 
 
 printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00photo bytes' >side.jpg
 printf '#!/bin/sh\necho not a photo\n' >script.sh
+# an ammunition line's photos: files stored with the recovery, or hashes of stored photos only
+EV=$(events $DB)
+expect_exit 2 "a line photo the store does not hold is refused" W --json recovery add --type found --date 2026-04-05 \
+	--officer "Sgt. Lamy" --from - <<<'{"ammunition": [{"calibre": "9x19mm", "quantity": 12, "photos": ["'"$(printf 'a%.0s' {1..64})"'"]}]}'
+expect_contains "naming the photo" "$ERR" "ammunition[0].photos[0]"
+expect_eq "nothing written" "$(events $DB)" "$EV"
+expect_exit 0 "a line photo given as a file" W --json recovery add --type found --date 2026-04-05 \
+	--officer "Sgt. Lamy" --from - <<<'{"ammunition": [{"calibre": "9x19mm", "quantity": 12, "photos": [{"file": "side.jpg"}]}]}'
+expect_eq "is stored and named by its hash" "$(jget '.ammunition[0].photos[0]')" "$(sha256sum side.jpg | cut -c1-64)"
 expect_exit 0 "a photo is stored" W --json recovery photo "$REC" side.jpg --caption "left side, close-up"
 HASH=$(jget .hash)
 expect_eq "by its SHA-256" "$HASH" "$(sha256sum side.jpg | cut -d' ' -f1)"

@@ -80,6 +80,20 @@ expect_exit 0 "a demo of 6000 weapons" "$WAM" --db big.db --json demo --items 60
 N=$(jget .totals.events)
 expect_exit 0 "it verifies" "$WAM" --db big.db --json verify
 expect_eq "every event read, a checkpoint every 4096 events" "$(jget .events) $(jget .checkpoints)" "$N 4"
+# the cache of the demo's SDG year (the tour's 2025) holds weapons of new
+# technologies and parts beside its rounds: the report shows them recovered
+expect_exit 0 "the SDG 16.4.2 report of 2025" "$WAM" --db big.db --json report sdg-16-4-2 --year 2025
+expect_eq "printed, converted and craft weapons recovered" \
+	"$(jget '[.by_manufacture.printed.recovered, .by_manufacture.converted.recovered, .by_manufacture.craft.recovered] | map(. >= 1) | all')" true
+expect_eq "parts recovered in a cache, by type" \
+	"$(jget '[.parts.by_context.cache >= 3, (.parts.by_type | has("barrel") and has("conversion_kit") and has("frame_receiver"))] | all')" true
+expect_eq "and the ammunition cache" "$(jget '.ammunition.by_context.cache >= 2000')" true
+CACHE_REC=$("$WAM" --db big.db --json recovery list | jq -r 'map(select(.context == "cache" and .ammunition_rounds > 0))[0].id')
+expect_exit 0 "the cache's recovery" "$WAM" --db big.db --json recovery show "$CACHE_REC"
+expect_eq "its weapons and parts say what they are" \
+	"$(jget '[.items[] | .kind + ":" + (.part_type // "-") + ":" + (.manufacture // "-")] | join(",")')" \
+	"part:frame_receiver:printed,weapon:-:converted,weapon:-:craft,part:barrel:craft,part:conversion_kit:converted"
+expect_eq "the printed frame has no metal insert (R4)" "$(jget '.items[0].marking_status')" "inadequate"
 cp big.db big2.db && cp big.db.key big2.db.key
 sqlite3 big2.db "UPDATE events SET payload=json_set(payload, '\$.notes', 'x') WHERE seq=9000"
 expect_exit 5 "an edit past the first batch is caught" "$WAM" --db big2.db verify

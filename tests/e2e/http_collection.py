@@ -49,6 +49,8 @@ def test(tap):
     tap.ok("Driver" not in resp.body.decode() and rec["person_ref"].startswith("P-"),
            "the person is a pseudonym only")
     tap.eq([i["status"] for i in rec["items"]], ["seized", "seized"], "the weapons are registered as seized")
+    tap.eq([(i["kind"], i["part_type"], i["manufacture"]) for i in rec["items"]], [("weapon", None, None)] * 2,
+           "each item says whether it is a weapon or a part, and how it was made")
     unmarked = rec["items"][1]["id"]
     tap.eq([(t["item_id"], t["due"], t["state"]) for t in rec["tasks"]], [(unmarked, "2026-02-24", "overdue")],
            "the obliterated weapon has an overdue task")
@@ -222,6 +224,11 @@ def check_ammunition(tap, srv, reg, armourer, viewer, events):
            repr(resp))
     resp = srv.post(f"/api/v1/recoveries/{rec['id']}/ammunition/9/stock", {"rounds": 1, "site_id": site}, armourer)
     tap.eq(resp.status, 404, "no line 9: 404", repr(resp))
+    for bad in ("99999999999999999999", "01", "1000", "-1"):
+        resp = srv.post(f"/api/v1/recoveries/{rec['id']}/ammunition/{bad}/stock", {"rounds": 1, "site_id": site},
+                        armourer)
+        tap.ok(resp.status == 422 and resp.error().get("field") == "line" and f"'{bad}'" in resp.body.decode(),
+               f"line {bad}: 422 naming line and what was sent", repr(resp))
     resp = srv.post(url, {"rounds": 1, "site_id": site, "calibre": "9x19mm"}, armourer)
     tap.ok(resp.status == 422 and resp.error().get("field") == "calibre",
            "a calibre given for the lot: 422 (it comes from the line)", repr(resp))
@@ -240,6 +247,10 @@ def check_ammunition(tap, srv, reg, armourer, viewer, events):
     resp = srv.post(f"/api/v1/destructions/{b}/recovered", {"recovery_id": rec["id"], "line": 1}, armourer)
     tap.ok(resp.status == 422 and resp.error().get("field") == "rounds", "without rounds: 422 naming rounds",
            repr(resp))
+    resp = srv.post(f"/api/v1/destructions/{b}/recovered", {"recovery_id": "NOPE", "line": 0, "rounds": 1},
+                    armourer)
+    tap.ok(resp.status == 404 and resp.error().get("field") == "recovery_id",
+           "an unknown recovery: 404 naming recovery_id", repr(resp))
     tap.eq(srv.post(f"/api/v1/destructions/{b}/recovered", {"recovery_id": rec["id"], "line": 1, "rounds": 1},
                     viewer).status, 403, "a viewer may not list them")
     tap.eq(len(events()), n, "the refusals wrote nothing")

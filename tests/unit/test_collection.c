@@ -15,6 +15,7 @@
 #include "helpers.h"
 #include "wam/collection.h"
 #include "wam/stock.h"
+#include "wam/store.h"
 
 /* A surrender of two weapons: one fully marked, one with no marking at all. */
 static const char *RECOVERY =
@@ -27,8 +28,18 @@ static const char *RECOVERY =
     "  {\"category\": \"SA1\", \"model\": \"revolver\", \"calibre\": \".38 Special\"}"
     "]}";
 
+/* A photo of a crate, and its sha256: an ammunition line names photos
+ * the photo store holds */
+static const char LINE_JPEG[] = "\xff\xd8\xff\xe0\x00\x10JFIF\x00photo bytes";
+#define LINE_PHOTO "f777ac580532e5376ef099023278ae036da7a54e792da512630a653d683c1838"
+
 static json_t *add_recovery(test_reg *r, const char *text)
 {
+	json_t *photo = NULL;
+	if (strstr(text, "\"photos\"") && wam_photo_add(r->db, &photo, LINE_JPEG, sizeof LINE_JPEG - 1, NULL))
+		fail_msg("store photo: f777ac580532e5376ef099023278ae036da7a54e792da512630a653d683c1838",
+		         wam_error_last()->message);
+	json_decref(photo);
 	json_error_t err;
 	json_t *in = json_loads(text, 0, &err), *out = NULL;
 	if (!in)
@@ -337,7 +348,7 @@ static const char *CACHE =
     " \"ammunition\": ["
     "  {\"calibre\": \"7.62x39mm\", \"type\": \"ball\", \"headstamp\": {\"text\": \"71 81\", \"factory\": \"71\","
     "   \"year\": 1981}, \"lot\": \"12-81-071\", \"crate_marks\": \"7,62 ПС 440 шт\", \"quantity\": 1000,"
-    "   \"packages\": 2, \"photos\": [\"ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789\"]},"
+    "   \"packages\": 2, \"photos\": [\"F777AC580532e5376ef099023278ae036da7a54e792da512630a653d683c1838\"]},"
     "  {\"calibre\": \"7.62x39mm\", \"headstamp\": {\"text\": \"٣٠ ٨٤\"}, \"quantity\": 300}"
     "]}";
 
@@ -381,8 +392,7 @@ static void test_recovery_holds_ammunition(void **state)
 	assert_int_equal(json_integer_value(json_object_get(l, "packages")), 2);
 	assert_int_equal(json_integer_value(json_object_get(l, "remaining")), 1000);
 	/* a photo hash is kept in lower case */
-	assert_string_equal(json_string_value(json_array_get(json_object_get(l, "photos"), 0)),
-	                    "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(l, "photos"), 0)), LINE_PHOTO);
 	l = json_array_get(lines, 1);
 	assert_string_equal(test_str(json_object_get(l, "headstamp"), "text"), "٣٠ ٨٤");
 	assert_null(json_object_get(l, "lot"));
@@ -399,6 +409,9 @@ static void test_recovery_holds_ammunition(void **state)
 static void test_bad_ammunition_writes_nothing(void **state)
 {
 	test_reg *r = *state;
+	json_t *photo = NULL;
+	assert_int_equal(wam_photo_add(r->db, &photo, LINE_JPEG, sizeof LINE_JPEG - 1, NULL), 0);
+	json_decref(photo);
 	long long before = test_events(r);
 	json_t *out = NULL;
 	const char *bad[][2] = {
@@ -417,6 +430,11 @@ static void test_bad_ammunition_writes_nothing(void **state)
 	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"ammunition\": ["
 	     "{\"calibre\": \"9x19mm\", \"quantity\": 5, \"photos\": [\"not-a-hash\"]}]}",
 	     "ammunition[0].photos"},
+	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"ammunition\": ["
+	     "{\"calibre\": \"9x19mm\", \"quantity\": 5}, {\"calibre\": \"9x19mm\", \"quantity\": 5, \"photos\": ["
+	     "\"f777ac580532e5376ef099023278ae036da7a54e792da512630a653d683c1838\", "
+	     "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"]}]}",
+	     "ammunition[1].photos[1]"},
 	    /* a good weapon and a bad line: the weapon is not registered either */
 	    {"{\"type\": \"found\", \"date\": \"2026-01-01\", \"officer\": \"X\", \"weapons\": [{\"category\": "
 	     "\"SA1\"}], \"ammunition\": [{\"calibre\": \"9x19mm\", \"quantity\": 5, \"colour\": \"red\"}]}",

@@ -522,6 +522,7 @@ static void test_recovered_ammunition_destroyed(void **state)
 	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 1, 1), WAM_ENOTFOUND);
 	assert_string_equal(wam_error_last()->field, "line");
 	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, "NOPE", 0, 1), WAM_ENOTFOUND);
+	assert_string_equal(wam_error_last()->field, "recovery_id");
 	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 0, 0), WAM_EINVAL);
 	test_unchanged(&f->reg, before);
 	json_t *b = NULL;
@@ -550,7 +551,11 @@ static void test_recovered_ammunition_destroyed(void **state)
 	 * marks (any case) it does */
 	assert_int_equal(verify_serials(f, "56-1001", "TB<99>&1"), 0);
 	assert_int_equal(wam_stock_destruction_close(f->reg.db, NULL, f->batch, "DC-7"), WAM_ECONFLICT);
-	assert_non_null(strstr(wam_error_last()->message, "recovered LOT<9>"));
+	/* named by what a verifier types for it, RECOVERY/LINE */
+	char ref[64];
+	snprintf(ref, sizeof ref, "%s/0", id);
+	assert_non_null(strstr(wam_error_last()->message, ref));
+	assert_null(strstr(wam_error_last()->message, "recovered"));
 	json_t *s = json_pack("[s, s, s]", "56-1001", "TB<99>&1", "lot<9>");
 	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
 	json_decref(s);
@@ -569,6 +574,79 @@ static void test_recovered_ammunition_destroyed(void **state)
 	                    "destroyed FROM recovery_ammunition ORDER BY 1)");
 }
 
+/* The last reading's result: "ok|missing" */
+static char *last_check(fx *f)
+{
+	return test_query_text(f->reg.db->conn, "SELECT ok||'|'||missing FROM destruction_checks"
+	                                        " ORDER BY destruction_id, n DESC LIMIT 1");
+}
+
+/* A lot taken in from a recovery line bears the line's lot marks: a batch
+ * listing the lot and the rest of the line needs one read for each, the
+ * marks read twice or the lot's id and RECOVERY/LINE; one read of the marks
+ * does not tick off both. Marks are read in any digits. */
+static void test_one_read_ticks_off_one_entry(void **state)
+{
+	fx *f = *state;
+	json_t *site, *rec = NULL, *out = NULL, *in = json_pack("{s:s, s:s}", "name", "Depot", "kind", "depot");
+	assert_int_equal(wam_registry_site_add(f->reg.db, &site, in), 0);
+	json_decref(in);
+	in = test_json("{\"type\": \"seized\", \"date\": \"2026-05-02\", \"context\": \"cache\","
+	               " \"officer\": \"Insp. A\", \"ammunition\": [{\"calibre\": \"7.62x39mm\","
+	               " \"lot\": \"12-81-071\", \"quantity\": 400}, {\"calibre\": \"7.62x39mm\","
+	               " \"lot\": \"٣-٨٤\", \"quantity\": 50}]}");
+	assert_int_equal(wam_collection_recovery_add(f->reg.db, &rec, in), 0);
+	json_decref(in);
+	char id[32], lot_id[32], ref[64];
+	snprintf(id, sizeof id, "%s", str(rec, "id"));
+	snprintf(ref, sizeof ref, "%s/0", id);
+	json_decref(rec);
+	in = json_pack("{s:i, s:s}", "rounds", 100, "site_id", str(site, "id"));
+	assert_int_equal(wam_collection_ammunition_stock(f->reg.db, &out, id, 0, in), 0);
+	json_decref(in);
+	snprintf(lot_id, sizeof lot_id, "%s", str(json_object_get(out, "lot"), "id"));
+	assert_string_equal(str(json_object_get(out, "lot"), "lot_number"), "12-81-071");
+	json_decref(out);
+	json_decref(site);
+	assert_int_equal(wam_stock_destruction_add_lot(f->reg.db, NULL, f->batch, lot_id, 100), 0);
+	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 0, 300), 0);
+	assert_int_equal(wam_stock_destruction_add_recovered(f->reg.db, NULL, f->batch, id, 1, 50), 0);
+	both_verifiers(f);
+	json_t *s = json_pack("[s, s, s, s]", "56-1001", "TB<99>&1", "12-81-071", "3-84");
+	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
+	json_decref(s);
+	char *c = last_check(f), want[128];
+	snprintf(want, sizeof want, "0|[\"%s\"]", ref);
+	assert_string_equal(c, want);
+	free(c);
+	s = json_pack("[s, s, s, s, s]", "56-1001", "TB<99>&1", "12-81-071", "3-84", "12-81-071");
+	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
+	json_decref(s);
+	assert_string_equal((c = last_check(f)), "1|[]");
+	free(c);
+	/* the lot by its id and the line by RECOVERY/LINE; the lot's number
+	 * read as well is still the lot's, not a read too many */
+	s = json_pack("[s, s, s, s, s, s]", "56-1001", "TB<99>&1", lot_id, ref, "٣-٨٤", "12-81-071");
+	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
+	json_decref(s);
+	assert_string_equal((c = last_check(f)), "1|[]");
+	free(c);
+	/* the lot's id and its number read, the line not: the number is the
+	 * lot's own read, so the line is listed as not read */
+	s = json_pack("[s, s, s, s, s]", "56-1001", "TB<99>&1", lot_id, "12-81-071", "3-84");
+	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
+	json_decref(s);
+	assert_string_equal((c = last_check(f)), want);
+	free(c);
+	s = json_pack("[s, s, s, s, s]", "56-1001", "TB<99>&1", lot_id, ref, "٣-٨٤");
+	assert_int_equal(wam_stock_destruction_verify(f->reg.db, NULL, f->batch, s), 0);
+	json_decref(s);
+	assert_string_equal((c = last_check(f)), "1|[]");
+	free(c);
+	test_expect_rebuilt(&f->reg, "SELECT group_concat(destruction_id||n||ok||missing||unexpected, '|')"
+	                             " FROM destruction_checks");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +657,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_open_batch_has_no_certificate_and_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ammunition_lot_destroyed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_recovered_ammunition_destroyed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_one_read_ticks_off_one_entry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_confirmations_by_verifiers_themselves, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verifiers_independent_of_those_taking_part, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_password_takeover_keeps_the_hand, setup, teardown),
