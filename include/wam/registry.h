@@ -92,10 +92,12 @@ typedef struct wam_item_filter {
 	const char *const *sites;   /* with nsites > 0: only weapons at one of these
 	                             * sites (a user confined to sites) */
 	int nsites;                 /* at most 64 */
-	const char *kind;           /* weapon or part (as recorded) */
+	const char *kind;           /* weapon (frame and lower receiver parts too,
+	                             * as the summary counts them) or part */
 	const char *part_type;      /* a word of wam_registry_part_types */
 	const char *manufacture;    /* a word of wam_registry_manufactures */
-	const char *frame_material; /* a word of wam_registry_frame_materials */
+	const char *frame_material; /* a word of wam_registry_frame_materials;
+	                             * these four in any case, - or space for _ */
 } wam_item_filter;
 
 /* Weapons matching `f` in the order it names (registration order by
@@ -123,9 +125,11 @@ WAM_API int wam_registry_item_set_status(wam_db *db, json_t **out, const char *i
 
 /* Links part `part_id` to weapon `weapon_id`, or unlinks it (`weapon_id`
  * NULL; `reason` then required): an item.attached event {weapon_id,
- * reason?}. Refused (WAM_EINVAL naming "id") when `part_id` is not a part,
- * (WAM_ENOTFOUND naming "weapon_id") when no weapon has that id,
- * (WAM_EINVAL naming "weapon_id") when it is a part, (WAM_ECONFLICT naming
+ * reason?}. Refused (WAM_EINVAL naming "id") when `part_id` is not a part
+ * or is a frame or lower receiver (which is the weapon), (WAM_EINVAL naming
+ * "weapon_id") when `weapon_id` is "", (WAM_ENOTFOUND naming "weapon_id")
+ * when no weapon has that id, (WAM_EINVAL naming "weapon_id") when it is a
+ * part other than a frame or lower receiver, (WAM_ECONFLICT naming
  * "weapon_id") when it is destroyed or the part already belongs to it, and
  * (WAM_ECONFLICT) detaching a part that belongs to none. `*out` is the part
  * as wam_registry_item_get shows it. */
@@ -140,8 +144,9 @@ WAM_API int wam_registry_item_attach(wam_db *db, json_t **out, const char *part_
  * describe markings in the registry's words, a marking task derives the
  * weapon's marking status again. */
 
-/* Where on a weapon a marking is (frame_receiver, barrel, slide, ...): a
- * NULL-terminated list of lowercase words. */
+/* Where on a weapon a marking is (frame_receiver, barrel, slide, ...,
+ * upper_receiver, lower_receiver, conversion_kit: every part type is a
+ * component): a NULL-terminated list of lowercase words. */
 WAM_API extern const char *const wam_registry_components[];
 
 /* What a marking says (manufacturer, serial, country, year, import, ...):

@@ -795,12 +795,13 @@ const cli_command cli_registry_commands[] = {
      "register a holder (unit, agency, licensee)"},
     {"holder list", no_opts, no_opts, cmd_holder_list, "holder list", "list holders"},
     {"item add", item_add_valued, item_add_flags, cmd_item_add, "item add --category C --make M ... | --from FILE|-",
-     "register a weapon"},
+     "register a weapon or a part (--kind part --part-type T; --manufacture, --converted-from, --frame-material, "
+     "--serial-component, --belongs-to)"},
     {"item show", item_show_valued, no_opts, cmd_item_show, "item show ID | --serial S", "show a weapon"},
     {"item list", item_list_valued, no_opts, cmd_item_list,
      "item list [--status S] [--site ID] [--make M] [--category C] [--kind K] [--part-type T] [--manufacture M] "
      "[--frame-material F] [--limit N]",
-     "list weapons"},
+     "list weapons and parts (a frame or lower receiver part is listed as a weapon)"},
     {"item status", item_status_valued, no_opts, cmd_item_status, "item status ID STATUS --reason TEXT",
      "change a weapon's status (not to destroyed or exported: see destruction and item export)"},
     {"item history", no_opts, no_opts, cmd_item_history, "item history ID", "every event of a weapon"},

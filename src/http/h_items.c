@@ -161,9 +161,12 @@ void h_item_attach(wam_request *r)
 		rc = wam_error_set(WAM_EINVAL, k, "unknown field '%.40s' (weapon_id, reason)", k);
 		break;
 	}
-	if (!rc && (!weapon || !(json_is_string(weapon) || json_is_null(weapon))))
+	if (!rc && !weapon)
 		rc =
 		    wam_error_set(WAM_EINVAL, "weapon_id", "weapon_id is required: the weapon's id, or null to detach");
+	else if (!rc && !json_is_string(weapon) && !json_is_null(weapon))
+		rc = wam_error_set(WAM_EINVAL, "weapon_id",
+		                   "weapon_id must be a string (the weapon's id) or null (to detach)");
 	else if (!rc && reason && !json_is_string(reason) && !json_is_null(reason))
 		rc = wam_error_set(WAM_EINVAL, "reason", "reason must be a string");
 	if (!rc)

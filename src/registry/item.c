@@ -5,6 +5,7 @@
  * marking); wam_item_register() checks for duplicates and appends the event.
  * The CLI, the API, import and the demo generator all pass through these
  * two, so a weapon is validated the same way whatever door it comes in by. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -238,9 +239,9 @@ static int check_weapon(wam_db *db, const char *weapon_id, const char *field, lo
 	bool makeup = makeup_held(db) != MAKEUP_NONE;
 	sqlite3_stmt *st = wam_room_db_stmt(
 	    db, &wam_room_registry, makeup ? ST_WEAPON_OF : ST_WEAPON_PLAIN,
-	    makeup ? "SELECT i.status, coalesce(m.kind, 'weapon'), i.site_id FROM items i LEFT JOIN item_makeup m ON "
-	             "m.item_id = i.id WHERE i.id=?"
-	           : "SELECT status, 'weapon', site_id FROM items WHERE id=?");
+	    makeup ? "SELECT i.status, coalesce(m.kind, 'weapon'), i.site_id, m.part_type FROM items i LEFT JOIN "
+	             "item_makeup m ON m.item_id = i.id WHERE i.id=?"
+	           : "SELECT status, 'weapon', site_id, NULL FROM items WHERE id=?");
 	if (!st)
 		return WAM_EDB;
 	sqlite3_bind_text(st, 1, weapon_id, -1, SQLITE_STATIC);
@@ -249,11 +250,13 @@ static int check_weapon(wam_db *db, const char *weapon_id, const char *field, lo
 		return wam_error_set_line(WAM_ENOTFOUND, line, field, "%s '%.40s' names no weapon in this registry",
 		                          field, weapon_id);
 	}
-	char status[32], kind[16];
+	char status[32], kind[16], part_type[32];
 	snprintf(status, sizeof status, "%s", wam_col_text(st, 0));
 	snprintf(kind, sizeof kind, "%s", wam_col_text(st, 1));
+	snprintf(part_type, sizeof part_type, "%s", wam_col_text(st, 3));
 	sqlite3_reset(st);
-	if (strcmp(kind, "weapon") != 0)
+	/* a frame or lower receiver is the weapon: its parts belong to it */
+	if (!wam_registry_counts_as_weapon(kind, part_type))
 		return wam_error_set_line(WAM_EINVAL, line, field,
 		                          "%s '%.40s' is a part: a part belongs to a weapon, not to another part",
 		                          field, weapon_id);
@@ -303,6 +306,10 @@ static int take_makeup(wam_db *db, json_t *p, const json_t *in, long line)
 		return wam_error_set_line(WAM_EINVAL, line, "converted_from",
 		                          "converted_from is given only with manufacture converted");
 	const char *weapon = json_string_value(json_object_get(p, "belongs_to"));
+	if (weapon && wam_registry_counts_as_weapon(kind, json_string_value(json_object_get(p, "part_type"))))
+		return wam_error_set_line(WAM_EINVAL, line, "belongs_to",
+		                          "a %s is the weapon itself: it belongs to no other weapon",
+		                          json_string_value(json_object_get(p, "part_type")));
 	if (weapon && (rc = check_weapon(db, weapon, "belongs_to", line)))
 		return rc;
 	if (!part)
@@ -569,7 +576,7 @@ static int children(wam_db *db, json_t *o, const char *id, int slot, const char 
 
 /* The item's makeup into `o` from item_makeup (when the registry has the
  * table: `makeup`): `kind` always ("weapon" without a row), the other
- * fields where recorded. With `parts`, a weapon lists the parts that belong
+ * fields where recorded. With `parts`, a weapon (a frame part too) lists the parts that belong
  * to it at sites the principal sees: [{id, part_type, serial, make}]. */
 static int makeup_read(wam_db *db, json_t *o, const char *id, bool makeup, bool parts)
 {
@@ -589,7 +596,8 @@ static int makeup_read(wam_db *db, json_t *o, const char *id, bool makeup, bool 
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	bool part = false;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		part = !strcmp(wam_col_text(st, 0), "part");
+		/* a frame or lower receiver part is the weapon: it lists its parts */
+		part = !wam_registry_counts_as_weapon(wam_col_text(st, 0), (const char *)sqlite3_column_text(st, 1));
 		json_object_set_new(o, "kind", json_string(wam_col_text(st, 0)));
 		for (int k = 0; fields[k]; k++)
 			if (sqlite3_column_type(st, k + 1) != SQLITE_NULL)
@@ -748,15 +756,20 @@ static void filter_sql(wam_buf *sql, const wam_item_filter *f, const char *prefi
 	/* the makeup filters read item_makeup's indexes (a row only for items
 	 * that record any makeup); a weapon is an item without a part's row */
 	if (makeup_filtered(f)) {
+		/* a frame or lower receiver part is the weapon (as the summary
+		 * counts it): kind weapon lists it, kind part does not */
 		bool weapon = f->kind && !strcmp(f->kind, "weapon");
 		bool positive = f->part_type || f->manufacture || f->frame_material || (f->kind && !weapon);
 		if (weapon)
-			wam_buf_printf(sql, " AND %sid NOT IN (SELECT item_id FROM item_makeup WHERE kind='part')",
+			wam_buf_printf(sql,
+			               " AND %sid NOT IN (SELECT item_id FROM item_makeup WHERE kind='part' AND "
+			               "part_type NOT IN ('frame_receiver','lower_receiver'))",
 			               prefix);
 		if (positive) {
 			wam_buf_printf(sql, " AND %sid IN (SELECT item_id FROM item_makeup WHERE 1=1", prefix);
-			if (f->kind)
-				wam_buf_puts(sql, " AND kind=:kind");
+			if (f->kind && !weapon)
+				wam_buf_puts(
+				    sql, " AND kind=:kind AND part_type NOT IN ('frame_receiver','lower_receiver')");
 			if (f->part_type)
 				wam_buf_puts(sql, " AND part_type=:part_type");
 			if (f->manufacture)
@@ -851,21 +864,34 @@ int wam_registry_item_list(wam_db *db, json_t **out, const wam_item_filter *f)
 		wam_vocab_list(wam_statuses, list, sizeof list);
 		return wam_error_set(WAM_EINVAL, "status", "status '%.30s' is not one of: %s", f->status, list);
 	}
-	/* the makeup filters: words of their vocabularies */
-	const struct {
-		const char *field, *value;
+	/* the makeup filters: words of their vocabularies, in any case and with
+	 * - or space for _, as an item is registered */
+	wam_item_filter worded = *f;
+	char word[4][64];
+	struct {
+		const char *field, **value;
 		const char *const *vocab;
-	} words[] = {{"kind", f->kind, wam_item_kinds},
-	             {"part_type", f->part_type, wam_registry_part_types},
-	             {"manufacture", f->manufacture, wam_registry_manufactures},
-	             {"frame_material", f->frame_material, wam_registry_frame_materials}};
-	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
-		if (words[w].value && !wam_in_vocab(words[w].vocab, words[w].value)) {
+	} words[] = {{"kind", &worded.kind, wam_item_kinds},
+	             {"part_type", &worded.part_type, wam_registry_part_types},
+	             {"manufacture", &worded.manufacture, wam_registry_manufactures},
+	             {"frame_material", &worded.frame_material, wam_registry_frame_materials}};
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		const char *v = *words[w].value;
+		if (!v)
+			continue;
+		size_t n = strlen(v), k = 0;
+		for (; k < n && k + 1 < sizeof word[w]; k++)
+			word[w][k] = v[k] == '-' || v[k] == ' ' ? '_' : (char)tolower((unsigned char)v[k]);
+		word[w][k] = '\0';
+		if (n >= sizeof word[w] || !wam_in_vocab(words[w].vocab, word[w])) {
 			char list[256];
 			wam_vocab_list(words[w].vocab, list, sizeof list);
 			return wam_error_set(WAM_EINVAL, words[w].field, "%s '%.30s' is not one of: %s", words[w].field,
-			                     words[w].value, list);
+			                     v, list);
 		}
+		*words[w].value = word[w];
+	}
+	f = &worded;
 	int held = makeup_held(db);
 	bool makeup = held != MAKEUP_NONE;
 	wam_item_filter plain;
@@ -1160,7 +1186,7 @@ int wam_registry_item_attach(wam_db *db, json_t **out, const char *part_id, cons
 	if (out)
 		*out = NULL;
 	if (weapon_id && !*weapon_id)
-		weapon_id = NULL;
+		return wam_error_set(WAM_EINVAL, "weapon_id", "weapon_id is a weapon's id, or null to detach the part");
 	if (reason && !*reason)
 		reason = NULL;
 	if ((rc = wam_db_begin(db)))
@@ -1169,7 +1195,7 @@ int wam_registry_item_attach(wam_db *db, json_t **out, const char *part_id, cons
 		goto fail;
 	const char *kind = json_string_value(json_object_get(part, "kind"));
 	const char *now = json_string_value(json_object_get(part, "belongs_to"));
-	if (!kind || strcmp(kind, "part") != 0) {
+	if (wam_registry_counts_as_weapon(kind, json_string_value(json_object_get(part, "part_type")))) {
 		rc = wam_error_set(WAM_EINVAL, "id",
 		                   "%.40s is a weapon, not a part: only a part is attached to a weapon", part_id);
 		goto fail;

@@ -14,9 +14,12 @@
 
 #define WAM_MAX_KEY_INPUT 256
 
-const char *const wam_registry_components[] = {"frame_receiver", "barrel",   "slide",        "bolt",
-                                               "bolt_carrier",   "cylinder", "breech_block", "top_cover",
-                                               "magazine",       "stock",    "other",        NULL};
+/* The last three are parts' words too (wam_registry_part_types), so that a
+ * part's serial can be said to be on the part itself. */
+const char *const wam_registry_components[] = {
+    "frame_receiver", "barrel",         "slide",          "bolt",           "bolt_carrier",
+    "cylinder",       "breech_block",   "top_cover",      "magazine",       "stock",
+    "other",          "upper_receiver", "lower_receiver", "conversion_kit", NULL};
 const char *const wam_registry_marking_kinds[] = {
     "manufacturer", "serial",       "country",        "year",        "model",  "calibre", "import", "state_ownership",
     "proof",        "factory_code", "arsenal_symbol", "assembly_no", "refurb", "unit",    "other",  NULL};
@@ -39,6 +42,18 @@ bool wam_registry_counts_as_weapon(const char *kind, const char *part_type)
 {
 	return !kind || strcmp(kind, "part") != 0 ||
 	       (part_type && (!strcmp(part_type, "frame_receiver") || !strcmp(part_type, "lower_receiver")));
+}
+
+const char *wam_registry_serial_component(const json_t *item)
+{
+	const char *said = json_string_value(json_object_get(item, "serial_component"));
+	const char *kind = json_string_value(json_object_get(item, "kind"));
+	const char *part_type = json_string_value(json_object_get(item, "part_type"));
+	if (said)
+		return said;
+	if (kind && !strcmp(kind, "part") && part_type) /* every part type is a component word */
+		return part_type;
+	return "frame_receiver";
 }
 
 const char *const wam_statuses[] = {"in_service", "in_store",    "issued",      "lost",      "stolen",   "seized",
@@ -117,7 +132,7 @@ static bool has_wildcard(const char *t)
 static bool insert_marked(const json_t *item)
 {
 	const char *material = s(item, "frame_material"), *made = s(item, "manufacture"),
-	           *carrier = s(item, "serial_component");
+	           *carrier = wam_registry_serial_component(item);
 	if (!wam_registry_counts_as_weapon(s(item, "kind"), s(item, "part_type")) ||
 	    !((material && !strcmp(material, "polymer")) || (made && !strcmp(made, "printed"))))
 		return true;
@@ -126,6 +141,10 @@ static bool insert_marked(const json_t *item)
 	json_array_foreach(json_object_get(item, "markings"), i, m)
 	{
 		const char *kind = s(m, "kind"), *method = s(m, "method"), *on = s(m, "component");
+		const char *leg = s(m, "legibility");
+		/* an insert whose number cannot be read in full traces nothing */
+		if (leg && (!strcmp(leg, "obliterated") || !strcmp(leg, "partial")))
+			continue;
 		if (kind && !strcmp(kind, "serial") && method && !strcmp(method, "insert") && on &&
 		    (!strcmp(on, "frame_receiver") || (carrier && !strcmp(on, carrier))))
 			return true;
@@ -303,10 +322,12 @@ static const char *serial_legibility(const char *serial)
 	return has_wildcard(serial) ? "partial" : "clear";
 }
 
-static bool is_frame_serial(const json_t *m)
+/* The serial marking that `serial` repeats: on the component that carries
+ * the serial (the frame's, unless the item says or is another part). */
+static bool is_frame_serial(const json_t *m, const char *carrier)
 {
 	return s(m, "kind") && !strcmp(s(m, "kind"), "serial") && s(m, "component") &&
-	       !strcmp(s(m, "component"), "frame_receiver");
+	       !strcmp(s(m, "component"), carrier);
 }
 
 void wam_item_compact(json_t *p)
@@ -314,8 +335,9 @@ void wam_item_compact(json_t *p)
 	json_t *markings = json_object_get(p, "markings");
 	size_t i;
 	json_t *m;
+	const char *carrier = wam_registry_serial_component(p);
 	if (!s(p, "serial")) /* the frame serial marking gives the serial */
-		json_array_foreach(markings, i, m) if (is_frame_serial(m))
+		json_array_foreach(markings, i, m) if (is_frame_serial(m, carrier))
 		{
 			json_object_set(p, "serial", json_object_get(m, "text"));
 			break;
@@ -330,7 +352,7 @@ void wam_item_compact(json_t *p)
 			json_object_del(m, "script");
 	}
 	m = json_array_get(markings, 0);
-	if (m && serial && is_frame_serial(m) && s(m, "text") && !strcmp(s(m, "text"), serial) &&
+	if (m && serial && is_frame_serial(m, carrier) && s(m, "text") && !strcmp(s(m, "text"), serial) &&
 	    json_object_size(m) <= 4) {
 		const char *leg = s(m, "legibility") ? s(m, "legibility") : "clear";
 		bool only_defaults = json_object_size(m) == 3 + (s(m, "legibility") != NULL);
@@ -347,6 +369,7 @@ json_t *wam_item_expand(const json_t *payload)
 	const json_t *m;
 	size_t i;
 	bool frame = false;
+	const char *carrier = wam_registry_serial_component(payload);
 	json_array_foreach(json_object_get(payload, "markings"), i, m)
 	{
 		json_t *c = json_copy((json_t *)m);
@@ -355,14 +378,14 @@ json_t *wam_item_expand(const json_t *payload)
 			json_object_set_new(c, "legibility", json_string("clear"));
 		if (!s(c, "script"))
 			json_object_set_new(c, "script", json_string(wam_registry_script_detect(text)));
-		frame |= is_frame_serial(c);
+		frame |= is_frame_serial(c, carrier);
 		json_array_append_new(arr, c);
 	}
 	const char *serial = s(payload, "serial");
 	if (serial && !frame)
 		json_array_insert_new(arr, 0,
-		                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", "frame_receiver", "kind",
-		                                "serial", "text", serial, "script", wam_registry_script_detect(serial),
+		                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "component", carrier, "kind", "serial",
+		                                "text", serial, "script", wam_registry_script_detect(serial),
 		                                "legibility", serial_legibility(serial)));
 	json_object_set_new(full, "markings", arr);
 	return full;

@@ -25,6 +25,10 @@ extern const char *const wam_item_kinds[];
  * weapon: a weapon, or the frame or lower receiver that carries a weapon's
  * serial (UN Firearms Protocol art. 3; docs/registry.md). */
 bool wam_registry_counts_as_weapon(const char *kind, const char *part_type);
+/* The component that carries an item's serial: its serial_component, else
+ * a part's own part type (a barrel's serial is on the barrel), else the
+ * frame_receiver. */
+const char *wam_registry_serial_component(const json_t *item);
 
 /* Whether a change to `to` needs a reason / a certificate. */
 bool wam_status_needs_reason(const char *to);

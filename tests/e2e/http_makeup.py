@@ -48,16 +48,23 @@ def body(tap):
            "GET /items?manufacture=converted: the converted alarm pistol")
     tap.eq(serials("/api/v1/items" + q(kind="part", part_type="barrel")), ["BXR812"],
            "GET /items?kind=part&part_type=barrel: the demo's barrel")
-    frame = get("/api/v1/items" + q(kind="part", part_type="frame_receiver")).json["items"][0]
+    tap.eq(get("/api/v1/items" + q(kind="part", part_type="frame_receiver")).json["total"], 0,
+           "GET /items?kind=part leaves out the frame, which is the weapon")
+    frame = get("/api/v1/items" + q(kind="weapon", part_type="frame_receiver")).json["items"][0]
     tap.eq((frame["marking_status"], frame["marking_reason"]),
            ("inadequate", "R4: a polymer or printed frame carries no marked serialised metal insert"),
            "the printed frame without an insert is inadequate under R4")
-    pistol = get("/api/v1/items" + q(manufacture="printed", kind="weapon")).json["items"][0]
+    pistol = [i for i in get("/api/v1/items" + q(manufacture="printed", kind="weapon")).json["items"]
+              if i["kind"] == "weapon"][0]
     tap.eq(pistol["marking_status"], "adequate", "the printed pistol with an insert is adequate")
     glock = get("/api/v1/items" + q(kind="part", part_type="slide")).json["items"][0]["belongs_to"]
     parts = get(f"/api/v1/items/{glock}").json.get("parts", [])
     tap.eq(sorted(p["part_type"] for p in parts), ["barrel", "slide"], "GET /items/{id}: the pistol lists its parts")
     summary = get("/api/v1/summary").json
+    tap.eq(get("/api/v1/items" + q(kind="weapon")).json["total"], summary["by_kind"]["weapon"],
+           "GET /items?kind=weapon: as many as the summary's by_kind.weapon")
+    tap.eq(serials("/api/v1/items" + q(manufacture="Printed")), ["PF-2024-0113", "PF-2024-0127"],
+           "GET /items?manufacture=Printed: a filter word in any case")
     tap.eq(summary["by_manufacture"].get("printed"), 2, "GET /summary: by_manufacture counts printed weapons")
     tap.eq(summary["by_kind"], {"weapon": 298, "part": 2}, "GET /summary: by_kind, the frame counted as a weapon")
     tap.eq(summary["parts_by_type"], {"barrel": 1, "frame_receiver": 1, "slide": 1}, "GET /summary: parts_by_type")
@@ -95,9 +102,12 @@ def body(tap):
                f"GET /items?{param}=nonsense: 400 naming it", repr(r))
 
     # attach and detach
+    barrel = get("/api/v1/items" + q(kind="part", part_type="barrel")).json["items"][0]["id"]
     for doc, status, field, desc in [
             ({"weapon_id": part}, 422, "id", "attaching a weapon"),
-            ({"weapon_id": frame["id"]}, 422, "weapon_id", "attaching to a part"),
+            ({"weapon_id": barrel}, 422, "weapon_id", "attaching to a part"),
+            ({"weapon_id": "", "reason": "x"}, 422, "weapon_id", "an empty weapon_id"),
+            ({"weapon_id": 5}, 422, "weapon_id", "a weapon_id that is a number"),
             ({"weapon_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ"}, 404, "weapon_id", "attaching to an unknown weapon"),
             ({"weapon_id": None, "reason": "nothing to detach"}, 409, "weapon_id", "detaching a loose part"),
             ({"reason": "no weapon named"}, 422, "weapon_id", "no weapon_id"),
@@ -122,6 +132,13 @@ def body(tap):
     history = get(f"/api/v1/items/{part}/history").json["events"]
     tap.eq([e["type"] for e in history], ["item.registered", "item.attached", "item.attached"],
            "the part's history holds both links")
+    tap.eq(history[-1]["summary"], "part detached from its weapon: taken off for the laboratory",
+           "... worded as a detachment")
+    r = post(f"/api/v1/items/{part}/attach", {"weapon_id": frame["id"], "reason": "fitted to the frame"})
+    tap.ok(r.status == 200 and r.json.get("belongs_to") == frame["id"],
+           "a slide is attached to the printed frame, which is the weapon", repr(r))
+    r = post(f"/api/v1/items/{frame['id']}/attach", {"weapon_id": weapon, "reason": "x"})
+    tap.ok(r.status == 422 and r.error().get("field") == "id", "the frame itself is attached to nothing", repr(r))
 
 
 if __name__ == "__main__":

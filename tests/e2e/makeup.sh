@@ -28,6 +28,7 @@ expect_eq "a printed polymer frame without an insert is inadequate" "$(jget .mar
 expect_eq "... under R4, the rule named" "$(jget .marking_reason)" \
 	"R4: a polymer or printed frame carries no marked serialised metal insert"
 expect_eq "... its message id" "$(jget .marking_reason_id)" registry.r4_polymer_printed_frame_carries
+FRAME=$(jget .id)
 
 cat >insert.json <<'EOF'
 {"category": "SA1", "make": "FGC-9", "serial": "PF-2", "country": "HT", "manufacture": "printed",
@@ -75,6 +76,13 @@ expect_exit 3 "attaching to an unknown weapon is refused" w item attach "$SLIDE"
 expect_exit 4 "attaching a part where it already belongs is refused" w item attach "$BARREL" --to "$WEAPON"
 expect_exit 2 "detaching without a reason is refused" w item detach "$BARREL"
 expect_contains "... naming the reason" "$ERR" "[field: reason]"
+expect_exit 2 "a frame part is the weapon: it is attached to no weapon" w item attach "$FRAME" --to "$WEAPON"
+expect_contains "... naming the id" "$ERR" "is a weapon, not a part"
+expect_exit 2 "an empty weapon is no detach" w item attach "$SLIDE" --to ""
+expect_contains "... naming weapon_id" "$ERR" "weapon_id is a weapon's id, or null to detach the part [field: weapon_id]"
+expect_exit 2 "a frame part belongs to no weapon" \
+	w item add --category PART --kind part --part-type lower_receiver --serial LR-X --belongs-to "$WEAPON"
+expect_contains "... naming belongs_to" "$ERR" "[field: belongs_to]"
 expect_eq "the refusals recorded nothing" "$(events $DB)" "$BEFORE"
 
 # ---- attach and detach ----
@@ -90,20 +98,32 @@ expect_exit 0 "the barrel is detached with a reason" w --json item detach "$BARR
 expect_eq "... it belongs to no weapon" "$(jget '.belongs_to // "none"')" none
 run w --json item history "$BARREL"
 expect_eq "the detachment is in the part's history" "$(jget '.[-1].summary')" \
-	"part of weapon (none: detached): sent to the laboratory"
+	"part detached from its weapon: sent to the laboratory"
 run w --json item show "$WEAPON"
 expect_eq "the weapon lists only the slide now" "$(jget '[.parts[] | .id] | join(",")')" "$SLIDE"
+expect_exit 0 "the barrel is fitted to the printed frame, which is the weapon" \
+	w --json item attach "$BARREL" --to "$FRAME" --reason "fitted to the frame"
+run w --json item history "$BARREL"
+expect_eq "... the history names the weapon" "$(jget '.[-1].summary')" "part attached to weapon $FRAME: fitted to the frame"
+run w --json item show "$FRAME"
+expect_eq "the frame lists its barrel" "$(jget '[.parts[] | .serial] | join(",")')" "BX-2"
 
 # ---- lists and the summary ----
 run w --json item list --manufacture printed
 expect_eq "list by manufacture printed" "$(jget '[.items[] | .serial] | join(",")')" "PF-1,PF-2"
 expect_eq "... its total" "$(jget .total)" 2
 run w --json item list --kind part
-expect_eq "list parts" "$(jget '[.items[] | .serial] | join(",")')" "PF-1,BX-2,BX-2S"
+expect_eq "list parts (not the frame, which is the weapon)" "$(jget '[.items[] | .serial] | join(",")')" "BX-2,BX-2S"
+run w --json item list --kind weapon
+expect_eq "list weapons: as many as the summary counts" "$(jget .total)" 6
+run w --json item list --kind Part --manufacture PRINTED
+expect_eq "filter words in any case" "$(jget .total)" 0
+run w --json item list --part-type "Frame Receiver" --frame-material Polymer
+expect_eq "... with a space for _" "$(jget '[.items[] | .serial] | join(",")')" "PF-1"
 run w --json item list --kind part --part-type barrel
 expect_eq "list parts of a type" "$(jget '[.items[] | .serial] | join(",")')" "BX-2"
 run w --json item list --kind weapon --frame-material polymer
-expect_eq "list weapons with a polymer frame" "$(jget '[.items[] | .serial] | join(",")')" "PF-2,BX-1"
+expect_eq "list weapons with a polymer frame (the frame part too)" "$(jget '[.items[] | .serial] | join(",")')" "PF-1,PF-2,BX-1"
 run w --json item list --manufacture craft
 expect_eq "list craft weapons" "$(jget '[.items[] | .id] | join(",")')" "$CRAFT"
 expect_exit 2 "an unknown frame material is refused" w item list --frame-material wood

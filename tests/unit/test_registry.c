@@ -920,6 +920,21 @@ static void test_registry_marking_r4_insert(void **state)
 	                "\"frame_material\":\"polymer\",\"serial_component\":\"slide\",\"markings\":[{\"component\":"
 	                "\"slide\",\"kind\":\"serial\",\"text\":\"PF-6\",\"method\":\"insert\"}]}",
 	                "adequate"));
+	/* an obliterated or partly legible insert traces nothing, whatever the
+	 * slide says */
+	free(marking_of(r,
+	                "{\"category\":\"SA2\",\"make\":\"Glock\",\"serial\":\"PF-13\",\"country\":\"HT\","
+	                "\"frame_material\":\"polymer\",\"markings\":[{\"component\":\"frame_receiver\",\"kind\":"
+	                "\"serial\",\"text\":\"PF-13\",\"method\":\"insert\",\"legibility\":\"obliterated\"},"
+	                "{\"component\":\"slide\",\"kind\":\"serial\",\"text\":\"PF-13\",\"method\":\"stamped\"}]}",
+	                "inadequate"));
+	/* a printed lower receiver's insert, on the lower receiver */
+	free(marking_of(r,
+	                "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"lower_receiver\",\"make\":"
+	                "\"Ghost\",\"serial\":\"LR-1\",\"country\":\"HT\",\"manufacture\":\"printed\",\"markings\":"
+	                "[{\"component\":\"lower_receiver\",\"kind\":\"serial\",\"text\":\"LR-1\",\"method\":"
+	                "\"insert\"}]}",
+	                "adequate"));
 	/* a metal frame, a factory weapon: R4 does not apply */
 	free(marking_of(r,
 	                "{\"category\":\"SA1\",\"make\":\"Colt\",\"serial\":\"PF-7\",\"country\":\"HT\","
@@ -1029,17 +1044,33 @@ static void test_registry_attach_rules(void **state)
 	              "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"frame_receiver\",\"make\":\"Glock\","
 	              "\"serial\":\"AT-F\",\"country\":\"HT\"}",
 	              frame);
+	char slide[32];
+	test_add_item(r,
+	              "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"slide\",\"make\":\"Glock\","
+	              "\"serial\":\"AT-SL\",\"country\":\"HT\"}",
+	              slide);
 	json_t *d = json_pack("{s:s, s:s}", "reason", "destroyed in test", "certificate", "C-1");
 	assert_int_equal(wam_registry_item_set_final_status(r->db, NULL, gone, "destroyed", d), 0);
 	json_decref(d);
 
+	char json[256];
 	long long events = test_events(r);
 	expect_error(wam_registry_item_attach(r->db, &out, weapon, other, NULL), WAM_EINVAL, "id");
-	expect_error(wam_registry_item_attach(r->db, &out, part, frame, NULL), WAM_EINVAL, "weapon_id");
+	expect_error(wam_registry_item_attach(r->db, &out, part, slide, NULL), WAM_EINVAL, "weapon_id");
+	/* a frame is the weapon: it is attached to nothing; an empty weapon_id
+	 * is no detach */
+	expect_error(wam_registry_item_attach(r->db, &out, frame, weapon, "x"), WAM_EINVAL, "id");
+	expect_error(wam_registry_item_attach(r->db, &out, part, "", "x"), WAM_EINVAL, "weapon_id");
+	assert_string_equal(wam_error_last()->message, "weapon_id is a weapon's id, or null to detach the part");
 	expect_error(wam_registry_item_attach(r->db, &out, part, "01HZZZZZZZZZZZZZZZZZZZZZZZ", NULL), WAM_ENOTFOUND,
 	             "weapon_id");
 	expect_error(wam_registry_item_attach(r->db, &out, part, gone, NULL), WAM_ECONFLICT, "weapon_id");
 	expect_error(wam_registry_item_attach(r->db, &out, part, NULL, "no weapon yet"), WAM_ECONFLICT, "weapon_id");
+	snprintf(json, sizeof json,
+	         "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"lower_receiver\",\"serial\":\"AT-L\","
+	         "\"belongs_to\":\"%s\"}",
+	         weapon);
+	expect_error(test_try_add_item(r, json, 0, &out), WAM_EINVAL, "belongs_to");
 	expect_error(wam_registry_item_attach(r->db, &out, "01HZZZZZZZZZZZZZZZZZZZZZZZ", weapon, NULL), WAM_ENOTFOUND,
 	             "id");
 	assert_null(out);
@@ -1066,9 +1097,24 @@ static void test_registry_attach_rules(void **state)
 	assert_int_equal(wam_registry_item_attach(r->db, &out, part, NULL, "sent to the laboratory"), 0);
 	assert_null(json_object_get(out, "belongs_to"));
 	json_decref(out);
+	/* the history says what happened in the field's words */
+	assert_int_equal(wam_registry_item_history(r->db, &out, part), 0);
+	char *h = json_dumps(out, JSON_COMPACT);
+	assert_non_null(strstr(h, "part detached from its weapon: sent to the laboratory"));
+	char said[96];
+	snprintf(said, sizeof said, "part attached to weapon %s: fitted", weapon);
+	assert_non_null(strstr(h, said));
+	free(h);
+	json_decref(out);
+	/* a barrel belongs to the printed frame, which is the weapon */
+	assert_int_equal(wam_registry_item_attach(r->db, &out, part, frame, "fitted to the frame"), 0);
+	assert_string_equal(test_str(out, "belongs_to"), frame);
+	json_decref(out);
+	assert_int_equal(wam_registry_item_get(r->db, &out, frame), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "parts")), 1);
+	json_decref(out);
 	/* registered as belonging: the weapon lists it at once */
 	char spare[32];
-	char json[256];
 	snprintf(json, sizeof json,
 	         "{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"slide\",\"serial\":\"AT-S\",\"belongs_to\":"
 	         "\"%s\"}",
@@ -1102,6 +1148,46 @@ static void test_registry_attach_rules(void **state)
 	                       "coalesce(belongs_to, ''), ';') FROM (SELECT * FROM item_makeup ORDER BY item_id)");
 }
 
+/* A part's serial is marked on the part itself, or on the component the
+ * item says carries it; no frame marking is made up for it. */
+static void test_registry_serial_on_its_component(void **state)
+{
+	test_reg *r = *state;
+	json_t *out;
+	char id[32];
+	static const struct {
+		const char *json, *components;
+	} cases[] = {
+	    {"{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"barrel\",\"make\":\"Glock\",\"serial\":"
+	     "\"BB-9\",\"country\":\"HT\"}",
+	     "barrel"},
+	    {"{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"barrel\",\"make\":\"Glock\",\"serial\":"
+	     "\"BB-10\",\"country\":\"HT\",\"serial_component\":\"other\"}",
+	     "other"},
+	    {"{\"category\":\"SA2\",\"make\":\"Glock\",\"serial\":\"ABC124\",\"country\":\"HT\","
+	     "\"frame_material\":\"polymer\",\"serial_component\":\"slide\",\"markings\":[{\"component\":"
+	     "\"slide\",\"kind\":\"serial\",\"text\":\"ABC124\",\"method\":\"insert\"}]}",
+	     "slide"},
+	    {"{\"category\":\"PART\",\"kind\":\"part\",\"part_type\":\"lower_receiver\",\"make\":\"Ghost\","
+	     "\"serial\":\"LR-2\",\"country\":\"HT\",\"serial_component\":\"lower_receiver\"}",
+	     "lower_receiver"},
+	    {"{\"category\":\"SA2\",\"make\":\"Glock\",\"serial\":\"ABC125\",\"country\":\"HT\"}", "frame_receiver"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		test_add_item(r, cases[i].json, id);
+		assert_int_equal(wam_registry_item_get(r->db, &out, id), 0);
+		const json_t *m;
+		size_t k;
+		char got[128] = "";
+		json_array_foreach(json_object_get(out, "markings"), k, m) snprintf(
+		    got + strlen(got), sizeof got - strlen(got), "%s%s", k ? "," : "", test_str(m, "component"));
+		assert_string_equal(got, cases[i].components);
+		json_decref(out);
+	}
+	test_expect_rebuilt(r, "SELECT group_concat(item_id || ' ' || n || ' ' || component, ';') FROM (SELECT * "
+	                       "FROM markings ORDER BY item_id, n)");
+}
+
 /* The makeup filters of a list and the summary's breakdowns. */
 static void test_registry_makeup_list_and_summary(void **state)
 {
@@ -1126,15 +1212,23 @@ static void test_registry_makeup_list_and_summary(void **state)
 	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-2,L-5,L-6");
 	assert_int_equal(json_integer_value(json_object_get(out, "total")), 3);
 	json_decref(out);
+	/* the frame part is the weapon, as the summary counts it */
 	f = (wam_item_filter){.kind = "part"};
-	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-5,L-6");
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-5");
 	json_decref(out);
 	f = (wam_item_filter){.kind = "weapon"};
-	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-1,L-2,L-3,L-4");
-	assert_int_equal(json_integer_value(json_object_get(out, "total")), 4);
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-1,L-2,L-3,L-4,L-6");
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 5);
 	json_decref(out);
 	f = (wam_item_filter){.kind = "weapon", .manufacture = "printed"};
-	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-2");
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-2,L-6");
+	json_decref(out);
+	/* words in any case, with - or space for _, as on input */
+	f = (wam_item_filter){.kind = "Part", .manufacture = "PRINTED"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-5");
+	json_decref(out);
+	f = (wam_item_filter){.part_type = "Frame Receiver", .frame_material = "Polymer"};
+	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-6");
 	json_decref(out);
 	f = (wam_item_filter){.part_type = "frame_receiver", .frame_material = "polymer"};
 	assert_string_equal(serials_of(r, &f, &out, buf, sizeof buf), "L-6");
@@ -1213,6 +1307,7 @@ int main(void)
 	    T(test_registry_marking_r4_insert),
 	    T(test_registry_makeup_refusals_name_the_field),
 	    T(test_registry_attach_rules),
+	    T(test_registry_serial_on_its_component),
 	    T(test_registry_makeup_list_and_summary),
 	};
 #undef T
