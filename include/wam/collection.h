@@ -119,7 +119,7 @@ WAM_API int wam_collection_task_list(wam_db *db, json_t **out, const char *which
 /* Assigns a national marking to the weapon of an open task and closes it:
  * {text, component? (frame_receiver), kind? (serial), location?}. The
  * marking is added to the weapon's markings and its marking status derived
- * again (rules R1–R3). `*out` is the weapon. */
+ * again (rules R1–R4). `*out` is the weapon. */
 WAM_API int wam_collection_task_mark(wam_db *db, json_t **out, const char *task_id, const json_t *marking);
 
 /* The pseudonym of a person: "P-" and 24 hex digits of BLAKE2b keyed with

@@ -2,7 +2,7 @@
  * recoveries, recovery_items, recovery_ammunition, recovery_handovers,
  * recovery_photos and collection_tasks tables. A task.marked event also adds a marking to a
  * registry weapon and derives its marking status again with the registry's
- * own rules (R1–R3), so a rebuild gives the same weapon. */
+ * own rules (R1–R4), so a rebuild gives the same weapon. */
 #include <stdlib.h>
 #include <string.h>
 
