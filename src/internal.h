@@ -403,7 +403,7 @@ extern const char wam_sql_sanctions[];
 /* The monitoring room's tables (sql/migrations/0009-monitoring.sql). */
 extern const char wam_sql_monitoring[];
 extern const char wam_sql_item_makeup[], wam_sql_recovery_ammunition[], wam_sql_loss_ammunition[],
-    wam_sql_lot_origins[];
+    wam_sql_lot_origins[], wam_sql_recovery_details[], wam_sql_holder_people[], wam_sql_reports[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt
@@ -475,6 +475,10 @@ void wam_rooms_rebuilt(wam_db *db);
 /* Replays every event of `src` (seq order) into the projector. */
 int wam_projector_replay(struct projector *p, sqlite3 *src,
                          wam_progress_fn progress, void *payload);
+
+/* The registry's own country (ISO 3166, as `wam init --country` gave it)
+ * into `out` (5 bytes), "" when it has none (store/query.c). */
+int wam_db_country(wam_db *db, char out[5]);
 
 /* ---- reference data (store/refdata.c) ---- */
 /* Loads countries (Debian iso-codes) and categories (data/) into tables. */

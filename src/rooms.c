@@ -10,7 +10,8 @@
 
 /* The rooms of this build, in the order `wam verify` compares their tables. */
 extern const struct wam_room wam_room_registry, wam_room_auth, wam_room_stock, wam_room_collection, wam_room_trace,
-    wam_room_match, wam_room_transfers, wam_room_embargo, wam_room_sanctions, wam_room_monitoring;
+    wam_room_match, wam_room_transfers, wam_room_embargo, wam_room_sanctions, wam_room_monitoring,
+    wam_room_reports;
 
 const struct wam_room *const wam_rooms[] = {
     &wam_room_registry,
@@ -23,6 +24,7 @@ const struct wam_room *const wam_rooms[] = {
     &wam_room_embargo,
     &wam_room_sanctions,
     &wam_room_monitoring,
+    &wam_room_reports,
     NULL, /* a room adds its line above this one */
 };
 _Static_assert(sizeof wam_rooms / sizeof wam_rooms[0] <= WAM_ROOMS_MAX + 1, "raise WAM_ROOMS_MAX");

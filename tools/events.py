@@ -23,7 +23,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(ROOT, "src", "events.json")
 # "ledger": the core's own events, which shape no room's table
-ROOMS = ("ledger", "registry", "auth", "stock", "collection", "trace", "transfers", "embargo", "sanctions", "monitoring")
+ROOMS = ("ledger", "registry", "auth", "stock", "collection", "trace", "transfers", "embargo", "sanctions", "monitoring", "reports")
 TYPES = ("string", "integer", "number", "boolean", "array", "object", "null", "any")
 BEGIN = "<!-- event types: generated from src/events.json by tools/events.py --docs; do not edit -->"
 END = "<!-- end of event types -->"

@@ -46,7 +46,7 @@ SKIP_DIRS = {"cli"}
 ROOM_OF = {"util": "input", "store": "store", "ledger": "ledger", "http": "http",
            "match": "match", "registry": "registry", "auth": "auth", "stock": "stock",
            "collection": "collection", "trace": "trace", "transfers": "transfers", "embargo": "embargo",
-           "sanctions": "sanctions", "monitoring": "monitoring"}
+           "sanctions": "sanctions", "monitoring": "monitoring", "reports": "report"}
 STOP = {"the", "a", "an", "is", "of", "to", "be", "it", "its", "and", "or", "in", "on", "at", "by", "for",
         "this", "that", "which", "with", "as", "s", "d", "ld", "lld", "zu", "g", "u"}
 

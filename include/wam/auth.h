@@ -71,6 +71,8 @@ typedef enum wam_action {
 	                         * committee reports (sources without identities) */
 	WAM_ACT_READ_SOURCES,   /* open the identity of a source another person
 	                         * recorded (each read is logged): source handling */
+	WAM_ACT_SUBMIT_REPORT,  /* submit an international report (UN Register,
+	                         * ATT, PoA, UNODC): freeze and sign it as sent */
 	WAM_ACT_COUNT
 } wam_action;
 

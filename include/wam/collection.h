@@ -30,6 +30,13 @@ extern "C" {
  * crime, other. */
 WAM_API extern const char *const wam_collection_recovery_contexts[];
 
+/* The legal justifications a recovery is made under (its
+ * `legal_justification`; the UNODC questionnaire counts by them),
+ * NULL-terminated: illicit_possession, illicit_trafficking,
+ * illicit_manufacturing, altered_markings, use_in_crime,
+ * administrative_violation, voluntary_surrender, other, not_recorded. */
+WAM_API extern const char *const wam_collection_legal_justifications[];
+
 /* The words the collection room accepts, from the very tables its commands
  * check against, for a front end to offer: {recovery_types: [seized, found,
  * surrendered], recovery_contexts: [wam_collection_recovery_contexts]}.

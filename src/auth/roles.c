@@ -29,6 +29,7 @@ static const char *const action_names[WAM_ACT_COUNT] = {
 	[WAM_ACT_EMBARGO] = "embargo",
 	[WAM_ACT_MONITOR] = "monitor",
 	[WAM_ACT_READ_SOURCES] = "read_sources",
+	[WAM_ACT_SUBMIT_REPORT] = "submit_report",
 };
 
 #define Y true
@@ -54,21 +55,24 @@ static const char *const action_names[WAM_ACT_COUNT] = {
  * drafting trace requests for what was seen, so a monitor traces too); the
  * identity of a source is opened only for whoever recorded it and for the
  * source handler — not even an admin reads it, though an admin may make a
- * user a source handler (need to know). */
+ * user a source handler (need to know). The international reports are read
+ * by everyone who reads the registry whole; submitting one (freezing and
+ * signing what the state sent) is the licensing officer's, the national
+ * point of contact for the Register and the ATT, or an admin's. */
 static const struct role_row {
 	const char *role;
 	bool may[WAM_ACT_COUNT];
 } role_table[] = {
-	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export license license_decide ship embargo monitor read_sources */
-	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N,         N,       N }},
-	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y,          N,       N,         Y,         N,         N,       N }},
-	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N,          N,       N,         N,         N,         N,       N }},
-	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N,          N,       N,         N,         N,         N,       N }},
-	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          N,       N,         N,         N,         Y,       N }},
-	{"source_handler",{  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          N,       N,         N,         N,         Y,       Y }},
-	{"licensing", {  Y,       Y,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          Y,       Y,         Y,         Y,         N,       N }},
-	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N,         N,       N }},
-	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y,          Y,       Y,         Y,         Y,         Y,       N }},
+	/*              read read_sensitive register status export audit admin stock resolve collect destroy trace trace_confidential confirm_export license license_decide ship embargo monitor read_sources submit_report */
+	{"viewer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N,         N,       N,        N }},
+	{"registrar", {  Y,       Y,           Y,      Y,     Y,     N,    N,    N,    Y,      Y,      Y,      Y,       N,       Y,          N,       N,         Y,         N,         N,       N,        N }},
+	{"armourer",  {  Y,       Y,           N,      Y,     N,     N,    N,    Y,    N,      Y,      Y,      N,       N,       N,          N,       N,         N,         N,         N,       N,        N }},
+	{"tracer",    {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       Y,       N,          N,       N,         N,         N,         N,       N,        N }},
+	{"monitor",   {  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          N,       N,         N,         N,         Y,       N,        N }},
+	{"source_handler",{  Y,       N,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          N,       N,         N,         N,         Y,       Y,        N }},
+	{"licensing", {  Y,       Y,           N,      N,     N,     N,    N,    N,    N,      N,      N,      Y,       N,       N,          Y,       Y,         Y,         Y,         N,       N,        Y }},
+	{"auditor",   {  Y,       Y,           N,      N,     Y,     Y,    N,    N,    N,      N,      N,      N,       N,       N,          N,       N,         N,         N,         N,       N,        N }},
+	{"admin",     {  Y,       Y,           Y,      Y,     Y,     Y,    Y,    Y,    Y,      Y,      Y,      Y,       Y,       Y,          Y,       Y,         Y,         Y,         Y,       N,        Y }},
 };
 /* clang-format on */
 

@@ -237,28 +237,14 @@ done:
 	return rc;
 }
 
-/* The registry's own country, where recovered rounds were found. */
-static int registry_country(wam_db *db, char country[8])
-{
-	json_t *reg = NULL;
-	int rc = wam_query_row(db, &reg,
-	                       "SELECT json_extract(payload,'$.country') AS country FROM events"
-	                       " WHERE seq=1 AND type='registry.created'",
-	                       NULL, NULL);
-	const char *c = reg ? json_string_value(json_object_get(reg, "country")) : NULL;
-	snprintf(country, 8, "%s", c ? c : "");
-	json_decref(reg);
-	return rc;
-}
-
 /* The recoveries' ammunition lines for the ammunition search (rooms.c). */
 int wam_collection_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx);
 int wam_collection_ammunition_source(wam_db *db, wam_ammunition_visit visit, void *ctx)
 {
 	if (!wam_table_exists(db, "recovery_ammunition"))
 		return 0;
-	char country[8];
-	int rc = registry_country(db, country);
+	char country[5];
+	int rc = wam_db_country(db, country); /* where recovered rounds were found */
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;

@@ -344,6 +344,7 @@ static const struct wam_room_table tables[] = {
     {"recovery_items", "recovery_id", "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
     {"recovery_ammunition", "recovery_id || ' ' || line",
      "(SELECT last_seq FROM main.recoveries r WHERE r.id=d.recovery_id)"},
+    {"recovery_details", "recovery_id", "d.last_seq"},
     {"recovery_handovers", "recovery_id", "d.seq"},
     {"recovery_photos", "recovery_id", "d.seq"},
     {"collection_tasks", "id", "d.last_seq"},
@@ -355,5 +356,5 @@ const struct wam_room wam_room_collection = {
     .version = 1,
     .apply = wam_collection_apply,
     .tables = tables,
-    .schema = wam_sql_recovery_ammunition,
+    .schema = (const char *const[]){wam_sql_recovery_ammunition, wam_sql_recovery_details, NULL},
 };

@@ -19,6 +19,10 @@
 static const char *const recovery_types[] = {"seized", "found", "surrendered", NULL};
 const char *const wam_collection_recovery_contexts[] = {
     "armed_group", "cache", "battlefield", "border_interdiction", "amnesty", "ddr", "crime", "other", NULL};
+const char *const wam_collection_legal_justifications[] = {
+    "illicit_possession",     "illicit_trafficking",      "illicit_manufacturing", "altered_markings",
+    "use_in_crime",           "administrative_violation", "voluntary_surrender",   "other",
+    "not_recorded",           NULL};
 static const char *const handover_fields[] = {"from", "to", "time", "place", "reason", NULL};
 static const char *const marking_fields[] = {"text", "component", "kind", "location", NULL};
 

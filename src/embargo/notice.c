@@ -232,16 +232,6 @@ done:
 	return rc;
 }
 
-/* The registry's own country. */
-static int registry_country(wam_db *db, char out[3])
-{
-	json_t *row = NULL;
-	int rc = wam_query_row(db, &row, "SELECT coalesce(country,'') AS country FROM registry", NULL, NULL);
-	snprintf(out, 3, "%s", row ? json_string_value(json_object_get(row, "country")) : "");
-	json_decref(row);
-	return rc;
-}
-
 /* The items of a seizure as a notice lists them. */
 static json_t *seized_items(const json_t *rec)
 {
@@ -301,8 +291,8 @@ done:
 int wam_embargo_recovery_recorded(wam_db *db, const char *recovery_id);
 int wam_embargo_recovery_recorded(wam_db *db, const char *recovery_id)
 {
-	char country[3];
-	int rc = registry_country(db, country);
+	char country[5];
+	int rc = wam_db_country(db, country);
 	return rc ? rc : embargo_seizure_notices(db, recovery_id, country);
 }
 

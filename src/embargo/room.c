@@ -446,5 +446,5 @@ const struct wam_room wam_room_embargo = {
     .version = 0, /* its tables came by migration 0007 (embargoes by 0006): an older registry is read as it is */
     .apply = apply,
     .tables = tables,
-    .schema = wam_sql_embargo,
+    .schema = (const char *const[]){wam_sql_embargo, NULL},
 };

@@ -46,8 +46,8 @@ int wam_projection_create(sqlite3 *conn)
 {
 	int rc = wam_sql_exec(conn, wam_sql_projections);
 	for (int r = 0; !rc && wam_rooms[r]; r++)
-		if (wam_rooms[r]->schema)
-			rc = wam_sql_exec(conn, wam_rooms[r]->schema);
+		for (const char *const *sql = wam_rooms[r]->schema; !rc && sql && *sql; sql++)
+			rc = wam_sql_exec(conn, *sql);
 	return rc;
 }
 

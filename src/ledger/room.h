@@ -38,10 +38,11 @@ struct wam_room {
 	 * room's */
 	const struct wam_room_table *tables;
 	/* the SQL making the room's tables when they are not in
-	 * sql/projections.sql (a room that came later): the text of the
-	 * migration that adds them to older registries, run after
-	 * sql/projections.sql whenever the projection is made; NULL for none */
-	const char *schema;
+	 * sql/projections.sql (a room or a table that came later): the texts of
+	 * the migrations that add them to older registries, NULL-terminated,
+	 * run in order after sql/projections.sql whenever the projection is
+	 * made; NULL for none */
+	const char *const *schema;
 
 	/* the room's state beside a projector (the projection it is building):
 	 * made when the projector is, freed with it */

@@ -419,5 +419,5 @@ const struct wam_room wam_room_monitoring = {
     .version = 0, /* its tables came by migration 0009: an older registry is read as it is */
     .apply = apply,
     .tables = tables,
-    .schema = wam_sql_monitoring,
+    .schema = (const char *const[]){wam_sql_monitoring, NULL},
 };

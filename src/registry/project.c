@@ -303,6 +303,7 @@ static const struct wam_room_table tables[] = {
     {"markings", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
     {"import_marks", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
     {"item_makeup", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
+    {"holder_people", "holder_id", "d.last_seq"},
     {"marking_methods", "item_id", "(SELECT last_seq FROM main.items i WHERE i.id=d.item_id)"},
     {"item_tally", "status || ' ' || category || ' ' || marking_status || ' ' || country || ' ' || site_id",
      "(SELECT max(last_seq) FROM main.items)"},
@@ -315,7 +316,7 @@ const struct wam_room wam_room_registry = {
     .version = 4,
     .apply = apply,
     .tables = tables,
-    .schema = wam_sql_item_makeup,
+    .schema = (const char *const[]){wam_sql_item_makeup, wam_sql_holder_people, NULL},
     .close = known_free,
     .rollback = known_clear,
     .subject_site = "SELECT site_id FROM items WHERE id=?1", /* a weapon lives at its site */

@@ -55,7 +55,7 @@ const struct wam_room wam_room_stock = {
     .version = 2,
     .apply = apply,
     .tables = tables,
-    .schema = wam_sql_lot_origins,
+    .schema = (const char *const[]){wam_sql_lot_origins, NULL},
     /* a lot and a stock check live at their site */
     .subject_site = "SELECT site_id FROM lots WHERE id=?1 UNION ALL SELECT site_id FROM stock_checks WHERE id=?1",
 };

@@ -450,3 +450,6 @@ int wam_field_check(wam_db *db, json_t *out, const json_t *in, const wam_field *
 		return rc;
 	return wam_field_take_all(db, out, in, fields, prefix, line);
 }
+
+const char *const wam_person_sexes[] = {"female", "male", "other", "not_recorded", NULL};
+const char *const wam_person_age_bands[] = {"under_18", "18_24", "25_34", "35_59", "60_plus", "not_recorded", NULL};

@@ -85,6 +85,13 @@ int wam_take_date(json_t *out, const json_t *in, const char *key, const char *fi
 int wam_take_coord(json_t *out, const json_t *in, const char *key, const char *field, double limit, unsigned flags,
                    long line);
 
+/* ---- people counted by sex and age (seed report §30-31, domain spec §2.15) ----
+ * The sex and the age band recorded of a person beside their pseudonym or
+ * record, never a name; "not_recorded" says so honestly, never guessed.
+ * NULL-terminated, in the order reports show them. */
+extern const char *const wam_person_sexes[];     /* female, male, other, not_recorded */
+extern const char *const wam_person_age_bands[]; /* under_18, 18_24, 25_34, 35_59, 60_plus, not_recorded */
+
 /* ---- field tables ---- */
 
 /* What rule a field follows. */

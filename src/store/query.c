@@ -142,3 +142,12 @@ void wam_json_column(json_t *row, const char *key)
 	if (text)
 		json_object_set_new(row, key, v ? v : json_null());
 }
+
+int wam_db_country(wam_db *db, char out[5])
+{
+	json_t *row = NULL;
+	int rc = wam_query_row(db, &row, "SELECT coalesce(country,'') AS country FROM registry", NULL, NULL);
+	snprintf(out, 5, "%s", row ? json_string_value(json_object_get(row, "country")) : "");
+	json_decref(row);
+	return rc;
+}

@@ -39,6 +39,6 @@ const struct wam_room wam_room_trace = {
     .version = 1,
     .apply = apply,
     .tables = tables,
-    .schema = wam_sql_loss_ammunition,
+    .schema = (const char *const[]){wam_sql_loss_ammunition, NULL},
     .backfill = wam_trace_backfill,
 };

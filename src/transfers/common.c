@@ -125,15 +125,6 @@ int transfers_not_future(const json_t *p, const char *key)
 	return 0;
 }
 
-int transfers_registry_country(wam_db *db, char out[WAM_COUNTRY_LEN + 1])
-{
-	json_t *row = NULL;
-	int rc = wam_query_row(db, &row, "SELECT coalesce(country,'') AS country FROM registry", NULL, NULL);
-	snprintf(out, WAM_COUNTRY_LEN + 1, "%s", row ? json_string_value(json_object_get(row, "country")) : "");
-	json_decref(row);
-	return rc;
-}
-
 /* ---- a party ---- */
 
 /* documents: a list of document numbers (passport, company registration) */

@@ -94,8 +94,6 @@ int transfers_diversion_rows(wam_db *db, json_t **out, const char *where, const 
  * record says what has happened. */
 int transfers_not_future(const json_t *p, const char *key);
 
-/* The registry's own country ("" when it has none) into `out`. */
-int transfers_registry_country(wam_db *db, char out[WAM_COUNTRY_LEN + 1]);
 
 /* Lines of licence `id` as {n, goods, category, make, model, calibre,
  * ammunition_type, quantity, shipped, remaining, ...}, in order. */

@@ -69,7 +69,7 @@ int wam_transfers_diversion_trace(wam_db *db, json_t **out, const char *id)
 		*out = NULL;
 	if ((rc = transfers_national(db)) || (rc = wam_db_begin(db)))
 		goto done;
-	if ((rc = open_alert(db, &a, id)) || (rc = transfers_registry_country(db, country)))
+	if ((rc = open_alert(db, &a, id)) || (rc = wam_db_country(db, country)))
 		goto fail;
 	bool missing = !strcmp(json_string_value(json_object_get(a, "result")), "not_seen");
 	json_t *why = wam_message_json(missing ? "weapon exported under licence %s and end-user certificate %s was not "

@@ -515,5 +515,5 @@ const struct wam_room wam_room_transfers = {
     .version = 0, /* its tables came by migration 0006: an older registry is read as it is */
     .apply = apply,
     .tables = tables,
-    .schema = wam_sql_transfers,
+    .schema = (const char *const[]){wam_sql_transfers, NULL},
 };

@@ -66,7 +66,7 @@ int wam_transfers_records(wam_db *db, json_t **out, int year, const char *direct
 		goto done;
 	}
 	char country[WAM_COUNTRY_LEN + 1];
-	if ((rc = transfers_registry_country(db, country)))
+	if ((rc = wam_db_country(db, country)))
 		goto done;
 	snprintf(y, sizeof y, "%04d", year);
 	for (int k = 0; k < 2; k++) {

@@ -588,7 +588,7 @@ static int ship_import(wam_db *db, json_t *p, const json_t *in, const char *lice
 		rc = wam_error_set(WAM_EINVAL, "weapons", "weapons is a list of 1 to 1000 weapons arriving");
 		goto done;
 	}
-	if ((rc = transfers_registry_country(db, country)))
+	if ((rc = wam_db_country(db, country)))
 		goto done;
 	if (!*country) {
 		rc = wam_error_set(WAM_ECONFLICT, "licence_id",

@@ -34,11 +34,12 @@ ACTIONS = {
     "tracer": ["read", "trace", "trace_confidential"],
     "monitor": ["read", "trace", "monitor"],
     "source_handler": ["read", "trace", "monitor", "read_sources"],
-    "licensing": ["read", "read_sensitive", "trace", "license", "license_decide", "ship", "embargo"],
+    "licensing": ["read", "read_sensitive", "trace", "license", "license_decide", "ship", "embargo",
+                  "submit_report"],
     "auditor": ["read", "read_sensitive", "export", "audit"],
     "admin": ["read", "read_sensitive", "register", "status", "export", "audit", "admin", "stock", "resolve",
               "collect", "destroy", "trace", "trace_confidential", "confirm_export", "license", "license_decide",
-              "ship", "embargo", "monitor"],
+              "ship", "embargo", "monitor", "submit_report"],
 }
 
 # docs/registry.md

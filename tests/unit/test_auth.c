@@ -119,19 +119,19 @@ static void test_auth_role_table(void **state)
 		const char *may; /* read read_sensitive register status export audit admin
 		                  * stock resolve collect destroy trace trace_confidential
 		                  * confirm_export license license_decide ship embargo
-		                  * monitor read_sources */
+		                  * monitor read_sources submit_report */
 	} want[] = {
-	    {"viewer", "y-------------------"},
-	    {"registrar", "yyyyy---yyyy-y--y---"},
-	    {"armourer", "yy-y---y-yy---------"},
-	    {"tracer", "y----------yy-------"},
+	    {"viewer", "y--------------------"},
+	    {"registrar", "yyyyy---yyyy-y--y----"},
+	    {"armourer", "yy-y---y-yy----------"},
+	    {"tracer", "y----------yy--------"},
 	    /* a monitor traces what was seen; the source handler opens sources' identities */
-	    {"monitor", "y----------y------y-"},
-	    {"source_handler", "y----------y------yy"},
-	    {"licensing", "yy---------y--yyyy--"},
-	    {"auditor", "yy--yy--------------"},
+	    {"monitor", "y----------y------y--"},
+	    {"source_handler", "y----------y------yy-"},
+	    {"licensing", "yy---------y--yyyy--y"},
+	    {"auditor", "yy--yy---------------"},
 	    /* need to know: not even an admin reads a source's identity */
-	    {"admin", "yyyyyyyyyyyyyyyyyyy-"},
+	    {"admin", "yyyyyyyyyyyyyyyyyyy-y"},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		assert_int_equal(strlen(want[i].may), WAM_ACT_COUNT);
@@ -158,6 +158,7 @@ static void test_auth_role_table(void **state)
 	assert_string_equal(wam_auth_action_name(WAM_ACT_ADMIN), "admin");
 	assert_string_equal(wam_auth_action_name(WAM_ACT_MONITOR), "monitor");
 	assert_string_equal(wam_auth_action_name(WAM_ACT_READ_SOURCES), "read_sources");
+	assert_string_equal(wam_auth_action_name(WAM_ACT_SUBMIT_REPORT), "submit_report");
 }
 
 /* ---- users and signing in ---- */
