@@ -3,7 +3,7 @@
 -- justification of a seizure (the UNODC questionnaire counts by it) and the
 -- sex and age band of the person who surrendered the weapons or from whom
 -- they were seized, beside the recovery's pseudonym, never a name (seed
--- report §30-31, domain spec §2.15). A recovery recorded without any of
+-- report paragraphs 30-31, domain spec section 2.15). A recovery recorded without any of
 -- them has no row: every reader takes a missing row as "not recorded".
 -- Also one of the collection room's schemas (struct wam_room's `schema`).
 CREATE TABLE IF NOT EXISTS recovery_details (
