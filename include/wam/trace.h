@@ -36,8 +36,20 @@ extern "C" {
  * police_ref, item_id, open (the weapon is still lost or stolen), hits}. */
 WAM_API int wam_trace_loss_report(wam_db *db, json_t **out, const json_t *report);
 
+/* Closes a loss report of ammunition only (one that names no weapon:
+ * a weapon's report closes when its status changes): `close` is {reason,
+ * recovery_id?: the recovery, holding ammunition, that brought the rounds
+ * back}. Records loss.closed; the report shows `closed` {reason,
+ * recovery_id, seq} and is no longer open. WAM_ECONFLICT naming "id" for a
+ * weapon's report or one closed already; WAM_EINVAL naming the field for a
+ * missing reason or a recovery that is not one or holds no ammunition.
+ * `*out` is the report as wam_trace_loss_list() shows it. */
+WAM_API int wam_trace_loss_close(wam_db *db, json_t **out, const char *id, const json_t *close);
+
 /* Loss reports, newest first; `open_only` keeps those whose weapon is still
- * lost or stolen. Each with the weapon's serial, make, model, calibre. */
+ * lost or stolen and those of ammunition not closed
+ * (wam_trace_loss_close). Each shows `closed` (null unless closed). Each with the weapon's serial, make, model,
+ * calibre. */
 WAM_API int wam_trace_loss_list(wam_db *db, json_t **out, int open_only);
 
 /* Writes the open loss reports in the lost/stolen CSV layout

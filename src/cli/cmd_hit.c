@@ -122,6 +122,12 @@ static void print_loss(const json_t *r)
 			}
 		}
 	}
+	const json_t *closed = json_object_get(r, "closed");
+	if (json_is_object(closed) && cli_text(closed, "recovery_id")[0])
+		printf("closed: %s (the rounds came back with recovery %s)\n", cli_text(closed, "reason"),
+		       cli_text(closed, "recovery_id"));
+	else if (json_is_object(closed))
+		printf("closed: %s\n", cli_text(closed, "reason"));
 	if (cli_text(r, "item_id")[0])
 		cli_print_hits(json_object_get(r, "hits"));
 }
@@ -194,6 +200,21 @@ static int cmd_loss_list(const cli_env *env, const cli_args *a)
 	if (a->npos)
 		return cli_usage(env, "usage: wam loss list [--open]");
 	return cli_run(env, a, false, call_loss_list, NULL, &loss_list_view);
+}
+
+static int call_loss_close(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	return wam_trace_loss_close(db, out, a->pos[0], in);
+}
+
+static int cmd_loss_close(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam loss close REPORT --reason WHY [--recovery ID]");
+	json_t *in = json_object();
+	cli_set_opt(in, a, "reason", "reason");
+	cli_set_opt(in, a, "recovery", "recovery_id");
+	return cli_run(env, a, true, call_loss_close, in, &loss_view);
 }
 
 /* The CSV goes to --out completely or not at all: written beside it, then
@@ -581,6 +602,7 @@ static const char *const loss_valued[] = {"from",          "file",        "item"
                                           "circumstances", "reported-by", "agency",   "police-ref", "serial", "make",
                                           "model",         "calibre",     "category", "country",    NULL};
 static const char *const open_flag[] = {"open", NULL};
+static const char *const close_valued[] = {"reason", "recovery", NULL};
 static const char *const out_valued[] = {"out", NULL};
 static const char *const hit_list_valued[] = {"state", "site", NULL};
 static const char *const confirm_valued[] = {"reason", "category", "country", "date", "description", NULL};
@@ -596,7 +618,10 @@ const cli_command cli_hit_commands[] = {
      "report a weapon lost or stolen (a registry weapon, or one it does not hold yet; ammunition lines: --from FILE); "
      "recoveries are searched for it"},
     {"loss list", no_opts, open_flag, cmd_loss_list, "loss list [--open]",
-     "loss reports, newest first; --open: weapons still lost or stolen, and every ammunition-only report"},
+     "loss reports, newest first; --open: weapons still lost or stolen, and ammunition-only reports not closed"},
+    {"loss close", close_valued, no_opts, cmd_loss_close, "loss close REPORT --reason WHY [--recovery ID]",
+     "close a loss report of ammunition only (the rounds recovered, or no loss after all); a weapon's report closes "
+     "when its status changes"},
     {"loss export", out_valued, no_opts, cmd_loss_export, "loss export [--out FILE]",
      "the open loss reports as the lost/stolen CSV (docs/formats/lost-stolen-csv.md)"},
     {"hit list", hit_list_valued, no_opts, cmd_hit_list, "hit list [--state open|confirmed|rejected] [--site ID]...",

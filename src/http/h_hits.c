@@ -38,6 +38,17 @@ void h_losses_create(wam_request *r)
 	reply_result(r, rc, 201, &out);
 }
 
+/* Closes a loss report of ammunition only: {reason, recovery_id?}. */
+void h_loss_close(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_trace_loss_close(r->db, &out, r->params[0], in);
+	json_decref(in);
+	reply_result(r, rc, 200, &out);
+}
+
 /* The open loss reports in the lost/stolen CSV layout, as a download. */
 void h_losses_export(wam_request *r)
 {

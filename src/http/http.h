@@ -279,6 +279,7 @@ void h_destruction_certificate(wam_request *r);
 void h_losses_list(wam_request *r);
 void h_losses_create(wam_request *r);
 void h_losses_export(wam_request *r);
+void h_loss_close(wam_request *r);
 void h_hits_list(wam_request *r);
 void h_hits_scan(wam_request *r);
 void h_hit_get(wam_request *r);

@@ -171,6 +171,7 @@ const route wam_http_routes[] = {
     {"GET", "/api/v1/losses", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_losses_list, q_losses},
     {"POST", "/api/v1/losses", WAM_ACT_TRACE, ROUTE_NATIONAL, h_losses_create, NULL},
     {"GET", "/api/v1/losses/export", WAM_ACT_TRACE, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_losses_export, NULL},
+    {"POST", "/api/v1/losses/{id}/close", WAM_ACT_TRACE, ROUTE_NATIONAL, h_loss_close, NULL},
     {"GET", "/api/v1/hits", WAM_ACT_READ, ROUTE_SNAPSHOT, h_hits_list, q_hits},
     {"POST", "/api/v1/hits/scan", WAM_ACT_TRACE, ROUTE_NATIONAL, h_hits_scan, NULL},
     {"GET", "/api/v1/hits/{id}", WAM_ACT_READ, ROUTE_SNAPSHOT, h_hit_get, NULL},

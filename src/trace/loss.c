@@ -56,15 +56,28 @@ static const char *str(const json_t *o, const char *key)
 
 /* Open: the weapon is still lost or stolen and this is its latest report;
  * a loss of ammunition only (item_id '', read as null) has no weapon whose
- * status would close it, and stays open. */
-#define LOSS_SQL                                                                                                       \
+ * status would close it, and stays open until a person closes it
+ * (loss_closures, which a registry made before migration 17 lacks: the
+ * CLOSURE_* parts say what is read then). */
+#define LOSS_SELECT(CLOSURE_COLUMNS, CLOSURE_JOIN)                                                                     \
 	"SELECT l.id, l.kind, l.date, l.place, l.circumstances, l.reported_by, l.agency, l.police_ref,"                \
 	" nullif(l.item_id, '') AS item_id,"                                                                           \
 	" i.serial, i.make, i.model, i.calibre, i.category, i.country, i.status, l.seq,"                               \
-	" (l.item_id='' OR (i.status IN ('lost','stolen') AND"                                                         \
+	" ((l.item_id='' AND c.report_id IS NULL) OR (i.status IN ('lost','stolen') AND"                               \
 	"  l.seq=(SELECT max(seq) FROM loss_reports o WHERE o.item_id=l.item_id)))"                                    \
-	" AS open, (SELECT count(*) FROM hits h WHERE h.match_id=l.item_id AND h.state<>'rejected') AS hits"           \
-	" FROM loss_reports l LEFT JOIN items i ON i.id=l.item_id WHERE (l.item_id='' OR i.id IS NOT NULL)"
+	" AS open, (SELECT count(*) FROM hits h WHERE h.match_id=l.item_id AND h.state<>'rejected') AS "               \
+	"hits," CLOSURE_COLUMNS " FROM loss_reports l LEFT JOIN items i ON i.id=l.item_id " CLOSURE_JOIN               \
+	" WHERE (l.item_id='' OR i.id IS NOT NULL)"
+#define LOSS_SQL_CLOSURES                                                                                              \
+	LOSS_SELECT(" c.reason AS closed_reason, c.recovery_id AS closed_recovery_id, c.seq AS closed_seq",            \
+	            "LEFT JOIN loss_closures c ON c.report_id=l.id")
+#define LOSS_SQL_BEFORE_CLOSURES                                                                                       \
+	LOSS_SELECT(" NULL AS closed_reason, NULL AS closed_recovery_id, NULL AS closed_seq",                          \
+	            "LEFT JOIN (SELECT NULL AS report_id) c ON 0")
+/* The query `BEFORE` the loss reports' select `AFTER`, as the registry's
+ * tables allow. */
+#define LOSS_QUERY(db, BEFORE, AFTER)                                                                                  \
+	(wam_table_exists(db, "loss_closures") ? BEFORE LOSS_SQL_CLOSURES AFTER : BEFORE LOSS_SQL_BEFORE_CLOSURES AFTER)
 
 /* The ammunition lines of loss reports, in the order they were reported. */
 #define LOSS_AMMUNITION_SQL                                                                                            \
@@ -121,6 +134,17 @@ static int shape_losses(wam_db *db, json_t *rows, const char *report_id)
 	json_array_foreach(rows, i, r)
 	{
 		json_object_set_new(r, "open", json_boolean(json_integer_value(json_object_get(r, "open"))));
+		/* closed by a person: a loss of ammunition only */
+		json_t *closed = json_object_get(r, "closed_seq");
+		json_object_set_new(r, "closed",
+		                    json_is_integer(closed)
+		                        ? json_pack("{sO sO sO}", "reason", json_object_get(r, "closed_reason"),
+		                                    "recovery_id", json_object_get(r, "closed_recovery_id"), "seq",
+		                                    closed)
+		                        : json_null());
+		json_object_del(r, "closed_reason");
+		json_object_del(r, "closed_recovery_id");
+		json_object_del(r, "closed_seq");
 		json_t *list = json_object_get(by_report, str(r, "id"));
 		json_object_set_new(r, "ammunition", list ? json_incref(list) : json_array());
 	}
@@ -133,7 +157,7 @@ static int get_loss(wam_db *db, json_t **out, const char *id)
 {
 	json_t *r, *hits;
 	*out = NULL;
-	int rc = wam_query_one(db, &r, LOSS_SQL " AND l.id=?", id, "loss report");
+	int rc = wam_query_one(db, &r, LOSS_QUERY(db, "", " AND l.id=?"), id, "loss report");
 	if (rc)
 		return rc;
 	json_t *one = json_pack("[O]", r);
@@ -418,6 +442,75 @@ done:
 	return rc;
 }
 
+static const char *const close_fields[] = {"reason", "recovery_id", NULL};
+
+int wam_trace_loss_close(wam_db *db, json_t **out, const char *id, const json_t *close)
+{
+	if (out)
+		*out = NULL;
+	if (wam_confined(db)) /* the whole registry, not a site's */
+		return wam_confine_national(db, "loss reports");
+	json_t *loss = NULL, *p = json_object(), *rec = NULL;
+	int rc;
+	if (!json_is_object(close)) {
+		rc = wam_error_set(
+		    WAM_EINVAL, NULL,
+		    "closing a loss report takes a JSON object: its reason, and the recovery_id when there is one");
+		goto done;
+	}
+	if ((rc = wam_check_fields(close, close_fields, "", 0)) ||
+	    (rc = wam_take_text(p, close, "reason", "reason", WAM_FIELD_REQUIRED | WAM_FIELD_MULTILINE, WAM_MAX_NOTES,
+	                        0)) ||
+	    (rc = wam_take_text(p, close, "recovery_id", "recovery_id", 0, WAM_ID_LEN, 0)))
+		goto done;
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = get_loss(db, &loss, id)))
+		goto fail;
+	if (str(loss, "item_id")) {
+		rc = wam_error_set(
+		    WAM_ECONFLICT, "id",
+		    "loss report %s is of weapon %s: it closes when the weapon's status changes (recovered,"
+		    " written off)",
+		    id, str(loss, "item_id"));
+		goto fail;
+	}
+	if (!json_is_null(json_object_get(loss, "closed"))) {
+		rc = wam_error_set(WAM_ECONFLICT, "id", "loss report %s is closed already", id);
+		goto fail;
+	}
+	const char *recovery = str(p, "recovery_id");
+	if (recovery) {
+		rc = wam_table_exists(db, "recovery_ammunition")
+		         ? wam_query_one(
+		               db, &rec,
+		               "SELECT r.id, (SELECT count(*) FROM recovery_ammunition a WHERE a.recovery_id=r.id)"
+		               " AS lines FROM recoveries r WHERE r.id=?",
+		               recovery, "recovery")
+		         : WAM_ENOTFOUND;
+		if (rc == WAM_ENOTFOUND)
+			rc = wam_error_set(WAM_EINVAL, "recovery_id", "no recovery with id '%.40s'", recovery);
+		else if (!rc && !json_integer_value(json_object_get(rec, "lines")))
+			rc = wam_error_set(
+			    WAM_EINVAL, "recovery_id",
+			    "recovery %s holds no ammunition: it cannot be where the lost rounds were found", recovery);
+		if (rc)
+			goto fail;
+	}
+	if ((rc = wam_ledger_append(db, "loss.closed", id, p, NULL)) || (rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = get_loss(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(loss);
+	json_decref(rec);
+	json_decref(p);
+	return rc;
+}
+
 int wam_trace_loss_list(wam_db *db, json_t **out, int open_only)
 {
 	if (wam_confined(db)) { /* the whole registry, not a site's */
@@ -425,10 +518,11 @@ int wam_trace_loss_list(wam_db *db, json_t **out, int open_only)
 			*out = NULL;
 		return wam_confine_national(db, "loss reports");
 	}
-	int rc = wam_query_rows(db, out,
-	                        open_only ? "SELECT * FROM (" LOSS_SQL ") WHERE open ORDER BY date DESC, seq DESC"
-	                                  : LOSS_SQL " ORDER BY l.date DESC, l.seq DESC",
-	                        NULL, NULL);
+	int rc =
+	    wam_query_rows(db, out,
+	                   open_only ? LOSS_QUERY(db, "SELECT * FROM (", ") WHERE open ORDER BY date DESC, seq DESC")
+	                             : LOSS_QUERY(db, "", " ORDER BY l.date DESC, l.seq DESC"),
+	                   NULL, NULL);
 	if (!rc && (rc = shape_losses(db, *out, NULL))) {
 		json_decref(*out);
 		*out = NULL;
@@ -546,9 +640,10 @@ int wam_trace_loss_export(wam_db *db, FILE *out)
 	size_t i;
 	int rc;
 	if ((rc = wam_query_rows(db, &reg, "SELECT country FROM registry", NULL, NULL)) ||
-	    (rc = wam_query_rows(db, &rows,
-	                         "SELECT * FROM (" LOSS_SQL ") WHERE open AND item_id IS NOT NULL ORDER BY date, seq",
-	                         NULL, NULL)))
+	    (rc = wam_query_rows(
+	         db, &rows,
+	         LOSS_QUERY(db, "SELECT * FROM (", ") WHERE open AND item_id IS NOT NULL ORDER BY date, seq"), NULL,
+	         NULL)))
 		goto done;
 	const char *country = str(json_array_get(reg, 0), "country");
 	for (const char *const *c = csv_columns; *c; c++)

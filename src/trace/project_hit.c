@@ -13,6 +13,7 @@
 enum {
 	S_LOSS,
 	S_LOSS_AMMUNITION,
+	S_LOSS_CLOSED,
 	S_HIT,
 	S_DECIDE,
 	S_ORIGIN,
@@ -142,12 +143,28 @@ static int origin_established(wam_room_ctx *ctx, int64_t seq, const char *item, 
 	return wam_projection_step(ctx->conn, st, seq);
 }
 
+/* A loss of ammunition only, closed by a person (loss_closures,
+ * migration 17). */
+static int loss_closed(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_LOSS_CLOSED,
+	                                 "INSERT INTO loss_closures(report_id,reason,recovery_id,seq) VALUES(?,?,?,?)");
+	if (!st)
+		return WAM_EDB;
+	static const char *const fields[] = {"reason", "recovery_id", NULL};
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
+	return wam_projection_step(ctx->conn, st, seq);
+}
+
 int wam_trace_hit_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *subject, const json_t *payload,
                         const char *time)
 {
 	(void)time;
 	if (!strcmp(type, "loss.reported"))
 		return loss_reported(ctx, seq, subject, payload);
+	if (!strcmp(type, "loss.closed"))
+		return loss_closed(ctx, seq, subject, payload);
 	if (!strcmp(type, "hit.found"))
 		return hit_found(ctx, seq, subject, payload);
 	if (!strcmp(type, "hit.decided"))

@@ -24,6 +24,7 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
 static const struct wam_room_table tables[] = {
     {"loss_reports", "id", "d.seq"},
     {"loss_ammunition", "report_id || ' ' || line", "(SELECT seq FROM main.loss_reports r WHERE r.id=d.report_id)"},
+    {"loss_closures", "report_id", "d.seq"},
     {"hits", "id", "d.last_seq"},
     {"item_origins", "item_id", "d.seq"},
     {"trace_requests", "id", "d.last_seq"},
@@ -39,6 +40,6 @@ const struct wam_room wam_room_trace = {
     .version = 1,
     .apply = apply,
     .tables = tables,
-    .schema = (const char *const[]){wam_sql_loss_ammunition, NULL},
+    .schema = (const char *const[]){wam_sql_loss_ammunition, wam_sql_loss_closures, NULL},
     .backfill = wam_trace_backfill,
 };

@@ -148,6 +148,7 @@ TABLE = [
     ("GET", "/api/v1/losses", EVERYONE, True),
     ("POST", "/api/v1/losses", TRACE, True),
     ("GET", "/api/v1/losses/export", TRACE, True),
+    ("POST", "/api/v1/losses/{id}/close", TRACE, True),
     ("GET", "/api/v1/hits", EVERYONE, False),
     ("POST", "/api/v1/hits/scan", TRACE, True),
     ("GET", "/api/v1/hits/{id}", EVERYONE, False),
@@ -479,6 +480,8 @@ def requests(ids):
             "item": {"category": "SA1", "make": "Ruger", "model": "LCP", "calibre": ".380 ACP", "country": "US",
                      "serial": f"LOSTMTX-{who(c)}"}}),
         ("GET", "/api/v1/losses/export"): lambda c: r("/api/v1/losses/export"),
+        ("POST", "/api/v1/losses/{id}/close"): lambda c: r(f"/api/v1/losses/{ids['ammunition_loss'][who(c)]}/close", {
+            "reason": f"matrix {who(c)}"}),
         ("GET", "/api/v1/hits"): lambda c: r("/api/v1/hits" + q(state="open")),
         ("POST", "/api/v1/hits/scan"): lambda c: r("/api/v1/hits/scan", {"recovery_id": ids["trace_recovery"]}),
         ("GET", "/api/v1/hits/{id}"): lambda c: r(f"/api/v1/hits/{ids['hit'][who(c)]}"),
@@ -675,6 +678,12 @@ def trace_setup(tap, reg, srv, admin, ids):
                      "serial": hit_serial(tags[c])[0]}}, admin)
         if not tap.eq(resp.status, 201, f"a stolen weapon is reported for {c}", repr(resp)):
             return False
+        resp = srv.post("/api/v1/losses", {
+            "kind": "stolen", "date": "2026-01-05", "circumstances": "matrix", "reported_by": "matrix setup",
+            "ammunition": [{"calibre": "9x19mm", "quantity": 500}]}, admin)
+        if not tap.eq(resp.status, 201, f"a theft of rounds is reported for {c}", repr(resp)):
+            return False
+        ids.setdefault("ammunition_loss", {})[c] = resp.json["id"]
     rec = srv.post("/api/v1/recoveries", {
         "type": "seized", "date": "2026-03-01", "officer": "matrix", "weapons":
         [{"category": "SA1", "make": "Glock", "model": "17", "calibre": "9x19mm", "country": "AT",

@@ -69,9 +69,31 @@ expect_exit 0 "a pistol and its rounds stolen" A --json loss report --from - <<<
 	"item": {"category": "SA1", "make": "Glock", "model": "19", "calibre": "9x19mm", "serial": "ACDF123"},
 	"ammunition": [{"calibre": "9x19mm", "quantity": 30}]}'
 expect_eq "both" "$(jget '(.item_id | length > 0 | tostring) + " " + (.ammunition[0].quantity | tostring)')" "true 30"
+PISTOL_LOSS=$(jget .id)
 expect_exit 0 "loss export" A loss export --out lost.csv
 expect_eq "the pistol is in the CSV, not the armoury's rounds" "$(tail -n +2 lost.csv | cut -d, -f10 | tr '\n' ' ')" \
 	"ACDF123 "
+
+# ---- closing a loss of ammunition only ----
+BEFORE=$(events a.db)
+expect_exit 2 "closing needs a reason" A loss close "$LOSS"
+expect_contains "naming reason" "$ERR" "reason"
+expect_exit 4 "a weapon's report closes by its status, not by hand" A loss close "$PISTOL_LOSS" --reason found
+expect_contains "saying so" "$ERR" "closes when the weapon's status changes"
+expect_exit 2 "a recovery that is none" A loss close "$LOSS" --reason found --recovery 01JNOSUCHRECOVERY000000000
+expect_contains "naming the recovery" "$ERR" "recovery_id"
+expect_eq "nothing was written" "$(events a.db)" "$BEFORE"
+expect_exit 0 "the rounds came back with a recovery" A --json recovery add --from - <<<'{"type": "found",
+	"date": "2025-06-01", "officer": "Sgt. Lamy", "context": "cache",
+	"ammunition": [{"calibre": "7.62x39mm", "lot": "12-81-071", "quantity": 1400}]}'
+CACHE=$(jget .id)
+expect_exit 0 "the loss is closed" A loss close "$LOSS" --reason "the crates were in the cache" --recovery "$CACHE"
+expect_contains "with its reason and recovery" "$OUT" "closed: the crates were in the cache (the rounds came back with recovery $CACHE)"
+expect_exit 0 "loss list --open" A --json loss list --open
+expect_eq "no longer open" "$(jget '[.[] | .id] | index("'"$LOSS"'") == null')" "true"
+expect_exit 4 "closed once" A loss close "$LOSS" --reason again
+expect_contains "saying so" "$ERR" "closed already"
+expect_exit 0 "wam verify" A verify
 
 # ---- a trace request about an ammunition lot ----
 cat >lot-request.json <<'JSON'
@@ -135,7 +157,7 @@ expect_contains "the crate marks, continued indented" "$OUT" "line 0 crate: ГФ
     12-81-071"
 expect_exit 0 "help" "$WAM" --help
 expect_contains "loss report takes ammunition lines from a file" "$OUT" "ammunition lines: --from FILE"
-expect_contains "loss list --open keeps ammunition-only reports" "$OUT" "and every ammunition-only report"
+expect_contains "loss list --open keeps ammunition-only reports" "$OUT" "and ammunition-only reports not closed"
 
 # ---- the second registry answers it ----
 # made without --name, as the README shows: its `wam --json node` is taken as it is

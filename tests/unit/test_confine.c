@@ -212,6 +212,7 @@ static public_fn fns[] = {
     /* trace.h */
     {"wam_trace_loss_report", NATIONAL, false},
     {"wam_trace_loss_list", NATIONAL, false},
+    {"wam_trace_loss_close", NATIONAL, false},
     {"wam_trace_loss_export", NATIONAL, false},
     {"wam_trace_hit_scan", NATIONAL, false},
     {"wam_trace_hit_list", LISTS, false},
@@ -1023,6 +1024,7 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_transfers_records", wam_transfers_records(db, &out, 0, NULL, NULL));
 	NAT("wam_trace_loss_report", wam_trace_loss_report(db, &out, in));
 	NAT("wam_trace_loss_list", wam_trace_loss_list(db, &out, 0));
+	NAT("wam_trace_loss_close", wam_trace_loss_close(db, &out, x, in));
 	NAT("wam_trace_loss_export", wam_trace_loss_export(db, f));
 	NAT("wam_trace_hit_scan", wam_trace_hit_scan(db, &out, NULL));
 	NAT("wam_trace_origin_establish", wam_trace_origin_establish(db, &out, fx->gun_here, in));

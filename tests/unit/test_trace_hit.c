@@ -893,6 +893,88 @@ static void test_ammunition_lost_alone(void **state)
 	                       " UNION ALL SELECT id||item_id||seq FROM loss_reports ORDER BY 1)");
 }
 
+/* Tries to close loss report `id` with `text`; the error is checked by
+ * the caller, and nothing may have been written. */
+static int try_close(test_reg *r, const char *id, const char *text)
+{
+	json_t *in = test_json(text), *out = NULL;
+	long before = test_events(r);
+	int rc = wam_trace_loss_close(r->db, &out, id, in);
+	json_decref(in);
+	if (rc) {
+		assert_null(out);
+		assert_int_equal(test_events(r), before);
+	} else {
+		assert_int_equal(test_events(r), before + 1);
+		json_decref(out);
+	}
+	return rc;
+}
+
+/* A loss of rounds alone has no weapon whose status would close it: a
+ * person closes it, with the reason and the recovery that brought the
+ * rounds back; a weapon's report is refused (its status closes it), as are
+ * a missing reason, a recovery that is none or holds no ammunition, and a
+ * second close. Closed, it leaves the open list and survives a rebuild. */
+static void test_ammunition_loss_closed(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = report_loss(r, ROUNDS_STOLEN);
+	char id[32], rifle_loss[32], empty[32], cache[32];
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
+	assert_true(json_is_null(json_object_get(out, "closed")));
+	json_decref(out);
+
+	char site[32], holder[32], rifle[32];
+	police_armoury(r, site, holder);
+	police_rifle(r, site, holder, "AK47-271828", rifle);
+	out = report_stolen(r, rifle);
+	snprintf(rifle_loss, sizeof rifle_loss, "%s", test_str(out, "id"));
+	json_decref(out);
+	assert_int_equal(try_close(r, rifle_loss, "{\"reason\": \"found\"}"), WAM_ECONFLICT);
+	assert_string_equal(wam_error_last()->field, "id");
+	assert_non_null(strstr(wam_error_last()->message, "closes when the weapon's status changes"));
+
+	assert_int_equal(try_close(r, id, "{}"), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "reason");
+	assert_int_equal(try_close(r, id, "{\"reason\": \"x\", \"colour\": 1}"), WAM_EINVAL);
+	assert_int_equal(try_close(r, id, "{\"reason\": \"x\", \"recovery_id\": \"01JNOSUCHRECOVERY000000000\"}"),
+	                 WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "recovery_id");
+	seize_rifle(r, "seized", "2025-05-02", "crime", "AK47-314159", "SA4", empty, NULL);
+	char text[300];
+	snprintf(text, sizeof text, "{\"reason\": \"x\", \"recovery_id\": \"%s\"}", empty);
+	assert_int_equal(try_close(r, id, text), WAM_EINVAL);
+	assert_non_null(strstr(wam_error_last()->message, "holds no ammunition"));
+	assert_int_equal(try_close(r, "01JNOSUCHLOSS0000000000000", "{\"reason\": \"x\"}"), WAM_ENOTFOUND);
+
+	json_t *in = test_json("{\"type\": \"found\", \"date\": \"2025-06-01\", \"officer\": \"Sgt. Lamy\","
+	                       " \"context\": \"cache\", \"ammunition\": [{\"calibre\": \"7.62x39mm\","
+	                       " \"lot\": \"12-81-071\", \"quantity\": 1400}]}");
+	OK(wam_collection_recovery_add(r->db, &out, in));
+	snprintf(cache, sizeof cache, "%s", test_str(out, "id"));
+	json_decref(in);
+	json_decref(out);
+	snprintf(text, sizeof text, "{\"reason\": \"the crates were in the cache\", \"recovery_id\": \"%s\"}", cache);
+	assert_int_equal(try_close(r, id, text), 0);
+	assert_int_equal(try_close(r, id, "{\"reason\": \"again\"}"), WAM_ECONFLICT);
+	assert_non_null(strstr(wam_error_last()->message, "closed already"));
+
+	OK(wam_trace_loss_list(r->db, &out, 0));
+	const json_t *closed = NULL, *x;
+	size_t i;
+	json_array_foreach(out, i, x) if (!strcmp(test_str(x, "id"), id)) closed = json_object_get(x, "closed");
+	assert_non_null(closed);
+	assert_string_equal(test_str(closed, "reason"), "the crates were in the cache");
+	assert_string_equal(test_str(closed, "recovery_id"), cache);
+	json_decref(out);
+	OK(wam_trace_loss_list(r->db, &out, 1));
+	json_array_foreach(out, i, x) assert_string_not_equal(test_str(x, "id"), id);
+	json_decref(out);
+	test_expect_rebuilt(r,
+	                    "SELECT group_concat(report_id||reason||coalesce(recovery_id,'')||seq) FROM loss_closures");
+}
+
 #define AMMO_LOSS(extra)                                                                                               \
 	"{\"kind\": \"stolen\", \"date\": \"2025-02-03\", \"circumstances\": \"c\", \"reported_by\": \"R\"" extra "}"
 
@@ -1414,6 +1496,7 @@ int main(void)
 	    TEST_IN_HT(test_bad_input_names_the_field_and_writes_nothing),
 	    TEST_IN_HT(test_export_losses_csv),
 	    TEST_IN_HT(test_ammunition_lost_alone),
+	    TEST_IN_HT(test_ammunition_loss_closed),
 	    TEST_IN_HT(test_ammunition_loss_refusals),
 	    TEST_IN_HT(test_status_change_to_stolen_is_the_loss_report),
 	    TEST_IN_HT(test_rebuild_reports_losses_recorded_before),

@@ -201,6 +201,26 @@ test('ammunition alone is reported stolen, with no weapon, and listed with its l
     assert.ok(mine, 'the report holds the line');
     assert.ok(mine.item_id === null || mine.item_id === undefined, 'and no weapon');
     assert.equal(mine.ammunition[0].quantity, 350);
+
+    // no weapon's status closes it: a person does, naming the recovery
+    // that brought the rounds back (the demo's cache holds ammunition)
+    const row = page.getByRole('row').filter({ hasText: 'FNM 19' });
+    await row.getByTestId('loss-close-button').click();
+    const close = page.getByTestId('loss-close');
+    await close.getByRole('button', { name: 'Close the loss report' }).click();
+    await close.getByText('reason is required').waitFor();
+    assert.equal((await body(page, '/losses?open=1')).filter((r) => r.id === mine.id).length, 1, 'a refused close leaves it open');
+    await close.getByLabel('Why it is closed').fill('the rounds were found in the cache at Bel-Air');
+    const options = await close.getByLabel('Recovery that brought the rounds back').locator('option').count();
+    assert.ok(options >= 2, 'the recoveries holding ammunition are offered');
+    await close.getByLabel('Recovery that brought the rounds back').selectOption({ index: 1 });
+    await close.getByRole('button', { name: 'Close the loss report' }).click();
+    await page.getByRole('status').filter({ hasText: 'The loss report is closed' }).waitFor();
+    const closed = (await body(page, '/losses?open=0')).find((r) => r.id === mine.id);
+    assert.equal(closed.open, false);
+    assert.equal(closed.closed.reason, 'the rounds were found in the cache at Bel-Air');
+    assert.ok(closed.closed.recovery_id, 'the recovery is named');
+    assert.equal((await body(page, '/losses?open=1')).filter((r) => r.id === mine.id).length, 0, 'no longer open');
   });
 });
 

@@ -140,3 +140,34 @@ export function LossForm({ prefix, item, onDone, onCancel, submit }) {
     </form>
   </div>`;
 }
+
+// Closing a loss of ammunition only (POST /losses/{id}/close): no weapon's
+// status closes it, so a person does, with the reason and, when the rounds
+// came back, the recovery (one holding ammunition) that brought them.
+export function LossClose({ loss, onDone, onCancel }) {
+  const form = useForm({ reason: '', recovery_id: '' }, { prefix: 'lc-' });
+  const [recoveries, setRecoveries] = useState([]);
+  useEffect(() => {
+    document.getElementById('lc-reason')?.focus();
+    api('GET', '/recoveries').then((l) => setRecoveries((l || []).filter((r) => r.ammunition_rounds > 0)), () => setRecoveries([]));
+  }, []);
+  const go = form.submit(async (v) => {
+    const r = await api('POST', `/losses/${encodeURIComponent(loss.id)}/close`, {
+      body: { reason: v.reason, ...(v.recovery_id ? { recovery_id: v.recovery_id } : {}) },
+    });
+    onDone(r);
+  });
+  const options = [{ value: '', label: t('loss.close_no_recovery') },
+    ...recoveries.map((r) => ({ value: r.id, label: t('loss.close_recovery_option', { date: r.date, type: label('status', r.type), n: fmtNumber(r.ammunition_rounds), place: r.place || '—' }) }))];
+  return html`<section class="box" aria-labelledby="lc-h" data-testid="loss-close">
+    <h2 id="lc-h">${t('loss.close_title')}</h2>
+    <p class="hint">${t('loss.close_note')}</p>
+    <form class="form" onSubmit=${go} novalidate>
+      <${Field} form=${form} name="reason" type="textarea" rows="2" label=${t('loss.close_reason')} dir="auto" required />
+      <${Field} form=${form} name="recovery_id" type="select" label=${t('loss.close_recovery')} options=${options} />
+      <${FormError} form=${form} />
+      <div class="actions"><${Submit} form=${form}>${t('loss.close_submit')}<//>
+        <button type="button" class="secondary" onClick=${onCancel}>${t('loss.cancel')}</button></div>
+    </form>
+  </section>`;
+}

@@ -11,7 +11,7 @@ import { fmtNumber, label, t } from '../i18n.js';
 import { can } from '../roles.js';
 import { LoadError, Loading } from '../components/form.js';
 import { Day, ItemLink, Table } from '../components/stock.js';
-import { LossForm } from '../components/loss.js';
+import { LossClose, LossForm } from '../components/loss.js';
 import { PageTitle } from './misc.js';
 import { lineText } from '../components/ammunition.js';
 
@@ -19,12 +19,15 @@ export function Losses({ user }) {
   const [which, setWhich] = useState('open');
   const [list, setList] = useState(null);
   const [error, setError] = useState(null);
+  const [closing, setClosing] = useState(null);
+  const [said, setSaid] = useState('');
   const fetchList = (keep) => api('GET', '/losses', { query: { open: which === 'open' ? 1 : 0 } }).then(keep(setList), keep(setError));
   const latest = useRequest((keep) => {
     setList(null);
     fetchList(keep);
   }, [which]);
   const load = () => fetchList(latest);
+  const trace = can(user, 'trace');
   const cols = [
     [t('field.serial'), (r) => (r.item_id ? html`<${ItemLink} id=${r.item_id} serial=${r.serial} />` : html`<span class="muted">${t('loss.no_weapon')}</span>`), 'nowrap', { sort: 'serial' }],
     [t('loss.kind'), (r) => label('status', r.kind), '', { sort: (r) => label('status', r.kind) }],
@@ -34,10 +37,13 @@ export function Losses({ user }) {
     [t('loss.ammunition'), (r) => (r.ammunition?.length ? html`<ul class="plain" data-testid="loss-ammunition">${r.ammunition.map((a, i) => html`<li key=${i} dir="auto">${lineText(a)}</li>`)}</ul>` : '—')],
     [t('rec.place'), (r) => html`<span dir="auto">${r.place || '—'}</span>`, '', { sort: 'place' }],
     [t('loss.agency'), (r) => html`<span dir="auto">${[r.agency, r.police_ref].filter(Boolean).join(' · ') || '—'}</span>`],
-    [t('loss.open'), (r) => html`<span class=${'badge tone-' + (r.open ? 'missing' : 'recovered')}>${t(r.open ? 'loss.still_missing' : 'loss.recovered')}</span>`],
+    [t('loss.open'), (r) => (r.closed
+      ? html`<span class="badge tone-recovered">${t('loss.closed')}</span> <span dir="auto" data-testid="loss-closed">${r.closed.reason}</span>`
+      : html`<span class=${'badge tone-' + (r.open ? 'missing' : 'recovered')}>${t(r.open ? 'loss.still_missing' : 'loss.recovered')}</span>
+        ${!r.item_id && r.open && trace && html` <button type="button" class="secondary small" data-testid="loss-close-button"
+          onClick=${() => { setSaid(''); setClosing(r); }}>${t('loss.close')}<span class="sr-only"> ${lineText(r.ammunition?.[0] || {})}</span></button>`}`)],
     [t('hit.title'), (r) => (r.hits ? html`<a href="#/inbox" data-testid="loss-hits">${fmtNumber(Array.isArray(r.hits) ? r.hits.length : r.hits)}</a>` : fmtNumber(0)), 'num'],
   ];
-  const trace = can(user, 'trace');
   return html`<${PageTitle}>${t('loss.title')}<//>
     <div class="actions filters">
       <div class="field"><label for="loss-which">${t('loss.which')}</label>
@@ -48,6 +54,9 @@ export function Losses({ user }) {
     </div>
     ${trace && html`<p class="hint">${t('loss.export_hint')}</p>`}
     <${LoadError} error=${error} />
+    <p class="success" role="status">${said}</p>
+    ${closing && html`<${LossClose} key=${closing.id} loss=${closing} onCancel=${() => setClosing(null)}
+      onDone=${() => { setClosing(null); setSaid(t('loss.closed_done')); load(); }} />`}
     ${!list && !error && html`<${Loading} />`}
     ${list && html`<${Table} name="lost-stolen" caption=${t('loss.title')} cols=${cols} rows=${list} empty=${t('loss.none')} />`}
     ${trace && html`<section class="box" aria-labelledby="loss-h">
