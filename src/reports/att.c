@@ -163,11 +163,10 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 	                                             o->year));
 	if (withheld_rows) {
 		json_object_set_new(report, "withheld", json_true());
-		json_array_append_new(notes,
-		                      wam_message_json("Commercially sensitive or national security-related data "
-		                                       "have been withheld in accordance with Article 13(3): %lld "
-		                                       "rows are not shown",
-		                                       withheld_rows));
+		json_array_append_new(
+		    notes, wam_message_json("Commercially sensitive or national security-related data "
+		                            "have been withheld in accordance with Article 13(3); rows withheld: %lld",
+		                            withheld_rows));
 	}
 	if (nil) {
 		json_object_set_new(report, "nil", json_true());
@@ -182,15 +181,15 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 	else if (!o->direction && empty[1])
 		json_array_append_new(notes, wam_message_json("Nil report: no imports in any category in %d", o->year));
 	if (left.ammunition)
-		json_array_append_new(notes,
-		                      wam_message_json("ammunition (Article 3) is not in these tables: %lld transfer "
-		                                       "lines of ammunition are left out",
-		                                       left.ammunition));
+		json_array_append_new(
+		    notes,
+		    wam_message_json(
+		        "Ammunition (Article 3) is not in these tables; transfer lines of ammunition left out: %lld",
+		        left.ammunition));
 	if (left.parts)
-		json_array_append_new(notes,
-		                      wam_message_json("parts and components (Article 4) are not in these tables: "
-		                                       "%lld transfer lines are left out",
-		                                       left.parts));
+		json_array_append_new(notes, wam_message_json("Parts and components (Article 4) are not in these "
+		                                              "tables; transfer lines of them left out: %lld",
+		                                              left.parts));
 	return 0;
 }
 

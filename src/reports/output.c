@@ -128,7 +128,7 @@ static bool has_labels(const json_t *rows)
 {
 	const json_t *r;
 	size_t i;
-	json_array_foreach(rows, i, r) if (json_object_get(r, "label")) return true;
+	json_array_foreach(rows, i, r) if (json_is_object(json_object_get(r, "label"))) return true;
 	return false;
 }
 
@@ -218,8 +218,11 @@ static void html_table(wam_buf *b, const json_t *t)
 	const json_t *totals = json_object_get(t, "totals");
 	if (json_object_size(totals) && json_array_size(rows)) {
 		wam_buf_puts(b, "<tfoot><tr>");
-		if (labels)
-			wam_buf_puts(b, "<th></th>");
+		if (labels) {
+			wam_buf_puts(b, "<th>");
+			put_new(b, wam_message_json("Total"));
+			wam_buf_puts(b, "</th>");
+		}
 		bool said = labels;
 		json_array_foreach(cols, j, c)
 		{

@@ -304,19 +304,19 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 	else if (nil_imports)
 		json_array_append_new(notes, wam_message_json("Nil report: no imports in any category in %d", o->year));
 	if (left.ammunition)
-		json_array_append_new(notes,
-		                      wam_message_json("ammunition is not reported to the Register: %lld transfer "
-		                                       "lines of ammunition are left out",
-		                                       left.ammunition));
+		json_array_append_new(
+		    notes,
+		    wam_message_json(
+		        "Ammunition is not reported to the Register; transfer lines of ammunition left out: %lld",
+		        left.ammunition));
 	if (left.parts)
 		json_array_append_new(
-		    notes, wam_message_json("parts and components and weapons outside the Register's categories "
-		                            "are not reported: %lld transfer lines are left out",
-		                            left.parts));
+		    notes,
+		    wam_message_json(
+		        "Parts and components are not reported to the Register; transfer lines of them left out: %lld",
+		        left.parts));
 	json_array_append_new(notes,
-	                      wam_message_json("Transfers are reported as made (shipments dated in %d); shotguns "
-	                                       "are reported as other small arms (SA6)",
-	                                       o->year));
+	                      wam_message_json("Transfers are reported as made: the shipments dated in %d", o->year));
 	if ((rc = background_table(db, report, "holdings", o->year)))
 		return rc;
 	return background_table(db, report, "production", o->year);

@@ -444,7 +444,7 @@ static void test_att_bases(void **state)
 	snprintf(key, sizeof key, "%s:1", f.ship2);
 	assert_true(json_real_value(json_object_get(json_object_get(row(ea, key), "cells"), "value")) == 10000.0);
 	assert_true(has_note(authorised, "authorised"));
-	assert_true(has_note(authorised, "ammunition")); /* its licence's ammunition line left out */
+	assert_true(has_note(authorised, "Ammunition")); /* its licence's ammunition line left out */
 	assert_true(has_note(actual, "actual"));
 	/* the licence's record behind an authorised row */
 	json_t *recs = NULL;
