@@ -3,8 +3,10 @@
  * for what each shipment took of a line (the actual figures), the
  * category, the final importer (or the exporter, for an import), the state
  * of origin when it is not the exporter, the intermediate locations, the
- * number of items, the value and its currency. A report is then a query
- * over these rows, not data entry. */
+ * number of items, the value and its currency; and, so that a report's
+ * row names where it comes from, the licence line, and the weapons or lots
+ * a shipment took of it. A report is then a query over these rows, not
+ * data entry. */
 #include <stdlib.h>
 #include <string.h>
 
