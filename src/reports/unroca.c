@@ -187,11 +187,7 @@ static int background_table(wam_db *db, json_t *report, const char *id, int year
 			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 			break;
 		}
-		rc = report_group(row, transfer_is_salw(c) ? "salw" : "register",
-		                  transfer_is_salw(c) ? wam_message_json("Small arms and light weapons")
-		                                      : wam_message_json("Categories I to VII"));
-		if (!rc)
-			rc = report_cell(row, "category", json_string(c));
+		rc = report_cell(row, "category", json_string(c));
 		if (!rc)
 			rc = report_cell(row, "items", json_integer(n));
 	}
