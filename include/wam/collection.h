@@ -50,12 +50,10 @@ WAM_API int wam_collection_vocabulary(json_t **out);
 /* Records a recovery: {type: seized|found|surrendered, date (YYYY-MM-DD),
  * place?, lat?, lon?, admin_area?, context?, officer, person?, person_sex?,
  * person_age_band?, legal_justification?, site_id?, notes?, task_days?,
- * weapons?: [item | {item_id}, ...], ammunition?: [line, ...]}: at least one weapon or one ammunition line, at most 1000 of each.
- * An ammunition line is {calibre, type?, headstamp?: {text, factory?,
- * year?}, lot?, packaging_marks?, crate_marks?, quantity (rounds),
- * packages?, photos?: [sha256 hashes of its photos], notes?}, its errors
- * naming `ammunition[i].field`. Each new weapon is
- * registered as wam_registry_item_add() would (its status is the recovery
+ * weapons?: [item | {item_id}, ...], ammunition?: [line, ...]}: at least one weapon or one ammunition line, at most
+ * 1000 of each. An ammunition line is {calibre, type?, headstamp?: {text, factory?, year?}, lot?, packaging_marks?,
+ * crate_marks?, quantity (rounds), packages?, photos?: [sha256 hashes of its photos], notes?}, its errors naming
+ * `ammunition[i].field`. Each new weapon is registered as wam_registry_item_add() would (its status is the recovery
  * type unless it says otherwise); {item_id} names a weapon already
  * registered (lost, stolen ...), whose status becomes the recovery type
  * through wam_registry_item_set_status(). `person` (a name or document number of whoever

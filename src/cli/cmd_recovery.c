@@ -202,10 +202,20 @@ static int cmd_add(const cli_env *env, const cli_args *a)
 		return rc;
 	static const struct {
 		const char *opt, *key;
-	} map[] = {{"type", "type"},     {"date", "date"},       {"place", "place"},     {"lat", "lat"},
-	           {"lon", "lon"},       {"area", "admin_area"}, {"context", "context"}, {"officer", "officer"},
-	           {"person", "person"}, {"site", "site_id"},    {"notes", "notes"},     {"task-days", "task_days"},
-	           {"person-sex", "person_sex"}, {"person-age-band", "person_age_band"},
+	} map[] = {{"type", "type"},
+	           {"date", "date"},
+	           {"place", "place"},
+	           {"lat", "lat"},
+	           {"lon", "lon"},
+	           {"area", "admin_area"},
+	           {"context", "context"},
+	           {"officer", "officer"},
+	           {"person", "person"},
+	           {"site", "site_id"},
+	           {"notes", "notes"},
+	           {"task-days", "task_days"},
+	           {"person-sex", "person_sex"},
+	           {"person-age-band", "person_age_band"},
 	           {"legal-justification", "legal_justification"}};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		cli_set_opt(in, a, map[i].opt, map[i].key);
@@ -429,15 +439,24 @@ static int cmd_stock(const cli_env *env, const cli_args *a)
 static const char *const stock_valued[] = {
     "line",         "rounds",    "site",  "lot-number", "nomenclature", "hazard-division",
     "compat-group", "condition", "notes", NULL};
-static const char *const add_valued[] = {"from",       "type",
-                                         "date",       "place",
-                                         "lat",        "lon",
-                                         "area",       "context",
-                                         "officer",    "person",
-                                         "person-sex", "person-age-band",
-                                         "legal-justification", "site",
-                                         "notes",      "task-days",
-                                         "item",       NULL};
+static const char *const add_valued[] = {"from",
+                                         "type",
+                                         "date",
+                                         "place",
+                                         "lat",
+                                         "lon",
+                                         "area",
+                                         "context",
+                                         "officer",
+                                         "person",
+                                         "person-sex",
+                                         "person-age-band",
+                                         "legal-justification",
+                                         "site",
+                                         "notes",
+                                         "task-days",
+                                         "item",
+                                         NULL};
 static const char *const describe_valued[] = {"person-sex", "person-age-band", "legal-justification", NULL};
 static const char *const handover_valued[] = {"from", "to", "time", "place", "reason", NULL};
 static const char *const photo_valued[] = {"caption", NULL};

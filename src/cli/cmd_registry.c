@@ -115,8 +115,8 @@ static int cmd_site_show(const cli_env *env, const cli_args *a)
 
 static const cli_column holder_cols[] = {{"ID", "id", 0},           {"TYPE", "type", 0},       {"NAME", "name", 48},
                                          {"COUNTRY", "country", 0}, {"LICENCE", "licence", 0}, {NULL, NULL, 0}};
-static const char *const holder_keys[] = {"id", "type", "name", "country", "licence", "address", "sex", "age_band",
-                                          NULL};
+static const char *const holder_keys[] = {"id",      "type", "name",     "country", "licence",
+                                          "address", "sex",  "age_band", NULL};
 static const cli_view holder_view = {holder_keys, holder_cols, NULL};
 
 /* A holder recorded, and its screening when it found something (an alert
