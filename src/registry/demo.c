@@ -154,7 +154,8 @@ static int add_licence_holders(wam_db *db, wam_rng *rng, const json_t *demo)
 		json_decref(out);
 	}
 	if (!rc && last[0]) { /* the age band learnt at the licence's renewal */
-		json_t *d = json_pack("{s:s}", "age_band", drawn_word(rng, json_object_get(spec, "age_bands"))), *out = NULL;
+		json_t *d = json_pack("{s:s}", "age_band", drawn_word(rng, json_object_get(spec, "age_bands"))),
+		       *out = NULL;
 		rc = wam_registry_holder_describe(db, &out, last, d);
 		json_decref(d);
 		json_decref(out);

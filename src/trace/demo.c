@@ -367,9 +367,10 @@ static void describe_person(wam_rng *rng, json_t *rec, const char *type, const c
 	json_object_set_new(rec, "person_age_band", json_string(drawn(&own, ages, age_weights)));
 	if (!strcmp(type, "seized"))
 		json_object_set_new(rec, "legal_justification",
-		                    json_string(context && !strcmp(context, "border_interdiction") ? "illicit_trafficking"
-		                                : context && !strcmp(context, "crime")             ? "use_in_crime"
-		                                                                                   : "illicit_possession"));
+		                    json_string(context && !strcmp(context, "border_interdiction")
+		                                    ? "illicit_trafficking"
+		                                : context && !strcmp(context, "crime") ? "use_in_crime"
+		                                                                       : "illicit_possession"));
 }
 
 static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t *spec, const json_t *lost,

@@ -241,8 +241,8 @@ static int run(wam_db *db, json_t **out, const char *tail, const wam_sdg_scope *
 	bool makeup = wam_table_exists(db, "item_makeup"), details = wam_table_exists(db, "recovery_details");
 	if ((rc = check_scope(db, scope, from, to)) || (rc = wam_buf_puts(&sql, FIGURES_SCOPE)) ||
 	    (rc = wam_buf_puts(&sql, makeup ? MAKEUP_TABLE : MAKEUP_NONE)) ||
-	    (rc = wam_buf_puts(&sql, details ? DETAILS_TABLE : DETAILS_NONE)) || (rc = wam_buf_puts(&sql, FIGURES_SQL)) ||
-	    (rc = wam_buf_puts(&sql, tail)))
+	    (rc = wam_buf_puts(&sql, details ? DETAILS_TABLE : DETAILS_NONE)) ||
+	    (rc = wam_buf_puts(&sql, FIGURES_SQL)) || (rc = wam_buf_puts(&sql, tail)))
 		goto done;
 	if (sqlite3_prepare_v2(db->conn, sql.p, -1, &st, NULL) != SQLITE_OK) {
 		rc = wam_sql_fail(db->conn, "compute SDG 16.4.2");
@@ -485,12 +485,12 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 	}
 	json_int_t den = json_integer_value(json_object_get(counts, "recovered"));
 	json_t *value = den ? json_real(round(10000.0 * (double)numerator / (double)den) / 100.0) : json_null();
-	*out = json_pack("{s:i, s:o, s:{s:o, s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "year",
-	                 scope->year, "site_id", scope->site_id ? json_string(scope->site_id) : json_null(),
-	                 "indicator", "value", value, "numerator", numerator, "denominator", den, "counts", counts,
-	                 "by_type", by_type, "by_result", by_result, "by_context", by_context, "by_manufacture",
-	                 by_manufacture, "by_sex", by_sex, "by_age_band", by_age_band, "ammunition", ammunition,
-	                 "parts", parts);
+	*out =
+	    json_pack("{s:i, s:o, s:{s:o, s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "year", scope->year,
+	              "site_id", scope->site_id ? json_string(scope->site_id) : json_null(), "indicator", "value",
+	              value, "numerator", numerator, "denominator", den, "counts", counts, "by_type", by_type,
+	              "by_result", by_result, "by_context", by_context, "by_manufacture", by_manufacture, "by_sex",
+	              by_sex, "by_age_band", by_age_band, "ammunition", ammunition, "parts", parts);
 	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 }
 
@@ -498,7 +498,7 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 
 #define RECORDS_SELECT                                                                                                 \
 	"SELECT item_id, recovery_id, recovery_type, date, serial, make, model, category, marking_status, traced,"     \
-	" result, origin_method AS origin, request_id, restricted, manufacture, person_sex, person_age_band"            \
+	" result, origin_method AS origin, request_id, restricted, manufacture, person_sex, person_age_band"           \
 	" FROM units WHERE "
 #define RECORDS_ORDER " ORDER BY date, recovery_id, item_id"
 
@@ -693,7 +693,8 @@ int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *
 	}
 	static const struct {
 		const char *prefix, *column, *const *words;
-	} people[] = {{"by_sex.", "person_sex", wam_person_sexes}, {"by_age_band.", "person_age_band", wam_person_age_bands}};
+	} people[] = {{"by_sex.", "person_sex", wam_person_sexes},
+	              {"by_age_band.", "person_age_band", wam_person_age_bands}};
 	for (size_t i = 0; i < sizeof people / sizeof people[0] && !where[0]; i++) {
 		size_t len = strlen(people[i].prefix);
 		if (strncmp(figure, people[i].prefix, len) != 0)
