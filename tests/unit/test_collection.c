@@ -645,7 +645,8 @@ static void test_people_data_kept_described_and_replayed(void **state)
 
 	/* a bad word: refused naming the field, nothing written */
 	long long events = test_events(r);
-	const char *bad[][2] = {{"person_sex", "woman"}, {"person_age_band", "18_25"}, {"legal_justification", "theft"}};
+	const char *bad[][2] = {
+	    {"person_sex", "woman"}, {"person_age_band", "18_25"}, {"legal_justification", "theft"}};
 	for (size_t k = 0; k < 3; k++) {
 		json_t *b = test_json(RECOVERY);
 		json_object_set_new(b, bad[k][0], json_string(bad[k][1]));

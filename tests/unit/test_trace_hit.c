@@ -1478,14 +1478,22 @@ static void test_sdg_by_sex_and_age_band(void **state)
 		const char *figure;
 		json_int_t n;
 	} want[] = {
-	    {"by_sex.female.recovered", 2},        {"by_sex.female.numerator", 1},
-	    {"by_sex.male.recovered", 2},          {"by_sex.male.numerator", 0},
-	    {"by_sex.other.recovered", 1},         {"by_sex.other.numerator", 1},
-	    {"by_sex.not_recorded.recovered", 1},  {"by_sex.not_recorded.numerator", 0},
-	    {"by_age_band.under_18.recovered", 1}, {"by_age_band.18_24.recovered", 1},
-	    {"by_age_band.18_24.numerator", 1},    {"by_age_band.25_34.recovered", 0},
-	    {"by_age_band.35_59.recovered", 0},    {"by_age_band.60_plus.recovered", 1},
-	    {"by_age_band.60_plus.numerator", 1},  {"by_age_band.not_recorded.recovered", 3},
+	    {"by_sex.female.recovered", 2},
+	    {"by_sex.female.numerator", 1},
+	    {"by_sex.male.recovered", 2},
+	    {"by_sex.male.numerator", 0},
+	    {"by_sex.other.recovered", 1},
+	    {"by_sex.other.numerator", 1},
+	    {"by_sex.not_recorded.recovered", 1},
+	    {"by_sex.not_recorded.numerator", 0},
+	    {"by_age_band.under_18.recovered", 1},
+	    {"by_age_band.18_24.recovered", 1},
+	    {"by_age_band.18_24.numerator", 1},
+	    {"by_age_band.25_34.recovered", 0},
+	    {"by_age_band.35_59.recovered", 0},
+	    {"by_age_band.60_plus.recovered", 1},
+	    {"by_age_band.60_plus.numerator", 1},
+	    {"by_age_band.not_recorded.recovered", 3},
 	    {"by_age_band.not_recorded.numerator", 0},
 	};
 	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
