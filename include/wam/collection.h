@@ -39,20 +39,21 @@ WAM_API extern const char *const wam_collection_legal_justifications[];
 
 /* The words the collection room accepts, from the very tables its commands
  * check against, for a front end to offer: {recovery_types: [seized, found,
- * surrendered], recovery_contexts: [wam_collection_recovery_contexts]}.
+ * surrendered], recovery_contexts: [wam_collection_recovery_contexts],
+ * legal_justifications: [wam_collection_legal_justifications],
+ * person_sexes: [female, male, other, not_recorded], person_age_bands:
+ * [under_18, 18_24, 25_34, 35_59, 60_plus, not_recorded]}.
  * `*out` is the caller's (json_decref). Fails only with WAM_ENOMEM; `*out`
  * is then NULL. */
 WAM_API int wam_collection_vocabulary(json_t **out);
 
 /* Records a recovery: {type: seized|found|surrendered, date (YYYY-MM-DD),
- * place?, lat?, lon?, admin_area?, context?, officer, person?, site_id?,
- * notes?, task_days?, weapons?: [item | {item_id}, ...], ammunition?: [line,
- * ...]}: at least one weapon or one ammunition line, at most 1000 of each.
- * An ammunition line is {calibre, type?, headstamp?: {text, factory?,
- * year?}, lot?, packaging_marks?, crate_marks?, quantity (rounds),
- * packages?, photos?: [sha256 hashes of its photos], notes?}, its errors
- * naming `ammunition[i].field`. Each new weapon is
- * registered as wam_registry_item_add() would (its status is the recovery
+ * place?, lat?, lon?, admin_area?, context?, officer, person?, person_sex?,
+ * person_age_band?, legal_justification?, site_id?, notes?, task_days?,
+ * weapons?: [item | {item_id}, ...], ammunition?: [line, ...]}: at least one weapon or one ammunition line, at most
+ * 1000 of each. An ammunition line is {calibre, type?, headstamp?: {text, factory?, year?}, lot?, packaging_marks?,
+ * crate_marks?, quantity (rounds), packages?, photos?: [sha256 hashes of its photos], notes?}, its errors naming
+ * `ammunition[i].field`. Each new weapon is registered as wam_registry_item_add() would (its status is the recovery
  * type unless it says otherwise); {item_id} names a weapon already
  * registered (lost, stolen ...), whose status becomes the recovery type
  * through wam_registry_item_set_status(). `person` (a name or document number of whoever
@@ -61,7 +62,13 @@ WAM_API int wam_collection_vocabulary(json_t **out);
  * unmarked, obliterated or altered gets a task to mark or destroy it, due
  * `task_days` after the recovery date. Its weapons are searched for hits
  * in the same transaction (wam_trace_hit_scan). `*out` is the recovery as
- * wam_collection_recovery_get() shows it, hits included. */
+ * wam_collection_recovery_get() shows it, hits included.
+ * `person_sex` (female, male, other, not_recorded) and `person_age_band`
+ * (under_18, 18_24, 25_34, 35_59, 60_plus, not_recorded) are of the person
+ * who surrendered the weapons or from whom they were seized, kept beside
+ * the pseudonym; `legal_justification` is a word of
+ * wam_collection_legal_justifications. A word outside them fails with
+ * WAM_EINVAL naming the field. */
 WAM_API int wam_collection_recovery_add(wam_db *db, json_t **out, const json_t *recovery);
 
 /* Takes `rounds` of ammunition line `line` (from 0) of recovery
@@ -89,7 +96,16 @@ WAM_API int wam_collection_ammunition_stock(wam_db *db, json_t **out, const char
 WAM_API int wam_collection_ammunition_commit(wam_db *db, const char *recovery_id, long line, long long rounds,
                                              const char *batch_id);
 
-/* One recovery with its weapons, its `ammunition` lines [{line, the line's
+/* Records later what is known of recovery `id`'s person and case: {person_sex?,
+ * person_age_band?, legal_justification?}, at least one, words as for
+ * wam_collection_recovery_add() (a given one replaces what was recorded,
+ * the others stay). One recovery.described event; never a name. `*out` is
+ * the recovery as wam_collection_recovery_get() shows it. */
+WAM_API int wam_collection_recovery_describe(wam_db *db, json_t **out, const char *id, const json_t *description);
+
+/* One recovery with its weapons, `person_sex`, `person_age_band` and
+ * `legal_justification` ("not_recorded" when nothing was said), its
+ * `ammunition` lines [{line, the line's
  * fields, stocked, destroyed, remaining, lots: [lot ids]}], hand-overs (in order), photos, tasks and
  * `hits`: the hits found for its weapons, open first, as
  * wam_trace_hit_list() shows them (wam/trace.h). */

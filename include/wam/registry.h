@@ -34,10 +34,21 @@ WAM_API int wam_registry_site_get(wam_db *db, json_t **out, const char *id);
 WAM_API int wam_registry_site_list(wam_db *db, json_t **out);
 
 /* Registers a holder (state force, police, dealer, civilian, ...):
- * {type, name, country?, licence?, address?}. */
+ * {type, name, country?, licence?, address?, sex?, age_band?}. `sex`
+ * (female, male, other, not_recorded) and `age_band` (under_18, 18_24,
+ * 25_34, 35_59, 60_plus, not_recorded) are a person's, for the reports that
+ * count people by sex and age; a word outside them fails with WAM_EINVAL
+ * naming the field. */
 WAM_API int wam_registry_holder_add(wam_db *db, json_t **out, const json_t *holder);
 
-/* One holder by id. */
+/* Records later the sex and age band of holder `id`: {sex?, age_band?}, at
+ * least one, words as for wam_registry_holder_add() (a given one replaces
+ * what was recorded, the other stays). One holder.described event. `*out`
+ * is the holder as wam_registry_holder_get() shows it. */
+WAM_API int wam_registry_holder_describe(wam_db *db, json_t **out, const char *id, const json_t *description);
+
+/* One holder by id, with its `sex` and `age_band` ("not_recorded" when
+ * nothing was said). */
 WAM_API int wam_registry_holder_get(wam_db *db, json_t **out, const char *id);
 
 /* Every holder, ordered by name. */
@@ -283,7 +294,7 @@ WAM_API int wam_registry_summary(wam_db *db, json_t **out);
  * kind, name}] (the registry's reference data, in its order), components,
  * marking_kinds, legibilities, scripts, site_kinds, holder_types, kinds,
  * part_types, manufactures, conversions, frame_materials,
- * marking_methods: [...]}.
+ * marking_methods, person_sexes, person_age_bands: [...]}.
  * `*out` is the caller's (json_decref). Fails with WAM_ENOMEM, or WAM_EDB
  * when the categories cannot be read; `*out` is then NULL. */
 WAM_API int wam_registry_vocabulary(wam_db *db, json_t **out);

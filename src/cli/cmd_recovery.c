@@ -1,4 +1,4 @@
-/* Field collection commands: wam recovery add|show|list|handover|photo|
+/* Field collection commands: wam recovery add|show|list|describe|handover|photo|
  * photo-get|tasks|mark (docs/collection.md). */
 #include <errno.h>
 #include <stdio.h>
@@ -43,8 +43,22 @@ static const cli_column task_cols[] = {{"TASK", "id", 0},
                                        {"MARKING", "marking_status", 0},
                                        {"RECOVERY", "recovery_id", 0},
                                        {NULL, NULL, 0}};
-static const char *const recovery_keys[] = {"id",      "type",    "date",       "place",   "lat",   "lon", "admin_area",
-                                            "context", "officer", "person_ref", "site_id", "notes", NULL};
+static const char *const recovery_keys[] = {"id",
+                                            "type",
+                                            "date",
+                                            "place",
+                                            "lat",
+                                            "lon",
+                                            "admin_area",
+                                            "context",
+                                            "officer",
+                                            "person_ref",
+                                            "person_sex",
+                                            "person_age_band",
+                                            "legal_justification",
+                                            "site_id",
+                                            "notes",
+                                            NULL};
 
 /* The ammunition lines, each headstamp as read (factory and year after it)
  * and its lots as words; then the marks a table cuts short. */
@@ -188,9 +202,21 @@ static int cmd_add(const cli_env *env, const cli_args *a)
 		return rc;
 	static const struct {
 		const char *opt, *key;
-	} map[] = {{"type", "type"},     {"date", "date"},       {"place", "place"},     {"lat", "lat"},
-	           {"lon", "lon"},       {"area", "admin_area"}, {"context", "context"}, {"officer", "officer"},
-	           {"person", "person"}, {"site", "site_id"},    {"notes", "notes"},     {"task-days", "task_days"}};
+	} map[] = {{"type", "type"},
+	           {"date", "date"},
+	           {"place", "place"},
+	           {"lat", "lat"},
+	           {"lon", "lon"},
+	           {"area", "admin_area"},
+	           {"context", "context"},
+	           {"officer", "officer"},
+	           {"person", "person"},
+	           {"site", "site_id"},
+	           {"notes", "notes"},
+	           {"task-days", "task_days"},
+	           {"person-sex", "person_sex"},
+	           {"person-age-band", "person_age_band"},
+	           {"legal-justification", "legal_justification"}};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		cli_set_opt(in, a, map[i].opt, map[i].key);
 	/* --item ID: a weapon already registered */
@@ -247,6 +273,24 @@ static int cmd_handover(const cli_env *env, const cli_args *a)
 	cli_set_opt(in, a, "place", "place");
 	cli_set_opt(in, a, "reason", "reason");
 	return cli_run(env, a, true, call_handover, in, &recovery_view);
+}
+
+static int call_describe(wam_db *db, json_t **out, const cli_args *a, json_t *in)
+{
+	return wam_collection_recovery_describe(db, out, a->pos[0], in);
+}
+
+/* What is learnt later of a recovery's person and case: one event. */
+static int cmd_describe(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam recovery describe ID [--person-sex W] [--person-age-band W] "
+		                      "[--legal-justification W]");
+	json_t *in = json_object();
+	cli_set_opt(in, a, "person-sex", "person_sex");
+	cli_set_opt(in, a, "person-age-band", "person_age_band");
+	cli_set_opt(in, a, "legal-justification", "legal_justification");
+	return cli_run(env, a, true, call_describe, in, &recovery_view);
 }
 
 static int cmd_photo(const cli_env *env, const cli_args *a)
@@ -395,8 +439,25 @@ static int cmd_stock(const cli_env *env, const cli_args *a)
 static const char *const stock_valued[] = {
     "line",         "rounds",    "site",  "lot-number", "nomenclature", "hazard-division",
     "compat-group", "condition", "notes", NULL};
-static const char *const add_valued[] = {"from",    "type",   "date", "place", "lat",       "lon",  "area", "context",
-                                         "officer", "person", "site", "notes", "task-days", "item", NULL};
+static const char *const add_valued[] = {"from",
+                                         "type",
+                                         "date",
+                                         "place",
+                                         "lat",
+                                         "lon",
+                                         "area",
+                                         "context",
+                                         "officer",
+                                         "person",
+                                         "person-sex",
+                                         "person-age-band",
+                                         "legal-justification",
+                                         "site",
+                                         "notes",
+                                         "task-days",
+                                         "item",
+                                         NULL};
+static const char *const describe_valued[] = {"person-sex", "person-age-band", "legal-justification", NULL};
 static const char *const handover_valued[] = {"from", "to", "time", "place", "reason", NULL};
 static const char *const photo_valued[] = {"caption", NULL};
 static const char *const photo_get_valued[] = {"out", NULL};
@@ -405,7 +466,8 @@ static const char *const mark_valued[] = {"text", "component", "kind", "location
 
 const cli_command cli_recovery_commands[] = {
     {"recovery add", add_valued, no_opts, cmd_add,
-     "recovery add --from FILE|- | --type T --date D --officer O [--item ID]... [--person NAME]",
+     "recovery add --from FILE|- | --type T --date D --officer O [--item ID]... [--person NAME] [--person-sex W] "
+     "[--person-age-band W] [--legal-justification W]",
      "record weapons and ammunition seized, found or surrendered (registers the weapons; R5 tasks for unmarked "
      "ones)"},
     {"recovery stock-ammunition", stock_valued, no_opts, cmd_stock,
@@ -414,6 +476,9 @@ const cli_command cli_recovery_commands[] = {
     {"recovery show", no_opts, no_opts, cmd_show, "recovery show ID",
      "a recovery with its weapons, chain of custody, photos and tasks"},
     {"recovery list", no_opts, no_opts, cmd_list, "recovery list", "list recoveries, newest first"},
+    {"recovery describe", describe_valued, no_opts, cmd_describe,
+     "recovery describe ID [--person-sex W] [--person-age-band W] [--legal-justification W]",
+     "record the sex and age band of a recovery's person (never a name) and its legal justification"},
     {"recovery handover", handover_valued, no_opts, cmd_handover,
      "recovery handover ID --from WHO --to WHO --reason WHY [--place P] [--time T]",
      "record a hand-over (chain of custody)"},

@@ -115,7 +115,8 @@ static int cmd_site_show(const cli_env *env, const cli_args *a)
 
 static const cli_column holder_cols[] = {{"ID", "id", 0},           {"TYPE", "type", 0},       {"NAME", "name", 48},
                                          {"COUNTRY", "country", 0}, {"LICENCE", "licence", 0}, {NULL, NULL, 0}};
-static const char *const holder_keys[] = {"id", "type", "name", "country", "licence", "address", NULL};
+static const char *const holder_keys[] = {"id",      "type", "name",     "country", "licence",
+                                          "address", "sex",  "age_band", NULL};
 static const cli_view holder_view = {holder_keys, holder_cols, NULL};
 
 /* A holder recorded, and its screening when it found something (an alert
@@ -141,7 +142,35 @@ static int cmd_holder_add(const cli_env *env, const cli_args *a)
 	cli_set_opt(h, a, "country", "country");
 	cli_set_opt(h, a, "licence", "licence");
 	cli_set_opt(h, a, "address", "address");
+	cli_set_opt(h, a, "sex", "sex");
+	cli_set_opt(h, a, "age-band", "age_band");
 	return run_add(env, wam_registry_holder_add, h, &holder_added_view);
+}
+
+static int cmd_holder_show(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam holder show ID");
+	return run_read(env, wam_registry_holder_get, a->pos[0], &holder_view);
+}
+
+/* The sex and age band of a holder who is a person, learnt later: one event. */
+static int cmd_holder_describe(const cli_env *env, const cli_args *a)
+{
+	if (a->npos != 1)
+		return cli_usage(env, "usage: wam holder describe ID [--sex W] [--age-band W]");
+	wam_db *db;
+	json_t *in = json_object(), *out = NULL;
+	cli_set_opt(in, a, "sex", "sex");
+	cli_set_opt(in, a, "age-band", "age_band");
+	int rc = cli_open(env, &db, true);
+	if (!rc) {
+		rc = wam_registry_holder_describe(db, &out, a->pos[0], in);
+		rc = cli_show(env, rc, out, &holder_view);
+		wam_db_close(db);
+	}
+	json_decref(in);
+	return rc;
 }
 
 static int list_holders(wam_db *db, json_t **out, const char *unused)
@@ -746,7 +775,8 @@ static int cmd_demo(const cli_env *env, const cli_args *a)
 
 static const char *const init_valued[] = {"country", "name", NULL};
 static const char *const site_valued[] = {"kind", "country", "lat", "lon", "parent", "notes", NULL};
-static const char *const holder_valued[] = {"type", "country", "licence", "address", NULL};
+static const char *const holder_valued[] = {"type", "country", "licence", "address", "sex", "age-band", NULL};
+static const char *const holder_describe_valued[] = {"sex", "age-band", NULL};
 static const char *const item_add_valued[] = {"category",
                                               "make",
                                               "model",
@@ -791,9 +821,13 @@ const cli_command cli_registry_commands[] = {
      "site add NAME --kind KIND [--country CC] [--lat X --lon Y] [--parent ID]", "register a site"},
     {"site list", no_opts, no_opts, cmd_site_list, "site list", "list sites"},
     {"site show", no_opts, no_opts, cmd_site_show, "site show ID", "show a site"},
-    {"holder add", holder_valued, no_opts, cmd_holder_add, "holder add NAME --type TYPE [--country CC]",
-     "register a holder (unit, agency, licensee)"},
+    {"holder add", holder_valued, no_opts, cmd_holder_add,
+     "holder add NAME --type TYPE [--country CC] [--licence L] [--sex W] [--age-band W]",
+     "register a holder (unit, agency, licensee; a person's sex and age band)"},
     {"holder list", no_opts, no_opts, cmd_holder_list, "holder list", "list holders"},
+    {"holder show", no_opts, no_opts, cmd_holder_show, "holder show ID", "show a holder"},
+    {"holder describe", holder_describe_valued, no_opts, cmd_holder_describe,
+     "holder describe ID [--sex W] [--age-band W]", "record the sex and age band of a holder who is a person"},
     {"item add", item_add_valued, item_add_flags, cmd_item_add, "item add --category C --make M ... | --from FILE|-",
      "register a weapon or a part (--kind part --part-type T; --manufacture, --converted-from, --frame-material, "
      "--serial-component, --belongs-to)"},

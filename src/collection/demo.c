@@ -16,6 +16,7 @@ static const char *const CACHE =
     "{\"type\": \"seized\", \"date\": \"2025-09-14\", \"place\": \"Ravine Pintade, Port-au-Prince\","
     " \"admin_area\": \"Ouest\", \"context\": \"cache\", \"officer\": \"Insp. Marc Antoine\","
     " \"notes\": \"Crates buried under a workshop floor, with a workshop's guns and parts.\","
+    " \"legal_justification\": \"illicit_manufacturing\","
     " \"weapons\": ["
     "  {\"category\": \"PART\", \"kind\": \"part\", \"part_type\": \"frame_receiver\", \"make\": \"FGC-9\","
     "   \"model\": \"Mk II\", \"serial\": \"RP-0007\", \"country\": \"HT\", \"manufacture\": \"printed\","

@@ -1,6 +1,6 @@
 /* The collection room's projector: recovery.* and task.* events into the
  * recoveries, recovery_items, recovery_ammunition, recovery_handovers,
- * recovery_photos and collection_tasks tables. A task.marked event also adds a marking to a
+ * recovery_photos, recovery_details and collection_tasks tables. A task.marked event also adds a marking to a
  * registry weapon and derives its marking status again with the registry's
  * own rules (R1–R4), so a rebuild gives the same weapon. */
 #include <stdlib.h>
@@ -25,6 +25,7 @@ enum {
 	S_ITEM_MARKED,
 	S_AMMUNITION,
 	S_AMMUNITION_OUT,
+	S_DETAILS,
 };
 
 static int touch(wam_room_ctx *ctx, int64_t seq, const char *id);
@@ -105,6 +106,37 @@ static int ammunition_out(wam_room_ctx *ctx, int64_t seq, const char *id, const 
 	    (long long)seq, (long long)rounds, (long long)line, id);
 }
 
+/* What an event says of a recovery's person and case, into recovery_details
+ * (migration 14): only an event that says something writes the row (a
+ * recovery never described has none, so a registry migrated and one
+ * replayed agree); a field it does not give keeps what was there. */
+static int details(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	if (!json_object_get(pl, "person_sex") && !json_object_get(pl, "person_age_band") &&
+	    !json_object_get(pl, "legal_justification"))
+		return 0;
+	sqlite3_stmt *st = wam_room_stmt(
+	    ctx, S_DETAILS,
+	    "INSERT INTO recovery_details(recovery_id,legal_justification,sex,age_band,last_seq)"
+	    " VALUES(?1,?2,coalesce(?3,'not_recorded'),coalesce(?4,'not_recorded'),?5)"
+	    " ON CONFLICT(recovery_id) DO UPDATE SET legal_justification=coalesce(?2,legal_justification),"
+	    " sex=coalesce(?3,sex), age_band=coalesce(?4,age_band), last_seq=?5");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, pl, "legal_justification");
+	wam_bind_json_text(st, 3, pl, "person_sex");
+	wam_bind_json_text(st, 4, pl, "person_age_band");
+	sqlite3_bind_int64(st, 5, seq);
+	return wam_projection_step(ctx->conn, st, seq);
+}
+
+static int described(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	int rc = touch(ctx, seq, id);
+	return rc ? rc : details(ctx, seq, id, pl);
+}
+
 static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
 	sqlite3_stmt *st =
@@ -140,7 +172,7 @@ static int recorded(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t
 			break;
 		rc = ammunition_line(ctx, seq, id, (long)i, v);
 	}
-	return rc;
+	return rc ? rc : details(ctx, seq, id, pl);
 }
 
 /* A recovery's row records the last event that shaped it or its lists. */
@@ -325,6 +357,8 @@ int wam_collection_apply(wam_room_ctx *ctx, int64_t seq, const char *type, const
 		return recorded(ctx, seq, subject, payload);
 	if (!strcmp(type, "recovery.handed_over"))
 		return handed_over(ctx, seq, subject, payload);
+	if (!strcmp(type, "recovery.described"))
+		return described(ctx, seq, subject, payload);
 	if (!strcmp(type, "recovery.photo_added"))
 		return photo_added(ctx, seq, subject, payload);
 	if (!strcmp(type, "recovery.ammunition_stocked"))

@@ -31,8 +31,11 @@ int wam_collection_vocabulary(json_t **out)
 	json_t *v = json_object();
 	int rc = v ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory listing the collection vocabularies");
 	*out = NULL;
-	if (!rc && !(rc = wam_vocab_json(v, "recovery_types", recovery_types)))
-		rc = wam_vocab_json(v, "recovery_contexts", wam_collection_recovery_contexts);
+	if (!rc && !(rc = wam_vocab_json(v, "recovery_types", recovery_types)) &&
+	    !(rc = wam_vocab_json(v, "recovery_contexts", wam_collection_recovery_contexts)) &&
+	    !(rc = wam_vocab_json(v, "legal_justifications", wam_collection_legal_justifications)) &&
+	    !(rc = wam_vocab_json(v, "person_sexes", wam_person_sexes)))
+		rc = wam_vocab_json(v, "person_age_bands", wam_person_age_bands);
 	if (rc)
 		json_decref(v);
 	else
@@ -96,6 +99,17 @@ static const wam_field recovery_fields[] = {
     {.name = "task_days", .kind = WAM_FIELD_OTHER},
     {.name = "weapons", .kind = WAM_FIELD_OTHER},
     {.name = "ammunition", .kind = WAM_FIELD_OTHER},
+    {.name = "person_sex", .kind = WAM_FIELD_WORD, .vocab = wam_person_sexes},
+    {.name = "person_age_band", .kind = WAM_FIELD_WORD, .vocab = wam_person_age_bands},
+    {.name = "legal_justification", .kind = WAM_FIELD_WORD, .vocab = wam_collection_legal_justifications},
+    {0}};
+
+/* What may be said of a recovery after it was recorded: the sex and age band
+ * of its person and its legal justification (recovery.described). */
+static const wam_field description_fields[] = {
+    {.name = "person_sex", .kind = WAM_FIELD_WORD, .vocab = wam_person_sexes},
+    {.name = "person_age_band", .kind = WAM_FIELD_WORD, .vocab = wam_person_age_bands},
+    {.name = "legal_justification", .kind = WAM_FIELD_WORD, .vocab = wam_collection_legal_justifications},
     {0}};
 
 /* The photos of an ammunition line: the sha256 hashes (64 hex digits) of
@@ -331,14 +345,47 @@ done:
 
 #define RECOVERY_SQL                                                                                                   \
 	"SELECT id, type, date, place, lat, lon, admin_area, context, officer, person_ref, site_id, notes,"            \
-	" recorded_seq, last_seq, (SELECT count(*) FROM recovery_items x WHERE x.recovery_id=r.id) AS weapons"
+	" recorded_seq, r.last_seq AS last_seq,"                                                                       \
+	" (SELECT count(*) FROM recovery_items x WHERE x.recovery_id=r.id) AS weapons"
 /* the rounds recovered, where the registry has the table of ammunition
  * lines (a registry made before it, read as it is, has none) */
 #define RECOVERY_ROUNDS_SQL                                                                                            \
 	", (SELECT coalesce(sum(quantity),0) FROM recovery_ammunition a WHERE a.recovery_id=r.id) AS "                 \
-	"ammunition_rounds"                                                                                            \
-	" FROM recoveries r"
-#define RECOVERY_NO_ROUNDS_SQL ", 0 AS ammunition_rounds FROM recoveries r"
+	"ammunition_rounds"
+#define RECOVERY_NO_ROUNDS_SQL ", 0 AS ammunition_rounds"
+/* what was said of its person and its case (recovery_details, migration
+ * 14): a recovery without a row, or a registry made before the table, has
+ * them "not_recorded" */
+#define RECOVERY_DETAILS_SQL                                                                                           \
+	", coalesce(d.sex,'not_recorded') AS person_sex, coalesce(d.age_band,'not_recorded') AS person_age_band,"      \
+	" coalesce(d.legal_justification,'not_recorded') AS legal_justification"                                       \
+	" FROM recoveries r LEFT JOIN recovery_details d ON d.recovery_id=r.id"
+#define RECOVERY_NO_DETAILS_SQL                                                                                        \
+	", 'not_recorded' AS person_sex, 'not_recorded' AS person_age_band,"                                           \
+	" 'not_recorded' AS legal_justification FROM recoveries r"
+
+/* The recoveries of RECOVERY_SQL with `tail` (a WHERE or ORDER BY), as the
+ * tables this registry has allow. */
+static int recovery_rows(wam_db *db, json_t **out, const char *tail, const char *id)
+{
+	wam_buf sql = {0};
+	bool lines = wam_table_exists(db, "recovery_ammunition"), details = wam_table_exists(db, "recovery_details");
+	int rc;
+	*out = NULL;
+	if ((rc = wam_buf_puts(&sql, RECOVERY_SQL)) ||
+	    (rc = wam_buf_puts(&sql, lines ? RECOVERY_ROUNDS_SQL : RECOVERY_NO_ROUNDS_SQL)) ||
+	    (rc = wam_buf_puts(&sql, details ? RECOVERY_DETAILS_SQL : RECOVERY_NO_DETAILS_SQL)) ||
+	    (rc = wam_buf_puts(&sql, tail)))
+		goto done;
+	if (id)
+		rc = wam_query_one(db, out, sql.p, id, "recovery");
+	else
+		rc = wam_query_rows(db, out, sql.p, NULL, NULL);
+done:
+	wam_buf_free(&sql);
+	return rc;
+}
+
 #define TASK_SQL                                                                                                       \
 	"SELECT t.id, t.kind, t.item_id, t.recovery_id, t.due, t.reason, t.marking, t.opened_seq, t.closed_seq,"       \
 	" CASE WHEN t.closed_seq IS NOT NULL THEN 'marked' WHEN i.status='destroyed' THEN 'destroyed'"                 \
@@ -397,10 +444,7 @@ int wam_collection_recovery_get(wam_db *db, json_t **out, const char *id)
 	json_t *rec = NULL, *list = NULL;
 	char now[11];
 	bool lines = wam_table_exists(db, "recovery_ammunition");
-	int rc = wam_query_one(db, &rec,
-	                       lines ? RECOVERY_SQL RECOVERY_ROUNDS_SQL " WHERE id=?"
-	                             : RECOVERY_SQL RECOVERY_NO_ROUNDS_SQL " WHERE id=?",
-	                       id, "recovery");
+	int rc = recovery_rows(db, &rec, " WHERE r.id=?", id);
 	*out = NULL;
 	if (rc)
 		return rc;
@@ -469,11 +513,48 @@ int wam_collection_recovery_list(wam_db *db, json_t **out)
 			*out = NULL;
 		return wam_confine_national(db, "recoveries");
 	}
-	return wam_query_rows(db, out,
-	                      wam_table_exists(db, "recovery_ammunition")
-	                          ? RECOVERY_SQL RECOVERY_ROUNDS_SQL " ORDER BY date DESC, id DESC"
-	                          : RECOVERY_SQL RECOVERY_NO_ROUNDS_SQL " ORDER BY date DESC, id DESC",
-	                      NULL, NULL);
+	return recovery_rows(db, out, " ORDER BY date DESC, id DESC", NULL);
+}
+
+int wam_collection_recovery_describe(wam_db *db, json_t **out, const char *id, const json_t *in)
+{
+	if (wam_confined(db)) { /* the whole registry, not a site's */
+		if (out)
+			*out = NULL;
+		return wam_confine_national(db, "recoveries");
+	}
+	int rc;
+	json_t *p = json_object(), *rec = NULL;
+	if (out)
+		*out = NULL;
+	if (!json_is_object(in)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a description of a recovery is a JSON object");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = wam_query_one(db, &rec, "SELECT id FROM recoveries WHERE id=?", id, "recovery")) ||
+	    (rc = wam_field_check(db, p, in, description_fields, "", 0)))
+		goto fail;
+	if (!json_object_size(p)) {
+		rc = wam_error_set(WAM_EINVAL, "person_sex",
+		                   "a description gives at least one of person_sex, person_age_band and"
+		                   " legal_justification");
+		goto fail;
+	}
+	if ((rc = wam_ledger_append(db, "recovery.described", id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_collection_recovery_get(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(rec);
+	return rc;
 }
 
 int wam_collection_recovery_handover(wam_db *db, json_t **out, const char *id, const json_t *in)

@@ -46,6 +46,18 @@ void h_recovery_handover(wam_request *r)
 	reply_result(r, rc, 201, &out);
 }
 
+/* {person_sex?, person_age_band?, legal_justification?}: what is learnt
+ * later of a recovery's person (never a name) and its case */
+void h_recovery_describe(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_collection_recovery_describe(r->db, &out, r->params[0], in);
+	json_decref(in);
+	reply_result(r, rc, 200, &out);
+}
+
 /* {rounds, site_id, lot_number?, ...}: rounds of ammunition line {line}
  * into a new stock lot that keeps its origin */
 void h_recovery_ammunition_stock(wam_request *r)

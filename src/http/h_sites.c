@@ -1,7 +1,7 @@
 /* /api/v1/sites and /api/v1/holders. Where weapons are stored and who holds
  * them are the registry's most sensitive facts: lists never carry a site's
- * coordinates and security notes or a holder's licence and address; one
- * record does, to roles allowed to read them, and each such read is logged
+ * coordinates and security notes or a holder's licence, address, sex and
+ * age band; one record does, to roles allowed to read them, and each such read is logged
  * as an event. A caller confined to sites sees only those sites (libwam
  * lists and answers so). */
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "wam/registry.h"
 
 static const char *const site_secrets[] = {"lat", "lon", "notes", NULL};
-static const char *const holder_secrets[] = {"licence", "address", NULL};
+static const char *const holder_secrets[] = {"licence", "address", "sex", "age_band", NULL};
 
 typedef int (*list_fn)(wam_db *db, json_t **out);
 typedef int (*get_fn)(wam_db *db, json_t **out, const char *id);
@@ -87,9 +87,40 @@ void h_holders_list(wam_request *r)
 	list(r, wam_registry_holder_list, holder_secrets);
 }
 
+/* A holder's sex or age band "not_recorded" tells nothing of a person: it
+ * is shown to every reader and its read is not logged. */
 void h_holder_get(wam_request *r)
 {
-	get(r, wam_registry_holder_get, holder_secrets);
+	json_t *rec;
+	int rc = wam_registry_holder_get(r->db, &rec, r->params[0]);
+	if (rc) {
+		reply_wam(r, rc);
+		return;
+	}
+	const char *secrets[5];
+	size_t n = 0;
+	for (const char *const *f = holder_secrets; *f; f++) {
+		const char *v = json_string_value(json_object_get(rec, *f));
+		if (!v || strcmp(v, "not_recorded") != 0)
+			secrets[n++] = *f;
+	}
+	secrets[n] = NULL;
+	if (!request_sensitive(r, rec, secrets)) {
+		json_decref(rec);
+		return;
+	}
+	reply_json(r, 200, rec);
+}
+
+/* {sex?, age_band?}: what is learnt later of a holder who is a person */
+void h_holder_describe(wam_request *r)
+{
+	json_t *in = request_json(r), *out = NULL;
+	if (!in)
+		return;
+	int rc = wam_registry_holder_describe(r->db, &out, r->params[0], in);
+	json_decref(in);
+	reply_result(r, rc, 200, &out);
 }
 
 void h_holders_create(wam_request *r)

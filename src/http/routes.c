@@ -92,6 +92,7 @@ const route wam_http_routes[] = {
     {"GET", "/api/v1/holders", WAM_ACT_READ, ROUTE_SNAPSHOT, h_holders_list, NULL},
     {"POST", "/api/v1/holders", WAM_ACT_REGISTER, 0, h_holders_create, NULL},
     {"GET", "/api/v1/holders/{id}", WAM_ACT_READ, 0, h_holder_get, NULL},
+    {"POST", "/api/v1/holders/{id}/description", WAM_ACT_REGISTER, 0, h_holder_describe, NULL},
 
     {"GET", "/api/v1/search", WAM_ACT_READ, ROUTE_SNAPSHOT, h_search, q_search},
     {"GET", "/api/v1/search/explain", WAM_ACT_READ, 0, h_search_explain, q_explain},
@@ -138,6 +139,7 @@ const route wam_http_routes[] = {
     {"POST", "/api/v1/recoveries", WAM_ACT_COLLECT, ROUTE_NATIONAL, h_recoveries_create, NULL},
     {"GET", "/api/v1/recoveries/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_recovery_get, NULL},
     {"POST", "/api/v1/recoveries/{id}/handovers", WAM_ACT_COLLECT, ROUTE_NATIONAL, h_recovery_handover, NULL},
+    {"POST", "/api/v1/recoveries/{id}/description", WAM_ACT_COLLECT, ROUTE_NATIONAL, h_recovery_describe, NULL},
     {"POST", "/api/v1/recoveries/{id}/ammunition/{line}/stock", WAM_ACT_STOCK, ROUTE_NATIONAL,
      h_recovery_ammunition_stock, NULL},
     {"POST", "/api/v1/recoveries/{id}/photos", WAM_ACT_COLLECT, ROUTE_NATIONAL | ROUTE_BIG_BODY, h_recovery_photo_add,

@@ -107,6 +107,62 @@ static json_t *make_item(wam_rng *rng, const json_t *maker, const json_t *model,
 	return item;
 }
 
+/* A word of `weights` ({word: weight}) drawn by `rng`. */
+static const char *drawn_word(wam_rng *rng, const json_t *weights)
+{
+	const char *k;
+	const json_t *w;
+	uint32_t total = 0;
+	json_object_foreach((json_t *)weights, k, w) total += (uint32_t)json_integer_value(w);
+	uint32_t x = wam_rng_below(rng, total ? total : 1);
+	json_object_foreach((json_t *)weights, k, w)
+	{
+		uint32_t n = (uint32_t)json_integer_value(w);
+		if (x < n)
+			return k;
+		x -= n;
+	}
+	return "not_recorded";
+}
+
+/* The civilian licence holders of data/demo.json's `licence_holders`, each
+ * with a sex and an age band drawn by `rng` (not_recorded among them, as a
+ * registry has); the last one's age band recorded later, as a holder.described
+ * event. They come after everything else, so the rest of the demo is the
+ * same with them or without. */
+static int add_licence_holders(wam_db *db, wam_rng *rng, const json_t *demo)
+{
+	const json_t *spec = json_object_get(demo, "licence_holders");
+	json_int_t count = json_integer_value(json_object_get(spec, "count"));
+	const char *country = json_string_value(json_object_get(demo, "country"));
+	char last[WAM_ID_LEN + 1] = "";
+	int rc = 0;
+	for (json_int_t i = 0; !rc && i < count; i++) {
+		char name[96], licence[32];
+		uint32_t year = 2015 + wam_rng_below(rng, 11), number = 1 + wam_rng_below(rng, 9999);
+		snprintf(licence, sizeof licence, "CP-%u-%04u", year, number);
+		snprintf(name, sizeof name, "Civilian licence holder %s (pseudonymised)", licence);
+		const char *sex = drawn_word(rng, json_object_get(spec, "sexes"));
+		const char *age = i == count - 1 ? "not_recorded" : drawn_word(rng, json_object_get(spec, "age_bands"));
+		json_t *h = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "type", "civilian", "name", name, "country",
+		                      country ? country : "HT", "licence", licence, "sex", sex, "age_band", age),
+		       *out = NULL;
+		rc = h ? wam_registry_holder_add(db, &out, h) : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		if (!rc)
+			snprintf(last, sizeof last, "%s", json_string_value(json_object_get(out, "id")));
+		json_decref(h);
+		json_decref(out);
+	}
+	if (!rc && last[0]) { /* the age band learnt at the licence's renewal */
+		json_t *d = json_pack("{s:s}", "age_band", drawn_word(rng, json_object_get(spec, "age_bands"))),
+		       *out = NULL;
+		rc = wam_registry_holder_describe(db, &out, last, d);
+		json_decref(d);
+		json_decref(out);
+	}
+	return rc;
+}
+
 static int add_people_and_places(wam_db *db, const json_t *demo, json_t *site_ids, json_t *holder_ids)
 {
 	int rc;
@@ -329,6 +385,11 @@ int wam_registry_demo(wam_db *db, const wam_demo_opts *opts)
 		    (rc = wam_demo_parts[k]->destroy(db, demo, json_string_value(json_array_get(sites, 0)), to_destroy,
 		                                     cert_prefix)))
 			goto fail;
+	{
+		wam_rng people = {rng.s ^ 0x2545f4914f6cdd1dULL}; /* a stream of its own */
+		if ((rc = add_licence_holders(db, &people, demo)))
+			goto fail;
+	}
 	db->id_rng = NULL;
 	rc = wam_db_commit(db);
 	if (!rc && opts && opts->progress)

@@ -1,6 +1,6 @@
 /* The registry room's projector: registry.created, site.added,
- * holder.added, item.registered, item.status_changed and item.attached into
- * the registry, sites, holders, items, markings, import_marks, item_makeup
+ * holder.added, holder.described, item.registered, item.status_changed and item.attached into
+ * the registry, sites, holders, holder_people, items, markings, import_marks, item_makeup
  * and marking_methods tables (item_tally
  * follows items through its triggers), and the export proposals
  * (export_proposal.c). Derived values — normalized keys, marking status —
@@ -29,6 +29,8 @@ enum {
 	S_METHOD,
 	S_ATTACH,
 	S_ATTACH_SEQ,
+	S_PEOPLE,
+	S_HOLDER_EXISTS,
 };
 
 /* the projector files of the room, each with statement slots of its own */
@@ -66,6 +68,43 @@ static int apply_site(wam_room_ctx *ctx, int64_t seq, const char *id, const json
 	return run(ctx, st, seq);
 }
 
+/* A holder's sex and age band, into holder_people (migration 15): only an
+ * event that gives one writes the row (a holder never described has none,
+ * so a registry migrated and one replayed agree); a field it does not give
+ * keeps what was there. */
+static int apply_people(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	if (!json_object_get(pl, "sex") && !json_object_get(pl, "age_band"))
+		return 0;
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_PEOPLE,
+	                                 "INSERT INTO holder_people(holder_id,sex,age_band,last_seq)"
+	                                 " VALUES(?1,coalesce(?2,'not_recorded'),coalesce(?3,'not_recorded'),?4)"
+	                                 " ON CONFLICT(holder_id) DO UPDATE SET sex=coalesce(?2,sex),"
+	                                 " age_band=coalesce(?3,age_band), last_seq=?4");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	wam_bind_json_text(st, 2, pl, "sex");
+	wam_bind_json_text(st, 3, pl, "age_band");
+	sqlite3_bind_int64(st, 4, seq);
+	return run(ctx, st, seq);
+}
+
+/* holder.described: the holder must exist */
+static int apply_described(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
+{
+	sqlite3_stmt *st = wam_room_stmt(ctx, S_HOLDER_EXISTS, "SELECT 1 FROM holders WHERE id=?");
+	if (!st)
+		return WAM_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!found)
+		return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld describes holder %s, which does not exist",
+		                     (long long)seq, id);
+	return apply_people(ctx, seq, id, pl);
+}
+
 static int apply_holder(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
 {
 	sqlite3_stmt *st = wam_room_stmt(
@@ -75,7 +114,8 @@ static int apply_holder(wam_room_ctx *ctx, int64_t seq, const char *id, const js
 	static const char *const fields[] = {"type", "name", "country", "licence", "address", NULL};
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, wam_bind_json_fields(st, 2, pl, fields), seq);
-	return run(ctx, st, seq);
+	int rc = run(ctx, st, seq);
+	return rc ? rc : apply_people(ctx, seq, id, pl);
 }
 
 static int apply_full_item(wam_room_ctx *ctx, int64_t seq, const char *id, const json_t *pl)
@@ -262,6 +302,8 @@ static int apply(wam_room_ctx *ctx, int64_t seq, const char *type, const char *s
 		return apply_site(ctx, seq, subject, payload);
 	if (!strcmp(type, "holder.added"))
 		return apply_holder(ctx, seq, subject, payload);
+	if (!strcmp(type, "holder.described"))
+		return apply_described(ctx, seq, subject, payload);
 	if (!strcmp(type, "registry.created"))
 		return apply_registry(ctx, seq, payload, time);
 	return wam_error_set(WAM_EINTEGRITY, NULL, "event %lld has unknown type '%s'", (long long)seq, type);

@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "wam/match.h"
 #include "registry/rules.h"
+#include "store/field.h"
 
 #define WAM_MAX_KEY_INPUT 256
 
@@ -438,7 +439,9 @@ int wam_registry_vocabulary(wam_db *db, json_t **out)
 	    json_object_set_new(v, "manufactures", words(wam_registry_manufactures, NULL)) ||
 	    json_object_set_new(v, "conversions", words(wam_registry_conversions, NULL)) ||
 	    json_object_set_new(v, "frame_materials", words(wam_registry_frame_materials, NULL)) ||
-	    json_object_set_new(v, "marking_methods", words(wam_registry_marking_methods, NULL)))
+	    json_object_set_new(v, "marking_methods", words(wam_registry_marking_methods, NULL)) ||
+	    json_object_set_new(v, "person_sexes", words(wam_person_sexes, NULL)) ||
+	    json_object_set_new(v, "person_age_bands", words(wam_person_age_bands, NULL)))
 		goto oom;
 	json_decref(next);
 	*out = v;

@@ -59,7 +59,15 @@ static int list_all(wam_db *db, json_t **out, const char *sql)
 }
 
 #define SITE_SQL "SELECT id, name, kind, country, lat, lon, parent_id, notes, last_seq FROM sites"
-#define HOLDER_SQL "SELECT id, type, name, country, licence, address, last_seq FROM holders"
+/* a holder's sex and age band (holder_people, migration 15): a holder never
+ * described, or a registry made before the table, has them "not_recorded" */
+#define HOLDER_SQL                                                                                                     \
+	"SELECT id, type, name, country, licence, address, coalesce(p.sex,'not_recorded') AS sex,"                     \
+	" coalesce(p.age_band,'not_recorded') AS age_band, h.last_seq AS last_seq"                                     \
+	" FROM holders h LEFT JOIN holder_people p ON p.holder_id=h.id"
+#define HOLDER_OLD_SQL                                                                                                 \
+	"SELECT id, type, name, country, licence, address, 'not_recorded' AS sex, 'not_recorded' AS age_band,"         \
+	" last_seq FROM holders h"
 
 /* A site's fields, in the order they are checked; `id` is checked by take_id. */
 static const wam_field site_fields[] = {
@@ -79,7 +87,16 @@ static const wam_field holder_fields[] = {
     {.name = "country", .kind = WAM_FIELD_COUNTRY, .flags = WAM_FIELD_ANY_UNKNOWN},
     {.name = "licence", .kind = WAM_FIELD_TEXT, .max = WAM_MAX_TEXT},
     {.name = "address", .kind = WAM_FIELD_TEXT, .flags = WAM_FIELD_MULTILINE, .max = WAM_MAX_NOTES},
+    {.name = "sex", .kind = WAM_FIELD_WORD, .vocab = wam_person_sexes},
+    {.name = "age_band", .kind = WAM_FIELD_WORD, .vocab = wam_person_age_bands},
     {.name = "id", .kind = WAM_FIELD_OTHER},
+    {0}};
+
+/* What may be said of a holder who is a person after it was registered
+ * (holder.described). */
+static const wam_field description_fields[] = {
+    {.name = "sex", .kind = WAM_FIELD_WORD, .vocab = wam_person_sexes},
+    {.name = "age_band", .kind = WAM_FIELD_WORD, .vocab = wam_person_age_bands},
     {0}};
 
 /* Checks a site into payload `p` and gives it its id. */
@@ -187,10 +204,48 @@ int wam_registry_holder_add(wam_db *db, json_t **out, const json_t *holder)
 
 int wam_registry_holder_get(wam_db *db, json_t **out, const char *id)
 {
-	return get_one(db, out, ST_GET_HOLDER, HOLDER_SQL " WHERE id=?", id, "holder");
+	if (!wam_table_exists(db, "holder_people"))
+		return wam_query_one(db, out, HOLDER_OLD_SQL " WHERE id=?", id, "holder");
+	return get_one(db, out, ST_GET_HOLDER, HOLDER_SQL " WHERE h.id=?", id, "holder");
 }
 
 int wam_registry_holder_list(wam_db *db, json_t **out)
 {
-	return list_all(db, out, HOLDER_SQL " ORDER BY name, id");
+	return list_all(db, out,
+	                wam_table_exists(db, "holder_people") ? HOLDER_SQL " ORDER BY name, id"
+	                                                      : HOLDER_OLD_SQL " ORDER BY name, id");
+}
+
+int wam_registry_holder_describe(wam_db *db, json_t **out, const char *id, const json_t *in)
+{
+	int rc;
+	json_t *p = json_object(), *h = NULL;
+	if (out)
+		*out = NULL;
+	if (!json_is_object(in)) {
+		rc = wam_error_set(WAM_EINVAL, NULL, "a description of a holder is a JSON object");
+		goto done;
+	}
+	if ((rc = wam_db_begin(db)))
+		goto done;
+	if ((rc = wam_query_one(db, &h, "SELECT id FROM holders WHERE id=?", id, "holder")) ||
+	    (rc = wam_field_check(db, p, in, description_fields, "", 0)))
+		goto fail;
+	if (!json_object_size(p)) {
+		rc = wam_error_set(WAM_EINVAL, "sex", "a description gives sex, age_band or both");
+		goto fail;
+	}
+	if ((rc = wam_ledger_append(db, "holder.described", id, p, NULL)))
+		goto fail; /* the transaction is still open */
+	if ((rc = wam_db_commit(db)))
+		goto done;
+	if (out)
+		rc = wam_registry_holder_get(db, out, id);
+	goto done;
+fail:
+	wam_db_rollback(db);
+done:
+	json_decref(p);
+	json_decref(h);
+	return rc;
 }

@@ -333,6 +333,46 @@ static long weapons(const json_t *demo)
 	return n;
 }
 
+/* A word drawn by `rng` from `words`, each with its weight. */
+static const char *drawn(wam_rng *rng, const char *const *words, const unsigned *weights)
+{
+	unsigned total = 0;
+	for (size_t i = 0; words[i]; i++)
+		total += weights[i];
+	unsigned x = wam_rng_below(rng, total);
+	for (size_t i = 0; words[i]; i++) {
+		if (x < weights[i])
+			return words[i];
+		x -= weights[i];
+	}
+	return "not_recorded";
+}
+
+/* What a recovery of `type` in `context` records of its person and its
+ * case: a weapon found has no person; one seized or surrendered gets a sex
+ * and an age band drawn from a stream of its own (so the rest of the demo is
+ * the same), not_recorded among them as in real records; a seizure its legal
+ * justification by its context. A surrender's justification is recorded
+ * later (recovery.described), as a DDR programme files it. */
+static void describe_person(wam_rng *rng, json_t *rec, const char *type, const char *context)
+{
+	static const char *const sexes[] = {"male", "female", "other", "not_recorded", NULL};
+	static const unsigned sex_weights[] = {74, 15, 1, 10};
+	static const char *const ages[] = {"under_18", "18_24", "25_34", "35_59", "60_plus", "not_recorded", NULL};
+	static const unsigned age_weights[] = {6, 27, 31, 20, 3, 13};
+	if (!strcmp(type, "found"))
+		return;
+	wam_rng own = {rng->s ^ 0x6a09e667f3bcc909ULL};
+	json_object_set_new(rec, "person_sex", json_string(drawn(&own, sexes, sex_weights)));
+	json_object_set_new(rec, "person_age_band", json_string(drawn(&own, ages, age_weights)));
+	if (!strcmp(type, "seized"))
+		json_object_set_new(rec, "legal_justification",
+		                    json_string(context && !strcmp(context, "border_interdiction")
+		                                    ? "illicit_trafficking"
+		                                : context && !strcmp(context, "crime") ? "use_in_crime"
+		                                                                       : "illicit_possession"));
+}
+
 static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t *spec, const json_t *lost,
                         size_t *next_lost, const char *site, int *n, bool newest)
 {
@@ -367,9 +407,17 @@ static int add_recovery(wam_db *db, wam_rng *rng, const json_t *tr, const json_t
 	                        json_object_get(spec, "context"), "officer", json_object_get(spec, "officer"),
 	                        "site_id", site, "weapons", weapons),
 	       *out = NULL;
+	const char *type = json_string_value(json_object_get(spec, "type"));
+	describe_person(rng, rec, type ? type : "", json_string_value(json_object_get(spec, "context")));
 	int rc = wam_collection_recovery_add(db, &out, rec);
 	const json_t *items = json_object_get(out, "items");
 	const char *rid = json_string_value(json_object_get(out, "id"));
+	if (!rc && type && !strcmp(type, "surrendered")) {
+		json_t *d = json_pack("{s:s}", "legal_justification", "voluntary_surrender"), *x = NULL;
+		rc = wam_collection_recovery_describe(db, &x, rid, d);
+		json_decref(d);
+		json_decref(x);
+	}
 	if (!rc)
 		rc = decide_hits(db, rid, lost, newest);
 	const json_t *k;

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "store/field.h"
 #include "wam/registry.h"
 #include "trace/trace.h"
 #include "wam/collection.h"
@@ -54,6 +55,11 @@
 #define MAKEUP_NONE                                                                                                    \
 	" makeup AS (SELECT NULL AS item_id, NULL AS kind, NULL AS part_type, NULL AS manufacture,"                    \
 	" NULL AS belongs_to WHERE 0),"
+/* What was recorded of the person of each recovery (recovery_details,
+ * migration 14), or no row at all in a registry made before that table: a
+ * recovery without a row has its person's sex and age band not_recorded. */
+#define DETAILS_TABLE " details AS (SELECT recovery_id, sex, age_band FROM recovery_details),"
+#define DETAILS_NONE " details AS (SELECT NULL AS recovery_id, NULL AS sex, NULL AS age_band WHERE 0),"
 /* A part is not a weapon, unless it is the frame or receiver that carries
  * the serial (UN Firearms Protocol art. 3). */
 #define NOT_A_WEAPON "(m.kind='part' AND coalesce(m.part_type,'') NOT IN ('frame_receiver','lower_receiver'))"
@@ -80,9 +86,11 @@
 	"  CASE WHEN EXISTS (SELECT 1 FROM loss_reports l WHERE l.item_id=p.item_id AND l.seq<p.recorded_seq)"         \
 	"   THEN wam_diversion((SELECT type FROM holders WHERE id=i.holder_id), i.site_id) END AS by_registry,"        \
 	"  o.category AS origin_category, o.method AS origin_method,"                                                  \
-	"  coalesce(m.manufacture,'unknown') AS manufacture"                                                           \
+	"  coalesce(m.manufacture,'unknown') AS manufacture, coalesce(d.sex,'not_recorded') AS person_sex,"            \
+	"  coalesce(d.age_band,'not_recorded') AS person_age_band"                                                     \
 	"  FROM pairs p JOIN items i ON i.id=p.item_id LEFT JOIN item_origins o ON o.item_id=p.item_id"                \
 	"  LEFT JOIN answers a ON a.item_id=p.item_id LEFT JOIN makeup m ON m.item_id=p.item_id"                       \
+	"  LEFT JOIN details d ON d.recovery_id=p.recovery_id"                                                         \
 	"  WHERE p.k=1 AND NOT coalesce(" NOT_A_WEAPON ", 0)),"                                                        \
 	" figures AS (SELECT *,"                                                                                       \
 	"  CASE WHEN by_request IS NOT NULL THEN 'request' WHEN by_hit IS NOT NULL THEN 'hit'"                         \
@@ -230,10 +238,11 @@ static int run(wam_db *db, json_t **out, const char *tail, const wam_sdg_scope *
 	*out = NULL;
 	/* a registry made before item_makeup (read, never written since) has
 	 * no makeup: every weapon's is unknown and no item is a part */
-	bool makeup = wam_table_exists(db, "item_makeup");
+	bool makeup = wam_table_exists(db, "item_makeup"), details = wam_table_exists(db, "recovery_details");
 	if ((rc = check_scope(db, scope, from, to)) || (rc = wam_buf_puts(&sql, FIGURES_SCOPE)) ||
-	    (rc = wam_buf_puts(&sql, makeup ? MAKEUP_TABLE : MAKEUP_NONE)) || (rc = wam_buf_puts(&sql, FIGURES_SQL)) ||
-	    (rc = wam_buf_puts(&sql, tail)))
+	    (rc = wam_buf_puts(&sql, makeup ? MAKEUP_TABLE : MAKEUP_NONE)) ||
+	    (rc = wam_buf_puts(&sql, details ? DETAILS_TABLE : DETAILS_NONE)) ||
+	    (rc = wam_buf_puts(&sql, FIGURES_SQL)) || (rc = wam_buf_puts(&sql, tail)))
 		goto done;
 	if (sqlite3_prepare_v2(db->conn, sql.p, -1, &st, NULL) != SQLITE_OK) {
 		rc = wam_sql_fail(db->conn, "compute SDG 16.4.2");
@@ -405,12 +414,18 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 		return rc;
 	rc = run(db, &groups,
 	         "SELECT recovery_type, weapon_type, context, identified, initiated, traced_ok, otherwise, result,"
-	         " manufacture, count(*) AS n FROM units GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+	         " manufacture, person_sex, person_age_band, count(*) AS n FROM units"
+	         " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
 	         scope, NULL);
 	if (rc)
 		return rc;
 	json_t *counts = json_object(), *by_type = json_object(), *by_result = json_object(),
-	       *by_context = json_object(), *by_manufacture = json_object();
+	       *by_context = json_object(), *by_manufacture = json_object(), *by_sex = json_object(),
+	       *by_age_band = json_object();
+	for (const char *const *k = wam_person_sexes; *k; k++)
+		json_object_set_new(by_sex, *k, json_pack("{s:i, s:i}", "recovered", 0, "numerator", 0));
+	for (const char *const *k = wam_person_age_bands; *k; k++)
+		json_object_set_new(by_age_band, *k, json_pack("{s:i, s:i}", "recovered", 0, "numerator", 0));
 	for (const char *const *k = manufactures(); *k; k++)
 		json_object_set_new(by_manufacture, *k, json_pack("{s:i, s:i}", "recovered", 0, "numerator", 0));
 	for (const char *const *k = count_keys; *k; k++)
@@ -441,6 +456,18 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 			m = json_object_get(by_manufacture, "unknown");
 		add(m, "recovered", n);
 		add(m, "numerator", counted ? n : 0);
+		/* the person of the weapon's recovery, as recorded: a word this
+		 * report does not know counts as not recorded, never lost */
+		json_t *sx = json_object_get(by_sex, json_string_value(json_object_get(g, "person_sex")));
+		if (!sx)
+			sx = json_object_get(by_sex, "not_recorded");
+		add(sx, "recovered", n);
+		add(sx, "numerator", counted ? n : 0);
+		json_t *ag = json_object_get(by_age_band, json_string_value(json_object_get(g, "person_age_band")));
+		if (!ag)
+			ag = json_object_get(by_age_band, "not_recorded");
+		add(ag, "recovered", n);
+		add(ag, "numerator", counted ? n : 0);
 	}
 	json_decref(groups);
 	sort_keys(&by_context);
@@ -451,16 +478,19 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 		json_decref(by_result);
 		json_decref(by_context);
 		json_decref(by_manufacture);
+		json_decref(by_sex);
+		json_decref(by_age_band);
 		json_decref(ammunition);
 		return rc;
 	}
 	json_int_t den = json_integer_value(json_object_get(counts, "recovered"));
 	json_t *value = den ? json_real(round(10000.0 * (double)numerator / (double)den) / 100.0) : json_null();
-	*out = json_pack("{s:i, s:o, s:{s:o, s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "year", scope->year,
-	                 "site_id", scope->site_id ? json_string(scope->site_id) : json_null(), "indicator", "value",
-	                 value, "numerator", numerator, "denominator", den, "counts", counts, "by_type", by_type,
-	                 "by_result", by_result, "by_context", by_context, "by_manufacture", by_manufacture,
-	                 "ammunition", ammunition, "parts", parts);
+	*out =
+	    json_pack("{s:i, s:o, s:{s:o, s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "year", scope->year,
+	              "site_id", scope->site_id ? json_string(scope->site_id) : json_null(), "indicator", "value",
+	              value, "numerator", numerator, "denominator", den, "counts", counts, "by_type", by_type,
+	              "by_result", by_result, "by_context", by_context, "by_manufacture", by_manufacture, "by_sex",
+	              by_sex, "by_age_band", by_age_band, "ammunition", ammunition, "parts", parts);
 	return *out ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 }
 
@@ -468,7 +498,8 @@ int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *scope)
 
 #define RECORDS_SELECT                                                                                                 \
 	"SELECT item_id, recovery_id, recovery_type, date, serial, make, model, category, marking_status, traced,"     \
-	" result, origin_method AS origin, request_id, restricted, manufacture FROM units WHERE "
+	" result, origin_method AS origin, request_id, restricted, manufacture, person_sex, person_age_band"           \
+	" FROM units WHERE "
 #define RECORDS_ORDER " ORDER BY date, recovery_id, item_id"
 
 /* R11 on the records of a figure: without WAM_TRACE_CONFIDENTIAL, a record
@@ -660,6 +691,29 @@ int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *
 			    "figure '%.60s': by_manufacture.<manufacture>[.recovered|.numerator] takes one of %s",
 			    figure, joined(words, sizeof words, manufactures()));
 	}
+	static const struct {
+		const char *prefix, *column, *const *words;
+	} people[] = {{"by_sex.", "person_sex", wam_person_sexes},
+	              {"by_age_band.", "person_age_band", wam_person_age_bands}};
+	for (size_t i = 0; i < sizeof people / sizeof people[0] && !where[0]; i++) {
+		size_t len = strlen(people[i].prefix);
+		if (strncmp(figure, people[i].prefix, len) != 0)
+			continue;
+		const char *t = figure + len, *dot = strchr(t, '.');
+		size_t n = dot ? (size_t)(dot - t) : strlen(t);
+		if (n < sizeof value) {
+			memcpy(value, t, n);
+			value[n] = '\0';
+		}
+		if (in_list(people[i].words, value) && (!dot || !strcmp(dot, ".recovered")))
+			snprintf(where, sizeof where, "%s=?3", people[i].column);
+		else if (in_list(people[i].words, value) && !strcmp(dot, ".numerator"))
+			snprintf(where, sizeof where, "%s=?3 AND counted", people[i].column);
+		else
+			return wam_error_set(WAM_EINVAL, "figure",
+			                     "figure '%.60s': %s<word>[.recovered|.numerator] takes one of %s", figure,
+			                     people[i].prefix, joined(words, sizeof words, people[i].words));
+	}
 	if (!where[0] && !strncmp(figure, "by_result.", 10)) {
 		if (!in_list(results, figure + 10))
 			return wam_error_set(WAM_EINVAL, "figure",
@@ -683,10 +737,11 @@ int wam_trace_sdg_report_records(wam_db *db, json_t **out, const wam_sdg_scope *
 		                     "figure '%.60s' is not one of the report's: a count (recovered, seized, found,"
 		                     " surrendered, identified, trace_initiated, traced_successfully,"
 		                     " established_otherwise), numerator, by_type.<type>[.numerator],"
-		                     " by_manufacture.<manufacture>[.numerator], by_result.<category>,"
+		                     " by_manufacture.<manufacture>[.numerator], by_sex.<sex>[.numerator],"
+		                     " by_age_band.<band>[.numerator], by_result.<category>,"
 		                     " by_context.<context>, ammunition.<figure> or parts.<figure>",
 		                     figure);
-	char tail[256];
+	char tail[512];
 	snprintf(tail, sizeof tail, RECORDS_SELECT "%s" RECORDS_ORDER, where);
 	rc = run(db, out, tail, scope, value[0] ? value : NULL);
 	if (!rc)
@@ -738,13 +793,15 @@ int wam_trace_sdg_report_csv(const json_t *report, FILE *out)
 			snprintf(figure, sizeof figure, "%s.%.60s", groups[g], k);
 			csv_row(out, figure, v);
 		}
-	json_object_foreach((json_t *)json_object_get(report, "by_manufacture"), k, v)
-	{
-		snprintf(figure, sizeof figure, "by_manufacture.%.60s.recovered", k);
-		csv_row(out, figure, json_object_get(v, "recovered"));
-		snprintf(figure, sizeof figure, "by_manufacture.%.60s.numerator", k);
-		csv_row(out, figure, json_object_get(v, "numerator"));
-	}
+	const char *split[] = {"by_manufacture", "by_sex", "by_age_band"};
+	for (int g = 0; g < 3; g++)
+		json_object_foreach((json_t *)json_object_get(report, split[g]), k, v)
+		{
+			snprintf(figure, sizeof figure, "%s.%.60s.recovered", split[g], k);
+			csv_row(out, figure, json_object_get(v, "recovered"));
+			snprintf(figure, sizeof figure, "%s.%.60s.numerator", split[g], k);
+			csv_row(out, figure, json_object_get(v, "numerator"));
+		}
 	/* IAFQ-ready: rounds and parts recovered, by context */
 	const json_t *am = json_object_get(report, "ammunition"), *pa = json_object_get(report, "parts");
 	if (am) {

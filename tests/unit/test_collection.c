@@ -606,6 +606,118 @@ static void test_ammunition_source(void **state)
 	json_decref(rec);
 }
 
+/* A recovery keeps the sex and age band of its person (beside the
+ * pseudonym, never the name) and its legal justification; one recorded
+ * without them has no recovery_details row and shows each not_recorded; a
+ * bad word is refused naming its field and writes nothing; a description
+ * given later is one recovery.described event that changes only what it
+ * gives; the ledger verifies and replays to the same rows. */
+static void test_people_data_kept_described_and_replayed(void **state)
+{
+	test_reg *r = *state;
+	json_t *in = test_json(RECOVERY), *out = NULL;
+	json_object_set_new(in, "person_sex", json_string("Female"));
+	json_object_set_new(in, "person_age_band", json_string("18-24"));
+	json_object_set_new(in, "legal_justification", json_string("illicit_possession"));
+	assert_int_equal(wam_collection_recovery_add(r->db, &out, in), 0);
+	assert_string_equal(test_str(out, "person_sex"), "female");
+	assert_string_equal(test_str(out, "person_age_band"), "18_24");
+	assert_string_equal(test_str(out, "legal_justification"), "illicit_possession");
+	char *shown = json_dumps(out, 0);
+	assert_null(strstr(shown, "Jean-Baptiste")); /* the name is nowhere */
+	free(shown);
+	char id[40];
+	snprintf(id, sizeof id, "%s", test_str(out, "id"));
+	json_decref(out);
+	json_decref(in);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM events WHERE payload LIKE '%Jean-Baptiste%'"), 0);
+
+	/* one recorded without them: no row, every field not_recorded */
+	json_t *plain = add_recovery(r, "{\"type\": \"found\", \"date\": \"2026-03-02\", \"officer\": \"X\","
+	                                " \"weapons\": [{\"category\": \"SA1\", \"serial\": \"PD-1\"}]}");
+	char pid[40];
+	snprintf(pid, sizeof pid, "%s", test_str(plain, "id"));
+	assert_string_equal(test_str(plain, "person_sex"), "not_recorded");
+	assert_string_equal(test_str(plain, "person_age_band"), "not_recorded");
+	assert_string_equal(test_str(plain, "legal_justification"), "not_recorded");
+	json_decref(plain);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM recovery_details"), 1);
+
+	/* a bad word: refused naming the field, nothing written */
+	long long events = test_events(r);
+	const char *bad[][2] = {
+	    {"person_sex", "woman"}, {"person_age_band", "18_25"}, {"legal_justification", "theft"}};
+	for (size_t k = 0; k < 3; k++) {
+		json_t *b = test_json(RECOVERY);
+		json_object_set_new(b, bad[k][0], json_string(bad[k][1]));
+		assert_int_equal(wam_collection_recovery_add(r->db, &out, b), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, bad[k][0]);
+		assert_non_null(strstr(wam_error_last()->message, bad[k][1]));
+		json_decref(b);
+		json_t *d = json_pack("{s:s}", bad[k][0], bad[k][1]);
+		assert_int_equal(wam_collection_recovery_describe(r->db, &out, pid, d), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, bad[k][0]);
+		json_decref(d);
+	}
+	json_t *none = json_object(), *other = json_pack("{s:s}", "person", "someone");
+	assert_int_equal(wam_collection_recovery_describe(r->db, &out, pid, none), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "person_sex");
+	assert_int_equal(wam_collection_recovery_describe(r->db, &out, pid, other), WAM_EINVAL); /* never a name */
+	assert_int_equal(wam_collection_recovery_describe(r->db, &out, "01NOSUCHRECOVERY0000000000", none),
+	                 WAM_ENOTFOUND);
+	json_decref(none);
+	json_decref(other);
+	test_unchanged(r, events);
+
+	/* described later: one event; what it does not give stays */
+	json_t *d = json_pack("{s:s}", "person_age_band", "60_plus");
+	assert_int_equal(wam_collection_recovery_describe(r->db, &out, pid, d), 0);
+	assert_string_equal(test_str(out, "person_age_band"), "60_plus");
+	assert_string_equal(test_str(out, "person_sex"), "not_recorded");
+	assert_string_equal(test_str(out, "legal_justification"), "not_recorded");
+	json_decref(out);
+	json_decref(d);
+	assert_int_equal(test_events(r), events + 1);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM events WHERE type='recovery.described'"), 1);
+	d = json_pack("{s:s, s:s}", "person_sex", "male", "legal_justification", "voluntary_surrender");
+	assert_int_equal(wam_collection_recovery_describe(r->db, &out, id, d), 0);
+	assert_string_equal(test_str(out, "person_sex"), "male");
+	assert_string_equal(test_str(out, "person_age_band"), "18_24");
+	assert_string_equal(test_str(out, "legal_justification"), "voluntary_surrender");
+	json_decref(out);
+	json_decref(d);
+	assert_int_equal(test_events(r), events + 2);
+
+	/* the list shows them too */
+	json_t *all = NULL;
+	assert_int_equal(wam_collection_recovery_list(r->db, &all), 0);
+	size_t i;
+	json_t *row;
+	int seen = 0;
+	json_array_foreach(all, i, row)
+	{
+		if (!strcmp(test_str(row, "id"), pid)) {
+			assert_string_equal(test_str(row, "person_age_band"), "60_plus");
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 1);
+	json_decref(all);
+
+	/* the vocabulary offers exactly the words taken */
+	json_t *v = NULL;
+	assert_int_equal(wam_collection_vocabulary(&v), 0);
+	assert_int_equal(json_array_size(json_object_get(v, "person_sexes")), 4);
+	assert_int_equal(json_array_size(json_object_get(v, "person_age_bands")), 6);
+	assert_int_equal(json_array_size(json_object_get(v, "legal_justifications")), 9);
+	json_decref(v);
+
+	test_expect_rebuilt(r, "SELECT group_concat(x, '|') FROM (SELECT recovery_id||coalesce(legal_justification,'-')"
+	                       "||sex||age_band||last_seq AS x FROM recovery_details UNION ALL"
+	                       " SELECT id||last_seq FROM recoveries ORDER BY 1)");
+	assert_int_equal(test_count(r, "SELECT count(*) FROM recovery_details"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +733,7 @@ int main(void)
 	    TEST_IN_HT(test_bad_ammunition_writes_nothing),
 	    TEST_IN_HT(test_remaining_never_below_zero),
 	    TEST_IN_HT(test_ammunition_source),
+	    TEST_IN_HT(test_people_data_kept_described_and_replayed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

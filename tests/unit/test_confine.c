@@ -86,6 +86,7 @@ static public_fn fns[] = {
     {"wam_collection_recovery_get", NATIONAL, false},
     {"wam_collection_recovery_list", NATIONAL, false},
     {"wam_collection_recovery_handover", NATIONAL, false},
+    {"wam_collection_recovery_describe", NATIONAL, false},
     {"wam_collection_recovery_photo_add", NATIONAL, false},
     {"wam_collection_recovery_photo_get", NATIONAL, false},
     {"wam_collection_task_list", NATIONAL, false},
@@ -132,6 +133,7 @@ static public_fn fns[] = {
     {"wam_registry_site_list", LISTS, false},
     {"wam_registry_holder_add", FREE, false}, /* holders belong to no site */
     {"wam_registry_holder_get", FREE, false},
+    {"wam_registry_holder_describe", FREE, false}, /* a holder belongs to no site */
     {"wam_registry_holder_list", FREE, false},
     {"wam_registry_item_add", WRITES, false},
     {"wam_registry_item_get", HIDES, false},
@@ -925,6 +927,7 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_collection_recovery_get", wam_collection_recovery_get(db, &out, x));
 	NAT("wam_collection_recovery_list", wam_collection_recovery_list(db, &out));
 	NAT("wam_collection_recovery_handover", wam_collection_recovery_handover(db, &out, x, in));
+	NAT("wam_collection_recovery_describe", wam_collection_recovery_describe(db, &out, x, in));
 	NAT("wam_collection_recovery_photo_add", wam_collection_recovery_photo_add(db, &out, x, "x", 1, NULL));
 	NAT("wam_collection_recovery_photo_get", wam_collection_recovery_photo_get(db, &bytes, &n, media, x, x));
 	NAT("wam_collection_task_list", wam_collection_task_list(db, &out, NULL));

@@ -1269,6 +1269,83 @@ static void test_registry_makeup_list_and_summary(void **state)
 	test_expect_rebuilt(r, "SELECT group_concat(item_id || ' ' || n || ' ' || method, ';') FROM marking_methods");
 }
 
+/* A holder who is a person keeps a sex and an age band: given at
+ * registration they are kept, absent they are not_recorded (and no
+ * holder_people row is written), a bad word is refused naming the field with
+ * nothing written, a description given later is one holder.described event
+ * that changes only what it gives, and the ledger replays to the same rows. */
+static void test_registry_holder_people(void **state)
+{
+	test_reg *r = *state;
+	json_t *out = NULL, *h = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", "Licensee 1187", "type", "civilian",
+	                                   "licence", "CP-2021-1187", "sex", "FEMALE", "age_band", "35-59");
+	assert_int_equal(wam_registry_holder_add(r->db, &out, h), 0);
+	assert_string_equal(test_str(out, "sex"), "female");
+	assert_string_equal(test_str(out, "age_band"), "35_59");
+	json_decref(out);
+	json_decref(h);
+	h = json_pack("{s:s, s:s}", "name", "Police Nationale", "type", "police");
+	assert_int_equal(wam_registry_holder_add(r->db, &out, h), 0);
+	char police[40];
+	snprintf(police, sizeof police, "%s", test_str(out, "id"));
+	assert_string_equal(test_str(out, "sex"), "not_recorded");
+	assert_string_equal(test_str(out, "age_band"), "not_recorded");
+	json_decref(out);
+	json_decref(h);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM holder_people"), 1);
+
+	long long events = test_events(r);
+	const char *bad[][2] = {{"sex", "f"}, {"age_band", "adult"}};
+	for (size_t k = 0; k < 2; k++) {
+		h = json_pack("{s:s, s:s, s:s}", "name", "Licensee 2", "type", "civilian", bad[k][0], bad[k][1]);
+		assert_int_equal(wam_registry_holder_add(r->db, &out, h), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, bad[k][0]);
+		json_decref(h);
+		h = json_pack("{s:s}", bad[k][0], bad[k][1]);
+		assert_int_equal(wam_registry_holder_describe(r->db, &out, police, h), WAM_EINVAL);
+		assert_string_equal(wam_error_last()->field, bad[k][0]);
+		json_decref(h);
+	}
+	h = json_object();
+	assert_int_equal(wam_registry_holder_describe(r->db, &out, police, h), WAM_EINVAL);
+	assert_string_equal(wam_error_last()->field, "sex");
+	json_object_set_new(h, "name", json_string("someone else"));
+	assert_int_equal(wam_registry_holder_describe(r->db, &out, police, h), WAM_EINVAL);
+	json_decref(h);
+	h = json_pack("{s:s}", "sex", "male");
+	assert_int_equal(wam_registry_holder_describe(r->db, &out, "01NOSUCHHOLDER000000000000", h), WAM_ENOTFOUND);
+	test_unchanged(r, events);
+
+	assert_int_equal(wam_registry_holder_describe(r->db, &out, police, h), 0);
+	assert_string_equal(test_str(out, "sex"), "male");
+	assert_string_equal(test_str(out, "age_band"), "not_recorded");
+	assert_string_equal(test_str(out, "name"), "Police Nationale");
+	json_decref(out);
+	json_decref(h);
+	assert_int_equal(test_events(r), events + 1);
+	h = json_pack("{s:s}", "age_band", "25_34");
+	assert_int_equal(wam_registry_holder_describe(r->db, &out, police, h), 0);
+	assert_string_equal(test_str(out, "sex"), "male");
+	assert_string_equal(test_str(out, "age_band"), "25_34");
+	json_decref(out);
+	json_decref(h);
+	assert_int_equal(test_count(r, "SELECT count(*) FROM events WHERE type='holder.described'"), 2);
+
+	json_t *all = NULL;
+	assert_int_equal(wam_registry_holder_list(r->db, &all), 0);
+	assert_int_equal(json_array_size(all), 2);
+	assert_string_equal(test_str(json_array_get(all, 0), "sex"), "female"); /* Licensee 1187, by name */
+	assert_string_equal(test_str(json_array_get(all, 1), "age_band"), "25_34");
+	json_decref(all);
+	assert_int_equal(wam_registry_vocabulary(r->db, &all), 0);
+	assert_int_equal(json_array_size(json_object_get(all, "person_sexes")), 4);
+	assert_int_equal(json_array_size(json_object_get(all, "person_age_bands")), 6);
+	json_decref(all);
+	test_expect_rebuilt(r, "SELECT group_concat(x, '|') FROM (SELECT holder_id||sex||age_band||last_seq AS x"
+	                       " FROM holder_people UNION ALL SELECT id||last_seq FROM holders ORDER BY 1)");
+	assert_int_equal(test_count(r, "SELECT count(*) FROM holder_people"), 2);
+}
+
 int main(void)
 {
 #define T(name) TEST_IN_HT(name)
@@ -1309,6 +1386,7 @@ int main(void)
 	    T(test_registry_attach_rules),
 	    T(test_registry_serial_on_its_component),
 	    T(test_registry_makeup_list_and_summary),
+	    T(test_registry_holder_people),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

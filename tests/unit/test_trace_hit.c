@@ -1481,6 +1481,171 @@ static void test_sdg_weapon_recovered_twice_counts_once(void **state)
 	expect_records(r, &all, "found", "");
 }
 
+/* Records a recovery at `site` of the weapons given as JSON, with `person`
+ * (JSON members, or ""), its id in `id` and its first weapon's in `item`. */
+static void recover_from(test_reg *r, const char *type, const char *date, const char *site, const char *person,
+                         const char *weapons, char id[32], char item[32])
+{
+	char text[1200];
+	snprintf(text, sizeof text,
+	         "{\"type\": \"%s\", \"date\": \"%s\", \"officer\": \"Sgt. Lamy\", \"site_id\": \"%s\"%s%s,"
+	         " \"weapons\": [%s]}",
+	         type, date, site, person[0] ? ", " : "", person, weapons);
+	json_t *in = test_json(text), *out = NULL;
+	OK(wam_collection_recovery_add(r->db, &out, in));
+	snprintf(id, 32, "%s", test_str(out, "id"));
+	snprintf(item, 32, "%s", test_str(json_array_get(json_object_get(out, "items"), 0), "id"));
+	json_decref(in);
+	json_decref(out);
+}
+
+static void establish(test_reg *r, const char *item)
+{
+	json_t *in = test_json("{\"method\": \"investigation\", \"category\": \"illicit_manufacture\"}"), *out = NULL;
+	OK(wam_trace_origin_establish(r->db, &out, item, in));
+	json_decref(in);
+	json_decref(out);
+}
+
+/* The SDG report splits the recovered weapons by the sex and the age band
+ * of the person of their recovery, every word present, not_recorded for a
+ * recovery that says nothing (a weapon found has no person); a description
+ * given later counts; each split's parts sum to `recovered` and to the
+ * numerator; each figure drills down to its weapons; the CSV has them; and
+ * a registry without the table (made before it) counts everyone
+ * not_recorded. */
+static void test_sdg_by_sex_and_age_band(void **state)
+{
+	test_reg *r = *state;
+	char site[32], rid[6][32], u[6][32], two[32], ids[400];
+	add_site(r, "Commissariat Delmas", NULL, site);
+	recover_from(r, "seized", "2025-02-01", site, "\"person_sex\": \"female\", \"person_age_band\": \"18_24\"",
+	             "{\"category\": \"SA1\", \"make\": \"Glock\", \"serial\": \"PP-1\", \"country\": \"AT\"}", rid[1],
+	             u[1]);
+	recover_from(r, "surrendered", "2025-03-01", site, "\"person_sex\": \"male\"",
+	             "{\"category\": \"SA4\", \"make\": \"Norinco\", \"serial\": \"PP-2\", \"country\": \"CN\"},"
+	             " {\"category\": \"SA4\", \"make\": \"Norinco\", \"serial\": \"PP-2B\", \"country\": \"CN\"}",
+	             rid[2], u[2]);
+	recover_from(r, "found", "2025-04-01", site, "",
+	             "{\"category\": \"SHOTGUN\", \"make\": \"Mossberg\", \"serial\": \"PP-3\", \"country\": \"US\"}",
+	             rid[3], u[3]);
+	recover_from(r, "seized", "2025-05-01", site, "",
+	             "{\"category\": \"SA1\", \"make\": \"Taurus\", \"serial\": \"PP-4\", \"country\": \"BR\"}", rid[4],
+	             u[4]);
+	recover_from(r, "seized", "2025-06-01", site,
+	             "\"person_sex\": \"female\", \"person_age_band\": \"under_18\", \"legal_justification\":"
+	             " \"illicit_possession\"",
+	             "{\"category\": \"SA3\", \"make\": \"Uzi\", \"serial\": \"PP-5\", \"country\": \"IL\"}", rid[5],
+	             u[5]);
+	/* the person of the fourth recovery is known later */
+	json_t *d = json_pack("{s:s, s:s}", "person_sex", "other", "person_age_band", "60_plus"), *out = NULL;
+	OK(wam_collection_recovery_describe(r->db, &out, rid[4], d));
+	json_decref(d);
+	json_decref(out);
+	establish(r, u[1]);
+	establish(r, u[4]);
+	{ /* the second weapon of the surrender */
+		json_t *rec = NULL;
+		OK(wam_collection_recovery_get(r->db, &rec, rid[2]));
+		snprintf(two, sizeof two, "%s", test_str(json_array_get(json_object_get(rec, "items"), 1), "id"));
+		json_decref(rec);
+	}
+
+	wam_sdg_scope all = {.year = 2025};
+	json_t *rep;
+	OK(wam_trace_sdg_report(r->db, &rep, &all));
+	assert_int_equal(num(rep, "counts.recovered"), 6);
+	assert_int_equal(num(rep, "indicator.numerator"), 2);
+	static const struct {
+		const char *figure;
+		json_int_t n;
+	} want[] = {
+	    {"by_sex.female.recovered", 2},
+	    {"by_sex.female.numerator", 1},
+	    {"by_sex.male.recovered", 2},
+	    {"by_sex.male.numerator", 0},
+	    {"by_sex.other.recovered", 1},
+	    {"by_sex.other.numerator", 1},
+	    {"by_sex.not_recorded.recovered", 1},
+	    {"by_sex.not_recorded.numerator", 0},
+	    {"by_age_band.under_18.recovered", 1},
+	    {"by_age_band.18_24.recovered", 1},
+	    {"by_age_band.18_24.numerator", 1},
+	    {"by_age_band.25_34.recovered", 0},
+	    {"by_age_band.35_59.recovered", 0},
+	    {"by_age_band.60_plus.recovered", 1},
+	    {"by_age_band.60_plus.numerator", 1},
+	    {"by_age_band.not_recorded.recovered", 3},
+	    {"by_age_band.not_recorded.numerator", 0},
+	};
+	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+		if (num(rep, want[k].figure) != want[k].n)
+			fail_msg("%s: expected %lld, got %lld", want[k].figure, (long long)want[k].n,
+			         (long long)num(rep, want[k].figure));
+	const char *splits[] = {"by_sex", "by_age_band"};
+	for (int g = 0; g < 2; g++) {
+		const json_t *split = json_object_get(rep, splits[g]), *v;
+		const char *k;
+		json_int_t recovered = 0, numerator = 0;
+		assert_int_equal(json_object_size(split), g ? 6 : 4); /* every word, not_recorded too */
+		json_object_foreach((json_t *)split, k, v)
+		{
+			recovered += json_integer_value(json_object_get(v, "recovered"));
+			numerator += json_integer_value(json_object_get(v, "numerator"));
+		}
+		assert_int_equal(recovered, num(rep, "counts.recovered"));
+		assert_int_equal(numerator, num(rep, "indicator.numerator"));
+	}
+	expect_records(r, &all, "by_sex.female", (snprintf(ids, sizeof ids, "%s %s", u[1], u[5]), ids));
+	expect_records(r, &all, "by_sex.female.numerator", u[1]);
+	expect_records(r, &all, "by_sex.other.recovered", u[4]);
+	expect_records(r, &all, "by_age_band.not_recorded",
+	               (snprintf(ids, sizeof ids, "%s %s %s", strcmp(u[2], two) < 0 ? u[2] : two,
+	                         strcmp(u[2], two) < 0 ? two : u[2], u[3]),
+	                ids));
+	expect_records(r, &all, "by_age_band.25_34", "");
+	json_t *rows = NULL;
+	const char *figures[] = {"by_sex.woman", "by_sex.", "by_age_band.18_25", "by_sex.male.bogus"};
+	for (size_t k = 0; k < sizeof figures / sizeof figures[0]; k++) {
+		if (wam_trace_sdg_report_records(r->db, &rows, &all, figures[k], 0) != WAM_EINVAL)
+			fail_msg("figure %s was not refused", figures[k]);
+		assert_string_equal(wam_error_last()->field, "figure");
+	}
+	OK(wam_trace_sdg_report_records(r->db, &rows, &all, "by_sex.other", 0));
+	assert_string_equal(test_str(json_array_get(rows, 0), "person_sex"), "other");
+	assert_string_equal(test_str(json_array_get(rows, 0), "person_age_band"), "60_plus");
+	json_decref(rows);
+
+	char path[200], line[200];
+	snprintf(path, sizeof path, "%s/sdg-people.csv", r->dir);
+	FILE *f = fopen(path, "w+");
+	OK(wam_trace_sdg_report_csv(rep, f));
+	rewind(f);
+	wam_buf csv = {0};
+	while (fgets(line, sizeof line, f))
+		wam_buf_puts(&csv, line);
+	fclose(f);
+	const char *expect[] = {"by_sex.female.recovered,2\nby_sex.female.numerator,1\n",
+	                        "by_sex.not_recorded.recovered,1\n", "by_age_band.not_recorded.recovered,3\n",
+	                        "by_age_band.under_18.recovered,1\n", NULL};
+	for (const char **e = expect; *e; e++)
+		if (!strstr(csv.p, *e))
+			fail_msg("the CSV lacks %s:\n%s", *e, csv.p);
+	wam_buf_free(&csv);
+	json_decref(rep);
+
+	/* a registry made before the table: everyone not recorded, nothing lost */
+	test_exec(r->db->conn, "DROP TABLE recovery_details");
+	OK(wam_trace_sdg_report(r->db, &rep, &all));
+	assert_int_equal(num(rep, "by_sex.not_recorded.recovered"), 6);
+	assert_int_equal(num(rep, "by_age_band.not_recorded.numerator"), 2);
+	json_decref(rep);
+	json_t *rec = NULL;
+	OK(wam_collection_recovery_get(r->db, &rec, rid[1]));
+	assert_string_equal(test_str(rec, "person_sex"), "not_recorded");
+	json_decref(rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1502,6 +1667,7 @@ int main(void)
 	    TEST_IN_HT(test_rebuild_reports_losses_recorded_before),
 	    TEST_IN_HT(test_sdg_counts_of_known_recoveries),
 	    TEST_IN_HT(test_sdg_weapon_recovered_twice_counts_once),
+	    TEST_IN_HT(test_sdg_by_sex_and_age_band),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
