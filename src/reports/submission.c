@@ -70,7 +70,7 @@ static int check_submission(json_t *taken, const json_t *submission)
 		return 0;
 	if (!json_is_object(submission))
 		return wam_error_set(WAM_EINVAL, "submission", "a submission is an object {reference?, notes?}");
-	int rc = wam_check_fields(submission, allowed, NULL, 0);
+	int rc = wam_check_fields(submission, allowed, "", 0);
 	if (!rc)
 		rc = wam_take_text(taken, submission, "reference", "reference", 0, WAM_MAX_TEXT, 0);
 	if (!rc)
