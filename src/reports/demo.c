@@ -12,6 +12,9 @@
 #include "wam/reports.h"
 #include "wam/transfers.h"
 
+/* The pistols of the late shipment. */
+#define LATE 3
+
 /* One submission of this year's `kind`, under `reference`. */
 static int submit(wam_db *db, const char *kind, int year, const char *reference, const char *notes)
 {
@@ -76,9 +79,15 @@ static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *site
 		rc = submit(db, "att", year, ref, "annual report under Article 13(3), sent to the ATT Secretariat");
 	/* pistols the importer had not declared by the time the returns went */
 	if (!rc)
-		rc = late_shipment(db, import, 2 + (int)wam_rng_below(rng, 3));
+		rc = late_shipment(db, import, LATE);
 	wam_db_set_actor(db, saved);
 	return rc;
 }
 
-const wam_demo_part wam_reports_demo_part = {.room = "reports", .fill = fill};
+/* The weapons the part registers, which --items counts. */
+static long weapons(const json_t *demo)
+{
+	return json_array_size(json_object_get(json_object_get(demo, "transfers"), "imports")) ? LATE : 0;
+}
+
+const wam_demo_part wam_reports_demo_part = {.room = "reports", .weapons = weapons, .fill = fill};
