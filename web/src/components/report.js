@@ -146,7 +146,7 @@ export function ReportTable({ table, href, withhold }) {
     <h2 id=${'rt-' + table.id}>${caption}</h2>
     ${table.nil && html`<p class="note" data-testid="table-nil">${t('report.table_nil')}</p>`}
     ${shape && rows.length > 0 && html`<${ReportChart} table=${table} shape=${shape} cell=${link} />`}
-    ${rows.length === 0 ? html`<p class="muted">${t('report.no_rows')}</p>` : html`<div class="table-wrap"><table class="list report">
+    ${rows.length === 0 ? !table.nil && html`<p class="muted">${t('report.no_rows')}</p>` : html`<div class="table-wrap"><table class="list report">
       <caption class="sr-only">${caption}</caption>
       <thead><tr>
         ${withhold && html`<th scope="col">${t('report.withhold')}</th>`}

@@ -94,11 +94,10 @@ export function Report({ user, route, kind }) {
       <a class="button secondary" href=${download(kind, o, 'csv')} download=${`${kind}-${o.year}.csv`} data-format="csv">${t('report.csv')}</a>
       <a class="button secondary" href=${download(kind, o, 'json')} download=${`${kind}-${o.year}.json`} data-format="json">${t('report.json')}</a>
       <a class="button secondary" href=${download(kind, o, 'html')} target="_blank" rel="noopener" data-format="html">${t('report.html')}</a>
-      <a class="button secondary" href=${at({ changes: 'latest', row: '' })}>${t('report.changes_latest')}</a>
     </nav>
     <${LoadError} error=${error} />
     ${!report && !error && html`<${Loading} />`}
-    ${changes && html`<${Changes} kind=${kind} year=${o.year} id=${changes} report=${report} back=${at({ changes: '' })} />`}
+    ${changes && html`<${Changes} kind=${kind} year=${o.year} id=${changes} report=${full || report} back=${at({ changes: '' })} />`}
     ${report && html`<div class="report" data-testid="report" data-kind=${kind}>
       <p class="report-title" data-testid="report-title">${said(report.title)}</p>
       <${ReportHead} report=${report} />
@@ -193,6 +192,7 @@ function Submissions({ kind, year, at, refresh }) {
     <h2 id="rp-sub-h">${t('report.submissions', { year })}</h2>
     <${LoadError} error=${error} />
     ${!list && !error && html`<${Loading} />`}
+    ${items.length > 0 && html`<p><a class="button secondary" href=${at({ changes: 'latest', row: '' })}>${t('report.changes_latest')}</a></p>`}
     ${list && html`<${Table} caption=${t('report.submissions', { year })} rows=${items} empty=${t('report.no_submissions')} cols=${[
       [t('report.submitted_at'), (s) => html`<time datetime=${s.submitted_at}>${fmtDate(s.submitted_at)}</time>`],
       [t('report.submitted_by'), (s) => html`<span dir="auto">${actorText(s.submitted_by)}</span>`],
