@@ -68,16 +68,18 @@ function groupsOf(rows) {
 const isTotalColumn = (c) => c.numeric && (c.id === 'total' || c.id.endsWith('_total'));
 
 // The picture a table's numbers make, when they make one: the rows of a
-// table of figures (labelled rows, no groups) by their total (or their one
-// number); a table of people by sex or age band, one row's split at a time.
+// table of counts (labelled rows, no groups, a total column) by their
+// total; a table of people by sex or age band, one row's split at a time.
+// A table of single figures is not drawn: its figures overlap ("of those")
+// and mix counts with days.
 export function chartOf(table) {
   const rows = table.rows || [];
   if (rows.length < 2 || rows.some((r) => !r.label || r.group)) return null;
   const numeric = table.columns.filter((c) => c.numeric);
   const total = numeric.find(isTotalColumn);
-  if (table.id === 'people' || table.id === 'people_age') return total && numeric.length > 2 ? { split: true, total } : null;
-  const value = total || (numeric.length === 1 ? numeric[0] : null);
-  return value ? { split: false, value } : null;
+  if (!total) return null;
+  if (table.id === 'people' || table.id === 'people_age') return numeric.length > 2 ? { split: true, total } : null;
+  return { split: false, value: total };
 }
 
 // The chart of a table (chartOf) with its numbers' table folded under it;
@@ -193,7 +195,7 @@ export function ReportHead({ report }) {
 // shows: what a person knows it by (a serial, a licence's number…), else its
 // date, else its kind.
 const PAGES = {
-  weapon: 'items', shipment: 'shipments', licence: 'licences', recovery: 'recoveries', trace_request: 'traces',
+  weapon: 'items', part: 'items', shipment: 'shipments', licence: 'licences', recovery: 'recoveries', trace_request: 'traces',
   stock_check: 'checks', destruction: 'destructions', lot: 'lots',
 };
 export const recordPage = (r) => (PAGES[r.kind] && r.id ? `#/${PAGES[r.kind]}/${encodeURIComponent(r.id)}` : null);
@@ -210,6 +212,8 @@ export const RECORD_FIELDS = [
   ['make', 'field.make'], ['model', 'field.model'], ['category', 'field.category', 'category'], ['calibre', 'field.calibre'],
   ['date', 'field.date', 'day'], ['partner', 'report.col.partner', 'country'], ['country', 'field.country', 'country'],
   ['quantity', 'report.col.quantity', 'number'], ['items', 'report.col.quantity', 'number'], ['rounds', 'report.col.rounds', 'number'],
+  ['part_type', 'makeup.part_type', 'part_type'], ['recovery_type', 'rec.type', 'status'], ['context', 'rec.context', 'context'],
+  ['legal_justification', 'report.col.justification', 'justification'],
   ['status', 'field.status', 'status'], ['sex', 'report.col.sex', 'sex'],
   ['age_band', 'report.col.age_band', 'age_band'], ['licence_number', 'report.col.licence'],
 ];
@@ -230,6 +234,12 @@ export function fieldText(v, how) {
       return label('category', v);
     case 'sex':
       return label('report.sex', v);
+    case 'context':
+      return label('context', v);
+    case 'part_type':
+      return label('part_type', v);
+    case 'justification':
+      return label('report.justification', v);
     case 'age_band':
       return label('report.age_band', v);
     default:
