@@ -212,6 +212,7 @@ export const RECORD_FIELDS = [
   ['make', 'field.make'], ['model', 'field.model'], ['category', 'field.category', 'category'], ['calibre', 'field.calibre'],
   ['date', 'field.date', 'day'], ['partner', 'report.col.partner', 'country'], ['country', 'field.country', 'country'],
   ['quantity', 'report.col.quantity', 'number'], ['items', 'report.col.quantity', 'number'], ['rounds', 'report.col.rounds', 'number'],
+  ['value', 'report.col.value', 'number'], ['currency', 'report.col.currency'],
   ['part_type', 'makeup.part_type', 'part_type'], ['recovery_type', 'rec.type', 'status'], ['context', 'rec.context', 'context'],
   ['legal_justification', 'report.col.justification', 'justification'],
   ['status', 'field.status', 'status'], ['sex', 'report.col.sex', 'sex'],

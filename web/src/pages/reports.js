@@ -148,7 +148,9 @@ function Records({ kind, o, row, report, back }) {
   useRequest((keep) => {
     setRows(null);
     setError(null);
-    api('GET', `/reports/${kind}/records`, { query: { ...queryOf(o), row } }).then(keep(setRows), keep(setError));
+    api('GET', `/reports/${kind}/records`, { query: { ...queryOf(o), row } })
+      .then((list) => withWeapons(Array.isArray(list) ? list : list?.records || []))
+      .then(keep(setRows), keep(setError));
   }, [kind, JSON.stringify(queryOf(o)), row]);
   useEffect(() => {
     if (rows || error) document.getElementById('rp-rec-h')?.focus();
@@ -166,7 +168,7 @@ function Records({ kind, o, row, report, back }) {
     <p><a href=${back}>${t('report.hide_records')}</a></p>
     <${LoadError} error=${error} />
     ${!rows && !error && html`<${Loading} />`}
-    ${rows && html`<${Table} caption=${t('report.records_title', { what })} rows=${rows} name=${`${kind}-records`}
+    ${rows && html`<${Table} caption=${t('report.records_title', { what })} rows=${rows.filter((x) => x.kind !== 'truncated')} name=${`${kind}-records`}
       rowKey=${(x) => `${x.kind}:${x.id}`} empty=${t('report.no_records')} cols=${[
       [t('report.record_kind'), (x) => label('report.record', x.kind)],
       [t('report.record_one'), (x) => {
@@ -175,7 +177,21 @@ function Records({ kind, o, row, report, back }) {
       }],
       ...fields.map(([f, k, how]) => [t(k), (x) => fieldText(x[f], how) ?? '—']),
     ]} />`}
+    ${(rows || []).filter((x) => x.kind === 'truncated').map((x, i) => html`<p class="note" key=${i} data-testid="records-truncated">${x.note ? said(x.note) : t('report.records_more', { shown: fmtNumber(x.shown), total: fmtNumber(x.total) })}</p>`)}
   </section>`;
+}
+
+// Weapons a report names by their id alone, given the serial, make, model
+// and category that show them (GET /items/{id}, the first WEAPONS_NAMED).
+const WEAPONS_NAMED = 100;
+async function withWeapons(list) {
+  const bare = list.filter((x) => (x.kind === 'weapon' || x.kind === 'part') && x.id && !x.serial).slice(0, WEAPONS_NAMED);
+  const found = await Promise.all(bare.map((x) => api('GET', `/items/${encodeURIComponent(x.id)}`).catch(() => null)));
+  const by = new Map(bare.map((x, i) => [x, found[i]]));
+  return list.map((x) => {
+    const w = by.get(x);
+    return w ? { ...x, serial: w.serial, make: w.make, model: w.model, category: x.category || w.category, calibre: w.calibre } : x;
+  });
 }
 
 // The submissions of this kind and year, newest first.
