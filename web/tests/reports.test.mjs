@@ -214,6 +214,15 @@ test('a table of figures gets its chart; messages the catalogue knows are in the
     await settle(page);
     assert.deepEqual(await axeViolations(page), [], 'axe-core on the hand-made IAFQ report in Arabic');
     await screenshot(page, '96-reports-fixture-iafq-ar');
+    // on a phone the page is no wider than the screen: the tables scroll in their own box
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const route of ['#/reports/iafq?year=2025', `#/reports/att?year=2025&row=exports/${SHIP}:1/items`]) {
+      await goTo(page, route);
+      await page.getByTestId('report').waitFor();
+      await settle(page);
+      const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: innerWidth }));
+      assert.ok(scroll <= width, `${route} at 390 px is ${scroll} px wide`);
+    }
     assert.deepEqual(page.errors, []);
   });
 });
