@@ -183,8 +183,11 @@ WAM_API int wam_transfers_diversion_close(wam_db *db, json_t **out, const char *
  * (0: every year): {direction: export|import, figure: authorised|actual,
  * date, category, partner (final importer, or exporter for an import),
  * origin?, intermediate: [countries], items, value?, currency?,
- * description, licence_id, licence_number, shipment_id?}. Authorised rows
- * come from issued licences' lines, actual ones from shipments.
+ * description, licence_id, licence_number, shipment_id?, line (the
+ * licence line), goods (weapons|ammunition), notes (the shipment's or the
+ * licence's), item_ids? / lot_ids? (what a shipment took of the line)}.
+ * Authorised rows come from issued licences' lines, actual ones from
+ * shipments.
  * `direction` and `figure` filter (NULL: both). */
 WAM_API int wam_transfers_records(wam_db *db, json_t **out, int year, const char *direction, const char *figure);
 

@@ -131,6 +131,7 @@ static const struct {
     {"profile", WAM_ACT_MONITOR},
     {"evidence", WAM_ACT_MONITOR},
     {"report committee", WAM_ACT_MONITOR},
+    {"report submit", WAM_ACT_SUBMIT_REPORT},
     {NULL, WAM_ACT_READ},
 };
 

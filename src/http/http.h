@@ -302,6 +302,13 @@ void h_peers_add(wam_request *r);
 void h_peer_revoke(wam_request *r);
 void h_report_sdg(wam_request *r);
 void h_report_sdg_records(wam_request *r);
+/* the international reports, their submissions and diff (h_reports.c) */
+void h_report_make(wam_request *r);
+void h_report_records(wam_request *r);
+void h_report_submit(wam_request *r);
+void h_report_submissions(wam_request *r);
+void h_report_submission(wam_request *r);
+void h_report_diff(wam_request *r);
 /* transfers: licences, end-user certificates, brokers and screening
  * (h_licences.c); shipments, diversion alerts and the records
  * reports are made from (h_shipments.c) */

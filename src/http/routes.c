@@ -54,6 +54,10 @@ static const char *const q_profile_country[] = {"compare_imports", NULL};
 static const char *const q_evidence_pack[] = {"redact_sources", NULL};
 static const char *const q_evidence_verify[] = {"public_key", NULL};
 static const char *const q_committee[] = {"from", "to", "regime", "format", NULL};
+static const char *const q_report[] = {"year", "direction", "basis", "withhold", "format", NULL}; /* reports */
+static const char *const q_report_records[] = {"year", "direction", "basis", "withhold", "row", NULL};
+static const char *const q_report_submissions[] = {"report", "year", NULL};
+static const char *const q_report_diff[] = {"year", "submission", NULL};
 
 const route wam_http_routes[] = {
     {"GET", "/api/v1/health", ACT_PUBLIC, 0, h_health, NULL},
@@ -289,6 +293,18 @@ const route wam_http_routes[] = {
      q_profile_country},
     {"GET", "/api/v1/reports/committee", WAM_ACT_MONITOR, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_committee,
      q_committee},
+    /* the international reports (after every /reports/<name> above: a
+     * route is the first whose pattern matches) */
+    {"GET", "/api/v1/reports/submissions", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_submissions,
+     q_report_submissions},
+    {"GET", "/api/v1/reports/submissions/{id}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_submission,
+     NULL},
+    {"GET", "/api/v1/reports/{kind}", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_make, q_report},
+    {"GET", "/api/v1/reports/{kind}/records", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_records,
+     q_report_records},
+    {"POST", "/api/v1/reports/{kind}/submissions", WAM_ACT_SUBMIT_REPORT, ROUTE_NATIONAL, h_report_submit, NULL},
+    {"GET", "/api/v1/reports/{kind}/diff", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_diff,
+     q_report_diff},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

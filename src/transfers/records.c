@@ -3,8 +3,10 @@
  * for what each shipment took of a line (the actual figures), the
  * category, the final importer (or the exporter, for an import), the state
  * of origin when it is not the exporter, the intermediate locations, the
- * number of items, the value and its currency. A report is then a query
- * over these rows, not data entry. */
+ * number of items, the value and its currency; and, so that a report's
+ * row names where it comes from, the licence line, and the weapons or lots
+ * a shipment took of it. A report is then a query over these rows, not
+ * data entry. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +26,8 @@ static const char authorised_sql[] =
     " AS partner, x.origin, " TRANSIT_SQL " AS intermediate, x.quantity AS items, x.value, x.currency,"
     " coalesce(x.description, nullif(trim(coalesce(x.make,'')||' '||coalesce(x.model,'')||' '||"
     "coalesce(x.calibre,'')), ''), (SELECT name FROM ref_category c WHERE c.code=x.category), x.category)"
-    " AS description, l.id AS licence_id, l.number AS licence_number, NULL AS shipment_id"
+    " AS description, l.id AS licence_id, l.number AS licence_number, NULL AS shipment_id, x.n AS line,"
+    " x.goods, l.notes, NULL AS ids"
     " FROM licences l JOIN licence_lines x ON x.licence_id=l.id"
     " WHERE l.issued_seq IS NOT NULL AND l.kind IN ('export','import')"
     " AND (?1 IS NULL OR substr(l.issued_on,1,4)=?1) ORDER BY l.issued_on, l.number, x.n";
@@ -37,9 +40,12 @@ static const char actual_sql[] =
     " x.currency,"
     " coalesce(x.description, nullif(trim(coalesce(x.make,'')||' '||coalesce(x.model,'')||' '||"
     "coalesce(x.calibre,'')), ''), (SELECT name FROM ref_category c WHERE c.code=x.category), x.category)"
-    " AS description, l.id AS licence_id, l.number AS licence_number, s.id AS shipment_id"
-    " FROM (SELECT shipment_id, licence_line, count(*) AS items FROM shipment_items GROUP BY 1, 2"
-    " UNION ALL SELECT shipment_id, licence_line, sum(rounds) FROM shipment_lots GROUP BY 1, 2) t"
+    " AS description, l.id AS licence_id, l.number AS licence_number, s.id AS shipment_id, x.n AS line,"
+    " x.goods, s.notes, t.ids"
+    " FROM (SELECT shipment_id, licence_line, count(*) AS items, json_group_array(item_id) AS ids"
+    " FROM shipment_items GROUP BY 1, 2"
+    " UNION ALL SELECT shipment_id, licence_line, sum(rounds), json_group_array(lot_id) FROM shipment_lots"
+    " GROUP BY 1, 2) t"
     " JOIN shipments s ON s.id=t.shipment_id JOIN licences l ON l.id=s.licence_id"
     " JOIN licence_lines x ON x.licence_id=l.id AND x.n=t.licence_line"
     " WHERE (?1 IS NULL OR substr(s.date,1,4)=?1) ORDER BY s.date, s.recorded_seq, x.n";
@@ -80,6 +86,16 @@ int wam_transfers_records(wam_db *db, json_t **out, int year, const char *direct
 			if (direction && *direction && strcmp(direction, json_string_value(json_object_get(r, "direction"))))
 				continue;
 			transfers_decode(r, "intermediate");
+			/* what a shipment's line took: its weapons' ids, or its lots' */
+			transfers_decode(r, "ids");
+			json_t *ids = json_object_get(r, "ids");
+			if (json_is_array(ids))
+				json_object_set(r,
+				                strcmp(json_string_value(json_object_get(r, "goods")), "ammunition")
+				                    ? "item_ids"
+				                    : "lot_ids",
+				                ids);
+			json_object_del(r, "ids");
 			/* a route given end to end names the exporter and the final
 			 * importer too: only the states in between are intermediate */
 			json_t *via = json_object_get(r, "intermediate"), *c;

@@ -31,6 +31,7 @@ LICENSE = frozenset({"licensing", "admin"})  # the license and license_decide ac
 SHIP = frozenset({"registrar", "licensing", "admin"})  # the ship action
 EMBARGO = frozenset({"licensing", "admin"})  # the embargo action: embargoes, exemptions, notices, sanctions
 MONITOR = frozenset({"monitor", "source_handler", "admin"})  # the monitor action: observations, findings, packs
+SUBMIT_REPORT = frozenset({"licensing", "admin"})  # the submit_report action: international reports sent
 
 # method, path, who may call it, refused to callers confined to sites
 TABLE = [
@@ -246,6 +247,12 @@ TABLE = [
     ("GET", "/api/v1/profiles/actors", MONITOR, True),
     ("GET", "/api/v1/profiles/countries/{cc}", MONITOR, True),
     ("GET", "/api/v1/reports/committee", MONITOR, True),
+    ("GET", "/api/v1/reports/submissions", EVERYONE, True),
+    ("GET", "/api/v1/reports/submissions/{id}", EVERYONE, True),
+    ("GET", "/api/v1/reports/{kind}", EVERYONE, True),
+    ("GET", "/api/v1/reports/{kind}/records", EVERYONE, True),
+    ("POST", "/api/v1/reports/{kind}/submissions", SUBMIT_REPORT, True),
+    ("GET", "/api/v1/reports/{kind}/diff", EVERYONE, True),
 ]
 
 CSV_HEADER = "category,make,model,calibre,serial,country\n"
@@ -625,6 +632,17 @@ def requests(ids):
                                                                q(compare_imports="true")),
         ("GET", "/api/v1/reports/committee"): lambda c: r("/api/v1/reports/committee" +
                                                          q(**{"from": "2026-01-01", "to": "2026-12-31"})),
+        # the international reports: the PoA/ITI report of the demo's year,
+        # submitted once in the setup; each caller allowed submits its own
+        ("GET", "/api/v1/reports/submissions"): lambda c: r("/api/v1/reports/submissions" + q(report="poa")),
+        ("GET", "/api/v1/reports/submissions/{id}"): lambda c: r(f"/api/v1/reports/submissions/{ids['submission']}"),
+        ("GET", "/api/v1/reports/{kind}"): lambda c: r("/api/v1/reports/poa" + q(year=2026)),
+        ("GET", "/api/v1/reports/{kind}/records"): lambda c: r("/api/v1/reports/poa/records" +
+                                                              q(year=2026, row="records/weapons_registered")),
+        ("POST", "/api/v1/reports/{kind}/submissions"): lambda c: r("/api/v1/reports/poa/submissions", {
+            "year": 2026, "reference": f"matrix {who(c)}"}),
+        ("GET", "/api/v1/reports/{kind}/diff"): lambda c: r("/api/v1/reports/poa/diff" +
+                                                           q(submission=ids["submission"])),
     }
 
 
@@ -652,6 +670,14 @@ def monitoring_setup(tap, srv, admin, ids):
     if not tap.eq(resp.status, 201, "a finding is drafted for the monitoring routes", repr(resp)):
         raise RuntimeError(f"finding: {resp!r}")
     ids["finding"] = resp.json["id"]
+
+
+def reports_setup(tap, srv, admin, ids):
+    """The PoA/ITI report of the demo's year, submitted once."""
+    resp = srv.post("/api/v1/reports/poa/submissions", {"year": 2026, "reference": "SETUP note verbale"}, admin)
+    if not tap.eq(resp.status, 201, "a report is submitted for the reports routes", repr(resp)):
+        raise RuntimeError(f"submission: {resp!r}")
+    ids["submission"] = resp.json["id"]
 
 
 def hit_serial(tag):
@@ -1102,6 +1128,7 @@ def test(tap):
     traced = trace_setup(tap, reg, srv, admin, ids)
     transfers_setup(tap, srv, admin, ids)
     monitoring_setup(tap, srv, admin, ids)
+    reports_setup(tap, srv, admin, ids)
     run_matrix(tap, srv, tokens, ids)
     if traced:
         check_trace_confidential(tap, srv, tokens, ids)

@@ -24,6 +24,7 @@
 #include "wam/trace.h"
 #include "wam/embargo.h"
 #include "wam/monitoring.h"
+#include "wam/reports.h"
 #include "wam/sanctions.h"
 #include "wam/transfers.h"
 
@@ -300,6 +301,15 @@ static public_fn fns[] = {
     {"wam_monitoring_evidence_pack", NATIONAL, false},
     {"wam_monitoring_evidence_verify", NATIONAL, false},
     {"wam_monitoring_committee_report", NATIONAL, false},
+    /* reports.h: the international reports cover the whole state */
+    {"wam_report_make", NATIONAL, false},
+    {"wam_report_records", NATIONAL, false},
+    {"wam_report_csv", FREE, false},  /* renders a report it is given */
+    {"wam_report_html", FREE, false}, /* renders a report it is given */
+    {"wam_report_submit", NATIONAL, false},
+    {"wam_report_submission_list", NATIONAL, false},
+    {"wam_report_submission_get", NATIONAL, false},
+    {"wam_report_diff", NATIONAL, false},
     /* transfers.h: the state's, never a site's */
     {"wam_transfers_vocabulary", FREE, false},
     {"wam_transfers_screen", NATIONAL, false},
@@ -997,6 +1007,13 @@ static void test_confine_whole_registry_is_refused(void **state)
 	NAT("wam_monitoring_evidence_verify", wam_monitoring_evidence_verify(db, &out, NULL, "x", 1, NULL));
 	NAT("wam_monitoring_committee_report",
 	    wam_monitoring_committee_report(db, &out, NULL, "2026-01-01", "2026-12-31"));
+	wam_report_options ro = {.year = 2026};
+	NAT("wam_report_make", wam_report_make(db, &out, "poa", &ro));
+	NAT("wam_report_records", wam_report_records(db, &out, "poa", &ro, "records/weapons_recorded"));
+	NAT("wam_report_submit", wam_report_submit(db, &out, "poa", &ro, NULL));
+	NAT("wam_report_submission_list", wam_report_submission_list(db, &out, NULL, 0));
+	NAT("wam_report_submission_get", wam_report_submission_get(db, &out, x));
+	NAT("wam_report_diff", wam_report_diff(db, &out, "poa", 2026, NULL));
 	NAT("wam_transfers_broker_add", wam_transfers_broker_add(db, &out, in));
 	NAT("wam_transfers_broker_set_state", wam_transfers_broker_set_state(db, &out, x, in));
 	NAT("wam_transfers_broker_get", wam_transfers_broker_get(db, &out, x));
