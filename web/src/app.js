@@ -28,6 +28,7 @@ import { Hit, Inbox } from './pages/hits.js';
 import { Losses } from './pages/losses.js';
 import { TraceRoute, Traces } from './pages/traces.js';
 import { Sdg } from './pages/sdg.js';
+import { REPORT_KINDS, Report } from './pages/reports.js';
 import { Account } from './pages/account.js';
 import { LicenceRoute, Licences } from './pages/licences.js';
 import { Euc, Eucs } from './pages/eucs.js';
@@ -51,6 +52,11 @@ import { NotAllowed, NotFound } from './pages/misc.js';
 const embargoes = (u) => national(u) && can(u, 'read');
 // monitoring in the field (docs/monitoring.md): the roles with `monitor`
 const monitoring = (u) => can(u, 'monitor');
+// the international reports (docs/reports.md) cover the whole state
+const reports = (u) => national(u) && can(u, 'read');
+// #/reports/sdg is the SDG page; #/reports/<kind> an international report
+const ReportRoute = ({ user, route }) =>
+  REPORT_KINDS.includes(route.params[0]) ? html`<${Report} user=${user} route=${route} kind=${route.params[0]} />` : html`<${Sdg} user=${user} route=${route} />`;
 const transfers = (u) => national(u) && ['license', 'license_decide', 'ship'].some((a) => can(u, a));
 
 const PAGES = {
@@ -91,7 +97,12 @@ const PAGES = {
   findings: { group: 'monitoring', nav: 'nav.findings', may: monitoring, view: Findings, record: FindingRoute },
   profiles: { group: 'monitoring', nav: 'nav.profiles', may: monitoring, view: Profiles, record: ProfileRoute },
   committee: { group: 'monitoring', nav: 'nav.committee', may: monitoring, view: Committee },
-  reports: { group: 'reports', nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: Sdg },
+  reports: { group: 'reports', nav: 'nav.sdg', href: '#/reports/sdg', may: (u) => can(u, 'read'), view: Sdg, record: ReportRoute },
+  // menu entries of the reports' pages, opened through `reports` above
+  'reports/unroca': { group: 'reports', nav: 'nav.report_unroca', may: reports },
+  'reports/att': { group: 'reports', nav: 'nav.report_att', may: reports },
+  'reports/poa': { group: 'reports', nav: 'nav.report_poa', may: reports },
+  'reports/iafq': { group: 'reports', nav: 'nav.report_iafq', may: reports },
   // the user's own account: reached from their name in the header, not the menu
   account: { nav: 'nav.account', may: (u) => u.kind === 'user', view: Account, menu: false },
 };
@@ -164,10 +175,13 @@ export function App() {
   };
 
   const page = PAGES[route.page || 'dashboard'];
+  // a page with a menu entry of its own under another's route (#/reports/att)
+  const sub = route.params[0] && PAGES[`${route.page}/${route.params[0]}`];
+  const current = sub ? `${route.page}/${route.params[0]}` : route.page || 'dashboard';
   let content;
   if (!user) content = html`<${SignIn} onSignedIn=${signedIn} />`;
   else if (!page) content = html`<${NotFound} />`;
-  else if (!page.may(user)) content = html`<${NotAllowed} />`;
+  else if (!page.may(user) || (sub && !sub.may(user))) content = html`<${NotAllowed} />`;
   else {
     const View = route.params.length && page.record ? page.record : page.view;
     content = html`<${View} user=${user} route=${route} />`;
@@ -183,7 +197,7 @@ export function App() {
         <button type="button" class="secondary" onClick=${signOut}>${t('app.sign_out')}</button>
       </div>`}
     </header>
-    ${user && html`<${Nav} pages=${PAGES} user=${user} current=${route.page || 'dashboard'} />`}
+    ${user && html`<${Nav} pages=${PAGES} user=${user} current=${current} />`}
     <main id="main" tabindex="-1">${content}</main>
   `;
 }

@@ -10,6 +10,7 @@ import './css/transfers.css';
 import './css/embargo.css';
 import './css/monitoring.css';
 import './css/ammunition.css';
+import './css/reports.css';
 import { render } from 'preact';
 import { html } from './html.js';
 import { App } from './app.js';
