@@ -6,7 +6,7 @@ BUILD ?= build
 DB    ?= wam.db
 ITEMS ?= 100000
 
-.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-screen bench-monitoring bench-ammunition bench-lists bench-pages format clean
+.PHONY: all deps build run test asan fuzz bench bench-import bench-http bench-match bench-reconcile bench-trace bench-transfers bench-screen bench-monitoring bench-ammunition bench-reports bench-lists bench-pages format clean
 
 all: build
 
@@ -101,6 +101,12 @@ bench-monitoring: build
 # make bench-ammunition AMMUNITION_ARGS="--lines 1000000 --queries 200".
 bench-ammunition: build
 	$(BUILD)/bench/bench_ammunition $(AMMUNITION_ARGS)
+
+# The international reports of a 100,000-weapon demo, their drill-down, a
+# submission and its comparison (bench/README.md); e.g.
+# make bench-reports REPORTS_ARGS="--items 1000000 --runs 3".
+bench-reports: build
+	$(BUILD)/bench/bench_reports $(REPORTS_ARGS)
 
 # A stock check of a 100,000-weapon depot fed 100,000 reads (bench/README.md);
 # e.g. make bench-reconcile RECONCILE_ARGS="--weapons 1000000 --runs 1".
