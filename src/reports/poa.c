@@ -419,10 +419,12 @@ static int destruction_table(wam_db *db, json_t *report, int year)
 		}
 		json_t *row = report_row(t, *m, method_label(*m));
 		if (row) {
-			report_cell(row, "weapons", json_integer(json_integer_value(
-			                                json_object_get(json_array_get(weapons, 0), "count"))));
-			report_cell(row, "rounds",
-			            json_integer(json_integer_value(json_object_get(json_array_get(rounds, 0), "total"))));
+			report_cell(
+			    row, "weapons",
+			    json_integer(json_integer_value(json_object_get(json_array_get(weapons, 0), "count"))));
+			report_cell(
+			    row, "rounds",
+			    json_integer(json_integer_value(json_object_get(json_array_get(rounds, 0), "total"))));
 		}
 		json_decref(weapons);
 		json_decref(rounds);
