@@ -487,6 +487,10 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 	                    wam_message_json("National report on the Programme of Action on small arms and the"
 	                                     " International Tracing Instrument, %d",
 	                                     o->year));
+	json_array_append_new(json_object_get(report, "notes"),
+	                      wam_message_json("Registrations, markings of recovered weapons, stock checks and exports"
+	                                       " are counted by the day they were recorded in the registry; recoveries,"
+	                                       " losses, trace requests and destruction batches by their own dates."));
 	bool any = false;
 	for (const char *const *id = tables; *id && strcmp(*id, "destruction") != 0; id++) {
 		json_t *t = report_table(report, *id, table_caption(*id));
