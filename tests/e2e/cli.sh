@@ -24,6 +24,28 @@ expect_eq "site add prints the new site's id" "${#SITE}" 26
 expect_eq "site add keeps the coordinates" "$(jget .lat)" 18.54
 expect_exit 2 "site add rejects an unknown kind" "$WAM" --db $DB site add "Shed" --kind shed
 
+# ---- holders: a person's sex and age band ----
+expect_exit 0 "holder add with a sex and an age band" "$WAM" --db $DB --json holder add "Licensee CP-2021-1187" \
+	--type civilian --licence CP-2021-1187 --sex female --age-band 35_59
+expect_eq "... kept" "$(jget '[.sex, .age_band] | join(",")')" "female,35_59"
+expect_exit 0 "holder add without them" "$WAM" --db $DB --json holder add "Police Nationale" --type police
+HOLDER=$(jget .id)
+expect_eq "... shows each not_recorded" "$(jget '[.sex, .age_band] | join(",")')" "not_recorded,not_recorded"
+N=$(sqlite3 $DB "SELECT count(*) FROM events")
+expect_exit 2 "holder describe refuses a word outside the vocabulary" "$WAM" --db $DB holder describe "$HOLDER" \
+	--age-band adult
+expect_contains "... naming the field" "$ERR" "age_band 'adult' is not one of"
+expect_exit 2 "holder add refuses one too" "$WAM" --db $DB holder add "X" --type civilian --sex f
+expect_contains "... naming the field" "$ERR" "sex 'f' is not one of"
+expect_eq "... and nothing was written" "$(sqlite3 $DB "SELECT count(*) FROM events")" "$N"
+expect_exit 0 "holder describe records the age band later" "$WAM" --db $DB --json holder describe "$HOLDER" \
+	--age-band 25_34
+expect_eq "... one holder.described event" "$(sqlite3 $DB "SELECT type FROM events WHERE seq > $N")" "holder.described"
+expect_exit 0 "holder show" "$WAM" --db $DB --json holder show "$HOLDER"
+expect_eq "... the age band given, the sex still not recorded" "$(jget '[.sex, .age_band] | join(",")')" \
+	"not_recorded,25_34"
+expect_exit 0 "verify after a description" "$WAM" --db $DB verify
+
 # ---- item add with flags ----
 expect_exit 0 "item add with flags" "$WAM" --db $DB --json item add --category SA2 --make Kalashnikov --model AKM \
 	--calibre 7.62x39mm --serial "KA-1975-0001" --country SUHH --year 1975 --import HT:2019 --site "$SITE"

@@ -36,6 +36,34 @@ expect_exit 0 "the same person surrenders again" W --json recovery add --type su
 	--officer "Insp. Joseph" --person "marie claire DORVAL" --from - <<<'{"weapons": [{"category": "SA2"}]}'
 expect_eq "the same person has the same pseudonym" "$(jget .person_ref)" "$PSEUDO"
 
+# the sex and age band of the person (never the name) and the legal justification
+expect_eq "a recovery recorded without them shows each not_recorded" \
+	"$(jget '[.person_sex, .person_age_band, .legal_justification] | join(",")')" "not_recorded,not_recorded,not_recorded"
+AGAIN=$(jget .id)
+expect_exit 0 "a surrender by a woman of 25 to 34" W --json recovery add --type surrendered --date 2026-04-03 \
+	--officer "Insp. Joseph" --person "Rose Saint-Fleur" --person-sex female --person-age-band 25-34 \
+	--from - <<<'{"weapons": [{"category": "SA1", "serial": "PEOPLE-1"}]}'
+expect_eq "... kept, the words as the vocabulary writes them" "$(jget '[.person_sex, .person_age_band] | join(",")')" \
+	"female,25_34"
+N=$(sqlite3 $DB "SELECT count(*) FROM events")
+expect_exit 2 "a sex outside the vocabulary is refused" W recovery describe "$AGAIN" --person-sex woman
+expect_contains "... naming the field" "$ERR" "person_sex 'woman' is not one of"
+expect_exit 2 "a legal justification outside the vocabulary is refused" W recovery add --type seized \
+	--date 2026-04-03 --officer X --legal-justification theft --from - <<<'{"weapons": [{"category": "SA1"}]}'
+expect_contains "... naming the field" "$ERR" "legal_justification 'theft' is not one of"
+expect_exit 2 "a description of nothing is refused" W recovery describe "$AGAIN"
+expect_eq "... and nothing was written" "$(sqlite3 $DB "SELECT count(*) FROM events")" "$N"
+expect_exit 0 "the person is described later" W --json recovery describe "$AGAIN" --person-sex male \
+	--legal-justification voluntary_surrender
+expect_eq "... shown on the recovery" \
+	"$(jget '[.person_sex, .person_age_band, .legal_justification] | join(",")')" \
+	"male,not_recorded,voluntary_surrender"
+expect_eq "... one recovery.described event" "$(sqlite3 $DB "SELECT count(*) FROM events")" "$((N + 1))"
+expect_eq "... that names no one" "$(sqlite3 $DB "SELECT payload FROM events ORDER BY seq DESC LIMIT 1")" \
+	'{"legal_justification":"voluntary_surrender","person_sex":"male"}'
+expect_exit 0 "recovery show says it" W recovery show "$AGAIN"
+expect_contains "... the justification" "$OUT" "voluntary_surrender"
+
 # a recovery of parts and weapons of new technologies: each item says what it is and how it was made
 expect_exit 0 "a cache with a printed frame, a converted pistol and a barrel" W --json recovery add --type seized \
 	--date 2026-04-03 --officer "Insp. Joseph" --context cache --from - <<<'{"weapons": [
@@ -184,10 +212,12 @@ expect_exit 0 "verify" W verify
 expect_contains "intact" "$OUT" "intact"
 W export --format json --out before.json >/dev/null
 sqlite3 $DB "SELECT * FROM recoveries; SELECT * FROM collection_tasks; SELECT * FROM recovery_handovers;
- SELECT * FROM destructions; SELECT * FROM destruction_checks; SELECT * FROM markings ORDER BY 1,2;" >before.txt
+ SELECT * FROM destructions; SELECT * FROM destruction_checks; SELECT * FROM markings ORDER BY 1,2;
+ SELECT * FROM recovery_details ORDER BY 1;" >before.txt
 expect_exit 0 "rebuild" W rebuild
 sqlite3 $DB "SELECT * FROM recoveries; SELECT * FROM collection_tasks; SELECT * FROM recovery_handovers;
- SELECT * FROM destructions; SELECT * FROM destruction_checks; SELECT * FROM markings ORDER BY 1,2;" >after.txt
+ SELECT * FROM destructions; SELECT * FROM destruction_checks; SELECT * FROM markings ORDER BY 1,2;
+ SELECT * FROM recovery_details ORDER BY 1;" >after.txt
 expect_same_file "the rebuilt tables are the same" before.txt after.txt
 W export --format json --out after.json >/dev/null
 expect_same_file "the rebuilt registry exports the same" before.json after.json

@@ -172,9 +172,57 @@ def test(tap):
     check_accounts_taken_over(tap, reg, srv, armourer)
     check_task_reason_args(tap, srv, armourer, viewer)
     check_ammunition(tap, srv, reg, armourer, viewer, events)
+    check_people(tap, srv, reg, armourer, viewer, rec["id"])
     v = srv.get("/api/v1/verify", reg.token("audit", "auditor")[0]).json
     tap.ok(v["intact"], "the registry verifies", str(v))
     tap.eq(srv.stop(), 0, "the server stops")
+
+
+def check_people(tap, srv, reg, armourer, viewer, rec_id):
+    """A recovery's person (sex, age band; never a name) and legal
+    justification, recorded later by POST /recoveries/{id}/description; a
+    holder's sex and age band, which a list never carries and one holder
+    carries only to read_sensitive roles (a not_recorded one to all)."""
+    path = f"/api/v1/recoveries/{rec_id}"
+    tap.eq([srv.get(path, viewer).json[k] for k in ("person_sex", "person_age_band", "legal_justification")],
+           ["not_recorded"] * 3, "a recovery that said nothing: each not_recorded")
+    resp = srv.post(path + "/description", {"person_sex": "male", "person_age_band": "18_24"}, viewer)
+    tap.eq(resp.status, 403, "a viewer does not describe a recovery", repr(resp))
+    resp = srv.post(path + "/description", {"person_age_band": "eighteen"}, armourer)
+    tap.ok(resp.status in (400, 422) and resp.json["error"]["field"] == "person_age_band",
+           "a word outside the vocabulary: refused naming person_age_band", repr(resp))
+    resp = srv.post(path + "/description", {"person_sex": "male", "legal_justification": "illicit_trafficking"},
+                    armourer)
+    tap.ok(resp.status == 200 and resp.json["person_sex"] == "male" and resp.json["person_age_band"] == "not_recorded"
+           and resp.json["legal_justification"] == "illicit_trafficking", "described: 200 with the recovery",
+           repr(resp))
+    tap.ok(all({"person_sex", "person_age_band", "legal_justification"} <= r.keys()
+               for r in srv.get("/api/v1/recoveries", viewer).json), "the list carries them too")
+
+    registrar = reg.token("people-registrar", "registrar")[0]
+    resp = srv.post("/api/v1/holders", {"type": "civilian", "name": "Licensee 4471", "licence": "CP-2024-4471",
+                                        "sex": "female", "age_band": "25_34"}, registrar)
+    tap.eq(resp.status, 201, "a civilian holder with a sex and an age band", repr(resp))
+    holder = resp.json["id"]
+    listed = [h for h in srv.get("/api/v1/holders", viewer).json if h["id"] == holder]
+    tap.ok(listed and "sex" not in listed[0] and "age_band" not in listed[0], "a list never carries them",
+           repr(listed))
+    seen = srv.get(f"/api/v1/holders/{holder}", viewer).json
+    tap.ok("sex" not in seen and "age_band" not in seen, "a viewer's read of the holder does not carry them", repr(seen))
+    seen = srv.get(f"/api/v1/holders/{holder}", registrar).json
+    tap.eq((seen.get("sex"), seen.get("age_band")), ("female", "25_34"), "a registrar's does")
+    resp = srv.post(f"/api/v1/holders/{holder}/description", {"age_band": "35_59"}, armourer)
+    tap.eq(resp.status, 403, "an armourer (no register) does not describe a holder", repr(resp))
+    resp = srv.post(f"/api/v1/holders/{holder}/description", {"sex": "unknown"}, registrar)
+    tap.ok(resp.status in (400, 422) and resp.json["error"]["field"] == "sex",
+           "a word outside the vocabulary: refused naming sex", repr(resp))
+    resp = srv.post(f"/api/v1/holders/{holder}/description", {"age_band": "35_59"}, registrar)
+    tap.ok(resp.status == 200 and resp.json["age_band"] == "35_59" and resp.json["sex"] == "female",
+           "described: 200 with the holder, the sex as it was", repr(resp))
+    resp = srv.post("/api/v1/holders", {"type": "police", "name": "Brigade 7"}, registrar)
+    seen = srv.get(f"/api/v1/holders/{resp.json['id']}", viewer).json
+    tap.eq((seen.get("sex"), seen.get("age_band")), ("not_recorded", "not_recorded"),
+           "not_recorded tells nothing of a person: shown to a viewer")
 
 
 def check_ammunition(tap, srv, reg, armourer, viewer, events):

@@ -69,6 +69,7 @@ TABLE = [
     ("GET", "/api/v1/holders", EVERYONE, False),
     ("POST", "/api/v1/holders", {"registrar", "admin"}, False),
     ("GET", "/api/v1/holders/{id}", EVERYONE, False),
+    ("POST", "/api/v1/holders/{id}/description", {"registrar", "admin"}, False),
 
     ("GET", "/api/v1/search", EVERYONE, False),
     ("GET", "/api/v1/search/explain", EVERYONE, False),
@@ -124,6 +125,7 @@ TABLE = [
     ("POST", "/api/v1/recoveries", {"registrar", "armourer", "admin"}, True),
     ("GET", "/api/v1/recoveries/{id}", EVERYONE, True),
     ("POST", "/api/v1/recoveries/{id}/handovers", {"registrar", "armourer", "admin"}, True),
+    ("POST", "/api/v1/recoveries/{id}/description", {"registrar", "armourer", "admin"}, True),
     ("POST", "/api/v1/recoveries/{id}/ammunition/{line}/stock", {"armourer", "admin"}, True),
     ("POST", "/api/v1/recoveries/{id}/photos", {"registrar", "armourer", "admin"}, True),
     ("GET", "/api/v1/recoveries/{id}/photos/{hash}", EVERYONE, True),
@@ -366,6 +368,8 @@ def requests(ids):
         ("POST", "/api/v1/holders"): lambda c: r("/api/v1/holders", {"name": f"Matrix unit {who(c)}",
                                                                       "type": "police"}),
         ("GET", "/api/v1/holders/{id}"): lambda c: r(f"/api/v1/holders/{holder}"),
+        ("POST", "/api/v1/holders/{id}/description"): lambda c: r(f"/api/v1/holders/{holder}/description",
+                                                                  {"sex": "not_recorded"}),
         ("GET", "/api/v1/search"): lambda c: r("/api/v1/search" + q(serial=ids["item_serial"])),
         ("GET", "/api/v1/search/explain"): lambda c: r("/api/v1/search/explain" + q(serial="56-l234S67")),
         ("GET", "/api/v1/search/ammunition"): lambda c: r("/api/v1/search/ammunition" + q(headstamp="71 8l")),
@@ -445,6 +449,8 @@ def requests(ids):
         ("GET", "/api/v1/recoveries/{id}"): lambda c: r(f"/api/v1/recoveries/{ids['recovery']}"),
         ("POST", "/api/v1/recoveries/{id}/handovers"): lambda c: r(f"/api/v1/recoveries/{ids['recovery']}/handovers",
                                                                    {"from": "matrix", "to": who(c), "reason": "test"}),
+        ("POST", "/api/v1/recoveries/{id}/description"): lambda c: r(
+            f"/api/v1/recoveries/{ids['recovery']}/description", {"legal_justification": "other"}),
         # each caller takes rounds of an ammunition line of its own
         ("POST", "/api/v1/recoveries/{id}/ammunition/{line}/stock"): lambda c: r(
             f"/api/v1/recoveries/{ids['recovery']}/ammunition/{ids['ammo_line'][who(c)]}/stock",

@@ -302,6 +302,14 @@ def collection_words(tap, srv, v, admin):
     taken = [c for c in v["recovery_contexts"] if recovery(context=c).status == 201]
     tap.eq(taken, v["recovery_contexts"], "a recovery takes every context served")
     refused(tap, recovery(context="market"), "context", "a recovery context outside recovery_contexts")
+    # the person of a recovery (never a name) and its legal justification
+    for key, field in (("person_sexes", "person_sex"), ("person_age_bands", "person_age_band"),
+                       ("legal_justifications", "legal_justification")):
+        tap.ok(isinstance(v.get(key), list) and "not_recorded" in v[key] and len(set(v[key])) == len(v[key]),
+               f"{key}: distinct words, not_recorded among them", repr(v.get(key)))
+        taken = [w for w in v[key] if recovery(**{field: w}).status == 201]
+        tap.eq(taken, v[key], f"a recovery takes every word of {key}")
+        refused(tap, recovery(**{field: "unheard_of"}), field, f"a {field} outside {key}")
 
 def transfers_words(tap, srv, v, admin):
     """The transfers room's words are the ones its licences, brokers,

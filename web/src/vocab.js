@@ -63,6 +63,11 @@ export let DESTRUCTION_ROLES = [];
 // the collection room (docs/collection.md): a recovery's types and contexts
 export let RECOVERY_TYPES = [];
 export let RECOVERY_CONTEXTS = [];
+// people counted by sex and age (a recovery's person, a holder) and a
+// recovery's legal justification (docs/collection.md)
+export let PERSON_SEXES = [];
+export let PERSON_AGE_BANDS = [];
+export let LEGAL_JUSTIFICATIONS = [];
 // the transfers room (docs/transfers.md): licences' kinds and states, a
 // party's roles, goods, the assessment's prohibitions, risks, their findings
 // and decisions, certificates' states and verification results, shipments'
@@ -165,6 +170,9 @@ export function loadVocabulary() {
         DESTRUCTION_ROLES = v.destruction_roles;
         RECOVERY_TYPES = v.recovery_types;
         RECOVERY_CONTEXTS = v.recovery_contexts;
+        PERSON_SEXES = v.person_sexes || [];
+        PERSON_AGE_BANDS = v.person_age_bands || [];
+        LEGAL_JUSTIFICATIONS = v.legal_justifications || [];
         // a server without the transfers room offers none of its words
         LICENCE_KINDS = v.licence_kinds || [];
         LICENCE_STATES = v.licence_states || [];

@@ -319,6 +319,40 @@ test('a recovery lists the hits on its weapons, each leading to the inbox', asyn
   });
 });
 
+test('a recovery shows the sex and age band of its person and its legal justification, and records them later', async () => {
+  await withPage(browser, 'trace-recovery-people', async (page) => {
+    await signIn(page, 'registrar');
+    await go(page, `#/recoveries/${data.recovery}`);
+    const rec = await page.evaluate((id) => fetch(`/api/v1/recoveries/${id}`, { headers: { Accept: 'application/json' } }).then((r) => r.json()), data.recovery);
+    const sex = page.getByTestId('rec-person-sex');
+    await sex.waitFor();
+    const said = { female: 'Female', male: 'Male', other: 'Other', not_recorded: 'Not recorded' };
+    assert.equal((await sex.innerText()).trim(), said[rec.person_sex], 'the sex as the API gives it');
+    await page.getByTestId('rec-person-age').waitFor();
+    await page.getByTestId('rec-justification').waitFor();
+    // the form offers the vocabulary's words; what is chosen is one event
+    await setField(page, 'Sex of the person', 'other');
+    await setField(page, 'Legal justification', 'use_in_crime');
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Recorded.' }).waitFor();
+    await page.getByTestId('rec-person-sex').filter({ hasText: 'Other' }).waitFor();
+    await page.getByTestId('rec-justification').filter({ hasText: 'Use in a crime' }).waitFor();
+    const after = json(['recovery', 'show', data.recovery]);
+    assert.equal(after.person_sex, 'other', 'recorded in the registry');
+    assert.equal(after.person_age_band, rec.person_age_band, 'the age band, not chosen, stays as it was');
+    assert.equal(after.legal_justification, 'use_in_crime');
+    // the form of a new recovery has the three selects
+    await go(page, '#/recoveries');
+    await page.getByRole('button', { name: 'Record a recovery', exact: true }).click();
+    const people = page.getByTestId('rec-people');
+    await people.waitFor();
+    for (const l of ['Sex of the person', 'Age band of the person', 'Legal justification'])
+      assert.equal(await people.getByLabel(l, { exact: true }).evaluate((el) => el.tagName), 'SELECT', `${l} is a select`);
+    assert.ok((await people.getByLabel('Legal justification', { exact: true }).locator('option').allInnerTexts()).includes('Voluntary surrender'),
+      'the justifications are offered by name');
+  });
+});
+
 test('lost and stolen: the stolen weapon is listed, a weapon is reported lost from the form, the CSV is offered', async () => {
   await withPage(browser, 'trace-losses', async (page) => {
     await signIn(page, 'registrar');
@@ -360,6 +394,19 @@ test('the SDG 16.4.2 page shows the indicator, and a number drills down to the r
     assert.equal(Number(await value.getAttribute('data-value')), report.indicator.value, 'the indicator as the CLI reports it');
     assert.match(await value.innerText(), /%/, 'shown as a percentage');
     await screenshot(page, '26-trace-sdg');
+
+    // the splits by the sex and the age band of the recovering person, every word, each number drillable
+    for (const [kind, words] of [['by_sex', ['female', 'male', 'other', 'not_recorded']],
+      ['by_age_band', ['under_18', '18_24', '25_34', '35_59', '60_plus', 'not_recorded']]]) {
+      const table = page.getByTestId('sdg-' + kind);
+      await table.waitFor();
+      for (const w of words) {
+        const cell = table.locator(`a[data-figure="${kind}.${w}"]`);
+        assert.equal((await cell.innerText()).trim(), String(report[kind][w].recovered), `${kind}.${w} as the CLI reports it`);
+      }
+      const sum = words.reduce((n, w) => n + report[kind][w].recovered, 0);
+      assert.equal(sum, report.counts.recovered, `${kind} sums to the weapons recovered`);
+    }
 
     const seized = page.getByTestId('sdg-counts').locator('a[data-figure="seized"]');
     assert.equal((await seized.innerText()).trim(), String(report.counts.seized));

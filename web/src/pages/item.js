@@ -14,7 +14,7 @@ import { Field, FormError, LoadError, Loading, Submit, optionsOf, useForm } from
 import { ActionForm, ItemLink, Table, bodyOf, useSites } from '../components/stock.js';
 import { WeaponPicker } from '../components/loss.js';
 import { HistoryList } from '../components/history.js';
-import { BY_PROCEDURE, COMPONENTS, NEXT_STATUS, STATUS_NEEDS_REASON } from '../vocab.js';
+import { BY_PROCEDURE, COMPONENTS, NEXT_STATUS, PERSON_AGE_BANDS, PERSON_SEXES, STATUS_NEEDS_REASON } from '../vocab.js';
 import { ItemLinks, ReportLoss } from './item_links.js';
 import { Code, MarkingBadge, PageTitle, StatusBadge } from './misc.js';
 
@@ -50,7 +50,7 @@ export function Item({ user, route }) {
       <${StatusBadge} status=${item.status} /> <${MarkingBadge} status=${item.marking_status} /></p>
     <div class="item-grid">
       <div>
-        <${Record} item=${item} />
+        <${Record} item=${item} user=${user} />
         <${Makeup} item=${item} />
         <${Markings} item=${item} />
         <${Parts} item=${item} />
@@ -68,12 +68,13 @@ export function Item({ user, route }) {
     <${History} events=${history} />`;
 }
 
-function Record({ item }) {
+function Record({ item, user }) {
   const site = useSites().find((s) => s.id === item.site_id);
   const [holder, setHolder] = useState(null);
   useEffect(() => {
     if (item.holder_id) api('GET', `/holders/${encodeURIComponent(item.holder_id)}`).then(setHolder, () => {});
   }, [item.holder_id]);
+  const describe = can(user, 'register') && holder && holder.type === 'civilian';
 
   const row = (name, value) => html`<div><dt>${name}</dt><dd>${value === null || value === undefined || value === '' ? '—' : value}</dd></div>`;
   return html`<section aria-labelledby="record-h">
@@ -97,15 +98,29 @@ function Record({ item }) {
       ${row(t('field.notes'), item.notes && html`<span class="pre" dir="auto">${item.notes}</span>`)}
       ${row(t('item.id'), html`<code translate=${false}>${item.id}</code>`)}
     </dl>
+    ${describe && html`<${ActionForm} prefix="hd-" title=${t('holder_people.describe')} submit=${t('holder_people.describe_submit')}
+      note=${t('holder_people.describe_note')}
+      initial=${{ sex: '', age_band: '' }}
+      fields=${[
+        { name: 'sex', label: t('holder_people.sex'), type: 'select', options: optionsOf(PERSON_SEXES, 'sex', { empty: t('common.none_chosen') }) },
+        { name: 'age_band', label: t('holder_people.age_band'), type: 'select', options: optionsOf(PERSON_AGE_BANDS, 'age_band', { empty: t('common.none_chosen') }) },
+      ]}
+      action=${async (v) => {
+        setHolder(await api('POST', `/holders/${encodeURIComponent(item.holder_id)}/description`, { body: bodyOf(v) }));
+        return t('holder_people.described');
+      }} />`}
   </section>`;
 }
 
-// Licence and address come only to roles allowed to read them.
+// Licence and address, and a recorded sex and age band, come only to roles
+// allowed to read them.
 function Holder({ holder, id }) {
   if (!holder) return html`<code>${id}</code>`;
   return html`<span dir="auto">${holder.name}</span> <span class="muted">${label('holder', holder.type)}</span>
     ${holder.licence && html`<br /><span class="muted">${t('item.licence')}</span> <span dir="auto">${holder.licence}</span>`}
-    ${holder.address && html`<br /><span class="muted">${t('item.address')}</span> <span class="pre" dir="auto">${holder.address}</span>`}`;
+    ${holder.address && html`<br /><span class="muted">${t('item.address')}</span> <span class="pre" dir="auto">${holder.address}</span>`}
+    ${holder.sex && html`<br /><span class="muted">${t('holder_people.sex')}</span> <span data-testid="holder-sex">${label('sex', holder.sex)}</span>`}
+    ${holder.age_band && html`<br /><span class="muted">${t('holder_people.age_band')}</span> <span data-testid="holder-age">${label('age_band', holder.age_band)}</span>`}`;
 }
 
 function Markings({ item }) {

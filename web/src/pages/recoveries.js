@@ -11,7 +11,7 @@ import { can } from '../roles.js';
 import { Field, FormError, LoadError, Loading, Submit, errorText, optionsOf, useForm } from '../components/form.js';
 import { CountryInput } from '../components/pickers.js';
 import { ActionForm, Day, Facts, ItemLink, SiteName, Table, When, bodyOf, siteOptions, useSites } from '../components/stock.js';
-import { CATEGORIES, COMPONENTS, MARKING_KINDS, RECOVERY_CONTEXTS, RECOVERY_TYPES } from '../vocab.js';
+import { CATEGORIES, COMPONENTS, LEGAL_JUSTIFICATIONS, MARKING_KINDS, PERSON_AGE_BANDS, PERSON_SEXES, RECOVERY_CONTEXTS, RECOVERY_TYPES } from '../vocab.js';
 import { HitState } from '../components/trace.js';
 import { hitLink } from './hits.js';
 import { MarkingBadge, PageTitle, StatusBadge } from './misc.js';
@@ -47,7 +47,14 @@ export function Recoveries({ user }) {
 // A weapon of a new recovery: its serial, make, model and category at least.
 const blankWeapon = () => ({ serial: '', make: '', model: '', category: '', calibre: '', country: '' });
 const typedWeapon = (w) => Object.values(w).some((x) => String(x || '').trim() !== '');
-const RECOVERY_FIELDS = ['type', 'date', 'place', 'lat', 'lon', 'admin_area', 'context', 'officer', 'person', 'site_id', 'notes'];
+const RECOVERY_FIELDS = ['type', 'date', 'place', 'lat', 'lon', 'admin_area', 'context', 'officer', 'person', 'person_sex', 'person_age_band', 'legal_justification', 'site_id', 'notes'];
+// what is said of a recovery's person (never a name) and its case: a select
+// each, from the vocabulary; left unchosen, the recovery says "not recorded"
+const PEOPLE_FIELDS = () => [
+  { name: 'person_sex', label: t('rec.person_sex'), type: 'select', options: optionsOf(PERSON_SEXES, 'sex', { empty: t('common.none_chosen') }) },
+  { name: 'person_age_band', label: t('rec.person_age_band'), type: 'select', options: optionsOf(PERSON_AGE_BANDS, 'age_band', { empty: t('common.none_chosen') }) },
+  { name: 'legal_justification', label: t('rec.legal_justification'), type: 'select', options: optionsOf(LEGAL_JUSTIFICATIONS, 'justification', { empty: t('common.none_chosen') }) },
+];
 
 function AddRecovery() {
   const sites = useSites();
@@ -55,7 +62,7 @@ function AddRecovery() {
   // a recovery holds weapons, ammunition lines or both: the API says when it holds neither
   const [ammo, setAmmo] = useState([]);
   const [next, setNext] = useState(0);
-  const form = useForm({ type: 'seized', date: today, place: '', lat: '', lon: '', admin_area: '', context: '', officer: '', person: '', site_id: '', notes: '' },
+  const form = useForm({ type: 'seized', date: today, place: '', lat: '', lon: '', admin_area: '', context: '', officer: '', person: '', person_sex: '', person_age_band: '', legal_justification: '', site_id: '', notes: '' },
     { prefix: 'rec-', fields: [...RECOVERY_FIELDS, ...lineNames(ammo)] });
   const rows = rowsOf(ammo, setAmmo, next, setNext, form);
   const [weapons, setWeapons] = useState([blankWeapon()]);
@@ -94,6 +101,9 @@ function AddRecovery() {
         <${Field} form=${form} name="officer" label=${t('rec.officer')} dir="auto" required />
         <${Field} form=${form} name="person" label=${t('rec.person')} dir="auto" autocomplete="off" hint=${t('rec.person_hint')} />
         <${Field} form=${form} name="site_id" type="select" label=${t('rec.site')} options=${siteOptions(sites, t('common.none_chosen'))} />
+      </div>
+      <div class="row" data-testid="rec-people">
+        ${PEOPLE_FIELDS().map((f) => html`<${Field} key=${f.name} form=${form} name=${f.name} type="select" label=${f.label} options=${f.options} />`)}
       </div>
       <${Field} form=${form} name="notes" type="textarea" rows="2" dir="auto" label=${t('field.notes')} />
       <fieldset>
@@ -198,6 +208,9 @@ export function Recovery({ user, route }) {
       [t('rec.context'), label('context', rec.context)],
       [t('rec.officer'), html`<span dir="auto">${rec.officer}</span>`],
       [t('rec.person_ref'), rec.person_ref && html`<code>${rec.person_ref}</code><br /><span class="muted">${t('rec.pseudonym')}</span>`],
+      [t('rec.person_sex'), html`<span data-testid="rec-person-sex">${label('sex', rec.person_sex || 'not_recorded')}</span>`],
+      [t('rec.person_age_band'), html`<span data-testid="rec-person-age">${label('age_band', rec.person_age_band || 'not_recorded')}</span>`],
+      [t('rec.legal_justification'), html`<span data-testid="rec-justification">${label('justification', rec.legal_justification || 'not_recorded')}</span>`],
       [t('rec.site'), html`<${SiteName} sites=${sites} id=${rec.site_id} />`],
       [t('field.notes'), rec.notes && html`<span class="pre" dir="auto">${rec.notes}</span>`],
       [t('item.id'), html`<code>${rec.id}</code>`],
@@ -256,6 +269,14 @@ export function Recovery({ user, route }) {
           return t('rec.handover_done');
         }} />
       <${PhotoForm} path=${path} onAdded=${load} />
+      <${ActionForm} prefix="ds-" title=${t('rec.describe')} submit=${t('rec.describe_submit')} note=${t('rec.describe_note')}
+        initial=${{ person_sex: '', person_age_band: '', legal_justification: '' }}
+        fields=${PEOPLE_FIELDS()}
+        action=${async (v) => {
+          await api('POST', path + '/description', { body: bodyOf(v) });
+          load();
+          return t('rec.described');
+        }} />
     </div>`}`;
 }
 

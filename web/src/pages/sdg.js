@@ -14,7 +14,7 @@ import { LoadError, Loading } from '../components/form.js';
 import { Day, ItemLink, Table, siteOptions, useSites } from '../components/stock.js';
 import { SDG_COUNTS, SDG_RESULTS, SDG_TYPES } from '../components/trace.js';
 import { MarkingBadge, PageTitle } from './misc.js';
-import { MANUFACTURES } from '../vocab.js';
+import { MANUFACTURES, PERSON_AGE_BANDS, PERSON_SEXES } from '../vocab.js';
 
 const TONE = { recovered: 'plain', seized: 'recovered', found: 'recovered', surrendered: 'recovered', identified: 'held',
   trace_initiated: 'warn', traced_successfully: 'held', established_otherwise: 'held' };
@@ -117,6 +117,20 @@ export function Sdg({ user, route }) {
               <td class="num">${link(`by_manufacture.${k}+numerator`, report.by_manufacture[k]?.numerator ?? 0)}</td></tr>`)}</tbody>
           </table>
         </section>`}
+        ${(report.by_sex || report.by_age_band) && html`<section class="panel" aria-labelledby="sdg-people-h" data-testid="sdg-people">
+          <h2 id="sdg-people-h">${t('sdg.people')}</h2>
+          <p class="hint">${t('sdg.people_hint')}</p>
+          ${[['by_sex', 'sex', PERSON_SEXES, t('sdg.by_sex')], ['by_age_band', 'age_band', PERSON_AGE_BANDS, t('sdg.by_age_band')]].map(([kind, vocab, words, caption]) => report[kind] && html`
+            <table class="numbers" key=${kind} data-testid=${'sdg-' + kind}>
+              <caption>${caption}</caption>
+              <thead><tr><th scope="col">${caption}</th><th scope="col" class="num">${label('sdg_count', 'recovered')}</th>
+                <th scope="col" class="num">${t('sdg.numerator')}</th></tr></thead>
+              <tbody>${[...words.filter((k) => k in report[kind]), ...Object.keys(report[kind]).filter((k) => !words.includes(k))].map((k) => html`<tr key=${k}>
+                <th scope="row">${label(vocab, k)}</th>
+                <td class="num">${link(`${kind}.${k}`, report[kind][k]?.recovered ?? 0)}</td>
+                <td class="num">${link(`${kind}.${k}+numerator`, report[kind][k]?.numerator ?? 0)}</td></tr>`)}</tbody>
+            </table>`)}
+        </section>`}
         ${(report.ammunition || report.parts) && html`<${Iafq} report=${report} />`}
       </div>`}`;
 }
@@ -164,6 +178,8 @@ function figureName(fig) {
   if (kind === 'by_type') return label('sdg_type', code);
   if (kind === 'by_result') return label('sdg_result', code);
   if (kind === 'by_manufacture') return code === 'unknown' ? t('makeup.not_recorded') : label('manufacture', code);
+  if (kind === 'by_sex') return label('sex', code);
+  if (kind === 'by_age_band') return label('age_band', code);
   return label('context', code);
 }
 
