@@ -417,8 +417,9 @@ static int run_kind(const cli_env *env, const cli_args *a, const char *kind)
 		                 " [--withhold TABLE/KEY]... [--json|--csv|--html] [--records TABLE/KEY[/COLUMN]]",
 		                 kind);
 	int rc = options_of(a, &o, rows);
-	if (!rc && (csv + html + (records != NULL) + env->json) > 1)
-		rc = wam_error_set(WAM_EINVAL, "format", "--json, --csv, --html and --records each go alone");
+	if (!rc && (csv + html + (records != NULL) > 1 || (env->json && (csv || html))))
+		rc = wam_error_set(WAM_EINVAL, "format",
+		                   "--csv, --html and --records each go alone, and --json with none but --records");
 	if (rc)
 		return cli_fail(env, rc);
 	wam_db *db;
