@@ -275,6 +275,62 @@ static void test_submission_altered_fails_verify(void **state)
 	json_decref(s);
 }
 
+/* The demo's UN Register return, then a shipment received on one of its
+ * import licences: the diff finds the row it adds, and the event that
+ * made it; the return as sent holds no trace of it; verify passes. */
+static void test_demo_late_shipment_in_the_diff(void **state)
+{
+	(void)state;
+	test_reg r;
+	test_reg_create(&r, "HT");
+	wam_demo_opts o = {.items = 1500, .seed = 1};
+	if (wam_registry_demo(r.db, &o))
+		fail_msg("demo: %s", wam_error_last()->message);
+	json_t *list = NULL, *sub = NULL, *d = NULL;
+	assert_int_equal(wam_report_submission_list(r.db, &list, "unroca", this_year()), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_int_equal(wam_report_submission_get(r.db, &sub, test_str(json_array_get(list, 0), "id")), 0);
+	int64_t at = json_integer_value(json_object_get(json_object_get(sub, "ledger"), "seq"));
+	/* the shipment received after the submission, as the ledger has it */
+	char *shipment = test_query_text(r.db->conn, "SELECT subject FROM events WHERE type='shipment.received'"
+	                                             " ORDER BY seq DESC LIMIT 1");
+	long long seq = test_count(&r, "SELECT max(seq) FROM events WHERE type='shipment.received'");
+	assert_true(seq > at);
+	char *sent = json_dumps(json_object_get(sub, "document"), 0);
+	assert_null(strstr(sent, shipment));
+	free(sent);
+
+	assert_int_equal(wam_report_diff(r.db, &d, "unroca", this_year(), NULL), 0);
+	assert_true(json_is_true(json_object_get(d, "changed")));
+	const json_t *changes = json_object_get(d, "changes"), *c = json_array_get(changes, 0), *e;
+	assert_int_equal(json_array_size(changes), 1);
+	assert_string_equal(test_str(c, "change"), "added");
+	assert_string_equal(test_str(c, "table"), "imports_salw");
+	char key[64];
+	snprintf(key, sizeof key, "%s:1", shipment);
+	assert_string_equal(test_str(c, "key"), key);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "now"), "items")), 3);
+	size_t i;
+	bool found = false;
+	json_array_foreach(json_object_get(d, "events"), i, e)
+	{
+		if (!strcmp(test_str(e, "subject"), shipment)) {
+			assert_string_equal(test_str(e, "type"), "shipment.received");
+			assert_int_equal(json_integer_value(json_object_get(e, "seq")), seq);
+			found = true;
+		}
+	}
+	assert_true(found);
+	wam_verify_report v;
+	assert_int_equal(wam_ledger_verify(r.db, 0, &v), 0);
+	assert_int_equal(v.intact, 1);
+	free(shipment);
+	json_decref(d);
+	json_decref(sub);
+	json_decref(list);
+	test_reg_destroy(&r);
+}
+
 /* ---- the comparison, on reports made by hand ---- */
 
 static void test_compare_rows_and_cells(void **state)
@@ -326,6 +382,7 @@ int main(void)
 	    TEST_IN_HT(test_submission_list_newest_first),
 	    TEST_IN_HT(test_submission_refusals_write_nothing),
 	    TEST_IN_HT(test_submission_altered_fails_verify),
+	    cmocka_unit_test(test_demo_late_shipment_in_the_diff),
 	    cmocka_unit_test(test_compare_rows_and_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
