@@ -23,10 +23,10 @@
 #include "wam/trace.h"
 
 static const char *const weapon_types[] = {"pistol_revolver", "rifle", "shotgun", "smg", "machine_gun", "other", NULL};
-static const char *const tracing_rows[] = {"recovered",           "identified",           "trace_initiated",
-                                           "traced_successfully", "established_otherwise", NULL};
-static const char *const results[] = {"illicit_manufacture", "civilian_holder", "state_stocks", "transfer_export",
-                                      "other",               "not_established", NULL};
+static const char *const tracing_rows[] = {
+    "recovered", "identified", "trace_initiated", "traced_successfully", "established_otherwise", NULL};
+static const char *const results[] = {
+    "illicit_manufacture", "civilian_holder", "state_stocks", "transfer_export", "other", "not_established", NULL};
 static const char *const round_columns[] = {"rounds_seized", "rounds_found", "rounds_surrendered", NULL};
 
 static json_t *caption(const char *id)
@@ -180,7 +180,8 @@ static int split_row(json_t *t, const char *table, const char *key, json_t *labe
 		if (!in_row(u, table, key))
 			continue;
 		for (int k = 0; k < 3; k++)
-			n[k] += !strcmp(json_string_value(json_object_get(u, "recovery_type")), report_recovery_types[k]);
+			n[k] +=
+			    !strcmp(json_string_value(json_object_get(u, "recovery_type")), report_recovery_types[k]);
 	}
 	for (int k = 0; k < 3; k++)
 		report_cell(row, report_recovery_types[k], json_integer(n[k]));
@@ -195,8 +196,7 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 		return wam_error_set(WAM_EINVAL, "basis", "the %s report takes no %s", "iafq", "basis");
 	if (o->nwithhold)
 		return wam_error_set(WAM_EINVAL, "withhold", "the %s report takes no %s", "iafq", "withhold");
-	json_object_set_new(report, "title",
-	                    wam_message_json("UNODC Illicit Arms Flows Questionnaire, %d", o->year));
+	json_object_set_new(report, "title", wam_message_json("UNODC Illicit Arms Flows Questionnaire, %d", o->year));
 	json_t *s = NULL, *units = NULL, *lines = NULL, *t;
 	int rc = sdg(db, &s, o->year);
 	if (!rc)
@@ -208,7 +208,8 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 
 	/* weapons by type, by context, by legal justification */
 	const json_t *by_type = json_object_get(s, "by_type"), *by_context = json_object_get(s, "by_context");
-	if (!(t = report_table(report, "weapons_by_type", caption("weapons_by_type"))) || (rc = split_columns(t, false)))
+	if (!(t = report_table(report, "weapons_by_type", caption("weapons_by_type"))) ||
+	    (rc = split_columns(t, false)))
 		goto oom;
 	for (const char *const *w = weapon_types; *w && !rc; w++)
 		rc = split_row(t, "weapons_by_type", *w, type_label(*w), units,
@@ -218,7 +219,8 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 	    (rc = split_columns(t, false)))
 		goto oom;
 	for (size_t c = 0; !rc; c++) {
-		const char *context = wam_collection_recovery_contexts[c] ? wam_collection_recovery_contexts[c] : "unknown";
+		const char *context =
+		    wam_collection_recovery_contexts[c] ? wam_collection_recovery_contexts[c] : "unknown";
 		rc = split_row(t, "weapons_by_context", context, report_context_label(context), units,
 		               num(json_object_get(by_context, context)), false);
 		if (!wam_collection_recovery_contexts[c])
@@ -259,7 +261,8 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 			if (strcmp(line_group, group) != 0)
 				continue;
 			for (int k = 0; k < 3; k++)
-				if (!strcmp(json_string_value(json_object_get(line, "recovery_type")), report_recovery_types[k]))
+				if (!strcmp(json_string_value(json_object_get(line, "recovery_type")),
+				            report_recovery_types[k]))
 					n[k] += num(json_object_get(line, "rounds"));
 		}
 		json_t *row = report_row(t, key, wam_message_json("calibre %s", calibre));
@@ -403,12 +406,13 @@ static int records(wam_db *db, json_t **out, const wam_report_options *o, const 
 		*out = list;
 		return 0;
 	}
-	bool known = !strcmp(table, "weapons_by_type")            ? wam_in_vocab(weapon_types, key)
-	             : !strcmp(table, "weapons_by_context")       ? (!strcmp(key, "unknown") ||
-	                                                       wam_in_vocab(wam_collection_recovery_contexts, key))
-	             : !strcmp(table, "weapons_by_justification") ? wam_in_vocab(wam_collection_legal_justifications, key)
-	             : !strcmp(table, "parts")                    ? wam_in_vocab(wam_registry_part_types, key)
-	                                                          : false;
+	bool known = !strcmp(table, "weapons_by_type") ? wam_in_vocab(weapon_types, key)
+	             : !strcmp(table, "weapons_by_context")
+	                 ? (!strcmp(key, "unknown") || wam_in_vocab(wam_collection_recovery_contexts, key))
+	             : !strcmp(table, "weapons_by_justification")
+	                 ? wam_in_vocab(wam_collection_legal_justifications, key)
+	             : !strcmp(table, "parts") ? wam_in_vocab(wam_registry_part_types, key)
+	                                       : false;
 	if (!known || (column && !whole && !wam_in_vocab(report_recovery_types, column)))
 		return no_row(table, key);
 	if (whole && strcmp(table, "weapons_by_justification") != 0) {

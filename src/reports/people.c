@@ -76,7 +76,7 @@ static json_t *column_label(const char *id)
 	"SELECT h.id, h.type, (coalesce(h.licence,'')<>'') AS licensed, coalesce(p.sex,'not_recorded') AS sex,"        \
 	" coalesce(p.age_band,'not_recorded') AS age_band FROM holders h"                                              \
 	" LEFT JOIN holder_people p ON p.holder_id=h.id"                                                               \
-	" WHERE (h.type='civilian' OR p.holder_id IS NOT NULL) AND (?3='0' OR coalesce(h.licence,'')<>'')"           \
+	" WHERE (h.type='civilian' OR p.holder_id IS NOT NULL) AND (?3='0' OR coalesce(h.licence,'')<>'')"             \
 	" AND coalesce((SELECT substr(min(e.time),1,10) FROM events e WHERE e.subject=h.id),'')<=?2 ORDER BY h.id"
 #define HOLDERS_BARE                                                                                                   \
 	"SELECT h.id, h.type, (coalesce(h.licence,'')<>'') AS licensed, 'not_recorded' AS sex,"                        \
@@ -158,7 +158,8 @@ static int persons(wam_db *db, json_t **out, int year, const char *key)
 		else
 			r = json_pack("{ss ss* ss* ss* ss*}", "kind", "recovery", "id", id, "type",
 			              json_string_value(json_object_get(rec, "type")), "date",
-			              json_string_value(json_object_get(rec, "date")), "person_ref", ref && *ref ? ref : NULL);
+			              json_string_value(json_object_get(rec, "date")), "person_ref",
+			              ref && *ref ? ref : NULL);
 		if (!r || json_array_append_new(json_object_get(p, "records"), r)) {
 			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 			break;
@@ -199,7 +200,8 @@ static int table(wam_db *db, json_t *report, int year, bool by_age)
 		}
 		for (const char *const *w = vocab; *w; w++) {
 			json_int_t n = 0;
-			json_object_foreach(people, name, p) n += !strcmp(json_string_value(json_object_get(p, field)), *w);
+			json_object_foreach(people, name, p) n +=
+			    !strcmp(json_string_value(json_object_get(p, field)), *w);
 			report_cell(row, *w, json_integer(n));
 		}
 		report_cell(row, "total", json_integer((json_int_t)json_object_size(people)));
@@ -214,8 +216,7 @@ int report_people_tables(wam_db *db, json_t *report, int year)
 	return rc ? rc : table(db, report, year, true);
 }
 
-int report_people_records(wam_db *db, json_t **out, int year, const char *table_id, const char *key,
-                          const char *column)
+int report_people_records(wam_db *db, json_t **out, int year, const char *table_id, const char *key, const char *column)
 {
 	bool by_age = !strcmp(table_id, "people_age");
 	const char *const *vocab = by_age ? wam_person_age_bands : wam_person_sexes;
@@ -241,7 +242,8 @@ int report_people_records(wam_db *db, json_t **out, int year, const char *table_
 		json_array_foreach(json_object_get(p, "records"), i, r)
 		{
 			json_object_set_new(r, "sex", json_string(json_string_value(json_object_get(p, "sex"))));
-			json_object_set_new(r, "age_band", json_string(json_string_value(json_object_get(p, "age_band"))));
+			json_object_set_new(r, "age_band",
+			                    json_string(json_string_value(json_object_get(p, "age_band"))));
 			json_array_append(list, r);
 		}
 	}

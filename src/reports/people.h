@@ -19,7 +19,6 @@ bool report_people_table(const char *table);
  * or holders ({kind: holder, id, type, licensed, sex, age_band}), never a
  * name. WAM_EINVAL naming "row" for a row or column the table does not
  * have. */
-int report_people_records(wam_db *db, json_t **out, int year, const char *table, const char *key,
-                          const char *column);
+int report_people_records(wam_db *db, json_t **out, int year, const char *table, const char *key, const char *column);
 
 #endif

@@ -29,7 +29,7 @@
 #define RECOVERED_ROUNDS_TABLE                                                                                         \
 	"destroyed_recovered AS (SELECT destruction_id, recovery_id, line, rounds FROM destruction_recovered)"
 #define RECOVERED_ROUNDS_NONE                                                                                          \
-	"destroyed_recovered AS (SELECT NULL AS destruction_id, NULL AS recovery_id, NULL AS line, 0 AS rounds"       \
+	"destroyed_recovered AS (SELECT NULL AS destruction_id, NULL AS recovery_id, NULL AS line, 0 AS rounds"        \
 	" WHERE 0)"
 
 /* The day of event `seq`. */
@@ -40,21 +40,22 @@
 	" AND coalesce(m.part_type,'') NOT IN ('frame_receiver','lower_receiver'))"
 #define WEAPON_FIELDS                                                                                                  \
 	"'weapon' AS kind, i.id, i.serial, i.make, i.model, i.category, i.country, i.status, i.marking_status"
-#define REGISTERED_IN_YEAR "SELECT " WEAPON_FIELDS " FROM items i WHERE " DAY_OF("i.registered_seq") " BETWEEN ?1 AND ?2"
+#define REGISTERED_IN_YEAR                                                                                             \
+	"SELECT " WEAPON_FIELDS " FROM items i WHERE " DAY_OF("i.registered_seq") " BETWEEN ?1 AND ?2"
 #define WEAPONS_REGISTERED REGISTERED_IN_YEAR " AND " IS_WEAPON("i")
 #define BY_MARKING(status) WEAPONS_REGISTERED " AND i.marking_status='" status "'"
 #define REQUEST_FIELDS                                                                                                 \
-	"'trace_request' AS kind, q.id, q.direction, q.reference, q.requesting_state, q.requested_state, q.item_id,"  \
+	"'trace_request' AS kind, q.id, q.direction, q.reference, q.requesting_state, q.requested_state, q.item_id,"   \
 	" coalesce(q.sent, substr(q.created,1,10)) AS sent, q.answered,"                                               \
 	" CAST(julianday(q.answered) - julianday(coalesce(q.sent, substr(q.created,1,10))) AS INTEGER) AS days"
 #define ANSWERED(direction)                                                                                            \
-	"SELECT " REQUEST_FIELDS " FROM trace_requests q WHERE q.direction='" direction "'"                           \
+	"SELECT " REQUEST_FIELDS " FROM trace_requests q WHERE q.direction='" direction "'"                            \
 	" AND q.answered BETWEEN ?1 AND ?2"
 #define INVESTIGATION_FIELDS                                                                                           \
-	"'investigation' AS kind, v.id, v.check_id, v.kind AS discrepancy, v.item_id, v.lot_id, v.status, v.outcome," \
+	"'investigation' AS kind, v.id, v.check_id, v.kind AS discrepancy, v.item_id, v.lot_id, v.status, v.outcome,"  \
 	" v.resolved_at"
 #define FOUND_IN_YEAR                                                                                                  \
-	"SELECT " INVESTIGATION_FIELDS " FROM stock_investigations v JOIN stock_checks c ON c.id=v.check_id"          \
+	"SELECT " INVESTIGATION_FIELDS " FROM stock_investigations v JOIN stock_checks c ON c.id=v.check_id"           \
 	" WHERE substr(c.closed_at,1,10) BETWEEN ?1 AND ?2"
 #define RESOLVED_IN_YEAR                                                                                               \
 	"SELECT " INVESTIGATION_FIELDS " FROM stock_investigations v WHERE v.status='resolved'"                        \
@@ -69,9 +70,9 @@
 #define BATCHES_DATED "SELECT " BATCH_FIELDS " FROM destructions d WHERE d.date BETWEEN ?1 AND ?2"
 /* The rounds a batch lists: lots' and recovered lines'. */
 #define BATCH_ROUNDS                                                                                                   \
-	"SELECT " BATCH_FIELDS ", 'lot' AS source, dl.lot_id, NULL AS recovery_id, NULL AS line, dl.rounds AS n"      \
+	"SELECT " BATCH_FIELDS ", 'lot' AS source, dl.lot_id, NULL AS recovery_id, NULL AS line, dl.rounds AS n"       \
 	" FROM destructions d JOIN destruction_lots dl ON dl.destruction_id=d.id WHERE d.date BETWEEN ?1 AND ?2 @"     \
-	" UNION ALL SELECT " BATCH_FIELDS ", 'recovery' AS source, NULL, dr.recovery_id, dr.line, dr.rounds"          \
+	" UNION ALL SELECT " BATCH_FIELDS ", 'recovery' AS source, NULL, dr.recovery_id, dr.line, dr.rounds"           \
 	" FROM destructions d JOIN destroyed_recovered dr ON dr.destruction_id=d.id WHERE d.date BETWEEN ?1 AND ?2 @"
 
 typedef struct figure {
@@ -86,9 +87,10 @@ static const figure figures[] = {
      WEAPONS_REGISTERED " AND ?3<>'' AND i.country=?3"
                         " AND EXISTS (SELECT 1 FROM markings k WHERE k.item_id=i.id AND k.kind='serial')"},
     {"marking", "marked_at_import", 'n',
-     "SELECT " WEAPON_FIELDS " FROM items i WHERE " IS_WEAPON("i") " AND ?3<>'' AND EXISTS (SELECT 1 FROM"
-     " import_marks x WHERE x.item_id=i.id AND x.country=?3 AND (x.year=CAST(substr(?1,1,4) AS INTEGER)"
-     " OR (x.year IS NULL AND " DAY_OF("i.registered_seq") " BETWEEN ?1 AND ?2)))"},
+     "SELECT " WEAPON_FIELDS " FROM items i WHERE " IS_WEAPON(
+         "i") " AND ?3<>'' AND EXISTS (SELECT 1 FROM"
+              " import_marks x WHERE x.item_id=i.id AND x.country=?3 AND (x.year=CAST(substr(?1,1,4) AS INTEGER)"
+              " OR (x.year IS NULL AND " DAY_OF("i.registered_seq") " BETWEEN ?1 AND ?2)))"},
     {"marking", "marked_after_collection", 'n',
      "SELECT 'weapon' AS kind, t.item_id AS id, t.id AS task_id, t.recovery_id, t.marking, t.due"
      " FROM collection_tasks t WHERE t.marking IS NOT NULL AND t.closed_seq IS NOT NULL"
@@ -164,7 +166,7 @@ static const figure figures[] = {
 };
 #define NFIGURES (sizeof figures / sizeof figures[0])
 
-static const char *const tables[] = {"marking", "records",     "tracing", "stockpile", "losses",
+static const char *const tables[] = {"marking", "records",     "tracing",    "stockpile", "losses",
                                      "surplus", "destruction", "recoveries", NULL};
 
 static json_t *table_caption(const char *id)
@@ -204,7 +206,8 @@ static json_t *figure_label(const char *key)
 		if (!strcmp(key, index[i].key))
 			switch (index[i].n) {
 			case 0:
-				return wam_message_json("weapons made in the country and marked at manufacture, registered in the year");
+				return wam_message_json(
+				    "weapons made in the country and marked at manufacture, registered in the year");
 			case 1:
 				return wam_message_json("weapons marked on import in the year");
 			case 2:
@@ -397,10 +400,11 @@ static int destruction_table(wam_db *db, json_t *report, int year)
 		json_t *weapons, *rounds;
 		char more[64];
 		snprintf(more, sizeof more, " AND d.state='closed' AND upper(d.method)='%s'", *m);
-		int rc = figure_rows(db, &weapons, year,
-		                     "SELECT 'weapon' AS kind, x.item_id AS id FROM destructions d JOIN destruction_items x"
-		                     " ON x.destruction_id=d.id WHERE d.date BETWEEN ?1 AND ?2 @",
-		                     more);
+		int rc =
+		    figure_rows(db, &weapons, year,
+		                "SELECT 'weapon' AS kind, x.item_id AS id FROM destructions d JOIN destruction_items x"
+		                " ON x.destruction_id=d.id WHERE d.date BETWEEN ?1 AND ?2 @",
+		                more);
 		if (rc)
 			return rc;
 		if ((rc = figure_rows(db, &rounds, year, BATCH_ROUNDS, more))) {
@@ -440,7 +444,8 @@ static int recoveries_table(wam_db *db, json_t *report, int year)
 		report_column(t, *k, report_recovery_type_label(*k), true);
 	report_column(t, "total", wam_message_json("total"), true);
 	for (size_t c = 0;; c++) {
-		const char *context = wam_collection_recovery_contexts[c] ? wam_collection_recovery_contexts[c] : "unknown";
+		const char *context =
+		    wam_collection_recovery_contexts[c] ? wam_collection_recovery_contexts[c] : "unknown";
 		json_t *row = report_row(t, context, report_context_label(context));
 		json_int_t n[3] = {0, 0, 0}, total = 0;
 		json_array_foreach(units, i, u)
@@ -449,7 +454,8 @@ static int recoveries_table(wam_db *db, json_t *report, int year)
 			    strcmp(json_string_value(json_object_get(u, "context")), context) != 0)
 				continue;
 			for (int k = 0; k < 3; k++)
-				n[k] += !strcmp(json_string_value(json_object_get(u, "recovery_type")), report_recovery_types[k]);
+				n[k] += !strcmp(json_string_value(json_object_get(u, "recovery_type")),
+				                report_recovery_types[k]);
 			total++;
 		}
 		for (int k = 0; row && k < 3; k++)
@@ -534,11 +540,12 @@ static int records(wam_db *db, json_t **out, const wam_report_options *o, const 
 		char more[64];
 		snprintf(more, sizeof more, " AND d.state='closed' AND upper(d.method)='%s'", key);
 		if (column && !strcmp(column, "weapons"))
-			return figure_rows(db, out, o->year,
-			                   "SELECT 'weapon' AS kind, x.item_id AS id, d.id AS destruction_id, d.certificate"
-			                   " FROM destructions d JOIN destruction_items x ON x.destruction_id=d.id"
-			                   " WHERE d.date BETWEEN ?1 AND ?2 @",
-			                   more);
+			return figure_rows(
+			    db, out, o->year,
+			    "SELECT 'weapon' AS kind, x.item_id AS id, d.id AS destruction_id, d.certificate"
+			    " FROM destructions d JOIN destruction_items x ON x.destruction_id=d.id"
+			    " WHERE d.date BETWEEN ?1 AND ?2 @",
+			    more);
 		if (column && !strcmp(column, "rounds"))
 			return figure_rows(db, out, o->year, BATCH_ROUNDS, more);
 		if (column)

@@ -21,9 +21,9 @@ const char *const report_recovery_types[] = {"seized", "found", "surrendered", N
 	"   WHEN i.category='SHOTGUN' THEN 'shotgun' WHEN i.category='SA3' THEN 'smg'"                                 \
 	"   WHEN i.category IN ('SA5','LW1') THEN 'machine_gun' ELSE 'other' END AS weapon_type,"                      \
 	"  coalesce(d.legal_justification,'not_recorded') AS legal_justification,"                                     \
-	"  NOT coalesce(m.kind='part' AND coalesce(m.part_type,'') NOT IN ('frame_receiver','lower_receiver'),0)"       \
+	"  NOT coalesce(m.kind='part' AND coalesce(m.part_type,'') NOT IN ('frame_receiver','lower_receiver'),0)"      \
 	"   AS weapon,"                                                                                                \
-	"  coalesce(m.kind='part',0) AS part, coalesce(m.part_type,'other') AS part_type"                               \
+	"  coalesce(m.kind='part',0) AS part, coalesce(m.part_type,'other') AS part_type"                              \
 	" FROM pairs p JOIN items i ON i.id=p.item_id LEFT JOIN makeup m ON m.item_id=p.item_id"                       \
 	" LEFT JOIN details d ON d.recovery_id=p.recovery_id WHERE p.k=1 ORDER BY p.date, p.item_id"
 
@@ -45,10 +45,11 @@ int report_recovered_items(wam_db *db, json_t **out, int year)
 	                                : "WITH makeup AS (SELECT NULL AS item_id, NULL AS kind, NULL AS part_type"
 	                                  " WHERE 0),");
 	if (!rc)
-		rc = wam_buf_puts(&sql, wam_table_exists(db, "recovery_details")
-		                            ? " details AS (SELECT recovery_id, legal_justification FROM recovery_details),"
-		                            : " details AS (SELECT NULL AS recovery_id, NULL AS legal_justification"
-		                              " WHERE 0),");
+		rc = wam_buf_puts(&sql,
+		                  wam_table_exists(db, "recovery_details")
+		                      ? " details AS (SELECT recovery_id, legal_justification FROM recovery_details),"
+		                      : " details AS (SELECT NULL AS recovery_id, NULL AS legal_justification"
+		                        " WHERE 0),");
 	if (!rc)
 		rc = wam_buf_puts(&sql, ITEMS_SQL);
 	if (!rc)
@@ -72,13 +73,13 @@ int report_recovered_ammunition(wam_db *db, json_t **out, int year)
 
 json_t *report_recovered_record(const json_t *u)
 {
-	json_t *r = json_pack("{ss sO* sO* sO* sO* sO* sO* sO* sO* sO* sO*}", "kind", "weapon", "id",
-	                      json_object_get(u, "item_id"), "recovery_id", json_object_get(u, "recovery_id"),
-	                      "recovery_type", json_object_get(u, "recovery_type"), "date", json_object_get(u, "date"),
-	                      "context", json_object_get(u, "context"), "serial", json_object_get(u, "serial"), "make",
-	                      json_object_get(u, "make"), "model", json_object_get(u, "model"), "category",
-	                      json_object_get(u, "category"), "legal_justification",
-	                      json_object_get(u, "legal_justification"));
+	json_t *r =
+	    json_pack("{ss sO* sO* sO* sO* sO* sO* sO* sO* sO* sO*}", "kind", "weapon", "id",
+	              json_object_get(u, "item_id"), "recovery_id", json_object_get(u, "recovery_id"), "recovery_type",
+	              json_object_get(u, "recovery_type"), "date", json_object_get(u, "date"), "context",
+	              json_object_get(u, "context"), "serial", json_object_get(u, "serial"), "make",
+	              json_object_get(u, "make"), "model", json_object_get(u, "model"), "category",
+	              json_object_get(u, "category"), "legal_justification", json_object_get(u, "legal_justification"));
 	if (r && json_integer_value(json_object_get(u, "part")))
 		json_object_set(r, "part_type", json_object_get(u, "part_type"));
 	return r;
