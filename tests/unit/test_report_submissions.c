@@ -17,7 +17,7 @@
 
 #define DUMP                                                                                                           \
 	"SELECT group_concat(id||'|'||report||'|'||year||'|'||options||'|'||ledger_seq||'|'||ledger_hash||'|'||"       \
-	"coalesce(reference,'')||'|'||document||'|'||submitted_by||'|'||submitted_at||'|'||seq, ';')"                 \
+	"coalesce(reference,'')||'|'||document||'|'||submitted_by||'|'||submitted_at||'|'||seq, ';')"                  \
 	" FROM (SELECT * FROM report_submissions ORDER BY id)"
 
 static int this_year(void)
@@ -58,8 +58,9 @@ static const json_t *cell(const json_t *report, const char *table, const char *k
 	{
 		if (strcmp(test_str(t, "id"), table))
 			continue;
-		json_array_foreach(json_object_get(t, "rows"), j, row) if (!strcmp(test_str(row, "key"), key)) return json_object_get(
-		    json_object_get(row, "cells"), column);
+		json_array_foreach(json_object_get(t, "rows"), j,
+		                   row) if (!strcmp(test_str(row, "key"),
+		                                    key)) return json_object_get(json_object_get(row, "cells"), column);
 	}
 	return NULL;
 }
@@ -84,8 +85,8 @@ static void test_submission_signed_recorded_and_replayed(void **state)
 	assert_string_equal(test_str(doc, "reference"), "note verbale 2026/207");
 	assert_string_equal(test_str(json_object_get(doc, "report"), "report"), "poa");
 	/* the two weapons registered this year, as the report counts them */
-	assert_int_equal(json_integer_value(cell(json_object_get(doc, "report"), "records", "weapons_registered", "value")),
-	                 2);
+	assert_int_equal(
+	    json_integer_value(cell(json_object_get(doc, "report"), "records", "weapons_registered", "value")), 2);
 
 	/* the signature holds for the node's key, and not once anything changes */
 	json_t *node = NULL;
@@ -133,8 +134,8 @@ static void test_submission_frozen_and_diff_finds_the_change(void **state)
 	json_t *now = NULL;
 	assert_int_equal(wam_report_submission_get(r->db, &now, test_str(s, "id")), 0);
 	assert_true(json_equal(json_object_get(now, "document"), sent));
-	assert_int_equal(json_integer_value(cell(json_object_get(sent, "report"), "records", "weapons_registered", "value")),
-	                 1);
+	assert_int_equal(
+	    json_integer_value(cell(json_object_get(sent, "report"), "records", "weapons_registered", "value")), 1);
 	char *text = json_dumps(sent, 0);
 	assert_null(strstr(text, late));
 	free(text);
@@ -352,17 +353,19 @@ static void test_compare_rows_and_cells(void **state)
 	assert_int_equal(report_compare(was, now, changes), 0);
 	char *got = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
 	assert_string_equal(
-	    got, "["
-	         "{\"change\":\"changed\",\"column\":\"items\",\"key\":\"S1:1\",\"now\":7,\"submitted\":5,\"table\":\"exports\"},"
-	         "{\"change\":\"changed\",\"column\":\"comments\",\"key\":\"S3:1\",\"now\":null,\"submitted\":\"old\","
-	         "\"table\":\"exports\"},"
-	         "{\"change\":\"added\",\"key\":\"S4:2\",\"now\":{\"category\":\"SA1\",\"items\":2},\"submitted\":null,"
-	         "\"table\":\"exports\"},"
-	         "{\"change\":\"removed\",\"key\":\"S2:1\",\"now\":null,\"submitted\":{\"category\":\"SA2\",\"items\":3},"
-	         "\"table\":\"exports\"},"
-	         "{\"change\":\"added\",\"key\":\"y\",\"now\":{\"value\":4},\"submitted\":null,\"table\":\"new\"},"
-	         "{\"change\":\"removed\",\"key\":\"x\",\"now\":null,\"submitted\":{\"value\":1},\"table\":\"gone\"}"
-	         "]");
+	    got,
+	    "["
+	    "{\"change\":\"changed\",\"column\":\"items\",\"key\":\"S1:1\",\"now\":7,\"submitted\":5,\"table\":"
+	    "\"exports\"},"
+	    "{\"change\":\"changed\",\"column\":\"comments\",\"key\":\"S3:1\",\"now\":null,\"submitted\":\"old\","
+	    "\"table\":\"exports\"},"
+	    "{\"change\":\"added\",\"key\":\"S4:2\",\"now\":{\"category\":\"SA1\",\"items\":2},\"submitted\":null,"
+	    "\"table\":\"exports\"},"
+	    "{\"change\":\"removed\",\"key\":\"S2:1\",\"now\":null,\"submitted\":{\"category\":\"SA2\",\"items\":3},"
+	    "\"table\":\"exports\"},"
+	    "{\"change\":\"added\",\"key\":\"y\",\"now\":{\"value\":4},\"submitted\":null,\"table\":\"new\"},"
+	    "{\"change\":\"removed\",\"key\":\"x\",\"now\":null,\"submitted\":{\"value\":1},\"table\":\"gone\"}"
+	    "]");
 	free(got);
 	/* the same report twice: nothing */
 	json_t *none = json_array();
