@@ -60,6 +60,25 @@ expect_eq "the shipment behind it" "$(jget '.[0].kind + " " + .[0].id')" "shipme
 expect_exit 2 "a row the report does not have" "$WAM" --db $DB report unroca --year "$Y" --records "imports_salw/NOPE:1"
 expect_contains "the error names row" "$ERR" "row"
 
+# ---- outputs and options on the command line ----
+expect_exit 0 "report unroca --csv" "$WAM" --db $DB report unroca --year "$Y" --csv
+expect_eq "the CSV's header" "$(printf '%s\n' "$OUT" | head -1 | cut -d, -f1-3)" "table,key,label"
+expect_contains "a line of the row" "$OUT" "imports_salw,$ROW,"
+expect_exit 0 "report unroca --html" "$WAM" --db $DB report unroca --year "$Y" --html
+expect_contains "the printable page" "$OUT" "<!DOCTYPE html>"
+expect_exit 2 "--csv with --json" "$WAM" --db $DB --json report unroca --year "$Y" --csv
+expect_exit 0 "report att" "$WAM" --db $DB --json report att --year "$Y" --exports
+W1="exports/$(jget '.tables[0].rows[0].key')"
+W2="exports/$(jget '.tables[0].rows[1].key')"
+N=$(jget '.tables[0].rows | length')
+expect_exit 0 "report att with --withhold twice" "$WAM" --db $DB --json report att --year "$Y" --exports \
+	--withhold "$W1" --withhold "$W2"
+expect_eq "both rows are left out" "$(jget '.tables[0].rows | length')" "$((N - 2))"
+expect_eq "and the report says data were withheld" "$(jget .withheld)" true
+expect_eq "the options keep both" "$(jget '.options.withhold | length')" 2
+expect_exit 0 "report att as text" "$WAM" --db $DB report att --year "$Y" --exports --withhold "$W1"
+expect_contains "the withheld statement" "$OUT" "WITHHELD"
+
 # ---- roles ----
 expect_exit 0 "a viewer" "$WAM" --db $DB user add vic --role viewer --password-stdin <<<"viewer long password"
 expect_exit 0 "a licensing officer" "$WAM" --db $DB user add lena --role licensing --password-stdin \
