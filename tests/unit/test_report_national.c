@@ -364,6 +364,10 @@ static void test_poa_figures_from_the_records(void **state)
 	json_t *rep = report(f, "poa", YEAR), *now = report(f, "poa", f->now);
 	assert_string_equal(test_str(rep, "report"), "poa");
 	assert_false(json_is_true(json_object_get(rep, "nil")));
+	/* the note saying which date counts, a message with its id */
+	json_t *note = json_array_get(json_object_get(rep, "notes"), 0);
+	assert_non_null(strstr(test_str(note, "message"), "by their own dates"));
+	assert_string_not_equal(test_str(note, "message_id"), "");
 
 	/* marking: registered this year, by the events' times */
 	assert_int_equal(cell(now, "marking", "marked_at_manufacture", "value"), 1);
