@@ -40,8 +40,9 @@ extern const wam_demo_part wam_collection_demo_part;
  * the parts before it run as they did. */
 extern const wam_demo_part wam_reports_demo_part;
 const wam_demo_part *const wam_demo_parts[] = {
-    &wam_stock_demo_part,     &wam_trace_demo_part,      &wam_transfers_demo_part,  &wam_embargo_demo_part,
-    &wam_sanctions_demo_part, &wam_monitoring_demo_part, &wam_collection_demo_part, &wam_reports_demo_part, NULL};
+    &wam_stock_demo_part,      &wam_trace_demo_part,     &wam_transfers_demo_part,
+    &wam_embargo_demo_part,    &wam_sanctions_demo_part, &wam_monitoring_demo_part,
+    &wam_collection_demo_part, &wam_reports_demo_part,   NULL};
 
 /* Tracing searches for hits on a weapon registered recovered (trace/hit.c). */
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);

@@ -40,12 +40,12 @@ static int late_shipment(wam_db *db, const json_t *import, int n)
 	for (int k = 0; k < n; k++) {
 		char serial[32];
 		snprintf(serial, sizeof serial, "BXK%03d", 201 + k);
-		json_array_append_new(weapons,
-		                      json_pack("{sO sO sO sO ss sO sO ss}", "category", json_object_get(line, "category"),
-		                                "make", json_object_get(line, "make"), "model", json_object_get(line, "model"),
-		                                "calibre", json_object_get(line, "calibre"), "serial", serial, "country",
-		                                json_object_get(import, "country"), "year", json_object_get(import, "year"),
-		                                "status", "in_store"));
+		json_array_append_new(
+		    weapons, json_pack("{sO sO sO sO ss sO sO ss}", "category", json_object_get(line, "category"),
+		                       "make", json_object_get(line, "make"), "model", json_object_get(line, "model"),
+		                       "calibre", json_object_get(line, "calibre"), "serial", serial, "country",
+		                       json_object_get(import, "country"), "year", json_object_get(import, "year"),
+		                       "status", "in_store"));
 	}
 	json_t *s = json_pack("{sO so ss}", "licence_id", json_object_get(lic, "id"), "weapons", weapons, "carrier",
 	                      "Air Canada Cargo");
