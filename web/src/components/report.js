@@ -157,7 +157,7 @@ export function ReportTable({ table, href, withhold }) {
       </tr></thead>
       ${groupsOf(rows).map((g, i) => html`<tbody key=${g.group?.id ?? 'g' + i}>
         ${g.group && html`<tr class="report-group"><th scope="rowgroup" colspan=${span}>
-          <span translate="no">${g.group.id}</span> ${said(g.group.label)}</th></tr>`}
+          ${label('category', g.group.id) !== g.group.id && html`<span translate="no">${g.group.id}</span> `}${said(g.group.label)}</th></tr>`}
         ${g.rows.map(body)}
       </tbody>`)}
       ${totals && html`<tfoot><tr class="report-totals">
