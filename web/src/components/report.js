@@ -124,7 +124,8 @@ export function ReportTable({ table, href, withhold }) {
   const link = (row, column, n) => {
     if (n === null || n === undefined) return '—';
     const text = fmtNumber(n);
-    if (typeof n !== 'number') return text;
+    // nothing behind a zero: no link to an empty list
+    if (typeof n !== 'number' || n === 0) return text;
     return html`<a href=${href(table, row, column)} data-cell=${`${table.id}/${row.key}/${column.id}`}
       aria-label=${t('report.records_of', { n: text, what: `${rowName(table, row)} · ${said(column.label)}` })}>${text}</a>`;
   };
