@@ -124,7 +124,8 @@ export function ReportTable({ table, href, withhold }) {
   const link = (row, column, n) => {
     if (n === null || n === undefined) return '—';
     const text = fmtNumber(n);
-    if (typeof n !== 'number') return text;
+    // nothing behind a zero: no link to an empty list
+    if (typeof n !== 'number' || n === 0) return text;
     return html`<a href=${href(table, row, column)} data-cell=${`${table.id}/${row.key}/${column.id}`}
       aria-label=${t('report.records_of', { n: text, what: `${rowName(table, row)} · ${said(column.label)}` })}>${text}</a>`;
   };
@@ -157,7 +158,7 @@ export function ReportTable({ table, href, withhold }) {
       </tr></thead>
       ${groupsOf(rows).map((g, i) => html`<tbody key=${g.group?.id ?? 'g' + i}>
         ${g.group && html`<tr class="report-group"><th scope="rowgroup" colspan=${span}>
-          <span translate="no">${g.group.id}</span> ${said(g.group.label)}</th></tr>`}
+          ${label('category', g.group.id) !== g.group.id && html`<span translate="no">${g.group.id}</span> `}${said(g.group.label)}</th></tr>`}
         ${g.rows.map(body)}
       </tbody>`)}
       ${totals && html`<tfoot><tr class="report-totals">

@@ -213,7 +213,7 @@ function Submissions({ kind, year, at, refresh }) {
       [t('report.submitted_at'), (s) => html`<time datetime=${s.submitted_at}>${fmtDate(s.submitted_at)}</time>`],
       [t('report.submitted_by'), (s) => html`<span dir="auto">${actorText(s.submitted_by)}</span>`],
       [t('report.reference'), (s) => (s.reference ? html`<span dir="auto" translate="no">${s.reference}</span>` : '—')],
-      [t('report.options'), (s) => optionWords(s.options)],
+      [t('report.options'), (s) => optionWords(kind, s.options)],
       [t('report.ledger'), (s) => t('report.ledger_at', { seq: fmtNumber(s.ledger?.seq ?? s.ledger_seq ?? 0) })],
       [t('report.actions'), (s) => html`<span class="actions">
         <a href=${at({ changes: s.id, row: '' })}>${t('report.changes_since')}</a>
@@ -223,8 +223,8 @@ function Submissions({ kind, year, at, refresh }) {
 }
 
 // A submission's options in words.
-function optionWords(o) {
-  if (!o) return '—';
+function optionWords(kind, o) {
+  if (!o || !DIRECTED.has(kind)) return '—';
   const parts = [];
   if (o.direction) parts.push(t(`report.direction.${o.direction}`));
   if (o.basis) parts.push(t(`report.basis.${o.basis}`));
