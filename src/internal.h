@@ -404,7 +404,7 @@ extern const char wam_sql_sanctions[];
 extern const char wam_sql_monitoring[];
 extern const char wam_sql_item_makeup[], wam_sql_recovery_ammunition[], wam_sql_loss_ammunition[],
     wam_sql_lot_origins[], wam_sql_recovery_details[], wam_sql_holder_people[], wam_sql_reports[],
-    wam_sql_loss_closures[];
+    wam_sql_loss_closures[], wam_sql_report_indexes[];
 /* The version of the projection layout, in decimal: the sum of the rooms'
  * versions (ledger/room.h), each raised by one when its room's projection
  * changes, so it only grows. A registry that records another is rebuilt

@@ -358,7 +358,7 @@ const struct wam_room wam_room_registry = {
     .version = 4,
     .apply = apply,
     .tables = tables,
-    .schema = (const char *const[]){wam_sql_item_makeup, wam_sql_holder_people, NULL},
+    .schema = (const char *const[]){wam_sql_item_makeup, wam_sql_holder_people, wam_sql_report_indexes, NULL},
     .close = known_free,
     .rollback = known_clear,
     .subject_site = "SELECT site_id FROM items WHERE id=?1", /* a weapon lives at its site */

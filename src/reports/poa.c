@@ -8,8 +8,9 @@
  * A figure is the rows of one query (FIGURES): its value counts them (or
  * sums their `n`, or takes the median of their `days`), and its drill-down
  * lists them, so that a figure and the records behind it never disagree.
- * The queries share `?1` (the year's first day), `?2` (its last) and `?3`
- * (the registry's own country) and a prefix of common tables that stand
+ * The queries share `?1` (the year's first day), `?2` (its last), `?3`
+ * (the registry's own country), `?4` and `?5` (the events before and at
+ * the end of the year, report_year_events) and a prefix of common tables that stand
  * for those a later migration added (empty in a registry made before
  * them). */
 #include <stdlib.h>
@@ -32,16 +33,22 @@
 	"destroyed_recovered AS (SELECT NULL AS destruction_id, NULL AS recovery_id, NULL AS line, 0 AS rounds"        \
 	" WHERE 0)"
 
-/* The day of event `seq`. */
-#define DAY_OF(seq) "(SELECT substr(e.time,1,10) FROM events e WHERE e.seq=" seq ")"
-/* An item that is a weapon: not a part, unless a frame or receiver. */
+/* Recorded in the year: by an event after ?4 (the last event before the
+ * year) up to ?5 (the year's last event); on record at its end: up to ?5
+ * (report_year_events). Read by the seq, which the items_registered index
+ * of migration 18 orders, so a year's weapons are found without reading
+ * every weapon's event. */
+#define IN_YEAR(seq) "(" seq " > ?4 AND " seq " <= ?5)"
+#define BY_YEAR_END(seq) "(" seq " <= ?5)"
+/* An item that is a weapon: not a part, unless a frame or receiver (the
+ * parts are few: one set, read once). */
 #define IS_WEAPON(i)                                                                                                   \
-	"NOT EXISTS (SELECT 1 FROM makeup m WHERE m.item_id=" i ".id AND m.kind='part'"                                \
+	i ".id NOT IN (SELECT m.item_id FROM makeup m WHERE m.kind='part'"                                             \
 	" AND coalesce(m.part_type,'') NOT IN ('frame_receiver','lower_receiver'))"
 #define WEAPON_FIELDS                                                                                                  \
 	"'weapon' AS kind, i.id, i.serial, i.make, i.model, i.category, i.country, i.status, i.marking_status"
 #define REGISTERED_IN_YEAR                                                                                             \
-	"SELECT " WEAPON_FIELDS " FROM items i WHERE " DAY_OF("i.registered_seq") " BETWEEN ?1 AND ?2"
+	"SELECT " WEAPON_FIELDS " FROM items i WHERE " IN_YEAR("i.registered_seq")
 #define WEAPONS_REGISTERED REGISTERED_IN_YEAR " AND " IS_WEAPON("i")
 #define BY_MARKING(status) WEAPONS_REGISTERED " AND i.marking_status='" status "'"
 #define REQUEST_FIELDS                                                                                                 \
@@ -92,14 +99,13 @@ static const figure figures[] = {
      WEAPONS_REGISTERED " AND ?3<>'' AND i.country=?3"
                         " AND EXISTS (SELECT 1 FROM markings k WHERE k.item_id=i.id AND k.kind='serial')"},
     {"marking", "marked_at_import", 'n',
-     "SELECT " WEAPON_FIELDS " FROM items i WHERE " IS_WEAPON(
-         "i") " AND ?3<>'' AND EXISTS (SELECT 1 FROM"
-              " import_marks x WHERE x.item_id=i.id AND x.country=?3 AND (x.year=CAST(substr(?1,1,4) AS INTEGER)"
-              " OR (x.year IS NULL AND " DAY_OF("i.registered_seq") " BETWEEN ?1 AND ?2)))"},
+     "SELECT " WEAPON_FIELDS " FROM items i WHERE ?3<>'' AND " IS_WEAPON("i") " AND (i.id IN (SELECT x.item_id FROM"
+     " import_marks x WHERE x.country=?3 AND x.year=CAST(substr(?1,1,4) AS INTEGER)) OR (" IN_YEAR("i.registered_seq")
+     " AND EXISTS (SELECT 1 FROM import_marks x WHERE x.item_id=i.id AND x.country=?3 AND x.year IS NULL)))"},
     {"marking", "marked_after_collection", 'n',
      "SELECT 'weapon' AS kind, t.item_id AS id, t.id AS task_id, t.recovery_id, t.marking, t.due"
      " FROM collection_tasks t WHERE t.marking IS NOT NULL AND t.closed_seq IS NOT NULL"
-     " AND " DAY_OF("t.closed_seq") " BETWEEN ?1 AND ?2"},
+     " AND " IN_YEAR("t.closed_seq")},
     {"marking", "adequate", 'n', BY_MARKING("adequate")},
     {"marking", "inadequate", 'n', BY_MARKING("inadequate")},
     {"marking", "partial", 'n', BY_MARKING("partial")},
@@ -108,18 +114,18 @@ static const figure figures[] = {
     {"marking", "unmarked", 'n', BY_MARKING("unmarked")},
     /* records kept */
     {"records", "weapons_recorded", 'n',
-     "SELECT " WEAPON_FIELDS " FROM items i WHERE " IS_WEAPON("i") " AND " DAY_OF("i.registered_seq") " <= ?2"},
+     "SELECT " WEAPON_FIELDS " FROM items i WHERE " BY_YEAR_END("i.registered_seq") " AND " IS_WEAPON("i")},
     {"records", "weapons_registered", 'n', WEAPONS_REGISTERED},
     {"records", "parts_registered", 'n', REGISTERED_IN_YEAR " AND NOT " IS_WEAPON("i")},
     {"records", "weapons_exported", 'n',
      "SELECT 'weapon' AS kind, x.item_id AS id, x.id AS proposal_id, x.document, x.country"
-     " FROM export_proposals x WHERE x.state='confirmed' AND " DAY_OF("x.decided_seq") " BETWEEN ?1 AND ?2"},
+     " FROM export_proposals x WHERE x.state='confirmed' AND " IN_YEAR("x.decided_seq")},
     {"records", "lots_recorded", 'n',
      "SELECT 'lot' AS kind, l.id, l.nomenclature, l.calibre, l.lot_number, l.rounds FROM lots l"
-     " WHERE l.parent_id IS NULL AND " DAY_OF("l.created_seq") " <= ?2"},
+     " WHERE l.parent_id IS NULL AND " BY_YEAR_END("l.created_seq")},
     {"records", "lots_registered", 'n',
      "SELECT 'lot' AS kind, l.id, l.nomenclature, l.calibre, l.lot_number, l.rounds FROM lots l"
-     " WHERE l.parent_id IS NULL AND " DAY_OF("l.created_seq") " BETWEEN ?1 AND ?2"},
+     " WHERE l.parent_id IS NULL AND " IN_YEAR("l.created_seq")},
     /* tracing */
     {"tracing", "requests_sent", 'n',
      "SELECT " REQUEST_FIELDS " FROM trace_requests q WHERE q.direction='outgoing' AND q.sent BETWEEN ?1 AND ?2"},
@@ -332,7 +338,8 @@ static int figure_rows(wam_db *db, json_t **out, int year, const char *sql, cons
 	*out = NULL;
 	snprintf(from, sizeof from, "%04d-01-01", year);
 	snprintf(to, sizeof to, "%04d-12-31", year);
-	if ((rc = wam_db_country(db, country)))
+	int64_t before = 0, last = 0;
+	if ((rc = wam_db_country(db, country)) || (rc = report_year_events(db, year, &before, &last)))
 		return rc;
 	rc = wam_buf_printf(&q, "WITH %s, %s, %s ", wam_table_exists(db, "item_makeup") ? MAKEUP_TABLE : MAKEUP_NONE,
 	                    wam_table_exists(db, "loss_ammunition") ? LOSS_AMMO_TABLE : LOSS_AMMO_NONE,
@@ -363,6 +370,8 @@ static int figure_rows(wam_db *db, json_t **out, int year, const char *sql, cons
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, country, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, before);
+	sqlite3_bind_int64(st, 5, last);
 	return wam_rows_json(st, out, "compute the PoA report");
 }
 

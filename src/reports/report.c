@@ -172,6 +172,47 @@ int wam_report_records(wam_db *db, json_t **out, const char *kind, const wam_rep
 	return rc;
 }
 
+/* ---- a year in the ledger ---- */
+
+/* The seq of the last event recorded before `bound` (an ISO date), 0 when
+ * none: events are recorded in the order of their time, so a search by
+ * halves over the seqs finds it in a few reads whatever the ledger's
+ * length. */
+static int last_seq_before(wam_db *db, const char *bound, int64_t head, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->conn, "SELECT time FROM events WHERE seq=?1", -1, &st, NULL) != SQLITE_OK)
+		return wam_sql_fail(db->conn, "read the ledger's times");
+	int64_t lo = 0, hi = head; /* seq lo is before bound (0: none); every seq after hi is not */
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo + 1) / 2;
+		sqlite3_bind_int64(st, 1, mid);
+		bool before = sqlite3_step(st) == SQLITE_ROW && strcmp(wam_col_text(st, 0), bound) < 0;
+		sqlite3_reset(st);
+		if (before)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	sqlite3_finalize(st);
+	*out = lo;
+	return 0;
+}
+
+int report_year_events(wam_db *db, int year, int64_t *before, int64_t *last)
+{
+	int64_t head = 0;
+	char hash[65], from[24], to[24];
+	int rc = wam_ledger_head(db, &head, hash);
+	snprintf(from, sizeof from, "%04d-01-01", year);
+	snprintf(to, sizeof to, "%04d-01-01", year + 1);
+	if (!rc)
+		rc = last_seq_before(db, from, head, before);
+	if (!rc)
+		rc = last_seq_before(db, to, head, last);
+	return rc;
+}
+
 /* ---- builders ---- */
 
 json_t *report_table(json_t *report, const char *id, json_t *caption)

@@ -60,6 +60,13 @@ void report_record_ids(const json_t *record, json_t *ids);
 int report_row_split(char *buf, size_t n, const char *row, const char *field, const char **table, const char **key,
                      const char **column);
 
+/* The events of calendar year `year`: `*before` the last event recorded
+ * before it (0: none), `*last` its last event (`*before` when none). Events
+ * are recorded in the order of their time, so a search by halves over the
+ * seqs finds both in a few reads whatever the ledger's length; "recorded
+ * in the year" is then a seq after `*before` up to `*last`. */
+int report_year_events(wam_db *db, int year, int64_t *before, int64_t *last);
+
 /* A cached statement of the reports room on `db` (slots 0..23). */
 sqlite3_stmt *report_stmt(wam_db *db, int slot, const char *sql);
 

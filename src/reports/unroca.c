@@ -32,10 +32,19 @@
 	" (SELECT json_extract(e.payload,'$.holder_id') FROM events e WHERE e.seq=i.registered_seq)) END AS holder_id" \
 	" FROM items i WHERE i.registered_seq<=CAST(?1 AS INTEGER)"
 
+/* The records an event after the year's end touched. */
+#define CHANGED_SINCE "(SELECT e.subject FROM events e WHERE e.seq>CAST(?1 AS INTEGER))"
+
 /* Military holdings: weapons whose holder is the state's armed forces, in
- * their hands at the year's end. */
+ * their hands at the year's end. Those no later event touched are as they
+ * are now, read from the items_holder index (migration 18) without
+ * reading every weapon; those a later event touched, as AT_YEAR_END puts
+ * them back. */
 #define HOLDINGS_SQL                                                                                                   \
-	"SELECT w.id, w.category FROM (" AT_YEAR_END ") w JOIN holders h ON h.id=w.holder_id"                          \
+	"SELECT i.id, i.category FROM items i WHERE i.holder_id IN"                                                    \
+	" (SELECT h.id FROM holders h WHERE h.type='state_armed_force') AND i.status IN " HELD_STATUSES               \
+	" AND i.id NOT IN " CHANGED_SINCE " UNION ALL SELECT w.id, w.category FROM (" AT_YEAR_END                     \
+	" AND i.id IN " CHANGED_SINCE ") w JOIN holders h ON h.id=w.holder_id"                                         \
 	" WHERE h.type='state_armed_force' AND w.status IN " HELD_STATUSES
 
 /* Procurement through national production: weapons made in the reporting
@@ -48,46 +57,6 @@
 	" AND h.type='state_armed_force' AND coalesce(json_extract(e.payload,'$.status'),'in_store') "                 \
 	"IN " HELD_STATUSES
 
-/* The seq of the last event recorded before `bound` (an ISO date), 0 when
- * none: events are recorded in the order of their time, so a search by
- * halves over the seqs finds it in a few reads whatever the ledger's
- * length. */
-static int last_seq_before(wam_db *db, const char *bound, int64_t head, int64_t *out)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->conn, "SELECT time FROM events WHERE seq=?1", -1, &st, NULL) != SQLITE_OK)
-		return wam_sql_fail(db->conn, "read the ledger's times");
-	int64_t lo = 0, hi = head; /* seq lo is before bound (0: none); every seq after hi is not */
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo + 1) / 2;
-		sqlite3_bind_int64(st, 1, mid);
-		bool before = sqlite3_step(st) == SQLITE_ROW && strcmp(wam_col_text(st, 0), bound) < 0;
-		sqlite3_reset(st);
-		if (before)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	sqlite3_finalize(st);
-	*out = lo;
-	return 0;
-}
-
-/* The first and last events of `year`: `*before` the last one before it. */
-static int year_events(wam_db *db, int year, int64_t *before, int64_t *last)
-{
-	int64_t head = 0;
-	char hash[65], from[24], to[24];
-	int rc = wam_ledger_head(db, &head, hash);
-	snprintf(from, sizeof from, "%04d-01-01", year);
-	snprintf(to, sizeof to, "%04d-01-01", year + 1);
-	if (!rc)
-		rc = last_seq_before(db, from, head, before);
-	if (!rc)
-		rc = last_seq_before(db, to, head, last);
-	return rc;
-}
-
 /* Rows of `sql_head` + the weapons of a background table (holdings or
  * production) for `year` + `sql_tail` (the weapons as rows {id,
  * category}; ?4 and ?5 bound to `c4`, `c5`). */
@@ -96,7 +65,7 @@ static int background_query(wam_db *db, json_t **out, const char *table, int yea
 {
 	int64_t before = 0, last = 0;
 	char country[5] = "";
-	int rc = year_events(db, year, &before, &last);
+	int rc = report_year_events(db, year, &before, &last);
 	if (!rc)
 		rc = wam_db_country(db, country);
 	if (rc)

@@ -12,7 +12,7 @@
 FIXTURES="$(cd "$(dirname "${BASH_SOURCE[0]}")/../fixtures" && pwd)" # before lib.sh moves to $TMP
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-LATEST=17
+LATEST=18
 
 uv() { sqlite3 "$1" "PRAGMA user_version"; }
 hash_of() { sha256sum "$1" | cut -d' ' -f1; }
