@@ -113,6 +113,8 @@ static int fill(json_t *t, const json_t *rows, const wam_report_options *o, cons
 			return rc;
 	}
 	*withheld_out = withheld_rows;
+	if (withheld_rows && json_object_set_new(t, "withheld_rows", json_integer(withheld_rows)))
+		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 	return report_totals(t);
 }
 

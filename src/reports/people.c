@@ -182,11 +182,15 @@ static int table(wam_db *db, json_t *report, int year, bool by_age)
 	                   : report_table(report, "people", wam_message_json("People, by sex"));
 	if (!t)
 		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	for (const char *const *w = vocab; *w; w++)
-		if (!report_column(t, *w, column_label(*w), true))
+	/* no total over the rows: they are different groups, and one person
+	 * may be in several (a licence holder is a holder of record too) */
+	for (const char *const *w = vocab;; w++) {
+		json_t *c = report_column(t, *w ? *w : "total", column_label(*w ? *w : "total"), true);
+		if (!c || json_object_set_new(c, "total", json_false()))
 			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
-	if (!report_column(t, "total", column_label("total"), true))
-		return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
+		if (!*w)
+			break;
+	}
 	for (const char *const *k = rows; *k; k++) {
 		json_t *people, *p;
 		const char *name;

@@ -118,8 +118,11 @@ static const figure figures[] = {
     {"records", "weapons_registered", 'n', WEAPONS_REGISTERED},
     {"records", "parts_registered", 'n', REGISTERED_IN_YEAR " AND NOT " IS_WEAPON("i")},
     {"records", "weapons_exported", 'n',
-     "SELECT 'weapon' AS kind, x.item_id AS id, x.id AS proposal_id, x.document, x.country"
-     " FROM export_proposals x WHERE x.state='confirmed' AND " IN_YEAR("x.decided_seq")},
+     /* by whatever procedure: a shipment or a confirmed export proposal,
+      * each through the registry's one change of status to exported */
+     "SELECT 'weapon' AS kind, e.subject AS id, e.seq AS event_seq, json_extract(e.payload,'$.document') AS document"
+     " FROM events e WHERE " IN_YEAR("e.seq") " AND e.type='item.status_changed'"
+     " AND json_extract(e.payload,'$.to')='exported'"},
     {"records", "lots_recorded", 'n',
      "SELECT 'lot' AS kind, l.id, l.nomenclature, l.calibre, l.lot_number, l.rounds FROM lots l"
      " WHERE l.parent_id IS NULL AND " BY_YEAR_END("l.created_seq")},

@@ -280,7 +280,9 @@ int report_totals(json_t *table)
 		json_object_set_new(totals, id, is_real ? json_real(real + (double)whole) : json_integer(whole));
 	}
 	json_object_set_new(table, "totals", totals);
-	json_object_set_new(table, "nil", json_boolean(json_array_size(json_object_get(table, "rows")) == 0));
+	/* a table whose rows were all withheld has something to report */
+	json_object_set_new(table, "nil", json_boolean(json_array_size(json_object_get(table, "rows")) == 0 &&
+	                                               !json_integer_value(json_object_get(table, "withheld_rows"))));
 	return 0;
 }
 

@@ -48,7 +48,8 @@ int report_cell(json_t *row, const char *column, json_t *value);
 int report_group(json_t *row, const char *id, json_t *label);
 /* Sets `totals` of `table`: the sum of each numeric column over its
  * rows (but a column the caller set "total": false on, such as values in
- * several currencies), and `nil` when it has no row. */
+ * several currencies), and `nil` when it has no row and withheld none (a
+ * `withheld_rows` count the caller set before). */
 int report_totals(json_t *table);
 
 /* The ids a record names (its "id" and every "*_id" string), added as

@@ -79,18 +79,31 @@ static int check_submission(json_t *taken, const json_t *submission)
 }
 
 /* The signed document: {report, submitted_at, submitted_by, reference?,
- * notes?, node: {node_id, name?, country?, public_key}, signature}. */
+ * notes?, node: {node_id, name?, country?, public_key}, signature}. The
+ * report as sent says how many rows were withheld (`options.withheld_rows`)
+ * but never which: naming them would give away what Art. 13(3) lets the
+ * state keep back. The submission keeps them (its `options`) for the
+ * comparison, inside the registry. */
 static int sign_document(wam_db *db, json_t **out, json_t *report, const json_t *taken)
 {
-	json_t *node = NULL;
+	json_t *node = NULL, *sent = json_deep_copy(report);
 	char now[WAM_TIME_LEN + 1];
 	*out = NULL;
+	json_t *opts = json_object_get(sent, "options"), *withhold = json_object_get(opts, "withhold");
+	if (!sent || (withhold && (json_object_set_new(opts, "withheld_rows", json_integer((json_int_t)json_array_size(
+	                                                                          withhold))) ||
+	                           json_object_del(opts, "withhold")))) {
+		json_decref(sent);
+		return nomem("document");
+	}
 	int rc = wam_trace_node(db, &node);
-	if (rc)
+	if (rc) {
+		json_decref(sent);
 		return rc;
+	}
 	wam_time_iso(now, wam_now_ms());
 	json_t *doc =
-	    json_pack("{sO ss ss s{sO sO* sO* sO}}", "report", report, "submitted_at", now, "submitted_by", db->actor,
+	    json_pack("{so ss ss s{sO sO* sO* sO}}", "report", sent, "submitted_at", now, "submitted_by", db->actor,
 	              "node", "node_id", json_object_get(node, "node_id"), "name", json_object_get(node, "name"),
 	              "country", json_object_get(node, "country"), "public_key", json_object_get(node, "public_key"));
 	json_decref(node);
