@@ -300,7 +300,11 @@ typedef struct wam_sdg_scope {
  * state_stocks|transfer_export|other|not_established: n},
  * by_context: {context: n}, by_manufacture: {factory|craft|printed|
  * converted|reactivated|assembled|unknown: {recovered, numerator}},
- * ammunition: {rounds, lines, by_context: {context: rounds}, by_calibre:
+ * by_sex: {female|male|other|not_recorded: {recovered, numerator}},
+ * by_age_band: {under_18|18_24|25_34|35_59|60_plus|not_recorded:
+ * {recovered, numerator}} (the sex and age band of the person of each
+ * weapon's recovery, not_recorded when it says none; each split sums to
+ * recovered and to the numerator), ammunition: {rounds, lines, by_context: {context: rounds}, by_calibre:
  * {calibre: rounds}}, parts: {recovered, by_context: {context: n}, by_type:
  * {part type: n}}}. A recovered part that is not a frame_receiver or
  * lower_receiver is no weapon: it leaves the weapon counts and counts among
@@ -311,6 +315,7 @@ WAM_API int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *
 /* The recovered weapons behind one figure of the report: `figure` is a
  * counts key ("seized", "traced_successfully", ...), "numerator",
  * "by_type.<type>[.numerator]", "by_manufacture.<manufacture>[.numerator]",
+ * "by_sex.<sex>[.numerator]", "by_age_band.<band>[.numerator]",
  * "by_result.<category>" or "by_context.<context>" (a recovery context or
  * "unknown"). The IAFQ figures list other records: "ammunition.rounds",
  * "ammunition.lines", "ammunition.by_context.<context>",
@@ -323,7 +328,7 @@ WAM_API int wam_trace_sdg_report(wam_db *db, json_t **out, const wam_sdg_scope *
  * an unknown type, category or context included, is WAM_EINVAL naming
  * "figure". `*out` is [{item_id, recovery_id, recovery_type, date, serial,
  * make, model, category, marking_status, traced (request, hit, registry or
- * null), result, origin, manufacture, request_id (the trace request whose response
+ * null), result, origin, manufacture, person_sex, person_age_band, request_id (the trace request whose response
  * traced it, when traced is "request"), restricted (that response's name
  * as wam_trace_request_restricted_responses() gives it, when it is restricted or
  * confidential; else null), withheld}], by date.
