@@ -1,7 +1,7 @@
 /* The reports room's part of `wam demo`, after the transfers part: the
  * licensing officer submits this year's UN Register return and ATT annual
  * report, each under its note verbale, frozen and signed; then a late
- * shipment arrives on an import licence the transfers part issued, so that
+ * shipment arrives on the last import licence the transfers part issued, so that
  * `wam report diff unroca --year YEAR` shows the row it adds and the event
  * that made it. Through the public calls, as the officer would. */
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include "wam/reports.h"
 #include "wam/transfers.h"
 
-/* The pistols of the late shipment. */
+/* The weapons of the late shipment. */
 #define LATE 3
 
 /* One submission of this year's `kind`, under `reference`. */
@@ -26,8 +26,9 @@ static int submit(wam_db *db, const char *kind, int year, const char *reference,
 	return rc;
 }
 
-/* `n` more pistols arrive on import licence `number`, registered on arrival
- * as the first shipment's were (serials after theirs). */
+/* `n` more weapons arrive on import licence `number`, registered on arrival
+ * as the first shipment's were, their serials in the demo file's format (a
+ * prefix and one zero-padded number) after theirs. */
 static int late_shipment(wam_db *db, const json_t *import, int n)
 {
 	json_t *lic = NULL, *out = NULL;
@@ -36,10 +37,14 @@ static int late_shipment(wam_db *db, const json_t *import, int n)
 	                       json_string_value(json_object_get(import, "number")), NULL);
 	if (rc || !lic)
 		return rc;
+	const char *fmt = json_string_value(json_object_get(import, "serials"));
+	const char *pct = fmt ? strchr(fmt, '%') : NULL;
+	int plen = pct && pct - fmt < 20 ? (int)(pct - fmt) : 0;
+	int width = pct && pct[1] == '0' && pct[2] >= '1' && pct[2] <= '9' ? pct[2] - '0' : 3;
 	json_t *weapons = json_array();
 	for (int k = 0; k < n; k++) {
-		char serial[32];
-		snprintf(serial, sizeof serial, "BXK%03d", 201 + k);
+		char serial[64];
+		snprintf(serial, sizeof serial, "%.*s%0*d", plen, fmt ? fmt : "", width, 201 + k);
 		json_array_append_new(
 		    weapons, json_pack("{sO sO sO sO ss sO sO ss}", "category", json_object_get(line, "category"),
 		                       "make", json_object_get(line, "make"), "model", json_object_get(line, "model"),
@@ -61,7 +66,9 @@ static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *site
 	(void)sites;
 	const json_t *tr = json_object_get(demo, "transfers");
 	const char *officer = json_string_value(json_array_get(json_object_get(tr, "officers"), 0));
-	const json_t *import = json_array_get(json_object_get(tr, "imports"), 0);
+	/* the last import licence: the console's tests record arrivals on the first */
+	const json_t *imports = json_object_get(tr, "imports");
+	const json_t *import = json_array_get(imports, json_array_size(imports) ? json_array_size(imports) - 1 : 0);
 	if (!officer || !import)
 		return 0;
 	char saved[128], actor[128], today[11], ref[64];
@@ -77,7 +84,7 @@ static int fill(wam_db *db, wam_rng *rng, const json_t *demo, const json_t *site
 	snprintf(ref, sizeof ref, "note verbale %d/%03u", year, 250 + wam_rng_below(rng, 50));
 	if (!rc)
 		rc = submit(db, "att", year, ref, "annual report under Article 13(3), sent to the ATT Secretariat");
-	/* pistols the importer had not declared by the time the returns went */
+	/* weapons that arrived after the returns went */
 	if (!rc)
 		rc = late_shipment(db, import, LATE);
 	wam_db_set_actor(db, saved);

@@ -38,7 +38,7 @@ expect_exit 0 "report diff unroca --year" "$WAM" --db $DB --json report diff unr
 expect_eq "the return has changed" "$(jget .changed)" true
 expect_eq "one change" "$(jget '.changes | length')" 1
 expect_eq "a row added to the SALW imports" "$(jget '.changes[0] | .change + " " + .table')" "added imports_salw"
-expect_eq "three pistols" "$(jget '.changes[0].now.items')" 3
+expect_eq "three carbines" "$(jget '.changes[0].now.items')" 3
 ROW=$(jget '.changes[0].key')
 SHIPMENT=${ROW%%:*}
 expect_not_contains "the row was not in the return as sent" "$SENT_ROWS" "$SHIPMENT"
