@@ -68,6 +68,7 @@ export function Report({ user, route, kind }) {
   const go = (changes) => navigate(at({ row: '', changes: '', ...changes }));
   const cellHref = (table, r, c) => at({ row: `${table.id}/${r.key}/${c.id}`, changes: '' });
   const years = Array.from({ length: 12 }, (_, i) => new Date().getUTCFullYear() - i);
+  if (!years.includes(o.year)) years.push(o.year); // a year further back, asked in the address
   const name = t(`report.kind.${kind}`);
 
   return html`<${PageTitle}>${name} · ${o.year}<//>
@@ -89,12 +90,12 @@ export function Report({ user, route, kind }) {
           <option value="authorised">${t('report.basis.authorised')}</option>
         </select></div>`}
     </div>
-    <nav class="actions report-downloads" aria-label=${t('report.downloads')} data-testid="report-downloads">
+    <div class="actions report-downloads" role="group" aria-label=${t('report.downloads')} data-testid="report-downloads">
       <span>${t('report.download')}</span>
       <a class="button secondary" href=${download(kind, o, 'csv')} download=${`${kind}-${o.year}.csv`} data-format="csv">${t('report.csv')}</a>
       <a class="button secondary" href=${download(kind, o, 'json')} download=${`${kind}-${o.year}.json`} data-format="json">${t('report.json')}</a>
       <a class="button secondary" href=${download(kind, o, 'html')} target="_blank" rel="noopener" data-format="html">${t('report.html')}</a>
-    </nav>
+    </div>
     <${LoadError} error=${error} />
     ${!report && !error && html`<${Loading} />`}
     ${changes && html`<${Changes} kind=${kind} year=${o.year} id=${changes} report=${full || report} ready=${!!report || !!error} back=${at({ changes: '' })} />`}
