@@ -35,9 +35,14 @@ extern const wam_demo_part wam_stock_demo_part, wam_trace_demo_part, wam_transfe
     wam_sanctions_demo_part, wam_monitoring_demo_part;
 /* A cache of recovered ammunition of two headstamps (collection/demo.c). */
 extern const wam_demo_part wam_collection_demo_part;
+/* This year's UN Register and ATT returns submitted, then a late shipment
+ * on a licence the transfers part issued (reports/demo.c): last, so that
+ * the parts before it run as they did. */
+extern const wam_demo_part wam_reports_demo_part;
 const wam_demo_part *const wam_demo_parts[] = {
-    &wam_stock_demo_part,     &wam_trace_demo_part,      &wam_transfers_demo_part,  &wam_embargo_demo_part,
-    &wam_sanctions_demo_part, &wam_monitoring_demo_part, &wam_collection_demo_part, NULL};
+    &wam_stock_demo_part,      &wam_trace_demo_part,     &wam_transfers_demo_part,
+    &wam_embargo_demo_part,    &wam_sanctions_demo_part, &wam_monitoring_demo_part,
+    &wam_collection_demo_part, &wam_reports_demo_part,   NULL};
 
 /* Tracing searches for hits on a weapon registered recovered (trace/hit.c). */
 int wam_trace_weapon_registered(wam_db *db, const char *item_id);

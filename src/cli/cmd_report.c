@@ -327,7 +327,8 @@ static void print_table(const json_t *t)
 	view[n++] = (cli_column){"KEY", "key", 32};
 	if (labels)
 		view[n++] = (cli_column){"", "label", 40};
-	json_array_foreach(cols, j, col) view[n++] = (cli_column){msg(json_object_get(col, "label")), cli_text(col, "id"), 30};
+	json_array_foreach(cols, j, col) view[n++] =
+	    (cli_column){msg(json_object_get(col, "label")), cli_text(col, "id"), 30};
 	json_array_foreach(json_object_get(t, "rows"), i, row)
 	{
 		json_t *line = json_deep_copy(json_object_get(row, "cells"));
@@ -417,8 +418,9 @@ static int run_kind(const cli_env *env, const cli_args *a, const char *kind)
 		                 " [--withhold TABLE/KEY]... [--json|--csv|--html] [--records TABLE/KEY[/COLUMN]]",
 		                 kind);
 	int rc = options_of(a, &o, rows);
-	if (!rc && (csv + html + (records != NULL) + env->json) > 1)
-		rc = wam_error_set(WAM_EINVAL, "format", "--json, --csv, --html and --records each go alone");
+	if (!rc && (csv + html + (records != NULL) > 1 || (env->json && (csv || html))))
+		rc = wam_error_set(WAM_EINVAL, "format",
+		                   "--csv, --html and --records each go alone, and --json with none but --records");
 	if (rc)
 		return cli_fail(env, rc);
 	wam_db *db;
@@ -462,9 +464,8 @@ static int cmd_iafq(const cli_env *env, const cli_args *a)
 	return run_kind(env, a, "iafq");
 }
 
-static const char *const submission_keys[] = {"id",        "report",       "year",         "reference",
-                                              "notes",     "submitted_by", "submitted_at", "ledger_seq",
-                                              "signature", NULL};
+static const char *const submission_keys[] = {"id",           "report",       "year",       "reference", "notes",
+                                              "submitted_by", "submitted_at", "ledger_seq", "signature", NULL};
 
 /* A submission's record lines, then the report as it was sent. */
 static void print_submission(const json_t *s)
@@ -529,11 +530,12 @@ static void print_diff(const json_t *d)
 	json_array_foreach(changes, i, c)
 	{
 		const char *what = cli_text(c, "change");
-		char *was = json_dumps(json_object_get(c, "submitted"), JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+		char *was =
+		    json_dumps(json_object_get(c, "submitted"), JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
 		char *now = json_dumps(json_object_get(c, "now"), JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
 		if (!strcmp(what, "changed"))
-			printf("  changed %s/%s/%s: %s -> %s\n", cli_text(c, "table"), cli_text(c, "key"), cli_text(c, "column"),
-			       was ? was : "", now ? now : "");
+			printf("  changed %s/%s/%s: %s -> %s\n", cli_text(c, "table"), cli_text(c, "key"),
+			       cli_text(c, "column"), was ? was : "", now ? now : "");
 		else
 			printf("  %-7s %s/%s: %s\n", what, cli_text(c, "table"), cli_text(c, "key"),
 			       !strcmp(what, "added") ? (now ? now : "") : (was ? was : ""));

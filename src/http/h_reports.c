@@ -133,6 +133,18 @@ void h_report_sdg_records(wam_request *r)
  * (docs/reports.md) Each covers the whole state: a caller confined to sites
  * is refused (ROUTE_NATIONAL, and libwam refuses it too). */
 
+/* True when the path names a report kind; else false after answering 404
+ * naming kind. */
+static bool known_kind(wam_request *r)
+{
+	for (int i = 0; wam_report_kinds[i]; i++)
+		if (!strcmp(wam_report_kinds[i], r->params[0]))
+			return true;
+	reply_error(r, 404, "not_found", "kind", "no report '%.40s': the reports are unroca, att, poa and iafq",
+	            r->params[0]);
+	return false;
+}
+
 /* The options of a report from the query: year (required), direction,
  * basis, withhold=ROW,ROW. False after answering 400. */
 static bool query_options(wam_request *r, wam_report_options *o, const char **rows)
@@ -174,6 +186,8 @@ void h_report_make(wam_request *r)
 {
 	const char *rows[WAM_REPORT_WITHHOLD_MAX], *kind = r->params[0];
 	wam_report_options o;
+	if (!known_kind(r))
+		return;
 	if (!query_options(r, &o, rows))
 		return;
 	const char *format = request_query(r, "format");
@@ -199,6 +213,8 @@ void h_report_records(wam_request *r)
 {
 	const char *rows[WAM_REPORT_WITHHOLD_MAX], *row = request_query(r, "row");
 	wam_report_options o;
+	if (!known_kind(r))
+		return;
 	if (!query_options(r, &o, rows))
 		return;
 	if (!row || !*row) {
@@ -233,8 +249,10 @@ void h_report_submit(wam_request *r)
 	wam_report_options o;
 	memset(&o, 0, sizeof o);
 	json_t *in = request_json(r), *out = NULL, *submission = NULL;
-	if (!in)
+	if (!in || !known_kind(r)) {
+		json_decref(in);
 		return;
+	}
 	const char *k;
 	json_t *v;
 	json_object_foreach(in, k, v)
@@ -313,6 +331,8 @@ void h_report_submission(wam_request *r)
 void h_report_diff(wam_request *r)
 {
 	long year = 0;
+	if (!known_kind(r))
+		return;
 	if (!request_query_int(r, "year", WAM_REPORT_YEAR_MIN, WAM_REPORT_YEAR_MAX, &year))
 		return;
 	const char *id = request_query(r, "submission");

@@ -303,8 +303,7 @@ const route wam_http_routes[] = {
     {"GET", "/api/v1/reports/{kind}/records", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_records,
      q_report_records},
     {"POST", "/api/v1/reports/{kind}/submissions", WAM_ACT_SUBMIT_REPORT, ROUTE_NATIONAL, h_report_submit, NULL},
-    {"GET", "/api/v1/reports/{kind}/diff", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_diff,
-     q_report_diff},
+    {"GET", "/api/v1/reports/{kind}/diff", WAM_ACT_READ, ROUTE_NATIONAL | ROUTE_SNAPSHOT, h_report_diff, q_report_diff},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
 

@@ -197,6 +197,9 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 	if (o->nwithhold)
 		return wam_error_set(WAM_EINVAL, "withhold", "the %s report takes no %s", "iafq", "withhold");
 	json_object_set_new(report, "title", wam_message_json("UNODC Illicit Arms Flows Questionnaire, %d", o->year));
+	json_array_append_new(json_object_get(report, "notes"),
+	                      wam_message_json("The totals are those of SDG indicator 16.4.2 for the same year: each"
+	                                       " weapon counted once, by its first recovery in the year."));
 	json_t *s = NULL, *units = NULL, *lines = NULL, *t;
 	int rc = sdg(db, &s, o->year);
 	if (!rc)

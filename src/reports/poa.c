@@ -75,6 +75,11 @@
 	" UNION ALL SELECT " BATCH_FIELDS ", 'recovery' AS source, NULL, dr.recovery_id, dr.line, dr.rounds"           \
 	" FROM destructions d JOIN destroyed_recovered dr ON dr.destruction_id=d.id WHERE d.date BETWEEN ?1 AND ?2 @"
 
+/* The weapons a batch lists. */
+#define DESTROYED_WEAPONS                                                                                              \
+	"SELECT 'weapon' AS kind, x.item_id AS id, d.id AS destruction_id, d.method, d.date, d.state, d.certificate"   \
+	" FROM destructions d JOIN destruction_items x ON x.destruction_id=d.id WHERE d.date BETWEEN ?1 AND ?2 @"
+
 typedef struct figure {
 	const char *table, *key;
 	char agg;        /* 'n' counts the rows, 's' sums their n, 'm' the median of their days */
@@ -159,9 +164,7 @@ static const figure figures[] = {
     /* surplus */
     {"surplus", "batches_planned", 'n', BATCHES_DATED},
     {"surplus", "batches_open", 'n', BATCHES_DATED " AND d.state='open'"},
-    {"surplus", "weapons_declared_surplus", 'n',
-     "SELECT 'weapon' AS kind, x.item_id AS id, d.id AS destruction_id, d.method, d.date, d.state"
-     " FROM destructions d JOIN destruction_items x ON x.destruction_id=d.id WHERE d.date BETWEEN ?1 AND ?2"},
+    {"surplus", "weapons_declared_surplus", 'n', DESTROYED_WEAPONS},
     {"surplus", "rounds_declared_surplus", 's', BATCH_ROUNDS},
 };
 #define NFIGURES (sizeof figures / sizeof figures[0])
@@ -316,8 +319,11 @@ static json_t *method_label(const char *m)
 }
 
 /* Runs `sql` (a figure's, '@' replaced by `more`) after the common tables,
- * ?1..?3 bound. */
-static int figure_rows(wam_db *db, json_t **out, int year, const char *sql, const char *more)
+ * ?1..?3 bound, into `*out`: its rows when `agg` is 0, else one row
+ * {count, total} (count of the rows, and 's': the sum of their `n`), or
+ * for 'm' only the `days` of each row, so that a figure over millions of
+ * weapons is counted by SQLite, not listed. */
+static int figure_rows(wam_db *db, json_t **out, int year, const char *sql, const char *more, char agg)
 {
 	char from[11], to[11], country[5] = "";
 	wam_buf q = {0};
@@ -332,8 +338,18 @@ static int figure_rows(wam_db *db, json_t **out, int year, const char *sql, cons
 	                    wam_table_exists(db, "loss_ammunition") ? LOSS_AMMO_TABLE : LOSS_AMMO_NONE,
 	                    wam_table_exists(db, "destruction_recovered") ? RECOVERED_ROUNDS_TABLE
 	                                                                  : RECOVERED_ROUNDS_NONE);
-	for (const char *s = sql; !rc && *s; s++)
-		rc = *s == '@' ? wam_buf_puts(&q, more ? more : "") : wam_buf_printf(&q, "%c", *s);
+	if (!rc && agg)
+		rc = wam_buf_puts(&q, agg == 'n'   ? "SELECT count(*) AS count FROM ("
+		                      : agg == 's' ? "SELECT count(*) AS count, coalesce(sum(n),0) AS total FROM ("
+		                                   : "SELECT days FROM (");
+	for (const char *s = sql; !rc && *s;) {
+		const char *at = strchr(s, '@');
+		size_t n = at ? (size_t)(at - s) : strlen(s);
+		rc = wam_buf_printf(&q, "%.*s%s", (int)n, s, at && more ? more : "");
+		s += n + (at ? 1 : 0);
+	}
+	if (!rc && agg)
+		rc = wam_buf_puts(&q, agg == 'm' ? ") ORDER BY days" : ")");
 	if (rc) {
 		wam_buf_free(&q);
 		return rc;
@@ -350,35 +366,29 @@ static int figure_rows(wam_db *db, json_t **out, int year, const char *sql, cons
 	return wam_rows_json(st, out, "compute the PoA report");
 }
 
-static int by_int(const void *a, const void *b)
+/* Figure `f`'s value for the year, and whether any record is behind it. */
+static int figure_value(wam_db *db, int year, const figure *f, json_t **value, bool *any)
 {
-	json_int_t x = *(const json_int_t *)a, y = *(const json_int_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The figure's value over its rows: a count, a sum of `n`, or the median
- * of `days` (the mean of the middle two of an even number, null when none). */
-static json_t *figure_value(const figure *f, const json_t *rows)
-{
-	size_t n = json_array_size(rows), i;
-	const json_t *r;
-	if (f->agg == 'n')
-		return json_integer((json_int_t)n);
-	if (f->agg == 's') {
-		json_int_t sum = 0;
-		json_array_foreach(rows, i, r) sum += json_integer_value(json_object_get(r, "n"));
-		return json_integer(sum);
+	json_t *rows;
+	int rc = figure_rows(db, &rows, year, f->sql, NULL, f->agg);
+	if (rc)
+		return rc;
+	size_t n = json_array_size(rows);
+	const json_t *first = json_array_get(rows, 0);
+	if (f->agg == 'n' || f->agg == 's') {
+		*any = *any || json_integer_value(json_object_get(first, "count"));
+		*value = json_integer(json_integer_value(json_object_get(first, f->agg == 'n' ? "count" : "total")));
+	} else if (!n) {
+		*value = json_null();
+	} else {
+		/* the median: the middle day, or the mean of the middle two */
+		json_int_t a = json_integer_value(json_object_get(json_array_get(rows, (n - 1) / 2), "days"));
+		json_int_t b = json_integer_value(json_object_get(json_array_get(rows, n / 2), "days"));
+		*any = true;
+		*value = n % 2 ? json_integer(a) : json_real((double)(a + b) / 2.0);
 	}
-	if (!n)
-		return json_null();
-	json_int_t *days = malloc(n * sizeof *days);
-	if (!days)
-		return NULL;
-	json_array_foreach(rows, i, r) days[i] = json_integer_value(json_object_get(r, "days"));
-	qsort(days, n, sizeof *days, by_int);
-	json_t *v = n % 2 ? json_integer(days[n / 2]) : json_real((double)(days[n / 2 - 1] + days[n / 2]) / 2.0);
-	free(days);
-	return v;
+	json_decref(rows);
+	return *value ? 0 : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 }
 
 static json_t *value_column(json_t *t)
@@ -400,25 +410,21 @@ static int destruction_table(wam_db *db, json_t *report, int year)
 		json_t *weapons, *rounds;
 		char more[64];
 		snprintf(more, sizeof more, " AND d.state='closed' AND upper(d.method)='%s'", *m);
-		int rc =
-		    figure_rows(db, &weapons, year,
-		                "SELECT 'weapon' AS kind, x.item_id AS id FROM destructions d JOIN destruction_items x"
-		                " ON x.destruction_id=d.id WHERE d.date BETWEEN ?1 AND ?2 @",
-		                more);
+		int rc = figure_rows(db, &weapons, year, DESTROYED_WEAPONS, more, 'n');
 		if (rc)
 			return rc;
-		if ((rc = figure_rows(db, &rounds, year, BATCH_ROUNDS, more))) {
+		if ((rc = figure_rows(db, &rounds, year, BATCH_ROUNDS, more, 's'))) {
 			json_decref(weapons);
 			return rc;
 		}
-		json_int_t sum = 0;
-		size_t i;
-		json_t *r;
-		json_array_foreach(rounds, i, r) sum += json_integer_value(json_object_get(r, "n"));
 		json_t *row = report_row(t, *m, method_label(*m));
 		if (row) {
-			report_cell(row, "weapons", json_integer((json_int_t)json_array_size(weapons)));
-			report_cell(row, "rounds", json_integer(sum));
+			report_cell(
+			    row, "weapons",
+			    json_integer(json_integer_value(json_object_get(json_array_get(weapons, 0), "count"))));
+			report_cell(
+			    row, "rounds",
+			    json_integer(json_integer_value(json_object_get(json_array_get(rounds, 0), "total"))));
 		}
 		json_decref(weapons);
 		json_decref(rounds);
@@ -481,6 +487,10 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 	                    wam_message_json("National report on the Programme of Action on small arms and the"
 	                                     " International Tracing Instrument, %d",
 	                                     o->year));
+	json_array_append_new(json_object_get(report, "notes"),
+	                      wam_message_json("Registrations, markings of recovered weapons, stock checks and exports"
+	                                       " are counted by the day they were recorded in the registry; recoveries,"
+	                                       " losses, trace requests and destruction batches by their own dates."));
 	bool any = false;
 	for (const char *const *id = tables; *id && strcmp(*id, "destruction") != 0; id++) {
 		json_t *t = report_table(report, *id, table_caption(*id));
@@ -489,15 +499,12 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 		for (size_t i = 0; i < NFIGURES; i++) {
 			if (strcmp(figures[i].table, *id) != 0)
 				continue;
-			json_t *rows;
-			int rc = figure_rows(db, &rows, o->year, figures[i].sql, NULL);
+			json_t *v = NULL;
+			int rc = figure_value(db, o->year, &figures[i], &v, &any);
 			if (rc)
 				return rc;
-			json_t *v = figure_value(&figures[i], rows);
-			any = any || json_array_size(rows);
-			json_decref(rows);
 			json_t *row = report_row(t, figures[i].key, figure_label(figures[i].key));
-			if (!v || !row || report_cell(row, "value", v))
+			if (!row || report_cell(row, "value", v))
 				return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		}
 		report_totals(t);
@@ -540,17 +547,12 @@ static int records(wam_db *db, json_t **out, const wam_report_options *o, const 
 		char more[64];
 		snprintf(more, sizeof more, " AND d.state='closed' AND upper(d.method)='%s'", key);
 		if (column && !strcmp(column, "weapons"))
-			return figure_rows(
-			    db, out, o->year,
-			    "SELECT 'weapon' AS kind, x.item_id AS id, d.id AS destruction_id, d.certificate"
-			    " FROM destructions d JOIN destruction_items x ON x.destruction_id=d.id"
-			    " WHERE d.date BETWEEN ?1 AND ?2 @",
-			    more);
+			return figure_rows(db, out, o->year, DESTROYED_WEAPONS, more, 0);
 		if (column && !strcmp(column, "rounds"))
-			return figure_rows(db, out, o->year, BATCH_ROUNDS, more);
+			return figure_rows(db, out, o->year, BATCH_ROUNDS, more, 0);
 		if (column)
 			return no_row(table, key);
-		return figure_rows(db, out, o->year, BATCHES_DATED " @", more);
+		return figure_rows(db, out, o->year, BATCHES_DATED " @", more, 0);
 	}
 	if (!strcmp(table, "recoveries")) {
 		bool known = !strcmp(key, "unknown") || wam_in_vocab(wam_collection_recovery_contexts, key);
@@ -580,7 +582,7 @@ static int records(wam_db *db, json_t **out, const wam_report_options *o, const 
 		if (!strcmp(figures[i].table, table) && !strcmp(figures[i].key, key)) {
 			if (column && strcmp(column, "value") != 0)
 				return no_row(table, key);
-			return figure_rows(db, out, o->year, figures[i].sql, NULL);
+			return figure_rows(db, out, o->year, figures[i].sql, NULL, 0);
 		}
 	return no_row(table, key);
 }

@@ -77,10 +77,11 @@ static int verify(wam_db *db, wam_verify_report *r, bool with_key)
 			wam_error_clear();
 			snprintf(r->table, sizeof r->table, "report_submissions");
 			snprintf(r->record_id, sizeof r->record_id, "%s", id ? id : "");
-			wam_verify_bad(r, "submission_unsigned", json_integer_value(json_object_get(row, "seq")),
-			               "report submission %s does not carry the signature of the node that made it: its "
-			               "document was altered after it was signed",
-			               id ? id : "");
+			wam_verify_bad(
+			    r, "submission_unsigned", json_integer_value(json_object_get(row, "seq")),
+			    "report submission %s does not carry the signature of the node that made it: its "
+			    "document was altered after it was signed",
+			    id ? id : "");
 			break;
 		}
 	}

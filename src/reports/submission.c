@@ -89,10 +89,10 @@ static int sign_document(wam_db *db, json_t **out, json_t *report, const json_t 
 	if (rc)
 		return rc;
 	wam_time_iso(now, wam_now_ms());
-	json_t *doc = json_pack("{sO ss ss s{sO sO* sO* sO}}", "report", report, "submitted_at", now, "submitted_by",
-	                        db->actor, "node", "node_id", json_object_get(node, "node_id"), "name",
-	                        json_object_get(node, "name"), "country", json_object_get(node, "country"),
-	                        "public_key", json_object_get(node, "public_key"));
+	json_t *doc =
+	    json_pack("{sO ss ss s{sO sO* sO* sO}}", "report", report, "submitted_at", now, "submitted_by", db->actor,
+	              "node", "node_id", json_object_get(node, "node_id"), "name", json_object_get(node, "name"),
+	              "country", json_object_get(node, "country"), "public_key", json_object_get(node, "public_key"));
 	json_decref(node);
 	if (!doc)
 		return nomem("document");
@@ -127,11 +127,11 @@ int wam_report_submit(wam_db *db, json_t **out, const char *kind, const wam_repo
 	if ((rc = wam_report_make(db, &report, kind, options)) || (rc = sign_document(db, &doc, report, taken)))
 		goto fail;
 	const json_t *ledger = json_object_get(report, "ledger");
-	payload = json_pack("{ss sO sO sO sO sO* sO* sO}", "report", kind, "year", json_object_get(report, "year"),
-	                    "options", json_object_get(report, "options"), "ledger_seq",
-	                    json_object_get(ledger, "seq"), "ledger_hash", json_object_get(ledger, "hash"),
-	                    "reference", json_object_get(taken, "reference"), "notes", json_object_get(taken, "notes"),
-	                    "document", doc);
+	payload =
+	    json_pack("{ss sO sO sO sO sO* sO* sO}", "report", kind, "year", json_object_get(report, "year"), "options",
+	              json_object_get(report, "options"), "ledger_seq", json_object_get(ledger, "seq"), "ledger_hash",
+	              json_object_get(ledger, "hash"), "reference", json_object_get(taken, "reference"), "notes",
+	              json_object_get(taken, "notes"), "document", doc);
 	if (!payload) {
 		rc = nomem("submission");
 		goto fail;
@@ -175,8 +175,8 @@ int wam_report_submission_list(wam_db *db, json_t **out, const char *kind, int y
 	if (rc)
 		return rc;
 	if (year && (year < WAM_REPORT_YEAR_MIN || year > WAM_REPORT_YEAR_MAX))
-		return wam_error_set(WAM_EINVAL, "year", "year must be a whole number from %d to %d", WAM_REPORT_YEAR_MIN,
-		                     WAM_REPORT_YEAR_MAX);
+		return wam_error_set(WAM_EINVAL, "year", "year must be a whole number from %d to %d",
+		                     WAM_REPORT_YEAR_MIN, WAM_REPORT_YEAR_MAX);
 	if (!wam_table_exists(db, "report_submissions")) {
 		*out = json_array();
 		return *out ? 0 : nomem("submissions");
@@ -284,7 +284,8 @@ static int compare_cells(json_t *changes, const char *table, const char *key, co
 	}
 	json_object_foreach((json_t *)a, col, v)
 	{
-		if (!json_object_get(b, col) && !json_is_null(v) && (rc = change(changes, table, key, col, "changed", v, NULL)))
+		if (!json_object_get(b, col) && !json_is_null(v) &&
+		    (rc = change(changes, table, key, col, "changed", v, NULL)))
 			return rc;
 	}
 	return 0;
@@ -412,9 +413,9 @@ static int diff_target(wam_db *db, json_t **sub, const char *kind, int year, con
 			return rc;
 		if ((kind && strcmp(kind, text(*sub, "report"))) ||
 		    (year && year != json_integer_value(json_object_get(*sub, "year")))) {
-			rc = wam_error_set(WAM_EINVAL, "submission",
-			                   "submission %.40s is the %s report for %d, not the one asked for", id,
-			                   text(*sub, "report"), (int)json_integer_value(json_object_get(*sub, "year")));
+			rc = wam_error_set(
+			    WAM_EINVAL, "submission", "submission %.40s is the %s report for %d, not the one asked for",
+			    id, text(*sub, "report"), (int)json_integer_value(json_object_get(*sub, "year")));
 			json_decref(*sub);
 			*sub = NULL;
 		}
@@ -423,8 +424,8 @@ static int diff_target(wam_db *db, json_t **sub, const char *kind, int year, con
 	if (!kind)
 		return wam_error_set(WAM_EINVAL, "report", "report is required: the kind of the submission compared");
 	if (year < WAM_REPORT_YEAR_MIN || year > WAM_REPORT_YEAR_MAX)
-		return wam_error_set(WAM_EINVAL, "year", "year must be a whole number from %d to %d", WAM_REPORT_YEAR_MIN,
-		                     WAM_REPORT_YEAR_MAX);
+		return wam_error_set(WAM_EINVAL, "year", "year must be a whole number from %d to %d",
+		                     WAM_REPORT_YEAR_MIN, WAM_REPORT_YEAR_MAX);
 	json_t *list = NULL;
 	if ((rc = wam_report_submission_list(db, &list, kind, year)))
 		return rc;
@@ -457,11 +458,11 @@ static int diff_in_snapshot(wam_db *db, json_t **out, const char *kind, int year
 	const json_t *ledger = json_object_get(sub, "ledger");
 	if ((rc = events_about(db, &events, json_integer_value(json_object_get(ledger, "seq")), ids)))
 		goto done;
-	*out = json_pack("{s{sO sO sO sO sO* sO} sO sb sO sO}", "submission", "id", json_object_get(sub, "id"), "report",
-	                 json_object_get(sub, "report"), "year", json_object_get(sub, "year"), "submitted_at",
-	                 json_object_get(sub, "submitted_at"), "reference", json_object_get(sub, "reference"),
-	                 "ledger", ledger, "ledger", json_object_get(now, "ledger"), "changed",
-	                 json_array_size(changes) > 0, "changes", changes, "events", events);
+	*out = json_pack("{s{sO sO sO sO sO* sO} sO sb sO sO}", "submission", "id", json_object_get(sub, "id"),
+	                 "report", json_object_get(sub, "report"), "year", json_object_get(sub, "year"), "submitted_at",
+	                 json_object_get(sub, "submitted_at"), "reference", json_object_get(sub, "reference"), "ledger",
+	                 ledger, "ledger", json_object_get(now, "ledger"), "changed", json_array_size(changes) > 0,
+	                 "changes", changes, "events", events);
 	if (!*out)
 		rc = nomem("diff");
 done:

@@ -187,11 +187,7 @@ static int background_table(wam_db *db, json_t *report, const char *id, int year
 			rc = wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 			break;
 		}
-		rc = report_group(row, transfer_is_salw(c) ? "salw" : "register",
-		                  transfer_is_salw(c) ? wam_message_json("Small arms and light weapons")
-		                                      : wam_message_json("Categories I to VII"));
-		if (!rc)
-			rc = report_cell(row, "category", json_string(c));
+		rc = report_cell(row, "category", json_string(c));
 		if (!rc)
 			rc = report_cell(row, "items", json_integer(n));
 	}
@@ -224,7 +220,7 @@ static json_t *transfer_table(json_t *report, const char *id, bool exports, bool
 	return t;
 }
 
-static int fill_transfers(json_t *main, json_t *salw, const json_t *rows, const char *country)
+static int fill_transfers(json_t *register_form, json_t *salw, const json_t *rows, const char *country)
 {
 	const json_t *rec;
 	size_t i;
@@ -234,14 +230,14 @@ static int fill_transfers(json_t *main, json_t *salw, const json_t *rows, const 
 		char key[128];
 		const char *reg = json_string_value(json_object_get(rec, "register_category"));
 		transfer_key(rec, key, sizeof key);
-		json_t *row = report_row(transfer_is_salw(reg) ? salw : main, key, NULL);
+		json_t *row = report_row(transfer_is_salw(reg) ? salw : register_form, key, NULL);
 		if (!row)
 			return wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		if ((rc = report_group(row, reg, transfer_category_label(reg))) ||
 		    (rc = report_cell(row, "category", json_string(reg))) || (rc = transfer_cells(row, rec, country)))
 			return rc;
 	}
-	if (!(rc = report_totals(main)))
+	if (!(rc = report_totals(register_form)))
 		rc = report_totals(salw);
 	return rc;
 }
@@ -276,9 +272,9 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 			return rc;
 		char salw_id[16];
 		snprintf(salw_id, sizeof salw_id, "%s_salw", dir);
-		json_t *main = transfer_table(report, dir, !d, false),
+		json_t *register_form = transfer_table(report, dir, !d, false),
 		       *salw = transfer_table(report, salw_id, !d, true);
-		rc = main && salw ? fill_transfers(main, salw, rows, country)
+		rc = register_form && salw ? fill_transfers(register_form, salw, rows, country)
 		                  : wam_error_set(WAM_ENOMEM, NULL, "out of memory");
 		bool empty = json_array_size(rows) == 0;
 		json_decref(rows);

@@ -680,6 +680,48 @@ def reports_setup(tap, srv, admin, ids):
     ids["submission"] = resp.json["id"]
 
 
+def check_reports(tap, srv, admin, ids):
+    """The reports' answers beyond who may call them: outputs, the signed
+    document, refusals naming their parameter or field and writing nothing."""
+    resp = srv.get(f"/api/v1/reports/submissions/{ids['submission']}", admin)
+    doc = resp.json.get("document", {}) if resp.status == 200 else {}
+    tap.ok(resp.status == 200 and len(doc.get("signature", "")) == 128 and doc.get("report", {}).get("report") == "poa"
+           and doc.get("reference") == "SETUP note verbale",
+           "GET /reports/submissions/{id}: the signed document with the report as sent", repr(resp))
+    resp = srv.get("/api/v1/reports/poa" + q(year=2026, format="csv"), admin)
+    tap.ok(resp.status == 200 and (resp.header("Content-Type") or "").startswith("text/csv"),
+           "GET /reports/poa?format=csv: text/csv", repr(resp))
+    resp = srv.get("/api/v1/reports/poa" + q(year=2026, format="html"), admin)
+    tap.ok(resp.status == 200 and (resp.header("Content-Type") or "").startswith("text/html"),
+           "GET /reports/poa?format=html: text/html", repr(resp))
+    for path, field in (("/api/v1/reports/poa" + q(year=2026, format="pdf"), "format"),
+                        ("/api/v1/reports/poa", "year"),
+                        ("/api/v1/reports/poa" + q(year=2026, direction="exports"), "direction"),
+                        ("/api/v1/reports/poa/records" + q(year=2026, row="records/nope"), "row"),
+                        ("/api/v1/reports/poa/diff", "year")):
+        resp = srv.get(path, admin)
+        tap.ok(resp.status == 400 and resp.error().get("field") == field, f"GET {path}: 400 naming {field}",
+               repr(resp))
+    resp = srv.get("/api/v1/reports/nope" + q(year=2026), admin)
+    tap.ok(resp.status == 404 and resp.error().get("field") == "kind", "GET /reports/nope: 404 naming kind",
+           repr(resp))
+    resp = srv.get("/api/v1/reports/iafq/diff" + q(year=2026), admin)
+    tap.ok(resp.status == 404 and resp.error().get("field") == "submission",
+           "GET /reports/iafq/diff with no IAFQ submitted: 404 naming submission", repr(resp))
+    before = events(srv, admin)
+    for body, field in (({"reference": "no year"}, "year"), ({"year": 2026, "colour": "red"}, "colour"),
+                        ({"year": 2026, "reference": "x" * 300}, "reference"),
+                        ({"year": 2026, "withhold": "records/x"}, "withhold")):
+        resp = srv.post("/api/v1/reports/poa/submissions", body, admin)
+        tap.ok(resp.status == 422 and resp.error().get("field") == field,
+               f"POST /reports/poa/submissions {sorted(body)}: 422 naming {field}", repr(resp))
+    tap.eq(events(srv, admin), before, "the refused submissions appended no event")
+    resp = srv.get(f"/api/v1/reports/poa/diff" + q(submission=ids["submission"]), admin)
+    tap.ok(resp.status == 200 and resp.json["submission"]["id"] == ids["submission"]
+           and {"ledger", "changed", "changes", "events"} <= set(resp.json),
+           "GET /reports/poa/diff?submission=: the comparison with that submission", repr(resp))
+
+
 def hit_serial(tag):
     """A serial three characters away from every other tag's (k = 2 keeps
     hits apart); its misread twin is 1->I, 8->B away, nothing for the
@@ -1134,6 +1176,7 @@ def test(tap):
         check_trace_confidential(tap, srv, tokens, ids)
         check_trace_records(tap, srv, admin)
         check_trace_confinement(tap, srv, admin, ids)
+    check_reports(tap, srv, admin, ids)
     check_refused_changed_nothing(tap, srv, admin, ids)
     check_confinement(tap, srv, admin, ids)
     tap.eq(srv.stop(), 0, "SIGTERM stops the server with exit code 0", srv.stderr())

@@ -17,7 +17,7 @@
 
 #define DUMP                                                                                                           \
 	"SELECT group_concat(id||'|'||report||'|'||year||'|'||options||'|'||ledger_seq||'|'||ledger_hash||'|'||"       \
-	"coalesce(reference,'')||'|'||document||'|'||submitted_by||'|'||submitted_at||'|'||seq, ';')"                 \
+	"coalesce(reference,'')||'|'||document||'|'||submitted_by||'|'||submitted_at||'|'||seq, ';')"                  \
 	" FROM (SELECT * FROM report_submissions ORDER BY id)"
 
 static int this_year(void)
@@ -58,8 +58,9 @@ static const json_t *cell(const json_t *report, const char *table, const char *k
 	{
 		if (strcmp(test_str(t, "id"), table))
 			continue;
-		json_array_foreach(json_object_get(t, "rows"), j, row) if (!strcmp(test_str(row, "key"), key)) return json_object_get(
-		    json_object_get(row, "cells"), column);
+		json_array_foreach(json_object_get(t, "rows"), j,
+		                   row) if (!strcmp(test_str(row, "key"),
+		                                    key)) return json_object_get(json_object_get(row, "cells"), column);
 	}
 	return NULL;
 }
@@ -84,8 +85,8 @@ static void test_submission_signed_recorded_and_replayed(void **state)
 	assert_string_equal(test_str(doc, "reference"), "note verbale 2026/207");
 	assert_string_equal(test_str(json_object_get(doc, "report"), "report"), "poa");
 	/* the two weapons registered this year, as the report counts them */
-	assert_int_equal(json_integer_value(cell(json_object_get(doc, "report"), "records", "weapons_registered", "value")),
-	                 2);
+	assert_int_equal(
+	    json_integer_value(cell(json_object_get(doc, "report"), "records", "weapons_registered", "value")), 2);
 
 	/* the signature holds for the node's key, and not once anything changes */
 	json_t *node = NULL;
@@ -133,8 +134,8 @@ static void test_submission_frozen_and_diff_finds_the_change(void **state)
 	json_t *now = NULL;
 	assert_int_equal(wam_report_submission_get(r->db, &now, test_str(s, "id")), 0);
 	assert_true(json_equal(json_object_get(now, "document"), sent));
-	assert_int_equal(json_integer_value(cell(json_object_get(sent, "report"), "records", "weapons_registered", "value")),
-	                 1);
+	assert_int_equal(
+	    json_integer_value(cell(json_object_get(sent, "report"), "records", "weapons_registered", "value")), 1);
 	char *text = json_dumps(sent, 0);
 	assert_null(strstr(text, late));
 	free(text);
@@ -275,6 +276,62 @@ static void test_submission_altered_fails_verify(void **state)
 	json_decref(s);
 }
 
+/* The demo's UN Register return, then a shipment received on one of its
+ * import licences: the diff finds the row it adds, and the event that
+ * made it; the return as sent holds no trace of it; verify passes. */
+static void test_demo_late_shipment_in_the_diff(void **state)
+{
+	(void)state;
+	test_reg r;
+	test_reg_create(&r, "HT");
+	wam_demo_opts o = {.items = 1500, .seed = 1};
+	if (wam_registry_demo(r.db, &o))
+		fail_msg("demo: %s", wam_error_last()->message);
+	json_t *list = NULL, *sub = NULL, *d = NULL;
+	assert_int_equal(wam_report_submission_list(r.db, &list, "unroca", this_year()), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_int_equal(wam_report_submission_get(r.db, &sub, test_str(json_array_get(list, 0), "id")), 0);
+	int64_t at = json_integer_value(json_object_get(json_object_get(sub, "ledger"), "seq"));
+	/* the shipment received after the submission, as the ledger has it */
+	char *shipment = test_query_text(r.db->conn, "SELECT subject FROM events WHERE type='shipment.received'"
+	                                             " ORDER BY seq DESC LIMIT 1");
+	long long seq = test_count(&r, "SELECT max(seq) FROM events WHERE type='shipment.received'");
+	assert_true(seq > at);
+	char *sent = json_dumps(json_object_get(sub, "document"), 0);
+	assert_null(strstr(sent, shipment));
+	free(sent);
+
+	assert_int_equal(wam_report_diff(r.db, &d, "unroca", this_year(), NULL), 0);
+	assert_true(json_is_true(json_object_get(d, "changed")));
+	const json_t *changes = json_object_get(d, "changes"), *c = json_array_get(changes, 0), *e;
+	assert_int_equal(json_array_size(changes), 1);
+	assert_string_equal(test_str(c, "change"), "added");
+	assert_string_equal(test_str(c, "table"), "imports_salw");
+	char key[64];
+	snprintf(key, sizeof key, "%s:1", shipment);
+	assert_string_equal(test_str(c, "key"), key);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "now"), "items")), 3);
+	size_t i;
+	bool found = false;
+	json_array_foreach(json_object_get(d, "events"), i, e)
+	{
+		if (!strcmp(test_str(e, "subject"), shipment)) {
+			assert_string_equal(test_str(e, "type"), "shipment.received");
+			assert_int_equal(json_integer_value(json_object_get(e, "seq")), seq);
+			found = true;
+		}
+	}
+	assert_true(found);
+	wam_verify_report v;
+	assert_int_equal(wam_ledger_verify(r.db, 0, &v), 0);
+	assert_int_equal(v.intact, 1);
+	free(shipment);
+	json_decref(d);
+	json_decref(sub);
+	json_decref(list);
+	test_reg_destroy(&r);
+}
+
 /* ---- the comparison, on reports made by hand ---- */
 
 static void test_compare_rows_and_cells(void **state)
@@ -296,17 +353,19 @@ static void test_compare_rows_and_cells(void **state)
 	assert_int_equal(report_compare(was, now, changes), 0);
 	char *got = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
 	assert_string_equal(
-	    got, "["
-	         "{\"change\":\"changed\",\"column\":\"items\",\"key\":\"S1:1\",\"now\":7,\"submitted\":5,\"table\":\"exports\"},"
-	         "{\"change\":\"changed\",\"column\":\"comments\",\"key\":\"S3:1\",\"now\":null,\"submitted\":\"old\","
-	         "\"table\":\"exports\"},"
-	         "{\"change\":\"added\",\"key\":\"S4:2\",\"now\":{\"category\":\"SA1\",\"items\":2},\"submitted\":null,"
-	         "\"table\":\"exports\"},"
-	         "{\"change\":\"removed\",\"key\":\"S2:1\",\"now\":null,\"submitted\":{\"category\":\"SA2\",\"items\":3},"
-	         "\"table\":\"exports\"},"
-	         "{\"change\":\"added\",\"key\":\"y\",\"now\":{\"value\":4},\"submitted\":null,\"table\":\"new\"},"
-	         "{\"change\":\"removed\",\"key\":\"x\",\"now\":null,\"submitted\":{\"value\":1},\"table\":\"gone\"}"
-	         "]");
+	    got,
+	    "["
+	    "{\"change\":\"changed\",\"column\":\"items\",\"key\":\"S1:1\",\"now\":7,\"submitted\":5,\"table\":"
+	    "\"exports\"},"
+	    "{\"change\":\"changed\",\"column\":\"comments\",\"key\":\"S3:1\",\"now\":null,\"submitted\":\"old\","
+	    "\"table\":\"exports\"},"
+	    "{\"change\":\"added\",\"key\":\"S4:2\",\"now\":{\"category\":\"SA1\",\"items\":2},\"submitted\":null,"
+	    "\"table\":\"exports\"},"
+	    "{\"change\":\"removed\",\"key\":\"S2:1\",\"now\":null,\"submitted\":{\"category\":\"SA2\",\"items\":3},"
+	    "\"table\":\"exports\"},"
+	    "{\"change\":\"added\",\"key\":\"y\",\"now\":{\"value\":4},\"submitted\":null,\"table\":\"new\"},"
+	    "{\"change\":\"removed\",\"key\":\"x\",\"now\":null,\"submitted\":{\"value\":1},\"table\":\"gone\"}"
+	    "]");
 	free(got);
 	/* the same report twice: nothing */
 	json_t *none = json_array();
@@ -326,6 +385,7 @@ int main(void)
 	    TEST_IN_HT(test_submission_list_newest_first),
 	    TEST_IN_HT(test_submission_refusals_write_nothing),
 	    TEST_IN_HT(test_submission_altered_fails_verify),
+	    cmocka_unit_test(test_demo_late_shipment_in_the_diff),
 	    cmocka_unit_test(test_compare_rows_and_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -607,6 +607,31 @@ static void test_outputs(void **state)
 	done(&f);
 }
 
+/* A row of more weapons than a drill-down lists gives the first ones and
+ * says how many there are. */
+static void test_records_capped(void **state)
+{
+	test_reg *r = *state;
+	char army[WAM_ID_LEN + 1], id[WAM_ID_LEN + 1], serial[32], today[11];
+	holder(r, "state_armed_force", "Forces armees d'Haiti", army);
+	for (int i = 0; i < 1003; i++) {
+		snprintf(serial, sizeof serial, "PX%05d", i);
+		item(r, "SA1", serial, "AT", "in_store", army, id);
+	}
+	wam_date_today(today);
+	wam_report_options o = {.year = (int)strtol(today, NULL, 10)};
+	json_t *recs = NULL;
+	assert_int_equal(wam_report_records(r->db, &recs, "unroca", &o, "holdings/SA1/items"), 0);
+	assert_int_equal(json_array_size(recs), 1001);
+	const json_t *last = json_array_get(recs, 1000);
+	assert_string_equal(test_str(last, "kind"), "truncated");
+	assert_int_equal(json_integer_value(json_object_get(last, "shown")), 1000);
+	assert_int_equal(json_integer_value(json_object_get(last, "total")), 1003);
+	assert_string_equal(test_str(json_object_get(last, "note"), "message"),
+	                    "only the first 1000 of 1003 records are listed");
+	json_decref(recs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,7 +641,7 @@ int main(void)
 	    TEST_IN_HT(test_att_bases),
 	    TEST_IN_HT(test_att_withheld),
 	    TEST_IN_HT(test_records_behind_a_row),
-	    TEST_IN_HT(test_outputs),
+	    TEST_IN_HT(test_outputs),                 TEST_IN_HT(test_records_capped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
