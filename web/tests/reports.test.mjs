@@ -342,6 +342,7 @@ test('an admin submits a report and sees it listed and unchanged since; a viewer
       const changes = page.getByTestId('report-changes');
       await changes.locator('table').waitFor();
       const row = changes.locator('tbody tr', { hasText: 'weapons stolen' });
+      await row.waitFor();
       assert.equal(await row.count(), 1, 'the stolen figure is listed as changed');
       const cells = await row.locator('td').allInnerTexts();
       const fmt = (n) => n.toLocaleString('en');

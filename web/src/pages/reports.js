@@ -68,6 +68,7 @@ export function Report({ user, route, kind }) {
   const go = (changes) => navigate(at({ row: '', changes: '', ...changes }));
   const cellHref = (table, r, c) => at({ row: `${table.id}/${r.key}/${c.id}`, changes: '' });
   const years = Array.from({ length: 12 }, (_, i) => new Date().getUTCFullYear() - i);
+  if (!years.includes(o.year)) years.push(o.year); // a year further back, asked in the address
   const name = t(`report.kind.${kind}`);
 
   return html`<${PageTitle}>${name} · ${o.year}<//>
@@ -89,15 +90,15 @@ export function Report({ user, route, kind }) {
           <option value="authorised">${t('report.basis.authorised')}</option>
         </select></div>`}
     </div>
-    <nav class="actions report-downloads" aria-label=${t('report.downloads')} data-testid="report-downloads">
+    <div class="actions report-downloads" role="group" aria-label=${t('report.downloads')} data-testid="report-downloads">
       <span>${t('report.download')}</span>
       <a class="button secondary" href=${download(kind, o, 'csv')} download=${`${kind}-${o.year}.csv`} data-format="csv">${t('report.csv')}</a>
       <a class="button secondary" href=${download(kind, o, 'json')} download=${`${kind}-${o.year}.json`} data-format="json">${t('report.json')}</a>
       <a class="button secondary" href=${download(kind, o, 'html')} target="_blank" rel="noopener" data-format="html">${t('report.html')}</a>
-    </nav>
+    </div>
     <${LoadError} error=${error} />
     ${!report && !error && html`<${Loading} />`}
-    ${changes && html`<${Changes} kind=${kind} year=${o.year} id=${changes} report=${full || report} back=${at({ changes: '' })} />`}
+    ${changes && html`<${Changes} kind=${kind} year=${o.year} id=${changes} report=${full || report} ready=${!!report || !!error} back=${at({ changes: '' })} />`}
     ${report && html`<div class="report" data-testid="report" data-kind=${kind}>
       <p class="report-title" data-testid="report-title">${said(report.title)}</p>
       <${ReportHead} report=${report} />
@@ -276,7 +277,7 @@ const ROOMS = {
 };
 
 // What changed in a submission (id, or "latest") since it was sent.
-function Changes({ kind, year, id, report, back }) {
+function Changes({ kind, year, id, report, ready, back }) {
   const [diff, setDiff] = useState(null);
   const [error, setError] = useState(null);
   useRequest((keep) => {
@@ -284,9 +285,10 @@ function Changes({ kind, year, id, report, back }) {
     setError(null);
     api('GET', `/reports/${kind}/diff`, { query: { year, submission: id === 'latest' ? '' : id } }).then(keep(setDiff), keep(setError));
   }, [kind, year, id]);
+  // the rows are named from the report: shown once both have come
   useEffect(() => {
-    if (diff || error) document.getElementById('rp-diff-h')?.focus();
-  }, [diff, error]);
+    if ((diff && ready) || error) document.getElementById('rp-diff-h')?.focus();
+  }, [diff, ready, error]);
   const tableOf = (tid) => report?.tables?.find((x) => x.id === tid);
   const rowOf = (c) => {
     const tb = tableOf(c.table);
@@ -306,8 +308,8 @@ function Changes({ kind, year, id, report, back }) {
     <h2 id="rp-diff-h" tabindex="-1">${t('report.changes_title')}</h2>
     <p><a href=${back}>${t('report.hide_changes')}</a></p>
     <${LoadError} error=${error} />
-    ${!diff && !error && html`<${Loading} />`}
-    ${diff && html`
+    ${(!diff || !ready) && !error && html`<${Loading} />`}
+    ${diff && ready && html`
       <p>${t('report.changes_of', { when: fmtDate(diff.submission?.submitted_at), then: fmtNumber(diff.submission?.ledger?.seq ?? 0), now: fmtNumber(diff.ledger?.seq ?? 0) })}</p>
       ${!diff.changed ? html`<p class="note" data-testid="report-unchanged">${t('report.unchanged')}</p>` : html`
         <${Table} caption=${t('report.changes_title')} rows=${diff.changes || []} rowKey=${(c) => `${c.table}/${c.key}/${c.column || ''}`} cols=${[
