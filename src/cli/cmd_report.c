@@ -53,6 +53,18 @@ static void print_breakdown(const char *title, const json_t *group)
 	json_object_foreach((json_t *)group, k, v) printf("  %-36s %9lld\n", k, (long long)json_integer_value(v));
 }
 
+/* A breakdown of {key: {recovered, numerator}}. */
+static void print_split(const char *title, const json_t *group)
+{
+	if (!json_object_size(group))
+		return;
+	printf("\n%-38s %9s %10s\n", title, "recovered", "numerator");
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)group, k, v)
+	    printf("  %-36s %9lld %10lld\n", k, num(v, "recovered"), num(v, "numerator"));
+}
+
 static void print_report(const json_t *r)
 {
 	const json_t *ind = json_object_get(r, "indicator"), *counts = json_object_get(r, "counts");
@@ -76,24 +88,14 @@ static void print_report(const json_t *r)
 		       num(counts, count_lines[i].key));
 	printf("%-38s %9lld\n", "numerator (traced or established)", num(ind, "numerator"));
 
-	const json_t *by_type = json_object_get(r, "by_type");
-	if (json_object_size(by_type)) {
-		printf("\n%-38s %9s %10s\n", "by weapon type", "recovered", "numerator");
-		const char *k;
-		const json_t *v;
-		json_object_foreach((json_t *)by_type, k, v)
-		    printf("  %-36s %9lld %10lld\n", k, num(v, "recovered"), num(v, "numerator"));
-	}
+	print_split("by weapon type", json_object_get(r, "by_type"));
 	print_breakdown("by tracing result (point of diversion)", json_object_get(r, "by_result"));
 	print_breakdown("by context of recovery", json_object_get(r, "by_context"));
-	const json_t *by_m = json_object_get(r, "by_manufacture");
-	if (json_object_size(by_m)) {
-		printf("\n%-38s %9s %10s\n", "by manufacture", "recovered", "numerator");
-		const char *k;
-		const json_t *v;
-		json_object_foreach((json_t *)by_m, k, v)
-		    printf("  %-36s %9lld %10lld\n", k, num(v, "recovered"), num(v, "numerator"));
-	}
+	print_split("by manufacture", json_object_get(r, "by_manufacture"));
+	/* the weapons by the sex and age band of the person they came from
+	 * (a weapon found came from no one: not recorded) */
+	print_split("by sex of the person recovered from", json_object_get(r, "by_sex"));
+	print_split("by age band of that person", json_object_get(r, "by_age_band"));
 	/* IAFQ-ready: ammunition and parts recovered, by context */
 	const json_t *am = json_object_get(r, "ammunition"), *pa = json_object_get(r, "parts");
 	if (am) {

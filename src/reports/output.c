@@ -112,7 +112,7 @@ static const char style[] = "<style>\n"
                             "td.key{font-size:8pt;color:#555;font-family:monospace}\n"
                             "tfoot th,tfoot td{font-weight:bold}\n"
                             "tr{page-break-inside:avoid}\n"
-                            "@media print{body{margin:0}}\n"
+                            "@media print{body{margin:0}.key{display:none}}\n"
                             "</style>\n";
 
 /* Whether the columns `description` and `comments` stand side by side at
@@ -162,7 +162,9 @@ static void html_table(wam_buf *b, const json_t *t)
 		put_msg(b, json_object_get(c, "label"));
 		wam_buf_puts(b, "</th>");
 	}
-	wam_buf_printf(b, "<th%s>", span);
+	/* the row's key, for the drill-down and the withholding: on screen,
+	 * not on the printed form */
+	wam_buf_printf(b, "<th class=\"key\"%s>", span);
 	put_new(b, wam_message_json("Row"));
 	wam_buf_puts(b, "</th></tr>\n");
 	if (remarks) {
@@ -240,7 +242,7 @@ static void html_table(wam_buf *b, const json_t *t)
 			} else
 				wam_buf_puts(b, "<td></td>");
 		}
-		wam_buf_puts(b, "<td></td></tr></tfoot>\n");
+		wam_buf_puts(b, "<td class=\"key\"></td></tr></tfoot>\n");
 	}
 	wam_buf_puts(b, "</table>\n");
 }
