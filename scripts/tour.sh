@@ -106,6 +106,15 @@ fi
 step finding list
 if [ -f "$DB.evidence.wep" ]; then step evidence verify "$DB.evidence.wep"; fi
 step report committee --from "$(date -u +%Y)-01-01" --to "$(date -u +%F)"
+# international reports from the records: the UN Register return, the ATT report, the PoA figures and the
+# UNODC questionnaire; the return submitted (signed, frozen) and what a late arrival changed since
+year=$(date -u +%Y)
+step report unroca --year "$year"
+step report att --year "$year" --basis authorised --exports
+step report poa --year "$year"
+step report iafq --year "$((year - 1))"
+step report submissions
+step report diff unroca --year "$year"
 step verify
 step head
 cat <<TXT

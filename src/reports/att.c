@@ -170,18 +170,7 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 		                            "have been withheld in accordance with Article 13(3); rows withheld: %lld",
 		                            withheld_rows));
 	}
-	if (nil) {
-		json_object_set_new(report, "nil", json_true());
-		json_array_append_new(
-		    notes, !o->direction
-		               ? wam_message_json("Nil report: no exports or imports in any category in %d", o->year)
-		           : !strcmp(o->direction, "exports")
-		               ? wam_message_json("Nil report: no exports in any category in %d", o->year)
-		               : wam_message_json("Nil report: no imports in any category in %d", o->year));
-	} else if (!o->direction && empty[0])
-		json_array_append_new(notes, wam_message_json("Nil report: no exports in any category in %d", o->year));
-	else if (!o->direction && empty[1])
-		json_array_append_new(notes, wam_message_json("Nil report: no imports in any category in %d", o->year));
+	transfer_nil(report, o, nil, !o->direction && empty[0], !o->direction && empty[1]);
 	if (left.ammunition)
 		json_array_append_new(
 		    notes,

@@ -53,6 +53,11 @@ json_t *transfer_records(const json_t *rec, const char *column);
 /* The row of `rows` (as transfer_rows gives them) with key `key`, or NULL. */
 const json_t *transfer_find(const json_t *rows, const char *key);
 
+/* The nil report's flag and notes, shared by both returns: `nil` when
+ * every direction asked has no transfer (the report's `nil`, and its note),
+ * else a note for the one direction of the two that has none. */
+void transfer_nil(json_t *report, const wam_report_options *o, bool nil, bool nil_exports, bool nil_imports);
+
 /* Appends the note a drill-down ends with when it lists `shown` of `total`
  * records. */
 void transfer_truncated(json_t *records, long long shown, long long total);

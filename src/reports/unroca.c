@@ -256,18 +256,7 @@ static int make(wam_db *db, json_t *report, const wam_report_options *o)
 			nil_exports = empty;
 	}
 	json_t *notes = json_object_get(report, "notes");
-	if (nil) {
-		json_object_set_new(report, "nil", json_true());
-		json_array_append_new(
-		    notes, !o->direction
-		               ? wam_message_json("Nil report: no exports or imports in any category in %d", o->year)
-		           : !strcmp(o->direction, "exports")
-		               ? wam_message_json("Nil report: no exports in any category in %d", o->year)
-		               : wam_message_json("Nil report: no imports in any category in %d", o->year));
-	} else if (nil_exports)
-		json_array_append_new(notes, wam_message_json("Nil report: no exports in any category in %d", o->year));
-	else if (nil_imports)
-		json_array_append_new(notes, wam_message_json("Nil report: no imports in any category in %d", o->year));
+	transfer_nil(report, o, nil, nil_exports, nil_imports);
 	if (left.ammunition)
 		json_array_append_new(
 		    notes,
